@@ -1,0 +1,1 @@
+"""wfengine.definition."""

@@ -1,0 +1,105 @@
+"""Findings about a process definition: what is wrong, how bad, and where.
+
+Loading and validation never raise for an invalid definition; they return diagnostics. One
+catalogue of codes (:data:`CODES`) keeps the CLI, the JSON output and the tests speaking the same
+words; scripts may match on a code, so codes are stable public names.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: code -> (default severity, one-line meaning). Stable public names.
+CODES: dict[str, tuple[Severity, str]] = {
+    # -- loading (the XML layer) --
+    "xml-malformed": (Severity.ERROR, "the document is not well-formed XML"),
+    "xml-forbidden": (Severity.ERROR, "DTD, entity declaration or external reference refused"),
+    "xml-too-large": (Severity.ERROR, "the document exceeds the size limit"),
+    "xpdl-not-package": (Severity.ERROR, "the root element is not an XPDL Package"),
+    "xpdl-unknown-namespace": (Severity.ERROR, "the root element is in a namespace that is not XPDL"),
+    "xpdl-no-namespace": (Severity.WARNING, "the document has no XPDL namespace; read as XPDL"),
+    "xpdl-unreadable": (Severity.WARNING, "an element could not be read into the model; it is kept as XML"),
+    "schema-violation": (Severity.WARNING, "the document breaks the XPDL schema of its version"),
+    "schema-unavailable": (Severity.INFO, "no usable schema for this XPDL version; not schema-checked"),
+    # -- identity and references --
+    "duplicate-id": (Severity.ERROR, "two elements of one kind share an Id"),
+    "duplicate-extended-attribute": (Severity.WARNING, "an extended attribute name is repeated"),
+    "dangling-transition": (Severity.ERROR, "a transition names an activity that does not exist"),
+    "undefined-data-field": (Severity.ERROR, "a reference to a data field that is not defined"),
+    "undefined-participant": (Severity.WARNING, "a performer names no defined participant"),
+    "undefined-application": (Severity.ERROR, "a tool names an application that is not defined"),
+    "undefined-process": (Severity.ERROR, "a subflow names a process that is not defined"),
+    "undefined-activity-set": (Severity.ERROR, "a block activity names an activity set that is not defined"),
+    "undefined-transition": (Severity.ERROR, "a split lists a transition that does not leave it"),
+    "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
+    "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
+    # -- graph --
+    "no-start": (Severity.ERROR, "a process has no start activity"),
+    "no-end": (Severity.ERROR, "a process has no end activity"),
+    "empty-process": (Severity.WARNING, "a process has no activities"),
+    "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
+    "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
+    "cycle-no-exit": (Severity.ERROR, "a cycle that no path leaves: instances entering it never end"),
+    "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
+    # -- conditions and expressions --
+    "condition-unused": (Severity.WARNING, "a condition on a transition whose split ignores it"),
+    "multiple-otherwise": (Severity.ERROR, "more than one OTHERWISE transition leaves an activity"),
+    "expression-syntax": (Severity.ERROR, "an expression does not parse in the expression language"),
+    "expression-foreign": (Severity.WARNING, "an expression in another script language cannot be checked"),
+    "expression-unknown-name": (Severity.WARNING, "an expression names no data field or parameter"),
+}
+
+
+class Diagnostic(BaseModel):
+    """One finding: severity, stable code, message, and where (file, line, element Id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    message: str
+    element_id: str | None = None
+    line: int | None = None
+    file: str | None = None
+
+    def format(self, file: str | None = None) -> str:
+        """Render as ``file:line: severity code: message`` (the CLI's line format)."""
+        where = file or self.file or "<input>"
+        line = self.line if self.line is not None else 0
+        elem = f" [{self.element_id}]" if self.element_id else ""
+        return f"{where}:{line}: {self.severity.value} {self.code}: {self.message}{elem}"
+
+
+def make(
+    code: str,
+    message: str,
+    *,
+    element_id: str | None = None,
+    line: int | None = None,
+    severity: Severity | None = None,
+    file: str | None = None,
+) -> Diagnostic:
+    """Build a diagnostic with the catalogue's default severity for ``code``."""
+    if code not in CODES:
+        raise KeyError(f"unknown diagnostic code {code!r}; add it to CODES")
+    return Diagnostic(
+        severity=severity or CODES[code][0],
+        code=code,
+        message=message,
+        element_id=element_id,
+        line=line,
+        file=file,
+    )
+
+
+def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)

@@ -1,0 +1,82 @@
+"""The one exception hierarchy of wfengine.
+
+Every error the library raises on purpose derives from :class:`WorkflowError`, so a host
+application can catch everything wfengine means to tell it with a single ``except`` clause, and
+still tell a broken definition from an illegal state change by the subclass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wfengine.definition.diagnostics import Diagnostic
+
+
+class WorkflowError(Exception):
+    """Root of every error wfengine raises deliberately."""
+
+
+class DefinitionError(WorkflowError):
+    """A process definition cannot be read or used as given."""
+
+
+class XpdlLoadError(DefinitionError):
+    """An XPDL document could not be loaded at all (not XML, hostile, not XPDL, too large).
+
+    It carries the :class:`~wfengine.definition.diagnostics.Diagnostic` that says what and where,
+    so the CLI and a host application report it exactly as they report validation findings.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+        where = f"line {diagnostic.line}: " if diagnostic.line else ""
+        super().__init__(f"{where}{diagnostic.code}: {diagnostic.message}")
+
+
+class ExpressionError(WorkflowError):
+    """An expression does not parse, or failed while being evaluated.
+
+    ``source`` is the expression text, ``offset`` the 0-based character offset of the problem
+    when known, and ``context`` says where the expression lives (instance, activity, transition),
+    filled in by whoever evaluates it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        offset: int | None = None,
+        context: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.offset = offset
+        self.context = context
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = []
+        if self.context:
+            parts.append(f"{self.context}: ")
+        parts.append(self.message)
+        if self.source is not None:
+            parts.append(f" in expression {self.source!r}")
+            if self.offset is not None:
+                parts.append(f" at offset {self.offset}")
+        return "".join(parts)
+
+    def with_context(self, context: str) -> ExpressionError:
+        """Return a copy that also names where the expression lives."""
+        err = type(self)(self.message, source=self.source, offset=self.offset, context=context)
+        err.__cause__ = self.__cause__
+        return err
+
+
+class ExpressionSyntaxError(ExpressionError):
+    """The expression text is not in the supported expression language."""
+
+
+class ExpressionEvaluationError(ExpressionError):
+    """The expression parsed but failed at run time (unknown name, type error, cost limit)."""
