@@ -34,5 +34,7 @@ def conformance_root() -> Path | None:
 def conformance_dir() -> Path:
     root = conformance_root()
     if root is None:
-        pytest.skip("conformance corpus not found at ../shared/conformance (set WFENGINE_CONFORMANCE_DIR)")
+        pytest.skip(
+            "conformance corpus not found at ../shared/conformance (set WFENGINE_CONFORMANCE_DIR)"
+        )
     return root

@@ -80,3 +80,41 @@ class ExpressionSyntaxError(ExpressionError):
 
 class ExpressionEvaluationError(ExpressionError):
     """The expression parsed but failed at run time (unknown name, type error, cost limit)."""
+
+
+class IllegalStateError(WorkflowError):
+    """A life-cycle change that the state machine does not allow; nothing was changed.
+
+    ``subject`` names what was asked to change (``process instance 'pi-1'``,
+    ``activity instance 'pi-1:3' (activity 'review')``), ``current`` is its state and
+    ``requested`` the change that was refused.
+    """
+
+    def __init__(self, subject: str, current: str, requested: str) -> None:
+        self.subject = subject
+        self.current = current
+        self.requested = requested
+        super().__init__(f"cannot {requested} {subject}: it is {current}; nothing was changed")
+
+
+class NotFoundError(WorkflowError, KeyError):
+    """An id that names no deployed process, instance, work item, incident or timer."""
+
+    def __init__(self, kind: str, ident: str, hint: str = "") -> None:
+        self.kind = kind
+        self.ident = ident
+        message = f"no {kind} {ident!r}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would quote the message again
+        return str(self.args[0])
+
+
+class DeployError(DefinitionError):
+    """A package could not be deployed (an expression does not parse, a reference dangles)."""
+
+
+class ApplicationError(WorkflowError):
+    """An application is not bound, or its call failed or returned something unusable."""

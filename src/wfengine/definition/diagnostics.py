@@ -25,11 +25,20 @@ CODES: dict[str, tuple[Severity, str]] = {
     "xml-forbidden": (Severity.ERROR, "DTD, entity declaration or external reference refused"),
     "xml-too-large": (Severity.ERROR, "the document exceeds the size limit"),
     "xpdl-not-package": (Severity.ERROR, "the root element is not an XPDL Package"),
-    "xpdl-unknown-namespace": (Severity.ERROR, "the root element is in a namespace that is not XPDL"),
+    "xpdl-unknown-namespace": (
+        Severity.ERROR,
+        "the root element is in a namespace that is not XPDL",
+    ),
     "xpdl-no-namespace": (Severity.WARNING, "the document has no XPDL namespace; read as XPDL"),
-    "xpdl-unreadable": (Severity.WARNING, "an element could not be read into the model; it is kept as XML"),
+    "xpdl-unreadable": (
+        Severity.WARNING,
+        "an element could not be read into the model; it is kept as XML",
+    ),
     "schema-violation": (Severity.WARNING, "the document breaks the XPDL schema of its version"),
-    "schema-unavailable": (Severity.INFO, "no usable schema for this XPDL version; not schema-checked"),
+    "schema-unavailable": (
+        Severity.INFO,
+        "no usable schema for this XPDL version; not schema-checked",
+    ),
     # -- identity and references --
     "duplicate-id": (Severity.ERROR, "two elements of one kind share an Id"),
     "duplicate-extended-attribute": (Severity.WARNING, "an extended attribute name is repeated"),
@@ -38,7 +47,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "undefined-participant": (Severity.WARNING, "a performer names no defined participant"),
     "undefined-application": (Severity.ERROR, "a tool names an application that is not defined"),
     "undefined-process": (Severity.ERROR, "a subflow names a process that is not defined"),
-    "undefined-activity-set": (Severity.ERROR, "a block activity names an activity set that is not defined"),
+    "undefined-activity-set": (
+        Severity.ERROR,
+        "a block activity names an activity set that is not defined",
+    ),
     "undefined-transition": (Severity.ERROR, "a split lists a transition that does not leave it"),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
@@ -48,13 +60,22 @@ CODES: dict[str, tuple[Severity, str]] = {
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
-    "cycle-no-exit": (Severity.ERROR, "a cycle that no path leaves: instances entering it never end"),
+    "cycle-no-exit": (
+        Severity.ERROR,
+        "a cycle that no path leaves: instances entering it never end",
+    ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
     # -- conditions and expressions --
     "condition-unused": (Severity.WARNING, "a condition on a transition whose split ignores it"),
     "multiple-otherwise": (Severity.ERROR, "more than one OTHERWISE transition leaves an activity"),
-    "expression-syntax": (Severity.ERROR, "an expression does not parse in the expression language"),
-    "expression-foreign": (Severity.WARNING, "an expression in another script language cannot be checked"),
+    "expression-syntax": (
+        Severity.ERROR,
+        "an expression does not parse in the expression language",
+    ),
+    "expression-foreign": (
+        Severity.WARNING,
+        "an expression in another script language cannot be checked",
+    ),
     "expression-unknown-name": (Severity.WARNING, "an expression names no data field or parameter"),
 }
 

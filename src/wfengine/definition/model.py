@@ -35,6 +35,9 @@ XPDL_NAMESPACES: dict[str, str] = {
     "http://www.wfmc.org/2008/XPDL2.1": "2.1",
     XPDL22_NS: "2.2",
 }
+#: wfengine's own extension namespace, for values XPDL 2.2 has no place for (written by the
+#: writer where the schema admits foreign elements/attributes, mapped back by the reader).
+WFENGINE_NS = "urn:wfengine:xpdl-extensions"
 #: The 2.x schemas' namespace for elements kept for 1.0 compatibility.
 DEPRECATED_NS = "http://www.wfmc.org/2002/XPDL1.0"
 
@@ -99,7 +102,10 @@ class XmlNode(Node):
 
 class ExtendedAttribute(Node):
     name: str
+    #: the ``Value`` attribute
     value: str | None = None
+    #: text content (some tools write the value as text instead of the attribute)
+    text: str | None = None
     content: tuple[XmlNode, ...] = ()
 
 
@@ -111,10 +117,11 @@ class Extensible(Node):
     extra_attrs: Attrs = ()
 
     def extended_attribute(self, name: str) -> str | None:
-        """Value of the first extended attribute called ``name``, or None."""
+        """Value of the first extended attribute called ``name`` (its ``Value`` attribute, else
+        its text, as tools write either), or None."""
         for ea in self.extended_attributes:
             if ea.name == name:
-                return ea.value
+                return ea.value if ea.value is not None else ea.text
         return None
 
 
@@ -223,11 +230,14 @@ class BasicType(Node):
     length: int | None = None
     precision: int | None = None
     scale: int | None = None
+    extra_attrs: Attrs = ()
 
 
 class DeclaredType(Node):
     kind: Literal["declared"] = "declared"
     id: str
+    name: str | None = None
+    extra_attrs: Attrs = ()
 
 
 class SchemaType(Node):
@@ -240,6 +250,7 @@ class ExternalReference(Node):
     location: str
     xref: str | None = None
     namespace: str | None = None
+    extra_attrs: Attrs = ()
 
 
 class RecordType(Node):
@@ -287,6 +298,9 @@ DataType = Annotated[
 
 
 class PackageHeader(Node):
+    #: the document's XPDL version: bookkeeping (the writer always says 2.2), not compared
+    _uncompared: ClassVar[frozenset[str]] = frozenset({"line", "xpdl_version"})
+
     xpdl_version: str | None = None
     vendor: str | None = None
     created: str | None = None
@@ -296,6 +310,7 @@ class PackageHeader(Node):
     priority_unit: str | None = None
     cost_unit: str | None = None
     extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
 
 
 class RedefinableHeader(Node):
@@ -306,21 +321,24 @@ class RedefinableHeader(Node):
     responsibles: tuple[str, ...] = ()
     publication_status: str | None = None
     extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
 
 
 class ConformanceClass(Node):
     graph_conformance: str | None = None
     bpmn_portability: str | None = None
+    extra_attrs: Attrs = ()
 
 
 class Script(Node):
     type: str
     version: str | None = None
     grammar: str | None = None
+    extra_attrs: Attrs = ()
 
 
 class ExternalPackage(Extensible):
-    href: str
+    href: str | None = None
     id: str | None = None
     name: str | None = None
 
@@ -386,6 +404,7 @@ class ToolCall(Node):
     #: 1.0 Tool Type: APPLICATION or PROCEDURE
     tool_type: str | None = None
     description: str | None = None
+    extended_attributes: tuple[ExtendedAttribute, ...] = ()
     extras: tuple[XmlNode, ...] = ()
     extra_attrs: Attrs = ()
 
@@ -504,6 +523,9 @@ class Deadline(Node):
     execution: Execution | None = None
     exception_name: str | None = None
     extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+    #: attributes of the DeadlineDuration element (ScriptType, ...)
+    duration_attrs: Attrs = ()
 
 
 class StandardLoop(Node):
@@ -512,6 +534,7 @@ class StandardLoop(Node):
     maximum: int | None = None
     test_time: TestTime = TestTime.AFTER
     counter: str | None = None
+    extra_attrs: Attrs = ()
 
 
 class MultiInstanceLoop(Node):
@@ -522,6 +545,7 @@ class MultiInstanceLoop(Node):
     flow_condition: MIFlowCondition = MIFlowCondition.ALL
     complex_flow_condition: str | None = None
     counter: str | None = None
+    extra_attrs: Attrs = ()
 
 
 Loop = Annotated[StandardLoop | MultiInstanceLoop, Field(discriminator="kind")]
@@ -558,6 +582,9 @@ class Activity(Extensible):
 class Condition(Node):
     type: ConditionType | None = None
     expression: str | None = None
+    extra_attrs: Attrs = ()
+    #: attributes of the Expression element (ScriptGrammar, ScriptType, ScriptVersion)
+    expression_attrs: Attrs = ()
 
 
 class Transition(Extensible):

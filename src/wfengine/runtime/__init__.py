@@ -1,1 +1,55 @@
-"""wfengine.runtime."""
+"""wfengine.runtime: the enactment service (instances, navigation, clock, store).
+
+The names below are the runtime's public API; ``wfengine`` re-exports them.
+"""
+
+from wfengine.errors import ApplicationError, DeployError, IllegalStateError, NotFoundError
+from wfengine.runtime.applications import ApplicationRegistry
+from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.directory import Directory, StaticDirectory
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.snapshots import (
+    ActivityInstanceSnapshot,
+    IncidentSnapshot,
+    InstanceSnapshot,
+    TimerSnapshot,
+    TokenSnapshot,
+    WorkItemSnapshot,
+)
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.store import AuditEvent, OutboxEntry, Step, Store
+
+__all__ = [
+    "ActivityInstanceSnapshot",
+    "ActivityState",
+    "ApplicationError",
+    "ApplicationRegistry",
+    "AuditEvent",
+    "Clock",
+    "DeployError",
+    "DeployedProcess",
+    "Directory",
+    "Engine",
+    "IdGenerator",
+    "IllegalStateError",
+    "IncidentSnapshot",
+    "InstanceSnapshot",
+    "MemoryStore",
+    "NotFoundError",
+    "OutboxEntry",
+    "ProcessState",
+    "SequentialIds",
+    "StaticDirectory",
+    "Step",
+    "Store",
+    "SystemClock",
+    "TimerSnapshot",
+    "TokenSnapshot",
+    "UuidIds",
+    "VirtualClock",
+    "WorkItemSnapshot",
+    "WorkItemState",
+]

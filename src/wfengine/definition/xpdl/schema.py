@@ -8,9 +8,11 @@ of a second) and never fetched: the 1.0 import of the 2.x schemas is resolved to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol, cast
 
 from lxml import etree
 
@@ -31,15 +33,24 @@ def _schema_dir() -> Path:
     return Path(str(resources.files("wfengine.definition.xpdl") / "schemas"))
 
 
+class _LogEntry(Protocol):
+    """What is used of an lxml error-log entry (lxml-stubs leave ``_ErrorLog`` opaque)."""
+
+    message: str
+    line: int
+
+
 class _LocalSchemaResolver(etree.Resolver):
     """Maps any reference to a shipped XSD file name onto the local copy; refuses the rest."""
 
-    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> object:
+    # lxml calls resolve(url, pubid, context); lxml-stubs omit ``context``, hence its default
+    def resolve(self, system_url: str, public_id: str, context: Any = None) -> Any:
         name = (system_url or "").rsplit("/", 1)[-1]
         path = _schema_dir() / name
         if name and path.is_file():
-            return self.resolve_filename(str(path), context)
-        return self.resolve_string("", context)
+            # lxml-stubs lack Resolver.resolve_filename, which lxml has had since 2.0
+            return self.resolve_filename(str(path), context)  # type: ignore[attr-defined]
+        return self.resolve_string("", context, base_url=None)
 
 
 @cache
@@ -61,7 +72,7 @@ def check_schema(tree: etree._ElementTree, version: str) -> list[Diagnostic]:
     if schema.validate(tree):
         return []
     out: list[Diagnostic] = []
-    errors = list(schema.error_log)
+    errors = list(cast(Iterable[_LogEntry], schema.error_log))
     for err in errors[:MAX_SCHEMA_FINDINGS]:
         out.append(
             make(

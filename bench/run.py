@@ -1,0 +1,274 @@
+"""Engine throughput benchmarks: W1-W4 on the in-memory store, against plain Python.
+
+    python bench/run.py [--json] [--quick] [--profile W1]
+
+Each workload is timed on a fresh engine (deployment excluded), best of several repeats, and
+next to it a plain-Python loop doing the same control flow with no engine at all, measured in
+the same run: the ratio shows how far the engine is from the interpreter's limit. Activity
+instance records and audit events are kept throughout, as in production.
+
+W1  a chain of 100 automatic activities, x 200 instances
+W2  a Parallel split into 50 branches and a Parallel join, x 200
+W3  an Exclusive loop of 100 iterations over a counter (a Python application), x 50
+W4  intake -> Exclusive (satisfied? -> end) -> department (manual) -> review (manual) -> end,
+    x 2000, half taking each branch, the manual steps completed through the API
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import Package
+from wfengine.runtime.engine import Engine
+
+#: shoobx.wfmc, measured on this machine (in memory), from the issue: the comparison target
+SHOOBX = {"W1": 63_000.0, "W2": 75_000.0}
+
+
+@dataclass
+class Workload:
+    name: str
+    package: Package
+    instances: int
+    run: Callable[[Engine, int], int]  # runs n instances, returns activities executed
+    baseline: Callable[[int], int]  # plain Python, same control flow, returns activities
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+def _w1() -> Package:
+    pb = PackageBuilder("bench")
+    p = pb.process("w1")
+    ids = [f"a{i}" for i in range(100)]
+    for a in ids:
+        p.activity(a)
+    p.sequence(*ids)
+    return pb.build()
+
+
+def _w2() -> Package:
+    pb = PackageBuilder("bench")
+    p = pb.process("w2")
+    p.route("split", gateway="Parallel").route("join", gateway="Parallel")
+    for i in range(50):
+        p.activity(f"b{i}").transition("split", f"b{i}").transition(f"b{i}", "join")
+    return pb.build()
+
+
+def _w3() -> Package:
+    pb = PackageBuilder("bench")
+    p = pb.process("w3")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    p.activity("start").activity("body", tool="inc", args=["i"]).activity("end")
+    p.transition("start", "body")
+    p.transition("body", "body", condition="i < 100").transition("body", "end", otherwise=True)
+    return pb.build()
+
+
+def _w4() -> Package:
+    pb = PackageBuilder("bench")
+    p = pb.process("w4")
+    p.data_field("satisfied", "BOOLEAN", initial="false")
+    p.activity("intake").activity("department", performer="dept")
+    p.activity("review", performer="reviewer").activity("end")
+    p.transition("intake", "end", condition="satisfied").transition(
+        "intake", "department", otherwise=True
+    )
+    p.sequence("department", "review", "end")
+    return pb.build()
+
+
+# --------------------------------------------------------------------------- engine runs
+
+
+def _activities(engine: Engine) -> int:
+    return sum(len(i.activities) for i in engine.store.instances())
+
+
+def _run_simple(process: str) -> Callable[[Engine, int], int]:
+    def run(engine: Engine, n: int) -> int:
+        start = engine.start_process
+        for _ in range(n):
+            start(process)
+        return -1
+
+    return run
+
+
+def _run_w4(engine: Engine, n: int) -> int:
+    start = engine.start_process
+    complete = engine.complete_work_item
+    for k in range(n):
+        iid = start("w4", {"satisfied": k % 2 == 0})
+        for _ in range(2):
+            items = engine.work_items(iid)
+            if not items:
+                break
+            complete(items[0].id)
+    return -1
+
+
+# --------------------------------------------------------------------------- plain Python
+
+
+def _base_w1(n: int) -> int:
+    nxt = {f"a{i}": f"a{i + 1}" for i in range(99)}
+    done = 0
+    for _ in range(n):
+        trace: list[str] = []
+        node: str | None = "a0"
+        while node is not None:
+            trace.append(node)
+            node = nxt.get(node)
+        done += len(trace)
+    return done
+
+
+def _base_w2(n: int) -> int:
+    branches = [f"b{i}" for i in range(50)]
+    done = 0
+    for _ in range(n):
+        trace = ["split"]
+        arrived = 0
+        for b in branches:
+            trace.append(b)
+            arrived += 1
+        if arrived == len(branches):
+            trace.append("join")
+        done += len(trace)
+    return done
+
+
+def _base_w3(n: int) -> int:
+    def inc(n: int) -> dict[str, int]:
+        return {"n": n + 1}
+
+    done = 0
+    for _ in range(n):
+        data = {"i": 0}
+        trace = ["start"]
+        while True:
+            data["i"] = inc(data["i"])["n"]
+            trace.append("body")
+            if not data["i"] < 100:
+                break
+        trace.append("end")
+        done += len(trace)
+    return done
+
+
+def _base_w4(n: int) -> int:
+    done = 0
+    for k in range(n):
+        data = {"satisfied": k % 2 == 0}
+        trace = ["intake"]
+        if not data["satisfied"]:
+            trace.append("department")
+            trace.append("review")
+        trace.append("end")
+        done += len(trace)
+    return done
+
+
+WORKLOADS: list[Callable[[], Workload]] = [
+    lambda: Workload("W1", _w1(), 200, _run_simple("w1"), _base_w1),
+    lambda: Workload("W2", _w2(), 200, _run_simple("w2"), _base_w2),
+    lambda: Workload("W3", _w3(), 50, _run_simple("w3"), _base_w3),
+    lambda: Workload("W4", _w4(), 2000, _run_w4, _base_w4),
+]
+
+
+def _engine(w: Workload) -> Engine:
+    engine = Engine()
+    engine.applications.register("inc", lambda n: {"n": n + 1})
+    engine.deploy(w.package)
+    return engine
+
+
+def measure(w: Workload, n: int, repeats: int) -> dict[str, object]:
+    best = float("inf")
+    activities = 0
+    for _ in range(repeats):
+        engine = _engine(w)
+        t0 = time.perf_counter()
+        w.run(engine, n)
+        elapsed = time.perf_counter() - t0
+        activities = _activities(engine)
+        states = {i.state.value for i in engine.store.instances()}
+        if states != {"closed.completed"}:
+            raise SystemExit(f"{w.name}: instances ended {states}, expected closed.completed")
+        best = min(best, elapsed)
+    base_best = float("inf")
+    base_acts = 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        base_acts = w.baseline(n)
+        base_best = min(base_best, time.perf_counter() - t0)
+    if base_acts != activities:
+        raise SystemExit(f"{w.name}: baseline ran {base_acts} activities, engine {activities}")
+    aps = activities / best
+    base_aps = base_acts / base_best
+    row: dict[str, object] = {
+        "workload": w.name,
+        "store": "memory",
+        "instances": n,
+        "activities": activities,
+        "seconds": round(best, 6),
+        "instances_per_s": round(n / best, 1),
+        "activities_per_s": round(aps, 1),
+        "plain_python_activities_per_s": round(base_aps, 1),
+        "ratio_to_plain_python": round(base_aps / aps, 2),
+    }
+    if w.name in SHOOBX:
+        row["ratio_to_shoobx_wfmc"] = round(aps / SHOOBX[w.name], 2)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--json", action="store_true", help="one JSON object per line")
+    ap.add_argument("--quick", action="store_true", help="a tenth of the instances, one repeat")
+    ap.add_argument("--profile", metavar="W", help="profile one workload with cProfile")
+    args = ap.parse_args(argv)
+    workloads = [make() for make in WORKLOADS]
+    if args.profile:
+        w = next(w for w in workloads if w.name == args.profile.upper())
+        engine = _engine(w)
+        prof = cProfile.Profile()
+        prof.runcall(w.run, engine, w.instances)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+        return 0
+    repeats = 1 if args.quick else 5
+    for w in workloads:
+        n = max(2, w.instances // 10) if args.quick else w.instances
+        row = measure(w, n, repeats)
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            extra = (
+                f"  {row['ratio_to_shoobx_wfmc']}x shoobx.wfmc"
+                if "ratio_to_shoobx_wfmc" in row
+                else ""
+            )
+            print(
+                f"{row['workload']} {row['store']:>6}: {row['instances']:>5} instances "
+                f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "
+                f"{row['instances_per_s']:>9,.0f} inst/s {row['activities_per_s']:>10,.0f} act/s "
+                f"(plain Python is {row['ratio_to_plain_python']}x faster){extra}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""``wfengine convert``: rewrite any readable XPDL (1.0, 2.0, 2.1, 2.2) as XPDL 2.2.
+
+Conversion goes through the model, so what the model understands is written in 2.2's form and
+what it does not (vendor extensions, graphics) is carried over verbatim. It does not judge the
+definition: a file with validation errors still converts; use ``wfengine validate`` for that.
+Findings made while loading (say an element kept as XML) are shown on stderr, because they say
+what the conversion could not interpret.
+"""
+
+from __future__ import annotations
+
+import click
+
+from wfengine.cli.loading import display_name, load_or_fail, write_output
+
+
+@click.command(
+    "convert",
+    short_help="Convert XPDL 1.0/2.0/2.1/2.2 to XPDL 2.2.",
+    epilog="""\b
+Examples:
+  wfengine convert legacy-1.0.xpdl -o modern.xpdl
+  wfengine convert vendor-export.xpdl -o - | less""",
+)
+@click.argument("source", metavar="IN")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="OUT",
+    help="File to write the XPDL 2.2 document to; `-` for standard output.",
+)
+def convert(source: str, output: str) -> None:
+    """Convert an XPDL document of any version to XPDL 2.2.
+
+    IN may be `-` for standard input. Exit status: 0 when written, 1 when IN cannot be
+    loaded as XPDL, 2 when a file cannot be read or written or on usage errors.
+    """
+    from wfengine.definition.io import dump_xpdl
+
+    package = load_or_fail(source, schema=False)
+    for diagnostic in package.load_diagnostics:
+        click.echo(diagnostic.format(display_name(source)), err=True)
+    write_output(output, dump_xpdl(package))

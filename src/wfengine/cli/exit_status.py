@@ -1,0 +1,43 @@
+"""The exit statuses every ``wfengine`` command uses, so scripts can rely on them.
+
+0 means the command did what was asked and found nothing wrong, 1 means the definition itself
+is at fault (it has an error finding, or cannot be loaded at all), and 2 means the command could
+not do its job for a reason outside the definition: a usage mistake, a file that cannot be read
+or written, a missing helper program. Click already exits with 2 on usage errors, which is why
+the I/O failures share that number.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import click
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    DEFINITION_ERROR = 1
+    USAGE_OR_IO = 2
+
+
+class InputOutputError(click.ClickException):
+    """A file could not be read or written, or a helper program is missing: exit status 2.
+
+    Shown by click as ``Error: <message>`` on stderr, like its own usage errors.
+    """
+
+    exit_code = ExitStatus.USAGE_OR_IO
+
+
+class NotInDefinition(click.ClickException):
+    """What the command was asked to act on is not in the definition (say an unknown process
+    id): exit status 2, like a usage error, but without repeating the usage text.
+    """
+
+    exit_code = ExitStatus.USAGE_OR_IO
+
+
+class DefinitionUnusable(click.ClickException):
+    """The definition cannot be used for what was asked (it does not load): exit status 1."""
+
+    exit_code = ExitStatus.DEFINITION_ERROR

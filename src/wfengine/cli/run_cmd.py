@@ -1,0 +1,169 @@
+"""``wfengine run``: run one instance of a process to the end, answering its manual work.
+
+The contract scripts rely on (keep it exactly): the instance is created with data from
+``--set`` (JSON when it parses, else a string) and started; automatic work runs; every manual
+activity is completed by the runner itself, one work item at a time in the order the items were
+created and only after all automatic work that can run has run, the n-th completion of an
+activity merging the n-th dict of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``;
+no entry: no change). Subflow instances are driven the same way. Exit status: 0 when the
+instance ended ``closed.completed``, 3 when it is still open and waiting (an incident, a timer,
+or the step limit), 1 on errors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wfengine.errors import WorkflowError
+
+EXIT_COMPLETED = 0
+EXIT_ERROR = 1
+EXIT_WAITING = 3
+#: work items the runner completes at most, so a manual activity in an endless loop ends
+MAX_COMPLETIONS = 100_000
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _assignments(pairs: tuple[str, ...]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        data[name.strip()] = _value(value)
+    return data
+
+
+def _answers(path: str | None) -> dict[str, list[dict[str, Any]]]:
+    if path is None:
+        return {}
+    try:
+        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise _Failure(f"{path} is not JSON: {exc}") from None
+    ok = isinstance(loaded, dict) and all(
+        isinstance(v, list) and all(isinstance(d, dict) for d in v) for v in loaded.values()
+    )
+    if not ok:
+        raise _Failure(f'{path}: expected {{"ActivityId": [{{"var": value}}, ...], ...}}')
+    answers: dict[str, list[dict[str, Any]]] = loaded
+    return answers
+
+
+class _Failure(click.ClickException):
+    exit_code = EXIT_ERROR
+
+
+@click.command(
+    "run",
+    short_help="Run one process instance, answering manual work from a file.",
+    epilog="""\b
+Examples:
+  wfengine run complaint.xpdl --set amount=250 --answers answers.json
+  wfengine run order.xpdl --process Fulfil --json""",
+)
+@click.argument("file", metavar="FILE.xpdl")
+@click.option("--process", "process_id", metavar="ID", help="Process to run (default: the first).")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Initial data; VALUE is parsed as JSON when it parses, else taken as a string.",
+)
+@click.option(
+    "--answers",
+    metavar="ANSWERS.json",
+    help='Data for manual activities: {"ActivityId": [{"var": value}, ...]}.',
+)
+@click.option("--db", metavar="URL", help="Persist the instance in this database.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
+def run(
+    file: str,
+    process_id: str | None,
+    assignments: tuple[str, ...],
+    answers: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Create and start one instance of a process and drive it as far as it can go.
+
+    Exit status: 0 when the instance ended closed.completed, 3 when it is still open and
+    waiting, 1 on errors.
+    """
+    from wfengine.cli.exit_status import InputOutputError
+    from wfengine.cli.loading import load_or_fail
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.states import ProcessState
+
+    if db is not None:
+        raise _Failure("--db needs the SQL store, which this build does not have yet")
+    data = _assignments(assignments)
+    script_answers = _answers(answers)
+    try:
+        package = load_or_fail(file)
+    except InputOutputError as exc:
+        raise _Failure(exc.message) from None
+    try:
+        process = package.process(process_id)
+    except KeyError as exc:
+        raise _Failure(str(exc.args[0])) from None
+    engine = Engine()
+    try:
+        engine.deploy(package)
+        instance_id = engine.start_process(process.id, data)
+        used: dict[str, int] = defaultdict(int)
+        for _ in range(MAX_COMPLETIONS):
+            items = engine.work_items()
+            if not items:
+                break
+            item = items[0]
+            n = used[item.activity_id]
+            used[item.activity_id] = n + 1
+            given = script_answers.get(item.activity_id, [])
+            engine.complete_work_item(item.id, given[n] if n < len(given) else None)
+    except WorkflowError as exc:
+        raise _Failure(str(exc)) from None
+    snap = engine.instance(instance_id)
+    trace = engine.trace(instance_id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "instance_id": snap.id,
+                    "process_id": snap.process_id,
+                    "state": snap.state.value,
+                    "trace": trace,
+                    "data": snap.data,
+                },
+                default=str,
+            )
+        )
+    else:
+        click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
+        for step, activity_id in enumerate(trace, 1):
+            click.echo(f"  {step:>4}. {activity_id}")
+        click.echo(f"state: {snap.state.value}")
+        for incident in engine.incidents():
+            click.echo(f"incident {incident.id}: {incident.message}")
+        for name, value in snap.data.items():
+            click.echo(f"  {name} = {value!r}")
+    if snap.state is ProcessState.COMPLETED:
+        raise SystemExit(EXIT_COMPLETED)
+    if snap.state.is_open:
+        raise SystemExit(EXIT_WAITING)
+    click.echo(f"the instance ended {snap.state.value}", err=True)
+    raise SystemExit(EXIT_ERROR)

@@ -1,0 +1,191 @@
+"""What every check needs to know about a package, computed once per validation.
+
+A *scope* is a graph of activities joined by transitions: a process's top level, or one of its
+activity sets. Ids of activities and transitions resolve within a scope; data fields,
+participants and applications resolve in the process first, then in the package. The context
+builds the scopes' graphs and those lookup tables once so that the checks stay short and agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from wfengine.definition.diagnostics import Diagnostic
+from wfengine.definition.graph import is_boundary_event, process_graph
+from wfengine.definition.model import (
+    Activity,
+    ActivitySet,
+    Application,
+    ConditionType,
+    GatewayType,
+    Package,
+    Route,
+    Transition,
+    WorkflowProcess,
+)
+
+#: A check: look at the package, yield findings.
+Check = Callable[["Context"], Iterator[Diagnostic]]
+
+#: What a plain XPDL Id looks like (an NMTOKEN without the rarely used exotic characters);
+#: text outside this shape is taken for an expression.
+PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+def is_plain_name(text: str) -> bool:
+    """True when ``text`` (stripped) is a bare identifier rather than an expression."""
+    return PLAIN_NAME.fullmatch(text.strip()) is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Scope:
+    """A process's top level (``activity_set`` None) or one of its activity sets.
+
+    Compared by identity: two scopes are the same scope only if they are the same object.
+    """
+
+    process: WorkflowProcess
+    activity_set: ActivitySet | None
+    graph: nx.MultiDiGraph[str]
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        return (
+            self.process.activities if self.activity_set is None else self.activity_set.activities
+        )
+
+    @property
+    def transitions(self) -> tuple[Transition, ...]:
+        if self.activity_set is None:
+            return self.process.transitions
+        return self.activity_set.transitions
+
+    @property
+    def where(self) -> str:
+        """How messages name the scope: ``process 'P'``, ``activity set 'S' of process 'P'``."""
+        if self.activity_set is None:
+            return f"process {self.process.id!r}"
+        return f"activity set {self.activity_set.id!r} of process {self.process.id!r}"
+
+    @property
+    def element_id(self) -> str:
+        return self.process.id if self.activity_set is None else self.activity_set.id
+
+    @property
+    def line(self) -> int | None:
+        return self.process.line if self.activity_set is None else self.activity_set.line
+
+    @cached_property
+    def analysis_graph(self) -> nx.MultiDiGraph[str]:
+        """The scope graph plus an edge from each activity to the boundary events on it.
+
+        A boundary event has no incoming transition but is reached whenever the activity it is
+        attached to runs; reachability, dead-end and cycle questions must see that link.
+        """
+        graph = self.graph.copy()
+        for node, data in self.graph.nodes(data=True):
+            activity: Activity = data["activity"]
+            event = activity.event
+            target = event.target if event is not None and is_boundary_event(activity) else None
+            if target is not None and target in graph:
+                graph.add_edge(target, node, key=f"<boundary {node}>")
+        return graph
+
+
+def split_type(activity: Activity) -> GatewayType | None:
+    """How the activity chooses among its outgoing transitions, when stated.
+
+    The Split element decides; a 2.x Route without one falls back to its GatewayType.
+    """
+    if activity.split is not None:
+        return activity.split.type
+    if isinstance(activity.body, Route):
+        return activity.body.gateway_type
+    return None
+
+
+def join_type(activity: Activity) -> GatewayType | None:
+    """How the activity waits for its incoming transitions, when stated (see :func:`split_type`)."""
+    if activity.join is not None:
+        return activity.join.type
+    if isinstance(activity.body, Route):
+        return activity.body.gateway_type
+    return None
+
+
+def condition_kind(transition: Transition) -> ConditionType | None:
+    """The transition's condition kind; a bare expression with no Type counts as CONDITION."""
+    condition = transition.condition
+    if condition is None:
+        return None
+    if condition.type in (None, ConditionType.CONDITION):
+        text = condition.expression
+        return ConditionType.CONDITION if text is not None and text.strip() else None
+    return condition.type
+
+
+@dataclass
+class Context:
+    """The package under validation, its scopes, and name tables for reference checks."""
+
+    package: Package
+    scopes: list[Scope]
+
+    @classmethod
+    def build(cls, package: Package) -> Context:
+        scopes: list[Scope] = []
+        for process in package.workflow_processes:
+            scopes.append(Scope(process, None, process_graph(process)))
+            for activity_set in process.activity_sets:
+                scopes.append(Scope(process, activity_set, process_graph(process, activity_set)))
+        return cls(package, scopes)
+
+    @property
+    def is_xpdl1(self) -> bool:
+        """True for a package read from XPDL 1.0, whose AND split with conditions is an OR."""
+        return self.package.source_version == "1.0"
+
+    @property
+    def script_type(self) -> str | None:
+        return self.package.script.type if self.package.script is not None else None
+
+    @property
+    def has_external_packages(self) -> bool:
+        return bool(self.package.external_packages)
+
+    @cached_property
+    def process_ids(self) -> dict[str, WorkflowProcess]:
+        """Processes by Id; the first one wins where an Id repeats (``duplicate-id`` says so)."""
+        found: dict[str, WorkflowProcess] = {}
+        for process in self.package.workflow_processes:
+            found.setdefault(process.id, process)
+        return found
+
+    def data_names(self, process: WorkflowProcess, activity: Activity | None = None) -> set[str]:
+        """Names an expression in ``process`` (and in ``activity``) may use as variables."""
+        names = {f.id for f in self.package.data_fields}
+        names.update(f.id for f in process.data_fields)
+        names.update(p.id for p in process.formal_parameters)
+        if activity is not None:
+            names.update(f.id for f in activity.data_fields)
+            loop = activity.loop
+            if loop is not None and loop.counter:
+                names.add(loop.counter)
+        return names
+
+    def participant_ids(self, process: WorkflowProcess) -> set[str]:
+        ids = {p.id for p in self.package.participants}
+        ids.update(p.id for p in process.participants)
+        return ids
+
+    def application(self, process: WorkflowProcess, application_id: str) -> Application | None:
+        """The application a tool names: the process's own first, then the package's."""
+        for app in (*process.applications, *self.package.applications):
+            if app.id == application_id:
+                return app
+        return None

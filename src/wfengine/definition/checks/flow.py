@@ -1,0 +1,221 @@
+"""Control-flow checks on each scope's graph: starts, ends, reachability, cycles, joins.
+
+Only what makes a scope impossible to run is an error: no start, no end, a cycle that no path
+leaves. An unreachable activity or one that cannot reach an end is a warning: the rest of the
+process still runs, and tools write such fragments while a model is in progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from wfengine.definition.checks.context import Context, Scope, join_type, split_type
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.graph import activity_of, end_ids, is_boundary_event, start_ids
+from wfengine.definition.model import EventPosition, GatewayType
+
+#: how many member Ids a cycle message lists before it says "and N more"
+_CYCLE_NAMES_SHOWN = 5
+
+
+def _starts(scope: Scope) -> list[str]:
+    """Start Ids, plus the start activity a block or the set itself declares."""
+    starts = start_ids(scope.graph)
+    declared: list[str | None] = []
+    if scope.activity_set is not None:
+        declared.append(scope.activity_set.default_start_activity_id)
+        for activity in scope.process.activities:
+            body = activity.body
+            if getattr(body, "activity_set_id", None) == scope.activity_set.id:
+                declared.append(getattr(body, "start_activity_id", None))
+    for node in declared:
+        if node is not None and node in scope.graph and node not in starts:
+            starts.append(node)
+    return starts
+
+
+def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
+    """``empty-process``, ``no-start``, ``no-end`` for each process and activity set."""
+    for scope in ctx.scopes:
+        if not scope.activities:
+            yield make(
+                "empty-process",
+                f"{scope.where} has no activities",
+                element_id=scope.element_id,
+                line=scope.line,
+            )
+            continue
+        if not _starts(scope):
+            yield make(
+                "no-start",
+                f"{scope.where} has no start activity: every activity has an incoming "
+                "transition and there is no start event",
+                element_id=scope.element_id,
+                line=scope.line,
+            )
+        if not end_ids(scope.graph):
+            yield make(
+                "no-end",
+                f"{scope.where} has no end activity: every activity has an outgoing "
+                "transition and there is no end event",
+                element_id=scope.element_id,
+                line=scope.line,
+            )
+
+
+def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
+    """``unreachable-activity``: no path from any start leads to the activity."""
+    for scope in ctx.scopes:
+        starts = _starts(scope)
+        if not starts:
+            continue  # no-start already says it; every activity would be listed
+        graph = scope.analysis_graph
+        reached = set(starts)
+        for start in starts:
+            reached |= nx.descendants(graph, start)
+        for node in scope.graph:
+            if node not in reached:
+                activity = activity_of(scope.graph, node)
+                yield make(
+                    "unreachable-activity",
+                    f"activity {node!r} in {scope.where} cannot be reached from any start "
+                    "activity; it never runs",
+                    element_id=node,
+                    line=activity.line,
+                )
+
+
+def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[str]]:
+    """Strongly connected components that hold a cycle, have no edge out and no end inside."""
+    found = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (node,) = component
+            if not graph.has_edge(node, node):
+                continue
+        if component & ends:
+            continue
+        leaves = any(succ not in component for node in component for succ in graph.successors(node))
+        if not leaves:
+            found.append(component)
+    return found
+
+
+def _deliberate_stops(graph: nx.MultiDiGraph[str]) -> set[str]:
+    """Intermediate events where a path stops on purpose: they have no transition out.
+
+    An error, signal or link event thrown in the middle of a flow ends that path (TIBCO writes
+    an error thrown from an embedded subprocess this way); not reaching an end event from it is
+    the modeller's intent, not a dead end.
+    """
+    stops = set()
+    for node in graph:
+        activity = activity_of(graph, node)
+        event = activity.event
+        if (
+            event is not None
+            and event.position is EventPosition.INTERMEDIATE
+            and not is_boundary_event(activity)
+            and graph.out_degree(node) == 0
+        ):
+            stops.add(node)
+    return stops
+
+
+def _ordered(graph: nx.MultiDiGraph[str], nodes: set[str]) -> list[str]:
+    """``nodes`` in definition order (the graph's node order)."""
+    return [n for n in graph if n in nodes]
+
+
+def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
+    """``cycle-no-exit`` (error) and ``dead-end`` (warning).
+
+    Conditions are not evaluated: a cycle counts as left when any transition leaves it, however
+    guarded, because whether the guard ever holds depends on the data.
+    """
+    for scope in ctx.scopes:
+        ends = end_ids(scope.graph)
+        if not ends:
+            continue  # no-end already says it
+        graph = scope.analysis_graph
+        trapped: set[str] = set()
+        for component in _trapping_cycles(graph, set(ends)):
+            trapped |= component
+            members = _ordered(graph, component)
+            shown = ", ".join(repr(m) for m in members[:_CYCLE_NAMES_SHOWN])
+            more = len(members) - _CYCLE_NAMES_SHOWN
+            if more > 0:
+                shown += f" and {more} more"
+            first = members[0]
+            yield make(
+                "cycle-no-exit",
+                f"in {scope.where} the cycle through {shown} has no transition leaving it and "
+                "no end activity; an instance that enters it never completes",
+                element_id=first,
+                line=activity_of(scope.graph, first).line,
+            )
+        can_end = set(ends) | _deliberate_stops(graph)
+        for end in list(can_end):
+            can_end |= nx.ancestors(graph, end)
+        for node in scope.graph:
+            if node in can_end or node in trapped:
+                continue
+            activity = activity_of(scope.graph, node)
+            if is_boundary_event(activity) and graph.out_degree(node) == 0:
+                continue  # an attached event with no flow out just interrupts its activity
+            yield make(
+                "dead-end",
+                f"activity {node!r} in {scope.where} cannot reach any end activity",
+                element_id=node,
+                line=activity.line,
+            )
+
+
+def _branch_origin(graph: nx.MultiDiGraph[str], node: str) -> str | None:
+    """The Exclusive split a token arriving from ``node`` must have come through, if known.
+
+    Walks back through a chain of plain activities (one way in, one way out); stops with an
+    answer at an Exclusive split, and with None at anything else (a start, a join, another kind
+    of split), because then the token's origin is not a single exclusive choice.
+    """
+    seen: set[str] = set()
+    while node not in seen:
+        seen.add(node)
+        activity = activity_of(graph, node)
+        if split_type(activity) is GatewayType.EXCLUSIVE and graph.out_degree(node) > 1:
+            return node
+        if graph.out_degree(node) != 1 or graph.in_degree(node) != 1:
+            return None
+        (node,) = graph.predecessors(node)
+    return None
+
+
+def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
+    """``and-join-after-xor``: a Parallel join fed only by the branches of one Exclusive split.
+
+    Only one branch of the split ever carries a token, so the join waits forever for the
+    others. The check is deliberately local (direct transitions or chains of plain activities)
+    so that it never reports a join that can in fact fire.
+    """
+    for scope in ctx.scopes:
+        graph = scope.graph
+        for node in graph:
+            activity = activity_of(graph, node)
+            if join_type(activity) is not GatewayType.PARALLEL or graph.in_degree(node) < 2:
+                continue
+            origins = {_branch_origin(graph, pred) for pred, _ in graph.in_edges(node)}
+            if len(origins) != 1:
+                continue
+            (origin,) = origins
+            if origin is None:
+                continue
+            yield make(
+                "and-join-after-xor",
+                f"activity {node!r} in {scope.where} joins in parallel the branches of the "
+                f"exclusive split at {origin!r}; only one of them ever arrives, so it waits "
+                "forever",
+                element_id=node,
+                line=activity.line,
+            )

@@ -1,0 +1,194 @@
+"""Reference checks: performers, tools, subflows, blocks and their parameters.
+
+A reference that may resolve in another package (a SubFlow with a PackageRef, any reference in
+a package that declares ExternalPackages) is only a warning: wfengine validates one package at
+a time and cannot see the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from wfengine.definition.checks.context import Context, Scope, is_plain_name
+from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.model import (
+    Activity,
+    BlockActivity,
+    FormalParameter,
+    ParameterMode,
+    SubFlowImplementation,
+    TaskImplementation,
+)
+
+
+def _activities(ctx: Context) -> Iterator[tuple[Scope, Activity]]:
+    for scope in ctx.scopes:
+        for activity in scope.activities:
+            yield scope, activity
+
+
+def check_performers(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-participant``: a performer that looks like an Id names no participant.
+
+    Performers may also be expressions evaluated at run time (or the name of a data field that
+    holds a user), so only bare identifiers that are neither participants nor data fields are
+    reported. Nothing is reported for a package that declares ExternalPackages: sharing
+    participants through a repository package is common (JaWE's examples do it), and this
+    package alone cannot tell a typo from a participant defined there.
+    """
+    if ctx.has_external_packages:
+        return
+    for scope, activity in _activities(ctx):
+        known = ctx.participant_ids(scope.process)
+        data = ctx.data_names(scope.process, activity)
+        for performer in activity.performers:
+            name = performer.strip()
+            if not name or not is_plain_name(name) or name in known or name in data:
+                continue
+            yield make(
+                "undefined-participant",
+                f"activity {activity.id!r} in {scope.where} has performer {name!r}, which is "
+                "no participant of the process or package",
+                element_id=activity.id,
+                line=activity.line,
+            )
+
+
+def _may_be_external(ctx: Context) -> Severity | None:
+    """Warning severity when the target may live in an external package, else the default."""
+    return Severity.WARNING if ctx.has_external_packages else None
+
+
+def check_tools(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-application`` and the tool half of ``parameter-count`` / ``parameter-mode``."""
+    for scope, activity in _activities(ctx):
+        body = activity.body
+        if not isinstance(body, TaskImplementation):
+            continue
+        for tool in body.tools:
+            line = tool.line if tool.line is not None else activity.line
+            app = ctx.application(scope.process, tool.application_id)
+            if app is None:
+                yield make(
+                    "undefined-application",
+                    f"activity {activity.id!r} in {scope.where} calls application "
+                    f"{tool.application_id!r}, which is not defined in the process or package",
+                    element_id=activity.id,
+                    line=line,
+                    severity=_may_be_external(ctx),
+                )
+                continue
+            yield from _parameters(
+                ctx,
+                scope,
+                activity,
+                f"application {app.id!r}",
+                app.formal_parameters,
+                tool.actual_parameters,
+                line,
+            )
+
+
+def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-process`` and the subflow half of ``parameter-count`` / ``parameter-mode``."""
+    for scope, activity in _activities(ctx):
+        body = activity.body
+        if not isinstance(body, SubFlowImplementation):
+            continue
+        line = body.line if body.line is not None else activity.line
+        external = bool(body.package_ref) and body.package_ref != ctx.package.id
+        called = ctx.process_ids.get(body.process_id)
+        if called is None:
+            elsewhere = external or ctx.has_external_packages
+            yield make(
+                "undefined-process",
+                f"activity {activity.id!r} in {scope.where} starts subprocess "
+                f"{body.process_id!r}, which is not a process of package {ctx.package.id!r}",
+                element_id=activity.id,
+                line=line,
+                severity=Severity.WARNING if elsewhere else None,
+            )
+            continue
+        if external:
+            continue  # the PackageRef says the callee is another package's, not this one
+        yield from _parameters(
+            ctx,
+            scope,
+            activity,
+            f"process {called.id!r}",
+            called.formal_parameters,
+            body.actual_parameters,
+            line,
+        )
+
+
+def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-activity-set``: a BlockActivity names no activity set of its process."""
+    for scope, activity in _activities(ctx):
+        body = activity.body
+        if not isinstance(body, BlockActivity):
+            continue
+        if any(s.id == body.activity_set_id for s in scope.process.activity_sets):
+            continue
+        yield make(
+            "undefined-activity-set",
+            f"block activity {activity.id!r} in {scope.where} names activity set "
+            f"{body.activity_set_id!r}, which process {scope.process.id!r} does not define",
+            element_id=activity.id,
+            line=body.line if body.line is not None else activity.line,
+        )
+
+
+def _parameters(
+    ctx: Context,
+    scope: Scope,
+    activity: Activity,
+    callee: str,
+    formals: Sequence[FormalParameter],
+    actuals: Sequence[str],
+    line: int | None,
+) -> Iterator[Diagnostic]:
+    """Count and mode checks of one call's actual parameters against the callee's formals.
+
+    An actual for an OUT or INOUT formal receives a value, so it must name a variable of the
+    caller: a data field or formal parameter of the process or package.
+    """
+    if len(actuals) != len(formals):
+        yield make(
+            "parameter-count",
+            f"activity {activity.id!r} in {scope.where} passes {len(actuals)} actual "
+            f"parameter(s) to {callee}, which declares {len(formals)} formal parameter(s)",
+            element_id=activity.id,
+            line=line,
+        )
+    names = ctx.data_names(scope.process, activity)
+    for formal, actual in zip(formals, actuals, strict=False):
+        if formal.mode is ParameterMode.IN:
+            continue
+        text = actual.strip()
+        if not is_plain_name(text):
+            yield make(
+                "parameter-mode",
+                f"activity {activity.id!r} in {scope.where} passes {actual!r} for the "
+                f"{formal.mode} parameter {formal.id!r} of {callee}; it must be the name of a "
+                "data field or formal parameter to receive the result",
+                element_id=activity.id,
+                line=line,
+            )
+        elif text not in names:
+            yield make(
+                "undefined-data-field",
+                f"activity {activity.id!r} in {scope.where} passes {text!r} for the "
+                f"{formal.mode} parameter {formal.id!r} of {callee}, but {text!r} is no data "
+                f"field or formal parameter of the process or package{_named(ctx, scope, text)}",
+                element_id=activity.id,
+                line=line,
+            )
+
+
+def _named(ctx: Context, scope: Scope, name: str) -> str:
+    """A hint when ``name`` is a data field's Name rather than its Id (the WfMC samples do it)."""
+    for data_field in (*scope.process.data_fields, *ctx.package.data_fields):
+        if data_field.name == name:
+            return f" (data field {data_field.id!r} is named {name!r}; references use the Id)"
+    return ""

@@ -1,0 +1,123 @@
+"""Checks on transitions and the splits that choose among them.
+
+Transitions resolve their From and To within their own scope: a transition of a process's top
+level cannot enter an activity set, and one inside an activity set cannot leave it (a block is
+entered and left through the BlockActivity).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from wfengine.definition.checks.context import Context, Scope, condition_kind, split_type
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model import ConditionType, GatewayType, Transition
+
+
+def _elsewhere(ctx: Context, scope: Scope, activity_id: str) -> str:
+    """A hint for a dangling reference: the other scope of the process that has the activity."""
+    for other in ctx.scopes:
+        if other.process is scope.process and other is not scope and activity_id in other.graph:
+            return f"; it is an activity of {other.where}, and transitions cannot cross scopes"
+    return ""
+
+
+def check_dangling_transitions(ctx: Context) -> Iterator[Diagnostic]:
+    """``dangling-transition``: From or To names no activity of the transition's scope."""
+    for scope in ctx.scopes:
+        for transition in scope.transitions:
+            for end, activity_id in (("From", transition.from_), ("To", transition.to)):
+                if activity_id in scope.graph:
+                    continue
+                yield make(
+                    "dangling-transition",
+                    f"transition {transition.id!r} in {scope.where} has {end}={activity_id!r}, "
+                    f"which is not an activity there{_elsewhere(ctx, scope, activity_id)}",
+                    element_id=transition.id,
+                    line=transition.line,
+                )
+
+
+def _outgoing(scope: Scope) -> dict[str, list[Transition]]:
+    """Transitions by the activity they leave, in definition order."""
+    out: dict[str, list[Transition]] = defaultdict(list)
+    for transition in scope.transitions:
+        out[transition.from_].append(transition)
+    return out
+
+
+def check_split_refs(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-transition``: a split's TransitionRef names no transition leaving it."""
+    for scope in ctx.scopes:
+        by_id = {t.id: t for t in scope.transitions}
+        for activity in scope.activities:
+            split = activity.split
+            if split is None:
+                continue
+            for ref in split.transition_refs:
+                transition = by_id.get(ref)
+                if transition is None:
+                    why = f"{scope.where} has no transition {ref!r}"
+                elif transition.from_ != activity.id:
+                    why = f"transition {ref!r} leaves {transition.from_!r}, not this activity"
+                else:
+                    continue
+                yield make(
+                    "undefined-transition",
+                    f"the split of activity {activity.id!r} lists transition {ref!r}, but {why}",
+                    element_id=activity.id,
+                    line=split.line if split.line is not None else activity.line,
+                )
+
+
+def check_otherwise(ctx: Context) -> Iterator[Diagnostic]:
+    """``multiple-otherwise``: more than one OTHERWISE leaves an activity; which one is taken?"""
+    for scope in ctx.scopes:
+        outgoing = _outgoing(scope)
+        for activity in scope.activities:
+            others = [
+                t
+                for t in outgoing.get(activity.id, ())
+                if condition_kind(t) is ConditionType.OTHERWISE
+            ]
+            if len(others) > 1:
+                names = ", ".join(repr(t.id) for t in others)
+                yield make(
+                    "multiple-otherwise",
+                    f"activity {activity.id!r} in {scope.where} has {len(others)} OTHERWISE "
+                    f"transitions ({names}); at most one may be the default",
+                    element_id=activity.id,
+                    line=activity.line,
+                )
+
+
+def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
+    """``condition-unused``: a condition on a transition out of a Parallel split.
+
+    A Parallel split follows every outgoing transition, so its conditions are never consulted.
+    Not reported for XPDL 1.0 packages: there an AND split whose transitions carry conditions
+    is how multi-choice is written (Enhydra Shark follows every transition whose condition
+    holds), so the engine treats it as an Inclusive split and the conditions matter. An
+    activity with no split is not reported either: a single conditional transition is a guard,
+    and several (as Bonita writes them) imply a choice.
+    """
+    if ctx.is_xpdl1:
+        return
+    for scope in ctx.scopes:
+        outgoing = _outgoing(scope)
+        for activity in scope.activities:
+            if split_type(activity) is not GatewayType.PARALLEL:
+                continue
+            for transition in outgoing.get(activity.id, ()):
+                kind = condition_kind(transition)
+                if kind not in (ConditionType.CONDITION, ConditionType.OTHERWISE):
+                    continue
+                yield make(
+                    "condition-unused",
+                    f"transition {transition.id!r} in {scope.where} has a {kind} condition, "
+                    f"but it leaves {activity.id!r} through a Parallel split, which takes "
+                    "every transition; use an Inclusive or Exclusive split if it should choose",
+                    element_id=transition.id,
+                    line=transition.line,
+                )

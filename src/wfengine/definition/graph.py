@@ -1,0 +1,145 @@
+"""The control-flow graph of one process (or one activity set) as a networkx graph.
+
+Validation (reachability, dead ends, cycles, join/split matching), rendering and the engine's
+deploy-time compiler all ask questions about the same graph; building it in one place keeps them
+agreeing on what a start or an end activity is.
+
+Shape of the graph returned by :func:`process_graph`:
+
+* a :class:`networkx.MultiDiGraph` (a subclass of ``DiGraph``), because XPDL allows several
+  transitions between the same two activities (say one with a condition and an OTHERWISE): a
+  plain ``DiGraph`` would keep only one of them;
+* one node per activity of the scope, keyed by activity Id, with the :class:`Activity` under the
+  node attribute ``activity``; nodes are added in definition order, so iterating the graph is
+  deterministic;
+* one edge per transition whose From and To both name activities of the scope, keyed by the
+  transition Id, with the :class:`Transition` under the edge attribute ``transition``.
+
+What the graph leaves out, on purpose: transitions that name an activity outside the scope
+(validation reports them as ``dangling-transition``; adding them would invent nodes with no
+activity), and for a repeated activity Id every activity after the first (``duplicate-id``).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from wfengine.definition.model import (
+    Activity,
+    ActivitySet,
+    EventPosition,
+    Transition,
+    WorkflowProcess,
+)
+
+__all__ = [
+    "activity_of",
+    "end_activities",
+    "end_ids",
+    "is_boundary_event",
+    "process_graph",
+    "scope_items",
+    "start_activities",
+    "start_ids",
+]
+
+
+def scope_items(
+    process: WorkflowProcess, activity_set: ActivitySet | None = None
+) -> tuple[tuple[Activity, ...], tuple[Transition, ...]]:
+    """The activities and transitions of the process's top level, or of ``activity_set``."""
+    if activity_set is None:
+        return process.activities, process.transitions
+    return activity_set.activities, activity_set.transitions
+
+
+def process_graph(
+    process: WorkflowProcess, activity_set: ActivitySet | None = None
+) -> nx.MultiDiGraph[str]:
+    """The control-flow graph of ``process``'s top level, or of one of its activity sets.
+
+    Activity sets are separate graphs: a BlockActivity is a single node in its parent's graph,
+    and its set's activities are reached by entering the block, not by transitions.
+    """
+    activities, transitions = scope_items(process, activity_set)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for activity in activities:
+        if activity.id not in graph:
+            graph.add_node(activity.id, activity=activity)
+    for transition in transitions:
+        if transition.from_ in graph and transition.to in graph:
+            graph.add_edge(
+                transition.from_, transition.to, key=transition.id, transition=transition
+            )
+    return graph
+
+
+def activity_of(graph: nx.MultiDiGraph[str], activity_id: str) -> Activity:
+    """The :class:`Activity` stored on node ``activity_id``."""
+    activity = graph.nodes[activity_id]["activity"]
+    assert isinstance(activity, Activity)
+    return activity
+
+
+def _event_position(graph: nx.MultiDiGraph[str], node: str) -> EventPosition | None:
+    event = activity_of(graph, node).event
+    return None if event is None else event.position
+
+
+def is_boundary_event(activity: Activity) -> bool:
+    """True for an intermediate event attached to another activity (BPMN boundary event).
+
+    Such an event has no incoming transition, yet it is not a start: it fires while the
+    activity it is attached to runs.
+    """
+    event = activity.event
+    return event is not None and event.position is EventPosition.INTERMEDIATE and bool(event.target)
+
+
+def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """Ids of the start activities of a scope graph, in definition order.
+
+    Where the scope has start events (XPDL 2.x), those are its starts. Otherwise (XPDL 1.0 has
+    no events, and many 2.x tools omit them) every activity with no incoming transition starts,
+    except boundary events.
+    """
+    by_event = [n for n in graph if _event_position(graph, n) is EventPosition.START]
+    if by_event:
+        return by_event
+    return [
+        n for n in graph if graph.in_degree(n) == 0 and not is_boundary_event(activity_of(graph, n))
+    ]
+
+
+def end_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """Ids of the end activities of a scope graph, in definition order.
+
+    End events where the scope has any; otherwise every activity with no outgoing transition
+    (the implicit termination of XPDL 1.0: a path simply stops).
+    """
+    by_event = [n for n in graph if _event_position(graph, n) is EventPosition.END]
+    if by_event:
+        return by_event
+    return [n for n in graph if graph.out_degree(n) == 0]
+
+
+def start_activities(
+    process: WorkflowProcess, activity_set: ActivitySet | None = None
+) -> list[Activity]:
+    """The start activities of the process's top level (or of ``activity_set``).
+
+    See :func:`start_ids` for the rule.
+    """
+    graph = process_graph(process, activity_set)
+    return [activity_of(graph, n) for n in start_ids(graph)]
+
+
+def end_activities(
+    process: WorkflowProcess, activity_set: ActivitySet | None = None
+) -> list[Activity]:
+    """The end activities of the process's top level (or of ``activity_set``).
+
+    See :func:`end_ids` for the rule.
+    """
+    graph = process_graph(process, activity_set)
+    return [activity_of(graph, n) for n in end_ids(graph)]

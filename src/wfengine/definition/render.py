@@ -1,0 +1,388 @@
+"""Drawing a process definition: the model turned into Graphviz DOT text.
+
+Why DOT and nothing more here: DOT is plain text, so producing it needs no program and no
+library, and the same text can be read by people, diffed in review and laid out by Graphviz
+(``dot -Tsvg``) wherever that is installed. Running Graphviz is left to the caller (the CLI),
+which keeps this module free of subprocesses and usable in any host application.
+
+The picture follows the usual BPMN look so a modeller recognises it: events are circles, routes
+(gateways) are diamonds labelled with their gateway type, tasks are rounded boxes, activities are
+grouped in swimlanes by their first performer, and transitions carry their condition,
+``OTHERWISE`` or ``EXCEPTION``.
+
+Every identifier and label comes from the definition file, which may come from someone the host
+does not trust, so everything written into the DOT text goes through :func:`dot_quote`. The
+output is deterministic (definition order, no hashes, no timestamps) so a rendering can be
+compared with an earlier one.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from wfengine.definition.model import (
+    Activity,
+    ActivitySet,
+    BlockActivity,
+    ConditionType,
+    Event,
+    EventPosition,
+    GatewayType,
+    NoImplementation,
+    Package,
+    Participant,
+    ReferenceImplementation,
+    Route,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+    Transition,
+    WorkflowProcess,
+)
+
+#: labels are wrapped at this many characters per line so boxes stay compact
+LABEL_WIDTH = 24
+#: condition expressions longer than this are shortened on the edge label
+EDGE_LABEL_MAX = 48
+
+_GATEWAY_SHAPE_LABEL: dict[GatewayType, str] = {
+    GatewayType.EXCLUSIVE: "Exclusive",
+    GatewayType.INCLUSIVE: "Inclusive",
+    GatewayType.PARALLEL: "Parallel",
+    GatewayType.COMPLEX: "Complex",
+}
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def activity_kind(activity: Activity) -> str:
+    """A one-word kind for an activity, as people talk about it.
+
+    ``route``, ``event``, ``block``, ``subflow``, ``reference``, ``tool`` (a task that calls
+    applications), the 2.x task kinds in lower case (``user``, ``manual``, ``service``,
+    ``script``, ``send``, ``receive``, ``businessrule``...), and for ``Implementation No``:
+    ``manual`` when a performer is named (a person does it; that is what XPDL 1.0 files mean by
+    it) and ``none`` otherwise (a pass-through step).
+    """
+    body = activity.body
+    if isinstance(body, Route):
+        return "route"
+    if isinstance(body, Event):
+        return "event"
+    if isinstance(body, BlockActivity):
+        return "block"
+    if isinstance(body, SubFlowImplementation):
+        return "subflow"
+    if isinstance(body, ReferenceImplementation):
+        return "reference"
+    if isinstance(body, TaskImplementation):
+        if body.task is TaskKind.APPLICATION or (body.tools and body.task is TaskKind.NONE):
+            return "tool"
+        return body.task.value.lower()
+    assert isinstance(body, NoImplementation)
+    return "manual" if activity.performers else "none"
+
+
+def route_gateway(activity: Activity) -> GatewayType:
+    """The gateway type a route stands for: its own, else its split's, else its join's.
+
+    XPDL 1.0 routes carry no type of their own; their behaviour is in the transition
+    restrictions, so the split (what the route decides) is preferred over the join.
+    """
+    body = activity.body
+    if isinstance(body, Route) and body.gateway_type is not None:
+        return body.gateway_type
+    if activity.split is not None:
+        return activity.split.type
+    if activity.join is not None:
+        return activity.join.type
+    return GatewayType.EXCLUSIVE
+
+
+def transition_label(transition: Transition) -> str:
+    """What an edge says: the condition, ``OTHERWISE``, ``EXCEPTION ...``, else the name."""
+    cond = transition.condition
+    expression = " ".join((cond.expression or "").split()) if cond is not None else ""
+    if cond is not None and cond.type is ConditionType.OTHERWISE:
+        return "OTHERWISE"
+    if cond is not None and cond.type is ConditionType.DEFAULTEXCEPTION:
+        return "DEFAULT EXCEPTION"
+    if cond is not None and cond.type is ConditionType.EXCEPTION:
+        return _shorten(f"EXCEPTION {expression}".strip(), EDGE_LABEL_MAX)
+    if expression:
+        return _shorten(expression, EDGE_LABEL_MAX)
+    return _shorten(transition.name or "", EDGE_LABEL_MAX)
+
+
+# --------------------------------------------------------------------------- DOT text
+
+
+def dot_quote(text: str) -> str:
+    """``text`` as a double-quoted DOT string that says exactly ``text`` and nothing more.
+
+    Backslashes are doubled (in a label ``\\N``, ``\\G`` or ``\\l`` would otherwise be
+    interpreted), double quotes escaped, line breaks become DOT's ``\\n``, and other control
+    characters are dropped. The result cannot close the string early, so a hostile id cannot
+    inject attributes, nodes or HTML labels.
+    """
+    out: list[str] = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch in "\n\r":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append(" ")
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0:
+            continue
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str) -> str:
+    lines = textwrap.wrap(" ".join(text.split()), LABEL_WIDTH, break_long_words=True)
+    return "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+
+
+def _attrs(pairs: Iterable[tuple[str, str]]) -> str:
+    """``[k=v, ...]`` with every value quoted; keys are fixed names chosen by this module."""
+    return "[" + ", ".join(f"{k}={dot_quote(v)}" for k, v in pairs) + "]"
+
+
+@dataclass
+class _Drawing:
+    """The DOT lines being built and the node names handed out so far."""
+
+    lines: list[str] = field(default_factory=list)
+    #: (activity set id or "", activity id) -> DOT node name
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    clusters: int = 0
+
+    def node_name(self, scope: str, activity_id: str) -> str:
+        """A DOT node name for an activity, unique in the drawing and stable across runs.
+
+        The XPDL id is used as it is (readable DOT); activities of an activity set are
+        prefixed with the set's id, and a clash (only possible in an invalid file) gets a
+        numeric suffix in definition order.
+        """
+        key = (scope, activity_id)
+        if key in self.names:
+            return self.names[key]
+        base = f"{scope}/{activity_id}" if scope else activity_id
+        name, n = base, 1
+        while name in self.used:
+            n += 1
+            name = f"{base}#{n}"
+        self.names[key] = name
+        self.used.add(name)
+        return name
+
+    def next_cluster(self, kind: str) -> str:
+        self.clusters += 1
+        return f"cluster_{kind}_{self.clusters}"
+
+
+def _participant_names(package: Package | None, process: WorkflowProcess) -> dict[str, str]:
+    known: list[Participant] = list(package.participants) if package is not None else []
+    known.extend(process.participants)
+    return {p.id: p.name or p.id for p in known}
+
+
+def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
+    """Shape and label of one activity, chosen by its kind."""
+    name = activity.name or activity.id
+    kind = activity_kind(activity)
+    attrs: list[tuple[str, str]] = [("tooltip", f"{activity.id} ({kind})")]
+    body = activity.body
+    if isinstance(body, Event):
+        trigger = "" if body.trigger in ("None", "") else body.trigger
+        attrs += [("shape", "circle"), ("label", _shorten(trigger, 12)), ("xlabel", _wrap(name))]
+        attrs += [("width", "0.4"), ("fixedsize", "false")]
+        if body.position is EventPosition.START:
+            attrs += [("penwidth", "1.5")]
+        elif body.position is EventPosition.INTERMEDIATE:
+            attrs += [("peripheries", "2")]
+        else:
+            attrs += [("penwidth", "4")]
+            if body.is_terminate:
+                attrs += [("style", "filled"), ("fillcolor", "black"), ("fontcolor", "white")]
+        return attrs
+    if isinstance(body, Route):
+        gateway = _GATEWAY_SHAPE_LABEL[route_gateway(activity)]
+        attrs += [("shape", "diamond"), ("label", gateway)]
+        if activity.name:
+            attrs += [("xlabel", _wrap(activity.name))]
+        return attrs
+    lines = [_wrap(name)]
+    if isinstance(body, TaskImplementation) and body.tools:
+        apps = ", ".join(t.application_id for t in body.tools)
+        lines.append(_shorten(f"[{kind}: {apps}]", 40))
+    elif isinstance(body, SubFlowImplementation):
+        lines.append(_shorten(f"[subflow: {body.process_id}]", 40))
+    elif isinstance(body, BlockActivity):
+        lines.append(_shorten(f"[block: {body.activity_set_id}]", 40))
+    elif isinstance(body, ReferenceImplementation):
+        lines.append(_shorten(f"[reference: {body.activity_id}]", 40))
+    elif kind not in ("none",):
+        lines.append(f"[{kind}]")
+    if activity.join is not None:
+        lines.append(f"join: {activity.join.type.value}")
+    if activity.split is not None:
+        lines.append(f"split: {activity.split.type.value}")
+    style = "rounded"
+    if isinstance(body, SubFlowImplementation):
+        style = "rounded,bold"
+    elif isinstance(body, BlockActivity):
+        style = "rounded,dashed"
+    elif isinstance(body, ReferenceImplementation):
+        style = "rounded,dotted"
+    attrs += [("shape", "box"), ("style", style), ("label", "\n".join(lines))]
+    return attrs
+
+
+def _draw_nodes(
+    drawing: _Drawing,
+    scope: str,
+    activities: Sequence[Activity],
+    lanes: dict[str, str],
+    indent: str,
+) -> None:
+    """Activities, grouped in one swimlane cluster per first performer, in definition order."""
+    by_lane: dict[str, list[Activity]] = {}
+    for activity in activities:
+        lane = activity.performers[0] if activity.performers else ""
+        by_lane.setdefault(lane, []).append(activity)
+    for lane, members in by_lane.items():
+        inner = indent
+        if lane:
+            drawing.lines.append(f"{indent}subgraph {dot_quote(drawing.next_cluster('lane'))} {{")
+            inner = indent + "  "
+            label = lanes.get(lane, lane)
+            drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label))])};")
+        for activity in members:
+            name = drawing.node_name(scope, activity.id)
+            drawing.lines.append(f"{inner}{dot_quote(name)} {_attrs(_node_attrs(activity))};")
+        if lane:
+            drawing.lines.append(f"{indent}}}")
+
+
+def _draw_edges(
+    drawing: _Drawing,
+    scope: str,
+    activities: Sequence[Activity],
+    transitions: Sequence[Transition],
+    indent: str,
+) -> None:
+    """Transitions; an end that names no activity is drawn as a red "missing" node."""
+    known = {a.id for a in activities}
+    missing_drawn: set[str] = set()
+    for t in transitions:
+        ends: list[str] = []
+        for ref in (t.from_, t.to):
+            name = drawing.node_name(scope, ref)
+            if ref not in known and ref not in missing_drawn:
+                missing_drawn.add(ref)
+                drawing.lines.append(
+                    f"{indent}{dot_quote(name)} "
+                    + _attrs(
+                        [
+                            ("label", _wrap(f"missing: {ref}")),
+                            ("shape", "box"),
+                            ("style", "dashed"),
+                            ("color", "red"),
+                            ("fontcolor", "red"),
+                        ]
+                    )
+                    + ";"
+                )
+            ends.append(name)
+        attrs: list[tuple[str, str]] = [("tooltip", t.id)]
+        label = transition_label(t)
+        if label:
+            attrs.append(("label", label))
+        ctype = t.condition.type if t.condition is not None else None
+        if ctype in (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION):
+            attrs += [("style", "dashed"), ("color", "red"), ("fontcolor", "red")]
+        elif ctype is ConditionType.OTHERWISE:
+            attrs += [("arrowtail", "odiamond"), ("dir", "both")]
+        drawing.lines.append(
+            f"{indent}{dot_quote(ends[0])} -> {dot_quote(ends[1])} {_attrs(attrs)};"
+        )
+
+
+def _draw_activity_set(
+    drawing: _Drawing, activity_set: ActivitySet, lanes: dict[str, str], indent: str
+) -> None:
+    drawing.lines.append(f"{indent}subgraph {dot_quote(drawing.next_cluster('set'))} {{")
+    inner = indent + "  "
+    label = f"activity set {activity_set.name or activity_set.id}"
+    drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label)), ('style', 'dashed')])};")
+    _draw_nodes(drawing, activity_set.id, activity_set.activities, lanes, inner)
+    _draw_edges(drawing, activity_set.id, activity_set.activities, activity_set.transitions, inner)
+    drawing.lines.append(f"{indent}}}")
+
+
+def process_to_dot(process: WorkflowProcess, package: Package | None = None) -> str:
+    """The DOT text of one process, its activity sets drawn as dashed clusters beside it.
+
+    ``package`` supplies package-level participant names for the swimlane labels; without it
+    only the process's own participants are named and other lanes show the performer as is.
+    A block activity is joined to its activity set's first activity by a dotted edge.
+    """
+    drawing = _Drawing()
+    lanes = _participant_names(package, process)
+    title = process.name or process.id
+    drawing.lines.append(f"digraph {dot_quote(process.id)} {{")
+    graph_attrs = [
+        ("label", _wrap(title)),
+        ("labelloc", "t"),
+        ("rankdir", "LR"),
+        ("fontname", "Helvetica"),
+        ("compound", "true"),
+    ]
+    drawing.lines.append(f"  graph {_attrs(graph_attrs)};")
+    drawing.lines.append(f"  node {_attrs([('fontname', 'Helvetica'), ('fontsize', '10')])};")
+    drawing.lines.append(f"  edge {_attrs([('fontname', 'Helvetica'), ('fontsize', '9')])};")
+    _draw_nodes(drawing, "", process.activities, lanes, "  ")
+    _draw_edges(drawing, "", process.activities, process.transitions, "  ")
+    sets = {s.id: s for s in process.activity_sets}
+    for activity_set in process.activity_sets:
+        _draw_activity_set(drawing, activity_set, lanes, "  ")
+    for activity in process.activities:
+        body = activity.body
+        if isinstance(body, BlockActivity) and body.activity_set_id in sets:
+            target_set = sets[body.activity_set_id]
+            first = body.start_activity_id or target_set.default_start_activity_id
+            if first is None and target_set.activities:
+                first = target_set.activities[0].id
+            if first is None or first not in {a.id for a in target_set.activities}:
+                continue
+            src = drawing.node_name("", activity.id)
+            dst = drawing.node_name(target_set.id, first)
+            drawing.lines.append(
+                f"  {dot_quote(src)} -> {dot_quote(dst)} "
+                + _attrs([("style", "dotted"), ("arrowhead", "open")])
+                + ";"
+            )
+    drawing.lines.append("}")
+    return "\n".join(drawing.lines) + "\n"
+
+
+def package_to_dot(package: Package, process_id: str | None = None) -> str:
+    """The DOT text of one process of a package (the first when ``process_id`` is None).
+
+    Raises ``KeyError`` (with the known process ids in its message) when there is no such
+    process.
+    """
+    return process_to_dot(package.process(process_id), package)

@@ -1,0 +1,101 @@
+"""Semantic validation of a process-definition package: :func:`validate`.
+
+Validation answers "can this package run, and what looks wrong?" without raising: a definition
+may come from any tool, in any state of completion, and the CLI, an editor integration or a
+deploy step all want the full list of findings rather than the first one. Only what makes a
+process impossible to run is an error; the rest are warnings (see the code catalogue in
+:mod:`wfengine.definition.diagnostics`).
+
+Each check lives in :mod:`wfengine.definition.checks` and runs on its own: if one check trips
+over a model shape nobody foresaw, the failure is logged (logger ``wfengine.definition.
+validation``) and the other checks still report. Tests watch that logger so such a bug is not
+hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from wfengine.definition.checks.context import Check, Context
+from wfengine.definition.checks.expressions import check_expressions
+from wfengine.definition.checks.flow import (
+    check_and_join_after_xor,
+    check_dead_ends_and_cycles,
+    check_start_and_end,
+    check_unreachable,
+)
+from wfengine.definition.checks.identity import (
+    check_duplicate_extended_attributes,
+    check_duplicate_ids,
+)
+from wfengine.definition.checks.references import (
+    check_blocks,
+    check_performers,
+    check_subflows,
+    check_tools,
+)
+from wfengine.definition.checks.transitions import (
+    check_dangling_transitions,
+    check_otherwise,
+    check_split_refs,
+    check_unused_conditions,
+)
+from wfengine.definition.diagnostics import Diagnostic
+from wfengine.definition.model import Package
+
+__all__ = ["CHECKS", "validate"]
+
+logger = logging.getLogger(__name__)
+
+#: Every check :func:`validate` runs, in the order their findings are produced (the result is
+#: sorted afterwards, so this order only breaks ties).
+CHECKS: tuple[Check, ...] = (
+    check_duplicate_ids,
+    check_duplicate_extended_attributes,
+    check_dangling_transitions,
+    check_split_refs,
+    check_start_and_end,
+    check_unreachable,
+    check_dead_ends_and_cycles,
+    check_and_join_after_xor,
+    check_otherwise,
+    check_unused_conditions,
+    check_performers,
+    check_tools,
+    check_subflows,
+    check_blocks,
+    check_expressions,
+)
+
+
+def _order(diagnostic: Diagnostic) -> tuple[int, str]:
+    # Findings without a line (models built in code) sort first; Python's sort is stable, so
+    # findings on one line with one code keep the order their check produced them in.
+    return (diagnostic.line if diagnostic.line is not None else 0, diagnostic.code)
+
+
+def validate(package: Package) -> list[Diagnostic]:
+    """All findings about ``package``: its load diagnostics, then the semantic ones.
+
+    The load diagnostics (schema violations and other findings of the reader) come first, in
+    the reader's order; the semantic findings follow, sorted by source line, then code. Never
+    raises for an invalid definition.
+    """
+    found: list[Diagnostic] = []
+    try:
+        ctx = Context.build(package)
+    except Exception:
+        logger.exception("validation of package %r could not start", package.id)
+        return list(package.load_diagnostics)
+    for check in CHECKS:
+        try:
+            for diagnostic in check(ctx):
+                found.append(diagnostic)
+        except Exception:
+            logger.exception(
+                "validation check %s failed on package %r; its findings are incomplete",
+                check.__name__,
+                package.id,
+            )
+    found.sort(key=_order)
+    return [*package.load_diagnostics, *found]

@@ -1,0 +1,411 @@
+"""The reader's bookkeeping: which parts of an element were read, and what happens to the rest.
+
+The promise "nothing is silently dropped" is kept mechanically rather than by care in every
+reading function: each element is read through a :class:`Cursor` that hands out attributes and
+XPDL children and remembers what it handed out. Whatever nobody asked for becomes ``extras``
+(child elements, kept verbatim as :class:`~wfengine.definition.model.XmlNode`) and
+``extra_attrs`` (attributes). Where a model class has no room for leftovers, child elements go
+to the nearest enclosing ``extras`` and attributes are reported with an ``xpdl-unreadable``
+warning, so a loss is at least never silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from lxml import etree
+from pydantic import ValidationError
+
+from wfengine.definition import diagnostics
+from wfengine.definition.diagnostics import Diagnostic
+from wfengine.definition.model import DEPRECATED_NS, XPDL22_NS, XPDL_NAMESPACES, Attrs, XmlNode
+
+#: namespaces whose elements the reader treats as XPDL (the 1.0 namespace doubles as the 2.x
+#: ``deprecated`` namespace).
+XPDL_LIKE_NAMESPACES: frozenset[str] = frozenset(XPDL_NAMESPACES) | {DEPRECATED_NS}
+
+T = TypeVar("T")
+
+
+class Unreadable(Exception):
+    """Raised by a reading function when an element cannot become a model node.
+
+    The caller keeps the element verbatim in the nearest ``extras`` and warns; content problems
+    never abort a load.
+    """
+
+
+def local_name(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def namespace_of(el: etree._Element) -> str | None:
+    return etree.QName(el).namespace
+
+
+def is_xpdl(el: etree._Element) -> bool:
+    """An element in any XPDL namespace, or in none (documents written without a namespace)."""
+    ns = namespace_of(el)
+    return ns is None or ns in XPDL_LIKE_NAMESPACES
+
+
+def _matches(el: etree._Element, names: tuple[str, ...], namespace: str | None) -> bool:
+    """``el`` has one of ``names`` and is XPDL (``namespace`` None) or in ``namespace``."""
+    in_namespace = is_xpdl(el) if namespace is None else namespace_of(el) == namespace
+    return in_namespace and local_name(el) in names
+
+
+def is_extensions_marker(el: etree._Element) -> bool:
+    """An empty XPDL ``<Extensions/>``: the 2.x schemas' marker before a run of vendor elements.
+
+    The schema documents it as "needed to distinguish neighboring wildcard elements, it is not
+    functional"; the writer adds it wherever vendor elements need it, so it is not kept as an
+    extra (it would otherwise come back from every written file as one). An ``Extensions``
+    with attributes, text or children says something and is kept like any unknown element.
+    """
+    return (
+        is_xpdl(el)
+        and local_name(el) == "Extensions"
+        and not el.attrib
+        and len(el) == 0
+        and not (el.text or "").strip()
+    )
+
+
+def element_children(el: etree._Element) -> list[etree._Element]:
+    """Child elements only: comments and processing instructions carry no model content."""
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+def line_of(el: etree._Element) -> int | None:
+    """The element's 1-based source line (None when lxml does not know it)."""
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
+def all_text(el: etree._Element) -> str:
+    """All text inside ``el`` (its descendants' too), unstripped."""
+    return "".join(str(t) for t in el.itertext())
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    return text if text is not None and text.strip() else None
+
+
+def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
+    """Keep ``el`` verbatim as an XmlNode.
+
+    XPDL-namespace elements (any version, the deprecated namespace, or no namespace outside a
+    vendor element) are re-tagged into the 2.2 namespace so the writer can emit them as they
+    are; vendor elements keep their tag. Whitespace-only text and tails are dropped: they are
+    indentation, and the writer indents on its own.
+    """
+    ns = namespace_of(el)
+    if ns in XPDL_LIKE_NAMESPACES or (ns is None and not foreign):
+        tag = f"{{{XPDL22_NS}}}{local_name(el)}"
+        child_foreign = False
+    else:
+        tag = str(el.tag)
+        child_foreign = True
+    text, children = mixed_content(el, foreign=child_foreign)
+    return XmlNode(
+        tag=tag,
+        attrs=tuple((str(k), str(v)) for k, v in el.attrib.items()),
+        text=text,
+        tail=_blank_to_none(el.tail),
+        children=children,
+        line=line_of(el),
+    )
+
+
+def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tuple[XmlNode, ...]]:
+    """The content of ``el`` as XmlNode holds it: leading text and verbatim children.
+
+    Text after a child element is that child's ``tail``; text after a comment or processing
+    instruction is joined to what precedes it, so no text is lost to a comment. Blank text is
+    None. ``foreign`` is passed on to :func:`to_xml_node` for the children.
+    """
+    children: list[XmlNode] = []
+    text = el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            children.append(to_xml_node(child, foreign=foreign))
+        elif child.tail:
+            if children:
+                last = children[-1]
+                children[-1] = last.model_copy(update={"tail": (last.tail or "") + child.tail})
+            else:
+                text = (text or "") + child.tail
+    return _blank_to_none(text), tuple(children)
+
+
+def element_text(el: etree._Element | None) -> str | None:
+    """The element's whole text content, stripped; None when empty."""
+    if el is None:
+        return None
+    text = all_text(el).strip()
+    return text or None
+
+
+@dataclass
+class ReadContext:
+    """State shared by one read: the XPDL version and the findings made so far."""
+
+    version: str
+    source: str | None = None
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    def warn(
+        self,
+        code: str,
+        message: str,
+        el: etree._Element | None = None,
+        element_id: str | None = None,
+    ) -> None:
+        line = line_of(el) if el is not None else None
+        if element_id is None and el is not None:
+            element_id = el.get("Id")
+        self.findings.append(
+            diagnostics.make(code, message, line=line, element_id=element_id, file=self.source)
+        )
+
+    def text_of(self, el: etree._Element) -> str | None:
+        """The text of an element the model holds as a string; structure on it is reported."""
+        if element_children(el):
+            self.warn(
+                "xpdl-unreadable",
+                f"<{local_name(el)}> at line {line_of(el)} has element content; "
+                "only its text is kept",
+                el,
+            )
+        Cursor(self, el).drop_attrs()
+        return element_text(el)
+
+    def text_and_attrs(self, el: etree._Element) -> tuple[str | None, Attrs]:
+        """Text and all attributes of an element the model holds as a string plus attributes.
+
+        For expression-like elements (DeadlineDuration, Expression) whose attributes
+        (ScriptType, ScriptGrammar, ...) the model keeps beside the text.
+        """
+        if element_children(el):
+            self.warn(
+                "xpdl-unreadable",
+                f"<{local_name(el)}> at line {line_of(el)} has element content; "
+                "only its text is kept",
+                el,
+            )
+        return element_text(el), Cursor(self, el).extra_attrs()
+
+    def unreadable(self, el: etree._Element, why: str) -> None:
+        self.warn(
+            "xpdl-unreadable",
+            f"<{local_name(el)}> at line {line_of(el)} could not be read ({why}); "
+            "it is kept as XML",
+            el,
+        )
+
+    def read_each(
+        self,
+        elements: Iterable[etree._Element],
+        read: Callable[[ReadContext, etree._Element], T],
+        spill: list[XmlNode],
+    ) -> list[T]:
+        """Read every element with ``read``; one that fails is kept in ``spill`` with a warning."""
+        out: list[T] = []
+        for el in elements:
+            node = self.read_one(el, read, spill)
+            if node is not None:
+                out.append(node)
+        return out
+
+    def read_one(
+        self,
+        el: etree._Element,
+        read: Callable[[ReadContext, etree._Element], T],
+        spill: list[XmlNode],
+    ) -> T | None:
+        """Read one element; on failure keep it in ``spill`` with a warning and return None."""
+        mark = len(self.findings)
+        spilled = len(spill)
+        try:
+            return read(self, el)
+        except Unreadable as exc:
+            why = str(exc)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            why = f"{loc}: {first['msg']}" if loc else str(first["msg"])
+        # what was said or spilled about parts of an element now kept whole would duplicate it
+        del self.findings[mark:]
+        del spill[spilled:]
+        self.unreadable(el, why)
+        spill.append(to_xml_node(el))
+        return None
+
+
+class Cursor:
+    """Reads one element: hands out attributes and XPDL children, keeps track of the rest."""
+
+    def __init__(self, ctx: ReadContext, el: etree._Element) -> None:
+        self.ctx = ctx
+        self.el = el
+        self._children = element_children(el)
+        self._taken: set[int] = set()
+        self._attrs_taken: set[str] = set()
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.el)
+
+    @property
+    def name(self) -> str:
+        return local_name(self.el)
+
+    # -- attributes --
+
+    def attr(self, name: str) -> str | None:
+        """The attribute's value (None when absent); it counts as read."""
+        self._attrs_taken.add(name)
+        value = self.el.get(name)
+        return None if value is None else str(value)
+
+    def required_attr(self, name: str) -> str:
+        value = self.attr(name)
+        if value is None:
+            raise Unreadable(f"required attribute {name} is missing")
+        return value
+
+    def attr_bool(self, name: str) -> bool | None:
+        """A boolean attribute: 1.0's TRUE/FALSE and 2.x's true/false (and 1/0).
+
+        A value that is not a boolean is left unread, so it lands in ``extra_attrs``.
+        """
+        raw = self.el.get(name)
+        if raw is None:
+            self._attrs_taken.add(name)
+            return None
+        value = str(raw).strip().lower()
+        if value in ("true", "1"):
+            self._attrs_taken.add(name)
+            return True
+        if value in ("false", "0"):
+            self._attrs_taken.add(name)
+            return False
+        self.ctx.warn(
+            "xpdl-unreadable",
+            f"attribute {name}={raw!r} of <{self.name}> at line {self.line} is not a boolean; "
+            "it is kept as an unknown attribute",
+            self.el,
+        )
+        return None
+
+    def attr_choice(self, name: str, mapping: dict[str, T]) -> T | None:
+        """An enumerated attribute mapped through ``mapping``; an unknown value stays unread."""
+        raw = self.el.get(name)
+        if raw is None:
+            self._attrs_taken.add(name)
+            return None
+        key = str(raw).strip()
+        if key in mapping:
+            self._attrs_taken.add(name)
+            return mapping[key]
+        self.ctx.warn(
+            "xpdl-unreadable",
+            f"attribute {name}={raw!r} of <{self.name}> at line {self.line} has an unknown "
+            "value; it is kept as an unknown attribute",
+            self.el,
+        )
+        return None
+
+    def skip_attr(self, *names: str) -> None:
+        """Mark attributes as read whose meaning the model already holds in another form."""
+        self._attrs_taken.update(names)
+
+    # -- children --
+
+    def children(self, *names: str, namespace: str | None = None) -> list[etree._Element]:
+        """All not-yet-read XPDL children with one of these local names, in document order.
+
+        ``namespace`` looks in that namespace instead of XPDL's: the writer keeps values 2.2
+        has no element for in wfengine's own (``WFENGINE_NS``), and those map back too.
+        """
+        out = []
+        for i, child in enumerate(self._children):
+            if i not in self._taken and _matches(child, names, namespace):
+                self._taken.add(i)
+                out.append(child)
+        return out
+
+    def child(self, *names: str, namespace: str | None = None) -> etree._Element | None:
+        """The first not-yet-read XPDL (or ``namespace``) child with one of these local names."""
+        for i, child in enumerate(self._children):
+            if i not in self._taken and _matches(child, names, namespace):
+                self._taken.add(i)
+                return child
+        return None
+
+    def text(self, *names: str) -> str | None:
+        """Text of the first such child, as :func:`element_text`.
+
+        The model holds only the text of such elements (names, dates, expressions), so any
+        attribute on the child (``ScriptGrammar`` on an expression, say) is reported as lost.
+        """
+        el = self.child(*names)
+        return None if el is None else self.ctx.text_of(el)
+
+    def wrapped(
+        self, wrapper: str, item: str, spill: list[XmlNode], *, namespace: str | None = None
+    ) -> list[etree._Element]:
+        """Items of a list wrapper (``<Activities><Activity/>...``), wrapper leftovers spilled.
+
+        With ``namespace``, wrapper and items are looked up in that namespace (see
+        :meth:`children`).
+        """
+        out: list[etree._Element] = []
+        for w in self.children(wrapper, namespace=namespace):
+            inner = Cursor(self.ctx, w)
+            out.extend(inner.children(item, namespace=namespace))
+            inner.spill(spill)
+        return out
+
+    # -- leftovers --
+
+    def extras(self) -> tuple[XmlNode, ...]:
+        """The children nobody read, kept verbatim; they count as read from now on.
+
+        Marking them read hands each leftover out once: a node that keeps its own ``extras``
+        and is then spilled (a SubFlow inside its Implementation) must not pass the same
+        children on to the enclosing node's ``extras`` as well.
+        """
+        unread = [i for i in range(len(self._children)) if i not in self._taken]
+        self._taken.update(unread)
+        return tuple(
+            to_xml_node(self._children[i])
+            for i in unread
+            if not is_extensions_marker(self._children[i])
+        )
+
+    def extra_attrs(self) -> Attrs:
+        """The attributes nobody read (Clark notation for namespaced ones), in document order."""
+        return tuple(
+            (str(k), str(v)) for k, v in self.el.attrib.items() if k not in self._attrs_taken
+        )
+
+    def spill(self, target: list[XmlNode], *, attrs: bool = True) -> None:
+        """For model nodes without room for leftovers: children to ``target``, attributes warned."""
+        target.extend(self.extras())
+        if attrs:
+            self.drop_attrs()
+
+    def drop_attrs(self) -> None:
+        """Warn about unread attributes of a node that has no ``extra_attrs``."""
+        for k, _v in self.extra_attrs():
+            self.ctx.warn(
+                "xpdl-unreadable",
+                f"attribute {k} of <{self.name}> at line {self.line} has no place in the model "
+                "and is not kept",
+                self.el,
+            )
+        self._attrs_taken.update(str(k) for k in self.el.attrib)

@@ -1,0 +1,306 @@
+"""Reading data: data types, type declarations, formal parameters, data fields, extended attributes.
+
+XPDL 1.0 and 2.x share these elements almost unchanged; the differences handled here are 2.x's
+``Length``/``Precision``/``Scale`` children of ``BasicType``, ``IsArray`` spelled TRUE/FALSE in
+1.0 and true/false in 2.x, and 1.0's ``Index`` on formal parameters.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from wfengine.definition.model import (
+    WFENGINE_NS,
+    ArrayType,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    EnumerationType,
+    ExtendedAttribute,
+    ExternalReference,
+    FormalParameter,
+    ListType,
+    ParameterMode,
+    RecordType,
+    SchemaType,
+    TypeDeclaration,
+    UnionType,
+    XmlNode,
+)
+from wfengine.definition.xpdl.read_context import (
+    Cursor,
+    ReadContext,
+    Unreadable,
+    element_children,
+    local_name,
+    mixed_content,
+    to_xml_node,
+)
+
+DATA_TYPE_ELEMENTS = (
+    "BasicType",
+    "DeclaredType",
+    "SchemaType",
+    "ExternalReference",
+    "RecordType",
+    "UnionType",
+    "EnumerationType",
+    "ArrayType",
+    "ListType",
+)
+
+_BASIC_KINDS = {k.value: k for k in BasicTypeKind}
+_MODES = {m.value: m for m in ParameterMode}
+
+
+# --------------------------------------------------------------------------- extended attributes
+
+
+def read_extended_attribute(ctx: ReadContext, el: etree._Element) -> ExtendedAttribute:
+    """One ExtendedAttribute: Name, the ``Value`` attribute, text content, element content.
+
+    ``value`` is only ever the ``Value`` attribute and ``text`` only the text content, so the
+    document can be written back as it was: some tools (shoobx, Together) write the value as
+    text, and a few write both. Text is kept as written (not stripped); with element content,
+    ``text`` is the leading text and later text is the children's ``tail``, as in XmlNode.
+    """
+    cur = Cursor(ctx, el)
+    name = cur.required_attr("Name")
+    value = cur.attr("Value")
+    text, content = mixed_content(el, foreign=True)
+    cur.drop_attrs()
+    return ExtendedAttribute(name=name, value=value, text=text, content=content, line=cur.line)
+
+
+def read_extended_attributes(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode], *, own: bool = False
+) -> tuple[ExtendedAttribute, ...]:
+    """All ExtendedAttribute elements under the ExtendedAttributes children of ``cur``.
+
+    Repeated names are all kept, in order: XPDL allows them and some engines rely on it.
+    ``own`` also reads ``wfe:ExtendedAttributes/wfe:ExtendedAttribute`` (same structure, in
+    ``WFENGINE_NS``): the writer's form for elements that have no ExtendedAttributes in 2.2
+    (ActivitySet, Pool, Lane, TaskApplication). XPDL ones come first; the writer never
+    writes both on one element.
+    """
+    items = cur.wrapped("ExtendedAttributes", "ExtendedAttribute", spill)
+    if own:
+        items += cur.wrapped(
+            "ExtendedAttributes", "ExtendedAttribute", spill, namespace=WFENGINE_NS
+        )
+    return tuple(ctx.read_each(items, read_extended_attribute, spill))
+
+
+# --------------------------------------------------------------------------- data types
+
+
+def read_external_reference(ctx: ReadContext, el: etree._Element) -> ExternalReference:
+    """An ExternalReference (a data type, or a participant's/application's reference).
+
+    The schema gives it no content, and the model no ``extras``: stray children are warned.
+    """
+    cur = Cursor(ctx, el)
+    ref = ExternalReference(
+        location=cur.required_attr("location"),
+        xref=cur.attr("xref"),
+        namespace=cur.attr("namespace"),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+    if cur.extras():
+        ctx.warn(
+            "xpdl-unreadable",
+            f"content of <ExternalReference> at line {cur.line} is not kept",
+            el,
+        )
+    return ref
+
+
+def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> DataType:
+    """One data-type element (BasicType, DeclaredType, ... ListType) as a model data type.
+
+    Data types have no ``extras`` of their own: unknown children go to ``spill`` (the
+    enclosing data field's or declaration's extras). Unknown attributes are kept in
+    ``extra_attrs`` where the class has one (BasicType, DeclaredType, ExternalReference, the
+    ones tools decorate) and reported otherwise.
+    """
+    name = local_name(el)
+    if name == "ExternalReference":
+        return read_external_reference(ctx, el)
+    cur = Cursor(ctx, el)
+    result: DataType
+    # only BasicType and DeclaredType have room for unknown attributes; the others' are warned
+    keeps_attrs = name in ("BasicType", "DeclaredType")
+    if name == "BasicType":
+        kind = cur.required_attr("Type").strip()
+        if kind not in _BASIC_KINDS:
+            raise Unreadable(f"unknown basic type {kind!r}")
+        result = BasicType(
+            type=_BASIC_KINDS[kind],
+            length=_int_text(cur, "Length"),
+            precision=_int_text(cur, "Precision"),
+            scale=_int_text(cur, "Scale"),
+            extra_attrs=cur.extra_attrs(),
+            line=cur.line,
+        )
+    elif name == "DeclaredType":
+        result = DeclaredType(
+            id=cur.required_attr("Id"),
+            name=cur.attr("Name"),
+            extra_attrs=cur.extra_attrs(),
+            line=cur.line,
+        )
+    elif name == "SchemaType":
+        result = SchemaType(
+            content=tuple(to_xml_node(c, foreign=True) for c in element_children(el)),
+            line=cur.line,
+        )
+        cur.spill([])
+    elif name in ("RecordType", "UnionType"):
+        members = _read_members(ctx, cur, spill)
+        if name == "RecordType":
+            result = RecordType(members=members, line=cur.line)
+        else:
+            result = UnionType(members=members, line=cur.line)
+    elif name == "EnumerationType":
+        values = []
+        for v in cur.children("EnumerationValue"):
+            vcur = Cursor(ctx, v)
+            values.append(vcur.required_attr("Name"))
+            vcur.spill(spill)
+        result = EnumerationType(values=tuple(values), line=cur.line)
+    elif name == "ArrayType":
+        result = ArrayType(
+            element=_read_single_type(ctx, cur, spill),
+            lower_index=cur.attr("LowerIndex"),
+            upper_index=cur.attr("UpperIndex"),
+            line=cur.line,
+        )
+    elif name == "ListType":
+        result = ListType(element=_read_single_type(ctx, cur, spill), line=cur.line)
+    else:
+        raise Unreadable(f"<{name}> is not a data type")
+    cur.spill(spill, attrs=not keeps_attrs)
+    return result
+
+
+def _int_text(cur: Cursor, name: str) -> int | None:
+    text = cur.text(name)
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise Unreadable(f"{name} {text!r} is not an integer") from None
+
+
+def _read_members(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[DataType, ...]:
+    """Record/union members: ``Member`` wrappers, or (some 2.0 drafts) bare data types."""
+    members: list[DataType] = []
+    for m in cur.children("Member", *DATA_TYPE_ELEMENTS):
+        if local_name(m) == "Member":
+            mcur = Cursor(ctx, m)
+            members.append(_read_single_type(ctx, mcur, spill))
+            mcur.spill(spill)
+        else:
+            members.append(read_data_type_element(ctx, m, spill))
+    return tuple(members)
+
+
+def _read_single_type(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> DataType:
+    el = cur.child(*DATA_TYPE_ELEMENTS)
+    if el is None:
+        raise Unreadable(f"<{cur.name}> names no data type")
+    return read_data_type_element(ctx, el, spill)
+
+
+def read_data_type(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> DataType:
+    """The data type inside the ``DataType`` child of ``cur`` (data fields, parameters)."""
+    wrapper = cur.child("DataType")
+    if wrapper is None:
+        raise Unreadable("DataType is missing")
+    inner = Cursor(ctx, wrapper)
+    data_type = _read_single_type(ctx, inner, spill)
+    inner.spill(spill)
+    return data_type
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def read_type_declaration(ctx: ReadContext, el: etree._Element) -> TypeDeclaration:
+    cur = Cursor(ctx, el)
+    spill: list[XmlNode] = []
+    return TypeDeclaration(
+        id=cur.required_attr("Id"),
+        name=cur.attr("Name"),
+        data_type=_read_single_type(ctx, cur, spill),
+        description=cur.text("Description"),
+        extended_attributes=read_extended_attributes(ctx, cur, spill),
+        extras=cur.extras() + tuple(spill),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+
+
+def read_formal_parameter(ctx: ReadContext, el: etree._Element) -> FormalParameter:
+    cur = Cursor(ctx, el)
+    spill: list[XmlNode] = []
+    return FormalParameter(
+        id=cur.required_attr("Id"),
+        name=cur.attr("Name"),
+        mode=cur.attr_choice("Mode", _MODES) or ParameterMode.IN,
+        data_type=read_data_type(ctx, cur, spill),
+        initial_value=cur.text("InitialValue"),
+        description=cur.text("Description"),
+        is_array=bool(cur.attr_bool("IsArray")),
+        index=_parameter_index(cur),
+        extras=cur.extras() + tuple(spill),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+
+
+def _parameter_index(cur: Cursor) -> str | None:
+    """1.0's ``Index``, or ``wfe:Index``: where the 2.2 writer keeps it (2.2 has no Index).
+
+    Both are marked read, so a ``wfe:Index`` never lingers in ``extra_attrs``; should a
+    document carry both, the XPDL attribute wins.
+    """
+    index = cur.attr("Index")
+    own = cur.attr(f"{{{WFENGINE_NS}}}Index")
+    return index if index is not None else own
+
+
+def read_formal_parameters(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode]
+) -> tuple[FormalParameter, ...]:
+    items = cur.wrapped("FormalParameters", "FormalParameter", spill)
+    return tuple(ctx.read_each(items, read_formal_parameter, spill))
+
+
+def read_data_field(ctx: ReadContext, el: etree._Element) -> DataField:
+    cur = Cursor(ctx, el)
+    spill: list[XmlNode] = []
+    return DataField(
+        id=cur.required_attr("Id"),
+        name=cur.attr("Name"),
+        data_type=read_data_type(ctx, cur, spill),
+        initial_value=cur.text("InitialValue"),
+        length=cur.text("Length"),
+        description=cur.text("Description"),
+        is_array=bool(cur.attr_bool("IsArray")),
+        read_only=bool(cur.attr_bool("ReadOnly")),
+        correlation=bool(cur.attr_bool("Correlation")),
+        extended_attributes=read_extended_attributes(ctx, cur, spill),
+        extras=cur.extras() + tuple(spill),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+
+
+def read_data_fields(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[DataField, ...]:
+    items = cur.wrapped("DataFields", "DataField", spill)
+    return tuple(ctx.read_each(items, read_data_field, spill))

@@ -1,0 +1,155 @@
+"""Small element-building helpers shared by the XPDL 2.2 writer modules.
+
+Every element is created with ``SubElement`` under its real parent, never free-standing and
+attached later: lxml then reuses the namespace declarations in scope (the root's default 2.2
+namespace) instead of declaring a fresh prefix on each element. Child order is not decided here;
+:mod:`write_order` sorts every XPDL element's children by the schema once the tree is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+from wfengine.definition.model import (
+    DEPRECATED_NS,
+    WFENGINE_NS,
+    XPDL22_NS,
+    XPDL_NAMESPACES,
+    Attrs,
+    ExtendedAttribute,
+    XmlNode,
+)
+
+Element = etree._Element
+
+#: prefix of wfengine's own namespace (``model.WFENGINE_NS``), for model values XPDL 2.2 has
+#: no place for (see :func:`own`).
+WFENGINE_PREFIX = "wfe"
+
+
+def q(local: str, namespace: str = XPDL22_NS) -> str:
+    """Clark name of an XPDL 2.2 element (or of ``local`` in another namespace)."""
+    return f"{{{namespace}}}{local}"
+
+
+def sub(parent: Element, local: str, text: str | None = None, **attrs: str | None) -> Element:
+    """Append an XPDL 2.2 child; attributes whose value is None are left out."""
+    child = etree.SubElement(parent, q(local, _namespace_of(parent)))
+    if text is not None:
+        child.text = text
+    set_attrs(child, attrs.items())
+    return child
+
+
+def _namespace_of(parent: Element) -> str:
+    """Children of ``deprecated:`` (1.0) elements stay in the 1.0 namespace; others are 2.2."""
+    return DEPRECATED_NS if etree.QName(parent).namespace == DEPRECATED_NS else XPDL22_NS
+
+
+def text_child(parent: Element, local: str, text: str | None) -> Element | None:
+    """Append ``<local>text</local>`` when there is text to write."""
+    return None if text is None else sub(parent, local, text)
+
+
+def set_attrs(element: Element, attrs: Iterable[tuple[str, str | None]]) -> None:
+    """Set attributes in order, skipping None values and names already set.
+
+    Typed attributes are set first, so a stray duplicate in ``extra_attrs`` never overrides
+    what the model says.
+    """
+    for name, value in attrs:
+        if value is not None and element.get(name) is None:
+            element.set(name, value)
+
+
+def set_extra_attrs(element: Element, extra_attrs: Attrs) -> None:
+    set_attrs(element, extra_attrs)
+
+
+def xml_bool(value: bool) -> str:
+    """``true``/``false``: the xsd:boolean spelling XPDL 2.x uses (1.0 wrote TRUE/FALSE)."""
+    return "true" if value else "false"
+
+
+def true_or_none(value: bool) -> str | None:
+    """``true`` for a set flag; None (attribute left out) for the schema default ``false``."""
+    return "true" if value else None
+
+
+def append_xmlnode(parent: Element, node: XmlNode) -> Element:
+    """Append a verbatim element (an ``extras`` entry, graphics, a Task detail) and its subtree."""
+    if node.namespace is None and parent.nsmap.get(None) is not None:
+        # an unqualified element under the default 2.2 namespace must undeclare it
+        # (``xmlns=""``), or it would be read back as an XPDL element
+        child = etree.SubElement(parent, node.tag, nsmap={None: ""})  # type: ignore[dict-item]
+    else:
+        child = etree.SubElement(parent, node.tag)
+    for name, value in node.attrs:
+        child.set(name, value)
+    child.text = node.text
+    child.tail = node.tail
+    for grandchild in node.children:
+        append_xmlnode(child, grandchild)
+    return child
+
+
+def append_xmlnodes(parent: Element, nodes: Iterable[XmlNode]) -> None:
+    for node in nodes:
+        append_xmlnode(parent, node)
+
+
+def wrap_xmlnodes(parent: Element, wrapper: str, nodes: tuple[XmlNode, ...]) -> None:
+    """``<wrapper>`` holding verbatim children (NodeGraphicsInfos, Artifacts, ...), if any."""
+    if nodes:
+        append_xmlnodes(sub(parent, wrapper), nodes)
+
+
+def own(parent: Element, local: str, **attrs: str | None) -> Element:
+    """Append an element of wfengine's namespace, for a model value 2.2 has no element for.
+
+    Every XPDL 2.2 element the model writes such values under ends in an ``##other`` wildcard
+    (``processContents="lax"``, and no schema is known for this namespace), so the document
+    stays schema-valid while the value is kept rather than dropped; :mod:`write_order` puts the
+    element into the wildcard's slot.
+    """
+    child = etree.SubElement(parent, q(local, WFENGINE_NS))
+    set_attrs(child, attrs.items())
+    return child
+
+
+def extended_attributes(
+    parent: Element, attributes: tuple[ExtendedAttribute, ...], *, own_namespace: bool = False
+) -> None:
+    """``<ExtendedAttributes>`` with each attribute's Name, Value, text and element content.
+
+    ``own_namespace`` writes the same structure in wfengine's namespace
+    (``wfe:ExtendedAttributes/wfe:ExtendedAttribute``) for the elements that have no
+    ExtendedAttributes in 2.2 (ActivitySet, Pool, Lane, TaskApplication).
+    """
+    if not attributes:
+        return
+    if own_namespace:
+        wrapper = own(parent, "ExtendedAttributes")
+    else:
+        wrapper = sub(parent, "ExtendedAttributes")
+    for ea in attributes:
+        if own_namespace:
+            element = own(wrapper, "ExtendedAttribute", Name=ea.name, Value=ea.value)
+        else:
+            element = sub(wrapper, "ExtendedAttribute", Name=ea.name, Value=ea.value)
+        # mixed content: the text leads, the elements' tails carry any later text
+        element.text = ea.text
+        append_xmlnodes(element, ea.content)
+
+
+def to_deprecated(element: Element) -> None:
+    """Move an XPDL subtree into the 1.0 namespace: the content of a ``deprecated:`` element.
+
+    The reader normalises kept XPDL elements to 2.2; inside a 1.0 element (``deprecated:Tool``)
+    the 2.2 schema validates them against the 1.0 schema, so they must be 1.0 again.
+    """
+    for node in element.iter():
+        if isinstance(node.tag, str) and etree.QName(node).namespace in XPDL_NAMESPACES:
+            node.tag = q(etree.QName(node).localname, DEPRECATED_NS)

@@ -1,0 +1,263 @@
+"""The XPDL 2.2 writer: a :class:`~wfengine.definition.model.Package` to document bytes.
+
+Whatever version a package was read from, it is written as XPDL 2.2 (the newest WfMC schema,
+default namespace ``http://www.wfmc.org/2009/XPDL2.2``), pretty-printed UTF-8 with an XML
+declaration. Output is a pure function of the model: the same package always gives the same
+bytes, so written files diff cleanly and round-trip tests can compare them.
+
+How it is built: the ``write_*`` modules append each model part's elements under their parent
+in whatever order is convenient, verbatim ``extras`` included; :func:`order_tree` then puts
+every XPDL element's children into the order of the 2.2 schema from one table, and the tree is
+indented and serialised. Where the schema requires something the model does not have (the
+package header's Vendor and Created, a Pool's BoundaryVisible), the minimal valid form is
+written; each such place says so.
+
+Where 2.2 has no place for a model value, it is kept in wfengine's own namespace
+``urn:wfengine:xpdl-extensions`` (prefix ``wfe``), always in a spot the schema leaves open
+(``##other`` attribute or element wildcard), so the document stays valid and nothing is dropped:
+
+* ``FormalParameter/@wfe:Index``: XPDL 1.0's parameter Index;
+* ``wfe:ExtendedAttributes/wfe:ExtendedAttribute`` (the XPDL structure: Name, Value, text,
+  element content) in ActivitySet, Pool, Lane, and in a TaskApplication whose call also has
+  foreign attributes (other calls with ExtendedAttributes become ``deprecated:Tool``);
+* ``Application/wfe:ExternalReference`` when the application also has FormalParameters
+  (the schema allows only one of the two);
+* ``Task/@wfe:TaskKind="Reference"`` on an empty Task, for a TaskReference the model has no
+  TaskRef for (the schema requires one).
+
+The reader maps each back onto the same model field.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from wfengine.definition.model import (
+    DEPRECATED_NS,
+    WFENGINE_NS,
+    XPDL22_NS,
+    XPDL_NAMESPACES,
+    Attrs,
+    Lane,
+    Package,
+    PackageHeader,
+    Pool,
+)
+from wfengine.definition.xpdl.write_data import (
+    applications,
+    data_fields,
+    external_packages,
+    participants,
+    type_declarations,
+)
+from wfengine.definition.xpdl.write_keys import legacy_parameter_lists
+from wfengine.definition.xpdl.write_order import order_tree
+from wfengine.definition.xpdl.write_process import redefinable_header, workflow_process
+from wfengine.definition.xpdl.write_xml import (
+    WFENGINE_PREFIX,
+    Element,
+    append_xmlnodes,
+    extended_attributes,
+    q,
+    set_extra_attrs,
+    sub,
+    text_child,
+    wrap_xmlnodes,
+    xml_bool,
+)
+
+__all__ = ["WFENGINE_NS", "XPDL_VERSION", "write_package"]
+
+#: the version this writer emits, also written into ``PackageHeader/XPDLVersion``.
+XPDL_VERSION = "2.2"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+_INDENT = "  "
+
+
+def write_package(package: Package) -> bytes:
+    """The package as an XPDL 2.2 document (UTF-8 bytes, XML declaration, two-space indent)."""
+    nsmap, vendor_prefixes = _namespaces(package)
+    root = etree.Element(q("Package"), nsmap=nsmap)  # type: ignore[arg-type]
+    root.set("Id", package.id)
+    if package.name is not None:
+        root.set("Name", package.name)
+    set_extra_attrs(root, _package_attrs(package.extra_attrs))
+    _package_header(root, package.header)
+    if package.redefinable_header is not None:
+        redefinable_header(root, package.redefinable_header)
+    if package.conformance_class is not None:
+        cc = package.conformance_class
+        conformance = sub(
+            root,
+            "ConformanceClass",
+            GraphConformance=cc.graph_conformance,
+            BPMNModelPortabilityConformance=cc.bpmn_portability,
+        )
+        set_extra_attrs(conformance, cc.extra_attrs)
+    if package.script is not None:
+        s = package.script
+        script = sub(root, "Script", Type=s.type, Version=s.version, Grammar=s.grammar)
+        set_extra_attrs(script, s.extra_attrs)
+    external_packages(root, package.external_packages)
+    type_declarations(root, package.type_declarations)
+    participants(root, package.participants)
+    legacy = legacy_parameter_lists(package)
+    applications(root, package.applications, legacy)
+    data_fields(root, package.data_fields)
+    if package.pools:
+        pools = sub(root, "Pools")
+        for pool in package.pools:
+            _pool(pools, pool)
+    wrap_xmlnodes(root, "MessageFlows", package.message_flows)
+    wrap_xmlnodes(root, "Associations", package.associations)
+    wrap_xmlnodes(root, "Artifacts", package.artifacts)
+    if package.workflow_processes:
+        processes = sub(root, "WorkflowProcesses")
+        for process in package.workflow_processes:
+            workflow_process(processes, process, legacy)
+    extended_attributes(root, package.extended_attributes)
+    append_xmlnodes(root, package.extras)
+
+    order_tree(root)
+    root = _without_unused_declarations(root, vendor_prefixes)
+    etree.indent(root, space=_INDENT)
+    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
+
+
+def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
+    """The root's declarations: 2.2 as default, the source's own in source order, then ours.
+
+    Vendor declarations of the source are re-declared under their prefixes, in the order the
+    source declared them (so a read-back package lists them identically), except those that
+    bind an XPDL namespace (a 1.0 file's ``xpdl:`` prefix: everything XPDL is now 2.2) or that
+    would rebind a prefix or namespace this writer uses itself (``deprecated``, ``xsi``,
+    ``wfe``), which are declared after them when not already there.
+    """
+    own: dict[str, str] = {
+        "deprecated": DEPRECATED_NS,
+        "xsi": XSI_NS,
+        WFENGINE_PREFIX: WFENGINE_NS,
+    }
+    own_uris = set(own.values())
+    nsmap: dict[str | None, str] = {None: XPDL22_NS}
+    vendor: list[str] = []
+    for prefix, uri in package.namespaces:
+        if not prefix or prefix in nsmap or uri in XPDL_NAMESPACES:
+            continue
+        if prefix in own or uri in own_uris:
+            if own.get(prefix) == uri:
+                nsmap[prefix] = uri  # declared by the source (xsi, say): keep it, in place
+                vendor.append(prefix)
+            continue
+        nsmap[prefix] = uri
+        vendor.append(prefix)
+    for prefix, uri in own.items():
+        nsmap.setdefault(prefix, uri)
+    return nsmap, vendor
+
+
+def _without_unused_declarations(scratch: Element, vendor_prefixes: list[str]) -> Element:
+    """The same tree under a root that declares only what is used (and every vendor prefix).
+
+    The tree is built under a root declaring every namespace the writer might use, so that no
+    element gets a declaration of its own; the optional ones nothing used are left out here.
+    Vendor prefixes always stay: attribute values and expressions may name them as QNames where
+    no element does. (``etree.cleanup_namespaces`` is not used: it would also remove the
+    ``xmlns=""`` that keeps an unqualified extension element out of the default namespace.)
+    """
+    used: set[str | None] = set()
+    for element in scratch.iter():
+        if isinstance(element.tag, str):
+            used.add(etree.QName(element).namespace)
+            used.update(etree.QName(name).namespace for name in element.attrib)
+    nsmap = {
+        prefix: uri
+        for prefix, uri in scratch.nsmap.items()
+        if prefix is None or uri in used or prefix in vendor_prefixes
+    }
+    root = etree.Element(scratch.tag, nsmap=nsmap)  # type: ignore[arg-type]
+    for name, value in scratch.attrib.items():
+        root.set(name, value)
+    root.extend(list(scratch))
+    return root
+
+
+def _package_attrs(extra_attrs: Attrs) -> Attrs:
+    """The root's extra attributes, minus ``xsi:schemaLocation`` pairs for older XPDL versions.
+
+    A converted document no longer matches a 1.0 or 2.1 schema location; keeping the pair
+    would point validators at the wrong schema. Pairs for other namespaces are kept.
+    """
+    out: list[tuple[str, str]] = []
+    for name, value in extra_attrs:
+        if name == q("schemaLocation", XSI_NS):
+            tokens = value.split()
+            pairs = [
+                (tokens[i], tokens[i + 1])
+                for i in range(0, len(tokens) - 1, 2)
+                if tokens[i] not in XPDL_NAMESPACES
+            ]
+            if not pairs:
+                continue
+            value = " ".join(f"{ns} {loc}" for ns, loc in pairs)
+        out.append((name, value))
+    return tuple(out)
+
+
+def _package_header(parent: Element, header: PackageHeader) -> None:
+    element = sub(parent, "PackageHeader")
+    set_extra_attrs(element, header.extra_attrs)
+    # The document is 2.2 whatever the source said; XPDLVersion states what it is.
+    sub(element, "XPDLVersion", XPDL_VERSION)
+    # Vendor and Created are required: a model without them gets them empty (minimal valid form).
+    sub(element, "Vendor", header.vendor or "")
+    sub(element, "Created", header.created or "")
+    text_child(element, "ModificationDate", header.modification_date)
+    text_child(element, "Description", header.description)
+    text_child(element, "Documentation", header.documentation)
+    text_child(element, "PriorityUnit", header.priority_unit)
+    text_child(element, "CostUnit", header.cost_unit)
+    append_xmlnodes(element, header.extras)
+
+
+def _pool(parent: Element, pool: Pool) -> None:
+    element = sub(
+        parent,
+        "Pool",
+        Id=pool.id,
+        Name=pool.name,
+        Process=pool.process,
+        Participant=pool.participant,
+        Orientation=pool.orientation,
+        # required by the schema; a model that does not say gets the visible default "true"
+        BoundaryVisible=xml_bool(pool.boundary_visible is not False),
+    )
+    set_extra_attrs(element, pool.extra_attrs)
+    if pool.lanes:
+        lanes = sub(element, "Lanes")
+        for lane in pool.lanes:
+            _lane(lanes, lane)
+    wrap_xmlnodes(element, "NodeGraphicsInfos", pool.graphics)
+    # Pool and Lane have no ExtendedAttributes in 2.2: kept in wfengine's namespace instead.
+    extended_attributes(element, pool.extended_attributes, own_namespace=True)
+    append_xmlnodes(element, pool.extras)
+
+
+def _lane(parent: Element, lane: Lane) -> None:
+    element = sub(
+        parent,
+        "Lane",
+        Id=lane.id,
+        Name=lane.name,
+        ParentPool=lane.parent_pool,
+        ParentLane=lane.parent_lane,
+    )
+    set_extra_attrs(element, lane.extra_attrs)
+    wrap_xmlnodes(element, "NodeGraphicsInfos", lane.graphics)
+    if lane.performers:
+        performers = sub(element, "Performers")
+        for performer in lane.performers:
+            sub(performers, "Performer", performer)
+    extended_attributes(element, lane.extended_attributes, own_namespace=True)
+    append_xmlnodes(element, lane.extras)

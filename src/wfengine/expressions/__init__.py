@@ -1,0 +1,44 @@
+"""The safe expression language of process definitions.
+
+Transition and loop conditions, performer expressions, actual parameters, deadline durations
+and initial values are written in one small, Python-like language. A process definition may
+come from someone the host application does not trust, so the language is a whitelist
+evaluated by compiled closures: no attribute access, no imports, no calls outside a short list
+of functions, bounded cost (see :class:`Limits`). Nothing is ever passed to ``eval``.
+
+::
+
+    expr = parse("amount > 100 and status == 'open'")
+    expr.names                                       # frozenset({'amount', 'status'})
+    expr.evaluate({"amount": 250, "status": "open"})   # True
+
+The language, in short:
+
+* literals: ints, floats, strings, ``True``/``False``/``None``, lists, tuples, dicts, sets;
+* names: data fields and parameters, read from the mapping given to ``evaluate``;
+* ``+ - * / // % **`` (``%`` on numbers only), comparisons (chained too), ``in``, ``not in``,
+  ``is``/``is not`` against ``None``/``True``/``False``, ``and``, ``or``, ``not``,
+  ``a if c else b``, subscripts and slices;
+* functions: ``len min max abs round int float str bool sum any all sorted``, ``now()``,
+  ``today()``, ``date(y, m, d)``, ``datetime(y, m, d[, h, mi, s, us])`` (UTC) and
+  ``timedelta(days, seconds, *, minutes, hours, weeks, milliseconds)``, with date arithmetic;
+* string methods: ``lower upper strip lstrip rstrip startswith endswith``.
+
+JavaScript spellings common in XPDL 1.0 files (``&&``, ``||``, ``!``, ``===``, ``!==``,
+``true``, ``false``, ``null``, a trailing ``;``) are accepted and mean what they mean in
+JavaScript. Line breaks and ``#`` comments are allowed anywhere between tokens.
+"""
+
+from wfengine.expressions.expression import Expression
+from wfengine.expressions.limits import DEFAULT_LIMITS, Limits
+from wfengine.expressions.parser import parse
+from wfengine.expressions.script_types import NATIVE_SCRIPT_TYPES, is_native_script
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "NATIVE_SCRIPT_TYPES",
+    "Expression",
+    "Limits",
+    "is_native_script",
+    "parse",
+]

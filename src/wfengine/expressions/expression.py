@@ -1,0 +1,72 @@
+"""The compiled expression: what the validator inspects and the engine evaluates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, NoReturn
+
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.expressions.compiler import CONVERTED, Compiled, Evaluator, describe
+from wfengine.expressions.context import NO_CONTEXT, EvaluationContext
+from wfengine.expressions.limits import Limits
+
+
+class Expression:
+    """A parsed and compiled expression. Immutable; safe to share between threads.
+
+    Build one with :func:`wfengine.expressions.parse`. Equal when source and limits are equal.
+    """
+
+    __slots__ = ("_evaluator", "_limits", "_uses_context", "names", "source")
+
+    source: str
+    names: frozenset[str]
+    _evaluator: Evaluator
+    _uses_context: bool
+    _limits: Limits
+
+    def __init__(self, source: str, compiled: Compiled, limits: Limits) -> None:
+        set_ = object.__setattr__
+        set_(self, "source", source)
+        set_(self, "names", compiled.names)
+        set_(self, "_evaluator", compiled.evaluator)
+        set_(self, "_uses_context", compiled.uses_context)
+        set_(self, "_limits", limits)
+
+    def evaluate(
+        self, variables: Mapping[str, Any], *, now: Callable[[], datetime] | None = None
+    ) -> Any:
+        """Evaluate against ``variables`` (data fields and parameters by name).
+
+        ``now`` is the clock behind ``now()`` and ``today()``; the default is the system clock
+        in UTC. The engine passes its own, injectable clock so runs are reproducible.
+
+        Raises :class:`~wfengine.errors.ExpressionEvaluationError` for an unknown variable, a
+        type error, a division by zero, an exceeded cost limit and the like.
+        """
+        ctx = EvaluationContext(self._limits.max_work, now) if self._uses_context else NO_CONTEXT
+        try:
+            return self._evaluator(variables, ctx)
+        except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
+            raise ExpressionEvaluationError(describe(exc), source=self.source) from exc
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        return f"Expression({self.source!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expression):
+            return NotImplemented
+        return (self.source, self._limits) == (other.source, other._limits)
+
+    def __hash__(self) -> int:
+        return hash((self.source, self._limits))
+
+    def __reduce__(self) -> tuple[Callable[[str, Limits], Expression], tuple[str, Limits]]:
+        # closures do not pickle; the text does, and parsing it again gives the same expression
+        from wfengine.expressions.parser import reparse
+
+        return reparse, (self.source, self._limits)

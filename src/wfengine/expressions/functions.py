@@ -1,0 +1,323 @@
+"""The functions and string methods an expression may call, and nothing else.
+
+Each function takes the evaluation context first (for the work budget and the clock) and then
+the expression's arguments. Their Python signatures are the language's signatures: the compiler
+checks every call against them once, so ``len(a, b)`` or ``sorted(x, key=f)`` is a syntax error
+with an offset, not a surprise at run time.
+
+Deliberate differences from Python's built-ins:
+
+* ``min``, ``max``, ``sum``, ``any``, ``all`` and ``sorted`` charge the length of what they
+  iterate to the budget, so repeating them over a large value cannot multiply the cost.
+* ``sorted`` has no ``key`` and ``min``/``max`` have no ``key``: expressions have no functions
+  as values.
+* ``sum`` only starts from a number or a ``timedelta`` (``sum(lists, [])`` is quadratic).
+* ``str`` of a container estimates the length of the text first and charges it to the budget.
+* ``int`` of a string is limited to as many digits as ``max_int_bits`` allows.
+* ``datetime(...)`` returns an aware UTC datetime, like the default clock behind ``now()``, so
+  the two compare; ``today()`` is the date of ``now()``.
+* ``timedelta`` takes ``days`` and ``seconds`` positionally (as Python does) and everything else
+  by keyword only, because Python's positional order after ``seconds`` surprises everyone.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Iterable, Sized
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.limits import MAX_ROUND_DIGITS, LimitExceeded, Limits
+
+_MISSING: Any = object()
+
+#: types whose ``str`` is short and cheap (ints are bounded by ``max_int_bits``)
+_SCALARS = (int, float, bool, type(None), date, timedelta)
+_CONTAINERS = (list, tuple, set, frozenset, dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A callable the language offers: its implementation and what the compiler must know."""
+
+    name: str
+    impl: Callable[..., Any]
+    #: True if it charges the budget or reads the clock, so evaluation needs a fresh context
+    uses_context: bool
+    #: the signature calls are checked against (the implementation's, without ``ctx``)
+    signature: inspect.Signature
+
+
+def _function(name: str, impl: Callable[..., Any], *, uses_context: bool = False) -> Function:
+    sig = inspect.signature(impl)
+    params = list(sig.parameters.values())[1:]  # drop ctx
+    return Function(name, impl, uses_context, sig.replace(parameters=params))
+
+
+# --- plain built-ins -------------------------------------------------------------------------
+
+
+def _len(ctx: EvaluationContext, value: Any, /) -> int:
+    return len(value)
+
+
+def _abs(ctx: EvaluationContext, value: Any, /) -> Any:
+    return abs(value)
+
+
+def _bool(ctx: EvaluationContext, value: Any = False, /) -> bool:
+    return bool(value)
+
+
+def _float(ctx: EvaluationContext, value: Any = 0.0, /) -> float:
+    return float(value)
+
+
+def _iterated(ctx: EvaluationContext, values: Any) -> Any:
+    """Charge a pass over ``values`` to the budget (when its length is known)."""
+    if isinstance(values, Sized):
+        ctx.charge(len(values))
+    return values
+
+
+def _any(ctx: EvaluationContext, values: Iterable[Any], /) -> bool:
+    return any(_iterated(ctx, values))
+
+
+def _all(ctx: EvaluationContext, values: Iterable[Any], /) -> bool:
+    return all(_iterated(ctx, values))
+
+
+def _min(ctx: EvaluationContext, *values: Any, default: Any = _MISSING) -> Any:
+    return _extreme(ctx, min, values, default)
+
+
+def _max(ctx: EvaluationContext, *values: Any, default: Any = _MISSING) -> Any:
+    return _extreme(ctx, max, values, default)
+
+
+def _extreme(
+    ctx: EvaluationContext, pick: Callable[..., Any], values: tuple[Any, ...], default: Any
+) -> Any:
+    if not values:
+        raise TypeError(f"{pick.__name__}() expects at least one argument")
+    if len(values) == 1:
+        _iterated(ctx, values[0])
+    if default is not _MISSING:
+        if len(values) != 1:
+            raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
+        return pick(values[0], default=default)
+    return pick(*values)
+
+
+def _round(ctx: EvaluationContext, value: Any, ndigits: Any = None, /) -> Any:
+    if ndigits is None:
+        return round(value)
+    if not isinstance(ndigits, int) or abs(ndigits) > MAX_ROUND_DIGITS:
+        raise ValueError(f"round() takes ndigits as an integer between ±{MAX_ROUND_DIGITS}")
+    return round(value, ndigits)
+
+
+def _sum(ctx: EvaluationContext, values: Iterable[Any], /, start: Any = 0) -> Any:
+    if not isinstance(start, int | float | timedelta):
+        raise TypeError("sum() starts only from a number or a timedelta")
+    return sum(_iterated(ctx, values), start)
+
+
+def _sorted(ctx: EvaluationContext, values: Iterable[Any], /, *, reverse: Any = False) -> list[Any]:
+    result = sorted(_iterated(ctx, values), reverse=bool(reverse))
+    ctx.charge(len(result))
+    return result
+
+
+def _make_int(limits: Limits) -> Callable[..., int]:
+    max_bits = limits.max_int_bits
+    # a decimal digit carries log2(10) ≈ 3.32 bits; allow sign, spaces and underscores besides
+    max_chars = int(max_bits / math.log2(10)) + 16
+
+    def _int(ctx: EvaluationContext, value: Any = 0, /) -> int:
+        if isinstance(value, str | bytes | bytearray) and len(value) > max_chars:
+            raise LimitExceeded(f"int() of a string longer than {max_chars} characters")
+        result = int(value)
+        if result.bit_length() > max_bits:
+            raise LimitExceeded(f"integer wider than {max_bits} bits")
+        return result
+
+    return _int
+
+
+def _str(ctx: EvaluationContext, value: Any = "", /) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, _CONTAINERS):
+        _check_text_size(value, ctx.remaining)
+    result = str(value)
+    ctx.charge(len(result))
+    return result
+
+
+def _check_text_size(value: Any, budget: int) -> None:
+    """Fail if ``str(value)`` would clearly be longer than ``budget``, without building it.
+
+    Containers may hold one large value many times (``[[1] * 1000] * 1000`` is two lists but
+    a million numbers of text), so the text can be far larger than the memory behind it. This
+    adds up a lower bound of each container's text, computing it once per distinct container
+    (post-order, without recursion), and stops as soon as the bound passes the budget.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if id(item) in sizes:
+            continue
+        children = _children(item)
+        if not children_done:
+            stack.append((item, True))
+            stack.extend((c, False) for c in children if isinstance(c, _CONTAINERS))
+            continue
+        size = 2 + 2 * len(children)
+        for child in children:
+            if isinstance(child, _CONTAINERS):
+                size += sizes[id(child)]
+            elif isinstance(child, str | bytes | bytearray):
+                size += len(child) + 2
+            else:
+                size += 1
+        if size > budget:
+            raise LimitExceeded("str() of a value whose text exceeds the evaluation budget")
+        sizes[id(item)] = size
+
+
+def _children(container: Any) -> list[Any]:
+    if isinstance(container, dict):
+        return [*container.keys(), *container.values()]
+    return list(container)
+
+
+# --- dates and times -------------------------------------------------------------------------
+
+
+def _now(ctx: EvaluationContext, /) -> datetime:
+    return ctx.now()
+
+
+def _today(ctx: EvaluationContext, /) -> date:
+    return ctx.now().date()
+
+
+def _date(ctx: EvaluationContext, year: int, month: int, day: int, /) -> date:
+    return date(year, month, day)
+
+
+def _datetime(
+    ctx: EvaluationContext,
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    microsecond: int = 0,
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+
+
+def _timedelta(
+    ctx: EvaluationContext,
+    days: float = 0,
+    seconds: float = 0,
+    *,
+    minutes: float = 0,
+    hours: float = 0,
+    weeks: float = 0,
+    milliseconds: float = 0,
+) -> timedelta:
+    return timedelta(
+        days=days,
+        seconds=seconds,
+        minutes=minutes,
+        hours=hours,
+        weeks=weeks,
+        milliseconds=milliseconds,
+    )
+
+
+# --- string methods --------------------------------------------------------------------------
+
+
+def _charged(ctx: EvaluationContext, result: str) -> str:
+    """Charge a newly built string to the budget."""
+    ctx.charge(len(result))
+    return result
+
+
+def _lower(ctx: EvaluationContext, text: str, /) -> str:
+    return _charged(ctx, str.lower(text))
+
+
+def _upper(ctx: EvaluationContext, text: str, /) -> str:
+    return _charged(ctx, str.upper(text))
+
+
+def _strip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
+    return _charged(ctx, str.strip(text, chars))
+
+
+def _lstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
+    return _charged(ctx, str.lstrip(text, chars))
+
+
+def _rstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
+    return _charged(ctx, str.rstrip(text, chars))
+
+
+def _startswith(ctx: EvaluationContext, text: str, prefix: str | tuple[str, ...], /) -> bool:
+    return str.startswith(text, prefix)
+
+
+def _endswith(ctx: EvaluationContext, text: str, suffix: str | tuple[str, ...], /) -> bool:
+    return str.endswith(text, suffix)
+
+
+def functions(limits: Limits) -> dict[str, Function]:
+    """The callable functions by name, for expressions compiled under ``limits``."""
+    table = [
+        _function("len", _len),
+        _function("min", _min, uses_context=True),
+        _function("max", _max, uses_context=True),
+        _function("abs", _abs),
+        _function("round", _round),
+        _function("int", _make_int(limits)),
+        _function("float", _float),
+        _function("str", _str, uses_context=True),
+        _function("bool", _bool),
+        _function("sum", _sum, uses_context=True),
+        _function("any", _any, uses_context=True),
+        _function("all", _all, uses_context=True),
+        _function("sorted", _sorted, uses_context=True),
+        _function("now", _now, uses_context=True),
+        _function("today", _today, uses_context=True),
+        _function("date", _date),
+        _function("datetime", _datetime),
+        _function("timedelta", _timedelta),
+    ]
+    return {f.name: f for f in table}
+
+
+#: string methods: ``text.lower()`` calls these with the string as first argument, after the
+#: compiled call has checked that it *is* a string (no attribute lookup on any value, ever)
+STRING_METHODS: dict[str, Function] = {
+    f.name: f
+    for f in (
+        _function("lower", _lower, uses_context=True),
+        _function("upper", _upper, uses_context=True),
+        _function("strip", _strip, uses_context=True),
+        _function("lstrip", _lstrip, uses_context=True),
+        _function("rstrip", _rstrip, uses_context=True),
+        _function("startswith", _startswith),
+        _function("endswith", _endswith),
+    )
+}

@@ -1,0 +1,266 @@
+"""Token-level pass before Python's parser: bracket limits and JavaScript-isms.
+
+Why a lexer of our own in front of :func:`ast.parse`:
+
+* Python's parser can exhaust its own stack on deeply nested input, so bracket nesting is
+  measured here, on tokens, before the parser ever sees the text.
+* XPDL 1.0 tools wrote conditions in JavaScript (``a && !b || c === null``). Those operators are
+  rewritten to Python on tokens, so a ``&&`` inside a string literal stays untouched.
+* Every character of the rewritten text remembers the offset it came from, so errors point into
+  the text the modeller wrote, not into our rewrite.
+* Line breaks and comments become spaces: a condition in XML often spans lines, which Python
+  accepts only inside brackets. (Line breaks inside triple-quoted strings stay.)
+
+The token rules are deliberately loose (anything unknown becomes a one-character token): this
+pass only has to find strings, names, brackets and the few operators it rewrites; Python's
+parser reports everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from wfengine.errors import ExpressionSyntaxError
+
+
+class Kind(Enum):
+    SPACE = auto()
+    COMMENT = auto()
+    STRING = auto()
+    NUMBER = auto()
+    NAME = auto()
+    OPEN = auto()
+    CLOSE = auto()
+    OP = auto()
+    OTHER = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Kind
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """The Python-syntax text, and for each of its characters the offset in the original."""
+
+    text: str
+    #: ``origin[i]`` is the original offset of ``text[i]``; one extra entry maps the end
+    origin: tuple[int, ...]
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<SPACE>[ \t\f\r\n]+)
+  | (?P<COMMENT>\#[^\r\n]*)
+  | (?P<STRING>[rRuUbBfF]{0,2}(?:'''|\"\"\"|'|"))
+  | (?P<NUMBER>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+
+        |(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)
+  | (?P<NAME>[^\W\d]\w*)
+  | (?P<OPEN>[(\[{])
+  | (?P<CLOSE>[)\]}])
+  | (?P<OP>===|!==|\*\*|//|==|!=|<=|>=|&&|\|\||:=|->|<<|>>|[-+*/%<>=!,:.;~&|^@])
+  | (?P<OTHER>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# The rest of a string literal after its opening quote. The two alternatives of each body are
+# disjoint, so matching is linear; a failed match ends lexing, so there is no rescanning.
+_STRING_REST = {
+    "'''": re.compile(r"(?:[^\\]|\\.)*?'''", re.DOTALL),
+    '"""': re.compile(r'(?:[^\\]|\\.)*?"""', re.DOTALL),
+    "'": re.compile(r"(?:[^'\\\n]|\\.)*'", re.DOTALL),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"', re.DOTALL),
+}
+
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+#: JavaScript spellings and their Python equivalents (padded so ``a&&b`` stays separated)
+_OPERATORS = {"&&": " and ", "||": " or ", "===": "==", "!==": "!="}
+_LITERALS = {"true": "True", "false": "False", "null": "None"}
+_PREFIX_UNARY = frozenset({"!", "-", "+", "~"})
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens; fails only on an unterminated string literal."""
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        assert m is not None and m.lastgroup is not None  # OTHER matches any character
+        kind = Kind[m.lastgroup]
+        end = m.end()
+        if kind is Kind.STRING:
+            quote = m.group().lstrip("rRuUbBfF")
+            rest = _STRING_REST[quote].match(text, end)
+            if rest is None:
+                raise ExpressionSyntaxError(
+                    "unterminated string literal", source=text, offset=m.start()
+                )
+            end = rest.end()
+        tokens.append(Token(kind, text[pos:end], pos))
+        pos = end
+    return tokens
+
+
+def match_brackets(tokens: list[Token], source: str, max_nesting: int) -> dict[int, int]:
+    """Map the index of every opening bracket token to its closing one.
+
+    Raises :class:`ExpressionSyntaxError` for unbalanced or mismatched brackets and for nesting
+    deeper than ``max_nesting``; the pairs let the ``!`` rewrite skip a bracketed operand whole.
+    """
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.kind is Kind.OPEN:
+            stack.append(i)
+            if len(stack) > max_nesting:
+                raise ExpressionSyntaxError(
+                    f"brackets nest more than {max_nesting} deep",
+                    source=source,
+                    offset=tok.start,
+                )
+        elif tok.kind is Kind.CLOSE:
+            if not stack:
+                raise ExpressionSyntaxError(
+                    f"unmatched {tok.text!r}", source=source, offset=tok.start
+                )
+            j = stack.pop()
+            opener = tokens[j]
+            if _PAIRS[opener.text] != tok.text:
+                raise ExpressionSyntaxError(
+                    f"closing {tok.text!r} does not match opening {opener.text!r} "
+                    f"at offset {opener.start}",
+                    source=source,
+                    offset=tok.start,
+                )
+            pairs[j] = i
+    if stack:
+        opener = tokens[stack[-1]]
+        raise ExpressionSyntaxError(
+            f"{opener.text!r} was never closed", source=source, offset=opener.start
+        )
+    return pairs
+
+
+def _significant(tokens: list[Token], i: int) -> int:
+    """Index of the first token at or after ``i`` that is not space or a comment."""
+    while i < len(tokens) and tokens[i].kind in (Kind.SPACE, Kind.COMMENT):
+        i += 1
+    return i
+
+
+def _operand_end(tokens: list[Token], i: int, pairs: dict[int, int]) -> int | None:
+    """Index of the last token of the unary operand starting at or after token ``i``.
+
+    In JavaScript ``!`` binds tighter than any binary operator (``!a == b`` is ``(!a) == b``),
+    whereas Python's ``not`` binds looser than comparisons; so ``!`` is rewritten to
+    ``(not OPERAND)`` with the operand found here: prefix operators, then one primary (name,
+    literal or bracketed group), then any calls, subscripts and ``.name`` suffixes.
+    """
+    i = _significant(tokens, i)
+    while i < len(tokens) and tokens[i].kind is Kind.OP and tokens[i].text in _PREFIX_UNARY:
+        i = _significant(tokens, i + 1)
+    if i >= len(tokens):
+        return None
+    tok = tokens[i]
+    if tok.kind is Kind.OPEN:
+        last = pairs[i]
+    elif tok.kind in (Kind.NAME, Kind.NUMBER, Kind.STRING):
+        last = i
+    else:
+        return None
+    while True:
+        j = _significant(tokens, last + 1)
+        if j >= len(tokens):
+            return last
+        nxt = tokens[j]
+        if nxt.kind is Kind.OPEN and nxt.text in "([":
+            last = pairs[j]
+        elif nxt.kind is Kind.OP and nxt.text == ".":
+            k = _significant(tokens, j + 1)
+            if k >= len(tokens) or tokens[k].kind is not Kind.NAME:
+                return last
+            last = k
+        else:
+            return last
+
+
+def translate(text: str, max_nesting: int) -> Translated:
+    """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``."""
+    tokens = tokenize(text)
+    pairs = match_brackets(tokens, text, max_nesting)
+
+    # A single trailing ``;`` is a JavaScript statement end, not part of the expression.
+    last = len(tokens) - 1
+    while last >= 0 and tokens[last].kind in (Kind.SPACE, Kind.COMMENT):
+        last -= 1
+    drop = last if last >= 0 and tokens[last].text == ";" else -1
+    if last < 0 or (last == drop and not any(_is_code(t) for t in tokens[:drop])):
+        raise ExpressionSyntaxError("empty expression", source=text, offset=0)
+
+    closers: dict[int, int] = {}  # token index -> number of ")" to emit after it
+    parts: list[str] = []
+    origin: list[int] = []
+
+    def emit(piece: str, offset: int) -> None:
+        parts.append(piece)
+        origin.extend([offset] * len(piece))
+
+    previous: Token | None = None  # last significant token
+    # In a run of prefix operators (``!!-x``) every '!' has the same operand end: find it once,
+    # or a long run would be rescanned once per '!'.
+    run_end: int | None = None
+    run_known = False
+    for i, tok in enumerate(tokens):
+        if tok.kind is Kind.OP and tok.text in _PREFIX_UNARY:
+            pass
+        elif tok.kind not in (Kind.SPACE, Kind.COMMENT):
+            run_known = False
+        if i == drop:
+            pass
+        elif tok.kind is Kind.OP and tok.text in _OPERATORS:
+            emit(_OPERATORS[tok.text], tok.start)
+        elif tok.kind is Kind.OP and tok.text == "!":
+            if not run_known:
+                run_end, run_known = _operand_end(tokens, i + 1, pairs), True
+            end = run_end
+            if end is None:
+                emit(" not ", tok.start)  # let the parser report the missing operand
+            else:
+                emit("(not ", tok.start)
+                closers[end] = closers.get(end, 0) + 1
+        elif tok.kind is Kind.NAME and tok.text in _LITERALS and not _after_dot(previous):
+            emit(_LITERALS[tok.text], tok.start)
+        elif tok.kind in (Kind.SPACE, Kind.COMMENT):
+            # One line, no comments: conditions in XML often span lines, and Python's parser
+            # would reject a line break outside brackets. Leading space would be an "indent".
+            if previous is not None:
+                parts.append(" " * len(tok.text))
+                origin.extend(range(tok.start, tok.end))
+        else:
+            parts.append(tok.text)
+            origin.extend(range(tok.start, tok.end))
+        if i in closers:
+            emit(")" * closers.pop(i), tok.end - 1)
+        if tok.kind not in (Kind.SPACE, Kind.COMMENT):
+            previous = tok
+    origin.append(len(text))
+    return Translated("".join(parts), tuple(origin))
+
+
+def _is_code(token: Token) -> bool:
+    return token.kind not in (Kind.SPACE, Kind.COMMENT)
+
+
+def _after_dot(previous: Token | None) -> bool:
+    return previous is not None and previous.kind is Kind.OP and previous.text == "."

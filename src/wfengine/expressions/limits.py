@@ -1,0 +1,59 @@
+"""The cost limits that keep a hostile expression from hanging or exhausting the host.
+
+Expressions come from process definitions, and a definition may come from someone the host
+application does not trust. Every limit here closes one way of making a small text expensive:
+
+* ``max_source_length`` bounds everything the parser does;
+* ``max_nesting`` (brackets, checked on tokens *before* Python's parser runs) and ``max_depth``
+  (the syntax tree, checked before compiling) keep both the parser and the compiled evaluator
+  far from the interpreter's recursion limit;
+* ``max_nodes`` bounds how many operations one evaluation performs: there are no loops or
+  comprehensions, so each node runs at most once per evaluation;
+* ``max_int_bits`` stops ``9 ** 9 ** 9`` and repeated squaring before the big-integer
+  arithmetic starts;
+* ``max_work`` is a per-evaluation budget of elements and characters the expression creates
+  (``'a' * 10 ** 10``, ``s + s``, ``sorted(x)``, ``str(x)``, slices, string methods), checked
+  before the memory is allocated where the size is known in advance, and of the elements the
+  iterating functions (``sum``, ``min``, ``max``, ``any``, ``all``, ``sorted``) pass over.
+
+Values the host puts into the variables are trusted: ``x in big_list`` and ``a == b`` are not
+charged (they are the hot path of conditions), so their cost is bounded by ``max_nodes`` times
+the size of the largest value the host supplied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Cost limits for parsing and evaluating one expression (frozen, hashable)."""
+
+    #: longest expression text accepted, in characters
+    max_source_length: int = 10_000
+    #: deepest nesting of ``()``, ``[]`` and ``{}``
+    max_nesting: int = 50
+    #: deepest syntax tree (operators nest without brackets: ``not not not x``)
+    max_depth: int = 100
+    #: most syntax-tree nodes (sub-expressions) in one expression
+    max_nodes: int = 2_000
+    #: widest integer an operation may produce (4096 bits is about 1233 decimal digits)
+    max_int_bits: int = 4_096
+    #: elements plus characters one evaluation may create or iterate over
+    max_work: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+#: largest ``ndigits`` accepted by ``round``: ``round(5, -10**9)`` would compute 10**(10**9)
+MAX_ROUND_DIGITS = 1_000
+
+
+class LimitExceeded(Exception):
+    """Internal: an evaluation hit a cost limit.
+
+    Raised deep inside operators and functions that do not know where they sit in the
+    expression; the compiled node that called them turns it into an
+    :class:`~wfengine.errors.ExpressionEvaluationError` carrying the offset.
+    """

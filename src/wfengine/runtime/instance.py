@@ -1,0 +1,157 @@
+"""The mutable run-time records of one process instance, as the navigator works on them.
+
+These are internal: the engine hands out frozen snapshots (:mod:`wfengine.runtime.snapshots`)
+so a caller can never change an instance behind the engine's back.
+
+Bookkeeping that makes a step O(1): every scope (the instance's top level, or an activity set
+run by a block activity) keeps ``count``, the number of live things in it (ready activities,
+open activity instances, tokens waiting at joins). When it drops to zero the scope is done:
+that is implicit termination, with no graph walk. Scopes whose graph has Inclusive or Complex
+joins also keep ``places`` (activity index -> live count) for the OR-join test.
+
+Changes are appended to ``ProcessInstance.changes`` as small tuples
+``(at, kind, activity_instance_id, activity_id, detail)``; the store moves them to the audit
+trail when the command commits, so nothing is formatted or copied on the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+
+#: (at, kind, activity instance id, activity id, detail)
+Change = tuple[datetime, str, str | None, str | None, Any]
+
+
+@dataclass(slots=True, eq=False)
+class MultiInstanceState:
+    """The bookkeeping of a MultiInstance activity (held by its container activity instance)."""
+
+    total: int
+    started: int = 0
+    completed: int = 0
+    routed: bool = False
+    children: list[ActivityInstance] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class ActivityInstance:
+    id: str
+    act: CActivity
+    scope: Scope
+    state: ActivityState
+    started_at: datetime
+    completed_at: datetime | None = None
+    #: loop iterations completed (Standard loop)
+    iterations: int = 0
+    #: MultiInstance: the container holds ``mi``; each child points at its container
+    mi: MultiInstanceState | None = None
+    mi_parent: ActivityInstance | None = None
+    mi_index: int | None = None
+    work_item: str | None = None
+    child_instance: str | None = None
+    child_scope: Scope | None = None
+    timers: list[str] = field(default_factory=list)
+    incident: str | None = None
+
+    @property
+    def activity_id(self) -> str:
+        return self.act.id
+
+
+@dataclass(slots=True, eq=False)
+class Scope:
+    id: int
+    graph: CGraph
+    instance: ProcessInstance
+    owner: ActivityInstance | None
+    count: int = 0
+    places: dict[int, int] = field(default_factory=dict)
+    #: join activity index -> tokens waiting per incoming slot
+    tokens: dict[int, list[int]] = field(default_factory=dict)
+    #: Complex joins: activity index -> [arrived this round, fired this round (0/1)]
+    rounds: dict[int, list[int]] = field(default_factory=dict)
+    #: Inclusive/Complex joins that may have become enabled; checked when work runs out
+    pending: set[int] = field(default_factory=set)
+    closed: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class Incident:
+    """Something the engine could not do by itself; the instance waits for an operator.
+
+    ``operation`` says what retrying does: ``"leave"`` re-chooses the outgoing transitions of a
+    finished activity, ``"run"`` runs the activity's work again, ``"loop"`` re-evaluates a
+    loop condition, ``"join"`` re-evaluates a Complex join, ``"continue"`` resumes work parked
+    when a command exceeded its step budget, ``"deadlock"`` cannot be retried.
+    """
+
+    id: str
+    instance_id: str
+    activity_instance_id: str | None
+    activity_id: str | None
+    operation: str
+    message: str
+    created_at: datetime
+    resolved: bool = False
+    #: for join incidents: the scope and join activity index
+    scope_id: int | None = None
+    join_index: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class ProcessInstance:
+    id: str
+    process_id: str
+    version: int
+    compiled: CompiledProcess
+    state: ProcessState
+    data: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    parent_instance: str | None = None
+    parent_activity_instance: str | None = None
+    #: synchronous subflow: the parent waits for this instance
+    parent_waits: bool = False
+    seq: int = 0
+    activities: dict[str, ActivityInstance] = field(default_factory=dict)
+    scopes: dict[int, Scope] = field(default_factory=dict)
+    root: Scope | None = None
+    changes: list[Change] = field(default_factory=list)
+    #: activity ids in completion order (routes included)
+    trace: list[str] = field(default_factory=list)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    #: ready work set aside when a command ran out of its step budget (see Engine.max_steps)
+    parked: list[tuple[int, Any, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class WorkItem:
+    id: str
+    instance_id: str
+    activity_instance_id: str
+    activity_id: str
+    performers: tuple[str, ...]
+    assignees: tuple[str, ...]
+    state: WorkItemState
+    created_at: datetime
+    completed_at: datetime | None = None
+    mi_index: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Timer:
+    """A deadline waiting on the clock. Durable jobs of the SQL store will mirror this."""
+
+    id: str
+    due: datetime
+    instance_id: str
+    activity_instance_id: str
+    deadline_index: int
+    #: creation order, the tie-breaker for timers due at the same instant
+    seq: int

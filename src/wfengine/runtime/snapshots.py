@@ -1,0 +1,90 @@
+"""Read-only views the engine hands out: copies, so callers cannot change an instance.
+
+Data is copied shallowly (a new dict); values inside are the instance's own objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSnapshot:
+    id: str
+    process_id: str
+    version: int
+    state: ProcessState
+    data: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    parent_instance_id: str | None
+    parent_activity_instance_id: str | None
+    #: ids of open incidents; an instance with incidents waits for an operator
+    incidents: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityInstanceSnapshot:
+    id: str
+    instance_id: str
+    activity_id: str
+    state: ActivityState
+    started_at: datetime
+    completed_at: datetime | None
+    iterations: int
+    mi_index: int | None
+    work_item_id: str | None
+    subflow_instance_id: str | None
+    incident_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSnapshot:
+    """A token waiting at a join: ``activity_id`` is the join, ``transition_id`` its way in."""
+
+    instance_id: str
+    activity_id: str
+    transition_id: str
+    count: int
+    #: the activity set the join is in, None at the process's top level
+    block_activity_instance_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemSnapshot:
+    id: str
+    instance_id: str
+    activity_instance_id: str
+    activity_id: str
+    performers: tuple[str, ...]
+    assignees: tuple[str, ...]
+    state: WorkItemState
+    created_at: datetime
+    completed_at: datetime | None
+    mi_index: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSnapshot:
+    id: str
+    instance_id: str
+    activity_instance_id: str | None
+    activity_id: str | None
+    operation: str
+    message: str
+    created_at: datetime
+    resolved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSnapshot:
+    id: str
+    due: datetime
+    instance_id: str
+    activity_instance_id: str
+    deadline_index: int

@@ -1,0 +1,138 @@
+"""The WfMC state machines of process and activity instances, and of work items.
+
+The state strings are the WfMC / OMG workflow-facility names exactly, because audit records,
+exports and the command line show them and other tools match on them. Each machine is a table
+from state to the states it may move to; :func:`check` is the one gate every change goes
+through, so an illegal request is refused *before* anything is touched.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from wfengine.errors import IllegalStateError
+
+
+class ProcessState(StrEnum):
+    NOT_STARTED = "open.not_running.not_started"
+    RUNNING = "open.running"
+    SUSPENDED = "open.not_running.suspended"
+    COMPLETED = "closed.completed"
+    TERMINATED = "closed.terminated"
+    ABORTED = "closed.aborted"
+
+    @property
+    def is_open(self) -> bool:
+        return self.value.startswith("open.")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.value.startswith("closed.")
+
+
+class ActivityState(StrEnum):
+    NOT_STARTED = "open.not_running.not_started"
+    RUNNING = "open.running"
+    SUSPENDED = "open.not_running.suspended"
+    COMPLETED = "closed.completed"
+    TERMINATED = "closed.terminated"
+    ABORTED = "closed.aborted"
+
+    @property
+    def is_open(self) -> bool:
+        return self.value.startswith("open.")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.value.startswith("closed.")
+
+
+class WorkItemState(StrEnum):
+    """The engine's minimal work-item life cycle; the worklist adds offer/allocate/start."""
+
+    OFFERED = "offered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+#: state -> states reachable in one change. Closed states are final.
+PROCESS_TRANSITIONS: dict[ProcessState, frozenset[ProcessState]] = {
+    ProcessState.NOT_STARTED: frozenset(
+        {ProcessState.RUNNING, ProcessState.TERMINATED, ProcessState.ABORTED}
+    ),
+    ProcessState.RUNNING: frozenset(
+        {
+            ProcessState.SUSPENDED,
+            ProcessState.COMPLETED,
+            ProcessState.TERMINATED,
+            ProcessState.ABORTED,
+        }
+    ),
+    ProcessState.SUSPENDED: frozenset(
+        {ProcessState.RUNNING, ProcessState.TERMINATED, ProcessState.ABORTED}
+    ),
+    ProcessState.COMPLETED: frozenset(),
+    ProcessState.TERMINATED: frozenset(),
+    ProcessState.ABORTED: frozenset(),
+}
+
+ACTIVITY_TRANSITIONS: dict[ActivityState, frozenset[ActivityState]] = {
+    ActivityState.NOT_STARTED: frozenset(
+        {
+            ActivityState.RUNNING,
+            ActivityState.SUSPENDED,
+            ActivityState.COMPLETED,
+            ActivityState.TERMINATED,
+            ActivityState.ABORTED,
+        }
+    ),
+    ActivityState.RUNNING: frozenset(
+        {
+            ActivityState.SUSPENDED,
+            ActivityState.COMPLETED,
+            ActivityState.TERMINATED,
+            ActivityState.ABORTED,
+        }
+    ),
+    ActivityState.SUSPENDED: frozenset(
+        {ActivityState.RUNNING, ActivityState.TERMINATED, ActivityState.ABORTED}
+    ),
+    ActivityState.COMPLETED: frozenset(),
+    ActivityState.TERMINATED: frozenset(),
+    ActivityState.ABORTED: frozenset(),
+}
+
+WORK_ITEM_TRANSITIONS: dict[WorkItemState, frozenset[WorkItemState]] = {
+    WorkItemState.OFFERED: frozenset({WorkItemState.COMPLETED, WorkItemState.CANCELLED}),
+    WorkItemState.COMPLETED: frozenset(),
+    WorkItemState.CANCELLED: frozenset(),
+}
+
+
+def check_process(subject: str, current: ProcessState, target: ProcessState, verb: str) -> None:
+    """Raise :class:`IllegalStateError` unless ``current -> target`` is allowed."""
+    if target not in PROCESS_TRANSITIONS[current]:
+        raise IllegalStateError(subject, current.value, verb)
+
+
+def check_activity(subject: str, current: ActivityState, target: ActivityState, verb: str) -> None:
+    if target not in ACTIVITY_TRANSITIONS[current]:
+        raise IllegalStateError(subject, current.value, verb)
+
+
+def check_work_item(subject: str, current: WorkItemState, target: WorkItemState, verb: str) -> None:
+    if target not in WORK_ITEM_TRANSITIONS[current]:
+        raise IllegalStateError(subject, current.value, verb)
+
+
+__all__ = [
+    "ACTIVITY_TRANSITIONS",
+    "PROCESS_TRANSITIONS",
+    "WORK_ITEM_TRANSITIONS",
+    "ActivityState",
+    "ProcessState",
+    "WorkItemState",
+    "check_activity",
+    "check_process",
+    "check_work_item",
+]

@@ -1,0 +1,78 @@
+"""``wfengine convert``: writes XPDL 2.2 that loads back to the same model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+
+from tests.cli.documents import LEAVE_REQUEST, MALFORMED, ORDER_FULFILMENT, XPDL22, write
+from wfengine.cli.main import main
+from wfengine.definition.io import load_xpdl
+
+
+def test_writes_xpdl_22_that_reloads_to_the_same_model(tmp_path: Path) -> None:
+    out = tmp_path / "converted.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(ORDER_FULFILMENT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    root = etree.fromstring(out.read_bytes())
+    assert root.tag == f"{{{XPDL22}}}Package"
+    assert load_xpdl(out) == load_xpdl(ORDER_FULFILMENT)
+
+
+def test_dash_writes_to_stdout() -> None:
+    result = CliRunner().invoke(main, ["convert", str(LEAVE_REQUEST), "-o", "-"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"<?xml")
+    assert load_xpdl(result.stdout_bytes) == load_xpdl(LEAVE_REQUEST)
+
+
+def test_converts_an_xpdl_10_document(tmp_path: Path) -> None:
+    old = write(
+        tmp_path,
+        "old.xpdl",
+        """<?xml version="1.0"?>
+<Package xmlns="http://www.wfmc.org/2002/XPDL1.0" Id="old" Name="Old">
+  <PackageHeader><XPDLVersion>1.0</XPDLVersion><Vendor>t</Vendor><Created>x</Created></PackageHeader>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="p">
+      <ProcessHeader/>
+      <Activities>
+        <Activity Id="a"><Implementation><No/></Implementation></Activity>
+      </Activities>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>
+""",
+    )
+    result = CliRunner().invoke(main, ["convert", str(old), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert etree.fromstring(result.stdout_bytes).tag == f"{{{XPDL22}}}Package"
+    assert load_xpdl(result.stdout_bytes).process("p").activity("a").id == "a"
+
+
+def test_unloadable_input_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.xpdl", MALFORMED)
+    out = tmp_path / "out.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "xml-malformed" in result.stderr
+    assert not out.exists()
+
+
+def test_missing_input_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "no.xpdl"), "-o", "-"])
+    assert result.exit_code == 2
+    assert "no.xpdl" in result.stderr
+
+
+def test_unwritable_output_exits_2(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-dir" / "out.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(LEAVE_REQUEST), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and str(target) in result.stderr
+
+
+def test_output_option_is_required() -> None:
+    assert CliRunner().invoke(main, ["convert", str(LEAVE_REQUEST)]).exit_code == 2

