@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.runtime.conftest import run
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import DeployError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ActivityState, ProcessState
 
@@ -151,3 +154,25 @@ def test_endless_automatic_work_is_parked_with_an_incident_and_can_continue(
     assert engine.instance(iid).state is ProcessState.COMPLETED
     assert engine.instance(iid).data["i"] == 25
     assert engine.trace(iid) == ["start", *["body"] * 25, "end"]
+
+
+def _branching(script: str | None) -> PackageBuilder:
+    pb = PackageBuilder("pkg", script=script)
+    p = pb.process("main")
+    p.data_field("who", "STRING", initial="'x'")
+    p.activity("a").activity("b").activity("c")
+    p.transition("a", "b", condition='who.indexOf("x") >= 0').transition("a", "c", otherwise=True)
+    return pb
+
+
+def test_unparseable_condition_in_native_package_refuses_deployment(engine: Engine) -> None:
+    with pytest.raises(DeployError, match=r"indexOf"):
+        engine.deploy(_branching(None).build())
+
+
+def test_foreign_script_package_deploys_and_fails_only_where_reached(engine: Engine) -> None:
+    iid = run(engine, _branching("text/javascript"))
+    [incident] = engine.incidents(iid)
+    assert "foreign script language" in incident.message and "indexOf" in incident.message
+    assert engine.trace(iid) == []  # a stays open: nothing half-navigated
+    assert engine.instance(iid).state is ProcessState.RUNNING

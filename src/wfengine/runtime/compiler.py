@@ -48,8 +48,11 @@ from wfengine.definition.model import (
     Activity,
     ActivitySet,
     Application,
+    BasicType,
+    BasicTypeKind,
     BlockActivity,
     ConditionType,
+    DataField,
     Event,
     EventPosition,
     Execution,
@@ -70,7 +73,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.errors import DeployError
-from wfengine.runtime.evaluation import CompiledExpression, compile_optional
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionCompiler
 
 # activity kinds
 KIND_NONE = 0  # Implementation No, Route, pass-through events: nothing to run
@@ -241,14 +244,13 @@ class CompiledProcess:
 def compile_process(package: Package, process: WorkflowProcess) -> CompiledProcess:
     """Compile ``process`` of ``package``; raises :class:`DeployError` naming what is wrong."""
     where = f"process {process.id!r}"
+    exprs = ExpressionCompiler(package.script.type if package.script else None)
     applications: dict[str, Application] = {a.id: a for a in package.applications}
     applications.update({a.id: a for a in process.applications})
     fields: list[tuple[str, CompiledExpression | None]] = []
     for df in (*package.data_fields, *process.data_fields):
-        fields.append(
-            (df.id, compile_optional(df.initial_value, f"{where}, data field {df.id!r} initial"))
-        )
-    compiler = _GraphCompiler(package, process, applications)
+        fields.append((df.id, _initial_value(exprs, df, f"{where}, data field {df.id!r} initial")))
+    compiler = _GraphCompiler(package, process, applications, exprs)
     graph = compiler.compile(None, None)
     return CompiledProcess(
         process_id=process.id,
@@ -260,11 +262,49 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     )
 
 
+_NON_TEXT = frozenset(
+    {
+        BasicTypeKind.INTEGER,
+        BasicTypeKind.FLOAT,
+        BasicTypeKind.BOOLEAN,
+        BasicTypeKind.DATETIME,
+        BasicTypeKind.DATE,
+        BasicTypeKind.TIME,
+    }
+)
+
+
+def _initial_value(
+    exprs: ExpressionCompiler, field: DataField, where: str
+) -> CompiledExpression | None:
+    """A data field's initial value: an expression, except plain text in foreign packages.
+
+    Tools that write JavaScript packages (JaWE, Shark) write the initial value of a STRING (or
+    declared, e.g. enumeration) field as bare text (``<InitialValue>B</InitialValue>`` meaning
+    the string "B"); such a value is taken literally. Quoted text, numbers, booleans and dates,
+    and every value in a native package, are expressions.
+    """
+    text = (field.initial_value or "").strip()
+    if (
+        exprs.defer_errors
+        and text
+        and not (isinstance(field.data_type, BasicType) and field.data_type.type in _NON_TEXT)
+        and not (len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"")
+    ):
+        return exprs.required(repr(text), where)
+    return exprs.optional(field.initial_value, where)
+
+
 class _GraphCompiler:
     def __init__(
-        self, package: Package, process: WorkflowProcess, applications: dict[str, Application]
+        self,
+        package: Package,
+        process: WorkflowProcess,
+        applications: dict[str, Application],
+        exprs: ExpressionCompiler,
     ) -> None:
         self.package = package
+        self.exprs = exprs
         self.process = process
         self.applications = applications
         self.activity_graph: dict[str, CGraph] = {}
@@ -395,7 +435,7 @@ class _GraphCompiler:
                 process_id=body.process_id,
                 synchronous=body.execution is not Execution.ASYNCHR,
                 actuals=tuple(
-                    compile_optional(p, f"{where}, actual parameter {i + 1}")
+                    self.exprs.optional(p, f"{where}, actual parameter {i + 1}")
                     for i, p in enumerate(body.actual_parameters)
                 ),
                 actual_texts=tuple(p.strip() for p in body.actual_parameters),
@@ -430,7 +470,7 @@ class _GraphCompiler:
             elif gateway_join is GatewayType.COMPLEX:
                 join = JOIN_COMPLEX
                 text = a.join.incoming_condition if a.join is not None else None
-                join_condition = compile_optional(text, f"{where}, join condition")
+                join_condition = self.exprs.optional(text, f"{where}, join condition")
                 if join_condition is None:
                     join = JOIN_OR  # a Complex join without a condition waits like an OR-join
         return CActivity(
@@ -467,7 +507,7 @@ class _GraphCompiler:
             value = None
             target = None
             if fp.mode in (ParameterMode.IN, ParameterMode.INOUT):
-                value = CompiledExpression(text, f"{where}, parameter {fp.id!r} of {app_id!r}")
+                value = self.exprs.required(text, f"{where}, parameter {fp.id!r} of {app_id!r}")
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
                 if not _IDENTIFIER.match(text):
                     raise DeployError(
@@ -483,16 +523,16 @@ class _GraphCompiler:
         if isinstance(loop, StandardLoop):
             return CLoop(
                 multi=False,
-                condition=compile_optional(loop.condition, f"{where}, loop condition"),
+                condition=self.exprs.optional(loop.condition, f"{where}, loop condition"),
                 maximum=loop.maximum,
                 test_before=loop.test_time is TestTime.BEFORE,
                 counter=loop.counter,
             )
         if isinstance(loop, MultiInstanceLoop):
-            count = compile_optional(loop.mi_condition, f"{where}, MI condition")
+            count = self.exprs.optional(loop.mi_condition, f"{where}, MI condition")
             if count is None:
                 raise DeployError(f"{where}: a MultiInstance loop needs an MI_Condition")
-            flow_condition = compile_optional(
+            flow_condition = self.exprs.optional(
                 loop.complex_flow_condition, f"{where}, complex MI flow condition"
             )
             if loop.flow_condition is MIFlowCondition.COMPLEX and flow_condition is None:
@@ -511,13 +551,15 @@ class _GraphCompiler:
         out: list[CDeadline] = []
         for i, d in enumerate(a.deadlines):
             text = (d.duration or "").strip()
-            if not text:
-                raise DeployError(f"{where}: deadline {i + 1} has no duration")
+            if not text or text == "None":
+                # Modelling tools leave an unset deadline as an empty (or "None") duration;
+                # it never fires, so it is no deadline. Validation points it out.
+                continue
             fixed = iso_duration(text)
             duration: timedelta | CompiledExpression = (
                 fixed
                 if fixed is not None
-                else CompiledExpression(text, f"{where}, deadline {i + 1} duration")
+                else self.exprs.required(text, f"{where}, deadline {i + 1} duration")
             )
             out.append(
                 CDeadline(
@@ -577,7 +619,7 @@ class _GraphCompiler:
                 ct.kind = T_DEFAULT_EXCEPTION
                 ca.default_exception = ct
             else:
-                ct.condition = compile_optional(text, f"{twhere} condition")
+                ct.condition = self.exprs.optional(text, f"{twhere} condition")
                 normal.append(ct)
         ca.normal = tuple(normal)
         ca.exceptions = tuple(exceptions)

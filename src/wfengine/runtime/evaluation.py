@@ -33,14 +33,18 @@ class CompiledExpression:
 
     __slots__ = ("_evaluate", "names", "text", "where")
 
-    def __init__(self, text: str, where: str) -> None:
+    def __init__(self, text: str, where: str, *, defer_errors: bool = False) -> None:
         self.text = text
         self.where = where
         try:
             parsed = _parse(text)
         except ExpressionError as exc:
-            raise DeployError(f"{where}: {exc}") from exc
-        self.names: frozenset[str] = frozenset(getattr(parsed, "names", ()) or ())
+            if not defer_errors:
+                raise DeployError(f"{where}: {exc}") from exc
+            self.names: frozenset[str] = frozenset()
+            self._evaluate = _unparseable(text, exc)
+            return
+        self.names = frozenset(getattr(parsed, "names", ()) or ())
         self._evaluate = parsed.evaluate
 
     def evaluate(
@@ -60,8 +64,46 @@ class CompiledExpression:
         return f"CompiledExpression({self.text!r})"
 
 
-def compile_optional(text: str | None, where: str) -> CompiledExpression | None:
+def _unparseable(text: str, error: ExpressionError) -> Callable[..., Any]:
+    """An evaluator that fails as the parser did: the error surfaces where the text is used."""
+
+    def evaluate(variables: Mapping[str, Any], *, now: Callable[[], datetime]) -> Any:
+        raise ExpressionEvaluationError(
+            f"expression in a foreign script language cannot be evaluated ({error.message}); "
+            "rewrite it in wfengine's expression language",
+            source=text,
+        )
+
+    return evaluate
+
+
+def compile_optional(
+    text: str | None, where: str, *, defer_errors: bool = False
+) -> CompiledExpression | None:
     """``None`` for a missing or blank expression, else the compiled expression."""
     if text is None or not text.strip():
         return None
-    return CompiledExpression(text.strip(), where)
+    return CompiledExpression(text.strip(), where, defer_errors=defer_errors)
+
+
+class ExpressionCompiler:
+    """Compiles one package's expressions, strictly or leniently by its script language.
+
+    A package in wfengine's own expression language (no Script, or a native script type) must
+    parse completely: a syntax error refuses the deployment, as validation reports it as an
+    error. A package declaring a foreign language (``text/javascript`` from JaWE and Shark,
+    ``java``, ...) deploys; an expression in it that does not parse is kept and fails only
+    when an instance reaches it, as an incident at that activity (validation reports it as the
+    warning ``expression-foreign``). Most such files' conditions are simple enough to parse.
+    """
+
+    def __init__(self, script_type: str | None) -> None:
+        from wfengine.expressions import is_native_script
+
+        self.defer_errors = not is_native_script(script_type)
+
+    def required(self, text: str, where: str) -> CompiledExpression:
+        return CompiledExpression(text, where, defer_errors=self.defer_errors)
+
+    def optional(self, text: str | None, where: str) -> CompiledExpression | None:
+        return compile_optional(text, where, defer_errors=self.defer_errors)
