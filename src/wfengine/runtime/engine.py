@@ -10,7 +10,8 @@ runs one command at a time; it is not thread-safe.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.definition.model import Package
 from wfengine.errors import IllegalStateError, NotFoundError
@@ -38,6 +39,9 @@ from wfengine.runtime.states import (
     check_work_item,
 )
 from wfengine.runtime.store import AuditEvent, Store
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Engine:
@@ -154,10 +158,7 @@ class Engine:
 
     def start(self, instance_id: str) -> None:
         """Start a created instance and run its automatic work."""
-        inst = self.store.instance(instance_id)
-        check_process(
-            f"process instance {instance_id!r}", inst.state, ProcessState.RUNNING, "start"
-        )
+        inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
         nav = self._nav()
         nav.start_instance(inst)
         self._commit(nav)
@@ -172,26 +173,16 @@ class Engine:
 
     def suspend(self, instance_id: str) -> None:
         """Pause an instance: its work items cannot be completed and its timers wait."""
-        inst = self.store.instance(instance_id)
-        check_process(
-            f"process instance {instance_id!r}", inst.state, ProcessState.SUSPENDED, "suspend"
-        )
+        inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
         nav = self._nav()
-        nav.touch(inst)
-        inst.state = ProcessState.SUSPENDED
-        inst.changes.append((nav.now, "instance.state", None, None, inst.state.value))
+        _set_state(nav, inst, ProcessState.SUSPENDED)
         self.store.commit(nav.step)
 
     def resume(self, instance_id: str) -> None:
         """Continue a suspended instance, including work that finished while it was paused."""
-        inst = self.store.instance(instance_id)
-        check_process(
-            f"process instance {instance_id!r}", inst.state, ProcessState.RUNNING, "resume"
-        )
+        inst = self._instance_for(instance_id, ProcessState.RUNNING, "resume")
         nav = self._nav()
-        nav.touch(inst)
-        inst.state = ProcessState.RUNNING
-        inst.changes.append((nav.now, "instance.state", None, None, inst.state.value))
+        _set_state(nav, inst, ProcessState.RUNNING)
         for ai in list(inst.activities.values()):
             if ai.state.is_open and ai.child_instance is not None:
                 child = self.store.instance(ai.child_instance)
@@ -209,11 +200,20 @@ class Engine:
         self._close(instance_id, ProcessState.ABORTED, "abort")
 
     def _close(self, instance_id: str, state: ProcessState, verb: str) -> None:
-        inst = self.store.instance(instance_id)
-        check_process(f"process instance {instance_id!r}", inst.state, state, verb)
+        inst = self._instance_for(instance_id, state, verb)
         nav = self._nav()
         nav.close_instance(inst, state)
         self._commit(nav)
+
+    def _instance_for(self, instance_id: str, state: ProcessState, verb: str) -> ProcessInstance:
+        """The instance, once it is known that it may move to ``state``.
+
+        Every state-changing command refuses an illegal request before it touches anything;
+        ``verb`` names the request in the error.
+        """
+        inst = self.store.instance(instance_id)
+        check_process(f"process instance {instance_id!r}", inst.state, state, verb)
+        return inst
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """Complete a work item, merging ``data`` into the instance, and run what follows."""
@@ -342,10 +342,7 @@ class Engine:
         ]
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
-        return [
-            TimerSnapshot(t.id, t.due, t.instance_id, t.activity_instance_id, t.deadline_index)
-            for t in self.store.timers(instance_id)
-        ]
+        return [_same_named_copy(TimerSnapshot, t) for t in self.store.timers(instance_id)]
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
         self.store.instance(instance_id)
@@ -357,6 +354,13 @@ class Engine:
             if found is not None:
                 return found
         raise NotFoundError("incident", incident_id)
+
+
+def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> None:
+    """Move a checked instance to ``state`` directly (suspend, resume), recording the change."""
+    nav.touch(inst)
+    inst.state = state
+    inst.changes.append((nav.now, "instance.state", None, None, inst.state.value))
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -394,32 +398,25 @@ def _activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityI
     )
 
 
+_Snapshot = TypeVar("_Snapshot", bound="DataclassInstance")
+
+
+def _same_named_copy(snapshot: type[_Snapshot], source: object) -> _Snapshot:
+    """A snapshot whose every field is the source's attribute of the same name.
+
+    Work items, incidents and timers are mirrored field for field by their snapshots (the
+    snapshot leaving out engine-internal fields), so one copy serves all three and a field
+    added to a snapshot cannot be forgotten here.
+    """
+    return snapshot(**{f.name: getattr(source, f.name) for f in fields(snapshot)})
+
+
 def _work_item_snapshot(w: WorkItem) -> WorkItemSnapshot:
-    return WorkItemSnapshot(
-        id=w.id,
-        instance_id=w.instance_id,
-        activity_instance_id=w.activity_instance_id,
-        activity_id=w.activity_id,
-        performers=w.performers,
-        assignees=w.assignees,
-        state=w.state,
-        created_at=w.created_at,
-        completed_at=w.completed_at,
-        mi_index=w.mi_index,
-    )
+    return _same_named_copy(WorkItemSnapshot, w)
 
 
 def _incident_snapshot(i: Incident) -> IncidentSnapshot:
-    return IncidentSnapshot(
-        id=i.id,
-        instance_id=i.instance_id,
-        activity_instance_id=i.activity_instance_id,
-        activity_id=i.activity_id,
-        operation=i.operation,
-        message=i.message,
-        created_at=i.created_at,
-        resolved=i.resolved,
-    )
+    return _same_named_copy(IncidentSnapshot, i)
 
 
 __all__ = ["Engine"]

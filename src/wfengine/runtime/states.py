@@ -13,13 +13,10 @@ from enum import StrEnum
 from wfengine.errors import IllegalStateError
 
 
-class ProcessState(StrEnum):
-    NOT_STARTED = "open.not_running.not_started"
-    RUNNING = "open.running"
-    SUSPENDED = "open.not_running.suspended"
-    COMPLETED = "closed.completed"
-    TERMINATED = "closed.terminated"
-    ABORTED = "closed.aborted"
+class _LifecycleState(StrEnum):
+    """Base of the process and activity states: both use the WfMC ``open.*``/``closed.*`` names,
+    so whether a state is open or closed is read off its name the same way for both.
+    """
 
     @property
     def is_open(self) -> bool:
@@ -30,7 +27,7 @@ class ProcessState(StrEnum):
         return self.value.startswith("closed.")
 
 
-class ActivityState(StrEnum):
+class ProcessState(_LifecycleState):
     NOT_STARTED = "open.not_running.not_started"
     RUNNING = "open.running"
     SUSPENDED = "open.not_running.suspended"
@@ -38,13 +35,14 @@ class ActivityState(StrEnum):
     TERMINATED = "closed.terminated"
     ABORTED = "closed.aborted"
 
-    @property
-    def is_open(self) -> bool:
-        return self.value.startswith("open.")
 
-    @property
-    def is_closed(self) -> bool:
-        return self.value.startswith("closed.")
+class ActivityState(_LifecycleState):
+    NOT_STARTED = "open.not_running.not_started"
+    RUNNING = "open.running"
+    SUSPENDED = "open.not_running.suspended"
+    COMPLETED = "closed.completed"
+    TERMINATED = "closed.terminated"
+    ABORTED = "closed.aborted"
 
 
 class WorkItemState(StrEnum):

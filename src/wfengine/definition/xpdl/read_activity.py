@@ -126,9 +126,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         data_fields=read_data_fields(ctx, cur, spill),
         graphics=read_graphics(cur, "NodeGraphicsInfos", spill),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -365,9 +363,7 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
         extended_attributes=read_extended_attributes(
             ctx, cur, spill, own=local_name(el) == "TaskApplication"
         ),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from lxml import etree
 from pydantic import ValidationError
@@ -245,6 +245,14 @@ class ReadContext:
         return None
 
 
+class Leftovers(TypedDict):
+    """What a model node keeps of its element besides the XPDL it reads: see :meth:`Cursor.rest`."""
+
+    extras: tuple[XmlNode, ...]
+    extra_attrs: Attrs
+    line: int | None
+
+
 class Cursor:
     """Reads one element: hands out attributes and XPDL children, keeps track of the rest."""
 
@@ -391,6 +399,19 @@ class Cursor:
         """The attributes nobody read (Clark notation for namespaced ones), in document order."""
         return tuple(
             (str(k), str(v)) for k, v in self.el.attrib.items() if k not in self._attrs_taken
+        )
+
+    def rest(self, spill: list[XmlNode]) -> Leftovers:
+        """The element's leftovers and source line, as keyword arguments of its model node.
+
+        Every node with room for leftovers takes the same three: unread children plus what its
+        parts spilled, unread attributes, and the line. Call it after everything else is read
+        (last in the constructor call), or the parts read after it would count as leftovers.
+        """
+        return Leftovers(
+            extras=self.extras() + tuple(spill),
+            extra_attrs=self.extra_attrs(),
+            line=self.line,
         )
 
     def spill(self, target: list[XmlNode], *, attrs: bool = True) -> None:

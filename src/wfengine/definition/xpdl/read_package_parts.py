@@ -76,9 +76,7 @@ def read_redefinable_header(ctx: ReadContext, el: etree._Element) -> Redefinable
         country_key=cur.text("Countrykey", "CountryKey"),
         responsibles=tuple(responsibles),
         publication_status=cur.attr("PublicationStatus"),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
     return header
 
@@ -123,9 +121,7 @@ def read_external_package(ctx: ReadContext, el: etree._Element) -> ExternalPacka
         id=cur.attr("Id"),
         name=cur.attr("Name"),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -150,9 +146,7 @@ def read_participant(ctx: ReadContext, el: etree._Element) -> Participant:
         description=cur.text("Description"),
         external_reference=read_external_reference(ctx, ext) if ext is not None else None,
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -177,9 +171,7 @@ def read_application(ctx: ReadContext, el: etree._Element) -> Application:
         external_reference=read_external_reference(ctx, ext) if ext is not None else None,
         type=to_xml_node(app_type) if app_type is not None else None,
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -212,9 +204,7 @@ def read_lane(ctx: ReadContext, el: etree._Element) -> Lane:
         graphics=read_graphics(cur, "NodeGraphicsInfos", spill),
         # 2.2 has no ExtendedAttributes here: the writer keeps them as wfe:ExtendedAttributes
         extended_attributes=read_extended_attributes(ctx, cur, spill, own=True),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -233,9 +223,7 @@ def read_pool(ctx: ReadContext, el: etree._Element) -> Pool:
         graphics=read_graphics(cur, "NodeGraphicsInfos", spill),
         # 2.2 has no ExtendedAttributes here: the writer keeps them as wfe:ExtendedAttributes
         extended_attributes=read_extended_attributes(ctx, cur, spill, own=True),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 

@@ -126,9 +126,7 @@ def read_transition(ctx: ReadContext, el: etree._Element) -> Transition:
         description=cur.text("Description"),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         graphics=read_graphics(cur, "ConnectorGraphicsInfos", spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -148,9 +146,7 @@ def read_activity_set(ctx: ReadContext, el: etree._Element) -> ActivitySet:
         default_start_activity_id=cur.attr("DefaultStartActivityId"),
         # 2.2 has no ExtendedAttributes here: the writer keeps them as wfe:ExtendedAttributes
         extended_attributes=read_extended_attributes(ctx, cur, spill, own=True),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -176,9 +172,7 @@ def read_process_header(ctx: ReadContext, el: etree._Element) -> ProcessHeader:
         waiting_time=waiting,
         working_time=working,
         duration=duration,
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -219,7 +213,5 @@ def read_process(ctx: ReadContext, el: etree._Element) -> WorkflowProcess:
         activities=_xpdl10_and_splits(ctx, activities, transitions),
         transitions=transitions,
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )

@@ -239,9 +239,7 @@ def read_type_declaration(ctx: ReadContext, el: etree._Element) -> TypeDeclarati
         data_type=_read_single_type(ctx, cur, spill),
         description=cur.text("Description"),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -257,9 +255,7 @@ def read_formal_parameter(ctx: ReadContext, el: etree._Element) -> FormalParamet
         description=cur.text("Description"),
         is_array=bool(cur.attr_bool("IsArray")),
         index=_parameter_index(cur),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 
@@ -295,9 +291,7 @@ def read_data_field(ctx: ReadContext, el: etree._Element) -> DataField:
         read_only=bool(cur.attr_bool("ReadOnly")),
         correlation=bool(cur.attr_bool("Correlation")),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
-        extras=cur.extras() + tuple(spill),
-        extra_attrs=cur.extra_attrs(),
-        line=cur.line,
+        **cur.rest(spill),
     )
 
 

@@ -19,7 +19,6 @@ from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
     WFENGINE_NS,
     XPDL_NAMESPACES,
-    Attrs,
     Package,
     PackageHeader,
     XmlNode,
@@ -51,12 +50,12 @@ from wfengine.definition.xpdl.read_types import (
     read_extended_attributes,
     read_type_declaration,
 )
+from wfengine.definition.xpdl.schema_location import without_xpdl_schema_locations
 from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, parse_xml
 from wfengine.errors import XpdlLoadError
 
 #: the version assumed for a document that has no namespace and no usable XPDLVersion
 DEFAULT_VERSION = "2.2"
-_SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 
 
 def read_package(
@@ -178,32 +177,6 @@ def _vendor_namespaces(root: etree._Element) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _package_attrs(attrs: Attrs) -> Attrs:
-    """The root's unread attributes, minus ``xsi:schemaLocation`` pairs for XPDL's namespaces.
-
-    Such a pair only tells validators where the source's XPDL schema is; the model is not
-    tied to a version, and the 2.2 writer drops the pairs (an old location would point a
-    validator at the wrong schema). Dropping them here too means read(write(read(f))) equals
-    read(f). Pairs for other namespaces are kept, normalised the way the writer writes them
-    (single spaces, an unpaired trailing token dropped), and the attribute goes when none is
-    left.
-    """
-    out: list[tuple[str, str]] = []
-    for name, value in attrs:
-        if name == _SCHEMA_LOCATION:
-            tokens = value.split()
-            pairs = [
-                (tokens[i], tokens[i + 1])
-                for i in range(0, len(tokens) - 1, 2)
-                if tokens[i] not in XPDL_NAMESPACES
-            ]
-            if not pairs:
-                continue
-            value = " ".join(f"{ns} {loc}" for ns, loc in pairs)
-        out.append((name, value))
-    return tuple(out)
-
-
 def _read_package_element(ctx: ReadContext, root: etree._Element) -> Package:
     cur = Cursor(ctx, root)
     spill: list[XmlNode] = []
@@ -255,7 +228,7 @@ def _read_package_element(ctx: ReadContext, root: etree._Element) -> Package:
         namespaces=_vendor_namespaces(root),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         extras=cur.extras() + tuple(spill),
-        extra_attrs=_package_attrs(cur.extra_attrs()),
+        extra_attrs=without_xpdl_schema_locations(cur.extra_attrs()),
         line=cur.line,
     )
 

@@ -55,6 +55,7 @@ from wfengine.definition.xpdl.write_xml import (
     set_extra_attrs,
     sub,
     text_child,
+    text_list,
     to_deprecated,
     wrap_xmlnodes,
     xml_bool,
@@ -81,10 +82,7 @@ def activity(parent: Element, act: Activity) -> None:
     text_child(element, "Description", act.description)
     text_child(element, "Limit", act.limit)
     _body(element, act.body)
-    if act.performers:
-        performers = sub(element, "Performers")
-        for performer in act.performers:
-            sub(performers, "Performer", performer)
+    text_list(element, "Performers", "Performer", act.performers)
     text_child(element, "Priority", act.priority)
     for dl in act.deadlines:
         _deadline(element, dl)
@@ -226,11 +224,8 @@ def _deprecated_tool(impl: Element, tool: ToolCall) -> None:
     if tool.tool_type is not None:
         element.set("Type", tool.tool_type)
     set_extra_attrs(element, tool.extra_attrs)
-    if tool.actual_parameters:
-        # children of a deprecated element are created in the 1.0 namespace by ``sub``
-        params = sub(element, "ActualParameters")
-        for expression in tool.actual_parameters:
-            sub(params, "ActualParameter", expression)
+    # children of a deprecated element are created in the 1.0 namespace by ``sub``
+    text_list(element, "ActualParameters", "ActualParameter", tool.actual_parameters)
     text_child(element, "Description", tool.description)
     # created in the 1.0 namespace by ``sub``, like the parameters
     extended_attributes(element, tool.extended_attributes)

@@ -26,6 +26,8 @@ from wfengine.definition.xpdl.write_xml import (
     set_extra_attrs,
     sub,
     text_child,
+    text_children,
+    text_list,
     wrap_xmlnodes,
 )
 
@@ -62,12 +64,17 @@ def workflow_process(
 def _process_header(parent: Element, header: ProcessHeader) -> None:
     element = sub(parent, "ProcessHeader", DurationUnit=header.duration_unit)
     set_extra_attrs(element, header.extra_attrs)
-    text_child(element, "Created", header.created)
-    text_child(element, "Description", header.description)
-    text_child(element, "Priority", header.priority)
-    text_child(element, "Limit", header.limit)
-    text_child(element, "ValidFrom", header.valid_from)
-    text_child(element, "ValidTo", header.valid_to)
+    text_children(
+        element,
+        (
+            ("Created", header.created),
+            ("Description", header.description),
+            ("Priority", header.priority),
+            ("Limit", header.limit),
+            ("ValidFrom", header.valid_from),
+            ("ValidTo", header.valid_to),
+        ),
+    )
     times = (
         ("WaitingTime", header.waiting_time),
         ("WorkingTime", header.working_time),
@@ -75,8 +82,7 @@ def _process_header(parent: Element, header: ProcessHeader) -> None:
     )
     if any(value is not None for _, value in times):
         estimation = sub(element, "TimeEstimation")
-        for local, value in times:
-            text_child(estimation, local, value)
+        text_children(estimation, times)
     append_xmlnodes(element, header.extras)
 
 
@@ -84,14 +90,16 @@ def redefinable_header(parent: Element, header: RedefinableHeader) -> None:
     """RedefinableHeader of a package or a process (the same element in both places)."""
     element = sub(parent, "RedefinableHeader", PublicationStatus=header.publication_status)
     set_extra_attrs(element, header.extra_attrs)
-    text_child(element, "Author", header.author)
-    text_child(element, "Version", header.version)
-    text_child(element, "Codepage", header.codepage)
-    text_child(element, "Countrykey", header.country_key)
-    if header.responsibles:
-        responsibles = sub(element, "Responsibles")
-        for responsible in header.responsibles:
-            sub(responsibles, "Responsible", responsible)
+    text_children(
+        element,
+        (
+            ("Author", header.author),
+            ("Version", header.version),
+            ("Codepage", header.codepage),
+            ("Countrykey", header.country_key),
+        ),
+    )
+    text_list(element, "Responsibles", "Responsible", header.responsibles)
     append_xmlnodes(element, header.extras)
 
 

@@ -53,6 +53,29 @@ def text_child(parent: Element, local: str, text: str | None) -> Element | None:
     return None if text is None else sub(parent, local, text)
 
 
+def text_children(parent: Element, texts: Iterable[tuple[str, str | None]]) -> None:
+    """Append ``<local>text</local>`` for each (local, text) pair that has text, in order.
+
+    Headers are mostly optional text elements in a fixed schema order; one call per header
+    keeps that order visible as a single list instead of a run of :func:`text_child` calls.
+    """
+    for local, text in texts:
+        text_child(parent, local, text)
+
+
+def text_list(parent: Element, wrapper: str, local: str, texts: Iterable[str]) -> None:
+    """Append ``<wrapper><local>text</local>...</wrapper>``, or nothing when there are no texts.
+
+    XPDL lists plain values this way in several places (Performers, Responsibles, the 1.0
+    ActualParameters); an empty wrapper is left out because the schemas require one child.
+    """
+    texts = tuple(texts)
+    if texts:
+        element = sub(parent, wrapper)
+        for text in texts:
+            sub(element, local, text)
+
+
 def set_attrs(element: Element, attrs: Iterable[tuple[str, str | None]]) -> None:
     """Set attributes in order, skipping None values and names already set.
 

@@ -37,12 +37,12 @@ from wfengine.definition.model import (
     WFENGINE_NS,
     XPDL22_NS,
     XPDL_NAMESPACES,
-    Attrs,
     Lane,
     Package,
     PackageHeader,
     Pool,
 )
+from wfengine.definition.xpdl.schema_location import XSI_NS, without_xpdl_schema_locations
 from wfengine.definition.xpdl.write_data import (
     applications,
     data_fields,
@@ -61,7 +61,8 @@ from wfengine.definition.xpdl.write_xml import (
     q,
     set_extra_attrs,
     sub,
-    text_child,
+    text_children,
+    text_list,
     wrap_xmlnodes,
     xml_bool,
 )
@@ -70,7 +71,6 @@ __all__ = ["WFENGINE_NS", "XPDL_VERSION", "write_package"]
 
 #: the version this writer emits, also written into ``PackageHeader/XPDLVersion``.
 XPDL_VERSION = "2.2"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _INDENT = "  "
 
@@ -82,7 +82,7 @@ def write_package(package: Package) -> bytes:
     root.set("Id", package.id)
     if package.name is not None:
         root.set("Name", package.name)
-    set_extra_attrs(root, _package_attrs(package.extra_attrs))
+    set_extra_attrs(root, without_xpdl_schema_locations(package.extra_attrs))
     _package_header(root, package.header)
     if package.redefinable_header is not None:
         redefinable_header(root, package.redefinable_header)
@@ -183,28 +183,6 @@ def _without_unused_declarations(scratch: Element, vendor_prefixes: list[str]) -
     return root
 
 
-def _package_attrs(extra_attrs: Attrs) -> Attrs:
-    """The root's extra attributes, minus ``xsi:schemaLocation`` pairs for older XPDL versions.
-
-    A converted document no longer matches a 1.0 or 2.1 schema location; keeping the pair
-    would point validators at the wrong schema. Pairs for other namespaces are kept.
-    """
-    out: list[tuple[str, str]] = []
-    for name, value in extra_attrs:
-        if name == q("schemaLocation", XSI_NS):
-            tokens = value.split()
-            pairs = [
-                (tokens[i], tokens[i + 1])
-                for i in range(0, len(tokens) - 1, 2)
-                if tokens[i] not in XPDL_NAMESPACES
-            ]
-            if not pairs:
-                continue
-            value = " ".join(f"{ns} {loc}" for ns, loc in pairs)
-        out.append((name, value))
-    return tuple(out)
-
-
 def _package_header(parent: Element, header: PackageHeader) -> None:
     element = sub(parent, "PackageHeader")
     set_extra_attrs(element, header.extra_attrs)
@@ -213,11 +191,16 @@ def _package_header(parent: Element, header: PackageHeader) -> None:
     # Vendor and Created are required: a model without them gets them empty (minimal valid form).
     sub(element, "Vendor", header.vendor or "")
     sub(element, "Created", header.created or "")
-    text_child(element, "ModificationDate", header.modification_date)
-    text_child(element, "Description", header.description)
-    text_child(element, "Documentation", header.documentation)
-    text_child(element, "PriorityUnit", header.priority_unit)
-    text_child(element, "CostUnit", header.cost_unit)
+    text_children(
+        element,
+        (
+            ("ModificationDate", header.modification_date),
+            ("Description", header.description),
+            ("Documentation", header.documentation),
+            ("PriorityUnit", header.priority_unit),
+            ("CostUnit", header.cost_unit),
+        ),
+    )
     append_xmlnodes(element, header.extras)
 
 
@@ -255,9 +238,6 @@ def _lane(parent: Element, lane: Lane) -> None:
     )
     set_extra_attrs(element, lane.extra_attrs)
     wrap_xmlnodes(element, "NodeGraphicsInfos", lane.graphics)
-    if lane.performers:
-        performers = sub(element, "Performers")
-        for performer in lane.performers:
-            sub(performers, "Performer", performer)
+    text_list(element, "Performers", "Performer", lane.performers)
     extended_attributes(element, lane.extended_attributes, own_namespace=True)
     append_xmlnodes(element, lane.extras)
