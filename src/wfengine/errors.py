@@ -118,3 +118,52 @@ class DeployError(DefinitionError):
 
 class ApplicationError(WorkflowError):
     """An application is not bound, or its call failed or returned something unusable."""
+
+
+class ApplicationTimeoutError(ApplicationError, TimeoutError):
+    """An application did not answer within its timeout; the call was abandoned (and retried
+    while retries remain). A Python thread cannot be killed, so a synchronous callable may
+    still be running in its worker thread; an ``async def`` callable was cancelled."""
+
+
+class PermanentApplicationError(ApplicationError):
+    """The application refused the call for good (an HTTP 4xx, an unusable answer): retrying
+    the same call cannot help, so it is not retried. An operator may still retry the incident
+    after fixing the cause."""
+
+
+class ParameterMappingError(ApplicationError):
+    """A value does not fit an application's formal parameter (wrong type, missing OUT value,
+    unknown key); the message names the application, the parameter and the activity."""
+
+
+class StoreError(WorkflowError):
+    """The store could not do what a command needed; the command changed nothing."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database kept failing (connection dropped, serialization failure, deadlock, locked)
+    after every retry; each attempt was rolled back, so stored data is as it was before."""
+
+
+class SchemaOutdatedError(StoreError):
+    """The database schema is older (or newer) than this wfengine needs; nothing was changed."""
+
+
+class ConcurrencyError(StoreError):
+    """Another engine changed the same instance (or job) first; this step was rolled back.
+
+    The engine retries the whole command on fresh state a few times before raising it.
+    """
+
+
+class DataNotStorableError(StoreError, TypeError):
+    """A value cannot be stored durably (it has no JSON representation); ``where`` names it."""
+
+    def __init__(self, where: str, value: object) -> None:
+        self.where = where
+        super().__init__(
+            f"{where}: a {type(value).__name__} value cannot be stored; use JSON-like values "
+            "(None, bool, int, float, str, list, tuple, dict with str keys) or datetime, date, "
+            "time, timedelta, Decimal"
+        )

@@ -1,8 +1,13 @@
-"""Fixtures for the engine tests: an engine on a virtual clock, and a small runner."""
+"""Fixtures for the engine tests: an engine on a virtual clock, and a small runner.
+
+The ``engine`` fixture is parametrised over the stores, so the whole behaviour suite runs on
+memory, on a SQLite file and on PostgreSQL (see ``tests/pg.py`` for when that one skips).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,15 +16,38 @@ from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 
+STORES = ("memory", "sqlite", "postgres")
+
 
 @pytest.fixture
 def clock() -> VirtualClock:
     return VirtualClock()
 
 
+def store_url(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> str | None:
+    """The db_url of a fresh, empty store of ``kind`` (None for memory)."""
+    if kind == "memory":
+        return None
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'wfengine.db'}"
+    url = request.getfixturevalue("pg_url")
+    assert isinstance(url, str)
+    return url
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    kind = request.param
+    assert isinstance(kind, str)
+    return kind
+
+
 @pytest.fixture
-def engine(clock: VirtualClock) -> Engine:
-    return Engine(clock=clock)
+def engine(
+    request: pytest.FixtureRequest, store_kind: str, clock: VirtualClock, tmp_path: Path
+) -> Iterator[Engine]:
+    with Engine(clock=clock, db_url=store_url(request, store_kind, tmp_path)) as e:
+        yield e
 
 
 def run(
@@ -38,3 +66,11 @@ def complete_all(engine: Engine, instance_id: str, activity_id: str | None = Non
             engine.complete_work_item(item.id)
             done += 1
     return done
+
+
+@pytest.fixture(params=STORES[1:])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each SQL store (SQLite file, PostgreSQL)."""
+    url = store_url(request, request.param, tmp_path)
+    assert url is not None
+    return url

@@ -12,6 +12,7 @@ import click
 
 from wfengine import __version__
 from wfengine.cli.convert_cmd import convert
+from wfengine.cli.db_cmd import db
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
@@ -48,6 +49,7 @@ main.add_command(show)
 main.add_command(render)
 # Engine commands (instance, worker, db come with the durable store).
 main.add_command(run)
+main.add_command(db)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m wfengine.cli.main`

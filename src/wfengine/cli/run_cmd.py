@@ -5,9 +5,11 @@ The contract scripts rely on (keep it exactly): the instance is created with dat
 activity is completed by the runner itself, one work item at a time in the order the items were
 created and only after all automatic work that can run has run, the n-th completion of an
 activity merging the n-th dict of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``;
-no entry: no change). Subflow instances are driven the same way. Exit status: 0 when the
-instance ended ``closed.completed``, 3 when it is still open and waiting (an incident, a timer,
-or the step limit), 1 on errors.
+no entry: no change). Subflow instances are driven the same way. ``--apps MODULE`` imports
+MODULE and calls its ``register(registry)`` before anything runs (see
+:mod:`wfengine.cli.apps`). Exit status: 0 when the instance ended ``closed.completed``, 3 when
+it is still open and waiting (an incident, a timer, or the step limit), 1 on errors, 2 when
+the ``--apps`` module cannot be used.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ class _Failure(click.ClickException):
     epilog="""\b
 Examples:
   wfengine run complaint.xpdl --set amount=250 --answers answers.json
-  wfengine run order.xpdl --process Fulfil --json""",
+  wfengine run order.xpdl --process Fulfil --json
+  wfengine run order.xpdl --apps myapps   # myapps.register(registry) binds applications""",
 )
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--process", "process_id", metavar="ID", help="Process to run (default: the first).")
@@ -90,6 +93,13 @@ Examples:
     help='Data for manual activities: {"ActivityId": [{"var": value}, ...]}.',
 )
 @click.option("--db", metavar="URL", help="Persist the instance in this database.")
+@click.option(
+    "--apps",
+    "apps_module",
+    metavar="MODULE",
+    help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
+    "applications.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
     file: str,
@@ -97,6 +107,7 @@ def run(
     assignments: tuple[str, ...],
     answers: str | None,
     db: str | None,
+    apps_module: str | None,
     as_json: bool,
 ) -> None:
     """Create and start one instance of a process and drive it as far as it can go.
@@ -121,7 +132,12 @@ def run(
         process = package.process(process_id)
     except KeyError as exc:
         raise _Failure(str(exc.args[0])) from None
-    engine = Engine()
+    registry = None
+    if apps_module is not None:
+        from wfengine.cli.apps import load_apps
+
+        registry = load_apps(apps_module)
+    engine = Engine(applications=registry)
     try:
         engine.deploy(package)
         instance_id = engine.start_process(process.id, data)

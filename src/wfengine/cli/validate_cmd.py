@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from wfengine.cli.exit_status import ExitStatus, InputOutputError
 from wfengine.cli.loading import display_name, load_package
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.errors import XpdlLoadError
+
+if TYPE_CHECKING:
+    from wfengine.runtime.applications import ApplicationRegistry
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,12 @@ class Finding:
         }
 
 
-def check_file(source: str, *, schema: bool) -> list[Finding]:
-    """All findings for one file, in :func:`~wfengine.definition.validation.validate`'s order.
+def check_file(
+    source: str, *, schema: bool, applications: ApplicationRegistry | None = None
+) -> list[Finding]:
+    """All findings for one file, in :func:`~wfengine.definition.validation.validate`'s order,
+    then, with ``applications`` (``--apps MODULE``), the binding findings of
+    :meth:`~wfengine.runtime.applications.ApplicationRegistry.check`.
 
     A document that cannot be loaded yields the loader's single error finding. Raises
     :class:`InputOutputError` when the file cannot be read.
@@ -57,6 +65,8 @@ def check_file(source: str, *, schema: bool) -> list[Finding]:
     except XpdlLoadError as exc:
         return [Finding(name, exc.diagnostic)]
     diagnostics = validate(package)  # the load findings first, then the semantic ones
+    if applications is not None:
+        diagnostics.extend(applications.check(package))
     return [Finding(name, d) for d in diagnostics]
 
 
@@ -87,7 +97,8 @@ def _summary(files: int, findings: list[Finding], unreadable: int) -> str:
 Examples:
   wfengine validate examples/*.xpdl
   wfengine validate --json order.xpdl | jq '.[] | select(.severity == "error")'
-  cat order.xpdl | wfengine validate -""",
+  cat order.xpdl | wfengine validate -
+  wfengine validate --apps myapps order.xpdl   # also check application bindings""",
 )
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list of findings instead.")
@@ -97,7 +108,14 @@ Examples:
     show_default=True,
     help="Also check each file against the XSD of its XPDL version (findings are warnings).",
 )
-def validate(files: tuple[str, ...], as_json: bool, schema: bool) -> None:
+@click.option(
+    "--apps",
+    "apps_module",
+    metavar="MODULE",
+    help="Import MODULE and call its register(registry); report applications it binds that "
+    "a file does not declare, and used ones it leaves unbound (warnings).",
+)
+def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: str | None) -> None:
     """Check XPDL process definitions and print what is wrong with them.
 
     Prints one `file:line: severity code: message` line per finding (or a JSON list of
@@ -107,11 +125,16 @@ def validate(files: tuple[str, ...], as_json: bool, schema: bool) -> None:
     Exit status: 0 when no file has an error (warnings allowed), 1 when any file has an
     error or cannot be loaded as XPDL, 2 when a file cannot be read or on usage errors.
     """
+    applications = None
+    if apps_module is not None:
+        from wfengine.cli.apps import load_apps
+
+        applications = load_apps(apps_module)
     findings: list[Finding] = []
     unreadable = 0
     for source in files:
         try:
-            file_findings = check_file(source, schema=schema)
+            file_findings = check_file(source, schema=schema, applications=applications)
         except InputOutputError as exc:
             unreadable += 1
             click.echo(f"wfengine validate: {exc.format_message()}", err=True)

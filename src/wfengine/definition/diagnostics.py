@@ -54,6 +54,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "undefined-transition": (Severity.ERROR, "a split lists a transition that does not leave it"),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
+    # -- application bindings (wfengine validate --apps MODULE, deploy-time log) --
+    "application-undeclared": (
+        Severity.WARNING,
+        "an application is bound but the package does not declare it",
+    ),
+    "application-unbound": (Severity.WARNING, "a Tool activity uses an application nothing binds"),
+    "application-agent-disabled": (
+        Severity.WARNING,
+        "an application asks for an agent kind the host has not enabled",
+    ),
     # -- graph --
     "no-start": (Severity.ERROR, "a process has no start activity"),
     "no-end": (Severity.ERROR, "a process has no end activity"),

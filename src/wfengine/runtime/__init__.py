@@ -1,9 +1,20 @@
 """wfengine.runtime: the enactment service (instances, navigation, clock, store).
 
-The names below are the runtime's public API; ``wfengine`` re-exports them.
+The names below are the runtime's public API; ``wfengine`` re-exports them. The SQL store is
+``wfengine.runtime.sql.SqlStore`` (imported on demand: ``Engine(db_url=...)`` builds one).
 """
 
-from wfengine.errors import ApplicationError, DeployError, IllegalStateError, NotFoundError
+from wfengine.errors import (
+    ApplicationError,
+    ConcurrencyError,
+    DataNotStorableError,
+    DeployError,
+    IllegalStateError,
+    NotFoundError,
+    SchemaOutdatedError,
+    StoreError,
+    StoreUnavailableError,
+)
 from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
 from wfengine.runtime.deployment import DeployedProcess
@@ -15,6 +26,7 @@ from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
     InstanceSnapshot,
+    JobSnapshot,
     TimerSnapshot,
     TokenSnapshot,
     WorkItemSnapshot,
@@ -29,6 +41,8 @@ __all__ = [
     "ApplicationRegistry",
     "AuditEvent",
     "Clock",
+    "ConcurrencyError",
+    "DataNotStorableError",
     "DeployError",
     "DeployedProcess",
     "Directory",
@@ -37,14 +51,18 @@ __all__ = [
     "IllegalStateError",
     "IncidentSnapshot",
     "InstanceSnapshot",
+    "JobSnapshot",
     "MemoryStore",
     "NotFoundError",
     "OutboxEntry",
     "ProcessState",
+    "SchemaOutdatedError",
     "SequentialIds",
     "StaticDirectory",
     "Step",
     "Store",
+    "StoreError",
+    "StoreUnavailableError",
     "SystemClock",
     "TimerSnapshot",
     "TokenSnapshot",

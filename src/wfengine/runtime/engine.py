@@ -1,33 +1,62 @@
 """The enactment service's public face: deploy definitions, run and query instances.
 
-Every command (create, start, complete a work item, fire a timer, suspend, resume, terminate,
-abort, retry an incident) reads the clock once, checks that the requested change is legal
-*before* touching anything, lets a :class:`~wfengine.runtime.navigator.Navigator` run all the
-automatic work that follows, and commits one :class:`~wfengine.runtime.store.Step`. An engine
-runs one command at a time; it is not thread-safe.
+Every command (create, start, complete a work item, fire a timer, run a job, suspend, resume,
+terminate, abort, retry an incident) reads the clock once, checks that the requested change is
+legal *before* touching anything, lets a :class:`~wfengine.runtime.navigator.Navigator` run all
+the automatic work that follows, and commits one :class:`~wfengine.runtime.store.Step`, inside
+one unit of work of the store. On a SQL store that is one transaction; a command that lost a
+race with another engine (:class:`~wfengine.errors.ConcurrencyError`) runs again on fresh state.
+
+Jobs, for workers and embedded use:
+
+* ``start(id, defer=True)`` / ``start_process(..., defer=True)`` commit the instance as running
+  with a ``continue`` job instead of running its automatic work inline.
+* ``run_due_jobs(owner=None, limit=100, kinds=None, lease=60 s) -> int`` claims due jobs of
+  running instances (leased to ``owner``, default :attr:`Engine.worker_id`) and runs each as its
+  own command, deleting the job in the same transaction; returns how many ran.
+* ``has_work()``: is a job claimable now; ``next_due_at()``: when one will be (a future timer,
+  or an expiring lease), None when there is nothing; ``renew_leases(ids, owner, lease)``:
+  extend leases of long runs; ``jobs(instance_id=None)``: pending jobs as snapshots.
+* ``fire_due_timers()`` is ``run_due_jobs`` for timers only (a virtual clock calls it).
+
+An engine runs one command at a time; it is not thread-safe (run one engine per thread).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.definition.model import Package
-from wfengine.errors import IllegalStateError, NotFoundError
+from wfengine.errors import (
+    ConcurrencyError,
+    IllegalStateError,
+    NotFoundError,
+    StoreUnavailableError,
+    WorkflowError,
+)
 from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
-from wfengine.runtime.compiler import CompiledProcess, compile_process
+from wfengine.runtime.compiler import compile_process
 from wfengine.runtime.deployment import DeployedProcess, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory
-from wfengine.runtime.ids import IdGenerator, SequentialIds
+from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
+from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_CONTINUE, JOB_TIMER, Job, job_timer
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.navigator import Navigator
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
     InstanceSnapshot,
+    JobSnapshot,
     TimerSnapshot,
     TokenSnapshot,
     WorkItemSnapshot,
@@ -43,14 +72,23 @@ from wfengine.runtime.store import AuditEvent, Store
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.engine")
+
 
 class Engine:
     """An embeddable workflow engine.
 
-    All collaborators are injectable: ``store`` (in memory by default), ``clock`` (system time;
-    pass a :class:`VirtualClock` in tests, and advancing it fires due deadlines), ``ids``
-    (sequential and deterministic by default), ``applications`` (the registry of Python
-    callables bound to XPDL Application ids) and ``directory`` (who performs a participant).
+    All collaborators are injectable: ``store`` (in memory by default; ``db_url`` builds a
+    :class:`~wfengine.runtime.sql.store.SqlStore` instead), ``clock`` (system time; pass a
+    :class:`VirtualClock` in tests, and advancing it fires due deadlines), ``ids`` (by default
+    the store's generator: sequential and deterministic in memory, unique across processes in
+    a database), ``applications`` (the registry of Python callables bound to XPDL Application
+    ids) and ``directory`` (who performs a participant).
+
+    Every command is one unit of work on the store. When the store reports that another
+    engine changed the same instance first (:class:`~wfengine.errors.ConcurrencyError`), the
+    whole command runs again on fresh state, up to ``max_conflict_retries`` times.
     """
 
     def __init__(
@@ -60,17 +98,48 @@ class Engine:
         ids: IdGenerator | None = None,
         applications: ApplicationRegistry | None = None,
         directory: Directory | None = None,
+        *,
+        db_url: str | None = None,
     ) -> None:
+        if store is not None and db_url is not None:
+            raise ValueError("pass either a store or a db_url, not both")
+        if db_url is not None:
+            from wfengine.runtime.sql.store import SqlStore
+
+            store = SqlStore(db_url)
         self.store: Store = store if store is not None else MemoryStore()
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self.ids: IdGenerator = ids if ids is not None else SequentialIds()
+        self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
         self.directory: Directory = directory if directory is not None else StaticDirectory()
         self._timer_seq = 0
         #: automatic steps one command may take before it parks its work with an incident
         self.max_steps = 1_000_000
+        #: how often a command that lost a race with another engine is run again
+        self.max_conflict_retries = 10
+        #: the lease owner this engine claims jobs as, unless told another
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        #: job kind -> what running such a job does (the applications work adds ``invoke``)
+        self.job_handlers: dict[str, JobHandler] = {
+            JOB_TIMER: _fire_timer_job,
+            JOB_CONTINUE: _continue_job,
+        }
+        self._in_command = False
+        self._closed = False
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
+
+    def close(self) -> None:
+        """Release the store's connections (a no-op in memory); a virtual clock that moves
+        afterwards no longer fires timers through this engine."""
+        self._closed = True
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ deployment
 
@@ -82,52 +151,68 @@ class Engine:
         identical to its latest version keeps that version; a changed one becomes version+1;
         instances keep running on the version they were created with.
         """
-        compiled: list[tuple[str, CompiledProcess, str]] = []
+        return self._command(lambda: self._deploy(package))
+
+    def _deploy(self, package: Package) -> list[DeployedProcess]:
+        result: list[DeployedProcess] = []
+        new: list[DeployedProcess] = []
         for process in package.workflow_processes:
             fp = fingerprint(package, process)
             latest = self.latest(process.id)
             if latest is not None and latest.fingerprint == fp:
-                compiled.append((process.id, latest.compiled, fp))
-            else:
-                compiled.append((process.id, compile_process(package, process), fp))
-        result: list[DeployedProcess] = []
-        for process, (pid, cp, fp) in zip(package.workflow_processes, compiled, strict=True):
-            latest = self.latest(pid)
-            if latest is not None and latest.fingerprint == fp:
                 result.append(latest)
                 continue
             deployed = DeployedProcess(
-                process_id=pid,
+                process_id=process.id,
                 version=(latest.version + 1) if latest is not None else 1,
                 package_id=package.id,
                 fingerprint=fp,
                 definition=process,
                 package=package,
-                compiled=cp,
+                compiled=compile_process(package, process),
             )
-            self.store.add_deployment(deployed)
             result.append(deployed)
+            new.append(deployed)
+        if new:
+            self.store.add_deployments(new)
         return result
 
     def latest(self, process_id: str) -> DeployedProcess | None:
-        versions = self.store.deployments(process_id)
-        return versions[-1] if versions else None
+        return self.store.deployment(process_id)
 
     def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
-        versions = self.store.deployments(process_id)
+        found = self.store.deployment(process_id, version)
+        if found is not None:
+            return found
+        versions = self.store.versions(process_id)
         if not versions:
             known = ", ".join(self.store.deployed_process_ids()) or "none"
             raise NotFoundError("deployed process", process_id, f"deployed: {known}")
-        if version is None:
-            return versions[-1]
-        for d in versions:
-            if d.version == version:
-                return d
-        raise NotFoundError(
-            "version", f"{process_id} v{version}", f"versions 1..{versions[-1].version}"
-        )
+        raise NotFoundError("version", f"{process_id} v{version}", f"versions 1..{versions[-1]}")
 
     # ------------------------------------------------------------------ commands
+
+    def _command(self, body: Callable[[], _T]) -> _T:
+        """Run ``body`` as one command: a unit of work, retried whole after a lost race.
+
+        A command started inside another (a clock advanced by application code) joins it.
+        """
+        if self._in_command:
+            return body()
+        self._in_command = True
+        try:
+            attempt = 0
+            while True:
+                try:
+                    with self.store.unit():
+                        return body()
+                except ConcurrencyError:
+                    attempt += 1
+                    if attempt > self.max_conflict_retries:
+                        raise
+                    _log.debug("lost a race with another engine; retrying (%d)", attempt)
+        finally:
+            self._in_command = False
 
     def _nav(self) -> Navigator:
         return Navigator(self, self.clock.now())
@@ -150,45 +235,86 @@ class Engine:
         Data fields start from their InitialValue expressions; ``data`` then sets formal IN
         parameters and any other variable by name.
         """
-        deployed = self.deployed(process_id, version)
-        nav = self._nav()
-        inst = nav.new_instance(deployed.compiled, deployed.version, data)
-        self.store.commit(nav.step)
-        return inst.id
 
-    def start(self, instance_id: str) -> None:
-        """Start a created instance and run its automatic work."""
-        inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
-        nav = self._nav()
+        def body() -> str:
+            deployed = self.deployed(process_id, version)
+            nav = self._nav()
+            inst = nav.new_instance(deployed.compiled, deployed.version, data)
+            self.store.commit(nav.step)
+            return inst.id
+
+        return self._command(body)
+
+    def start(self, instance_id: str, *, defer: bool = False) -> None:
+        """Start a created instance and run its automatic work.
+
+        With ``defer=True`` the command only marks the instance running and leaves its
+        automatic work to a ``continue`` job, for :meth:`run_due_jobs` or a worker process.
+        """
+
+        def body() -> None:
+            inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
+            nav = self._nav()
+            self._start(nav, inst, defer)
+
+        self._command(body)
+
+    def _start(self, nav: Navigator, inst: ProcessInstance, defer: bool) -> None:
         nav.start_instance(inst)
-        self._commit(nav)
+        if defer:
+            nav.defer(inst)
+            self.store.commit(nav.step)
+        else:
+            self._commit(nav)
 
     def start_process(
-        self, process_id: str, data: Mapping[str, Any] | None = None, version: int | None = None
+        self,
+        process_id: str,
+        data: Mapping[str, Any] | None = None,
+        version: int | None = None,
+        *,
+        defer: bool = False,
     ) -> str:
-        """``create_instance`` then ``start``, in one call; returns the instance id."""
-        instance_id = self.create_instance(process_id, data, version)
-        self.start(instance_id)
-        return instance_id
+        """Create and start an instance in one command; returns the instance id.
+
+        ``defer`` is as for :meth:`start`.
+        """
+
+        def body() -> str:
+            deployed = self.deployed(process_id, version)
+            nav = self._nav()
+            inst = nav.new_instance(deployed.compiled, deployed.version, data)
+            self._start(nav, inst, defer)
+            return inst.id
+
+        return self._command(body)
 
     def suspend(self, instance_id: str) -> None:
         """Pause an instance: its work items cannot be completed and its timers wait."""
-        inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
-        nav = self._nav()
-        _set_state(nav, inst, ProcessState.SUSPENDED)
-        self.store.commit(nav.step)
+
+        def body() -> None:
+            inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
+            nav = self._nav()
+            _set_state(nav, inst, ProcessState.SUSPENDED)
+            self.store.commit(nav.step)
+
+        self._command(body)
 
     def resume(self, instance_id: str) -> None:
         """Continue a suspended instance, including work that finished while it was paused."""
-        inst = self._instance_for(instance_id, ProcessState.RUNNING, "resume")
-        nav = self._nav()
-        _set_state(nav, inst, ProcessState.RUNNING)
-        for ai in list(inst.activities.values()):
-            if ai.state.is_open and ai.child_instance is not None:
-                child = self.store.instance(ai.child_instance)
-                if child.parent_waits and child.state.is_closed:
-                    nav.subflow_result(inst, ai, child)
-        self._commit(nav)
+
+        def body() -> None:
+            inst = self._instance_for(instance_id, ProcessState.RUNNING, "resume")
+            nav = self._nav()
+            _set_state(nav, inst, ProcessState.RUNNING)
+            for ai in list(inst.activities.values()):
+                if ai.state.is_open and ai.child_instance is not None:
+                    child = nav.instance(ai.child_instance)
+                    if child.parent_waits and child.state.is_closed:
+                        nav.subflow_result(inst, ai, child)
+            self._commit(nav)
+
+        self._command(body)
         self.fire_due_timers()
 
     def terminate(self, instance_id: str) -> None:
@@ -200,10 +326,13 @@ class Engine:
         self._close(instance_id, ProcessState.ABORTED, "abort")
 
     def _close(self, instance_id: str, state: ProcessState, verb: str) -> None:
-        inst = self._instance_for(instance_id, state, verb)
-        nav = self._nav()
-        nav.close_instance(inst, state)
-        self._commit(nav)
+        def body() -> None:
+            inst = self._instance_for(instance_id, state, verb)
+            nav = self._nav()
+            nav.close_instance(inst, state)
+            self._commit(nav)
+
+        self._command(body)
 
     def _instance_for(self, instance_id: str, state: ProcessState, verb: str) -> ProcessInstance:
         """The instance, once it is known that it may move to ``state``.
@@ -217,60 +346,161 @@ class Engine:
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """Complete a work item, merging ``data`` into the instance, and run what follows."""
-        item = self.store.work_item(work_item_id)
-        inst = self.store.instance(item.instance_id)
-        subject = (
-            f"work item {work_item_id!r} (activity {item.activity_id!r} of instance {inst.id!r})"
-        )
-        check_work_item(subject, item.state, WorkItemState.COMPLETED, "complete")
-        if inst.state is not ProcessState.RUNNING:
-            raise IllegalStateError(
-                subject, f"in an instance that is {inst.state.value}", "complete"
+
+        def body() -> None:
+            item = self.store.work_item(work_item_id)
+            inst = self.store.instance(item.instance_id)
+            subject = (
+                f"work item {work_item_id!r} (activity {item.activity_id!r} "
+                f"of instance {inst.id!r})"
             )
-        nav = self._nav()
-        nav.complete_work_item(item, data)
-        self._commit(nav)
+            check_work_item(subject, item.state, WorkItemState.COMPLETED, "complete")
+            if inst.state is not ProcessState.RUNNING:
+                raise IllegalStateError(
+                    subject, f"in an instance that is {inst.state.value}", "complete"
+                )
+            nav = self._nav()
+            nav.complete_work_item(item, data)
+            self._commit(nav)
+
+        self._command(body)
 
     def set_data(self, instance_id: str, values: Mapping[str, Any]) -> None:
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident."""
-        inst = self.store.instance(instance_id)
-        if inst.state.is_closed:
-            raise IllegalStateError(
-                f"process instance {instance_id!r}", inst.state.value, "change the data of"
-            )
-        nav = self._nav()
-        nav.touch(inst)
-        inst.data.update(values)
-        inst.changes.append((nav.now, "instance.data", None, None, sorted(values)))
-        self.store.commit(nav.step)
+
+        def body() -> None:
+            inst = self.store.instance(instance_id)
+            if inst.state.is_closed:
+                raise IllegalStateError(
+                    f"process instance {instance_id!r}", inst.state.value, "change the data of"
+                )
+            nav = self._nav()
+            nav.touch(inst)
+            inst.data.update(values)
+            inst.changes.append((nav.now, "instance.data", None, None, sorted(values)))
+            self.store.commit(nav.step)
+
+        self._command(body)
 
     def retry_incident(self, incident_id: str) -> None:
         """Redo the operation that failed (after fixing its cause)."""
-        incident = self._incident(incident_id)
-        inst = self.store.instance(incident.instance_id)
-        subject = f"incident {incident_id!r} of instance {inst.id!r}"
-        if incident.resolved:
-            raise IllegalStateError(subject, "resolved", "retry")
-        if incident.operation == "deadlock":
-            raise IllegalStateError(subject, "a deadlock", "retry")
-        if inst.state is not ProcessState.RUNNING:
-            raise IllegalStateError(subject, f"in an instance that is {inst.state.value}", "retry")
-        nav = self._nav()
-        nav.retry(incident)
-        self._commit(nav)
+
+        def body() -> None:
+            incident = self._incident(incident_id)
+            inst = self.store.instance(incident.instance_id)
+            subject = f"incident {incident_id!r} of instance {inst.id!r}"
+            if incident.resolved:
+                raise IllegalStateError(subject, "resolved", "retry")
+            if incident.operation == "deadlock":
+                raise IllegalStateError(subject, "a deadlock", "retry")
+            if inst.state is not ProcessState.RUNNING:
+                raise IllegalStateError(
+                    subject, f"in an instance that is {inst.state.value}", "retry"
+                )
+            nav = self._nav()
+            nav.retry(incident)
+            self._commit(nav)
+
+        self._command(body)
+
+    # ------------------------------------------------------------------ jobs
 
     def fire_due_timers(self) -> int:
-        """Fire every timer due now, each as its own command; returns how many fired."""
-        fired = 0
-        for timer in self.store.due_timers(self.clock.now()):
-            inst = self.store.instance(timer.instance_id)
-            if inst.state is ProcessState.SUSPENDED:
-                continue
+        """Fire every timer due now, each as its own command; returns how many fired.
+
+        Timers of suspended instances wait (``resume`` fires them).
+        """
+        if self._closed:
+            return 0
+        return self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER,))
+
+    def run_due_jobs(
+        self,
+        owner: str | None = None,
+        limit: int = 100,
+        *,
+        kinds: Sequence[str] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> int:
+        """Claim up to ``limit`` due jobs and run each as its own command; returns how many ran.
+
+        ``owner`` names the claimant in the leases (default: :attr:`worker_id`); ``kinds``
+        restricts the claim (``("timer",)``). A job is deleted in the same transaction as the
+        step it caused, so its effect happens once even when two claimants race (the loser's
+        commit conflicts, it re-reads, finds the job gone and does nothing). A job whose run
+        fails with a :class:`~wfengine.errors.WorkflowError` (other than the database being
+        unavailable, which is raised) is given back with a back-off of ``2**attempts`` seconds
+        (at most an hour) and logged; any other exception is a bug and is raised after the job
+        is given back.
+        """
+        owner = owner or self.worker_id
+        now = self.clock.now()
+        claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds)
+        ran = 0
+        for job in claimed:
+            try:
+                if self._run_job(job, owner):
+                    ran += 1
+            except StoreUnavailableError:
+                raise
+            except WorkflowError as exc:
+                _log.warning(
+                    "job %s (%s of instance %s) failed: %s", job.id, job.kind, job.instance_id, exc
+                )
+                self._give_back(job, owner)
+            except BaseException:
+                self._give_back(job, owner)
+                raise
+        return ran
+
+    def _give_back(self, job: Job, owner: str) -> None:
+        delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))
+        with contextlib.suppress(WorkflowError):
+            self.store.release_job(job.id, owner, self.clock.now() + delay)
+
+    def _run_job(self, job: Job, owner: str) -> bool:
+        def body() -> bool:
+            current = self.store.job(job.id)
+            if current is None or current.lock_owner != owner:
+                return False  # carried out already, or the lease was taken over
+            inst = self.store.instance(current.instance_id)
             nav = self._nav()
-            nav.fire_timer(timer)
+            nav.step.job_done = current.id
+            if inst.state.is_closed:
+                self.store.commit(nav.step)  # nothing left to do: drop the job
+                return False
+            if inst.state is not ProcessState.RUNNING:
+                self.store.release_job(current.id, owner)  # runs again after resume
+                return False
+            handler = self.job_handlers.get(current.kind)
+            if handler is None:
+                _log.warning("job %s has kind %r, which this engine cannot run", job.id, job.kind)
+                self.store.release_job(current.id, owner)
+                return False
+            handler(nav, current, inst)
             self._commit(nav)
-            fired += 1
-        return fired
+            return True
+
+        return self._command(body)
+
+    def has_work(self) -> bool:
+        """Is some job due now (a timer, deferred work) that a worker could run?"""
+        return self.store.has_due_jobs(self.clock.now())
+
+    def next_due_at(self) -> datetime | None:
+        """When the next job of a running instance becomes due (or its lease expires)."""
+        return self.store.next_due_at()
+
+    def renew_leases(
+        self, job_ids: Iterable[str], owner: str | None = None, lease: timedelta = DEFAULT_LEASE
+    ) -> list[str]:
+        """Extend the leases of jobs being run; returns those still held (the others were lost,
+        and whatever their run does will be rolled back at commit)."""
+        return self.store.renew_leases(owner or self.worker_id, job_ids, self.clock.now() + lease)
+
+    def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
+        """Pending jobs (timers, deferred work), in due order."""
+        return [_same_named_copy(JobSnapshot, j) for j in self.store.jobs(instance_id)]
 
     # ------------------------------------------------------------------ queries
 
@@ -282,10 +512,7 @@ class Engine:
     ) -> list[InstanceSnapshot]:
         wanted = None if state is None else ProcessState(state)
         return [
-            _instance_snapshot(i)
-            for i in self.store.instances()
-            if (wanted is None or i.state is wanted)
-            and (process_id is None or i.process_id == process_id)
+            _instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
         ]
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
@@ -354,6 +581,17 @@ class Engine:
             if found is not None:
                 return found
         raise NotFoundError("incident", incident_id)
+
+
+JobHandler = Callable[[Navigator, Job, ProcessInstance], None]
+
+
+def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    nav.fire_timer(job_timer(job))
+
+
+def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    nav.run_parked(inst)
 
 
 def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> None:

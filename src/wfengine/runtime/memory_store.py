@@ -1,20 +1,25 @@
 """The in-memory store: for tests, simulation and the fastest embedded use.
 
 It keeps the engine's own record objects (no copies, no serialisation), so committing a step
-only moves the instances' pending changes into the audit trail and updates a few indexes.
-Nothing survives the process; use the SQL store for that.
+only moves the instances' pending changes into the audit trail and updates a few indexes; a
+unit of work needs no identity map because every read returns the one live object. Jobs
+(timers included) sit in a dict with a heap ordered by (due, creation) beside it. Nothing
+survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
-from wfengine.errors import NotFoundError
+from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import Change, ProcessInstance, Timer, WorkItem
-from wfengine.runtime.states import WorkItemState
+from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
 
 
@@ -24,16 +29,38 @@ class MemoryStore:
         self._instances: dict[str, ProcessInstance] = {}
         self._work_items: dict[str, WorkItem] = {}
         self._open_items: dict[str, WorkItem] = {}
-        self._timers: dict[str, Timer] = {}
-        self._timer_heap: list[tuple[datetime, int, str]] = []
+        self._jobs: dict[str, Job] = {}
+        self._job_heap: list[tuple[datetime, int, str]] = []
+        self._jobs_of: dict[str, set[str]] = {}
         #: per instance, the change tuples as the navigator wrote them (append-only)
         self._audit: dict[str, list[Change]] = {}
         self._outbox: list[OutboxEntry] = []
 
+    def unit(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def id_generator(self) -> IdGenerator:
+        return SequentialIds()
+
+    def close(self) -> None:
+        pass
+
     # -- deployments -------------------------------------------------------------------------
 
-    def add_deployment(self, deployed: DeployedProcess) -> None:
-        self._deployments.setdefault(deployed.process_id, []).append(deployed)
+    def add_deployments(self, deployed: Sequence[DeployedProcess]) -> None:
+        for d in deployed:
+            self._deployments.setdefault(d.process_id, []).append(d)
+
+    def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
+        versions = self._deployments.get(process_id)
+        if not versions:
+            return None
+        if version is None:
+            return versions[-1]
+        return next((d for d in versions if d.version == version), None)
+
+    def versions(self, process_id: str) -> list[int]:
+        return [d.version for d in self._deployments.get(process_id, ())]
 
     def deployments(self, process_id: str) -> list[DeployedProcess]:
         return list(self._deployments.get(process_id, ()))
@@ -49,8 +76,14 @@ class MemoryStore:
         except KeyError:
             raise NotFoundError("process instance", instance_id) from None
 
-    def instances(self) -> Iterable[ProcessInstance]:
-        return list(self._instances.values())
+    def instances(
+        self, *, state: ProcessState | None = None, process_id: str | None = None
+    ) -> Iterable[ProcessInstance]:
+        return [
+            i
+            for i in self._instances.values()
+            if (state is None or i.state is state) and (process_id in (None, i.process_id))
+        ]
 
     # -- work items and timers -----------------------------------------------------------------
 
@@ -68,22 +101,99 @@ class MemoryStore:
         ]
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:
-        found = [t for t in self._timers.values() if instance_id in (None, t.instance_id)]
-        return sorted(found, key=lambda t: (t.due, t.seq))
+        return [job_timer(j) for j in self.jobs(instance_id) if j.kind == JOB_TIMER]
 
     def due_timers(self, now: datetime) -> list[Timer]:
-        due: list[Timer] = []
-        heap = self._timer_heap
-        skipped: list[tuple[datetime, int, str]] = []
+        return [job_timer(j) for j in self._due(now) if j.kind == JOB_TIMER]
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def job(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def jobs(self, instance_id: str | None = None) -> list[Job]:
+        found = [j for j in self._jobs.values() if instance_id in (None, j.instance_id)]
+        return sorted(found, key=lambda j: (j.due, j.seq, j.id))
+
+    def _runnable(self, job: Job) -> bool:
+        inst = self._instances.get(job.instance_id)
+        return inst is not None and inst.state is ProcessState.RUNNING
+
+    def _due(self, now: datetime) -> list[Job]:
+        """Due jobs of running instances in (due, creation) order; the heap keeps them all."""
+        heap = self._job_heap
+        popped: list[tuple[datetime, int, str]] = []
+        due: list[Job] = []
         while heap and heap[0][0] <= now:
             entry = heapq.heappop(heap)
-            timer = self._timers.get(entry[2])
-            if timer is not None:
-                due.append(timer)
-                skipped.append(entry)
-        for entry in skipped:  # a timer stays until a step cancels it
+            job = self._jobs.get(entry[2])
+            if job is None or job.due != entry[0]:
+                continue  # deleted, or re-queued under a later due time: a stale entry
+            popped.append(entry)
+            if self._runnable(job):
+                due.append(job)
+        for entry in popped:
             heapq.heappush(heap, entry)
         return due
+
+    def claim_jobs(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+    ) -> list[Job]:
+        claimed: list[Job] = []
+        for job in self._due(now):
+            if len(claimed) >= limit:
+                break
+            if kinds is not None and job.kind not in kinds:
+                continue
+            if job.lock_owner == owner or lease_free(job, now):
+                job.lock_owner = owner
+                job.lock_expires_at = lease_until
+                job.attempts += 1
+                claimed.append(job)
+        return claimed
+
+    def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
+        held: list[str] = []
+        for job_id in job_ids:
+            job = self._jobs.get(job_id)
+            if job is not None and job.lock_owner == owner:
+                job.lock_expires_at = lease_until
+                held.append(job_id)
+        return held
+
+    def release_job(self, job_id: str, owner: str, due: datetime | None = None) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.lock_owner != owner:
+            return
+        job.lock_owner = None
+        job.lock_expires_at = None
+        if due is not None and due != job.due:
+            job.due = due
+            heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+
+    def has_due_jobs(self, now: datetime) -> bool:
+        return any(lease_free(j, now) for j in self._due(now))
+
+    def next_due_at(self) -> datetime | None:
+        times = [
+            j.due if j.lock_expires_at is None else max(j.due, j.lock_expires_at)
+            for j in self._jobs.values()
+            if self._runnable(j)
+        ]
+        return min(times, default=None)
+
+    def _drop_job(self, job_id: str) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is not None:
+            ids = self._jobs_of[job.instance_id]
+            ids.discard(job_id)
+            if not ids:
+                del self._jobs_of[job.instance_id]
 
     # -- audit and outbox ------------------------------------------------------------------------
 
@@ -100,6 +210,10 @@ class MemoryStore:
     # -- commit ----------------------------------------------------------------------------------
 
     def commit(self, step: Step) -> None:
+        if step.job_done is not None:
+            if step.job_done not in self._jobs:
+                raise ConcurrencyError(f"job {step.job_done!r} was already carried out")
+            self._drop_job(step.job_done)
         audit = self._audit
         for inst in step.instances.values():
             self._instances[inst.id] = inst
@@ -117,11 +231,17 @@ class MemoryStore:
                 self._open_items[item.id] = item
             else:
                 self._open_items.pop(item.id, None)
-        for timer_id in step.timers_cancelled:
-            self._timers.pop(timer_id, None)
-        for timer in step.timers_set:
-            if timer.id in step.timers_cancelled:
-                continue
-            self._timers[timer.id] = timer
-            heapq.heappush(self._timer_heap, (timer.due, timer.seq, timer.id))
+        cancelled = set(step.timers_cancelled)
+        for timer_id in cancelled:
+            self._drop_job(timer_id)
+        new_jobs = [timer_job(t) for t in step.timers_set if t.id not in cancelled]
+        new_jobs.extend(step.jobs)
+        for job in new_jobs:
+            self._jobs[job.id] = job
+            self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
+            heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+        for inst in step.instances.values():
+            if inst.state.is_closed:
+                for job_id in list(self._jobs_of.get(inst.id, ())):
+                    self._drop_job(job_id)
         self._outbox.extend(step.outbox)

@@ -49,6 +49,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
+from wfengine.runtime.jobs import JOB_CONTINUE, Job
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
 
@@ -146,9 +147,42 @@ class Navigator:
         for idx in root.graph.starts:
             self._ready(root, root.graph.activities[idx])
 
+    def defer(self, inst: ProcessInstance) -> None:
+        """Leave the ready work to a ``continue`` job instead of running it in this command.
+
+        The work waits in ``inst.parked`` (as work parked by the step budget does) and the job
+        hands it to whichever engine or worker claims it (:meth:`run_parked`).
+        """
+        if not self._agenda:
+            return
+        inst.parked.extend(self._agenda)
+        self._agenda.clear()
+        engine = self.engine
+        job = Job(
+            id=engine.ids.new("job"),
+            kind=JOB_CONTINUE,
+            instance_id=inst.id,
+            due=self.now,
+            seq=engine.next_timer_seq(),
+        )
+        job.key = f"{job.id}/continue"
+        self.step.jobs.append(job)
+        self.touch(inst)
+        inst.changes.append((self.now, "instance.deferred", None, None, job.id))
+
+    def run_parked(self, inst: ProcessInstance) -> None:
+        """Carry on with deferred work (a ``continue`` job); work parked by an exceeded step
+        budget waits for its incident to be retried instead."""
+        if any(i.operation == "continue" and not i.resolved for i in inst.incidents.values()):
+            return
+        self.touch(inst)
+        self._agenda.extend(inst.parked)
+        inst.parked.clear()
+
     def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
         """Close ``inst``: cancel what is open, then notify a waiting parent."""
         self.touch(inst)
+        inst.parked.clear()
         cancel_state = (
             ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
         )
@@ -712,50 +746,16 @@ class Navigator:
     # ------------------------------------------------------------------ applications
 
     def _call_tools(self, ai: ActivityInstance) -> None:
-        inst = ai.scope.instance
-        registry = self.engine.applications
-        for tool in ai.act.tools:
-            binding = registry.get(tool.application_id)
-            where = f"instance {inst.id!r}, activity {ai.act.id!r}"
-            if binding is None:
-                raise _Failure(
-                    f"{where}: application {tool.application_id!r} is not bound; register it "
-                    "with engine.applications.register() and retry the incident"
-                )
-            kwargs: dict[str, Any] = {}
-            for p in tool.params:
-                if p.value is not None:
-                    kwargs[p.formal] = self._evaluate(ai, p.value)
-            try:
-                result = binding.func(**kwargs)
-            except Exception as exc:
-                raise _Failure(
-                    f"{where}: application {tool.application_id!r} raised "
-                    f"{type(exc).__name__}: {exc}",
-                    type(exc).__name__,
-                ) from exc
-            if result is None:
-                continue
-            if not isinstance(result, Mapping):
-                raise _Failure(
-                    f"{where}: application {tool.application_id!r} returned "
-                    f"{type(result).__name__}, expected a mapping of OUT parameters"
-                )
-            outs = {p.formal: p.target for p in tool.params if p.target is not None}
-            unknown = [k for k in result if k not in outs]
-            if unknown:
-                raise _Failure(
-                    f"{where}: application {tool.application_id!r} returned {unknown!r}, "
-                    f"which are not its OUT/INOUT parameters ({sorted(outs)})"
-                )
-            data = inst.data
-            for k, v in result.items():
-                target = outs[k]
-                assert target is not None
-                data[target] = v
-            inst.changes.append(
-                (self.now, "application.returned", ai.id, ai.act.id, tool.application_id)
-            )
+        """Run the activity's applications (see :mod:`wfengine.runtime.invocation`)."""
+        from wfengine.runtime.invocation import ToolFailure, run_tools
+
+        def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
+            return self._evaluate(ai, expr, staged or None)
+
+        try:
+            run_tools(self.engine, ai, self.now, evaluate)
+        except ToolFailure as exc:
+            raise _Failure(exc.message, exc.exception_name) from exc
 
     # ------------------------------------------------------------------ subflows
 

@@ -88,3 +88,16 @@ class TimerSnapshot:
     instance_id: str
     activity_instance_id: str
     deadline_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobSnapshot:
+    """A pending job: a ``timer`` (deadline) or ``continue`` (deferred automatic work)."""
+
+    id: str
+    kind: str
+    instance_id: str
+    due: datetime
+    attempts: int
+    lock_owner: str | None
+    lock_expires_at: datetime | None

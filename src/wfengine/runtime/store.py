@@ -1,22 +1,42 @@
-"""The Store protocol: where deployments, instances, work items, timers and audit live.
+"""The Store protocol: where deployments, instances, work items, jobs and audit live.
 
-The engine is a state-transition function over a store. Every command loads what it needs,
-changes the records, and hands the store one :class:`Step` to commit: the instances it touched
-(whose pending changes become audit records), the work items created or changed, the timers
-set and cancelled, and the outbox entries (side effects to perform after the commit, each with
-an idempotency key). A SQL store writes a step in one transaction; the in-memory store keeps the
-records themselves and only indexes them. Nothing here may call back into the engine.
+The engine is a state-transition function over a store. Every command runs inside
+:meth:`Store.unit` (a unit of work), loads what it needs, changes the records, and hands the
+store one :class:`Step` to commit: the instances it touched (whose pending changes become
+audit records), the work items created or changed, the timers set and cancelled, the jobs
+added and the one job the command carried out, and the outbox entries (side effects to
+perform after the commit, each with an idempotency key). Nothing here may call back into the
+engine.
+
+Contract every store keeps (the behaviour suite runs against each):
+
+* Inside one unit, :meth:`~Store.instance` and :meth:`~Store.work_item` return the *same*
+  object for the same id (an identity map), so a subflow's parent and child seen twice in one
+  command are one object each. Outside a unit every read is fresh.
+* :meth:`~Store.commit` writes the whole step or nothing. It raises
+  :class:`~wfengine.errors.ConcurrencyError` when an instance changed since it was loaded, or
+  when ``step.job_done`` names a job that no longer exists; the engine then retries the whole
+  command in a new unit. It raises :class:`~wfengine.errors.StoreUnavailableError` when the
+  database keeps failing. Either way nothing of the step is stored.
+* When a unit ends by an exception, every record it handed out is forgotten (a SQL store
+  reloads it next time), so a half-changed object never outlives a failed command.
+* Jobs of an instance that is not running (suspended, not started) are neither due nor
+  claimable; jobs of an instance that a step closes are deleted with that step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
 from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import ProcessInstance, Timer, WorkItem
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.states import ProcessState
 
 
 class AuditEvent(NamedTuple):
@@ -55,10 +75,43 @@ class Step:
     timers_set: list[Timer] = field(default_factory=list)
     timers_cancelled: list[str] = field(default_factory=list)
     outbox: list[OutboxEntry] = field(default_factory=list)
+    #: jobs added by the step (``continue`` jobs; timers go in ``timers_set``)
+    jobs: list[Job] = field(default_factory=list)
+    #: the job this step carried out: deleted with the step, and it must still exist
+    job_done: str | None = None
 
 
 class Store(Protocol):
-    def add_deployment(self, deployed: DeployedProcess) -> None: ...
+    # -- units of work -----------------------------------------------------------------------
+
+    def unit(self) -> AbstractContextManager[None]:
+        """One engine command: an identity map for its reads, forgotten when it ends.
+
+        Re-entrant: a unit opened inside another joins it.
+        """
+        ...
+
+    def id_generator(self) -> IdGenerator:
+        """Ids unique in this store (across restarts and, for SQL, across processes)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the store is not used afterwards."""
+        ...
+
+    # -- deployments -------------------------------------------------------------------------
+
+    def add_deployments(self, deployed: Sequence[DeployedProcess]) -> None:
+        """Register new versions, all or none."""
+        ...
+
+    def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
+        """One version (the latest when ``version`` is None); None when there is no such one."""
+        ...
+
+    def versions(self, process_id: str) -> list[int]:
+        """The deployed versions of ``process_id``, ascending (empty when never deployed)."""
+        ...
 
     def deployments(self, process_id: str) -> list[DeployedProcess]:
         """Every version of ``process_id``, oldest first (empty when never deployed)."""
@@ -66,23 +119,77 @@ class Store(Protocol):
 
     def deployed_process_ids(self) -> list[str]: ...
 
+    # -- instances ---------------------------------------------------------------------------
+
     def instance(self, instance_id: str) -> ProcessInstance:
         """The instance; raises :class:`~wfengine.errors.NotFoundError`."""
         ...
 
-    def instances(self) -> Iterable[ProcessInstance]: ...
+    def instances(
+        self, *, state: ProcessState | None = None, process_id: str | None = None
+    ) -> Iterable[ProcessInstance]:
+        """Instances in creation order, optionally only those in ``state`` / of ``process_id``."""
+        ...
 
-    def work_item(self, work_item_id: str) -> WorkItem: ...
+    # -- work items and timers ---------------------------------------------------------------
+
+    def work_item(self, work_item_id: str) -> WorkItem:
+        """The work item; raises :class:`~wfengine.errors.NotFoundError`."""
+        ...
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         """Offered work items in creation order, of one instance or of all."""
         ...
 
-    def timers(self, instance_id: str | None = None) -> list[Timer]: ...
+    def timers(self, instance_id: str | None = None) -> list[Timer]:
+        """Pending deadline timers in (due, creation) order."""
+        ...
 
     def due_timers(self, now: datetime) -> list[Timer]:
-        """Timers due at or before ``now``, in (due, creation) order."""
+        """Timers due at or before ``now`` of running instances, in (due, creation) order."""
         ...
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    def job(self, job_id: str) -> Job | None: ...
+
+    def jobs(self, instance_id: str | None = None) -> list[Job]:
+        """Every job (timers included), in (due, creation) order."""
+        ...
+
+    def claim_jobs(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+    ) -> list[Job]:
+        """Lease up to ``limit`` due jobs of running instances to ``owner``, in due order.
+
+        A job is claimable when it is due (``due <= now``) and its lease is free or expired
+        (``lock_expires_at <= now``); a job already leased to ``owner`` is claimable again.
+        Each claim counts in ``attempts``.
+        """
+        ...
+
+    def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
+        """Extend ``owner``'s leases; returns the ids it still held (the others were lost)."""
+        ...
+
+    def release_job(self, job_id: str, owner: str, due: datetime | None = None) -> None:
+        """Give a claimed job back (optionally due later, as a back-off); no-op if lost."""
+        ...
+
+    def has_due_jobs(self, now: datetime) -> bool:
+        """Is any job claimable at ``now``?"""
+        ...
+
+    def next_due_at(self) -> datetime | None:
+        """The earliest moment a job of a running instance may become claimable, or None."""
+        ...
+
+    # -- audit and outbox --------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...
 

@@ -1,0 +1,74 @@
+"""``--apps MODULE``: let a host module bind applications for a command-line run.
+
+MODULE is a dotted module name (looked up on ``sys.path``, which for the command line also
+holds the current directory, as with ``python -m``) or the path of a ``.py`` file. It must
+define ``register(registry)``, which calls ``registry.register(app_id, func, retries=N,
+timeout=SECONDS)`` for each application it binds (scripts rely on these names) and may enable
+agent kinds for definitions with ``registry.allow_agent``. A module that cannot be imported
+or has no ``register`` is an environment problem: exit status 2.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import click
+
+from wfengine.cli.exit_status import ExitStatus
+from wfengine.runtime.applications import ApplicationRegistry
+
+
+class AppsModuleError(click.ClickException):
+    """The ``--apps`` module cannot be imported or does not register: exit status 2."""
+
+    exit_code = ExitStatus.USAGE_OR_IO
+
+
+def load_apps(module: str, registry: ApplicationRegistry | None = None) -> ApplicationRegistry:
+    """Import ``module`` and call its ``register(registry)``; returns the registry."""
+    registry = registry if registry is not None else ApplicationRegistry()
+    loaded = _import(module)
+    hook = getattr(loaded, "register", None)
+    if not callable(hook):
+        raise AppsModuleError(f"--apps {module}: the module has no register(registry) function")
+    try:
+        hook(registry)
+    except Exception as exc:
+        raise AppsModuleError(
+            f"--apps {module}: register(registry) failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return registry
+
+
+def _import(module: str) -> ModuleType:
+    try:
+        if module.endswith(".py"):
+            return _import_file(Path(module))
+        cwd = os.getcwd()
+        if cwd not in sys.path:
+            sys.path.insert(0, cwd)
+        return importlib.import_module(module)
+    except AppsModuleError:
+        raise
+    except Exception as exc:  # ImportError, or whatever the module raises while importing
+        raise AppsModuleError(
+            f"--apps {module}: cannot import it: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _import_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise AppsModuleError(f"--apps {path}: no such file")
+    name = f"wfengine_apps_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise AppsModuleError(f"--apps {path}: cannot load it as a Python module")
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[name] = loaded
+    spec.loader.exec_module(loaded)
+    return loaded

@@ -1,0 +1,64 @@
+"""``wfengine db``: the database behind ``--db URL`` (SQLite file or PostgreSQL).
+
+``wfengine db upgrade --db URL`` brings the schema to the revision this wfengine needs (it
+creates it in an empty database); an engine refuses an outdated schema and names this command.
+``wfengine db current --db URL`` shows the database's revision beside the one needed.
+Both exit 0 on success and 2 when the database cannot be reached or migrated.
+"""
+
+from __future__ import annotations
+
+import click
+
+from wfengine.cli.exit_status import InputOutputError
+
+_DB_HELP = "SQLAlchemy URL: sqlite:///wfengine.db or postgresql+psycopg://user:pw@host/db"
+
+
+@click.group()
+def db() -> None:
+    """Create, upgrade and inspect the database of a durable engine."""
+
+
+@db.command()
+@click.option("--db", "url", required=True, metavar="URL", help=_DB_HELP)
+def upgrade(url: str) -> None:
+    """Migrate the schema to the revision this wfengine needs (create it when empty).
+
+    Back the database up first: a migration changes tables that hold running instances.
+    """
+    import sqlalchemy as sa
+
+    from wfengine.runtime.sql.connect import shown
+    from wfengine.runtime.sql.migrate import upgrade as run_upgrade
+
+    try:
+        before, after = run_upgrade(url)
+    except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError) as exc:
+        raise InputOutputError(f"cannot upgrade {shown(url)}: {exc}") from exc
+    if before == after:
+        click.echo(f"{shown(url)}: schema already at revision {after}")
+    else:
+        click.echo(f"{shown(url)}: schema upgraded from {before or 'empty'} to {after}")
+
+
+@db.command()
+@click.option("--db", "url", required=True, metavar="URL", help=_DB_HELP)
+def current(url: str) -> None:
+    """Print the database's schema revision and the one this wfengine needs."""
+    import sqlalchemy as sa
+
+    from wfengine.runtime.sql.connect import create_engine, shown
+    from wfengine.runtime.sql.migrate import current_revision, head_revision
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        raise InputOutputError(f"cannot read {shown(url)}: {exc}") from exc
+    finally:
+        engine.dispose()
+    head = head_revision()
+    state = "up to date" if revision == head else "needs `wfengine db upgrade`"
+    click.echo(f"{shown(url)}: revision {revision or 'none'}, needed {head} ({state})")

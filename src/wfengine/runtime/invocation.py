@@ -1,0 +1,747 @@
+"""Calling an activity's applications: parameter mapping, timeouts, retries, audit.
+
+The navigator hands a Tool activity instance to :func:`run_tools`, which for each tool, in
+order:
+
+1. finds the binding (:meth:`ApplicationRegistry.resolve`: code, entry points, or an agent the
+   definition declares and the host enabled);
+2. evaluates the IN/INOUT actual parameters and checks and coerces each value by its formal
+   parameter's XPDL basic type (:func:`coerce`);
+3. calls the agent with an **idempotency key** that is the same for every attempt of this call
+   (instance, activity instance, loop iteration, tool position), retrying a failure with
+   exponential backoff up to the binding's ``retries`` and bounding each attempt by its
+   ``timeout``;
+4. checks the answer: a mapping whose keys are OUT/INOUT formal ids, every OUT present, every
+   value of its type.
+
+Outputs of one tool are visible to the next tool's inputs but reach the instance's data only
+when every tool of the activity succeeded: a failure changes no data ("not half-navigated"),
+and the navigator turns it into the activity's EXCEPTION transition or an incident.
+
+Timeouts: a synchronous callable runs in a daemon worker thread and the engine stops waiting
+after the timeout. **A Python thread cannot be killed**: the abandoned call may still finish
+its side effect later, which is what the idempotency key is for. An ``async def`` callable runs
+in its own event loop and is cancelled at the timeout.
+
+Retries happen inside the engine command, so the command (and, with a SQL store, its
+transaction) lasts as long as the attempts and their backoff. Long or unreliable calls belong
+to asynchronous invocation through the store's job executor, which this module is shaped for
+(one call = :func:`call_application`, given a binding, inputs and a key) but does not do yet.
+
+Audit: every attempt appends ``application.invoked`` (inputs, attempt, key), then
+``application.returned`` (outputs) or ``application.failed`` (error, whether it will be
+retried). Values of sensitive fields are replaced by ``"***"``: a formal parameter listed in
+its Application's ``wfengine:sensitive`` extended attribute, or a DataField whose
+``wfengine:sensitive`` is ``true``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import threading
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from wfengine.definition.model import (
+    Application,
+    ArrayType,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    ListType,
+    Package,
+    ParameterMode,
+)
+from wfengine.errors import (
+    ApplicationError,
+    ApplicationTimeoutError,
+    IllegalStateError,
+    ParameterMappingError,
+    PermanentApplicationError,
+)
+from wfengine.runtime.applications import (
+    IDEMPOTENCY_KEYWORD,
+    SENSITIVE_ATTRIBUTE,
+    ApplicationRegistry,
+    Binding,
+)
+from wfengine.runtime.compiler import CActivity, CTool
+from wfengine.runtime.evaluation import CompiledExpression
+from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
+from wfengine.runtime.states import ProcessState
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.navigator import Navigator
+
+#: what a redacted value reads as in the audit trail
+REDACTED = "***"
+#: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
+Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
+#: appends one audit change ``(kind, detail)`` for the activity instance being run
+Record = Callable[[str, dict[str, Any]], None]
+
+
+class ToolFailure(ApplicationError):
+    """A tool of an activity failed. ``exception_name`` picks the EXCEPTION transition (None
+    for mapping errors, which always become incidents); ``application_id`` and ``attempts``
+    say what was called and how often."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        application_id: str,
+        exception_name: str | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.application_id = application_id
+        self.exception_name = exception_name
+        self.attempts = attempts
+
+
+# --------------------------------------------------------------------------- what a tool needs
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    formal: str
+    mode: ParameterMode
+    #: the XPDL basic type values are checked against; None: not checked (schemas, records...)
+    kind: BasicTypeKind | None
+    is_array: bool
+    sensitive: bool
+    #: IN/INOUT: the actual expression; OUT/INOUT: the data field written
+    value: CompiledExpression | None
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    application_id: str
+    application: Application | None
+    position: int
+    params: tuple[ParamSpec, ...]
+
+    @property
+    def outputs(self) -> dict[str, ParamSpec]:
+        return {p.formal: p for p in self.params if p.target is not None}
+
+
+#: id(CActivity) -> (the activity, its tool specs); holds the activity so its id is not reused
+_SPECS: dict[int, tuple[CActivity, tuple[ToolSpec, ...]]] = {}
+_SPECS_LIMIT = 10_000
+
+
+def tool_specs(
+    package: Package | Callable[[], Package], process_id: str, act: CActivity
+) -> tuple[ToolSpec, ...]:
+    """The typed parameter tables of ``act``'s tools, built once per deployed activity.
+
+    ``package`` may be a function giving it, called only when the tables are not built yet.
+    """
+    cached = _SPECS.get(id(act))
+    if cached is not None and cached[0] is act:
+        return cached[1]
+    if callable(package):
+        package = package()
+    process = package.process(process_id)
+    apps = {a.id: a for a in package.applications}
+    apps.update({a.id: a for a in process.applications})
+    fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+    types = {t.id: t.data_type for t in package.type_declarations}
+    specs = tuple(
+        _tool_spec(tool, apps.get(tool.application_id), position, fields, types)
+        for position, tool in enumerate(act.tools)
+    )
+    if len(_SPECS) >= _SPECS_LIMIT:
+        _SPECS.clear()
+    _SPECS[id(act)] = (act, specs)
+    return specs
+
+
+def _tool_spec(
+    tool: CTool,
+    app: Application | None,
+    position: int,
+    fields: Mapping[str, DataField],
+    types: Mapping[str, DataType],
+) -> ToolSpec:
+    formals = {fp.id: fp for fp in app.formal_parameters} if app else {}
+    marked = sensitive_formals(app) if app else frozenset()
+    params: list[ParamSpec] = []
+    for p in tool.params:
+        fp = formals.get(p.formal)
+        kind, is_array = _basic_kind(fp.data_type, types) if fp else (None, False)
+        names = {p.target} if p.target else set()
+        if p.value is not None and p.value.text.strip() in fields:
+            names.add(p.value.text.strip())
+        sensitive = p.formal in marked or any(
+            n in fields and is_sensitive_field(fields[n]) for n in names
+        )
+        params.append(
+            ParamSpec(
+                formal=p.formal,
+                mode=p.mode,
+                kind=kind,
+                is_array=is_array or bool(fp and fp.is_array),
+                sensitive=sensitive,
+                value=p.value,
+                target=p.target,
+            )
+        )
+    return ToolSpec(tool.application_id, app, position, tuple(params))
+
+
+def _basic_kind(
+    data_type: DataType, types: Mapping[str, DataType], depth: int = 0
+) -> tuple[BasicTypeKind | None, bool]:
+    """The basic type behind ``data_type`` (through declared types), and whether it is a
+    list/array of it; (None, False) for types that are not checked."""
+    if depth > 8:
+        return None, False
+    if isinstance(data_type, BasicType):
+        return data_type.type, False
+    if isinstance(data_type, DeclaredType):
+        inner = types.get(data_type.id)
+        return _basic_kind(inner, types, depth + 1) if inner is not None else (None, False)
+    if isinstance(data_type, ArrayType | ListType):
+        kind, _ = _basic_kind(data_type.element, types, depth + 1)
+        return kind, True
+    return None, False
+
+
+def sensitive_formals(app: Application) -> frozenset[str]:
+    """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute."""
+    text = app.extended_attribute(SENSITIVE_ATTRIBUTE) or ""
+    return frozenset(t for t in re.split(r"[\s,]+", text) if t)
+
+
+def is_sensitive_field(field: DataField) -> bool:
+    """A DataField whose ``wfengine:sensitive`` attribute is true (or present without value)."""
+    for ea in field.extended_attributes:
+        if ea.name == SENSITIVE_ATTRIBUTE:
+            value = (ea.value if ea.value is not None else ea.text) or "true"
+            return value.strip().lower() in ("true", "yes", "1")
+    return False
+
+
+# --------------------------------------------------------------------------- type coercion
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def coerce(value: Any, kind: BasicTypeKind | None, is_array: bool = False) -> Any:
+    """``value`` checked against an XPDL basic type and converted where that loses nothing.
+
+    None (an unset field) passes for every type. Strings are parsed for numbers, booleans
+    (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
+    answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
+    REFERENCE values are opaque and pass unchanged; types that are not basic are not checked.
+    Raises ``ValueError`` saying what was expected and what came.
+    """
+    if value is None or kind is None:
+        return value
+    if is_array:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list of {kind.value}, got {_describe(value)}")
+        return [coerce(v, kind) for v in value]
+    return _COERCE[kind](value)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _expected(kind: str, value: Any) -> ValueError:
+    return ValueError(f"expected {kind}, got {_describe(value)}")
+
+
+def _string(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return str(v)
+    raise _expected("STRING", v)
+
+
+def _integer(v: Any) -> int:
+    if isinstance(v, bool):
+        raise _expected("INTEGER", v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):
+        return int(v.strip())
+    raise _expected("INTEGER", v)
+
+
+def _float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise _expected("FLOAT", v)
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            pass
+    raise _expected("FLOAT", v)
+
+
+def _boolean(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+        return v.strip().lower() == "true"
+    raise _expected("BOOLEAN", v)
+
+
+def _datetime(v: Any) -> datetime:
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return datetime.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("DATETIME (ISO 8601)", v)
+
+
+def _date(v: Any) -> date:
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("DATE (ISO 8601)", v)
+
+
+def _time(v: Any) -> time:
+    if isinstance(v, time):
+        return v
+    if isinstance(v, str):
+        try:
+            return time.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("TIME (ISO 8601)", v)
+
+
+def _performer(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    raise _expected("PERFORMER (a participant or user id)", v)
+
+
+_COERCE: dict[BasicTypeKind, Callable[[Any], Any]] = {
+    BasicTypeKind.STRING: _string,
+    BasicTypeKind.INTEGER: _integer,
+    BasicTypeKind.FLOAT: _float,
+    BasicTypeKind.BOOLEAN: _boolean,
+    BasicTypeKind.DATETIME: _datetime,
+    BasicTypeKind.DATE: _date,
+    BasicTypeKind.TIME: _time,
+    BasicTypeKind.REFERENCE: lambda v: v,
+    BasicTypeKind.PERFORMER: _performer,
+}
+
+
+# --------------------------------------------------------------------------- audit values
+
+
+def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]) -> dict[str, Any]:
+    """``values`` as the audit trail keeps them: sensitive ones redacted, dates as ISO text,
+    anything that is not plain JSON data as its ``repr``."""
+    return {k: REDACTED if k in sensitive else _plain(v) for k, v in values.items()}
+
+
+def _plain(v: Any) -> Any:
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    if isinstance(v, datetime | date | time):
+        return v.isoformat()
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return repr(v)
+
+
+# --------------------------------------------------------------------------- running the tools
+
+
+def run_tools(engine: Engine, ai: ActivityInstance, now: datetime, evaluate: Evaluate) -> None:
+    """Run every tool of ``ai``'s activity; write their outputs to the instance's data.
+
+    Raises :class:`ToolFailure` (nothing written) when a tool is unbound, a parameter does not
+    fit, or the call fails after its retries. Errors of ``evaluate`` (an actual parameter's
+    expression) propagate unchanged.
+    """
+    inst = ai.scope.instance
+    act = ai.act
+    specs = tool_specs(
+        lambda: engine.deployed(inst.process_id, inst.version).package, inst.process_id, act
+    )
+    where = f"instance {inst.id!r}, activity {act.id!r}"
+
+    def record(kind: str, detail: dict[str, Any]) -> None:
+        inst.changes.append((now, kind, ai.id, act.id, detail))
+
+    staged: dict[str, Any] = {}
+    for spec in specs:
+        binding = _binding(engine.applications, spec, where)
+        inputs = _inputs(spec, evaluate, staged, where)
+        key = f"{ai.id}/{ai.iterations}/{spec.position}"
+        result = call_application(
+            binding,
+            inputs,
+            key,
+            sleep=engine.applications.sleep,
+            record=record,
+            sensitive=frozenset(p.formal for p in spec.params if p.sensitive),
+            where=where,
+        )
+        staged.update(_outputs(spec, result, where))
+    inst.data.update(staged)
+
+
+def _binding(registry: ApplicationRegistry, spec: ToolSpec, where: str) -> Binding:
+    app_id = spec.application_id
+    try:
+        binding = (
+            registry.resolve(spec.application)
+            if spec.application is not None
+            else registry.get(app_id)
+        )
+    except ApplicationError as exc:
+        raise ToolFailure(f"{where}: {exc}", application_id=app_id) from exc
+    if binding is None:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} is not bound; register it "
+            "with engine.applications.register() and retry the incident",
+            application_id=app_id,
+        )
+    return binding
+
+
+def _inputs(
+    spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    for p in spec.params:
+        if p.value is None:
+            continue
+        value = evaluate(p.value, staged)
+        try:
+            inputs[p.formal] = coerce(value, p.kind, p.is_array)
+        except ValueError as exc:
+            raise ToolFailure(
+                f"{where}: {p.mode.value} parameter {p.formal!r} of application "
+                f"{spec.application_id!r} (from {p.value.text!r}): {exc}",
+                application_id=spec.application_id,
+            ) from exc
+    return inputs
+
+
+def _outputs(spec: ToolSpec, result: Any, where: str) -> dict[str, Any]:
+    """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch."""
+    app_id = spec.application_id
+    outs = spec.outputs
+    if result is None:
+        result = {}
+    if not isinstance(result, Mapping):
+        raise ToolFailure(
+            f"{where}: application {app_id!r} returned {type(result).__name__}, "
+            "expected a mapping of OUT parameters",
+            application_id=app_id,
+        )
+    unknown = [k for k in result if k not in outs]
+    if unknown:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} returned {unknown!r}, "
+            f"which are not its OUT/INOUT parameters ({sorted(outs)})",
+            application_id=app_id,
+        )
+    missing = [
+        p.formal for p in outs.values() if p.mode is ParameterMode.OUT and p.formal not in result
+    ]
+    if missing:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
+            application_id=app_id,
+        )
+    data: dict[str, Any] = {}
+    for formal, value in result.items():
+        p = outs[formal]
+        assert p.target is not None
+        try:
+            data[p.target] = coerce(value, p.kind, p.is_array)
+        except ValueError as exc:
+            raise ToolFailure(
+                f"{where}: application {app_id!r} returned {p.mode.value} parameter "
+                f"{formal!r}: {exc}",
+                application_id=app_id,
+            ) from exc
+    return data
+
+
+# --------------------------------------------------------------------------- one call
+
+
+def call_application(
+    binding: Binding,
+    inputs: Mapping[str, Any],
+    key: str,
+    *,
+    sleep: Callable[[float], None],
+    record: Record,
+    sensitive: frozenset[str] = frozenset(),
+    where: str = "",
+) -> Any:
+    """Call ``binding`` with ``inputs`` until it answers or its retries run out.
+
+    Every attempt gets the same idempotency ``key``. A :class:`PermanentApplicationError`
+    (say an HTTP 4xx) is not retried. Returns the callable's answer unchecked; raises
+    :class:`ToolFailure` with the last error.
+    """
+    app_id = binding.application_id
+    attempts = binding.retries + 1
+    shown = audit_values(inputs, sensitive)
+    prefix = f"{where}: " if where else ""
+    for attempt in range(1, attempts + 1):
+        record(
+            "application.invoked",
+            {"application": app_id, "attempt": attempt, "key": key, "inputs": shown},
+        )
+        try:
+            result = _call_once(binding, inputs, key)
+        except Exception as exc:
+            final = attempt == attempts or isinstance(exc, PermanentApplicationError)
+            delay = None if final else binding.delay(attempt)
+            error = f"{type(exc).__name__}: {exc}"
+            record(
+                "application.failed",
+                {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
+            )
+            if final:
+                tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+                name = getattr(exc, "exception_name", None)
+                raise ToolFailure(
+                    f"{prefix}application {app_id!r} raised {error} ({tries})",
+                    application_id=app_id,
+                    exception_name=name if isinstance(name, str) else type(exc).__name__,
+                    attempts=attempt,
+                ) from exc
+            assert delay is not None
+            sleep(delay)
+            continue
+        outputs = audit_values(result, sensitive) if isinstance(result, Mapping) else _plain(result)
+        record(
+            "application.returned", {"application": app_id, "attempt": attempt, "outputs": outputs}
+        )
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
+    kwargs = dict(inputs)
+    if binding.takes_key and IDEMPOTENCY_KEYWORD not in kwargs:
+        kwargs[IDEMPOTENCY_KEYWORD] = key
+    func = binding.func
+    timeout = binding.timeout
+    if binding.is_async:
+        return _run_coroutine(binding, lambda: func(**kwargs))
+    result = func(**kwargs) if timeout is None else _in_thread(binding, lambda: func(**kwargs))
+    if inspect.isawaitable(result):
+        awaitable = result
+        return _run_coroutine(binding, lambda: _awaiting(awaitable))
+    return result
+
+
+async def _awaiting(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _in_thread(binding: Binding, call: Callable[[], Any], grace: float = 0.0) -> Any:
+    """``call()`` in a daemon thread, waiting at most the binding's timeout (+ ``grace``).
+
+    On timeout the thread is abandoned, not stopped (Python cannot stop a thread); being a
+    daemon, it does not keep the process alive.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    thread = threading.Thread(
+        target=target, name=f"wfengine-app-{binding.application_id}", daemon=True
+    )
+    thread.start()
+    limit = None if binding.timeout is None else binding.timeout + grace
+    if not done.wait(limit):
+        raise ApplicationTimeoutError(
+            f"no answer within {binding.timeout:g} s; the call was abandoned"
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout.
+
+    When the calling thread already runs an event loop (the engine driven from async code),
+    the fresh loop runs in a worker thread, since one thread cannot run two loops.
+    """
+    timeout = binding.timeout
+
+    def run() -> Any:
+        async def bounded() -> Any:
+            return await asyncio.wait_for(make(), timeout)
+
+        try:
+            return asyncio.run(bounded())
+        except TimeoutError as exc:
+            raise ApplicationTimeoutError(
+                f"no answer within {timeout:g} s; the coroutine was cancelled"
+            ) from exc
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    return _in_thread(binding, run, grace=1.0)
+
+
+# --------------------------------------------------------------------------- skipping an incident
+
+
+def skip_incident(engine: Engine, incident_id: str, outputs: Mapping[str, Any] | None) -> None:
+    """The operator's "skip": finish a failed activity as if its work had returned ``outputs``.
+
+    ``outputs`` maps data fields to values. For a Tool activity the keys must be the fields its
+    OUT/INOUT parameters write, and values are checked by those parameters' types; for other
+    activities (a subflow that could not start, an unsupported implementation) any declared
+    data field of the process. The incident is resolved, ``incident.skipped`` is audited
+    (sensitive values redacted) and the activity completes and moves on, as one command.
+
+    Only incidents of an activity's own work (operation ``run``) can be skipped: a failed
+    condition or join has no outputs to give, so retry those after fixing data, or abort.
+    This is the body of ``Engine.skip_incident``; it uses the engine's command helpers.
+    """
+
+    def body() -> None:
+        incident = engine._incident(incident_id)
+        inst = engine.store.instance(incident.instance_id)
+        subject = f"incident {incident_id!r} of instance {inst.id!r}"
+        if incident.resolved:
+            raise IllegalStateError(subject, "resolved", "skip")
+        if incident.operation != "run" or incident.activity_instance_id is None:
+            raise IllegalStateError(
+                subject,
+                f"a failed {incident.operation!r} operation, not an activity's work",
+                "skip",
+            )
+        if inst.state is not ProcessState.RUNNING:
+            raise IllegalStateError(subject, f"in an instance that is {inst.state.value}", "skip")
+        ai = inst.activities[incident.activity_instance_id]
+        data, sensitive = _skip_data(engine, inst, ai, dict(outputs or {}), subject)
+        nav = engine._nav()
+        apply_skip(nav, inst, ai, incident, data, sensitive)
+        engine._commit(nav)
+
+    engine._command(body)
+
+
+def _skip_data(
+    engine: Engine,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    outputs: dict[str, Any],
+    subject: str,
+) -> tuple[dict[str, Any], set[str]]:
+    """``outputs`` checked and coerced for a skip, and the keys to redact."""
+    deployed = engine.deployed(inst.process_id, inst.version)
+    package = deployed.package
+    process = package.process(inst.process_id)
+    fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+    sensitive = {k for k in outputs if k in fields and is_sensitive_field(fields[k])}
+    if ai.act.tools:
+        allowed: dict[str, ParamSpec] = {}
+        for spec in tool_specs(package, inst.process_id, ai.act):
+            for p in spec.params:
+                if p.target is not None:
+                    allowed[p.target] = p
+        unknown = sorted(k for k in outputs if k not in allowed)
+        if unknown:
+            raise ParameterMappingError(
+                f"{subject}: cannot skip with {unknown!r}: activity {ai.act.id!r} writes only "
+                f"{sorted(allowed)}"
+            )
+        data: dict[str, Any] = {}
+        for k, v in outputs.items():
+            p = allowed[k]
+            try:
+                data[k] = coerce(v, p.kind, p.is_array)
+            except ValueError as exc:
+                raise ParameterMappingError(
+                    f"{subject}: output {k!r} (parameter {p.formal!r}) of activity "
+                    f"{ai.act.id!r}: {exc}"
+                ) from exc
+            if p.sensitive:
+                sensitive.add(k)
+        return data, sensitive
+    known = set(fields) | {fp.id for fp in process.formal_parameters}
+    unknown = sorted(k for k in outputs if k not in known)
+    if unknown:
+        raise ParameterMappingError(
+            f"{subject}: cannot skip with {unknown!r}: not data fields of {inst.process_id!r}"
+        )
+    return outputs, sensitive
+
+
+def apply_skip(
+    nav: Navigator,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    incident: Incident,
+    data: Mapping[str, Any],
+    sensitive: set[str],
+) -> None:
+    """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part)."""
+    nav.touch(inst)
+    incident.resolved = True
+    ai.incident = None
+    inst.changes.append(
+        (
+            nav.now,
+            "incident.skipped",
+            ai.id,
+            ai.act.id,
+            {"incident": incident.id, "outputs": audit_values(data, sensitive)},
+        )
+    )
+    inst.data.update(data)
+    nav._body_done(ai)

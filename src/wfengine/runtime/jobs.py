@@ -1,0 +1,80 @@
+"""Jobs: work a store keeps for later, run by whoever claims it (an engine, a worker).
+
+Two kinds exist today. A **timer** job is a deadline waiting on the clock (its id is the
+:class:`~wfengine.runtime.instance.Timer` id; the store converts between the two). A
+**continue** job carries the automatic work of an instance that a command left for workers
+(``Engine.start(..., defer=True)``); its ready work waits in the instance's ``parked`` list.
+Invoked applications will add an ``invoke`` kind.
+
+Claiming is a lease: the claimant's ``lock_owner`` and a ``lock_expires_at`` are written on the
+row; a lease that expires (its owner died, or is stuck) lets another claimant take the job
+over. Running a job and deleting it are one transaction, so its effect happens exactly once: a
+claimant whose lease was taken over finds, at commit, that the job or the instance version has
+moved on, and its step is rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from wfengine.runtime.instance import Timer
+
+JOB_TIMER = "timer"
+JOB_CONTINUE = "continue"
+
+#: how long a claim holds a job unless renewed
+DEFAULT_LEASE = timedelta(seconds=60)
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    id: str
+    kind: str
+    instance_id: str
+    due: datetime
+    #: creation order: the tie-breaker for jobs due at the same instant
+    seq: int = 0
+    #: how many times the job has been claimed (a job that keeps failing shows here)
+    attempts: int = 0
+    lock_owner: str | None = None
+    lock_expires_at: datetime | None = None
+    #: kind-specific: a timer's activity instance and deadline index
+    payload: Any = None
+    #: the idempotency key a receiver of the job's side effect uses to recognise a repeat
+    key: str | None = None
+
+
+def timer_job(timer: Timer) -> Job:
+    """The job row of a deadline timer."""
+    return Job(
+        id=timer.id,
+        kind=JOB_TIMER,
+        instance_id=timer.instance_id,
+        due=timer.due,
+        seq=timer.seq,
+        payload={
+            "activity_instance_id": timer.activity_instance_id,
+            "deadline": timer.deadline_index,
+        },
+        key=f"{timer.id}/fire",
+    )
+
+
+def job_timer(job: Job) -> Timer:
+    """The deadline timer a timer job stands for."""
+    payload = job.payload
+    return Timer(
+        id=job.id,
+        due=job.due,
+        instance_id=job.instance_id,
+        activity_instance_id=payload["activity_instance_id"],
+        deadline_index=payload["deadline"],
+        seq=job.seq,
+    )
+
+
+def lease_free(job: Job, now: datetime) -> bool:
+    """May ``job`` be claimed at ``now``: never claimed, or its lease has expired."""
+    return job.lock_expires_at is None or job.lock_expires_at <= now

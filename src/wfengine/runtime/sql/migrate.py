@@ -1,0 +1,110 @@
+"""Schema migrations, run programmatically: checking, creating and upgrading a database.
+
+The Alembic scripts live in ``migrations/`` inside the package (no ``alembic.ini`` needed);
+``wfengine db upgrade --db URL`` calls :func:`upgrade`. An engine calls :func:`check_schema`
+when it opens a store:
+
+* a database at the revision this code needs is used as it is;
+* an *empty* database (no wfengine tables, no Alembic revision) is created on the spot, for
+  SQLite files and PostgreSQL alike: a first ``wfengine worker`` or ``instance start`` on a
+  fresh database just works (pass ``create=False`` to :class:`SqlStore` to forbid that);
+* a database at an older revision (or wfengine tables without one) raises
+  :class:`~wfengine.errors.SchemaOutdatedError` naming ``wfengine db upgrade --db URL``; an
+  engine never migrates a database that holds data by itself;
+* a revision this code does not know (written by a newer wfengine) raises the same error,
+  asking for a newer wfengine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL
+
+from wfengine.errors import SchemaOutdatedError
+from wfengine.runtime.sql.connect import create_engine, shown
+
+
+def script_location() -> Path:
+    """Where the migration scripts are (a function, so tests can point elsewhere)."""
+    return Path(__file__).with_name("migrations")
+
+
+def _config(connection: sa.Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "no migration scripts"
+    return head
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate the database at ``url`` to ``revision``; returns (revision before, after)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            before = current_revision(conn)
+            command.upgrade(_config(conn), revision)
+            after = current_revision(conn)
+        return before, after
+    finally:
+        engine.dispose()
+
+
+def check_schema(engine: sa.Engine, *, create: bool) -> None:
+    """Make sure the database behind ``engine`` has the schema this code needs (see above)."""
+    url = shown(engine.url)
+    script = ScriptDirectory.from_config(_config())
+    head = script.get_current_head()
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        has_tables = sa.inspect(conn).has_table("process_instances")
+    if current == head:
+        return
+    if current is None and not has_tables:
+        if not create:
+            raise SchemaOutdatedError(
+                f"the database {url} has no wfengine schema; create it with "
+                f"`wfengine db upgrade --db {url}`"
+            )
+        try:
+            with engine.begin() as conn:
+                command.upgrade(_config(conn), "head")
+        except sa.exc.SQLAlchemyError:
+            # another process may have created it at the same moment: look again
+            with engine.connect() as conn:
+                if current_revision(conn) != head:
+                    raise
+        return
+    known = current is not None and _known(script, current)
+    if current is not None and not known:
+        raise SchemaOutdatedError(
+            f"the database {url} has schema revision {current!r}, which this wfengine does not "
+            f"know (it needs {head!r}); it was written by a newer wfengine: upgrade wfengine"
+        )
+    raise SchemaOutdatedError(
+        f"the database {url} has schema revision {current or 'none'}, older than the "
+        f"{head!r} this wfengine needs; upgrade it with `wfengine db upgrade --db {url}` "
+        "(back it up first)"
+    )
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False

@@ -1,0 +1,112 @@
+"""What the SQL store does when the database fails under it: roll back, wait, try again.
+
+A *transient* failure is one that a fresh attempt can get past: a dropped or refused
+connection, a PostgreSQL serialization failure (SQLSTATE 40001) or deadlock (40P01), an
+administrator shutting a session down, or SQLite saying the database is locked or busy. Every
+attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing.
+Anything else (a constraint violation, a missing table, a bug) is raised at once. When the
+attempts run out the store raises :class:`~wfengine.errors.StoreUnavailableError`, naming the
+database (without its password) and the last error.
+
+One ambiguity is inherent to any database client: when the connection drops *during* COMMIT,
+the transaction may have committed. The retry then meets the new instance version and raises
+:class:`~wfengine.errors.ConcurrencyError`; the engine re-runs the command on fresh state, which
+sees the work done (completing a work item a second time is refused as an illegal change).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import exc as sa_exc
+
+from wfengine.errors import StoreUnavailableError
+
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.store")
+
+#: PostgreSQL SQLSTATEs worth another attempt (classes 08 connection, 40 rollback, 57P admin)
+_TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "57P01", "57P02", "57P03", "53300")
+_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "busy", "disk i/o error")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """``attempts`` tries in all, waiting ``base_delay * 2**n`` (capped, with jitter) between."""
+
+    attempts: int = 6
+    base_delay: float = 0.05
+    max_delay: float = 2.0
+
+    def delay(self, failures: int) -> float:
+        wait = min(self.max_delay, self.base_delay * 2.0 ** (failures - 1))
+        jitter: float = random.random()  # spreads retries of engines that failed together
+        return wait * (0.5 + jitter / 2)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Would the same transaction, tried again, have a fair chance to succeed?"""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, sa_exc.DisconnectionError | sa_exc.TimeoutError):
+        return True
+    if not isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return False
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith(_TRANSIENT_SQLSTATES)
+    if type(orig).__module__.startswith("sqlite3"):
+        text = str(orig).lower()
+        return any(s in text for s in _SQLITE_TRANSIENT)
+    # a driver error without a code (psycopg: connection lost before a code was known)
+    return isinstance(error, sa_exc.InterfaceError) or "connection" in str(orig).lower()
+
+
+def run_with_retries(
+    attempt: Callable[[], _T],
+    *,
+    what: str,
+    policy: RetryPolicy,
+    sleep: Callable[[float], object] = time.sleep,
+) -> _T:
+    """Run ``attempt`` (one whole transaction) until it succeeds or the policy gives up.
+
+    ``what`` names the database in the final error.
+    """
+    failures = 0
+    while True:
+        try:
+            return attempt()
+        except sa_exc.SQLAlchemyError as error:
+            if not is_transient(error):
+                raise
+            failures += 1
+            if failures >= policy.attempts:
+                cause = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+                raise StoreUnavailableError(
+                    f"the database {what} failed {failures} times in a row "
+                    f"({type(cause).__name__}: {_first_line(error)}); "
+                    "each attempt was rolled back, stored data is "
+                    "unchanged; check that the database is up and retry"
+                ) from error
+            wait = policy.delay(failures)
+            _log.warning(
+                "database %s: %s; retrying in %.2fs (%d/%d)",
+                what,
+                _first_line(error),
+                wait,
+                failures,
+                policy.attempts,
+            )
+            sleep(wait)
+
+
+def _first_line(error: sa_exc.SQLAlchemyError) -> str:
+    orig = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]

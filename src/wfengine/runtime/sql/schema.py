@@ -1,0 +1,198 @@
+"""The tables of the SQL store (SQLAlchemy Core), and the revision this code needs.
+
+Source of truth for a running instance is its ``process_instances`` row: the columns hold what
+queries filter on, ``state_blob`` the navigator's records (scopes, tokens, activity instances,
+incidents, trace, ...; see :mod:`~wfengine.runtime.sql.serialize`), and ``version`` counts
+writes for optimistic concurrency. ``activity_instances`` and ``tokens`` are mirrors written
+in the same transaction, for queries and reports that must not unpack blobs. ``jobs`` holds
+timers and deferred work with their leases; ``outbox`` the side effects to dispatch.
+
+The schema is created and changed only by the Alembic revisions in ``migrations/versions``;
+``SCHEMA_REVISION`` names the newest one this code needs. A test checks that the migrated
+database matches this metadata exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+#: the Alembic revision the code needs (the head of migrations/versions)
+SCHEMA_REVISION = "0001"
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every dialect.
+
+    SQLite has no time zones, so values are stored there as naive UTC text, which also sorts
+    correctly for the job queries; PostgreSQL gets ``timestamptz``.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+ID = sa.String(200)
+
+deployments = sa.Table(
+    "deployments",
+    metadata,
+    sa.Column("process_id", ID, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("package_id", ID, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("xpdl", sa.Text, nullable=False),
+    sa.Column("xpdl_sha256", sa.String(64), nullable=False),
+    sa.Column("deployed_at", UtcDateTime, nullable=False),
+)
+
+process_instances = sa.Table(
+    "process_instances",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("process_id", ID, nullable=False),
+    sa.Column("definition_version", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(40), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    #: optimistic concurrency: every write is UPDATE ... WHERE version = <the one read>
+    sa.Column("version", sa.Integer, nullable=False),
+    #: the seq of the instance's last audit event
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Column("parent_instance_id", ID),
+    sa.Column("parent_activity_instance_id", ID),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("started_at", UtcDateTime),
+    sa.Column("completed_at", UtcDateTime),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("state_blob", sa.JSON, nullable=False),
+    sa.Index("ix_process_instances_state", "state"),
+    sa.Index("ix_process_instances_process_id", "process_id"),
+)
+
+
+def _instance_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("process_instances.id", ondelete="CASCADE")
+
+
+activity_instances = sa.Table(
+    "activity_instances",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("activity_id", ID, nullable=False),
+    sa.Column("state", sa.String(40), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("completed_at", UtcDateTime),
+    sa.Index("ix_activity_instances_instance_id", "instance_id"),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("instance_id", ID, _instance_fk(), primary_key=True),
+    sa.Column("scope_id", sa.Integer, primary_key=True),
+    sa.Column("activity_id", ID, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),
+    sa.Column("transition_id", ID, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("block_activity_instance_id", ID),
+)
+
+work_items = sa.Table(
+    "work_items",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("activity_instance_id", ID, nullable=False),
+    sa.Column("activity_id", ID, nullable=False),
+    sa.Column("performers", sa.JSON, nullable=False),
+    sa.Column("assignees", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("completed_at", UtcDateTime),
+    sa.Column("mi_index", sa.Integer),
+    sa.Index("ix_work_items_instance_id", "instance_id"),
+    sa.Index("ix_work_items_state", "state"),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("lock_owner", sa.String(200)),
+    sa.Column("lock_expires_at", UtcDateTime),
+    sa.Column("payload", sa.JSON),
+    sa.Column("idempotency_key", sa.String(300)),
+    sa.Index("ix_jobs_due_at", "due_at"),
+    sa.Index("ix_jobs_instance_id", "instance_id"),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("instance_id", ID, _instance_fk(), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("kind", sa.String(60), nullable=False),
+    sa.Column("activity_instance_id", ID),
+    sa.Column("activity_id", ID),
+    sa.Column("detail", sa.JSON),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("kind", sa.String(60), nullable=False),
+    sa.Column("instance_id", ID, nullable=False),
+    sa.Column("payload", sa.JSON),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("dispatched_at", UtcDateTime),
+    sa.Index("ix_outbox_dispatched_at", "dispatched_at"),
+)
+
+id_blocks = sa.Table(
+    "id_blocks",
+    metadata,
+    sa.Column("kind", sa.String(40), primary_key=True),
+    #: the last id number handed out in a block, per kind
+    sa.Column("next_value", sa.BigInteger, nullable=False),
+)
+
+#: every table of the store, parents before children (for truncating and copying)
+TABLES = (
+    deployments,
+    process_instances,
+    activity_instances,
+    tokens,
+    work_items,
+    jobs,
+    audit_events,
+    outbox,
+    id_blocks,
+)

@@ -1,0 +1,304 @@
+"""Process instances to JSON and back, for the SQL store.
+
+The compiled process graph is *not* stored: an instance refers to its definition by
+``(process_id, version)`` and the store re-attaches the deployment's compiled graph when it
+loads the row. Records that point into the graph (a scope's graph, an activity instance's
+activity, parked work) are stored as indexes into it:
+
+* a scope is its id, its owner (the activity instance running the block, or none for the
+  top level) and its counters; its graph is the process graph for the top level, else the
+  owner's activity's block graph, so it is found again without storing names;
+* an activity instance is its id, its scope id and the index of its activity in that scope's
+  graph, and its plain fields (multi-instance bookkeeping refers to other activity instances
+  by id).
+
+Instance data and audit details are user values: JSON types pass as they are, and
+``datetime``, ``date``, ``time``, ``timedelta``, ``Decimal``, tuples and non-finite floats are
+tagged as ``{"$wf": tag, "v": text}`` (a user dict that itself has a ``"$wf"`` key is wrapped
+too, so nothing is mistaken for a tag). Anything else raises
+:class:`~wfengine.errors.DataNotStorableError` naming the field, *before* a transaction starts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from wfengine.errors import DataNotStorableError
+from wfengine.runtime.compiler import CompiledProcess
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    Incident,
+    MultiInstanceState,
+    ProcessInstance,
+    Scope,
+)
+from wfengine.runtime.states import ActivityState, ProcessState
+
+_TAG = "$wf"
+#: agenda operations (navigator._OP_BEGIN / _OP_BODY) as stored in parked work
+_OP_BEGIN = 0
+
+# --------------------------------------------------------------------------- user values
+
+
+def encode_value(value: Any, where: str) -> Any:
+    """``value`` as JSON-ready data; raises DataNotStorableError naming ``where``."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {_TAG: "float", "v": repr(value)}
+    if isinstance(value, list):
+        return [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, tuple):
+        return {_TAG: "tuple", "v": [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise DataNotStorableError(f"{where} (key {k!r})", k)
+            out[k] = encode_value(v, f"{where}[{k!r}]")
+        return {_TAG: "dict", "v": out} if _TAG in out else out
+    if isinstance(value, datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, date):
+        return {_TAG: "date", "v": value.isoformat()}
+    if isinstance(value, time):
+        return {_TAG: "time", "v": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, Decimal):
+        return {_TAG: "decimal", "v": str(value)}
+    raise DataNotStorableError(where, value)
+
+
+def decode_value(value: Any) -> Any:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tag = value.get(_TAG)
+    if tag is None:
+        return {k: decode_value(v) for k, v in value.items()}
+    v = value["v"]
+    if tag == "dict":
+        return {k: decode_value(x) for k, x in v.items()}
+    if tag == "tuple":
+        return tuple(decode_value(x) for x in v)
+    if tag == "float":
+        return float(v)
+    if tag == "datetime":
+        return datetime.fromisoformat(v)
+    if tag == "date":
+        return date.fromisoformat(v)
+    if tag == "time":
+        return time.fromisoformat(v)
+    if tag == "timedelta":
+        return timedelta(days=v[0], seconds=v[1], microseconds=v[2])
+    if tag == "decimal":
+        return Decimal(v)
+    raise ValueError(f"unknown stored value tag {tag!r}")
+
+
+def encode_data(data: Mapping[str, Any], instance_id: str) -> dict[str, Any]:
+    """Instance data, each field named in the error when it cannot be stored."""
+    out = encode_value(data, f"instance {instance_id!r}, data")
+    assert isinstance(out, dict)
+    return out
+
+
+# --------------------------------------------------------------------------- instances
+
+
+def _dt(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _undt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
+    """The navigator's records of ``inst`` (everything the row's columns do not hold)."""
+    activities = []
+    for ai in inst.activities.values():
+        rec: dict[str, Any] = {
+            "id": ai.id,
+            "scope": ai.scope.id,
+            "act": ai.act.index,
+            "state": ai.state.value,
+            "started": ai.started_at.isoformat(),
+        }
+        if ai.completed_at is not None:
+            rec["completed"] = ai.completed_at.isoformat()
+        if ai.iterations:
+            rec["iterations"] = ai.iterations
+        if ai.mi is not None:
+            mi = ai.mi
+            rec["mi"] = [mi.total, mi.started, mi.completed, mi.routed, [c.id for c in mi.children]]
+        if ai.mi_parent is not None:
+            rec["mi_parent"] = ai.mi_parent.id
+        if ai.mi_index is not None:
+            rec["mi_index"] = ai.mi_index
+        if ai.work_item is not None:
+            rec["work_item"] = ai.work_item
+        if ai.child_instance is not None:
+            rec["child_instance"] = ai.child_instance
+        if ai.child_scope is not None:
+            rec["child_scope"] = ai.child_scope.id
+        if ai.timers:
+            rec["timers"] = list(ai.timers)
+        if ai.incident is not None:
+            rec["incident"] = ai.incident
+        activities.append(rec)
+    scopes = [
+        {
+            "id": s.id,
+            "owner": s.owner.id if s.owner is not None else None,
+            "count": s.count,
+            "places": sorted(s.places.items()),
+            "tokens": sorted(s.tokens.items()),
+            "rounds": sorted(s.rounds.items()),
+            "pending": sorted(s.pending),
+            "closed": s.closed,
+        }
+        for s in inst.scopes.values()
+    ]
+    incidents = [
+        {
+            "id": i.id,
+            "ai": i.activity_instance_id,
+            "activity": i.activity_id,
+            "operation": i.operation,
+            "message": i.message,
+            "created": i.created_at.isoformat(),
+            "resolved": i.resolved,
+            "scope": i.scope_id,
+            "join": i.join_index,
+        }
+        for i in inst.incidents.values()
+    ]
+    parked = [
+        [op, a.id, b.index] if op == _OP_BEGIN else [op, a.id, None] for op, a, b in inst.parked
+    ]
+    return {
+        "parent_waits": inst.parent_waits,
+        "seq": inst.seq,
+        "root": inst.root.id if inst.root is not None else None,
+        "scopes": scopes,
+        "activities": activities,
+        "incidents": incidents,
+        "trace": inst.trace,
+        "parked": parked,
+    }
+
+
+def load_instance(
+    row: Mapping[Any, Any], blob: Mapping[str, Any], compiled: CompiledProcess
+) -> ProcessInstance:
+    """Rebuild an instance from its row (the columns) and blob, on ``compiled``."""
+
+    inst = ProcessInstance(
+        id=row["id"],
+        process_id=row["process_id"],
+        version=row["definition_version"],
+        compiled=compiled,
+        state=ProcessState(row["state"]),
+        data=decode_value(row["data"]),
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+        parent_instance=row["parent_instance_id"],
+        parent_activity_instance=row["parent_activity_instance_id"],
+        parent_waits=blob["parent_waits"],
+        seq=blob["seq"],
+        trace=list(blob["trace"]),
+    )
+    # scopes first with a provisional graph; activity instances next; then the real graphs,
+    # in scope order (an owner always lives in an earlier scope than the scope it runs)
+    scopes: dict[int, Scope] = {}
+    owners: dict[int, str | None] = {}
+    for s in blob["scopes"]:
+        scope = Scope(
+            id=s["id"],
+            graph=compiled.graph,
+            instance=inst,
+            owner=None,
+            count=s["count"],
+            places={int(k): v for k, v in s["places"]},
+            tokens={int(k): list(v) for k, v in s["tokens"]},
+            rounds={int(k): list(v) for k, v in s["rounds"]},
+            pending=set(s["pending"]),
+            closed=s["closed"],
+        )
+        scopes[scope.id] = scope
+        owners[scope.id] = s["owner"]
+    records = {r["id"]: r for r in blob["activities"]}
+    ais: dict[str, ActivityInstance] = {}
+    for r in blob["activities"]:
+        ais[r["id"]] = ActivityInstance(
+            id=r["id"],
+            act=None,  # type: ignore[arg-type]  # set below, once the scope's graph is known
+            scope=scopes[r["scope"]],
+            state=ActivityState(r["state"]),
+            started_at=datetime.fromisoformat(r["started"]),
+            completed_at=_undt(r.get("completed")),
+            iterations=r.get("iterations", 0),
+            mi_index=r.get("mi_index"),
+            work_item=r.get("work_item"),
+            child_instance=r.get("child_instance"),
+            timers=list(r.get("timers", ())),
+            incident=r.get("incident"),
+        )
+    for scope_id in sorted(scopes):
+        scope = scopes[scope_id]
+        owner_id = owners[scope_id]
+        if owner_id is not None:
+            owner = ais[owner_id]
+            scope.owner = owner
+            block = owner.scope.graph.activities[records[owner_id]["act"]].block
+            assert block is not None, f"scope {scope_id} of {inst.id}: owner has no block"
+            scope.graph = block
+    for ai_id, ai in ais.items():
+        r = records[ai_id]
+        ai.act = ai.scope.graph.activities[r["act"]]
+        if "child_scope" in r:
+            ai.child_scope = scopes[r["child_scope"]]
+        if "mi_parent" in r:
+            ai.mi_parent = ais[r["mi_parent"]]
+        if "mi" in r:
+            total, started, completed, routed, children = r["mi"]
+            ai.mi = MultiInstanceState(
+                total=total,
+                started=started,
+                completed=completed,
+                routed=routed,
+                children=[ais[c] for c in children],
+            )
+    inst.activities = ais
+    inst.scopes = scopes
+    inst.root = scopes[blob["root"]] if blob["root"] is not None else None
+    for i in blob["incidents"]:
+        inst.incidents[i["id"]] = Incident(
+            id=i["id"],
+            instance_id=inst.id,
+            activity_instance_id=i["ai"],
+            activity_id=i["activity"],
+            operation=i["operation"],
+            message=i["message"],
+            created_at=datetime.fromisoformat(i["created"]),
+            resolved=i["resolved"],
+            scope_id=i["scope"],
+            join_index=i["join"],
+        )
+    for op, a, b in blob["parked"]:
+        if op == _OP_BEGIN:
+            scope = scopes[a]
+            inst.parked.append((op, scope, scope.graph.activities[b]))
+        else:
+            inst.parked.append((op, ais[a], None))
+    return inst

@@ -1,0 +1,111 @@
+"""The subprocess agent: run a program, IN parameters as JSON on stdin, OUT as JSON on stdout.
+
+Off unless the host enables it. The argv is a list given by the host and is never passed to a
+shell; a definition can only pick one of the host's commands by name
+(:func:`subprocess_agent_factory`, setting ``wfengine:command``), never give a program or
+arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOTENCY_KEY``.
+
+The program must print one JSON object (or nothing: no outputs) and exit 0. A non-zero exit
+raises :class:`ProcessFailedError` (retried while retries remain); output that is not a JSON
+object is a permanent error; at ``timeout`` the program is killed and the call raises
+:class:`~wfengine.errors.ApplicationTimeoutError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
+from wfengine.runtime.applications import AgentFactory, ApplicationFunc
+from wfengine.wapi.agents.http_json import json_default
+
+KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
+
+
+class ProcessFailedError(ApplicationError):
+    """The program exited with a non-zero status."""
+
+    def __init__(self, message: str, returncode: int) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+
+
+def subprocess_agent(
+    argv: Sequence[str],
+    *,
+    timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+) -> ApplicationFunc:
+    """A callable running ``argv`` once per call (see the module doc).
+
+    ``env`` replaces the inherited environment when given (the key variable is added).
+    """
+    command = [str(a) for a in argv]
+    if not command:
+        raise ValueError("subprocess_agent needs a program to run")
+    base = dict(env) if env is not None else None
+
+    def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
+        environment = dict(base if base is not None else os.environ)
+        if idempotency_key is not None:
+            environment[KEY_VARIABLE] = idempotency_key
+        try:
+            done = subprocess.run(
+                command,
+                input=json.dumps(inputs, default=json_default),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=environment,
+                cwd=cwd,
+                shell=False,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ApplicationTimeoutError(
+                f"{command[0]}: no answer within {timeout:g} s; the program was killed"
+            ) from exc
+        except OSError as exc:
+            raise ApplicationError(f"{command[0]}: cannot run: {exc}") from exc
+        if done.returncode != 0:
+            tail = done.stderr.strip()[-300:]
+            raise ProcessFailedError(
+                f"{command[0]} exited with status {done.returncode}: {tail}", done.returncode
+            )
+        out = done.stdout.strip()
+        if not out:
+            return None
+        try:
+            answer = json.loads(out)
+        except ValueError as exc:
+            raise PermanentApplicationError(f"{command[0]} printed non-JSON: {out[:200]}") from exc
+        if not isinstance(answer, dict):
+            raise PermanentApplicationError(
+                f"{command[0]} printed a JSON {type(answer).__name__}, expected an object"
+            )
+        return answer
+
+    call.__name__ = f"subprocess_{os.path.basename(command[0])}"
+    return call
+
+
+def subprocess_agent_factory(
+    commands: Mapping[str, Sequence[str]], *, timeout: float = 60.0
+) -> AgentFactory:
+    """A factory for ``registry.allow_agent("subprocess", ...)``: a definition names one of
+    ``commands`` with ``wfengine:command``; the argv comes from the host's table only."""
+    table = {name: tuple(argv) for name, argv in commands.items()}
+
+    def factory(settings: Mapping[str, str]) -> ApplicationFunc:
+        name = settings.get("command", "")
+        if name not in table:
+            known = ", ".join(sorted(table)) or "none"
+            raise ValueError(f"wfengine:command {name!r} is not offered (offered: {known})")
+        return subprocess_agent(table[name], timeout=timeout)
+
+    return factory
