@@ -1,6 +1,7 @@
-"""Engine throughput benchmarks: W1-W4 on the in-memory store, against plain Python.
+"""Engine throughput benchmarks: W1-W4 in memory against plain Python; steps per second on
+memory, SQLite and PostgreSQL; PostgreSQL throughput with 1 and 2 worker processes.
 
-    python bench/run.py [--json] [--quick] [--profile W1]
+    python bench/run.py [--json] [--quick] [--no-postgres] [--profile W1]
 
 Each workload is timed on a fresh engine (deployment excluded), best of several repeats, and
 next to it a plain-Python loop doing the same control flow with no engine at all, measured in
@@ -12,6 +13,14 @@ W2  a Parallel split into 50 branches and a Parallel join, x 200
 W3  an Exclusive loop of 100 iterations over a counter (a Python application), x 50
 W4  intake -> Exclusive (satisfied? -> end) -> department (manual) -> review (manual) -> end,
     x 2000, half taking each branch, the manual steps completed through the API
+
+STEPS    W4 as engine commands (each a committed transaction on SQL), x 2000 in memory and
+         x 500 on SQLite and PostgreSQL; ratio_to_memory is what durability costs per step
+WORKERS  2000 deferred instances of a 22-activity automatic process drained by 1, then 2
+         worker processes on PostgreSQL; speedup_vs_1_worker (see bench/workers.py)
+
+PostgreSQL: $WFENGINE_BENCH_PG_URL names a server (a scratch database is made there and
+dropped), else a throwaway server is started when initdb/pg_ctl exist (see bench/postgres.py).
 """
 
 from __future__ import annotations
@@ -21,9 +30,16 @@ import cProfile
 import json
 import pstats
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postgres import postgres_server, scratch_database
+from stores import sqlite_url, steps_row
+from workers import workers_row
 
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
@@ -191,11 +207,11 @@ WORKLOADS: list[Callable[[], Workload]] = [
 def _engine(w: Workload) -> Engine:
     engine = Engine()
     engine.applications.register("inc", lambda n: {"n": n + 1})
-    engine.deploy(w.package)
+    engine.deploy(w.package, check_bindings=False)  # "inc" is bound for W3 only
     return engine
 
 
-def measure(w: Workload, n: int, repeats: int) -> dict[str, object]:
+def measure(w: Workload, n: int, repeats: int) -> dict[str, Any]:
     best = float("inf")
     activities = 0
     for _ in range(repeats):
@@ -239,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
     ap.add_argument("--quick", action="store_true", help="a tenth of the instances, one repeat")
     ap.add_argument("--profile", metavar="W", help="profile one workload with cProfile")
+    ap.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = ap.parse_args(argv)
     workloads = [make() for make in WORKLOADS]
     if args.profile:
@@ -251,23 +268,67 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 1 if args.quick else 5
     for w in workloads:
         n = max(2, w.instances // 10) if args.quick else w.instances
-        row = measure(w, n, repeats)
-        if args.json:
-            print(json.dumps(row), flush=True)
-        else:
-            extra = (
-                f"  {row['ratio_to_shoobx_wfmc']}x shoobx.wfmc"
-                if "ratio_to_shoobx_wfmc" in row
-                else ""
-            )
-            print(
-                f"{row['workload']} {row['store']:>6}: {row['instances']:>5} instances "
-                f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "
-                f"{row['instances_per_s']:>9,.0f} inst/s {row['activities_per_s']:>10,.0f} act/s "
-                f"(plain Python is {row['ratio_to_plain_python']}x faster){extra}",
-                flush=True,
-            )
+        _show(measure(w, n, repeats), args.json)
+    for row in _durable_rows(args.quick, not args.no_postgres, w4=workloads[3].package):
+        _show(row, args.json)
     return 0
+
+
+def _durable_rows(quick: bool, postgres: bool, w4: Package) -> Iterator[dict[str, Any]]:
+    """STEPS on every store, then WORKERS on PostgreSQL (when there is one)."""
+    scale = 10 if quick else 1
+    memory = steps_row("memory", None, w4, 2000 // scale)
+    yield memory
+    base = float(memory["steps_per_s"])
+    with tempfile.TemporaryDirectory(prefix="wfengine-bench-") as tmp:
+        row = steps_row("sqlite", sqlite_url(Path(tmp)), w4, 500 // scale)
+        yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
+    if not postgres:
+        return
+    with postgres_server() as server:
+        if server is None:
+            return
+        with scratch_database(server) as url:
+            row = steps_row("postgresql", url, w4, 500 // scale)
+            yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
+            m = 2000 // scale
+            one = workers_row(url, 1, m)
+            yield one
+            two = workers_row(url, 2, m)
+            speedup = float(one["seconds"]) / float(two["seconds"])
+            yield {**two, "speedup_vs_1_worker": round(speedup, 2)}
+
+
+def _show(row: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(row), flush=True)
+        return
+    head = f"{row['workload']:<7} {row['store']:>10}:"
+    if row["workload"] == "STEPS":
+        vs = f" ({row['ratio_to_memory']}x slower than memory)" if "ratio_to_memory" in row else ""
+        print(
+            f"{head} {row['instances']:>5} instances {row['steps']:>6} steps in "
+            f"{row['seconds']:.3f}s = {row['steps_per_s']:>9,.0f} steps/s{vs}",
+            flush=True,
+        )
+        return
+    if row["workload"] == "WORKERS":
+        vs = f" (x{row['speedup_vs_1_worker']} vs 1)" if "speedup_vs_1_worker" in row else ""
+        print(
+            f"{head} {row['workers']} worker(s): {row['instances']:>5} instances "
+            f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "
+            f"{row['instances_per_s']:>9,.0f} inst/s {row['activities_per_s']:>10,.0f} act/s{vs}",
+            flush=True,
+        )
+        return
+    extra = f"  {row['ratio_to_shoobx_wfmc']}x shoobx.wfmc" if "ratio_to_shoobx_wfmc" in row else ""
+    print(
+        f"{head} {row['instances']:>5} instances "
+        f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "
+        f"{row['instances_per_s']:>9,.0f} inst/s {row['activities_per_s']:>10,.0f} act/s "
+        f"(plain Python is {row['ratio_to_plain_python']}x faster){extra}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ import sqlalchemy as sa
 ENV_URL = "WFENGINE_TEST_PG_URL"
 
 
-def _bindir() -> Path | None:
+def server_bindir() -> Path | None:
+    """Where initdb and pg_ctl are (PostgreSQL's own directory, else PATH), or None."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     if found:
         return Path(found[0]).parent
@@ -48,8 +49,11 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-class _Server:
-    """initdb + pg_ctl in a temporary directory; ``url`` is the ``postgres`` database."""
+class ThrowawayServer:
+    """initdb + pg_ctl in a temporary directory; ``url`` is the ``postgres`` database.
+
+    Also used by ``bench/run.py`` for its PostgreSQL figures.
+    """
 
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
@@ -99,11 +103,11 @@ def pg_server_url() -> Iterator[str]:
     if env:
         yield env
         return
-    bindir = _bindir()
+    bindir = server_bindir()
     if bindir is None:
         _missing(f"PostgreSQL server binaries (initdb, pg_ctl) not found; set {ENV_URL}")
     assert bindir is not None
-    server = _Server(bindir)
+    server = ThrowawayServer(bindir)
     try:
         server.start()
     except (OSError, subprocess.SubprocessError) as exc:

@@ -9,7 +9,23 @@ from wfengine import __version__
 from wfengine.cli.main import main
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["convert"], ["show"], ["render"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["validate"],
+        ["convert"],
+        ["show"],
+        ["render"],
+        ["instances"],
+        ["instance"],
+        ["instance", "start"],
+        ["worker"],
+        ["incidents"],
+        ["incident"],
+        ["incident", "skip"],
+    ],
+)
 def test_help_says_what_it_does_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0

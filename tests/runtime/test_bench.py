@@ -3,29 +3,54 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from typing import Any
 
 from tests.conftest import REPO_ROOT
 
+ROW_KEYS = {"workload", "store", "instances", "activities", "seconds", "activities_per_s"}
 
-def test_bench_quick_json_reports_every_workload() -> None:
+
+def _bench(*args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "run.py"), "--quick", "--json"],
+        [sys.executable, str(REPO_ROOT / "bench" / "run.py"), "--quick", "--json", *args],
         capture_output=True,
         text=True,
         check=True,
-        timeout=120,
+        timeout=180,
+        env={**os.environ, **(env or {})},
     )
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["workload"] for r in rows] == ["W1", "W2", "W3", "W4"]
+    assert "warning" not in result.stderr, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_bench_quick_json_reports_every_workload_and_store() -> None:
+    rows = _bench("--no-postgres")
+    assert [(r["workload"], r["store"]) for r in rows] == [
+        ("W1", "memory"),
+        ("W2", "memory"),
+        ("W3", "memory"),
+        ("W4", "memory"),
+        ("STEPS", "memory"),
+        ("STEPS", "sqlite"),
+    ]
     for r in rows:
-        assert {
-            "workload",
-            "store",
-            "instances",
-            "activities",
-            "seconds",
-            "activities_per_s",
-        } <= set(r)
-        assert r["activities"] > 0 and r["store"] == "memory"
+        assert set(r) >= ROW_KEYS and r["activities"] > 0
+    steps = rows[4:]
+    assert all(r["steps"] > r["instances"] for r in steps)
+    assert "ratio_to_memory" in steps[1]
+
+
+def test_bench_reports_postgres_steps_and_worker_scaling(pg_server_url: str) -> None:
+    rows = _bench(env={"WFENGINE_BENCH_PG_URL": pg_server_url})
+    durable = [(r["workload"], r["store"], r.get("workers")) for r in rows[6:]]
+    assert durable == [
+        ("STEPS", "postgresql", None),
+        ("WORKERS", "postgresql", 1),
+        ("WORKERS", "postgresql", 2),
+    ]
+    one, two = rows[7], rows[8]
+    assert one["instances"] == two["instances"] and one["activities"] == two["activities"]
+    assert isinstance(two["speedup_vs_1_worker"], float)

@@ -148,3 +148,84 @@ def test_two_engines_racing_for_one_job_run_it_once(tmp_path: Path, clock: Virtu
         assert two.instance(iid).state is ProcessState.COMPLETED
         assert _started_once(two, iid) == Counter({"split": 1, "a": 1, "b": 1, "join": 1, "end": 1})
         assert two.jobs() == []
+
+
+def test_due_but_leased_work_still_counts_as_work(engine: Engine, clock: VirtualClock) -> None:
+    engine.deploy(_automatic().build())
+    engine.start_process("main", defer=True)
+    now = clock.now()
+    engine.store.claim_jobs("A", now, now + timedelta(minutes=1), 10)
+    assert not engine.has_work()  # nothing to claim...
+    assert engine.has_work(leased=True)  # ...but work is due: A holds it (or died holding it)
+
+
+def test_a_worker_told_to_stop_gives_the_rest_of_its_batch_back(engine: Engine) -> None:
+    engine.deploy(_automatic().build())
+    ids = [engine.start_process("main", defer=True) for _ in range(3)]
+    seen: list[list[str]] = []
+
+    def stop_after_first() -> bool:
+        seen.append(engine.held_jobs())
+        return len(seen) > 1
+
+    assert engine.run_due_jobs(owner="W", should_stop=stop_after_first) == 1
+    assert len(seen[0]) == 3 and len(seen[1]) == 2  # claimed together, finished one by one
+    assert engine.held_jobs() == []
+    states = [engine.instance(i).state for i in ids]
+    assert states.count(ProcessState.COMPLETED) == 1
+    assert all(j.lock_owner is None for j in engine.jobs())  # given back, not left leased
+    assert engine.run_due_jobs(owner="X") == 2
+
+
+def _tool_then_join() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("v", "INTEGER", initial="1")
+    p.application("app", params=[("v", "INOUT", "INTEGER")])
+    p.route("split", gateway="Parallel").route("join", gateway="Parallel")
+    p.activity("call", tool="app", args=["v"]).activity("quick")
+    p.transition("split", "call").transition("split", "quick")
+    p.transition("call", "join").transition("quick", "join")
+    p.activity("again", tool="app", args=["v"]).transition("join", "again")
+    return pb
+
+
+def test_a_deferring_engine_never_runs_automatic_work_itself(engine: Engine) -> None:
+    """An operator's engine retries an incident; the worker makes the call, not the operator."""
+    calls: list[str] = []
+    engine.applications.register("app", lambda v: calls.append("w") or {"v": v + 1})
+    engine.deploy(_tool_then_join().build())
+    operator = Engine(store=engine.store, clock=engine.clock, defer_automatic=True)
+    operator.applications.register("app", lambda v: calls.append("operator") or {"v": 0})
+    iid = operator.start_process("main")
+    assert engine.trace(iid) == [] and engine.run_due_jobs() == 1
+    assert calls == ["w", "w"] and engine.instance(iid).state is ProcessState.COMPLETED
+
+    engine.applications.register("app", lambda v: 1 / 0)
+    iid = operator.start_process("main")
+    engine.run_due_jobs()
+    [incident] = engine.incidents(iid)
+    assert incident.activity_id == "call"
+    assert engine.tokens(iid)  # 'quick' is done, its token waits at the join: no deadlock
+    engine.applications.register("app", lambda v: calls.append("w") or {"v": v + 1})
+    operator.retry_incident(incident.id)
+    assert engine.incidents(iid) == []  # resolved by the request; the call is a job now
+    assert [j.kind for j in engine.jobs(iid)] == ["continue"]
+    assert engine.run_due_jobs() == 1
+    assert calls == ["w", "w", "w", "w"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.instance(iid).data["v"] == 3
+
+
+def test_a_deferring_engine_leaves_what_follows_a_skip_to_workers(engine: Engine) -> None:
+    engine.applications.register("app", lambda v: 1 / 0)
+    engine.deploy(_tool_then_join().build())
+    iid = engine.start_process("main")
+    [incident] = engine.incidents(iid)
+    operator = Engine(store=engine.store, clock=engine.clock, defer_automatic=True)
+    operator.skip_incident(incident.id, {"v": 41})
+    assert engine.trace(iid) == ["split", "quick", "call"]  # the join and what follows wait
+    engine.applications.register("app", lambda v: {"v": v + 1})
+    assert engine.run_due_jobs() == 1
+    assert engine.instance(iid).data["v"] == 42
+    assert engine.instance(iid).state is ProcessState.COMPLETED

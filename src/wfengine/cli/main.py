@@ -13,10 +13,13 @@ import click
 from wfengine import __version__
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
+from wfengine.cli.incident_cmd import incident, incidents
+from wfengine.cli.instance_cmd import instance, instances
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
 from wfengine.cli.validate_cmd import validate
+from wfengine.cli.worker_cmd import worker
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -30,6 +33,8 @@ Examples:
   wfengine render examples/order_fulfilment.xpdl -o order.svg
   wfengine convert old-1.0.xpdl -o new-2.2.xpdl
   wfengine run examples/leave_request.xpdl --set days=3 --json
+  wfengine instance start order.xpdl --db sqlite:///wf.db --count 10
+  wfengine worker --db sqlite:///wf.db --until-idle
 
 Run `wfengine COMMAND --help` for a command's options.""",
 )
@@ -38,7 +43,8 @@ def main() -> None:
     """wfengine: an embeddable workflow engine for XPDL process definitions (WfMC).
 
     Exit status of every command: 0 success, 1 the definition has errors or cannot be
-    loaded, 2 usage errors and files that cannot be read or written.
+    loaded, or the engine refused the request (unknown id, illegal state change), 2 usage
+    errors, files that cannot be read or written, databases that cannot be used.
     """
 
 
@@ -47,8 +53,14 @@ main.add_command(validate)
 main.add_command(convert)
 main.add_command(show)
 main.add_command(render)
-# Engine commands (instance, worker, db come with the durable store).
+# Engine commands: one run in memory or a database; instances, workers and incidents of a
+# database (the durable store).
 main.add_command(run)
+main.add_command(instance)
+main.add_command(instances)
+main.add_command(worker)
+main.add_command(incidents)
+main.add_command(incident)
 main.add_command(db)
 
 

@@ -9,7 +9,11 @@ no entry: no change). Subflow instances are driven the same way. ``--apps MODULE
 MODULE and calls its ``register(registry)`` before anything runs (see
 :mod:`wfengine.cli.apps`). Exit status: 0 when the instance ended ``closed.completed``, 3 when
 it is still open and waiting (an incident, a timer, or the step limit), 1 on errors, 2 when
-the ``--apps`` module cannot be used.
+the ``--apps`` module or the ``--db`` database cannot be used.
+
+``--db URL`` keeps the instance, its audit trail and anything it left waiting in that database
+(where ``wfengine instance show``, ``incidents`` and ``worker`` find it); the run still does
+all the work itself, and only completes the work items of its own instance and its subflows.
 """
 
 from __future__ import annotations
@@ -17,34 +21,23 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from wfengine.errors import WorkflowError
+from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.database import engine_errors
+
+if TYPE_CHECKING:
+    from wfengine.definition.model import Package
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.snapshots import IncidentSnapshot
 
 EXIT_COMPLETED = 0
 EXIT_ERROR = 1
 EXIT_WAITING = 3
 #: work items the runner completes at most, so a manual activity in an endless loop ends
 MAX_COMPLETIONS = 100_000
-
-
-def _value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _assignments(pairs: tuple[str, ...]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
-        data[name.strip()] = _value(value)
-    return data
 
 
 def _answers(path: str | None) -> dict[str, list[dict[str, Any]]]:
@@ -69,6 +62,49 @@ class _Failure(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+def _drive(
+    engine: Engine,
+    package: Package,
+    process_id: str,
+    data: dict[str, Any],
+    answers: dict[str, list[dict[str, Any]]],
+) -> tuple[str, list[str], list[IncidentSnapshot]]:
+    """Start the instance and answer its manual work (and its subflows') until none is left;
+    returns its id, its trace and the open incidents of its tree."""
+    engine.deploy(package)
+    instance_id = engine.start_process(process_id, data)
+    tree = _Tree(engine, instance_id)
+    used: dict[str, int] = defaultdict(int)
+    for _ in range(MAX_COMPLETIONS):
+        items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
+        if not items:
+            break
+        item = items[0]
+        n = used[item.activity_id]
+        used[item.activity_id] = n + 1
+        given = answers.get(item.activity_id, [])
+        engine.complete_work_item(item.id, given[n] if n < len(given) else None)
+    incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
+    return instance_id, engine.trace(instance_id), incidents
+
+
+class _Tree:
+    """The run's instance and its subflow instances: a database holds other instances too,
+    whose work items and incidents are not this run's business."""
+
+    def __init__(self, engine: Engine, root: str) -> None:
+        self.engine = engine
+        self.known = {root: True}
+
+    def contains(self, instance_id: str) -> bool:
+        found = self.known.get(instance_id)
+        if found is None:
+            parent = self.engine.instance(instance_id).parent_instance_id
+            found = parent is not None and self.contains(parent)
+            self.known[instance_id] = found
+        return found
+
+
 @click.command(
     "run",
     short_help="Run one process instance, answering manual work from a file.",
@@ -80,19 +116,18 @@ Examples:
 )
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--process", "process_id", metavar="ID", help="Process to run (default: the first).")
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Initial data; VALUE is parsed as JSON when it parses, else taken as a string.",
-)
+@set_option("Initial data.")
 @click.option(
     "--answers",
     metavar="ANSWERS.json",
     help='Data for manual activities: {"ActivityId": [{"var": value}, ...]}.',
 )
-@click.option("--db", metavar="URL", help="Persist the instance in this database.")
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Persist the instance in this database (SQLAlchemy URL: sqlite:///wf.db, "
+    "postgresql+psycopg://...); default: in memory, gone when the run ends.",
+)
 @click.option(
     "--apps",
     "apps_module",
@@ -120,9 +155,7 @@ def run(
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.states import ProcessState
 
-    if db is not None:
-        raise _Failure("--db needs the SQL store, which this build does not have yet")
-    data = _assignments(assignments)
+    data = parse_assignments(assignments)
     script_answers = _answers(answers)
     try:
         package = load_or_fail(file)
@@ -137,24 +170,20 @@ def run(
         from wfengine.cli.apps import load_apps
 
         registry = load_apps(apps_module)
-    engine = Engine(applications=registry)
+    if db is None:
+        engine = Engine(applications=registry)
+    else:
+        from wfengine.cli.database import open_engine
+
+        engine = open_engine(db, applications=registry, defer=False)  # exit 2 when unusable
     try:
-        engine.deploy(package)
-        instance_id = engine.start_process(process.id, data)
-        used: dict[str, int] = defaultdict(int)
-        for _ in range(MAX_COMPLETIONS):
-            items = engine.work_items()
-            if not items:
-                break
-            item = items[0]
-            n = used[item.activity_id]
-            used[item.activity_id] = n + 1
-            given = script_answers.get(item.activity_id, [])
-            engine.complete_work_item(item.id, given[n] if n < len(given) else None)
-    except WorkflowError as exc:
-        raise _Failure(str(exc)) from None
-    snap = engine.instance(instance_id)
-    trace = engine.trace(instance_id)
+        with engine_errors():
+            instance_id, trace, incidents = _drive(
+                engine, package, process.id, data, script_answers
+            )
+            snap = engine.instance(instance_id)
+    finally:
+        engine.close()
     if as_json:
         click.echo(
             json.dumps(
@@ -173,7 +202,7 @@ def run(
         for step, activity_id in enumerate(trace, 1):
             click.echo(f"  {step:>4}. {activity_id}")
         click.echo(f"state: {snap.state.value}")
-        for incident in engine.incidents():
+        for incident in incidents:
             click.echo(f"incident {incident.id}: {incident.message}")
         for name, value in snap.data.items():
             click.echo(f"  {name} = {value!r}")

@@ -11,12 +11,18 @@ Jobs, for workers and embedded use:
 
 * ``start(id, defer=True)`` / ``start_process(..., defer=True)`` commit the instance as running
   with a ``continue`` job instead of running its automatic work inline.
-* ``run_due_jobs(owner=None, limit=100, kinds=None, lease=60 s) -> int`` claims due jobs of
-  running instances (leased to ``owner``, default :attr:`Engine.worker_id`) and runs each as its
-  own command, deleting the job in the same transaction; returns how many ran.
-* ``has_work()``: is a job claimable now; ``next_due_at()``: when one will be (a future timer,
-  or an expiring lease), None when there is nothing; ``renew_leases(ids, owner, lease)``:
-  extend leases of long runs; ``jobs(instance_id=None)``: pending jobs as snapshots.
+  ``Engine(defer_automatic=True)`` does that for every command (resume, retry or skip an
+  incident, complete a work item...): an engine for operators and worklist front ends that
+  never calls an application itself and leaves all automatic work to workers.
+* ``run_due_jobs(owner=None, limit=100, kinds=None, lease=60 s, should_stop=None) -> int``
+  claims due jobs of running instances (leased to ``owner``, default :attr:`Engine.worker_id`)
+  and runs each as its own command, deleting the job in the same transaction; returns how many
+  ran. ``should_stop`` lets a worker stop between two jobs; ``held_jobs()`` names the claimed
+  jobs not yet run (for a lease-renewing thread).
+* ``has_work(leased=False)``: is a job claimable now (``leased``: due at all, even if claimed);
+  ``next_due_at()``: when one will be (a future timer, or an expiring lease), None when there
+  is nothing; ``renew_leases(ids, owner, lease)``: extend leases of long runs;
+  ``jobs(instance_id=None)``: pending jobs as snapshots.
 * ``fire_due_timers()`` is ``run_due_jobs`` for timers only (a virtual clock calls it).
 
 An engine runs one command at a time; it is not thread-safe (run one engine per thread).
@@ -28,6 +34,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
@@ -74,6 +81,8 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
+#: where deploy reports application bindings that do not match the definition
+_apps_log = logging.getLogger("wfengine.applications")
 
 
 class Engine:
@@ -100,6 +109,7 @@ class Engine:
         directory: Directory | None = None,
         *,
         db_url: str | None = None,
+        defer_automatic: bool = False,
     ) -> None:
         if store is not None and db_url is not None:
             raise ValueError("pass either a store or a db_url, not both")
@@ -124,8 +134,14 @@ class Engine:
             JOB_TIMER: _fire_timer_job,
             JOB_CONTINUE: _continue_job,
         }
+        #: leave all automatic work (activities, application calls, timers) that a command
+        #: makes ready to ``continue`` jobs for workers, instead of running it in the command
+        self.defer_automatic = defer_automatic
         self._in_command = False
         self._closed = False
+        #: ids of jobs claimed by the running ``run_due_jobs`` and not finished yet
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
 
@@ -143,15 +159,26 @@ class Engine:
 
     # ------------------------------------------------------------------ deployment
 
-    def deploy(self, package: Package) -> list[DeployedProcess]:
+    def deploy(self, package: Package, *, check_bindings: bool = True) -> list[DeployedProcess]:
         """Deploy every process of ``package``; returns their deployed versions, in order.
 
         All processes are compiled before any is registered, so a package with one broken
         process deploys nothing (:class:`~wfengine.errors.DeployError`). A process
         identical to its latest version keeps that version; a changed one becomes version+1;
         instances keep running on the version they were created with.
+
+        Application bindings that do not fit the package (an application bound but not
+        declared, a used one left unbound, a disabled agent kind) are logged as warnings on
+        the ``wfengine.applications`` logger: they are not errors, since the host may bind
+        them later, but an operator should see them before an instance stops on one.
+        ``check_bindings=False`` leaves that out, for a deployer whose workers, not itself,
+        bind the applications.
         """
-        return self._command(lambda: self._deploy(package))
+        deployed = self._command(lambda: self._deploy(package))
+        if check_bindings:
+            for finding in self.applications.check(package):
+                _apps_log.warning("%s", finding.format(package.source_file))
+        return deployed
 
     def _deploy(self, package: Package) -> list[DeployedProcess]:
         result: list[DeployedProcess] = []
@@ -217,8 +244,8 @@ class Engine:
     def _nav(self) -> Navigator:
         return Navigator(self, self.clock.now())
 
-    def _commit(self, nav: Navigator) -> None:
-        nav.drain()
+    def _commit(self, nav: Navigator, *, defer: bool | None = None) -> None:
+        nav.drain(defer=self.defer_automatic if defer is None else defer)
         for inst in list(nav.step.instances.values()):
             nav.find_deadlocks(inst)
         self.store.commit(nav.step)
@@ -261,8 +288,8 @@ class Engine:
 
     def _start(self, nav: Navigator, inst: ProcessInstance, defer: bool) -> None:
         nav.start_instance(inst)
-        if defer:
-            nav.defer(inst)
+        if defer or self.defer_automatic:
+            nav.defer()
             self.store.commit(nav.step)
         else:
             self._commit(nav)
@@ -315,7 +342,8 @@ class Engine:
             self._commit(nav)
 
         self._command(body)
-        self.fire_due_timers()
+        if not self.defer_automatic:
+            self.fire_due_timers()
 
     def terminate(self, instance_id: str) -> None:
         """Stop an open instance by request (``closed.terminated``)."""
@@ -403,6 +431,43 @@ class Engine:
 
         self._command(body)
 
+    def skip_incident(self, incident_id: str, outputs: Mapping[str, Any] | None = None) -> None:
+        """Finish the failed activity as if its work had returned ``outputs`` (data field ->
+        value) and move on; see :func:`wfengine.runtime.invocation.skip_incident`."""
+        from wfengine.runtime.invocation import skip_incident
+
+        skip_incident(self, incident_id, outputs)
+
+    def abort_incident(self, incident_id: str) -> None:
+        """Give up on the instance an incident stopped: it becomes ``closed.aborted``.
+
+        The operator's third answer to an incident (beside retry and skip), so a script can
+        act on incident ids alone; ``incident.aborted`` is audited before the instance closes.
+        """
+
+        def body() -> None:
+            incident = self._incident(incident_id)
+            inst = self.store.instance(incident.instance_id)
+            subject = f"incident {incident_id!r} of instance {inst.id!r}"
+            if incident.resolved:
+                raise IllegalStateError(subject, "resolved", "abort")
+            check_process(subject, inst.state, ProcessState.ABORTED, "abort")
+            nav = self._nav()
+            nav.touch(inst)
+            inst.changes.append(
+                (
+                    nav.now,
+                    "incident.aborted",
+                    incident.activity_instance_id,
+                    incident.activity_id,
+                    incident.id,
+                )
+            )
+            nav.close_instance(inst, ProcessState.ABORTED)
+            self._commit(nav)
+
+        self._command(body)
+
     # ------------------------------------------------------------------ jobs
 
     def fire_due_timers(self) -> int:
@@ -421,6 +486,7 @@ class Engine:
         *,
         kinds: Sequence[str] | None = None,
         lease: timedelta = DEFAULT_LEASE,
+        should_stop: Callable[[], bool] | None = None,
     ) -> int:
         """Claim up to ``limit`` due jobs and run each as its own command; returns how many ran.
 
@@ -432,26 +498,55 @@ class Engine:
         unavailable, which is raised) is given back with a back-off of ``2**attempts`` seconds
         (at most an hour) and logged; any other exception is a bug and is raised after the job
         is given back.
+
+        ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
+        given back at once (a worker shutting down finishes only the job it is running).
+        While jobs are claimed, :meth:`held_jobs` names them, so another thread can renew
+        their leases.
         """
         owner = owner or self.worker_id
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds)
+        with self._held_lock:
+            self._held.update(j.id for j in claimed)
         ran = 0
-        for job in claimed:
-            try:
-                if self._run_job(job, owner):
-                    ran += 1
-            except StoreUnavailableError:
-                raise
-            except WorkflowError as exc:
-                _log.warning(
-                    "job %s (%s of instance %s) failed: %s", job.id, job.kind, job.instance_id, exc
-                )
-                self._give_back(job, owner)
-            except BaseException:
-                self._give_back(job, owner)
-                raise
+        try:
+            for n, job in enumerate(claimed):
+                if should_stop is not None and should_stop():
+                    for left in claimed[n:]:
+                        with contextlib.suppress(WorkflowError):
+                            self.store.release_job(left.id, owner)
+                    break
+                try:
+                    if self._run_job(job, owner):
+                        ran += 1
+                except StoreUnavailableError:
+                    raise
+                except WorkflowError as exc:
+                    _log.warning(
+                        "job %s (%s of instance %s) failed: %s",
+                        job.id,
+                        job.kind,
+                        job.instance_id,
+                        exc,
+                    )
+                    self._give_back(job, owner)
+                except BaseException:
+                    self._give_back(job, owner)
+                    raise
+                finally:
+                    with self._held_lock:
+                        self._held.discard(job.id)
+        finally:
+            with self._held_lock:
+                self._held.difference_update(j.id for j in claimed)
         return ran
+
+    def held_jobs(self) -> list[str]:
+        """Ids of the jobs the running :meth:`run_due_jobs` has claimed and not finished
+        (safe to call from another thread, e.g. one renewing their leases)."""
+        with self._held_lock:
+            return sorted(self._held)
 
     def _give_back(self, job: Job, owner: str) -> None:
         delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))
@@ -478,14 +573,19 @@ class Engine:
                 self.store.release_job(current.id, owner)
                 return False
             handler(nav, current, inst)
-            self._commit(nav)
+            self._commit(nav, defer=False)  # running a job is running the work
+            _log.debug("ran job %s (%s of instance %s)", current.id, current.kind, inst.id)
             return True
 
         return self._command(body)
 
-    def has_work(self) -> bool:
-        """Is some job due now (a timer, deferred work) that a worker could run?"""
-        return self.store.has_due_jobs(self.clock.now())
+    def has_work(self, *, leased: bool = False) -> bool:
+        """Is some job due now (a timer, deferred work) that a worker could run?
+
+        ``leased=True`` counts due jobs that a claimant holds as well (they run once it
+        finishes, or once its lease expires if it died): is any work due at all.
+        """
+        return self.store.has_due_jobs(self.clock.now(), leased=leased)
 
     def next_due_at(self) -> datetime | None:
         """When the next job of a running instance becomes due (or its lease expires)."""
@@ -555,18 +655,11 @@ class Engine:
         return _work_item_snapshot(self.store.work_item(work_item_id))
 
     def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:
-        """Open incidents, of one instance or of all."""
-        insts: Iterable[ProcessInstance] = (
-            [self.store.instance(instance_id)]
-            if instance_id is not None
-            else self.store.instances()
-        )
-        return [
-            _incident_snapshot(i)
-            for inst in insts
-            for i in inst.incidents.values()
-            if not i.resolved
-        ]
+        """Open incidents, of one instance or of all (in creation order)."""
+        if instance_id is not None:
+            inst = self.store.instance(instance_id)
+            return [_incident_snapshot(i) for i in inst.incidents.values() if not i.resolved]
+        return [_incident_snapshot(i) for i in self.store.open_incidents()]
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
         return [_same_named_copy(TimerSnapshot, t) for t in self.store.timers(instance_id)]
@@ -576,11 +669,14 @@ class Engine:
         return self.store.audit(instance_id)
 
     def _incident(self, incident_id: str) -> Incident:
-        for inst in self.store.instances():
-            found = inst.incidents.get(incident_id)
-            if found is not None:
-                return found
-        raise NotFoundError("incident", incident_id)
+        """The incident as its instance holds it (inside a command: the record to change)."""
+        instance_id = self.store.incident_instance_id(incident_id)
+        found = None
+        if instance_id is not None:
+            found = self.store.instance(instance_id).incidents.get(incident_id)
+        if found is None:
+            raise NotFoundError("incident", incident_id)
+        return found
 
 
 JobHandler = Callable[[Navigator, Job, ProcessInstance], None]

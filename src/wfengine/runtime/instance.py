@@ -101,6 +101,9 @@ class Incident:
     #: for join incidents: the scope and join activity index
     scope_id: int | None = None
     join_index: int | None = None
+    #: for a failed application call: which application, and how many attempts it was given
+    application_id: str | None = None
+    attempts: int = 0
 
 
 @dataclass(slots=True, eq=False)

@@ -17,7 +17,7 @@ from datetime import datetime
 from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
-from wfengine.runtime.instance import Change, ProcessInstance, Timer, WorkItem
+from wfengine.runtime.instance import Change, Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
@@ -35,6 +35,8 @@ class MemoryStore:
         #: per instance, the change tuples as the navigator wrote them (append-only)
         self._audit: dict[str, list[Change]] = {}
         self._outbox: list[OutboxEntry] = []
+        #: every incident of a committed instance, by id (the instances' own records)
+        self._incidents: dict[str, Incident] = {}
 
     def unit(self) -> AbstractContextManager[None]:
         return nullcontext()
@@ -84,6 +86,19 @@ class MemoryStore:
             for i in self._instances.values()
             if (state is None or i.state is state) and (process_id in (None, i.process_id))
         ]
+
+    # -- incidents -------------------------------------------------------------------------------
+
+    def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
+        return [
+            i
+            for i in self._incidents.values()
+            if not i.resolved and instance_id in (None, i.instance_id)
+        ]
+
+    def incident_instance_id(self, incident_id: str) -> str | None:
+        found = self._incidents.get(incident_id)
+        return None if found is None else found.instance_id
 
     # -- work items and timers -----------------------------------------------------------------
 
@@ -176,8 +191,8 @@ class MemoryStore:
             job.due = due
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
 
-    def has_due_jobs(self, now: datetime) -> bool:
-        return any(lease_free(j, now) for j in self._due(now))
+    def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
+        return any(leased or lease_free(j, now) for j in self._due(now))
 
     def next_due_at(self) -> datetime | None:
         times = [
@@ -217,6 +232,9 @@ class MemoryStore:
         audit = self._audit
         for inst in step.instances.values():
             self._instances[inst.id] = inst
+            if inst.incidents:
+                for incident in inst.incidents.values():
+                    self._incidents.setdefault(incident.id, incident)
             changes = inst.changes
             if changes:
                 log = audit.get(inst.id)

@@ -63,12 +63,22 @@ _OP_BODY = 1
 
 
 class _Failure(Exception):
-    """An operation failed; carries what the incident should say and which exception it was."""
+    """An operation failed; carries what the incident should say and which exception it was
+    (and, for a failed application call, which application and how many attempts)."""
 
-    def __init__(self, message: str, exception_name: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        exception_name: str | None = None,
+        *,
+        application_id: str | None = None,
+        attempts: int = 0,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.exception_name = exception_name
+        self.application_id = application_id
+        self.attempts = attempts
 
 
 class Navigator:
@@ -147,28 +157,39 @@ class Navigator:
         for idx in root.graph.starts:
             self._ready(root, root.graph.activities[idx])
 
-    def defer(self, inst: ProcessInstance) -> None:
-        """Leave the ready work to a ``continue`` job instead of running it in this command.
+    def defer(self) -> None:
+        """Leave the ready work to ``continue`` jobs instead of running it in this command.
 
-        The work waits in ``inst.parked`` (as work parked by the step budget does) and the job
-        hands it to whichever engine or worker claims it (:meth:`run_parked`).
+        Each instance's work waits in its ``parked`` list (as work parked by the step budget
+        does) and one job per instance hands it to whichever engine or worker claims it
+        (:meth:`run_parked`).
         """
         if not self._agenda:
             return
-        inst.parked.extend(self._agenda)
-        self._agenda.clear()
         engine = self.engine
-        job = Job(
-            id=engine.ids.new("job"),
-            kind=JOB_CONTINUE,
-            instance_id=inst.id,
-            due=self.now,
-            seq=engine.next_timer_seq(),
-        )
-        job.key = f"{job.id}/continue"
-        self.step.jobs.append(job)
-        self.touch(inst)
-        inst.changes.append((self.now, "instance.deferred", None, None, job.id))
+        for inst in self._agenda_by_instance().values():
+            job = Job(
+                id=engine.ids.new("job"),
+                kind=JOB_CONTINUE,
+                instance_id=inst.id,
+                due=self.now,
+                seq=engine.next_timer_seq(),
+            )
+            job.key = f"{job.id}/continue"
+            self.step.jobs.append(job)
+            self.touch(inst)
+            inst.changes.append((self.now, "instance.deferred", None, None, job.id))
+
+    def _agenda_by_instance(self) -> dict[str, ProcessInstance]:
+        """Move the agenda into its instances' ``parked`` lists; returns those instances."""
+        by_instance: dict[str, ProcessInstance] = {}
+        for item in self._agenda:
+            scope = item[1] if item[0] == _OP_BEGIN else item[1].scope
+            inst = scope.instance
+            inst.parked.append(item)
+            by_instance[inst.id] = inst
+        self._agenda.clear()
+        return by_instance
 
     def run_parked(self, inst: ProcessInstance) -> None:
         """Carry on with deferred work (a ``continue`` job); work parked by an exceeded step
@@ -209,12 +230,19 @@ class Navigator:
 
     # ------------------------------------------------------------------ the agenda
 
-    def drain(self) -> None:
-        """Run ready work until nothing more can run without a person, timer or operator."""
+    def drain(self, *, defer: bool = False) -> None:
+        """Run ready work until nothing more can run without a person, timer or operator.
+
+        ``defer``: run none of it; leave whatever is ready to ``continue`` jobs (conditions
+        and joins already decided stay decided; activities are begun by whoever runs the job).
+        """
         agenda = self._agenda
         begin = self._begin
         budget = self.engine.max_steps
         while True:
+            if defer and agenda:
+                self.defer()
+                return
             while agenda:
                 budget -= 1
                 if budget < 0:
@@ -234,14 +262,7 @@ class Navigator:
     def _park(self) -> None:
         """Out of step budget (a livelock, e.g. an unconditional automatic cycle): set the
         ready work aside in its instances, each with an incident; retrying it carries on."""
-        by_instance: dict[str, ProcessInstance] = {}
-        for item in self._agenda:
-            scope = item[1] if item[0] == _OP_BEGIN else item[1].scope
-            inst = scope.instance
-            inst.parked.append(item)
-            by_instance[inst.id] = inst
-        self._agenda.clear()
-        for inst in by_instance.values():
+        for inst in self._agenda_by_instance().values():
             self._incident(
                 inst,
                 None,
@@ -449,7 +470,7 @@ class Navigator:
             try:
                 self._call_tools(ai)
             except _Failure as exc:
-                self._fail(ai, "run", exc.message, exc.exception_name)
+                self._fail(ai, "run", exc)
                 return
             self._body_done(ai)
         elif kind == KIND_SUBFLOW:
@@ -608,15 +629,23 @@ class Navigator:
                     return ct
         return ca.default_exception
 
-    def _fail(
-        self, ai: ActivityInstance, operation: str, message: str, exception_name: str | None
-    ) -> None:
+    def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
         """The activity's work failed: follow its exception transition, else an incident."""
         ca = ai.act
         owner = ai.mi_parent or ai
-        ct = self._exception_transition(owner.act, exception_name) if exception_name else None
+        message = failure.message
+        name = failure.exception_name
+        ct = self._exception_transition(owner.act, name) if name else None
         if ct is None:
-            self._incident(ai.scope.instance, ai, ca.id, operation, message)
+            self._incident(
+                ai.scope.instance,
+                ai,
+                ca.id,
+                operation,
+                message,
+                application_id=failure.application_id,
+                attempts=failure.attempts,
+            )
             return
         inst = ai.scope.instance
         inst.changes.append((self.now, "activity.exception", ai.id, ca.id, message))
@@ -755,7 +784,12 @@ class Navigator:
         try:
             run_tools(self.engine, ai, self.now, evaluate)
         except ToolFailure as exc:
-            raise _Failure(exc.message, exc.exception_name) from exc
+            raise _Failure(
+                exc.message,
+                exc.exception_name,
+                application_id=exc.application_id,
+                attempts=exc.attempts,
+            ) from exc
 
     # ------------------------------------------------------------------ subflows
 
@@ -829,9 +863,11 @@ class Navigator:
             self._fail(
                 ai,
                 "run",
-                f"instance {parent.id!r}, activity {ai.act.id!r}: subflow instance {child.id!r} "
-                f"ended {child.state.value}",
-                "SubflowFailed",
+                _Failure(
+                    f"instance {parent.id!r}, activity {ai.act.id!r}: subflow instance "
+                    f"{child.id!r} ended {child.state.value}",
+                    "SubflowFailed",
+                ),
             )
             return
         sub = ai.act.subflow
@@ -1012,6 +1048,8 @@ class Navigator:
         *,
         scope: Scope | None = None,
         join_index: int | None = None,
+        application_id: str | None = None,
+        attempts: int = 0,
     ) -> None:
         incident = Incident(
             id=self.engine.ids.new("inc"),
@@ -1023,6 +1061,8 @@ class Navigator:
             created_at=self.now,
             scope_id=scope.id if scope else None,
             join_index=join_index,
+            application_id=application_id,
+            attempts=attempts,
         )
         inst.incidents[incident.id] = incident
         if ai is not None:
@@ -1074,17 +1114,19 @@ class Navigator:
                 self._incident(inst, ai, ai.act.id, "loop", exc.message)
                 return
             if again:
-                self._run_body(ai)
+                self._agenda.append((_OP_BODY, ai, None))
             else:
                 self._leave(ai, traced=ai.iterations > 0)
         elif ai.act.loop is not None and ai.act.loop.multi and ai.mi is None:
             self._start_multi(ai)
         else:
-            self._run_body(ai)
+            # through the agenda, so an engine that defers automatic work leaves the call
+            # to a worker
+            self._agenda.append((_OP_BODY, ai, None))
 
     def find_deadlocks(self, inst: ProcessInstance) -> None:
         """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
-        if inst.state is not ProcessState.RUNNING:
+        if inst.state is not ProcessState.RUNNING or inst.parked:  # parked: work still to do
             return
         if not any(any(w) for scope in inst.scopes.values() for w in scope.tokens.values()):
             return

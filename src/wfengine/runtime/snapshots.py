@@ -79,6 +79,10 @@ class IncidentSnapshot:
     message: str
     created_at: datetime
     resolved: bool
+    #: the application whose call failed (None when the incident is not about a call)
+    application_id: str | None = None
+    #: how many times that call was attempted before the incident opened
+    attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple, Protocol
 
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
-from wfengine.runtime.instance import ProcessInstance, Timer, WorkItem
+from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import ProcessState
 
@@ -131,6 +131,18 @@ class Store(Protocol):
         """Instances in creation order, optionally only those in ``state`` / of ``process_id``."""
         ...
 
+    # -- incidents ---------------------------------------------------------------------------
+
+    def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
+        """Unresolved incidents in creation order, of one instance or of all, found without
+        loading every instance. Treat them as read-only: to act on one, load its instance
+        (:meth:`incident_instance_id`) and use the instance's own record."""
+        ...
+
+    def incident_instance_id(self, incident_id: str) -> str | None:
+        """The instance holding the incident (open or resolved); None when there is none."""
+        ...
+
     # -- work items and timers ---------------------------------------------------------------
 
     def work_item(self, work_item_id: str) -> WorkItem:
@@ -181,8 +193,9 @@ class Store(Protocol):
         """Give a claimed job back (optionally due later, as a back-off); no-op if lost."""
         ...
 
-    def has_due_jobs(self, now: datetime) -> bool:
-        """Is any job claimable at ``now``?"""
+    def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
+        """Is any job claimable at ``now``? With ``leased``: is any job due at ``now`` at
+        all, claimed or not (of a running instance)."""
         ...
 
     def next_due_at(self) -> datetime | None:

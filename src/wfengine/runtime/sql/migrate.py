@@ -65,6 +65,20 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
         engine.dispose()
 
 
+def downgrade(url: str | URL, revision: str) -> tuple[str | None, str | None]:
+    """Migrate the database at ``url`` back to ``revision`` (what a rollback of wfengine
+    needs); returns (revision before, after). Tables a later revision added are dropped."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            before = current_revision(conn)
+            command.downgrade(_config(conn), revision)
+            after = current_revision(conn)
+        return before, after
+    finally:
+        engine.dispose()
+
+
 def check_schema(engine: sa.Engine, *, create: bool) -> None:
     """Make sure the database behind ``engine`` has the schema this code needs (see above)."""
     url = shown(engine.url)

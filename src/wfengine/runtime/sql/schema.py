@@ -3,8 +3,9 @@
 Source of truth for a running instance is its ``process_instances`` row: the columns hold what
 queries filter on, ``state_blob`` the navigator's records (scopes, tokens, activity instances,
 incidents, trace, ...; see :mod:`~wfengine.runtime.sql.serialize`), and ``version`` counts
-writes for optimistic concurrency. ``activity_instances`` and ``tokens`` are mirrors written
-in the same transaction, for queries and reports that must not unpack blobs. ``jobs`` holds
+writes for optimistic concurrency. ``activity_instances``, ``tokens`` and ``incidents`` are
+mirrors written in the same transaction, for queries and reports that must not unpack blobs
+(listing the open incidents of a database reads one small table, not every instance). ``jobs`` holds
 timers and deferred work with their leases; ``outbox`` the side effects to dispatch.
 
 The schema is created and changed only by the Alembic revisions in ``migrations/versions``;
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -117,6 +118,23 @@ tokens = sa.Table(
     sa.Column("block_activity_instance_id", ID),
 )
 
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("activity_instance_id", ID),
+    sa.Column("activity_id", ID),
+    sa.Column("application_id", ID),
+    sa.Column("operation", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("resolved", sa.Boolean, nullable=False),
+    sa.Index("ix_incidents_instance_id", "instance_id"),
+    sa.Index("ix_incidents_resolved", "resolved"),
+)
+
 work_items = sa.Table(
     "work_items",
     metadata,
@@ -190,6 +208,7 @@ TABLES = (
     process_instances,
     activity_instances,
     tokens,
+    incidents,
     work_items,
     jobs,
     audit_events,

@@ -179,6 +179,8 @@ def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
             "resolved": i.resolved,
             "scope": i.scope_id,
             "join": i.join_index,
+            "app": i.application_id,
+            "attempts": i.attempts,
         }
         for i in inst.incidents.values()
     ]
@@ -294,6 +296,9 @@ def load_instance(
             resolved=i["resolved"],
             scope_id=i["scope"],
             join_index=i["join"],
+            # absent from blobs written before incidents named their application
+            application_id=i.get("app"),
+            attempts=i.get("attempts", 0),
         )
     for op, a, b in blob["parked"]:
         if op == _OP_BEGIN:

@@ -12,8 +12,8 @@ How a command maps onto the database:
   dropped when the unit ends, so every command starts from what is committed.
 * **commit(step)** is one write transaction (on SQLite ``BEGIN IMMEDIATE``): the job carried
   out is deleted (it must still exist), each touched instance row is updated with
-  ``WHERE id = ? AND version = <read>`` (a new one inserted), and its audit events, activity
-  and token mirrors, work items, jobs and outbox entries are written. A version or job
+  ``WHERE id = ? AND version = <read>`` (a new one inserted), and its audit events, activity,
+  token and incident mirrors, work items, jobs and outbox entries are written. A version or job
   mismatch raises :class:`~wfengine.errors.ConcurrencyError` and rolls everything back; the
   engine then re-runs the command. Values that cannot be stored raise
   :class:`~wfengine.errors.DataNotStorableError` before the transaction starts.
@@ -50,7 +50,7 @@ from wfengine.errors import ConcurrencyError, NotFoundError, StoreError
 from wfengine.runtime.compiler import compile_process
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
-from wfengine.runtime.instance import ProcessInstance, Timer, WorkItem
+from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, timer_job
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine, normalise_url, shown
@@ -308,6 +308,40 @@ class SqlStore:
         rows = self._read(lambda c: c.execute(query).mappings().all())
         return [self._materialise(r) for r in rows]
 
+    # -- incidents ---------------------------------------------------------------------------------
+
+    def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
+        i = t.incidents
+        query = (
+            sa.select(i)
+            .where(i.c.resolved.is_(False))
+            .order_by(i.c.created_at, sa.func.length(i.c.id), i.c.id)
+        )
+        if instance_id is not None:
+            query = query.where(i.c.instance_id == instance_id)
+        rows = self._read(lambda c: c.execute(query).mappings().all())
+        return [
+            Incident(
+                id=r["id"],
+                instance_id=r["instance_id"],
+                activity_instance_id=r["activity_instance_id"],
+                activity_id=r["activity_id"],
+                operation=r["operation"],
+                message=r["message"],
+                created_at=r["created_at"],
+                resolved=r["resolved"],
+                application_id=r["application_id"],
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    def incident_instance_id(self, incident_id: str) -> str | None:
+        i = t.incidents
+        query = sa.select(i.c.instance_id).where(i.c.id == incident_id)
+        found = self._read(lambda c: c.execute(query).scalar())
+        return None if found is None else str(found)
+
     # -- work items and timers ---------------------------------------------------------------------
 
     def _item(self, row: Mapping[Any, Any]) -> WorkItem:
@@ -379,19 +413,27 @@ class SqlStore:
         return [_job(r) for r in self._read(lambda c: c.execute(query).mappings().all())]
 
     def _due_query(
-        self, now: datetime, owner: str | None, kinds: Sequence[str] | None
+        self,
+        now: datetime,
+        owner: str | None,
+        kinds: Sequence[str] | None,
+        *,
+        leased: bool = False,
     ) -> sa.Select[Any]:
-        """Due jobs of running instances whose lease is free (or ``owner``'s), in due order."""
+        """Due jobs of running instances whose lease is free (or ``owner``'s; any lease with
+        ``leased``), in due order."""
         j, p = t.jobs, t.process_instances
-        free = sa.or_(j.c.lock_expires_at.is_(None), j.c.lock_expires_at <= now)
-        if owner is not None:
-            free = sa.or_(free, j.c.lock_owner == owner)
         query = (
             sa.select(j)
             .join(p, p.c.id == j.c.instance_id)
-            .where(j.c.due_at <= now, p.c.state == _RUNNING, free)
+            .where(j.c.due_at <= now, p.c.state == _RUNNING)
             .order_by(j.c.due_at, j.c.seq, j.c.id)
         )
+        if not leased:
+            free = sa.or_(j.c.lock_expires_at.is_(None), j.c.lock_expires_at <= now)
+            if owner is not None:
+                free = sa.or_(free, j.c.lock_owner == owner)
+            query = query.where(free)
         if kinds is not None:
             query = query.where(j.c.kind.in_(list(kinds)))
         return query
@@ -444,8 +486,10 @@ class SqlStore:
         stmt = j.update().where(j.c.id == job_id, j.c.lock_owner == owner).values(**values)
         self._write(lambda c: c.execute(stmt))
 
-    def has_due_jobs(self, now: datetime) -> bool:
-        query = self._due_query(now, None, None).with_only_columns(t.jobs.c.id).limit(1)
+    def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
+        query = (
+            self._due_query(now, None, None, leased=leased).with_only_columns(t.jobs.c.id).limit(1)
+        )
         return self._read(lambda c: c.execute(query).first()) is not None
 
     def next_due_at(self) -> datetime | None:
@@ -521,6 +565,8 @@ class _Plan:
         self.mirror: list[dict[str, Any]] = []
         self.token_reset: list[str] = []
         self.tokens: list[dict[str, Any]] = []
+        self.incident_reset: list[str] = []
+        self.incidents: list[dict[str, Any]] = []
         self.closed: list[str] = []
         self.versions: dict[str, tuple[int, int]] = {}
         for inst in step.instances.values():
@@ -599,6 +645,24 @@ class _Plan:
                                     ),
                                 }
                             )
+            if inst.incidents:  # rare: an instance's incident rows are rewritten whole
+                if stored:
+                    self.incident_reset.append(inst.id)
+                self.incidents.extend(
+                    {
+                        "id": i.id,
+                        "instance_id": inst.id,
+                        "activity_instance_id": i.activity_instance_id,
+                        "activity_id": i.activity_id,
+                        "application_id": i.application_id,
+                        "operation": i.operation,
+                        "message": i.message,
+                        "attempts": i.attempts,
+                        "created_at": i.created_at,
+                        "resolved": i.resolved,
+                    }
+                    for i in inst.incidents.values()
+                )
             if inst.state.is_closed:
                 self.closed.append(inst.id)
         items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
@@ -679,6 +743,11 @@ class _Plan:
             conn.execute(t.tokens.delete().where(t.tokens.c.instance_id.in_(self.token_reset)))
         if self.tokens:
             conn.execute(t.tokens.insert(), self.tokens)
+        if self.incident_reset:
+            i = t.incidents
+            conn.execute(i.delete().where(i.c.instance_id.in_(self.incident_reset)))
+        if self.incidents:
+            conn.execute(t.incidents.insert(), self.incidents)
         if self.items_rows:
             conn.execute(self.store._upsert_items, self.items_rows)
         if self.cancelled:

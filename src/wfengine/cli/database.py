@@ -1,0 +1,104 @@
+"""Commands that work on a database (``--db URL``): opening it, and what their errors mean.
+
+Every such command shares the exit statuses of the other commands:
+
+* **0**: done;
+* **1**: the workflow refused the request, with a message on stderr naming what (an unknown
+  instance or incident id, an illegal state change such as resuming a running instance, data
+  that does not fit);
+* **2**: usage, I/O and environment problems: a malformed URL, a database that cannot be
+  reached, or one whose schema needs ``wfengine db upgrade`` first.
+
+``--db`` may also come from the environment variable ``WFENGINE_DB``.
+
+Engines opened here for operators (``instance``, ``incident`` commands) defer automatic work
+(``Engine(defer_automatic=True)``): resuming an instance or retrying an incident queues the
+work for ``wfengine worker``, which has the application bindings; the command itself never
+calls an application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from wfengine.cli.exit_status import InputOutputError, WorkflowRefused
+
+if TYPE_CHECKING:
+    from wfengine.runtime.applications import ApplicationRegistry
+    from wfengine.runtime.engine import Engine
+
+DB_ENVVAR = "WFENGINE_DB"
+DB_HELP = (
+    "SQLAlchemy URL of the database: sqlite:///wfengine.db or "
+    f"postgresql+psycopg://user:pw@host/db (default: ${DB_ENVVAR})."
+)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def db_option(func: _F) -> _F:
+    """The required ``--db URL`` option (into the parameter ``url``)."""
+    decorated: _F = click.option(
+        "--db", "url", required=True, metavar="URL", envvar=DB_ENVVAR, help=DB_HELP
+    )(func)
+    return decorated
+
+
+def open_engine(
+    url: str, *, applications: ApplicationRegistry | None = None, defer: bool = True
+) -> Engine:
+    """An engine on ``url``; a database that cannot be used is exit status 2.
+
+    ``defer``: leave automatic work to workers (see the module notes).
+    """
+    import sqlalchemy as sa
+
+    from wfengine.errors import StoreError
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.sql.connect import shown
+
+    try:
+        return Engine(db_url=url, applications=applications, defer_automatic=defer)
+    except StoreError as exc:
+        raise InputOutputError(str(exc)) from exc
+    except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, ValueError, OSError) as exc:
+        raise InputOutputError(f"cannot open the database {_safe(shown, url)}: {exc}") from exc
+
+
+def _safe(show: Callable[[str], str], url: str) -> str:
+    try:
+        return show(url)
+    except Exception:  # a URL too malformed to parse is shown as "the given URL"
+        return "given by --db"
+
+
+@contextmanager
+def engine_errors() -> Iterator[None]:
+    """Turn what an engine command raises into the command's exit status (see above)."""
+    import sqlalchemy as sa
+
+    from wfengine.errors import SchemaOutdatedError, StoreUnavailableError, WorkflowError
+
+    try:
+        yield
+    except (StoreUnavailableError, SchemaOutdatedError) as exc:
+        raise InputOutputError(str(exc)) from exc
+    except WorkflowError as exc:
+        raise WorkflowRefused(str(exc)) from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise InputOutputError(f"database error: {exc}") from exc
+
+
+@contextmanager
+def engine_on(url: str, *, defer: bool = True) -> Iterator[Engine]:
+    """An operator's engine on ``url`` for the length of a command, errors mapped."""
+    engine = open_engine(url, defer=defer)
+    try:
+        with engine_errors():
+            yield engine
+    finally:
+        engine.close()

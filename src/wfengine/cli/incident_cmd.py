@@ -1,0 +1,118 @@
+"""``wfengine incidents`` and ``wfengine incident retry|skip|abort``: the operator's answers.
+
+The contract scripts rely on (keep it exactly):
+
+* ``wfengine incidents --db URL [--json]`` lists the open incidents, oldest first; ``--json``
+  prints a list of ``{"id", "instance_id", "activity_id", "application_id", "error",
+  "attempts"}`` (``application_id`` null and ``attempts`` 0 for an incident that is not a
+  failed application call, such as a condition that could not be evaluated).
+* ``wfengine incident retry ID --db URL``: do the failed work again (after fixing its cause);
+* ``wfengine incident skip ID --db URL [--set NAME=VALUE]...``: finish the failed activity as
+  if its work had written those data fields (VALUE as for ``run --set``: JSON when it parses);
+* ``wfengine incident abort ID --db URL``: give up: the instance becomes ``closed.aborted``.
+
+Each prints ``ID resolved``. The incident is resolved at once; what happens next (the repeated
+application call, the activities that follow) is queued for ``wfengine worker``, which has the
+application bindings, so this command never calls an application itself. Exit statuses: 1
+for an unknown or already resolved incident, or outputs a skip cannot take; 2 for a database
+that cannot be used.
+"""
+
+from __future__ import annotations
+
+import click
+
+from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.json_output import dumps
+
+
+@click.command(
+    "incidents",
+    short_help="List open incidents in a database.",
+    epilog="""\b
+Examples:
+  wfengine incidents --db sqlite:///wf.db
+  wfengine incidents --db sqlite:///wf.db --json | jq -r '.[].id'""",
+)
+@db_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='A list of {"id", "instance_id", "activity_id", "application_id", "error", "attempts"}.',
+)
+def incidents(url: str, as_json: bool) -> None:
+    """List the open incidents: work the engine could not do by itself."""
+    with engine_on(url) as engine:
+        found = engine.incidents()
+    rows = [
+        {
+            "id": i.id,
+            "instance_id": i.instance_id,
+            "activity_id": i.activity_id,
+            "application_id": i.application_id,
+            "error": i.message,
+            "attempts": i.attempts,
+        }
+        for i in found
+    ]
+    if as_json:
+        click.echo(dumps(rows))
+        return
+    for row in rows:
+        app = f" application {row['application_id']}" if row["application_id"] else ""
+        tries = f" after {row['attempts']} attempt(s)" if row["attempts"] else ""
+        click.echo(
+            f"{row['id']}\tinstance {row['instance_id']}\tactivity {row['activity_id']}"
+            f"{app}{tries}: {row['error']}"
+        )
+
+
+@click.group(
+    "incident",
+    epilog="""\b
+Examples:
+  wfengine incident retry inc-7 --db sqlite:///wf.db
+  wfengine incident abort inc-7 --db sqlite:///wf.db""",
+)
+def incident() -> None:
+    """Answer an incident: retry the failed work, skip it with given outputs, or abort."""
+
+
+@incident.command("retry")
+@click.argument("incident_id", metavar="ID")
+@db_option
+def retry(incident_id: str, url: str) -> None:
+    """Do the failed work again (workers carry it out)."""
+    with engine_on(url) as engine:
+        engine.retry_incident(incident_id)
+    click.echo(f"{incident_id} resolved")
+
+
+@incident.command(
+    "skip",
+    epilog="""\b
+Examples:
+  wfengine incident skip inc-7 --db sqlite:///wf.db --set name='"by hand"'
+  wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true""",
+)
+@click.argument("incident_id", metavar="ID")
+@db_option
+@set_option("Output data of the skipped work (data field ids).")
+def skip(incident_id: str, url: str, assignments: tuple[str, ...]) -> None:
+    """Finish the failed activity as if its work had written the given data, and move on."""
+    outputs = parse_assignments(assignments)
+    with engine_on(url) as engine:
+        engine.skip_incident(incident_id, outputs)
+    click.echo(f"{incident_id} resolved")
+
+
+@incident.command("abort")
+@click.argument("incident_id", metavar="ID")
+@db_option
+def abort(incident_id: str, url: str) -> None:
+    """Give up on the incident's instance: it becomes closed.aborted."""
+    with engine_on(url) as engine:
+        engine.abort_incident(incident_id)
+    click.echo(f"{incident_id} resolved")

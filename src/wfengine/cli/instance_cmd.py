@@ -1,0 +1,181 @@
+"""``wfengine instances`` and ``wfengine instance ...``: process instances in a database.
+
+The contract scripts rely on (keep it exactly):
+
+* ``wfengine instance start FILE --db URL [--process ID] [--count N] [--set NAME=VALUE]...``
+  deploys FILE (an unchanged process keeps its version), creates and starts N instances of the
+  process (default: the package's first) with the given data, and prints their ids, one per
+  line, in creation order. Their automatic work is left to ``wfengine worker``.
+* ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
+  order; ``--json`` prints a list of ``{"id", "process_id", "state"}``.
+* ``wfengine instance show ID --db URL [--json]``: ``--json`` prints ``{"id", "process_id",
+  "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
+  ...]}`` with one entry per activity instance, in the order they were created; times are
+  ISO 8601 text, or null.
+* ``wfengine instance suspend|resume|terminate|abort ID --db URL`` changes the instance's state
+  and prints ``ID STATE``.
+
+Exit statuses are those of :mod:`wfengine.cli.database`: 1 for an unknown id or an illegal
+state change (the message on stderr names the instance and its state), 2 for a database that
+cannot be used. States are WfMC's: ``open.not_running.not_started``, ``open.running``,
+``open.not_running.suspended``, ``closed.completed``, ``closed.terminated``,
+``closed.aborted``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.exit_status import NotInDefinition
+from wfengine.cli.json_output import dumps, iso
+
+_STATES = (
+    "open.not_running.not_started",
+    "open.running",
+    "open.not_running.suspended",
+    "closed.completed",
+    "closed.terminated",
+    "closed.aborted",
+)
+
+
+@click.command(
+    "instances",
+    short_help="List process instances in a database.",
+    epilog="""\b
+Examples:
+  wfengine instances --db sqlite:///wf.db
+  wfengine instances --db sqlite:///wf.db --state open.running --json""",
+)
+@db_option
+@click.option("--state", type=click.Choice(_STATES), help="Only instances in this state.")
+@click.option("--process", "process_id", metavar="ID", help="Only instances of this process.")
+@click.option("--json", "as_json", is_flag=True, help='A list of {"id", "process_id", "state"}.')
+def instances(url: str, state: str | None, process_id: str | None, as_json: bool) -> None:
+    """List the process instances of a database, oldest first."""
+    with engine_on(url) as engine:
+        found = engine.instances(state=state, process_id=process_id)
+    rows = [{"id": i.id, "process_id": i.process_id, "state": i.state.value} for i in found]
+    if as_json:
+        click.echo(dumps(rows))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['process_id']}\t{row['state']}")
+
+
+@click.group(
+    "instance",
+    epilog="""\b
+Examples:
+  wfengine instance start order.xpdl --db sqlite:///wf.db --count 10
+  wfengine instance show pi-1 --db sqlite:///wf.db --json
+  wfengine instance suspend pi-1 --db sqlite:///wf.db""",
+)
+def instance() -> None:
+    """Start, inspect and control process instances in a database."""
+
+
+@instance.command(
+    "start",
+    epilog="""\b
+Examples:
+  wfengine instance start order.xpdl --db sqlite:///wf.db --set amount=250
+  wfengine instance start order.xpdl --db sqlite:///wf.db --count 100 --process Fulfil""",
+)
+@click.argument("file", metavar="FILE.xpdl")
+@db_option
+@click.option(
+    "--process", "process_id", metavar="ID", help="Process to start (default: the first)."
+)
+@click.option(
+    "--count", type=click.IntRange(min=1), default=1, show_default=True, help="How many instances."
+)
+@set_option("Initial data of every instance.")
+def start(
+    file: str, url: str, process_id: str | None, count: int, assignments: tuple[str, ...]
+) -> None:
+    """Deploy FILE and start instances of one of its processes; print their ids.
+
+    The instances are committed as running with their automatic work queued: run `wfengine
+    worker --db URL` to carry it out.
+    """
+    from wfengine.cli.loading import load_or_fail
+
+    data = parse_assignments(assignments)
+    package = load_or_fail(file)
+    try:
+        process = package.process(process_id)
+    except KeyError as exc:
+        raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    with engine_on(url) as engine:
+        engine.deploy(package, check_bindings=False)  # workers bind the applications
+        for _ in range(count):
+            iid = engine.start_process(process.id, data, defer=True)
+            click.echo(iid)
+
+
+@instance.command("show")
+@click.argument("instance_id", metavar="ID")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (see the contract).")
+def show(instance_id: str, url: str, as_json: bool) -> None:
+    """Show an instance: its state, data and activity instances."""
+    with engine_on(url) as engine:
+        snap = engine.instance(instance_id)
+        activities = engine.activity_instances(instance_id)
+        incidents = engine.incidents(instance_id)
+    if as_json:
+        out: dict[str, Any] = {
+            "id": snap.id,
+            "process_id": snap.process_id,
+            "state": snap.state.value,
+            "data": snap.data,
+            "activities": [
+                {
+                    "activity_id": a.activity_id,
+                    "state": a.state.value,
+                    "started_at": iso(a.started_at),
+                    "completed_at": iso(a.completed_at),
+                }
+                for a in activities
+            ],
+        }
+        click.echo(dumps(out))
+        return
+    click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
+    click.echo(f"state: {snap.state.value}")
+    for name, value in snap.data.items():
+        click.echo(f"  {name} = {value!r}")
+    click.echo("activities:")
+    for a in activities:
+        done = iso(a.completed_at) or "-"
+        click.echo(f"  {a.activity_id}\t{a.state.value}\t{iso(a.started_at)}\t{done}")
+    for i in incidents:
+        click.echo(f"incident {i.id}: {i.message}")
+
+
+def _state_command(verb: str, summary: str) -> click.Command:
+    @click.command(verb, help=summary)
+    @click.argument("instance_id", metavar="ID")
+    @db_option
+    def command(instance_id: str, url: str) -> None:
+        with engine_on(url) as engine:
+            getattr(engine, verb)(instance_id)
+            state = engine.instance(instance_id).state.value
+        click.echo(f"{instance_id} {state}")
+
+    return command
+
+
+instance.add_command(
+    _state_command("suspend", "Pause an open instance (open.not_running.suspended).")
+)
+instance.add_command(
+    _state_command("resume", "Let a suspended instance run again; workers carry on its work.")
+)
+instance.add_command(_state_command("terminate", "Stop an open instance (closed.terminated)."))
+instance.add_command(_state_command("abort", "Stop an open instance abnormally (closed.aborted)."))

@@ -1,0 +1,214 @@
+"""The job executor: threads that claim and run due jobs until told to stop (or idle).
+
+``wfengine worker`` is this class behind a command line; a host can run it in-process too::
+
+    worker = Worker(lambda: Engine(db_url=url, applications=registry), concurrency=2)
+    threading.Thread(target=worker.run).start()   # ... later: worker.stop()
+
+Why threads, each with its own :class:`~wfengine.runtime.engine.Engine` on the same database:
+an engine serves one thread, and a job spends much of its time waiting (on the database, on an
+application call), which threads overlap well. Python runs one thread's bytecode at a time, so
+for CPU-bound navigation on several cores run several worker *processes* instead: they share
+the work through the database exactly as threads do (leases, ``SKIP LOCKED``), and a crashed
+process loses nothing. Threads need no cooperation from the operating system for shutdown,
+which is why they are the in-process unit.
+
+Each thread loops: claim up to ``batch`` due jobs (leased for ``lease``) and run them one by
+one; when nothing is claimable, sleep until the next job is due (a timer, an expiring lease of
+a dead worker) or ``poll`` seconds at most. A separate thread renews the leases of claimed jobs
+every third of ``lease``, so a long application call does not lose its job to another worker.
+
+**Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
+it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
+outright instead loses nothing either: its leases expire and another worker takes the jobs
+over, and a job's effect is committed with its deletion, so it happens once.
+
+**Until idle** (``until_idle=True``): a thread ends once no job is due *now*, neither
+claimable nor held by another claimant (whose lease it waits out: a dead worker's jobs are
+taken over, not abandoned). Jobs due later, timers mostly, do not keep it running: what remains
+then waits for a person, a timer or an operator. A job that failed and was given back with a
+back-off counts as due later.
+
+**Database faults**: the store already retries a failing transaction with backoff; when it
+gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
+it (a script wants an answer), and a long-running one logs it and tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from wfengine.errors import StoreUnavailableError
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.jobs import DEFAULT_LEASE
+
+_log = logging.getLogger("wfengine.worker")
+
+#: longest back-off after the database failed, for a long-running worker
+MAX_OUTAGE_WAIT = 30.0
+#: how often (seconds) a running worker logs what it did, when it did something
+REPORT_EVERY = 10.0
+
+
+class Worker:
+    """Run due jobs with ``concurrency`` threads, each on an engine from ``make_engine``.
+
+    ``make_engine`` is called once per thread, in that thread. ``lease``: how long a claim
+    holds a job (renewed while it is held); ``poll``: the longest idle sleep in seconds;
+    ``batch``: jobs claimed at once per thread.
+    """
+
+    def __init__(
+        self,
+        make_engine: Callable[[], Engine],
+        *,
+        concurrency: int = 1,
+        lease: timedelta = DEFAULT_LEASE,
+        poll: float = 1.0,
+        batch: int = 10,
+        until_idle: bool = False,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+        if lease <= timedelta(0) or poll <= 0 or batch < 1:
+            raise ValueError("lease and poll must be positive and batch at least 1")
+        self.make_engine = make_engine
+        self.concurrency = concurrency
+        self.lease = lease
+        self.poll = poll
+        self.batch = batch
+        self.until_idle = until_idle
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._engines: list[Engine] = []
+        self._errors: list[BaseException] = []
+        #: jobs run so far, by all threads
+        self.ran = 0
+
+    def stop(self) -> None:
+        """Ask every thread to finish its current job and end (returns at once)."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        """Run until :meth:`stop` (or idle, with ``until_idle``); raises a thread's failure.
+
+        The first thread that fails (the database gone while running until idle, a bug)
+        stops the others, and its exception is raised here once all have ended.
+        """
+        threads = [
+            threading.Thread(target=self._thread, name=f"wfengine-worker-{n}", daemon=True)
+            for n in range(1, self.concurrency + 1)
+        ]
+        renewer = threading.Thread(target=self._renew, name="wfengine-leases", daemon=True)
+        for thread in threads:
+            thread.start()
+        renewer.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                # short joins, so a signal handler in the main thread runs promptly
+                for thread in threads:
+                    thread.join(timeout=0.2)
+        finally:
+            self._stop.set()
+            renewer.join(timeout=5)
+        if self._errors:
+            raise self._errors[0]
+
+    # -- one thread ------------------------------------------------------------------------
+
+    def _thread(self) -> None:
+        try:
+            engine = self.make_engine()
+        except BaseException as exc:
+            self._fail(exc)
+            return
+        with self._lock:
+            self._engines.append(engine)
+        _log.info(
+            "worker thread %s runs jobs as %s", threading.current_thread().name, engine.worker_id
+        )
+        try:
+            self._loop(engine)
+        except BaseException as exc:
+            self._fail(exc)
+        finally:
+            with self._lock:
+                self._engines.remove(engine)
+            engine.close()
+
+    def _fail(self, exc: BaseException) -> None:
+        with self._lock:
+            self._errors.append(exc)
+        self._stop.set()
+
+    def _loop(self, engine: Engine) -> None:
+        stop = self._stop
+        outage = 0
+        reported_at = time.monotonic()
+        ran_since = 0
+        while not stop.is_set():
+            try:
+                ran = engine.run_due_jobs(
+                    limit=self.batch, lease=self.lease, should_stop=stop.is_set
+                )
+                outage = 0
+                if ran:
+                    with self._lock:
+                        self.ran += ran
+                    ran_since += ran
+                    now = time.monotonic()
+                    if now - reported_at >= REPORT_EVERY:
+                        _log.info("ran %d jobs in the last %.0f s", ran_since, now - reported_at)
+                        reported_at, ran_since = now, 0
+                    continue
+                if engine.has_work():
+                    stop.wait(0.01)  # another claimant holds the rows for a moment
+                    continue
+                if self.until_idle and not engine.has_work(leased=True):
+                    _log.info("no job is due: idle, stopping")
+                    return
+                stop.wait(self._idle_wait(engine))
+            except StoreUnavailableError as exc:
+                if self.until_idle:
+                    raise
+                outage += 1
+                wait = min(MAX_OUTAGE_WAIT, 2.0**outage)
+                _log.error("%s; trying again in %.0f s", exc, wait)
+                stop.wait(wait)
+
+    def _idle_wait(self, engine: Engine) -> float:
+        """Seconds to sleep: until the next job is due, at most ``poll``."""
+        due = engine.next_due_at()
+        if due is None:
+            return self.poll
+        ahead = (due - engine.clock.now()).total_seconds()
+        return min(self.poll, max(ahead, 0.01))
+
+    # -- leases ------------------------------------------------------------------------------
+
+    def _renew(self) -> None:
+        every = max(self.lease.total_seconds() / 3, 0.05)
+        while not self._stop.wait(every):
+            with self._lock:
+                engines = list(self._engines)
+            for engine in engines:
+                held = engine.held_jobs()
+                if not held:
+                    continue
+                try:
+                    kept = engine.renew_leases(held, lease=self.lease)
+                except Exception as exc:  # the job's own commit will tell; keep renewing
+                    _log.warning("could not renew leases of %s: %s", engine.worker_id, exc)
+                    continue
+                # a job finished meanwhile is gone, not lost: only still-held ones count
+                lost = sorted((set(held) & set(engine.held_jobs())) - set(kept))
+                if lost:
+                    _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
