@@ -124,3 +124,22 @@ def test_sigterm_finishes_the_running_job_and_gives_the_rest_back(tmp_path: Path
         assert states.count(ProcessState.COMPLETED) == 1  # the running job was finished
         jobs = engine.jobs()
         assert len(jobs) == 4 and all(j.lock_owner is None for j in jobs)  # the rest given back
+
+
+def test_asynchronous_applications_are_called_by_invoke_jobs(tmp_path: Path, url: str) -> None:
+    apps = tmp_path / "async_apps.py"
+    apps.write_text(
+        "def register(r):\n    r.register('add', lambda v: {'v': v + 1}, asynchronous=True)\n"
+    )
+    xpdl = write(tmp_path, automatic())
+    ids = cli("instance", "start", xpdl, "--db", url, "--count", "3").stdout.split()
+    result = cli("worker", "--db", url, "--until-idle", "--apps", str(apps))
+    assert result.exit_code == 0, result.output
+    assert "worker stopped after 6 job(s)" in result.stderr  # 3 continue + 3 invoke
+    with Engine(db_url=url) as engine:
+        for iid in ids:
+            assert engine.instance(iid).state is ProcessState.COMPLETED
+            assert engine.instance(iid).data["v"] == 2
+            kinds = [e.kind for e in engine.audit(iid) if e.kind.startswith("application.")]
+            assert kinds == ["application.queued", "application.invoked", "application.returned"]
+        assert engine.jobs() == []

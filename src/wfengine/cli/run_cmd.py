@@ -5,11 +5,12 @@ The contract scripts rely on (keep it exactly): the instance is created with dat
 activity is completed by the runner itself, one work item at a time in the order the items were
 created and only after all automatic work that can run has run, the n-th completion of an
 activity merging the n-th dict of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``;
-no entry: no change). Subflow instances are driven the same way. ``--apps MODULE`` imports
-MODULE and calls its ``register(registry)`` before anything runs (see
-:mod:`wfengine.cli.apps`). Exit status: 0 when the instance ended ``closed.completed``, 3 when
-it is still open and waiting (an incident, a timer, or the step limit), 1 on errors, 2 when
-the ``--apps`` module or the ``--db`` database cannot be used.
+no entry: no change). Calls of asynchronous applications are automatic work: the runner carries
+them out (waiting out their retry backoff) before it looks for manual work. Subflow instances
+are driven the same way. ``--apps MODULE`` imports MODULE and calls its ``register(registry)``
+before anything runs (see :mod:`wfengine.cli.apps`). Exit status: 0 when the instance ended
+``closed.completed``, 3 when it is still open and waiting (an incident, a timer, or the step
+limit), 1 on errors, 2 when the ``--apps`` module or the ``--db`` database cannot be used.
 
 ``--db URL`` keeps the instance, its audit trail and anything it left waiting in that database
 (where ``wfengine instance show``, ``incidents`` and ``worker`` find it); the run still does
@@ -19,6 +20,7 @@ all the work itself, and only completes the work items of its own instance and i
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +78,7 @@ def _drive(
     tree = _Tree(engine, instance_id)
     used: dict[str, int] = defaultdict(int)
     for _ in range(MAX_COMPLETIONS):
+        _run_calls(engine, tree)
         items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
         if not items:
             break
@@ -86,6 +89,30 @@ def _drive(
         engine.complete_work_item(item.id, given[n] if n < len(given) else None)
     incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
     return instance_id, engine.trace(instance_id), incidents
+
+
+def _run_calls(engine: Engine, tree: _Tree) -> None:
+    """Carry out the run's asynchronous application calls (``invoke`` jobs), waiting out
+    their retry backoff, until none of its instances has one left: they are automatic work
+    that can run. Deadline timers are not waited for. With ``--db`` this may also carry out
+    due calls of other instances in the database (harmlessly: a job's effect happens once)."""
+    from wfengine.runtime.jobs import JOB_INVOKE
+    from wfengine.runtime.states import ProcessState
+
+    while True:
+        if engine.run_due_jobs(kinds=(JOB_INVOKE,)):
+            continue
+        pending = [
+            j.due
+            for j in engine.jobs()
+            if j.kind == JOB_INVOKE
+            and tree.contains(j.instance_id)
+            and engine.instance(j.instance_id).state is ProcessState.RUNNING
+        ]
+        if not pending:
+            return
+        wait = (min(pending) - engine.clock.now()).total_seconds()
+        time.sleep(min(max(wait, 0.01), 60.0))
 
 
 class _Tree:

@@ -10,7 +10,8 @@ in this order of precedence:
 3. the definition itself: an Application whose extended attribute ``wfengine:agent`` names an
    agent kind (``http``, ``email``, ...) and whose other ``wfengine:*`` attributes are the
    agent's settings (``wfengine:url``, ``wfengine:method``, ``wfengine:retries``,
-   ``wfengine:timeout``...). Definitions may come from people the host does not trust, so such
+   ``wfengine:timeout``, ``wfengine:asynchronous`` ``true``...). Definitions may come from
+   people the host does not trust, so such
    a binding only works for a kind the host enabled with :meth:`ApplicationRegistry.allow_agent`;
    nothing is enabled by default.
 
@@ -56,6 +57,7 @@ IDEMPOTENCY_KEYWORD = "idempotency_key"
 #: caps on what an (untrusted) definition may ask for
 MAX_DEFINITION_RETRIES = 10
 MAX_DEFINITION_TIMEOUT = 3600.0
+MAX_DEFINITION_BACKOFF = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,10 @@ class Binding:
     is_async: bool = False
     #: where the binding came from: "code", "entry point NAME", "definition (agent KIND)"
     source: str = "code"
+    #: called by an ``invoke`` job outside any store transaction instead of inside the
+    #: command that reaches the activity (for long or unreliable calls); its retries are job
+    #: retries with backoff, see :mod:`wfengine.runtime.invocation`
+    asynchronous: bool = False
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -93,6 +99,7 @@ def make_binding(
     backoff: float = 0.5,
     max_backoff: float = 30.0,
     source: str = "code",
+    asynchronous: bool = False,
 ) -> Binding:
     """A checked :class:`Binding`; raises ``TypeError``/``ValueError`` naming the application."""
     if not callable(func):
@@ -113,6 +120,7 @@ def make_binding(
         takes_key=_takes_keyword(func, IDEMPOTENCY_KEYWORD),
         is_async=_is_async(func),
         source=source,
+        asynchronous=asynchronous,
     )
 
 
@@ -157,9 +165,13 @@ class ApplicationRegistry:
         timeout: float | None = None,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        asynchronous: bool = False,
     ) -> Any:
         """Bind ``application_id`` to ``func``; without ``func``, return a decorator.
 
+        ``asynchronous=True`` makes a call an ``invoke`` job run by :meth:`Engine.run_due_jobs`
+        (or a worker) outside any store transaction, instead of a call inside the command that
+        reaches the activity: for calls too long to hold a transaction open for.
         Re-registering an id replaces its binding (the next call, or an incident's retry,
         uses the new one).
         """
@@ -173,6 +185,7 @@ class ApplicationRegistry:
                     timeout=timeout,
                     backoff=backoff,
                     max_backoff=max_backoff,
+                    asynchronous=asynchronous,
                 )
                 return f
 
@@ -184,6 +197,7 @@ class ApplicationRegistry:
             timeout=timeout,
             backoff=backoff,
             max_backoff=max_backoff,
+            asynchronous=asynchronous,
         )
         return func
 
@@ -267,7 +281,8 @@ class ApplicationRegistry:
             retries = min(int(settings.pop("retries", "0")), MAX_DEFINITION_RETRIES)
             timeout_text = settings.pop("timeout", None)
             timeout = min(float(timeout_text), MAX_DEFINITION_TIMEOUT) if timeout_text else None
-            backoff = float(settings.pop("backoff", "0.5"))
+            backoff = min(float(settings.pop("backoff", "0.5")), MAX_DEFINITION_BACKOFF)
+            asynchronous = _flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
             return make_binding(
                 app_id,
@@ -276,6 +291,7 @@ class ApplicationRegistry:
                 timeout=timeout,
                 backoff=backoff,
                 source=f"definition (agent {kind})",
+                asynchronous=asynchronous,
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise ApplicationError(
@@ -353,6 +369,16 @@ class ApplicationRegistry:
                     )
                 )
         return out
+
+
+def _flag(text: str, name: str) -> bool:
+    """A boolean setting of a definition (``true``/``false``, ``yes``/``no``, ``1``/``0``)."""
+    value = text.strip().lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0", ""):
+        return False
+    raise ValueError(f"{name} must be true or false, not {text!r}")
 
 
 def definition_settings(application: Application) -> dict[str, str]:

@@ -24,6 +24,9 @@ Jobs, for workers and embedded use:
   is nothing; ``renew_leases(ids, owner, lease)``: extend leases of long runs;
   ``jobs(instance_id=None)``: pending jobs as snapshots.
 * ``fire_due_timers()`` is ``run_due_jobs`` for timers only (a virtual clock calls it).
+* ``invoke`` jobs are calls of asynchronous applications
+  (:mod:`wfengine.runtime.invocation`): their handler's ``prepare`` makes the call before the
+  job's command, so no unit of work (transaction) is open while the application runs.
 
 An engine runs one command at a time; it is not thread-safe (run one engine per thread).
 """
@@ -56,7 +59,15 @@ from wfengine.runtime.deployment import DeployedProcess, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
-from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_CONTINUE, JOB_TIMER, Job, job_timer
+from wfengine.runtime.invocation import InvokeJobHandler
+from wfengine.runtime.jobs import (
+    DEFAULT_LEASE,
+    JOB_CONTINUE,
+    JOB_INVOKE,
+    JOB_TIMER,
+    Job,
+    job_timer,
+)
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.navigator import Navigator
 from wfengine.runtime.snapshots import (
@@ -129,10 +140,13 @@ class Engine:
         self.max_conflict_retries = 10
         #: the lease owner this engine claims jobs as, unless told another
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        #: job kind -> what running such a job does (the applications work adds ``invoke``)
+        #: job kind -> what running such a job does. A handler with a ``prepare(engine, job)``
+        #: method (``invoke``) does its slow part there, before the job's command and outside
+        #: any unit of work, and the handler it returns runs inside the command
         self.job_handlers: dict[str, JobHandler] = {
             JOB_TIMER: _fire_timer_job,
             JOB_CONTINUE: _continue_job,
+            JOB_INVOKE: InvokeJobHandler(),
         }
         #: leave all automatic work (activities, application calls, timers) that a command
         #: makes ready to ``continue`` jobs for workers, instead of running it in the command
@@ -554,20 +568,43 @@ class Engine:
             self.store.release_job(job.id, owner, self.clock.now() + delay)
 
     def _run_job(self, job: Job, owner: str) -> bool:
+        handler = self.job_handlers.get(job.kind)
+        prepare = getattr(handler, "prepare", None)
+        if prepare is not None:
+            # the slow part (an application call) runs now, with no unit of work open; what
+            # it gives is applied by the command below, which re-checks everything
+            handler = prepare(self, job)
+        discard = getattr(handler, "discard", None) if prepare is not None else None
+
+        def discarded(current: Job, inst: ProcessInstance, reason: str) -> None:
+            """Audit a prepared result that the instance will not get."""
+            if discard is not None:
+                nav = self._nav()
+                discard(nav, inst, current, reason)
+                self.store.commit(nav.step)
+
         def body() -> bool:
             current = self.store.job(job.id)
             if current is None or current.lock_owner != owner:
-                return False  # carried out already, or the lease was taken over
+                # carried out already, or the lease was taken over
+                if discard is not None:
+                    gone = "gone" if current is None else "taken over by another claimant"
+                    with contextlib.suppress(NotFoundError):
+                        inst = self.store.instance(job.instance_id)
+                        discarded(job, inst, f"the job was {gone}")
+                return False
             inst = self.store.instance(current.instance_id)
             nav = self._nav()
             nav.step.job_done = current.id
             if inst.state.is_closed:
+                if discard is not None:
+                    discard(nav, inst, current, f"the instance is {inst.state.value}")
                 self.store.commit(nav.step)  # nothing left to do: drop the job
                 return False
             if inst.state is not ProcessState.RUNNING:
+                discarded(current, inst, f"the instance is {inst.state.value}")
                 self.store.release_job(current.id, owner)  # runs again after resume
                 return False
-            handler = self.job_handlers.get(current.kind)
             if handler is None:
                 _log.warning("job %s has kind %r, which this engine cannot run", job.id, job.kind)
                 self.store.release_job(current.id, owner)

@@ -23,12 +23,26 @@ after the timeout. **A Python thread cannot be killed**: the abandoned call may 
 its side effect later, which is what the idempotency key is for. An ``async def`` callable runs
 in its own event loop and is cancelled at the timeout.
 
-Retries happen inside the engine command, so the command (and, with a SQL store, its
-transaction) lasts as long as the attempts and their backoff. Long or unreliable calls belong
-to asynchronous invocation through the store's job executor, which this module is shaped for
-(one call = :func:`call_application`, given a binding, inputs and a key) but does not do yet.
+Retries of a synchronous binding happen inside the engine command, so the command lasts as
+long as the attempts and their backoff. Long or unreliable calls belong to **asynchronous**
+bindings (``register(..., asynchronous=True)``, or ``wfengine:asynchronous`` ``true`` on a
+definition's Application): :func:`run_tools` does not call them but returns an
+:class:`InvokeRequest`, the navigator commits an ``invoke`` job and the activity waits (open,
+like a work item or a timer; the job is held with its deadline timers, so closing the activity
+deletes it). The job's payload names the instance, activity instance, loop iteration, tool
+position and application, and holds the inputs **as of the moment the call was reached** (so
+what is sent does not depend on when a worker gets to it) and the outputs of earlier tools.
+:class:`InvokeJobHandler` makes the call in ``prepare``, before the job's command and with no
+unit of work open, and commits the result in the command: outputs written and navigation going
+on, or the failure handled as a synchronous one's. A failed attempt with retries left is given
+back by the same commit, due after ``binding.delay(attempt)`` with ``attempt`` the job's claim
+count, and keeps its idempotency key. A result the instance no longer waits for (closed,
+suspended, the activity gone on, the job taken over or carried out by another claimant) is
+audited as ``application.discarded`` and changes nothing else; a suspended instance's job runs
+again after resume.
 
-Audit: every attempt appends ``application.invoked`` (inputs, attempt, key), then
+Audit: an asynchronous call first appends ``application.queued`` (key, job). Every attempt
+appends ``application.invoked`` (inputs, attempt, key), then
 ``application.returned`` (outputs) or ``application.failed`` (error, whether it will be
 retried). Values of sensitive fields are replaced by ``"***"``: a formal parameter listed in
 its Application's ``wfengine:sensitive`` extended attribute, or a DataField whose
@@ -38,12 +52,13 @@ its Application's ``wfengine:sensitive`` extended attribute, or a DataField whos
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import re
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import (
@@ -74,6 +89,7 @@ from wfengine.runtime.applications import (
 from wfengine.runtime.compiler import CActivity, CTool
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import ProcessState
 
 if TYPE_CHECKING:
@@ -386,39 +402,101 @@ def _plain(v: Any) -> Any:
 # --------------------------------------------------------------------------- running the tools
 
 
-def run_tools(engine: Engine, ai: ActivityInstance, now: datetime, evaluate: Evaluate) -> None:
-    """Run every tool of ``ai``'s activity; write their outputs to the instance's data.
+@dataclass(frozen=True, slots=True)
+class InvokeRequest:
+    """A call of an asynchronous application that :func:`run_tools` reached: the navigator
+    turns it into an ``invoke`` job (``payload`` and idempotency ``key``) and the activity
+    waits for that job."""
 
-    Raises :class:`ToolFailure` (nothing written) when a tool is unbound, a parameter does not
-    fit, or the call fails after its retries. Errors of ``evaluate`` (an actual parameter's
-    expression) propagate unchanged.
+    payload: dict[str, Any]
+    key: str
+
+
+def _specs(engine: Engine, ai: ActivityInstance) -> tuple[ToolSpec, ...]:
+    inst = ai.scope.instance
+    return tool_specs(
+        lambda: engine.deployed(inst.process_id, inst.version).package, inst.process_id, ai.act
+    )
+
+
+def run_tools(
+    engine: Engine,
+    ai: ActivityInstance,
+    now: datetime,
+    evaluate: Evaluate,
+    *,
+    start: int = 0,
+    staged: Mapping[str, Any] | None = None,
+) -> InvokeRequest | None:
+    """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
+    write their outputs (``staged``: those of earlier tools) to the instance's data.
+
+    A tool whose binding is asynchronous is not called: its request is returned (nothing
+    written yet) and the activity waits for the ``invoke`` job; its result comes back through
+    :func:`resume_tools`. Raises :class:`ToolFailure` (nothing written) when a tool is unbound,
+    a parameter does not fit, or the call fails after its retries. Errors of ``evaluate`` (an
+    actual parameter's expression) propagate unchanged.
     """
     inst = ai.scope.instance
     act = ai.act
-    specs = tool_specs(
-        lambda: engine.deployed(inst.process_id, inst.version).package, inst.process_id, act
-    )
+    specs = _specs(engine, ai)
     where = f"instance {inst.id!r}, activity {act.id!r}"
 
     def record(kind: str, detail: dict[str, Any]) -> None:
         inst.changes.append((now, kind, ai.id, act.id, detail))
 
-    staged: dict[str, Any] = {}
-    for spec in specs:
+    outputs: dict[str, Any] = dict(staged or {})
+    for spec in specs[start:]:
         binding = _binding(engine.applications, spec, where)
-        inputs = _inputs(spec, evaluate, staged, where)
+        inputs = _inputs(spec, evaluate, outputs, where)
         key = f"{ai.id}/{ai.iterations}/{spec.position}"
+        sensitive = frozenset(p.formal for p in spec.params if p.sensitive)
+        if binding.asynchronous:
+            # inputs are taken now, as the activity reaches the call: what the job sends does
+            # not depend on data that other branches change while it waits to be run
+            payload = {
+                "process_id": inst.process_id,
+                "version": inst.version,
+                "activity_instance_id": ai.id,
+                "activity_id": act.id,
+                "iteration": ai.iterations,
+                "position": spec.position,
+                "application_id": spec.application_id,
+                "inputs": copy.deepcopy(inputs),
+                "staged": copy.deepcopy(outputs),
+                "sensitive": sorted(sensitive),
+            }
+            return InvokeRequest(payload, key)
         result = call_application(
             binding,
             inputs,
             key,
             sleep=engine.applications.sleep,
             record=record,
-            sensitive=frozenset(p.formal for p in spec.params if p.sensitive),
+            sensitive=sensitive,
             where=where,
         )
-        staged.update(_outputs(spec, result, where))
-    inst.data.update(staged)
+        outputs.update(_outputs(spec, result, where))
+    inst.data.update(outputs)
+    return None
+
+
+def resume_tools(
+    engine: Engine,
+    ai: ActivityInstance,
+    now: datetime,
+    evaluate: Evaluate,
+    payload: Mapping[str, Any],
+    result: Any,
+) -> InvokeRequest | None:
+    """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
+    its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
+    inst = ai.scope.instance
+    where = f"instance {inst.id!r}, activity {ai.act.id!r}"
+    position = int(payload["position"])
+    staged = dict(payload.get("staged") or {})
+    staged.update(_outputs(_specs(engine, ai)[position], result, where))
+    return run_tools(engine, ai, now, evaluate, start=position + 1, staged=staged)
 
 
 def _binding(registry: ApplicationRegistry, spec: ToolSpec, where: str) -> Binding:
@@ -745,3 +823,158 @@ def apply_skip(
     )
     inst.data.update(data)
     nav._body_done(ai)
+
+
+# --------------------------------------------------------------------------- asynchronous calls
+
+
+@dataclass(slots=True, eq=False)
+class InvokeOutcome:
+    """What one run of an ``invoke`` job's call gave, made outside any unit of work; calling
+    it (inside the job's command) applies it to the instance.
+
+    ``records`` are the attempt's audit changes ``(at, kind, detail)``; exactly one of
+    ``result``/``error`` is meaningful; ``retry_in`` (seconds) is set when a failed attempt
+    is to be repeated by the same job.
+    """
+
+    records: list[tuple[datetime, str, dict[str, Any]]]
+    result: Any = None
+    error: ToolFailure | None = None
+    retry_in: float | None = None
+
+    def __call__(self, nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+        payload = job.payload
+        ai = inst.activities.get(payload["activity_instance_id"])
+        if (
+            ai is None
+            or ai.state.is_closed
+            or job.id not in ai.timers
+            or ai.iterations != payload["iteration"]
+        ):
+            self.discard(nav, inst, job, "the activity no longer waits for this call")
+            return
+        self._record(nav, inst, job)
+        if self.error is not None and self.retry_in is not None:
+            nav.step.job_again_at = nav.now + timedelta(seconds=self.retry_in)
+            return
+        ai.timers.remove(job.id)
+        nav.invocation_done(ai, payload, self.result, self.error)
+
+    def discard(self, nav: Navigator, inst: ProcessInstance, job: Job, reason: str) -> None:
+        """Keep the attempt in the audit trail but leave the instance alone: it was closed,
+        suspended, or has moved on, or another claimant took the job over."""
+        self._record(nav, inst, job)
+        payload = job.payload
+        inst.changes.append(
+            (
+                nav.now,
+                "application.discarded",
+                payload["activity_instance_id"],
+                payload["activity_id"],
+                {"application": payload["application_id"], "key": job.key, "reason": reason},
+            )
+        )
+
+    def _record(self, nav: Navigator, inst: ProcessInstance, job: Job) -> None:
+        nav.touch(inst)
+        payload = job.payload
+        for at, kind, detail in self.records:
+            inst.changes.append(
+                (at, kind, payload["activity_instance_id"], payload["activity_id"], detail)
+            )
+
+
+class InvokeJobHandler:
+    """``engine.job_handlers["invoke"]``: one call of an asynchronous application.
+
+    :meth:`prepare` makes the call, bounded by the binding's timeout, before the job's
+    command opens its unit of work, so no transaction is held while a slow system answers;
+    the :class:`InvokeOutcome` it returns is then run inside the command and commits the
+    result exactly like a synchronous call's: outputs written and the activity moving on, or
+    the failure following the EXCEPTION transition or becoming an incident. A failed attempt
+    with retries left gives the job back due after ``binding.delay(attempt)`` (``attempt`` is
+    the job's claim count), with the same idempotency key.
+    """
+
+    def prepare(self, engine: Engine, job: Job) -> InvokeOutcome:
+        payload = job.payload
+        app_id = payload["application_id"]
+        key = job.key or ""
+        inputs = dict(payload["inputs"])
+        sensitive = frozenset(payload.get("sensitive") or ())
+        attempt = max(job.attempts, 1)
+        where = f"instance {job.instance_id!r}, activity {payload['activity_id']!r}"
+        records: list[tuple[datetime, str, dict[str, Any]]] = [
+            (
+                engine.clock.now(),
+                "application.invoked",
+                {
+                    "application": app_id,
+                    "attempt": attempt,
+                    "key": key,
+                    "inputs": audit_values(inputs, sensitive),
+                    "job": job.id,
+                },
+            )
+        ]
+        binding: Binding | None = None
+        try:
+            binding = _async_binding(engine, payload, where)
+            result = _call_once(binding, inputs, key)
+        except Exception as exc:
+            retries = binding.retries if binding is not None else 0
+            final = (
+                binding is None
+                or attempt > retries
+                or isinstance(exc, PermanentApplicationError | ToolFailure)
+            )
+            delay = None if final or binding is None else binding.delay(attempt)
+            error = f"{type(exc).__name__}: {exc}"
+            records.append(
+                (
+                    engine.clock.now(),
+                    "application.failed",
+                    {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
+                )
+            )
+            if isinstance(exc, ToolFailure):
+                return InvokeOutcome(records, error=exc)
+            tries = f"attempt {attempt} of {retries + 1}" if retries else "1 attempt"
+            name = getattr(exc, "exception_name", None)
+            failure = ToolFailure(
+                f"{where}: application {app_id!r} raised {error} ({tries})",
+                application_id=app_id,
+                exception_name=name if isinstance(name, str) else type(exc).__name__,
+                attempts=attempt,
+            )
+            return InvokeOutcome(records, error=failure, retry_in=delay)
+        shown = audit_values(result, sensitive) if isinstance(result, Mapping) else _plain(result)
+        records.append(
+            (
+                engine.clock.now(),
+                "application.returned",
+                {"application": app_id, "attempt": attempt, "outputs": shown},
+            )
+        )
+        return InvokeOutcome(records, result=result)
+
+    def __call__(self, nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+        """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
+        inside the command."""
+        self.prepare(nav.engine, job)(nav, job, inst)
+
+
+def _async_binding(engine: Engine, payload: Mapping[str, Any], where: str) -> Binding:
+    """The binding an ``invoke`` job calls, looked up when it runs (a host may have rebound the
+    application since the job was made); raises :class:`ToolFailure` when there is none."""
+    app_id = payload["application_id"]
+    registry = engine.applications
+    application: Application | None = None
+    if app_id not in registry:
+        package = engine.deployed(payload["process_id"], payload["version"]).package
+        process = package.process(payload["process_id"])
+        found = {a.id: a for a in (*package.applications, *process.applications)}
+        application = found.get(app_id)
+    spec = ToolSpec(app_id, application, int(payload["position"]), ())
+    return _binding(registry, spec, where)

@@ -4,7 +4,10 @@ Two kinds exist today. A **timer** job is a deadline waiting on the clock (its i
 :class:`~wfengine.runtime.instance.Timer` id; the store converts between the two). A
 **continue** job carries the automatic work of an instance that a command left for workers
 (``Engine.start(..., defer=True)``); its ready work waits in the instance's ``parked`` list.
-Invoked applications will add an ``invoke`` kind.
+An **invoke** job is one call of an asynchronous application
+(:mod:`wfengine.runtime.invocation`): the call runs outside any store transaction and its
+result is committed by the job's own command; a failed attempt gives the job back, due after a
+backoff, with the same idempotency key.
 
 Claiming is a lease: the claimant's ``lock_owner`` and a ``lock_expires_at`` are written on the
 row; a lease that expires (its owner died, or is stuck) lets another claimant take the job
@@ -23,6 +26,7 @@ from wfengine.runtime.instance import Timer
 
 JOB_TIMER = "timer"
 JOB_CONTINUE = "continue"
+JOB_INVOKE = "invoke"
 
 #: how long a claim holds a job unless renewed
 DEFAULT_LEASE = timedelta(seconds=60)

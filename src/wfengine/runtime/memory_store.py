@@ -226,9 +226,16 @@ class MemoryStore:
 
     def commit(self, step: Step) -> None:
         if step.job_done is not None:
-            if step.job_done not in self._jobs:
+            done = self._jobs.get(step.job_done)
+            if done is None:
                 raise ConcurrencyError(f"job {step.job_done!r} was already carried out")
-            self._drop_job(step.job_done)
+            if step.job_again_at is None:
+                self._drop_job(step.job_done)
+            else:  # given back to run again later (an application call's retry)
+                done.lock_owner = None
+                done.lock_expires_at = None
+                done.due = step.job_again_at
+                heapq.heappush(self._job_heap, (done.due, done.seq, done.id))
         audit = self._audit
         for inst in step.instances.values():
             self._instances[inst.id] = inst

@@ -49,12 +49,13 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import JOB_CONTINUE, Job
+from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, Job
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.invocation import ToolFailure
 
 _RUNNING = ActivityState.RUNNING
 _COMPLETED = ActivityState.COMPLETED
@@ -79,6 +80,15 @@ class _Failure(Exception):
         self.exception_name = exception_name
         self.application_id = application_id
         self.attempts = attempts
+
+
+def _tool_failure(exc: ToolFailure) -> _Failure:
+    return _Failure(
+        exc.message,
+        exc.exception_name,
+        application_id=exc.application_id,
+        attempts=exc.attempts,
+    )
 
 
 class Navigator:
@@ -467,12 +477,7 @@ class Navigator:
         if kind == KIND_NONE:
             self._body_done(ai)
         elif kind == KIND_TASK:
-            try:
-                self._call_tools(ai)
-            except _Failure as exc:
-                self._fail(ai, "run", exc)
-                return
-            self._body_done(ai)
+            self._run_task(ai)
         elif kind == KIND_SUBFLOW:
             self._start_subflow(ai)
         elif kind == KIND_BLOCK:
@@ -774,22 +779,80 @@ class Navigator:
 
     # ------------------------------------------------------------------ applications
 
-    def _call_tools(self, ai: ActivityInstance) -> None:
-        """Run the activity's applications (see :mod:`wfengine.runtime.invocation`)."""
-        from wfengine.runtime.invocation import ToolFailure, run_tools
+    def _run_task(
+        self,
+        ai: ActivityInstance,
+        resume: tuple[Mapping[str, Any], Any] | None = None,
+        failure: ToolFailure | None = None,
+    ) -> None:
+        """Run the activity's applications, or carry on after an asynchronous one answered
+        (``resume``: its job payload and result) or failed (``failure``); then finish the
+        work, unless the activity now waits for an ``invoke`` job."""
+        try:
+            if failure is not None:
+                raise _tool_failure(failure)
+            waiting = self._call_tools(ai, resume)
+        except _Failure as exc:
+            self._fail(ai, "run", exc)
+            return
+        if not waiting:
+            self._body_done(ai)
+
+    def invocation_done(
+        self,
+        ai: ActivityInstance,
+        payload: Mapping[str, Any],
+        result: Any,
+        failure: ToolFailure | None,
+    ) -> None:
+        """An ``invoke`` job's call finished (its retries spent, if it failed): continue the
+        waiting activity exactly as a synchronous call would have."""
+        self.touch(ai.scope.instance)
+        self._run_task(ai, None if failure is not None else (payload, result), failure)
+
+    def _call_tools(
+        self, ai: ActivityInstance, resume: tuple[Mapping[str, Any], Any] | None = None
+    ) -> bool:
+        """Run the activity's applications (see :mod:`wfengine.runtime.invocation`); True when
+        an asynchronous one was reached and the activity now waits for its ``invoke`` job."""
+        from wfengine.runtime.invocation import ToolFailure, resume_tools, run_tools
 
         def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
             return self._evaluate(ai, expr, staged or None)
 
         try:
-            run_tools(self.engine, ai, self.now, evaluate)
+            if resume is None:
+                request = run_tools(self.engine, ai, self.now, evaluate)
+            else:
+                request = resume_tools(self.engine, ai, self.now, evaluate, *resume)
         except ToolFailure as exc:
-            raise _Failure(
-                exc.message,
-                exc.exception_name,
-                application_id=exc.application_id,
-                attempts=exc.attempts,
-            ) from exc
+            raise _tool_failure(exc) from exc
+        if request is None:
+            return False
+        engine = self.engine
+        job = Job(
+            id=engine.ids.new("job"),
+            kind=JOB_INVOKE,
+            instance_id=ai.scope.instance.id,
+            due=self.now,
+            seq=engine.next_timer_seq(),
+            payload=request.payload,
+            key=request.key,
+        )
+        # held with the deadline timers: closing the activity (a deadline, termination)
+        # deletes the job, and a result that comes back for it is discarded
+        ai.timers.append(job.id)
+        self.step.jobs.append(job)
+        ai.scope.instance.changes.append(
+            (
+                self.now,
+                "application.queued",
+                ai.id,
+                ai.act.id,
+                {"application": request.payload["application_id"], "key": job.key, "job": job.id},
+            )
+        )
+        return True
 
     # ------------------------------------------------------------------ subflows
 

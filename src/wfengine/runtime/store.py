@@ -15,7 +15,8 @@ Contract every store keeps (the behaviour suite runs against each):
   command are one object each. Outside a unit every read is fresh.
 * :meth:`~Store.commit` writes the whole step or nothing. It raises
   :class:`~wfengine.errors.ConcurrencyError` when an instance changed since it was loaded, or
-  when ``step.job_done`` names a job that no longer exists; the engine then retries the whole
+  when ``step.job_done`` names a job that no longer exists (``step.job_again_at`` gives that
+  job back due later instead of deleting it); the engine then retries the whole
   command in a new unit. It raises :class:`~wfengine.errors.StoreUnavailableError` when the
   database keeps failing. Either way nothing of the step is stored.
 * When a unit ends by an exception, every record it handed out is forgotten (a SQL store
@@ -79,6 +80,10 @@ class Step:
     jobs: list[Job] = field(default_factory=list)
     #: the job this step carried out: deleted with the step, and it must still exist
     job_done: str | None = None
+    #: instead of deleting ``job_done``, give it back (lease freed) due again at this moment:
+    #: a failed asynchronous application call retried with backoff, in the same transaction
+    #: as the audit of the failed attempt
+    job_again_at: datetime | None = None
 
 
 class Store(Protocol):

@@ -717,7 +717,16 @@ class _Plan:
         step = self.step
         j, p = t.jobs, t.process_instances
         if step.job_done is not None:
-            gone = conn.execute(j.delete().where(j.c.id == step.job_done)).rowcount == 0
+            done: sa.Delete | sa.Update
+            if step.job_again_at is None:
+                done = j.delete().where(j.c.id == step.job_done)
+            else:  # given back to run again later (an application call's retry)
+                done = (
+                    j.update()
+                    .where(j.c.id == step.job_done)
+                    .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
+                )
+            gone = conn.execute(done).rowcount == 0
             if gone:
                 raise ConcurrencyError(f"job {step.job_done!r} was already carried out")
         if self.inserts:
