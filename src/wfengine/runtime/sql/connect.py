@@ -5,7 +5,9 @@ lock instead of failing at once), foreign keys on, ``synchronous=NORMAL`` (durab
 checkpoint; WAL keeps the database consistent after a crash). pysqlite's own transaction
 handling is switched off and BEGIN is issued here, so a write transaction can take the write
 lock at its start (``BEGIN IMMEDIATE``, asked for with the ``wf_write`` execution option): two
-engines then queue for the lock rather than both reading and one failing on upgrade.
+engines then queue for the lock rather than both reading and one failing on upgrade. A read of
+one statement asks for no BEGIN at all (the ``wf_autocommit`` option): SQLite runs a lone
+statement as a transaction of its own, so BEGIN and COMMIT would only cost calls.
 
 PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED (optimistic version checks
 and ``FOR UPDATE SKIP LOCKED`` do the rest), connections checked before use so a restarted
@@ -62,5 +64,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    write = conn.get_execution_options().get("wf_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("wf_autocommit", False):
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("wf_write", False) else "BEGIN")

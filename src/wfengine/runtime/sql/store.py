@@ -7,21 +7,27 @@ created, an outdated one refused with the ``wfengine db upgrade`` command to run
 
 How a command maps onto the database:
 
-* **Reads** run in short transactions of their own; inside a unit of work every instance and
-  work item read is kept in an identity map, so the command sees one object per id. The map is
-  dropped when the unit ends, so every command starts from what is committed.
+* **Reads** are single statements, each run on its own in autocommit mode (a statement is
+  atomic by itself, so a BEGIN and COMMIT around it would only add round trips); inside a unit
+  of work every instance and work item read is kept in an identity map, so the command sees one
+  object per id. The map is dropped when the unit ends, so every command starts from what is
+  committed. A unit also keeps the one pooled connection it checked out until it ends, so a
+  command pays one pool checkout (and on PostgreSQL one liveness ping), not one per statement.
 * **commit(step)** is one write transaction (on SQLite ``BEGIN IMMEDIATE``): the job carried
   out is deleted (it must still exist), each touched instance row is updated with
   ``WHERE id = ? AND version = <read>`` (a new one inserted), and its audit events, activity,
-  token and incident mirrors, work items, jobs and outbox entries are written. A version or job
-  mismatch raises :class:`~wfengine.errors.ConcurrencyError` and rolls everything back; the
-  engine then re-runs the command. Values that cannot be stored raise
+  token and incident mirrors, work items, jobs and outbox entries are written. Every kind of row
+  is written with one statement (many rows at once); changed activity instances and work items
+  are upserted, and the job carried out, the cancelled timers and the jobs of closed instances
+  go in one ``DELETE ... RETURNING`` that also proves the job carried out still existed. A
+  version or job mismatch raises :class:`~wfengine.errors.ConcurrencyError` and rolls
+  everything back; the engine then re-runs the command. Values that cannot be stored raise
   :class:`~wfengine.errors.DataNotStorableError` before the transaction starts.
 * **Faults**: every transaction runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`).
 * **Jobs** are claimed with a lease (``lock_owner``, ``lock_expires_at``): on PostgreSQL with
-  ``SELECT ... FOR UPDATE SKIP LOCKED`` and an UPDATE in one transaction, on SQLite with the
-  same SELECT and UPDATE under ``BEGIN IMMEDIATE`` (one writer at a time makes it atomic).
+  one ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``, on SQLite with
+  a SELECT and an UPDATE under ``BEGIN IMMEDIATE`` (one writer at a time makes it atomic).
   :meth:`SqlStore.renew_leases` and :meth:`SqlStore.release_job` may be called from another
   thread than the engine's (they touch no per-command state).
 * **Deployments** store the package's XPDL 2.2 text and its SHA-256; a store compiles a version
@@ -34,6 +40,7 @@ An engine and its store serve one thread; run one engine per worker thread or pr
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -104,8 +111,13 @@ class SqlStore:
         self._depth = 0
         self._loaded: dict[str, ProcessInstance] = {}
         self._items: dict[str, WorkItem] = {}
+        #: the connection the current unit holds (checked out at its first statement) and the
+        #: thread running the unit: other threads (lease renewal) never share it
+        self._conn: sa.Connection | None = None
+        self._unit_thread: int | None = None
+        insert = pg_insert if self._pg else sqlite_insert
         w = t.work_items
-        upsert = (pg_insert if self._pg else sqlite_insert)(w)
+        upsert = insert(w)
         #: work items are inserted when new and updated when changed, by one statement
         self._upsert_items = upsert.on_conflict_do_update(
             index_elements=["id"],
@@ -113,23 +125,76 @@ class SqlStore:
                 c: upsert.excluded[c] for c in ("assignees", "performers", "state", "completed_at")
             },
         )
+        a = t.activity_instances
+        upsert = insert(a)
+        #: activity mirrors likewise: one statement instead of a DELETE and an INSERT
+        self._upsert_activities = upsert.on_conflict_do_update(
+            index_elements=["id"],
+            set_={c: upsert.excluded[c] for c in ("state", "started_at", "completed_at")},
+        )
+        p = t.process_instances
+        #: built once (statements are immutable; SQLAlchemy then finds the compiled form cached)
+        self._update_instance = (
+            p.update()
+            .where(p.c.id == sa.bindparam("w_id"), p.c.version == sa.bindparam("w_read"))
+            .values({c.name: sa.bindparam(c.name) for c in p.c if c.name != "id"})
+        )
 
     def __repr__(self) -> str:
         return f"SqlStore({self._what!r})"
 
     # -- plumbing ------------------------------------------------------------------------------
 
+    @contextmanager
+    def _connection(self, shared: bool = True) -> Iterator[sa.Connection]:
+        """The unit's connection when the unit's thread asks (``shared``), else a fresh one.
+
+        A failed attempt drops the unit's connection, so a retry starts on a new one.
+        """
+        if shared and self._depth and self._unit_thread == threading.get_ident():
+            conn = self._conn
+            if conn is None:
+                conn = self._conn = self.engine.connect()
+            try:
+                yield conn
+            except BaseException:
+                self._drop_connection()
+                raise
+            return
+        with self.engine.connect() as fresh:
+            yield fresh
+
+    def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
     def _read(self, fn: Callable[[sa.Connection], _T]) -> _T:
+        """Run ``fn``, which executes one statement, in autocommit mode (see the module notes)."""
+
         def attempt() -> _T:
-            with self.engine.connect() as conn, conn.begin():
-                return fn(conn)
+            with self._connection() as conn:
+                conn.execution_options(wf_autocommit=True, wf_write=False)
+                raw: Any = conn.connection.dbapi_connection if self._pg else None
+                if raw is not None:
+                    raw.autocommit = True
+                try:
+                    result = fn(conn)
+                    conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
+                finally:
+                    if raw is not None and not raw.closed:
+                        raw.autocommit = False
+                return result
 
         return run_with_retries(attempt, what=self._what, policy=self.retry)
 
-    def _write(self, fn: Callable[[sa.Connection], _T]) -> _T:
+    def _write(self, fn: Callable[[sa.Connection], _T], *, shared: bool = True) -> _T:
+        """Run ``fn`` as one write transaction (``shared=False``: never on the unit's
+        connection, for the calls other threads may make)."""
+
         def attempt() -> _T:
-            with self.engine.connect() as conn:
-                conn.execution_options(wf_write=True)
+            with self._connection(shared) as conn:
+                conn.execution_options(wf_write=True, wf_autocommit=False)
                 with conn.begin():
                     return fn(conn)
 
@@ -140,6 +205,8 @@ class SqlStore:
 
     @contextmanager
     def _unit(self) -> Iterator[None]:
+        if self._depth == 0:
+            self._unit_thread = threading.get_ident()
         self._depth += 1
         try:
             yield
@@ -148,6 +215,8 @@ class SqlStore:
             if self._depth == 0:
                 self._loaded.clear()
                 self._items.clear()
+                self._unit_thread = None
+                self._drop_connection()
 
     def id_generator(self) -> IdGenerator:
         return BlockIds(self._reserve_ids)
@@ -165,6 +234,7 @@ class SqlStore:
         return int(self._write(lambda c: c.execute(stmt).scalar_one()))
 
     def close(self) -> None:
+        self._drop_connection()
         self.engine.dispose()
 
     # -- deployments -----------------------------------------------------------------------------
@@ -451,16 +521,18 @@ class SqlStore:
         if self._pg:
             select = select.with_for_update(skip_locked=True, of=j)
 
+        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": j.c.attempts + 1}
+
         def claim(conn: sa.Connection) -> list[Job]:
-            ids = list(conn.execute(select).scalars())
-            if not ids:
-                return []
-            rows = conn.execute(
-                j.update()
-                .where(j.c.id.in_(ids))
-                .values(lock_owner=owner, lock_expires_at=lease_until, attempts=j.c.attempts + 1)
-                .returning(*j.c)
-            ).mappings()
+            if self._pg:  # one statement: the locked rows are leased by the same round trip
+                chosen = select.scalar_subquery()
+                stmt = j.update().where(j.c.id.in_(chosen)).values(lease).returning(*j.c)
+            else:
+                ids = list(conn.execute(select).scalars())
+                if not ids:
+                    return []
+                stmt = j.update().where(j.c.id.in_(ids)).values(lease).returning(*j.c)
+            rows = conn.execute(stmt).mappings()
             return sorted((_job(r) for r in rows), key=lambda x: (x.due, x.seq, x.id))
 
         return self._write(claim)
@@ -476,7 +548,7 @@ class SqlStore:
             .values(lock_expires_at=lease_until)
             .returning(j.c.id)
         )
-        return list(self._write(lambda c: c.execute(stmt).scalars().all()))
+        return list(self._write(lambda c: c.execute(stmt).scalars().all(), shared=False))
 
     def release_job(self, job_id: str, owner: str, due: datetime | None = None) -> None:
         j = t.jobs
@@ -484,7 +556,7 @@ class SqlStore:
         if due is not None:
             values["due_at"] = due
         stmt = j.update().where(j.c.id == job_id, j.c.lock_owner == owner).values(**values)
-        self._write(lambda c: c.execute(stmt))
+        self._write(lambda c: c.execute(stmt), shared=False)
 
     def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
         query = (
@@ -561,7 +633,6 @@ class _Plan:
         self.updates: list[tuple[dict[str, Any], int]] = []
         self.inserts: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
-        self.mirror_delete: list[str] = []
         self.mirror: list[dict[str, Any]] = []
         self.token_reset: list[str] = []
         self.tokens: list[dict[str, Any]] = []
@@ -613,8 +684,6 @@ class _Plan:
                 ai = inst.activities.get(ai_id)
                 if ai is None:
                     continue
-                if stored:
-                    self.mirror_delete.append(ai_id)
                 self.mirror.append(
                     {
                         "id": ai.id,
@@ -716,26 +785,37 @@ class _Plan:
     def write(self, conn: sa.Connection) -> None:
         step = self.step
         j, p = t.jobs, t.process_instances
-        if step.job_done is not None:
-            done: sa.Delete | sa.Update
-            if step.job_again_at is None:
-                done = j.delete().where(j.c.id == step.job_done)
-            else:  # given back to run again later (an application call's retry)
-                done = (
-                    j.update()
-                    .where(j.c.id == step.job_done)
-                    .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
-                )
-            gone = conn.execute(done).rowcount == 0
-            if gone:
-                raise ConcurrencyError(f"job {step.job_done!r} was already carried out")
+        done = step.job_done
+        if done is not None and step.job_again_at is not None:
+            # given back to run again later (an application call's retry)
+            again = (
+                j.update()
+                .where(j.c.id == done)
+                .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
+            )
+            if conn.execute(again).rowcount == 0:
+                raise ConcurrencyError(f"job {done!r} was already carried out")
+            done = None
+        # the job carried out, the timers cancelled and the jobs of closed instances: one DELETE
+        gone: list[sa.ColumnElement[bool]] = []
+        if done is not None:
+            gone.append(j.c.id == done)
+        if self.cancelled:
+            gone.append(j.c.id.in_(self.cancelled))
+        if self.closed:
+            gone.append(j.c.instance_id.in_(self.closed))
+        if gone:
+            delete = j.delete().where(sa.or_(*gone))
+            if done is None:
+                conn.execute(delete)
+            elif done not in conn.execute(delete.returning(j.c.id)).scalars().all():
+                raise ConcurrencyError(f"job {done!r} was already carried out")
         if self.inserts:
             conn.execute(p.insert(), self.inserts)
+        update = self.store._update_instance
         for row, read_version in self.updates:
             values = {k: v for k, v in row.items() if k != "id"}
-            result = conn.execute(
-                p.update().where(p.c.id == row["id"], p.c.version == read_version).values(**values)
-            )
+            result = conn.execute(update, {**values, "w_id": row["id"], "w_read": read_version})
             if result.rowcount != 1:
                 raise ConcurrencyError(
                     f"process instance {row['id']!r} was changed by another engine "
@@ -743,11 +823,8 @@ class _Plan:
                 )
         if self.audit:
             conn.execute(t.audit_events.insert(), self.audit)
-        a = t.activity_instances
-        if self.mirror_delete:
-            conn.execute(a.delete().where(a.c.id.in_(self.mirror_delete)))
         if self.mirror:
-            conn.execute(a.insert(), self.mirror)
+            conn.execute(self.store._upsert_activities, self.mirror)
         if self.token_reset:
             conn.execute(t.tokens.delete().where(t.tokens.c.instance_id.in_(self.token_reset)))
         if self.tokens:
@@ -759,10 +836,6 @@ class _Plan:
             conn.execute(t.incidents.insert(), self.incidents)
         if self.items_rows:
             conn.execute(self.store._upsert_items, self.items_rows)
-        if self.cancelled:
-            conn.execute(j.delete().where(j.c.id.in_(self.cancelled)))
-        if self.closed:
-            conn.execute(j.delete().where(j.c.instance_id.in_(self.closed)))
         if self.jobs:
             conn.execute(j.insert(), self.jobs)
         if self.outbox:
