@@ -220,7 +220,7 @@ def measure(w: Workload, n: int, repeats: int) -> dict[str, Any]:
         w.run(engine, n)
         elapsed = time.perf_counter() - t0
         activities = _activities(engine)
-        states = {i.state.value for i in engine.store.instances()}
+        states = {i.state.value for i in engine.store.instance_summaries()}
         if states != {"closed.completed"}:
             raise SystemExit(f"{w.name}: instances ended {states}, expected closed.completed")
         best = min(best, elapsed)

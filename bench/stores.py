@@ -33,7 +33,7 @@ def steps_row(store: str, url: str | None, package: Package, n: int) -> dict[str
                 engine.complete_work_item(items[0].id)
                 steps += 1
         elapsed = time.perf_counter() - t0
-        states = {i.state.value for i in engine.instances()}
+        states = {i.state.value for i in engine.instance_summaries()}
         activities = sum(len(engine.activity_instances(i.id)) for i in engine.instances())
     if states != {"closed.completed"}:
         raise SystemExit(f"STEPS on {store}: instances ended {states}")

@@ -82,7 +82,7 @@ def workers_row(url: str, workers: int, m: int) -> dict[str, Any]:
     if any(proc.exitcode != 0 for proc in procs):
         raise SystemExit(f"WORKERS: a worker process failed ({[p.exitcode for p in procs]})")
     with Engine(db_url=url) as engine:
-        states = {i.state.value for i in engine.instances()}
+        states = {i.state.value for i in engine.instance_summaries()}
         if states != {"closed.completed"} or engine.jobs():
             raise SystemExit(f"WORKERS x{workers}: instances ended {states}, jobs left")
     return {

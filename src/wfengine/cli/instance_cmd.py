@@ -58,7 +58,7 @@ Examples:
 def instances(url: str, state: str | None, process_id: str | None, as_json: bool) -> None:
     """List the process instances of a database, oldest first."""
     with engine_on(url) as engine:
-        found = engine.instances(state=state, process_id=process_id)
+        found = engine.instance_summaries(state=state, process_id=process_id)
     rows = [{"id": i.id, "process_id": i.process_id, "state": i.state.value} for i in found]
     if as_json:
         click.echo(dumps(rows))

@@ -74,6 +74,7 @@ from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
     InstanceSnapshot,
+    InstanceSummary,
     JobSnapshot,
     TimerSnapshot,
     TokenSnapshot,
@@ -651,6 +652,14 @@ class Engine:
         return [
             _instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
         ]
+
+    def instance_summaries(
+        self, *, state: ProcessState | str | None = None, process_id: str | None = None
+    ) -> list[InstanceSummary]:
+        """What :meth:`instances` lists, without ``data`` and ``incidents``: read without
+        loading any instance, so listing a large database stays cheap."""
+        wanted = None if state is None else ProcessState(state)
+        return self.store.instance_summaries(state=wanted, process_id=process_id)
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         inst = self.store.instance(instance_id)

@@ -29,6 +29,22 @@ class InstanceSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class InstanceSummary:
+    """An instance's columns only (no data, no incidents): what a listing needs, read without
+    loading the instance (a SQL store answers it from the ``process_instances`` columns)."""
+
+    id: str
+    process_id: str
+    version: int
+    state: ProcessState
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    parent_instance_id: str | None
+    parent_activity_instance_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ActivityInstanceSnapshot:
     id: str
     instance_id: str

@@ -37,6 +37,7 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.states import ProcessState
 
 
@@ -134,6 +135,13 @@ class Store(Protocol):
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> Iterable[ProcessInstance]:
         """Instances in creation order, optionally only those in ``state`` / of ``process_id``."""
+        ...
+
+    def instance_summaries(
+        self, *, state: ProcessState | None = None, process_id: str | None = None
+    ) -> list[InstanceSummary]:
+        """What :meth:`instances` would list, as summaries read without loading any instance
+        (a SQL store reads the ``process_instances`` columns only, never the blobs)."""
         ...
 
     # -- incidents ---------------------------------------------------------------------------

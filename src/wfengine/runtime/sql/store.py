@@ -59,6 +59,7 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, timer_job
+from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine, normalise_url, shown
 from wfengine.runtime.sql.ids import BlockIds
@@ -377,6 +378,41 @@ class SqlStore:
             query = query.where(p.c.process_id == process_id)
         rows = self._read(lambda c: c.execute(query).mappings().all())
         return [self._materialise(r) for r in rows]
+
+    def instance_summaries(
+        self, *, state: ProcessState | None = None, process_id: str | None = None
+    ) -> list[InstanceSummary]:
+        p = t.process_instances
+        query = sa.select(
+            p.c.id,
+            p.c.process_id,
+            p.c.definition_version,
+            p.c.state,
+            p.c.created_at,
+            p.c.started_at,
+            p.c.completed_at,
+            p.c.parent_instance_id,
+            p.c.parent_activity_instance_id,
+        ).order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+        if state is not None:
+            query = query.where(p.c.state == state.value)
+        if process_id is not None:
+            query = query.where(p.c.process_id == process_id)
+        rows = self._read(lambda c: c.execute(query).mappings().all())
+        return [
+            InstanceSummary(
+                id=r["id"],
+                process_id=r["process_id"],
+                version=r["definition_version"],
+                state=ProcessState(r["state"]),
+                created_at=r["created_at"],
+                started_at=r["started_at"],
+                completed_at=r["completed_at"],
+                parent_instance_id=r["parent_instance_id"],
+                parent_activity_instance_id=r["parent_activity_instance_id"],
+            )
+            for r in rows
+        ]
 
     # -- incidents ---------------------------------------------------------------------------------
 
