@@ -79,6 +79,7 @@ from wfengine.runtime.snapshots import (
     TimerSnapshot,
     TokenSnapshot,
     WorkItemSnapshot,
+    summarise,
 )
 from wfengine.runtime.states import (
     ProcessState,
@@ -747,17 +748,10 @@ def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> No
 
 
 def _instance_snapshot(inst: ProcessInstance) -> InstanceSnapshot:
+    summary = summarise(inst)
     return InstanceSnapshot(
-        id=inst.id,
-        process_id=inst.process_id,
-        version=inst.version,
-        state=inst.state,
+        **{f.name: getattr(summary, f.name) for f in fields(summary)},
         data=dict(inst.data),
-        created_at=inst.created_at,
-        started_at=inst.started_at,
-        completed_at=inst.completed_at,
-        parent_instance_id=inst.parent_instance,
-        parent_activity_instance_id=inst.parent_activity_instance,
         incidents=tuple(i.id for i in inst.incidents.values() if not i.resolved),
     )
 

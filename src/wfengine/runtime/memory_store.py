@@ -19,7 +19,7 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import Change, Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
-from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.snapshots import InstanceSummary, summarise
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
 
@@ -91,20 +91,7 @@ class MemoryStore:
     def instance_summaries(
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> list[InstanceSummary]:
-        return [
-            InstanceSummary(
-                id=i.id,
-                process_id=i.process_id,
-                version=i.version,
-                state=i.state,
-                created_at=i.created_at,
-                started_at=i.started_at,
-                completed_at=i.completed_at,
-                parent_instance_id=i.parent_instance,
-                parent_activity_instance_id=i.parent_activity_instance,
-            )
-            for i in self.instances(state=state, process_id=process_id)
-        ]
+        return [summarise(i) for i in self.instances(state=state, process_id=process_id)]
 
     # -- incidents -------------------------------------------------------------------------------
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+
+if TYPE_CHECKING:
+    from wfengine.runtime.instance import ProcessInstance
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,22 @@ class InstanceSummary:
     completed_at: datetime | None
     parent_instance_id: str | None
     parent_activity_instance_id: str | None
+
+
+def summarise(inst: ProcessInstance) -> InstanceSummary:
+    """The summary of a loaded instance: one mapping of record names onto public names, used by
+    the in-memory store's listing and by every full :class:`InstanceSnapshot`."""
+    return InstanceSummary(
+        id=inst.id,
+        process_id=inst.process_id,
+        version=inst.version,
+        state=inst.state,
+        created_at=inst.created_at,
+        started_at=inst.started_at,
+        completed_at=inst.completed_at,
+        parent_instance_id=inst.parent_instance,
+        parent_activity_instance_id=inst.parent_activity_instance,
+    )
 
 
 @dataclass(frozen=True, slots=True)
