@@ -178,3 +178,26 @@ def test_check_reports_undeclared_and_unbound_applications() -> None:
 def test_check_reports_a_disabled_agent() -> None:
     [finding] = ApplicationRegistry().check(_declared("http", url="http://x/").build())
     assert finding.code == "application-agent-disabled" and "'http'" in finding.message
+
+
+def test_fallback_stands_in_for_unbound_applications_only() -> None:
+    from wfengine.definition.model import Application
+
+    registry = ApplicationRegistry()
+    registry.register("bound", lambda: {"x": 1})
+    asked: list[str] = []
+
+    def fallback(app: Application) -> Any:
+        asked.append(app.id)
+        return None if app.id == "refused" else (lambda **kw: None)
+
+    registry.set_fallback(fallback)
+    bound = registry.resolve(Application(id="bound"))
+    assert bound is not None and bound.source == "code"
+    stand_in = registry.resolve(Application(id="other"))
+    assert stand_in is not None and stand_in.source == "fallback"
+    assert registry.resolve(Application(id="other")) is stand_in  # built once
+    assert registry.resolve(Application(id="refused")) is None
+    assert asked == ["other", "refused"]
+    registry.set_fallback(None)
+    assert registry.resolve(Application(id="other")) is None

@@ -43,6 +43,8 @@ from wfengine.errors import ApplicationError
 ApplicationFunc = Callable[..., Any]
 #: builds an application callable from a definition's ``wfengine:*`` settings (prefix removed)
 AgentFactory = Callable[[Mapping[str, str]], ApplicationFunc]
+#: gives a stand-in callable for an application that nothing else binds (None: stay unbound)
+Fallback = Callable[[Application], ApplicationFunc | None]
 
 ENTRY_POINT_GROUP = "wfengine.applications"
 #: extended attribute naming the agent kind of a definition-declared binding
@@ -152,6 +154,8 @@ class ApplicationRegistry:
         self._bindings: dict[str, Binding] = {}
         self._agents: dict[str, AgentFactory] = {}
         self._declared: dict[tuple[str, str, tuple[tuple[str, str], ...]], Binding] = {}
+        self._fallback: Fallback | None = None
+        self._stand_ins: dict[str, Binding] = {}
         self.sleep = sleep
 
     # -- code bindings -----------------------------------------------------------------------
@@ -233,6 +237,19 @@ class ApplicationRegistry:
             names.append(ep.name)
         return names
 
+    # -- the fallback for unbound applications ---------------------------------------------
+
+    def set_fallback(self, fallback: Fallback | None) -> None:
+        """Call ``fallback(application)`` for an application nothing else binds.
+
+        It returns the callable that stands in for the application (for example a stub that
+        records the call, as ``wfengine run`` does), or None to leave it unbound (the activity
+        then stops with an incident). Code bindings and enabled agents always come first.
+        ``None`` removes the fallback.
+        """
+        self._fallback = fallback
+        self._stand_ins.clear()
+
     # -- definition-declared bindings --------------------------------------------------------
 
     def allow_agent(self, kind: str, factory: AgentFactory) -> None:
@@ -258,7 +275,7 @@ class ApplicationRegistry:
             return found
         kind = application.extended_attribute(AGENT_ATTRIBUTE)
         if kind is None:
-            return None
+            return self._stand_in(application)
         settings = definition_settings(application)
         key = (application.id, kind, tuple(sorted(settings.items())))
         cached = self._declared.get(key)
@@ -267,6 +284,18 @@ class ApplicationRegistry:
         binding = self._declared_binding(application.id, kind, settings)
         self._declared[key] = binding
         return binding
+
+    def _stand_in(self, application: Application) -> Binding | None:
+        if self._fallback is None:
+            return None
+        found = self._stand_ins.get(application.id)
+        if found is None:
+            func = self._fallback(application)
+            if func is None:
+                return None
+            found = make_binding(application.id, func, source="fallback")
+            self._stand_ins[application.id] = found
+        return found
 
     def _declared_binding(self, app_id: str, kind: str, settings: dict[str, str]) -> Binding:
         factory = self._agents.get(kind)
