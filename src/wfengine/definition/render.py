@@ -41,6 +41,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.modes import needs_person
 
 #: labels are wrapped at this many characters per line so boxes stay compact
 LABEL_WIDTH = 24
@@ -64,8 +65,9 @@ def activity_kind(activity: Activity) -> str:
     ``route``, ``event``, ``block``, ``subflow``, ``reference``, ``tool`` (a task that calls
     applications), the 2.x task kinds in lower case (``user``, ``manual``, ``service``,
     ``script``, ``send``, ``receive``, ``businessrule``...), and for ``Implementation No``:
-    ``manual`` when a performer is named (a person does it; that is what XPDL 1.0 files mean by
-    it) and ``none`` otherwise (a pass-through step).
+    ``manual`` when a person does it (a performer is named and no mode says Automatic; that is
+    what XPDL 1.0 files mean by it, see :mod:`wfengine.definition.modes`) and ``none``
+    otherwise (a pass-through step).
     """
     body = activity.body
     if isinstance(body, Route):
@@ -83,7 +85,7 @@ def activity_kind(activity: Activity) -> str:
             return "tool"
         return body.task.value.lower()
     assert isinstance(body, NoImplementation)
-    return "manual" if activity.performers else "none"
+    return "manual" if needs_person(activity) else "none"
 
 
 def route_gateway(activity: Activity) -> GatewayType:

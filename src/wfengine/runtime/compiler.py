@@ -44,6 +44,7 @@ from datetime import timedelta
 import networkx as nx
 
 from wfengine.definition.graph import start_ids
+from wfengine.definition.modes import modes
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -60,6 +61,7 @@ from wfengine.definition.model import (
     GatewayType,
     MIFlowCondition,
     MIOrdering,
+    Mode,
     MultiInstanceLoop,
     Package,
     ParameterMode,
@@ -213,6 +215,12 @@ class CActivity:
     block: CGraph | None = None
     #: runs and completes in one go: nothing to run, no person, loop, deadline or join state
     instant: bool = False
+    #: a person's work item comes before the activity's own work (a Manual start; for
+    #: Implementation No, any Manual mode): see :mod:`wfengine.definition.modes`
+    offer_first: bool = False
+    #: a person's work item comes after the applications ran (a Tool with an Automatic start
+    #: and a Manual finish)
+    offer_after: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -393,7 +401,7 @@ class _GraphCompiler:
         for ca in compiled:
             ca.instant = (
                 ca.kind == KIND_NONE
-                and not ca.performers
+                and not ca.offer_first
                 and ca.loop is None
                 and not ca.deadlines
                 and not ca.terminate
@@ -473,6 +481,9 @@ class _GraphCompiler:
                 join_condition = self.exprs.optional(text, f"{where}, join condition")
                 if join_condition is None:
                     join = JOIN_OR  # a Complex join without a condition waits like an OR-join
+        start_mode, finish_mode = modes(a)
+        manual_start = start_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
+        manual_finish = finish_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
         return CActivity(
             index=idx,
             id=a.id,
@@ -489,6 +500,8 @@ class _GraphCompiler:
             tools=tools,
             subflow=subflow,
             block=block,
+            offer_first=manual_start or (kind == KIND_NONE and manual_finish),
+            offer_after=kind == KIND_TASK and manual_finish and not manual_start,
         )
 
     def _tool(self, where: str, app_id: str, actuals: tuple[str, ...]) -> CTool:

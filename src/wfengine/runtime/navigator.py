@@ -61,6 +61,8 @@ _RUNNING = ActivityState.RUNNING
 _COMPLETED = ActivityState.COMPLETED
 _OP_BEGIN = 0
 _OP_BODY = 1
+#: run the applications of a Tool activity whose person's work item already completed
+_OP_TOOLS = 2
 
 
 class _Failure(Exception):
@@ -261,8 +263,10 @@ class Navigator:
                 op, a, b = agenda.popleft()
                 if op == _OP_BEGIN:
                     begin(a, b)
-                else:
+                elif op == _OP_BODY:
                     self._run_body(a)
+                else:
+                    self._run_task(a)
             if not self._pending_scopes:
                 return
             self._check_pending_joins()
@@ -434,7 +438,7 @@ class Navigator:
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
             return
-        manual = bool(ca.performers) and ca.kind in (KIND_NONE, KIND_TASK) and ca.loop is None
+        manual = ca.offer_first and ca.loop is None
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         ai = ActivityInstance(aid, ca, scope, state, self.now)
         inst.activities[aid] = ai
@@ -471,7 +475,7 @@ class Navigator:
         if loop is not None and loop.counter:
             inst.data[loop.counter] = ai.mi_index if ai.mi_index is not None else ai.iterations
         kind = ca.kind
-        if ca.performers and kind in (KIND_NONE, KIND_TASK):
+        if ca.offer_first:
             self._offer(ai)
             return
         if kind == KIND_NONE:
@@ -775,7 +779,10 @@ class Navigator:
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
             inst.changes.append((self.now, "activity.started", ai.id, ai.act.id, None))
-        self._body_done(ai)
+        if ai.act.kind == KIND_TASK and ai.act.offer_first:
+            self._run_task(ai)  # a Manual start: the person came first, now the applications
+        else:
+            self._body_done(ai)
 
     # ------------------------------------------------------------------ applications
 
@@ -795,7 +802,11 @@ class Navigator:
         except _Failure as exc:
             self._fail(ai, "run", exc)
             return
-        if not waiting:
+        if waiting:
+            return
+        if ai.act.offer_after:
+            self._offer(ai)  # a Manual finish: a person confirms what the applications did
+        else:
             self._body_done(ai)
 
     def invocation_done(
@@ -980,7 +991,7 @@ class Navigator:
             f"{inst.id}:{inst.seq}",
             container.act,
             container.scope,
-            ActivityState.NOT_STARTED if container.act.performers else _RUNNING,
+            ActivityState.NOT_STARTED if container.act.offer_first else _RUNNING,
             self.now,
             mi_parent=container,
             mi_index=mi.started,
@@ -1184,8 +1195,9 @@ class Navigator:
             self._start_multi(ai)
         else:
             # through the agenda, so an engine that defers automatic work leaves the call
-            # to a worker
-            self._agenda.append((_OP_BODY, ai, None))
+            # to a worker; a Tool whose person already did their part only calls again
+            op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
+            self._agenda.append((op, ai, None))
 
     def find_deadlocks(self, inst: ProcessInstance) -> None:
         """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
