@@ -44,7 +44,6 @@ from datetime import timedelta
 import networkx as nx
 
 from wfengine.definition.graph import start_ids
-from wfengine.definition.modes import modes
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -74,6 +73,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.modes import modes
 from wfengine.errors import DeployError
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionCompiler
 
