@@ -5,17 +5,51 @@ GET/DELETE send them as query parameters. Every request carries the header
 ``Idempotency-Key``, the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
 picks the keys to keep when the service answers with more than the application's OUT
-parameters.
+parameters. Redirects are not followed.
 
 Failures and retrying: 4xx (except 408 and 429) raise :class:`HttpClientError`, a permanent
 error that is never retried: the request itself is wrong. 5xx, 408 and 429 raise
 :class:`HttpServerError`, network errors an ``ApplicationError``, and a timeout
 :class:`~wfengine.errors.ApplicationTimeoutError`; those are retried while retries remain.
+
+Definitions (:func:`http_agent_factory`, off unless the host enables it) may come from people
+the host does not trust, so what they can ask for is limited, and a setting outside the limits
+is refused when the binding is built (an incident, and ``application-agent-disabled`` from
+``registry.check``), never quietly dropped:
+
+URLs (``wfengine:url``)
+    are compared with the host's ``allowed_prefixes`` after normalisation
+    (:func:`~wfengine.wapi.agents.http_policy.normalise_url`), not as text: the scheme
+    (http or https only) and host are compared case-insensitively, the host after IDNA
+    (punycode) conversion and without a trailing dot, the port as the effective port (80 and
+    443 filled in), and the path segment by segment after percent-decoding unreserved
+    characters and resolving ``.`` and ``..`` (``%2e%2e`` too). A prefix's path covers
+    itself and what is below it: ``/api`` (or ``/api/``) covers ``/api`` and ``/api/x``, not
+    ``/apix`` or ``/api/../admin``. The query plays no part. Refused outright: userinfo
+    (``user@host``), backslashes, whitespace and control characters, fragments, malformed
+    escapes, an encoded ``/``, ``\\`` or ``%`` in the path, dot segments with a path
+    parameter (``..;``), and IPv4 addresses not written as ``a.b.c.d``. The request goes to
+    the normalised URL, so what was checked is what is sent. A host prefix with userinfo, a
+    query or a fragment is a ValueError from :func:`http_agent_factory`.
+Headers (``wfengine:header:NAME``)
+    may be only those the host lists in ``definition_headers`` (names compared
+    case-insensitively; by default
+    :data:`~wfengine.wapi.agents.http_policy.DEFAULT_DEFINITION_HEADERS`: ``Accept``,
+    ``Accept-Language``, ``Content-Type`` (a JSON media type, since the body is JSON) and
+    ``X-Request-Id``; ``definition_headers=()`` allows none). Hop-by-hop, framing, credential
+    and client-identity headers (``Host``, ``Content-Length``, ``Transfer-Encoding``,
+    ``Connection``, ``Expect``, ``Cookie``, ``Authorization``, ``Proxy-*``, ``Forwarded``,
+    ``X-Forwarded-*``, ...; see
+    :data:`~wfengine.wapi.agents.http_policy.NEVER_FROM_DEFINITIONS`) and
+    ``Idempotency-Key`` can never be set by a definition; listing one is a ValueError. The
+    host's own ``headers`` always win over a definition's, compared case-insensitively, and
+    each header name is sent once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -24,10 +58,20 @@ import httpx
 
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.applications import AgentFactory, ApplicationFunc
+from wfengine.wapi.agents.http_policy import (
+    DEFAULT_DEFINITION_HEADERS,
+    URLPrefix,
+    allowed_url,
+    check_header,
+    checked_definition_headers,
+    definition_header_policy,
+    merge_headers,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _RETRYABLE_4XX = frozenset({408, 429})
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Z]+")  # an RFC 9110 token, upper-cased
 
 
 class HttpClientError(PermanentApplicationError):
@@ -66,27 +110,37 @@ def http_agent(
 ) -> ApplicationFunc:
     """A callable sending one ``method`` request to ``url`` per call (see the module doc).
 
-    ``timeout`` bounds connecting and each read (httpx's timeout); the binding's timeout, if
-    any, bounds the whole attempt. ``transport`` is for tests and proxies.
+    ``url`` and ``headers`` are trusted here (the host writes them); definitions go through
+    :func:`http_agent_factory`. Header names are compared case-insensitively, so ``headers``
+    replace the defaults (``Accept``, ``Content-Type``) whatever their case, and the agent's
+    ``Idempotency-Key`` replaces any given one. ``timeout`` bounds connecting and each read
+    (httpx's timeout); the binding's timeout, if any, bounds the whole attempt. ``transport``
+    is for tests and proxies.
     """
     verb = method.upper()
-    fixed = dict(headers or {})
+    if not _METHOD.fullmatch(verb):
+        raise ValueError(f"{method!r} is not an HTTP method")
+    fixed = merge_headers(headers or {})
+    for name, value in fixed.items():
+        check_header(name, value)
     keep = frozenset(outputs) if outputs is not None else None
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
-        sent = dict(fixed)
-        sent.setdefault("Accept", "application/json")
-        if idempotency_key is not None:
-            sent[IDEMPOTENCY_HEADER] = idempotency_key
+        defaults = {"Accept": "application/json"}
         content: bytes | None = None
         params: dict[str, str] | None = None
         if verb in _BODY_METHODS:
             content = json.dumps(inputs, default=json_default).encode()
-            sent.setdefault("Content-Type", "application/json")
+            defaults["Content-Type"] = "application/json"
         else:
             params = {k: _query_value(v) for k, v in inputs.items()}
+        own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
+        sent = merge_headers(defaults, fixed, own)
         try:
-            with httpx.Client(timeout=timeout, transport=transport) as client:
+            # Redirects are not followed: a redirect could leave the allowed prefixes.
+            with httpx.Client(
+                timeout=timeout, transport=transport, follow_redirects=False
+            ) as client:
                 response = client.request(verb, url, content=content, params=params, headers=sent)
         except httpx.TimeoutException as exc:
             raise ApplicationTimeoutError(f"{verb} {url}: no answer within {timeout:g} s") from exc
@@ -136,29 +190,41 @@ def http_agent_factory(
     headers: Mapping[str, str] | None = None,
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
+    definition_headers: Iterable[str] | None = None,
 ) -> AgentFactory:
-    """A factory for ``registry.allow_agent("http", ...)``: definitions give ``wfengine:url``
-    (which must start with one of ``allowed_prefixes``, so an untrusted definition cannot make
-    the engine call arbitrary hosts), ``wfengine:method``, ``wfengine:outputs`` (space
-    separated keys to keep) and ``wfengine:header:NAME`` headers; ``headers`` are the host's
-    own (say, credentials) and win over the definition's."""
-    prefixes = tuple(allowed_prefixes)
+    """A factory for ``registry.allow_agent("http", ...)`` (rules in the module doc).
+
+    Definitions give ``wfengine:url`` (under one of ``allowed_prefixes`` once normalised, so
+    an untrusted definition cannot make the engine call arbitrary hosts or paths),
+    ``wfengine:method``, ``wfengine:outputs`` (space separated keys to keep) and
+    ``wfengine:header:NAME`` headers, NAME one of ``definition_headers`` (default
+    :data:`~wfengine.wapi.agents.http_policy.DEFAULT_DEFINITION_HEADERS`). ``headers`` are
+    the host's own (say, credentials) and win over the definition's. Raises ValueError for a
+    prefix that is not a plain http(s) URL (userinfo, query and fragment are refused) and
+    for a ``definition_headers`` entry a definition may never set.
+    """
+    texts = [allowed_prefixes] if isinstance(allowed_prefixes, str) else list(allowed_prefixes)
+    prefixes = tuple(URLPrefix.parse(text) for text in texts)
     if not prefixes:
         raise ValueError("http_agent_factory needs at least one allowed URL prefix")
+    host_headers = merge_headers(headers or {})
+    for name, value in host_headers.items():
+        check_header(name, value)
+    listed = DEFAULT_DEFINITION_HEADERS if definition_headers is None else definition_headers
+    listed = [listed] if isinstance(listed, str) else list(listed)
+    policy = definition_header_policy(listed)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
-        url = settings.get("url", "")
-        if not any(url.startswith(p) for p in prefixes):
-            raise ValueError(f"URL {url!r} is outside the allowed prefixes {list(prefixes)}")
+        url = allowed_url(settings.get("url", ""), prefixes)
         given = {
             k.removeprefix("header:"): v for k, v in settings.items() if k.startswith("header:")
         }
-        given.update(headers or {})
+        from_definition = checked_definition_headers(given, policy, listed=listed)
         outputs = settings.get("outputs")
         return http_agent(
             url,
             method=settings.get("method", "POST"),
-            headers=given,
+            headers=merge_headers(from_definition, host_headers),
             timeout=timeout,
             outputs=outputs.split() if outputs else None,
             transport=transport,
