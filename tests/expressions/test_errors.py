@@ -80,7 +80,7 @@ def test_syntax_error_offset_across_lines_and_unicode() -> None:
     err = syntax_error("status == 'offen'\n  and größe >")
     assert err.message == "invalid syntax"
     assert err.offset == len("status == 'offen'\n  and größe >")  # end of the text
-    err = syntax_error("größe < 3 and x.y")
+    err = syntax_error("größe < 3 and x.__y")
     assert err.offset == 14
     assert evaluation_error("'größe' + 1 / n", {"n": 0}).offset == 10
 

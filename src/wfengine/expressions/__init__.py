@@ -27,18 +27,33 @@ The language, in short:
 JavaScript spellings common in XPDL 1.0 files (``&&``, ``||``, ``!``, ``===``, ``!==``,
 ``true``, ``false``, ``null``, a trailing ``;``) are accepted and mean what they mean in
 JavaScript. Line breaks and ``#`` comments are allowed anywhere between tokens.
+
+* record fields: ``order.total`` reads the field ``total`` of a record (mapping) value.
+
+``parse(text, dialect=Dialect.JAVASCRIPT)`` (or ``JAVA``) reads the expression forms of those
+languages that modelling tools write: ``a.equals("x")``, ``s.indexOf("B") != -1``,
+``Integer.parseInt(n) > 3``, ``c ? a : b``, ``"n=" + n`` (see :mod:`.dialects`).
 """
 
+from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.expression import Expression
 from wfengine.expressions.limits import DEFAULT_LIMITS, Limits
 from wfengine.expressions.parser import parse
-from wfengine.expressions.script_types import NATIVE_SCRIPT_TYPES, is_native_script
+from wfengine.expressions.script_types import (
+    NATIVE_SCRIPT_TYPES,
+    Language,
+    is_native_script,
+    language_of,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
     "NATIVE_SCRIPT_TYPES",
+    "Dialect",
     "Expression",
+    "Language",
     "Limits",
     "is_native_script",
+    "language_of",
     "parse",
 ]

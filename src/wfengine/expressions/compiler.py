@@ -30,8 +30,9 @@ from functools import lru_cache
 from typing import Any, NoReturn
 
 from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
-from wfengine.expressions import operators
+from wfengine.expressions import dialects, operators
 from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.functions import STRING_METHODS, Function, functions
 from wfengine.expressions.limits import LimitExceeded, Limits
 from wfengine.expressions.positions import SourceMap
@@ -54,7 +55,6 @@ _CONSTANT_TYPES = (int, float, str, bool, type(None))
 _METHOD_LIST = "strings offer the methods " + ", ".join(f"{m}()" for m in STRING_METHODS)
 
 _FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Attribute: f"attribute access is not allowed ({_METHOD_LIST})",
     ast.Lambda: "lambda functions are not allowed",
     ast.ListComp: "comprehensions are not allowed; use any(), all(), sum(), min() or max()",
     ast.SetComp: "comprehensions are not allowed; use any(), all(), sum(), min() or max()",
@@ -130,26 +130,64 @@ def describe(exc: BaseException) -> str:
     return text if text else type(exc).__name__
 
 
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """What a dialect may call: plain functions, ``Class.method`` statics, value methods."""
+
+    functions: dict[str, Function]
+    statics: dict[str, Function]
+    methods: dict[str, Function]
+
+
 @lru_cache(maxsize=16)
-def _functions(limits: Limits) -> dict[str, Function]:
-    return functions(limits)
+def _tables(limits: Limits, dialect: Dialect) -> _Tables:
+    plain = functions(limits)
+    statics = dialects.statics(dialect, limits)
+    if dialect is Dialect.NATIVE:
+        statics = {q: plain[name] for q, name in dialects.NATIVE_ALIASES.items()}
+    return _Tables(
+        functions={**plain, **dialects.extra_functions(dialect, limits)},
+        statics=statics,
+        methods={**STRING_METHODS, **dialects.METHODS.get(dialect, {})},
+    )
 
 
 def compile_expression(
-    body: ast.expr, source: str, source_map: SourceMap, limits: Limits
+    body: ast.expr,
+    source: str,
+    source_map: SourceMap,
+    limits: Limits,
+    dialect: Dialect = Dialect.NATIVE,
+    aliases: Mapping[str, str] | None = None,
 ) -> Compiled:
-    """Compile the body of a parsed (and size-checked) expression."""
-    compiler = _Compiler(source, source_map, limits)
+    """Compile the body of a parsed (and size-checked) expression.
+
+    ``aliases`` maps names the text may use onto the variable each stands for (a data field
+    referred to by its Name where the variables are keyed by Id).
+    """
+    compiler = _Compiler(source, source_map, limits, dialect, aliases or {})
     evaluator = compiler.compile(body)
     return Compiled(evaluator, frozenset(compiler.names), compiler.uses_context)
 
 
 class _Compiler:
-    def __init__(self, source: str, source_map: SourceMap, limits: Limits) -> None:
+    def __init__(
+        self,
+        source: str,
+        source_map: SourceMap,
+        limits: Limits,
+        dialect: Dialect,
+        aliases: Mapping[str, str],
+    ) -> None:
         self.source = source
         self.map = source_map
         self.limits = limits
-        self.functions = _functions(limits)
+        self.dialect = dialect
+        self.aliases = aliases
+        tables = _tables(limits, dialect)
+        self.functions = tables.functions
+        self.statics = tables.statics
+        self.methods = tables.methods
         self.multiply = operators.make_multiply(limits)
         self.power = operators.make_power(limits)
         self.names: set[str] = set()
@@ -215,7 +253,9 @@ class _Compiler:
     # --- leaves ----------------------------------------------------------------------------
 
     def compile_Name(self, node: ast.Name) -> Evaluator:
-        name = node.id
+        if node.id.startswith("__"):
+            self.reject(f"names starting with '__' are reserved ({node.id!r})", node)
+        name = self.aliases.get(node.id, node.id)
         self.names.add(name)
         source, offset = self.source, self.map.start(node)
 
@@ -300,8 +340,11 @@ class _Compiler:
         fail = self.failure(node)
         guarded: operators.GuardedOperator | None = None
         plain: operators.PlainOperator
+        c_like = self.dialect is not Dialect.NATIVE
         if kind is ast.Add:
-            if self.numeric_constant(node.left) or self.numeric_constant(node.right):
+            if c_like:
+                guarded = dialects.make_add(self.dialect)  # "n=" + 5 concatenates
+            elif self.numeric_constant(node.left) or self.numeric_constant(node.right):
                 plain = operator.add  # a number plus anything is never a long sequence
             else:
                 guarded = operators.add
@@ -312,6 +355,10 @@ class _Compiler:
                 guarded = self.multiply
         elif kind is ast.Pow:
             plain = self.power
+        elif kind is ast.Div and self.dialect is Dialect.JAVA:
+            plain = dialects.java_divide
+        elif kind is ast.Mod and c_like:
+            plain = dialects.remainder
         else:
             plain = operators.PLAIN[kind.__name__]
 
@@ -383,7 +430,7 @@ class _Compiler:
         if isinstance(node.left, ast.Name):
             # the shape of most conditions: ``amount > 100``, ``status == 'open'``
             load = self.compile(node.left)
-            name = node.left.id
+            name = self.aliases.get(node.left.id, node.left.id)
 
             def compare_name(v: Mapping[str, Any], c: EvaluationContext) -> Any:
                 try:
@@ -436,6 +483,44 @@ class _Compiler:
             return body(v, c) if test(v, c) else orelse(v, c)
 
         return if_
+
+    # --- record fields ---------------------------------------------------------------------
+
+    def compile_Attribute(self, node: ast.Attribute) -> Evaluator:
+        """``order.total``: a field of a record value (a mapping), never a Python attribute.
+
+        In Java and JavaScript, ``text.length`` (a string's or list's length) as well.
+        """
+        field = node.attr
+        if field.startswith("_"):
+            self.reject(f"field names starting with '_' are not allowed ({field!r})", node)
+        qualified = self.qualified(node)
+        if qualified is not None and qualified in self.statics:
+            self.reject(f"{qualified} is a function; call it with ()", node)
+        value = self.compile(node.value)
+        fail = self.failure(node)
+        length = self.dialect is not Dialect.NATIVE and field == "length"
+
+        def member(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                record = value(v, c)
+                if isinstance(record, Mapping):
+                    if field not in record:
+                        raise LookupError(f"the record has no field {field!r}")
+                    return record[field]
+                if length and isinstance(record, str | list | tuple):
+                    return len(record)
+                raise TypeError(f"a {type(record).__name__} value has no field {field!r}")
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return member
+
+    def qualified(self, node: ast.Attribute) -> str | None:
+        """``Math.max`` for an attribute of a bare name, else None."""
+        if isinstance(node.value, ast.Name):
+            return f"{node.value.id}.{node.attr}"
+        return None
 
     # --- subscripts ------------------------------------------------------------------------
 
@@ -556,12 +641,22 @@ class _Compiler:
             self.check_arguments(spec, node, receiver=False)
             return self.call(spec, node)
         if isinstance(func, ast.Attribute):
-            spec = STRING_METHODS.get(func.attr)
+            qualified = self.qualified(func)
+            static = self.statics.get(qualified) if qualified is not None else None
+            if static is not None:
+                self.check_arguments(static, node, receiver=False)
+                return self.call(static, node)
+            spec = self.methods.get(func.attr)
             if spec is None:
-                self.reject(f"method {func.attr!r} is not available; {_METHOD_LIST}", func)
+                self.reject(f"method {func.attr!r} is not available; {self.method_list()}", func)
             self.check_arguments(spec, node, receiver=True)
             return self.method_call(spec, func.value, node)
         self.reject("only the built-in functions can be called", func)
+
+    def method_list(self) -> str:
+        if self.dialect is Dialect.NATIVE:
+            return _METHOD_LIST
+        return "the methods are " + ", ".join(f"{m}()" for m in self.methods)
 
     def check_arguments(self, spec: Function, node: ast.Call, *, receiver: bool) -> None:
         placeholders = [None] * (len(node.args) + receiver)
@@ -611,7 +706,12 @@ class _Compiler:
     def method_call(self, spec: Function, receiver_node: ast.expr, node: ast.Call) -> Evaluator:
         if spec.uses_context:
             self.uses_context = True
-        impl, name = spec.impl, spec.name
+        impl, name, receivers = spec.impl, spec.name, spec.receivers
+        what = (
+            "a string method"
+            if receivers == (str,)
+            else "a method of " + " or ".join(t.__name__ for t in receivers)
+        )
         receiver = self.compile(receiver_node)
         args = [self.compile(a) for a in node.args]
         fail = self.failure(node)
@@ -619,9 +719,10 @@ class _Compiler:
         def method(v: Mapping[str, Any], c: EvaluationContext) -> Any:
             try:
                 text = receiver(v, c)
-                if not isinstance(text, str):
+                if not isinstance(text, receivers):
                     raise TypeError(
-                        f"{name}() is a string method, not available on {type(text).__name__}"
+                        f"{name}() is {what}, not available on "
+                        f"{'null' if text is None else type(text).__name__}"
                     )
                 return impl(c, text, *[fn(v, c) for fn in args])
             except CONVERTED as exc:

@@ -9,30 +9,54 @@ from typing import Any, NoReturn
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.compiler import CONVERTED, Compiled, Evaluator, describe
 from wfengine.expressions.context import NO_CONTEXT, EvaluationContext
+from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
+
+#: name -> variable pairs, sorted (hashable, for caching and equality)
+Aliases = tuple[tuple[str, str], ...]
 
 
 class Expression:
     """A parsed and compiled expression. Immutable; safe to share between threads.
 
-    Build one with :func:`wfengine.expressions.parse`. Equal when source and limits are equal.
+    Build one with :func:`wfengine.expressions.parse`. Equal when source, limits, dialect and
+    aliases are equal.
     """
 
-    __slots__ = ("_evaluator", "_limits", "_uses_context", "names", "source")
+    __slots__ = (
+        "_aliases",
+        "_evaluator",
+        "_limits",
+        "_uses_context",
+        "dialect",
+        "names",
+        "source",
+    )
 
     source: str
     names: frozenset[str]
+    dialect: Dialect
     _evaluator: Evaluator
     _uses_context: bool
     _limits: Limits
+    _aliases: Aliases
 
-    def __init__(self, source: str, compiled: Compiled, limits: Limits) -> None:
+    def __init__(
+        self,
+        source: str,
+        compiled: Compiled,
+        limits: Limits,
+        dialect: Dialect = Dialect.NATIVE,
+        aliases: Aliases = (),
+    ) -> None:
         set_ = object.__setattr__
         set_(self, "source", source)
         set_(self, "names", compiled.names)
+        set_(self, "dialect", dialect)
         set_(self, "_evaluator", compiled.evaluator)
         set_(self, "_uses_context", compiled.uses_context)
         set_(self, "_limits", limits)
+        set_(self, "_aliases", aliases)
 
     def evaluate(
         self, variables: Mapping[str, Any], *, now: Callable[[], datetime] | None = None
@@ -60,13 +84,18 @@ class Expression:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Expression):
             return NotImplemented
-        return (self.source, self._limits) == (other.source, other._limits)
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.source, self._limits))
+        return hash(self._key())
 
-    def __reduce__(self) -> tuple[Callable[[str, Limits], Expression], tuple[str, Limits]]:
+    def _key(self) -> tuple[str, Limits, Dialect, Aliases]:
+        return (self.source, self._limits, self.dialect, self._aliases)
+
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., Expression], tuple[str, Limits, Dialect, Aliases]]:
         # closures do not pickle; the text does, and parsing it again gives the same expression
         from wfengine.expressions.parser import reparse
 
-        return reparse, (self.source, self._limits)
+        return reparse, self._key()

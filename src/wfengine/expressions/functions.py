@@ -49,12 +49,20 @@ class Function:
     uses_context: bool
     #: the signature calls are checked against (the implementation's, without ``ctx``)
     signature: inspect.Signature
+    #: for methods: the types of value they may be called on (checked before every call)
+    receivers: tuple[type, ...] = (str,)
 
 
-def _function(name: str, impl: Callable[..., Any], *, uses_context: bool = False) -> Function:
+def make_function(
+    name: str,
+    impl: Callable[..., Any],
+    *,
+    uses_context: bool = False,
+    receivers: tuple[type, ...] = (str,),
+) -> Function:
     sig = inspect.signature(impl)
     params = list(sig.parameters.values())[1:]  # drop ctx
-    return Function(name, impl, uses_context, sig.replace(parameters=params))
+    return Function(name, impl, uses_context, sig.replace(parameters=params), receivers)
 
 
 # --- plain built-ins -------------------------------------------------------------------------
@@ -285,24 +293,24 @@ def _endswith(ctx: EvaluationContext, text: str, suffix: str | tuple[str, ...], 
 def functions(limits: Limits) -> dict[str, Function]:
     """The callable functions by name, for expressions compiled under ``limits``."""
     table = [
-        _function("len", _len),
-        _function("min", _min, uses_context=True),
-        _function("max", _max, uses_context=True),
-        _function("abs", _abs),
-        _function("round", _round),
-        _function("int", _make_int(limits)),
-        _function("float", _float),
-        _function("str", _str, uses_context=True),
-        _function("bool", _bool),
-        _function("sum", _sum, uses_context=True),
-        _function("any", _any, uses_context=True),
-        _function("all", _all, uses_context=True),
-        _function("sorted", _sorted, uses_context=True),
-        _function("now", _now, uses_context=True),
-        _function("today", _today, uses_context=True),
-        _function("date", _date),
-        _function("datetime", _datetime),
-        _function("timedelta", _timedelta),
+        make_function("len", _len),
+        make_function("min", _min, uses_context=True),
+        make_function("max", _max, uses_context=True),
+        make_function("abs", _abs),
+        make_function("round", _round),
+        make_function("int", _make_int(limits)),
+        make_function("float", _float),
+        make_function("str", _str, uses_context=True),
+        make_function("bool", _bool),
+        make_function("sum", _sum, uses_context=True),
+        make_function("any", _any, uses_context=True),
+        make_function("all", _all, uses_context=True),
+        make_function("sorted", _sorted, uses_context=True),
+        make_function("now", _now, uses_context=True),
+        make_function("today", _today, uses_context=True),
+        make_function("date", _date),
+        make_function("datetime", _datetime),
+        make_function("timedelta", _timedelta),
     ]
     return {f.name: f for f in table}
 
@@ -312,12 +320,12 @@ def functions(limits: Limits) -> dict[str, Function]:
 STRING_METHODS: dict[str, Function] = {
     f.name: f
     for f in (
-        _function("lower", _lower, uses_context=True),
-        _function("upper", _upper, uses_context=True),
-        _function("strip", _strip, uses_context=True),
-        _function("lstrip", _lstrip, uses_context=True),
-        _function("rstrip", _rstrip, uses_context=True),
-        _function("startswith", _startswith),
-        _function("endswith", _endswith),
+        make_function("lower", _lower, uses_context=True),
+        make_function("upper", _upper, uses_context=True),
+        make_function("strip", _strip, uses_context=True),
+        make_function("lstrip", _lstrip, uses_context=True),
+        make_function("rstrip", _rstrip, uses_context=True),
+        make_function("startswith", _startswith),
+        make_function("endswith", _endswith),
     )
 }

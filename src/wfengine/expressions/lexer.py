@@ -19,6 +19,7 @@ parser reports everything else.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -57,21 +58,22 @@ class Translated:
     origin: tuple[int, ...]
 
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_BODY = r"""
     (?P<SPACE>[ \t\f\r\n]+)
-  | (?P<COMMENT>\#[^\r\n]*)
-  | (?P<STRING>[rRuUbBfF]{0,2}(?:'''|\"\"\"|'|"))
+  | (?P<COMMENT>{comment})
+  | (?P<STRING>[rRuUbBfF]{{0,2}}(?:'''|\"\"\"|'|"))
   | (?P<NUMBER>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+
         |(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)
   | (?P<NAME>[^\W\d]\w*)
-  | (?P<OPEN>[(\[{])
-  | (?P<CLOSE>[)\]}])
-  | (?P<OP>===|!==|\*\*|//|==|!=|<=|>=|&&|\|\||:=|->|<<|>>|[-+*/%<>=!,:.;~&|^@])
+  | (?P<OPEN>[(\[{{])
+  | (?P<CLOSE>[)\]}}])
+  | (?P<OP>===|!==|\*\*|//|==|!=|<=|>=|&&|\|\||:=|->|<<|>>|[-+*/%<>=!,:.;~&|^@?])
   | (?P<OTHER>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+#: the native language: ``#`` comments, ``//`` is floor division
+_TOKEN = re.compile(_TOKEN_BODY.format(comment=r"\#[^\r\n]*"), re.VERBOSE | re.DOTALL)
+#: Java and JavaScript: ``//`` and ``/* */`` comments, ``#`` is no comment
+_C_TOKEN = re.compile(_TOKEN_BODY.format(comment=r"//[^\r\n]*|/\*.*?\*/"), re.VERBOSE | re.DOTALL)
 
 # The rest of a string literal after its opening quote. The two alternatives of each body are
 # disjoint, so matching is linear; a failed match ends lexing, so there is no rescanning.
@@ -90,12 +92,17 @@ _LITERALS = {"true": "True", "false": "False", "null": "None"}
 _PREFIX_UNARY = frozenset({"!", "-", "+", "~"})
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into tokens; fails only on an unterminated string literal."""
+def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
+    """Split ``text`` into tokens; fails only on an unterminated string literal and on a name
+    spelt with compatibility characters (see :func:`_plain_name`).
+
+    ``c_comments``: Java/JavaScript comments (``//``, ``/* */``) instead of ``#``.
+    """
+    pattern = _C_TOKEN if c_comments else _TOKEN
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
-        m = _TOKEN.match(text, pos)
+        m = pattern.match(text, pos)
         assert m is not None and m.lastgroup is not None  # OTHER matches any character
         kind = Kind[m.lastgroup]
         end = m.end()
@@ -107,9 +114,28 @@ def tokenize(text: str) -> list[Token]:
                     "unterminated string literal", source=text, offset=m.start()
                 )
             end = rest.end()
+        elif kind is Kind.NAME and not m.group().isascii():
+            _plain_name(m.group(), text, pos)
         tokens.append(Token(kind, text[pos:end], pos))
         pos = end
     return tokens
+
+
+def _plain_name(name: str, source: str, offset: int) -> None:
+    """Refuse a name that Python's parser would silently change (NFKC normalisation).
+
+    Python reads ``ｌｅｎ`` (full-width letters) as ``len`` and ``ﬁle`` as ``file``: a
+    definition could call a function or read a variable under a name a reviewer does not see.
+    Names in any script that are already in normal form (``größe``, ``benötigt``) are fine.
+    """
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        raise ExpressionSyntaxError(
+            f"the name {name!r} is spelt with compatibility characters and would read as "
+            f"{normal!r}; write {normal!r} plainly",
+            source=source,
+            offset=offset,
+        )
 
 
 def match_brackets(tokens: list[Token], source: str, max_nesting: int) -> dict[int, int]:
@@ -195,10 +221,22 @@ def _operand_end(tokens: list[Token], i: int, pairs: dict[int, int]) -> int | No
             return last
 
 
-def translate(text: str, max_nesting: int) -> Translated:
-    """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``."""
-    tokens = tokenize(text)
+def translate(text: str, max_nesting: int, *, c_syntax: bool = False) -> Translated:
+    """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``.
+
+    ``c_syntax``: the text is Java or JavaScript: their comments, and ``c ? a : b``.
+    """
+    tokens = tokenize(text, c_comments=c_syntax)
     pairs = match_brackets(tokens, text, max_nesting)
+    if c_syntax and any(t.kind is Kind.OP and t.text == "?" for t in tokens):
+        stop = len(tokens)
+        while stop > 0 and not _is_code(tokens[stop - 1]):
+            stop -= 1
+        if stop > 0 and tokens[stop - 1].text == ";":  # the statement end stays at the end
+            tokens = [*_Ternaries(tokens[: stop - 1], pairs).rewrite(), *tokens[stop - 1 :]]
+        else:
+            tokens = _Ternaries(tokens, pairs).rewrite()
+        pairs = match_brackets(tokens, text, max_nesting + len(tokens))
 
     # A single trailing ``;`` is a JavaScript statement end, not part of the expression.
     last = len(tokens) - 1
@@ -256,6 +294,97 @@ def translate(text: str, max_nesting: int) -> Translated:
             previous = tok
     origin.append(len(text))
     return Translated("".join(parts), tuple(origin))
+
+
+class _Ternaries:
+    """Rewrite ``c ? a : b`` into Python's ``(a if c else b)`` on tokens.
+
+    The conditional operator binds loosest of all operators there are here, so at one bracket
+    level its condition is everything before the ``?`` (back to an opening bracket or a
+    comma) and its alternative everything after the matching ``:``; nested conditionals are
+    right-associative and found by counting ``?`` against ``:``. The new tokens carry the
+    offsets of the ``?`` and ``:`` they replace, so errors still point into the original.
+    """
+
+    def __init__(self, tokens: list[Token], pairs: dict[int, int]) -> None:
+        self.tokens = tokens
+        self.pairs = pairs
+
+    def rewrite(self) -> list[Token]:
+        return self._segments(0, len(self.tokens))
+
+    def _level(self, lo: int, hi: int) -> list[int]:
+        """Indexes of the tokens in ``[lo, hi)`` at this bracket level (groups skipped)."""
+        found: list[int] = []
+        i = lo
+        while i < hi:
+            found.append(i)
+            i = self.pairs[i] + 1 if self.tokens[i].kind is Kind.OPEN else i + 1
+        return found
+
+    def _segments(self, lo: int, hi: int) -> list[Token]:
+        """Comma-separated expressions of one level, each rewritten."""
+        out: list[Token] = []
+        start = lo
+        for i in self._level(lo, hi):
+            if self.tokens[i].kind is Kind.OP and self.tokens[i].text == ",":
+                out += self._expression(start, i)
+                out.append(self.tokens[i])
+                start = i + 1
+        out += self._expression(start, hi)
+        return out
+
+    def _expression(self, lo: int, hi: int) -> list[Token]:
+        level = self._level(lo, hi)
+        marks = [i for i in level if self.tokens[i].kind is Kind.OP and self.tokens[i].text in "?:"]
+        question = next((i for i in marks if self.tokens[i].text == "?"), None)
+        if question is None:
+            return self._copy(lo, hi)
+        depth = 0
+        colon = None
+        for i in marks:
+            if i <= question:
+                continue
+            if self.tokens[i].text == "?":
+                depth += 1
+            elif depth == 0:
+                colon = i
+                break
+            else:
+                depth -= 1
+        if colon is None:
+            return self._copy(lo, hi)  # the parser reports the stray '?'
+        q, c = self.tokens[question].start, self.tokens[colon].start
+        return [
+            Token(Kind.OPEN, "(", q),
+            *self._expression(question + 1, colon),
+            Token(Kind.SPACE, " ", q),
+            Token(Kind.NAME, "if", q),
+            Token(Kind.SPACE, " ", q),
+            *self._copy(lo, question),
+            Token(Kind.SPACE, " ", c),
+            Token(Kind.NAME, "else", c),
+            Token(Kind.SPACE, " ", c),
+            *self._expression(colon + 1, hi),
+            Token(Kind.CLOSE, ")", c),
+        ]
+
+    def _copy(self, lo: int, hi: int) -> list[Token]:
+        """The tokens of ``[lo, hi)``, with the insides of bracket groups rewritten."""
+        out: list[Token] = []
+        i = lo
+        while i < hi:
+            tok = self.tokens[i]
+            if tok.kind is Kind.OPEN:
+                close = self.pairs[i]
+                out.append(tok)
+                out += self._segments(i + 1, close)
+                out.append(self.tokens[close])
+                i = close + 1
+            else:
+                out.append(tok)
+                i += 1
+        return out
 
 
 def _is_code(token: Token) -> bool:

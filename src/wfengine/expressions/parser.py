@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Mapping
 from functools import lru_cache
 
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.compiler import compile_expression
-from wfengine.expressions.expression import Expression
+from wfengine.expressions.dialects import Dialect
+from wfengine.expressions.expression import Aliases, Expression
 from wfengine.expressions.lexer import translate
 from wfengine.expressions.limits import DEFAULT_LIMITS, Limits
 from wfengine.expressions.positions import SourceMap
@@ -24,23 +26,34 @@ _DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
 _PREVIEW = 80
 
 
-def parse(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Expression:
+def parse(
+    text: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    dialect: Dialect = Dialect.NATIVE,
+    aliases: Mapping[str, str] | None = None,
+) -> Expression:
     """Parse and compile ``text``; raise :class:`ExpressionSyntaxError` if it is not allowed.
 
-    Results are cached: the validator and the engine parse the same conditions of a definition.
+    ``dialect`` reads Java or JavaScript forms (see :mod:`wfengine.expressions.dialects`);
+    ``aliases`` maps names the text may use onto the variables they stand for. Results are
+    cached: the validator and the engine parse the same conditions of a definition.
     """
     if not isinstance(text, str):
         raise TypeError(f"expression text must be a str, not {type(text).__name__}")
-    return _parse(text, limits)
+    frozen: Aliases = tuple(sorted(aliases.items())) if aliases else ()
+    return _parse(text, limits, Dialect(dialect), frozen)
 
 
-def reparse(text: str, limits: Limits) -> Expression:
+def reparse(
+    text: str, limits: Limits, dialect: Dialect = Dialect.NATIVE, aliases: Aliases = ()
+) -> Expression:
     """Unpickling hook of :class:`Expression`."""
-    return _parse(text, limits)
+    return _parse(text, limits, dialect, aliases)
 
 
-@lru_cache(maxsize=1024)
-def _parse(text: str, limits: Limits) -> Expression:
+@lru_cache(maxsize=4096)
+def _parse(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
     if len(text) > limits.max_source_length:
         raise ExpressionSyntaxError(
             f"expression is {len(text)} characters long; the limit is {limits.max_source_length}",
@@ -48,10 +61,12 @@ def _parse(text: str, limits: Limits) -> Expression:
             source=text[:_PREVIEW] + "...",
             offset=limits.max_source_length,
         )
-    source_map = SourceMap(translate(text, limits.max_nesting))
+    c_syntax = dialect is not Dialect.NATIVE
+    source_map = SourceMap(translate(text, limits.max_nesting, c_syntax=c_syntax))
     body = _syntax_tree(text, source_map)
     _check_size(body, text, source_map, limits)
-    return Expression(text, compile_expression(body, text, source_map, limits), limits)
+    compiled = compile_expression(body, text, source_map, limits, dialect, dict(aliases))
+    return Expression(text, compiled, limits, dialect, aliases)
 
 
 def _syntax_tree(text: str, source_map: SourceMap) -> ast.expr:

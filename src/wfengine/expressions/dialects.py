@@ -1,0 +1,412 @@
+"""Dialect front ends: the Java and JavaScript expression forms modelling tools write.
+
+JaWE and Enhydra Shark write conditions in JavaScript (``whereToGo.indexOf('B') != -1``),
+Bonita and Shark's Java agents in Java (``status.equals("OK")``), TIBCO in JavaScript with a
+trailing ``;``. These front ends map those forms onto the one sandboxed language: the same
+parser, the same limits, the same whitelist. Nothing is evaluated as JavaScript or Java;
+each form below is a function of :mod:`.functions`' kind, called by the compiled tree.
+
+What a dialect adds to the native language:
+
+* syntax (in :mod:`.lexer`): ``c ? a : b``, ``//`` and ``/* */`` comments (``#`` is not one);
+* string concatenation: ``"n=" + 5`` is ``"n=5"`` (``true``, ``null`` as those languages
+  print them; JavaScript prints ``2.0`` as ``2``, Java as ``2.0``);
+* Java's integer arithmetic: ``7 / 2`` is ``3`` and ``-7 % 2`` is ``-1`` between integers
+  (JavaScript: ``3.5``; both keep the sign of the dividend for ``%``);
+* methods on strings (and lists where they have them): ``equals``, ``equalsIgnoreCase``,
+  ``compareTo``, ``compareToIgnoreCase``, ``length()``, ``isEmpty``, ``indexOf``,
+  ``lastIndexOf``, ``startsWith``, ``endsWith``, ``contains``, ``includes``, ``toUpperCase``,
+  ``toLowerCase``, ``trim``, ``substring``, ``charAt``, ``concat``, ``toString``, ``size``,
+  ``get``; the property ``s.length``;
+* static helpers: ``Integer.parseInt``, ``Integer.valueOf``, ``Long.parseLong``,
+  ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean``, ``String.valueOf``,
+  ``Math.abs/min/max/round/floor/ceil``; in JavaScript also ``parseInt``, ``parseFloat``,
+  ``Number``, ``String``, ``Boolean`` and ``isNaN``.
+
+Deliberate differences: ``==`` compares values without JavaScript's type coercion (``"1" ==
+1`` is false), as ``===`` does; ``equals`` on two values of different types is false; there is
+no ``new``, no assignment and no statement other than one expression with an optional ``;``.
+
+Every dialect also reads record fields as ``order.total`` (a mapping lookup, never an
+attribute of a Python object) and, in the native language, ``datetime.timedelta(...)``,
+``datetime.datetime(...)`` and ``datetime.date(...)`` as the functions of those names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from wfengine.expressions import operators
+from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.functions import Function, _check_text_size, make_function
+from wfengine.expressions.limits import LimitExceeded, Limits
+
+
+class Dialect(StrEnum):
+    NATIVE = "native"
+    JAVASCRIPT = "javascript"
+    JAVA = "java"
+
+
+_SEQUENCES = (str, list, tuple)
+_ANY = (object,)
+
+
+# --------------------------------------------------------------------------- printing values
+
+
+def to_string(value: Any, dialect: Dialect) -> str:
+    """``value`` as JavaScript's ``String(value)`` or Java's ``String.valueOf(value)`` gives it."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _float_text(value, dialect)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        items = [to_string(v, dialect) for v in value]
+        return ",".join(items) if dialect is Dialect.JAVASCRIPT else "[" + ", ".join(items) + "]"
+    if isinstance(value, Mapping):
+        pairs = (f"{to_string(k, dialect)}={to_string(v, dialect)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    return str(value)
+
+
+def _float_text(value: float, dialect: Dialect) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return ("-" if value < 0 else "") + "Infinity"
+    if dialect is Dialect.JAVASCRIPT and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return repr(value)
+
+
+def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect) -> str:
+    """``to_string`` with the size of a container's text checked and charged to the budget."""
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        _check_text_size(value, ctx.remaining)
+    text = to_string(value, dialect)
+    ctx.charge(len(text))
+    return text
+
+
+# --------------------------------------------------------------------------- operators
+
+
+def make_add(dialect: Dialect) -> operators.GuardedOperator:
+    """``+``: concatenation as soon as one side is a string, else the native ``+``."""
+
+    def add(a: Any, b: Any, ctx: EvaluationContext) -> Any:
+        if isinstance(a, str) or isinstance(b, str):
+            left = a if isinstance(a, str) else _charged_text(ctx, a, dialect)
+            right = b if isinstance(b, str) else _charged_text(ctx, b, dialect)
+            ctx.charge(len(left) + len(right))
+            return left + right
+        return operators.add(a, b, ctx)
+
+    return add
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def java_divide(a: Any, b: Any) -> Any:
+    """Java's ``/``: integer division truncating toward zero between integers."""
+    if _is_int(a) and _is_int(b):
+        if b == 0:
+            raise ZeroDivisionError("division by zero")
+        quotient = abs(a) // abs(b)
+        return quotient if (a >= 0) == (b >= 0) else -quotient
+    return operators.PLAIN["Div"](a, b)
+
+
+def remainder(a: Any, b: Any) -> Any:
+    """``%`` of Java and JavaScript: the remainder takes the sign of the dividend."""
+    if isinstance(a, _SEQUENCES):
+        raise TypeError("'%' formatting of strings is not supported; use '+'")
+    if _is_int(a) and _is_int(b):
+        if b == 0:
+            raise ZeroDivisionError("division by zero")
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    return math.fmod(a, b)
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
+    return type(a) is type(b) and bool(a == b)
+
+
+def _equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
+    return isinstance(b, str) and a.casefold() == b.casefold()
+
+
+def _sign(a: Any, b: Any) -> int:
+    return int(a > b) - int(a < b)
+
+
+def _compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
+    return _sign(a, b)
+
+
+def _compare_to_ignore_case(ctx: EvaluationContext, a: str, b: str, /) -> int:
+    return _sign(a.casefold(), b.casefold())
+
+
+def _length(ctx: EvaluationContext, a: Any, /) -> int:
+    return len(a)
+
+
+def _is_empty(ctx: EvaluationContext, a: Any, /) -> bool:
+    return len(a) == 0
+
+
+def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> int:
+    if isinstance(a, str):
+        if not isinstance(item, str):
+            raise TypeError("indexOf() of a string looks for a string")
+        return a.find(item, max(start, 0))
+    for i in range(max(start, 0), len(a)):
+        if a[i] == item:
+            return i
+    return -1
+
+
+def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
+    if isinstance(a, str):
+        if not isinstance(item, str):
+            raise TypeError("lastIndexOf() of a string looks for a string")
+        return a.rfind(item)
+    for i in range(len(a) - 1, -1, -1):
+        if a[i] == item:
+            return i
+    return -1
+
+
+def _starts_with(ctx: EvaluationContext, a: str, prefix: str, /) -> bool:
+    return a.startswith(prefix)
+
+
+def _ends_with(ctx: EvaluationContext, a: str, suffix: str, /) -> bool:
+    return a.endswith(suffix)
+
+
+def _contains(ctx: EvaluationContext, a: Any, item: Any, /) -> bool:
+    if isinstance(a, str) and not isinstance(item, str):
+        raise TypeError("contains() of a string looks for a string")
+    return item in a
+
+
+def _contains_key(ctx: EvaluationContext, a: Mapping[Any, Any], key: Any, /) -> bool:
+    return key in a
+
+
+def _to_upper(ctx: EvaluationContext, a: str, /) -> str:
+    ctx.charge(len(a))
+    return a.upper()
+
+
+def _to_lower(ctx: EvaluationContext, a: str, /) -> str:
+    ctx.charge(len(a))
+    return a.lower()
+
+
+def _trim(ctx: EvaluationContext, a: str, /) -> str:
+    ctx.charge(len(a))
+    return a.strip()
+
+
+def _substring(ctx: EvaluationContext, a: str, begin: int, end: int | None = None, /) -> str:
+    stop = len(a) if end is None else end
+    if not (_is_int(begin) and _is_int(stop)) or not 0 <= begin <= stop <= len(a):
+        raise IndexError(f"substring({begin!r}, {end!r}) is outside a string of length {len(a)}")
+    ctx.charge(stop - begin)
+    return a[begin:stop]
+
+
+def _char_at(ctx: EvaluationContext, a: str, index: int, /) -> str:
+    if not _is_int(index) or not 0 <= index < len(a):
+        raise IndexError(f"charAt({index!r}) is outside a string of length {len(a)}")
+    return a[index]
+
+
+def _concat(ctx: EvaluationContext, a: str, b: str, /) -> str:
+    if not isinstance(b, str):
+        raise TypeError("concat() takes a string")
+    ctx.charge(len(a) + len(b))
+    return a + b
+
+
+def _get(ctx: EvaluationContext, a: Any, key: Any, /) -> Any:
+    if isinstance(a, Mapping):
+        return a.get(key)
+    return a[key]
+
+
+def _methods(dialect: Dialect) -> dict[str, Function]:
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    listing = (list, tuple)
+    table = [
+        make_function("equals", _equals, receivers=_ANY),
+        make_function("equalsIgnoreCase", _equals_ignore_case),
+        make_function("compareTo", _compare_to, receivers=(str, int, float, date, timedelta)),
+        make_function("compareToIgnoreCase", _compare_to_ignore_case),
+        make_function("length", _length, receivers=(str, list, tuple)),
+        make_function("isEmpty", _is_empty, receivers=(str, list, tuple, dict)),
+        make_function("size", _length, receivers=(list, tuple, dict)),
+        make_function("indexOf", _index_of, receivers=(str, *listing)),
+        make_function("lastIndexOf", _last_index_of, receivers=(str, *listing)),
+        make_function("startsWith", _starts_with),
+        make_function("endsWith", _ends_with),
+        make_function("contains", _contains, receivers=(str, *listing)),
+        make_function("includes", _contains, receivers=(str, *listing)),
+        make_function("containsKey", _contains_key, receivers=(dict,)),
+        make_function("get", _get, receivers=(dict, *listing)),
+        make_function("toUpperCase", _to_upper, uses_context=True),
+        make_function("toLowerCase", _to_lower, uses_context=True),
+        make_function("trim", _trim, uses_context=True),
+        make_function("substring", _substring, uses_context=True),
+        make_function("charAt", _char_at),
+        make_function("concat", _concat, uses_context=True),
+        make_function("toString", to_text, uses_context=True, receivers=_ANY),
+    ]
+    return {f.name: f for f in table}
+
+
+METHODS: dict[Dialect, dict[str, Function]] = {
+    Dialect.JAVASCRIPT: _methods(Dialect.JAVASCRIPT),
+    Dialect.JAVA: _methods(Dialect.JAVA),
+}
+
+
+# --------------------------------------------------------------------------- static helpers
+
+
+def _make_parse_int(limits: Limits) -> Callable[..., int]:
+    max_chars = int(limits.max_int_bits / math.log2(10)) + 2
+
+    def parse_int(ctx: EvaluationContext, value: Any, radix: int = 10, /) -> int:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise TypeError(f"expected a string of digits, got {type(value).__name__}")
+        if isinstance(value, str) and len(value.strip()) > max_chars:
+            raise LimitExceeded(f"a number longer than {max_chars} digits")
+        return int(value.strip(), radix) if isinstance(value, str) else value
+
+    return parse_int
+
+
+def _parse_float(ctx: EvaluationContext, value: Any, /) -> float:
+    if isinstance(value, str) and len(value) > 400:
+        raise LimitExceeded("a number longer than 400 characters")
+    return float(value)
+
+
+def _parse_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
+    return isinstance(value, str) and value.strip().lower() == "true"
+
+
+def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
+    return bool(value)
+
+
+def _is_nan(ctx: EvaluationContext, value: Any, /) -> bool:
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _abs(ctx: EvaluationContext, value: Any, /) -> Any:
+    return abs(value)
+
+
+def _min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
+    return min(a, b)
+
+
+def _max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
+    return max(a, b)
+
+
+def _round(ctx: EvaluationContext, value: float, /) -> int:
+    return math.floor(value + 0.5)
+
+
+def _floor(ctx: EvaluationContext, value: float, /) -> int:
+    return math.floor(value)
+
+
+def _ceil(ctx: EvaluationContext, value: float, /) -> int:
+    return math.ceil(value)
+
+
+def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+    parse_int = _make_parse_int(limits)
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    table = {
+        "Integer.parseInt": make_function("Integer.parseInt", parse_int),
+        "Integer.valueOf": make_function("Integer.valueOf", parse_int),
+        "Long.parseLong": make_function("Long.parseLong", parse_int),
+        "Long.valueOf": make_function("Long.valueOf", parse_int),
+        "Double.parseDouble": make_function("Double.parseDouble", _parse_float),
+        "Double.valueOf": make_function("Double.valueOf", _parse_float),
+        "Float.parseFloat": make_function("Float.parseFloat", _parse_float),
+        "Boolean.parseBoolean": make_function("Boolean.parseBoolean", _parse_boolean),
+        "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
+        "Math.abs": make_function("Math.abs", _abs),
+        "Math.min": make_function("Math.min", _min),
+        "Math.max": make_function("Math.max", _max),
+        "Math.round": make_function("Math.round", _round),
+        "Math.floor": make_function("Math.floor", _floor),
+        "Math.ceil": make_function("Math.ceil", _ceil),
+    }
+    return table
+
+
+def _globals(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+    """Plain function names a dialect adds to the native ones."""
+    if dialect is not Dialect.JAVASCRIPT:
+        return {}
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    table = [
+        make_function("parseInt", _make_parse_int(limits)),
+        make_function("parseFloat", _parse_float),
+        make_function("Number", _parse_float),
+        make_function("String", to_text, uses_context=True),
+        make_function("Boolean", _js_boolean),
+        make_function("isNaN", _is_nan),
+    ]
+    return {f.name: f for f in table}
+
+
+def statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+    """``Class.method`` helpers by qualified name (the native language has datetime's)."""
+    if dialect is Dialect.NATIVE:
+        return {}
+    return _statics(dialect, limits)
+
+
+def extra_functions(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+    return _globals(dialect, limits)
+
+
+#: qualified names the native language reads as its own functions (as Python files write)
+NATIVE_ALIASES: dict[str, str] = {
+    "datetime.timedelta": "timedelta",
+    "datetime.datetime": "datetime",
+    "datetime.date": "date",
+}
