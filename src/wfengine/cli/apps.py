@@ -1,7 +1,10 @@
 """``--apps MODULE``: let a host module bind applications for a command-line run.
 
-MODULE is a dotted module name (looked up on ``sys.path``, which for the command line also
-holds the current directory, as with ``python -m``) or the path of a ``.py`` file. It must
+MODULE is a dotted module name (looked up on ``sys.path`` and, while it is imported, in the
+current directory, as with ``python -m``) or the path of a ``.py`` file. The current directory
+is taken off ``sys.path`` again once MODULE is imported: left first on it, a ``sqlite3.py`` or
+``json.py`` lying there would be imported instead of the real module by whatever the run
+imports later. (A module that imports its own helpers lazily should import them at the top.) It must
 define ``register(registry)``, which calls ``registry.register(app_id, func, retries=N,
 timeout=SECONDS)`` for each application it binds (scripts rely on these names) and may enable
 agent kinds for definitions with ``registry.allow_agent``. A module that cannot be imported
@@ -49,16 +52,27 @@ def _import(module: str) -> ModuleType:
     try:
         if module.endswith(".py"):
             return _import_file(Path(module))
-        cwd = os.getcwd()
-        if cwd not in sys.path:
-            sys.path.insert(0, cwd)
-        return importlib.import_module(module)
+        return _import_from_cwd(module)
     except AppsModuleError:
         raise
     except Exception as exc:  # ImportError, or whatever the module raises while importing
         raise AppsModuleError(
             f"--apps {module}: cannot import it: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _import_from_cwd(module: str) -> ModuleType:
+    """Import ``module`` with the current directory first on ``sys.path`` for the import
+    only (see the module notes)."""
+    cwd = os.getcwd()
+    added = cwd not in sys.path
+    if added:
+        sys.path.insert(0, cwd)
+    try:
+        return importlib.import_module(module)
+    finally:
+        if added and cwd in sys.path:
+            sys.path.remove(cwd)
 
 
 def _import_file(path: Path) -> ModuleType:

@@ -1,10 +1,11 @@
 """``wfengine worker``: run the jobs of a database (deferred work, timers, retries).
 
 The contract scripts rely on (keep it exactly): ``wfengine worker --db URL [--concurrency N]
-[--until-idle] [--apps MODULE]`` runs due jobs with N threads (each its own engine on URL; see
-:mod:`wfengine.runtime.worker` for why threads, and run several worker processes to use several
-cores); ``--until-idle`` exits 0 once no job is due now, claimable or held by another worker,
-so that what remains waits for a person, a timer that is not due yet, or an operator.
+[--until-idle] [--apps MODULE]`` runs due jobs with N threads (1 to :data:`MAX_CONCURRENCY`,
+each its own engine on URL; see :mod:`wfengine.runtime.worker` for why threads, and run several
+worker processes to use several cores); ``--until-idle`` exits 0 once no job is due now,
+claimable or held by another worker, so that what remains waits for a person, a timer that is
+not due yet, or an operator.
 ``--apps MODULE`` binds applications as for ``wfengine run``.
 
 It logs what it does on stderr (``--log-level``; per-job lines at ``debug``), including the
@@ -26,9 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -36,13 +35,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wfengine.cli.database import db_option, open_engine
+from wfengine.cli.stderr_log import logging_to_stderr
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.worker import Worker
 
 _log = logging.getLogger("wfengine.worker")
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 EXIT_KILLED = 130
+#: threads one worker process runs at most: each holds a database connection, and beyond a few
+#: dozen threads the GIL and the database, not the thread count, limit throughput (run several
+#: worker processes instead)
+MAX_CONCURRENCY = 64
 
 
 @click.command(
@@ -56,10 +61,11 @@ Examples:
 @db_option
 @click.option(
     "--concurrency",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_CONCURRENCY),
     default=1,
     show_default=True,
-    help="Threads, each running jobs with its own engine.",
+    help=f"Threads, each running jobs with its own engine (1 to {MAX_CONCURRENCY}; run several "
+    "worker processes for more).",
 )
 @click.option("--until-idle", is_flag=True, help="Exit 0 once no job is due now.")
 @click.option(
@@ -101,7 +107,7 @@ def worker(
     log_level: str,
 ) -> None:
     """Claim and run due jobs until stopped (SIGTERM/SIGINT) or, with --until-idle, idle."""
-    with _logging_to_stderr(log_level):
+    with logging_to_stderr(log_level, _LOG_FORMAT):
         _work(url, concurrency, until_idle, apps_module, lease, poll)
 
 
@@ -161,37 +167,6 @@ def _work(
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     _log.info("worker stopped after %d job(s)", pool.ran)
-
-
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is when a record is emitted (not when the handler
-    was made), so a command run twice in one process (tests, embedding) logs where it should."""
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
-
-
-@contextmanager
-def _logging_to_stderr(level: str) -> Iterator[None]:
-    """Log records of ``wfengine.*`` to stderr while the command runs (then as before)."""
-    root = logging.getLogger("wfengine")
-    previous = root.level
-    handler = _StderrHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
-    )
-    root.setLevel(level.upper())
-    root.addHandler(handler)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
 
 
 def _report_bindings(engine: Engine) -> None:

@@ -40,6 +40,7 @@ An engine and its store serve one thread; run one engine per worker thread or pr
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -77,6 +78,47 @@ from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
 
 _T = TypeVar("_T")
 _RUNNING = ProcessState.RUNNING.value
+_log = logging.getLogger("wfengine.store")
+
+
+def _summary(r: sa.RowMapping) -> InstanceSummary:
+    """A ``process_instances`` row as a summary; ``ValueError``/``TypeError`` when a column
+    does not hold what the engine writes there."""
+    for column in ("id", "process_id"):
+        if not isinstance(r[column], str):
+            raise TypeError(f"{column} is {r[column]!r}, not text")
+    if not isinstance(r["definition_version"], int):
+        raise TypeError(f"definition_version is {r['definition_version']!r}, not an integer")
+    return InstanceSummary(
+        id=r["id"],
+        process_id=r["process_id"],
+        version=r["definition_version"],
+        state=ProcessState(r["state"]),
+        created_at=r["created_at"],
+        started_at=r["started_at"],
+        completed_at=r["completed_at"],
+        parent_instance_id=r["parent_instance_id"],
+        parent_activity_instance_id=r["parent_activity_instance_id"],
+    )
+
+
+def _summaries(rows: Iterable[sa.RowMapping]) -> list[InstanceSummary]:
+    """The summaries of ``rows``, leaving out (and logging) rows that cannot be one."""
+    summaries: list[InstanceSummary] = []
+    for r in rows:
+        try:
+            summaries.append(_summary(r))
+        except (ValueError, TypeError) as exc:
+            _skipped(r["id"], exc)
+    return summaries
+
+
+def _skipped(instance_id: object, exc: Exception) -> None:
+    _log.warning(
+        "skipped the process_instances row with id %r: it cannot be read as an instance (%s)",
+        instance_id,
+        exc,
+    )
 
 
 class SqlStore:
@@ -398,21 +440,28 @@ class SqlStore:
             query = query.where(p.c.state == state.value)
         if process_id is not None:
             query = query.where(p.c.process_id == process_id)
-        rows = self._read(lambda c: c.execute(query).mappings().all())
-        return [
-            InstanceSummary(
-                id=r["id"],
-                process_id=r["process_id"],
-                version=r["definition_version"],
-                state=ProcessState(r["state"]),
-                created_at=r["created_at"],
-                started_at=r["started_at"],
-                completed_at=r["completed_at"],
-                parent_instance_id=r["parent_instance_id"],
-                parent_activity_instance_id=r["parent_activity_instance_id"],
-            )
-            for r in rows
-        ]
+        try:
+            rows = self._read(lambda c: c.execute(query).mappings().all())
+        except (ValueError, TypeError):  # a column its type cannot read: see which rows
+            return self._summaries_one_by_one(query, p.c.id)
+        return _summaries(rows)
+
+    def _summaries_one_by_one(self, query: sa.Select[Any], id_column: Any) -> list[InstanceSummary]:
+        """``query``'s rows read one at a time, leaving out (and logging) those that fail: a
+        tampered or foreign row must not hide every other instance from a listing."""
+        ids = self._read(lambda c: c.execute(query.with_only_columns(id_column)).scalars().all())
+        summaries: list[InstanceSummary] = []
+        for instance_id in ids:
+            one = query.where(id_column == instance_id)
+
+            def read(c: sa.Connection, one: sa.Select[Any] = one) -> Sequence[sa.RowMapping]:
+                return c.execute(one).mappings().all()
+
+            try:
+                summaries.extend(_summaries(self._read(read)))
+            except (ValueError, TypeError) as exc:
+                _skipped(instance_id, exc)
+        return summaries
 
     # -- incidents ---------------------------------------------------------------------------------
 
