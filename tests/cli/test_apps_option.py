@@ -64,7 +64,7 @@ def test_run_with_a_py_file(tmp_path: Path) -> None:
 
 
 def test_run_without_binding_stops_on_an_incident_and_exits_3(tmp_path: Path) -> None:
-    result = CliRunner().invoke(run, [_xpdl(tmp_path)])
+    result = CliRunner().invoke(run, [_xpdl(tmp_path), "--unbound", "incident"])
     assert result.exit_code == 3
     assert "open.running" in result.output and "not bound" in result.output
 

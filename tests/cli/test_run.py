@@ -41,17 +41,28 @@ def test_run_json_follows_answers_and_exits_0(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert set(out) == {"instance_id", "process_id", "state", "trace", "data"}
+    assert list(out) == [
+        "instance_id",
+        "process_id",
+        "state",
+        "trace",
+        "data",
+        "incidents",
+        "waiting",
+        "stubbed",
+        "stopped",
+    ]
     assert out["process_id"] == "complaint" and out["state"] == "closed.completed"
     assert out["trace"] == ["intake", "review", "refund", "end"]
     assert out["data"] == {"amount": 250, "verdict": "ok"}
+    assert (out["incidents"], out["waiting"], out["stubbed"], out["stopped"]) == ([], [], [], None)
 
 
 def test_run_without_answers_completes_manual_work_unchanged(tmp_path: Path) -> None:
-    result = CliRunner().invoke(run, [_complaint(tmp_path), "--set", "amount=x y", "--json"])
+    result = CliRunner().invoke(run, [_complaint(tmp_path), "--set", "verdict=x y", "--json"])
     out = json.loads(result.output)
     assert out["trace"] == ["intake", "review", "reject", "end"]
-    assert out["data"]["amount"] == "x y"  # not JSON: kept as a string
+    assert out["data"]["verdict"] == "x y"
 
 
 def test_run_readable_trace_and_other_process(tmp_path: Path) -> None:
@@ -65,15 +76,43 @@ def test_run_exits_3_when_the_instance_waits(tmp_path: Path) -> None:
     p = pb.process("main")
     p.application("unbound")
     p.activity("call", tool="unbound")
-    result = CliRunner().invoke(run, [_write(tmp_path, pb), "--json"])
+    result = CliRunner().invoke(run, [_write(tmp_path, pb), "--unbound", "incident", "--json"])
     assert result.exit_code == 3
     assert json.loads(result.output)["state"] == "open.running"
 
 
-def test_run_exits_1_on_errors(tmp_path: Path) -> None:
-    assert CliRunner().invoke(run, [_complaint(tmp_path), "--process", "nope"]).exit_code == 1
-    assert CliRunner().invoke(run, [str(tmp_path / "missing.xpdl")]).exit_code == 1
+def test_run_exits_1_when_the_definition_cannot_be_loaded(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xpdl"
+    broken.write_text("<Package")
+    result = CliRunner().invoke(run, [str(broken)])
+    assert result.exit_code == 1 and "xml-malformed" in result.stderr
+
+
+def test_run_exits_2_on_usage_errors_and_unreadable_files(tmp_path: Path) -> None:
+    unknown = CliRunner().invoke(run, [_complaint(tmp_path), "--process", "nope"])
+    assert unknown.exit_code == 2 and "nope" in unknown.stderr
+    missing = CliRunner().invoke(run, [str(tmp_path / "missing.xpdl")])
+    assert missing.exit_code == 2 and "missing.xpdl" in missing.stderr
     bad = tmp_path / "bad.json"
-    bad.write_text("[1]")
-    result = CliRunner().invoke(run, [_complaint(tmp_path), "--answers", str(bad)])
-    assert result.exit_code == 1
+    for text, message in [
+        ("[1]", "expected"),
+        ("{nope", "is not JSON"),
+        ('{"review": [{"not a name": 1}]}', "'not a name'"),
+    ]:
+        bad.write_text(text)
+        result = CliRunner().invoke(run, [_complaint(tmp_path), "--answers", str(bad)])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+    gone = CliRunner().invoke(run, [_complaint(tmp_path), "--answers", str(tmp_path / "no.json")])
+    assert gone.exit_code == 2 and "no.json" in gone.stderr
+
+
+def test_run_reads_answers_from_stdin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        run,
+        [_complaint(tmp_path), "--answers", "-", "--json"],
+        input=json.dumps({"review": [{"verdict": "ok"}]}),
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["trace"] == ["intake", "review", "refund", "end"]
+    both = CliRunner().invoke(run, ["-", "--answers", "-"], input="")
+    assert both.exit_code == 2 and "standard input" in both.stderr

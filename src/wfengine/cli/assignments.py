@@ -1,9 +1,19 @@
-"""``--set NAME=VALUE`` options: how every command turns them into data.
+"""``--set NAME=VALUE`` options: how every command reads them.
 
-VALUE is parsed as JSON when it parses (``3``, ``true``, ``"x"``, ``[1, 2]``, ``{"a": 1}``) and
-taken as a plain string otherwise, so ``--set amount=250`` gives a number and ``--set
-name=Ada`` a string without shell quoting games. ``run``, ``instance start`` and ``incident
-skip`` share this, so a value means the same wherever it is given.
+NAME must be an identifier (letters, digits and underscores, not starting with a digit: what
+the expression language can name), so a typo such as ``--set 'amount =5'`` or ``--set =5`` is a
+usage error rather than a variable nobody can read.
+
+What VALUE becomes depends on whether the command knows the process:
+
+* ``run`` and ``instance start`` check each NAME against the process's declarations and coerce
+  VALUE to the declared type (:mod:`wfengine.cli.declared_data`);
+* ``incident skip`` (and an undeclared NAME allowed by ``--allow-undeclared``) takes VALUE as
+  JSON when it parses (``3``, ``true``, ``"x"``, ``[1, 2]``, ``{"a": 1}``) and as a plain string
+  otherwise, so ``--set name=Ada`` needs no shell quoting games.
+
+JSON is parsed within the limits of :mod:`wfengine.cli.json_input` (nesting, number size): a
+value beyond them is a usage error, never silently a string.
 """
 
 from __future__ import annotations
@@ -14,35 +24,83 @@ from typing import Any, TypeVar
 
 import click
 
+from wfengine.cli.json_input import JsonLimitError, loads
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def parse_value(text: str) -> Any:
-    """VALUE as JSON when it parses, else the text itself."""
+def is_identifier(name: str) -> bool:
+    """Can ``name`` be a data field an expression refers to?"""
+    return name.isidentifier()
+
+
+def parse_value(text: str, *, name: str = "", option: str = "--set") -> Any:
+    """VALUE as JSON when it parses, else the text itself; JSON beyond the limits is a usage
+    error naming ``name``."""
     try:
-        return json.loads(text)
-    except ValueError:
+        return loads(text)
+    except JsonLimitError as exc:
+        raise click.BadParameter(f"{name}: {exc}", param_hint=option) from None
+    except json.JSONDecodeError:
         return text
 
 
-def parse_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, Any]:
-    """``NAME=VALUE`` pairs as a dict (a later NAME wins); a malformed pair is a usage error."""
-    data: dict[str, Any] = {}
+def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, str]:
+    """``NAME=VALUE`` pairs as NAME -> VALUE text (a later NAME wins).
+
+    A pair without ``=`` or whose NAME is not an identifier is a usage error (exit 2).
+    """
+    found: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        if not sep or not name:
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint=option)
-        data[name.strip()] = parse_value(value)
-    return data
+        if not is_identifier(name):
+            raise click.BadParameter(
+                f"{name!r} is not a name: use letters, digits and underscores, not starting "
+                "with a digit",
+                param_hint=option,
+            )
+        found[name] = value
+    return found
 
 
-def set_option(help_text: str) -> Callable[[_F], _F]:
-    """The repeatable ``--set NAME=VALUE`` option (into the parameter ``assignments``)."""
+def parse_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, Any]:
+    """``NAME=VALUE`` pairs as a dict of values parsed by :func:`parse_value`, for commands
+    that have no process to check the names against."""
+    return {
+        name: parse_value(text, name=name, option=option)
+        for name, text in split_assignments(pairs, option).items()
+    }
+
+
+def set_option(help_text: str, *, typed: bool = False) -> Callable[[_F], _F]:
+    """The repeatable ``--set NAME=VALUE`` option (into the parameter ``assignments``).
+
+    ``typed``: the command coerces VALUE to the declared type (see the module notes).
+    """
+    how = (
+        "NAME is a data field or formal parameter of the process; VALUE is converted to its "
+        "type (JSON for fields that are not of a basic type)."
+        if typed
+        else "VALUE is parsed as JSON when it parses, else taken as a string."
+    )
     option: Callable[[_F], _F] = click.option(
         "--set",
         "assignments",
         multiple=True,
         metavar="NAME=VALUE",
-        help=f"{help_text} VALUE is parsed as JSON when it parses, else taken as a string.",
+        help=f"{help_text} {how}",
     )
     return option
+
+
+def allow_undeclared_option(func: _F) -> _F:
+    """The ``--allow-undeclared`` flag: let ``--set`` name variables the process does not
+    declare (their VALUE is read as JSON when it parses, else as a string)."""
+    decorated: _F = click.option(
+        "--allow-undeclared",
+        is_flag=True,
+        help="Accept --set names the process does not declare (VALUE as JSON, else a string).",
+    )(func)
+    return decorated

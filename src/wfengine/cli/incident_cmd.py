@@ -24,7 +24,7 @@ import click
 
 from wfengine.cli.assignments import parse_assignments, set_option
 from wfengine.cli.database import db_option, engine_on
-from wfengine.cli.json_output import dumps
+from wfengine.cli.json_output import dumps, incident_row
 
 
 @click.command(
@@ -46,17 +46,7 @@ def incidents(url: str, as_json: bool) -> None:
     """List the open incidents: work the engine could not do by itself."""
     with engine_on(url) as engine:
         found = engine.incidents()
-    rows = [
-        {
-            "id": i.id,
-            "instance_id": i.instance_id,
-            "activity_id": i.activity_id,
-            "application_id": i.application_id,
-            "error": i.message,
-            "attempts": i.attempts,
-        }
-        for i in found
-    ]
+    rows = [incident_row(i) for i in found]
     if as_json:
         click.echo(dumps(rows))
         return

@@ -2,12 +2,16 @@
 
 The contract scripts rely on (keep it exactly):
 
-* ``wfengine instance start FILE --db URL [--process ID] [--count N] [--set NAME=VALUE]...``
-  deploys FILE (an unchanged process keeps its version), creates and starts N instances of the
-  process (default: the package's first) with the given data, and prints their ids, one per
-  line, in creation order. Their automatic work is left to ``wfengine worker``.
+* ``wfengine instance start FILE --db URL [--process ID] [--count N] [--set NAME=VALUE]...
+  [--allow-undeclared]`` deploys FILE (an unchanged process keeps its version), creates and
+  starts N instances (1 to :data:`MAX_COUNT`) of the process (default: the package's first)
+  with the given data, checked and converted as for ``wfengine run``
+  (:mod:`wfengine.cli.declared_data`), and prints their ids, one per line, in creation order.
+  Their automatic work is left to ``wfengine worker``.
 * ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
-  order; ``--json`` prints a list of ``{"id", "process_id", "state"}``.
+  order; ``--json`` prints a list of ``{"id", "process_id", "state"}``. A row the database
+  holds but that cannot be read as an instance (tampered with, or written by something else)
+  is left out with a message on stderr naming it; the others are still listed.
 * ``wfengine instance show ID --db URL [--json]``: ``--json`` prints ``{"id", "process_id",
   "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
   ...]}`` with one entry per activity instance, in the order they were created; times are
@@ -28,10 +32,11 @@ from typing import Any
 
 import click
 
-from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.json_output import dumps, iso
+from wfengine.cli.stderr_log import logging_to_stderr
 
 _STATES = (
     "open.not_running.not_started",
@@ -41,6 +46,9 @@ _STATES = (
     "closed.terminated",
     "closed.aborted",
 )
+#: instances one ``instance start`` creates at most: each is its own transaction, so ten
+#: thousand already take a while on SQLite; a script wanting more runs the command again
+MAX_COUNT = 10_000
 
 
 @click.command(
@@ -56,8 +64,13 @@ Examples:
 @click.option("--process", "process_id", metavar="ID", help="Only instances of this process.")
 @click.option("--json", "as_json", is_flag=True, help='A list of {"id", "process_id", "state"}.')
 def instances(url: str, state: str | None, process_id: str | None, as_json: bool) -> None:
-    """List the process instances of a database, oldest first."""
-    with engine_on(url) as engine:
+    """List the process instances of a database, oldest first.
+
+    A row that cannot be read as an instance is skipped with a message on stderr.
+    """
+    # the store reports rows it skips on the wfengine.store logger
+    skipped_rows = logging_to_stderr("warning", "wfengine instances: %(message)s", "wfengine.store")
+    with skipped_rows, engine_on(url) as engine:
         found = engine.instance_summaries(state=state, process_id=process_id)
     rows = [{"id": i.id, "process_id": i.process_id, "state": i.state.value} for i in found]
     if as_json:
@@ -71,7 +84,7 @@ def instances(url: str, state: str | None, process_id: str | None, as_json: bool
     "instance",
     epilog="""\b
 Examples:
-  wfengine instance start order.xpdl --db sqlite:///wf.db --count 10
+  wfengine instance start examples/order_fulfilment.xpdl --db sqlite:///wf.db --count 10
   wfengine instance show pi-1 --db sqlite:///wf.db --json
   wfengine instance suspend pi-1 --db sqlite:///wf.db""",
 )
@@ -83,8 +96,9 @@ def instance() -> None:
     "start",
     epilog="""\b
 Examples:
-  wfengine instance start order.xpdl --db sqlite:///wf.db --set amount=250
-  wfengine instance start order.xpdl --db sqlite:///wf.db --count 100 --process Fulfil""",
+  wfengine instance start examples/order_fulfilment.xpdl --db sqlite:///wf.db --set amount=250
+  wfengine instance start examples/leave_request.xpdl --db sqlite:///wf.db --count 100 \
+    --process request_leave --set days=3""",
 )
 @click.argument("file", metavar="FILE.xpdl")
 @db_option
@@ -92,25 +106,37 @@ Examples:
     "--process", "process_id", metavar="ID", help="Process to start (default: the first)."
 )
 @click.option(
-    "--count", type=click.IntRange(min=1), default=1, show_default=True, help="How many instances."
+    "--count",
+    type=click.IntRange(min=1, max=MAX_COUNT),
+    default=1,
+    show_default=True,
+    help=f"How many instances (1 to {MAX_COUNT:,}).",
 )
-@set_option("Initial data of every instance.")
+@set_option("Initial data of every instance.", typed=True)
+@allow_undeclared_option
 def start(
-    file: str, url: str, process_id: str | None, count: int, assignments: tuple[str, ...]
+    file: str,
+    url: str,
+    process_id: str | None,
+    count: int,
+    assignments: tuple[str, ...],
+    allow_undeclared: bool,
 ) -> None:
     """Deploy FILE and start instances of one of its processes; print their ids.
 
     The instances are committed as running with their automatic work queued: run `wfengine
     worker --db URL` to carry it out.
     """
+    from wfengine.cli.declared_data import declared_values
     from wfengine.cli.loading import load_or_fail
 
-    data = parse_assignments(assignments)
+    raw = split_assignments(assignments)
     package = load_or_fail(file)
     try:
         process = package.process(process_id)
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
     with engine_on(url) as engine:
         engine.deploy(package, check_bindings=False)  # workers bind the applications
         for _ in range(count):

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wfengine.runtime.snapshots import IncidentSnapshot
 
 
 def _default(value: Any) -> Any:
@@ -27,3 +30,16 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
 def iso(value: datetime | None) -> str | None:
     """A datetime as ISO text, None as None (JSON null)."""
     return None if value is None else value.isoformat()
+
+
+def incident_row(incident: IncidentSnapshot) -> dict[str, Any]:
+    """An open incident as ``wfengine incidents --json`` and ``run --json`` list it:
+    ``{"id", "instance_id", "activity_id", "application_id", "error", "attempts"}``."""
+    return {
+        "id": incident.id,
+        "instance_id": incident.instance_id,
+        "activity_id": incident.activity_id,
+        "application_id": incident.application_id,
+        "error": incident.message,
+        "attempts": incident.attempts,
+    }

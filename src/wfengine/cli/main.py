@@ -31,9 +31,9 @@ Examples:
   wfengine validate examples/*.xpdl
   wfengine show examples/leave_request.xpdl
   wfengine render examples/order_fulfilment.xpdl -o order.svg
-  wfengine convert old-1.0.xpdl -o new-2.2.xpdl
+  wfengine convert examples/leave_request.xpdl -o leave_request-2.2.xpdl
   wfengine run examples/leave_request.xpdl --set days=3 --json
-  wfengine instance start order.xpdl --db sqlite:///wf.db --count 10
+  wfengine instance start examples/order_fulfilment.xpdl --db sqlite:///wf.db --count 10
   wfengine worker --db sqlite:///wf.db --until-idle
 
 Run `wfengine COMMAND --help` for a command's options.""",

@@ -1,16 +1,33 @@
 """``wfengine run``: run one instance of a process to the end, answering its manual work.
 
-The contract scripts rely on (keep it exactly): the instance is created with data from
-``--set`` (JSON when it parses, else a string) and started; automatic work runs; every manual
-activity is completed by the runner itself, one work item at a time in the order the items were
-created and only after all automatic work that can run has run, the n-th completion of an
-activity merging the n-th dict of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``;
-no entry: no change). Calls of asynchronous applications are automatic work: the runner carries
-them out (waiting out their retry backoff) before it looks for manual work. Subflow instances
-are driven the same way. ``--apps MODULE`` imports MODULE and calls its ``register(registry)``
-before anything runs (see :mod:`wfengine.cli.apps`). Exit status: 0 when the instance ended
-``closed.completed``, 3 when it is still open and waiting (an incident, a timer, or the step
-limit), 1 on errors, 2 when the ``--apps`` module or the ``--db`` database cannot be used.
+The contract scripts rely on (keep it exactly):
+
+* The instance is created with data from ``--set`` (checked against the process's data fields
+  and formal parameters and converted to their types, :mod:`wfengine.cli.declared_data`;
+  ``--allow-undeclared`` lets other names through) and started; then the runner
+  (:mod:`wfengine.cli.runner`) carries out all automatic work and completes every manual
+  activity itself, one work item at a time in the order the items were created and only after
+  all automatic work that can run has run, the n-th completion of an activity merging the n-th
+  object of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``, :mod:`wfengine.cli.
+  answers`; no entry: no change). Subflow instances are driven the same way.
+* ``--apps MODULE`` imports MODULE and calls its ``register(registry)`` before anything runs
+  (:mod:`wfengine.cli.apps`). ``--unbound stub`` (the default) stands in for every application
+  that neither it nor an enabled agent binds (:mod:`wfengine.cli.stub_apps`) and names each one
+  called on stderr; ``--unbound incident`` lets such a call stop the activity with an incident.
+* A manual loop the runner can never leave (:mod:`wfengine.cli.repeat_guard`) stops the run,
+  leaving the instance open, with a message on stderr; so does the last guard,
+  :data:`~wfengine.cli.runner.MAX_COMPLETIONS` completions.
+* ``--json`` prints one object: ``{"instance_id", "process_id", "state", "trace", "data",
+  "incidents", "waiting", "stubbed", "stopped"}``. ``incidents`` has the fields of
+  ``wfengine incidents --json``; ``waiting`` lists ``{"kind", "id", "instance_id",
+  "activity_id", "due"}`` (:func:`~wfengine.cli.runner.waiting_rows`); ``stubbed`` lists
+  ``{"application_id", "calls"}`` with the inputs of each call; ``stopped`` is why the runner
+  stopped early, or null. Every key is always there (empty lists when the instance completed).
+* Exit status: 0 when the instance ended ``closed.completed``; 3 when it is still open and
+  waiting (an incident, a timer, a loop the runner stopped); 1 when FILE cannot be loaded as
+  XPDL, the engine refused the run, or the instance ended terminated or aborted; 2 for usage
+  errors (an unknown ``--process``, a ``--set`` or ``--answers`` that does not fit), files
+  that cannot be read, and an ``--apps`` module or ``--db`` database that cannot be used.
 
 ``--db URL`` keeps the instance, its audit trail and anything it left waiting in that database
 (where ``wfengine instance show``, ``incidents`` and ``worker`` find it); the run still does
@@ -19,117 +36,20 @@ all the work itself, and only completes the work items of its own instance and i
 
 from __future__ import annotations
 
-import json
-import time
-from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from wfengine.cli.assignments import parse_assignments, set_option
-from wfengine.cli.database import engine_errors
+from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 
 if TYPE_CHECKING:
-    from wfengine.definition.model import Package
-    from wfengine.runtime.engine import Engine
-    from wfengine.runtime.snapshots import IncidentSnapshot
+    from wfengine.cli.runner import RunOutcome
+    from wfengine.cli.stub_apps import StubbedApplications
+    from wfengine.runtime.snapshots import InstanceSnapshot
 
 EXIT_COMPLETED = 0
 EXIT_ERROR = 1
 EXIT_WAITING = 3
-#: work items the runner completes at most, so a manual activity in an endless loop ends
-MAX_COMPLETIONS = 100_000
-
-
-def _answers(path: str | None) -> dict[str, list[dict[str, Any]]]:
-    if path is None:
-        return {}
-    try:
-        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _Failure(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise _Failure(f"{path} is not JSON: {exc}") from None
-    ok = isinstance(loaded, dict) and all(
-        isinstance(v, list) and all(isinstance(d, dict) for d in v) for v in loaded.values()
-    )
-    if not ok:
-        raise _Failure(f'{path}: expected {{"ActivityId": [{{"var": value}}, ...], ...}}')
-    answers: dict[str, list[dict[str, Any]]] = loaded
-    return answers
-
-
-class _Failure(click.ClickException):
-    exit_code = EXIT_ERROR
-
-
-def _drive(
-    engine: Engine,
-    package: Package,
-    process_id: str,
-    data: dict[str, Any],
-    answers: dict[str, list[dict[str, Any]]],
-) -> tuple[str, list[str], list[IncidentSnapshot]]:
-    """Start the instance and answer its manual work (and its subflows') until none is left;
-    returns its id, its trace and the open incidents of its tree."""
-    engine.deploy(package)
-    instance_id = engine.start_process(process_id, data)
-    tree = _Tree(engine, instance_id)
-    used: dict[str, int] = defaultdict(int)
-    for _ in range(MAX_COMPLETIONS):
-        _run_calls(engine, tree)
-        items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
-        if not items:
-            break
-        item = items[0]
-        n = used[item.activity_id]
-        used[item.activity_id] = n + 1
-        given = answers.get(item.activity_id, [])
-        engine.complete_work_item(item.id, given[n] if n < len(given) else None)
-    incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
-    return instance_id, engine.trace(instance_id), incidents
-
-
-def _run_calls(engine: Engine, tree: _Tree) -> None:
-    """Carry out the run's asynchronous application calls (``invoke`` jobs), waiting out
-    their retry backoff, until none of its instances has one left: they are automatic work
-    that can run. Deadline timers are not waited for. With ``--db`` this may also carry out
-    due calls of other instances in the database (harmlessly: a job's effect happens once)."""
-    from wfengine.runtime.jobs import JOB_INVOKE
-    from wfengine.runtime.states import ProcessState
-
-    while True:
-        if engine.run_due_jobs(kinds=(JOB_INVOKE,)):
-            continue
-        pending = [
-            j.due
-            for j in engine.jobs()
-            if j.kind == JOB_INVOKE
-            and tree.contains(j.instance_id)
-            and engine.instance(j.instance_id).state is ProcessState.RUNNING
-        ]
-        if not pending:
-            return
-        wait = (min(pending) - engine.clock.now()).total_seconds()
-        time.sleep(min(max(wait, 0.01), 60.0))
-
-
-class _Tree:
-    """The run's instance and its subflow instances: a database holds other instances too,
-    whose work items and incidents are not this run's business."""
-
-    def __init__(self, engine: Engine, root: str) -> None:
-        self.engine = engine
-        self.known = {root: True}
-
-    def contains(self, instance_id: str) -> bool:
-        found = self.known.get(instance_id)
-        if found is None:
-            parent = self.engine.instance(instance_id).parent_instance_id
-            found = parent is not None and self.contains(parent)
-            self.known[instance_id] = found
-        return found
 
 
 @click.command(
@@ -137,17 +57,20 @@ class _Tree:
     short_help="Run one process instance, answering manual work from a file.",
     epilog="""\b
 Examples:
-  wfengine run complaint.xpdl --set amount=250 --answers answers.json
-  wfengine run order.xpdl --process Fulfil --json
-  wfengine run order.xpdl --apps myapps   # myapps.register(registry) binds applications""",
+  wfengine run examples/leave_request.xpdl --set employee_name=Ada --set days=3 --json
+  echo '{"approve": [{"approved": true}]}' |
+    wfengine run examples/leave_request.xpdl --set days=10 --answers -
+  wfengine run examples/order_fulfilment.xpdl --process fulfil_order --unbound incident
+  wfengine run examples/order_fulfilment.xpdl --apps myapps   # myapps.register(registry)""",
 )
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--process", "process_id", metavar="ID", help="Process to run (default: the first).")
-@set_option("Initial data.")
+@set_option("Initial data.", typed=True)
+@allow_undeclared_option
 @click.option(
     "--answers",
     metavar="ANSWERS.json",
-    help='Data for manual activities: {"ActivityId": [{"var": value}, ...]}.',
+    help='Data for manual activities: {"ActivityId": [{"var": value}, ...]}; `-` for stdin.',
 )
 @click.option(
     "--db",
@@ -162,41 +85,58 @@ Examples:
     help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
     "applications.",
 )
+@click.option(
+    "--unbound",
+    type=click.Choice(["stub", "incident"]),
+    default="stub",
+    show_default=True,
+    help="What a call of an application nothing binds does: a stub that records it and "
+    "returns no outputs, or an incident.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
     file: str,
     process_id: str | None,
     assignments: tuple[str, ...],
+    allow_undeclared: bool,
     answers: str | None,
     db: str | None,
     apps_module: str | None,
+    unbound: str,
     as_json: bool,
 ) -> None:
     """Create and start one instance of a process and drive it as far as it can go.
 
     Exit status: 0 when the instance ended closed.completed, 3 when it is still open and
-    waiting, 1 on errors.
+    waiting (or the runner stopped a manual loop), 1 when FILE cannot be loaded or the
+    instance ended otherwise, 2 on usage errors and files that cannot be read.
     """
-    from wfengine.cli.exit_status import InputOutputError
+    from wfengine.cli.answers import read_answers
+    from wfengine.cli.database import engine_errors
+    from wfengine.cli.declared_data import declared_values
+    from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.loading import load_or_fail
+    from wfengine.cli.runner import drive
+    from wfengine.cli.stub_apps import RunRegistry
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.states import ProcessState
 
-    data = parse_assignments(assignments)
-    script_answers = _answers(answers)
-    try:
-        package = load_or_fail(file)
-    except InputOutputError as exc:
-        raise _Failure(exc.message) from None
+    raw = split_assignments(assignments)
+    if file == "-" and answers == "-":
+        raise click.UsageError("FILE and --answers cannot both be standard input")
+    script_answers = read_answers(answers)
+    package = load_or_fail(file)
     try:
         process = package.process(process_id)
     except KeyError as exc:
-        raise _Failure(str(exc.args[0])) from None
-    registry = None
+        raise NotInDefinition(f"--process: {exc.args[0]}") from None
+    data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
+    registry = RunRegistry()
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
 
-        registry = load_apps(apps_module)
+        load_apps(apps_module, registry)
+    stubs = registry.stub_unbound() if unbound == "stub" else None
     if db is None:
         engine = Engine(applications=registry)
     else:
@@ -205,37 +145,68 @@ def run(
         engine = open_engine(db, applications=registry, defer=False)  # exit 2 when unusable
     try:
         with engine_errors():
-            instance_id, trace, incidents = _drive(
-                engine, package, process.id, data, script_answers
-            )
-            snap = engine.instance(instance_id)
+            outcome = drive(engine, package, process.id, data, script_answers)
+            snap = engine.instance(outcome.instance_id)
     finally:
         engine.close()
+    stubbed = _stubbed(stubs)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "instance_id": snap.id,
-                    "process_id": snap.process_id,
-                    "state": snap.state.value,
-                    "trace": trace,
-                    "data": snap.data,
-                },
-                default=str,
-            )
-        )
+        _print_json(snap, outcome, stubbed)
     else:
-        click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
-        for step, activity_id in enumerate(trace, 1):
-            click.echo(f"  {step:>4}. {activity_id}")
-        click.echo(f"state: {snap.state.value}")
-        for incident in incidents:
-            click.echo(f"incident {incident.id}: {incident.message}")
-        for name, value in snap.data.items():
-            click.echo(f"  {name} = {value!r}")
+        _print_text(snap, outcome)
+    for row in stubbed:
+        click.echo(
+            f"wfengine run: application {row['application_id']} is not bound; the run stubbed "
+            f"its {len(row['calls'])} call(s): bind it with --apps MODULE",
+            err=True,
+        )
+    if outcome.stopped is not None:
+        click.echo(f"wfengine run: stopped: {outcome.stopped}", err=True)
     if snap.state is ProcessState.COMPLETED:
         raise SystemExit(EXIT_COMPLETED)
     if snap.state.is_open:
         raise SystemExit(EXIT_WAITING)
     click.echo(f"the instance ended {snap.state.value}", err=True)
     raise SystemExit(EXIT_ERROR)
+
+
+def _stubbed(stubs: StubbedApplications | None) -> list[dict[str, Any]]:
+    if stubs is None:
+        return []
+    return [{"application_id": app_id, "calls": calls} for app_id, calls in stubs.called()]
+
+
+def _print_json(snap: InstanceSnapshot, outcome: RunOutcome, stubbed: list[dict[str, Any]]) -> None:
+    from wfengine.cli.json_output import dumps, incident_row
+
+    click.echo(
+        dumps(
+            {
+                "instance_id": snap.id,
+                "process_id": snap.process_id,
+                "state": snap.state.value,
+                "trace": outcome.trace,
+                "data": snap.data,
+                "incidents": [incident_row(i) for i in outcome.incidents],
+                "waiting": outcome.waiting,
+                "stubbed": stubbed,
+                "stopped": outcome.stopped,
+            }
+        )
+    )
+
+
+def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
+    click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
+    for step, activity_id in enumerate(outcome.trace, 1):
+        click.echo(f"  {step:>4}. {activity_id}")
+    click.echo(f"state: {snap.state.value}")
+    for incident in outcome.incidents:
+        click.echo(f"incident {incident.id}: {incident.message}")
+    for name, value in snap.data.items():
+        click.echo(f"  {name} = {value!r}")
+    for row in outcome.waiting:
+        where = f" activity {row['activity_id']}" if row["activity_id"] else ""
+        due = f" due {row['due']}" if row["due"] else ""
+        instance = row["instance_id"]
+        click.echo(f"waiting: {row['kind']} {row['id']}{where} of instance {instance}{due}")

@@ -76,7 +76,9 @@ def _activity_detail(activity: Activity) -> str | None:
     if isinstance(body, Route):
         return route_gateway(activity).value
     if isinstance(body, Event):
-        return f"{body.position.value} {body.trigger}"
+        # XPDL spells "no trigger" as the word None, which a summary must not print
+        has_trigger = body.trigger and body.trigger != "None"
+        return f"{body.position.value} {body.trigger}" if has_trigger else body.position.value
     if isinstance(body, TaskImplementation) and body.tools:
         return ", ".join(t.application_id for t in body.tools)
     if isinstance(body, SubFlowImplementation):

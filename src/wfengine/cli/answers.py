@@ -1,0 +1,73 @@
+"""``run --answers ANSWERS.json``: what the runner merges into the data at manual activities.
+
+The file is ``{"ActivityId": [{"var": value, ...}, ...], ...}``: the n-th completion of an
+activity merges the n-th object. It is read like any other file argument (``-`` is standard
+input; a file that cannot be read is exit status 2), and its content is checked before anything
+runs, as a usage error (exit status 2) naming what is wrong: the shape, variable names that are
+not identifiers, and JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested
+more than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that do not fit).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wfengine.cli.assignments import is_identifier
+from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
+
+Answers = dict[str, list[dict[str, Any]]]
+#: the levels the answers' own shape takes (object, list, object) above the values
+_SHAPE_DEPTH = 3
+_SHAPE = '{"ActivityId": [{"var": value}, ...], ...}'
+
+
+def _bad(message: str) -> click.BadParameter:
+    return click.BadParameter(message, param_hint="--answers")
+
+
+def read_answers(source: str | None) -> Answers:
+    """The answers in ``source`` (a path, ``-`` for standard input, None for none)."""
+    if source is None:
+        return {}
+    name = "<stdin>" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise _bad(f"{name} is not UTF-8 text: {exc.reason}") from None
+    try:
+        loaded = loads(text, max_depth=MAX_JSON_DEPTH + _SHAPE_DEPTH)
+    except JsonTooDeep as exc:
+        raise _bad(
+            f"{name}: {exc}; values may nest at most {MAX_JSON_DEPTH} levels below the "
+            f"{_SHAPE_DEPTH} of the answers' own shape"
+        ) from None
+    except JsonLimitError as exc:
+        raise _bad(f"{name}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise _bad(f"{name} is not JSON: {exc}") from None
+    return _checked(loaded, name)
+
+
+def _checked(loaded: Any, name: str) -> Answers:
+    if not isinstance(loaded, dict):
+        raise _bad(f"{name}: expected {_SHAPE}")
+    for activity_id, given in loaded.items():
+        if not isinstance(given, list) or not all(isinstance(d, dict) for d in given):
+            raise _bad(f"{name}: the entry for {activity_id!r} must be a list of objects: {_SHAPE}")
+        for answer in given:
+            for var in answer:
+                if not is_identifier(var):
+                    raise _bad(
+                        f"{name}: {var!r} (an answer for {activity_id!r}) is not a name: use "
+                        "letters, digits and underscores, not starting with a digit"
+                    )
+    answers: Answers = loaded
+    return answers

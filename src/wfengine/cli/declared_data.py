@@ -1,0 +1,210 @@
+"""``--set`` checked against what a process declares, and converted to the declared types.
+
+A script that writes ``--set amout=10`` (a typo) or ``--set days=abc`` should hear about it
+before an instance runs on data nobody reads or a condition fails three steps later. So for
+``run`` and ``instance start``:
+
+* NAME must be a data field (of the process or the package) or a formal parameter of the
+  process, by id; a field's or parameter's Name is accepted too when no id matches and exactly
+  one declaration carries it (tools such as Bizagi use opaque ids and readable Names). Anything
+  else is a usage error naming the declared ones, unless ``--allow-undeclared``;
+* VALUE is converted by the declared type with the same rules the engine applies to
+  application parameters (:func:`wfengine.runtime.invocation.coerce`): ``10`` into a FLOAT is
+  ``10.0``, ``true``/``false`` into a BOOLEAN, ISO 8601 text into a DATE, DATETIME or TIME,
+  and a STRING keeps the text as given even when it looks like JSON (``zip=01234`` stays
+  ``"01234"``). A FLOAT must be finite. Declared types are followed to what they declare; an
+  enumeration takes one of its values as text; arrays and lists, and every type that is not
+  basic (records, schemas, external references), take JSON (:mod:`wfengine.cli.json_input`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from wfengine.cli.assignments import is_identifier, parse_value
+from wfengine.cli.json_input import loads
+from wfengine.definition.model import (
+    ArrayType,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    EnumerationType,
+    FormalParameter,
+    ListType,
+    Package,
+    WorkflowProcess,
+)
+
+#: how many declared names an "undeclared" message lists before it says "and N more"
+_LISTED = 40
+#: how far declared types are followed (a cycle of declarations must not hang the command)
+_MAX_TYPE_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A data field or formal parameter a ``--set`` NAME may refer to."""
+
+    id: str
+    name: str | None
+    data_type: DataType
+    is_array: bool
+    #: "data field" or "formal parameter", for messages
+    what: str
+
+
+def declarations(package: Package, process: WorkflowProcess) -> dict[str, Declaration]:
+    """What ``process`` can hold, by id: the package's data fields, then the process's own
+    (which win over a package field of the same id), then its formal parameters."""
+    found: dict[str, Declaration] = {}
+    items: list[DataField | FormalParameter] = [
+        *package.data_fields,
+        *process.data_fields,
+        *process.formal_parameters,
+    ]
+    for item in items:
+        what = "data field" if isinstance(item, DataField) else "formal parameter"
+        found[item.id] = Declaration(item.id, item.name, item.data_type, item.is_array, what)
+    return found
+
+
+def declared_values(
+    raw: Mapping[str, str],
+    package: Package,
+    process: WorkflowProcess,
+    *,
+    allow_undeclared: bool = False,
+    option: str = "--set",
+) -> dict[str, Any]:
+    """The instance data ``raw`` (NAME -> VALUE text) gives ``process``: names resolved to
+    declaration ids and values converted (see the module notes). Raises
+    :class:`click.BadParameter` (exit status 2) naming the offending NAME."""
+    declared = declarations(package, process)
+    types = {t.id: t.data_type for t in package.type_declarations}
+    data: dict[str, Any] = {}
+    for name, text in raw.items():
+        target = _resolve_name(name, declared, process.id, allow_undeclared, option)
+        if target is None:  # undeclared and allowed
+            data[name] = parse_value(text, name=name, option=option)
+            continue
+        try:
+            data[target.id] = convert(text, target.data_type, target.is_array, types)
+        except ValueError as exc:
+            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+            kind = type_name(target.data_type, target.is_array)
+            raise click.BadParameter(
+                f"{name}={shown}: {target.what} {target.id!r} ({kind}): {exc}", param_hint=option
+            ) from None
+    return data
+
+
+def _resolve_name(
+    name: str,
+    declared: Mapping[str, Declaration],
+    process_id: str,
+    allow_undeclared: bool,
+    option: str,
+) -> Declaration | None:
+    if name in declared:
+        return declared[name]
+    named = [d for d in declared.values() if d.name == name]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        ids = ", ".join(d.id for d in named)
+        raise click.BadParameter(
+            f"{name!r} is the Name of several declarations ({ids}): give the id instead",
+            param_hint=option,
+        )
+    if allow_undeclared:
+        return None
+    raise click.BadParameter(
+        f"{name!r} is not declared by process {process_id!r}; its data fields and formal "
+        f"parameters are: {_listing(declared.values())} (use --allow-undeclared to set it "
+        "anyway)",
+        param_hint=option,
+    )
+
+
+def _listing(declared: Iterable[Declaration]) -> str:
+    shown: list[str] = []
+    for d in declared:
+        usable_name = d.name is not None and d.name != d.id and is_identifier(d.name)
+        shown.append(f"{d.id} (Name {d.name})" if usable_name else d.id)
+    if not shown:
+        return "none"
+    more = len(shown) - _LISTED
+    return ", ".join(shown[:_LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _underlying(data_type: DataType, types: Mapping[str, DataType]) -> DataType:
+    """``data_type`` with declared types followed to what they declare."""
+    for _ in range(_MAX_TYPE_DEPTH):
+        if not isinstance(data_type, DeclaredType) or data_type.id not in types:
+            return data_type
+        data_type = types[data_type.id]
+    return data_type
+
+
+def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, DataType]) -> Any:
+    """``text`` as a value of ``data_type`` (see the module notes); raises ``ValueError``
+    saying what was expected."""
+    from wfengine.runtime.invocation import coerce
+
+    data_type = _underlying(data_type, types)
+    if isinstance(data_type, ArrayType | ListType):
+        element = _underlying(data_type.element, types)
+        return _list(text, element if isinstance(element, BasicType) else None)
+    if isinstance(data_type, BasicType):
+        if is_array:
+            return _list(text, data_type)
+        return _finite(coerce(text, data_type.type), data_type.type)
+    if isinstance(data_type, EnumerationType) and not is_array:
+        if data_type.values and text not in data_type.values:
+            raise ValueError(f"expected one of {', '.join(data_type.values)}")
+        return text
+    return _json(text)
+
+
+def _list(text: str, element: BasicType | None) -> list[Any]:
+    from wfengine.runtime.invocation import coerce
+
+    value = _json(text)
+    if not isinstance(value, list):
+        raise ValueError(f"expected a JSON list, got {type(value).__name__}")
+    if element is None:
+        return value
+    items: list[Any] = coerce(value, element.type, is_array=True)
+    return [_finite(item, element.type) for item in items]
+
+
+def _json(text: str) -> Any:
+    try:
+        return loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"expected JSON ({exc.msg} at character {exc.pos})") from None
+
+
+def _finite(value: Any, kind: BasicTypeKind) -> Any:
+    if kind is BasicTypeKind.FLOAT and isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite FLOAT")
+    return value
+
+
+def type_name(data_type: DataType, is_array: bool = False) -> str:
+    """How a declared type reads in messages: ``INTEGER``, ``declared:Money``, ``record``..."""
+    if isinstance(data_type, BasicType):
+        name = data_type.type.value
+    elif isinstance(data_type, DeclaredType):
+        name = f"declared:{data_type.id}"
+    else:
+        name = data_type.kind
+    return f"array of {name}" if is_array else name

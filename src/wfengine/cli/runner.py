@@ -1,0 +1,212 @@
+"""What ``wfengine run`` does between starting an instance and reporting on it.
+
+The runner carries out everything that can happen without a person (automatic work, including
+calls of asynchronous applications, waiting out their retry backoff), then completes the
+oldest open work item of the run's instance tree, merging the next ``--answers`` entry of its
+activity, and repeats until no work item is left. Deadline timers are not waited for.
+
+It stops early, leaving the instance open, when it notices a manual loop it can never leave
+(:mod:`wfengine.cli.repeat_guard`) or, as a last guard, after :data:`MAX_COMPLETIONS`
+completions. Only the public :class:`~wfengine.runtime.engine.Engine` API is used, so the same
+runner works in memory and on a database shared with other instances (whose work it leaves
+alone).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wfengine.cli.answers import Answers
+from wfengine.cli.json_output import iso
+from wfengine.cli.repeat_guard import RepeatGuard, state_key
+
+if TYPE_CHECKING:
+    from wfengine.definition.model import Package
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.snapshots import IncidentSnapshot, WorkItemSnapshot
+
+#: work items the runner completes at most: the last guard against a loop it does not notice
+MAX_COMPLETIONS = 100_000
+
+
+@dataclass
+class RunOutcome:
+    """Where a run left its instance."""
+
+    instance_id: str
+    trace: list[str]
+    incidents: list[IncidentSnapshot]
+    #: what the instance tree waits for: see :func:`waiting_rows`
+    waiting: list[dict[str, Any]]
+    #: why the runner stopped completing work items early, or None
+    stopped: str | None = None
+    #: how many work items the runner completed
+    completions: int = 0
+
+
+class Tree:
+    """The run's instance and its subflow instances: a database holds other instances too,
+    whose work items and incidents are not this run's business."""
+
+    def __init__(self, engine: Engine, root: str) -> None:
+        self.engine = engine
+        self.root = root
+        self.known = {root: True}
+        #: members not seen closed yet, whose data is part of the runner's state
+        self.live = {root}
+
+    def contains(self, instance_id: str) -> bool:
+        found = self.known.get(instance_id)
+        if found is None:
+            parent = self.engine.instance(instance_id).parent_instance_id
+            found = parent is not None and self.contains(parent)
+            self.known[instance_id] = found
+            if found:
+                self.live.add(instance_id)
+        return found
+
+    def open_data(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(process id, data)`` of each open member (closed ones are forgotten)."""
+        for instance_id in sorted(self.live):
+            snap = self.engine.instance(instance_id)
+            if snap.state.is_open:
+                yield snap.process_id, snap.data
+            else:
+                self.live.discard(instance_id)
+
+
+def drive(
+    engine: Engine, package: Package, process_id: str, data: dict[str, Any], answers: Answers
+) -> RunOutcome:
+    """Deploy ``package``, start ``process_id`` with ``data`` and answer its manual work (and
+    its subflows') until none is left, a loop is noticed or the limit is reached."""
+    engine.deploy(package)
+    instance_id = engine.start_process(process_id, data)
+    tree = Tree(engine, instance_id)
+    used: dict[str, int] = defaultdict(int)
+    guard = RepeatGuard()
+    stopped: str | None = None
+    completions = 0
+    while True:
+        _run_calls(engine, tree)
+        items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
+        if not items:
+            break
+        if completions >= MAX_COMPLETIONS:
+            stopped = (
+                f"the runner completed {MAX_COMPLETIONS:,} work items and the instance still "
+                "waits for more"
+            )
+            break
+        item = items[0]
+        given = answers.get(item.activity_id, [])
+        n = used[item.activity_id]
+        cycle = guard.cycle(_state(tree, item, items, answers, used), item.activity_instance_id)
+        if cycle is not None:
+            stopped = (
+                f"manual loop: {' -> '.join(cycle)} would repeat forever (the same activity, "
+                "data and open work items as before, and no --answers entry left for them)"
+            )
+            break
+        used[item.activity_id] = n + 1
+        engine.complete_work_item(item.id, given[n] if n < len(given) else None)
+        completions += 1
+    incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
+    return RunOutcome(
+        instance_id,
+        engine.trace(instance_id),
+        incidents,
+        waiting_rows(engine, tree),
+        stopped,
+        completions,
+    )
+
+
+def _state(
+    tree: Tree,
+    item: WorkItemSnapshot,
+    items: list[WorkItemSnapshot],
+    answers: Answers,
+    used: dict[str, int],
+) -> tuple[str, str]:
+    return state_key(
+        item.activity_id,
+        item.mi_index,
+        (w.activity_id for w in items),
+        tree.open_data(),
+        {activity: len(given) - used[activity] for activity, given in answers.items()},
+    )
+
+
+def _run_calls(engine: Engine, tree: Tree) -> None:
+    """Carry out the run's asynchronous application calls (``invoke`` jobs), waiting out
+    their retry backoff, until none of its instances has one left: they are automatic work
+    that can run. Deadline timers are not waited for. With ``--db`` this may also carry out
+    due calls of other instances in the database (harmlessly: a job's effect happens once)."""
+    from wfengine.runtime.jobs import JOB_INVOKE
+    from wfengine.runtime.states import ProcessState
+
+    while True:
+        if engine.run_due_jobs(kinds=(JOB_INVOKE,)):
+            continue
+        pending = [
+            j.due
+            for j in engine.jobs()
+            if j.kind == JOB_INVOKE
+            and tree.contains(j.instance_id)
+            and engine.instance(j.instance_id).state is ProcessState.RUNNING
+        ]
+        if not pending:
+            return
+        wait = (min(pending) - engine.clock.now()).total_seconds()
+        time.sleep(min(max(wait, 0.01), 60.0))
+
+
+def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
+    """What the instance tree waits for, as ``run --json`` reports it under ``"waiting"``:
+    one ``{"kind", "id", "instance_id", "activity_id", "due"}`` per open work item (``kind``
+    ``"work_item"``, ``due`` null) and per pending job (``kind`` the job's: ``"timer"`` for a
+    deadline or timer event, ``"invoke"`` for an asynchronous call, ``"continue"`` for
+    deferred work; ``activity_id`` known for timers, else null; ``due`` ISO 8601), work items
+    first, each group oldest first. Empty when the instance has completed."""
+    rows: list[dict[str, Any]] = [
+        {
+            "kind": "work_item",
+            "id": w.id,
+            "instance_id": w.instance_id,
+            "activity_id": w.activity_id,
+            "due": None,
+        }
+        for w in engine.work_items()
+        if tree.contains(w.instance_id)
+    ]
+    timer_activities: dict[str, str] = {}
+    for job in engine.jobs():
+        if not tree.contains(job.instance_id):
+            continue
+        if job.kind == "timer" and job.id not in timer_activities:
+            timer_activities.update(_timer_activities(engine, job.instance_id))
+        rows.append(
+            {
+                "kind": job.kind,
+                "id": job.id,
+                "instance_id": job.instance_id,
+                "activity_id": timer_activities.get(job.id),
+                "due": iso(job.due),
+            }
+        )
+    return rows
+
+
+def _timer_activities(engine: Engine, instance_id: str) -> dict[str, str]:
+    """Timer id -> the activity whose deadline or timer event it is, for one instance."""
+    activities = {a.id: a.activity_id for a in engine.activity_instances(instance_id)}
+    return {
+        t.id: activities[t.activity_instance_id]
+        for t in engine.timers(instance_id)
+        if t.activity_instance_id in activities
+    }

@@ -1,0 +1,85 @@
+"""Stand-ins for the applications nothing binds in a ``wfengine run`` (``--unbound stub``).
+
+``wfengine run`` is how people try a definition out, usually before any application code
+exists. Stopping at the first Tool activity with an incident ("not bound") makes the rest of
+the process untestable, so by default the runner stubs every application that neither
+``--apps MODULE`` nor an agent the host enabled binds: the stand-in accepts any keyword
+arguments, records the call (application id and inputs) and returns no output values. The
+engine requires an answer for every OUT parameter, so its OUT parameters come back unset
+(null) and INOUT ones unchanged. The run then names each stubbed application (stderr, and
+``"stubbed"`` in ``--json``), so a stubbed run is never mistaken for a real one.
+
+An application whose definition asks for an agent kind (``wfengine:agent``) the host has not
+enabled is not bound by an enabled agent either, so it is stubbed as well; an enabled agent
+that refuses its settings is still an error (an incident), since that is a definition mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from wfengine.definition.model import Application, ParameterMode
+from wfengine.runtime.applications import (
+    AGENT_ATTRIBUTE,
+    ApplicationFunc,
+    ApplicationRegistry,
+    Binding,
+    make_binding,
+)
+
+
+class StubbedApplications:
+    """The stand-ins of one run and the calls they received, by application id."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[dict[str, Any]]] = {}
+
+    def stand_in(self, application: Application) -> ApplicationFunc:
+        """The callable standing in for ``application`` (a registry fallback)."""
+        outputs = tuple(p.id for p in application.formal_parameters if p.mode is ParameterMode.OUT)
+        calls = self.calls.setdefault(application.id, [])
+
+        def stub(**inputs: Any) -> dict[str, Any]:
+            calls.append(copy.deepcopy(inputs))
+            return dict.fromkeys(outputs)
+
+        return stub
+
+    def called(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """``(application id, inputs of each call)`` of the stand-ins that were called."""
+        return [(app_id, calls) for app_id, calls in self.calls.items() if calls]
+
+
+class RunRegistry(ApplicationRegistry):
+    """The registry of a ``wfengine run``: with :meth:`stub_unbound`, applications nothing
+    binds get a stand-in (the registry's fallback), and so do applications asking for an
+    agent kind that is not enabled (see the module notes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stubs: StubbedApplications | None = None
+        self._disabled_agent_stubs: dict[str, Binding] = {}
+
+    def stub_unbound(self) -> StubbedApplications:
+        """Stand in for unbound applications from now on; returns the recorder."""
+        self.stubs = StubbedApplications()
+        self._disabled_agent_stubs.clear()
+        self.set_fallback(self.stubs.stand_in)
+        return self.stubs
+
+    def resolve(self, application: Application) -> Binding | None:
+        kind = application.extended_attribute(AGENT_ATTRIBUTE)
+        if (
+            self.stubs is None
+            or kind is None
+            or application.id in self
+            or kind in self.allowed_agents()
+        ):
+            return super().resolve(application)
+        found = self._disabled_agent_stubs.get(application.id)
+        if found is None:
+            func = self.stubs.stand_in(application)
+            found = make_binding(application.id, func, source="fallback")
+            self._disabled_agent_stubs[application.id] = found
+        return found

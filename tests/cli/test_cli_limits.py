@@ -1,0 +1,170 @@
+"""Hostile or careless input to the command line (issue 8, item 9): clean errors, not
+tracebacks; upper bounds on sizes; no import hijacking; one bad database row is not fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.databases import automatic, cli, sqlite_url, write
+from wfengine.cli.instance_cmd import MAX_COUNT
+from wfengine.cli.json_input import MAX_JSON_DEPTH
+from wfengine.cli.worker_cmd import MAX_CONCURRENCY
+from wfengine.definition.builder import PackageBuilder
+
+HUGE = "7" * 5000
+
+
+def _fields(tmp_path: Path) -> str:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER").data_field("x", "FLOAT").data_field("text", "STRING")
+    p.data_field("items", "STRING", is_array=True)
+    p.activity("review", performer="clerk")
+    return write(tmp_path, pb)
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--allow-undeclared", "--set", f"deep={_nested(100_000)}"],
+        ["--set", f"items={_nested(100_000)}"],
+        ["--allow-undeclared", "--set", f"deep={_nested(MAX_JSON_DEPTH + 1)}"],
+    ],
+    ids=["undeclared", "array-field", "one-too-deep"],
+)
+def test_deeply_nested_set_json_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    result = cli("run", _fields(tmp_path), *args)
+    assert result.exit_code == 2, result.output
+    assert f"at most {MAX_JSON_DEPTH} allowed" in result.stderr
+    assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
+
+
+def test_nesting_up_to_the_limit_is_accepted(tmp_path: Path) -> None:
+    value = _nested(MAX_JSON_DEPTH)
+    result = cli("run", _fields(tmp_path), "--allow-undeclared", "--set", f"deep={value}")
+    assert result.exit_code == 0, result.output
+
+
+def test_deeply_nested_answers_are_a_usage_error(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"review": [{"v": ' + _nested(100_000) + "}]}")
+    result = cli("run", _fields(tmp_path), "--answers", str(answers))
+    assert result.exit_code == 2, result.output
+    assert f"values may nest at most {MAX_JSON_DEPTH} levels" in result.stderr
+    answers.write_text('{"review": [{"v": ' + _nested(MAX_JSON_DEPTH) + "}]}")
+    assert cli("run", _fields(tmp_path), "--answers", str(answers)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--allow-undeclared", "--set", f"big={HUGE}"], "has too many digits"),
+        (["--allow-undeclared", "--set", f"big=[{HUGE}]"], "has too many digits"),
+        (["--set", f"n={HUGE}"], "data field 'n' (INTEGER)"),
+        (["--set", f"x={HUGE}"], "expected a finite FLOAT"),
+    ],
+    ids=["undeclared", "inside-json", "integer-field", "float-field"],
+)
+def test_a_5000_digit_number_is_an_error_not_a_string(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("run", _fields(tmp_path), *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_a_5000_digit_string_field_keeps_its_text(tmp_path: Path) -> None:
+    result = cli("run", _fields(tmp_path), "--set", f"text={HUGE}", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["data"]["text"] == HUGE
+
+
+def test_a_5000_digit_number_in_answers_is_an_error(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"review": [{"n": ' + HUGE + "}]}")
+    result = cli("run", _fields(tmp_path), "--answers", str(answers))
+    assert result.exit_code == 2 and "has too many digits" in result.stderr
+
+
+def test_incident_skip_values_have_the_same_limits(tmp_path: Path) -> None:
+    result = cli("incident", "skip", "inc-1", "--db", sqlite_url(tmp_path), "--set", f"v={HUGE}")
+    assert result.exit_code == 2 and "has too many digits" in result.stderr
+
+
+def test_worker_concurrency_and_start_count_have_upper_bounds(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    worker = cli("worker", "--db", url, "--until-idle", "--concurrency", "100000")
+    assert worker.exit_code == 2
+    assert f"1<=x<={MAX_CONCURRENCY}" in worker.stderr
+    xpdl = write(tmp_path, automatic())
+    start = cli("instance", "start", xpdl, "--db", url, "--count", str(MAX_COUNT + 1))
+    assert start.exit_code == 2
+    assert f"1<=x<={MAX_COUNT}" in start.stderr
+    assert cli("worker", "--db", url, "--until-idle", "--concurrency", "2").exit_code == 0
+
+
+def test_apps_does_not_leave_the_current_directory_on_sys_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "wf_cwd_apps.py").write_text("def register(registry):\n    pass\n")
+    monkeypatch.chdir(tmp_path)
+    before = list(sys.path)
+    try:
+        result = cli("run", write(tmp_path, automatic()), "--apps", "wf_cwd_apps")
+        assert result.exit_code == 0, result.output
+        assert sys.path == before
+    finally:
+        sys.modules.pop("wf_cwd_apps", None)
+
+
+def test_a_module_beside_the_apps_module_does_not_shadow_the_standard_library(
+    tmp_path: Path,
+) -> None:
+    """A ``sqlite3.py`` in the current directory is not what the SQLite store imports later."""
+    marker = tmp_path / "hijacked"
+    (tmp_path / "sqlite3.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('imported')\n"
+        "raise ImportError('the fake sqlite3')\n"
+    )
+    (tmp_path / "wf_plain_apps.py").write_text("def register(registry):\n    pass\n")
+    xpdl = write(tmp_path, automatic())
+    run = ["run", xpdl, "--apps", "wf_plain_apps", "--db", "sqlite:///wf.db"]
+    done = subprocess.run(
+        [sys.executable, "-m", "wfengine.cli.main", *run],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONSAFEPATH": "1"},  # python -m itself must not add the cwd
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+
+
+def test_a_tampered_row_is_skipped_and_the_others_listed(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    xpdl = write(tmp_path, automatic())
+    ids = cli("instance", "start", xpdl, "--db", url, "--count", "4").stdout.split()
+    with sqlite3.connect(tmp_path / "wf.db") as db:
+        db.execute("UPDATE process_instances SET state = 'bogus' WHERE id = ?", (ids[1],))
+        db.execute("UPDATE process_instances SET created_at = 'garbage' WHERE id = ?", (ids[2],))
+    db.close()
+    result = cli("instances", "--db", url, "--json")
+    assert result.exit_code == 0, result.output
+    assert [row["id"] for row in json.loads(result.stdout)] == [ids[0], ids[3]]
+    for bad in ids[1:3]:
+        assert f"skipped the process_instances row with id {bad!r}" in result.stderr
+    text = cli("instances", "--db", url)
+    assert [line.split("\t")[0] for line in text.stdout.splitlines()] == [ids[0], ids[3]]
