@@ -63,6 +63,22 @@ def test_unbound_applications_are_stubbed_and_named(tmp_path: Path) -> None:
         assert notice in result.stderr
 
 
+def test_sensitive_inputs_of_a_stub_are_redacted(tmp_path: Path) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("user", "STRING", initial="'ada'").data_field("pw", "STRING", initial="'s3cret'")
+    p.application(
+        "login",
+        params=[("user", "IN", "STRING"), ("password", "IN", "STRING")],
+        extended=[("wfengine:sensitive", "password")],
+    )
+    p.activity("sign_in", tool="login", args=["user", "pw"])
+    result = cli("run", write(tmp_path, pb), "--json")
+    assert _json(result)["stubbed"] == [
+        {"application_id": "login", "calls": [{"user": "ada", "password": "***"}]}
+    ]
+
+
 @pytest.fixture
 def notify_module(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "wf_notify_apps.py").write_text(

@@ -6,8 +6,9 @@ the process untestable, so by default the runner stubs every application that ne
 ``--apps MODULE`` nor an agent the host enabled binds: the stand-in accepts any keyword
 arguments, records the call (application id and inputs) and returns no output values. The
 engine requires an answer for every OUT parameter, so its OUT parameters come back unset
-(null) and INOUT ones unchanged. The run then names each stubbed application (stderr, and
-``"stubbed"`` in ``--json``), so a stubbed run is never mistaken for a real one.
+(null) and INOUT ones unchanged. Inputs the Application lists in ``wfengine:sensitive`` are
+recorded as ``"***"``, as in the audit trail. The run then names each stubbed application
+(stderr, and ``"stubbed"`` in ``--json``), so a stubbed run is never mistaken for a real one.
 
 An application whose definition asks for an agent kind (``wfengine:agent``) the host has not
 enabled is not bound by an enabled agent either, so it is stubbed as well; an enabled agent
@@ -37,11 +38,16 @@ class StubbedApplications:
 
     def stand_in(self, application: Application) -> ApplicationFunc:
         """The callable standing in for ``application`` (a registry fallback)."""
+        from wfengine.runtime.invocation import REDACTED, sensitive_formals
+
         outputs = tuple(p.id for p in application.formal_parameters if p.mode is ParameterMode.OUT)
+        secret = sensitive_formals(application)
         calls = self.calls.setdefault(application.id, [])
 
         def stub(**inputs: Any) -> dict[str, Any]:
-            calls.append(copy.deepcopy(inputs))
+            calls.append(
+                {k: REDACTED if k in secret else copy.deepcopy(v) for k, v in inputs.items()}
+            )
             return dict.fromkeys(outputs)
 
         return stub
