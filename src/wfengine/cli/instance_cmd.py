@@ -97,8 +97,8 @@ def instance() -> None:
     epilog="""\b
 Examples:
   wfengine instance start examples/order_fulfilment.xpdl --db sqlite:///wf.db --set amount=250
-  wfengine instance start examples/leave_request.xpdl --db sqlite:///wf.db --count 100 \
-    --process request_leave --set days=3""",
+  wfengine instance start examples/leave_request.xpdl --db sqlite:///wf.db --count 100
+  wfengine instance start examples/leave_request.xpdl --db sqlite:///wf.db --set days=3""",
 )
 @click.argument("file", metavar="FILE.xpdl")
 @db_option
