@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -22,7 +23,9 @@ from tests.cli.documents import (
     UNKNOWN_NAMESPACE,
     write,
 )
+from tests.definition.hostile_inputs import deep_nesting, long_text, many_package_attributes
 from wfengine.cli.main import main
+from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_TEXT_BYTES
 
 FINDING_LINE = re.compile(
     r"^(?P<file>.+):(?P<line>\d+): (?P<severity>error|warning|info) (?P<code>[a-z-]+): .+$"
@@ -169,3 +172,80 @@ def test_the_installed_command_keeps_the_exit_statuses(tmp_path: Path) -> None:
         for path in (LEAVE_REQUEST, bad, tmp_path / "missing.xpdl")
     ]
     assert statuses == [0, 1, 2]
+
+
+# -- hostile inputs (issue 8, item 7) --------------------------------------------------------
+
+
+def test_many_package_attributes_are_validated_with_warnings_only(tmp_path: Path) -> None:
+    """50,000 attributes on <Package>: minutes with the old quadratic attribute reading."""
+    path = tmp_path / "attributes.xpdl"
+    path.write_bytes(many_package_attributes(50_000))
+    status, out, err = run(str(path))
+    assert status == 0, err
+    assert "schema-violation" in out
+    assert "0 errors" in err
+
+
+class _EndlessZeros(io.RawIOBase):
+    """Standard input that never ends, counting the bytes it gave."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        n = min(len(buffer), 1 << 20)
+        buffer[:n] = bytes(n)
+        self.given += n
+        return n
+
+
+def test_endless_standard_input_is_too_large_and_not_read_to_its_end() -> None:
+    stdin = _EndlessZeros()
+    result = CliRunner().invoke(main, ["validate", "-"], input=io.BufferedReader(stdin))
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith("<stdin>:0: error xml-too-large:")
+    assert stdin.given <= DEFAULT_MAX_BYTES + 1 + (1 << 20)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("how", ["path", "stdin"])
+def test_dev_zero_is_too_large_and_the_command_ends(how: str) -> None:
+    """A real process: without the bounded read it died of MemoryError (or never ended)."""
+    cmd = [sys.executable, "-m", "wfengine.cli.main", "validate", "--no-schema"]
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run(
+            [*cmd, "/dev/zero" if how == "path" else "-"],
+            stdin=zeros,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert b"error xml-too-large: document is larger than the limit" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "limit"),
+    [
+        (deep_nesting(300), "xml-too-deep", f"limit of {MAX_DEPTH} levels"),
+        (long_text(MAX_TEXT_BYTES + 1), "xml-text-too-large", f"limit of {MAX_TEXT_BYTES} bytes"),
+    ],
+    ids=["deep", "long-text"],
+)
+def test_parser_limits_have_their_own_codes(
+    tmp_path: Path, document: bytes, code: str, limit: str
+) -> None:
+    path = tmp_path / "limit.xpdl"
+    path.write_bytes(document)
+    status, out, _err = run("--no-schema", str(path))
+    assert status == 1
+    match = FINDING_LINE.match(out.splitlines()[0])
+    assert match is not None, out
+    assert match["code"] == code
+    assert limit in out
+    assert f"at line {match['line']}" in out
+    assert int(match["line"]) > 1

@@ -42,7 +42,7 @@ def load_package(source: str, *, schema: bool) -> Package:
 
     try:
         if source == "-":
-            return load_xpdl(sys.stdin.buffer.read(), schema=schema)
+            return load_xpdl(sys.stdin.buffer, schema=schema)  # read up to the size limit only
         path = Path(source)
         if path.is_dir():
             raise InputOutputError(f"cannot read {source}: it is a directory")

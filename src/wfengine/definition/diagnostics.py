@@ -24,6 +24,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "xml-malformed": (Severity.ERROR, "the document is not well-formed XML"),
     "xml-forbidden": (Severity.ERROR, "DTD, entity declaration or external reference refused"),
     "xml-too-large": (Severity.ERROR, "the document exceeds the size limit"),
+    "xml-too-deep": (Severity.ERROR, "elements are nested deeper than the parser's limit"),
+    "xml-text-too-large": (
+        Severity.ERROR,
+        "one text node or attribute value exceeds the parser's length limit",
+    ),
     "xpdl-not-package": (Severity.ERROR, "the root element is not an XPDL Package"),
     "xpdl-unknown-namespace": (
         Severity.ERROR,
@@ -87,6 +92,14 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an expression in another script language cannot be checked",
     ),
     "expression-unknown-name": (Severity.WARNING, "an expression names no data field or parameter"),
+    "expression-label": (
+        Severity.WARNING,
+        "a label for people stands where an expression belongs; instances stop there",
+    ),
+    "initial-value-type": (
+        Severity.ERROR,
+        "a data field's initial value is not a value of the field's type",
+    ),
 }
 
 

@@ -1,32 +1,53 @@
 """Loading and dumping XPDL: the public entry points over the codec.
 
-``load_xpdl`` accepts a path or the document bytes so a host application can load from a file,
-a database column or an upload alike. Errors that make the document unreadable raise
-:class:`~wfengine.errors.XpdlLoadError`; everything else becomes a diagnostic on the package.
+``load_xpdl`` accepts a path, the document bytes or a binary stream so a host application can
+load from a file, a database column or an upload alike. A path or a stream is read only up to
+the size limit (one byte more, to know it was exceeded), so neither ``/dev/zero`` nor an endless
+upload can exhaust memory before the limit is applied. Errors that make the document unreadable
+raise :class:`~wfengine.errors.XpdlLoadError`; everything else becomes a diagnostic on the
+package.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from wfengine.definition.model import Package
+from wfengine.errors import XpdlLoadError
 
 
-def load_xpdl(source: str | os.PathLike[str] | bytes, *, schema: bool = True) -> Package:
-    """Read an XPDL 1.0/2.0/2.1/2.2 document from a path or from its bytes.
+def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool = True) -> Package:
+    """Read an XPDL 1.0/2.0/2.1/2.2 document from a path, its bytes or a binary stream.
 
-    ``schema=False`` skips the XSD check (faster; no schema-violation warnings).
-    Raises ``XpdlLoadError`` when the document is not usable XML or not XPDL, and ``OSError``
-    when the file cannot be read.
+    ``schema=False`` skips the XSD check (faster; no schema-violation warnings). Diagnostics
+    name the file when ``source`` is a path. Raises ``XpdlLoadError`` when the document is not
+    usable XML or not XPDL (``xml-too-large`` as soon as a file or stream yields more than the
+    limit, the rest unread), and ``OSError`` when it cannot be read.
     """
     from wfengine.definition.xpdl.reader import read_package
 
     if isinstance(source, bytes | bytearray):
         return read_package(bytes(source), source=None, schema=schema)
-    path = Path(source)
-    data = path.read_bytes()
-    return read_package(data, source=str(path), schema=schema)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        with path.open("rb") as stream:
+            data = _read_named(stream, str(path))
+        return read_package(data, source=str(path), schema=schema)
+    return read_package(_read_named(source, None), source=None, schema=schema)
+
+
+def _read_named(stream: BinaryIO, name: str | None) -> bytes:
+    """:func:`~wfengine.definition.xpdl.secure.read_limited`, its refusal naming the source."""
+    from wfengine.definition.xpdl.secure import read_limited
+
+    try:
+        return read_limited(stream)
+    except XpdlLoadError as exc:
+        if name is None:
+            raise
+        raise XpdlLoadError(exc.diagnostic.model_copy(update={"file": name})) from None
 
 
 def dump_xpdl(package: Package) -> bytes:

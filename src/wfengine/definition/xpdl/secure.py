@@ -3,7 +3,8 @@
 A process definition is often uploaded by a modeller, fetched from a repository or read from a
 database column, so the parser must not be a way into the host: no entity expansion (billion
 laughs), no external entities or DTDs (file disclosure, server-side requests), no network, and
-a size limit. Every refusal is an :class:`~wfengine.errors.XpdlLoadError` carrying a diagnostic,
+a size limit (on the bytes read, and libxml2's own limits on nesting depth and on the length of
+one text node). Every refusal is an :class:`~wfengine.errors.XpdlLoadError` carrying a diagnostic,
 so callers never see a raw lxml exception.
 
 Why refuse every entity declaration instead of only the dangerous ones: real XPDL tools never
@@ -13,6 +14,8 @@ the two apart is exactly the kind of cleverness attacks exploit.
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from lxml import etree
 
 from wfengine.definition import diagnostics
@@ -20,6 +23,39 @@ from wfengine.errors import XpdlLoadError
 
 #: 16 MiB: two orders of magnitude above the largest real XPDL file we know of (~230 KB).
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+#: libxml2's nesting limit without ``huge_tree``: a 257th level of elements is refused. Real
+#: XPDL nests about 10 deep; the limit keeps recursive walks of the tree (ours and lxml's) safe.
+MAX_DEPTH = 256
+
+#: libxml2's limit without ``huge_tree`` on one text node (and, depending on how the input is
+#: decoded, on one attribute value or CDATA section).
+MAX_TEXT_BYTES = 10_000_000
+
+
+def read_limited(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a whole document from ``stream``, but never more than ``max_bytes + 1`` bytes.
+
+    Why not ``read()`` and then check: a hostile or mistaken input (``/dev/zero``, an endless
+    pipe on standard input) would be read until memory runs out before any limit is applied.
+    One byte past the limit is enough to know the document is too large, so the rest is never
+    read. Raises ``XpdlLoadError`` (``xml-too-large``) for a longer input.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        # a pipe or raw stream may return less than asked for before its end: ask again
+        chunk = stream.read(max_bytes + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > max_bytes:
+        raise _refuse(
+            "xml-too-large",
+            f"document is larger than the limit of {max_bytes} bytes; the rest was not read",
+        )
+    return b"".join(chunks)
 
 
 def _parser() -> etree.XMLParser:
@@ -42,7 +78,9 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     """Parse ``data`` safely and return the tree (source lines kept on every element).
 
     Raises ``XpdlLoadError`` with code ``xml-too-large`` (more than ``max_bytes``),
-    ``xml-forbidden`` (DTD entity declarations, an external DTD, entity references) or
+    ``xml-forbidden`` (DTD entity declarations, an external DTD, entity references),
+    ``xml-too-deep`` (elements nested more than :data:`MAX_DEPTH` levels),
+    ``xml-text-too-large`` (one text or attribute value over :data:`MAX_TEXT_BYTES`) or
     ``xml-malformed`` (not well-formed; the message has lxml's reason and the line).
     """
     if len(data) > max_bytes:
@@ -60,6 +98,9 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
                 f"entity declarations are refused (the parser stopped: {exc.msg})",
                 line,
             ) from None
+        limit = _resource_limit(exc, line)
+        if limit is not None:
+            raise limit from None
         raise _refuse("xml-malformed", f"not well-formed XML: {exc.msg}", line) from None
     except (etree.LxmlError, ValueError) as exc:
         raise _refuse("xml-malformed", f"not well-formed XML: {exc}") from None
@@ -81,8 +122,7 @@ _ENTITY_DECLARATION_FORMS = (
 _ENTITY_ERROR_CODES = frozenset(
     code
     for name, code in vars(etree.ErrorTypes).items()
-    if isinstance(code, int)
-    and (name == "ERR_RESOURCE_LIMIT" or ("ENTITY" in name and name != "ERR_UNDECLARED_ENTITY"))
+    if isinstance(code, int) and "ENTITY" in name and name != "ERR_UNDECLARED_ENTITY"
 )
 
 
@@ -91,11 +131,44 @@ def _is_entity_abuse(exc: etree.XMLSyntaxError, data: bytes) -> bool:
 
     libxml2 stops some attacks itself (the billion-laughs amplification limit) even though
     entities are not substituted; those must still be reported as refused, not as malformed.
+    A resource limit counts only when the document declares entities: without declarations
+    it is one of the limits :func:`_resource_limit` names.
     """
     # lxml-stubs lacks XMLSyntaxError.code (libxml2's error number of this very failure)
     if exc.code in _ENTITY_ERROR_CODES:  # type: ignore[attr-defined]
         return True
     return any(form in data for form in _ENTITY_DECLARATION_FORMS)
+
+
+#: lower-case fragments of libxml2's messages for each limit (its current wording and older ones)
+_DEPTH_MESSAGES = ("excessive depth",)
+_TEXT_MESSAGES = ("text node too long", "huge text node", "buffer size limit", "too big found")
+
+
+def _resource_limit(exc: etree.XMLSyntaxError, line: int | None) -> XpdlLoadError | None:
+    """The refusal for a libxml2 resource limit (nesting depth, text length), if it was one.
+
+    libxml2 reports these with one generic error number (or none useful, in older versions),
+    so the message is what tells them apart. Each gets its own code and says which limit was
+    hit and where, because "not well-formed" or "entities refused" would send the author
+    looking for a fault that is not there.
+    """
+    reason = exc.msg.lower()
+    where = f" at line {line}" if line is not None else ""
+    if any(fragment in reason for fragment in _DEPTH_MESSAGES):
+        return _refuse(
+            "xml-too-deep",
+            f"elements nest deeper than the limit of {MAX_DEPTH} levels{where}",
+            line,
+        )
+    if any(fragment in reason for fragment in _TEXT_MESSAGES):
+        return _refuse(
+            "xml-text-too-large",
+            f"a text, comment or attribute value{where} is longer than the limit of "
+            f"{MAX_TEXT_BYTES} bytes",
+            line,
+        )
+    return None
 
 
 def _check_doctype(tree: etree._ElementTree) -> None:
