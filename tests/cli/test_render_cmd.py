@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.cli.documents import LEAVE_REQUEST, MALFORMED, ORDER_FULFILMENT, package, write
+from tests.definition.hostile_inputs import long_activity_name
 from wfengine.cli import render_cmd
 from wfengine.cli.main import main
+from wfengine.definition.render import LABEL_LINES, LABEL_WIDTH
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -173,3 +175,14 @@ def test_hostile_ids_from_a_file_stay_quoted(tmp_path: Path) -> None:
         ).stdout.decode()
         assert sum(line.startswith("node ") for line in plain.splitlines()) == 2
         assert '"<b>bold</b>"' in plain  # a plain-text label, not an HTML one
+
+
+def test_an_eight_megabyte_activity_name_is_drawn_shortened(tmp_path: Path) -> None:
+    """The issue's 10 MB name took 152 s (label wrapping was quadratic); now it is instant."""
+    path = tmp_path / "long-name.xpdl"
+    path.write_bytes(long_activity_name(8_000_000))
+    status, out, err = invoke(str(path), "-o", "-")
+    assert status == 0, err
+    label = "\\n".join(["N" * LABEL_WIDTH] * LABEL_LINES) + "…"  # DOT's \n between lines
+    assert f'label="{label}"' in out
+    assert len(out) < 2_000

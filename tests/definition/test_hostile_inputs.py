@@ -8,17 +8,22 @@ asserts a wall-clock time. Where the work can be counted, the count is asserted 
 from __future__ import annotations
 
 import io
+import random
+import re
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
 from tests.definition.hostile_inputs import (
     deep_nesting,
+    long_activity_name,
     long_text,
     many_package_attributes,
 )
-from wfengine.definition import diagnostics
+from wfengine.definition import diagnostics, render
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.xpdl.read_context import attribute_items
 from wfengine.definition.xpdl.reader import read_package
@@ -178,3 +183,61 @@ def test_load_xpdl_still_reads_a_file_and_a_stream(tmp_path: Path) -> None:
     from_file = load_xpdl(path, schema=False)
     assert from_file.source_file == str(path)
     assert load_xpdl(io.BytesIO(document), schema=False).extra_attrs == from_file.extra_attrs
+
+
+# -- rendering a huge name -----------------------------------------------------------------
+
+
+def _old_wrap(text: str) -> str:
+    """The label wrapping before the fix: the whole text through textwrap (quadratic)."""
+    lines = textwrap.wrap(" ".join(text.split()), render.LABEL_WIDTH, break_long_words=True)
+    return "\n".join(lines[: render.LABEL_LINES]) + ("…" if len(lines) > render.LABEL_LINES else "")
+
+
+def test_wrapping_a_prefix_draws_the_same_labels_as_wrapping_everything() -> None:
+    rng = random.Random(8)
+    alphabet = "ab \t\n"
+    for _ in range(600):
+        length = rng.randrange(0, 400)
+        words = [
+            "x" * rng.choice((1, 2, 5, 23, 24, 25, 26, 47, 48, 49, 70)) for _ in range(length // 8)
+        ]
+        texts = (
+            " ".join(words),
+            "".join(rng.choice(alphabet) for _ in range(length)),
+            rng.choice((" ", "\n  ")).join(words),
+        )
+        for text in texts:
+            assert render._wrap(text) == _old_wrap(text), repr(text)
+
+
+def test_a_label_is_wrapped_from_a_bounded_prefix_whatever_the_name_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wrapped: list[int] = []
+    real_wrap = textwrap.wrap
+
+    def counting_wrap(text: str, *args: Any, **kwargs: Any) -> list[str]:
+        wrapped.append(len(text))
+        return real_wrap(text, *args, **kwargs)
+
+    monkeypatch.setattr(textwrap, "wrap", counting_wrap)  # render calls textwrap.wrap
+    for length in (1_000, 1_000_000, 2_000_000):
+        wrapped.clear()
+        package = read_package(long_activity_name(length), schema=False)
+        dot = render.package_to_dot(package)
+        assert max(wrapped) <= (render.LABEL_LINES + 1) * (render.LABEL_WIDTH + 1) + 1
+        label = re.search(r'"task" \[.*label="([^"]*)"', dot)
+        assert label is not None
+        assert label[1] == "\\n".join(["N" * render.LABEL_WIDTH] * render.LABEL_LINES) + "…"
+        assert len(dot) < 2_000  # the name is drawn shortened, not carried along
+
+
+def test_long_ids_are_shortened_in_tooltips_and_kept_whole_as_node_names() -> None:
+    long_id = "i" * 5_000
+    document = long_activity_name(3).replace(b'"task"', f'"{long_id}"'.encode())
+    dot = render.package_to_dot(read_package(document, schema=False))
+    assert f'"{long_id}" [' in dot  # the node keeps its identity
+    tooltips = re.findall(r'tooltip="([^"]*)"', dot)
+    assert max(len(t) for t in tooltips) <= render.TOOLTIP_MAX
+    assert any(t.endswith("…") for t in tooltips)

@@ -104,7 +104,8 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
 
     Events are circles, routes diamonds labelled with their gateway type, tasks boxes, grouped
     in swimlanes by performer; transitions are labelled with their condition, OTHERWISE or
-    EXCEPTION. DOT is always available; SVG and PNG need Graphviz's `dot` program.
+    EXCEPTION. Long names are cut with "…" (labels after 4 lines of 24 characters). DOT is
+    always available; SVG and PNG need Graphviz's `dot` program.
 
     Exit status: 0 when written, 1 when FILE cannot be loaded as XPDL, 2 when a file cannot
     be read or written, `dot` is missing or fails, or on usage errors.

@@ -10,6 +10,11 @@ The picture follows the usual BPMN look so a modeller recognises it: events are 
 grouped in swimlanes by their first performer, and transitions carry their condition,
 ``OTHERWISE`` or ``EXCEPTION``.
 
+A drawing shows names, not documents: a label is wrapped at :data:`LABEL_WIDTH` characters and
+cut after :data:`LABEL_LINES` lines, an edge label after :data:`EDGE_LABEL_MAX` characters and
+a tooltip after :data:`TOOLTIP_MAX`, each cut marked with "…". Only what is shown is worked on,
+so a name of megabytes costs no more to draw than a short one.
+
 Every identifier and label comes from the definition file, which may come from someone the host
 does not trust, so everything written into the DOT text goes through :func:`dot_quote`. The
 output is deterministic (definition order, no hashes, no timestamps) so a rendering can be
@@ -18,6 +23,7 @@ compared with an earlier one.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +51,11 @@ from wfengine.definition.modes import needs_person
 
 #: labels are wrapped at this many characters per line so boxes stay compact
 LABEL_WIDTH = 24
+#: and show at most this many lines; a longer label ends in "…" (a name of any length, up to
+#: the parser's 10 MB, is drawn in at most LABEL_LINES * LABEL_WIDTH characters)
+LABEL_LINES = 4
+#: tooltips (an activity's or transition's id) longer than this are shortened with "…"
+TOOLTIP_MAX = 200
 #: condition expressions longer than this are shortened on the edge label
 EDGE_LABEL_MAX = 48
 
@@ -122,6 +133,17 @@ def transition_label(transition: Transition) -> str:
 # --------------------------------------------------------------------------- DOT text
 
 
+#: what :func:`dot_quote` does to each character that is not copied as it is (None: dropped)
+_DOT_ESCAPES: dict[int, str | None] = {
+    **{code: None for code in (*range(0x20), *range(0x7F, 0xA0))},
+    ord("\\"): "\\\\",
+    ord('"'): '\\"',
+    ord("\n"): "\\n",
+    ord("\r"): "\\n",
+    ord("\t"): " ",
+}
+
+
 def dot_quote(text: str) -> str:
     """``text`` as a double-quoted DOT string that says exactly ``text`` and nothing more.
 
@@ -130,30 +152,44 @@ def dot_quote(text: str) -> str:
     characters are dropped. The result cannot close the string early, so a hostile id cannot
     inject attributes, nodes or HTML labels.
     """
-    out: list[str] = []
-    for ch in text.replace("\r\n", "\n"):
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch in "\n\r":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append(" ")
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0:
-            continue
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.replace("\r\n", "\n").translate(_DOT_ESCAPES) + '"'
+
+
+_WORD = re.compile(r"\S+")
 
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _leading_words(text: str, limit: int) -> str:
+    """The words of ``text`` joined by single spaces, cut after ``limit`` characters.
+
+    Reads only as far into ``text`` as the result needs, and never copies a word longer than
+    ``limit`` whole: a label may be megabytes long in a hostile definition.
+    """
+    words: list[str] = []
+    size = 0
+    for match in _WORD.finditer(text):
+        start = match.start()
+        words.append(text[start : min(match.end(), start + limit)])
+        size += len(words[-1]) + 1
+        if size > limit:
+            break
+    return " ".join(words)[:limit]
+
+
 def _wrap(text: str) -> str:
-    lines = textwrap.wrap(" ".join(text.split()), LABEL_WIDTH, break_long_words=True)
-    return "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+    """``text`` wrapped at :data:`LABEL_WIDTH`, at most :data:`LABEL_LINES` lines, then "…".
+
+    Only a prefix is wrapped, long enough to decide the shown lines and whether more follow
+    (each line takes at most ``LABEL_WIDTH + 1`` characters, and whether a word must be broken
+    shows within its first ``LABEL_WIDTH + 1``). Why not the whole text: ``textwrap`` copies
+    the rest of a word each time it breaks a piece off it, so a 10 MB name took minutes.
+    """
+    visible = _leading_words(text, (LABEL_LINES + 1) * (LABEL_WIDTH + 1) + 1)
+    lines = textwrap.wrap(visible, LABEL_WIDTH, break_long_words=True)
+    return "\n".join(lines[:LABEL_LINES]) + ("…" if len(lines) > LABEL_LINES else "")
 
 
 def _attrs(pairs: Iterable[tuple[str, str]]) -> str:
@@ -205,7 +241,7 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
     """Shape and label of one activity, chosen by its kind."""
     name = activity.name or activity.id
     kind = activity_kind(activity)
-    attrs: list[tuple[str, str]] = [("tooltip", f"{activity.id} ({kind})")]
+    attrs: list[tuple[str, str]] = [("tooltip", _shorten(f"{activity.id} ({kind})", TOOLTIP_MAX))]
     body = activity.body
     if isinstance(body, Event):
         trigger = "" if body.trigger in ("None", "") else body.trigger
@@ -309,7 +345,7 @@ def _draw_edges(
                     + ";"
                 )
             ends.append(name)
-        attrs: list[tuple[str, str]] = [("tooltip", t.id)]
+        attrs: list[tuple[str, str]] = [("tooltip", _shorten(t.id, TOOLTIP_MAX))]
         label = transition_label(t)
         if label:
             attrs.append(("label", label))
