@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from tests.cli.documents import LEAVE_REQUEST, MALFORMED, ORDER_FULFILMENT, XPDL22, write
+from tests.definition.hostile_inputs import many_activities
 from wfengine.cli.main import main
 from wfengine.definition.io import load_xpdl
 
@@ -76,3 +77,24 @@ def test_unwritable_output_exits_2(tmp_path: Path) -> None:
 
 def test_output_option_is_required() -> None:
     assert CliRunner().invoke(main, ["convert", str(LEAVE_REQUEST)]).exit_code == 2
+
+
+def test_converts_a_process_of_many_activities_into_schema_order(tmp_path: Path) -> None:
+    """The issue's shape (58,000 activities took minutes); 2,000 keep this test quick."""
+    source = tmp_path / "many.xpdl"
+    source.write_bytes(many_activities(2_000))
+    out = tmp_path / "converted.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    converted = load_xpdl(out, schema=False)
+    assert converted == load_xpdl(source, schema=False).model_copy(
+        update={"source_version": converted.source_version, "source_file": str(out)}
+    )
+    activity = etree.fromstring(out.read_bytes()).find(f".//{{{XPDL22}}}Activity[@Id='a0']")
+    assert activity is not None
+    assert [etree.QName(child).localname for child in activity] == [
+        "Implementation",
+        "Performers",
+        "ExtendedAttributes",
+    ]
+    assert b"xmlns:wfe" not in out.read_bytes()  # an unused declaration is left out

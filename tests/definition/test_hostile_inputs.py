@@ -25,6 +25,7 @@ from tests.definition.hostile_inputs import (
 )
 from wfengine.definition import diagnostics, render
 from wfengine.definition.io import load_xpdl
+from wfengine.definition.model import WFENGINE_NS, XPDL22_NS, Package
 from wfengine.definition.xpdl.read_context import attribute_items
 from wfengine.definition.xpdl.reader import read_package
 from wfengine.definition.xpdl.secure import (
@@ -34,6 +35,9 @@ from wfengine.definition.xpdl.secure import (
     parse_xml,
     read_limited,
 )
+from wfengine.definition.xpdl.write_order import order_tree
+from wfengine.definition.xpdl.write_xml import q
+from wfengine.definition.xpdl.writer import write_package
 from wfengine.errors import XpdlLoadError
 
 
@@ -63,6 +67,10 @@ def test_attribute_items_matches_lxml_attrib_items() -> None:
     assert attribute_items(root) == tuple((str(k), str(v)) for k, v in root.attrib.items())
     assert attribute_items(root)[1] == ("{urn:v}c", "&2")
     assert attribute_items(etree.fromstring(b"<P/>")) == ()
+    for count in (32, 33, 100):  # around the switch from attrib.items() to the XPath walk
+        many = "".join(f' {"v:" if i % 2 else ""}n{i}="&lt;{i}"' for i in range(count))
+        root = etree.fromstring(f'<P xmlns:v="urn:v" {many}/>'.encode())
+        assert attribute_items(root) == tuple((str(k), str(v)) for k, v in root.attrib.items())
 
 
 # -- nesting depth and text length: their own codes, with the limit and the line ------------
@@ -241,3 +249,60 @@ def test_long_ids_are_shortened_in_tooltips_and_kept_whole_as_node_names() -> No
     tooltips = re.findall(r'tooltip="([^"]*)"', dot)
     assert max(len(t) for t in tooltips) <= render.TOOLTIP_MAX
     assert any(t.endswith("…") for t in tooltips)
+
+
+# -- writing a big process -----------------------------------------------------------------
+
+
+def test_ordering_a_tree_of_twenty_thousand_activities_moves_big_subtrees_linearly() -> None:
+    """Each level's children are out of schema order, so the big subtrees must move.
+
+    The old slice assignment re-attached every child, which lxml does in time quadratic in
+    the subtree (about 20 s here, four times that at double the size); appending is linear.
+    """
+
+    def sub(parent: etree._Element, local: str, **attrs: str) -> etree._Element:
+        return etree.SubElement(parent, q(local), attrib=attrs)
+
+    nsmap = {None: XPDL22_NS, "wfe": WFENGINE_NS}
+    root = etree.Element(q("Package"), nsmap=nsmap)  # type: ignore[arg-type]  # None: default
+    processes = sub(root, "WorkflowProcesses")
+    sub(root, "PackageHeader")
+    process = sub(processes, "WorkflowProcess", Id="wp")
+    sub(process, "Transitions")
+    activities = sub(process, "Activities")
+    sub(process, "ProcessHeader")
+    for i in range(20_000):
+        activity = sub(activities, "Activity", Id=f"a{i}")
+        sub(activity, "Performers")
+        sub(sub(activity, "Implementation"), "No")
+
+    order_tree(root)
+
+    def names(element: etree._Element) -> list[str]:
+        return [etree.QName(child).localname for child in element]
+
+    assert names(root) == ["PackageHeader", "WorkflowProcesses"]
+    assert names(process) == ["ProcessHeader", "Activities", "Transitions"]
+    assert len(activities) == 20_000
+    assert [activities[0].get("Id"), activities[-1].get("Id")] == ["a0", "a19999"]
+    assert all(names(a) == ["Implementation", "Performers"] for a in activities)
+    assert root.nsmap["wfe"] == WFENGINE_NS and process.nsmap == root.nsmap
+
+
+def test_unused_declarations_go_and_an_attribute_spelling_one_out_stays() -> None:
+    name = f' xmlns:wfe="{WFENGINE_NS}" > '
+    data = write_package(Package(id="p", name=name))
+    start_tag = data[: data.index(b">", data.index(b"<Package"))]
+    assert b"xmlns:wfe" not in start_tag.split(b"Name=")[0]
+    root = etree.fromstring(data)
+    assert set(root.nsmap) == {None}
+    assert root.get("Name") == name
+    assert read_package(data, schema=False).name == name
+
+
+def test_used_own_declarations_stay() -> None:
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    root = etree.fromstring(write_package(Package(id="p", extra_attrs=((xsi, "t"),))))
+    assert root.nsmap == {None: XPDL22_NS, "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+    assert root.get(xsi) == "t"

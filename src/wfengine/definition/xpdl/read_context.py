@@ -75,6 +75,8 @@ def is_extensions_marker(el: etree._Element) -> bool:
 
 
 _ALL_ATTRIBUTES = etree.XPath("@*")
+#: up to this many attributes, lxml's quadratic ``attrib.items()`` is the faster way
+_FEW_ATTRIBUTES = 32
 
 
 def attribute_items(el: etree._Element) -> Attrs:
@@ -83,8 +85,12 @@ def attribute_items(el: etree._Element) -> Attrs:
     Not ``el.attrib.items()``: lxml looks each value up again by its name in the element's
     attribute list, which makes that call quadratic in the number of attributes (20,000
     attributes on one element took seconds; the 200,000 of a hostile document, minutes). The
-    XPath ``@*`` walks the list once and each result knows its attribute's name.
+    XPath ``@*`` walks the list once and each result knows its attribute's name. It costs more
+    per call, so the few attributes of an ordinary element are still read the direct way.
     """
+    attrib = el.attrib
+    if len(attrib) <= _FEW_ATTRIBUTES:
+        return tuple((str(k), str(v)) for k, v in attrib.items())
     # lxml-stubs types an XPath result loosely; ``@*`` always yields "smart" attribute strings
     results = cast("list[Any]", _ALL_ATTRIBUTES(el))
     return tuple((str(r.attrname), str(r)) for r in results)

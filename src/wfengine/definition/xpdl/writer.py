@@ -120,9 +120,9 @@ def write_package(package: Package) -> bytes:
     append_xmlnodes(root, package.extras)
 
     order_tree(root)
-    root = _without_unused_declarations(root, vendor_prefixes)
+    unused = _unused_declarations(root, vendor_prefixes)
     etree.indent(root, space=_INDENT)
-    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
+    return _XML_DECLARATION + _serialise(root, unused) + b"\n"
 
 
 def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
@@ -157,30 +157,46 @@ def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
     return nsmap, vendor
 
 
-def _without_unused_declarations(scratch: Element, vendor_prefixes: list[str]) -> Element:
-    """The same tree under a root that declares only what is used (and every vendor prefix).
+def _unused_declarations(root: Element, vendor_prefixes: list[str]) -> list[tuple[str, str]]:
+    """The root's optional declarations (prefix, namespace) that nothing in the tree uses.
 
     The tree is built under a root declaring every namespace the writer might use, so that no
-    element gets a declaration of its own; the optional ones nothing used are left out here.
-    Vendor prefixes always stay: attribute values and expressions may name them as QNames where
-    no element does. (``etree.cleanup_namespaces`` is not used: it would also remove the
-    ``xmlns=""`` that keeps an unqualified extension element out of the default namespace.)
+    element gets a declaration of its own; the optional ones nothing used are left out of the
+    document. Vendor prefixes always stay: attribute values and expressions may name them as
+    QNames where no element does. (``etree.cleanup_namespaces`` is not used: it would also
+    remove the ``xmlns=""`` that keeps an unqualified extension element out of the default
+    namespace.)
     """
     used: set[str | None] = set()
-    for element in scratch.iter():
+    for element in root.iter():
         if isinstance(element.tag, str):
             used.add(etree.QName(element).namespace)
             used.update(etree.QName(name).namespace for name in element.attrib)
-    nsmap = {
-        prefix: uri
-        for prefix, uri in scratch.nsmap.items()
-        if prefix is None or uri in used or prefix in vendor_prefixes
-    }
-    root = etree.Element(scratch.tag, nsmap=nsmap)  # type: ignore[arg-type]
-    for name, value in scratch.attrib.items():
-        root.set(name, value)
-    root.extend(list(scratch))
-    return root
+    return [
+        (prefix, uri)
+        for prefix, uri in root.nsmap.items()
+        if prefix is not None and uri not in used and prefix not in vendor_prefixes
+    ]
+
+
+def _serialise(root: Element, unused: list[tuple[str, str]]) -> bytes:
+    """``root`` as bytes, without the ``unused`` declarations in its start tag.
+
+    Why on the bytes and not on the tree: lxml cannot remove one declaration from an element,
+    and re-parenting the children under a new root with fewer declarations makes lxml rewrite
+    every namespaced node's reference, which (lxml 6's namespace cache never hits when a
+    reference must change) is quadratic in the size of the tree: it took most of the time of
+    converting a 58,000-activity file. The edit is exact: libxml2 writes an element's
+    declarations into its start tag as `` xmlns:prefix="uri"``, and escapes ``>`` and ``"``
+    in attribute values, so the root's start tag ends at the first ``>`` and no attribute value
+    can contain a declaration's text.
+    """
+    data = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    end = data.index(b">")
+    start_tag, rest = data[:end], data[end:]
+    for prefix, uri in unused:
+        start_tag = start_tag.replace(f' xmlns:{prefix}="{uri}"'.encode(), b"", 1)
+    return start_tag + rest
 
 
 def _package_header(parent: Element, header: PackageHeader) -> None:
