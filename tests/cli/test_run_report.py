@@ -52,9 +52,9 @@ def test_unbound_applications_are_stubbed_and_named(tmp_path: Path) -> None:
     assert out["state"] == "closed.completed" and out["trace"] == ["find", "tell"]
     assert out["stubbed"] == [
         {"application_id": "lookup", "calls": [{"id": 7}]},
-        {"application_id": "notify", "calls": [{"who": None}]},
+        {"application_id": "notify", "calls": [{"who": "-"}]},
     ]
-    assert out["data"]["name"] is None  # an OUT parameter of a stub comes back unset
+    assert out["data"]["name"] == "-"  # a stub answers nothing: the field keeps its value
     for app_id in ("lookup", "notify"):
         notice = (
             f"application {app_id} is not bound; the run stubbed its 1 call(s): "

@@ -633,11 +633,24 @@ def test_undefined_data_field_for_out_actual() -> None:
     assert (d.severity, d.element_id) == (Severity.ERROR, "work")
 
 
-def test_undefined_data_field_hints_at_a_field_of_that_name() -> None:
+def test_a_data_field_may_be_named_by_its_name_when_that_is_unambiguous() -> None:
+    # TIBCO and the WfMC samples key fields by generated ids and refer to them by Name
     app = Application(id="calc", formal_parameters=(formal("result", ParameterMode.OUT),))
     process = sequence_process(
         activities=(act("start"), _tool_activity("calc", "Total"), act("end")),
         data_fields=(DataField(id="f1", name="Total", data_type=STRING),),
     )
+    assert "undefined-data-field" not in codes(validate(pkg(process, applications=(app,))))
+
+
+def test_undefined_data_field_hints_at_fields_sharing_that_name() -> None:
+    app = Application(id="calc", formal_parameters=(formal("result", ParameterMode.OUT),))
+    process = sequence_process(
+        activities=(act("start"), _tool_activity("calc", "Total"), act("end")),
+        data_fields=(
+            DataField(id="f1", name="Total", data_type=STRING),
+            DataField(id="f2", name="Total", data_type=STRING),
+        ),
+    )
     d = one(validate(pkg(process, applications=(app,))), "undefined-data-field")
-    assert "data field 'f1' is named 'Total'" in d.message
+    assert "data fields ['f1', 'f2'] are all named 'Total'" in d.message

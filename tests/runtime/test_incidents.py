@@ -40,10 +40,24 @@ def test_failed_condition_leaves_activity_open_with_an_incident(engine: Engine) 
 def test_exclusive_split_with_no_way_out_is_an_incident(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
-    p.activity("a").activity("b").transition("a", "b", condition="x > 1")
+    p.activity("a").route("x", gateway="Exclusive").activity("b").activity("c")
+    p.transition("a", "x")
+    p.transition("x", "b", condition="x > 1").transition("x", "c", condition="x > 2")
     iid = run(engine, pb, data={"x": 0})
     [incident] = engine.incidents(iid)
     assert "no outgoing transition" in incident.message
+
+
+def test_an_activity_whose_conditions_all_fail_ends_its_thread(engine: Engine) -> None:
+    # implicit termination (WCP11): an activity that is not a gateway ends its thread
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").activity("b").transition("a", "b", condition="x > 1")
+    iid = run(engine, pb, data={"x": 0})
+    assert engine.incidents(iid) == []
+    assert engine.trace(iid) == ["a"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert "activity.thread_ended" in [e.kind for e in engine.audit(iid)]
 
 
 def _tool(engine: Engine, func: Any, *, handler: str | None = None) -> str:
@@ -161,18 +175,31 @@ def _branching(script: str | None) -> PackageBuilder:
     p = pb.process("main")
     p.data_field("who", "STRING", initial="'x'")
     p.activity("a").activity("b").activity("c")
-    p.transition("a", "b", condition='who.indexOf("x") >= 0').transition("a", "c", otherwise=True)
+    # match() is JavaScript the front end does not read (regular expressions are not offered)
+    p.transition("a", "b", condition='who.match("x") != null').transition("a", "c", otherwise=True)
     return pb
 
 
 def test_unparseable_condition_in_native_package_refuses_deployment(engine: Engine) -> None:
-    with pytest.raises(DeployError, match=r"indexOf"):
+    with pytest.raises(DeployError, match=r"match"):
         engine.deploy(_branching(None).build())
+
+
+def test_javascript_conditions_run_through_the_dialect_front_end(engine: Engine) -> None:
+    pb = PackageBuilder("pkg", script="text/javascript")
+    p = pb.process("main")
+    p.data_field("who", "STRING", initial="'xyz'")
+    p.activity("a").activity("b").activity("c")
+    p.transition("a", "b", condition='who.indexOf("y") != -1').transition("a", "c", otherwise=True)
+    iid = run(engine, pb)
+    assert engine.trace(iid) == ["a", "b"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
 def test_foreign_script_package_deploys_and_fails_only_where_reached(engine: Engine) -> None:
     iid = run(engine, _branching("text/javascript"))
     [incident] = engine.incidents(iid)
-    assert "foreign script language" in incident.message and "indexOf" in incident.message
+    assert "JavaScript that wfengine does not read" in incident.message
+    assert "match" in incident.message
     assert engine.trace(iid) == []  # a stays open: nothing half-navigated
     assert engine.instance(iid).state is ProcessState.RUNNING

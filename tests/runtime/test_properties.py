@@ -127,6 +127,8 @@ def _engine_for(tree: Node) -> tuple[Engine, dict[str, Any], Counter[str]]:
     p.application("zero", params=[("n", "OUT", "INTEGER")])
     em = _Emitter(p)
     em.emit(tree, 1)
+    for name, value in em.data.items():  # OUT parameters write declared fields only
+        p.data_field(name, "BOOLEAN" if isinstance(value, bool) else "INTEGER")
     engine = Engine()
     engine.applications.register("inc", lambda n: {"n": n + 1})
     engine.applications.register("zero", lambda: {"n": 0})

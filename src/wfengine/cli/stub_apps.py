@@ -4,9 +4,9 @@
 exists. Stopping at the first Tool activity with an incident ("not bound") makes the rest of
 the process untestable, so by default the runner stubs every application that neither
 ``--apps MODULE`` nor an agent the host enabled binds: the stand-in accepts any keyword
-arguments, records the call (application id and inputs) and returns no output values. The
-engine requires an answer for every OUT parameter, so its OUT parameters come back unset
-(null) and INOUT ones unchanged. Inputs the Application lists in ``wfengine:sensitive`` are
+arguments, records the call (application id and inputs) and returns no output values: the
+fields its OUT and INOUT parameters write keep their values (a stand-in's answer may leave
+OUT parameters out). Inputs the Application lists in ``wfengine:sensitive`` are
 recorded as ``"***"``, as in the audit trail. The run then names each stubbed application
 (stderr, and ``"stubbed"`` in ``--json``), so a stubbed run is never mistaken for a real one.
 
@@ -20,13 +20,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from wfengine.definition.model import Application, ParameterMode
+from wfengine.definition.model import Application
 from wfengine.runtime.applications import (
-    AGENT_ATTRIBUTE,
     ApplicationFunc,
     ApplicationRegistry,
-    Binding,
-    make_binding,
 )
 
 
@@ -40,7 +37,6 @@ class StubbedApplications:
         """The callable standing in for ``application`` (a registry fallback)."""
         from wfengine.runtime.invocation import REDACTED, sensitive_formals
 
-        outputs = tuple(p.id for p in application.formal_parameters if p.mode is ParameterMode.OUT)
         secret = sensitive_formals(application)
         calls = self.calls.setdefault(application.id, [])
 
@@ -48,7 +44,7 @@ class StubbedApplications:
             calls.append(
                 {k: REDACTED if k in secret else copy.deepcopy(v) for k, v in inputs.items()}
             )
-            return dict.fromkeys(outputs)
+            return {}
 
         return stub
 
@@ -59,33 +55,15 @@ class StubbedApplications:
 
 class RunRegistry(ApplicationRegistry):
     """The registry of a ``wfengine run``: with :meth:`stub_unbound`, applications nothing
-    binds get a stand-in (the registry's fallback), and so do applications asking for an
-    agent kind that is not enabled (see the module notes)."""
+    binds (and those asking for an agent kind that is not enabled) get a stand-in through the
+    registry's fallback."""
 
     def __init__(self) -> None:
         super().__init__()
         self.stubs: StubbedApplications | None = None
-        self._disabled_agent_stubs: dict[str, Binding] = {}
 
     def stub_unbound(self) -> StubbedApplications:
         """Stand in for unbound applications from now on; returns the recorder."""
         self.stubs = StubbedApplications()
-        self._disabled_agent_stubs.clear()
         self.set_fallback(self.stubs.stand_in)
         return self.stubs
-
-    def resolve(self, application: Application) -> Binding | None:
-        kind = application.extended_attribute(AGENT_ATTRIBUTE)
-        if (
-            self.stubs is None
-            or kind is None
-            or application.id in self
-            or kind in self.allowed_agents()
-        ):
-            return super().resolve(application)
-        found = self._disabled_agent_stubs.get(application.id)
-        if found is None:
-            func = self.stubs.stand_in(application)
-            found = make_binding(application.id, func, source="fallback")
-            self._disabled_agent_stubs[application.id] = found
-        return found

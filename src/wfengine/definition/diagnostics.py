@@ -92,6 +92,14 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an expression in another script language cannot be checked",
     ),
     "expression-unknown-name": (Severity.WARNING, "an expression names no data field or parameter"),
+    "expression-label": (
+        Severity.WARNING,
+        "a label for people stands where an expression belongs; instances stop there",
+    ),
+    "initial-value-type": (
+        Severity.ERROR,
+        "a data field's initial value is not a value of the field's type",
+    ),
 }
 
 

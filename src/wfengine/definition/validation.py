@@ -41,9 +41,9 @@ from wfengine.definition.checks.transitions import (
     check_unused_conditions,
 )
 from wfengine.definition.diagnostics import Diagnostic
-from wfengine.definition.model import Package
+from wfengine.definition.model import Package, WorkflowProcess
 
-__all__ = ["CHECKS", "validate"]
+__all__ = ["CHECKS", "validate", "validate_process"]
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +81,26 @@ def validate(package: Package) -> list[Diagnostic]:
     the reader's order; the semantic findings follow, sorted by source line, then code. Never
     raises for an invalid definition.
     """
+    return [*package.load_diagnostics, *_semantic(package, None)]
+
+
+def validate_process(package: Package, process: WorkflowProcess) -> list[Diagnostic]:
+    """The semantic findings that concern ``process``: its own and the package's.
+
+    This is what a deploy asks: a process with an error finding here is refused (the engine
+    runs these same checks, so validation and deploy agree), while the package's other
+    processes may still deploy.
+    """
+    return _semantic(package, (process,))
+
+
+def _semantic(package: Package, processes: tuple[WorkflowProcess, ...] | None) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     try:
-        ctx = Context.build(package)
+        ctx = Context.build(package, processes)
     except Exception:
         logger.exception("validation of package %r could not start", package.id)
-        return list(package.load_diagnostics)
+        return []
     for check in CHECKS:
         try:
             for diagnostic in check(ctx):
@@ -98,4 +112,4 @@ def validate(package: Package) -> list[Diagnostic]:
                 package.id,
             )
     found.sort(key=_order)
-    return [*package.load_diagnostics, *found]
+    return found

@@ -228,6 +228,11 @@ def translate(text: str, max_nesting: int, *, c_syntax: bool = False) -> Transla
     """
     tokens = tokenize(text, c_comments=c_syntax)
     pairs = match_brackets(tokens, text, max_nesting)
+    if c_syntax and any(t.kind is Kind.NAME and t.text == "if" for t in tokens):
+        rewritten = _if_statement(tokens, pairs, 0, len(tokens))
+        if rewritten is not None:
+            tokens = rewritten
+            pairs = match_brackets(tokens, text, max_nesting + len(tokens))
     if c_syntax and any(t.kind is Kind.OP and t.text == "?" for t in tokens):
         stop = len(tokens)
         while stop > 0 and not _is_code(tokens[stop - 1]):
@@ -294,6 +299,79 @@ def translate(text: str, max_nesting: int, *, c_syntax: bool = False) -> Transla
             previous = tok
     origin.append(len(text))
     return Translated("".join(parts), tuple(origin))
+
+
+def _if_statement(
+    tokens: list[Token], pairs: dict[int, int], lo: int, hi: int
+) -> list[Token] | None:
+    """``if (c) { a } else { b }`` as ``(c) ? (a) : (b)``; None when ``[lo, hi)`` is not that.
+
+    Shark evaluates a JavaScript actual parameter with ``eval``, so an if-statement whose
+    branches are single expressions gives the value of the branch taken; tools write it for
+    messages (``if (approved) {"approved"} else {"declined"}``). Only that shape is read:
+    each branch one expression (an optional ``;``), ``else if`` chains, no ``else`` meaning
+    ``null``. Anything else is left for the parser to refuse.
+    """
+    code = [i for i in range(lo, hi) if _is_code(tokens[i])]
+    if code and tokens[code[-1]].text == ";":  # a statement's end
+        hi = code[-1]
+        code = code[:-1]
+    if len(code) < 3 or tokens[code[0]].text != "if" or tokens[code[1]].text != "(":
+        return None
+    cond_open = code[1]
+    cond_close = pairs[cond_open]
+    after = [i for i in code if i > cond_close]
+    if not after or tokens[after[0]].text != "{":
+        return None
+    then_open = after[0]
+    then_close = pairs[then_open]
+    rest = [i for i in after if i > then_close]
+    start = tokens[code[0]].start
+    branch = _branch(tokens, pairs, then_open + 1, then_close)
+    if branch is None:
+        return None
+    if not rest:
+        other: list[Token] | None = [Token(Kind.NAME, "null", tokens[then_close].start)]
+    elif tokens[rest[0]].text == "else" and len(rest) > 1:
+        if tokens[rest[1]].text == "{":
+            else_close = pairs[rest[1]]
+            if [i for i in rest if i > else_close]:
+                return None
+            other = _branch(tokens, pairs, rest[1] + 1, else_close)
+        else:
+            other = _if_statement(tokens, pairs, rest[1], hi)
+    else:
+        return None
+    if other is None:
+        return None
+    question = tokens[cond_close].end
+    colon = tokens[then_close].start
+    return [
+        *tokens[cond_open : cond_close + 1],
+        Token(Kind.OP, "?", question),
+        Token(Kind.OPEN, "(", question),
+        *branch,
+        Token(Kind.CLOSE, ")", colon),
+        Token(Kind.OP, ":", colon),
+        Token(Kind.OPEN, "(", colon),
+        *other,
+        Token(Kind.CLOSE, ")", start),
+    ]
+
+
+def _branch(tokens: list[Token], pairs: dict[int, int], lo: int, hi: int) -> list[Token] | None:
+    """The one expression inside ``{ ... }``, without its ``;``; None for anything else."""
+    code = [i for i in range(lo, hi) if _is_code(tokens[i])]
+    if not code:
+        return None
+    if tokens[code[-1]].text == ";":
+        hi = code[-1]
+        code = code[:-1]
+    if not code or any(tokens[i].text == ";" for i in code):
+        return None
+    if tokens[code[0]].text == "if":
+        return _if_statement(tokens, pairs, lo, hi)
+    return tokens[lo:hi]
 
 
 class _Ternaries:

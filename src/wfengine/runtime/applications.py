@@ -86,6 +86,9 @@ class Binding:
     #: command that reaches the activity (for long or unreliable calls); its retries are job
     #: retries with backoff, see :mod:`wfengine.runtime.invocation`
     asynchronous: bool = False
+    #: an OUT parameter the answer leaves out keeps its data field's value (stand-ins from
+    #: the fallback answer nothing); otherwise every OUT parameter must be answered
+    outputs_optional: bool = False
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -102,6 +105,7 @@ def make_binding(
     max_backoff: float = 30.0,
     source: str = "code",
     asynchronous: bool = False,
+    outputs_optional: bool = False,
 ) -> Binding:
     """A checked :class:`Binding`; raises ``TypeError``/``ValueError`` naming the application."""
     if not callable(func):
@@ -123,6 +127,7 @@ def make_binding(
         is_async=_is_async(func),
         source=source,
         asynchronous=asynchronous,
+        outputs_optional=outputs_optional,
     )
 
 
@@ -244,7 +249,9 @@ class ApplicationRegistry:
 
         It returns the callable that stands in for the application (for example a stub that
         records the call, as ``wfengine run`` does), or None to leave it unbound (the activity
-        then stops with an incident). Code bindings and enabled agents always come first.
+        then stops with an incident). Code bindings and enabled agents always come first; an
+        application asking for an agent kind the host has not enabled gets the stand-in too.
+        A stand-in may leave OUT parameters out of its answer: their fields keep their values.
         ``None`` removes the fallback.
         """
         self._fallback = fallback
@@ -276,6 +283,8 @@ class ApplicationRegistry:
         kind = application.extended_attribute(AGENT_ATTRIBUTE)
         if kind is None:
             return self._stand_in(application)
+        if kind not in self._agents and self._fallback is not None:
+            return self._stand_in(application)
         settings = definition_settings(application)
         key = (application.id, kind, tuple(sorted(settings.items())))
         cached = self._declared.get(key)
@@ -293,7 +302,7 @@ class ApplicationRegistry:
             func = self._fallback(application)
             if func is None:
                 return None
-            found = make_binding(application.id, func, source="fallback")
+            found = make_binding(application.id, func, source="fallback", outputs_optional=True)
             self._stand_ins[application.id] = found
         return found
 

@@ -22,6 +22,10 @@ Rules decided here (documented for modellers):
   and matches tools (Bonita 5) that write no Split elements.
 * OTHERWISE is taken only when no other (non-exception) transition holds, wherever it stands
   in the order.
+* When nothing holds and there is no OTHERWISE: a gateway (a Route or an activity with a
+  Split) cannot decide, which is an incident; any other activity's thread simply ends there
+  (implicit termination, WCP11, as BPMN engines end an execution whose activity has no
+  outgoing flow to take), audited as ``activity.thread_ended``.
 * EXCEPTION / DEFAULTEXCEPTION transitions are never taken by normal completion; an EXCEPTION
   transition whose condition text is the exception's name catches it (a deadline's
   ``ExceptionName``, or an application error's class name); DEFAULTEXCEPTION catches the rest.
@@ -39,7 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import networkx as nx
 
@@ -48,11 +52,8 @@ from wfengine.definition.model import (
     Activity,
     ActivitySet,
     Application,
-    BasicType,
-    BasicTypeKind,
     BlockActivity,
     ConditionType,
-    DataField,
     Event,
     EventPosition,
     Execution,
@@ -74,8 +75,10 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.modes import modes
+from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
+from wfengine.definition.reading import declared_types, name_aliases, package_language
 from wfengine.errors import DeployError
-from wfengine.runtime.evaluation import CompiledExpression, ExpressionCompiler
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
 
 # activity kinds
 KIND_NONE = 0  # Implementation No, Route, pass-through events: nothing to run
@@ -100,25 +103,12 @@ T_OTHERWISE = 1
 T_EXCEPTION = 2
 T_DEFAULT_EXCEPTION = 3
 
-_ISO_DURATION = re.compile(
-    r"^P(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?"
-    r"(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
-)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def iso_duration(text: str) -> timedelta | None:
-    """``P1DT2H30M`` and friends as a timedelta; None when ``text`` is not such a duration."""
-    m = _ISO_DURATION.match(text.strip())
-    if m is None or text.strip() in ("P", "PT") or text.strip().endswith("T"):
-        return None
-    parts = {k: float(v) for k, v in m.groupdict().items() if v is not None}
-    return timedelta(
-        days=parts.get("d", 0.0),
-        hours=parts.get("h", 0.0),
-        minutes=parts.get("m", 0.0),
-        seconds=parts.get("s", 0.0),
-    )
+def _epoch() -> datetime:
+    """The clock a literal is read with (a literal does not look at it)."""
+    return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(slots=True, eq=False)
@@ -221,6 +211,9 @@ class CActivity:
     #: a person's work item comes after the applications ran (a Tool with an Automatic start
     #: and a Manual finish)
     offer_after: bool = False
+    #: not a gateway (no Split, not a Route): when none of its conditions holds, its thread
+    #: ends (implicit termination) instead of waiting for an operator
+    ends_quietly: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -250,14 +243,19 @@ class CompiledProcess:
 
 
 def compile_process(package: Package, process: WorkflowProcess) -> CompiledProcess:
-    """Compile ``process`` of ``package``; raises :class:`DeployError` naming what is wrong."""
+    """Compile ``process`` of ``package``; raises :class:`DeployError` naming what is wrong.
+
+    Every text is read by :mod:`wfengine.definition.reading`, as validation reads it.
+    """
     where = f"process {process.id!r}"
-    exprs = ExpressionCompiler(package.script.type if package.script else None)
+    exprs = ExpressionReader(package_language(package), name_aliases(package, process))
     applications: dict[str, Application] = {a.id: a for a in package.applications}
     applications.update({a.id: a for a in process.applications})
+    types = declared_types(package)
     fields: list[tuple[str, CompiledExpression | None]] = []
     for df in (*package.data_fields, *process.data_fields):
-        fields.append((df.id, _initial_value(exprs, df, f"{where}, data field {df.id!r} initial")))
+        initial = exprs.initial_value(df, types, f"{where}, data field {df.id!r} initial")
+        fields.append((df.id, initial))
     compiler = _GraphCompiler(package, process, applications, exprs)
     graph = compiler.compile(None, None)
     return CompiledProcess(
@@ -270,46 +268,13 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     )
 
 
-_NON_TEXT = frozenset(
-    {
-        BasicTypeKind.INTEGER,
-        BasicTypeKind.FLOAT,
-        BasicTypeKind.BOOLEAN,
-        BasicTypeKind.DATETIME,
-        BasicTypeKind.DATE,
-        BasicTypeKind.TIME,
-    }
-)
-
-
-def _initial_value(
-    exprs: ExpressionCompiler, field: DataField, where: str
-) -> CompiledExpression | None:
-    """A data field's initial value: an expression, except plain text in foreign packages.
-
-    Tools that write JavaScript packages (JaWE, Shark) write the initial value of a STRING (or
-    declared, e.g. enumeration) field as bare text (``<InitialValue>B</InitialValue>`` meaning
-    the string "B"); such a value is taken literally. Quoted text, numbers, booleans and dates,
-    and every value in a native package, are expressions.
-    """
-    text = (field.initial_value or "").strip()
-    if (
-        exprs.defer_errors
-        and text
-        and not (isinstance(field.data_type, BasicType) and field.data_type.type in _NON_TEXT)
-        and not (len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"")
-    ):
-        return exprs.required(repr(text), where)
-    return exprs.optional(field.initial_value, where)
-
-
 class _GraphCompiler:
     def __init__(
         self,
         package: Package,
         process: WorkflowProcess,
         applications: dict[str, Application],
-        exprs: ExpressionCompiler,
+        exprs: ExpressionReader,
     ) -> None:
         self.package = package
         self.exprs = exprs
@@ -509,6 +474,8 @@ class _GraphCompiler:
         if app is None:
             raise DeployError(f"{where}: the tool names no declared application {app_id!r}")
         formals = app.formal_parameters
+        if takes_actuals_as_given(app):
+            formals = implied_formals(actuals)
         if len(formals) != len(actuals):
             raise DeployError(
                 f"{where}: application {app_id!r} has {len(formals)} formal parameters, "
@@ -527,7 +494,7 @@ class _GraphCompiler:
                         f"{where}: {fp.mode.value} parameter {fp.id!r} of {app_id!r} must name "
                         f"a data field, not {text!r}"
                     )
-                target = text
+                target = self.exprs.aliases.get(text, text)
             params.append(CParam(formal=fp.id, mode=fp.mode, value=value, target=target))
         return CTool(application_id=app_id, params=tuple(params))
 
@@ -568,12 +535,12 @@ class _GraphCompiler:
                 # Modelling tools leave an unset deadline as an empty (or "None") duration;
                 # it never fires, so it is no deadline. Validation points it out.
                 continue
-            fixed = iso_duration(text)
-            duration: timedelta | CompiledExpression = (
-                fixed
-                if fixed is not None
-                else self.exprs.required(text, f"{where}, deadline {i + 1} duration")
+            read = self.exprs.duration(
+                text, f"{where}, deadline {i + 1} duration", d.duration_attrs
             )
+            duration: timedelta | CompiledExpression = read
+            if read.constant:
+                duration = read.evaluate({}, _epoch, "deploy")
             out.append(
                 CDeadline(
                     index=i,
@@ -632,10 +599,12 @@ class _GraphCompiler:
                 ct.kind = T_DEFAULT_EXCEPTION
                 ca.default_exception = ct
             else:
-                ct.condition = self.exprs.optional(text, f"{twhere} condition")
+                attrs = cond.expression_attrs if cond is not None else ()
+                ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
                 normal.append(ct)
         ca.normal = tuple(normal)
         ca.exceptions = tuple(exceptions)
+        ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
         if len(normal) == 1 and normal[0].condition is None and ca.otherwise is None:
             ca.only_next = normal[0]
 

@@ -44,9 +44,12 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wfengine.definition.model import Package
+from wfengine.definition.diagnostics import Severity
+from wfengine.definition.model import Package, WorkflowProcess
+from wfengine.definition.validation import validate_process
 from wfengine.errors import (
     ConcurrencyError,
+    DeployError,
     IllegalStateError,
     NotFoundError,
     StoreUnavailableError,
@@ -96,6 +99,17 @@ _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
+    """Why ``process`` cannot deploy: its error findings (None when it can)."""
+    errors = [d for d in validate_process(package, process) if d.severity is Severity.ERROR]
+    if not errors:
+        return None
+    shown = "; ".join(f"{d.code}: {d.message}" for d in errors[:5])
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return DeployError(f"process {process.id!r} cannot be deployed: {shown}{more}")
 
 
 class Engine:
@@ -158,6 +172,8 @@ class Engine:
         #: ids of jobs claimed by the running ``run_due_jobs`` and not finished yet
         self._held: set[str] = set()
         self._held_lock = threading.Lock()
+        #: processes the last deploy of their package refused, with why
+        self._refused: dict[str, DeployError] = {}
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
 
@@ -175,13 +191,21 @@ class Engine:
 
     # ------------------------------------------------------------------ deployment
 
-    def deploy(self, package: Package, *, check_bindings: bool = True) -> list[DeployedProcess]:
-        """Deploy every process of ``package``; returns their deployed versions, in order.
+    def deploy(
+        self, package: Package, *, check_bindings: bool = True, strict: bool = False
+    ) -> list[DeployedProcess]:
+        """Deploy the processes of ``package``; returns their deployed versions, in order.
 
-        All processes are compiled before any is registered, so a package with one broken
-        process deploys nothing (:class:`~wfengine.errors.DeployError`). A process
-        identical to its latest version keeps that version; a changed one becomes version+1;
-        instances keep running on the version they were created with.
+        Each process is validated as :func:`~wfengine.definition.validation.validate_process`
+        does; one with an error finding is *refused*: it is not deployed, a warning naming the
+        findings goes to the ``wfengine.deploy`` logger, and starting it raises
+        :class:`~wfengine.errors.DeployError` with those findings (:meth:`refusal`). The
+        package's other processes deploy. ``strict=True`` refuses the whole package instead
+        when any process is refused, and a package none of whose processes can deploy raises
+        :class:`~wfengine.errors.DeployError` either way.
+
+        A process identical to its latest version keeps that version; a changed one becomes
+        version+1; instances keep running on the version they were created with.
 
         Application bindings that do not fit the package (an application bound but not
         declared, a used one left unbound, a disabled agent kind) are logged as warnings on
@@ -190,16 +214,36 @@ class Engine:
         ``check_bindings=False`` leaves that out, for a deployer whose workers, not itself,
         bind the applications.
         """
-        deployed = self._command(lambda: self._deploy(package))
+        refused: dict[str, DeployError] = {}
+        for process in package.workflow_processes:
+            problem = _refusal(package, process)
+            if problem is not None:
+                refused[process.id] = problem
+        if refused and (strict or len(refused) == len(package.workflow_processes)):
+            raise DeployError("; ".join(str(e) for e in refused.values()))
+        for process_id, problem in refused.items():
+            _deploy_log.warning("%s", problem)
+            self._refused[process_id] = problem
+        deployed = self._command(lambda: self._deploy(package, refused))
+        for item in deployed:
+            self._refused.pop(item.process_id, None)
         if check_bindings:
             for finding in self.applications.check(package):
                 _apps_log.warning("%s", finding.format(package.source_file))
         return deployed
 
-    def _deploy(self, package: Package) -> list[DeployedProcess]:
+    def refusal(self, process_id: str) -> DeployError | None:
+        """Why this engine's last deploy of a package refused ``process_id`` (None if not)."""
+        return self._refused.get(process_id)
+
+    def _deploy(
+        self, package: Package, refused: Mapping[str, DeployError]
+    ) -> list[DeployedProcess]:
         result: list[DeployedProcess] = []
         new: list[DeployedProcess] = []
         for process in package.workflow_processes:
+            if process.id in refused:
+                continue
             fp = fingerprint(package, process)
             latest = self.latest(process.id)
             if latest is not None and latest.fingerprint == fp:
@@ -227,6 +271,9 @@ class Engine:
         found = self.store.deployment(process_id, version)
         if found is not None:
             return found
+        refused = self._refused.get(process_id)
+        if refused is not None:
+            raise refused
         versions = self.store.versions(process_id)
         if not versions:
             known = ", ".join(self.store.deployed_process_ids()) or "none"

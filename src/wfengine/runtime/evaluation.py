@@ -1,58 +1,67 @@
-"""Expressions as the engine holds them: parsed once at deploy time, evaluated many times.
+"""Expressions as the engine holds them: read once at deploy time, evaluated many times.
 
-The parser and evaluator are :mod:`wfengine.expressions` (safe, sandboxed, bounded). This
-module only binds an expression to *where* it lives (process, activity, transition), so that
-an evaluation error names the instance, the activity and the expression, and so the engine
-never touches expression text after deployment.
+The definition layer decides what each text of a definition is (:mod:`wfengine.definition.
+reading`: an expression in some dialect, a label, a literal, unparseable); this module only
+binds that reading to *where* it lives (process, activity, transition), so that an evaluation
+error names the instance, the activity and the expression, and so the engine never touches
+expression text after deployment.
+
+What evaluating each kind of reading does:
+
+* an expression: the sandboxed evaluator of :mod:`wfengine.expressions`;
+* a literal (``PT10M``, an initial value ``nobody``): its value;
+* a label (``Claim accepted``): fails with :class:`LabelReachedError`, which the navigator
+  turns into an incident an operator resolves by choosing the way on;
+* a JavaScript/Java/foreign text the front ends do not read: fails with the parser's reason,
+  as an incident where an instance reaches it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from wfengine.definition.model import Attrs, DataField, DataType
+from wfengine.definition.reading import (
+    Reading,
+    ReadKind,
+    language_name,
+    read_duration,
+    read_expression,
+    read_initial_value,
+    site_language,
+)
 from wfengine.errors import DeployError, ExpressionError, ExpressionEvaluationError
+from wfengine.expressions import Language
+
+Evaluate = Callable[[Mapping[str, Any], Callable[[], datetime]], Any]
 
 
-class _Parsed(Protocol):
-    names: Any
-
-    def evaluate(self, variables: Mapping[str, Any], *, now: Callable[[], datetime]) -> Any: ...
-
-
-def _parse(text: str) -> _Parsed:
-    from wfengine.expressions import parse  # imported late: a sibling package, built alongside
-
-    parsed: _Parsed = parse(text)
-    return parsed
+class LabelReachedError(ExpressionEvaluationError):
+    """An instance reached a label that stands where an expression belongs."""
 
 
 class CompiledExpression:
-    """One parsed expression and the place in the definition it comes from."""
+    """One read text and the place in the definition it comes from."""
 
-    __slots__ = ("_evaluate", "names", "text", "where")
+    __slots__ = ("_evaluate", "kind", "names", "text", "where")
 
-    def __init__(self, text: str, where: str, *, defer_errors: bool = False) -> None:
+    def __init__(
+        self, text: str, where: str, evaluate: Evaluate, names: frozenset[str], kind: ReadKind
+    ) -> None:
         self.text = text
         self.where = where
-        try:
-            parsed = _parse(text)
-        except ExpressionError as exc:
-            if not defer_errors:
-                raise DeployError(f"{where}: {exc}") from exc
-            self.names: frozenset[str] = frozenset()
-            self._evaluate = _unparseable(text, exc)
-            return
-        self.names = frozenset(getattr(parsed, "names", ()) or ())
-        self._evaluate = parsed.evaluate
+        self.names = names
+        self.kind = kind
+        self._evaluate = evaluate
 
     def evaluate(
         self, variables: Mapping[str, Any], now: Callable[[], datetime], context: str
     ) -> Any:
         """Evaluate against ``variables``; errors say ``context`` (instance) and ``where``."""
         try:
-            return self._evaluate(variables, now=now)
+            return self._evaluate(variables, now)
         except ExpressionError as exc:
             raise exc.with_context(f"{context}, {self.where}") from exc
         except Exception as exc:  # a bug in an evaluator must not half-navigate an instance
@@ -60,50 +69,87 @@ class CompiledExpression:
                 f"{type(exc).__name__}: {exc}", source=self.text, context=f"{context}, {self.where}"
             ) from exc
 
+    @property
+    def constant(self) -> bool:
+        """True for a literal: the same value at every evaluation."""
+        return self.kind is ReadKind.LITERAL
+
     def __repr__(self) -> str:
         return f"CompiledExpression({self.text!r})"
 
 
-def _unparseable(text: str, error: ExpressionError) -> Callable[..., Any]:
-    """An evaluator that fails as the parser did: the error surfaces where the text is used."""
+def compiled(reading: Reading, where: str) -> CompiledExpression:
+    """Bind ``reading`` to ``where``; a refused reading (a native syntax error) raises
+    :class:`DeployError` (validation reports it first, as ``expression-syntax``)."""
+    text = reading.text
+    if reading.kind is ReadKind.EXPRESSION:
+        assert reading.expression is not None
+        parsed = reading.expression
 
-    def evaluate(variables: Mapping[str, Any], *, now: Callable[[], datetime]) -> Any:
+        def expression(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+            return parsed.evaluate(variables, now=now)
+
+        return CompiledExpression(text, where, expression, parsed.names, reading.kind)
+    if reading.kind is ReadKind.LITERAL:
+        value = reading.value
+
+        def literal(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+            return value
+
+        return CompiledExpression(text, where, literal, frozenset(), reading.kind)
+    if reading.kind is ReadKind.LABEL:
+
+        def label(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+            raise LabelReachedError(
+                f"{text!r} is a label for people, not an expression: it cannot be evaluated; "
+                "choose the way on (wfengine incident skip ID --take TRANSITION), or fix the "
+                "definition",
+                source=text,
+            )
+
+        return CompiledExpression(text, where, label, frozenset(), reading.kind)
+    error = reading.error
+    assert error is not None
+    if reading.refused:
+        raise DeployError(f"{where}: {error}")
+    reason = error.message
+    language = language_name(reading.language)
+
+    def unreadable(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
         raise ExpressionEvaluationError(
-            f"expression in a foreign script language cannot be evaluated ({error.message}); "
-            "rewrite it in wfengine's expression language",
+            f"expression in {language} that wfengine does not read ({reason}); rewrite it "
+            "in wfengine's expression language",
             source=text,
         )
 
-    return evaluate
+    return CompiledExpression(text, where, unreadable, frozenset(), reading.kind)
 
 
-def compile_optional(
-    text: str | None, where: str, *, defer_errors: bool = False
-) -> CompiledExpression | None:
-    """``None`` for a missing or blank expression, else the compiled expression."""
-    if text is None or not text.strip():
-        return None
-    return CompiledExpression(text.strip(), where, defer_errors=defer_errors)
+class ExpressionReader:
+    """Reads one process's texts in its package's language, with its name aliases."""
 
+    def __init__(self, language: Language, aliases: Mapping[str, str]) -> None:
+        self.language = language
+        self.aliases = aliases
 
-class ExpressionCompiler:
-    """Compiles one package's expressions, strictly or leniently by its script language.
+    def required(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
+        language = site_language(self.language, attrs)
+        return compiled(read_expression(text, language, self.aliases), where)
 
-    A package in wfengine's own expression language (no Script, or a native script type) must
-    parse completely: a syntax error refuses the deployment, as validation reports it as an
-    error. A package declaring a foreign language (``text/javascript`` from JaWE and Shark,
-    ``java``, ...) deploys; an expression in it that does not parse is kept and fails only
-    when an instance reaches it, as an incident at that activity (validation reports it as the
-    warning ``expression-foreign``). Most such files' conditions are simple enough to parse.
-    """
+    def optional(
+        self, text: str | None, where: str, attrs: Attrs = ()
+    ) -> CompiledExpression | None:
+        """None for a missing or blank expression, else the compiled expression."""
+        if text is None or not text.strip():
+            return None
+        return self.required(text, where, attrs)
 
-    def __init__(self, script_type: str | None) -> None:
-        from wfengine.expressions import is_native_script
+    def duration(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
+        language = site_language(self.language, attrs)
+        return compiled(read_duration(text, language, self.aliases), where)
 
-        self.defer_errors = not is_native_script(script_type)
-
-    def required(self, text: str, where: str) -> CompiledExpression:
-        return CompiledExpression(text, where, defer_errors=self.defer_errors)
-
-    def optional(self, text: str | None, where: str) -> CompiledExpression | None:
-        return compile_optional(text, where, defer_errors=self.defer_errors)
+    def initial_value(
+        self, field: DataField, types: Mapping[str, DataType], where: str
+    ) -> CompiledExpression | None:
+        reading = read_initial_value(field, self.language, types, self.aliases)
+        return None if reading is None else compiled(reading, where)

@@ -476,7 +476,7 @@ def run_tools(
             sensitive=sensitive,
             where=where,
         )
-        outputs.update(_outputs(spec, result, where))
+        outputs.update(_outputs(spec, result, where, optional=binding.outputs_optional))
     inst.data.update(outputs)
     return None
 
@@ -537,8 +537,9 @@ def _inputs(
     return inputs
 
 
-def _outputs(spec: ToolSpec, result: Any, where: str) -> dict[str, Any]:
-    """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch."""
+def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False) -> dict[str, Any]:
+    """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch
+    (``optional``: OUT parameters left out are not one; their fields keep their values)."""
     app_id = spec.application_id
     outs = spec.outputs
     if result is None:
@@ -559,7 +560,7 @@ def _outputs(spec: ToolSpec, result: Any, where: str) -> dict[str, Any]:
     missing = [
         p.formal for p in outs.values() if p.mode is ParameterMode.OUT and p.formal not in result
     ]
-    if missing:
+    if missing and not optional:
         raise ToolFailure(
             f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
             application_id=app_id,

@@ -50,6 +50,7 @@ from wfengine.runtime.instance import (
     WorkItem,
 )
 from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, Job
+from wfengine.runtime.progress import WATCH_FROM, ProgressWatch
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
 
@@ -101,6 +102,7 @@ class Navigator:
         self._agenda: deque[tuple[int, Any, Any]] = deque()
         self._pending_scopes: dict[tuple[str, int], Scope] = {}
         self._new_items: dict[str, WorkItem] = {}
+        self.watch = ProgressWatch()
 
     def _clock(self) -> datetime:
         return self.now
@@ -251,6 +253,8 @@ class Navigator:
         agenda = self._agenda
         begin = self._begin
         budget = self.engine.max_steps
+        step = 0
+        watch = self.watch
         while True:
             if defer and agenda:
                 self.defer()
@@ -260,6 +264,12 @@ class Navigator:
                 if budget < 0:
                     self._park()
                     return
+                step += 1
+                if step >= WATCH_FROM:
+                    cycle = watch.repeating(step, agenda, len(agenda))
+                    if cycle is not None:
+                        self._park(cycle)
+                        return
                 op, a, b = agenda.popleft()
                 if op == _OP_BEGIN:
                     begin(a, b)
@@ -273,18 +283,26 @@ class Navigator:
             if not agenda:
                 return
 
-    def _park(self) -> None:
-        """Out of step budget (a livelock, e.g. an unconditional automatic cycle): set the
-        ready work aside in its instances, each with an incident; retrying it carries on."""
+    def _park(self, cycle: list[str] | None = None) -> None:
+        """Out of step budget, or in a cycle that makes no progress (see
+        :mod:`wfengine.runtime.progress`): set the ready work aside in its instances, each with
+        an incident; retrying it carries on."""
         for inst in self._agenda_by_instance().values():
-            self._incident(
-                inst,
-                None,
-                None,
-                "continue",
-                f"instance {inst.id!r} ran more than {self.engine.max_steps} automatic steps in "
-                "one command (an endless automatic cycle?); retry the incident to carry on",
-            )
+            if cycle is not None:
+                shown = " -> ".join(cycle[:12]) + (" -> ..." if len(cycle) > 12 else "")
+                message = (
+                    f"instance {inst.id!r} loops without progress through {shown}: the same "
+                    "activities run again with the same data and nothing waits, so the cycle "
+                    "never ends; fix the definition (a condition that can change) or terminate "
+                    "the instance"
+                )
+            else:
+                message = (
+                    f"instance {inst.id!r} ran more than {self.engine.max_steps} automatic "
+                    "steps in one command (an endless automatic cycle?); retry the incident "
+                    "to carry on"
+                )
+            self._incident(inst, None, cycle[0] if cycle else None, "continue", message)
 
     def _ready(self, scope: Scope, ca: CActivity) -> None:
         scope.count += 1
@@ -572,7 +590,9 @@ class Navigator:
                 break
         if not chosen and ca.otherwise is not None:
             chosen.append(ca.otherwise)
-        if not chosen and (ca.normal or ca.otherwise is not None):
+        if not chosen and ca.ends_quietly and ca.normal:
+            inst.changes.append((self.now, "activity.thread_ended", ai.id, ca.id, None))
+        elif not chosen and (ca.normal or ca.otherwise is not None):
             raise _Failure(
                 f"{context}, activity {ca.id!r}: no outgoing transition's condition holds "
                 "and there is no OTHERWISE transition"
@@ -828,6 +848,8 @@ class Navigator:
         an asynchronous one was reached and the activity now waits for its ``invoke`` job."""
         from wfengine.runtime.invocation import ToolFailure, resume_tools, run_tools
 
+        self.watch.calls += 1  # the world an application talks to may have changed
+
         def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
             return self._evaluate(ai, expr, staged or None)
 
@@ -874,12 +896,14 @@ class Navigator:
         where = f"instance {inst.id!r}, activity {ai.act.id!r}"
         deployed = self.engine.latest(sub.process_id)
         if deployed is None:
+            refusal = self.engine.refusal(sub.process_id)
+            why = f" ({refusal})" if refusal is not None else ""
             self._incident(
                 inst,
                 ai,
                 ai.act.id,
                 "run",
-                f"{where}: subflow process {sub.process_id!r} is not deployed",
+                f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
             )
             return
         formals = deployed.compiled.formal_parameters

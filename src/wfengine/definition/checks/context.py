@@ -28,6 +28,8 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.reading import package_language
+from wfengine.expressions import Language
 
 #: A check: look at the package, yield findings.
 Check = Callable[["Context"], Iterator[Diagnostic]]
@@ -135,15 +137,25 @@ class Context:
 
     package: Package
     scopes: list[Scope]
+    #: the processes under validation: all of the package's, or the one being deployed
+    processes: tuple[WorkflowProcess, ...] = ()
 
     @classmethod
-    def build(cls, package: Package) -> Context:
+    def build(
+        cls, package: Package, processes: tuple[WorkflowProcess, ...] | None = None
+    ) -> Context:
+        """The context for validating ``processes`` (default: every process of the package).
+
+        Package-level checks see the whole package either way; checks of processes and their
+        scopes look only at ``processes``, which is how a deploy validates one process.
+        """
+        chosen = package.workflow_processes if processes is None else processes
         scopes: list[Scope] = []
-        for process in package.workflow_processes:
+        for process in chosen:
             scopes.append(Scope(process, None, process_graph(process)))
             for activity_set in process.activity_sets:
                 scopes.append(Scope(process, activity_set, process_graph(process, activity_set)))
-        return cls(package, scopes)
+        return cls(package, scopes, tuple(chosen))
 
     @property
     def is_xpdl1(self) -> bool:
@@ -153,6 +165,11 @@ class Context:
     @property
     def script_type(self) -> str | None:
         return self.package.script.type if self.package.script is not None else None
+
+    @cached_property
+    def language(self) -> Language:
+        """The default language of the package's expressions (see ``definition.reading``)."""
+        return package_language(self.package)
 
     @property
     def has_external_packages(self) -> bool:

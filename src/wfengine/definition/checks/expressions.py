@@ -1,44 +1,57 @@
-"""Expression checks: every expression the engine will evaluate must parse, and name known data.
+"""Expression checks: every text the engine will read, read the way the engine reads it.
 
-Which texts are expressions: transition conditions, loop and multi-instance conditions, complex
-join/split conditions, deadline durations, and actual parameters passed to IN formals (an OUT or
-INOUT actual is a variable name, checked by the reference checks).
+Which texts are expressions: transition conditions, loop and multi-instance conditions,
+complex join/split conditions, deadline durations, actual parameters passed to IN formals (an
+OUT or INOUT actual is a variable name, checked by the reference checks) and data fields'
+initial values. Each is read by :mod:`wfengine.definition.reading`, the module the engine's
+compiler reads them with, so that validation and deploy agree:
 
-A package whose Script type is not wfengine's own language (``text/javascript`` from JaWE,
-Shark and Joget) cannot be evaluated without an evaluator supplied by the host application, so
-text that does not parse there is ``expression-foreign`` (a warning), not a syntax error.
+* ``expression-syntax`` (error): a text in wfengine's own language that does not parse;
+* ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
+  of its language than wfengine reads; it fails only when an instance reaches it;
+* ``expression-label`` (warning): a label for people where an expression belongs; an instance
+  reaching it stops with an incident an operator resolves;
+* ``expression-unknown-name`` (warning): a name that is no data field or parameter;
+* ``initial-value-type`` (error): an initial value that is not a value of its field's type.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
-from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.literals import fits
 from wfengine.definition.model import (
     Activity,
+    ArrayType,
+    Attrs,
     ConditionType,
+    DataField,
+    ListType,
     MultiInstanceLoop,
     ParameterMode,
     StandardLoop,
     SubFlowImplementation,
     TaskImplementation,
+    WorkflowProcess,
 )
-from wfengine.errors import ExpressionSyntaxError
-from wfengine.expressions import is_native_script, parse
-
-#: Deadline durations written as a quantity with a unit ("3 days", "10 s", "1h 30min") or in
-#: ISO 8601 ("PT10M"): the runtime reads these as durations, not as expressions.
-_DURATION_LITERAL = re.compile(
-    r"\s*(?:(?:\d+(?:[.,]\d+)?\s*[A-Za-z]+\s*)+|-?P(?=[\dT])[\dYMWDTHS.,]*)\s*"
+from wfengine.definition.reading import (
+    Reading,
+    ReadKind,
+    basic_kind,
+    declared_types,
+    language_name,
+    name_aliases,
+    read_duration,
+    read_expression,
+    read_initial_value,
+    site_language,
 )
-
-#: Words and spaces only ("Claim accepted", "Individualteile benötigt"): BPMN modelling tools
-#: put the gateway branch's label where an executable condition belongs.
-_PROSE = re.compile(r"\s*[^\W\d_][\w'-]*(?:\s+[\w'-]+)+\s*[?.!]?\s*")
-
+from wfengine.errors import ExpressionError
+from wfengine.expressions import Language
 
 #: how much of an expression a message quotes (scripts in deadlines run to many lines)
 _QUOTED = 80
@@ -49,30 +62,34 @@ def _quote(text: str) -> str:
     return repr(text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "...")
 
 
-def _prose_hint(text: str) -> str:
-    if _PROSE.fullmatch(text) is None:
-        return ""
-    return "; it reads like a branch label, not an expression, as modelling tools write them"
-
-
 @dataclass(frozen=True)
 class _Site:
-    """One expression and where it lives, for messages."""
+    """One text to read and where it lives, for messages."""
 
     text: str
     what: str
     element_id: str
     line: int | None
     activity: Activity | None
+    attrs: Attrs = ()
+    duration: bool = False
 
 
 def _site(
-    scope: Scope, activity: Activity, text: str | None, what: str, line: int | None
+    scope: Scope,
+    activity: Activity,
+    text: str | None,
+    what: str,
+    line: int | None,
+    *,
+    attrs: Attrs = (),
+    duration: bool = False,
 ) -> Iterator[_Site]:
     """The site of a non-blank expression on ``activity``; nothing for a blank one."""
     if text is not None and text.strip():
         where = f"{what} of activity {activity.id!r} in {scope.where}"
-        yield _Site(text, where, activity.id, line if line is not None else activity.line, activity)
+        line = line if line is not None else activity.line
+        yield _Site(text, where, activity.id, line, activity, attrs, duration)
 
 
 def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
@@ -93,8 +110,16 @@ def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[
         )
     for deadline in activity.deadlines:
         duration = deadline.duration
-        if duration is not None and _DURATION_LITERAL.fullmatch(duration) is None:
-            yield from _site(scope, activity, duration, "a deadline duration", deadline.line)
+        if duration is not None and duration.strip() != "None":
+            yield from _site(
+                scope,
+                activity,
+                duration,
+                "a deadline duration",
+                deadline.line,
+                attrs=deadline.duration_attrs,
+                duration=True,
+            )
     yield from _actual_sites(ctx, scope, activity)
 
 
@@ -132,43 +157,134 @@ def _scope_sites(ctx: Context, scope: Scope) -> Iterator[_Site]:
             transition.id,
             condition.line if condition.line is not None else transition.line,
             source,
+            condition.expression_attrs,
         )
     for activity in scope.activities:
         yield from _activity_sites(ctx, scope, activity)
 
 
-def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
-    """``expression-syntax``, ``expression-foreign`` and ``expression-unknown-name``."""
-    native = is_native_script(ctx.script_type)
-    for scope in ctx.scopes:
-        for site in _scope_sites(ctx, scope):
-            try:
-                expression = parse(site.text)
-            except ExpressionSyntaxError as exc:
-                if native:
-                    yield make(
-                        "expression-syntax",
-                        f"{site.what} does not parse: {exc.message} (in {_quote(site.text)})"
-                        f"{_prose_hint(site.text)}",
-                        element_id=site.element_id,
-                        line=site.line,
-                    )
-                else:
-                    yield make(
-                        "expression-foreign",
-                        f"{site.what} is in script language {ctx.script_type!r}; it cannot be "
-                        f"checked or evaluated without a host-provided evaluator "
-                        f"(in {_quote(site.text)})",
-                        element_id=site.element_id,
-                        line=site.line,
-                    )
-                continue
-            known = ctx.data_names(scope.process, site.activity)
-            for name in sorted(expression.names - known):
+def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading:
+    language = site_language(default, site.attrs)
+    if site.duration:
+        return read_duration(site.text, language, aliases)
+    return read_expression(site.text, language, aliases)
+
+
+def _findings(
+    reading: Reading,
+    what: str,
+    element_id: str,
+    line: int | None,
+    known: set[str],
+    *,
+    unknown_is_error: bool = False,
+) -> Iterator[Diagnostic]:
+    """The findings about one reading of a text."""
+    text = _quote(reading.text)
+    if reading.kind is ReadKind.LABEL:
+        yield make(
+            "expression-label",
+            f"{what} is a label for people, not an expression (in {text}); an instance that "
+            "reaches it stops with an incident until an operator chooses the way on",
+            element_id=element_id,
+            line=line,
+        )
+    elif reading.kind is ReadKind.UNPARSEABLE:
+        assert reading.error is not None
+        if reading.refused:
+            yield make(
+                "expression-syntax",
+                f"{what} does not parse: {reading.error.message} (in {text})",
+                element_id=element_id,
+                line=line,
+            )
+        else:
+            yield make(
+                "expression-foreign",
+                f"{what} is in {language_name(reading.language)} beyond what wfengine reads "
+                f"({reading.error.message}; in {text}); an instance reaching it stops with "
+                "an incident",
+                element_id=element_id,
+                line=line,
+            )
+    elif reading.kind is ReadKind.EXPRESSION:
+        assert reading.expression is not None
+        for name in sorted(reading.expression.names - known):
+            if unknown_is_error:
                 yield make(
                     "expression-unknown-name",
-                    f"{site.what} uses {name!r}, which is no data field or formal parameter "
-                    "of the process or package",
-                    element_id=site.element_id,
-                    line=site.line,
+                    f"{what} uses {name!r}, which is no data field declared before it: an "
+                    "initial value sees only the fields declared earlier",
+                    element_id=element_id,
+                    line=line,
+                    severity=Severity.ERROR,
                 )
+                continue
+            yield make(
+                "expression-unknown-name",
+                f"{what} uses {name!r}, which is no data field or formal parameter "
+                "of the process or package",
+                element_id=element_id,
+                line=line,
+            )
+
+
+def _epoch() -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _initial_values(
+    ctx: Context, process: WorkflowProcess, fields: list[DataField], aliases: Mapping[str, str]
+) -> Iterator[Diagnostic]:
+    types = declared_types(ctx.package)
+    language = ctx.language
+    # an initial value is computed when an instance is created, from the fields before it
+    known: set[str] = set()
+    for field in fields:
+        reading = read_initial_value(field, language, types, aliases)
+        if reading is None:
+            known.add(field.id)
+            continue
+        what = f"the initial value of data field {field.id!r}"
+        yield from _findings(reading, what, field.id, field.line, known, unknown_is_error=True)
+        known.add(field.id)
+        kind = basic_kind(field.data_type, types)
+        if kind is None or field.is_array or isinstance(field.data_type, ArrayType | ListType):
+            continue
+        value = reading.value
+        if reading.kind is ReadKind.EXPRESSION:
+            assert reading.expression is not None
+            if reading.expression.names:
+                continue
+            try:
+                value = reading.expression.evaluate({}, now=_epoch)
+            except ExpressionError:
+                continue  # the engine reports it when an instance is created
+        elif reading.kind is not ReadKind.LITERAL:
+            continue
+        if not fits(value, kind):
+            yield make(
+                "initial-value-type",
+                f"{what} is {value!r}, which is not a {kind.value} (in {_quote(reading.text)})",
+                element_id=field.id,
+                line=field.line,
+            )
+
+
+def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
+    """``expression-syntax``, ``expression-foreign``, ``expression-label``,
+    ``expression-unknown-name`` and ``initial-value-type``."""
+    default = ctx.language
+    package_fields: list[DataField] = list(ctx.package.data_fields)
+    for process in ctx.processes:
+        aliases = name_aliases(ctx.package, process)
+        # the package's own fields once (with the first process), then the process's
+        yield from _initial_values(ctx, process, [*package_fields, *process.data_fields], aliases)
+        package_fields = []
+        for scope in ctx.scopes:
+            if scope.process is not process:
+                continue
+            for site in _scope_sites(ctx, scope):
+                reading = _read(site, default, aliases)
+                known = ctx.data_names(scope.process, site.activity)
+                yield from _findings(reading, site.what, site.element_id, site.line, known)

@@ -84,7 +84,7 @@ def _process_level(process: WorkflowProcess) -> Iterator[Diagnostic]:
 def check_duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
     """``duplicate-id``: two elements of one kind share an Id in one scope."""
     yield from _package_level(ctx.package)
-    for process in ctx.package.workflow_processes:
+    for process in ctx.processes:
         yield from _process_level(process)
 
 

@@ -19,6 +19,8 @@ from wfengine.definition.model import (
     SubFlowImplementation,
     TaskImplementation,
 )
+from wfengine.definition.parameters import takes_actuals_as_given
+from wfengine.definition.reading import name_aliases
 
 
 def _activities(ctx: Context) -> Iterator[tuple[Scope, Activity]]:
@@ -77,6 +79,8 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
                     line=line,
                     severity=_may_be_external(ctx),
                 )
+                continue
+            if takes_actuals_as_given(app):
                 continue
             yield from _parameters(
                 ctx,
@@ -162,6 +166,7 @@ def _parameters(
             line=line,
         )
     names = ctx.data_names(scope.process, activity)
+    names.update(name_aliases(ctx.package, scope.process))
     for formal, actual in zip(formals, actuals, strict=False):
         if formal.mode is ParameterMode.IN:
             continue
@@ -187,8 +192,12 @@ def _parameters(
 
 
 def _named(ctx: Context, scope: Scope, name: str) -> str:
-    """A hint when ``name`` is a data field's Name rather than its Id (the WfMC samples do it)."""
-    for data_field in (*scope.process.data_fields, *ctx.package.data_fields):
-        if data_field.name == name:
-            return f" (data field {data_field.id!r} is named {name!r}; references use the Id)"
+    """A hint when ``name`` is a data field's Name that more than one field carries."""
+    carriers = [
+        data_field.id
+        for data_field in (*scope.process.data_fields, *ctx.package.data_fields)
+        if data_field.name == name
+    ]
+    if len(carriers) > 1:
+        return f" (data fields {carriers} are all named {name!r}; refer to one by its Id)"
     return ""

@@ -1,0 +1,118 @@
+"""Literal values of the XPDL basic types, as tools write them in text.
+
+A data field's ``InitialValue`` is often not an expression but the value itself: ``un``,
+``nobody``, ``2008-10-06T17:02:23.000+0000``. :func:`parse_literal` reads such text as a value
+of the field's basic type, or says (``ValueError``) why it is not one. Date-times are read in
+the ISO 8601 forms tools write (``T`` or a space between date and time, ``Z``, ``+0000`` or
+``+00:00``); one without an offset is taken as UTC, the zone of ``now()`` in expressions, so
+the two compare.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from wfengine.definition.model import BasicTypeKind
+
+#: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
+MAX_INTEGER_DIGITS = 1_000
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def parse_literal(text: str, kind: BasicTypeKind) -> Any:
+    """``text`` as a value of ``kind``; raises ``ValueError`` naming what was expected."""
+    text = text.strip()
+    reader = _READERS.get(kind)
+    if reader is None:  # REFERENCE, PERFORMER: opaque text
+        return text
+    return reader(text)
+
+
+def _string(text: str) -> str:
+    return text
+
+
+def _integer(text: str) -> int:
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(f"{text!r} is not an INTEGER")
+    if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"an INTEGER of more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if not _FLOAT.fullmatch(text) or len(text) > 400:
+        raise ValueError(f"{text!r} is not a FLOAT")
+    return float(text)
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise ValueError(f"{text!r} is not a BOOLEAN (true or false)")
+
+
+def _datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a DATETIME (ISO 8601)") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a DATE (ISO 8601)") from None
+
+
+def _time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a TIME (ISO 8601)") from None
+
+
+_READERS = {
+    BasicTypeKind.STRING: _string,
+    BasicTypeKind.INTEGER: _integer,
+    BasicTypeKind.FLOAT: _float,
+    BasicTypeKind.BOOLEAN: _boolean,
+    BasicTypeKind.DATETIME: _datetime,
+    BasicTypeKind.DATE: _date,
+    BasicTypeKind.TIME: _time,
+}
+
+
+_FITS: dict[BasicTypeKind, tuple[type, ...]] = {
+    BasicTypeKind.STRING: (str,),
+    BasicTypeKind.INTEGER: (int,),
+    BasicTypeKind.FLOAT: (int, float),
+    BasicTypeKind.BOOLEAN: (bool,),
+    BasicTypeKind.DATETIME: (datetime,),
+    BasicTypeKind.DATE: (date,),
+    BasicTypeKind.TIME: (time,),
+}
+
+
+def fits(value: Any, kind: BasicTypeKind) -> bool:
+    """True when ``value`` is a value of ``kind`` (None, an unset value, fits every type)."""
+    if value is None or kind not in _FITS:
+        return True
+    if isinstance(value, bool) and kind is not BasicTypeKind.BOOLEAN:
+        return False
+    if kind is BasicTypeKind.DATE and isinstance(value, datetime):
+        return False
+    return isinstance(value, _FITS[kind])

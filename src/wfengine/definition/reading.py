@@ -1,0 +1,264 @@
+"""How the texts of a definition are read: expressions by language, labels, literals.
+
+Validation and the engine must agree on every text of a definition: what validation accepts,
+deploy accepts, and what it calls a label the engine does not try to evaluate. So both read
+through the functions here; neither interprets an expression text any other way.
+
+* **Language.** A package's ``Script Type`` is the default; an ``Expression`` element's own
+  ``ScriptType`` or ``ScriptGrammar`` overrides it (:func:`site_language`). Native and
+  JavaScript/Java texts are parsed by :func:`wfengine.expressions.parse` in the matching
+  dialect; texts in other languages are tried as native expressions.
+* **Labels.** A text in ``ScriptGrammar="Text"``, or one that does not parse and reads like
+  words (``Information available``, ``Individualteile benötigt``), is a label that a modelling
+  tool put where a condition belongs. It is never evaluated: validation warns
+  (``expression-label``) and an instance that reaches it stops with an incident, which an
+  operator resolves by choosing the way on.
+* **Unparseable.** In the native language a text that does not parse is an error (the
+  process cannot deploy); in JavaScript, Java or a foreign language it is a warning and an
+  incident when reached, since those files may use more of their language than the front ends
+  read.
+* **Literals.** Deadline durations that are literals (``PT10M``, ``3 days``) are durations;
+  initial values may be literals of the field's type (:func:`read_initial_value`).
+* **Names.** Tools that key data fields by generated ids (TIBCO writes UUIDs) use the fields'
+  Names in scripts; a Name that is a plain identifier and names exactly one field or formal
+  parameter (and is no other one's Id) stands for that field (:func:`name_aliases`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from wfengine.definition.durations import parse_duration
+from wfengine.definition.literals import parse_literal
+from wfengine.definition.model import (
+    ArrayType,
+    Attrs,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    FormalParameter,
+    ListType,
+    Package,
+    WorkflowProcess,
+)
+from wfengine.errors import ExpressionError, ExpressionSyntaxError
+from wfengine.expressions import Dialect, Expression, Language, language_of, parse
+
+#: Words and spaces only ("Claim accepted", "Individualteile benötigt"): BPMN modelling tools
+#: put the gateway branch's label where an executable condition belongs.
+_PROSE = re.compile(r"\s*[^\W\d_][\w'-]*(?:\s+[\w'-]+)+\s*[?.!]?\s*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+_DIALECTS = {
+    Language.NATIVE: Dialect.NATIVE,
+    Language.JAVASCRIPT: Dialect.JAVASCRIPT,
+    Language.JAVA: Dialect.JAVA,
+    Language.FOREIGN: Dialect.NATIVE,
+}
+
+
+class ReadKind(StrEnum):
+    EXPRESSION = "expression"
+    LABEL = "label"
+    UNPARSEABLE = "unparseable"
+    LITERAL = "literal"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one text of a definition is."""
+
+    text: str
+    language: Language
+    kind: ReadKind
+    #: EXPRESSION: the parsed expression
+    expression: Expression | None = None
+    #: UNPARSEABLE: why it does not parse
+    error: ExpressionSyntaxError | None = None
+    #: LITERAL: the value
+    value: Any = None
+
+    @property
+    def refused(self) -> bool:
+        """True when the text makes its process undeployable (a native syntax error)."""
+        return self.kind is ReadKind.UNPARSEABLE and self.language is Language.NATIVE
+
+
+def package_language(package: Package) -> Language:
+    """The language of the package's expressions: its Script Type, native without one."""
+    script_type = package.script.type if package.script is not None else None
+    return language_of(script_type) or Language.NATIVE
+
+
+def site_language(default: Language, attrs: Attrs = ()) -> Language:
+    """The language of one expression: its ``ScriptType``/``ScriptGrammar``, else ``default``."""
+    values = dict(attrs)
+    for attribute in ("ScriptType", "ScriptGrammar"):
+        stated = language_of(values.get(attribute))
+        if stated is not None:
+            return stated
+    return default
+
+
+def read_expression(
+    text: str, language: Language, aliases: Mapping[str, str] | None = None
+) -> Reading:
+    """Read ``text`` as an expression of ``language``: parsed, a label, or unparseable."""
+    text = text.strip()
+    if language is Language.TEXT:
+        return Reading(text, language, ReadKind.LABEL)
+    try:
+        expression = parse(text, dialect=_DIALECTS[language], aliases=aliases)
+    except ExpressionSyntaxError as exc:
+        if is_prose(text):
+            return Reading(text, language, ReadKind.LABEL, error=exc)
+        return Reading(text, language, ReadKind.UNPARSEABLE, error=exc)
+    return Reading(text, language, ReadKind.EXPRESSION, expression=expression)
+
+
+def is_prose(text: str) -> bool:
+    """True for words and spaces only: a branch label, not an expression."""
+    return _PROSE.fullmatch(text) is not None
+
+
+def read_duration(
+    text: str, language: Language, aliases: Mapping[str, str] | None = None
+) -> Reading:
+    """A deadline duration: a duration literal, else an expression."""
+    fixed = parse_duration(text)
+    if fixed is not None:
+        return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
+    return read_expression(text, language, aliases)
+
+
+# --------------------------------------------------------------------------- initial values
+
+_TEXT_KINDS = frozenset(
+    {BasicTypeKind.STRING, BasicTypeKind.PERFORMER, BasicTypeKind.REFERENCE, None}
+)
+_TIME_KINDS = frozenset({BasicTypeKind.DATETIME, BasicTypeKind.DATE, BasicTypeKind.TIME})
+_VALUE_KINDS = frozenset({BasicTypeKind.INTEGER, BasicTypeKind.FLOAT, BasicTypeKind.BOOLEAN})
+
+
+def read_initial_value(
+    field: DataField,
+    language: Language,
+    types: Mapping[str, DataType],
+    aliases: Mapping[str, str] | None = None,
+) -> Reading | None:
+    """A data field's initial value; None when it has none.
+
+    * ``null`` (and ``None`` in the native language) is no value.
+    * STRING, PERFORMER, REFERENCE fields, and in a non-native package fields of types that
+      are not basic (enumerations, records...): a constant expression that gives text
+      (``'hello'``, ``"A"``) is that text; anything else (``un``, ``nobody``, ``common data``)
+      is the text itself.
+    * DATETIME, DATE, TIME: an ISO 8601 literal is that value; anything else an expression
+      (``now()``).
+    * INTEGER, FLOAT, BOOLEAN: a literal of the type (``12``, ``2.5``, ``true``) is that value;
+      anything else an expression (``2 + 1``).
+    * Other types in a native package: an expression.
+    """
+    raw = field.initial_value
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    if text == "null" or (text == "None" and language is not Language.JAVASCRIPT):
+        return Reading(text, language, ReadKind.LITERAL, value=None)
+    kind = basic_kind(field.data_type, types)
+    if kind in _TEXT_KINDS and (kind is not None or language is not Language.NATIVE):
+        return _text_value(text, language)
+    if kind in _TIME_KINDS or kind in _VALUE_KINDS:
+        assert kind is not None
+        try:
+            return Reading(text, language, ReadKind.LITERAL, value=parse_literal(text, kind))
+        except ValueError:
+            pass
+    return read_expression(text, language, aliases)
+
+
+def _text_value(text: str, language: Language) -> Reading:
+    """Text, or the text a constant expression gives (a quoted literal)."""
+    if language is not Language.TEXT:
+        try:
+            expression = parse(text, dialect=_DIALECTS[language])
+        except ExpressionSyntaxError:
+            expression = None
+        if expression is not None and not expression.names:
+            try:
+                value = expression.evaluate({}, now=_EPOCH)
+            except ExpressionError:
+                value = text
+            if isinstance(value, str):
+                return Reading(text, language, ReadKind.LITERAL, value=value)
+    return Reading(text, language, ReadKind.LITERAL, value=text)
+
+
+def _EPOCH() -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- names and types
+
+
+def basic_kind(
+    data_type: DataType, types: Mapping[str, DataType], depth: int = 0
+) -> BasicTypeKind | None:
+    """The basic type behind ``data_type`` (through declared types and arrays); None for
+    records, schemas and the like."""
+    if depth > 8:
+        return None
+    if isinstance(data_type, BasicType):
+        return data_type.type
+    if isinstance(data_type, DeclaredType):
+        inner = types.get(data_type.id)
+        return basic_kind(inner, types, depth + 1) if inner is not None else None
+    if isinstance(data_type, ArrayType | ListType):
+        return basic_kind(data_type.element, types, depth + 1)
+    return None
+
+
+def declared_types(package: Package) -> dict[str, DataType]:
+    return {t.id: t.data_type for t in package.type_declarations}
+
+
+def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
+    """Names that stand for data fields and formal parameters keyed by another Id.
+
+    Only a Name that is a plain identifier, that exactly one field or parameter carries, and
+    that is not itself the Id of a field or parameter: an alias never hides an Id.
+    """
+    items: list[DataField | FormalParameter] = [
+        *package.data_fields,
+        *process.data_fields,
+        *process.formal_parameters,
+    ]
+    ids = {item.id for item in items}
+    owners: dict[str, set[str]] = {}
+    for item in items:
+        name = (item.name or "").strip()
+        if name and name != item.id and _IDENTIFIER.fullmatch(name):
+            owners.setdefault(name, set()).add(item.id)
+    return {
+        name: next(iter(found))
+        for name, found in owners.items()
+        if len(found) == 1 and name not in ids
+    }
+
+
+def language_name(language: Language) -> str:
+    """How messages name a language."""
+    return {
+        Language.NATIVE: "wfengine's expression language",
+        Language.JAVASCRIPT: "JavaScript",
+        Language.JAVA: "Java",
+        Language.TEXT: "text",
+        Language.FOREIGN: "a script language wfengine does not read",
+    }[language]
