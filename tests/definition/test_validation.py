@@ -181,11 +181,21 @@ def test_duplicate_process_id() -> None:
     assert (d.severity, d.element_id, d.line) == (Severity.ERROR, "p", 40)
 
 
-def test_duplicate_activity_id_across_a_process_and_its_activity_set() -> None:
+def test_duplicate_activity_id_across_a_process_and_its_activity_set_is_a_warning() -> None:
+    # each scope resolves its own Ids (TIBCO writes such files); audit cannot tell them apart
     inner = ActivitySet(id="s", activities=(act("work", line=7),))
     process = sequence_process(activity_sets=(inner,))
-    d = one(validate(pkg(process)), "duplicate-id")
-    assert (d.severity, d.element_id, d.line) == (Severity.ERROR, "work", 7)
+    found = validate(pkg(process))
+    assert "duplicate-id" not in codes(found)
+    d = one(found, "duplicate-id-scopes")
+    assert (d.severity, d.element_id, d.line) == (Severity.WARNING, "work", 7)
+
+
+def test_duplicate_activity_id_within_an_activity_set_is_an_error() -> None:
+    inner = ActivitySet(id="s", activities=(act("x", line=7), act("x", line=8)))
+    d = one(validate(pkg(sequence_process(activity_sets=(inner,)))), "duplicate-id")
+    assert (d.severity, d.element_id, d.line) == (Severity.ERROR, "x", 8)
+    assert "activity set 's'" in d.message
 
 
 def test_activity_ids_may_repeat_across_processes() -> None:

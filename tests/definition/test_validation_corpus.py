@@ -29,8 +29,7 @@ KNOWN_BROKEN = {
     # called without the parameters its process declares
     "jawe/xpdl1.0/Invalid_WfMC_sample_workflow_process_original.xpdl",
     "bpm-xpdl-perl/xpdl-2.0-sample.xpdl",
-    # TIBCO test files: repeated activity Ids; a process using another process's activities
-    "tibco-business-studio/Subprocess.xpdl",
+    # a TIBCO test file: a process using another process's activities
     "tibco-business-studio/subprocess_simple.xpdl",
 }
 

@@ -47,6 +47,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     # -- identity and references --
     "duplicate-id": (Severity.ERROR, "two elements of one kind share an Id"),
     "duplicate-extended-attribute": (Severity.WARNING, "an extended attribute name is repeated"),
+    "duplicate-id-scopes": (
+        Severity.WARNING,
+        "an activity or transition Id repeats in another scope (activity set) of the process",
+    ),
     "dangling-transition": (Severity.ERROR, "a transition names an activity that does not exist"),
     "undefined-data-field": (Severity.ERROR, "a reference to a data field that is not defined"),
     "undefined-participant": (Severity.WARNING, "a performer names no defined participant"),

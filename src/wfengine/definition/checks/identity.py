@@ -1,8 +1,11 @@
 """Identity checks: Ids that must be unique, extended-attribute names that should be.
 
 Uniqueness is checked where XPDL resolves a reference, because that is where a repeated Id makes
-a definition ambiguous: processes within the package; activities, transitions and activity sets
-within a process (activity sets included, since a process's activities share one namespace);
+a definition ambiguous: processes within the package; activities and transitions within a scope
+(a process's top level or one activity set, where transitions resolve them) and activity sets
+within a process; an activity or transition Id repeated in another scope of the same process
+(TIBCO writes them) is a warning, ``duplicate-id-scopes``, since the engine resolves each scope
+on its own;
 data fields, participants, applications and type declarations within the package and within
 each process; formal parameters within a process or application. XPDL 1.0 files reuse activity
 Ids across processes; that is legal and not reported.
@@ -65,13 +68,38 @@ def _package_level(package: Package) -> Iterator[Diagnostic]:
         yield from _duplicates(app.formal_parameters, "formal parameter", f"application {app.id!r}")
 
 
+def _across_scopes(scopes: list[tuple[_HasId, ...]], kind: str, where: str) -> Iterator[Diagnostic]:
+    """``duplicate-id-scopes`` for an Id that another scope of the process already uses."""
+    owner: dict[str, int] = {}
+    for index, items in enumerate(scopes):
+        for item in items:
+            first = owner.setdefault(item.id, index)
+            if first != index:
+                yield make(
+                    "duplicate-id-scopes",
+                    f"{where} uses the {kind} Id {item.id!r} in more than one scope (its top "
+                    "level and activity sets); each scope resolves its own, but audit records "
+                    "and look-ups by Id cannot tell them apart",
+                    element_id=item.id,
+                    line=item.line,
+                )
+
+
 def _process_level(process: WorkflowProcess) -> Iterator[Diagnostic]:
     where = f"process {process.id!r}"
     sets = process.activity_sets
-    activities = [*process.activities, *(a for s in sets for a in s.activities)]
-    transitions = [*process.transitions, *(t for s in sets for t in s.transitions)]
-    yield from _duplicates(activities, "activity", where)
-    yield from _duplicates(transitions, "transition", where)
+    for scope_where, activities, transitions in (
+        (where, process.activities, process.transitions),
+        *((f"activity set {s.id!r} of {where}", s.activities, s.transitions) for s in sets),
+    ):
+        yield from _duplicates(activities, "activity", scope_where)
+        yield from _duplicates(transitions, "transition", scope_where)
+    yield from _across_scopes(
+        [process.activities, *(s.activities for s in sets)], "activity", where
+    )
+    yield from _across_scopes(
+        [process.transitions, *(s.transitions for s in sets)], "transition", where
+    )
     yield from _duplicates(sets, "activity set", where)
     yield from _duplicates(process.data_fields, "data field", where)
     yield from _duplicates(process.formal_parameters, "formal parameter", where)
