@@ -105,3 +105,28 @@ def test_abort_aborts_the_instance(tmp_path: Path, url: str) -> None:
 def test_an_unknown_incident_is_exit_1_naming_it(verb: str, url: str) -> None:
     result = cli("incident", verb, "inc-404", "--db", url)
     assert result.exit_code == 1 and "inc-404" in result.stderr
+
+
+def test_skip_take_answers_a_label_decision(tmp_path: Path, url: str) -> None:
+    from wfengine.definition.builder import PackageBuilder
+
+    pb = PackageBuilder("claims")
+    p = pb.process("main")
+    p.start("s").route("decide", gateway="Exclusive").end("paid").end("rejected")
+    p.transition("s", "decide")
+    p.transition("decide", "paid", condition="Claim accepted", id="accept")
+    p.transition("decide", "rejected", condition="Claim rejected", id="reject")
+    xpdl = write(tmp_path, pb)
+    [iid] = cli("instance", "start", xpdl, "--db", url).stdout.split()
+    with Engine(db_url=url) as engine:
+        engine.run_due_jobs()
+    [incident] = _incidents(url)
+    assert "is a label for people" in str(incident["error"])
+    wrong = cli("incident", "skip", str(incident["id"]), "--db", url, "--take", "nowhere")
+    assert wrong.exit_code == 1 and "accept, reject" in wrong.output
+    done = cli("incident", "skip", str(incident["id"]), "--db", url, "--take", "reject")
+    assert done.exit_code == 0, done.output
+    with Engine(db_url=url) as engine:
+        engine.run_due_jobs()
+        assert engine.trace(iid) == ["s", "decide", "rejected"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED

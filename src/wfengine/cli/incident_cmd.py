@@ -7,8 +7,10 @@ The contract scripts rely on (keep it exactly):
   "attempts"}`` (``application_id`` null and ``attempts`` 0 for an incident that is not a
   failed application call, such as a condition that could not be evaluated).
 * ``wfengine incident retry ID --db URL``: do the failed work again (after fixing its cause);
-* ``wfengine incident skip ID --db URL [--set NAME=VALUE]...``: finish the failed activity as
-  if its work had written those data fields (VALUE as for ``run --set``: JSON when it parses);
+* ``wfengine incident skip ID --db URL [--set NAME=VALUE]... [--take TRANSITION]...``: finish
+  the failed activity as if its work had written those data fields (VALUE as for ``run --set``:
+  JSON when it parses); a failed decision (a condition that cannot be evaluated, such as a
+  label for people where an expression belongs) is skipped by naming the transition(s) to take;
 * ``wfengine incident abort ID --db URL``: give up: the instance becomes ``closed.aborted``.
 
 Each prints ``ID resolved``. The incident is resolved at once; what happens next (the repeated
@@ -85,16 +87,25 @@ def retry(incident_id: str, url: str) -> None:
     epilog="""\b
 Examples:
   wfengine incident skip inc-7 --db sqlite:///wf.db --set name='"by hand"'
-  wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true""",
+  wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true
+  wfengine incident skip inc-9 --db sqlite:///wf.db --take to_approval""",
 )
 @click.argument("incident_id", metavar="ID")
 @db_option
 @set_option("Output data of the skipped work (data field ids).")
-def skip(incident_id: str, url: str, assignments: tuple[str, ...]) -> None:
-    """Finish the failed activity as if its work had written the given data, and move on."""
+@click.option(
+    "--take",
+    "take",
+    multiple=True,
+    metavar="TRANSITION",
+    help="For a failed decision: the transition id to follow (repeat for several).",
+)
+def skip(incident_id: str, url: str, assignments: tuple[str, ...], take: tuple[str, ...]) -> None:
+    """Finish the failed activity as if its work had written the given data, and move on;
+    for a failed decision, follow the transitions given with --take."""
     outputs = parse_assignments(assignments)
     with engine_on(url) as engine:
-        engine.skip_incident(incident_id, outputs)
+        engine.skip_incident(incident_id, outputs, take=list(take) or None)
     click.echo(f"{incident_id} resolved")
 
 

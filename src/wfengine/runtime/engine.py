@@ -494,12 +494,20 @@ class Engine:
 
         self._command(body)
 
-    def skip_incident(self, incident_id: str, outputs: Mapping[str, Any] | None = None) -> None:
+    def skip_incident(
+        self,
+        incident_id: str,
+        outputs: Mapping[str, Any] | None = None,
+        *,
+        take: Sequence[str] | None = None,
+    ) -> None:
         """Finish the failed activity as if its work had returned ``outputs`` (data field ->
-        value) and move on; see :func:`wfengine.runtime.invocation.skip_incident`."""
+        value) and move on; a failed decision (a label where a condition belongs) is skipped
+        by naming the transitions to ``take``. See
+        :func:`wfengine.runtime.invocation.skip_incident`."""
         from wfengine.runtime.invocation import skip_incident
 
-        skip_incident(self, incident_id, outputs)
+        skip_incident(self, incident_id, outputs, take)
 
     def abort_incident(self, incident_id: str) -> None:
         """Give up on the instance an incident stopped: it becomes ``closed.aborted``.

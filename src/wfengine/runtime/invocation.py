@@ -56,7 +56,7 @@ import copy
 import inspect
 import re
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -86,7 +86,7 @@ from wfengine.runtime.applications import (
     ApplicationRegistry,
     Binding,
 )
-from wfengine.runtime.compiler import CActivity, CTool
+from wfengine.runtime.compiler import SPLIT_FIRST, CActivity, CTool, CTransition
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
@@ -717,7 +717,12 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
 # --------------------------------------------------------------------------- skipping an incident
 
 
-def skip_incident(engine: Engine, incident_id: str, outputs: Mapping[str, Any] | None) -> None:
+def skip_incident(
+    engine: Engine,
+    incident_id: str,
+    outputs: Mapping[str, Any] | None,
+    take: Sequence[str] | None = None,
+) -> None:
     """The operator's "skip": finish a failed activity as if its work had returned ``outputs``.
 
     ``outputs`` maps data fields to values. For a Tool activity the keys must be the fields its
@@ -726,9 +731,12 @@ def skip_incident(engine: Engine, incident_id: str, outputs: Mapping[str, Any] |
     data field of the process. The incident is resolved, ``incident.skipped`` is audited
     (sensitive values redacted) and the activity completes and moves on, as one command.
 
-    Only incidents of an activity's own work (operation ``run``) can be skipped: a failed
-    condition or join has no outputs to give, so retry those after fixing data, or abort.
-    This is the body of ``Engine.skip_incident``; it uses the engine's command helpers.
+    A failed decision (operation ``leave``: no condition could be evaluated, such as a label
+    for people where an expression belongs) is skipped by choosing the way on: ``take`` names
+    the outgoing transitions to follow (exactly one for an Exclusive split); ``outputs`` may
+    set any declared data field first. A failed join or loop condition cannot be skipped:
+    retry it after fixing data, or abort. This is the body of ``Engine.skip_incident``; it uses
+    the engine's command helpers.
     """
 
     def body() -> None:
@@ -737,15 +745,30 @@ def skip_incident(engine: Engine, incident_id: str, outputs: Mapping[str, Any] |
         subject = f"incident {incident_id!r} of instance {inst.id!r}"
         if incident.resolved:
             raise IllegalStateError(subject, "resolved", "skip")
-        if incident.operation != "run" or incident.activity_instance_id is None:
+        decision = incident.operation == "leave"
+        if incident.activity_instance_id is None or not (decision or incident.operation == "run"):
             raise IllegalStateError(
                 subject,
-                f"a failed {incident.operation!r} operation, not an activity's work",
+                f"a failed {incident.operation!r} operation, not an activity's work or decision",
                 "skip",
             )
         if inst.state is not ProcessState.RUNNING:
             raise IllegalStateError(subject, f"in an instance that is {inst.state.value}", "skip")
         ai = inst.activities[incident.activity_instance_id]
+        if decision:
+            nav = engine._nav()
+            chosen = _chosen_ways(nav, ai, take, subject)
+            data, sensitive = _skip_data(
+                engine, inst, ai, dict(outputs or {}), subject, any_field=True
+            )
+            _resolve_skip(nav, inst, ai, incident, data, sensitive, take=[ct.id for ct in chosen])
+            nav.leave_along(ai, chosen)
+            engine._commit(nav)
+            return
+        if take:
+            raise IllegalStateError(
+                subject, "a failed activity's work, not a decision", "skip with a way to take"
+            )
         data, sensitive = _skip_data(engine, inst, ai, dict(outputs or {}), subject)
         nav = engine._nav()
         apply_skip(nav, inst, ai, incident, data, sensitive)
@@ -754,20 +777,49 @@ def skip_incident(engine: Engine, incident_id: str, outputs: Mapping[str, Any] |
     engine._command(body)
 
 
+def _chosen_ways(
+    nav: Navigator, ai: ActivityInstance, take: Sequence[str] | None, subject: str
+) -> list[CTransition]:
+    """The transitions ``take`` names, checked against the activity's ways on."""
+    ways = nav.ways_on(ai)
+    listed = ", ".join(ways) or "none"
+    if ai.mi is not None or ai.mi_parent is not None:
+        raise IllegalStateError(subject, "a multi-instance activity's routing", "skip")
+    if not take:
+        raise ParameterMappingError(
+            f"{subject}: a failed decision is skipped by choosing the way on; name one or more "
+            f"of activity {ai.act.id!r}'s transitions ({listed})"
+        )
+    unknown = [t for t in take if t not in ways]
+    if unknown:
+        raise ParameterMappingError(
+            f"{subject}: {unknown!r} are not transitions leaving activity {ai.act.id!r} ({listed})"
+        )
+    if ai.act.split == SPLIT_FIRST and len(set(take)) != 1:
+        raise ParameterMappingError(
+            f"{subject}: activity {ai.act.id!r} is an exclusive choice: take exactly one of "
+            f"{listed}"
+        )
+    return [ways[t] for t in dict.fromkeys(take)]
+
+
 def _skip_data(
     engine: Engine,
     inst: ProcessInstance,
     ai: ActivityInstance,
     outputs: dict[str, Any],
     subject: str,
+    *,
+    any_field: bool = False,
 ) -> tuple[dict[str, Any], set[str]]:
-    """``outputs`` checked and coerced for a skip, and the keys to redact."""
+    """``outputs`` checked and coerced for a skip, and the keys to redact (``any_field``: any
+    declared field, for a decision, rather than the fields the activity's tools write)."""
     deployed = engine.deployed(inst.process_id, inst.version)
     package = deployed.package
     process = package.process(inst.process_id)
     fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
     sensitive = {k for k in outputs if k in fields and is_sensitive_field(fields[k])}
-    if ai.act.tools:
+    if ai.act.tools and not any_field:
         allowed: dict[str, ParamSpec] = {}
         for spec in tool_specs(package, inst.process_id, ai.act):
             for p in spec.params:
@@ -810,20 +862,28 @@ def apply_skip(
     sensitive: set[str],
 ) -> None:
     """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part)."""
+    _resolve_skip(nav, inst, ai, incident, data, sensitive)
+    nav._body_done(ai)
+
+
+def _resolve_skip(
+    nav: Navigator,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    incident: Incident,
+    data: Mapping[str, Any],
+    sensitive: set[str],
+    *,
+    take: list[str] | None = None,
+) -> None:
     nav.touch(inst)
     incident.resolved = True
     ai.incident = None
-    inst.changes.append(
-        (
-            nav.now,
-            "incident.skipped",
-            ai.id,
-            ai.act.id,
-            {"incident": incident.id, "outputs": audit_values(data, sensitive)},
-        )
-    )
+    detail: dict[str, Any] = {"incident": incident.id, "outputs": audit_values(data, sensitive)}
+    if take is not None:
+        detail["take"] = take
+    inst.changes.append((nav.now, "incident.skipped", ai.id, ai.act.id, detail))
     inst.data.update(data)
-    nav._body_done(ai)
 
 
 # --------------------------------------------------------------------------- asynchronous calls

@@ -599,13 +599,33 @@ class Navigator:
             )
         return chosen
 
-    def _leave(self, ai: ActivityInstance, *, traced: bool = False) -> None:
+    def ways_on(self, ai: ActivityInstance) -> dict[str, CTransition]:
+        """The transitions a person may choose for ``ai`` when its decision failed."""
+        ca = ai.act
+        found = {ct.id: ct for ct in ca.normal}
+        if ca.otherwise is not None:
+            found[ca.otherwise.id] = ca.otherwise
+        return found
+
+    def leave_along(self, ai: ActivityInstance, chosen: list[CTransition]) -> None:
+        """Complete ``ai`` along transitions an operator chose (a decision that failed)."""
+        self._leave(ai, traced=ai.act.loop is not None, chosen=chosen)
+
+    def _leave(
+        self,
+        ai: ActivityInstance,
+        *,
+        traced: bool = False,
+        chosen: list[CTransition] | None = None,
+    ) -> None:
         """Complete ``ai`` and move tokens on; on a failed condition, leave it with an incident."""
         ca = ai.act
         scope = ai.scope
         inst = scope.instance
-        if ai.mi is not None and ai.mi.routed:
-            chosen: list[CTransition] = []  # an MI flow condition already routed its token
+        if chosen is not None:
+            pass
+        elif ai.mi is not None and ai.mi.routed:
+            chosen = []  # an MI flow condition already routed its token
         else:
             try:
                 chosen = self._choose(ai)

@@ -1,0 +1,89 @@
+"""Labels for people where a condition belongs: an incident the operator answers with a way on.
+
+Diagram tools put a gateway branch's label ("Claim accepted") where the condition belongs, or
+mark the condition ``ScriptGrammar="Text"``. The process deploys (validation warns), an
+instance stops at the decision, and an operator chooses the transition to take.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.runtime.conftest import run
+from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import IllegalStateError, ParameterMappingError
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ProcessState
+
+
+def _labelled(gateway: str = "Exclusive") -> PackageBuilder:
+    pb = PackageBuilder("claims")
+    p = pb.process("main")
+    p.data_field("note", "STRING")
+    p.start("s").route("decide", gateway=gateway).activity("pay").activity("reject").end("e")
+    p.transition("s", "decide")
+    p.transition("decide", "pay", condition="Claim accepted", id="accepted")
+    p.transition("decide", "reject", condition="Claim rejected", id="rejected")
+    p.transition("pay", "e").transition("reject", "e")
+    return pb
+
+
+def test_a_label_stops_the_instance_with_an_incident_saying_what_to_do(engine: Engine) -> None:
+    iid = run(engine, _labelled())
+    [incident] = engine.incidents(iid)
+    assert incident.activity_id == "decide"
+    assert "'Claim accepted' is a label for people, not an expression" in incident.message
+    assert "--take" in incident.message
+    assert engine.instance(iid).state is ProcessState.RUNNING
+
+
+def test_the_operator_chooses_the_way_on(engine: Engine) -> None:
+    iid = run(engine, _labelled())
+    [incident] = engine.incidents(iid)
+    engine.skip_incident(incident.id, {"note": "checked by hand"}, take=["rejected"])
+    snap = engine.instance(iid)
+    assert snap.state is ProcessState.COMPLETED
+    assert snap.data["note"] == "checked by hand"
+    assert engine.trace(iid) == ["s", "decide", "reject", "e"]
+    [skipped] = [e for e in engine.audit(iid) if e.kind == "incident.skipped"]
+    assert skipped.detail["take"] == ["rejected"]
+
+
+def test_an_inclusive_decision_may_take_several_ways(engine: Engine) -> None:
+    iid = run(engine, _labelled("Inclusive"))
+    [incident] = engine.incidents(iid)
+    engine.skip_incident(incident.id, take=["accepted", "rejected"])
+    assert sorted(engine.trace(iid)[2:4]) == ["pay", "reject"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("take", "message"),
+    [
+        (None, "skipped by choosing the way on"),
+        (["nowhere"], "are not transitions leaving activity 'decide' (accepted, rejected)"),
+        (["accepted", "rejected"], "exclusive choice: take exactly one"),
+    ],
+)
+def test_a_way_on_that_does_not_fit_changes_nothing(
+    engine: Engine, take: list[str] | None, message: str
+) -> None:
+    iid = run(engine, _labelled())
+    [incident] = engine.incidents(iid)
+    with pytest.raises(ParameterMappingError, match=re.escape(message)):
+        engine.skip_incident(incident.id, take=take)
+    assert [i.id for i in engine.incidents(iid)] == [incident.id]
+    assert engine.trace(iid) == ["s"]
+
+
+def test_take_is_only_for_decisions(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.application("app")
+    p = pb.process("main")
+    p.activity("work", tool="app").activity("next").transition("work", "next")
+    iid = run(engine, pb)  # "app" is not bound: an incident of the activity's work
+    [incident] = engine.incidents(iid)
+    with pytest.raises(IllegalStateError, match="not a decision"):
+        engine.skip_incident(incident.id, take=["next"])
