@@ -100,3 +100,26 @@ def long_text(length: int) -> bytes:
         + _SMALL_PROCESS
     )
     return _package(body)
+
+
+def many_attributes_inside(count: int) -> bytes:
+    """``count`` unknown attributes on an activity, a vendor element and an unqualified one in it.
+
+    Half the activity's are in a namespace declared on the activity itself (not on the root),
+    so the writer must declare it where it puts them; the vendor elements have content, which
+    must stay theirs.
+    """
+    plain = "".join(f' a{i}="v{i}"' for i in range(count // 2))
+    spaced = "".join(f' w:b{i}="&lt;{i}&gt;"' for i in range(count - count // 2))
+    vendor = "".join(f' c{i}="{i}"' for i in range(count))
+    task = (
+        f'<Activity Id="task" xmlns:w="urn:where"{plain}{spaced}>'
+        "<Implementation><No/></Implementation>"
+        f'<v:box xmlns:v="urn:vendor"{vendor}><v:inner v:k="1">text</v:inner>tail'
+        f'<bare xmlns=""{vendor}><inner/></bare></v:box>'
+        "</Activity>\n"
+    )
+    transitions = (
+        '<Transition Id="t1" From="start" To="task"/>\n<Transition Id="t2" From="task" To="end"/>\n'
+    )
+    return _package(_process(_START + task + _END, transitions))

@@ -8,7 +8,10 @@ namespace) instead of declaring a fresh prefix on each element. Child order is n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
@@ -27,6 +30,17 @@ Element = etree._Element
 #: prefix of wfengine's own namespace (``model.WFENGINE_NS``), for model values XPDL 2.2 has
 #: no place for (see :func:`own`).
 WFENGINE_PREFIX = "wfe"
+
+#: an element with more attributes than this is built with all of them at once (see
+#: :func:`attributes_in_bulk`); no real XPDL element comes near it
+BULK_ATTRIBUTES = 64
+
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+#: inside :func:`attributes_in_bulk`: the elements whose many attributes wait to be applied
+_deferred: ContextVar[list[tuple[Element, list[tuple[str, str]]]] | None] = ContextVar(
+    "wfengine_deferred_attributes", default=None
+)
 
 
 def q(local: str, namespace: str = XPDL22_NS) -> str:
@@ -80,11 +94,136 @@ def set_attrs(element: Element, attrs: Iterable[tuple[str, str | None]]) -> None
     """Set attributes in order, skipping None values and names already set.
 
     Typed attributes are set first, so a stray duplicate in ``extra_attrs`` never overrides
-    what the model says.
+    what the model says. More than :data:`BULK_ATTRIBUTES` are not set here but, inside
+    :func:`attributes_in_bulk`, when it ends: lxml sets each attribute by walking the
+    element's attribute list, so setting many one by one is quadratic (the 200,000 unknown
+    attributes of a hostile ``<Package>`` would take hours).
     """
-    for name, value in attrs:
-        if value is not None and element.get(name) is None:
+    pending = [(name, value) for name, value in attrs if value is not None]
+    deferred = _deferred.get()
+    if deferred is not None and len(pending) > BULK_ATTRIBUTES:
+        deferred.append((element, pending))
+        return
+    for name, value in pending:
+        if element.get(name) is None:
             element.set(name, value)
+
+
+@contextmanager
+def attributes_in_bulk() -> Iterator[None]:
+    """Apply the many attributes :func:`set_attrs` put off, once the block's tree is built.
+
+    Each such element is replaced by one parsed from a start tag holding all its attributes,
+    the one way lxml builds an attribute list in linear time, and its content moves over. It
+    happens at the end because the writer functions keep using the elements they created.
+    """
+    deferred: list[tuple[Element, list[tuple[str, str]]]] = []
+    token = _deferred.set(deferred)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for element, attrs in deferred:
+        _rebuild_with(element, attrs)
+
+
+def _rebuild_with(element: Element, attrs: list[tuple[str, str]]) -> None:
+    """Replace ``element`` in its parent by an equal one that also has ``attrs`` (new names)."""
+    parent = element.getparent()
+    present = set(element.attrib.keys())
+    combined = [(str(name), str(value)) for name, value in element.attrib.items()]
+    for name, value in attrs:
+        if name not in present:
+            present.add(name)
+            combined.append((name, value))
+    rebuilt = None if parent is None else _parsed_element(element.tag, element.nsmap, combined)
+    if rebuilt is None:  # no parent, or names or values XML cannot hold: lxml's way and errors
+        set_attrs(element, attrs)
+        return
+    # into the tree first, so the moved content stays in the scope of its declarations
+    element.addprevious(rebuilt)
+    rebuilt.text = element.text
+    rebuilt.extend(list(element))
+    rebuilt.tail = element.tail
+    parent.remove(element)  # type: ignore[union-attr]
+
+
+def new_element(
+    tag: str, nsmap: dict[str | None, str], attrs: Iterable[tuple[str, str | None]]
+) -> Element:
+    """A free-standing element (a document's root) declaring ``nsmap``, with ``attrs``.
+
+    As :func:`set_attrs` says; many attributes are parsed in one go (see
+    :func:`attributes_in_bulk`), since a root cannot be replaced later.
+    """
+    pending: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name, value in attrs:
+        if value is not None and name not in seen:
+            seen.add(name)
+            pending.append((name, value))
+    if len(pending) > BULK_ATTRIBUTES:
+        parsed = _parsed_element(tag, nsmap, pending)
+        if parsed is not None:
+            return parsed
+    element = etree.Element(tag, nsmap=nsmap)  # type: ignore[arg-type]
+    set_attrs(element, pending)
+    return element
+
+
+_FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _parsed_element(
+    tag: str, declarations: dict[str | None, str], attrs: list[tuple[str, str]]
+) -> Element | None:
+    """A new element parsed from a start tag with ``declarations`` and ``attrs`` in order.
+
+    Prefixes come from ``declarations`` (an element's in-scope ones, which lxml drops again as
+    redundant when the element joins the tree); a namespace without one gets ``ns0``, ``ns1``...
+    None when lxml would refuse the names or values anyway (the caller then lets it say why).
+    """
+    declared = dict(declarations)
+    prefixes = {uri: prefix for prefix, uri in declared.items() if prefix is not None}
+
+    def qualified(clark: str, *, attribute: bool) -> str:
+        qname = etree.QName(clark)
+        uri, local = qname.namespace, qname.localname
+        if uri is None:
+            if not attribute and declared.get(None):
+                declared[None] = ""  # an unqualified element under a default namespace
+            return local
+        if uri == _XML_NS:
+            return f"xml:{local}"
+        if not attribute and declared.get(None) == uri:
+            return local
+        if uri not in prefixes:
+            n = 0
+            while f"ns{n}" in declared:
+                n += 1
+            prefixes[uri] = f"ns{n}"
+            declared[f"ns{n}"] = uri
+        return f"{prefixes[uri]}:{local}"
+
+    try:
+        name = qualified(tag, attribute=False)
+        items = [f"{qualified(k, attribute=True)}={quoteattr(v)}" for k, v in attrs]
+    except ValueError:
+        return None
+    xmlns = [
+        f"{'xmlns' if p is None else 'xmlns:' + p}={quoteattr(u)}" for p, u in declared.items()
+    ]
+    markup = f"<{name} {' '.join(xmlns + items)}/>"
+    # xmlns="" undeclares nothing on a document's root, and libxml2 would drop it; inside an
+    # element with a default namespace it is kept, and goes along when the element is moved
+    undeclares = declared.get(None) == ""
+    if undeclares:
+        markup = f'<wrapper xmlns="urn:wfengine:wrapper">{markup}</wrapper>'
+    try:
+        parsed = etree.fromstring(markup.encode("utf-8"), _FRAGMENT_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    return parsed[0] if undeclares else parsed
 
 
 def set_extra_attrs(element: Element, extra_attrs: Attrs) -> None:
@@ -103,14 +242,25 @@ def true_or_none(value: bool) -> str | None:
 
 def append_xmlnode(parent: Element, node: XmlNode) -> Element:
     """Append a verbatim element (an ``extras`` entry, graphics, a Task detail) and its subtree."""
-    if node.namespace is None and parent.nsmap.get(None) is not None:
-        # an unqualified element under the default 2.2 namespace must undeclare it
-        # (``xmlns=""``), or it would be read back as an XPDL element
-        child = etree.SubElement(parent, node.tag, nsmap={None: ""})  # type: ignore[dict-item]
+    bulk = (
+        _parsed_element(node.tag, parent.nsmap, list(node.attrs))
+        if len(node.attrs) > BULK_ATTRIBUTES
+        else None
+    )
+    if bulk is not None:
+        # built with its attributes before it has content (see attributes_in_bulk); an
+        # unqualified one declares xmlns="" as below
+        parent.append(bulk)
+        child = bulk
     else:
-        child = etree.SubElement(parent, node.tag)
-    for name, value in node.attrs:
-        child.set(name, value)
+        if node.namespace is None and parent.nsmap.get(None) is not None:
+            # an unqualified element under the default 2.2 namespace must undeclare it
+            # (``xmlns=""``), or it would be read back as an XPDL element
+            child = etree.SubElement(parent, node.tag, nsmap={None: ""})  # type: ignore[dict-item]
+        else:
+            child = etree.SubElement(parent, node.tag)
+        for name, value in node.attrs:
+            child.set(name, value)
     child.text = node.text
     child.tail = node.tail
     for grandchild in node.children:

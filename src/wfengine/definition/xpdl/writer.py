@@ -57,7 +57,9 @@ from wfengine.definition.xpdl.write_xml import (
     WFENGINE_PREFIX,
     Element,
     append_xmlnodes,
+    attributes_in_bulk,
     extended_attributes,
+    new_element,
     q,
     set_extra_attrs,
     sub,
@@ -78,11 +80,25 @@ _INDENT = "  "
 def write_package(package: Package) -> bytes:
     """The package as an XPDL 2.2 document (UTF-8 bytes, XML declaration, two-space indent)."""
     nsmap, vendor_prefixes = _namespaces(package)
-    root = etree.Element(q("Package"), nsmap=nsmap)  # type: ignore[arg-type]
-    root.set("Id", package.id)
-    if package.name is not None:
-        root.set("Name", package.name)
-    set_extra_attrs(root, without_xpdl_schema_locations(package.extra_attrs))
+    root = new_element(
+        q("Package"),
+        nsmap,
+        [
+            ("Id", package.id),
+            ("Name", package.name),
+            *without_xpdl_schema_locations(package.extra_attrs),
+        ],
+    )
+    with attributes_in_bulk():
+        _package_content(root, package)
+    order_tree(root)
+    unused = _unused_declarations(root, vendor_prefixes)
+    etree.indent(root, space=_INDENT)
+    return _XML_DECLARATION + _serialise(root, unused) + b"\n"
+
+
+def _package_content(root: Element, package: Package) -> None:
+    """Everything inside ``<Package>``, in any order (:func:`order_tree` sorts it)."""
     _package_header(root, package.header)
     if package.redefinable_header is not None:
         redefinable_header(root, package.redefinable_header)
@@ -118,11 +134,6 @@ def write_package(package: Package) -> bytes:
             workflow_process(processes, process, legacy)
     extended_attributes(root, package.extended_attributes)
     append_xmlnodes(root, package.extras)
-
-    order_tree(root)
-    unused = _unused_declarations(root, vendor_prefixes)
-    etree.indent(root, space=_INDENT)
-    return _XML_DECLARATION + _serialise(root, unused) + b"\n"
 
 
 def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
