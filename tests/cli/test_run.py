@@ -51,11 +51,13 @@ def test_run_json_follows_answers_and_exits_0(tmp_path: Path) -> None:
         "waiting",
         "stubbed",
         "stopped",
+        "decided",
     ]
     assert out["process_id"] == "complaint" and out["state"] == "closed.completed"
     assert out["trace"] == ["intake", "review", "refund", "end"]
     assert out["data"] == {"amount": 250, "verdict": "ok"}
     assert (out["incidents"], out["waiting"], out["stubbed"], out["stopped"]) == ([], [], [], None)
+    assert out["decided"] == []
 
 
 def test_run_without_answers_completes_manual_work_unchanged(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from wfengine.cli import runner
 from wfengine.definition.builder import PackageBuilder, multi_instance, standard_loop
 
 KEYS = ["instance_id", "process_id", "state", "trace", "data"]
-KEYS += ["incidents", "waiting", "stubbed", "stopped"]
+KEYS += ["incidents", "waiting", "stubbed", "stopped", "decided"]
 INCIDENT_KEYS = ["id", "instance_id", "activity_id", "application_id", "error", "attempts"]
 WAITING_KEYS = ["kind", "id", "instance_id", "activity_id", "due"]
 
@@ -206,3 +206,42 @@ def test_jawe_document_approval_stops_at_its_first_repeat() -> None:
     assert out["stopped"].startswith(
         "manual loop: submit_document -> review_document -> update_document"
     )
+
+
+def test_a_label_decision_is_answered_with_its_first_way(tmp_path: Path) -> None:
+    pb = PackageBuilder("claims")
+    p = pb.process("main")
+    p.start("s").route("decide", gateway="Exclusive").end("paid").end("rejected")
+    p.transition("s", "decide")
+    p.transition("decide", "paid", condition="Claim accepted", id="accept")
+    p.transition("decide", "rejected", condition="Claim rejected", id="reject")
+    xpdl = write(tmp_path, pb)
+    result = cli("run", xpdl, "--json")
+    assert result.exit_code == 0, result.output
+    out = _json(result)
+    assert out["trace"] == ["s", "decide", "paid"]
+    assert out["decided"] == [
+        {
+            "instance_id": out["instance_id"],
+            "activity_id": "decide",
+            "take": "accept",
+            "ways": ["accept", "reject"],
+        }
+    ]
+    assert "decision decide is left to people" in result.stderr
+    left_open = cli("run", xpdl, "--json", "--decisions", "incident")
+    assert left_open.exit_code == 3
+    [incident] = _json(left_open)["incidents"]
+    assert "is a label for people" in incident["error"]
+
+
+def test_a_loop_through_a_label_decision_stops_the_run(tmp_path: Path) -> None:
+    pb = PackageBuilder("loop")
+    p = pb.process("main")
+    p.start("s").route("again", gateway="Exclusive").end("e")
+    p.transition("s", "again")
+    p.transition("again", "again", condition="Do it again", id="loop")
+    p.transition("again", "e", condition="Done", id="done")
+    result = cli("run", write(tmp_path, pb), "--json")
+    assert result.exit_code == 3
+    assert "manual loop: again" in _json(result)["stopped"]

@@ -87,3 +87,27 @@ def test_take_is_only_for_decisions(engine: Engine) -> None:
     [incident] = engine.incidents(iid)
     with pytest.raises(IllegalStateError, match="not a decision"):
         engine.skip_incident(incident.id, take=["next"])
+
+
+def test_the_decision_offers_its_ways_with_their_labels(engine: Engine) -> None:
+    iid = run(engine, _labelled())
+    [incident] = engine.incidents(iid)
+    decision = engine.decision(incident.id)
+    assert decision is not None and decision.exclusive and decision.labelled
+    assert decision.activity_id == "decide"
+    assert [(w.transition_id, w.to, w.condition, w.label) for w in decision.ways] == [
+        ("accepted", "pay", "Claim accepted", True),
+        ("rejected", "reject", "Claim rejected", True),
+    ]
+    engine.skip_incident(incident.id, take=[decision.ways[0].transition_id])
+    assert engine.decision(incident.id) is None  # answered
+
+
+def test_other_incidents_offer_no_decision(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.application("app")
+    p = pb.process("main")
+    p.activity("work", tool="app")
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    assert engine.decision(incident.id) is None

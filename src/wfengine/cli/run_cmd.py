@@ -14,15 +14,20 @@ The contract scripts rely on (keep it exactly):
   (:mod:`wfengine.cli.apps`). ``--unbound stub`` (the default) stands in for every application
   that neither it nor an enabled agent binds (:mod:`wfengine.cli.stub_apps`) and names each one
   called on stderr; ``--unbound incident`` lets such a call stop the activity with an incident.
+* A decision the definition leaves to people (a label where a condition belongs) is answered
+  by taking its first way (``--decisions first``, the default; ``--decisions incident`` leaves
+  the incident open) and named on stderr.
 * A manual loop the runner can never leave (:mod:`wfengine.cli.repeat_guard`) stops the run,
   leaving the instance open, with a message on stderr; so does the last guard,
   :data:`~wfengine.cli.runner.MAX_COMPLETIONS` completions.
 * ``--json`` prints one object: ``{"instance_id", "process_id", "state", "trace", "data",
-  "incidents", "waiting", "stubbed", "stopped"}``. ``incidents`` has the fields of
+  "incidents", "waiting", "stubbed", "stopped", "decided"}``. ``incidents`` has the fields of
   ``wfengine incidents --json``; ``waiting`` lists ``{"kind", "id", "instance_id",
   "activity_id", "due"}`` (:func:`~wfengine.cli.runner.waiting_rows`); ``stubbed`` lists
   ``{"application_id", "calls"}`` with the inputs of each call; ``stopped`` is why the runner
-  stopped early, or null. Every key is always there (empty lists when the instance completed).
+  stopped early, or null; ``decided`` lists the label decisions it answered,
+  ``{"instance_id", "activity_id", "take", "ways"}``. Every key is always there (empty lists
+  when the instance completed).
 * Exit status: 0 when the instance ended ``closed.completed``; 3 when it is still open and
   waiting (an incident, a timer, a loop the runner stopped); 1 when FILE cannot be loaded as
   XPDL, the engine refused the run, or the instance ended terminated or aborted; 2 for usage
@@ -93,6 +98,14 @@ Examples:
     help="What a call of an application nothing binds does: a stub that records it and "
     "returns no outputs, or an incident.",
 )
+@click.option(
+    "--decisions",
+    type=click.Choice(["first", "incident"]),
+    default="first",
+    show_default=True,
+    help="What a decision the definition leaves to people (a label where a condition "
+    "belongs) does: take its first way, or stay an open incident.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
     file: str,
@@ -103,6 +116,7 @@ def run(
     db: str | None,
     apps_module: str | None,
     unbound: str,
+    decisions: str,
     as_json: bool,
 ) -> None:
     """Create and start one instance of a process and drive it as far as it can go.
@@ -145,7 +159,14 @@ def run(
         engine = open_engine(db, applications=registry, defer=False)  # exit 2 when unusable
     try:
         with engine_errors():
-            outcome = drive(engine, package, process.id, data, script_answers)
+            outcome = drive(
+                engine,
+                package,
+                process.id,
+                data,
+                script_answers,
+                decide_labels=decisions == "first",
+            )
             snap = engine.instance(outcome.instance_id)
     finally:
         engine.close()
@@ -158,6 +179,12 @@ def run(
         click.echo(
             f"wfengine run: application {row['application_id']} is not bound; the run stubbed "
             f"its {len(row['calls'])} call(s): bind it with --apps MODULE",
+            err=True,
+        )
+    for row in outcome.decided:
+        click.echo(
+            f"wfengine run: decision {row['activity_id']} is left to people (a label, not a "
+            f"condition); the run took {row['take']} of {', '.join(row['ways'])}",
             err=True,
         )
     if outcome.stopped is not None:
@@ -191,6 +218,7 @@ def _print_json(snap: InstanceSnapshot, outcome: RunOutcome, stubbed: list[dict[
                 "waiting": outcome.waiting,
                 "stubbed": stubbed,
                 "stopped": outcome.stopped,
+                "decided": outcome.decided,
             }
         )
     )

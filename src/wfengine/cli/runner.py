@@ -5,11 +5,16 @@ calls of asynchronous applications, waiting out their retry backoff), then compl
 oldest open work item of the run's instance tree, merging the next ``--answers`` entry of its
 activity, and repeats until no work item is left. Deadline timers are not waited for.
 
+A decision the definition leaves to people (a label such as "Claim accepted" where a
+condition belongs, which stops the instance with an incident) is answered like manual work:
+by taking its first way, in the order the engine evaluates them (``--decisions incident``
+leaves such incidents open instead).
+
 It stops early, leaving the instance open, when it notices a manual loop it can never leave
-(:mod:`wfengine.cli.repeat_guard`) or, as a last guard, after :data:`MAX_COMPLETIONS`
-completions. Only the public :class:`~wfengine.runtime.engine.Engine` API is used, so the same
-runner works in memory and on a database shared with other instances (whose work it leaves
-alone).
+(:mod:`wfengine.cli.repeat_guard`; label decisions count as manual steps) or, as a last guard,
+after :data:`MAX_COMPLETIONS` completions. Only the public
+:class:`~wfengine.runtime.engine.Engine` API is used, so the same runner works in memory and on
+a database shared with other instances (whose work it leaves alone).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wfengine.cli.answers import Answers
@@ -27,7 +32,7 @@ from wfengine.cli.repeat_guard import RepeatGuard, state_key
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
     from wfengine.runtime.engine import Engine
-    from wfengine.runtime.snapshots import IncidentSnapshot, WorkItemSnapshot
+    from wfengine.runtime.snapshots import DecisionSnapshot, IncidentSnapshot, WorkItemSnapshot
 
 #: work items the runner completes at most: the last guard against a loop it does not notice
 MAX_COMPLETIONS = 100_000
@@ -46,6 +51,9 @@ class RunOutcome:
     stopped: str | None = None
     #: how many work items the runner completed
     completions: int = 0
+    #: decisions the definition left to people (labels), answered by taking the first way:
+    #: ``{"instance_id", "activity_id", "take", "ways"}``
+    decided: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Tree:
@@ -80,10 +88,21 @@ class Tree:
 
 
 def drive(
-    engine: Engine, package: Package, process_id: str, data: dict[str, Any], answers: Answers
+    engine: Engine,
+    package: Package,
+    process_id: str,
+    data: dict[str, Any],
+    answers: Answers,
+    *,
+    decide_labels: bool = True,
 ) -> RunOutcome:
     """Deploy ``package``, start ``process_id`` with ``data`` and answer its manual work (and
-    its subflows') until none is left, a loop is noticed or the limit is reached."""
+    its subflows') until none is left, a loop is noticed or the limit is reached.
+
+    ``decide_labels``: a decision the definition leaves to people (a label where a condition
+    belongs stops the instance with an incident) is answered like manual work, by taking its
+    first way in the engine's order of evaluation.
+    """
     engine.deploy(package)
     instance_id = engine.start_process(process_id, data)
     tree = Tree(engine, instance_id)
@@ -91,9 +110,34 @@ def drive(
     guard = RepeatGuard()
     stopped: str | None = None
     completions = 0
+    decided: list[dict[str, Any]] = []
     while True:
         _run_calls(engine, tree)
         items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
+        decision = _label_decision(engine, tree) if decide_labels else None
+        if decision is not None:
+            key = state_key(
+                decision.activity_id,
+                None,
+                (w.activity_id for w in items),
+                tree.open_data(),
+                {activity: len(given) - used[activity] for activity, given in answers.items()},
+            )
+            cycle = guard.cycle(key, decision.incident_id)
+            if cycle is not None:
+                stopped = _loop_message(cycle)
+                break
+            take = decision.ways[0].transition_id
+            engine.skip_incident(decision.incident_id, take=[take])
+            decided.append(
+                {
+                    "instance_id": decision.instance_id,
+                    "activity_id": decision.activity_id,
+                    "take": take,
+                    "ways": [w.transition_id for w in decision.ways],
+                }
+            )
+            continue
         if not items:
             break
         if completions >= MAX_COMPLETIONS:
@@ -107,10 +151,7 @@ def drive(
         n = used[item.activity_id]
         cycle = guard.cycle(_state(tree, item, items, answers, used), item.activity_instance_id)
         if cycle is not None:
-            stopped = (
-                f"manual loop: {' -> '.join(cycle)} would repeat forever (the same activity, "
-                "data and open work items as before, and no --answers entry left for them)"
-            )
+            stopped = _loop_message(cycle)
             break
         used[item.activity_id] = n + 1
         engine.complete_work_item(item.id, given[n] if n < len(given) else None)
@@ -123,7 +164,26 @@ def drive(
         waiting_rows(engine, tree),
         stopped,
         completions,
+        decided,
     )
+
+
+def _loop_message(cycle: list[str]) -> str:
+    return (
+        f"manual loop: {' -> '.join(cycle)} would repeat forever (the same activity, "
+        "data and open work items as before, and no --answers entry left for them)"
+    )
+
+
+def _label_decision(engine: Engine, tree: Tree) -> DecisionSnapshot | None:
+    """The oldest open decision of the tree that the definition left to people."""
+    for incident in engine.incidents():
+        if incident.operation != "leave" or not tree.contains(incident.instance_id):
+            continue
+        decision = engine.decision(incident.id)
+        if decision is not None and decision.labelled:
+            return decision
+    return None
 
 
 def _state(

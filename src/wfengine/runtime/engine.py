@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package, WorkflowProcess
+from wfengine.definition.reading import ReadKind
 from wfengine.definition.validation import validate_process
 from wfengine.errors import (
     ConcurrencyError,
@@ -57,7 +58,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
-from wfengine.runtime.compiler import compile_process
+from wfengine.runtime.compiler import SPLIT_FIRST, compile_process
 from wfengine.runtime.deployment import DeployedProcess, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory
 from wfengine.runtime.ids import IdGenerator
@@ -75,12 +76,14 @@ from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.navigator import Navigator
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
+    DecisionSnapshot,
     IncidentSnapshot,
     InstanceSnapshot,
     InstanceSummary,
     JobSnapshot,
     TimerSnapshot,
     TokenSnapshot,
+    WayOn,
     WorkItemSnapshot,
     summarise,
 )
@@ -762,6 +765,40 @@ class Engine:
             inst = self.store.instance(instance_id)
             return [_incident_snapshot(i) for i in inst.incidents.values() if not i.resolved]
         return [_incident_snapshot(i) for i in self.store.open_incidents()]
+
+    def decision(self, incident_id: str) -> DecisionSnapshot | None:
+        """The choice an open incident of a failed decision offers; None for other incidents.
+
+        A decision fails when none of its conditions can be evaluated: most often a label for
+        people where a condition belongs (``DecisionSnapshot.labelled``). Answer it with
+        ``skip_incident(incident_id, take=[transition id, ...])``.
+        """
+        incident = self._incident(incident_id)
+        if incident.resolved or incident.operation != "leave":
+            return None
+        if incident.activity_instance_id is None:
+            return None
+        inst = self.store.instance(incident.instance_id)
+        ai = inst.activities.get(incident.activity_instance_id)
+        if ai is None or ai.mi is not None or ai.mi_parent is not None:
+            return None
+        ca = ai.act
+        activities = ai.scope.graph.activities
+        ways = [
+            WayOn(
+                ct.id,
+                activities[ct.target].id,
+                ct.condition.text if ct.condition is not None else None,
+                ct.condition is not None and ct.condition.kind is ReadKind.LABEL,
+                False,
+            )
+            for ct in ca.normal
+        ]
+        if ca.otherwise is not None:
+            ways.append(
+                WayOn(ca.otherwise.id, activities[ca.otherwise.target].id, None, False, True)
+            )
+        return DecisionSnapshot(incident.id, inst.id, ca.id, ca.split == SPLIT_FIRST, tuple(ways))
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
         return [_same_named_copy(TimerSnapshot, t) for t in self.store.timers(instance_id)]

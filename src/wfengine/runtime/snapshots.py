@@ -121,6 +121,40 @@ class IncidentSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class WayOn:
+    """One transition an operator may choose at a failed decision."""
+
+    transition_id: str
+    #: the activity it leads to
+    to: str
+    #: the condition's text (an expression, or a label for people), None for an unconditioned
+    #: transition or OTHERWISE
+    condition: str | None
+    #: True when the condition is a label for people, not an expression
+    label: bool
+    otherwise: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSnapshot:
+    """A decision an instance could not make by itself (an incident of operation ``leave``):
+    what an operator (or a UI offering buttons) may choose with ``skip_incident(take=...)``."""
+
+    incident_id: str
+    instance_id: str
+    activity_id: str
+    #: an exclusive choice takes exactly one way; otherwise any non-empty set
+    exclusive: bool
+    #: in the order the engine evaluates them
+    ways: tuple[WayOn, ...]
+
+    @property
+    def labelled(self) -> bool:
+        """True when the definition left the choice to people (a way is a label)."""
+        return any(way.label for way in self.ways)
+
+
+@dataclass(frozen=True, slots=True)
 class TimerSnapshot:
     id: str
     due: datetime
