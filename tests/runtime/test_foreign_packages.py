@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 
-from tests.conftest import conformance_root
 from tests.runtime.conftest import complete_all, run
-from wfengine.cli.run_cmd import run as run_cmd
 from wfengine.definition.builder import PackageBuilder, deadline
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
@@ -57,23 +51,3 @@ def test_deadline_with_empty_duration_is_no_deadline(engine: Engine) -> None:
     assert engine.timers(iid) == []
     assert complete_all(engine, iid) == 1
     assert engine.instance(iid).state is ProcessState.COMPLETED
-
-
-def _corpus() -> list[Path]:
-    root = conformance_root()
-    return sorted((root / "xpdl").rglob("*.xpdl")) if root else []
-
-
-@pytest.mark.skipif(not _corpus(), reason="conformance corpus not found at ../shared/conformance")
-@pytest.mark.parametrize("path", _corpus(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_every_corpus_file_runs_or_says_why_not(path: Path) -> None:
-    """`wfengine run` never crashes on a real file: it completes, waits (3), or explains (1)."""
-    result = CliRunner().invoke(run_cmd, [str(path), "--json"])
-    if result.exit_code == 2:  # a repository package: nothing to run
-        assert "has no workflow process" in result.output
-        return
-    assert result.exit_code in (0, 1, 3), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
-    if result.exit_code in (0, 3):
-        out = json.loads(result.stdout)
-        assert out["state"].startswith("closed.completed" if result.exit_code == 0 else "open.")
