@@ -20,6 +20,8 @@ def test_writes_xpdl_22_that_reloads_to_the_same_model(tmp_path: Path) -> None:
     root = etree.fromstring(out.read_bytes())
     assert root.tag == f"{{{XPDL22}}}Package"
     assert load_xpdl(out) == load_xpdl(ORDER_FULFILMENT)
+    size = out.stat().st_size
+    assert result.stderr.strip() == f"wrote {out} (XPDL 2.2 from 2.2, {size} bytes)"
 
 
 def test_dash_writes_to_stdout() -> None:

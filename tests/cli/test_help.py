@@ -27,8 +27,6 @@ COMMANDS = [
     ["incident"],
     ["incident", "skip"],
 ]
-#: epilogs owned by other modules' maintainers, still naming files that do not exist (asked for)
-_OTHERS = {"validate", "convert", "render"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -60,12 +58,7 @@ def _input_files(examples: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "command",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason="epilog owned elsewhere", strict=False))
-        if c and c[0] in _OTHERS
-        else c
-        for c in COMMANDS
-    ],
+    COMMANDS,
 )
 def test_help_examples_read_files_that_exist_in_examples(command: list[str]) -> None:
     """Copying an example from --help works from the repository root (issue 9, item 6)."""

@@ -31,12 +31,14 @@ def test_writes_dot_from_the_suffix(tmp_path: Path) -> None:
     assert dot.startswith('digraph "fulfil_order" {')
     assert '"stock_decision" -> "backorder"' in dot and 'label="OTHERWISE"' in dot
     assert 'label="Parallel"' in dot  # the fork and the join
+    assert err.strip() == f"wrote {out} (DOT, process fulfil_order, {out.stat().st_size} bytes)"
 
 
 def test_dot_to_stdout() -> None:
-    status, out, _ = invoke(str(LEAVE_REQUEST), "-o", "-")
+    status, out, err = invoke(str(LEAVE_REQUEST), "-o", "-")
     assert status == 0
     assert out.startswith('digraph "request_leave"')
+    assert "wrote" not in err  # stdout carries the drawing; nothing to say
 
 
 def test_picks_a_process_by_id(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from wfengine.cli.loading import display_name, load_or_fail, write_output
     short_help="Convert XPDL 1.0/2.0/2.1/2.2 to XPDL 2.2.",
     epilog="""\b
 Examples:
-  wfengine convert legacy-1.0.xpdl -o modern.xpdl
-  wfengine convert vendor-export.xpdl -o - | less""",
+  wfengine convert examples/leave_request.xpdl -o leave-2.2.xpdl
+  wfengine convert examples/order_fulfilment.xpdl -o - | less""",
 )
 @click.argument("source", metavar="IN")
 @click.option(
@@ -41,4 +41,8 @@ def convert(source: str, output: str) -> None:
     package = load_or_fail(source, schema=False)
     for diagnostic in package.load_diagnostics:
         click.echo(diagnostic.format(display_name(source)), err=True)
-    write_output(output, dump_xpdl(package))
+    data = dump_xpdl(package)
+    write_output(output, data)
+    if output != "-":
+        source_version = package.source_version or "?"
+        click.echo(f"wrote {output} (XPDL 2.2 from {source_version}, {len(data)} bytes)", err=True)

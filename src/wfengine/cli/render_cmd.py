@@ -82,8 +82,8 @@ def run_graphviz(dot_text: str, fmt: str) -> bytes:
     epilog="""\b
 Examples:
   wfengine render examples/order_fulfilment.xpdl -o order.svg
-  wfengine render package.xpdl --process approval -o approval.dot
-  wfengine render package.xpdl -o - | dot -Tpdf > approval.pdf""",
+  wfengine render examples/leave_request.xpdl --process request_leave -o leave.dot
+  wfengine render examples/leave_request.xpdl -o - | dot -Tpdf > leave.pdf""",
 )
 @click.argument("source", metavar="FILE")
 @click.option("-o", "--output", required=True, metavar="OUT", help="File to write; `-` for stdout.")
@@ -127,3 +127,8 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
         )
     data = dot_text.encode("utf-8") if chosen == "dot" else run_graphviz(dot_text, chosen)
     write_output(output, data)
+    if output != "-":
+        drawn = process_id or package.workflow_processes[0].id
+        click.echo(
+            f"wrote {output} ({chosen.upper()}, process {drawn}, {len(data)} bytes)", err=True
+        )

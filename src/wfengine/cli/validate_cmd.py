@@ -96,9 +96,9 @@ def _summary(files: int, findings: list[Finding], unreadable: int) -> str:
     epilog="""\b
 Examples:
   wfengine validate examples/*.xpdl
-  wfengine validate --json order.xpdl | jq '.[] | select(.severity == "error")'
-  cat order.xpdl | wfengine validate -
-  wfengine validate --apps myapps order.xpdl   # also check application bindings""",
+  wfengine validate --json examples/order_fulfilment.xpdl | jq '.[] | select(.severity == "error")'
+  cat examples/leave_request.xpdl | wfengine validate -
+  wfengine validate --apps examples/order_fulfilment_apps.py examples/order_fulfilment.xpdl""",
 )
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list of findings instead.")
