@@ -1,10 +1,16 @@
 """What the crash and multi-worker tests share: the process they run, worker subprocesses,
-and the end-state check read from the database and its audit trail.
+a view of their progress read from the database, a way to kill a worker at a moment it holds
+leased jobs, and the end-state check read from the database and its audit trail.
 
 The process has everything a crash can cut in half: a parallel split whose branches do
 automatic work, call an application (through ``--apps``) and wait on a short real timer (a
 synchronous deadline on a manual activity, which cancels it and takes the ``Late`` exception
 path), joined again by a parallel join.
+
+Nothing here waits for a fixed time or assumes how fast a machine is: the tests decide when to
+kill by the work the database shows done, wait with polls under generous deadlines, and freeze
+a worker (SIGSTOP) to read the leases it holds before killing it, so what a kill leaves behind
+is known rather than hoped for.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,6 +45,12 @@ ONCE = {"split": 1, "a": 1, "b": 1, "wait": 1, "late": 1, "join": 1, "end": 1}
 #: audit events that open an activity instance (automatic work; a manual one's work item)
 _OPENED = ("activity.started", "work_item.offered")
 _CLOSED = ("activity.completed", "activity.terminated", "activity.aborted")
+#: the audit event each job of an instance commits exactly once: the ``continue`` job calls
+#: the application, the ``timer`` job fires the deadline (and completes the instance)
+JOB_EVENTS = ("application.invoked", "deadline.fired")
+#: how long any wait for progress may take before the test gives up: far beyond what even a
+#: badly overloaded machine needs, so reaching it means something is stuck, not slow
+PATIENCE = 600.0
 
 
 def write_definition(tmp_path: Path) -> tuple[str, str]:
@@ -70,7 +85,7 @@ def start_instances(xpdl: str, url: str, count: int, delay: float) -> list[str]:
         ),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=PATIENCE,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -80,47 +95,148 @@ def start_instances(xpdl: str, url: str, count: int, delay: float) -> list[str]:
 
 
 def worker(url: str, apps: str, *extra: str, log: Path | None = None) -> subprocess.Popen[bytes]:
-    """A ``wfengine worker`` subprocess (its log appended to ``log``)."""
-    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
-    try:
-        return subprocess.Popen(
-            wfengine(
-                "worker", "--db", url, "--apps", apps, "--lease", "2", "--poll", "0.2", *extra
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-    finally:
-        if log is not None:
-            out.close()
+    """A ``wfengine worker`` subprocess (its log appended to ``log``).
+
+    Its engines claim jobs as ``HOST:PID:RANDOM`` (``Engine.worker_id``), so the PID of the
+    subprocess names its leases in the jobs table: see :meth:`Database.leased_by`.
+    """
+    cmd = wfengine("worker", "--db", url, "--apps", apps, "--lease", "2", "--poll", "0.2", *extra)
+    if log is None:
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(log, "ab") as out:  # the child has its own copy of the descriptor
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out)
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``proc`` if it still runs (also when it is frozen) and reap it."""
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.wait(timeout=PATIENCE)
 
 
-def progress(url: str) -> tuple[int, int]:
-    """(instances completed, jobs still leased): what a killed worker left behind."""
-    p, j = t.process_instances, t.jobs
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            done = conn.execute(
+def wait_for(
+    what: str,
+    reached: Callable[[], bool],
+    procs: tuple[subprocess.Popen[bytes], ...] = (),
+    every: float = 0.02,
+) -> None:
+    """Poll ``reached`` until it says yes; fail if one of ``procs`` exits meanwhile, or after
+    :data:`PATIENCE` seconds (stuck, not slow)."""
+    deadline = time.monotonic() + PATIENCE
+    while not reached():
+        for proc in procs:
+            assert proc.poll() is None, f"a worker exited with {proc.returncode} before {what}"
+        assert time.monotonic() < deadline, f"not {what} after {PATIENCE:.0f} s"
+        time.sleep(every)
+
+
+def wait_ready(proc: subprocess.Popen[bytes], log: Path, threads: int = 1) -> None:
+    """Wait until every thread of the worker ``proc`` logged that it runs jobs (its engine is
+    open and it is polling), so work started afterwards finds it ready whatever its start-up
+    cost on a busy machine."""
+
+    def ready() -> bool:
+        lines = log.read_text().splitlines() if log.exists() else []
+        mine = [x for x in lines if "runs jobs as" in x and x.rsplit(":", 2)[-2] == str(proc.pid)]
+        return len(mine) >= threads
+
+    wait_for(f"worker {proc.pid} is ready", ready, (proc,))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the work stood: jobs committed (from the audit trail) and instances completed."""
+
+    invoked: int  # continue jobs done: the application call committed
+    fired: int  # timer jobs done: the deadline fired, the instance completed
+    completed: int
+
+    @property
+    def jobs_done(self) -> int:
+        return self.invoked + self.fired
+
+
+class Database:
+    """A read-only view of the workers' database for the tests to poll (one pooled SQLAlchemy
+    engine, so polling every few milliseconds does not reconnect each time)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def progress(self) -> Progress:
+        a, p = t.audit_events, t.process_instances
+        with self.engine.connect() as conn:
+            kinds: dict[str, int] = dict(
+                conn.execute(
+                    sa.select(a.c.kind, sa.func.count())
+                    .where(a.c.kind.in_(JOB_EVENTS))
+                    .group_by(a.c.kind)
+                ).all()
+            )
+            completed = conn.execute(
                 sa.select(sa.func.count()).where(p.c.state == ProcessState.COMPLETED.value)
             ).scalar_one()
-            leased = conn.execute(
-                sa.select(sa.func.count()).where(j.c.lock_owner.is_not(None))
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return int(done), int(leased)
+        return Progress(
+            int(kinds.get("application.invoked", 0)),
+            int(kinds.get("deadline.fired", 0)),
+            int(completed),
+        )
+
+    def leased_by(self, pid: int) -> set[str]:
+        """Ids of the jobs whose lease belongs to an engine of process ``pid``."""
+        j = t.jobs
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(j.c.id, j.c.lock_owner).where(j.c.lock_owner.is_not(None))
+            ).all()
+        return {job for job, owner in rows if owner.rsplit(":", 2)[-2] == str(pid)}
+
+    def job_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(t.jobs.c.id)).scalars())
 
 
-def finish(url: str, apps: str, log: Path, rounds: int = 6) -> None:
-    """Run ``worker --until-idle`` until nothing is left, waiting out timers between runs."""
-    for _ in range(rounds):
+def kill_holding_leases(
+    proc: subprocess.Popen[bytes], db: Database, at_least: int = 1
+) -> tuple[set[str], set[str]]:
+    """SIGKILL the worker ``proc`` at a moment it holds at least ``at_least`` leased jobs.
+
+    Freezes it with SIGSTOP (and waits until the kernel reports it stopped), reads its leases
+    from the jobs table, and kills it if there are enough; else lets it run on for a moment
+    and tries again. Frozen, the worker commits nothing, so on SQLite the leases read are
+    exactly those it dies holding. On PostgreSQL a statement it had already sent may still
+    commit on the server (one per worker thread: a job finished), hence ``at_least``.
+
+    Returns (leases read while frozen, leases still in the database after the kill): the
+    latter are jobs only a takeover by another worker can finish.
+    """
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
+        os.kill(proc.pid, signal.SIGSTOP)
+        _, status = os.waitpid(proc.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), status
+        held = db.leased_by(proc.pid)
+        if len(held) >= at_least:
+            kill(proc)
+            return held, db.leased_by(proc.pid)
+        os.kill(proc.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
+        time.sleep(0.01)
+
+
+def finish(url: str, apps: str, log: Path) -> None:
+    """Run ``worker --until-idle`` until nothing is left, waiting out timers between runs.
+
+    ``--until-idle`` stops once no job is due *now*; timers created while it ran may fall due
+    just after, however many runs that takes on a slow machine, so the loop ends when the
+    database says no job is left at all (or after :data:`PATIENCE`), not after a fixed count.
+    """
+    deadline = time.monotonic() + PATIENCE
+    while True:
         done = subprocess.run(
             wfengine(
                 "worker",
@@ -136,7 +252,7 @@ def finish(url: str, apps: str, log: Path, rounds: int = 6) -> None:
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            timeout=300,
+            timeout=PATIENCE,
             check=False,
         )
         with open(log, "ab") as f:
@@ -146,13 +262,29 @@ def finish(url: str, apps: str, log: Path, rounds: int = 6) -> None:
             due = engine.next_due_at()
             if due is None:
                 return
+            assert time.monotonic() < deadline, f"work left after {PATIENCE:.0f} s"
             time.sleep(max(0.0, (due - engine.clock.now()).total_seconds()) + 0.05)
-    raise AssertionError(f"work left after {rounds} --until-idle runs")
+
+
+@contextmanager
+def cpu_load() -> Iterator[None]:
+    """With ``WFENGINE_TEST_LOAD=N`` in the environment, keep N busy-looping processes running
+    meanwhile: the crash tests must hold on a machine that is busy with something else (the
+    CI case they once failed in), and this makes that easy to check locally."""
+    count = int(os.environ.get("WFENGINE_TEST_LOAD", "0") or "0")
+    hogs = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 
 def check_everything_ran_once(url: str, ids: list[str]) -> None:
     """Every instance completed, every activity instance opened and closed exactly once (from
-    the audit trail), the application's committed call and the timer once, nothing left.
+    the audit trail), the application's committed call and the timer once, the call's result
+    applied once (``v`` is 1), nothing left.
 
     Reads the tables in bulk (one query per table), so checking thousands of instances on
     PostgreSQL takes a moment, not a query per instance.
@@ -167,10 +299,11 @@ def check_everything_ran_once(url: str, ids: list[str]) -> None:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            states = Counter(
+            states: Counter[str] = Counter(
                 dict(conn.execute(sa.select(p.c.state, sa.func.count()).group_by(p.c.state)).all())
             )
-            kinds = (*_OPENED, *_CLOSED, "application.invoked", "deadline.fired")
+            results = Counter(data.get("v") for data in conn.execute(sa.select(p.c.data)).scalars())
+            kinds = (*_OPENED, *_CLOSED, *JOB_EVENTS)
             events = conn.execute(
                 sa.select(
                     a.c.instance_id, a.c.kind, a.c.activity_instance_id, a.c.activity_id
@@ -194,6 +327,7 @@ def check_everything_ran_once(url: str, ids: list[str]) -> None:
     finally:
         engine.dispose()
     assert states == {ProcessState.COMPLETED.value: len(ids)}, states
+    assert results == {1: len(ids)}, results  # the one committed call's v + 1, applied once
     assert left == {"jobs": 0, "tokens": 0, "open activities": 0, "open incidents": 0}, left
     assert all(count == top for _, count, top in seqs)  # audit seq 1..n, no gap, no repeat
     by_instance: dict[str, list[tuple[str, str, str]]] = {i: [] for i in ids}
@@ -208,7 +342,5 @@ def check_everything_ran_once(url: str, ids: list[str]) -> None:
         assert len(closed) == len(ONCE) == sum(1 for kind, *_ in evs if kind in _CLOSED)
         assert {act: kind for (_, act), kind in closed.items()} == ends, (iid, evs)
         assert set(closed) == set(opened), (iid, evs)
-        calls = Counter(
-            kind for kind, *_ in evs if kind in ("application.invoked", "deadline.fired")
-        )
+        calls = Counter(kind for kind, *_ in evs if kind in JOB_EVENTS)
         assert calls == {"application.invoked": 1, "deadline.fired": 1}, (iid, evs)

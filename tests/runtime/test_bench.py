@@ -19,7 +19,8 @@ def _bench(*args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]
         capture_output=True,
         text=True,
         check=True,
-        timeout=180,
+        # stuck, not slow: the PostgreSQL run takes ~10 s idle, over 30 s on a busy machine
+        timeout=600,
         env={**os.environ, **(env or {})},
     )
     assert "warning" not in result.stderr, result.stderr
