@@ -82,6 +82,10 @@ class ExpressionEvaluationError(ExpressionError):
     """The expression parsed but failed at run time (unknown name, type error, cost limit)."""
 
 
+class LimitError(WorkflowError):
+    """Going on would pass one of the engine's cost limits (:mod:`wfengine.runtime.limits`)."""
+
+
 class IllegalStateError(WorkflowError):
     """A life-cycle change that the state machine does not allow; nothing was changed.
 

@@ -664,3 +664,41 @@ def test_undefined_data_field_hints_at_fields_sharing_that_name() -> None:
     )
     d = one(validate(pkg(process, applications=(app,))), "undefined-data-field")
     assert "data fields ['f1', 'f2'] are all named 'Total'" in d.message
+
+
+def test_a_multi_instance_loop_without_its_count_is_an_error() -> None:
+    from wfengine.definition.model import MIFlowCondition, MultiInstanceLoop
+
+    no_count = act("work", loop=MultiInstanceLoop())
+    no_flow = act(
+        "work", loop=MultiInstanceLoop(mi_condition="3", flow_condition=MIFlowCondition.COMPLEX)
+    )
+    for activity, words in ((no_count, "has no MI_Condition"), (no_flow, "Complex but no")):
+        process = sequence_process(activities=(act("start"), activity, act("end")))
+        d = one(validate(pkg(process)), "loop-incomplete")
+        assert (d.severity, d.element_id) == (Severity.ERROR, "work")
+        assert words in d.message
+
+
+def test_a_block_running_its_own_set_is_an_error() -> None:
+    inner = ActivitySet(
+        id="s",
+        activities=(act("again", body=BlockActivity(activity_set_id="s")),),
+    )
+    process = sequence_process(
+        activities=(act("start"), act("work", body=BlockActivity(activity_set_id="s")), act("end")),
+        activity_sets=(inner,),
+    )
+    d = one(validate(pkg(process)), "block-recursion")
+    assert d.element_id == "again" and "recursion belongs in a subflow" in d.message
+
+
+def test_a_block_starting_at_an_activity_outside_its_set_is_an_error() -> None:
+    inner = ActivitySet(id="s", activities=(act("x"),))
+    block = BlockActivity(activity_set_id="s", start_activity_id="nowhere")
+    process = sequence_process(
+        activities=(act("start"), act("work", body=block), act("end")),
+        activity_sets=(inner,),
+    )
+    d = one(validate(pkg(process)), "undefined-activity-set")
+    assert "at 'nowhere', which is not an activity of that set" in d.message

@@ -351,14 +351,20 @@ def test_skip_finishes_the_activity_with_given_outputs(engine: Engine) -> None:
         skip_incident(engine, incident.id, {})
 
 
-def test_skip_refuses_a_failed_condition(engine: Engine) -> None:
+def test_skip_of_a_failed_condition_needs_a_way_on(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
-    p.activity("a").activity("b").transition("a", "b", condition="missing > 1")
+    p.route("a", gateway="Exclusive").activity("b").transition("a", "b", condition="missing > 1")
     iid = run(engine, pb)
     [incident] = engine.incidents(iid)
-    with pytest.raises(IllegalStateError, match="not an activity's work"):
+    with pytest.raises(ParameterMappingError, match="choosing the way on"):
         skip_incident(engine, incident.id, {})
+    [only] = engine.incidents(iid)
+    assert only.id == incident.id  # nothing changed
+    skip_incident(
+        engine, incident.id, {}, take=[engine.decision(incident.id).ways[0].transition_id]
+    )
+    assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
 def test_abort_ends_an_instance_stopped_on_an_incident(engine: Engine) -> None:

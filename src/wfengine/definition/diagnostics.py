@@ -61,6 +61,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a block activity names an activity set that is not defined",
     ),
     "undefined-transition": (Severity.ERROR, "a split lists a transition that does not leave it"),
+    "block-recursion": (Severity.ERROR, "a block activity runs the activity set it is in"),
+    "loop-incomplete": (
+        Severity.ERROR,
+        "a multi-instance loop lacks its count or its Complex flow condition",
+    ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     # -- application bindings (wfengine validate --apps MODULE, deploy-time log) --
@@ -100,6 +105,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a label for people stands where an expression belongs; instances stop there",
     ),
+    "deadline-duration": (Severity.ERROR, "a deadline's literal duration is not above zero"),
     "initial-value-type": (
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",

@@ -24,6 +24,7 @@ may be ``async def``. :mod:`wfengine.runtime.invocation` does the calling.
 from __future__ import annotations
 
 import inspect
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -316,10 +317,14 @@ class ApplicationRegistry:
                 "register the application in code"
             )
         try:
-            retries = min(int(settings.pop("retries", "0")), MAX_DEFINITION_RETRIES)
+            retries = int(_setting(settings.pop("retries", "0"), "retries", MAX_DEFINITION_RETRIES))
             timeout_text = settings.pop("timeout", None)
-            timeout = min(float(timeout_text), MAX_DEFINITION_TIMEOUT) if timeout_text else None
-            backoff = min(float(settings.pop("backoff", "0.5")), MAX_DEFINITION_BACKOFF)
+            timeout = (
+                _setting(timeout_text, "timeout", MAX_DEFINITION_TIMEOUT, positive=True)
+                if timeout_text
+                else None
+            )
+            backoff = _setting(settings.pop("backoff", "0.5"), "backoff", MAX_DEFINITION_BACKOFF)
             asynchronous = _flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
             return make_binding(
@@ -407,6 +412,15 @@ class ApplicationRegistry:
                     )
                 )
         return out
+
+
+def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
+    """A number a definition sets: finite, not negative (``positive``: above 0), capped."""
+    value = float(text)
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        low = "above 0" if positive else "0 or more"
+        raise ValueError(f"{name} must be a number {low}, not {text!r}")
+    return min(value, most)
 
 
 def _flag(text: str, name: str) -> bool:

@@ -471,11 +471,13 @@ class _GraphCompiler:
 
     def _tool(self, where: str, app_id: str, actuals: tuple[str, ...]) -> CTool:
         app = self.applications.get(app_id)
-        if app is None:
-            raise DeployError(f"{where}: the tool names no declared application {app_id!r}")
-        formals = app.formal_parameters
-        if takes_actuals_as_given(app):
+        # an application of another package (validation warns when the package declares
+        # ExternalPackages, refuses the process otherwise) is bound by its id alone, and like
+        # one declared only by an ExternalReference it takes the actual parameters as given
+        if app is None or takes_actuals_as_given(app):
             formals = implied_formals(actuals)
+        else:
+            formals = app.formal_parameters
         if len(formals) != len(actuals):
             raise DeployError(
                 f"{where}: application {app_id!r} has {len(formals)} formal parameters, "

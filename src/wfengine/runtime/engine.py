@@ -40,7 +40,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -72,6 +72,7 @@ from wfengine.runtime.jobs import (
     Job,
     job_timer,
 )
+from wfengine.runtime.limits import DEFAULT_RUNTIME_LIMITS, RuntimeLimits
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.navigator import Navigator
 from wfengine.runtime.snapshots import (
@@ -140,6 +141,7 @@ class Engine:
         *,
         db_url: str | None = None,
         defer_automatic: bool = False,
+        limits: RuntimeLimits | None = None,
     ) -> None:
         if store is not None and db_url is not None:
             raise ValueError("pass either a store or a db_url, not both")
@@ -153,8 +155,8 @@ class Engine:
         self.applications = applications if applications is not None else ApplicationRegistry()
         self.directory: Directory = directory if directory is not None else StaticDirectory()
         self._timer_seq = 0
-        #: automatic steps one command may take before it parks its work with an incident
-        self.max_steps = 1_000_000
+        #: what one instance or command may cost (see :mod:`wfengine.runtime.limits`)
+        self.limits = limits if limits is not None else DEFAULT_RUNTIME_LIMITS
         #: how often a command that lost a race with another engine is run again
         self.max_conflict_retries = 10
         #: the lease owner this engine claims jobs as, unless told another
@@ -179,6 +181,15 @@ class Engine:
         self._refused: dict[str, DeployError] = {}
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
+
+    @property
+    def max_steps(self) -> int:
+        """Automatic steps one command may take before it parks its work with an incident."""
+        return self.limits.max_steps
+
+    @max_steps.setter
+    def max_steps(self, value: int) -> None:
+        self.limits = replace(self.limits, max_steps=value)
 
     def close(self) -> None:
         """Release the store's connections (a no-op in memory); a virtual clock that moves
@@ -568,10 +579,11 @@ class Engine:
         restricts the claim (``("timer",)``). A job is deleted in the same transaction as the
         step it caused, so its effect happens once even when two claimants race (the loser's
         commit conflicts, it re-reads, finds the job gone and does nothing). A job whose run
-        fails with a :class:`~wfengine.errors.WorkflowError` (other than the database being
-        unavailable, which is raised) is given back with a back-off of ``2**attempts`` seconds
-        (at most an hour) and logged; any other exception is a bug and is raised after the job
-        is given back.
+        keeps losing races with other engines is given back with a back-off of ``2**attempts``
+        seconds (at most an hour); one that fails in any other way (but the database being
+        unavailable, which is raised) becomes an incident on its instance and is parked until
+        the incident is retried (:meth:`abandon_job`): a worker never dies of a job, and a job
+        that fails does not fail again in every worker that picks it up.
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running).
@@ -596,15 +608,15 @@ class Engine:
                         ran += 1
                 except StoreUnavailableError:
                     raise
-                except WorkflowError as exc:
-                    _log.warning(
-                        "job %s (%s of instance %s) failed: %s",
-                        job.id,
-                        job.kind,
-                        job.instance_id,
-                        exc,
-                    )
+                except ConcurrencyError as exc:  # transient: another engine kept winning
+                    _log.warning("job %s (%s) lost its races: %s", job.id, job.kind, exc)
                     self._give_back(job, owner)
+                except Exception as exc:  # a worker never dies of a job: an incident
+                    _log.exception(
+                        "job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id
+                    )
+                    self._job_failed(job, f"{type(exc).__name__}: {exc}")
+                    ran += 1
                 except BaseException:
                     self._give_back(job, owner)
                     raise
@@ -621,6 +633,34 @@ class Engine:
         (safe to call from another thread, e.g. one renewing their leases)."""
         with self._held_lock:
             return sorted(self._held)
+
+    def abandon_job(self, job_id: str, reason: str) -> None:
+        """Turn a job that cannot be run into an incident on its instance (whoever holds it).
+
+        The job is parked, not deleted: retrying the incident makes it due again. A worker
+        supervisor calls this for a job it stopped for running too long; nothing the job did
+        was committed, so the instance is as it was before the job.
+        """
+        job = self.store.job(job_id)
+        if job is None:
+            raise NotFoundError("job", job_id)
+        self._job_failed(job, reason)
+
+    def _job_failed(self, job: Job, reason: str) -> None:
+        def body() -> None:
+            current = self.store.job(job.id)
+            if current is None:
+                return  # carried out after all (or by another claimant)
+            inst = self.store.instance(current.instance_id)
+            nav = self._nav()
+            message = (
+                f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed: {reason}; "
+                "retry the incident to run it again, or abort the instance"
+            )
+            nav.job_failed(inst, current, message)
+            self.store.commit(nav.step)
+
+        self._command(body)
 
     def _give_back(self, job: Job, owner: str) -> None:
         delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))

@@ -87,7 +87,8 @@ class Incident:
     ``operation`` says what retrying does: ``"leave"`` re-chooses the outgoing transitions of a
     finished activity, ``"run"`` runs the activity's work again, ``"loop"`` re-evaluates a
     loop condition, ``"join"`` re-evaluates a Complex join, ``"continue"`` resumes work parked
-    when a command exceeded its step budget, ``"deadlock"`` cannot be retried.
+    when a command exceeded its step budget, ``"job"`` runs again a job whose run failed (or
+    was stopped for running too long), ``"deadlock"`` cannot be retried.
     """
 
     id: str
@@ -104,6 +105,9 @@ class Incident:
     #: for a failed application call: which application, and how many attempts it was given
     application_id: str | None = None
     attempts: int = 0
+    #: for a failed job: the job, parked (due at :data:`~wfengine.runtime.jobs.PARKED`) until
+    #: the incident is retried
+    job_id: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -121,6 +125,10 @@ class ProcessInstance:
     parent_activity_instance: str | None = None
     #: synchronous subflow: the parent waits for this instance
     parent_waits: bool = False
+    #: how many subflow levels above this instance (0: started on its own)
+    depth: int = 0
+    #: deadline timers fired so far (bounded by ``RuntimeLimits.max_timer_firings``)
+    timer_firings: int = 0
     seq: int = 0
     activities: dict[str, ActivityInstance] = field(default_factory=dict)
     scopes: dict[int, Scope] = field(default_factory=dict)

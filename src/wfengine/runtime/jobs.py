@@ -19,7 +19,7 @@ moved on, and its step is rolled back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wfengine.runtime.instance import Timer
@@ -30,6 +30,8 @@ JOB_INVOKE = "invoke"
 
 #: how long a claim holds a job unless renewed
 DEFAULT_LEASE = timedelta(seconds=60)
+#: when a job is due that failed and waits for its incident to be retried: never, by itself
+PARKED = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 @dataclass(slots=True, eq=False)

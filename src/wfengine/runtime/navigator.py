@@ -17,13 +17,14 @@ activities.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections import ChainMap, deque
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import MIFlowCondition, ParameterMode
-from wfengine.errors import ExpressionEvaluationError, WorkflowError
+from wfengine.errors import ExpressionEvaluationError, LimitError, WorkflowError
 from wfengine.runtime.compiler import (
     JOIN_AND,
     JOIN_COMPLEX,
@@ -49,7 +50,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, Job
+from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, PARKED, Job
 from wfengine.runtime.progress import WATCH_FROM, ProgressWatch
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
@@ -103,6 +104,8 @@ class Navigator:
         self._pending_scopes: dict[tuple[str, int], Scope] = {}
         self._new_items: dict[str, WorkItem] = {}
         self.watch = ProgressWatch()
+        #: process instances this command created (bounded: a recursive fan-out)
+        self._created = 0
 
     def _clock(self) -> datetime:
         return self.now
@@ -130,7 +133,17 @@ class Navigator:
         parent: tuple[str, str] | None = None,
         parent_waits: bool = False,
     ) -> ProcessInstance:
-        """Create an instance (not started): data fields from InitialValue, then ``data``."""
+        """Create an instance (not started): data fields from InitialValue, then ``data``.
+
+        Raises :class:`~wfengine.errors.WorkflowError` when the command has created as many
+        instances as ``RuntimeLimits.max_new_instances`` allows.
+        """
+        self._created += 1
+        if self._created > self.engine.limits.max_new_instances:
+            raise LimitError(
+                f"this command already created {self.engine.limits.max_new_instances} process "
+                "instances (RuntimeLimits.max_new_instances)"
+            )
         iid = self.engine.ids.new("pi")
         values: dict[str, Any] = {}
         for fid, init in compiled.data_fields:
@@ -252,7 +265,7 @@ class Navigator:
         """
         agenda = self._agenda
         begin = self._begin
-        budget = self.engine.max_steps
+        budget = self.engine.limits.max_steps
         step = 0
         watch = self.watch
         while True:
@@ -298,7 +311,7 @@ class Navigator:
                 )
             else:
                 message = (
-                    f"instance {inst.id!r} ran more than {self.engine.max_steps} automatic "
+                    f"instance {inst.id!r} ran more than {self.engine.limits.max_steps} automatic "
                     "steps in one command (an endless automatic cycle?); retry the incident "
                     "to carry on"
                 )
@@ -926,6 +939,17 @@ class Navigator:
                 f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
             )
             return
+        if inst.depth + 1 > self.engine.limits.max_subflow_depth:
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: a subflow {inst.depth + 1} levels deep is more than "
+                f"RuntimeLimits.max_subflow_depth ({self.engine.limits.max_subflow_depth}) "
+                "allows: a recursion that does not end?",
+            )
+            return
         formals = deployed.compiled.formal_parameters
         if len(formals) != len(sub.actuals):
             self._incident(
@@ -956,6 +980,7 @@ class Navigator:
         except WorkflowError as exc:
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
             return
+        child.depth = inst.depth + 1
         ai.child_instance = child.id
         inst.changes.append((self.now, "subflow.started", ai.id, ai.act.id, child.id))
         self.start_instance(child)
@@ -1019,10 +1044,22 @@ class Navigator:
         loop = ai.act.loop
         assert loop is not None and loop.count is not None
         value = self._evaluate(ai, loop.count)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        where = f"instance {ai.scope.instance.id!r}, activity {ai.act.id!r}: the MI condition"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
             raise _Failure(
-                f"instance {ai.scope.instance.id!r}, activity {ai.act.id!r}: the MI condition "
-                f"{loop.count.text!r} gave {value!r}, expected a count (a whole number >= 0)"
+                f"{where} {loop.count.text!r} gave {value!r}, expected a count (a whole number "
+                ">= 0)"
+            )
+        most = self.engine.limits.max_mi_instances
+        if value > most:
+            raise _Failure(
+                f"{where} {loop.count.text!r} gave {value!r}, more instances than "
+                f"RuntimeLimits.max_mi_instances ({most}) allows"
             )
         return int(value)
 
@@ -1101,23 +1138,11 @@ class Navigator:
             except _Failure as exc:
                 inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, exc.message))
                 return
-            if isinstance(value, datetime):
-                due = value
-            elif isinstance(value, timedelta):
-                due = self.now + value
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                due = self.now + timedelta(seconds=value)
-            else:
-                inst.changes.append(
-                    (
-                        self.now,
-                        "deadline.invalid",
-                        ai.id,
-                        ai.act.id,
-                        f"deadline gave {value!r}; expected seconds, a timedelta or a datetime",
-                    )
-                )
+            found = _deadline_due(value, self.now, self.engine.limits.max_deadline)
+            if isinstance(found, str):
+                inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, found))
                 return
+            due = found
         engine = self.engine
         timer = Timer(
             id=engine.ids.new("tm"),
@@ -1139,6 +1164,19 @@ class Navigator:
         self.touch(inst)
         if timer.id in ai.timers:
             ai.timers.remove(timer.id)
+        inst.timer_firings += 1
+        most = self.engine.limits.max_timer_firings
+        if inst.timer_firings > most:
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "deadlock",
+                f"instance {inst.id!r} fired more than {most} deadline timers "
+                "(RuntimeLimits.max_timer_firings): a deadline that leads back to its own "
+                "activity re-arms itself for ever; terminate or abort the instance",
+            )
+            return
         dl = ai.act.deadlines[timer.deadline_index]
         ct = self._exception_transition(ai.act, dl.exception_name)
         inst.changes.append((self.now, "deadline.fired", ai.id, ai.act.id, dl.exception_name))
@@ -1168,6 +1206,7 @@ class Navigator:
         join_index: int | None = None,
         application_id: str | None = None,
         attempts: int = 0,
+        job_id: str | None = None,
     ) -> None:
         incident = Incident(
             id=self.engine.ids.new("inc"),
@@ -1181,6 +1220,7 @@ class Navigator:
             join_index=join_index,
             application_id=application_id,
             attempts=attempts,
+            job_id=job_id,
         )
         inst.incidents[incident.id] = incident
         if ai is not None:
@@ -1192,6 +1232,13 @@ class Navigator:
         self.step.outbox.append(
             OutboxEntry(f"{incident.id}/opened", "incident.opened", inst.id, incident.id)
         )
+
+    def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
+        """A job's run failed (or was stopped): an incident, and the job parked until the
+        incident is retried (in the same step, so neither happens without the other)."""
+        self._incident(inst, None, None, "job", message, job_id=job.id)
+        self.step.job_done = job.id
+        self.step.job_again_at = PARKED
 
     def retry(self, incident: Incident) -> None:
         inst = self.instance(incident.instance_id)
@@ -1209,6 +1256,11 @@ class Navigator:
         if incident.operation == "continue":
             self._agenda.extend(inst.parked)
             inst.parked.clear()
+            return
+        if incident.operation == "job":
+            assert incident.job_id is not None
+            self.step.job_done = incident.job_id  # the parked job is due again now
+            self.step.job_again_at = self.now
             return
         if incident.operation == "join":
             assert incident.scope_id is not None and incident.join_index is not None
@@ -1269,6 +1321,28 @@ class Navigator:
                 f"instance {inst.id!r} is deadlocked: tokens wait at join(s) {stuck} that can "
                 "never fire, and nothing else is running; terminate or abort it",
             )
+
+
+def _deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
+    """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, timedelta):
+        after = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return f"deadline gave {value!r}; expected a finite number of seconds"
+        if not 0 <= value <= longest.total_seconds():
+            return f"deadline gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
+        after = timedelta(seconds=value)
+    else:
+        return f"deadline gave {value!r}; expected seconds, a timedelta or a datetime"
+    if not timedelta(0) <= after <= longest:
+        return f"deadline gave {after}; expected a duration from 0 to {longest}"
+    try:
+        return now + after
+    except OverflowError:
+        return f"deadline gave {after}, which ends after the last date the engine can hold"
 
 
 def _blocked(ca: CActivity, places: dict[int, int], waiting: list[int] | None) -> bool:

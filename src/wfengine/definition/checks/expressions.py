@@ -12,14 +12,17 @@ compiler reads them with, so that validation and deploy agree:
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
   reaching it stops with an incident an operator resolves;
 * ``expression-unknown-name`` (warning): a name that is no data field or parameter;
-* ``initial-value-type`` (error): an initial value that is not a value of its field's type.
+* ``initial-value-type`` (error): an initial value that is not a value of its field's type;
+* ``deadline-duration`` (error): a literal deadline of zero (it fires at once);
+* ``loop-incomplete`` (error): a multi-instance loop without its count or Complex flow
+  condition.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
@@ -31,6 +34,7 @@ from wfengine.definition.model import (
     ConditionType,
     DataField,
     ListType,
+    MIFlowCondition,
     MultiInstanceLoop,
     ParameterMode,
     StandardLoop,
@@ -90,6 +94,34 @@ def _site(
         where = f"{what} of activity {activity.id!r} in {scope.where}"
         line = line if line is not None else activity.line
         yield _Site(text, where, activity.id, line, activity, attrs, duration)
+
+
+def _loop_findings(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """``loop-incomplete``: a multi-instance loop without its count, or a Complex flow
+    condition without its expression: the engine cannot run either."""
+    loop = activity.loop
+    if not isinstance(loop, MultiInstanceLoop):
+        return
+    line = loop.line if loop.line is not None else activity.line
+    if not (loop.mi_condition or "").strip():
+        yield make(
+            "loop-incomplete",
+            f"the multi-instance loop of activity {activity.id!r} in {scope.where} has no "
+            "MI_Condition: how many instances to start",
+            element_id=activity.id,
+            line=line,
+        )
+    if (
+        loop.flow_condition is MIFlowCondition.COMPLEX
+        and not (loop.complex_flow_condition or "").strip()
+    ):
+        yield make(
+            "loop-incomplete",
+            f"the multi-instance loop of activity {activity.id!r} in {scope.where} has the "
+            "flow condition Complex but no ComplexMI_FlowCondition expression",
+            element_id=activity.id,
+            line=line,
+        )
 
 
 def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
@@ -161,6 +193,19 @@ def _scope_sites(ctx: Context, scope: Scope) -> Iterator[_Site]:
         )
     for activity in scope.activities:
         yield from _activity_sites(ctx, scope, activity)
+
+
+def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
+    """``deadline-duration``: a literal deadline of zero fires at once, and one whose
+    exception leads back to its activity re-arms itself for ever."""
+    if site.duration and reading.kind is ReadKind.LITERAL and reading.value <= timedelta(0):
+        yield make(
+            "deadline-duration",
+            f"{site.what} is {_quote(reading.text)}, which fires at once; a deadline must be "
+            "longer than zero",
+            element_id=site.element_id,
+            line=site.line,
+        )
 
 
 def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading:
@@ -284,7 +329,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
         for scope in ctx.scopes:
             if scope.process is not process:
                 continue
+            for activity in scope.activities:
+                yield from _loop_findings(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity)
                 yield from _findings(reading, site.what, site.element_id, site.line, known)
+                yield from _zero_deadline(reading, site)

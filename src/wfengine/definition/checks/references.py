@@ -13,6 +13,7 @@ from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import (
     Activity,
+    ActivitySet,
     BlockActivity,
     FormalParameter,
     ParameterMode,
@@ -127,20 +128,66 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-activity-set``: a BlockActivity names no activity set of its process."""
+    """``undefined-activity-set``: a BlockActivity names no activity set of its process, or a
+    start activity that is not in the set; ``block-recursion``: a block runs, directly or
+    through other blocks, the activity set it is in (recursion belongs in a subflow)."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, BlockActivity):
             continue
-        if any(s.id == body.activity_set_id for s in scope.process.activity_sets):
-            continue
-        yield make(
-            "undefined-activity-set",
-            f"block activity {activity.id!r} in {scope.where} names activity set "
-            f"{body.activity_set_id!r}, which process {scope.process.id!r} does not define",
-            element_id=activity.id,
-            line=body.line if body.line is not None else activity.line,
+        line = body.line if body.line is not None else activity.line
+        target = next(
+            (s for s in scope.process.activity_sets if s.id == body.activity_set_id), None
         )
+        if target is None:
+            yield make(
+                "undefined-activity-set",
+                f"block activity {activity.id!r} in {scope.where} names activity set "
+                f"{body.activity_set_id!r}, which process {scope.process.id!r} does not define",
+                element_id=activity.id,
+                line=line,
+            )
+            continue
+        start = body.start_activity_id or target.default_start_activity_id
+        if start is not None and all(a.id != start for a in target.activities):
+            yield make(
+                "undefined-activity-set",
+                f"block activity {activity.id!r} in {scope.where} starts activity set "
+                f"{target.id!r} at {start!r}, which is not an activity of that set",
+                element_id=activity.id,
+                line=line,
+            )
+        if scope.activity_set is not None and _runs(
+            scope.process.activity_sets, target.id, scope.activity_set.id
+        ):
+            yield make(
+                "block-recursion",
+                f"block activity {activity.id!r} in {scope.where} runs activity set "
+                f"{target.id!r}, which runs the set it is in again: a block cannot run itself "
+                "(recursion belongs in a subflow)",
+                element_id=activity.id,
+                line=line,
+            )
+
+
+def _runs(sets: Sequence[ActivitySet], start: str, wanted: str) -> bool:
+    """Does activity set ``start`` run ``wanted`` (itself or through its blocks)?"""
+    by_id = {s.id: s for s in sets}
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        if current == wanted:
+            return True
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        stack.extend(
+            a.body.activity_set_id
+            for a in by_id[current].activities
+            if isinstance(a.body, BlockActivity)
+        )
+    return False
 
 
 def _parameters(

@@ -181,6 +181,7 @@ def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
             "join": i.join_index,
             "app": i.application_id,
             "attempts": i.attempts,
+            **({"job": i.job_id} if i.job_id is not None else {}),
         }
         for i in inst.incidents.values()
     ]
@@ -190,6 +191,8 @@ def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
     return {
         "parent_waits": inst.parent_waits,
         "seq": inst.seq,
+        "depth": inst.depth,
+        "timer_firings": inst.timer_firings,
         "root": inst.root.id if inst.root is not None else None,
         "scopes": scopes,
         "activities": activities,
@@ -218,6 +221,9 @@ def load_instance(
         parent_activity_instance=row["parent_activity_instance_id"],
         parent_waits=blob["parent_waits"],
         seq=blob["seq"],
+        # absent from blobs written before subflow depth and timer firings were counted
+        depth=blob.get("depth", 0),
+        timer_firings=blob.get("timer_firings", 0),
         trace=list(blob["trace"]),
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,
@@ -299,6 +305,7 @@ def load_instance(
             # absent from blobs written before incidents named their application
             application_id=i.get("app"),
             attempts=i.get("attempts", 0),
+            job_id=i.get("job"),
         )
     for op, a, b in blob["parked"]:
         if op == _OP_BEGIN:

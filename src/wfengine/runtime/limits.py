@@ -1,0 +1,34 @@
+"""What one instance, one command and one definition may cost the engine.
+
+Definitions may come from people the host does not trust, so every way a small definition
+can make the engine do unbounded work has a limit here (expressions have their own, in
+:class:`wfengine.expressions.Limits`). A limit reached is an incident on the instance that
+reached it, never an exception out of a worker: the rest of the engine carries on. A host
+changes them with ``Engine(limits=RuntimeLimits(max_mi_instances=50_000))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeLimits:
+    #: automatic steps one command takes before it parks the rest with an incident (an
+    #: endless cycle that calls applications; one without progress is caught much earlier)
+    max_steps: int = 1_000_000
+    #: instances one multi-instance activity may start (its MI condition's count)
+    max_mi_instances: int = 10_000
+    #: subflow nesting: an instance this deep may not start another subflow (recursion)
+    max_subflow_depth: int = 64
+    #: process instances one command may create (a subflow that fans out recursively)
+    max_new_instances: int = 10_000
+    #: deadline timers one instance may fire in its life (a deadline leading back to its own
+    #: activity re-arms itself for ever)
+    max_timer_firings: int = 10_000
+    #: the longest deadline an expression may compute
+    max_deadline: timedelta = timedelta(days=365 * 100)
+
+
+DEFAULT_RUNTIME_LIMITS = RuntimeLimits()

@@ -1,0 +1,179 @@
+"""An untrusted definition must not crash, hang or exhaust the engine (issue 8).
+
+Each test is one of the red team's findings: a definition that reaches a limit or computes a
+number no deadline or count can be ends as an incident (or an audited invalid deadline) on its
+own instance, never as an exception out of the engine or a worker.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.runtime.conftest import run
+from wfengine.definition.builder import PackageBuilder, deadline
+from wfengine.definition.model import MultiInstanceLoop
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.limits import RuntimeLimits
+from wfengine.runtime.states import ProcessState
+
+
+def _multi(count: str) -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("each", loop=MultiInstanceLoop(mi_condition=count))
+    return pb
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        ("1e999", "expected a count"),
+        ("float('nan')", "expected a count"),
+        ("-3", "expected a count"),
+        ("'many'", "expected a count"),
+        ("10**9", "more instances than RuntimeLimits.max_mi_instances (10000)"),
+    ],
+)
+def test_an_impossible_instance_count_is_an_incident(
+    engine: Engine, count: str, message: str
+) -> None:
+    iid = run(engine, _multi(count))
+    [incident] = engine.incidents(iid)
+    assert message in incident.message
+    assert engine.activity_instances(iid)[0].state.is_open  # nothing half-started
+
+
+def test_the_instance_count_limit_is_the_host_s_to_change(engine: Engine) -> None:
+    engine.limits = RuntimeLimits(max_mi_instances=3)
+    iid = run(engine, _multi("4"))
+    [incident] = engine.incidents(iid)
+    assert "max_mi_instances (3)" in incident.message
+
+
+@pytest.mark.parametrize(
+    "duration",
+    ["1e300", "float('nan')", "float('inf')", "-1e12", "10**300", "timedelta(days=999999999)"],
+)
+def test_an_impossible_deadline_is_audited_not_raised(engine: Engine, duration: str) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("wait", performer="clerk", deadlines=[deadline(duration, "late")])
+    iid = run(engine, pb)
+    assert engine.timers(iid) == []
+    [invalid] = [e for e in engine.audit(iid) if e.kind == "deadline.invalid"]
+    assert "deadline gave" in str(invalid.detail)
+    assert engine.instance(iid).state is ProcessState.RUNNING  # the work item still waits
+
+
+def _recursive() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.subflow("again", process="main")
+    return pb
+
+
+def test_endless_recursion_stops_at_the_depth_limit(engine: Engine) -> None:
+    engine.limits = RuntimeLimits(max_subflow_depth=20)
+    iid = run(engine, _recursive())
+    incidents = engine.incidents()
+    assert len(incidents) == 1
+    assert "more than RuntimeLimits.max_subflow_depth (20)" in incidents[0].message
+    assert len(engine.instances()) == 21  # the root and 20 levels, no more
+    assert engine.instance(iid).state is ProcessState.RUNNING
+
+
+@pytest.mark.parametrize("store_kind", ["memory"], indirect=True)
+def test_a_fan_out_stops_at_the_instances_one_command_may_create(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.subflow("left", process="main").subflow("right", process="main")
+    p.route("fork", gateway="Parallel").transition("fork", "left").transition("fork", "right")
+    engine.limits = RuntimeLimits(max_new_instances=100, max_subflow_depth=1000)
+    run(engine, pb)
+    assert len(engine.instances()) <= 100
+    assert any("max_new_instances" in i.message for i in engine.incidents())
+
+
+def test_a_deadline_that_re_arms_itself_stops_at_the_firing_limit(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    # the deadline's exception leads back to the activity, which sets the deadline again
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").end("e")
+    p.activity("wait", performer="clerk", deadlines=[deadline("timedelta(seconds=1)", "late")])
+    p.transition("s", "wait").transition("wait", "e")
+    p.transition("wait", "wait", exception="late")
+    engine.limits = RuntimeLimits(max_timer_firings=5)
+    iid = run(engine, pb)
+    for _ in range(10):
+        clock.advance(timedelta(seconds=2))
+    incidents = engine.incidents(iid)
+    assert len(incidents) == 1
+    assert "fired more than 5 deadline timers" in incidents[0].message
+    assert engine.timers(iid) == []
+
+
+def test_a_zero_deadline_is_refused_at_validation(engine: Engine) -> None:
+    from wfengine.definition.diagnostics import Severity
+    from wfengine.definition.validation import validate
+    from wfengine.errors import DeployError
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("wait", performer="clerk", deadlines=[deadline("PT0S", "late")])
+    package = pb.build()
+    [finding] = [d for d in validate(package) if d.code == "deadline-duration"]
+    assert finding.severity is Severity.ERROR and "fires at once" in finding.message
+    with pytest.raises(DeployError, match="deadline-duration"):
+        engine.deploy(package)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("backoff", "nan"), ("timeout", "inf"), ("retries", "-1"), ("timeout", "0")],
+)
+def test_impossible_agent_settings_are_refused(setting: str, value: str) -> None:
+    from wfengine.definition.model import Application, ExtendedAttribute
+    from wfengine.errors import ApplicationError
+    from wfengine.runtime.applications import ApplicationRegistry
+
+    registry = ApplicationRegistry()
+    registry.allow_agent("echo", lambda settings: lambda **kw: {})
+    app = Application(
+        id="a",
+        extended_attributes=(
+            ExtendedAttribute(name="wfengine:agent", value="echo"),
+            ExtendedAttribute(name=f"wfengine:{setting}", value=value),
+        ),
+    )
+    with pytest.raises(ApplicationError, match=f"{setting} must be a number"):
+        registry.resolve(app)
+
+
+def test_a_job_that_fails_becomes_an_incident_and_runs_again_on_retry(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", defer=True)
+    real = engine.job_handlers["continue"]
+
+    def broken(*args: object) -> None:
+        raise OverflowError("date value out of range")
+
+    engine.job_handlers["continue"] = broken
+    assert engine.run_due_jobs() == 1  # the worker goes on
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "job"
+    assert "OverflowError: date value out of range" in incident.message
+    assert engine.run_due_jobs() == 0  # parked: not picked up again by every worker
+    assert not engine.has_work()
+    engine.job_handlers["continue"] = real
+    engine.retry_incident(incident.id)
+    assert engine.run_due_jobs() == 1
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.incidents(iid) == []
