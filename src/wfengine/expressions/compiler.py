@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
 from wfengine.expressions import dialects, operators
-from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.functions import STRING_METHODS, Function, functions
 from wfengine.expressions.limits import LimitExceeded, Limits
@@ -393,17 +393,23 @@ class _Compiler:
         return known and type(value) in (int, float, bool)
 
     def compile_Compare(self, node: ast.Compare) -> Evaluator:
-        ops: list[Callable[[Any, Any], Any]] = []
+        ops: list[Callable[[Any, Any, EvaluationContext], Any]] = []
         rights: list[Evaluator] = []
         left_node = node.left
         for cmpop, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(cmpop, ast.Is | ast.IsNot):
                 self.check_identity(left_node, right_node)
-            ops.append(_COMPARISONS[type(cmpop)])
+            plain = _COMPARISONS[type(cmpop)]
             if isinstance(cmpop, ast.In | ast.NotIn):
-                rights.append(self.container(right_node))
+                right, constant = self.container(right_node)
+                rights.append(right)
+                ops.append(_uncharged(plain) if constant else _charged_membership(plain))
+            elif isinstance(cmpop, ast.Is | ast.IsNot):
+                rights.append(self.compile(right_node))
+                ops.append(_uncharged(plain))
             else:
                 rights.append(self.compile(right_node))
+                ops.append(_charged_comparison(plain))
             left_node = right_node
         fail = self.failure(node)
 
@@ -416,7 +422,7 @@ class _Compiler:
                     result: Any = True
                     for compare_op, right_fn in zip(ops, rights, strict=True):
                         b = right_fn(v, c)
-                        result = compare_op(a, b)
+                        result = compare_op(a, b, c)
                         if not result:
                             return result
                         a = b
@@ -438,7 +444,7 @@ class _Compiler:
                 except KeyError:
                     a = load(v, c)  # raises the unknown-variable error
                 try:
-                    return op(a, right(v, c))
+                    return op(a, right(v, c), c)
                 except CONVERTED as exc:
                     raise fail(exc) from exc
 
@@ -448,7 +454,7 @@ class _Compiler:
 
         def compare(v: Mapping[str, Any], c: EvaluationContext) -> Any:
             try:
-                return op(left(v, c), right(v, c))
+                return op(left(v, c), right(v, c), c)
             except CONVERTED as exc:
                 raise fail(exc) from exc
 
@@ -466,15 +472,18 @@ class _Compiler:
             right,
         )
 
-    def container(self, node: ast.expr) -> Evaluator:
-        """The right operand of ``in``: a literal list or set of constants is built once."""
+    def container(self, node: ast.expr) -> tuple[Evaluator, bool]:
+        """The right operand of ``in``: a literal list or set of constants is built once (and
+        is small: its walk is not charged); True when it is such a constant."""
         if isinstance(node, ast.List | ast.Set):
             items = [self.constant(e) for e in node.elts]
             if all(known for known, _ in items):
                 values = [value for _, value in items]
                 # constants are hashable, and membership means the same in both
-                return _constant(frozenset(values) if isinstance(node, ast.Set) else tuple(values))
-        return self.compile(node)
+                built = frozenset(values) if isinstance(node, ast.Set) else tuple(values)
+                return _constant(built), True
+        known, _ = self.constant(node)
+        return self.compile(node), known
 
     def compile_IfExp(self, node: ast.IfExp) -> Evaluator:
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
@@ -566,7 +575,7 @@ class _Compiler:
             try:
                 result = value(v, c)[slice(lower(v, c), upper(v, c), step(v, c))]
                 if isinstance(result, operators.SEQUENCES):
-                    c.charge(len(result))
+                    c.charge(c.size_of(result))
                 return result
             except CONVERTED as exc:
                 raise fail(exc) from exc
@@ -575,30 +584,51 @@ class _Compiler:
 
     # --- displays --------------------------------------------------------------------------
 
+    # Every display charges the logical size of what it builds (items counted each time they
+    # appear, see :mod:`.context`): ``[x, x, x]`` is three walks of ``x`` to anything that
+    # compares or hashes it, however little memory it takes.
+
     def compile_List(self, node: ast.List) -> Evaluator:
         fns = [self.compile(e) for e in node.elts]
+        fail = self.failure(node)
+        self.uses_context = True
 
         # a fresh list each time: the caller may keep and mutate the result
         def list_(v: Mapping[str, Any], c: EvaluationContext) -> list[Any]:
-            return [fn(v, c) for fn in fns]
+            items = [fn(v, c) for fn in fns]
+            try:
+                c.charge(1 + sum(c.size_of(i) for i in items))
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+            return items
 
         return list_
 
     def compile_Tuple(self, node: ast.Tuple) -> Evaluator:
         fns = [self.compile(e) for e in node.elts]
+        fail = self.failure(node)
+        self.uses_context = True
 
         def tuple_(v: Mapping[str, Any], c: EvaluationContext) -> tuple[Any, ...]:
-            return tuple([fn(v, c) for fn in fns])
+            items = tuple([fn(v, c) for fn in fns])
+            try:
+                c.charge(1 + sum(c.size_of(i) for i in items))
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+            return items
 
         return tuple_
 
     def compile_Set(self, node: ast.Set) -> Evaluator:
         fns = [self.compile(e) for e in node.elts]
         fail = self.failure(node)
+        self.uses_context = True
 
         def set_(v: Mapping[str, Any], c: EvaluationContext) -> set[Any]:
             try:
-                return {fn(v, c) for fn in fns}
+                items = [fn(v, c) for fn in fns]
+                c.charge(1 + sum(c.size_of(i) for i in items))  # hashing walks each item
+                return set(items)
             except CONVERTED as exc:
                 raise fail(exc) from exc
 
@@ -611,10 +641,13 @@ class _Compiler:
                 self.reject("unpacking with '**' is not allowed", value)
             pairs.append((self.compile(key), self.compile(value)))
         fail = self.failure(node)
+        self.uses_context = True
 
         def dict_(v: Mapping[str, Any], c: EvaluationContext) -> dict[Any, Any]:
             try:
-                return {k(v, c): val(v, c) for k, val in pairs}
+                items = [(k(v, c), val(v, c)) for k, val in pairs]
+                c.charge(1 + sum(c.size_of(k) + c.size_of(val) for k, val in items))
+                return dict(items)
             except CONVERTED as exc:
                 raise fail(exc) from exc
 
@@ -729,6 +762,44 @@ class _Compiler:
                 raise fail(exc) from exc
 
         return method
+
+
+def _uncharged(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
+        return op(a, b)
+
+    return compare
+
+
+def _charged_comparison(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``==``, ``<``...: comparing two containers walks them (through shared parts)."""
+
+    def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if is_container(a) and is_container(b):
+            c.charge(min(c.size_of(a), c.size_of(b)))
+        return op(a, b)
+
+    return compare
+
+
+def _charged_membership(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``in``: a list or tuple is scanned (comparing each item); a set or dict hashes the
+    item looked for, which walks it when it is a container."""
+
+    def member(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if isinstance(b, list | tuple):
+            c.charge(c.size_of(b))
+        elif is_container(a):
+            c.charge(c.size_of(a))
+        return op(a, b)
+
+    return member
 
 
 def _constant(value: Any) -> Evaluator:

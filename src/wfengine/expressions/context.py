@@ -1,17 +1,37 @@
-"""Per-evaluation state: the remaining work budget and the clock.
+"""Per-evaluation state: the remaining work budget, the sizes of values met, and the clock.
 
 Only expressions that can create sizeable values or read the clock get a fresh context per
 evaluation; everything else (``amount > 100 and status == 'open'``, the bulk of transition
-conditions) shares :data:`NO_CONTEXT` and pays nothing for it. The compiler decides which
-is which once, when it compiles the expression.
+conditions) shares :data:`NO_CONTEXT` and pays nothing for it. The compiler decides which is
+which once, when it compiles the expression; an operation that turns out to need the budget
+at run time (a comparison of two lists) raises :class:`NeedsContext` from :data:`NO_CONTEXT`,
+and the expression is evaluated again with a fresh context (evaluation has no side effects,
+so that is safe, and rare).
+
+**Sizes count through shared references.** ``[[0] * 1000] * 1000`` is two lists in memory
+but a million elements to anything that walks it (comparing, hashing, ``in``, ``max``,
+sorting, printing): Python walks the shared inner list a thousand times. So the size charged
+for a value is its *logical* size: 1 for a scalar, the length of a string, 1 plus the sizes of
+the items for a container, counting an item as often as it appears. :meth:`size_of` computes
+it once per distinct object (a value repeated n times costs one walk), so values built by
+repetition cannot make the work exponential.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from wfengine.expressions.limits import LimitExceeded
+
+#: the values whose logical size is more than 1 (strings count their characters)
+CONTAINERS = (list, tuple, set, frozenset, dict)
+_CONTAINER_TYPES = frozenset(CONTAINERS)
+
+
+class NeedsContext(Exception):
+    """Internal: an expression compiled without a context needs one after all."""
 
 
 def _utc_now() -> datetime:
@@ -21,11 +41,59 @@ def _utc_now() -> datetime:
 class EvaluationContext:
     """Mutable state of one evaluation; never shared between evaluations."""
 
-    __slots__ = ("now", "remaining")
+    __slots__ = ("_sizes", "now", "remaining")
 
     def __init__(self, budget: int, now: Callable[[], datetime] | None) -> None:
         self.remaining = budget
         self.now: Callable[[], datetime] = now if now is not None else _utc_now
+        #: id -> (the value, its logical size); holding the value keeps its id from reuse
+        self._sizes: dict[int, tuple[Any, int]] = {}
+
+    def size_of(self, value: Any) -> int:
+        """The logical size of ``value`` (see the module notes), computed once per object.
+
+        Raises :class:`LimitExceeded` as soon as the size passes the remaining budget: a value
+        that big cannot be charged anyway, and a repeated value's size grows exponentially.
+        """
+        if value.__class__ not in _CONTAINER_TYPES:
+            return len(value) if isinstance(value, str) else 1
+        known = self._sizes.get(id(value))
+        if known is not None:
+            return known[1]
+        limit = self.remaining
+        stack: list[tuple[Any, bool]] = [(value, False)]
+        while stack:
+            item, children_done = stack.pop()
+            if id(item) in self._sizes:
+                continue
+            children = _items(item)
+            if not children_done:
+                stack.append((item, True))
+                stack.extend(
+                    (c, False)
+                    for c in children
+                    if c.__class__ in _CONTAINER_TYPES and id(c) not in self._sizes
+                )
+                continue
+            size = 1
+            for child in children:
+                if child.__class__ in _CONTAINER_TYPES:
+                    size += self._sizes[id(child)][1]
+                elif isinstance(child, str):
+                    size += len(child)
+                else:
+                    size += 1
+            if size > limit:
+                raise LimitExceeded(
+                    f"the expression works on a value of more than {limit} elements "
+                    "(counting repeated parts each time they appear)"
+                )
+            self._sizes[id(item)] = (item, size)
+        return self._sizes[id(value)][1]
+
+    def charge_sizes(self, *values: Any) -> None:
+        """Charge the logical sizes of ``values`` (what a walk over them costs)."""
+        self.charge(sum(self.size_of(v) for v in values))
 
     def charge(self, amount: int) -> None:
         """Spend ``amount`` elements or characters of the budget, or fail if it runs out."""
@@ -47,7 +115,21 @@ class _NoContext(EvaluationContext):
     __slots__ = ()
 
     def charge(self, amount: int) -> None:
-        raise RuntimeError("internal error: expression charged work without an evaluation context")
+        raise NeedsContext
+
+    def size_of(self, value: Any) -> int:
+        raise NeedsContext
 
 
 NO_CONTEXT: EvaluationContext = _NoContext(0, None)
+
+
+def _items(container: Any) -> list[Any]:
+    if isinstance(container, dict):
+        return [*container.keys(), *container.values()]
+    return list(container)
+
+
+def is_container(value: Any) -> bool:
+    """True for the values whose walks are charged (lists, tuples, sets, dicts)."""
+    return value.__class__ in _CONTAINER_TYPES

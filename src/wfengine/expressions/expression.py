@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.compiler import CONVERTED, Compiled, Evaluator, describe
-from wfengine.expressions.context import NO_CONTEXT, EvaluationContext
+from wfengine.expressions.context import NO_CONTEXT, EvaluationContext, NeedsContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
 
@@ -72,7 +72,17 @@ class Expression:
         ctx = EvaluationContext(self._limits.max_work, now) if self._uses_context else NO_CONTEXT
         try:
             return self._evaluator(variables, ctx)
+        except NeedsContext:  # a comparison of containers: again, with a budget
+            return self._evaluate_with_budget(variables, now)
         except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
+            raise ExpressionEvaluationError(describe(exc), source=self.source) from exc
+
+    def _evaluate_with_budget(
+        self, variables: Mapping[str, Any], now: Callable[[], datetime] | None
+    ) -> Any:
+        try:
+            return self._evaluator(variables, EvaluationContext(self._limits.max_work, now))
+        except CONVERTED as exc:
             raise ExpressionEvaluationError(describe(exc), source=self.source) from exc
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:

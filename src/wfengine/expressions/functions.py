@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.limits import MAX_ROUND_DIGITS, LimitExceeded, Limits
 
 _MISSING: Any = object()
@@ -85,8 +85,11 @@ def _float(ctx: EvaluationContext, value: Any = 0.0, /) -> float:
 
 
 def _iterated(ctx: EvaluationContext, values: Any) -> Any:
-    """Charge a pass over ``values`` to the budget (when its length is known)."""
-    if isinstance(values, Sized):
+    """Charge a pass over ``values`` to the budget: its logical size for a container (comparing
+    or summing nested items walks them), else its length when known."""
+    if is_container(values):
+        ctx.charge(ctx.size_of(values))
+    elif isinstance(values, Sized):
         ctx.charge(len(values))
     return values
 
@@ -114,6 +117,8 @@ def _extreme(
         raise TypeError(f"{pick.__name__}() expects at least one argument")
     if len(values) == 1:
         _iterated(ctx, values[0])
+    elif any(is_container(v) for v in values):
+        ctx.charge_sizes(*values)  # comparing the arguments walks them
     if default is not _MISSING:
         if len(values) != 1:
             raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
@@ -136,6 +141,9 @@ def _sum(ctx: EvaluationContext, values: Iterable[Any], /, start: Any = 0) -> An
 
 
 def _sorted(ctx: EvaluationContext, values: Iterable[Any], /, *, reverse: Any = False) -> list[Any]:
+    # a sort compares each item about log2(n) times: charge a walk of the value that often
+    if isinstance(values, list | tuple | set | frozenset | dict):
+        ctx.charge(ctx.size_of(values) * max(1, len(values).bit_length()))
     result = sorted(_iterated(ctx, values), reverse=bool(reverse))
     ctx.charge(len(result))
     return result

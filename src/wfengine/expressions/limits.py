@@ -12,13 +12,18 @@ application does not trust. Every limit here closes one way of making a small te
 * ``max_int_bits`` stops ``9 ** 9 ** 9`` and repeated squaring before the big-integer
   arithmetic starts;
 * ``max_work`` is a per-evaluation budget of elements and characters the expression creates
-  (``'a' * 10 ** 10``, ``s + s``, ``sorted(x)``, ``str(x)``, slices, string methods), checked
-  before the memory is allocated where the size is known in advance, and of the elements the
-  iterating functions (``sum``, ``min``, ``max``, ``any``, ``all``, ``sorted``) pass over.
+  or walks: values it builds (displays, ``'a' * 10 ** 10``, ``s + s``, slices, ``sorted(x)``,
+  ``str(x)``, string methods), charged before the memory is allocated where the size is known
+  in advance, and the walks Python makes over containers (comparing two lists, ``in`` a
+  list, hashing a tuple, ``sum``, ``min``, ``max``, ``any``, ``all``, ``sorted``). Sizes are
+  *logical*: a part that appears n times counts n times (``[[0] * 1000] * 1000`` is a million
+  elements, though two lists in memory), so nested repetition cannot make the work grow
+  exponentially (:mod:`.context`).
 
-Values the host puts into the variables are trusted: ``x in big_list`` and ``a == b`` are not
-charged (they are the hot path of conditions), so their cost is bounded by ``max_nodes`` times
-the size of the largest value the host supplied.
+Comparisons of scalars (the hot path of conditions: ``amount > 100``, ``status == 'open'``)
+and membership in a constant list (``x in ['a', 'b']``) cost nothing extra. A value in the
+variables is charged like one the expression built, whoever put it there: instance data can
+come from a definition's own initial values, which may be untrusted.
 """
 
 from __future__ import annotations

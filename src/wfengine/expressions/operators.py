@@ -1,7 +1,8 @@
 """Arithmetic operators, with guards where Python's own would let a tiny text cost a lot.
 
-``-``, ``/`` and ``//`` are Python's operators as they are. ``+`` and ``*`` charge the sizes of
-the strings, lists and tuples they build to the evaluation budget *before* building them;
+``-``, ``/`` and ``//`` are Python's operators as they are. ``+`` and ``*`` charge the logical
+sizes (counting shared parts each time, see :mod:`.context`) of the strings, lists and tuples
+they build to the evaluation budget *before* building them;
 ``*`` and ``**`` refuse integers wider than the limit before computing them; ``%`` refuses
 string formatting (``'%0999999999d' % 1`` allocates a gigabyte, and format specifiers are a
 language of their own that expressions do not need).
@@ -24,9 +25,9 @@ GuardedOperator = Callable[[Any, Any, EvaluationContext], Any]
 
 
 def add(a: Any, b: Any, ctx: EvaluationContext) -> Any:
-    """``a + b``, charging the length of a concatenated sequence."""
+    """``a + b``, charging the (logical) size of a concatenated sequence."""
     if isinstance(a, SEQUENCES) and isinstance(b, SEQUENCES):
-        ctx.charge(len(a) + len(b))
+        ctx.charge(ctx.size_of(a) + ctx.size_of(b))
     return a + b
 
 
@@ -47,9 +48,9 @@ def make_multiply(limits: Limits) -> GuardedOperator:
                 raise LimitExceeded(f"integer result wider than {max_bits} bits")
             return a * b
         if isinstance(a, SEQUENCES) and isinstance(b, int):
-            ctx.charge(max(len(a) * b, 0))
+            ctx.charge(max(ctx.size_of(a) * b, 0))
         elif isinstance(b, SEQUENCES) and isinstance(a, int):
-            ctx.charge(max(len(b) * a, 0))
+            ctx.charge(max(ctx.size_of(b) * a, 0))
         elif (
             isinstance(a, int)
             and isinstance(b, int)
