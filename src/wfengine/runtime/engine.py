@@ -103,6 +103,8 @@ _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
+#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
+JobObserver = Callable[[str, str, Sequence[Job]], None]
 _deploy_log = logging.getLogger("wfengine.deploy")
 
 
@@ -179,6 +181,10 @@ class Engine:
         self._held_lock = threading.Lock()
         #: processes the last deploy of their package refused, with why
         self._refused: dict[str, DeployError] = {}
+        #: told ``(event, owner, jobs)`` as :meth:`run_due_jobs` works: ``"claimed"`` (the
+        #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended); a worker
+        #: supervisor in another process follows the jobs with it
+        self.job_observer: JobObserver | None = None
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
 
@@ -593,6 +599,9 @@ class Engine:
         owner = owner or self.worker_id
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds)
+        observe = self.job_observer
+        if observe is not None and claimed:
+            observe("claimed", owner, claimed)
         with self._held_lock:
             self._held.update(j.id for j in claimed)
         ran = 0
@@ -602,7 +611,11 @@ class Engine:
                     for left in claimed[n:]:
                         with contextlib.suppress(WorkflowError):
                             self.store.release_job(left.id, owner)
+                    if observe is not None:
+                        observe("end", owner, claimed[n:])
                     break
+                if observe is not None:
+                    observe("start", owner, [job])
                 try:
                     if self._run_job(job, owner):
                         ran += 1
@@ -623,10 +636,19 @@ class Engine:
                 finally:
                     with self._held_lock:
                         self._held.discard(job.id)
+                    if observe is not None:
+                        observe("end", owner, [job])
         finally:
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
         return ran
+
+    def release_jobs(self, job_ids: Iterable[str], owner: str) -> None:
+        """Give back jobs ``owner`` claimed (a supervisor cleaning up after a worker process
+        it stopped); jobs ``owner`` no longer holds are left alone."""
+        for job_id in job_ids:
+            with contextlib.suppress(WorkflowError):
+                self.store.release_job(job_id, owner)
 
     def held_jobs(self) -> list[str]:
         """Ids of the jobs the running :meth:`run_due_jobs` has claimed and not finished
