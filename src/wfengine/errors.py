@@ -164,8 +164,11 @@ class ConcurrencyError(StoreError):
 class DataNotStorableError(StoreError, TypeError):
     """A value cannot be stored durably (it has no JSON representation); ``where`` names it."""
 
-    def __init__(self, where: str, value: object) -> None:
+    def __init__(self, where: str, value: object, reason: str | None = None) -> None:
         self.where = where
+        if reason is not None:
+            super().__init__(f"{where}: {reason}")
+            return
         super().__init__(
             f"{where}: a {type(value).__name__} value cannot be stored; use JSON-like values "
             "(None, bool, int, float, str, list, tuple, dict with str keys) or datetime, date, "

@@ -177,3 +177,48 @@ def test_a_job_that_fails_becomes_an_incident_and_runs_again_on_retry(engine: En
     assert engine.run_due_jobs() == 1
     assert engine.instance(iid).state is ProcessState.COMPLETED
     assert engine.incidents(iid) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({2}, "a set value cannot be stored"),
+        (10**2000, "an integer wider than 4096 bits"),
+        ([[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]] * 1, None),  # 20 deep: fine
+    ],
+)
+def test_every_store_refuses_what_a_database_cannot_hold(
+    engine: Engine, value: object, message: str | None
+) -> None:
+    from wfengine.errors import DataNotStorableError
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a", performer="clerk")
+    iid = run(engine, pb)
+    if message is None:
+        engine.set_data(iid, {"ok": value})
+        assert engine.instance(iid).data["ok"] == value
+        return
+    with pytest.raises(DataNotStorableError, match=message):
+        engine.set_data(iid, {"bad": value})
+    [item] = engine.work_items(iid)
+    with pytest.raises(DataNotStorableError, match=r"data\['bad'\]"):
+        engine.complete_work_item(item.id, {"bad": value})
+    with pytest.raises(DataNotStorableError):
+        engine.start_process("main", {"bad": value})
+    assert "bad" not in engine.instance(iid).data
+    assert engine.work_items(iid) == [item]  # nothing changed
+
+
+def test_deep_nesting_is_refused_by_every_store(engine: Engine) -> None:
+    from wfengine.errors import DataNotStorableError
+
+    deep: object = 1
+    for _ in range(100):
+        deep = [deep]
+    pb = PackageBuilder("pkg")
+    pb.process("main").activity("a", performer="clerk")
+    iid = run(engine, pb)
+    with pytest.raises(DataNotStorableError, match="nested deeper than 64 levels"):
+        engine.set_data(iid, {"deep": deep})

@@ -95,6 +95,7 @@ from wfengine.runtime.states import (
     check_work_item,
 )
 from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.values import check_storable
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -456,7 +457,13 @@ class Engine:
         return inst
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
-        """Complete a work item, merging ``data`` into the instance, and run what follows."""
+        """Complete a work item, merging ``data`` into the instance, and run what follows.
+
+        Data a store could not hold raises :class:`~wfengine.errors.DataNotStorableError`
+        naming the field, and nothing changes (:mod:`wfengine.runtime.values`).
+        """
+        if data:
+            check_storable(data, f"work item {work_item_id!r}")
 
         def body() -> None:
             item = self.store.work_item(work_item_id)
@@ -478,6 +485,8 @@ class Engine:
 
     def set_data(self, instance_id: str, values: Mapping[str, Any]) -> None:
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident."""
+
+        check_storable(values, f"process instance {instance_id!r}")
 
         def body() -> None:
             inst = self.store.instance(instance_id)

@@ -76,6 +76,7 @@ from wfengine.definition.model import (
 from wfengine.errors import (
     ApplicationError,
     ApplicationTimeoutError,
+    DataNotStorableError,
     IllegalStateError,
     ParameterMappingError,
     PermanentApplicationError,
@@ -91,6 +92,7 @@ from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.values import check_storable
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -577,6 +579,10 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
                 f"{formal!r}: {exc}",
                 application_id=app_id,
             ) from exc
+    try:
+        check_storable(data, f"{where}: application {app_id!r} returned")
+    except DataNotStorableError as exc:
+        raise ToolFailure(str(exc), application_id=app_id) from exc
     return data
 
 
@@ -850,6 +856,7 @@ def _skip_data(
         raise ParameterMappingError(
             f"{subject}: cannot skip with {unknown!r}: not data fields of {inst.process_id!r}"
         )
+    check_storable(outputs, subject)
     return outputs, sensitive
 
 

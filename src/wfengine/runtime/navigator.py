@@ -54,6 +54,7 @@ from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, PARKED, Job
 from wfengine.runtime.progress import WATCH_FROM, ProgressWatch
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
+from wfengine.runtime.values import check_storable
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -155,6 +156,7 @@ class Navigator:
             values.setdefault(fp.id, None)
         if data:
             values.update(data)
+        check_storable(values, f"instance {iid!r} of process {compiled.process_id!r}")
         inst = ProcessInstance(
             id=iid,
             process_id=compiled.process_id,

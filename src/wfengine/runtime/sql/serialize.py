@@ -12,22 +12,17 @@ activity, parked work) are stored as indexes into it:
   graph, and its plain fields (multi-instance bookkeeping refers to other activity instances
   by id).
 
-Instance data and audit details are user values: JSON types pass as they are, and
-``datetime``, ``date``, ``time``, ``timedelta``, ``Decimal``, tuples and non-finite floats are
-tagged as ``{"$wf": tag, "v": text}`` (a user dict that itself has a ``"$wf"`` key is wrapped
-too, so nothing is mistaken for a tag). Anything else raises
-:class:`~wfengine.errors.DataNotStorableError` naming the field, *before* a transaction starts.
+Instance data and audit details are user values, stored as :mod:`wfengine.runtime.values`
+encodes them (the engine checks data with the same function when it enters, so the memory
+store refuses exactly what this one cannot store).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
-from wfengine.errors import DataNotStorableError
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import (
     ActivityInstance,
@@ -37,71 +32,11 @@ from wfengine.runtime.instance import (
     Scope,
 )
 from wfengine.runtime.states import ActivityState, ProcessState
+from wfengine.runtime.values import decode_value, encode_value
 
-_TAG = "$wf"
+__all__ = ["decode_value", "encode_data", "encode_value", "instance_blob", "load_instance"]
 #: agenda operations (navigator._OP_BEGIN / _OP_BODY) as stored in parked work
 _OP_BEGIN = 0
-
-# --------------------------------------------------------------------------- user values
-
-
-def encode_value(value: Any, where: str) -> Any:
-    """``value`` as JSON-ready data; raises DataNotStorableError naming ``where``."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {_TAG: "float", "v": repr(value)}
-    if isinstance(value, list):
-        return [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, tuple):
-        return {_TAG: "tuple", "v": [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]}
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise DataNotStorableError(f"{where} (key {k!r})", k)
-            out[k] = encode_value(v, f"{where}[{k!r}]")
-        return {_TAG: "dict", "v": out} if _TAG in out else out
-    if isinstance(value, datetime):
-        return {_TAG: "datetime", "v": value.isoformat()}
-    if isinstance(value, date):
-        return {_TAG: "date", "v": value.isoformat()}
-    if isinstance(value, time):
-        return {_TAG: "time", "v": value.isoformat()}
-    if isinstance(value, timedelta):
-        return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
-    if isinstance(value, Decimal):
-        return {_TAG: "decimal", "v": str(value)}
-    raise DataNotStorableError(where, value)
-
-
-def decode_value(value: Any) -> Any:
-    """The inverse of :func:`encode_value`."""
-    if isinstance(value, list):
-        return [decode_value(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    tag = value.get(_TAG)
-    if tag is None:
-        return {k: decode_value(v) for k, v in value.items()}
-    v = value["v"]
-    if tag == "dict":
-        return {k: decode_value(x) for k, x in v.items()}
-    if tag == "tuple":
-        return tuple(decode_value(x) for x in v)
-    if tag == "float":
-        return float(v)
-    if tag == "datetime":
-        return datetime.fromisoformat(v)
-    if tag == "date":
-        return date.fromisoformat(v)
-    if tag == "time":
-        return time.fromisoformat(v)
-    if tag == "timedelta":
-        return timedelta(days=v[0], seconds=v[1], microseconds=v[2])
-    if tag == "decimal":
-        return Decimal(v)
-    raise ValueError(f"unknown stored value tag {tag!r}")
 
 
 def encode_data(data: Mapping[str, Any], instance_id: str) -> dict[str, Any]:

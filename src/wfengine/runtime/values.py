@@ -1,0 +1,106 @@
+"""The values an instance can hold: what the engine stores, and how it stores them.
+
+Instance data, audit details and job payloads are user values. JSON types pass as they are;
+``datetime``, ``date``, ``time``, ``timedelta``, ``Decimal``, tuples and non-finite floats are
+tagged as ``{"$wf": tag, "v": text}`` (a user dict that itself has a ``"$wf"`` key is wrapped
+too, so nothing is mistaken for a tag). Anything else (sets, objects, dicts with keys that are
+not strings), integers wider than :data:`MAX_INT_BITS` and values nested deeper than
+:data:`MAX_DEPTH` raise :class:`~wfengine.errors.DataNotStorableError` naming the field.
+
+The SQL store encodes with these functions; the engine checks data with
+:func:`check_storable` where it enters (a started instance's data, a completed work item's,
+``set_data``, an application's outputs, initial values), so a value the SQL store could not
+store is refused the same way by the in-memory store, before anything changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from wfengine.errors import DataNotStorableError
+
+_TAG = "$wf"
+#: deepest nesting of lists and dicts a value may have
+MAX_DEPTH = 64
+#: widest integer a value may hold (the expression language's own limit)
+MAX_INT_BITS = 4_096
+
+
+def encode_value(value: Any, where: str, depth: int = 0) -> Any:
+    """``value`` as JSON-ready data; raises DataNotStorableError naming ``where``."""
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise DataNotStorableError(
+                f"{where} (an integer wider than {MAX_INT_BITS} bits)", value
+            )
+        return value
+    if depth > MAX_DEPTH:
+        deep = f"a value nested deeper than {MAX_DEPTH} levels cannot be stored"
+        raise DataNotStorableError(where, value, deep)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {_TAG: "float", "v": repr(value)}
+    if isinstance(value, list):
+        return [encode_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, tuple):
+        return {
+            _TAG: "tuple",
+            "v": [encode_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)],
+        }
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise DataNotStorableError(f"{where} (key {k!r})", k)
+            out[k] = encode_value(v, f"{where}[{k!r}]", depth + 1)
+        return {_TAG: "dict", "v": out} if _TAG in out else out
+    if isinstance(value, datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, date):
+        return {_TAG: "date", "v": value.isoformat()}
+    if isinstance(value, time):
+        return {_TAG: "time", "v": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, Decimal):
+        return {_TAG: "decimal", "v": str(value)}
+    raise DataNotStorableError(where, value)
+
+
+def decode_value(value: Any) -> Any:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tag = value.get(_TAG)
+    if tag is None:
+        return {k: decode_value(v) for k, v in value.items()}
+    v = value["v"]
+    if tag == "dict":
+        return {k: decode_value(x) for k, x in v.items()}
+    if tag == "tuple":
+        return tuple(decode_value(x) for x in v)
+    if tag == "float":
+        return float(v)
+    if tag == "datetime":
+        return datetime.fromisoformat(v)
+    if tag == "date":
+        return date.fromisoformat(v)
+    if tag == "time":
+        return time.fromisoformat(v)
+    if tag == "timedelta":
+        return timedelta(days=v[0], seconds=v[1], microseconds=v[2])
+    if tag == "decimal":
+        return Decimal(v)
+    raise ValueError(f"unknown stored value tag {tag!r}")
+
+
+def check_storable(values: Mapping[str, Any], where: str) -> None:
+    """Raise :class:`DataNotStorableError` naming the field of ``values`` that cannot be
+    stored; nothing is returned or changed."""
+    for name, value in values.items():
+        encode_value(value, f"{where}, data[{name!r}]")
