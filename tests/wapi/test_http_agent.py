@@ -31,6 +31,14 @@ class Service:
         self.requests: list[tuple[str, str, dict[str, str], Any]] = []
         self.failures_left = 2
         self.lock = threading.Lock()
+        self.recorded = threading.Condition(self.lock)
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> int:
+        """How many requests arrived, once ``count`` have (or ``timeout`` passed): a busy
+        machine may run the server's handler thread after the client stopped waiting."""
+        with self.recorded:
+            self.recorded.wait_for(lambda: len(self.requests) >= count, timeout)
+            return len(self.requests)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -83,8 +91,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _record(self, method: str, path: str, body: Any) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        with self.service.lock:
+        with self.service.recorded:
             self.service.requests.append((method, path, headers, body))
+            self.service.recorded.notify_all()
 
 
 @pytest.fixture
@@ -171,7 +180,7 @@ def test_timeout_is_retried_then_an_incident(engine: Engine, server: tuple[str, 
     iid = run(engine, _package())
     [incident] = engine.incidents(iid)
     assert "ApplicationTimeoutError" in incident.message
-    assert len(service.requests) == 2
+    assert service.wait_for(2) == 2
     assert engine.instance(iid).data["name"] is None
 
 
