@@ -1,0 +1,186 @@
+"""Instance documents written by an older wfengine load, and their instances carry on.
+
+``fixtures/format1_database.json`` holds the rows of a SQL store written before instance
+documents carried a format version (see ``fixtures/make_format1_database.py``): instances
+stopped at a work item with a deadline timer, a token waiting at a join, an incident, parked
+work, a block's activity set, multi-instance, a loop, a subflow, an OR-join, a suspended and a
+completed one. The rows are copied into a fresh database of each SQL store and every instance
+is carried on to its end by today's engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.runtime.conftest import complete_all
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.sql import schema
+from wfengine.runtime.sql.connect import create_engine
+from wfengine.runtime.states import ProcessState
+
+FIXTURE = Path(__file__).parent / "fixtures" / "format1_database.json"
+COMPLETED = ProcessState.COMPLETED
+
+
+def _fixture() -> dict[str, Any]:
+    loaded = json.loads(FIXTURE.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def _restore(url: str, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Copy the fixture's rows into the (freshly created) database at ``url``."""
+    Engine(db_url=url).close()  # creates the schema
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for table in schema.TABLES:
+                times = {c.name for c in table.c if isinstance(c.type, schema.UtcDateTime)}
+                rows = []
+                for row in tables[table.name]:
+                    values = {
+                        k: (datetime.fromisoformat(v) if k in times and v is not None else v)
+                        for k, v in row.items()
+                    }
+                    if table is schema.outbox:
+                        del values["id"]  # numbered by the database, in the same order
+                    rows.append(values)
+                if rows:
+                    conn.execute(table.insert(), rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def old(db_url: str) -> Iterator[Engine]:
+    """An engine on a database holding the fixture's rows."""
+    fixture = _fixture()
+    _restore(db_url, fixture["tables"])
+    clock = VirtualClock(datetime.fromisoformat(fixture["clock"]))
+    with Engine(db_url=db_url, clock=clock) as e:
+        yield e
+
+
+def _one(e: Engine, process_id: str, state: ProcessState = ProcessState.RUNNING) -> str:
+    [summary] = e.instance_summaries(process_id=process_id, state=state)
+    return summary.id
+
+
+def _audit_is_whole(e: Engine, iid: str) -> None:
+    events = e.audit(iid)
+    assert [x.seq for x in events] == list(range(1, len(events) + 1))
+    assert [x.kind for x in events].count("instance.created") == 1
+
+
+def test_a_work_item_with_a_deadline_carries_on(old: Engine) -> None:
+    iid = _one(old, "review")
+    assert old.instance(iid).data == {"amount": 5}
+    [item] = old.work_items(iid)
+    assert len(old.timers(iid)) == 1
+    clock = old.clock
+    assert isinstance(clock, VirtualClock)
+    clock.advance(timedelta(hours=2))  # the stored deadline fires
+    assert old.trace(iid) == ["remind"]
+    old.complete_work_item(item.id, {"amount": 6})
+    assert old.instance(iid).state is COMPLETED
+    assert old.trace(iid) == ["remind", "check", "done"]
+    assert old.instance(iid).data == {"amount": 6}
+    _audit_is_whole(old, iid)
+    assert old.jobs(iid) == []
+
+
+def test_suspended_and_completed_instances_carry_on(old: Engine) -> None:
+    suspended = _one(old, "review", ProcessState.SUSPENDED)
+    done = _one(old, "review", COMPLETED)
+    assert old.trace(done) == ["check", "done"]
+    _audit_is_whole(old, done)
+    old.resume(suspended)
+    complete_all(old, suspended)
+    assert old.instance(suspended).state is COMPLETED
+    assert old.instance(suspended).data == {"amount": 7}
+
+
+def test_a_token_waiting_at_a_join_carries_on(old: Engine) -> None:
+    iid = _one(old, "parallel")
+    assert old.trace(iid) == ["split", "a"]
+    assert complete_all(old, iid) == 1
+    assert old.instance(iid).state is COMPLETED
+    assert old.trace(iid) == ["split", "a", "b", "join", "after"]
+    _audit_is_whole(old, iid)
+
+
+def test_an_incident_carries_on(old: Engine) -> None:
+    iid = _one(old, "incident")
+    [incident] = old.incidents(iid)
+    assert "y > 1" in incident.message
+    old.set_data(iid, {"y": 0})
+    old.retry_incident(incident.id)
+    assert old.trace(iid) == ["a", "b"]
+    assert old.instance(iid).state is COMPLETED
+    assert old.incidents(iid) == []
+
+
+def test_parked_work_carries_on(old: Engine) -> None:
+    iid = _one(old, "deferred")
+    assert old.work_items(iid) == []
+    old.run_due_jobs()
+    assert old.trace(iid) == ["auto"]
+    complete_all(old, iid)
+    assert old.trace(iid) == ["auto", "manual", "end"]
+    assert old.instance(iid).state is COMPLETED
+
+
+def test_a_block_activity_set_carries_on(old: Engine) -> None:
+    iid = _one(old, "block")
+    complete_all(old, iid)
+    assert old.trace(iid) == ["a", "x", "y", "blk", "z"]
+    assert old.instance(iid).state is COMPLETED
+
+
+def test_multi_instance_carries_on(old: Engine) -> None:
+    iid = _one(old, "mi")
+    items = old.work_items(iid)
+    assert [w.mi_index for w in items] == [1, 2]
+    complete_all(old, iid)
+    assert old.trace(iid) == ["m", "m", "m", "after"]
+    assert old.instance(iid).state is COMPLETED
+
+
+def test_a_loop_carries_on(old: Engine) -> None:
+    iid = _one(old, "loop")
+    [item] = old.work_items(iid)
+    old.complete_work_item(item.id, {"n": 2})
+    assert old.trace(iid) == ["body", "body", "after"]
+    assert old.instance(iid).state is COMPLETED
+
+
+def test_a_subflow_carries_on(old: Engine) -> None:
+    parent = _one(old, "parent")
+    child = _one(old, "child")
+    assert old.instance(child).parent_instance_id == parent
+    assert old.instance(child).data["x"] == 3
+    complete_all(old, child)
+    assert old.instance(child).state is COMPLETED
+    assert old.trace(parent) == ["call", "after"]
+    assert old.instance(parent).state is COMPLETED
+
+
+def test_an_or_join_carries_on(old: Engine) -> None:
+    iid = _one(old, "orjoin")
+    complete_all(old, iid)
+    assert old.trace(iid) == ["fork", "l", "r", "merge", "end"]
+    assert old.instance(iid).state is COMPLETED
+
+
+def test_every_instance_of_the_fixture_is_listed(old: Engine) -> None:
+    rows = _fixture()["tables"]["process_instances"]
+    assert {s.id for s in old.instance_summaries()} == {r["id"] for r in rows}
+    assert len(old.instances()) == len(rows)
+    assert len(old.store.open_incidents()) == 1
