@@ -1,0 +1,382 @@
+"""Activities and transitions of one container, and the splits and joins they imply.
+
+Shared by processes and activity sets: the keyword methods that make each kind of activity,
+the transition methods, and :func:`finish_flow`, which applies the builder's fixed rules (a
+Split listing the outgoing transitions in creation order where more than one leaves, a Join
+where more than one arrives).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self, TypedDict, Unpack
+
+from wfengine.definition.build_arguments import (
+    BuildError,
+    DeadlineSpec,
+    ExtendedSpec,
+    ToolSpec,
+    deadline_of,
+    enum_value,
+    extended_models,
+    strings,
+    tool_call,
+)
+from wfengine.definition.model import (
+    Activity,
+    ActivityBody,
+    BlockActivity,
+    Condition,
+    ConditionType,
+    Event,
+    EventPosition,
+    Execution,
+    GatewayType,
+    Join,
+    Loop,
+    Mode,
+    NoImplementation,
+    Route,
+    Split,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+    ToolCall,
+    Transition,
+    XmlNode,
+)
+
+# --------------------------------------------------------------------------- activities
+
+
+@dataclass
+class PendingTransition:
+    """A transition whose id may be generated at build time (numbered across the package)."""
+
+    #: the id the user gave, or None to number it at build time
+    id: str | None
+    #: the model; its id is a placeholder while ``id`` is None
+    model: Transition
+    #: creation order within the process, which generated ids follow
+    serial: int
+    assigned: str | None = None
+
+    def build(self) -> Transition:
+        if self.id is not None:
+            return self.model
+        return self.model.model_copy(update={"id": self.assigned})
+
+
+@dataclass
+class PendingActivity:
+    """An activity with the gateway types asked for, applied once its transitions are known."""
+
+    model: Activity
+    #: a requested gateway type (applied with computed transition refs), or None
+    split: GatewayType | None = None
+    join: GatewayType | None = None
+
+
+@dataclass
+class Flow:
+    """The activities and transitions of one container: a process or one activity set."""
+
+    where: str
+    #: shared by a process and its activity sets, so numbering follows creation order
+    serial: Iterator[int]
+    activities: list[PendingActivity] = field(default_factory=list)
+    transitions: list[PendingTransition] = field(default_factory=list)
+
+
+SplitSpec = str | GatewayType | Split
+JoinSpec = str | GatewayType | Join
+
+
+class ActivityOptions(TypedDict, total=False):
+    """Keyword arguments every activity method accepts (all optional)."""
+
+    name: str
+    description: str
+    #: participant id(s) or performer expression(s)
+    performer: str | Sequence[str]
+    start_mode: str | Mode
+    finish_mode: str | Mode
+    priority: str
+    limit: str
+    #: a gateway type (transition refs computed) or a ready Split used verbatim
+    split: SplitSpec
+    #: a gateway type or a ready Join used verbatim
+    join: JoinSpec
+    loop: Loop
+    deadlines: Sequence[DeadlineSpec]
+    extended: ExtendedSpec
+
+
+class FlowBuilder:
+    """Activity and transition methods shared by processes and activity sets."""
+
+    _flow: Flow
+
+    # -- activities ----------------------------------------------------------------------
+
+    def add_activity(
+        self, activity: Activity, *, split: SplitSpec | None = None, join: JoinSpec | None = None
+    ) -> Self:
+        """Add a ready-made activity model; joins and splits are still filled in if absent.
+
+        The escape hatch for what the keyword methods do not cover (activity-local data
+        fields, graphics, vendor extras, non-application tasks with their XML detail, ...).
+        """
+        pending = PendingActivity(activity)
+        if isinstance(split, Split):
+            pending.model = pending.model.model_copy(update={"split": split})
+        elif split is not None:
+            pending.split = enum_value(GatewayType, split, "split type")
+        if isinstance(join, Join):
+            pending.model = pending.model.model_copy(update={"join": join})
+        elif join is not None:
+            pending.join = enum_value(GatewayType, join, "join type")
+        if isinstance(activity.body, Route) and activity.body.gateway_type is not None:
+            pending.split = pending.split or activity.body.gateway_type
+            pending.join = pending.join or activity.body.gateway_type
+        self._flow.activities.append(pending)
+        return self
+
+    def _add(self, id: str, body: ActivityBody, options: ActivityOptions) -> Self:
+        unknown = set(options) - set(ActivityOptions.__annotations__)
+        if unknown:
+            raise BuildError(f"activity {id!r}: unknown option(s) {', '.join(sorted(unknown))}")
+        start = options.get("start_mode")
+        finish = options.get("finish_mode")
+        activity = Activity(
+            id=id,
+            name=options.get("name"),
+            description=options.get("description"),
+            body=body,
+            performers=strings(options.get("performer")),
+            start_mode=None if start is None else enum_value(Mode, start, "start mode"),
+            finish_mode=None if finish is None else enum_value(Mode, finish, "finish mode"),
+            priority=options.get("priority"),
+            limit=options.get("limit"),
+            deadlines=tuple(deadline_of(d) for d in options.get("deadlines", ())),
+            loop=options.get("loop"),
+            extended_attributes=extended_models(options.get("extended")),
+        )
+        return self.add_activity(activity, split=options.get("split"), join=options.get("join"))
+
+    def activity(
+        self,
+        id: str,
+        *,
+        tool: str | None = None,
+        args: Sequence[str] = (),
+        tools: Sequence[ToolSpec] = (),
+        script: str | None = None,
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """An activity: a task calling ``tool`` with ``args``, a script task, or (neither) an
+        Implementation-No activity, which is manual work when it has a ``performer``.
+
+        ``tools=[("app", ["a", "b"]), ...]`` calls several applications in order (XPDL 1.0
+        style); ``tool=``/``args=`` is the one-application shorthand.
+        """
+        if isinstance(args, str):
+            raise BuildError(f"activity {id!r}: args must be a list of expressions, not a string")
+        calls = [tool_call(t) for t in tools]
+        if tool is not None:
+            calls.insert(0, ToolCall(application_id=tool, actual_parameters=tuple(args)))
+        elif args:
+            raise BuildError(f"activity {id!r}: args= given without tool=")
+        if calls and script is not None:
+            raise BuildError(f"activity {id!r}: give either a tool or a script, not both")
+        body: ActivityBody = NoImplementation()
+        if calls:
+            body = TaskImplementation(task=TaskKind.APPLICATION, tools=tuple(calls))
+        elif script is not None:
+            body = TaskImplementation(task=TaskKind.SCRIPT, script=script)
+        return self._add(id, body, options)
+
+    def route(
+        self,
+        id: str,
+        *,
+        gateway: str | GatewayType | None = None,
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """A Route (gateway). ``gateway="Parallel"`` also makes its split and join Parallel."""
+        gtype = None if gateway is None else enum_value(GatewayType, gateway, "gateway type")
+        return self._add(id, Route(gateway_type=gtype), options)
+
+    def subflow(
+        self,
+        id: str,
+        *,
+        process: str,
+        args: Sequence[str] = (),
+        execution: str | Execution = Execution.SYNCHR,
+        package_ref: str | None = None,
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """An activity that runs ``process`` as a sub-process with actual parameters ``args``."""
+        if isinstance(args, str):
+            raise BuildError(f"subflow {id!r}: args must be a list of expressions, not a string")
+        body = SubFlowImplementation(
+            process_id=process,
+            execution=enum_value(Execution, execution, "subflow execution"),
+            actual_parameters=tuple(args),
+            package_ref=package_ref,
+        )
+        return self._add(id, body, options)
+
+    def block(
+        self,
+        id: str,
+        *,
+        activity_set: str,
+        start: str | None = None,
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """A block activity running the activity set ``activity_set`` (from ``start`` if given)."""
+        body = BlockActivity(activity_set_id=activity_set, start_activity_id=start)
+        return self._add(id, body, options)
+
+    def start(
+        self,
+        id: str,
+        *,
+        trigger: str = "None",
+        detail: Sequence[XmlNode] = (),
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """A start event (trigger None unless told: Message, Timer, ...)."""
+        body = Event(position=EventPosition.START, trigger=trigger, detail=tuple(detail))
+        return self._add(id, body, options)
+
+    def intermediate(
+        self,
+        id: str,
+        *,
+        trigger: str = "None",
+        detail: Sequence[XmlNode] = (),
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """An intermediate event; ``detail`` carries e.g. the TriggerTimer element verbatim."""
+        body = Event(position=EventPosition.INTERMEDIATE, trigger=trigger, detail=tuple(detail))
+        return self._add(id, body, options)
+
+    def end(
+        self,
+        id: str,
+        *,
+        terminate: bool = False,
+        result: str | None = None,
+        detail: Sequence[XmlNode] = (),
+        **options: Unpack[ActivityOptions],
+    ) -> Self:
+        """An end event; ``terminate=True`` ends the whole instance (Result Terminate)."""
+        if terminate and result not in (None, "Terminate"):
+            raise BuildError(f"end event {id!r}: terminate=True contradicts result={result!r}")
+        trigger = "Terminate" if terminate else (result or "None")
+        body = Event(position=EventPosition.END, trigger=trigger, detail=tuple(detail))
+        return self._add(id, body, options)
+
+    # -- transitions ---------------------------------------------------------------------
+
+    def transition(
+        self,
+        from_: str,
+        to: str,
+        *,
+        id: str | None = None,
+        condition: str | None = None,
+        otherwise: bool = False,
+        exception: str | None = None,
+        default_exception: bool = False,
+        name: str | None = None,
+        description: str | None = None,
+        extended: ExtendedSpec | None = None,
+    ) -> Self:
+        """A transition; at most one of ``condition``, ``otherwise``, ``exception`` (the
+        exception name to catch) and ``default_exception``. The id is generated if omitted.
+        """
+        given = [
+            (ConditionType.CONDITION, condition) if condition is not None else None,
+            (ConditionType.OTHERWISE, None) if otherwise else None,
+            (ConditionType.EXCEPTION, exception) if exception is not None else None,
+            (ConditionType.DEFAULTEXCEPTION, None) if default_exception else None,
+        ]
+        chosen = [g for g in given if g is not None]
+        if len(chosen) > 1:
+            kinds = ", ".join(c[0].value for c in chosen)
+            raise BuildError(f"transition {from_!r} -> {to!r}: conflicting conditions ({kinds})")
+        cond = Condition(type=chosen[0][0], expression=chosen[0][1]) if chosen else None
+        model = Transition(
+            id=id or "",
+            from_=from_,
+            to=to,
+            name=name,
+            condition=cond,
+            description=description,
+            extended_attributes=extended_models(extended),
+        )
+        self._flow.transitions.append(PendingTransition(id, model, next(self._flow.serial)))
+        return self
+
+    def add_transition(self, transition: Transition) -> Self:
+        """Add a ready-made transition model (its id is kept as given)."""
+        self._flow.transitions.append(
+            PendingTransition(transition.id, transition, next(self._flow.serial))
+        )
+        return self
+
+    def sequence(self, *activity_ids: str) -> Self:
+        """Unconditional transitions from each activity to the next: ``sequence("a", "b", "c")``."""
+        if len(activity_ids) < 2:
+            raise BuildError("sequence() needs at least two activity ids")
+        for a, b in itertools.pairwise(activity_ids):
+            self.transition(a, b)
+        return self
+
+
+def finish_flow(flow: Flow) -> tuple[tuple[Activity, ...], tuple[Transition, ...]]:
+    """Check transition ends, and add the splits and joins (transitions already numbered)."""
+    transitions = [t.build() for t in flow.transitions]
+    activity_ids = [a.model.id for a in flow.activities]
+    known = set(activity_ids)
+    for t in transitions:
+        for end, ref in (("from", t.from_), ("to", t.to)):
+            if ref not in known:
+                have = ", ".join(activity_ids) or "none"
+                raise BuildError(
+                    f"transition {t.id!r} in {flow.where} goes {end} unknown activity "
+                    f"{ref!r} (activities: {have})"
+                )
+    outgoing: dict[str, list[str]] = {a: [] for a in activity_ids}
+    incoming: dict[str, int] = dict.fromkeys(activity_ids, 0)
+    for t in transitions:
+        outgoing[t.from_].append(t.id)
+        incoming[t.to] += 1
+    activities: list[Activity] = []
+    for pending in flow.activities:
+        a = pending.model
+        update: dict[str, Any] = {}
+        refs = outgoing[a.id]
+        if a.split is None and (pending.split is not None or len(refs) > 1):
+            stype = pending.split or GatewayType.EXCLUSIVE
+            update["split"] = Split(type=stype, transition_refs=tuple(refs))
+        if a.join is None and (pending.join is not None or incoming[a.id] > 1):
+            update["join"] = Join(type=pending.join or GatewayType.EXCLUSIVE)
+        activities.append(a.model_copy(update=update) if update else a)
+    return tuple(activities), tuple(transitions)
+
+
+def free_ids(used: set[str]) -> Iterator[str]:
+    """``t1``, ``t2``, ... skipping ids the user gave explicitly."""
+    n = 0
+    while True:
+        n += 1
+        candidate = f"t{n}"
+        if candidate not in used:
+            yield candidate

@@ -1,0 +1,126 @@
+"""Data types named by the builder's callers, resolved against the package's declarations.
+
+A field may name a type declared later in the package (``data_field("x", "Money")`` before
+``type_declaration("Money", ...)``), so fields and parameters are kept pending with their
+type spec until :meth:`PackageBuilder.build` knows every declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wfengine.definition.build_arguments import (
+    BuildError,
+    ExtendedSpec,
+    ParamSpec,
+    TypeSpec,
+    enum_value,
+    extended_models,
+)
+from wfengine.definition.model import (
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    FormalParameter,
+    ParameterMode,
+)
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A data type named by string, resolved at build time against the type declarations.
+
+    Resolution is deferred so declarations may come after the fields that use them.
+    """
+
+    name: str
+
+
+PendingType = DataType | TypeRef
+
+
+def type_of(spec: TypeSpec) -> PendingType:
+    """A basic type by name (any case), a model type as given, anything else a declared name."""
+    if isinstance(spec, BasicTypeKind):
+        return BasicType(type=spec)
+    if isinstance(spec, str):
+        for kind in BasicTypeKind:
+            if kind.value == spec.upper():
+                return BasicType(type=kind)
+        return TypeRef(spec)
+    return spec
+
+
+def resolve_type(t: PendingType, declared: Iterable[str]) -> DataType:
+    """The model type; a name that is no declaration is a :class:`BuildError`."""
+    if not isinstance(t, TypeRef):
+        return t
+    known = set(declared)
+    if t.name in known:
+        return DeclaredType(id=t.name)
+    basics = ", ".join(k.value for k in BasicTypeKind)
+    decls = ", ".join(sorted(known)) or "none"
+    raise BuildError(
+        f"unknown data type {t.name!r}: not a basic type ({basics}) "
+        f"and not a type declaration of the package (declared: {decls})"
+    )
+
+
+@dataclass
+class PendingField:
+    """A data field or formal parameter waiting for its type to be resolved."""
+
+    model: DataField | FormalParameter
+    type: PendingType | None = None
+
+    def resolve(self, declared: Iterable[str]) -> DataField | FormalParameter:
+        if self.type is None:
+            return self.model
+        return self.model.model_copy(update={"data_type": resolve_type(self.type, declared)})
+
+
+_PLACEHOLDER = BasicType(type=BasicTypeKind.STRING)
+
+
+def pending_param(spec: ParamSpec) -> PendingField:
+    """A formal parameter from ``(id, mode, type)`` or the model, its type still unresolved."""
+    if isinstance(spec, FormalParameter):
+        return PendingField(spec)
+    try:
+        pid, mode, type_ = spec
+    except ValueError:
+        raise BuildError(
+            f"a formal parameter is (id, mode, type) or a FormalParameter, got {spec!r}"
+        ) from None
+    model = FormalParameter(
+        id=pid, mode=enum_value(ParameterMode, mode, "parameter mode"), data_type=_PLACEHOLDER
+    )
+    return PendingField(model, type_of(type_))
+
+
+def pending_data_field(
+    id: str,
+    type: TypeSpec,
+    *,
+    initial: str | None,
+    name: str | None,
+    description: str | None,
+    is_array: bool,
+    read_only: bool,
+    extended: ExtendedSpec | None,
+) -> PendingField:
+    """A data field, its type still unresolved."""
+    model = DataField(
+        id=id,
+        name=name,
+        data_type=_PLACEHOLDER,
+        initial_value=initial,
+        description=description,
+        is_array=is_array,
+        read_only=read_only,
+        extended_attributes=extended_models(extended),
+    )
+    return PendingField(model, type_of(type))

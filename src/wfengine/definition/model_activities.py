@@ -1,0 +1,208 @@
+"""Activities: what each does (its discriminated ``body``), who and when, loops, joins, splits.
+
+``ActivityBody`` and ``Loop`` are discriminated by ``kind``, so the one ``Activity`` class
+covers every XPDL version's way of saying what an activity is (1.0's Tool and Route, 2.x's
+Task, SubFlow, Reference, BlockActivity and Event).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from wfengine.definition.model_enums import (
+    EventPosition,
+    Execution,
+    GatewayType,
+    MIFlowCondition,
+    MIOrdering,
+    Mode,
+    TaskKind,
+    TestTime,
+)
+from wfengine.definition.model_nodes import Attrs, ExtendedAttribute, Extensible, Node, XmlNode
+from wfengine.definition.model_package_parts import DataField
+
+
+class ToolCall(Node):
+    """One application call of a Task/TaskApplication (2.x) or Tool (1.0)."""
+
+    application_id: str
+    actual_parameters: tuple[str, ...] = ()
+    #: 1.0 Tool Type: APPLICATION or PROCEDURE
+    tool_type: str | None = None
+    description: str | None = None
+    extended_attributes: tuple[ExtendedAttribute, ...] = ()
+    extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+
+
+class NoImplementation(Node):
+    """Implementation No: the activity does nothing itself (a person or nothing)."""
+
+    kind: Literal["no"] = "no"
+    extra_attrs: Attrs = ()
+
+
+class TaskImplementation(Node):
+    """Implementation Task (2.x) / Tool (1.0)."""
+
+    kind: Literal["task"] = "task"
+    task: TaskKind = TaskKind.APPLICATION
+    tools: tuple[ToolCall, ...] = ()
+    #: script text of a TaskScript
+    script: str | None = None
+    #: the original Task child (TaskUser, TaskService, ...) verbatim, for non-application tasks
+    detail: XmlNode | None = None
+    extra_attrs: Attrs = ()
+
+
+class SubFlowImplementation(Node):
+    kind: Literal["subflow"] = "subflow"
+    process_id: str
+    name: str | None = None
+    execution: Execution = Execution.SYNCHR
+    actual_parameters: tuple[str, ...] = ()
+    package_ref: str | None = None
+    instance_data_field: str | None = None
+    start_activity_id: str | None = None
+    start_activity_set_id: str | None = None
+    view: str | None = None
+    extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+
+
+class ReferenceImplementation(Node):
+    kind: Literal["reference"] = "reference"
+    activity_id: str
+    extra_attrs: Attrs = ()
+
+
+class Route(Node):
+    kind: Literal["route"] = "route"
+    #: None: not stated (the activity's join/split decide; 2.x default Exclusive)
+    gateway_type: GatewayType | None = None
+    extra_attrs: Attrs = ()
+    extras: tuple[XmlNode, ...] = ()
+
+
+class BlockActivity(Node):
+    kind: Literal["block"] = "block"
+    activity_set_id: str
+    start_activity_id: str | None = None
+    view: str | None = None
+    extra_attrs: Attrs = ()
+
+
+class Event(Node):
+    """A BPMN-style event of XPDL 2.x: start, intermediate or end.
+
+    ``trigger`` is the StartEvent/IntermediateEvent Trigger or the EndEvent Result (None,
+    Message, Timer, Error, Terminate, ...). ``detail`` keeps the trigger's child elements
+    (TriggerTimer with its TimeDate/TimeCycle, ResultError, ...) verbatim.
+    """
+
+    kind: Literal["event"] = "event"
+    position: EventPosition
+    trigger: str = "None"
+    target: str | None = None
+    interrupting: bool | None = None
+    detail: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+
+    @property
+    def is_terminate(self) -> bool:
+        return self.position is EventPosition.END and self.trigger == "Terminate"
+
+
+ActivityBody = Annotated[
+    NoImplementation
+    | TaskImplementation
+    | SubFlowImplementation
+    | ReferenceImplementation
+    | Route
+    | BlockActivity
+    | Event,
+    Field(discriminator="kind"),
+]
+
+
+class Join(Node):
+    type: GatewayType = GatewayType.EXCLUSIVE
+    #: Complex join condition (XPDL spells the attribute ``IncomingCondtion``)
+    incoming_condition: str | None = None
+    exclusive_type: str | None = None
+    extra_attrs: Attrs = ()
+
+
+class Split(Node):
+    type: GatewayType = GatewayType.EXCLUSIVE
+    #: the order in which an Exclusive split evaluates its transitions
+    transition_refs: tuple[str, ...] = ()
+    outgoing_condition: str | None = None
+    exclusive_type: str | None = None
+    extra_attrs: Attrs = ()
+
+
+class Deadline(Node):
+    """XPDL allows several per activity; all are kept."""
+
+    duration: str | None = None
+    execution: Execution | None = None
+    exception_name: str | None = None
+    extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+    #: attributes of the DeadlineDuration element (ScriptType, ...)
+    duration_attrs: Attrs = ()
+
+
+class StandardLoop(Node):
+    kind: Literal["standard"] = "standard"
+    condition: str | None = None
+    maximum: int | None = None
+    test_time: TestTime = TestTime.AFTER
+    counter: str | None = None
+    extra_attrs: Attrs = ()
+
+
+class MultiInstanceLoop(Node):
+    kind: Literal["multi_instance"] = "multi_instance"
+    #: expression giving the number of instances
+    mi_condition: str | None = None
+    ordering: MIOrdering = MIOrdering.PARALLEL
+    flow_condition: MIFlowCondition = MIFlowCondition.ALL
+    complex_flow_condition: str | None = None
+    counter: str | None = None
+    extra_attrs: Attrs = ()
+
+
+Loop = Annotated[StandardLoop | MultiInstanceLoop, Field(discriminator="kind")]
+
+
+class Activity(Extensible):
+    id: str
+    name: str | None = None
+    description: str | None = None
+    body: ActivityBody = Field(default_factory=NoImplementation)
+    #: participant ids or performer expressions, in order
+    performers: tuple[str, ...] = ()
+    start_mode: Mode | None = None
+    finish_mode: Mode | None = None
+    priority: str | None = None
+    limit: str | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    loop: Loop | None = None
+    join: Join | None = None
+    split: Split | None = None
+    data_fields: tuple[DataField, ...] = ()
+    #: NodeGraphicsInfos children, verbatim
+    graphics: tuple[XmlNode, ...] = ()
+
+    @property
+    def is_route(self) -> bool:
+        return isinstance(self.body, Route)
+
+    @property
+    def event(self) -> Event | None:
+        return self.body if isinstance(self.body, Event) else None

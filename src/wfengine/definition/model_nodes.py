@@ -1,0 +1,103 @@
+"""The base of every model class, and the parts every element may carry.
+
+``Node`` is where the model's promises live: frozen, strict about field names, and compared
+without ``line`` (a model read back from written XML equals the original). ``XmlNode`` keeps
+what the model does not understand verbatim, and ``Extensible`` gives an element the
+extended attributes and unknown content XPDL allows on it, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Attrs = tuple[tuple[str, str], ...]
+
+
+class Node(BaseModel):
+    """Base of every model class: frozen, strict about field names, ``line`` not compared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: fields that are bookkeeping, not meaning: excluded from ``==`` and ``hash``.
+    _uncompared: ClassVar[frozenset[str]] = frozenset({"line"})
+
+    line: int | None = Field(default=None, description="1-based source line, for diagnostics")
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(v for k, v in self.__dict__.items() if k not in self._uncompared)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Node)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self._key()))
+
+
+class XmlNode(Node):
+    """An XML element kept verbatim: vendor extensions, graphics, elements the model lacks.
+
+    ``tag`` is in Clark notation (``{namespace}Local``); attribute names too when namespaced.
+    Mixed content is reduced to the element's leading ``text`` and each child's ``tail``.
+    """
+
+    tag: str
+    attrs: Attrs = ()
+    text: str | None = None
+    tail: str | None = None
+    children: tuple[XmlNode, ...] = ()
+
+    @property
+    def local_name(self) -> str:
+        return self.tag.rsplit("}", 1)[-1]
+
+    @property
+    def namespace(self) -> str | None:
+        return self.tag[1:].split("}", 1)[0] if self.tag.startswith("{") else None
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        for k, v in self.attrs:
+            if k == name:
+                return v
+        return default
+
+    def iter(self) -> Iterator[XmlNode]:
+        yield self
+        for c in self.children:
+            yield from c.iter()
+
+
+class ExtendedAttribute(Node):
+    name: str
+    #: the ``Value`` attribute
+    value: str | None = None
+    #: text content (some tools write the value as text instead of the attribute)
+    text: str | None = None
+    content: tuple[XmlNode, ...] = ()
+
+
+class Extensible(Node):
+    """Mixin fields for elements that carry extended attributes and unknown content."""
+
+    extended_attributes: tuple[ExtendedAttribute, ...] = ()
+    extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+
+    def extended_attribute(self, name: str) -> str | None:
+        """Value of the first extended attribute called ``name`` (its ``Value`` attribute, else
+        its text, as tools write either), or None."""
+        for ea in self.extended_attributes:
+            if ea.name == name:
+                return ea.value if ea.value is not None else ea.text
+        return None
+
+
+# ``XmlNode`` nests itself; resolve it now, while importing, rather than on first use.
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and issubclass(_cls, BaseModel) and _cls is not BaseModel:
+        _cls.model_rebuild()

@@ -1,0 +1,94 @@
+"""Processes: transitions with their conditions, activity sets, and the workflow process.
+
+A process (and each activity set) is a graph of activities joined by transitions;
+``WorkflowProcess.activity`` finds an activity wherever in the process it sits.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from wfengine.definition.model_activities import Activity
+from wfengine.definition.model_enums import ConditionType
+from wfengine.definition.model_nodes import Attrs, Extensible, Node, XmlNode
+from wfengine.definition.model_package_parts import (
+    Application,
+    DataField,
+    FormalParameter,
+    Participant,
+    RedefinableHeader,
+)
+
+
+class Condition(Node):
+    type: ConditionType | None = None
+    expression: str | None = None
+    extra_attrs: Attrs = ()
+    #: attributes of the Expression element (ScriptGrammar, ScriptType, ScriptVersion)
+    expression_attrs: Attrs = ()
+
+
+class Transition(Extensible):
+    id: str
+    from_: str
+    to: str
+    name: str | None = None
+    condition: Condition | None = None
+    description: str | None = None
+    #: ConnectorGraphicsInfos children, verbatim
+    graphics: tuple[XmlNode, ...] = ()
+
+
+class ActivitySet(Extensible):
+    id: str
+    name: str | None = None
+    activities: tuple[Activity, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    default_start_activity_id: str | None = None
+
+
+class ProcessHeader(Node):
+    created: str | None = None
+    description: str | None = None
+    priority: str | None = None
+    limit: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    duration_unit: str | None = None
+    waiting_time: str | None = None
+    working_time: str | None = None
+    duration: str | None = None
+    extras: tuple[XmlNode, ...] = ()
+    extra_attrs: Attrs = ()
+
+
+class WorkflowProcess(Extensible):
+    id: str
+    name: str | None = None
+    access_level: str | None = None
+    header: ProcessHeader = Field(default_factory=ProcessHeader)
+    redefinable_header: RedefinableHeader | None = None
+    formal_parameters: tuple[FormalParameter, ...] = ()
+    data_fields: tuple[DataField, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    applications: tuple[Application, ...] = ()
+    activity_sets: tuple[ActivitySet, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+
+    def activity(self, activity_id: str) -> Activity:
+        """The top-level or activity-set activity with this Id (KeyError if none)."""
+        for a in self.activities:
+            if a.id == activity_id:
+                return a
+        for s in self.activity_sets:
+            for a in s.activities:
+                if a.id == activity_id:
+                    return a
+        raise KeyError(f"process {self.id!r} has no activity {activity_id!r}")
+
+    def activity_set(self, set_id: str) -> ActivitySet:
+        for s in self.activity_sets:
+            if s.id == set_id:
+                return s
+        raise KeyError(f"process {self.id!r} has no activity set {set_id!r}")
