@@ -1,0 +1,604 @@
+"""Supervising a worker process: what keeps one stuck job from freezing a worker for good.
+
+A :class:`~wfengine.runtime.worker.Worker` runs jobs in threads of one process, and Python
+threads cannot be stopped from outside. A job stuck inside one long C call (an application
+doing ``sum(range(10**12))``, a pathological evaluation) holds the GIL, and then nothing of its
+process runs: signal handlers (they run between bytecodes), the lease-renewal thread, the other
+threads' jobs. Its leases expire, another worker takes the job over and hangs the same way.
+Only the operating system can stop such a process, so ``wfengine worker`` runs its ``Worker``
+in a child process and watches it from a small process that never runs a job:
+
+* the child reports, over a pipe, what each of its engines does with jobs (the engine's
+  :attr:`~wfengine.runtime.engine.Engine.job_observer`: ``claimed``, ``start``, ``end``;
+  :class:`EventReporter` is that observer); :class:`JobBook` keeps, per lease owner, the jobs
+  claimed and the one running since when;
+* the :class:`Supervisor` renews those leases itself, with its own engine on the same database,
+  so a frozen child keeps its jobs and no other worker takes one over only to freeze too;
+* a job that runs longer than ``job_timeout`` gets the child SIGKILLed; the job becomes an
+  incident on its instance (:meth:`~wfengine.runtime.engine.Engine.abandon_job`: nothing it did
+  was committed, and it stays parked until an operator retries the incident), the child's other
+  claimed jobs are given back, and a fresh child starts. A child that dies on its own in the
+  middle of a job (the OOM killer, a crash in C code) is handled the same way, so no job can
+  kill workers one after another;
+* stopping (:meth:`Supervisor.on_signal`): the child is asked to finish its running jobs
+  (SIGTERM) and killed if it has not ended ``grace`` seconds later; a second signal kills it at
+  once. Either way its claimed jobs are given back.
+
+The child side: :class:`EventReporter` and :func:`bind_to_supervisor` (the child dies with its
+supervisor, so killing ``wfengine worker`` outright never leaves a worker behind). Leases are
+taken in the name of the supervisor (:func:`lease_owner`): whichever child runs a job, the
+jobs table names the ``wfengine worker`` process the operator started and signals.
+
+What this does not cover: a host running :class:`~wfengine.runtime.worker.Worker` in its own
+process gets no supervision (there is nothing outside the process to stop it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING
+
+from wfengine.runtime.jobs import DEFAULT_LEASE, Job
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+
+_log = logging.getLogger("wfengine.supervisor")
+
+#: what an engine's job observer reports, in the order it happens to a job
+EVENTS = ("claimed", "start", "end")
+#: a job running longer than this (seconds) is stopped with its worker process: far beyond a
+#: database step, and beyond what applications with sensible timeouts of their own take
+DEFAULT_JOB_TIMEOUT = 300.0
+#: after a stop request, how long (seconds) the running jobs may take to finish
+DEFAULT_GRACE = 10.0
+#: longest wait (seconds) before starting another child after children kept dying idle
+MAX_RESTART_WAIT = 30.0
+#: exit status after a second stop signal (the shell's 128 + SIGINT)
+EXIT_KILLED = 130
+#: how often (seconds) the supervisor looks at its child when nothing else happens
+_TICK = 0.1
+#: how long to wait for a dead child's pipes to drain (a grandchild may hold them open)
+_DRAIN_WAIT = 2.0
+
+
+# -- the pipe -----------------------------------------------------------------------------------
+
+
+def encode_event(event: str, owner: str, job_ids: Sequence[str]) -> bytes:
+    """One event as the line the child writes."""
+    return json.dumps({"event": event, "owner": owner, "jobs": list(job_ids)}).encode() + b"\n"
+
+
+def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
+    """An event line read back (None when it is not one)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    event, owner, jobs = data.get("event"), data.get("owner"), data.get("jobs")
+    if event not in EVENTS or not isinstance(owner, str) or not isinstance(jobs, list):
+        return None
+    if not all(isinstance(j, str) for j in jobs):
+        return None
+    return event, owner, jobs
+
+
+# -- the child's side ---------------------------------------------------------------------------
+
+
+class EventReporter:
+    """The :attr:`~wfengine.runtime.engine.Engine.job_observer` of a supervised worker process:
+    writes each event as one line on the pipe ``fd`` to the supervisor.
+
+    It never raises into the engine (which calls it in the middle of running jobs): when the
+    pipe breaks, the supervisor is gone, and ``on_lost`` is called once (the worker stops).
+    Shared by all the worker's threads, hence the lock: lines never interleave.
+    """
+
+    def __init__(self, fd: int, on_lost: Callable[[], None]) -> None:
+        self._out = os.fdopen(fd, "wb")
+        self._lock = threading.Lock()
+        self._on_lost = on_lost
+        self.lost = False
+
+    def __call__(self, event: str, owner: str, jobs: Sequence[Job]) -> None:
+        line = encode_event(event, owner, [j.id for j in jobs])
+        with self._lock:
+            if self.lost:
+                return
+            try:
+                self._out.write(line)
+                self._out.flush()
+            except (OSError, ValueError):
+                self.lost = True
+            else:
+                return
+        _log.warning("the supervisor is gone: stopping")
+        self._on_lost()
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(OSError):
+            self._out.close()
+
+
+def lease_owner(supervisor_pid: int) -> str:
+    """The lease owner name for an engine of a supervised worker: ``HOST:PID:RANDOM`` like
+    :attr:`~wfengine.runtime.engine.Engine.worker_id`, with the supervisor's PID, so leases
+    name the process an operator started (children come and go)."""
+    return f"{socket.gethostname()}:{supervisor_pid}:{uuid.uuid4().hex[:8]}"
+
+
+def bind_to_supervisor(supervisor_pid: int, on_gone: Callable[[], None]) -> None:
+    """Make this (child) process end with its supervisor.
+
+    On Linux the kernel SIGKILLs it when the supervisor dies (``PR_SET_PDEATHSIG``): a
+    ``wfengine worker`` killed outright leaves no worker behind, exactly as before supervision
+    (its leases expire and other workers take the jobs over). Elsewhere, and as a second line,
+    a thread waits for the end of stdin (a pipe only the supervisor holds) and calls
+    ``on_gone`` (a graceful stop). A supervisor already gone by now ends the process at once.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != supervisor_pid:
+        os._exit(EXIT_KILLED)
+
+    def watch() -> None:
+        # the descriptor, not sys.stdin: a daemon thread blocked in a buffered read holds the
+        # buffer's lock, and the interpreter aborts when it finds it held at exit
+        with contextlib.suppress(OSError):
+            while os.read(0, 4096):
+                pass
+        _log.warning("the supervisor is gone: stopping")
+        on_gone()
+
+    threading.Thread(target=watch, name="wfengine-supervisor-watch", daemon=True).start()
+
+
+# -- what the child holds -----------------------------------------------------------------------
+
+
+@dataclass
+class _Held:
+    claimed: set[str] = field(default_factory=set)
+    running: str | None = None
+    since: float = 0.0
+
+
+class JobBook:
+    """The jobs of a worker process, per lease owner (one per worker thread), as its events
+    told: claimed and not ended, and the one running with when it started (monotonic time).
+
+    Events come in order per owner (one thread reports them), so the book is exact up to the
+    events still in the pipe; the supervisor reads those before it acts on a dead child.
+    """
+
+    def __init__(self) -> None:
+        self._owners: dict[str, _Held] = {}
+        #: jobs that started and ended: progress, which tells a crashing child from a working one
+        self.finished = 0
+
+    def note(self, event: str, owner: str, job_ids: Sequence[str], now: float) -> None:
+        held = self._owners.setdefault(owner, _Held())
+        if event == "claimed":
+            held.claimed.update(job_ids)
+        elif event == "start":
+            held.claimed.update(job_ids)
+            held.running, held.since = (job_ids[0] if job_ids else None), now
+        elif event == "end":
+            held.claimed.difference_update(job_ids)
+            if held.running is not None and held.running in job_ids:
+                held.running = None
+                self.finished += 1
+        if not held.claimed and held.running is None:
+            del self._owners[owner]
+
+    def claimed(self) -> dict[str, list[str]]:
+        """Owner -> ids of the jobs it holds (running or not)."""
+        return {o: sorted(h.claimed) for o, h in self._owners.items() if h.claimed}
+
+    def running(self) -> list[tuple[str, str, float]]:
+        """(owner, job id, started at) of every running job."""
+        return [(o, h.running, h.since) for o, h in self._owners.items() if h.running]
+
+    def overdue(self, now: float, timeout: float) -> list[tuple[str, str]]:
+        """(owner, job id) of the jobs running for longer than ``timeout`` seconds."""
+        return [(o, job) for o, job, since in self.running() if now - since > timeout]
+
+    def clear(self) -> None:
+        self._owners.clear()
+
+
+# -- the supervisor -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Child:
+    """One worker process and the threads reading its pipes."""
+
+    proc: subprocess.Popen[bytes]
+    generation: int
+    readers: list[threading.Thread]
+    started_at: float
+    finished_before: int
+    killed: bool = False
+
+
+class Supervisor:
+    """Run one worker process at a time and step in when it freezes or dies (see the module
+    notes for why).
+
+    ``command(fd)`` is the command line of a worker process that reports its engines' job events
+    on descriptor ``fd`` (:class:`EventReporter`), takes its leases in this process's name
+    (:func:`lease_owner`) and stops gracefully on SIGTERM; ``env`` its environment. ``engine``
+    is the supervisor's own, on the same database (renewals, incidents, giving jobs back);
+    ``lease`` is the workers' lease, renewed every third of it. ``timeout_name`` is how an
+    incident names the job timeout (the CLI says ``--job-timeout``). The child's standard
+    error is copied to this process's ``sys.stderr`` line by line, so its log is this log.
+
+    :meth:`run` returns the exit status: the child's own when it ends by itself (0 stopped or
+    idle, 1 or 2 failed), 0 after a stop request, :data:`EXIT_KILLED` after a second one.
+    """
+
+    def __init__(
+        self,
+        command: Callable[[int], Sequence[str]],
+        engine: Engine,
+        *,
+        env: Mapping[str, str] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        job_timeout: float = DEFAULT_JOB_TIMEOUT,
+        grace: float = DEFAULT_GRACE,
+        timeout_name: str = "the job timeout",
+    ) -> None:
+        if lease <= timedelta(0) or job_timeout <= 0 or grace < 0:
+            raise ValueError("lease and job_timeout must be positive, grace not negative")
+        self.command = command
+        self.engine = engine
+        self.env = dict(env) if env is not None else None
+        self.lease = lease
+        self.job_timeout = job_timeout
+        self.grace = grace
+        self.timeout_name = timeout_name
+        self.book = JobBook()
+        #: worker processes started so far, and jobs stopped for running too long
+        self.started = 0
+        self.timed_out = 0
+        self._events: queue.Queue[tuple[int, tuple[str, str, list[str]] | None]] = queue.Queue()
+        self._child: _Child | None = None
+        self._signals: list[str] = []
+        self._stop_deadline: float | None = None
+        self._kill_now = False
+        self._deaths = 0  # children in a row that died without finishing a job
+        self._restart_at: float | None = None  # when to start the next child
+
+    # -- signals (called from a signal handler: flags and signals only) ----------------------------
+
+    def on_signal(self, signum: int) -> None:
+        """A stop request: the first asks the child to finish its running jobs (within
+        ``grace``), the second kills it at once, a third (the supervisor itself stuck giving
+        jobs back to an unreachable database) exits at once."""
+        name = signal.Signals(signum).name
+        self._signals.append(name)
+        if self._kill_now:
+            os._exit(EXIT_KILLED)
+        if self._stop_deadline is not None:
+            self._kill_now = True
+            self._signal_child(signal.SIGKILL)
+            return
+        self._stop_deadline = time.monotonic() + self.grace
+        self._signal_child(signal.SIGTERM)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop_deadline is not None
+
+    def _signal_child(self, signum: int) -> None:
+        child = self._child
+        if child is not None and child.proc.returncode is None:
+            with contextlib.suppress(OSError):
+                child.proc.send_signal(signum)
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Supervise until stopped, or until the child ends by itself; the exit status."""
+        try:
+            return self._supervise()
+        finally:
+            child = self._child
+            if child is not None and child.proc.poll() is None:  # a bug in here: no orphan
+                child.proc.kill()
+                self._collect(child)
+
+    def _supervise(self) -> int:
+        every = max(self.lease.total_seconds() / 3, 0.05)
+        next_renewal = time.monotonic() + every
+        self._restart_at = time.monotonic()
+        logged = 0
+        while True:
+            self._pump(_TICK)
+            now = time.monotonic()
+            while logged < len(self._signals):
+                name = self._signals[logged]
+                if logged == 0:
+                    _log.info("%s: finishing the current job(s), then stopping", name)
+                else:
+                    _log.warning("%s again: stopping the worker process now", name)
+                logged += 1
+            child = self._child
+            if self._kill_now:
+                if child is not None:
+                    self._stop_child(child)
+                return EXIT_KILLED
+            if child is None:
+                if self.stopping:
+                    return 0
+                if self._restart_at is not None and now >= self._restart_at:
+                    self._restart_at = None
+                    try:
+                        self._start()
+                    except OSError as exc:
+                        self._restart_later(f"could not be started: {exc}")
+                continue
+            status = child.proc.poll()
+            if status is not None:
+                ended = self._ended(child, status)
+                if ended is not None:
+                    return ended
+                continue
+            if self.stopping and self._stop_deadline is not None and now >= self._stop_deadline:
+                _log.warning(
+                    "the worker process (pid %d) did not stop within %g s: killing it",
+                    child.proc.pid,
+                    self.grace,
+                )
+                self._stop_child(child)
+                return 0
+            overdue = self.book.overdue(now, self.job_timeout)
+            if overdue:
+                self._time_out(child, overdue)
+                if self.stopping:
+                    return 0
+                continue
+            if now >= next_renewal:
+                self._renew()
+                next_renewal = time.monotonic() + every
+
+    def _start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                list(self.command(write_fd)),
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                env=self.env,
+            )
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            os.close(write_fd)  # the child's copy only: its end closes when it dies
+        self.started += 1
+        generation = self.started
+        assert proc.stderr is not None
+        readers = [
+            threading.Thread(
+                target=self._read_events,
+                args=(os.fdopen(read_fd, "rb"), generation),
+                name="wfengine-supervisor-events",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=_relay,
+                args=(proc.stderr,),
+                name="wfengine-supervisor-stderr",
+                daemon=True,
+            ),
+        ]
+        for reader in readers:
+            reader.start()
+        self._child = _Child(proc, generation, readers, time.monotonic(), self.book.finished)
+        _log.info("started worker process %d", proc.pid)
+        if self.stopping:  # a stop request came while it started
+            self._signal_child(signal.SIGTERM)
+
+    def _read_events(self, stream: IO[bytes], generation: int) -> None:
+        with stream:
+            for line in stream:
+                event = decode_event(line)
+                if event is None:
+                    _log.warning("not an event from the worker process: %r", line[:200])
+                    continue
+                self._events.put((generation, event))
+        self._events.put((generation, None))
+
+    def _pump(self, wait: float) -> None:
+        """Note the events that came (waiting up to ``wait`` seconds for the first)."""
+        try:
+            item = self._events.get(timeout=wait) if wait > 0 else self._events.get_nowait()
+            while True:
+                generation, event = item
+                child = self._child
+                if event is not None and child is not None and generation == child.generation:
+                    self.book.note(*event, time.monotonic())
+                item = self._events.get_nowait()
+        except queue.Empty:
+            return
+
+    def _collect(self, child: _Child) -> None:
+        """Reap a dead (or killed) child and note every event it wrote before it died."""
+        child.proc.wait()
+        if child.proc.stdin is not None:
+            child.proc.stdin.close()
+        deadline = time.monotonic() + _DRAIN_WAIT
+        for reader in child.readers:
+            reader.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._pump(0)
+
+    # -- what ends a child --------------------------------------------------------------------
+
+    def _stop_child(self, child: _Child) -> None:
+        """Kill the child now and give back every job it held, running ones included (nothing
+        of theirs was committed: they run again)."""
+        child.killed = True
+        child.proc.kill()
+        self._collect(child)
+        self._give_back()
+        self._child = None
+
+    def _time_out(self, child: _Child, overdue: list[tuple[str, str]]) -> None:
+        jobs = ", ".join(job for _, job in overdue)
+        _log.error(
+            "job(s) %s ran longer than %g s (%s): stopping worker process %d",
+            jobs,
+            self.job_timeout,
+            self.timeout_name,
+            child.proc.pid,
+        )
+        child.killed = True
+        child.proc.kill()
+        self._collect(child)
+        reason = (
+            f"ran longer than {self.job_timeout:g} s ({self.timeout_name}); "
+            "the worker process running it was stopped"
+        )
+        for owner, job in overdue:
+            self._abandon(owner, job, reason)
+            self.timed_out += 1
+        self._give_back()
+        self._child = None
+        self._restart_now()
+
+    def _ended(self, child: _Child, status: int) -> int | None:
+        """The child ended by itself: clean up after it; the exit status to end with, or None
+        when another child is to start."""
+        self._collect(child)
+        self._child = None
+        how = _describe(status)
+        running = self.book.running()
+        if running:
+            _log.error(
+                "worker process %d died (%s) while running job(s) %s",
+                child.proc.pid,
+                how,
+                ", ".join(job for _, job, _ in running),
+            )
+            reason = f"the worker process running it died ({how})"
+            for owner, job, _ in running:
+                self._abandon(owner, job, reason)
+        self._give_back()
+        if self.stopping:
+            return status if status > 0 else 0
+        if running:
+            self._restart_now()  # the job was to blame, and it is parked now
+            return None
+        if status >= 0:
+            return status  # it stopped by itself: idle, or failed (it said why)
+        _log.error("worker process %d died (%s)", child.proc.pid, how)
+        if self.book.finished > child.finished_before:
+            self._restart_now()  # it was working: a one-off
+        else:
+            self._restart_later("died without finishing a job")
+        return None
+
+    def _restart_now(self) -> None:
+        self._deaths = 0
+        self._restart_at = time.monotonic()
+
+    def _restart_later(self, what: str) -> None:
+        """Start the next child after a wait that grows while children keep dying without
+        finishing a job (something outside any job kills them: no need to spin)."""
+        self._deaths += 1
+        wait = 0.0 if self._deaths <= 1 else min(MAX_RESTART_WAIT, 2.0 ** (self._deaths - 2))
+        if wait:
+            _log.warning("worker process %s; starting another in %g s", what, wait)
+        self._restart_at = time.monotonic() + wait
+
+    # -- the database -------------------------------------------------------------------------
+
+    def _renew(self) -> None:
+        for owner, ids in self.book.claimed().items():
+            try:
+                kept = self.engine.renew_leases(ids, owner=owner, lease=self.lease)
+            except Exception as exc:  # a commit of the child tells; keep renewing
+                _log.warning("could not renew the leases of %s: %s", owner, exc)
+                continue
+            self._pump(0)  # a job that ended meanwhile is gone, not lost
+            lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
+            if lost:
+                _log.warning("%s lost the leases of %s", owner, ", ".join(lost))
+
+    def _abandon(self, owner: str, job_id: str, reason: str) -> None:
+        """Make the job an incident, if it is still the dead child's (it may have been
+        committed just before the end, or, with leases lost, taken over by another worker)."""
+        try:
+            job = self.engine.store.job(job_id)
+            if job is None:
+                _log.info("job %s was carried out after all", job_id)
+                return
+            if job.lock_owner != owner:
+                _log.warning("job %s is held by %s now: left to it", job_id, job.lock_owner)
+                return
+            self.engine.abandon_job(job_id, reason)
+        except Exception:
+            _log.exception("could not make job %s an incident (%s)", job_id, reason)
+            return
+        _log.error(
+            "job %s (%s of instance %s) %s: now an incident",
+            job_id,
+            job.kind,
+            job.instance_id,
+            reason,
+        )
+
+    def _give_back(self) -> None:
+        """Release every job the book still holds (the child is dead) and forget them."""
+        for owner, ids in self.book.claimed().items():
+            try:
+                self.engine.release_jobs(ids, owner)
+            except Exception as exc:  # their leases expire instead
+                _log.warning("could not give back %s: %s", ", ".join(ids), exc)
+                continue
+            _log.info("gave back %s", ", ".join(ids))
+        self.book.clear()
+
+
+def _relay(stream: IO[bytes]) -> None:
+    """Copy the child's standard error to ours, line by line (to whatever ``sys.stderr`` is
+    when a line comes, as the log handlers do)."""
+    with stream:
+        for line in stream:
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(line.decode(errors="replace"))
+                sys.stderr.flush()
+
+
+def _describe(status: int) -> str:
+    """A child's exit as words: ``exit status 3`` or ``killed by SIGKILL``."""
+    if status >= 0:
+        return f"exit status {status}"
+    try:
+        return f"killed by {signal.Signals(-status).name}"
+    except ValueError:
+        return f"killed by signal {-status}"
