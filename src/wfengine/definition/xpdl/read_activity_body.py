@@ -1,0 +1,300 @@
+"""Reading what an activity does: its body (implementation, route, block or event).
+
+The body is where XPDL versions differ most: 1.0 ``Implementation/No|Tool|SubFlow``, ``Route``
+and ``BlockActivity@BlockId``; 2.x ``Implementation/No|Task|SubFlow|Reference``, 2.0's
+``ProcessRef``, the ``deprecated:`` (1.0-namespace) ``Tool``, ``SubFlow`` and ``BlockActivity``
+inside 2.x files, ``Route`` with a ``GatewayType``, ``BlockActivity@ActivitySetId`` and
+``Event``. All of them become one of the model's ``ActivityBody`` classes. The spellings of
+gateway types and executions live here too, because the rest of the activity (joins, splits,
+deadlines) reads them the same way.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from wfengine.definition.model import (
+    WFENGINE_NS,
+    XPDL22_NS,
+    ActivityBody,
+    BlockActivity,
+    Event,
+    EventPosition,
+    Execution,
+    GatewayType,
+    NoImplementation,
+    ReferenceImplementation,
+    Route,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+    ToolCall,
+    XmlNode,
+)
+from wfengine.definition.xpdl.read_context import (
+    Cursor,
+    ReadContext,
+    Unreadable,
+    element_children,
+    element_text,
+    is_xpdl,
+    local_name,
+    to_xml_node,
+)
+from wfengine.definition.xpdl.read_types import read_extended_attributes
+
+#: every spelling of a gateway/join/split type across XPDL versions
+GATEWAY_TYPES: dict[str, GatewayType] = {
+    "XOR": GatewayType.EXCLUSIVE,
+    "Exclusive": GatewayType.EXCLUSIVE,
+    "OR": GatewayType.INCLUSIVE,
+    "Inclusive": GatewayType.INCLUSIVE,
+    "AND": GatewayType.PARALLEL,
+    "Parallel": GatewayType.PARALLEL,
+    "Complex": GatewayType.COMPLEX,
+}
+#: XPDL's Execution values (SYNCHR, ASYNCHR) by spelling
+EXECUTIONS = {e.value: e for e in Execution}
+_TASK_KINDS = {
+    "TaskApplication": TaskKind.APPLICATION,
+    "TaskUser": TaskKind.USER,
+    "TaskManual": TaskKind.MANUAL,
+    "TaskService": TaskKind.SERVICE,
+    "TaskScript": TaskKind.SCRIPT,
+    "TaskSend": TaskKind.SEND,
+    "TaskReceive": TaskKind.RECEIVE,
+    "TaskReference": TaskKind.REFERENCE,
+    "TaskBusinessRule": TaskKind.BUSINESS_RULE,
+}
+#: ``wfe:TaskKind`` on an empty Task: the kind of a task written without its (required) child
+_OWN_TASK_KIND = f"{{{WFENGINE_NS}}}TaskKind"
+_TASK_KIND_VALUES = {k.value: k for k in TaskKind}
+
+
+def read_body(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> ActivityBody:
+    """The body element (Route, Implementation, BlockActivity or Event) as its model class."""
+    name = local_name(el)
+    if name == "Route":
+        cur = Cursor(ctx, el)
+        return Route(
+            gateway_type=cur.attr_choice("GatewayType", GATEWAY_TYPES),
+            extras=cur.extras(),
+            extra_attrs=cur.extra_attrs(),
+            line=cur.line,
+        )
+    if name == "BlockActivity":
+        return _read_block(ctx, el, spill)
+    if name == "Event":
+        return _read_event(ctx, el, spill)
+    return _read_implementation(ctx, el, spill)
+
+
+def _read_block(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> BlockActivity:
+    """1.0 names the activity set ``BlockId``; 2.x ``ActivitySetId``."""
+    cur = Cursor(ctx, el)
+    set_id = cur.attr("ActivitySetId") or cur.attr("BlockId")
+    if set_id is None:
+        raise Unreadable("required attribute ActivitySetId (1.0: BlockId) is missing")
+    block = BlockActivity(
+        activity_set_id=set_id,
+        start_activity_id=cur.attr("StartActivityId"),
+        view=cur.attr("View"),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+    cur.spill(spill, attrs=False)
+    return block
+
+
+def _read_event(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Event:
+    cur = Cursor(ctx, el)
+    inner = cur.child("StartEvent", "IntermediateEvent", "EndEvent")
+    if inner is None:
+        raise Unreadable("it has no StartEvent, IntermediateEvent or EndEvent")
+    icur = Cursor(ctx, inner)
+    kind = local_name(inner)
+    position = {
+        "StartEvent": EventPosition.START,
+        "IntermediateEvent": EventPosition.INTERMEDIATE,
+        "EndEvent": EventPosition.END,
+    }[kind]
+    trigger = icur.attr("Result" if position is EventPosition.END else "Trigger")
+    event = Event(
+        position=position,
+        trigger=(trigger or "None").strip(),
+        target=icur.attr("Target"),
+        interrupting=icur.attr_bool("Interrupting"),
+        detail=icur.extras(),
+        extra_attrs=icur.extra_attrs(),
+        line=cur.line,
+    )
+    cur.spill(spill)
+    return event
+
+
+def _read_implementation(
+    ctx: ReadContext, el: etree._Element, spill: list[XmlNode]
+) -> ActivityBody:
+    cur = Cursor(ctx, el)
+    body: ActivityBody
+    tools = cur.children("Tool")
+    if tools:
+        # 1.0 (or 2.x deprecated:Tool): one or more application calls
+        lone = len(tools) == 1
+        calls = ctx.read_each(tools, lambda c, e: _read_tool_call(c, e, lone=lone), spill)
+        body = TaskImplementation(task=TaskKind.APPLICATION, tools=tuple(calls), line=cur.line)
+    else:
+        inner = cur.child("No", "Task", "SubFlow", "ProcessRef", "Reference")
+        if inner is None:
+            body = NoImplementation(line=cur.line)
+        else:
+            body = _read_implementation_child(ctx, inner, spill)
+    cur.spill(spill)
+    return body
+
+
+def _read_implementation_child(
+    ctx: ReadContext, el: etree._Element, spill: list[XmlNode]
+) -> ActivityBody:
+    name = local_name(el)
+    cur = Cursor(ctx, el)
+    body: ActivityBody
+    if name == "No":
+        body = NoImplementation(extra_attrs=cur.extra_attrs(), line=cur.line)
+    elif name == "Task":
+        body = _read_task(ctx, cur, spill)
+    elif name == "Reference":
+        body = ReferenceImplementation(
+            activity_id=cur.required_attr("ActivityId"),
+            extra_attrs=cur.extra_attrs(),
+            line=cur.line,
+        )
+    else:  # SubFlow, deprecated:SubFlow, 2.0's ProcessRef
+        body = SubFlowImplementation(
+            process_id=cur.required_attr("Id"),
+            name=cur.attr("Name"),
+            execution=cur.attr_choice("Execution", EXECUTIONS) or Execution.SYNCHR,
+            actual_parameters=_read_actual_parameters(ctx, cur, spill),
+            package_ref=cur.attr("PackageRef"),
+            instance_data_field=cur.attr("InstanceDataField"),
+            start_activity_id=cur.attr("StartActivityId"),
+            start_activity_set_id=cur.attr("StartActivitySetId"),
+            view=cur.attr("View"),
+            extras=cur.extras(),
+            extra_attrs=cur.extra_attrs(),
+            line=cur.line,
+        )
+    cur.spill(spill, attrs=False)
+    return body
+
+
+def _read_task(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> TaskImplementation:
+    """A 2.x Task. Non-application tasks keep their child verbatim in ``detail``.
+
+    ``detail`` is what the writer emits for them; a TaskScript also fills ``script`` so the
+    engine need not dig into XML for the script text.
+    """
+    inner = cur.child(*_TASK_KINDS)
+    if inner is None:
+        # A TaskReference needs a TaskRef the model may not have; the writer then writes an
+        # empty Task saying its kind in wfengine's namespace (an unknown value stays unread).
+        kind = cur.attr_choice(_OWN_TASK_KIND, _TASK_KIND_VALUES) or TaskKind.NONE
+        return TaskImplementation(task=kind, extra_attrs=cur.extra_attrs(), line=cur.line)
+    kind = _TASK_KINDS[local_name(inner)]
+    if kind is TaskKind.APPLICATION:
+        call = _read_tool_call(ctx, inner)
+        return TaskImplementation(
+            task=kind, tools=(call,), extra_attrs=cur.extra_attrs(), line=cur.line
+        )
+    script = None
+    if kind is TaskKind.SCRIPT:
+        script_el = next(
+            (c for c in element_children(inner) if is_xpdl(c) and local_name(c) == "Script"),
+            None,
+        )
+        script = element_text(script_el)
+    return TaskImplementation(
+        task=kind,
+        script=script,
+        detail=_canonical_detail(kind, to_xml_node(inner)),
+        extra_attrs=cur.extra_attrs(),
+        line=cur.line,
+    )
+
+
+def _canonical_detail(kind: TaskKind, detail: XmlNode) -> XmlNode | None:
+    """None for a Task child that says nothing beyond the model's fields, else ``detail``.
+
+    The writer writes a task without ``detail`` in the minimal valid form: an empty
+    ``TaskUser``/``TaskManual``/..., ``TaskReceive Instantiate="false"``, ``TaskScript`` with
+    just its ``Script`` text (held in ``script``). Read back as XML those would differ from the
+    None that was written (and that the builder makes), so that exact form reads as None.
+    Anything more (an attribute, vendor content, a ``Script`` attribute) keeps the detail.
+    """
+    if detail.text is not None:
+        return detail
+    if kind is TaskKind.SCRIPT:
+        if detail.attrs or len(detail.children) != 1:
+            return detail
+        script = detail.children[0]
+        bare = script.tag == f"{{{XPDL22_NS}}}Script" and not script.attrs and not script.children
+        return None if bare and script.tail is None else detail
+    minimal_attrs = (("Instantiate", "false"),) if kind is TaskKind.RECEIVE else ()
+    return None if detail.attrs == minimal_attrs and not detail.children else detail
+
+
+def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False) -> ToolCall:
+    """A 1.0 Tool or a 2.x TaskApplication: application Id, actual parameters, description.
+
+    ``lone``: the only Tool of its Implementation. Its ``Type="APPLICATION"`` (1.0's default)
+    reads as ``tool_type`` None, the form a TaskApplication reads as: a single application
+    call is exactly what TaskApplication means, and the 2.2 writer writes it as one, with no
+    Type. Among several Tools (which the writer keeps as ``deprecated:Tool``, Type included)
+    the type is kept as written. A TaskApplication's ``wfe:ExtendedAttributes`` (the writer's
+    form: TaskApplication has no ExtendedAttributes in 2.2) are its call's.
+    """
+    cur = Cursor(ctx, el)
+    spill: list[XmlNode] = []
+    tool_type = cur.attr("Type")
+    if lone and tool_type is not None and tool_type.strip() == "APPLICATION":
+        tool_type = None
+    return ToolCall(
+        application_id=cur.required_attr("Id"),
+        tool_type=tool_type,
+        actual_parameters=_read_actual_parameters(ctx, cur, spill),
+        description=cur.text("Description"),
+        extended_attributes=read_extended_attributes(
+            ctx, cur, spill, own=local_name(el) == "TaskApplication"
+        ),
+        **cur.rest(spill),
+    )
+
+
+def _read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
+    """Actual parameters in order. An empty one stays an empty string: position matters."""
+    out: list[str] = []
+    for p in cur.wrapped("ActualParameters", "ActualParameter", spill):
+        out.append(_read_actual_parameter(ctx, p))
+    return tuple(out)
+
+
+def _read_actual_parameter(ctx: ReadContext, el: etree._Element) -> str:
+    """One actual parameter as an expression string.
+
+    1.0 to 2.1 write the expression as text. 2.2 made ActualParameter element-only: a
+    ``FormalExpression`` (the expression) or a ``Source`` (the Id of a data field or formal
+    parameter, which as an expression means that field). Exactly one of those, alone, is the
+    same thing as the text form and is read without a finding; anything richer (several
+    Sources, Assignments, vendor content) is read as its text with a warning, as before.
+    """
+    children = element_children(el)
+    if (
+        len(children) == 1
+        and is_xpdl(children[0])
+        and local_name(children[0]) in ("FormalExpression", "Source")
+        and not (el.text or "").strip()
+        and not (children[0].tail or "").strip()
+    ):
+        Cursor(ctx, el).drop_attrs()
+        return ctx.text_of(children[0]) or ""
+    return ctx.text_of(el) or ""
