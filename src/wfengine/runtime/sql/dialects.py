@@ -1,0 +1,189 @@
+"""What differs between SQLite and PostgreSQL, one class per database, chosen once per store.
+
+The store's logic is written once against :class:`Dialect`; nothing else asks which database
+it talks to. A dialect knows:
+
+* **connection settings** (:meth:`Dialect.create_engine`). SQLite: WAL journal (readers never
+  block the writer), ``busy_timeout`` (a writer waits for the lock instead of failing at once),
+  foreign keys on, ``synchronous=NORMAL`` (durable at each checkpoint; WAL keeps the database
+  consistent after a crash). pysqlite's own transaction handling is switched off and BEGIN is
+  issued here, so a write transaction takes the write lock at its start (``BEGIN IMMEDIATE``):
+  two engines then queue for the lock rather than both reading and one failing on upgrade.
+  PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED (optimistic row versions and
+  ``FOR UPDATE SKIP LOCKED`` do the rest), connections checked before use so a restarted server
+  does not fail the first command.
+* **how a lone read runs** (:meth:`Dialect.reading`): without BEGIN and COMMIT, which would only
+  add round trips to a statement that is atomic by itself (SQLite: no BEGIN is issued;
+  PostgreSQL: the driver connection is in autocommit mode for the statement).
+* **how a write transaction starts** (:meth:`Dialect.writing`): ``BEGIN IMMEDIATE`` on SQLite.
+* **upserts** (:meth:`Dialect.upsert`): ``INSERT ... ON CONFLICT DO UPDATE`` in each dialect's
+  SQLAlchemy construct.
+* **claiming jobs** (:meth:`Dialect.claim`): on PostgreSQL one
+  ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``, so engines skip each
+  other's rows; on SQLite a SELECT and an UPDATE under the ``BEGIN IMMEDIATE`` of the write
+  transaction (one writer at a time makes the pair atomic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+
+#: how long (ms) a SQLite writer waits for another's lock before the store retries
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: execution options the SQLite ``begin`` listener reads (see :class:`SqliteDialect`)
+_AUTOCOMMIT = "wf_autocommit"
+_WRITE = "wf_write"
+
+
+class Dialect:
+    """The database-specific part of the SQL store (see the module notes)."""
+
+    #: the SQLAlchemy backend name this dialect serves
+    backend = ""
+
+    def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
+        """A SQLAlchemy engine with this database's connection settings."""
+        return sa.create_engine(url, **kwargs)
+
+    @contextmanager
+    def reading(self, conn: sa.Connection) -> Iterator[None]:
+        """Run the statements of the block without a transaction around them."""
+        yield
+
+    def writing(self, conn: sa.Connection) -> None:
+        """Prepare ``conn`` for a write transaction (called before ``conn.begin()``)."""
+
+    def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+        raise NotImplementedError
+
+    def upsert(
+        self,
+        table: sa.Table,
+        key: Sequence[str],
+        replace: Sequence[str] = (),
+        set_: Mapping[str, Any] | None = None,
+    ) -> sa.Insert:
+        """``INSERT`` into ``table`` that, on a row with the same ``key``, instead takes the
+        new values of the ``replace`` columns and sets ``set_``."""
+        insert = self._insert(table)
+        values: dict[str, Any] = {c: insert.excluded[c] for c in replace}
+        values.update(set_ or {})
+        return insert.on_conflict_do_update(index_elements=list(key), set_=values)
+
+    def claim(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        candidates: sa.Select[Any],
+        lease: Mapping[str, Any],
+    ) -> Sequence[sa.RowMapping]:
+        """Set ``lease`` on the rows of ``table`` whose ids ``candidates`` selects (one
+        column: ``table.c.id``), skipping rows another transaction holds; returns the rows."""
+        raise NotImplementedError
+
+
+class SqliteDialect(Dialect):
+    """SQLite: a file, one writer at a time."""
+
+    backend = "sqlite"
+
+    def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
+        engine = sa.create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+
+    @contextmanager
+    def reading(self, conn: sa.Connection) -> Iterator[None]:
+        conn.execution_options(**{_AUTOCOMMIT: True, _WRITE: False})
+        yield
+
+    def writing(self, conn: sa.Connection) -> None:
+        conn.execution_options(**{_WRITE: True, _AUTOCOMMIT: False})
+
+    def _insert(self, table: sa.Table) -> sqlite.Insert:
+        return sqlite.insert(table)
+
+    def claim(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        candidates: sa.Select[Any],
+        lease: Mapping[str, Any],
+    ) -> Sequence[sa.RowMapping]:
+        ids = list(conn.execute(candidates).scalars())
+        if not ids:
+            return []
+        stmt = table.update().where(table.c.id.in_(ids)).values(lease).returning(*table.c)
+        return conn.execute(stmt).mappings().all()
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL through psycopg 3: many engines, row locks."""
+
+    backend = "postgresql"
+
+    def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
+        kwargs.setdefault("pool_pre_ping", True)
+        return sa.create_engine(url, **kwargs)
+
+    @contextmanager
+    def reading(self, conn: sa.Connection) -> Iterator[None]:
+        raw: Any = conn.connection.dbapi_connection
+        raw.autocommit = True
+        try:
+            yield
+        finally:
+            if not raw.closed:
+                raw.autocommit = False
+
+    def _insert(self, table: sa.Table) -> postgresql.Insert:
+        return postgresql.insert(table)
+
+    def claim(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        candidates: sa.Select[Any],
+        lease: Mapping[str, Any],
+    ) -> Sequence[sa.RowMapping]:
+        # one statement: the locked rows are leased by the same round trip
+        chosen = candidates.with_for_update(skip_locked=True, of=table).scalar_subquery()
+        stmt = table.update().where(table.c.id.in_(chosen)).values(lease).returning(*table.c)
+        return conn.execute(stmt).mappings().all()
+
+
+_DIALECTS: dict[str, type[Dialect]] = {d.backend: d for d in (SqliteDialect, PostgresDialect)}
+
+
+def dialect_for(url: URL) -> Dialect | None:
+    """The dialect serving ``url``'s database; None for a database wfengine cannot store in."""
+    found = _DIALECTS.get(url.get_backend_name())
+    return None if found is None else found()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # no implicit BEGIN: _sqlite_begin issues it
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get(_AUTOCOMMIT, False):
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE, False) else "BEGIN")
