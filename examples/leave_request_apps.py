@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from wfengine.runtime.applications import ApplicationRegistry
+from wfengine import ApplicationRegistry
 
 #: leave recorded by this process: (employee, days)
 RECORDED: list[tuple[str | None, int]] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import sys
 
-from wfengine.runtime.applications import ApplicationRegistry
+from wfengine import ApplicationRegistry
 
 #: order number -> whether its goods are in stock (order numbers not listed are not)
 STOCK = {"A-100": True, "A-101": True, "B-200": False}

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.runtime.conftest import run
+from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import ApplicationError
-from wfengine.runtime.applications import ApplicationRegistry, Binding
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
 

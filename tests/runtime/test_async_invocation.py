@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.runtime.conftest import run, store_url
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.cli.run_cmd import run as run_command
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.io import dump_xpdl
 from wfengine.errors import ApplicationError
-from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.jobs import JOB_INVOKE

@@ -137,9 +137,9 @@ def test_a_zero_deadline_is_refused_at_validation(engine: Engine) -> None:
     [("backoff", "nan"), ("timeout", "inf"), ("retries", "-1"), ("timeout", "0")],
 )
 def test_impossible_agent_settings_are_refused(setting: str, value: str) -> None:
+    from wfengine.applications.registry import ApplicationRegistry
     from wfengine.definition.model import Application, ExtendedAttribute
     from wfengine.errors import ApplicationError
-    from wfengine.runtime.applications import ApplicationRegistry
 
     registry = ApplicationRegistry()
     registry.allow_agent("echo", lambda settings: lambda **kw: {})

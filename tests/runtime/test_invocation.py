@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from tests.runtime.conftest import run
+from wfengine.applications.redaction import REDACTED
 from wfengine.definition.builder import PackageBuilder, standard_loop
 from wfengine.errors import IllegalStateError, ParameterMappingError, PermanentApplicationError
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.invocation import REDACTED, skip_incident
+from wfengine.runtime.incident_commands import skip_incident
 from wfengine.runtime.states import ActivityState, ProcessState
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from wfengine.applications.coercion import coerce
+from wfengine.applications.redaction import audit_values
 from wfengine.definition.model import BasicTypeKind as T
-from wfengine.runtime.invocation import audit_values, coerce
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import StoreUnavailableError
-from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.sql.retry import RetryPolicy

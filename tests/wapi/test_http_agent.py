@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.runtime.conftest import run
+from wfengine.applications.agents.http_policy import DEFAULT_DEFINITION_HEADERS, normalise_url
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
 from wfengine.wapi.agents import HttpClientError, HttpServerError, http_agent, http_agent_factory
-from wfengine.wapi.agents.http_policy import DEFAULT_DEFINITION_HEADERS, normalise_url
 
 
 class Service:

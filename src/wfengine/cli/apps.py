@@ -22,8 +22,8 @@ from types import ModuleType
 
 import click
 
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.cli.exit_status import ExitStatus
-from wfengine.runtime.applications import ApplicationRegistry
 
 
 class AppsModuleError(click.ClickException):

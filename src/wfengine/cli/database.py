@@ -28,7 +28,7 @@ import click
 from wfengine.cli.exit_status import InputOutputError, WorkflowRefused
 
 if TYPE_CHECKING:
-    from wfengine.runtime.applications import ApplicationRegistry
+    from wfengine.applications.registry import ApplicationRegistry
     from wfengine.runtime.engine import Engine
 
 DB_ENVVAR = "WFENGINE_DB"

@@ -157,7 +157,7 @@ def _underlying(data_type: DataType, types: Mapping[str, DataType]) -> DataType:
 def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, DataType]) -> Any:
     """``text`` as a value of ``data_type`` (see the module notes); raises ``ValueError``
     saying what was expected."""
-    from wfengine.runtime.invocation import coerce
+    from wfengine.applications.coercion import coerce
 
     data_type = _underlying(data_type, types)
     if isinstance(data_type, ArrayType | ListType):
@@ -175,7 +175,7 @@ def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, 
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:
-    from wfengine.runtime.invocation import coerce
+    from wfengine.applications.coercion import coerce
 
     value = _json(text)
     if not isinstance(value, list):

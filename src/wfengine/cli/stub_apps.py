@@ -20,11 +20,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from wfengine.definition.model import Application
-from wfengine.runtime.applications import (
+from wfengine.applications.registry import (
     ApplicationFunc,
     ApplicationRegistry,
 )
+from wfengine.definition.model import Application
 
 
 class StubbedApplications:
@@ -35,7 +35,7 @@ class StubbedApplications:
 
     def stand_in(self, application: Application) -> ApplicationFunc:
         """The callable standing in for ``application`` (a registry fallback)."""
-        from wfengine.runtime.invocation import REDACTED, sensitive_formals
+        from wfengine.applications.redaction import REDACTED, sensitive_formals
 
         secret = sensitive_formals(application)
         calls = self.calls.setdefault(application.id, [])

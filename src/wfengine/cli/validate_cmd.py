@@ -22,7 +22,7 @@ from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.errors import XpdlLoadError
 
 if TYPE_CHECKING:
-    from wfengine.runtime.applications import ApplicationRegistry
+    from wfengine.applications.registry import ApplicationRegistry
 
 
 @dataclass(frozen=True)

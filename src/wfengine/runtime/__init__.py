@@ -4,6 +4,7 @@ The names below are the runtime's public API; ``wfengine`` re-exports them. The 
 ``wfengine.runtime.sql.SqlStore`` (imported on demand: ``Engine(db_url=...)`` builds one).
 """
 
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.errors import (
     ApplicationError,
     ConcurrencyError,
@@ -15,7 +16,6 @@ from wfengine.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from wfengine.runtime.applications import ApplicationRegistry
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, StaticDirectory

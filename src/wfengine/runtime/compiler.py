@@ -47,6 +47,7 @@ from datetime import UTC, datetime, timedelta
 
 import networkx as nx
 
+from wfengine.applications.specs import ToolSpec, build_tool_spec
 from wfengine.definition.graph import start_ids
 from wfengine.definition.model import (
     Activity,
@@ -148,19 +149,10 @@ class CLoop:
 
 
 @dataclass(slots=True, eq=False)
-class CParam:
-    formal: str
-    mode: ParameterMode
-    #: the expression giving an IN/INOUT value
-    value: CompiledExpression | None
-    #: the data field receiving an OUT/INOUT value
-    target: str | None
-
-
-@dataclass(slots=True, eq=False)
 class CTool:
     application_id: str
-    params: tuple[CParam, ...]
+    #: how to call it: parameters, types, sensitivity, built once here
+    spec: ToolSpec
 
 
 @dataclass(slots=True, eq=False)
@@ -280,6 +272,8 @@ class _GraphCompiler:
         self.exprs = exprs
         self.process = process
         self.applications = applications
+        self.fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+        self.types = declared_types(package)
         self.activity_graph: dict[str, CGraph] = {}
         self._active_sets: list[str] = []
 
@@ -396,8 +390,8 @@ class _GraphCompiler:
             if body.task is TaskKind.APPLICATION or body.tools:
                 kind = KIND_TASK
                 tools = tuple(
-                    self._tool(where, call.application_id, call.actual_parameters)
-                    for call in body.tools
+                    self._tool(where, position, call.application_id, call.actual_parameters)
+                    for position, call in enumerate(body.tools)
                 )
             elif body.task is TaskKind.SCRIPT and body.script:
                 kind = KIND_UNSUPPORTED
@@ -469,7 +463,7 @@ class _GraphCompiler:
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
         )
 
-    def _tool(self, where: str, app_id: str, actuals: tuple[str, ...]) -> CTool:
+    def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:
         app = self.applications.get(app_id)
         # an application of another package (validation warns when the package declares
         # ExternalPackages, refuses the process otherwise) is bound by its id alone, and like
@@ -483,7 +477,7 @@ class _GraphCompiler:
                 f"{where}: application {app_id!r} has {len(formals)} formal parameters, "
                 f"the activity gives {len(actuals)}"
             )
-        params: list[CParam] = []
+        params: list[tuple[str, ParameterMode, CompiledExpression | None, str | None, str]] = []
         for fp, actual in zip(formals, actuals, strict=True):
             text = actual.strip()
             value = None
@@ -497,8 +491,9 @@ class _GraphCompiler:
                         f"a data field, not {text!r}"
                     )
                 target = self.exprs.aliases.get(text, text)
-            params.append(CParam(formal=fp.id, mode=fp.mode, value=value, target=target))
-        return CTool(application_id=app_id, params=tuple(params))
+            params.append((fp.id, fp.mode, value, target, text))
+        spec = build_tool_spec(app_id, app, position, params, self.fields, self.types)
+        return CTool(application_id=app_id, spec=spec)
 
     def _loop(self, where: str, a: Activity) -> CLoop | None:
         loop = a.loop

@@ -5,7 +5,7 @@ Two kinds exist today. A **timer** job is a deadline waiting on the clock (its i
 **continue** job carries the automatic work of an instance that a command left for workers
 (``Engine.start(..., defer=True)``); its ready work waits in the instance's ``parked`` list.
 An **invoke** job is one call of an asynchronous application
-(:mod:`wfengine.runtime.invocation`): the call runs outside any store transaction and its
+(:mod:`wfengine.runtime.tools`): the call runs outside any store transaction and its
 result is committed by the job's own command; a failed attempt gives the job back, due after a
 backoff, with the same idempotency key.
 

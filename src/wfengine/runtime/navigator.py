@@ -21,8 +21,9 @@ import math
 from collections import ChainMap, deque
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from wfengine.applications.calling import ToolFailure
 from wfengine.definition.model import MIFlowCondition, ParameterMode
 from wfengine.errors import ExpressionEvaluationError, LimitError, WorkflowError
 from wfengine.runtime.compiler import (
@@ -41,6 +42,7 @@ from wfengine.runtime.compiler import (
     CompiledProcess,
     CTransition,
 )
+from wfengine.runtime.context import NavigationContext
 from wfengine.runtime.instance import (
     ActivityInstance,
     Incident,
@@ -54,11 +56,8 @@ from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, PARKED, Job
 from wfengine.runtime.progress import WATCH_FROM, ProgressWatch
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import OutboxEntry, Step
+from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import check_storable
-
-if TYPE_CHECKING:
-    from wfengine.runtime.engine import Engine
-    from wfengine.runtime.invocation import ToolFailure
 
 _RUNNING = ActivityState.RUNNING
 _COMPLETED = ActivityState.COMPLETED
@@ -97,8 +96,8 @@ def _tool_failure(exc: ToolFailure) -> _Failure:
 
 
 class Navigator:
-    def __init__(self, engine: Engine, now: datetime) -> None:
-        self.engine = engine
+    def __init__(self, ctx: NavigationContext, now: datetime) -> None:
+        self.ctx = ctx
         self.now = now
         self.step = Step()
         self._agenda: deque[tuple[int, Any, Any]] = deque()
@@ -117,11 +116,11 @@ class Navigator:
     def instance(self, instance_id: str) -> ProcessInstance:
         """An instance, including one created by this command and not yet committed."""
         found = self.step.instances.get(instance_id)
-        return found if found is not None else self.engine.store.instance(instance_id)
+        return found if found is not None else self.ctx.store.instance(instance_id)
 
     def _work_item(self, work_item_id: str) -> WorkItem:
         found = self._new_items.get(work_item_id)
-        return found if found is not None else self.engine.store.work_item(work_item_id)
+        return found if found is not None else self.ctx.store.work_item(work_item_id)
 
     # ------------------------------------------------------------------ instance life cycle
 
@@ -140,12 +139,12 @@ class Navigator:
         instances as ``RuntimeLimits.max_new_instances`` allows.
         """
         self._created += 1
-        if self._created > self.engine.limits.max_new_instances:
+        if self._created > self.ctx.limits.max_new_instances:
             raise LimitError(
-                f"this command already created {self.engine.limits.max_new_instances} process "
+                f"this command already created {self.ctx.limits.max_new_instances} process "
                 "instances (RuntimeLimits.max_new_instances)"
             )
-        iid = self.engine.ids.new("pi")
+        iid = self.ctx.ids.new("pi")
         values: dict[str, Any] = {}
         for fid, init in compiled.data_fields:
             if init is None:
@@ -195,14 +194,14 @@ class Navigator:
         """
         if not self._agenda:
             return
-        engine = self.engine
+        ctx = self.ctx
         for inst in self._agenda_by_instance().values():
             job = Job(
-                id=engine.ids.new("job"),
+                id=ctx.ids.new("job"),
                 kind=JOB_CONTINUE,
                 instance_id=inst.id,
                 due=self.now,
-                seq=engine.next_timer_seq(),
+                seq=ctx.next_timer_seq(),
             )
             job.key = f"{job.id}/continue"
             self.step.jobs.append(job)
@@ -267,7 +266,7 @@ class Navigator:
         """
         agenda = self._agenda
         begin = self._begin
-        budget = self.engine.limits.max_steps
+        budget = self.ctx.limits.max_steps
         step = 0
         watch = self.watch
         while True:
@@ -313,7 +312,7 @@ class Navigator:
                 )
             else:
                 message = (
-                    f"instance {inst.id!r} ran more than {self.engine.limits.max_steps} automatic "
+                    f"instance {inst.id!r} ran more than {self.ctx.limits.max_steps} automatic "
                     "steps in one command (an endless automatic cycle?); retry the incident "
                     "to carry on"
                 )
@@ -795,14 +794,14 @@ class Navigator:
 
     def _offer(self, ai: ActivityInstance) -> None:
         inst = ai.scope.instance
-        directory = self.engine.directory
+        directory = self.ctx.directory
         assignees: list[str] = []
         for p in ai.act.performers:
             for m in directory.members(p):
                 if m not in assignees:
                     assignees.append(m)
         item = WorkItem(
-            id=self.engine.ids.new("wi"),
+            id=self.ctx.ids.new("wi"),
             instance_id=inst.id,
             activity_instance_id=ai.id,
             activity_id=ai.act.id,
@@ -879,10 +878,8 @@ class Navigator:
     def _call_tools(
         self, ai: ActivityInstance, resume: tuple[Mapping[str, Any], Any] | None = None
     ) -> bool:
-        """Run the activity's applications (see :mod:`wfengine.runtime.invocation`); True when
+        """Run the activity's applications (see :mod:`wfengine.runtime.tools`); True when
         an asynchronous one was reached and the activity now waits for its ``invoke`` job."""
-        from wfengine.runtime.invocation import ToolFailure, resume_tools, run_tools
-
         self.watch.calls += 1  # the world an application talks to may have changed
 
         def evaluate(expr: Any, staged: Mapping[str, Any]) -> Any:
@@ -890,20 +887,20 @@ class Navigator:
 
         try:
             if resume is None:
-                request = run_tools(self.engine, ai, self.now, evaluate)
+                request = run_tools(self.ctx.applications, ai, self.now, evaluate)
             else:
-                request = resume_tools(self.engine, ai, self.now, evaluate, *resume)
+                request = resume_tools(self.ctx.applications, ai, self.now, evaluate, *resume)
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
         if request is None:
             return False
-        engine = self.engine
+        ctx = self.ctx
         job = Job(
-            id=engine.ids.new("job"),
+            id=ctx.ids.new("job"),
             kind=JOB_INVOKE,
             instance_id=ai.scope.instance.id,
             due=self.now,
-            seq=engine.next_timer_seq(),
+            seq=ctx.next_timer_seq(),
             payload=request.payload,
             key=request.key,
         )
@@ -929,9 +926,9 @@ class Navigator:
         assert sub is not None
         inst = ai.scope.instance
         where = f"instance {inst.id!r}, activity {ai.act.id!r}"
-        deployed = self.engine.latest(sub.process_id)
+        deployed = self.ctx.latest(sub.process_id)
         if deployed is None:
-            refusal = self.engine.refusal(sub.process_id)
+            refusal = self.ctx.refusal(sub.process_id)
             why = f" ({refusal})" if refusal is not None else ""
             self._incident(
                 inst,
@@ -941,14 +938,14 @@ class Navigator:
                 f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
             )
             return
-        if inst.depth + 1 > self.engine.limits.max_subflow_depth:
+        if inst.depth + 1 > self.ctx.limits.max_subflow_depth:
             self._incident(
                 inst,
                 ai,
                 ai.act.id,
                 "run",
                 f"{where}: a subflow {inst.depth + 1} levels deep is more than "
-                f"RuntimeLimits.max_subflow_depth ({self.engine.limits.max_subflow_depth}) "
+                f"RuntimeLimits.max_subflow_depth ({self.ctx.limits.max_subflow_depth}) "
                 "allows: a recursion that does not end?",
             )
             return
@@ -1057,7 +1054,7 @@ class Navigator:
                 f"{where} {loop.count.text!r} gave {value!r}, expected a count (a whole number "
                 ">= 0)"
             )
-        most = self.engine.limits.max_mi_instances
+        most = self.ctx.limits.max_mi_instances
         if value > most:
             raise _Failure(
                 f"{where} {loop.count.text!r} gave {value!r}, more instances than "
@@ -1140,19 +1137,19 @@ class Navigator:
             except _Failure as exc:
                 inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, exc.message))
                 return
-            found = _deadline_due(value, self.now, self.engine.limits.max_deadline)
+            found = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
             if isinstance(found, str):
                 inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, found))
                 return
             due = found
-        engine = self.engine
+        ctx = self.ctx
         timer = Timer(
-            id=engine.ids.new("tm"),
+            id=ctx.ids.new("tm"),
             due=due,
             instance_id=inst.id,
             activity_instance_id=ai.id,
             deadline_index=dl.index,
-            seq=engine.next_timer_seq(),
+            seq=ctx.next_timer_seq(),
         )
         ai.timers.append(timer.id)
         self.step.timers_set.append(timer)
@@ -1167,7 +1164,7 @@ class Navigator:
         if timer.id in ai.timers:
             ai.timers.remove(timer.id)
         inst.timer_firings += 1
-        most = self.engine.limits.max_timer_firings
+        most = self.ctx.limits.max_timer_firings
         if inst.timer_firings > most:
             self._incident(
                 inst,
@@ -1211,7 +1208,7 @@ class Navigator:
         job_id: str | None = None,
     ) -> None:
         incident = Incident(
-            id=self.engine.ids.new("inc"),
+            id=self.ctx.ids.new("inc"),
             instance_id=inst.id,
             activity_instance_id=ai.id if ai else None,
             activity_id=activity_id,

@@ -5,14 +5,16 @@ Data is copied shallowly (a new dict); values inside are the instance's own obje
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 
 if TYPE_CHECKING:
-    from wfengine.runtime.instance import ProcessInstance
+    from _typeshed import DataclassInstance
+
+    from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +176,52 @@ class JobSnapshot:
     attempts: int
     lock_owner: str | None
     lock_expires_at: datetime | None
+
+
+# --------------------------------------------------------------------------- copying records
+
+
+def instance_snapshot(inst: ProcessInstance) -> InstanceSnapshot:
+    summary = summarise(inst)
+    return InstanceSnapshot(
+        **{f.name: getattr(summary, f.name) for f in fields(summary)},
+        data=dict(inst.data),
+        incidents=tuple(i.id for i in inst.incidents.values() if not i.resolved),
+    )
+
+
+def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityInstanceSnapshot:
+    return ActivityInstanceSnapshot(
+        id=ai.id,
+        instance_id=inst.id,
+        activity_id=ai.act.id,
+        state=ai.state,
+        started_at=ai.started_at,
+        completed_at=ai.completed_at,
+        iterations=ai.iterations,
+        mi_index=ai.mi_index,
+        work_item_id=ai.work_item,
+        subflow_instance_id=ai.child_instance,
+        incident_id=ai.incident,
+    )
+
+
+_Snapshot = TypeVar("_Snapshot", bound="DataclassInstance")
+
+
+def copy_snapshot(snapshot: type[_Snapshot], source: object) -> _Snapshot:
+    """A snapshot whose every field is the source's attribute of the same name.
+
+    Work items, incidents and timers are mirrored field for field by their snapshots (the
+    snapshot leaving out engine-internal fields), so one copy serves all three and a field
+    added to a snapshot cannot be forgotten here.
+    """
+    return snapshot(**{f.name: getattr(source, f.name) for f in fields(snapshot)})
+
+
+def work_item_snapshot(w: WorkItem) -> WorkItemSnapshot:
+    return copy_snapshot(WorkItemSnapshot, w)
+
+
+def incident_snapshot(i: Incident) -> IncidentSnapshot:
+    return copy_snapshot(IncidentSnapshot, i)

@@ -1,36 +1,19 @@
-"""Built-in tool agents: factories returning callables for ``registry.register``.
+"""The built-in tool agents, under the name README has always given them.
 
-Each module holds one kind of agent and two entry points: a function building the callable in
-code (``http_agent(url, ...)``), and a factory a host passes to
-:meth:`~wfengine.runtime.applications.ApplicationRegistry.allow_agent` so that definitions may
-bind applications to that kind through ``wfengine:agent`` extended attributes, within limits
-the host sets (allowed URL prefixes, a table of commands, a table of functions):
-
-==============  =========================  ==============================================
-kind            in code                    for definitions (host-enabled)
-==============  =========================  ==============================================
-``python``      :func:`callable_agent`     :func:`callable_agent_factory` (``wfengine:function``)
-``http``        :func:`http_agent`         :func:`http_agent_factory` (``wfengine:url``...)
-``subprocess``  :func:`subprocess_agent`   :func:`subprocess_agent_factory` (``wfengine:command``)
-``email``       :func:`email_agent`        :func:`email_agent_factory`
-==============  =========================  ==============================================
-
-Errors an agent raises decide retrying: a
-:class:`~wfengine.errors.PermanentApplicationError` (HTTP 4xx, an unusable answer, a
-refused recipient) is never retried; anything else is retried while the binding has retries
-left. The exception's class name picks the activity's EXCEPTION transition.
+They live in :mod:`wfengine.applications.agents` (Interface 3 in one package); this module
+re-exports them unchanged, so ``from wfengine.wapi.agents import http_agent`` keeps working.
 """
 
-from wfengine.wapi.agents.callables import callable_agent, callable_agent_factory
-from wfengine.wapi.agents.http_json import (
+from wfengine.applications.agents import (
     HttpClientError,
     HttpServerError,
+    ProcessFailedError,
+    callable_agent,
+    callable_agent_factory,
+    email_agent,
+    email_agent_factory,
     http_agent,
     http_agent_factory,
-)
-from wfengine.wapi.agents.mail import email_agent, email_agent_factory
-from wfengine.wapi.agents.subprocesses import (
-    ProcessFailedError,
     subprocess_agent,
     subprocess_agent_factory,
 )

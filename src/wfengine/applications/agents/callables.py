@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wfengine.runtime.applications import AgentFactory, ApplicationFunc
+from wfengine.applications.registry import AgentFactory, ApplicationFunc
 
 
 def callable_agent(func: ApplicationFunc) -> ApplicationFunc:

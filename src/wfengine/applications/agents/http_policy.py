@@ -1,6 +1,6 @@
 """What an untrusted definition may ask of the HTTP agent: which URLs, which headers.
 
-The rules are summarised in :mod:`wfengine.wapi.agents.http_json`; this module holds the
+The rules are summarised in :mod:`wfengine.applications.agents.http_json`; this module holds the
 parsing. URLs are compared in a normalised form (:func:`normalise_url`) rather than as text,
 because a text prefix check is fooled by ``..`` segments, percent-encodings, userinfo and
 case, and the agent then sends exactly the normalised URL it checked, so that no later

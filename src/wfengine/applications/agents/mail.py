@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
+from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.errors import ApplicationError, PermanentApplicationError
-from wfengine.runtime.applications import AgentFactory, ApplicationFunc
 
 SmtpFactory = Callable[..., smtplib.SMTP]
 

@@ -19,9 +19,9 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wfengine.applications.agents.http_json import json_default
+from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
-from wfengine.runtime.applications import AgentFactory, ApplicationFunc
-from wfengine.wapi.agents.http_json import json_default
 
 KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
 

@@ -19,7 +19,7 @@ is refused when the binding is built (an incident, and ``application-agent-disab
 
 URLs (``wfengine:url``)
     are compared with the host's ``allowed_prefixes`` after normalisation
-    (:func:`~wfengine.wapi.agents.http_policy.normalise_url`), not as text: the scheme
+    (:func:`~wfengine.applications.agents.http_policy.normalise_url`), not as text: the scheme
     (http or https only) and host are compared case-insensitively, the host after IDNA
     (punycode) conversion and without a trailing dot, the port as the effective port (80 and
     443 filled in), and the path segment by segment after percent-decoding unreserved
@@ -34,13 +34,13 @@ URLs (``wfengine:url``)
 Headers (``wfengine:header:NAME``)
     may be only those the host lists in ``definition_headers`` (names compared
     case-insensitively; by default
-    :data:`~wfengine.wapi.agents.http_policy.DEFAULT_DEFINITION_HEADERS`: ``Accept``,
+    :data:`~wfengine.applications.agents.http_policy.DEFAULT_DEFINITION_HEADERS`: ``Accept``,
     ``Accept-Language``, ``Content-Type`` (a JSON media type, since the body is JSON) and
     ``X-Request-Id``; ``definition_headers=()`` allows none). Hop-by-hop, framing, credential
     and client-identity headers (``Host``, ``Content-Length``, ``Transfer-Encoding``,
     ``Connection``, ``Expect``, ``Cookie``, ``Authorization``, ``Proxy-*``, ``Forwarded``,
     ``X-Forwarded-*``, ...; see
-    :data:`~wfengine.wapi.agents.http_policy.NEVER_FROM_DEFINITIONS`) and
+    :data:`~wfengine.applications.agents.http_policy.NEVER_FROM_DEFINITIONS`) and
     ``Idempotency-Key`` can never be set by a definition; listing one is a ValueError. The
     host's own ``headers`` always win over a definition's, compared case-insensitively, and
     each header name is sent once.
@@ -56,9 +56,7 @@ from typing import Any
 
 import httpx
 
-from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
-from wfengine.runtime.applications import AgentFactory, ApplicationFunc
-from wfengine.wapi.agents.http_policy import (
+from wfengine.applications.agents.http_policy import (
     DEFAULT_DEFINITION_HEADERS,
     URLPrefix,
     allowed_url,
@@ -67,6 +65,8 @@ from wfengine.wapi.agents.http_policy import (
     definition_header_policy,
     merge_headers,
 )
+from wfengine.applications.registry import AgentFactory, ApplicationFunc
+from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -198,7 +198,7 @@ def http_agent_factory(
     an untrusted definition cannot make the engine call arbitrary hosts or paths),
     ``wfengine:method``, ``wfengine:outputs`` (space separated keys to keep) and
     ``wfengine:header:NAME`` headers, NAME one of ``definition_headers`` (default
-    :data:`~wfengine.wapi.agents.http_policy.DEFAULT_DEFINITION_HEADERS`). ``headers`` are
+    :data:`~wfengine.applications.agents.http_policy.DEFAULT_DEFINITION_HEADERS`). ``headers`` are
     the host's own (say, credentials) and win over the definition's. Raises ValueError for a
     prefix that is not a plain http(s) URL (userinfo, query and fragment are refused) and
     for a ``definition_headers`` entry a definition may never set.

@@ -1,0 +1,194 @@
+"""Calling an application: the idempotency key, timeouts, retries with backoff, the audit.
+
+:func:`call_application` calls a :class:`~wfengine.applications.registry.Binding` with its
+inputs until it answers or its retries run out, recording every attempt. Timeouts: a
+synchronous callable runs in a daemon worker thread and the caller stops waiting after the
+timeout. **A Python thread cannot be killed**: the abandoned call may still finish its side
+effect later, which is what the idempotency key is for (the same for every attempt of one
+call). An ``async def`` callable runs in its own event loop and is cancelled at the timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
+
+from wfengine.applications.redaction import audit_values, plain
+from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
+from wfengine.definition.model import Application
+from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
+
+#: appends one audit change ``(kind, detail)`` for the activity instance being run
+Record = Callable[[str, dict[str, Any]], None]
+
+
+class ToolFailure(ApplicationError):
+    """A tool of an activity failed. ``exception_name`` picks the EXCEPTION transition (None
+    for mapping errors, which always become incidents); ``application_id`` and ``attempts``
+    say what was called and how often."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        application_id: str,
+        exception_name: str | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.application_id = application_id
+        self.exception_name = exception_name
+        self.attempts = attempts
+
+
+def find_binding(
+    registry: ApplicationRegistry, app_id: str, application: Application | None, where: str
+) -> Binding:
+    """The binding of an application (by its declaration, else by its id alone); raises
+    :class:`ToolFailure` when nothing binds it or its agent refuses."""
+    try:
+        binding = registry.resolve(application) if application is not None else registry.get(app_id)
+    except ApplicationError as exc:
+        raise ToolFailure(f"{where}: {exc}", application_id=app_id) from exc
+    if binding is None:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} is not bound; register it "
+            "with engine.applications.register() and retry the incident",
+            application_id=app_id,
+        )
+    return binding
+
+
+def call_application(
+    binding: Binding,
+    inputs: Mapping[str, Any],
+    key: str,
+    *,
+    sleep: Callable[[float], None],
+    record: Record,
+    sensitive: frozenset[str] = frozenset(),
+    where: str = "",
+) -> Any:
+    """Call ``binding`` with ``inputs`` until it answers or its retries run out.
+
+    Every attempt gets the same idempotency ``key``. A :class:`PermanentApplicationError`
+    (say an HTTP 4xx) is not retried. Returns the callable's answer unchecked; raises
+    :class:`ToolFailure` with the last error.
+    """
+    app_id = binding.application_id
+    attempts = binding.retries + 1
+    shown = audit_values(inputs, sensitive)
+    prefix = f"{where}: " if where else ""
+    for attempt in range(1, attempts + 1):
+        record(
+            "application.invoked",
+            {"application": app_id, "attempt": attempt, "key": key, "inputs": shown},
+        )
+        try:
+            result = call_once(binding, inputs, key)
+        except Exception as exc:
+            final = attempt == attempts or isinstance(exc, PermanentApplicationError)
+            delay = None if final else binding.delay(attempt)
+            error = f"{type(exc).__name__}: {exc}"
+            record(
+                "application.failed",
+                {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
+            )
+            if final:
+                tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+                name = getattr(exc, "exception_name", None)
+                raise ToolFailure(
+                    f"{prefix}application {app_id!r} raised {error} ({tries})",
+                    application_id=app_id,
+                    exception_name=name if isinstance(name, str) else type(exc).__name__,
+                    attempts=attempt,
+                ) from exc
+            assert delay is not None
+            sleep(delay)
+            continue
+        outputs = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+        record(
+            "application.returned", {"application": app_id, "attempt": attempt, "outputs": outputs}
+        )
+        return result
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
+    kwargs = dict(inputs)
+    if binding.takes_key and IDEMPOTENCY_KEYWORD not in kwargs:
+        kwargs[IDEMPOTENCY_KEYWORD] = key
+    func = binding.func
+    timeout = binding.timeout
+    if binding.is_async:
+        return _run_coroutine(binding, lambda: func(**kwargs))
+    result = func(**kwargs) if timeout is None else _in_thread(binding, lambda: func(**kwargs))
+    if inspect.isawaitable(result):
+        awaitable = result
+        return _run_coroutine(binding, lambda: _awaiting(awaitable))
+    return result
+
+
+async def _awaiting(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _in_thread(binding: Binding, call: Callable[[], Any], grace: float = 0.0) -> Any:
+    """``call()`` in a daemon thread, waiting at most the binding's timeout (+ ``grace``).
+
+    On timeout the thread is abandoned, not stopped (Python cannot stop a thread); being a
+    daemon, it does not keep the process alive.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    thread = threading.Thread(
+        target=target, name=f"wfengine-app-{binding.application_id}", daemon=True
+    )
+    thread.start()
+    limit = None if binding.timeout is None else binding.timeout + grace
+    if not done.wait(limit):
+        raise ApplicationTimeoutError(
+            f"no answer within {binding.timeout:g} s; the call was abandoned"
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout.
+
+    When the calling thread already runs an event loop (the engine driven from async code),
+    the fresh loop runs in a worker thread, since one thread cannot run two loops.
+    """
+    timeout = binding.timeout
+
+    def run() -> Any:
+        async def bounded() -> Any:
+            return await asyncio.wait_for(make(), timeout)
+
+        try:
+            return asyncio.run(bounded())
+        except TimeoutError as exc:
+            raise ApplicationTimeoutError(
+                f"no answer within {timeout:g} s; the coroutine was cancelled"
+            ) from exc
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    return _in_thread(binding, run, grace=1.0)

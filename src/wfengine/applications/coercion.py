@@ -1,0 +1,140 @@
+"""Values checked and converted by the XPDL basic types of an application's parameters.
+
+Agents answer in what their protocols carry (HTTP/JSON and subprocess answers are text and
+numbers), so a value is converted where that loses nothing: numbers and booleans parsed from
+text, ISO 8601 dates and times, an integral float for an INTEGER. Anything else is refused
+with a message saying what was expected and what came.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from wfengine.definition.model import BasicTypeKind
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def coerce(value: Any, kind: BasicTypeKind | None, is_array: bool = False) -> Any:
+    """``value`` checked against an XPDL basic type and converted where that loses nothing.
+
+    None (an unset field) passes for every type. Strings are parsed for numbers, booleans
+    (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
+    answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
+    REFERENCE values are opaque and pass unchanged; types that are not basic are not checked.
+    Raises ``ValueError`` saying what was expected and what came.
+    """
+    if value is None or kind is None:
+        return value
+    if is_array:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list of {kind.value}, got {_describe(value)}")
+        return [coerce(v, kind) for v in value]
+    return _COERCE[kind](value)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _expected(kind: str, value: Any) -> ValueError:
+    return ValueError(f"expected {kind}, got {_describe(value)}")
+
+
+def _string(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return str(v)
+    raise _expected("STRING", v)
+
+
+def _integer(v: Any) -> int:
+    if isinstance(v, bool):
+        raise _expected("INTEGER", v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):
+        return int(v.strip())
+    raise _expected("INTEGER", v)
+
+
+def _float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise _expected("FLOAT", v)
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            pass
+    raise _expected("FLOAT", v)
+
+
+def _boolean(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+        return v.strip().lower() == "true"
+    raise _expected("BOOLEAN", v)
+
+
+def _datetime(v: Any) -> datetime:
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return datetime.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("DATETIME (ISO 8601)", v)
+
+
+def _date(v: Any) -> date:
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("DATE (ISO 8601)", v)
+
+
+def _time(v: Any) -> time:
+    if isinstance(v, time):
+        return v
+    if isinstance(v, str):
+        try:
+            return time.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("TIME (ISO 8601)", v)
+
+
+def _performer(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    raise _expected("PERFORMER (a participant or user id)", v)
+
+
+_COERCE: dict[BasicTypeKind, Callable[[Any], Any]] = {
+    BasicTypeKind.STRING: _string,
+    BasicTypeKind.INTEGER: _integer,
+    BasicTypeKind.FLOAT: _float,
+    BasicTypeKind.BOOLEAN: _boolean,
+    BasicTypeKind.DATETIME: _datetime,
+    BasicTypeKind.DATE: _date,
+    BasicTypeKind.TIME: _time,
+    BasicTypeKind.REFERENCE: lambda v: v,
+    BasicTypeKind.PERFORMER: _performer,
+}

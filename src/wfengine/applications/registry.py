@@ -1,0 +1,452 @@
+"""The registry binding XPDL Application ids to the code that performs them (interface 3).
+
+A definition names applications; the host decides what runs. Bindings come from three places,
+in this order of precedence:
+
+1. code: ``registry.register("lookupCustomer", func, retries=3, timeout=10)`` or the same as a
+   decorator ``@registry.register("lookupCustomer")``;
+2. installed plug-ins: ``registry.load_entry_points()`` calls ``register(registry)`` of every
+   entry point in the group ``wfengine.applications`` (the same hook ``--apps MODULE`` uses);
+3. the definition itself: an Application whose extended attribute ``wfengine:agent`` names an
+   agent kind (``http``, ``email``, ...) and whose other ``wfengine:*`` attributes are the
+   agent's settings (``wfengine:url``, ``wfengine:method``, ``wfengine:retries``,
+   ``wfengine:timeout``, ``wfengine:asynchronous`` ``true``...). Definitions may come from
+   people the host does not trust, so such
+   a binding only works for a kind the host enabled with :meth:`ApplicationRegistry.allow_agent`;
+   nothing is enabled by default.
+
+A callable receives the application's IN and INOUT formal parameters as keyword arguments named
+by the formal parameter ids (plus ``idempotency_key=`` when its signature names that keyword),
+and returns a mapping of OUT/INOUT parameter ids to values, or None when it has no output. It
+may be ``async def``. :mod:`wfengine.runtime.tools` does the calling.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+from wfengine.definition.diagnostics import Diagnostic, Severity
+from wfengine.definition.model import (
+    Activity,
+    Application,
+    Package,
+    TaskImplementation,
+    WorkflowProcess,
+)
+from wfengine.errors import ApplicationError
+
+ApplicationFunc = Callable[..., Any]
+#: builds an application callable from a definition's ``wfengine:*`` settings (prefix removed)
+AgentFactory = Callable[[Mapping[str, str]], ApplicationFunc]
+#: gives a stand-in callable for an application that nothing else binds (None: stay unbound)
+Fallback = Callable[[Application], ApplicationFunc | None]
+
+ENTRY_POINT_GROUP = "wfengine.applications"
+#: extended attribute naming the agent kind of a definition-declared binding
+AGENT_ATTRIBUTE = "wfengine:agent"
+#: extended attribute marking a DataField (Value "true") or listing an Application's formal
+#: parameter ids (Value "password token", space or comma separated) as sensitive: their values
+#: are redacted in the audit trail
+SENSITIVE_ATTRIBUTE = "wfengine:sensitive"
+SETTING_PREFIX = "wfengine:"
+#: the keyword through which a callable that names it receives the idempotency key
+IDEMPOTENCY_KEYWORD = "idempotency_key"
+#: caps on what an (untrusted) definition may ask for
+MAX_DEFINITION_RETRIES = 10
+MAX_DEFINITION_TIMEOUT = 3600.0
+MAX_DEFINITION_BACKOFF = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """One application's callable and how to call it.
+
+    ``retries`` is how many times a failed call is repeated (0: called once); the n-th retry
+    waits ``min(backoff * 2**(n-1), max_backoff)`` seconds. ``timeout`` (seconds, None: none)
+    bounds each attempt. ``takes_key`` and ``is_async`` are read from the callable's signature
+    once, at binding time, so a call does not inspect anything.
+    """
+
+    application_id: str
+    func: ApplicationFunc
+    retries: int = 0
+    timeout: float | None = None
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    takes_key: bool = False
+    is_async: bool = False
+    #: where the binding came from: "code", "entry point NAME", "definition (agent KIND)"
+    source: str = "code"
+    #: called by an ``invoke`` job outside any store transaction instead of inside the
+    #: command that reaches the activity (for long or unreliable calls); its retries are job
+    #: retries with backoff, see :mod:`wfengine.runtime.tools`
+    asynchronous: bool = False
+    #: an OUT parameter the answer leaves out keeps its data field's value (stand-ins from
+    #: the fallback answer nothing); otherwise every OUT parameter must be answered
+    outputs_optional: bool = False
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        return float(min(self.backoff * 2 ** (attempt - 1), self.max_backoff))
+
+
+def make_binding(
+    application_id: str,
+    func: ApplicationFunc,
+    *,
+    retries: int = 0,
+    timeout: float | None = None,
+    backoff: float = 0.5,
+    max_backoff: float = 30.0,
+    source: str = "code",
+    asynchronous: bool = False,
+    outputs_optional: bool = False,
+) -> Binding:
+    """A checked :class:`Binding`; raises ``TypeError``/``ValueError`` naming the application."""
+    if not callable(func):
+        raise TypeError(f"application {application_id!r}: {func!r} is not callable")
+    if retries < 0:
+        raise ValueError(f"application {application_id!r}: retries must be >= 0, not {retries}")
+    if timeout is not None and timeout <= 0:
+        raise ValueError(f"application {application_id!r}: timeout must be > 0, not {timeout}")
+    if backoff < 0 or max_backoff < 0:
+        raise ValueError(f"application {application_id!r}: backoff must be >= 0")
+    return Binding(
+        application_id,
+        func,
+        retries,
+        timeout,
+        backoff,
+        max_backoff,
+        takes_key=_takes_keyword(func, IDEMPOTENCY_KEYWORD),
+        is_async=_is_async(func),
+        source=source,
+        asynchronous=asynchronous,
+        outputs_optional=outputs_optional,
+    )
+
+
+def _is_async(func: ApplicationFunc) -> bool:
+    """An ``async def`` function (or partial of one), or an object with ``async def __call__``."""
+    if inspect.iscoroutinefunction(func):
+        return True
+    return not inspect.isroutine(func) and inspect.iscoroutinefunction(type(func).__call__)
+
+
+def _takes_keyword(func: ApplicationFunc, name: str) -> bool:
+    """True when ``func`` names the keyword ``name`` (a bare ``**kwargs`` does not count: it
+    would receive a key it never asked for)."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    p = params.get(name)
+    return p is not None and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+
+
+class ApplicationRegistry:
+    """Bindings of Application ids, the agent kinds definitions may use, and the retry sleep.
+
+    ``sleep`` waits between retries; tests inject a recorder so they never wait.
+    """
+
+    def __init__(self, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._bindings: dict[str, Binding] = {}
+        self._agents: dict[str, AgentFactory] = {}
+        self._declared: dict[tuple[str, str, tuple[tuple[str, str], ...]], Binding] = {}
+        self._fallback: Fallback | None = None
+        self._stand_ins: dict[str, Binding] = {}
+        self.sleep = sleep
+
+    # -- code bindings -----------------------------------------------------------------------
+
+    def register(
+        self,
+        application_id: str,
+        func: ApplicationFunc | None = None,
+        *,
+        retries: int = 0,
+        timeout: float | None = None,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        asynchronous: bool = False,
+    ) -> Any:
+        """Bind ``application_id`` to ``func``; without ``func``, return a decorator.
+
+        ``asynchronous=True`` makes a call an ``invoke`` job run by :meth:`Engine.run_due_jobs`
+        (or a worker) outside any store transaction, instead of a call inside the command that
+        reaches the activity: for calls too long to hold a transaction open for.
+        Re-registering an id replaces its binding (the next call, or an incident's retry,
+        uses the new one).
+        """
+        if func is None:
+
+            def decorator(f: ApplicationFunc) -> ApplicationFunc:
+                self.register(
+                    application_id,
+                    f,
+                    retries=retries,
+                    timeout=timeout,
+                    backoff=backoff,
+                    max_backoff=max_backoff,
+                    asynchronous=asynchronous,
+                )
+                return f
+
+            return decorator
+        self._bindings[application_id] = make_binding(
+            application_id,
+            func,
+            retries=retries,
+            timeout=timeout,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            asynchronous=asynchronous,
+        )
+        return func
+
+    def unregister(self, application_id: str) -> None:
+        self._bindings.pop(application_id, None)
+
+    def get(self, application_id: str) -> Binding | None:
+        return self._bindings.get(application_id)
+
+    def __contains__(self, application_id: object) -> bool:
+        return application_id in self._bindings
+
+    def ids(self) -> list[str]:
+        return sorted(self._bindings)
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[str]:
+        """Call ``register(registry)`` of every entry point in ``group``; returns their names.
+
+        An entry point that cannot be loaded or whose ``register`` fails raises
+        :class:`~wfengine.errors.ApplicationError` naming it: a half-registered plug-in would
+        otherwise surface much later as an unbound application.
+        """
+        names: list[str] = []
+        for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+            try:
+                hook = ep.load()
+                hook(self)
+            except Exception as exc:
+                raise ApplicationError(
+                    f"entry point {ep.name!r} ({ep.value}) of group {group!r} failed: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            names.append(ep.name)
+        return names
+
+    # -- the fallback for unbound applications ---------------------------------------------
+
+    def set_fallback(self, fallback: Fallback | None) -> None:
+        """Call ``fallback(application)`` for an application nothing else binds.
+
+        It returns the callable that stands in for the application (for example a stub that
+        records the call, as ``wfengine run`` does), or None to leave it unbound (the activity
+        then stops with an incident). Code bindings and enabled agents always come first; an
+        application asking for an agent kind the host has not enabled gets the stand-in too.
+        A stand-in may leave OUT parameters out of its answer: their fields keep their values.
+        ``None`` removes the fallback.
+        """
+        self._fallback = fallback
+        self._stand_ins.clear()
+
+    # -- definition-declared bindings --------------------------------------------------------
+
+    def allow_agent(self, kind: str, factory: AgentFactory) -> None:
+        """Let definitions bind applications to agent ``kind`` (``wfengine:agent``).
+
+        ``factory`` receives the Application's other ``wfengine:*`` settings (prefix removed)
+        and returns the callable; it should refuse settings the host does not accept (say, a
+        URL outside an allow-list) by raising ``ValueError``.
+        """
+        self._agents[kind] = factory
+
+    def allowed_agents(self) -> list[str]:
+        return sorted(self._agents)
+
+    def resolve(self, application: Application) -> Binding | None:
+        """The binding for ``application``: code first, then its ``wfengine:agent`` attribute.
+
+        None when neither binds it. Raises :class:`~wfengine.errors.ApplicationError` when the
+        definition asks for an agent kind the host has not enabled or gives unusable settings.
+        """
+        found = self._bindings.get(application.id)
+        if found is not None:
+            return found
+        kind = application.extended_attribute(AGENT_ATTRIBUTE)
+        if kind is None:
+            return self._stand_in(application)
+        if kind not in self._agents and self._fallback is not None:
+            return self._stand_in(application)
+        settings = definition_settings(application)
+        key = (application.id, kind, tuple(sorted(settings.items())))
+        cached = self._declared.get(key)
+        if cached is not None:
+            return cached
+        binding = self._declared_binding(application.id, kind, settings)
+        self._declared[key] = binding
+        return binding
+
+    def _stand_in(self, application: Application) -> Binding | None:
+        if self._fallback is None:
+            return None
+        found = self._stand_ins.get(application.id)
+        if found is None:
+            func = self._fallback(application)
+            if func is None:
+                return None
+            found = make_binding(application.id, func, source="fallback", outputs_optional=True)
+            self._stand_ins[application.id] = found
+        return found
+
+    def _declared_binding(self, app_id: str, kind: str, settings: dict[str, str]) -> Binding:
+        factory = self._agents.get(kind)
+        if factory is None:
+            enabled = ", ".join(self.allowed_agents()) or "none"
+            raise ApplicationError(
+                f"application {app_id!r} asks for agent {kind!r}, which the host has not "
+                f"enabled (enabled: {enabled}); enable it with registry.allow_agent() or "
+                "register the application in code"
+            )
+        try:
+            retries = int(_setting(settings.pop("retries", "0"), "retries", MAX_DEFINITION_RETRIES))
+            timeout_text = settings.pop("timeout", None)
+            timeout = (
+                _setting(timeout_text, "timeout", MAX_DEFINITION_TIMEOUT, positive=True)
+                if timeout_text
+                else None
+            )
+            backoff = _setting(settings.pop("backoff", "0.5"), "backoff", MAX_DEFINITION_BACKOFF)
+            asynchronous = _flag(settings.pop("asynchronous", "false"), "asynchronous")
+            func = factory(settings)
+            return make_binding(
+                app_id,
+                func,
+                retries=max(retries, 0),
+                timeout=timeout,
+                backoff=backoff,
+                source=f"definition (agent {kind})",
+                asynchronous=asynchronous,
+            )
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ApplicationError(
+                f"application {app_id!r}: agent {kind!r} refused the definition's settings: {exc}"
+            ) from exc
+
+    # -- checking a package against the bindings ---------------------------------------------
+
+    def check(self, package: Package) -> list[Diagnostic]:
+        """Findings about the bindings for ``package`` (all warnings; see the codes below).
+
+        - ``application-undeclared``: bound in code, but no Application of the package has
+          that id (a typo, or a binding meant for another package);
+        - ``application-unbound``: a Tool activity uses an application that nothing binds (an
+          instance reaching it stops with an incident until it is bound);
+        - ``application-agent-disabled``: the application asks for a ``wfengine:agent`` kind
+          the host has not enabled (or gives settings its agent refuses).
+
+        Applications declared but used by no activity are not reported: modelling tools
+        declare many of them.
+        """
+        declared: dict[str, Application] = {a.id: a for a in package.applications}
+        used: dict[str, Activity] = {}
+        for process in package.workflow_processes:
+            scoped = dict(declared)
+            scoped.update({a.id: a for a in process.applications})
+            for activity in _activities(process):
+                body = activity.body
+                if isinstance(body, TaskImplementation):
+                    for call in body.tools:
+                        if call.application_id in scoped:
+                            used.setdefault(call.application_id, activity)
+            declared.update({a.id: a for a in process.applications})
+        out: list[Diagnostic] = []
+        for app_id in self.ids():
+            if app_id not in declared:
+                out.append(
+                    Diagnostic(
+                        severity=Severity.WARNING,
+                        code="application-undeclared",
+                        message=(
+                            f"application {app_id!r} is bound, but the package declares no "
+                            "application with that id"
+                        ),
+                        element_id=app_id,
+                    )
+                )
+        for app_id, activity in used.items():
+            app = declared[app_id]
+            try:
+                binding = self.resolve(app)
+            except ApplicationError as exc:
+                out.append(
+                    Diagnostic(
+                        severity=Severity.WARNING,
+                        code="application-agent-disabled",
+                        message=str(exc),
+                        element_id=app_id,
+                        line=app.line,
+                    )
+                )
+                continue
+            if binding is None:
+                out.append(
+                    Diagnostic(
+                        severity=Severity.WARNING,
+                        code="application-unbound",
+                        message=(
+                            f"application {app_id!r}, used by activity {activity.id!r}, is not "
+                            "bound: register it (or --apps MODULE); instances reaching it stop "
+                            "with an incident"
+                        ),
+                        element_id=app_id,
+                        line=app.line,
+                    )
+                )
+        return out
+
+
+def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
+    """A number a definition sets: finite, not negative (``positive``: above 0), capped."""
+    value = float(text)
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        low = "above 0" if positive else "0 or more"
+        raise ValueError(f"{name} must be a number {low}, not {text!r}")
+    return min(value, most)
+
+
+def _flag(text: str, name: str) -> bool:
+    """A boolean setting of a definition (``true``/``false``, ``yes``/``no``, ``1``/``0``)."""
+    value = text.strip().lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0", ""):
+        return False
+    raise ValueError(f"{name} must be true or false, not {text!r}")
+
+
+def definition_settings(application: Application) -> dict[str, str]:
+    """The ``wfengine:*`` extended attributes of ``application`` other than the agent kind and
+    the sensitive list, keyed without the prefix (first occurrence wins)."""
+    settings: dict[str, str] = {}
+    for ea in application.extended_attributes:
+        name = ea.name
+        if not name.startswith(SETTING_PREFIX) or name in (AGENT_ATTRIBUTE, SENSITIVE_ATTRIBUTE):
+            continue
+        value = ea.value if ea.value is not None else ea.text
+        settings.setdefault(name[len(SETTING_PREFIX) :], value or "")
+    return settings
+
+
+def _activities(process: WorkflowProcess) -> Iterator[Activity]:
+    yield from process.activities
+    for activity_set in process.activity_sets:
+        yield from activity_set.activities

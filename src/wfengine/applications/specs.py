@@ -1,0 +1,113 @@
+"""What calling one application of an activity needs, decided once when a process is compiled.
+
+A Tool activity's :class:`ToolSpec` lists, per formal parameter, its mode, the XPDL basic type
+its values are checked against, whether it is sensitive (redacted in the audit trail), the
+actual parameter's expression (IN, INOUT) and the data field an answer is written to (OUT,
+INOUT). The runtime compiler builds them with the process, so a call looks nothing up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
+from wfengine.definition.model import (
+    Application,
+    ArrayType,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    DeclaredType,
+    ListType,
+    ParameterMode,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    formal: str
+    mode: ParameterMode
+    #: the XPDL basic type values are checked against; None: not checked (schemas, records...)
+    kind: BasicTypeKind | None
+    is_array: bool
+    sensitive: bool
+    #: IN/INOUT: the actual parameter's expression, as the runtime compiled it
+    value: Any
+    #: OUT/INOUT: the data field an answer is written to
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    application_id: str
+    #: None for an application of another package, bound by its id alone
+    application: Application | None
+    position: int
+    params: tuple[ParamSpec, ...]
+    #: OUT/INOUT parameters by formal id (computed once)
+    outputs: Mapping[str, ParamSpec] = field(init=False, repr=False, compare=False)
+    #: formal ids whose values the audit trail hides
+    sensitive: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outputs", {p.formal: p for p in self.params if p.target})
+        object.__setattr__(
+            self, "sensitive", frozenset(p.formal for p in self.params if p.sensitive)
+        )
+
+
+def build_tool_spec(
+    application_id: str,
+    app: Application | None,
+    position: int,
+    params: Sequence[tuple[str, ParameterMode, Any, str | None, str]],
+    fields: Mapping[str, DataField],
+    types: Mapping[str, DataType],
+) -> ToolSpec:
+    """The spec of one tool call: ``params`` are ``(formal id, mode, compiled value
+    expression or None, target field or None, the actual parameter's text)``."""
+    formals = {fp.id: fp for fp in app.formal_parameters} if app else {}
+    marked = sensitive_formals(app) if app else frozenset()
+    specs: list[ParamSpec] = []
+    for formal, mode, value, target, text in params:
+        fp = formals.get(formal)
+        kind, is_array = _basic_kind(fp.data_type, types) if fp else (None, False)
+        names = {target} if target else set()
+        if value is not None and text.strip() in fields:
+            names.add(text.strip())
+        sensitive = formal in marked or any(
+            n in fields and is_sensitive_field(fields[n]) for n in names
+        )
+        specs.append(
+            ParamSpec(
+                formal=formal,
+                mode=mode,
+                kind=kind,
+                is_array=is_array or bool(fp and fp.is_array),
+                sensitive=sensitive,
+                value=value,
+                target=target,
+            )
+        )
+    return ToolSpec(application_id, app, position, tuple(specs))
+
+
+def _basic_kind(
+    data_type: DataType, types: Mapping[str, DataType], depth: int = 0
+) -> tuple[BasicTypeKind | None, bool]:
+    """The basic type behind ``data_type`` (through declared types), and whether it is a
+    list/array of it; (None, False) for types that are not checked."""
+    if depth > 8:
+        return None, False
+    if isinstance(data_type, BasicType):
+        return data_type.type, False
+    if isinstance(data_type, DeclaredType):
+        inner = types.get(data_type.id)
+        return _basic_kind(inner, types, depth + 1) if inner is not None else (None, False)
+    if isinstance(data_type, ArrayType | ListType):
+        kind, _ = _basic_kind(data_type.element, types, depth + 1)
+        return kind, True
+    return None, False

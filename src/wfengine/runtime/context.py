@@ -1,0 +1,68 @@
+"""What the navigator may use of the engine running a command, and nothing more.
+
+The navigator is the engine's state machine: given the records of a command it works out what
+changes. It reads instances and work items, takes ids, asks who performs a participant, stays
+within the limits, calls applications and finds deployed processes (for subflows), and that
+is all it may do: it never commits, never opens a unit of work and never sees the
+:class:`~wfengine.runtime.engine.Engine` itself. :class:`NavigationContext` is that surface;
+an engine is one (structurally), and a test or a simulator can pass any other.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from wfengine.applications.registry import ApplicationRegistry
+from wfengine.errors import DeployError
+from wfengine.runtime.clock import Clock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.directory import Directory
+from wfengine.runtime.ids import IdGenerator
+from wfengine.runtime.instance import ProcessInstance, WorkItem
+from wfengine.runtime.limits import RuntimeLimits
+
+
+class Reads(Protocol):
+    """The store's reads the navigator needs (inside the command's unit of work)."""
+
+    def instance(self, instance_id: str) -> ProcessInstance: ...
+
+    def work_item(self, work_item_id: str) -> WorkItem: ...
+
+
+class NavigationContext(Protocol):
+    """The engine as the navigator sees it."""
+
+    @property
+    def store(self) -> Reads: ...
+
+    @property
+    def ids(self) -> IdGenerator: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def directory(self) -> Directory: ...
+
+    @property
+    def limits(self) -> RuntimeLimits: ...
+
+    @property
+    def applications(self) -> ApplicationRegistry: ...
+
+    def next_timer_seq(self) -> int:
+        """The next creation number of a timer or job (their tie-breaker when due together)."""
+        ...
+
+    def latest(self, process_id: str) -> DeployedProcess | None:
+        """The latest deployed version of a process (a subflow starts it), or None."""
+        ...
+
+    def refusal(self, process_id: str) -> DeployError | None:
+        """Why the last deploy refused a process, when it did."""
+        ...
+
+    def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        """One version of a deployed process."""
+        ...

@@ -1,0 +1,179 @@
+"""What every engine command is built from: the collaborators, the unit of work, deployments.
+
+:class:`EngineBase` holds an engine's collaborators (store, clock, ids, applications,
+directory, limits) and the three steps every command takes: open a unit of work on the store
+(:meth:`_command`, which runs a command again on fresh state when it lost a race with another
+engine), let a :class:`~wfengine.runtime.navigator.Navigator` do the work that follows
+(:meth:`_nav`), and commit what changed as one step (:meth:`_commit`). The commands themselves
+are in :mod:`.engine` (instances), :mod:`.job_commands`, :mod:`.incident_commands` and
+:mod:`.queries`; :class:`~wfengine.runtime.engine.Engine` puts them together.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Self, TypeVar
+
+from wfengine.applications.registry import ApplicationRegistry
+from wfengine.errors import (
+    ConcurrencyError,
+    DeployError,
+    NotFoundError,
+)
+from wfengine.runtime.clock import Clock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.directory import Directory
+from wfengine.runtime.ids import IdGenerator
+from wfengine.runtime.instance import Incident, ProcessInstance
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.limits import RuntimeLimits
+from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.states import ProcessState, check_process
+from wfengine.runtime.store import Store
+from wfengine.runtime.tools import InvokeJobHandler
+
+if TYPE_CHECKING:
+    pass
+
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.engine")
+#: where deploy reports application bindings that do not match the definition
+_apps_log = logging.getLogger("wfengine.applications")
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+
+
+
+#: what running one kind of job does, inside the job's command
+JobHandler = Callable[[Navigator, Job, ProcessInstance], None] | InvokeJobHandler
+#: ``(event, owner, jobs)``: see ``Engine.job_observer``
+JobObserver = Callable[[str, str, Sequence[Job]], None]
+
+
+class EngineBase:
+    """The collaborators and command helpers shared by the engine's command groups."""
+
+    store: Store
+    clock: Clock
+    ids: IdGenerator
+    applications: ApplicationRegistry
+    directory: Directory
+    limits: RuntimeLimits
+    worker_id: str
+    job_handlers: dict[str, JobHandler]
+    defer_automatic: bool
+    job_observer: JobObserver | None
+    max_conflict_retries: int
+    _timer_seq: int
+    _in_command: bool
+    _closed: bool
+    _held: set[str]
+    _held_lock: threading.Lock
+    _refused: dict[str, DeployError]
+
+    @property
+    def max_steps(self) -> int:
+        """Automatic steps one command may take before it parks its work with an incident."""
+        return self.limits.max_steps
+
+    @max_steps.setter
+    def max_steps(self, value: int) -> None:
+        self.limits = replace(self.limits, max_steps=value)
+
+    def close(self) -> None:
+        """Release the store's connections (a no-op in memory); a virtual clock that moves
+        afterwards no longer fires timers through this engine."""
+        self._closed = True
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def refusal(self, process_id: str) -> DeployError | None:
+        """Why this engine's last deploy of a package refused ``process_id`` (None if not)."""
+        return self._refused.get(process_id)
+
+    def latest(self, process_id: str) -> DeployedProcess | None:
+        return self.store.deployment(process_id)
+
+    def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        found = self.store.deployment(process_id, version)
+        if found is not None:
+            return found
+        refused = self._refused.get(process_id)
+        if refused is not None:
+            raise refused
+        versions = self.store.versions(process_id)
+        if not versions:
+            known = ", ".join(self.store.deployed_process_ids()) or "none"
+            raise NotFoundError("deployed process", process_id, f"deployed: {known}")
+        raise NotFoundError("version", f"{process_id} v{version}", f"versions 1..{versions[-1]}")
+
+    def _command(self, body: Callable[[], _T]) -> _T:
+        """Run ``body`` as one command: a unit of work, retried whole after a lost race.
+
+        A command started inside another (a clock advanced by application code) joins it.
+        """
+        if self._in_command:
+            return body()
+        self._in_command = True
+        try:
+            attempt = 0
+            while True:
+                try:
+                    with self.store.unit():
+                        return body()
+                except ConcurrencyError:
+                    attempt += 1
+                    if attempt > self.max_conflict_retries:
+                        raise
+                    _log.debug("lost a race with another engine; retrying (%d)", attempt)
+        finally:
+            self._in_command = False
+
+    def _nav(self) -> Navigator:
+        return Navigator(self, self.clock.now())
+
+    def _commit(self, nav: Navigator, *, defer: bool | None = None) -> None:
+        nav.drain(defer=self.defer_automatic if defer is None else defer)
+        for inst in list(nav.step.instances.values()):
+            nav.find_deadlocks(inst)
+        self.store.commit(nav.step)
+
+    def next_timer_seq(self) -> int:
+        self._timer_seq += 1
+        return self._timer_seq
+
+    def _instance_for(self, instance_id: str, state: ProcessState, verb: str) -> ProcessInstance:
+        """The instance, once it is known that it may move to ``state``.
+
+        Every state-changing command refuses an illegal request before it touches anything;
+        ``verb`` names the request in the error.
+        """
+        inst = self.store.instance(instance_id)
+        check_process(f"process instance {instance_id!r}", inst.state, state, verb)
+        return inst
+
+    def _incident(self, incident_id: str) -> Incident:
+        """The incident as its instance holds it (inside a command: the record to change)."""
+        instance_id = self.store.incident_instance_id(incident_id)
+        found = None
+        if instance_id is not None:
+            found = self.store.instance(instance_id).incidents.get(incident_id)
+        if found is None:
+            raise NotFoundError("incident", incident_id)
+        return found
+
+
+def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> None:
+    """Move a checked instance to ``state`` directly (suspend, resume), recording the change."""
+    nav.touch(inst)
+    inst.state = state
+    inst.changes.append((nav.now, "instance.state", None, None, inst.state.value))

@@ -1,0 +1,321 @@
+"""The operator's commands on incidents: retry, skip (with outputs, or a way on), abort.
+
+An incident is work the engine could not do by itself (an application that failed, a
+condition that could not be evaluated, a label where a condition belongs, a job that failed).
+Each answer is one command: retrying redoes exactly the failed operation; skipping finishes
+the activity as if its work had returned given outputs, or, for a failed decision, follows
+the transitions the operator chose (:meth:`IncidentCommands.decision` lists them); aborting
+gives up on the instance.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from wfengine.applications.coercion import coerce
+from wfengine.applications.redaction import audit_values, is_sensitive_field
+from wfengine.applications.specs import ParamSpec
+from wfengine.definition.reading import ReadKind
+from wfengine.errors import (
+    IllegalStateError,
+    ParameterMappingError,
+)
+from wfengine.runtime.compiler import SPLIT_FIRST, CTransition
+from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.snapshots import (
+    DecisionSnapshot,
+    WayOn,
+)
+from wfengine.runtime.states import ProcessState, check_process
+from wfengine.runtime.values import check_storable
+
+if TYPE_CHECKING:
+    pass
+
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.engine")
+#: where deploy reports application bindings that do not match the definition
+_apps_log = logging.getLogger("wfengine.applications")
+#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
+JobObserver = Callable[[str, str, Sequence[Job]], None]
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+
+
+
+
+class IncidentCommands(EngineBase):
+    """Answers to incidents (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
+
+    def retry_incident(self, incident_id: str) -> None:
+        """Redo the operation that failed (after fixing its cause)."""
+
+        def body() -> None:
+            incident = self._incident(incident_id)
+            inst = self.store.instance(incident.instance_id)
+            subject = f"incident {incident_id!r} of instance {inst.id!r}"
+            if incident.resolved:
+                raise IllegalStateError(subject, "resolved", "retry")
+            if incident.operation == "deadlock":
+                raise IllegalStateError(subject, "a deadlock", "retry")
+            if inst.state is not ProcessState.RUNNING:
+                raise IllegalStateError(
+                    subject, f"in an instance that is {inst.state.value}", "retry"
+                )
+            nav = self._nav()
+            nav.retry(incident)
+            self._commit(nav)
+
+        self._command(body)
+
+    def skip_incident(
+        self,
+        incident_id: str,
+        outputs: Mapping[str, Any] | None = None,
+        *,
+        take: Sequence[str] | None = None,
+    ) -> None:
+        """Finish the failed activity as if its work had returned ``outputs`` (data field ->
+        value) and move on; a failed decision (a label where a condition belongs) is skipped
+        by naming the transitions to ``take``. See :func:`skip_incident`."""
+        skip_incident(self, incident_id, outputs, take)
+
+    def abort_incident(self, incident_id: str) -> None:
+        """Give up on the instance an incident stopped: it becomes ``closed.aborted``.
+
+        The operator's third answer to an incident (beside retry and skip), so a script can
+        act on incident ids alone; ``incident.aborted`` is audited before the instance closes.
+        """
+
+        def body() -> None:
+            incident = self._incident(incident_id)
+            inst = self.store.instance(incident.instance_id)
+            subject = f"incident {incident_id!r} of instance {inst.id!r}"
+            if incident.resolved:
+                raise IllegalStateError(subject, "resolved", "abort")
+            check_process(subject, inst.state, ProcessState.ABORTED, "abort")
+            nav = self._nav()
+            nav.touch(inst)
+            inst.changes.append(
+                (
+                    nav.now,
+                    "incident.aborted",
+                    incident.activity_instance_id,
+                    incident.activity_id,
+                    incident.id,
+                )
+            )
+            nav.close_instance(inst, ProcessState.ABORTED)
+            self._commit(nav)
+
+        self._command(body)
+
+    def decision(self, incident_id: str) -> DecisionSnapshot | None:
+        """The choice an open incident of a failed decision offers; None for other incidents.
+
+        A decision fails when none of its conditions can be evaluated: most often a label for
+        people where a condition belongs (``DecisionSnapshot.labelled``). Answer it with
+        ``skip_incident(incident_id, take=[transition id, ...])``.
+        """
+        incident = self._incident(incident_id)
+        if incident.resolved or incident.operation != "leave":
+            return None
+        if incident.activity_instance_id is None:
+            return None
+        inst = self.store.instance(incident.instance_id)
+        ai = inst.activities.get(incident.activity_instance_id)
+        if ai is None or ai.mi is not None or ai.mi_parent is not None:
+            return None
+        ca = ai.act
+        activities = ai.scope.graph.activities
+        ways = [
+            WayOn(
+                ct.id,
+                activities[ct.target].id,
+                ct.condition.text if ct.condition is not None else None,
+                ct.condition is not None and ct.condition.kind is ReadKind.LABEL,
+                False,
+            )
+            for ct in ca.normal
+        ]
+        if ca.otherwise is not None:
+            ways.append(
+                WayOn(ca.otherwise.id, activities[ca.otherwise.target].id, None, False, True)
+            )
+        return DecisionSnapshot(incident.id, inst.id, ca.id, ca.split == SPLIT_FIRST, tuple(ways))
+
+
+def skip_incident(
+    engine: EngineBase,
+    incident_id: str,
+    outputs: Mapping[str, Any] | None,
+    take: Sequence[str] | None = None,
+) -> None:
+    """The operator's "skip": finish a failed activity as if its work had returned ``outputs``.
+
+    ``outputs`` maps data fields to values. For a Tool activity the keys must be the fields its
+    OUT/INOUT parameters write, and values are checked by those parameters' types; for other
+    activities (a subflow that could not start, an unsupported implementation) any declared
+    data field of the process. The incident is resolved, ``incident.skipped`` is audited
+    (sensitive values redacted) and the activity completes and moves on, as one command.
+
+    A failed decision (operation ``leave``: no condition could be evaluated, such as a label
+    for people where an expression belongs) is skipped by choosing the way on: ``take`` names
+    the outgoing transitions to follow (exactly one for an Exclusive split); ``outputs`` may
+    set any declared data field first. A failed join or loop condition cannot be skipped:
+    retry it after fixing data, or abort. This is the body of ``Engine.skip_incident``; it uses
+    the engine's command helpers.
+    """
+
+    def body() -> None:
+        incident = engine._incident(incident_id)
+        inst = engine.store.instance(incident.instance_id)
+        subject = f"incident {incident_id!r} of instance {inst.id!r}"
+        if incident.resolved:
+            raise IllegalStateError(subject, "resolved", "skip")
+        decision = incident.operation == "leave"
+        if incident.activity_instance_id is None or not (decision or incident.operation == "run"):
+            raise IllegalStateError(
+                subject,
+                f"a failed {incident.operation!r} operation, not an activity's work or decision",
+                "skip",
+            )
+        if inst.state is not ProcessState.RUNNING:
+            raise IllegalStateError(subject, f"in an instance that is {inst.state.value}", "skip")
+        ai = inst.activities[incident.activity_instance_id]
+        if decision:
+            nav = engine._nav()
+            chosen = _chosen_ways(nav, ai, take, subject)
+            data, sensitive = _skip_data(
+                engine, inst, ai, dict(outputs or {}), subject, any_field=True
+            )
+            _resolve_skip(nav, inst, ai, incident, data, sensitive, take=[ct.id for ct in chosen])
+            nav.leave_along(ai, chosen)
+            engine._commit(nav)
+            return
+        if take:
+            raise IllegalStateError(
+                subject, "a failed activity's work, not a decision", "skip with a way to take"
+            )
+        data, sensitive = _skip_data(engine, inst, ai, dict(outputs or {}), subject)
+        nav = engine._nav()
+        apply_skip(nav, inst, ai, incident, data, sensitive)
+        engine._commit(nav)
+
+    engine._command(body)
+
+
+def _chosen_ways(
+    nav: Navigator, ai: ActivityInstance, take: Sequence[str] | None, subject: str
+) -> list[CTransition]:
+    """The transitions ``take`` names, checked against the activity's ways on."""
+    ways = nav.ways_on(ai)
+    listed = ", ".join(ways) or "none"
+    if ai.mi is not None or ai.mi_parent is not None:
+        raise IllegalStateError(subject, "a multi-instance activity's routing", "skip")
+    if not take:
+        raise ParameterMappingError(
+            f"{subject}: a failed decision is skipped by choosing the way on; name one or more "
+            f"of activity {ai.act.id!r}'s transitions ({listed})"
+        )
+    unknown = [t for t in take if t not in ways]
+    if unknown:
+        raise ParameterMappingError(
+            f"{subject}: {unknown!r} are not transitions leaving activity {ai.act.id!r} ({listed})"
+        )
+    if ai.act.split == SPLIT_FIRST and len(set(take)) != 1:
+        raise ParameterMappingError(
+            f"{subject}: activity {ai.act.id!r} is an exclusive choice: take exactly one of "
+            f"{listed}"
+        )
+    return [ways[t] for t in dict.fromkeys(take)]
+
+
+def _skip_data(
+    engine: EngineBase,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    outputs: dict[str, Any],
+    subject: str,
+    *,
+    any_field: bool = False,
+) -> tuple[dict[str, Any], set[str]]:
+    """``outputs`` checked and coerced for a skip, and the keys to redact (``any_field``: any
+    declared field, for a decision, rather than the fields the activity's tools write)."""
+    deployed = engine.deployed(inst.process_id, inst.version)
+    package = deployed.package
+    process = package.process(inst.process_id)
+    fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+    sensitive = {k for k in outputs if k in fields and is_sensitive_field(fields[k])}
+    if ai.act.tools and not any_field:
+        allowed: dict[str, ParamSpec] = {}
+        for spec in (tool.spec for tool in ai.act.tools):
+            for p in spec.params:
+                if p.target is not None:
+                    allowed[p.target] = p
+        unknown = sorted(k for k in outputs if k not in allowed)
+        if unknown:
+            raise ParameterMappingError(
+                f"{subject}: cannot skip with {unknown!r}: activity {ai.act.id!r} writes only "
+                f"{sorted(allowed)}"
+            )
+        data: dict[str, Any] = {}
+        for k, v in outputs.items():
+            p = allowed[k]
+            try:
+                data[k] = coerce(v, p.kind, p.is_array)
+            except ValueError as exc:
+                raise ParameterMappingError(
+                    f"{subject}: output {k!r} (parameter {p.formal!r}) of activity "
+                    f"{ai.act.id!r}: {exc}"
+                ) from exc
+            if p.sensitive:
+                sensitive.add(k)
+        return data, sensitive
+    known = set(fields) | {fp.id for fp in process.formal_parameters}
+    unknown = sorted(k for k in outputs if k not in known)
+    if unknown:
+        raise ParameterMappingError(
+            f"{subject}: cannot skip with {unknown!r}: not data fields of {inst.process_id!r}"
+        )
+    check_storable(outputs, subject)
+    return outputs, sensitive
+
+
+def apply_skip(
+    nav: Navigator,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    incident: Incident,
+    data: Mapping[str, Any],
+    sensitive: set[str],
+) -> None:
+    """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part)."""
+    _resolve_skip(nav, inst, ai, incident, data, sensitive)
+    nav._body_done(ai)
+
+
+def _resolve_skip(
+    nav: Navigator,
+    inst: ProcessInstance,
+    ai: ActivityInstance,
+    incident: Incident,
+    data: Mapping[str, Any],
+    sensitive: set[str],
+    *,
+    take: list[str] | None = None,
+) -> None:
+    nav.touch(inst)
+    incident.resolved = True
+    ai.incident = None
+    detail: dict[str, Any] = {"incident": incident.id, "outputs": audit_values(data, sensitive)}
+    if take is not None:
+        detail["take"] = take
+    inst.changes.append((nav.now, "incident.skipped", ai.id, ai.act.id, detail))
+    inst.data.update(data)

@@ -1,0 +1,264 @@
+"""The engine's job commands: claim due jobs and run each as its own command.
+
+Jobs are timers (deadlines), ``continue`` work deferred to workers, and ``invoke`` calls of
+asynchronous applications (:mod:`wfengine.runtime.tools`). A job's effect is committed with
+its deletion, so it happens once even when two claimants race; a job that fails becomes an
+incident on its instance and is parked until the incident is retried, so a worker never dies
+of a job. ``job_observer`` lets a worker supervisor in another process follow the jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+from wfengine.errors import (
+    ConcurrencyError,
+    NotFoundError,
+    StoreUnavailableError,
+    WorkflowError,
+)
+from wfengine.runtime.engine_base import EngineBase, JobHandler
+from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_CONTINUE, JOB_INVOKE, JOB_TIMER, Job, job_timer
+from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.snapshots import (
+    JobSnapshot,
+    copy_snapshot,
+)
+from wfengine.runtime.states import ProcessState
+from wfengine.runtime.tools import InvokeJobHandler
+
+if TYPE_CHECKING:
+    pass
+
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.engine")
+#: where deploy reports application bindings that do not match the definition
+_apps_log = logging.getLogger("wfengine.applications")
+#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
+JobObserver = Callable[[str, str, Sequence[Job]], None]
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+
+
+
+class JobCommands(EngineBase):
+    """Running due jobs (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
+
+    def fire_due_timers(self) -> int:
+        """Fire every timer due now, each as its own command; returns how many fired.
+
+        Timers of suspended instances wait (``resume`` fires them).
+        """
+        if self._closed:
+            return 0
+        return self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER,))
+
+    def run_due_jobs(
+        self,
+        owner: str | None = None,
+        limit: int = 100,
+        *,
+        kinds: Sequence[str] | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Claim up to ``limit`` due jobs and run each as its own command; returns how many ran.
+
+        ``owner`` names the claimant in the leases (default: :attr:`worker_id`); ``kinds``
+        restricts the claim (``("timer",)``). A job is deleted in the same transaction as the
+        step it caused, so its effect happens once even when two claimants race (the loser's
+        commit conflicts, it re-reads, finds the job gone and does nothing). A job whose run
+        keeps losing races with other engines is given back with a back-off of ``2**attempts``
+        seconds (at most an hour); one that fails in any other way (but the database being
+        unavailable, which is raised) becomes an incident on its instance and is parked until
+        the incident is retried (:meth:`abandon_job`): a worker never dies of a job, and a job
+        that fails does not fail again in every worker that picks it up.
+
+        ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
+        given back at once (a worker shutting down finishes only the job it is running).
+        While jobs are claimed, :meth:`held_jobs` names them, so another thread can renew
+        their leases.
+        """
+        owner = owner or self.worker_id
+        now = self.clock.now()
+        claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds)
+        observe = self.job_observer
+        if observe is not None and claimed:
+            observe("claimed", owner, claimed)
+        with self._held_lock:
+            self._held.update(j.id for j in claimed)
+        ran = 0
+        try:
+            for n, job in enumerate(claimed):
+                if should_stop is not None and should_stop():
+                    for left in claimed[n:]:
+                        with contextlib.suppress(WorkflowError):
+                            self.store.release_job(left.id, owner)
+                    if observe is not None:
+                        observe("end", owner, claimed[n:])
+                    break
+                if observe is not None:
+                    observe("start", owner, [job])
+                try:
+                    if self._run_job(job, owner):
+                        ran += 1
+                except StoreUnavailableError:
+                    raise
+                except ConcurrencyError as exc:  # transient: another engine kept winning
+                    _log.warning("job %s (%s) lost its races: %s", job.id, job.kind, exc)
+                    self._give_back(job, owner)
+                except Exception as exc:  # a worker never dies of a job: an incident
+                    _log.exception(
+                        "job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id
+                    )
+                    self._job_failed(job, f"{type(exc).__name__}: {exc}")
+                    ran += 1
+                except BaseException:
+                    self._give_back(job, owner)
+                    raise
+                finally:
+                    with self._held_lock:
+                        self._held.discard(job.id)
+                    if observe is not None:
+                        observe("end", owner, [job])
+        finally:
+            with self._held_lock:
+                self._held.difference_update(j.id for j in claimed)
+        return ran
+
+    def release_jobs(self, job_ids: Iterable[str], owner: str) -> None:
+        """Give back jobs ``owner`` claimed (a supervisor cleaning up after a worker process
+        it stopped); jobs ``owner`` no longer holds are left alone."""
+        for job_id in job_ids:
+            with contextlib.suppress(WorkflowError):
+                self.store.release_job(job_id, owner)
+
+    def held_jobs(self) -> list[str]:
+        """Ids of the jobs the running :meth:`run_due_jobs` has claimed and not finished
+        (safe to call from another thread, e.g. one renewing their leases)."""
+        with self._held_lock:
+            return sorted(self._held)
+
+    def abandon_job(self, job_id: str, reason: str) -> None:
+        """Turn a job that cannot be run into an incident on its instance (whoever holds it).
+
+        The job is parked, not deleted: retrying the incident makes it due again. A worker
+        supervisor calls this for a job it stopped for running too long; nothing the job did
+        was committed, so the instance is as it was before the job.
+        """
+        job = self.store.job(job_id)
+        if job is None:
+            raise NotFoundError("job", job_id)
+        self._job_failed(job, reason)
+
+    def _job_failed(self, job: Job, reason: str) -> None:
+        def body() -> None:
+            current = self.store.job(job.id)
+            if current is None:
+                return  # carried out after all (or by another claimant)
+            inst = self.store.instance(current.instance_id)
+            nav = self._nav()
+            message = (
+                f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed: {reason}; "
+                "retry the incident to run it again, or abort the instance"
+            )
+            nav.job_failed(inst, current, message)
+            self.store.commit(nav.step)
+
+        self._command(body)
+
+    def _give_back(self, job: Job, owner: str) -> None:
+        delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))
+        with contextlib.suppress(WorkflowError):
+            self.store.release_job(job.id, owner, self.clock.now() + delay)
+
+    def _run_job(self, job: Job, owner: str) -> bool:
+        handler = self.job_handlers.get(job.kind)
+        prepare = getattr(handler, "prepare", None)
+        if prepare is not None:
+            # the slow part (an application call) runs now, with no unit of work open; what
+            # it gives is applied by the command below, which re-checks everything
+            handler = prepare(self, job)
+        discard = getattr(handler, "discard", None) if prepare is not None else None
+
+        def discarded(current: Job, inst: ProcessInstance, reason: str) -> None:
+            """Audit a prepared result that the instance will not get."""
+            if discard is not None:
+                nav = self._nav()
+                discard(nav, inst, current, reason)
+                self.store.commit(nav.step)
+
+        def body() -> bool:
+            current = self.store.job(job.id)
+            if current is None or current.lock_owner != owner:
+                # carried out already, or the lease was taken over
+                if discard is not None:
+                    gone = "gone" if current is None else "taken over by another claimant"
+                    with contextlib.suppress(NotFoundError):
+                        inst = self.store.instance(job.instance_id)
+                        discarded(job, inst, f"the job was {gone}")
+                return False
+            inst = self.store.instance(current.instance_id)
+            nav = self._nav()
+            nav.step.job_done = current.id
+            if inst.state.is_closed:
+                if discard is not None:
+                    discard(nav, inst, current, f"the instance is {inst.state.value}")
+                self.store.commit(nav.step)  # nothing left to do: drop the job
+                return False
+            if inst.state is not ProcessState.RUNNING:
+                discarded(current, inst, f"the instance is {inst.state.value}")
+                self.store.release_job(current.id, owner)  # runs again after resume
+                return False
+            if handler is None:
+                _log.warning("job %s has kind %r, which this engine cannot run", job.id, job.kind)
+                self.store.release_job(current.id, owner)
+                return False
+            handler(nav, current, inst)
+            self._commit(nav, defer=False)  # running a job is running the work
+            _log.debug("ran job %s (%s of instance %s)", current.id, current.kind, inst.id)
+            return True
+
+        return self._command(body)
+
+    def has_work(self, *, leased: bool = False) -> bool:
+        """Is some job due now (a timer, deferred work) that a worker could run?
+
+        ``leased=True`` counts due jobs that a claimant holds as well (they run once it
+        finishes, or once its lease expires if it died): is any work due at all.
+        """
+        return self.store.has_due_jobs(self.clock.now(), leased=leased)
+
+    def next_due_at(self) -> datetime | None:
+        """When the next job of a running instance becomes due (or its lease expires)."""
+        return self.store.next_due_at()
+
+    def renew_leases(
+        self, job_ids: Iterable[str], owner: str | None = None, lease: timedelta = DEFAULT_LEASE
+    ) -> list[str]:
+        """Extend the leases of jobs being run; returns those still held (the others were lost,
+        and whatever their run does will be rolled back at commit)."""
+        return self.store.renew_leases(owner or self.worker_id, job_ids, self.clock.now() + lease)
+
+    def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
+        """Pending jobs (timers, deferred work), in due order."""
+        return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]
+
+
+def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    nav.fire_timer(job_timer(job))
+
+
+def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    nav.run_parked(inst)
+
+
+def default_job_handlers() -> dict[str, JobHandler]:
+    """What running each kind of job does, for a new engine."""
+    return {JOB_TIMER: _fire_timer_job, JOB_CONTINUE: _continue_job, JOB_INVOKE: InvokeJobHandler()}

@@ -1,0 +1,120 @@
+"""The engine's read-only queries: snapshots of instances, work, tokens, jobs and the audit.
+
+Each returns copies (:mod:`wfengine.runtime.snapshots`), never the records the navigator
+works on, so a caller cannot change an instance behind the engine's back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.snapshots import (
+    ActivityInstanceSnapshot,
+    IncidentSnapshot,
+    InstanceSnapshot,
+    InstanceSummary,
+    TimerSnapshot,
+    TokenSnapshot,
+    WorkItemSnapshot,
+    activity_snapshot,
+    copy_snapshot,
+    incident_snapshot,
+    instance_snapshot,
+    work_item_snapshot,
+)
+from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import AuditEvent
+
+if TYPE_CHECKING:
+    pass
+
+_T = TypeVar("_T")
+_log = logging.getLogger("wfengine.engine")
+#: where deploy reports application bindings that do not match the definition
+_apps_log = logging.getLogger("wfengine.applications")
+#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
+JobObserver = Callable[[str, str, Sequence[Job]], None]
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+
+
+
+class Queries(EngineBase):
+    """Reading instances (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
+
+    def instance(self, instance_id: str) -> InstanceSnapshot:
+        return instance_snapshot(self.store.instance(instance_id))
+
+    def instances(
+        self, *, state: ProcessState | str | None = None, process_id: str | None = None
+    ) -> list[InstanceSnapshot]:
+        wanted = None if state is None else ProcessState(state)
+        return [
+            instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
+        ]
+
+    def instance_summaries(
+        self, *, state: ProcessState | str | None = None, process_id: str | None = None
+    ) -> list[InstanceSummary]:
+        """What :meth:`instances` lists, without ``data`` and ``incidents``: read without
+        loading any instance, so listing a large database stays cheap."""
+        wanted = None if state is None else ProcessState(state)
+        return self.store.instance_summaries(state=wanted, process_id=process_id)
+
+    def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        inst = self.store.instance(instance_id)
+        return [activity_snapshot(inst, ai) for ai in inst.activities.values()]
+
+    def tokens(self, instance_id: str) -> list[TokenSnapshot]:
+        """Tokens waiting at joins (running activities are in ``activity_instances``)."""
+        inst = self.store.instance(instance_id)
+        out: list[TokenSnapshot] = []
+        for scope in inst.scopes.values():
+            if scope.closed:
+                continue
+            for index, waiting in sorted(scope.tokens.items()):
+                ca = scope.graph.activities[index]
+                for slot, count in enumerate(waiting):
+                    if count:
+                        out.append(
+                            TokenSnapshot(
+                                instance_id=inst.id,
+                                activity_id=ca.id,
+                                transition_id=ca.incoming[slot],
+                                count=count,
+                                block_activity_instance_id=scope.owner.id if scope.owner else None,
+                            )
+                        )
+        return out
+
+    def trace(self, instance_id: str) -> list[str]:
+        """Activity ids in completion order (routes included; one entry per loop iteration)."""
+        return list(self.store.instance(instance_id).trace)
+
+    def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
+        """Offered work items in creation order, of one instance or of all."""
+        if instance_id is not None:
+            self.store.instance(instance_id)  # NotFoundError for an unknown id
+        return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
+
+    def work_item(self, work_item_id: str) -> WorkItemSnapshot:
+        return work_item_snapshot(self.store.work_item(work_item_id))
+
+    def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:
+        """Open incidents, of one instance or of all (in creation order)."""
+        if instance_id is not None:
+            inst = self.store.instance(instance_id)
+            return [incident_snapshot(i) for i in inst.incidents.values() if not i.resolved]
+        return [incident_snapshot(i) for i in self.store.open_incidents()]
+
+    def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
+        return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
+
+    def audit(self, instance_id: str) -> list[AuditEvent]:
+        self.store.instance(instance_id)
+        return self.store.audit(instance_id)

@@ -1,0 +1,399 @@
+"""Running an activity's applications inside the engine: inputs in, outputs to the data.
+
+The navigator hands a Tool activity instance to :func:`run_tools`, which for each tool, in
+order, finds its binding (:func:`wfengine.applications.find_binding`), evaluates the IN/INOUT
+actual parameters and checks them by their formal parameters' types, calls it
+(:func:`wfengine.applications.call_application`: idempotency key ``activity-instance/
+iteration/tool``, timeout, retries, audit) and checks the answer. Outputs of one tool are
+visible to the next tool's inputs but reach the instance's data only when every tool of the
+activity succeeded: a failure changes no data ("not half-navigated"), and the navigator turns
+it into the activity's EXCEPTION transition or an incident.
+
+Long or unreliable calls belong to **asynchronous** bindings (``register(...,
+asynchronous=True)``, or ``wfengine:asynchronous`` ``true`` on a definition's Application):
+:func:`run_tools` does not call them but returns an :class:`InvokeRequest`; the navigator
+commits an ``invoke`` job and the activity waits (the job is held with its deadline timers,
+so closing the activity deletes it). The job's payload holds the inputs **as of the moment
+the call was reached** and the outputs of earlier tools. :class:`InvokeJobHandler` makes the
+call in ``prepare``, before the job's command and with no unit of work open, and commits the
+result in the command. A failed attempt with retries left is given back by the same commit,
+due after ``binding.delay(attempt)``, and keeps its idempotency key. A result the instance no
+longer waits for is audited as ``application.discarded`` and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from wfengine.applications.calling import ToolFailure, call_application, call_once, find_binding
+from wfengine.applications.coercion import coerce
+from wfengine.applications.redaction import audit_values, plain
+from wfengine.applications.registry import ApplicationRegistry, Binding
+from wfengine.applications.specs import ToolSpec
+from wfengine.definition.model import Application, ParameterMode
+from wfengine.errors import DataNotStorableError, PermanentApplicationError
+from wfengine.runtime.clock import Clock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.evaluation import CompiledExpression
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.values import check_storable
+
+#: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
+Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
+
+
+class _Step(Protocol):
+    job_again_at: datetime | None
+
+
+class _Navigator(Protocol):
+    """What an ``invoke`` job's outcome needs of the navigator applying it."""
+
+    now: datetime
+
+    @property
+    def step(self) -> _Step: ...
+
+    @property
+    def ctx(self) -> JobRunner: ...
+
+    def touch(self, inst: ProcessInstance) -> None: ...
+
+    def invocation_done(
+        self,
+        ai: ActivityInstance,
+        payload: Mapping[str, Any],
+        result: Any,
+        failure: ToolFailure | None,
+    ) -> None: ...
+
+
+class JobRunner(Protocol):
+    """What running an ``invoke`` job needs of the engine running it."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def applications(self) -> ApplicationRegistry: ...
+
+    def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InvokeRequest:
+    """A call of an asynchronous application that :func:`run_tools` reached: the navigator
+    turns it into an ``invoke`` job (``payload`` and idempotency ``key``) and the activity
+    waits for that job."""
+
+    payload: dict[str, Any]
+    key: str
+
+
+def run_tools(
+    registry: ApplicationRegistry,
+    ai: ActivityInstance,
+    now: datetime,
+    evaluate: Evaluate,
+    *,
+    start: int = 0,
+    staged: Mapping[str, Any] | None = None,
+) -> InvokeRequest | None:
+    """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
+    write their outputs (``staged``: those of earlier tools) to the instance's data.
+
+    A tool whose binding is asynchronous is not called: its request is returned (nothing
+    written yet) and the activity waits for the ``invoke`` job; its result comes back through
+    :func:`resume_tools`. Raises :class:`ToolFailure` (nothing written) when a tool is unbound,
+    a parameter does not fit, or the call fails after its retries. Errors of ``evaluate`` (an
+    actual parameter's expression) propagate unchanged.
+    """
+    inst = ai.scope.instance
+    act = ai.act
+    specs = [tool.spec for tool in act.tools]
+    where = f"instance {inst.id!r}, activity {act.id!r}"
+
+    def record(kind: str, detail: dict[str, Any]) -> None:
+        inst.changes.append((now, kind, ai.id, act.id, detail))
+
+    outputs: dict[str, Any] = dict(staged or {})
+    for spec in specs[start:]:
+        binding = find_binding(registry, spec.application_id, spec.application, where)
+        inputs = _inputs(spec, evaluate, outputs, where)
+        key = f"{ai.id}/{ai.iterations}/{spec.position}"
+        sensitive = spec.sensitive
+        if binding.asynchronous:
+            # inputs are taken now, as the activity reaches the call: what the job sends does
+            # not depend on data that other branches change while it waits to be run
+            payload = {
+                "process_id": inst.process_id,
+                "version": inst.version,
+                "activity_instance_id": ai.id,
+                "activity_id": act.id,
+                "iteration": ai.iterations,
+                "position": spec.position,
+                "application_id": spec.application_id,
+                "inputs": copy.deepcopy(inputs),
+                "staged": copy.deepcopy(outputs),
+                "sensitive": sorted(sensitive),
+            }
+            return InvokeRequest(payload, key)
+        result = call_application(
+            binding,
+            inputs,
+            key,
+            sleep=registry.sleep,
+            record=record,
+            sensitive=sensitive,
+            where=where,
+        )
+        outputs.update(_outputs(spec, result, where, optional=binding.outputs_optional))
+    inst.data.update(outputs)
+    return None
+
+
+def resume_tools(
+    registry: ApplicationRegistry,
+    ai: ActivityInstance,
+    now: datetime,
+    evaluate: Evaluate,
+    payload: Mapping[str, Any],
+    result: Any,
+) -> InvokeRequest | None:
+    """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
+    its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
+    inst = ai.scope.instance
+    where = f"instance {inst.id!r}, activity {ai.act.id!r}"
+    position = int(payload["position"])
+    staged = dict(payload.get("staged") or {})
+    staged.update(_outputs(ai.act.tools[position].spec, result, where))
+    return run_tools(registry, ai, now, evaluate, start=position + 1, staged=staged)
+
+
+def _inputs(
+    spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: str
+) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    for p in spec.params:
+        if p.value is None:
+            continue
+        value = evaluate(p.value, staged)
+        try:
+            inputs[p.formal] = coerce(value, p.kind, p.is_array)
+        except ValueError as exc:
+            raise ToolFailure(
+                f"{where}: {p.mode.value} parameter {p.formal!r} of application "
+                f"{spec.application_id!r} (from {p.value.text!r}): {exc}",
+                application_id=spec.application_id,
+            ) from exc
+    return inputs
+
+
+def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False) -> dict[str, Any]:
+    """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch
+    (``optional``: OUT parameters left out are not one; their fields keep their values)."""
+    app_id = spec.application_id
+    outs = spec.outputs
+    if result is None:
+        result = {}
+    if not isinstance(result, Mapping):
+        raise ToolFailure(
+            f"{where}: application {app_id!r} returned {type(result).__name__}, "
+            "expected a mapping of OUT parameters",
+            application_id=app_id,
+        )
+    unknown = [k for k in result if k not in outs]
+    if unknown:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} returned {unknown!r}, "
+            f"which are not its OUT/INOUT parameters ({sorted(outs)})",
+            application_id=app_id,
+        )
+    missing = [
+        p.formal for p in outs.values() if p.mode is ParameterMode.OUT and p.formal not in result
+    ]
+    if missing and not optional:
+        raise ToolFailure(
+            f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
+            application_id=app_id,
+        )
+    data: dict[str, Any] = {}
+    for formal, value in result.items():
+        p = outs[formal]
+        assert p.target is not None
+        try:
+            data[p.target] = coerce(value, p.kind, p.is_array)
+        except ValueError as exc:
+            raise ToolFailure(
+                f"{where}: application {app_id!r} returned {p.mode.value} parameter "
+                f"{formal!r}: {exc}",
+                application_id=app_id,
+            ) from exc
+    try:
+        check_storable(data, f"{where}: application {app_id!r} returned")
+    except DataNotStorableError as exc:
+        raise ToolFailure(str(exc), application_id=app_id) from exc
+    return data
+
+
+# --------------------------------------------------------------------------- asynchronous calls
+
+
+@dataclass(slots=True, eq=False)
+class InvokeOutcome:
+    """What one run of an ``invoke`` job's call gave, made outside any unit of work; calling
+    it (inside the job's command) applies it to the instance.
+
+    ``records`` are the attempt's audit changes ``(at, kind, detail)``; exactly one of
+    ``result``/``error`` is meaningful; ``retry_in`` (seconds) is set when a failed attempt
+    is to be repeated by the same job.
+    """
+
+    records: list[tuple[datetime, str, dict[str, Any]]]
+    result: Any = None
+    error: ToolFailure | None = None
+    retry_in: float | None = None
+
+    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
+        payload = job.payload
+        ai = inst.activities.get(payload["activity_instance_id"])
+        if (
+            ai is None
+            or ai.state.is_closed
+            or job.id not in ai.timers
+            or ai.iterations != payload["iteration"]
+        ):
+            self.discard(nav, inst, job, "the activity no longer waits for this call")
+            return
+        self._record(nav, inst, job)
+        if self.error is not None and self.retry_in is not None:
+            nav.step.job_again_at = nav.now + timedelta(seconds=self.retry_in)
+            return
+        ai.timers.remove(job.id)
+        nav.invocation_done(ai, payload, self.result, self.error)
+
+    def discard(self, nav: _Navigator, inst: ProcessInstance, job: Job, reason: str) -> None:
+        """Keep the attempt in the audit trail but leave the instance alone: it was closed,
+        suspended, or has moved on, or another claimant took the job over."""
+        self._record(nav, inst, job)
+        payload = job.payload
+        inst.changes.append(
+            (
+                nav.now,
+                "application.discarded",
+                payload["activity_instance_id"],
+                payload["activity_id"],
+                {"application": payload["application_id"], "key": job.key, "reason": reason},
+            )
+        )
+
+    def _record(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> None:
+        nav.touch(inst)
+        payload = job.payload
+        for at, kind, detail in self.records:
+            inst.changes.append(
+                (at, kind, payload["activity_instance_id"], payload["activity_id"], detail)
+            )
+
+
+class InvokeJobHandler:
+    """``engine.job_handlers["invoke"]``: one call of an asynchronous application.
+
+    :meth:`prepare` makes the call, bounded by the binding's timeout, before the job's
+    command opens its unit of work, so no transaction is held while a slow system answers;
+    the :class:`InvokeOutcome` it returns is then run inside the command and commits the
+    result exactly like a synchronous call's: outputs written and the activity moving on, or
+    the failure following the EXCEPTION transition or becoming an incident. A failed attempt
+    with retries left gives the job back due after ``binding.delay(attempt)`` (``attempt`` is
+    the job's claim count), with the same idempotency key.
+    """
+
+    def prepare(self, engine: JobRunner, job: Job) -> InvokeOutcome:
+        payload = job.payload
+        app_id = payload["application_id"]
+        key = job.key or ""
+        inputs = dict(payload["inputs"])
+        sensitive = frozenset(payload.get("sensitive") or ())
+        attempt = max(job.attempts, 1)
+        where = f"instance {job.instance_id!r}, activity {payload['activity_id']!r}"
+        records: list[tuple[datetime, str, dict[str, Any]]] = [
+            (
+                engine.clock.now(),
+                "application.invoked",
+                {
+                    "application": app_id,
+                    "attempt": attempt,
+                    "key": key,
+                    "inputs": audit_values(inputs, sensitive),
+                    "job": job.id,
+                },
+            )
+        ]
+        binding: Binding | None = None
+        try:
+            binding = _async_binding(engine, payload, where)
+            result = call_once(binding, inputs, key)
+        except Exception as exc:
+            retries = binding.retries if binding is not None else 0
+            final = (
+                binding is None
+                or attempt > retries
+                or isinstance(exc, PermanentApplicationError | ToolFailure)
+            )
+            delay = None if final or binding is None else binding.delay(attempt)
+            error = f"{type(exc).__name__}: {exc}"
+            records.append(
+                (
+                    engine.clock.now(),
+                    "application.failed",
+                    {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
+                )
+            )
+            if isinstance(exc, ToolFailure):
+                return InvokeOutcome(records, error=exc)
+            tries = f"attempt {attempt} of {retries + 1}" if retries else "1 attempt"
+            name = getattr(exc, "exception_name", None)
+            failure = ToolFailure(
+                f"{where}: application {app_id!r} raised {error} ({tries})",
+                application_id=app_id,
+                exception_name=name if isinstance(name, str) else type(exc).__name__,
+                attempts=attempt,
+            )
+            return InvokeOutcome(records, error=failure, retry_in=delay)
+        shown = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+        records.append(
+            (
+                engine.clock.now(),
+                "application.returned",
+                {"application": app_id, "attempt": attempt, "outputs": shown},
+            )
+        )
+        return InvokeOutcome(records, result=result)
+
+    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
+        """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
+        inside the command."""
+        self.prepare(nav.ctx, job)(nav, job, inst)
+
+
+def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) -> Binding:
+    """The binding an ``invoke`` job calls, looked up when it runs (a host may have rebound the
+    application since the job was made); raises :class:`ToolFailure` when there is none."""
+    app_id = payload["application_id"]
+    registry = engine.applications
+    application: Application | None = None
+    if app_id not in registry:
+        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
+        graph = compiled.activity_graph.get(payload["activity_id"])
+        if graph is not None:
+            activity = graph.activities[graph.by_id[payload["activity_id"]]]
+            tools = activity.tools
+            position = int(payload["position"])
+            if position < len(tools):
+                application = tools[position].spec.application
+    return find_binding(registry, app_id, application, where)
