@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from wfengine.expressions import operators
+import wfengine.expressions.operators as operators
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.functions import Function, _check_text_size, make_function
 from wfengine.expressions.limits import LimitExceeded, Limits

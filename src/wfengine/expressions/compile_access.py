@@ -1,0 +1,105 @@
+"""Compiling access to parts of a value: record fields (``order.total``), subscripts, slices.
+
+A field is a key of a record (a mapping), never a Python attribute: nothing in an expression
+can reach an object's internals.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import wfengine.expressions.operators as operators
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.expressions.compile_base import CompilerBase
+from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
+from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.dialects import Dialect
+
+
+class AccessCompiler(CompilerBase):
+    """Record fields, subscripts and slices."""
+
+    # --- record fields ---------------------------------------------------------------------
+
+    def compile_Attribute(self, node: ast.Attribute) -> Evaluator:
+        """``order.total``: a field of a record value (a mapping), never a Python attribute.
+
+        In Java and JavaScript, ``text.length`` (a string's or list's length) as well.
+        """
+        field = node.attr
+        if field.startswith("_"):
+            self.reject(f"field names starting with '_' are not allowed ({field!r})", node)
+        qualified = self.qualified(node)
+        if qualified is not None and qualified in self.statics:
+            self.reject(f"{qualified} is a function; call it with ()", node)
+        value = self.compile(node.value)
+        fail = self.failure(node)
+        length = self.dialect is not Dialect.NATIVE and field == "length"
+
+        def member(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                record = value(v, c)
+                if isinstance(record, Mapping):
+                    if field not in record:
+                        raise LookupError(f"the record has no field {field!r}")
+                    return record[field]
+                if length and isinstance(record, str | list | tuple):
+                    return len(record)
+                raise TypeError(f"a {type(record).__name__} value has no field {field!r}")
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return member
+
+    # --- subscripts ------------------------------------------------------------------------
+
+    def compile_Subscript(self, node: ast.Subscript) -> Evaluator:
+        value = self.compile(node.value)
+        fail = self.failure(node)
+        if isinstance(node.slice, ast.Slice):
+            return self.slice(value, node.slice, fail)
+        known, key = self.constant(node.slice)
+        if known:
+
+            def item_constant(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                try:
+                    return value(v, c)[key]
+                except CONVERTED as exc:
+                    raise fail(exc) from exc
+
+            return item_constant
+
+        index = self.compile(node.slice)
+
+        def item(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                return value(v, c)[index(v, c)]
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return item
+
+    def slice(
+        self,
+        value: Evaluator,
+        node: ast.Slice,
+        fail: Callable[[BaseException], ExpressionEvaluationError],
+    ) -> Evaluator:
+        self.uses_context = True
+        lower, upper, step = (
+            self.compile(n) if n is not None else constant_evaluator(None)
+            for n in (node.lower, node.upper, node.step)
+        )
+
+        def sliced(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                result = value(v, c)[slice(lower(v, c), upper(v, c), step(v, c))]
+                if isinstance(result, operators.SEQUENCES):
+                    c.charge(c.size_of(result))
+                return result
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return sliced

@@ -1,0 +1,173 @@
+"""Compiling comparisons: chains, ``in``/``not in``, ``is`` against None/True/False.
+
+Comparing or looking up containers walks them, so those comparisons charge the work budget by
+the size of what they walk; comparing scalars stays free (see :mod:`.context`).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from wfengine.expressions.compile_base import CompilerBase
+from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
+from wfengine.expressions.context import EvaluationContext, is_container
+
+
+def _in(a: Any, b: Any) -> bool:
+    return a in b
+
+
+def _not_in(a: Any, b: Any) -> bool:
+    return a not in b
+
+
+_COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: _in,
+    ast.NotIn: _not_in,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+
+
+class ComparisonCompiler(CompilerBase):
+    """Comparison chains, membership and identity."""
+
+    def compile_Compare(self, node: ast.Compare) -> Evaluator:
+        ops: list[Callable[[Any, Any, EvaluationContext], Any]] = []
+        rights: list[Evaluator] = []
+        left_node = node.left
+        for cmpop, right_node in zip(node.ops, node.comparators, strict=True):
+            if isinstance(cmpop, ast.Is | ast.IsNot):
+                self.check_identity(left_node, right_node)
+            plain = _COMPARISONS[type(cmpop)]
+            if isinstance(cmpop, ast.In | ast.NotIn):
+                right, constant = self.container(right_node)
+                rights.append(right)
+                ops.append(_uncharged(plain) if constant else _charged_membership(plain))
+            elif isinstance(cmpop, ast.Is | ast.IsNot):
+                rights.append(self.compile(right_node))
+                ops.append(_uncharged(plain))
+            else:
+                rights.append(self.compile(right_node))
+                ops.append(_charged_comparison(plain))
+            left_node = right_node
+        fail = self.failure(node)
+
+        if len(ops) > 1:
+            first = self.compile(node.left)
+
+            def chain(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                try:
+                    a = first(v, c)
+                    result: Any = True
+                    for compare_op, right_fn in zip(ops, rights, strict=True):
+                        b = right_fn(v, c)
+                        result = compare_op(a, b, c)
+                        if not result:
+                            return result
+                        a = b
+                    return result
+                except CONVERTED as exc:
+                    raise fail(exc) from exc
+
+            return chain
+
+        op, right = ops[0], rights[0]
+        if isinstance(node.left, ast.Name):
+            # the shape of most conditions: ``amount > 100``, ``status == 'open'``
+            load = self.compile(node.left)
+            name = self.aliases.get(node.left.id, node.left.id)
+
+            def compare_name(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                try:
+                    a = v[name]
+                except KeyError:
+                    a = load(v, c)  # raises the unknown-variable error
+                try:
+                    return op(a, right(v, c), c)
+                except CONVERTED as exc:
+                    raise fail(exc) from exc
+
+            return compare_name
+
+        left = self.compile(node.left)
+
+        def compare(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                return op(left(v, c), right(v, c), c)
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return compare
+
+    def check_identity(self, left: ast.expr, right: ast.expr) -> None:
+        """``is`` only against ``None``, ``True`` and ``False``, where identity is equality."""
+        for side in (right, left):
+            known, value = self.constant(side)
+            if known and value in (None, True, False) and type(value) in (bool, type(None)):
+                return
+        self.reject(
+            "'is' compares identity; use '==' (only 'is None', 'is True' and 'is False' "
+            "are allowed)",
+            right,
+        )
+
+    def container(self, node: ast.expr) -> tuple[Evaluator, bool]:
+        """The right operand of ``in``: a literal list or set of constants is built once (and
+        is small: its walk is not charged); True when it is such a constant."""
+        if isinstance(node, ast.List | ast.Set):
+            items = [self.constant(e) for e in node.elts]
+            if all(known for known, _ in items):
+                values = [value for _, value in items]
+                # constants are hashable, and membership means the same in both
+                built = frozenset(values) if isinstance(node, ast.Set) else tuple(values)
+                return constant_evaluator(built), True
+        known, _ = self.constant(node)
+        return self.compile(node), known
+
+
+def _uncharged(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
+        return op(a, b)
+
+    return compare
+
+
+def _charged_comparison(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``==``, ``<``...: comparing two containers walks them (through shared parts)."""
+
+    def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if is_container(a) and is_container(b):
+            c.charge(min(c.size_of(a), c.size_of(b)))
+        return op(a, b)
+
+    return compare
+
+
+def _charged_membership(
+    op: Callable[[Any, Any], Any],
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``in``: a list or tuple is scanned (comparing each item); a set or dict hashes the
+    item looked for, which walks it when it is a container."""
+
+    def member(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if isinstance(b, list | tuple):
+            c.charge(c.size_of(b))
+        elif is_container(a):
+            c.charge(c.size_of(a))
+        return op(a, b)
+
+    return member

@@ -1,0 +1,163 @@
+"""Compiling operators: ``and``/``or``/``not``, unary and binary arithmetic, ``a if c else b``.
+
+Arithmetic that can build large values (``+`` and ``*`` on sequences, ``**``) goes through the
+guarded operators of :mod:`.operators` (or a dialect's), which charge the work budget; a plain
+operator is used where a constant operand shows nothing large can come of it.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Mapping
+from typing import Any
+
+import wfengine.expressions.dialects as dialects
+import wfengine.expressions.operators as operators
+from wfengine.expressions.compile_base import CompilerBase
+from wfengine.expressions.compiled import CONVERTED, Evaluator
+from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.dialects import Dialect
+
+_UNSUPPORTED_OPERATORS: dict[type[ast.AST], str] = {
+    ast.BitOr: "'|' is not supported (for a logical or, write 'or' or '||')",
+    ast.BitAnd: "'&' is not supported (for a logical and, write 'and' or '&&')",
+    ast.BitXor: "'^' is not supported",
+    ast.LShift: "'<<' is not supported",
+    ast.RShift: "'>>' is not supported",
+    ast.MatMult: "'@' is not supported",
+    ast.Invert: "'~' is not supported",
+}
+
+
+class OperatorCompiler(CompilerBase):
+    """Boolean, unary, binary and conditional operators."""
+
+    def compile_BoolOp(self, node: ast.BoolOp) -> Evaluator:
+        fns = [self.compile(value) for value in node.values]
+        if isinstance(node.op, ast.And):
+            if len(fns) == 2:
+                first, second = fns
+
+                def and2(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                    a = first(v, c)
+                    return second(v, c) if a else a
+
+                return and2
+
+            def and_(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                result = None
+                for fn in fns:
+                    result = fn(v, c)
+                    if not result:
+                        return result
+                return result
+
+            return and_
+        if len(fns) == 2:
+            first, second = fns
+
+            def or2(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                a = first(v, c)
+                return a if a else second(v, c)
+
+            return or2
+
+        def or_(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            result = None
+            for fn in fns:
+                result = fn(v, c)
+                if result:
+                    return result
+            return result
+
+        return or_
+
+    def compile_UnaryOp(self, node: ast.UnaryOp) -> Evaluator:
+        operand = self.compile(node.operand)
+        if isinstance(node.op, ast.Not):
+
+            def not_(v: Mapping[str, Any], c: EvaluationContext) -> bool:
+                return not operand(v, c)
+
+            return not_
+        if isinstance(node.op, ast.Invert):
+            self.reject(_UNSUPPORTED_OPERATORS[ast.Invert], node)
+        op = operator.neg if isinstance(node.op, ast.USub) else operator.pos
+        fail = self.failure(node)
+
+        def unary(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                return op(operand(v, c))
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return unary
+
+    def compile_BinOp(self, node: ast.BinOp) -> Evaluator:
+        kind = type(node.op)
+        if kind in _UNSUPPORTED_OPERATORS:
+            self.reject(_UNSUPPORTED_OPERATORS[kind], node)
+        left, right = self.compile(node.left), self.compile(node.right)
+        fail = self.failure(node)
+        guarded: operators.GuardedOperator | None = None
+        plain: operators.PlainOperator
+        c_like = self.dialect is not Dialect.NATIVE
+        if kind is ast.Add:
+            if c_like:
+                guarded = dialects.make_add(self.dialect)  # "n=" + 5 concatenates
+            elif self.numeric_constant(node.left) or self.numeric_constant(node.right):
+                plain = operator.add  # a number plus anything is never a long sequence
+            else:
+                guarded = operators.add
+        elif kind is ast.Mult:
+            if self.float_constant(node.left) or self.float_constant(node.right):
+                plain = operator.mul  # nothing repeats a float number of times
+            else:
+                guarded = self.multiply
+        elif kind is ast.Pow:
+            plain = self.power
+        elif kind is ast.Div and self.dialect is Dialect.JAVA:
+            plain = dialects.java_divide
+        elif kind is ast.Mod and c_like:
+            plain = dialects.remainder
+        else:
+            plain = operators.PLAIN[kind.__name__]
+
+        if guarded is not None:
+            self.uses_context = True
+            op3 = guarded
+
+            def binop_guarded(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                try:
+                    return op3(left(v, c), right(v, c), c)
+                except CONVERTED as exc:
+                    raise fail(exc) from exc
+
+            return binop_guarded
+
+        op2 = plain
+
+        def binop(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            try:
+                return op2(left(v, c), right(v, c))
+            except CONVERTED as exc:
+                raise fail(exc) from exc
+
+        return binop
+
+    def float_constant(self, node: ast.expr) -> bool:
+        known, value = self.constant(node)
+        return known and type(value) is float
+
+    def numeric_constant(self, node: ast.expr) -> bool:
+        known, value = self.constant(node)
+        return known and type(value) in (int, float, bool)
+
+    def compile_IfExp(self, node: ast.IfExp) -> Evaluator:
+        test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
+
+        def if_(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            return body(v, c) if test(v, c) else orelse(v, c)
+
+        return if_
