@@ -1,16 +1,30 @@
-"""The compiled expression: what the validator inspects and the engine evaluates."""
+"""The compiled expression: what the validator inspects and the engine evaluates.
+
+It is built here from text (:func:`build_expression`, cached, behind
+:func:`wfengine.expressions.parse`) because an expression pickles as its text and is
+rebuilt from it (:func:`reparse`): the class and the way to rebuild it belong together, and
+nothing this module imports needs the class back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from wfengine.errors import ExpressionEvaluationError
-from wfengine.expressions.compiler import CONVERTED, Compiled, Evaluator, describe
+from wfengine.expressions.compiler import (
+    CONVERTED,
+    Compiled,
+    Evaluator,
+    compile_expression,
+    describe,
+)
 from wfengine.expressions.context import NO_CONTEXT, EvaluationContext, NeedsContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
+from wfengine.expressions.syntax import syntax_tree
 
 #: name -> variable pairs, sorted (hashable, for caching and equality)
 Aliases = tuple[tuple[str, str], ...]
@@ -106,6 +120,23 @@ class Expression:
         self,
     ) -> tuple[Callable[..., Expression], tuple[str, Limits, Dialect, Aliases]]:
         # closures do not pickle; the text does, and parsing it again gives the same expression
-        from wfengine.expressions.parser import reparse
-
         return reparse, self._key()
+
+
+@lru_cache(maxsize=4096)
+def build_expression(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
+    """The expression of ``text``, built once per (text, limits, dialect, aliases).
+
+    Cached because the validator and the engine parse the same conditions of a definition;
+    sharing the result is safe because an :class:`Expression` is immutable.
+    """
+    body, source_map = syntax_tree(text, limits, dialect)
+    compiled = compile_expression(body, text, source_map, limits, dialect, dict(aliases))
+    return Expression(text, compiled, limits, dialect, aliases)
+
+
+def reparse(
+    text: str, limits: Limits, dialect: Dialect = Dialect.NATIVE, aliases: Aliases = ()
+) -> Expression:
+    """Unpickling hook of :class:`Expression`."""
+    return build_expression(text, limits, dialect, aliases)
