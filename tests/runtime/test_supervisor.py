@@ -282,6 +282,9 @@ def test_the_book_follows_each_owner() -> None:
     book.note("end", "a", ["1"], 6.0)
     book.note("end", "b", ["3"], 6.0)  # given back unstarted: not a finished job
     assert book.claimed() == {"a": ["2"]} and book.running() == [] and book.finished == 1
+    book.note("start", "a", ["2"], 7.0)
+    book.forget("a", "2")  # made an incident by the supervisor: not finished either
+    assert book.claimed() == {} and book.running() == [] and book.finished == 1
 
 
 def test_event_lines_round_trip_and_junk_is_refused() -> None:

@@ -8,14 +8,25 @@ claimable or held by another worker, so that what remains waits for a person, a 
 not due yet, or an operator.
 ``--apps MODULE`` binds applications as for ``wfengine run``.
 
+**Supervised.** The threads run in a child process; the process started as ``wfengine worker``
+only watches it (:mod:`wfengine.runtime.supervisor` says why: a job stuck in one long C call
+holds the GIL and freezes its whole process). It renews the child's leases, and a job running
+longer than ``--job-timeout`` (default 300 s) gets the child killed, the job made an incident
+on its instance (retry it with ``wfengine incident retry``), the child's other jobs given back
+and a fresh child started; so does a child dying in the middle of a job. The child is the same
+command with hidden options (``--supervised-fd``, ``--supervisor-pid``); it reads the database
+URL from ``$WFENGINE_DB``, never from its command line, where ``ps`` would show a password.
+
 It logs what it does on stderr (``--log-level``; per-job lines at ``debug``), including the
 application-binding findings of every deployed package at start. SIGTERM or SIGINT stop it
 gracefully: each thread finishes the job it is running and gives back the jobs it claimed but
-has not started; exit status 0. A second signal exits at once (status 130); nothing is lost
-then either, the leases just have to expire before another worker takes the jobs.
+has not started; exit status 0. A job still running ``--grace`` seconds (default 10) after the
+signal is stopped with its process and given back (it runs again). A second signal stops at
+once (status 130), giving the claimed jobs back as well.
 
 Exit statuses: 0 stopped or idle; 2 the database cannot be used (at start, or while running
-until idle) or the ``--apps`` module is unusable; 1 a job hit a bug in the engine.
+until idle) or the ``--apps`` module is unusable; 1 a job hit a bug in the engine; 130 stopped
+by a second signal.
 
 Extra options: ``--lease SECONDS`` (default 60) is how long a claim holds a job, and so how
 soon a dead worker's jobs are taken over; ``--poll SECONDS`` (default 1) the longest sleep
@@ -27,23 +38,25 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from wfengine.cli.database import db_option, open_engine
+from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
 from wfengine.cli.stderr_log import logging_to_stderr
+from wfengine.runtime.supervisor import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.supervisor import Supervisor
     from wfengine.runtime.worker import Worker
 
 _log = logging.getLogger("wfengine.worker")
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
-EXIT_KILLED = 130
 #: threads one worker process runs at most: each holds a database connection, and beyond a few
 #: dozen threads the GIL and the database, not the thread count, limit throughput (run several
 #: worker processes instead)
@@ -56,7 +69,8 @@ MAX_CONCURRENCY = 64
     epilog="""\b
 Examples:
   wfengine worker --db postgresql+psycopg://wf@db/wf --concurrency 4 --apps myapps
-  wfengine worker --db sqlite:///wf.db --until-idle""",
+  wfengine worker --db sqlite:///wf.db --until-idle
+  wfengine worker --db sqlite:///wf.db --apps myapps --job-timeout 900""",
 )
 @db_option
 @click.option(
@@ -91,12 +105,33 @@ Examples:
     help="Longest sleep when no job is due.",
 )
 @click.option(
+    "--job-timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_JOB_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="A job running longer is stopped with its worker process and becomes an incident on "
+    "its instance (keep it above your applications' own timeouts).",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_GRACE,
+    show_default=True,
+    metavar="SECONDS",
+    help="After SIGTERM/SIGINT, how long running jobs may take to finish before they are "
+    "stopped and given back.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"]),
     default="info",
     show_default=True,
     help="What to log on stderr.",
 )
+# the worker process a supervisor starts: where it reports, and whose death ends it
+@click.option("--supervised-fd", type=int, hidden=True)
+@click.option("--supervisor-pid", type=int, hidden=True)
 def worker(
     url: str,
     concurrency: int,
@@ -104,11 +139,122 @@ def worker(
     apps_module: str | None,
     lease: float,
     poll: float,
+    job_timeout: float,
+    grace: float,
     log_level: str,
+    supervised_fd: int | None,
+    supervisor_pid: int | None,
 ) -> None:
     """Claim and run due jobs until stopped (SIGTERM/SIGINT) or, with --until-idle, idle."""
+    if supervised_fd is not None and supervisor_pid is not None:
+        # SIGINT is for the supervisor (a terminal sends it to the whole process group)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     with logging_to_stderr(log_level, _LOG_FORMAT):
-        _work(url, concurrency, until_idle, apps_module, lease, poll)
+        if supervised_fd is not None and supervisor_pid is not None:
+            _work(
+                url,
+                concurrency,
+                until_idle,
+                apps_module,
+                lease,
+                poll,
+                supervised_fd,
+                supervisor_pid,
+            )
+            return
+        command = _child_command(concurrency, until_idle, apps_module, lease, poll, log_level)
+        status = _supervise(url, command, lease, job_timeout, grace)
+    if status:
+        click.get_current_context().exit(status)
+
+
+def _child_command(
+    concurrency: int,
+    until_idle: bool,
+    apps_module: str | None,
+    lease: float,
+    poll: float,
+    log_level: str,
+) -> Callable[[int], Sequence[str]]:
+    """The command line of the worker process, reporting on a descriptor (``-P``: the current
+    directory is not put first on ``sys.path``, see :mod:`wfengine.cli.apps`)."""
+    pid = os.getpid()
+
+    def command(fd: int) -> list[str]:
+        args = [sys.executable, "-P", "-m", "wfengine.cli.main", "worker"]
+        args += ["--concurrency", str(concurrency), "--lease", repr(lease), "--poll", repr(poll)]
+        args += ["--log-level", log_level, "--supervised-fd", str(fd)]
+        args += ["--supervisor-pid", str(pid)]
+        if until_idle:
+            args.append("--until-idle")
+        if apps_module is not None:
+            args += ["--apps", apps_module]
+        return args
+
+    return command
+
+
+# -- the supervisor -----------------------------------------------------------------------------
+
+
+def _supervise(
+    url: str,
+    command: Callable[[int], Sequence[str]],
+    lease: float,
+    job_timeout: float,
+    grace: float,
+) -> int:
+    from wfengine.cli.database import engine_errors
+    from wfengine.runtime.sql.connect import shown
+    from wfengine.runtime.supervisor import Supervisor
+
+    engine = open_engine(url, defer=False)  # exit 2 when unusable, before any child starts
+    try:
+        supervisor = Supervisor(
+            command,
+            engine,
+            env={**os.environ, DB_ENVVAR: url},
+            lease=timedelta(seconds=lease),
+            job_timeout=job_timeout,
+            grace=grace,
+            timeout_name="--job-timeout",
+        )
+        _log.info(
+            "supervising a worker on %s: job timeout %g s, stop grace %g s (pid %d)",
+            shown(url),
+            job_timeout,
+            grace,
+            os.getpid(),
+        )
+        previous = _on_signals(lambda signum: supervisor.on_signal(signum))
+        try:
+            with engine_errors():
+                status = supervisor.run()
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            _log.exception("worker supervisor failed")
+            raise click.ClickException(
+                f"worker supervisor failed: {type(exc).__name__}: {exc}"
+            ) from exc
+        finally:
+            _restore(previous)
+    finally:
+        engine.close()
+    _summary(supervisor)
+    return status
+
+
+def _summary(supervisor: Supervisor) -> None:
+    if supervisor.started > 1 or supervisor.timed_out:
+        _log.info(
+            "supervisor: %d worker process(es) started, %d job(s) stopped for running too long",
+            supervisor.started,
+            supervisor.timed_out,
+        )
+
+
+# -- the worker process -------------------------------------------------------------------------
 
 
 def _work(
@@ -118,10 +264,21 @@ def _work(
     apps_module: str | None,
     lease: float,
     poll: float,
+    report_fd: int,
+    supervisor_pid: int,
 ) -> None:
     from wfengine.cli.database import engine_errors
+    from wfengine.runtime.supervisor import EventReporter, bind_to_supervisor, lease_owner
     from wfengine.runtime.worker import Worker
 
+    stop: list[Callable[[], None]] = []  # the pool's stop, once there is a pool
+
+    def stop_pool() -> None:
+        for call in stop:
+            call()
+
+    bind_to_supervisor(supervisor_pid, stop_pool)
+    reporter = EventReporter(report_fd, stop_pool)
     registry = None
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
@@ -135,7 +292,10 @@ def _work(
         first.close()
 
     def make_engine() -> Engine:
-        return open_engine(url, applications=registry, defer=False)
+        engine = open_engine(url, applications=registry, defer=False)
+        engine.worker_id = lease_owner(supervisor_pid)
+        engine.job_observer = reporter
+        return engine
 
     pool = Worker(
         make_engine,
@@ -144,6 +304,7 @@ def _work(
         poll=poll,
         until_idle=until_idle,
     )
+    stop.append(pool.stop)
     from wfengine.runtime.sql.connect import shown
 
     _log.info(
@@ -154,7 +315,7 @@ def _work(
         ", until idle" if until_idle else "",
         os.getpid(),
     )
-    previous = _on_signals(pool)
+    previous = _on_signals(lambda _signum: _stop_once(pool), (signal.SIGTERM,))
     try:
         with engine_errors():
             pool.run()
@@ -164,9 +325,18 @@ def _work(
         _log.exception("worker failed")
         raise click.ClickException(f"worker failed: {type(exc).__name__}: {exc}") from exc
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        _restore(previous)
+        reporter.close()
     _log.info("worker stopped after %d job(s)", pool.ran)
+
+
+def _stop_once(pool: Worker) -> None:
+    """The worker process's stop request (its supervisor's SIGTERM): finish the running jobs.
+    It never exits at once by itself: that is the supervisor's call, and a second SIGTERM (one
+    sent to the whole process group besides the supervisor's) must not cut a job short."""
+    if not pool.stopping:
+        _log.info("told to stop: finishing the current job(s), then stopping")
+        pool.stop()
 
 
 def _report_bindings(engine: Engine) -> None:
@@ -182,21 +352,26 @@ def _report_bindings(engine: Engine) -> None:
             apps_log.warning("%s", finding.format(f"package {deployed.package_id}"))
 
 
+# -- signals ------------------------------------------------------------------------------------
+
 _Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
-def _on_signals(pool: Worker) -> dict[int, _Handler]:
-    """SIGTERM/SIGINT: the first stops ``pool`` gracefully, a second exits at once."""
+def _on_signals(
+    react: Callable[[int], None],
+    signums: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT),
+) -> dict[int, _Handler]:
+    """Send ``signums`` to ``react``; returns the handlers to restore."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        name = signal.Signals(signum).name
-        if pool.stopping:
-            _log.warning("%s again: exiting now (claimed jobs return when leases expire)", name)
-            os._exit(EXIT_KILLED)
-        _log.info("%s: finishing the current job(s), then stopping", name)
-        pool.stop()
+        react(signum)
 
     previous: dict[int, _Handler] = {}
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in signums:
         previous[signum] = signal.signal(signum, handler)
     return previous
+
+
+def _restore(previous: dict[int, _Handler]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)

@@ -212,6 +212,17 @@ class JobBook:
         if not held.claimed and held.running is None:
             del self._owners[owner]
 
+    def forget(self, owner: str, job_id: str) -> None:
+        """Drop a job the supervisor dealt with itself (made it an incident)."""
+        held = self._owners.get(owner)
+        if held is None:
+            return
+        held.claimed.discard(job_id)
+        if held.running == job_id:
+            held.running = None
+        if not held.claimed and held.running is None:
+            del self._owners[owner]
+
     def claimed(self) -> dict[str, list[str]]:
         """Owner -> ids of the jobs it holds (running or not)."""
         return {o: sorted(h.claimed) for o, h in self._owners.items() if h.claimed}
@@ -485,6 +496,7 @@ class Supervisor:
         )
         for owner, job in overdue:
             self._abandon(owner, job, reason)
+            self.book.forget(owner, job)
             self.timed_out += 1
         self._give_back()
         self._child = None
@@ -507,6 +519,7 @@ class Supervisor:
             reason = f"the worker process running it died ({how})"
             for owner, job, _ in running:
                 self._abandon(owner, job, reason)
+                self.book.forget(owner, job)
         self._give_back()
         if self.stopping:
             return status if status > 0 else 0
