@@ -1,9 +1,19 @@
 """The job executor: threads that claim and run due jobs until told to stop (or idle).
 
-``wfengine worker`` is this class behind a command line; a host can run it in-process too::
+``wfengine worker`` runs this class in a worker process that it supervises; a host can run it
+in-process too::
 
     worker = Worker(lambda: Engine(db_url=url, applications=registry), concurrency=2)
     threading.Thread(target=worker.run).start()   # ... later: worker.stop()
+
+**In-process there is no supervision.** A job stuck in one long C call (it holds the GIL)
+freezes the whole process: :meth:`Worker.stop` is never acted on, the leases are no longer
+renewed, and once they expire another worker takes the job over, to freeze the same way. Only
+something outside the process can stop that, which is what ``wfengine worker`` adds
+(:mod:`wfengine.runtime.supervisor`: leases renewed from outside, a job timeout, a fresh process
+after a kill). A host whose applications or definitions may do that runs workers as
+``wfengine worker`` processes, or supervises its own the same way (the engines'
+:attr:`~wfengine.runtime.engine.Engine.job_observer` tells what each thread runs).
 
 Why threads, each with its own :class:`~wfengine.runtime.engine.Engine` on the same database:
 an engine serves one thread, and a job spends much of its time waiting (on the database, on an
