@@ -101,7 +101,7 @@ def test_activity_and_token_mirrors_follow_the_instance(db_url: str, clock: Virt
         e.complete_work_item(first.id)
         store = e.store
         assert isinstance(store, SqlStore)
-        with store.engine.connect() as conn:
+        with store.sa_engine.connect() as conn:
             tokens = conn.execute(sa.text("SELECT activity_id, count FROM tokens")).all()
             rows = conn.execute(
                 sa.text("SELECT id, activity_id, state FROM activity_instances ORDER BY id")
@@ -120,7 +120,7 @@ class _FailingOutbox:
     def __init__(self, store: SqlStore) -> None:
         self.armed = False
         self.fired = 0
-        sa.event.listen(store.engine, "before_cursor_execute", self._check)
+        sa.event.listen(store.sa_engine, "before_cursor_execute", self._check)
 
     def _check(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.armed and statement.startswith("INSERT INTO outbox"):
@@ -220,7 +220,7 @@ class _FlakyConnection:
     def __init__(self, store: SqlStore, failures: int) -> None:
         self.failures = failures
         self.raised = 0
-        sa.event.listen(store.engine, "before_cursor_execute", self._check)
+        sa.event.listen(store.sa_engine, "before_cursor_execute", self._check)
 
     def _check(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.failures > 0:
@@ -335,7 +335,7 @@ def test_the_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
 
     store = SqlStore(db_url)
     try:
-        with store.engine.connect() as conn:
+        with store.sa_engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
     finally:
         store.close()

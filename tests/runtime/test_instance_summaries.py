@@ -11,7 +11,7 @@ from tests.runtime.conftest import run
 from tests.runtime.test_composition import _bind, _subflow_package
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import InstanceSnapshot, InstanceSummary
-from wfengine.runtime.sql import store as sql_store
+from wfengine.runtime.sql import rows as sql_rows
 from wfengine.runtime.states import ProcessState
 
 _SUMMARY_FIELDS = [f.name for f in fields(InstanceSummary)]
@@ -49,7 +49,7 @@ def test_summaries_list_what_instances_lists_without_loading_any(
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("instance_summaries loaded an instance")
 
-    monkeypatch.setattr(sql_store, "load_instance", refuse)
+    monkeypatch.setattr(sql_rows, "load_instance", refuse)
     for (state, process_id), summaries in expected.items():
         assert engine.instance_summaries(state=state, process_id=process_id) == summaries
     terminated = engine.instance_summaries(state="closed.terminated")  # a state's value works too

@@ -17,12 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.runtime.conftest import complete_all
+from wfengine.errors import StoreError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema
 from wfengine.runtime.sql.connect import create_engine
+from wfengine.runtime.sql.document_format import CURRENT_FORMAT, current_document, document_format
+from wfengine.runtime.sql.serialize import instance_document, load_instance
+from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.states import ProcessState
 
 FIXTURE = Path(__file__).parent / "fixtures" / "format1_database.json"
@@ -184,3 +189,56 @@ def test_every_instance_of_the_fixture_is_listed(old: Engine) -> None:
     assert {s.id for s in old.instance_summaries()} == {r["id"] for r in rows}
     assert len(old.instances()) == len(rows)
     assert len(old.store.open_incidents()) == 1
+
+
+# --------------------------------------------------------------------------- the format itself
+
+
+def test_upgraded_documents_are_what_todays_writer_writes(tmp_path: Path) -> None:
+    """Each format 1 document, upgraded, equals the document written for the instance it
+    loads as: the upgrade loses nothing and leaves nothing of the old format behind."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    fixture = _fixture()
+    _restore(url, fixture["tables"])
+    with Engine(db_url=url) as e:
+        for row in fixture["tables"]["process_instances"]:
+            old_document = row["state_blob"]
+            kept = json.dumps(old_document, sort_keys=True)
+            assert document_format(old_document) == 1
+            upgraded = current_document(old_document, row["id"])
+            assert json.dumps(old_document, sort_keys=True) == kept  # not changed in place
+            assert upgraded["format"] == CURRENT_FORMAT
+            deployed = e.store.deployment(row["process_id"], row["definition_version"])
+            assert deployed is not None
+            values = {**row, "created_at": datetime.fromisoformat(row["created_at"])}
+            inst = load_instance(values, upgraded, deployed.compiled)
+            assert json.loads(json.dumps(instance_document(inst))) == upgraded
+
+
+def test_a_committed_instance_is_stored_in_the_current_format(old: Engine) -> None:
+    iid = _one(old, "parallel")
+    old.set_data(iid, {"note": "touched"})
+    store = old.store
+    assert isinstance(store, SqlStore)
+    p = schema.process_instances
+    with store.sa_engine.connect() as conn:
+        document = conn.execute(sa.select(p.c.state_blob).where(p.c.id == iid)).scalar_one()
+    assert document["format"] == CURRENT_FORMAT
+
+
+def test_a_document_in_the_current_format_is_read_as_it_is() -> None:
+    document = {"format": CURRENT_FORMAT, "incidents": []}
+    assert current_document(document, "pi-1") is document
+
+
+@pytest.mark.parametrize(
+    ("found", "message"),
+    [
+        (CURRENT_FORMAT + 1, "stored by a newer wfengine .* upgrade wfengine"),
+        ("2", "not a format number"),
+        (0, "not a format number"),
+    ],
+)
+def test_a_document_of_an_unknown_format_is_refused(found: object, message: str) -> None:
+    with pytest.raises(StoreError, match=f"process instance 'pi-7'.*{message}"):
+        current_document({"format": found, "incidents": []}, "pi-7")

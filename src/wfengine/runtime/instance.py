@@ -140,10 +140,6 @@ class ProcessInstance:
     #: ready work set aside when a command ran out of its step budget (see Engine.max_steps),
     #: or left to a ``continue`` job (Engine.start(defer=True))
     parked: list[tuple[int, Any, Any]] = field(default_factory=list)
-    #: SQL stores: the row version this object was read at (0: not stored yet), which the
-    #: next write must still find (optimistic concurrency), and the audit events stored so far
-    stored_version: int = 0
-    stored_audit: int = 0
 
 
 @dataclass(slots=True, eq=False)

@@ -1,8 +1,13 @@
 """The SQL store: durable execution on SQLite (a file, no server) or PostgreSQL.
 
-``schema`` holds the tables, ``serialize`` turns instances into JSON and back, ``store`` is
-:class:`SqlStore`, ``retry`` the fault policy, ``ids`` the database-backed id generator and
-``migrations`` the Alembic scripts with :func:`~wfengine.runtime.sql.migrate.upgrade`.
+:class:`SqlStore` (``store``) is assembled from modules named for what they hold: ``dialects``
+(what differs between SQLite and PostgreSQL), ``connect`` (URLs, opening engines),
+``database`` (reads, write transactions, the unit's connection, retries by ``retry``),
+``unit`` (the unit of work: identity map and row versions), ``rows`` (records <-> rows),
+``serialize`` and ``document_format`` (instances <-> their versioned JSON document),
+``deployments`` and ``job_queue`` (those tables), ``commit`` (a step in one transaction),
+``ids`` (the database-backed id generator), ``schema`` (the tables) and ``migrate`` with
+``migrations`` (the Alembic scripts).
 """
 
 from wfengine.runtime.sql.store import SqlStore

@@ -2,8 +2,10 @@
 
 Source of truth for a running instance is its ``process_instances`` row: the columns hold what
 queries filter on, ``state_blob`` the navigator's records (scopes, tokens, activity instances,
-incidents, trace, ...; see :mod:`~wfengine.runtime.sql.serialize`), and ``version`` counts
-writes for optimistic concurrency. ``activity_instances``, ``tokens`` and ``incidents`` are
+incidents, trace, ...; a JSON document with a format version, see
+:mod:`~wfengine.runtime.sql.serialize`), and ``version`` counts writes for optimistic
+concurrency (the *row version*, ``row_version`` in the code, not to be confused with
+``definition_version``). ``activity_instances``, ``tokens`` and ``incidents`` are
 mirrors written in the same transaction, for queries and reports that must not unpack blobs
 (listing the open incidents of a database reads one small table, not every instance). ``jobs`` holds
 timers and deferred work with their leases; ``outbox`` the side effects to dispatch.
@@ -74,7 +76,8 @@ process_instances = sa.Table(
     sa.Column("definition_version", sa.Integer, nullable=False),
     sa.Column("state", sa.String(40), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
-    #: optimistic concurrency: every write is UPDATE ... WHERE version = <the one read>
+    #: the row version (optimistic concurrency): every write is
+    #: UPDATE ... WHERE version = <the row version read>
     sa.Column("version", sa.Integer, nullable=False),
     #: the seq of the instance's last audit event
     sa.Column("audit_seq", sa.Integer, nullable=False),

@@ -1,4 +1,4 @@
-"""Process instances to JSON and back, for the SQL store.
+"""Process instances to their stored document (JSON) and back, for the SQL store.
 
 The compiled process graph is *not* stored: an instance refers to its definition by
 ``(process_id, version)`` and the store re-attaches the deployment's compiled graph when it
@@ -15,6 +15,9 @@ activity, parked work) are stored as indexes into it:
 Instance data and audit details are user values, stored as :mod:`wfengine.runtime.values`
 encodes them (the engine checks data with the same function when it enters, so the memory
 store refuses exactly what this one cannot store).
+
+A document names its format (``"format"``); this module writes and reads only the current one
+and :mod:`~wfengine.runtime.sql.document_format` upgrades older documents before they get here.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
 )
+from wfengine.runtime.sql.document_format import CURRENT_FORMAT
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import decode_value, encode_value
 
-__all__ = ["decode_value", "encode_data", "encode_value", "instance_blob", "load_instance"]
+__all__ = ["decode_value", "encode_data", "encode_value", "instance_document", "load_instance"]
 #: agenda operations (navigator._OP_BEGIN / _OP_BODY) as stored in parked work
 _OP_BEGIN = 0
 
@@ -49,16 +53,13 @@ def encode_data(data: Mapping[str, Any], instance_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- instances
 
 
-def _dt(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _undt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
-    """The navigator's records of ``inst`` (everything the row's columns do not hold)."""
+def instance_document(inst: ProcessInstance) -> dict[str, Any]:
+    """The navigator's records of ``inst`` (everything the row's columns do not hold), in
+    the current document format."""
     activities = []
     for ai in inst.activities.values():
         rec: dict[str, Any] = {
@@ -124,6 +125,7 @@ def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
         [op, a.id, b.index] if op == _OP_BEGIN else [op, a.id, None] for op, a, b in inst.parked
     ]
     return {
+        "format": CURRENT_FORMAT,
         "parent_waits": inst.parent_waits,
         "seq": inst.seq,
         "depth": inst.depth,
@@ -140,7 +142,8 @@ def instance_blob(inst: ProcessInstance) -> dict[str, Any]:
 def load_instance(
     row: Mapping[Any, Any], blob: Mapping[str, Any], compiled: CompiledProcess
 ) -> ProcessInstance:
-    """Rebuild an instance from its row (the columns) and blob, on ``compiled``."""
+    """Rebuild an instance from its row (the columns) and document ``blob`` (of the current
+    format), on ``compiled``."""
 
     inst = ProcessInstance(
         id=row["id"],
@@ -156,7 +159,8 @@ def load_instance(
         parent_activity_instance=row["parent_activity_instance_id"],
         parent_waits=blob["parent_waits"],
         seq=blob["seq"],
-        # absent from blobs written before subflow depth and timer firings were counted
+        # always written; read with their defaults so that a document a tool or a person
+        # edited without them still loads (format 1 documents are completed by the upgrade)
         depth=blob.get("depth", 0),
         timer_firings=blob.get("timer_firings", 0),
         trace=list(blob["trace"]),
@@ -237,8 +241,7 @@ def load_instance(
             resolved=i["resolved"],
             scope_id=i["scope"],
             join_index=i["join"],
-            # absent from blobs written before incidents named their application
-            application_id=i.get("app"),
+            application_id=i.get("app"),  # as depth above
             attempts=i.get("attempts", 0),
             job_id=i.get("job"),
         )

@@ -1,0 +1,196 @@
+"""``commit(step)`` on the SQL store: a step turned into rows, then written in one transaction.
+
+The rows are made before the transaction opens (:class:`StepPlan`), so a value that cannot be
+stored raises :class:`~wfengine.errors.DataNotStorableError` before anything is written. The
+transaction (:class:`StepWriter`) then writes every kind of row with one statement (many rows
+at once):
+
+* the job carried out, the cancelled timers and the jobs of closed instances go in one
+  ``DELETE ... RETURNING`` that also proves the job carried out still existed (or the job is
+  given back, due again, when the step says so);
+* each touched instance row is updated with ``WHERE id = ? AND version = <row version read>``
+  (new ones inserted); a row that moved on raises :class:`~wfengine.errors.ConcurrencyError`,
+  which rolls everything back and makes the engine re-run the command;
+* the audit events are inserted; changed activity instances and work items are upserted; the
+  token and incident mirrors of an instance are rewritten whole; jobs and outbox entries are
+  inserted.
+
+After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.errors import ConcurrencyError
+from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.jobs import timer_job
+from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.dialects import Dialect
+from wfengine.runtime.sql.unit import UnitOfWork
+from wfengine.runtime.store import Step
+
+Rows = list[dict[str, Any]]
+
+
+class StepPlan:
+    """The rows of one step, and which instance rows it inserts and which it updates."""
+
+    def __init__(self, step: Step, unit: UnitOfWork) -> None:
+        self.step = step
+        self.unit = unit
+        now = datetime.now(UTC)
+        self.inserts: Rows = []
+        #: (row, the row version it was read at)
+        self.updates: list[tuple[dict[str, Any], int]] = []
+        self.audit: Rows = []
+        self.activities: Rows = []
+        self.token_reset: list[str] = []
+        self.tokens: Rows = []
+        self.incident_reset: list[str] = []
+        self.incidents: Rows = []
+        self.closed: list[str] = []
+        #: instance id -> (row version, audit seq) once the step is committed
+        self.written: dict[str, tuple[int, int]] = {}
+        for inst in step.instances.values():
+            known = unit.stored(inst)
+            read_version, audit_seq = (
+                (0, 0) if known is None else (known.row_version, known.audit_seq)
+            )
+            self.written[inst.id] = (read_version + 1, audit_seq + len(inst.changes))
+            row = rows.instance_row(
+                inst,
+                row_version=read_version + 1,
+                audit_seq=audit_seq + len(inst.changes),
+                updated_at=now,
+            )
+            if known is None:
+                self.inserts.append(row)
+            else:
+                self.updates.append((row, read_version))
+                self.token_reset.append(inst.id)
+            self.audit.extend(rows.audit_rows(inst, audit_seq + 1))
+            changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
+            self.activities.extend(rows.activity_rows(inst, sorted(changed)))
+            self.tokens.extend(rows.token_rows(inst))
+            if inst.incidents:  # rare: an instance's incident rows are rewritten whole
+                if known is not None:
+                    self.incident_reset.append(inst.id)
+                self.incidents.extend(rows.incident_row(i) for i in inst.incidents.values())
+            if inst.state.is_closed:
+                self.closed.append(inst.id)
+        self.items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
+        self.item_rows = [rows.work_item_row(item) for item in self.items.values()]
+        cancelled = set(step.timers_cancelled)
+        self.cancelled = sorted(cancelled)
+        jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
+        jobs.extend(step.jobs)
+        self.jobs = [rows.new_job_row(j) for j in jobs if j.instance_id not in self.closed]
+        self.outbox = [rows.outbox_row(e, now) for e in step.outbox]
+
+    def done(self) -> None:
+        """After the commit: the unit knows the new row versions; changes are audit now."""
+        for inst in self.step.instances.values():
+            inst.changes = []
+            self.unit.remember(inst, *self.written[inst.id])
+        for item in self.items.values():
+            self.unit.remember_work_item(item)
+
+
+class StepWriter:
+    """Writes :class:`StepPlan` s; its statements are built once per store (SQLAlchemy then
+    finds their compiled form cached)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        #: work items are inserted when new and updated when changed, by one statement
+        self._upsert_items = dialect.upsert(
+            t.work_items, ["id"], replace=("assignees", "performers", "state", "completed_at")
+        )
+        #: activity mirrors likewise: one statement instead of a DELETE and an INSERT
+        self._upsert_activities = dialect.upsert(
+            t.activity_instances, ["id"], replace=("state", "started_at", "completed_at")
+        )
+        p = t.process_instances
+        self._update_instance = (
+            p.update()
+            .where(p.c.id == sa.bindparam("w_id"), p.c.version == sa.bindparam("w_read"))
+            .values({c.name: sa.bindparam(c.name) for c in p.c if c.name != "id"})
+        )
+
+    def write(self, conn: sa.Connection, plan: StepPlan) -> None:
+        """Everything of ``plan``, on ``conn`` inside its transaction."""
+        self._jobs_done(conn, plan)
+        p = t.process_instances
+        if plan.inserts:
+            try:
+                conn.execute(p.insert(), plan.inserts)
+            except sa.exc.IntegrityError as exc:
+                ids = ", ".join(repr(r["id"]) for r in plan.inserts)
+                raise ConcurrencyError(
+                    f"process instance {ids} is stored already (read outside the command "
+                    "that commits it)"
+                ) from exc
+        for row, read_version in plan.updates:
+            values = {k: v for k, v in row.items() if k != "id"}
+            result = conn.execute(
+                self._update_instance, {**values, "w_id": row["id"], "w_read": read_version}
+            )
+            if result.rowcount != 1:
+                raise ConcurrencyError(
+                    f"process instance {row['id']!r} was changed by another engine "
+                    f"(read at row version {read_version})"
+                )
+        if plan.audit:
+            conn.execute(t.audit_events.insert(), plan.audit)
+        if plan.activities:
+            conn.execute(self._upsert_activities, plan.activities)
+        if plan.token_reset:
+            conn.execute(t.tokens.delete().where(t.tokens.c.instance_id.in_(plan.token_reset)))
+        if plan.tokens:
+            conn.execute(t.tokens.insert(), plan.tokens)
+        if plan.incident_reset:
+            i = t.incidents
+            conn.execute(i.delete().where(i.c.instance_id.in_(plan.incident_reset)))
+        if plan.incidents:
+            conn.execute(t.incidents.insert(), plan.incidents)
+        if plan.item_rows:
+            conn.execute(self._upsert_items, plan.item_rows)
+        if plan.jobs:
+            conn.execute(t.jobs.insert(), plan.jobs)
+        if plan.outbox:
+            conn.execute(t.outbox.insert(), plan.outbox)
+
+    @staticmethod
+    def _jobs_done(conn: sa.Connection, plan: StepPlan) -> None:
+        """Delete (or give back) the job carried out, with the cancelled timers and the jobs
+        of closed instances; the job carried out must still exist."""
+        step, j = plan.step, t.jobs
+        done = step.job_done
+        if done is not None and step.job_again_at is not None:
+            # given back to run again later (an application call's retry)
+            again = (
+                j.update()
+                .where(j.c.id == done)
+                .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
+            )
+            if conn.execute(again).rowcount == 0:
+                raise ConcurrencyError(f"job {done!r} was already carried out")
+            done = None
+        gone: list[sa.ColumnElement[bool]] = []
+        if done is not None:
+            gone.append(j.c.id == done)
+        if plan.cancelled:
+            gone.append(j.c.id.in_(plan.cancelled))
+        if plan.closed:
+            gone.append(j.c.instance_id.in_(plan.closed))
+        if not gone:
+            return
+        delete = j.delete().where(sa.or_(*gone))
+        if done is None:
+            conn.execute(delete)
+        elif done not in conn.execute(delete.returning(j.c.id)).scalars().all():
+            raise ConcurrencyError(f"job {done!r} was already carried out")

@@ -1,0 +1,129 @@
+"""The deployments of a SQL store: their rows, and the compiled processes a store keeps.
+
+A deployment row stores the package's XPDL 2.2 text and its SHA-256; a store compiles a version
+from that text the first time it needs it (also when the deploying engine asks, so what runs is
+always what a restarted engine would run) and keeps the result, and keeps each package read once
+per text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.definition.io import dump_xpdl, load_xpdl
+from wfengine.definition.model import Package
+from wfengine.errors import ConcurrencyError, StoreError
+from wfengine.runtime.compiler import compile_process
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.database import Database
+
+
+class Deployments:
+    """The ``deployments`` table of ``db``, with the versions compiled so far."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._deployed: dict[tuple[str, int], DeployedProcess] = {}
+        self._packages: dict[str, Package] = {}
+
+    def add(self, deployed: Sequence[DeployedProcess]) -> None:
+        texts: dict[int, str] = {}
+        rows: list[dict[str, Any]] = []
+        now = datetime.now(UTC)
+        for d in deployed:
+            text = texts.get(id(d.package))
+            if text is None:
+                text = texts[id(d.package)] = dump_xpdl(d.package).decode("utf-8")
+            rows.append(
+                {
+                    "process_id": d.process_id,
+                    "version": d.version,
+                    "package_id": d.package_id,
+                    "fingerprint": d.fingerprint,
+                    "xpdl": text,
+                    "xpdl_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "deployed_at": now,
+                }
+            )
+
+        def write(conn: sa.Connection) -> None:
+            conn.execute(t.deployments.insert(), rows)
+
+        try:
+            self._db.write(write)
+        except sa.exc.IntegrityError as exc:
+            raise ConcurrencyError(
+                "another engine deployed "
+                + ", ".join(f"{d.process_id} v{d.version}" for d in deployed)
+                + " at the same moment"
+            ) from exc
+
+    def get(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
+        if version is not None:
+            found = self._deployed.get((process_id, version))
+            if found is not None:
+                return found
+        d = t.deployments
+        query = sa.select(d.c.version).where(d.c.process_id == process_id)
+        if version is not None:
+            query = query.where(d.c.version == version)
+        query = query.order_by(d.c.version.desc()).limit(1)
+        got = self._db.read(lambda c: c.execute(query).scalar())
+        if got is None:
+            return None
+        return self._deployed.get((process_id, got)) or self._load(process_id, got)
+
+    def _load(self, process_id: str, version: int) -> DeployedProcess:
+        d = t.deployments
+        row = self._db.read(
+            lambda c: (
+                c.execute(sa.select(d).where(d.c.process_id == process_id, d.c.version == version))
+                .mappings()
+                .one()
+            )
+        )
+        package = self._packages.get(row["xpdl_sha256"])
+        if package is None:
+            package = load_xpdl(row["xpdl"].encode("utf-8"), schema=False)
+            self._packages[row["xpdl_sha256"]] = package
+        process = next((p for p in package.workflow_processes if p.id == process_id), None)
+        if process is None:
+            raise StoreError(
+                f"deployment {process_id} v{version} in {self._db.what}: its stored package "
+                f"{row['package_id']!r} has no process {process_id!r}"
+            )
+        deployed = DeployedProcess(
+            process_id=process_id,
+            version=version,
+            package_id=row["package_id"],
+            fingerprint=row["fingerprint"],
+            definition=process,
+            package=package,
+            compiled=compile_process(package, process),
+        )
+        self._deployed[(process_id, version)] = deployed
+        return deployed
+
+    def versions(self, process_id: str) -> list[int]:
+        d = t.deployments
+        query = sa.select(d.c.version).where(d.c.process_id == process_id).order_by(d.c.version)
+        return list(self._db.read(lambda c: c.execute(query).scalars().all()))
+
+    def all_versions(self, process_id: str) -> list[DeployedProcess]:
+        found = (self.get(process_id, v) for v in self.versions(process_id))
+        return [d for d in found if d is not None]
+
+    def process_ids(self) -> list[str]:
+        d = t.deployments
+        query = (
+            sa.select(d.c.process_id)
+            .group_by(d.c.process_id)
+            .order_by(sa.func.min(d.c.deployed_at), d.c.process_id)
+        )
+        return list(self._db.read(lambda c: c.execute(query).scalars().all()))

@@ -1,0 +1,79 @@
+"""The instance document's format version, and the upgrades that bring older documents up to it.
+
+The SQL store keeps an instance's navigation records as one JSON document (the
+``state_blob`` column; :mod:`~wfengine.runtime.sql.serialize` writes and reads it). Instances
+live for months, so a database holds documents written by every wfengine that ran on it. Each
+document says which format it is in (``"format"``); reading one applies the upgrades from its
+format to :data:`CURRENT_FORMAT` in order, so the reader only ever knows the current format,
+and the next commit of the instance writes it in that format. Nothing is rewritten in bulk.
+
+Formats:
+
+1. Documents without ``"format"`` (every wfengine up to commit 050403c). Keys added during
+   its life may be missing: ``depth`` and ``timer_firings`` at the top, ``app`` and
+   ``attempts`` in incidents.
+2. ``"format": 2``; the writer writes every top-level key and every incident key (``job``
+   only in the incident of a failed job, as before). The reader still gives the keys format 1
+   added late their defaults when they are missing, so a document edited by hand keeps
+   loading.
+
+To change the document: raise :data:`CURRENT_FORMAT`, write the new shape in ``serialize``,
+add the upgrade from the previous format to :data:`_UPGRADES`, and keep a document of the old
+format as a test fixture (``tests/runtime/fixtures``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from wfengine.errors import StoreError
+
+#: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
+CURRENT_FORMAT = 2
+
+Document = dict[str, Any]
+
+
+def document_format(document: Mapping[str, Any]) -> int:
+    """The format ``document`` is written in (1 for documents from before formats)."""
+    found = document.get("format", 1)
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        raise ValueError(f"format {found!r} is not a format number")
+    return found
+
+
+def _from_1(document: Document) -> Document:
+    """Format 1 to 2: the keys older writers left out, with the values they meant."""
+    document.setdefault("depth", 0)  # before subflow depth was counted: started on its own
+    document.setdefault("timer_firings", 0)  # before timer firings were counted
+    # before incidents named their application and counted its attempts
+    document["incidents"] = [{"app": None, "attempts": 0, **i} for i in document["incidents"]]
+    return document
+
+
+#: format n -> the function that turns a (copied) document of format n into format n + 1
+_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1}
+
+
+def current_document(document: Mapping[str, Any], instance_id: str) -> Mapping[str, Any]:
+    """``document`` in :data:`CURRENT_FORMAT` (itself when it already is; never changed in
+    place). A document of a newer or unknown format raises :class:`StoreError`."""
+    try:
+        found = document_format(document)
+    except ValueError as exc:
+        raise StoreError(
+            f"process instance {instance_id!r}: its stored document has {exc}"
+        ) from exc
+    if found == CURRENT_FORMAT:
+        return document
+    if found > CURRENT_FORMAT:
+        raise StoreError(
+            f"process instance {instance_id!r} was stored by a newer wfengine (document format "
+            f"{found}; this one reads formats up to {CURRENT_FORMAT}): upgrade wfengine"
+        )
+    upgraded = dict(document)
+    for version in range(found, CURRENT_FORMAT):
+        upgraded = _UPGRADES[version](upgraded)
+        upgraded["format"] = version + 1
+    return upgraded

@@ -1,0 +1,136 @@
+"""The ``jobs`` table as a queue: which jobs are due, leasing them to workers, giving them back.
+
+A job is claimable when it is due, its instance is running, and its lease is free or expired
+(``lock_owner``, ``lock_expires_at``); the dialect makes the claim atomic
+(:meth:`~wfengine.runtime.sql.dialects.Dialect.claim`). Renewing and releasing leases may be
+called from another thread than the engine's (a worker's lease keeper): they never use the
+unit's connection. Jobs are added and deleted by the commit of a step, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.runtime.jobs import JOB_TIMER, Job
+from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.database import Database
+from wfengine.runtime.states import ProcessState
+
+_RUNNING = ProcessState.RUNNING.value
+
+
+class JobQueue:
+    """The jobs of ``db``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def job(self, job_id: str) -> Job | None:
+        j = t.jobs
+        row = self._db.read(
+            lambda c: c.execute(sa.select(j).where(j.c.id == job_id)).mappings().first()
+        )
+        return None if row is None else rows.job(row)
+
+    def jobs(self, instance_id: str | None = None) -> list[Job]:
+        j = t.jobs
+        query = sa.select(j).order_by(j.c.due_at, j.c.seq, j.c.id)
+        if instance_id is not None:
+            query = query.where(j.c.instance_id == instance_id)
+        return [rows.job(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
+
+    def due_timers(self, now: datetime) -> list[Job]:
+        query = _due_query(now, None, (JOB_TIMER,))
+        return [rows.job(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
+
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Sequence[str] | None = None,
+    ) -> list[Job]:
+        j = t.jobs
+        candidates = _due_query(now, owner, kinds).with_only_columns(j.c.id).limit(limit)
+        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": j.c.attempts + 1}
+
+        def claim(conn: sa.Connection) -> list[Job]:
+            claimed = self._db.dialect.claim(conn, j, candidates, lease)
+            return sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
+
+        return self._db.write(claim)
+
+    def renew(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
+        ids = list(job_ids)
+        if not ids:
+            return []
+        j = t.jobs
+        stmt = (
+            j.update()
+            .where(j.c.id.in_(ids), j.c.lock_owner == owner)
+            .values(lock_expires_at=lease_until)
+            .returning(j.c.id)
+        )
+        return list(self._db.write(lambda c: c.execute(stmt).scalars().all(), shared=False))
+
+    def release(self, job_id: str, owner: str, due: datetime | None = None) -> None:
+        j = t.jobs
+        values: dict[str, Any] = {"lock_owner": None, "lock_expires_at": None}
+        if due is not None:
+            values["due_at"] = due
+        stmt = j.update().where(j.c.id == job_id, j.c.lock_owner == owner).values(**values)
+        self._db.write(lambda c: c.execute(stmt), shared=False)
+
+    def has_due(self, now: datetime, *, leased: bool = False) -> bool:
+        query = _due_query(now, None, None, leased=leased).with_only_columns(t.jobs.c.id).limit(1)
+        return self._db.read(lambda c: c.execute(query).first()) is not None
+
+    def next_due_at(self) -> datetime | None:
+        j, p = t.jobs, t.process_instances
+        when = sa.case(
+            (
+                sa.and_(j.c.lock_expires_at.is_not(None), j.c.lock_expires_at > j.c.due_at),
+                j.c.lock_expires_at,
+            ),
+            else_=j.c.due_at,
+        )
+        query = (
+            sa.select(sa.type_coerce(sa.func.min(when), t.UtcDateTime))
+            .select_from(j.join(p, p.c.id == j.c.instance_id))
+            .where(p.c.state == _RUNNING)
+        )
+        value = self._db.read(lambda c: c.execute(query).scalar())
+        assert value is None or isinstance(value, datetime)
+        return value
+
+
+def _due_query(
+    now: datetime,
+    owner: str | None,
+    kinds: Sequence[str] | None,
+    *,
+    leased: bool = False,
+) -> sa.Select[Any]:
+    """Due jobs of running instances whose lease is free (or ``owner``'s; any lease with
+    ``leased``), in due order."""
+    j, p = t.jobs, t.process_instances
+    query = (
+        sa.select(j)
+        .join(p, p.c.id == j.c.instance_id)
+        .where(j.c.due_at <= now, p.c.state == _RUNNING)
+        .order_by(j.c.due_at, j.c.seq, j.c.id)
+    )
+    if not leased:
+        free = sa.or_(j.c.lock_expires_at.is_(None), j.c.lock_expires_at <= now)
+        if owner is not None:
+            free = sa.or_(free, j.c.lock_owner == owner)
+        query = query.where(free)
+    if kinds is not None:
+        query = query.where(j.c.kind.in_(list(kinds)))
+    return query

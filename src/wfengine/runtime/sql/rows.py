@@ -1,0 +1,320 @@
+"""Runtime records and table rows, both ways: each mapping is written here once.
+
+Reads turn rows into records with the functions named for the record (:func:`work_item`,
+:func:`job`, ...); the commit turns records into rows with the ``*_row(s)`` functions. What is
+not a column of ``process_instances`` (scopes, tokens, activity instances, incidents, trace,
+parked work) lives in the instance document (:mod:`~wfengine.runtime.sql.serialize`, with its
+format history in :mod:`~wfengine.runtime.sql.document_format`); the activity, token and
+incident tables mirror parts of it for queries that must not unpack documents.
+
+A row holds the store's bookkeeping next to the record: ``process_instances.version`` is the
+row version (how many times the row was written, for optimistic concurrency), ``audit_seq``
+the number of audit events stored so far. Records never carry either; the unit of work keeps
+them (:mod:`~wfengine.runtime.sql.unit`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from wfengine.runtime.compiler import CompiledProcess
+from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.document_format import current_document
+from wfengine.runtime.sql.serialize import (
+    decode_value,
+    encode_data,
+    encode_value,
+    instance_document,
+    load_instance,
+)
+from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.store import AuditEvent, OutboxEntry
+
+_log = logging.getLogger("wfengine.store")
+#: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
+Row = Mapping[Any, Any]
+
+# --------------------------------------------------------------------------- instances
+
+_p = t.process_instances
+#: the columns an :class:`InstanceSummary` is made of (a listing reads only these)
+SUMMARY_COLUMNS = (
+    _p.c.id,
+    _p.c.process_id,
+    _p.c.definition_version,
+    _p.c.state,
+    _p.c.created_at,
+    _p.c.started_at,
+    _p.c.completed_at,
+    _p.c.parent_instance_id,
+    _p.c.parent_activity_instance_id,
+)
+
+
+def instance_row(
+    inst: ProcessInstance, *, row_version: int, audit_seq: int, updated_at: datetime
+) -> dict[str, Any]:
+    """The ``process_instances`` row of ``inst`` as its ``row_version``-th write, with
+    ``audit_seq`` audit events stored."""
+    return {
+        "id": inst.id,
+        "process_id": inst.process_id,
+        "definition_version": inst.version,
+        "state": inst.state.value,
+        "data": encode_data(inst.data, inst.id),
+        "version": row_version,
+        "audit_seq": audit_seq,
+        "parent_instance_id": inst.parent_instance,
+        "parent_activity_instance_id": inst.parent_activity_instance,
+        "created_at": inst.created_at,
+        "started_at": inst.started_at,
+        "completed_at": inst.completed_at,
+        "updated_at": updated_at,
+        "state_blob": instance_document(inst),
+    }
+
+
+def instance(row: Row, compiled: CompiledProcess) -> ProcessInstance:
+    """The instance a ``process_instances`` row holds, on its deployment's ``compiled`` graph
+    (a document of an older format is brought up to the current one first)."""
+    return load_instance(row, current_document(row["state_blob"], row["id"]), compiled)
+
+
+def row_version(row: Row) -> int:
+    """The row's optimistic-concurrency counter (the ``version`` column)."""
+    value = row["version"]
+    assert isinstance(value, int)
+    return value
+
+
+def summary(row: Row) -> InstanceSummary:
+    """A ``process_instances`` row as a summary; ``ValueError``/``TypeError`` when a column
+    does not hold what the engine writes there."""
+    for column in ("id", "process_id"):
+        if not isinstance(row[column], str):
+            raise TypeError(f"{column} is {row[column]!r}, not text")
+    if not isinstance(row["definition_version"], int):
+        raise TypeError(f"definition_version is {row['definition_version']!r}, not an integer")
+    return InstanceSummary(
+        id=row["id"],
+        process_id=row["process_id"],
+        version=row["definition_version"],
+        state=ProcessState(row["state"]),
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+        parent_instance_id=row["parent_instance_id"],
+        parent_activity_instance_id=row["parent_activity_instance_id"],
+    )
+
+
+def summaries(rows: Iterable[Row]) -> list[InstanceSummary]:
+    """The summaries of ``rows``, leaving out (and logging) rows that cannot be one."""
+    found: list[InstanceSummary] = []
+    for row in rows:
+        try:
+            found.append(summary(row))
+        except (ValueError, TypeError) as exc:
+            skipped(row["id"], exc)
+    return found
+
+
+def skipped(instance_id: object, exc: Exception) -> None:
+    """Log a row a listing leaves out: a tampered or foreign row must not hide the others."""
+    _log.warning(
+        "skipped the process_instances row with id %r: it cannot be read as an instance (%s)",
+        instance_id,
+        exc,
+    )
+
+
+# --------------------------------------------------------------------------- mirrors
+
+
+def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """``activity_instances`` rows of the activity instances ``ids`` of ``inst``."""
+    found = (inst.activities.get(ai_id) for ai_id in ids)
+    return [
+        {
+            "id": ai.id,
+            "instance_id": inst.id,
+            "activity_id": ai.act.id,
+            "state": ai.state.value,
+            "started_at": ai.started_at,
+            "completed_at": ai.completed_at,
+        }
+        for ai in found
+        if ai is not None
+    ]
+
+
+def token_rows(inst: ProcessInstance) -> list[dict[str, Any]]:
+    """``tokens`` rows: the tokens waiting at the joins of the instance's open scopes."""
+    rows: list[dict[str, Any]] = []
+    for scope in inst.scopes.values():
+        if scope.closed:
+            continue
+        block = scope.owner.id if scope.owner is not None else None
+        for index, waiting in scope.tokens.items():
+            ca = scope.graph.activities[index]
+            rows.extend(
+                {
+                    "instance_id": inst.id,
+                    "scope_id": scope.id,
+                    "activity_id": ca.id,
+                    "slot": slot,
+                    "transition_id": ca.incoming[slot],
+                    "count": count,
+                    "block_activity_instance_id": block,
+                }
+                for slot, count in enumerate(waiting)
+                if count
+            )
+    return rows
+
+
+def incident_row(incident: Incident) -> dict[str, Any]:
+    """The ``incidents`` row (what queries need; the document keeps the rest)."""
+    return {
+        "id": incident.id,
+        "instance_id": incident.instance_id,
+        "activity_instance_id": incident.activity_instance_id,
+        "activity_id": incident.activity_id,
+        "application_id": incident.application_id,
+        "operation": incident.operation,
+        "message": incident.message,
+        "attempts": incident.attempts,
+        "created_at": incident.created_at,
+        "resolved": incident.resolved,
+    }
+
+
+def incident(row: Row) -> Incident:
+    """An incident as its row holds it (read-only: the instance's own record is complete)."""
+    return Incident(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        activity_instance_id=row["activity_instance_id"],
+        activity_id=row["activity_id"],
+        operation=row["operation"],
+        message=row["message"],
+        created_at=row["created_at"],
+        resolved=row["resolved"],
+        application_id=row["application_id"],
+        attempts=row["attempts"],
+    )
+
+
+# --------------------------------------------------------------------------- work items and jobs
+
+
+def work_item_row(item: WorkItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "instance_id": item.instance_id,
+        "activity_instance_id": item.activity_instance_id,
+        "activity_id": item.activity_id,
+        "performers": list(item.performers),
+        "assignees": list(item.assignees),
+        "state": item.state.value,
+        "created_at": item.created_at,
+        "completed_at": item.completed_at,
+        "mi_index": item.mi_index,
+    }
+
+
+def work_item(row: Row) -> WorkItem:
+    return WorkItem(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        activity_instance_id=row["activity_instance_id"],
+        activity_id=row["activity_id"],
+        performers=tuple(row["performers"]),
+        assignees=tuple(row["assignees"]),
+        state=WorkItemState(row["state"]),
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+        mi_index=row["mi_index"],
+    )
+
+
+def new_job_row(job: Job) -> dict[str, Any]:
+    """The ``jobs`` row of a job a step adds: stored unleased (a claim leases it)."""
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "instance_id": job.instance_id,
+        "due_at": job.due,
+        "seq": job.seq,
+        "attempts": job.attempts,
+        "lock_owner": None,
+        "lock_expires_at": None,
+        "payload": encode_value(job.payload, f"job {job.id!r}"),
+        "idempotency_key": job.key,
+    }
+
+
+def job(row: Row) -> Job:
+    return Job(
+        id=row["id"],
+        kind=row["kind"],
+        instance_id=row["instance_id"],
+        due=row["due_at"],
+        seq=row["seq"],
+        attempts=row["attempts"],
+        lock_owner=row["lock_owner"],
+        lock_expires_at=row["lock_expires_at"],
+        payload=decode_value(row["payload"]),
+        key=row["idempotency_key"],
+    )
+
+
+# --------------------------------------------------------------------------- audit and outbox
+
+
+def audit_rows(inst: ProcessInstance, first_seq: int) -> list[dict[str, Any]]:
+    """``audit_events`` rows of the instance's pending changes, numbered from ``first_seq``."""
+    return [
+        {
+            "instance_id": inst.id,
+            "seq": n,
+            "at": at,
+            "kind": kind,
+            "activity_instance_id": ai_id,
+            "activity_id": act_id,
+            "detail": encode_value(detail, f"instance {inst.id!r}, audit {kind}"),
+        }
+        for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq)
+    ]
+
+
+def audit_event(row: Row) -> AuditEvent:
+    return AuditEvent(
+        row["seq"],
+        row["at"],
+        row["instance_id"],
+        row["kind"],
+        row["activity_instance_id"],
+        row["activity_id"],
+        decode_value(row["detail"]),
+    )
+
+
+def outbox_row(entry: OutboxEntry, created_at: datetime) -> dict[str, Any]:
+    return {
+        "key": entry.key,
+        "kind": entry.kind,
+        "instance_id": entry.instance_id,
+        "payload": encode_value(entry.payload, f"outbox entry {entry.key!r}"),
+        "created_at": created_at,
+    }
+
+
+def outbox_entry(row: Row) -> OutboxEntry:
+    return OutboxEntry(row["key"], row["kind"], row["instance_id"], decode_value(row["payload"]))

@@ -1,0 +1,94 @@
+"""The SQL store's unit of work: one engine command's identity map, row bookkeeping and connection.
+
+Within a command every instance and work item read is kept here, so the command sees one object
+per id (a subflow's parent and child read twice are one object each). Next to each instance the
+unit keeps what the database holds of it: the **row version** it was read at (the next write
+must still find it: optimistic concurrency) and how many audit events are stored. Keeping that
+here, not on :class:`~wfengine.runtime.instance.ProcessInstance`, leaves the runtime's records
+free of SQL bookkeeping; an instance the unit does not know is one the step creates.
+
+The unit also holds the one pooled connection its command checked out (at its first statement)
+until it ends, and the thread running it: other threads (lease renewal) never share it. When the
+outermost unit ends, by success or exception, all of it is forgotten, so the next command starts
+from what is committed and a half-changed object never outlives a failed command.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import NamedTuple
+
+import sqlalchemy as sa
+
+from wfengine.runtime.instance import ProcessInstance, WorkItem
+
+
+class Stored(NamedTuple):
+    """An instance as the unit read or wrote it, with its row's bookkeeping."""
+
+    instance: ProcessInstance
+    #: the ``process_instances.version`` this object was read (or last written) at
+    row_version: int
+    #: the seq of the instance's last stored audit event
+    audit_seq: int
+
+
+class UnitOfWork:
+    """The state of the command in progress on one store (re-entrant: see :meth:`enter`)."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.thread: int | None = None
+        #: the connection the unit holds (None until its first statement)
+        self.connection: sa.Connection | None = None
+        self._instances: dict[str, Stored] = {}
+        self._work_items: dict[str, WorkItem] = {}
+
+    @property
+    def active(self) -> bool:
+        return self.depth > 0
+
+    def on_this_thread(self) -> bool:
+        """Is a unit open, run by the calling thread (which may then use its connection)?"""
+        return self.depth > 0 and self.thread == threading.get_ident()
+
+    def enter(self) -> None:
+        """Open the unit, or join the one open (a command inside a command)."""
+        if self.depth == 0:
+            self.thread = threading.get_ident()
+        self.depth += 1
+
+    def leave(self) -> sa.Connection | None:
+        """Close one level; when the outermost ends, forget everything and return the
+        connection to give back (the caller closes it)."""
+        self.depth -= 1
+        if self.depth:
+            return None
+        self._instances.clear()
+        self._work_items.clear()
+        self.thread = None
+        conn, self.connection = self.connection, None
+        return conn
+
+    # -- the identity map ----------------------------------------------------------------------
+
+    def instance(self, instance_id: str) -> ProcessInstance | None:
+        found = self._instances.get(instance_id)
+        return None if found is None else found.instance
+
+    def stored(self, inst: ProcessInstance) -> Stored | None:
+        """What the database holds of this very object; None for an instance not stored yet."""
+        found = self._instances.get(inst.id)
+        return found if found is not None and found.instance is inst else None
+
+    def remember(self, inst: ProcessInstance, row_version: int, audit_seq: int) -> None:
+        """Keep ``inst`` for the rest of the unit (nothing is kept outside a unit)."""
+        if self.depth:
+            self._instances[inst.id] = Stored(inst, row_version, audit_seq)
+
+    def work_item(self, work_item_id: str) -> WorkItem | None:
+        return self._work_items.get(work_item_id)
+
+    def remember_work_item(self, item: WorkItem) -> None:
+        if self.depth:
+            self._work_items[item.id] = item

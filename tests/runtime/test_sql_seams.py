@@ -1,0 +1,147 @@
+"""The SQL store's seams: statements per command, dialects in one place, records free of rows."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from wfengine.definition.builder import PackageBuilder
+from wfengine.runtime import sql
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.sql.store import SqlStore
+
+SQL_PACKAGE = Path(sql.__file__).parent
+
+#: statements (BEGIN included) per command, as measured before the store was split into its
+#: seams (commit 050403c); a command may cost fewer, never more
+MOST_STATEMENTS = {
+    "sqlite": {
+        "start": 8,
+        "complete": 10,
+        "start parallel": 7,
+        "complete first branch": 9,
+        "complete last branch": 10,
+        "set_data": 5,
+    },
+    "postgresql": {
+        "start": 7,
+        "complete": 9,
+        "start parallel": 6,
+        "complete first branch": 8,
+        "complete last branch": 9,
+        "set_data": 4,
+    },
+}
+
+
+def _review(pb: PackageBuilder) -> None:
+    p = pb.process("review")
+    p.data_field("amount", "INTEGER", initial="0")
+    p.activity("check", performer="clerk", deadlines=[("PT1H", "Late", "ASYNCHR")])
+    p.activity("remind").activity("done")
+    p.transition("check", "done").transition("check", "remind", exception="Late")
+
+
+def _parallel(pb: PackageBuilder) -> None:
+    p = pb.process("parallel")
+    p.route("split", gateway="Parallel").route("join", gateway="Parallel")
+    for name in ("a", "b"):
+        p.activity(name, performer="clerk").transition("split", name).transition(name, "join")
+    p.activity("after").transition("join", "after")
+
+
+class _Statements:
+    """Counts the statements the store sends while :meth:`count` runs."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.seen: list[str] | None = None
+        sa.event.listen(store.sa_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.seen is not None:
+            self.seen.append(statement)
+
+    def count(self, command: Callable[[], object]) -> int:
+        self.seen = []
+        try:
+            command()
+            return len(self.seen)
+        finally:
+            self.seen = None
+
+
+@pytest.fixture
+def measured(db_url: str) -> Iterator[tuple[Engine, _Statements]]:
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        pb = PackageBuilder("pkg")
+        _review(pb)
+        _parallel(pb)
+        e.deploy(pb.build())
+        for process_id in ("review", "parallel"):  # compiles each and reserves id blocks
+            e.start_process(process_id)
+        assert isinstance(e.store, SqlStore)
+        yield e, _Statements(e.store)
+
+
+def test_commands_cost_no_more_statements_than_before(measured: tuple[Engine, _Statements]) -> None:
+    e, statements = measured
+    assert isinstance(e.store, SqlStore)
+    most = MOST_STATEMENTS[e.store.sa_engine.dialect.name]
+    counts: dict[str, int] = {}
+    iid = ""
+
+    def start() -> None:
+        nonlocal iid
+        iid = e.start_process("review", {"amount": 1})
+
+    counts["start"] = statements.count(start)
+    [item] = e.work_items(iid)
+    counts["complete"] = statements.count(lambda: e.complete_work_item(item.id, {"amount": 2}))
+    counts["start parallel"] = statements.count(lambda: e.start_process("parallel"))
+    pid = e.instance_summaries(process_id="parallel")[-1].id
+    first, last = e.work_items(pid)
+    counts["complete first branch"] = statements.count(lambda: e.complete_work_item(first.id))
+    counts["complete last branch"] = statements.count(lambda: e.complete_work_item(last.id))
+    running = e.start_process("review")
+    counts["set_data"] = statements.count(lambda: e.set_data(running, {"amount": 3}))
+    assert {k: min(v, most[k]) for k, v in counts.items()} == counts, (counts, most)
+
+
+def test_only_the_dialects_module_tells_the_databases_apart() -> None:
+    for module in SQL_PACKAGE.glob("*.py"):
+        if module.name == "dialects.py":
+            continue
+        tree = ast.parse(module.read_text())
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + [
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        ]
+        assert not [m for m in imported if m.startswith("sqlalchemy.dialects")], module.name
+        assert "_pg" not in module.read_text(), module.name
+
+
+def test_the_sql_modules_stay_small() -> None:
+    sizes = {m.name: len(m.read_text().splitlines()) for m in SQL_PACKAGE.glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 500} == {}
+
+
+def test_instances_carry_no_sql_bookkeeping() -> None:
+    names = {f.name for f in fields(ProcessInstance)}
+    assert not {n for n in names if n.startswith("stored_")}
+
+
+def test_the_sqlalchemy_engine_is_sa_engine(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'wf.db'}")
+    try:
+        with pytest.deprecated_call(match="sa_engine"):
+            assert store.engine is store.sa_engine
+        assert isinstance(store.sa_engine, sa.Engine)
+    finally:
+        store.close()
