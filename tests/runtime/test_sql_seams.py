@@ -12,11 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import ConcurrencyError
 from wfengine.runtime import sql
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import Step
 
 SQL_PACKAGE = Path(sql.__file__).parent
 
@@ -145,3 +148,21 @@ def test_the_sqlalchemy_engine_is_sa_engine(tmp_path: Path) -> None:
         assert isinstance(store.sa_engine, sa.Engine)
     finally:
         store.close()
+
+
+def test_an_instance_read_outside_the_committing_command_is_a_lost_race(tmp_path: Path) -> None:
+    """The unit of work, not the instance, knows the row version read: an instance it did not
+    read is taken for a new one, and storing it again is refused as a race the engine retries."""
+    with Engine(db_url=f"sqlite:///{tmp_path / 'wf.db'}") as e:
+        pb = PackageBuilder("pkg")
+        _review(pb)
+        e.deploy(pb.build())
+        iid = e.start_process("review")
+        stale = e.store.instance(iid)  # outside any unit: nothing remembers its row version
+        with e.store.unit(), pytest.raises(ConcurrencyError, match="stored already"):
+            e.store.commit(Step(instances={iid: stale}))
+        with e.store.unit():
+            fresh = e.store.instance(iid)
+            e.store.commit(Step(instances={iid: fresh}))
+            e.store.commit(Step(instances={iid: fresh}))  # the unit knows the version written
+        assert e.instance(iid).state is ProcessState.RUNNING
