@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import IntEnum
 
 import networkx as nx
 
@@ -81,28 +82,42 @@ from wfengine.definition.reading import declared_types, name_aliases, package_la
 from wfengine.errors import DeployError
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
 
-# activity kinds
-KIND_NONE = 0  # Implementation No, Route, pass-through events: nothing to run
-KIND_TASK = 1  # calls applications from the registry
-KIND_SUBFLOW = 2
-KIND_BLOCK = 3
-KIND_UNSUPPORTED = 4  # script tasks, reference activities, ...: an incident when reached
 
-# join kinds
-JOIN_PASS = 0  # Exclusive or a single input: every token starts the activity
-JOIN_AND = 1
-JOIN_OR = 2
-JOIN_COMPLEX = 3
+class ActivityKind(IntEnum):
+    """What an activity does itself (ints: the navigator compares them on every step)."""
 
-# split kinds
-SPLIT_ALL = 0  # follow every transition that holds
-SPLIT_FIRST = 1  # Exclusive: the first that holds
+    NONE = 0  # Implementation No, Route, pass-through events: nothing to run
+    TASK = 1  # calls applications from the registry
+    SUBFLOW = 2
+    BLOCK = 3
+    UNSUPPORTED = 4  # script tasks, reference activities, ...: an incident when reached
 
-# transition kinds
-T_NORMAL = 0
-T_OTHERWISE = 1
-T_EXCEPTION = 2
-T_DEFAULT_EXCEPTION = 3
+
+class JoinKind(IntEnum):
+    PASS = 0  # Exclusive or a single input: every token starts the activity
+    AND = 1
+    OR = 2
+    COMPLEX = 3
+
+
+class SplitKind(IntEnum):
+    ALL = 0  # follow every transition that holds
+    FIRST = 1  # Exclusive: the first that holds
+
+
+class TransitionKind(IntEnum):
+    NORMAL = 0
+    OTHERWISE = 1
+    EXCEPTION = 2
+    DEFAULT_EXCEPTION = 3
+
+
+# The members under short module-level names, for the navigator's hot paths: a module global
+# is read faster than an enum class attribute, and they are the same objects.
+KIND_NONE, KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_UNSUPPORTED = ActivityKind
+JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
+SPLIT_ALL, SPLIT_FIRST = SplitKind
+T_NORMAL, T_OTHERWISE, T_EXCEPTION, T_DEFAULT_EXCEPTION = TransitionKind
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -119,7 +134,7 @@ class CTransition:
     target: int
     #: position among the target's incoming transitions (a join's counter slot)
     slot: int
-    kind: int
+    kind: TransitionKind
     condition: CompiledExpression | None
     #: for EXCEPTION transitions: the exception name it catches
     exception_name: str | None
@@ -170,11 +185,11 @@ class CActivity:
     index: int
     id: str
     model: Activity
-    kind: int
+    kind: ActivityKind
     performers: tuple[str, ...]
-    join: int
+    join: JoinKind
     n_in: int
-    split: int
+    split: SplitKind
     #: normal transitions in evaluation order
     normal: tuple[CTransition, ...] = ()
     otherwise: CTransition | None = None

@@ -2,7 +2,7 @@
 
 Every command (create, start, complete a work item, fire a timer, run a job, suspend, resume,
 terminate, abort, retry an incident) reads the clock once, checks that the requested change is
-legal *before* touching anything, lets a :class:`~wfengine.runtime.navigator.Navigator` run all
+legal *before* touching anything, lets a :class:`~wfengine.runtime.navigation.Navigator` run all
 the automatic work that follows, and commits one :class:`~wfengine.runtime.store.Step`, inside
 one unit of work of the store. On a SQL store that is one transaction; a command that lost a
 race with another engine (:class:`~wfengine.errors.ConcurrencyError`) runs again on fresh state.
@@ -60,7 +60,7 @@ from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_commands import JobCommands, default_job_handlers
 from wfengine.runtime.limits import DEFAULT_RUNTIME_LIMITS, RuntimeLimits
 from wfengine.runtime.memory_store import MemoryStore
-from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.queries import Queries
 from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.store import Store

@@ -3,7 +3,7 @@
 :class:`EngineBase` holds an engine's collaborators (store, clock, ids, applications,
 directory, limits) and the three steps every command takes: open a unit of work on the store
 (:meth:`_command`, which runs a command again on fresh state when it lost a race with another
-engine), let a :class:`~wfengine.runtime.navigator.Navigator` do the work that follows
+engine), let a :class:`~wfengine.runtime.navigation.Navigator` do the work that follows
 (:meth:`_nav`), and commit what changed as one step (:meth:`_commit`). The commands themselves
 are in :mod:`.engine` (instances), :mod:`.job_commands`, :mod:`.incident_commands` and
 :mod:`.queries`; :class:`~wfengine.runtime.engine.Engine` puts them together.
@@ -30,7 +30,7 @@ from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.limits import RuntimeLimits
-from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Store
 from wfengine.runtime.tools import InvokeJobHandler

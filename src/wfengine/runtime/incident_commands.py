@@ -26,7 +26,7 @@ from wfengine.runtime.compiler import SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
-from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.snapshots import (
     DecisionSnapshot,
     WayOn,

@@ -24,7 +24,7 @@ from wfengine.errors import (
 from wfengine.runtime.engine_base import EngineBase, JobHandler
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_CONTINUE, JOB_INVOKE, JOB_TIMER, Job, job_timer
-from wfengine.runtime.navigator import Navigator
+from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.snapshots import (
     JobSnapshot,
     copy_snapshot,

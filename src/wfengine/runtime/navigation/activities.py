@@ -1,0 +1,285 @@
+"""An activity instance's life: begin, run its body (once per loop iteration), leave along the
+transitions its split chooses, fail along an exception transition.
+"""
+
+from __future__ import annotations
+
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.compiler import (
+    KIND_BLOCK,
+    KIND_NONE,
+    KIND_SUBFLOW,
+    KIND_TASK,
+    SPLIT_FIRST,
+    CActivity,
+    CTransition,
+)
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    Scope,
+)
+from wfengine.runtime.navigation.base import (
+    _COMPLETED,
+    _OP_BODY,
+    _RUNNING,
+    NavigatorBase,
+    _Failure,
+)
+from wfengine.runtime.states import ActivityState
+
+
+class Activities(NavigatorBase):
+    """An activity instance's life."""
+
+    def _begin(self, scope: Scope, ca: CActivity) -> None:
+        """A ready activity starts: create its instance and run it (its count is already held)."""
+        if scope.closed:
+            return
+        inst = scope.instance
+        seq = inst.seq + 1
+        inst.seq = seq
+        aid = f"{inst.id}:{seq}"
+        nxt = ca.only_next
+        if nxt is not None and ca.instant:
+            # the hot path: nothing to run, one unconditional way on
+            now = self.now
+            inst.activities[aid] = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
+            changes = inst.changes
+            changes.append((now, "activity.started", aid, ca.id, None))
+            changes.append((now, "activity.completed", aid, ca.id, None))
+            inst.trace.append(ca.id)
+            self._arrive(scope, nxt)
+            self._release(scope, ca.index)
+            return
+        manual = ca.offer_first and ca.loop is None
+        state = ActivityState.NOT_STARTED if manual else _RUNNING
+        ai = ActivityInstance(aid, ca, scope, state, self.now)
+        inst.activities[aid] = ai
+        inst.changes.append(
+            (self.now, "activity.created" if manual else "activity.started", aid, ca.id, None)
+        )
+        if ca.instant:
+            self._leave(ai)
+            return
+        for dl in ca.deadlines:
+            self._set_deadline(ai, dl)
+        loop = ca.loop
+        if loop is not None and loop.multi:
+            self._start_multi(ai)
+            return
+        if loop is not None and loop.test_before:
+            try:
+                again = self._loop_condition(ai)
+            except _Failure as exc:
+                self._incident(inst, ai, ca.id, "loop", exc.message)
+                return
+            if not again:
+                self._leave(ai, traced=True)  # never ran: not in the trace
+                return
+        self._run_body(ai)
+
+    def _run_body(self, ai: ActivityInstance) -> None:
+        """Do the activity's own work once (one loop iteration, one MI instance)."""
+        ca = ai.act
+        inst = ai.scope.instance
+        if ai.state.is_closed or inst.state.is_closed:
+            return
+        loop = ca.loop
+        if loop is not None and loop.counter:
+            inst.data[loop.counter] = ai.mi_index if ai.mi_index is not None else ai.iterations
+        kind = ca.kind
+        if ca.offer_first:
+            self._offer(ai)
+            return
+        if kind == KIND_NONE:
+            self._body_done(ai)
+        elif kind == KIND_TASK:
+            self._run_task(ai)
+        elif kind == KIND_SUBFLOW:
+            self._start_subflow(ai)
+        elif kind == KIND_BLOCK:
+            assert ca.block is not None
+            child = self._new_scope(inst, ca.block, ai)
+            ai.child_scope = child
+            if not ca.block.starts:
+                self._scope_done(child)
+                return
+            for idx in ca.block.starts:
+                self._ready(child, ca.block.activities[idx])
+        else:
+            self._incident(
+                inst,
+                ai,
+                ca.id,
+                "run",
+                f"activity {ca.id!r} has an implementation the engine cannot run "
+                "(script task, reference or triggered intermediate event)",
+            )
+
+    def _body_done(self, ai: ActivityInstance) -> None:
+        """The activity's work finished once: loop again, count an MI instance, or leave."""
+        ca = ai.act
+        inst = ai.scope.instance
+        container = ai.mi_parent
+        if container is not None:
+            self._multi_child_done(container, ai)
+            return
+        loop = ca.loop
+        if loop is not None and not loop.multi:
+            ai.iterations += 1
+            inst.changes.append((self.now, "activity.iteration", ai.id, ca.id, ai.iterations))
+            inst.trace.append(ca.id)
+            if loop.maximum is None or ai.iterations < loop.maximum:
+                try:
+                    again = self._loop_condition(ai)
+                except _Failure as exc:
+                    self._incident(inst, ai, ca.id, "loop", exc.message)
+                    return
+                if again:
+                    self._agenda.append((_OP_BODY, ai, None))
+                    return
+            self._leave(ai, traced=True)
+            return
+        self._leave(ai)
+
+    def _loop_condition(self, ai: ActivityInstance) -> bool:
+        loop = ai.act.loop
+        assert loop is not None
+        if loop.maximum is not None and ai.iterations >= loop.maximum:
+            return False
+        if loop.condition is None:
+            return False
+        return bool(self._evaluate(ai, loop.condition))
+
+    def _choose(self, ai: ActivityInstance) -> list[CTransition]:
+        ca = ai.act
+        inst = ai.scope.instance
+        data = inst.data
+        chosen: list[CTransition] = []
+        context = f"instance {inst.id!r}"
+        for ct in ca.normal:
+            cond = ct.condition
+            if cond is not None:
+                try:
+                    ok = cond.evaluate(data, self._clock, context)
+                except ExpressionEvaluationError as exc:
+                    raise _Failure(str(exc)) from exc
+                if not ok:
+                    continue
+            chosen.append(ct)
+            if ca.split == SPLIT_FIRST:
+                break
+        if not chosen and ca.otherwise is not None:
+            chosen.append(ca.otherwise)
+        if not chosen and ca.ends_quietly and ca.normal:
+            inst.changes.append((self.now, "activity.thread_ended", ai.id, ca.id, None))
+        elif not chosen and (ca.normal or ca.otherwise is not None):
+            raise _Failure(
+                f"{context}, activity {ca.id!r}: no outgoing transition's condition holds "
+                "and there is no OTHERWISE transition"
+            )
+        return chosen
+
+    def ways_on(self, ai: ActivityInstance) -> dict[str, CTransition]:
+        """The transitions a person may choose for ``ai`` when its decision failed."""
+        ca = ai.act
+        found = {ct.id: ct for ct in ca.normal}
+        if ca.otherwise is not None:
+            found[ca.otherwise.id] = ca.otherwise
+        return found
+
+    def leave_along(self, ai: ActivityInstance, chosen: list[CTransition]) -> None:
+        """Complete ``ai`` along transitions an operator chose (a decision that failed)."""
+        self._leave(ai, traced=ai.act.loop is not None, chosen=chosen)
+
+    def _leave(
+        self,
+        ai: ActivityInstance,
+        *,
+        traced: bool = False,
+        chosen: list[CTransition] | None = None,
+    ) -> None:
+        """Complete ``ai`` and move tokens on; on a failed condition, leave it with an incident."""
+        ca = ai.act
+        scope = ai.scope
+        inst = scope.instance
+        if chosen is not None:
+            pass
+        elif ai.mi is not None and ai.mi.routed:
+            chosen = []  # an MI flow condition already routed its token
+        else:
+            try:
+                chosen = self._choose(ai)
+            except _Failure as exc:
+                self._incident(inst, ai, ca.id, "leave", exc.message)
+                return
+        self._close_activity(ai, _COMPLETED)
+        if not traced:
+            inst.trace.append(ca.id)
+        if ca.terminate:
+            self._terminate_scope(scope)
+            return
+        for ct in chosen:
+            self._arrive(scope, ct)
+        self._release(scope, ca.index)
+
+    def _close_activity(self, ai: ActivityInstance, state: ActivityState) -> None:
+        ai.state = state
+        ai.completed_at = self.now
+        inst = ai.scope.instance
+        if ai.incident is not None:
+            incident = inst.incidents.get(ai.incident)
+            if incident is not None:
+                incident.resolved = True
+            ai.incident = None
+        inst.changes.append(
+            (self.now, f"activity.{state.value.rsplit('.', 1)[1]}", ai.id, ai.act.id, None)
+        )
+        if ai.timers:
+            self.step.timers_cancelled.extend(ai.timers)
+            ai.timers = []
+
+    def _route_only(self, ai: ActivityInstance) -> bool:
+        """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex)."""
+        try:
+            chosen = self._choose(ai)
+        except _Failure as exc:
+            self._incident(ai.scope.instance, ai, ai.act.id, "leave", exc.message)
+            return False
+        for ct in chosen:
+            self._arrive(ai.scope, ct)
+        return True
+
+    def _exception_transition(self, ca: CActivity, name: str | None) -> CTransition | None:
+        if name is not None:
+            for ct in ca.exceptions:
+                if ct.exception_name == name:
+                    return ct
+        return ca.default_exception
+
+    def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
+        """The activity's work failed: follow its exception transition, else an incident."""
+        ca = ai.act
+        owner = ai.mi_parent or ai
+        message = failure.message
+        name = failure.exception_name
+        ct = self._exception_transition(owner.act, name) if name else None
+        if ct is None:
+            self._incident(
+                ai.scope.instance,
+                ai,
+                ca.id,
+                operation,
+                message,
+                application_id=failure.application_id,
+                attempts=failure.attempts,
+            )
+            return
+        inst = ai.scope.instance
+        inst.changes.append((self.now, "activity.exception", ai.id, ca.id, message))
+        if ai.mi_parent is not None:
+            self._cancel_activity(owner, ActivityState.ABORTED, count=False)
+        elif ai.state.is_open:
+            self._cancel_activity(ai, ActivityState.ABORTED, count=False)
+        self._arrive(owner.scope, ct)
+        self._release(owner.scope, owner.act.index)

@@ -1,0 +1,158 @@
+"""The work queue of a command: ready work in definition order, the step budget, deferring and
+parking work.
+"""
+
+from __future__ import annotations
+
+from wfengine.runtime.compiler import (
+    CActivity,
+    CGraph,
+)
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    ProcessInstance,
+    Scope,
+)
+from wfengine.runtime.jobs import JOB_CONTINUE, Job
+from wfengine.runtime.navigation.base import (
+    _OP_BEGIN,
+    _OP_BODY,
+    NavigatorBase,
+)
+from wfengine.runtime.progress import WATCH_FROM
+
+
+class Agenda(NavigatorBase):
+    """The work queue of a command."""
+
+    def defer(self) -> None:
+        """Leave the ready work to ``continue`` jobs instead of running it in this command.
+
+        Each instance's work waits in its ``parked`` list (as work parked by the step budget
+        does) and one job per instance hands it to whichever engine or worker claims it
+        (:meth:`run_parked`).
+        """
+        if not self._agenda:
+            return
+        ctx = self.ctx
+        for inst in self._agenda_by_instance().values():
+            job = Job(
+                id=ctx.ids.new("job"),
+                kind=JOB_CONTINUE,
+                instance_id=inst.id,
+                due=self.now,
+                seq=ctx.next_timer_seq(),
+            )
+            job.key = f"{job.id}/continue"
+            self.step.jobs.append(job)
+            self.touch(inst)
+            inst.changes.append((self.now, "instance.deferred", None, None, job.id))
+
+    def _agenda_by_instance(self) -> dict[str, ProcessInstance]:
+        """Move the agenda into its instances' ``parked`` lists; returns those instances."""
+        by_instance: dict[str, ProcessInstance] = {}
+        for item in self._agenda:
+            scope = item[1] if item[0] == _OP_BEGIN else item[1].scope
+            inst = scope.instance
+            inst.parked.append(item)
+            by_instance[inst.id] = inst
+        self._agenda.clear()
+        return by_instance
+
+    def run_parked(self, inst: ProcessInstance) -> None:
+        """Carry on with deferred work (a ``continue`` job); work parked by an exceeded step
+        budget waits for its incident to be retried instead."""
+        if any(i.operation == "continue" and not i.resolved for i in inst.incidents.values()):
+            return
+        self.touch(inst)
+        self._agenda.extend(inst.parked)
+        inst.parked.clear()
+
+    def drain(self, *, defer: bool = False) -> None:
+        """Run ready work until nothing more can run without a person, timer or operator.
+
+        ``defer``: run none of it; leave whatever is ready to ``continue`` jobs (conditions
+        and joins already decided stay decided; activities are begun by whoever runs the job).
+        """
+        agenda = self._agenda
+        begin = self._begin
+        budget = self.ctx.limits.max_steps
+        step = 0
+        watch = self.watch
+        while True:
+            if defer and agenda:
+                self.defer()
+                return
+            while agenda:
+                budget -= 1
+                if budget < 0:
+                    self._park()
+                    return
+                step += 1
+                if step >= WATCH_FROM:
+                    cycle = watch.repeating(step, agenda, len(agenda))
+                    if cycle is not None:
+                        self._park(cycle)
+                        return
+                op, a, b = agenda.popleft()
+                if op == _OP_BEGIN:
+                    begin(a, b)
+                elif op == _OP_BODY:
+                    self._run_body(a)
+                else:
+                    self._run_task(a)
+            if not self._pending_scopes:
+                return
+            self._check_pending_joins()
+            if not agenda:
+                return
+
+    def _park(self, cycle: list[str] | None = None) -> None:
+        """Out of step budget, or in a cycle that makes no progress (see
+        :mod:`wfengine.runtime.progress`): set the ready work aside in its instances, each with
+        an incident; retrying it carries on."""
+        for inst in self._agenda_by_instance().values():
+            if cycle is not None:
+                shown = " -> ".join(cycle[:12]) + (" -> ..." if len(cycle) > 12 else "")
+                message = (
+                    f"instance {inst.id!r} loops without progress through {shown}: the same "
+                    "activities run again with the same data and nothing waits, so the cycle "
+                    "never ends; fix the definition (a condition that can change) or terminate "
+                    "the instance"
+                )
+            else:
+                message = (
+                    f"instance {inst.id!r} ran more than {self.ctx.limits.max_steps} automatic "
+                    "steps in one command (an endless automatic cycle?); retry the incident "
+                    "to carry on"
+                )
+            self._incident(inst, None, cycle[0] if cycle else None, "continue", message)
+
+    def _ready(self, scope: Scope, ca: CActivity) -> None:
+        scope.count += 1
+        if scope.graph.tracks_places:
+            places = scope.places
+            places[ca.index] = places.get(ca.index, 0) + 1
+        self._agenda.append((_OP_BEGIN, scope, ca))
+
+    def _release(self, scope: Scope, index: int, n: int = 1) -> None:
+        """``n`` live things at activity ``index`` of ``scope`` are gone."""
+        if scope.graph.tracks_places:
+            places = scope.places
+            left = places[index] - n
+            if left:
+                places[index] = left
+            else:
+                del places[index]
+        scope.count -= n
+        if scope.pending:
+            self._pending_scopes[(scope.instance.id, scope.id)] = scope
+        if scope.count == 0 and not scope.closed:
+            self._scope_done(scope)
+
+    def _new_scope(
+        self, inst: ProcessInstance, graph: CGraph, owner: ActivityInstance | None
+    ) -> Scope:
+        scope = Scope(id=len(inst.scopes), graph=graph, instance=inst, owner=owner)
+        inst.scopes[scope.id] = scope
+        return scope

@@ -1,0 +1,247 @@
+"""What every part of the navigator shares: the command's state, reads, and failures.
+
+The :class:`~wfengine.runtime.navigation.Navigator` is one class assembled from one mixin per
+construct (:mod:`.agenda`, :mod:`.lifecycle`, :mod:`.joins`, :mod:`.activities`, :mod:`.work`,
+:mod:`.subflows`, :mod:`.multi`, :mod:`.deadlines`, :mod:`.incidents`). This base holds the
+state they share and declares the methods one part calls in another, so each module reads on
+its own and the type checker sees every call.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap, deque
+from collections.abc import Mapping
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from wfengine.applications.calling import ToolFailure
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.compiler import (
+    CActivity,
+    CDeadline,
+    CGraph,
+    CompiledProcess,
+    CTransition,
+)
+from wfengine.runtime.context import NavigationContext
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    ProcessInstance,
+    Scope,
+    WorkItem,
+)
+from wfengine.runtime.progress import ProgressWatch
+from wfengine.runtime.states import ActivityState
+from wfengine.runtime.store import Step
+
+_RUNNING = ActivityState.RUNNING
+_COMPLETED = ActivityState.COMPLETED
+class Op(IntEnum):
+    """What a piece of queued work does."""
+
+    #: begin an activity that became ready: ``(BEGIN, scope, activity)``
+    BEGIN = 0
+    #: run an activity instance's body again (a loop iteration, an MI instance):
+    #: ``(BODY, activity instance, None)``
+    BODY = 1
+    #: run the applications of a Tool activity whose person's work item already completed:
+    #: ``(TOOLS, activity instance, None)``
+    TOOLS = 2
+
+
+#: one piece of queued work. A plain tuple rather than a NamedTuple: the navigator queues one
+#: per activity, and building a NamedTuple costs several times as much (measured)
+Work = tuple[int, Any, Any]
+
+_OP_BEGIN, _OP_BODY, _OP_TOOLS = Op
+
+
+class _Failure(Exception):
+    """An operation failed; carries what the incident should say and which exception it was
+    (and, for a failed application call, which application and how many attempts)."""
+
+    def __init__(
+        self,
+        message: str,
+        exception_name: str | None = None,
+        *,
+        application_id: str | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exception_name = exception_name
+        self.application_id = application_id
+        self.attempts = attempts
+
+
+def _tool_failure(exc: ToolFailure) -> _Failure:
+    return _Failure(
+        exc.message,
+        exc.exception_name,
+        application_id=exc.application_id,
+        attempts=exc.attempts,
+    )
+
+
+class NavigatorBase:
+    """The state of one command's navigation (see :mod:`wfengine.runtime.navigation`)."""
+
+    def __init__(self, ctx: NavigationContext, now: datetime) -> None:
+        self.ctx = ctx
+        self.now = now
+        self.step = Step()
+        self._agenda: deque[Work] = deque()
+        self._pending_scopes: dict[tuple[str, int], Scope] = {}
+        self._new_items: dict[str, WorkItem] = {}
+        self.watch = ProgressWatch()
+        #: process instances this command created (bounded: a recursive fan-out)
+        self._created = 0
+
+    def _clock(self) -> datetime:
+        return self.now
+
+    def touch(self, inst: ProcessInstance) -> None:
+        self.step.instances[inst.id] = inst
+
+    def instance(self, instance_id: str) -> ProcessInstance:
+        """An instance, including one created by this command and not yet committed."""
+        found = self.step.instances.get(instance_id)
+        return found if found is not None else self.ctx.store.instance(instance_id)
+
+    def _work_item(self, work_item_id: str) -> WorkItem:
+        found = self._new_items.get(work_item_id)
+        return found if found is not None else self.ctx.store.work_item(work_item_id)
+
+    def _evaluate(
+        self, ai: ActivityInstance, expr: Any, extra: Mapping[str, Any] | None = None
+    ) -> Any:
+        inst = ai.scope.instance
+        variables: Mapping[str, Any] = (
+            inst.data if extra is None else ChainMap(dict(extra), inst.data)
+        )
+        try:
+            return expr.evaluate(variables, self._clock, f"instance {inst.id!r}")
+        except ExpressionEvaluationError as exc:
+            raise _Failure(str(exc)) from exc
+
+    # -- implemented by the construct modules -------------------------------------------
+
+    def _begin(self, scope: Scope, ca: CActivity) -> None:
+        raise NotImplementedError
+
+    def _arrive(self, scope: Scope, ct: CTransition) -> None:
+        raise NotImplementedError
+
+    def _body_done(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _cancel_activity(self, ai: ActivityInstance, state: ActivityState, *, count: bool) -> None:
+        raise NotImplementedError
+
+    def _check_pending_joins(self) -> None:
+        raise NotImplementedError
+
+    def _close_activity(self, ai: ActivityInstance, state: ActivityState) -> None:
+        raise NotImplementedError
+
+    def _exception_transition(self, ca: CActivity, name: str | None) -> CTransition | None:
+        raise NotImplementedError
+
+    def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
+        raise NotImplementedError
+
+    def _incident(
+        self,
+        inst: ProcessInstance,
+        ai: ActivityInstance | None,
+        activity_id: str | None,
+        operation: str,
+        message: str,
+        *,
+        scope: Scope | None = None,
+        join_index: int | None = None,
+        application_id: str | None = None,
+        attempts: int = 0,
+        job_id: str | None = None,
+    ) -> None:
+        raise NotImplementedError
+
+    def _leave(
+        self,
+        ai: ActivityInstance,
+        *,
+        traced: bool = False,
+        chosen: list[CTransition] | None = None,
+    ) -> None:
+        raise NotImplementedError
+
+    def _loop_condition(self, ai: ActivityInstance) -> bool:
+        raise NotImplementedError
+
+    def _multi_child_done(self, container: ActivityInstance, child: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _new_scope(
+        self, inst: ProcessInstance, graph: CGraph, owner: ActivityInstance | None
+    ) -> Scope:
+        raise NotImplementedError
+
+    def _offer(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _ready(self, scope: Scope, ca: CActivity) -> None:
+        raise NotImplementedError
+
+    def _release(self, scope: Scope, index: int, n: int = 1) -> None:
+        raise NotImplementedError
+
+    def _route_only(self, ai: ActivityInstance) -> bool:
+        raise NotImplementedError
+
+    def _run_body(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _run_task(
+        self,
+        ai: ActivityInstance,
+        resume: tuple[Mapping[str, Any], Any] | None = None,
+        failure: ToolFailure | None = None,
+    ) -> None:
+        raise NotImplementedError
+
+    def _scope_done(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
+        raise NotImplementedError
+
+    def _start_multi(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _start_subflow(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _subflow_closed(self, child: ProcessInstance) -> None:
+        raise NotImplementedError
+
+    def _terminate_scope(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def _try_complex(self, scope: Scope, ca: CActivity) -> None:
+        raise NotImplementedError
+
+    def new_instance(
+        self,
+        compiled: CompiledProcess,
+        version: int,
+        data: Mapping[str, Any] | None,
+        *,
+        parent: tuple[str, str] | None = None,
+        parent_waits: bool = False,
+    ) -> ProcessInstance:
+        raise NotImplementedError
+
+    def start_instance(self, inst: ProcessInstance) -> None:
+        raise NotImplementedError

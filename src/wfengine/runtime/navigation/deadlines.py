@@ -1,0 +1,111 @@
+"""Deadlines: setting their timers and firing them (synchronous ones cancel the activity)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from wfengine.runtime.compiler import (
+    CDeadline,
+)
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    Timer,
+)
+from wfengine.runtime.navigation.base import (
+    NavigatorBase,
+    _Failure,
+)
+from wfengine.runtime.states import ActivityState, ProcessState
+
+
+class Deadlines(NavigatorBase):
+    """Deadlines."""
+
+    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
+        inst = ai.scope.instance
+        due: datetime
+        if isinstance(dl.duration, timedelta):
+            due = self.now + dl.duration
+        else:
+            try:
+                value = self._evaluate(ai, dl.duration)
+            except _Failure as exc:
+                inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, exc.message))
+                return
+            found = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
+            if isinstance(found, str):
+                inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, found))
+                return
+            due = found
+        ctx = self.ctx
+        timer = Timer(
+            id=ctx.ids.new("tm"),
+            due=due,
+            instance_id=inst.id,
+            activity_instance_id=ai.id,
+            deadline_index=dl.index,
+            seq=ctx.next_timer_seq(),
+        )
+        ai.timers.append(timer.id)
+        self.step.timers_set.append(timer)
+
+    def fire_timer(self, timer: Timer) -> None:
+        self.step.timers_cancelled.append(timer.id)
+        inst = self.instance(timer.instance_id)
+        ai = inst.activities.get(timer.activity_instance_id)
+        if ai is None or ai.state.is_closed or inst.state is not ProcessState.RUNNING:
+            return
+        self.touch(inst)
+        if timer.id in ai.timers:
+            ai.timers.remove(timer.id)
+        inst.timer_firings += 1
+        most = self.ctx.limits.max_timer_firings
+        if inst.timer_firings > most:
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "deadlock",
+                f"instance {inst.id!r} fired more than {most} deadline timers "
+                "(RuntimeLimits.max_timer_firings): a deadline that leads back to its own "
+                "activity re-arms itself for ever; terminate or abort the instance",
+            )
+            return
+        dl = ai.act.deadlines[timer.deadline_index]
+        ct = self._exception_transition(ai.act, dl.exception_name)
+        inst.changes.append((self.now, "deadline.fired", ai.id, ai.act.id, dl.exception_name))
+        if ct is None:
+            inst.changes.append(
+                (self.now, "deadline.unhandled", ai.id, ai.act.id, dl.exception_name)
+            )
+            return
+        if dl.synchronous:
+            self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
+            self._arrive(ai.scope, ct)
+            self._release(ai.scope, ai.act.index)
+        else:
+            self._arrive(ai.scope, ct)
+
+
+def _deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
+    """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, timedelta):
+        after = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return f"deadline gave {value!r}; expected a finite number of seconds"
+        if not 0 <= value <= longest.total_seconds():
+            return f"deadline gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
+        after = timedelta(seconds=value)
+    else:
+        return f"deadline gave {value!r}; expected seconds, a timedelta or a datetime"
+    if not timedelta(0) <= after <= longest:
+        return f"deadline gave {after}; expected a duration from 0 to {longest}"
+    try:
+        return now + after
+    except OverflowError:
+        return f"deadline gave {after}, which ends after the last date the engine can hold"

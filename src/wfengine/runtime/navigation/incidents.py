@@ -1,0 +1,126 @@
+"""Incidents: work the engine could not do by itself, and retrying it."""
+
+from __future__ import annotations
+
+from wfengine.runtime.compiler import (
+    KIND_TASK,
+)
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    Incident,
+    ProcessInstance,
+    Scope,
+)
+from wfengine.runtime.jobs import PARKED, Job
+from wfengine.runtime.navigation.base import (
+    _OP_BODY,
+    _OP_TOOLS,
+    NavigatorBase,
+    _Failure,
+)
+from wfengine.runtime.store import OutboxEntry
+
+
+class Incidents(NavigatorBase):
+    """Incidents."""
+
+    def _incident(
+        self,
+        inst: ProcessInstance,
+        ai: ActivityInstance | None,
+        activity_id: str | None,
+        operation: str,
+        message: str,
+        *,
+        scope: Scope | None = None,
+        join_index: int | None = None,
+        application_id: str | None = None,
+        attempts: int = 0,
+        job_id: str | None = None,
+    ) -> None:
+        incident = Incident(
+            id=self.ctx.ids.new("inc"),
+            instance_id=inst.id,
+            activity_instance_id=ai.id if ai else None,
+            activity_id=activity_id,
+            operation=operation,
+            message=message,
+            created_at=self.now,
+            scope_id=scope.id if scope else None,
+            join_index=join_index,
+            application_id=application_id,
+            attempts=attempts,
+            job_id=job_id,
+        )
+        inst.incidents[incident.id] = incident
+        if ai is not None:
+            ai.incident = incident.id
+        self.touch(inst)
+        inst.changes.append(
+            (self.now, "incident.opened", incident.activity_instance_id, activity_id, message)
+        )
+        self.step.outbox.append(
+            OutboxEntry(f"{incident.id}/opened", "incident.opened", inst.id, incident.id)
+        )
+
+    def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
+        """A job's run failed (or was stopped): an incident, and the job parked until the
+        incident is retried (in the same step, so neither happens without the other)."""
+        self._incident(inst, None, None, "job", message, job_id=job.id)
+        self.step.job_done = job.id
+        self.step.job_again_at = PARKED
+
+    def retry(self, incident: Incident) -> None:
+        inst = self.instance(incident.instance_id)
+        self.touch(inst)
+        incident.resolved = True
+        inst.changes.append(
+            (
+                self.now,
+                "incident.retried",
+                incident.activity_instance_id,
+                incident.activity_id,
+                incident.id,
+            )
+        )
+        if incident.operation == "continue":
+            self._agenda.extend(inst.parked)
+            inst.parked.clear()
+            return
+        if incident.operation == "job":
+            assert incident.job_id is not None
+            self.step.job_done = incident.job_id  # the parked job is due again now
+            self.step.job_again_at = self.now
+            return
+        if incident.operation == "join":
+            assert incident.scope_id is not None and incident.join_index is not None
+            scope = inst.scopes[incident.scope_id]
+            self._try_complex(scope, scope.graph.activities[incident.join_index])
+            return
+        assert incident.activity_instance_id is not None
+        ai = inst.activities[incident.activity_instance_id]
+        ai.incident = None
+        if incident.operation == "leave":
+            if ai.mi_parent is not None:
+                self._multi_child_done(ai.mi_parent, ai)
+            elif ai.mi is not None and ai.mi.completed < ai.mi.total:
+                self._route_only(ai)
+            else:
+                self._leave(ai, traced=ai.act.loop is not None)
+        elif incident.operation == "loop":
+            try:
+                again = self._loop_condition(ai)
+            except _Failure as exc:
+                self._incident(inst, ai, ai.act.id, "loop", exc.message)
+                return
+            if again:
+                self._agenda.append((_OP_BODY, ai, None))
+            else:
+                self._leave(ai, traced=ai.iterations > 0)
+        elif ai.act.loop is not None and ai.act.loop.multi and ai.mi is None:
+            self._start_multi(ai)
+        else:
+            # through the agenda, so an engine that defers automatic work leaves the call
+            # to a worker; a Tool whose person already did their part only calls again
+            op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
+            self._agenda.append((op, ai, None))

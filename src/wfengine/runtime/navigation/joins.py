@@ -1,0 +1,168 @@
+"""Tokens arriving at joins: Parallel (one per input), Inclusive (when no live token can still
+reach it), Complex (its condition), and deadlocks.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.compiler import (
+    JOIN_AND,
+    JOIN_COMPLEX,
+    JOIN_OR,
+    JOIN_PASS,
+    CActivity,
+    CTransition,
+)
+from wfengine.runtime.instance import (
+    ProcessInstance,
+    Scope,
+)
+from wfengine.runtime.navigation.base import (
+    NavigatorBase,
+)
+from wfengine.runtime.states import ProcessState
+
+
+class Joins(NavigatorBase):
+    """Tokens arriving at joins."""
+
+    def _arrive(self, scope: Scope, ct: CTransition) -> None:
+        """A token moves along ``ct`` to its target."""
+        ca = scope.graph.activities[ct.target]
+        join = ca.join
+        if join == JOIN_PASS:
+            self._ready(scope, ca)
+            return
+        waiting = scope.tokens.get(ca.index)
+        if waiting is None:
+            waiting = scope.tokens[ca.index] = [0] * ca.n_in
+        if join == JOIN_COMPLEX:
+            rnd = scope.rounds.get(ca.index)
+            if rnd is None:
+                rnd = scope.rounds[ca.index] = [0, 0]
+            rnd[0] += 1
+            scope.pending.add(ca.index)
+            self._pending_scopes[(scope.instance.id, scope.id)] = scope
+            if rnd[1]:
+                return  # already fired this round: the token is absorbed
+            waiting[ct.slot] += 1
+            scope.count += 1
+            if scope.graph.tracks_places:
+                scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+            self._try_complex(scope, ca)
+            return
+        waiting[ct.slot] += 1
+        scope.count += 1
+        if scope.graph.tracks_places:
+            scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+        if join == JOIN_AND:
+            while all(waiting):
+                for i in range(ca.n_in):
+                    waiting[i] -= 1
+                self._consume(scope, ca, ca.n_in)
+        else:  # JOIN_OR: decided when the work runs out
+            scope.pending.add(ca.index)
+            self._pending_scopes[(scope.instance.id, scope.id)] = scope
+
+    def _consume(self, scope: Scope, ca: CActivity, n: int) -> None:
+        """``n`` waiting tokens fire the join of ``ca``: one ready activity replaces them."""
+        self._ready(scope, ca)
+        self._release(scope, ca.index, n)
+
+    def _try_complex(self, scope: Scope, ca: CActivity) -> None:
+        rnd = scope.rounds[ca.index]
+        assert ca.join_condition is not None
+        inst = scope.instance
+        variables = ChainMap({"arrived": rnd[0], "incoming": ca.n_in}, inst.data)
+        try:
+            ok = ca.join_condition.evaluate(variables, self._clock, f"instance {inst.id!r}")
+        except ExpressionEvaluationError as exc:
+            self._incident(inst, None, ca.id, "join", str(exc), scope=scope, join_index=ca.index)
+            return
+        if ok:
+            rnd[1] = 1
+            waiting = scope.tokens[ca.index]
+            n = sum(waiting)
+            for i in range(ca.n_in):
+                waiting[i] = 0
+            self._consume(scope, ca, n)
+
+    def _check_pending_joins(self) -> None:
+        """Fire Inclusive joins that no live token can still reach; close Complex join rounds."""
+        scopes = sorted(self._pending_scopes.items())
+        self._pending_scopes.clear()
+        for _, scope in scopes:
+            if scope.closed:
+                continue
+            for index in sorted(scope.pending):
+                ca = scope.graph.activities[index]
+                waiting = scope.tokens.get(index)
+                if _blocked(ca, scope.places, waiting):
+                    continue  # a token can still arrive
+                if ca.join == JOIN_OR:
+                    scope.pending.discard(index)
+                    if waiting is None:
+                        continue
+                    n = 0
+                    for i, c in enumerate(waiting):
+                        if c:
+                            waiting[i] = c - 1
+                            n += 1
+                    if any(waiting):
+                        scope.pending.add(index)
+                        self._pending_scopes[(scope.instance.id, scope.id)] = scope
+                    if n:
+                        self._consume(scope, ca, n)
+                else:  # Complex: the round is over
+                    scope.pending.discard(index)
+                    scope.rounds.pop(index, None)
+                    if waiting is not None and any(waiting):
+                        n = sum(waiting)
+                        for i in range(ca.n_in):
+                            waiting[i] = 0
+                        scope.instance.changes.append(
+                            (self.now, "join.discarded", None, ca.id, {"tokens": n})
+                        )
+                        self._release(scope, index, n)
+
+    def find_deadlocks(self, inst: ProcessInstance) -> None:
+        """Open instances with tokens stuck at joins and nothing running get a deadlock incident."""
+        if inst.state is not ProcessState.RUNNING or inst.parked:  # parked: work still to do
+            return
+        if not any(any(w) for scope in inst.scopes.values() for w in scope.tokens.values()):
+            return
+        if any(ai.state.is_open for ai in inst.activities.values()):
+            return
+        if any(not i.resolved for i in inst.incidents.values()):
+            return
+        stuck = [
+            scope.graph.activities[idx].id
+            for scope in inst.scopes.values()
+            if not scope.closed
+            for idx, waiting in scope.tokens.items()
+            if any(waiting)
+        ]
+        if stuck:
+            self._incident(
+                inst,
+                None,
+                stuck[0],
+                "deadlock",
+                f"instance {inst.id!r} is deadlocked: tokens wait at join(s) {stuck} that can "
+                "never fire, and nothing else is running; terminate or abort it",
+            )
+
+
+def _blocked(ca: CActivity, places: dict[int, int], waiting: list[int] | None) -> bool:
+    """Can a live token still reach the OR/Complex join ``ca``? (see the compiler's notes)"""
+    up = ca.upstream
+    live = [p for p in places if p in up]
+    if not live:
+        return False
+    if ca.join != JOIN_OR or not waiting:
+        return True
+    filled = [s for s, c in zip(ca.slot_upstream, waiting, strict=True) if c]
+    empty = [s for s, c in zip(ca.slot_upstream, waiting, strict=True) if not c]
+    return any(any(p in s for s in empty) and not any(p in s for s in filled) for p in live)

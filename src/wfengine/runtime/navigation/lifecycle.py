@@ -1,0 +1,185 @@
+"""Instances and scopes coming and going: creation, start, implicit termination, closing,
+cancelling.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from wfengine.errors import LimitError
+from wfengine.runtime.compiler import (
+    CompiledProcess,
+)
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    ProcessInstance,
+    Scope,
+)
+from wfengine.runtime.navigation.base import (
+    NavigatorBase,
+)
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.store import OutboxEntry
+from wfengine.runtime.values import check_storable
+
+
+class Lifecycle(NavigatorBase):
+    """Instances and scopes coming and going."""
+
+    def new_instance(
+        self,
+        compiled: CompiledProcess,
+        version: int,
+        data: Mapping[str, Any] | None,
+        *,
+        parent: tuple[str, str] | None = None,
+        parent_waits: bool = False,
+    ) -> ProcessInstance:
+        """Create an instance (not started): data fields from InitialValue, then ``data``.
+
+        Raises :class:`~wfengine.errors.WorkflowError` when the command has created as many
+        instances as ``RuntimeLimits.max_new_instances`` allows.
+        """
+        self._created += 1
+        if self._created > self.ctx.limits.max_new_instances:
+            raise LimitError(
+                f"this command already created {self.ctx.limits.max_new_instances} process "
+                "instances (RuntimeLimits.max_new_instances)"
+            )
+        iid = self.ctx.ids.new("pi")
+        values: dict[str, Any] = {}
+        for fid, init in compiled.data_fields:
+            if init is None:
+                values[fid] = None
+            else:
+                values[fid] = init.evaluate(values, self._clock, f"instance {iid!r}")
+        for fp in compiled.formal_parameters:
+            values.setdefault(fp.id, None)
+        if data:
+            values.update(data)
+        check_storable(values, f"instance {iid!r} of process {compiled.process_id!r}")
+        inst = ProcessInstance(
+            id=iid,
+            process_id=compiled.process_id,
+            version=version,
+            compiled=compiled,
+            state=ProcessState.NOT_STARTED,
+            data=values,
+            created_at=self.now,
+            parent_instance=parent[0] if parent else None,
+            parent_activity_instance=parent[1] if parent else None,
+            parent_waits=parent_waits,
+        )
+        inst.changes.append((self.now, "instance.created", None, None, {"version": version}))
+        self.touch(inst)
+        return inst
+
+    def start_instance(self, inst: ProcessInstance) -> None:
+        inst.state = ProcessState.RUNNING
+        inst.started_at = self.now
+        inst.changes.append((self.now, "instance.state", None, None, ProcessState.RUNNING.value))
+        self.touch(inst)
+        root = self._new_scope(inst, inst.compiled.graph, None)
+        inst.root = root
+        if not root.graph.starts:
+            self._scope_done(root)
+            return
+        for idx in root.graph.starts:
+            self._ready(root, root.graph.activities[idx])
+
+    def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
+        """Close ``inst``: cancel what is open, then notify a waiting parent."""
+        self.touch(inst)
+        inst.parked.clear()
+        cancel_state = (
+            ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
+        )
+        if state is not ProcessState.COMPLETED:  # a completed instance has nothing open
+            for ai in list(inst.activities.values()):
+                if ai.state.is_open:
+                    self._cancel_activity(ai, cancel_state, count=False)
+        for scope in inst.scopes.values():
+            scope.closed = True
+            scope.tokens.clear()
+            scope.places.clear()
+            scope.pending.clear()
+            scope.count = 0
+        for incident in inst.incidents.values():
+            incident.resolved = True
+        inst.state = state
+        inst.completed_at = self.now
+        inst.changes.append((self.now, "instance.state", None, None, state.value))
+        self.step.outbox.append(
+            OutboxEntry(f"{inst.id}/closed", "instance.closed", inst.id, state.value)
+        )
+        if inst.parent_waits and inst.parent_instance is not None:
+            self._subflow_closed(inst)
+
+    def _scope_done(self, scope: Scope) -> None:
+        """Nothing is live in ``scope`` any more: implicit termination of the scope."""
+        scope.closed = True
+        owner = scope.owner
+        if owner is None:
+            inst = scope.instance
+            if inst.state is ProcessState.RUNNING:
+                self.close_instance(inst, ProcessState.COMPLETED)
+            return
+        owner.child_scope = None
+        if owner.state.is_open:
+            self._body_done(owner)
+
+    def _terminate_scope(self, scope: Scope) -> None:
+        """A Terminate end event: cancel the rest of its scope, which then completes."""
+        self._cancel_scope(scope, ActivityState.TERMINATED)
+        scope.closed = False
+        self._scope_done(scope)
+
+    def _cancel_activity(self, ai: ActivityInstance, state: ActivityState, *, count: bool) -> None:
+        """Close an open activity instance and everything running under it."""
+        if ai.state.is_closed:
+            return
+        if ai.work_item is not None:
+            self._cancel_work_item(ai)
+        if ai.mi is not None:
+            for child in ai.mi.children:
+                self._cancel_activity(child, state, count=False)
+        if ai.child_scope is not None:
+            self._cancel_scope(ai.child_scope, state)
+        if ai.child_instance is not None:
+            child_inst = self.instance(ai.child_instance)
+            if child_inst.state.is_open and child_inst.parent_waits:
+                child_inst.parent_waits = False
+                self.close_instance(
+                    child_inst,
+                    ProcessState.ABORTED
+                    if state is ActivityState.ABORTED
+                    else ProcessState.TERMINATED,
+                )
+        self._close_activity(ai, state)
+        if count:
+            self._release(ai.scope, ai.act.index)
+
+    def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
+        scope.closed = True
+        inst = scope.instance
+        for ai in list(inst.activities.values()):
+            if ai.scope is scope and ai.state.is_open:
+                self._cancel_activity(ai, state, count=False)
+        scope.tokens.clear()
+        scope.places.clear()
+        scope.pending.clear()
+        scope.rounds.clear()
+        scope.count = 0
+        # ready-but-not-begun work of this scope is skipped by _begin's closed check
+        self._agenda = deque(item for item in self._agenda if item[1] is not scope)
+
+    def _cancel_work_item(self, ai: ActivityInstance) -> None:
+        assert ai.work_item is not None
+        item = self._work_item(ai.work_item)
+        if item.state is WorkItemState.OFFERED:
+            item.state = WorkItemState.CANCELLED
+            item.completed_at = self.now
+            self.step.work_items.append(item)
+        ai.work_item = None

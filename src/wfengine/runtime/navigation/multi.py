@@ -1,0 +1,129 @@
+"""Multi-instance activities: how many instances, run in parallel or in sequence, and when the
+activity may go on (MI flow conditions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+from wfengine.definition.model import MIFlowCondition
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    MultiInstanceState,
+)
+from wfengine.runtime.navigation.base import (
+    _COMPLETED,
+    _OP_BODY,
+    _RUNNING,
+    NavigatorBase,
+    _Failure,
+)
+from wfengine.runtime.states import ActivityState
+
+
+class MultiInstance(NavigatorBase):
+    """Multi-instance activities."""
+
+    def _start_multi(self, ai: ActivityInstance) -> None:
+        loop = ai.act.loop
+        assert loop is not None and loop.count is not None
+        inst = ai.scope.instance
+        try:
+            total = self._mi_count(ai)
+        except _Failure as exc:
+            self._incident(inst, ai, ai.act.id, "run", exc.message)
+            return
+        ai.mi = MultiInstanceState(total=total)
+        inst.changes.append((self.now, "mi.started", ai.id, ai.act.id, total))
+        if total == 0:
+            self._leave(ai)
+            return
+        n = total if loop.parallel else 1
+        for _ in range(n):
+            self._spawn_child(ai)
+
+    def _mi_count(self, ai: ActivityInstance) -> int:
+        loop = ai.act.loop
+        assert loop is not None and loop.count is not None
+        value = self._evaluate(ai, loop.count)
+        where = f"instance {ai.scope.instance.id!r}, activity {ai.act.id!r}: the MI condition"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise _Failure(
+                f"{where} {loop.count.text!r} gave {value!r}, expected a count (a whole number "
+                ">= 0)"
+            )
+        most = self.ctx.limits.max_mi_instances
+        if value > most:
+            raise _Failure(
+                f"{where} {loop.count.text!r} gave {value!r}, more instances than "
+                f"RuntimeLimits.max_mi_instances ({most}) allows"
+            )
+        return int(value)
+
+    def _spawn_child(self, container: ActivityInstance) -> None:
+        mi = container.mi
+        assert mi is not None
+        inst = container.scope.instance
+        inst.seq += 1
+        child = ActivityInstance(
+            f"{inst.id}:{inst.seq}",
+            container.act,
+            container.scope,
+            ActivityState.NOT_STARTED if container.act.offer_first else _RUNNING,
+            self.now,
+            mi_parent=container,
+            mi_index=mi.started,
+        )
+        mi.started += 1
+        mi.children.append(child)
+        inst.activities[child.id] = child
+        inst.changes.append((self.now, "activity.started", child.id, child.act.id, None))
+        self._agenda.append((_OP_BODY, child, None))
+
+    def _multi_child_done(self, container: ActivityInstance, child: ActivityInstance) -> None:
+        mi = container.mi
+        assert mi is not None
+        loop = container.act.loop
+        assert loop is not None
+        inst = container.scope.instance
+        self._close_activity(child, _COMPLETED)
+        inst.trace.append(child.act.id)
+        mi.completed += 1
+        if not loop.parallel:
+            with contextlib.suppress(_Failure):  # on failure keep the count known so far
+                mi.total = max(mi.total, mi.completed, self._mi_count(container))
+        flow = loop.flow
+        if not mi.routed:
+            route = False
+            if flow is MIFlowCondition.NONE or flow is MIFlowCondition.ONE:
+                route = True
+            elif flow is MIFlowCondition.COMPLEX:
+                assert loop.flow_condition is not None
+                try:
+                    route = bool(
+                        self._evaluate(
+                            container,
+                            loop.flow_condition,
+                            {"completed": mi.completed, "instances": mi.total},
+                        )
+                    )
+                except _Failure as exc:
+                    self._incident(inst, container, container.act.id, "leave", exc.message)
+                    return
+            if route and mi.completed < mi.total:
+                if not self._route_only(container):
+                    return
+                if flow is not MIFlowCondition.NONE:
+                    mi.routed = True
+        if mi.completed >= mi.total:
+            # flow None: the last instance's token flows here, like the others' did
+            self._leave(container, traced=True)
+            return
+        if not loop.parallel and mi.started < mi.total:
+            self._spawn_child(container)

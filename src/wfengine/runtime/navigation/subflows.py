@@ -1,0 +1,119 @@
+"""Subflow activities: starting the called process and taking its result back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wfengine.definition.model import ParameterMode
+from wfengine.errors import WorkflowError
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    ProcessInstance,
+)
+from wfengine.runtime.navigation.base import (
+    NavigatorBase,
+    _Failure,
+)
+from wfengine.runtime.states import ProcessState
+
+
+class Subflows(NavigatorBase):
+    """Subflow activities."""
+
+    def _start_subflow(self, ai: ActivityInstance) -> None:
+        sub = ai.act.subflow
+        assert sub is not None
+        inst = ai.scope.instance
+        where = f"instance {inst.id!r}, activity {ai.act.id!r}"
+        deployed = self.ctx.latest(sub.process_id)
+        if deployed is None:
+            refusal = self.ctx.refusal(sub.process_id)
+            why = f" ({refusal})" if refusal is not None else ""
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
+            )
+            return
+        if inst.depth + 1 > self.ctx.limits.max_subflow_depth:
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: a subflow {inst.depth + 1} levels deep is more than "
+                f"RuntimeLimits.max_subflow_depth ({self.ctx.limits.max_subflow_depth}) "
+                "allows: a recursion that does not end?",
+            )
+            return
+        formals = deployed.compiled.formal_parameters
+        if len(formals) != len(sub.actuals):
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: process {sub.process_id!r} has {len(formals)} formal parameters, "
+                f"the subflow gives {len(sub.actuals)}",
+            )
+            return
+        values: dict[str, Any] = {}
+        try:
+            for fp, actual in zip(formals, sub.actuals, strict=True):
+                if fp.mode in (ParameterMode.IN, ParameterMode.INOUT) and actual is not None:
+                    values[fp.id] = self._evaluate(ai, actual)
+        except _Failure as exc:
+            self._incident(inst, ai, ai.act.id, "run", exc.message)
+            return
+        try:
+            child = self.new_instance(
+                deployed.compiled,
+                deployed.version,
+                values,
+                parent=(inst.id, ai.id),
+                parent_waits=sub.synchronous,
+            )
+        except WorkflowError as exc:
+            self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
+            return
+        child.depth = inst.depth + 1
+        ai.child_instance = child.id
+        inst.changes.append((self.now, "subflow.started", ai.id, ai.act.id, child.id))
+        self.start_instance(child)
+        if not sub.synchronous:
+            self._body_done(ai)
+
+    def _subflow_closed(self, child: ProcessInstance) -> None:
+        assert child.parent_instance is not None and child.parent_activity_instance is not None
+        parent = self.instance(child.parent_instance)
+        ai = parent.activities.get(child.parent_activity_instance)
+        if ai is None or ai.state.is_closed or parent.state.is_closed:
+            return
+        self.touch(parent)
+        if parent.state is ProcessState.SUSPENDED:
+            return  # picked up by resume()
+        self.subflow_result(parent, ai, child)
+
+    def subflow_result(
+        self, parent: ProcessInstance, ai: ActivityInstance, child: ProcessInstance
+    ) -> None:
+        ai.child_instance = None
+        if child.state is not ProcessState.COMPLETED:
+            self._fail(
+                ai,
+                "run",
+                _Failure(
+                    f"instance {parent.id!r}, activity {ai.act.id!r}: subflow instance "
+                    f"{child.id!r} ended {child.state.value}",
+                    "SubflowFailed",
+                ),
+            )
+            return
+        sub = ai.act.subflow
+        assert sub is not None
+        for fp, text in zip(child.compiled.formal_parameters, sub.actual_texts, strict=False):
+            if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
+                parent.data[text] = child.data.get(fp.id)
+        self._body_done(ai)
