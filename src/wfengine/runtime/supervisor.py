@@ -249,9 +249,8 @@ class _Child:
     proc: subprocess.Popen[bytes]
     generation: int
     readers: list[threading.Thread]
-    started_at: float
+    #: jobs finished (by all children) when it started: did it finish any?
     finished_before: int
-    killed: bool = False
 
 
 class Supervisor:
@@ -294,7 +293,7 @@ class Supervisor:
         #: worker processes started so far, and jobs stopped for running too long
         self.started = 0
         self.timed_out = 0
-        self._events: queue.Queue[tuple[int, tuple[str, str, list[str]] | None]] = queue.Queue()
+        self._events: queue.Queue[tuple[int, tuple[str, str, list[str]]]] = queue.Queue()
         self._child: _Child | None = None
         self._signals: list[str] = []
         self._stop_deadline: float | None = None
@@ -429,7 +428,7 @@ class Supervisor:
         ]
         for reader in readers:
             reader.start()
-        self._child = _Child(proc, generation, readers, time.monotonic(), self.book.finished)
+        self._child = _Child(proc, generation, readers, self.book.finished)
         _log.info("started worker process %d", proc.pid)
         if self.stopping:  # a stop request came while it started
             self._signal_child(signal.SIGTERM)
@@ -442,7 +441,6 @@ class Supervisor:
                     _log.warning("not an event from the worker process: %r", line[:200])
                     continue
                 self._events.put((generation, event))
-        self._events.put((generation, None))
 
     def _pump(self, wait: float) -> None:
         """Note the events that came (waiting up to ``wait`` seconds for the first)."""
@@ -451,7 +449,7 @@ class Supervisor:
             while True:
                 generation, event = item
                 child = self._child
-                if event is not None and child is not None and generation == child.generation:
+                if child is not None and generation == child.generation:
                     self.book.note(*event, time.monotonic())
                 item = self._events.get_nowait()
         except queue.Empty:
@@ -472,7 +470,6 @@ class Supervisor:
     def _stop_child(self, child: _Child) -> None:
         """Kill the child now and give back every job it held, running ones included (nothing
         of theirs was committed: they run again)."""
-        child.killed = True
         child.proc.kill()
         self._collect(child)
         self._give_back()
@@ -487,7 +484,6 @@ class Supervisor:
             self.timeout_name,
             child.proc.pid,
         )
-        child.killed = True
         child.proc.kill()
         self._collect(child)
         reason = (
