@@ -101,17 +101,35 @@ def worker(url: str, apps: str, *extra: str, log: Path | None = None) -> subproc
     subprocess names its leases in the jobs table: see :meth:`Database.leased_by`.
     """
     cmd = wfengine("worker", "--db", url, "--apps", apps, "--lease", "2", "--poll", "0.2", *extra)
+    # its own process group: the supervisor and its worker process are frozen and killed
+    # together (os.killpg), as one worker
     if log is None:
-        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
     with open(log, "ab") as out:  # the child has its own copy of the descriptor
-        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out)
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL ``proc`` if it still runs (also when it is frozen) and reap it."""
+    """SIGKILL the worker ``proc`` and its worker process if they still run (also when they
+    are frozen) and reap it."""
     if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=PATIENCE)
+
+
+def _group_stopped(pgid: int) -> bool:
+    """Is every process of the process group ``pgid`` stopped (state T in /proc)?"""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state not in ("T", "t", "Z"):
+            return False
+    return True
 
 
 def wait_for(
@@ -216,14 +234,16 @@ def kill_holding_leases(
     deadline = time.monotonic() + PATIENCE
     while True:
         assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
-        os.kill(proc.pid, signal.SIGSTOP)
+        os.killpg(proc.pid, signal.SIGSTOP)
         _, status = os.waitpid(proc.pid, os.WUNTRACED)
         assert os.WIFSTOPPED(status), status
+        while not _group_stopped(proc.pid):  # its worker process too
+            time.sleep(0.001)
         held = db.leased_by(proc.pid)
         if len(held) >= at_least:
             kill(proc)
             return held, db.leased_by(proc.pid)
-        os.kill(proc.pid, signal.SIGCONT)
+        os.killpg(proc.pid, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
         time.sleep(0.01)
 
