@@ -6,6 +6,7 @@ memory, on a SQLite file and on PostgreSQL (see ``tests/pg.py`` for when that on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ import pytest
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.history import EventKind
 
 STORES = ("memory", "sqlite", "postgres")
+KINDS = frozenset(EventKind)
 
 
 @pytest.fixture
@@ -48,6 +51,24 @@ def engine(
 ) -> Iterator[Engine]:
     with Engine(clock=clock, db_url=store_url(request, store_kind, tmp_path)) as e:
         yield e
+        check_history(e)
+
+
+def check_history(engine: Engine) -> None:
+    """Every event the test made the engine record is in the audit catalogue and reads back
+    as its payload type (run after every test that uses the ``engine`` fixture)."""
+    for summary in engine.instance_summaries():
+        for ev in engine.audit(summary.id):
+            assert ev.kind in KINDS, f"{ev.kind!r} is not an EventKind"
+            payload = ev.payload
+            if payload is None:
+                assert ev.detail is None, ev
+            else:
+                assert _plain(payload.detail()) == _plain(ev.detail), ev
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
 
 
 def run(

@@ -117,7 +117,7 @@ def test_incident_rows_mirror_the_instances(db_url: str) -> None:
         e.applications.register("lookup", lambda id: {"name": "Ada"})
         e.retry_incident(incident.id)
         assert e.instance(iid).state is ProcessState.COMPLETED
-        with e.store.engine.connect() as conn:  # type: ignore[attr-defined]
+        with e.store.sa_engine.connect() as conn:  # type: ignore[attr-defined]
             rows = conn.execute(sa.select(t.incidents.c.id, t.incidents.c.resolved)).all()
     assert rows == [(incident.id, True)]
 

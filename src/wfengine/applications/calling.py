@@ -16,13 +16,16 @@ import threading
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
+from wfengine.applications.events import (
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+    Record,
+)
 from wfengine.applications.redaction import audit_values, plain
 from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
-
-#: appends one audit change ``(kind, detail)`` for the activity instance being run
-Record = Callable[[str, dict[str, Any]], None]
 
 
 class ToolFailure(ApplicationError):
@@ -84,20 +87,14 @@ def call_application(
     shown = audit_values(inputs, sensitive)
     prefix = f"{where}: " if where else ""
     for attempt in range(1, attempts + 1):
-        record(
-            "application.invoked",
-            {"application": app_id, "attempt": attempt, "key": key, "inputs": shown},
-        )
+        record(ApplicationInvoked(app_id, attempt, key, shown))
         try:
             result = call_once(binding, inputs, key)
         except Exception as exc:
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
             error = f"{type(exc).__name__}: {exc}"
-            record(
-                "application.failed",
-                {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
-            )
+            record(ApplicationFailed(app_id, attempt, error, delay))
             if final:
                 tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
                 name = getattr(exc, "exception_name", None)
@@ -111,9 +108,7 @@ def call_application(
             sleep(delay)
             continue
         outputs = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
-        record(
-            "application.returned", {"application": app_id, "attempt": attempt, "outputs": outputs}
-        )
+        record(ApplicationReturned(app_id, attempt, outputs))
         return result
     raise AssertionError("unreachable")  # pragma: no cover
 

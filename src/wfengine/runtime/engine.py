@@ -54,6 +54,7 @@ from wfengine.runtime.compiler import compile_process
 from wfengine.runtime.deployment import DeployedProcess, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
+from wfengine.runtime.history import InstanceDataAssigned, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -69,9 +70,6 @@ from wfengine.runtime.values import check_storable
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
 _deploy_log = logging.getLogger("wfengine.deploy")
-
-
-
 
 
 def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
@@ -368,7 +366,7 @@ class Engine(JobCommands, IncidentCommands, Queries):
             nav = self._nav()
             nav.touch(inst)
             inst.data.update(values)
-            inst.changes.append((nav.now, "instance.data", None, None, sorted(values)))
+            inst.changes.append(change(nav.now, InstanceDataAssigned(tuple(sorted(values)))))
             self.store.commit(nav.step)
 
         self._command(body)

@@ -26,6 +26,7 @@ from wfengine.errors import (
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory
+from wfengine.runtime.history import InstanceStateChanged, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
@@ -43,9 +44,6 @@ _log = logging.getLogger("wfengine.engine")
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
 _deploy_log = logging.getLogger("wfengine.deploy")
-
-
-
 
 
 #: what running one kind of job does, inside the job's command
@@ -176,4 +174,4 @@ def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> No
     """Move a checked instance to ``state`` directly (suspend, resume), recording the change."""
     nav.touch(inst)
     inst.state = state
-    inst.changes.append((nav.now, "instance.state", None, None, inst.state.value))
+    inst.changes.append(change(nav.now, InstanceStateChanged(inst.state.value)))

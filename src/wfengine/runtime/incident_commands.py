@@ -24,6 +24,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime.compiler import SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.history import IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.navigation import Navigator
@@ -44,10 +45,6 @@ _apps_log = logging.getLogger("wfengine.applications")
 #: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
 JobObserver = Callable[[str, str, Sequence[Job]], None]
 _deploy_log = logging.getLogger("wfengine.deploy")
-
-
-
-
 
 
 class IncidentCommands(EngineBase):
@@ -103,12 +100,11 @@ class IncidentCommands(EngineBase):
             nav = self._nav()
             nav.touch(inst)
             inst.changes.append(
-                (
+                change(
                     nav.now,
-                    "incident.aborted",
+                    IncidentAborted(incident.id),
                     incident.activity_instance_id,
                     incident.activity_id,
-                    incident.id,
                 )
             )
             nav.close_instance(inst, ProcessState.ABORTED)
@@ -314,8 +310,8 @@ def _resolve_skip(
     nav.touch(inst)
     incident.resolved = True
     ai.incident = None
-    detail: dict[str, Any] = {"incident": incident.id, "outputs": audit_values(data, sensitive)}
-    if take is not None:
-        detail["take"] = take
-    inst.changes.append((nav.now, "incident.skipped", ai.id, ai.act.id, detail))
+    skipped = IncidentSkipped(
+        incident.id, audit_values(data, sensitive), None if take is None else tuple(take)
+    )
+    inst.changes.append(change(nav.now, skipped, ai.id, ai.act.id))
     inst.data.update(data)

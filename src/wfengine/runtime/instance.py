@@ -10,8 +10,9 @@ that is implicit termination, with no graph walk. Scopes whose graph has Inclusi
 joins also keep ``places`` (activity index -> live count) for the OR-join test.
 
 Changes are appended to ``ProcessInstance.changes`` as small tuples
-``(at, kind, activity_instance_id, activity_id, detail)``; the store moves them to the audit
-trail when the command commits, so nothing is formatted or copied on the hot path.
+``(at, kind, activity_instance_id, activity_id, detail)`` (kinds and details from the catalogue
+in :mod:`wfengine.runtime.history`); the store moves them to the audit trail when the command
+commits, so nothing is formatted or copied on the hot path.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
+from wfengine.runtime.history import Change as Change  # re-exported: stores import it here
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-
-#: (at, kind, activity instance id, activity id, detail)
-Change = tuple[datetime, str, str | None, str | None, Any]
 
 
 @dataclass(slots=True, eq=False)

@@ -44,9 +44,6 @@ JobObserver = Callable[[str, str, Sequence[Job]], None]
 _deploy_log = logging.getLogger("wfengine.deploy")
 
 
-
-
-
 class JobCommands(EngineBase):
     """Running due jobs (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 

@@ -41,9 +41,6 @@ JobObserver = Callable[[str, str, Sequence[Job]], None]
 _deploy_log = logging.getLogger("wfengine.deploy")
 
 
-
-
-
 class Queries(EngineBase):
     """Reading instances (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
 from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.history import Payload, read_payload
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import Job
@@ -54,6 +55,12 @@ class AuditEvent(NamedTuple):
     activity_instance_id: str | None
     activity_id: str | None
     detail: Any
+
+    @property
+    def payload(self) -> Payload | None:
+        """The detail read back as its catalogue type (None for the kinds that carry none):
+        see :mod:`wfengine.runtime.history`."""
+        return read_payload(self.kind, self.detail)
 
 
 class OutboxEntry(NamedTuple):

@@ -31,6 +31,12 @@ from typing import Any, Protocol
 
 from wfengine.applications.calling import ToolFailure, call_application, call_once, find_binding
 from wfengine.applications.coercion import coerce
+from wfengine.applications.events import (
+    ApplicationEvent,
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+)
 from wfengine.applications.redaction import audit_values, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
@@ -39,6 +45,7 @@ from wfengine.errors import DataNotStorableError, PermanentApplicationError
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
+from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.values import check_storable
@@ -118,8 +125,8 @@ def run_tools(
     specs = [tool.spec for tool in act.tools]
     where = f"instance {inst.id!r}, activity {act.id!r}"
 
-    def record(kind: str, detail: dict[str, Any]) -> None:
-        inst.changes.append((now, kind, ai.id, act.id, detail))
+    def record(event: ApplicationEvent) -> None:
+        inst.changes.append(change(now, event, ai.id, act.id))
 
     outputs: dict[str, Any] = dict(staged or {})
     for spec in specs[start:]:
@@ -249,12 +256,12 @@ class InvokeOutcome:
     """What one run of an ``invoke`` job's call gave, made outside any unit of work; calling
     it (inside the job's command) applies it to the instance.
 
-    ``records`` are the attempt's audit changes ``(at, kind, detail)``; exactly one of
+    ``records`` are the attempt's audit events ``(at, event)``; exactly one of
     ``result``/``error`` is meaningful; ``retry_in`` (seconds) is set when a failed attempt
     is to be repeated by the same job.
     """
 
-    records: list[tuple[datetime, str, dict[str, Any]]]
+    records: list[tuple[datetime, ApplicationEvent]]
     result: Any = None
     error: ToolFailure | None = None
     retry_in: float | None = None
@@ -283,21 +290,20 @@ class InvokeOutcome:
         self._record(nav, inst, job)
         payload = job.payload
         inst.changes.append(
-            (
+            change(
                 nav.now,
-                "application.discarded",
+                ApplicationDiscarded(payload["application_id"], job.key, reason),
                 payload["activity_instance_id"],
                 payload["activity_id"],
-                {"application": payload["application_id"], "key": job.key, "reason": reason},
             )
         )
 
     def _record(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> None:
         nav.touch(inst)
         payload = job.payload
-        for at, kind, detail in self.records:
+        for at, event in self.records:
             inst.changes.append(
-                (at, kind, payload["activity_instance_id"], payload["activity_id"], detail)
+                change(at, event, payload["activity_instance_id"], payload["activity_id"])
             )
 
 
@@ -321,18 +327,9 @@ class InvokeJobHandler:
         sensitive = frozenset(payload.get("sensitive") or ())
         attempt = max(job.attempts, 1)
         where = f"instance {job.instance_id!r}, activity {payload['activity_id']!r}"
-        records: list[tuple[datetime, str, dict[str, Any]]] = [
-            (
-                engine.clock.now(),
-                "application.invoked",
-                {
-                    "application": app_id,
-                    "attempt": attempt,
-                    "key": key,
-                    "inputs": audit_values(inputs, sensitive),
-                    "job": job.id,
-                },
-            )
+        shown = audit_values(inputs, sensitive)
+        records: list[tuple[datetime, ApplicationEvent]] = [
+            (engine.clock.now(), ApplicationInvoked(app_id, attempt, key, shown, job=job.id))
         ]
         binding: Binding | None = None
         try:
@@ -347,13 +344,7 @@ class InvokeJobHandler:
             )
             delay = None if final or binding is None else binding.delay(attempt)
             error = f"{type(exc).__name__}: {exc}"
-            records.append(
-                (
-                    engine.clock.now(),
-                    "application.failed",
-                    {"application": app_id, "attempt": attempt, "error": error, "retry_in": delay},
-                )
-            )
+            records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
             if isinstance(exc, ToolFailure):
                 return InvokeOutcome(records, error=exc)
             tries = f"attempt {attempt} of {retries + 1}" if retries else "1 attempt"
@@ -366,13 +357,7 @@ class InvokeJobHandler:
             )
             return InvokeOutcome(records, error=failure, retry_in=delay)
         shown = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
-        records.append(
-            (
-                engine.clock.now(),
-                "application.returned",
-                {"application": app_id, "attempt": attempt, "outputs": shown},
-            )
-        )
+        records.append((engine.clock.now(), ApplicationReturned(app_id, attempt, shown)))
         return InvokeOutcome(records, result=result)
 
     def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:

@@ -14,6 +14,14 @@ from wfengine.runtime.compiler import (
     CActivity,
     CTransition,
 )
+from wfengine.runtime.history import (
+    CLOSED_KINDS,
+    ActivityIterated,
+    EventKind,
+    ExceptionTaken,
+    change,
+    marker,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     Scope,
@@ -26,6 +34,11 @@ from wfengine.runtime.navigation.base import (
     _Failure,
 )
 from wfengine.runtime.states import ActivityState
+
+# the kinds the hot path records, as plain strings (no attribute lookups per activity)
+_CREATED: str = EventKind.ACTIVITY_CREATED.value
+_STARTED: str = EventKind.ACTIVITY_STARTED.value
+_DONE: str = EventKind.ACTIVITY_COMPLETED.value
 
 
 class Activities(NavigatorBase):
@@ -45,8 +58,8 @@ class Activities(NavigatorBase):
             now = self.now
             inst.activities[aid] = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
             changes = inst.changes
-            changes.append((now, "activity.started", aid, ca.id, None))
-            changes.append((now, "activity.completed", aid, ca.id, None))
+            changes.append((now, _STARTED, aid, ca.id, None))
+            changes.append((now, _DONE, aid, ca.id, None))
             inst.trace.append(ca.id)
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
@@ -55,9 +68,7 @@ class Activities(NavigatorBase):
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         ai = ActivityInstance(aid, ca, scope, state, self.now)
         inst.activities[aid] = ai
-        inst.changes.append(
-            (self.now, "activity.created" if manual else "activity.started", aid, ca.id, None)
-        )
+        inst.changes.append((self.now, _CREATED if manual else _STARTED, aid, ca.id, None))
         if ca.instant:
             self._leave(ai)
             return
@@ -127,7 +138,7 @@ class Activities(NavigatorBase):
         loop = ca.loop
         if loop is not None and not loop.multi:
             ai.iterations += 1
-            inst.changes.append((self.now, "activity.iteration", ai.id, ca.id, ai.iterations))
+            inst.changes.append(change(self.now, ActivityIterated(ai.iterations), ai.id, ca.id))
             inst.trace.append(ca.id)
             if loop.maximum is None or ai.iterations < loop.maximum:
                 try:
@@ -172,7 +183,7 @@ class Activities(NavigatorBase):
         if not chosen and ca.otherwise is not None:
             chosen.append(ca.otherwise)
         if not chosen and ca.ends_quietly and ca.normal:
-            inst.changes.append((self.now, "activity.thread_ended", ai.id, ca.id, None))
+            inst.changes.append(marker(self.now, EventKind.ACTIVITY_THREAD_ENDED, ai.id, ca.id))
         elif not chosen and (ca.normal or ca.otherwise is not None):
             raise _Failure(
                 f"{context}, activity {ca.id!r}: no outgoing transition's condition holds "
@@ -232,9 +243,7 @@ class Activities(NavigatorBase):
             if incident is not None:
                 incident.resolved = True
             ai.incident = None
-        inst.changes.append(
-            (self.now, f"activity.{state.value.rsplit('.', 1)[1]}", ai.id, ai.act.id, None)
-        )
+        inst.changes.append(marker(self.now, CLOSED_KINDS[state.value], ai.id, ai.act.id))
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
             ai.timers = []
@@ -276,7 +285,7 @@ class Activities(NavigatorBase):
             )
             return
         inst = ai.scope.instance
-        inst.changes.append((self.now, "activity.exception", ai.id, ca.id, message))
+        inst.changes.append(change(self.now, ExceptionTaken(message), ai.id, ca.id))
         if ai.mi_parent is not None:
             self._cancel_activity(owner, ActivityState.ABORTED, count=False)
         elif ai.state.is_open:

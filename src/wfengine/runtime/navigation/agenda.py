@@ -8,6 +8,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CGraph,
 )
+from wfengine.runtime.history import InstanceDeferred, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -46,7 +47,7 @@ class Agenda(NavigatorBase):
             job.key = f"{job.id}/continue"
             self.step.jobs.append(job)
             self.touch(inst)
-            inst.changes.append((self.now, "instance.deferred", None, None, job.id))
+            inst.changes.append(change(self.now, InstanceDeferred(job.id)))
 
     def _agenda_by_instance(self) -> dict[str, ProcessInstance]:
         """Move the agenda into its instances' ``parked`` lists; returns those instances."""

@@ -37,6 +37,8 @@ from wfengine.runtime.store import Step
 
 _RUNNING = ActivityState.RUNNING
 _COMPLETED = ActivityState.COMPLETED
+
+
 class Op(IntEnum):
     """What a piece of queued work does."""
 

@@ -9,6 +9,7 @@ from typing import Any
 from wfengine.runtime.compiler import (
     CDeadline,
 )
+from wfengine.runtime.history import DeadlineFired, DeadlineInvalid, DeadlineUnhandled, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     Timer,
@@ -32,11 +33,13 @@ class Deadlines(NavigatorBase):
             try:
                 value = self._evaluate(ai, dl.duration)
             except _Failure as exc:
-                inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, exc.message))
+                inst.changes.append(
+                    change(self.now, DeadlineInvalid(exc.message), ai.id, ai.act.id)
+                )
                 return
             found = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
             if isinstance(found, str):
-                inst.changes.append((self.now, "deadline.invalid", ai.id, ai.act.id, found))
+                inst.changes.append(change(self.now, DeadlineInvalid(found), ai.id, ai.act.id))
                 return
             due = found
         ctx = self.ctx
@@ -75,10 +78,10 @@ class Deadlines(NavigatorBase):
             return
         dl = ai.act.deadlines[timer.deadline_index]
         ct = self._exception_transition(ai.act, dl.exception_name)
-        inst.changes.append((self.now, "deadline.fired", ai.id, ai.act.id, dl.exception_name))
+        inst.changes.append(change(self.now, DeadlineFired(dl.exception_name), ai.id, ai.act.id))
         if ct is None:
             inst.changes.append(
-                (self.now, "deadline.unhandled", ai.id, ai.act.id, dl.exception_name)
+                change(self.now, DeadlineUnhandled(dl.exception_name), ai.id, ai.act.id)
             )
             return
         if dl.synchronous:

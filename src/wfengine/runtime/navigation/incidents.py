@@ -5,6 +5,7 @@ from __future__ import annotations
 from wfengine.runtime.compiler import (
     KIND_TASK,
 )
+from wfengine.runtime.history import IncidentOpened, IncidentRetried, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     Incident,
@@ -57,7 +58,7 @@ class Incidents(NavigatorBase):
             ai.incident = incident.id
         self.touch(inst)
         inst.changes.append(
-            (self.now, "incident.opened", incident.activity_instance_id, activity_id, message)
+            change(self.now, IncidentOpened(message), incident.activity_instance_id, activity_id)
         )
         self.step.outbox.append(
             OutboxEntry(f"{incident.id}/opened", "incident.opened", inst.id, incident.id)
@@ -75,12 +76,11 @@ class Incidents(NavigatorBase):
         self.touch(inst)
         incident.resolved = True
         inst.changes.append(
-            (
+            change(
                 self.now,
-                "incident.retried",
+                IncidentRetried(incident.id),
                 incident.activity_instance_id,
                 incident.activity_id,
-                incident.id,
             )
         )
         if incident.operation == "continue":

@@ -15,6 +15,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CTransition,
 )
+from wfengine.runtime.history import JoinDiscarded, change
 from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
@@ -123,7 +124,7 @@ class Joins(NavigatorBase):
                         for i in range(ca.n_in):
                             waiting[i] = 0
                         scope.instance.changes.append(
-                            (self.now, "join.discarded", None, ca.id, {"tokens": n})
+                            change(self.now, JoinDiscarded(n), None, ca.id)
                         )
                         self._release(scope, index, n)
 

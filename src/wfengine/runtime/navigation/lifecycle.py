@@ -12,6 +12,7 @@ from wfengine.errors import LimitError
 from wfengine.runtime.compiler import (
     CompiledProcess,
 )
+from wfengine.runtime.history import InstanceCreated, InstanceStateChanged, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -72,14 +73,14 @@ class Lifecycle(NavigatorBase):
             parent_activity_instance=parent[1] if parent else None,
             parent_waits=parent_waits,
         )
-        inst.changes.append((self.now, "instance.created", None, None, {"version": version}))
+        inst.changes.append(change(self.now, InstanceCreated(version)))
         self.touch(inst)
         return inst
 
     def start_instance(self, inst: ProcessInstance) -> None:
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
-        inst.changes.append((self.now, "instance.state", None, None, ProcessState.RUNNING.value))
+        inst.changes.append(change(self.now, InstanceStateChanged(ProcessState.RUNNING.value)))
         self.touch(inst)
         root = self._new_scope(inst, inst.compiled.graph, None)
         inst.root = root
@@ -110,7 +111,7 @@ class Lifecycle(NavigatorBase):
             incident.resolved = True
         inst.state = state
         inst.completed_at = self.now
-        inst.changes.append((self.now, "instance.state", None, None, state.value))
+        inst.changes.append(change(self.now, InstanceStateChanged(state.value)))
         self.step.outbox.append(
             OutboxEntry(f"{inst.id}/closed", "instance.closed", inst.id, state.value)
         )

@@ -8,6 +8,7 @@ import contextlib
 import math
 
 from wfengine.definition.model import MIFlowCondition
+from wfengine.runtime.history import EventKind, MultiInstanceStarted, change, marker
 from wfengine.runtime.instance import (
     ActivityInstance,
     MultiInstanceState,
@@ -35,7 +36,7 @@ class MultiInstance(NavigatorBase):
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
         ai.mi = MultiInstanceState(total=total)
-        inst.changes.append((self.now, "mi.started", ai.id, ai.act.id, total))
+        inst.changes.append(change(self.now, MultiInstanceStarted(total), ai.id, ai.act.id))
         if total == 0:
             self._leave(ai)
             return
@@ -83,7 +84,7 @@ class MultiInstance(NavigatorBase):
         mi.started += 1
         mi.children.append(child)
         inst.activities[child.id] = child
-        inst.changes.append((self.now, "activity.started", child.id, child.act.id, None))
+        inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, child.id, child.act.id))
         self._agenda.append((_OP_BODY, child, None))
 
     def _multi_child_done(self, container: ActivityInstance, child: ActivityInstance) -> None:

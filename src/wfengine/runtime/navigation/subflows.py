@@ -6,6 +6,7 @@ from typing import Any
 
 from wfengine.definition.model import ParameterMode
 from wfengine.errors import WorkflowError
+from wfengine.runtime.history import SubflowStarted, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -80,7 +81,7 @@ class Subflows(NavigatorBase):
             return
         child.depth = inst.depth + 1
         ai.child_instance = child.id
-        inst.changes.append((self.now, "subflow.started", ai.id, ai.act.id, child.id))
+        inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
         self.start_instance(child)
         if not sub.synchronous:
             self._body_done(ai)

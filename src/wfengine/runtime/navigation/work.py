@@ -11,6 +11,14 @@ from wfengine.applications.calling import ToolFailure
 from wfengine.runtime.compiler import (
     KIND_TASK,
 )
+from wfengine.runtime.history import (
+    ApplicationQueued,
+    EventKind,
+    WorkItemCompleted,
+    WorkItemOffered,
+    change,
+    marker,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     WorkItem,
@@ -55,7 +63,7 @@ class Work(NavigatorBase):
         self.step.outbox.append(
             OutboxEntry(f"{item.id}/offered", "work_item.offered", inst.id, item.id)
         )
-        inst.changes.append((self.now, "work_item.offered", ai.id, ai.act.id, item.id))
+        inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
 
     def complete_work_item(self, item: WorkItem, data: Mapping[str, Any] | None) -> None:
         inst = self.instance(item.instance_id)
@@ -67,10 +75,10 @@ class Work(NavigatorBase):
         ai.work_item = None
         if data:
             inst.data.update(data)
-        inst.changes.append((self.now, "work_item.completed", ai.id, ai.act.id, item.id))
+        inst.changes.append(change(self.now, WorkItemCompleted(item.id), ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
-            inst.changes.append((self.now, "activity.started", ai.id, ai.act.id, None))
+            inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
         if ai.act.kind == KIND_TASK and ai.act.offer_first:
             self._run_task(ai)  # a Manual start: the person came first, now the applications
         else:
@@ -144,13 +152,6 @@ class Work(NavigatorBase):
         # deletes the job, and a result that comes back for it is discarded
         ai.timers.append(job.id)
         self.step.jobs.append(job)
-        ai.scope.instance.changes.append(
-            (
-                self.now,
-                "application.queued",
-                ai.id,
-                ai.act.id,
-                {"application": request.payload["application_id"], "key": job.key, "job": job.id},
-            )
-        )
+        queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
+        ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
         return True

@@ -1,0 +1,447 @@
+"""The history an engine records: the catalogue of audit events (the seed of Interface 5).
+
+Every state change a command makes is recorded in the same unit of work as the change, as a
+:data:`Change`: ``(when, kind, activity instance id, activity id, detail)``. The kinds are
+:class:`EventKind` (stable names: stores keep them and scripts match on them), grouped as the
+WfMC audit data specification (TC-1015) groups its records: process instance created, state
+changed, attributes assigned; activity instance state changed; work item assigned and
+completed; application invoked and returned; administrative actions (incidents). Each kind
+with a detail has one payload dataclass here, whose :meth:`detail` is what is stored; kinds
+without one (an activity starting or completing) carry ``None``.
+
+Nothing records history any other way: navigation and the engine's commands build their
+changes with :func:`change` (or, on the hottest path, the ready-made kinds below), and the
+application layer reports its calls as the payloads of :mod:`wfengine.applications.events`,
+which this catalogue includes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, Self
+
+from wfengine.applications.events import (
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+)
+
+
+class EventKind(StrEnum):
+    """Every kind of audit event, by the WfMC audit-data group it belongs to."""
+
+    # process instance: created, state changed, attributes assigned
+    INSTANCE_CREATED = "instance.created"
+    INSTANCE_STATE = "instance.state"
+    INSTANCE_DATA = "instance.data"
+    INSTANCE_DEFERRED = "instance.deferred"
+    # activity instance state changed
+    ACTIVITY_CREATED = "activity.created"
+    ACTIVITY_STARTED = "activity.started"
+    ACTIVITY_COMPLETED = "activity.completed"
+    ACTIVITY_TERMINATED = "activity.terminated"
+    ACTIVITY_ABORTED = "activity.aborted"
+    ACTIVITY_ITERATION = "activity.iteration"
+    ACTIVITY_EXCEPTION = "activity.exception"
+    ACTIVITY_THREAD_ENDED = "activity.thread_ended"
+    JOIN_DISCARDED = "join.discarded"
+    MI_STARTED = "mi.started"
+    SUBFLOW_STARTED = "subflow.started"
+    # work items
+    WORK_ITEM_OFFERED = "work_item.offered"
+    WORK_ITEM_COMPLETED = "work_item.completed"
+    # invoked applications
+    APPLICATION_QUEUED = "application.queued"
+    APPLICATION_INVOKED = "application.invoked"
+    APPLICATION_RETURNED = "application.returned"
+    APPLICATION_FAILED = "application.failed"
+    APPLICATION_DISCARDED = "application.discarded"
+    # deadlines
+    DEADLINE_FIRED = "deadline.fired"
+    DEADLINE_UNHANDLED = "deadline.unhandled"
+    DEADLINE_INVALID = "deadline.invalid"
+    # administration: incidents and the operator's answers
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_RETRIED = "incident.retried"
+    INCIDENT_SKIPPED = "incident.skipped"
+    INCIDENT_ABORTED = "incident.aborted"
+
+
+#: one recorded event: (when, kind, activity instance id, activity id, detail)
+Change = tuple[datetime, str, str | None, str | None, Any]
+
+
+class Payload(Protocol):
+    """The detail of one kind of event: :meth:`detail` is what is stored, and the class method
+    ``of`` reads a stored detail back (``type(p).of(p.detail()) == p``)."""
+
+    KIND: ClassVar[str]
+
+    def detail(self) -> Any: ...
+
+    @classmethod
+    def of(cls, detail: Any) -> Self: ...
+
+
+def change(
+    at: datetime,
+    payload: Payload,
+    activity_instance_id: str | None = None,
+    activity_id: str | None = None,
+) -> Change:
+    """The change recording ``payload`` (its kind and stored detail)."""
+    return (at, payload.KIND, activity_instance_id, activity_id, payload.detail())
+
+
+def marker(
+    at: datetime,
+    kind: EventKind,
+    activity_instance_id: str | None = None,
+    activity_id: str | None = None,
+) -> Change:
+    """The change recording a kind of event that has no detail."""
+    return (at, kind, activity_instance_id, activity_id, None)
+
+
+#: the state an activity instance closed in -> the kind that records it
+CLOSED_KINDS = {
+    "closed.completed": EventKind.ACTIVITY_COMPLETED,
+    "closed.terminated": EventKind.ACTIVITY_TERMINATED,
+    "closed.aborted": EventKind.ACTIVITY_ABORTED,
+}
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceCreated:
+    KIND: ClassVar[str] = EventKind.INSTANCE_CREATED
+    version: int
+
+    def detail(self) -> Any:
+        return {"version": self.version}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["version"])
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceStateChanged:
+    KIND: ClassVar[str] = EventKind.INSTANCE_STATE
+    state: str
+
+    def detail(self) -> Any:
+        return self.state
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceDataAssigned:
+    """Which fields an operator or host set, sorted (values are in the instance, not the
+    trail)."""
+
+    KIND: ClassVar[str] = EventKind.INSTANCE_DATA
+    fields: tuple[str, ...]
+
+    def detail(self) -> Any:
+        return list(self.fields)
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(tuple(detail))
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceDeferred:
+    KIND: ClassVar[str] = EventKind.INSTANCE_DEFERRED
+    job_id: str
+
+    def detail(self) -> Any:
+        return self.job_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityIterated:
+    KIND: ClassVar[str] = EventKind.ACTIVITY_ITERATION
+    iterations: int
+
+    def detail(self) -> Any:
+        return self.iterations
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionTaken:
+    KIND: ClassVar[str] = EventKind.ACTIVITY_EXCEPTION
+    message: str
+
+    def detail(self) -> Any:
+        return self.message
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class JoinDiscarded:
+    KIND: ClassVar[str] = EventKind.JOIN_DISCARDED
+    tokens: int
+
+    def detail(self) -> Any:
+        return {"tokens": self.tokens}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["tokens"])
+
+
+@dataclass(frozen=True, slots=True)
+class MultiInstanceStarted:
+    KIND: ClassVar[str] = EventKind.MI_STARTED
+    instances: int
+
+    def detail(self) -> Any:
+        return self.instances
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class SubflowStarted:
+    KIND: ClassVar[str] = EventKind.SUBFLOW_STARTED
+    instance_id: str
+
+    def detail(self) -> Any:
+        return self.instance_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemOffered:
+    KIND: ClassVar[str] = EventKind.WORK_ITEM_OFFERED
+    work_item_id: str
+
+    def detail(self) -> Any:
+        return self.work_item_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemCompleted:
+    KIND: ClassVar[str] = EventKind.WORK_ITEM_COMPLETED
+    work_item_id: str
+
+    def detail(self) -> Any:
+        return self.work_item_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationQueued:
+    KIND: ClassVar[str] = EventKind.APPLICATION_QUEUED
+    application: str
+    key: str | None
+    job: str
+
+    def detail(self) -> Any:
+        return {"application": self.application, "key": self.key, "job": self.job}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["application"], detail["key"], detail["job"])
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationDiscarded:
+    KIND: ClassVar[str] = EventKind.APPLICATION_DISCARDED
+    application: str
+    key: str | None
+    reason: str
+
+    def detail(self) -> Any:
+        return {"application": self.application, "key": self.key, "reason": self.reason}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["application"], detail["key"], detail["reason"])
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineFired:
+    KIND: ClassVar[str] = EventKind.DEADLINE_FIRED
+    exception_name: str
+
+    def detail(self) -> Any:
+        return self.exception_name
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineUnhandled:
+    KIND: ClassVar[str] = EventKind.DEADLINE_UNHANDLED
+    exception_name: str
+
+    def detail(self) -> Any:
+        return self.exception_name
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineInvalid:
+    KIND: ClassVar[str] = EventKind.DEADLINE_INVALID
+    reason: str
+
+    def detail(self) -> Any:
+        return self.reason
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentOpened:
+    KIND: ClassVar[str] = EventKind.INCIDENT_OPENED
+    message: str
+
+    def detail(self) -> Any:
+        return self.message
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRetried:
+    KIND: ClassVar[str] = EventKind.INCIDENT_RETRIED
+    incident_id: str
+
+    def detail(self) -> Any:
+        return self.incident_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentAborted:
+    KIND: ClassVar[str] = EventKind.INCIDENT_ABORTED
+    incident_id: str
+
+    def detail(self) -> Any:
+        return self.incident_id
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSkipped:
+    """An operator finished failed work by hand: the outputs given (secrets hidden) and, for
+    a decision, the transitions taken."""
+
+    KIND: ClassVar[str] = EventKind.INCIDENT_SKIPPED
+    incident_id: str
+    outputs: dict[str, Any]
+    take: tuple[str, ...] | None = None
+
+    def detail(self) -> Any:
+        found: dict[str, Any] = {"incident": self.incident_id, "outputs": self.outputs}
+        if self.take is not None:
+            found["take"] = list(self.take)
+        return found
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        take = detail.get("take")
+        return cls(detail["incident"], detail["outputs"], None if take is None else tuple(take))
+
+
+#: every payload type by the kind it records (the application layer's included)
+PAYLOADS: dict[str, type[Payload]] = {
+    p.KIND: p
+    for p in (
+        InstanceCreated,
+        InstanceStateChanged,
+        InstanceDataAssigned,
+        InstanceDeferred,
+        ActivityIterated,
+        ExceptionTaken,
+        JoinDiscarded,
+        MultiInstanceStarted,
+        SubflowStarted,
+        WorkItemOffered,
+        WorkItemCompleted,
+        ApplicationQueued,
+        ApplicationInvoked,
+        ApplicationReturned,
+        ApplicationFailed,
+        ApplicationDiscarded,
+        DeadlineFired,
+        DeadlineUnhandled,
+        DeadlineInvalid,
+        IncidentOpened,
+        IncidentRetried,
+        IncidentAborted,
+        IncidentSkipped,
+    )
+}
+
+#: the kinds recorded without a detail
+MARKERS: frozenset[str] = frozenset(
+    {
+        EventKind.ACTIVITY_CREATED,
+        EventKind.ACTIVITY_STARTED,
+        EventKind.ACTIVITY_COMPLETED,
+        EventKind.ACTIVITY_TERMINATED,
+        EventKind.ACTIVITY_ABORTED,
+        EventKind.ACTIVITY_THREAD_ENDED,
+    }
+)
+
+
+def read_payload(kind: str, detail: Any) -> Payload | None:
+    """The payload a stored event carries (None for a marker); raises ``ValueError`` for a
+    kind the catalogue does not know, ``KeyError``/``TypeError`` for a detail of the wrong
+    shape."""
+    found = PAYLOADS.get(kind)
+    if found is not None:
+        return found.of(detail)
+    if kind in MARKERS:
+        return None
+    raise ValueError(f"unknown audit event kind {kind!r}")

@@ -1,0 +1,168 @@
+"""The audit catalogue (``wfengine.runtime.history``): every kind the engine records is an
+:class:`EventKind`, every detail reads back as its payload type, and nothing in the engine
+records history by hand-written kind strings.
+
+(That every event a behaviour test makes is catalogued is checked after each test that uses
+the ``engine`` fixture: ``tests/runtime/conftest.py``.)
+"""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import wfengine
+from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, ApplicationReturned
+from wfengine.definition.builder import PackageBuilder
+from wfengine.runtime import history
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.history import MARKERS, PAYLOADS, EventKind, Payload, read_payload
+
+SRC = Path(wfengine.__file__).parent
+
+SAMPLES: list[Payload] = [
+    history.InstanceCreated(3),
+    history.InstanceStateChanged("closed.completed"),
+    history.InstanceDataAssigned(("a", "b")),
+    history.InstanceDeferred("job-1"),
+    history.ActivityIterated(2),
+    history.ExceptionTaken("boom"),
+    history.JoinDiscarded(2),
+    history.MultiInstanceStarted(5),
+    history.SubflowStarted("pi-2"),
+    history.WorkItemOffered("wi-1"),
+    history.WorkItemCompleted("wi-1"),
+    history.ApplicationQueued("mail", "k/1/0", "job-2"),
+    ApplicationInvoked("mail", 1, "k/1/0", {"to": "a@b"}),
+    ApplicationInvoked("mail", 2, "k/1/0", {"to": "a@b"}, job="job-2"),
+    ApplicationReturned("mail", 1, {"ok": True}),
+    ApplicationFailed("mail", 1, "TimeoutError: slow", 0.5),
+    ApplicationFailed("mail", 3, "TimeoutError: slow", None),
+    history.ApplicationDiscarded("mail", None, "the instance was closed"),
+    history.DeadlineFired("Late"),
+    history.DeadlineUnhandled("Late"),
+    history.DeadlineInvalid("not a duration"),
+    history.IncidentOpened("application 'mail' raised ..."),
+    history.IncidentRetried("inc-1"),
+    history.IncidentAborted("inc-1"),
+    history.IncidentSkipped("inc-1", {"x": 1}),
+    history.IncidentSkipped("inc-1", {"x": 1}, take=("t1", "t2")),
+]
+
+
+def test_every_kind_has_exactly_one_payload_type_or_none() -> None:
+    assert set(PAYLOADS).isdisjoint(MARKERS)
+    assert set(PAYLOADS) | MARKERS == set(EventKind)
+    assert {type(p).KIND for p in SAMPLES} == set(PAYLOADS)
+
+
+@pytest.mark.parametrize("payload", SAMPLES, ids=lambda p: f"{p.KIND}")
+def test_a_stored_detail_reads_back_as_its_payload(payload: Payload) -> None:
+    assert read_payload(payload.KIND, payload.detail()) == payload
+
+
+def test_the_application_payloads_keep_the_detail_shapes_scripts_read() -> None:
+    assert ApplicationInvoked("a", 1, "k", {}).detail() == {
+        "application": "a",
+        "attempt": 1,
+        "key": "k",
+        "inputs": {},
+    }
+    assert set(ApplicationInvoked("a", 1, "k", {}, job="j").detail()) == {
+        "application",
+        "attempt",
+        "key",
+        "inputs",
+        "job",
+    }
+    assert set(ApplicationReturned("a", 1, {}).detail()) == {"application", "attempt", "outputs"}
+    assert set(ApplicationFailed("a", 1, "e", None).detail()) == {
+        "application",
+        "attempt",
+        "error",
+        "retry_in",
+    }
+
+
+def test_unknown_kinds_and_broken_details_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"unknown audit event kind 'activity\.teleported'"):
+        read_payload("activity.teleported", None)
+    with pytest.raises(KeyError):
+        read_payload("instance.created", {"versoin": 1})
+    assert read_payload("activity.started", None) is None
+
+
+def test_the_audit_trail_reads_back_typed() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("a", performer="clerk")
+    with Engine() as engine:
+        engine.deploy(pb.build())
+        iid = engine.start_process("main")
+        engine.set_data(iid, {"n": 2})
+        (item,) = engine.work_items(instance_id=iid)
+        engine.complete_work_item(item.id)
+        payloads = [(ev.kind, ev.payload) for ev in engine.audit(iid)]
+    assert payloads[0] == ("instance.created", history.InstanceCreated(1))
+    assert ("instance.data", history.InstanceDataAssigned(("n",))) in payloads
+    assert ("work_item.offered", history.WorkItemOffered(item.id)) in payloads
+    assert ("work_item.completed", history.WorkItemCompleted(item.id)) in payloads
+    assert payloads[-1] == ("instance.state", history.InstanceStateChanged("closed.completed"))
+
+
+def _appended_kind(node: ast.Call) -> Any:
+    """What one ``<x>.changes.append(arg)`` records as its kind, when it is written inline."""
+    (arg,) = node.args
+    if isinstance(arg, ast.Tuple):
+        return arg.elts[1]
+    return None
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def test_nothing_records_history_with_a_kind_string_of_its_own() -> None:
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "append"
+                and isinstance(node.func.value, ast.Attribute | ast.Name)
+                and getattr(node.func.value, "attr", getattr(node.func.value, "id", ""))
+                == "changes"
+            ):
+                kind = _appended_kind(node)
+                if isinstance(kind, ast.Constant | ast.JoinedStr):
+                    offenders.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_now_is_not_part_of_a_payload() -> None:
+    """When an event happened is the change's, not the payload's: one payload type per kind,
+    whatever the clock."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    assert history.change(at, history.IncidentRetried("i"), "ai", "a") == (
+        at,
+        "incident.retried",
+        "ai",
+        "a",
+        "i",
+    )
+    assert history.marker(at, EventKind.ACTIVITY_STARTED) == (
+        at,
+        "activity.started",
+        None,
+        None,
+        None,
+    )
