@@ -1,12 +1,40 @@
 """wfengine: an embeddable, pure-Python workflow engine on the WfMC reference model.
 
-The public surface is what this module re-exports; everything else is internal.
+The public API is what this module exports (``__all__``); import it from here::
+
+    from wfengine import Engine, PackageBuilder, load_xpdl, validate
+
+Everything else (the modules under ``wfengine.*`` and what they hold beyond these names) is
+internal and may change. The surface, by WfMC part:
+
+* process definitions (Interface 1): :func:`load_xpdl`, :func:`dump_xpdl`, :func:`validate`
+  and its :class:`Diagnostic` findings, :class:`PackageBuilder`, :func:`package_to_dot`;
+* the enactment service: :class:`Engine` and :class:`Worker`, :class:`RuntimeLimits`, the
+  WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
+  generators, a directory, a :class:`Store`);
+* the audit catalogue: :class:`AuditEvent`, :class:`EventKind` and one payload class per kind
+  of event (``event.payload`` reads a stored event back as one of them);
+* invoked applications (Interface 3): :class:`ApplicationRegistry` and the built-in tool agents
+  (``http_agent``, ``subprocess_agent``, ``email_agent``, ``callable_agent`` and the factories
+  that let definitions bind them), loaded on first use;
+* the one exception hierarchy, rooted at :class:`WorkflowError`.
 """
 
-from wfengine.definition.builder import PackageBuilder
+import importlib as _importlib
+import typing as _typing
+
+from wfengine.applications.events import (
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+)
+from wfengine.applications.registry import ApplicationRegistry
+from wfengine.definition.build_arguments import BuildError
+from wfengine.definition.builder import PackageBuilder, ProcessBuilder
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.io import dump_xpdl, load_xpdl
 from wfengine.definition.model import Package
+from wfengine.definition.render import package_to_dot
 from wfengine.definition.validation import validate
 from wfengine.errors import (
     ApplicationError,
@@ -19,6 +47,7 @@ from wfengine.errors import (
     ExpressionEvaluationError,
     ExpressionSyntaxError,
     IllegalStateError,
+    LimitError,
     NotFoundError,
     ParameterMappingError,
     PermanentApplicationError,
@@ -28,66 +57,132 @@ from wfengine.errors import (
     WorkflowError,
     XpdlLoadError,
 )
-from wfengine.runtime import (
+from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.directory import Directory, StaticDirectory
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.history import (
+    ActivityIterated,
+    ApplicationDiscarded,
+    ApplicationQueued,
+    DeadlineFired,
+    DeadlineInvalid,
+    DeadlineUnhandled,
+    EventKind,
+    ExceptionTaken,
+    IncidentAborted,
+    IncidentOpened,
+    IncidentRetried,
+    IncidentSkipped,
+    InstanceCreated,
+    InstanceDataAssigned,
+    InstanceDeferred,
+    InstanceStateChanged,
+    JoinDiscarded,
+    MultiInstanceStarted,
+    Payload,
+    SubflowStarted,
+    WorkItemCompleted,
+    WorkItemOffered,
+)
+from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+from wfengine.runtime.limits import RuntimeLimits
+from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
-    ActivityState,
-    ApplicationRegistry,
-    AuditEvent,
-    Clock,
-    DeployedProcess,
-    Directory,
-    Engine,
-    IdGenerator,
+    DecisionSnapshot,
     IncidentSnapshot,
     InstanceSnapshot,
+    InstanceSummary,
     JobSnapshot,
-    MemoryStore,
-    ProcessState,
-    SequentialIds,
-    StaticDirectory,
-    Store,
-    SystemClock,
     TimerSnapshot,
     TokenSnapshot,
-    UuidIds,
-    VirtualClock,
+    WayOn,
     WorkItemSnapshot,
-    WorkItemState,
 )
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.worker import Worker
+
+if _typing.TYPE_CHECKING:
+    from wfengine.applications.agents import (
+        HttpClientError,
+        HttpServerError,
+        ProcessFailedError,
+        callable_agent,
+        callable_agent_factory,
+        email_agent,
+        email_agent_factory,
+        http_agent,
+        http_agent_factory,
+        subprocess_agent,
+        subprocess_agent_factory,
+    )
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ActivityInstanceSnapshot",
+    "ActivityIterated",
     "ActivityState",
+    "ApplicationDiscarded",
     "ApplicationError",
+    "ApplicationFailed",
+    "ApplicationInvoked",
+    "ApplicationQueued",
     "ApplicationRegistry",
+    "ApplicationReturned",
     "ApplicationTimeoutError",
     "AuditEvent",
+    "BuildError",
     "Clock",
     "ConcurrencyError",
     "DataNotStorableError",
+    "DeadlineFired",
+    "DeadlineInvalid",
+    "DeadlineUnhandled",
+    "DecisionSnapshot",
     "DefinitionError",
     "DeployError",
     "DeployedProcess",
     "Diagnostic",
     "Directory",
     "Engine",
+    "EventKind",
+    "ExceptionTaken",
     "ExpressionError",
     "ExpressionEvaluationError",
     "ExpressionSyntaxError",
+    "HttpClientError",
+    "HttpServerError",
     "IdGenerator",
     "IllegalStateError",
+    "IncidentAborted",
+    "IncidentOpened",
+    "IncidentRetried",
+    "IncidentSkipped",
     "IncidentSnapshot",
+    "InstanceCreated",
+    "InstanceDataAssigned",
+    "InstanceDeferred",
     "InstanceSnapshot",
+    "InstanceStateChanged",
+    "InstanceSummary",
     "JobSnapshot",
+    "JoinDiscarded",
+    "LimitError",
     "MemoryStore",
+    "MultiInstanceStarted",
     "NotFoundError",
     "Package",
     "PackageBuilder",
     "ParameterMappingError",
+    "Payload",
     "PermanentApplicationError",
+    "ProcessBuilder",
+    "ProcessFailedError",
     "ProcessState",
+    "RuntimeLimits",
     "SchemaOutdatedError",
     "SequentialIds",
     "Severity",
@@ -95,17 +190,63 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailableError",
+    "SubflowStarted",
     "SystemClock",
     "TimerSnapshot",
     "TokenSnapshot",
     "UuidIds",
     "VirtualClock",
+    "WayOn",
+    "WorkItemCompleted",
+    "WorkItemOffered",
     "WorkItemSnapshot",
     "WorkItemState",
+    "Worker",
     "WorkflowError",
     "XpdlLoadError",
     "__version__",
+    "callable_agent",
+    "callable_agent_factory",
     "dump_xpdl",
+    "email_agent",
+    "email_agent_factory",
+    "http_agent",
+    "http_agent_factory",
     "load_xpdl",
+    "package_to_dot",
+    "subprocess_agent",
+    "subprocess_agent_factory",
     "validate",
 ]
+
+#: names imported on first use, by the module they live in: the tool agents bring in httpx,
+#: which a host (or a command-line run) that binds no agent should not pay for at import
+_LAZY = {
+    name: "wfengine.applications.agents"
+    for name in (
+        "HttpClientError",
+        "HttpServerError",
+        "ProcessFailedError",
+        "callable_agent",
+        "callable_agent_factory",
+        "email_agent",
+        "email_agent_factory",
+        "http_agent",
+        "http_agent_factory",
+        "subprocess_agent",
+        "subprocess_agent_factory",
+    )
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: object = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
