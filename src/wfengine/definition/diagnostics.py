@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Severity(StrEnum):
+    """How bad a :class:`Diagnostic` is: errors refuse a deploy, warnings and infos
+    inform."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

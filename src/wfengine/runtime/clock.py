@@ -16,6 +16,9 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class Clock(Protocol):
+    """Where the engine reads the time: inject a :class:`VirtualClock` to drive
+    deadlines in tests and simulations."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware."""
         ...

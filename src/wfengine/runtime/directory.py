@@ -13,10 +13,16 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class Directory(Protocol):
+    """Who may perform a participant's work: the engine asks it when it offers a
+    work item."""
+
     def members(self, participant_id: str) -> tuple[str, ...]: ...
 
 
 class StaticDirectory:
+    """A directory from a mapping of participant id to user ids; a participant it does
+    not know resolves to itself."""
+
     def __init__(self, members: Mapping[str, Iterable[str]] | None = None) -> None:
         self._members = {k: tuple(v) for k, v in (members or {}).items()}
 

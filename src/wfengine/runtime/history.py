@@ -118,6 +118,8 @@ CLOSED_KINDS = {
 
 @dataclass(frozen=True, slots=True)
 class InstanceCreated:
+    """A process instance was created from ``version`` of its process definition."""
+
     KIND: ClassVar[str] = EventKind.INSTANCE_CREATED
     version: int
 
@@ -131,6 +133,8 @@ class InstanceCreated:
 
 @dataclass(frozen=True, slots=True)
 class InstanceStateChanged:
+    """A process instance entered ``state`` (a WfMC state name)."""
+
     KIND: ClassVar[str] = EventKind.INSTANCE_STATE
     state: str
 
@@ -160,6 +164,8 @@ class InstanceDataAssigned:
 
 @dataclass(frozen=True, slots=True)
 class InstanceDeferred:
+    """Automatic work of the instance was queued as job ``job_id`` for a worker."""
+
     KIND: ClassVar[str] = EventKind.INSTANCE_DEFERRED
     job_id: str
 
@@ -173,6 +179,8 @@ class InstanceDeferred:
 
 @dataclass(frozen=True, slots=True)
 class ActivityIterated:
+    """A loop activity began its iteration number ``iterations``."""
+
     KIND: ClassVar[str] = EventKind.ACTIVITY_ITERATION
     iterations: int
 
@@ -186,6 +194,8 @@ class ActivityIterated:
 
 @dataclass(frozen=True, slots=True)
 class ExceptionTaken:
+    """An activity failed and left by its EXCEPTION transition; ``message`` says why."""
+
     KIND: ClassVar[str] = EventKind.ACTIVITY_EXCEPTION
     message: str
 
@@ -199,6 +209,8 @@ class ExceptionTaken:
 
 @dataclass(frozen=True, slots=True)
 class JoinDiscarded:
+    """A join that had fired let ``tokens`` late tokens go (a discriminator's rest)."""
+
     KIND: ClassVar[str] = EventKind.JOIN_DISCARDED
     tokens: int
 
@@ -212,6 +224,8 @@ class JoinDiscarded:
 
 @dataclass(frozen=True, slots=True)
 class MultiInstanceStarted:
+    """A multi-instance activity started ``instances`` instances of its body."""
+
     KIND: ClassVar[str] = EventKind.MI_STARTED
     instances: int
 
@@ -225,6 +239,8 @@ class MultiInstanceStarted:
 
 @dataclass(frozen=True, slots=True)
 class SubflowStarted:
+    """A subflow activity started the child process instance ``instance_id``."""
+
     KIND: ClassVar[str] = EventKind.SUBFLOW_STARTED
     instance_id: str
 
@@ -238,6 +254,8 @@ class SubflowStarted:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemOffered:
+    """Work item ``work_item_id`` was offered to its performer."""
+
     KIND: ClassVar[str] = EventKind.WORK_ITEM_OFFERED
     work_item_id: str
 
@@ -251,6 +269,8 @@ class WorkItemOffered:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemCompleted:
+    """Work item ``work_item_id`` was completed."""
+
     KIND: ClassVar[str] = EventKind.WORK_ITEM_COMPLETED
     work_item_id: str
 
@@ -264,6 +284,9 @@ class WorkItemCompleted:
 
 @dataclass(frozen=True, slots=True)
 class ApplicationQueued:
+    """An asynchronous application call became ``invoke`` job ``job`` (``key``: its
+    idempotency key)."""
+
     KIND: ClassVar[str] = EventKind.APPLICATION_QUEUED
     application: str
     key: str | None
@@ -279,6 +302,9 @@ class ApplicationQueued:
 
 @dataclass(frozen=True, slots=True)
 class ApplicationDiscarded:
+    """An asynchronous call's result came back for an activity that no longer waits
+    for it; ``reason`` says why it was let go."""
+
     KIND: ClassVar[str] = EventKind.APPLICATION_DISCARDED
     application: str
     key: str | None
@@ -294,6 +320,8 @@ class ApplicationDiscarded:
 
 @dataclass(frozen=True, slots=True)
 class DeadlineFired:
+    """A deadline of the activity expired and raised exception ``exception_name``."""
+
     KIND: ClassVar[str] = EventKind.DEADLINE_FIRED
     exception_name: str
 
@@ -307,6 +335,8 @@ class DeadlineFired:
 
 @dataclass(frozen=True, slots=True)
 class DeadlineUnhandled:
+    """A deadline raised ``exception_name`` and no EXCEPTION transition catches it."""
+
     KIND: ClassVar[str] = EventKind.DEADLINE_UNHANDLED
     exception_name: str
 
@@ -320,6 +350,8 @@ class DeadlineUnhandled:
 
 @dataclass(frozen=True, slots=True)
 class DeadlineInvalid:
+    """A deadline's duration could not be worked out, so no timer was set; ``reason``."""
+
     KIND: ClassVar[str] = EventKind.DEADLINE_INVALID
     reason: str
 
@@ -333,6 +365,8 @@ class DeadlineInvalid:
 
 @dataclass(frozen=True, slots=True)
 class IncidentOpened:
+    """Something failed and stopped here until an operator answers; ``message``."""
+
     KIND: ClassVar[str] = EventKind.INCIDENT_OPENED
     message: str
 
@@ -346,6 +380,8 @@ class IncidentOpened:
 
 @dataclass(frozen=True, slots=True)
 class IncidentRetried:
+    """An operator retried incident ``incident_id``."""
+
     KIND: ClassVar[str] = EventKind.INCIDENT_RETRIED
     incident_id: str
 
@@ -359,6 +395,8 @@ class IncidentRetried:
 
 @dataclass(frozen=True, slots=True)
 class IncidentAborted:
+    """An operator aborted the instance over incident ``incident_id``."""
+
     KIND: ClassVar[str] = EventKind.INCIDENT_ABORTED
     incident_id: str
 

@@ -15,6 +15,9 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class IdGenerator(Protocol):
+    """Where the engine gets ids for the records it creates (instances, work items,
+    timers, ...): injectable so tests can use readable sequential ids."""
+
     def new(self, kind: str) -> str:
         """A fresh id for an object of ``kind`` (``"pi"`` instance, ``"wi"`` work item, ...)."""
         ...

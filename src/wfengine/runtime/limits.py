@@ -15,6 +15,9 @@ from datetime import timedelta
 
 @dataclass(frozen=True, slots=True)
 class RuntimeLimits:
+    """The engine's bounds on what one instance, command or definition may cost (see
+    the module notes); a limit reached is an incident on the instance that reached it."""
+
     #: automatic steps one command takes before it parks the rest with an incident (an
     #: endless cycle that calls applications; one without progress is caught much earlier)
     max_steps: int = 1_000_000

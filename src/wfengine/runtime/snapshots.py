@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class InstanceSnapshot:
+    """A process instance as it stood when read: a frozen copy, so a caller can keep
+    or share it while the engine carries on (``Engine.instance``)."""
+
     id: str
     process_id: str
     version: int
@@ -67,6 +70,10 @@ def summarise(inst: ProcessInstance) -> InstanceSummary:
 
 @dataclass(frozen=True, slots=True)
 class ActivityInstanceSnapshot:
+    """One run of an activity in an instance (``Engine.activity_instances``): its WfMC
+    state, loop iterations, the multi-instance index, and the work item, subflow or incident
+    it waits on."""
+
     id: str
     instance_id: str
     activity_id: str
@@ -94,6 +101,9 @@ class TokenSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemSnapshot:
+    """Work offered to people (``Engine.work_items``): ``performers`` as the definition
+    names them, ``assignees`` as the directory resolved them."""
+
     id: str
     instance_id: str
     activity_instance_id: str
@@ -108,6 +118,9 @@ class WorkItemSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class IncidentSnapshot:
+    """Something that failed and waits for an operator (``Engine.incidents``):
+    ``operation`` says what a retry redoes (``run``, ``leave``, ``job``, ...)."""
+
     id: str
     instance_id: str
     activity_instance_id: str | None
@@ -158,6 +171,8 @@ class DecisionSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class TimerSnapshot:
+    """A deadline timer set for an open activity instance, due at ``due``."""
+
     id: str
     due: datetime
     instance_id: str

@@ -28,6 +28,8 @@ class _LifecycleState(StrEnum):
 
 
 class ProcessState(_LifecycleState):
+    """A process instance's WfMC state (see ``check_process`` for the allowed changes)."""
+
     NOT_STARTED = "open.not_running.not_started"
     RUNNING = "open.running"
     SUSPENDED = "open.not_running.suspended"
@@ -37,6 +39,8 @@ class ProcessState(_LifecycleState):
 
 
 class ActivityState(_LifecycleState):
+    """An activity instance's WfMC state (the same names as the process states)."""
+
     NOT_STARTED = "open.not_running.not_started"
     RUNNING = "open.running"
     SUSPENDED = "open.not_running.suspended"
