@@ -29,6 +29,11 @@ supervisor, so killing ``wfengine worker`` outright never leaves a worker behind
 taken in the name of the supervisor (:func:`lease_owner`): whichever child runs a job, the
 jobs table names the ``wfengine worker`` process the operator started and signals.
 
+Where the parts are: the child's side and the pipe's format are in
+:mod:`wfengine.runtime.supervised_child`, the bookkeeping of the child's jobs in
+:mod:`wfengine.runtime.job_book`; this module is the supervisor itself and re-exports the
+names of both, so ``wfengine.runtime.supervisor`` stays the one place to import them from.
+
 What this does not cover: a host running :class:`~wfengine.runtime.worker.Worker` in its own
 process gets no supervision (there is nothing outside the process to stop it).
 """
@@ -36,32 +41,51 @@ process gets no supervision (there is nothing outside the process to stop it).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import json
 import logging
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING
 
-from wfengine.runtime.jobs import DEFAULT_LEASE, Job
+from wfengine.runtime.job_book import JobBook
+from wfengine.runtime.jobs import DEFAULT_LEASE
+from wfengine.runtime.supervised_child import (
+    EVENTS,
+    EXIT_KILLED,
+    EventReporter,
+    bind_to_supervisor,
+    decode_event,
+    encode_event,
+    lease_owner,
+)
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
 
+__all__ = [
+    "DEFAULT_GRACE",
+    "DEFAULT_JOB_TIMEOUT",
+    "EVENTS",
+    "EXIT_KILLED",
+    "MAX_RESTART_WAIT",
+    "EventReporter",
+    "JobBook",
+    "Supervisor",
+    "bind_to_supervisor",
+    "decode_event",
+    "encode_event",
+    "lease_owner",
+]
+
 _log = logging.getLogger("wfengine.supervisor")
 
-#: what an engine's job observer reports, in the order it happens to a job
-EVENTS = ("claimed", "start", "end")
 #: a job running longer than this (seconds) is stopped with its worker process: far beyond a
 #: database step, and beyond what applications with sensible timeouts of their own take
 DEFAULT_JOB_TIMEOUT = 300.0
@@ -69,174 +93,10 @@ DEFAULT_JOB_TIMEOUT = 300.0
 DEFAULT_GRACE = 10.0
 #: longest wait (seconds) before starting another child after children kept dying idle
 MAX_RESTART_WAIT = 30.0
-#: exit status after a second stop signal (the shell's 128 + SIGINT)
-EXIT_KILLED = 130
 #: how often (seconds) the supervisor looks at its child when nothing else happens
 _TICK = 0.1
 #: how long to wait for a dead child's pipes to drain (a grandchild may hold them open)
 _DRAIN_WAIT = 2.0
-
-
-# -- the pipe -----------------------------------------------------------------------------------
-
-
-def encode_event(event: str, owner: str, job_ids: Sequence[str]) -> bytes:
-    """One event as the line the child writes."""
-    return json.dumps({"event": event, "owner": owner, "jobs": list(job_ids)}).encode() + b"\n"
-
-
-def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
-    """An event line read back (None when it is not one)."""
-    try:
-        data = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    event, owner, jobs = data.get("event"), data.get("owner"), data.get("jobs")
-    if event not in EVENTS or not isinstance(owner, str) or not isinstance(jobs, list):
-        return None
-    if not all(isinstance(j, str) for j in jobs):
-        return None
-    return event, owner, jobs
-
-
-# -- the child's side ---------------------------------------------------------------------------
-
-
-class EventReporter:
-    """The :attr:`~wfengine.runtime.engine.Engine.job_observer` of a supervised worker process:
-    writes each event as one line on the pipe ``fd`` to the supervisor.
-
-    It never raises into the engine (which calls it in the middle of running jobs): when the
-    pipe breaks, the supervisor is gone, and ``on_lost`` is called once (the worker stops).
-    Shared by all the worker's threads, hence the lock: lines never interleave.
-    """
-
-    def __init__(self, fd: int, on_lost: Callable[[], None]) -> None:
-        self._out = os.fdopen(fd, "wb")
-        self._lock = threading.Lock()
-        self._on_lost = on_lost
-        self.lost = False
-
-    def __call__(self, event: str, owner: str, jobs: Sequence[Job]) -> None:
-        line = encode_event(event, owner, [j.id for j in jobs])
-        with self._lock:
-            if self.lost:
-                return
-            try:
-                self._out.write(line)
-                self._out.flush()
-            except (OSError, ValueError):
-                self.lost = True
-            else:
-                return
-        _log.warning("the supervisor is gone: stopping")
-        self._on_lost()
-
-    def close(self) -> None:
-        with self._lock, contextlib.suppress(OSError):
-            self._out.close()
-
-
-def lease_owner(supervisor_pid: int) -> str:
-    """The lease owner name for an engine of a supervised worker: ``HOST:PID:RANDOM`` like
-    :attr:`~wfengine.runtime.engine.Engine.worker_id`, with the supervisor's PID, so leases
-    name the process an operator started (children come and go)."""
-    return f"{socket.gethostname()}:{supervisor_pid}:{uuid.uuid4().hex[:8]}"
-
-
-def bind_to_supervisor(supervisor_pid: int, on_gone: Callable[[], None]) -> None:
-    """Make this (child) process end with its supervisor.
-
-    On Linux the kernel SIGKILLs it when the supervisor dies (``PR_SET_PDEATHSIG``): a
-    ``wfengine worker`` killed outright leaves no worker behind, exactly as before supervision
-    (its leases expire and other workers take the jobs over). Elsewhere, and as a second line,
-    a thread waits for the end of stdin (a pipe only the supervisor holds) and calls
-    ``on_gone`` (a graceful stop). A supervisor already gone by now ends the process at once.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != supervisor_pid:
-        os._exit(EXIT_KILLED)
-
-    def watch() -> None:
-        # the descriptor, not sys.stdin: a daemon thread blocked in a buffered read holds the
-        # buffer's lock, and the interpreter aborts when it finds it held at exit
-        with contextlib.suppress(OSError):
-            while os.read(0, 4096):
-                pass
-        _log.warning("the supervisor is gone: stopping")
-        on_gone()
-
-    threading.Thread(target=watch, name="wfengine-supervisor-watch", daemon=True).start()
-
-
-# -- what the child holds -----------------------------------------------------------------------
-
-
-@dataclass
-class _Held:
-    claimed: set[str] = field(default_factory=set)
-    running: str | None = None
-    since: float = 0.0
-
-
-class JobBook:
-    """The jobs of a worker process, per lease owner (one per worker thread), as its events
-    told: claimed and not ended, and the one running with when it started (monotonic time).
-
-    Events come in order per owner (one thread reports them), so the book is exact up to the
-    events still in the pipe; the supervisor reads those before it acts on a dead child.
-    """
-
-    def __init__(self) -> None:
-        self._owners: dict[str, _Held] = {}
-        #: jobs that started and ended: progress, which tells a crashing child from a working one
-        self.finished = 0
-
-    def note(self, event: str, owner: str, job_ids: Sequence[str], now: float) -> None:
-        held = self._owners.setdefault(owner, _Held())
-        if event == "claimed":
-            held.claimed.update(job_ids)
-        elif event == "start":
-            held.claimed.update(job_ids)
-            held.running, held.since = (job_ids[0] if job_ids else None), now
-        elif event == "end":
-            held.claimed.difference_update(job_ids)
-            if held.running is not None and held.running in job_ids:
-                held.running = None
-                self.finished += 1
-        if not held.claimed and held.running is None:
-            del self._owners[owner]
-
-    def forget(self, owner: str, job_id: str) -> None:
-        """Drop a job the supervisor dealt with itself (made it an incident)."""
-        held = self._owners.get(owner)
-        if held is None:
-            return
-        held.claimed.discard(job_id)
-        if held.running == job_id:
-            held.running = None
-        if not held.claimed and held.running is None:
-            del self._owners[owner]
-
-    def claimed(self) -> dict[str, list[str]]:
-        """Owner -> ids of the jobs it holds (running or not)."""
-        return {o: sorted(h.claimed) for o, h in self._owners.items() if h.claimed}
-
-    def running(self) -> list[tuple[str, str, float]]:
-        """(owner, job id, started at) of every running job."""
-        return [(o, h.running, h.since) for o, h in self._owners.items() if h.running]
-
-    def overdue(self, now: float, timeout: float) -> list[tuple[str, str]]:
-        """(owner, job id) of the jobs running for longer than ``timeout`` seconds."""
-        return [(o, job) for o, job, since in self.running() if now - since > timeout]
-
-    def clear(self) -> None:
-        self._owners.clear()
 
 
 # -- the supervisor -----------------------------------------------------------------------------

@@ -1,0 +1,338 @@
+"""Compiling one activity: what it does, how it joins, loops, times out and where it goes next.
+
+Why a module of its own: this is the part of deploying that reads an activity's every field
+(body, join, modes, tools and their parameters, loop, deadlines, outgoing transitions), while
+:mod:`.compiler` deals with a graph as a whole (indexes, start activities, OR-join upstream
+sets). The rules both follow are written down once, in :mod:`.compiler`'s notes.
+
+:class:`ActivityCompiler` holds what compiling needs of the package and process; the graph
+compiler extends it and supplies :meth:`ActivityCompiler.compile`, which a block activity
+calls for its activity set.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.model import (
+    Activity,
+    ActivitySet,
+    Application,
+    BlockActivity,
+    ConditionType,
+    Event,
+    EventPosition,
+    Execution,
+    GatewayType,
+    MIFlowCondition,
+    MIOrdering,
+    Mode,
+    MultiInstanceLoop,
+    Package,
+    ParameterMode,
+    Route,
+    StandardLoop,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+    TestTime,
+    Transition,
+    WorkflowProcess,
+)
+from wfengine.definition.modes import modes
+from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
+from wfengine.definition.reading import declared_types
+from wfengine.errors import DeployError
+from wfengine.runtime.compiled import (
+    JOIN_AND,
+    JOIN_COMPLEX,
+    JOIN_OR,
+    JOIN_PASS,
+    KIND_BLOCK,
+    KIND_NONE,
+    KIND_SUBFLOW,
+    KIND_TASK,
+    KIND_UNSUPPORTED,
+    SPLIT_ALL,
+    SPLIT_FIRST,
+    T_DEFAULT_EXCEPTION,
+    T_EXCEPTION,
+    T_NORMAL,
+    T_OTHERWISE,
+    CActivity,
+    CDeadline,
+    CGraph,
+    CLoop,
+    CSubflow,
+    CTool,
+    CTransition,
+)
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _epoch() -> datetime:
+    """The clock a literal is read with (a literal does not look at it)."""
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ActivityCompiler:
+    """Compiles the activities of one process (see the module notes)."""
+
+    def __init__(
+        self,
+        package: Package,
+        process: WorkflowProcess,
+        applications: dict[str, Application],
+        exprs: ExpressionReader,
+    ) -> None:
+        self.package = package
+        self.exprs = exprs
+        self.process = process
+        self.applications = applications
+        self.fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+        self.types = declared_types(package)
+
+    def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
+        """Compile a graph (a block's activity set): the graph compiler's part."""
+        raise NotImplementedError
+
+    def activity(self, scope: str, idx: int, a: Activity, n_in: int) -> CActivity:
+        """Activity ``a`` at index ``idx`` with ``n_in`` incoming transitions; its outgoing
+        transitions are filled in by :meth:`outgoing` once every activity has its index."""
+        where = f"{scope}, activity {a.id!r}"
+        body = a.body
+        kind = KIND_NONE
+        tools: tuple[CTool, ...] = ()
+        subflow: CSubflow | None = None
+        block: CGraph | None = None
+        terminate = False
+        if isinstance(body, TaskImplementation):
+            if body.task is TaskKind.APPLICATION or body.tools:
+                kind = KIND_TASK
+                tools = tuple(
+                    self._tool(where, position, call.application_id, call.actual_parameters)
+                    for position, call in enumerate(body.tools)
+                )
+            elif body.task is TaskKind.SCRIPT and body.script:
+                kind = KIND_UNSUPPORTED
+            # TaskUser, TaskManual, TaskNone, ...: a person's work or nothing, like Impl. No
+        elif isinstance(body, SubFlowImplementation):
+            kind = KIND_SUBFLOW
+            subflow = CSubflow(
+                process_id=body.process_id,
+                synchronous=body.execution is not Execution.ASYNCHR,
+                actuals=tuple(
+                    self.exprs.optional(p, f"{where}, actual parameter {i + 1}")
+                    for i, p in enumerate(body.actual_parameters)
+                ),
+                actual_texts=tuple(p.strip() for p in body.actual_parameters),
+                package_ref=body.package_ref,
+            )
+        elif isinstance(body, BlockActivity):
+            kind = KIND_BLOCK
+            try:
+                aset = self.process.activity_set(body.activity_set_id)
+            except KeyError:
+                raise DeployError(
+                    f"{where}: block names no activity set {body.activity_set_id!r}"
+                ) from None
+            block = self.compile(aset, body.start_activity_id or aset.default_start_activity_id)
+        elif isinstance(body, Event):
+            terminate = body.is_terminate
+            if body.position is EventPosition.INTERMEDIATE and body.trigger not in ("None", ""):
+                kind = KIND_UNSUPPORTED
+        elif isinstance(body, Route):
+            pass
+        elif body.kind == "reference":
+            kind = KIND_UNSUPPORTED
+
+        join = JOIN_PASS
+        join_condition = None
+        gateway_join = a.join.type if a.join is not None else _route_gateway(a)
+        if n_in > 1 and gateway_join is not None:
+            if gateway_join is GatewayType.PARALLEL:
+                join = JOIN_AND
+            elif gateway_join is GatewayType.INCLUSIVE:
+                join = JOIN_OR
+            elif gateway_join is GatewayType.COMPLEX:
+                join = JOIN_COMPLEX
+                text = a.join.incoming_condition if a.join is not None else None
+                join_condition = self.exprs.optional(text, f"{where}, join condition")
+                if join_condition is None:
+                    join = JOIN_OR  # a Complex join without a condition waits like an OR-join
+        start_mode, finish_mode = modes(a)
+        manual_start = start_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
+        manual_finish = finish_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
+        return CActivity(
+            index=idx,
+            id=a.id,
+            model=a,
+            kind=kind,
+            performers=a.performers,
+            join=join,
+            n_in=n_in,
+            split=SPLIT_ALL,
+            terminate=terminate,
+            join_condition=join_condition,
+            loop=self._loop(where, a),
+            deadlines=self._deadlines(where, a),
+            tools=tools,
+            subflow=subflow,
+            block=block,
+            offer_first=manual_start or (kind == KIND_NONE and manual_finish),
+            offer_after=kind == KIND_TASK and manual_finish and not manual_start,
+        )
+
+    def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:
+        app = self.applications.get(app_id)
+        # an application of another package (validation warns when the package declares
+        # ExternalPackages, refuses the process otherwise) is bound by its id alone, and like
+        # one declared only by an ExternalReference it takes the actual parameters as given
+        if app is None or takes_actuals_as_given(app):
+            formals = implied_formals(actuals)
+        else:
+            formals = app.formal_parameters
+        if len(formals) != len(actuals):
+            raise DeployError(
+                f"{where}: application {app_id!r} has {len(formals)} formal parameters, "
+                f"the activity gives {len(actuals)}"
+            )
+        params: list[tuple[str, ParameterMode, CompiledExpression | None, str | None, str]] = []
+        for fp, actual in zip(formals, actuals, strict=True):
+            text = actual.strip()
+            value = None
+            target = None
+            if fp.mode in (ParameterMode.IN, ParameterMode.INOUT):
+                value = self.exprs.required(text, f"{where}, parameter {fp.id!r} of {app_id!r}")
+            if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
+                if not _IDENTIFIER.match(text):
+                    raise DeployError(
+                        f"{where}: {fp.mode.value} parameter {fp.id!r} of {app_id!r} must name "
+                        f"a data field, not {text!r}"
+                    )
+                target = self.exprs.aliases.get(text, text)
+            params.append((fp.id, fp.mode, value, target, text))
+        spec = build_tool_spec(app_id, app, position, params, self.fields, self.types)
+        return CTool(application_id=app_id, spec=spec)
+
+    def _loop(self, where: str, a: Activity) -> CLoop | None:
+        loop = a.loop
+        if isinstance(loop, StandardLoop):
+            return CLoop(
+                multi=False,
+                condition=self.exprs.optional(loop.condition, f"{where}, loop condition"),
+                maximum=loop.maximum,
+                test_before=loop.test_time is TestTime.BEFORE,
+                counter=loop.counter,
+            )
+        if isinstance(loop, MultiInstanceLoop):
+            count = self.exprs.optional(loop.mi_condition, f"{where}, MI condition")
+            if count is None:
+                raise DeployError(f"{where}: a MultiInstance loop needs an MI_Condition")
+            flow_condition = self.exprs.optional(
+                loop.complex_flow_condition, f"{where}, complex MI flow condition"
+            )
+            if loop.flow_condition is MIFlowCondition.COMPLEX and flow_condition is None:
+                raise DeployError(f"{where}: MI flow condition Complex needs its expression")
+            return CLoop(
+                multi=True,
+                count=count,
+                parallel=loop.ordering is MIOrdering.PARALLEL,
+                flow=loop.flow_condition,
+                flow_condition=flow_condition,
+                counter=loop.counter,
+            )
+        return None
+
+    def _deadlines(self, where: str, a: Activity) -> tuple[CDeadline, ...]:
+        out: list[CDeadline] = []
+        for i, d in enumerate(a.deadlines):
+            text = (d.duration or "").strip()
+            if not text or text == "None":
+                # Modelling tools leave an unset deadline as an empty (or "None") duration;
+                # it never fires, so it is no deadline. Validation points it out.
+                continue
+            read = self.exprs.duration(
+                text, f"{where}, deadline {i + 1} duration", d.duration_attrs
+            )
+            duration: timedelta | CompiledExpression = read
+            if read.constant:
+                duration = read.evaluate({}, _epoch, "deploy")
+            out.append(
+                CDeadline(
+                    index=i,
+                    duration=duration,
+                    synchronous=d.execution is Execution.SYNCHR,
+                    exception_name=d.exception_name or "DeadlineExceeded",
+                )
+            )
+        return tuple(out)
+
+    # -- outgoing transitions ----------------------------------------------------------------
+
+    def outgoing(
+        self,
+        scope: str,
+        ca: CActivity,
+        a: Activity,
+        outs: list[Transition],
+        by_id: dict[str, int],
+        slots: dict[str, int],
+    ) -> None:
+        """Sort ``outs``, the transitions leaving ``a``, into ``ca``'s evaluation order and
+        kinds (normal, OTHERWISE, EXCEPTION, DEFAULTEXCEPTION), and decide its split."""
+        where = f"{scope}, activity {a.id!r}"
+        gateway = a.split.type if a.split is not None else _route_gateway(a)
+        ca.split = SPLIT_FIRST if gateway is GatewayType.EXCLUSIVE else SPLIT_ALL
+        if len(outs) <= 1 and a.split is None:
+            ca.split = SPLIT_ALL
+        if a.split is not None and a.split.transition_refs and ca.split == SPLIT_FIRST:
+            order = {ref: i for i, ref in enumerate(a.split.transition_refs)}
+            outs = sorted(outs, key=lambda t: order.get(t.id, len(order)))
+        normal: list[CTransition] = []
+        exceptions: list[CTransition] = []
+        for t in outs:
+            cond = t.condition
+            ctype = cond.type if cond is not None else None
+            text = cond.expression if cond is not None else None
+            twhere = f"{where}, transition {t.id!r}"
+            ct = CTransition(
+                id=t.id,
+                source=ca.index,
+                target=by_id[t.to],
+                slot=slots[t.id],
+                kind=T_NORMAL,
+                condition=None,
+                exception_name=None,
+            )
+            if ctype is ConditionType.OTHERWISE:
+                if ca.otherwise is not None:
+                    raise DeployError(f"{where}: more than one OTHERWISE transition")
+                ct.kind = T_OTHERWISE
+                ca.otherwise = ct
+            elif ctype is ConditionType.EXCEPTION:
+                ct.kind = T_EXCEPTION
+                ct.exception_name = (text or "").strip() or None
+                exceptions.append(ct)
+            elif ctype is ConditionType.DEFAULTEXCEPTION:
+                ct.kind = T_DEFAULT_EXCEPTION
+                ca.default_exception = ct
+            else:
+                attrs = cond.expression_attrs if cond is not None else ()
+                ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
+                normal.append(ct)
+        ca.normal = tuple(normal)
+        ca.exceptions = tuple(exceptions)
+        ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
+        if len(normal) == 1 and normal[0].condition is None and ca.otherwise is None:
+            ca.only_next = normal[0]
+
+
+def _route_gateway(a: Activity) -> GatewayType | None:
+    if isinstance(a.body, Route):
+        return a.body.gateway_type
+    return None

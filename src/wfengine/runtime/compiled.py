@@ -1,0 +1,179 @@
+"""What a deployed process is compiled into: plain tables the navigator reads on every step.
+
+Why a module of its own: these records are what the rest of the runtime (the navigator, the
+instance records, the stores) depends on, while how they are built (:mod:`.compiler` and
+:mod:`.compile_activity`) depends on the whole definition layer. Readers of the tables import
+them from here (or, as before, from :mod:`wfengine.runtime.compiler`, which re-exports them).
+
+The records are slotted dataclasses compared by identity: the navigator reads their attributes
+on its hot paths, and a compiled graph is shared by every instance of its process version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import IntEnum
+
+from wfengine.applications.specs import ToolSpec
+from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition
+from wfengine.runtime.evaluation import CompiledExpression
+
+
+class ActivityKind(IntEnum):
+    """What an activity does itself (ints: the navigator compares them on every step)."""
+
+    NONE = 0  # Implementation No, Route, pass-through events: nothing to run
+    TASK = 1  # calls applications from the registry
+    SUBFLOW = 2
+    BLOCK = 3
+    UNSUPPORTED = 4  # script tasks, reference activities, ...: an incident when reached
+
+
+class JoinKind(IntEnum):
+    PASS = 0  # Exclusive or a single input: every token starts the activity
+    AND = 1
+    OR = 2
+    COMPLEX = 3
+
+
+class SplitKind(IntEnum):
+    ALL = 0  # follow every transition that holds
+    FIRST = 1  # Exclusive: the first that holds
+
+
+class TransitionKind(IntEnum):
+    NORMAL = 0
+    OTHERWISE = 1
+    EXCEPTION = 2
+    DEFAULT_EXCEPTION = 3
+
+
+# The members under short module-level names, for the navigator's hot paths: a module global
+# is read faster than an enum class attribute, and they are the same objects.
+KIND_NONE, KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_UNSUPPORTED = ActivityKind
+JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
+SPLIT_ALL, SPLIT_FIRST = SplitKind
+T_NORMAL, T_OTHERWISE, T_EXCEPTION, T_DEFAULT_EXCEPTION = TransitionKind
+
+
+@dataclass(slots=True, eq=False)
+class CTransition:
+    id: str
+    source: int
+    target: int
+    #: position among the target's incoming transitions (a join's counter slot)
+    slot: int
+    kind: TransitionKind
+    condition: CompiledExpression | None
+    #: for EXCEPTION transitions: the exception name it catches
+    exception_name: str | None
+
+
+@dataclass(slots=True, eq=False)
+class CDeadline:
+    index: int
+    #: a fixed duration, or an expression giving seconds / a timedelta / a datetime
+    duration: timedelta | CompiledExpression
+    synchronous: bool
+    exception_name: str
+
+
+@dataclass(slots=True, eq=False)
+class CLoop:
+    multi: bool
+    condition: CompiledExpression | None = None
+    maximum: int | None = None
+    test_before: bool = False
+    counter: str | None = None
+    # multi-instance
+    count: CompiledExpression | None = None
+    parallel: bool = True
+    flow: MIFlowCondition = MIFlowCondition.ALL
+    flow_condition: CompiledExpression | None = None
+
+
+@dataclass(slots=True, eq=False)
+class CTool:
+    application_id: str
+    #: how to call it: parameters, types, sensitivity, built once here
+    spec: ToolSpec
+
+
+@dataclass(slots=True, eq=False)
+class CSubflow:
+    process_id: str
+    synchronous: bool
+    #: actual parameter expressions in order; mapped to the called process's formals at run time
+    actuals: tuple[CompiledExpression | None, ...]
+    actual_texts: tuple[str, ...]
+    package_ref: str | None
+
+
+@dataclass(slots=True, eq=False)
+class CActivity:
+    index: int
+    id: str
+    model: Activity
+    kind: ActivityKind
+    performers: tuple[str, ...]
+    join: JoinKind
+    n_in: int
+    split: SplitKind
+    #: normal transitions in evaluation order
+    normal: tuple[CTransition, ...] = ()
+    otherwise: CTransition | None = None
+    exceptions: tuple[CTransition, ...] = ()
+    default_exception: CTransition | None = None
+    #: the single unconditional successor, when that is all there is (the fast path)
+    only_next: CTransition | None = None
+    #: ids of the incoming transitions, in join-slot order
+    incoming: tuple[str, ...] = ()
+    terminate: bool = False
+    #: OR/Complex joins: places from which a token can reach the join without passing it
+    upstream: frozenset[int] = frozenset()
+    #: OR joins: the same, per incoming slot (places that can reach that transition)
+    slot_upstream: tuple[frozenset[int], ...] = ()
+    join_condition: CompiledExpression | None = None
+    loop: CLoop | None = None
+    deadlines: tuple[CDeadline, ...] = ()
+    tools: tuple[CTool, ...] = ()
+    subflow: CSubflow | None = None
+    block: CGraph | None = None
+    #: runs and completes in one go: nothing to run, no person, loop, deadline or join state
+    instant: bool = False
+    #: a person's work item comes before the activity's own work (a Manual start; for
+    #: Implementation No, any Manual mode): see :mod:`wfengine.definition.modes`
+    offer_first: bool = False
+    #: a person's work item comes after the applications ran (a Tool with an Automatic start
+    #: and a Manual finish)
+    offer_after: bool = False
+    #: not a gateway (no Split, not a Route): when none of its conditions holds, its thread
+    #: ends (implicit termination) instead of waiting for an operator
+    ends_quietly: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class CGraph:
+    """One scope's graph: the process's top level or one activity set."""
+
+    name: str
+    activities: tuple[CActivity, ...]
+    by_id: dict[str, int]
+    starts: tuple[int, ...]
+    #: True when some join needs the live-place bookkeeping (Inclusive or Complex joins)
+    tracks_places: bool
+
+
+@dataclass(slots=True, eq=False)
+class CompiledProcess:
+    process_id: str
+    package_id: str
+    graph: CGraph
+    #: (data field id, initial-value expression) in declaration order, package fields first
+    data_fields: tuple[tuple[str, CompiledExpression | None], ...]
+    formal_parameters: tuple[FormalParameter, ...]
+    #: activity id -> the graph (top level or activity set) that holds it: how an ``invoke``
+    #: job, which names only its activity, finds the activity's tools when it runs
+    #: (:mod:`wfengine.runtime.tools`)
+    activity_graph: dict[str, CGraph] = field(default_factory=dict)

@@ -1,0 +1,133 @@
+"""The supervised worker process's side of supervision, and the pipe between the two.
+
+A worker process run by :class:`~wfengine.runtime.supervisor.Supervisor` (see that module for
+why there is one) reports what its engines do with jobs as lines on a pipe
+(:class:`EventReporter`, the engines' :attr:`~wfengine.runtime.engine.Engine.job_observer`),
+takes its leases in the supervisor's name (:func:`lease_owner`) and ends with its supervisor
+(:func:`bind_to_supervisor`).
+
+Why a module of its own: this is all the worker process imports of supervision (it never runs
+the supervisor's loop), and the pipe's format (:func:`encode_event`, :func:`decode_event`) is
+written here and read back by the supervisor, so both ends of it stay in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+
+from wfengine.runtime.jobs import Job
+
+_log = logging.getLogger("wfengine.supervisor")
+
+#: what an engine's job observer reports, in the order it happens to a job
+EVENTS = ("claimed", "start", "end")
+#: exit status after a second stop signal (the shell's 128 + SIGINT); also what a worker
+#: process ends with when it finds its supervisor gone
+EXIT_KILLED = 130
+
+
+# -- the pipe -----------------------------------------------------------------------------------
+
+
+def encode_event(event: str, owner: str, job_ids: Sequence[str]) -> bytes:
+    """One event as the line the child writes."""
+    return json.dumps({"event": event, "owner": owner, "jobs": list(job_ids)}).encode() + b"\n"
+
+
+def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
+    """An event line read back (None when it is not one)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    event, owner, jobs = data.get("event"), data.get("owner"), data.get("jobs")
+    if event not in EVENTS or not isinstance(owner, str) or not isinstance(jobs, list):
+        return None
+    if not all(isinstance(j, str) for j in jobs):
+        return None
+    return event, owner, jobs
+
+
+# -- the child's side ---------------------------------------------------------------------------
+
+
+class EventReporter:
+    """The :attr:`~wfengine.runtime.engine.Engine.job_observer` of a supervised worker process:
+    writes each event as one line on the pipe ``fd`` to the supervisor.
+
+    It never raises into the engine (which calls it in the middle of running jobs): when the
+    pipe breaks, the supervisor is gone, and ``on_lost`` is called once (the worker stops).
+    Shared by all the worker's threads, hence the lock: lines never interleave.
+    """
+
+    def __init__(self, fd: int, on_lost: Callable[[], None]) -> None:
+        self._out = os.fdopen(fd, "wb")
+        self._lock = threading.Lock()
+        self._on_lost = on_lost
+        self.lost = False
+
+    def __call__(self, event: str, owner: str, jobs: Sequence[Job]) -> None:
+        line = encode_event(event, owner, [j.id for j in jobs])
+        with self._lock:
+            if self.lost:
+                return
+            try:
+                self._out.write(line)
+                self._out.flush()
+            except (OSError, ValueError):
+                self.lost = True
+            else:
+                return
+        _log.warning("the supervisor is gone: stopping")
+        self._on_lost()
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(OSError):
+            self._out.close()
+
+
+def lease_owner(supervisor_pid: int) -> str:
+    """The lease owner name for an engine of a supervised worker: ``HOST:PID:RANDOM`` like
+    :attr:`~wfengine.runtime.engine.Engine.worker_id`, with the supervisor's PID, so leases
+    name the process an operator started (children come and go)."""
+    return f"{socket.gethostname()}:{supervisor_pid}:{uuid.uuid4().hex[:8]}"
+
+
+def bind_to_supervisor(supervisor_pid: int, on_gone: Callable[[], None]) -> None:
+    """Make this (child) process end with its supervisor.
+
+    On Linux the kernel SIGKILLs it when the supervisor dies (``PR_SET_PDEATHSIG``): a
+    ``wfengine worker`` killed outright leaves no worker behind, exactly as before supervision
+    (its leases expire and other workers take the jobs over). Elsewhere, and as a second line,
+    a thread waits for the end of stdin (a pipe only the supervisor holds) and calls
+    ``on_gone`` (a graceful stop). A supervisor already gone by now ends the process at once.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != supervisor_pid:
+        os._exit(EXIT_KILLED)
+
+    def watch() -> None:
+        # the descriptor, not sys.stdin: a daemon thread blocked in a buffered read holds the
+        # buffer's lock, and the interpreter aborts when it finds it held at exit
+        with contextlib.suppress(OSError):
+            while os.read(0, 4096):
+                pass
+        _log.warning("the supervisor is gone: stopping")
+        on_gone()
+
+    threading.Thread(target=watch, name="wfengine-supervisor-watch", daemon=True).start()
