@@ -82,17 +82,13 @@ def _epoch() -> datetime:
 class ActivityCompiler:
     """Compiles the activities of one process (see the module notes)."""
 
-    def __init__(
-        self,
-        package: Package,
-        process: WorkflowProcess,
-        applications: dict[str, Application],
-        exprs: ExpressionReader,
-    ) -> None:
+    def __init__(self, package: Package, process: WorkflowProcess, exprs: ExpressionReader) -> None:
         self.package = package
         self.exprs = exprs
         self.process = process
-        self.applications = applications
+        #: the applications an activity may call: the process's own hide the package's
+        self.applications: dict[str, Application] = {a.id: a for a in package.applications}
+        self.applications.update({a.id: a for a in process.applications})
         self.fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
         self.types = declared_types(package)
 

@@ -19,6 +19,36 @@ from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition
 from wfengine.runtime.evaluation import CompiledExpression
 
+__all__ = [
+    "JOIN_AND",
+    "JOIN_COMPLEX",
+    "JOIN_OR",
+    "JOIN_PASS",
+    "KIND_BLOCK",
+    "KIND_NONE",
+    "KIND_SUBFLOW",
+    "KIND_TASK",
+    "KIND_UNSUPPORTED",
+    "SPLIT_ALL",
+    "SPLIT_FIRST",
+    "T_DEFAULT_EXCEPTION",
+    "T_EXCEPTION",
+    "T_NORMAL",
+    "T_OTHERWISE",
+    "ActivityKind",
+    "CActivity",
+    "CDeadline",
+    "CGraph",
+    "CLoop",
+    "CSubflow",
+    "CTool",
+    "CTransition",
+    "CompiledProcess",
+    "JoinKind",
+    "SplitKind",
+    "TransitionKind",
+]
+
 
 class ActivityKind(IntEnum):
     """What an activity does itself (ints: the navigator compares them on every step)."""

@@ -52,7 +52,6 @@ from wfengine.definition.graph import start_ids
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
-    Application,
     Package,
     Transition,
     WorkflowProcess,
@@ -60,69 +59,20 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_activity import ActivityCompiler
+
+# The tables live in :mod:`.compiled`. They stay importable from here, where the runtime has
+# always imported them: ``compiled.__all__`` is re-exported whole, so a table added there is
+# here too. (Names are bound once, at import: no cost on a step.)
+from wfengine.runtime.compiled import *  # noqa: F403
 from wfengine.runtime.compiled import (
-    JOIN_AND,
     JOIN_COMPLEX,
     JOIN_OR,
-    JOIN_PASS,
-    KIND_BLOCK,
     KIND_NONE,
-    KIND_SUBFLOW,
-    KIND_TASK,
-    KIND_UNSUPPORTED,
-    SPLIT_ALL,
-    SPLIT_FIRST,
-    T_DEFAULT_EXCEPTION,
-    T_EXCEPTION,
-    T_NORMAL,
-    T_OTHERWISE,
-    ActivityKind,
     CActivity,
-    CDeadline,
     CGraph,
-    CLoop,
     CompiledProcess,
-    CSubflow,
-    CTool,
-    CTransition,
-    JoinKind,
-    SplitKind,
-    TransitionKind,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
-
-# The tables live in :mod:`.compiled`; they stay importable from here, where the runtime has
-# always imported them (and the names are bound once at import: no cost on a step).
-__all__ = [
-    "JOIN_AND",
-    "JOIN_COMPLEX",
-    "JOIN_OR",
-    "JOIN_PASS",
-    "KIND_BLOCK",
-    "KIND_NONE",
-    "KIND_SUBFLOW",
-    "KIND_TASK",
-    "KIND_UNSUPPORTED",
-    "SPLIT_ALL",
-    "SPLIT_FIRST",
-    "T_DEFAULT_EXCEPTION",
-    "T_EXCEPTION",
-    "T_NORMAL",
-    "T_OTHERWISE",
-    "ActivityKind",
-    "CActivity",
-    "CDeadline",
-    "CGraph",
-    "CLoop",
-    "CSubflow",
-    "CTool",
-    "CTransition",
-    "CompiledProcess",
-    "JoinKind",
-    "SplitKind",
-    "TransitionKind",
-    "compile_process",
-]
 
 # --------------------------------------------------------------------------- compiling
 
@@ -134,9 +84,7 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     """
     where = f"process {process.id!r}"
     exprs = ExpressionReader(package_language(package), name_aliases(package, process))
-    applications: dict[str, Application] = {a.id: a for a in package.applications}
-    applications.update({a.id: a for a in process.applications})
-    compiler = _GraphCompiler(package, process, applications, exprs)
+    compiler = _GraphCompiler(package, process, exprs)
     fields: list[tuple[str, CompiledExpression | None]] = []
     for df in (*package.data_fields, *process.data_fields):
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
@@ -155,14 +103,8 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
 class _GraphCompiler(ActivityCompiler):
     """Compiles a process's graphs: the top level, and each activity set a block runs."""
 
-    def __init__(
-        self,
-        package: Package,
-        process: WorkflowProcess,
-        applications: dict[str, Application],
-        exprs: ExpressionReader,
-    ) -> None:
-        super().__init__(package, process, applications, exprs)
+    def __init__(self, package: Package, process: WorkflowProcess, exprs: ExpressionReader) -> None:
+        super().__init__(package, process, exprs)
         self.activity_graph: dict[str, CGraph] = {}
         self._active_sets: list[str] = []
 

@@ -6,12 +6,7 @@ works on, so a caller cannot change an instance behind the engine's back.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
-
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.jobs import Job
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -28,17 +23,6 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import AuditEvent
-
-if TYPE_CHECKING:
-    pass
-
-_T = TypeVar("_T")
-_log = logging.getLogger("wfengine.engine")
-#: where deploy reports application bindings that do not match the definition
-_apps_log = logging.getLogger("wfengine.applications")
-#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
-JobObserver = Callable[[str, str, Sequence[Job]], None]
-_deploy_log = logging.getLogger("wfengine.deploy")
 
 
 class Queries(EngineBase):
