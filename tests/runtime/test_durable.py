@@ -273,8 +273,8 @@ _NEXT_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -292,18 +292,18 @@ def test_an_outdated_schema_is_refused_until_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    with Engine(db_url=url) as e:  # created at 0002
+    with Engine(db_url=url) as e:  # created at 0003
         e.deploy(_review().build())
         iid = e.start_process("main")
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.script_location(), scripts)
-    (scripts / "versions" / "0003_note.py").write_text(_NEXT_REVISION)
+    (scripts / "versions" / "0004_note.py").write_text(_NEXT_REVISION)
     monkeypatch.setattr(migrate, "script_location", lambda: scripts)
     with pytest.raises(SchemaOutdatedError, match=r"older .* `wfengine db upgrade --db sqlite:///"):
         Engine(db_url=url)
     result = CliRunner().invoke(db, ["upgrade", "--db", url])
     assert result.exit_code == 0, result.output
-    assert "upgraded from 0002 to 0003" in result.output
+    assert "upgraded from 0003 to 0004" in result.output
     with Engine(db_url=url) as e:
         assert e.instance(iid).state is ProcessState.RUNNING
 
@@ -346,10 +346,10 @@ def test_db_upgrade_command_creates_and_reports(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
     first = runner.invoke(db, ["upgrade", "--db", url])
-    assert first.exit_code == 0 and "upgraded from empty to 0002" in first.output
+    assert first.exit_code == 0 and "upgraded from empty to 0003" in first.output
     again = runner.invoke(db, ["upgrade", "--db", url])
-    assert again.exit_code == 0 and "already at revision 0002" in again.output
+    assert again.exit_code == 0 and "already at revision 0003" in again.output
     shown = runner.invoke(db, ["current", "--db", url])
-    assert "revision 0002, needed 0002 (up to date)" in shown.output
+    assert "revision 0003, needed 0003 (up to date)" in shown.output
     bad = runner.invoke(db, ["upgrade", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     assert bad.exit_code == 2 and "cannot upgrade" in bad.output

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from tests.runtime.conftest import complete_all
 from wfengine.errors import StoreError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.sql import schema
+from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
+from wfengine.runtime.sql import migrate, schema
 from wfengine.runtime.sql.connect import create_engine
 from wfengine.runtime.sql.document_format import CURRENT_FORMAT, current_document, document_format
 from wfengine.runtime.sql.serialize import instance_document, load_instance
@@ -40,14 +42,29 @@ def _fixture() -> dict[str, Any]:
     return loaded
 
 
+#: the outbox table as it was when the fixture was written (schema revision 0002)
+_OUTBOX_0002 = sa.table(
+    "outbox",
+    sa.column("key"),
+    sa.column("kind"),
+    sa.column("instance_id"),
+    sa.column("payload", sa.JSON),
+    sa.column("created_at", schema.UtcDateTime),
+    sa.column("dispatched_at", schema.UtcDateTime),
+)
+
+
 def _restore(url: str, tables: dict[str, list[dict[str, Any]]]) -> None:
-    """Copy the fixture's rows into the (freshly created) database at ``url``."""
+    """Copy the fixture's rows into a fresh database at ``url`` as it was when they were
+    written (schema revision 0002), then upgrade it as an operator would."""
     Engine(db_url=url).close()  # creates the schema
+    migrate.downgrade(url, "0002")
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
             for table in schema.TABLES:
-                times = {c.name for c in table.c if isinstance(c.type, schema.UtcDateTime)}
+                target: Any = _OUTBOX_0002 if table is schema.outbox else table
+                times = {c.name for c in target.c if isinstance(c.type, schema.UtcDateTime)}
                 rows = []
                 for row in tables[table.name]:
                     values = {
@@ -58,9 +75,10 @@ def _restore(url: str, tables: dict[str, list[dict[str, Any]]]) -> None:
                         del values["id"]  # numbered by the database, in the same order
                     rows.append(values)
                 if rows:
-                    conn.execute(table.insert(), rows)
+                    conn.execute(target.insert(), rows)
     finally:
         engine.dispose()
+    migrate.upgrade(url)
 
 
 @pytest.fixture
@@ -242,3 +260,27 @@ def test_a_document_in_the_current_format_is_read_as_it_is() -> None:
 def test_a_document_of_an_unknown_format_is_refused(found: object, message: str) -> None:
     with pytest.raises(StoreError, match=f"process instance 'pi-7'.*{message}"):
         current_document({"format": found, "incidents": []}, "pi-7")
+
+
+def test_the_outbox_of_an_upgraded_database_is_settled_and_new_entries_deliver(
+    old: Engine,
+) -> None:
+    """Entries written before anything delivered them are settled as skipped by the upgrade
+    (no flood of old notifications); what is committed afterwards is delivered."""
+    stored = old.outbox.entries()
+    assert [e.key for e in stored] == [r["key"] for r in _fixture()["tables"]["outbox"]]
+    assert {e.status for e in stored} == {OutboxStatus.SKIPPED}
+    assert old.outbox.due_at() is None
+    seen: list[OutboxRecord] = []
+    old.outbox.subscribe(seen.append)
+    iid = _one(old, "parallel")
+    old.suspend(iid)
+    assert old.deliver_outbox() == 1
+    [record] = seen
+    assert record.key.startswith(f"{iid}/suspended/") and record.kind == "instance.state_changed"
+    assert record.payload["state"] == ProcessState.SUSPENDED.value
+    assert old.outbox.entries(OutboxStatus.DELIVERED) == [
+        replace(
+            record, status=OutboxStatus.DELIVERED, next_attempt_at=None, settled_at=old.clock.now()
+        )
+    ]

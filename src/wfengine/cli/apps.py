@@ -1,14 +1,25 @@
-"""``--apps MODULE``: let a host module bind applications for a command-line run.
+"""``--apps MODULE``: let a host module bind applications, and subscribe outbox handlers, for
+a command-line run.
 
 MODULE is a dotted module name (looked up on ``sys.path`` and, while it is imported, in the
 current directory, as with ``python -m``) or the path of a ``.py`` file. The current directory
 is taken off ``sys.path`` again once MODULE is imported: left first on it, a ``sqlite3.py`` or
 ``json.py`` lying there would be imported instead of the real module by whatever the run
-imports later. (A module that imports its own helpers lazily should import them at the top.) It must
-define ``register(registry)``, which calls ``registry.register(app_id, func, retries=N,
-timeout=SECONDS)`` for each application it binds (scripts rely on these names) and may enable
-agent kinds for definitions with ``registry.allow_agent``. A module that cannot be imported
-or has no ``register`` is an environment problem: exit status 2.
+imports later. (A module that imports its own helpers lazily should import them at the top.)
+
+It defines ``register(registry)``, ``subscribe(outbox)`` or both:
+
+* ``register(registry)`` calls ``registry.register(app_id, func, retries=N,
+  timeout=SECONDS)`` for each application it binds (scripts rely on these names) and may enable
+  agent kinds for definitions with ``registry.allow_agent``;
+* ``subscribe(outbox)`` is given an :class:`~wfengine.runtime.outbox.OutboxHandlers` and calls
+  ``outbox.subscribe(handler, kinds=[...])`` for what the host wants to hear after each commit
+  (``kinds`` of :class:`~wfengine.runtime.outbox.OutboxKind`; left out: every kind); it may set
+  ``outbox.policy = OutboxPolicy(...)`` (retries, retention). Commands that deliver
+  (``wfengine worker``, ``wfengine run``) use them; the others ignore the hook.
+
+A module that cannot be imported, has neither function, or whose function raises is an
+environment problem: exit status 2.
 """
 
 from __future__ import annotations
@@ -17,13 +28,18 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.cli.exit_status import ExitStatus
+
+if TYPE_CHECKING:
+    from wfengine.runtime.outbox import OutboxHandlers
 
 
 class AppsModuleError(click.ClickException):
@@ -32,20 +48,36 @@ class AppsModuleError(click.ClickException):
     exit_code = ExitStatus.USAGE_OR_IO
 
 
-def load_apps(module: str, registry: ApplicationRegistry | None = None) -> ApplicationRegistry:
-    """Import ``module`` and call its ``register(registry)``; returns the registry."""
+def load_apps(
+    module: str,
+    registry: ApplicationRegistry | None = None,
+    outbox: OutboxHandlers | None = None,
+) -> ApplicationRegistry:
+    """Import ``module`` and call its ``register(registry)`` and, when ``outbox`` is given,
+    its ``subscribe(outbox)`` (see the module notes); returns the registry."""
     registry = registry if registry is not None else ApplicationRegistry()
     loaded = _import(module)
-    hook = getattr(loaded, "register", None)
-    if not callable(hook):
-        raise AppsModuleError(f"--apps {module}: the module has no register(registry) function")
+    register = getattr(loaded, "register", None)
+    subscribe = getattr(loaded, "subscribe", None)
+    if not callable(register) and not callable(subscribe):
+        raise AppsModuleError(
+            f"--apps {module}: the module has no register(registry) (nor subscribe(outbox)) "
+            "function"
+        )
+    if callable(register):
+        _call(module, "register(registry)", register, registry)
+    if callable(subscribe) and outbox is not None:
+        _call(module, "subscribe(outbox)", subscribe, outbox)
+    return registry
+
+
+def _call(module: str, what: str, hook: Callable[[Any], object], argument: Any) -> None:
     try:
-        hook(registry)
+        hook(argument)
     except Exception as exc:
         raise AppsModuleError(
-            f"--apps {module}: register(registry) failed: {type(exc).__name__}: {exc}"
+            f"--apps {module}: {what} failed: {type(exc).__name__}: {exc}"
         ) from exc
-    return registry
 
 
 def _import(module: str) -> ModuleType:

@@ -11,9 +11,15 @@ The contract scripts rely on (keep it exactly):
   object of ``ANSWERS.json`` (``{"ActivityId": [{"var": value}, ...]}``, :mod:`wfengine.cli.
   answers`; no entry: no change). Subflow instances are driven the same way.
 * ``--apps MODULE`` imports MODULE and calls its ``register(registry)`` before anything runs
-  (:mod:`wfengine.cli.apps`). ``--unbound stub`` (the default) stands in for every application
-  that neither it nor an enabled agent binds (:mod:`wfengine.cli.stub_apps`) and names each one
-  called on stderr; ``--unbound incident`` lets such a call stop the activity with an incident.
+  (:mod:`wfengine.cli.apps`). Its ``subscribe(outbox)``, if it has one, subscribes outbox
+  handlers: when the run ends, they are given the outbox entries due (instance state changes,
+  work items offered and completed, incidents; :mod:`wfengine.runtime.outbox`), in memory the
+  run's own, with ``--db`` every entry due in the database, as a worker would. A delivery that
+  fails is logged; with ``--db`` workers retry it. Without handlers nothing is delivered (with
+  ``--db`` the entries wait for workers). ``--unbound stub`` (the default) stands in for every
+  application that neither it nor an enabled agent binds (:mod:`wfengine.cli.stub_apps`) and
+  names each one called on stderr; ``--unbound incident`` lets such a call stop the activity
+  with an incident.
 * A decision the definition leaves to people (a label where a condition belongs) is answered
   by taking its first way (``--decisions first``, the default; ``--decisions incident`` leaves
   the incident open) and named on stderr.
@@ -88,7 +94,9 @@ Examples:
     "apps_module",
     metavar="MODULE",
     help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
-    "applications.",
+    "applications and its subscribe(outbox), if any, to subscribe outbox handlers "
+    "(outbox.subscribe(handler, kinds=[...])), which are given the run's outbox entries when "
+    "it ends.",
 )
 @click.option(
     "--unbound",
@@ -145,11 +153,14 @@ def run(
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
+    from wfengine.runtime.outbox import OutboxHandlers
+
     registry = RunRegistry()
+    outbox = OutboxHandlers()
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
 
-        load_apps(apps_module, registry)
+        load_apps(apps_module, registry, outbox)
     stubs = registry.stub_unbound() if unbound == "stub" else None
     if db is None:
         engine = Engine(applications=registry)
@@ -168,6 +179,9 @@ def run(
                 decide_labels=decisions == "first",
             )
             snap = engine.instance(outcome.instance_id)
+            if outbox.subscribed():
+                engine.outbox.handlers = outbox
+                engine.deliver_outbox()
     finally:
         engine.close()
     stubbed = _stubbed(stubs)

@@ -6,7 +6,11 @@ each its own engine on URL; see :mod:`wfengine.runtime.worker` for why threads, 
 worker processes to use several cores); ``--until-idle`` exits 0 once no job is due now,
 claimable or held by another worker, so that what remains waits for a person, a timer that is
 not due yet, or an operator.
-``--apps MODULE`` binds applications as for ``wfengine run``.
+``--apps MODULE`` binds applications as for ``wfengine run``, and its ``subscribe(outbox)``, if
+it has one, subscribes the handlers the worker delivers the outbox to (:mod:`wfengine.cli.apps`,
+:mod:`wfengine.runtime.outbox_delivery`): after commit, at least once, with the entry's key as
+idempotency key, retried with back-off. Without handlers for a kind, its entries are settled as
+skipped, so run every worker of a database with the same ``--apps`` module.
 
 **Supervised.** The threads run in a child process; the process started as ``wfengine worker``
 only watches it (:mod:`wfengine.runtime.supervisor` says why: a job stuck in one long C call
@@ -52,6 +56,7 @@ from wfengine.runtime.supervisor import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.outbox import OutboxHandlers
     from wfengine.runtime.supervisor import Supervisor
     from wfengine.runtime.worker import Worker
 
@@ -86,7 +91,11 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
-    help="Import MODULE (dotted name or .py file) and call its register(registry).",
+    help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
+    "applications and its subscribe(outbox) to subscribe outbox handlers: "
+    "outbox.subscribe(handler, kinds=['work_item.offered', ...]); each handler is called "
+    "with every committed entry of its kinds, at least once (record.key is the idempotency "
+    "key), retried with back-off. Entries of kinds nothing subscribes are skipped.",
 )
 @click.option(
     "--lease",
@@ -279,11 +288,15 @@ def _work(
 
     bind_to_supervisor(supervisor_pid, stop_pool)
     reporter = EventReporter(report_fd, stop_pool)
+    from wfengine.runtime.outbox import OutboxHandlers
+
     registry = None
+    outbox = OutboxHandlers()
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
 
-        registry = load_apps(apps_module)
+        registry = load_apps(apps_module, outbox=outbox)
+    _report_outbox(outbox)
     first = open_engine(url, applications=registry, defer=False)  # exit 2 when unusable
     try:
         with engine_errors():
@@ -295,6 +308,7 @@ def _work(
         engine = open_engine(url, applications=registry, defer=False)
         engine.worker_id = lease_owner(supervisor_pid)
         engine.job_observer = reporter
+        engine.outbox.handlers = outbox  # one set of subscriptions for every thread
         return engine
 
     pool = Worker(
@@ -327,7 +341,12 @@ def _work(
     finally:
         _restore(previous)
         reporter.close()
-    _log.info("worker stopped after %d job(s)", pool.ran)
+    _log.info(
+        "worker stopped after %d job(s) and %d outbox entr%s",
+        pool.ran,
+        pool.delivered,
+        "y" if pool.delivered == 1 else "ies",
+    )
 
 
 def _stop_once(pool: Worker) -> None:
@@ -337,6 +356,17 @@ def _stop_once(pool: Worker) -> None:
     if not pool.stopping:
         _log.info("told to stop: finishing the current job(s), then stopping")
         pool.stop()
+
+
+def _report_outbox(outbox: OutboxHandlers) -> None:
+    """Log what the worker delivers the outbox to (nothing: entries are settled as skipped)."""
+    kinds = outbox.handled_kinds()
+    if kinds is None:
+        _log.info("outbox: delivering every kind of entry")
+    elif kinds:
+        _log.info("outbox: delivering %s; other kinds are skipped", ", ".join(sorted(kinds)))
+    else:
+        _log.info("outbox: no handler subscribed (--apps MODULE's subscribe(outbox)): skipped")
 
 
 def _report_bindings(engine: Engine) -> None:

@@ -24,6 +24,9 @@ Jobs, for workers and embedded use:
   is nothing; ``renew_leases(ids, owner, lease)``: extend leases of long runs;
   ``jobs(instance_id=None)``: pending jobs as snapshots.
 * ``fire_due_timers()`` is ``run_due_jobs`` for timers only (a virtual clock calls it).
+* ``run_due_jobs`` also delivers the outbox afterwards (:mod:`wfengine.runtime.outbox_delivery`):
+  ``engine.outbox.subscribe(handler, kinds=...)``; ``deliver_outbox()`` delivers without
+  running jobs, for a host that drives the engine itself.
 * ``invoke`` jobs are calls of asynchronous applications
   (:mod:`wfengine.runtime.tools`): their handler's ``prepare`` makes the call before the
   job's command, so no unit of work (transaction) is open while the application runs.
@@ -62,6 +65,8 @@ from wfengine.runtime.job_commands import JobCommands, default_job_handlers
 from wfengine.runtime.limits import DEFAULT_RUNTIME_LIMITS, RuntimeLimits
 from wfengine.runtime.memory_store import MemoryStore
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.outbox import OutboxHandlers
+from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.queries import Queries
 from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.store import Store
@@ -90,7 +95,8 @@ class Engine(JobCommands, IncidentCommands, Queries):
     :class:`VirtualClock` in tests, and advancing it fires due deadlines), ``ids`` (by default
     the store's generator: sequential and deterministic in memory, unique across processes in
     a database), ``applications`` (the registry of Python callables bound to XPDL Application
-    ids) and ``directory`` (who performs a participant).
+    ids), ``directory`` (who performs a participant) and ``outbox_handlers`` (the handlers the
+    outbox is delivered to: :attr:`outbox`).
 
     Every command is one unit of work on the store. When the store reports that another
     engine changed the same instance first (:class:`~wfengine.errors.ConcurrencyError`), the
@@ -108,6 +114,7 @@ class Engine(JobCommands, IncidentCommands, Queries):
         db_url: str | None = None,
         defer_automatic: bool = False,
         limits: RuntimeLimits | None = None,
+        outbox_handlers: OutboxHandlers | None = None,
     ) -> None:
         if store is not None and db_url is not None:
             raise ValueError("pass either a store or a db_url, not both")
@@ -145,6 +152,11 @@ class Engine(JobCommands, IncidentCommands, Queries):
         #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended); a worker
         #: supervisor in another process follows the jobs with it
         self.job_observer: JobObserver | None = None
+        #: what this engine tells the world after its commits: subscribe handlers here
+        #: (``outbox_handlers`` shares one set of subscriptions between engines)
+        self.outbox = Outbox(
+            self, outbox_handlers if outbox_handlers is not None else OutboxHandlers()
+        )
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
 

@@ -32,6 +32,8 @@ from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
+from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Store
 from wfengine.runtime.tools import InvokeJobHandler
@@ -65,6 +67,7 @@ class EngineBase:
     job_handlers: dict[str, JobHandler]
     defer_automatic: bool
     job_observer: JobObserver | None
+    outbox: Outbox
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
@@ -72,6 +75,11 @@ class EngineBase:
     _held: set[str]
     _held_lock: threading.Lock
     _refused: dict[str, DeployError]
+
+    @property
+    def in_command(self) -> bool:
+        """Is a command running on this engine (a unit of work open)?"""
+        return self._in_command
 
     @property
     def max_steps(self) -> int:
@@ -171,7 +179,11 @@ class EngineBase:
 
 
 def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> None:
-    """Move a checked instance to ``state`` directly (suspend, resume), recording the change."""
+    """Move a checked instance to ``state`` directly (suspend, resume), recording the change
+    and announcing it (a change that may repeat: its outbox key takes a fresh number)."""
     nav.touch(inst)
+    previous = inst.state
     inst.state = state
     inst.changes.append(change(nav.now, InstanceStateChanged(inst.state.value)))
+    number = nav.ctx.ids.new(OUTBOX_ID_KIND)
+    nav.step.outbox.append(instance_state_entry(inst, previous, nav.now, number))

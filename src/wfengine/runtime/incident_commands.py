@@ -28,6 +28,7 @@ from wfengine.runtime.history import IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.snapshots import (
     DecisionSnapshot,
     WayOn,
@@ -107,6 +108,8 @@ class IncidentCommands(EngineBase):
                     incident.activity_id,
                 )
             )
+            incident.resolved = True  # by this answer (closing resolves the others)
+            nav.step.outbox.append(incident_entry(incident, nav.now, Resolution.ABORTED))
             nav.close_instance(inst, ProcessState.ABORTED)
             self._commit(nav)
 
@@ -309,6 +312,7 @@ def _resolve_skip(
 ) -> None:
     nav.touch(inst)
     incident.resolved = True
+    nav.step.outbox.append(incident_entry(incident, nav.now, Resolution.SKIPPED))
     ai.incident = None
     skipped = IncidentSkipped(
         incident.id, audit_values(data, sensitive), None if take is None else tuple(take)

@@ -64,8 +64,10 @@ class JobCommands(EngineBase):
         kinds: Sequence[str] | None = None,
         lease: timedelta = DEFAULT_LEASE,
         should_stop: Callable[[], bool] | None = None,
+        deliver: bool | None = None,
     ) -> int:
-        """Claim up to ``limit`` due jobs and run each as its own command; returns how many ran.
+        """Claim up to ``limit`` due jobs and run each as its own command, then deliver the
+        outbox entries due; returns how many jobs ran.
 
         ``owner`` names the claimant in the leases (default: :attr:`worker_id`); ``kinds``
         restricts the claim (``("timer",)``). A job is deleted in the same transaction as the
@@ -81,6 +83,12 @@ class JobCommands(EngineBase):
         given back at once (a worker shutting down finishes only the job it is running).
         While jobs are claimed, :meth:`held_jobs` names them, so another thread can renew
         their leases.
+
+        ``deliver``: afterwards, deliver every outbox entry due now to the handlers of
+        :attr:`outbox` (:meth:`Outbox.deliver <wfengine.runtime.outbox_delivery.Outbox.
+        deliver>`), so a host that runs its jobs this way gets its deliveries without a
+        worker. By default a general run (no ``kinds``) delivers and a run of some kinds of
+        jobs only (``fire_due_timers``) does not.
         """
         owner = owner or self.worker_id
         now = self.clock.now()
@@ -127,7 +135,18 @@ class JobCommands(EngineBase):
         finally:
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
+        delivering = kinds is None if deliver is None else deliver
+        if delivering and not self._in_command and not (should_stop and should_stop()):
+            self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
+
+    def deliver_outbox(
+        self, *, limit: int | None = None, should_stop: Callable[[], bool] | None = None
+    ) -> int:
+        """Deliver the outbox entries due now to :attr:`outbox`'s handlers; returns how many
+        were settled or rescheduled (see :meth:`Outbox.deliver
+        <wfengine.runtime.outbox_delivery.Outbox.deliver>`)."""
+        return self.outbox.deliver(limit=limit, should_stop=should_stop)
 
     def release_jobs(self, job_ids: Iterable[str], owner: str) -> None:
         """Give back jobs ``owner`` claimed (a supervisor cleaning up after a worker process

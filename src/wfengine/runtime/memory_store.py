@@ -10,7 +10,7 @@ survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
@@ -19,9 +19,11 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import Change, Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
+from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
+from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.snapshots import InstanceSummary, summarise
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
+from wfengine.runtime.store import AuditEvent, Step
 
 
 class MemoryStore:
@@ -35,7 +37,8 @@ class MemoryStore:
         self._jobs_of: dict[str, set[str]] = {}
         #: per instance, the change tuples as the navigator wrote them (append-only)
         self._audit: dict[str, list[Change]] = {}
-        self._outbox: list[OutboxEntry] = []
+        #: a commit appends its entries to ``_outbox.new``; the outbox numbers them when asked
+        self._outbox = MemoryOutbox()
         #: every incident of a committed instance, by id (the instances' own records)
         self._incidents: dict[str, Incident] = {}
 
@@ -64,9 +67,6 @@ class MemoryStore:
 
     def versions(self, process_id: str) -> list[int]:
         return [d.version for d in self._deployments.get(process_id, ())]
-
-    def deployments(self, process_id: str) -> list[DeployedProcess]:
-        return list(self._deployments.get(process_id, ()))
 
     def deployed_process_ids(self) -> list[str]:
         return list(self._deployments)
@@ -123,9 +123,6 @@ class MemoryStore:
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:
         return [job_timer(j) for j in self.jobs(instance_id) if j.kind == JOB_TIMER]
-
-    def due_timers(self, now: datetime) -> list[Timer]:
-        return [job_timer(j) for j in self._due(now) if j.kind == JOB_TIMER]
 
     # -- jobs ------------------------------------------------------------------------------------
 
@@ -224,9 +221,47 @@ class MemoryStore:
             for n, (at, kind, aid, act_id, detail) in enumerate(self._audit.get(instance_id, ()), 1)
         ]
 
-    def take_outbox(self) -> list[OutboxEntry]:
-        out, self._outbox = self._outbox, []
-        return out
+    def claim_outbox(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Collection[str] | None = None,
+    ) -> list[OutboxRecord]:
+        return self._outbox.claim(owner, now, lease_until, limit, kinds)
+
+    def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
+        return self._outbox.skip(now, keep)
+
+    def settle_outbox(
+        self,
+        entry_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        self._outbox.settle(entry_id, owner, now, error, retry_at)
+
+    def prune_outbox(self, before: datetime) -> int:
+        return self._outbox.prune(before)
+
+    def outbox_entries(
+        self,
+        status: OutboxStatus | None = None,
+        *,
+        instance_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxRecord]:
+        return self._outbox.entries(status, instance_id, limit)
+
+    def retry_outbox(self, entry_ids: Collection[int] | None, now: datetime) -> int:
+        return self._outbox.retry(entry_ids, now)
+
+    def next_outbox_at(self, *, leased: bool = False) -> datetime | None:
+        return self._outbox.next_at(leased)
 
     # -- commit ----------------------------------------------------------------------------------
 
@@ -275,4 +310,5 @@ class MemoryStore:
             if inst.state.is_closed:
                 for job_id in list(self._jobs_of.get(inst.id, ())):
                     self._drop_job(job_id)
-        self._outbox.extend(step.outbox)
+        if step.outbox:
+            self._outbox.new.extend(step.outbox)

@@ -5,8 +5,8 @@ The engine is a state-transition function over a store. Every command runs insid
 store one :class:`Step` to commit: the instances it touched (whose pending changes become
 audit records), the work items created or changed, the timers set and cancelled, the jobs
 added and the one job the command carried out, and the outbox entries (side effects to
-perform after the commit, each with an idempotency key). Nothing here may call back into the
-engine.
+perform after the commit, each with an idempotency key: :mod:`wfengine.runtime.outbox`).
+Nothing here may call back into the engine.
 
 Contract every store keeps (the behaviour suite runs against each):
 
@@ -27,7 +27,7 @@ Contract every store keeps (the behaviour suite runs against each):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +38,8 @@ from wfengine.runtime.history import Payload, read_payload
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.outbox import OutboxEntry as OutboxEntry  # re-exported: steps hold them
+from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.states import ProcessState
 
@@ -61,18 +63,6 @@ class AuditEvent(NamedTuple):
         """The detail read back as its catalogue type (None for the kinds that carry none):
         see :mod:`wfengine.runtime.history`."""
         return read_payload(self.kind, self.detail)
-
-
-class OutboxEntry(NamedTuple):
-    """A side effect to perform after the step commits, at least once.
-
-    ``key`` is the idempotency key a receiver uses to recognise a repeat.
-    """
-
-    key: str
-    kind: str
-    instance_id: str
-    payload: Any
 
 
 @dataclass(slots=True, eq=False)
@@ -126,10 +116,6 @@ class Store(Protocol):
         """The deployed versions of ``process_id``, ascending (empty when never deployed)."""
         ...
 
-    def deployments(self, process_id: str) -> list[DeployedProcess]:
-        """Every version of ``process_id``, oldest first (empty when never deployed)."""
-        ...
-
     def deployed_process_ids(self) -> list[str]: ...
 
     # -- instances ---------------------------------------------------------------------------
@@ -177,10 +163,6 @@ class Store(Protocol):
         """Pending deadline timers in (due, creation) order."""
         ...
 
-    def due_timers(self, now: datetime) -> list[Timer]:
-        """Timers due at or before ``now`` of running instances, in (due, creation) order."""
-        ...
-
     # -- jobs --------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job | None: ...
@@ -226,8 +208,67 @@ class Store(Protocol):
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...
 
-    def take_outbox(self) -> list[OutboxEntry]:
-        """Remove and return the committed outbox entries (the dispatcher's queue)."""
+    # -- outbox (see :mod:`wfengine.runtime.outbox_delivery`) -----------------------------------
+    #
+    # A committed step's entries are pending, due at once (``next_attempt_at`` is when their
+    # change happened), numbered by ``id`` in commit order. Claims are leases, as for jobs.
+
+    def claim_outbox(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Collection[str] | None = None,
+    ) -> list[OutboxRecord]:
+        """Lease up to ``limit`` due pending entries (of ``kinds`` only, unless None) to
+        ``owner``, in id order; each claim counts in ``attempts``. An entry is due when its
+        ``next_attempt_at <= now`` and its lease is free or expired. Atomic against other
+        claimants: two never hold the same entry."""
+        ...
+
+    def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
+        """Settle every due, unleased pending entry whose kind is not in ``keep`` as
+        :attr:`~OutboxStatus.SKIPPED` at ``now`` (no handler wants it); returns how many."""
+        ...
+
+    def settle_outbox(
+        self,
+        entry_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record a delivery of a claimed entry: delivered (no ``error``), due again at
+        ``retry_at`` (lease freed), or failed for good (``error`` without ``retry_at``). A
+        failure of an entry ``owner`` no longer holds is not recorded (another claimant took it
+        over); a delivery always is."""
+        ...
+
+    def prune_outbox(self, before: datetime) -> int:
+        """Delete delivered and skipped entries settled before ``before``; returns how many."""
+        ...
+
+    def outbox_entries(
+        self,
+        status: OutboxStatus | None = None,
+        *,
+        instance_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxRecord]:
+        """Stored entries in id order, optionally of one status or instance, at most ``limit``."""
+        ...
+
+    def retry_outbox(self, entry_ids: Collection[int] | None, now: datetime) -> int:
+        """Make failed entries (those of ``entry_ids``, or all) pending again, due at ``now``
+        with their attempts counted from 0; returns how many."""
+        ...
+
+    def next_outbox_at(self, *, leased: bool = False) -> datetime | None:
+        """When the next pending entry can be claimed (its attempt due and its lease expired),
+        None when none is pending. ``leased``: when the next is due, leased or not."""
         ...
 
     def commit(self, step: Step) -> None: ...

@@ -24,20 +24,26 @@ process loses nothing. Threads need no cooperation from the operating system for
 which is why they are the in-process unit.
 
 Each thread loops: claim up to ``batch`` due jobs (leased for ``lease``) and run them one by
-one; when nothing is claimable, sleep until the next job is due (a timer, an expiring lease of
-a dead worker) or ``poll`` seconds at most. A separate thread renews the leases of claimed jobs
-every third of ``lease``, so a long application call does not lose its job to another worker.
+one, then deliver up to ``batch`` due outbox entries to the engine's outbox handlers
+(:mod:`wfengine.runtime.outbox_delivery`; give ``make_engine`` the host's
+:class:`~wfengine.runtime.outbox.OutboxHandlers` as ``Engine(outbox_handlers=...)``); when
+nothing is claimable, sleep until the next job or entry is due (a timer, a delivery's back-off,
+an expiring lease of a dead worker) or ``poll`` seconds at most. A separate thread renews the
+leases of claimed jobs every third of ``lease``, so a long application call does not lose its
+job to another worker (an outbox entry's lease is the outbox policy's, long enough for a
+handler: handlers are meant to be quick).
 
 **Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
 it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
 outright instead loses nothing either: its leases expire and another worker takes the jobs
 over, and a job's effect is committed with its deletion, so it happens once.
 
-**Until idle** (``until_idle=True``): a thread ends once no job is due *now*, neither
-claimable nor held by another claimant (whose lease it waits out: a dead worker's jobs are
-taken over, not abandoned). Jobs due later, timers mostly, do not keep it running: what remains
-then waits for a person, a timer or an operator. A job that failed and was given back with a
-back-off counts as due later.
+**Until idle** (``until_idle=True``): a thread ends once no job and no outbox entry is due
+*now*, neither claimable nor held by another claimant (whose lease it waits out: a dead
+worker's jobs and entries are taken over, not abandoned). Jobs due later, timers mostly, do
+not keep it running: what remains then waits for a person, a timer or an operator. A job that
+failed and was given back with a back-off counts as due later, and so does an outbox entry
+waiting for its next attempt.
 
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
@@ -98,6 +104,8 @@ class Worker:
         self._errors: list[BaseException] = []
         #: jobs run so far, by all threads
         self.ran = 0
+        #: outbox entries settled so far (delivered, skipped, failed or rescheduled)
+        self.delivered = 0
 
     def stop(self) -> None:
         """Ask every thread to finish its current job and end (returns at once)."""
@@ -163,27 +171,35 @@ class Worker:
         stop = self._stop
         outage = 0
         reported_at = time.monotonic()
-        ran_since = 0
+        ran_since = sent_since = 0
         while not stop.is_set():
             try:
                 ran = engine.run_due_jobs(
-                    limit=self.batch, lease=self.lease, should_stop=stop.is_set
+                    limit=self.batch, lease=self.lease, should_stop=stop.is_set, deliver=False
                 )
+                sent = engine.deliver_outbox(limit=self.batch, should_stop=stop.is_set)
                 outage = 0
-                if ran:
+                if ran or sent:
                     with self._lock:
                         self.ran += ran
+                        self.delivered += sent
                     ran_since += ran
+                    sent_since += sent
                     now = time.monotonic()
                     if now - reported_at >= REPORT_EVERY:
-                        _log.info("ran %d jobs in the last %.0f s", ran_since, now - reported_at)
-                        reported_at, ran_since = now, 0
+                        _log.info(
+                            "ran %d jobs and settled %d outbox entries in the last %.0f s",
+                            ran_since,
+                            sent_since,
+                            now - reported_at,
+                        )
+                        reported_at, ran_since, sent_since = now, 0, 0
                     continue
                 if engine.has_work():
                     stop.wait(0.01)  # another claimant holds the rows for a moment
                     continue
-                if self.until_idle and not engine.has_work(leased=True):
-                    _log.info("no job is due: idle, stopping")
+                if self.until_idle and not _work_due(engine):
+                    _log.info("no job is due: idle, stopping")  # (nor an outbox entry)
                     return
                 stop.wait(self._idle_wait(engine))
             except StoreUnavailableError as exc:
@@ -195,10 +211,11 @@ class Worker:
                 stop.wait(wait)
 
     def _idle_wait(self, engine: Engine) -> float:
-        """Seconds to sleep: until the next job is due, at most ``poll``."""
-        due = engine.next_due_at()
-        if due is None:
+        """Seconds to sleep: until the next job or outbox entry is due, at most ``poll``."""
+        times = [t for t in (engine.next_due_at(), engine.outbox.due_at()) if t is not None]
+        if not times:
             return self.poll
+        due = min(times)
         ahead = (due - engine.clock.now()).total_seconds()
         return min(self.poll, max(ahead, 0.01))
 
@@ -222,3 +239,12 @@ class Worker:
                 lost = sorted((set(held) & set(engine.held_jobs())) - set(kept))
                 if lost:
                     _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
+
+
+def _work_due(engine: Engine) -> bool:
+    """Is a job or an outbox entry due now, even one another claimant holds (or died
+    holding: its lease will run out)?"""
+    if engine.has_work(leased=True):
+        return True
+    due = engine.outbox.due_at(leased=True)
+    return due is not None and due <= engine.clock.now()

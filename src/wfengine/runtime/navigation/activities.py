@@ -33,6 +33,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
 )
+from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState
 
 # the kinds the hot path records, as plain strings (no attribute lookups per activity)
@@ -240,8 +241,10 @@ class Activities(NavigatorBase):
         inst = ai.scope.instance
         if ai.incident is not None:
             incident = inst.incidents.get(ai.incident)
-            if incident is not None:
+            if incident is not None and not incident.resolved:
                 incident.resolved = True
+                entry = incident_entry(incident, self.now, Resolution.ACTIVITY_CLOSED)
+                self.step.outbox.append(entry)
             ai.incident = None
         inst.changes.append(marker(self.now, CLOSED_KINDS[state.value], ai.id, ai.act.id))
         if ai.timers:

@@ -19,7 +19,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
 )
-from wfengine.runtime.store import OutboxEntry
+from wfengine.runtime.outbox import Resolution, incident_entry
 
 
 class Incidents(NavigatorBase):
@@ -60,9 +60,7 @@ class Incidents(NavigatorBase):
         inst.changes.append(
             change(self.now, IncidentOpened(message), incident.activity_instance_id, activity_id)
         )
-        self.step.outbox.append(
-            OutboxEntry(f"{incident.id}/opened", "incident.opened", inst.id, incident.id)
-        )
+        self.step.outbox.append(incident_entry(incident, self.now))
 
     def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
         """A job's run failed (or was stopped): an incident, and the job parked until the
@@ -75,6 +73,7 @@ class Incidents(NavigatorBase):
         inst = self.instance(incident.instance_id)
         self.touch(inst)
         incident.resolved = True
+        self.step.outbox.append(incident_entry(incident, self.now, Resolution.RETRIED))
         inst.changes.append(
             change(
                 self.now,

@@ -21,8 +21,14 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
+from wfengine.runtime.outbox import (
+    OutboxKind,
+    Resolution,
+    incident_entry,
+    instance_state_entry,
+    work_item_entry,
+)
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import OutboxEntry
 from wfengine.runtime.values import check_storable
 
 
@@ -78,9 +84,11 @@ class Lifecycle(NavigatorBase):
         return inst
 
     def start_instance(self, inst: ProcessInstance) -> None:
+        previous = inst.state
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
         inst.changes.append(change(self.now, InstanceStateChanged(ProcessState.RUNNING.value)))
+        self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         self.touch(inst)
         root = self._new_scope(inst, inst.compiled.graph, None)
         inst.root = root
@@ -91,9 +99,16 @@ class Lifecycle(NavigatorBase):
             self._ready(root, root.graph.activities[idx])
 
     def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
-        """Close ``inst``: cancel what is open, then notify a waiting parent."""
+        """Close ``inst``: resolve its incidents, cancel what is open, then notify a waiting
+        parent."""
         self.touch(inst)
         inst.parked.clear()
+        if inst.incidents:
+            for incident in inst.incidents.values():
+                if not incident.resolved:
+                    incident.resolved = True
+                    entry = incident_entry(incident, self.now, Resolution.INSTANCE_CLOSED)
+                    self.step.outbox.append(entry)
         cancel_state = (
             ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
         )
@@ -107,14 +122,11 @@ class Lifecycle(NavigatorBase):
             scope.places.clear()
             scope.pending.clear()
             scope.count = 0
-        for incident in inst.incidents.values():
-            incident.resolved = True
+        previous = inst.state
         inst.state = state
         inst.completed_at = self.now
         inst.changes.append(change(self.now, InstanceStateChanged(state.value)))
-        self.step.outbox.append(
-            OutboxEntry(f"{inst.id}/closed", "instance.closed", inst.id, state.value)
-        )
+        self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         if inst.parent_waits and inst.parent_instance is not None:
             self._subflow_closed(inst)
 
@@ -183,4 +195,6 @@ class Lifecycle(NavigatorBase):
             item.state = WorkItemState.CANCELLED
             item.completed_at = self.now
             self.step.work_items.append(item)
+            entry = work_item_entry(OutboxKind.WORK_ITEM_CANCELLED, item, self.now)
+            self.step.outbox.append(entry)
         ai.work_item = None

@@ -30,9 +30,12 @@ from wfengine.runtime.navigation.base import (
     _Failure,
     _tool_failure,
 )
+from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
-from wfengine.runtime.store import OutboxEntry
 from wfengine.runtime.tools import resume_tools, run_tools
+
+_OFFERED = OutboxKind.WORK_ITEM_OFFERED
+_COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
 
 
 class Work(NavigatorBase):
@@ -60,9 +63,7 @@ class Work(NavigatorBase):
         ai.work_item = item.id
         self._new_items[item.id] = item
         self.step.work_items.append(item)
-        self.step.outbox.append(
-            OutboxEntry(f"{item.id}/offered", "work_item.offered", inst.id, item.id)
-        )
+        self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
 
     def complete_work_item(self, item: WorkItem, data: Mapping[str, Any] | None) -> None:
@@ -72,6 +73,7 @@ class Work(NavigatorBase):
         item.state = WorkItemState.COMPLETED
         item.completed_at = self.now
         self.step.work_items.append(item)
+        self.step.outbox.append(work_item_entry(_COMPLETED, item, self.now))
         ai.work_item = None
         if data:
             inst.data.update(data)

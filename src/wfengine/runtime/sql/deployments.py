@@ -115,10 +115,6 @@ class Deployments:
         query = sa.select(d.c.version).where(d.c.process_id == process_id).order_by(d.c.version)
         return list(self._db.read(lambda c: c.execute(query).scalars().all()))
 
-    def all_versions(self, process_id: str) -> list[DeployedProcess]:
-        found = (self.get(process_id, v) for v in self.versions(process_id))
-        return [d for d in found if d is not None]
-
     def process_ids(self) -> list[str]:
         d = t.deployments
         query = (

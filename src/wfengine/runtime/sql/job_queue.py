@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wfengine.runtime.jobs import JOB_TIMER, Job
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
@@ -42,10 +42,6 @@ class JobQueue:
         query = sa.select(j).order_by(j.c.due_at, j.c.seq, j.c.id)
         if instance_id is not None:
             query = query.where(j.c.instance_id == instance_id)
-        return [rows.job(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
-
-    def due_timers(self, now: datetime) -> list[Job]:
-        query = _due_query(now, None, (JOB_TIMER,))
         return [rows.job(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
 
     def claim(

@@ -23,6 +23,7 @@ from typing import Any
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.document_format import current_document
@@ -34,7 +35,7 @@ from wfengine.runtime.sql.serialize import (
     load_instance,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, OutboxEntry
+from wfengine.runtime.store import AuditEvent
 
 _log = logging.getLogger("wfengine.store")
 #: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
@@ -306,15 +307,36 @@ def audit_event(row: Row) -> AuditEvent:
     )
 
 
-def outbox_row(entry: OutboxEntry, created_at: datetime) -> dict[str, Any]:
+def outbox_row(entry: OutboxEntry, committed_at: datetime) -> dict[str, Any]:
+    """A new, pending ``outbox`` row, due when its change happened (``committed_at`` stands
+    in for an entry that does not say)."""
+    at = entry.at if entry.at is not None else committed_at
     return {
         "key": entry.key,
         "kind": entry.kind,
         "instance_id": entry.instance_id,
         "payload": encode_value(entry.payload, f"outbox entry {entry.key!r}"),
-        "created_at": created_at,
+        "created_at": at,
+        "status": _OUTBOX_PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
     }
 
 
-def outbox_entry(row: Row) -> OutboxEntry:
-    return OutboxEntry(row["key"], row["kind"], row["instance_id"], decode_value(row["payload"]))
+_OUTBOX_PENDING = OutboxStatus.PENDING.value
+
+
+def outbox_record(row: Row) -> OutboxRecord:
+    return OutboxRecord(
+        int(row["id"]),
+        row["key"],
+        row["kind"],
+        row["instance_id"],
+        decode_value(row["payload"]),
+        row["created_at"],
+        OutboxStatus(row["status"]),
+        row["attempts"],
+        row["next_attempt_at"],
+        row["last_error"],
+        row["settled_at"],
+    )

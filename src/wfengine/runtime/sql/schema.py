@@ -8,7 +8,8 @@ concurrency (the *row version*, ``row_version`` in the code, not to be confused 
 ``definition_version``). ``activity_instances``, ``tokens`` and ``incidents`` are
 mirrors written in the same transaction, for queries and reports that must not unpack blobs
 (listing the open incidents of a database reads one small table, not every instance). ``jobs`` holds
-timers and deferred work with their leases; ``outbox`` the side effects to dispatch.
+timers and deferred work with their leases; ``outbox`` the entries to deliver after their commit,
+with their delivery state and leases.
 
 The schema is created and changed only by the Alembic revisions in ``migrations/versions``;
 ``SCHEMA_REVISION`` names the newest one this code needs. A test checks that the migrated
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -188,13 +189,27 @@ outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    #: the idempotency key, unique per change (see wfengine.runtime.outbox)
     sa.Column("key", sa.String(300), nullable=False),
     sa.Column("kind", sa.String(60), nullable=False),
     sa.Column("instance_id", ID, nullable=False),
     sa.Column("payload", sa.JSON),
+    #: when the change happened (the command's clock)
     sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("dispatched_at", UtcDateTime),
-    sa.Index("ix_outbox_dispatched_at", "dispatched_at"),
+    #: pending, delivered, skipped or failed (OutboxStatus)
+    sa.Column("status", sa.String(20), nullable=False),
+    #: deliveries begun (claims)
+    sa.Column("attempts", sa.Integer, nullable=False),
+    #: when a pending entry is due; NULL once settled, so its index holds only pending rows
+    sa.Column("next_attempt_at", UtcDateTime),
+    sa.Column("lock_owner", sa.String(200)),
+    sa.Column("lock_expires_at", UtcDateTime),
+    sa.Column("last_error", sa.Text),
+    #: when it was delivered, skipped or given up on (delivered and skipped rows are pruned
+    #: by this)
+    sa.Column("settled_at", UtcDateTime),
+    sa.Index("ix_outbox_next_attempt_at", "next_attempt_at"),
+    sa.Index("ix_outbox_settled_at", "settled_at"),
 )
 
 id_blocks = sa.Table(

@@ -15,8 +15,8 @@ The store is assembled from parts, each in its own module:
 * :mod:`~wfengine.runtime.sql.rows`: records <-> rows, and
   :mod:`~wfengine.runtime.sql.serialize` / :mod:`~wfengine.runtime.sql.document_format`:
   instances <-> their versioned document;
-* :mod:`~wfengine.runtime.sql.deployments`, :mod:`~wfengine.runtime.sql.job_queue`: the
-  deployments and jobs tables;
+* :mod:`~wfengine.runtime.sql.deployments`, :mod:`~wfengine.runtime.sql.job_queue`,
+  :mod:`~wfengine.runtime.sql.outbox_queue`: the deployments, jobs and outbox tables;
 * :mod:`~wfengine.runtime.sql.commit`: ``commit(step)``, one write transaction.
 
 Inside a unit of work every instance and work item read is kept in the unit's identity map, so
@@ -27,15 +27,16 @@ the engine re-run the command on a fresh read.
 
 An engine and its store serve one thread; run one engine per worker thread or process.
 :meth:`SqlStore.renew_leases` and :meth:`SqlStore.release_job` may be called from another
-thread than the engine's (they touch no per-command state).
+thread than the engine's (they touch no per-command state), and so may the outbox's methods
+(they never use a command's connection).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
+from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
@@ -57,10 +59,11 @@ from wfengine.runtime.sql.dialects import dialect_for
 from wfengine.runtime.sql.ids import BlockIds
 from wfengine.runtime.sql.job_queue import JobQueue
 from wfengine.runtime.sql.migrate import check_schema
+from wfengine.runtime.sql.outbox_queue import OutboxQueue
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, OutboxEntry, Step
+from wfengine.runtime.store import AuditEvent, Step
 
 
 class SqlStore:
@@ -95,6 +98,7 @@ class SqlStore:
         self._db = Database(self.sa_engine, dialect, self._unit, self.retry, self._what)
         self._deployments = Deployments(self._db)
         self._jobs = JobQueue(self._db)
+        self._outbox = OutboxQueue(self._db)
         self._writer = StepWriter(dialect)
         self._reserve = dialect.upsert(
             t.id_blocks,
@@ -156,9 +160,6 @@ class SqlStore:
 
     def versions(self, process_id: str) -> list[int]:
         return self._deployments.versions(process_id)
-
-    def deployments(self, process_id: str) -> list[DeployedProcess]:
-        return self._deployments.all_versions(process_id)
 
     def deployed_process_ids(self) -> list[str]:
         return self._deployments.process_ids()
@@ -282,9 +283,6 @@ class SqlStore:
     def timers(self, instance_id: str | None = None) -> list[Timer]:
         return [job_timer(j) for j in self._jobs.jobs(instance_id) if j.kind == JOB_TIMER]
 
-    def due_timers(self, now: datetime) -> list[Timer]:
-        return [job_timer(j) for j in self._jobs.due_timers(now)]
-
     # -- jobs -------------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job | None:
@@ -323,16 +321,47 @@ class SqlStore:
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [rows.audit_event(r) for r in found]
 
-    def take_outbox(self) -> list[OutboxEntry]:
-        o = t.outbox
-        stmt = (
-            o.update()
-            .where(o.c.dispatched_at.is_(None))
-            .values(dispatched_at=datetime.now(UTC))
-            .returning(o.c.id, o.c.key, o.c.kind, o.c.instance_id, o.c.payload)
-        )
-        taken = self._db.write(lambda c: c.execute(stmt).mappings().all())
-        return [rows.outbox_entry(r) for r in sorted(taken, key=lambda r: int(r["id"]))]
+    def claim_outbox(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Collection[str] | None = None,
+    ) -> list[OutboxRecord]:
+        return self._outbox.claim(owner, now, lease_until, limit, kinds)
+
+    def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
+        return self._outbox.skip(now, keep)
+
+    def settle_outbox(
+        self,
+        entry_id: int,
+        owner: str,
+        now: datetime,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        self._outbox.settle(entry_id, owner, now, error, retry_at)
+
+    def prune_outbox(self, before: datetime) -> int:
+        return self._outbox.prune(before)
+
+    def outbox_entries(
+        self,
+        status: OutboxStatus | None = None,
+        *,
+        instance_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxRecord]:
+        return self._outbox.entries(status, instance_id, limit)
+
+    def retry_outbox(self, entry_ids: Collection[int] | None, now: datetime) -> int:
+        return self._outbox.retry(entry_ids, now)
+
+    def next_outbox_at(self, *, leased: bool = False) -> datetime | None:
+        return self._outbox.next_at(leased)
 
     # -- commit ----------------------------------------------------------------------------------
 

@@ -1,0 +1,343 @@
+"""The outbox: what an engine tells the world after a commit, and how a host listens.
+
+A command never calls anything outside the engine while its transaction is open: a mail
+server that is down must not roll back a completed work item, and a notification must not go
+out for a change that is then rolled back. So every change the world may want to hear about is
+written as an :class:`OutboxEntry` into the step of the command that makes it (the same unit
+of work, so an entry exists exactly when its change was committed), and delivered *after* the
+commit by :class:`~wfengine.runtime.outbox_delivery.Outbox` to the handlers a host subscribed.
+
+The catalogue (:class:`OutboxKind`) and what each entry's ``payload`` holds (a JSON object;
+the ``TypedDict`` named beside each kind spells out its keys):
+
+=========================  ==========================  ===================================
+kind                        key (unique per change)     payload
+=========================  ==========================  ===================================
+``instance.state_changed``  ``pi-1/started``,            :class:`InstanceStatePayload`:
+                            ``pi-1/suspended/ob-N``,     ``process_id``, ``state`` (the new
+                            ``pi-1/resumed/ob-N``,       WfMC state), ``previous``
+                            ``pi-1/closed``
+``work_item.offered``       ``wi-1/offered``             :class:`WorkItemPayload`
+``work_item.assigned``      ``wi-1/assigned/ob-N``       :class:`WorkItemPayload` (the new
+                                                         ``assignees``)
+``work_item.completed``     ``wi-1/completed``           :class:`WorkItemPayload`
+``work_item.cancelled``     ``wi-1/cancelled``           :class:`WorkItemPayload`
+``incident.opened``         ``inc-1/opened``             :class:`IncidentPayload`
+``incident.resolved``       ``inc-1/resolved``           :class:`IncidentPayload` with
+                                                         ``resolution``
+``reminder.due``            ``wi-1/reminder/ob-N``       :class:`WorkItemPayload` with
+                                                         ``reminder`` (its number)
+=========================  ==========================  ===================================
+
+Every state change of an instance is one ``instance.state_changed`` entry: started,
+suspended, resumed, and closed (completed, terminated, aborted; the key ``pi-1/closed`` is the
+one the close entry always had, and an instance closes once). A change that can repeat
+(suspend, resume, assign, remind) takes a number from the engine's id generator, so each
+change has a key of its own. ``work_item.assigned`` and ``reminder.due`` are written by the
+worklist (nothing assigns or reminds in the runtime itself); :func:`work_item_entry` builds
+them.
+
+Writing an entry is on the hot path (every instance writes at least two), so the builders here
+make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, NamedTuple, NotRequired, TypedDict
+
+from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
+from wfengine.runtime.states import ProcessState
+
+
+class OutboxKind(StrEnum):
+    """Every kind of outbox entry (stable names: stores keep them, handlers match on them)."""
+
+    INSTANCE_STATE_CHANGED = "instance.state_changed"
+    WORK_ITEM_OFFERED = "work_item.offered"
+    WORK_ITEM_ASSIGNED = "work_item.assigned"
+    WORK_ITEM_COMPLETED = "work_item.completed"
+    WORK_ITEM_CANCELLED = "work_item.cancelled"
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_RESOLVED = "incident.resolved"
+    REMINDER_DUE = "reminder.due"
+
+
+class Resolution(StrEnum):
+    """How an incident was resolved (``incident.resolved``'s ``resolution``)."""
+
+    RETRIED = "retried"
+    SKIPPED = "skipped"
+    ABORTED = "aborted"
+    #: its activity closed by other means (a deadline, an exception path, termination)
+    ACTIVITY_CLOSED = "activity_closed"
+    #: its instance closed (terminated or aborted) while it was open
+    INSTANCE_CLOSED = "instance_closed"
+
+
+class InstanceStatePayload(TypedDict):
+    process_id: str
+    #: the WfMC state the instance is in now (``open.running``, ``closed.completed``, ...)
+    state: str
+    #: the state it left
+    previous: str
+
+
+class WorkItemPayload(TypedDict):
+    work_item_id: str
+    activity_id: str
+    activity_instance_id: str
+    #: the participants the activity names
+    performers: list[str]
+    #: who the directory resolved them to (who may do the work)
+    assignees: list[str]
+    #: ``reminder.due`` only: the reminder's number (1 for the first)
+    reminder: NotRequired[int]
+
+
+class IncidentPayload(TypedDict):
+    incident_id: str
+    activity_id: str | None
+    activity_instance_id: str | None
+    #: what retrying does (see :class:`~wfengine.runtime.instance.Incident`)
+    operation: str
+    message: str
+    #: ``incident.resolved`` only: a :class:`Resolution` value
+    resolution: NotRequired[str]
+
+
+class OutboxEntry(NamedTuple):
+    """A side effect to perform after the step commits, at least once.
+
+    ``key`` is the idempotency key a receiver uses to recognise a repeat (unique per change);
+    ``at`` is when the change happened (the command's clock reading).
+    """
+
+    key: str
+    kind: str
+    instance_id: str
+    payload: Any
+    at: datetime | None = None
+
+
+# --------------------------------------------------------------------------- entry builders
+
+#: the id kind of the numbers that make the keys of repeatable changes unique (``ob-N``)
+OUTBOX_ID_KIND = "ob"
+
+_STATE_CHANGED = OutboxKind.INSTANCE_STATE_CHANGED.value
+_STARTED = ProcessState.RUNNING
+
+
+def instance_state_entry(
+    inst: ProcessInstance, previous: ProcessState, at: datetime, number: str | None = None
+) -> OutboxEntry:
+    """``inst`` moved from ``previous`` to its current state. ``number`` (an id) makes the key
+    of a change that can repeat (suspend, resume) unique; start and close happen once."""
+    state = inst.state
+    if number is not None:
+        word = "suspended" if state is ProcessState.SUSPENDED else "resumed"
+        key = f"{inst.id}/{word}/{number}"
+    elif state is _STARTED:
+        key = f"{inst.id}/started"
+    else:
+        key = f"{inst.id}/closed"
+    payload = {"process_id": inst.process_id, "state": state.value, "previous": previous.value}
+    return OutboxEntry(key, _STATE_CHANGED, inst.id, payload, at)
+
+
+#: the work-item kinds whose key is ``{work item}/{last word of the kind}``
+_ONCE = {
+    OutboxKind.WORK_ITEM_OFFERED: "offered",
+    OutboxKind.WORK_ITEM_COMPLETED: "completed",
+    OutboxKind.WORK_ITEM_CANCELLED: "cancelled",
+}
+
+
+def work_item_entry(
+    kind: OutboxKind, item: WorkItem, at: datetime, number: str | None = None, **extra: Any
+) -> OutboxEntry:
+    """A ``work_item.*`` or ``reminder.due`` entry about ``item``. Offered, completed and
+    cancelled happen once per item; assigned and reminder.due take ``number`` (an id from the
+    engine's generator) into their key, and ``extra`` into their payload (``reminder``)."""
+    once = _ONCE.get(kind)
+    if once is not None:
+        key = f"{item.id}/{once}"
+    elif number is None:
+        raise ValueError(f"a {kind} entry needs a number to make its key unique")
+    else:
+        key = f"{item.id}/{'reminder' if kind is OutboxKind.REMINDER_DUE else 'assigned'}/{number}"
+    payload = {
+        "work_item_id": item.id,
+        "activity_id": item.activity_id,
+        "activity_instance_id": item.activity_instance_id,
+        "performers": list(item.performers),
+        "assignees": list(item.assignees),
+        **extra,
+    }
+    return OutboxEntry(key, kind.value, item.instance_id, payload, at)
+
+
+def incident_entry(
+    incident: Incident, at: datetime, resolution: Resolution | None = None
+) -> OutboxEntry:
+    """``incident.opened`` (no ``resolution``) or ``incident.resolved``."""
+    payload: dict[str, Any] = {
+        "incident_id": incident.id,
+        "activity_id": incident.activity_id,
+        "activity_instance_id": incident.activity_instance_id,
+        "operation": incident.operation,
+        "message": incident.message,
+    }
+    if resolution is None:
+        return OutboxEntry(
+            f"{incident.id}/opened",
+            OutboxKind.INCIDENT_OPENED.value,
+            incident.instance_id,
+            payload,
+            at,
+        )
+    payload["resolution"] = resolution.value
+    return OutboxEntry(
+        f"{incident.id}/resolved",
+        OutboxKind.INCIDENT_RESOLVED.value,
+        incident.instance_id,
+        payload,
+        at,
+    )
+
+
+# --------------------------------------------------------------------------- delivery records
+
+
+class OutboxStatus(StrEnum):
+    """Where an entry is in its delivery."""
+
+    #: waiting for its (next) attempt
+    PENDING = "pending"
+    #: every handler subscribed to its kind returned
+    DELIVERED = "delivered"
+    #: no handler of the delivering engine was subscribed to its kind: settled without a call
+    SKIPPED = "skipped"
+    #: its handlers kept failing until :attr:`OutboxPolicy.max_attempts`; an operator may
+    #: retry it (:meth:`~wfengine.runtime.outbox_delivery.Outbox.retry`)
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    """An outbox entry as stored, with its delivery state: what a handler is given.
+
+    ``key`` is the idempotency key: the same for every delivery of the entry (a handler that
+    sees a key again must not repeat its effect), different for every change. ``id`` numbers
+    the entries of a store in the order they were committed (an operator retries by it).
+    ``attempts`` counts the deliveries begun, this one included.
+    """
+
+    id: int
+    key: str
+    kind: str
+    instance_id: str
+    payload: Any
+    created_at: datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    #: when a pending entry is due (for a retry, after its back-off); None once settled
+    next_attempt_at: datetime | None = None
+    #: what the last failed attempt raised
+    last_error: str | None = None
+    #: when it was delivered, skipped or given up on
+    settled_at: datetime | None = None
+
+
+#: what a host subscribes: called with each entry; raising fails the delivery (it is retried)
+OutboxHandler = Callable[[OutboxRecord], object]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxPolicy:
+    """How entries are delivered, retried, given up on and pruned.
+
+    A failed delivery is retried after ``first_retry``, then after twice as long each time, at
+    most ``max_retry`` apart; after ``max_attempts`` deliveries begun (a delivering process
+    that died counts too) the entry is marked :attr:`OutboxStatus.FAILED`, logged, and left
+    for an operator. The defaults keep trying for about nine hours. Delivered and skipped
+    entries are deleted ``retention`` after they were settled, at most ``prune_every`` later.
+    ``lease`` is how long a claim holds an entry (a delivery running longer may be repeated by
+    another worker); ``batch`` how many entries one claim takes.
+    """
+
+    max_attempts: int = 20
+    first_retry: timedelta = timedelta(seconds=1)
+    max_retry: timedelta = timedelta(hours=1)
+    retention: timedelta = timedelta(days=7)
+    prune_every: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(minutes=5)
+    batch: int = 100
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1 or self.batch < 1:
+            raise ValueError("max_attempts and batch must be at least 1")
+        if min(self.first_retry, self.max_retry, self.lease) <= timedelta(0):
+            raise ValueError("first_retry, max_retry and lease must be positive")
+        if self.retention < timedelta(0) or self.prune_every < timedelta(0):
+            raise ValueError("retention and prune_every must not be negative")
+
+    def retry_after(self, attempts: int) -> timedelta:
+        """The back-off after the ``attempts``-th failed delivery (1, 2, 4, ... first_retry)."""
+        return min(self.first_retry * (1 << min(max(attempts - 1, 0), 40)), self.max_retry)
+
+
+@dataclass(eq=False)
+class OutboxHandlers:
+    """The handlers a host subscribed, by kind, and the delivery policy.
+
+    One object may serve several engines (a worker's threads each have their own engine):
+    pass it as ``Engine(outbox_handlers=...)``. An ``--apps`` module's ``subscribe(outbox)``
+    is given one. Handlers of a kind are called in the order they were subscribed; handlers
+    subscribed for every kind (``kinds=None``) after those.
+    """
+
+    policy: OutboxPolicy = field(default_factory=OutboxPolicy)
+    _by_kind: dict[str, list[OutboxHandler]] = field(default_factory=dict)
+    _for_all: list[OutboxHandler] = field(default_factory=list)
+
+    def subscribe(
+        self, handler: OutboxHandler, kinds: Iterable[str] | None = None
+    ) -> OutboxHandler:
+        """Call ``handler`` with every entry of ``kinds`` (:class:`OutboxKind` values; None:
+        every kind). Returns ``handler``, so this works as a decorator too."""
+        if kinds is None:
+            self._for_all.append(handler)
+            return handler
+        chosen = [OutboxKind(k).value for k in kinds]  # an unknown kind is a mistake: refused
+        if not chosen:
+            raise ValueError("kinds is empty: pass None to subscribe to every kind")
+        for kind in dict.fromkeys(chosen):
+            self._by_kind.setdefault(kind, []).append(handler)
+        return handler
+
+    def unsubscribe(self, handler: OutboxHandler) -> None:
+        """Stop calling ``handler`` (for every kind it was subscribed to)."""
+        self._for_all = [h for h in self._for_all if h is not handler]
+        for kind in list(self._by_kind):
+            left = [h for h in self._by_kind[kind] if h is not handler]
+            if left:
+                self._by_kind[kind] = left
+            else:
+                del self._by_kind[kind]
+
+    def handlers(self, kind: str) -> list[OutboxHandler]:
+        """The handlers an entry of ``kind`` goes to, in calling order."""
+        return [*self._by_kind.get(kind, ()), *self._for_all]
+
+    def handled_kinds(self) -> Collection[str] | None:
+        """The kinds some handler takes; None when one takes every kind."""
+        return None if self._for_all else frozenset(self._by_kind)
+
+    def subscribed(self) -> bool:
+        """Is any handler subscribed at all?"""
+        return bool(self._for_all or self._by_kind)

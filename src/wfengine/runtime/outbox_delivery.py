@@ -1,0 +1,222 @@
+"""Delivering the outbox: entries handed to the host's handlers after their commit.
+
+``engine.outbox`` is an :class:`Outbox`. A host subscribes handlers (callables taking an
+:class:`~wfengine.runtime.outbox.OutboxRecord`) and something delivers: ``wfengine worker``,
+:meth:`Engine.run_due_jobs <wfengine.runtime.job_commands.JobCommands.run_due_jobs>` (the
+in-process job runner) or the host itself with :meth:`Outbox.deliver` (``engine.deliver_outbox``)::
+
+    engine.outbox.subscribe(notify, kinds=[OutboxKind.WORK_ITEM_OFFERED])
+    ...
+    engine.deliver_outbox()  # or engine.run_due_jobs(), or a worker
+
+The guarantees:
+
+* **After commit**: an entry exists only once its command committed, and delivery happens
+  outside every command (never inside a unit of work, so a handler may call the engine).
+* **At least once**, with :attr:`~wfengine.runtime.outbox.OutboxRecord.key` as the idempotency
+  key. An entry is claimed with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several
+  workers do not deliver it at the same time; it is marked delivered after every handler of its
+  kind returned. A delivering process that dies between the calls and that mark, or a handler
+  that outlives the lease, gets the entry delivered again: handlers must recognise a key they
+  have seen. A handler that raises fails the delivery for all handlers of the entry: each is
+  called again on the next attempt.
+* **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
+  4 s ... at most an hour apart, 20 attempts: about nine hours). A failed entry waits for its
+  next attempt without holding up the others; after the last it is marked ``failed``, logged
+  on ``wfengine.outbox`` and kept until an operator retries it (:meth:`Outbox.retry`).
+* **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
+  settled as ``skipped`` without a call. So every process that delivers for a database must
+  subscribe the same handlers (as it binds the same applications): a worker without them
+  skips what a worker with them would have delivered.
+* **Pruned**: delivered and skipped entries are deleted :attr:`~OutboxPolicy.retention` (7 days)
+  after they were settled, by the delivering engines, at most :attr:`~OutboxPolicy.prune_every`
+  later; failed ones stay until retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterable
+from datetime import datetime
+from typing import Protocol
+
+from wfengine.runtime.clock import Clock
+from wfengine.runtime.outbox import (
+    OutboxHandler,
+    OutboxHandlers,
+    OutboxPolicy,
+    OutboxRecord,
+    OutboxStatus,
+)
+from wfengine.runtime.store import Store
+
+_log = logging.getLogger("wfengine.outbox")
+
+
+class DeliveringEngine(Protocol):
+    """What an :class:`Outbox` needs of its engine."""
+
+    store: Store
+    clock: Clock
+    #: the lease owner the engine claims as (read at each delivery: a worker renames it)
+    worker_id: str
+
+    @property
+    def in_command(self) -> bool: ...
+
+
+class Outbox:
+    """An engine's outbox: its subscriptions (:attr:`handlers`, shareable between engines),
+    delivery, and what an operator does with entries (see the module notes)."""
+
+    def __init__(self, engine: DeliveringEngine, handlers: OutboxHandlers) -> None:
+        self._engine = engine
+        self.handlers = handlers
+        self._next_prune: datetime | None = None
+
+    @property
+    def policy(self) -> OutboxPolicy:
+        return self.handlers.policy
+
+    def subscribe(
+        self, handler: OutboxHandler, kinds: Iterable[str] | None = None
+    ) -> OutboxHandler:
+        """Deliver the entries of ``kinds`` (every kind when None) to ``handler`` too; returns
+        ``handler`` (usable as a decorator). See :meth:`OutboxHandlers.subscribe`."""
+        return self.handlers.subscribe(handler, kinds)
+
+    def unsubscribe(self, handler: OutboxHandler) -> None:
+        self.handlers.unsubscribe(handler)
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    def deliver(
+        self,
+        *,
+        limit: int | None = None,
+        owner: str | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Deliver the entries due now (at most ``limit``); returns how many were settled or
+        rescheduled (delivered, skipped, failed, or due again after a back-off).
+
+        ``owner`` names the claimant in the leases (default: the engine's ``worker_id``);
+        ``should_stop`` is asked before each claim of a batch (:attr:`OutboxPolicy.batch`
+        entries; a stop waits for the batch claimed). Raises
+        :class:`~wfengine.errors.StoreUnavailableError` when the database keeps failing, and
+        :class:`RuntimeError` when called inside a command (delivery is after commit).
+        """
+        engine = self._engine
+        if engine.in_command:
+            raise RuntimeError("the outbox is delivered after a command commits, not inside one")
+        store, clock, policy = engine.store, engine.clock, self.policy
+        owner = owner or engine.worker_id
+        self._prune_if_due(clock.now())
+        done = 0
+        while limit is None or done < limit:
+            if should_stop is not None and should_stop():
+                break
+            now = clock.now()
+            due = store.next_outbox_at()
+            if due is None or due > now:
+                break
+            handled = self.handlers.handled_kinds()
+            skipped = 0 if handled is None else store.skip_outbox(now, handled)
+            done += skipped
+            batch = policy.batch if limit is None else min(policy.batch, limit - done)
+            claimed: list[OutboxRecord] = []
+            if batch > 0 and (handled is None or handled):
+                claimed = store.claim_outbox(owner, now, now + policy.lease, batch, handled)
+            if not skipped and not claimed:
+                break  # what looked due was taken by another claimant meanwhile
+            for record in claimed:  # a stop waits for the batch: handlers are quick
+                self._deliver_one(record, owner)
+                done += 1
+        return done
+
+    def _deliver_one(self, record: OutboxRecord, owner: str) -> None:
+        store, clock, policy = self._engine.store, self._engine.clock, self.policy
+        if record.attempts > policy.max_attempts:
+            error = (
+                f"gave up after {record.attempts - 1} deliveries that never finished (the "
+                "delivering process died or was stopped each time)"
+            )
+            store.settle_outbox(record.id, owner, clock.now(), error=error)
+            _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
+            return
+        handler: OutboxHandler | None = None
+        try:
+            for handler in self.handlers.handlers(record.kind):
+                handler(record)
+        except Exception as exc:
+            self._failed(record, owner, f"{_name(handler)}: {type(exc).__name__}: {exc}")
+            return
+        store.settle_outbox(record.id, owner, clock.now())
+        _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
+
+    def _failed(self, record: OutboxRecord, owner: str, error: str) -> None:
+        store, now, policy = self._engine.store, self._engine.clock.now(), self.policy
+        if record.attempts >= policy.max_attempts:
+            store.settle_outbox(record.id, owner, now, error=error)
+            _log.error(
+                "outbox entry %d (%s %s) failed %d times and is given up: %s; retry it with "
+                "engine.outbox.retry([%d]) once its handler works",
+                record.id,
+                record.kind,
+                record.key,
+                record.attempts,
+                error,
+                record.id,
+            )
+            return
+        retry_at = now + policy.retry_after(record.attempts)
+        store.settle_outbox(record.id, owner, now, error=error, retry_at=retry_at)
+        _log.warning(
+            "outbox entry %d (%s %s), attempt %d of %d, failed: %s; next attempt at %s",
+            record.id,
+            record.kind,
+            record.key,
+            record.attempts,
+            policy.max_attempts,
+            error,
+            retry_at.isoformat(),
+        )
+
+    def _prune_if_due(self, now: datetime) -> None:
+        if self._next_prune is not None and now < self._next_prune:
+            return
+        self._next_prune = now + self.policy.prune_every
+        pruned = self.prune()
+        if pruned:
+            _log.info("pruned %d delivered outbox entries", pruned)
+
+    # -- operators -----------------------------------------------------------------------------
+
+    def prune(self) -> int:
+        """Delete the delivered and skipped entries settled longer than the retention period
+        ago (delivering does this by itself every ``prune_every``); returns how many."""
+        return self._engine.store.prune_outbox(self._engine.clock.now() - self.policy.retention)
+
+    def entries(
+        self,
+        status: OutboxStatus | None = None,
+        *,
+        instance_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[OutboxRecord]:
+        """The stored entries (of one status, of one instance), oldest first."""
+        return self._engine.store.outbox_entries(status, instance_id=instance_id, limit=limit)
+
+    def retry(self, entry_ids: Collection[int] | None = None) -> int:
+        """Make failed entries (these, or all) pending again, due now, with a fresh count of
+        attempts; returns how many."""
+        return self._engine.store.retry_outbox(entry_ids, self._engine.clock.now())
+
+    def due_at(self, *, leased: bool = False) -> datetime | None:
+        """When the next pending entry may be claimed (None: nothing pending); ``leased``:
+        when the next is due, even if a claimant holds it."""
+        return self._engine.store.next_outbox_at(leased=leased)
+
+
+def _name(handler: OutboxHandler | None) -> str:
+    return getattr(handler, "__qualname__", None) or repr(handler)

@@ -1,0 +1,191 @@
+"""The in-memory store's outbox: entries with their delivery state, in a dict.
+
+Committing a step only appends its entries to :attr:`MemoryOutbox.new` (the hot path: one
+``list.extend`` per command, as before there was delivery); they are numbered and given their
+delivery state the first time anything looks at the outbox. Pending entries are kept apart
+from settled ones, so a claim looks only at what may be due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
+
+_PENDING = OutboxStatus.PENDING
+_SETTLED_KEPT = (OutboxStatus.DELIVERED, OutboxStatus.SKIPPED)
+
+
+@dataclass(slots=True, eq=False)
+class _Row:
+    """One entry and its delivery state (the memory form of an ``outbox`` row)."""
+
+    id: int
+    entry: OutboxEntry
+    created_at: datetime
+    status: OutboxStatus = _PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    lock_owner: str | None = None
+    lock_expires_at: datetime | None = None
+    last_error: str | None = None
+    settled_at: datetime | None = None
+
+    def record(self) -> OutboxRecord:
+        e = self.entry
+        return OutboxRecord(
+            self.id,
+            e.key,
+            e.kind,
+            e.instance_id,
+            e.payload,
+            self.created_at,
+            self.status,
+            self.attempts,
+            self.next_attempt_at,
+            self.last_error,
+            self.settled_at,
+        )
+
+    def claimable(self, now: datetime) -> bool:
+        due = self.next_attempt_at
+        lease = self.lock_expires_at
+        return due is not None and due <= now and (lease is None or lease <= now)
+
+    def settle(self, status: OutboxStatus, now: datetime) -> None:
+        self.status = status
+        self.settled_at = now
+        self.next_attempt_at = None
+        self.lock_owner = self.lock_expires_at = None
+
+
+class MemoryOutbox:
+    """The outbox part of :class:`~wfengine.runtime.memory_store.MemoryStore` (see the
+    :class:`~wfengine.runtime.store.Store` protocol for what each method promises)."""
+
+    def __init__(self) -> None:
+        #: entries committed and not yet numbered (the store's commit appends here)
+        self.new: list[OutboxEntry] = []
+        self._rows: dict[int, _Row] = {}
+        #: the pending rows, in id order
+        self._pending: dict[int, _Row] = {}
+        self._last_id = 0
+
+    def _absorb(self) -> None:
+        """Number the newly committed entries; each is due when its change happened."""
+        if not self.new:
+            return
+        fresh, self.new = self.new, []
+        for entry in fresh:
+            self._last_id += 1
+            at = entry.at if entry.at is not None else datetime.now(UTC)
+            row = _Row(self._last_id, entry, at, next_attempt_at=at)
+            self._rows[row.id] = self._pending[row.id] = row
+
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Collection[str] | None,
+    ) -> list[OutboxRecord]:
+        self._absorb()
+        claimed: list[OutboxRecord] = []
+        for row in self._pending.values():
+            if len(claimed) >= limit:
+                break
+            if row.claimable(now) and (kinds is None or row.entry.kind in kinds):
+                row.lock_owner = owner
+                row.lock_expires_at = lease_until
+                row.attempts += 1
+                claimed.append(row.record())
+        return claimed
+
+    def skip(self, now: datetime, keep: Collection[str]) -> int:
+        self._absorb()
+        skipped = [
+            r for r in self._pending.values() if r.claimable(now) and r.entry.kind not in keep
+        ]
+        for row in skipped:
+            row.settle(OutboxStatus.SKIPPED, now)
+            del self._pending[row.id]
+        return len(skipped)
+
+    def settle(
+        self,
+        entry_id: int,
+        owner: str,
+        now: datetime,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None:
+        row = self._rows.get(entry_id)
+        if row is None:
+            return
+        if error is None:
+            row.settle(OutboxStatus.DELIVERED, now)
+            self._pending.pop(entry_id, None)
+            return
+        if row.lock_owner != owner:
+            return  # taken over: the claimant that holds it now records its own attempt
+        row.last_error = error
+        if retry_at is None:
+            row.settle(OutboxStatus.FAILED, now)
+            self._pending.pop(entry_id, None)
+        else:
+            row.next_attempt_at = retry_at
+            row.lock_owner = row.lock_expires_at = None
+
+    def prune(self, before: datetime) -> int:
+        gone = [
+            r.id
+            for r in self._rows.values()
+            if r.status in _SETTLED_KEPT and r.settled_at is not None and r.settled_at < before
+        ]
+        for entry_id in gone:
+            del self._rows[entry_id]
+        return len(gone)
+
+    def entries(
+        self, status: OutboxStatus | None, instance_id: str | None, limit: int | None
+    ) -> list[OutboxRecord]:
+        self._absorb()
+        found = [
+            r.record()
+            for r in self._rows.values()
+            if (status is None or r.status is status)
+            and (instance_id is None or r.entry.instance_id == instance_id)
+        ]
+        return found if limit is None else found[:limit]
+
+    def retry(self, entry_ids: Collection[int] | None, now: datetime) -> int:
+        self._absorb()
+        chosen = (
+            self._rows.values()
+            if entry_ids is None
+            else (self._rows[i] for i in entry_ids if i in self._rows)
+        )
+        again = [r for r in chosen if r.status is OutboxStatus.FAILED]
+        for row in again:
+            row.status = _PENDING
+            row.attempts = 0
+            row.next_attempt_at = now
+            row.settled_at = None
+            self._pending[row.id] = row
+        if again:  # keep the pending rows in id order
+            self._pending = dict(sorted(self._pending.items()))
+        return len(again)
+
+    def next_at(self, leased: bool) -> datetime | None:
+        self._absorb()
+        times = [
+            r.next_attempt_at
+            if leased or r.lock_expires_at is None
+            else max(r.next_attempt_at, r.lock_expires_at)
+            for r in self._pending.values()
+            if r.next_attempt_at is not None
+        ]
+        return min(times, default=None)

@@ -1,0 +1,165 @@
+"""The ``outbox`` table as a delivery queue: due entries, claims, results, pruning.
+
+Entries are inserted by the commit of their step (:mod:`~wfengine.runtime.sql.commit`), pending
+and due at once. Delivering one is a claim (a lease, counted in ``attempts``; the dialect makes
+it atomic, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never hold the same
+entry), the handlers' calls outside any transaction, then one short transaction recording how
+it went. ``next_attempt_at`` is NULL once an entry is settled, so the index on it holds only
+pending rows and finding what is due never reads the delivered ones kept for the retention
+period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
+from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.database import Database
+
+_PENDING = OutboxStatus.PENDING.value
+#: settled states whose rows are deleted after the retention period
+_PRUNED = (OutboxStatus.DELIVERED.value, OutboxStatus.SKIPPED.value)
+
+
+class OutboxQueue:
+    """The outbox of ``db`` (see the :class:`~wfengine.runtime.store.Store` protocol for what
+    each method promises)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        kinds: Collection[str] | None,
+    ) -> list[OutboxRecord]:
+        o = t.outbox
+        candidates = sa.select(o.c.id).where(*_due(now)).order_by(o.c.id).limit(limit)
+        if kinds is not None:
+            candidates = candidates.where(o.c.kind.in_(sorted(kinds)))
+        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": o.c.attempts + 1}
+
+        def claim(conn: sa.Connection) -> list[OutboxRecord]:
+            claimed = self._db.dialect.claim(conn, o, candidates, lease)
+            return sorted((rows.outbox_record(r) for r in claimed), key=lambda r: r.id)
+
+        return self._db.write(claim, shared=False)
+
+    def skip(self, now: datetime, keep: Collection[str]) -> int:
+        o = t.outbox
+        stmt = o.update().where(*_due(now)).values(_settled(OutboxStatus.SKIPPED, now))
+        if keep:
+            stmt = stmt.where(o.c.kind.not_in(sorted(keep)))
+        return int(self._db.write(lambda c: c.execute(stmt).rowcount, shared=False))
+
+    def settle(
+        self,
+        entry_id: int,
+        owner: str,
+        now: datetime,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None:
+        o = t.outbox
+        stmt = o.update().where(o.c.id == entry_id)
+        values: dict[str, Any]
+        if error is None:
+            values = _settled(OutboxStatus.DELIVERED, now)
+        else:
+            stmt = stmt.where(o.c.lock_owner == owner)
+            if retry_at is None:
+                values = {**_settled(OutboxStatus.FAILED, now), "last_error": error}
+            else:
+                values = {
+                    "next_attempt_at": retry_at,
+                    "lock_owner": None,
+                    "lock_expires_at": None,
+                    "last_error": error,
+                }
+        self._db.write(lambda c: c.execute(stmt.values(values)), shared=False)
+
+    def prune(self, before: datetime) -> int:
+        o = t.outbox
+        stmt = o.delete().where(o.c.settled_at < before, o.c.status.in_(_PRUNED))
+        return int(self._db.write(lambda c: c.execute(stmt).rowcount, shared=False))
+
+    def entries(
+        self, status: OutboxStatus | None, instance_id: str | None, limit: int | None
+    ) -> list[OutboxRecord]:
+        o = t.outbox
+        query = sa.select(o).order_by(o.c.id)
+        if status is not None:
+            query = query.where(o.c.status == status.value)
+        if instance_id is not None:
+            query = query.where(o.c.instance_id == instance_id)
+        if limit is not None:
+            query = query.limit(limit)
+        found = self._db.read(lambda c: c.execute(query).mappings().all())
+        return [rows.outbox_record(r) for r in found]
+
+    def retry(self, entry_ids: Collection[int] | None, now: datetime) -> int:
+        o = t.outbox
+        stmt = (
+            o.update()
+            .where(o.c.status == OutboxStatus.FAILED.value)
+            .values(
+                status=_PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                settled_at=None,
+                lock_owner=None,
+                lock_expires_at=None,
+            )
+        )
+        if entry_ids is not None:
+            stmt = stmt.where(o.c.id.in_(sorted(entry_ids)))
+        return int(self._db.write(lambda c: c.execute(stmt).rowcount, shared=False))
+
+    def next_at(self, leased: bool) -> datetime | None:
+        o = t.outbox
+        when: sa.ColumnElement[Any] = o.c.next_attempt_at
+        if not leased:
+            when = sa.case(
+                (
+                    sa.and_(
+                        o.c.lock_expires_at.is_not(None),
+                        o.c.lock_expires_at > o.c.next_attempt_at,
+                    ),
+                    o.c.lock_expires_at,
+                ),
+                else_=o.c.next_attempt_at,
+            )
+        query = sa.select(sa.type_coerce(sa.func.min(when), t.UtcDateTime)).where(
+            o.c.next_attempt_at.is_not(None)
+        )
+        value = self._db.read(lambda c: c.execute(query).scalar())
+        assert value is None or isinstance(value, datetime)
+        return value
+
+
+def _due(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """The conditions of a pending entry due at ``now`` whose lease is free or expired."""
+    o = t.outbox
+    return (
+        o.c.next_attempt_at <= now,
+        sa.or_(o.c.lock_expires_at.is_(None), o.c.lock_expires_at <= now),
+    )
+
+
+def _settled(status: OutboxStatus, now: datetime) -> dict[str, Any]:
+    return {
+        "status": status.value,
+        "settled_at": now,
+        "next_attempt_at": None,
+        "lock_owner": None,
+        "lock_expires_at": None,
+    }
