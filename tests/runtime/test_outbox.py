@@ -394,8 +394,8 @@ def test_work_item_entries(engine: Engine) -> None:
     payload = {
         "activity_id": "ask",
         "activity_instance_id": item.activity_instance_id,
-        "performers": ["clerk"],
-        "assignees": ["clerk"],
+        "performers": ("clerk",),
+        "assignees": ("clerk",),
     }
     other_payload = {**payload, "activity_instance_id": other.activity_instance_id}
     assert found == [

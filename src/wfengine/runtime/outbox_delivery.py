@@ -36,6 +36,7 @@ The guarantees:
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Protocol
@@ -70,9 +71,19 @@ class Outbox:
     delivery, and what an operator does with entries (see the module notes)."""
 
     def __init__(self, engine: DeliveringEngine, handlers: OutboxHandlers) -> None:
-        self._engine = engine
+        # a weak reference: the engine holds its outbox, and a cycle between the two would
+        # keep every dropped engine (and all the instances it holds in memory) alive until the
+        # cyclic garbage collector runs, which then costs a run in progress dearly
+        self._engine_ref = weakref.ref(engine)
         self.handlers = handlers
         self._next_prune: datetime | None = None
+
+    @property
+    def _engine(self) -> DeliveringEngine:
+        engine = self._engine_ref()
+        if engine is None:
+            raise RuntimeError("the engine of this outbox is gone")
+        return engine
 
     @property
     def policy(self) -> OutboxPolicy:

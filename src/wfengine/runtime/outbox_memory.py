@@ -35,12 +35,15 @@ class _Row:
 
     def record(self) -> OutboxRecord:
         e = self.entry
+        payload = e.payload
+        if type(payload) is dict:  # a handler's own copy, as a SQL store's read gives it
+            payload = dict(payload)
         return OutboxRecord(
             self.id,
             e.key,
             e.kind,
             e.instance_id,
-            e.payload,
+            payload,
             self.created_at,
             self.status,
             self.attempts,
