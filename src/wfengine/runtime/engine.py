@@ -127,7 +127,9 @@ class Engine(JobCommands, IncidentCommands, Queries):
         self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
         self.directory: Directory = directory if directory is not None else StaticDirectory()
-        self._timer_seq = 0
+        #: jobs made by this engine are numbered after those already stored (the tie-breaker
+        #: of jobs due at the same instant)
+        self._timer_seq = self.store.last_job_seq()
         #: what one instance or command may cost (see :mod:`wfengine.runtime.limits`)
         self.limits = limits if limits is not None else DEFAULT_RUNTIME_LIMITS
         #: how often a command that lost a race with another engine is run again

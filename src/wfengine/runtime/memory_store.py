@@ -133,6 +133,9 @@ class MemoryStore:
         found = [j for j in self._jobs.values() if instance_id in (None, j.instance_id)]
         return sorted(found, key=lambda j: (j.due, j.seq, j.id))
 
+    def last_job_seq(self) -> int:
+        return max((j.seq for j in self._jobs.values()), default=0)
+
     def _runnable(self, job: Job) -> bool:
         inst = self._instances.get(job.instance_id)
         return inst is not None and inst.state is ProcessState.RUNNING

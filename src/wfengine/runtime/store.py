@@ -171,6 +171,12 @@ class Store(Protocol):
         """Every job (timers included), in (due, creation) order."""
         ...
 
+    def last_job_seq(self) -> int:
+        """The highest ``seq`` of a stored job, 0 when there is none: an engine opened on a
+        store numbers its new jobs after it, so that jobs due at the same instant run in the
+        order they were made across a restart too."""
+        ...
+
     def claim_jobs(
         self,
         owner: str,

@@ -2,10 +2,12 @@
 
 Instance data, audit details and job payloads are user values. JSON types pass as they are;
 ``datetime``, ``date``, ``time``, ``timedelta``, ``Decimal``, tuples and non-finite floats are
-tagged as ``{"$wf": tag, "v": text}`` (a user dict that itself has a ``"$wf"`` key is wrapped
-too, so nothing is mistaken for a tag). Anything else (sets, objects, dicts with keys that are
-not strings), integers wider than :data:`MAX_INT_BITS` and values nested deeper than
-:data:`MAX_DEPTH` raise :class:`~wfengine.errors.DataNotStorableError` naming the field.
+tagged as ``{"$wf": tag, "v": text}`` (a datetime or a time also keeps its named zone and
+``fold``; a user dict that itself has a ``"$wf"`` key is wrapped too, so nothing is mistaken
+for a tag). Anything else (sets, objects, dicts with keys that are not strings, a datetime in
+a zone that would not read back the same), integers wider than :data:`MAX_INT_BITS` and
+values nested deeper than :data:`MAX_DEPTH` raise
+:class:`~wfengine.errors.DataNotStorableError` naming the field.
 
 The SQL store encodes with these functions; the engine checks data with
 :func:`check_storable` where it enters (a started instance's data, a completed work item's,
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from contextlib import suppress
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfengine.errors import DataNotStorableError
 
@@ -28,6 +32,8 @@ _TAG = "$wf"
 MAX_DEPTH = 64
 #: widest integer a value may hold (the expression language's own limit)
 MAX_INT_BITS = 4_096
+
+_Clock = TypeVar("_Clock", datetime, time)
 
 
 def encode_value(value: Any, where: str, depth: int = 0) -> Any:
@@ -57,12 +63,10 @@ def encode_value(value: Any, where: str, depth: int = 0) -> Any:
                 raise DataNotStorableError(f"{where} (key {k!r})", k)
             out[k] = encode_value(v, f"{where}[{k!r}]", depth + 1)
         return {_TAG: "dict", "v": out} if _TAG in out else out
-    if isinstance(value, datetime):
-        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, datetime | time):
+        return _encode_clock(value, where)
     if isinstance(value, date):
         return {_TAG: "date", "v": value.isoformat()}
-    if isinstance(value, time):
-        return {_TAG: "time", "v": value.isoformat()}
     if isinstance(value, timedelta):
         return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
     if isinstance(value, Decimal):
@@ -87,16 +91,61 @@ def decode_value(value: Any) -> Any:
     if tag == "float":
         return float(v)
     if tag == "datetime":
-        return datetime.fromisoformat(v)
+        return _decode_clock(datetime.fromisoformat(v), value)
     if tag == "date":
         return date.fromisoformat(v)
     if tag == "time":
-        return time.fromisoformat(v)
+        return _decode_clock(time.fromisoformat(v), value)
     if tag == "timedelta":
         return timedelta(days=v[0], seconds=v[1], microseconds=v[2])
     if tag == "decimal":
         return Decimal(v)
     raise ValueError(f"unknown stored value tag {tag!r}")
+
+
+def _encode_clock(value: datetime | time, where: str) -> dict[str, Any]:
+    """A datetime or time as its ISO text, plus what the text leaves out: the name of a
+    fixed-offset zone, the key of a named zone (``ZoneInfo``: the wall time a day later
+    depends on it, not on today's offset) and ``fold`` (which of two equal wall times of a
+    night when clocks go back).
+
+    A zone that could not be read back the same (another ``tzinfo`` class, or a ``ZoneInfo``
+    made from a file, without a key) is refused rather than stored as something else.
+    """
+    tag = "datetime" if isinstance(value, datetime) else "time"
+    out: dict[str, Any] = {_TAG: tag, "v": value.isoformat()}
+    zone = value.tzinfo
+    if zone is None:
+        pass
+    elif type(zone) is timezone:
+        name = zone.tzname(None)
+        if name != timezone(zone.utcoffset(None)).tzname(None):
+            out["tzname"] = name  # timezone(offset, name): the text keeps only the offset
+    elif isinstance(zone, ZoneInfo) and zone.key is not None:
+        out["tz"] = zone.key
+    else:
+        raise DataNotStorableError(
+            where,
+            value,
+            f"a {tag} in the time zone {zone!r} cannot be stored: use a fixed offset "
+            "(datetime.timezone) or a named zone (zoneinfo.ZoneInfo)",
+        )
+    if value.fold:
+        out["fold"] = 1
+    return out
+
+
+def _decode_clock(value: _Clock, stored: Mapping[str, Any]) -> _Clock:
+    key = stored.get("tz")
+    if "tzname" in stored and isinstance(value.tzinfo, timezone):
+        value = value.replace(tzinfo=timezone(value.tzinfo.utcoffset(None), stored["tzname"]))
+    elif key is not None:
+        # a machine that lacks the zone keeps the text's fixed offset: the same instant
+        with suppress(ZoneInfoNotFoundError, ValueError):
+            value = value.replace(tzinfo=ZoneInfo(key))
+    if stored.get("fold"):
+        value = value.replace(fold=1)
+    return value
 
 
 def check_storable(values: Mapping[str, Any], where: str) -> None:

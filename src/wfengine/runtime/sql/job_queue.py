@@ -44,6 +44,10 @@ class JobQueue:
             query = query.where(j.c.instance_id == instance_id)
         return [rows.job(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
 
+    def last_seq(self) -> int:
+        query = sa.select(sa.func.max(t.jobs.c.seq))
+        return int(self._db.read(lambda c: c.execute(query).scalar()) or 0)
+
     def claim(
         self,
         owner: str,

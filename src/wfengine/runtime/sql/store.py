@@ -291,6 +291,9 @@ class SqlStore:
     def jobs(self, instance_id: str | None = None) -> list[Job]:
         return self._jobs.jobs(instance_id)
 
+    def last_job_seq(self) -> int:
+        return self._jobs.last_seq()
+
     def claim_jobs(
         self,
         owner: str,
