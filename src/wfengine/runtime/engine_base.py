@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import Self, TypeVar
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.errors import (
@@ -38,14 +38,8 @@ from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Store
 from wfengine.runtime.tools import InvokeJobHandler
 
-if TYPE_CHECKING:
-    pass
-
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
-#: where deploy reports application bindings that do not match the definition
-_apps_log = logging.getLogger("wfengine.applications")
-_deploy_log = logging.getLogger("wfengine.deploy")
 
 
 #: what running one kind of job does, inside the job's command

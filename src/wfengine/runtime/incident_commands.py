@@ -10,9 +10,8 @@ gives up on the instance.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from wfengine.applications.coercion import coerce
 from wfengine.applications.redaction import audit_values, is_sensitive_field
@@ -26,7 +25,6 @@ from wfengine.runtime.compiler import SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
-from wfengine.runtime.jobs import Job
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.snapshots import (
@@ -36,16 +34,7 @@ from wfengine.runtime.snapshots import (
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.values import check_storable
 
-if TYPE_CHECKING:
-    pass
-
 _T = TypeVar("_T")
-_log = logging.getLogger("wfengine.engine")
-#: where deploy reports application bindings that do not match the definition
-_apps_log = logging.getLogger("wfengine.applications")
-#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
-JobObserver = Callable[[str, str, Sequence[Job]], None]
-_deploy_log = logging.getLogger("wfengine.deploy")
 
 
 class IncidentCommands(EngineBase):

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from wfengine.errors import (
     ConcurrencyError,
@@ -32,16 +32,8 @@ from wfengine.runtime.snapshots import (
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.tools import InvokeJobHandler
 
-if TYPE_CHECKING:
-    pass
-
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
-#: where deploy reports application bindings that do not match the definition
-_apps_log = logging.getLogger("wfengine.applications")
-#: ``(event, owner, jobs)``: see :attr:`Engine.job_observer`
-JobObserver = Callable[[str, str, Sequence[Job]], None]
-_deploy_log = logging.getLogger("wfengine.deploy")
 
 
 class JobCommands(EngineBase):

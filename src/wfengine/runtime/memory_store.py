@@ -10,7 +10,7 @@ survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
@@ -19,14 +19,16 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import Change, Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
-from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.outbox_memory import MemoryOutbox
+from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary, summarise
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
 
-class MemoryStore:
+class MemoryStore(StoreOutbox):
+    _outbox: MemoryOutbox
+
     def __init__(self) -> None:
         self._deployments: dict[str, list[DeployedProcess]] = {}
         self._instances: dict[str, ProcessInstance] = {}
@@ -223,48 +225,6 @@ class MemoryStore:
             AuditEvent(n, at, instance_id, kind, aid, act_id, detail)
             for n, (at, kind, aid, act_id, detail) in enumerate(self._audit.get(instance_id, ()), 1)
         ]
-
-    def claim_outbox(
-        self,
-        owner: str,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        kinds: Collection[str] | None = None,
-    ) -> list[OutboxRecord]:
-        return self._outbox.claim(owner, now, lease_until, limit, kinds)
-
-    def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
-        return self._outbox.skip(now, keep)
-
-    def settle_outbox(
-        self,
-        entry_id: int,
-        owner: str,
-        now: datetime,
-        *,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None:
-        self._outbox.settle(entry_id, owner, now, error, retry_at)
-
-    def prune_outbox(self, before: datetime) -> int:
-        return self._outbox.prune(before)
-
-    def outbox_entries(
-        self,
-        status: OutboxStatus | None = None,
-        *,
-        instance_id: str | None = None,
-        limit: int | None = None,
-    ) -> list[OutboxRecord]:
-        return self._outbox.entries(status, instance_id, limit)
-
-    def retry_outbox(self, entry_ids: Collection[int] | None, now: datetime) -> int:
-        return self._outbox.retry(entry_ids, now)
-
-    def next_outbox_at(self, *, leased: bool = False) -> datetime | None:
-        return self._outbox.next_at(leased)
 
     # -- commit ----------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ thread than the engine's (they touch no per-command state), and so may the outbo
 from __future__ import annotations
 
 import warnings
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
@@ -47,7 +47,7 @@ from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
-from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
+from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
@@ -66,7 +66,7 @@ from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
 
-class SqlStore:
+class SqlStore(StoreOutbox):
     """The durable store. ``url``: a SQLAlchemy URL (``sqlite:///path`` or PostgreSQL).
 
     ``create``: create the schema in an empty database (default True). ``retry``: the fault
@@ -323,48 +323,6 @@ class SqlStore:
         query = sa.select(a).where(a.c.instance_id == instance_id).order_by(a.c.seq)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [rows.audit_event(r) for r in found]
-
-    def claim_outbox(
-        self,
-        owner: str,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        kinds: Collection[str] | None = None,
-    ) -> list[OutboxRecord]:
-        return self._outbox.claim(owner, now, lease_until, limit, kinds)
-
-    def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
-        return self._outbox.skip(now, keep)
-
-    def settle_outbox(
-        self,
-        entry_id: int,
-        owner: str,
-        now: datetime,
-        *,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None:
-        self._outbox.settle(entry_id, owner, now, error, retry_at)
-
-    def prune_outbox(self, before: datetime) -> int:
-        return self._outbox.prune(before)
-
-    def outbox_entries(
-        self,
-        status: OutboxStatus | None = None,
-        *,
-        instance_id: str | None = None,
-        limit: int | None = None,
-    ) -> list[OutboxRecord]:
-        return self._outbox.entries(status, instance_id, limit)
-
-    def retry_outbox(self, entry_ids: Collection[int] | None, now: datetime) -> int:
-        return self._outbox.retry(entry_ids, now)
-
-    def next_outbox_at(self, *, leased: bool = False) -> datetime | None:
-        return self._outbox.next_at(leased)
 
     # -- commit ----------------------------------------------------------------------------------
 
