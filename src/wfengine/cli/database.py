@@ -62,7 +62,7 @@ def open_engine(
     from wfengine.runtime.sql.connect import shown
 
     try:
-        return Engine(db_url=url, applications=applications, defer_automatic=defer)
+        return Engine.from_url(url, applications=applications, defer_automatic=defer)
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, ValueError, OSError) as exc:

@@ -15,8 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from wfengine.definition.io import load_xpdl
 from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.runtime.compiler import CompiledProcess
+from wfengine.errors import StoreError
+from wfengine.runtime.compiler import CompiledProcess, compile_process
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -33,6 +35,66 @@ class DeployedProcess:
 
     def __repr__(self) -> str:
         return f"DeployedProcess({self.process_id!r}, version={self.version})"
+
+
+def deployed_version(
+    package: Package, process: WorkflowProcess, version: int, fingerprint_: str | None = None
+) -> DeployedProcess:
+    """``process`` of ``package`` as version ``version``, compiled: the one place a
+    :class:`DeployedProcess` is made, whether the engine deploys it or a store reads it back."""
+    return DeployedProcess(
+        process_id=process.id,
+        version=version,
+        package_id=package.id,
+        fingerprint=fingerprint_ if fingerprint_ is not None else fingerprint(package, process),
+        definition=process,
+        package=package,
+        compiled=compile_process(package, process),
+    )
+
+
+class DeploymentCache:
+    """Deployed versions a store has read back from their stored XPDL text, compiled once.
+
+    A store that keeps definitions as text (the SQL store) asks here; a version is compiled
+    the first time anyone needs it and each package text is read once, however many of its
+    processes are used. Versions never change once stored, so nothing is ever evicted.
+    """
+
+    def __init__(self) -> None:
+        self._versions: dict[tuple[str, int], DeployedProcess] = {}
+        self._packages: dict[str, Package] = {}
+
+    def get(self, process_id: str, version: int) -> DeployedProcess | None:
+        return self._versions.get((process_id, version))
+
+    def from_text(
+        self,
+        process_id: str,
+        version: int,
+        fingerprint_: str,
+        xpdl: str,
+        xpdl_sha256: str,
+        where: str,
+    ) -> DeployedProcess:
+        """Version ``version`` of ``process_id`` from its package's stored text; ``where``
+        names the store in the error raised when the package lacks the process."""
+        found = self._versions.get((process_id, version))
+        if found is not None:
+            return found
+        package = self._packages.get(xpdl_sha256)
+        if package is None:
+            package = self._packages[xpdl_sha256] = load_xpdl(xpdl.encode("utf-8"), schema=False)
+        process = next((p for p in package.workflow_processes if p.id == process_id), None)
+        if process is None:
+            raise StoreError(
+                f"deployment {process_id} v{version} in {where}: its stored package "
+                f"{package.id!r} has no process {process_id!r}"
+            )
+        deployed = self._versions[(process_id, version)] = deployed_version(
+            package, process, version, fingerprint_
+        )
+        return deployed
 
 
 def _strip_lines(value: Any) -> Any:

@@ -53,8 +53,7 @@ from wfengine.errors import (
     IllegalStateError,
 )
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
-from wfengine.runtime.compiler import compile_process
-from wfengine.runtime.deployment import DeployedProcess, fingerprint
+from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
@@ -87,11 +86,16 @@ def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
     return DeployError(f"process {process.id!r} cannot be deployed: {shown}{more}")
 
 
+#: the URL of the in-memory store for :meth:`Engine.from_url`
+MEMORY_URL = "memory://"
+
+
 class Engine(JobCommands, IncidentCommands, Queries):
     """An embeddable workflow engine.
 
     All collaborators are injectable: ``store`` (in memory by default; ``db_url`` builds a
-    :class:`~wfengine.runtime.sql.store.SqlStore` instead), ``clock`` (system time; pass a
+    :class:`~wfengine.runtime.sql.store.SqlStore` instead, and :meth:`from_url` picks either
+    from one URL), ``clock`` (system time; pass a
     :class:`VirtualClock` in tests, and advancing it fires due deadlines), ``ids`` (by default
     the store's generator: sequential and deterministic in memory, unique across processes in
     a database), ``applications`` (the registry of Python callables bound to XPDL Application
@@ -162,6 +166,44 @@ class Engine(JobCommands, IncidentCommands, Queries):
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers)
 
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        applications: ApplicationRegistry | None = None,
+        directory: Directory | None = None,
+        defer_automatic: bool = False,
+        limits: RuntimeLimits | None = None,
+        outbox_handlers: OutboxHandlers | None = None,
+    ) -> Engine:
+        """An engine on the store that ``url`` names, for hosts that configure it as one
+        string (an environment variable, a settings file, ``--db``).
+
+        ``memory://`` is the in-memory store (kept only while the process runs); any other URL
+        is a SQLAlchemy database URL, ``sqlite:///path/to/file.db`` or
+        ``postgresql+psycopg://user:password@host/db``, whose schema is created or upgraded on
+        first use. The keyword arguments are those of :class:`Engine`.
+        """
+        if url in (MEMORY_URL, "memory:"):
+            store: Store = MemoryStore()
+        else:
+            from wfengine.runtime.sql.store import SqlStore
+
+            store = SqlStore(url)
+        return cls(
+            store,
+            clock,
+            ids,
+            applications,
+            directory,
+            defer_automatic=defer_automatic,
+            limits=limits,
+            outbox_handlers=outbox_handlers,
+        )
+
     def deploy(
         self, package: Package, *, check_bindings: bool = True, strict: bool = False
     ) -> list[DeployedProcess]:
@@ -216,15 +258,8 @@ class Engine(JobCommands, IncidentCommands, Queries):
             if latest is not None and latest.fingerprint == fp:
                 result.append(latest)
                 continue
-            deployed = DeployedProcess(
-                process_id=process.id,
-                version=(latest.version + 1) if latest is not None else 1,
-                package_id=package.id,
-                fingerprint=fp,
-                definition=process,
-                package=package,
-                compiled=compile_process(package, process),
-            )
+            version = (latest.version + 1) if latest is not None else 1
+            deployed = deployed_version(package, process, version, fp)
             result.append(deployed)
             new.append(deployed)
         if new:

@@ -1,9 +1,9 @@
 """The deployments of a SQL store: their rows, and the compiled processes a store keeps.
 
-A deployment row stores the package's XPDL 2.2 text and its SHA-256; a store compiles a version
-from that text the first time it needs it (also when the deploying engine asks, so what runs is
-always what a restarted engine would run) and keeps the result, and keeps each package read once
-per text.
+A deployment row stores the package's XPDL 2.2 text and its SHA-256; the store hands the text
+to a :class:`~wfengine.runtime.deployment.DeploymentCache`, which compiles a version the first
+time it is needed (also when the deploying engine asks, so what runs is always what a restarted
+engine would run) and reads each package text once.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from wfengine.definition.io import dump_xpdl, load_xpdl
-from wfengine.definition.model import Package
-from wfengine.errors import ConcurrencyError, StoreError
-from wfengine.runtime.compiler import compile_process
-from wfengine.runtime.deployment import DeployedProcess
+from wfengine.definition.io import dump_xpdl
+from wfengine.errors import ConcurrencyError
+from wfengine.runtime.deployment import DeployedProcess, DeploymentCache
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
 
@@ -29,8 +27,7 @@ class Deployments:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._deployed: dict[tuple[str, int], DeployedProcess] = {}
-        self._packages: dict[str, Package] = {}
+        self._cache = DeploymentCache()
 
     def add(self, deployed: Sequence[DeployedProcess]) -> None:
         texts: dict[int, str] = {}
@@ -66,7 +63,7 @@ class Deployments:
 
     def get(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
         if version is not None:
-            found = self._deployed.get((process_id, version))
+            found = self._cache.get(process_id, version)
             if found is not None:
                 return found
         d = t.deployments
@@ -77,7 +74,7 @@ class Deployments:
         got = self._db.read(lambda c: c.execute(query).scalar())
         if got is None:
             return None
-        return self._deployed.get((process_id, got)) or self._load(process_id, got)
+        return self._cache.get(process_id, got) or self._load(process_id, got)
 
     def _load(self, process_id: str, version: int) -> DeployedProcess:
         d = t.deployments
@@ -88,27 +85,9 @@ class Deployments:
                 .one()
             )
         )
-        package = self._packages.get(row["xpdl_sha256"])
-        if package is None:
-            package = load_xpdl(row["xpdl"].encode("utf-8"), schema=False)
-            self._packages[row["xpdl_sha256"]] = package
-        process = next((p for p in package.workflow_processes if p.id == process_id), None)
-        if process is None:
-            raise StoreError(
-                f"deployment {process_id} v{version} in {self._db.what}: its stored package "
-                f"{row['package_id']!r} has no process {process_id!r}"
-            )
-        deployed = DeployedProcess(
-            process_id=process_id,
-            version=version,
-            package_id=row["package_id"],
-            fingerprint=row["fingerprint"],
-            definition=process,
-            package=package,
-            compiled=compile_process(package, process),
+        return self._cache.from_text(
+            process_id, version, row["fingerprint"], row["xpdl"], row["xpdl_sha256"], self._db.what
         )
-        self._deployed[(process_id, version)] = deployed
-        return deployed
 
     def versions(self, process_id: str) -> list[int]:
         d = t.deployments

@@ -81,7 +81,13 @@ class SqlStore(StoreOutbox):
         retry: RetryPolicy | None = None,
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.url = normalise_url(url)
+        try:
+            self.url = normalise_url(url)
+        except sa.exc.ArgumentError:
+            raise StoreError(
+                "the database URL cannot be read: expected sqlite:///path/to/file.db or "
+                "postgresql+psycopg://user:password@host/db"
+            ) from None  # the message would show the URL, password and all
         dialect = dialect_for(self.url)
         if dialect is None:
             raise StoreError(

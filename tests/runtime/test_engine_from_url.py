@@ -1,0 +1,66 @@
+"""``Engine.from_url``: one string names the store, as hosts configure it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from wfengine import Engine, PackageBuilder, ProcessState, StoreError, VirtualClock
+from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.sql.store import SqlStore
+
+
+def _package() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("review", performer="clerk", deadlines=[("PT1H", "Late", "ASYNCHR")])
+    return pb
+
+
+@pytest.mark.parametrize("url", ["memory://", "memory:"])
+def test_the_memory_url_is_the_in_memory_store(url: str) -> None:
+    with Engine.from_url(url) as engine:
+        assert isinstance(engine.store, MemoryStore)
+        engine.deploy(_package().build())
+        iid = engine.start_process("p")
+        assert engine.instance(iid).state is ProcessState.RUNNING
+
+
+def test_a_sqlite_url_keeps_instances_for_the_next_engine(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine.from_url(url) as engine:
+        assert isinstance(engine.store, SqlStore)
+        engine.deploy(_package().build())
+        iid = engine.start_process("p")
+    with Engine.from_url(url) as engine:
+        (item,) = engine.work_items(iid)
+        engine.complete_work_item(item.id)
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_keyword_arguments_reach_the_engine() -> None:
+    clock = VirtualClock()
+    with Engine.from_url("memory://", clock=clock, defer_automatic=True) as engine:
+        assert engine.clock is clock
+        assert engine.defer_automatic is True
+        engine.deploy(_package().build())
+        iid = engine.start_process("p")
+        assert engine.work_items(iid) == []  # deferred: the first step waits for a worker
+        clock.advance(timedelta(minutes=5))
+        engine.run_due_jobs()
+        (timer,) = engine.timers(iid)
+        assert timer.due == clock.now() + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("mysql://user:secret@host/db", "unsupported database"),
+        ("not a url", "cannot be read"),
+    ],
+)
+def test_a_url_naming_no_usable_store_is_a_store_error(url: str, said: str) -> None:
+    with pytest.raises(StoreError, match=said) as raised:
+        Engine.from_url(url)
+    assert "secret" not in str(raised.value)
