@@ -27,6 +27,16 @@ from wfengine.runtime.store import AuditEvent, Step
 
 
 class MemoryStore(StoreOutbox):
+    """The store of :class:`~wfengine.runtime.engine.Engine` when none is given: everything
+    in this process's memory, gone when it ends.
+
+    For tests, simulation and embedded uses that need no durability; the fastest store (a
+    commit applies the step's objects, nothing is encoded). It answers every query as the SQL
+    store does, and refuses the same values (:mod:`wfengine.runtime.values`), so a program
+    tested on it behaves the same on a database. One process only: engines sharing the work
+    across processes need :class:`~wfengine.runtime.sql.store.SqlStore`.
+    """
+
     _outbox: MemoryOutbox
 
     def __init__(self) -> None:

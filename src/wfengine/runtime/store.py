@@ -85,6 +85,22 @@ class Step:
 
 
 class Store(Protocol):
+    """Where an engine keeps deployments, instances, work items, jobs, audit and outbox.
+
+    The engine is the store's only writer: every command runs inside :meth:`unit` and ends
+    with one :meth:`commit` of a :class:`Step` (the instance documents, audit events, work
+    items, jobs and outbox entries it changed), applied all together or not at all. A store
+    that finds an instance changed by another engine since this unit read it raises
+    :class:`~wfengine.errors.ConcurrencyError`, and the engine runs the command again. Reads
+    return the runtime's own records; how they are kept (objects, rows, a document format)
+    stays inside the store.
+
+    Two stores ship: :class:`~wfengine.runtime.memory_store.MemoryStore` and
+    :class:`~wfengine.runtime.sql.store.SqlStore`. The differential property test
+    (``tests/runtime/test_sql_properties.py``) holds them to the same answers, so a host may
+    write its own store against this protocol and test it the same way.
+    """
+
     # -- units of work -----------------------------------------------------------------------
 
     def unit(self) -> AbstractContextManager[None]:
