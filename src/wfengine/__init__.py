@@ -88,6 +88,13 @@ from wfengine.runtime.history import (
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.outbox import (
+    OutboxHandlers,
+    OutboxKind,
+    OutboxPolicy,
+    OutboxRecord,
+    OutboxStatus,
+)
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     DecisionSnapshot,
@@ -174,6 +181,11 @@ __all__ = [
     "MemoryStore",
     "MultiInstanceStarted",
     "NotFoundError",
+    "OutboxHandlers",
+    "OutboxKind",
+    "OutboxPolicy",
+    "OutboxRecord",
+    "OutboxStatus",
     "Package",
     "PackageBuilder",
     "ParameterMappingError",

@@ -19,6 +19,9 @@ README = REPO_ROOT / "README.md"
 #: from ``wfengine``)
 PROSE_API_NAMES = (
     "Engine",
+    "OutboxHandlers",
+    "OutboxKind",
+    "OutboxPolicy",
     "RuntimeLimits",
     "StoreUnavailableError",
     "Worker",

@@ -24,6 +24,13 @@ from wfengine.runtime.engine import Engine
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.outbox import (
+    OutboxHandlers,
+    OutboxKind,
+    OutboxPolicy,
+    OutboxRecord,
+    OutboxStatus,
+)
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     DecisionSnapshot,
@@ -55,6 +62,11 @@ __all__ = [
     "InstanceSummary",
     "JobSnapshot",
     "MemoryStore",
+    "OutboxHandlers",
+    "OutboxKind",
+    "OutboxPolicy",
+    "OutboxRecord",
+    "OutboxStatus",
     "ProcessState",
     "RuntimeLimits",
     "SequentialIds",
