@@ -12,6 +12,10 @@ internal and may change. The surface, by WfMC part:
 * the enactment service: :class:`Engine` and :class:`Worker`, :class:`RuntimeLimits`, the
   WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
   generators, a directory, a :class:`Store`);
+* people (Interface 2): :class:`Organisation` (users, roles, units: the engine's directory)
+  and :func:`load_organisation`;
+* what the engine tells the world after a commit: the outbox (:class:`OutboxKind`,
+  :class:`OutboxRecord`, :class:`OutboxHandlers`, :class:`OutboxPolicy`);
 * the audit catalogue: :class:`AuditEvent`, :class:`EventKind` and one payload class per kind
   of event (``event.payload`` reads a stored event back as one of them);
 * invoked applications (Interface 3): :class:`ApplicationRegistry` and the built-in tool agents
@@ -49,6 +53,7 @@ from wfengine.errors import (
     IllegalStateError,
     LimitError,
     NotFoundError,
+    OrganisationError,
     ParameterMappingError,
     PermanentApplicationError,
     SchemaOutdatedError,
@@ -110,6 +115,7 @@ from wfengine.runtime.snapshots import (
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
 from wfengine.runtime.worker import Worker
+from wfengine.worklist import Organisation, load_organisation
 
 if _typing.TYPE_CHECKING:
     from wfengine.applications.agents import (
@@ -181,6 +187,8 @@ __all__ = [
     "MemoryStore",
     "MultiInstanceStarted",
     "NotFoundError",
+    "Organisation",
+    "OrganisationError",
     "OutboxHandlers",
     "OutboxKind",
     "OutboxPolicy",
@@ -224,6 +232,7 @@ __all__ = [
     "email_agent_factory",
     "http_agent",
     "http_agent_factory",
+    "load_organisation",
     "load_xpdl",
     "package_to_dot",
     "subprocess_agent",

@@ -141,6 +141,11 @@ class ParameterMappingError(ApplicationError):
     unknown key); the message names the application, the parameter and the activity."""
 
 
+class OrganisationError(WorkflowError, ValueError):
+    """An organisation file or document is not usable: the message names the file and the
+    place in it (``users[2].units``) and says what is wrong."""
+
+
 class StoreError(WorkflowError):
     """The store could not do what a command needed; the command changed nothing."""
 

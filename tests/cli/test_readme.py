@@ -19,6 +19,7 @@ README = REPO_ROOT / "README.md"
 #: from ``wfengine``)
 PROSE_API_NAMES = (
     "Engine",
+    "Organisation",
     "OutboxHandlers",
     "OutboxKind",
     "OutboxPolicy",
@@ -29,6 +30,7 @@ PROSE_API_NAMES = (
     "callable_agent",
     "email_agent",
     "http_agent",
+    "load_organisation",
     "package_to_dot",
     "subprocess_agent",
 )

@@ -24,6 +24,7 @@ from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import migrate
 from wfengine.runtime.sql.retry import RetryPolicy
+from wfengine.runtime.sql.schema import SCHEMA_REVISION
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.states import ProcessState
 
@@ -273,8 +274,8 @@ _NEXT_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "9000"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -292,18 +293,20 @@ def test_an_outdated_schema_is_refused_until_upgraded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    with Engine(db_url=url) as e:  # created at 0003
+    with Engine(db_url=url) as e:  # created at the current head
         e.deploy(_review().build())
         iid = e.start_process("main")
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.script_location(), scripts)
-    (scripts / "versions" / "0004_note.py").write_text(_NEXT_REVISION)
+    (scripts / "versions" / "9000_note.py").write_text(
+        _NEXT_REVISION.replace("{head}", SCHEMA_REVISION)
+    )
     monkeypatch.setattr(migrate, "script_location", lambda: scripts)
     with pytest.raises(SchemaOutdatedError, match=r"older .* `wfengine db upgrade --db sqlite:///"):
         Engine(db_url=url)
     result = CliRunner().invoke(db, ["upgrade", "--db", url])
     assert result.exit_code == 0, result.output
-    assert "upgraded from 0003 to 0004" in result.output
+    assert f"upgraded from {SCHEMA_REVISION} to 9000" in result.output
     with Engine(db_url=url) as e:
         assert e.instance(iid).state is ProcessState.RUNNING
 
@@ -346,10 +349,11 @@ def test_db_upgrade_command_creates_and_reports(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
     first = runner.invoke(db, ["upgrade", "--db", url])
-    assert first.exit_code == 0 and "upgraded from empty to 0003" in first.output
+    head = SCHEMA_REVISION
+    assert first.exit_code == 0 and f"upgraded from empty to {head}" in first.output
     again = runner.invoke(db, ["upgrade", "--db", url])
-    assert again.exit_code == 0 and "already at revision 0003" in again.output
+    assert again.exit_code == 0 and f"already at revision {head}" in again.output
     shown = runner.invoke(db, ["current", "--db", url])
-    assert "revision 0003, needed 0003 (up to date)" in shown.output
+    assert f"revision {head}, needed {head} (up to date)" in shown.output
     bad = runner.invoke(db, ["upgrade", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     assert bad.exit_code == 2 and "cannot upgrade" in bad.output

@@ -11,6 +11,9 @@ Every such command shares the exit statuses of the other commands:
 
 ``--db`` may also come from the environment variable ``WFENGINE_DB``.
 
+An engine opened here offers work by the organisation ``wfengine org load`` stored in the
+database, when there is one (see :mod:`wfengine.worklist.organisation`).
+
 Engines opened here for operators (``instance``, ``incident`` commands) defer automatic work
 (``Engine(defer_automatic=True)``): resuming an instance or retrying an incident queues the
 work for ``wfengine worker``, which has the application bindings; the command itself never
@@ -62,11 +65,24 @@ def open_engine(
     from wfengine.runtime.sql.connect import shown
 
     try:
-        return Engine.from_url(url, applications=applications, defer_automatic=defer)
+        engine = Engine.from_url(url, applications=applications, defer_automatic=defer)
+        _use_stored_organisation(engine)
+        return engine
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, ValueError, OSError) as exc:
         raise InputOutputError(f"cannot open the database {_safe(shown, url)}: {exc}") from exc
+
+
+def _use_stored_organisation(engine: Engine) -> None:
+    """Offer work by the organisation ``wfengine org load`` stored, when there is one."""
+    from wfengine.runtime.sql.store import SqlStore
+    from wfengine.worklist.org_store import read_organisation
+
+    if isinstance(engine.store, SqlStore):
+        organisation = read_organisation(engine.store)
+        if organisation is not None:
+            engine.directory = organisation
 
 
 def _safe(show: Callable[[str], str], url: str) -> str:

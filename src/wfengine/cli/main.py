@@ -15,6 +15,7 @@ from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
+from wfengine.cli.org_cmd import org
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
@@ -62,6 +63,7 @@ main.add_command(worker)
 main.add_command(incidents)
 main.add_command(incident)
 main.add_command(db)
+main.add_command(org)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m wfengine.cli.main`

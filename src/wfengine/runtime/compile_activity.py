@@ -91,6 +91,8 @@ class ActivityCompiler:
         self.applications.update({a.id: a for a in process.applications})
         self.fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
         self.types = declared_types(package)
+        #: the declared participants a performer may name: the process's hide the package's
+        self.participants = {p.id: p for p in (*package.participants, *process.participants)}
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         """Compile a graph (a block's activity set): the graph compiler's part."""
@@ -169,6 +171,7 @@ class ActivityCompiler:
             model=a,
             kind=kind,
             performers=a.performers,
+            participants=tuple(self.participants.get(p) for p in a.performers),
             join=join,
             n_in=n_in,
             split=SPLIT_ALL,

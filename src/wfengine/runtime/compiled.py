@@ -16,7 +16,7 @@ from datetime import timedelta
 from enum import IntEnum
 
 from wfengine.applications.specs import ToolSpec
-from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition
+from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition, Participant
 from wfengine.runtime.evaluation import CompiledExpression
 
 __all__ = [
@@ -147,6 +147,9 @@ class CActivity:
     model: Activity
     kind: ActivityKind
     performers: tuple[str, ...]
+    #: the declaration of each performer (None for a name no Participant declares), which a
+    #: directory may use to resolve it (its Name, its type)
+    participants: tuple[Participant | None, ...]
     join: JoinKind
     n_in: int
     split: SplitKind

@@ -54,7 +54,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
 from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
-from wfengine.runtime.directory import Directory, StaticDirectory
+from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
 from wfengine.runtime.ids import IdGenerator
@@ -130,7 +130,9 @@ class Engine(JobCommands, IncidentCommands, Queries):
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
-        self.directory: Directory = directory if directory is not None else StaticDirectory()
+        self.directory: Directory = (
+            adapt_directory(directory) if directory is not None else StaticDirectory()
+        )
         #: jobs made by this engine are numbered after those already stored (the tie-breaker
         #: of jobs due at the same instant)
         self._timer_seq = self.store.last_job_seq()

@@ -45,8 +45,9 @@ class Work(NavigatorBase):
         inst = ai.scope.instance
         directory = self.ctx.directory
         assignees: list[str] = []
-        for p in ai.act.performers:
-            for m in directory.members(p):
+        act = ai.act
+        for p, declared in zip(act.performers, act.participants, strict=True):
+            for m in directory.members(p, declared):
                 if m not in assignees:
                     assignees.append(m)
         item = WorkItem(

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -220,6 +220,54 @@ id_blocks = sa.Table(
     sa.Column("next_value", sa.BigInteger, nullable=False),
 )
 
+# The organisation (``wfengine org load``): users, units, roles, who belongs where, admins.
+# Written whole by one transaction (see :mod:`wfengine.worklist.org_store`).
+
+org_users = sa.Table(
+    "org_users",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("email", sa.Text),
+)
+
+org_units = sa.Table(
+    "org_units",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("supervisor", ID),
+    sa.Column("parent", ID),
+)
+
+org_roles = sa.Table(
+    "org_roles",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text),
+)
+
+org_memberships = sa.Table(
+    "org_memberships",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    #: ``role`` or ``unit``
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("group_id", ID, primary_key=True),
+    #: the order of the user's roles and units in the file
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+org_admins = sa.Table(
+    "org_admins",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
 #: every table of the store, parents before children (for truncating and copying)
 TABLES = (
     deployments,
@@ -232,4 +280,9 @@ TABLES = (
     audit_events,
     outbox,
     id_blocks,
+    org_users,
+    org_units,
+    org_roles,
+    org_memberships,
+    org_admins,
 )

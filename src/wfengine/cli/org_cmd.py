@@ -1,0 +1,99 @@
+"""``wfengine org``: the organisation a database offers work by.
+
+``wfengine org load FILE --db URL`` reads an organisation file (YAML or JSON; the shape is in
+:mod:`wfengine.worklist.org_model`) and replaces the one stored in the database, in one
+transaction. ``wfengine org show --db URL [--json]`` prints the stored organisation (``--json``:
+the file's shape, which ``org load`` reads back). Exit statuses: 0 done; 1 the file is not a
+usable organisation (the message names the file and the place in it); 2 a file or database
+that cannot be read, or no organisation stored (``show``).
+
+Engines opened on the database afterwards (``run --db``, ``worker``, ``instance start``)
+offer work items to the members the organisation gives each performer; engines already
+running keep the organisation they read until they restart.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from wfengine.cli.database import db_option, open_engine
+from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
+
+
+@click.group()
+def org() -> None:
+    """Load and show the organisation (users, roles, units) work is offered by."""
+
+
+@org.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False))
+@db_option
+def load(file: str, url: str) -> None:
+    """Replace the database's organisation with the one in FILE (YAML or JSON).
+
+    \b
+    Example:
+      wfengine org load examples/organisation.yaml --db sqlite:///wfengine.db
+    """
+    from wfengine.errors import OrganisationError
+    from wfengine.runtime.sql.store import SqlStore
+    from wfengine.worklist.org_files import load_organisation
+    from wfengine.worklist.org_store import save_organisation
+
+    try:
+        organisation = load_organisation(file)
+    except OrganisationError as exc:
+        raise DefinitionUnusable(str(exc)) from exc
+    except OSError as exc:
+        raise InputOutputError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    engine = open_engine(url)
+    try:
+        if not isinstance(engine.store, SqlStore):
+            raise InputOutputError("--db must name a database (the organisation is stored there)")
+        save_organisation(engine.store, organisation)
+    finally:
+        engine.close()
+    doc = organisation.document
+    roles = {r for u in doc.users for r in u.roles} | {r.id for r in doc.roles}
+    click.echo(
+        f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(roles)} roles and "
+        f"{len(doc.admins)} administrators from {file}"
+    )
+
+
+@org.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the file's shape as JSON.")
+def show(url: str, as_json: bool) -> None:
+    """Print the organisation stored in the database."""
+    from wfengine.runtime.sql.store import SqlStore
+    from wfengine.worklist.org_store import read_organisation
+
+    engine = open_engine(url)
+    try:
+        stored = read_organisation(engine.store) if isinstance(engine.store, SqlStore) else None
+    finally:
+        engine.close()
+    if stored is None:
+        raise InputOutputError("no organisation is stored: load one with `wfengine org load`")
+    doc = stored.document
+    if as_json:
+        click.echo(json.dumps(doc.model_dump(mode="json", exclude_defaults=True), indent=2))
+        return
+    for user in doc.users:
+        parts = [user.id]
+        if user.name:
+            parts.append(f"({user.name})")
+        if user.roles:
+            parts.append("roles: " + ", ".join(user.roles))
+        if user.units:
+            parts.append("units: " + ", ".join(user.units))
+        click.echo("user " + "  ".join(parts))
+    for unit in doc.units:
+        extra = [f"supervisor: {unit.supervisor}"] if unit.supervisor else []
+        extra += [f"parent: {unit.parent}"] if unit.parent else []
+        click.echo(f"unit {unit.id}" + ("  " + "  ".join(extra) if extra else ""))
+    for admin in doc.admins:
+        click.echo(f"admin {admin}")

@@ -1,0 +1,120 @@
+"""The organisation file: who the users are, which roles they have, which units they belong to.
+
+The shape ``wfengine org load FILE`` reads (YAML or JSON)::
+
+    {"users": [{"id": "alice", "name": "Alice", "email": "alice@example.com",
+                "roles": ["clerk"], "units": ["sales"]}],
+     "units": [{"id": "sales", "name": "Sales", "supervisor": "carol", "parent": "company"}],
+     "roles": [{"id": "clerk", "name": "Clerk"}],
+     "admins": ["root"]}
+
+Only ``users`` is required. A role named by a user needs no entry in ``roles`` (the entry
+gives it a Name, which XPDL participants may match); a unit named by a user, a supervisor or a
+parent must be listed in ``units``, so a typo is an error rather than a new unit. Unknown keys
+are refused for the same reason. Ids are compared exactly (case matters).
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: ids as the store keeps them (the SQL columns are 200 characters)
+_Id = Field(min_length=1, max_length=200)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class OrgUser(_Strict):
+    """A person who may be offered work."""
+
+    id: str = _Id
+    name: str | None = None
+    email: str | None = None
+    roles: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+class OrgUnit(_Strict):
+    """An organisational unit (a department, a team): its supervisor may reassign the work
+    of its members, and of the members of the units below it."""
+
+    id: str = _Id
+    name: str | None = None
+    supervisor: str | None = None
+    parent: str | None = None
+
+
+class OrgRole(_Strict):
+    """A role, listed only to give it a Name."""
+
+    id: str = _Id
+    name: str | None = None
+
+
+class OrgDocument(_Strict):
+    """A whole organisation, checked for consistency (see the module notes)."""
+
+    users: tuple[OrgUser, ...]
+    units: tuple[OrgUnit, ...] = ()
+    roles: tuple[OrgRole, ...] = ()
+    admins: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems: list[str] = []
+        users = _unique("users", [u.id for u in self.users], problems)
+        units = _unique("units", [u.id for u in self.units], problems)
+        _unique("roles", [r.id for r in self.roles], problems)
+        for i, user in enumerate(self.users):
+            for unit_id in user.units:
+                if unit_id not in units:
+                    problems.append(
+                        f"users[{i}] ({user.id!r}) belongs to the unit {unit_id!r}, "
+                        "which units does not list"
+                    )
+        for i, unit in enumerate(self.units):
+            if unit.supervisor is not None and unit.supervisor not in users:
+                problems.append(
+                    f"units[{i}] ({unit.id!r}) has the supervisor {unit.supervisor!r}, "
+                    "who is not among the users"
+                )
+            if unit.parent is not None and unit.parent not in units:
+                problems.append(
+                    f"units[{i}] ({unit.id!r}) has the parent {unit.parent!r}, "
+                    "which units does not list"
+                )
+        for i, admin in enumerate(self.admins):
+            if admin not in users:
+                problems.append(f"admins[{i}] ({admin!r}) is not among the users")
+        cycle = _parent_cycle(self.units)
+        if cycle:
+            problems.append("units are their own parents: " + " -> ".join(cycle))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _unique(what: str, ids: list[str], problems: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for i, item in enumerate(ids):
+        if item in seen:
+            problems.append(f"{what}[{i}]: the id {item!r} is listed twice")
+        seen.add(item)
+    return seen
+
+
+def _parent_cycle(units: tuple[OrgUnit, ...]) -> list[str]:
+    parent = {u.id: u.parent for u in units}
+    for start in parent:
+        path = [start]
+        current = parent.get(start)
+        while current is not None:
+            if current in path:
+                return [*path[path.index(current) :], current]
+            path.append(current)
+            current = parent.get(current)
+    return []

@@ -1,0 +1,93 @@
+"""The organisation in a SQL store: written whole, read whole.
+
+``wfengine org load`` replaces the stored organisation in one transaction (every org row
+deleted, the new ones inserted), so an engine reading it sees the old one or the new one,
+never a mixture. An engine reads it when it opens (:func:`read_organisation`); engines
+already running keep the one they read until they are restarted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.store import SqlStore
+from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
+from wfengine.worklist.organisation import Organisation
+
+_ORG_TABLES = (t.org_admins, t.org_memberships, t.org_roles, t.org_units, t.org_users)
+
+
+def save_organisation(store: SqlStore, organisation: Organisation) -> None:
+    """Replace the organisation stored in ``store`` with ``organisation``."""
+    doc = organisation.document
+    users = [
+        {"id": u.id, "position": i, "name": u.name, "email": u.email}
+        for i, u in enumerate(doc.users)
+    ]
+    units = [
+        {"id": u.id, "position": i, "name": u.name, "supervisor": u.supervisor, "parent": u.parent}
+        for i, u in enumerate(doc.units)
+    ]
+    roles = [{"id": r.id, "position": i, "name": r.name} for i, r in enumerate(doc.roles)]
+    memberships = [
+        {"user_id": u.id, "kind": kind, "group_id": group, "position": i}
+        for u in doc.users
+        for kind, groups in (("role", u.roles), ("unit", u.units))
+        for i, group in enumerate(groups)
+    ]
+    admins = [{"user_id": a, "position": i} for i, a in enumerate(doc.admins)]
+    with store.sa_engine.begin() as conn:
+        for table in _ORG_TABLES:
+            conn.execute(table.delete())
+        for table, rows in (
+            (t.org_users, users),
+            (t.org_units, units),
+            (t.org_roles, roles),
+            (t.org_memberships, memberships),
+            (t.org_admins, admins),
+        ):
+            if rows:
+                conn.execute(table.insert(), rows)
+
+
+def read_organisation(store: SqlStore) -> Organisation | None:
+    """The organisation stored in ``store``, or None when none was loaded."""
+    with store.sa_engine.connect() as conn:
+        users = _rows(conn, t.org_users, t.org_users.c.position)
+        if not users:
+            return None
+        units = _rows(conn, t.org_units, t.org_units.c.position)
+        roles = _rows(conn, t.org_roles, t.org_roles.c.position)
+        m = t.org_memberships
+        memberships = _rows(conn, m, m.c.user_id, m.c.kind, m.c.position)
+        admins = _rows(conn, t.org_admins, t.org_admins.c.position)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in memberships:
+        groups.setdefault((row["user_id"], row["kind"]), []).append(row["group_id"])
+    document = OrgDocument(
+        users=tuple(
+            OrgUser(
+                id=u["id"],
+                name=u["name"],
+                email=u["email"],
+                roles=tuple(groups.get((u["id"], "role"), ())),
+                units=tuple(groups.get((u["id"], "unit"), ())),
+            )
+            for u in users
+        ),
+        units=tuple(OrgUnit(**_without(u, "position")) for u in units),
+        roles=tuple(OrgRole(**_without(r, "position")) for r in roles),
+        admins=tuple(a["user_id"] for a in admins),
+    )
+    return Organisation(document)
+
+
+def _rows(conn: sa.Connection, table: sa.Table, *order: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sa.select(table).order_by(*order)).mappings()]
+
+
+def _without(row: dict[str, Any], column: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != column}

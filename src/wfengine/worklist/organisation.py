@@ -1,0 +1,157 @@
+"""An organisation as the engine asks it: who performs a participant, who supervises whom.
+
+:class:`Organisation` is built from an :class:`~wfengine.worklist.org_model.OrgDocument` (read
+from a file by :mod:`~wfengine.worklist.org_files`, or from a database by
+:mod:`~wfengine.worklist.org_store`) and is the engine's directory
+(``Engine(directory=organisation)``). How a performer is resolved, first rule that matches:
+
+1. its Id is a role's or a unit's id: that role's members, or the unit's members and those of
+   the units below it (a role and a unit of the same id: both);
+2. its Id is a user's id (a HUMAN participant, or a performer naming a person): that user;
+3. no Id matched and the declared participant's Name is a role's or unit's id, else a role's or
+   unit's name: as in rule 1;
+4. nothing matched: nobody. The work item is offered to no one and waits for an administrator
+   to reassign it (a typo in a definition shows up as such items, not as work offered to a
+   user who does not exist).
+
+Members come in the order of the file's ``users``. The object is immutable: loading another
+organisation makes a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wfengine.definition.model import Participant
+from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
+
+
+class Organisation:
+    """Users, roles and units, with the look-ups the engine and the worklist make."""
+
+    def __init__(self, document: OrgDocument) -> None:
+        self.document = document
+        self._users = {u.id: u for u in document.users}
+        self._units = {u.id: u for u in document.units}
+        self._admins = frozenset(document.admins)
+        role_members: dict[str, list[str]] = {}
+        direct: dict[str, list[str]] = {}
+        for user in document.users:
+            for role_id in user.roles:
+                role_members.setdefault(role_id, []).append(user.id)
+            for unit_id in user.units:
+                direct.setdefault(unit_id, []).append(user.id)
+        for role in document.roles:
+            role_members.setdefault(role.id, [])
+        self._roles = {r: tuple(m) for r, m in role_members.items()}
+        self._children: dict[str, list[str]] = {}
+        for declared in document.units:
+            if declared.parent is not None:
+                self._children.setdefault(declared.parent, []).append(declared.id)
+        self._unit_members = {
+            key: self._ordered(m for u in self._below(key) for m in direct.get(u, ()))
+            for key in self._units
+        }
+        names: dict[str, list[str]] = {}
+        groups: list[OrgRole | OrgUnit] = [*document.roles, *document.units]
+        for group in groups:
+            if group.name:
+                names.setdefault(group.name, []).append(group.id)
+        self._by_name = names
+
+    @classmethod
+    def from_data(cls, data: object) -> Organisation:
+        """From plain data of the file's shape; raises pydantic's ``ValidationError``."""
+        return cls(OrgDocument.model_validate(data))
+
+    # -- the directory protocol ------------------------------------------------------------
+
+    def members(
+        self, participant_id: str, participant: Participant | None = None
+    ) -> tuple[str, ...]:
+        """The users who may perform ``participant_id`` (see the module notes)."""
+        found = self._group(participant_id)
+        if found is not None:
+            return found
+        if participant_id in self._users:
+            return (participant_id,)
+        name = participant.name if participant is not None else None
+        if name:
+            found = self._group(name)
+            if found is not None:
+                return found
+            ids = self._by_name.get(name)
+            if ids:
+                return self._ordered(m for i in ids for m in self._group(i) or ())
+        return ()
+
+    # -- look-ups ----------------------------------------------------------------------------
+
+    def user(self, user_id: str) -> OrgUser | None:
+        return self._users.get(user_id)
+
+    @property
+    def users(self) -> tuple[OrgUser, ...]:
+        return self.document.users
+
+    def unit(self, unit_id: str) -> OrgUnit | None:
+        return self._units.get(unit_id)
+
+    def role_members(self, role_id: str) -> tuple[str, ...]:
+        return self._roles.get(role_id, ())
+
+    def unit_members(self, unit_id: str) -> tuple[str, ...]:
+        """The unit's members and those of every unit below it."""
+        return self._unit_members.get(unit_id, ())
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self._admins
+
+    def supervisors_of(self, user_id: str) -> tuple[str, ...]:
+        """Who supervises ``user_id``: the supervisors of the user's units and of the units
+        above them, nearest first (a user never supervises themself)."""
+        user = self._users.get(user_id)
+        if user is None:
+            return ()
+        found: list[str] = []
+        for unit_id in user.units:
+            for unit in self._above(unit_id):
+                if unit.supervisor and unit.supervisor != user_id:
+                    found.append(unit.supervisor)
+        return self._ordered(found)
+
+    def supervises(self, supervisor: str, user_id: str) -> bool:
+        return supervisor in self.supervisors_of(user_id)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _group(self, key: str) -> tuple[str, ...] | None:
+        in_role = self._roles.get(key)
+        in_unit = self._unit_members.get(key)
+        if in_role is None and in_unit is None:
+            return None
+        return self._ordered([*(in_role or ()), *(in_unit or ())])
+
+    def _below(self, unit_id: str) -> list[str]:
+        """``unit_id`` and every unit under it."""
+        children = self._children
+        found, todo = [], [unit_id]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            todo.extend(children.get(current, ()))
+        return found
+
+    def _above(self, unit_id: str) -> list[OrgUnit]:
+        """The unit and its ancestors, nearest first (the document has no parent cycles)."""
+        chain: list[OrgUnit] = []
+        unit = self._units.get(unit_id)
+        while unit is not None:
+            chain.append(unit)
+            unit = self._units.get(unit.parent) if unit.parent is not None else None
+        return chain
+
+    def _ordered(self, user_ids: Iterable[str]) -> tuple[str, ...]:
+        """Without repeats, in the order of the file's users."""
+        wanted = set(user_ids)
+        return tuple(u.id for u in self.document.users if u.id in wanted)

@@ -1,0 +1,88 @@
+"""``wfengine org load|show``: the contract (messages, statuses, the JSON shape), and the
+engines the CLI opens offering work by the loaded organisation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cli.databases import UNREACHABLE, cli, sqlite_url, write
+from tests.cli.documents import REPO_ROOT
+from wfengine.definition.builder import PackageBuilder
+from wfengine.runtime.engine import Engine
+
+EXAMPLE = REPO_ROOT / "examples" / "organisation.yaml"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path)
+
+
+def test_load_then_show_gives_the_file_back(url: str) -> None:
+    loaded = cli("org", "load", str(EXAMPLE), "--db", url)
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stdout.strip() == (
+        f"loaded 5 users, 4 units, 2 roles and 1 administrators from {EXAMPLE}"
+    )
+    shown = cli("org", "show", "--db", url, "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == yaml.safe_load(EXAMPLE.read_text())
+    text = cli("org", "show", "--db", url).stdout.splitlines()
+    assert text[0] == "user alice  (Alice Martin)  roles: employee  units: sales"
+    assert "unit sales  supervisor: carol  parent: operations" in text
+    assert text[-1] == "admin root"
+
+
+def test_the_shown_json_loads_again(url: str, tmp_path: Path) -> None:
+    assert cli("org", "load", str(EXAMPLE), "--db", url).exit_code == 0
+    again = tmp_path / "again.json"
+    again.write_text(cli("org", "show", "--db", url, "--json").stdout)
+    (tmp_path / "other").mkdir()
+    other = sqlite_url(tmp_path / "other")
+    assert cli("org", "load", str(again), "--db", other).exit_code == 0
+    assert (
+        cli("org", "show", "--db", other, "--json").stdout
+        == cli("org", "show", "--db", url, "--json").stdout
+    )
+
+
+def test_refusals_and_their_statuses(url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("users:\n  - {id: a, units: [nope]}\n")
+    refused = cli("org", "load", str(bad), "--db", url)
+    assert refused.exit_code == 1
+    assert "bad.yaml: users[0] ('a') belongs to the unit 'nope'" in refused.stderr
+    missing = cli("org", "load", str(tmp_path / "none.yaml"), "--db", url)
+    assert missing.exit_code == 2 and "none.yaml" in missing.stderr
+    nothing = cli("org", "show", "--db", url)
+    assert nothing.exit_code == 2 and "wfengine org load" in nothing.stderr
+    assert cli("org", "load", str(EXAMPLE), "--db", UNREACHABLE).exit_code == 2
+    assert cli("org", "load", str(EXAMPLE), "--db", "memory://").exit_code == 2
+    assert cli("org", "load", str(EXAMPLE)).exit_code == 2  # --db is required
+    # a refused load keeps what was stored
+    assert cli("org", "load", str(EXAMPLE), "--db", url).exit_code == 0
+    assert cli("org", "load", str(bad), "--db", url).exit_code == 1
+    assert json.loads(cli("org", "show", "--db", url, "--json").stdout)["admins"] == ["root"]
+
+
+def test_instances_started_afterwards_offer_work_to_the_members(url: str, tmp_path: Path) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("sales", name="Sales")
+    pb.participant("approver", name="manager")
+    p = pb.process("p")
+    p.activity("quote", performer="sales").activity("approve", performer="approver")
+    p.transition("quote", "approve")
+    xpdl = write(tmp_path, pb)
+    assert cli("org", "load", str(EXAMPLE), "--db", url).exit_code == 0
+    started = cli("instance", "start", xpdl, "--db", url)
+    assert started.exit_code == 0, started.output
+    iid = started.stdout.strip()
+    ran = cli("worker", "--db", url, "--until-idle")
+    assert ran.exit_code == 0, ran.output
+    with Engine(db_url=url) as engine:
+        (item,) = engine.work_items(iid)
+        assert item.assignees == ("alice",)
