@@ -52,6 +52,7 @@ from wfengine.errors import (
     ExpressionSyntaxError,
     IllegalStateError,
     LimitError,
+    NotAuthorizedError,
     NotFoundError,
     OrganisationError,
     ParameterMappingError,
@@ -114,6 +115,14 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.work_item_events import (
+    OperationRefused,
+    WorkItemAllocated,
+    WorkItemDelegated,
+    WorkItemReassigned,
+    WorkItemReleased,
+    WorkItemStarted,
+)
 from wfengine.runtime.worker import Worker
 from wfengine.worklist import Organisation, load_organisation
 
@@ -186,7 +195,9 @@ __all__ = [
     "LimitError",
     "MemoryStore",
     "MultiInstanceStarted",
+    "NotAuthorizedError",
     "NotFoundError",
+    "OperationRefused",
     "Organisation",
     "OrganisationError",
     "OutboxHandlers",
@@ -217,9 +228,14 @@ __all__ = [
     "UuidIds",
     "VirtualClock",
     "WayOn",
+    "WorkItemAllocated",
     "WorkItemCompleted",
+    "WorkItemDelegated",
     "WorkItemOffered",
+    "WorkItemReassigned",
+    "WorkItemReleased",
     "WorkItemSnapshot",
+    "WorkItemStarted",
     "WorkItemState",
     "Worker",
     "WorkflowError",

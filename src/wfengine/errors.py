@@ -101,6 +101,18 @@ class IllegalStateError(WorkflowError):
         super().__init__(f"cannot {requested} {subject}: it is {current}; nothing was changed")
 
 
+class NotAuthorizedError(WorkflowError, PermissionError):
+    """``user`` may not do ``operation`` on ``subject`` (a work item): ``reason`` says why.
+    Nothing was changed but the audit trail, which records the refusal."""
+
+    def __init__(self, subject: str, operation: str, user: str, reason: str) -> None:
+        self.subject = subject
+        self.operation = operation
+        self.user = user
+        self.reason = reason
+        super().__init__(f"{user!r} may not {operation} {subject}: {reason}; nothing was changed")
+
+
 class NotFoundError(WorkflowError, KeyError):
     """An id that names no deployed process, instance, work item, incident or timer."""
 

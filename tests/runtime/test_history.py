@@ -51,6 +51,14 @@ SAMPLES: list[Payload] = [
     history.IncidentAborted("inc-1"),
     history.IncidentSkipped("inc-1", {"x": 1}),
     history.IncidentSkipped("inc-1", {"x": 1}, take=("t1", "t2")),
+    history.WorkItemCompleted("wi-1", "alice"),
+    history.WorkItemAllocated("wi-1", "alice"),
+    history.WorkItemStarted("wi-1", "alice"),
+    history.WorkItemReleased("wi-1", "alice"),
+    history.WorkItemDelegated("wi-1", "alice", "bob"),
+    history.WorkItemReassigned("wi-1", "carol", "bob", "alice"),
+    history.WorkItemReassigned("wi-1", "carol", "bob", None),
+    history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them"),
 ]
 
 

@@ -21,6 +21,7 @@ from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
 from wfengine.cli.validate_cmd import validate
 from wfengine.cli.worker_cmd import worker
+from wfengine.cli.worklist_cmd import workitem, worklist_command
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,6 +65,8 @@ main.add_command(incidents)
 main.add_command(incident)
 main.add_command(db)
 main.add_command(org)
+main.add_command(worklist_command)
+main.add_command(workitem)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m wfengine.cli.main`

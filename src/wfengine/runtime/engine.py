@@ -67,9 +67,10 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxHandlers
 from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.queries import Queries
-from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 from wfengine.runtime.values import check_storable
+from wfengine.runtime.work_item_commands import WorkItemCommands
 
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
@@ -90,7 +91,7 @@ def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
 MEMORY_URL = "memory://"
 
 
-class Engine(JobCommands, IncidentCommands, Queries):
+class Engine(WorkItemCommands, JobCommands, IncidentCommands, Queries):
     """An embeddable workflow engine.
 
     All collaborators are injectable: ``store`` (in memory by default; ``db_url`` builds a
@@ -372,33 +373,6 @@ class Engine(JobCommands, IncidentCommands, Queries):
             inst = self._instance_for(instance_id, state, verb)
             nav = self._nav()
             nav.close_instance(inst, state)
-            self._commit(nav)
-
-        self._command(body)
-
-    def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
-        """Complete a work item, merging ``data`` into the instance, and run what follows.
-
-        Data a store could not hold raises :class:`~wfengine.errors.DataNotStorableError`
-        naming the field, and nothing changes (:mod:`wfengine.runtime.values`).
-        """
-        if data:
-            check_storable(data, f"work item {work_item_id!r}")
-
-        def body() -> None:
-            item = self.store.work_item(work_item_id)
-            inst = self.store.instance(item.instance_id)
-            subject = (
-                f"work item {work_item_id!r} (activity {item.activity_id!r} "
-                f"of instance {inst.id!r})"
-            )
-            check_work_item(subject, item.state, WorkItemState.COMPLETED, "complete")
-            if inst.state is not ProcessState.RUNNING:
-                raise IllegalStateError(
-                    subject, f"in an instance that is {inst.state.value}", "complete"
-                )
-            nav = self._nav()
-            nav.complete_work_item(item, data)
             self._commit(nav)
 
         self._command(body)

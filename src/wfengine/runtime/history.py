@@ -27,6 +27,14 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
+from wfengine.runtime.work_item_events import (
+    OperationRefused,
+    WorkItemAllocated,
+    WorkItemDelegated,
+    WorkItemReassigned,
+    WorkItemReleased,
+    WorkItemStarted,
+)
 
 
 class EventKind(StrEnum):
@@ -51,7 +59,13 @@ class EventKind(StrEnum):
     SUBFLOW_STARTED = "subflow.started"
     # work items
     WORK_ITEM_OFFERED = "work_item.offered"
+    WORK_ITEM_ALLOCATED = "work_item.allocated"
+    WORK_ITEM_STARTED = "work_item.started"
+    WORK_ITEM_RELEASED = "work_item.released"
+    WORK_ITEM_DELEGATED = "work_item.delegated"
+    WORK_ITEM_REASSIGNED = "work_item.reassigned"
     WORK_ITEM_COMPLETED = "work_item.completed"
+    OPERATION_REFUSED = "operation.refused"
     # invoked applications
     APPLICATION_QUEUED = "application.queued"
     APPLICATION_INVOKED = "application.invoked"
@@ -269,17 +283,23 @@ class WorkItemOffered:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemCompleted:
-    """Work item ``work_item_id`` was completed."""
+    """Work item ``work_item_id`` was completed, by ``user`` when one was named (the host's
+    own code and ``wfengine run`` complete items without one)."""
 
     KIND: ClassVar[str] = EventKind.WORK_ITEM_COMPLETED
     work_item_id: str
+    user: str | None = None
 
     def detail(self) -> Any:
-        return self.work_item_id
+        if self.user is None:
+            return self.work_item_id
+        return {"work_item": self.work_item_id, "user": self.user}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail)
+        if isinstance(detail, str):
+            return cls(detail)
+        return cls(detail["work_item"], detail["user"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +464,13 @@ PAYLOADS: dict[str, type[Payload]] = {
         MultiInstanceStarted,
         SubflowStarted,
         WorkItemOffered,
+        WorkItemAllocated,
+        WorkItemStarted,
+        WorkItemReleased,
+        WorkItemDelegated,
+        WorkItemReassigned,
         WorkItemCompleted,
+        OperationRefused,
         ApplicationQueued,
         ApplicationInvoked,
         ApplicationReturned,

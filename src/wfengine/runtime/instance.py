@@ -153,6 +153,11 @@ class WorkItem:
     created_at: datetime
     completed_at: datetime | None = None
     mi_index: int | None = None
+    #: who has the item (allocated or started), None while it is only offered
+    holder: str | None = None
+    #: who delegated it to ``holder`` and stays responsible for it (None unless delegated)
+    owner: str | None = None
+    started_at: datetime | None = None
 
 
 @dataclass(slots=True, eq=False)

@@ -22,7 +22,7 @@ from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_j
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary, summarise
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import AuditEvent, Step
 
 
@@ -266,7 +266,7 @@ class MemoryStore(StoreOutbox):
                 inst.changes = []
         for item in step.work_items:
             self._work_items[item.id] = item
-            if item.state is WorkItemState.OFFERED:
+            if item.state.is_open:
                 self._open_items[item.id] = item
             else:
                 self._open_items.pop(item.id, None)

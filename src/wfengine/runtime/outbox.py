@@ -96,6 +96,8 @@ class WorkItemPayload(TypedDict):
     assignees: tuple[str, ...]
     #: ``reminder.due`` only: the reminder's number (1 for the first)
     reminder: NotRequired[int]
+    #: ``work_item.assigned`` only: who has the item now
+    holder: NotRequired[str]
 
 
 class IncidentPayload(TypedDict):

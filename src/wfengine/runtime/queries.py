@@ -78,7 +78,8 @@ class Queries(EngineBase):
         return list(self.store.instance(instance_id).trace)
 
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
-        """Offered work items in creation order, of one instance or of all."""
+        """Open work items (offered, allocated or started) in creation order, of one instance
+        or of all."""
         if instance_id is not None:
             self.store.instance(instance_id)  # NotFoundError for an unknown id
         return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]

@@ -102,7 +102,9 @@ class TokenSnapshot:
 @dataclass(frozen=True, slots=True)
 class WorkItemSnapshot:
     """Work offered to people (``Engine.work_items``): ``performers`` as the definition
-    names them, ``assignees`` as the directory resolved them."""
+    names them, ``assignees`` as the directory resolved them (who it is offered to),
+    ``holder`` who has claimed it (or had it delegated or reassigned to them), ``owner`` who
+    delegated it and stays responsible."""
 
     id: str
     instance_id: str
@@ -114,6 +116,9 @@ class WorkItemSnapshot:
     created_at: datetime
     completed_at: datetime | None
     mi_index: int | None
+    holder: str | None = None
+    owner: str | None = None
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,11 +50,20 @@ class ActivityState(_LifecycleState):
 
 
 class WorkItemState(StrEnum):
-    """The engine's minimal work-item life cycle; the worklist adds offer/allocate/start."""
+    """A work item's WfMC life cycle: offered to the performer's members, allocated to one of
+    them (claimed, delegated or reassigned), started, then completed, or cancelled (withdrawn)
+    when its activity closes another way. Released work goes back to offered."""
 
     OFFERED = "offered"
+    ALLOCATED = "allocated"
+    STARTED = "started"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for someone: offered, allocated or started."""
+        return self in _OPEN_ITEMS
 
 
 #: state -> states reachable in one change. Closed states are final.
@@ -104,8 +113,36 @@ ACTIVITY_TRANSITIONS: dict[ActivityState, frozenset[ActivityState]] = {
     ActivityState.ABORTED: frozenset(),
 }
 
+_OPEN_ITEMS = frozenset({WorkItemState.OFFERED, WorkItemState.ALLOCATED, WorkItemState.STARTED})
+
+#: allocated -> allocated is a delegation or a reassignment; started -> allocated too (the new
+#: holder starts it again); allocated or started -> offered is a release
 WORK_ITEM_TRANSITIONS: dict[WorkItemState, frozenset[WorkItemState]] = {
-    WorkItemState.OFFERED: frozenset({WorkItemState.COMPLETED, WorkItemState.CANCELLED}),
+    WorkItemState.OFFERED: frozenset(
+        {
+            WorkItemState.ALLOCATED,
+            WorkItemState.STARTED,
+            WorkItemState.COMPLETED,
+            WorkItemState.CANCELLED,
+        }
+    ),
+    WorkItemState.ALLOCATED: frozenset(
+        {
+            WorkItemState.OFFERED,
+            WorkItemState.ALLOCATED,
+            WorkItemState.STARTED,
+            WorkItemState.COMPLETED,
+            WorkItemState.CANCELLED,
+        }
+    ),
+    WorkItemState.STARTED: frozenset(
+        {
+            WorkItemState.OFFERED,
+            WorkItemState.ALLOCATED,
+            WorkItemState.COMPLETED,
+            WorkItemState.CANCELLED,
+        }
+    ),
     WorkItemState.COMPLETED: frozenset(),
     WorkItemState.CANCELLED: frozenset(),
 }

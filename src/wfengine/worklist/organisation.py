@@ -104,6 +104,9 @@ class Organisation:
         """The unit's members and those of every unit below it."""
         return self._unit_members.get(unit_id, ())
 
+    def knows(self, user_id: str) -> bool:
+        return user_id in self._users
+
     def is_admin(self, user_id: str) -> bool:
         return user_id in self._admins
 

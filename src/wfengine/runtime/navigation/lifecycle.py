@@ -191,7 +191,7 @@ class Lifecycle(NavigatorBase):
     def _cancel_work_item(self, ai: ActivityInstance) -> None:
         assert ai.work_item is not None
         item = self._work_item(ai.work_item)
-        if item.state is WorkItemState.OFFERED:
+        if item.state.is_open:
             item.state = WorkItemState.CANCELLED
             item.completed_at = self.now
             self.step.work_items.append(item)

@@ -67,7 +67,9 @@ class Work(NavigatorBase):
         self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
 
-    def complete_work_item(self, item: WorkItem, data: Mapping[str, Any] | None) -> None:
+    def complete_work_item(
+        self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
+    ) -> None:
         inst = self.instance(item.instance_id)
         ai = inst.activities[item.activity_instance_id]
         self.touch(inst)
@@ -78,7 +80,7 @@ class Work(NavigatorBase):
         ai.work_item = None
         if data:
             inst.data.update(data)
-        inst.changes.append(change(self.now, WorkItemCompleted(item.id), ai.id, ai.act.id))
+        inst.changes.append(change(self.now, WorkItemCompleted(item.id, user), ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
             inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))

@@ -108,7 +108,17 @@ class StepWriter:
     def __init__(self, dialect: Dialect) -> None:
         #: work items are inserted when new and updated when changed, by one statement
         self._upsert_items = dialect.upsert(
-            t.work_items, ["id"], replace=("assignees", "performers", "state", "completed_at")
+            t.work_items,
+            ["id"],
+            replace=(
+                "assignees",
+                "performers",
+                "state",
+                "completed_at",
+                "holder",
+                "owner",
+                "started_at",
+            ),
         )
         #: activity mirrors likewise: one statement instead of a DELETE and an INSERT
         self._upsert_activities = dialect.upsert(

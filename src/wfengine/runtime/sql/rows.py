@@ -227,6 +227,9 @@ def work_item_row(item: WorkItem) -> dict[str, Any]:
         "created_at": item.created_at,
         "completed_at": item.completed_at,
         "mi_index": item.mi_index,
+        "holder": item.holder,
+        "owner": item.owner,
+        "started_at": item.started_at,
     }
 
 
@@ -242,6 +245,9 @@ def work_item(row: Row) -> WorkItem:
         created_at=row["created_at"],
         completed_at=row["completed_at"],
         mi_index=row["mi_index"],
+        holder=row["holder"],
+        owner=row["owner"],
+        started_at=row["started_at"],
     )
 
 

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -152,8 +152,14 @@ work_items = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("completed_at", UtcDateTime),
     sa.Column("mi_index", sa.Integer),
+    #: who has the item (claimed, delegated or reassigned to), NULL while only offered
+    sa.Column("holder", ID),
+    #: who delegated it and stays responsible
+    sa.Column("owner", ID),
+    sa.Column("started_at", UtcDateTime),
     sa.Index("ix_work_items_instance_id", "instance_id"),
     sa.Index("ix_work_items_state", "state"),
+    sa.Index("ix_work_items_holder", "holder"),
 )
 
 jobs = sa.Table(

@@ -65,6 +65,9 @@ from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
+#: the ``state`` values of work items still waiting for someone
+_OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
+
 
 class SqlStore(StoreOutbox):
     """The durable store. ``url``: a SQLAlchemy URL (``sqlite:///path`` or PostgreSQL).
@@ -279,7 +282,7 @@ class SqlStore(StoreOutbox):
         w = t.work_items
         query = (
             sa.select(w)
-            .where(w.c.state == WorkItemState.OFFERED.value)
+            .where(w.c.state.in_(_OPEN_ITEM_STATES))
             .order_by(w.c.created_at, sa.func.length(w.c.id), w.c.id)
         )
         if instance_id is not None:

@@ -1,0 +1,193 @@
+"""``wfengine worklist`` and ``wfengine workitem``: people's work from the command line.
+
+A contract (scripts rely on these exactly):
+
+* ``wfengine worklist --db URL --user U [--state S] [--process P] [--json]`` lists the open
+  items offered to U (unclaimed) or held by U, oldest first; ``--json`` prints
+  ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
+  "due"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or null);
+* ``wfengine workitem show|claim|start|complete|release|delegate|reassign ID --db URL
+  --user U [--to USER] [--set NAME=VALUE]...``: ``show`` prints the item as one JSON object
+  (the worklist keys plus ``owner``, ``started_at``, ``completed_at`` and ``assignees``);
+  the others act as U (see :mod:`wfengine.runtime.work_rules` for who may), ``delegate`` and
+  ``reassign`` to ``--to``, ``complete`` with ``--set`` data checked against the process's
+  declarations as for ``run``.
+
+Exit 0 on success, 1 when refused (not allowed, or not in a state that allows it: the reason
+on stderr), 2 on usage errors and databases that cannot be used. The engine behind these
+commands defers automatic work to ``wfengine worker``, as the other operator commands do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
+from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.exit_status import WorkflowRefused
+from wfengine.cli.json_output import dumps, iso
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+    from wfengine.worklist.worklists import WorklistEntry
+
+_STATES = ("offered", "allocated", "started")
+
+
+def _user_option(func: Any) -> Any:
+    return click.option("--user", required=True, metavar="U", help="Who acts (or whose list).")(
+        func
+    )
+
+
+def _row(entry: WorklistEntry) -> dict[str, Any]:
+    item = entry.item
+    return {
+        "id": item.id,
+        "instance_id": item.instance_id,
+        "process_id": entry.process_id,
+        "activity_id": item.activity_id,
+        "state": item.state.value,
+        "holder": item.holder,
+        "offered_to": list(item.assignees),
+        "due": iso(entry.due),
+    }
+
+
+@click.command("worklist")
+@db_option
+@_user_option
+@click.option("--state", type=click.Choice(_STATES), help="Only items in this state.")
+@click.option("--process", "process_id", metavar="P", help="Only items of this process.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON list (see the contract).")
+def worklist_command(
+    url: str, user: str, state: str | None, process_id: str | None, as_json: bool
+) -> None:
+    """List the open work items offered to or held by --user, oldest first.
+
+    \b
+    Example:
+      wfengine worklist --db sqlite:///wfengine.db --user alice --json
+    """
+    from wfengine.worklist.worklists import worklist
+
+    with engine_on(url) as engine:
+        entries = worklist(engine, user, state=state, process_id=process_id)
+    if as_json:
+        click.echo(dumps([_row(e) for e in entries]))
+        return
+    for e in entries:
+        held = f"held by {e.item.holder}" if e.item.holder else "offered"
+        due = f", due {iso(e.due)}" if e.due else ""
+        click.echo(
+            f"{e.item.id}  {e.process_id}/{e.item.activity_id}  {e.item.state.value} ({held}{due})"
+        )
+
+
+@click.group("workitem")
+def workitem() -> None:
+    """Show, claim, start, complete, release, delegate or reassign one work item."""
+
+
+@workitem.command("show")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+def show(item_id: str, url: str, user: str) -> None:
+    """Print the work item as one JSON object (offered to, held, owned, supervised or
+    administered by --user)."""
+    from wfengine.worklist.worklists import entry, may_see
+
+    with engine_on(url) as engine:
+        item = engine.work_item(item_id)
+        if not may_see(engine, item, user):
+            raise WorkflowRefused(f"{user!r} may not see work item {item_id!r}")
+        found = entry(engine, item)
+    out = _row(found) | {
+        "owner": item.owner,
+        "assignees": list(item.assignees),
+        "started_at": iso(item.started_at),
+        "completed_at": iso(item.completed_at),
+    }
+    click.echo(dumps(out))
+
+
+def _act(url: str, action: str, item_id: str, act: Any) -> None:
+    with engine_on(url) as engine:
+        act(engine)
+    click.echo(f"{action} {item_id}")
+
+
+@workitem.command("claim")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+def claim(item_id: str, url: str, user: str) -> None:
+    """Take an item offered to --user."""
+    _act(url, "claimed", item_id, lambda e: e.claim_work_item(item_id, user))
+
+
+@workitem.command("start")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+def start(item_id: str, url: str, user: str) -> None:
+    """Start the item --user holds."""
+    _act(url, "started", item_id, lambda e: e.start_work_item(item_id, user))
+
+
+@workitem.command("release")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+def release(item_id: str, url: str, user: str) -> None:
+    """Give the item back (offered again, or back to who delegated it)."""
+    _act(url, "released", item_id, lambda e: e.release_work_item(item_id, user))
+
+
+@workitem.command("delegate")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@click.option("--to", "to", required=True, metavar="USER", help="Who gets the item.")
+def delegate(item_id: str, url: str, user: str, to: str) -> None:
+    """Hand the item --user holds to --to, staying its owner."""
+    _act(url, "delegated", item_id, lambda e: e.delegate_work_item(item_id, user, to))
+
+
+@workitem.command("reassign")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@click.option("--to", "to", required=True, metavar="USER", help="Who gets the item.")
+def reassign(item_id: str, url: str, user: str, to: str) -> None:
+    """Give the item to --to (a supervisor or an administrator)."""
+    _act(url, "reassigned", item_id, lambda e: e.reassign_work_item(item_id, user, to))
+
+
+@workitem.command("complete")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@set_option("Data the completion writes, checked against the process's declarations.")
+@allow_undeclared_option
+def complete(
+    item_id: str, url: str, user: str, assignments: tuple[str, ...], allow_undeclared: bool
+) -> None:
+    """Complete the item as --user; its instance's automatic work is queued for workers."""
+    from wfengine.cli.declared_data import declared_values
+
+    raw = split_assignments(assignments)
+
+    def act(engine: Engine) -> None:
+        item = engine.work_item(item_id)
+        inst = engine.instance(item.instance_id)
+        deployed = engine.deployed(inst.process_id, inst.version)
+        data = declared_values(
+            raw, deployed.package, deployed.definition, allow_undeclared=allow_undeclared
+        )
+        engine.complete_work_item(item_id, data, user=user)
+
+    _act(url, "completed", item_id, act)

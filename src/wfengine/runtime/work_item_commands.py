@@ -1,0 +1,199 @@
+"""The work-item commands: claim, start, release, delegate, reassign, complete.
+
+Each is one engine command (a unit of work, retried whole after a lost race, so two people
+claiming the same item at once end with one holder and one refusal). Each checks, on the state
+it read, first the item's state machine and its instance (work waits while its instance is
+suspended: :class:`~wfengine.errors.IllegalStateError`), then who may act
+(:mod:`wfengine.runtime.work_rules`). A refused operation raises
+:class:`~wfengine.errors.NotAuthorizedError` after a commit that records the refusal in the
+audit trail and changes nothing else.
+
+``user`` names who acts. ``complete_work_item`` may be called without one: the host's own code
+(and ``wfengine run``) then acts as an administrator does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from wfengine.errors import IllegalStateError, NotAuthorizedError
+from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.history import Payload, change
+from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.outbox import OutboxKind, work_item_entry
+from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.values import check_storable
+from wfengine.runtime.work_item_events import (
+    OperationRefused,
+    WorkItemAllocated,
+    WorkItemDelegated,
+    WorkItemReassigned,
+    WorkItemReleased,
+    WorkItemStarted,
+)
+from wfengine.runtime.work_rules import refusal
+
+_ALLOCATED, _STARTED, _OFFERED = (
+    WorkItemState.ALLOCATED,
+    WorkItemState.STARTED,
+    WorkItemState.OFFERED,
+)
+
+#: the states each command acts on (the state machine allows more changes than one command
+#: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
+_ACTS_ON: dict[str, frozenset[WorkItemState]] = {
+    "claim": frozenset({_OFFERED}),
+    "start": frozenset({_OFFERED, _ALLOCATED}),
+    "release": frozenset({_ALLOCATED, _STARTED}),
+    "delegate": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
+    "reassign": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
+    "complete": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
+}
+
+#: what a command does once it may: change the item, return the event to record and
+#: whether the item's new holder is told (an outbox ``work_item.assigned`` entry)
+_Change = Callable[[WorkItem, Navigator], tuple[Payload, bool]]
+
+
+class WorkItemCommands(EngineBase):
+    """Interface 2's commands on one work item (:class:`~wfengine.runtime.engine.Engine`
+    mixes this in)."""
+
+    def claim_work_item(self, work_item_id: str, user: str) -> None:
+        """``user``, to whom the item is offered, takes it: nobody else may then start or
+        complete it until it is released."""
+
+        def claim(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+            item.state, item.holder = _ALLOCATED, user
+            return WorkItemAllocated(item.id, user), True
+
+        self._work_item_command(work_item_id, user, "claim", _ALLOCATED, claim)
+
+    def start_work_item(self, work_item_id: str, user: str) -> None:
+        """The holder starts working on the item (recorded with the time)."""
+
+        def start(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+            item.state, item.started_at = _STARTED, nav.now
+            item.holder = item.holder or user
+            return WorkItemStarted(item.id, user), False
+
+        self._work_item_command(work_item_id, user, "start", _STARTED, start)
+
+    def release_work_item(self, work_item_id: str, user: str) -> None:
+        """The holder gives the item back: it is offered again to everyone it was offered
+        to, or, when it was delegated, it goes back to the one who delegated it."""
+
+        def release(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+            back_to = item.owner
+            item.started_at, item.owner = None, None
+            if back_to is not None:
+                item.state, item.holder = _ALLOCATED, back_to
+            else:
+                item.state, item.holder = _OFFERED, None
+            return WorkItemReleased(item.id, user), back_to is not None
+
+        self._work_item_command(work_item_id, user, "release", _OFFERED, release)
+
+    def delegate_work_item(self, work_item_id: str, user: str, to: str) -> None:
+        """The holder hands the item to ``to`` and stays its owner: ``to`` releasing it
+        gives it back to them."""
+
+        def delegate(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+            item.owner = item.owner or item.holder
+            item.state, item.holder, item.started_at = _ALLOCATED, to, None
+            return WorkItemDelegated(item.id, user, to), True
+
+        self._work_item_command(work_item_id, user, "delegate", _ALLOCATED, delegate, to=to)
+
+    def reassign_work_item(self, work_item_id: str, user: str, to: str) -> None:
+        """A supervisor (of the holder, or of those an unclaimed item is offered to) or an
+        administrator gives the item to ``to``."""
+
+        def reassign(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+            previous = item.holder
+            item.state, item.holder, item.owner, item.started_at = _ALLOCATED, to, None, None
+            return WorkItemReassigned(item.id, user, to, previous), True
+
+        self._work_item_command(work_item_id, user, "reassign", _ALLOCATED, reassign, to=to)
+
+    def complete_work_item(
+        self,
+        work_item_id: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        user: str | None = None,
+    ) -> None:
+        """Complete a work item, merging ``data`` into the instance, and run what follows.
+
+        With ``user``, only the holder may complete it, or someone an unclaimed item is
+        offered to. Data a store could not hold raises
+        :class:`~wfengine.errors.DataNotStorableError` naming the field, and nothing changes
+        (:mod:`wfengine.runtime.values`).
+        """
+        if data:
+            check_storable(data, f"work item {work_item_id!r}")
+        self._work_item_command(
+            work_item_id, user, "complete", WorkItemState.COMPLETED, None, data=data
+        )
+
+    # -- the command ---------------------------------------------------------------------------
+
+    def _work_item_command(
+        self,
+        work_item_id: str,
+        user: str | None,
+        operation: str,
+        target: WorkItemState,
+        act: _Change | None,
+        *,
+        to: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        def body() -> NotAuthorizedError | None:
+            item = self.store.work_item(work_item_id)
+            inst = self.store.instance(item.instance_id)
+            subject = (
+                f"work item {work_item_id!r} (activity {item.activity_id!r} "
+                f"of instance {inst.id!r})"
+            )
+            if item.state not in _ACTS_ON[operation]:
+                held = f" by {item.holder!r}" if item.holder and item.state.is_open else ""
+                raise IllegalStateError(subject, f"{item.state.value}{held}", operation)
+            check_work_item(subject, item.state, target, operation)
+            if inst.state is not ProcessState.RUNNING:
+                raise IllegalStateError(
+                    subject, f"in an instance that is {inst.state.value}", operation
+                )
+            nav = self._nav()
+            nav.touch(inst)
+            where = (item.activity_instance_id, item.activity_id)
+            if user is not None:
+                why = refusal(operation, item, user, self.directory, to)
+                if why is not None:
+                    refused = OperationRefused(item.id, operation, user, why)
+                    inst.changes.append(change(nav.now, refused, *where))
+                    self.store.commit(nav.step)
+                    return NotAuthorizedError(subject, operation, user, why)
+            if act is None:  # complete: navigation records it and moves on
+                if user is not None and item.holder is None:
+                    item.holder = user
+                nav.complete_work_item(item, data, user)
+                self._commit(nav)
+                return None
+            payload, tell = act(item, nav)
+            inst.changes.append(change(nav.now, payload, *where))
+            nav.step.work_items.append(item)
+            if tell:
+                number = self.ids.new("as")
+                entry = work_item_entry(
+                    OutboxKind.WORK_ITEM_ASSIGNED, item, nav.now, number, holder=item.holder
+                )
+                nav.step.outbox.append(entry)
+            self.store.commit(nav.step)
+            return None
+
+        refused = self._command(body)
+        if refused is not None:
+            raise refused

@@ -1,0 +1,125 @@
+"""What people do with work items, as the audit trail records it (Interface 2's events).
+
+Part of the engine's audit catalogue (:mod:`wfengine.runtime.history` includes them), kept in a
+module of their own as the application layer's events are. Every payload names the ``user``
+who acted; a refused operation is recorded too (:class:`OperationRefused`), in a unit of work
+that changes nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemAllocated:
+    """``user`` claimed work item ``work_item_id`` (it was offered to them)."""
+
+    KIND: ClassVar[str] = "work_item.allocated"
+    work_item_id: str
+    user: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "user": self.user}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemStarted:
+    """``user`` started the work item they hold."""
+
+    KIND: ClassVar[str] = "work_item.started"
+    work_item_id: str
+    user: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "user": self.user}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemReleased:
+    """``user`` gave the work item back: it is offered again to everyone it was offered to."""
+
+    KIND: ClassVar[str] = "work_item.released"
+    work_item_id: str
+    user: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "user": self.user}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemDelegated:
+    """``user`` delegated the work item to ``to``, staying its owner."""
+
+    KIND: ClassVar[str] = "work_item.delegated"
+    work_item_id: str
+    user: str
+    to: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "user": self.user, "to": self.to}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"], detail["to"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemReassigned:
+    """``user`` (a supervisor or an administrator) gave the work item to ``to``;
+    ``previous`` held it before (None when it was only offered)."""
+
+    KIND: ClassVar[str] = "work_item.reassigned"
+    work_item_id: str
+    user: str
+    to: str
+    previous: str | None
+
+    def detail(self) -> Any:
+        return {
+            "work_item": self.work_item_id,
+            "user": self.user,
+            "to": self.to,
+            "previous": self.previous,
+        }
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"], detail["to"], detail["previous"])
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRefused:
+    """``user`` asked for ``operation`` on ``subject`` (a work item id) and was refused
+    (``reason``); nothing else changed."""
+
+    KIND: ClassVar[str] = "operation.refused"
+    subject: str
+    operation: str
+    user: str
+    reason: str
+
+    def detail(self) -> Any:
+        return {
+            "subject": self.subject,
+            "operation": self.operation,
+            "user": self.user,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["subject"], detail["operation"], detail["user"], detail["reason"])

@@ -1,0 +1,77 @@
+"""Who may do what to a work item: the rules every work-item command checks first.
+
+The rules, for a ``user`` named by the command (the host's own code may act without one, as an
+administrator does):
+
+* an administrator may do everything;
+* **claim**: only someone the item is offered to (one of its ``assignees``);
+* **start**, **release**, **delegate**: only the item's holder (a delegate holds it too);
+* **complete**: the holder, or someone an unclaimed item is offered to (claiming and completing
+  at once);
+* **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
+* **delegate** and **reassign** only to a user the directory knows, and not to the holder.
+
+Whether the item's state allows the change is the state machine's part
+(:data:`~wfengine.runtime.states.WORK_ITEM_TRANSITIONS`), checked before these rules.
+Administrators and supervisors come from the directory when it can tell
+(:class:`Supervision`, which :class:`~wfengine.worklist.organisation.Organisation` is);
+a directory that cannot has none, so only holders and assignees act.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from wfengine.runtime.directory import Directory
+from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.states import WorkItemState
+
+
+@runtime_checkable
+class Supervision(Protocol):
+    """What a directory may also answer: who administers, who supervises whom, who exists."""
+
+    def is_admin(self, user_id: str) -> bool: ...
+
+    def supervises(self, supervisor: str, user_id: str) -> bool: ...
+
+    def knows(self, user_id: str) -> bool: ...
+
+
+def refusal(
+    operation: str, item: WorkItem, user: str, directory: Directory, to: str | None = None
+) -> str | None:
+    """Why ``user`` may not do ``operation`` on ``item`` (None when they may)."""
+    org = directory if isinstance(directory, Supervision) else None
+    if to is not None:
+        if to == item.holder:
+            return f"{to!r} holds it already"
+        if org is not None and not org.knows(to):
+            return f"{to!r} is not a user of the organisation"
+    if org is not None and org.is_admin(user):
+        return None
+    offered = item.state is WorkItemState.OFFERED
+    if operation == "claim":
+        return None if user in item.assignees else "it is not offered to them"
+    if operation in ("start", "release", "delegate"):
+        return None if user == item.holder else _not_holder(item)
+    if operation == "complete":
+        if user == item.holder or (offered and user in item.assignees):
+            return None
+        return _not_holder(item) if not offered else "it is not offered to them"
+    if operation == "reassign":
+        people = (item.holder,) if item.holder is not None else item.assignees
+        if org is not None and any(org.supervises(user, p) for p in people):
+            return None
+        return (
+            "only a supervisor of "
+            + ("its holder" if item.holder else "its assignees")
+            + (" or an administrator may reassign it")
+        )
+    raise ValueError(f"unknown work item operation {operation!r}")
+
+
+def _not_holder(item: WorkItem) -> str:
+    if item.holder is None:
+        return "nobody has claimed it"
+    return f"{item.holder!r} holds it"

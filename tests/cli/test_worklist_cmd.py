@@ -1,0 +1,113 @@
+"""``wfengine worklist`` and ``wfengine workitem ...``: the contract (the JSON shapes, the
+statuses), acting as the users of a loaded organisation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.databases import cli, sqlite_url, write
+from tests.cli.documents import REPO_ROOT
+from wfengine.definition.builder import PackageBuilder
+
+EXAMPLE_ORG = REPO_ROOT / "examples" / "organisation.yaml"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    db = sqlite_url(tmp_path)
+    assert cli("org", "load", str(EXAMPLE_ORG), "--db", db).exit_code == 0
+    pb = PackageBuilder("pkg")
+    pb.data_field("amount", "FLOAT")
+    p = pb.process("order")
+    p.activity("quote", performer="employee", deadlines=[("PT2H", "Late", "ASYNCHR")])
+    p.activity("approve", performer="manager")
+    p.transition("quote", "approve")
+    started = cli("instance", "start", write(tmp_path, pb), "--db", db)
+    assert started.exit_code == 0, started.output
+    assert cli("worker", "--db", db, "--until-idle").exit_code == 0
+    return db
+
+
+def _list(url: str, user: str, *extra: str) -> list[dict[str, Any]]:
+    result = cli("worklist", "--db", url, "--user", user, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_the_worklist_json_shape(url: str) -> None:
+    [row] = _list(url, "alice")
+    assert set(row) == {
+        "id",
+        "instance_id",
+        "process_id",
+        "activity_id",
+        "state",
+        "holder",
+        "offered_to",
+        "due",
+    }
+    assert row["process_id"] == "order" and row["activity_id"] == "quote"
+    assert row["state"] == "offered" and row["holder"] is None
+    assert row["offered_to"] == ["alice", "bob", "carol", "dave"]
+    assert row["due"] is not None  # the deadline's timer
+    assert _list(url, "root") == []  # not an employee
+    assert _list(url, "alice", "--state", "allocated") == []
+    assert _list(url, "alice", "--process", "other") == []
+
+
+def test_claim_complete_and_refusals(url: str) -> None:
+    [row] = _list(url, "alice")
+    wi = row["id"]
+    claimed = cli("workitem", "claim", wi, "--db", url, "--user", "alice")
+    assert claimed.exit_code == 0 and claimed.stdout.strip() == f"claimed {wi}"
+    assert _list(url, "bob") == []  # held by alice now: off bob's list
+    [mine] = _list(url, "alice")
+    assert (mine["state"], mine["holder"]) == ("allocated", "alice")
+    refused = cli("workitem", "complete", wi, "--db", url, "--user", "bob")
+    assert refused.exit_code == 1 and "'bob' may not complete" in refused.stderr
+    bad = cli("workitem", "complete", wi, "--db", url, "--user", "alice", "--set", "amount=abc")
+    assert bad.exit_code == 2 and "amount" in bad.stderr
+    done = cli("workitem", "complete", wi, "--db", url, "--user", "alice", "--set", "amount=10")
+    assert done.exit_code == 0, done.output
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    [approve] = _list(url, "carol", "--state", "offered")
+    assert approve["activity_id"] == "approve"
+    shown = json.loads(cli("workitem", "show", wi, "--db", url, "--user", "alice").stdout)
+    assert shown["state"] == "completed" and shown["holder"] == "alice"
+    assert {"owner", "assignees", "started_at", "completed_at"} <= set(shown)
+
+
+def test_delegate_reassign_release_start_show(url: str) -> None:
+    [row] = _list(url, "bob")
+    wi = row["id"]
+    assert cli("workitem", "claim", wi, "--db", url, "--user", "bob").exit_code == 0
+    assert cli("workitem", "start", wi, "--db", url, "--user", "bob").exit_code == 0
+    delegated = cli("workitem", "delegate", wi, "--db", url, "--user", "bob", "--to", "dave")
+    assert delegated.exit_code == 0, delegated.output
+    shown = json.loads(cli("workitem", "show", wi, "--db", url, "--user", "dave").stdout)
+    assert (shown["holder"], shown["owner"]) == ("dave", "bob")
+    assert cli("workitem", "release", wi, "--db", url, "--user", "dave").exit_code == 0
+    assert _list(url, "bob")[0]["holder"] == "bob"  # back to who delegated it
+    not_boss = cli("workitem", "reassign", wi, "--db", url, "--user", "alice", "--to", "alice")
+    assert not_boss.exit_code == 1 and "supervisor" in not_boss.stderr
+    boss = cli("workitem", "reassign", wi, "--db", url, "--user", "carol", "--to", "alice")
+    assert boss.exit_code == 0
+    assert _list(url, "alice")[0]["holder"] == "alice"
+    hidden = cli("workitem", "show", wi, "--db", url, "--user", "root2")
+    assert hidden.exit_code == 1 and "may not see" in hidden.stderr
+
+
+def test_usage_errors_and_unknown_items(url: str) -> None:
+    assert cli("worklist", "--db", url).exit_code == 2  # --user is required
+    assert cli("worklist", "--db", url, "--user", "a", "--state", "done").exit_code == 2
+    assert cli("workitem", "delegate", "wi-1", "--db", url, "--user", "a").exit_code == 2
+    unknown = cli("workitem", "claim", "wi-999", "--db", url, "--user", "alice")
+    assert unknown.exit_code == 1 and "wi-999" in unknown.stderr
+    twice = _list(url, "alice")[0]["id"]
+    assert cli("workitem", "claim", twice, "--db", url, "--user", "alice").exit_code == 0
+    again = cli("workitem", "claim", twice, "--db", url, "--user", "bob")
+    assert again.exit_code == 1 and "allocated by 'alice'" in again.stderr

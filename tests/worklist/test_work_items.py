@@ -1,0 +1,183 @@
+"""The work-item life cycle and who may move it, on every store: claim, start, release,
+delegate, reassign, complete; refusals change nothing but the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from wfengine import Engine, IllegalStateError, PackageBuilder, ProcessState, WorkItemState
+from wfengine.errors import NotAuthorizedError
+from wfengine.runtime.work_item_events import OperationRefused
+
+
+def _start(engine: Engine) -> str:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.activity("quote", performer="clerk").activity("book", performer="accountant")
+    p.transition("quote", "book")
+    engine.deploy(pb.build())
+    iid = engine.start_process("p")
+    (item,) = engine.work_items(iid)
+    assert item.assignees == ("alice", "bob") and item.holder is None
+    return item.id
+
+
+def _item(engine: Engine, item_id: str):  # type: ignore[no-untyped-def]
+    return engine.work_item(item_id)
+
+
+def _refused(engine: Engine, item_id: str) -> list[OperationRefused]:
+    iid = _item(engine, item_id).instance_id
+    return [e.payload for e in engine.audit(iid) if isinstance(e.payload, OperationRefused)]
+
+
+def test_claim_start_complete_by_the_holder(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    item = _item(e, wi)
+    assert item.state is WorkItemState.ALLOCATED and item.holder == "alice"
+    e.start_work_item(wi, "alice")
+    item = _item(e, wi)
+    assert item.state is WorkItemState.STARTED and item.started_at is not None
+    e.complete_work_item(wi, {"price": 10}, user="alice")
+    item = _item(e, wi)
+    assert item.state is WorkItemState.COMPLETED and item.holder == "alice"
+    (nxt,) = e.work_items(item.instance_id)
+    assert nxt.activity_id == "book" and nxt.assignees == ("dan",)
+    kinds = [ev.kind for ev in e.audit(item.instance_id) if ev.kind.startswith("work_item")]
+    assert kinds[:4] == [
+        "work_item.offered",
+        "work_item.allocated",
+        "work_item.started",
+        "work_item.completed",
+    ]
+
+
+def test_only_those_offered_may_claim_and_only_the_holder_may_act(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    with pytest.raises(NotAuthorizedError, match=r"'dan' may not claim .*not offered to them"):
+        e.claim_work_item(wi, "dan")
+    assert _item(e, wi).state is WorkItemState.OFFERED  # nothing changed
+    e.claim_work_item(wi, "alice")
+    with pytest.raises(IllegalStateError, match="allocated by 'alice'"):
+        e.claim_work_item(wi, "bob")  # a second claim is refused by the state machine
+    for act in (e.start_work_item, e.release_work_item):
+        with pytest.raises(NotAuthorizedError, match="'alice' holds it"):
+            act(wi, "bob")
+    with pytest.raises(NotAuthorizedError):
+        e.complete_work_item(wi, user="bob")
+    with pytest.raises(NotAuthorizedError):
+        e.delegate_work_item(wi, "bob", "dan")
+    assert _item(e, wi).holder == "alice" and _item(e, wi).state is WorkItemState.ALLOCATED
+    refused = _refused(e, wi)
+    assert [(r.operation, r.user) for r in refused] == [
+        ("claim", "dan"),
+        ("start", "bob"),
+        ("release", "bob"),
+        ("complete", "bob"),
+        ("delegate", "bob"),
+    ]
+
+
+def test_an_assignee_may_complete_an_unclaimed_item_at_once(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.complete_work_item(wi, user="bob")
+    assert _item(e, wi).holder == "bob"
+    assert _item(e, wi).state is WorkItemState.COMPLETED
+
+
+def test_release_offers_the_item_again(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    e.start_work_item(wi, "alice")
+    e.release_work_item(wi, "alice")
+    item = _item(e, wi)
+    assert item.state is WorkItemState.OFFERED and item.holder is None and item.started_at is None
+    with pytest.raises(IllegalStateError):
+        e.release_work_item(wi, "alice")  # nothing to release
+    e.claim_work_item(wi, "bob")
+    assert _item(e, wi).holder == "bob"
+
+
+def test_delegation_keeps_the_owner_and_a_release_goes_back_to_them(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    with pytest.raises(NotAuthorizedError, match="'nobody' is not a user"):
+        e.delegate_work_item(wi, "alice", "nobody")
+    with pytest.raises(NotAuthorizedError, match="'alice' holds it already"):
+        e.delegate_work_item(wi, "alice", "alice")
+    e.delegate_work_item(wi, "alice", "dan")  # anyone in the organisation
+    item = _item(e, wi)
+    assert (item.holder, item.owner, item.state) == ("dan", "alice", WorkItemState.ALLOCATED)
+    with pytest.raises(NotAuthorizedError):
+        e.complete_work_item(wi, user="alice")  # the owner no longer holds it
+    e.release_work_item(wi, "dan")
+    item = _item(e, wi)
+    assert (item.holder, item.owner, item.state) == ("alice", None, WorkItemState.ALLOCATED)
+
+
+def test_reassign_by_a_supervisor_or_an_administrator_only(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    with pytest.raises(NotAuthorizedError, match="only a supervisor of its assignees"):
+        e.reassign_work_item(wi, "dan", "dan")
+    e.reassign_work_item(wi, "carol", "bob")  # carol supervises sales, where alice and bob are
+    item = _item(e, wi)
+    assert (item.holder, item.state) == ("bob", WorkItemState.ALLOCATED)
+    with pytest.raises(NotAuthorizedError, match="only a supervisor of its holder"):
+        e.reassign_work_item(wi, "alice", "alice")
+    e.reassign_work_item(wi, "root", "dan")  # an administrator may give it to anyone
+    assert _item(e, wi).holder == "dan"
+    e.complete_work_item(wi, user="dan")
+    assert _item(e, wi).state is WorkItemState.COMPLETED
+
+
+def test_administrators_may_act_on_any_item(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "root")
+    e.complete_work_item(wi, user="root")
+    assert _item(e, wi).state is WorkItemState.COMPLETED
+
+
+def test_work_waits_while_its_instance_is_suspended(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    iid = _item(e, wi).instance_id
+    e.suspend(iid)
+    with pytest.raises(
+        IllegalStateError, match=r"in an instance that is open\.not_running\.suspended"
+    ):
+        e.claim_work_item(wi, "alice")
+    e.resume(iid)
+    e.claim_work_item(wi, "alice")
+    assert _item(e, wi).holder == "alice"
+
+
+def test_items_of_a_closed_activity_are_withdrawn(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    iid = _item(e, wi).instance_id
+    e.terminate(iid)
+    assert _item(e, wi).state is WorkItemState.CANCELLED
+    assert e.instance(iid).state is ProcessState.TERMINATED
+    with pytest.raises(IllegalStateError):
+        e.complete_work_item(wi, user="alice")
+
+
+def test_the_holder_is_told_through_the_outbox(org_engine: Engine) -> None:
+    e = org_engine
+    told: list[tuple[str, str]] = []
+    e.outbox.subscribe(lambda r: told.append((r.kind, r.payload.get("holder"))))
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    e.delegate_work_item(wi, "alice", "bob")
+    e.deliver_outbox()
+    assigned = [h for k, h in told if k == "work_item.assigned"]
+    assert assigned == ["alice", "bob"]
