@@ -173,7 +173,7 @@ class WorkItemsOnSqlite(WorkItems):
     db_url = "sqlite"
 
 
-_STEPS = settings(max_examples=max(10, settings().max_examples // 2), stateful_step_count=30)
+_STEPS = settings(max_examples=max(10, settings().max_examples // 4), stateful_step_count=30)
 TestWorkItemsInMemory = WorkItems.TestCase
 TestWorkItemsInMemory.settings = _STEPS
 TestWorkItemsOnSqlite = WorkItemsOnSqlite.TestCase
