@@ -22,7 +22,7 @@ from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_j
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary, summarise
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
 
@@ -44,6 +44,10 @@ class MemoryStore(StoreOutbox):
         self._instances: dict[str, ProcessInstance] = {}
         self._work_items: dict[str, WorkItem] = {}
         self._open_items: dict[str, WorkItem] = {}
+        #: the worklist index: user -> the open items offered to them (unclaimed) or held
+        #: by them, and per item the users it is filed under
+        self._by_user: dict[str, dict[str, WorkItem]] = {}
+        self._filed: dict[str, tuple[str, ...]] = {}
         self._jobs: dict[str, Job] = {}
         self._job_heap: list[tuple[datetime, int, str]] = []
         self._jobs_of: dict[str, set[str]] = {}
@@ -132,6 +136,44 @@ class MemoryStore(StoreOutbox):
             for w in self._open_items.values()
             if instance_id is None or w.instance_id == instance_id
         ]
+
+    def worklist(
+        self,
+        user: str,
+        *,
+        state: WorkItemState | None = None,
+        process_id: str | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
+    ) -> list[WorkItem]:
+        found = sorted(
+            (
+                w
+                for w in self._by_user.get(user, {}).values()
+                if (state is None or w.state is state)
+                and (after is None or (w.created_at, w.id) > after)
+                and (process_id is None or self._instances[w.instance_id].process_id == process_id)
+            ),
+            key=lambda w: (w.created_at, w.id),
+        )
+        return found if limit is None else found[:limit]
+
+    def _file(self, item: WorkItem) -> None:
+        """Keep the worklist index of ``item`` up to date after a change."""
+        for user in self._filed.pop(item.id, ()):
+            mine = self._by_user[user]
+            del mine[item.id]
+            if not mine:
+                del self._by_user[user]
+        if item.state is WorkItemState.OFFERED:
+            users: tuple[str, ...] = tuple(dict.fromkeys(item.assignees))
+        elif item.state.is_open and item.holder is not None:
+            users = (item.holder,)
+        else:
+            return
+        self._filed[item.id] = users
+        for user in users:
+            self._by_user.setdefault(user, {})[item.id] = item
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:
         return [job_timer(j) for j in self.jobs(instance_id) if j.kind == JOB_TIMER]
@@ -270,6 +312,7 @@ class MemoryStore(StoreOutbox):
                 self._open_items[item.id] = item
             else:
                 self._open_items.pop(item.id, None)
+            self._file(item)
         cancelled = set(step.timers_cancelled)
         for timer_id in cancelled:
             self._drop_job(timer_id)

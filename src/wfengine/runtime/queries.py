@@ -21,7 +21,7 @@ from wfengine.runtime.snapshots import (
     instance_snapshot,
     work_item_snapshot,
 )
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 
@@ -83,6 +83,27 @@ class Queries(EngineBase):
         if instance_id is not None:
             self.store.instance(instance_id)  # NotFoundError for an unknown id
         return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
+
+    def work_items_of(
+        self,
+        user: str,
+        *,
+        state: WorkItemState | str | None = None,
+        process_id: str | None = None,
+        after: WorkItemSnapshot | None = None,
+        limit: int | None = None,
+    ) -> list[WorkItemSnapshot]:
+        """A user's open work: the items offered to ``user`` (not yet claimed) or held by
+        ``user``, oldest first, at most ``limit``; the next page starts ``after`` the last
+        item of this one (keyset paging: stable while items come and go)."""
+        found = self.store.worklist(
+            user,
+            state=None if state is None else WorkItemState(state),
+            process_id=process_id,
+            after=None if after is None else (after.created_at, after.id),
+            limit=limit,
+        )
+        return [work_item_snapshot(w) for w in found]
 
     def work_item(self, work_item_id: str) -> WorkItemSnapshot:
         return work_item_snapshot(self.store.work_item(work_item_id))

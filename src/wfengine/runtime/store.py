@@ -41,7 +41,7 @@ from wfengine.runtime.jobs import Job
 from wfengine.runtime.outbox import OutboxEntry as OutboxEntry  # re-exported: steps hold them
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import InstanceSummary
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ProcessState, WorkItemState
 
 
 class AuditEvent(NamedTuple):
@@ -173,6 +173,21 @@ class Store(Protocol):
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         """Offered work items in creation order, of one instance or of all."""
+        ...
+
+    def worklist(
+        self,
+        user: str,
+        *,
+        state: WorkItemState | None = None,
+        process_id: str | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
+    ) -> list[WorkItem]:
+        """The open items offered to ``user`` (unclaimed) or held by ``user``, in
+        ``(created_at, id)`` order after the key ``after``, at most ``limit``; of one
+        ``state`` or process only when given. An index look-up on a SQL store (a user's
+        first page does not read the other users' items)."""
         ...
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:

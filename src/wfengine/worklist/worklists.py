@@ -31,29 +31,14 @@ def worklist(
     *,
     state: WorkItemState | str | None = None,
     process_id: str | None = None,
+    after: WorkItemSnapshot | None = None,
+    limit: int | None = None,
 ) -> list[WorklistEntry]:
     """The open items offered to ``user`` (not yet claimed) or held by ``user``, oldest
-    first; ``state`` and ``process_id`` narrow the list."""
-    wanted = None if state is None else WorkItemState(state)
-    mine = [
-        item
-        for item in engine.work_items()
-        if item.holder == user or (item.state is WorkItemState.OFFERED and user in item.assignees)
-        if wanted is None or item.state is wanted
-    ]
-    if not mine:
-        return []
-    processes = {s.id: s.process_id for s in engine.instance_summaries()}
-    due: dict[str, datetime] = {}
-    for timer in engine.timers():
-        known = due.get(timer.activity_instance_id)
-        if known is None or timer.due < known:
-            due[timer.activity_instance_id] = timer.due
-    return [
-        WorklistEntry(item, processes[item.instance_id], due.get(item.activity_instance_id))
-        for item in mine
-        if process_id is None or processes[item.instance_id] == process_id
-    ]
+    first (see :meth:`Engine.work_items_of <wfengine.runtime.engine.Engine.work_items_of>`),
+    each with its process and when it is due."""
+    items = engine.work_items_of(user, state=state, process_id=process_id, after=after, limit=limit)
+    return [entry(engine, item) for item in items]
 
 
 def entry(engine: Engine, item: WorkItemSnapshot) -> WorklistEntry:

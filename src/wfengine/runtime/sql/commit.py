@@ -32,9 +32,13 @@ from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.unit import UnitOfWork
+from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.store import Step
 
 Rows = list[dict[str, Any]]
+
+
+_OFFERED = WorkItemState.OFFERED
 
 
 class StepPlan:
@@ -85,6 +89,17 @@ class StepPlan:
                 self.closed.append(inst.id)
         self.items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
         self.item_rows = [rows.work_item_row(item) for item in self.items.values()]
+        #: the worklist index: offer rows for items offered now and not before (new or
+        #: released), and the ids of items offered before and not now (claimed, completed...)
+        self.offers: list[dict[str, Any]] = []
+        self.unoffered: list[str] = []
+        for item in self.items.values():
+            offered = item.state is _OFFERED
+            if offered != (unit.stored_state(item.id) is _OFFERED):
+                if offered:
+                    self.offers.extend(rows.offer_rows(item))
+                else:
+                    self.unoffered.append(item.id)
         cancelled = set(step.timers_cancelled)
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
@@ -169,6 +184,11 @@ class StepWriter:
             conn.execute(t.incidents.insert(), plan.incidents)
         if plan.item_rows:
             conn.execute(self._upsert_items, plan.item_rows)
+        if plan.unoffered:
+            o = t.work_item_offers
+            conn.execute(o.delete().where(o.c.work_item_id.in_(plan.unoffered)))
+        if plan.offers:
+            conn.execute(t.work_item_offers.insert(), plan.offers)
         if plan.jobs:
             conn.execute(t.jobs.insert(), plan.jobs)
         if plan.outbox:

@@ -233,6 +233,14 @@ def work_item_row(item: WorkItem) -> dict[str, Any]:
     }
 
 
+def offer_rows(item: WorkItem) -> list[dict[str, Any]]:
+    """The ``work_item_offers`` rows of an offered item: one per assignee."""
+    return [
+        {"user_id": user, "created_at": item.created_at, "work_item_id": item.id}
+        for user in dict.fromkeys(item.assignees)
+    ]
+
+
 def work_item(row: Row) -> WorkItem:
     return WorkItem(
         id=row["id"],

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -162,6 +162,17 @@ work_items = sa.Table(
     sa.Index("ix_work_items_holder", "holder"),
 )
 
+#: who an offered (unclaimed) work item is offered to: one row per assignee, kept only while
+#: the item is offered, keyed for a user's worklist in creation order (an index range scan)
+work_item_offers = sa.Table(
+    "work_item_offers",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("created_at", UtcDateTime, primary_key=True),
+    sa.Column("work_item_id", ID, primary_key=True),
+    sa.Index("ix_work_item_offers_work_item_id", "work_item_id"),
+)
+
 jobs = sa.Table(
     "jobs",
     metadata,
@@ -282,6 +293,7 @@ TABLES = (
     tokens,
     incidents,
     work_items,
+    work_item_offers,
     jobs,
     audit_events,
     outbox,

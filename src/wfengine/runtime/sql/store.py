@@ -67,6 +67,8 @@ from wfengine.runtime.store import AuditEvent, Step
 
 #: the ``state`` values of work items still waiting for someone
 _OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
+#: those of them with a holder
+_HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
 
 
 class SqlStore(StoreOutbox):
@@ -288,6 +290,45 @@ class SqlStore(StoreOutbox):
         if instance_id is not None:
             query = query.where(w.c.instance_id == instance_id)
         return [self._item(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
+
+    def worklist(
+        self,
+        user: str,
+        *,
+        state: WorkItemState | None = None,
+        process_id: str | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
+    ) -> list[WorkItem]:
+        # two index range scans, each in (created_at, id) order and limited, merged here:
+        # the items a user holds (ix_work_items_holder) and those offered to them
+        # (work_item_offers' key), so a first page never reads other users' items
+        w, o, p = t.work_items, t.work_item_offers, t.process_instances
+        queries = []
+        if state is None or state is not WorkItemState.OFFERED:
+            held = [s for s in _HELD_STATES if state is None or s == state.value]
+            q = sa.select(w).where(w.c.holder == user, w.c.state.in_(held))
+            if after is not None:
+                q = q.where(sa.tuple_(w.c.created_at, w.c.id) > sa.tuple_(*after))
+            queries.append(q.order_by(w.c.created_at, w.c.id))
+        if state is None or state is WorkItemState.OFFERED:
+            q = sa.select(w).join(o, o.c.work_item_id == w.c.id).where(o.c.user_id == user)
+            if after is not None:
+                q = q.where(sa.tuple_(o.c.created_at, o.c.work_item_id) > sa.tuple_(*after))
+            queries.append(q.order_by(o.c.created_at, o.c.work_item_id))
+        if process_id is not None:
+            of_process = sa.select(p.c.id).where(p.c.process_id == process_id)
+            queries = [q.where(w.c.instance_id.in_(of_process)) for q in queries]
+        if limit is not None:
+            queries = [q.limit(limit) for q in queries]
+
+        def read(conn: sa.Connection) -> list[Any]:
+            return [r for q in queries for r in conn.execute(q).mappings().all()]
+
+        found = sorted(
+            (self._item(r) for r in self._db.read(read)), key=lambda i: (i.created_at, i.id)
+        )
+        return found if limit is None else found[:limit]
 
     def timers(self, instance_id: str | None = None) -> list[Timer]:
         return [job_timer(j) for j in self._jobs.jobs(instance_id) if j.kind == JOB_TIMER]

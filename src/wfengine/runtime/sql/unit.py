@@ -21,6 +21,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from wfengine.runtime.instance import ProcessInstance, WorkItem
+from wfengine.runtime.states import WorkItemState
 
 
 class Stored(NamedTuple):
@@ -43,6 +44,8 @@ class UnitOfWork:
         self.connection: sa.Connection | None = None
         self._instances: dict[str, Stored] = {}
         self._work_items: dict[str, WorkItem] = {}
+        #: each remembered item's state as stored (items are changed in place before commit)
+        self._stored_states: dict[str, WorkItemState] = {}
 
     @property
     def active(self) -> bool:
@@ -66,6 +69,7 @@ class UnitOfWork:
             return None
         self._instances.clear()
         self._work_items.clear()
+        self._stored_states.clear()
         self.thread = None
         conn, self.connection = self.connection, None
         return conn
@@ -92,3 +96,9 @@ class UnitOfWork:
     def remember_work_item(self, item: WorkItem) -> None:
         if self.depth:
             self._work_items[item.id] = item
+            self._stored_states[item.id] = item.state
+
+    def stored_state(self, work_item_id: str) -> WorkItemState | None:
+        """The state ``work_item_id`` has in the database as this unit read or wrote it
+        (None for an item this unit did not read: a new one)."""
+        return self._stored_states.get(work_item_id)
