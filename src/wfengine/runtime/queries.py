@@ -94,7 +94,8 @@ class Queries(EngineBase):
         limit: int | None = None,
     ) -> list[WorkItemSnapshot]:
         """A user's open work: the items offered to ``user`` (not yet claimed) or held by
-        ``user``, oldest first, at most ``limit``; the next page starts ``after`` the last
+        ``user``, oldest first (items made at the same instant, by one command, in the order
+        of their ids as text), at most ``limit``; the next page starts ``after`` the last
         item of this one (keyset paging: stable while items come and go)."""
         found = self.store.worklist(
             user,

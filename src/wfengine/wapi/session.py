@@ -1,0 +1,231 @@
+"""A WAPI session: WfMC Interface 2 as a Python client sees it, bound to one user.
+
+``connect(engine, user)`` gives a :class:`Session` whose methods carry the WfMC operation
+names in Python style (``WMOpenWorkList`` is :meth:`Session.open_work_list`,
+``WMCompleteWorkItem`` :meth:`Session.complete_work_item`, ...). Every work-item operation acts
+as the session's user and is checked by the engine's rules
+(:mod:`wfengine.runtime.work_rules`): a refused one raises
+:class:`~wfengine.errors.NotAuthorizedError` and is recorded in the audit trail. Lists are
+opened, fetched from and closed as WfMC has them, and are also plain iterables. Which WfMC
+operation maps to which method, and those left out with the reason, is in ``docs/wapi.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.snapshots import (
+    ActivityInstanceSnapshot,
+    InstanceSnapshot,
+    InstanceSummary,
+    WorkItemSnapshot,
+)
+from wfengine.runtime.states import ProcessState, WorkItemState
+
+#: how many items a work list reads from the store at a time
+_BATCH = 100
+
+
+class WorkList:
+    """An open work list (``WMOpenWorkList``): the session user's open items, oldest first,
+    read from the store a batch at a time as :meth:`fetch` asks (keyset paging: items that
+    come or go meanwhile are neither skipped nor repeated)."""
+
+    def __init__(
+        self, engine: Engine, user: str, state: WorkItemState | None, process_id: str | None
+    ) -> None:
+        self._engine, self._user, self._state, self._process = engine, user, state, process_id
+        self._buffer: list[WorkItemSnapshot] = []
+        self._last: WorkItemSnapshot | None = None
+        self._done = False
+        self.closed = False
+
+    def fetch(self) -> WorkItemSnapshot | None:
+        """The next work item (``WMFetchWorkItem``), or None at the end of the list."""
+        if self.closed:
+            raise ValueError("this work list is closed")
+        if not self._buffer and not self._done:
+            self._buffer = self._engine.work_items_of(
+                self._user,
+                state=self._state,
+                process_id=self._process,
+                after=self._last,
+                limit=_BATCH,
+            )
+            self._buffer.reverse()
+            self._done = not self._buffer
+        if not self._buffer:
+            return None
+        self._last = self._buffer.pop()
+        return self._last
+
+    def close(self) -> None:
+        """``WMCloseWorkList``."""
+        self.closed = True
+        self._buffer = []
+
+    def __iter__(self) -> Iterator[WorkItemSnapshot]:
+        while (item := self.fetch()) is not None:
+            yield item
+
+    def __enter__(self) -> WorkList:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Session:
+    """Interface 2 for one user of one engine (``WMConnect``); see the module notes."""
+
+    def __init__(self, engine: Engine, user: str) -> None:
+        if not user:
+            raise ValueError("a session needs a user")
+        self.engine = engine
+        self.user = user
+        self.connected = True
+
+    def disconnect(self) -> None:
+        """``WMDisconnect``: the session is not used afterwards (the engine stays open)."""
+        self.connected = False
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.disconnect()
+
+    def _engine(self) -> Engine:
+        if not self.connected:
+            raise ValueError(f"the session of {self.user!r} is disconnected")
+        return self.engine
+
+    # -- process definitions -------------------------------------------------------------------
+
+    def open_process_definitions_list(self) -> list[str]:
+        """The ids of the deployed processes (``WMOpenProcessDefinitionsList``)."""
+        return self._engine().store.deployed_process_ids()
+
+    # -- process control -----------------------------------------------------------------------
+
+    def create_process_instance(
+        self, process_id: str, data: Mapping[str, Any] | None = None
+    ) -> str:
+        """``WMCreateProcessInstance``: an instance not yet started; returns its id."""
+        return self._engine().create_instance(process_id, data)
+
+    def start_process(self, instance_id: str) -> None:
+        """``WMStartProcess``: start a created instance."""
+        self._engine().start(instance_id)
+
+    def terminate_process_instance(self, instance_id: str) -> None:
+        """``WMTerminateProcessInstance``."""
+        self._engine().terminate(instance_id)
+
+    def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
+        """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
+        ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
+        engine, target = self._engine(), ProcessState(state)
+        if target is ProcessState.RUNNING:
+            current = engine.instance(instance_id).state
+            if current is ProcessState.NOT_STARTED:
+                engine.start(instance_id)
+            else:
+                engine.resume(instance_id)
+        elif target is ProcessState.SUSPENDED:
+            engine.suspend(instance_id)
+        elif target is ProcessState.TERMINATED:
+            engine.terminate(instance_id)
+        elif target is ProcessState.ABORTED:
+            engine.abort(instance_id)
+        else:
+            raise ValueError(f"an instance cannot be moved to {target.value} from outside")
+
+    def assign_process_instance_attribute(self, instance_id: str, name: str, value: Any) -> None:
+        """``WMAssignProcessInstanceAttribute``: set one data field."""
+        self._engine().set_data(instance_id, {name: value})
+
+    # -- status -------------------------------------------------------------------------------
+
+    def open_process_instances_list(
+        self, *, state: ProcessState | str | None = None, process_id: str | None = None
+    ) -> list[InstanceSummary]:
+        """``WMOpenProcessInstancesList`` (fetch by iterating the list)."""
+        wanted = None if state is None else ProcessState(state)
+        return self._engine().instance_summaries(state=wanted, process_id=process_id)
+
+    def get_process_instance(self, instance_id: str) -> InstanceSnapshot:
+        """``WMGetProcessInstance``."""
+        return self._engine().instance(instance_id)
+
+    def open_activity_instances_list(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        """``WMOpenActivityInstancesList`` of one process instance."""
+        return self._engine().activity_instances(instance_id)
+
+    def get_activity_instance(
+        self, instance_id: str, activity_instance_id: str
+    ) -> ActivityInstanceSnapshot:
+        """``WMGetActivityInstance``; raises ``KeyError`` for an id the instance lacks."""
+        for found in self._engine().activity_instances(instance_id):
+            if found.id == activity_instance_id:
+                return found
+        raise KeyError(
+            f"instance {instance_id!r} has no activity instance {activity_instance_id!r}"
+        )
+
+    # -- work lists ---------------------------------------------------------------------------
+
+    def open_work_list(
+        self, *, state: WorkItemState | str | None = None, process_id: str | None = None
+    ) -> WorkList:
+        """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
+        ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
+        wanted = None if state is None else WorkItemState(state)
+        return WorkList(self._engine(), self.user, wanted, process_id)
+
+    def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
+        """``WMGetWorkItem``."""
+        return self._engine().work_item(work_item_id)
+
+    def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
+        """``WMCompleteWorkItem``, writing ``data`` into the instance."""
+        self._engine().complete_work_item(work_item_id, data, user=self.user)
+
+    def reassign_work_item(self, work_item_id: str, to: str) -> None:
+        """``WMReassignWorkItem`` (the user must supervise or administer)."""
+        self._engine().reassign_work_item(work_item_id, self.user, to)
+
+    def change_work_item_state(self, work_item_id: str, state: WorkItemState | str) -> None:
+        """The work-item life cycle as one state change: ``allocated`` claims an offered
+        item, ``started`` starts the held one, ``offered`` releases it, ``completed``
+        completes it without data."""
+        engine, target = self._engine(), WorkItemState(state)
+        if target is WorkItemState.ALLOCATED:
+            engine.claim_work_item(work_item_id, self.user)
+        elif target is WorkItemState.STARTED:
+            engine.start_work_item(work_item_id, self.user)
+        elif target is WorkItemState.OFFERED:
+            engine.release_work_item(work_item_id, self.user)
+        elif target is WorkItemState.COMPLETED:
+            engine.complete_work_item(work_item_id, user=self.user)
+        else:
+            raise ValueError(f"a work item is not moved to {target.value} by its user")
+
+    def claim_work_item(self, work_item_id: str) -> None:
+        self._engine().claim_work_item(work_item_id, self.user)
+
+    def start_work_item(self, work_item_id: str) -> None:
+        self._engine().start_work_item(work_item_id, self.user)
+
+    def release_work_item(self, work_item_id: str) -> None:
+        self._engine().release_work_item(work_item_id, self.user)
+
+    def delegate_work_item(self, work_item_id: str, to: str) -> None:
+        self._engine().delegate_work_item(work_item_id, self.user, to)
+
+
+def connect(engine: Engine, user: str) -> Session:
+    """``WMConnect``: a session of ``user`` on ``engine``."""
+    return Session(engine, user)
