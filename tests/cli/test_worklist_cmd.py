@@ -111,3 +111,31 @@ def test_usage_errors_and_unknown_items(url: str) -> None:
     assert cli("workitem", "claim", twice, "--db", url, "--user", "alice").exit_code == 0
     again = cli("workitem", "claim", twice, "--db", url, "--user", "bob")
     assert again.exit_code == 1 and "allocated by 'alice'" in again.stderr
+
+
+def test_comment_and_attach(url: str, tmp_path: Path) -> None:
+    from wfengine import Engine
+    from wfengine.worklist.notes import notes_for
+    from wfengine.worklist.org_files import load_organisation
+
+    wi = _list(url, "alice")[0]["id"]
+    said = cli("workitem", "comment", wi, "--db", url, "--user", "alice", "--reason", "hi")
+    assert said.exit_code == 0 and said.stdout.startswith(f"commented {wi} (")
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear ...")
+    attached = cli("workitem", "attach", wi, "--db", url, "--user", "bob", "--file", str(letter))
+    assert attached.exit_code == 0, attached.output
+    assert "attached letter.txt" in attached.stdout and "8 bytes" in attached.stdout
+    refused = cli("workitem", "comment", wi, "--db", url, "--user", "root2", "--reason", "x")
+    assert refused.exit_code == 1 and "may not comment on" in refused.stderr
+    empty = cli("workitem", "comment", wi, "--db", url, "--user", "alice", "--reason", " ")
+    assert empty.exit_code == 2
+    missing = cli("workitem", "attach", wi, "--db", url, "--user", "bob", "--file", "nope")
+    assert missing.exit_code == 2
+    with Engine(db_url=url, directory=load_organisation(EXAMPLE_ORG)) as engine:
+        iid = engine.work_item(wi).instance_id
+        notes = notes_for(engine)
+        assert [c.text for c in notes.comments("carol", iid)] == ["hi"]
+        [found] = notes.attachments("carol", iid)
+        assert found.content_type == "text/plain"
+        assert notes.download("carol", found.id)[1] == b"Dear ..."

@@ -6,8 +6,10 @@ A contract (scripts rely on these exactly):
   items offered to U (unclaimed) or held by U, oldest first; ``--json`` prints
   ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
   "due"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or null);
-* ``wfengine workitem show|claim|start|complete|release|delegate|reassign ID --db URL
-  --user U [--to USER] [--set NAME=VALUE]...``: ``show`` prints the item as one JSON object
+* ``wfengine workitem show|claim|start|complete|release|delegate|reassign|comment|attach ID
+  --db URL --user U [--to USER] [--reason TEXT] [--file PATH] [--set NAME=VALUE]...``:
+  ``comment --reason TEXT`` and ``attach --file PATH`` leave a note on the item
+  (:mod:`wfengine.worklist.notes`); ``show`` prints the item as one JSON object
   (the worklist keys plus ``owner``, ``started_at``, ``completed_at`` and ``assignees``);
   the others act as U (see :mod:`wfengine.runtime.work_rules` for who may), ``delegate`` and
   ``reassign`` to ``--to``, ``complete`` with ``--set`` data checked against the process's
@@ -88,7 +90,8 @@ def worklist_command(
 
 @click.group("workitem")
 def workitem() -> None:
-    """Show, claim, start, complete, release, delegate or reassign one work item."""
+    """Show, claim, start, complete, release, delegate, reassign, comment on or attach a
+    file to one work item."""
 
 
 @workitem.command("show")
@@ -191,3 +194,58 @@ def complete(
         engine.complete_work_item(item_id, data, user=user)
 
     _act(url, "completed", item_id, act)
+
+
+@workitem.command("comment")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@click.option("--reason", "text", required=True, metavar="TEXT", help="The comment.")
+def comment(item_id: str, url: str, user: str, text: str) -> None:
+    """Leave a comment on the work item (read by whoever may see it later)."""
+    from wfengine.worklist.notes import notes_for
+
+    with engine_on(url) as engine:
+        item = engine.work_item(item_id)
+        try:
+            made = notes_for(engine).add_comment(user, item.instance_id, text, work_item_id=item_id)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--reason") from None
+    click.echo(f"commented {item_id} ({made.id})")
+
+
+@workitem.command("attach")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@click.option(
+    "--file",
+    "path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The file to attach (its type guessed from its name).",
+)
+def attach(item_id: str, url: str, user: str, path: str) -> None:
+    """Attach a file to the work item."""
+    import mimetypes
+    from pathlib import Path
+
+    from wfengine.worklist.notes import MAX_ATTACHMENT_BYTES, notes_for
+
+    file = Path(path)
+    if file.stat().st_size > MAX_ATTACHMENT_BYTES:
+        raise click.BadParameter(
+            f"{path} is larger than {MAX_ATTACHMENT_BYTES} bytes", param_hint="--file"
+        )
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    with engine_on(url) as engine:
+        item = engine.work_item(item_id)
+        made = notes_for(engine).attach(
+            user,
+            item.instance_id,
+            file.name,
+            content_type,
+            file.read_bytes(),
+            work_item_id=item_id,
+        )
+    click.echo(f"attached {file.name} to {item_id} ({made.id}, {made.size} bytes)")

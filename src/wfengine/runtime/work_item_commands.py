@@ -138,6 +138,24 @@ class WorkItemCommands(EngineBase):
             work_item_id, user, "complete", WorkItemState.COMPLETED, None, data=data
         )
 
+    def record_refusal(
+        self, instance_id: str, subject: str, operation: str, user: str, reason: str
+    ) -> NotAuthorizedError:
+        """Write to ``instance_id``'s audit trail that ``user`` was refused ``operation`` on
+        ``subject`` (a comment, an attachment: what the worklist checks outside these
+        commands), changing nothing else; returns the error to raise."""
+
+        def body() -> None:
+            inst = self.store.instance(instance_id)
+            nav = self._nav()
+            nav.touch(inst)
+            refused = OperationRefused(subject, operation, user, reason)
+            inst.changes.append(change(nav.now, refused))
+            self.store.commit(nav.step)
+
+        self._command(body)
+        return NotAuthorizedError(subject, operation, user, reason)
+
     # -- the command ---------------------------------------------------------------------------
 
     def _work_item_command(

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -285,6 +285,44 @@ org_admins = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
 )
 
+# Comments and attachments on instances and work items (see wfengine.worklist.notes); the
+# attachments' contents are in ``blobs``, behind the notes' blob-store protocol.
+
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("work_item_id", ID),
+    sa.Column("author", ID, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index("ix_comments_instance_id", "instance_id"),
+)
+
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("instance_id", ID, _instance_fk(), nullable=False),
+    sa.Column("work_item_id", ID),
+    sa.Column("author", ID, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(200), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("blob_key", ID, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index("ix_attachments_instance_id", "instance_id"),
+)
+
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("key", ID, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 #: every table of the store, parents before children (for truncating and copying)
 TABLES = (
     deployments,
@@ -303,4 +341,7 @@ TABLES = (
     org_roles,
     org_memberships,
     org_admins,
+    comments,
+    attachments,
+    blobs,
 )

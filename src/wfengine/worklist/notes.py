@@ -1,0 +1,355 @@
+"""Comments and attachments on an instance or one of its work items.
+
+Departments leave opinions that later ones read; a clerk attaches the customer's letter. A
+:class:`Notes` object, got with :func:`notes_for` for an engine, adds, lists, downloads and
+deletes them for a named user:
+
+* adding and reading: whoever may see the work item (it is or was offered to them, they hold
+  or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
+  on the instance, whoever may see one of its work items;
+* deleting: the author or an administrator. A refused operation raises
+  :class:`~wfengine.errors.NotAuthorizedError` and is written to the instance's audit trail.
+
+An attachment is at most :data:`MAX_ATTACHMENT_BYTES`, has a content type of the form
+``type/subtype`` and a plain file name (no directories). Its content goes to a
+:class:`BlobStore` (in the same database as the engine by default, in memory for the memory
+store) and is checked against its SHA-256 when read back. Comments are at most
+:data:`MAX_COMMENT_CHARS` characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from wfengine.errors import NotFoundError, StoreError
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.work_rules import Supervision
+from wfengine.worklist.worklists import may_see
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_COMMENT_CHARS = 20_000
+_CONTENT_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*(;.{0,100})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment on an instance (``work_item_id`` None) or one of its work items."""
+
+    id: str
+    instance_id: str
+    work_item_id: str | None
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An attached file's description; :meth:`Notes.download` gives its content."""
+
+    id: str
+    instance_id: str
+    work_item_id: str | None
+    author: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    blob_key: str
+    created_at: datetime
+
+
+class BlobStore(Protocol):
+    """Where attachments' contents live: a key in, the bytes out."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class _Records(Protocol):
+    def add(self, record: Comment | Attachment) -> None: ...
+
+    def of(
+        self, kind: type[Comment] | type[Attachment], instance_id: str
+    ) -> list[Comment] | list[Attachment]: ...
+
+    def get(
+        self, kind: type[Comment] | type[Attachment], record_id: str
+    ) -> Comment | Attachment | None: ...
+
+    def delete(self, kind: type[Comment] | type[Attachment], record_id: str) -> None: ...
+
+
+class MemoryBlobs:
+    """A blob store in a dict (the memory store's)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+
+    def put(self, key: str, data: bytes) -> None:
+        self._data[key] = data
+
+    def get(self, key: str) -> bytes:
+        return self._data[key]
+
+    def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+
+class SqlBlobs:
+    """A blob store in the ``blobs`` table of a SQL store's database."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._sa = store.sa_engine
+
+    def put(self, key: str, data: bytes) -> None:
+        with self._sa.begin() as conn:
+            conn.execute(t.blobs.insert(), {"key": key, "data": data})
+
+    def get(self, key: str) -> bytes:
+        with self._sa.connect() as conn:
+            found = conn.execute(sa.select(t.blobs.c.data).where(t.blobs.c.key == key)).scalar()
+        if found is None:
+            raise KeyError(key)
+        return bytes(found)
+
+    def delete(self, key: str) -> None:
+        with self._sa.begin() as conn:
+            conn.execute(t.blobs.delete().where(t.blobs.c.key == key))
+
+
+class _MemoryRecords:
+    def __init__(self) -> None:
+        self._rows: dict[str, Comment | Attachment] = {}
+
+    def add(self, record: Comment | Attachment) -> None:
+        self._rows[record.id] = record
+
+    def of(self, kind: type, instance_id: str) -> list:  # type: ignore[type-arg]
+        return [
+            r for r in self._rows.values() if isinstance(r, kind) and r.instance_id == instance_id
+        ]
+
+    def get(self, kind: type, record_id: str) -> Comment | Attachment | None:
+        found = self._rows.get(record_id)
+        return found if isinstance(found, kind) else None
+
+    def delete(self, kind: type, record_id: str) -> None:
+        self._rows.pop(record_id, None)
+
+
+class _SqlRecords:
+    def __init__(self, store: SqlStore) -> None:
+        self._sa = store.sa_engine
+
+    @staticmethod
+    def _table(kind: type) -> sa.Table:
+        return t.comments if kind is Comment else t.attachments
+
+    def add(self, record: Comment | Attachment) -> None:
+        table = self._table(type(record))
+        values = {f: getattr(record, f) for f in record.__dataclass_fields__}
+        with self._sa.begin() as conn:
+            conn.execute(table.insert(), values)
+
+    def of(self, kind: type, instance_id: str) -> list:  # type: ignore[type-arg]
+        table = self._table(kind)
+        query = (
+            sa.select(table)
+            .where(table.c.instance_id == instance_id)
+            .order_by(table.c.created_at, table.c.id)
+        )
+        with self._sa.connect() as conn:
+            return [kind(**dict(r)) for r in conn.execute(query).mappings()]
+
+    def get(self, kind: type, record_id: str) -> Comment | Attachment | None:
+        table = self._table(kind)
+        with self._sa.connect() as conn:
+            row = conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
+        return None if row is None else kind(**dict(row))
+
+    def delete(self, kind: type, record_id: str) -> None:
+        table = self._table(kind)
+        with self._sa.begin() as conn:
+            conn.execute(table.delete().where(table.c.id == record_id))
+
+
+class Notes:
+    """Comments and attachments of one engine's instances (see the module notes)."""
+
+    def __init__(self, engine: Engine, records: _Records, blobs: BlobStore) -> None:
+        self.engine = engine
+        self._records = records
+        self.blobs = blobs
+
+    # -- comments -------------------------------------------------------------------------
+
+    def add_comment(
+        self, user: str, instance_id: str, text: str, *, work_item_id: str | None = None
+    ) -> Comment:
+        if not text.strip():
+            raise ValueError("a comment needs some text")
+        if len(text) > MAX_COMMENT_CHARS:
+            raise ValueError(f"a comment is at most {MAX_COMMENT_CHARS} characters")
+        self._check_reader(user, instance_id, work_item_id, "comment on")
+        comment = Comment(
+            self.engine.ids.new("cm"),
+            instance_id,
+            work_item_id,
+            user,
+            text,
+            self.engine.clock.now(),
+        )
+        self._records.add(comment)
+        return comment
+
+    def comments(
+        self, user: str, instance_id: str, *, work_item_id: str | None = None
+    ) -> list[Comment]:
+        """The comments on the instance (and on its work items), oldest first; with
+        ``work_item_id``, those on that item only."""
+        self._check_reader(user, instance_id, work_item_id, "read the comments of")
+        found: list[Comment] = self._records.of(Comment, instance_id)  # type: ignore[assignment]
+        return [c for c in found if work_item_id is None or c.work_item_id == work_item_id]
+
+    def delete_comment(self, user: str, comment_id: str) -> None:
+        found = self._records.get(Comment, comment_id)
+        if found is None:
+            raise NotFoundError("comment", comment_id)
+        self._check_author(user, found, "delete")
+        self._records.delete(Comment, comment_id)
+
+    # -- attachments ------------------------------------------------------------------------
+
+    def attach(
+        self,
+        user: str,
+        instance_id: str,
+        name: str,
+        content_type: str,
+        data: bytes,
+        *,
+        work_item_id: str | None = None,
+    ) -> Attachment:
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(
+                f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
+            )
+        if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
+            raise ValueError(f"{name!r} is not a plain file name")
+        if not _CONTENT_TYPE.match(content_type):
+            raise ValueError(f"{content_type!r} is not a content type (type/subtype)")
+        self._check_reader(user, instance_id, work_item_id, "attach to")
+        attachment_id = self.engine.ids.new("at")
+        self.blobs.put(attachment_id, data)
+        attachment = Attachment(
+            attachment_id,
+            instance_id,
+            work_item_id,
+            user,
+            name,
+            content_type,
+            len(data),
+            hashlib.sha256(data).hexdigest(),
+            attachment_id,
+            self.engine.clock.now(),
+        )
+        self._records.add(attachment)
+        return attachment
+
+    def attachments(
+        self, user: str, instance_id: str, *, work_item_id: str | None = None
+    ) -> list[Attachment]:
+        self._check_reader(user, instance_id, work_item_id, "read the attachments of")
+        found: list[Attachment] = self._records.of(Attachment, instance_id)  # type: ignore[assignment]
+        return [a for a in found if work_item_id is None or a.work_item_id == work_item_id]
+
+    def download(self, user: str, attachment_id: str) -> tuple[Attachment, bytes]:
+        found = self._attachment(attachment_id)
+        self._check_reader(user, found.instance_id, found.work_item_id, "download")
+        data = self.blobs.get(found.blob_key)
+        if hashlib.sha256(data).hexdigest() != found.sha256:
+            raise StoreError(f"attachment {attachment_id!r}: its content does not match its hash")
+        return found, data
+
+    def delete_attachment(self, user: str, attachment_id: str) -> None:
+        found = self._attachment(attachment_id)
+        self._check_author(user, found, "delete")
+        self._records.delete(Attachment, attachment_id)
+        self.blobs.delete(found.blob_key)
+
+    # -- checks ---------------------------------------------------------------------------
+
+    def _attachment(self, attachment_id: str) -> Attachment:
+        found = self._records.get(Attachment, attachment_id)
+        if not isinstance(found, Attachment):
+            raise NotFoundError("attachment", attachment_id)
+        return found
+
+    def _check_reader(
+        self, user: str, instance_id: str, work_item_id: str | None, operation: str
+    ) -> None:
+        engine = self.engine
+        engine.instance(instance_id)  # NotFoundError for an unknown instance
+        if work_item_id is not None:
+            item = engine.work_item(work_item_id)
+            if item.instance_id != instance_id:
+                raise NotFoundError("work item", work_item_id, f"of instance {instance_id!r}")
+            allowed = may_see(engine, item, user)
+            subject = f"work item {work_item_id!r}"
+        else:
+            allowed = self._admin(user) or any(
+                may_see(engine, item, user) for item in _items_of(engine, instance_id)
+            )
+            subject = f"process instance {instance_id!r}"
+        if not allowed:
+            reason = "they may not see it"
+            raise engine.record_refusal(instance_id, subject, operation, user, reason)
+
+    def _check_author(self, user: str, record: Comment | Attachment, operation: str) -> None:
+        if user == record.author or self._admin(user):
+            return
+        what = "comment" if isinstance(record, Comment) else "attachment"
+        reason = f"only its author ({record.author!r}) or an administrator may"
+        raise self.engine.record_refusal(
+            record.instance_id, f"{what} {record.id!r}", operation, user, reason
+        )
+
+    def _admin(self, user: str) -> bool:
+        org = self.engine.directory
+        return isinstance(org, Supervision) and org.is_admin(user)
+
+
+def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]
+    """Every work item of the instance, open or closed (read from its offers in the audit)."""
+    found = []
+    for event in engine.audit(instance_id):
+        if event.kind == "work_item.offered":
+            found.append(engine.work_item(event.detail))
+    return found
+
+
+_MEMORY: weakref.WeakKeyDictionary[object, tuple[_MemoryRecords, MemoryBlobs]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def notes_for(engine: Engine) -> Notes:
+    """The notes of ``engine``'s store: its database's tables for a SQL store, kept beside
+    the store object for the memory store (so engines sharing a store share its notes)."""
+    if isinstance(engine.store, SqlStore):
+        return Notes(engine, _SqlRecords(engine.store), SqlBlobs(engine.store))
+    records, blobs = _MEMORY.setdefault(engine.store, (_MemoryRecords(), MemoryBlobs()))
+    return Notes(engine, records, blobs)
