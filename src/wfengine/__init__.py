@@ -121,6 +121,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemDelegated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemSentBack,
     WorkItemStarted,
 )
 from wfengine.runtime.worker import Worker
@@ -234,6 +235,7 @@ __all__ = [
     "WorkItemOffered",
     "WorkItemReassigned",
     "WorkItemReleased",
+    "WorkItemSentBack",
     "WorkItemSnapshot",
     "WorkItemStarted",
     "WorkItemState",

@@ -139,3 +139,25 @@ def test_comment_and_attach(url: str, tmp_path: Path) -> None:
         [found] = notes.attachments("carol", iid)
         assert found.content_type == "text/plain"
         assert notes.download("carol", found.id)[1] == b"Dear ..."
+
+
+def test_send_back(url: str) -> None:
+    wi = _list(url, "alice")[0]["id"]
+    assert cli("workitem", "complete", wi, "--db", url, "--user", "alice").exit_code == 0
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    [approve] = _list(url, "carol")
+    assert cli("workitem", "claim", approve["id"], "--db", url, "--user", "carol").exit_code == 0
+    args = ("workitem", "send-back", approve["id"], "--db", url, "--user", "carol")
+    no_reason = cli(*args, "--to-activity", "quote")
+    assert no_reason.exit_code == 2
+    wrong = cli(*args, "--to-activity", "nowhere", "--reason", "x")
+    assert wrong.exit_code == 1 and "nowhere" in wrong.stderr
+    sent = cli(*args, "--to-activity", "quote", "--reason", "price missing")
+    assert sent.exit_code == 0 and sent.stdout.strip() == f"sent back {approve['id']}"
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    [again] = _list(url, "alice")
+    assert (again["activity_id"], again["holder"], again["state"]) == (
+        "quote",
+        "alice",
+        "allocated",
+    )

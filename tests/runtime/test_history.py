@@ -59,6 +59,7 @@ SAMPLES: list[Payload] = [
     history.WorkItemReassigned("wi-1", "carol", "bob", "alice"),
     history.WorkItemReassigned("wi-1", "carol", "bob", None),
     history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them"),
+    history.WorkItemSentBack("wi-2", "dan", "draft", "the amount is missing"),
 ]
 
 

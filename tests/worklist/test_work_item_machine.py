@@ -24,10 +24,10 @@ from wfengine import (
     VirtualClock,
     WorkItemState,
 )
-from wfengine.errors import NotAuthorizedError
+from wfengine.errors import NotAuthorizedError, NotFoundError
 
 USERS = ("alice", "bob", "carol", "dan", "root", "mallory")
-OPS = ("claim", "start", "release", "delegate", "reassign", "complete")
+OPS = ("claim", "start", "release", "delegate", "reassign", "complete", "send back")
 _HELD = {WorkItemState.ALLOCATED, WorkItemState.STARTED}
 
 
@@ -58,7 +58,7 @@ def _allowed(op: str, item: Any, user: str, to: str) -> bool:
         return True
     if op == "claim":
         return user in item.assignees
-    if op in ("start", "release", "delegate"):
+    if op in ("start", "release", "delegate", "send back"):
         return user == item.holder
     if op == "complete":
         return user == item.holder or (item.holder is None and user in item.assignees)
@@ -122,6 +122,7 @@ class WorkItems(RuleBasedStateMachine):
             "delegate": lambda: e.delegate_work_item(item_id, user, to),
             "reassign": lambda: e.reassign_work_item(item_id, user, to),
             "complete": lambda: e.complete_work_item(item_id, user=user),
+            "send back": lambda: e.send_back_work_item(item_id, user, "quote", "again"),
         }[op]
         try:
             call()
@@ -129,7 +130,8 @@ class WorkItems(RuleBasedStateMachine):
             assert not _allowed(op, before, user, to)
             assert _view(self.engine.work_item(item_id)) == _view(before)
             assert self._refusals(before.instance_id) == refusals + 1
-        except IllegalStateError:
+        except (IllegalStateError, NotFoundError):
+            # send back from here is never possible (parallel branches, or an AND join)
             assert _view(self.engine.work_item(item_id)) == _view(before)
             assert self._refusals(before.instance_id) == refusals
         else:

@@ -6,8 +6,10 @@ A contract (scripts rely on these exactly):
   items offered to U (unclaimed) or held by U, oldest first; ``--json`` prints
   ``[{"id", "instance_id", "process_id", "activity_id", "state", "holder", "offered_to",
   "due"}]`` (``holder`` null when unclaimed, ``due`` the earliest deadline or null);
-* ``wfengine workitem show|claim|start|complete|release|delegate|reassign|comment|attach ID
-  --db URL --user U [--to USER] [--reason TEXT] [--file PATH] [--set NAME=VALUE]...``:
+* ``wfengine workitem show|claim|start|complete|release|delegate|reassign|send-back|comment|
+  attach ID --db URL --user U [--to USER] [--to-activity ACT] [--reason TEXT] [--file PATH]
+  [--set NAME=VALUE]...``: ``send-back --to-activity ACT --reason TEXT`` sends the held item
+  back to an earlier activity;
   ``comment --reason TEXT`` and ``attach --file PATH`` leave a note on the item
   (:mod:`wfengine.worklist.notes`); ``show`` prints the item as one JSON object
   (the worklist keys plus ``owner``, ``started_at``, ``completed_at`` and ``assignees``);
@@ -90,8 +92,8 @@ def worklist_command(
 
 @click.group("workitem")
 def workitem() -> None:
-    """Show, claim, start, complete, release, delegate, reassign, comment on or attach a
-    file to one work item."""
+    """Show, claim, start, complete, release, delegate, reassign, send back, comment on or
+    attach a file to one work item."""
 
 
 @workitem.command("show")
@@ -168,6 +170,27 @@ def delegate(item_id: str, url: str, user: str, to: str) -> None:
 def reassign(item_id: str, url: str, user: str, to: str) -> None:
     """Give the item to --to (a supervisor or an administrator)."""
     _act(url, "reassigned", item_id, lambda e: e.reassign_work_item(item_id, user, to))
+
+
+@workitem.command("send-back")
+@click.argument("item_id", metavar="ID")
+@db_option
+@_user_option
+@click.option(
+    "--to-activity", "to_activity", required=True, metavar="ACT", help="The earlier activity."
+)
+@click.option("--reason", required=True, metavar="TEXT", help="Why it goes back.")
+def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) -> None:
+    """Send the item --user holds back to an earlier activity of its instance; whoever
+    completed that activity gets the work again."""
+    if not reason.strip():
+        raise click.BadParameter("give a reason", param_hint="--reason")
+    _act(
+        url,
+        "sent back",
+        item_id,
+        lambda e: e.send_back_work_item(item_id, user, to_activity, reason),
+    )
 
 
 @workitem.command("complete")

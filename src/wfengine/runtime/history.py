@@ -33,6 +33,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemDelegated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemSentBack,
     WorkItemStarted,
 )
 
@@ -64,6 +65,7 @@ class EventKind(StrEnum):
     WORK_ITEM_RELEASED = "work_item.released"
     WORK_ITEM_DELEGATED = "work_item.delegated"
     WORK_ITEM_REASSIGNED = "work_item.reassigned"
+    WORK_ITEM_SENT_BACK = "work_item.sent_back"
     WORK_ITEM_COMPLETED = "work_item.completed"
     OPERATION_REFUSED = "operation.refused"
     # invoked applications
@@ -469,6 +471,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         WorkItemReleased,
         WorkItemDelegated,
         WorkItemReassigned,
+        WorkItemSentBack,
         WorkItemCompleted,
         OperationRefused,
         ApplicationQueued,

@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from wfengine.errors import IllegalStateError, NotAuthorizedError
+from wfengine.errors import IllegalStateError, NotAuthorizedError, NotFoundError
+from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import Payload, change
+from wfengine.runtime.history import Payload, WorkItemCompleted, change
 from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
-from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -31,6 +32,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemDelegated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemSentBack,
     WorkItemStarted,
 )
 from wfengine.runtime.work_rules import refusal
@@ -40,6 +42,7 @@ _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
 )
+_COMPLETED = ActivityState.COMPLETED
 
 #: the states each command acts on (the state machine allows more changes than one command
 #: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
@@ -50,11 +53,39 @@ _ACTS_ON: dict[str, frozenset[WorkItemState]] = {
     "delegate": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
     "reassign": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
     "complete": frozenset({_OFFERED, _ALLOCATED, _STARTED}),
+    "send back": frozenset({_ALLOCATED, _STARTED}),
 }
 
 #: what a command does once it may: change the item, return the event to record and
 #: whether the item's new holder is told (an outbox ``work_item.assigned`` entry)
-_Change = Callable[[WorkItem, Navigator], tuple[Payload, bool]]
+_Change = Callable[[WorkItem, Navigator], tuple[Payload | None, bool]]
+
+
+def _joins_between(activities: tuple[CActivity, ...], start: CActivity, goal: CActivity) -> bool:
+    """Whether going back to ``start`` would leave a Parallel join on the way to ``goal``
+    waiting for ever: one whose inputs do not all come from what ``start`` leads to (a
+    thread sent back inside a parallel block, while the join needs the other branches too).
+    Inclusive joins wait only for branches that can still arrive, so they are no obstacle."""
+
+    def outgoing(ca: CActivity) -> list[CTransition]:
+        found = (*ca.normal, *ca.exceptions, ca.otherwise, ca.default_exception)
+        return [tr for tr in found if tr is not None]
+
+    reached, todo = {start.index}, [start]
+    while todo:
+        current = todo.pop()
+        if current is goal:
+            continue
+        for tr in outgoing(current):
+            if tr.target not in reached:
+                reached.add(tr.target)
+                todo.append(activities[tr.target])
+    for ca in activities:
+        if ca.index in reached and ca is not goal and ca.join is JoinKind.AND and ca.n_in > 1:
+            inputs = [a.index for a in activities for tr in outgoing(a) if tr.target == ca.index]
+            if any(i not in reached for i in inputs):
+                return True
+    return False
 
 
 class WorkItemCommands(EngineBase):
@@ -65,7 +96,7 @@ class WorkItemCommands(EngineBase):
         """``user``, to whom the item is offered, takes it: nobody else may then start or
         complete it until it is released."""
 
-        def claim(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+        def claim(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
             item.state, item.holder = _ALLOCATED, user
             return WorkItemAllocated(item.id, user), True
 
@@ -117,6 +148,85 @@ class WorkItemCommands(EngineBase):
             return WorkItemReassigned(item.id, user, to, previous), True
 
         self._work_item_command(work_item_id, user, "reassign", _ALLOCATED, reassign, to=to)
+
+    def send_back_work_item(
+        self, work_item_id: str, user: str, to_activity: str, reason: str
+    ) -> None:
+        """The holder sends the work back to ``to_activity``, an activity that already ran
+        in the same scope of the instance: the item's activity is closed (terminated, the
+        item withdrawn), ``to_activity`` begins again, and its new work item goes to whoever
+        completed it last (offered as usual when nobody did). The item's activity must be
+        the only work going on in its scope (no parallel branch, no waiting join).
+        """
+        if not reason.strip():
+            raise ValueError("sending work back needs a reason")
+
+        def send_back(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
+            inst = nav.instance(item.instance_id)
+            ai = inst.activities[item.activity_instance_id]
+            scope = ai.scope
+            subject = f"work item {item.id!r}"
+            ran = [
+                a
+                for a in inst.activities.values()
+                if a.scope is scope and a.act.id == to_activity and a.state is _COMPLETED
+            ]
+            if not ran:
+                raise NotFoundError(
+                    "earlier activity",
+                    to_activity,
+                    f"one that completed in the scope of {subject}",
+                )
+            if scope.count != 1 or any(any(t) for t in scope.tokens.values()) or ai.mi_parent:
+                raise IllegalStateError(
+                    subject, "one of several threads of work in its scope", "send back"
+                )
+            if _joins_between(scope.graph.activities, ran[-1].act, ai.act):
+                raise IllegalStateError(
+                    subject,
+                    f"after a join that {to_activity!r} alone would never complete",
+                    "send back",
+                )
+            previous = self._last_holder(inst.id, to_activity)
+            sent = WorkItemSentBack(item.id, user, to_activity, reason)
+            inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
+            target = ran[-1].act
+            nav.send_back(item, target)
+            # offering a person's work calls no application: done now even by an engine that
+            # leaves automatic work to workers, so the earlier performer gets it at once
+            nav.drain(defer=self.defer_automatic and not target.offer_first)
+            again = [
+                w
+                for w in nav.step.work_items
+                if w.activity_id == to_activity and w.state is _OFFERED
+            ]
+            for new in again:
+                if previous is not None:
+                    new.state, new.holder = _ALLOCATED, previous
+                    event = WorkItemAllocated(new.id, previous)
+                    inst.changes.append(
+                        change(nav.now, event, new.activity_instance_id, to_activity)
+                    )
+                    entry = work_item_entry(
+                        OutboxKind.WORK_ITEM_ASSIGNED,
+                        new,
+                        nav.now,
+                        self.ids.new("as"),
+                        holder=previous,
+                    )
+                    nav.step.outbox.append(entry)
+            return None, False
+
+        self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)
+
+    def _last_holder(self, instance_id: str, activity_id: str) -> str | None:
+        """Who completed the last work item of ``activity_id`` in the instance (None when
+        nobody named did)."""
+        for event in reversed(self.store.audit(instance_id)):
+            payload = event.payload
+            if isinstance(payload, WorkItemCompleted) and event.activity_id == activity_id:
+                return payload.user or self.store.work_item(payload.work_item_id).holder
+        return None
 
     def complete_work_item(
         self,
@@ -201,7 +311,8 @@ class WorkItemCommands(EngineBase):
                 self._commit(nav)
                 return None
             payload, tell = act(item, nav)
-            inst.changes.append(change(nav.now, payload, *where))
+            if payload is not None:  # None: the command recorded its events itself
+                inst.changes.append(change(nav.now, payload, *where))
             nav.step.work_items.append(item)
             if tell:
                 number = self.ids.new("as")

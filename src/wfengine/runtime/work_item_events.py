@@ -102,6 +102,30 @@ class WorkItemReassigned:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkItemSentBack:
+    """``user`` sent the work item back to the earlier activity ``to_activity`` for
+    ``reason``: its activity was closed (terminated) and ``to_activity`` begins again."""
+
+    KIND: ClassVar[str] = "work_item.sent_back"
+    work_item_id: str
+    user: str
+    to_activity: str
+    reason: str
+
+    def detail(self) -> Any:
+        return {
+            "work_item": self.work_item_id,
+            "user": self.user,
+            "to": self.to_activity,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"], detail["to"], detail["reason"])
+
+
+@dataclass(frozen=True, slots=True)
 class OperationRefused:
     """``user`` asked for ``operation`` on ``subject`` (a work item id) and was refused
     (``reason``); nothing else changed."""

@@ -5,7 +5,8 @@ administrator does):
 
 * an administrator may do everything;
 * **claim**: only someone the item is offered to (one of its ``assignees``);
-* **start**, **release**, **delegate**: only the item's holder (a delegate holds it too);
+* **start**, **release**, **delegate**, **send back**: only the item's holder (a delegate
+  holds it too);
 * **complete**: the holder, or someone an unclaimed item is offered to (claiming and completing
   at once);
 * **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
@@ -53,7 +54,7 @@ def refusal(
     offered = item.state is WorkItemState.OFFERED
     if operation == "claim":
         return None if user in item.assignees else "it is not offered to them"
-    if operation in ("start", "release", "delegate"):
+    if operation in ("start", "release", "delegate", "send back"):
         return None if user == item.holder else _not_holder(item)
     if operation == "complete":
         if user == item.holder or (offered and user in item.assignees):

@@ -10,6 +10,7 @@ from typing import Any
 from wfengine.applications.calling import ToolFailure
 from wfengine.runtime.compiler import (
     KIND_TASK,
+    CActivity,
 )
 from wfengine.runtime.history import (
     ApplicationQueued,
@@ -88,6 +89,17 @@ class Work(NavigatorBase):
             self._run_task(ai)  # a Manual start: the person came first, now the applications
         else:
             self._body_done(ai)
+
+    def send_back(self, item: WorkItem, target: CActivity) -> None:
+        """Close the item's activity instance (terminated, its item withdrawn) and begin
+        ``target`` again in the same scope, as if the thread had gone back there."""
+        inst = self.instance(item.instance_id)
+        ai = inst.activities[item.activity_instance_id]
+        self.touch(inst)
+        scope = ai.scope
+        self._cancel_activity(ai, ActivityState.TERMINATED, count=False)
+        self._ready(scope, target)
+        self._release(scope, ai.act.index)
 
     def _run_task(
         self,
