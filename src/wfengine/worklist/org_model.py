@@ -3,7 +3,7 @@
 The shape ``wfengine org load FILE`` reads (YAML or JSON)::
 
     {"users": [{"id": "alice", "name": "Alice", "email": "alice@example.com",
-                "roles": ["clerk"], "units": ["sales"]}],
+                "phone": "+15550100", "roles": ["clerk"], "units": ["sales"]}],
      "units": [{"id": "sales", "name": "Sales", "supervisor": "carol", "parent": "company"}],
      "roles": [{"id": "clerk", "name": "Clerk"}],
      "admins": ["root"]}
@@ -34,6 +34,8 @@ class OrgUser(_Strict):
     id: str = _Id
     name: str | None = None
     email: str | None = None
+    #: for text messages (the SMS notifier)
+    phone: str | None = None
     roles: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
 

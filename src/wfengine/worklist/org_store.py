@@ -24,7 +24,7 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
     """Replace the organisation stored in ``store`` with ``organisation``."""
     doc = organisation.document
     users = [
-        {"id": u.id, "position": i, "name": u.name, "email": u.email}
+        {"id": u.id, "position": i, "name": u.name, "email": u.email, "phone": u.phone}
         for i, u in enumerate(doc.users)
     ]
     units = [
@@ -73,6 +73,7 @@ def read_organisation(store: SqlStore) -> Organisation | None:
                 id=u["id"],
                 name=u["name"],
                 email=u["email"],
+                phone=u["phone"],
                 roles=tuple(groups.get((u["id"], "role"), ())),
                 units=tuple(groups.get((u["id"], "unit"), ())),
             )

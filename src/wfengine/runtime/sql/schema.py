@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -247,6 +247,7 @@ org_users = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("name", sa.Text),
     sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),
 )
 
 org_units = sa.Table(

@@ -1,0 +1,243 @@
+"""Telling people about their work: notifiers fed by the outbox.
+
+A :class:`NotificationDispatcher` is an outbox handler (subscribe it with :func:`subscribe`):
+for each work-item entry the engine committed it makes one :class:`Notification` (who, what,
+the entry's key) and hands it to every notifier. Because delivery goes through the outbox, a
+crash never loses a notification (the entry is delivered after restart), a notifier that
+fails is called again later with the same key (so the receiving side can drop a repeat: the
+e-mail's Message-ID, the webhook's ``X-Wfengine-Key``), and a failing notifier never blocks
+or rolls back an engine command: it runs after the commit, outside it.
+
+Events and who hears of them:
+
+* ``offered`` (``work_item.offered``): everyone the item is offered to;
+* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned, sent back): the
+  new holder;
+* ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
+  was offered to.
+
+Notifiers are plug-ins: :data:`NOTIFIERS` maps a name to a factory, the built-in ``email``
+(SMTP), ``webhook`` (an HTTP POST signed with HMAC-SHA256) and ``sms-file`` (an SMS gateway
+adapter writing one JSON line per message), and packages add theirs under the entry-point
+group ``wfengine_notifiers``; :func:`notifier` makes one by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from wfengine.applications.agents.mail import email_agent
+from wfengine.errors import ApplicationError
+from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
+from wfengine.worklist.org_model import OrgUser
+from wfengine.worklist.organisation import Organisation
+
+#: the entry-point group where packages register notifier factories
+ENTRY_POINT_GROUP = "wfengine_notifiers"
+
+#: outbox kind -> (event name, who hears of it: "assignees" or "holder")
+EVENTS: dict[str, tuple[str, str]] = {
+    OutboxKind.WORK_ITEM_OFFERED: ("offered", "assignees"),
+    OutboxKind.WORK_ITEM_ASSIGNED: ("allocated", "holder"),
+    OutboxKind.WORK_ITEM_COMPLETED: ("completed", "assignees"),
+    OutboxKind.WORK_ITEM_CANCELLED: ("withdrawn", "assignees"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One thing to tell ``recipients`` about a work item; ``key`` is the outbox entry's
+    (the same on every retry: the idempotency key)."""
+
+    key: str
+    event: str
+    work_item_id: str
+    instance_id: str
+    activity_id: str
+    recipients: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        return f"work item {self.work_item_id} ({self.activity_id}) {self.event}"
+
+    @property
+    def text(self) -> str:
+        return (
+            f"Work item {self.work_item_id}, activity {self.activity_id} of instance "
+            f"{self.instance_id}, was {self.event}."
+        )
+
+
+class Notifier(Protocol):
+    """Delivers a notification to the users it concerns; raising makes the outbox try again
+    later with the same notification."""
+
+    def notify(self, notification: Notification, users: list[OrgUser]) -> None: ...
+
+
+class NotificationDispatcher:
+    """The outbox handler that turns work-item entries into notifications."""
+
+    def __init__(self, organisation: Organisation, notifiers: Iterable[Notifier]) -> None:
+        self.organisation = organisation
+        self.notifiers = list(notifiers)
+
+    def __call__(self, record: OutboxRecord) -> None:
+        found = EVENTS.get(record.kind)
+        if found is None:
+            return
+        event, audience = found
+        payload = record.payload
+        if audience == "holder":
+            recipients: tuple[str, ...] = (payload["holder"],) if payload.get("holder") else ()
+        else:
+            recipients = tuple(payload["assignees"])
+        if not recipients:
+            return
+        notification = Notification(
+            record.key,
+            event,
+            payload["work_item_id"],
+            record.instance_id,
+            payload["activity_id"],
+            recipients,
+        )
+        users = [u for u in map(self.organisation.user, recipients) if u is not None]
+        for notifier in self.notifiers:
+            notifier.notify(notification, users)
+
+
+def subscribe(
+    handlers: OutboxHandlers, organisation: Organisation, notifiers: Iterable[Notifier]
+) -> NotificationDispatcher:
+    """Subscribe a dispatcher for ``notifiers`` to the work-item kinds of ``handlers`` (an
+    engine's ``engine.outbox`` or an ``--apps`` module's ``subscribe(outbox)`` argument)."""
+    dispatcher = NotificationDispatcher(organisation, notifiers)
+    handlers.subscribe(dispatcher, list(EVENTS))
+    return dispatcher
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+class EmailNotifier:
+    """One e-mail per notification to the recipients that have an address, its Message-ID
+    made from the key (a mail system that sees a repeat can drop it)."""
+
+    def __init__(self, host: str, port: int = 25, *, sender: str, **options: Any) -> None:
+        self._send = email_agent(host, port, sender=sender, **options)
+
+    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+        to = [u.email for u in users if u.email]
+        if to:
+            self._send(
+                to=to,
+                subject=notification.subject,
+                body=notification.text,
+                idempotency_key=notification.key,
+            )
+
+
+# --------------------------------------------------------------------------- webhook
+
+
+def signature(secret: bytes, body: bytes) -> str:
+    """The ``X-Wfengine-Signature`` of ``body``: ``sha256=`` and the HMAC's hex digest."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+class WebhookNotifier:
+    """POSTs each notification as JSON to ``url``, with ``X-Wfengine-Key`` (the idempotency
+    key) and ``X-Wfengine-Signature`` (HMAC-SHA256 of the body with ``secret``), so the
+    receiver can check who sent it and drop a repeat. A status other than 2xx fails it."""
+
+    def __init__(self, url: str, *, secret: str | bytes, timeout: float = 10.0) -> None:
+        self.url = url
+        self._secret = secret.encode() if isinstance(secret, str) else secret
+        self._timeout = timeout
+
+    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+        body = json.dumps(asdict(notification), sort_keys=True).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Wfengine-Key": notification.key,
+            "X-Wfengine-Signature": signature(self._secret, body),
+        }
+        try:
+            answer = httpx.post(self.url, content=body, headers=headers, timeout=self._timeout)
+        except httpx.HTTPError as exc:
+            raise ApplicationError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
+        if not answer.is_success:
+            raise ApplicationError(f"webhook {self.url} answered {answer.status_code}")
+
+
+# --------------------------------------------------------------------------- SMS
+
+
+class SmsGateway(Protocol):
+    """Sends one text message to a phone number."""
+
+    def send_sms(self, phone: str, text: str, key: str) -> None: ...
+
+
+class FileSmsGateway:
+    """An SMS gateway adapter that appends one JSON line per message to a file (for tests,
+    demos, and gateways that pick messages up from a spool file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def send_sms(self, phone: str, text: str, key: str) -> None:
+        line = json.dumps({"key": key, "phone": phone, "text": text}, sort_keys=True)
+        with self._lock, self.path.open("a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+class SmsNotifier:
+    """A short text per notification to each recipient that has a phone number."""
+
+    def __init__(self, gateway: SmsGateway) -> None:
+        self.gateway = gateway
+
+    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+        for user in users:
+            if user.phone:
+                self.gateway.send_sms(user.phone, notification.subject, notification.key)
+
+
+# --------------------------------------------------------------------------- plug-ins
+
+NotifierFactory = Callable[..., Notifier]
+
+#: built-in notifiers by name; :func:`notifier` also finds those of installed packages
+NOTIFIERS: dict[str, NotifierFactory] = {
+    "email": EmailNotifier,
+    "webhook": WebhookNotifier,
+    "sms-file": lambda path: SmsNotifier(FileSmsGateway(path)),
+}
+
+
+def notifier(name: str, options: Mapping[str, Any] | None = None) -> Notifier:
+    """The notifier ``name`` made with ``options`` (keyword arguments of its factory): a
+    built-in one, or one a package registers under :data:`ENTRY_POINT_GROUP`."""
+    factory = NOTIFIERS.get(name)
+    if factory is None:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            if ep.name == name:
+                factory = ep.load()
+                break
+    if factory is None:
+        known = sorted({*NOTIFIERS, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
+        raise KeyError(f"no notifier {name!r} (known: {', '.join(known)})")
+    return factory(**dict(options or {}))
