@@ -117,8 +117,10 @@ from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
 from wfengine.runtime.work_item_events import (
     OperationRefused,
+    ReminderDue,
     WorkItemAllocated,
     WorkItemDelegated,
+    WorkItemEscalated,
     WorkItemReassigned,
     WorkItemReleased,
     WorkItemSentBack,
@@ -214,6 +216,7 @@ __all__ = [
     "ProcessBuilder",
     "ProcessFailedError",
     "ProcessState",
+    "ReminderDue",
     "RuntimeLimits",
     "SchemaOutdatedError",
     "SequentialIds",
@@ -232,6 +235,7 @@ __all__ = [
     "WorkItemAllocated",
     "WorkItemCompleted",
     "WorkItemDelegated",
+    "WorkItemEscalated",
     "WorkItemOffered",
     "WorkItemReassigned",
     "WorkItemReleased",

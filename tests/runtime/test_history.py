@@ -60,6 +60,8 @@ SAMPLES: list[Payload] = [
     history.WorkItemReassigned("wi-1", "carol", "bob", None),
     history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them"),
     history.WorkItemSentBack("wi-2", "dan", "draft", "the amount is missing"),
+    history.ReminderDue("wi-2", 3),
+    history.WorkItemEscalated("wi-2", ("carol", "root")),
 ]
 
 

@@ -16,6 +16,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.durations import parse_duration
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -65,6 +66,7 @@ from wfengine.runtime.compiled import (
     CDeadline,
     CGraph,
     CLoop,
+    CReminders,
     CSubflow,
     CTool,
     CTransition,
@@ -184,6 +186,7 @@ class ActivityCompiler:
             block=block,
             offer_first=manual_start or (kind == KIND_NONE and manual_finish),
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
+            reminders=_reminders(where, a),
         )
 
     def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:
@@ -335,3 +338,28 @@ def _route_gateway(a: Activity) -> GatewayType | None:
     if isinstance(a.body, Route):
         return a.body.gateway_type
     return None
+
+
+#: the extended attributes that declare a work item's reminders and escalation
+REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
+ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
+
+
+def _reminders(where: str, a: Activity) -> CReminders | None:
+    """The activity's reminders, or None; a duration that is not one, or not positive,
+    refuses the deploy (a zero interval would remind without end)."""
+
+    def duration(name: str) -> timedelta | None:
+        text = a.extended_attribute(name)
+        if text is None:
+            return None
+        found = parse_duration(text)
+        if found is None or found <= timedelta(0):
+            raise DeployError(f"{where}: {name} {text!r} is not a positive duration")
+        return found
+
+    first, every = duration(REMINDER_AFTER), duration(REMINDER_EVERY)
+    escalate, to = duration(ESCALATE_AFTER), a.extended_attribute(ESCALATE_TO)
+    if first is None and every is None and escalate is None:
+        return None
+    return CReminders(first or every, every, escalate, to or None)

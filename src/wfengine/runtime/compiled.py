@@ -40,6 +40,7 @@ __all__ = [
     "CDeadline",
     "CGraph",
     "CLoop",
+    "CReminders",
     "CSubflow",
     "CTool",
     "CTransition",
@@ -123,6 +124,19 @@ class CLoop:
     flow_condition: CompiledExpression | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CReminders:
+    """A person's work item's reminders and escalation (the ``wfengine:reminder-after``,
+    ``wfengine:reminder-every``, ``wfengine:escalate-after`` and ``wfengine:escalate-to``
+    extended attributes of its activity)."""
+
+    first: timedelta | None
+    every: timedelta | None
+    escalate_after: timedelta | None
+    #: the participant escalated to; None: the supervisors of the holder (or assignees)
+    escalate_to: str | None
+
+
 @dataclass(slots=True, eq=False)
 class CTool:
     application_id: str
@@ -184,6 +198,7 @@ class CActivity:
     #: not a gateway (no Split, not a Route): when none of its conditions holds, its thread
     #: ends (implicit termination) instead of waiting for an operator
     ends_quietly: bool = False
+    reminders: CReminders | None = None
 
 
 @dataclass(slots=True, eq=False)

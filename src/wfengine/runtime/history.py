@@ -29,8 +29,10 @@ from wfengine.applications.events import (
 )
 from wfengine.runtime.work_item_events import (
     OperationRefused,
+    ReminderDue,
     WorkItemAllocated,
     WorkItemDelegated,
+    WorkItemEscalated,
     WorkItemReassigned,
     WorkItemReleased,
     WorkItemSentBack,
@@ -66,6 +68,8 @@ class EventKind(StrEnum):
     WORK_ITEM_DELEGATED = "work_item.delegated"
     WORK_ITEM_REASSIGNED = "work_item.reassigned"
     WORK_ITEM_SENT_BACK = "work_item.sent_back"
+    WORK_ITEM_REMINDER = "work_item.reminder"
+    WORK_ITEM_ESCALATED = "work_item.escalated"
     WORK_ITEM_COMPLETED = "work_item.completed"
     OPERATION_REFUSED = "operation.refused"
     # invoked applications
@@ -472,6 +476,8 @@ PAYLOADS: dict[str, type[Payload]] = {
         WorkItemDelegated,
         WorkItemReassigned,
         WorkItemSentBack,
+        ReminderDue,
+        WorkItemEscalated,
         WorkItemCompleted,
         OperationRefused,
         ApplicationQueued,

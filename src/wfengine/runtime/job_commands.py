@@ -23,7 +23,15 @@ from wfengine.errors import (
 )
 from wfengine.runtime.engine_base import EngineBase, JobHandler
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_CONTINUE, JOB_INVOKE, JOB_TIMER, Job, job_timer
+from wfengine.runtime.jobs import (
+    DEFAULT_LEASE,
+    JOB_CONTINUE,
+    JOB_INVOKE,
+    JOB_REMINDER,
+    JOB_TIMER,
+    Job,
+    job_timer,
+)
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.snapshots import (
     JobSnapshot,
@@ -40,13 +48,14 @@ class JobCommands(EngineBase):
     """Running due jobs (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
     def fire_due_timers(self) -> int:
-        """Fire every timer due now, each as its own command; returns how many fired.
+        """Fire every timer (deadlines, work-item reminders) due now, each as its own command;
+        returns how many fired.
 
         Timers of suspended instances wait (``resume`` fires them).
         """
         if self._closed:
             return 0
-        return self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER,))
+        return self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER))
 
     def run_due_jobs(
         self,
@@ -267,6 +276,15 @@ def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
     nav.run_parked(inst)
 
 
+def _reminder_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    nav.remind(job)
+
+
 def default_job_handlers() -> dict[str, JobHandler]:
     """What running each kind of job does, for a new engine."""
-    return {JOB_TIMER: _fire_timer_job, JOB_CONTINUE: _continue_job, JOB_INVOKE: InvokeJobHandler()}
+    return {
+        JOB_TIMER: _fire_timer_job,
+        JOB_CONTINUE: _continue_job,
+        JOB_INVOKE: InvokeJobHandler(),
+        JOB_REMINDER: _reminder_job,
+    }

@@ -27,6 +27,9 @@ from wfengine.runtime.instance import Timer
 JOB_TIMER = "timer"
 JOB_CONTINUE = "continue"
 JOB_INVOKE = "invoke"
+#: a work item's reminder or escalation (``payload``: the item, ``remind`` or ``escalate``,
+#: the reminder's number), due on the clock as timers are
+JOB_REMINDER = "reminder"
 
 #: how long a claim holds a job unless renewed
 DEFAULT_LEASE = timedelta(seconds=60)

@@ -61,6 +61,7 @@ class OutboxKind(StrEnum):
     WORK_ITEM_ASSIGNED = "work_item.assigned"
     WORK_ITEM_COMPLETED = "work_item.completed"
     WORK_ITEM_CANCELLED = "work_item.cancelled"
+    WORK_ITEM_ESCALATED = "work_item.escalated"
     INCIDENT_OPENED = "incident.opened"
     INCIDENT_RESOLVED = "incident.resolved"
     REMINDER_DUE = "reminder.due"
@@ -98,6 +99,8 @@ class WorkItemPayload(TypedDict):
     reminder: NotRequired[int]
     #: ``work_item.assigned`` only: who has the item now
     holder: NotRequired[str]
+    #: ``work_item.escalated`` only: who it was offered to as well
+    escalated_to: NotRequired[list[str]]
 
 
 class IncidentPayload(TypedDict):
@@ -166,6 +169,10 @@ _ONCE = {
 }
 
 
+#: the word in the key of the entries that happen more than once per item
+_KEY_WORDS = {OutboxKind.REMINDER_DUE: "reminder", OutboxKind.WORK_ITEM_ESCALATED: "escalated"}
+
+
 def work_item_entry(
     kind: OutboxKind, item: WorkItem, at: datetime, number: str | None = None, **extra: Any
 ) -> OutboxEntry:
@@ -183,7 +190,7 @@ def work_item_entry(
         raise ValueError(f"a {kind} entry needs a number to make its key unique")
     else:
         text = kind.value
-        key = f"{item.id}/{'reminder' if kind is OutboxKind.REMINDER_DUE else 'assigned'}/{number}"
+        key = f"{item.id}/{_KEY_WORDS.get(kind, 'assigned')}/{number}"
     payload = {
         "work_item_id": item.id,
         "activity_id": item.activity_id,

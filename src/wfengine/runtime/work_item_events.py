@@ -126,6 +126,39 @@ class WorkItemSentBack:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """Reminder number ``number`` of an open work item went out."""
+
+    KIND: ClassVar[str] = "work_item.reminder"
+    work_item_id: str
+    number: int
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "number": self.number}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["number"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemEscalated:
+    """An open work item, late, was offered to ``to`` as well (supervisors or the
+    escalation participant's members)."""
+
+    KIND: ClassVar[str] = "work_item.escalated"
+    work_item_id: str
+    to: tuple[str, ...]
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "to": list(self.to)}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], tuple(detail["to"]))
+
+
+@dataclass(frozen=True, slots=True)
 class OperationRefused:
     """``user`` asked for ``operation`` on ``subject`` (a work item id) and was refused
     (``reason``); nothing else changed."""

@@ -14,7 +14,9 @@ Events and who hears of them:
 * ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned, sent back): the
   new holder;
 * ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
-  was offered to.
+  was offered to;
+* ``overdue`` (``reminder.due``): its holder, else those it is offered to;
+* ``escalated`` (``work_item.escalated``): the people it was escalated to.
 
 Notifiers are plug-ins: :data:`NOTIFIERS` maps a name to a factory, the built-in ``email``
 (SMTP), ``webhook`` (an HTTP POST signed with HMAC-SHA256) and ``sms-file`` (an SMS gateway
@@ -45,12 +47,15 @@ from wfengine.worklist.organisation import Organisation
 #: the entry-point group where packages register notifier factories
 ENTRY_POINT_GROUP = "wfengine_notifiers"
 
-#: outbox kind -> (event name, who hears of it: "assignees" or "holder")
+#: outbox kind -> (event name, who hears of it: "assignees", "holder", "current" (the holder,
+#: else the assignees) or "escalated_to")
 EVENTS: dict[str, tuple[str, str]] = {
     OutboxKind.WORK_ITEM_OFFERED: ("offered", "assignees"),
     OutboxKind.WORK_ITEM_ASSIGNED: ("allocated", "holder"),
     OutboxKind.WORK_ITEM_COMPLETED: ("completed", "assignees"),
     OutboxKind.WORK_ITEM_CANCELLED: ("withdrawn", "assignees"),
+    OutboxKind.REMINDER_DUE: ("overdue", "current"),
+    OutboxKind.WORK_ITEM_ESCALATED: ("escalated", "escalated_to"),
 }
 
 
@@ -98,10 +103,11 @@ class NotificationDispatcher:
             return
         event, audience = found
         payload = record.payload
-        if audience == "holder":
-            recipients: tuple[str, ...] = (payload["holder"],) if payload.get("holder") else ()
+        holder = payload.get("holder")
+        if audience == "holder" or (audience == "current" and holder):
+            recipients: tuple[str, ...] = (holder,) if holder else ()
         else:
-            recipients = tuple(payload["assignees"])
+            recipients = tuple(payload.get(audience) or payload["assignees"])
         if not recipients:
             return
         notification = Notification(

@@ -5,6 +5,7 @@ activity.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
@@ -24,7 +25,7 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     WorkItem,
 )
-from wfengine.runtime.jobs import JOB_INVOKE, Job
+from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, Job
 from wfengine.runtime.navigation.base import (
     _RUNNING,
     NavigatorBase,
@@ -34,6 +35,7 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
+from wfengine.runtime.work_item_events import ReminderDue, WorkItemEscalated
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
@@ -67,6 +69,76 @@ class Work(NavigatorBase):
         self.step.work_items.append(item)
         self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
+        reminders = act.reminders
+        if reminders is not None:
+            if reminders.first is not None:
+                self._reminder_job(item, "remind", 1, self.now + reminders.first)
+            if reminders.escalate_after is not None:
+                self._reminder_job(item, "escalate", 1, self.now + reminders.escalate_after)
+
+    def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
+        job_id = self.ctx.ids.new("rm")
+        self.step.jobs.append(
+            Job(
+                id=job_id,
+                kind=JOB_REMINDER,
+                instance_id=item.instance_id,
+                due=due,
+                seq=self.ctx.next_timer_seq(),
+                payload={"work_item": item.id, "what": what, "number": number},
+                key=f"{item.id}/{what}/{number}",
+            )
+        )
+
+    def remind(self, job: Job) -> None:
+        """A reminder or escalation job came due: nothing when its item is closed; else the
+        reminder goes out (and the next is set) or the item is offered to the escalation's
+        people as well (the supervisors of its holder or assignees, or the members of
+        ``wfengine:escalate-to``)."""
+        item = self._work_item(job.payload["work_item"])
+        if not item.state.is_open:
+            return
+        inst = self.instance(item.instance_id)
+        ai = inst.activities[item.activity_instance_id]
+        reminders = ai.act.reminders
+        if reminders is None:
+            return
+        self.touch(inst)
+        number = job.payload["number"]
+        if job.payload["what"] == "remind":
+            inst.changes.append(change(self.now, ReminderDue(item.id, number), ai.id, ai.act.id))
+            extra: dict[str, object] = {"reminder": number}
+            if item.holder is not None:
+                extra["holder"] = item.holder
+            entry = work_item_entry(OutboxKind.REMINDER_DUE, item, self.now, str(number), **extra)
+            self.step.outbox.append(entry)
+            if reminders.every is not None:
+                self._reminder_job(item, "remind", number + 1, job.due + reminders.every)
+            return
+        to = self._escalation_targets(item, reminders.escalate_to)
+        added = tuple(u for u in to if u not in item.assignees)
+        item.assignees = (*item.assignees, *added)
+        self.step.work_items.append(item)
+        inst.changes.append(change(self.now, WorkItemEscalated(item.id, to), ai.id, ai.act.id))
+        entry = work_item_entry(
+            OutboxKind.WORK_ITEM_ESCALATED, item, self.now, str(number), escalated_to=list(to)
+        )
+        self.step.outbox.append(entry)
+
+    def _escalation_targets(self, item: WorkItem, participant: str | None) -> tuple[str, ...]:
+        directory = self.ctx.directory
+        if participant is not None:
+            return tuple(directory.members(participant, None))
+        supervisors_of = getattr(directory, "supervisors_of", None)
+        if supervisors_of is None:
+            return ()
+        people = (item.holder,) if item.holder is not None else item.assignees
+        found: list[str] = []
+        for person in people:
+            for boss in supervisors_of(person):
+                if boss not in found:
+                    found.append(boss)
+        return tuple(found)
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None

@@ -100,6 +100,9 @@ class StepPlan:
                     self.offers.extend(rows.offer_rows(item))
                 else:
                     self.unoffered.append(item.id)
+            elif offered and item.assignees != unit.stored_assignees(item.id):
+                before = set(unit.stored_assignees(item.id))  # offered to more (escalation)
+                self.offers.extend(r for r in rows.offer_rows(item) if r["user_id"] not in before)
         cancelled = set(step.timers_cancelled)
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]

@@ -46,6 +46,7 @@ class UnitOfWork:
         self._work_items: dict[str, WorkItem] = {}
         #: each remembered item's state as stored (items are changed in place before commit)
         self._stored_states: dict[str, WorkItemState] = {}
+        self._stored_assignees: dict[str, tuple[str, ...]] = {}
 
     @property
     def active(self) -> bool:
@@ -70,6 +71,7 @@ class UnitOfWork:
         self._instances.clear()
         self._work_items.clear()
         self._stored_states.clear()
+        self._stored_assignees.clear()
         self.thread = None
         conn, self.connection = self.connection, None
         return conn
@@ -97,6 +99,11 @@ class UnitOfWork:
         if self.depth:
             self._work_items[item.id] = item
             self._stored_states[item.id] = item.state
+            self._stored_assignees[item.id] = item.assignees
+
+    def stored_assignees(self, work_item_id: str) -> tuple[str, ...]:
+        """Who ``work_item_id`` was offered to as stored (empty for a new item)."""
+        return self._stored_assignees.get(work_item_id, ())
 
     def stored_state(self, work_item_id: str) -> WorkItemState | None:
         """The state ``work_item_id`` has in the database as this unit read or wrote it

@@ -1,0 +1,102 @@
+"""Reminders and escalation of people's work, declared with ``wfengine:*`` extended
+attributes: they fire at the right virtual times, are audited and told through the outbox,
+and stop when the item completes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from wfengine import DeployError, Engine, PackageBuilder, VirtualClock
+from wfengine.runtime.work_item_events import ReminderDue, WorkItemEscalated
+
+
+def _deploy(engine: Engine, **attrs: str) -> str:
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("quote", performer="clerk", extended=attrs)
+    engine.deploy(pb.build())
+    return engine.start_process("p")
+
+
+def _events(engine: Engine, iid: str) -> list[object]:
+    return [
+        (e.at, e.payload)
+        for e in engine.audit(iid)
+        if isinstance(e.payload, ReminderDue | WorkItemEscalated)
+    ]
+
+
+def test_reminders_repeat_then_escalate_and_stop_with_the_work(org_engine: Engine) -> None:
+    e = org_engine
+    clock = e.clock
+    assert isinstance(clock, VirtualClock)
+    start = clock.now()
+    told: list[tuple[str, object]] = []
+    e.outbox.subscribe(
+        lambda r: told.append((r.kind, r.payload.get("reminder") or r.payload.get("escalated_to"))),
+        ["reminder.due", "work_item.escalated"],
+    )
+    iid = _deploy(
+        e,
+        **{
+            "wfengine:reminder-after": "PT2H",
+            "wfengine:reminder-every": "PT1H",
+            "wfengine:escalate-after": "PT3H30M",
+        },
+    )
+    (item,) = e.work_items(iid)
+    clock.advance(timedelta(hours=1, minutes=59))
+    assert _events(e, iid) == []
+    clock.advance(timedelta(minutes=1))  # 2h: the first reminder
+    clock.advance(timedelta(hours=1))  # 3h: the second
+    clock.advance(timedelta(minutes=30))  # 3h30: escalated to carol, the clerks' supervisor
+    assert _events(e, iid) == [
+        (start + timedelta(hours=2), ReminderDue(item.id, 1)),
+        (start + timedelta(hours=3), ReminderDue(item.id, 2)),
+        (start + timedelta(hours=3, minutes=30), WorkItemEscalated(item.id, ("carol",))),
+    ]
+    assert e.work_item(item.id).assignees == ("alice", "bob", "carol")
+    assert [w.id for w in e.work_items_of("carol")] == [item.id]  # on her worklist now
+    e.complete_work_item(item.id, user="carol")
+    clock.advance(timedelta(days=2))
+    assert len(_events(e, iid)) == 3  # nothing after completion
+    assert [j for j in e.jobs(iid)] == []
+    e.deliver_outbox()
+    assert told == [("reminder.due", 1), ("reminder.due", 2), ("work_item.escalated", ["carol"])]
+
+
+def test_escalation_to_a_named_participant(org_engine: Engine) -> None:
+    e = org_engine
+    iid = _deploy(e, **{"wfengine:escalate-after": "1 day", "wfengine:escalate-to": "accountant"})
+    (item,) = e.work_items(iid)
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(days=1))
+    assert e.work_item(item.id).assignees == ("alice", "bob", "dan")
+
+
+def test_a_held_item_reminds_its_holder(org_engine: Engine) -> None:
+    e = org_engine
+    told: list[tuple[str, ...]] = []
+    from wfengine import Organisation
+    from wfengine.worklist import notifiers
+
+    class Recorder:
+        def notify(self, notification: notifiers.Notification, users: object) -> None:
+            told.append((notification.event, *notification.recipients))
+
+    assert isinstance(e.directory, Organisation)
+    notifiers.subscribe(e.outbox.handlers, e.directory, [Recorder()])
+    iid = _deploy(e, **{"wfengine:reminder-after": "PT1H"})
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "bob")
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    e.deliver_outbox()
+    assert ("overdue", "bob") in told
+
+
+@pytest.mark.parametrize("value", ["soon", "PT0S", "-PT1H"])
+def test_a_duration_that_is_not_one_refuses_the_deploy(value: str) -> None:
+    with Engine() as e, pytest.raises(DeployError, match="wfengine:reminder-every"):
+        _deploy(e, **{"wfengine:reminder-every": value})
