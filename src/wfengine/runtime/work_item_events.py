@@ -13,10 +13,10 @@ from typing import Any, ClassVar, Self
 
 
 @dataclass(frozen=True, slots=True)
-class WorkItemAllocated:
-    """``user`` claimed work item ``work_item_id`` (it was offered to them)."""
+class _ByUser:
+    """What ``user`` did to work item ``work_item_id`` (the kind says what)."""
 
-    KIND: ClassVar[str] = "work_item.allocated"
+    KIND: ClassVar[str]
     work_item_id: str
     user: str
 
@@ -29,35 +29,26 @@ class WorkItemAllocated:
 
 
 @dataclass(frozen=True, slots=True)
-class WorkItemStarted:
+class WorkItemAllocated(_ByUser):
+    """``user`` claimed the work item (it was offered to them), or was given it when it was
+    sent back to their activity."""
+
+    KIND: ClassVar[str] = "work_item.allocated"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemStarted(_ByUser):
     """``user`` started the work item they hold."""
 
     KIND: ClassVar[str] = "work_item.started"
-    work_item_id: str
-    user: str
-
-    def detail(self) -> Any:
-        return {"work_item": self.work_item_id, "user": self.user}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"], detail["user"])
 
 
 @dataclass(frozen=True, slots=True)
-class WorkItemReleased:
-    """``user`` gave the work item back: it is offered again to everyone it was offered to."""
+class WorkItemReleased(_ByUser):
+    """``user`` gave the work item back: it is offered again to everyone it was offered to
+    (or goes back to whoever delegated it)."""
 
     KIND: ClassVar[str] = "work_item.released"
-    work_item_id: str
-    user: str
-
-    def detail(self) -> Any:
-        return {"work_item": self.work_item_id, "user": self.user}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"], detail["user"])
 
 
 @dataclass(frozen=True, slots=True)
