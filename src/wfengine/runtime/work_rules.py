@@ -39,6 +39,20 @@ class Supervision(Protocol):
     def knows(self, user_id: str) -> bool: ...
 
 
+class _HasPeople(Protocol):
+    @property
+    def holder(self) -> str | None: ...
+
+    @property
+    def assignees(self) -> tuple[str, ...]: ...
+
+
+def responsible(item: _HasPeople) -> tuple[str, ...]:
+    """Who answers for ``item`` now: its holder, or while unclaimed those it is offered to
+    (whose supervisors may reassign it, and to whose supervisors it escalates)."""
+    return (item.holder,) if item.holder is not None else item.assignees
+
+
 def refusal(
     operation: str, item: WorkItem, user: str, directory: Directory, to: str | None = None
 ) -> str | None:
@@ -61,8 +75,7 @@ def refusal(
             return None
         return _not_holder(item) if not offered else "it is not offered to them"
     if operation == "reassign":
-        people = (item.holder,) if item.holder is not None else item.assignees
-        if org is not None and any(org.supervises(user, p) for p in people):
+        if org is not None and any(org.supervises(user, p) for p in responsible(item)):
             return None
         return (
             "only a supervisor of "

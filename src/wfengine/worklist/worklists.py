@@ -13,7 +13,7 @@ from datetime import datetime
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
-from wfengine.runtime.work_rules import Supervision
+from wfengine.runtime.work_rules import Supervision, responsible
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +38,27 @@ def worklist(
     first (see :meth:`Engine.work_items_of <wfengine.runtime.engine.Engine.work_items_of>`),
     each with its process and when it is due."""
     items = engine.work_items_of(user, state=state, process_id=process_id, after=after, limit=limit)
-    return [entry(engine, item) for item in items]
+    return _entries(engine, items)
 
 
 def entry(engine: Engine, item: WorkItemSnapshot) -> WorklistEntry:
     """``item`` as a worklist entry (its process and when it is due)."""
-    due = [
-        t.due
-        for t in engine.timers(item.instance_id)
-        if t.activity_instance_id == item.activity_instance_id
+    return _entries(engine, [item])[0]
+
+
+def _entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry]:
+    """The entries of ``items``, each instance's process and timers read once."""
+    processes: dict[str, str] = {}
+    due: dict[str, datetime] = {}
+    for instance_id in dict.fromkeys(i.instance_id for i in items):
+        processes[instance_id] = engine.instance(instance_id).process_id
+        for timer in engine.timers(instance_id):
+            known = due.get(timer.activity_instance_id)
+            if known is None or timer.due < known:
+                due[timer.activity_instance_id] = timer.due
+    return [
+        WorklistEntry(i, processes[i.instance_id], due.get(i.activity_instance_id)) for i in items
     ]
-    return WorklistEntry(item, engine.instance(item.instance_id).process_id, min(due, default=None))
 
 
 def may_see(engine: Engine, item: WorkItemSnapshot, user: str) -> bool:
@@ -59,5 +69,4 @@ def may_see(engine: Engine, item: WorkItemSnapshot, user: str) -> bool:
     org = engine.directory if isinstance(engine.directory, Supervision) else None
     if org is None:
         return False
-    people = (item.holder,) if item.holder is not None else item.assignees
-    return org.is_admin(user) or any(org.supervises(user, p) for p in people)
+    return org.is_admin(user) or any(org.supervises(user, p) for p in responsible(item))

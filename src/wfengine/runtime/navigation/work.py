@@ -36,6 +36,7 @@ from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.work_item_events import ReminderDue, WorkItemEscalated
+from wfengine.runtime.work_rules import responsible
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
@@ -132,9 +133,8 @@ class Work(NavigatorBase):
         supervisors_of = getattr(directory, "supervisors_of", None)
         if supervisors_of is None:
             return ()
-        people = (item.holder,) if item.holder is not None else item.assignees
         found: list[str] = []
-        for person in people:
+        for person in responsible(item):
             for boss in supervisors_of(person):
                 if boss not in found:
                     found.append(boss)
