@@ -7,9 +7,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from tests.runtime.conftest import store_url
 from tests.worklist.conftest import ORG
-from wfengine import Engine, Organisation, PackageBuilder, WorkItemState
+from wfengine import Engine, IllegalStateError, Organisation, PackageBuilder, WorkItemState
 
 ITEMS = 40
 
@@ -70,3 +74,39 @@ def test_each_item_ends_with_exactly_one_holder(pg_url: str, tmp_path: Path) -> 
             assert winners == [item.holder]  # exactly one claim took, and it is the holder
             loser = {"alice": bob, "bob": alice}[item.holder or ""]
             assert loser[item_id] == "IllegalStateError"  # refused by the state it read
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_claim_that_read_the_item_before_another_took_it_is_refused(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The interleaving the two processes above hit now and then, forced: bob's command reads
+    the offered item, alice's claim commits, then bob's command reads the instance (already
+    changed by alice). Bob must be refused by the state alice left, not take the item too."""
+    url = store_url(request, kind, tmp_path)
+    directory = Organisation.from_data(ORG)
+    with Engine(db_url=url, directory=directory) as alice_side:
+        pb = PackageBuilder("pkg")
+        pb.process("p").activity("quote", performer="clerk")
+        alice_side.deploy(pb.build())
+        alice_side.start_process("p")
+        (item_id,) = [w.id for w in alice_side.work_items()]
+        with Engine(db_url=url, directory=directory) as bob_side:
+            store = bob_side.store
+            read_instance = store.instance
+            calls = []
+
+            def instance_after_alice(instance_id: str) -> Any:
+                if not calls:  # between bob's read of the item and of its instance
+                    calls.append(instance_id)
+                    alice_side.claim_work_item(item_id, "alice")
+                return read_instance(instance_id)
+
+            store.instance = instance_after_alice  # type: ignore[method-assign]
+            with pytest.raises(IllegalStateError, match="allocated by 'alice'"):
+                bob_side.claim_work_item(item_id, "bob")
+            assert calls  # the interleaving happened
+        item = alice_side.work_item(item_id)
+        assert (item.state, item.holder) == (WorkItemState.ALLOCATED, "alice")
+        kinds = [e.kind for e in alice_side.audit(item.instance_id)]
+        assert kinds.count("work_item.allocated") == 1

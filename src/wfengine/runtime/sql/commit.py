@@ -75,6 +75,11 @@ class StepPlan:
             if known is None:
                 self.inserts.append(row)
             else:
+                if unit.stale_items(inst.id, read_version):
+                    raise ConcurrencyError(
+                        f"a work item of process instance {inst.id!r} was changed by another "
+                        f"engine (the instance read at row version {read_version})"
+                    )
                 self.updates.append((row, read_version))
                 self.token_reset.append(inst.id)
             self.audit.extend(rows.audit_rows(inst, audit_seq + 1))

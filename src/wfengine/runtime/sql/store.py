@@ -69,6 +69,11 @@ from wfengine.runtime.store import AuditEvent, Step
 _OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
 #: those of them with a holder
 _HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
+#: a work item's row with its instance's row version read in the same statement (the
+#: version that stands for the item's: see ``UnitOfWork.remember_work_item``)
+_ITEM_WITH_VERSION = sa.select(
+    t.work_items, t.process_instances.c.version.label("instance_version")
+).join(t.process_instances, t.process_instances.c.id == t.work_items.c.instance_id)
 
 
 class SqlStore(StoreOutbox):
@@ -265,17 +270,15 @@ class SqlStore(StoreOutbox):
         if known is not None:
             return known
         item = rows.work_item(row)
-        self._unit.remember_work_item(item)
+        self._unit.remember_work_item(item, row.get("instance_version"))
         return item
 
     def work_item(self, work_item_id: str) -> WorkItem:
         known = self._unit.work_item(work_item_id)
         if known is not None:
             return known
-        w = t.work_items
-        row = self._db.read(
-            lambda c: c.execute(sa.select(w).where(w.c.id == work_item_id)).mappings().first()
-        )
+        query = _ITEM_WITH_VERSION.where(t.work_items.c.id == work_item_id)
+        row = self._db.read(lambda c: c.execute(query).mappings().first())
         if row is None:
             raise NotFoundError("work item", work_item_id)
         return self._item(row)
@@ -283,8 +286,7 @@ class SqlStore(StoreOutbox):
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         w = t.work_items
         query = (
-            sa.select(w)
-            .where(w.c.state.in_(_OPEN_ITEM_STATES))
+            _ITEM_WITH_VERSION.where(w.c.state.in_(_OPEN_ITEM_STATES))
             .order_by(w.c.created_at, sa.func.length(w.c.id), w.c.id)
         )
         if instance_id is not None:

@@ -47,6 +47,9 @@ class UnitOfWork:
         #: each remembered item's state as stored (items are changed in place before commit)
         self._stored_states: dict[str, WorkItemState] = {}
         self._stored_assignees: dict[str, tuple[str, ...]] = {}
+        #: instance id -> the row versions its work items were read with (see
+        #: :meth:`remember_work_item`)
+        self._item_versions: dict[str, set[int]] = {}
 
     @property
     def active(self) -> bool:
@@ -72,6 +75,7 @@ class UnitOfWork:
         self._work_items.clear()
         self._stored_states.clear()
         self._stored_assignees.clear()
+        self._item_versions.clear()
         self.thread = None
         conn, self.connection = self.connection, None
         return conn
@@ -95,11 +99,26 @@ class UnitOfWork:
     def work_item(self, work_item_id: str) -> WorkItem | None:
         return self._work_items.get(work_item_id)
 
-    def remember_work_item(self, item: WorkItem) -> None:
+    def remember_work_item(self, item: WorkItem, instance_version: int | None = None) -> None:
+        """Keep ``item`` for the rest of the unit. ``instance_version`` is the row version
+        its instance had in the same statement that read the item: a work item has no
+        version of its own, its instance's version stands for it (every change to an item
+        is a change to its instance), so a command that read the item at one version and
+        its instance at another saw two moments and must run again
+        (:meth:`stale_items`)."""
         if self.depth:
             self._work_items[item.id] = item
             self._stored_states[item.id] = item.state
             self._stored_assignees[item.id] = item.assignees
+            if instance_version is not None:
+                self._item_versions.setdefault(item.instance_id, set()).add(instance_version)
+
+    def stale_items(self, instance_id: str, row_version: int) -> bool:
+        """Whether some work item of ``instance_id`` was read with another row version of
+        it than ``row_version``, the one the instance itself was read at (on a database
+        whose reads are separate statements, another engine may commit between them)."""
+        seen = self._item_versions.get(instance_id)
+        return seen is not None and seen != {row_version}
 
     def stored_assignees(self, work_item_id: str) -> tuple[str, ...]:
         """Who ``work_item_id`` was offered to as stored (empty for a new item)."""
