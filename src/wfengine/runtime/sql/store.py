@@ -285,9 +285,8 @@ class SqlStore(StoreOutbox):
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         w = t.work_items
-        query = (
-            _ITEM_WITH_VERSION.where(w.c.state.in_(_OPEN_ITEM_STATES))
-            .order_by(w.c.created_at, sa.func.length(w.c.id), w.c.id)
+        query = _ITEM_WITH_VERSION.where(w.c.state.in_(_OPEN_ITEM_STATES)).order_by(
+            w.c.created_at, sa.func.length(w.c.id), w.c.id
         )
         if instance_id is not None:
             query = query.where(w.c.instance_id == instance_id)
