@@ -202,3 +202,33 @@ def test_a_failing_notifier_never_undoes_or_blocks_the_work() -> None:
         pending = [e for e in engine.outbox.entries() if e.kind == "work_item.offered"]
         assert pending[0].status.value == "pending" and pending[0].attempts == 1
         assert "the gateway is down" in (pending[0].last_error or "")
+
+
+def test_work_sent_back_tells_the_earlier_performer_why(tmp_path: Path) -> None:
+    recorder = _Recorder()
+    with Engine(clock=VirtualClock(), directory=Organisation.from_data(ORG)) as engine:
+        pb = PackageBuilder("pkg")
+        p = pb.process("p")
+        p.activity("draft", performer="clerk").activity("check", performer="clerk")
+        p.transition("draft", "check")
+        engine.deploy(pb.build())
+        n.subscribe(engine.outbox.handlers, engine.directory, [recorder])  # type: ignore[arg-type]
+        iid = engine.start_process("p")
+        (draft,) = engine.work_items(iid)
+        engine.complete_work_item(draft.id, user="bob")
+        (check,) = engine.work_items(iid)
+        engine.claim_work_item(check.id, "carol")
+        engine.deliver_outbox()
+        recorder.seen.clear()
+        engine.send_back_work_item(check.id, "carol", "draft", "the amount is missing")
+        engine.deliver_outbox()
+        (again,) = engine.work_items(iid)
+        [entry] = [e for e in engine.outbox.entries() if e.kind == "work_item.sent_back"]
+    assert entry.payload["sent_by"] == "carol" and entry.payload["from_activity"] == "check"
+    # the withdrawn item's people hear it is withdrawn; bob hears once, that it came back, why
+    seen = [(x.event, users, x.work_item_id) for x, users in recorder.seen]
+    assert seen == [
+        ("withdrawn", ["alice", "bob", "carol"], check.id),
+        ("sent back", ["bob"], again.id),
+    ]
+    assert recorder.seen[1][0].text.endswith("was sent back. Reason: the amount is missing")

@@ -62,6 +62,9 @@ class OutboxKind(StrEnum):
     WORK_ITEM_COMPLETED = "work_item.completed"
     WORK_ITEM_CANCELLED = "work_item.cancelled"
     WORK_ITEM_ESCALATED = "work_item.escalated"
+    #: about the new item of the activity work was sent back to (``reason``, ``sent_by``,
+    #: ``from_activity``; ``holder`` when it went straight to its earlier performer)
+    WORK_ITEM_SENT_BACK = "work_item.sent_back"
     INCIDENT_OPENED = "incident.opened"
     INCIDENT_RESOLVED = "incident.resolved"
     REMINDER_DUE = "reminder.due"
@@ -170,7 +173,11 @@ _ONCE = {
 
 
 #: the word in the key of the entries that happen more than once per item
-_KEY_WORDS = {OutboxKind.REMINDER_DUE: "reminder", OutboxKind.WORK_ITEM_ESCALATED: "escalated"}
+_KEY_WORDS = {
+    OutboxKind.REMINDER_DUE: "reminder",
+    OutboxKind.WORK_ITEM_ESCALATED: "escalated",
+    OutboxKind.WORK_ITEM_SENT_BACK: "sent_back",
+}
 
 
 def work_item_entry(

@@ -207,14 +207,23 @@ class WorkItemCommands(EngineBase):
                     inst.changes.append(
                         change(nav.now, event, new.activity_instance_id, to_activity)
                     )
-                    entry = work_item_entry(
-                        OutboxKind.WORK_ITEM_ASSIGNED,
-                        new,
-                        nav.now,
-                        self.ids.new("as"),
-                        holder=previous,
-                    )
-                    nav.step.outbox.append(entry)
+                    # it is not on offer: nobody else is told of it
+                    offered = new.id + "/offered"
+                    nav.step.outbox[:] = [x for x in nav.step.outbox if x.key != offered]
+                # one entry says it all (who has the work again, and why): no separate
+                # work_item.assigned for the earlier performer
+                entry = work_item_entry(
+                    OutboxKind.WORK_ITEM_SENT_BACK,
+                    new,
+                    nav.now,
+                    self.ids.new("sb"),
+                    holder=new.holder,
+                    reason=reason,
+                    sent_by=user,
+                    from_activity=item.activity_id,
+                    from_work_item_id=item.id,
+                )
+                nav.step.outbox.append(entry)
             return None, False
 
         self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)

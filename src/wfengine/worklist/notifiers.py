@@ -11,8 +11,9 @@ or rolls back an engine command: it runs after the commit, outside it.
 Events and who hears of them:
 
 * ``offered`` (``work_item.offered``): everyone the item is offered to;
-* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned, sent back): the
-  new holder;
+* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder;
+* ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
+  earlier performer, else those it is offered to), with the reason in the text;
 * ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
   was offered to;
 * ``overdue`` (``reminder.due``): its holder, else those it is offered to;
@@ -56,6 +57,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     OutboxKind.WORK_ITEM_CANCELLED: ("withdrawn", "assignees"),
     OutboxKind.REMINDER_DUE: ("overdue", "current"),
     OutboxKind.WORK_ITEM_ESCALATED: ("escalated", "escalated_to"),
+    OutboxKind.WORK_ITEM_SENT_BACK: ("sent back", "current"),
 }
 
 
@@ -70,6 +72,8 @@ class Notification:
     instance_id: str
     activity_id: str
     recipients: tuple[str, ...]
+    #: why, when the one who acted gave a reason (work sent back)
+    reason: str | None = None
 
     @property
     def subject(self) -> str:
@@ -77,9 +81,10 @@ class Notification:
 
     @property
     def text(self) -> str:
+        why = f" Reason: {self.reason}" if self.reason else ""
         return (
             f"Work item {self.work_item_id}, activity {self.activity_id} of instance "
-            f"{self.instance_id}, was {self.event}."
+            f"{self.instance_id}, was {self.event}.{why}"
         )
 
 
@@ -117,6 +122,7 @@ class NotificationDispatcher:
             record.instance_id,
             payload["activity_id"],
             recipients,
+            payload.get("reason"),
         )
         users = [u for u in map(self.organisation.user, recipients) if u is not None]
         for notifier in self.notifiers:
