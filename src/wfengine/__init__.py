@@ -111,6 +111,7 @@ from wfengine.runtime.snapshots import (
     TimerSnapshot,
     TokenSnapshot,
     WayOn,
+    WorkItemData,
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
@@ -123,6 +124,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemEscalated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemReturned,
     WorkItemSentBack,
     WorkItemStarted,
 )
@@ -234,11 +236,13 @@ __all__ = [
     "WayOn",
     "WorkItemAllocated",
     "WorkItemCompleted",
+    "WorkItemData",
     "WorkItemDelegated",
     "WorkItemEscalated",
     "WorkItemOffered",
     "WorkItemReassigned",
     "WorkItemReleased",
+    "WorkItemReturned",
     "WorkItemSentBack",
     "WorkItemSnapshot",
     "WorkItemStarted",

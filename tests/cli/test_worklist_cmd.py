@@ -23,7 +23,9 @@ def url(tmp_path: Path) -> str:
     pb = PackageBuilder("pkg")
     pb.data_field("amount", "FLOAT")
     p = pb.process("order")
-    p.activity("quote", performer="employee", deadlines=[("PT2H", "Late", "ASYNCHR")])
+    p.activity(
+        "quote", performer="employee", writes=["amount"], deadlines=[("PT2H", "Late", "ASYNCHR")]
+    )
     p.activity("approve", performer="manager")
     p.transition("quote", "approve")
     started = cli("instance", "start", write(tmp_path, pb), "--db", db)
@@ -76,9 +78,13 @@ def test_claim_complete_and_refusals(url: str) -> None:
     assert cli("worker", "--db", url, "--until-idle").exit_code == 0
     [approve] = _list(url, "carol", "--state", "offered")
     assert approve["activity_id"] == "approve"
+    args = ("workitem", "complete", approve["id"], "--db", url, "--user", "carol")
+    sneaky = cli(*args, "--set", "amount=99")  # approving may not change the amount
+    assert sneaky.exit_code == 1 and "may not write 'amount'" in sneaky.stderr
     shown = json.loads(cli("workitem", "show", wi, "--db", url, "--user", "alice").stdout)
     assert shown["state"] == "completed" and shown["holder"] == "alice"
     assert {"owner", "assignees", "started_at", "completed_at"} <= set(shown)
+    assert shown["data"]["amount"] == 10 and shown["writable"] == ["amount"]
 
 
 def test_delegate_reassign_release_start_show(url: str) -> None:

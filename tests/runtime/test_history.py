@@ -56,6 +56,7 @@ SAMPLES: list[Payload] = [
     history.WorkItemStarted("wi-1", "alice"),
     history.WorkItemReleased("wi-1", "alice"),
     history.WorkItemDelegated("wi-1", "alice", "bob"),
+    history.WorkItemReturned("wi-1", "bob", "alice"),
     history.WorkItemReassigned("wi-1", "carol", "bob", "alice"),
     history.WorkItemReassigned("wi-1", "carol", "bob", None),
     history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them"),

@@ -21,7 +21,8 @@ from wfengine.runtime.work_item_events import WorkItemSentBack
 def _sequence(engine: Engine) -> str:
     pb = PackageBuilder("pkg")
     p = pb.process("p")
-    p.activity("draft", performer="clerk").activity("check", performer="accountant")
+    p.activity("draft", performer="clerk", writes=["text"])
+    p.activity("check", performer="accountant")
     p.activity("sign", performer="manager")
     p.transition("draft", "check").transition("check", "sign")
     engine.deploy(pb.build())

@@ -11,7 +11,9 @@ from wfengine.wapi import connect
 def _deploy(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("p")
-    p.activity("quote", performer="clerk").activity("book", performer="accountant")
+    p.activity("quote", performer="clerk", writes=["approved"]).activity(
+        "book", performer="accountant"
+    )
     p.transition("quote", "book")
     engine.deploy(pb.build())
 
@@ -32,6 +34,10 @@ def test_a_clerk_works_through_the_work_list(org_engine: Engine) -> None:
         alice.change_work_item_state(item.id, "allocated")
         alice.change_work_item_state(item.id, WorkItemState.STARTED)
         alice.assign_process_instance_attribute(iid, "price", 2)
+        seen = alice.get_work_item_attributes(item.id)
+        assert (seen.values, seen.writable) == ({"price": 2}, ("approved",))
+        with pytest.raises(NotAuthorizedError, match="'dan' may not see the data of"):
+            connect(org_engine, "dan").get_work_item_attributes(item.id)
         alice.complete_work_item(item.id, {"approved": True})
         assert alice.get_work_item(item.id).state is WorkItemState.COMPLETED
         assert alice.get_process_instance(iid).data == {"price": 2, "approved": True}

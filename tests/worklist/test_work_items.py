@@ -13,7 +13,9 @@ from wfengine.runtime.work_item_events import OperationRefused
 def _start(engine: Engine) -> str:
     pb = PackageBuilder("pkg")
     p = pb.process("p")
-    p.activity("quote", performer="clerk").activity("book", performer="accountant")
+    p.activity("quote", performer="clerk", writes=["price"]).activity(
+        "book", performer="accountant"
+    )
     p.transition("quote", "book")
     engine.deploy(pb.build())
     iid = engine.start_process("p")

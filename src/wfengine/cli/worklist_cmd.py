@@ -12,7 +12,9 @@ A contract (scripts rely on these exactly):
   back to an earlier activity;
   ``comment --reason TEXT`` and ``attach --file PATH`` leave a note on the item
   (:mod:`wfengine.worklist.notes`); ``show`` prints the item as one JSON object
-  (the worklist keys plus ``owner``, ``started_at``, ``completed_at`` and ``assignees``);
+  (the worklist keys plus ``owner``, ``started_at``, ``completed_at``, ``assignees``,
+  ``data``, the instance data the item may read, and ``writable``, the fields its
+  completion may write: :mod:`wfengine.runtime.compile_people`);
   the others act as U (see :mod:`wfengine.runtime.work_rules` for who may), ``delegate`` and
   ``reassign`` to ``--to``, ``complete`` with ``--set`` data checked against the process's
   declarations as for ``run``.
@@ -110,11 +112,14 @@ def show(item_id: str, url: str, user: str) -> None:
         if not may_see(engine, item, user):
             raise WorkflowRefused(f"{user!r} may not see work item {item_id!r}")
         found = entry(engine, item)
+        seen = engine.work_item_data(item_id)
     out = _row(found) | {
         "owner": item.owner,
         "assignees": list(item.assignees),
         "started_at": iso(item.started_at),
         "completed_at": iso(item.completed_at),
+        "data": seen.values,
+        "writable": list(seen.writable),
     }
     click.echo(dumps(out))
 

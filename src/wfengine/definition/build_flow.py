@@ -33,6 +33,7 @@ from wfengine.definition.model import (
     Event,
     EventPosition,
     Execution,
+    ExtendedAttribute,
     GatewayType,
     Join,
     Loop,
@@ -112,6 +113,10 @@ class ActivityOptions(TypedDict, total=False):
     loop: Loop
     deadlines: Sequence[DeadlineSpec]
     extended: ExtendedSpec
+    #: the data fields a person's work item may read (default: all) and write (default:
+    #: none); written as the ``wfengine:reads`` / ``wfengine:writes`` extended attributes
+    reads: Sequence[str]
+    writes: Sequence[str]
 
 
 class FlowBuilder:
@@ -162,7 +167,10 @@ class FlowBuilder:
             limit=options.get("limit"),
             deadlines=tuple(deadline_of(d) for d in options.get("deadlines", ())),
             loop=options.get("loop"),
-            extended_attributes=extended_models(options.get("extended")),
+            extended_attributes=(
+                *extended_models(options.get("extended")),
+                *_access_attributes(options),
+            ),
         )
         return self.add_activity(activity, split=options.get("split"), join=options.get("join"))
 
@@ -380,3 +388,13 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
+
+
+def _access_attributes(options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:
+    """``reads=`` / ``writes=`` as the extended attributes the engine reads them from."""
+    found = []
+    for key, name in (("reads", "wfengine:reads"), ("writes", "wfengine:writes")):
+        names = strings(options.get(key))  # type: ignore[arg-type]
+        if names:
+            found.append(ExtendedAttribute(name=name, value=",".join(names)))
+    return tuple(found)

@@ -41,6 +41,7 @@ from wfengine.runtime.snapshots import (
     TimerSnapshot,
     TokenSnapshot,
     WayOn,
+    WorkItemData,
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
@@ -78,6 +79,7 @@ __all__ = [
     "UuidIds",
     "VirtualClock",
     "WayOn",
+    "WorkItemData",
     "WorkItemSnapshot",
     "WorkItemState",
     "Worker",

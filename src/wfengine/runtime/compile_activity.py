@@ -46,6 +46,7 @@ from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
 from wfengine.errors import DeployError
+from wfengine.runtime.compile_people import assignment, data_access
 from wfengine.runtime.compiled import (
     JOIN_AND,
     JOIN_COMPLEX,
@@ -95,6 +96,15 @@ class ActivityCompiler:
         self.types = declared_types(package)
         #: the declared participants a performer may name: the process's hide the package's
         self.participants = {p.id: p for p in (*package.participants, *process.participants)}
+        #: the names a work item's data rules and a performer expression may use
+        self.variables = frozenset((*self.fields, *(f.id for f in process.formal_parameters)))
+        self.activity_ids = frozenset(
+            act.id
+            for act in (
+                *process.activities,
+                *(x for s in process.activity_sets for x in s.activities),
+            )
+        )
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         """Compile a graph (a block's activity set): the graph compiler's part."""
@@ -187,6 +197,10 @@ class ActivityCompiler:
             offer_first=manual_start or (kind == KIND_NONE and manual_finish),
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
             reminders=_reminders(where, a),
+            assignment=assignment(
+                where, a, self.exprs, self.participants, self.variables, self.activity_ids
+            ),
+            access=data_access(a),
         )
 
     def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:

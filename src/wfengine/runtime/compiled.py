@@ -11,6 +11,7 @@ on its hot paths, and a compiled graph is shared by every instance of its proces
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import IntEnum
@@ -137,6 +138,41 @@ class CReminders:
     escalate_to: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class CAssignment:
+    """Who an activity's work item goes to beyond its performers' members: performers
+    evaluated at run time and the Shark/JaWE assignment extended attributes (see
+    :mod:`wfengine.runtime.compile_people`). None on an activity that has none of them."""
+
+    #: per performer: the expression its text is (over the instance's data), else None
+    expressions: tuple[CompiledExpression | None, ...]
+    #: the declared participants an expression's value may name, by Id
+    declared: Mapping[str, Participant]
+    #: ``AssignToPerformerOfActivity``: allocated to whoever did that activity last
+    to_performer_of: str | None = None
+    #: ``DoNotAssignToPerformerOfActivity``: never offered to whoever did these
+    not_performer_of: tuple[str, ...] = ()
+    #: ``ReassignToOriginalPerformer``: when it runs again, to whoever did it last time
+    original_performer: bool = False
+    #: ``MANAGER_OF_PREVIOUS``: offered to the supervisors of the previous activity's
+    #: performer
+    manager_of_previous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CDataAccess:
+    """The instance data a person's work item may read and write (``VariableToProcess_VIEW``
+    / ``VariableToProcess_UPDATE``, or ``wfengine:reads`` / ``wfengine:writes``)."""
+
+    #: the fields it may read; None: every field
+    reads: frozenset[str] | None
+    #: the fields its completion may write
+    writes: frozenset[str]
+    #: ``wfengine:delegation-confirm``: work a delegate completes comes back to the
+    #: delegating owner to confirm
+    confirm_delegation: bool = False
+
+
 @dataclass(slots=True, eq=False)
 class CTool:
     application_id: str
@@ -199,6 +235,9 @@ class CActivity:
     #: ends (implicit termination) instead of waiting for an operator
     ends_quietly: bool = False
     reminders: CReminders | None = None
+    assignment: CAssignment | None = None
+    #: what its work item may read and write (every activity a person works on has one)
+    access: CDataAccess | None = None
 
 
 @dataclass(slots=True, eq=False)

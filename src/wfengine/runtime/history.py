@@ -35,6 +35,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemEscalated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemReturned,
     WorkItemSentBack,
     WorkItemStarted,
 )
@@ -66,6 +67,7 @@ class EventKind(StrEnum):
     WORK_ITEM_STARTED = "work_item.started"
     WORK_ITEM_RELEASED = "work_item.released"
     WORK_ITEM_DELEGATED = "work_item.delegated"
+    WORK_ITEM_RETURNED = "work_item.returned"
     WORK_ITEM_REASSIGNED = "work_item.reassigned"
     WORK_ITEM_SENT_BACK = "work_item.sent_back"
     WORK_ITEM_REMINDER = "work_item.reminder"
@@ -474,6 +476,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         WorkItemStarted,
         WorkItemReleased,
         WorkItemDelegated,
+        WorkItemReturned,
         WorkItemReassigned,
         WorkItemSentBack,
         ReminderDue,

@@ -52,6 +52,8 @@ class ActivityInstance:
     mi_parent: ActivityInstance | None = None
     mi_index: int | None = None
     work_item: str | None = None
+    #: who completed its work item (the holder, or the user who completed it unclaimed)
+    performer: str | None = None
     child_instance: str | None = None
     child_scope: Scope | None = None
     timers: list[str] = field(default_factory=list)
@@ -171,3 +173,26 @@ class Timer:
     deadline_index: int
     #: creation order, the tie-breaker for timers due at the same instant
     seq: int
+
+
+def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
+    """Who completed the work item of ``activity_id`` last in ``inst`` (None when nobody
+    named did): the Shark assignment rules and work sent back give work to them again."""
+    for ai in reversed(inst.activities.values()):
+        if ai.performer is not None and ai.act.id == activity_id:
+            return ai.performer
+    return None
+
+
+def previous_performer(inst: ProcessInstance, current: ActivityInstance) -> str | None:
+    """Who completed the person's work done last in ``inst`` before ``current`` began."""
+    done = [
+        ai
+        for ai in inst.activities.values()
+        if ai.performer is not None and ai is not current and ai.completed_at is not None
+    ]
+    if not done:
+        return None
+    order = {id(ai): n for n, ai in enumerate(done)}
+    last = max(done, key=lambda ai: (ai.completed_at, order[id(ai)]))
+    return last.performer

@@ -6,6 +6,9 @@ works on, so a caller cannot change an instance behind the engine's back.
 
 from __future__ import annotations
 
+import copy
+
+from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -14,6 +17,7 @@ from wfengine.runtime.snapshots import (
     InstanceSummary,
     TimerSnapshot,
     TokenSnapshot,
+    WorkItemData,
     WorkItemSnapshot,
     activity_snapshot,
     copy_snapshot,
@@ -108,6 +112,17 @@ class Queries(EngineBase):
 
     def work_item(self, work_item_id: str) -> WorkItemSnapshot:
         return work_item_snapshot(self.store.work_item(work_item_id))
+
+    def work_item_data(self, work_item_id: str) -> WorkItemData:
+        """The instance data ``work_item_id`` may read, and the fields it may write (the
+        rules of :mod:`wfengine.runtime.compile_people`). Who may see the item is the
+        caller's check (``wfengine.worklist.worklists.may_see``)."""
+        item = self.store.work_item(work_item_id)
+        inst = self.store.instance(item.instance_id)
+        access = inst.activities[item.activity_instance_id].act.access or OPEN_READ
+        reads = access.reads
+        values = {k: copy.deepcopy(v) for k, v in inst.data.items() if reads is None or k in reads}
+        return WorkItemData(item.id, values, tuple(sorted(access.writes)))
 
     def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:
         """Open incidents, of one instance or of all (in creation order)."""

@@ -122,6 +122,18 @@ class WorkItemSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkItemData:
+    """What a work item's person sees of its instance's data and may write back
+    (``Engine.work_item_data``): ``values`` holds the fields its activity lets it read
+    (every field unless the activity lists some), ``writable`` the fields its completion may
+    write."""
+
+    work_item_id: str
+    values: dict[str, Any]
+    writable: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentSnapshot:
     """Something that failed and waits for an operator (``Engine.incidents``):
     ``operation`` says what a retry redoes (``run``, ``leave``, ``job``, ...)."""

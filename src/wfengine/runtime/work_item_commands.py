@@ -18,10 +18,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wfengine.errors import IllegalStateError, NotAuthorizedError, NotFoundError
+from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import Payload, WorkItemCompleted, change
-from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.history import Payload, change
+from wfengine.runtime.instance import WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
@@ -32,10 +33,11 @@ from wfengine.runtime.work_item_events import (
     WorkItemDelegated,
     WorkItemReassigned,
     WorkItemReleased,
+    WorkItemReturned,
     WorkItemSentBack,
     WorkItemStarted,
 )
-from wfengine.runtime.work_rules import refusal
+from wfengine.runtime.work_rules import data_refusal, refusal
 
 _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.ALLOCATED,
@@ -86,6 +88,27 @@ def _joins_between(activities: tuple[CActivity, ...], start: CActivity, goal: CA
             if any(i not in reached for i in inputs):
                 return True
     return False
+
+
+def _delegate(item: WorkItem, user: str | None) -> bool:
+    """Whether ``user`` completing ``item`` is a delegate finishing its owner's work."""
+    return user is not None and item.owner is not None and user != item.owner
+
+
+def _return_to_owner(data: Mapping[str, Any] | None) -> _Change:
+    """The change that gives a delegate's finished work back to its owner to confirm: the
+    data the delegate wrote goes into the instance now (the activity waits on the owner, so
+    nothing moves on with it yet)."""
+
+    def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+        delegate, owner = item.holder, item.owner
+        assert delegate is not None and owner is not None
+        if data:
+            nav.instance(item.instance_id).data.update(data)
+        item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
+        return WorkItemReturned(item.id, delegate, owner), True
+
+    return give_back
 
 
 class WorkItemCommands(EngineBase):
@@ -187,7 +210,7 @@ class WorkItemCommands(EngineBase):
                     f"after a join that {to_activity!r} alone would never complete",
                     "send back",
                 )
-            previous = self._last_holder(inst.id, to_activity)
+            previous = performer_of(inst, to_activity)
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
             target = ran[-1].act
@@ -198,18 +221,20 @@ class WorkItemCommands(EngineBase):
             again = [
                 w
                 for w in nav.step.work_items
-                if w.activity_id == to_activity and w.state is _OFFERED
+                if w.activity_id == to_activity and w.state.is_open and w.id != item.id
             ]
             for new in again:
-                if previous is not None:
+                if previous is not None and new.holder is None:
                     new.state, new.holder = _ALLOCATED, previous
                     event = WorkItemAllocated(new.id, previous)
                     inst.changes.append(
                         change(nav.now, event, new.activity_instance_id, to_activity)
                     )
-                    # it is not on offer: nobody else is told of it
-                    offered = new.id + "/offered"
-                    nav.step.outbox[:] = [x for x in nav.step.outbox if x.key != offered]
+                # not on offer, or allocated by the definition's own rule: the entry below
+                # is the one its holder hears
+                if new.holder is not None:
+                    told = (new.id + "/offered", new.id + "/assigned/")
+                    nav.step.outbox[:] = [x for x in nav.step.outbox if not x.key.startswith(told)]
                 # one entry says it all (who has the work again, and why): no separate
                 # work_item.assigned for the earlier performer
                 entry = work_item_entry(
@@ -227,15 +252,6 @@ class WorkItemCommands(EngineBase):
             return None, False
 
         self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)
-
-    def _last_holder(self, instance_id: str, activity_id: str) -> str | None:
-        """Who completed the last work item of ``activity_id`` in the instance (None when
-        nobody named did)."""
-        for event in reversed(self.store.audit(instance_id)):
-            payload = event.payload
-            if isinstance(payload, WorkItemCompleted) and event.activity_id == activity_id:
-                return payload.user or self.store.work_item(payload.work_item_id).holder
-        return None
 
     def complete_work_item(
         self,
@@ -306,20 +322,27 @@ class WorkItemCommands(EngineBase):
             nav = self._nav()
             nav.touch(inst)
             where = (item.activity_instance_id, item.activity_id)
+            ai = inst.activities[item.activity_instance_id]
+            access = ai.act.access or OPEN_READ
             if user is not None:
                 why = refusal(operation, item, user, self.directory, to)
+                if why is None and operation == "complete":
+                    why = data_refusal(access.writes, data, user, self.directory)
                 if why is not None:
                     refused = OperationRefused(item.id, operation, user, why)
                     inst.changes.append(change(nav.now, refused, *where))
                     self.store.commit(nav.step)
                     return NotAuthorizedError(subject, operation, user, why)
-            if act is None:  # complete: navigation records it and moves on
+            change_item = act
+            if act is None and access.confirm_delegation and _delegate(item, user):
+                change_item = _return_to_owner(data)  # the owner confirms the delegate's work
+            if change_item is None:  # complete: navigation records it and moves on
                 if user is not None and item.holder is None:
                     item.holder = user
                 nav.complete_work_item(item, data, user)
                 self._commit(nav)
                 return None
-            payload, tell = act(item, nav)
+            payload, tell = change_item(item, nav)
             if payload is not None:  # None: the command recorded its events itself
                 inst.changes.append(change(nav.now, payload, *where))
             nav.step.work_items.append(item)

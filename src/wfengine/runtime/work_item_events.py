@@ -52,6 +52,25 @@ class WorkItemReleased(_ByUser):
 
 
 @dataclass(frozen=True, slots=True)
+class WorkItemReturned:
+    """``user``, a delegate, finished the work and it went back to ``to``, the owner who
+    delegated it, to confirm (the activity says ``wfengine:delegation-confirm``); what the
+    delegate wrote is in the instance's data already."""
+
+    KIND: ClassVar[str] = "work_item.returned"
+    work_item_id: str
+    user: str
+    to: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id, "user": self.user, "to": self.to}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"], detail["to"])
+
+
+@dataclass(frozen=True, slots=True)
 class WorkItemDelegated:
     """``user`` delegated the work item to ``to``, staying its owner."""
 

@@ -10,7 +10,10 @@ administrator does):
 * **complete**: the holder, or someone an unclaimed item is offered to (claiming and completing
   at once);
 * **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
-* **delegate** and **reassign** only to a user the directory knows, and not to the holder.
+* **delegate** and **reassign** only to a user the directory knows, and not to the holder;
+* a **completion** writes only the data fields its activity declares writable
+  (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
+  without a user, may write any).
 
 Whether the item's state allows the change is the state machine's part
 (:data:`~wfengine.runtime.states.WORK_ITEM_TRANSITIONS`), checked before these rules.
@@ -21,7 +24,8 @@ a directory that cannot has none, so only holders and assignees act.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from wfengine.runtime.directory import Directory
 from wfengine.runtime.instance import WorkItem
@@ -89,3 +93,19 @@ def _not_holder(item: WorkItem) -> str:
     if item.holder is None:
         return "nobody has claimed it"
     return f"{item.holder!r} holds it"
+
+
+def data_refusal(
+    writes: frozenset[str], data: Mapping[str, Any] | None, user: str, directory: Directory
+) -> str | None:
+    """Why ``user`` may not write ``data`` when completing an item whose activity lets it
+    write ``writes`` (None when they may: only declared fields, and anything for an
+    administrator)."""
+    undeclared = sorted(set(data or ()) - writes)
+    if not undeclared:
+        return None
+    if isinstance(directory, Supervision) and directory.is_admin(user):
+        return None
+    allowed = ", ".join(map(repr, sorted(writes))) or "no data"
+    named = ", ".join(map(repr, undeclared))
+    return f"it may not write {named} (its activity lets it write {allowed})"

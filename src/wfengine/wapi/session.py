@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from wfengine.errors import NotAuthorizedError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
     InstanceSummary,
+    WorkItemData,
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
@@ -188,6 +190,19 @@ class Session:
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``."""
         return self._engine().work_item(work_item_id)
+
+    def get_work_item_attributes(self, work_item_id: str) -> WorkItemData:
+        """``WMOpenWorkItemAttributesList`` / ``WMGetWorkItemAttributeValue``: the instance
+        data the item may read and the fields it may write; refused (``NotAuthorizedError``)
+        to a user the item is not offered to, held by, or supervised or administered by."""
+        from wfengine.worklist.worklists import may_see
+
+        engine = self._engine()
+        if not may_see(engine, engine.work_item(work_item_id), self.user):
+            raise NotAuthorizedError(
+                f"work item {work_item_id!r}", "see the data of", self.user, "it is not theirs"
+            )
+        return engine.work_item_data(work_item_id)
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""

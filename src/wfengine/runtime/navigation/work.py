@@ -4,11 +4,13 @@ activity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
+from wfengine.definition.model import Participant
+from wfengine.runtime.compiled import CAssignment
 from wfengine.runtime.compiler import (
     KIND_TASK,
     CActivity,
@@ -24,6 +26,8 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import (
     ActivityInstance,
     WorkItem,
+    performer_of,
+    previous_performer,
 )
 from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, Job
 from wfengine.runtime.navigation.base import (
@@ -35,10 +39,11 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
-from wfengine.runtime.work_item_events import ReminderDue, WorkItemEscalated
+from wfengine.runtime.work_item_events import ReminderDue, WorkItemAllocated, WorkItemEscalated
 from wfengine.runtime.work_rules import responsible
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
+_ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
 
 
@@ -47,13 +52,16 @@ class Work(NavigatorBase):
 
     def _offer(self, ai: ActivityInstance) -> None:
         inst = ai.scope.instance
-        directory = self.ctx.directory
-        assignees: list[str] = []
         act = ai.act
-        for p, declared in zip(act.performers, act.participants, strict=True):
-            for m in directory.members(p, declared):
-                if m not in assignees:
-                    assignees.append(m)
+        holder: str | None = None
+        if act.assignment is None:
+            assignees = self._members(zip(act.performers, act.participants, strict=True))
+        else:
+            try:
+                assignees, holder = self._assign(ai, act.assignment)
+            except _Failure as exc:
+                self._incident(inst, ai, act.id, "run", exc.message)
+                return
         item = WorkItem(
             id=self.ctx.ids.new("wi"),
             instance_id=inst.id,
@@ -68,14 +76,71 @@ class Work(NavigatorBase):
         ai.work_item = item.id
         self._new_items[item.id] = item
         self.step.work_items.append(item)
-        self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
+        if holder is None:
+            self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
+        else:  # the definition names who does it: allocated at once, told to them alone
+            item.state, item.holder = WorkItemState.ALLOCATED, holder
+            inst.changes.append(change(self.now, WorkItemAllocated(item.id, holder), ai.id, act.id))
+            number = self.ctx.ids.new("as")
+            entry = work_item_entry(_ASSIGNED, item, self.now, number, holder=holder)
+            self.step.outbox.append(entry)
         reminders = act.reminders
         if reminders is not None:
             if reminders.first is not None:
                 self._reminder_job(item, "remind", 1, self.now + reminders.first)
             if reminders.escalate_after is not None:
                 self._reminder_job(item, "escalate", 1, self.now + reminders.escalate_after)
+
+    def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
+        """Everyone the directory says ``performers`` (name, declaration) are, in order."""
+        directory = self.ctx.directory
+        found: list[str] = []
+        for p, declared in performers:
+            for m in directory.members(p, declared):
+                if m not in found:
+                    found.append(m)
+        return found
+
+    def _assign(self, ai: ActivityInstance, rule: CAssignment) -> tuple[list[str], str | None]:
+        """Who ``ai``'s work item is offered to, and who holds it at once (None: nobody),
+        by the rules of :mod:`wfengine.runtime.compile_people`."""
+        act, inst = ai.act, ai.scope.instance
+        named: list[tuple[str, Participant | None]] = []
+        for p, declared, expr in zip(
+            act.performers, act.participants, rule.expressions, strict=True
+        ):
+            if expr is None:
+                named.append((p, declared))
+                continue
+            value = self._evaluate(ai, expr)
+            values = [value] if isinstance(value, str) else value
+            if (
+                not isinstance(values, list | tuple)
+                or not values
+                or not all(isinstance(v, str) and v for v in values)
+            ):
+                raise _Failure(
+                    f"performer {p!r} of activity {act.id!r} is {value!r}, not the name of a "
+                    "participant, role, unit or user (or a list of them)"
+                )
+            named.extend((v, rule.declared.get(v)) for v in values)
+        assignees = self._members(named)
+        if rule.manager_of_previous:
+            previous = previous_performer(inst, ai)
+            supervisors_of = getattr(self.ctx.directory, "supervisors_of", None)
+            if previous is not None and supervisors_of is not None:
+                assignees = list(supervisors_of(previous)) or assignees
+        holder = performer_of(inst, act.id) if rule.original_performer else None
+        if holder is None and rule.to_performer_of is not None:
+            holder = performer_of(inst, rule.to_performer_of)
+        excluded = {performer_of(inst, x) for x in rule.not_performer_of}
+        excluded.discard(None)
+        if holder in excluded:
+            holder = None
+        if holder is not None:
+            return [holder], holder
+        return [m for m in assignees if m not in excluded], None
 
     def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
         job_id = self.ctx.ids.new("rm")
@@ -148,6 +213,7 @@ class Work(NavigatorBase):
         self.touch(inst)
         item.state = WorkItemState.COMPLETED
         item.completed_at = self.now
+        ai.performer = user or item.holder
         self.step.work_items.append(item)
         self.step.outbox.append(work_item_entry(_COMPLETED, item, self.now))
         ai.work_item = None

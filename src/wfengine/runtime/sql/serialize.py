@@ -82,6 +82,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             rec["mi_index"] = ai.mi_index
         if ai.work_item is not None:
             rec["work_item"] = ai.work_item
+        if ai.performer is not None:
+            rec["performer"] = ai.performer
         if ai.child_instance is not None:
             rec["child_instance"] = ai.child_instance
         if ai.child_scope is not None:
@@ -197,6 +199,7 @@ def load_instance(
             iterations=r.get("iterations", 0),
             mi_index=r.get("mi_index"),
             work_item=r.get("work_item"),
+            performer=r.get("performer"),
             child_instance=r.get("child_instance"),
             timers=list(r.get("timers", ())),
             incident=r.get("incident"),

@@ -1,0 +1,124 @@
+"""Compiling what an activity says about the people who work on it: who its work item goes to
+(:class:`~wfengine.runtime.compiled.CAssignment`) and which data it may read and write
+(:class:`~wfengine.runtime.compiled.CDataAccess`).
+
+**Performers evaluated at run time.** A performer names a declared Participant, or (when none
+is declared by that Id) a role, unit or user of the directory by name. When no Participant
+declares it and its text is an expression over the process's data (a data field's Id such as
+``department``, or ``dept + "-desk"``), it is evaluated when the work item is offered: the value
+(a name, or a list of names) is what the performer is. An undeclared text that is not such an
+expression stays a name, as before (external participant repositories write those).
+
+**Assignment extended attributes** (Enhydra Shark and JaWE write them; the files in
+``../shared/conformance/xpdl/jawe`` use them):
+
+* ``AssignToPerformerOfActivity`` = activity Id: the item is allocated to whoever completed
+  that activity last in the instance (offered as usual when nobody did);
+* ``DoNotAssignToPerformerOfActivity`` = activity Id (repeatable): never offered to whoever
+  completed it (four eyes);
+* ``ReassignToOriginalPerformer``: when the activity runs again (a loop, work sent back), its
+  item is allocated to whoever completed it last time;
+* ``MANAGER_OF_PREVIOUS``: offered to the supervisors of whoever completed the activity
+  before it (its performers' members when the directory knows no supervisor).
+
+**Data access** (``VariableToProcess_VIEW`` / ``VariableToProcess_UPDATE``, repeatable, as
+JaWE writes them, or ``wfengine:reads`` / ``wfengine:writes`` with comma-separated Ids): a
+work item reads every field unless some are listed to view (then those and the updatable
+ones) and writes only the fields listed to update. The names are taken as given (an
+instance may carry fields its definition does not declare, as completions write them).
+``wfengine:delegation-confirm`` = ``true`` makes work that a
+delegate completes come back to its owner to confirm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from wfengine.definition.model import Activity, Participant
+from wfengine.definition.reading import ReadKind
+from wfengine.errors import DeployError
+from wfengine.runtime.compiled import CAssignment, CDataAccess
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+
+ASSIGN_TO = "AssignToPerformerOfActivity"
+NOT_ASSIGN_TO = "DoNotAssignToPerformerOfActivity"
+ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
+MANAGER_OF_PREVIOUS = "MANAGER_OF_PREVIOUS"
+VIEW, UPDATE = "VariableToProcess_VIEW", "VariableToProcess_UPDATE"
+READS, WRITES = "wfengine:reads", "wfengine:writes"
+DELEGATION_CONFIRM = "wfengine:delegation-confirm"
+
+#: the access of an activity that declares none: read everything, write nothing
+OPEN_READ = CDataAccess(None, frozenset())
+
+
+def _values(a: Activity, *names: str) -> list[str]:
+    """Every value of the extended attributes ``names`` (repeatable, comma-separated)."""
+    found: list[str] = []
+    for ea in a.extended_attributes:
+        if ea.name in names:
+            text = ea.value if ea.value is not None else ea.text
+            found.extend(v.strip() for v in (text or "").split(",") if v.strip())
+    return found
+
+
+def _has(a: Activity, name: str) -> bool:
+    return any(ea.name == name for ea in a.extended_attributes)
+
+
+def performer_expression(
+    exprs: ExpressionReader, text: str, where: str, variables: frozenset[str]
+) -> CompiledExpression | None:
+    """``text`` as an expression over ``variables``, or None when it is a plain name (or not
+    an expression whose every name is a variable)."""
+    try:
+        found = exprs.required(text, where)
+    except DeployError:
+        return None
+    if found.kind is not ReadKind.EXPRESSION or not found.names or not found.names <= variables:
+        return None
+    return found
+
+
+def assignment(
+    where: str,
+    a: Activity,
+    exprs: ExpressionReader,
+    participants: Mapping[str, Participant],
+    variables: frozenset[str],
+    activity_ids: frozenset[str],
+) -> CAssignment | None:
+    """The activity's assignment rules, or None when it has only declared performers."""
+    expressions = tuple(
+        None
+        if p in participants
+        else performer_expression(exprs, p, f"{where}, performer {p!r}", variables)
+        for p in a.performers
+    )
+    to = (a.extended_attribute(ASSIGN_TO) or "").strip() or None
+    not_to = tuple(_values(a, NOT_ASSIGN_TO))
+    for named in (to, *not_to):
+        if named is not None and named not in activity_ids:
+            raise DeployError(f"{where}: the performer of {named!r}: no such activity")
+    original, manager = _has(a, ORIGINAL_PERFORMER), _has(a, MANAGER_OF_PREVIOUS)
+    if not (any(expressions) or to or not_to or original or manager):
+        return None
+    return CAssignment(
+        expressions=expressions,
+        declared=participants,
+        to_performer_of=to,
+        not_performer_of=not_to,
+        original_performer=original,
+        manager_of_previous=manager,
+    )
+
+
+def data_access(a: Activity) -> CDataAccess:
+    """What the activity's work item may read and write."""
+    view, update = _values(a, VIEW, READS), _values(a, UPDATE, WRITES)
+    confirm = (a.extended_attribute(DELEGATION_CONFIRM) or "").strip().lower() == "true"
+    if not view and not update and not confirm:
+        return OPEN_READ
+    writes = frozenset(update)
+    reads = writes | frozenset(view) if view else None
+    return CDataAccess(reads, writes, confirm)
