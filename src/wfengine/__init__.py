@@ -33,6 +33,18 @@ from wfengine.applications.events import (
     ApplicationReturned,
 )
 from wfengine.applications.registry import ApplicationRegistry
+from wfengine.audit import (
+    BriefStatus,
+    ChainBreak,
+    ChainReport,
+    DetailedStatus,
+    brief_status,
+    detailed_status,
+    iter_events,
+    write_csv,
+    write_jsonl,
+    write_xes,
+)
 from wfengine.definition.build_arguments import BuildError
 from wfengine.definition.builder import PackageBuilder, ProcessBuilder
 from wfengine.definition.diagnostics import Diagnostic, Severity
@@ -161,7 +173,10 @@ __all__ = [
     "ApplicationReturned",
     "ApplicationTimeoutError",
     "AuditEvent",
+    "BriefStatus",
     "BuildError",
+    "ChainBreak",
+    "ChainReport",
     "Clock",
     "ConcurrencyError",
     "DataNotStorableError",
@@ -172,6 +187,7 @@ __all__ = [
     "DefinitionError",
     "DeployError",
     "DeployedProcess",
+    "DetailedStatus",
     "Diagnostic",
     "Directory",
     "Engine",
@@ -251,19 +267,25 @@ __all__ = [
     "WorkflowError",
     "XpdlLoadError",
     "__version__",
+    "brief_status",
     "callable_agent",
     "callable_agent_factory",
+    "detailed_status",
     "dump_xpdl",
     "email_agent",
     "email_agent_factory",
     "http_agent",
     "http_agent_factory",
+    "iter_events",
     "load_organisation",
     "load_xpdl",
     "package_to_dot",
     "subprocess_agent",
     "subprocess_agent_factory",
     "validate",
+    "write_csv",
+    "write_jsonl",
+    "write_xes",
 ]
 
 #: names imported on first use, by the module they live in: the tool agents bring in httpx,

@@ -286,3 +286,16 @@ def test_the_outbox_of_an_upgraded_database_is_settled_and_new_entries_deliver(
             record, status=OutboxStatus.DELIVERED, next_attempt_at=None, settled_at=old.clock.now()
         )
     ]
+
+
+def test_an_upgraded_trail_is_unchained_then_chains_on(old: Engine) -> None:
+    """Events written before the hash chain keep no hash and verify as unchained (their
+    process filled in by the migration); the events written after chain on."""
+    before = old.verify_audit()
+    assert before.ok and before.unchained == before.events > 0
+    iid = _one(old, "review")
+    assert {e.process_id for e in old.audit_events(instance_id=iid)} == {"review"}
+    (item,) = old.work_items(iid)
+    old.complete_work_item(item.id)
+    after = old.verify_audit()
+    assert after.ok and after.events > before.events and after.unchained == before.unchained

@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from wfengine import __version__
+from wfengine.cli.audit_cmd import audit
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.incident_cmd import incident, incidents
@@ -19,6 +20,8 @@ from wfengine.cli.org_cmd import org
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
+from wfengine.cli.stats_cmd import stats
+from wfengine.cli.status_cmd import status
 from wfengine.cli.validate_cmd import validate
 from wfengine.cli.worker_cmd import worker
 from wfengine.cli.worklist_cmd import workitem, worklist_command
@@ -67,6 +70,10 @@ main.add_command(db)
 main.add_command(org)
 main.add_command(worklist_command)
 main.add_command(workitem)
+# Monitoring (Interface 5): the audit trail.
+main.add_command(audit)
+main.add_command(status)
+main.add_command(stats)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m wfengine.cli.main`

@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from wfengine.errors import ConcurrencyError, NotFoundError
+from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import Change, Incident, ProcessInstance, Timer, WorkItem
@@ -273,10 +275,29 @@ class MemoryStore(StoreOutbox):
     # -- audit and outbox ------------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
+        inst = self._instances.get(instance_id)
+        process_id = None if inst is None else inst.process_id
         return [
-            AuditEvent(n, at, instance_id, kind, aid, act_id, detail)
+            AuditEvent(n, at, instance_id, kind, aid, act_id, detail, process_id)
             for n, (at, kind, aid, act_id, detail) in enumerate(self._audit.get(instance_id, ()), 1)
         ]
+
+    def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
+        if query.instance_id is not None:
+            logs = [query.instance_id] if query.instance_id in self._audit else []
+        else:
+            logs = list(self._audit)
+        found = []
+        for iid in logs:
+            process_id = self._instances[iid].process_id
+            if query.process_id is not None and process_id != query.process_id:
+                continue
+            for n, (at, kind, aid, act_id, detail) in enumerate(self._audit[iid], 1):
+                event = AuditEvent(n, at, iid, kind, aid, act_id, detail, process_id)
+                if query.matches(event):
+                    found.append(event)
+        found.sort(key=audit_key)
+        return found if query.limit is None else found[: query.limit]
 
     # -- commit ----------------------------------------------------------------------------------
 

@@ -7,7 +7,13 @@ works on, so a caller cannot change an instance behind the engine's back.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
+from datetime import datetime
 
+from wfengine.errors import StoreError
+from wfengine.runtime.audit_chain import ChainReport
+from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.snapshots import (
@@ -133,6 +139,51 @@ class Queries(EngineBase):
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
         return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
+
+    def audit_events(
+        self,
+        *,
+        instance_id: str | None = None,
+        process_id: str | None = None,
+        activity_id: str | None = None,
+        user: str | None = None,
+        kind: str | Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: AuditEvent | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEvent]:
+        """Audit events across instances, oldest first (by time, instance, seq): filtered by
+        instance, process, activity, acting user, kind (one or several), time range
+        (``since`` inclusive, ``until`` exclusive); a page of ``limit`` continues ``after`` the
+        last event of the previous one (keyset paging, an index range on the SQL store)."""
+        kinds = () if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+        query = AuditQuery(
+            instance_id=instance_id,
+            process_id=process_id,
+            activity_id=activity_id,
+            user=user,
+            kinds=kinds,
+            since=since,
+            until=until,
+            after=None if after is None else audit_key(after),
+            limit=limit,
+        )
+        return self.store.audit_events(query)
+
+    def verify_audit(self, instance_id: str | None = None) -> ChainReport:
+        """Recompute the audit trail's hash chain (of one instance, or of all) and report the
+        first edited, removed, reordered or inserted event of each instance where one is
+        (:mod:`wfengine.runtime.audit_chain`). Only a database's trail is chained: the memory
+        store raises :class:`~wfengine.errors.StoreError`."""
+        verify = getattr(self.store, "verify_audit", None)
+        if verify is None:
+            raise StoreError(
+                "the memory store keeps no hash chain; the audit trail of a database is "
+                "verified (Engine(db_url=...))"
+            )
+        report: ChainReport = verify(instance_id)
+        return report
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
         self.store.instance(instance_id)

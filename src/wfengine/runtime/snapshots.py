@@ -85,6 +85,8 @@ class ActivityInstanceSnapshot:
     work_item_id: str | None
     subflow_instance_id: str | None
     incident_id: str | None
+    #: who completed its work item (None when no person did)
+    performer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +237,7 @@ def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityIn
         work_item_id=ai.work_item,
         subflow_instance_id=ai.child_instance,
         incident_id=ai.incident,
+        performer=ai.performer,
     )
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
+from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import Payload, read_payload
 from wfengine.runtime.ids import IdGenerator
@@ -57,6 +58,22 @@ class AuditEvent(NamedTuple):
     activity_instance_id: str | None
     activity_id: str | None
     detail: Any
+    #: the instance's process (None only on rows written before the audit header had it)
+    process_id: str | None = None
+
+    @property
+    def user(self) -> str | None:
+        """Who acted, when a person did (the ``user`` of a work-item event or a refusal)."""
+        detail = self.detail
+        found = detail.get("user") if isinstance(detail, dict) else None
+        return found if isinstance(found, str) else None
+
+    @property
+    def work_item_id(self) -> str | None:
+        """The work item the event is about, if any."""
+        detail = self.detail
+        found = detail.get("work_item") if isinstance(detail, dict) else None
+        return found if isinstance(found, str) else None
 
     @property
     def payload(self) -> Payload | None:
@@ -244,6 +261,11 @@ class Store(Protocol):
     # -- audit and outbox --------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...
+
+    def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
+        """The events ``query`` selects across instances, in :func:`audit_query.key` order,
+        each with its ``process_id``."""
+        ...
 
     # -- outbox (see :mod:`wfengine.runtime.outbox_delivery`) -----------------------------------
     #

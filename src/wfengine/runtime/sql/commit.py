@@ -58,18 +58,23 @@ class StepPlan:
         self.incident_reset: list[str] = []
         self.incidents: Rows = []
         self.closed: list[str] = []
-        #: instance id -> (row version, audit seq) once the step is committed
-        self.written: dict[str, tuple[int, int]] = {}
+        #: instance id -> (row version, audit seq, audit head) once the step is committed
+        self.written: dict[str, tuple[int, int, str | None]] = {}
         for inst in step.instances.values():
             known = unit.stored(inst)
-            read_version, audit_seq = (
-                (0, 0) if known is None else (known.row_version, known.audit_seq)
+            read_version, audit_seq, head = (
+                (0, 0, None)
+                if known is None
+                else (known.row_version, known.audit_seq, known.audit_head)
             )
-            self.written[inst.id] = (read_version + 1, audit_seq + len(inst.changes))
+            audit, head = rows.audit_rows(inst, audit_seq + 1, head)
+            self.audit.extend(audit)
+            self.written[inst.id] = (read_version + 1, audit_seq + len(inst.changes), head)
             row = rows.instance_row(
                 inst,
                 row_version=read_version + 1,
                 audit_seq=audit_seq + len(inst.changes),
+                audit_head=head,
                 updated_at=now,
             )
             if known is None:
@@ -82,7 +87,6 @@ class StepPlan:
                     )
                 self.updates.append((row, read_version))
                 self.token_reset.append(inst.id)
-            self.audit.extend(rows.audit_rows(inst, audit_seq + 1))
             changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
             self.activities.extend(rows.activity_rows(inst, sorted(changed)))
             self.tokens.extend(rows.token_rows(inst))

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from wfengine.runtime.audit_chain import GENESIS, event_hash
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
@@ -59,7 +60,12 @@ SUMMARY_COLUMNS = (
 
 
 def instance_row(
-    inst: ProcessInstance, *, row_version: int, audit_seq: int, updated_at: datetime
+    inst: ProcessInstance,
+    *,
+    row_version: int,
+    audit_seq: int,
+    audit_head: str | None,
+    updated_at: datetime,
 ) -> dict[str, Any]:
     """The ``process_instances`` row of ``inst`` as its ``row_version``-th write, with
     ``audit_seq`` audit events stored."""
@@ -71,6 +77,7 @@ def instance_row(
         "data": encode_data(inst.data, inst.id),
         "version": row_version,
         "audit_seq": audit_seq,
+        "audit_head": audit_head,
         "parent_instance_id": inst.parent_instance,
         "parent_activity_instance_id": inst.parent_activity_instance,
         "created_at": inst.created_at,
@@ -293,20 +300,37 @@ def job(row: Row) -> Job:
 # --------------------------------------------------------------------------- audit and outbox
 
 
-def audit_rows(inst: ProcessInstance, first_seq: int) -> list[dict[str, Any]]:
-    """``audit_events`` rows of the instance's pending changes, numbered from ``first_seq``."""
-    return [
-        {
-            "instance_id": inst.id,
-            "seq": n,
-            "at": at,
-            "kind": kind,
-            "activity_instance_id": ai_id,
-            "activity_id": act_id,
-            "detail": encode_value(detail, f"instance {inst.id!r}, audit {kind}"),
-        }
-        for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq)
-    ]
+def audit_rows(
+    inst: ProcessInstance, first_seq: int, head: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``audit_events`` rows of the instance's pending changes, numbered from ``first_seq``
+    and chained from ``head`` (the hash of the instance's last stored event, None before
+    any); returns them with the new head."""
+    found = []
+    previous = GENESIS if head is None else head
+    process_id = inst.process_id
+    for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq):
+        stored = encode_value(detail, f"instance {inst.id!r}, audit {kind}")
+        previous = event_hash(previous, inst.id, n, at, kind, ai_id, act_id, stored)
+        user = work_item = None
+        if type(stored) is dict:
+            user, work_item = stored.get("user"), stored.get("work_item")
+        found.append(
+            {
+                "instance_id": inst.id,
+                "seq": n,
+                "at": at,
+                "kind": kind,
+                "activity_instance_id": ai_id,
+                "activity_id": act_id,
+                "detail": stored,
+                "process_id": process_id,
+                "user_id": user if type(user) is str else None,
+                "work_item_id": work_item if type(work_item) is str else None,
+                "hash": previous,
+            }
+        )
+    return found, (previous if found else head)
 
 
 def audit_event(row: Row) -> AuditEvent:
@@ -318,6 +342,7 @@ def audit_event(row: Row) -> AuditEvent:
         row["activity_instance_id"],
         row["activity_id"],
         decode_value(row["detail"]),
+        row["process_id"],
     )
 
 

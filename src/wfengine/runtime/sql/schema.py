@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -82,6 +82,9 @@ process_instances = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     #: the seq of the instance's last audit event
     sa.Column("audit_seq", sa.Integer, nullable=False),
+    #: the hash of the instance's last audit event (the head of its chain:
+    #: wfengine.runtime.audit_chain); None before its first hashed event
+    sa.Column("audit_head", sa.String(64)),
     sa.Column("parent_instance_id", ID),
     sa.Column("parent_activity_instance_id", ID),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -200,6 +203,16 @@ audit_events = sa.Table(
     sa.Column("activity_instance_id", ID),
     sa.Column("activity_id", ID),
     sa.Column("detail", sa.JSON),
+    #: the WfMC common header's other parts, kept as columns so queries are index hits
+    sa.Column("process_id", ID),
+    sa.Column("user_id", ID),
+    sa.Column("work_item_id", ID),
+    #: this event's link in its instance's hash chain (None on rows written before it)
+    sa.Column("hash", sa.String(64)),
+    sa.Index("ix_audit_events_at", "at"),
+    sa.Index("ix_audit_events_process_at", "process_id", "at"),
+    sa.Index("ix_audit_events_user_at", "user_id", "at"),
+    sa.Index("ix_audit_events_kind_at", "kind", "at"),
 )
 
 outbox = sa.Table(

@@ -43,6 +43,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from wfengine.errors import NotFoundError, StoreError
+from wfengine.runtime.audit_chain import ChainReport
+from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
@@ -51,6 +53,7 @@ from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
 from wfengine.runtime.sql.connect import normalise_url, shown
 from wfengine.runtime.sql.database import Database
@@ -58,6 +61,13 @@ from wfengine.runtime.sql.deployments import Deployments
 from wfengine.runtime.sql.dialects import dialect_for
 from wfengine.runtime.sql.ids import BlockIds
 from wfengine.runtime.sql.job_queue import JobQueue
+from wfengine.runtime.sql.metrics_sql import (
+    ActivityRow,
+    ProcessRow,
+    activity_stats,
+    process_stats,
+    user_stats,
+)
 from wfengine.runtime.sql.migrate import check_schema
 from wfengine.runtime.sql.outbox_queue import OutboxQueue
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
@@ -193,7 +203,7 @@ class SqlStore(StoreOutbox):
                 f"{row['definition_version']}, which is not deployed in {self._what}"
             )
         inst = rows.instance(row, deployed.compiled)
-        self._unit.remember(inst, rows.row_version(row), row["audit_seq"])
+        self._unit.remember(inst, rows.row_version(row), row["audit_seq"], row["audit_head"])
         return inst
 
     def instance(self, instance_id: str) -> ProcessInstance:
@@ -374,6 +384,52 @@ class SqlStore(StoreOutbox):
         query = sa.select(a).where(a.c.instance_id == instance_id).order_by(a.c.seq)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [rows.audit_event(r) for r in found]
+
+    def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
+        a = t.audit_events
+        stmt = sa.select(a).order_by(a.c.at, a.c.instance_id, a.c.seq)
+        if query.instance_id is not None:
+            stmt = stmt.where(a.c.instance_id == query.instance_id)
+        if query.process_id is not None:
+            stmt = stmt.where(a.c.process_id == query.process_id)
+        if query.activity_id is not None:
+            stmt = stmt.where(a.c.activity_id == query.activity_id)
+        if query.user is not None:
+            stmt = stmt.where(a.c.user_id == query.user)
+        if query.kinds:
+            stmt = stmt.where(a.c.kind.in_(query.kinds))
+        if query.since is not None:
+            stmt = stmt.where(a.c.at >= query.since)
+        if query.until is not None:
+            stmt = stmt.where(a.c.at < query.until)
+        if query.after is not None:
+            stmt = stmt.where(sa.tuple_(a.c.at, a.c.instance_id, a.c.seq) > sa.tuple_(*query.after))
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        found = self._db.read(lambda c: c.execute(stmt).mappings().all())
+        return [rows.audit_event(r) for r in found]
+
+    def activity_stats(
+        self, process_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[ActivityRow]:
+        """Per-activity waiting and processing times of ``process_id``, computed in the
+        database (:mod:`wfengine.runtime.sql.metrics_sql`)."""
+        return activity_stats(self._db, process_id, since, until)
+
+    def process_stats(self, process_id: str) -> ProcessRow:
+        """Instance counts and cycle time of ``process_id`` (metrics_sql)."""
+        return process_stats(self._db, process_id)
+
+    def user_stats(self, process_id: str) -> dict[str, tuple[int, int]]:
+        """user -> (work items completed, open ones held) in ``process_id`` (metrics_sql)."""
+        return user_stats(self._db, process_id)
+
+    def verify_audit(self, instance_id: str | None = None) -> ChainReport:
+        """Recompute the audit hash chain of ``instance_id`` (or of every instance) and say
+        what, if anything, was edited, removed, reordered or inserted."""
+        if instance_id is not None:
+            self.instance(instance_id)  # NotFoundError for an unknown id
+        return verify_chains(self._db, instance_id)
 
     # -- commit ----------------------------------------------------------------------------------
 

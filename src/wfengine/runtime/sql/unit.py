@@ -32,6 +32,8 @@ class Stored(NamedTuple):
     row_version: int
     #: the seq of the instance's last stored audit event
     audit_seq: int
+    #: the hash of that event (the head of the instance's audit chain), None before any
+    audit_head: str | None = None
 
 
 class UnitOfWork:
@@ -91,10 +93,12 @@ class UnitOfWork:
         found = self._instances.get(inst.id)
         return found if found is not None and found.instance is inst else None
 
-    def remember(self, inst: ProcessInstance, row_version: int, audit_seq: int) -> None:
+    def remember(
+        self, inst: ProcessInstance, row_version: int, audit_seq: int, audit_head: str | None
+    ) -> None:
         """Keep ``inst`` for the rest of the unit (nothing is kept outside a unit)."""
         if self.depth:
-            self._instances[inst.id] = Stored(inst, row_version, audit_seq)
+            self._instances[inst.id] = Stored(inst, row_version, audit_seq, audit_head)
 
     def work_item(self, work_item_id: str) -> WorkItem | None:
         return self._work_items.get(work_item_id)

@@ -1,0 +1,250 @@
+"""Process metrics from the audit trail: where work waits, how long it takes, who does it.
+
+Per **activity** (its activity instances that completed): how many; the **waiting time**, from
+the activity instance's first event (it became ready; a person's work was offered) to its
+start (a person started the work item, or the activity started), and the **processing time**,
+from that start to its completion; each as mean, median and 95th percentile; and the share
+that was **overdue** (a deadline fired on it). Per **process**: instances started, completed
+and open now (work in progress), the **cycle time** of completed instances and their
+throughput per day. Per **user**: work items completed and held now. The **bottlenecks** are
+the activities by total waiting time (count times mean), most first: where cases pile up.
+
+Median and 95th percentile are nearest-rank percentiles: the smallest value with at least that
+share of the values at or below it. Times are in seconds.
+
+On the SQL store the per-activity figures are one query (grouping and window functions in the
+database: :mod:`wfengine.runtime.sql.metrics_sql`), so they stay fast on a large trail; on the
+memory store, and as the reference the SQL is tested against, :func:`activity_metrics_of`
+computes the same from the events.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.store import AuditEvent
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+
+#: the kinds that start an activity instance's work (the first one counts)
+START_KINDS = frozenset({"work_item.started", "activity.started"})
+COMPLETED_KIND = "activity.completed"
+LATE_KIND = "deadline.fired"
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """Summary of a set of durations in seconds (all None when there are none)."""
+
+    count: int
+    mean: float | None
+    median: float | None
+    p95: float | None
+    total: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Durations:
+        if not values:
+            return cls(0, None, None, None, 0.0)
+        ordered = sorted(values)
+        return cls(
+            len(ordered),
+            statistics.fmean(ordered),
+            nearest_rank(ordered, 0.5),
+            nearest_rank(ordered, 0.95),
+            math.fsum(ordered),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "mean": self.mean, "median": self.median, "p95": self.p95}
+
+
+def nearest_rank(ordered: Sequence[float], q: float) -> float:
+    """The nearest-rank ``q`` percentile of ``ordered`` (sorted, not empty)."""
+    rank = max(1, math.ceil(round(q * len(ordered), 9)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityMetrics:
+    activity_id: str
+    #: activity instances that completed
+    count: int
+    waiting: Durations
+    processing: Durations
+    #: the share of them a deadline fired on
+    overdue_share: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "activity_id": self.activity_id,
+            "count": self.count,
+            "waiting": self.waiting.as_dict(),
+            "processing": self.processing.as_dict(),
+            "overdue_share": self.overdue_share,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UserMetrics:
+    user: str
+    #: work items they completed
+    completed: int
+    #: open work items they hold now
+    holding: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessMetrics:
+    process_id: str
+    started: int
+    completed: int
+    #: instances open now
+    work_in_progress: int
+    cycle_time: Durations
+    #: completed instances per day, over the span from the first start to the last completion
+    throughput_per_day: float | None
+    activities: tuple[ActivityMetrics, ...]
+    users: tuple[UserMetrics, ...]
+    #: activity ids by total waiting time, most first (those that never waited left out)
+    bottlenecks: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "process_id": self.process_id,
+            "started": self.started,
+            "completed": self.completed,
+            "work_in_progress": self.work_in_progress,
+            "cycle_time": self.cycle_time.as_dict(),
+            "throughput_per_day": self.throughput_per_day,
+            "activities": [a.as_dict() for a in self.activities],
+            "users": [
+                {"user": u.user, "completed": u.completed, "holding": u.holding} for u in self.users
+            ],
+            "bottlenecks": list(self.bottlenecks),
+        }
+
+
+@dataclass(slots=True)
+class _Span:
+    activity_id: str
+    ready: datetime
+    started: datetime | None = None
+    completed: datetime | None = None
+    late: bool = False
+
+
+def activity_metrics_of(events: Iterable[AuditEvent]) -> list[ActivityMetrics]:
+    """The per-activity metrics of ``events`` (the trail of one process), computed here: the
+    reference the SQL store's query is checked against."""
+    spans: dict[tuple[str, str], _Span] = {}
+    for e in events:
+        ai, act = e.activity_instance_id, e.activity_id
+        if ai is None or act is None:
+            continue
+        span = spans.get((e.instance_id, ai))
+        if span is None:
+            span = spans[(e.instance_id, ai)] = _Span(act, e.at)
+        span.ready = min(span.ready, e.at)
+        if e.kind in START_KINDS and (span.started is None or e.at < span.started):
+            span.started = e.at
+        elif e.kind == COMPLETED_KIND and (span.completed is None or e.at > span.completed):
+            span.completed = e.at
+        elif e.kind == LATE_KIND:
+            span.late = True
+    by_activity: dict[str, list[_Span]] = {}
+    for span in spans.values():
+        if span.completed is not None and span.started is not None:
+            by_activity.setdefault(span.activity_id, []).append(span)
+    return [
+        ActivityMetrics(
+            act,
+            len(done),
+            Durations.of([_seconds(s.ready, s.started) for s in done if s.started]),
+            Durations.of(
+                [_seconds(s.started, s.completed) for s in done if s.started and s.completed]
+            ),
+            sum(s.late for s in done) / len(done),
+        )
+        for act, done in sorted(by_activity.items())
+    ]
+
+
+def _seconds(a: datetime, b: datetime) -> float:
+    return (b - a).total_seconds()
+
+
+def process_metrics(
+    engine: Engine,
+    process_id: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ProcessMetrics:
+    """The metrics of ``process_id``: its activities' over the events in ``[since, until)``
+    (the whole trail by default), its instances' and users' as they stand."""
+    store = engine.store
+    sql = getattr(store, "activity_stats", None) is not None
+    if sql:
+        activities = [
+            ActivityMetrics(act, n, Durations(*w), Durations(*p), late / n if n else 0.0)
+            for act, n, w, p, late in store.activity_stats(process_id, since, until)  # type: ignore[attr-defined]
+        ]
+        started, opened, first, last, cycle_row = store.process_stats(process_id)  # type: ignore[attr-defined]
+        cycle = Durations(*cycle_row)
+        people: dict[str, tuple[int, int]] = store.user_stats(process_id)  # type: ignore[attr-defined]
+    else:
+        from wfengine.audit.exports import iter_events
+
+        events = iter_events(engine, process_id=process_id, since=since, until=until)
+        activities = activity_metrics_of(events)
+        started, opened, first, last, cycle, people = instance_figures(engine, process_id)
+    throughput = None
+    if cycle.count and first is not None and last is not None:
+        days = max(_seconds(first, last) / 86400.0, 1.0 / 24)
+        throughput = cycle.count / days
+    ranked = sorted(
+        (a for a in activities if a.waiting.total > 0),
+        key=lambda a: (-a.waiting.total, a.activity_id),
+    )
+    return ProcessMetrics(
+        process_id=process_id,
+        started=started,
+        completed=cycle.count,
+        work_in_progress=opened,
+        cycle_time=cycle,
+        throughput_per_day=throughput,
+        activities=tuple(activities),
+        users=tuple(UserMetrics(u, *people[u]) for u in sorted(people)),
+        bottlenecks=tuple(a.activity_id for a in ranked),
+    )
+
+
+def instance_figures(
+    engine: Engine, process_id: str
+) -> tuple[int, int, datetime | None, datetime | None, Durations, dict[str, tuple[int, int]]]:
+    """What the SQL store's ``process_stats`` and ``user_stats`` answer, from the records."""
+    summaries = engine.instance_summaries(process_id=process_id)
+    done = [s for s in summaries if s.state is ProcessState.COMPLETED and s.completed_at]
+    cycle = Durations.of([_seconds(s.created_at, s.completed_at) for s in done if s.completed_at])
+    first = min((s.created_at for s in summaries), default=None)
+    last = max((s.completed_at for s in done if s.completed_at), default=None)
+    people: dict[str, tuple[int, int]] = {}
+    for e in engine.audit_events(process_id=process_id, kind="work_item.completed"):
+        if e.user is not None:
+            n, held = people.get(e.user, (0, 0))
+            people[e.user] = (n + 1, held)
+    opened = [s for s in summaries if not s.state.is_closed]
+    for summary in opened:
+        for item in engine.work_items(summary.id):
+            if item.holder is not None and item.state is not WorkItemState.OFFERED:
+                n, held = people.get(item.holder, (0, 0))
+                people[item.holder] = (n, held + 1)
+    return len(summaries), len(opened), first, last, cycle, people

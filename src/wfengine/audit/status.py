@@ -1,0 +1,266 @@
+"""Where a case stands: the **detailed status** for the people inside (every activity with its
+performer and times, the data, comments, attachments, open and overdue work, the history)
+and the **brief status** for outside parties (a customer asking about their complaint), which
+shows only what the definition declares public and nothing else.
+
+What is public is declared with extended attributes:
+
+* on an activity, ``wfengine:milestone`` = the label outsiders see once it has completed
+  ("Complaint received", "Answer sent");
+* on a data field (of the process or its package), ``wfengine:public`` = ``true``: its value
+  is shown;
+* on the process, ``wfengine:public-name`` = how outsiders call it (none: no name is shown).
+
+The brief status's ``state`` is one of ``in progress``, ``completed`` or ``closed`` (for a
+terminated or aborted instance): outsiders see no suspension, incident or internal state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from wfengine.definition.model import Package, WorkflowProcess
+from wfengine.runtime.history import EventKind
+from wfengine.runtime.snapshots import (
+    ActivityInstanceSnapshot,
+    InstanceSnapshot,
+    WorkItemSnapshot,
+)
+from wfengine.runtime.states import ActivityState, ProcessState
+from wfengine.runtime.store import AuditEvent
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+    from wfengine.worklist.notes import Attachment, Comment
+
+MILESTONE = "wfengine:milestone"
+PUBLIC = "wfengine:public"
+PUBLIC_NAME = "wfengine:public-name"
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A public step the case has passed: its label and when."""
+
+    label: str
+    reached_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BriefStatus:
+    """What an outsider may know of a case (see the module notes)."""
+
+    instance_id: str
+    process: str | None
+    state: str
+    started_at: datetime | None
+    completed_at: datetime | None
+    milestones: tuple[Milestone, ...]
+    #: the public data fields and their values
+    fields: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "instance_id": self.instance_id,
+            "process": self.process,
+            "state": self.state,
+            "started_at": _iso(self.started_at),
+            "completed_at": _iso(self.completed_at),
+            "milestones": [
+                {"label": m.label, "reached_at": _iso(m.reached_at)} for m in self.milestones
+            ],
+            "fields": self.fields,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OpenWork:
+    """An open work item with when it is due and whether it is overdue."""
+
+    item: WorkItemSnapshot
+    due: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DetailedStatus:
+    """Everything the people inside see of a case."""
+
+    instance: InstanceSnapshot
+    activities: tuple[ActivityInstanceSnapshot, ...]
+    open_work: tuple[OpenWork, ...]
+    comments: tuple[Comment, ...]
+    attachments: tuple[Attachment, ...]
+    history: tuple[AuditEvent, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        inst = self.instance
+        return {
+            "instance_id": inst.id,
+            "process_id": inst.process_id,
+            "version": inst.version,
+            "state": inst.state.value,
+            "created_at": _iso(inst.created_at),
+            "started_at": _iso(inst.started_at),
+            "completed_at": _iso(inst.completed_at),
+            "parent_instance_id": inst.parent_instance_id,
+            "data": inst.data,
+            "incidents": list(inst.incidents),
+            "activities": [
+                {
+                    "id": a.id,
+                    "activity_id": a.activity_id,
+                    "state": a.state.value,
+                    "performer": a.performer,
+                    "started_at": _iso(a.started_at),
+                    "completed_at": _iso(a.completed_at),
+                    "work_item_id": a.work_item_id,
+                }
+                for a in self.activities
+            ],
+            "open_work": [
+                {
+                    "id": w.item.id,
+                    "activity_id": w.item.activity_id,
+                    "state": w.item.state.value,
+                    "holder": w.item.holder,
+                    "offered_to": list(w.item.assignees),
+                    "due": _iso(w.due),
+                    "overdue": w.overdue,
+                }
+                for w in self.open_work
+            ],
+            "comments": [
+                {
+                    "id": c.id,
+                    "work_item_id": c.work_item_id,
+                    "author": c.author,
+                    "text": c.text,
+                    "created_at": _iso(c.created_at),
+                }
+                for c in self.comments
+            ],
+            "attachments": [
+                {
+                    "id": a.id,
+                    "work_item_id": a.work_item_id,
+                    "author": a.author,
+                    "name": a.name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "created_at": _iso(a.created_at),
+                }
+                for a in self.attachments
+            ],
+            "history": [
+                {
+                    "seq": e.seq,
+                    "at": _iso(e.at),
+                    "kind": e.kind,
+                    "activity_id": e.activity_id,
+                    "user": e.user,
+                    "detail": e.detail,
+                }
+                for e in self.history
+            ],
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _definition(engine: Engine, inst: InstanceSnapshot) -> tuple[Package, WorkflowProcess]:
+    deployed = engine.deployed(inst.process_id, inst.version)
+    return deployed.package, deployed.definition
+
+
+def _activities(process: WorkflowProcess) -> Iterable[Any]:
+    yield from process.activities
+    for activity_set in process.activity_sets:
+        yield from activity_set.activities
+
+
+def public_declarations(
+    package: Package, process: WorkflowProcess
+) -> tuple[str | None, dict[str, str], frozenset[str]]:
+    """(the process's public name, activity id -> milestone label, the public data fields)."""
+    milestones = {}
+    for activity in _activities(process):
+        label = (activity.extended_attribute(MILESTONE) or "").strip()
+        if label:
+            milestones[activity.id] = label
+    fields = frozenset(
+        f.id
+        for f in (*package.data_fields, *process.data_fields)
+        if (f.extended_attribute(PUBLIC) or "").strip().lower() == "true"
+    )
+    name = (process.extended_attribute(PUBLIC_NAME) or "").strip() or None
+    return name, milestones, fields
+
+
+_DONE = ActivityState.COMPLETED
+_BRIEF_STATE = {
+    ProcessState.COMPLETED: "completed",
+    ProcessState.TERMINATED: "closed",
+    ProcessState.ABORTED: "closed",
+}
+
+
+def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
+    """What an outsider may see of ``instance_id``: its public milestones reached, in order,
+    and its public fields (see the module notes)."""
+    inst = engine.instance(instance_id)
+    package, process = _definition(engine, inst)
+    name, labels, public = public_declarations(package, process)
+    reached = tuple(
+        Milestone(labels[a.activity_id], a.completed_at)
+        for a in sorted(
+            engine.activity_instances(instance_id),
+            key=lambda a: (a.completed_at or a.started_at, a.id),
+        )
+        if a.activity_id in labels and a.completed_at is not None and a.state is _DONE
+    )
+    return BriefStatus(
+        instance_id=inst.id,
+        process=name,
+        state=_BRIEF_STATE.get(inst.state, "in progress"),
+        started_at=inst.started_at,
+        completed_at=inst.completed_at if inst.state.is_closed else None,
+        milestones=reached,
+        fields={k: v for k, v in inst.data.items() if k in public},
+    )
+
+
+def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -> DetailedStatus:
+    """Everything the people inside see of ``instance_id``. With ``user``, only someone who
+    may see the instance's work gets it (its comments and attachments are read as them);
+    without, the host's own code does."""
+    from wfengine.worklist.notes import notes_for
+    from wfengine.worklist.worklists import entry
+
+    inst = engine.instance(instance_id)
+    notes = notes_for(engine)
+    comments = notes.comments(user, instance_id)
+    attachments = notes.attachments(user, instance_id)
+    now = engine.clock.now()
+    history = engine.audit(instance_id)
+    #: activity instances whose deadline has passed (an asynchronous one fired and left the
+    #: work open)
+    late = {e.activity_instance_id for e in history if e.kind == EventKind.DEADLINE_FIRED}
+    open_work = []
+    for item in engine.work_items(instance_id):
+        due = entry(engine, item).due
+        overdue = (due is not None and due <= now) or item.activity_instance_id in late
+        open_work.append(OpenWork(item, due, overdue))
+    return DetailedStatus(
+        instance=inst,
+        activities=tuple(engine.activity_instances(instance_id)),
+        open_work=tuple(open_work),
+        comments=tuple(comments),
+        attachments=tuple(attachments),
+        history=tuple(history),
+    )

@@ -1,0 +1,121 @@
+"""``wfengine audit``: the audit trail of a database, listed, exported and verified.
+
+A contract (scripts rely on these exactly):
+
+* ``wfengine audit --db URL [--instance ID] [--process P] [--activity A] [--user U]
+  [--kind K]... [--since T] [--until T] [--format table|csv|jsonl|xes] [-o FILE]`` writes the
+  events the filters select, oldest first (by time, then instance, then seq), to FILE or
+  stdout. ``table`` (the default) is for people; ``csv`` and ``jsonl`` carry the columns of
+  :data:`wfengine.audit.COLUMNS`; ``xes`` is an IEEE 1849 event log for process-mining tools
+  (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a zone: UTC); ``--since``
+  is inclusive, ``--until`` exclusive; ``--kind`` may be given several times.
+* ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
+  ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
+  instance whose trail was tampered with, naming its first bad event.
+
+Exit 0 on success; 1 when verification finds tampering or an instance id is unknown; 2 on
+usage errors and databases that cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import click
+
+from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on
+from wfengine.cli.exit_status import WorkflowRefused
+
+_FORMATS = ("table", "csv", "jsonl", "xes")
+
+
+def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """An ISO 8601 option value as an aware datetime (UTC when it names no zone)."""
+    if value is None:
+        return None
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP)
+@click.option("--instance", "instance_id", metavar="ID", help="Only this instance's events.")
+@click.option("--process", "process_id", metavar="P", help="Only instances of this process.")
+@click.option("--activity", "activity_id", metavar="A", help="Only events of this activity.")
+@click.option("--user", metavar="U", help="Only what this user did.")
+@click.option("--kind", "kinds", metavar="K", multiple=True, help="Only events of kind K.")
+@click.option("--since", metavar="T", callback=parse_time, help="Events at or after T.")
+@click.option("--until", metavar="T", callback=parse_time, help="Events before T.")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    /,
+    url: str | None,
+    fmt: str,
+    output: str | None,
+    **filters: Any,
+) -> None:
+    """List or export the audit trail (see also: audit verify)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if url is None:
+        raise click.UsageError("Missing option '--db'.")
+    from wfengine.audit import iter_events, write_csv, write_jsonl, write_xes
+
+    wanted = {k: v for k, v in filters.items() if v is not None and v != ()}
+    if "kinds" in wanted:
+        wanted["kind"] = list(wanted.pop("kinds"))
+    with engine_on(url) as engine, ExitStack() as files:
+        if wanted.get("instance_id") is not None:
+            engine.instance(wanted["instance_id"])  # an unknown id is refused (exit 1)
+        if fmt == "xes":
+            binary: IO[bytes] = (
+                files.enter_context(open(output, "wb")) if output else sys.stdout.buffer
+            )
+            write_xes(engine, binary, **wanted)
+            return
+        out: IO[str] = (
+            files.enter_context(open(output, "w", encoding="utf-8", newline=""))
+            if output
+            else sys.stdout
+        )
+        events = iter_events(engine, **wanted)
+        if fmt == "csv":
+            write_csv(events, out)
+        elif fmt == "jsonl":
+            write_jsonl(events, out)
+        else:
+            _table(events, out)
+
+
+def _table(events: Any, out: IO[str]) -> None:
+    out.write(f"{'AT':<32} {'INSTANCE':<16} {'SEQ':>4}  {'KIND':<24} {'ACTIVITY':<20} USER\n")
+    for e in events:
+        at = e.at.astimezone(UTC).isoformat(timespec="seconds")
+        line = f"{at:<32} {e.instance_id:<16} {e.seq:>4}  {e.kind:<24} "
+        out.write(f"{line}{e.activity_id or '-':<20} {e.user or '-'}\n")
+
+
+@audit.command()
+@db_option
+@click.option("--instance", "instance_id", metavar="ID", help="Verify this instance only.")
+def verify(url: str, instance_id: str | None) -> None:
+    """Recompute the audit trail's hash chains; name the first bad event of each instance."""
+    with engine_on(url) as engine:
+        report = engine.verify_audit(instance_id)
+    if not report.ok:
+        for found in report.breaks:
+            click.echo(f"tampered: {found}")
+        raise WorkflowRefused(
+            f"{len(report.breaks)} of {report.instances} instances' audit trails do not verify"
+        )
+    older = f" ({report.unchained} older events carry no hash)" if report.unchained else ""
+    click.echo(f"ok: {report.instances} instances, {report.events} events{older}")

@@ -1,0 +1,61 @@
+"""``wfengine status ID --db URL [--brief] [--json]``: where a case stands.
+
+A contract (scripts rely on these exactly): without ``--brief`` the detailed status for the
+people inside (:func:`wfengine.audit.status.detailed_status`); with ``--brief`` only what the
+definition declares public, for outside parties (:func:`~wfengine.audit.status.brief_status`).
+``--json`` prints the status as one JSON object (``BriefStatus.as_dict`` /
+``DetailedStatus.as_dict`` keys). Exit 0; 1 for an unknown instance; 2 on usage errors and
+databases that cannot be used.
+"""
+
+from __future__ import annotations
+
+import click
+
+from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.json_output import dumps
+
+
+@click.command()
+@click.argument("instance_id", metavar="ID")
+@db_option
+@click.option("--brief", is_flag=True, help="Only what the definition declares public.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
+    """Show where process instance ID stands.
+
+    \b
+    Example:
+      wfengine status pi-1 --db sqlite:///wfengine.db --brief --json
+    """
+    from wfengine.audit.status import brief_status, detailed_status
+
+    with engine_on(url) as engine:
+        if brief:
+            short = brief_status(engine, instance_id)
+            if as_json:
+                click.echo(dumps(short.as_dict()))
+                return
+            click.echo(f"{short.process or 'case'} {short.instance_id}: {short.state}")
+            for m in short.milestones:
+                click.echo(f"  {m.reached_at.isoformat(timespec='minutes')}  {m.label}")
+            for name, value in short.fields.items():
+                click.echo(f"  {name}: {value}")
+            return
+        full = detailed_status(engine, instance_id)
+    if as_json:
+        click.echo(dumps(full.as_dict()))
+        return
+    inst = full.instance
+    click.echo(f"{inst.id} ({inst.process_id} v{inst.version}): {inst.state.value}")
+    for a in full.activities:
+        who = f" by {a.performer}" if a.performer else ""
+        click.echo(f"  {a.activity_id:<24} {a.state.value}{who}")
+    for w in full.open_work:
+        late = " OVERDUE" if w.overdue else ""
+        holder = w.item.holder or "offered to " + ", ".join(w.item.assignees)
+        click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){late}")
+    click.echo(
+        f"  {len(full.comments)} comments, {len(full.attachments)} attachments, "
+        f"{len(full.history)} events"
+    )

@@ -1,0 +1,169 @@
+"""The audit trail's hash chain: each stored event carries the hash of itself and the event
+before it in its instance, and the instance row keeps the hash of its last event (the head),
+so an edited, removed, reordered or inserted row is found by recomputing the chain
+(:func:`verify_chain`; ``wfengine audit verify``).
+
+An event's hash is SHA-256 over the previous event's hash and the event's stored fields in a
+fixed text form (its detail as canonical JSON: sorted keys, no spaces), so it depends only on
+what the row holds, never on how a database hands values back. The first event of an
+instance (or the first written once the chain came in) chains from the empty string. Rows
+written before the chain existed have no hash: a trail may begin with such rows (reported as
+unchained, not as tampered), but a row without a hash after one with a hash is a break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+#: the hash an instance's first event chains from
+GENESIS = ""
+
+
+def event_hash(
+    previous: str,
+    instance_id: str,
+    seq: int,
+    at: datetime,
+    kind: str,
+    activity_instance_id: str | None,
+    activity_id: str | None,
+    detail: Any,
+) -> str:
+    """The hash of one event, chained to ``previous`` (the hash of the event before it)."""
+    text = "\x1f".join(
+        (
+            previous,
+            instance_id,
+            str(seq),
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            kind,
+            activity_instance_id or "",
+            activity_id or "",
+            json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An audit row as the database holds it (what the chain is computed over)."""
+
+    instance_id: str
+    seq: int
+    at: datetime
+    kind: str
+    activity_instance_id: str | None
+    activity_id: str | None
+    detail: Any
+    hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """The first thing wrong with one instance's trail: ``seq`` names the first bad event
+    (None when the rows are sound but the head or count kept on the instance disagree)."""
+
+    instance_id: str
+    seq: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        at = f"event {self.seq}" if self.seq is not None else "its head"
+        return f"instance {self.instance_id!r}, {at}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """What :func:`verify_chain` found over a set of instances."""
+
+    instances: int
+    events: int
+    #: events written before the chain existed (no hash), left unchecked
+    unchained: int
+    breaks: tuple[ChainBreak, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def verify_instance(
+    instance_id: str, events: Iterable[StoredEvent], count: int, head: str | None
+) -> tuple[int, int, ChainBreak | None]:
+    """Check one instance's events (in ``seq`` order as stored) against the ``count`` and
+    ``head`` its row keeps; returns (events seen, unchained events, the first break)."""
+    previous = GENESIS
+    seen = unchained = 0
+    chained = False
+    expected_seq = 1
+    for event in events:
+        seen += 1
+        if event.seq != expected_seq:
+            what = "missing" if event.seq > expected_seq else "out of order or repeated"
+            return (
+                seen,
+                unchained,
+                ChainBreak(
+                    instance_id, event.seq, f"expected event {expected_seq} here: a row is {what}"
+                ),
+            )
+        expected_seq += 1
+        if event.hash is None:
+            if chained:
+                return (
+                    seen,
+                    unchained,
+                    ChainBreak(
+                        instance_id, event.seq, "has no hash after hashed events (inserted)"
+                    ),
+                )
+            unchained += 1
+            continue
+        computed = event_hash(
+            previous,  # the first hashed event (after any unchained ones) from GENESIS
+            event.instance_id,
+            event.seq,
+            event.at,
+            event.kind,
+            event.activity_instance_id,
+            event.activity_id,
+            event.detail,
+        )
+        chained = True
+        if computed != event.hash:
+            return (
+                seen,
+                unchained,
+                ChainBreak(
+                    instance_id,
+                    event.seq,
+                    "does not match its hash (edited, or an earlier row was)",
+                ),
+            )
+        previous = event.hash
+    if seen != count:
+        return (
+            seen,
+            unchained,
+            ChainBreak(
+                instance_id,
+                None,
+                f"the instance records {count} events, the trail holds {seen} (rows removed or "
+                "added at the end)",
+            ),
+        )
+    if chained and head != previous:
+        return (
+            seen,
+            unchained,
+            ChainBreak(
+                instance_id, None, "the last event's hash is not the head the instance keeps"
+            ),
+        )
+    return seen, unchained, None

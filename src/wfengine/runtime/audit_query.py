@@ -1,0 +1,74 @@
+"""Which audit events a query asks for (:class:`AuditQuery`), and the order every store gives
+them in: by time, then instance, then ``seq`` (the keyset a page continues after).
+
+The SQL store answers with one indexed statement (``ix_audit_events_at`` and the
+``(process_id | user_id | kind, at)`` indexes); the memory store filters in Python with
+:meth:`AuditQuery.matches`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class AuditEvent(Protocol):
+    """What a query looks at of an event (:class:`wfengine.runtime.store.AuditEvent` has it;
+    a protocol here, so the store module can import this one)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def instance_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def activity_id(self) -> str | None: ...
+    @property
+    def process_id(self) -> str | None: ...
+    @property
+    def user(self) -> str | None: ...
+
+
+#: where a page ended: (at, instance_id, seq) of its last event
+AuditKey = tuple[datetime, str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Filters (all optional, combined with AND) and a keyset page."""
+
+    instance_id: str | None = None
+    process_id: str | None = None
+    activity_id: str | None = None
+    #: the user who acted (``detail["user"]``: work-item operations, refusals)
+    user: str | None = None
+    #: event kinds (``work_item.completed``...); empty: every kind
+    kinds: tuple[str, ...] = ()
+    #: events at or after ``since`` and before ``until``
+    since: datetime | None = None
+    until: datetime | None = None
+    #: continue after this event (the :func:`key` of the last one of the previous page)
+    after: AuditKey | None = None
+    limit: int | None = None
+
+    def matches(self, event: AuditEvent) -> bool:
+        """Whether ``event`` passes the filters (the page bounds aside)."""
+        return (
+            (self.instance_id is None or event.instance_id == self.instance_id)
+            and (self.process_id is None or event.process_id == self.process_id)
+            and (self.activity_id is None or event.activity_id == self.activity_id)
+            and (self.user is None or event.user == self.user)
+            and (not self.kinds or event.kind in self.kinds)
+            and (self.since is None or event.at >= self.since)
+            and (self.until is None or event.at < self.until)
+            and (self.after is None or key(event) > self.after)
+        )
+
+
+def key(event: AuditEvent) -> AuditKey:
+    """The order of events across instances, and the keyset a page continues after."""
+    return (event.at, event.instance_id, event.seq)

@@ -1,0 +1,153 @@
+"""Where a case stands: the detailed status for the people inside, and the brief status for
+outsiders, which shows what the definition declares public and never anything else."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.cli.databases import cli, sqlite_url, write
+from tests.worklist.conftest import ORG
+from wfengine import (
+    Engine,
+    Organisation,
+    PackageBuilder,
+    VirtualClock,
+    brief_status,
+    detailed_status,
+)
+from wfengine.worklist.notes import notes_for
+
+
+def _complaint() -> PackageBuilder:
+    pb = PackageBuilder("crm")
+    p = pb.process("complaint").extended_attribute("wfengine:public-name", "Your complaint")
+    p.data_field("phone", "STRING", extended={"wfengine:public": "true"})
+    p.data_field("internal_note", "STRING")
+    p.activity("intake", extended={"wfengine:milestone": "Received"})
+    p.activity(
+        "handle",
+        performer="clerk",
+        writes=["internal_note"],
+        deadlines=[("PT1H", "Late", "ASYNCHR")],
+    )
+    p.activity("answer", extended={"wfengine:milestone": "Answered"})
+    p.transition("intake", "handle").transition("handle", "answer")
+    return pb
+
+
+def test_the_brief_status_shows_public_milestones_and_fields_only() -> None:
+    with Engine(clock=VirtualClock(), directory=Organisation.from_data(ORG)) as e:
+        e.deploy(_complaint().build())
+        iid = e.start_process("complaint", {"phone": "555-0100", "internal_note": "VIP"})
+        brief = brief_status(e, iid)
+        assert brief.process == "Your complaint" and brief.state == "in progress"
+        assert [m.label for m in brief.milestones] == ["Received"]
+        assert brief.fields == {"phone": "555-0100"}
+        text = json.dumps(brief.as_dict())
+        assert "handle" not in text and "VIP" not in text and "clerk" not in text
+        (item,) = e.work_items(iid)
+        e.complete_work_item(item.id, {"internal_note": "refund"}, user="alice")
+        done = brief_status(e, iid)
+        assert [m.label for m in done.milestones] == ["Received", "Answered"]
+        assert done.state == "completed" and done.completed_at is not None
+
+
+def test_the_detailed_status_has_performers_notes_overdue_work_and_history() -> None:
+    clock = VirtualClock()
+    with Engine(clock=clock, directory=Organisation.from_data(ORG)) as e:
+        e.deploy(_complaint().build())
+        iid = e.start_process("complaint", {"phone": "555-0100"})
+        (item,) = e.work_items(iid)
+        e.claim_work_item(item.id, "bob")
+        notes_for(e).add_comment("bob", iid, "called the customer back", work_item_id=item.id)
+        early = detailed_status(e, iid)
+        assert [(w.item.id, w.overdue) for w in early.open_work] == [(item.id, False)]
+        assert early.open_work[0].due == clock.now() + timedelta(hours=1)
+        clock.advance(timedelta(hours=2))  # past the one-hour deadline: it fired
+        late = detailed_status(e, iid, user="bob")
+        (work,) = late.open_work
+        assert work.overdue
+        assert [c.text for c in late.comments] == ["called the customer back"]
+        e.complete_work_item(item.id, user="bob")
+        full = detailed_status(e, iid).as_dict()
+        handled = [a for a in full["activities"] if a["activity_id"] == "handle"]
+        assert handled[0]["performer"] == "bob"
+        assert full["data"]["phone"] == "555-0100"
+        assert full["history"][0]["kind"] == "instance.created"
+        assert any(h["user"] == "bob" for h in full["history"])
+
+
+_NAMES = st.sampled_from(["a", "b", "c", "d"])
+
+
+@given(
+    public_fields=st.sets(_NAMES),
+    milestones=st.sets(_NAMES),
+    values=st.dictionaries(_NAMES, st.text(min_size=1, max_size=8), min_size=1),
+)
+def test_nothing_undeclared_ever_reaches_the_brief_status(
+    public_fields: set[str], milestones: set[str], values: dict[str, str]
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    for name in ("a", "b", "c", "d"):
+        extended = {"wfengine:public": "true"} if name in public_fields else None
+        p.data_field(f"f_{name}", "STRING", extended=extended)
+    steps = [f"s_{n}" for n in ("a", "b", "c", "d")]
+    for n, step in zip(("a", "b", "c", "d"), steps, strict=True):
+        label = {"wfengine:milestone": f"M-{n}"} if n in milestones else None
+        p.activity(step, extended=label)
+    for a, b in itertools.pairwise(steps):
+        p.transition(a, b)
+    with Engine() as e:
+        e.deploy(pb.build())
+        data: dict[str, Any] = {f"f_{k}": f"secret-{v}" for k, v in values.items()}
+        brief = brief_status(e, e.start_process("p", data))
+    public = {f"f_{n}" for n in public_fields}
+    assert brief.fields == {k: data.get(k) for k in public}  # declared: None until set
+    assert [m.label for m in brief.milestones] == [f"M-{n}" for n in sorted(milestones)]
+    outside_fields = json.dumps(brief.as_dict() | {"fields": None})
+    assert "s_" not in outside_fields  # no activity id, milestone or not
+    assert "secret-" not in outside_fields
+
+
+def test_the_status_command(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    pb = PackageBuilder("crm")
+    p = pb.process("complaint").extended_attribute("wfengine:public-name", "Your complaint")
+    p.data_field("phone", "STRING", extended={"wfengine:public": "true"})
+    p.activity("intake", extended={"wfengine:milestone": "Received"}).activity("handle")
+    p.transition("intake", "handle")
+    assert cli("run", write(tmp_path, pb), "--db", db, "--set", "phone=555").exit_code == 0
+    listed = json.loads(cli("instances", "--db", db, "--json").stdout)
+    iid = listed[0]["id"]
+    brief = cli("status", iid, "--db", db, "--brief", "--json")
+    assert brief.exit_code == 0, brief.output
+    assert json.loads(brief.stdout) | {"started_at": None, "completed_at": None} == {
+        "instance_id": iid,
+        "process": "Your complaint",
+        "state": "completed",
+        "started_at": None,
+        "completed_at": None,
+        "milestones": [
+            {
+                "label": "Received",
+                "reached_at": json.loads(brief.stdout)["milestones"][0]["reached_at"],
+            }
+        ],
+        "fields": {"phone": "555"},
+    }
+    text = cli("status", iid, "--db", db, "--brief")
+    assert text.exit_code == 0 and "Received" in text.stdout and "handle" not in text.stdout
+    full = json.loads(cli("status", iid, "--db", db, "--json").stdout)
+    assert [a["activity_id"] for a in full["activities"]] == ["intake", "handle"]
+    assert cli("status", iid, "--db", db).exit_code == 0
+    missing = cli("status", "nope", "--db", db, "--brief")
+    assert missing.exit_code == 1 and "nope" in missing.stderr

@@ -1,0 +1,136 @@
+"""``wfengine audit`` and ``wfengine audit verify``: the contract (formats, filters, exit
+statuses) on a database a run left."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from lxml import etree
+
+from tests.cli.databases import cli, sqlite_url, write
+from wfengine.audit import COLUMNS
+from wfengine.definition.builder import PackageBuilder
+
+XES = "{http://www.xes-standard.org/}"
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("audit")
+    db = sqlite_url(tmp)
+    pb = PackageBuilder("pkg")
+    p = pb.process("order")
+    p.activity("enter").activity("check").activity("ship")
+    p.transition("enter", "check").transition("check", "ship")
+    for _ in range(2):
+        done = cli("run", write(tmp, pb), "--db", db)
+        assert done.exit_code == 0, done.output
+    return db
+
+
+def test_jsonl_carries_every_event_with_the_header(url: str) -> None:
+    out = cli("audit", "--db", url, "--format", "jsonl")
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert {tuple(r) for r in rows} == {COLUMNS}
+    assert len({r["instance_id"] for r in rows}) == 2
+    assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    assert {r["process_id"] for r in rows} == {"order"}
+
+
+def _second(url: str) -> str:
+    out = cli("audit", "--db", url, "--format", "jsonl", "--kind", "instance.created")
+    return str(json.loads(out.stdout.splitlines()[-1])["instance_id"])
+
+
+def test_csv_and_filters(url: str, tmp_path: Path) -> None:
+    target = tmp_path / "trail.csv"
+    second = _second(url)
+    out = cli(
+        "audit", "--db", url, "--format", "csv", "-o", str(target),
+        "--instance", second, "--kind", "activity.completed", "--kind", "instance.created",
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert {r["instance_id"] for r in rows} == {second}
+    assert [r["kind"] for r in rows] == ["instance.created"] + ["activity.completed"] * 3
+    assert [r["activity_id"] for r in rows][1:] == ["enter", "check", "ship"]
+    assert json.loads(rows[0]["detail"]) is None or rows[0]["detail"]
+    later = cli("audit", "--db", url, "--format", "jsonl", "--since", "2999-01-01")
+    assert later.exit_code == 0 and later.stdout == ""
+
+
+def test_table_for_people(url: str) -> None:
+    out = cli("audit", "--db", url, "--activity", "ship")
+    assert out.exit_code == 0
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:4] == ["AT", "INSTANCE", "SEQ", "KIND"]
+    assert all(" ship " in line for line in lines[1:]) and len(lines) > 2
+
+
+def test_xes_has_a_trace_per_instance_in_activity_order(url: str, tmp_path: Path) -> None:
+    target = tmp_path / "log.xes"
+    assert cli("audit", "--db", url, "--format", "xes", "-o", str(target)).exit_code == 0
+    log = etree.parse(str(target)).getroot()
+    traces = log.findall("trace")
+    assert len(traces) == 2
+    names = [
+        e.find("string[@key='concept:name']").get("value")  # type: ignore[union-attr]
+        for e in traces[0].findall("event")
+        if e.find("string[@key='lifecycle:transition']").get("value") == "complete"  # type: ignore[union-attr]
+    ]
+    assert names == ["enter", "check", "ship"]
+    assert {x.get("prefix") for x in log.findall("extension")} >= {"concept", "time"}
+
+
+def test_usage_errors_and_unknown_ids(url: str) -> None:
+    assert cli("audit").exit_code == 2  # no --db
+    assert cli("audit", "--db", url, "--since", "yesterday").exit_code == 2
+    assert cli("audit", "--db", url, "--format", "pdf").exit_code == 2
+    unknown = cli("audit", "--db", url, "--instance", "pi-99")
+    assert unknown.exit_code == 1 and "pi-99" in unknown.stderr
+
+
+def test_verify_passes_then_names_the_edited_event(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("a").activity("b")
+    assert cli("run", write(tmp_path, pb), "--db", db).exit_code == 0
+    ok = cli("audit", "verify", "--db", db)
+    assert ok.exit_code == 0 and ok.stdout.startswith("ok: 1 instances, ")
+    engine = sa.create_engine(db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_events SET activity_id = 'b' WHERE seq = 2"))
+    engine.dispose()
+    iid = _second(db)
+    bad = cli("audit", "verify", "--db", db, "--instance", iid)
+    assert bad.exit_code == 1
+    assert f"tampered: instance {iid!r}, event 2: does not match its hash" in bad.stdout
+
+
+def test_stats(url: str) -> None:
+    out = cli("stats", "--db", url, "--json")
+    assert out.exit_code == 0, out.output
+    [order] = json.loads(out.stdout)
+    assert set(order) == {
+        "process_id",
+        "started",
+        "completed",
+        "work_in_progress",
+        "cycle_time",
+        "throughput_per_day",
+        "activities",
+        "users",
+        "bottlenecks",
+    }
+    assert (order["process_id"], order["started"], order["completed"]) == ("order", 2, 2)
+    assert [a["activity_id"] for a in order["activities"]] == ["check", "enter", "ship"]
+    assert set(order["activities"][0]["waiting"]) == {"count", "mean", "median", "p95"}
+    text = cli("stats", "--db", url, "--process", "order")
+    assert text.exit_code == 0 and text.stdout.startswith("order: 2 started, 2 completed")
+    assert cli("stats", "--db", url, "--since", "nope").exit_code == 2
