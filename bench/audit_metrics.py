@@ -6,12 +6,12 @@
 The trail is made by the engine as production makes it: 500 instances of a claim process
 (a clerk's work item, started or not, then an accountant's; a deadline that fires on the slow
 ones) on a virtual clock with random waits, so the events carry real shapes and times; their
-rows (instances and events) are then copied under new instance ids until the trail holds N
-events. Timed, each the median of three runs: ``process_metrics`` (the per-activity figures
-computed in the database by one grouped, windowed query), and, as the baseline in the same
-run on the same trail, the same figures computed in Python from every event read through
-``Engine.audit_events`` (``activity_metrics_of``). Wall clock on this machine: read the two
-against each other.
+rows (instances, events, activity instances, work items) are then copied under new ids until
+the trail holds N events. Timed, each the median of three runs: ``process_metrics``
+(computed in the database: windowed queries over the activity-instance mirror and the
+instance rows), and, as the baseline in the same run on the same trail, the same figures
+computed in Python from every event read through ``Engine.audit_events``
+(``activity_metrics_of``). Wall clock on this machine: read the two against each other.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ def _copy(url: str, events: int) -> int:
         with db.begin() as conn:
             instances = [dict(r) for r in conn.execute(sa.select(t.process_instances)).mappings()]
             trail = [dict(r) for r in conn.execute(sa.select(t.audit_events)).mappings()]
+            activities = [dict(r) for r in conn.execute(sa.select(t.activity_instances)).mappings()]
+            items = [dict(r) for r in conn.execute(sa.select(t.work_items)).mappings()]
         total, copy = len(trail), 0
         while total < events:
             copy += 1
@@ -83,6 +85,25 @@ def _copy(url: str, events: int) -> int:
                 conn.execute(
                     t.audit_events.insert(),
                     [{**r, "instance_id": r["instance_id"] + suffix} for r in trail],
+                )
+                conn.execute(
+                    t.activity_instances.insert(),
+                    [
+                        {**r, "id": r["id"] + suffix, "instance_id": r["instance_id"] + suffix}
+                        for r in activities
+                    ],
+                )
+                conn.execute(
+                    t.work_items.insert(),
+                    [
+                        {
+                            **r,
+                            "id": r["id"] + suffix,
+                            "instance_id": r["instance_id"] + suffix,
+                            "activity_instance_id": r["activity_instance_id"] + suffix,
+                        }
+                        for r in items
+                    ],
                 )
             total += len(trail)
         return total

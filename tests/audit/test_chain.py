@@ -167,3 +167,21 @@ def test_rows_from_before_the_chain_are_unchained_not_tampered(url: str) -> None
 def test_the_memory_store_has_no_chain_to_verify() -> None:
     with Engine() as e, pytest.raises(StoreError, match="no hash chain"):
         e.verify_audit()
+
+
+def test_an_untouched_trail_of_ten_thousand_instances_verifies(tmp_path: Path) -> None:
+    """10,000 instances written by the engine (one parent whose multi-instance subflow
+    starts 9,999 children in one command, to keep the test quick) all verify."""
+    from wfengine.definition.model import MultiInstanceLoop
+
+    url = f"sqlite:///{tmp_path / 'big.db'}"
+    with Engine(db_url=url) as e:
+        pb = PackageBuilder("pkg")
+        pb.process("child").activity("a").activity("b").transition("a", "b")
+        fan = MultiInstanceLoop(mi_condition="9999")
+        pb.process("parent").subflow("each", process="child", loop=fan)
+        e.deploy(pb.build())
+        e.start_process("parent")
+        report = e.verify_audit()
+    assert report.ok and report.instances == 10_000 and report.unchained == 0
+    assert report.events >= 10_000 * 4

@@ -7,10 +7,11 @@ import random
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.runtime.conftest import STORES, store_url
+from tests.runtime.conftest import STORES, check_history, store_url
 from tests.worklist.conftest import ORG
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.audit.metrics import (
@@ -33,7 +34,21 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         p.activity("book", performer="accountant")
         p.transition("enter", "book")
         e.deploy(pb.build())
+        mixed = PackageBuilder("mixed")
+        m = mixed.process("mixed")
+        m.route("fork", gateway="Parallel").route("join", gateway="Parallel")
+        m.activity("auto").activity("again", performer="clerk", writes=["n"], loop=_twice())
+        m.transition("fork", "auto").transition("fork", "again")
+        m.transition("auto", "join").transition("again", "join")
+        e.deploy(mixed.build())
         yield e
+        check_history(e)
+
+
+def _twice() -> Any:
+    from wfengine.definition.model import StandardLoop
+
+    return StandardLoop(condition="n < 2")
 
 
 def test_nearest_rank() -> None:
@@ -69,6 +84,10 @@ def test_known_figures(engine: Engine) -> None:
     assert m.cycle_time.median == pytest.approx(5 * h, abs=0.01)
     assert m.bottlenecks[0] == "enter"
     assert {(u.user, u.completed) for u in m.users} == {("alice", 3), ("dan", 3)}
+    assert m.throughput_per_day is not None and m.cycle_time.count == 3
+    groups = {(g.kind, g.id): (g.completed, g.holding) for g in m.groups}
+    assert groups[("role", "clerk")] == (3, 0) and groups[("role", "accountant")] == (3, 0)
+    assert groups[("unit", "sales")] == (3, 0)  # alice's unit
 
 
 def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
@@ -89,12 +108,10 @@ def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
             (book,) = engine.work_items(iid)
             engine.complete_work_item(book.id, user="dan")
     whole = process_metrics(engine, "claim")
-    started, opened, _, _, cycle, people = instance_figures(engine, "claim")
-    assert (whole.started, whole.work_in_progress, whole.completed) == (
-        started,
-        opened,
-        cycle.count,
-    )
+    (started, opened, _, _, cycles), people = instance_figures(engine, "claim")
+    cycle = Durations.of(cycles)
+    counts = (whole.started, whole.work_in_progress, whole.completed)
+    assert counts == (started, opened, cycle.count) and 0 < opened < started
     assert {(u.user, u.completed, u.holding) for u in whole.users} == {
         (u, *people[u]) for u in people
     }
@@ -108,7 +125,8 @@ def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
     start = engine.audit_events(limit=1)[0].at
     window = {"since": start + timedelta(hours=2), "until": start + timedelta(hours=20)}
     got = process_metrics(engine, "claim", **window).activities
-    reference = activity_metrics_of(engine.audit_events(process_id="claim", **window))
+    reference = activity_metrics_of(engine.audit_events(process_id="claim"), **window)
+    assert 0 < sum(a.count for a in got) < sum(a.count for a in whole.activities)
     for mine, ref in zip(got, reference, strict=True):
         _close(mine, ref)
 
@@ -120,3 +138,19 @@ def _close(mine: ActivityMetrics, ref: ActivityMetrics) -> None:
         assert a.count == b.count
         for x, y in ((a.mean, b.mean), (a.median, b.median), (a.p95, b.p95), (a.total, b.total)):
             assert x == pytest.approx(y, abs=0.01)  # SQLite's julianday: about 20 us
+
+
+def test_loops_routes_and_automatic_work_agree_with_the_reference(engine: Engine) -> None:
+    clock = engine.clock
+    assert isinstance(clock, VirtualClock)
+    for k in range(4):
+        iid = engine.start_process("mixed", {"n": 0})
+        for n in range(1, 3):
+            clock.advance(timedelta(minutes=7 * (k + n)))
+            (item,) = engine.work_items(iid)
+            engine.complete_work_item(item.id, {"n": n}, user="alice")
+    got = process_metrics(engine, "mixed").activities
+    reference = activity_metrics_of(engine.audit_events(process_id="mixed"))
+    assert {a.activity_id for a in got} == {"fork", "auto", "again", "join"}
+    for mine, ref in zip(got, reference, strict=True):
+        _close(mine, ref)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runtime.conftest import STORES, store_url
+from tests.runtime.conftest import STORES, check_history, store_url
 from tests.worklist.conftest import ORG
 from wfengine import AuditEvent, Engine, Organisation, PackageBuilder, VirtualClock
 
@@ -32,6 +32,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
                 e.complete_work_item(item.id, user="alice" if n % 2 else "bob")
                 clock.advance(timedelta(minutes=10))
         yield e
+        check_history(e)
 
 
 def _everything(e: Engine) -> list[AuditEvent]:

@@ -127,6 +127,7 @@ def test_stats(url: str) -> None:
         "activities",
         "users",
         "bottlenecks",
+        "groups",
     }
     assert (order["process_id"], order["started"], order["completed"]) == ("order", 2, 2)
     assert [a["activity_id"] for a in order["activities"]] == ["check", "enter", "ship"]
@@ -134,3 +135,17 @@ def test_stats(url: str) -> None:
     text = cli("stats", "--db", url, "--process", "order")
     assert text.exit_code == 0 and text.stdout.startswith("order: 2 started, 2 completed")
     assert cli("stats", "--db", url, "--since", "nope").exit_code == 2
+
+
+def test_stats_draws_the_plot_and_the_heat_diagram(url: str, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="matplotlib (the plots extra) is not installed")
+    png, dot = tmp_path / "times.png", tmp_path / "heat.dot"
+    out = cli("stats", "--db", url, "--process", "order", "--plot", str(png), "--diagram", str(dot))
+    assert out.exit_code == 0, out.output
+    assert png.read_bytes().startswith(b"\x89PNG")
+    text = dot.read_text()
+    assert "fillcolor" in text and "wait " in text and '"ship"' in text
+    svg = tmp_path / "times.svg"
+    assert cli("stats", "--db", url, "--process", "order", "--plot", str(svg)).exit_code == 0
+    assert b"<svg" in svg.read_bytes()[:2000]
+    assert cli("stats", "--db", url, "--plot", str(tmp_path / "x.pdf")).exit_code == 2

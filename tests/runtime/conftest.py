@@ -17,6 +17,7 @@ from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import EventKind
+from wfengine.runtime.memory_store import MemoryStore
 
 STORES = ("memory", "sqlite", "postgres")
 KINDS = frozenset(EventKind)
@@ -55,16 +56,24 @@ def engine(
 
 
 def check_history(engine: Engine) -> None:
-    """Every event the test made the engine record is in the audit catalogue and reads back
-    as its payload type (run after every test that uses the ``engine`` fixture)."""
+    """Every event the test made the engine record is in the audit catalogue, reads back as
+    its payload type, is numbered 1, 2, ... in its instance and names the instance's process;
+    on a database the hash chain verifies (run after every test that uses the ``engine``
+    fixture, and the worklist's and audit's engine fixtures)."""
     for summary in engine.instance_summaries():
-        for ev in engine.audit(summary.id):
+        trail = engine.audit(summary.id)
+        assert [ev.seq for ev in trail] == list(range(1, len(trail) + 1))
+        for ev in trail:
             assert ev.kind in KINDS, f"{ev.kind!r} is not an EventKind"
+            assert ev.process_id == summary.process_id, ev
             payload = ev.payload
             if payload is None:
                 assert ev.detail is None, ev
             else:
                 assert _plain(payload.detail()) == _plain(ev.detail), ev
+    if not isinstance(engine.store, MemoryStore):
+        report = engine.verify_audit()
+        assert report.ok, report.breaks
 
 
 def _plain(value: Any) -> Any:

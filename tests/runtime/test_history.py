@@ -28,6 +28,7 @@ SAMPLES: list[Payload] = [
     history.InstanceCreated(3),
     history.InstanceStateChanged("closed.completed"),
     history.InstanceDataAssigned(("a", "b")),
+    history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),
     history.ExceptionTaken("boom"),
@@ -121,7 +122,7 @@ def test_the_audit_trail_reads_back_typed() -> None:
         engine.complete_work_item(item.id)
         payloads = [(ev.kind, ev.payload) for ev in engine.audit(iid)]
     assert payloads[0] == ("instance.created", history.InstanceCreated(1))
-    assert ("instance.data", history.InstanceDataAssigned(("n",))) in payloads
+    assert ("instance.data", history.InstanceDataAssigned(("n",), {"n": (0, 2)})) in payloads
     assert ("work_item.offered", history.WorkItemOffered(item.id)) in payloads
     assert ("work_item.completed", history.WorkItemCompleted(item.id)) in payloads
     assert payloads[-1] == ("instance.state", history.InstanceStateChanged("closed.completed"))
@@ -178,3 +179,22 @@ def test_now_is_not_part_of_a_payload() -> None:
         None,
         None,
     )
+
+
+def test_assigned_attributes_keep_old_and_new_values_masking_sensitive_ones() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("card", "STRING", extended={"wfengine:sensitive": "true"})
+    p.data_field("when", "DATETIME")
+    p.activity("a", performer="clerk")
+    with Engine() as engine:
+        engine.deploy(pb.build())
+        iid = engine.start_process("main", {"card": "4111-1111"})
+        stamp = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+        engine.set_data(iid, {"card": "5500-0000", "when": stamp})
+        [assigned] = [ev for ev in engine.audit(iid) if ev.kind == "instance.data"]
+    assert assigned.detail == {
+        "fields": ["card", "when"],
+        "values": {"card": ["***", "***"], "when": [None, stamp.isoformat()]},
+    }
+    assert "4111" not in repr(assigned.detail) and "5500" not in repr(assigned.detail)

@@ -7,7 +7,8 @@
 * exports: :func:`write_csv`, :func:`write_jsonl`, :func:`write_xes` (IEEE 1849, for process
   mining);
 * where a case stands: :func:`detailed_status` for the people inside, :func:`brief_status`
-  for outsiders (only what the definition declares public).
+  for outsiders (only what the definition declares public);
+* where work waits: :func:`process_metrics` (and :mod:`wfengine.audit.plots` to draw them).
 
 ``wfengine audit``, ``wfengine audit verify`` and ``wfengine status`` are the command-line
 faces of these.
@@ -22,6 +23,14 @@ from wfengine.audit.exports import (
     write_jsonl,
     write_xes,
 )
+from wfengine.audit.metrics import (
+    ActivityMetrics,
+    Durations,
+    GroupMetrics,
+    ProcessMetrics,
+    UserMetrics,
+    process_metrics,
+)
 from wfengine.audit.status import (
     BriefStatus,
     DetailedStatus,
@@ -35,16 +44,22 @@ from wfengine.runtime.audit_chain import ChainBreak, ChainReport
 __all__ = [
     "COLUMNS",
     "XES_LIFECYCLE",
+    "ActivityMetrics",
     "BriefStatus",
     "ChainBreak",
     "ChainReport",
     "DetailedStatus",
+    "Durations",
+    "GroupMetrics",
     "Milestone",
     "OpenWork",
+    "ProcessMetrics",
+    "UserMetrics",
     "brief_status",
     "detailed_status",
     "event_row",
     "iter_events",
+    "process_metrics",
     "write_csv",
     "write_jsonl",
     "write_xes",

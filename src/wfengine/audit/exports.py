@@ -13,15 +13,17 @@ CSV and JSON Lines carry every event with the WfMC common header as columns (``i
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
 (``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
-kinds, ``time:timestamp``, ``org:resource`` who did the work when a person did). Events of
-one trace must be contiguous in XES, so the XES writer reads instance by instance.
+kinds, ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
+values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
+int, float, boolean, date, else string). Events of one trace must be contiguous in XES, so
+the XES writer reads instance by instance.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -140,12 +142,19 @@ def _attribute(parent: etree._Element, tag: str, key: str, value: str) -> None:
 
 
 def write_xes(
-    engine: Engine, out: IO[bytes], *, process_id: str | None = None, **filters: Any
+    engine: Engine,
+    out: IO[bytes],
+    *,
+    process_id: str | None = None,
+    progress: Callable[[list[str]], Iterable[str]] | None = None,
+    **filters: Any,
 ) -> int:
     """Write the trail as an XES log (one trace per instance, in instance order); returns the
-    number of XES events written. ``filters`` are those of ``Engine.audit_events``."""
+    number of XES events written. ``filters`` are those of ``Engine.audit_events``;
+    ``progress`` wraps the list of instance ids as they are written (a progress bar)."""
     written = 0
-    instance_ids = _instances(engine, process_id, filters.get("instance_id"))
+    found = _instances(engine, process_id, filters.get("instance_id"))
+    instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("log", {"xes.version": "1.0", "xes.features": "nested-attributes"}):
@@ -164,11 +173,11 @@ def write_xes(
                 for key in keys:
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
-            wanted = {**filters, "instance_id": None}
+            exported = _Exported(engine)
             for iid in instance_ids:
-                events = iter_events(engine, **{**wanted, "instance_id": iid})
+                events = iter_events(engine, **{**filters, "instance_id": iid})
                 for _, process, batch in _traces(events):
-                    trace, n = _trace(iid, process, batch)
+                    trace, n = _trace(iid, process, batch, exported.of(iid))
                     if n:
                         xf.write(trace)
                         written += n
@@ -181,13 +190,60 @@ def _instances(engine: Engine, process_id: str | None, instance_id: str | None) 
     return [s.id for s in engine.instance_summaries(process_id=process_id)]
 
 
+class _Exported:
+    """The instance data a trace carries: the fields its definition marks
+    ``wfengine:export`` = ``true`` (the declarations read once per process version)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.fields: dict[tuple[str, int], frozenset[str]] = {}
+
+    def of(self, instance_id: str) -> dict[str, Any]:
+        inst = self.engine.instance(instance_id)
+        key = (inst.process_id, inst.version)
+        names = self.fields.get(key)
+        if names is None:
+            deployed = self.engine.deployed(*key)
+            declared = (*deployed.package.data_fields, *deployed.definition.data_fields)
+            names = frozenset(
+                f.id
+                for f in declared
+                if (f.extended_attribute(EXPORT) or "").strip().lower() == "true"
+            )
+            self.fields[key] = names
+        return {k: v for k, v in inst.data.items() if k in names and v is not None}
+
+
+#: the data-field extended attribute that puts a field's value on its instances' XES traces
+EXPORT = "wfengine:export"
+
+
+def _typed(parent: etree._Element, key: str, value: Any) -> None:
+    """``value`` as the XES attribute of its type."""
+    if isinstance(value, bool):
+        _attribute(parent, "boolean", key, "true" if value else "false")
+    elif isinstance(value, int):
+        _attribute(parent, "int", key, str(value))
+    elif isinstance(value, float):
+        _attribute(parent, "float", key, repr(value))
+    elif isinstance(value, datetime):
+        _attribute(parent, "date", key, _iso(value))
+    else:
+        _attribute(parent, "string", key, value if isinstance(value, str) else _json(value))
+
+
 def _trace(
-    instance_id: str, process_id: str | None, events: list[AuditEvent]
+    instance_id: str,
+    process_id: str | None,
+    events: list[AuditEvent],
+    data: dict[str, Any] | None = None,
 ) -> tuple[etree._Element, int]:
     trace = etree.Element("trace")
     _attribute(trace, "string", "concept:name", instance_id)
     if process_id is not None:
         _attribute(trace, "string", "wfengine:process", process_id)
+    for key, value in sorted((data or {}).items()):
+        _typed(trace, key, value)
     #: activity instance -> the person last seen acting on its work item
     people: dict[str, str] = {}
     n = 0

@@ -1,21 +1,23 @@
 """Process metrics from the audit trail: where work waits, how long it takes, who does it.
 
-Per **activity** (its activity instances that completed): how many; the **waiting time**, from
-the activity instance's first event (it became ready; a person's work was offered) to its
-start (a person started the work item, or the activity started), and the **processing time**,
-from that start to its completion; each as mean, median and 95th percentile; and the share
-that was **overdue** (a deadline fired on it). Per **process**: instances started, completed
-and open now (work in progress), the **cycle time** of completed instances and their
-throughput per day. Per **user**: work items completed and held now. The **bottlenecks** are
-the activities by total waiting time (count times mean), most first: where cases pile up.
+Per **activity** (its activity instances that completed, in a period when one is given): how
+many; the **waiting time**, from the activity instance's creation (it became ready; a
+person's work was offered) to its start (a person started the work item, or the activity
+started), and the **processing time**, from that start to its completion; each as mean,
+median and 95th percentile; and the share that was **overdue** (a deadline fired on it). Per
+**process**: instances started, completed and open now (work in progress), the **cycle time**
+of completed instances and their throughput per day. Per **user** (and per role and unit,
+with an organisation): work completed and held now. The **bottlenecks** are the activities
+by total waiting time (count times mean), most first: where cases pile up.
 
 Median and 95th percentile are nearest-rank percentiles: the smallest value with at least that
 share of the values at or below it. Times are in seconds.
 
-On the SQL store the per-activity figures are one query (grouping and window functions in the
-database: :mod:`wfengine.runtime.sql.metrics_sql`), so they stay fast on a large trail; on the
-memory store, and as the reference the SQL is tested against, :func:`activity_metrics_of`
-computes the same from the events.
+On the SQL store the figures come from the database (the activity-instance mirror and the
+instance rows, a few numbers per activity instance: :mod:`wfengine.runtime.sql.metrics_sql`),
+so they stay fast on a large trail; on the memory store, and as the reference the SQL is
+tested against, :func:`activity_metrics_of` and :func:`instance_figures` compute the same
+from the events and records.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -102,6 +104,17 @@ class UserMetrics:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMetrics:
+    """A role's or unit's share: what its members completed and hold (a person in two
+    groups counts in both)."""
+
+    kind: str
+    id: str
+    completed: int
+    holding: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProcessMetrics:
     process_id: str
     started: int
@@ -115,6 +128,8 @@ class ProcessMetrics:
     users: tuple[UserMetrics, ...]
     #: activity ids by total waiting time, most first (those that never waited left out)
     bottlenecks: tuple[str, ...]
+    #: per role and unit of the engine's organisation (empty without one)
+    groups: tuple[GroupMetrics, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +144,10 @@ class ProcessMetrics:
                 {"user": u.user, "completed": u.completed, "holding": u.holding} for u in self.users
             ],
             "bottlenecks": list(self.bottlenecks),
+            "groups": [
+                {"kind": g.kind, "id": g.id, "completed": g.completed, "holding": g.holding}
+                for g in self.groups
+            ],
         }
 
 
@@ -141,9 +160,11 @@ class _Span:
     late: bool = False
 
 
-def activity_metrics_of(events: Iterable[AuditEvent]) -> list[ActivityMetrics]:
-    """The per-activity metrics of ``events`` (the trail of one process), computed here: the
-    reference the SQL store's query is checked against."""
+def activity_durations_of(
+    events: Iterable[AuditEvent], since: datetime | None = None, until: datetime | None = None
+) -> dict[str, list[tuple[float, float, bool]]]:
+    """activity id -> (waiting, processing, late) of each of its instances that completed in
+    ``[since, until)``, from ``events`` (the whole trail of one process)."""
     spans: dict[tuple[str, str], _Span] = {}
     for e in events:
         ai, act = e.activity_instance_id, e.activity_id
@@ -159,21 +180,33 @@ def activity_metrics_of(events: Iterable[AuditEvent]) -> list[ActivityMetrics]:
             span.completed = e.at
         elif e.kind == LATE_KIND:
             span.late = True
-    by_activity: dict[str, list[_Span]] = {}
+    found: dict[str, list[tuple[float, float, bool]]] = {}
     for span in spans.values():
-        if span.completed is not None and span.started is not None:
-            by_activity.setdefault(span.activity_id, []).append(span)
+        started, done_at = span.started, span.completed
+        if done_at is None or started is None:
+            continue
+        if (since is None or done_at >= since) and (until is None or done_at < until):
+            found.setdefault(span.activity_id, []).append(
+                (_seconds(span.ready, started), _seconds(started, done_at), span.late)
+            )
+    return found
+
+
+def activity_metrics_of(
+    events: Iterable[AuditEvent], since: datetime | None = None, until: datetime | None = None
+) -> list[ActivityMetrics]:
+    """The per-activity metrics of ``events`` (the whole trail of one process), over the
+    activity instances that completed in ``[since, until)``, computed here: the reference the
+    SQL store's query is checked against."""
     return [
         ActivityMetrics(
             act,
             len(done),
-            Durations.of([_seconds(s.ready, s.started) for s in done if s.started]),
-            Durations.of(
-                [_seconds(s.started, s.completed) for s in done if s.started and s.completed]
-            ),
-            sum(s.late for s in done) / len(done),
+            Durations.of([w for w, _, _ in done]),
+            Durations.of([p for _, p, _ in done]),
+            sum(late for _, _, late in done) / len(done),
         )
-        for act, done in sorted(by_activity.items())
+        for act, done in sorted(activity_durations_of(events, since, until).items())
     ]
 
 
@@ -188,28 +221,34 @@ def process_metrics(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> ProcessMetrics:
-    """The metrics of ``process_id``: its activities' over the events in ``[since, until)``
-    (the whole trail by default), its instances' and users' as they stand."""
-    store = engine.store
-    sql = getattr(store, "activity_stats", None) is not None
-    if sql:
-        activities = [
-            ActivityMetrics(act, n, Durations(*w), Durations(*p), late / n if n else 0.0)
-            for act, n, w, p, late in store.activity_stats(process_id, since, until)  # type: ignore[attr-defined]
-        ]
-        started, opened, first, last, cycle_row = store.process_stats(process_id)  # type: ignore[attr-defined]
-        cycle = Durations(*cycle_row)
-        people: dict[str, tuple[int, int]] = store.user_stats(process_id)  # type: ignore[attr-defined]
+    """The metrics of ``process_id``: its activities' over the activity instances that
+    completed in ``[since, until)`` (all by default), its instances' and users' as they
+    stand."""
+    store: Any = engine.store
+    if hasattr(store, "activity_durations"):  # the SQL store: read in the database
+        durations = store.activity_durations(process_id, since, until)
+        started, opened, first, last, cycles = store.instance_stats(process_id)
+        people: dict[str, tuple[int, int]] = store.user_stats(process_id)
     else:
         from wfengine.audit.exports import iter_events
 
-        events = iter_events(engine, process_id=process_id, since=since, until=until)
-        activities = activity_metrics_of(events)
-        started, opened, first, last, cycle, people = instance_figures(engine, process_id)
+        durations = activity_durations_of(iter_events(engine, process_id=process_id), since, until)
+        (started, opened, first, last, cycles), people = instance_figures(engine, process_id)
+    activities = [
+        ActivityMetrics(
+            act,
+            len(done),
+            Durations.of([w for w, _, _ in done]),
+            Durations.of([p for _, p, _ in done]),
+            sum(late for _, _, late in done) / len(done),
+        )
+        for act, done in sorted(durations.items())
+    ]
+    cycle = Durations.of(cycles)
     throughput = None
-    if cycle.count and first is not None and last is not None:
+    if cycles and first is not None and last is not None:
         days = max(_seconds(first, last) / 86400.0, 1.0 / 24)
-        throughput = cycle.count / days
+        throughput = len(cycles) / days
     ranked = sorted(
         (a for a in activities if a.waiting.total > 0),
         key=lambda a: (-a.waiting.total, a.activity_id),
@@ -224,27 +263,52 @@ def process_metrics(
         activities=tuple(activities),
         users=tuple(UserMetrics(u, *people[u]) for u in sorted(people)),
         bottlenecks=tuple(a.activity_id for a in ranked),
+        groups=_groups(engine, people),
     )
+
+
+def _groups(engine: Engine, people: dict[str, tuple[int, int]]) -> tuple[GroupMetrics, ...]:
+    """The users' figures summed per role and unit, when the directory is an organisation
+    (one that knows its users' roles and units)."""
+    find = getattr(engine.directory, "user", None)
+    if find is None:
+        return ()
+    sums: dict[tuple[str, str], tuple[int, int]] = {}
+    for user_id, (completed, holding) in people.items():
+        user = find(user_id)
+        if user is None:
+            continue
+        keys = [("role", r) for r in user.roles] + [("unit", u) for u in user.units]
+        for key in keys:
+            done, held = sums.get(key, (0, 0))
+            sums[key] = (done + completed, held + holding)
+    return tuple(GroupMetrics(k, i, *sums[(k, i)]) for k, i in sorted(sums))
 
 
 def instance_figures(
     engine: Engine, process_id: str
-) -> tuple[int, int, datetime | None, datetime | None, Durations, dict[str, tuple[int, int]]]:
-    """What the SQL store's ``process_stats`` and ``user_stats`` answer, from the records."""
+) -> tuple[
+    tuple[int, int, datetime | None, datetime | None, list[float]], dict[str, tuple[int, int]]
+]:
+    """What the SQL store's ``instance_stats`` and ``user_stats`` answer, from the records:
+    (instances, open now, first created, last completed, each completed one's cycle time),
+    and user -> (activity instances whose work they completed, open work items they hold)."""
     summaries = engine.instance_summaries(process_id=process_id)
     done = [s for s in summaries if s.state is ProcessState.COMPLETED and s.completed_at]
-    cycle = Durations.of([_seconds(s.created_at, s.completed_at) for s in done if s.completed_at])
+    cycles = [_seconds(s.created_at, s.completed_at) for s in done if s.completed_at]
     first = min((s.created_at for s in summaries), default=None)
     last = max((s.completed_at for s in done if s.completed_at), default=None)
+    opened = sum(not s.state.is_closed for s in summaries)
     people: dict[str, tuple[int, int]] = {}
-    for e in engine.audit_events(process_id=process_id, kind="work_item.completed"):
-        if e.user is not None:
-            n, held = people.get(e.user, (0, 0))
-            people[e.user] = (n + 1, held)
-    opened = [s for s in summaries if not s.state.is_closed]
-    for summary in opened:
+    for summary in summaries:
+        for a in engine.activity_instances(summary.id):
+            if a.performer is not None and a.state is ActivityState.COMPLETED:
+                n, held = people.get(a.performer, (0, 0))
+                people[a.performer] = (n + 1, held)
+        if summary.state.is_closed:
+            continue
         for item in engine.work_items(summary.id):
             if item.holder is not None and item.state is not WorkItemState.OFFERED:
                 n, held = people.get(item.holder, (0, 0))
                 people[item.holder] = (n, held + 1)
-    return len(summaries), len(opened), first, last, cycle, people
+    return (len(summaries), opened, first, last, cycles), people

@@ -20,6 +20,7 @@ usage errors and databases that cannot be used.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -76,18 +77,28 @@ def audit(
     with engine_on(url) as engine, ExitStack() as files:
         if wanted.get("instance_id") is not None:
             engine.instance(wanted["instance_id"])  # an unknown id is refused (exit 1)
+        # a progress bar on stderr while writing to a file, when a person watches
+        bar = output is not None and sys.stderr.isatty()
         if fmt == "xes":
             binary: IO[bytes] = (
                 files.enter_context(open(output, "wb")) if output else sys.stdout.buffer
             )
-            write_xes(engine, binary, **wanted)
+
+            def progress(ids: list[str]) -> Iterable[str]:
+                return files.enter_context(
+                    click.progressbar(ids, label="instances", file=sys.stderr)
+                )
+
+            write_xes(engine, binary, progress=progress if bar else None, **wanted)
             return
         out: IO[str] = (
             files.enter_context(open(output, "w", encoding="utf-8", newline=""))
             if output
             else sys.stdout
         )
-        events = iter_events(engine, **wanted)
+        events: Iterable[Any] = iter_events(engine, **wanted)
+        if bar:
+            events = files.enter_context(click.progressbar(events, label="events", file=sys.stderr))
         if fmt == "csv":
             write_csv(events, out)
         elif fmt == "jsonl":

@@ -1,12 +1,17 @@
-"""``wfengine stats --db URL [--process P] [--since T] [--until T] [--json]``: process metrics.
+"""``wfengine stats --db URL [--process P] [--since T] [--until T] [--json] [--plot OUT]
+[--diagram OUT]``: process metrics.
 
 A contract (scripts rely on these exactly): for each process (or only P) the figures of
 :func:`wfengine.audit.metrics.process_metrics`: instances started, completed and open; cycle
 time; throughput per day; per activity the count, waiting and processing time (mean, median,
-95th percentile, seconds) and overdue share; per user the work items completed and held; the
-bottlenecks (activities by total waiting time). ``--json`` prints a list with one object per
-process (``ProcessMetrics.as_dict`` keys). Exit 0; 2 on usage errors and databases that
-cannot be used.
+95th percentile, seconds) and overdue share; per user, role and unit the work items
+completed and held; the bottlenecks (activities by total waiting time). ``--json`` prints a
+list with one object per process (``ProcessMetrics.as_dict`` keys). ``--plot
+OUT.png|OUT.svg`` also draws the waiting and processing times per activity (box plots) and
+the work in progress over time (matplotlib: ``pip install 'wfengine[plots]'``); ``--diagram
+OUT.svg|png|dot`` the process diagram coloured by mean waiting time (Graphviz for SVG and
+PNG); both need one process (``--process``, or a database with one). Exit 0; 2 on usage
+errors, a missing matplotlib or Graphviz, and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -27,12 +32,16 @@ from wfengine.cli.json_output import dumps
 @click.option("--since", metavar="T", callback=parse_time, help="Events at or after T.")
 @click.option("--until", metavar="T", callback=parse_time, help="Events before T.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one per process.")
+@click.option("--plot", metavar="OUT", help="Draw times and work in progress (.png or .svg).")
+@click.option("--diagram", metavar="OUT", help="Draw the diagram by waiting time (.svg/.png/.dot).")
 def stats(
     url: str,
     process_id: str | None,
     since: datetime | None,
     until: datetime | None,
     as_json: bool,
+    plot: str | None,
+    diagram: str | None,
 ) -> None:
     """Process metrics: waiting and processing times, throughput, bottlenecks.
 
@@ -48,6 +57,12 @@ def stats(
         else:
             processes = sorted({s.process_id for s in engine.instance_summaries()})
         found = [process_metrics(engine, p, since=since, until=until) for p in processes]
+        if plot is not None or diagram is not None:
+            if len(found) != 1:
+                raise click.UsageError(
+                    "--plot and --diagram draw one process: name it with --process"
+                )
+            _draw(engine, found[0], plot, diagram)
     if as_json:
         click.echo(dumps([m.as_dict() for m in found]))
         return
@@ -79,3 +94,29 @@ def _hours(seconds: Any) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f}m"
     return f"{seconds / 3600:.1f}h"
+
+
+def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> None:
+    from pathlib import Path
+
+    from wfengine.audit.plots import PlottingUnavailable, heat_diagram, write_plot
+    from wfengine.cli.exit_status import InputOutputError
+    from wfengine.cli.render_cmd import format_for, run_graphviz
+
+    if plot is not None:
+        if Path(plot).suffix.lower() not in (".png", ".svg"):
+            raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
+        try:
+            write_plot(engine, metrics.process_id, plot)
+        except PlottingUnavailable as exc:
+            raise InputOutputError(str(exc)) from exc
+        except OSError as exc:
+            raise InputOutputError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+    if diagram is not None:
+        fmt = format_for(diagram, None)
+        text = heat_diagram(engine, metrics)
+        data = text.encode() if fmt == "dot" else run_graphviz(text, fmt)
+        try:
+            Path(diagram).write_bytes(data)
+        except OSError as exc:
+            raise InputOutputError(f"cannot write {diagram}: {exc.strerror or exc}") from exc

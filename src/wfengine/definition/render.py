@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wfengine.definition.model import (
@@ -206,6 +206,8 @@ class _Drawing:
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     clusters: int = 0
+    #: activity id -> (fill colour, a line added to its label): a heat overlay
+    heat: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def node_name(self, scope: str, activity_id: str) -> str:
         """A DOT node name for an activity, unique in the drawing and stable across runs.
@@ -289,6 +291,19 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
     return attrs
 
 
+def _heated(attrs: list[tuple[str, str]], colour: str, note: str) -> list[tuple[str, str]]:
+    """``attrs`` filled with ``colour`` and ``note`` added under the label (or beside it)."""
+    found = dict(attrs)
+    style = found.get("style", "")
+    found["style"] = f"{style},filled" if style and "filled" not in style else style or "filled"
+    found["fillcolor"] = colour
+    if found.get("shape") == "box":
+        found["label"] = f"{found.get('label', '')}\n{note}"
+    else:
+        found["xlabel"] = f"{found.get('xlabel', '')} {note}".strip()
+    return list(found.items())
+
+
 def _draw_nodes(
     drawing: _Drawing,
     scope: str,
@@ -310,7 +325,11 @@ def _draw_nodes(
             drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label))])};")
         for activity in members:
             name = drawing.node_name(scope, activity.id)
-            drawing.lines.append(f"{inner}{dot_quote(name)} {_attrs(_node_attrs(activity))};")
+            attrs = _node_attrs(activity)
+            hot = drawing.heat.get(activity.id)
+            if hot is not None:
+                attrs = _heated(attrs, *hot)
+            drawing.lines.append(f"{inner}{dot_quote(name)} {_attrs(attrs)};")
         if lane:
             drawing.lines.append(f"{indent}}}")
 
@@ -371,14 +390,20 @@ def _draw_activity_set(
     drawing.lines.append(f"{indent}}}")
 
 
-def process_to_dot(process: WorkflowProcess, package: Package | None = None) -> str:
+def process_to_dot(
+    process: WorkflowProcess,
+    package: Package | None = None,
+    heat: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
     """The DOT text of one process, its activity sets drawn as dashed clusters beside it.
 
     ``package`` supplies package-level participant names for the swimlane labels; without it
     only the process's own participants are named and other lanes show the performer as is.
     A block activity is joined to its activity set's first activity by a dotted edge.
+    ``heat`` overlays figures: activity id -> (fill colour, a line under its label), as
+    ``wfengine stats --diagram`` colours activities by their mean waiting time.
     """
-    drawing = _Drawing()
+    drawing = _Drawing(heat=heat or {})
     lanes = _participant_names(package, process)
     title = process.name or process.id
     drawing.lines.append(f"digraph {dot_quote(process.id)} {{")

@@ -35,19 +35,25 @@ def event_hash(
     detail: Any,
 ) -> str:
     """The hash of one event, chained to ``previous`` (the hash of the event before it)."""
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
     text = "\x1f".join(
         (
             previous,
             instance_id,
             str(seq),
-            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            at.isoformat(timespec="microseconds"),
             kind,
             activity_instance_id or "",
             activity_id or "",
-            json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+            "null" if detail is None else _CANONICAL.encode(detail),
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: the one encoder of details (json.dumps with options builds a new one per call)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

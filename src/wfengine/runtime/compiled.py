@@ -264,3 +264,5 @@ class CompiledProcess:
     #: job, which names only its activity, finds the activity's tools when it runs
     #: (:mod:`wfengine.runtime.tools`)
     activity_graph: dict[str, CGraph] = field(default_factory=dict)
+    #: data fields whose values the audit trail masks (``wfengine:sensitive``)
+    sensitive_fields: frozenset[str] = frozenset()

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from wfengine.applications.redaction import is_sensitive_field
 from wfengine.definition.graph import start_ids
 from wfengine.definition.model import (
     Activity,
@@ -97,6 +98,9 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         data_fields=tuple(fields),
         formal_parameters=process.formal_parameters,
         activity_graph=compiler.activity_graph,
+        sensitive_fields=frozenset(
+            df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
+        ),
     )
 
 

@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from wfengine.applications.redaction import REDACTED, plain
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package, WorkflowProcess
@@ -390,8 +391,17 @@ class Engine(WorkItemCommands, JobCommands, IncidentCommands, Queries):
                 )
             nav = self._nav()
             nav.touch(inst)
+            hidden = inst.compiled.sensitive_fields
+            before = {k: inst.data.get(k) for k in values}
             inst.data.update(values)
-            inst.changes.append(change(nav.now, InstanceDataAssigned(tuple(sorted(values)))))
+            shown = {
+                k: (
+                    (REDACTED, REDACTED) if k in hidden else (plain(before[k]), plain(inst.data[k]))
+                )
+                for k in sorted(values)
+            }
+            assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
+            inst.changes.append(change(nav.now, assigned))
             self.store.commit(nav.step)
 
         self._command(body)

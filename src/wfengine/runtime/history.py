@@ -170,18 +170,29 @@ class InstanceStateChanged:
 
 @dataclass(frozen=True, slots=True)
 class InstanceDataAssigned:
-    """Which fields an operator or host set, sorted (values are in the instance, not the
-    trail)."""
+    """An operator or the host set instance attributes: the fields, sorted, and each one's
+    old and new value (``{"field": [old, new]}``; a sensitive field's as ``"***"``: see
+    :mod:`wfengine.applications.redaction`). Events written before values were kept have
+    ``values`` None."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_DATA
     fields: tuple[str, ...]
+    values: dict[str, tuple[Any, Any]] | None = None
 
     def detail(self) -> Any:
-        return list(self.fields)
+        if self.values is None:
+            return list(self.fields)
+        return {
+            "fields": list(self.fields),
+            "values": {k: [old, new] for k, (old, new) in self.values.items()},
+        }
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(tuple(detail))
+        if isinstance(detail, list):  # the shape before values were kept
+            return cls(tuple(detail))
+        values = {k: (pair[0], pair[1]) for k, pair in detail["values"].items()}
+        return cls(tuple(detail["fields"]), values)
 
 
 @dataclass(frozen=True, slots=True)

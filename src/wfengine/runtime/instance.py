@@ -54,6 +54,11 @@ class ActivityInstance:
     work_item: str | None = None
     #: who completed its work item (the holder, or the user who completed it unclaimed)
     performer: str | None = None
+    #: when a person's work on it began, when that was after it was created (they started
+    #: its work item, or completed it unstarted); None: it started when it was created
+    running_at: datetime | None = None
+    #: a deadline fired on it
+    late: bool = False
     child_instance: str | None = None
     child_scope: Scope | None = None
     timers: list[str] = field(default_factory=list)

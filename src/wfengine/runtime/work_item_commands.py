@@ -131,6 +131,9 @@ class WorkItemCommands(EngineBase):
         def start(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
             item.state, item.started_at = _STARTED, nav.now
             item.holder = item.holder or user
+            ai = nav.instance(item.instance_id).activities[item.activity_instance_id]
+            if ai.running_at is None:
+                ai.running_at = nav.now
             return WorkItemStarted(item.id, user), False
 
         self._work_item_command(work_item_id, user, "start", _STARTED, start)

@@ -78,6 +78,7 @@ class Deadlines(NavigatorBase):
             return
         dl = ai.act.deadlines[timer.deadline_index]
         ct = self._exception_transition(ai.act, dl.exception_name)
+        ai.late = True
         inst.changes.append(change(self.now, DeadlineFired(dl.exception_name), ai.id, ai.act.id))
         if ct is None:
             inst.changes.append(

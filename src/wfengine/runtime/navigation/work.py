@@ -222,6 +222,8 @@ class Work(NavigatorBase):
         inst.changes.append(change(self.now, WorkItemCompleted(item.id, user), ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
+            if ai.running_at is None:
+                ai.running_at = self.now
             inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
         if ai.act.kind == KIND_TASK and ai.act.offer_first:
             self._run_task(ai)  # a Manual start: the person came first, now the applications

@@ -149,7 +149,9 @@ class StepWriter:
         )
         #: activity mirrors likewise: one statement instead of a DELETE and an INSERT
         self._upsert_activities = dialect.upsert(
-            t.activity_instances, ["id"], replace=("state", "started_at", "completed_at")
+            t.activity_instances,
+            ["id"],
+            replace=("state", "started_at", "completed_at", "running_at", "late", "performer"),
         )
         p = t.process_instances
         self._update_instance = (

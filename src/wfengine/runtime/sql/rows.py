@@ -156,6 +156,10 @@ def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, A
             "state": ai.state.value,
             "started_at": ai.started_at,
             "completed_at": ai.completed_at,
+            "running_at": ai.running_at,
+            "late": ai.late,
+            "process_id": inst.process_id,
+            "performer": ai.performer,
         }
         for ai in found
         if ai is not None

@@ -110,7 +110,16 @@ activity_instances = sa.Table(
     sa.Column("state", sa.String(40), nullable=False),
     sa.Column("started_at", UtcDateTime, nullable=False),
     sa.Column("completed_at", UtcDateTime),
+    #: when a person's work on it began after it was created (None: at its creation), and
+    #: whether a deadline fired on it: what the metrics query reads instead of the events
+    sa.Column("running_at", UtcDateTime),
+    sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: the instance's process (so the metrics select a process's rows without a join) and
+    #: who completed its work item
+    sa.Column("process_id", ID),
+    sa.Column("performer", ID),
     sa.Index("ix_activity_instances_instance_id", "instance_id"),
+    sa.Index("ix_activity_instances_process_id", "process_id"),
 )
 
 tokens = sa.Table(

@@ -84,6 +84,10 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             rec["work_item"] = ai.work_item
         if ai.performer is not None:
             rec["performer"] = ai.performer
+        if ai.running_at is not None:
+            rec["running"] = ai.running_at.isoformat()
+        if ai.late:
+            rec["late"] = True
         if ai.child_instance is not None:
             rec["child_instance"] = ai.child_instance
         if ai.child_scope is not None:
@@ -200,6 +204,8 @@ def load_instance(
             mi_index=r.get("mi_index"),
             work_item=r.get("work_item"),
             performer=r.get("performer"),
+            running_at=_undt(r.get("running")),
+            late=r.get("late", False),
             child_instance=r.get("child_instance"),
             timers=list(r.get("timers", ())),
             incident=r.get("incident"),

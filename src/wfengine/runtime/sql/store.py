@@ -62,10 +62,9 @@ from wfengine.runtime.sql.dialects import dialect_for
 from wfengine.runtime.sql.ids import BlockIds
 from wfengine.runtime.sql.job_queue import JobQueue
 from wfengine.runtime.sql.metrics_sql import (
-    ActivityRow,
-    ProcessRow,
-    activity_stats,
-    process_stats,
+    InstanceStats,
+    activity_durations,
+    instance_stats,
     user_stats,
 )
 from wfengine.runtime.sql.migrate import check_schema
@@ -409,19 +408,18 @@ class SqlStore(StoreOutbox):
         found = self._db.read(lambda c: c.execute(stmt).mappings().all())
         return [rows.audit_event(r) for r in found]
 
-    def activity_stats(
+    def activity_durations(
         self, process_id: str, since: datetime | None = None, until: datetime | None = None
-    ) -> list[ActivityRow]:
-        """Per-activity waiting and processing times of ``process_id``, computed in the
-        database (:mod:`wfengine.runtime.sql.metrics_sql`)."""
-        return activity_stats(self._db, process_id, since, until)
+    ) -> dict[str, list[tuple[float, float, bool]]]:
+        """Each completed activity instance's waiting and processing time (metrics_sql)."""
+        return activity_durations(self._db, process_id, since, until)
 
-    def process_stats(self, process_id: str) -> ProcessRow:
-        """Instance counts and cycle time of ``process_id`` (metrics_sql)."""
-        return process_stats(self._db, process_id)
+    def instance_stats(self, process_id: str) -> InstanceStats:
+        """Instance counts and cycle times of ``process_id`` (metrics_sql)."""
+        return instance_stats(self._db, process_id)
 
     def user_stats(self, process_id: str) -> dict[str, tuple[int, int]]:
-        """user -> (work items completed, open ones held) in ``process_id`` (metrics_sql)."""
+        """user -> (work completed, open items held) in ``process_id`` (metrics_sql)."""
         return user_stats(self._db, process_id)
 
     def verify_audit(self, instance_id: str | None = None) -> ChainReport:

@@ -29,6 +29,19 @@ def upgrade() -> None:
     for column in ("process_id", "user_id", "work_item_id"):
         op.add_column("audit_events", sa.Column(column, _ID))
     op.add_column("audit_events", sa.Column("hash", sa.String(64)))
+    # what the metrics query reads of each activity instance (older ones: unknown, not late)
+    op.add_column("activity_instances", sa.Column("running_at", sa.DateTime(timezone=True)))
+    op.add_column(
+        "activity_instances",
+        sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.add_column("activity_instances", sa.Column("process_id", _ID))
+    op.add_column("activity_instances", sa.Column("performer", _ID))
+    op.execute(
+        "UPDATE activity_instances SET process_id = (SELECT p.process_id FROM "
+        "process_instances p WHERE p.id = activity_instances.instance_id)"
+    )
+    op.create_index("ix_activity_instances_process_id", "activity_instances", ["process_id"])
     op.execute(
         "UPDATE audit_events SET process_id = (SELECT p.process_id FROM process_instances p "
         "WHERE p.id = audit_events.instance_id)"
@@ -48,3 +61,8 @@ def downgrade() -> None:
     for column in ("hash", "work_item_id", "user_id", "process_id"):
         op.drop_column("audit_events", column)
     op.drop_column("process_instances", "audit_head")
+    op.drop_index("ix_activity_instances_process_id", "activity_instances")
+    op.drop_column("activity_instances", "performer")
+    op.drop_column("activity_instances", "process_id")
+    op.drop_column("activity_instances", "late")
+    op.drop_column("activity_instances", "running_at")

@@ -1,0 +1,129 @@
+"""Pictures of a process's metrics, for people who would rather look than read:
+
+* :func:`write_plot`: a figure (PNG or SVG by the file's suffix) with the waiting and
+  processing time of each activity as box plots, and the work in progress (open instances)
+  over time; it needs matplotlib (``pip install 'wfengine[plots]'``), imported only here;
+* :func:`heat_diagram`: the process diagram (:func:`wfengine.definition.render.process_to_dot`)
+  with each activity filled by its mean waiting time, white (none) to red (the longest), and
+  the figure under its label; DOT text, which ``wfengine render``'s Graphviz step turns into
+  SVG or PNG.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wfengine.audit.metrics import ProcessMetrics, activity_durations_of
+from wfengine.definition.render import process_to_dot
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
+
+#: the colour of the longest mean wait (the heat scale runs from white to it)
+HOT = (215, 48, 31)
+
+
+class PlottingUnavailable(RuntimeError):
+    """matplotlib is not installed."""
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise PlottingUnavailable(
+            "plots need matplotlib: pip install 'wfengine[plots]' (or matplotlib)"
+        ) from exc
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def durations_by_activity(
+    engine: Engine, process_id: str
+) -> dict[str, list[tuple[float, float, bool]]]:
+    """activity id -> (waiting, processing, late) of each of its completed instances."""
+    store: Any = engine.store
+    if hasattr(store, "activity_durations"):
+        found: dict[str, list[tuple[float, float, bool]]] = store.activity_durations(process_id)
+        return found
+    from wfengine.audit.exports import iter_events
+
+    return activity_durations_of(iter_events(engine, process_id=process_id))
+
+
+def work_in_progress(engine: Engine, process_id: str) -> list[tuple[datetime, int]]:
+    """(time, instances open from then on) at every start and completion, oldest first."""
+    steps: list[tuple[datetime, int]] = []
+    for s in engine.instance_summaries(process_id=process_id):
+        steps.append((s.created_at, 1))
+        if s.state.is_closed and s.completed_at is not None:
+            steps.append((s.completed_at, -1))
+    steps.sort(key=lambda x: (x[0], x[1]))
+    found: list[tuple[datetime, int]] = []
+    level = 0
+    for at, change in steps:
+        level += change
+        found.append((at, level))
+    return found
+
+
+def write_plot(engine: Engine, process_id: str, path: str | Path) -> None:
+    """Write the figure of ``process_id``'s times and work in progress to ``path`` (the
+    format by its suffix: .png or .svg)."""
+    plt = _pyplot()
+    durations = durations_by_activity(engine, process_id)
+    names = sorted(durations)
+    fig, (times, wip) = plt.subplots(2, 1, figsize=(max(6.0, 1.2 * len(names) + 2), 8))
+    try:
+        if names:
+            waiting = [[w / 3600 for w, _, _ in durations[n]] for n in names]
+            working = [[p / 3600 for _, p, _ in durations[n]] for n in names]
+            at = list(range(len(names)))
+            times.boxplot(waiting, positions=[x - 0.2 for x in at], widths=0.35)
+            times.boxplot(working, positions=[x + 0.2 for x in at], widths=0.35)
+            times.set_xticks(at, names, rotation=30, ha="right")
+        times.set_ylabel("hours (left: waiting, right: processing)")
+        times.set_title(f"{process_id}: waiting and processing time per activity")
+        series = work_in_progress(engine, process_id)
+        if series:
+            wip.step([t for t, _ in series], [n for _, n in series], where="post")
+        wip.set_ylabel("open instances")
+        wip.set_title("work in progress")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        fig.savefig(str(path))
+    finally:
+        plt.close(fig)
+
+
+def heat_of(metrics: ProcessMetrics) -> dict[str, tuple[str, str]]:
+    """activity id -> (fill colour by its mean waiting time, the figure as a label line)."""
+    means = {a.activity_id: a.waiting.mean or 0.0 for a in metrics.activities}
+    top = max(means.values(), default=0.0)
+    found = {}
+    for act, mean in means.items():
+        share = mean / top if top > 0 else 0.0
+        rgb = [round(255 + (c - 255) * share) for c in HOT]
+        found[act] = ("#{:02x}{:02x}{:02x}".format(*rgb), f"wait {_short(mean)}")
+    return found
+
+
+def _short(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
+
+
+def heat_diagram(engine: Engine, metrics: ProcessMetrics) -> str:
+    """The DOT text of the process's diagram coloured by mean waiting time (the version the
+    latest instance runs)."""
+    summaries = engine.instance_summaries(process_id=metrics.process_id)
+    version = max((s.version for s in summaries), default=None)
+    deployed = engine.deployed(metrics.process_id, version)
+    return process_to_dot(deployed.definition, deployed.package, heat_of(metrics))
