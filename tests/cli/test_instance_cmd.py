@@ -193,3 +193,20 @@ def test_run_with_db_persists_its_instance(tmp_path: Path, url: str) -> None:
         assert engine.instance(waiting).state is ProcessState.RUNNING  # left alone
         assert len(engine.work_items(waiting)) == 1
     assert cli("run", xpdl, "--db", UNREACHABLE).exit_code == 2
+
+
+def test_cancel_an_activity(tmp_path: Path, url: str) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.route("fork", gateway="Parallel")
+    p.activity("a", performer="clerk").activity("b", performer="clerk")
+    p.transition("fork", "a").transition("fork", "b")
+    [iid] = _start(write(tmp_path, pb, "two.xpdl"), url)
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    done = cli("instance", "cancel", iid, "--activity", "a", "--db", url)
+    assert done.exit_code == 0 and done.stdout == f"{iid} open.running\n"
+    again = cli("instance", "cancel", iid, "--activity", "a", "--db", url)
+    assert again.exit_code == 1 and "not open" in again.stderr
+    last = cli("instance", "cancel", iid, "--activity", "b", "--db", url)
+    assert last.stdout == f"{iid} closed.completed\n"
+    assert cli("instance", "cancel", "pi-404", "--activity", "a", "--db", url).exit_code == 1

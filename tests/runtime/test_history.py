@@ -28,6 +28,7 @@ SAMPLES: list[Payload] = [
     history.InstanceCreated(3),
     history.InstanceStateChanged("closed.completed"),
     history.InstanceDataAssigned(("a", "b")),
+    history.ScriptAssigned({"a": 1, "b": "***"}),
     history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),

@@ -380,7 +380,7 @@ def test_skip_of_other_work_accepts_declared_data_fields(engine: Engine) -> None
     pb = PackageBuilder("pkg")
     p = pb.process("main")
     p.data_field("x", "INTEGER", initial="0")
-    p.activity("script", script="x = 1").activity("after").transition("script", "after")
+    p.activity("script", script="print(x)").activity("after").transition("script", "after")
     iid = run(engine, pb)
     [incident] = engine.incidents(iid)
     with pytest.raises(ParameterMappingError, match="not data fields"):

@@ -18,6 +18,9 @@ The contract scripts rely on (keep it exactly):
   ISO 8601 text, or null.
 * ``wfengine instance suspend|resume|terminate|abort ID --db URL`` changes the instance's state
   and prints ``ID STATE``.
+* ``wfengine instance cancel ID --activity ACT --db URL`` cancels the open instances of
+  activity ACT (``Engine.cancel_activity``: closed as aborted, work withdrawn, the branch
+  ends) and prints ``ID STATE`` (the instance's state afterwards); none open exits 1.
 
 Exit statuses are those of :mod:`wfengine.cli.database`: 1 for an unknown id or an illegal
 state change (the message on stderr names the instance and its state), 2 for a database that
@@ -205,3 +208,33 @@ instance.add_command(
 )
 instance.add_command(_state_command("terminate", "Stop an open instance (closed.terminated)."))
 instance.add_command(_state_command("abort", "Stop an open instance abnormally (closed.aborted)."))
+
+
+@instance.command("cancel")
+@click.argument("instance_id", metavar="ID")
+@db_option
+@click.option(
+    "--activity", "activity_id", required=True, metavar="ACT", help="The activity to cancel."
+)
+def cancel(instance_id: str, url: str, activity_id: str) -> None:
+    """Cancel the open instances of activity ACT: they close as aborted, their work items are
+    withdrawn and their branches end; the instance carries on with the rest."""
+    from wfengine.errors import IllegalStateError
+
+    with engine_on(url) as engine:
+        engine.instance(instance_id)  # an unknown id exits 1
+        open_ones = [
+            a.id
+            for a in engine.activity_instances(instance_id)
+            if a.activity_id == activity_id and a.state.is_open
+        ]
+        if not open_ones:
+            raise IllegalStateError(
+                f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
+            )
+        for ai_id in open_ones:
+            still = engine.activity_instances(instance_id)
+            if any(a.id == ai_id and a.state.is_open for a in still):  # not closed by another
+                engine.cancel_activity(instance_id, ai_id)
+        state = engine.instance(instance_id).state.value
+    click.echo(f"{instance_id} {state}")

@@ -54,6 +54,7 @@ from wfengine.runtime.compiled import (
     JOIN_PASS,
     KIND_BLOCK,
     KIND_NONE,
+    KIND_SCRIPT,
     KIND_SUBFLOW,
     KIND_TASK,
     KIND_UNSUPPORTED,
@@ -73,6 +74,7 @@ from wfengine.runtime.compiled import (
     CTransition,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+from wfengine.runtime.scripts import parse_assignments
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -119,6 +121,7 @@ class ActivityCompiler:
         tools: tuple[CTool, ...] = ()
         subflow: CSubflow | None = None
         block: CGraph | None = None
+        script: tuple[tuple[str, CompiledExpression], ...] = ()
         terminate = False
         if isinstance(body, TaskImplementation):
             if body.task is TaskKind.APPLICATION or body.tools:
@@ -128,7 +131,15 @@ class ActivityCompiler:
                     for position, call in enumerate(body.tools)
                 )
             elif body.task is TaskKind.SCRIPT and body.script:
-                kind = KIND_UNSUPPORTED
+                statements = parse_assignments(body.script)
+                if statements is None:
+                    kind = KIND_UNSUPPORTED  # not assignments: never executed
+                else:
+                    kind = KIND_SCRIPT
+                    script = tuple(
+                        (name, self.exprs.required(text, f"{where}, script, {name} ="))
+                        for name, text in statements
+                    )
             # TaskUser, TaskManual, TaskNone, ...: a person's work or nothing, like Impl. No
         elif isinstance(body, SubFlowImplementation):
             kind = KIND_SUBFLOW
@@ -197,6 +208,7 @@ class ActivityCompiler:
             offer_first=manual_start or (kind == KIND_NONE and manual_finish),
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
             reminders=_reminders(where, a),
+            script=script,
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),

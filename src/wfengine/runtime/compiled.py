@@ -27,6 +27,7 @@ __all__ = [
     "JOIN_PASS",
     "KIND_BLOCK",
     "KIND_NONE",
+    "KIND_SCRIPT",
     "KIND_SUBFLOW",
     "KIND_TASK",
     "KIND_UNSUPPORTED",
@@ -59,7 +60,8 @@ class ActivityKind(IntEnum):
     TASK = 1  # calls applications from the registry
     SUBFLOW = 2
     BLOCK = 3
-    UNSUPPORTED = 4  # script tasks, reference activities, ...: an incident when reached
+    UNSUPPORTED = 4  # reference activities, scripts in other languages...: an incident
+    SCRIPT = 5  # a script task of assignments (wfengine.runtime.scripts)
 
 
 class JoinKind(IntEnum):
@@ -83,7 +85,7 @@ class TransitionKind(IntEnum):
 
 # The members under short module-level names, for the navigator's hot paths: a module global
 # is read faster than an enum class attribute, and they are the same objects.
-KIND_NONE, KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_UNSUPPORTED = ActivityKind
+KIND_NONE, KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_UNSUPPORTED, KIND_SCRIPT = ActivityKind
 JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
 SPLIT_ALL, SPLIT_FIRST = SplitKind
 T_NORMAL, T_OTHERWISE, T_EXCEPTION, T_DEFAULT_EXCEPTION = TransitionKind
@@ -236,6 +238,8 @@ class CActivity:
     ends_quietly: bool = False
     reminders: CReminders | None = None
     assignment: CAssignment | None = None
+    #: a script task's assignments in order: (field, expression)
+    script: tuple[tuple[str, CompiledExpression], ...] = ()
     #: what its work item may read and write (every activity a person works on has one)
     access: CDataAccess | None = None
 

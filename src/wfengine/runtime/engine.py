@@ -53,6 +53,7 @@ from wfengine.errors import (
     DeployError,
     IllegalStateError,
 )
+from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
 from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
@@ -92,7 +93,7 @@ def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
 MEMORY_URL = "memory://"
 
 
-class Engine(WorkItemCommands, JobCommands, IncidentCommands, Queries):
+class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, Queries):
     """An embeddable workflow engine.
 
     All collaborators are injectable: ``store`` (in memory by default; ``db_url`` builds a

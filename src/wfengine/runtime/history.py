@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     ACTIVITY_ITERATION = "activity.iteration"
     ACTIVITY_EXCEPTION = "activity.exception"
     ACTIVITY_THREAD_ENDED = "activity.thread_ended"
+    ACTIVITY_SCRIPT = "activity.script"
     JOIN_DISCARDED = "join.discarded"
     MI_STARTED = "mi.started"
     SUBFLOW_STARTED = "subflow.started"
@@ -193,6 +194,22 @@ class InstanceDataAssigned:
             return cls(tuple(detail))
         values = {k: (pair[0], pair[1]) for k, pair in detail["values"].items()}
         return cls(tuple(detail["fields"]), values)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptAssigned:
+    """A script task assigned these fields, in its statements' order, with their new values
+    (a sensitive field's as ``"***"``)."""
+
+    KIND: ClassVar[str] = EventKind.ACTIVITY_SCRIPT
+    values: dict[str, Any]
+
+    def detail(self) -> Any:
+        return dict(self.values)
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(dict(detail))
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +494,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         InstanceStateChanged,
         InstanceDataAssigned,
         InstanceDeferred,
+        ScriptAssigned,
         ActivityIterated,
         ExceptionTaken,
         JoinDiscarded,

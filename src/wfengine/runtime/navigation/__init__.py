@@ -21,12 +21,22 @@ from wfengine.runtime.navigation.incidents import Incidents
 from wfengine.runtime.navigation.joins import Joins
 from wfengine.runtime.navigation.lifecycle import Lifecycle
 from wfengine.runtime.navigation.multi import MultiInstance
+from wfengine.runtime.navigation.scripts import Scripts
 from wfengine.runtime.navigation.subflows import Subflows
 from wfengine.runtime.navigation.work import Work
 
 
 class Navigator(
-    Agenda, Lifecycle, Joins, Activities, Work, Subflows, MultiInstance, Deadlines, Incidents
+    Agenda,
+    Lifecycle,
+    Joins,
+    Activities,
+    Work,
+    Scripts,
+    Subflows,
+    MultiInstance,
+    Deadlines,
+    Incidents,
 ):
     """Works out what one command changes (see the module notes)."""
 

@@ -8,6 +8,7 @@ from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
     KIND_NONE,
+    KIND_SCRIPT,
     KIND_SUBFLOW,
     KIND_TASK,
     SPLIT_FIRST,
@@ -109,6 +110,8 @@ class Activities(NavigatorBase):
             self._run_task(ai)
         elif kind == KIND_SUBFLOW:
             self._start_subflow(ai)
+        elif kind == KIND_SCRIPT:
+            self._run_script(ai)
         elif kind == KIND_BLOCK:
             assert ca.block is not None
             child = self._new_scope(inst, ca.block, ai)
@@ -125,7 +128,8 @@ class Activities(NavigatorBase):
                 ca.id,
                 "run",
                 f"activity {ca.id!r} has an implementation the engine cannot run "
-                "(script task, reference or triggered intermediate event)",
+                "(a script that is not assignments, a reference or a triggered intermediate "
+                "event)",
             )
 
     def _body_done(self, ai: ActivityInstance) -> None:

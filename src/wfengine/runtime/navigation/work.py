@@ -230,6 +230,10 @@ class Work(NavigatorBase):
         else:
             self._body_done(ai)
 
+    def cancel_activity(self, ai: ActivityInstance) -> None:
+        """Close ``ai`` and what runs under it as aborted; its branch ends there."""
+        self._cancel_activity(ai, ActivityState.ABORTED, count=True)
+
     def send_back(self, item: WorkItem, target: CActivity) -> None:
         """Close the item's activity instance (terminated, its item withdrawn) and begin
         ``target`` again in the same scope, as if the thread had gone back there."""

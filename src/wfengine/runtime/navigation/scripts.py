@@ -1,0 +1,34 @@
+"""Script tasks: their assignments evaluated in order, applied to the data all together
+(:mod:`wfengine.runtime.scripts` says what a script may hold)."""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from typing import Any
+
+from wfengine.applications.redaction import REDACTED, plain
+from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.history import ScriptAssigned, change
+from wfengine.runtime.instance import ActivityInstance
+from wfengine.runtime.navigation.base import NavigatorBase
+
+
+class Scripts(NavigatorBase):
+    """A script task's own work."""
+
+    def _run_script(self, ai: ActivityInstance) -> None:
+        inst = ai.scope.instance
+        assigned: dict[str, Any] = {}
+        variables = ChainMap(assigned, inst.data)
+        context = f"instance {inst.id!r}"
+        for name, expr in ai.act.script:
+            try:
+                assigned[name] = expr.evaluate(variables, self._clock, context)
+            except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
+                self._incident(inst, ai, ai.act.id, "run", str(exc))
+                return
+        hidden = inst.compiled.sensitive_fields
+        shown = {k: REDACTED if k in hidden else plain(v) for k, v in assigned.items()}
+        inst.data.update(assigned)
+        inst.changes.append(change(self.now, ScriptAssigned(shown), ai.id, ai.act.id))
+        self._body_done(ai)
