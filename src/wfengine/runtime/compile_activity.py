@@ -41,6 +41,7 @@ from wfengine.definition.model import (
     TestTime,
     Transition,
     WorkflowProcess,
+    XmlNode,
 )
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
@@ -57,6 +58,7 @@ from wfengine.runtime.compiled import (
     KIND_SCRIPT,
     KIND_SUBFLOW,
     KIND_TASK,
+    KIND_TIMER,
     KIND_UNSUPPORTED,
     SPLIT_ALL,
     SPLIT_FIRST,
@@ -122,6 +124,7 @@ class ActivityCompiler:
         subflow: CSubflow | None = None
         block: CGraph | None = None
         script: tuple[tuple[str, CompiledExpression], ...] = ()
+        wait: timedelta | datetime | CompiledExpression | None = None
         terminate = False
         if isinstance(body, TaskImplementation):
             if body.task is TaskKind.APPLICATION or body.tools:
@@ -165,7 +168,11 @@ class ActivityCompiler:
         elif isinstance(body, Event):
             terminate = body.is_terminate
             if body.position is EventPosition.INTERMEDIATE and body.trigger not in ("None", ""):
-                kind = KIND_UNSUPPORTED
+                if body.trigger == "Timer" and body.target is None:
+                    kind = KIND_TIMER
+                    wait = self._wait(where, body)
+                else:
+                    kind = KIND_UNSUPPORTED
         elif isinstance(body, Route):
             pass
         elif body.kind == "reference":
@@ -209,6 +216,7 @@ class ActivityCompiler:
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
             reminders=_reminders(where, a),
             script=script,
+            wait=wait,
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -275,6 +283,34 @@ class ActivityCompiler:
                 counter=loop.counter,
             )
         return None
+
+    def _wait(self, where: str, event: Event) -> timedelta | datetime | CompiledExpression:
+        """How long an intermediate timer event waits: its ``TimeDate`` (an ISO 8601
+        date-time, or an expression giving one) or ``TimeCycle`` (a duration, a number of
+        seconds or an expression as for deadlines; a repeating ``R[n]/PT1H`` waits one
+        interval). A timer that names no time fires at once."""
+        timer = next((n for n in event.detail if _local(n.tag) == "TriggerTimer"), None)
+        parts = {} if timer is None else {_local(c.tag): c for c in timer.children}
+        date, cycle = parts.get("TimeDate"), parts.get("TimeCycle")
+        if date is not None and _text(date):
+            text = _text(date)
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                if not text.replace(".", "", 1).isdigit():
+                    return self.exprs.required(text, f"{where}, timer date")
+            else:
+                return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            cycle = date  # a bare number in TimeDate (as TIBCO writes): seconds
+        if cycle is None or not _text(cycle):
+            return timedelta(0)
+        text = re.sub(r"^R\d*/", "", _text(cycle))
+        read = self.exprs.duration(text, f"{where}, timer cycle")
+        if read.constant:
+            found = read.evaluate({}, _epoch, "deploy")
+            if isinstance(found, timedelta | datetime):
+                return found
+        return read
 
     def _deadlines(self, where: str, a: Activity) -> tuple[CDeadline, ...]:
         out: list[CDeadline] = []
@@ -389,3 +425,16 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
     if first is None and every is None and escalate is None:
         return None
     return CReminders(first or every, every, escalate, to or None)
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(node: XmlNode) -> str:
+    """An element's text, or its nested Expression's (XPDL 2.2 wraps times in one)."""
+    found = (node.text or "").strip()
+    if not found and node.children:
+        found = (node.children[0].text or "").strip()
+    return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import IntEnum
 
 from wfengine.applications.specs import ToolSpec
@@ -30,6 +30,7 @@ __all__ = [
     "KIND_SCRIPT",
     "KIND_SUBFLOW",
     "KIND_TASK",
+    "KIND_TIMER",
     "KIND_UNSUPPORTED",
     "SPLIT_ALL",
     "SPLIT_FIRST",
@@ -62,6 +63,7 @@ class ActivityKind(IntEnum):
     BLOCK = 3
     UNSUPPORTED = 4  # reference activities, scripts in other languages...: an incident
     SCRIPT = 5  # a script task of assignments (wfengine.runtime.scripts)
+    TIMER = 6  # an intermediate timer event in the flow: waits, then goes on
 
 
 class JoinKind(IntEnum):
@@ -85,7 +87,15 @@ class TransitionKind(IntEnum):
 
 # The members under short module-level names, for the navigator's hot paths: a module global
 # is read faster than an enum class attribute, and they are the same objects.
-KIND_NONE, KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_UNSUPPORTED, KIND_SCRIPT = ActivityKind
+(
+    KIND_NONE,
+    KIND_TASK,
+    KIND_SUBFLOW,
+    KIND_BLOCK,
+    KIND_UNSUPPORTED,
+    KIND_SCRIPT,
+    KIND_TIMER,
+) = ActivityKind
 JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
 SPLIT_ALL, SPLIT_FIRST = SplitKind
 T_NORMAL, T_OTHERWISE, T_EXCEPTION, T_DEFAULT_EXCEPTION = TransitionKind
@@ -240,6 +250,9 @@ class CActivity:
     assignment: CAssignment | None = None
     #: a script task's assignments in order: (field, expression)
     script: tuple[tuple[str, CompiledExpression], ...] = ()
+    #: an intermediate timer event's wait: a duration, a moment, or an expression giving
+    #: either (seconds, a timedelta or a datetime), read when the event is reached
+    wait: timedelta | datetime | CompiledExpression | None = None
     #: what its work item may read and write (every activity a person works on has one)
     access: CDataAccess | None = None
 

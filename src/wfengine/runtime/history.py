@@ -83,6 +83,7 @@ class EventKind(StrEnum):
     APPLICATION_DISCARDED = "application.discarded"
     # deadlines
     DEADLINE_FIRED = "deadline.fired"
+    TIMER_FIRED = "timer.fired"
     DEADLINE_UNHANDLED = "deadline.unhandled"
     DEADLINE_INVALID = "deadline.invalid"
     # administration: incidents and the operator's answers
@@ -536,6 +537,7 @@ MARKERS: frozenset[str] = frozenset(
         EventKind.ACTIVITY_TERMINATED,
         EventKind.ACTIVITY_ABORTED,
         EventKind.ACTIVITY_THREAD_ENDED,
+        EventKind.TIMER_FIRED,
     }
 )
 

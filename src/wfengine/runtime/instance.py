@@ -167,9 +167,14 @@ class WorkItem:
     started_at: datetime | None = None
 
 
+#: the ``deadline_index`` of an intermediate timer event's own timer (not a deadline's)
+EVENT_TIMER = -1
+
+
 @dataclass(slots=True, eq=False)
 class Timer:
-    """A deadline waiting on the clock. Durable jobs of the SQL store will mirror this."""
+    """A deadline (or an intermediate timer event, ``deadline_index`` :data:`EVENT_TIMER`)
+    waiting on the clock; a timer job of the store stands for it."""
 
     id: str
     due: datetime

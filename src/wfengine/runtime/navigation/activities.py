@@ -11,6 +11,7 @@ from wfengine.runtime.compiler import (
     KIND_SCRIPT,
     KIND_SUBFLOW,
     KIND_TASK,
+    KIND_TIMER,
     SPLIT_FIRST,
     CActivity,
     CTransition,
@@ -112,6 +113,8 @@ class Activities(NavigatorBase):
             self._start_subflow(ai)
         elif kind == KIND_SCRIPT:
             self._run_script(ai)
+        elif kind == KIND_TIMER:
+            self._start_wait(ai)
         elif kind == KIND_BLOCK:
             assert ca.block is not None
             child = self._new_scope(inst, ca.block, ai)

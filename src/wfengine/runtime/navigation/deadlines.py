@@ -9,8 +9,16 @@ from typing import Any
 from wfengine.runtime.compiler import (
     CDeadline,
 )
-from wfengine.runtime.history import DeadlineFired, DeadlineInvalid, DeadlineUnhandled, change
+from wfengine.runtime.history import (
+    DeadlineFired,
+    DeadlineInvalid,
+    DeadlineUnhandled,
+    EventKind,
+    change,
+    marker,
+)
 from wfengine.runtime.instance import (
+    EVENT_TIMER,
     ActivityInstance,
     Timer,
 )
@@ -54,6 +62,37 @@ class Deadlines(NavigatorBase):
         ai.timers.append(timer.id)
         self.step.timers_set.append(timer)
 
+    def _start_wait(self, ai: ActivityInstance) -> None:
+        """An intermediate timer event was reached: set its timer (fired: it goes on)."""
+        inst = ai.scope.instance
+        wait = ai.act.wait
+        due: datetime | str
+        if isinstance(wait, datetime):
+            due = wait
+        elif isinstance(wait, timedelta) or wait is None:
+            due = self.now + (wait or timedelta(0))
+        else:
+            try:
+                value = self._evaluate(ai, wait)
+            except _Failure as exc:
+                self._incident(inst, ai, ai.act.id, "run", exc.message)
+                return
+            due = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
+            if isinstance(due, str):
+                self._incident(inst, ai, ai.act.id, "run", f"timer event: {due}")
+                return
+        ctx = self.ctx
+        timer = Timer(
+            id=ctx.ids.new("tm"),
+            due=due,
+            instance_id=inst.id,
+            activity_instance_id=ai.id,
+            deadline_index=EVENT_TIMER,
+            seq=ctx.next_timer_seq(),
+        )
+        ai.timers.append(timer.id)
+        self.step.timers_set.append(timer)
+
     def fire_timer(self, timer: Timer) -> None:
         self.step.timers_cancelled.append(timer.id)
         inst = self.instance(timer.instance_id)
@@ -75,6 +114,10 @@ class Deadlines(NavigatorBase):
                 "(RuntimeLimits.max_timer_firings): a deadline that leads back to its own "
                 "activity re-arms itself for ever; terminate or abort the instance",
             )
+            return
+        if timer.deadline_index == EVENT_TIMER:  # an intermediate timer event: on it goes
+            inst.changes.append(marker(self.now, EventKind.TIMER_FIRED, ai.id, ai.act.id))
+            self._body_done(ai)
             return
         dl = ai.act.deadlines[timer.deadline_index]
         ct = self._exception_transition(ai.act, dl.exception_name)
