@@ -32,6 +32,7 @@ from wfengine.cli.exit_status import InputOutputError, WorkflowRefused
 
 if TYPE_CHECKING:
     from wfengine.applications.registry import ApplicationRegistry
+    from wfengine.runtime.clock import Clock
     from wfengine.runtime.engine import Engine
 
 DB_ENVVAR = "WFENGINE_DB"
@@ -52,7 +53,11 @@ def db_option(func: _F) -> _F:
 
 
 def open_engine(
-    url: str, *, applications: ApplicationRegistry | None = None, defer: bool = True
+    url: str,
+    *,
+    applications: ApplicationRegistry | None = None,
+    defer: bool = True,
+    clock: Clock | None = None,
 ) -> Engine:
     """An engine on ``url``; a database that cannot be used is exit status 2.
 
@@ -65,7 +70,7 @@ def open_engine(
     from wfengine.runtime.sql.connect import shown
 
     try:
-        engine = Engine.from_url(url, applications=applications, defer_automatic=defer)
+        engine = Engine.from_url(url, applications=applications, defer_automatic=defer, clock=clock)
         _use_stored_organisation(engine)
         return engine
     except StoreError as exc:

@@ -114,6 +114,14 @@ Examples:
     help="What a decision the definition leaves to people (a label where a condition "
     "belongs) does: take its first way, or stay an open incident.",
 )
+@click.option(
+    "--script",
+    "script_file",
+    metavar="STEPS.json",
+    help='Steps to take before the manual work: [{"complete": "ACT", "set": {...}}, '
+    '{"advance": "PT1H"}, {"cancel": "ACT"}, {"terminate": true}]; `-` for stdin. The run then '
+    "uses a virtual clock.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
     file: str,
@@ -125,6 +133,7 @@ def run(
     apps_module: str | None,
     unbound: str,
     decisions: str,
+    script_file: str | None,
     as_json: bool,
 ) -> None:
     """Create and start one instance of a process and drive it as far as it can go.
@@ -139,14 +148,17 @@ def run(
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.loading import load_or_fail
     from wfengine.cli.runner import drive
+    from wfengine.cli.script_steps import read_steps
     from wfengine.cli.stub_apps import RunRegistry
+    from wfengine.runtime.clock import VirtualClock
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.states import ProcessState
 
     raw = split_assignments(assignments)
-    if file == "-" and answers == "-":
-        raise click.UsageError("FILE and --answers cannot both be standard input")
+    if [file, answers, script_file].count("-") > 1:
+        raise click.UsageError("only one of FILE, --answers and --script can be standard input")
     script_answers = read_answers(answers)
+    steps = [] if script_file is None else read_steps(script_file)
     package = load_or_fail(file)
     try:
         process = package.process(process_id)
@@ -162,12 +174,15 @@ def run(
 
         load_apps(apps_module, registry, outbox)
     stubs = registry.stub_unbound() if unbound == "stub" else None
+    # steps may move the clock on: a run with steps keeps its own, virtual one
+    clock = VirtualClock() if script_file is not None else None
     if db is None:
-        engine = Engine(applications=registry)
+        engine = Engine(applications=registry, clock=clock)
     else:
         from wfengine.cli.database import open_engine
 
-        engine = open_engine(db, applications=registry, defer=False)  # exit 2 when unusable
+        # exit 2 when unusable
+        engine = open_engine(db, applications=registry, defer=False, clock=clock)
     try:
         with engine_errors():
             outcome = drive(
@@ -177,6 +192,7 @@ def run(
                 data,
                 script_answers,
                 decide_labels=decisions == "first",
+                steps=steps,
             )
             snap = engine.instance(outcome.instance_id)
             if outbox.subscribed():

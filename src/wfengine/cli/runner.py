@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wfengine.cli.answers import Answers
 from wfengine.cli.json_output import iso
 from wfengine.cli.repeat_guard import RepeatGuard, state_key
+from wfengine.cli.script_steps import Step
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
@@ -95,6 +96,7 @@ def drive(
     answers: Answers,
     *,
     decide_labels: bool = True,
+    steps: Sequence[Step] = (),
 ) -> RunOutcome:
     """Deploy ``package``, start ``process_id`` with ``data`` and answer its manual work (and
     its subflows') until none is left, a loop is noticed or the limit is reached.
@@ -106,6 +108,9 @@ def drive(
     engine.deploy(package)
     instance_id = engine.start_process(process_id, data)
     tree = Tree(engine, instance_id)
+    for step in steps:
+        _run_calls(engine, tree)
+        perform(engine, tree, step)
     used: dict[str, int] = defaultdict(int)
     guard = RepeatGuard()
     stopped: str | None = None
@@ -166,6 +171,43 @@ def drive(
         completions,
         decided,
     )
+
+
+def perform(engine: Engine, tree: Tree, step: Step) -> None:
+    """Carry out one ``--script`` step on the run's instance tree
+    (:mod:`wfengine.cli.script_steps`); one that finds nothing to act on is refused (exit 1)."""
+    from wfengine.cli.exit_status import WorkflowRefused
+    from wfengine.runtime.clock import VirtualClock
+
+    if step.action == "complete":
+        items = [
+            w
+            for w in engine.work_items()
+            if w.activity_id == step.target and tree.contains(w.instance_id)
+        ]
+        if not items:
+            raise WorkflowRefused(f"{step}: no open work item of activity {step.target!r}")
+        engine.complete_work_item(items[0].id, step.data or None)
+    elif step.action == "advance":
+        clock = engine.clock
+        assert isinstance(clock, VirtualClock)  # a run with steps runs on a virtual clock
+        clock.advance(step.target)
+    elif step.action == "cancel":
+        members = [tree.root, *sorted(i for i in tree.live if i != tree.root)]
+        found = [
+            (iid, a.id)
+            for iid in members
+            for a in engine.activity_instances(iid)
+            if a.activity_id == step.target and a.state.is_open
+        ]
+        if not found:
+            raise WorkflowRefused(f"{step}: no open instance of activity {step.target!r}")
+        for iid, ai_id in found:
+            still = engine.activity_instances(iid)
+            if any(a.id == ai_id and a.state.is_open for a in still):
+                engine.cancel_activity(iid, ai_id)
+    elif step.action == "terminate":
+        engine.terminate(tree.root)
 
 
 def _loop_message(cycle: list[str]) -> str:

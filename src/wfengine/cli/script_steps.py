@@ -1,0 +1,111 @@
+"""``wfengine run --script STEPS.json``: what happens to a run's instance, step by step.
+
+STEPS.json is a JSON list of steps, each an object with one action key:
+
+* ``{"complete": "ACT", "set": {...}}``: complete the oldest open work item of activity ACT
+  in the instance or its subflows, merging ``set`` into the data; none open: exit 1 naming
+  the step;
+* ``{"advance": "PT1H30M"}``: move the run's virtual clock forward by an ISO 8601 duration
+  (or a number of seconds); due timers fire in due order;
+* ``{"cancel": "ACT"}``: cancel the open instances of activity ACT (none open: exit 1);
+* ``{"terminate": true}``: terminate the instance.
+
+``message``, ``signal`` and ``add_instance`` steps are part of the contract but need message
+events, signals and growing multi-instance activities, which this wfengine does not run yet: a
+file that uses them is refused as a usage error (exit 2), never half-run.
+
+The runner runs all automatic work after each step; after the last one it goes on as without
+``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
+such a list is a usage error naming the step and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wfengine.cli.exit_status import InputOutputError
+from wfengine.definition.durations import parse_duration
+
+#: the actions a step may name
+ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
+#: those this wfengine cannot carry out yet (see the module notes)
+NOT_YET = {
+    "message": "message events",
+    "signal": "signals",
+    "add_instance": "adding instances to a running multi-instance activity",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step: its position (1-based) in the file, its action and what it names."""
+
+    number: int
+    action: str
+    target: Any
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"step {self.number} ({self.action} {self.target!r})"
+
+
+def read_steps(path: str) -> list[Step]:
+    """The steps of ``path`` (``-``: standard input), checked; a usage error otherwise."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        name = "<stdin>" if path == "-" else path
+        raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.UsageError(f"--script {path}: not JSON ({exc})") from None
+    if not isinstance(found, list):
+        raise click.UsageError(f"--script {path}: expected a JSON list of steps")
+    return [_step(n, raw, path) for n, raw in enumerate(found, 1)]
+
+
+def _step(number: int, raw: Any, path: str) -> Step:
+    where = f"--script {path}, step {number}"
+    if not isinstance(raw, dict):
+        raise click.UsageError(f'{where}: expected an object such as {{"complete": "ACT"}}')
+    actions = [k for k in raw if k in ACTIONS]
+    unknown = sorted(set(raw) - set(ACTIONS) - {"set"})
+    if len(actions) != 1 or unknown:
+        raise click.UsageError(
+            f'{where}: expected one of {", ".join(ACTIONS)} (and "set"), got '
+            f"{', '.join(map(repr, raw)) or 'nothing'}"
+        )
+    action = actions[0]
+    if action in NOT_YET:
+        raise click.UsageError(
+            f"{where}: {action!r} steps need {NOT_YET[action]}, which this wfengine does not "
+            "run yet"
+        )
+    target = raw[action]
+    data = raw.get("set", {})
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise click.UsageError(f'{where}: "set" must be an object of field names')
+    if action in ("complete", "cancel") and (not isinstance(target, str) or not target):
+        raise click.UsageError(f"{where}: {action!r} names an activity id")
+    if action == "advance":
+        target = _duration(target, where)
+    if action == "terminate" and target is not True:
+        raise click.UsageError(f'{where}: write {{"terminate": true}}')
+    return Step(number, action, target, data)
+
+
+def _duration(value: Any, where: str) -> timedelta:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return timedelta(seconds=value)
+    found = parse_duration(value) if isinstance(value, str) else None
+    if found is None or found < timedelta(0):
+        raise click.UsageError(f"{where}: {value!r} is not an ISO 8601 duration such as PT1H30M")
+    return found

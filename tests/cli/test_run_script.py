@@ -1,0 +1,107 @@
+"""``wfengine run --script STEPS.json``: the steps contract (complete, advance, cancel,
+terminate; the ones needing messages, signals or growing MI are refused, exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.cli.databases import write
+from tests.conftest import conformance_root
+from wfengine.cli.main import main
+from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+
+XPDL = "{http://www.wfmc.org/2008/XPDL2.1}"
+
+
+def _run(tmp_path: Path, pb: PackageBuilder, steps: Any, *extra: str) -> Result:
+    script = tmp_path / "steps.json"
+    script.write_text(json.dumps(steps))
+    args = ["run", write(tmp_path, pb), "--script", str(script), "--json", *extra]
+    return CliRunner().invoke(main, args)
+
+
+def _review() -> PackageBuilder:
+    """Two people's steps, then a one-hour timer event, then an automatic end."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("note", "STRING")
+    p.route("fork", gateway="Parallel")
+    p.activity("check", performer="clerk", writes=["note"]).activity("extra", performer="clerk")
+    timer = XmlNode(
+        tag=XPDL + "TriggerTimer", children=(XmlNode(tag=XPDL + "TimeCycle", text="PT1H"),)
+    )
+    wait = Event(position=EventPosition.INTERMEDIATE, trigger="Timer", detail=(timer,))
+    p.add_activity(Activity(id="wait", body=wait))
+    p.activity("done")
+    p.transition("fork", "check").transition("fork", "extra")
+    p.transition("check", "wait").transition("wait", "done")
+    return pb
+
+
+def test_steps_complete_advance_and_the_run_goes_on(tmp_path: Path) -> None:
+    steps = [{"complete": "check", "set": {"note": "ok"}}, {"advance": "PT1H"}]
+    result = _run(tmp_path, _review(), steps)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    # check, the hour, done; then the runner completes "extra" as without --script
+    assert out["trace"] == ["fork", "check", "wait", "done", "extra"]
+    assert out["data"]["note"] == "ok"
+
+
+def test_without_the_advance_the_run_waits_for_the_timer(tmp_path: Path) -> None:
+    result = _run(tmp_path, _review(), [{"complete": "check"}, {"advance": 1800}])
+    assert result.exit_code == 3
+    out = json.loads(result.stdout)
+    assert [w["kind"] for w in out["waiting"]] == ["timer"]
+
+
+def test_cancel_and_terminate(tmp_path: Path) -> None:
+    cancelled = _run(tmp_path, _review(), [{"cancel": "check"}])
+    out = json.loads(cancelled.stdout)
+    assert cancelled.exit_code == 0 and "check" not in out["trace"]
+    ended = _run(tmp_path, _review(), [{"terminate": True}])
+    assert ended.exit_code == 1 and json.loads(ended.stdout)["state"] == "closed.terminated"
+
+
+def test_a_step_with_nothing_to_act_on_is_exit_1_naming_it(tmp_path: Path) -> None:
+    result = _run(tmp_path, _review(), [{"complete": "check"}, {"complete": "check"}])
+    assert result.exit_code == 1
+    assert "step 2 (complete 'check'): no open work item of activity 'check'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("steps", "words"),
+    [
+        ({"complete": "x"}, "expected a JSON list"),
+        ([{"complete": "x", "advance": "PT1H"}], "step 1: expected one of"),
+        ([{"jump": "x"}], "step 1: expected one of"),
+        ([{"advance": "soon"}], "not an ISO 8601 duration"),
+        ([{"terminate": "yes"}], 'write {"terminate": true}'),
+        ([{"complete": "check", "set": [1]}], '"set" must be an object'),
+        ([{"message": "reply"}], "'message' steps need message events"),
+        ([{"signal": "go"}], "'signal' steps need signals"),
+        ([{"add_instance": "each"}], "adding instances"),
+    ],
+)
+def test_bad_steps_are_usage_errors(tmp_path: Path, steps: Any, words: str) -> None:
+    result = _run(tmp_path, _review(), steps)
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_tibco_delay_event_runs_to_completion_with_a_step(tmp_path: Path) -> None:
+    root = conformance_root()
+    if root is None:
+        pytest.skip("the conformance corpus is not beside the project")
+    script = tmp_path / "steps.json"
+    script.write_text(json.dumps([{"advance": "PT2M"}]))
+    path = root / "xpdl" / "tibco-business-studio" / "Two_tasks_and_delay_event.xpdl"
+    args = ["run", str(path), "--process", "1", "--script", str(script), "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "141" in json.loads(result.stdout)["trace"]  # the timer event
