@@ -84,7 +84,7 @@ def test_a_step_with_nothing_to_act_on_is_exit_1_naming_it(tmp_path: Path) -> No
         ([{"advance": "soon"}], "not an ISO 8601 duration"),
         ([{"terminate": "yes"}], 'write {"terminate": true}'),
         ([{"complete": "check", "set": [1]}], '"set" must be an object'),
-        ([{"message": "reply"}], "'message' steps need message events"),
+        ([{"message": ""}], "'message' names a message"),
         ([{"signal": "go"}], "'signal' steps need signals"),
         ([{"add_instance": "each"}], "adding instances"),
     ],
@@ -105,3 +105,21 @@ def test_tibco_delay_event_runs_to_completion_with_a_step(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "141" in json.loads(result.stdout)["trace"]  # the timer event
+
+
+def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    trigger = XmlNode(
+        tag=XPDL + "TriggerResultMessage",
+        children=(XmlNode(tag=XPDL + "Message", attrs=(("Id", "m"), ("Name", "reply"))),),
+    )
+    catch = Event(position=EventPosition.INTERMEDIATE, trigger="Message", detail=(trigger,))
+    p.activity("ask").add_activity(Activity(id="wait_reply", body=catch)).activity("close")
+    p.transition("ask", "wait_reply").transition("wait_reply", "close")
+    waiting = _run(tmp_path, pb, [])
+    assert waiting.exit_code == 3  # no step: it waits for the message
+    done = _run(tmp_path, pb, [{"message": "reply", "set": {"answer": "ok"}}])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.stdout)
+    assert out["trace"] == ["ask", "wait_reply", "close"] and out["data"]["answer"] == "ok"

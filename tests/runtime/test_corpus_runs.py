@@ -61,8 +61,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, str, str]] = {
     ),
     ("tibco-business-studio/intermediate_message.xpdl", "1"): (
         3,
-        "cannot run",
-        "an intermediate Message event",
+        "message",
+        "an intermediate Message event: it waits for its message (run --script can send it)",
     ),
     # an exclusive gateway whose first (unconditioned) way leads back to itself
     ("apromore/Gateways.xpdl", "1"): (3, "loops without progress", "an endless automatic cycle"),

@@ -29,6 +29,8 @@ SAMPLES: list[Payload] = [
     history.InstanceStateChanged("closed.completed"),
     history.InstanceDataAssigned(("a", "b")),
     history.ScriptAssigned({"a": 1, "b": "***"}),
+    history.MessageReceived("reply", ("answer",)),
+    history.MessageKept("reply"),
     history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),

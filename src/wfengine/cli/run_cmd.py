@@ -119,8 +119,8 @@ Examples:
     "script_file",
     metavar="STEPS.json",
     help='Steps to take before the manual work: [{"complete": "ACT", "set": {...}}, '
-    '{"advance": "PT1H"}, {"cancel": "ACT"}, {"terminate": true}]; `-` for stdin. The run then '
-    "uses a virtual clock.",
+    '{"message": "NAME", "set": {...}}, {"advance": "PT1H"}, {"cancel": "ACT"}, '
+    '{"terminate": true}]; `-` for stdin. The run then uses a virtual clock.',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(

@@ -5,14 +5,16 @@ STEPS.json is a JSON list of steps, each an object with one action key:
 * ``{"complete": "ACT", "set": {...}}``: complete the oldest open work item of activity ACT
   in the instance or its subflows, merging ``set`` into the data; none open: exit 1 naming
   the step;
+* ``{"message": "NAME", "set": {...}}``: send message NAME to the instance (taken by a
+  message catch event that waits for it, else kept until one does);
 * ``{"advance": "PT1H30M"}``: move the run's virtual clock forward by an ISO 8601 duration
   (or a number of seconds); due timers fire in due order;
 * ``{"cancel": "ACT"}``: cancel the open instances of activity ACT (none open: exit 1);
 * ``{"terminate": true}``: terminate the instance.
 
-``message``, ``signal`` and ``add_instance`` steps are part of the contract but need message
-events, signals and growing multi-instance activities, which this wfengine does not run yet: a
-file that uses them is refused as a usage error (exit 2), never half-run.
+``signal`` and ``add_instance`` steps are part of the contract but need signals and growing
+multi-instance activities, which this wfengine does not run yet: a file that uses them is
+refused as a usage error (exit 2), never half-run.
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
@@ -37,7 +39,6 @@ from wfengine.definition.durations import parse_duration
 ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
 #: those this wfengine cannot carry out yet (see the module notes)
 NOT_YET = {
-    "message": "message events",
     "signal": "signals",
     "add_instance": "adding instances to a running multi-instance activity",
 }
@@ -95,6 +96,8 @@ def _step(number: int, raw: Any, path: str) -> Step:
         raise click.UsageError(f'{where}: "set" must be an object of field names')
     if action in ("complete", "cancel") and (not isinstance(target, str) or not target):
         raise click.UsageError(f"{where}: {action!r} names an activity id")
+    if action == "message" and (not isinstance(target, str) or not target):
+        raise click.UsageError(f"{where}: 'message' names a message")
     if action == "advance":
         target = _duration(target, where)
     if action == "terminate" and target is not True:

@@ -1,16 +1,46 @@
-"""Operator commands on one activity instance: cancelling it (WfMC's change of an activity
-instance's state to aborted; the cancel-activity pattern, WCP19)."""
+"""Commands that act on an instance's activities from outside: cancelling one (WfMC's change of
+an activity instance's state to aborted; the cancel-activity pattern, WCP19) and sending a
+message that a catch event waits for."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from wfengine.errors import IllegalStateError, NotFoundError
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.values import check_storable
 
 
 class ActivityCommands(EngineBase):
     """Commands on activity instances (:class:`~wfengine.runtime.engine.Engine` mixes this
     in)."""
+
+    def send_message(
+        self, name: str, data: Mapping[str, Any] | None = None, *, instance_id: str
+    ) -> bool:
+        """Send message ``name`` (with ``data``, merged into the instance's data when a catch
+        takes it) to an open instance: the oldest intermediate message catch event of that
+        name waiting takes it and its thread goes on (True); when none waits, the message is
+        kept on the instance until one does (False: a persistent trigger). Both are audited
+        (``message.received``, ``message.kept``). A closed instance refuses it."""
+        values = dict(data or {})
+        if values:
+            check_storable(values, f"message {name!r}")
+
+        def body() -> bool:
+            inst = self.store.instance(instance_id)
+            if inst.state.is_closed:
+                raise IllegalStateError(
+                    f"process instance {instance_id!r}", inst.state.value, f"receive {name!r}"
+                )
+            nav = self._nav()
+            taken = nav.deliver_message(inst, name, values)
+            self._commit(nav)
+            return taken
+
+        return self._command(body)
 
     def cancel_activity(self, instance_id: str, activity_instance_id: str) -> None:
         """Cancel an open activity instance: it closes as ``closed.aborted`` (audited), its

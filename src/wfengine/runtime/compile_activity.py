@@ -54,6 +54,7 @@ from wfengine.runtime.compiled import (
     JOIN_OR,
     JOIN_PASS,
     KIND_BLOCK,
+    KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
     KIND_SUBFLOW,
@@ -125,6 +126,7 @@ class ActivityCompiler:
         block: CGraph | None = None
         script: tuple[tuple[str, CompiledExpression], ...] = ()
         wait: timedelta | datetime | CompiledExpression | None = None
+        message: str | None = None
         terminate = False
         if isinstance(body, TaskImplementation):
             if body.task is TaskKind.APPLICATION or body.tools:
@@ -171,6 +173,9 @@ class ActivityCompiler:
                 if body.trigger == "Timer" and body.target is None:
                     kind = KIND_TIMER
                     wait = self._wait(where, body)
+                elif body.trigger == "Message" and body.target is None:
+                    message = _message_name(a, body)
+                    kind = KIND_MESSAGE if message is not None else KIND_NONE  # a throw
                 else:
                     kind = KIND_UNSUPPORTED
         elif isinstance(body, Route):
@@ -217,6 +222,7 @@ class ActivityCompiler:
             reminders=_reminders(where, a),
             script=script,
             wait=wait,
+            message=message,
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -438,3 +444,21 @@ def _text(node: XmlNode) -> str:
     if not found and node.children:
         found = (node.children[0].text or "").strip()
     return found
+
+
+def _message_name(activity: Activity, event: Event) -> str | None:
+    """The message an intermediate message event catches (its Message's Name, else its Id,
+    else the event's own Name or Id), or None for a throw (``CatchThrow="THROW"``), which
+    passes."""
+    trigger = next((n for n in event.detail if _local(n.tag) == "TriggerResultMessage"), None)
+    attrs = {} if trigger is None else {_local(k): v for k, v in trigger.attrs}
+    if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
+        return None
+    message = None
+    if trigger is not None:
+        message = next((c for c in trigger.children if _local(c.tag) == "Message"), None)
+    if message is not None:
+        named = {_local(k): v for k, v in message.attrs}
+        if named.get("Name") or named.get("Id"):
+            return named.get("Name") or named.get("Id")
+    return activity.name or activity.id

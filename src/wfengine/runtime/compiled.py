@@ -26,6 +26,7 @@ __all__ = [
     "JOIN_OR",
     "JOIN_PASS",
     "KIND_BLOCK",
+    "KIND_MESSAGE",
     "KIND_NONE",
     "KIND_SCRIPT",
     "KIND_SUBFLOW",
@@ -64,6 +65,7 @@ class ActivityKind(IntEnum):
     UNSUPPORTED = 4  # reference activities, scripts in other languages...: an incident
     SCRIPT = 5  # a script task of assignments (wfengine.runtime.scripts)
     TIMER = 6  # an intermediate timer event in the flow: waits, then goes on
+    MESSAGE = 7  # an intermediate message catch event in the flow: waits for its message
 
 
 class JoinKind(IntEnum):
@@ -95,6 +97,7 @@ class TransitionKind(IntEnum):
     KIND_UNSUPPORTED,
     KIND_SCRIPT,
     KIND_TIMER,
+    KIND_MESSAGE,
 ) = ActivityKind
 JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
 SPLIT_ALL, SPLIT_FIRST = SplitKind
@@ -253,6 +256,8 @@ class CActivity:
     #: an intermediate timer event's wait: a duration, a moment, or an expression giving
     #: either (seconds, a timedelta or a datetime), read when the event is reached
     wait: timedelta | datetime | CompiledExpression | None = None
+    #: the message an intermediate message catch event waits for (by Name, else Id)
+    message: str | None = None
     #: what its work item may read and write (every activity a person works on has one)
     access: CDataAccess | None = None
 

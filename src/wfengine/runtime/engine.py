@@ -356,6 +356,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
                     child = nav.instance(ai.child_instance)
                     if child.parent_waits and child.state.is_closed:
                         nav.subflow_result(inst, ai, child)
+            nav.take_kept_messages(inst)  # those that arrived while it was paused
             self._commit(nav)
 
         self._command(body)

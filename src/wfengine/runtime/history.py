@@ -84,6 +84,9 @@ class EventKind(StrEnum):
     # deadlines
     DEADLINE_FIRED = "deadline.fired"
     TIMER_FIRED = "timer.fired"
+    # messages
+    MESSAGE_RECEIVED = "message.received"
+    MESSAGE_KEPT = "message.kept"
     DEADLINE_UNHANDLED = "deadline.unhandled"
     DEADLINE_INVALID = "deadline.invalid"
     # administration: incidents and the operator's answers
@@ -211,6 +214,39 @@ class ScriptAssigned:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(dict(detail))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """A catch event took message ``name``, which set ``fields`` (names only: values may be
+    sensitive)."""
+
+    KIND: ClassVar[str] = EventKind.MESSAGE_RECEIVED
+    name: str
+    fields: tuple[str, ...]
+
+    def detail(self) -> Any:
+        return {"message": self.name, "fields": list(self.fields)}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["message"], tuple(detail["fields"]))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageKept:
+    """Message ``name`` arrived while no catch event waited for it: it is kept on the
+    instance until one does."""
+
+    KIND: ClassVar[str] = EventKind.MESSAGE_KEPT
+    name: str
+
+    def detail(self) -> Any:
+        return {"message": self.name}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["message"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,6 +532,8 @@ PAYLOADS: dict[str, type[Payload]] = {
         InstanceDataAssigned,
         InstanceDeferred,
         ScriptAssigned,
+        MessageReceived,
+        MessageKept,
         ActivityIterated,
         ExceptionTaken,
         JoinDiscarded,

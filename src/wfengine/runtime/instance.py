@@ -146,6 +146,9 @@ class ProcessInstance:
     #: ready work set aside when a command ran out of its step budget (see Engine.max_steps),
     #: or left to a ``continue`` job (Engine.start(defer=True))
     parked: list[tuple[int, Any, Any]] = field(default_factory=list)
+    #: messages sent to the instance that no catch event has taken yet, oldest first:
+    #: (name, data, when) (a persistent trigger: the first catch of that name takes it)
+    messages: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)

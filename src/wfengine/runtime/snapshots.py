@@ -87,6 +87,8 @@ class ActivityInstanceSnapshot:
     incident_id: str | None
     #: who completed its work item (None when no person did)
     performer: str | None = None
+    #: the message it waits for (an open intermediate message catch event), else None
+    waiting_for: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,7 @@ def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityIn
         subflow_instance_id=ai.child_instance,
         incident_id=ai.incident,
         performer=ai.performer,
+        waiting_for=ai.act.message if ai.state.is_open else None,
     )
 
 

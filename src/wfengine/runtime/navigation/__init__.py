@@ -20,6 +20,7 @@ from wfengine.runtime.navigation.deadlines import Deadlines
 from wfengine.runtime.navigation.incidents import Incidents
 from wfengine.runtime.navigation.joins import Joins
 from wfengine.runtime.navigation.lifecycle import Lifecycle
+from wfengine.runtime.navigation.messages import Messages
 from wfengine.runtime.navigation.multi import MultiInstance
 from wfengine.runtime.navigation.scripts import Scripts
 from wfengine.runtime.navigation.subflows import Subflows
@@ -33,6 +34,7 @@ class Navigator(
     Activities,
     Work,
     Scripts,
+    Messages,
     Subflows,
     MultiInstance,
     Deadlines,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
+    KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
     KIND_SUBFLOW,
@@ -115,6 +116,8 @@ class Activities(NavigatorBase):
             self._run_script(ai)
         elif kind == KIND_TIMER:
             self._start_wait(ai)
+        elif kind == KIND_MESSAGE:
+            self._await_message(ai)
         elif kind == KIND_BLOCK:
             assert ca.block is not None
             child = self._new_scope(inst, ca.block, ai)

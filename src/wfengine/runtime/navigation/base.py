@@ -205,6 +205,9 @@ class NavigatorBase:
     def _run_body(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
+    def _await_message(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
     def _start_wait(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 

@@ -142,6 +142,20 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "incidents": incidents,
         "trace": inst.trace,
         "parked": parked,
+        **(
+            {
+                "messages": [
+                    [
+                        name,
+                        encode_value(data, f"instance {inst.id!r}, message {name!r}"),
+                        at.isoformat(),
+                    ]
+                    for name, data, at in inst.messages
+                ]
+            }
+            if inst.messages
+            else {}
+        ),
     }
 
 
@@ -169,6 +183,10 @@ def load_instance(
         # edited without them still loads (format 1 documents are completed by the upgrade)
         depth=blob.get("depth", 0),
         timer_firings=blob.get("timer_firings", 0),
+        messages=[
+            (name, decode_value(data), datetime.fromisoformat(at))
+            for name, data, at in blob.get("messages", ())
+        ],
         trace=list(blob["trace"]),
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,

@@ -1,0 +1,62 @@
+"""Message catch events: a thread that waits for a message, and a message that arrives (taken
+by the oldest catch of its name that waits, else kept on the instance for the next one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wfengine.runtime.compiled import KIND_MESSAGE
+from wfengine.runtime.history import MessageKept, MessageReceived, change
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
+from wfengine.runtime.navigation.base import NavigatorBase
+from wfengine.runtime.states import ProcessState
+
+
+class Messages(NavigatorBase):
+    """Messages to an instance."""
+
+    def _await_message(self, ai: ActivityInstance) -> None:
+        """A catch event was reached: take a kept message of its name, or wait."""
+        inst = ai.scope.instance
+        name = ai.act.message
+        for n, (kept, data, _) in enumerate(inst.messages):
+            if kept == name:
+                del inst.messages[n]
+                self._take(ai, data)
+                return
+        # it waits: an open activity instance of kind MESSAGE is a catch waiting
+
+    def deliver_message(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> bool:
+        """Message ``name`` with ``data`` arrives at ``inst``: the oldest catch of that name
+        waiting takes it (True), else it is kept on the instance (False)."""
+        self.touch(inst)
+        waiting = self._waiting_for(inst, name) if inst.state is ProcessState.RUNNING else None
+        if waiting is not None:  # a paused instance keeps it until it is resumed
+            self._take(waiting, data)
+            return True
+        inst.messages.append((name, dict(data), self.now))
+        inst.changes.append(change(self.now, MessageKept(name)))
+        return False
+
+    def take_kept_messages(self, inst: ProcessInstance) -> None:
+        """Give kept messages to the catches that wait for them (after a resume)."""
+        for kept in list(inst.messages):
+            waiting = self._waiting_for(inst, kept[0])
+            if waiting is not None:
+                inst.messages.remove(kept)
+                self._take(waiting, kept[1])
+
+    @staticmethod
+    def _waiting_for(inst: ProcessInstance, name: str) -> ActivityInstance | None:
+        for ai in inst.activities.values():
+            if ai.act.kind == KIND_MESSAGE and ai.act.message == name and ai.state.is_open:
+                return ai
+        return None
+
+    def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:
+        inst = ai.scope.instance
+        inst.data.update(data)
+        received = MessageReceived(ai.act.message or "", tuple(sorted(data)))
+        inst.changes.append(change(self.now, received, ai.id, ai.act.id))
+        self._body_done(ai)

@@ -1,0 +1,88 @@
+"""Intermediate message catch events: the thread waits for its message; a message that
+arrives before anyone waits is kept on the instance (a persistent trigger)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.runtime.conftest import run
+from wfengine import Engine, IllegalStateError, PackageBuilder, ProcessState
+from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+from wfengine.runtime.history import MessageKept, MessageReceived
+
+XPDL = "{http://www.wfmc.org/2008/XPDL2.1}"
+
+
+def _catch(id: str, message: str | None = None, throw: bool = False) -> Activity:
+    children = (
+        ()
+        if message is None
+        else (XmlNode(tag=XPDL + "Message", attrs=(("Id", "m1"), ("Name", message))),)
+    )
+    attrs = (("CatchThrow", "THROW"),) if throw else ()
+    trigger = XmlNode(tag=XPDL + "TriggerResultMessage", attrs=attrs, children=children)
+    body = Event(position=EventPosition.INTERMEDIATE, trigger="Message", detail=(trigger,))
+    return Activity(id=id, name=f"{id} event", body=body)
+
+
+def _asking() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("ask")
+    p.add_activity(_catch("reply", "customer_reply"))
+    p.activity("close")
+    p.transition("ask", "reply").transition("reply", "close")
+    return pb
+
+
+def test_a_catch_waits_for_its_message(engine: Engine) -> None:
+    iid = run(engine, _asking())
+    assert engine.trace(iid) == ["ask"]
+    assert engine.send_message("customer_reply", {"answer": "yes"}, instance_id=iid)
+    inst = engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED and inst.data["answer"] == "yes"
+    assert engine.trace(iid) == ["ask", "reply", "close"]
+    received = [x.payload for x in engine.audit(iid) if x.kind == "message.received"]
+    assert received == [MessageReceived("customer_reply", ("answer",))]
+
+
+def test_a_message_before_the_catch_is_kept_until_one_waits(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("work", performer="clerk")
+    p.add_activity(_catch("reply", "customer_reply"))
+    p.transition("work", "reply")
+    iid = run(engine, pb)
+    assert not engine.send_message("customer_reply", {"answer": 1}, instance_id=iid)
+    assert not engine.send_message("other", instance_id=iid)
+    kept = [x.payload for x in engine.audit(iid) if x.kind == "message.kept"]
+    assert kept == [MessageKept("customer_reply"), MessageKept("other")]
+    (item,) = engine.work_items(iid)
+    engine.complete_work_item(item.id)
+    inst = engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED and inst.data["answer"] == 1
+
+
+def test_a_suspended_instance_keeps_it_until_resumed(engine: Engine) -> None:
+    iid = run(engine, _asking())
+    engine.suspend(iid)
+    assert not engine.send_message("customer_reply", {"answer": "later"}, instance_id=iid)
+    assert engine.trace(iid) == ["ask"]
+    engine.resume(iid)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_names_throws_and_refusals(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.add_activity(_catch("nameless"))  # no Message: caught by the event's own name
+    p.add_activity(_catch("shout", "x", throw=True))  # a throw passes
+    p.transition("nameless", "shout")
+    iid = run(engine, pb)
+    assert engine.trace(iid) == []
+    assert engine.send_message("nameless event", instance_id=iid)
+    assert engine.trace(iid) == ["nameless", "shout"]
+    with pytest.raises(IllegalStateError, match=r"closed\.completed"):
+        engine.send_message("nameless event", instance_id=iid)
+    with pytest.raises(KeyError):
+        engine.send_message("x", instance_id="pi-404")
