@@ -16,6 +16,7 @@ from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
+from wfengine.cli.message_cmd import message
 from wfengine.cli.org_cmd import org
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
@@ -68,6 +69,7 @@ main.add_command(incidents)
 main.add_command(incident)
 main.add_command(db)
 main.add_command(org)
+main.add_command(message)
 main.add_command(worklist_command)
 main.add_command(workitem)
 # Monitoring (Interface 5): the audit trail.

@@ -18,19 +18,35 @@ class ActivityCommands(EngineBase):
     in)."""
 
     def send_message(
-        self, name: str, data: Mapping[str, Any] | None = None, *, instance_id: str
+        self,
+        name: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        instance_id: str | None = None,
+        correlation: Mapping[str, Any] | None = None,
     ) -> bool:
         """Send message ``name`` (with ``data``, merged into the instance's data when a catch
-        takes it) to an open instance: the oldest intermediate message catch event of that
-        name waiting takes it and its thread goes on (True); when none waits, the message is
-        kept on the instance until one does (False: a persistent trigger). Both are audited
-        (``message.received``, ``message.kept``). A closed instance refuses it."""
+        takes it) to an open instance, named by ``instance_id`` or found by ``correlation``
+        (``{"acceptance_no": "A-17"}``: fields its process declares in the extended attribute
+        ``wfengine:correlation``; an index lookup on the SQL store; none or several matching
+        raise :class:`~wfengine.errors.NotFoundError` / ``IllegalStateError``). The oldest
+        intermediate message catch event of that name waiting takes it and its thread goes
+        on (True); when none waits, the message is kept on the instance until one does
+        (False: a persistent trigger). Both are audited (``message.received``,
+        ``message.kept``). A closed instance refuses it."""
+        if (instance_id is None) == (correlation is None):
+            raise ValueError("send a message to an instance_id or by correlation, one of them")
         values = dict(data or {})
         if values:
             check_storable(values, f"message {name!r}")
+        target = (
+            instance_id
+            if instance_id is not None
+            else self.correlated_instance(correlation or {}, message=name)
+        )
 
         def body() -> bool:
-            inst = self.store.instance(instance_id)
+            inst = self.store.instance(target)
             if inst.state.is_closed:
                 raise IllegalStateError(
                     f"process instance {instance_id!r}", inst.state.value, f"receive {name!r}"
@@ -41,6 +57,24 @@ class ActivityCommands(EngineBase):
             return taken
 
         return self._command(body)
+
+    def correlated_instance(
+        self, correlation: Mapping[str, Any], *, message: str | None = None
+    ) -> str:
+        """The one open instance whose correlation keys hold ``correlation``'s values
+        (:class:`~wfengine.errors.NotFoundError` when none does, ``IllegalStateError`` when
+        several do); ``message`` names what is looking, for the errors."""
+        keys = dict(correlation)
+        what = f"message {message!r}" if message is not None else "correlation"
+        if not keys:
+            raise ValueError(f"{what}: correlation names no key")
+        found = self.store.correlated(keys)
+        shown = ", ".join(f"{k}={v!r}" for k, v in keys.items())
+        if not found:
+            raise NotFoundError("open process instance", shown, f"for {what}")
+        if len(found) > 1:
+            raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
+        return found[0]
 
     def cancel_activity(self, instance_id: str, activity_instance_id: str) -> None:
         """Cancel an open activity instance: it closes as ``closed.aborted`` (audited), its

@@ -288,3 +288,5 @@ class CompiledProcess:
     activity_graph: dict[str, CGraph] = field(default_factory=dict)
     #: data fields whose values the audit trail masks (``wfengine:sensitive``)
     sensitive_fields: frozenset[str] = frozenset()
+    #: the fields a message may be correlated by (``wfengine:correlation`` on the process)
+    correlation_keys: tuple[str, ...] = ()

@@ -98,10 +98,19 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         data_fields=tuple(fields),
         formal_parameters=process.formal_parameters,
         activity_graph=compiler.activity_graph,
+        correlation_keys=tuple(
+            k.strip()
+            for k in (process.extended_attribute(CORRELATION) or "").split(",")
+            if k.strip()
+        ),
         sensitive_fields=frozenset(
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
     )
+
+
+#: the process extended attribute naming the fields messages are correlated by
+CORRELATION = "wfengine:correlation"
 
 
 class _GraphCompiler(ActivityCompiler):

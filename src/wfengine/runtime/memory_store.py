@@ -10,9 +10,10 @@ survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from typing import Any
 
 from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
@@ -280,6 +281,15 @@ class MemoryStore(StoreOutbox):
         return [
             AuditEvent(n, at, instance_id, kind, aid, act_id, detail, process_id)
             for n, (at, kind, aid, act_id, detail) in enumerate(self._audit.get(instance_id, ()), 1)
+        ]
+
+    def correlated(self, keys: Mapping[str, Any]) -> list[str]:
+        return [
+            inst.id
+            for inst in self._instances.values()
+            if inst.state.is_open
+            and set(keys) <= set(inst.compiled.correlation_keys)
+            and all(k in inst.data and inst.data[k] == v for k, v in keys.items())
         ]
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:

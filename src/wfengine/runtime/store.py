@@ -27,7 +27,7 @@ Contract every store keeps (the behaviour suite runs against each):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -261,6 +261,11 @@ class Store(Protocol):
     # -- audit and outbox --------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...
+
+    def correlated(self, keys: Mapping[str, Any]) -> list[str]:
+        """The open instances whose correlation keys (``wfengine:correlation``) hold all of
+        ``keys``' values, in creation order (an index lookup on the SQL store)."""
+        ...
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         """The events ``query`` selects across instances, in :func:`audit_query.key` order,

@@ -56,6 +56,8 @@ class StepPlan:
         self.token_reset: list[str] = []
         self.tokens: Rows = []
         self.incident_reset: list[str] = []
+        self.correlation_reset: list[str] = []
+        self.correlations: Rows = []
         self.incidents: Rows = []
         self.closed: list[str] = []
         #: instance id -> (row version, audit seq, audit head) once the step is committed
@@ -96,6 +98,10 @@ class StepPlan:
                 self.incidents.extend(rows.incident_row(i) for i in inst.incidents.values())
             if inst.state.is_closed:
                 self.closed.append(inst.id)
+            if inst.compiled.correlation_keys:  # rewritten whole, for the few that have keys
+                self.correlation_reset.append(inst.id)
+                if inst.state.is_open:
+                    self.correlations.extend(rows.correlation_rows(inst))
         self.items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
         self.item_rows = [rows.work_item_row(item) for item in self.items.values()]
         #: the worklist index: offer rows for items offered now and not before (new or
@@ -196,6 +202,11 @@ class StepWriter:
             conn.execute(i.delete().where(i.c.instance_id.in_(plan.incident_reset)))
         if plan.incidents:
             conn.execute(t.incidents.insert(), plan.incidents)
+        if plan.correlation_reset:
+            k = t.correlation_keys
+            conn.execute(k.delete().where(k.c.instance_id.in_(plan.correlation_reset)))
+        if plan.correlations:
+            conn.execute(t.correlation_keys.insert(), plan.correlations)
         if plan.item_rows:
             conn.execute(self._upsert_items, plan.item_rows)
         if plan.unoffered:

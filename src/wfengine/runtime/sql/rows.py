@@ -15,6 +15,7 @@ them (:mod:`~wfengine.runtime.sql.unit`).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -383,3 +384,19 @@ def outbox_record(row: Row) -> OutboxRecord:
         row["last_error"],
         row["settled_at"],
     )
+
+
+def correlation_value(value: Any) -> str:
+    """A correlation key's value as stored and looked up: canonical JSON of its stored form."""
+    return json.dumps(
+        encode_value(value, "a correlation value"), sort_keys=True, separators=(",", ":")
+    )
+
+
+def correlation_rows(inst: ProcessInstance) -> list[dict[str, Any]]:
+    """``correlation_keys`` rows of an open instance: one per declared key it has a value for."""
+    return [
+        {"instance_id": inst.id, "key": key, "value": correlation_value(inst.data[key])}
+        for key in inst.compiled.correlation_keys
+        if inst.data.get(key) is not None
+    ]

@@ -339,6 +339,18 @@ attachments = sa.Table(
     sa.Index("ix_attachments_instance_id", "instance_id"),
 )
 
+#: the values of an open instance's correlation keys (the fields its process names in
+#: ``wfengine:correlation``), so a message correlated by key finds it with an index lookup
+correlation_keys = sa.Table(
+    "correlation_keys",
+    metadata,
+    sa.Column("instance_id", ID, _instance_fk(), primary_key=True),
+    sa.Column("key", ID, primary_key=True),
+    #: the value as canonical JSON text
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Index("ix_correlation_keys_key_value", "key", "value"),
+)
+
 blobs = sa.Table(
     "blobs",
     metadata,
@@ -357,6 +369,7 @@ TABLES = (
     work_item_offers,
     jobs,
     audit_events,
+    correlation_keys,
     outbox,
     id_blocks,
     org_users,

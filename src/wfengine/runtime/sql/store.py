@@ -384,6 +384,30 @@ class SqlStore(StoreOutbox):
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [rows.audit_event(r) for r in found]
 
+    def correlated(self, keys: Mapping[str, Any]) -> list[str]:
+        if not keys:
+            return []
+        k, p = t.correlation_keys, t.process_instances
+        found: set[str] | None = None
+        for key, value in keys.items():  # one index lookup per key: (key, value)
+            query = sa.select(k.c.instance_id).where(
+                k.c.key == key, k.c.value == rows.correlation_value(value)
+            )
+
+            def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[str]:
+                return c.execute(q).scalars().all()
+
+            ids = set(self._db.read(read))
+            found = ids if found is None else found & ids
+        if not found:
+            return []
+        ordered = (
+            sa.select(p.c.id)
+            .where(p.c.id.in_(sorted(found)))
+            .order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+        )
+        return list(self._db.read(lambda c: c.execute(ordered).scalars().all()))
+
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         a = t.audit_events
         stmt = sa.select(a).order_by(a.c.at, a.c.instance_id, a.c.seq)

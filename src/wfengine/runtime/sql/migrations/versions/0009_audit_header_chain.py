@@ -1,6 +1,7 @@
 """The audit trail gets the rest of the WfMC common header as columns (process, user, work
 item: queries by them are index hits) and a hash chain per instance (each event's hash; the
-head on the instance row).
+head on the instance row); the activity-instance mirror what the metrics read; messages a
+table of correlation keys.
 
 Rows written before keep no hash (``wfengine audit verify`` reports them as unchained); their
 ``process_id`` is filled in from their instance, their user and work item stay empty.
@@ -42,6 +43,19 @@ def upgrade() -> None:
         "process_instances p WHERE p.id = activity_instances.instance_id)"
     )
     op.create_index("ix_activity_instances_process_id", "activity_instances", ["process_id"])
+    # messages correlated by key (no process declared correlation keys before)
+    op.create_table(
+        "correlation_keys",
+        sa.Column(
+            "instance_id",
+            _ID,
+            sa.ForeignKey("process_instances.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("key", _ID, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    op.create_index("ix_correlation_keys_key_value", "correlation_keys", ["key", "value"])
     op.execute(
         "UPDATE audit_events SET process_id = (SELECT p.process_id FROM process_instances p "
         "WHERE p.id = audit_events.instance_id)"
@@ -53,6 +67,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_correlation_keys_key_value", "correlation_keys")
+    op.drop_table("correlation_keys")
     # plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later have it), not a batch: a batch
     # recreates the table on SQLite, and dropping process_instances would cascade to the
     # rows of every table that refers to it

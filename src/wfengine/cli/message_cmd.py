@@ -1,0 +1,64 @@
+"""``wfengine message send``: a message to a process instance in a database.
+
+A contract (scripts rely on it exactly): ``wfengine message send NAME --db URL (--instance ID
+| --correlate KEY=VALUE...) [--set NAME=VALUE]...`` sends message NAME with the ``--set``
+data (VALUE as JSON when it parses, else a string) to the instance named by ``--instance``,
+or found by its correlation keys (``--correlate``, the fields its process names in
+``wfengine:correlation``; values read as ``--set``'s). It prints ``ID taken`` when a message
+catch event that waited took it (the instance's automatic work that follows is left to
+``wfengine worker``), ``ID kept`` when none waits yet and the instance keeps it. Exit 0;
+1 when no open instance (or more than one) matches, or the instance is closed; 2 on usage
+errors (both or neither of ``--instance`` and ``--correlate``) and databases that cannot be
+used.
+"""
+
+from __future__ import annotations
+
+import click
+
+from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.database import db_option, engine_on
+
+
+@click.group()
+def message() -> None:
+    """Send messages to process instances (their message catch events wait for them)."""
+
+
+@message.command("send")
+@click.argument("name")
+@db_option
+@click.option("--instance", "instance_id", metavar="ID", help="The instance to send it to.")
+@click.option(
+    "--correlate",
+    "correlate",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Find the instance by a correlation key's value (repeatable).",
+)
+@set_option("Data the message carries.")
+def send(
+    name: str,
+    url: str,
+    instance_id: str | None,
+    correlate: tuple[str, ...],
+    assignments: tuple[str, ...],
+) -> None:
+    """Send message NAME to one instance.
+
+    \b
+    Examples:
+      wfengine message send customer_reply --db sqlite:///wf.db --instance pi-7 --set ok=true
+      wfengine message send customer_reply --db sqlite:///wf.db --correlate acceptance_no=A-17
+    """
+    if (instance_id is None) == (not correlate):
+        raise click.UsageError("name the instance with --instance or --correlate (one of them)")
+    data = parse_assignments(assignments)
+    keys = parse_assignments(correlate, "--correlate") if correlate else None
+    with engine_on(url) as engine:
+        target = instance_id
+        if keys is not None:
+            target = engine.correlated_instance(keys, message=name)
+        assert target is not None
+        taken = engine.send_message(name, data, instance_id=target)
+    click.echo(f"{target} {'taken' if taken else 'kept'}")

@@ -1,0 +1,102 @@
+"""Messages found by correlation keys (``wfengine:correlation`` on the process): the right
+open instance, by an index lookup on the SQL stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.runtime.conftest import store_url
+from wfengine import Engine, IllegalStateError, PackageBuilder, ProcessState
+from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+
+XPDL = "{http://www.wfmc.org/2008/XPDL2.1}"
+
+
+def _complaints() -> PackageBuilder:
+    pb = PackageBuilder("crm")
+    p = pb.process("complaint").extended_attribute("wfengine:correlation", "acceptance_no, phone")
+    p.data_field("acceptance_no", "STRING")
+    p.data_field("phone", "STRING")
+    named = XmlNode(tag=XPDL + "Message", attrs=(("Id", "r"), ("Name", "reply")))
+    trigger = XmlNode(tag=XPDL + "TriggerResultMessage", children=(named,))
+    catch = Event(position=EventPosition.INTERMEDIATE, trigger="Message", detail=(trigger,))
+    p.add_activity(Activity(id="wait_reply", body=catch)).activity("close")
+    p.transition("wait_reply", "close")
+    return pb
+
+
+def test_the_message_reaches_the_instance_its_keys_name(engine: Engine) -> None:
+    engine.deploy(_complaints().build())
+    first = engine.start_process("complaint", {"acceptance_no": "A-1", "phone": "555"})
+    second = engine.start_process("complaint", {"acceptance_no": "A-2", "phone": "555"})
+    assert engine.send_message("reply", {"answer": "ok"}, correlation={"acceptance_no": "A-2"})
+    assert engine.instance(second).state is ProcessState.COMPLETED
+    assert engine.instance(first).state is ProcessState.RUNNING
+    with pytest.raises(KeyError, match="acceptance_no='A-2'"):  # closed: no longer found
+        engine.send_message("reply", correlation={"acceptance_no": "A-2"})
+    with pytest.raises(KeyError):
+        engine.send_message("reply", correlation={"acceptance_no": "A-9"})
+    with pytest.raises(KeyError):  # not a key the process declares
+        engine.send_message("reply", correlation={"answer": "ok"})
+    third = engine.start_process("complaint", {"acceptance_no": "A-3", "phone": "555"})
+    with pytest.raises(IllegalStateError, match="correlated with 2 open instances"):
+        engine.send_message("reply", correlation={"phone": "555"})
+    engine.send_message("reply", correlation={"phone": "555", "acceptance_no": "A-3"})
+    assert engine.instance(third).state is ProcessState.COMPLETED
+    with pytest.raises(ValueError, match="one of them"):
+        engine.send_message("reply", instance_id=first, correlation={"phone": "555"})
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_lookup_is_an_index_hit(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = store_url(request, kind, tmp_path)
+    assert url is not None
+    with Engine(db_url=url) as e:
+        e.deploy(_complaints().build())
+        e.start_process("complaint", {"acceptance_no": "A-1", "phone": "555"})
+    engine = sa.create_engine(url)
+    query = (
+        "SELECT instance_id FROM correlation_keys WHERE key = 'acceptance_no' AND value = '\"A-1\"'"
+    )
+    try:
+        with engine.begin() as conn:
+            assert len(conn.execute(sa.text(query)).scalars().all()) == 1
+            if kind == "sqlite":
+                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + query))
+                assert "INDEX" in plan and "SCAN correlation_keys" not in plan
+            else:
+                conn.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: ask for it
+                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN " + query))
+                assert "Index" in plan and "Seq Scan" not in plan
+    finally:
+        engine.dispose()
+
+
+def test_the_message_command(tmp_path: Path) -> None:
+    from tests.cli.databases import cli, sqlite_url, write
+
+    url = sqlite_url(tmp_path)
+    started = cli("instance", "start", write(tmp_path, _complaints()), "--db", url,
+                  "--set", "acceptance_no=A-1", "--set", "phone=555")  # fmt: skip
+    assert started.exit_code == 0, started.output
+    iid = started.stdout.strip()
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0  # the catch now waits
+    sent = cli("message", "send", "reply", "--db", url, "--correlate", "acceptance_no=A-1",
+               "--set", "answer=\"fine\"")  # fmt: skip
+    assert sent.exit_code == 0 and sent.stdout == f"{iid} taken\n", sent.output
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    with Engine(db_url=url) as e:
+        inst = e.instance(iid)
+        assert inst.state is ProcessState.COMPLETED and inst.data["answer"] == "fine"
+    gone = cli("message", "send", "reply", "--db", url, "--instance", iid)
+    assert gone.exit_code == 1 and "closed.completed" in gone.stderr
+    missing = cli("message", "send", "reply", "--db", url, "--correlate", "acceptance_no=A-9")
+    assert missing.exit_code == 1 and "A-9" in missing.stderr
+    assert cli("message", "send", "reply", "--db", url).exit_code == 2
+    both = cli("message", "send", "x", "--db", url, "--instance", iid, "--correlate", "a=1")
+    assert both.exit_code == 2
