@@ -85,7 +85,7 @@ def test_a_step_with_nothing_to_act_on_is_exit_1_naming_it(tmp_path: Path) -> No
         ([{"terminate": "yes"}], 'write {"terminate": true}'),
         ([{"complete": "check", "set": [1]}], '"set" must be an object'),
         ([{"message": ""}], "'message' names a message"),
-        ([{"signal": "go"}], "'signal' steps need signals"),
+        ([{"signal": 3}], "'signal' names a signal"),
         ([{"add_instance": "each"}], "adding instances"),
     ],
 )

@@ -31,6 +31,7 @@ SAMPLES: list[Payload] = [
     history.ScriptAssigned({"a": 1, "b": "***"}),
     history.MessageReceived("reply", ("answer",)),
     history.MessageKept("reply"),
+    history.SignalReceived("go", ()),
     history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),

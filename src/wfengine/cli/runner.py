@@ -208,6 +208,8 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
                 engine.cancel_activity(iid, ai_id)
     elif step.action == "message":
         engine.send_message(step.target, step.data, instance_id=tree.root)
+    elif step.action == "signal":
+        engine.broadcast_signal(step.target, step.data)
     elif step.action == "terminate":
         engine.terminate(tree.root)
 
@@ -273,12 +275,12 @@ def _run_calls(engine: Engine, tree: Tree) -> None:
 def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
     """What the instance tree waits for, as ``run --json`` reports it under ``"waiting"``:
     one ``{"kind", "id", "instance_id", "activity_id", "due"}`` per open work item (``kind``
-    ``"work_item"``, ``due`` null), per message catch event waiting (``kind``
-    ``"message"``, ``id`` its activity instance, ``due`` null) and per pending job (``kind``
-    the job's: ``"timer"`` for a deadline or timer event, ``"invoke"`` for an asynchronous
-    call, ``"continue"`` for deferred work; ``activity_id`` known for timers, else null;
-    ``due`` ISO 8601): work items first, then messages, then jobs, each group oldest first.
-    Empty when the instance has completed."""
+    ``"work_item"``, ``due`` null), per message or signal catch event waiting (``kind``
+    ``"message"`` or ``"signal"``, ``id`` its activity instance, ``due`` null) and per
+    pending job (``kind`` the job's: ``"timer"`` for a deadline or timer event,
+    ``"invoke"`` for an asynchronous call, ``"continue"`` for deferred work;
+    ``activity_id`` known for timers, else null; ``due`` ISO 8601): work items first, then
+    catches, then jobs, each group oldest first. Empty when the instance has completed."""
     rows: list[dict[str, Any]] = [
         {
             "kind": "work_item",
@@ -293,14 +295,14 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
     for instance_id in [i for i, member in tree.known.items() if member]:
         rows.extend(
             {
-                "kind": "message",
+                "kind": a.waiting_on,
                 "id": a.id,
                 "instance_id": instance_id,
                 "activity_id": a.activity_id,
                 "due": None,
             }
             for a in engine.activity_instances(instance_id)
-            if a.waiting_for is not None
+            if a.waiting_on is not None
         )
     timer_activities: dict[str, str] = {}
     for job in engine.jobs():

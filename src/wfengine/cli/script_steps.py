@@ -7,14 +7,15 @@ STEPS.json is a JSON list of steps, each an object with one action key:
   the step;
 * ``{"message": "NAME", "set": {...}}``: send message NAME to the instance (taken by a
   message catch event that waits for it, else kept until one does);
+* ``{"signal": "NAME", "set": {...}}``: broadcast signal NAME (lost if nothing waits);
 * ``{"advance": "PT1H30M"}``: move the run's virtual clock forward by an ISO 8601 duration
   (or a number of seconds); due timers fire in due order;
 * ``{"cancel": "ACT"}``: cancel the open instances of activity ACT (none open: exit 1);
 * ``{"terminate": true}``: terminate the instance.
 
-``signal`` and ``add_instance`` steps are part of the contract but need signals and growing
-multi-instance activities, which this wfengine does not run yet: a file that uses them is
-refused as a usage error (exit 2), never half-run.
+``add_instance`` steps are part of the contract but need growing multi-instance activities,
+which this wfengine does not run yet: a file that uses them is refused as a usage error
+(exit 2), never half-run.
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
@@ -39,7 +40,6 @@ from wfengine.definition.durations import parse_duration
 ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
 #: those this wfengine cannot carry out yet (see the module notes)
 NOT_YET = {
-    "signal": "signals",
     "add_instance": "adding instances to a running multi-instance activity",
 }
 
@@ -96,8 +96,8 @@ def _step(number: int, raw: Any, path: str) -> Step:
         raise click.UsageError(f'{where}: "set" must be an object of field names')
     if action in ("complete", "cancel") and (not isinstance(target, str) or not target):
         raise click.UsageError(f"{where}: {action!r} names an activity id")
-    if action == "message" and (not isinstance(target, str) or not target):
-        raise click.UsageError(f"{where}: 'message' names a message")
+    if action in ("message", "signal") and (not isinstance(target, str) or not target):
+        raise click.UsageError(f"{where}: {action!r} names a {action}")
     if action == "advance":
         target = _duration(target, where)
     if action == "terminate" and target is not True:

@@ -4,6 +4,7 @@ message that a catch event waits for."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,8 @@ from wfengine.errors import IllegalStateError, NotFoundError
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
+
+_log = logging.getLogger(__name__)
 
 
 class ActivityCommands(EngineBase):
@@ -55,6 +58,44 @@ class ActivityCommands(EngineBase):
             taken = nav.deliver_message(inst, name, values)
             self._commit(nav)
             return taken
+
+        return self._command(body)
+
+    def broadcast_signal(self, name: str, data: Mapping[str, Any] | None = None) -> int:
+        """Broadcast signal ``name`` (with ``data``, merged into each instance that takes it):
+        every intermediate signal catch event of that name waiting, in every running
+        instance, takes it and its thread goes on (``signal.received``). A signal nobody
+        waits for is lost (a transient trigger). Each instance is its own command, so
+        engines broadcasting at once deliver to each catch once. Returns how many catches
+        took it."""
+        values = dict(data or {})
+        if values:
+            check_storable(values, f"signal {name!r}")
+        taken = 0
+        for process_id in self.store.deployed_process_ids():
+            deployed = self.store.deployment(process_id)
+            if deployed is None:
+                continue
+            catches = [
+                a.id
+                for graph in (deployed.compiled.graph, *deployed.compiled.activity_graph.values())
+                for a in graph.activities
+                if a.signal == name
+            ]
+            for instance_id in self.store.open_at(process_id, set(catches)):
+                taken += self._signal_one(instance_id, name, values)
+        if not taken:
+            _log.info("signal %r was lost: nothing waited for it", name)
+        return taken
+
+    def _signal_one(self, instance_id: str, name: str, values: dict[str, Any]) -> int:
+        def body() -> int:
+            inst = self.store.instance(instance_id)
+            nav = self._nav()
+            found = nav.deliver_signal(inst, name, values)
+            if found:
+                self._commit(nav)
+            return found
 
         return self._command(body)
 

@@ -57,6 +57,7 @@ from wfengine.runtime.compiled import (
     KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
+    KIND_SIGNAL,
     KIND_SUBFLOW,
     KIND_TASK,
     KIND_TIMER,
@@ -127,6 +128,7 @@ class ActivityCompiler:
         script: tuple[tuple[str, CompiledExpression], ...] = ()
         wait: timedelta | datetime | CompiledExpression | None = None
         message: str | None = None
+        signal: str | None = None
         terminate = False
         if isinstance(body, TaskImplementation):
             if body.task is TaskKind.APPLICATION or body.tools:
@@ -176,6 +178,9 @@ class ActivityCompiler:
                 elif body.trigger == "Message" and body.target is None:
                     message = _message_name(a, body)
                     kind = KIND_MESSAGE if message is not None else KIND_NONE  # a throw
+                elif body.trigger == "Signal" and body.target is None:
+                    signal = _signal_name(a, body)
+                    kind = KIND_SIGNAL if signal is not None else KIND_NONE  # a throw
                 else:
                     kind = KIND_UNSUPPORTED
         elif isinstance(body, Route):
@@ -223,6 +228,7 @@ class ActivityCompiler:
             script=script,
             wait=wait,
             message=message,
+            signal=signal,
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -462,3 +468,13 @@ def _message_name(activity: Activity, event: Event) -> str | None:
         if named.get("Name") or named.get("Id"):
             return named.get("Name") or named.get("Id")
     return activity.name or activity.id
+
+
+def _signal_name(activity: Activity, event: Event) -> str | None:
+    """The signal an intermediate signal event catches (its ``TriggerResultSignal``'s Name,
+    else the event's own Name or Id), or None for a throw, which passes."""
+    trigger = next((n for n in event.detail if _local(n.tag) == "TriggerResultSignal"), None)
+    attrs = {} if trigger is None else {_local(k): v for k, v in trigger.attrs}
+    if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
+        return None
+    return attrs.get("Name") or activity.name or activity.id

@@ -29,6 +29,7 @@ __all__ = [
     "KIND_MESSAGE",
     "KIND_NONE",
     "KIND_SCRIPT",
+    "KIND_SIGNAL",
     "KIND_SUBFLOW",
     "KIND_TASK",
     "KIND_TIMER",
@@ -66,6 +67,7 @@ class ActivityKind(IntEnum):
     SCRIPT = 5  # a script task of assignments (wfengine.runtime.scripts)
     TIMER = 6  # an intermediate timer event in the flow: waits, then goes on
     MESSAGE = 7  # an intermediate message catch event in the flow: waits for its message
+    SIGNAL = 8  # an intermediate signal catch event in the flow: waits for a broadcast
 
 
 class JoinKind(IntEnum):
@@ -98,6 +100,7 @@ class TransitionKind(IntEnum):
     KIND_SCRIPT,
     KIND_TIMER,
     KIND_MESSAGE,
+    KIND_SIGNAL,
 ) = ActivityKind
 JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
 SPLIT_ALL, SPLIT_FIRST = SplitKind
@@ -258,6 +261,8 @@ class CActivity:
     wait: timedelta | datetime | CompiledExpression | None = None
     #: the message an intermediate message catch event waits for (by Name, else Id)
     message: str | None = None
+    #: the signal an intermediate signal catch event waits for
+    signal: str | None = None
     #: what its work item may read and write (every activity a person works on has one)
     access: CDataAccess | None = None
 

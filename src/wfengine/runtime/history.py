@@ -27,6 +27,18 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
+from wfengine.runtime.flow_events import (  # re-exported: the catalogue holds them
+    MessageKept as MessageKept,
+)
+from wfengine.runtime.flow_events import (
+    MessageReceived as MessageReceived,
+)
+from wfengine.runtime.flow_events import (
+    ScriptAssigned as ScriptAssigned,
+)
+from wfengine.runtime.flow_events import (
+    SignalReceived as SignalReceived,
+)
 from wfengine.runtime.work_item_events import (
     OperationRefused,
     ReminderDue,
@@ -87,6 +99,7 @@ class EventKind(StrEnum):
     # messages
     MESSAGE_RECEIVED = "message.received"
     MESSAGE_KEPT = "message.kept"
+    SIGNAL_RECEIVED = "signal.received"
     DEADLINE_UNHANDLED = "deadline.unhandled"
     DEADLINE_INVALID = "deadline.invalid"
     # administration: incidents and the operator's answers
@@ -198,55 +211,6 @@ class InstanceDataAssigned:
             return cls(tuple(detail))
         values = {k: (pair[0], pair[1]) for k, pair in detail["values"].items()}
         return cls(tuple(detail["fields"]), values)
-
-
-@dataclass(frozen=True, slots=True)
-class ScriptAssigned:
-    """A script task assigned these fields, in its statements' order, with their new values
-    (a sensitive field's as ``"***"``)."""
-
-    KIND: ClassVar[str] = EventKind.ACTIVITY_SCRIPT
-    values: dict[str, Any]
-
-    def detail(self) -> Any:
-        return dict(self.values)
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(dict(detail))
-
-
-@dataclass(frozen=True, slots=True)
-class MessageReceived:
-    """A catch event took message ``name``, which set ``fields`` (names only: values may be
-    sensitive)."""
-
-    KIND: ClassVar[str] = EventKind.MESSAGE_RECEIVED
-    name: str
-    fields: tuple[str, ...]
-
-    def detail(self) -> Any:
-        return {"message": self.name, "fields": list(self.fields)}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail["message"], tuple(detail["fields"]))
-
-
-@dataclass(frozen=True, slots=True)
-class MessageKept:
-    """Message ``name`` arrived while no catch event waited for it: it is kept on the
-    instance until one does."""
-
-    KIND: ClassVar[str] = EventKind.MESSAGE_KEPT
-    name: str
-
-    def detail(self) -> Any:
-        return {"message": self.name}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail["message"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +498,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         ScriptAssigned,
         MessageReceived,
         MessageKept,
+        SignalReceived,
         ActivityIterated,
         ExceptionTaken,
         JoinDiscarded,

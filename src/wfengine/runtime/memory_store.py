@@ -10,7 +10,7 @@ survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
@@ -281,6 +281,17 @@ class MemoryStore(StoreOutbox):
         return [
             AuditEvent(n, at, instance_id, kind, aid, act_id, detail, process_id)
             for n, (at, kind, aid, act_id, detail) in enumerate(self._audit.get(instance_id, ()), 1)
+        ]
+
+    def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
+        return [
+            inst.id
+            for inst in self._instances.values()
+            if inst.process_id == process_id
+            and inst.state.is_open
+            and any(
+                ai.state.is_open and ai.act.id in activity_ids for ai in inst.activities.values()
+            )
         ]
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:

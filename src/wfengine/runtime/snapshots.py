@@ -87,8 +87,11 @@ class ActivityInstanceSnapshot:
     incident_id: str | None
     #: who completed its work item (None when no person did)
     performer: str | None = None
-    #: the message it waits for (an open intermediate message catch event), else None
+    #: the message or signal it waits for (an open intermediate catch event), else None
     waiting_for: str | None = None
+    #: what ``waiting_for`` names: ``"message"`` or ``"signal"`` (None when it waits for
+    #: neither)
+    waiting_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,8 +243,15 @@ def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityIn
         subflow_instance_id=ai.child_instance,
         incident_id=ai.incident,
         performer=ai.performer,
-        waiting_for=ai.act.message if ai.state.is_open else None,
+        waiting_for=(ai.act.message or ai.act.signal) if ai.state.is_open else None,
+        waiting_on=_waits_on(ai) if ai.state.is_open else None,
     )
+
+
+def _waits_on(ai: ActivityInstance) -> str | None:
+    if ai.act.message is not None:
+        return "message"
+    return "signal" if ai.act.signal is not None else None
 
 
 _Snapshot = TypeVar("_Snapshot", bound="DataclassInstance")

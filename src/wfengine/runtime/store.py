@@ -262,6 +262,11 @@ class Store(Protocol):
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...
 
+    def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
+        """The instances of ``process_id`` with an open instance of one of ``activity_ids``
+        (an index range on the SQL store), in creation order."""
+        ...
+
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
         """The open instances whose correlation keys (``wfengine:correlation``) hold all of
         ``keys``' values, in creation order (an index lookup on the SQL store)."""

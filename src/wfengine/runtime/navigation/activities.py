@@ -10,6 +10,7 @@ from wfengine.runtime.compiler import (
     KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
+    KIND_SIGNAL,
     KIND_SUBFLOW,
     KIND_TASK,
     KIND_TIMER,
@@ -116,8 +117,8 @@ class Activities(NavigatorBase):
             self._run_script(ai)
         elif kind == KIND_TIMER:
             self._start_wait(ai)
-        elif kind == KIND_MESSAGE:
-            self._await_message(ai)
+        elif kind in (KIND_MESSAGE, KIND_SIGNAL):
+            self._await_message(ai)  # a signal catch just waits: signals are not kept
         elif kind == KIND_BLOCK:
             assert ca.block is not None
             child = self._new_scope(inst, ca.block, ai)

@@ -1,13 +1,14 @@
-"""Message catch events: a thread that waits for a message, and a message that arrives (taken
-by the oldest catch of its name that waits, else kept on the instance for the next one)."""
+"""Message and signal catch events: a thread that waits for a message, and a message that
+arrives (taken by the oldest catch of its name that waits, else kept on the instance for the
+next one); a signal, taken by every catch of its name waiting, else lost."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from wfengine.runtime.compiled import KIND_MESSAGE
-from wfengine.runtime.history import MessageKept, MessageReceived, change
+from wfengine.runtime.compiled import KIND_MESSAGE, KIND_SIGNAL
+from wfengine.runtime.history import MessageKept, MessageReceived, SignalReceived, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.navigation.base import NavigatorBase
 from wfengine.runtime.states import ProcessState
@@ -53,6 +54,26 @@ class Messages(NavigatorBase):
             if ai.act.kind == KIND_MESSAGE and ai.act.message == name and ai.state.is_open:
                 return ai
         return None
+
+    def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
+        """Signal ``name`` reaches ``inst``: every catch of that name waiting takes it (a
+        running instance only: a signal is not kept). Returns how many took it."""
+        if inst.state is not ProcessState.RUNNING:
+            return 0
+        waiting = [
+            ai
+            for ai in inst.activities.values()
+            if ai.act.kind == KIND_SIGNAL and ai.act.signal == name and ai.state.is_open
+        ]
+        if not waiting:
+            return 0
+        self.touch(inst)
+        inst.data.update(data)
+        for ai in waiting:
+            received = SignalReceived(name, tuple(sorted(data)))
+            inst.changes.append(change(self.now, received, ai.id, ai.act.id))
+            self._body_done(ai)
+        return len(waiting)
 
     def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:
         inst = ai.scope.instance

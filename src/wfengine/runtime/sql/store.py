@@ -34,7 +34,7 @@ thread than the engine's (they touch no per-command state), and so may the outbo
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
@@ -383,6 +383,26 @@ class SqlStore(StoreOutbox):
         query = sa.select(a).where(a.c.instance_id == instance_id).order_by(a.c.seq)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [rows.audit_event(r) for r in found]
+
+    def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
+        a, p = t.activity_instances, t.process_instances
+        if not activity_ids:
+            return []
+        inside = (
+            sa.select(a.c.instance_id)
+            .where(
+                a.c.process_id == process_id,
+                a.c.activity_id.in_(sorted(activity_ids)),
+                a.c.state.like("open.%"),
+            )
+            .distinct()
+        )
+        query = (
+            sa.select(p.c.id)
+            .where(p.c.id.in_(inside))
+            .order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+        )
+        return list(self._db.read(lambda c: c.execute(query).scalars().all()))
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
         if not keys:

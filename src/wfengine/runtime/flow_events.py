@@ -1,0 +1,73 @@
+"""What the constructs that wait for the world record: script tasks' assignments, messages
+and signals taken or kept (part of the audit catalogue of :mod:`wfengine.runtime.history`,
+which includes them; kept apart as the work-item and application events are)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptAssigned:
+    """A script task assigned these fields, in its statements' order, with their new values
+    (a sensitive field's as ``"***"``)."""
+
+    KIND: ClassVar[str] = "activity.script"
+    values: dict[str, Any]
+
+    def detail(self) -> Any:
+        return dict(self.values)
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(dict(detail))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    """A catch event took message ``name``, which set ``fields`` (names only: values may be
+    sensitive)."""
+
+    KIND: ClassVar[str] = "message.received"
+    name: str
+    fields: tuple[str, ...]
+
+    def detail(self) -> Any:
+        return {"message": self.name, "fields": list(self.fields)}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["message"], tuple(detail["fields"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SignalReceived:
+    """A catch event took signal ``name``, which set ``fields`` (names only)."""
+
+    KIND: ClassVar[str] = "signal.received"
+    name: str
+    fields: tuple[str, ...]
+
+    def detail(self) -> Any:
+        return {"signal": self.name, "fields": list(self.fields)}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["signal"], tuple(detail["fields"]))
+
+
+@dataclass(frozen=True, slots=True)
+class MessageKept:
+    """Message ``name`` arrived while no catch event waited for it: it is kept on the
+    instance until one does."""
+
+    KIND: ClassVar[str] = "message.kept"
+    name: str
+
+    def detail(self) -> Any:
+        return {"message": self.name}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["message"])

@@ -1,0 +1,48 @@
+"""Intermediate signal catch events: every catch of the signal's name waiting, in every running
+instance, takes a broadcast; nobody waiting: the signal is lost."""
+
+from __future__ import annotations
+
+from wfengine import Engine, PackageBuilder, ProcessState
+from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+from wfengine.runtime.history import SignalReceived
+
+XPDL = "{http://www.wfmc.org/2008/XPDL2.1}"
+
+
+def _listening(name: str = "go") -> PackageBuilder:
+    trigger = XmlNode(tag=XPDL + "TriggerResultSignal", attrs=(("Name", name),))
+    catch = Event(position=EventPosition.INTERMEDIATE, trigger="Signal", detail=(trigger,))
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("first", performer="clerk")
+    p.add_activity(Activity(id="wait_go", body=catch)).activity("after")
+    p.transition("first", "wait_go").transition("wait_go", "after")
+    return pb
+
+
+def test_a_broadcast_reaches_every_waiting_catch_and_only_those(engine: Engine) -> None:
+    engine.deploy(_listening().build())
+    one, two, early = (engine.start_process("main") for _ in range(3))
+    for iid in (one, two):
+        (item,) = engine.work_items(iid)
+        engine.complete_work_item(item.id)
+    suspended = engine.start_process("main")
+    (item,) = engine.work_items(suspended)
+    engine.complete_work_item(item.id)
+    engine.suspend(suspended)
+    assert engine.broadcast_signal("other") == 0  # nobody waits for it: lost
+    assert engine.broadcast_signal("go", {"reason": "opened"}) == 2
+    for iid in (one, two):
+        inst = engine.instance(iid)
+        assert inst.state is ProcessState.COMPLETED and inst.data["reason"] == "opened"
+        received = [x.payload for x in engine.audit(iid) if x.kind == "signal.received"]
+        assert received == [SignalReceived("go", ("reason",))]
+    # one still at its first step and one suspended: neither waited, the signal is gone
+    (item,) = engine.work_items(early)
+    engine.complete_work_item(item.id)
+    assert engine.instance(early).state is ProcessState.RUNNING
+    engine.resume(suspended)
+    assert engine.instance(suspended).state is ProcessState.RUNNING
+    assert engine.broadcast_signal("go") == 2
+    assert engine.instance(early).state is ProcessState.COMPLETED
