@@ -342,6 +342,44 @@ def test_wcp22_recursion(engine: Engine) -> None:
     assert len(engine.instances(process_id="main")) == 4
 
 
+def _catching(trigger: str, name: str) -> PackageBuilder:
+    """start -> a catch event of ``trigger`` named ``name`` -> after."""
+    from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+
+    ns = "{http://www.wfmc.org/2008/XPDL2.1}"
+    if trigger == "Message":
+        named = XmlNode(tag=ns + "Message", attrs=(("Id", name), ("Name", name)))
+        detail = XmlNode(tag=ns + "TriggerResultMessage", children=(named,))
+    else:
+        detail = XmlNode(tag=ns + "TriggerResultSignal", attrs=(("Name", name),))
+    catch = Event(position=EventPosition.INTERMEDIATE, trigger=trigger, detail=(detail,))
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("start", performer="clerk")
+    p.add_activity(Activity(id="catch", body=catch)).activity("after")
+    p.transition("start", "catch").transition("catch", "after")
+    return pb
+
+
+def test_wcp23_transient_trigger(engine: Engine) -> None:
+    """A signal is lost unless a catch already waits for it."""
+    iid = run(engine, _catching("Signal", "go"))
+    assert engine.broadcast_signal("go") == 0  # still at its first step: lost
+    complete_all(engine, iid, "start")
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    assert engine.broadcast_signal("go") == 1
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_wcp24_persistent_trigger(engine: Engine) -> None:
+    """A message is kept until a catch takes it."""
+    iid = run(engine, _catching("Message", "reply"))
+    assert not engine.send_message("reply", {"ok": True}, instance_id=iid)  # kept
+    complete_all(engine, iid, "start")
+    inst = engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED and inst.data["ok"] is True
+
+
 def test_wcp37_local_synchronizing_merge(engine: Engine) -> None:
     # unstructured acyclic graph: b feeds both the merge and c, which feeds the merge too
     pb, p = _pb()
