@@ -68,6 +68,17 @@ class Durations:
         return {"count": self.count, "mean": self.mean, "median": self.median, "p95": self.p95}
 
 
+def short_duration(seconds: float | None) -> str:
+    """``seconds`` for people: ``45s``, ``12m``, ``3.5h`` (``-`` for None)."""
+    if seconds is None:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
+
+
 def nearest_rank(ordered: Sequence[float], q: float) -> float:
     """The nearest-rank ``q`` percentile of ``ordered`` (sorted, not empty)."""
     rank = max(1, math.ceil(round(q * len(ordered), 9)))

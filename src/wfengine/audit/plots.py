@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wfengine.audit.metrics import ProcessMetrics, activity_durations_of
+from wfengine.audit.metrics import ProcessMetrics, activity_durations_of, short_duration
 from wfengine.definition.render import process_to_dot
 
 if TYPE_CHECKING:
@@ -108,16 +108,8 @@ def heat_of(metrics: ProcessMetrics) -> dict[str, tuple[str, str]]:
     for act, mean in means.items():
         share = mean / top if top > 0 else 0.0
         rgb = [round(255 + (c - 255) * share) for c in HOT]
-        found[act] = ("#{:02x}{:02x}{:02x}".format(*rgb), f"wait {_short(mean)}")
+        found[act] = ("#{:02x}{:02x}{:02x}".format(*rgb), f"wait {short_duration(mean)}")
     return found
-
-
-def _short(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.1f}h"
 
 
 def heat_diagram(engine: Engine, metrics: ProcessMetrics) -> str:

@@ -219,22 +219,14 @@ instance.add_command(_state_command("abort", "Stop an open instance abnormally (
 def cancel(instance_id: str, url: str, activity_id: str) -> None:
     """Cancel the open instances of activity ACT: they close as aborted, their work items are
     withdrawn and their branches end; the instance carries on with the rest."""
+    from wfengine.cli.runner import cancel_open
     from wfengine.errors import IllegalStateError
 
     with engine_on(url) as engine:
         engine.instance(instance_id)  # an unknown id exits 1
-        open_ones = [
-            a.id
-            for a in engine.activity_instances(instance_id)
-            if a.activity_id == activity_id and a.state.is_open
-        ]
-        if not open_ones:
+        if not cancel_open(engine, [instance_id], activity_id):
             raise IllegalStateError(
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
             )
-        for ai_id in open_ones:
-            still = engine.activity_instances(instance_id)
-            if any(a.id == ai_id and a.state.is_open for a in still):  # not closed by another
-                engine.cancel_activity(instance_id, ai_id)
         state = engine.instance(instance_id).state.value
     click.echo(f"{instance_id} {state}")

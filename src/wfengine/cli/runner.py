@@ -173,6 +173,22 @@ def drive(
     )
 
 
+def cancel_open(engine: Engine, instance_ids: Sequence[str], activity_id: str) -> int:
+    """Cancel the open instances of ``activity_id`` in ``instance_ids``; how many there were
+    (one cancelled first may close others with it: an MI activity's instances)."""
+    found = [
+        (iid, a.id)
+        for iid in instance_ids
+        for a in engine.activity_instances(iid)
+        if a.activity_id == activity_id and a.state.is_open
+    ]
+    for iid, ai_id in found:
+        still = engine.activity_instances(iid)
+        if any(a.id == ai_id and a.state.is_open for a in still):
+            engine.cancel_activity(iid, ai_id)
+    return len(found)
+
+
 def perform(engine: Engine, tree: Tree, step: Step) -> None:
     """Carry out one ``--script`` step on the run's instance tree
     (:mod:`wfengine.cli.script_steps`); one that finds nothing to act on is refused (exit 1)."""
@@ -194,18 +210,8 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         clock.advance(step.target)
     elif step.action == "cancel":
         members = [tree.root, *sorted(i for i in tree.live if i != tree.root)]
-        found = [
-            (iid, a.id)
-            for iid in members
-            for a in engine.activity_instances(iid)
-            if a.activity_id == step.target and a.state.is_open
-        ]
-        if not found:
+        if not cancel_open(engine, members, step.target):
             raise WorkflowRefused(f"{step}: no open instance of activity {step.target!r}")
-        for iid, ai_id in found:
-            still = engine.activity_instances(iid)
-            if any(a.id == ai_id and a.state.is_open for a in still):
-                engine.cancel_activity(iid, ai_id)
     elif step.action == "message":
         engine.send_message(step.target, step.data, instance_id=tree.root)
     elif step.action == "signal":

@@ -49,7 +49,7 @@ def stats(
     Example:
       wfengine stats --db sqlite:///wfengine.db --process complaint --json
     """
-    from wfengine.audit.metrics import process_metrics
+    from wfengine.audit.metrics import process_metrics, short_duration
 
     with engine_on(url) as engine:
         if process_id is not None:
@@ -67,7 +67,7 @@ def stats(
         click.echo(dumps([m.as_dict() for m in found]))
         return
     for m in found:
-        cycle = _hours(m.cycle_time.median)
+        cycle = short_duration(m.cycle_time.median)
         click.echo(
             f"{m.process_id}: {m.started} started, {m.completed} completed, "
             f"{m.work_in_progress} open; median cycle time {cycle}"
@@ -78,22 +78,12 @@ def stats(
         )
         for a in m.activities:
             click.echo(
-                f"  {a.activity_id:<24} {a.count:>6} {_hours(a.waiting.median):>10} "
-                f"{_hours(a.waiting.p95):>10} {_hours(a.processing.median):>10} "
+                f"  {a.activity_id:<24} {a.count:>6} {short_duration(a.waiting.median):>10} "
+                f"{short_duration(a.waiting.p95):>10} {short_duration(a.processing.median):>10} "
                 f"{a.overdue_share:>8.0%}"
             )
         if m.bottlenecks:
             click.echo(f"  bottlenecks: {', '.join(m.bottlenecks[:5])}")
-
-
-def _hours(seconds: Any) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.1f}h"
 
 
 def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> None:

@@ -301,8 +301,8 @@ class ActivityCompiler:
         date-time, or an expression giving one) or ``TimeCycle`` (a duration, a number of
         seconds or an expression as for deadlines; a repeating ``R[n]/PT1H`` waits one
         interval). A timer that names no time fires at once."""
-        timer = next((n for n in event.detail if _local(n.tag) == "TriggerTimer"), None)
-        parts = {} if timer is None else {_local(c.tag): c for c in timer.children}
+        timer = next((n for n in event.detail if n.local_name == "TriggerTimer"), None)
+        parts = {} if timer is None else {c.local_name: c for c in timer.children}
         date, cycle = parts.get("TimeDate"), parts.get("TimeCycle")
         if date is not None and _text(date):
             text = _text(date)
@@ -439,11 +439,6 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
     return CReminders(first or every, every, escalate, to or None)
 
 
-def _local(tag: str) -> str:
-    """An element's name without its namespace."""
-    return tag.rsplit("}", 1)[-1]
-
-
 def _text(node: XmlNode) -> str:
     """An element's text, or its nested Expression's (XPDL 2.2 wraps times in one)."""
     found = (node.text or "").strip()
@@ -456,15 +451,15 @@ def _message_name(activity: Activity, event: Event) -> str | None:
     """The message an intermediate message event catches (its Message's Name, else its Id,
     else the event's own Name or Id), or None for a throw (``CatchThrow="THROW"``), which
     passes."""
-    trigger = next((n for n in event.detail if _local(n.tag) == "TriggerResultMessage"), None)
-    attrs = {} if trigger is None else {_local(k): v for k, v in trigger.attrs}
+    trigger = next((n for n in event.detail if n.local_name == "TriggerResultMessage"), None)
+    attrs = {} if trigger is None else dict(trigger.attrs)
     if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
         return None
     message = None
     if trigger is not None:
-        message = next((c for c in trigger.children if _local(c.tag) == "Message"), None)
+        message = next((c for c in trigger.children if c.local_name == "Message"), None)
     if message is not None:
-        named = {_local(k): v for k, v in message.attrs}
+        named = dict(message.attrs)
         if named.get("Name") or named.get("Id"):
             return named.get("Name") or named.get("Id")
     return activity.name or activity.id
@@ -473,8 +468,8 @@ def _message_name(activity: Activity, event: Event) -> str | None:
 def _signal_name(activity: Activity, event: Event) -> str | None:
     """The signal an intermediate signal event catches (its ``TriggerResultSignal``'s Name,
     else the event's own Name or Id), or None for a throw, which passes."""
-    trigger = next((n for n in event.detail if _local(n.tag) == "TriggerResultSignal"), None)
-    attrs = {} if trigger is None else {_local(k): v for k, v in trigger.attrs}
+    trigger = next((n for n in event.detail if n.local_name == "TriggerResultSignal"), None)
+    attrs = {} if trigger is None else dict(trigger.attrs)
     if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
         return None
     return attrs.get("Name") or activity.name or activity.id

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from wfengine.runtime.sql.database import Database
 
 #: activity id -> (waiting, processing, late) of each of its completed instances
-Durations = dict[str, list[tuple[float, float, bool]]]
+ActivityDurations = dict[str, list[tuple[float, float, bool]]]
 
 _SECONDS = {
     "sqlite": "((julianday({b}) - julianday({a})) * 86400.0)",
@@ -80,7 +80,7 @@ def activity_durations(
     process_id: str,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Durations:
+) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
     waiting and processing time in seconds and whether it was late, by activity."""
     seconds = _SECONDS[db.dialect.backend]
@@ -102,8 +102,8 @@ def activity_durations(
         )
     ).bindparams(*binds)
 
-    def read(conn: sa.Connection) -> Durations:
-        found: Durations = {}
+    def read(conn: sa.Connection) -> ActivityDurations:
+        found: ActivityDurations = {}
         for act, w, p, late in conn.execute(stmt, params):
             found.setdefault(act, []).append((float(w), float(p), bool(late)))
         return found
