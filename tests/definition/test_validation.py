@@ -390,7 +390,9 @@ def test_unreachable_activity() -> None:
 def test_boundary_event_is_reachable_through_its_activity() -> None:
     start = act("s", body=Event(position=EventPosition.START))
     end = act("e", body=Event(position=EventPosition.END))
-    timer = act("timer", body=Event(position=EventPosition.INTERMEDIATE, target="a"))
+    timer = act(
+        "timer", body=Event(position=EventPosition.INTERMEDIATE, trigger="Timer", target="a")
+    )
     process = proc(
         "p",
         (start, act("a"), timer, act("late"), end),
@@ -702,3 +704,23 @@ def test_a_block_starting_at_an_activity_outside_its_set_is_an_error() -> None:
     )
     d = one(validate(pkg(process)), "undefined-activity-set")
     assert "at 'nowhere', which is not an activity of that set" in d.message
+
+
+def test_an_attached_event_must_name_an_activity_of_its_scope() -> None:
+    start = act("s", body=Event(position=EventPosition.START))
+    end = act("e", body=Event(position=EventPosition.END))
+    timer = act(
+        "timer", body=Event(position=EventPosition.INTERMEDIATE, trigger="Timer", target="x")
+    )
+    process = proc("p", (start, act("a"), timer, end), (tr("1", "s", "a"), tr("2", "a", "e")))
+    [found] = [d for d in validate(pkg(process)) if d.code == "boundary-target"]
+    assert found.element_id == "timer" and "'x'" in found.message
+
+
+def test_an_attached_event_the_engine_does_not_arm_is_a_warning() -> None:
+    start = act("s", body=Event(position=EventPosition.START))
+    end = act("e", body=Event(position=EventPosition.END))
+    link = act("odd", body=Event(position=EventPosition.INTERMEDIATE, trigger="Link", target="a"))
+    process = proc("p", (start, act("a"), link, end), (tr("1", "s", "a"), tr("2", "a", "e")))
+    [found] = validate(pkg(process))
+    assert found.code == "boundary-trigger" and found.severity.value == "warning"

@@ -30,18 +30,13 @@ _PASSENGER = "b147c0cb-2be1-4246-8a6e-f45be5c695af"
 #: (file, process) -> (exit status, a text the report must contain, why it cannot complete)
 EXPECTED: dict[tuple[str, str], tuple[int, str, str]] = {
     # intermediate and start events that wait for the world: the [events] work
-    ("apromore/Disconnected.xpdl", _PASSENGER): (
+    # entered at a catching link event no link throws to (from another pool), it waits at a
+    # Timer event (wfengine run does not move the clock on; a --script advance step does)
+    ("apromore/Disconnected.xpdl", _PASSENGER): (3, "timer", "an intermediate Timer event"),
+    ("apromore/F3_International_Departure_Passport_Control.xpdl", _PASSENGER): (
         3,
-        "cannot run",
-        "intermediate Link and Timer events",
-    ),
-    (
-        "apromore/F3_International_Departure_Passport_Control.xpdl",
-        "b147c0cb-2be1-4246-8a6e-f45be5c695af",
-    ): (
-        3,
-        "cannot run",
-        "intermediate Link and Timer events",
+        "timer",
+        "an intermediate Timer event",
     ),
     ("aristaflow-fhaer/Test_multiple_pools__processes_and_lanes.xpdl", "_b_ov8XFdEeG8vrjgicxFKw"): (
         3,

@@ -24,6 +24,7 @@ from wfengine.definition.build_arguments import (
     strings,
     tool_call,
 )
+from wfengine.definition.build_events import EventSpec, event_detail
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -117,6 +118,10 @@ class ActivityOptions(TypedDict, total=False):
     #: none); written as the ``wfengine:reads`` / ``wfengine:writes`` extended attributes
     reads: Sequence[str]
     writes: Sequence[str]
+
+
+class EventOptions(ActivityOptions, EventSpec, total=False):
+    """The keywords of the event methods: an activity's, and what it waits for or throws."""
 
 
 class FlowBuilder:
@@ -213,7 +218,14 @@ class FlowBuilder:
         gateway: str | GatewayType | None = None,
         **options: Unpack[ActivityOptions],
     ) -> Self:
-        """A Route (gateway). ``gateway="Parallel"`` also makes its split and join Parallel."""
+        """A Route (gateway). ``gateway="Parallel"`` also makes its split and join Parallel;
+        ``gateway="EventBased"`` is an event-based exclusive gateway (``ExclusiveType="Event"``:
+        its ways lead to catch events, and the first event to occur wins)."""
+        if gateway == "EventBased":
+            route = Route(
+                gateway_type=GatewayType.EXCLUSIVE, extra_attrs=(("ExclusiveType", "Event"),)
+            )
+            return self._add(id, route, options)
         gtype = None if gateway is None else enum_value(GatewayType, gateway, "gateway type")
         return self._add(id, Route(gateway_type=gtype), options)
 
@@ -268,10 +280,23 @@ class FlowBuilder:
         *,
         trigger: str = "None",
         detail: Sequence[XmlNode] = (),
-        **options: Unpack[ActivityOptions],
+        attached_to: str | None = None,
+        interrupting: bool | None = None,
+        **options: Unpack[EventOptions],
     ) -> Self:
-        """An intermediate event; ``detail`` carries e.g. the TriggerTimer element verbatim."""
-        body = Event(position=EventPosition.INTERMEDIATE, trigger=trigger, detail=tuple(detail))
+        """An intermediate event. ``attached_to`` makes it a boundary event of that activity
+        (interrupting unless ``interrupting=False``). What it waits for or throws is given by
+        one keyword (``timer="PT2H"`` or ``"R/PT1H"``, ``at=``, ``message=``, ``signal=``,
+        ``code=`` for an error or escalation, ``condition=``, ``link=``; ``throw=True``), which
+        also implies the trigger; ``detail`` carries trigger elements verbatim instead."""
+        trigger, made = self._event_detail(id, trigger, options)
+        body = Event(
+            position=EventPosition.INTERMEDIATE,
+            trigger=trigger,
+            detail=tuple(detail) or made,
+            target=attached_to,
+            interrupting=interrupting,
+        )
         return self._add(id, body, options)
 
     def end(
@@ -281,14 +306,27 @@ class FlowBuilder:
         terminate: bool = False,
         result: str | None = None,
         detail: Sequence[XmlNode] = (),
-        **options: Unpack[ActivityOptions],
+        **options: Unpack[EventOptions],
     ) -> Self:
-        """An end event; ``terminate=True`` ends the whole instance (Result Terminate)."""
+        """An end event; ``terminate=True`` ends the whole instance (Result Terminate);
+        ``result="Error"`` with ``code=`` throws an error to the nearest catch (an attached
+        event or exception transition of an enclosing block or calling subflow activity)."""
         if terminate and result not in (None, "Terminate"):
             raise BuildError(f"end event {id!r}: terminate=True contradicts result={result!r}")
         trigger = "Terminate" if terminate else (result or "None")
-        body = Event(position=EventPosition.END, trigger=trigger, detail=tuple(detail))
+        trigger, made = self._event_detail(id, trigger, options)
+        body = Event(position=EventPosition.END, trigger=trigger, detail=tuple(detail) or made)
         return self._add(id, body, options)
+
+    @staticmethod
+    def _event_detail(
+        id: str, trigger: str, options: EventOptions
+    ) -> tuple[str, tuple[XmlNode, ...]]:
+        spec: EventSpec = {}
+        for key in EventSpec.__annotations__:
+            if key in options:
+                spec[key] = options.pop(key)  # type: ignore[literal-required, misc]
+        return event_detail(f"event {id!r}", trigger, spec)
 
     # -- transitions ---------------------------------------------------------------------
 

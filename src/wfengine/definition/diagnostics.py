@@ -87,6 +87,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
+    "boundary-target": (
+        Severity.ERROR,
+        "an attached event names no activity of its own process or activity set",
+    ),
+    "boundary-trigger": (
+        Severity.WARNING,
+        "an attached event has a trigger the engine does not arm: it never fires",
+    ),
     "cycle-no-exit": (
         Severity.ERROR,
         "a cycle that no path leaves: instances entering it never end",

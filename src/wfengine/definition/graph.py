@@ -96,18 +96,52 @@ def is_boundary_event(activity: Activity) -> bool:
     return event is not None and event.position is EventPosition.INTERMEDIATE and bool(event.target)
 
 
+def link_event(activity: Activity) -> tuple[str, bool | None] | None:
+    """An intermediate Link event's name (its ``TriggerResultLink`` Name, else the activity's
+    Name or Id) and whether it says it throws (``CatchThrow``; None: not said), or None for
+    any other activity. A link is a go-to inside a process: a throwing link continues at the
+    catching link of the same name."""
+    event = activity.event
+    if event is None or event.position is not EventPosition.INTERMEDIATE:
+        return None
+    if event.trigger != "Link":
+        return None
+    trigger = next((n for n in event.detail if n.local_name == "TriggerResultLink"), None)
+    attrs = dict(trigger.attrs) if trigger is not None else {}
+    said = attrs.get("CatchThrow")
+    name = attrs.get("Name") or activity.name or activity.id
+    return name, None if said is None else said.upper() == "THROW"
+
+
+def thrown_links(graph: nx.MultiDiGraph[str]) -> set[str]:
+    """The names the throwing link events of a scope graph go to (a link that does not say
+    throws when no transition leaves it)."""
+    found: set[str] = set()
+    for n in graph:
+        link = link_event(activity_of(graph, n))
+        if link is not None and (link[1] or (link[1] is None and graph.out_degree(n) == 0)):
+            found.add(link[0])
+    return found
+
+
 def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
     """Ids of the start activities of a scope graph, in definition order.
 
     Where the scope has start events (XPDL 2.x), those are its starts. Otherwise (XPDL 1.0 has
     no events, and many 2.x tools omit them) every activity with no incoming transition starts,
-    except boundary events.
+    except boundary events and catching link events that a link of the scope throws to (one no
+    link throws to is an entry from another page or pool: it starts).
     """
     by_event = [n for n in graph if _event_position(graph, n) is EventPosition.START]
     if by_event:
         return by_event
+    thrown = thrown_links(graph)
     return [
-        n for n in graph if graph.in_degree(n) == 0 and not is_boundary_event(activity_of(graph, n))
+        n
+        for n in graph
+        if graph.in_degree(n) == 0
+        and not is_boundary_event(activity_of(graph, n))
+        and (link_event(activity_of(graph, n)) or ("", None))[0] not in thrown
     ]
 
 

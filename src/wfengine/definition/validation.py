@@ -20,6 +20,7 @@ from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.flow import (
     check_and_join_after_xor,
+    check_boundary_events,
     check_dead_ends_and_cycles,
     check_start_and_end,
     check_unreachable,
@@ -56,6 +57,7 @@ CHECKS: tuple[Check, ...] = (
     check_split_refs,
     check_start_and_end,
     check_unreachable,
+    check_boundary_events,
     check_dead_ends_and_cycles,
     check_and_join_after_xor,
     check_otherwise,

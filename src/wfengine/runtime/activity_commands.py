@@ -10,6 +10,7 @@ from typing import Any
 
 from wfengine.errors import IllegalStateError, NotFoundError
 from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.navigation.events import signal_waiters
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
 
@@ -64,7 +65,8 @@ class ActivityCommands(EngineBase):
     def broadcast_signal(self, name: str, data: Mapping[str, Any] | None = None) -> int:
         """Broadcast signal ``name`` (with ``data``, merged into each instance that takes it):
         every intermediate signal catch event of that name waiting, in every running
-        instance, takes it and its thread goes on (``signal.received``). A signal nobody
+        instance, takes it and its thread goes on (``signal.received``), and every signal
+        event of that name attached to a running activity fires. A signal nobody
         waits for is lost (a transient trigger). Each instance is its own command, so
         engines broadcasting at once deliver to each catch once. Returns how many catches
         took it."""
@@ -72,18 +74,8 @@ class ActivityCommands(EngineBase):
         if values:
             check_storable(values, f"signal {name!r}")
         taken = 0
-        for process_id in self.store.deployed_process_ids():
-            deployed = self.store.deployment(process_id)
-            if deployed is None:
-                continue
-            catches = [
-                a.id
-                for graph in (deployed.compiled.graph, *deployed.compiled.activity_graph.values())
-                for a in graph.activities
-                if a.signal == name
-            ]
-            for instance_id in self.store.open_at(process_id, set(catches)):
-                taken += self._signal_one(instance_id, name, values)
+        for instance_id in signal_waiters(self.store, name):
+            taken += self._signal_one(instance_id, name, values)
         if not taken:
             _log.info("signal %r was lost: nothing waited for it", name)
         return taken

@@ -41,12 +41,21 @@ from wfengine.definition.model import (
     TestTime,
     Transition,
     WorkflowProcess,
-    XmlNode,
 )
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
 from wfengine.errors import DeployError
+from wfengine.runtime.compile_events import (
+    THROWN,
+    code_of,
+    condition_of,
+    event_wait,
+    is_throw_position,
+    message_name,
+    signal_name,
+    task_message_name,
+)
 from wfengine.runtime.compile_people import assignment, data_access
 from wfengine.runtime.compiled import (
     JOIN_AND,
@@ -54,6 +63,7 @@ from wfengine.runtime.compiled import (
     JOIN_OR,
     JOIN_PASS,
     KIND_BLOCK,
+    KIND_CONDITION,
     KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
@@ -129,6 +139,8 @@ class ActivityCompiler:
         wait: timedelta | datetime | CompiledExpression | None = None
         message: str | None = None
         signal: str | None = None
+        throws: tuple[str, str | None] | None = None
+        condition: CompiledExpression | None = None
         terminate = False
         if isinstance(body, TaskImplementation):
             if body.task is TaskKind.APPLICATION or body.tools:
@@ -137,6 +149,10 @@ class ActivityCompiler:
                     self._tool(where, position, call.application_id, call.actual_parameters)
                     for position, call in enumerate(body.tools)
                 )
+            elif body.task is TaskKind.RECEIVE:
+                kind, message = KIND_MESSAGE, task_message_name(a, body.detail)
+            elif body.task is TaskKind.SEND:
+                throws = ("Message", task_message_name(a, body.detail))
             elif body.task is TaskKind.SCRIPT and body.script:
                 statements = parse_assignments(body.script)
                 if statements is None:
@@ -171,17 +187,30 @@ class ActivityCompiler:
             block = self.compile(aset, body.start_activity_id or aset.default_start_activity_id)
         elif isinstance(body, Event):
             terminate = body.is_terminate
-            if body.position is EventPosition.INTERMEDIATE and body.trigger not in ("None", ""):
-                if body.trigger == "Timer" and body.target is None:
+            trigger = body.trigger
+            if body.target is not None:
+                pass  # a boundary event: armed on its activity (the graph compiler attaches it)
+            elif trigger in THROWN and is_throw_position(body):
+                throws = (trigger, code_of(body))
+            elif body.position is EventPosition.END and trigger == "Signal":
+                throws = ("Signal", signal_name(a, body)[0])
+            elif body.position is EventPosition.INTERMEDIATE and trigger not in ("None", ""):
+                if trigger == "Timer":
                     kind = KIND_TIMER
-                    wait = self._wait(where, body)
-                elif body.trigger == "Message" and body.target is None:
-                    message = _message_name(a, body)
+                    wait = event_wait(self.exprs, where, body)[0]
+                elif trigger == "Message":
+                    message = message_name(a, body)
                     kind = KIND_MESSAGE if message is not None else KIND_NONE  # a throw
-                elif body.trigger == "Signal" and body.target is None:
-                    signal = _signal_name(a, body)
-                    kind = KIND_SIGNAL if signal is not None else KIND_NONE  # a throw
-                else:
+                elif trigger == "Signal":
+                    name, thrown = signal_name(a, body)
+                    if thrown:
+                        throws = ("Signal", name)
+                    else:
+                        kind, signal = KIND_SIGNAL, name
+                elif trigger == "Conditional":
+                    condition = condition_of(self.exprs, where, a, body)
+                    kind = KIND_CONDITION if condition is not None else KIND_UNSUPPORTED
+                elif trigger != "Link":  # a link goes where its name says (the graph's part)
                     kind = KIND_UNSUPPORTED
         elif isinstance(body, Route):
             pass
@@ -229,6 +258,8 @@ class ActivityCompiler:
             wait=wait,
             message=message,
             signal=signal,
+            throws=throws,
+            condition=condition,
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -295,34 +326,6 @@ class ActivityCompiler:
                 counter=loop.counter,
             )
         return None
-
-    def _wait(self, where: str, event: Event) -> timedelta | datetime | CompiledExpression:
-        """How long an intermediate timer event waits: its ``TimeDate`` (an ISO 8601
-        date-time, or an expression giving one) or ``TimeCycle`` (a duration, a number of
-        seconds or an expression as for deadlines; a repeating ``R[n]/PT1H`` waits one
-        interval). A timer that names no time fires at once."""
-        timer = next((n for n in event.detail if n.local_name == "TriggerTimer"), None)
-        parts = {} if timer is None else {c.local_name: c for c in timer.children}
-        date, cycle = parts.get("TimeDate"), parts.get("TimeCycle")
-        if date is not None and _text(date):
-            text = _text(date)
-            try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                if not text.replace(".", "", 1).isdigit():
-                    return self.exprs.required(text, f"{where}, timer date")
-            else:
-                return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-            cycle = date  # a bare number in TimeDate (as TIBCO writes): seconds
-        if cycle is None or not _text(cycle):
-            return timedelta(0)
-        text = re.sub(r"^R\d*/", "", _text(cycle))
-        read = self.exprs.duration(text, f"{where}, timer cycle")
-        if read.constant:
-            found = read.evaluate({}, _epoch, "deploy")
-            if isinstance(found, timedelta | datetime):
-                return found
-        return read
 
     def _deadlines(self, where: str, a: Activity) -> tuple[CDeadline, ...]:
         out: list[CDeadline] = []
@@ -437,39 +440,3 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
     if first is None and every is None and escalate is None:
         return None
     return CReminders(first or every, every, escalate, to or None)
-
-
-def _text(node: XmlNode) -> str:
-    """An element's text, or its nested Expression's (XPDL 2.2 wraps times in one)."""
-    found = (node.text or "").strip()
-    if not found and node.children:
-        found = (node.children[0].text or "").strip()
-    return found
-
-
-def _message_name(activity: Activity, event: Event) -> str | None:
-    """The message an intermediate message event catches (its Message's Name, else its Id,
-    else the event's own Name or Id), or None for a throw (``CatchThrow="THROW"``), which
-    passes."""
-    trigger = next((n for n in event.detail if n.local_name == "TriggerResultMessage"), None)
-    attrs = {} if trigger is None else dict(trigger.attrs)
-    if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
-        return None
-    message = None
-    if trigger is not None:
-        message = next((c for c in trigger.children if c.local_name == "Message"), None)
-    if message is not None:
-        named = dict(message.attrs)
-        if named.get("Name") or named.get("Id"):
-            return named.get("Name") or named.get("Id")
-    return activity.name or activity.id
-
-
-def _signal_name(activity: Activity, event: Event) -> str | None:
-    """The signal an intermediate signal event catches (its ``TriggerResultSignal``'s Name,
-    else the event's own Name or Id), or None for a throw, which passes."""
-    trigger = next((n for n in event.detail if n.local_name == "TriggerResultSignal"), None)
-    attrs = {} if trigger is None else dict(trigger.attrs)
-    if attrs.get("CatchThrow", "CATCH").upper() == "THROW":
-        return None
-    return attrs.get("Name") or activity.name or activity.id

@@ -26,6 +26,7 @@ __all__ = [
     "JOIN_OR",
     "JOIN_PASS",
     "KIND_BLOCK",
+    "KIND_CONDITION",
     "KIND_MESSAGE",
     "KIND_NONE",
     "KIND_SCRIPT",
@@ -42,6 +43,7 @@ __all__ = [
     "T_OTHERWISE",
     "ActivityKind",
     "CActivity",
+    "CBoundary",
     "CDeadline",
     "CGraph",
     "CLoop",
@@ -68,6 +70,7 @@ class ActivityKind(IntEnum):
     TIMER = 6  # an intermediate timer event in the flow: waits, then goes on
     MESSAGE = 7  # an intermediate message catch event in the flow: waits for its message
     SIGNAL = 8  # an intermediate signal catch event in the flow: waits for a broadcast
+    CONDITION = 9  # an intermediate conditional event: waits until its condition holds
 
 
 class JoinKind(IntEnum):
@@ -101,6 +104,7 @@ class TransitionKind(IntEnum):
     KIND_TIMER,
     KIND_MESSAGE,
     KIND_SIGNAL,
+    KIND_CONDITION,
 ) = ActivityKind
 JOIN_PASS, JOIN_AND, JOIN_OR, JOIN_COMPLEX = JoinKind
 SPLIT_ALL, SPLIT_FIRST = SplitKind
@@ -208,6 +212,29 @@ class CSubflow:
     package_ref: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class CBoundary:
+    """An event attached to an activity (an ``IntermediateEvent`` with ``Target``): while the
+    activity runs, its trigger fires it; an interrupting one cancels the activity first. The
+    event activity itself then runs like any other and its transitions lead on."""
+
+    #: its place among its activity's boundary events (a boundary timer's job names it)
+    position: int
+    #: the index of the event activity in the same graph
+    event: int
+    #: Timer, Message, Signal, Error, Escalation, Conditional or Cancel
+    trigger: str
+    interrupting: bool
+    #: the message or signal name, the error or escalation code; None: any error/escalation
+    name: str | None = None
+    #: a timer's wait (as :attr:`CActivity.wait`)
+    wait: timedelta | datetime | CompiledExpression | None = None
+    #: how often a timer fires: 1 once, n for ``Rn/``, 0 without end (``R/``)
+    repeat: int = 1
+    #: a conditional event's condition
+    condition: CompiledExpression | None = None
+
+
 @dataclass(slots=True, eq=False)
 class CActivity:
     index: int
@@ -265,6 +292,15 @@ class CActivity:
     signal: str | None = None
     #: what its work item may read and write (every activity a person works on has one)
     access: CDataAccess | None = None
+    #: the events attached to it, in definition order
+    boundaries: tuple[CBoundary, ...] = ()
+    #: an event that throws when reached: (Error | Escalation | Cancel | Signal, code or name)
+    throws: tuple[str, str | None] | None = None
+    #: a conditional catch event's condition
+    condition: CompiledExpression | None = None
+    #: a target of an event-based gateway: the indexes of the targets it races (the first
+    #: to fire withdraws the others)
+    rivals: tuple[int, ...] = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -295,3 +331,6 @@ class CompiledProcess:
     sensitive_fields: frozenset[str] = frozenset()
     #: the fields a message may be correlated by (``wfengine:correlation`` on the process)
     correlation_keys: tuple[str, ...] = ()
+    #: some activity waits for a condition (a conditional catch or boundary event): the
+    #: navigator tests them when a command's work runs out
+    conditional: bool = False

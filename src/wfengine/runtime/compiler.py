@@ -60,6 +60,7 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_activity import ActivityCompiler
+from wfengine.runtime.compile_links import connect_events
 
 # The tables live in :mod:`.compiled`. They stay importable from here, where the runtime has
 # always imported them: ``compiled.__all__`` is re-exported whole, so a table added there is
@@ -91,7 +92,12 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
+    every = (a for g in (graph, *compiler.activity_graph.values()) for a in g.activities)
     return CompiledProcess(
+        conditional=any(
+            a.condition is not None or any(b.trigger == "Conditional" for b in a.boundaries)
+            for a in every
+        ),
         process_id=process.id,
         package_id=package.id,
         graph=graph,
@@ -173,6 +179,9 @@ class _GraphCompiler(ActivityCompiler):
         for idx, a in enumerate(activities):
             self.outgoing(name, compiled[idx], a, outgoing[idx], by_id, slots)
             compiled[idx].incoming = tuple(t.id for t in incoming[idx])
+        # events that tie activities together beyond transitions: boundary events, links,
+        # event-based gateways; their extra edges feed the OR-join bookkeeping below
+        extra_edges = connect_events(self.exprs, name, activities, compiled, outgoing, by_id)
 
         # start activities: the shared rule of the definition layer (start events, else no input)
         if start_override is not None:
@@ -192,6 +201,7 @@ class _GraphCompiler(ActivityCompiler):
         digraph: nx.DiGraph[int] = nx.DiGraph()
         digraph.add_nodes_from(range(len(activities)))
         digraph.add_edges_from((by_id[t.from_], by_id[t.to]) for t in transitions)
+        digraph.add_edges_from(extra_edges)
         for ca in compiled:
             if ca.join in (JOIN_OR, JOIN_COMPLEX):
                 tracks = True
@@ -208,6 +218,9 @@ class _GraphCompiler(ActivityCompiler):
                 and ca.loop is None
                 and not ca.deadlines
                 and not ca.terminate
+                and not ca.boundaries
+                and ca.throws is None
+                and not ca.rivals
             )
         graph = CGraph(
             name=name,

@@ -381,7 +381,8 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         self._command(body)
 
     def set_data(self, instance_id: str, values: Mapping[str, Any]) -> None:
-        """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident."""
+        """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident;
+        conditional events of a running instance that the new data makes true fire."""
 
         check_storable(values, f"process instance {instance_id!r}")
 
@@ -404,7 +405,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             }
             assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
             inst.changes.append(change(nav.now, assigned))
-            self.store.commit(nav.step)
+            self._commit(nav)  # a conditional event the new data makes true fires
 
         self._command(body)
 

@@ -71,3 +71,59 @@ class MessageKept:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail["message"])
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryFired:
+    """An event attached to an activity fired (``trigger``: Timer, Message, Signal, Error,
+    Escalation, Conditional, Cancel; ``name``: the message, signal, error or escalation it
+    caught); an interrupting one cancelled the activity. Recorded on the activity instance it
+    is attached to, under the boundary event's id."""
+
+    KIND: ClassVar[str] = "event.boundary"
+    trigger: str
+    name: str | None
+    interrupting: bool
+
+    def detail(self) -> Any:
+        return {"trigger": self.trigger, "name": self.name, "interrupting": self.interrupting}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["trigger"], detail["name"], detail["interrupting"])
+
+
+@dataclass(frozen=True, slots=True)
+class EventThrown:
+    """A throw event (an error, escalation or cancel end event, an escalation or signal throw,
+    a send task) threw ``name``; ``caught_by`` names the activity whose boundary event or
+    exception transition caught it (None: nothing did, or, for a signal or message, nothing
+    is caught here)."""
+
+    KIND: ClassVar[str] = "event.thrown"
+    trigger: str
+    name: str | None
+    caught_by: str | None = None
+
+    def detail(self) -> Any:
+        return {"trigger": self.trigger, "name": self.name, "caught_by": self.caught_by}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["trigger"], detail["name"], detail.get("caught_by"))
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionFailed:
+    """A conditional boundary event's condition could not be evaluated (it counts as not
+    holding; the message says why)."""
+
+    KIND: ClassVar[str] = "event.condition_failed"
+    message: str
+
+    def detail(self) -> Any:
+        return {"message": self.message}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["message"])

@@ -28,6 +28,15 @@ from wfengine.applications.events import (
     ApplicationReturned,
 )
 from wfengine.runtime.flow_events import (  # re-exported: the catalogue holds them
+    BoundaryFired as BoundaryFired,
+)
+from wfengine.runtime.flow_events import (
+    ConditionFailed as ConditionFailed,
+)
+from wfengine.runtime.flow_events import (
+    EventThrown as EventThrown,
+)
+from wfengine.runtime.flow_events import (
     MessageKept as MessageKept,
 )
 from wfengine.runtime.flow_events import (
@@ -100,6 +109,9 @@ class EventKind(StrEnum):
     MESSAGE_RECEIVED = "message.received"
     MESSAGE_KEPT = "message.kept"
     SIGNAL_RECEIVED = "signal.received"
+    EVENT_BOUNDARY = "event.boundary"
+    EVENT_THROWN = "event.thrown"
+    EVENT_CONDITION_FAILED = "event.condition_failed"
     DEADLINE_UNHANDLED = "deadline.unhandled"
     DEADLINE_INVALID = "deadline.invalid"
     # administration: incidents and the operator's answers
@@ -499,6 +511,9 @@ PAYLOADS: dict[str, type[Payload]] = {
         MessageReceived,
         MessageKept,
         SignalReceived,
+        BoundaryFired,
+        EventThrown,
+        ConditionFailed,
         ActivityIterated,
         ExceptionTaken,
         JoinDiscarded,

@@ -63,6 +63,9 @@ class ActivityInstance:
     child_scope: Scope | None = None
     timers: list[str] = field(default_factory=list)
     incident: str | None = None
+    #: its boundary events' state by position: how often a timer fired; 1 while a
+    #: conditional event's condition holds (it fires again only once it stopped holding)
+    fired: dict[int, int] = field(default_factory=dict)
 
     @property
     def activity_id(self) -> str:
@@ -172,6 +175,8 @@ class WorkItem:
 
 #: the ``deadline_index`` of an intermediate timer event's own timer (not a deadline's)
 EVENT_TIMER = -1
+#: boundary timer ``n`` of an activity has ``deadline_index`` ``BOUNDARY_TIMER - n``
+BOUNDARY_TIMER = -2
 
 
 @dataclass(slots=True, eq=False)

@@ -55,7 +55,12 @@ class JobCommands(EngineBase):
         """
         if self._closed:
             return 0
-        return self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER))
+        fired = 0
+        while True:  # a firing may set a timer already due (a repeating cycle caught up)
+            ran = self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER))
+            fired += ran
+            if not ran:
+                return fired
 
     def run_due_jobs(
         self,

@@ -16,7 +16,12 @@ from functools import cached_property
 import networkx as nx
 
 from wfengine.definition.diagnostics import Diagnostic
-from wfengine.definition.graph import is_boundary_event, process_graph
+from wfengine.definition.graph import (
+    is_boundary_event,
+    link_event,
+    process_graph,
+    thrown_links,
+)
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -84,18 +89,34 @@ class Scope:
 
     @cached_property
     def analysis_graph(self) -> nx.MultiDiGraph[str]:
-        """The scope graph plus an edge from each activity to the boundary events on it.
+        """The scope graph plus an edge from each activity to the boundary events on it, and
+        from each throwing link event to the catching link of its name.
 
         A boundary event has no incoming transition but is reached whenever the activity it is
-        attached to runs; reachability, dead-end and cycle questions must see that link.
+        attached to runs, and a catching link whenever a link throws to it; reachability,
+        dead-end and cycle questions must see those ties.
         """
         graph = self.graph.copy()
+        thrown = thrown_links(self.graph)
+        throwers: dict[str, list[str]] = {}
+        catchers: dict[str, str] = {}
         for node, data in self.graph.nodes(data=True):
             activity: Activity = data["activity"]
             event = activity.event
             target = event.target if event is not None and is_boundary_event(activity) else None
             if target is not None and target in graph:
                 graph.add_edge(target, node, key=f"<boundary {node}>")
+            link = link_event(activity)
+            if link is not None and link[0] in thrown:
+                throws = link[1] or (link[1] is None and self.graph.out_degree(node) == 0)
+                if throws:
+                    throwers.setdefault(link[0], []).append(node)
+                else:
+                    catchers.setdefault(link[0], node)
+        for name, nodes in throwers.items():
+            if name in catchers:
+                for node in nodes:
+                    graph.add_edge(node, catchers[name], key=f"<link {name}>")
         return graph
 
 

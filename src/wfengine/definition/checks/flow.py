@@ -87,6 +87,40 @@ def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
+#: the triggers an attached (boundary) event may have for the engine to arm it
+ARMED_TRIGGERS = frozenset(
+    {"Timer", "Message", "Signal", "Error", "Escalation", "Conditional", "Cancel"}
+)
+
+
+def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
+    """``boundary-target``: an attached event names no activity of its scope;
+    ``boundary-trigger``: its trigger is one the engine never fires (None, Link, ...)."""
+    for scope in ctx.scopes:
+        for node in scope.graph:
+            activity = activity_of(scope.graph, node)
+            event = activity.event
+            if event is None or not is_boundary_event(activity):
+                continue
+            if event.target not in scope.graph:
+                yield make(
+                    "boundary-target",
+                    f"event {node!r} in {scope.where} is attached to {event.target!r}, which is "
+                    "not an activity of the same process or activity set",
+                    element_id=node,
+                    line=activity.line,
+                )
+            elif event.trigger not in ARMED_TRIGGERS:
+                yield make(
+                    "boundary-trigger",
+                    f"event {node!r} in {scope.where} is attached to {event.target!r} with "
+                    f"trigger {event.trigger!r}; the engine arms "
+                    f"{', '.join(sorted(ARMED_TRIGGERS))}, so it never fires",
+                    element_id=node,
+                    line=activity.line,
+                )
+
+
 def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[str]]:
     """Strongly connected components that hold a cycle, have no edge out and no end inside."""
     found = []

@@ -17,6 +17,7 @@ activities.
 from wfengine.runtime.navigation.activities import Activities
 from wfengine.runtime.navigation.agenda import Agenda
 from wfengine.runtime.navigation.deadlines import Deadlines
+from wfengine.runtime.navigation.events import Events
 from wfengine.runtime.navigation.incidents import Incidents
 from wfengine.runtime.navigation.joins import Joins
 from wfengine.runtime.navigation.lifecycle import Lifecycle
@@ -35,6 +36,7 @@ class Navigator(
     Work,
     Scripts,
     Messages,
+    Events,
     Subflows,
     MultiInstance,
     Deadlines,

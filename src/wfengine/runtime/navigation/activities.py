@@ -7,6 +7,7 @@ from __future__ import annotations
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
+    KIND_CONDITION,
     KIND_MESSAGE,
     KIND_NONE,
     KIND_SCRIPT,
@@ -22,7 +23,6 @@ from wfengine.runtime.history import (
     CLOSED_KINDS,
     ActivityIterated,
     EventKind,
-    ExceptionTaken,
     change,
     marker,
 )
@@ -79,6 +79,10 @@ class Activities(NavigatorBase):
             return
         for dl in ca.deadlines:
             self._set_deadline(ai, dl)
+        if ca.boundaries:
+            self._arm(ai)
+            if ai.state.is_closed:  # an event that fired at once interrupted it
+                return
         loop = ca.loop
         if loop is not None and loop.multi:
             self._start_multi(ai)
@@ -107,6 +111,9 @@ class Activities(NavigatorBase):
         if ca.offer_first:
             self._offer(ai)
             return
+        if ca.throws is not None:
+            self._throw_event(ai)
+            return
         if kind == KIND_NONE:
             self._body_done(ai)
         elif kind == KIND_TASK:
@@ -119,6 +126,8 @@ class Activities(NavigatorBase):
             self._start_wait(ai)
         elif kind in (KIND_MESSAGE, KIND_SIGNAL):
             self._await_message(ai)  # a signal catch just waits: signals are not kept
+        elif kind == KIND_CONDITION:
+            self._await_condition(ai)
         elif kind == KIND_BLOCK:
             assert ca.block is not None
             child = self._new_scope(inst, ca.block, ai)
@@ -135,8 +144,8 @@ class Activities(NavigatorBase):
                 ca.id,
                 "run",
                 f"activity {ca.id!r} has an implementation the engine cannot run "
-                "(a script that is not assignments, a reference or a triggered intermediate "
-                "event)",
+                "(a script that is not assignments, a reference, a conditional event without a "
+                "condition or an intermediate event with a trigger it does not know)",
             )
 
     def _body_done(self, ai: ActivityInstance) -> None:
@@ -147,6 +156,8 @@ class Activities(NavigatorBase):
         if container is not None:
             self._multi_child_done(container, ai)
             return
+        if ca.rivals:
+            self._withdraw_rivals(ai)
         loop = ca.loop
         if loop is not None and not loop.multi:
             ai.iterations += 1
@@ -281,28 +292,16 @@ class Activities(NavigatorBase):
         return ca.default_exception
 
     def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
-        """The activity's work failed: follow its exception transition, else an incident."""
-        ca = ai.act
-        owner = ai.mi_parent or ai
-        message = failure.message
-        name = failure.exception_name
-        ct = self._exception_transition(owner.act, name) if name else None
-        if ct is None:
-            self._incident(
-                ai.scope.instance,
-                ai,
-                ca.id,
-                operation,
-                message,
-                application_id=failure.application_id,
-                attempts=failure.attempts,
-            )
+        """The activity's work failed: the nearest catch of its error takes it (see
+        :mod:`.events`), else an incident."""
+        if self._catch_failure(ai, failure):
             return
-        inst = ai.scope.instance
-        inst.changes.append(change(self.now, ExceptionTaken(message), ai.id, ca.id))
-        if ai.mi_parent is not None:
-            self._cancel_activity(owner, ActivityState.ABORTED, count=False)
-        elif ai.state.is_open:
-            self._cancel_activity(ai, ActivityState.ABORTED, count=False)
-        self._arrive(owner.scope, ct)
-        self._release(owner.scope, owner.act.index)
+        self._incident(
+            ai.scope.instance,
+            ai,
+            ai.act.id,
+            operation,
+            failure.message,
+            application_id=failure.application_id,
+            attempts=failure.attempts,
+        )

@@ -102,11 +102,19 @@ class Agenda(NavigatorBase):
                     self._run_body(a)
                 else:
                     self._run_task(a)
-            if not self._pending_scopes:
-                return
-            self._check_pending_joins()
+            if self._pending_scopes:
+                self._check_pending_joins()
+                if agenda:
+                    continue
+            if self._conditions_wait():
+                self._check_conditions()
             if not agenda:
                 return
+
+    def _conditions_wait(self) -> bool:
+        """Does an instance this command touched have conditional events (see
+        :mod:`.events`)? Checked when work runs out, after the data changed."""
+        return any(inst.compiled.conditional for inst in self.step.instances.values())
 
     def _park(self, cycle: list[str] | None = None) -> None:
         """Out of step budget, or in a cycle that makes no progress (see

@@ -19,6 +19,7 @@ from wfengine.applications.calling import ToolFailure
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     CActivity,
+    CBoundary,
     CDeadline,
     CGraph,
     CompiledProcess,
@@ -29,6 +30,7 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
     Scope,
+    Timer,
     WorkItem,
 )
 from wfengine.runtime.progress import ProgressWatch
@@ -206,6 +208,41 @@ class NavigatorBase:
         raise NotImplementedError
 
     def _await_message(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _await_condition(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _arm(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
+        raise NotImplementedError
+
+    def _boundary_message(
+        self, ai: ActivityInstance, b: CBoundary, data: Mapping[str, Any]
+    ) -> None:
+        raise NotImplementedError
+
+    def _fire_boundary(self, ai: ActivityInstance, b: CBoundary, name: str | None = None) -> None:
+        raise NotImplementedError
+
+    def _catch_failure(self, ai: ActivityInstance, failure: _Failure) -> bool:
+        raise NotImplementedError
+
+    def _boundary_for(self, ai: ActivityInstance, trigger: str, name: str) -> CBoundary | None:
+        raise NotImplementedError
+
+    def _check_conditions(self) -> None:
+        raise NotImplementedError
+
+    def _throw_event(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _withdraw_rivals(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
         raise NotImplementedError
 
     def _start_wait(self, ai: ActivityInstance) -> None:

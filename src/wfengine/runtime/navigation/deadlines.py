@@ -18,6 +18,7 @@ from wfengine.runtime.history import (
     marker,
 )
 from wfengine.runtime.instance import (
+    BOUNDARY_TIMER,
     EVENT_TIMER,
     ActivityInstance,
     Timer,
@@ -45,7 +46,7 @@ class Deadlines(NavigatorBase):
                     change(self.now, DeadlineInvalid(exc.message), ai.id, ai.act.id)
                 )
                 return
-            found = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
+            found = deadline_due(value, self.now, self.ctx.limits.max_deadline)
             if isinstance(found, str):
                 inst.changes.append(change(self.now, DeadlineInvalid(found), ai.id, ai.act.id))
                 return
@@ -77,7 +78,7 @@ class Deadlines(NavigatorBase):
             except _Failure as exc:
                 self._incident(inst, ai, ai.act.id, "run", exc.message)
                 return
-            due = _deadline_due(value, self.now, self.ctx.limits.max_deadline)
+            due = deadline_due(value, self.now, self.ctx.limits.max_deadline)
             if isinstance(due, str):
                 self._incident(inst, ai, ai.act.id, "run", f"timer event: {due}")
                 return
@@ -115,6 +116,9 @@ class Deadlines(NavigatorBase):
                 "activity re-arms itself for ever; terminate or abort the instance",
             )
             return
+        if timer.deadline_index <= BOUNDARY_TIMER:
+            self._boundary_timer_fired(ai, timer)
+            return
         if timer.deadline_index == EVENT_TIMER:  # an intermediate timer event: on it goes
             inst.changes.append(marker(self.now, EventKind.TIMER_FIRED, ai.id, ai.act.id))
             self._body_done(ai)
@@ -136,7 +140,7 @@ class Deadlines(NavigatorBase):
             self._arrive(ai.scope, ct)
 
 
-def _deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
+def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
     """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
     if isinstance(value, datetime):
         return value

@@ -4,7 +4,6 @@ cancelling.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -185,8 +184,10 @@ class Lifecycle(NavigatorBase):
         scope.pending.clear()
         scope.rounds.clear()
         scope.count = 0
-        # ready-but-not-begun work of this scope is skipped by _begin's closed check
-        self._agenda = deque(item for item in self._agenda if item[1] is not scope)
+        # ready-but-not-begun work of this scope is dropped (in place: drain holds the deque)
+        kept = [item for item in self._agenda if item[1] is not scope]
+        self._agenda.clear()
+        self._agenda.extend(kept)
 
     def _cancel_work_item(self, ai: ActivityInstance) -> None:
         assert ai.work_item is not None

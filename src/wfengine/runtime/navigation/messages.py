@@ -30,12 +30,11 @@ class Messages(NavigatorBase):
 
     def deliver_message(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> bool:
         """Message ``name`` with ``data`` arrives at ``inst``: the oldest catch of that name
-        waiting takes it (True), else it is kept on the instance (False)."""
+        waiting takes it (a catch event, a receive task, or an event attached to a running
+        activity) (True), else it is kept on the instance (False)."""
         self.touch(inst)
-        waiting = self._waiting_for(inst, name) if inst.state is ProcessState.RUNNING else None
-        if waiting is not None:  # a paused instance keeps it until it is resumed
-            self._take(waiting, data)
-            return True
+        if inst.state is ProcessState.RUNNING and self._give(inst, name, data):
+            return True  # a paused instance keeps it until it is resumed
         inst.messages.append((name, dict(data), self.now))
         inst.changes.append(change(self.now, MessageKept(name)))
         return False
@@ -43,36 +42,61 @@ class Messages(NavigatorBase):
     def take_kept_messages(self, inst: ProcessInstance) -> None:
         """Give kept messages to the catches that wait for them (after a resume)."""
         for kept in list(inst.messages):
-            waiting = self._waiting_for(inst, kept[0])
-            if waiting is not None:
+            if self._give(inst, kept[0], kept[1], dry=True):
                 inst.messages.remove(kept)
-                self._take(waiting, kept[1])
+                self._give(inst, kept[0], kept[1])
 
-    @staticmethod
-    def _waiting_for(inst: ProcessInstance, name: str) -> ActivityInstance | None:
+    def _give(
+        self, inst: ProcessInstance, name: str, data: Mapping[str, Any], *, dry: bool = False
+    ) -> bool:
+        """The oldest open catch of message ``name`` in ``inst`` takes it (``dry``: only
+        say whether one would)."""
         for ai in inst.activities.values():
-            if ai.act.kind == KIND_MESSAGE and ai.act.message == name and ai.state.is_open:
-                return ai
-        return None
+            if not ai.state.is_open:
+                continue
+            if ai.act.kind == KIND_MESSAGE and ai.act.message == name:
+                if not dry:
+                    self._take(ai, data)
+                return True
+            if ai.act.boundaries:
+                b = self._boundary_for(ai, "Message", name)
+                if b is not None:
+                    if not dry:
+                        self._boundary_message(ai, b, data)
+                    return True
+        return False
 
     def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
         """Signal ``name`` reaches ``inst``: every catch of that name waiting takes it (a
-        running instance only: a signal is not kept). Returns how many took it."""
+        running instance only: a signal is not kept), and every event of that name attached
+        to a running activity fires. Returns how many took it."""
         if inst.state is not ProcessState.RUNNING:
             return 0
         waiting = [
             ai
             for ai in inst.activities.values()
-            if ai.act.kind == KIND_SIGNAL and ai.act.signal == name and ai.state.is_open
+            if ai.state.is_open
+            and (
+                (ai.act.kind == KIND_SIGNAL and ai.act.signal == name)
+                or (ai.act.boundaries and self._boundary_for(ai, "Signal", name) is not None)
+            )
         ]
         if not waiting:
             return 0
         self.touch(inst)
         inst.data.update(data)
         for ai in waiting:
+            if not ai.state.is_open:
+                continue  # withdrawn by an earlier one (a race, an interrupted region)
+            b = self._boundary_for(ai, "Signal", name) if ai.act.boundaries else None
             received = SignalReceived(name, tuple(sorted(data)))
-            inst.changes.append(change(self.now, received, ai.id, ai.act.id))
-            self._body_done(ai)
+            if b is not None:
+                event_id = ai.scope.graph.activities[b.event].id
+                inst.changes.append(change(self.now, received, ai.id, event_id))
+                self._fire_boundary(ai, b)
+            else:
+                inst.changes.append(change(self.now, received, ai.id, ai.act.id))
+                self._body_done(ai)
         return len(waiting)
 
     def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:

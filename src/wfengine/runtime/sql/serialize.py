@@ -96,6 +96,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             rec["timers"] = list(ai.timers)
         if ai.incident is not None:
             rec["incident"] = ai.incident
+        if ai.fired:
+            rec["fired"] = sorted(ai.fired.items())
         activities.append(rec)
     scopes = [
         {
@@ -227,6 +229,7 @@ def load_instance(
             child_instance=r.get("child_instance"),
             timers=list(r.get("timers", ())),
             incident=r.get("incident"),
+            fired={int(k): v for k, v in r.get("fired", ())},
         )
     for scope_id in sorted(scopes):
         scope = scopes[scope_id]

@@ -1,0 +1,97 @@
+"""The trigger elements of an event, from the builder's keywords.
+
+Why a module of its own: XPDL 2.2 writes what an event waits for or throws as a trigger
+element (``TriggerTimer`` with ``TimeCycle``/``TimeDate``, ``TriggerResultMessage``,
+``TriggerResultSignal``, ``ResultError``, ``TriggerEscalation``, ``TriggerConditional``,
+``TriggerResultLink``); the builder's event methods take plain keywords (``timer="R/PT1H"``,
+``message="reply"``, ``error="E1"``) and this turns them into those elements, so a process
+built in Python is the same as one a modelling tool wrote.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from wfengine.definition.build_arguments import BuildError
+from wfengine.definition.model import XmlNode
+from wfengine.definition.namespaces import XPDL22_NS
+
+_X = "{" + XPDL22_NS + "}"
+
+
+class EventSpec(TypedDict, total=False):
+    """What an event waits for or throws (at most one of these, matching its trigger)."""
+
+    #: a Timer's ``TimeCycle``: a duration (``PT2H``), a repeating one (``R/PT1H``,
+    #: ``R3/PT1H``), seconds or an expression
+    timer: str
+    #: a Timer's ``TimeDate``: an ISO 8601 moment or an expression giving one
+    at: str
+    #: a Message's name
+    message: str
+    #: a Signal's name
+    signal: str
+    #: an Error's or Escalation's code (none: any)
+    code: str
+    #: a Conditional event's condition
+    condition: str
+    #: a Link's name
+    link: str
+    #: throw rather than catch (a message, signal or link event)
+    throw: bool
+
+
+#: which trigger each keyword belongs to
+_TRIGGER_OF = {
+    "timer": "Timer",
+    "at": "Timer",
+    "message": "Message",
+    "signal": "Signal",
+    "condition": "Conditional",
+    "link": "Link",
+}
+
+
+def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[XmlNode, ...]]:
+    """The trigger (inferred from the keyword when ``trigger`` is "None") and the trigger
+    element ``spec`` describes; raises :class:`BuildError` for keywords that contradict."""
+    named = [k for k in spec if k not in ("throw", "code")]
+    if len(named) > 1:
+        raise BuildError(f"{where}: give one of {', '.join(named)}, not several")
+    for key in named:
+        wanted = _TRIGGER_OF[key]
+        if trigger == "None":
+            trigger = wanted
+        elif trigger != wanted:
+            raise BuildError(f"{where}: {key}= belongs to a {wanted} event, not {trigger}")
+    if "code" in spec and trigger not in ("Error", "Escalation"):
+        raise BuildError(f"{where}: code= belongs to an Error or Escalation event")
+    throw = {"CatchThrow": "THROW"} if spec.get("throw") else {}
+    node: XmlNode | None = None
+    if trigger == "Timer" and named:
+        part = "TimeDate" if "at" in spec else "TimeCycle"
+        text = spec.get("at") or spec.get("timer") or ""
+        node = XmlNode(tag=_X + "TriggerTimer", children=(XmlNode(tag=_X + part, text=text),))
+    elif trigger == "Message":
+        children: tuple[XmlNode, ...] = ()
+        if "message" in spec:
+            children = (XmlNode(tag=_X + "Message", attrs=(("Name", spec["message"]),)),)
+        node = XmlNode(
+            tag=_X + "TriggerResultMessage", attrs=tuple(throw.items()), children=children
+        )
+    elif trigger == "Signal":
+        attrs = {**({"Name": spec["signal"]} if "signal" in spec else {}), **throw}
+        node = XmlNode(tag=_X + "TriggerResultSignal", attrs=tuple(attrs.items()))
+    elif trigger == "Error":
+        code = (("ErrorCode", spec["code"]),) if "code" in spec else ()
+        node = XmlNode(tag=_X + "ResultError", attrs=code)
+    elif trigger == "Escalation":
+        code = (("EscalationCode", spec["code"]),) if "code" in spec else ()
+        node = XmlNode(tag=_X + "TriggerEscalation", attrs=code)
+    elif trigger == "Conditional" and "condition" in spec:
+        expression = XmlNode(tag=_X + "Expression", text=spec["condition"])
+        node = XmlNode(tag=_X + "TriggerConditional", children=(expression,))
+    elif trigger == "Link":
+        attrs = {**({"Name": spec["link"]} if "link" in spec else {}), **throw}
+        node = XmlNode(tag=_X + "TriggerResultLink", attrs=tuple(attrs.items()))
+    return trigger, (() if node is None else (node,))

@@ -1,0 +1,360 @@
+"""Events that act on other activities: boundary events (armed while their activity runs,
+fired by a timer, message, signal, condition or a thrown error, escalation or cancel), throw
+events (which travel up to the nearest catch), conditional catch events, and the race of an
+event-based gateway's targets (the first to fire withdraws the others).
+
+How a thrown error finds its catch: from the activity it comes from (for an end event: the
+block or subflow activity that runs it) upwards, through enclosing block activities and a
+synchronous subflow's calling activity, the first level with an attached event of that
+trigger and code (or none: any), else (an error) an EXCEPTION transition naming it or a
+DEFAULTEXCEPTION transition, catches it. Nothing catching an error is an incident where it
+was thrown; an escalation nothing catches is audited and its thread goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from wfengine.runtime.compiled import KIND_CONDITION, CActivity, CBoundary, CTransition
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.history import (
+    BoundaryFired,
+    ConditionFailed,
+    EventThrown,
+    ExceptionTaken,
+    MessageReceived,
+    change,
+)
+from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Timer
+from wfengine.runtime.navigation.base import _OP_BEGIN, NavigatorBase, _Failure
+from wfengine.runtime.navigation.deadlines import deadline_due
+from wfengine.runtime.states import ActivityState, ProcessState
+
+
+class SignalReads(Protocol):
+    """What finding a signal's waiting instances reads of a store."""
+
+    def deployed_process_ids(self) -> list[str]: ...
+
+    def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None: ...
+
+    def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]: ...
+
+
+def catches_signal(ca: CActivity, name: str) -> bool:
+    """Does ``ca`` (a catch event, or an activity with a signal boundary event) take ``name``?"""
+    return ca.signal == name or any(b.trigger == "Signal" and b.name == name for b in ca.boundaries)
+
+
+def signal_waiters(store: SignalReads, name: str) -> list[str]:
+    """The ids of open instances with an activity open that takes signal ``name`` (found
+    through the store's activity mirror: an index range per process)."""
+    found: list[str] = []
+    for process_id in store.deployed_process_ids():
+        deployed = store.deployment(process_id)
+        if deployed is None:
+            continue
+        compiled = deployed.compiled
+        ids = {
+            a.id
+            for graph in (compiled.graph, *compiled.activity_graph.values())
+            for a in graph.activities
+            if catches_signal(a, name)
+        }
+        if ids:
+            found.extend(store.open_at(process_id, ids))
+    return found
+
+
+class Events(NavigatorBase):
+    """Boundary, throw, conditional and racing events."""
+
+    # -- boundary events ---------------------------------------------------------------------
+
+    def _arm(self, ai: ActivityInstance) -> None:
+        """``ai`` began: arm its boundary timers; a kept message or a condition that holds
+        fires its event at once."""
+        inst = ai.scope.instance
+        for b in ai.act.boundaries:
+            if ai.state.is_closed:
+                return
+            if b.trigger == "Timer":
+                self._set_boundary_timer(ai, b, self.now)
+            elif b.trigger == "Message":
+                for n, (kept, data, _) in enumerate(inst.messages):
+                    if kept == b.name:
+                        del inst.messages[n]
+                        self._boundary_message(ai, b, data)
+                        break
+            elif b.trigger == "Conditional":
+                self._test_boundary_condition(ai, b)
+
+    def _set_boundary_timer(self, ai: ActivityInstance, b: CBoundary, after: datetime) -> None:
+        wait = b.wait
+        due: datetime | str
+        if isinstance(wait, datetime):
+            due = wait
+        elif isinstance(wait, timedelta) or wait is None:
+            due = after + (wait or timedelta(0))
+        else:
+            try:
+                value = self._evaluate(ai, wait)
+            except _Failure as exc:
+                due = exc.message
+            else:
+                due = deadline_due(value, after, self.ctx.limits.max_deadline)
+            if isinstance(due, str):
+                inst = ai.scope.instance
+                inst.changes.append(change(self.now, ConditionFailed(due), ai.id, ai.act.id))
+                return
+        ctx = self.ctx
+        timer = Timer(
+            id=ctx.ids.new("tm"),
+            due=due,
+            instance_id=ai.scope.instance.id,
+            activity_instance_id=ai.id,
+            deadline_index=BOUNDARY_TIMER - b.position,
+            seq=ctx.next_timer_seq(),
+        )
+        ai.timers.append(timer.id)
+        self.step.timers_set.append(timer)
+
+    def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
+        """Boundary timer ``timer`` of ``ai`` is due: fire its event; a repeating
+        non-interrupting one is set again for its next cycle."""
+        b = ai.act.boundaries[BOUNDARY_TIMER - timer.deadline_index]
+        fired = ai.fired.get(b.position, 0) + 1
+        ai.fired[b.position] = fired
+        if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
+            self._set_boundary_timer(ai, b, timer.due)
+        self._fire_boundary(ai, b)
+
+    def _boundary_message(
+        self, ai: ActivityInstance, b: CBoundary, data: Mapping[str, Any]
+    ) -> None:
+        inst = ai.scope.instance
+        inst.data.update(data)
+        event_id = ai.scope.graph.activities[b.event].id
+        received = MessageReceived(b.name or "", tuple(sorted(data)))
+        inst.changes.append(change(self.now, received, ai.id, event_id))
+        self._fire_boundary(ai, b)
+
+    def _fire_boundary(self, ai: ActivityInstance, b: CBoundary, name: str | None = None) -> None:
+        """Boundary event ``b`` of ``ai`` fired (``name``: the error or escalation it caught,
+        when it catches any): an interrupting one cancels ``ai`` (and all under it) as
+        aborted; the event activity runs and its transitions lead on."""
+        scope = ai.scope
+        inst = scope.instance
+        self.touch(inst)
+        event = scope.graph.activities[b.event]
+        fired = BoundaryFired(b.trigger, name or b.name, b.interrupting)
+        inst.changes.append(change(self.now, fired, ai.id, event.id))
+        self._ready(scope, event)
+        if b.interrupting:
+            self._cancel_activity(ai, ActivityState.ABORTED, count=True)
+
+    def _boundary_for(self, ai: ActivityInstance, trigger: str, name: str) -> CBoundary | None:
+        if ai.mi_parent is not None or not ai.state.is_open:
+            return None
+        for b in ai.act.boundaries:
+            if b.trigger == trigger and b.name == name:
+                return b
+        return None
+
+    # -- conditional events ------------------------------------------------------------------
+
+    def _test_boundary_condition(self, ai: ActivityInstance, b: CBoundary) -> None:
+        """Fire ``b`` when its condition holds and did not at the last test."""
+        if b.condition is None:
+            return  # it names none: it never fires
+        try:
+            holds = bool(self._evaluate(ai, b.condition))
+        except _Failure as exc:
+            inst = ai.scope.instance
+            inst.changes.append(change(self.now, ConditionFailed(exc.message), ai.id, ai.act.id))
+            holds = False
+        was = ai.fired.get(b.position, 0)
+        ai.fired[b.position] = int(holds)
+        if holds and not was:
+            self._fire_boundary(ai, b)
+
+    def _await_condition(self, ai: ActivityInstance) -> None:
+        """A conditional catch event was reached: on at once if its condition holds."""
+        assert ai.act.condition is not None
+        try:
+            holds = bool(self._evaluate(ai, ai.act.condition))
+        except _Failure as exc:
+            self._incident(ai.scope.instance, ai, ai.act.id, "run", exc.message)
+            return
+        if holds:
+            self._body_done(ai)
+
+    def _check_conditions(self) -> None:
+        """After the data changed (work ran out in a command): fire the conditional events
+        whose conditions now hold, in the instances this command touched."""
+        for inst in list(self.step.instances.values()):
+            if not inst.compiled.conditional or inst.state is not ProcessState.RUNNING:
+                continue
+            for ai in list(inst.activities.values()):
+                if not ai.state.is_open or ai.mi_parent is not None:
+                    continue
+                ca = ai.act
+                if ca.kind == KIND_CONDITION and ai.incident is None:
+                    self._await_condition(ai)
+                    continue
+                for b in ca.boundaries:
+                    if b.trigger == "Conditional" and ai.state.is_open:
+                        self._test_boundary_condition(ai, b)
+
+    # -- thrown events -----------------------------------------------------------------------
+
+    def _throw_event(self, ai: ActivityInstance) -> None:
+        """A throw event was reached (see the module notes)."""
+        ca = ai.act
+        assert ca.throws is not None
+        trigger, name = ca.throws
+        inst = ai.scope.instance
+        if trigger == "Message":  # a send task or message throw: audited; the host sends it
+            inst.changes.append(change(self.now, EventThrown(trigger, name), ai.id, ca.id))
+            self._body_done(ai)
+            return
+        if trigger == "Signal":
+            inst.changes.append(change(self.now, EventThrown(trigger, name), ai.id, ca.id))
+            self._body_done(ai)
+            self._broadcast(name or "")
+            return
+        found = self._catcher(self._enclosing(ai), trigger, name)
+        caught = None if found is None else found[0].act.id
+        inst.changes.append(change(self.now, EventThrown(trigger, name, caught), ai.id, ca.id))
+        if found is None:
+            if trigger == "Escalation":
+                self._body_done(ai)  # nothing catches it: audited, and on it goes
+                return
+            shown = trigger.lower() + (f" {name!r}" if name else "")
+            self._incident(
+                inst,
+                ai,
+                ca.id,
+                "run",
+                f"instance {inst.id!r}, activity {ca.id!r}: the {shown} it throws is caught by "
+                "no boundary event or exception transition of an activity that encloses it",
+            )
+            return
+        level, b, ct = found
+        if b is not None and not b.interrupting:
+            self._fire_boundary(level, b, name)
+            self._body_done(ai)
+            return
+        self._close_activity(ai, ActivityState.COMPLETED)
+        inst.trace.append(ca.id)
+        if ct is not None:
+            thrown = f"{trigger.lower()} {name or ''}".strip()
+            inst.changes.append(change(self.now, ExceptionTaken(thrown), level.id, level.act.id))
+        self._catch(level, b, ct, name)
+
+    def _enclosing(self, ai: ActivityInstance) -> ActivityInstance | None:
+        """The activity instance that runs ``ai``'s scope: a block activity, or a synchronous
+        subflow's calling activity (None at the top of a root instance)."""
+        scope = ai.scope
+        if scope.owner is not None:
+            return scope.owner
+        inst = scope.instance
+        if inst.parent_waits and inst.parent_instance and inst.parent_activity_instance:
+            parent = self.instance(inst.parent_instance)
+            return parent.activities.get(inst.parent_activity_instance)
+        return None
+
+    def _catcher(
+        self, level: ActivityInstance | None, trigger: str, name: str | None
+    ) -> tuple[ActivityInstance, CBoundary | None, CTransition | None] | None:
+        """The nearest level from ``level`` up that catches ``trigger`` ``name``."""
+        while level is not None:
+            level = level.mi_parent or level
+            if level.state.is_open:
+                for b in level.act.boundaries:
+                    if b.trigger == trigger and (b.name is None or b.name == name):
+                        return level, b, None
+                if trigger == "Error":
+                    ct = self._exception_transition(level.act, name)
+                    if ct is not None:
+                        return level, None, ct
+            level = self._enclosing(level)
+        return None
+
+    def _catch(
+        self,
+        level: ActivityInstance,
+        b: CBoundary | None,
+        ct: CTransition | None,
+        name: str | None,
+    ) -> None:
+        """Level ``level`` catches ``name``: its boundary event fires (cancelling it), or it
+        is cancelled and its exception transition followed."""
+        self.touch(level.scope.instance)
+        if b is not None:
+            self._fire_boundary(level, b, name)
+            return
+        assert ct is not None
+        self._cancel_activity(level, ActivityState.ABORTED, count=False)
+        self._arrive(level.scope, ct)
+        self._release(level.scope, level.act.index)
+
+    def _catch_failure(self, ai: ActivityInstance, failure: _Failure) -> bool:
+        """An activity's work failed with a named error: the nearest catch (its own boundary
+        event or exception transition, else an enclosing one's) takes it. False: none does."""
+        name = failure.exception_name
+        if not name:
+            return False
+        found = self._catcher(ai, "Error", name)
+        if found is None:
+            return False
+        level, b, ct = found
+        inst = ai.scope.instance
+        inst.changes.append(change(self.now, ExceptionTaken(failure.message), ai.id, ai.act.id))
+        self._catch(level, b, ct, name)
+        return True
+
+    # -- signals thrown ----------------------------------------------------------------------
+
+    def _broadcast(self, name: str) -> None:
+        """A signal thrown in this command reaches every catch waiting for it, in every
+        instance, within this command (so the throw and its effects commit together)."""
+        seen: set[str] = set()
+        for inst in list(self.step.instances.values()):
+            seen.add(inst.id)
+            self.deliver_signal(inst, name, {})
+        store: Any = self.ctx.store
+        for instance_id in signal_waiters(store, name):
+            if instance_id not in seen:
+                seen.add(instance_id)
+                self.deliver_signal(self.instance(instance_id), name, {})
+
+    # -- event-based gateways ----------------------------------------------------------------
+
+    def _withdraw_rivals(self, ai: ActivityInstance) -> None:
+        """``ai``, a target of an event-based gateway, fired first: its rivals still waiting
+        (or about to begin) are withdrawn, closed as aborted."""
+        scope = ai.scope
+        rivals = ai.act.rivals
+        for other in list(scope.instance.activities.values()):
+            if (
+                other is not ai
+                and other.scope is scope
+                and other.mi_parent is None
+                and other.state.is_open
+                and other.act.index in rivals
+            ):
+                self._cancel_activity(other, ActivityState.ABORTED, count=True)
+        waiting = [
+            item
+            for item in self._agenda
+            if item[0] == _OP_BEGIN and item[1] is scope and item[2].index in rivals
+        ]
+        if waiting:
+            kept = [item for item in self._agenda if item not in waiting]
+            self._agenda.clear()  # in place: drain holds the deque
+            self._agenda.extend(kept)
+            for item in waiting:
+                self._release(scope, item[2].index)
