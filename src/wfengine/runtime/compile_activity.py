@@ -260,6 +260,8 @@ class ActivityCompiler:
             signal=signal,
             throws=throws,
             condition=condition,
+            cancel_remaining=(a.extended_attribute(CANCEL_REMAINING) or "").strip().lower()
+            == "true",
             assignment=assignment(
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
@@ -416,6 +418,9 @@ def _route_gateway(a: Activity) -> GatewayType | None:
         return a.body.gateway_type
     return None
 
+
+#: the extended attribute that makes a Complex join or MI activity cancel what remains
+CANCEL_REMAINING = "wfengine:cancelRemaining"
 
 #: the extended attributes that declare a work item's reminders and escalation
 REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"

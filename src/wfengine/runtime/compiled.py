@@ -301,6 +301,9 @@ class CActivity:
     #: a target of an event-based gateway: the indexes of the targets it races (the first
     #: to fire withdraws the others)
     rivals: tuple[int, ...] = ()
+    #: ``wfengine:cancelRemaining``: a Complex join that fires withdraws the branches still
+    #: to come; an MI activity whose Complex flow condition holds cancels its other instances
+    cancel_remaining: bool = False
 
 
 @dataclass(slots=True, eq=False)

@@ -37,11 +37,15 @@ Rules decided here (documented for modellers):
 * Join semantics. *Exclusive* (and no join): every arriving token starts the activity (simple
   merge, multi-merge). *Parallel*: one token on each incoming transition. *Inclusive*: at least
   one token and no live place in the join's upstream set. *Complex*: the ``IncomingCondition``
-  is evaluated on each arrival with ``arrived`` (tokens arrived this round) and ``incoming``
-  (number of incoming transitions) added to the data; the join fires the first time it holds
-  in a round. A round ends when no further token can arrive (the OR-join test); then the
+  is evaluated on each arrival with ``arrived`` (tokens arrived this round; XPDL 2.2's
+  ``activationCount`` is the same count) and ``incoming`` (number of incoming transitions)
+  added to the data; the join fires the first time it holds in a round, and the branches still
+  to come are absorbed (blocking) or, with ``wfengine:cancelRemaining`` = ``true``, withdrawn
+  (cancelling). A round ends when no further token can arrive (the OR-join test); then the
   count resets, and tokens of a round in which the condition never held are dropped (an audit
   event ``join.discarded`` records it).
+* Events that are not transitions: boundary events, links and event-based gateways are tied
+  in by :mod:`.compile_links` (what each event means is read by :mod:`.compile_events`).
 """
 
 from __future__ import annotations

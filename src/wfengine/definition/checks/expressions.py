@@ -77,6 +77,14 @@ class _Site:
     activity: Activity | None
     attrs: Attrs = ()
     duration: bool = False
+    #: names the engine provides where this text is evaluated (a join's ``activationCount``)
+    given: frozenset[str] = frozenset()
+
+
+#: the names a Complex join's condition may use besides the data
+JOIN_NAMES = frozenset({"arrived", "activationCount", "incoming"})
+#: the names a Complex MI flow condition may use besides the data
+MI_FLOW_NAMES = frozenset({"completed", "instances"})
 
 
 def _site(
@@ -88,12 +96,13 @@ def _site(
     *,
     attrs: Attrs = (),
     duration: bool = False,
+    given: frozenset[str] = frozenset(),
 ) -> Iterator[_Site]:
     """The site of a non-blank expression on ``activity``; nothing for a blank one."""
     if text is not None and text.strip():
         where = f"{what} of activity {activity.id!r} in {scope.where}"
         line = line if line is not None else activity.line
-        yield _Site(text, where, activity.id, line, activity, attrs, duration)
+        yield _Site(text, where, activity.id, line, activity, attrs, duration, given)
 
 
 def _loop_findings(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
@@ -131,11 +140,23 @@ def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[
     elif isinstance(loop, MultiInstanceLoop):
         yield from _site(scope, activity, loop.mi_condition, "the MI condition", loop.line)
         yield from _site(
-            scope, activity, loop.complex_flow_condition, "the complex flow condition", loop.line
+            scope,
+            activity,
+            loop.complex_flow_condition,
+            "the complex flow condition",
+            loop.line,
+            given=MI_FLOW_NAMES,
         )
     join, split = activity.join, activity.split
     if join is not None:
-        yield from _site(scope, activity, join.incoming_condition, "the join condition", join.line)
+        yield from _site(
+            scope,
+            activity,
+            join.incoming_condition,
+            "the join condition",
+            join.line,
+            given=JOIN_NAMES,
+        )
     if split is not None:
         yield from _site(
             scope, activity, split.outgoing_condition, "the split condition", split.line
@@ -333,6 +354,6 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 yield from _loop_findings(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
-                known = ctx.data_names(scope.process, site.activity)
+                known = ctx.data_names(scope.process, site.activity) | site.given
                 yield from _findings(reading, site.what, site.element_id, site.line, known)
                 yield from _zero_deadline(reading, site)

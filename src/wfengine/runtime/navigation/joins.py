@@ -21,9 +21,10 @@ from wfengine.runtime.instance import (
     Scope,
 )
 from wfengine.runtime.navigation.base import (
+    _OP_BEGIN,
     NavigatorBase,
 )
-from wfengine.runtime.states import ProcessState
+from wfengine.runtime.states import ActivityState, ProcessState
 
 
 class Joins(NavigatorBase):
@@ -76,7 +77,8 @@ class Joins(NavigatorBase):
         rnd = scope.rounds[ca.index]
         assert ca.join_condition is not None
         inst = scope.instance
-        variables = ChainMap({"arrived": rnd[0], "incoming": ca.n_in}, inst.data)
+        counts = {"arrived": rnd[0], "activationCount": rnd[0], "incoming": ca.n_in}
+        variables = ChainMap(counts, inst.data)
         try:
             ok = ca.join_condition.evaluate(variables, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
@@ -89,6 +91,31 @@ class Joins(NavigatorBase):
             for i in range(ca.n_in):
                 waiting[i] = 0
             self._consume(scope, ca, n)
+            if ca.cancel_remaining:
+                self._withdraw_upstream(scope, ca)
+
+    def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
+        """A cancelling Complex join fired: withdraw the branches still to come (the open
+        activities and ready work from which a token could still reach it), as aborted."""
+        up = ca.upstream
+        for ai in list(scope.instance.activities.values()):
+            open_here = ai.scope is scope and ai.mi_parent is None and ai.state.is_open
+            if open_here and ai.act.index in up:
+                self._cancel_activity(ai, ActivityState.ABORTED, count=True)
+        ready = [
+            i for i in self._agenda if i[0] == _OP_BEGIN and i[1] is scope and i[2].index in up
+        ]
+        if ready:
+            kept = [i for i in self._agenda if not any(i is r for r in ready)]
+            self._agenda.clear()  # in place: drain holds the deque
+            self._agenda.extend(kept)
+            for item in ready:
+                self._release(scope, item[2].index)
+        for index, waiting in list(scope.tokens.items()):
+            if index in up and index != ca.index and any(waiting):
+                n = sum(waiting)
+                scope.tokens[index] = [0] * len(waiting)
+                self._release(scope, index, n)
 
     def _check_pending_joins(self) -> None:
         """Fire Inclusive joins that no live token can still reach; close Complex join rounds."""

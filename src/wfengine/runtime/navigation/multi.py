@@ -117,6 +117,14 @@ class MultiInstance(NavigatorBase):
                 except _Failure as exc:
                     self._incident(inst, container, container.act.id, "leave", exc.message)
                     return
+            if route and mi.completed < mi.total and container.act.cancel_remaining:
+                # the condition holds: the other instances are cancelled, the activity ends
+                for other in mi.children:
+                    if other.state.is_open:
+                        self._cancel_activity(other, ActivityState.ABORTED, count=False)
+                mi.total = mi.completed
+                self._leave(container, traced=True)
+                return
             if route and mi.completed < mi.total:
                 if not self._route_only(container):
                     return

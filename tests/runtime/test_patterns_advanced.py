@@ -1,0 +1,175 @@
+"""The workflow patterns that need cancellation, partial joins and multi-instance variants
+(WCP26-WCP35; Russell et al. 2006), one test each, named after the pattern."""
+
+from __future__ import annotations
+
+from tests.runtime.conftest import complete_all, run
+from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.definition.model import GatewayType, Join
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ProcessState
+
+COMPLETED = ProcessState.COMPLETED
+CANCEL = {"wfengine:cancelRemaining": "true"}
+
+
+def _join(
+    engine: Engine, condition: str, *, cancelling: bool = False, branches: int = 3
+) -> tuple[str, list[str]]:
+    """A Parallel split into ``branches`` person's tasks b1..bn, joined by a Complex join 'd'
+    with ``condition``; returns the instance and its work item ids in branch order."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.route("s", gateway="Parallel")
+    names = [f"b{i}" for i in range(1, branches + 1)]
+    for b in names:
+        p.activity(b, performer="clerk").transition("s", b)
+    join = Join(type=GatewayType.COMPLEX, incoming_condition=condition)
+    p.activity("d", join=join, extended=CANCEL if cancelling else None).activity("e")
+    for b in names:
+        p.transition(b, "d")
+    p.transition("d", "e")
+    iid = run(engine, pb)
+    return iid, [w.id for w in engine.work_items(iid)]
+
+
+def test_wcp28_blocking_discriminator(engine: Engine) -> None:
+    # the first branch fires the join; the others are awaited and absorbed (blocking)
+    iid, items = _join(engine, "activationCount >= 1")
+    engine.complete_work_item(items[2])
+    assert engine.trace(iid) == ["s", "b3", "d", "e"]
+    assert len(engine.work_items(iid)) == 2  # the other branches still run
+    complete_all(engine, iid)
+    assert engine.trace(iid).count("d") == 1
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp29_cancelling_discriminator(engine: Engine) -> None:
+    iid, items = _join(engine, "activationCount >= 1", cancelling=True)
+    engine.complete_work_item(items[0])
+    assert engine.work_items(iid) == []  # the other branches were withdrawn
+    assert engine.trace(iid) == ["s", "b1", "d", "e"]
+    states = {a.activity_id: a.state.value for a in engine.activity_instances(iid)}
+    assert states["b2"] == states["b3"] == "closed.aborted"
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp30_structured_partial_join(engine: Engine) -> None:
+    # two of three branches fire the join once; the third is absorbed
+    iid, items = _join(engine, "activationCount >= 2")
+    engine.complete_work_item(items[0])
+    assert "d" not in engine.trace(iid)
+    engine.complete_work_item(items[1])
+    assert engine.trace(iid)[-2:] == ["d", "e"]
+    engine.complete_work_item(items[2])
+    assert engine.trace(iid).count("d") == 1
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp31_blocking_partial_join(engine: Engine) -> None:
+    # as WCP30, with the remaining branch blocked until it arrives: the join resets after it
+    iid, items = _join(engine, "activationCount >= 2", branches=4)
+    engine.complete_work_item(items[3])
+    engine.complete_work_item(items[1])
+    assert engine.trace(iid).count("d") == 1
+    engine.complete_work_item(items[0])
+    engine.complete_work_item(items[2])
+    assert engine.trace(iid).count("d") == 1
+    assert engine.tokens(iid) == []
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp32_cancelling_partial_join(engine: Engine) -> None:
+    iid, items = _join(engine, "activationCount >= 2", cancelling=True)
+    engine.complete_work_item(items[2])
+    engine.complete_work_item(items[0])
+    assert engine.work_items(iid) == []
+    assert engine.trace(iid) == ["s", "b3", "b1", "d", "e"]
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp33_generalised_and_join(engine: Engine) -> None:
+    # two tokens arrive on each input of an AND-join: it fires once per full set
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.route("s", gateway="Parallel")
+    for b in ("a1", "a2", "b1", "b2"):
+        p.activity(b, performer="clerk").transition("s", b)
+    p.activity("x").activity("y").activity("j", join="Parallel")
+    p.transition("a1", "x").transition("a2", "x").transition("b1", "y").transition("b2", "y")
+    p.transition("x", "j").transition("y", "j")
+    iid = run(engine, pb)
+    items = {w.activity_id: w.id for w in engine.work_items(iid)}
+    engine.complete_work_item(items["a1"])
+    engine.complete_work_item(items["a2"])  # two tokens wait on the first input
+    assert "j" not in engine.trace(iid)
+    engine.complete_work_item(items["b1"])
+    assert engine.trace(iid).count("j") == 1
+    engine.complete_work_item(items["b2"])
+    assert engine.trace(iid).count("j") == 2
+    assert engine.instance(iid).state is COMPLETED
+
+
+def _mi(engine: Engine, condition: str, *, cancelling: bool = False) -> str:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("enough", "BOOLEAN", initial="false")
+    loop = multi_instance("4", flow="Complex", complex_flow_condition=condition)
+    p.activity("m", performer="clerk", loop=loop, extended=CANCEL if cancelling else None)
+    p.activity("after").transition("m", "after")
+    return run(engine, pb)
+
+
+def test_wcp34_static_partial_join_for_mi(engine: Engine) -> None:
+    # two of four instances let the flow on; the rest run to their end without firing again
+    iid = _mi(engine, "completed >= 2")
+    items = engine.work_items(iid)
+    engine.complete_work_item(items[0].id)
+    assert "after" not in engine.trace(iid)
+    engine.complete_work_item(items[1].id)
+    assert engine.trace(iid)[-1] == "after"
+    assert len(engine.work_items(iid)) == 2
+    complete_all(engine, iid)
+    assert engine.trace(iid).count("after") == 1
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp35_cancelling_partial_join_for_mi(engine: Engine) -> None:
+    iid = _mi(engine, "completed >= 2", cancelling=True)
+    items = engine.work_items(iid)
+    engine.complete_work_item(items[3].id)
+    engine.complete_work_item(items[1].id)
+    assert engine.work_items(iid) == []  # the other two instances were cancelled
+    assert engine.trace(iid) == ["m", "m", "after"]
+    aborted = [a for a in engine.activity_instances(iid) if a.state.value == "closed.aborted"]
+    assert len(aborted) == 2
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp26_cancel_mi_activity(engine: Engine) -> None:
+    iid = _mi(engine, "completed >= 4")
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    [container] = [
+        a for a in engine.activity_instances(iid) if a.activity_id == "m" and a.mi_index is None
+    ]
+    engine.cancel_activity(iid, container.id)
+    assert engine.work_items(iid) == []
+    states = [a.state.value for a in engine.activity_instances(iid) if a.activity_id == "m"]
+    assert states.count("closed.aborted") == 4  # the container and the three still open
+    assert "after" not in engine.trace(iid)
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp27_complete_mi_activity(engine: Engine) -> None:
+    # a person decides the work is done: the remaining instances are cancelled, the flow goes on
+    iid = _mi(engine, "enough", cancelling=True)
+    items = engine.work_items(iid)
+    engine.complete_work_item(items[0].id)
+    assert len(engine.work_items(iid)) == 3
+    engine.complete_work_item(items[1].id, {"enough": True})
+    assert engine.work_items(iid) == []
+    assert engine.trace(iid) == ["m", "m", "after"]
+    assert engine.instance(iid).state is COMPLETED
