@@ -86,7 +86,7 @@ def test_a_step_with_nothing_to_act_on_is_exit_1_naming_it(tmp_path: Path) -> No
         ([{"complete": "check", "set": [1]}], '"set" must be an object'),
         ([{"message": ""}], "'message' names a message"),
         ([{"signal": 3}], "'signal' names a signal"),
-        ([{"add_instance": "each"}], "adding instances"),
+        ([{"add_instance": ""}], "'add_instance' names an activity id"),
     ],
 )
 def test_bad_steps_are_usage_errors(tmp_path: Path, steps: Any, words: str) -> None:
@@ -123,3 +123,29 @@ def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     out = json.loads(done.stdout)
     assert out["trace"] == ["ask", "wait_reply", "close"] and out["data"]["answer"] == "ok"
+
+
+def _growing() -> PackageBuilder:
+    from wfengine.definition.builder import multi_instance
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("item", "STRING")
+    p.activity("each", performer="clerk", loop=multi_instance("2")).activity("done")
+    p.transition("each", "done")
+    return pb
+
+
+def test_an_add_instance_step_grows_the_running_mi_activity(tmp_path: Path) -> None:
+    steps = [{"add_instance": "each", "set": {"item": "third"}}]
+    result = _run(tmp_path, _growing(), steps)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["trace"] == ["each", "each", "each", "done"]
+    assert out["data"]["item"] == "third"
+
+
+def test_an_add_instance_step_with_nothing_running_is_exit_1(tmp_path: Path) -> None:
+    result = _run(tmp_path, _growing(), [{"add_instance": "done"}])
+    assert result.exit_code == 1
+    assert "step 1 (add_instance 'done'): no running multi-instance activity" in result.output

@@ -35,6 +35,7 @@ SAMPLES: list[Payload] = [
     history.BoundaryFired("Timer", None, False),
     history.EventThrown("Error", "E1", "block"),
     history.ConditionFailed("name x is not defined"),
+    history.MultiInstanceAdded(4, ("item",)),
     history.InstanceDataAssigned(("a", "b"), {"a": (None, 1), "b": ("***", "***")}),
     history.InstanceDeferred("job-1"),
     history.ActivityIterated(2),

@@ -173,3 +173,82 @@ def test_wcp27_complete_mi_activity(engine: Engine) -> None:
     assert engine.work_items(iid) == []
     assert engine.trace(iid) == ["m", "m", "after"]
     assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp42_thread_split_and_wcp41_thread_merge(engine: Engine) -> None:
+    # an MI activity with flow None starts three threads down one branch (thread split); a
+    # Complex join on that single branch merges three of them into one (thread merge)
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("m", loop=multi_instance("3", flow="None")).activity("x")
+    p.activity("j", join=Join(type=GatewayType.COMPLEX, incoming_condition="arrived >= 3"))
+    p.activity("after")
+    p.transition("m", "x").transition("x", "j").transition("j", "after")
+    iid = run(engine, pb)
+    trace = engine.trace(iid)
+    assert trace.count("x") == 3
+    assert trace.count("j") == 1 and trace[-1] == "after"
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp41_thread_merge_waits_for_its_count(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("m", performer="clerk", loop=multi_instance("3", flow="None")).activity("x")
+    p.activity("j", join=Join(type=GatewayType.COMPLEX, incoming_condition="arrived >= 2"))
+    p.activity("after")
+    p.transition("m", "x").transition("x", "j").transition("j", "after")
+    iid = run(engine, pb)
+    items = engine.work_items(iid)
+    engine.complete_work_item(items[0].id)
+    assert "j" not in engine.trace(iid)
+    engine.complete_work_item(items[1].id)
+    assert engine.trace(iid)[-2:] == ["j", "after"]
+    engine.complete_work_item(items[2].id)
+    assert engine.trace(iid).count("j") == 1
+    assert engine.instance(iid).state is COMPLETED
+
+
+def _mi_container(engine: Engine, iid: str) -> str:
+    [container] = [
+        a.id
+        for a in engine.activity_instances(iid)
+        if a.activity_id == "m" and a.mi_index is None and a.state.is_open
+    ]
+    return container
+
+
+def test_wcp36_dynamic_partial_join_for_mi(engine: Engine) -> None:
+    # instances are added while the activity runs; the Complex condition sees the new count
+    iid = _mi(engine, "completed >= instances - 1")
+    container = _mi_container(engine, iid)
+    added = engine.add_mi_instance(container, {"enough": False})
+    assert added is not None and len(engine.work_items(iid)) == 5
+    for item in engine.work_items(iid)[:3]:
+        engine.complete_work_item(item.id)
+    assert "after" not in engine.trace(iid)
+    engine.complete_work_item(engine.work_items(iid)[0].id)  # 4 of 5: the flow goes on
+    assert engine.trace(iid)[-1] == "after"
+    complete_all(engine, iid)
+    assert engine.trace(iid).count("after") == 1
+    assert engine.instance(iid).state is COMPLETED
+    [added_event] = [e for e in engine.audit(iid) if e.kind == "activity.mi_added"]
+    assert added_event.detail == {"instances": 5, "fields": ["enough"]}
+
+
+def test_adding_to_what_is_not_a_running_mi_activity_is_refused(engine: Engine) -> None:
+    import pytest
+
+    from wfengine.errors import IllegalStateError, NotFoundError
+
+    iid = _mi(engine, "completed >= 4")
+    container = _mi_container(engine, iid)
+    with pytest.raises(NotFoundError):
+        engine.add_mi_instance(f"{iid}:999")
+    complete_all(engine, iid)
+    with pytest.raises(IllegalStateError, match="add an instance to"):
+        engine.add_mi_instance(container)
+    [after] = [a.id for a in engine.activity_instances(iid) if a.activity_id == "after"]
+    with pytest.raises(IllegalStateError, match="not multi-instance"):
+        engine.add_mi_instance(after)

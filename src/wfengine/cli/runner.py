@@ -29,6 +29,7 @@ from wfengine.cli.answers import Answers
 from wfengine.cli.json_output import iso
 from wfengine.cli.repeat_guard import RepeatGuard, state_key
 from wfengine.cli.script_steps import Step
+from wfengine.errors import IllegalStateError
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
@@ -212,6 +213,19 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         members = [tree.root, *sorted(i for i in tree.live if i != tree.root)]
         if not cancel_open(engine, members, step.target):
             raise WorkflowRefused(f"{step}: no open instance of activity {step.target!r}")
+    elif step.action == "add_instance":
+        running = [
+            a
+            for iid in [tree.root, *sorted(i for i in tree.live if i != tree.root)]
+            for a in engine.activity_instances(iid)
+            if a.activity_id == step.target and a.state.is_open and a.mi_index is None
+        ]
+        if not running:
+            raise WorkflowRefused(f"{step}: no running multi-instance activity {step.target!r}")
+        try:
+            engine.add_mi_instance(running[0].id, step.data or None)
+        except IllegalStateError as exc:
+            raise WorkflowRefused(f"{step}: {exc}") from None
     elif step.action == "message":
         engine.send_message(step.target, step.data, instance_id=tree.root)
     elif step.action == "signal":

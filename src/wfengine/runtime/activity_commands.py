@@ -140,5 +140,49 @@ class ActivityCommands(EngineBase):
 
         self._command(body)
 
+    def add_mi_instance(
+        self, activity_instance_id: str, data: Mapping[str, Any] | None = None
+    ) -> str | None:
+        """Add one instance to a running multi-instance activity (WCP15/WCP36: instances
+        not known until run time). ``activity_instance_id`` names the activity (its container
+        or any of its instances); ``data`` is merged into the instance data first (the new
+        instance's item, say). A parallel activity starts the new instance at once and its id
+        is returned; a sequential one runs it after the others (None). A Complex flow
+        condition sees the new count in ``instances``. An activity that is not a running
+        multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`."""
+        instance_id = activity_instance_id.rsplit(":", 1)[0]
+        values = dict(data or {})
+        if values:
+            check_storable(values, f"instance {instance_id!r}")
+
+        def body() -> str | None:
+            try:
+                inst = self.store.instance(instance_id)
+            except NotFoundError:
+                raise NotFoundError("activity instance", activity_instance_id) from None
+            ai = inst.activities.get(activity_instance_id)
+            if ai is None:
+                raise NotFoundError(
+                    "activity instance", activity_instance_id, f"in instance {instance_id!r}"
+                )
+            container = ai.mi_parent or ai
+            subject = f"activity instance {container.id!r} ({container.act.id!r})"
+            if container.mi is None:
+                raise IllegalStateError(subject, "not multi-instance", "add an instance to")
+            if container.state.is_closed:
+                raise IllegalStateError(subject, container.state.value, "add an instance to")
+            if inst.state is not ProcessState.RUNNING:
+                raise IllegalStateError(
+                    subject, f"in an instance that is {inst.state.value}", "add an instance to"
+                )
+            nav = self._nav()
+            nav.touch(inst)
+            inst.data.update(values)
+            added = nav.add_mi_child(container, tuple(sorted(values)))
+            self._commit(nav)
+            return added
+
+        return self._command(body)
+
 
 __all__ = ["ActivityCommands"]

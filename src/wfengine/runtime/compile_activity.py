@@ -220,7 +220,14 @@ class ActivityCompiler:
         join = JOIN_PASS
         join_condition = None
         gateway_join = a.join.type if a.join is not None else _route_gateway(a)
-        if n_in > 1 and gateway_join is not None:
+        # a Complex join with a condition on one incoming transition merges threads of it
+        threads = (
+            n_in == 1
+            and gateway_join is GatewayType.COMPLEX
+            and a.join is not None
+            and bool((a.join.incoming_condition or "").strip())
+        )
+        if (n_in > 1 or threads) and gateway_join is not None:
             if gateway_join is GatewayType.PARALLEL:
                 join = JOIN_AND
             elif gateway_join is GatewayType.INCLUSIVE:

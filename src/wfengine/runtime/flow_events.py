@@ -127,3 +127,20 @@ class ConditionFailed:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail["message"])
+
+
+@dataclass(frozen=True, slots=True)
+class MultiInstanceAdded:
+    """An instance was added to a running multi-instance activity, which now has
+    ``instances``; ``fields``: the data it set (names only)."""
+
+    KIND: ClassVar[str] = "activity.mi_added"
+    instances: int
+    fields: tuple[str, ...] = ()
+
+    def detail(self) -> Any:
+        return {"instances": self.instances, "fields": list(self.fields)}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["instances"], tuple(detail["fields"]))

@@ -43,6 +43,9 @@ from wfengine.runtime.flow_events import (
     MessageReceived as MessageReceived,
 )
 from wfengine.runtime.flow_events import (
+    MultiInstanceAdded as MultiInstanceAdded,
+)
+from wfengine.runtime.flow_events import (
     ScriptAssigned as ScriptAssigned,
 )
 from wfengine.runtime.flow_events import (
@@ -112,6 +115,7 @@ class EventKind(StrEnum):
     EVENT_BOUNDARY = "event.boundary"
     EVENT_THROWN = "event.thrown"
     EVENT_CONDITION_FAILED = "event.condition_failed"
+    MI_ADDED = "activity.mi_added"
     DEADLINE_UNHANDLED = "deadline.unhandled"
     DEADLINE_INVALID = "deadline.invalid"
     # administration: incidents and the operator's answers
@@ -518,6 +522,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         ExceptionTaken,
         JoinDiscarded,
         MultiInstanceStarted,
+        MultiInstanceAdded,
         SubflowStarted,
         WorkItemOffered,
         WorkItemAllocated,

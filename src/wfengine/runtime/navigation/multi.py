@@ -8,7 +8,13 @@ import contextlib
 import math
 
 from wfengine.definition.model import MIFlowCondition
-from wfengine.runtime.history import EventKind, MultiInstanceStarted, change, marker
+from wfengine.runtime.history import (
+    EventKind,
+    MultiInstanceAdded,
+    MultiInstanceStarted,
+    change,
+    marker,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     MultiInstanceState,
@@ -43,6 +49,21 @@ class MultiInstance(NavigatorBase):
         n = total if loop.parallel else 1
         for _ in range(n):
             self._spawn_child(ai)
+
+    def add_mi_child(self, container: ActivityInstance, fields: tuple[str, ...]) -> str | None:
+        """One more instance of the running MI activity ``container`` (WCP15/WCP36): in
+        parallel it starts now (its id is returned); in sequence it runs after the others."""
+        mi = container.mi
+        loop = container.act.loop
+        assert mi is not None and loop is not None
+        mi.total += 1
+        inst = container.scope.instance
+        added = MultiInstanceAdded(mi.total, fields)
+        inst.changes.append(change(self.now, added, container.id, container.act.id))
+        if loop.parallel or mi.started == mi.completed:
+            self._spawn_child(container)
+            return mi.children[-1].id
+        return None
 
     def _mi_count(self, ai: ActivityInstance) -> int:
         loop = ai.act.loop
