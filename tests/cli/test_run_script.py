@@ -94,17 +94,36 @@ def test_bad_steps_are_usage_errors(tmp_path: Path, steps: Any, words: str) -> N
     assert result.exit_code == 2 and words in result.output
 
 
-def test_tibco_delay_event_runs_to_completion_with_a_step(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "steps", "trace", "absent"),
+    [
+        # an intermediate timer event
+        ("Two_tasks_and_delay_event", [{"advance": "PT2M"}], ["141"], []),
+        # an intermediate message event, its message named after the event
+        ("intermediate_message", [{"message": "Message"}], ["5"], []),
+        # an event-based gateway: the timer, or either message, wins; the others withdrawn
+        ("EBXOR", [{"advance": "PT1000S"}], ["6", "9"], ["7", "8"]),
+        ("EBXOR", [{"message": "Message1"}], ["7", "10"], ["6", "8"]),
+        ("EBXOR", [{"message": "Message2"}], ["8", "11"], ["6", "7"]),
+    ],
+)
+def test_tibco_event_files_run_to_completion_with_steps(
+    tmp_path: Path, name: str, steps: list[dict[str, Any]], trace: list[str], absent: list[str]
+) -> None:
     root = conformance_root()
     if root is None:
         pytest.skip("the conformance corpus is not beside the project")
     script = tmp_path / "steps.json"
-    script.write_text(json.dumps([{"advance": "PT2M"}]))
-    path = root / "xpdl" / "tibco-business-studio" / "Two_tasks_and_delay_event.xpdl"
+    script.write_text(json.dumps(steps))
+    path = root / "xpdl" / "tibco-business-studio" / f"{name}.xpdl"
     args = ["run", str(path), "--process", "1", "--script", str(script), "--json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "141" in json.loads(result.stdout)["trace"]  # the timer event
+    out = json.loads(result.stdout)
+    assert out["state"] == "closed.completed"
+    done = out["trace"]
+    assert [t for t in done if t in trace] == trace
+    assert not set(done) & set(absent)
 
 
 def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:

@@ -117,3 +117,40 @@ def test_a_terminate_end_event_in_a_block_goes_on_after_the_block(engine: Engine
     iid = run(engine, pb)
     assert engine.trace(iid) == ["a", "stop", "region", "after"]
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def _ordering() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("orders")
+    p.data_field("item", "STRING")
+    p.start("by_hand").activity("typed_in").transition("by_hand", "typed_in")
+    p.start("ordered", trigger="Message", message="order").activity("from_web")
+    p.transition("ordered", "from_web")
+    return pb
+
+
+def test_a_message_starts_an_instance_at_its_message_start_event(engine: Engine) -> None:
+    engine.deploy(_ordering().build())
+    iid = engine.start_by_message("order", {"item": "kettle"})
+    assert engine.trace(iid) == ["ordered", "from_web"]  # not the other start event
+    assert engine.instance(iid).data["item"] == "kettle"
+    [received] = [e for e in engine.audit(iid) if e.kind == "message.received"]
+    assert received.activity_id == "ordered"
+    assert received.detail == {"message": "order", "fields": ["item"]}
+
+
+def test_a_message_no_process_starts_on_is_not_found(engine: Engine) -> None:
+    import pytest
+
+    from wfengine.errors import IllegalStateError, NotFoundError
+
+    engine.deploy(_ordering().build())
+    with pytest.raises(NotFoundError, match="'refund'"):
+        engine.start_by_message("refund")
+    other = PackageBuilder("other")
+    p = other.process("returns")
+    p.start("ordered", trigger="Message", message="order").activity("x")
+    p.transition("ordered", "x")
+    engine.deploy(other.build())
+    with pytest.raises(IllegalStateError, match="'orders', 'returns'"):
+        engine.start_by_message("order")

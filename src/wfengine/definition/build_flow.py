@@ -268,10 +268,13 @@ class FlowBuilder:
         *,
         trigger: str = "None",
         detail: Sequence[XmlNode] = (),
-        **options: Unpack[ActivityOptions],
+        **options: Unpack[EventOptions],
     ) -> Self:
-        """A start event (trigger None unless told: Message, Timer, ...)."""
-        body = Event(position=EventPosition.START, trigger=trigger, detail=tuple(detail))
+        """A start event (trigger None unless told: Message, Timer, ...; ``message="order"``
+        makes a Message start event that :meth:`Engine.start_by_message
+        <wfengine.runtime.engine.Engine.start_by_message>` starts an instance at)."""
+        trigger, made = self._event_detail(id, trigger, options)
+        body = Event(position=EventPosition.START, trigger=trigger, detail=tuple(detail) or made)
         return self._add(id, body, options)
 
     def intermediate(

@@ -10,6 +10,7 @@ from typing import Any
 
 from wfengine.errors import IllegalStateError, NotFoundError
 from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.history import MessageReceived, change
 from wfengine.runtime.navigation.events import signal_waiters
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
@@ -59,6 +60,43 @@ class ActivityCommands(EngineBase):
             taken = nav.deliver_message(inst, name, values)
             self._commit(nav)
             return taken
+
+        return self._command(body)
+
+    def start_by_message(self, name: str, data: Mapping[str, Any] | None = None) -> str:
+        """Start a new instance on message ``name``: of the (latest deployed version of the)
+        process whose Message start event takes that message (its Message's Name, else Id,
+        else the event's Name or Id), at that start event only, with ``data`` as its data;
+        audited as ``message.received`` on the start event. Returns the instance id. No such
+        process is a :class:`~wfengine.errors.NotFoundError`; start events of that message in
+        several processes an ``IllegalStateError`` (send to one by starting it by name)."""
+        values = dict(data or {})
+        if values:
+            check_storable(values, f"message {name!r}")
+        found = [
+            (process_id, idx)
+            for process_id in self.store.deployed_process_ids()
+            if (deployed := self.store.deployment(process_id)) is not None
+            for idx in deployed.compiled.graph.starts
+            if deployed.compiled.graph.activities[idx].message == name
+        ]
+        if not found:
+            raise NotFoundError("Message start event", name, "in the deployed processes")
+        if len({p for p, _ in found}) > 1:
+            shown = ", ".join(sorted({repr(p) for p, _ in found}))
+            raise IllegalStateError(f"message {name!r}", f"started by {shown}", "start by")
+        process_id, at = found[0]
+
+        def body() -> str:
+            deployed = self.deployed(process_id)
+            nav = self._nav()
+            inst = nav.new_instance(deployed.compiled, deployed.version, values)
+            start = deployed.compiled.graph.activities[at]
+            received = MessageReceived(name, tuple(sorted(values)))
+            inst.changes.append(change(nav.now, received, None, start.id))
+            nav.start_instance(inst, at=at)
+            self._commit(nav)
+            return inst.id
 
         return self._command(body)
 

@@ -192,6 +192,8 @@ class ActivityCompiler:
                 pass  # a boundary event: armed on its activity (the graph compiler attaches it)
             elif trigger in THROWN and is_throw_position(body):
                 throws = (trigger, code_of(body))
+            elif body.position is EventPosition.START and trigger == "Message":
+                message = message_name(a, body)  # Engine.start_by_message starts here
             elif body.position is EventPosition.END and trigger == "Signal":
                 throws = ("Signal", signal_name(a, body)[0])
             elif body.position is EventPosition.INTERMEDIATE and trigger not in ("None", ""):

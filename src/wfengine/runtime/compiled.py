@@ -286,7 +286,8 @@ class CActivity:
     #: an intermediate timer event's wait: a duration, a moment, or an expression giving
     #: either (seconds, a timedelta or a datetime), read when the event is reached
     wait: timedelta | datetime | CompiledExpression | None = None
-    #: the message an intermediate message catch event waits for (by Name, else Id)
+    #: the message an intermediate message catch event or receive task waits for (by Name,
+    #: else Id), or a Message start event starts an instance on
     message: str | None = None
     #: the signal an intermediate signal catch event waits for
     signal: str | None = None

@@ -291,5 +291,5 @@ class NavigatorBase:
     ) -> ProcessInstance:
         raise NotImplementedError
 
-    def start_instance(self, inst: ProcessInstance) -> None:
+    def start_instance(self, inst: ProcessInstance, at: int | None = None) -> None:
         raise NotImplementedError

@@ -82,7 +82,9 @@ class Lifecycle(NavigatorBase):
         self.touch(inst)
         return inst
 
-    def start_instance(self, inst: ProcessInstance) -> None:
+    def start_instance(self, inst: ProcessInstance, at: int | None = None) -> None:
+        """Start ``inst`` at every start activity of its top level, or (``at``) at that one
+        only (a Message start event its message started)."""
         previous = inst.state
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
@@ -94,7 +96,7 @@ class Lifecycle(NavigatorBase):
         if not root.graph.starts:
             self._scope_done(root)
             return
-        for idx in root.graph.starts:
+        for idx in root.graph.starts if at is None else (at,):
             self._ready(root, root.graph.activities[idx])
 
     def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
