@@ -100,3 +100,50 @@ def test_the_message_command(tmp_path: Path) -> None:
     assert cli("message", "send", "reply", "--db", url).exit_code == 2
     both = cli("message", "send", "x", "--db", url, "--instance", iid, "--correlate", "a=1")
     assert both.exit_code == 2
+
+
+def test_two_engines_delivering_to_one_instance_apply_each_message_once(
+    db_url: str,
+) -> None:
+    """Two engines (as two workers would) send 40 messages each to one instance at once: a
+    loop takes them one by one and counts them; each is applied exactly once (taken, or kept
+    and taken when the loop comes round: never lost, never twice), whichever engine loses a
+    race retrying on fresh state."""
+    import threading
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("begin").intermediate("hear", message="ping", join="Exclusive")
+    p.activity("count", script="n = n + 1")
+    p.activity("done", join="Exclusive")  # never reached: the loop needs a way out
+    p.transition("begin", "hear").transition("hear", "count")
+    p.transition("count", "done", condition="n >= 1000").transition("count", "hear", otherwise=True)
+    with Engine(db_url=db_url) as first:
+        first.deploy(pb.build())
+        iid = first.start_process("main")
+    per_engine = 40
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def send() -> None:
+        try:
+            with Engine(db_url=db_url) as engine:
+                engine.max_conflict_retries = 1000  # the two race on every message
+                start.wait()
+                for _ in range(per_engine):
+                    engine.send_message("ping", instance_id=iid)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Engine(db_url=db_url) as engine:
+        taken = [e for e in engine.audit(iid) if e.kind == "message.received"]
+        assert len(taken) == 2 * per_engine
+        assert engine.instance(iid).data["n"] == 2 * per_engine
+        assert engine.verify_audit().ok
