@@ -87,6 +87,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
+    "reference-activity": (
+        Severity.ERROR,
+        "a Reference activity names no activity of its process, or references go round",
+    ),
     "boundary-target": (
         Severity.ERROR,
         "an attached event names no activity of its own process or activity set",

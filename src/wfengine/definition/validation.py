@@ -32,6 +32,7 @@ from wfengine.definition.checks.identity import (
 from wfengine.definition.checks.references import (
     check_blocks,
     check_performers,
+    check_references,
     check_subflows,
     check_tools,
 )
@@ -66,6 +67,7 @@ CHECKS: tuple[Check, ...] = (
     check_tools,
     check_subflows,
     check_blocks,
+    check_references,
     check_expressions,
 )
 

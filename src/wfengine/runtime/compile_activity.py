@@ -33,6 +33,7 @@ from wfengine.definition.model import (
     MultiInstanceLoop,
     Package,
     ParameterMode,
+    ReferenceImplementation,
     Route,
     StandardLoop,
     SubFlowImplementation,
@@ -48,6 +49,7 @@ from wfengine.definition.reading import declared_types
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
     THROWN,
+    assignments,
     code_of,
     condition_of,
     event_wait,
@@ -114,13 +116,14 @@ class ActivityCompiler:
         self.participants = {p.id: p for p in (*package.participants, *process.participants)}
         #: the names a work item's data rules and a performer expression may use
         self.variables = frozenset((*self.fields, *(f.id for f in process.formal_parameters)))
-        self.activity_ids = frozenset(
-            act.id
+        self.activities_by_id = {
+            act.id: act
             for act in (
                 *process.activities,
                 *(x for s in process.activity_sets for x in s.activities),
             )
-        )
+        }
+        self.activity_ids = frozenset(self.activities_by_id)
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         """Compile a graph (a block's activity set): the graph compiler's part."""
@@ -130,6 +133,8 @@ class ActivityCompiler:
         """Activity ``a`` at index ``idx`` with ``n_in`` incoming transitions; its outgoing
         transitions are filled in by :meth:`outgoing` once every activity has its index."""
         where = f"{scope}, activity {a.id!r}"
+        if isinstance(a.body, ReferenceImplementation):
+            a = self._referenced(where, a)
         body = a.body
         kind = KIND_NONE
         tools: tuple[CTool, ...] = ()
@@ -216,8 +221,6 @@ class ActivityCompiler:
                     kind = KIND_UNSUPPORTED
         elif isinstance(body, Route):
             pass
-        elif body.kind == "reference":
-            kind = KIND_UNSUPPORTED
 
         join = JOIN_PASS
         join_condition = None
@@ -240,6 +243,7 @@ class ActivityCompiler:
                 join_condition = self.exprs.optional(text, f"{where}, join condition")
                 if join_condition is None:
                     join = JOIN_OR  # a Complex join without a condition waits like an OR-join
+        assign_start, assign_end = assignments(self.exprs, where, a)
         start_mode, finish_mode = modes(a)
         manual_start = start_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
         manual_finish = finish_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
@@ -264,6 +268,8 @@ class ActivityCompiler:
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
             reminders=_reminders(where, a),
             script=script,
+            assign_start=assign_start,
+            assign_end=assign_end,
             wait=wait,
             message=message,
             signal=signal,
@@ -275,6 +281,37 @@ class ActivityCompiler:
                 where, a, self.exprs, self.participants, self.variables, self.activity_ids
             ),
             access=data_access(a),
+        )
+
+    def _referenced(self, where: str, a: Activity) -> Activity:
+        """A Reference activity as the activity it names would run in its place: that one's
+        implementation, performers, modes, loop, deadlines and extended attributes (its own,
+        where it states them, win), with its own id, name, join, split and transitions."""
+        seen = [a.id]
+        found = a
+        while isinstance(found.body, ReferenceImplementation):
+            target = found.body.activity_id
+            if target in seen:
+                raise DeployError(f"{where}: references lead round in a circle ({target!r})")
+            seen.append(target)
+            named = self.activities_by_id.get(target)
+            if named is None:
+                raise DeployError(f"{where}: it references {target!r}, which is no activity")
+            found = named
+        own = {e.name for e in a.extended_attributes}
+        return a.model_copy(
+            update={
+                "body": found.body,
+                "performers": a.performers or found.performers,
+                "start_mode": a.start_mode or found.start_mode,
+                "finish_mode": a.finish_mode or found.finish_mode,
+                "loop": a.loop or found.loop,
+                "deadlines": a.deadlines or found.deadlines,
+                "extended_attributes": (
+                    *a.extended_attributes,
+                    *(e for e in found.extended_attributes if e.name not in own),
+                ),
+            }
         )
 
     def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:

@@ -204,3 +204,27 @@ def is_throw_position(event: Event) -> bool:
     return event.position is EventPosition.END or (
         event.position is EventPosition.INTERMEDIATE and event.target is None
     )
+
+
+def assignments(
+    exprs: ExpressionReader, where: str, activity: Activity
+) -> tuple[tuple[tuple[str, CompiledExpression], ...], tuple[tuple[str, CompiledExpression], ...]]:
+    """An activity's XPDL 2.x ``Assignments`` (kept among its extras), split by
+    ``AssignTime`` (``Start``, the default, or ``End``): (field, expression) in order. A
+    target that is no field name refuses the deploy."""
+    start: list[tuple[str, CompiledExpression]] = []
+    end: list[tuple[str, CompiledExpression]] = []
+    for node in activity.extras:
+        if node.local_name != "Assignments":
+            continue
+        for n, assignment in enumerate(c for c in node.children if c.local_name == "Assignment"):
+            parts = {c.local_name: c for c in assignment.children}
+            target = _text(parts["Target"]) if "Target" in parts else ""
+            here = f"{where}, assignment {n + 1}"
+            if not target.isidentifier():
+                raise DeployError(f"{here}: its Target {target!r} is no data field name")
+            value = _text(parts["Expression"]) if "Expression" in parts else ""
+            compiled = exprs.required(value, f"{here} ({target} =)")
+            time = dict(assignment.attrs).get("AssignTime", "Start")
+            (end if time == "End" else start).append((target, compiled))
+    return tuple(start), tuple(end)

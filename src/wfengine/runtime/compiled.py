@@ -283,6 +283,10 @@ class CActivity:
     assignment: CAssignment | None = None
     #: a script task's assignments in order: (field, expression)
     script: tuple[tuple[str, CompiledExpression], ...] = ()
+    #: XPDL 2.x ``Assignments``: made as the activity starts / as it completes (before its
+    #: way on is chosen), each group evaluated whole, then applied
+    assign_start: tuple[tuple[str, CompiledExpression], ...] = ()
+    assign_end: tuple[tuple[str, CompiledExpression], ...] = ()
     #: an intermediate timer event's wait: a duration, a moment, or an expression giving
     #: either (seconds, a timedelta or a datetime), read when the event is reached
     wait: timedelta | datetime | CompiledExpression | None = None

@@ -225,6 +225,8 @@ class _GraphCompiler(ActivityCompiler):
                 and not ca.boundaries
                 and ca.throws is None
                 and not ca.rivals
+                and not ca.assign_start
+                and not ca.assign_end
             )
         graph = CGraph(
             name=name,

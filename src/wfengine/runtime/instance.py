@@ -94,7 +94,8 @@ class Incident:
     """Something the engine could not do by itself; the instance waits for an operator.
 
     ``operation`` says what retrying does: ``"leave"`` re-chooses the outgoing transitions of a
-    finished activity, ``"run"`` runs the activity's work again, ``"loop"`` re-evaluates a
+    finished activity (and makes its End assignments), ``"run"`` runs the activity's work
+    again, ``"assign"`` makes its Start assignments and starts it, ``"loop"`` re-evaluates a
     loop condition, ``"join"`` re-evaluates a Complex join, ``"continue"`` resumes work parked
     when a command exceeded its step budget, ``"job"`` runs again a job whose run failed (or
     was stopped for running too long), ``"deadlock"`` cannot be retried.

@@ -17,6 +17,7 @@ from wfengine.definition.model import (
     BlockActivity,
     FormalParameter,
     ParameterMode,
+    ReferenceImplementation,
     SubFlowImplementation,
     TaskImplementation,
 )
@@ -125,6 +126,44 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
             body.actual_parameters,
             line,
         )
+
+
+def check_references(ctx: Context) -> Iterator[Diagnostic]:
+    """``reference-activity``: a Reference activity (which runs as the activity it names)
+    names no activity of its process or its activity sets, or a chain of references comes
+    back to where it began."""
+    for scope, activity in _activities(ctx):
+        if not isinstance(activity.body, ReferenceImplementation):
+            continue
+        everything = {
+            a.id: a
+            for a in (
+                *scope.process.activities,
+                *(x for s in scope.process.activity_sets for x in s.activities),
+            )
+        }
+        seen = [activity.id]
+        found = activity
+        problem = None
+        while isinstance(found.body, ReferenceImplementation):
+            target = found.body.activity_id
+            if target in seen:
+                problem = f"its references go round in a circle ({' -> '.join([*seen, target])})"
+                break
+            seen.append(target)
+            named = everything.get(target)
+            if named is None:
+                problem = f"it references {target!r}, which is no activity of the process"
+                break
+            found = named
+        if problem is not None:
+            line = activity.body.line if activity.body.line is not None else activity.line
+            yield make(
+                "reference-activity",
+                f"Reference activity {activity.id!r} in {scope.where}: {problem}",
+                element_id=activity.id,
+                line=line,
+            )
 
 
 def check_blocks(ctx: Context) -> Iterator[Diagnostic]:

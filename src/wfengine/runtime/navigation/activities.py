@@ -77,6 +77,16 @@ class Activities(NavigatorBase):
         if ca.instant:
             self._leave(ai)
             return
+        self._start_activity(ai)
+
+    def _start_activity(self, ai: ActivityInstance) -> None:
+        """A new activity instance starts: its Start assignments, deadlines and attached
+        events, then its loop, its instances or its body. (An incident on its assignments
+        retries from here.)"""
+        ca = ai.act
+        inst = ai.scope.instance
+        if ca.assign_start and not self._set_fields(ai, ca.assign_start, "assign"):
+            return
         for dl in ca.deadlines:
             self._set_deadline(ai, dl)
         if ca.boundaries:
@@ -237,6 +247,8 @@ class Activities(NavigatorBase):
         ca = ai.act
         scope = ai.scope
         inst = scope.instance
+        if ca.assign_end and not self._set_fields(ai, ca.assign_end, "leave"):
+            return
         if chosen is not None:
             pass
         elif ai.mi is not None and ai.mi.routed:

@@ -251,6 +251,17 @@ class NavigatorBase:
     def _run_script(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
+    def _set_fields(
+        self,
+        ai: ActivityInstance,
+        statements: tuple[tuple[str, Any], ...],
+        operation: str,
+    ) -> bool:
+        raise NotImplementedError
+
+    def _start_activity(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
     def _run_task(
         self,
         ai: ActivityInstance,

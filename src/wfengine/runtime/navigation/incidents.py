@@ -106,6 +106,8 @@ class Incidents(NavigatorBase):
                 self._route_only(ai)
             else:
                 self._leave(ai, traced=ai.act.loop is not None)
+        elif incident.operation == "assign":
+            self._start_activity(ai)
         elif incident.operation == "loop":
             try:
                 again = self._loop_condition(ai)

@@ -8,6 +8,7 @@ from typing import Any
 
 from wfengine.applications.redaction import REDACTED, plain
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ScriptAssigned, change
 from wfengine.runtime.instance import ActivityInstance
 from wfengine.runtime.navigation.base import NavigatorBase
@@ -17,18 +18,30 @@ class Scripts(NavigatorBase):
     """A script task's own work."""
 
     def _run_script(self, ai: ActivityInstance) -> None:
+        if self._set_fields(ai, ai.act.script, "run"):
+            self._body_done(ai)
+
+    def _set_fields(
+        self,
+        ai: ActivityInstance,
+        statements: tuple[tuple[str, CompiledExpression], ...],
+        operation: str,
+    ) -> bool:
+        """Evaluate ``statements`` in order (each sees those before it), then apply them all
+        (``activity.script``); on a failure nothing is applied and an incident whose retry
+        (``operation``) redoes them all is opened: False."""
         inst = ai.scope.instance
         assigned: dict[str, Any] = {}
         variables = ChainMap(assigned, inst.data)
         context = f"instance {inst.id!r}"
-        for name, expr in ai.act.script:
+        for name, expr in statements:
             try:
                 assigned[name] = expr.evaluate(variables, self._clock, context)
             except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
-                self._incident(inst, ai, ai.act.id, "run", str(exc))
-                return
+                self._incident(inst, ai, ai.act.id, operation, str(exc))
+                return False
         hidden = inst.compiled.sensitive_fields
         shown = {k: REDACTED if k in hidden else plain(v) for k, v in assigned.items()}
         inst.data.update(assigned)
         inst.changes.append(change(self.now, ScriptAssigned(shown), ai.id, ai.act.id))
-        self._body_done(ai)
+        return True
