@@ -252,3 +252,96 @@ def test_adding_to_what_is_not_a_running_mi_activity_is_refused(engine: Engine) 
     [after] = [a.id for a in engine.activity_instances(iid) if a.activity_id == "after"]
     with pytest.raises(IllegalStateError, match="not multi-instance"):
         engine.add_mi_instance(after)
+
+
+def _take(engine: Engine, item_id: str, user: str) -> None:
+    engine.claim_work_item(item_id, user)
+    engine.start_work_item(item_id, user)
+
+
+def _adhoc(engine: Engine, ordering: str, completion: str | None = None) -> str:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("enough", "BOOLEAN", initial="false")
+    s = p.activity_set("checks", adhoc=ordering, completion=completion)
+    for name in ("credit", "identity", "address"):
+        s.activity(name, performer="clerk")
+    p.block("review", activity_set="checks").activity("decide").transition("review", "decide")
+    return run(engine, pb)
+
+
+def test_wcp40_interleaved_routing(engine: Engine) -> None:
+    # every activity of the set runs once, in any order, never two at a time
+    import pytest
+
+    from wfengine.errors import IllegalStateError
+
+    iid = _adhoc(engine, "Sequential")
+    items = {w.activity_id: w.id for w in engine.work_items(iid)}
+    assert set(items) == {"credit", "identity", "address"}
+    _take(engine, items["address"], "clerk")
+    with pytest.raises(IllegalStateError, match="'address' of its ad-hoc set is in progress"):
+        engine.complete_work_item(items["credit"])
+    with pytest.raises(IllegalStateError, match="in progress"):
+        _take(engine, items["identity"], "clerk")
+    engine.complete_work_item(items["address"])
+    engine.complete_work_item(items["credit"])  # nothing in progress now: any order
+    engine.complete_work_item(items["identity"])
+    assert engine.trace(iid) == ["address", "credit", "identity", "review", "decide"]
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_wcp17_interleaved_parallel_routing(engine: Engine) -> None:
+    # a partial order: two sequences whose activities interleave, one at a time
+    import pytest
+
+    from wfengine.errors import IllegalStateError
+
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    s = p.activity_set("work", adhoc="Sequential")
+    s.activity("a1", performer="clerk").activity("a2", performer="clerk")
+    s.activity("b1", performer="clerk").transition("a1", "a2")
+    p.block("both", activity_set="work")
+    iid = run(engine, pb)
+    items = {w.activity_id: w.id for w in engine.work_items(iid)}
+    assert set(items) == {"a1", "b1"}  # a2 waits for a1: the order within a sequence holds
+    _take(engine, items["b1"], "clerk")
+    with pytest.raises(IllegalStateError, match="in progress"):
+        _take(engine, items["a1"], "clerk")
+    engine.complete_work_item(items["b1"])
+    engine.complete_work_item(items["a1"])
+    [a2] = engine.work_items(iid)
+    engine.complete_work_item(a2.id)
+    assert engine.trace(iid) == ["b1", "a1", "a2", "both"]
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_an_adhoc_set_ends_when_its_completion_condition_holds(engine: Engine) -> None:
+    iid = _adhoc(engine, "Parallel", completion="enough")
+    items = engine.work_items(iid)
+    assert len(items) == 3  # in parallel: all at once
+    engine.complete_work_item(items[0].id)
+    assert len(engine.work_items(iid)) == 2
+    engine.complete_work_item(items[1].id, {"enough": True})
+    assert engine.work_items(iid) == []  # the rest withdrawn
+    assert engine.trace(iid)[-2:] == ["review", "decide"]
+    assert engine.instance(iid).state is COMPLETED
+
+
+def test_an_adhoc_set_survives_the_xpdl_round_trip() -> None:
+    from wfengine import dump_xpdl, load_xpdl, validate
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    s = p.activity_set("checks", adhoc="Sequential", completion="done")
+    s.activity("x")
+    p.data_field("done", "BOOLEAN")
+    p.block("b", activity_set="checks")
+    xml = dump_xpdl(pb.build())
+    assert b'AdHoc="true"' in xml and b'AdHocOrdering="Sequential"' in xml
+    package = load_xpdl(xml)
+    assert dict(package.workflow_processes[0].activity_sets[0].extra_attrs)["AdHoc"] == "true"
+    assert validate(package) == []

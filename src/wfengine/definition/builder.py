@@ -90,6 +90,7 @@ class ActivitySetBuilder(FlowBuilder):
         self._name = name
         self._flow = Flow(f"activity set {id!r} of process {process.id!r}", process._serial)
         self._default_start: str | None = None
+        self._attrs: list[tuple[str, str]] = []
 
     def default_start(self, activity_id: str) -> Self:
         """Name the activity the set starts at when a block does not say."""
@@ -135,12 +136,31 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         return self
 
     def activity_set(
-        self, id: str, *, name: str | None = None, default_start: str | None = None
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        default_start: str | None = None,
+        adhoc: str | None = None,
+        completion: str | None = None,
     ) -> ActivitySetBuilder:
-        """Start an activity set; add its activities and transitions on the returned builder."""
+        """Start an activity set; add its activities and transitions on the returned builder.
+
+        ``adhoc="Parallel"`` or ``"Sequential"`` makes it an ad-hoc set (``AdHoc``,
+        ``AdHocOrdering``): its activities with no way in all start when a block runs it, in
+        parallel or one at a time in the order people take them; ``completion`` is its
+        ``AdHocCompletionCondition``, which ends it early once it holds."""
         s = ActivitySetBuilder(self, id, name)
         if default_start is not None:
             s.default_start(default_start)
+        if adhoc is not None:
+            if adhoc not in ("Parallel", "Sequential"):
+                raise BuildError(f"activity set {id!r}: adhoc is Parallel or Sequential")
+            s._attrs = [("AdHoc", "true"), ("AdHocOrdering", adhoc)]
+            if completion is not None:
+                s._attrs.append(("AdHocCompletionCondition", completion))
+        elif completion is not None:
+            raise BuildError(f"activity set {id!r}: completion= belongs to an ad-hoc set")
         self._sets.append(s)
         return s
 
@@ -182,6 +202,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
                     activities=acts,
                     transitions=trans,
                     default_start_activity_id=s._default_start,
+                    extra_attrs=tuple(s._attrs),
                 )
             )
         set_ids = {s.id for s in self._sets}

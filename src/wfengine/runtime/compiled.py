@@ -321,6 +321,12 @@ class CGraph:
     starts: tuple[int, ...]
     #: True when some join needs the live-place bookkeeping (Inclusive or Complex joins)
     tracks_places: bool
+    #: an ad-hoc activity set (``AdHoc="true"``): its activities with no way in all start,
+    #: and (``AdHocOrdering="Sequential"``) run one at a time, in the order people take them
+    adhoc_sequential: bool = False
+    #: ``AdHocCompletionCondition``: once it holds after an activity completes, what is left
+    #: is withdrawn and the set is done
+    completion: CompiledExpression | None = None
 
 
 @dataclass(slots=True, eq=False)

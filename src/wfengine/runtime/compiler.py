@@ -228,12 +228,17 @@ class _GraphCompiler(ActivityCompiler):
                 and not ca.assign_start
                 and not ca.assign_end
             )
+        attrs = dict((activity_set or self.process).extra_attrs)
+        adhoc = attrs.get("AdHoc", "false").strip().lower() == "true"
+        completion_text = attrs.get("AdHocCompletionCondition", "").strip() if adhoc else ""
         graph = CGraph(
             name=name,
             activities=tuple(compiled),
             by_id=by_id,
             starts=starts,
             tracks_places=tracks,
+            adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
+            completion=self.exprs.optional(completion_text, f"{name}, ad-hoc completion"),
         )
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)

@@ -22,7 +22,7 @@ from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import Payload, change
-from wfengine.runtime.instance import WorkItem, performer_of
+from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
@@ -326,6 +326,15 @@ class WorkItemCommands(EngineBase):
             nav.touch(inst)
             where = (item.activity_instance_id, item.activity_id)
             ai = inst.activities[item.activity_instance_id]
+            if operation in ("start", "complete") and ai.scope.graph.adhoc_sequential:
+                busy = in_progress_beside(ai)
+                if busy is not None:
+                    raise IllegalStateError(
+                        subject,
+                        f"waiting: {busy!r} of its ad-hoc set is in progress (they run one at "
+                        "a time)",
+                        operation,
+                    )
             access = ai.act.access or OPEN_READ
             if user is not None:
                 why = refusal(operation, item, user, self.directory, to)
@@ -361,3 +370,17 @@ class WorkItemCommands(EngineBase):
         refused = self._command(body)
         if refused is not None:
             raise refused
+
+
+def in_progress_beside(ai: ActivityInstance) -> str | None:
+    """The activity of ``ai``'s sequential ad-hoc set whose work is in progress (a person
+    started it), other than ``ai``'s: it must finish before another is started or done."""
+    for other in ai.scope.instance.activities.values():
+        if (
+            other is not ai
+            and other.scope is ai.scope
+            and other.state.is_open
+            and other.running_at is not None
+        ):
+            return other.act.id
+    return None

@@ -22,6 +22,7 @@ from wfengine.runtime.compiler import (
 from wfengine.runtime.history import (
     CLOSED_KINDS,
     ActivityIterated,
+    ConditionFailed,
     EventKind,
     change,
     marker,
@@ -265,9 +266,29 @@ class Activities(NavigatorBase):
         if ca.terminate:
             self._terminate_scope(scope)
             return
+        if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
+            return
         for ct in chosen:
             self._arrive(scope, ct)
         self._release(scope, ca.index)
+
+    def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool:
+        """An activity of an ad-hoc set completed: when the set's completion condition now
+        holds, what is left of the set is withdrawn (aborted) and the set is done."""
+        condition = scope.graph.completion
+        assert condition is not None
+        try:
+            done = bool(self._evaluate(ai, condition))
+        except _Failure as exc:  # as not holding: the set goes on, the trail says why
+            failed = ConditionFailed(exc.message)
+            scope.instance.changes.append(change(self.now, failed, ai.id, ai.act.id))
+            return False
+        if not done:
+            return False
+        self._cancel_scope(scope, ActivityState.ABORTED)
+        scope.closed = False
+        self._scope_done(scope)
+        return True
 
     def _close_activity(self, ai: ActivityInstance, state: ActivityState) -> None:
         ai.state = state

@@ -288,6 +288,9 @@ class NavigatorBase:
     def _terminate_scope(self, scope: Scope) -> None:
         raise NotImplementedError
 
+    def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
+        raise NotImplementedError
+
     def _try_complex(self, scope: Scope, ca: CActivity) -> None:
         raise NotImplementedError
 
