@@ -10,6 +10,7 @@ built in Python is the same as one a modelling tool wrote.
 
 from __future__ import annotations
 
+import re
 from typing import TypedDict
 
 from wfengine.definition.build_arguments import BuildError
@@ -75,7 +76,9 @@ def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[
     elif trigger == "Message":
         children: tuple[XmlNode, ...] = ()
         if "message" in spec:
-            children = (XmlNode(tag=_X + "Message", attrs=(("Name", spec["message"]),)),)
+            name = spec["message"]
+            ident = re.sub(r"[^\w.-]", "_", name)  # the schema wants an Id as well
+            children = (XmlNode(tag=_X + "Message", attrs=(("Id", ident), ("Name", name))),)
         node = XmlNode(
             tag=_X + "TriggerResultMessage", attrs=tuple(throw.items()), children=children
         )

@@ -268,13 +268,21 @@ class FlowBuilder:
         *,
         trigger: str = "None",
         detail: Sequence[XmlNode] = (),
+        interrupting: bool | None = None,
         **options: Unpack[EventOptions],
     ) -> Self:
         """A start event (trigger None unless told: Message, Timer, ...; ``message="order"``
         makes a Message start event that :meth:`Engine.start_by_message
-        <wfengine.runtime.engine.Engine.start_by_message>` starts an instance at)."""
+        <wfengine.runtime.engine.Engine.start_by_message>` starts an instance at).
+        ``interrupting=False`` on the start event of an event sub-process lets it run beside
+        the rest of its scope."""
         trigger, made = self._event_detail(id, trigger, options)
-        body = Event(position=EventPosition.START, trigger=trigger, detail=tuple(detail) or made)
+        body = Event(
+            position=EventPosition.START,
+            trigger=trigger,
+            detail=tuple(detail) or made,
+            interrupting=interrupting,
+        )
         return self._add(id, body, options)
 
     def intermediate(

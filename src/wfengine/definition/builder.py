@@ -143,13 +143,17 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         default_start: str | None = None,
         adhoc: str | None = None,
         completion: str | None = None,
+        triggered_by_event: bool = False,
     ) -> ActivitySetBuilder:
         """Start an activity set; add its activities and transitions on the returned builder.
 
         ``adhoc="Parallel"`` or ``"Sequential"`` makes it an ad-hoc set (``AdHoc``,
         ``AdHocOrdering``): its activities with no way in all start when a block runs it, in
         parallel or one at a time in the order people take them; ``completion`` is its
-        ``AdHocCompletionCondition``, which ends it early once it holds."""
+        ``AdHocCompletionCondition``, which ends it early once it holds.
+        ``triggered_by_event=True`` makes it an event sub-process (``TriggeredByEvent``): a
+        block activity with no transitions runs it when its start event's trigger fires
+        while the scope holding the block runs."""
         s = ActivitySetBuilder(self, id, name)
         if default_start is not None:
             s.default_start(default_start)
@@ -161,6 +165,8 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
                 s._attrs.append(("AdHocCompletionCondition", completion))
         elif completion is not None:
             raise BuildError(f"activity set {id!r}: completion= belongs to an ad-hoc set")
+        if triggered_by_event:
+            s._attrs.append(("TriggeredByEvent", "true"))
         self._sets.append(s)
         return s
 

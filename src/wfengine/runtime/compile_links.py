@@ -10,10 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wfengine.definition.graph import link_event
-from wfengine.definition.model import Activity, EventPosition, Transition
+from wfengine.definition.model import (
+    Activity,
+    BlockActivity,
+    EventPosition,
+    Transition,
+    WorkflowProcess,
+)
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import boundary, is_event_gateway
-from wfengine.runtime.compiled import SPLIT_ALL, T_NORMAL, CActivity, CTransition
+from wfengine.runtime.compiled import (
+    SPLIT_ALL,
+    T_NORMAL,
+    CActivity,
+    CBoundary,
+    CEventSub,
+    CTransition,
+)
 from wfengine.runtime.evaluation import ExpressionReader
 
 
@@ -88,3 +101,44 @@ def connect_events(
             for t in targets:
                 compiled[t].rivals = tuple(x for x in targets if x != t)
     return edges
+
+
+def event_subprocesses(
+    exprs: ExpressionReader,
+    scope: str,
+    process: WorkflowProcess,
+    activities: Sequence[Activity],
+    compiled: Sequence[CActivity],
+) -> tuple[CEventSub, ...]:
+    """The event sub-processes of one graph: its block activities whose activity set has
+    ``TriggeredByEvent="true"``, each with its start event's trigger (Timer, Message, Signal,
+    Error or Escalation; ``Interrupting`` on the start event, true by default). One whose
+    start event has no trigger the engine arms never runs (and is no start of the scope)."""
+    found: list[CEventSub] = []
+    sets = {s.id: s for s in process.activity_sets}
+    for idx, a in enumerate(activities):
+        body = a.body
+        if not isinstance(body, BlockActivity):
+            continue
+        aset = sets.get(body.activity_set_id)
+        if aset is None or dict(aset.extra_attrs).get("TriggeredByEvent", "false") != "true":
+            continue
+        block = compiled[idx].block
+        assert block is not None  # compiled with the activity
+        starts = [(i, block.activities[i].model) for i in block.starts]
+        trigger = None
+        for i, start in starts:
+            event = start.event
+            if event is not None and event.trigger in SUB_TRIGGERS:
+                where = f"{scope}, event sub-process {a.id!r}"
+                trigger = boundary(exprs, where, start, event, len(found), i)
+                break
+        if trigger is None:
+            found.append(CEventSub(idx, CBoundary(len(found), -1, "None", False)))
+            continue
+        found.append(CEventSub(idx, trigger))
+    return tuple(found)
+
+
+#: the start-event triggers an event sub-process is armed by
+SUB_TRIGGERS = frozenset({"Timer", "Message", "Signal", "Error", "Escalation"})

@@ -45,6 +45,7 @@ __all__ = [
     "CActivity",
     "CBoundary",
     "CDeadline",
+    "CEventSub",
     "CGraph",
     "CLoop",
     "CReminders",
@@ -311,6 +312,16 @@ class CActivity:
     cancel_remaining: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CEventSub:
+    """An event sub-process of a scope: the block activity (at ``block`` in the scope's
+    graph) that runs it, and its start event's trigger as a :class:`CBoundary` (its
+    ``position`` numbers it among the scope's event sub-processes)."""
+
+    block: int
+    trigger: CBoundary
+
+
 @dataclass(slots=True, eq=False)
 class CGraph:
     """One scope's graph: the process's top level or one activity set."""
@@ -327,6 +338,9 @@ class CGraph:
     #: ``AdHocCompletionCondition``: once it holds after an activity completes, what is left
     #: is withdrawn and the set is done
     completion: CompiledExpression | None = None
+    #: the event sub-processes of this scope: block activities whose set is
+    #: ``TriggeredByEvent``, armed while the scope runs, by their start event's trigger
+    event_subs: tuple[CEventSub, ...] = ()
 
 
 @dataclass(slots=True, eq=False)

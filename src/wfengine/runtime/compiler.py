@@ -64,7 +64,7 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_activity import ActivityCompiler
-from wfengine.runtime.compile_links import connect_events
+from wfengine.runtime.compile_links import connect_events, event_subprocesses
 
 # The tables live in :mod:`.compiled`. They stay importable from here, where the runtime has
 # always imported them: ``compiled.__all__`` is re-exported whole, so a table added there is
@@ -228,6 +228,9 @@ class _GraphCompiler(ActivityCompiler):
                 and not ca.assign_start
                 and not ca.assign_end
             )
+        subs = event_subprocesses(self.exprs, name, self.process, activities, compiled)
+        if subs:  # they start on their event, not with the scope
+            starts = tuple(i for i in starts if i not in {s.block for s in subs})
         attrs = dict((activity_set or self.process).extra_attrs)
         adhoc = attrs.get("AdHoc", "false").strip().lower() == "true"
         completion_text = attrs.get("AdHocCompletionCondition", "").strip() if adhoc else ""
@@ -239,6 +242,7 @@ class _GraphCompiler(ActivityCompiler):
             tracks_places=tracks,
             adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
             completion=self.exprs.optional(completion_text, f"{name}, ad-hoc completion"),
+            event_subs=subs,
         )
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)

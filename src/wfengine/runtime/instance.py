@@ -87,6 +87,10 @@ class Scope:
     #: Inclusive/Complex joins that may have become enabled; checked when work runs out
     pending: set[int] = field(default_factory=set)
     closed: bool = False
+    #: the timers of its event sub-processes (see :data:`SCOPE_TIMER`)
+    timers: list[str] = field(default_factory=list)
+    #: how often each of its event sub-processes' timers fired, by position
+    fired: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -178,6 +182,10 @@ class WorkItem:
 EVENT_TIMER = -1
 #: boundary timer ``n`` of an activity has ``deadline_index`` ``BOUNDARY_TIMER - n``
 BOUNDARY_TIMER = -2
+#: the timer of event sub-process ``n`` of scope ``s`` has ``deadline_index``
+#: ``SCOPE_TIMER - (s * SCOPE_TIMERS + n)`` (and the instance's id as activity instance)
+SCOPE_TIMER = -1_000_000
+SCOPE_TIMERS = 1_000
 
 
 @dataclass(slots=True, eq=False)

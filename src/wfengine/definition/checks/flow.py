@@ -33,7 +33,23 @@ def _starts(scope: Scope) -> list[str]:
     for node in declared:
         if node is not None and node in scope.graph and node not in starts:
             starts.append(node)
+    starts.extend(n for n in event_subprocess_blocks(scope) if n not in starts)
     return starts
+
+
+def event_subprocess_blocks(scope: Scope) -> list[str]:
+    """The block activities of a scope that run an event sub-process (an activity set with
+    ``TriggeredByEvent="true"``): no transition reaches them, their event starts them."""
+    triggered = {
+        s.id
+        for s in scope.process.activity_sets
+        if dict(s.extra_attrs).get("TriggeredByEvent", "false") == "true"
+    }
+    return [
+        n
+        for n in scope.graph
+        if getattr(activity_of(scope.graph, n).body, "activity_set_id", None) in triggered
+    ]
 
 
 def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
@@ -190,6 +206,7 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=first,
                 line=activity_of(scope.graph, first).line,
             )
+        subs = set(event_subprocess_blocks(scope))
         can_end = set(ends) | _deliberate_stops(graph)
         for end in list(can_end):
             can_end |= nx.ancestors(graph, end)
@@ -199,6 +216,8 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
             activity = activity_of(scope.graph, node)
             if is_boundary_event(activity) and graph.out_degree(node) == 0:
                 continue  # an attached event with no flow out just interrupts its activity
+            if node in subs and graph.out_degree(node) == 0:
+                continue  # an event sub-process ends where it ends
             yield make(
                 "dead-end",
                 f"activity {node!r} in {scope.where} cannot reach any end activity",

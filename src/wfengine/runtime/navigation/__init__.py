@@ -17,6 +17,7 @@ activities.
 from wfengine.runtime.navigation.activities import Activities
 from wfengine.runtime.navigation.agenda import Agenda
 from wfengine.runtime.navigation.deadlines import Deadlines
+from wfengine.runtime.navigation.event_subs import EventSubprocesses
 from wfengine.runtime.navigation.events import Events
 from wfengine.runtime.navigation.incidents import Incidents
 from wfengine.runtime.navigation.joins import Joins
@@ -37,6 +38,7 @@ class Navigator(
     Scripts,
     Messages,
     Events,
+    EventSubprocesses,
     Subflows,
     MultiInstance,
     Deadlines,

@@ -148,6 +148,8 @@ class Activities(NavigatorBase):
                 return
             for idx in ca.block.starts:
                 self._ready(child, ca.block.activities[idx])
+            if ca.block.event_subs:
+                self._arm_scope(child)
         else:
             self._incident(
                 inst,

@@ -21,6 +21,7 @@ from wfengine.runtime.compiler import (
     CActivity,
     CBoundary,
     CDeadline,
+    CEventSub,
     CGraph,
     CompiledProcess,
     CTransition,
@@ -231,6 +232,24 @@ class NavigatorBase:
         raise NotImplementedError
 
     def _boundary_for(self, ai: ActivityInstance, trigger: str, name: str) -> CBoundary | None:
+        raise NotImplementedError
+
+    def _arm_scope(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def _disarm_scope(self, scope: Scope) -> None:
+        raise NotImplementedError
+
+    def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:
+        raise NotImplementedError
+
+    def _scope_message(self, scope: Scope, sub: CEventSub, data: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _scope_sub_for(self, inst: ProcessInstance, trigger: str, name: str) -> Any:
+        raise NotImplementedError
+
+    def _start_event_sub(self, scope: Scope, sub: CEventSub, name: str | None = None) -> None:
         raise NotImplementedError
 
     def _check_conditions(self) -> None:

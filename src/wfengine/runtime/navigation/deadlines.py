@@ -20,6 +20,7 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import (
     BOUNDARY_TIMER,
     EVENT_TIMER,
+    SCOPE_TIMER,
     ActivityInstance,
     Timer,
 )
@@ -97,6 +98,10 @@ class Deadlines(NavigatorBase):
     def fire_timer(self, timer: Timer) -> None:
         self.step.timers_cancelled.append(timer.id)
         inst = self.instance(timer.instance_id)
+        if timer.deadline_index <= SCOPE_TIMER:  # an event sub-process's
+            if inst.state is ProcessState.RUNNING:
+                self._scope_timer_fired(inst, timer)
+            return
         ai = inst.activities.get(timer.activity_instance_id)
         if ai is None or ai.state.is_closed or inst.state is not ProcessState.RUNNING:
             return

@@ -14,10 +14,17 @@ was thrown; an escalation nothing catches is audited and its thread goes on.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from wfengine.runtime.compiled import KIND_CONDITION, CActivity, CBoundary, CTransition
+from wfengine.runtime.compiled import (
+    KIND_CONDITION,
+    CActivity,
+    CBoundary,
+    CEventSub,
+    CTransition,
+)
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import (
     BoundaryFired,
@@ -27,7 +34,7 @@ from wfengine.runtime.history import (
     MessageReceived,
     change,
 )
-from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Timer
+from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
 from wfengine.runtime.navigation.base import _OP_BEGIN, NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import deadline_due
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -57,15 +64,32 @@ def signal_waiters(store: SignalReads, name: str) -> list[str]:
         if deployed is None:
             continue
         compiled = deployed.compiled
-        ids = {
-            a.id
-            for graph in (compiled.graph, *compiled.activity_graph.values())
-            for a in graph.activities
-            if catches_signal(a, name)
-        }
+        graphs = (compiled.graph, *compiled.activity_graph.values())
+        ids = {a.id for graph in graphs for a in graph.activities if catches_signal(a, name)}
+        if any(
+            s.trigger.trigger == "Signal" and s.trigger.name == name
+            for graph in graphs
+            for s in graph.event_subs
+        ):  # an event sub-process waits while its scope runs: any open activity shows it
+            ids = {a.id for graph in graphs for a in graph.activities}
         if ids:
             found.extend(store.open_at(process_id, ids))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Catch:
+    """Where a thrown error, escalation or cancel is caught: an activity's attached event or
+    exception transition (``level``), or a scope's event sub-process (``scope``, ``sub``);
+    ``where`` names the activity (the block that runs an event sub-process)."""
+
+    where: str
+    interrupting: bool
+    level: ActivityInstance | None = None
+    boundary: CBoundary | None = None
+    transition: CTransition | None = None
+    scope: Scope | None = None
+    sub: CEventSub | None = None
 
 
 class Events(NavigatorBase):
@@ -225,8 +249,8 @@ class Events(NavigatorBase):
             self._body_done(ai)
             self._broadcast(name or "")
             return
-        found = self._catcher(self._enclosing(ai), trigger, name)
-        caught = None if found is None else found[0].act.id
+        found = self._catcher(None, ai.scope, trigger, name)
+        caught = None if found is None else found.where
         inst.changes.append(change(self.now, EventThrown(trigger, name, caught), ai.id, ca.id))
         if found is None:
             if trigger == "Escalation":
@@ -239,25 +263,24 @@ class Events(NavigatorBase):
                 ca.id,
                 "run",
                 f"instance {inst.id!r}, activity {ca.id!r}: the {shown} it throws is caught by "
-                "no boundary event or exception transition of an activity that encloses it",
+                "no boundary event, event sub-process or exception transition that encloses it",
             )
             return
-        level, b, ct = found
-        if b is not None and not b.interrupting:
-            self._fire_boundary(level, b, name)
+        if not found.interrupting:
+            self._catch(found, name)
             self._body_done(ai)
             return
         self._close_activity(ai, ActivityState.COMPLETED)
         inst.trace.append(ca.id)
-        if ct is not None:
+        if found.transition is not None and found.level is not None:
             thrown = f"{trigger.lower()} {name or ''}".strip()
+            level = found.level
             inst.changes.append(change(self.now, ExceptionTaken(thrown), level.id, level.act.id))
-        self._catch(level, b, ct, name)
+        self._catch(found, name)
 
-    def _enclosing(self, ai: ActivityInstance) -> ActivityInstance | None:
-        """The activity instance that runs ``ai``'s scope: a block activity, or a synchronous
+    def _enclosing(self, scope: Scope) -> ActivityInstance | None:
+        """The activity instance that runs ``scope``: a block activity, or a synchronous
         subflow's calling activity (None at the top of a root instance)."""
-        scope = ai.scope
         if scope.owner is not None:
             return scope.owner
         inst = scope.instance
@@ -267,38 +290,52 @@ class Events(NavigatorBase):
         return None
 
     def _catcher(
-        self, level: ActivityInstance | None, trigger: str, name: str | None
-    ) -> tuple[ActivityInstance, CBoundary | None, CTransition | None] | None:
-        """The nearest level from ``level`` up that catches ``trigger`` ``name``."""
-        while level is not None:
-            level = level.mi_parent or level
-            if level.state.is_open:
-                for b in level.act.boundaries:
+        self, level: ActivityInstance | None, scope: Scope | None, trigger: str, name: str | None
+    ) -> Catch | None:
+        """The nearest catch of ``trigger`` ``name`` from ``level`` (an activity whose own
+        work threw) or ``scope`` (where a throw event was reached) up: at each activity its
+        attached events, then (errors) its exception transitions; at each scope its event
+        sub-processes; then the activity that runs the scope, and so on up."""
+        while True:
+            if level is not None:
+                level = level.mi_parent or level
+                if level.state.is_open:
+                    for b in level.act.boundaries:
+                        if b.trigger == trigger and (b.name is None or b.name == name):
+                            return Catch(level.act.id, b.interrupting, level=level, boundary=b)
+                    if trigger == "Error":
+                        ct = self._exception_transition(level.act, name)
+                        if ct is not None:
+                            return Catch(level.act.id, True, level=level, transition=ct)
+                scope = level.scope
+            if scope is None:
+                return None
+            if not scope.closed:
+                for sub in scope.graph.event_subs:
+                    b = sub.trigger
                     if b.trigger == trigger and (b.name is None or b.name == name):
-                        return level, b, None
-                if trigger == "Error":
-                    ct = self._exception_transition(level.act, name)
-                    if ct is not None:
-                        return level, None, ct
-            level = self._enclosing(level)
-        return None
+                        block = scope.graph.activities[sub.block].id
+                        return Catch(block, b.interrupting, scope=scope, sub=sub)
+            level, scope = self._enclosing(scope), None
+            if level is None:
+                return None
 
-    def _catch(
-        self,
-        level: ActivityInstance,
-        b: CBoundary | None,
-        ct: CTransition | None,
-        name: str | None,
-    ) -> None:
-        """Level ``level`` catches ``name``: its boundary event fires (cancelling it), or it
-        is cancelled and its exception transition followed."""
-        self.touch(level.scope.instance)
-        if b is not None:
-            self._fire_boundary(level, b, name)
+    def _catch(self, found: Catch, name: str | None) -> None:
+        """``found`` catches ``name``: an attached event fires (an interrupting one cancels
+        its activity), an event sub-process starts, or the activity is cancelled and its
+        exception transition followed."""
+        if found.sub is not None and found.scope is not None:
+            self._start_event_sub(found.scope, found.sub, name)
             return
-        assert ct is not None
+        level = found.level
+        assert level is not None
+        self.touch(level.scope.instance)
+        if found.boundary is not None:
+            self._fire_boundary(level, found.boundary, name)
+            return
+        assert found.transition is not None
         self._cancel_activity(level, ActivityState.ABORTED, count=False)
-        self._arrive(level.scope, ct)
+        self._arrive(level.scope, found.transition)
         self._release(level.scope, level.act.index)
 
     def _catch_failure(self, ai: ActivityInstance, failure: _Failure) -> bool:
@@ -307,13 +344,12 @@ class Events(NavigatorBase):
         name = failure.exception_name
         if not name:
             return False
-        found = self._catcher(ai, "Error", name)
+        found = self._catcher(ai, None, "Error", name)
         if found is None:
             return False
-        level, b, ct = found
         inst = ai.scope.instance
         inst.changes.append(change(self.now, ExceptionTaken(failure.message), ai.id, ai.act.id))
-        self._catch(level, b, ct, name)
+        self._catch(found, name)
         return True
 
     # -- signals thrown ----------------------------------------------------------------------

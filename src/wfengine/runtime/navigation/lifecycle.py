@@ -98,6 +98,8 @@ class Lifecycle(NavigatorBase):
             return
         for idx in root.graph.starts if at is None else (at,):
             self._ready(root, root.graph.activities[idx])
+        if root.graph.event_subs:
+            self._arm_scope(root)
 
     def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
         """Close ``inst``: resolve its incidents, cancel what is open, then notify a waiting
@@ -118,6 +120,8 @@ class Lifecycle(NavigatorBase):
                 if ai.state.is_open:
                     self._cancel_activity(ai, cancel_state, count=False)
         for scope in inst.scopes.values():
+            if scope.timers:
+                self._disarm_scope(scope)
             scope.closed = True
             scope.tokens.clear()
             scope.places.clear()
@@ -134,6 +138,8 @@ class Lifecycle(NavigatorBase):
     def _scope_done(self, scope: Scope) -> None:
         """Nothing is live in ``scope`` any more: implicit termination of the scope."""
         scope.closed = True
+        if scope.timers:
+            self._disarm_scope(scope)
         owner = scope.owner
         if owner is None:
             inst = scope.instance
@@ -177,6 +183,8 @@ class Lifecycle(NavigatorBase):
 
     def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
         scope.closed = True
+        if scope.timers:
+            self._disarm_scope(scope)
         inst = scope.instance
         for ai in list(inst.activities.values()):
             if ai.scope is scope and ai.state.is_open:

@@ -64,6 +64,11 @@ class Messages(NavigatorBase):
                     if not dry:
                         self._boundary_message(ai, b, data)
                     return True
+        found = self._scope_sub_for(inst, "Message", name)
+        if found is not None:
+            if not dry:
+                self._scope_message(found[0], found[1], data)
+            return True
         return False
 
     def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
@@ -81,10 +86,23 @@ class Messages(NavigatorBase):
                 or (ai.act.boundaries and self._boundary_for(ai, "Signal", name) is not None)
             )
         ]
-        if not waiting:
+        subs = [
+            (scope, sub)
+            for scope in inst.scopes.values()
+            if not scope.closed
+            for sub in scope.graph.event_subs
+            if sub.trigger.trigger == "Signal" and sub.trigger.name == name
+        ]
+        if not waiting and not subs:
             return 0
         self.touch(inst)
         inst.data.update(data)
+        for scope, sub in subs:
+            if not scope.closed:
+                block = scope.graph.activities[sub.block].id
+                received = SignalReceived(name, tuple(sorted(data)))
+                inst.changes.append(change(self.now, received, None, block))
+                self._start_event_sub(scope, sub)
         for ai in waiting:
             if not ai.state.is_open:
                 continue  # withdrawn by an earlier one (a race, an interrupted region)
@@ -97,7 +115,7 @@ class Messages(NavigatorBase):
             else:
                 inst.changes.append(change(self.now, received, ai.id, ai.act.id))
                 self._body_done(ai)
-        return len(waiting)
+        return len(waiting) + len(subs)
 
     def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:
         inst = ai.scope.instance

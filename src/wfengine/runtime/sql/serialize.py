@@ -109,6 +109,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             "rounds": sorted(s.rounds.items()),
             "pending": sorted(s.pending),
             "closed": s.closed,
+            **({"timers": list(s.timers)} if s.timers else {}),
+            **({"fired": sorted(s.fired.items())} if s.fired else {}),
         }
         for s in inst.scopes.values()
     ]
@@ -207,6 +209,8 @@ def load_instance(
             rounds={int(k): list(v) for k, v in s["rounds"]},
             pending=set(s["pending"]),
             closed=s["closed"],
+            timers=list(s.get("timers", ())),
+            fired={int(k): v for k, v in s.get("fired", ())},
         )
         scopes[scope.id] = scope
         owners[scope.id] = s["owner"]

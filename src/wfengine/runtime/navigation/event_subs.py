@@ -1,0 +1,143 @@
+"""Event sub-processes: an activity set with ``TriggeredByEvent="true"``, run by a block
+activity that no transition reaches, is armed while the scope holding that block runs (the
+process's top level, or a block's activity set). Its start event's trigger starts it: a timer
+(once, or each cycle of a repeating one), a message, a signal, or an error or escalation thrown
+inside the scope. An interrupting one (the default) first withdraws everything else running in
+the scope (closed as aborted) and disarms its other event sub-processes; a non-interrupting one
+runs beside the rest. Either way the scope is done only when the event sub-process is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from wfengine.runtime.compiled import CEventSub
+from wfengine.runtime.history import BoundaryFired, ConditionFailed, MessageReceived, change
+from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
+from wfengine.runtime.navigation.base import _OP_BEGIN, NavigatorBase
+from wfengine.runtime.navigation.deadlines import deadline_due
+from wfengine.runtime.states import ActivityState
+
+
+class EventSubprocesses(NavigatorBase):
+    """Event sub-processes of a scope."""
+
+    def _arm_scope(self, scope: Scope) -> None:
+        """``scope`` starts: set its event sub-processes' timers; a kept message starts one
+        at once."""
+        inst = scope.instance
+        for sub in scope.graph.event_subs:
+            b = sub.trigger
+            if scope.closed:
+                return
+            if b.trigger == "Timer":
+                self._set_scope_timer(scope, sub, self.now)
+            elif b.trigger == "Message":
+                for n, (kept, data, _) in enumerate(inst.messages):
+                    if kept == b.name:
+                        del inst.messages[n]
+                        self._scope_message(scope, sub, data)
+                        break
+
+    def _set_scope_timer(self, scope: Scope, sub: CEventSub, after: datetime) -> None:
+        b = sub.trigger
+        inst = scope.instance
+        wait = b.wait
+        due: datetime | str
+        if isinstance(wait, datetime):
+            due = wait
+        elif isinstance(wait, timedelta) or wait is None:
+            due = after + (wait or timedelta(0))
+        else:
+            try:
+                value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
+            except Exception as exc:
+                due = str(exc)
+            else:
+                due = deadline_due(value, after, self.ctx.limits.max_deadline)
+        if isinstance(due, str):
+            block = scope.graph.activities[sub.block].id
+            inst.changes.append(change(self.now, ConditionFailed(due), None, block))
+            return
+        ctx = self.ctx
+        timer = Timer(
+            id=ctx.ids.new("tm"),
+            due=due,
+            instance_id=inst.id,
+            activity_instance_id=inst.id,
+            deadline_index=SCOPE_TIMER - (scope.id * SCOPE_TIMERS + b.position),
+            seq=ctx.next_timer_seq(),
+        )
+        scope.timers.append(timer.id)
+        self.step.timers_set.append(timer)
+
+    def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:
+        """An event sub-process's timer is due: start it (and set a repeating one again)."""
+        scope_id, position = divmod(SCOPE_TIMER - timer.deadline_index, SCOPE_TIMERS)
+        scope = inst.scopes.get(scope_id)
+        if scope is None or scope.closed or timer.id not in scope.timers:
+            return
+        self.touch(inst)
+        scope.timers.remove(timer.id)
+        sub = scope.graph.event_subs[position]
+        b = sub.trigger
+        fired = scope.fired.get(position, 0) + 1
+        scope.fired[position] = fired
+        if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
+            self._set_scope_timer(scope, sub, timer.due)
+        self._start_event_sub(scope, sub)
+
+    def _scope_message(self, scope: Scope, sub: CEventSub, data: Mapping[str, Any]) -> None:
+        inst = scope.instance
+        inst.data.update(data)
+        block = scope.graph.activities[sub.block].id
+        received = MessageReceived(sub.trigger.name or "", tuple(sorted(data)))
+        inst.changes.append(change(self.now, received, None, block))
+        self._start_event_sub(scope, sub)
+
+    def _scope_sub_for(self, inst: ProcessInstance, trigger: str, name: str) -> Any:
+        """The oldest open scope of ``inst`` with an event sub-process of ``trigger`` ``name``
+        and it, or None."""
+        for scope in inst.scopes.values():
+            if scope.closed:
+                continue
+            for sub in scope.graph.event_subs:
+                if sub.trigger.trigger == trigger and sub.trigger.name == name:
+                    return scope, sub
+        return None
+
+    def _start_event_sub(self, scope: Scope, sub: CEventSub, name: str | None = None) -> None:
+        """Start event sub-process ``sub`` of ``scope`` (see the module notes)."""
+        inst = scope.instance
+        self.touch(inst)
+        b = sub.trigger
+        block = scope.graph.activities[sub.block]
+        fired = BoundaryFired(b.trigger, name or b.name, b.interrupting)
+        inst.changes.append(change(self.now, fired, None, block.id))
+        if b.interrupting:
+            self._clear_scope(scope)
+        self._ready(scope, block)
+
+    def _clear_scope(self, scope: Scope) -> None:
+        """Withdraw everything running in ``scope`` (closed as aborted) and disarm its event
+        sub-processes; the scope itself stays open for what starts in it next."""
+        inst = scope.instance
+        for ai in list(inst.activities.values()):
+            if ai.scope is scope and ai.state.is_open and ai.mi_parent is None:
+                self._cancel_activity(ai, ActivityState.ABORTED, count=False)
+        scope.tokens.clear()
+        scope.places.clear()
+        scope.pending.clear()
+        scope.rounds.clear()
+        scope.count = 0
+        kept = [i for i in self._agenda if not (i[0] == _OP_BEGIN and i[1] is scope)]
+        self._agenda.clear()  # in place: drain holds the deque
+        self._agenda.extend(kept)
+        self._disarm_scope(scope)
+
+    def _disarm_scope(self, scope: Scope) -> None:
+        if scope.timers:
+            self.step.timers_cancelled.extend(scope.timers)
+            scope.timers = []

@@ -1,0 +1,117 @@
+"""Event sub-processes (issue 11, item 3): an activity set with ``TriggeredByEvent="true"``,
+run by a block activity no transition reaches, starts when its start event's trigger fires
+while the scope holding it runs: interrupting (the rest withdrawn) or beside the rest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.runtime.conftest import run
+from wfengine import Engine, PackageBuilder, ProcessState, VirtualClock, validate
+
+
+def _process(interrupting: bool = True, **start: Any) -> PackageBuilder:
+    """'work' (a person's) then 'done'; an event sub-process 'on_event' (start 'caught',
+    then 'handle') on the given start trigger."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("note", "STRING")
+    p.start("s").activity("work", performer="clerk").end("done")
+    p.sequence("s", "work", "done")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    caught = "caught"
+    sub.start(caught, interrupting=None if interrupting else False, **start)
+    sub.activity("handle", performer="clerk").end("handled")
+    sub.sequence(caught, "handle", "handled")
+    p.block("on_event", activity_set="reaction")
+    return pb
+
+
+def test_the_definition_validates_clean_and_survives_the_xpdl_round_trip() -> None:
+    from wfengine import dump_xpdl, load_xpdl
+
+    package = load_xpdl(dump_xpdl(_process(interrupting=False, message="cancel").build()))
+    assert validate(package) == []
+    reaction = package.workflow_processes[0].activity_sets[0]
+    assert dict(reaction.extra_attrs)["TriggeredByEvent"] == "true"
+    start = reaction.activities[0].event
+    assert start is not None and start.interrupting is False
+
+
+def test_an_interrupting_message_withdraws_the_rest(engine: Engine) -> None:
+    iid = run(engine, _process(message="cancel"))
+    [work] = engine.work_items(iid)
+    assert work.activity_id == "work"  # the event sub-process does not start with the process
+    engine.send_message("cancel", {"note": "customer withdrew"}, instance_id=iid)
+    [handle] = engine.work_items(iid)
+    assert handle.activity_id == "handle"
+    states = {a.activity_id: a.state.value for a in engine.activity_instances(iid)}
+    assert states["work"] == "closed.aborted"
+    engine.complete_work_item(handle.id)
+    assert engine.trace(iid) == ["s", "caught", "handle", "handled", "on_event"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.instance(iid).data["note"] == "customer withdrew"
+
+
+def test_a_non_interrupting_timer_runs_beside_the_rest_each_cycle(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = run(engine, _process(interrupting=False, timer="R/PT1H"))
+    clock.advance(timedelta(hours=1))
+    clock.advance(timedelta(hours=1))
+    kinds = sorted(w.activity_id for w in engine.work_items(iid))
+    assert kinds == ["handle", "handle", "work"]
+    for item in engine.work_items(iid):
+        if item.activity_id == "handle":
+            engine.complete_work_item(item.id)
+    [work] = engine.work_items(iid)
+    engine.complete_work_item(work.id)
+    assert engine.timers(iid) == []  # the scope is done: its timer disarmed
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.trace(iid).count("on_event") == 2
+
+
+def test_an_error_thrown_in_the_scope_starts_its_error_event_subprocess(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.application("charge")
+    engine.applications.register("charge", lambda: 1 / 0)
+    p.start("s").activity("pay", tool="charge").end("done").sequence("s", "pay", "done")
+    sub = p.activity_set("failed", triggered_by_event=True)
+    sub.start("oops", trigger="Error", code="ZeroDivisionError").activity("refund").end("e")
+    sub.sequence("oops", "refund", "e")
+    p.block("on_error", activity_set="failed")
+    iid = run(engine, pb)
+    assert engine.incidents(iid) == []
+    assert engine.trace(iid) == ["s", "oops", "refund", "e", "on_error"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_signal_reaches_an_event_subprocess(engine: Engine) -> None:
+    iid = run(engine, _process(signal="recall"))
+    assert engine.broadcast_signal("recall") == 1
+    [handle] = engine.work_items(iid)
+    assert handle.activity_id == "handle"
+
+
+def test_an_event_subprocess_in_a_block_is_armed_while_the_block_runs(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    inner = p.activity_set("inner")
+    inner.activity("step", performer="clerk")
+    inner.block("on_stop", activity_set="reaction")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    sub.start("stop", message="stop").activity("tidy")
+    sub.transition("stop", "tidy")
+    p.activity("before", performer="clerk").block("region", activity_set="inner")
+    p.activity("after").sequence("before", "region", "after")
+    iid = run(engine, pb)
+    assert engine.send_message("stop", instance_id=iid) is False  # not armed yet: kept
+    [before] = engine.work_items(iid)
+    engine.complete_work_item(before.id)  # the block starts: the kept message starts it
+    assert engine.trace(iid) == ["before", "stop", "tidy", "on_stop", "region", "after"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
