@@ -21,6 +21,7 @@ from wfengine.cli.org_cmd import org
 from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
+from wfengine.cli.signal_cmd import signal
 from wfengine.cli.stats_cmd import stats
 from wfengine.cli.status_cmd import status
 from wfengine.cli.validate_cmd import validate
@@ -70,6 +71,7 @@ main.add_command(incident)
 main.add_command(db)
 main.add_command(org)
 main.add_command(message)
+main.add_command(signal)
 main.add_command(worklist_command)
 main.add_command(workitem)
 # Monitoring (Interface 5): the audit trail.

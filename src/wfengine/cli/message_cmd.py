@@ -9,7 +9,8 @@ catch event that waited took it (the instance's automatic work that follows is l
 ``wfengine worker``), ``ID kept`` when none waits yet and the instance keeps it. Exit 0;
 1 when no open instance (or more than one) matches, or the instance is closed; 2 on usage
 errors (both or neither of ``--instance`` and ``--correlate``) and databases that cannot be
-used.
+used. ``--start`` instead starts a new instance at the Message start event that takes NAME
+(``Engine.start_by_message``) and prints ``ID started``.
 """
 
 from __future__ import annotations
@@ -36,12 +37,18 @@ def message() -> None:
     metavar="KEY=VALUE",
     help="Find the instance by a correlation key's value (repeatable).",
 )
+@click.option(
+    "--start",
+    is_flag=True,
+    help="Start a new instance at the Message start event that takes it.",
+)
 @set_option("Data the message carries.")
 def send(
     name: str,
     url: str,
     instance_id: str | None,
     correlate: tuple[str, ...],
+    start: bool,
     assignments: tuple[str, ...],
 ) -> None:
     """Send message NAME to one instance.
@@ -50,10 +57,17 @@ def send(
     Examples:
       wfengine message send customer_reply --db sqlite:///wf.db --instance pi-7 --set ok=true
       wfengine message send customer_reply --db sqlite:///wf.db --correlate acceptance_no=A-17
+      wfengine message send new_order --db sqlite:///wf.db --start --set item=kettle
     """
+    data = parse_assignments(assignments)
+    if start:
+        if instance_id is not None or correlate:
+            raise click.UsageError("--start starts a new instance: no --instance or --correlate")
+        with engine_on(url) as engine:
+            click.echo(f"{engine.start_by_message(name, data)} started")
+        return
     if (instance_id is None) == (not correlate):
         raise click.UsageError("name the instance with --instance or --correlate (one of them)")
-    data = parse_assignments(assignments)
     keys = parse_assignments(correlate, "--correlate") if correlate else None
     with engine_on(url) as engine:
         target = instance_id

@@ -54,7 +54,7 @@ class ActivityCommands(EngineBase):
             inst = self.store.instance(target)
             if inst.state.is_closed:
                 raise IllegalStateError(
-                    f"process instance {instance_id!r}", inst.state.value, f"receive {name!r}"
+                    f"process instance {target!r}", inst.state.value, f"receive {name!r}"
                 )
             nav = self._nav()
             taken = nav.deliver_message(inst, name, values)

@@ -1,0 +1,55 @@
+"""``wfengine signal send`` and ``wfengine message send --start``: the contracts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.databases import cli, sqlite_url, write
+from wfengine import Engine, PackageBuilder, ProcessState
+
+
+def _package() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("waiter")
+    p.data_field("rate", "FLOAT")
+    p.intermediate("hear", signal="price_change").activity("went").transition("hear", "went")
+    q = pb.process("orders")
+    q.data_field("item", "STRING")
+    q.start("ordered", trigger="Message", message="new_order").activity("pack")
+    q.transition("ordered", "pack")
+    return pb
+
+
+def test_signal_send_reaches_every_waiting_instance(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    path = write(tmp_path, _package())
+    started = cli("instance", "start", path, "--process", "waiter", "--db", url, "--count", "3")
+    assert started.exit_code == 0, started.output
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0  # the catches now wait
+    sent = cli("signal", "send", "price_change", "--db", url, "--set", "rate=1.5")
+    assert sent.exit_code == 0 and sent.stdout == "3 taken\n", sent.output
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    with Engine(db_url=url) as e:
+        for summary in e.instance_summaries():
+            inst = e.instance(summary.id)
+            assert inst.state is ProcessState.COMPLETED and inst.data["rate"] == 1.5
+    lost = cli("signal", "send", "price_change", "--db", url)
+    assert lost.exit_code == 0 and lost.stdout == "0 taken\n"
+
+
+def test_message_send_start_starts_an_instance_at_the_message_start(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    path = write(tmp_path, _package())
+    deployed = cli("instance", "start", path, "--process", "waiter", "--db", url)
+    assert deployed.exit_code == 0, deployed.output
+    sent = cli("message", "send", "new_order", "--db", url, "--start", "--set", "item=kettle")
+    assert sent.exit_code == 0 and sent.stdout.endswith(" started\n"), sent.output
+    iid = sent.stdout.split()[0]
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    with Engine(db_url=url) as e:
+        assert e.trace(iid) == ["ordered", "pack"]
+        assert e.instance(iid).data["item"] == "kettle"
+    both = cli("message", "send", "new_order", "--db", url, "--start", "--instance", iid)
+    assert both.exit_code == 2
+    unknown = cli("message", "send", "nothing_starts_on_this", "--db", url, "--start")
+    assert unknown.exit_code == 1 and "nothing_starts_on_this" in unknown.stderr
