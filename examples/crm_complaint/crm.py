@@ -1,0 +1,192 @@
+"""The CRM side of the complaint example: customers, their complaint history, acceptance
+numbers and the notifications sent, in the same database as the engine (SQLAlchemy), and the
+applications ``complaint.xpdl`` calls.
+
+``CrmApps(url).register(engine.applications)`` binds them; ``url`` is the engine's database
+(``sqlite:///wfengine.db``) or any other. The tables are created when missing.
+
+Acceptance numbers are unique under the customer's phone number: the table's primary key is
+(phone, number), so two engine processes giving numbers at once cannot both take the same one
+(the loser of the race takes the next); looking a case up by phone and number is a
+primary-key hit.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from wfengine import ApplicationRegistry
+
+metadata = sa.MetaData()
+
+customers = sa.Table(
+    "crm_customers",
+    metadata,
+    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("value", sa.String(20), nullable=False, server_default="standard"),
+    sa.Column("email", sa.String(200)),
+)
+
+acceptance_numbers = sa.Table(
+    "crm_acceptance_numbers",
+    metadata,
+    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+complaint_history = sa.Table(
+    "crm_complaint_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone", sa.String(32), nullable=False, index=True),
+    sa.Column("acceptance_no", sa.String(40)),
+    sa.Column("complaint", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+notifications = sa.Table(
+    "crm_notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone", sa.String(32), nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    phone: str
+    name: str
+    value: str
+
+
+def acceptance_label(phone: str, number: int) -> str:
+    """How an acceptance number is written: the phone's last four digits and the number
+    under that phone (``"0101-0007"``)."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return f"{digits[-4:]:0>4}-{number:04d}"
+
+
+class CrmApps:
+    """The CRM database and the applications the complaint process calls."""
+
+    def __init__(self, url: str, *, clock: Any = None) -> None:
+        self.db = sa.create_engine(url)
+        metadata.create_all(self.db)
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    # -- the CRM's own data --------------------------------------------------------------
+
+    def add_customers(self, rows: list[Mapping[str, Any]]) -> None:
+        with self.db.begin() as conn:
+            conn.execute(customers.insert(), [dict(r) for r in rows])
+
+    def history(self, phone: str) -> list[dict[str, Any]]:
+        """The customer's complaint history, oldest first."""
+        query = (
+            sa.select(complaint_history)
+            .where(complaint_history.c.phone == phone)
+            .order_by(complaint_history.c.id)
+        )
+        with self.db.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def sent(self, phone: str | None = None) -> list[dict[str, Any]]:
+        """The notifications sent (to one customer), oldest first."""
+        query = sa.select(notifications).order_by(notifications.c.id)
+        if phone is not None:
+            query = query.where(notifications.c.phone == phone)
+        with self.db.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- the applications ------------------------------------------------------------------
+
+    def lookup_customer(self, lookup_phone: str) -> dict[str, str]:
+        """The customer's name and value from the customer table (an unknown caller is a
+        new, standard customer)."""
+        query = sa.select(customers).where(customers.c.phone == lookup_phone)
+        with self.db.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return {"found_name": "new customer", "found_value": "standard"}
+        return {"found_name": row.name, "found_value": row.value}
+
+    def next_acceptance_number(self, acceptance_phone: str) -> dict[str, str]:
+        """The next acceptance number under this phone number (unique: see the notes)."""
+        for _ in itertools.count():
+            with self.db.connect() as conn:
+                top = conn.execute(
+                    sa.select(sa.func.max(acceptance_numbers.c.number)).where(
+                        acceptance_numbers.c.phone == acceptance_phone
+                    )
+                ).scalar()
+            number = (top or 0) + 1
+            try:
+                with self.db.begin() as conn:
+                    conn.execute(
+                        acceptance_numbers.insert().values(
+                            phone=acceptance_phone, number=number, taken_at=self._now()
+                        )
+                    )
+            except IntegrityError:
+                continue  # another process took it first: take the next
+            return {"acceptance_number": acceptance_label(acceptance_phone, number)}
+        raise AssertionError("unreachable")
+
+    def record_history(
+        self,
+        history_phone: str,
+        history_text: str,
+        history_answer: str,
+        history_acceptance: str,
+    ) -> None:
+        """The complaint and its answer into the customer's complaint history."""
+        with self.db.begin() as conn:
+            conn.execute(
+                complaint_history.insert().values(
+                    phone=history_phone,
+                    acceptance_no=history_acceptance or None,
+                    complaint=history_text or "",
+                    answer=history_answer or "",
+                    at=self._now(),
+                )
+            )
+
+    def notify_customer(self, notify_phone: str, notify_channel: str, notify_text: str) -> None:
+        """Tell the customer (SMS for the hotline, e-mail for the web channel): recorded in
+        the notifications table, where a gateway to the SMS and mail services picks them up."""
+        channel = "email" if notify_channel == "web" else "sms"
+        with self.db.begin() as conn:
+            conn.execute(
+                notifications.insert().values(
+                    phone=notify_phone, channel=channel, text=notify_text, at=self._now()
+                )
+            )
+
+    def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
+        """Bind the applications. ``asynchronous=True`` when the CRM tables live in the
+        engine's own SQLite file: each call then runs as an ``invoke`` job outside the
+        engine's transaction (``run_due_jobs`` or a worker runs it), so the two never hold
+        the file's write lock against each other."""
+        for app_id, func in (
+            ("lookup_customer", self.lookup_customer),
+            ("next_acceptance_number", self.next_acceptance_number),
+            ("record_history", self.record_history),
+            ("notify_customer", self.notify_customer),
+        ):
+            registry.register(app_id, func, retries=2, asynchronous=asynchronous)

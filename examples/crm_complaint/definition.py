@@ -1,0 +1,195 @@
+"""The customer-complaint process of a CRM call centre, built with wfengine's PackageBuilder.
+
+``python examples/crm_complaint/definition.py`` writes ``complaint.xpdl`` beside this file
+(XPDL 2.2); a test keeps the two the same. The flow (after the complaint prototype of a CRM
+and workflow integration, and a call centre's work-order flow):
+
+1. Intake: the customer types the complaint at the web service centre, or an agent types it
+   at the free hotline: phone number, channel, category, severity, text. The customer's
+   details come from the CRM customer table (``lookup_customer``).
+2. Instant answer: when the agent or the website answered at once and the customer is
+   satisfied, the complaint and the answer go into the complaint history and the case ends.
+3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
+   number is given (``accept``) and told to the customer (``tell_customer``).
+4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
+   ``abort``, ``amend`` (send it back to the agent to amend), ``reply`` (hand it, with an
+   opinion, to an agent to reply: ``reply_agent``, the original one by default), ``departments``
+   (route it to a department: ``next_department``; each department may name the next one, or
+   send it back when it cannot handle it; when they are done it comes back to the
+   coordinator) or ``ask_customer`` (ask the customer for more information and wait for their
+   reply, correlated by acceptance number, or three days).
+5. Opinions accumulate (``opinions``): each department reads the earlier ones and adds its
+   own. Every person's step has a reminder every two hours and escalates to the supervisors
+   after eight.
+6. The reply goes into the complaint history and the customer is told.
+
+What the customer may see (the brief status) is declared with ``wfengine:milestone`` on the
+steps (the label shown once a step has completed) and ``wfengine:public`` on the fields;
+everything else stays inside.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from wfengine import PackageBuilder
+from wfengine.definition.model import Package
+
+#: the participants (roles and units of organisation.yaml)
+AGENT, COORDINATOR = "agent", "coordinator"
+DEPARTMENTS = ("billing", "network", "sales", "after_sales")
+
+#: every person's step: a reminder every two hours, escalated to the supervisors after eight
+REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
+#: what a customer's reply is correlated by: their phone and the case's acceptance number
+CORRELATION = "acceptance_no"
+
+
+def _public(label: str | None = None) -> dict[str, str]:
+    return {"wfengine:milestone": label} if label else {}
+
+
+def build() -> Package:
+    """The complaint package (one process, ``complaint``)."""
+    pb = PackageBuilder("crm_complaint", name="CRM customer complaints")
+    pb.participant(AGENT, name="Call-centre agent")
+    pb.participant(COORDINATOR, name="Work-order coordinator")
+    for dept in DEPARTMENTS:
+        pb.participant(dept, type="ORGANIZATIONAL_UNIT", name=dept.replace("_", "-").title())
+    p = pb.process("complaint", name="Customer complaint")
+    p.extended_attribute("wfengine:public-name", "Your complaint")
+    p.extended_attribute("wfengine:correlation", f"phone, {CORRELATION}")
+    public = {"wfengine:public": "true"}
+    # the complaint: common fields of every work order, then the category's
+    p.data_field("phone", "STRING", name="Customer phone number")
+    p.data_field("channel", "STRING", initial='"hotline"', name="web or hotline")
+    p.data_field("category", "STRING", extended=public)
+    p.data_field("severity", "INTEGER", initial="2", name="1 low, 2 normal, 3 high")
+    p.data_field("text", "STRING", name="What the customer says")
+    p.data_field("customer_name", "STRING")
+    p.data_field("customer_value", "STRING", initial='"standard"')
+    p.data_field("instant_answer", "STRING", initial='""')
+    p.data_field("satisfied", "BOOLEAN", initial="false")
+    p.data_field(CORRELATION, "STRING", extended=public)
+    # the coordinator's and departments' work
+    p.data_field("decision", "STRING", initial='""')
+    p.data_field("reply_agent", "STRING", initial=f'"{AGENT}"')
+    p.data_field("next_department", "STRING", initial='""')
+    p.data_field("department", "STRING", initial='""')
+    p.data_field("dept_outcome", "STRING", initial='""')
+    p.data_field("opinion", "STRING", initial='""')
+    p.data_field("opinions", "STRING", initial='""')
+    p.data_field("question", "STRING", initial='""')
+    p.data_field("customer_info", "STRING", initial='""')
+    p.data_field("customer_timed_out", "BOOLEAN", initial="false")
+    p.data_field("conclusion", "STRING", initial='""', extended=public)
+    p.data_field("proposed_solution", "STRING", initial='""', extended=public)
+    p.data_field("reply", "STRING", initial='""')
+    # the applications (bound in crm.py)
+    p.application("lookup_customer", params=[("lookup_phone", "IN", "STRING"),
+                  ("found_name", "OUT", "STRING"), ("found_value", "OUT", "STRING")])  # fmt: skip
+    p.application("record_history", params=[("history_phone", "IN", "STRING"),
+                  ("history_text", "IN", "STRING"), ("history_answer", "IN", "STRING"),
+                  ("history_acceptance", "IN", "STRING")])  # fmt: skip
+    p.application("next_acceptance_number", params=[("acceptance_phone", "IN", "STRING"),
+                  ("acceptance_number", "OUT", "STRING")])  # fmt: skip
+    p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
+                  ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING")])  # fmt: skip
+
+    # 1-2: intake, customer details, instant answer
+    p.start("intake", extended=_public("Complaint received"))
+    p.activity("lookup_customer", tool="lookup_customer",
+               args=["phone", "customer_name", "customer_value"])  # fmt: skip
+    p.route("answered_at_once")
+    p.activity("record_instant", tool="record_history",
+               args=["phone", "text", "instant_answer", '""'],
+               extended=_public("Answered at once"))  # fmt: skip
+    p.end("answered")
+    p.sequence("intake", "lookup_customer", "answered_at_once")
+    p.transition("answered_at_once", "record_instant", condition="satisfied")
+    p.transition("answered_at_once", "accept", otherwise=True)
+    p.transition("record_instant", "answered")
+
+    # 3: into the workflow: an acceptance number, told to the customer
+    p.activity("accept", tool="next_acceptance_number", args=["phone", CORRELATION],
+               extended=_public("Accepted for handling"))  # fmt: skip
+    told = f'"Your complaint is number " + {CORRELATION}'
+    p.activity("tell_customer", tool="notify_customer", args=["phone", "channel", told])
+    p.sequence("accept", "tell_customer", "coordinate")
+
+    # 4: the coordinator decides
+    p.activity("coordinate", performer=COORDINATOR, name="Coordinate the work order",
+               writes=["decision", "reply_agent", "next_department", "opinion", "question",
+                       "conclusion", "proposed_solution", "reply"],
+               extended={**REMIND, **_public("Reviewed by the coordinator")})  # fmt: skip
+    p.route("decide")
+    p.transition("coordinate", "decide")
+    # close: the coordinator handled it and wrote the reply
+    p.transition("decide", "record_reply", condition='decision == "close"')
+    # abort
+    p.end("aborted", extended=_public("Closed without action"))
+    p.transition("decide", "aborted", condition='decision == "abort"')
+    # back to the agent to amend
+    p.activity("amend", performer=AGENT, name="Amend the work order",
+               writes=["category", "severity", "text"], extended=REMIND)  # fmt: skip
+    p.transition("decide", "amend", condition='decision == "amend"')
+    p.transition("amend", "coordinate")
+    # an agent replies (the original, or another: reply_agent)
+    p.activity("agent_reply", performer="reply_agent", name="Reply to the customer",
+               writes=["reply", "conclusion", "proposed_solution"], extended=REMIND)  # fmt: skip
+    p.transition("decide", "agent_reply", condition='decision == "reply"')
+    p.transition("agent_reply", "record_reply")
+    # departments, one after another: each may name the next, or send it back
+    p.transition("decide", "route_department", condition='decision == "departments"')
+    p.activity("route_department",
+               script='department = next_department; next_department = ""; '
+                      'dept_outcome = ""')  # fmt: skip
+    p.activity("department", performer="department", name="Department handles it",
+               writes=["dept_outcome", "opinion", "next_department", "conclusion",
+                       "proposed_solution"],
+               extended={**REMIND, **_public("Handled by a department")})  # fmt: skip
+    p.activity("add_opinion",
+               script='opinions = opinions + department + ": " + opinion + "\\n"; '
+                      'opinion = ""')  # fmt: skip
+    p.route("after_department")
+    p.sequence("route_department", "department", "add_opinion", "after_department")
+    p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
+    p.transition("after_department", "route_department", condition='next_department != ""')
+    p.transition("after_department", "back_to_coordinator", otherwise=True)
+    p.activity("back_to_coordinator", script='decision = ""')
+    p.transition("back_to_coordinator", "coordinate")
+    # ask the customer and wait for their reply, or three days
+    p.activity("ask", tool="notify_customer", args=["phone", "channel", "question"],
+               extended=_public("Asked you for more information"))  # fmt: skip
+    p.transition("decide", "ask", condition='decision == "ask_customer"')
+    p.route("await_customer", gateway="EventBased")
+    p.intermediate("customer_reply", message="customer_reply")
+    p.intermediate("no_reply", timer="P3D")
+    p.activity("mark_timeout", script="customer_timed_out = true")
+    p.sequence("ask", "await_customer")
+    p.transition("await_customer", "customer_reply").transition("await_customer", "no_reply")
+    p.transition("customer_reply", "coordinate")
+    p.transition("no_reply", "mark_timeout").transition("mark_timeout", "coordinate")
+
+    # 6: the reply into the history, the customer told
+    p.activity("record_reply", tool="record_history",
+               args=["phone", "text", "reply", CORRELATION])  # fmt: skip
+    p.activity("notify_reply", tool="notify_customer", args=["phone", "channel", "reply"],
+               extended=_public("Answer sent"))  # fmt: skip
+    p.end("closed")
+    p.sequence("record_reply", "notify_reply", "closed")
+    return pb.build()
+
+
+def write(path: Path | None = None) -> Path:
+    """Write the package as XPDL 2.2 (beside this file unless told)."""
+    from wfengine import dump_xpdl
+
+    target = path or Path(__file__).with_name("complaint.xpdl")
+    target.write_bytes(dump_xpdl(build()))
+    return target
+
+
+if __name__ == "__main__":
+    print(write(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

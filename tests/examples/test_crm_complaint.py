@@ -1,0 +1,238 @@
+"""The CRM complaint example (issue 15): one test per path of ``examples/crm_complaint``,
+driven through the worklist API as the real people would (the coordinator, agents and
+department desks of ``organisation.yaml`` completing their own work items), asserting the
+complaint history, the notifications, the audit trail and the brief and detailed status."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from wfengine import Engine, ProcessState, VirtualClock, dump_xpdl
+from wfengine.audit.status import brief_status, detailed_status
+from wfengine.worklist.org_files import load_organisation
+
+EXAMPLE = REPO_ROOT / "examples" / "crm_complaint"
+PHONE = "+86 138 0000 0101"
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"crm_example_{name}", EXAMPLE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+definition = _module("definition")
+crm_module = _module("crm")
+
+
+class Desk:
+    """The example's engine, CRM and people."""
+
+    def __init__(self, engine: Engine, crm: Any, clock: VirtualClock) -> None:
+        self.engine, self.crm, self.clock = engine, crm, clock
+
+    def intake(self, **data: Any) -> str:
+        values = {"phone": PHONE, "channel": "hotline", "category": "billing",
+                  "severity": 2, "text": "I was charged twice"}  # fmt: skip
+        values.update(data)
+        return self.engine.start_process("complaint", values)
+
+    def item(self, iid: str, activity: str) -> Any:
+        [found] = [w for w in self.engine.work_items(iid) if w.activity_id == activity]
+        return found
+
+    def do(self, iid: str, activity: str, user: str, **data: Any) -> None:
+        """``user`` completes the open work item of ``activity`` with ``data``."""
+        item = self.item(iid, activity)
+        assert user in item.assignees, (user, item.assignees)
+        self.engine.claim_work_item(item.id, user)
+        self.engine.complete_work_item(item.id, data or None, user=user)
+
+    def stage(self, iid: str) -> str | None:
+        """The last public milestone the case reached (what the customer is told)."""
+        milestones = brief_status(self.engine, iid).milestones
+        return milestones[-1].label if milestones else None
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    clock = VirtualClock()
+    org = load_organisation(EXAMPLE / "organisation.yaml")
+    crm = crm_module.CrmApps(f"sqlite:///{tmp_path / 'crm.db'}", clock=clock)
+    crm.add_customers([{"phone": PHONE, "name": "Wei Zhang", "value": "gold"}])
+    with Engine(clock=clock, directory=org) as engine:
+        crm.register(engine.applications)
+        engine.deploy(definition.build())
+        yield Desk(engine, crm, clock)
+
+
+def test_the_shipped_xpdl_is_the_built_definition_and_validates_clean() -> None:
+    from wfengine import load_xpdl, validate
+
+    shipped = (EXAMPLE / "complaint.xpdl").read_bytes()
+    assert shipped == dump_xpdl(definition.build()), "run examples/crm_complaint/definition.py"
+    assert validate(load_xpdl(EXAMPLE / "complaint.xpdl")) == []
+
+
+def test_instant_answer(desk: Desk) -> None:
+    iid = desk.intake(instant_answer="The second charge is a hold; it drops in 3 days",
+                      satisfied=True)  # fmt: skip
+    inst = desk.engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED
+    assert inst.data["customer_name"] == "Wei Zhang"  # from the customer table
+    assert inst.data["acceptance_no"] is None  # never entered the workflow
+    [row] = desk.crm.history(PHONE)
+    assert row["answer"].startswith("The second charge") and row["acceptance_no"] is None
+    assert desk.crm.sent(PHONE) == []
+    assert desk.stage(iid) == "Answered at once"
+
+
+def _accepted(desk: Desk, **data: Any) -> str:
+    iid = desk.intake(**data)
+    number = desk.engine.instance(iid).data["acceptance_no"]
+    assert number == "0101-0001" or number.startswith("0101-")
+    [told] = desk.crm.sent(PHONE)
+    assert told["channel"] == "sms" and number in told["text"]
+    assert desk.stage(iid) == "Accepted for handling"
+    assert desk.item(iid, "coordinate").assignees == ("cora", "dan")
+    return iid
+
+
+def test_the_coordinator_handles_and_closes_it(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="close", reply="We refunded the charge",
+            conclusion="Charged twice by mistake", proposed_solution="Refund")  # fmt: skip
+    inst = desk.engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED
+    [row] = desk.crm.history(PHONE)
+    assert row["answer"] == "We refunded the charge"
+    assert row["acceptance_no"] == inst.data["acceptance_no"]
+    assert desk.crm.sent(PHONE)[-1]["text"] == "We refunded the charge"
+    brief = brief_status(desk.engine, iid)
+    assert desk.stage(iid) == "Answer sent" and brief.state == "completed"
+    assert [m.label for m in brief.milestones] == [
+        "Complaint received",
+        "Accepted for handling",
+        "Reviewed by the coordinator",
+        "Answer sent",
+    ]
+    assert brief.fields["conclusion"] == "Charged twice by mistake"
+    assert "reply" not in brief.fields and "opinions" not in brief.fields  # kept inside
+    detail = detailed_status(desk.engine, iid)
+    assert detail.instance.data["reply"] == "We refunded the charge"
+
+
+def test_abort(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "dan", decision="abort")
+    assert desk.engine.instance(iid).state is ProcessState.COMPLETED
+    assert desk.engine.trace(iid)[-1] == "aborted"
+    assert desk.stage(iid) == "Closed without action"
+    assert desk.crm.history(PHONE) == []
+
+
+def test_sent_back_to_the_agent_to_amend(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="amend")
+    assert set(desk.item(iid, "amend").assignees) == {"amy", "ben"}
+    desk.do(iid, "amend", "amy", text="Charged twice on 3 May", category="billing")
+    assert desk.engine.instance(iid).data["text"] == "Charged twice on 3 May"
+    desk.item(iid, "coordinate")  # back with the coordinator
+
+
+def test_an_agent_replies_with_the_coordinators_opinion(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="reply", reply_agent="ben",
+            opinion="Apologise and refund")  # fmt: skip
+    assert desk.item(iid, "agent_reply").assignees == ("ben",)
+    desk.do(iid, "agent_reply", "ben", reply="Sorry, refunded", conclusion="Refunded")
+    assert desk.engine.instance(iid).state is ProcessState.COMPLETED
+    assert desk.crm.history(PHONE)[-1]["answer"] == "Sorry, refunded"
+
+
+def test_one_department(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    assert desk.item(iid, "department").assignees == ("eva",)
+    assert desk.stage(iid) == "Reviewed by the coordinator"
+    desk.do(iid, "department", "eva", dept_outcome="done", opinion="Duplicate charge reversed")
+    data = desk.engine.instance(iid).data
+    assert data["opinions"] == "billing: Duplicate charge reversed\n"
+    desk.item(iid, "coordinate")  # the departments are done: back to the coordinator
+    assert desk.stage(iid) == "Handled by a department"
+
+
+def test_several_departments_in_sequence(desk: Desk) -> None:
+    iid = _accepted(desk, category="network")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="network")
+    desk.do(iid, "department", "fay", dept_outcome="done", opinion="Line fixed",
+            next_department="billing")  # fmt: skip
+    item = desk.item(iid, "department")
+    assert item.assignees == ("eva",)  # the next one the previous named
+    seen = desk.engine.work_item_data(item.id)
+    assert seen.values["opinions"] == "network: Line fixed\n"  # the earlier ones, to read
+    assert "opinions" not in seen.writable  # but not to change: the desk writes its own
+    assert "opinion" in seen.writable
+    desk.do(iid, "department", "eva", dept_outcome="done", opinion="Credit for the outage")
+    assert desk.engine.instance(iid).data["opinions"] == (
+        "network: Line fixed\nbilling: Credit for the outage\n"
+    )
+    desk.do(iid, "coordinate", "dan", decision="close", reply="Fixed and credited")
+    assert desk.engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_department_that_cannot_handle_it_sends_it_back(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="sales")
+    desk.do(iid, "department", "gus", dept_outcome="cannot", opinion="Not a sales matter",
+            next_department="billing")  # fmt: skip
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert "sales: Not a sales matter" in desk.engine.instance(iid).data["opinions"]
+
+
+def test_the_customer_replies(desk: Desk) -> None:
+    iid = _accepted(desk)
+    number = desk.engine.instance(iid).data["acceptance_no"]
+    desk.do(iid, "coordinate", "cora", decision="ask_customer",
+            question="Which card was charged?")  # fmt: skip
+    assert desk.crm.sent(PHONE)[-1]["text"] == "Which card was charged?"
+    assert desk.stage(iid) == "Asked you for more information"
+    taken = desk.engine.send_message(
+        "customer_reply",
+        {"customer_info": "the Visa ending 4242"},
+        instance_id=desk.engine.correlated_instance({"phone": PHONE, "acceptance_no": number}),
+    )
+    assert taken
+    assert desk.engine.instance(iid).data["customer_info"] == "the Visa ending 4242"
+    desk.item(iid, "coordinate")
+    assert desk.engine.timers(iid) == []  # the three-day wait was withdrawn
+
+
+def test_the_customer_does_not_reply_in_time(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
+    desk.clock.advance(timedelta(days=3))
+    assert desk.engine.instance(iid).data["customer_timed_out"] is True
+    desk.item(iid, "coordinate")
+
+
+def test_reminders_every_two_hours_and_escalation_to_the_supervisor(desk: Desk) -> None:
+    iid = _accepted(desk)
+    for _ in range(4):
+        desk.clock.advance(timedelta(hours=2))
+    reminders = [e for e in desk.engine.audit(iid) if e.kind == "work_item.reminder"]
+    assert len(reminders) == 4
+    [escalated] = [e for e in desk.engine.audit(iid) if e.kind == "work_item.escalated"]
+    assert "ivy" in str(escalated.detail)  # the call centre's supervisor
