@@ -93,7 +93,11 @@ def write_plot(engine: Engine, process_id: str, path: str | Path) -> None:
             wip.step([t for t, _ in series], [n for _, n in series], where="post")
         wip.set_ylabel("open instances")
         wip.set_title("work in progress")
-        fig.autofmt_xdate()
+        # not fig.autofmt_xdate(): it hides the x labels of every panel but the last, and the
+        # activity names are the top panel's
+        for label in wip.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
         fig.tight_layout()
         fig.savefig(str(path))
     finally:

@@ -14,6 +14,7 @@ from wfengine import __version__
 from wfengine.cli.audit_cmd import audit
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
+from wfengine.cli.demo_cmd import demo
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
 from wfengine.cli.message_cmd import message
@@ -71,6 +72,7 @@ main.add_command(incident)
 main.add_command(db)
 main.add_command(org)
 main.add_command(message)
+main.add_command(demo)
 main.add_command(signal)
 main.add_command(worklist_command)
 main.add_command(workitem)

@@ -1,0 +1,140 @@
+"""The report after a simulated day (``day.py``): what a call-centre manager reads.
+
+Cases per path; mean and 95th-percentile waiting and handling time per step (the engine's
+audit metrics); the bottleneck (the step where complaints waited longest in total); reminders
+and escalations sent; one case's brief status (what the customer sees) next to its detailed
+status (what the people inside see); and, with matplotlib installed (the ``plots`` extra), a
+PNG of waiting and handling time per step.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from wfengine import Engine
+from wfengine.audit.metrics import process_metrics, short_duration
+from wfengine.audit.status import brief_status, detailed_status
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+#: the steps people do (the others are automatic, or waits for the customer)
+PEOPLE_STEPS = ("coordinate", "amend", "agent_reply", "department")
+
+
+def report(engine: Engine, result: Any, crm: Any, png: Path | None) -> str:
+    """The report of ``result`` (a ``day.DayResult``) as text; writes the PNG to ``png``."""
+    out: list[str] = []
+    total = sum(result.paths.values())
+    hours = (result.ended - result.started).total_seconds() / 3600
+    out.append(f"{total} complaints from {result.started:%a %H:%M}; the last case closed "
+               f"{hours:.1f} hours later (waits for customers' replies included)")  # fmt: skip
+    out.append("")
+    out.append("Cases per path")
+    rows = [["path", "cases", "share"]]
+    for path, n in result.paths.most_common():
+        rows.append([path, str(n), f"{100 * n / total:.0f}%"])
+    out += _table(rows)
+
+    metrics = process_metrics(engine, "complaint")
+    out.append("")
+    out.append("Time per step (people's steps: waiting for someone to take it, then handling)")
+    rows = [["step", "done", "wait mean", "wait p95", "handling mean", "handling p95"]]
+    steps = [a for a in metrics.activities if a.activity_id in PEOPLE_STEPS]
+    for a in sorted(steps, key=lambda a: -a.waiting.total):
+        rows.append([
+            a.activity_id, str(a.count),
+            short_duration(a.waiting.mean), short_duration(a.waiting.p95),
+            short_duration(a.processing.mean), short_duration(a.processing.p95),
+        ])  # fmt: skip
+    out += _table(rows)
+    if metrics.bottlenecks:
+        top = metrics.bottlenecks[0]
+        waited = next(a for a in metrics.activities if a.activity_id == top).waiting.total
+        out.append("")
+        out.append(f"Bottleneck: {top!r} (complaints waited {waited / 3600:.1f} hours there in "
+                   "total, more than at any other step)")  # fmt: skip
+    reminders = escalations = 0
+    for iid in result.instance_ids:
+        for e in engine.audit(iid):
+            reminders += e.kind == "work_item.reminder"
+            escalations += e.kind == "work_item.escalated"
+    out.append(f"Reminders sent: {reminders}; escalated to a supervisor: {escalations}")
+    out.append(f"Notifications to customers: {len(crm.sent())} (SMS for the hotline, e-mail "
+               "for the web)")  # fmt: skip
+
+    case = _a_department_case(engine, result.instance_ids)
+    if case is not None:
+        brief = brief_status(engine, case).as_dict()
+        detail = detailed_status(engine, case)
+        out.append("")
+        out.append(f"One case, {case}, as the customer sees it (brief status):")
+        out += ["  " + line for line in json.dumps(brief, indent=2, default=str).splitlines()]
+        out.append("and as the people inside see it (detailed status, abridged):")
+        for a in detail.activities:
+            if a.performer or a.activity_id in ("coordinate", "department"):
+                out.append(f"  {a.activity_id:<14} {a.state.value:<18} by {a.performer or '-'}")
+        data = detail.instance.data
+        out.append(f"  opinions: {data.get('opinions', '').strip()!r}")
+        out.append(f"  reply: {data.get('reply')!r}")
+    if png is not None:
+        out.append("")
+        if plot(steps, png):
+            out.append(f"Waiting and handling time per step, drawn: {png}")
+        else:
+            out.append("(no picture: install the plots extra, pip install 'wfengine[plots]')")
+    return "\n".join(out)
+
+
+def plot(steps: list[Any], png: Path) -> bool:
+    """Bars of the mean and 95th-percentile waiting and handling time per step, in minutes;
+    False when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    names = [a.activity_id for a in steps]
+    series = {
+        "wait (mean)": [(a.waiting.mean or 0) / 60 for a in steps],
+        "wait (p95)": [(a.waiting.p95 or 0) / 60 for a in steps],
+        "handling (mean)": [(a.processing.mean or 0) / 60 for a in steps],
+        "handling (p95)": [(a.processing.p95 or 0) / 60 for a in steps],
+    }
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    try:
+        width = 0.2
+        for n, (label, values) in enumerate(series.items()):
+            ax.bar([i + (n - 1.5) * width for i in range(len(names))], values, width,
+                   label=label)  # fmt: skip
+        ax.set_xticks(range(len(names)), names)
+        ax.set_ylabel("minutes")
+        ax.set_title("Complaints: waiting and handling time per step")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(str(png))
+    finally:
+        plt.close(fig)
+    return True
+
+
+def _a_department_case(engine: Engine, ids: list[str]) -> str | None:
+    """A case that went through more than one department, else any that went through one."""
+    best = None
+    for iid in ids:
+        trace = engine.trace(iid)
+        n = trace.count("department")
+        if n >= 2:
+            return iid
+        if n == 1 and best is None:
+            best = iid
+    return best
