@@ -236,3 +236,90 @@ def test_reminders_every_two_hours_and_escalation_to_the_supervisor(desk: Desk) 
     assert len(reminders) == 4
     [escalated] = [e for e in desk.engine.audit(iid) if e.kind == "work_item.escalated"]
     assert "ivy" in str(escalated.detail)  # the call centre's supervisor
+
+
+# -- the status export for the web centre outside the firewall -------------------------------
+
+status_export = _module("status_export")
+
+
+def _two_cases(desk: Desk) -> tuple[str, str]:
+    first = _accepted(desk)
+    desk.do(first, "coordinate", "cora", decision="departments", next_department="billing")
+    second = desk.intake(text="My line is down", category="network")
+    return first, second
+
+
+def test_the_status_export_round_trips_to_the_web_centre(desk: Desk, tmp_path: Path) -> None:
+    first, second = _two_cases(desk)
+    key = status_export.new_key()
+    data = status_export.export_statuses(desk.engine, key, 1, desk.clock.now())
+    assert b"charged twice" not in data.lower() and b"Reviewed" not in data  # encrypted
+    web = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", key)
+    assert web.load(data, desk.clock.now()) == 2
+    cases = web.lookup(PHONE)  # all the customer's complaints, by phone number
+    assert [c.acceptance_no for c in cases] == ["0101-0001", "0101-0002"]
+    [one] = web.lookup(PHONE, "0101-0001")
+    assert one.stage == "Reviewed by the coordinator" and one.state == "in progress"
+    assert "opinions" not in one.fields and "text" not in one.fields  # only what is public
+    assert web.lookup("+86 000") == []
+
+
+@pytest.mark.parametrize(
+    ("spoil", "words"),
+    [
+        (lambda d: d[:40] + bytes([d[40] ^ 1]) + d[41:], "does not verify"),  # a flipped byte
+        (lambda d: d[:-7], "does not verify"),  # truncated
+        (lambda d: d[:20], "cut short"),  # truncated into the header
+        (lambda d: d[:5] + (9).to_bytes(8, "big") + d[13:], "does not verify"),  # renumbered
+        (lambda d: b"<xml/>" + d, "not a status export"),
+    ],
+)
+def test_a_spoilt_export_is_refused_and_nothing_loaded(
+    desk: Desk, tmp_path: Path, spoil: Any, words: str
+) -> None:
+    _two_cases(desk)
+    key = status_export.new_key()
+    web = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", key)
+    good = status_export.export_statuses(desk.engine, key, 1, desk.clock.now())
+    with pytest.raises(status_export.ExportRefused, match=words):
+        web.load(spoil(good), desk.clock.now())
+    assert web.lookup(PHONE) == []
+    assert web.load(good, desk.clock.now()) == 2  # the real one still loads
+
+
+def test_a_replayed_or_foreign_export_is_refused(desk: Desk, tmp_path: Path) -> None:
+    _two_cases(desk)
+    key, other = status_export.new_key(), status_export.new_key()
+    web = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", key)
+    first = status_export.export_statuses(desk.engine, key, 1, desk.clock.now())
+    assert web.load(first, desk.clock.now()) == 2
+    desk.do(desk.engine.instance_summaries()[0].id, "department", "eva", dept_outcome="done")
+    second = status_export.export_statuses(desk.engine, key, 2, desk.clock.now())
+    assert web.load(second, desk.clock.now()) == 2
+    before = web.lookup(PHONE)
+    with pytest.raises(status_export.ExportRefused, match="replayed"):
+        web.load(first, desk.clock.now())
+    foreign = status_export.export_statuses(desk.engine, other, 3, desk.clock.now())
+    with pytest.raises(status_export.ExportRefused, match="another key"):
+        web.load(foreign, desk.clock.now())
+    assert web.lookup(PHONE) == before
+
+
+def test_keys_come_from_a_file_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    key = status_export.new_key()
+    path = tmp_path / "export.key"
+    path.write_text(base64.b64encode(key).decode())
+    assert status_export.key_from_file(path) == key
+    monkeypatch.setenv(status_export.KEY_ENV, base64.b64encode(key).decode())
+    assert status_export.key_from_env() == key
+    monkeypatch.setenv(status_export.KEY_ENV, base64.b64encode(b"short").decode())
+    with pytest.raises(status_export.ExportRefused, match="32"):
+        status_export.key_from_env()
+    monkeypatch.delenv(status_export.KEY_ENV)
+    with pytest.raises(status_export.ExportRefused, match="no key"):
+        status_export.key_from_env()

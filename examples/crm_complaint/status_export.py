@@ -1,0 +1,209 @@
+"""The brief status of open cases, exported for the web service centre outside the firewall.
+
+Inside, ``export_statuses`` writes the brief status of every open complaint (and of those
+closed since the last export) as XML, encrypts and authenticates it with AES-256-GCM (an AEAD
+cipher, from the ``cryptography`` library) and numbers it; outside, ``WebDesk.load`` verifies,
+decrypts and loads it into the web centre's own table, from which customers pull their
+status by phone number (all their complaints) or by acceptance number.
+
+The file: ``WFSX1`` | export number (8 bytes, big-endian) | nonce (12 bytes) | ciphertext with
+its tag. The magic and the number are authenticated with the content (the AEAD's associated
+data), so a file whose number was changed fails like a tampered one. A flipped byte, a
+truncated file, a file encrypted with another key and a replayed file (a number not above the
+last one loaded) are refused with a clear error, and nothing is loaded: the load is one
+transaction.
+
+Keys are 32 random bytes, kept out of the repository: in a file (``key_from_file``, base64)
+or in the environment (``key_from_env``, ``WFENGINE_CRM_EXPORT_KEY``, base64).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from lxml import etree
+
+from wfengine import Engine
+from wfengine.audit.status import brief_status
+
+MAGIC = b"WFSX1"
+HEADER = len(MAGIC) + 8 + 12
+KEY_ENV = "WFENGINE_CRM_EXPORT_KEY"
+
+
+class ExportRefused(ValueError):
+    """A status export that must not be loaded (the message says why); nothing was loaded."""
+
+
+def new_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def key_from_file(path: str | Path) -> bytes:
+    return _key(Path(path).read_text(encoding="ascii").strip(), str(path))
+
+
+def key_from_env(name: str = KEY_ENV) -> bytes:
+    text = os.environ.get(name)
+    if not text:
+        raise ExportRefused(f"no key: set {name} to a base64 AES-256 key")
+    return _key(text, f"${name}")
+
+
+def _key(text: str, where: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ExportRefused(f"{where}: the key is not base64") from None
+    if len(key) != 32:
+        raise ExportRefused(f"{where}: the key has {len(key)} bytes; AES-256 takes 32")
+    return key
+
+
+# -- inside: the export ------------------------------------------------------------------------
+
+
+def status_xml(engine: Engine, instance_ids: list[str], created: datetime) -> bytes:
+    """The brief status of each case, as the web centre's XML."""
+    root = etree.Element("statusExport", created=created.isoformat())
+    for iid in instance_ids:
+        inst = engine.instance(iid)
+        number = inst.data.get("acceptance_no")
+        if not number:
+            continue  # answered at once: no case outside
+        brief = brief_status(engine, iid)
+        case = etree.SubElement(
+            root, "case", acceptance=str(number), phone=str(inst.data.get("phone", ""))
+        )
+        etree.SubElement(case, "state").text = brief.state
+        stage = brief.milestones[-1] if brief.milestones else None
+        etree.SubElement(case, "stage").text = stage.label if stage else ""
+        for name, value in sorted(brief.fields.items()):
+            if name != "acceptance_no" and value not in (None, ""):
+                etree.SubElement(case, "field", name=name).text = str(value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def seal(xml: bytes, key: bytes, number: int) -> bytes:
+    """``xml`` encrypted and authenticated as export ``number``."""
+    head = MAGIC + struct.pack(">Q", number)
+    nonce = os.urandom(12)
+    return head + nonce + AESGCM(key).encrypt(nonce, xml, head)
+
+
+def export_statuses(engine: Engine, key: bytes, number: int, created: datetime) -> bytes:
+    """Export ``number``: the brief status of every complaint case (see the module notes)."""
+    ids = [s.id for s in engine.instance_summaries() if s.process_id == "complaint"]
+    return seal(status_xml(engine, ids, created), key, number)
+
+
+# -- outside: the web centre -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublicStatus:
+    acceptance_no: str
+    phone: str
+    state: str
+    stage: str
+    fields: dict[str, str]
+
+
+web_meta = sa.MetaData()
+web_cases = sa.Table(
+    "web_case_status",
+    web_meta,
+    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("acceptance_no", sa.String(40), primary_key=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("stage", sa.String(200), nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False),
+)
+web_imports = sa.Table(
+    "web_status_imports",
+    web_meta,
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _parser() -> etree.XMLParser:
+    # no entities resolved, no network, no huge trees: the file came through the firewall
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+class WebDesk:
+    """The web service centre's side: its own database of what customers may see."""
+
+    def __init__(self, url: str, key: bytes) -> None:
+        self.db = sa.create_engine(url)
+        web_meta.create_all(self.db)
+        self._aead = AESGCM(key)
+
+    def open(self, data: bytes) -> tuple[int, bytes]:
+        """Verify and decrypt an export: its number and its XML; ``ExportRefused`` else."""
+        if len(data) < HEADER + 16 or not data.startswith(MAGIC):
+            raise ExportRefused(
+                f"not a status export, or cut short ({len(data)} bytes, at least {HEADER + 16} "
+                "expected)"
+            )
+        head, nonce, sealed = data[: len(MAGIC) + 8], data[len(MAGIC) + 8 : HEADER], data[HEADER:]
+        (number,) = struct.unpack(">Q", head[len(MAGIC) :])
+        try:
+            xml = self._aead.decrypt(nonce, sealed, head)
+        except InvalidTag:
+            raise ExportRefused(
+                f"export {number} does not verify: it was changed or cut on the way, or "
+                "encrypted with another key"
+            ) from None
+        return number, xml
+
+    def load(self, data: bytes, now: datetime) -> int:
+        """Load an export (all of it, or nothing); returns how many cases it holds."""
+        number, xml = self.open(data)
+        try:
+            root = etree.fromstring(xml, _parser())
+        except etree.XMLSyntaxError as exc:
+            raise ExportRefused(f"export {number}: not well-formed XML ({exc})") from None
+        rows: list[dict[str, Any]] = []
+        for case in root.iter("case"):
+            rows.append({
+                "phone": case.get("phone", ""),
+                "acceptance_no": case.get("acceptance", ""),
+                "state": case.findtext("state") or "",
+                "stage": case.findtext("stage") or "",
+                "fields": {f.get("name"): f.text or "" for f in case.iter("field")},
+            })  # fmt: skip
+        with self.db.begin() as conn:
+            last = conn.execute(sa.select(sa.func.max(web_imports.c.number))).scalar()
+            if last is not None and number <= last:
+                raise ExportRefused(
+                    f"export {number} was loaded already, or is older than export {last}: a "
+                    "replayed file is not loaded"
+                )
+            conn.execute(web_imports.insert().values(number=number, loaded_at=now))
+            conn.execute(web_cases.delete())  # each export is the whole picture
+            if rows:
+                conn.execute(web_cases.insert(), rows)
+        return len(rows)
+
+    def lookup(self, phone: str, acceptance_no: str | None = None) -> list[PublicStatus]:
+        """What a customer may see: one case (by phone and acceptance number, a key hit), or
+        all cases under their phone number."""
+        query = sa.select(web_cases).where(web_cases.c.phone == phone)
+        if acceptance_no is not None:
+            query = query.where(web_cases.c.acceptance_no == acceptance_no)
+        with self.db.connect() as conn:
+            return [
+                PublicStatus(r.acceptance_no, r.phone, r.state, r.stage, dict(r.fields))
+                for r in conn.execute(query.order_by(web_cases.c.acceptance_no))
+            ]
