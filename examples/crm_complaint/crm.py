@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,13 +62,6 @@ notifications = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Customer:
-    phone: str
-    name: str
-    value: str
 
 
 def acceptance_label(phone: str, number: int) -> str:

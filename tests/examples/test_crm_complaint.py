@@ -243,15 +243,15 @@ def test_reminders_every_two_hours_and_escalation_to_the_supervisor(desk: Desk) 
 status_export = _module("status_export")
 
 
-def _two_cases(desk: Desk) -> tuple[str, str]:
+def _two_cases(desk: Desk) -> None:
+    """Two cases of one customer: one with the billing desk, one just accepted."""
     first = _accepted(desk)
     desk.do(first, "coordinate", "cora", decision="departments", next_department="billing")
-    second = desk.intake(text="My line is down", category="network")
-    return first, second
+    desk.intake(text="My line is down", category="network")
 
 
 def test_the_status_export_round_trips_to_the_web_centre(desk: Desk, tmp_path: Path) -> None:
-    first, second = _two_cases(desk)
+    _two_cases(desk)
     key = status_export.new_key()
     data = status_export.export_statuses(desk.engine, key, 1, desk.clock.now())
     assert b"charged twice" not in data.lower() and b"Reviewed" not in data  # encrypted
@@ -323,3 +323,53 @@ def test_keys_come_from_a_file_or_the_environment(
     monkeypatch.delenv(status_export.KEY_ENV)
     with pytest.raises(status_export.ExportRefused, match="no key"):
         status_export.key_from_env()
+
+
+_INTAKE_SCRIPT = """
+import importlib.util, sys
+from wfengine import Engine
+example, url, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+spec = importlib.util.spec_from_file_location("crm", example + "/crm.py")
+crm = importlib.util.module_from_spec(spec); sys.modules["crm"] = crm
+spec.loader.exec_module(crm)
+with Engine(db_url=url) as engine:
+    crm.CrmApps(url).register(engine.applications)
+    for n in range(count):
+        engine.start_process("complaint", {"phone": "+86 138 0000 0101", "text": f"no. {n}"})
+"""
+
+
+def test_acceptance_numbers_stay_unique_under_two_intake_processes(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Two processes take complaints from the same phone number at once on PostgreSQL: every
+    case gets its own acceptance number, and none is skipped."""
+    import subprocess
+
+    import sqlalchemy as sa
+
+    db = sa.create_engine(pg_url)
+    crm_module.metadata.drop_all(db)
+    crm_module.metadata.create_all(db)
+    db.dispose()
+    with Engine(db_url=pg_url) as engine:
+        engine.deploy(definition.build())
+    script = tmp_path / "intake.py"
+    script.write_text(_INTAKE_SCRIPT)
+    per_process = 25
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(EXAMPLE), pg_url, str(per_process)],
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()[-2000:]
+    with Engine(db_url=pg_url) as engine:
+        numbers = [
+            engine.instance(s.id).data["acceptance_no"] for s in engine.instance_summaries()
+        ]
+    assert len(numbers) == 2 * per_process
+    assert sorted(numbers) == [f"0101-{n:04d}" for n in range(1, 2 * per_process + 1)]
