@@ -368,8 +368,6 @@ def test_acceptance_numbers_stay_unique_under_two_intake_processes(
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()[-2000:]
     with Engine(db_url=pg_url) as engine:
-        numbers = [
-            engine.instance(s.id).data["acceptance_no"] for s in engine.instance_summaries()
-        ]
+        numbers = [engine.instance(s.id).data["acceptance_no"] for s in engine.instance_summaries()]
     assert len(numbers) == 2 * per_process
     assert sorted(numbers) == [f"0101-{n:04d}" for n in range(1, 2 * per_process + 1)]
