@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -64,6 +64,31 @@ notifications = sa.Table(
 )
 
 
+class Channel(Protocol):
+    """How a message reaches a customer: SMS and e-mail ship (recorded in the notifications
+    table, where the gateway to the SMS and mail services picks them up); fax and voice mail
+    are further adapters of the same protocol."""
+
+    name: str
+
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class RecordedChannel:
+    """A channel whose messages go into the notifications table."""
+
+    def __init__(self, apps: CrmApps, name: str) -> None:
+        self.apps, self.name = apps, name
+
+    def send(self, phone: str, text: str) -> None:
+        with self.apps.db.begin() as conn:
+            conn.execute(
+                notifications.insert().values(
+                    phone=phone, channel=self.name, text=text, at=self.apps.now()
+                )
+            )
+
+
 def acceptance_label(phone: str, number: int) -> str:
     """How an acceptance number is written: the phone's last four digits and the number
     under that phone (``"0101-0007"``)."""
@@ -74,12 +99,20 @@ def acceptance_label(phone: str, number: int) -> str:
 class CrmApps:
     """The CRM database and the applications the complaint process calls."""
 
-    def __init__(self, url: str, *, clock: Any = None) -> None:
+    def __init__(
+        self, url: str, *, clock: Any = None, channels: Mapping[str, Channel] | None = None
+    ) -> None:
         self.db = sa.create_engine(url)
         metadata.create_all(self.db)
         self._clock = clock
+        #: the intake channel -> how the customer is told (the web: e-mail, the hotline: SMS)
+        self.channels: dict[str, Channel] = {
+            "web": RecordedChannel(self, "email"),
+            "hotline": RecordedChannel(self, "sms"),
+            **(channels or {}),
+        }
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
         return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
     # -- the CRM's own data --------------------------------------------------------------
@@ -132,7 +165,7 @@ class CrmApps:
                 with self.db.begin() as conn:
                     conn.execute(
                         acceptance_numbers.insert().values(
-                            phone=acceptance_phone, number=number, taken_at=self._now()
+                            phone=acceptance_phone, number=number, taken_at=self.now()
                         )
                     )
             except IntegrityError:
@@ -155,20 +188,14 @@ class CrmApps:
                     acceptance_no=history_acceptance or None,
                     complaint=history_text or "",
                     answer=history_answer or "",
-                    at=self._now(),
+                    at=self.now(),
                 )
             )
 
     def notify_customer(self, notify_phone: str, notify_channel: str, notify_text: str) -> None:
-        """Tell the customer (SMS for the hotline, e-mail for the web channel): recorded in
-        the notifications table, where a gateway to the SMS and mail services picks them up."""
-        channel = "email" if notify_channel == "web" else "sms"
-        with self.db.begin() as conn:
-            conn.execute(
-                notifications.insert().values(
-                    phone=notify_phone, channel=channel, text=notify_text, at=self._now()
-                )
-            )
+        """Tell the customer through the channel their complaint came by (``channels``)."""
+        channel = self.channels.get(notify_channel) or self.channels["hotline"]
+        channel.send(notify_phone, notify_text)
 
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
         """Bind the applications. ``asynchronous=True`` when the CRM tables live in the

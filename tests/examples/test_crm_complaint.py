@@ -371,3 +371,48 @@ def test_acceptance_numbers_stay_unique_under_two_intake_processes(
         numbers = [engine.instance(s.id).data["acceptance_no"] for s in engine.instance_summaries()]
     assert len(numbers) == 2 * per_process
     assert sorted(numbers) == [f"0101-{n:04d}" for n in range(1, 2 * per_process + 1)]
+
+
+def test_attachments_and_comments_along_the_way(desk: Desk) -> None:
+    """An agent attaches the customer's bill; the department reads it and comments; the
+    coordinator sees both; the agent removes a wrong attachment; a stranger sees nothing."""
+    from wfengine.errors import NotAuthorizedError
+    from wfengine.worklist.notes import notes_for
+
+    notes = notes_for(desk.engine)
+    iid = _accepted(desk)
+    bill = notes.attach("cora", iid, "bill-may.pdf", "application/pdf", b"%PDF-1.4 bill")
+    wrong = notes.attach("cora", iid, "other.txt", "text/plain", b"not this one")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    [seen] = [a for a in notes.attachments("eva", iid) if a.name == "bill-may.pdf"]
+    assert notes.download("eva", seen.id)[1] == b"%PDF-1.4 bill"
+    notes.add_comment("eva", iid, "Second charge is the May bill's")
+    notes.delete_attachment("cora", wrong.id)
+    assert [a.name for a in notes.attachments("dan", iid)] == ["bill-may.pdf"]
+    assert [c.text for c in notes.comments("dan", iid)] == ["Second charge is the May bill's"]
+    with pytest.raises(NotAuthorizedError):
+        notes.delete_attachment("eva", bill.id)  # not the author
+    with pytest.raises(NotAuthorizedError):
+        notes.attachments("hal", iid)  # after-sales never had this case
+
+
+def test_customers_are_told_through_the_channel_they_came_by(desk: Desk) -> None:
+    """Web complaints are answered by e-mail, hotline ones by SMS; another adapter of the same
+    protocol (a fax, say) replaces one."""
+    web = desk.intake(channel="web")
+    assert desk.crm.sent(PHONE)[-1]["channel"] == "email"
+    assert desk.engine.instance(web).data["acceptance_no"] in desk.crm.sent(PHONE)[-1]["text"]
+
+    class Fax:
+        name = "fax"
+
+        def __init__(self) -> None:
+            self.pages: list[tuple[str, str]] = []
+
+        def send(self, phone: str, text: str) -> None:
+            self.pages.append((phone, text))
+
+    fax = Fax()
+    desk.crm.channels["hotline"] = fax
+    desk.intake(channel="hotline")
+    assert fax.pages and fax.pages[0][0] == PHONE
