@@ -10,7 +10,10 @@ and workflow integration, and a call centre's work-order flow):
 2. Instant answer: when the agent or the website answered at once and the customer is
    satisfied, the complaint and the answer go into the complaint history and the case ends.
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
-   number is given (``accept``) and told to the customer (``tell_customer``).
+   number is given (``accept``) and told to the customer (``tell_customer``); then it is
+   routed (``triage``): to the department the agent chose (``route_to``), straight to the
+   department of its category when a gold customer's complaint is severe, else to the
+   coordinator.
 4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
    ``abort``, ``amend`` (send it back to the agent to amend), ``reply`` (hand it, with an
    opinion, to an agent to reply: ``reply_agent``, the original one by default), ``departments``
@@ -71,6 +74,7 @@ def build() -> Package:
     p.data_field("customer_value", "STRING", initial='"standard"')
     p.data_field("instant_answer", "STRING", initial='""')
     p.data_field("satisfied", "BOOLEAN", initial="false")
+    p.data_field("route_to", "STRING", initial='""', name="the agent's choice of department")
     p.data_field(CORRELATION, "STRING", extended=public)
     # the coordinator's and departments' work
     p.data_field("decision", "STRING", initial='""')
@@ -116,7 +120,18 @@ def build() -> Package:
                extended=_public("Accepted for handling"))  # fmt: skip
     told = f'"Your complaint is number " + {CORRELATION}'
     p.activity("tell_customer", tool="notify_customer", args=["phone", "channel", told])
-    p.sequence("accept", "tell_customer", "coordinate")
+    p.sequence("accept", "tell_customer", "triage")
+    # routed by the agent's choice, or by conditions (a gold customer's severe complaint goes
+    # straight to the department of its category), else to the coordinator
+    p.route("triage")
+    p.activity("agent_routed", script="next_department = route_to")
+    p.activity("urgent", script=(
+        'next_department = "after_sales" if category == "repair" else category'))  # fmt: skip
+    p.transition("triage", "agent_routed", condition='route_to != ""')
+    p.transition("triage", "urgent",
+                 condition='severity >= 3 and customer_value == "gold"')  # fmt: skip
+    p.transition("triage", "coordinate", otherwise=True)
+    p.transition("agent_routed", "route_department").transition("urgent", "route_department")
 
     # 4: the coordinator decides
     p.activity("coordinate", performer=COORDINATOR, name="Coordinate the work order",

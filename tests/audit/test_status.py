@@ -151,3 +151,17 @@ def test_the_status_command(tmp_path: Path) -> None:
     assert cli("status", iid, "--db", db).exit_code == 0
     missing = cli("status", "nope", "--db", db, "--brief")
     assert missing.exit_code == 1 and "nope" in missing.stderr
+
+
+def test_milestones_reached_together_keep_their_order_past_nine_activities() -> None:
+    # activity instance ids end in a number: "…:10" must not sort before "…:9"
+    pb = PackageBuilder("pkg")
+    p = pb.process("chain")
+    names = [f"step{n}" for n in range(12)]
+    for name in names:
+        p.activity(name, extended={"wfengine:milestone": name})
+    p.sequence(*names)
+    with Engine() as engine:
+        engine.deploy(pb.build())
+        iid = engine.start_process("chain")
+        assert [m.label for m in brief_status(engine, iid).milestones] == names

@@ -132,6 +132,12 @@ def test_the_coordinator_handles_and_closes_it(desk: Desk) -> None:
     assert "reply" not in brief.fields and "opinions" not in brief.fields  # kept inside
     detail = detailed_status(desk.engine, iid)
     assert detail.instance.data["reply"] == "We refunded the charge"
+    trail = desk.engine.audit(iid)
+    [done] = [e for e in trail if e.kind == "work_item.completed"]
+    assert done.activity_id == "coordinate" and done.user == "cora"
+    called = [e.activity_id for e in trail if e.kind == "application.returned"]
+    assert called == ["lookup_customer", "accept", "tell_customer", "record_reply",
+                      "notify_reply"]  # fmt: skip
 
 
 def test_abort(desk: Desk) -> None:
@@ -416,3 +422,18 @@ def test_customers_are_told_through_the_channel_they_came_by(desk: Desk) -> None
     desk.crm.channels["hotline"] = fax
     desk.intake(channel="hotline")
     assert fax.pages and fax.pages[0][0] == PHONE
+
+
+def test_routed_by_the_agents_choice(desk: Desk) -> None:
+    iid = desk.intake(route_to="network", category="network")
+    assert desk.item(iid, "department").assignees == ("fay",)  # no coordinator first
+    desk.do(iid, "department", "fay", dept_outcome="done", opinion="Reset the line")
+    desk.item(iid, "coordinate")  # then the coordinator reviews it
+
+
+def test_routed_by_conditions_a_gold_customers_severe_complaint(desk: Desk) -> None:
+    iid = desk.intake(severity=3, category="repair")  # the customer table says gold
+    assert desk.engine.instance(iid).data["customer_value"] == "gold"
+    assert desk.item(iid, "department").assignees == ("hal",)  # after-sales handles repairs
+    routed = [e.activity_id for e in desk.engine.audit(iid) if e.kind == "activity.script"]
+    assert routed[:2] == ["urgent", "route_department"]

@@ -216,11 +216,13 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
     inst = engine.instance(instance_id)
     package, process = _definition(engine, inst)
     name, labels, public = public_declarations(package, process)
+    # by completion time; ties (one command completes several) in creation order, which the
+    # listing has (not by id: "pi-1:10" sorts before "pi-1:9" as text)
     reached = tuple(
         Milestone(labels[a.activity_id], a.completed_at)
         for a in sorted(
             engine.activity_instances(instance_id),
-            key=lambda a: (a.completed_at or a.started_at, a.id),
+            key=lambda a: a.completed_at or a.started_at,
         )
         if a.activity_id in labels and a.completed_at is not None and a.state is _DONE
     )
