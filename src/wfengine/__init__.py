@@ -27,32 +27,6 @@ internal and may change. The surface, by WfMC part:
 import importlib as _importlib
 import typing as _typing
 
-from wfengine.applications.events import (
-    ApplicationFailed,
-    ApplicationInvoked,
-    ApplicationReturned,
-)
-from wfengine.applications.registry import ApplicationRegistry
-from wfengine.audit import (
-    BriefStatus,
-    ChainBreak,
-    ChainReport,
-    DetailedStatus,
-    brief_status,
-    detailed_status,
-    iter_events,
-    process_metrics,
-    write_csv,
-    write_jsonl,
-    write_xes,
-)
-from wfengine.definition.build_arguments import BuildError
-from wfengine.definition.builder import PackageBuilder, ProcessBuilder
-from wfengine.definition.diagnostics import Diagnostic, Severity
-from wfengine.definition.io import dump_xpdl, load_xpdl
-from wfengine.definition.model import Package
-from wfengine.definition.render import package_to_dot
-from wfengine.definition.validation import validate
 from wfengine.errors import (
     ApplicationError,
     ApplicationTimeoutError,
@@ -76,81 +50,112 @@ from wfengine.errors import (
     WorkflowError,
     XpdlLoadError,
 )
-from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
-from wfengine.runtime.deployment import DeployedProcess
-from wfengine.runtime.directory import Directory, StaticDirectory
-from wfengine.runtime.engine import Engine
-from wfengine.runtime.history import (
-    ActivityIterated,
-    ApplicationDiscarded,
-    ApplicationQueued,
-    BoundaryFired,
-    ConditionFailed,
-    DeadlineFired,
-    DeadlineInvalid,
-    DeadlineUnhandled,
-    EventKind,
-    EventThrown,
-    ExceptionTaken,
-    IncidentAborted,
-    IncidentOpened,
-    IncidentRetried,
-    IncidentSkipped,
-    InstanceCreated,
-    InstanceDataAssigned,
-    InstanceDeferred,
-    InstanceStateChanged,
-    JoinDiscarded,
-    MessageKept,
-    MessageReceived,
-    MultiInstanceAdded,
-    MultiInstanceStarted,
-    Payload,
-    ScriptAssigned,
-    SignalReceived,
-    SubflowStarted,
-    WorkItemCompleted,
-    WorkItemOffered,
-)
-from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
-from wfengine.runtime.limits import RuntimeLimits
-from wfengine.runtime.memory_store import MemoryStore
-from wfengine.runtime.outbox import (
-    OutboxHandlers,
-    OutboxKind,
-    OutboxPolicy,
-    OutboxRecord,
-    OutboxStatus,
-)
-from wfengine.runtime.snapshots import (
-    ActivityInstanceSnapshot,
-    DecisionSnapshot,
-    IncidentSnapshot,
-    InstanceSnapshot,
-    InstanceSummary,
-    JobSnapshot,
-    TimerSnapshot,
-    TokenSnapshot,
-    WayOn,
-    WorkItemData,
-    WorkItemSnapshot,
-)
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, Store
-from wfengine.runtime.work_item_events import (
-    OperationRefused,
-    ReminderDue,
-    WorkItemAllocated,
-    WorkItemDelegated,
-    WorkItemEscalated,
-    WorkItemReassigned,
-    WorkItemReleased,
-    WorkItemReturned,
-    WorkItemSentBack,
-    WorkItemStarted,
-)
-from wfengine.runtime.worker import Worker
-from wfengine.worklist import Organisation, load_organisation
+
+# Everything else is imported on first use (PEP 562 ``__getattr__`` below), so that
+# ``import wfengine`` (and ``wfengine --help``) does not pay for the engine, SQLAlchemy,
+# networkx and the audit tools until a name is used; type checkers see the real imports.
+if _typing.TYPE_CHECKING:
+    from wfengine.applications.events import (
+        ApplicationFailed,
+        ApplicationInvoked,
+        ApplicationReturned,
+    )
+    from wfengine.applications.registry import ApplicationRegistry
+    from wfengine.audit import (
+        BriefStatus,
+        ChainBreak,
+        ChainReport,
+        DetailedStatus,
+        brief_status,
+        detailed_status,
+        iter_events,
+        process_metrics,
+        write_csv,
+        write_jsonl,
+        write_xes,
+    )
+    from wfengine.definition.build_arguments import BuildError
+    from wfengine.definition.builder import PackageBuilder, ProcessBuilder
+    from wfengine.definition.diagnostics import Diagnostic, Severity
+    from wfengine.definition.io import dump_xpdl, load_xpdl
+    from wfengine.definition.model import Package
+    from wfengine.definition.render import package_to_dot
+    from wfengine.definition.validation import validate
+    from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+    from wfengine.runtime.deployment import DeployedProcess
+    from wfengine.runtime.directory import Directory, StaticDirectory
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.history import (
+        ActivityIterated,
+        ApplicationDiscarded,
+        ApplicationQueued,
+        BoundaryFired,
+        ConditionFailed,
+        DeadlineFired,
+        DeadlineInvalid,
+        DeadlineUnhandled,
+        EventKind,
+        EventThrown,
+        ExceptionTaken,
+        IncidentAborted,
+        IncidentOpened,
+        IncidentRetried,
+        IncidentSkipped,
+        InstanceCreated,
+        InstanceDataAssigned,
+        InstanceDeferred,
+        InstanceStateChanged,
+        JoinDiscarded,
+        MessageKept,
+        MessageReceived,
+        MultiInstanceAdded,
+        MultiInstanceStarted,
+        Payload,
+        ScriptAssigned,
+        SignalReceived,
+        SubflowStarted,
+        WorkItemCompleted,
+        WorkItemOffered,
+    )
+    from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+    from wfengine.runtime.limits import RuntimeLimits
+    from wfengine.runtime.memory_store import MemoryStore
+    from wfengine.runtime.outbox import (
+        OutboxHandlers,
+        OutboxKind,
+        OutboxPolicy,
+        OutboxRecord,
+        OutboxStatus,
+    )
+    from wfengine.runtime.snapshots import (
+        ActivityInstanceSnapshot,
+        DecisionSnapshot,
+        IncidentSnapshot,
+        InstanceSnapshot,
+        InstanceSummary,
+        JobSnapshot,
+        TimerSnapshot,
+        TokenSnapshot,
+        WayOn,
+        WorkItemData,
+        WorkItemSnapshot,
+    )
+    from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+    from wfengine.runtime.store import AuditEvent, Store
+    from wfengine.runtime.work_item_events import (
+        OperationRefused,
+        ReminderDue,
+        WorkItemAllocated,
+        WorkItemDelegated,
+        WorkItemEscalated,
+        WorkItemReassigned,
+        WorkItemReleased,
+        WorkItemReturned,
+        WorkItemSentBack,
+        WorkItemStarted,
+    )
+    from wfengine.runtime.worker import Worker
+    from wfengine.worklist import Organisation, load_organisation
 
 if _typing.TYPE_CHECKING:
     from wfengine.applications.agents import (
@@ -308,7 +313,111 @@ __all__ = [
 
 #: names imported on first use, by the module they live in: the tool agents bring in httpx,
 #: which a host (or a command-line run) that binds no agent should not pay for at import
-_LAZY = {
+#: each public name -> the module that holds it, imported when the name is first used
+_LAZY: dict[str, str] = {
+    "ActivityInstanceSnapshot": "wfengine.runtime.snapshots",
+    "ActivityIterated": "wfengine.runtime.history",
+    "ActivityState": "wfengine.runtime.states",
+    "ApplicationDiscarded": "wfengine.runtime.history",
+    "ApplicationFailed": "wfengine.applications.events",
+    "ApplicationInvoked": "wfengine.applications.events",
+    "ApplicationQueued": "wfengine.runtime.history",
+    "ApplicationRegistry": "wfengine.applications.registry",
+    "ApplicationReturned": "wfengine.applications.events",
+    "AuditEvent": "wfengine.runtime.store",
+    "BoundaryFired": "wfengine.runtime.history",
+    "BriefStatus": "wfengine.audit",
+    "BuildError": "wfengine.definition.build_arguments",
+    "ChainBreak": "wfengine.audit",
+    "ChainReport": "wfengine.audit",
+    "Clock": "wfengine.runtime.clock",
+    "ConditionFailed": "wfengine.runtime.history",
+    "DeadlineFired": "wfengine.runtime.history",
+    "DeadlineInvalid": "wfengine.runtime.history",
+    "DeadlineUnhandled": "wfengine.runtime.history",
+    "DecisionSnapshot": "wfengine.runtime.snapshots",
+    "DeployedProcess": "wfengine.runtime.deployment",
+    "DetailedStatus": "wfengine.audit",
+    "Diagnostic": "wfengine.definition.diagnostics",
+    "Directory": "wfengine.runtime.directory",
+    "Engine": "wfengine.runtime.engine",
+    "EventKind": "wfengine.runtime.history",
+    "EventThrown": "wfengine.runtime.history",
+    "ExceptionTaken": "wfengine.runtime.history",
+    "IdGenerator": "wfengine.runtime.ids",
+    "IncidentAborted": "wfengine.runtime.history",
+    "IncidentOpened": "wfengine.runtime.history",
+    "IncidentRetried": "wfengine.runtime.history",
+    "IncidentSkipped": "wfengine.runtime.history",
+    "IncidentSnapshot": "wfengine.runtime.snapshots",
+    "InstanceCreated": "wfengine.runtime.history",
+    "InstanceDataAssigned": "wfengine.runtime.history",
+    "InstanceDeferred": "wfengine.runtime.history",
+    "InstanceSnapshot": "wfengine.runtime.snapshots",
+    "InstanceStateChanged": "wfengine.runtime.history",
+    "InstanceSummary": "wfengine.runtime.snapshots",
+    "JobSnapshot": "wfengine.runtime.snapshots",
+    "JoinDiscarded": "wfengine.runtime.history",
+    "MemoryStore": "wfengine.runtime.memory_store",
+    "MessageKept": "wfengine.runtime.history",
+    "MessageReceived": "wfengine.runtime.history",
+    "MultiInstanceAdded": "wfengine.runtime.history",
+    "MultiInstanceStarted": "wfengine.runtime.history",
+    "OperationRefused": "wfengine.runtime.work_item_events",
+    "Organisation": "wfengine.worklist",
+    "OutboxHandlers": "wfengine.runtime.outbox",
+    "OutboxKind": "wfengine.runtime.outbox",
+    "OutboxPolicy": "wfengine.runtime.outbox",
+    "OutboxRecord": "wfengine.runtime.outbox",
+    "OutboxStatus": "wfengine.runtime.outbox",
+    "Package": "wfengine.definition.model",
+    "PackageBuilder": "wfengine.definition.builder",
+    "Payload": "wfengine.runtime.history",
+    "ProcessBuilder": "wfengine.definition.builder",
+    "ProcessState": "wfengine.runtime.states",
+    "ReminderDue": "wfengine.runtime.work_item_events",
+    "RuntimeLimits": "wfengine.runtime.limits",
+    "ScriptAssigned": "wfengine.runtime.history",
+    "SequentialIds": "wfengine.runtime.ids",
+    "Severity": "wfengine.definition.diagnostics",
+    "SignalReceived": "wfengine.runtime.history",
+    "StaticDirectory": "wfengine.runtime.directory",
+    "Store": "wfengine.runtime.store",
+    "SubflowStarted": "wfengine.runtime.history",
+    "SystemClock": "wfengine.runtime.clock",
+    "TimerSnapshot": "wfengine.runtime.snapshots",
+    "TokenSnapshot": "wfengine.runtime.snapshots",
+    "UuidIds": "wfengine.runtime.ids",
+    "VirtualClock": "wfengine.runtime.clock",
+    "WayOn": "wfengine.runtime.snapshots",
+    "WorkItemAllocated": "wfengine.runtime.work_item_events",
+    "WorkItemCompleted": "wfengine.runtime.history",
+    "WorkItemData": "wfengine.runtime.snapshots",
+    "WorkItemDelegated": "wfengine.runtime.work_item_events",
+    "WorkItemEscalated": "wfengine.runtime.work_item_events",
+    "WorkItemOffered": "wfengine.runtime.history",
+    "WorkItemReassigned": "wfengine.runtime.work_item_events",
+    "WorkItemReleased": "wfengine.runtime.work_item_events",
+    "WorkItemReturned": "wfengine.runtime.work_item_events",
+    "WorkItemSentBack": "wfengine.runtime.work_item_events",
+    "WorkItemSnapshot": "wfengine.runtime.snapshots",
+    "WorkItemStarted": "wfengine.runtime.work_item_events",
+    "WorkItemState": "wfengine.runtime.states",
+    "Worker": "wfengine.runtime.worker",
+    "brief_status": "wfengine.audit",
+    "detailed_status": "wfengine.audit",
+    "dump_xpdl": "wfengine.definition.io",
+    "iter_events": "wfengine.audit",
+    "load_organisation": "wfengine.worklist",
+    "load_xpdl": "wfengine.definition.io",
+    "package_to_dot": "wfengine.definition.render",
+    "process_metrics": "wfengine.audit",
+    "validate": "wfengine.definition.validation",
+    "write_csv": "wfengine.audit",
+    "write_jsonl": "wfengine.audit",
+    "write_xes": "wfengine.audit",
+}
+_LAZY |= {
     name: "wfengine.applications.agents"
     for name in (
         "HttpClientError",

@@ -12,12 +12,15 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
-from wfengine.definition.model import Package
 from wfengine.errors import XpdlLoadError
+
+if TYPE_CHECKING:
+    from wfengine.definition.model import Package
 
 STDIN_NAME = "<stdin>"
 

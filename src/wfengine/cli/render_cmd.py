@@ -17,7 +17,6 @@ import click
 
 from wfengine.cli.exit_status import InputOutputError, NotInDefinition
 from wfengine.cli.loading import load_or_fail, write_output
-from wfengine.definition.render import package_to_dot
 
 FORMATS = ("dot", "svg", "png")
 SUFFIX_FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
@@ -115,6 +114,8 @@ def render(source: str, output: str, process_id: str | None, fmt: str | None) ->
     if not package.workflow_processes:
         raise NotInDefinition(f"{source} has no workflow process to render")
     try:
+        from wfengine.definition.render import package_to_dot  # on demand: --help stays light
+
         dot_text = package_to_dot(package, process_id)
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None

@@ -2,250 +2,17 @@
 
 A modeller receiving a file from another tool first wants to know what is in it: which
 processes, which steps of which kind, who performs them, which applications and data they use.
-The text form is for reading; ``--json`` gives the same facts to scripts, with stable keys.
+The text form is for reading; ``--json`` gives the same facts to scripts, with stable keys
+(:mod:`wfengine.cli.show_view` builds both).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
 
 import click
 
 from wfengine.cli.loading import load_or_fail
-from wfengine.definition.model import (
-    Activity,
-    ActivitySet,
-    Application,
-    BasicType,
-    BlockActivity,
-    DataField,
-    DataType,
-    DeclaredType,
-    Event,
-    Package,
-    Participant,
-    ReferenceImplementation,
-    Route,
-    SubFlowImplementation,
-    TaskImplementation,
-    Transition,
-    WorkflowProcess,
-)
-from wfengine.definition.render import activity_kind, route_gateway, transition_label
-
-Summary = dict[str, Any]
-
-
-def _data_type(data_type: DataType) -> str:
-    if isinstance(data_type, BasicType):
-        return data_type.type.value
-    if isinstance(data_type, DeclaredType):
-        return f"declared:{data_type.id}"
-    return data_type.kind
-
-
-def _participant(p: Participant) -> Summary:
-    return {"id": p.id, "name": p.name, "type": p.type.value}
-
-
-def _application(a: Application) -> Summary:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "parameters": [
-            {"id": f.id, "mode": f.mode.value, "type": _data_type(f.data_type)}
-            for f in a.formal_parameters
-        ],
-    }
-
-
-def _data_field(f: DataField) -> Summary:
-    return {
-        "id": f.id,
-        "name": f.name,
-        "type": _data_type(f.data_type),
-        "initial_value": f.initial_value,
-    }
-
-
-def _activity_detail(activity: Activity) -> str | None:
-    """The one fact that says most about an activity of its kind."""
-    body = activity.body
-    if isinstance(body, Route):
-        return route_gateway(activity).value
-    if isinstance(body, Event):
-        # XPDL spells "no trigger" as the word None, which a summary must not print
-        has_trigger = body.trigger and body.trigger != "None"
-        return f"{body.position.value} {body.trigger}" if has_trigger else body.position.value
-    if isinstance(body, TaskImplementation) and body.tools:
-        return ", ".join(t.application_id for t in body.tools)
-    if isinstance(body, SubFlowImplementation):
-        return body.process_id
-    if isinstance(body, BlockActivity):
-        return body.activity_set_id
-    if isinstance(body, ReferenceImplementation):
-        return body.activity_id
-    return None
-
-
-def _activity(a: Activity) -> Summary:
-    return {
-        "id": a.id,
-        "name": a.name,
-        "kind": activity_kind(a),
-        "detail": _activity_detail(a),
-        "performers": list(a.performers),
-        "join": a.join.type.value if a.join is not None else None,
-        "split": a.split.type.value if a.split is not None else None,
-    }
-
-
-def _transition(t: Transition) -> Summary:
-    return {
-        "id": t.id,
-        "from": t.from_,
-        "to": t.to,
-        "name": t.name,
-        "condition_type": t.condition.type.value
-        if t.condition is not None and t.condition.type is not None
-        else None,
-        "condition": t.condition.expression if t.condition is not None else None,
-    }
-
-
-def _flow(activities: Sequence[Activity], transitions: Sequence[Transition]) -> Summary:
-    return {
-        "activities": [_activity(a) for a in activities],
-        "transitions": [_transition(t) for t in transitions],
-    }
-
-
-def _activity_set(s: ActivitySet) -> Summary:
-    return {"id": s.id, "name": s.name, **_flow(s.activities, s.transitions)}
-
-
-def _process(p: WorkflowProcess) -> Summary:
-    return {
-        "id": p.id,
-        "name": p.name,
-        "parameters": [
-            {"id": f.id, "mode": f.mode.value, "type": _data_type(f.data_type)}
-            for f in p.formal_parameters
-        ],
-        "participants": [_participant(x) for x in p.participants],
-        "applications": [_application(x) for x in p.applications],
-        "data_fields": [_data_field(x) for x in p.data_fields],
-        **_flow(p.activities, p.transitions),
-        "activity_sets": [_activity_set(s) for s in p.activity_sets],
-    }
-
-
-def package_summary(package: Package) -> Summary:
-    """The facts ``show`` prints, as plain JSON-ready data in definition order."""
-    return {
-        "id": package.id,
-        "name": package.name,
-        "source_version": package.source_version,
-        "file": package.source_file,
-        "participants": [_participant(x) for x in package.participants],
-        "applications": [_application(x) for x in package.applications],
-        "data_fields": [_data_field(x) for x in package.data_fields],
-        "processes": [_process(p) for p in package.workflow_processes],
-    }
-
-
-# --------------------------------------------------------------------------- text form
-
-
-def _named(item: Summary) -> str:
-    return f"{item['id']} ({item['name']})" if item.get("name") else str(item["id"])
-
-
-def _section(lines: list[str], indent: str, title: str, rows: list[str]) -> None:
-    if rows:
-        lines.append(f"{indent}{title} ({len(rows)}):")
-        lines.extend(f"{indent}  {row}" for row in rows)
-
-
-def _context_sections(lines: list[str], indent: str, scope: Summary) -> None:
-    _section(
-        lines,
-        indent,
-        "Participants",
-        [f"{_named(p)}  {p['type']}" for p in scope["participants"]],
-    )
-    _section(
-        lines,
-        indent,
-        "Applications",
-        [
-            _named(a)
-            + (
-                "  ("
-                + ", ".join(f"{f['mode']} {f['id']}: {f['type']}" for f in a["parameters"])
-                + ")"
-                if a["parameters"]
-                else ""
-            )
-            for a in scope["applications"]
-        ],
-    )
-    _section(
-        lines,
-        indent,
-        "Data fields",
-        [
-            f"{_named(f)}: {f['type']}"
-            + (f" = {f['initial_value']}" if f["initial_value"] is not None else "")
-            for f in scope["data_fields"]
-        ],
-    )
-
-
-def _flow_sections(
-    lines: list[str], indent: str, flow: Summary, transitions: list[Transition]
-) -> None:
-    rows = []
-    for a in flow["activities"]:
-        row = f"{_named(a)}  [{a['kind']}"
-        row += f": {a['detail']}]" if a["detail"] else "]"
-        if a["performers"]:
-            row += f"  by {', '.join(a['performers'])}"
-        if a["join"]:
-            row += f"  join {a['join']}"
-        if a["split"]:
-            row += f"  split {a['split']}"
-        rows.append(row)
-    _section(lines, indent, "Activities", rows)
-    trows = []
-    for t in transitions:
-        label = transition_label(t)
-        trows.append(f"{t.id}: {t.from_} -> {t.to}" + (f"  [{label}]" if label else ""))
-    _section(lines, indent, "Transitions", trows)
-
-
-def render_text(package: Package) -> str:
-    """The human-readable summary: package context, then each process and activity set."""
-    summary = package_summary(package)
-    lines = [f"Package {_named(summary)}"]
-    if package.source_version:
-        lines[0] += f"  (XPDL {package.source_version})"
-    _context_sections(lines, "  ", summary)
-    for process, ps in zip(package.workflow_processes, summary["processes"], strict=True):
-        lines.append(f"  Process {_named(ps)}")
-        if ps["parameters"]:
-            params = ", ".join(f"{f['mode']} {f['id']}: {f['type']}" for f in ps["parameters"])
-            lines.append(f"    Parameters: {params}")
-        _context_sections(lines, "    ", ps)
-        _flow_sections(lines, "    ", ps, list(process.transitions))
-        for activity_set, ss in zip(process.activity_sets, ps["activity_sets"], strict=True):
-            lines.append(f"    Activity set {_named(ss)}")
-            _flow_sections(lines, "      ", ss, list(activity_set.transitions))
-    if not package.workflow_processes:
-        lines.append("  (no workflow processes)")
-    return "\n".join(lines)
 
 
 @click.command(
@@ -268,6 +35,8 @@ def show(source: str, as_json: bool) -> None:
     Exit status: 0 when shown, 1 when FILE cannot be loaded as XPDL, 2 when it cannot be
     read or on usage errors.
     """
+    from wfengine.cli.show_view import package_summary, render_text
+
     package = load_or_fail(source, schema=False)
     if as_json:
         click.echo(json.dumps(package_summary(package), indent=2))

@@ -18,11 +18,11 @@ import click
 
 from wfengine.cli.exit_status import ExitStatus, InputOutputError
 from wfengine.cli.loading import display_name, load_package
-from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.errors import XpdlLoadError
 
 if TYPE_CHECKING:
     from wfengine.applications.registry import ApplicationRegistry
+    from wfengine.definition.diagnostics import Diagnostic
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ def check_file(
 
 
 def _summary(files: int, findings: list[Finding], unreadable: int) -> str:
+    from wfengine.definition.diagnostics import Severity
+
     counts = {s: 0 for s in Severity}
     for f in findings:
         counts[f.diagnostic.severity] += 1
@@ -152,5 +154,7 @@ def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: s
     ctx = click.get_current_context()
     if unreadable:
         ctx.exit(ExitStatus.USAGE_OR_IO)
+    from wfengine.definition.diagnostics import Severity
+
     if any(f.diagnostic.severity is Severity.ERROR for f in findings):
         ctx.exit(ExitStatus.DEFINITION_ERROR)

@@ -52,7 +52,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
 from wfengine.cli.stderr_log import logging_to_stderr
-from wfengine.runtime.supervisor import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
+from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine

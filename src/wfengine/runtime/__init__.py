@@ -15,38 +15,80 @@ still import, with a :class:`DeprecationWarning` naming where they live now.
 
 import importlib as _importlib
 import sys as _sys
+import typing as _typing
 import warnings as _warnings
 
-from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
-from wfengine.runtime.deployment import DeployedProcess
-from wfengine.runtime.directory import Directory, StaticDirectory
-from wfengine.runtime.engine import Engine
-from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
-from wfengine.runtime.limits import RuntimeLimits
-from wfengine.runtime.memory_store import MemoryStore
-from wfengine.runtime.outbox import (
-    OutboxHandlers,
-    OutboxKind,
-    OutboxPolicy,
-    OutboxRecord,
-    OutboxStatus,
-)
-from wfengine.runtime.snapshots import (
-    ActivityInstanceSnapshot,
-    DecisionSnapshot,
-    IncidentSnapshot,
-    InstanceSnapshot,
-    InstanceSummary,
-    JobSnapshot,
-    TimerSnapshot,
-    TokenSnapshot,
-    WayOn,
-    WorkItemData,
-    WorkItemSnapshot,
-)
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent, Store
-from wfengine.runtime.worker import Worker
+# imported on first use (PEP 562 ``__getattr__`` below): importing one runtime module (the
+# clock, the limits) does not load the engine; type checkers see the real imports
+if _typing.TYPE_CHECKING:
+    from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+    from wfengine.runtime.deployment import DeployedProcess
+    from wfengine.runtime.directory import Directory, StaticDirectory
+    from wfengine.runtime.engine import Engine
+    from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+    from wfengine.runtime.limits import RuntimeLimits
+    from wfengine.runtime.memory_store import MemoryStore
+    from wfengine.runtime.outbox import (
+        OutboxHandlers,
+        OutboxKind,
+        OutboxPolicy,
+        OutboxRecord,
+        OutboxStatus,
+    )
+    from wfengine.runtime.snapshots import (
+        ActivityInstanceSnapshot,
+        DecisionSnapshot,
+        IncidentSnapshot,
+        InstanceSnapshot,
+        InstanceSummary,
+        JobSnapshot,
+        TimerSnapshot,
+        TokenSnapshot,
+        WayOn,
+        WorkItemData,
+        WorkItemSnapshot,
+    )
+    from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+    from wfengine.runtime.store import AuditEvent, Store
+    from wfengine.runtime.worker import Worker
+
+#: each public name -> the module that holds it
+_PUBLIC: dict[str, str] = {
+    "ActivityInstanceSnapshot": "wfengine.runtime.snapshots",
+    "ActivityState": "wfengine.runtime.states",
+    "AuditEvent": "wfengine.runtime.store",
+    "Clock": "wfengine.runtime.clock",
+    "DecisionSnapshot": "wfengine.runtime.snapshots",
+    "DeployedProcess": "wfengine.runtime.deployment",
+    "Directory": "wfengine.runtime.directory",
+    "Engine": "wfengine.runtime.engine",
+    "IdGenerator": "wfengine.runtime.ids",
+    "IncidentSnapshot": "wfengine.runtime.snapshots",
+    "InstanceSnapshot": "wfengine.runtime.snapshots",
+    "InstanceSummary": "wfengine.runtime.snapshots",
+    "JobSnapshot": "wfengine.runtime.snapshots",
+    "MemoryStore": "wfengine.runtime.memory_store",
+    "OutboxHandlers": "wfengine.runtime.outbox",
+    "OutboxKind": "wfengine.runtime.outbox",
+    "OutboxPolicy": "wfengine.runtime.outbox",
+    "OutboxRecord": "wfengine.runtime.outbox",
+    "OutboxStatus": "wfengine.runtime.outbox",
+    "ProcessState": "wfengine.runtime.states",
+    "RuntimeLimits": "wfengine.runtime.limits",
+    "SequentialIds": "wfengine.runtime.ids",
+    "StaticDirectory": "wfengine.runtime.directory",
+    "Store": "wfengine.runtime.store",
+    "SystemClock": "wfengine.runtime.clock",
+    "TimerSnapshot": "wfengine.runtime.snapshots",
+    "TokenSnapshot": "wfengine.runtime.snapshots",
+    "UuidIds": "wfengine.runtime.ids",
+    "VirtualClock": "wfengine.runtime.clock",
+    "WayOn": "wfengine.runtime.snapshots",
+    "WorkItemData": "wfengine.runtime.snapshots",
+    "WorkItemSnapshot": "wfengine.runtime.snapshots",
+    "WorkItemState": "wfengine.runtime.states",
+    "Worker": "wfengine.runtime.worker",
+}
 
 __all__ = [
     "ActivityInstanceSnapshot",
@@ -112,6 +154,11 @@ _MOVED: dict[str, tuple[str, str | None]] = {
 
 
 def __getattr__(name: str) -> object:
+    public = _PUBLIC.get(name)
+    if public is not None:
+        found: object = getattr(_importlib.import_module(public), name)
+        globals()[name] = found
+        return found
     moved = _MOVED.get(name)
     if moved is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -35,3 +35,11 @@ class RuntimeLimits:
 
 
 DEFAULT_RUNTIME_LIMITS = RuntimeLimits()
+
+
+#: a job running longer than this (seconds) is stopped with its worker process (by
+#: ``wfengine worker``'s supervisor): far beyond a database step, and beyond what applications
+#: with sensible timeouts of their own take
+DEFAULT_JOB_TIMEOUT = 300.0
+#: after a stop request, how long (seconds) the running jobs may take to finish
+DEFAULT_GRACE = 10.0

@@ -56,6 +56,8 @@ from typing import IO, TYPE_CHECKING
 
 from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
+from wfengine.runtime.limits import DEFAULT_GRACE as DEFAULT_GRACE
+from wfengine.runtime.limits import DEFAULT_JOB_TIMEOUT as DEFAULT_JOB_TIMEOUT
 from wfengine.runtime.supervised_child import (
     EVENTS,
     EXIT_KILLED,
@@ -86,11 +88,8 @@ __all__ = [
 
 _log = logging.getLogger("wfengine.supervisor")
 
-#: a job running longer than this (seconds) is stopped with its worker process: far beyond a
-#: database step, and beyond what applications with sensible timeouts of their own take
-DEFAULT_JOB_TIMEOUT = 300.0
-#: after a stop request, how long (seconds) the running jobs may take to finish
-DEFAULT_GRACE = 10.0
+# (DEFAULT_JOB_TIMEOUT and DEFAULT_GRACE live in .limits, which the CLI reads without
+# loading the engine)
 #: longest wait (seconds) before starting another child after children kept dying idle
 MAX_RESTART_WAIT = 30.0
 #: how often (seconds) the supervisor looks at its child when nothing else happens
