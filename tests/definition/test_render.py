@@ -251,3 +251,20 @@ def test_graphviz_reads_hostile_output_with_exactly_the_drawn_nodes() -> None:
     edges = [line for line in result.stdout.decode().splitlines() if line.startswith("edge ")]
     assert len(nodes) == len(HOSTILE)
     assert len(edges) == len(HOSTILE) - 1
+
+
+def test_event_based_gateways_and_attached_events_are_drawn_as_such() -> None:
+    from wfengine import PackageBuilder
+    from wfengine.definition.render import process_to_dot
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("work").activity("late").route("gw", gateway="EventBased")
+    p.intermediate("timeout", attached_to="work", timer="PT1H")
+    p.intermediate("reminder", attached_to="work", timer="R/PT1H", interrupting=False)
+    p.intermediate("reply", message="reply").activity("done")
+    p.sequence("work", "gw", "reply", "done").transition("timeout", "late")
+    dot = process_to_dot(pb.build().workflow_processes[0])
+    assert 'label="Event-based"' in dot
+    assert '"work" -> "timeout" [style="dotted", arrowhead="none", label="interrupts"]' in dot
+    assert '"work" -> "reminder" [style="dotted", arrowhead="none", label="beside"]' in dot

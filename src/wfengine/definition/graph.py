@@ -28,6 +28,7 @@ from wfengine.definition.model import (
     Activity,
     ActivitySet,
     EventPosition,
+    Route,
     Transition,
     WorkflowProcess,
 )
@@ -94,6 +95,18 @@ def is_boundary_event(activity: Activity) -> bool:
     """
     event = activity.event
     return event is not None and event.position is EventPosition.INTERMEDIATE and bool(event.target)
+
+
+def is_event_gateway(activity: Activity) -> bool:
+    """An event-based exclusive gateway (deferred choice): a Route with ``XORType`` (2.1) or
+    ``ExclusiveType`` (2.2) ``Event``, or a Split with ``ExclusiveType="Event"``."""
+    if activity.split is not None and (activity.split.exclusive_type or "") == "Event":
+        return True
+    body = activity.body
+    if isinstance(body, Route):
+        attrs = dict(body.extra_attrs)
+        return "Event" in (attrs.get("XORType"), attrs.get("ExclusiveType"))
+    return False
 
 
 def link_event(activity: Activity) -> tuple[str, bool | None] | None:

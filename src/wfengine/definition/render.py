@@ -28,6 +28,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from wfengine.definition.graph import is_boundary_event, is_event_gateway
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -260,6 +261,8 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
         return attrs
     if isinstance(body, Route):
         gateway = _GATEWAY_SHAPE_LABEL[route_gateway(activity)]
+        if is_event_gateway(activity):
+            gateway = "Event-based"  # the first event to occur decides
         attrs += [("shape", "diamond"), ("label", gateway)]
         if activity.name:
             attrs += [("xlabel", _wrap(activity.name))]
@@ -343,6 +346,13 @@ def _draw_edges(
 ) -> None:
     """Transitions; an end that names no activity is drawn as a red "missing" node."""
     known = {a.id for a in activities}
+    for a in activities:  # an attached event hangs off its activity by a dotted line
+        event = a.event
+        if event is not None and is_boundary_event(a) and event.target in known:
+            how = "interrupts" if event.interrupting is not False else "beside"
+            line = [("style", "dotted"), ("arrowhead", "none"), ("label", how)]
+            owner, hung = drawing.node_name(scope, event.target), drawing.node_name(scope, a.id)
+            drawing.lines.append(f"{indent}{dot_quote(owner)} -> {dot_quote(hung)} {_attrs(line)};")
     missing_drawn: set[str] = set()
     for t in transitions:
         ends: list[str] = []

@@ -15,7 +15,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.flow import ARMED_TRIGGERS
-from wfengine.definition.model import Activity, Event, EventPosition, Route, XmlNode
+from wfengine.definition.graph import is_event_gateway as is_event_gateway
+from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
 from wfengine.errors import DeployError
 from wfengine.runtime.compiled import CBoundary
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
@@ -185,18 +186,6 @@ def boundary(
         repeat=repeat,
         condition=condition,
     )
-
-
-def is_event_gateway(activity: Activity) -> bool:
-    """An event-based exclusive gateway (deferred choice): a Route with ``XORType`` or
-    ``ExclusiveType`` ``Event``, or a Split with ``ExclusiveType="Event"``."""
-    if activity.split is not None and (activity.split.exclusive_type or "") == "Event":
-        return True
-    body = activity.body
-    if isinstance(body, Route):
-        attrs = dict(body.extra_attrs)
-        return "Event" in (attrs.get("XORType"), attrs.get("ExclusiveType"))
-    return False
 
 
 def is_throw_position(event: Event) -> bool:
