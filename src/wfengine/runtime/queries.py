@@ -90,9 +90,10 @@ class Queries(EngineBase):
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
         """Open work items (offered, allocated or started) in creation order, of one instance
         or of all."""
-        if instance_id is not None:
+        found = self.store.open_work_items(instance_id)
+        if not found and instance_id is not None:
             self.store.instance(instance_id)  # NotFoundError for an unknown id
-        return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
+        return [work_item_snapshot(w) for w in found]
 
     def work_items_of(
         self,

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -169,7 +169,9 @@ work_items = sa.Table(
     #: who delegated it and stays responsible
     sa.Column("owner", ID),
     sa.Column("started_at", UtcDateTime),
-    sa.Index("ix_work_items_instance_id", "instance_id"),
+    # an instance's open items: both columns, so the planner need not choose between the
+    # instance and the (much less selective) state
+    sa.Index("ix_work_items_instance_state", "instance_id", "state"),
     sa.Index("ix_work_items_state", "state"),
     sa.Index("ix_work_items_holder", "holder"),
 )
