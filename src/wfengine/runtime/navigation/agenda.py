@@ -4,6 +4,8 @@ parking work.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from wfengine.runtime.compiler import (
     CActivity,
     CGraph,
@@ -136,6 +138,24 @@ class Agenda(NavigatorBase):
                     "to carry on"
                 )
             self._incident(inst, None, cycle[0] if cycle else None, "continue", message)
+
+    def _unready(self, scope: Scope, indices: Collection[int] | None = None) -> list[int]:
+        """Drop the ready, not yet begun work of ``scope`` (of activities ``indices``, else
+        all of it) from the agenda, in place (``drain`` holds the deque); returns the activity
+        indexes dropped, whose counts the caller releases or resets."""
+        agenda = self._agenda
+        dropped = [
+            item
+            for item in agenda
+            if item[0] == _OP_BEGIN
+            and item[1] is scope
+            and (indices is None or item[2].index in indices)
+        ]
+        if dropped:
+            kept = [item for item in agenda if not any(item is d for d in dropped)]
+            agenda.clear()
+            agenda.extend(kept)
+        return [item[2].index for item in dropped]
 
     def _ready(self, scope: Scope, ca: CActivity) -> None:
         scope.count += 1

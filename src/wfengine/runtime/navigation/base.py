@@ -10,7 +10,7 @@ its own and the type checker sees every call.
 from __future__ import annotations
 
 from collections import ChainMap, deque
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -211,6 +211,9 @@ class NavigatorBase:
     def _await_message(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
+    def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
+        raise NotImplementedError
+
     def _await_condition(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
@@ -295,6 +298,12 @@ class NavigatorBase:
     def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
         raise NotImplementedError
 
+    def _wait_due(self, inst: ProcessInstance, wait: Any, after: datetime) -> datetime | str:
+        raise NotImplementedError
+
+    def _new_timer(self, inst: ProcessInstance, owner: str, index: int, due: datetime) -> Timer:
+        raise NotImplementedError
+
     def _start_multi(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
@@ -308,6 +317,15 @@ class NavigatorBase:
         raise NotImplementedError
 
     def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
+        raise NotImplementedError
+
+    def _empty_scope(self, scope: Scope, state: ActivityState) -> None:
+        raise NotImplementedError
+
+    def _withdraw(self, scope: Scope, indices: Collection[int]) -> None:
+        raise NotImplementedError
+
+    def _unready(self, scope: Scope, indices: Collection[int] | None = None) -> list[int]:
         raise NotImplementedError
 
     def _try_complex(self, scope: Scope, ca: CActivity) -> None:

@@ -6,9 +6,11 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     CDeadline,
 )
+from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import (
     DeadlineFired,
     DeadlineInvalid,
@@ -22,6 +24,7 @@ from wfengine.runtime.instance import (
     EVENT_TIMER,
     SCOPE_TIMER,
     ActivityInstance,
+    ProcessInstance,
     Timer,
 )
 from wfengine.runtime.navigation.base import (
@@ -30,70 +33,68 @@ from wfengine.runtime.navigation.base import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState
 
+#: what a timer waits for: a duration, a moment, or an expression giving either
+Wait = timedelta | datetime | CompiledExpression
+
 
 class Deadlines(NavigatorBase):
     """Deadlines."""
 
-    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
-        inst = ai.scope.instance
-        due: datetime
-        if isinstance(dl.duration, timedelta):
-            due = self.now + dl.duration
-        else:
-            try:
-                value = self._evaluate(ai, dl.duration)
-            except _Failure as exc:
-                inst.changes.append(
-                    change(self.now, DeadlineInvalid(exc.message), ai.id, ai.act.id)
-                )
-                return
-            found = deadline_due(value, self.now, self.ctx.limits.max_deadline)
-            if isinstance(found, str):
-                inst.changes.append(change(self.now, DeadlineInvalid(found), ai.id, ai.act.id))
-                return
-            due = found
+    def _wait_due(
+        self, inst: ProcessInstance, wait: Wait | None, after: datetime
+    ) -> datetime | str:
+        """When a wait that starts at ``after`` ends: a moment, a duration, or an expression
+        over ``inst``'s data giving either (or seconds); a string says why a value is no
+        time. Raises :class:`_Failure` when the expression cannot be evaluated. (Deadlines,
+        timer events, boundary timers and event sub-processes' timers all read it so.)"""
+        if isinstance(wait, datetime):
+            return wait
+        if wait is None or isinstance(wait, timedelta):
+            return after + (wait or timedelta(0))
+        try:
+            value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
+        except ExpressionEvaluationError as exc:
+            raise _Failure(str(exc)) from exc
+        return deadline_due(value, after, self.ctx.limits.max_deadline)
+
+    def _new_timer(self, inst: ProcessInstance, owner: str, index: int, due: datetime) -> Timer:
+        """A timer of ``inst`` (``owner``: the activity instance it belongs to; ``index``:
+        which of its timers, see :data:`EVENT_TIMER`), set with the step."""
         ctx = self.ctx
         timer = Timer(
             id=ctx.ids.new("tm"),
             due=due,
             instance_id=inst.id,
-            activity_instance_id=ai.id,
-            deadline_index=dl.index,
+            activity_instance_id=owner,
+            deadline_index=index,
             seq=ctx.next_timer_seq(),
         )
-        ai.timers.append(timer.id)
         self.step.timers_set.append(timer)
+        return timer
+
+    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
+        inst = ai.scope.instance
+        try:
+            due = self._wait_due(inst, dl.duration, self.now)
+        except _Failure as exc:
+            due = exc.message
+        if isinstance(due, str):
+            inst.changes.append(change(self.now, DeadlineInvalid(due), ai.id, ai.act.id))
+            return
+        ai.timers.append(self._new_timer(inst, ai.id, dl.index, due).id)
 
     def _start_wait(self, ai: ActivityInstance) -> None:
         """An intermediate timer event was reached: set its timer (fired: it goes on)."""
         inst = ai.scope.instance
-        wait = ai.act.wait
-        due: datetime | str
-        if isinstance(wait, datetime):
-            due = wait
-        elif isinstance(wait, timedelta) or wait is None:
-            due = self.now + (wait or timedelta(0))
-        else:
-            try:
-                value = self._evaluate(ai, wait)
-            except _Failure as exc:
-                self._incident(inst, ai, ai.act.id, "run", exc.message)
-                return
-            due = deadline_due(value, self.now, self.ctx.limits.max_deadline)
-            if isinstance(due, str):
-                self._incident(inst, ai, ai.act.id, "run", f"timer event: {due}")
-                return
-        ctx = self.ctx
-        timer = Timer(
-            id=ctx.ids.new("tm"),
-            due=due,
-            instance_id=inst.id,
-            activity_instance_id=ai.id,
-            deadline_index=EVENT_TIMER,
-            seq=ctx.next_timer_seq(),
-        )
-        ai.timers.append(timer.id)
-        self.step.timers_set.append(timer)
+        try:
+            due = self._wait_due(inst, ai.act.wait, self.now)
+        except _Failure as exc:
+            self._incident(inst, ai, ai.act.id, "run", exc.message)
+            return
+        if isinstance(due, str):
+            self._incident(inst, ai, ai.act.id, "run", f"timer event: {due}")
+            return
+        ai.timers.append(self._new_timer(inst, ai.id, EVENT_TIMER, due).id)
 
     def fire_timer(self, timer: Timer) -> None:
         self.step.timers_cancelled.append(timer.id)

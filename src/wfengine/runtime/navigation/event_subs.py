@@ -10,14 +10,13 @@ runs beside the rest. Either way the scope is done only when the event sub-proce
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from wfengine.runtime.compiled import CEventSub
 from wfengine.runtime.history import BoundaryFired, ConditionFailed, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
-from wfengine.runtime.navigation.base import _OP_BEGIN, NavigatorBase
-from wfengine.runtime.navigation.deadlines import deadline_due
+from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState
 
 
@@ -35,43 +34,22 @@ class EventSubprocesses(NavigatorBase):
             if b.trigger == "Timer":
                 self._set_scope_timer(scope, sub, self.now)
             elif b.trigger == "Message":
-                for n, (kept, data, _) in enumerate(inst.messages):
-                    if kept == b.name:
-                        del inst.messages[n]
-                        self._scope_message(scope, sub, data)
-                        break
+                data = self._take_kept(inst, b.name)
+                if data is not None:
+                    self._scope_message(scope, sub, data)
 
     def _set_scope_timer(self, scope: Scope, sub: CEventSub, after: datetime) -> None:
-        b = sub.trigger
         inst = scope.instance
-        wait = b.wait
-        due: datetime | str
-        if isinstance(wait, datetime):
-            due = wait
-        elif isinstance(wait, timedelta) or wait is None:
-            due = after + (wait or timedelta(0))
-        else:
-            try:
-                value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
-            except Exception as exc:
-                due = str(exc)
-            else:
-                due = deadline_due(value, after, self.ctx.limits.max_deadline)
-        if isinstance(due, str):
+        try:
+            due = self._wait_due(inst, sub.trigger.wait, after)
+        except _Failure as exc:
+            due = exc.message
+        if isinstance(due, str):  # no time: not armed; the trail says why
             block = scope.graph.activities[sub.block].id
             inst.changes.append(change(self.now, ConditionFailed(due), None, block))
             return
-        ctx = self.ctx
-        timer = Timer(
-            id=ctx.ids.new("tm"),
-            due=due,
-            instance_id=inst.id,
-            activity_instance_id=inst.id,
-            deadline_index=SCOPE_TIMER - (scope.id * SCOPE_TIMERS + b.position),
-            seq=ctx.next_timer_seq(),
-        )
-        scope.timers.append(timer.id)
-        self.step.timers_set.append(timer)
+        index = SCOPE_TIMER - (scope.id * SCOPE_TIMERS + sub.trigger.position)
+        scope.timers.append(self._new_timer(inst, inst.id, index, due).id)
 
     def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:
         """An event sub-process's timer is due: start it (and set a repeating one again)."""
@@ -116,26 +94,9 @@ class EventSubprocesses(NavigatorBase):
         block = scope.graph.activities[sub.block]
         fired = BoundaryFired(b.trigger, name or b.name, b.interrupting)
         inst.changes.append(change(self.now, fired, None, block.id))
-        if b.interrupting:
-            self._clear_scope(scope)
+        if b.interrupting:  # the rest of the scope withdrawn; the scope stays open for it
+            self._empty_scope(scope, ActivityState.ABORTED)
         self._ready(scope, block)
-
-    def _clear_scope(self, scope: Scope) -> None:
-        """Withdraw everything running in ``scope`` (closed as aborted) and disarm its event
-        sub-processes; the scope itself stays open for what starts in it next."""
-        inst = scope.instance
-        for ai in list(inst.activities.values()):
-            if ai.scope is scope and ai.state.is_open and ai.mi_parent is None:
-                self._cancel_activity(ai, ActivityState.ABORTED, count=False)
-        scope.tokens.clear()
-        scope.places.clear()
-        scope.pending.clear()
-        scope.rounds.clear()
-        scope.count = 0
-        kept = [i for i in self._agenda if not (i[0] == _OP_BEGIN and i[1] is scope)]
-        self._agenda.clear()  # in place: drain holds the deque
-        self._agenda.extend(kept)
-        self._disarm_scope(scope)
 
     def _disarm_scope(self, scope: Scope) -> None:
         if scope.timers:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 from wfengine.runtime.compiled import (
@@ -35,8 +35,7 @@ from wfengine.runtime.history import (
     change,
 )
 from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
-from wfengine.runtime.navigation.base import _OP_BEGIN, NavigatorBase, _Failure
-from wfengine.runtime.navigation.deadlines import deadline_due
+from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState, ProcessState
 
 
@@ -107,43 +106,22 @@ class Events(NavigatorBase):
             if b.trigger == "Timer":
                 self._set_boundary_timer(ai, b, self.now)
             elif b.trigger == "Message":
-                for n, (kept, data, _) in enumerate(inst.messages):
-                    if kept == b.name:
-                        del inst.messages[n]
-                        self._boundary_message(ai, b, data)
-                        break
+                data = self._take_kept(inst, b.name)
+                if data is not None:
+                    self._boundary_message(ai, b, data)
             elif b.trigger == "Conditional":
                 self._test_boundary_condition(ai, b)
 
     def _set_boundary_timer(self, ai: ActivityInstance, b: CBoundary, after: datetime) -> None:
-        wait = b.wait
-        due: datetime | str
-        if isinstance(wait, datetime):
-            due = wait
-        elif isinstance(wait, timedelta) or wait is None:
-            due = after + (wait or timedelta(0))
-        else:
-            try:
-                value = self._evaluate(ai, wait)
-            except _Failure as exc:
-                due = exc.message
-            else:
-                due = deadline_due(value, after, self.ctx.limits.max_deadline)
-            if isinstance(due, str):
-                inst = ai.scope.instance
-                inst.changes.append(change(self.now, ConditionFailed(due), ai.id, ai.act.id))
-                return
-        ctx = self.ctx
-        timer = Timer(
-            id=ctx.ids.new("tm"),
-            due=due,
-            instance_id=ai.scope.instance.id,
-            activity_instance_id=ai.id,
-            deadline_index=BOUNDARY_TIMER - b.position,
-            seq=ctx.next_timer_seq(),
-        )
-        ai.timers.append(timer.id)
-        self.step.timers_set.append(timer)
+        inst = ai.scope.instance
+        try:
+            due = self._wait_due(inst, b.wait, after)
+        except _Failure as exc:
+            due = exc.message
+        if isinstance(due, str):  # no time: the event is not armed; the trail says why
+            inst.changes.append(change(self.now, ConditionFailed(due), ai.id, ai.act.id))
+            return
+        ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, due).id)
 
     def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
         """Boundary timer ``timer`` of ``ai`` is due: fire its event; a repeating
@@ -372,25 +350,4 @@ class Events(NavigatorBase):
     def _withdraw_rivals(self, ai: ActivityInstance) -> None:
         """``ai``, a target of an event-based gateway, fired first: its rivals still waiting
         (or about to begin) are withdrawn, closed as aborted."""
-        scope = ai.scope
-        rivals = ai.act.rivals
-        for other in list(scope.instance.activities.values()):
-            if (
-                other is not ai
-                and other.scope is scope
-                and other.mi_parent is None
-                and other.state.is_open
-                and other.act.index in rivals
-            ):
-                self._cancel_activity(other, ActivityState.ABORTED, count=True)
-        waiting = [
-            item
-            for item in self._agenda
-            if item[0] == _OP_BEGIN and item[1] is scope and item[2].index in rivals
-        ]
-        if waiting:
-            kept = [item for item in self._agenda if item not in waiting]
-            self._agenda.clear()  # in place: drain holds the deque
-            self._agenda.extend(kept)
-            for item in waiting:
-                self._release(scope, item[2].index)
+        self._withdraw(ai.scope, ai.act.rivals)

@@ -21,10 +21,9 @@ from wfengine.runtime.instance import (
     Scope,
 )
 from wfengine.runtime.navigation.base import (
-    _OP_BEGIN,
     NavigatorBase,
 )
-from wfengine.runtime.states import ActivityState, ProcessState
+from wfengine.runtime.states import ProcessState
 
 
 class Joins(NavigatorBase):
@@ -98,19 +97,7 @@ class Joins(NavigatorBase):
         """A cancelling Complex join fired: withdraw the branches still to come (the open
         activities and ready work from which a token could still reach it), as aborted."""
         up = ca.upstream
-        for ai in list(scope.instance.activities.values()):
-            open_here = ai.scope is scope and ai.mi_parent is None and ai.state.is_open
-            if open_here and ai.act.index in up:
-                self._cancel_activity(ai, ActivityState.ABORTED, count=True)
-        ready = [
-            i for i in self._agenda if i[0] == _OP_BEGIN and i[1] is scope and i[2].index in up
-        ]
-        if ready:
-            kept = [i for i in self._agenda if not any(i is r for r in ready)]
-            self._agenda.clear()  # in place: drain holds the deque
-            self._agenda.extend(kept)
-            for item in ready:
-                self._release(scope, item[2].index)
+        self._withdraw(scope, up)
         for index, waiting in list(scope.tokens.items()):
             if index in up and index != ca.index and any(waiting):
                 n = sum(waiting)

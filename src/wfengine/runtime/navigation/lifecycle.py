@@ -4,7 +4,7 @@ cancelling.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from wfengine.errors import LimitError
@@ -183,21 +183,34 @@ class Lifecycle(NavigatorBase):
 
     def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
         scope.closed = True
+        self._empty_scope(scope, state)
+
+    def _empty_scope(self, scope: Scope, state: ActivityState) -> None:
+        """Cancel everything live in ``scope`` (its open activities closed as ``state``, its
+        tokens and ready work dropped, its event sub-processes disarmed); whether the scope
+        is closed is the caller's."""
         if scope.timers:
             self._disarm_scope(scope)
-        inst = scope.instance
-        for ai in list(inst.activities.values()):
-            if ai.scope is scope and ai.state.is_open:
-                self._cancel_activity(ai, state, count=False)
+        for ai in list(scope.instance.activities.values()):
+            if ai.scope is scope and ai.state.is_open and ai.mi_parent is None:
+                self._cancel_activity(ai, state, count=False)  # its MI instances with it
         scope.tokens.clear()
         scope.places.clear()
         scope.pending.clear()
         scope.rounds.clear()
         scope.count = 0
-        # ready-but-not-begun work of this scope is dropped (in place: drain holds the deque)
-        kept = [item for item in self._agenda if item[1] is not scope]
-        self._agenda.clear()
-        self._agenda.extend(kept)
+        self._unready(scope)
+
+    def _withdraw(self, scope: Scope, indices: Collection[int]) -> None:
+        """Withdraw what is live at activities ``indices`` of ``scope``: their open instances
+        (closed as aborted) and their ready work (an event-based gateway's rivals, the
+        branches a cancelling join no longer awaits)."""
+        for ai in list(scope.instance.activities.values()):
+            live = ai.scope is scope and ai.mi_parent is None and ai.state.is_open
+            if live and ai.act.index in indices:
+                self._cancel_activity(ai, ActivityState.ABORTED, count=True)
+        for index in self._unready(scope, indices):
+            self._release(scope, index)
 
     def _cancel_work_item(self, ai: ActivityInstance) -> None:
         assert ai.work_item is not None

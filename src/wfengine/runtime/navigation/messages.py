@@ -19,14 +19,19 @@ class Messages(NavigatorBase):
 
     def _await_message(self, ai: ActivityInstance) -> None:
         """A catch event was reached: take a kept message of its name, or wait."""
-        inst = ai.scope.instance
-        name = ai.act.message
+        data = self._take_kept(ai.scope.instance, ai.act.message)
+        if data is not None:
+            self._take(ai, data)
+        # else it waits: an open activity instance of kind MESSAGE is a catch waiting
+
+    def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
+        """The data of the oldest message ``name`` kept on ``inst``, taken off it (None: no
+        such message waits)."""
         for n, (kept, data, _) in enumerate(inst.messages):
             if kept == name:
                 del inst.messages[n]
-                self._take(ai, data)
-                return
-        # it waits: an open activity instance of kind MESSAGE is a catch waiting
+                return data
+        return None
 
     def deliver_message(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> bool:
         """Message ``name`` with ``data`` arrives at ``inst``: the oldest catch of that name
