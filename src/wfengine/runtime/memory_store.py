@@ -258,6 +258,16 @@ class MemoryStore(StoreOutbox):
         return any(leased or lease_free(j, now) for j in self._due(now))
 
     def next_due_at(self) -> datetime | None:
+        heap = self._job_heap
+        while heap:  # the heap's first live entry answers, unless it is leased or waiting
+            due, _, job_id = heap[0]
+            job = self._jobs.get(job_id)
+            if job is None or job.due != due:
+                heapq.heappop(heap)  # deleted, or re-queued under a later time: stale
+                continue
+            if job.lock_expires_at is None and self._runnable(job):
+                return due
+            break
         times = [
             j.due if j.lock_expires_at is None else max(j.due, j.lock_expires_at)
             for j in self._jobs.values()

@@ -43,6 +43,24 @@ class Supervision(Protocol):
     def knows(self, user_id: str) -> bool: ...
 
 
+#: directory class -> does it answer :class:`Supervision`'s questions
+_SUPERVISES: dict[type, bool] = {}
+
+
+def supervision_of(directory: object) -> Supervision | None:
+    """``directory`` as a :class:`Supervision` when it is one, else None.
+
+    Decided once per directory class: ``isinstance`` against a runtime-checkable protocol
+    looks up every protocol member on each call (tens of microseconds), and every work-item
+    command asks.
+    """
+    kind = type(directory)
+    known = _SUPERVISES.get(kind)
+    if known is None:
+        known = _SUPERVISES[kind] = isinstance(directory, Supervision)
+    return directory if known else None  # type: ignore[return-value]
+
+
 class _HasPeople(Protocol):
     @property
     def holder(self) -> str | None: ...
@@ -61,7 +79,7 @@ def refusal(
     operation: str, item: WorkItem, user: str, directory: Directory, to: str | None = None
 ) -> str | None:
     """Why ``user`` may not do ``operation`` on ``item`` (None when they may)."""
-    org = directory if isinstance(directory, Supervision) else None
+    org = supervision_of(directory)
     if to is not None:
         if to == item.holder:
             return f"{to!r} holds it already"
@@ -104,7 +122,8 @@ def data_refusal(
     undeclared = sorted(set(data or ()) - writes)
     if not undeclared:
         return None
-    if isinstance(directory, Supervision) and directory.is_admin(user):
+    org = supervision_of(directory)
+    if org is not None and org.is_admin(user):
         return None
     allowed = ", ".join(map(repr, sorted(writes))) or "no data"
     named = ", ".join(map(repr, undeclared))

@@ -32,7 +32,7 @@ from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.store import SqlStore
-from wfengine.runtime.work_rules import Supervision
+from wfengine.runtime.work_rules import supervision_of
 from wfengine.worklist.worklists import may_see
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -333,7 +333,8 @@ class Notes:
 
     def _admin(self, user: str) -> bool:
         org = self.engine.directory
-        return isinstance(org, Supervision) and org.is_admin(user)
+        found = supervision_of(org)
+        return found is not None and found.is_admin(user)
 
 
 def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ from datetime import datetime
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
-from wfengine.runtime.work_rules import Supervision, responsible
+from wfengine.runtime.work_rules import responsible, supervision_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def may_see(engine: Engine, item: WorkItemSnapshot, user: str) -> bool:
     it, they supervise its holder or those it is offered to, or they administer."""
     if user in item.assignees or user in (item.holder, item.owner):
         return True
-    org = engine.directory if isinstance(engine.directory, Supervision) else None
+    org = supervision_of(engine.directory)
     if org is None:
         return False
     return org.is_admin(user) or any(org.supervises(user, p) for p in responsible(item))

@@ -1,0 +1,166 @@
+"""``wfengine simulate FILE --scenario SCENARIO.yaml``: what-if simulation on the real engine.
+
+Scripts rely on these: ``--scenario`` (required), ``--instances N``, ``--seed S`` (default
+1), ``--replications R`` (default 1), ``--compare OTHER`` (another definition with the same
+scenario, or, for a ``.yaml``/``.yml``/``.json`` file, another scenario on the same
+definition), ``--process ID``, ``--apps MODULE`` (the host's application bindings; the rest
+are stand-ins), ``--db URL`` (keep the first replication's trail there), ``--plot OUT``
+(.png or .svg), ``--json`` (one object: the report's ``as_dict``, or with ``--compare``
+``{"a", "b", "differences"}``), ``--progress/--no-progress`` (a progress bar on stderr;
+default: when stderr is a terminal).
+
+Exit status: 0 done; 1 FILE (or the compared definition) cannot be loaded; 2 usage errors,
+a scenario that cannot be read or does not fit the definition, files that cannot be written,
+a missing matplotlib for ``--plot``, a database that cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+_SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@click.command(
+    "simulate",
+    short_help="What-if simulation: the real engine on a virtual clock.",
+    epilog="""\b
+Examples:
+  wfengine simulate examples/crm_complaint/complaint.xpdl \\
+      --scenario examples/crm_complaint/whatif.yaml --replications 5
+  wfengine simulate complaint.xpdl --scenario two.yaml --compare three.yaml --plot ab.png
+  wfengine simulate complaint.xpdl --scenario s.yaml --instances 10000 --seed 7 --json""",
+)
+@click.argument("file", metavar="FILE.xpdl")
+@click.option("--scenario", "scenario_file", required=True, metavar="SCENARIO.yaml",
+              help="Arrivals, durations, branches, people, calendars (YAML).")  # fmt: skip
+@click.option("--instances", type=click.IntRange(min=0), metavar="N",
+              help="How many cases arrive (default: the scenario's, else 100).")  # fmt: skip
+@click.option("--seed", type=int, default=1, show_default=True, help="Seeds every random stream.")
+@click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="R",
+              help="Independent runs; figures get 95% confidence intervals.")  # fmt: skip
+@click.option("--compare", "other", metavar="OTHER",
+              help="A second variant on the same arrivals and random streams: another "
+              "definition (.xpdl), or another scenario (.yaml) on FILE.")  # fmt: skip
+@click.option("--process", "process_id", metavar="ID", help="Process to run (default: the "
+              "scenario's, else the first).")  # fmt: skip
+@click.option("--apps", "apps_module", metavar="MODULE",
+              help="Import MODULE and call its register(registry): those applications run "
+              "for real; the others are the scenario's stand-ins.")  # fmt: skip
+@click.option("--db", metavar="URL", help="Run the first replication on this database and keep "
+              "its trail (default: in memory).")  # fmt: skip
+@click.option("--plot", metavar="OUT", help="Draw waiting times and queues (.png or .svg).")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress bar on stderr (default: when stderr is a terminal).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def simulate(
+    file: str,
+    scenario_file: str,
+    instances: int | None,
+    seed: int,
+    replications: int,
+    other: str | None,
+    process_id: str | None,
+    apps_module: str | None,
+    db: str | None,
+    plot: str | None,
+    progress: bool | None,
+    as_json: bool,
+) -> None:
+    """Run FILE's process on a virtual clock under a scenario and report the metrics of the
+    simulated trail, resource utilisation and queues; with --compare, two variants side by
+    side."""
+    from wfengine.cli.exit_status import InputOutputError, NotInDefinition
+    from wfengine.cli.json_output import dumps
+    from wfengine.cli.loading import load_or_fail
+    from wfengine.simulation import Scenario, ScenarioError
+    from wfengine.simulation import compare as compare_variants
+    from wfengine.simulation import simulate as run_simulation
+
+    if plot is not None and Path(plot).suffix.lower() not in (".png", ".svg"):
+        raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
+    package = load_or_fail(file)
+    try:
+        scenario = Scenario.load(scenario_file)
+        variant_b: tuple[Any, Any] | None = None
+        if other is not None:
+            if Path(other).suffix.lower() in _SCENARIO_SUFFIXES:
+                variant_b = (package, Scenario.load(other))
+            else:
+                variant_b = (load_or_fail(other), scenario)
+    except ScenarioError as exc:
+        raise NotInDefinition(str(exc)) from None
+    registry = None
+    if apps_module is not None:
+        from wfengine.cli.apps import load_apps
+
+        registry = load_apps(apps_module)
+    total = (instances if instances is not None else scenario.instances) * replications
+    variants = 1 if variant_b is None else 2
+    show = sys.stderr.isatty() if progress is None else progress
+    options: dict[str, Any] = {
+        "process_id": process_id,
+        "instances": instances,
+        "seed": seed,
+        "replications": replications,
+        "applications": registry,
+        "db_url": db,
+    }
+    bar = (
+        click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
+        if show
+        else None
+    )
+    from wfengine.cli.database import engine_errors
+
+    try:
+        if bar is not None:
+            bar.__enter__()
+            options["progress"] = _ticker(bar, instances or scenario.instances)
+        with engine_errors():
+            try:
+                if variant_b is None:
+                    report: Any = run_simulation(package, scenario, **options)
+                    reports = [report]
+                else:
+                    report = compare_variants((package, scenario), variant_b, **options)
+                    reports = [report.a, report.b]
+            except ScenarioError as exc:
+                raise NotInDefinition(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if plot is not None:
+        from wfengine.audit.plots import PlottingUnavailable
+        from wfengine.simulation.plots import write_simulation_plot
+
+        try:
+            write_simulation_plot(reports, plot)
+        except PlottingUnavailable as exc:
+            raise InputOutputError(str(exc)) from exc
+        except OSError as exc:
+            raise InputOutputError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+    click.echo(dumps(report.as_dict()) if as_json else report.text())
+
+
+def _ticker(bar: Any, per_replication: int) -> Any:
+    """A progress callback moving ``bar`` by the cases that arrived since the last call (a
+    second variant counts on from where the first ended)."""
+    state = {"base": 0, "last": 0, "shown": 0}
+
+    def tick(replication: int, arrived: int) -> None:
+        here = replication * per_replication + arrived
+        if here < state["last"]:  # the next variant began
+            state["base"] += state["last"]
+        state["last"] = here
+        total = state["base"] + here
+        if total > state["shown"]:
+            bar.update(total - state["shown"])
+            state["shown"] = total
+
+    return tick

@@ -1,0 +1,264 @@
+"""The simulated people: they learn of work through the outbox, as a worklist handler does,
+and take it through the worklist (claim, start, complete) when their calendar is open.
+
+Each work item offered waits in a **pool**, the set of people it is offered to; a person who
+becomes free takes the best item among the pools they belong to: the oldest (``fifo``), or
+the one of the highest activity priority, then the oldest (``priority``). An item offered
+while some of its people are free goes to the one free the longest. Work in progress pauses
+outside the person's calendar. What people do is measured here: the time each spends
+working (utilisation) and, per activity, how many items wait to be taken over time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from wfengine.runtime.outbox import OutboxKind, OutboxRecord
+from wfengine.simulation.calendar import WorkingCalendar
+
+#: the outbox kinds that change who may take which item
+WATCHED = (
+    OutboxKind.WORK_ITEM_OFFERED,
+    OutboxKind.WORK_ITEM_ASSIGNED,
+    OutboxKind.WORK_ITEM_CANCELLED,
+    OutboxKind.WORK_ITEM_ESCALATED,
+    OutboxKind.WORK_ITEM_SENT_BACK,
+)
+
+
+@dataclass(slots=True, eq=False)
+class Person:
+    id: str
+    calendar: WorkingCalendar
+    groups: tuple[str, ...]
+    #: what they work on now (a work item id), None when free
+    working: str | None = None
+    #: since when they have been free (the longest-free takes an item first)
+    free_since: datetime | None = None
+    #: waiting for their calendar to open (a wake-up is scheduled)
+    asleep: bool = False
+    busy_seconds: float = 0.0
+    started_at: datetime | None = None
+    pools: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class QueueTrack:
+    """How many items of one activity wait to be taken, over time."""
+
+    length: int = 0
+    peak: int = 0
+    area: float = 0.0
+    since: datetime | None = None
+    #: (moment, length) at each change
+    changes: list[tuple[datetime, int]] = field(default_factory=list)
+
+    def move(self, at: datetime, by: int) -> None:
+        if self.since is not None:
+            self.area += self.length * (at - self.since).total_seconds()
+        self.since = at
+        self.length += by
+        self.peak = max(self.peak, self.length)
+        self.changes.append((at, self.length))
+
+
+@dataclass(slots=True)
+class _Queued:
+    activity: str
+    assignees: tuple[str, ...]
+    key: tuple[Any, ...]
+
+
+class Staff:
+    """The people of one simulation run and the work waiting for them.
+
+    ``take(item_id, person)`` and ``schedule(at, kind, payload)`` are the run's: the first
+    claims and starts the item in the engine and returns the seconds of work it will take,
+    the second puts a wake-up or a finish on the run's event queue.
+    """
+
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        person_of: Callable[[str], Person],
+        priority_of: Callable[[str], int] | None,
+        take: Callable[[str, str, str], float],
+        schedule: Callable[[datetime, str, Any], None],
+    ) -> None:
+        self._now = now
+        self._person_of = person_of
+        self._priority = priority_of
+        self._take = take
+        self._schedule = schedule
+        self.people: dict[str, Person] = {}
+        self._pools: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        self._queued: dict[str, _Queued] = {}
+        self._seq = itertools.count()
+        self.queues: dict[str, QueueTrack] = {}
+        #: items offered to nobody (they wait for ever)
+        self.unassigned: set[str] = set()
+        self._touched: list[str] = []
+        #: item in progress -> who works on it
+        self._working: dict[str, str] = {}
+        self._freed: list[Person] = []
+
+    # -- what the outbox tells ---------------------------------------------------------------
+
+    def __call__(self, record: OutboxRecord) -> None:
+        """An outbox handler: file, re-file or drop the item the entry is about."""
+        payload: Mapping[str, Any] = record.payload
+        item_id = payload["work_item_id"]
+        kind = record.kind
+        if kind == OutboxKind.WORK_ITEM_OFFERED:
+            self._offer(item_id, payload["activity_id"], tuple(payload["assignees"]))
+            return
+        if kind == OutboxKind.WORK_ITEM_CANCELLED:
+            self._drop(item_id)
+            self._stop_work(item_id)
+            return
+        holder = payload.get("holder")
+        if holder is not None and item_id not in self._queued:
+            return  # taken by someone (our own claims are told too)
+        # sent back to the pool, or offered to others (escalated, reassigned): filed anew
+        again = kind == OutboxKind.WORK_ITEM_SENT_BACK or item_id in self._queued
+        if holder is None and again:
+            self._drop(item_id)
+            self._offer(item_id, payload["activity_id"], tuple(payload["assignees"]))
+
+    def _offer(self, item_id: str, activity: str, assignees: tuple[str, ...]) -> None:
+        if not assignees:
+            self.unassigned.add(item_id)
+            return
+        now = self._now()
+        priority = 0 if self._priority is None else self._priority(activity)
+        key = (-priority, next(self._seq)) if self._priority is not None else (next(self._seq),)
+        pool = self._pools.get(assignees)
+        if pool is None:
+            pool = self._pools[assignees] = []
+            for pid in assignees:
+                self.person(pid).pools.append(assignees)
+        heapq.heappush(pool, (*key, item_id))
+        self._queued[item_id] = _Queued(activity, assignees, key)
+        self._track(activity).move(now, 1)
+        self._touched.append(item_id)
+
+    def _drop(self, item_id: str) -> None:
+        queued = self._queued.pop(item_id, None)  # its heap entry is skipped as stale
+        if queued is not None:
+            self._track(queued.activity).move(self._now(), -1)
+
+    def _stop_work(self, item_id: str) -> None:
+        person_id = self._working.get(item_id)
+        if person_id is not None:
+            self.finished(self.people[person_id], withdrawn=True)
+
+    def _track(self, activity: str) -> QueueTrack:
+        found = self.queues.get(activity)
+        if found is None:
+            found = self.queues[activity] = QueueTrack()
+        return found
+
+    # -- who takes what ----------------------------------------------------------------------
+
+    def person(self, person_id: str) -> Person:
+        found = self.people.get(person_id)
+        if found is None:
+            found = self.people[person_id] = self._person_of(person_id)
+            found.free_since = self._now()
+        return found
+
+    def dispatch(self) -> None:
+        """Give the items filed since the last dispatch to free people."""
+        freed, self._freed = self._freed, []
+        for person in freed:
+            if person.working is None and not person.asleep:
+                self.next_for(person)
+        touched, self._touched = self._touched, []
+        for item_id in touched:
+            queued = self._queued.get(item_id)
+            if queued is None:
+                continue
+            free = [
+                p
+                for p in map(self.person, queued.assignees)
+                if p.working is None and not p.asleep and self._awake(p)
+            ]
+            if free:
+                chosen = min(free, key=lambda p: (p.free_since, p.id))
+                self._give(chosen, item_id)
+
+    def _awake(self, person: Person) -> bool:
+        """Is ``person``'s calendar open now? If not, they sleep until it opens."""
+        now = self._now()
+        if person.calendar.always or person.calendar.is_open(now):
+            return True
+        opens = person.calendar.next_open(now)
+        person.asleep = True
+        if opens is not None:
+            self._schedule(opens, "wake", person.id)
+        return False
+
+    def woke(self, person_id: str) -> None:
+        person = self.people[person_id]
+        person.asleep = False
+        if person.working is None:
+            self.next_for(person)
+
+    def next_for(self, person: Person) -> None:
+        """``person`` is free: they take the best item waiting for them, if any."""
+        if not self._awake(person):
+            return
+        best: tuple[Any, ...] | None = None
+        for key in person.pools:
+            pool = self._pools[key]
+            while pool and self._queued.get(pool[0][-1]) is None:
+                heapq.heappop(pool)  # taken or withdrawn
+            if pool and (best is None or pool[0] < best):
+                best = pool[0]
+        if best is not None:
+            self._give(person, best[-1])
+
+    def _give(self, person: Person, item_id: str) -> None:
+        queued = self._queued.pop(item_id)
+        now = self._now()
+        self._track(queued.activity).move(now, -1)
+        person.working = item_id
+        person.started_at = now
+        seconds = self._take(item_id, person.id, queued.activity)
+        if person.calendar.always:
+            ends = now + timedelta(seconds=seconds)
+        else:
+            ends = person.calendar.finish(now, seconds)
+        self._working[item_id] = person.id
+        self._schedule(ends, "finish", (person.id, item_id, queued.activity, seconds))
+
+    def finished(self, person: Person, *, withdrawn: bool = False) -> None:
+        """``person`` ended their item (done, or withdrawn from under them)."""
+        now = self._now()
+        if person.working is not None:
+            self._working.pop(person.working, None)
+        if person.started_at is not None:
+            person.busy_seconds += person.calendar.open_seconds(person.started_at, now)
+        person.working = None
+        person.started_at = None
+        person.free_since = now
+        if withdrawn:  # told by the outbox: they look for more work at the next dispatch
+            self._freed.append(person)
+        else:
+            self.next_for(person)
+
+    def close(self, at: datetime) -> None:
+        """The run ended at ``at``: count the work still in progress and the queues' tails."""
+        for person in self.people.values():
+            if person.started_at is not None:
+                person.busy_seconds += person.calendar.open_seconds(person.started_at, at)
+                person.started_at = at
+        for track in self.queues.values():
+            if track.since is not None and at > track.since:
+                track.area += track.length * (at - track.since).total_seconds()
+                track.since = at

@@ -1,0 +1,59 @@
+"""A picture of one simulation or of two variants side by side: mean waiting time per
+activity (bars, A beside B) and, for the activities where most waited, how many work items
+waited to be taken over the simulated time (first replication). Needs matplotlib
+(``pip install 'wfengine[plots]'``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wfengine.audit.plots import _pyplot
+from wfengine.simulation.report import SimulationReport
+
+#: queues drawn: the activities with the longest mean queue
+QUEUES_DRAWN = 3
+
+
+def write_simulation_plot(reports: list[SimulationReport], path: str | Path) -> None:
+    """Draw ``reports`` (one, or two variants) into ``path`` (.png or .svg)."""
+    plt = _pyplot()
+    fig, (bars, lines) = plt.subplots(2, 1, figsize=(10, 8))
+    activities = sorted(
+        a for r in reports for a, s in r.activities.items() if s.waiting.mean
+    )
+    activities = sorted(set(activities))
+    width = 0.8 / len(reports)
+    for n, report in enumerate(reports):
+        summary = report.activities
+        means = [(summary[a].waiting.mean or 0.0) / 60 if a in summary else 0.0 for a in activities]
+        xs = [k + n * width for k in range(len(activities))]
+        bars.bar(xs, means, width, label=_label(report, n, len(reports)))
+    bars.set_xticks([k + width * (len(reports) - 1) / 2 for k in range(len(activities))])
+    bars.set_xticklabels(activities, rotation=30, ha="right")
+    bars.set_ylabel("mean waiting (minutes)")
+    bars.legend()
+    for n, report in enumerate(reports):
+        first = report.replications[0]
+        busiest = sorted(first.queues, key=lambda a: -first.queues[a].mean)[:QUEUES_DRAWN]
+        for k, act in enumerate(busiest):
+            series = first.queues[act].series
+            style = "-" if n == 0 else "--"
+            lines.step(
+                [t / 3600 for t, _ in series],
+                [q for _, q in series],
+                style,
+                where="post",
+                color=f"C{k}",
+                label=f"{act} ({_label(report, n, len(reports))})",
+            )
+    lines.set_xlabel("simulated hours")
+    lines.set_ylabel("work items waiting")
+    if lines.get_legend_handles_labels()[0]:
+        lines.legend()
+    fig.tight_layout()
+    fig.savefig(str(path))
+    plt.close(fig)
+
+
+def _label(report: SimulationReport, n: int, count: int) -> str:
+    return report.name if count == 1 else f"{'AB'[n]}: {report.name}"

@@ -1,0 +1,391 @@
+"""A simulation scenario: what arrives, how long work takes, who does it, which way cases go.
+
+Written in YAML (every key optional but ``arrivals``)::
+
+    name: three coordinators
+    process: complaint            # the package's process to run (default: its first)
+    start: 2027-01-04T00:00:00Z   # the virtual clock's start (default: Monday 4 Jan 2027, UTC)
+    instances: 1000               # how many cases arrive (``--instances`` overrides)
+    horizon: 30d                  # stop the clock this long after the start (default: none)
+    arrivals:                     # one of poisson, every, at, trace
+      poisson: 12/h               # a Poisson process: 12 an hour (also /s, /min, /d)
+      # every: 5m                 # a fixed schedule
+      # at: [2027-01-04T09:00:00Z, ...]
+      # trace: arrivals.txt       # one ISO timestamp per line, beside the scenario file
+      calendar: office            # arrivals only while this calendar is open
+    data:                         # each case's data when it starts
+      amount: {uniform: [10, 5000]}
+      vip: {bernoulli: 0.1}
+    activities:
+      review:
+        duration: {exponential: 10m}
+        priority: 2               # with policy: priority, higher is taken first
+        outputs: {approved: {bernoulli: 0.8}}   # what the person writes on completing
+    branches:                     # a split's ways by probability, instead of its conditions
+      check: {approve: 0.7, reject: 0.3}        # keys: transition Ids or target activity Ids
+    applications:                 # stand-ins for applications nothing binds
+      credit_check: {duration: 2s, outputs: {score: {randint: [300, 850]}}}
+    resources:                    # people per participant (role or unit) of the definition
+      clerk: 3
+      manager: {count: 1, calendar: office}
+    organisation: organisation.yaml   # or the real people of an organisation file
+    calendars:
+      office: {days: [mon, tue, wed, thu, fri], hours: ["09:00-18:00"]}
+    calendar: office              # everybody's calendar unless their resource names another
+    policy: fifo                  # or priority
+    trail: sqlite:///history.db   # an audit trail, for {empirical: trail} durations
+
+Durations and data generators are described in :mod:`wfengine.simulation.distributions`,
+calendars in :mod:`wfengine.simulation.calendar`. A participant the scenario does not size
+is one person (the participant itself). An activity with no duration takes no time; so does
+a Tool activity whose application the host binds, unless the scenario gives its activity a
+duration. Everything is checked when the scenario meets its definition
+(:meth:`Scenario.bind`): an activity, transition, application or participant the process
+does not have is an error naming the key, before anything runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, read_calendar
+from wfengine.simulation.distributions import (
+    Duration,
+    ScenarioError,
+    ValueSampler,
+    duration,
+    seconds_of,
+    value,
+)
+
+#: the virtual clock's start unless the scenario says: a Monday, midnight UTC
+DEFAULT_START = datetime(2027, 1, 4, tzinfo=UTC)
+DEFAULT_INSTANCES = 100
+POLICIES = ("fifo", "priority")
+_KEYS = frozenset(
+    {
+        "name",
+        "process",
+        "start",
+        "instances",
+        "horizon",
+        "arrivals",
+        "data",
+        "activities",
+        "branches",
+        "applications",
+        "resources",
+        "organisation",
+        "calendars",
+        "calendar",
+        "policy",
+        "trail",
+    }
+)
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+)\s*$")
+_PER = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "hour": 3600.0}
+_PER |= {"d": 86400.0, "day": 86400.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Arrivals:
+    """When cases arrive: ``poisson`` (``rate`` per second), ``every`` (``interval``
+    seconds) or ``times`` (given moments, in order)."""
+
+    kind: str
+    rate: float = 0.0
+    interval: float = 0.0
+    times: tuple[datetime, ...] = ()
+    calendar: WorkingCalendar = ALWAYS
+
+    def moments(self, rng: Any, start: datetime, count: int) -> Iterator[datetime]:
+        """The first ``count`` arrival moments from ``start`` (``rng`` draws Poisson gaps)."""
+        if self.kind == "times":
+            yield from self.times[:count]
+            return
+        at = start
+        for n in range(count):
+            gap = rng.expovariate(self.rate) if self.kind == "poisson" else self.interval
+            # an even schedule starts at the start; Poisson gaps start before the first case
+            at = self._later(at, gap if n or self.kind == "poisson" else 0.0)
+            yield at
+
+    def _later(self, at: datetime, seconds: float) -> datetime:
+        """``seconds`` of the arrival calendar's open time after ``at``."""
+        if self.calendar.always:
+            return at + timedelta(seconds=seconds)
+        return self.calendar.finish(at, seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What the scenario says about one activity or application."""
+
+    duration: Duration | None = None
+    priority: int = 0
+    outputs: Mapping[str, ValueSampler] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    count: int
+    calendar: WorkingCalendar | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario read from YAML (:meth:`load`, :meth:`from_data`); see the module notes."""
+
+    name: str
+    arrivals: Arrivals
+    process: str | None = None
+    start: datetime = DEFAULT_START
+    instances: int = DEFAULT_INSTANCES
+    horizon: float | None = None
+    data: Mapping[str, ValueSampler] = field(default_factory=dict)
+    #: activity id -> raw spec (read against the definition by :meth:`bind`)
+    activities: Mapping[str, Any] = field(default_factory=dict)
+    branches: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    applications: Mapping[str, Any] = field(default_factory=dict)
+    resources: Mapping[str, Resource] = field(default_factory=dict)
+    organisation: Path | None = None
+    calendar: WorkingCalendar = ALWAYS
+    policy: str = "fifo"
+    trail: str | None = None
+    #: where it was read from, for messages
+    source: str = "scenario"
+
+    @classmethod
+    def load(cls, path: str | Path) -> Scenario:
+        """Read a scenario file (YAML)."""
+        import yaml
+
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError(f"{path}: cannot read the scenario: {exc.strerror}") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            raise ScenarioError(f"{path}{line}: not YAML: {exc}") from None
+        return cls.from_data(data, base=path.parent, source=str(path))
+
+    @classmethod
+    def from_data(
+        cls, data: Any, *, base: Path | None = None, source: str = "scenario"
+    ) -> Scenario:
+        """A scenario from its parsed YAML (a mapping); files it names are read from
+        ``base``."""
+        if not isinstance(data, Mapping):
+            raise ScenarioError(f"{source}: a scenario is a mapping (arrivals, activities, ...)")
+        unknown = sorted(set(map(str, data)) - _KEYS)
+        if unknown:
+            raise ScenarioError(
+                f"{source}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})"
+            )
+        base = base or Path.cwd()
+        calendars = {
+            str(k): read_calendar(v, f"{source}: calendars.{k}")
+            for k, v in _mapping(data.get("calendars"), f"{source}: calendars").items()
+        }
+
+        def calendar_of(ref: Any, where: str) -> WorkingCalendar:
+            if isinstance(ref, Mapping):
+                return read_calendar(ref, where)
+            if isinstance(ref, str) and ref in calendars:
+                return calendars[ref]
+            known = ", ".join(sorted(calendars)) or "none declared under calendars"
+            raise ScenarioError(f"{where}: unknown calendar {ref!r} ({known})")
+
+        start = _moment(data.get("start", DEFAULT_START), f"{source}: start")
+        instances = data.get("instances", DEFAULT_INSTANCES)
+        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
+            raise ScenarioError(f"{source}: instances: a whole number, not {instances!r}")
+        horizon = data.get("horizon")
+        policy = data.get("policy", "fifo")
+        if policy not in POLICIES:
+            raise ScenarioError(f"{source}: policy: {policy!r} is not one of {POLICIES}")
+        resources: dict[str, Resource] = {}
+        for key, spec in _mapping(data.get("resources"), f"{source}: resources").items():
+            where = f"{source}: resources.{key}"
+            if isinstance(spec, Mapping):
+                extra = sorted(set(spec) - {"count", "calendar"})
+                if extra:
+                    raise ScenarioError(f"{where}: unknown key {extra[0]!r} (count, calendar)")
+                count = spec.get("count", 1)
+                cal = spec.get("calendar")
+                own = calendar_of(cal, f"{where}.calendar") if cal is not None else None
+            else:
+                count, own = spec, None
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                raise ScenarioError(f"{where}: a count of people is a whole number >= 1")
+            resources[str(key)] = Resource(count, own)
+        branches: dict[str, dict[str, float]] = {}
+        for key, ways in _mapping(data.get("branches"), f"{source}: branches").items():
+            where = f"{source}: branches.{key}"
+            weights = {
+                str(k): _non_negative(w, f"{where}.{k}") for k, w in _mapping(ways, where).items()
+            }
+            if not weights or not any(weights.values()):
+                raise ScenarioError(f"{where}: give each way a probability (they add up to 1)")
+            branches[str(key)] = weights
+        organisation = data.get("organisation")
+        return cls(
+            name=str(data.get("name") or Path(source).stem),
+            arrivals=_arrivals(data.get("arrivals"), f"{source}: arrivals", base, calendar_of),
+            process=None if data.get("process") is None else str(data["process"]),
+            start=start,
+            instances=instances,
+            horizon=None if horizon is None else seconds_of(horizon, f"{source}: horizon"),
+            data={
+                str(k): value(v, f"{source}: data.{k}")
+                for k, v in _mapping(data.get("data"), f"{source}: data").items()
+            },
+            activities=dict(_mapping(data.get("activities"), f"{source}: activities")),
+            branches=branches,
+            applications=dict(_mapping(data.get("applications"), f"{source}: applications")),
+            resources=resources,
+            organisation=None if organisation is None else base / str(organisation),
+            calendar=(
+                calendar_of(data["calendar"], f"{source}: calendar")
+                if data.get("calendar") is not None
+                else ALWAYS
+            ),
+            policy=str(policy),
+            trail=None if data.get("trail") is None else str(data["trail"]),
+            source=source,
+        )
+
+    def work(
+        self,
+        kind: str,
+        specs: Mapping[str, Any],
+        known: Sequence[str],
+        empirical: Callable[[str], Sequence[float]] | None = None,
+    ) -> dict[str, Work]:
+        """Read ``specs`` (the ``activities`` or ``applications`` section) for the ids
+        ``known`` of the definition: an unknown id is an error naming it."""
+        found: dict[str, Work] = {}
+        for key, spec in specs.items():
+            where = f"{self.source}: {kind}.{key}"
+            if key not in known:
+                raise ScenarioError(f"{where}: the process has no such {kind[:-1]}")
+            if not isinstance(spec, Mapping):
+                spec = {"duration": spec}
+            extra = sorted(set(spec) - {"duration", "priority", "outputs"})
+            if extra:
+                raise ScenarioError(
+                    f"{where}: unknown key {extra[0]!r} (duration, priority, outputs)"
+                )
+            priority = spec.get("priority", 0)
+            if isinstance(priority, bool) or not isinstance(priority, int):
+                raise ScenarioError(f"{where}.priority: a whole number")
+            reader = None if empirical is None else (lambda k=key: empirical(k))
+            found[key] = Work(
+                duration=(
+                    duration(spec["duration"], f"{where}.duration", reader)
+                    if spec.get("duration") is not None
+                    else None
+                ),
+                priority=priority,
+                outputs={
+                    str(k): value(v, f"{where}.outputs.{k}")
+                    for k, v in _mapping(spec.get("outputs"), f"{where}.outputs").items()
+                },
+            )
+        return found
+
+
+def _mapping(data: Any, where: str) -> Mapping[Any, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"{where}: expects a mapping, not {type(data).__name__}")
+    return data
+
+
+def _non_negative(arg: Any, where: str) -> float:
+    if isinstance(arg, bool) or not isinstance(arg, int | float) or not math.isfinite(arg):
+        raise ScenarioError(f"{where}: {arg!r} is not a number")
+    if arg < 0:
+        raise ScenarioError(f"{where}: a probability is not negative")
+    return float(arg)
+
+
+def _moment(arg: Any, where: str) -> datetime:
+    if isinstance(arg, datetime):
+        at = arg
+    else:
+        try:
+            at = datetime.fromisoformat(str(arg).replace("Z", "+00:00"))
+        except ValueError:
+            raise ScenarioError(
+                f"{where}: {arg!r} is not a moment (2027-01-04T09:00:00Z)"
+            ) from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _rate(arg: Any, where: str) -> float:
+    """Arrivals per second from ``12/h`` or ``{rate: 12, per: hour}``."""
+    if isinstance(arg, Mapping):
+        number, per = arg.get("rate"), str(arg.get("per", "h"))
+    else:
+        m = _RATE.match(str(arg))
+        if m is None:
+            raise ScenarioError(f"{where}: {arg!r} is not a rate (write 12/h, 2/min or 300/d)")
+        number, per = float(m.group(1)), m.group(2)
+    unit = _PER.get(per.lower().rstrip("s") if per.lower() not in _PER else per.lower())
+    if unit is None:
+        raise ScenarioError(f"{where}: unknown unit {per!r} (s, min, h, d)")
+    rate = _non_negative(number, where)
+    if rate <= 0:
+        raise ScenarioError(f"{where}: a rate is above zero")
+    return rate / unit
+
+
+def _arrivals(
+    data: Any, where: str, base: Path, calendar_of: Callable[[Any, str], WorkingCalendar]
+) -> Arrivals:
+    spec = _mapping(data, where)
+    calendar = ALWAYS
+    if spec.get("calendar") is not None:
+        calendar = calendar_of(spec["calendar"], f"{where}.calendar")
+    kinds = [k for k in ("poisson", "every", "at", "trace") if k in spec]
+    extra = sorted(set(spec) - {"poisson", "every", "at", "trace", "calendar"})
+    if extra:
+        raise ScenarioError(f"{where}: unknown key {extra[0]!r} (poisson, every, at, trace)")
+    if len(kinds) != 1:
+        raise ScenarioError(f"{where}: give one of poisson, every, at, trace")
+    kind = kinds[0]
+    if kind == "poisson":
+        return Arrivals("poisson", rate=_rate(spec[kind], f"{where}.poisson"), calendar=calendar)
+    if kind == "every":
+        interval = seconds_of(spec[kind], f"{where}.every")
+        return Arrivals("every", interval=interval, calendar=calendar)
+    if kind == "at":
+        items = spec[kind]
+        if not isinstance(items, list) or not items:
+            raise ScenarioError(f"{where}.at: a list of moments")
+        lines = [(f"{where}.at[{n}]", v) for n, v in enumerate(items)]
+    else:
+        path = base / str(spec[kind])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScenarioError(f"{where}.trace: cannot read {path}: {exc.strerror}") from None
+        lines = [
+            (f"{path}:{n}", line.strip().split(",")[0])
+            for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+    times = tuple(sorted(_moment(v, at) for at, v in lines))
+    return Arrivals("times", times=times)

@@ -1,0 +1,517 @@
+"""One simulation run: the real engine, on a virtual clock, driven by the scenario's events.
+
+The run keeps one queue of what the scenario makes happen (a case arrives, a person finishes
+a step, a person's calendar opens) and asks the engine when its own next job is due (a
+deadline, a timer event, a reminder, an application call that takes time); the clock jumps
+to whichever comes first, the engine fires what became due, the scenario's events of that
+moment are carried out, the outbox is delivered (the simulated people learn of their new
+work) and the free people take work. Nothing is slept: a year of work runs as fast as the
+engine steps.
+
+The engine runs unchanged. The scenario reaches it through the seams a host has:
+applications nothing binds are stand-ins in the engine's registry (answering what the
+scenario generates); an application that takes time is called asynchronously and its
+``invoke`` job waits out its duration first (:class:`DelayedCalls`); a split the scenario
+gives probabilities decides by them (the engine's ``split_chooser``); people are the
+directory's members and act through the worklist commands; what they learn comes from the
+outbox, as a worklist handler's would.
+
+**Random streams.** Every kind of draw has its own stream, seeded from the seed, the
+replication and the stream's name (``arrivals``, ``data``, ``duration:review``,
+``branch:check``, ...). Two variants run with the same seed therefore see the same arrivals
+and the same case data, and each activity's n-th duration is the same in both where both
+have it (common random numbers): their difference is the design's, not the dice's.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from wfengine.applications.registry import ApplicationRegistry
+from wfengine.definition.model import Activity, Package, TaskImplementation, WorkflowProcess
+from wfengine.errors import WorkflowError
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.directory import StaticDirectory
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.jobs import Job
+from wfengine.simulation.calendar import WorkingCalendar
+from wfengine.simulation.distributions import ScenarioError
+from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
+from wfengine.simulation.scenario import Scenario, Work
+
+
+class Streams:
+    """Named random streams of one replication (see the module notes)."""
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self._prefix = f"wfengine-simulation/{seed}/{replication}/"
+        self._streams: dict[str, random.Random] = {}
+
+    def __call__(self, name: str) -> random.Random:
+        found = self._streams.get(name)
+        if found is None:
+            found = self._streams[name] = random.Random(self._prefix + name)
+        return found
+
+
+# --------------------------------------------------------------------------- the definition
+
+
+def all_activities(process: WorkflowProcess) -> list[Activity]:
+    found = list(process.activities)
+    for activity_set in process.activity_sets:
+        found.extend(activity_set.activities)
+    return found
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A scenario read against the process it runs (every id checked)."""
+
+    scenario: Scenario
+    package: Package
+    process: WorkflowProcess
+    activities: Mapping[str, Work]
+    applications: Mapping[str, Work]
+    #: activity id -> [(transition id, weight)]
+    branches: Mapping[str, Sequence[tuple[str, float]]]
+    #: application ids of the process's Tool activities -> the activities calling them
+    tools: Mapping[str, tuple[str, ...]]
+    #: participant id -> the people standing for it (capacity mode)
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: person -> their calendar (people the resources section makes)
+    calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
+    #: person -> the groups (roles, units, participants) their work counts for
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    organisation: Any = None
+
+
+def bind(scenario: Scenario, package: Package, process_id: str | None = None) -> Bound:
+    """Check ``scenario`` against ``package``'s process (``process_id``, else the
+    scenario's, else the first) and read what depends on it."""
+    wanted = process_id or scenario.process
+    try:
+        process = package.process(wanted)
+    except KeyError as exc:
+        raise ScenarioError(f"{scenario.source}: process: {exc.args[0]}") from None
+    activities = {a.id: a for a in all_activities(process)}
+    transitions = [*process.transitions]
+    for activity_set in process.activity_sets:
+        transitions.extend(activity_set.transitions)
+    tools: dict[str, list[str]] = {}
+    for activity in activities.values():
+        if isinstance(activity.body, TaskImplementation):
+            for call in activity.body.tools:
+                tools.setdefault(call.application_id, []).append(activity.id)
+    empirical = _trail_reader(scenario, process.id)
+    works = scenario.work("activities", scenario.activities, list(activities), empirical)
+    app_works = scenario.work("applications", scenario.applications, list(tools))
+    branches: dict[str, list[tuple[str, float]]] = {}
+    for source, weights in scenario.branches.items():
+        where = f"{scenario.source}: branches.{source}"
+        if source not in activities:
+            raise ScenarioError(f"{where}: the process has no such activity")
+        out = [t for t in transitions if t.from_ == source]
+        if len(out) < 2:
+            raise ScenarioError(
+                f"{where}: the activity has {len(out)} way(s) out; nothing to choose"
+            )
+        ways: list[tuple[str, float]] = []
+        for key, weight in weights.items():
+            hits = [t.id for t in out if t.id == key] or [t.id for t in out if t.to == key]
+            if len(hits) != 1:
+                named = ", ".join(f"{t.id} (to {t.to})" for t in out)
+                why = "no" if not hits else "more than one"
+                raise ScenarioError(
+                    f"{where}.{key}: {why} transition of {source!r} has that Id or target "
+                    f"(its ways: {named})"
+                )
+            ways.append((hits[0], weight))
+        branches[source] = ways
+    members: dict[str, tuple[str, ...]] = {}
+    calendars: dict[str, WorkingCalendar] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    organisation = None
+    if scenario.organisation is not None:
+        if scenario.resources:
+            raise ScenarioError(
+                f"{scenario.source}: give resources or organisation, not both (an "
+                "organisation's people are the resources)"
+            )
+        from wfengine.worklist.org_files import load_organisation
+
+        try:
+            organisation = load_organisation(scenario.organisation)
+        except WorkflowError as exc:
+            raise ScenarioError(f"{scenario.source}: organisation: {exc}") from None
+        except OSError as exc:
+            raise ScenarioError(
+                f"{scenario.source}: organisation: cannot read {scenario.organisation}: "
+                f"{exc.strerror}"
+            ) from None
+    else:
+        performers = _performers(package, process, activities.values())
+        for participant, resource in scenario.resources.items():
+            if participant not in performers:
+                known = ", ".join(sorted(performers)) or "none"
+                raise ScenarioError(
+                    f"{scenario.source}: resources.{participant}: no activity of the process "
+                    f"is performed by it (its performers: {known})"
+                )
+            people = tuple(f"{participant}-{n}" for n in range(1, resource.count + 1))
+            members[participant] = people
+            for person in people:
+                calendars[person] = resource.calendar or scenario.calendar
+                groups[person] = (participant,)
+    return Bound(
+        scenario,
+        package,
+        process,
+        works,
+        app_works,
+        branches,
+        {k: tuple(v) for k, v in tools.items()},
+        members,
+        calendars,
+        groups,
+        organisation,
+    )
+
+
+def _performers(package: Package, process: WorkflowProcess, activities: Any) -> set[str]:
+    found = {p.id for p in (*package.participants, *process.participants)}
+    for activity in activities:
+        found.update(activity.performers)
+    return found
+
+
+def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[float]] | None:
+    """Processing times per activity from the scenario's trail, read once when first asked."""
+    if scenario.trail is None:
+        return None
+    cache: dict[str, list[float]] = {}
+    loaded = False
+
+    def read(activity_id: str) -> list[float]:
+        nonlocal loaded
+        if not loaded:
+            from wfengine.audit.exports import iter_events
+            from wfengine.audit.metrics import activity_durations_of
+
+            try:
+                engine = Engine.from_url(scenario.trail)  # type: ignore[arg-type]
+            except WorkflowError as exc:
+                raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
+            try:
+                found = activity_durations_of(iter_events(engine, process_id=process_id))
+            finally:
+                engine.close()
+            for act, spans in found.items():
+                cache[act] = [processing for _, processing, _ in spans]
+            loaded = True
+        return cache.get(activity_id, [])
+
+    return read
+
+
+# --------------------------------------------------------------------------- the engine's seams
+
+
+class DelayedCalls:
+    """``engine.job_handlers["invoke"]`` of a simulation: an application call that takes
+    time waits it out on the virtual clock, then is made (by the engine's own handler)."""
+
+    def __init__(self, inner: Any, seconds: Callable[[Mapping[str, Any]], float]) -> None:
+        self._inner = inner
+        self._seconds = seconds
+        self._waited: set[str] = set()
+
+    def prepare(self, engine: Any, job: Job) -> Any:
+        if job.id in self._waited:
+            self._waited.discard(job.id)
+            return self._inner.prepare(engine, job)
+        seconds = self._seconds(job.payload)
+        if seconds <= 0:
+            return self._inner.prepare(engine, job)
+        self._waited.add(job.id)
+        return _Wait(timedelta(seconds=seconds))
+
+    def __call__(self, nav: Any, job: Job, inst: ProcessInstance) -> None:
+        """Run without :meth:`prepare` (as the engine's own handler can be)."""
+        self.prepare(nav.ctx, job)(nav, job, inst)
+
+
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """The first run of a delayed call: the job comes back when the call's time is up."""
+
+    delay: timedelta
+
+    def __call__(self, nav: Any, job: Job, inst: ProcessInstance) -> None:
+        nav.step.job_again_at = nav.now + self.delay
+
+
+class Chooser:
+    """``engine.split_chooser``: the ways of the splits the scenario gives probabilities."""
+
+    def __init__(self, branches: Mapping[str, Sequence[tuple[str, float]]], streams: Streams):
+        self._branches = branches
+        self._streams = streams
+
+    def __call__(
+        self, instance: ProcessInstance, activity_id: str, ways: Sequence[str], exclusive: bool
+    ) -> list[str] | None:
+        spec = self._branches.get(activity_id)
+        if spec is None:
+            return None
+        rng = self._streams(f"branch:{activity_id}")
+        ids = [w for w, _ in spec if w in ways]
+        weights = [p for w, p in spec if w in ways]
+        if not ids or not any(weights):
+            return None
+        if exclusive:
+            return [rng.choices(ids, weights)[0]]
+        chosen = [w for w, p in zip(ids, weights, strict=True) if rng.random() < p]
+        return chosen or [rng.choices(ids, weights)[0]]
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass
+class RunOutcome:
+    """What one replication left: its engine (the trail), its people and queues."""
+
+    engine: Engine
+    process_id: str
+    started: datetime
+    ended: datetime
+    arrived: int
+    people: dict[str, Person]
+    queues: dict[str, QueueTrack]
+    unassigned: int
+    #: application ids the run stood in for
+    stubbed: tuple[str, ...]
+
+
+class Run:
+    """One replication (see the module notes)."""
+
+    def __init__(
+        self,
+        bound: Bound,
+        *,
+        seed: int,
+        replication: int,
+        instances: int,
+        applications: ApplicationRegistry | None = None,
+        db_url: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.bound = bound
+        self.scenario = scenario = bound.scenario
+        self.streams = Streams(seed, replication)
+        self.instances = instances
+        self.progress = progress
+        self.clock = VirtualClock(scenario.start)
+        directory: Any = bound.organisation or StaticDirectory(bound.members)
+        self.registry, self.stubbed = self._registry(applications)
+        self.engine = Engine(
+            clock=self.clock,
+            applications=self.registry,
+            directory=directory,
+            db_url=db_url,
+        )
+        self.engine.split_chooser = Chooser(bound.branches, self.streams)
+        self.engine.job_handlers["invoke"] = DelayedCalls(
+            self.engine.job_handlers["invoke"], self._call_seconds
+        )
+        self.engine.deploy(bound.package)
+        self._events: list[tuple[datetime, int, str, Any]] = []
+        self._seq = itertools.count()
+        priorities = {k: w.priority for k, w in bound.activities.items()}
+        self.staff = Staff(
+            self.clock.now,
+            self._person,
+            (lambda a: priorities.get(a, 0)) if scenario.policy == "priority" else None,
+            self._take,
+            self._at,
+        )
+        self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _registry(
+        self, given: ApplicationRegistry | None
+    ) -> tuple[ApplicationRegistry, tuple[str, ...]]:
+        """The run's registry: the host's bindings, stand-ins for the rest; asynchronous
+        where the scenario says the call takes time."""
+        registry = ApplicationRegistry()
+        stubbed: list[str] = []
+        bound = self.bound
+        for app_id, activities in bound.tools.items():
+            own = bound.applications.get(app_id)
+            timed = (own is not None and own.duration is not None) or any(
+                bound.activities.get(a, Work()).duration is not None for a in activities
+            )
+            found = given.get(app_id) if given is not None else None
+            if found is not None:
+                registry.register(
+                    app_id,
+                    found.func,
+                    retries=found.retries,
+                    timeout=found.timeout,
+                    backoff=found.backoff,
+                    max_backoff=found.max_backoff,
+                    asynchronous=bool(timed) or found.asynchronous,
+                )
+                continue
+            stubbed.append(app_id)
+            registry.register(
+                app_id,
+                self._stand_in(app_id),
+                asynchronous=bool(timed),
+                outputs_optional=True,
+            )
+        return registry, tuple(sorted(stubbed))
+
+    def _stand_in(self, app_id: str) -> Callable[..., dict[str, Any]]:
+        work = self.bound.applications.get(app_id, Work())
+        rng = self.streams(f"outputs:{app_id}")
+        outputs = work.outputs
+
+        def stand_in(**_inputs: Any) -> dict[str, Any]:
+            return {name: sample(rng) for name, sample in outputs.items()}
+
+        return stand_in
+
+    def _call_seconds(self, payload: Mapping[str, Any]) -> float:
+        activity, app_id = payload["activity_id"], payload["application_id"]
+        work = self.bound.activities.get(activity)
+        if work is None or work.duration is None:
+            work = self.bound.applications.get(app_id)
+            stream = f"duration:{app_id}"
+        else:
+            stream = f"duration:{activity}"
+        if work is None or work.duration is None:
+            return 0.0
+        return work.duration.sample(self.streams(stream))
+
+    def _person(self, person_id: str) -> Person:
+        bound = self.bound
+        calendar = bound.calendars.get(person_id, self.scenario.calendar)
+        groups = bound.groups.get(person_id)
+        if groups is None:
+            user = None if bound.organisation is None else bound.organisation.user(person_id)
+            if user is not None:
+                groups = (*(f"role {r}" for r in user.roles), *(f"unit {u}" for u in user.units))
+            groups = groups or (person_id,)
+        return Person(person_id, calendar, tuple(groups))
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _at(self, when: datetime, kind: str, payload: Any) -> None:
+        heapq.heappush(self._events, (when, next(self._seq), kind, payload))
+
+    def _take(self, item_id: str, person: str, activity: str) -> float:
+        engine = self.engine
+        engine.claim_work_item(item_id, person)
+        engine.start_work_item(item_id, person)
+        work = self.bound.activities.get(activity)
+        if work is None or work.duration is None:
+            return 0.0
+        return work.duration.sample(self.streams(f"duration:{activity}"))
+
+    def _finish(self, person_id: str, item_id: str, activity: str) -> None:
+        person = self.staff.people[person_id]
+        if person.working != item_id:
+            return  # withdrawn while they worked on it
+        work = self.bound.activities.get(activity)
+        data: dict[str, Any] = {}
+        if work is not None and work.outputs:
+            rng = self.streams(f"outputs:{activity}")
+            data = {name: sample(rng) for name, sample in work.outputs.items()}
+        try:
+            self.engine.complete_work_item(item_id, data, user=person_id)
+        except WorkflowError as exc:
+            if data and "may not write" in str(exc):
+                raise ScenarioError(
+                    f"{self.scenario.source}: activities.{activity}.outputs: {exc}"
+                ) from None
+            # the item closed under them (a deadline, a boundary event, cancellation)
+        self.staff.finished(person)
+
+    def _arrive(self, n: int) -> None:
+        rng = self.streams("data")
+        data = {name: sample(rng) for name, sample in self.scenario.data.items()}
+        try:
+            self.engine.start_process(self.bound.process.id, data)
+        except WorkflowError as exc:
+            raise ScenarioError(
+                f"{self.scenario.source}: case {n + 1} could not start: {exc}"
+            ) from None
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self) -> RunOutcome:
+        scenario = self.scenario
+        engine = self.engine
+        arrivals = scenario.arrivals.moments(
+            self.streams("arrivals"), scenario.start, self.instances
+        )
+        started = self.clock.now()
+        end = None if scenario.horizon is None else started + timedelta(seconds=scenario.horizon)
+        first = next(arrivals, None)
+        if first is not None:
+            self._at(first, "arrive", 0)
+        arrived = 0
+        events = self._events
+        while True:
+            due = engine.next_due_at()
+            when = events[0][0] if events else None
+            if due is not None and (when is None or due < when):
+                when = due
+            if when is None or (end is not None and when > end):
+                break
+            if when > self.clock.now():
+                self.clock.set(when)  # the engine fires the timers that became due
+            if due is not None and due <= when:
+                while engine.run_due_jobs(limit=10_000, deliver=False):
+                    pass
+            while events and events[0][0] <= when:
+                _, _, kind, payload = heapq.heappop(events)
+                if kind == "arrive":
+                    self._arrive(payload)
+                    arrived += 1
+                    if self.progress is not None:
+                        self.progress(arrived)
+                    following = next(arrivals, None)
+                    if following is not None:
+                        self._at(max(following, when), "arrive", payload + 1)
+                elif kind == "finish":
+                    person_id, item_id, activity, _ = payload
+                    self._finish(person_id, item_id, activity)
+                elif kind == "wake":
+                    self.staff.woke(payload)
+            engine.deliver_outbox()
+            self.staff.dispatch()
+        ended = self.clock.now() if end is None else min(end, self.clock.now())
+        self.staff.close(ended)
+        return RunOutcome(
+            engine,
+            self.bound.process.id,
+            started,
+            ended,
+            arrived,
+            self.staff.people,
+            self.staff.queues,
+            len(self.staff.unassigned),
+            self.stubbed,
+        )
