@@ -176,6 +176,7 @@ class ApplicationRegistry:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         asynchronous: bool = False,
+        outputs_optional: bool = False,
     ) -> Any:
         """Bind ``application_id`` to ``func``; without ``func``, return a decorator.
 
@@ -183,7 +184,8 @@ class ApplicationRegistry:
         (or a worker) outside any store transaction, instead of a call inside the command that
         reaches the activity: for calls too long to hold a transaction open for.
         Re-registering an id replaces its binding (the next call, or an incident's retry,
-        uses the new one).
+        uses the new one). ``outputs_optional=True``: an OUT parameter the answer leaves out
+        keeps its data field's value (a stand-in that answers only some of them).
         """
         if func is None:
 
@@ -196,6 +198,7 @@ class ApplicationRegistry:
                     backoff=backoff,
                     max_backoff=max_backoff,
                     asynchronous=asynchronous,
+                    outputs_optional=outputs_optional,
                 )
                 return f
 
@@ -208,6 +211,7 @@ class ApplicationRegistry:
             backoff=backoff,
             max_backoff=max_backoff,
             asynchronous=asynchronous,
+            outputs_optional=outputs_optional,
         )
         return func
 

@@ -10,6 +10,7 @@ an engine is one (structurally), and a test or a simulator can pass any other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -28,6 +29,17 @@ class Reads(Protocol):
     def instance(self, instance_id: str) -> ProcessInstance: ...
 
     def work_item(self, work_item_id: str) -> WorkItem: ...
+
+
+class SplitChooser(Protocol):
+    """Decides a split's ways instead of its conditions (a simulation's branch
+    probabilities): given the instance, the activity and its ways out (transition ids, in
+    evaluation order, the OTHERWISE one last), returns the ids to take, or None to let the
+    conditions decide. ``exclusive``: the split takes one way (XOR)."""
+
+    def __call__(
+        self, instance: ProcessInstance, activity_id: str, ways: Sequence[str], exclusive: bool
+    ) -> Sequence[str] | None: ...
 
 
 class NavigationContext(Protocol):
@@ -50,6 +62,9 @@ class NavigationContext(Protocol):
 
     @property
     def applications(self) -> ApplicationRegistry: ...
+
+    @property
+    def split_chooser(self) -> SplitChooser | None: ...
 
     def next_timer_seq(self) -> int:
         """The next creation number of a timer or job (their tie-breaker when due together)."""

@@ -55,6 +55,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
@@ -152,6 +153,9 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         #: leave all automatic work (activities, application calls, timers) that a command
         #: makes ready to ``continue`` jobs for workers, instead of running it in the command
         self.defer_automatic = defer_automatic
+        #: decides the ways of splits instead of their conditions when it answers (the
+        #: simulator's branch probabilities, :mod:`wfengine.simulation`); None: conditions
+        self.split_chooser: SplitChooser | None = None
         self._in_command = False
         self._closed = False
         #: ids of jobs claimed by the running ``run_due_jobs`` and not finished yet

@@ -24,6 +24,7 @@ from wfengine.errors import (
     NotFoundError,
 )
 from wfengine.runtime.clock import Clock
+from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory
 from wfengine.runtime.history import InstanceStateChanged, change
@@ -60,6 +61,7 @@ class EngineBase:
     worker_id: str
     job_handlers: dict[str, JobHandler]
     defer_automatic: bool
+    split_chooser: SplitChooser | None
     job_observer: JobObserver | None
     outbox: Outbox
     max_conflict_retries: int

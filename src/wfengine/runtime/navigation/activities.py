@@ -201,6 +201,13 @@ class Activities(NavigatorBase):
     def _choose(self, ai: ActivityInstance) -> list[CTransition]:
         ca = ai.act
         inst = ai.scope.instance
+        chooser = self.ctx.split_chooser
+        if chooser is not None:
+            ways = (*ca.normal, ca.otherwise) if ca.otherwise is not None else ca.normal
+            if len(ways) > 1:
+                picked = chooser(inst, ca.id, [ct.id for ct in ways], ca.split == SPLIT_FIRST)
+                if picked:
+                    return [ct for ct in ways if ct.id in picked]
         data = inst.data
         chosen: list[CTransition] = []
         context = f"instance {inst.id!r}"
