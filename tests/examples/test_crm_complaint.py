@@ -443,3 +443,25 @@ def test_routed_by_conditions_a_gold_customers_severe_complaint(desk: Desk) -> N
     assert desk.item(iid, "department").assignees == ("hal",)  # after-sales handles repairs
     routed = [e.activity_id for e in desk.engine.audit(iid) if e.kind == "activity.script"]
     assert routed[:2] == ["urgent", "route_department"]
+
+
+def test_whatif_scenarios_run_the_complaint_process() -> None:
+    """The example's what-if scenarios fit the process and a third coordinator shortens the
+    wait for coordination (the README says so)."""
+    from wfengine import compare
+
+    here = EXAMPLE
+    definition = here / "complaint.xpdl"
+    result = compare(
+        (definition, here / "whatif.yaml"),
+        (definition, here / "whatif-three-coordinators.yaml"),
+        instances=150,
+        seed=1,
+    )
+    a, b = result.a.replications[0], result.b.replications[0]
+    assert a.metrics.completed == b.metrics.completed == 150
+    assert a.incident_count == b.incident_count == 0
+    assert result.b.activities["coordinate"].waiting.mean < (
+        result.a.activities["coordinate"].waiting.mean
+    )
+    assert result.b.utilisation["coordinator"].mean < result.a.utilisation["coordinator"].mean

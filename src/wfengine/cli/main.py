@@ -23,6 +23,7 @@ from wfengine.cli.render_cmd import render
 from wfengine.cli.run_cmd import run
 from wfengine.cli.show_cmd import show
 from wfengine.cli.signal_cmd import signal
+from wfengine.cli.simulate_cmd import simulate
 from wfengine.cli.stats_cmd import stats
 from wfengine.cli.status_cmd import status
 from wfengine.cli.validate_cmd import validate
@@ -78,6 +79,7 @@ main.add_command(worklist_command)
 main.add_command(workitem)
 # Monitoring (Interface 5): the audit trail.
 main.add_command(audit)
+main.add_command(simulate)
 main.add_command(status)
 main.add_command(stats)
 

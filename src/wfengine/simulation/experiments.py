@@ -123,6 +123,6 @@ def _replication(outcome: RunOutcome) -> Replication:
         outcome.unassigned,
         groups,
         queues,
-        tuple((i.activity_id, i.message) for i in incidents[:FIRST_INCIDENTS]),
+        tuple((i.activity_id or "-", i.message) for i in incidents[:FIRST_INCIDENTS]),
         len(incidents),
     )

@@ -18,9 +18,7 @@ def write_simulation_plot(reports: list[SimulationReport], path: str | Path) -> 
     """Draw ``reports`` (one, or two variants) into ``path`` (.png or .svg)."""
     plt = _pyplot()
     fig, (bars, lines) = plt.subplots(2, 1, figsize=(10, 8))
-    activities = sorted(
-        a for r in reports for a, s in r.activities.items() if s.waiting.mean
-    )
+    activities = sorted(a for r in reports for a, s in r.activities.items() if s.waiting.mean)
     activities = sorted(set(activities))
     width = 0.8 / len(reports)
     for n, report in enumerate(reports):

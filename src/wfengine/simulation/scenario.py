@@ -120,7 +120,9 @@ class Arrivals:
         """``seconds`` of the arrival calendar's open time after ``at``."""
         if self.calendar.always:
             return at + timedelta(seconds=seconds)
-        return self.calendar.finish(at, seconds)
+        # a case does not arrive at closing time: at the next opening
+        later = self.calendar.finish(at, seconds)
+        return self.calendar.next_open(later) or later
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +280,8 @@ class Scenario:
         for key, spec in specs.items():
             where = f"{self.source}: {kind}.{key}"
             if key not in known:
-                raise ScenarioError(f"{where}: the process has no such {kind[:-1]}")
+                noun = {"activities": "activity", "applications": "application"}[kind]
+                raise ScenarioError(f"{where}: the process has no such {noun}")
             if not isinstance(spec, Mapping):
                 spec = {"duration": spec}
             extra = sorted(set(spec) - {"duration", "priority", "outputs"})

@@ -110,6 +110,15 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         if isinstance(activity.body, TaskImplementation):
             for call in activity.body.tools:
                 tools.setdefault(call.application_id, []).append(activity.id)
+    declared = {f.id for f in (*package.data_fields, *process.data_fields)}
+    declared |= {f.id for f in process.formal_parameters}
+    for name in scenario.data:
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise ScenarioError(
+                f"{scenario.source}: data.{name}: the process declares no such data field "
+                f"(it has: {known})"
+            )
     empirical = _trail_reader(scenario, process.id)
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     app_works = scenario.work("applications", scenario.applications, list(tools))
@@ -333,6 +342,12 @@ class Run:
         self.engine.job_handlers["invoke"] = DelayedCalls(
             self.engine.job_handlers["invoke"], self._call_seconds
         )
+        if db_url is not None and self.engine.instance_summaries():
+            self.engine.close()
+            raise ScenarioError(
+                f"{db_url} already holds process instances: a simulation keeps its trail in "
+                "a database of its own (name a new one)"
+            )
         self.engine.deploy(bound.package)
         self._events: list[tuple[datetime, int, str, Any]] = []
         self._seq = itertools.count()
@@ -345,6 +360,12 @@ class Run:
             self._at,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
+        # everyone there is counts in the utilisation, whether work reaches them or not
+        people = [p for members in bound.members.values() for p in members]
+        if bound.organisation is not None:
+            people += [u.id for u in bound.organisation.users]
+        for person_id in people:
+            self.staff.person(person_id)
 
     # -- set-up ----------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""The simulator against queueing theory: M/M/1 and M/M/3 at utilisation 0.8.
+
+A single activity, Poisson arrivals, exponential service, one (three) people: the mean time a
+work item waits to be taken must match the formula within 5% over enough cases. At
+utilisation 0.8 the sample mean converges slowly (long busy periods make the waits strongly
+correlated): about 200,000 cases give 5% reliably, so that is what runs under ``CI=true``;
+the default, quick profile runs 20,000 and allows 15%. The waiting time is read from the
+report, that is from the audit trail's metrics, as a user would read it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+from tests.simulation.helpers import scenario, single_server
+
+from wfengine.simulation import simulate
+
+STRICT = os.environ.get("CI") == "true"
+#: cases per replication, replications, allowed relative error
+CASES, REPLICATIONS, TOLERANCE = (50_000, 4, 0.05) if STRICT else (10_000, 2, 0.15)
+
+
+def erlang_c(servers: int, load: float) -> float:
+    """Probability that a case has to wait (Erlang C), ``load`` = arrival rate x mean
+    service time."""
+    rho = load / servers
+    top = load**servers / math.factorial(servers) / (1 - rho)
+    bottom = sum(load**k / math.factorial(k) for k in range(servers)) + top
+    return top / bottom
+
+
+def mean_wait(servers: int, rate_per_minute: float, service_minutes: float) -> float:
+    """Mean wait in queue of M/M/c, in seconds."""
+    load = rate_per_minute * service_minutes
+    mu = 1 / service_minutes
+    return erlang_c(servers, load) / (servers * mu - rate_per_minute) * 60
+
+
+def _simulated_wait(servers: int, rate: str) -> float:
+    report = simulate(
+        single_server(),
+        scenario(
+            arrivals={"poisson": rate},
+            activities={"serve": {"duration": {"exponential": "1m"}}},
+            resources={"server": servers},
+        ),
+        instances=CASES,
+        replications=REPLICATIONS,
+        seed=11,
+    )
+    waiting = report.activities["serve"].waiting
+    assert report.completed.mean == CASES
+    assert waiting.mean is not None
+    return waiting.mean
+
+
+def test_erlang_c_formula_matches_the_known_m_m_1_case() -> None:
+    # M/M/1: Wq = rho / (mu - lambda) = 0.8 / (1 - 0.8) = 4 minutes
+    assert mean_wait(1, 0.8, 1.0) == pytest.approx(240.0)
+
+
+def test_m_m_1_at_utilisation_0_8_waits_as_theory_says() -> None:
+    expected = mean_wait(1, 0.8, 1.0)
+    assert _simulated_wait(1, "0.8/min") == pytest.approx(expected, rel=TOLERANCE)
+
+
+def test_m_m_3_at_utilisation_0_8_waits_as_erlang_c_says() -> None:
+    expected = mean_wait(3, 2.4, 1.0)
+    assert _simulated_wait(3, "2.4/min") == pytest.approx(expected, rel=TOLERANCE)
