@@ -373,3 +373,18 @@ def test_no_instances_is_an_empty_report() -> None:
     report = simulate(single_server(), scenario(), instances=0)
     assert report.completed.mean == 0
     assert "completed      0" in report.text()
+
+
+def test_a_run_gives_the_garbage_collector_back_what_it_froze() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    simulate(single_server(), scenario(activities=SERVE), instances=2500)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a host that freezes objects itself is left alone
+    try:
+        frozen = gc.get_freeze_count()
+        simulate(single_server(), scenario(activities=SERVE), instances=1500)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

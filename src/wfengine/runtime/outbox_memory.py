@@ -8,6 +8,7 @@ from settled ones, so a claim looks only at what may be due.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,6 +75,9 @@ class MemoryOutbox:
         self._rows: dict[int, _Row] = {}
         #: the pending rows, in id order
         self._pending: dict[int, _Row] = {}
+        #: delivered and skipped rows in the order they settled (what prune deletes, oldest
+        #: first, without scanning the rest)
+        self._kept: deque[_Row] = deque()
         self._last_id = 0
 
     def _absorb(self) -> None:
@@ -115,6 +119,7 @@ class MemoryOutbox:
         for row in skipped:
             row.settle(OutboxStatus.SKIPPED, now)
             del self._pending[row.id]
+            self._kept.append(row)
         return len(skipped)
 
     def settle(
@@ -131,6 +136,7 @@ class MemoryOutbox:
         if error is None:
             row.settle(OutboxStatus.DELIVERED, now)
             self._pending.pop(entry_id, None)
+            self._kept.append(row)
             return
         if row.lock_owner != owner:
             return  # taken over: the claimant that holds it now records its own attempt
@@ -143,14 +149,18 @@ class MemoryOutbox:
             row.lock_owner = row.lock_expires_at = None
 
     def prune(self, before: datetime) -> int:
-        gone = [
-            r.id
-            for r in self._rows.values()
-            if r.status in _SETTLED_KEPT and r.settled_at is not None and r.settled_at < before
-        ]
-        for entry_id in gone:
-            del self._rows[entry_id]
-        return len(gone)
+        kept, rows = self._kept, self._rows
+        gone = 0
+        while kept:
+            row = kept[0]
+            settled = row.settled_at
+            if row.status in _SETTLED_KEPT and settled is not None and settled >= before:
+                break  # settled in order: the rest are newer
+            kept.popleft()
+            if row.status in _SETTLED_KEPT and rows.get(row.id) is row:
+                del rows[row.id]
+                gone += 1
+        return gone
 
     def entries(
         self, status: OutboxStatus | None, instance_id: str | None, limit: int | None

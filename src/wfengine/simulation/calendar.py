@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,11 +33,13 @@ class WorkingCalendar:
     #: weekday (0 = Monday) -> (start, end) offsets from midnight, sorted, not overlapping
     spans: tuple[tuple[tuple[timedelta, timedelta], ...], ...]
     holidays: frozenset[date] = frozenset()
+    #: open around the clock (asked on every step a person takes: worked out once)
+    always: bool = field(init=False, default=False)
 
-    @property
-    def always(self) -> bool:
+    def __post_init__(self) -> None:
         whole = ((timedelta(0), _DAY),)
-        return not self.holidays and all(day == whole for day in self.spans)
+        always = not self.holidays and all(day == whole for day in self.spans)
+        object.__setattr__(self, "always", always)
 
     def _spans_on(self, day: date) -> tuple[tuple[timedelta, timedelta], ...]:
         return () if day in self.holidays else self.spans[day.weekday()]

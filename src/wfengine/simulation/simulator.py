@@ -25,6 +25,7 @@ have it (common random numbers): their difference is the design's, not the dice'
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import random
@@ -45,6 +46,9 @@ from wfengine.simulation.calendar import WorkingCalendar
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
 from wfengine.simulation.scenario import Scenario, Work
+
+#: cases between two moves of what a run made out of the garbage collector's reach
+FREEZE_EVERY = 1_000
 
 
 class Streams:
@@ -482,6 +486,21 @@ class Run:
     # -- the run ---------------------------------------------------------------------------
 
     def run(self) -> RunOutcome:
+        """Run to the end (see the module notes).
+
+        The memory store keeps every case, so the garbage collector would scan more with each
+        one (40% of a long run's time): every :data:`FREEZE_EVERY` cases the objects made so
+        far are moved out of its reach (``gc.freeze``) and given back when the run ends,
+        unless the host freezes objects itself (then this leaves the collector alone).
+        """
+        freezing = gc.get_freeze_count() == 0
+        try:
+            return self._run(freezing)
+        finally:
+            if freezing:
+                gc.unfreeze()
+
+    def _run(self, freezing: bool) -> RunOutcome:
         scenario = self.scenario
         engine = self.engine
         arrivals = scenario.arrivals.moments(
@@ -511,6 +530,8 @@ class Run:
                 if kind == "arrive":
                     self._arrive(payload)
                     arrived += 1
+                    if freezing and arrived % FREEZE_EVERY == 0:
+                        gc.freeze()
                     if self.progress is not None:
                         self.progress(arrived)
                     following = next(arrivals, None)
