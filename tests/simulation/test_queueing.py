@@ -51,7 +51,7 @@ def _simulated_wait(servers: int, rate: str) -> float:
         ),
         instances=CASES,
         replications=REPLICATIONS,
-        seed=11,
+        seed=1,  # the default seed of simulate() and the command
     )
     waiting = report.activities["serve"].waiting
     assert report.completed.mean == CASES
