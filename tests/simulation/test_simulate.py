@@ -12,7 +12,7 @@ from tests.simulation.helpers import chain, decision, scenario, single_server
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
-from wfengine.simulation import ScenarioError, compare, simulate
+from wfengine.simulation import Scenario, ScenarioError, compare, simulate
 
 SERVE = {"serve": {"duration": {"exponential": "6m"}}}
 
@@ -388,3 +388,35 @@ def test_a_run_gives_the_garbage_collector_back_what_it_froze() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_empirical_durations_come_from_a_real_trail(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    # a "real" history: every serve took exactly 7 or 13 minutes, alternately
+    simulate(
+        single_server(),
+        scenario(
+            arrivals={"every": "1h"},
+            activities={"serve": {"duration": {"empirical": ["7m", "13m"]}}},
+        ),
+        instances=40,
+        db_url=url,
+    )
+    what_if = Scenario.from_data(
+        {
+            "arrivals": {"every": "30m"},
+            "activities": {"serve": {"duration": {"empirical": "trail"}}},
+            "trail": url,
+        }
+    )
+    report = simulate(single_server(), what_if, instances=60, seed=2)
+    processing = report.activities["serve"].processing
+    assert processing.mean == pytest.approx(600.0, rel=0.15)
+    # each case took one of the trail's two durations
+    first = report.replications[0]
+    assert first.metrics.activities[0].processing.p95 in (420.0, 780.0)
+    bad = Scenario.from_data(
+        {"arrivals": {"every": "1m"}, "activities": {"serve": {"duration": {"empirical": "trail"}}}}
+    )
+    with pytest.raises(ScenarioError, match="'trail' needs the scenario's trail"):
+        simulate(single_server(), bad, instances=1)
