@@ -60,8 +60,10 @@ class StepPlan:
         self.correlations: Rows = []
         self.incidents: Rows = []
         self.closed: list[str] = []
-        #: instance id -> (row version, audit seq, audit head) once the step is committed
-        self.written: dict[str, tuple[int, int, str | None]] = {}
+        #: closed instances stored before this step (only those can have stored jobs)
+        self.closed_stored: list[str] = []
+        #: instance id -> (row version, audit seq, audit head, tokens) once committed
+        self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...]]] = {}
         for inst in step.instances.values():
             known = unit.stored(inst)
             read_version, audit_seq, head = (
@@ -71,7 +73,14 @@ class StepPlan:
             )
             audit, head = rows.audit_rows(inst, audit_seq + 1, head)
             self.audit.extend(audit)
-            self.written[inst.id] = (read_version + 1, audit_seq + len(inst.changes), head)
+            tokens = rows.token_rows(inst)
+            token_key = rows.token_key(tokens)
+            self.written[inst.id] = (
+                read_version + 1,
+                audit_seq + len(inst.changes),
+                head,
+                token_key,
+            )
             row = rows.instance_row(
                 inst,
                 row_version=read_version + 1,
@@ -88,16 +97,21 @@ class StepPlan:
                         f"engine (the instance read at row version {read_version})"
                     )
                 self.updates.append((row, read_version))
-                self.token_reset.append(inst.id)
             changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
             self.activities.extend(rows.activity_rows(inst, sorted(changed)))
-            self.tokens.extend(rows.token_rows(inst))
+            if known is None:
+                self.tokens.extend(tokens)
+            elif token_key != known.tokens:  # the mirror is rewritten only when it changed
+                self.token_reset.append(inst.id)
+                self.tokens.extend(tokens)
             if inst.incidents:  # rare: an instance's incident rows are rewritten whole
                 if known is not None:
                     self.incident_reset.append(inst.id)
                 self.incidents.extend(rows.incident_row(i) for i in inst.incidents.values())
             if inst.state.is_closed:
                 self.closed.append(inst.id)
+                if known is not None:
+                    self.closed_stored.append(inst.id)
             if inst.compiled.correlation_keys:  # rewritten whole, for the few that have keys
                 self.correlation_reset.append(inst.id)
                 if inst.state.is_open:
@@ -240,8 +254,8 @@ class StepWriter:
             gone.append(j.c.id == done)
         if plan.cancelled:
             gone.append(j.c.id.in_(plan.cancelled))
-        if plan.closed:
-            gone.append(j.c.instance_id.in_(plan.closed))
+        if plan.closed_stored:  # an instance made and closed in this step has no stored job
+            gone.append(j.c.instance_id.in_(plan.closed_stored))
         if not gone:
             return
         delete = j.delete().where(sa.or_(*gone))

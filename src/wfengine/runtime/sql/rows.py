@@ -167,6 +167,11 @@ def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, A
     ]
 
 
+def token_key(token_rows: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    """``token_rows`` in a comparable form (what the unit of work remembers as stored)."""
+    return tuple((r["scope_id"], r["activity_id"], r["slot"], r["count"]) for r in token_rows)
+
+
 def token_rows(inst: ProcessInstance) -> list[dict[str, Any]]:
     """``tokens`` rows: the tokens waiting at the joins of the instance's open scopes."""
     rows: list[dict[str, Any]] = []

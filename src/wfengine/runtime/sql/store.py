@@ -202,7 +202,10 @@ class SqlStore(StoreOutbox):
                 f"{row['definition_version']}, which is not deployed in {self._what}"
             )
         inst = rows.instance(row, deployed.compiled)
-        self._unit.remember(inst, rows.row_version(row), row["audit_seq"], row["audit_head"])
+        stored_tokens = rows.token_key(rows.token_rows(inst))
+        self._unit.remember(
+            inst, rows.row_version(row), row["audit_seq"], row["audit_head"], stored_tokens
+        )
         return inst
 
     def instance(self, instance_id: str) -> ProcessInstance:

@@ -16,7 +16,7 @@ from what is committed and a half-changed object never outlives a failed command
 from __future__ import annotations
 
 import threading
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -34,6 +34,9 @@ class Stored(NamedTuple):
     audit_seq: int
     #: the hash of that event (the head of the instance's audit chain), None before any
     audit_head: str | None = None
+    #: the instance's ``tokens`` rows as stored (:func:`~wfengine.runtime.sql.rows.
+    #: token_key`): a commit that leaves them as they were writes none
+    tokens: tuple[tuple[Any, ...], ...] = ()
 
 
 class UnitOfWork:
@@ -94,11 +97,16 @@ class UnitOfWork:
         return found if found is not None and found.instance is inst else None
 
     def remember(
-        self, inst: ProcessInstance, row_version: int, audit_seq: int, audit_head: str | None
+        self,
+        inst: ProcessInstance,
+        row_version: int,
+        audit_seq: int,
+        audit_head: str | None,
+        tokens: tuple[tuple[Any, ...], ...] = (),
     ) -> None:
         """Keep ``inst`` for the rest of the unit (nothing is kept outside a unit)."""
         if self.depth:
-            self._instances[inst.id] = Stored(inst, row_version, audit_seq, audit_head)
+            self._instances[inst.id] = Stored(inst, row_version, audit_seq, audit_head, tokens)
 
     def work_item(self, work_item_id: str) -> WorkItem | None:
         return self._work_items.get(work_item_id)
