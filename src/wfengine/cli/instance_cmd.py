@@ -60,21 +60,39 @@ MAX_COUNT = 10_000
     epilog="""\b
 Examples:
   wfengine instances --db sqlite:///wf.db
-  wfengine instances --db sqlite:///wf.db --state open.running --json""",
+  wfengine instances --db sqlite:///wf.db --state open.running --json
+  wfengine instances --db sqlite:///wf.db --limit 100 --after pi-1200""",
 )
 @db_option
 @click.option("--state", type=click.Choice(_STATES), help="Only instances in this state.")
 @click.option("--process", "process_id", metavar="ID", help="Only instances of this process.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="List at most N (a page).")
+@click.option(
+    "--after",
+    metavar="ID",
+    help="Start after instance ID (the last one of the previous page).",
+)
 @click.option("--json", "as_json", is_flag=True, help='A list of {"id", "process_id", "state"}.')
-def instances(url: str, state: str | None, process_id: str | None, as_json: bool) -> None:
+def instances(
+    url: str,
+    state: str | None,
+    process_id: str | None,
+    limit: int | None,
+    after: str | None,
+    as_json: bool,
+) -> None:
     """List the process instances of a database, oldest first.
 
-    A row that cannot be read as an instance is skipped with a message on stderr.
+    --limit and --after page through a large database: each page is read from an index in
+    listing order, however many instances there are. A row that cannot be read as an
+    instance is skipped with a message on stderr. An unknown --after ID exits 1.
     """
     # the store reports rows it skips on the wfengine.store logger
     skipped_rows = logging_to_stderr("warning", "wfengine instances: %(message)s", "wfengine.store")
     with skipped_rows, engine_on(url) as engine:
-        found = engine.instance_summaries(state=state, process_id=process_id)
+        found = engine.instance_summaries(
+            state=state, process_id=process_id, limit=limit, after=after
+        )
     rows = [{"id": i.id, "process_id": i.process_id, "state": i.state.value} for i in found]
     if as_json:
         click.echo(dumps(rows))

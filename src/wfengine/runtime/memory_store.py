@@ -108,9 +108,29 @@ class MemoryStore(StoreOutbox):
         ]
 
     def instance_summaries(
-        self, *, state: ProcessState | None = None, process_id: str | None = None
+        self,
+        *,
+        state: ProcessState | None = None,
+        process_id: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[InstanceSummary]:
-        return [summarise(i) for i in self.instances(state=state, process_id=process_id)]
+        found: Iterable[ProcessInstance] = self._instances.values()
+        if after is not None:
+            if after not in self._instances:
+                raise NotFoundError("process instance", after)
+            ids = iter(self._instances)  # creation order: the listing order
+            for seen in ids:
+                if seen == after:
+                    break
+            found = [self._instances[i] for i in ids]
+        page: list[InstanceSummary] = []
+        for i in found:
+            if limit is not None and len(page) >= limit:
+                break
+            if (state is None or i.state is state) and process_id in (None, i.process_id):
+                page.append(summarise(i))
+        return page
 
     # -- incidents -------------------------------------------------------------------------------
 

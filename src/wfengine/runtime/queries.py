@@ -50,12 +50,24 @@ class Queries(EngineBase):
         ]
 
     def instance_summaries(
-        self, *, state: ProcessState | str | None = None, process_id: str | None = None
+        self,
+        *,
+        state: ProcessState | str | None = None,
+        process_id: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[InstanceSummary]:
         """What :meth:`instances` lists, without ``data`` and ``incidents``: read without
-        loading any instance, so listing a large database stays cheap."""
+        loading any instance, so listing a large database stays cheap. ``limit`` and
+        ``after`` page through it (keyset paging: the page after instance ``after``, in
+        creation order, one index range on the SQL store at any size; an unknown ``after``
+        is :class:`~wfengine.errors.NotFoundError`)."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit: not negative ({limit})")
         wanted = None if state is None else ProcessState(state)
-        return self.store.instance_summaries(state=wanted, process_id=process_id)
+        return self.store.instance_summaries(
+            state=wanted, process_id=process_id, limit=limit, after=after
+        )
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         inst = self.store.instance(instance_id)

@@ -164,10 +164,17 @@ class Store(Protocol):
         ...
 
     def instance_summaries(
-        self, *, state: ProcessState | None = None, process_id: str | None = None
+        self,
+        *,
+        state: ProcessState | None = None,
+        process_id: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[InstanceSummary]:
         """What :meth:`instances` would list, as summaries read without loading any instance
-        (a SQL store reads the ``process_instances`` columns only, never the blobs)."""
+        (a SQL store reads the ``process_instances`` columns only, never the blobs); a page
+        of at most ``limit``, continuing after the instance ``after`` (keyset paging in the
+        listing order: raises :class:`~wfengine.errors.NotFoundError` for an unknown id)."""
         ...
 
     # -- incidents ---------------------------------------------------------------------------

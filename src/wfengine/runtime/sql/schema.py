@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -94,6 +94,14 @@ process_instances = sa.Table(
     sa.Column("state_blob", sa.JSON, nullable=False),
     sa.Index("ix_process_instances_state", "state"),
     sa.Index("ix_process_instances_process_id", "process_id"),
+)
+#: the listing order (creation time, then ids by length and text: pi-2 before pi-10), so a
+#: page of a listing, and the page after a given instance, is one index range
+sa.Index(
+    "ix_process_instances_listing",
+    process_instances.c.created_at,
+    sa.func.length(process_instances.c.id),
+    process_instances.c.id,
 )
 
 

@@ -228,9 +228,25 @@ class SqlStore(StoreOutbox):
         return [self._materialise(r) for r in found]
 
     def instance_summaries(
-        self, *, state: ProcessState | None = None, process_id: str | None = None
+        self,
+        *,
+        state: ProcessState | None = None,
+        process_id: str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
     ) -> list[InstanceSummary]:
         query = _listing(sa.select(*rows.SUMMARY_COLUMNS), state, process_id)
+        if after is not None:
+            p = t.process_instances
+            where = sa.select(p.c.created_at).where(p.c.id == after)
+            created = self._db.read(lambda c: c.execute(where).scalar())
+            if created is None:
+                raise NotFoundError("process instance", after)
+            listed = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+            at = sa.literal(created, p.c.created_at.type)
+            query = query.where(listed > sa.tuple_(at, len(after), after))
+        if limit is not None:
+            query = query.limit(limit)
         try:
             found = self._db.read(lambda c: c.execute(query).mappings().all())
         except (ValueError, TypeError):  # a column its type cannot read: see which rows
