@@ -39,8 +39,9 @@ def test_pages_walk_the_whole_listing_in_order(engine: Engine) -> None:
         after = page[-1].id
     assert seen == ids
     mains = [s.id for s in engine.instance_summaries(process_id="main")]
-    assert engine.instance_summaries(process_id="main", limit=3, after=mains[2]) == (
-        engine.instance_summaries(process_id="main")[3:6]
+    assert (
+        engine.instance_summaries(process_id="main", limit=3, after=mains[2])
+        == (engine.instance_summaries(process_id="main")[3:6])
     )
     assert engine.instance_summaries(limit=0) == []
     with pytest.raises(NotFoundError, match="pi-404"):
