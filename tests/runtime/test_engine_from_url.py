@@ -64,3 +64,30 @@ def test_a_url_naming_no_usable_store_is_a_store_error(url: str, said: str) -> N
     with pytest.raises(StoreError, match=said) as raised:
         Engine.from_url(url)
     assert "secret" not in str(raised.value)
+
+
+def test_the_first_command_after_a_deploy_does_not_compile_the_stored_text_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deploying engine keeps what it compiled (issue 14: a 10,000-activity process took
+    2 s to read back before its first start); another engine still reads the text."""
+    import wfengine.runtime.deployment as deployment
+
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    pb = PackageBuilder("pkg")
+    pb.process("main").activity("a").activity("b").transition("a", "b")
+    reads: list[int] = []
+    real = deployment.load_xpdl
+
+    def counting(*args: object, **kwargs: object) -> object:
+        reads.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deployment, "load_xpdl", counting)
+    with Engine.from_url(url) as first:
+        first.deploy(pb.build())
+        first.start_process("main")
+        assert reads == []
+    with Engine.from_url(url) as other:
+        assert other.trace(other.start_process("main")) == ["a", "b"]
+        assert reads == [1]

@@ -68,6 +68,11 @@ class DeploymentCache:
     def get(self, process_id: str, version: int) -> DeployedProcess | None:
         return self._versions.get((process_id, version))
 
+    def keep(self, deployed: DeployedProcess) -> None:
+        """A version this process has just stored, compiled already: the first command after
+        a deploy does not read its text back and compile it again."""
+        self._versions.setdefault((deployed.process_id, deployed.version), deployed)
+
     def from_text(
         self,
         process_id: str,

@@ -60,6 +60,8 @@ class Deployments:
                 + ", ".join(f"{d.process_id} v{d.version}" for d in deployed)
                 + " at the same moment"
             ) from exc
+        for d in deployed:
+            self._cache.keep(d)
 
     def get(self, process_id: str, version: int | None = None) -> DeployedProcess | None:
         if version is not None:
