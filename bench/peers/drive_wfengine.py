@@ -1,4 +1,4 @@
-"""wfengine's driver: runs with wfengine's own virtual environment (/work/main/.venv).
+"""wfengine's driver: runs with wfengine's own virtual environment (the project's .venv).
 
 Jobs (see ``peerwork.serve``):
 

@@ -7,11 +7,11 @@ What runs where. The peers are never dependencies of wfengine: on first use this
 ``bench/peers/.venv-peers`` (``python3 -m venv``) and pip-installs ``requirements-peers.txt``
 into it (pinned versions; reused while the file is unchanged). Each engine runs in a driver
 subprocess of its own: ``drive_wfengine.py`` with wfengine's virtual environment
-(``/work/main/.venv/bin/python``, ``--wfengine-python``), ``drive_shoobx.py``,
-``drive_spiff.py`` and ``drive_dbos.py`` with the peers' one. A driver reads one JSON job per
-line (workload, instances, real work or not) and answers one JSON line with what it did and
-how long it took (``peerwork.serve``); it stays up for the whole run, so imports, parsing and
-deploying the definitions are paid once and never timed.
+(the project's ``.venv/bin/python``, else the running interpreter; ``--wfengine-python``),
+``drive_shoobx.py``, ``drive_spiff.py`` and ``drive_dbos.py`` with the peers' one. A driver
+reads one JSON job per line (workload, instances, real work or not) and answers one JSON
+line with what it did and how long it took (``peerwork.serve``); it stays up for the whole
+run, so imports, parsing and deploying the definitions are paid once and never timed.
 
 Workloads, the same process for every engine (definitions in ``definitions/``, written by
 ``generate.py``: XPDL 2.2 for wfengine, XPDL 1.0 for shoobx.wfmc, BPMN 2.0 for SpiffWorkflow):
@@ -100,7 +100,11 @@ REPO = HERE.parents[1]
 PEERS_VENV = HERE / ".venv-peers"
 REQUIREMENTS = HERE / "requirements-peers.txt"
 STAMP = PEERS_VENV / ".requirements-installed"
-WFENGINE_PYTHON = REPO / ".venv" / "bin" / "python"
+WFENGINE_PYTHON = (
+    REPO / ".venv" / "bin" / "python"
+    if (REPO / ".venv" / "bin" / "python").exists()
+    else Path(sys.executable)
+)
 JOB_TIMEOUT = 600.0
 
 DRIVERS = {
