@@ -19,6 +19,10 @@ STEPS    W4 as engine commands (each a committed transaction on SQL), x 2000 in 
 WORKERS  2000 deferred instances of a 22-activity automatic process drained by 1, then 2
          worker processes on PostgreSQL; speedup_vs_1_worker (see bench/workers.py)
 
+Peers (shoobx.wfmc, SpiffWorkflow, DBOS Transact) are measured side by side, in the same run
+and on the same definitions with applications doing real work, by ``bench/peers/run.py``; this
+script compares the engine with plain Python only.
+
 PostgreSQL: $WFENGINE_BENCH_PG_URL names a server (a scratch database is made there and
 dropped), else a throwaway server is started when initdb/pg_ctl exist (see bench/postgres.py).
 """
@@ -44,9 +48,6 @@ from workers import workers_row
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
 from wfengine.runtime.engine import Engine
-
-#: shoobx.wfmc, measured on this machine (in memory), from the issue: the comparison target
-SHOOBX = {"W1": 63_000.0, "W2": 75_000.0}
 
 
 @dataclass
@@ -245,8 +246,6 @@ def measure(w: Workload, n: int, repeats: int) -> dict[str, Any]:
         "plain_python_activities_per_s": round(base_aps, 1),
         "ratio_to_plain_python": round(base_aps / aps, 2),
     }
-    if w.name in SHOOBX:
-        row["ratio_to_shoobx_wfmc"] = round(aps / SHOOBX[w.name], 2)
     return row
 
 
@@ -321,12 +320,11 @@ def _show(row: dict[str, Any], as_json: bool) -> None:
             flush=True,
         )
         return
-    extra = f"  {row['ratio_to_shoobx_wfmc']}x shoobx.wfmc" if "ratio_to_shoobx_wfmc" in row else ""
     print(
         f"{head} {row['instances']:>5} instances "
         f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "
         f"{row['instances_per_s']:>9,.0f} inst/s {row['activities_per_s']:>10,.0f} act/s "
-        f"(plain Python is {row['ratio_to_plain_python']}x faster){extra}",
+        f"(plain Python is {row['ratio_to_plain_python']}x faster)",
         flush=True,
     )
 
