@@ -82,7 +82,8 @@ def test_each_case_waits_exactly_what_the_fifo_recursion_says(servers: int) -> N
     import heapq
 
     from wfengine.audit.exports import iter_events
-    from wfengine.simulation.simulator import Run, bind
+    from wfengine.simulation.binding import bind
+    from wfengine.simulation.simulator import Run
 
     bound = bind(
         scenario(

@@ -4,7 +4,8 @@ happened (:func:`simulate`); two variants on the same random streams (:func:`com
 
 The modules: :mod:`~wfengine.simulation.scenario` (the YAML),
 :mod:`~wfengine.simulation.distributions` and :mod:`~wfengine.simulation.calendar` (what it
-draws and when people work), :mod:`~wfengine.simulation.simulator` (one run on the engine),
+draws and when people work), :mod:`~wfengine.simulation.binding` (the scenario checked
+against the process), :mod:`~wfengine.simulation.simulator` (one run on the engine),
 :mod:`~wfengine.simulation.people` (the simulated people), :mod:`~wfengine.simulation.report`
 (the figures) and :mod:`~wfengine.simulation.experiments` (replications and comparisons).
 """

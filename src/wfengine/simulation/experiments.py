@@ -9,6 +9,7 @@ from pathlib import Path
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.audit.metrics import process_metrics
 from wfengine.definition.model import Package
+from wfengine.simulation.binding import bind
 from wfengine.simulation.report import (
     Comparison,
     GroupUse,
@@ -17,7 +18,7 @@ from wfengine.simulation.report import (
     queue_figures,
 )
 from wfengine.simulation.scenario import Scenario
-from wfengine.simulation.simulator import Run, RunOutcome, bind
+from wfengine.simulation.simulator import Run, RunOutcome
 
 #: open incidents a report quotes
 FIRST_INCIDENTS = 3

@@ -40,8 +40,9 @@ calendars in :mod:`wfengine.simulation.calendar`. A participant the scenario doe
 is one person (the participant itself). An activity with no duration takes no time; so does
 a Tool activity whose application the host binds, unless the scenario gives its activity a
 duration. Everything is checked when the scenario meets its definition
-(:meth:`Scenario.bind`): an activity, transition, application or participant the process
-does not have is an error naming the key, before anything runs.
+(:func:`wfengine.simulation.binding.bind`): an activity, transition, application,
+participant or data field the process does not have is an error naming the key, before
+anything runs.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ class Scenario:
     instances: int = DEFAULT_INSTANCES
     horizon: float | None = None
     data: Mapping[str, ValueSampler] = field(default_factory=dict)
-    #: activity id -> raw spec (read against the definition by :meth:`bind`)
+    #: activity id -> raw spec (read against the definition by ``binding.bind``)
     activities: Mapping[str, Any] = field(default_factory=dict)
     branches: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     applications: Mapping[str, Any] = field(default_factory=dict)

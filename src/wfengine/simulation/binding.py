@@ -1,0 +1,181 @@
+"""A scenario read against the process it runs: every id it names checked, the resources
+and the trail's durations worked out, before anything runs (:func:`bind`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfengine.definition.model import Activity, Package, TaskImplementation, WorkflowProcess
+from wfengine.errors import WorkflowError
+from wfengine.runtime.engine import Engine
+from wfengine.simulation.calendar import WorkingCalendar
+from wfengine.simulation.distributions import ScenarioError
+from wfengine.simulation.scenario import Scenario, Work
+
+
+def all_activities(process: WorkflowProcess) -> list[Activity]:
+    found = list(process.activities)
+    for activity_set in process.activity_sets:
+        found.extend(activity_set.activities)
+    return found
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A scenario read against the process it runs (every id checked)."""
+
+    scenario: Scenario
+    package: Package
+    process: WorkflowProcess
+    activities: Mapping[str, Work]
+    applications: Mapping[str, Work]
+    #: activity id -> [(transition id, weight)]
+    branches: Mapping[str, Sequence[tuple[str, float]]]
+    #: application ids of the process's Tool activities -> the activities calling them
+    tools: Mapping[str, tuple[str, ...]]
+    #: participant id -> the people standing for it (capacity mode)
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: person -> their calendar (people the resources section makes)
+    calendars: Mapping[str, WorkingCalendar] = field(default_factory=dict)
+    #: person -> the groups (roles, units, participants) their work counts for
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    organisation: Any = None
+
+
+def bind(scenario: Scenario, package: Package, process_id: str | None = None) -> Bound:
+    """Check ``scenario`` against ``package``'s process (``process_id``, else the
+    scenario's, else the first) and read what depends on it."""
+    wanted = process_id or scenario.process
+    try:
+        process = package.process(wanted)
+    except KeyError as exc:
+        raise ScenarioError(f"{scenario.source}: process: {exc.args[0]}") from None
+    activities = {a.id: a for a in all_activities(process)}
+    transitions = [*process.transitions]
+    for activity_set in process.activity_sets:
+        transitions.extend(activity_set.transitions)
+    tools: dict[str, list[str]] = {}
+    for activity in activities.values():
+        if isinstance(activity.body, TaskImplementation):
+            for call in activity.body.tools:
+                tools.setdefault(call.application_id, []).append(activity.id)
+    declared = {f.id for f in (*package.data_fields, *process.data_fields)}
+    declared |= {f.id for f in process.formal_parameters}
+    for name in scenario.data:
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise ScenarioError(
+                f"{scenario.source}: data.{name}: the process declares no such data field "
+                f"(it has: {known})"
+            )
+    empirical = _trail_reader(scenario, process.id)
+    works = scenario.work("activities", scenario.activities, list(activities), empirical)
+    app_works = scenario.work("applications", scenario.applications, list(tools))
+    branches: dict[str, list[tuple[str, float]]] = {}
+    for source, weights in scenario.branches.items():
+        where = f"{scenario.source}: branches.{source}"
+        if source not in activities:
+            raise ScenarioError(f"{where}: the process has no such activity")
+        out = [t for t in transitions if t.from_ == source]
+        if len(out) < 2:
+            raise ScenarioError(
+                f"{where}: the activity has {len(out)} way(s) out; nothing to choose"
+            )
+        ways: list[tuple[str, float]] = []
+        for key, weight in weights.items():
+            hits = [t.id for t in out if t.id == key] or [t.id for t in out if t.to == key]
+            if len(hits) != 1:
+                named = ", ".join(f"{t.id} (to {t.to})" for t in out)
+                why = "no" if not hits else "more than one"
+                raise ScenarioError(
+                    f"{where}.{key}: {why} transition of {source!r} has that Id or target "
+                    f"(its ways: {named})"
+                )
+            ways.append((hits[0], weight))
+        branches[source] = ways
+    members: dict[str, tuple[str, ...]] = {}
+    calendars: dict[str, WorkingCalendar] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    organisation = None
+    if scenario.organisation is not None:
+        if scenario.resources:
+            raise ScenarioError(
+                f"{scenario.source}: give resources or organisation, not both (an "
+                "organisation's people are the resources)"
+            )
+        from wfengine.worklist.org_files import load_organisation
+
+        try:
+            organisation = load_organisation(scenario.organisation)
+        except WorkflowError as exc:
+            raise ScenarioError(f"{scenario.source}: organisation: {exc}") from None
+        except OSError as exc:
+            raise ScenarioError(
+                f"{scenario.source}: organisation: cannot read {scenario.organisation}: "
+                f"{exc.strerror}"
+            ) from None
+    else:
+        performers = _performers(package, process, activities.values())
+        for participant, resource in scenario.resources.items():
+            if participant not in performers:
+                known = ", ".join(sorted(performers)) or "none"
+                raise ScenarioError(
+                    f"{scenario.source}: resources.{participant}: no activity of the process "
+                    f"is performed by it (its performers: {known})"
+                )
+            people = tuple(f"{participant}-{n}" for n in range(1, resource.count + 1))
+            members[participant] = people
+            for person in people:
+                calendars[person] = resource.calendar or scenario.calendar
+                groups[person] = (participant,)
+    return Bound(
+        scenario,
+        package,
+        process,
+        works,
+        app_works,
+        branches,
+        {k: tuple(v) for k, v in tools.items()},
+        members,
+        calendars,
+        groups,
+        organisation,
+    )
+
+
+def _performers(package: Package, process: WorkflowProcess, activities: Any) -> set[str]:
+    found = {p.id for p in (*package.participants, *process.participants)}
+    for activity in activities:
+        found.update(activity.performers)
+    return found
+
+
+def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[float]] | None:
+    """Processing times per activity from the scenario's trail, read once when first asked."""
+    if scenario.trail is None:
+        return None
+    cache: dict[str, list[float]] = {}
+    loaded = False
+
+    def read(activity_id: str) -> list[float]:
+        nonlocal loaded
+        if not loaded:
+            from wfengine.audit.exports import iter_events
+            from wfengine.audit.metrics import activity_durations_of
+
+            try:
+                engine = Engine.from_url(scenario.trail)  # type: ignore[arg-type]
+            except WorkflowError as exc:
+                raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
+            try:
+                found = activity_durations_of(iter_events(engine, process_id=process_id))
+            finally:
+                engine.close()
+            for act, spans in found.items():
+                cache[act] = [processing for _, processing, _ in spans]
+            loaded = True
+        return cache.get(activity_id, [])
+
+    return read
