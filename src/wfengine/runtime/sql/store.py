@@ -51,7 +51,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary
-from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import listing, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
@@ -223,7 +223,7 @@ class SqlStore(StoreOutbox):
     def instances(
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> Iterable[ProcessInstance]:
-        query = _listing(sa.select(t.process_instances), state, process_id)
+        query = listing.ordered(sa.select(t.process_instances), state, process_id)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [self._materialise(r) for r in found]
 
@@ -235,41 +235,7 @@ class SqlStore(StoreOutbox):
         limit: int | None = None,
         after: str | None = None,
     ) -> list[InstanceSummary]:
-        query = _listing(sa.select(*rows.SUMMARY_COLUMNS), state, process_id)
-        if after is not None:
-            p = t.process_instances
-            where = sa.select(p.c.created_at).where(p.c.id == after)
-            created = self._db.read(lambda c: c.execute(where).scalar())
-            if created is None:
-                raise NotFoundError("process instance", after)
-            listed = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
-            at = sa.literal(created, p.c.created_at.type)
-            query = query.where(listed > sa.tuple_(at, len(after), after))
-        if limit is not None:
-            query = query.limit(limit)
-        try:
-            found = self._db.read(lambda c: c.execute(query).mappings().all())
-        except (ValueError, TypeError):  # a column its type cannot read: see which rows
-            return self._summaries_one_by_one(query)
-        return rows.summaries(found)
-
-    def _summaries_one_by_one(self, query: sa.Select[Any]) -> list[InstanceSummary]:
-        """``query``'s rows read one at a time, leaving out (and logging) those that fail: a
-        tampered or foreign row must not hide every other instance from a listing."""
-        id_column = t.process_instances.c.id
-        ids = self._db.read(lambda c: c.execute(query.with_only_columns(id_column)).scalars().all())
-        found: list[InstanceSummary] = []
-        for instance_id in ids:
-            one = query.where(id_column == instance_id)
-
-            def read(c: sa.Connection, one: sa.Select[Any] = one) -> Sequence[sa.RowMapping]:
-                return c.execute(one).mappings().all()
-
-            try:
-                found.extend(rows.summaries(self._db.read(read)))
-            except (ValueError, TypeError) as exc:
-                rows.skipped(instance_id, exc)
-        return found
+        return listing.summaries(self._db, state, process_id, limit, after)
 
     # -- incidents ---------------------------------------------------------------------------------
 
@@ -498,16 +464,3 @@ class SqlStore(StoreOutbox):
         plan = StepPlan(step, self._unit)
         self._db.write(lambda conn: self._writer.write(conn, plan))
         plan.done()
-
-
-def _listing(
-    query: sa.Select[Any], state: ProcessState | None, process_id: str | None
-) -> sa.Select[Any]:
-    """``query`` over ``process_instances`` in creation order, filtered as listings are."""
-    p = t.process_instances
-    query = query.order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
-    if state is not None:
-        query = query.where(p.c.state == state.value)
-    if process_id is not None:
-        query = query.where(p.c.process_id == process_id)
-    return query
