@@ -171,3 +171,13 @@ def test_decision_definition_runs_with_branches(tmp_path: Path) -> None:
     assert code == 0
     counts = json.loads(out)["summary"]["activities"]
     assert counts["approve"]["count"]["mean"] == 10 and "reject" not in counts
+
+
+def test_jobs_give_the_same_json(tmp_path: Path) -> None:
+    definition, scenario = _files(tmp_path)
+    args = [definition, "--scenario", scenario, "--instances", "40", "--replications", "3"]
+    code, one, _ = _invoke(*args, "--json")
+    code2, two, _ = _invoke(*args, "--jobs", "2", "--json")
+    assert code == code2 == 0
+    assert json.loads(one) == json.loads(two)
+    assert _invoke(*args, "--jobs", "0")[0] == 2

@@ -420,3 +420,32 @@ def test_empirical_durations_come_from_a_real_trail(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match="'trail' needs the scenario's trail"):
         simulate(single_server(), bad, instances=1)
+
+
+def test_replications_in_worker_processes_give_the_same_report() -> None:
+    scn = scenario(activities=SERVE, resources={"server": 2})
+    alone = simulate(single_server(), scn, instances=150, replications=3, seed=4)
+    told: list[tuple[int, int]] = []
+    forked = simulate(
+        single_server(),
+        scn,
+        instances=150,
+        replications=3,
+        seed=4,
+        jobs=2,
+        progress=lambda r, n: told.append((r, n)),
+    )
+    assert forked.as_dict() == alone.as_dict()
+    assert told and max(r for r, _ in told) == 3  # told as each replication finished
+    with pytest.raises(ValueError, match="jobs"):
+        simulate(single_server(), scn, instances=1, jobs=0)
+
+
+def test_a_scenario_error_in_a_worker_process_reaches_the_caller() -> None:
+    pb = PackageBuilder("ro")
+    p = pb.process("ro")
+    p.data_field("ok", "BOOLEAN", initial="false")
+    p.activity("review", performer="clerk", writes=["ok"])
+    scn = scenario(activities={"review": {"outputs": {"other": 1}}})
+    with pytest.raises(ScenarioError, match=r"activities\.review\.outputs: .*may not write"):
+        simulate(pb.build(), scn, instances=2, replications=2, jobs=2)

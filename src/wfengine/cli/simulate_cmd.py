@@ -1,7 +1,8 @@
 """``wfengine simulate FILE --scenario SCENARIO.yaml``: what-if simulation on the real engine.
 
 Scripts rely on these: ``--scenario`` (required), ``--instances N``, ``--seed S`` (default
-1), ``--replications R`` (default 1), ``--compare OTHER`` (another definition with the same
+1), ``--replications R`` (default 1), ``--jobs J`` (replications in J worker processes;
+the same report), ``--compare OTHER`` (another definition with the same
 scenario, or, for a ``.yaml``/``.yml``/``.json`` file, another scenario on the same
 definition), ``--process ID``, ``--apps MODULE`` (the host's application bindings; the rest
 are stand-ins), ``--db URL`` (keep the first replication's trail there), ``--plot OUT``
@@ -44,6 +45,8 @@ Examples:
 @click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="R",
               help="Independent runs; figures get 95% confidence intervals.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="J",
+              help="Run replications in J worker processes at once (same report).")  # fmt: skip
 @click.option("--compare", "other", metavar="OTHER",
               help="A second variant on the same arrivals and random streams: another "
               "definition (.xpdl), or another scenario (.yaml) on FILE.")  # fmt: skip
@@ -64,6 +67,7 @@ def simulate(
     instances: int | None,
     seed: int,
     replications: int,
+    jobs: int,
     other: str | None,
     process_id: str | None,
     apps_module: str | None,
@@ -108,6 +112,7 @@ def simulate(
         "instances": instances,
         "seed": seed,
         "replications": replications,
+        "jobs": jobs,
         "applications": registry,
         "db_url": db,
     }

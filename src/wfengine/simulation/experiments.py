@@ -3,13 +3,17 @@ side (:func:`compare`)."""
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing as mp
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.audit.metrics import process_metrics
 from wfengine.definition.model import Package
-from wfengine.simulation.binding import bind
+from wfengine.simulation.binding import Bound, bind
 from wfengine.simulation.report import (
     Comparison,
     GroupUse,
@@ -37,13 +41,16 @@ def simulate(
     applications: ApplicationRegistry | None = None,
     db_url: str | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> SimulationReport:
     """Run ``scenario`` on ``definition`` (a package, or an XPDL file) on the real engine.
 
     ``instances`` overrides the scenario's count; ``seed`` and the replication number seed
     every random stream (the same seed gives the same report); ``applications``: the host's
     bindings (the rest are stand-ins); ``db_url``: run the first replication on this database
-    and keep its trail (the others run in memory). Raises
+    and keep its trail (the others run in memory); ``jobs``: run replications in that many
+    worker processes at once (forked, so they share the scenario and the bindings as they
+    are; the report is the same as with one). Raises
     :class:`~wfengine.simulation.distributions.ScenarioError` for a scenario that does not
     fit the definition, before anything runs.
     """
@@ -51,32 +58,86 @@ def simulate(
     scn = scenario if isinstance(scenario, Scenario) else Scenario.load(scenario)
     if replications < 1:
         raise ValueError("replications: at least 1")
+    if jobs < 1:
+        raise ValueError("jobs: at least 1")
     bound = bind(scn, package, process_id)
     count = scn.instances if instances is None else instances
-    runs: list[Replication] = []
-    stubbed: tuple[str, ...] = ()
-    for n in range(replications):
+    plan = _Plan(bound, seed, count, applications, db_url, progress)
+    results: dict[int, tuple[Replication, tuple[str, ...]]] = {}
+    parallel = jobs > 1 and replications > 1 and _FORK in mp.get_all_start_methods()
+    if not parallel:
+        for n in range(replications):
+            results[n] = plan.replicate(n)
+    else:
+        if db_url is not None:  # the database's replication runs here
+            results[0] = plan.replicate(0)
+        _PLANS[id(plan)] = plan
+        try:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, replications), mp_context=mp.get_context(_FORK)
+            ) as pool:
+                started = {
+                    pool.submit(_replicate_forked, id(plan), n): n
+                    for n in range(replications)
+                    if n not in results
+                }
+                for future in as_completed(started):
+                    results[started[future]] = future.result()
+                    if progress is not None:
+                        progress(len(results), 0)
+        finally:
+            del _PLANS[id(plan)]
+    runs = tuple(results[n][0] for n in range(replications))
+    stubbed = results[replications - 1][1]
+    return SimulationReport(scn.name, bound.process.id, seed, count, runs, stubbed)
 
-        def told(arrived: int, n: int = n) -> None:
+
+_FORK = "fork"
+#: plans of the simulations running replications in worker processes, by id: a forked worker
+#: finds its plan here (the scenario's samplers are closures, which cannot be pickled)
+_PLANS: dict[int, _Plan] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every replication of one simulation shares."""
+
+    bound: Bound
+    seed: int
+    count: int
+    applications: ApplicationRegistry | None
+    db_url: str | None
+    progress: Progress | None
+
+    def replicate(self, n: int) -> tuple[Replication, tuple[str, ...]]:
+        """Run replication ``n``: its figures, and the applications it stood in for."""
+        progress = self.progress
+
+        def told(arrived: int) -> None:
             if progress is not None:
                 progress(n, arrived)
 
         run = Run(
-            bound,
-            seed=seed,
+            self.bound,
+            seed=self.seed,
             replication=n,
-            instances=count,
-            applications=applications,
-            db_url=db_url if n == 0 else None,
+            instances=self.count,
+            applications=self.applications,
+            db_url=self.db_url if n == 0 else None,
             progress=told,
         )
         outcome = run.run()
         try:
-            runs.append(_replication(outcome))
+            return _replication(outcome), outcome.stubbed
         finally:
             outcome.engine.close()
-        stubbed = outcome.stubbed
-    return SimulationReport(scn.name, bound.process.id, seed, count, tuple(runs), stubbed)
+
+
+def _replicate_forked(plan_id: int, n: int) -> tuple[Replication, tuple[str, ...]]:
+    """In a worker process: replication ``n`` of the plan the parent registered (no progress
+    from here: the parent tells it as replications finish)."""
+    plan = _PLANS[plan_id]
+    return dataclasses.replace(plan, progress=None, db_url=None).replicate(n)
 
 
 def compare(
