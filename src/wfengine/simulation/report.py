@@ -231,7 +231,7 @@ class SimulationReport:
             f"cycle time     {_d(self.cycle_time)}",
             f"per day        {_n(self.throughput_per_day, 1)}",
             "",
-            f"{'activity':<24} {'count':>8} {'waiting':>14} {'processing':>14} {'queue':>10}",
+            f"{'activity':<24} {'count':>12} {'waiting':>16} {'processing':>16} {'queue':>14}",
         ]
         quiet = 0
         for act, s in self.activities.items():
@@ -239,8 +239,8 @@ class SimulationReport:
                 quiet += 1  # automatic, and took no time
                 continue
             lines.append(
-                f"{act:<24} {_n(s.count):>8} {_d(s.waiting):>14} {_d(s.processing):>14} "
-                f"{_n(s.queue, 2):>10}"
+                f"{act:<24} {_n(s.count):>12} {_d(s.waiting):>16} {_d(s.processing):>16} "
+                f"{_n(s.queue, 2):>14}"
             )
         if quiet:
             lines.append(f"({quiet} more activities took no time and kept nobody waiting)")
