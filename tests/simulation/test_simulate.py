@@ -449,3 +449,22 @@ def test_a_scenario_error_in_a_worker_process_reaches_the_caller() -> None:
     scn = scenario(activities={"review": {"outputs": {"other": 1}}})
     with pytest.raises(ScenarioError, match=r"activities\.review\.outputs: .*may not write"):
         simulate(pb.build(), scn, instances=2, replications=2, jobs=2)
+
+
+def test_an_inclusive_split_takes_each_way_with_its_probability() -> None:
+    pb = PackageBuilder("or")
+    p = pb.process("or")
+    p.route("split", gateway="Inclusive").route("join", gateway="Inclusive")
+    p.activity("a").activity("b").activity("done")
+    p.transition("split", "a", condition="true", id="to_a")
+    p.transition("split", "b", condition="true", id="to_b")
+    p.transition("a", "join").transition("b", "join").transition("join", "done")
+    report = simulate(
+        pb.build(), scenario(branches={"split": {"a": 0.5, "b": 0.5}}), instances=800, seed=5
+    )
+    counts = {k: v.count.mean or 0 for k, v in report.activities.items()}
+    assert counts["done"] == 800  # the OR-join waits for the ways taken, and only those
+    # each way alone with 1/4 and both with 1/4; none drawn (1/4) falls back to one of them
+    assert counts["a"] / 800 == pytest.approx(0.625, abs=0.05)
+    assert counts["b"] / 800 == pytest.approx(0.625, abs=0.05)
+    assert counts["a"] + counts["b"] < 1600  # not always both
