@@ -55,3 +55,23 @@ def test_bench_reports_postgres_steps_and_worker_scaling(pg_server_url: str) -> 
     one, two = rows[7], rows[8]
     assert one["instances"] == two["instances"] and one["activities"] == two["activities"]
     assert isinstance(two["speedup_vs_1_worker"], float)
+
+
+def test_growth_bench_quick_reports_every_series() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "growth.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {(r["series"], r["store"]) for r in rows} == {
+        ("CHAIN", "memory"),
+        ("CHAIN", "sqlite"),
+        ("LOOP", "memory"),
+        ("LOOP", "sqlite"),
+        ("STORED", "sqlite"),
+    }
+    for r in rows:
+        assert r["us_per_step"] > 0 and r["peak_mb"] > 0 and r["ratio_to_smallest"] > 0

@@ -1,0 +1,151 @@
+"""Growth: does the cost of a step stay the same as processes, loops and databases grow?
+
+    python bench/growth.py [--quick] [--json]
+
+Three series, each point run in a fresh interpreter so its peak memory is its own (ru_maxrss):
+
+CHAIN   a sequence of N automatic activities, each calling a small application (in memory and
+        on SQLite), 10,000 / N instances after a warm-up one: microseconds per activity,
+        N = 10 .. 10,000
+LOOP    an Exclusive loop of N iterations over a counter application, one instance: microseconds
+        per iteration and the peak memory, N = 1,000 .. 100,000 (in memory and on SQLite)
+STORED  on SQLite, starting an instance and completing its work item with S instances already
+        stored, S = 100 .. 20,000: microseconds per command
+
+The issue's targets: per activity within 20% from 10 to 10,000 activities and from 1,000 to
+1,000,000 iterations with flat memory; start and complete within 20% from 100 to 1,000,000
+stored instances. The ratio printed is each point's cost over the smallest point's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _chain(n: int) -> Any:
+    from wfengine import PackageBuilder
+
+    pb = PackageBuilder("growth")
+    p = pb.process("chain")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    ids = [f"a{k}" for k in range(n)]
+    for a in ids:
+        p.activity(a, tool="inc", args=["i"])
+    p.sequence(*ids)
+    return pb.build()
+
+
+def _loop(n: int) -> Any:
+    from wfengine import PackageBuilder
+
+    pb = PackageBuilder("growth")
+    p = pb.process("loop")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    p.activity("begin").activity("body", tool="inc", args=["i"]).activity("end")
+    p.transition("begin", "body")
+    p.transition("body", "body", condition=f"i < {n}").transition("body", "end", otherwise=True)
+    return pb.build()
+
+
+def _engine(store: str, directory: str) -> Any:
+    from wfengine import Engine
+
+    engine = Engine() if store == "memory" else Engine.from_url(f"sqlite:///{directory}/g.db")
+    engine.applications.register("inc", lambda n: {"n": n + 1})
+    return engine
+
+
+def point(kind: str, store: str, n: int) -> dict[str, Any]:
+    """One measurement, in this process (the parent runs each in a child)."""
+    with tempfile.TemporaryDirectory() as directory:
+        engine = _engine(store, directory)
+        if kind == "STORED":
+            from wfengine import PackageBuilder
+
+            pb = PackageBuilder("growth")
+            pb.process("desk").activity("answer", performer="clerk")
+            engine.deploy(pb.build())
+            for _ in range(n):
+                engine.start_process("desk")
+            rounds = 200
+            started = time.perf_counter()
+            for _ in range(rounds):
+                iid = engine.start_process("desk")
+                (item,) = engine.work_items(iid)
+                engine.complete_work_item(item.id)
+            seconds = time.perf_counter() - started
+            steps = rounds * 2
+        else:
+            process = "chain" if kind == "CHAIN" else "loop"
+            engine.deploy(_chain(n) if kind == "CHAIN" else _loop(n))
+            engine.start_process(process)  # warm: compiled, caches filled, ids reserved
+            # about as many steps at every size: a few long instances or many short ones
+            count = max(1, 10_000 // n) if kind == "CHAIN" else 1
+            started = time.perf_counter()
+            for _ in range(count):
+                iid = engine.start_process(process)
+            seconds = time.perf_counter() - started
+            steps = n * count
+            assert engine.instance(iid).state.value == "closed.completed"
+        engine.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "series": kind,
+        "store": store,
+        "n": n,
+        "us_per_step": round(seconds / steps * 1e6, 1),
+        "peak_mb": round(peak_mb, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--point", nargs=3, metavar=("KIND", "STORE", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.point:
+        kind, store, n = args.point
+        print(json.dumps(point(kind, store, int(n))))
+        return
+    quick = args.quick
+    plan = [
+        *(("CHAIN", s, n) for s in ("memory", "sqlite") for n in (10, 100, 1000, 10_000)),
+        *(("LOOP", s, n) for s in ("memory", "sqlite") for n in (1000, 10_000, 100_000)),
+        *(("STORED", "sqlite", n) for n in (100, 2000, 20_000)),
+    ]
+    if quick:
+        plan = [(k, s, n) for k, s, n in plan if n <= 2000]
+    base: dict[tuple[str, str], float] = {}
+    for kind, store, n in plan:
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__)), "--point", kind, store, str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        row = json.loads(out.stdout)
+        first = base.setdefault((kind, store), row["us_per_step"])
+        row["ratio_to_smallest"] = round(row["us_per_step"] / first, 2)
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(
+                f"{kind:<7} {store:<7} n={n:>7}: {row['us_per_step']:>8.1f} us/step "
+                f"(x{row['ratio_to_smallest']:.2f} of the smallest), peak {row['peak_mb']} MB",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
