@@ -468,3 +468,31 @@ def test_an_inclusive_split_takes_each_way_with_its_probability() -> None:
     assert counts["a"] / 800 == pytest.approx(0.625, abs=0.05)
     assert counts["b"] / 800 == pytest.approx(0.625, abs=0.05)
     assert counts["a"] + counts["b"] < 1600  # not always both
+
+
+def test_work_allocated_by_the_definition_goes_to_that_person() -> None:
+    """An assignment rule allocates the second step to whoever did the first: the simulated
+    person it is allocated to starts it, without a claim, and nobody else can take it."""
+    from wfengine.audit.exports import iter_events
+    from wfengine.simulation.binding import bind
+    from wfengine.simulation.simulator import Run
+
+    pb = PackageBuilder("alloc")
+    p = pb.process("alloc")
+    p.participant("clerk")
+    p.activity("write", performer="clerk")
+    p.activity("amend", performer="clerk", extended=[("AssignToPerformerOfActivity", "write")])
+    p.transition("write", "amend")
+    scn = scenario(
+        arrivals={"every": "2m"},
+        activities={"write": {"duration": "5m"}, "amend": {"duration": "3m"}},
+        resources={"clerk": 3},
+    )
+    outcome = Run(bind(scn, pb.build()), seed=1, replication=0, instances=40).run()
+    done: dict[tuple[str, str], str] = {}
+    for event in iter_events(outcome.engine, kind="work_item.completed"):
+        done[(event.instance_id, event.activity_id or "")] = event.user or ""
+    cases = {iid for iid, _ in done}
+    assert len(cases) == 40
+    assert all(done[(iid, "amend")] == done[(iid, "write")] for iid in cases)
+    assert len({done[(iid, "write")] for iid in cases}) == 3  # the work was shared out

@@ -72,13 +72,17 @@ class _Queued:
     activity: str
     assignees: tuple[str, ...]
     key: tuple[Any, ...]
+    #: allocated to its one assignee already (started without a claim)
+    allocated: bool = False
 
 
 class Staff:
     """The people of one simulation run and the work waiting for them.
 
-    ``take(item_id, person)`` and ``schedule(at, kind, payload)`` are the run's: the first
-    claims and starts the item in the engine and returns the seconds of work it will take,
+    ``take(item_id, person, activity, allocated)`` and ``schedule(at, kind, payload)`` are
+    the run's: the first claims (unless the item is allocated to them already) and starts the
+    item in the engine and returns the seconds of work it will take (None when the item was
+    withdrawn meanwhile),
     the second puts a wake-up or a finish on the run's event queue.
     """
 
@@ -87,7 +91,7 @@ class Staff:
         now: Callable[[], datetime],
         person_of: Callable[[str], Person],
         priority_of: Callable[[str], int] | None,
-        take: Callable[[str, str, str], float],
+        take: Callable[[str, str, str, bool], float | None],
         schedule: Callable[[datetime, str, Any], None],
     ) -> None:
         self._now = now
@@ -105,6 +109,8 @@ class Staff:
         self._touched: list[str] = []
         #: item in progress -> who works on it
         self._working: dict[str, str] = {}
+        #: every item a simulated person took
+        self._taken: set[str] = set()
         self._freed: list[Person] = []
 
     # -- what the outbox tells ---------------------------------------------------------------
@@ -113,38 +119,50 @@ class Staff:
         """An outbox handler: file, re-file or drop the item the entry is about."""
         payload: Mapping[str, Any] = record.payload
         item_id = payload["work_item_id"]
+        activity = payload["activity_id"]
         kind = record.kind
         if kind == OutboxKind.WORK_ITEM_OFFERED:
-            self._offer(item_id, payload["activity_id"], tuple(payload["assignees"]))
+            self._file(item_id, activity, tuple(payload["assignees"]), allocated=False)
             return
         if kind == OutboxKind.WORK_ITEM_CANCELLED:
             self._drop(item_id)
             self._stop_work(item_id)
             return
+        if item_id in self._taken:
+            return  # our own claim told back (perhaps after the work was done already)
         holder = payload.get("holder")
-        if holder is not None and item_id not in self._queued:
-            return  # taken by someone (our own claims are told too)
-        # sent back to the pool, or offered to others (escalated, reassigned): filed anew
-        again = kind == OutboxKind.WORK_ITEM_SENT_BACK or item_id in self._queued
-        if holder is None and again:
-            self._drop(item_id)
-            self._offer(item_id, payload["activity_id"], tuple(payload["assignees"]))
+        if holder is not None:
+            # allocated to one person: at once by the definition (an assignment rule), or
+            # sent back straight to them: theirs to start, without a claim
+            self._file(item_id, activity, (holder,), allocated=True)
+        elif kind == OutboxKind.WORK_ITEM_SENT_BACK or item_id in self._queued:
+            # back in the pool, or offered to more people (escalated): filed anew, keeping
+            # its place in the queue when it had one
+            self._file(item_id, activity, tuple(payload["assignees"]), allocated=False)
 
-    def _offer(self, item_id: str, activity: str, assignees: tuple[str, ...]) -> None:
+    def _file(
+        self, item_id: str, activity: str, assignees: tuple[str, ...], *, allocated: bool
+    ) -> None:
+        """Queue ``item_id`` for ``assignees`` (re-filed: it keeps its place)."""
         if not assignees:
             self.unassigned.add(item_id)
             return
         now = self._now()
-        priority = 0 if self._priority is None else self._priority(activity)
-        key = (-priority, next(self._seq)) if self._priority is not None else (next(self._seq),)
+        before = self._queued.pop(item_id, None)
+        if before is not None:
+            key = before.key
+        else:
+            priority = 0 if self._priority is None else self._priority(activity)
+            seq = next(self._seq)
+            key = (-priority, seq) if self._priority is not None else (seq,)
+            self._track(activity).move(now, 1)
         pool = self._pools.get(assignees)
         if pool is None:
             pool = self._pools[assignees] = []
             for pid in assignees:
                 self.person(pid).pools.append(assignees)
         heapq.heappush(pool, (*key, item_id))
-        self._queued[item_id] = _Queued(activity, assignees, key)
-        self._track(activity).move(now, 1)
+        self._queued[item_id] = _Queued(activity, assignees, key, allocated)
         self._touched.append(item_id)
 
     def _drop(self, item_id: str) -> None:
@@ -190,7 +208,8 @@ class Staff:
             ]
             if free:
                 chosen = min(free, key=lambda p: (p.free_since, p.id))
-                self._give(chosen, item_id)
+                if not self._give(chosen, item_id):
+                    self._freed.append(chosen)  # still free: the next dispatch looks again
 
     def _awake(self, person: Person) -> bool:
         """Is ``person``'s calendar open now? If not, they sleep until it opens."""
@@ -213,29 +232,36 @@ class Staff:
         """``person`` is free: they take the best item waiting for them, if any."""
         if not self._awake(person):
             return
-        best: tuple[Any, ...] | None = None
-        for key in person.pools:
-            pool = self._pools[key]
-            while pool and self._queued.get(pool[0][-1]) is None:
-                heapq.heappop(pool)  # taken or withdrawn
-            if pool and (best is None or pool[0] < best):
-                best = pool[0]
-        if best is not None:
-            self._give(person, best[-1])
+        while True:
+            best: tuple[Any, ...] | None = None
+            for key in person.pools:
+                pool = self._pools[key]
+                while pool and self._queued.get(pool[0][-1]) is None:
+                    heapq.heappop(pool)  # taken or withdrawn
+                if pool and (best is None or pool[0] < best):
+                    best = pool[0]
+            if best is None or self._give(person, best[-1]):
+                return
 
-    def _give(self, person: Person, item_id: str) -> None:
+    def _give(self, person: Person, item_id: str) -> bool:
+        """``person`` takes ``item_id``; False when it was withdrawn before they could (its
+        cancellation not told yet)."""
         queued = self._queued.pop(item_id)
         now = self._now()
         self._track(queued.activity).move(now, -1)
+        self._taken.add(item_id)
+        seconds = self._take(item_id, person.id, queued.activity, queued.allocated)
+        if seconds is None:
+            return False
         person.working = item_id
         person.started_at = now
-        seconds = self._take(item_id, person.id, queued.activity)
         if person.calendar.always:
             ends = now + timedelta(seconds=seconds)
         else:
             ends = person.calendar.finish(now, seconds)
         self._working[item_id] = person.id
         self._schedule(ends, "finish", (person.id, item_id, queued.activity, seconds))
+        return True
 
     def finished(self, person: Person, *, withdrawn: bool = False) -> None:
         """``person`` ended their item (done, or withdrawn from under them)."""

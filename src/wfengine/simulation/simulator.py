@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wfengine.applications.registry import ApplicationRegistry
-from wfengine.errors import WorkflowError
+from wfengine.errors import IllegalStateError, NotFoundError, WorkflowError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.directory import StaticDirectory
 from wfengine.runtime.engine import Engine
@@ -275,10 +275,14 @@ class Run:
     def _at(self, when: datetime, kind: str, payload: Any) -> None:
         heapq.heappush(self._events, (when, next(self._seq), kind, payload))
 
-    def _take(self, item_id: str, person: str, activity: str) -> float:
+    def _take(self, item_id: str, person: str, activity: str, allocated: bool) -> float | None:
         engine = self.engine
-        engine.claim_work_item(item_id, person)
-        engine.start_work_item(item_id, person)
+        try:
+            if not allocated:
+                engine.claim_work_item(item_id, person)
+            engine.start_work_item(item_id, person)
+        except (IllegalStateError, NotFoundError):
+            return None  # withdrawn at this very moment; the outbox has not told it yet
         work = self.bound.activities.get(activity)
         if work is None or work.duration is None:
             return 0.0
