@@ -496,3 +496,14 @@ def test_work_allocated_by_the_definition_goes_to_that_person() -> None:
     assert len(cases) == 40
     assert all(done[(iid, "amend")] == done[(iid, "write")] for iid in cases)
     assert len({done[(iid, "write")] for iid in cases}) == 3  # the work was shared out
+
+
+def test_probabilities_on_a_parallel_split_are_refused() -> None:
+    pb = PackageBuilder("and")
+    p = pb.process("and")
+    p.route("split", gateway="Parallel").route("join", gateway="Parallel")
+    p.activity("a").activity("b")
+    p.transition("split", "a").transition("split", "b")
+    p.transition("a", "join").transition("b", "join")
+    with pytest.raises(ScenarioError, match=r"branches\.split: its split is parallel"):
+        simulate(pb.build(), scenario(branches={"split": {"a": 0.5, "b": 0.5}}), instances=1)

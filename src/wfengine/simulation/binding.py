@@ -7,7 +7,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfengine.definition.model import Activity, Package, TaskImplementation, WorkflowProcess
+from wfengine.definition.model import (
+    Activity,
+    GatewayType,
+    Package,
+    Route,
+    TaskImplementation,
+    Transition,
+    WorkflowProcess,
+)
 from wfengine.errors import WorkflowError
 from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
@@ -82,6 +90,11 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         if len(out) < 2:
             raise ScenarioError(
                 f"{where}: the activity has {len(out)} way(s) out; nothing to choose"
+            )
+        if _parallel(activities[source], out):
+            raise ScenarioError(
+                f"{where}: its split is parallel (every way is taken); probabilities fit an "
+                "Exclusive or Inclusive split"
             )
         ways: list[tuple[str, float]] = []
         for key, weight in weights.items():
@@ -179,3 +192,14 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
         return cache.get(activity_id, [])
 
     return read
+
+
+def _parallel(activity: Activity, out: Sequence[Transition]) -> bool:
+    """Does ``activity`` take every way out, whatever the data (a Parallel split, or no split
+    and no condition on any way), as the compiler reads it?"""
+    gateway = activity.split.type if activity.split is not None else None
+    if gateway is None and isinstance(activity.body, Route):
+        gateway = activity.body.gateway_type
+    if gateway is not None:
+        return gateway is GatewayType.PARALLEL
+    return all(t.condition is None for t in out)
