@@ -47,6 +47,9 @@ class MemoryStore(StoreOutbox):
         self._instances: dict[str, ProcessInstance] = {}
         self._work_items: dict[str, WorkItem] = {}
         self._open_items: dict[str, WorkItem] = {}
+        #: the open items of each instance (an instance's work items are one look-up, however
+        #: many items other instances have open)
+        self._open_of: dict[str, dict[str, WorkItem]] = {}
         #: the worklist index: user -> the open items offered to them (unclaimed) or held
         #: by them, and per item the users it is filed under
         self._by_user: dict[str, dict[str, WorkItem]] = {}
@@ -154,11 +157,9 @@ class MemoryStore(StoreOutbox):
             raise NotFoundError("work item", work_item_id) from None
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
-        return [
-            w
-            for w in self._open_items.values()
-            if instance_id is None or w.instance_id == instance_id
-        ]
+        if instance_id is None:
+            return list(self._open_items.values())
+        return list(self._open_of.get(instance_id, {}).values())
 
     def worklist(
         self,
@@ -382,8 +383,12 @@ class MemoryStore(StoreOutbox):
             self._work_items[item.id] = item
             if item.state.is_open:
                 self._open_items[item.id] = item
-            else:
-                self._open_items.pop(item.id, None)
+                self._open_of.setdefault(item.instance_id, {})[item.id] = item
+            elif self._open_items.pop(item.id, None) is not None:
+                mine = self._open_of[item.instance_id]
+                del mine[item.id]
+                if not mine:
+                    del self._open_of[item.instance_id]
             self._file(item)
         cancelled = set(step.timers_cancelled)
         for timer_id in cancelled:

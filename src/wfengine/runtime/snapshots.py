@@ -264,7 +264,14 @@ def copy_snapshot(snapshot: type[_Snapshot], source: object) -> _Snapshot:
     snapshot leaving out engine-internal fields), so one copy serves all three and a field
     added to a snapshot cannot be forgotten here.
     """
-    return snapshot(**{f.name: getattr(source, f.name) for f in fields(snapshot)})
+    names = _FIELD_NAMES.get(snapshot)
+    if names is None:
+        names = _FIELD_NAMES[snapshot] = tuple(f.name for f in fields(snapshot))
+    return snapshot(**{name: getattr(source, name) for name in names})
+
+
+#: snapshot class -> its field names (``dataclasses.fields`` builds a tuple on every call)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def work_item_snapshot(w: WorkItem) -> WorkItemSnapshot:
