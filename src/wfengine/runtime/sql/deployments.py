@@ -68,12 +68,10 @@ class Deployments:
             found = self._cache.get(process_id, version)
             if found is not None:
                 return found
-        d = t.deployments
-        query = sa.select(d.c.version).where(d.c.process_id == process_id)
-        if version is not None:
-            query = query.where(d.c.version == version)
-        query = query.order_by(d.c.version.desc()).limit(1)
-        got = self._db.read(lambda c: c.execute(query).scalar())
+            query, params = _VERSION, {"process_id": process_id, "version": version}
+        else:  # asked on every start: another engine may have deployed a newer version
+            query, params = _LATEST, {"process_id": process_id}
+        got = self._db.read(lambda c: c.execute(query, params).scalar())
         if got is None:
             return None
         return self._cache.get(process_id, got) or self._load(process_id, got)
@@ -104,3 +102,17 @@ class Deployments:
             .order_by(sa.func.min(d.c.deployed_at), d.c.process_id)
         )
         return list(self._db.read(lambda c: c.execute(query).scalars().all()))
+
+
+_d = t.deployments
+#: the statements :meth:`Deployments.get` runs, built once (a start asks for the latest version
+#: every time: building the query was most of the look-up's cost)
+_LATEST = (
+    sa.select(_d.c.version)
+    .where(_d.c.process_id == sa.bindparam("process_id"))
+    .order_by(_d.c.version.desc())
+    .limit(1)
+)
+_VERSION = sa.select(_d.c.version).where(
+    _d.c.process_id == sa.bindparam("process_id"), _d.c.version == sa.bindparam("version")
+)

@@ -83,6 +83,16 @@ _HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
 _ITEM_WITH_VERSION = sa.select(
     t.work_items, t.process_instances.c.version.label("instance_version")
 ).join(t.process_instances, t.process_instances.c.id == t.work_items.c.instance_id)
+#: the reads every command makes, built once (building a statement costs more than running
+#: it on SQLite): an instance, a work item, the open items in creation order (of an instance)
+_INSTANCE = sa.select(t.process_instances).where(
+    t.process_instances.c.id == sa.bindparam("instance_id")
+)
+_ITEM = _ITEM_WITH_VERSION.where(t.work_items.c.id == sa.bindparam("work_item_id"))
+_OPEN_ITEMS = _ITEM_WITH_VERSION.where(t.work_items.c.state.in_(_OPEN_ITEM_STATES)).order_by(
+    t.work_items.c.created_at, sa.func.length(t.work_items.c.id), t.work_items.c.id
+)
+_OPEN_ITEMS_OF = _OPEN_ITEMS.where(t.work_items.c.instance_id == sa.bindparam("instance_id"))
 
 
 class SqlStore(StoreOutbox):
@@ -212,10 +222,8 @@ class SqlStore(StoreOutbox):
         loaded = self._unit.instance(instance_id)
         if loaded is not None:
             return loaded
-        p = t.process_instances
-        row = self._db.read(
-            lambda c: c.execute(sa.select(p).where(p.c.id == instance_id)).mappings().first()
-        )
+        params = {"instance_id": instance_id}
+        row = self._db.read(lambda c: c.execute(_INSTANCE, params).mappings().first())
         if row is None:
             raise NotFoundError("process instance", instance_id)
         return self._materialise(row)
@@ -271,20 +279,19 @@ class SqlStore(StoreOutbox):
         known = self._unit.work_item(work_item_id)
         if known is not None:
             return known
-        query = _ITEM_WITH_VERSION.where(t.work_items.c.id == work_item_id)
-        row = self._db.read(lambda c: c.execute(query).mappings().first())
+        params = {"work_item_id": work_item_id}
+        row = self._db.read(lambda c: c.execute(_ITEM, params).mappings().first())
         if row is None:
             raise NotFoundError("work item", work_item_id)
         return self._item(row)
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
-        w = t.work_items
-        query = _ITEM_WITH_VERSION.where(w.c.state.in_(_OPEN_ITEM_STATES)).order_by(
-            w.c.created_at, sa.func.length(w.c.id), w.c.id
-        )
-        if instance_id is not None:
-            query = query.where(w.c.instance_id == instance_id)
-        return [self._item(r) for r in self._db.read(lambda c: c.execute(query).mappings().all())]
+        if instance_id is None:
+            query, params = _OPEN_ITEMS, {}
+        else:
+            query, params = _OPEN_ITEMS_OF, {"instance_id": instance_id}
+        found = self._db.read(lambda c: c.execute(query, params).mappings().all())
+        return [self._item(r) for r in found]
 
     def worklist(
         self,
