@@ -173,6 +173,19 @@ class StepWriter:
             ["id"],
             replace=("state", "started_at", "completed_at", "running_at", "late", "performer"),
         )
+        #: the inserts, built once too
+        self._insert_instances = t.process_instances.insert()
+        self._insert_audit = t.audit_events.insert()
+        self._insert_tokens = t.tokens.insert()
+        self._insert_offers = t.work_item_offers.insert()
+        self._insert_jobs = t.jobs.insert()
+        self._insert_outbox = t.outbox.insert()
+        o = t.work_item_offers
+        self._unoffer = o.delete().where(o.c.work_item_id.in_(sa.bindparam("ids", expanding=True)))
+        k = t.tokens
+        self._reset_tokens = k.delete().where(
+            k.c.instance_id.in_(sa.bindparam("ids", expanding=True))
+        )
         p = t.process_instances
         self._update_instance = (
             p.update()
@@ -183,10 +196,9 @@ class StepWriter:
     def write(self, conn: sa.Connection, plan: StepPlan) -> None:
         """Everything of ``plan``, on ``conn`` inside its transaction."""
         self._jobs_done(conn, plan)
-        p = t.process_instances
         if plan.inserts:
             try:
-                conn.execute(p.insert(), plan.inserts)
+                conn.execute(self._insert_instances, plan.inserts)
             except sa.exc.IntegrityError as exc:
                 ids = ", ".join(repr(r["id"]) for r in plan.inserts)
                 raise ConcurrencyError(
@@ -204,13 +216,13 @@ class StepWriter:
                     f"(read at row version {read_version})"
                 )
         if plan.audit:
-            conn.execute(t.audit_events.insert(), plan.audit)
+            conn.execute(self._insert_audit, plan.audit)
         if plan.activities:
             conn.execute(self._upsert_activities, plan.activities)
         if plan.token_reset:
-            conn.execute(t.tokens.delete().where(t.tokens.c.instance_id.in_(plan.token_reset)))
+            conn.execute(self._reset_tokens, {"ids": plan.token_reset})
         if plan.tokens:
-            conn.execute(t.tokens.insert(), plan.tokens)
+            conn.execute(self._insert_tokens, plan.tokens)
         if plan.incident_reset:
             i = t.incidents
             conn.execute(i.delete().where(i.c.instance_id.in_(plan.incident_reset)))
@@ -224,14 +236,13 @@ class StepWriter:
         if plan.item_rows:
             conn.execute(self._upsert_items, plan.item_rows)
         if plan.unoffered:
-            o = t.work_item_offers
-            conn.execute(o.delete().where(o.c.work_item_id.in_(plan.unoffered)))
+            conn.execute(self._unoffer, {"ids": plan.unoffered})
         if plan.offers:
-            conn.execute(t.work_item_offers.insert(), plan.offers)
+            conn.execute(self._insert_offers, plan.offers)
         if plan.jobs:
-            conn.execute(t.jobs.insert(), plan.jobs)
+            conn.execute(self._insert_jobs, plan.jobs)
         if plan.outbox:
-            conn.execute(t.outbox.insert(), plan.outbox)
+            conn.execute(self._insert_outbox, plan.outbox)
 
     @staticmethod
     def _jobs_done(conn: sa.Connection, plan: StepPlan) -> None:
