@@ -44,3 +44,15 @@ def test_a_chooser_that_declines_leaves_it_to_the_conditions() -> None:
     engine.split_chooser = lambda *_: None
     assert engine.trace(engine.start_process("split", {"n": 1})) == ["a", "b"]
     assert engine.trace(engine.start_process("split", {"n": 5})) == ["a", "d"]
+
+
+def test_a_chooser_naming_no_way_of_the_split_is_an_incident_that_says_so() -> None:
+    engine = Engine()
+    engine.deploy(_package().build())
+    engine.split_chooser = lambda *_: ["to_nowhere"]
+    iid = engine.start_process("split", {"n": 1})
+    (incident,) = engine.incidents(iid)
+    assert incident.activity_id == "a"
+    assert "the split chooser named ['to_nowhere'], none of its ways" in incident.message
+    engine.split_chooser = lambda *_: "to_c"  # one id given as a string, not a list
+    assert engine.trace(engine.start_process("split", {"n": 1})) == ["a", "c"]

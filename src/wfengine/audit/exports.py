@@ -66,14 +66,7 @@ XES_LIFECYCLE = {
 
 
 def iter_events(engine: Engine, *, page: int = PAGE, **filters: Any) -> Iterator[AuditEvent]:
-    """Every event ``engine.audit_events(**filters)`` selects, read ``page`` at a time from
-    a database; from the memory store in one read (it holds them all anyway, and each page
-    would scan the whole trail again)."""
-    from wfengine.runtime.memory_store import MemoryStore
-
-    if isinstance(engine.store, MemoryStore):
-        yield from engine.audit_events(**filters)
-        return
+    """Every event ``engine.audit_events(**filters)`` selects, read ``page`` at a time."""
     after: AuditEvent | None = None
     while True:
         found = engine.audit_events(after=after, limit=page, **filters)

@@ -17,6 +17,7 @@ a missing matplotlib for ``--plot``, a database that cannot be used.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,8 @@ def simulate(
         from wfengine.cli.apps import load_apps
 
         registry = load_apps(apps_module)
-    total = (instances if instances is not None else scenario.instances) * replications
+    per_replication = instances if instances is not None else scenario.instances
+    total = per_replication * replications
     variants = 1 if variant_b is None else 2
     show = sys.stderr.isatty() if progress is None else progress
     options: dict[str, Any] = {
@@ -116,17 +118,14 @@ def simulate(
         "applications": registry,
         "db_url": db,
     }
-    bar = (
-        click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
-        if show
-        else None
-    )
     from wfengine.cli.database import engine_errors
 
-    try:
-        if bar is not None:
-            bar.__enter__()
-            options["progress"] = _ticker(bar, instances or scenario.instances)
+    with contextlib.ExitStack() as stack:
+        if show:
+            bar = stack.enter_context(
+                click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
+            )
+            options["progress"] = _ticker(bar, per_replication)
         with engine_errors():
             try:
                 if variant_b is None:
@@ -137,9 +136,6 @@ def simulate(
                     reports = [report.a, report.b]
             except ScenarioError as exc:
                 raise NotInDefinition(str(exc)) from None
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if plot is not None:
         from wfengine.audit.plots import PlottingUnavailable
         from wfengine.simulation.plots import write_simulation_plot

@@ -9,6 +9,8 @@ survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -59,6 +61,8 @@ class MemoryStore(StoreOutbox):
         self._jobs_of: dict[str, set[str]] = {}
         #: per instance, the change tuples as the navigator wrote them (append-only)
         self._audit: dict[str, list[Change]] = {}
+        #: the last audit read without its page bounds: (query, events in order, their keys)
+        self._audit_read: tuple[AuditQuery, list[AuditEvent], list[Any]] | None = None
         #: a commit appends its entries to ``_outbox.new``; the outbox numbers them when asked
         self._outbox = MemoryOutbox()
         #: every incident of a committed instance, by id (the instances' own records)
@@ -335,6 +339,19 @@ class MemoryStore(StoreOutbox):
         ]
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
+        # A reader pages through the trail (``iter_events``): the filtered, ordered events
+        # are kept from one page to the next until a commit adds events, so each page is a
+        # bisection, not another scan and sort of the whole trail.
+        whole = dataclasses.replace(query, after=None, limit=None)
+        read = self._audit_read
+        if read is None or read[0] != whole:
+            found = self._select_events(whole)
+            read = self._audit_read = (whole, found, [audit_key(e) for e in found])
+        _, found, keys = read
+        start = 0 if query.after is None else bisect.bisect_right(keys, query.after)
+        return found[start:] if query.limit is None else found[start : start + query.limit]
+
+    def _select_events(self, query: AuditQuery) -> list[AuditEvent]:
         if query.instance_id is not None:
             logs = [query.instance_id] if query.instance_id in self._audit else []
         else:
@@ -349,7 +366,7 @@ class MemoryStore(StoreOutbox):
                 if query.matches(event):
                     found.append(event)
         found.sort(key=audit_key)
-        return found if query.limit is None else found[: query.limit]
+        return found
 
     # -- commit ----------------------------------------------------------------------------------
 
@@ -366,6 +383,7 @@ class MemoryStore(StoreOutbox):
                 done.due = step.job_again_at
                 heapq.heappush(self._job_heap, (done.due, done.seq, done.id))
         audit = self._audit
+        self._audit_read = None  # the events a reader was paging through may change
         for inst in step.instances.values():
             self._instances[inst.id] = inst
             if inst.incidents:

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING
-_SETTLED_KEPT = (OutboxStatus.DELIVERED, OutboxStatus.SKIPPED)
 
 
 @dataclass(slots=True, eq=False)
@@ -151,14 +150,10 @@ class MemoryOutbox:
     def prune(self, before: datetime) -> int:
         kept, rows = self._kept, self._rows
         gone = 0
-        while kept:
-            row = kept[0]
-            settled = row.settled_at
-            if row.status in _SETTLED_KEPT and settled is not None and settled >= before:
-                break  # settled in order: the rest are newer
-            kept.popleft()
-            if row.status in _SETTLED_KEPT and rows.get(row.id) is row:
-                del rows[row.id]
+        # delivered and skipped rows never change again, and settle in time order
+        while kept and (settled := kept[0].settled_at) is not None and settled < before:
+            row = kept.popleft()
+            if rows.pop(row.id, None) is not None:
                 gone += 1
         return gone
 

@@ -3,7 +3,7 @@ and the trail's durations worked out, before anything runs (:func:`bind`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +158,9 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     )
 
 
-def _performers(package: Package, process: WorkflowProcess, activities: Any) -> set[str]:
+def _performers(
+    package: Package, process: WorkflowProcess, activities: Iterable[Activity]
+) -> set[str]:
     found = {p.id for p in (*package.participants, *process.participants)}
     for activity in activities:
         found.update(activity.performers)

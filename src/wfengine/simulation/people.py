@@ -44,6 +44,13 @@ class Person:
     asleep: bool = False
     busy_seconds: float = 0.0
     started_at: datetime | None = None
+
+    def count_busy(self, until: datetime) -> None:
+        """Add the working time of the item in hand up to ``until`` (calendar-open time)."""
+        if self.started_at is not None:
+            self.busy_seconds += self.calendar.open_seconds(self.started_at, until)
+            self.started_at = until
+
     pools: list[tuple[str, ...]] = field(default_factory=list)
 
 
@@ -58,10 +65,14 @@ class QueueTrack:
     #: (moment, length) at each change
     changes: list[tuple[datetime, int]] = field(default_factory=list)
 
-    def move(self, at: datetime, by: int) -> None:
-        if self.since is not None:
+    def advance(self, at: datetime) -> None:
+        """Count the time since the last change at the current length."""
+        if self.since is not None and at > self.since:
             self.area += self.length * (at - self.since).total_seconds()
         self.since = at
+
+    def move(self, at: datetime, by: int) -> None:
+        self.advance(at)
         self.length += by
         self.peak = max(self.peak, self.length)
         self.changes.append((at, self.length))
@@ -268,8 +279,7 @@ class Staff:
         now = self._now()
         if person.working is not None:
             self._working.pop(person.working, None)
-        if person.started_at is not None:
-            person.busy_seconds += person.calendar.open_seconds(person.started_at, now)
+        person.count_busy(now)
         person.working = None
         person.started_at = None
         person.free_since = now
@@ -281,10 +291,6 @@ class Staff:
     def close(self, at: datetime) -> None:
         """The run ended at ``at``: count the work still in progress and the queues' tails."""
         for person in self.people.values():
-            if person.started_at is not None:
-                person.busy_seconds += person.calendar.open_seconds(person.started_at, at)
-                person.started_at = at
+            person.count_busy(at)
         for track in self.queues.values():
-            if track.since is not None and at > track.since:
-                track.area += track.length * (at - track.since).total_seconds()
-                track.since = at
+            track.advance(at)

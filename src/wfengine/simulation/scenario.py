@@ -48,6 +48,7 @@ anything runs.
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,14 +106,17 @@ class Arrivals:
     times: tuple[datetime, ...] = ()
     calendar: WorkingCalendar = ALWAYS
 
-    def moments(self, rng: Any, start: datetime, count: int) -> Iterator[datetime]:
+    def moments(self, rng: random.Random | None, start: datetime, count: int) -> Iterator[datetime]:
         """The first ``count`` arrival moments from ``start`` (``rng`` draws Poisson gaps)."""
         if self.kind == "times":
             yield from self.times[:count]
             return
         at = start
         for n in range(count):
-            gap = rng.expovariate(self.rate) if self.kind == "poisson" else self.interval
+            gap = self.interval
+            if self.kind == "poisson":
+                assert rng is not None, "Poisson arrivals need a random stream"
+                gap = rng.expovariate(self.rate)
             # an even schedule starts at the start; Poisson gaps start before the first case
             at = self._later(at, gap if n or self.kind == "poisson" else 0.0)
             yield at
@@ -347,7 +351,8 @@ def _rate(arg: Any, where: str) -> float:
         if m is None:
             raise ScenarioError(f"{where}: {arg!r} is not a rate (write 12/h, 2/min or 300/d)")
         number, per = float(m.group(1)), m.group(2)
-    unit = _PER.get(per.lower().rstrip("s") if per.lower() not in _PER else per.lower())
+    word = per.lower()
+    unit = _PER.get(word) or _PER.get(word.rstrip("s"))  # h, hour, hours
     if unit is None:
         raise ScenarioError(f"{where}: unknown unit {per!r} (s, min, h, d)")
     rate = _non_negative(number, where)

@@ -176,7 +176,7 @@ class Run:
         self.engine.job_handlers["invoke"] = DelayedCalls(
             self.engine.job_handlers["invoke"], self._call_seconds
         )
-        if db_url is not None and self.engine.instance_summaries():
+        if db_url is not None and self.engine.instance_summaries(limit=1):
             self.engine.close()
             raise ScenarioError(
                 f"{db_url} already holds process instances: a simulation keeps its trail in "

@@ -201,16 +201,24 @@ class Activities(NavigatorBase):
     def _choose(self, ai: ActivityInstance) -> list[CTransition]:
         ca = ai.act
         inst = ai.scope.instance
+        context = f"instance {inst.id!r}"
         chooser = self.ctx.split_chooser
         if chooser is not None:
             ways = (*ca.normal, ca.otherwise) if ca.otherwise is not None else ca.normal
             if len(ways) > 1:
                 picked = chooser(inst, ca.id, [ct.id for ct in ways], ca.split == SPLIT_FIRST)
                 if picked:
-                    return [ct for ct in ways if ct.id in picked]
+                    named = {picked} if isinstance(picked, str) else set(picked)
+                    taken = [ct for ct in ways if ct.id in named]
+                    if not taken:
+                        raise _Failure(
+                            f"{context}, activity {ca.id!r}: the split chooser named "
+                            f"{sorted(named)!r}, none of its ways "
+                            f"({', '.join(ct.id for ct in ways)})"
+                        )
+                    return taken
         data = inst.data
         chosen: list[CTransition] = []
-        context = f"instance {inst.id!r}"
         for ct in ca.normal:
             cond = ct.condition
             if cond is not None:
