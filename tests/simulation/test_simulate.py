@@ -507,3 +507,20 @@ def test_probabilities_on_a_parallel_split_are_refused() -> None:
     p.transition("a", "join").transition("b", "join")
     with pytest.raises(ScenarioError, match=r"branches\.split: its split is parallel"):
         simulate(pb.build(), scenario(branches={"split": {"a": 0.5, "b": 0.5}}), instances=1)
+
+
+def test_a_trail_that_cannot_be_read_is_a_scenario_error(tmp_path: Path) -> None:
+    def trail(url: str) -> Scenario:
+        return Scenario.from_data(
+            {
+                "arrivals": {"every": "1m"},
+                "activities": {"serve": {"duration": {"empirical": "trail"}}},
+                "trail": url,
+            }
+        )
+
+    with pytest.raises(ScenarioError, match="trail: the database URL cannot be read"):
+        simulate(single_server(), trail("not a url"), instances=1)
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    with pytest.raises(ScenarioError, match=r"trail: the database .* has no wfengine schema"):
+        simulate(single_server(), trail(empty), instances=1)

@@ -177,15 +177,22 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
     def read(activity_id: str) -> list[float]:
         nonlocal loaded
         if not loaded:
+            import sqlalchemy as sa
+
             from wfengine.audit.exports import iter_events
             from wfengine.audit.metrics import activity_durations_of
+            from wfengine.runtime.sql.store import SqlStore
 
-            try:
-                engine = Engine.from_url(scenario.trail)  # type: ignore[arg-type]
-            except WorkflowError as exc:
+            url = scenario.trail
+            assert url is not None
+            try:  # an existing trail only: reading one must not create a database
+                engine = Engine(store=SqlStore(url, create=False))
+            except (WorkflowError, sa.exc.SQLAlchemyError) as exc:
                 raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
             try:
                 found = activity_durations_of(iter_events(engine, process_id=process_id))
+            except sa.exc.SQLAlchemyError as exc:
+                raise ScenarioError(f"{scenario.source}: trail: {url}: {exc}") from None
             finally:
                 engine.close()
             for act, spans in found.items():
