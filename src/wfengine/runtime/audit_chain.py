@@ -35,18 +35,54 @@ def event_hash(
     detail: Any,
 ) -> str:
     """The hash of one event, chained to ``previous`` (the hash of the event before it)."""
+    return link_hash(
+        previous,
+        instance_id,
+        seq,
+        hashed_time(at),
+        kind,
+        activity_instance_id,
+        activity_id,
+        detail_text(detail),
+    )
+
+
+def hashed_time(at: datetime) -> str:
+    """An event's time as the chain hashes it (UTC, ISO 8601 with microseconds)."""
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
+    return at.isoformat(timespec="microseconds")
+
+
+def detail_text(detail: Any) -> str:
+    """A stored detail as the chain hashes it: canonical JSON (sorted keys, no spaces). The SQL
+    store also writes this text as the detail, so it is encoded once."""
+    return "null" if detail is None else _CANONICAL.encode(detail)
+
+
+def link_hash(
+    previous: str,
+    instance_id: str,
+    seq: int,
+    at: str,
+    kind: str,
+    activity_instance_id: str | None,
+    activity_id: str | None,
+    detail: str,
+) -> str:
+    """:func:`event_hash` of an event whose time and detail are already in their hashed text
+    (:func:`hashed_time`, :func:`detail_text`): a commit of many events made at one moment
+    renders the time once."""
     text = "\x1f".join(
         (
             previous,
             instance_id,
             str(seq),
-            at.isoformat(timespec="microseconds"),
+            at,
             kind,
             activity_instance_id or "",
             activity_id or "",
-            "null" if detail is None else _CANONICAL.encode(detail),
+            detail,
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()

@@ -36,32 +36,64 @@ MAX_INT_BITS = 4_096
 _Clock = TypeVar("_Clock", datetime, time)
 
 
+#: where a value sits, rendered only when it is refused: the caller's text, or (the place of
+#: the container, the index or key inside it)
+_Where = str | tuple["_Where", int | str]
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is stored as it is, without a look at where it is (most values)."""
+    kind = type(value)
+    return (
+        kind is str
+        or value is None
+        or kind is bool
+        or (kind is int and value.bit_length() <= MAX_INT_BITS)
+    )
+
+
+def _render(where: _Where) -> str:
+    """The text of a place (``instance 'pi-1', data['x'][2]``)."""
+    keys: list[int | str] = []
+    while isinstance(where, tuple):
+        where, key = where
+        keys.append(key)
+    return where + "".join(f"[{k}]" if type(k) is int else f"[{k!r}]" for k in reversed(keys))
+
+
 def encode_value(value: Any, where: str, depth: int = 0) -> Any:
-    """``value`` as JSON-ready data; raises DataNotStorableError naming ``where``."""
-    if value is None or isinstance(value, bool | int | str):
+    """``value`` as JSON-ready data; raises DataNotStorableError naming ``where`` (and the
+    index or key inside it)."""
+    return _encode(value, where, depth)
+
+
+def _encode(value: Any, where: _Where, depth: int) -> Any:
+    # the place is a chain of tuples, made into text only for an error: building the text of
+    # every nested value's place was most of the cost of storing an audit detail
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if isinstance(value, bool | int | str):
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise DataNotStorableError(
-                f"{where} (an integer wider than {MAX_INT_BITS} bits)", value
+                f"{_render(where)} (an integer wider than {MAX_INT_BITS} bits)", value
             )
         return value
     if depth > MAX_DEPTH:
         deep = f"a value nested deeper than {MAX_DEPTH} levels cannot be stored"
-        raise DataNotStorableError(where, value, deep)
+        raise DataNotStorableError(_render(where), value, deep)
     if isinstance(value, float):
         return value if math.isfinite(value) else {_TAG: "float", "v": repr(value)}
     if isinstance(value, list):
-        return [encode_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+        return [v if _plain(v) else _encode(v, (where, i), depth + 1) for i, v in enumerate(value)]
     if isinstance(value, tuple):
-        return {
-            _TAG: "tuple",
-            "v": [encode_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)],
-        }
+        return {_TAG: "tuple", "v": _encode(list(value), where, depth)}
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                raise DataNotStorableError(f"{where} (key {k!r})", k)
-            out[k] = encode_value(v, f"{where}[{k!r}]", depth + 1)
+                raise DataNotStorableError(f"{_render(where)} (key {k!r})", k)
+            out[k] = v if _plain(v) else _encode(v, (where, k), depth + 1)
         return {_TAG: "dict", "v": out} if _TAG in out else out
     if isinstance(value, datetime | time):
         return _encode_clock(value, where)
@@ -71,7 +103,7 @@ def encode_value(value: Any, where: str, depth: int = 0) -> Any:
         return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
     if isinstance(value, Decimal):
         return {_TAG: "decimal", "v": str(value)}
-    raise DataNotStorableError(where, value)
+    raise DataNotStorableError(_render(where), value)
 
 
 def decode_value(value: Any) -> Any:
@@ -103,7 +135,7 @@ def decode_value(value: Any) -> Any:
     raise ValueError(f"unknown stored value tag {tag!r}")
 
 
-def _encode_clock(value: datetime | time, where: str) -> dict[str, Any]:
+def _encode_clock(value: datetime | time, where: _Where) -> dict[str, Any]:
     """A datetime or time as its ISO text, plus what the text leaves out: the name of a
     fixed-offset zone, the key of a named zone (``ZoneInfo``: the wall time a day later
     depends on it, not on today's offset) and ``fold`` (which of two equal wall times of a
@@ -125,7 +157,7 @@ def _encode_clock(value: datetime | time, where: str) -> dict[str, Any]:
         out["tz"] = zone.key
     else:
         raise DataNotStorableError(
-            where,
+            _render(where),
             value,
             f"a {tag} in the time zone {zone!r} cannot be stored: use a fixed offset "
             "(datetime.timezone) or a named zone (zoneinfo.ZoneInfo)",

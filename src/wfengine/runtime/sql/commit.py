@@ -15,6 +15,9 @@ at once):
   token and incident mirrors of an instance are rewritten whole; jobs and outbox entries are
   inserted.
 
+Every statement but the first goes to the driver with its rows rendered once in the driver's
+form (:mod:`~wfengine.runtime.sql.wire`).
+
 After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
 """
 
@@ -24,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.instance import WorkItem
@@ -32,6 +36,7 @@ from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.unit import UnitOfWork
+from wfengine.runtime.sql.wire import Wire
 from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.store import Step
 
@@ -44,15 +49,17 @@ _OFFERED = WorkItemState.OFFERED
 class StepPlan:
     """The rows of one step, and which instance rows it inserts and which it updates."""
 
-    def __init__(self, step: Step, unit: UnitOfWork) -> None:
+    def __init__(self, step: Step, unit: UnitOfWork, dialect: Dialect) -> None:
         self.step = step
         self.unit = unit
         now = datetime.now(UTC)
+        wire_time = dialect.wire_time
         self.inserts: Rows = []
         #: (row, the row version it was read at)
         self.updates: list[tuple[dict[str, Any], int]] = []
-        self.audit: Rows = []
-        self.activities: Rows = []
+        #: in the driver's form (:mod:`~wfengine.runtime.sql.wire`)
+        self.audit: list[tuple[Any, ...]] = []
+        self.activities: list[tuple[Any, ...]] = []
         self.token_reset: list[str] = []
         self.tokens: Rows = []
         self.incident_reset: list[str] = []
@@ -71,7 +78,7 @@ class StepPlan:
                 if known is None
                 else (known.row_version, known.audit_seq, known.audit_head)
             )
-            audit, head = rows.audit_rows(inst, audit_seq + 1, head)
+            audit, head = rows.audit_rows(inst, audit_seq + 1, head, wire_time)
             self.audit.extend(audit)
             tokens = rows.token_rows(inst)
             token_key = rows.token_key(tokens)
@@ -98,7 +105,7 @@ class StepPlan:
                     )
                 self.updates.append((row, read_version))
             changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
-            self.activities.extend(rows.activity_rows(inst, sorted(changed)))
+            self.activities.extend(rows.activity_rows(inst, sorted(changed), wire_time))
             if known is None:
                 self.tokens.extend(tokens)
             elif token_key != known.tokens:  # the mirror is rewritten only when it changed
@@ -149,11 +156,14 @@ class StepPlan:
 
 
 class StepWriter:
-    """Writes :class:`StepPlan` s; its statements are built once per store (SQLAlchemy then
-    finds their compiled form cached)."""
+    """Writes :class:`StepPlan` s. Its statements are built once per store and go to the driver
+    with their rows rendered once (:class:`~wfengine.runtime.sql.wire.Wire`); deleting rows by
+    a list of ids is one ``executemany`` of a delete by one id."""
 
-    def __init__(self, dialect: Dialect) -> None:
-        #: work items are inserted when new and updated when changed, by one statement
+    def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
+        self._wire = Wire(dialect, sa_dialect)
+        #: work items, and the activity mirrors, are inserted when new and updated when
+        #: changed, by one statement
         self._upsert_items = dialect.upsert(
             t.work_items,
             ["id"],
@@ -167,25 +177,24 @@ class StepWriter:
                 "started_at",
             ),
         )
-        #: activity mirrors likewise: one statement instead of a DELETE and an INSERT
         self._upsert_activities = dialect.upsert(
             t.activity_instances,
             ["id"],
             replace=("state", "started_at", "completed_at", "running_at", "late", "performer"),
         )
-        #: the inserts, built once too
         self._insert_instances = t.process_instances.insert()
         self._insert_audit = t.audit_events.insert()
         self._insert_tokens = t.tokens.insert()
+        self._insert_incidents = t.incidents.insert()
+        self._insert_correlations = t.correlation_keys.insert()
         self._insert_offers = t.work_item_offers.insert()
         self._insert_jobs = t.jobs.insert()
         self._insert_outbox = t.outbox.insert()
-        o = t.work_item_offers
-        self._unoffer = o.delete().where(o.c.work_item_id.in_(sa.bindparam("ids", expanding=True)))
-        k = t.tokens
-        self._reset_tokens = k.delete().where(
-            k.c.instance_id.in_(sa.bindparam("ids", expanding=True))
-        )
+        o, k, i, c = t.work_item_offers, t.tokens, t.incidents, t.correlation_keys
+        self._unoffer = o.delete().where(o.c.work_item_id == sa.bindparam("id"))
+        self._reset_tokens = k.delete().where(k.c.instance_id == sa.bindparam("id"))
+        self._reset_incidents = i.delete().where(i.c.instance_id == sa.bindparam("id"))
+        self._reset_correlations = c.delete().where(c.c.instance_id == sa.bindparam("id"))
         p = t.process_instances
         self._update_instance = (
             p.update()
@@ -195,10 +204,11 @@ class StepWriter:
 
     def write(self, conn: sa.Connection, plan: StepPlan) -> None:
         """Everything of ``plan``, on ``conn`` inside its transaction."""
+        wire = self._wire
         self._jobs_done(conn, plan)
         if plan.inserts:
             try:
-                conn.execute(self._insert_instances, plan.inserts)
+                wire.many(conn, self._insert_instances, plan.inserts)
             except sa.exc.IntegrityError as exc:
                 ids = ", ".join(repr(r["id"]) for r in plan.inserts)
                 raise ConcurrencyError(
@@ -207,42 +217,27 @@ class StepWriter:
                 ) from exc
         for row, read_version in plan.updates:
             values = {k: v for k, v in row.items() if k != "id"}
-            result = conn.execute(
-                self._update_instance, {**values, "w_id": row["id"], "w_read": read_version}
+            changed = wire.one(
+                conn, self._update_instance, {**values, "w_id": row["id"], "w_read": read_version}
             )
-            if result.rowcount != 1:
+            if changed != 1:
                 raise ConcurrencyError(
                     f"process instance {row['id']!r} was changed by another engine "
                     f"(read at row version {read_version})"
                 )
-        if plan.audit:
-            conn.execute(self._insert_audit, plan.audit)
-        if plan.activities:
-            conn.execute(self._upsert_activities, plan.activities)
-        if plan.token_reset:
-            conn.execute(self._reset_tokens, {"ids": plan.token_reset})
-        if plan.tokens:
-            conn.execute(self._insert_tokens, plan.tokens)
-        if plan.incident_reset:
-            i = t.incidents
-            conn.execute(i.delete().where(i.c.instance_id.in_(plan.incident_reset)))
-        if plan.incidents:
-            conn.execute(t.incidents.insert(), plan.incidents)
-        if plan.correlation_reset:
-            k = t.correlation_keys
-            conn.execute(k.delete().where(k.c.instance_id.in_(plan.correlation_reset)))
-        if plan.correlations:
-            conn.execute(t.correlation_keys.insert(), plan.correlations)
-        if plan.item_rows:
-            conn.execute(self._upsert_items, plan.item_rows)
-        if plan.unoffered:
-            conn.execute(self._unoffer, {"ids": plan.unoffered})
-        if plan.offers:
-            conn.execute(self._insert_offers, plan.offers)
-        if plan.jobs:
-            conn.execute(self._insert_jobs, plan.jobs)
-        if plan.outbox:
-            conn.execute(self._insert_outbox, plan.outbox)
+        wire.rendered(conn, self._insert_audit, rows.AUDIT_COLUMNS, plan.audit)
+        wire.rendered(conn, self._upsert_activities, rows.ACTIVITY_COLUMNS, plan.activities)
+        wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
+        wire.many(conn, self._insert_tokens, plan.tokens)
+        wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
+        wire.many(conn, self._insert_incidents, plan.incidents)
+        wire.many(conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset])
+        wire.many(conn, self._insert_correlations, plan.correlations)
+        wire.many(conn, self._upsert_items, plan.item_rows)
+        wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
+        wire.many(conn, self._insert_offers, plan.offers)
+        wire.many(conn, self._insert_jobs, plan.jobs)
+        wire.many(conn, self._insert_outbox, plan.outbox)
 
     @staticmethod
     def _jobs_done(conn: sa.Connection, plan: StepPlan) -> None:

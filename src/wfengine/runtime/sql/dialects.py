@@ -18,6 +18,11 @@ it talks to. A dialect knows:
 * **how a write transaction starts** (:meth:`Dialect.writing`): ``BEGIN IMMEDIATE`` on SQLite.
 * **upserts** (:meth:`Dialect.upsert`): ``INSERT ... ON CONFLICT DO UPDATE`` in each dialect's
   SQLAlchemy construct.
+* **the driver's own form** of what the commit writes straight to it
+  (:mod:`~wfengine.runtime.sql.wire`): statements compiled with positional parameters
+  (:meth:`Dialect.positional`) and times as the driver takes them (:meth:`Dialect.wire_time`:
+  SQLite the text SQLAlchemy writes for a naive UTC ``DATETIME``, PostgreSQL the aware
+  datetime).
 * **claiming jobs** (:meth:`Dialect.claim`): on PostgreSQL one
   ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``, so engines skip each
   other's rows; on SQLite a SELECT and an UPDATE under the ``BEGIN IMMEDIATE`` of the write
@@ -28,12 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
+from sqlalchemy.engine import Dialect as SaDialect
 
 #: how long (ms) a SQLite writer waits for another's lock before the store retries
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -62,6 +69,14 @@ class Dialect:
         """Prepare ``conn`` for a write transaction (called before ``conn.begin()``)."""
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
+        raise NotImplementedError
+
+    def positional(self, dialect: SaDialect) -> SaDialect:
+        """``dialect`` (the engine's), or one like it whose parameters are positional."""
+        return dialect
+
+    def wire_time(self, value: datetime) -> Any:
+        """An aware datetime as the driver takes it for a ``UtcDateTime`` column."""
         raise NotImplementedError
 
     def upsert(
@@ -112,6 +127,14 @@ class SqliteDialect(Dialect):
     def _insert(self, table: sa.Table) -> sqlite.Insert:
         return sqlite.insert(table)
 
+    def wire_time(self, value: datetime) -> Any:
+        # SQLAlchemy's SQLite DATETIME text ("2027-01-04 09:00:00.000000") of the UTC time
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
     def claim(
         self,
         conn: sa.Connection,
@@ -147,6 +170,16 @@ class PostgresDialect(Dialect):
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
+
+    def positional(self, dialect: SaDialect) -> SaDialect:
+        # psycopg takes "%s" as well as the "%(name)s" SQLAlchemy compiles for it
+        made: SaDialect = cast(Any, type(dialect))(paramstyle="format")
+        return made
+
+    def wire_time(self, value: datetime) -> Any:
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
 
     def claim(
         self,

@@ -134,7 +134,8 @@ class SqlStore(StoreOutbox):
         self._deployments = Deployments(self._db)
         self._jobs = JobQueue(self._db)
         self._outbox = OutboxQueue(self._db)
-        self._writer = StepWriter(dialect)
+        self._dialect = dialect
+        self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
             t.id_blocks,
             ["kind"],
@@ -468,6 +469,6 @@ class SqlStore(StoreOutbox):
     # -- commit ----------------------------------------------------------------------------------
 
     def commit(self, step: Step) -> None:
-        plan = StepPlan(step, self._unit)
+        plan = StepPlan(step, self._unit, self._dialect)
         self._db.write(lambda conn: self._writer.write(conn, plan))
         plan.done()

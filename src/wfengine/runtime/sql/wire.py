@@ -1,0 +1,119 @@
+"""The commit's statements, given to the database driver with rows already in its own form.
+
+A command writes several rows per activity it runs (audit events, the activity's mirror row)
+and a handful more per command (the instance row, work items, offers, outbox entries).
+Through SQLAlchemy's ``execute(statement, rows)`` every value of every row goes through its
+column type's bind processing and the parameters are rebuilt per row: on SQLite that was
+most of a command's time. :class:`Wire` instead compiles each statement once per store (and
+set of columns) with the database dialect's positional parameters, so quoting, casts and
+upsert clauses are still SQLAlchemy's, and renders each row once into a tuple in the
+statement's parameter order: a time by :meth:`~wfengine.runtime.sql.dialects.Dialect.wire_time`,
+a JSON value as its text, everything else as it is (the driver takes strings, integers,
+booleans and None). The rows go to the driver's ``executemany`` in one call.
+
+A row builder that has to render a value anyway hands over tuples in the driver's form
+itself (:meth:`Wire.rendered`): the audit rows, whose detail text is made next to the hash
+chain's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect as SaDialect
+
+from wfengine.runtime.sql.dialects import Dialect
+from wfengine.runtime.sql.schema import UtcDateTime
+
+#: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
+JSON_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+_Convert = Callable[[Any], Any] | None
+#: a statement that rows are written with: an INSERT, an upsert, an UPDATE or a DELETE
+Statement = sa.Insert | sa.Update | sa.Delete
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    #: the rows' keys in parameter order
+    keys: tuple[str, ...]
+    #: per key: how its value becomes the driver's (None: as it is)
+    convert: tuple[_Convert, ...]
+
+    def render(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """``row``'s values in parameter order, in the driver's form."""
+        return tuple(
+            [
+                row[k] if c is None else c(row[k])
+                for k, c in zip(self.keys, self.convert, strict=True)
+            ]
+        )
+
+
+class Wire:
+    """Renders rows and executes statements in the driver's form (see the module notes)."""
+
+    def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
+        self._dialect = dialect.positional(sa_dialect)
+        wire_time = dialect.wire_time
+        self._time: _Convert = lambda v: None if v is None else wire_time(v)
+        self._json: _Convert = JSON_TEXT.encode
+        #: (statement id, row keys) -> compiled; the statement is kept so its id stays its own
+        self._cache: dict[tuple[int, tuple[str, ...]], tuple[Statement, _Compiled]] = {}
+
+    def _compiled(self, statement: Statement, keys: tuple[str, ...]) -> _Compiled:
+        found = self._cache.get((id(statement), keys))
+        if found is not None:
+            return found[1]
+        compiled = statement.compile(
+            dialect=self._dialect, column_keys=list(keys), for_executemany=True
+        )
+        order = tuple(compiled.positiontup or ())
+        if sorted(order) != sorted(keys):  # a parameter the rows do not give, or the reverse
+            raise ValueError(f"{statement}: the statement takes {order}, the rows give {keys}")
+        convert = tuple(self._converter(compiled.binds[k].type) for k in order)
+        made = _Compiled(compiled.string, order, convert)
+        self._cache[(id(statement), keys)] = (statement, made)
+        return made
+
+    def _converter(self, kind: sa.types.TypeEngine[Any]) -> _Convert:
+        if isinstance(kind, UtcDateTime):
+            return self._time
+        if isinstance(kind, sa.JSON):
+            return self._json
+        return None
+
+    def many(
+        self, conn: sa.Connection, statement: Statement, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Execute ``statement`` once per row of ``rows`` (dicts, every one with the same
+        keys), in one ``executemany``."""
+        if rows:
+            compiled = self._compiled(statement, tuple(rows[0]))
+            conn.exec_driver_sql(compiled.sql, [compiled.render(row) for row in rows])
+
+    def one(self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]) -> int:
+        """Execute ``statement`` with ``row``; returns the number of rows it changed."""
+        compiled = self._compiled(statement, tuple(row))
+        return conn.exec_driver_sql(compiled.sql, compiled.render(row)).rowcount
+
+    def rendered(
+        self,
+        conn: sa.Connection,
+        statement: Statement,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """Execute ``statement`` once per row of ``rows``: tuples already in the driver's form,
+        in the order of ``columns``, in one ``executemany``."""
+        if not rows:
+            return
+        compiled = self._compiled(statement, tuple(columns))
+        if compiled.keys != tuple(columns):
+            raise ValueError(f"{statement}: the statement takes {compiled.keys}, not {columns}")
+        conn.exec_driver_sql(compiled.sql, list(rows))

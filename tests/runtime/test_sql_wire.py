@@ -1,0 +1,114 @@
+"""The commit's rows written straight to the driver read back as SQLAlchemy's own would.
+
+The store reads through SQLAlchemy and compares times in SQL (due jobs, outbox entries), so a
+row the commit renders itself must hold exactly what SQLAlchemy would have written: the same
+SQLite text for a time, JSON that decodes to the same value (keys in their order), NULL where
+SQLAlchemy writes NULL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.dialects import dialect_for
+from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.sql.wire import Wire
+
+WHEN = datetime(2027, 1, 4, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'wire.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    found = SqlStore(url)
+    yield found
+    found.close()
+
+
+def _row(key: str, **changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "key": key,
+        "kind": "work_item.offered",
+        "instance_id": "pi-1",
+        "payload": {"z": 1, "a": [1.5, "é", None], "m": {"b": True, "a": False}},
+        "created_at": WHEN,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": None,
+    }
+    row.update(changes)
+    return row
+
+
+def _wire(store: SqlStore) -> Wire:
+    dialect = dialect_for(store.sa_engine.url)
+    assert dialect is not None
+    return Wire(dialect, store.sa_engine.dialect)
+
+
+def _read(conn: sa.Connection, key: str) -> dict[str, Any]:
+    o = t.outbox
+    found = conn.execute(sa.select(o).where(o.c.key == key)).mappings().one()
+    return {k: v for k, v in found.items() if k != "id"}
+
+
+def test_a_row_written_by_the_wire_reads_back_as_one_written_by_sqlalchemy(
+    store: SqlStore,
+) -> None:
+    wire = _wire(store)
+    with store.sa_engine.begin() as conn:
+        conn.execute(t.outbox.insert(), [_row("by-sqlalchemy")])
+        wire.many(conn, t.outbox.insert(), [_row("by-wire")])
+        ours, theirs = _read(conn, "by-wire"), _read(conn, "by-sqlalchemy")
+    assert {**ours, "key": None} == {**theirs, "key": None}
+    assert ours["created_at"] == WHEN and ours["created_at"].tzinfo is UTC
+    assert list(ours["payload"]) == ["z", "a", "m"]  # the keys in their order
+    assert list(ours["payload"]["m"]) == ["b", "a"]
+    assert ours["next_attempt_at"] is None
+
+
+def test_sqlite_holds_the_same_time_text_so_sql_comparisons_agree(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'wire.db'}")
+    wire = _wire(store)
+    rows = [_row("a", next_attempt_at=WHEN), _row("b", next_attempt_at=WHEN + timedelta(hours=1))]
+    with store.sa_engine.begin() as conn:
+        conn.execute(t.outbox.insert(), [{**rows[0], "key": "sa"}])
+        wire.many(conn, t.outbox.insert(), rows)
+        texts = dict(conn.exec_driver_sql("SELECT key, next_attempt_at FROM outbox").all())
+        o = t.outbox
+        due = conn.execute(sa.select(o.c.key).where(o.c.next_attempt_at <= WHEN)).scalars()
+        assert sorted(due) == ["a", "sa"]
+    store.close()
+    assert texts["a"] == texts["sa"] == "2027-01-04 07:30:15.123456"
+
+
+def test_one_says_how_many_rows_it_changed(store: SqlStore) -> None:
+    wire, o = _wire(store), t.outbox
+    update = o.update().where(o.c.key == sa.bindparam("k")).values(status=sa.bindparam("status"))
+    with store.sa_engine.begin() as conn:
+        wire.many(conn, o.insert(), [_row("a"), _row("b")])
+        assert wire.one(conn, update, {"status": "failed", "k": "a"}) == 1
+        assert wire.one(conn, update, {"status": "failed", "k": "nobody"}) == 0
+        assert _read(conn, "a")["status"] == "failed" and _read(conn, "b")["status"] == "pending"
+
+
+def test_rendered_rows_must_be_in_the_statements_order(store: SqlStore) -> None:
+    wire = _wire(store)
+    with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="takes"):
+        wire.rendered(conn, t.outbox.insert(), ["kind", "key"], [("k", "x")])
+
+
+def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:
+    wire = _wire(store)
+    with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="naive datetime"):
+        wire.many(conn, t.outbox.insert(), [_row("a", created_at=datetime(2027, 1, 4))])
