@@ -18,13 +18,16 @@ class _LifecycleState(StrEnum):
     so whether a state is open or closed is read off its name the same way for both.
     """
 
+    # a member is its name (a str): read without the Enum ``value`` descriptor, as navigation
+    # asks these for every activity it moves
+
     @property
     def is_open(self) -> bool:
-        return self.value.startswith("open.")
+        return str.startswith(self, "open.")
 
     @property
     def is_closed(self) -> bool:
-        return self.value.startswith("closed.")
+        return str.startswith(self, "closed.")
 
 
 class ProcessState(_LifecycleState):

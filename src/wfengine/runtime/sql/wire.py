@@ -95,7 +95,7 @@ class Wire:
         keys), in one ``executemany``."""
         if rows:
             compiled = self._compiled(statement, tuple(rows[0]))
-            conn.exec_driver_sql(compiled.sql, [compiled.render(row) for row in rows])
+            _execute(conn, compiled.sql, [compiled.render(row) for row in rows])
 
     def one(self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]) -> int:
         """Execute ``statement`` with ``row``; returns the number of rows it changed."""
@@ -116,4 +116,10 @@ class Wire:
         compiled = self._compiled(statement, tuple(columns))
         if compiled.keys != tuple(columns):
             raise ValueError(f"{statement}: the statement takes {compiled.keys}, not {columns}")
-        conn.exec_driver_sql(compiled.sql, list(rows))
+        _execute(conn, compiled.sql, rows)
+
+
+def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    # one row is one execute: psycopg runs an executemany as a pipeline, whose set-up and sync
+    # cost more round trips than the single statement
+    conn.exec_driver_sql(sql, rows[0] if len(rows) == 1 else list(rows))
