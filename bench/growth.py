@@ -11,6 +11,9 @@ LOOP    an Exclusive loop of N iterations over a counter application, one instan
         per iteration and the peak memory, N = 1,000 .. 100,000 (in memory and on SQLite)
 STORED  on SQLite, starting an instance and completing its work item with S instances already
         stored, S = 100 .. 20,000: microseconds per command
+DEPLOY  deploying (validating and compiling) a chain of N activities in memory, N = 10 .. 10,000:
+        microseconds per activity (compiling once scanned every activity once per activity:
+        20 seconds for 10,000)
 
 The issue's targets: per activity within 20% from 10 to 10,000 activities and from 1,000 to
 1,000,000 iterations with flat memory; start and complete within 20% from 100 to 1,000,000
@@ -69,7 +72,13 @@ def point(kind: str, store: str, n: int) -> dict[str, Any]:
     """One measurement, in this process (the parent runs each in a child)."""
     with tempfile.TemporaryDirectory() as directory:
         engine = _engine(store, directory)
-        if kind == "STORED":
+        if kind == "DEPLOY":
+            package = _chain(n)
+            started = time.perf_counter()
+            engine.deploy(package)
+            seconds = time.perf_counter() - started
+            steps = n
+        elif kind == "STORED":
             from wfengine import PackageBuilder
 
             pb = PackageBuilder("growth")
@@ -123,6 +132,7 @@ def main() -> None:
         *(("CHAIN", s, n) for s in ("memory", "sqlite") for n in (10, 100, 1000, 10_000)),
         *(("LOOP", s, n) for s in ("memory", "sqlite") for n in (1000, 10_000, 100_000)),
         *(("STORED", "sqlite", n) for n in (100, 2000, 20_000)),
+        *(("DEPLOY", "memory", n) for n in (10, 100, 1000, 10_000)),
     ]
     if quick:
         plan = [(k, s, n) for k, s, n in plan if n <= 2000]

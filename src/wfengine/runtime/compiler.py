@@ -96,7 +96,9 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
-    every = (a for g in (graph, *compiler.activity_graph.values()) for a in g.activities)
+    # activity_graph maps every activity to its graph: each graph once, not once per activity
+    graphs = {id(g): g for g in (graph, *compiler.activity_graph.values())}
+    every = (a for g in graphs.values() for a in g.activities)
     return CompiledProcess(
         conditional=any(
             a.condition is not None or any(b.trigger == "Conditional" for b in a.boundaries)
