@@ -93,3 +93,40 @@ def test_instances_command_pages(tmp_path: Path) -> None:
     assert [line.split("\t")[0] for line in rest.output.splitlines()] == ids[5:]
     unknown = runner.invoke(main, ["instances", "--db", url, "--after", "pi-404"])
     assert unknown.exit_code == 1 and "pi-404" in unknown.output
+
+
+def test_one_summary_is_the_listings_entry_for_that_instance(engine: Engine) -> None:
+    ids = _fill(engine, 3)
+    (item,) = engine.work_items(ids[1])
+    engine.complete_work_item(item.id)
+    listed = {s.id: s for s in engine.instance_summaries()}
+    for iid in ids:
+        assert engine.instance_summary(iid) == listed[iid]
+    assert engine.instance_summary(ids[1]).state.value == "closed.completed"
+    with pytest.raises(NotFoundError, match="pi-404"):
+        engine.instance_summary("pi-404")
+    with pytest.raises(NotFoundError, match="pi-404"):
+        engine.work_items("pi-404")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_asking_after_an_instance_does_not_load_it(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """``instance_summary`` and ``work_items`` of an instance with no open item read its row's
+    columns, never its document (which grows with the instance's history)."""
+    url = store_url(request, kind, tmp_path)
+    assert url is not None
+    with Engine(db_url=url, clock=VirtualClock()) as e:
+        (iid,) = _fill(e, 1)
+        (item,) = e.work_items(iid)
+        e.complete_work_item(item.id)
+        read: list[str] = []
+        sa.event.listen(
+            e.store.sa_engine,  # type: ignore[attr-defined]
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_a: read.append(statement),
+        )
+        assert e.work_items(iid) == []
+        assert e.instance_summary(iid).state.value == "closed.completed"
+        assert read and not [s for s in read if "state_blob" in s]

@@ -139,6 +139,9 @@ class MemoryStore(StoreOutbox):
                 page.append(summarise(i))
         return page
 
+    def instance_summary(self, instance_id: str) -> InstanceSummary:
+        return summarise(self.instance(instance_id))
+
     # -- incidents -------------------------------------------------------------------------------
 
     def open_incidents(self, instance_id: str | None = None) -> list[Incident]:

@@ -69,6 +69,12 @@ class Queries(EngineBase):
             state=wanted, process_id=process_id, limit=limit, after=after
         )
 
+    def instance_summary(self, instance_id: str) -> InstanceSummary:
+        """One instance's state and times without ``data`` and ``incidents``: read without
+        loading the instance (on the SQL store, one row's columns), so checking where many
+        instances stand stays cheap; raises :class:`~wfengine.errors.NotFoundError`."""
+        return self.store.instance_summary(instance_id)
+
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         inst = self.store.instance(instance_id)
         return [activity_snapshot(inst, ai) for ai in inst.activities.values()]
@@ -104,7 +110,7 @@ class Queries(EngineBase):
         or of all."""
         found = self.store.open_work_items(instance_id)
         if not found and instance_id is not None:
-            self.store.instance(instance_id)  # NotFoundError for an unknown id
+            self.store.instance_summary(instance_id)  # NotFoundError for an unknown id
         return [work_item_snapshot(w) for w in found]
 
     def work_items_of(

@@ -177,6 +177,11 @@ class Store(Protocol):
         listing order: raises :class:`~wfengine.errors.NotFoundError` for an unknown id)."""
         ...
 
+    def instance_summary(self, instance_id: str) -> InstanceSummary:
+        """One instance's summary, read without loading the instance (a SQL store reads its
+        row's columns, never the blob); raises :class:`~wfengine.errors.NotFoundError`."""
+        ...
+
     # -- incidents ---------------------------------------------------------------------------
 
     def open_incidents(self, instance_id: str | None = None) -> list[Incident]:

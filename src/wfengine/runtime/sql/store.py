@@ -50,7 +50,7 @@ from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
-from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.snapshots import InstanceSummary, summarise
 from wfengine.runtime.sql import listing, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
@@ -86,6 +86,9 @@ _ITEM_WITH_VERSION = sa.select(
 #: the reads every command makes, built once (building a statement costs more than running
 #: it on SQLite): an instance, a work item, the open items in creation order (of an instance)
 _INSTANCE = sa.select(t.process_instances).where(
+    t.process_instances.c.id == sa.bindparam("instance_id")
+)
+_SUMMARY = sa.select(*rows.SUMMARY_COLUMNS).where(
     t.process_instances.c.id == sa.bindparam("instance_id")
 )
 _ITEM = _ITEM_WITH_VERSION.where(t.work_items.c.id == sa.bindparam("work_item_id"))
@@ -134,7 +137,6 @@ class SqlStore(StoreOutbox):
         self._deployments = Deployments(self._db)
         self._jobs = JobQueue(self._db)
         self._outbox = OutboxQueue(self._db)
-        self._dialect = dialect
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
             t.id_blocks,
@@ -245,6 +247,22 @@ class SqlStore(StoreOutbox):
         after: str | None = None,
     ) -> list[InstanceSummary]:
         return listing.summaries(self._db, state, process_id, limit, after)
+
+    def instance_summary(self, instance_id: str) -> InstanceSummary:
+        loaded = self._unit.instance(instance_id)
+        if loaded is not None:  # the command's own copy, changes and all
+            return summarise(loaded)
+        params = {"instance_id": instance_id}
+        try:
+            row = self._db.read(lambda c: c.execute(_SUMMARY, params).mappings().first())
+            found = None if row is None else rows.summary(row)
+        except (ValueError, TypeError) as exc:  # a column its type cannot read
+            raise StoreError(
+                f"process instance {instance_id!r}: its row cannot be read ({exc})"
+            ) from exc
+        if found is None:
+            raise NotFoundError("process instance", instance_id)
+        return found
 
     # -- incidents ---------------------------------------------------------------------------------
 
@@ -469,6 +487,6 @@ class SqlStore(StoreOutbox):
     # -- commit ----------------------------------------------------------------------------------
 
     def commit(self, step: Step) -> None:
-        plan = StepPlan(step, self._unit, self._dialect)
+        plan = StepPlan(step, self._unit)
         self._db.write(lambda conn: self._writer.write(conn, plan))
         plan.done()
