@@ -80,16 +80,19 @@ def test_a_row_written_by_the_wire_reads_back_as_one_written_by_sqlalchemy(
 def test_sqlite_holds_the_same_time_text_so_sql_comparisons_agree(tmp_path: Path) -> None:
     store = SqlStore(f"sqlite:///{tmp_path / 'wire.db'}")
     wire = _wire(store)
-    rows = [_row("a", next_attempt_at=WHEN), _row("b", next_attempt_at=WHEN + timedelta(hours=1))]
+    utc = WHEN.astimezone(UTC)  # the same moment in another zone, then a later one
+    rows = [_row("a", next_attempt_at=WHEN), _row("c", next_attempt_at=utc)]
+    rows.append(_row("b", next_attempt_at=WHEN + timedelta(hours=1)))
     with store.sa_engine.begin() as conn:
         conn.execute(t.outbox.insert(), [{**rows[0], "key": "sa"}])
         wire.many(conn, t.outbox.insert(), rows)
         texts = dict(conn.exec_driver_sql("SELECT key, next_attempt_at FROM outbox").all())
         o = t.outbox
         due = conn.execute(sa.select(o.c.key).where(o.c.next_attempt_at <= WHEN)).scalars()
-        assert sorted(due) == ["a", "sa"]
+        assert sorted(due) == ["a", "c", "sa"]
     store.close()
-    assert texts["a"] == texts["sa"] == "2027-01-04 07:30:15.123456"
+    assert texts["a"] == texts["c"] == texts["sa"] == "2027-01-04 07:30:15.123456"
+    assert texts["b"] == "2027-01-04 08:30:15.123456"
 
 
 def test_one_says_how_many_rows_it_changed(store: SqlStore) -> None:
@@ -102,10 +105,11 @@ def test_one_says_how_many_rows_it_changed(store: SqlStore) -> None:
         assert _read(conn, "a")["status"] == "failed" and _read(conn, "b")["status"] == "pending"
 
 
-def test_rendered_rows_must_be_in_the_statements_order(store: SqlStore) -> None:
-    wire = _wire(store)
+def test_rows_must_give_every_parameter_the_statement_takes(store: SqlStore) -> None:
+    wire, o = _wire(store), t.outbox
+    update = o.update().where(o.c.key == sa.bindparam("k")).values(status=sa.bindparam("status"))
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="takes"):
-        wire.rendered(conn, t.outbox.insert(), ["kind", "key"], [("k", "x")])
+        wire.one(conn, update, {"status": "failed"})
 
 
 def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:

@@ -55,8 +55,7 @@ def hashed_time(at: datetime) -> str:
 
 
 def detail_text(detail: Any) -> str:
-    """A stored detail as the chain hashes it: canonical JSON (sorted keys, no spaces). The SQL
-    store also writes this text as the detail, so it is encoded once."""
+    """A stored detail as the chain hashes it: canonical JSON (sorted keys, no spaces)."""
     return "null" if detail is None else _CANONICAL.encode(detail)
 
 

@@ -16,7 +16,7 @@ at once):
   inserted.
 
 Every statement but the first goes to the driver with its rows rendered once in the driver's
-form (:mod:`~wfengine.runtime.sql.wire`).
+form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
 
 After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
 """
@@ -49,17 +49,15 @@ _OFFERED = WorkItemState.OFFERED
 class StepPlan:
     """The rows of one step, and which instance rows it inserts and which it updates."""
 
-    def __init__(self, step: Step, unit: UnitOfWork, dialect: Dialect) -> None:
+    def __init__(self, step: Step, unit: UnitOfWork) -> None:
         self.step = step
         self.unit = unit
         now = datetime.now(UTC)
-        wire_time = dialect.wire_time
         self.inserts: Rows = []
         #: (row, the row version it was read at)
         self.updates: list[tuple[dict[str, Any], int]] = []
-        #: in the driver's form (:mod:`~wfengine.runtime.sql.wire`)
-        self.audit: list[tuple[Any, ...]] = []
-        self.activities: list[tuple[Any, ...]] = []
+        self.audit: Rows = []
+        self.activities: Rows = []
         self.token_reset: list[str] = []
         self.tokens: Rows = []
         self.incident_reset: list[str] = []
@@ -78,7 +76,7 @@ class StepPlan:
                 if known is None
                 else (known.row_version, known.audit_seq, known.audit_head)
             )
-            audit, head = rows.audit_rows(inst, audit_seq + 1, head, wire_time)
+            audit, head = rows.audit_rows(inst, audit_seq + 1, head)
             self.audit.extend(audit)
             tokens = rows.token_rows(inst)
             token_key = rows.token_key(tokens)
@@ -105,7 +103,7 @@ class StepPlan:
                     )
                 self.updates.append((row, read_version))
             changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
-            self.activities.extend(rows.activity_rows(inst, sorted(changed), wire_time))
+            self.activities.extend(rows.activity_rows(inst, sorted(changed)))
             if known is None:
                 self.tokens.extend(tokens)
             elif token_key != known.tokens:  # the mirror is rewritten only when it changed
@@ -225,8 +223,8 @@ class StepWriter:
                     f"process instance {row['id']!r} was changed by another engine "
                     f"(read at row version {read_version})"
                 )
-        wire.rendered(conn, self._insert_audit, rows.AUDIT_COLUMNS, plan.audit)
-        wire.rendered(conn, self._upsert_activities, rows.ACTIVITY_COLUMNS, plan.activities)
+        wire.many(conn, self._insert_audit, plan.audit)
+        wire.many(conn, self._upsert_activities, plan.activities)
         wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
         wire.many(conn, self._insert_tokens, plan.tokens)
         wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +36,6 @@ from wfengine.runtime.sql.serialize import (
     instance_document,
     load_instance,
 )
-from wfengine.runtime.sql.wire import JSON_TEXT
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
@@ -147,40 +146,22 @@ def skipped(instance_id: object, exc: Exception) -> None:
 # --------------------------------------------------------------------------- mirrors
 
 
-#: the columns of :func:`activity_rows`' tuples, in their order
-ACTIVITY_COLUMNS = (
-    "id",
-    "instance_id",
-    "activity_id",
-    "state",
-    "started_at",
-    "completed_at",
-    "running_at",
-    "late",
-    "process_id",
-    "performer",
-)
-
-
-def activity_rows(
-    inst: ProcessInstance, ids: Iterable[str], wire_time: Callable[[datetime], Any]
-) -> list[tuple[Any, ...]]:
-    """``activity_instances`` rows of the activity instances ``ids`` of ``inst``, as
-    :data:`ACTIVITY_COLUMNS` tuples in the driver's form (``wire_time`` renders a time)."""
+def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """``activity_instances`` rows of the activity instances ``ids`` of ``inst``."""
     found = (inst.activities.get(ai_id) for ai_id in ids)
     return [
-        (
-            ai.id,
-            inst.id,
-            ai.act.id,
-            ai.state.value,
-            wire_time(ai.started_at),
-            None if ai.completed_at is None else wire_time(ai.completed_at),
-            None if ai.running_at is None else wire_time(ai.running_at),
-            ai.late,
-            inst.process_id,
-            ai.performer,
-        )
+        {
+            "id": ai.id,
+            "instance_id": inst.id,
+            "activity_id": ai.act.id,
+            "state": ai.state.value,
+            "started_at": ai.started_at,
+            "completed_at": ai.completed_at,
+            "running_at": ai.running_at,
+            "late": ai.late,
+            "process_id": inst.process_id,
+            "performer": ai.performer,
+        }
         for ai in found
         if ai is not None
     ]
@@ -329,59 +310,40 @@ def job(row: Row) -> Job:
 # --------------------------------------------------------------------------- audit and outbox
 
 
-#: the columns of :func:`audit_rows`' tuples, in their order
-AUDIT_COLUMNS = (
-    "instance_id",
-    "seq",
-    "at",
-    "kind",
-    "activity_instance_id",
-    "activity_id",
-    "detail",
-    "process_id",
-    "user_id",
-    "work_item_id",
-    "hash",
-)
-
-
 def audit_rows(
-    inst: ProcessInstance, first_seq: int, head: str | None, wire_time: Callable[[datetime], Any]
-) -> tuple[list[tuple[Any, ...]], str | None]:
+    inst: ProcessInstance, first_seq: int, head: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
     """``audit_events`` rows of the instance's pending changes, numbered from ``first_seq``
     and chained from ``head`` (the hash of the instance's last stored event, None before
-    any); returns them with the new head.
-
-    The rows are :data:`AUDIT_COLUMNS` tuples in the driver's form: the detail is JSON text
-    keeping the order of its keys (the chain hashes another text, with the keys sorted), and
-    each distinct time is rendered once (a command's events mostly share its moment)."""
+    any); returns them with the new head. Each distinct time is put in the chain's text once
+    (a command's events mostly share its moment)."""
     found = []
     previous = GENESIS if head is None else head
     iid, process_id = inst.id, inst.process_id
     last_at: datetime | None = None
-    hashed = stored_at = ""
+    hashed = ""
     for n, (at, kind, ai_id, act_id, detail) in enumerate(inst.changes, first_seq):
         stored = encode_value(detail, f"instance {iid!r}, audit {kind}")
         if at != last_at:
-            last_at, hashed, stored_at = at, hashed_time(at), wire_time(at)
+            last_at, hashed = at, hashed_time(at)
         previous = link_hash(previous, iid, n, hashed, kind, ai_id, act_id, detail_text(stored))
         user = work_item = None
         if type(stored) is dict:
             user, work_item = stored.get("user"), stored.get("work_item")
         found.append(
-            (
-                iid,
-                n,
-                stored_at,
-                kind,
-                ai_id,
-                act_id,
-                JSON_TEXT.encode(stored),
-                process_id,
-                user if type(user) is str else None,
-                work_item if type(work_item) is str else None,
-                previous,
-            )
+            {
+                "instance_id": iid,
+                "seq": n,
+                "at": at,
+                "kind": kind,
+                "activity_instance_id": ai_id,
+                "activity_id": act_id,
+                "detail": stored,
+                "process_id": process_id,
+                "user_id": user if type(user) is str else None,
+                "work_item_id": work_item if type(work_item) is str else None,
+                "hash": previous,
+            }
         )
     return found, (previous if found else head)
 

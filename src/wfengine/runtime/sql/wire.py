@@ -10,10 +10,6 @@ upsert clauses are still SQLAlchemy's, and renders each row once into a tuple in
 statement's parameter order: a time by :meth:`~wfengine.runtime.sql.dialects.Dialect.wire_time`,
 a JSON value as its text, everything else as it is (the driver takes strings, integers,
 booleans and None). The rows go to the driver's ``executemany`` in one call.
-
-A row builder that has to render a value anyway hands over tuples in the driver's form
-itself (:meth:`Wire.rendered`): the audit rows, whose detail text is made next to the hash
-chain's.
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.schema import UtcDateTime
 
 #: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
-JSON_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_JSON_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 _Convert = Callable[[Any], Any] | None
 #: a statement that rows are written with: an INSERT, an upsert, an UPDATE or a DELETE
@@ -61,8 +57,20 @@ class Wire:
     def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
         self._dialect = dialect.positional(sa_dialect)
         wire_time = dialect.wire_time
-        self._time: _Convert = lambda v: None if v is None else wire_time(v)
-        self._json: _Convert = JSON_TEXT.encode
+        #: the last time converted and its form: a command's rows mostly share its moment
+        last: tuple[Any, Any] = (None, None)
+
+        def convert_time(value: Any) -> Any:
+            nonlocal last
+            seen = last  # one read and one write of the pair: safe across threads
+            if value is None or value == seen[0]:
+                return None if value is None else seen[1]
+            out = wire_time(value)
+            last = (value, out)
+            return out
+
+        self._time: _Convert = convert_time
+        self._json: _Convert = _JSON_TEXT.encode
         #: (statement id, row keys) -> compiled; the statement is kept so its id stays its own
         self._cache: dict[tuple[int, tuple[str, ...]], tuple[Statement, _Compiled]] = {}
 
@@ -95,28 +103,13 @@ class Wire:
         keys), in one ``executemany``."""
         if rows:
             compiled = self._compiled(statement, tuple(rows[0]))
-            _execute(conn, compiled.sql, [compiled.render(row) for row in rows])
+            render = compiled.render
+            _execute(conn, compiled.sql, [render(row) for row in rows])
 
     def one(self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]) -> int:
         """Execute ``statement`` with ``row``; returns the number of rows it changed."""
         compiled = self._compiled(statement, tuple(row))
         return conn.exec_driver_sql(compiled.sql, compiled.render(row)).rowcount
-
-    def rendered(
-        self,
-        conn: sa.Connection,
-        statement: Statement,
-        columns: Sequence[str],
-        rows: Sequence[tuple[Any, ...]],
-    ) -> None:
-        """Execute ``statement`` once per row of ``rows``: tuples already in the driver's form,
-        in the order of ``columns``, in one ``executemany``."""
-        if not rows:
-            return
-        compiled = self._compiled(statement, tuple(columns))
-        if compiled.keys != tuple(columns):
-            raise ValueError(f"{statement}: the statement takes {compiled.keys}, not {columns}")
-        _execute(conn, compiled.sql, rows)
 
 
 def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
