@@ -185,3 +185,31 @@ def test_an_untouched_trail_of_ten_thousand_instances_verifies(tmp_path: Path) -
         report = e.verify_audit()
     assert report.ok and report.instances == 10_000 and report.unchained == 0
     assert report.events >= 10_000 * 4
+
+
+def test_a_string_with_a_lone_surrogate_is_stored_and_chained(url: str) -> None:
+    """Python strings may hold a lone surrogate (what a decoder with ``surrogateescape`` makes
+    of bad bytes); the in-memory store keeps one, so a database stores and chains it too."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "STRING")
+    p.activity("work", performer="clerk")
+    odd = "bad \udcff byte"
+    with Engine(db_url=url) as e:
+        e.deploy(pb.build())
+        iid = e.start_process("main", {"x": odd})
+        e.set_data(iid, {"x": odd + "!"})
+        assert e.instance(iid).data == {"x": odd + "!"}
+        assert any(odd + "!" in _strings(event.detail) for event in e.audit(iid))
+        assert e.verify_audit(iid).ok
+
+
+def _strings(value: object) -> list[str]:
+    """Every string inside ``value`` (dict keys and values, list items)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -34,18 +34,18 @@ _OFFERED, _UNOFFERED = 1, 1
 MOST_STATEMENTS = {
     "sqlite": {
         "start": 8 + _OFFERED,
-        "complete": 9 + _UNOFFERED,
+        "complete": 8 + _UNOFFERED,
         "start parallel": 7 + _OFFERED,
-        "complete first branch": 9 + 1 + _UNOFFERED,
-        "complete last branch": 10 + _UNOFFERED,
+        "complete first branch": 8 + 1 + _UNOFFERED,
+        "complete last branch": 9 + _UNOFFERED,
         "set_data": 4,
     },
     "postgresql": {
         "start": 7 + _OFFERED,
-        "complete": 8 + _UNOFFERED,
+        "complete": 7 + _UNOFFERED,
         "start parallel": 6 + _OFFERED,
-        "complete first branch": 8 + 1 + _UNOFFERED,
-        "complete last branch": 9 + _UNOFFERED,
+        "complete first branch": 7 + 1 + _UNOFFERED,
+        "complete last branch": 8 + _UNOFFERED,
         "set_data": 3,
     },
 }

@@ -84,7 +84,8 @@ def link_hash(
             detail,
         )
     )
-    return hashlib.sha256(text.encode()).hexdigest()
+    # surrogatepass: a lone surrogate in a string is a value Python holds, and is hashed too
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 #: the one encoder of details (json.dumps with options builds a new one per call)

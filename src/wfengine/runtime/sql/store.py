@@ -51,7 +51,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import InstanceSummary, summarise
-from wfengine.runtime.sql import listing, rows
+from wfengine.runtime.sql import listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
@@ -73,29 +73,6 @@ from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
-
-#: the ``state`` values of work items still waiting for someone
-_OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
-#: those of them with a holder
-_HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
-#: a work item's row with its instance's row version read in the same statement (the
-#: version that stands for the item's: see ``UnitOfWork.remember_work_item``)
-_ITEM_WITH_VERSION = sa.select(
-    t.work_items, t.process_instances.c.version.label("instance_version")
-).join(t.process_instances, t.process_instances.c.id == t.work_items.c.instance_id)
-#: the reads every command makes, built once (building a statement costs more than running
-#: it on SQLite): an instance, a work item, the open items in creation order (of an instance)
-_INSTANCE = sa.select(t.process_instances).where(
-    t.process_instances.c.id == sa.bindparam("instance_id")
-)
-_SUMMARY = sa.select(*rows.SUMMARY_COLUMNS).where(
-    t.process_instances.c.id == sa.bindparam("instance_id")
-)
-_ITEM = _ITEM_WITH_VERSION.where(t.work_items.c.id == sa.bindparam("work_item_id"))
-_OPEN_ITEMS = _ITEM_WITH_VERSION.where(t.work_items.c.state.in_(_OPEN_ITEM_STATES)).order_by(
-    t.work_items.c.created_at, sa.func.length(t.work_items.c.id), t.work_items.c.id
-)
-_OPEN_ITEMS_OF = _OPEN_ITEMS.where(t.work_items.c.instance_id == sa.bindparam("instance_id"))
 
 
 class SqlStore(StoreOutbox):
@@ -226,7 +203,7 @@ class SqlStore(StoreOutbox):
         if loaded is not None:
             return loaded
         params = {"instance_id": instance_id}
-        row = self._db.read(lambda c: c.execute(_INSTANCE, params).mappings().first())
+        row = self._db.read(lambda c: c.execute(reads.INSTANCE, params).mappings().first())
         if row is None:
             raise NotFoundError("process instance", instance_id)
         return self._materialise(row)
@@ -254,7 +231,7 @@ class SqlStore(StoreOutbox):
             return summarise(loaded)
         params = {"instance_id": instance_id}
         try:
-            row = self._db.read(lambda c: c.execute(_SUMMARY, params).mappings().first())
+            row = self._db.read(lambda c: c.execute(reads.SUMMARY, params).mappings().first())
             found = None if row is None else rows.summary(row)
         except (ValueError, TypeError) as exc:  # a column its type cannot read
             raise StoreError(
@@ -299,16 +276,26 @@ class SqlStore(StoreOutbox):
         if known is not None:
             return known
         params = {"work_item_id": work_item_id}
-        row = self._db.read(lambda c: c.execute(_ITEM, params).mappings().first())
+        if not self._unit.on_this_thread():
+            row = self._db.read(lambda c: c.execute(reads.ITEM, params).mappings().first())
+            if row is None:
+                raise NotFoundError("work item", work_item_id)
+            return self._item(row)
+        # a command reads the item's instance next: its row comes with the item, in the same
+        # statement (one round trip, and one moment for both)
+        row = self._db.read(lambda c: c.execute(reads.ITEM_AND_INSTANCE, params).mappings().first())
         if row is None:
             raise NotFoundError("work item", work_item_id)
-        return self._item(row)
+        instance_row = reads.instance_part(row)
+        if self._unit.instance(row["instance_id"]) is None:
+            self._materialise(instance_row)
+        return self._item({**row, "instance_version": instance_row["version"]})
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            query, params = _OPEN_ITEMS, {}
+            query, params = reads.OPEN_ITEMS, {}
         else:
-            query, params = _OPEN_ITEMS_OF, {"instance_id": instance_id}
+            query, params = reads.OPEN_ITEMS_OF, {"instance_id": instance_id}
         found = self._db.read(lambda c: c.execute(query, params).mappings().all())
         return [self._item(r) for r in found]
 
@@ -327,7 +314,7 @@ class SqlStore(StoreOutbox):
         w, o, p = t.work_items, t.work_item_offers, t.process_instances
         queries = []
         if state is None or state is not WorkItemState.OFFERED:
-            held = [s for s in _HELD_STATES if state is None or s == state.value]
+            held = [s for s in reads.HELD_STATES if state is None or s == state.value]
             q = sa.select(w).where(w.c.holder == user, w.c.state.in_(held))
             if after is not None:
                 q = q.where(sa.tuple_(w.c.created_at, w.c.id) > sa.tuple_(*after))

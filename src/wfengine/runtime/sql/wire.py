@@ -26,7 +26,7 @@ from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.schema import UtcDateTime
 
 #: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
-_JSON_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_JSON_TEXT = json.JSONEncoder(separators=(",", ":"))
 
 _Convert = Callable[[Any], Any] | None
 #: a statement that rows are written with: an INSERT, an upsert, an UPDATE or a DELETE

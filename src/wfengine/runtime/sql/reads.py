@@ -1,0 +1,51 @@
+"""The reads every command makes, built once (building a statement costs more than running it
+on SQLite): an instance, its summary, a work item (alone, or with its instance's whole row),
+the open work items in creation order (of an instance).
+
+A work item is read with its instance's row version from the same statement: the version that
+stands for the item's (see :meth:`~wfengine.runtime.sql.unit.UnitOfWork.remember_work_item`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import schema as t
+from wfengine.runtime.states import WorkItemState
+
+_p, _w = t.process_instances, t.work_items
+
+#: the ``state`` values of work items still waiting for someone
+OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
+#: those of them with a holder
+HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
+
+INSTANCE = sa.select(_p).where(_p.c.id == sa.bindparam("instance_id"))
+SUMMARY = sa.select(*rows.SUMMARY_COLUMNS).where(_p.c.id == sa.bindparam("instance_id"))
+
+_ITEM_WITH_VERSION = sa.select(_w, _p.c.version.label("instance_version")).join(
+    _p, _p.c.id == _w.c.instance_id
+)
+ITEM = _ITEM_WITH_VERSION.where(_w.c.id == sa.bindparam("work_item_id"))
+OPEN_ITEMS = _ITEM_WITH_VERSION.where(_w.c.state.in_(OPEN_ITEM_STATES)).order_by(
+    _w.c.created_at, sa.func.length(_w.c.id), _w.c.id
+)
+OPEN_ITEMS_OF = OPEN_ITEMS.where(_w.c.instance_id == sa.bindparam("instance_id"))
+
+#: a work item with its instance's whole row, its columns prefixed (a command that reads an
+#: item reads its instance next: one statement for both, and one moment)
+_PREFIX = "pi_"
+ITEM_AND_INSTANCE = (
+    sa.select(_w, *(c.label(f"{_PREFIX}{c.name}") for c in _p.c))
+    .join(_p, _p.c.id == _w.c.instance_id)
+    .where(_w.c.id == sa.bindparam("work_item_id"))
+)
+
+
+def instance_part(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The ``process_instances`` row inside a row of :data:`ITEM_AND_INSTANCE`."""
+    return {c.name: row[f"{_PREFIX}{c.name}"] for c in _p.c}
