@@ -112,6 +112,12 @@ def test_rows_must_give_every_parameter_the_statement_takes(store: SqlStore) -> 
         wire.one(conn, update, {"status": "failed"})
 
 
+def test_rows_of_one_statement_must_have_the_same_keys(store: SqlStore) -> None:
+    wire = _wire(store)
+    with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
+        wire.many(conn, t.outbox.insert(), [_row("a"), {**_row("b"), "last_error": "x"}])
+
+
 def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:
     wire = _wire(store)
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="naive datetime"):

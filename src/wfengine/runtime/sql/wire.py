@@ -103,6 +103,9 @@ class Wire:
         keys), in one ``executemany``."""
         if rows:
             compiled = self._compiled(statement, tuple(rows[0]))
+            width = len(compiled.keys)
+            if any(len(row) != width for row in rows):  # a value would be dropped unseen
+                raise ValueError(f"{statement}: rows with other keys than {compiled.keys}")
             render = compiled.render
             _execute(conn, compiled.sql, [render(row) for row in rows])
 
