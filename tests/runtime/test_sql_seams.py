@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from wfengine.runtime import sql
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Step
@@ -192,3 +194,27 @@ def test_statements_that_cannot_change_anything_are_not_sent(db_url: str) -> Non
         sent, statements.seen = statements.seen, None
         assert not [s for s in sent if s.startswith("DELETE FROM jobs")], sent
         assert not [s for s in sent if s.startswith("DELETE FROM tokens")], sent
+
+
+def test_a_database_error_in_the_commits_batch_is_sqlalchemys_and_rolls_back(db_url: str) -> None:
+    """On PostgreSQL the commit's inserts go in one pipeline, whose errors arrive at its end,
+    outside SQLAlchemy's execute: they still reach the engine as SQLAlchemy's errors (which the
+    retry policy reads), and nothing of the step is stored."""
+    with Engine(db_url=db_url, clock=VirtualClock()) as e:
+        pb = PackageBuilder("pkg")
+        _review(pb)
+        e.deploy(pb.build())
+        iid = e.start_process("review")
+        store = e.store
+        assert isinstance(store, SqlStore)
+        job = Job("job-dup", "continue", iid, datetime(2027, 1, 4, tzinfo=UTC))
+        with store.unit():
+            store.commit(Step(instances={iid: store.instance(iid)}, jobs=[job]))
+        before = e.audit(iid)
+        with store.unit(), pytest.raises(sa.exc.IntegrityError):
+            inst = store.instance(iid)
+            inst.data["amount"] = 5
+            store.commit(Step(instances={iid: inst}, jobs=[job]))  # the same job id again
+        assert e.audit(iid) == before
+        assert e.instance(iid).data["amount"] == 0
+        assert [j.id for j in store.jobs(iid)].count("job-dup") == 1

@@ -159,6 +159,7 @@ class StepWriter:
     a list of ids is one ``executemany`` of a delete by one id."""
 
     def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
+        self._dialect = dialect
         self._wire = Wire(dialect, sa_dialect)
         #: work items, and the activity mirrors, are inserted when new and updated when
         #: changed, by one statement
@@ -223,19 +224,20 @@ class StepWriter:
                     f"process instance {row['id']!r} was changed by another engine "
                     f"(read at row version {read_version})"
                 )
-        wire.many(conn, self._insert_audit, plan.audit)
-        wire.many(conn, self._upsert_activities, plan.activities)
-        wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
-        wire.many(conn, self._insert_tokens, plan.tokens)
-        wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
-        wire.many(conn, self._insert_incidents, plan.incidents)
-        wire.many(conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset])
-        wire.many(conn, self._insert_correlations, plan.correlations)
-        wire.many(conn, self._upsert_items, plan.item_rows)
-        wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
-        wire.many(conn, self._insert_offers, plan.offers)
-        wire.many(conn, self._insert_jobs, plan.jobs)
-        wire.many(conn, self._insert_outbox, plan.outbox)
+        with self._dialect.batched(conn):  # nothing below is read back
+            wire.many(conn, self._insert_audit, plan.audit)
+            wire.many(conn, self._upsert_activities, plan.activities)
+            wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
+            wire.many(conn, self._insert_tokens, plan.tokens)
+            wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
+            wire.many(conn, self._insert_incidents, plan.incidents)
+            wire.many(conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset])
+            wire.many(conn, self._insert_correlations, plan.correlations)
+            wire.many(conn, self._upsert_items, plan.item_rows)
+            wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
+            wire.many(conn, self._insert_offers, plan.offers)
+            wire.many(conn, self._insert_jobs, plan.jobs)
+            wire.many(conn, self._insert_outbox, plan.outbox)
 
     @staticmethod
     def _jobs_done(conn: sa.Connection, plan: StepPlan) -> None:

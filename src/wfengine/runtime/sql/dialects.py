@@ -16,6 +16,10 @@ it talks to. A dialect knows:
   add round trips to a statement that is atomic by itself (SQLite: no BEGIN is issued;
   PostgreSQL: the driver connection is in autocommit mode for the statement).
 * **how a write transaction starts** (:meth:`Dialect.writing`): ``BEGIN IMMEDIATE`` on SQLite.
+* **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
+  PostgreSQL the commit's inserts go in one psycopg pipeline (one round trip for all, not one
+  each; a failure surfaces at the end of the batch as the SQLAlchemy error it would have been);
+  SQLite, in the same process, has no round trips to save.
 * **upserts** (:meth:`Dialect.upsert`): ``INSERT ... ON CONFLICT DO UPDATE`` in each dialect's
   SQLAlchemy construct.
 * **the driver's own form** of what the commit writes straight to it
@@ -67,6 +71,12 @@ class Dialect:
 
     def writing(self, conn: sa.Connection) -> None:
         """Prepare ``conn`` for a write transaction (called before ``conn.begin()``)."""
+
+    @contextmanager
+    def batched(self, conn: sa.Connection) -> Iterator[None]:
+        """Run the block's statements, whose results nobody reads, possibly without waiting
+        for each one's answer: errors may surface only when the block ends."""
+        yield
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         raise NotImplementedError
@@ -167,6 +177,22 @@ class PostgresDialect(Dialect):
         finally:
             if not raw.closed:
                 raw.autocommit = False
+
+    @contextmanager
+    def batched(self, conn: sa.Connection) -> Iterator[None]:
+        raw: Any = conn.connection.dbapi_connection
+        dialect = conn.dialect
+        base = dialect.loaded_dbapi.Error
+        try:
+            with raw.pipeline():
+                yield
+        except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
+            gone = dialect.is_disconnect(exc, raw, None)
+            if gone:
+                conn.invalidate(exc)
+            raise sa.exc.DBAPIError.instance(
+                None, None, exc, base, connection_invalidated=gone, dialect=dialect
+            ) from exc
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
