@@ -116,6 +116,6 @@ class Wire:
 
 
 def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    # one row is one execute: psycopg runs an executemany as a pipeline, whose set-up and sync
-    # cost more round trips than the single statement
+    # one row is one execute: psycopg runs an executemany as a pipeline of its own, whose
+    # set-up and sync cost more than the single statement
     conn.exec_driver_sql(sql, rows[0] if len(rows) == 1 else list(rows))
