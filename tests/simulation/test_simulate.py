@@ -11,6 +11,7 @@ from tests.simulation.helpers import chain, decision, scenario, single_server
 
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import Package
 from wfengine.runtime.engine import Engine
 from wfengine.simulation import Scenario, ScenarioError, compare, simulate
 
@@ -307,14 +308,19 @@ def test_a_scenario_that_does_not_fit_is_refused_before_anything_runs() -> None:
         simulate(decision(), scenario(data={"amont": 5}), instances=1)
 
 
-def test_outputs_a_person_may_not_write_are_a_scenario_error() -> None:
+def _read_only_review() -> Package:
+    """A review whose person may write only ``ok``."""
     pb = PackageBuilder("ro")
     p = pb.process("ro")
     p.data_field("ok", "BOOLEAN", initial="false")
     p.activity("review", performer="clerk", writes=["ok"])
+    return pb.build()
+
+
+def test_outputs_a_person_may_not_write_are_a_scenario_error() -> None:
     scn = scenario(activities={"review": {"outputs": {"other": 1}}})
     with pytest.raises(ScenarioError, match=r"activities\.review\.outputs: .*may not write"):
-        simulate(pb.build(), scn, instances=1)
+        simulate(_read_only_review(), scn, instances=1)
 
 
 def test_organisation_people_are_the_resources(tmp_path: Path) -> None:
@@ -442,13 +448,9 @@ def test_replications_in_worker_processes_give_the_same_report() -> None:
 
 
 def test_a_scenario_error_in_a_worker_process_reaches_the_caller() -> None:
-    pb = PackageBuilder("ro")
-    p = pb.process("ro")
-    p.data_field("ok", "BOOLEAN", initial="false")
-    p.activity("review", performer="clerk", writes=["ok"])
     scn = scenario(activities={"review": {"outputs": {"other": 1}}})
     with pytest.raises(ScenarioError, match=r"activities\.review\.outputs: .*may not write"):
-        simulate(pb.build(), scn, instances=2, replications=2, jobs=2)
+        simulate(_read_only_review(), scn, instances=2, replications=2, jobs=2)
 
 
 def test_an_inclusive_split_takes_each_way_with_its_probability() -> None:

@@ -70,8 +70,7 @@ def encode_value(value: Any, where: str, depth: int = 0) -> Any:
 def _encode(value: Any, where: _Where, depth: int) -> Any:
     # the place is a chain of tuples, made into text only for an error: building the text of
     # every nested value's place was most of the cost of storing an audit detail
-    kind = type(value)
-    if kind is str or value is None or kind is bool:
+    if _plain(value):
         return value
     if isinstance(value, bool | int | str):
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -45,6 +45,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
+
+from wfengine.runtime.sql.schema import utc
 
 #: how long (ms) a SQLite writer waits for another's lock before the store retries
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -139,11 +141,7 @@ class SqliteDialect(Dialect):
 
     def wire_time(self, value: datetime) -> Any:
         # SQLAlchemy's SQLite DATETIME text ("2027-01-04 09:00:00.000000") of the UTC time
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
-        if value.tzinfo is not UTC:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def claim(
         self,
@@ -203,9 +201,7 @@ class PostgresDialect(Dialect):
         return made
 
     def wire_time(self, value: datetime) -> Any:
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
-        return value if value.tzinfo is UTC else value.astimezone(UTC)
+        return utc(value)
 
     def claim(
         self,

@@ -28,6 +28,13 @@ from sqlalchemy.engine import Dialect
 SCHEMA_REVISION = "0011"
 
 
+def utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive datetime is refused (the engine stores aware ones only)."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on every dialect.
 
@@ -41,9 +48,7 @@ class UtcDateTime(sa.types.TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
-        value = value.astimezone(UTC)
+        value = utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
