@@ -9,13 +9,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from wfengine.errors import IllegalStateError, NotFoundError
+from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
+from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters
+from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
 
 _log = logging.getLogger(__name__)
+
+#: a closed activity instance as its history holds it, and its activity
+ClosedActivity = tuple[ActivityInstanceSnapshot, CActivity]
 
 
 class ActivityCommands(EngineBase):
@@ -159,9 +165,9 @@ class ActivityCommands(EngineBase):
             inst = self.store.instance(instance_id)
             ai = inst.activities.get(activity_instance_id)
             if ai is None:
-                raise NotFoundError(
-                    "activity instance", activity_instance_id, f"in instance {instance_id!r}"
-                )
+                done, ca = self._retired(inst, activity_instance_id)
+                subject = f"activity instance {done.id!r} ({ca.id!r}) of instance {inst.id!r}"
+                raise IllegalStateError(subject, done.state.value, "cancel")
             if ai.mi_parent is not None:
                 ai = ai.mi_parent
             subject = f"activity instance {ai.id!r} ({ai.act.id!r}) of instance {inst.id!r}"
@@ -200,9 +206,11 @@ class ActivityCommands(EngineBase):
                 raise NotFoundError("activity instance", activity_instance_id) from None
             ai = inst.activities.get(activity_instance_id)
             if ai is None:
-                raise NotFoundError(
-                    "activity instance", activity_instance_id, f"in instance {instance_id!r}"
-                )
+                done, ca = self._retired(inst, activity_instance_id)
+                subject = f"activity instance {done.id!r} ({ca.id!r})"
+                multi = ca.loop is not None and ca.loop.multi
+                why = done.state.value if multi else "not multi-instance"
+                raise IllegalStateError(subject, why, "add an instance to")
             container = ai.mi_parent or ai
             subject = f"activity instance {container.id!r} ({container.act.id!r})"
             if container.mi is None:
@@ -221,6 +229,15 @@ class ActivityCommands(EngineBase):
             return added
 
         return self._command(body)
+
+    def _retired(self, inst: ProcessInstance, activity_instance_id: str) -> ClosedActivity:
+        """An activity instance ``inst`` no longer holds: closed (its history has it, with
+        its activity), else :class:`NotFoundError`."""
+        for done in self.store.activity_history(inst.id):
+            if done.id == activity_instance_id:
+                graph = inst.compiled.activity_graph[done.activity_id]
+                return done, graph.activities[graph.by_id[done.activity_id]]
+        raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
 
 
 __all__ = ["ActivityCommands"]

@@ -91,6 +91,8 @@ class Scope:
     timers: list[str] = field(default_factory=list)
     #: how often each of its event sub-processes' timers fired, by position
     fired: dict[int, int] = field(default_factory=dict)
+    #: indexes of the activities that completed in it (work can be sent back to them)
+    done: set[int] = field(default_factory=set)
 
 
 @dataclass(slots=True, eq=False)
@@ -148,8 +150,15 @@ class ProcessInstance:
     scopes: dict[int, Scope] = field(default_factory=dict)
     root: Scope | None = None
     changes: list[Change] = field(default_factory=list)
-    #: activity ids in completion order (routes included)
+    #: activity ids in completion order (routes included), since the store last took them:
+    #: a commit moves them out of the instance (see :func:`retire`)
     trace: list[str] = field(default_factory=list)
+    #: how many trace entries the store holds already
+    trace_base: int = 0
+    #: activity id -> who completed its work item last
+    performers: dict[str, str] = field(default_factory=dict)
+    #: who completed the person's work that closed last
+    last_performer: str | None = None
     incidents: dict[str, Incident] = field(default_factory=dict)
     #: ready work set aside when a command ran out of its step budget (see Engine.max_steps),
     #: or left to a ``continue`` job (Engine.start(defer=True))
@@ -205,21 +214,77 @@ class Timer:
 def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
     """Who completed the work item of ``activity_id`` last in ``inst`` (None when nobody
     named did): the Shark assignment rules and work sent back give work to them again."""
-    for ai in reversed(inst.activities.values()):
-        if ai.performer is not None and ai.act.id == activity_id:
-            return ai.performer
-    return None
+    return inst.performers.get(activity_id)
 
 
 def previous_performer(inst: ProcessInstance, current: ActivityInstance) -> str | None:
-    """Who completed the person's work done last in ``inst`` before ``current`` began."""
-    done = [
-        ai
-        for ai in inst.activities.values()
-        if ai.performer is not None and ai is not current and ai.completed_at is not None
-    ]
-    if not done:
-        return None
-    order = {id(ai): n for n, ai in enumerate(done)}
-    last = max(done, key=lambda ai: (ai.completed_at, order[id(ai)]))
-    return last.performer
+    """Who completed the person's work that closed last in ``inst`` (``current`` is the
+    activity being assigned: still open, so never that work)."""
+    return inst.last_performer
+
+
+def retire(inst: ProcessInstance) -> list[ActivityInstance]:
+    """Take out of ``inst`` the closed activity instances nothing open refers to (and the
+    closed scopes only they ran), and return them, in creation order.
+
+    Why: an instance's records are what every command loads and writes, and a loop makes a
+    new activity instance per iteration. Closed ones are history: the store keeps them
+    outside the instance (``Store.activity_history``), and what later rules need of them
+    (who performed an activity, which activities completed in a scope) is kept as summaries
+    (:attr:`ProcessInstance.performers`, :attr:`ProcessInstance.last_performer`,
+    :attr:`Scope.done`). Kept although closed: the instances of an open multi-instance
+    activity (its container counts them), and the owner of a scope that stays.
+    """
+    acts = inst.activities
+    scopes = inst.scopes
+    if inst.state.is_closed:  # everything in it is closed: all of it goes, but the top level
+        gone = list(acts.values())
+        acts.clear()
+        root = inst.root
+        if len(scopes) > 1 and root is not None:
+            scopes.clear()
+            scopes[root.id] = root
+        return gone
+    going: dict[str, ActivityInstance] | None = None
+    for ai in acts.values():
+        if ai.state.is_closed and (ai.mi_parent is None or ai.mi_parent.state.is_closed):
+            if going is None:
+                going = {}
+            going[ai.id] = ai
+    if going is None:
+        return []
+    for _, a, _ in inst.parked:  # parked work (its activity instance or scope) stays
+        going.pop(a.id, None)  # a scope's int id is never a key
+    for s in scopes.values():  # so does the owner of an open scope
+        if not s.closed and s.owner is not None:
+            going.pop(s.owner.id, None)
+    if len(scopes) > 1:
+        _keep_scopes_whole(inst, going)
+    for ai_id in going:
+        del acts[ai_id]
+    return list(going.values())
+
+
+def _keep_scopes_whole(inst: ProcessInstance, going: dict[str, ActivityInstance]) -> None:
+    """Drop from ``inst`` the closed scopes nothing kept is in; keep (take out of ``going``)
+    the owner of every scope that stays, so a stored scope always finds its owner."""
+    scopes = inst.scopes
+    kept = {id(s): s for s in scopes.values() if not s.closed or s is inst.root}
+    for _, a, _ in inst.parked:
+        if isinstance(a, Scope):
+            kept[id(a)] = a
+    while True:
+        for ai in inst.activities.values():
+            if ai.id not in going:
+                kept[id(ai.scope)] = ai.scope
+                if ai.child_scope is not None:
+                    kept[id(ai.child_scope)] = ai.child_scope
+        owners = [s.owner for s in kept.values() if s.owner is not None and s.owner.id in going]
+        if not owners:
+            break
+        for owner in owners:
+            del going[owner.id]
+    if len(kept) < len(scopes):
+        for scope_id, s in list(scopes.items()):
+            if id(s) not in kept:
+                del scopes[scope_id]

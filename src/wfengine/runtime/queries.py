@@ -25,6 +25,7 @@ from wfengine.runtime.snapshots import (
     TokenSnapshot,
     WorkItemData,
     WorkItemSnapshot,
+    activity_order,
     activity_snapshot,
     copy_snapshot,
     incident_snapshot,
@@ -76,8 +77,13 @@ class Queries(EngineBase):
         return self.store.instance_summary(instance_id)
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        """Every activity instance the instance had, in creation order: the open ones it holds
+        and the closed ones its store keeps as history."""
         inst = self.store.instance(instance_id)
-        return [activity_snapshot(inst, ai) for ai in inst.activities.values()]
+        live = {ai.id: activity_snapshot(inst, ai) for ai in inst.activities.values()}
+        found = {s.id: s for s in self.store.activity_history(instance_id) if s.id not in live}
+        found.update(live)
+        return sorted(found.values(), key=lambda s: activity_order(s.id))
 
     def tokens(self, instance_id: str) -> list[TokenSnapshot]:
         """Tokens waiting at joins (running activities are in ``activity_instances``)."""
@@ -103,7 +109,7 @@ class Queries(EngineBase):
 
     def trace(self, instance_id: str) -> list[str]:
         """Activity ids in completion order (routes included; one entry per loop iteration)."""
-        return list(self.store.instance(instance_id).trace)
+        return self.store.trace(instance_id)
 
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
         """Open work items (offered, allocated or started) in creation order, of one instance
@@ -144,7 +150,8 @@ class Queries(EngineBase):
         caller's check (``wfengine.worklist.worklists.may_see``)."""
         item = self.store.work_item(work_item_id)
         inst = self.store.instance(item.instance_id)
-        access = inst.activities[item.activity_instance_id].act.access or OPEN_READ
+        graph = inst.compiled.activity_graph[item.activity_id]
+        access = graph.activities[graph.by_id[item.activity_id]].access or OPEN_READ
         reads = access.reads
         values = {k: copy.deepcopy(v) for k, v in inst.data.items() if reads is None or k in reads}
         return WorkItemData(item.id, values, tuple(sorted(access.writes)))

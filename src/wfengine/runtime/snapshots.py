@@ -229,6 +229,12 @@ def instance_snapshot(inst: ProcessInstance) -> InstanceSnapshot:
     )
 
 
+def activity_order(activity_instance_id: str) -> int:
+    """Where an activity instance comes in its instance's creation order: its id is
+    ``<instance id>:<n>``, ``n`` counting up per instance."""
+    return int(activity_instance_id.rpartition(":")[2])
+
+
 def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityInstanceSnapshot:
     return ActivityInstanceSnapshot(
         id=ai.id,

@@ -41,7 +41,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.outbox import OutboxEntry as OutboxEntry  # re-exported: steps hold them
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
-from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.states import ProcessState, WorkItemState
 
 
@@ -180,6 +180,19 @@ class Store(Protocol):
     def instance_summary(self, instance_id: str) -> InstanceSummary:
         """One instance's summary, read without loading the instance (a SQL store reads its
         row's columns, never the blob); raises :class:`~wfengine.errors.NotFoundError`."""
+        ...
+
+    def activity_history(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        """The closed activity instances commits took out of the instance
+        (:func:`~wfengine.runtime.instance.retire`), in creation order. A store may list
+        activity instances the instance still holds too (the SQL store's mirror rows):
+        the instance's own records win over them."""
+        ...
+
+    def trace(self, instance_id: str) -> list[str]:
+        """The instance's whole trace (activity ids in completion order): the entries its
+        commits took out of it (all, or once there are many), then those it still holds; raises
+        :class:`~wfengine.errors.NotFoundError`."""
         ...
 
     # -- incidents ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from wfengine.runtime.history import Payload, change
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -44,7 +44,6 @@ _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.STARTED,
     WorkItemState.OFFERED,
 )
-_COMPLETED = ActivityState.COMPLETED
 
 #: the states each command acts on (the state machine allows more changes than one command
 #: makes: allocated -> allocated is a delegation or a reassignment, never a second claim)
@@ -192,12 +191,8 @@ class WorkItemCommands(EngineBase):
             ai = inst.activities[item.activity_instance_id]
             scope = ai.scope
             subject = f"work item {item.id!r}"
-            ran = [
-                a
-                for a in inst.activities.values()
-                if a.scope is scope and a.act.id == to_activity and a.state is _COMPLETED
-            ]
-            if not ran:
+            index = scope.graph.by_id.get(to_activity)
+            if index is None or index not in scope.done:
                 raise NotFoundError(
                     "earlier activity",
                     to_activity,
@@ -207,7 +202,8 @@ class WorkItemCommands(EngineBase):
                 raise IllegalStateError(
                     subject, "one of several threads of work in its scope", "send back"
                 )
-            if _joins_between(scope.graph.activities, ran[-1].act, ai.act):
+            target = scope.graph.activities[index]
+            if _joins_between(scope.graph.activities, target, ai.act):
                 raise IllegalStateError(
                     subject,
                     f"after a join that {to_activity!r} alone would never complete",
@@ -216,7 +212,6 @@ class WorkItemCommands(EngineBase):
             previous = performer_of(inst, to_activity)
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
-            target = ran[-1].act
             nav.send_back(item, target)
             # offering a person's work calls no application: done now even by an engine that
             # leaves automatic work to workers, so the earlier performer gets it at once

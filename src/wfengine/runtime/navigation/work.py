@@ -213,7 +213,9 @@ class Work(NavigatorBase):
         self.touch(inst)
         item.state = WorkItemState.COMPLETED
         item.completed_at = self.now
-        ai.performer = user or item.holder
+        performer = ai.performer = user or item.holder
+        if performer is not None:
+            inst.performers[ai.act.id] = performer
         self.step.work_items.append(item)
         self.step.outbox.append(work_item_entry(_COMPLETED, item, self.now))
         ai.work_item = None

@@ -11,9 +11,11 @@ at once):
 * each touched instance row is updated with ``WHERE id = ? AND version = <row version read>``
   (new ones inserted); a row that moved on raises :class:`~wfengine.errors.ConcurrencyError`,
   which rolls everything back and makes the engine re-run the command;
-* the audit events are inserted; changed activity instances and work items are upserted; the
-  token and incident mirrors of an instance are rewritten whole; jobs and outbox entries are
-  inserted.
+* the audit events are inserted; changed activity instances and work items are upserted
+  (closed activity instances the step takes out of their instance's document,
+  :func:`~wfengine.runtime.instance.retire`, with them); the trace entries the document
+  held are inserted when there are more than :data:`TRACE_KEPT`; the token and incident
+  mirrors of an instance are rewritten whole; jobs and outbox entries are inserted.
 
 Every statement but the first goes to the driver with its rows rendered once in the driver's
 form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
@@ -30,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
-from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.instance import WorkItem, retire
 from wfengine.runtime.jobs import timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
@@ -41,6 +43,10 @@ from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.store import Step
 
 Rows = list[dict[str, Any]]
+
+#: how many trace entries a document keeps before a commit moves them to ``trace_entries``:
+#: most instances never write a trace row (no statement), and a loop's document stays small
+TRACE_KEPT = 256
 
 
 _OFFERED = WorkItemState.OFFERED
@@ -58,6 +64,7 @@ class StepPlan:
         self.updates: list[tuple[dict[str, Any], int]] = []
         self.audit: Rows = []
         self.activities: Rows = []
+        self.trace: Rows = []
         self.token_reset: list[str] = []
         self.tokens: Rows = []
         self.incident_reset: list[str] = []
@@ -78,6 +85,21 @@ class StepPlan:
             )
             audit, head = rows.audit_rows(inst, audit_seq + 1, head)
             self.audit.extend(audit)
+            # history leaves the document before it is rendered: the closed activity
+            # instances, and the trace entries once there are more than a few, go to their
+            # tables (the unit forgets the instance if the transaction fails, so taking them
+            # out here is safe)
+            if len(inst.trace) > TRACE_KEPT:
+                self.trace.extend(rows.trace_rows(inst))
+                inst.trace_base += len(inst.trace)
+                inst.trace = []
+            changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
+            retired = retire(inst)
+            live = inst.activities
+            self.activities.extend(
+                rows.activity_rows(inst, [live[i] for i in sorted(changed) if i in live])
+            )
+            self.activities.extend(rows.activity_rows(inst, retired))
             tokens = rows.token_rows(inst)
             token_key = rows.token_key(tokens)
             self.written[inst.id] = (
@@ -102,8 +124,6 @@ class StepPlan:
                         f"engine (the instance read at row version {read_version})"
                     )
                 self.updates.append((row, read_version))
-            changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
-            self.activities.extend(rows.activity_rows(inst, sorted(changed)))
             if known is None:
                 self.tokens.extend(tokens)
             elif token_key != known.tokens:  # the mirror is rewritten only when it changed
@@ -179,8 +199,21 @@ class StepWriter:
         self._upsert_activities = dialect.upsert(
             t.activity_instances,
             ["id"],
-            replace=("state", "started_at", "completed_at", "running_at", "late", "performer"),
+            replace=(
+                "state",
+                "started_at",
+                "completed_at",
+                "running_at",
+                "late",
+                "performer",
+                "iterations",
+                "mi_index",
+                "work_item_id",
+                "subflow_instance_id",
+                "incident_id",
+            ),
         )
+        self._insert_trace = t.trace_entries.insert()
         self._insert_instances = t.process_instances.insert()
         self._insert_audit = t.audit_events.insert()
         self._insert_tokens = t.tokens.insert()
@@ -227,6 +260,7 @@ class StepWriter:
         with self._dialect.batched(conn):  # nothing below is read back
             wire.many(conn, self._insert_audit, plan.audit)
             wire.many(conn, self._upsert_activities, plan.activities)
+            wire.many(conn, self._insert_trace, plan.trace)
             wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
             wire.many(conn, self._insert_tokens, plan.tokens)
             wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])

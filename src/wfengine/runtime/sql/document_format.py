@@ -16,6 +16,12 @@ Formats:
    only in the incident of a failed job, as before). The reader still gives the keys format 1
    added late their defaults when they are missing, so a document edited by hand keeps
    loading.
+3. ``"format": 3``; only live activity instances are in it (closed ones nothing open refers
+   to move to the ``activity_instances`` rows at each commit), the trace entries move to
+   ``trace_entries`` once there are more than a few (``trace_base`` counts those moved), and
+   the summaries the rules once read from closed activity instances are kept:
+   ``performers`` (activity id -> who completed its work item last), ``last_performer``, and
+   per scope ``done`` (indexes of the activities that completed in it; left out when empty).
 
 To change the document: raise :data:`CURRENT_FORMAT`, write the new shape in ``serialize``,
 add the upgrade from the previous format to :data:`_UPGRADES`, and keep a document of the old
@@ -30,7 +36,7 @@ from typing import Any
 from wfengine.errors import StoreError
 
 #: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
-CURRENT_FORMAT = 2
+CURRENT_FORMAT = 3
 
 Document = dict[str, Any]
 
@@ -52,8 +58,19 @@ def _from_1(document: Document) -> Document:
     return document
 
 
+def _from_2(document: Document) -> Document:
+    """Format 2 to 3: a format 2 document holds every activity instance and the whole trace;
+    it keeps them, as history not stored yet (``trace_base`` 0), until its instance's next
+    commit moves them to their tables. ``performers`` None tells the reader to derive the
+    summaries from the activity instances it holds."""
+    document["trace_base"] = 0
+    document["performers"] = None
+    document["last_performer"] = None
+    return document
+
+
 #: format n -> the function that turns a (copied) document of format n into format n + 1
-_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1}
+_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1, 2: _from_2}
 
 
 def current_document(document: Mapping[str, Any], instance_id: str) -> Mapping[str, Any]:

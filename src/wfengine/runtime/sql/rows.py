@@ -23,10 +23,10 @@ from typing import Any
 
 from wfengine.runtime.audit_chain import GENESIS, detail_text, hashed_time, link_hash
 from wfengine.runtime.compiler import CompiledProcess
-from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
+from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
-from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.document_format import current_document
 from wfengine.runtime.sql.serialize import (
@@ -36,7 +36,7 @@ from wfengine.runtime.sql.serialize import (
     instance_document,
     load_instance,
 )
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 _log = logging.getLogger("wfengine.store")
@@ -146,9 +146,8 @@ def skipped(instance_id: object, exc: Exception) -> None:
 # --------------------------------------------------------------------------- mirrors
 
 
-def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """``activity_instances`` rows of the activity instances ``ids`` of ``inst``."""
-    found = (inst.activities.get(ai_id) for ai_id in ids)
+def activity_rows(inst: ProcessInstance, ais: Iterable[ActivityInstance]) -> list[dict[str, Any]]:
+    """``activity_instances`` rows of the activity instances ``ais`` of ``inst``."""
     return [
         {
             "id": ai.id,
@@ -161,9 +160,40 @@ def activity_rows(inst: ProcessInstance, ids: Iterable[str]) -> list[dict[str, A
             "late": ai.late,
             "process_id": inst.process_id,
             "performer": ai.performer,
+            "iterations": ai.iterations,
+            "mi_index": ai.mi_index,
+            "work_item_id": ai.work_item,
+            "subflow_instance_id": ai.child_instance,
+            "incident_id": ai.incident,
         }
-        for ai in found
-        if ai is not None
+        for ai in ais
+    ]
+
+
+def activity_snapshot(row: Row) -> ActivityInstanceSnapshot:
+    """An activity instance as its row holds it (a closed one: it waits for nothing)."""
+    return ActivityInstanceSnapshot(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        activity_id=row["activity_id"],
+        state=ActivityState(row["state"]),
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+        iterations=row["iterations"],
+        mi_index=row["mi_index"],
+        work_item_id=row["work_item_id"],
+        subflow_instance_id=row["subflow_instance_id"],
+        incident_id=row["incident_id"],
+        performer=row["performer"],
+    )
+
+
+def trace_rows(inst: ProcessInstance) -> list[dict[str, Any]]:
+    """``trace_entries`` rows of the trace entries ``inst`` holds (after those stored)."""
+    base = inst.trace_base
+    return [
+        {"instance_id": inst.id, "position": base + n, "activity_id": activity_id}
+        for n, activity_id in enumerate(inst.trace)
     ]
 
 

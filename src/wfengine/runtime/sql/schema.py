@@ -2,11 +2,12 @@
 
 Source of truth for a running instance is its ``process_instances`` row: the columns hold what
 queries filter on, ``state_blob`` the navigator's records (scopes, tokens, activity instances,
-incidents, trace, ...; a JSON document with a format version, see
+incidents, ...; a JSON document with a format version, see
 :mod:`~wfengine.runtime.sql.serialize`), and ``version`` counts writes for optimistic
 concurrency (the *row version*, ``row_version`` in the code, not to be confused with
 ``definition_version``). ``activity_instances``, ``tokens`` and ``incidents`` are
-mirrors written in the same transaction, for queries and reports that must not unpack blobs
+mirrors written in the same transaction (``activity_instances`` and ``trace_entries`` also hold
+the history a commit takes out of the document), for queries and reports that must not unpack blobs
 (listing the open incidents of a database reads one small table, not every instance). ``jobs`` holds
 timers and deferred work with their leases; ``outbox`` the entries to deliver after their commit,
 with their delivery state and leases.
@@ -25,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0011"
+SCHEMA_REVISION = "0012"
 
 
 def utc(value: datetime) -> datetime:
@@ -131,8 +132,25 @@ activity_instances = sa.Table(
     #: who completed its work item
     sa.Column("process_id", ID),
     sa.Column("performer", ID),
+    #: the rest of its snapshot: a closed activity instance leaves the instance's document
+    #: (``instance.retire``) and is read from here (``SqlStore.activity_history``)
+    sa.Column("iterations", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("mi_index", sa.Integer),
+    sa.Column("work_item_id", ID),
+    sa.Column("subflow_instance_id", ID),
+    sa.Column("incident_id", ID),
     sa.Index("ix_activity_instances_instance_id", "instance_id"),
     sa.Index("ix_activity_instances_process_id", "process_id"),
+)
+
+#: an instance's trace (activity ids in completion order) as its commits took it out of its
+#: document; ``position`` counts from 0 per instance
+trace_entries = sa.Table(
+    "trace_entries",
+    metadata,
+    sa.Column("instance_id", ID, _instance_fk(), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("activity_id", ID, nullable=False),
 )
 
 tokens = sa.Table(
@@ -378,6 +396,7 @@ TABLES = (
     deployments,
     process_instances,
     activity_instances,
+    trace_entries,
     tokens,
     incidents,
     work_items,

@@ -10,7 +10,10 @@ activity, parked work) are stored as indexes into it:
   owner's activity's block graph, so it is found again without storing names;
 * an activity instance is its id, its scope id and the index of its activity in that scope's
   graph, and its plain fields (multi-instance bookkeeping refers to other activity instances
-  by id).
+  by id). Only the instances still live are in it: a commit moves closed ones, and the trace
+  entries, to their tables (:func:`~wfengine.runtime.instance.retire`); the document keeps
+  how many trace entries are stored (``trace_base``) and the summaries later rules read
+  (``performers``, ``last_performer``, each scope's ``done``).
 
 Instance data and audit details are user values, stored as :mod:`wfengine.runtime.values`
 encodes them (the engine checks data with the same function when it enters, so the memory
@@ -111,6 +114,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             "closed": s.closed,
             **({"timers": list(s.timers)} if s.timers else {}),
             **({"fired": sorted(s.fired.items())} if s.fired else {}),
+            **({"done": sorted(s.done)} if s.done else {}),
         }
         for s in inst.scopes.values()
     ]
@@ -144,7 +148,10 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "scopes": scopes,
         "activities": activities,
         "incidents": incidents,
+        "trace_base": inst.trace_base,
         "trace": inst.trace,
+        "performers": inst.performers,
+        "last_performer": inst.last_performer,
         "parked": parked,
         **(
             {
@@ -192,6 +199,9 @@ def load_instance(
             for name, data, at in blob.get("messages", ())
         ],
         trace=list(blob["trace"]),
+        trace_base=blob["trace_base"],
+        performers=dict(blob["performers"] or {}),
+        last_performer=blob["last_performer"],
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,
     # in scope order (an owner always lives in an earlier scope than the scope it runs)
@@ -211,6 +221,7 @@ def load_instance(
             closed=s["closed"],
             timers=list(s.get("timers", ())),
             fired={int(k): v for k, v in s.get("fired", ())},
+            done=set(s.get("done") or ()),
         )
         scopes[scope.id] = scope
         owners[scope.id] = s["owner"]
@@ -279,6 +290,8 @@ def load_instance(
             attempts=i.get("attempts", 0),
             job_id=i.get("job"),
         )
+    if blob["performers"] is None:  # a format 2 document: it holds every activity instance
+        _summarise_history(inst)
     for op, a, b in blob["parked"]:
         if op == _OP_BEGIN:
             scope = scopes[a]
@@ -286,3 +299,18 @@ def load_instance(
         else:
             inst.parked.append((op, ais[a], None))
     return inst
+
+
+def _summarise_history(inst: ProcessInstance) -> None:
+    """The summaries a format 3 document keeps, derived from the closed activity instances a
+    format 2 document still holds (as the rules read them then: who performed an activity
+    last by creation order, whose work closed last by completion time)."""
+    last: tuple[datetime, int, str] | None = None
+    for n, ai in enumerate(inst.activities.values()):
+        if ai.state is ActivityState.COMPLETED:
+            ai.scope.done.add(ai.act.index)
+        if ai.performer is not None:
+            inst.performers[ai.act.id] = ai.performer
+            if ai.completed_at is not None and (last is None or (ai.completed_at, n) > last[:2]):
+                last = (ai.completed_at, n, ai.performer)
+    inst.last_performer = None if last is None else last[2]

@@ -50,7 +50,7 @@ from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
-from wfengine.runtime.snapshots import InstanceSummary, summarise
+from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary, summarise
 from wfengine.runtime.sql import listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
@@ -240,6 +240,19 @@ class SqlStore(StoreOutbox):
         if found is None:
             raise NotFoundError("process instance", instance_id)
         return found
+
+    def activity_history(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        a = t.activity_instances
+        query = sa.select(a).where(a.c.instance_id == instance_id)
+        found = self._db.read(lambda c: c.execute(query).mappings().all())
+        return [rows.activity_snapshot(r) for r in found]
+
+    def trace(self, instance_id: str) -> list[str]:
+        pending = self.instance(instance_id).trace  # a format 2 document's, until its commit
+        e = t.trace_entries
+        query = sa.select(e.c.activity_id).where(e.c.instance_id == instance_id)
+        found = self._db.read(lambda c: c.execute(query.order_by(e.c.position)).all())
+        return [r[0] for r in found] + pending
 
     # -- incidents ---------------------------------------------------------------------------------
 

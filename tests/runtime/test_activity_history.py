@@ -1,0 +1,149 @@
+"""Closed activity instances and the trace leave the instance's records at each commit, so a
+loop's instance stays the same size however many iterations it made, while everything a user
+reads of its history (``activity_instances``, ``trace``, a completed work item's data) and
+every rule that looks back (work sent back, the performer of an earlier activity) stays as
+it was. Run on every store."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.runtime.conftest import complete_all
+from wfengine import ActivityState, Engine, IllegalStateError, PackageBuilder, ProcessState
+from wfengine.definition.builder import multi_instance
+from wfengine.errors import NotFoundError
+from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.sql import schema
+from wfengine.runtime.sql.commit import TRACE_KEPT
+
+
+def _held(engine: Engine, iid: str) -> tuple[int, int, int]:
+    """What the instance's own record holds: (activity instances, scopes, trace entries); on a
+    database, read from its stored document."""
+    if isinstance(engine.store, MemoryStore):
+        inst = engine.store.instance(iid)
+        return len(inst.activities), len(inst.scopes), len(inst.trace)
+    with engine.store.sa_engine.connect() as conn:
+        p = schema.process_instances
+        blob: Any = conn.execute(sa.select(p.c.state_blob).where(p.c.id == iid)).scalar_one()
+    document = json.loads(blob) if isinstance(blob, str) else blob
+    return len(document["activities"]), len(document["scopes"]), len(document["trace"])
+
+
+def _automatic_loop(engine: Engine, n: int) -> str:
+    pb = PackageBuilder("history")
+    p = pb.process("loop")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    p.activity("begin").activity("body", tool="inc", args=["i"]).activity("end")
+    p.transition("begin", "body")
+    p.transition("body", "body", condition=f"i < {n}").transition("body", "end", otherwise=True)
+    engine.applications.register("inc", lambda n: {"n": n + 1})
+    engine.deploy(pb.build())
+    return engine.start_process("loop")
+
+
+def test_a_long_automatic_loop_keeps_its_whole_history_outside_the_instance(
+    engine: Engine,
+) -> None:
+    n = TRACE_KEPT + 44  # more trace entries than a document keeps
+    iid = _automatic_loop(engine, n)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.trace(iid) == ["begin", *["body"] * n, "end"]
+    history = engine.activity_instances(iid)
+    assert [a.activity_id for a in history] == ["begin", *["body"] * n, "end"]
+    assert [a.id for a in history] == [f"{iid}:{k}" for k in range(1, n + 3)]
+    assert {a.state for a in history} == {ActivityState.COMPLETED}
+    assert _held(engine, iid) == (0, 1, 0)  # the top-level scope only
+
+
+def _manual_loop(engine: Engine) -> str:
+    pb = PackageBuilder("history")
+    p = pb.process("desk")
+    p.data_field("again", "BOOLEAN", initial="true")
+    p.activity("start").activity("answer", performer="clerk", writes=["again"])
+    p.activity("done").transition("start", "answer")
+    p.transition("answer", "answer", condition="again").transition("answer", "done", otherwise=True)
+    engine.deploy(pb.build())
+    return engine.start_process("desk")
+
+
+def test_a_manual_loop_holds_only_its_open_work_whatever_its_iterations(engine: Engine) -> None:
+    iid = _manual_loop(engine)
+    sizes = []
+    for round_ in range(30):
+        (item,) = engine.work_items(iid)
+        engine.complete_work_item(item.id, {"again": round_ < 29}, user="clerk")
+        if round_ in (1, 28):
+            sizes.append(_held(engine, iid))
+    trace = sizes[1][2]
+    assert sizes[0][:2] == sizes[1][:2] == (1, 1)  # the open "answer" and the top level
+    assert trace <= TRACE_KEPT
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.trace(iid) == ["start", *["answer"] * 30, "done"]
+    performers = [a.performer for a in engine.activity_instances(iid) if a.activity_id == "answer"]
+    assert performers == ["clerk"] * 30
+
+
+def test_work_sent_back_goes_to_whoever_did_it_last_after_many_commands(engine: Engine) -> None:
+    pb = PackageBuilder("history")
+    p = pb.process("p")
+    p.activity("draft", performer="bob").activity("check", performer="dan")
+    p.activity("sign", performer="eve")
+    p.transition("draft", "check").transition("check", "sign")
+    engine.deploy(pb.build())
+    iid = engine.start_process("p")
+    (draft,) = engine.work_items(iid)
+    engine.complete_work_item(draft.id, user="bob")
+    (check,) = engine.work_items(iid)
+    engine.claim_work_item(check.id, "dan")
+    assert _held(engine, iid)[0] == 1  # "draft" left the instance's records
+    engine.send_back_work_item(check.id, "dan", "draft", "the amount is missing")
+    (again,) = engine.work_items(iid)
+    assert (again.activity_id, again.holder) == ("draft", "bob")
+    with pytest.raises(NotFoundError, match="sign"):
+        engine.send_back_work_item(again.id, "bob", "sign", "never ran")
+
+
+def test_a_closed_activity_instance_is_refused_by_name_and_state(engine: Engine) -> None:
+    iid = _manual_loop(engine)
+    (item,) = engine.work_items(iid)
+    first = item.activity_instance_id
+    engine.complete_work_item(item.id, {"again": True})
+    with pytest.raises(IllegalStateError, match=r"'answer'.*closed\.completed"):
+        engine.cancel_activity(iid, first)
+    with pytest.raises(IllegalStateError, match="not multi-instance"):
+        engine.add_mi_instance(first)
+    with pytest.raises(NotFoundError, match=f"{iid}:999"):
+        engine.cancel_activity(iid, f"{iid}:999")
+
+
+def test_a_completed_work_item_still_shows_the_data_it_could_read(engine: Engine) -> None:
+    iid = _manual_loop(engine)
+    (item,) = engine.work_items(iid)
+    engine.complete_work_item(item.id, {"again": False})
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    shown = engine.work_item_data(item.id)
+    assert (shown.values, shown.writable) == ({"again": False}, ("again",))
+
+
+def test_the_history_of_a_subflow_and_a_multi_instance_activity_reads_back(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("history")
+    p = pb.process("mi")
+    p.activity("each", performer="clerk", loop=multi_instance("3")).activity("after")
+    p.transition("each", "after")
+    engine.deploy(pb.build())
+    iid = engine.start_process("mi")
+    complete_all(engine, iid)
+    kinds = [(a.activity_id, a.mi_index, a.state) for a in engine.activity_instances(iid)]
+    assert kinds[0] == ("each", None, ActivityState.COMPLETED)
+    assert sorted(k[1] for k in kinds[1:4]) == [0, 1, 2]
+    assert kinds[4] == ("after", None, ActivityState.COMPLETED)
+    assert engine.trace(iid) == ["each", "each", "each", "after"]  # its 3 instances
+    assert _held(engine, iid)[0] == 0
