@@ -91,8 +91,9 @@ class Scope:
     timers: list[str] = field(default_factory=list)
     #: how often each of its event sub-processes' timers fired, by position
     fired: dict[int, int] = field(default_factory=dict)
-    #: indexes of the activities that completed in it (work can be sent back to them)
-    done: set[int] = field(default_factory=set)
+    #: the activities that completed in it (work can be sent back to them): bit ``i`` set
+    #: for activity index ``i`` (an int, not a set: nothing more for the collector to track)
+    done: int = 0
 
 
 @dataclass(slots=True, eq=False)

@@ -192,7 +192,7 @@ class WorkItemCommands(EngineBase):
             scope = ai.scope
             subject = f"work item {item.id!r}"
             index = scope.graph.by_id.get(to_activity)
-            if index is None or index not in scope.done:
+            if index is None or not scope.done >> index & 1:
                 raise NotFoundError(
                     "earlier activity",
                     to_activity,

@@ -63,7 +63,7 @@ class Activities(NavigatorBase):
             # the hot path: nothing to run, one unconditional way on
             now = self.now
             inst.activities[aid] = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
-            scope.done.add(ca.index)
+            scope.done |= 1 << ca.index
             changes = inst.changes
             changes.append((now, _STARTED, aid, ca.id, None))
             changes.append((now, _DONE, aid, ca.id, None))
@@ -313,7 +313,7 @@ class Activities(NavigatorBase):
         ai.completed_at = self.now
         inst = ai.scope.instance
         if state is _COMPLETED:
-            ai.scope.done.add(ai.act.index)
+            ai.scope.done |= 1 << ai.act.index
         if ai.performer is not None:
             inst.last_performer = ai.performer
         if ai.incident is not None:

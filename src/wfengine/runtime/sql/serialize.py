@@ -114,7 +114,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             "closed": s.closed,
             **({"timers": list(s.timers)} if s.timers else {}),
             **({"fired": sorted(s.fired.items())} if s.fired else {}),
-            **({"done": sorted(s.done)} if s.done else {}),
+            **({"done": _indexes(s.done)} if s.done else {}),
         }
         for s in inst.scopes.values()
     ]
@@ -221,7 +221,7 @@ def load_instance(
             closed=s["closed"],
             timers=list(s.get("timers", ())),
             fired={int(k): v for k, v in s.get("fired", ())},
-            done=set(s.get("done") or ()),
+            done=sum(1 << i for i in set(s.get("done") or ())),
         )
         scopes[scope.id] = scope
         owners[scope.id] = s["owner"]
@@ -308,9 +308,14 @@ def _summarise_history(inst: ProcessInstance) -> None:
     last: tuple[datetime, int, str] | None = None
     for n, ai in enumerate(inst.activities.values()):
         if ai.state is ActivityState.COMPLETED:
-            ai.scope.done.add(ai.act.index)
+            ai.scope.done |= 1 << ai.act.index
         if ai.performer is not None:
             inst.performers[ai.act.id] = ai.performer
             if ai.completed_at is not None and (last is None or (ai.completed_at, n) > last[:2]):
                 last = (ai.completed_at, n, ai.performer)
     inst.last_performer = None if last is None else last[2]
+
+
+def _indexes(bits: int) -> list[int]:
+    """The positions of the bits set in ``bits``, lowest first (a scope's ``done``)."""
+    return [i for i, bit in enumerate(reversed(f"{bits:b}")) if bit == "1"]
