@@ -157,6 +157,8 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         #: simulator's branch probabilities, :mod:`wfengine.simulation`); None: conditions
         self.split_chooser: SplitChooser | None = None
         self._in_command = False
+        self._stretched = []
+        self._carrying_on = False
         self._closed = False
         #: ids of jobs claimed by the running ``run_due_jobs`` and not finished yet
         self._held: set[str] = set()

@@ -30,7 +30,7 @@ from wfengine.runtime.directory import Directory
 from wfengine.runtime.history import InstanceStateChanged, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
-from wfengine.runtime.jobs import Job
+from wfengine.runtime.jobs import DEFAULT_LEASE, Job
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
@@ -67,6 +67,9 @@ class EngineBase:
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
+    #: ``continue`` jobs committed by stretches of long runs, to run once the command ends
+    _stretched: list[Job]
+    _carrying_on: bool
     _closed: bool
     _held: set[str]
     _held_lock: threading.Lock
@@ -131,7 +134,8 @@ class EngineBase:
             while True:
                 try:
                     with self.store.unit():
-                        return body()
+                        result = body()
+                    break
                 except ConcurrencyError:
                     attempt += 1
                     if attempt > self.max_conflict_retries:
@@ -139,6 +143,28 @@ class EngineBase:
                     _log.debug("lost a race with another engine; retrying (%d)", attempt)
         finally:
             self._in_command = False
+        if self._stretched and not self._carrying_on:
+            self._carry_on()
+        return result
+
+    def _carry_on(self) -> None:
+        """Run the rest of long runs: the ``continue`` jobs their stretches committed, each as
+        a command of its own, leased to this engine (a crash leaves them to whichever worker
+        claims them once the lease runs out)."""
+        stretched, self._stretched = self._stretched, []
+        self._carrying_on = True
+        try:
+            while stretched:
+                job = stretched.pop(0)
+                self._run_claimed(job, self.worker_id)
+                stretched.extend(self._stretched)  # the next stretch of the same run
+                self._stretched = []
+        finally:
+            self._stretched = []
+            self._carrying_on = False
+
+    def _run_claimed(self, job: Job, owner: str) -> bool:
+        raise NotImplementedError  # JobCommands
 
     def _nav(self) -> Navigator:
         return Navigator(self, self.clock.now())
@@ -147,7 +173,12 @@ class EngineBase:
         nav.drain(defer=self.defer_automatic if defer is None else defer)
         for inst in list(nav.step.instances.values()):
             nav.find_deadlocks(inst)
+        leased = self.clock.now() + DEFAULT_LEASE
+        for job in nav.stretched:  # this engine runs them next (see _carry_on)
+            job.lock_owner = self.worker_id
+            job.lock_expires_at = leased
         self.store.commit(nav.step)
+        self._stretched.extend(nav.stretched)
 
     def next_timer_seq(self) -> int:
         self._timer_seq += 1

@@ -117,22 +117,8 @@ class JobCommands(EngineBase):
                 if observe is not None:
                     observe("start", owner, [job])
                 try:
-                    if self._run_job(job, owner):
+                    if self._run_claimed(job, owner):
                         ran += 1
-                except StoreUnavailableError:
-                    raise
-                except ConcurrencyError as exc:  # transient: another engine kept winning
-                    _log.warning("job %s (%s) lost its races: %s", job.id, job.kind, exc)
-                    self._give_back(job, owner)
-                except Exception as exc:  # a worker never dies of a job: an incident
-                    _log.exception(
-                        "job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id
-                    )
-                    self._job_failed(job, f"{type(exc).__name__}: {exc}")
-                    ran += 1
-                except BaseException:
-                    self._give_back(job, owner)
-                    raise
                 finally:
                     with self._held_lock:
                         self._held.discard(job.id)
@@ -145,6 +131,26 @@ class JobCommands(EngineBase):
         if delivering and not self._in_command and not (should_stop and should_stop()):
             self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
+
+    def _run_claimed(self, job: Job, owner: str) -> bool:
+        """Run ``job``, which ``owner`` holds, as its own command; True when it ran (or its
+        failure became an incident). A job losing races is given back with a back-off; any
+        other failure but the database being unavailable becomes an incident."""
+        try:
+            return self._run_job(job, owner)
+        except StoreUnavailableError:
+            raise
+        except ConcurrencyError as exc:  # transient: another engine kept winning
+            _log.warning("job %s (%s) lost its races: %s", job.id, job.kind, exc)
+            self._give_back(job, owner)
+            return False
+        except Exception as exc:  # a worker never dies of a job: an incident
+            _log.exception("job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id)
+            self._job_failed(job, f"{type(exc).__name__}: {exc}")
+            return True
+        except BaseException:
+            self._give_back(job, owner)
+            raise
 
     def deliver_outbox(
         self, *, limit: int | None = None, should_stop: Callable[[], bool] | None = None
@@ -278,6 +284,8 @@ def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
 
 
 def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
+    if isinstance(job.payload, dict):  # a stretch of a long run: the steps it ran so far
+        nav.spent = int(job.payload.get("steps", 0))
     nav.run_parked(inst)
 
 

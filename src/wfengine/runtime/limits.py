@@ -21,6 +21,13 @@ class RuntimeLimits:
     #: automatic steps one command takes before it parks the rest with an incident (an
     #: endless cycle that calls applications; one without progress is caught much earlier)
     max_steps: int = 1_000_000
+    #: automatic steps after which a command commits what it did and leaves the rest to a
+    #: ``continue`` job that the engine runs at once (a *stretch*): a long automatic run
+    #: holds at most this many steps in memory and in one transaction, and a crash loses
+    #: at most one stretch. ``max_steps`` counts across the stretches of one run. Keep it
+    #: well above :data:`wfengine.runtime.progress.WATCH_FROM` (1,024), or a cycle without
+    #: progress is never caught early
+    commit_every: int = 10_000
     #: instances one multi-instance activity may start (its MI condition's count)
     max_mi_instances: int = 10_000
     #: subflow nesting: an instance this deep may not start another subflow (recursion)

@@ -28,12 +28,16 @@ from wfengine.runtime.progress import WATCH_FROM
 class Agenda(NavigatorBase):
     """The work queue of a command."""
 
-    def defer(self) -> None:
+    def defer(self, *, spent: int | None = None) -> None:
         """Leave the ready work to ``continue`` jobs instead of running it in this command.
 
         Each instance's work waits in its ``parked`` list (as work parked by the step budget
         does) and one job per instance hands it to whichever engine or worker claims it
         (:meth:`run_parked`).
+
+        ``spent``: this is a stretch of a long run, which has run ``spent`` steps so far
+        (``RuntimeLimits.commit_every``): the jobs carry the count, for the step budget, and
+        are listed in :attr:`stretched` for the engine to run at once.
         """
         if not self._agenda:
             return
@@ -47,6 +51,9 @@ class Agenda(NavigatorBase):
                 seq=ctx.next_timer_seq(),
             )
             job.key = f"{job.id}/continue"
+            if spent is not None:
+                job.payload = {"steps": spent}
+                self.stretched.append(job)
             self.step.jobs.append(job)
             self.touch(inst)
             inst.changes.append(change(self.now, InstanceDeferred(job.id)))
@@ -79,7 +86,9 @@ class Agenda(NavigatorBase):
         """
         agenda = self._agenda
         begin = self._begin
-        budget = self.ctx.limits.max_steps
+        limits = self.ctx.limits
+        budget = limits.max_steps - self.spent
+        stretch = limits.commit_every
         step = 0
         watch = self.watch
         while True:
@@ -92,6 +101,11 @@ class Agenda(NavigatorBase):
                     self._park()
                     return
                 step += 1
+                if step > stretch:  # commit what is done; the rest runs in a new command
+                    if self._one_instance():
+                        self.defer(spent=self.spent + step - 1)
+                        return
+                    stretch += limits.commit_every
                 if step >= WATCH_FROM:
                     cycle = watch.repeating(step, agenda, len(agenda))
                     if cycle is not None:
@@ -112,6 +126,19 @@ class Agenda(NavigatorBase):
                 self._check_conditions()
             if not agenda:
                 return
+
+    def _one_instance(self) -> bool:
+        """Is the ready work all of one instance? Only then is a run cut into stretches: work
+        of several instances (a fan-out of subflows) would need a job, and a command, per
+        instance per stretch, each rewriting the instance they all report to."""
+        first = None
+        for op, a, _ in self._agenda:
+            inst = a.instance if op == _OP_BEGIN else a.scope.instance
+            if first is None:
+                first = inst
+            elif inst is not first:
+                return False
+        return True
 
     def _conditions_wait(self) -> bool:
         """Does an instance this command touched have conditional events (see

@@ -34,6 +34,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.store import Step
@@ -103,6 +104,12 @@ class NavigatorBase:
         self.watch = ProgressWatch()
         #: process instances this command created (bounded: a recursive fan-out)
         self._created = 0
+        #: automatic steps run before this command in the same run (earlier stretches):
+        #: counted against the step budget
+        self.spent = 0
+        #: the ``continue`` jobs this command left for the rest of a long run (see
+        #: ``RuntimeLimits.commit_every``); the engine runs them once it committed
+        self.stretched: list[Job] = []
 
     def _clock(self) -> datetime:
         return self.now

@@ -307,7 +307,8 @@ def work_item(row: Row) -> WorkItem:
 
 
 def new_job_row(job: Job) -> dict[str, Any]:
-    """The ``jobs`` row of a job a step adds: stored unleased (a claim leases it)."""
+    """The ``jobs`` row of a job a step adds: stored unleased (a claim leases it), but for
+    the stretch of a long run, which the engine that committed it holds already."""
     return {
         "id": job.id,
         "kind": job.kind,
@@ -315,8 +316,8 @@ def new_job_row(job: Job) -> dict[str, Any]:
         "due_at": job.due,
         "seq": job.seq,
         "attempts": job.attempts,
-        "lock_owner": None,
-        "lock_expires_at": None,
+        "lock_owner": job.lock_owner,
+        "lock_expires_at": job.lock_expires_at,
         "payload": encode_value(job.payload, f"job {job.id!r}"),
         "idempotency_key": job.key,
     }

@@ -1,0 +1,122 @@
+"""A long automatic run commits in stretches (``RuntimeLimits.commit_every``): each stretch
+is its own transaction, the rest waits in a ``continue`` job the engine runs at once, so the
+caller still gets the whole run from one call, a crash loses at most one stretch, and the
+step budget counts the whole run. Run on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.runtime.conftest import store_url
+from wfengine import Engine, PackageBuilder, ProcessState
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.history import EventKind
+from wfengine.runtime.limits import RuntimeLimits
+
+STRETCH = 1_500
+
+
+@pytest.fixture
+def stretching(request: pytest.FixtureRequest, store_kind: str, tmp_path: Path) -> Iterator[Engine]:
+    limits = RuntimeLimits(commit_every=STRETCH, max_steps=20_000)
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=VirtualClock(), db_url=url, limits=limits) as e:
+        yield e
+
+
+def _counter_loop(engine: Engine, until: str) -> None:
+    pb = PackageBuilder("stretches")
+    p = pb.process("loop")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    p.activity("begin").activity("body", tool="inc", args=["i"]).activity("end")
+    p.transition("begin", "body")
+    p.transition("body", "body", condition=until).transition("body", "end", otherwise=True)
+    engine.deploy(pb.build())
+
+
+def _deferred(engine: Engine, iid: str) -> int:
+    return sum(ev.kind == EventKind.INSTANCE_DEFERRED for ev in engine.audit(iid))
+
+
+def test_one_call_runs_the_whole_long_run_in_stretches(stretching: Engine) -> None:
+    e = stretching
+    e.applications.register("inc", lambda n: {"n": n + 1})
+    _counter_loop(e, "i < 4000")
+    iid = e.start_process("loop")
+    assert e.instance(iid).state is ProcessState.COMPLETED
+    assert e.instance(iid).data == {"i": 4000}
+    assert e.trace(iid) == ["begin", *["body"] * 4000, "end"]
+    assert _deferred(e, iid) == 4002 // STRETCH  # a commit after every STRETCH steps
+    assert e.jobs(iid) == []
+
+
+def test_an_interrupted_run_carries_on_from_its_last_stretch(db_url: str) -> None:
+    """On a database (the memory store keeps nothing through a crash)."""
+    limits = RuntimeLimits(commit_every=STRETCH)
+    with Engine(clock=VirtualClock(), db_url=db_url, limits=limits) as e:
+        _interrupted(e)
+
+
+def _interrupted(e: Engine) -> None:
+    calls = []
+
+    def inc(n: int) -> dict[str, int]:
+        calls.append(n)
+        if n == 2_000 and calls.count(n) == 1:
+            raise KeyboardInterrupt  # the process stops in the middle of the second stretch
+        return {"n": n + 1}
+
+    e.applications.register("inc", inc)
+    _counter_loop(e, "i < 4000")
+    with pytest.raises(KeyboardInterrupt):
+        e.start_process("loop")
+    [summary] = e.instance_summaries()
+    iid = summary.id
+    assert summary.state is ProcessState.RUNNING
+    stored = e.instance(iid).data["i"]
+    assert 0 < stored < 2_000  # the first stretch is committed, the second is not
+    [job] = e.jobs(iid)
+    assert job.kind == "continue"
+    assert e.run_due_jobs() == 0  # given back with a back-off
+    e.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    assert e.run_due_jobs() == 1  # whoever claims it runs the rest
+    assert e.instance(iid).state is ProcessState.COMPLETED
+    assert e.instance(iid).data == {"i": 4000}
+    assert e.trace(iid) == ["begin", *["body"] * 4000, "end"]
+
+
+def test_the_step_budget_counts_every_stretch_of_a_run(stretching: Engine) -> None:
+    e = stretching
+    e.applications.register("inc", lambda n: {"n": n + 1})
+    _counter_loop(e, "i >= 0")  # endless, though its data changes at every step
+    iid = e.start_process("loop")
+    assert e.instance(iid).state is ProcessState.RUNNING
+    [incident] = e.incidents(iid)
+    assert incident.operation == "continue"
+    assert "more than 20000 automatic steps" in incident.message
+    assert 19_000 < e.instance(iid).data["i"] <= 20_000
+    assert e.jobs(iid) == []  # no stretch left behind: the incident holds the rest
+
+
+def test_a_fan_out_over_many_instances_is_not_cut(stretching: Engine) -> None:
+    """Ready work of several instances (subflows started together) commits whole: stretches
+    would take a command per instance, each rewriting the parent they report to."""
+    from wfengine.definition.model import MultiInstanceLoop
+
+    pb = PackageBuilder("stretches")
+    pb.process("child").activity("a").activity("b").transition("a", "b")
+    fan = MultiInstanceLoop(mi_condition="800")
+    pb.process("parent").subflow("each", process="child", loop=fan)
+    stretching.deploy(pb.build())
+    iid = stretching.start_process("parent")
+    assert stretching.instance(iid).state is ProcessState.COMPLETED
+    children = stretching.instance_summaries(process_id="child")
+    assert len(children) == 800
+    assert {c.state for c in children} == {ProcessState.COMPLETED}
+    assert all(_deferred(stretching, i.id) == 0 for i in [*children[:5], *children[-5:]])
+    assert _deferred(stretching, iid) == 0
