@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from wfengine.errors import (
     ConcurrencyError,
     DataNotStorableError,
     SchemaOutdatedError,
+    StoreError,
     StoreUnavailableError,
 )
 from wfengine.runtime.clock import VirtualClock
@@ -323,7 +325,12 @@ def test_a_schema_from_a_newer_wfengine_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_empty_database_is_only_created_when_allowed(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    path = tmp_path / "empty.db"
+    url = f"sqlite:///{path}"
+    with pytest.raises(StoreError, match=f"no database at {path}: nothing was created"):
+        SqlStore(url, create=False)
+    assert not path.exists()  # connecting would have made an empty file
+    sqlite3.connect(path).close()  # a file without the schema
     with pytest.raises(SchemaOutdatedError, match="wfengine db upgrade"):
         SqlStore(url, create=False)
     SqlStore(url).close()

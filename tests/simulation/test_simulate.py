@@ -3,6 +3,7 @@ to the run, and what the report says."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -531,6 +532,11 @@ def test_a_trail_that_cannot_be_read_is_a_scenario_error(tmp_path: Path) -> None
 
     with pytest.raises(ScenarioError, match="trail: the database URL cannot be read"):
         simulate(single_server(), trail("not a url"), instances=1)
-    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    missing = tmp_path / "missing.db"
+    with pytest.raises(ScenarioError, match=r"trail: no database at .*missing\.db"):
+        simulate(single_server(), trail(f"sqlite:///{missing}"), instances=1)
+    assert not missing.exists()  # reading a trail makes no database
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
     with pytest.raises(ScenarioError, match=r"trail: the database .* has no wfengine schema"):
-        simulate(single_server(), trail(empty), instances=1)
+        simulate(single_server(), trail(f"sqlite:///{empty}"), instances=1)

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -65,6 +66,11 @@ class Dialect:
     def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
         """A SQLAlchemy engine with this database's connection settings."""
         return sa.create_engine(url, **kwargs)
+
+    def missing(self, url: URL) -> str | None:
+        """Where the database ``url`` names would be made by connecting to it, when it does
+        not exist yet (a SQLite file); None when it exists or connecting makes nothing."""
+        return None
 
     @contextmanager
     def reading(self, conn: sa.Connection) -> Iterator[None]:
@@ -127,6 +133,13 @@ class SqliteDialect(Dialect):
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+
+    def missing(self, url: URL) -> str | None:
+        # connecting creates the file; an in-memory database or a URI (file:...) says itself
+        path = url.database
+        if not path or path == ":memory:" or path.startswith("file:") or "uri" in url.query:
+            return None
+        return None if Path(path).exists() else path
 
     @contextmanager
     def reading(self, conn: sa.Connection) -> Iterator[None]:

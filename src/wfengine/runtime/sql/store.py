@@ -78,8 +78,11 @@ from wfengine.runtime.store import AuditEvent, Step
 class SqlStore(StoreOutbox):
     """The durable store. ``url``: a SQLAlchemy URL (``sqlite:///path`` or PostgreSQL).
 
-    ``create``: create the schema in an empty database (default True). ``retry``: the fault
-    policy. ``engine_options`` go to ``sqlalchemy.create_engine`` (pool sizes, echo).
+    ``create``: create the schema in an empty database (default True); with False, a
+    database without the schema is refused, and a SQLite file that does not exist is refused
+    before connecting would make it (:class:`~wfengine.errors.StoreError` naming the path).
+    ``retry``: the fault policy. ``engine_options`` go to ``sqlalchemy.create_engine`` (pool
+    sizes, echo).
     """
 
     def __init__(
@@ -104,6 +107,12 @@ class SqlStore(StoreOutbox):
             )
         self.retry = retry or RetryPolicy()
         self._what = shown(self.url)
+        absent = None if create else dialect.missing(self.url)
+        if absent is not None:  # connecting would make an empty file that later looks real
+            raise StoreError(
+                f"no database at {absent}: nothing was created (a store that may create its "
+                f"schema makes one: `wfengine db upgrade --db {self._what}`)"
+            )
         #: the SQLAlchemy engine (not a wfengine Engine) the store runs its statements on
         self.sa_engine = dialect.create_engine(self.url, **dict(engine_options or {}))
         run_with_retries(
