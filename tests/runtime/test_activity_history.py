@@ -147,3 +147,26 @@ def test_the_history_of_a_subflow_and_a_multi_instance_activity_reads_back(
     assert kinds[4] == ("after", None, ActivityState.COMPLETED)
     assert engine.trace(iid) == ["each", "each", "each", "after"]  # its 3 instances
     assert _held(engine, iid)[0] == 0
+
+
+def test_a_loop_over_a_block_keeps_only_the_running_rounds_scope(engine: Engine) -> None:
+    pb = PackageBuilder("history")
+    p = pb.process("p")
+    p.data_field("again", "BOOLEAN", initial="true")
+    s = p.activity_set("inner")
+    s.activity("x").activity("y", performer="clerk", writes=["again"]).sequence("x", "y")
+    p.activity("a").block("blk", activity_set="inner").activity("z")
+    p.transition("a", "blk").transition("blk", "blk", condition="again")
+    p.transition("blk", "z", otherwise=True)
+    engine.deploy(pb.build())
+    iid = engine.start_process("p")
+    for round_ in range(6):
+        (item,) = engine.work_items(iid)
+        assert item.activity_id == "y"
+        # the open block and its "y", in the top level and the block's own scope
+        assert _held(engine, iid)[:2] == (2, 2), round_
+        engine.complete_work_item(item.id, {"again": round_ < 5})
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.trace(iid) == ["a", *["x", "y", "blk"] * 6, "z"]
+    done = [a.activity_id for a in engine.activity_instances(iid)]
+    assert done == ["a", *["blk", "x", "y"] * 6, "z"]
