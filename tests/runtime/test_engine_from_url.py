@@ -70,20 +70,21 @@ def test_the_first_command_after_a_deploy_does_not_compile_the_stored_text_again
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The deploying engine keeps what it compiled (issue 14: a 10,000-activity process took
-    2 s to read back before its first start); another engine still reads the text."""
+    2 s to read back before its first start); another engine still reads the package back
+    (from its stored model, see ``test_deployment_models``)."""
     import wfengine.runtime.deployment as deployment
 
     url = f"sqlite:///{tmp_path / 'wf.db'}"
     pb = PackageBuilder("pkg")
     pb.process("main").activity("a").activity("b").transition("a", "b")
     reads: list[int] = []
-    real = deployment.load_xpdl
+    real = deployment._package
 
     def counting(*args: object, **kwargs: object) -> object:
         reads.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(deployment, "load_xpdl", counting)
+    monkeypatch.setattr(deployment, "_package", counting)
     with Engine.from_url(url) as first:
         first.deploy(pb.build())
         first.start_process("main")

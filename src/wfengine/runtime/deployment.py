@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ from wfengine.definition.io import load_xpdl
 from wfengine.definition.model import Package, WorkflowProcess
 from wfengine.errors import StoreError
 from wfengine.runtime.compiler import CompiledProcess, compile_process
+
+_log = logging.getLogger("wfengine.deploy")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -81,15 +84,19 @@ class DeploymentCache:
         xpdl: str,
         xpdl_sha256: str,
         where: str,
+        *,
+        model: str | None = None,
     ) -> DeployedProcess:
         """Version ``version`` of ``process_id`` from its package's stored text; ``where``
-        names the store in the error raised when the package lacks the process."""
+        names the store in the error raised when the package lacks the process. ``model``:
+        the package's model as JSON, of the running model's format, read instead of the
+        text (a model that does not read back falls back to the text, with a warning)."""
         found = self._versions.get((process_id, version))
         if found is not None:
             return found
         package = self._packages.get(xpdl_sha256)
         if package is None:
-            package = self._packages[xpdl_sha256] = load_xpdl(xpdl.encode("utf-8"), schema=False)
+            package = self._packages[xpdl_sha256] = _package(xpdl, model, where)
         process = next((p for p in package.workflow_processes if p.id == process_id), None)
         if process is None:
             raise StoreError(
@@ -100,6 +107,20 @@ class DeploymentCache:
             package, process, version, fingerprint_
         )
         return deployed
+
+
+def _package(xpdl: str, model: str | None, where: str) -> Package:
+    """The package a store keeps: from its model's JSON when there is one, else its XPDL."""
+    if model is not None:
+        try:
+            return Package.model_validate_json(model)
+        except ValueError as exc:  # pydantic's ValidationError is one
+            _log.warning(
+                "a stored package model in %s does not read back (%s); read its XPDL",
+                where,
+                str(exc).splitlines()[0],
+            )
+    return load_xpdl(xpdl.encode("utf-8"), schema=False)
 
 
 def _strip_lines(value: Any) -> Any:

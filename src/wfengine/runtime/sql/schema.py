@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0013"
 
 
 def utc(value: datetime) -> datetime:
@@ -73,6 +73,10 @@ deployments = sa.Table(
     sa.Column("xpdl", sa.Text, nullable=False),
     sa.Column("xpdl_sha256", sa.String(64), nullable=False),
     sa.Column("deployed_at", UtcDateTime, nullable=False),
+    #: the package's model as JSON, read instead of the XPDL when ``model_format`` is the
+    #: running model's (``wfengine.definition.model_format``); None before migration 0013
+    sa.Column("model", sa.Text),
+    sa.Column("model_format", sa.Integer),
 )
 
 process_instances = sa.Table(

@@ -107,9 +107,8 @@ class SqlStore(StoreOutbox):
             )
         self.retry = retry or RetryPolicy()
         self._what = shown(self.url)
-        absent = None if create else dialect.missing(self.url)
-        if absent is not None:  # connecting would make an empty file that later looks real
-            raise StoreError(
+        if not create and (absent := dialect.missing(self.url)) is not None:
+            raise StoreError(  # connecting would make an empty file that later looks real
                 f"no database at {absent}: nothing was created (a store that may create its "
                 f"schema makes one: `wfengine db upgrade --db {self._what}`)"
             )
