@@ -31,7 +31,7 @@ def shown(url: str | URL) -> str:
 
 def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     """A SQLAlchemy engine configured for its database (see the dialects' notes); another
-    server database gets its connections checked before use, as PostgreSQL does."""
+    server database (no store runs on one) gets its connections checked before use."""
     parsed = normalise_url(url)
     dialect = dialect_for(parsed)
     if dialect is None:

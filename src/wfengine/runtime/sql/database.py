@@ -4,7 +4,7 @@
   atomic by itself, so a BEGIN and COMMIT around it would only add round trips).
 * **Writes** are one transaction each (on SQLite ``BEGIN IMMEDIATE``).
 * **Connections**: inside a unit of work the unit's thread uses the one connection the unit
-  holds, so a command pays one pool checkout (and on PostgreSQL one liveness ping), not one per
+  holds, so a command pays one pool checkout, not one per
   statement; other threads (lease renewal) and calls outside a unit take a fresh one.
 * **Faults**: every read and write runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`). A failed attempt

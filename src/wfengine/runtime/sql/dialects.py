@@ -10,8 +10,9 @@ it talks to. A dialect knows:
   issued here, so a write transaction takes the write lock at its start (``BEGIN IMMEDIATE``):
   two engines then queue for the lock rather than both reading and one failing on upgrade.
   PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED (optimistic row versions and
-  ``FOR UPDATE SKIP LOCKED`` do the rest), connections checked before use so a restarted server
-  does not fail the first command.
+  ``FOR UPDATE SKIP LOCKED`` do the rest), connections not pinged when they leave the pool (a
+  round trip per command): one a restarted server dropped fails its first statement as a
+  disconnect, which the retry policy runs again on a new connection.
 * **how a lone read runs** (:meth:`Dialect.reading`): without BEGIN and COMMIT, which would only
   add round trips to a statement that is atomic by itself (SQLite: no BEGIN is issued;
   PostgreSQL: the driver connection is in autocommit mode for the statement).
@@ -176,7 +177,9 @@ class PostgresDialect(Dialect):
     backend = "postgresql"
 
     def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
-        kwargs.setdefault("pool_pre_ping", True)
+        # no ping when a connection leaves the pool (a round trip per command): one the server
+        # dropped fails its first statement as a disconnect, and the retry policy runs the
+        # read or the whole write again on a new connection
         return sa.create_engine(url, **kwargs)
 
     @contextmanager
