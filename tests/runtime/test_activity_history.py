@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.runtime.conftest import complete_all
+from tests.runtime.counter_loop import deploy_counter_loop
 from wfengine import ActivityState, Engine, IllegalStateError, PackageBuilder, ProcessState
 from wfengine.definition.builder import multi_instance
 from wfengine.errors import NotFoundError
@@ -35,15 +36,8 @@ def _held(engine: Engine, iid: str) -> tuple[int, int, int]:
 
 
 def _automatic_loop(engine: Engine, n: int) -> str:
-    pb = PackageBuilder("history")
-    p = pb.process("loop")
-    p.data_field("i", "INTEGER", initial="0")
-    p.application("inc", params=[("n", "INOUT", "INTEGER")])
-    p.activity("begin").activity("body", tool="inc", args=["i"]).activity("end")
-    p.transition("begin", "body")
-    p.transition("body", "body", condition=f"i < {n}").transition("body", "end", otherwise=True)
     engine.applications.register("inc", lambda n: {"n": n + 1})
-    engine.deploy(pb.build())
+    deploy_counter_loop(engine, f"i < {n}")
     return engine.start_process("loop")
 
 

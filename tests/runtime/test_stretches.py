@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.runtime.conftest import store_url
+from tests.runtime.counter_loop import deploy_counter_loop
 from wfengine import Engine, PackageBuilder, ProcessState
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.history import EventKind
@@ -28,17 +29,6 @@ def stretching(request: pytest.FixtureRequest, store_kind: str, tmp_path: Path) 
         yield e
 
 
-def _counter_loop(engine: Engine, until: str) -> None:
-    pb = PackageBuilder("stretches")
-    p = pb.process("loop")
-    p.data_field("i", "INTEGER", initial="0")
-    p.application("inc", params=[("n", "INOUT", "INTEGER")])
-    p.activity("begin").activity("body", tool="inc", args=["i"]).activity("end")
-    p.transition("begin", "body")
-    p.transition("body", "body", condition=until).transition("body", "end", otherwise=True)
-    engine.deploy(pb.build())
-
-
 def _deferred(engine: Engine, iid: str) -> int:
     return sum(ev.kind == EventKind.INSTANCE_DEFERRED for ev in engine.audit(iid))
 
@@ -46,7 +36,7 @@ def _deferred(engine: Engine, iid: str) -> int:
 def test_one_call_runs_the_whole_long_run_in_stretches(stretching: Engine) -> None:
     e = stretching
     e.applications.register("inc", lambda n: {"n": n + 1})
-    _counter_loop(e, "i < 4000")
+    deploy_counter_loop(e, "i < 4000")
     iid = e.start_process("loop")
     assert e.instance(iid).state is ProcessState.COMPLETED
     assert e.instance(iid).data == {"i": 4000}
@@ -72,7 +62,7 @@ def _interrupted(e: Engine) -> None:
         return {"n": n + 1}
 
     e.applications.register("inc", inc)
-    _counter_loop(e, "i < 4000")
+    deploy_counter_loop(e, "i < 4000")
     with pytest.raises(KeyboardInterrupt):
         e.start_process("loop")
     [summary] = e.instance_summaries()
@@ -93,7 +83,7 @@ def _interrupted(e: Engine) -> None:
 def test_the_step_budget_counts_every_stretch_of_a_run(stretching: Engine) -> None:
     e = stretching
     e.applications.register("inc", lambda n: {"n": n + 1})
-    _counter_loop(e, "i >= 0")  # endless, though its data changes at every step
+    deploy_counter_loop(e, "i >= 0")  # endless, though its data changes at every step
     iid = e.start_process("loop")
     assert e.instance(iid).state is ProcessState.RUNNING
     [incident] = e.incidents(iid)
