@@ -23,15 +23,14 @@ from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import (
-    ActivityInstance,
     Change,
     Incident,
     ProcessInstance,
     Timer,
     WorkItem,
-    retire,
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
+from wfengine.runtime.memory_history import MemoryHistory
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import (
@@ -39,7 +38,7 @@ from wfengine.runtime.snapshots import (
     InstanceSummary,
     summarise,
 )
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 
 
@@ -79,11 +78,8 @@ class MemoryStore(StoreOutbox):
         self._outbox = MemoryOutbox()
         #: every incident of a committed instance, by id (the instances' own records)
         self._incidents: dict[str, Incident] = {}
-        #: per instance, the closed activity instances its commits retired, and the trace
-        #: entries they took out of it (:func:`~wfengine.runtime.instance.retire`); each
-        #: activity instance as a tuple of plain values (:func:`_kept`)
-        self._retired: dict[str, list[_Kept]] = {}
-        self._traces: dict[str, list[str]] = {}
+        #: the closed activity instances and trace entries commits took out of instances
+        self._history = MemoryHistory()
 
     def unit(self) -> AbstractContextManager[None]:
         return nullcontext()
@@ -161,27 +157,10 @@ class MemoryStore(StoreOutbox):
 
     def activity_history(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         self.instance(instance_id)  # NotFoundError for an unknown id
-        return [
-            ActivityInstanceSnapshot(
-                id=k[0],
-                instance_id=instance_id,
-                activity_id=k[1],
-                state=ActivityState(k[2]),
-                started_at=k[3],
-                completed_at=k[4],
-                iterations=k[5],
-                mi_index=k[6],
-                work_item_id=k[7],
-                subflow_instance_id=k[8],
-                incident_id=k[9],
-                performer=k[10],
-            )
-            for k in self._retired.get(instance_id, ())
-        ]
+        return self._history.activities(instance_id)
 
     def trace(self, instance_id: str) -> list[str]:
-        inst = self.instance(instance_id)
-        return [*self._traces.get(instance_id, ()), *inst.trace]
+        return self._history.trace(self.instance(instance_id))
 
     # -- incidents -------------------------------------------------------------------------------
 
@@ -430,18 +409,7 @@ class MemoryStore(StoreOutbox):
         self._audit_read = None  # the events a reader was paging through may change
         for inst in step.instances.values():
             self._instances[inst.id] = inst
-            trace = inst.trace
-            if trace:
-                kept = self._traces.get(inst.id)
-                if kept is None:
-                    self._traces[inst.id] = trace
-                else:
-                    kept.extend(trace)
-                inst.trace_base += len(trace)
-                inst.trace = []
-            retired = retire(inst)
-            if retired:
-                self._retired.setdefault(inst.id, []).extend(map(_kept, retired))
+            self._history.take(inst)
             if inst.incidents:
                 for incident in inst.incidents.values():
                     self._incidents.setdefault(incident.id, incident)
@@ -479,40 +447,3 @@ class MemoryStore(StoreOutbox):
                     self._drop_job(job_id)
         if step.outbox:
             self._outbox.new.extend(step.outbox)
-
-
-#: a retired activity instance as the memory store keeps it: id, activity id, state, started,
-#: completed, iterations, multi-instance index, work item, subflow, incident, performer
-_Kept = tuple[
-    str,
-    str,
-    str,
-    datetime,
-    datetime | None,
-    int,
-    int | None,
-    str | None,
-    str | None,
-    str | None,
-    str | None,
-]
-
-
-def _kept(ai: ActivityInstance) -> _Kept:
-    """Plain values only, so the garbage collector stops tracking the tuple after its first
-    pass: a memory store holding many closed instances would otherwise have the collector
-    rescan every activity instance (and its lists) they ever had, which cost more than half
-    of a long run's time."""
-    return (
-        ai.id,
-        ai.act.id,
-        ai.state.value,
-        ai.started_at,
-        ai.completed_at,
-        ai.iterations,
-        ai.mi_index,
-        ai.work_item,
-        ai.child_instance,
-        ai.incident,
-        ai.performer,
-    )
