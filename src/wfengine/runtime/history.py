@@ -147,8 +147,9 @@ def change(
     activity_instance_id: str | None = None,
     activity_id: str | None = None,
 ) -> Change:
-    """The change recording ``payload`` (its kind and stored detail)."""
-    return (at, payload.KIND, activity_instance_id, activity_id, payload.detail())
+    """The change recording ``payload`` (its kind, as plain text, and stored detail; see
+    :func:`marker`)."""
+    return (at, str(payload.KIND), activity_instance_id, activity_id, payload.detail())
 
 
 def marker(
@@ -157,8 +158,10 @@ def marker(
     activity_instance_id: str | None = None,
     activity_id: str | None = None,
 ) -> Change:
-    """The change recording a kind of event that has no detail."""
-    return (at, kind, activity_instance_id, activity_id, None)
+    """The change recording a kind of event that has no detail (its kind as plain text: a
+    tuple of plain values is one the garbage collector stops tracking, an enum member is not
+    plain)."""
+    return (at, kind.value, activity_instance_id, activity_id, None)
 
 
 #: the state an activity instance closed in -> the kind that records it
