@@ -110,3 +110,8 @@ def test_a_fan_out_over_many_instances_is_not_cut(stretching: Engine) -> None:
     assert {c.state for c in children} == {ProcessState.COMPLETED}
     assert all(_deferred(stretching, i.id) == 0 for i in [*children[:5], *children[-5:]])
     assert _deferred(stretching, iid) == 0
+
+
+def test_a_stretch_of_no_steps_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"commit_every: at least 1 step per commit \(0\)"):
+        RuntimeLimits(commit_every=0)

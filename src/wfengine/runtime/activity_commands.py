@@ -235,8 +235,9 @@ class ActivityCommands(EngineBase):
         its activity), else :class:`NotFoundError`."""
         for done in self.store.activity_history(inst.id):
             if done.id == activity_instance_id:
-                graph = inst.compiled.activity_graph[done.activity_id]
-                return done, graph.activities[graph.by_id[done.activity_id]]
+                ca = inst.compiled.activity(done.activity_id)
+                assert ca is not None, f"{done.id!r}: no activity {done.activity_id!r}"
+                return done, ca
         raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
 
 

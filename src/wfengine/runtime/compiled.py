@@ -362,3 +362,9 @@ class CompiledProcess:
     #: some activity waits for a condition (a conditional catch or boundary event): the
     #: navigator tests them when a command's work runs out
     conditional: bool = False
+
+    def activity(self, activity_id: str) -> CActivity | None:
+        """The compiled activity ``activity_id``, in whichever graph holds it (None when the
+        process has none): how records that name only an activity find it."""
+        graph = self.activity_graph.get(activity_id)
+        return None if graph is None else graph.activities[graph.by_id[activity_id]]

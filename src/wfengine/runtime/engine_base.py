@@ -173,12 +173,14 @@ class EngineBase:
         nav.drain(defer=self.defer_automatic if defer is None else defer)
         for inst in list(nav.step.instances.values()):
             nav.find_deadlocks(inst)
-        leased = self.clock.now() + DEFAULT_LEASE
-        for job in nav.stretched:  # this engine runs them next (see _carry_on)
-            job.lock_owner = self.worker_id
-            job.lock_expires_at = leased
+        stretched = nav.stretched
+        if stretched:  # this engine runs them next (see _carry_on)
+            leased = self.clock.now() + DEFAULT_LEASE
+            for job in stretched:
+                job.lock_owner = self.worker_id
+                job.lock_expires_at = leased
         self.store.commit(nav.step)
-        self._stretched.extend(nav.stretched)
+        self._stretched.extend(stretched)
 
     def next_timer_seq(self) -> int:
         self._timer_seq += 1

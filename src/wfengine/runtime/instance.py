@@ -218,9 +218,9 @@ def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
     return inst.performers.get(activity_id)
 
 
-def previous_performer(inst: ProcessInstance, current: ActivityInstance) -> str | None:
-    """Who completed the person's work that closed last in ``inst`` (``current`` is the
-    activity being assigned: still open, so never that work)."""
+def previous_performer(inst: ProcessInstance) -> str | None:
+    """Who completed the person's work that closed last in ``inst`` (the activity being
+    assigned is still open, so never that work)."""
     return inst.last_performer
 
 

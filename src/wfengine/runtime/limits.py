@@ -40,6 +40,11 @@ class RuntimeLimits:
     #: the longest deadline an expression may compute
     max_deadline: timedelta = timedelta(days=365 * 100)
 
+    def __post_init__(self) -> None:
+        # a stretch of no steps would commit and carry on for ever without running anything
+        if self.commit_every < 1:
+            raise ValueError(f"commit_every: at least 1 step per commit ({self.commit_every})")
+
 
 DEFAULT_RUNTIME_LIMITS = RuntimeLimits()
 

@@ -19,7 +19,8 @@ from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ActivityState
 
 #: a retired activity instance: id, activity id, state, started, completed, iterations,
-#: multi-instance index, work item, subflow, incident, performer
+#: multi-instance index, work item, subflow, incident, performer (the fields of
+#: :class:`~wfengine.runtime.snapshots.ActivityInstanceSnapshot` but its instance id, in order)
 Kept = tuple[
     str,
     str,
@@ -74,21 +75,9 @@ class MemoryHistory:
             self._retired.setdefault(inst.id, []).extend(map(kept, retired))
 
     def activities(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
+        # a kept tuple's fields are the snapshot's, in its order, but the instance id
         return [
-            ActivityInstanceSnapshot(
-                id=k[0],
-                instance_id=instance_id,
-                activity_id=k[1],
-                state=ActivityState(k[2]),
-                started_at=k[3],
-                completed_at=k[4],
-                iterations=k[5],
-                mi_index=k[6],
-                work_item_id=k[7],
-                subflow_instance_id=k[8],
-                incident_id=k[9],
-                performer=k[10],
-            )
+            ActivityInstanceSnapshot(k[0], instance_id, k[1], ActivityState(k[2]), *k[3:])
             for k in self._retired.get(instance_id, ())
         ]
 

@@ -150,8 +150,9 @@ class Queries(EngineBase):
         caller's check (``wfengine.worklist.worklists.may_see``)."""
         item = self.store.work_item(work_item_id)
         inst = self.store.instance(item.instance_id)
-        graph = inst.compiled.activity_graph[item.activity_id]
-        access = graph.activities[graph.by_id[item.activity_id]].access or OPEN_READ
+        activity = inst.compiled.activity(item.activity_id)
+        assert activity is not None, f"work item {item.id!r}: no activity {item.activity_id!r}"
+        access = activity.access or OPEN_READ
         reads = access.reads
         values = {k: copy.deepcopy(v) for k, v in inst.data.items() if reads is None or k in reads}
         return WorkItemData(item.id, values, tuple(sorted(access.writes)))

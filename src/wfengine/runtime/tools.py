@@ -374,9 +374,8 @@ def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) ->
     application: Application | None = None
     if app_id not in registry:
         compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
-        graph = compiled.activity_graph.get(payload["activity_id"])
-        if graph is not None:
-            activity = graph.activities[graph.by_id[payload["activity_id"]]]
+        activity = compiled.activity(payload["activity_id"])
+        if activity is not None:
             tools = activity.tools
             position = int(payload["position"])
             if position < len(tools):

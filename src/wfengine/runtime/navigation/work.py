@@ -127,7 +127,7 @@ class Work(NavigatorBase):
             named.extend((v, rule.declared.get(v)) for v in values)
         assignees = self._members(named)
         if rule.manager_of_previous:
-            previous = previous_performer(inst, ai)
+            previous = previous_performer(inst)
             supervisors_of = getattr(self.ctx.directory, "supervisors_of", None)
             if previous is not None and supervisors_of is not None:
                 assignees = list(supervisors_of(previous)) or assignees
