@@ -158,10 +158,10 @@ def test_the_sqlalchemy_engine_is_sa_engine(tmp_path: Path) -> None:
         store.close()
 
 
-def test_an_instance_read_outside_the_committing_command_is_a_lost_race(tmp_path: Path) -> None:
+def test_an_instance_read_outside_the_committing_command_is_a_lost_race(db_url: str) -> None:
     """The unit of work, not the instance, knows the row version read: an instance it did not
     read is taken for a new one, and storing it again is refused as a race the engine retries."""
-    with Engine(db_url=f"sqlite:///{tmp_path / 'wf.db'}") as e:
+    with Engine(db_url=db_url) as e:
         pb = PackageBuilder("pkg")
         _review(pb)
         e.deploy(pb.build())

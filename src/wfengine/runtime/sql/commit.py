@@ -235,71 +235,94 @@ class StepWriter:
         )
 
     def write(self, conn: sa.Connection, plan: StepPlan) -> None:
-        """Everything of ``plan``, on ``conn`` inside its transaction."""
+        """Everything of ``plan``, on ``conn`` inside its transaction.
+
+        Every statement goes out in one :meth:`~wfengine.runtime.sql.dialects.Dialect.batched`
+        block (on PostgreSQL one round trip for the transaction's BEGIN and all its rows,
+        then one for its COMMIT). The statements whose outcome decides whether the step may
+        commit (the job carried out still existed, each instance row was still at the
+        version read) are checked once the block has ended, before the COMMIT.
+        """
         wire = self._wire
-        self._jobs_done(conn, plan)
-        if plan.inserts:
-            try:
+        #: (result, what it means when the statement changed no row)
+        checks: list[tuple[sa.CursorResult[Any], str]] = []
+        try:
+            with self._dialect.batched(conn):
+                self._jobs_done(conn, plan, checks)
                 wire.many(conn, self._insert_instances, plan.inserts)
-            except sa.exc.IntegrityError as exc:
+                for row, read_version in plan.updates:
+                    values = {k: v for k, v in row.items() if k != "id"}
+                    values.update(w_id=row["id"], w_read=read_version)
+                    checks.append(
+                        (
+                            wire.one(conn, self._update_instance, values),
+                            f"process instance {row['id']!r} was changed by another engine "
+                            f"(read at row version {read_version})",
+                        )
+                    )
+                wire.many(conn, self._insert_audit, plan.audit)
+                wire.many(conn, self._upsert_activities, plan.activities)
+                wire.many(conn, self._insert_trace, plan.trace)
+                wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
+                wire.many(conn, self._insert_tokens, plan.tokens)
+                wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
+                wire.many(conn, self._insert_incidents, plan.incidents)
+                wire.many(
+                    conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset]
+                )
+                wire.many(conn, self._insert_correlations, plan.correlations)
+                wire.many(conn, self._upsert_items, plan.item_rows)
+                wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
+                wire.many(conn, self._insert_offers, plan.offers)
+                wire.many(conn, self._insert_jobs, plan.jobs)
+                wire.many(conn, self._insert_outbox, plan.outbox)
+        except sa.exc.IntegrityError as exc:
+            # another engine committed the same instance first: on PostgreSQL the batch went
+            # on past its instance row and failed on a row both wrote (an audit event's
+            # number, the instance row itself when both inserted it)
+            self._check(checks, exc)
+            if plan.inserts and self._dialect.violated_table(exc) == t.process_instances.name:
                 ids = ", ".join(repr(r["id"]) for r in plan.inserts)
                 raise ConcurrencyError(
                     f"process instance {ids} is stored already (read outside the command "
                     "that commits it)"
                 ) from exc
-        for row, read_version in plan.updates:
-            values = {k: v for k, v in row.items() if k != "id"}
-            changed = wire.one(
-                conn, self._update_instance, {**values, "w_id": row["id"], "w_read": read_version}
-            )
-            if changed != 1:
-                raise ConcurrencyError(
-                    f"process instance {row['id']!r} was changed by another engine "
-                    f"(read at row version {read_version})"
-                )
-        with self._dialect.batched(conn):  # nothing below is read back
-            wire.many(conn, self._insert_audit, plan.audit)
-            wire.many(conn, self._upsert_activities, plan.activities)
-            wire.many(conn, self._insert_trace, plan.trace)
-            wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
-            wire.many(conn, self._insert_tokens, plan.tokens)
-            wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
-            wire.many(conn, self._insert_incidents, plan.incidents)
-            wire.many(conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset])
-            wire.many(conn, self._insert_correlations, plan.correlations)
-            wire.many(conn, self._upsert_items, plan.item_rows)
-            wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
-            wire.many(conn, self._insert_offers, plan.offers)
-            wire.many(conn, self._insert_jobs, plan.jobs)
-            wire.many(conn, self._insert_outbox, plan.outbox)
+            raise
+        self._check(checks, None)
+
+    def _check(
+        self, checks: list[tuple[sa.CursorResult[Any], str]], cause: BaseException | None
+    ) -> None:
+        """Raise :class:`ConcurrencyError` for the first checked statement that changed no
+        row (one whose answer has not come, after a failed batch, is passed over)."""
+        changed = self._dialect.changed
+        for result, message in checks:
+            if changed(result) == 0:
+                raise ConcurrencyError(message) from cause
 
     @staticmethod
-    def _jobs_done(conn: sa.Connection, plan: StepPlan) -> None:
-        """Delete (or give back) the job carried out, with the cancelled timers and the jobs
-        of closed instances; the job carried out must still exist."""
+    def _jobs_done(
+        conn: sa.Connection, plan: StepPlan, checks: list[tuple[sa.CursorResult[Any], str]]
+    ) -> None:
+        """Delete (or give back) the job carried out, then the cancelled timers and the jobs
+        of closed instances; the job carried out must still exist (``checks``)."""
         step, j = plan.step, t.jobs
         done = step.job_done
-        if done is not None and step.job_again_at is not None:
-            # given back to run again later (an application call's retry)
-            again = (
-                j.update()
-                .where(j.c.id == done)
-                .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
-            )
-            if conn.execute(again).rowcount == 0:
-                raise ConcurrencyError(f"job {done!r} was already carried out")
-            done = None
-        gone: list[sa.ColumnElement[bool]] = []
         if done is not None:
-            gone.append(j.c.id == done)
+            gone = f"job {done!r} was already carried out"
+            if step.job_again_at is not None:  # given back to run again later (a retry)
+                again = (
+                    j.update()
+                    .where(j.c.id == done)
+                    .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
+                )
+                checks.append((conn.execute(again), gone))
+            else:
+                checks.append((conn.execute(j.delete().where(j.c.id == done)), gone))
+        others: list[sa.ColumnElement[bool]] = []
         if plan.cancelled:
-            gone.append(j.c.id.in_(plan.cancelled))
+            others.append(j.c.id.in_(plan.cancelled))
         if plan.closed_stored:  # an instance made and closed in this step has no stored job
-            gone.append(j.c.instance_id.in_(plan.closed_stored))
-        if not gone:
-            return
-        delete = j.delete().where(sa.or_(*gone))
-        if done is None:
-            conn.execute(delete)
-        elif done not in conn.execute(delete.returning(j.c.id)).scalars().all():
-            raise ConcurrencyError(f"job {done!r} was already carried out")
+            others.append(j.c.instance_id.in_(plan.closed_stored))
+        if others:
+            conn.execute(j.delete().where(sa.or_(*others)))

@@ -80,15 +80,19 @@ class Database:
 
         return run_with_retries(attempt, what=self.what, policy=self.retry)
 
-    def write(self, fn: Callable[[sa.Connection], _T], *, shared: bool = True) -> _T:
+    def write(
+        self, fn: Callable[[sa.Connection], _T], *, shared: bool = True, batched: bool = False
+    ) -> _T:
         """Run ``fn`` as one write transaction (``shared=False``: never on the unit's
-        connection, for the calls other threads may make)."""
+        connection, for the calls other threads may make; ``batched``: ``fn``'s first
+        statement is in a :meth:`~wfengine.runtime.sql.dialects.Dialect.batched` block)."""
 
         def attempt() -> _T:
-            with self.connection(shared) as conn:
-                self.dialect.writing(conn)
-                with conn.begin():
-                    return fn(conn)
+            with (
+                self.connection(shared) as conn,
+                self.dialect.transaction(conn, batched=batched),
+            ):
+                return fn(conn)
 
         return run_with_retries(attempt, what=self.what, policy=self.retry)
 

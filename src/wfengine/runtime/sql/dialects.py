@@ -18,9 +18,10 @@ it talks to. A dialect knows:
   PostgreSQL: the driver connection is in autocommit mode for the statement).
 * **how a write transaction starts** (:meth:`Dialect.writing`): ``BEGIN IMMEDIATE`` on SQLite.
 * **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
-  PostgreSQL the commit's inserts go in one psycopg pipeline (one round trip for all, not one
-  each; a failure surfaces at the end of the batch as the SQLAlchemy error it would have been);
-  SQLite, in the same process, has no round trips to save.
+  PostgreSQL a commit's whole transaction, its BEGIN included, goes in one psycopg pipeline
+  (one round trip for all, not one each; a failure surfaces at the end of the batch as the
+  SQLAlchemy error it would have been, and the rows each statement changed are counted then,
+  :meth:`Dialect.changed`); SQLite, in the same process, has no round trips to save.
 * **upserts** (:meth:`Dialect.upsert`): ``INSERT ... ON CONFLICT DO UPDATE`` in each dialect's
   SQLAlchemy construct.
 * **the driver's own form** of what the commit writes straight to it
@@ -36,6 +37,7 @@ it talks to. A dialect knows:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -56,6 +58,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: execution options the SQLite ``begin`` listener reads (see :class:`SqliteDialect`)
 _AUTOCOMMIT = "wf_autocommit"
 _WRITE = "wf_write"
+
+#: libpq's transaction status of a connection with no transaction open
+_IDLE = 0
 
 
 class Dialect:
@@ -82,10 +87,29 @@ class Dialect:
         """Prepare ``conn`` for a write transaction (called before ``conn.begin()``)."""
 
     @contextmanager
+    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
+        """One write transaction on ``conn``, committed when the block ends, rolled back when
+        it raises. ``batched``: the block's first statement is in a :meth:`batched` block,
+        which may then send the transaction's BEGIN along with its statements."""
+        self.writing(conn)
+        with conn.begin():
+            yield
+
+    @contextmanager
     def batched(self, conn: sa.Connection) -> Iterator[None]:
-        """Run the block's statements, whose results nobody reads, possibly without waiting
-        for each one's answer: errors may surface only when the block ends."""
+        """Run the block's statements possibly without waiting for each one's answer: their
+        rows are not read, errors may surface only when the block ends, and how many rows a
+        statement changed is known then (:meth:`changed`)."""
         yield
+
+    def changed(self, result: sa.CursorResult[Any]) -> int:
+        """How many rows the statement of ``result`` changed, asked after its :meth:`batched`
+        block ended (-1 when its answer never came: an earlier statement failed)."""
+        return result.rowcount
+
+    def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
+        """The table whose constraint ``exc`` reports violated, when the driver says."""
+        raise NotImplementedError
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         raise NotImplementedError
@@ -153,6 +177,11 @@ class SqliteDialect(Dialect):
     def _insert(self, table: sa.Table) -> sqlite.Insert:
         return sqlite.insert(table)
 
+    def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
+        # sqlite3 says only "UNIQUE constraint failed: table.column, ..."
+        found = re.search(r"constraint failed: (\w+)\.", str(exc.orig))
+        return found.group(1) if found else None
+
     def wire_time(self, value: datetime) -> Any:
         # SQLAlchemy's SQLite DATETIME text ("2027-01-04 09:00:00.000000") of the UTC time
         return utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
@@ -193,12 +222,36 @@ class PostgresDialect(Dialect):
                 raw.autocommit = False
 
     @contextmanager
+    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
+        if not batched:
+            with conn.begin():
+                yield
+            return
+        # psycopg sends the BEGIN it starts a transaction with on its own and waits for the
+        # answer, even in a pipeline: a round trip per commit. In autocommit mode it sends
+        # none, so :meth:`batched` sends it, first in its pipeline; SQLAlchemy's commit (or
+        # rollback) then ends the transaction the server has open.
+        raw: Any = conn.connection.dbapi_connection
+        raw.autocommit = True
+        try:
+            with conn.begin():
+                yield
+        finally:
+            if not raw.closed:
+                if raw.info.transaction_status == _IDLE:
+                    raw.autocommit = False
+                else:  # a transaction left open (the connection failed): never reuse it
+                    conn.invalidate()
+
+    @contextmanager
     def batched(self, conn: sa.Connection) -> Iterator[None]:
         raw: Any = conn.connection.dbapi_connection
         dialect = conn.dialect
         base = dialect.loaded_dbapi.Error
         try:
             with raw.pipeline():
+                if raw.autocommit and raw.info.transaction_status == _IDLE:
+                    raw.execute("BEGIN")  # see transaction(batched=True)
                 yield
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
             gone = dialect.is_disconnect(exc, raw, None)
@@ -210,6 +263,20 @@ class PostgresDialect(Dialect):
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
+
+    def changed(self, result: sa.CursorResult[Any]) -> int:
+        # SQLAlchemy reads the count when the statement is sent: in a pipeline that is before
+        # the answer came (-1), and the driver's cursor has it once the pipeline synced
+        count = result.rowcount
+        if count < 0:
+            cursor: Any = result.context.cursor
+            count = cursor.rowcount
+        return count
+
+    def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
+        diag = getattr(exc.orig, "diag", None)
+        table: str | None = getattr(diag, "table_name", None)
+        return table
 
     def positional(self, dialect: SaDialect) -> SaDialect:
         # psycopg takes "%s" as well as the "%(name)s" SQLAlchemy compiles for it

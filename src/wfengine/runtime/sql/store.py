@@ -496,5 +496,5 @@ class SqlStore(StoreOutbox):
 
     def commit(self, step: Step) -> None:
         plan = StepPlan(step, self._unit)
-        self._db.write(lambda conn: self._writer.write(conn, plan))
+        self._db.write(lambda conn: self._writer.write(conn, plan), batched=True)
         plan.done()

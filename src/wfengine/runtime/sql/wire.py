@@ -109,10 +109,13 @@ class Wire:
             render = compiled.render
             _execute(conn, compiled.sql, [render(row) for row in rows])
 
-    def one(self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]) -> int:
-        """Execute ``statement`` with ``row``; returns the number of rows it changed."""
+    def one(
+        self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]
+    ) -> sa.CursorResult[Any]:
+        """Execute ``statement`` with ``row``; its result tells how many rows it changed
+        (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`)."""
         compiled = self._compiled(statement, tuple(row))
-        return conn.exec_driver_sql(compiled.sql, compiled.render(row)).rowcount
+        return conn.exec_driver_sql(compiled.sql, compiled.render(row))
 
 
 def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
