@@ -1,6 +1,7 @@
 """Listing one instance's open work items is an index range over (instance_id, state) on
 SQLite and PostgreSQL (issue 14: SQLite used to pick the state index and read every open
-item of every instance), and it does not load the instance."""
+item of every instance); it does not load the instance, and the one statement also tells
+whether the instance exists."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ import sqlalchemy as sa
 from tests.runtime.conftest import store_url
 from wfengine import Engine, PackageBuilder
 from wfengine.errors import NotFoundError
+from wfengine.runtime.sql import reads
+from wfengine.runtime.sql.store import SqlStore
 
-QUERY = (
-    "SELECT id FROM work_items WHERE instance_id = 'pi-1' "
-    "AND state IN ('offered', 'allocated', 'started')"
-)
+
+def _query(engine: sa.Engine) -> str:
+    """The statement the store lists an instance's open items with, as the database gets it."""
+    bound = reads.OPEN_ITEMS_OF.params(instance_id="pi-1")
+    return str(bound.compile(engine, compile_kwargs={"literal_binds": True}))
 
 
 def _process() -> PackageBuilder:
@@ -42,13 +46,31 @@ def test_an_instances_open_items_are_an_index_range(
     try:
         with engine.begin() as conn:
             if kind == "sqlite":
-                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + QUERY))
+                plan = " ".join(
+                    str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + _query(engine))
+                )
             else:
                 # statistics of this table's rows, not of what earlier tests left in it before
                 # it was emptied (once, the planner chose another index from those)
                 conn.exec_driver_sql("ANALYZE work_items")
                 conn.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: ask for it
-                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN " + QUERY))
+                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN " + _query(engine)))
             assert "ix_work_items_instance_state" in plan, plan
     finally:
         engine.dispose()
+
+
+def test_an_instance_without_open_items_is_one_statement(db_url: str) -> None:
+    """An empty list (the instance exists) and an unknown instance are told apart by the
+    statement that lists the items, not by a second read."""
+    with Engine(db_url=db_url) as e:
+        e.deploy(_process().build())
+        iid = e.start_process("main")
+        e.complete_work_item(e.work_items(iid)[0].id)
+        assert isinstance(e.store, SqlStore)
+        sent: list[str] = []
+        sa.event.listen(e.store.sa_engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        assert e.work_items(iid) == []
+        with pytest.raises(NotFoundError, match="pi-404"):
+            e.work_items("pi-404")
+        assert len(sent) == 2, sent

@@ -186,7 +186,12 @@ class MemoryStore(StoreOutbox):
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
             return list(self._open_items.values())
-        return list(self._open_of.get(instance_id, {}).values())
+        mine = self._open_of.get(instance_id)
+        if mine is None:
+            if instance_id not in self._instances:
+                raise NotFoundError("process instance", instance_id)
+            return []
+        return list(mine.values())
 
     def worklist(
         self,

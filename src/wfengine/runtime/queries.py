@@ -114,10 +114,7 @@ class Queries(EngineBase):
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
         """Open work items (offered, allocated or started) in creation order, of one instance
         or of all."""
-        found = self.store.open_work_items(instance_id)
-        if not found and instance_id is not None:
-            self.store.instance_summary(instance_id)  # NotFoundError for an unknown id
-        return [work_item_snapshot(w) for w in found]
+        return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
 
     def work_items_of(
         self,

@@ -214,7 +214,9 @@ class Store(Protocol):
         ...
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
-        """Offered work items in creation order, of one instance or of all."""
+        """Open work items in creation order, of one instance or of all. Raises
+        :class:`~wfengine.errors.NotFoundError` for an instance that does not exist (a SQL
+        store learns it from the same statement)."""
         ...
 
     def worklist(

@@ -1,4 +1,5 @@
-"""Listing instances on the SQL store: in creation order, filtered, paged by keyset.
+"""Listing instances on the SQL store: in creation order, filtered, paged by keyset; and the
+ids of the instances open at some activities or with given correlation keys, in that order.
 
 The order is ``(created_at, length(id), id)``: creation time, then ids by length and text, so
 ``pi-2`` comes before ``pi-10`` among instances one command created. Migration 0011 indexes
@@ -7,7 +8,7 @@ exactly that, so a page, and the page after a given instance, is one index range
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,3 +79,45 @@ def _one_by_one(db: Database, query: sa.Select[Any]) -> list[InstanceSummary]:
         except (ValueError, TypeError) as exc:
             rows.skipped(instance_id, exc)
     return found
+
+
+def open_at(db: Database, process_id: str, activity_ids: Collection[str]) -> list[str]:
+    """The instances of ``process_id`` with an open instance of one of ``activity_ids``, in
+    creation order."""
+    a, p = t.activity_instances, t.process_instances
+    if not activity_ids:
+        return []
+    inside = (
+        sa.select(a.c.instance_id)
+        .where(
+            a.c.process_id == process_id,
+            a.c.activity_id.in_(sorted(activity_ids)),
+            a.c.state.like("open.%"),
+        )
+        .distinct()
+    )
+    query = sa.select(p.c.id).where(p.c.id.in_(inside))
+    return list(db.read(lambda c: c.execute(ordered(query, None, None)).scalars().all()))
+
+
+def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
+    """The instances whose correlation keys have every value of ``keys``, in creation order
+    (one index lookup per key: ``(key, value)``)."""
+    if not keys:
+        return []
+    k, p = t.correlation_keys, t.process_instances
+    found: set[str] | None = None
+    for key, value in keys.items():
+        query = sa.select(k.c.instance_id).where(
+            k.c.key == key, k.c.value == rows.correlation_value(value)
+        )
+
+        def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[str]:
+            return c.execute(q).scalars().all()
+
+        ids = set(db.read(read))
+        found = ids if found is None else found & ids
+    if not found:
+        return []
+    query = sa.select(p.c.id).where(p.c.id.in_(sorted(found)))
+    return list(db.read(lambda c: c.execute(ordered(query, None, None)).scalars().all()))

@@ -1,6 +1,6 @@
 """The reads every command makes, built once (building a statement costs more than running it
 on SQLite): an instance, its summary, a work item (alone, or with its instance's whole row),
-the open work items in creation order (of an instance).
+the open work items in creation order (of an instance, which also tells whether it exists).
 
 A work item is read with its instance's row version from the same statement: the version that
 stands for the item's (see :meth:`~wfengine.runtime.sql.unit.UnitOfWork.remember_work_item`).
@@ -31,10 +31,17 @@ _ITEM_WITH_VERSION = sa.select(_w, _p.c.version.label("instance_version")).join(
     _p, _p.c.id == _w.c.instance_id
 )
 ITEM = _ITEM_WITH_VERSION.where(_w.c.id == sa.bindparam("work_item_id"))
-OPEN_ITEMS = _ITEM_WITH_VERSION.where(_w.c.state.in_(OPEN_ITEM_STATES)).order_by(
-    _w.c.created_at, sa.func.length(_w.c.id), _w.c.id
+_ITEM_ORDER = (_w.c.created_at, sa.func.length(_w.c.id), _w.c.id)
+OPEN_ITEMS = _ITEM_WITH_VERSION.where(_w.c.state.in_(OPEN_ITEM_STATES)).order_by(*_ITEM_ORDER)
+#: the open items of one instance, from the instance's row: no row when there is no such
+#: instance, one row of NULL item columns when it has no open item (one statement tells both)
+OPEN_ITEMS_OF = (
+    sa.select(_w, _p.c.version.label("instance_version"))
+    .select_from(_p)
+    .outerjoin(_w, sa.and_(_w.c.instance_id == _p.c.id, _w.c.state.in_(OPEN_ITEM_STATES)))
+    .where(_p.c.id == sa.bindparam("instance_id"))
+    .order_by(*_ITEM_ORDER)
 )
-OPEN_ITEMS_OF = OPEN_ITEMS.where(_w.c.instance_id == sa.bindparam("instance_id"))
 
 #: a work item with its instance's whole row, its columns prefixed (a command that reads an
 #: item reads its instance next: one statement for both, and one moment)

@@ -51,7 +51,7 @@ from wfengine.runtime.instance import Incident, ProcessInstance, Timer, WorkItem
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary, summarise
-from wfengine.runtime.sql import listing, reads, rows
+from wfengine.runtime.sql import audit_reads, listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
@@ -314,11 +314,13 @@ class SqlStore(StoreOutbox):
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            query, params = reads.OPEN_ITEMS, {}
-        else:
-            query, params = reads.OPEN_ITEMS_OF, {"instance_id": instance_id}
-        found = self._db.read(lambda c: c.execute(query, params).mappings().all())
-        return [self._item(r) for r in found]
+            found = self._db.read(lambda c: c.execute(reads.OPEN_ITEMS).mappings().all())
+            return [self._item(r) for r in found]
+        params = {"instance_id": instance_id}
+        found = self._db.read(lambda c: c.execute(reads.OPEN_ITEMS_OF, params).mappings().all())
+        if not found:
+            raise NotFoundError("process instance", instance_id)
+        return [self._item(r) for r in found if r["id"] is not None]
 
     def worklist(
         self,
@@ -398,78 +400,16 @@ class SqlStore(StoreOutbox):
     # -- audit and outbox ----------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
-        a = t.audit_events
-        query = sa.select(a).where(a.c.instance_id == instance_id).order_by(a.c.seq)
-        found = self._db.read(lambda c: c.execute(query).mappings().all())
-        return [rows.audit_event(r) for r in found]
+        return audit_reads.audit(self._db, instance_id)
 
     def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
-        a, p = t.activity_instances, t.process_instances
-        if not activity_ids:
-            return []
-        inside = (
-            sa.select(a.c.instance_id)
-            .where(
-                a.c.process_id == process_id,
-                a.c.activity_id.in_(sorted(activity_ids)),
-                a.c.state.like("open.%"),
-            )
-            .distinct()
-        )
-        query = (
-            sa.select(p.c.id)
-            .where(p.c.id.in_(inside))
-            .order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
-        )
-        return list(self._db.read(lambda c: c.execute(query).scalars().all()))
+        return listing.open_at(self._db, process_id, activity_ids)
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
-        if not keys:
-            return []
-        k, p = t.correlation_keys, t.process_instances
-        found: set[str] | None = None
-        for key, value in keys.items():  # one index lookup per key: (key, value)
-            query = sa.select(k.c.instance_id).where(
-                k.c.key == key, k.c.value == rows.correlation_value(value)
-            )
-
-            def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[str]:
-                return c.execute(q).scalars().all()
-
-            ids = set(self._db.read(read))
-            found = ids if found is None else found & ids
-        if not found:
-            return []
-        ordered = (
-            sa.select(p.c.id)
-            .where(p.c.id.in_(sorted(found)))
-            .order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
-        )
-        return list(self._db.read(lambda c: c.execute(ordered).scalars().all()))
+        return listing.correlated(self._db, keys)
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
-        a = t.audit_events
-        stmt = sa.select(a).order_by(a.c.at, a.c.instance_id, a.c.seq)
-        if query.instance_id is not None:
-            stmt = stmt.where(a.c.instance_id == query.instance_id)
-        if query.process_id is not None:
-            stmt = stmt.where(a.c.process_id == query.process_id)
-        if query.activity_id is not None:
-            stmt = stmt.where(a.c.activity_id == query.activity_id)
-        if query.user is not None:
-            stmt = stmt.where(a.c.user_id == query.user)
-        if query.kinds:
-            stmt = stmt.where(a.c.kind.in_(query.kinds))
-        if query.since is not None:
-            stmt = stmt.where(a.c.at >= query.since)
-        if query.until is not None:
-            stmt = stmt.where(a.c.at < query.until)
-        if query.after is not None:
-            stmt = stmt.where(sa.tuple_(a.c.at, a.c.instance_id, a.c.seq) > sa.tuple_(*query.after))
-        if query.limit is not None:
-            stmt = stmt.limit(query.limit)
-        found = self._db.read(lambda c: c.execute(stmt).mappings().all())
-        return [rows.audit_event(r) for r in found]
+        return audit_reads.audit_events(self._db, query)
 
     def activity_durations(
         self, process_id: str, since: datetime | None = None, until: datetime | None = None
