@@ -21,6 +21,9 @@ _p, _w = t.process_instances, t.work_items
 
 #: the ``state`` values of work items still waiting for someone
 OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
+#: ``state IN`` them, written into the statement when it is compiled (an IN of parameters
+#: is expanded at every execution: a fifth of a read's time on SQLite)
+_OPEN = _w.c.state.in_([sa.literal_column(f"'{v}'") for v in OPEN_ITEM_STATES])
 #: those of them with a holder
 HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
 
@@ -32,13 +35,13 @@ _ITEM_WITH_VERSION = sa.select(_w, _p.c.version.label("instance_version")).join(
 )
 ITEM = _ITEM_WITH_VERSION.where(_w.c.id == sa.bindparam("work_item_id"))
 _ITEM_ORDER = (_w.c.created_at, sa.func.length(_w.c.id), _w.c.id)
-OPEN_ITEMS = _ITEM_WITH_VERSION.where(_w.c.state.in_(OPEN_ITEM_STATES)).order_by(*_ITEM_ORDER)
+OPEN_ITEMS = _ITEM_WITH_VERSION.where(_OPEN).order_by(*_ITEM_ORDER)
 #: the open items of one instance, from the instance's row: no row when there is no such
 #: instance, one row of NULL item columns when it has no open item (one statement tells both)
 OPEN_ITEMS_OF = (
     sa.select(_w, _p.c.version.label("instance_version"))
     .select_from(_p)
-    .outerjoin(_w, sa.and_(_w.c.instance_id == _p.c.id, _w.c.state.in_(OPEN_ITEM_STATES)))
+    .outerjoin(_w, sa.and_(_w.c.instance_id == _p.c.id, _OPEN))
     .where(_p.c.id == sa.bindparam("instance_id"))
     .order_by(*_ITEM_ORDER)
 )
