@@ -7,7 +7,7 @@ import pytest
 from tests.runtime.conftest import run
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.progress import WATCH_FROM
+from wfengine.runtime.progress import WATCH_FROM, ProgressWatch
 from wfengine.runtime.states import ProcessState
 
 
@@ -71,3 +71,26 @@ def test_a_loop_counting_in_a_loop_counter_is_progress(engine: Engine) -> None:
     iid = run(engine, pb)
     assert engine.incidents(iid) == []
     assert engine.trace(iid).count("again") == 5000
+
+
+class _Untouchable:
+    """Queued work the watch must not look at."""
+
+    def __iter__(self) -> None:
+        raise AssertionError("the watch read the queued work")
+
+
+def test_a_loop_that_calls_applications_pays_for_the_watch_only_at_its_snapshots() -> None:
+    """Once an application was called after the snapshot, nothing can repeat the snapshot's
+    state until the next one: the watch answers without reading the navigation state (it
+    built a key of every queued item and join at every step of a long loop)."""
+    watch = ProgressWatch()
+    assert watch.repeating(WATCH_FROM, [], 0) is None  # the first snapshot reads it
+    watch.calls += 1
+    for step in range(WATCH_FROM + 1, 2 * WATCH_FROM):
+        assert watch.repeating(step, _Untouchable(), 1) is None  # type: ignore[arg-type]
+    with pytest.raises(AssertionError, match="read the queued work"):  # the next snapshot
+        watch.repeating(2 * WATCH_FROM, _Untouchable(), 1)  # type: ignore[arg-type]
+    assert watch.repeating(2 * WATCH_FROM, [], 0) is None
+    # without a call since that snapshot the state is compared, and a repeat is a cycle
+    assert watch.repeating(2 * WATCH_FROM + 1, [], 0) == []

@@ -11,7 +11,10 @@ within about 2 * max(L, WATCH_FROM) steps, long before the step budget, and ordi
 (which rarely run a thousand steps) pay nothing.
 
 An application call counts as progress (the world it talks to may have changed); such loops
-still end at the step budget.
+still end at the step budget. A state seen after a call can never repeat the snapshot taken
+before it, so until the next snapshot a loop that calls an application pays nothing for the
+watch (it built a key of the whole navigation state at every step: a tenth of a long loop's
+time).
 """
 
 from __future__ import annotations
@@ -56,10 +59,16 @@ class ProgressWatch:
         """Call before each step; the activities of the cycle when the state repeats."""
         if step < WATCH_FROM or size > MAX_COMPARED_AGENDA:
             return None
+        snap = self._snapshot
+        taking = step >= self._next
+        if not taking and (snap is None or snap.calls != self.calls):
+            # an application was called since the snapshot: no later state can repeat it, so
+            # a loop that calls one pays for the watch only at its snapshots
+            return None
         items = list(agenda)
         instances = _instances(items)
         key = _key(items, instances)
-        if step >= self._next:
+        if taking:
             self._next *= 2
             self._snapshot = _Snapshot(
                 key,
@@ -68,8 +77,8 @@ class ProgressWatch:
                 self.calls,
             )
             return None
-        snap = self._snapshot
-        if snap is None or snap.key != key or snap.calls != self.calls:
+        assert snap is not None
+        if snap.key != key:
             return None
         if any(snap.data.get(i.id) != i.data for i in instances):
             return None
