@@ -215,6 +215,20 @@ def test_a_database_error_in_the_commits_batch_is_sqlalchemys_and_rolls_back(db_
             inst = store.instance(iid)
             inst.data["amount"] = 5
             store.commit(Step(instances={iid: inst}, jobs=[job]))  # the same job id again
+        _transactions_begin_again(store)
         assert e.audit(iid) == before
         assert e.instance(iid).data["amount"] == 0
         assert [j.id for j in store.jobs(iid)].count("job-dup") == 1
+        e.set_data(iid, {"amount": 6})  # and the store writes on
+        _transactions_begin_again(store)
+        assert e.instance(iid).data["amount"] == 6
+
+
+def _transactions_begin_again(store: SqlStore) -> None:
+    """On PostgreSQL a commit runs in autocommit mode (its BEGIN sent in its pipeline): the
+    connection that goes back to the pool, whether the commit failed or not, is one whose
+    transactions begin again (else the statements of the next write would each commit)."""
+    if store.sa_engine.dialect.name == "postgresql":
+        with store.sa_engine.connect() as conn:
+            raw: Any = conn.connection.dbapi_connection
+            assert raw.autocommit is False

@@ -223,7 +223,10 @@ class PostgresDialect(Dialect):
 
     @contextmanager
     def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
+        raw: Any = conn.connection.dbapi_connection
         if not batched:
+            if raw.autocommit:  # never left so (see below), but a write must be one transaction
+                raw.autocommit = False
             with conn.begin():
                 yield
             return
@@ -231,7 +234,6 @@ class PostgresDialect(Dialect):
         # answer, even in a pipeline: a round trip per commit. In autocommit mode it sends
         # none, so :meth:`batched` sends it, first in its pipeline; SQLAlchemy's commit (or
         # rollback) then ends the transaction the server has open.
-        raw: Any = conn.connection.dbapi_connection
         raw.autocommit = True
         try:
             with conn.begin():
