@@ -16,7 +16,8 @@ it talks to. A dialect knows:
 * **how a lone read runs** (:meth:`Dialect.reading`): without BEGIN and COMMIT, which would only
   add round trips to a statement that is atomic by itself (SQLite: no BEGIN is issued;
   PostgreSQL: the driver connection is in autocommit mode for the statement).
-* **how a write transaction starts** (:meth:`Dialect.writing`): ``BEGIN IMMEDIATE`` on SQLite.
+* **how a write transaction runs** (:meth:`Dialect.transaction`): ``BEGIN IMMEDIATE`` on SQLite;
+  on PostgreSQL a commit's BEGIN goes in its pipeline (below).
 * **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
   PostgreSQL a commit's whole transaction, its BEGIN included, goes in one psycopg pipeline
   (one round trip for all, not one each; a failure surfaces at the end of the batch as the
@@ -83,15 +84,11 @@ class Dialect:
         """Run the statements of the block without a transaction around them."""
         yield
 
-    def writing(self, conn: sa.Connection) -> None:
-        """Prepare ``conn`` for a write transaction (called before ``conn.begin()``)."""
-
     @contextmanager
     def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
         """One write transaction on ``conn``, committed when the block ends, rolled back when
         it raises. ``batched``: the block's first statement is in a :meth:`batched` block,
         which may then send the transaction's BEGIN along with its statements."""
-        self.writing(conn)
         with conn.begin():
             yield
 
@@ -171,8 +168,12 @@ class SqliteDialect(Dialect):
         conn.execution_options(**{_AUTOCOMMIT: True, _WRITE: False})
         yield
 
-    def writing(self, conn: sa.Connection) -> None:
+    @contextmanager
+    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
+        # the begin listener issues BEGIN IMMEDIATE: the write lock from the start
         conn.execution_options(**{_WRITE: True, _AUTOCOMMIT: False})
+        with conn.begin():
+            yield
 
     def _insert(self, table: sa.Table) -> sqlite.Insert:
         return sqlite.insert(table)
