@@ -85,7 +85,6 @@ def call_application(
     app_id = binding.application_id
     attempts = binding.retries + 1
     shown = audit_values(inputs, sensitive)
-    prefix = f"{where}: " if where else ""
     for attempt in range(1, attempts + 1):
         record(ApplicationInvoked(app_id, attempt, key, shown))
         try:
@@ -96,6 +95,7 @@ def call_application(
             error = f"{type(exc).__name__}: {exc}"
             record(ApplicationFailed(app_id, attempt, error, delay))
             if final:
+                prefix = f"{where}: " if where else ""
                 tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
                 name = getattr(exc, "exception_name", None)
                 raise ToolFailure(
@@ -107,25 +107,36 @@ def call_application(
             assert delay is not None
             sleep(delay)
             continue
-        outputs = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+        if type(result) is dict or isinstance(result, Mapping):
+            outputs = audit_values(result, sensitive)
+        else:
+            outputs = plain(result)
         record(ApplicationReturned(app_id, attempt, outputs))
         return result
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
-    kwargs = dict(inputs)
-    if binding.takes_key and IDEMPOTENCY_KEYWORD not in kwargs:
-        kwargs[IDEMPOTENCY_KEYWORD] = key
+    # ``func(**inputs)`` hands the callable a dict of its own: ``inputs`` is copied only when
+    # the key is added to it
+    kwargs = inputs
+    if binding.takes_key and IDEMPOTENCY_KEYWORD not in inputs:
+        kwargs = {**inputs, IDEMPOTENCY_KEYWORD: key}
     func = binding.func
-    timeout = binding.timeout
     if binding.is_async:
         return _run_coroutine(binding, lambda: func(**kwargs))
-    result = func(**kwargs) if timeout is None else _in_thread(binding, lambda: func(**kwargs))
-    if inspect.isawaitable(result):
-        awaitable = result
-        return _run_coroutine(binding, lambda: _awaiting(awaitable))
-    return result
+    if binding.timeout is None:
+        result = func(**kwargs)
+    else:
+        result = _in_thread(binding, lambda: func(**kwargs))
+    if type(result) in _SETTLED or not inspect.isawaitable(result):
+        return result
+    awaitable = result
+    return _run_coroutine(binding, lambda: _awaiting(awaitable))
+
+
+#: answers that are never awaitable (most answers: a look at the type instead of the ABCs)
+_SETTLED = frozenset({dict, type(None), str, int, float, bool, list, tuple})
 
 
 async def _awaiting(awaitable: Any) -> Any:

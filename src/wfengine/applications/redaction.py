@@ -25,8 +25,12 @@ def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]
     return {k: REDACTED if k in sensitive else plain(v) for k, v in values.items()}
 
 
+#: types kept as they are (a look at the type first: most values are one of these)
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def plain(v: Any) -> Any:
-    if v is None or isinstance(v, str | int | float | bool):
+    if type(v) in _PLAIN or v is None or isinstance(v, str | int | float | bool):
         return v
     if isinstance(v, datetime | date | time):
         return v.isoformat()

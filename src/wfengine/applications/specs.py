@@ -51,9 +51,14 @@ class ToolSpec:
     outputs: Mapping[str, ParamSpec] = field(init=False, repr=False, compare=False)
     #: formal ids whose values the audit trail hides
     sensitive: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: the OUT (not INOUT) parameters' formal ids: an answer must give these
+    required: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "outputs", {p.formal: p for p in self.params if p.target})
+        outputs = {p.formal: p for p in self.params if p.target}
+        object.__setattr__(self, "outputs", outputs)
+        required = tuple(f for f, p in outputs.items() if p.mode is ParameterMode.OUT)
+        object.__setattr__(self, "required", required)
         object.__setattr__(
             self, "sensitive", frozenset(p.formal for p in self.params if p.sensitive)
         )

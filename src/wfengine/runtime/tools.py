@@ -40,7 +40,7 @@ from wfengine.applications.events import (
 from wfengine.applications.redaction import audit_values, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
-from wfengine.definition.model import Application, ParameterMode
+from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
@@ -122,14 +122,14 @@ def run_tools(
     """
     inst = ai.scope.instance
     act = ai.act
-    specs = [tool.spec for tool in act.tools]
     where = f"instance {inst.id!r}, activity {act.id!r}"
 
     def record(event: ApplicationEvent) -> None:
         inst.changes.append(change(now, event, ai.id, act.id))
 
     outputs: dict[str, Any] = dict(staged or {})
-    for spec in specs[start:]:
+    for tool in act.tools[start:]:
+        spec = tool.spec
         binding = find_binding(registry, spec.application_id, spec.application, where)
         inputs = _inputs(spec, evaluate, outputs, where)
         key = f"{ai.id}/{ai.iterations}/{spec.position}"
@@ -205,15 +205,15 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
     """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch
     (``optional``: OUT parameters left out are not one; their fields keep their values)."""
     app_id = spec.application_id
-    outs = spec.outputs
     if result is None:
         result = {}
-    if not isinstance(result, Mapping):
+    elif type(result) is not dict and not isinstance(result, Mapping):
         raise ToolFailure(
             f"{where}: application {app_id!r} returned {type(result).__name__}, "
             "expected a mapping of OUT parameters",
             application_id=app_id,
         )
+    outs = spec.outputs
     unknown = [k for k in result if k not in outs]
     if unknown:
         raise ToolFailure(
@@ -221,14 +221,15 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
             f"which are not its OUT/INOUT parameters ({sorted(outs)})",
             application_id=app_id,
         )
-    missing = [
-        p.formal for p in outs.values() if p.mode is ParameterMode.OUT and p.formal not in result
-    ]
-    if missing and not optional:
-        raise ToolFailure(
-            f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
-            application_id=app_id,
-        )
+    if not optional and spec.required:
+        missing = [formal for formal in spec.required if formal not in result]
+        if missing:
+            raise ToolFailure(
+                f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
+                application_id=app_id,
+            )
+    if not result:
+        return {}
     data: dict[str, Any] = {}
     for formal, value in result.items():
         p = outs[formal]
