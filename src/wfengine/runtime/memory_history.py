@@ -44,7 +44,7 @@ def kept(ai: ActivityInstance) -> Kept:
     return (
         ai.id,
         ai.act.id,
-        ai.state.value,
+        ai.state,  # a StrEnum member is its text
         ai.started_at,
         ai.completed_at,
         ai.iterations,

@@ -47,6 +47,11 @@ _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
 
 
+#: the state an activity instance closed in -> the kind of event that records it, as text
+#: (what :func:`~wfengine.runtime.history.marker` makes, looked up once per state)
+_CLOSED_TEXT = {ActivityState(state): kind.value for state, kind in CLOSED_KINDS.items()}
+
+
 class Activities(NavigatorBase):
     """An activity instance's life."""
 
@@ -323,7 +328,7 @@ class Activities(NavigatorBase):
                 entry = incident_entry(incident, self.now, Resolution.ACTIVITY_CLOSED)
                 self.step.outbox.append(entry)
             ai.incident = None
-        inst.changes.append(marker(self.now, CLOSED_KINDS[state.value], ai.id, ai.act.id))
+        inst.changes.append((self.now, _CLOSED_TEXT[state], ai.id, ai.act.id, None))
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
             ai.timers = []
