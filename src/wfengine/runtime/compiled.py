@@ -271,6 +271,9 @@ class CActivity:
     block: CGraph | None = None
     #: runs and completes in one go: nothing to run, no person, loop, deadline or join state
     instant: bool = False
+    #: a task that only calls its applications: no person, loop, deadline, attached event,
+    #: rival or Start assignment to see to first (the navigator goes straight to the calls)
+    plain_task: bool = False
     #: a person's work item comes before the activity's own work (a Manual start; for
     #: Implementation No, any Manual mode): see :mod:`wfengine.definition.modes`
     offer_first: bool = False

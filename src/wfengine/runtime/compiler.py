@@ -74,6 +74,7 @@ from wfengine.runtime.compiled import (
     JOIN_COMPLEX,
     JOIN_OR,
     KIND_NONE,
+    KIND_TASK,
     CActivity,
     CGraph,
     CompiledProcess,
@@ -229,6 +230,15 @@ class _GraphCompiler(ActivityCompiler):
                 and not ca.rivals
                 and not ca.assign_start
                 and not ca.assign_end
+            )
+            ca.plain_task = (
+                ca.kind == KIND_TASK
+                and not ca.offer_first
+                and ca.loop is None
+                and not ca.deadlines
+                and not ca.boundaries
+                and ca.throws is None
+                and not ca.assign_start
             )
         subs = event_subprocesses(self.exprs, name, self.process, activities, compiled)
         if subs:  # they start on their event, not with the scope

@@ -84,6 +84,9 @@ class Activities(NavigatorBase):
         if ca.instant:
             self._leave(ai)
             return
+        if ca.plain_task:  # nothing of _start_activity's or _run_body's applies
+            self._run_task(ai)
+            return
         self._start_activity(ai)
 
     def _start_activity(self, ai: ActivityInstance) -> None:
