@@ -9,6 +9,7 @@ the ``engine`` fixture: ``tests/runtime/conftest.py``.)
 from __future__ import annotations
 
 import ast
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,32 @@ def test_the_application_payloads_keep_the_detail_shapes_scripts_read() -> None:
         "error",
         "retry_in",
     }
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        lambda: ApplicationInvoked("a", 1, "k", {"n": 1}),
+        lambda: ApplicationInvoked(application="a", attempt=1, key="k", inputs=1, job="j"),
+        lambda: ApplicationReturned("a", 2, None),
+        lambda: ApplicationReturned(outputs={"n": 2}, attempt=1, application="a"),
+    ],
+)
+def test_the_hot_application_events_are_frozen_values_like_every_payload(made: Any) -> None:
+    """The invoked and returned events set their slots themselves (they are made at every
+    call): they still take keywords and defaults, compare and hash by value, and refuse
+    changes, as the dataclasses of the other payloads do."""
+    event = made()
+    twin = made()
+    assert event == twin
+    values = "inputs" if isinstance(event, ApplicationInvoked) else "outputs"
+    plain = dataclasses.replace(event, **{values: None})  # a dict of values hashes not
+    assert hash(plain) == hash(dataclasses.replace(plain)) and plain != event
+    assert dataclasses.replace(event, attempt=9).attempt == 9
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.attempt = 3
+    assert read_payload(event.KIND, event.detail()) == event
+    assert ApplicationInvoked("a", 1, "k", {}).job is None
 
 
 def test_unknown_kinds_and_broken_details_are_refused() -> None:
