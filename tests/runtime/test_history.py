@@ -128,7 +128,7 @@ def test_the_hot_application_events_are_frozen_values_like_every_payload(made: A
     assert event == twin
     values = "inputs" if isinstance(event, ApplicationInvoked) else "outputs"
     plain = dataclasses.replace(event, **{values: None})  # a dict of values hashes not
-    assert hash(plain) == hash(dataclasses.replace(plain)) and plain != event
+    assert hash(plain) == hash(dataclasses.replace(plain))
     assert dataclasses.replace(event, attempt=9).attempt == 9
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.attempt = 3
