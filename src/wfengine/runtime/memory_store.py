@@ -451,6 +451,17 @@ class MemoryStore(StoreOutbox):
                 if not mine:
                     del self._open_of[item.instance_id]
             self._file(item)
+        if step.timers_cancelled or step.timers_set or step.jobs:
+            self._commit_jobs(step)
+        jobs_of = self._jobs_of
+        for inst in step.instances.values():
+            if inst.id in jobs_of and inst.state.is_closed:
+                for job_id in list(jobs_of[inst.id]):
+                    self._drop_job(job_id)
+        if step.outbox:
+            self._outbox.new.extend(step.outbox)
+
+    def _commit_jobs(self, step: Step) -> None:
         cancelled = set(step.timers_cancelled)
         for timer_id in cancelled:
             self._drop_job(timer_id)
@@ -460,9 +471,3 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
-        for inst in step.instances.values():
-            if inst.state.is_closed:
-                for job_id in list(self._jobs_of.get(inst.id, ())):
-                    self._drop_job(job_id)
-        if step.outbox:
-            self._outbox.new.extend(step.outbox)
