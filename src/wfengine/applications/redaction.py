@@ -22,6 +22,8 @@ REDACTED = "***"
 def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]) -> dict[str, Any]:
     """``values`` as the audit trail keeps them: sensitive ones redacted, dates as ISO text,
     anything that is not plain JSON data as its ``repr``."""
+    if not values:
+        return {}
     return {k: REDACTED if k in sensitive else plain(v) for k, v in values.items()}
 
 

@@ -186,6 +186,8 @@ def _inputs(
     spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
+    if not spec.params:
+        return inputs
     for p in spec.params:
         if p.value is None:
             continue
