@@ -20,6 +20,7 @@ from wfengine import ActivityState, Engine, IllegalStateError, PackageBuilder, P
 from wfengine.definition.builder import multi_instance
 from wfengine.errors import NotFoundError
 from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.navigation.agenda import TAKE_EVERY
 from wfengine.runtime.sql import schema
 from wfengine.runtime.sql.commit import TRACE_KEPT
 
@@ -203,3 +204,71 @@ def test_the_memory_store_keeps_history_without_an_object_per_event() -> None:
     ]
     per_activity = kept / (20 * len(names))  # 3.3 with a tuple per event, 0.3 now
     assert per_activity < 1, f"{per_activity:.2f} objects kept per activity"
+
+
+def _waiting_loop(engine: Engine, n: int) -> str:
+    """An instance waiting at a person's step, after which a loop of ``n`` iterations runs
+    in the command that completes it (so the instance is stored while the loop runs)."""
+    pb = PackageBuilder("history")
+    p = pb.process("later")
+    p.data_field("i", "INTEGER", initial="0")
+    p.application("inc", params=[("n", "INOUT", "INTEGER")])
+    p.activity("ask", performer="clerk").activity("body", tool="inc", args=["i"])
+    p.activity("end").transition("ask", "body")
+    p.transition("body", "body", condition=f"i < {n}").transition("body", "end", otherwise=True)
+    engine.deploy(pb.build())
+    return engine.start_process("later")
+
+
+def test_a_long_command_on_the_memory_store_hands_its_history_over_as_it_runs() -> None:
+    """While one command runs 1,500 loop iterations, the instance's own records hold only
+    the last steps' closed activity instances and events: the memory store takes the rest
+    every ``TAKE_EVERY`` steps, not at the commit (records that stay live through thousands
+    of steps reach the collector's old generation, which every full pass rescans). The run
+    leaves the whole history all the same."""
+    engine = Engine()
+    held: list[tuple[int, int]] = []
+    iid = ""
+
+    def inc(n: int) -> dict[str, int]:
+        if n % 100 == 99:
+            inst = engine.store.instance(iid)  # the memory store's live record
+            held.append((len(inst.activities), len(inst.changes)))
+        return {"n": n + 1}
+
+    engine.applications.register("inc", inc)
+    iid = _waiting_loop(engine, 1500)
+    (item,) = engine.work_items(iid)
+    engine.complete_work_item(item.id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert len(held) == 15
+    assert max(a for a, _ in held) <= 1 + TAKE_EVERY  # the running "body" and the last ones
+    assert max(c for _, c in held) <= 5 * TAKE_EVERY
+    assert engine.trace(iid) == ["ask", *["body"] * 1500, "end"]
+    assert [a.activity_id for a in engine.activity_instances(iid)] == [
+        "ask",
+        *["body"] * 1500,
+        "end",
+    ]
+    kinds = [e.kind for e in engine.audit(iid)]
+    assert kinds.count("application.returned") == 1500
+    assert kinds[-1] == "instance.state"
+
+
+def test_reading_the_trail_inside_a_long_first_command_sees_no_instance_half_stored() -> None:
+    """An application reading the audit trail while the command that created its instance
+    runs (past a take of its history) reads what is committed, without tripping over the
+    instance the store has events of but no record yet."""
+    engine = Engine()
+    read: list[set[str]] = []
+
+    def inc(n: int) -> dict[str, int]:
+        if n == TAKE_EVERY + 10:
+            read.append({e.instance_id for e in engine.audit_events()})
+        return {"n": n + 1}
+
+    engine.applications.register("inc", inc)
+    deploy_counter_loop(engine, f"i < {TAKE_EVERY + 20}")
+    iid = engine.start_process("loop")
+    assert read == [set()]
+    assert engine.instance(iid).state is ProcessState.COMPLETED

@@ -4,7 +4,7 @@ parking work.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from wfengine.runtime.compiler import (
     CActivity,
@@ -23,6 +23,12 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
 from wfengine.runtime.progress import WATCH_FROM
+
+#: steps between two takes of the history of a long command's instances by a store that keeps
+#: it in this process (``take_history``): records a run closed are then gone from its live
+#: objects before the garbage collector's young passes promote them to the old generation,
+#: whose full passes rescan every object there
+TAKE_EVERY = 256
 
 
 class Agenda(NavigatorBase):
@@ -91,6 +97,11 @@ class Agenda(NavigatorBase):
         stretch = limits.commit_every
         step = 0
         watch = self.watch
+        # a store that keeps history in this process takes it as the run goes (see
+        # MemoryStore.take_history); None for one that writes it with the commit
+        take: Callable[[ProcessInstance], None] | None = getattr(
+            self.ctx.store, "take_history", None
+        )
         while True:
             if defer and agenda:
                 self.defer()
@@ -106,6 +117,9 @@ class Agenda(NavigatorBase):
                         self.defer(spent=self.spent + step - 1)
                         return
                     stretch += limits.commit_every
+                if take is not None and not step % TAKE_EVERY:
+                    for inst in self.step.instances.values():
+                        take(inst)
                 if step >= WATCH_FROM:
                     cycle = watch.repeating(step, agenda, len(agenda))
                     if cycle is not None:
