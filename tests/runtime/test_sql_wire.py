@@ -8,6 +8,7 @@ SQLAlchemy writes NULL.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -123,6 +124,32 @@ def test_rows_of_one_statement_must_have_the_same_keys(store: SqlStore) -> None:
     wire = _wire(store)
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
         wire.many(conn, t.outbox.insert(), [_row("a"), {**_row("b"), "last_error": "x"}])
+
+
+def test_rows_rendered_earlier_are_written_first_with_the_rest(store: SqlStore) -> None:
+    """A long command renders its history's rows as it goes and its commit writes them
+    first, with the rows it renders then: all of them read back as SQLAlchemy's would."""
+    wire, insert = _wire(store), t.outbox.insert()
+    early = wire.render(insert, [_row("early-1"), _row("early-2", next_attempt_at=WHEN)])
+    gc.collect()  # plain values only: the collector stops following the rows at once
+    assert not any(gc.is_tracked(r) for r in early)
+    with store.sa_engine.begin() as conn:
+        conn.execute(insert, [_row("by-sqlalchemy")])
+        wire.many(conn, insert, [_row("late")], early)
+        wire.many(conn, insert, [], wire.render(insert, [_row("alone")]))
+        keys = [k for (k,) in conn.exec_driver_sql("SELECT key FROM outbox ORDER BY id")]
+        theirs = {**_read(conn, "by-sqlalchemy"), "key": None}
+        for key in ("early-1", "late", "alone"):
+            assert {**_read(conn, key), "key": None} == theirs
+        assert _read(conn, "early-2")["next_attempt_at"] == WHEN
+    assert keys == ["by-sqlalchemy", "early-1", "early-2", "late", "alone"]
+
+
+def test_rows_rendered_for_other_keys_are_refused(store: SqlStore) -> None:
+    wire, insert = _wire(store), t.outbox.insert()
+    early = wire.render(insert, [{**_row("a"), "last_error": "x"}])
+    with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
+        wire.many(conn, insert, [_row("b")], early)
 
 
 def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:

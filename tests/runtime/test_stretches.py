@@ -45,6 +45,32 @@ def test_one_call_runs_the_whole_long_run_in_stretches(stretching: Engine) -> No
     assert e.jobs(iid) == []
 
 
+def _whole_trail(e: Engine, iid: str, iterations: int) -> None:
+    """The run's trail is whole: every event numbered once and in order, each loop iteration's
+    application call and activity instance recorded, and on a database its hash chain
+    intact. (A long command hands its history to the store every ``TAKE_EVERY`` steps, not
+    only at its commits: none of it may be lost, doubled or chained out of order.)"""
+    events = e.audit(iid)
+    assert [ev.seq for ev in events] == list(range(1, len(events) + 1))
+    kinds = [ev.kind for ev in events]
+    assert kinds.count("application.returned") == iterations
+    assert kinds.count("activity.completed") == iterations + 2
+    done = e.activity_instances(iid)
+    assert [a.activity_id for a in done] == ["begin", *["body"] * iterations, "end"]
+    assert len({a.id for a in done}) == len(done)
+    if e.store.__class__.__name__ == "SqlStore":
+        report = e.verify_audit(iid)
+        assert report.ok and report.events == len(events)
+
+
+def test_a_long_run_leaves_its_whole_trail(stretching: Engine) -> None:
+    e = stretching
+    e.applications.register("inc", lambda n: {"n": n + 1})
+    deploy_counter_loop(e, "i < 4000")
+    iid = e.start_process("loop")
+    _whole_trail(e, iid, 4000)
+
+
 def test_an_interrupted_run_carries_on_from_its_last_stretch(db_url: str) -> None:
     """On a database (the memory store keeps nothing through a crash)."""
     limits = RuntimeLimits(commit_every=STRETCH)
@@ -78,6 +104,7 @@ def _interrupted(e: Engine) -> None:
     assert e.instance(iid).state is ProcessState.COMPLETED
     assert e.instance(iid).data == {"i": 4000}
     assert e.trace(iid) == ["begin", *["body"] * 4000, "end"]
+    _whole_trail(e, iid, 4000)  # what the interrupted stretch had set aside is not there
 
 
 def test_the_step_budget_counts_every_stretch_of_a_run(stretching: Engine) -> None:

@@ -24,11 +24,12 @@ from wfengine.runtime.navigation.base import (
 )
 from wfengine.runtime.progress import WATCH_FROM
 
-#: steps between two takes of the history of a long command's instances by a store that keeps
-#: it in this process (``take_history``): records a run closed are then gone from its live
-#: objects before the garbage collector's young passes promote them to the old generation,
-#: whose full passes rescan every object there
-TAKE_EVERY = 256
+#: steps between two takes of a long command's history by its store (``take_history``: the
+#: memory store files it, the SQL store renders its rows for the commit): what the run closed
+#: is then gone from its live objects before the garbage collector's young passes promote it
+#: to the old generation, whose full passes rescan everything there (64: a loop of 100,000
+#: iterations cost 9% more per iteration than one of 1,000 on SQLite, 27% with 256)
+TAKE_EVERY = 64
 
 
 class Agenda(NavigatorBase):
@@ -97,8 +98,8 @@ class Agenda(NavigatorBase):
         stretch = limits.commit_every
         step = 0
         watch = self.watch
-        # a store that keeps history in this process takes it as the run goes (see
-        # MemoryStore.take_history); None for one that writes it with the commit
+        # the store takes the history of a long run as it goes (see TAKE_EVERY); a store
+        # without take_history (a host's own) is given it at the commit only
         take: Callable[[ProcessInstance], None] | None = getattr(
             self.ctx.store, "take_history", None
         )

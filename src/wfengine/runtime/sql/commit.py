@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
-from wfengine.runtime.instance import WorkItem, retire
+from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
@@ -76,6 +76,9 @@ class StepPlan:
         self.closed_stored: list[str] = []
         #: instance id -> (row version, audit seq, audit head, tokens) once committed
         self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...]]] = {}
+        #: rows a long command set aside before its commit (:func:`set_aside`), rendered
+        self.audit_aside: list[tuple[Any, ...]] = []
+        self.activities_aside: list[tuple[Any, ...]] = []
         for inst in step.instances.values():
             known = unit.stored(inst)
             read_version, audit_seq, head = (
@@ -83,7 +86,15 @@ class StepPlan:
                 if known is None
                 else (known.row_version, known.audit_seq, known.audit_head)
             )
-            audit, head = rows.audit_rows(inst, audit_seq + 1, head)
+            first = audit_seq + 1
+            changed: set[str] = set()
+            aside = unit.take_aside(inst)
+            if aside is not None:
+                first, head, changed = aside.next_seq, aside.head, aside.changed
+                self.audit_aside.extend(aside.audit)
+                self.activities_aside.extend(aside.activities)
+            audit, head = rows.audit_rows(inst, first, head)
+            last_seq = first - 1 + len(inst.changes)
             self.audit.extend(audit)
             # history leaves the document before it is rendered: the closed activity
             # instances, and the trace entries once there are more than a few, go to their
@@ -93,7 +104,7 @@ class StepPlan:
                 self.trace.extend(rows.trace_rows(inst))
                 inst.trace_base += len(inst.trace)
                 inst.trace = []
-            changed = {ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None}
+            changed.update(ai_id for _, _, ai_id, _, _ in inst.changes if ai_id is not None)
             retired = retire(inst)
             live = inst.activities
             self.activities.extend(
@@ -102,16 +113,11 @@ class StepPlan:
             self.activities.extend(rows.activity_rows(inst, retired))
             tokens = rows.token_rows(inst)
             token_key = rows.token_key(tokens)
-            self.written[inst.id] = (
-                read_version + 1,
-                audit_seq + len(inst.changes),
-                head,
-                token_key,
-            )
+            self.written[inst.id] = (read_version + 1, last_seq, head, token_key)
             row = rows.instance_row(
                 inst,
                 row_version=read_version + 1,
-                audit_seq=audit_seq + len(inst.changes),
+                audit_seq=last_seq,
                 audit_head=head,
                 updated_at=now,
             )
@@ -234,6 +240,30 @@ class StepWriter:
             .values({c.name: sa.bindparam(c.name) for c in p.c if c.name != "id"})
         )
 
+    def set_aside(self, unit: UnitOfWork, inst: ProcessInstance) -> None:
+        """Take out of ``inst`` now, in the middle of a long command, what its commit would:
+        its audit events and its retired activity instances, as rows in the driver's form
+        that the commit writes first (:class:`~wfengine.runtime.sql.unit.Aside`).
+
+        Why: until the commit they are live objects (change tuples, their details, activity
+        instances); in a stretch of thousands of steps the garbage collector promotes them
+        to its old generation, and every full pass rescans what is there. Rendered rows are
+        plain tuples the collector stops following. The unit forgets what was set aside
+        when the command fails, as it forgets the instance.
+        """
+        aside = unit.aside(inst)
+        changes = inst.changes
+        if changes:
+            audit, aside.head = rows.audit_rows(inst, aside.next_seq, aside.head)
+            aside.next_seq += len(changes)
+            aside.audit.extend(self._wire.render(self._insert_audit, audit))
+            aside.changed.update(ai_id for _, _, ai_id, _, _ in changes if ai_id is not None)
+            changes.clear()
+        retired = retire(inst)
+        if retired:
+            made = rows.activity_rows(inst, retired)
+            aside.activities.extend(self._wire.render(self._upsert_activities, made))
+
     def write(self, conn: sa.Connection, plan: StepPlan) -> None:
         """Everything of ``plan``, on ``conn`` inside its transaction.
 
@@ -260,8 +290,8 @@ class StepWriter:
                             f"(read at row version {read_version})",
                         )
                     )
-                wire.many(conn, self._insert_audit, plan.audit)
-                wire.many(conn, self._upsert_activities, plan.activities)
+                wire.many(conn, self._insert_audit, plan.audit, plan.audit_aside)
+                wire.many(conn, self._upsert_activities, plan.activities, plan.activities_aside)
                 wire.many(conn, self._insert_trace, plan.trace)
                 wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
                 wire.many(conn, self._insert_tokens, plan.tokens)

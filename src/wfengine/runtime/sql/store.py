@@ -434,6 +434,14 @@ class SqlStore(StoreOutbox):
 
     # -- commit ----------------------------------------------------------------------------------
 
+    def take_history(self, inst: ProcessInstance) -> None:
+        """Set aside, in the middle of a long command, the rows its commit will write of
+        ``inst``'s history (see :meth:`~wfengine.runtime.sql.commit.StepWriter.set_aside`;
+        the navigator calls this every :data:`~wfengine.runtime.navigation.agenda.TAKE_EVERY`
+        steps)."""
+        if self._unit.on_this_thread():
+            self._writer.set_aside(self._unit, inst)
+
     def commit(self, step: Step) -> None:
         plan = StepPlan(step, self._unit)
         self._db.write(lambda conn: self._writer.write(conn, plan), batched=True)

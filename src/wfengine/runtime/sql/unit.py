@@ -39,6 +39,26 @@ class Stored(NamedTuple):
     tokens: tuple[tuple[Any, ...], ...] = ()
 
 
+class Aside:
+    """What a long command took out of one instance before its commit
+    (:func:`~wfengine.runtime.sql.commit.set_aside`): audit rows and the rows of retired
+    activity instances, already in the driver's form, and where the audit chain goes on."""
+
+    __slots__ = ("activities", "audit", "changed", "head", "next_seq")
+
+    def __init__(self, next_seq: int, head: str | None) -> None:
+        #: rendered ``audit_events`` and ``activity_instances`` rows (plain tuples)
+        self.audit: list[tuple[Any, ...]] = []
+        self.activities: list[tuple[Any, ...]] = []
+        #: the seq of the next audit event, and the hash of the last one set aside
+        self.next_seq = next_seq
+        self.head = head
+        #: activity instances whose changes were set aside: the commit writes the row of
+        #: each that is still live, in the state it is in then (the others were retired
+        #: and their rows are in :attr:`activities`)
+        self.changed: set[str] = set()
+
+
 class UnitOfWork:
     """The state of the command in progress on one store (re-entrant: see :meth:`enter`)."""
 
@@ -55,6 +75,8 @@ class UnitOfWork:
         #: instance id -> the row versions its work items were read with (see
         #: :meth:`remember_work_item`)
         self._item_versions: dict[str, set[int]] = {}
+        #: instance id -> what the command set aside of it for its commit
+        self._asides: dict[str, Aside] = {}
 
     @property
     def active(self) -> bool:
@@ -81,6 +103,7 @@ class UnitOfWork:
         self._stored_states.clear()
         self._stored_assignees.clear()
         self._item_versions.clear()
+        self._asides.clear()
         self.thread = None
         conn, self.connection = self.connection, None
         return conn
@@ -107,6 +130,22 @@ class UnitOfWork:
         """Keep ``inst`` for the rest of the unit (nothing is kept outside a unit)."""
         if self.depth:
             self._instances[inst.id] = Stored(inst, row_version, audit_seq, audit_head, tokens)
+
+    def aside(self, inst: ProcessInstance) -> Aside:
+        """What this command has set aside of ``inst`` so far (made empty at the first call,
+        its audit chain going on from the stored one)."""
+        found = self._asides.get(inst.id)
+        if found is None:
+            known = self.stored(inst)
+            found = (
+                Aside(1, None) if known is None else Aside(known.audit_seq + 1, known.audit_head)
+            )
+            self._asides[inst.id] = found
+        return found
+
+    def take_aside(self, inst: ProcessInstance) -> Aside | None:
+        """What was set aside of ``inst``, for its commit (and forgotten here)."""
+        return self._asides.pop(inst.id, None)
 
     def work_item(self, work_item_id: str) -> WorkItem | None:
         return self._work_items.get(work_item_id)

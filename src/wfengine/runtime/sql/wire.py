@@ -73,6 +73,8 @@ class Wire:
         self._json: _Convert = _JSON_TEXT.encode
         #: (statement id, row keys) -> compiled; the statement is kept so its id stays its own
         self._cache: dict[tuple[int, tuple[str, ...]], tuple[Statement, _Compiled]] = {}
+        #: statement id -> the SQL that :meth:`render` rendered its rows for
+        self._rendered_sql: dict[int, str] = {}
 
     def _compiled(self, statement: Statement, keys: tuple[str, ...]) -> _Compiled:
         found = self._cache.get((id(statement), keys))
@@ -97,17 +99,43 @@ class Wire:
         return None
 
     def many(
-        self, conn: sa.Connection, statement: Statement, rows: Sequence[Mapping[str, Any]]
+        self,
+        conn: sa.Connection,
+        statement: Statement,
+        rows: Sequence[Mapping[str, Any]],
+        rendered: Sequence[tuple[Any, ...]] = (),
     ) -> None:
         """Execute ``statement`` once per row of ``rows`` (dicts, every one with the same
-        keys), in one ``executemany``."""
-        if rows:
-            compiled = self._compiled(statement, tuple(rows[0]))
-            width = len(compiled.keys)
-            if any(len(row) != width for row in rows):  # a value would be dropped unseen
-                raise ValueError(f"{statement}: rows with other keys than {compiled.keys}")
-            render = compiled.render
-            _execute(conn, compiled.sql, [render(row) for row in rows])
+        keys), in one ``executemany``; ``rendered``: rows :meth:`render` made earlier, written
+        first."""
+        if not rows:
+            if rendered:
+                _execute(conn, self._rendered_sql[id(statement)], rendered)
+            return
+        keys = tuple(rows[0])
+        compiled = self._compiled(statement, keys)
+        width = len(compiled.keys)
+        if any(len(row) != width for row in rows):  # a value would be dropped unseen
+            raise ValueError(f"{statement}: rows with other keys than {compiled.keys}")
+        render = compiled.render
+        out = [render(row) for row in rows]
+        if rendered:
+            if self._rendered_sql.get(id(statement)) != compiled.sql:
+                raise ValueError(f"{statement}: rows rendered with other keys than {keys}")
+            out[:0] = rendered
+        _execute(conn, compiled.sql, out)
+
+    def render(
+        self, statement: Statement, rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]]:
+        """``rows`` in the driver's form now, for :meth:`many` to write later (plain tuples of
+        strings, numbers and None: nothing the garbage collector has to follow)."""
+        if not rows:
+            return []
+        compiled = self._compiled(statement, tuple(rows[0]))
+        self._rendered_sql[id(statement)] = compiled.sql
+        render = compiled.render
+        return [render(row) for row in rows]
 
     def one(
         self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]
