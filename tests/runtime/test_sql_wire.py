@@ -150,6 +150,8 @@ def test_rows_rendered_for_other_keys_are_refused(store: SqlStore) -> None:
     early = wire.render(insert, [{**_row("a"), "last_error": "x"}])
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
         wire.many(conn, insert, [_row("b")], early)
+    with pytest.raises(ValueError, match="other keys than before"):
+        wire.render(insert, [_row("c")])  # one statement's rendered rows share their keys
 
 
 def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:

@@ -424,8 +424,10 @@ class MemoryStore(StoreOutbox):
         Why: until then they are live objects; in a run of thousands of steps the garbage
         collector promotes them to its old generation, whose full passes rescan everything
         there, and a loop of 100,000 iterations spent a third of its time in those passes.
-        The memory store has nothing to roll back, and its reads see the live instance
-        anyway, so taking them early changes nothing a caller can see.
+        The memory store has nothing to roll back. What a reader can see: as reads of the
+        memory store see its live instances, a trail read inside the command (by one of its
+        applications) shows the events of a stored instance taken so far; those of an
+        instance the command created show once its commit stores it.
         """
         self._history.take(inst)
         changes = inst.changes

@@ -76,7 +76,7 @@ class StepPlan:
         self.closed_stored: list[str] = []
         #: instance id -> (row version, audit seq, audit head, tokens) once committed
         self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...]]] = {}
-        #: rows a long command set aside before its commit (:func:`set_aside`), rendered
+        #: rows a long command set aside before its commit (:meth:`StepWriter.set_aside`)
         self.audit_aside: list[tuple[Any, ...]] = []
         self.activities_aside: list[tuple[Any, ...]] = []
         for inst in step.instances.values():

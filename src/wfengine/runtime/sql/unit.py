@@ -41,7 +41,7 @@ class Stored(NamedTuple):
 
 class Aside:
     """What a long command took out of one instance before its commit
-    (:func:`~wfengine.runtime.sql.commit.set_aside`): audit rows and the rows of retired
+    (:meth:`~wfengine.runtime.sql.commit.StepWriter.set_aside`): audit rows and the rows of retired
     activity instances, already in the driver's form, and where the audit chain goes on."""
 
     __slots__ = ("activities", "audit", "changed", "head", "next_seq")

@@ -133,7 +133,9 @@ class Wire:
         if not rows:
             return []
         compiled = self._compiled(statement, tuple(rows[0]))
-        self._rendered_sql[id(statement)] = compiled.sql
+        known = self._rendered_sql.setdefault(id(statement), compiled.sql)
+        if known != compiled.sql:  # rendered rows of one statement share one key set
+            raise ValueError(f"{statement}: rows rendered with other keys than before")
         render = compiled.render
         return [render(row) for row in rows]
 
