@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0013"
+SCHEMA_REVISION = "0014"
 
 
 def utc(value: datetime) -> datetime:
@@ -113,6 +113,16 @@ sa.Index(
     sa.func.length(process_instances.c.id),
     process_instances.c.id,
 )
+
+
+def _only_set(column: str) -> dict[str, Any]:
+    """The options of an index on ``column`` that leaves out the rows where it is NULL (both
+    databases index NULLs otherwise). For a column that is NULL on most rows (an audit event's
+    user, an outbox entry's settling time while it is pending, a work item's holder while it
+    is only offered): a commit's inserts need not touch the index, and every query that uses
+    it compares the column with a value, which implies it is set."""
+    where = sa.text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
 
 
 def _instance_fk() -> sa.ForeignKey:
@@ -208,7 +218,7 @@ work_items = sa.Table(
     # instance and the (much less selective) state
     sa.Index("ix_work_items_instance_state", "instance_id", "state"),
     sa.Index("ix_work_items_state", "state"),
-    sa.Index("ix_work_items_holder", "holder"),
+    sa.Index("ix_work_items_holder", "holder", **_only_set("holder")),
 )
 
 #: who an offered (unclaimed) work item is offered to: one row per assignee, kept only while
@@ -257,7 +267,7 @@ audit_events = sa.Table(
     sa.Column("hash", sa.String(64)),
     sa.Index("ix_audit_events_at", "at"),
     sa.Index("ix_audit_events_process_at", "process_id", "at"),
-    sa.Index("ix_audit_events_user_at", "user_id", "at"),
+    sa.Index("ix_audit_events_user_at", "user_id", "at", **_only_set("user_id")),
     sa.Index("ix_audit_events_kind_at", "kind", "at"),
 )
 
@@ -284,8 +294,8 @@ outbox = sa.Table(
     #: when it was delivered, skipped or given up on (delivered and skipped rows are pruned
     #: by this)
     sa.Column("settled_at", UtcDateTime),
-    sa.Index("ix_outbox_next_attempt_at", "next_attempt_at"),
-    sa.Index("ix_outbox_settled_at", "settled_at"),
+    sa.Index("ix_outbox_next_attempt_at", "next_attempt_at", **_only_set("next_attempt_at")),
+    sa.Index("ix_outbox_settled_at", "settled_at", **_only_set("settled_at")),
 )
 
 id_blocks = sa.Table(

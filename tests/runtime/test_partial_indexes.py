@@ -1,0 +1,115 @@
+"""Four indexes leave out the rows where their column is NULL (migration 0014): an audit
+event's user, an outbox entry's next attempt and settling time, a work item's holder. Most rows
+have NULL there, so a commit no longer writes index entries no query reads; the queries that
+read these indexes still do, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.runtime.conftest import store_url
+from wfengine import Engine, PackageBuilder
+from wfengine.runtime.sql.store import SqlStore
+
+#: index -> the column that must be set for a row to be in it
+PARTIAL = {
+    "ix_audit_events_user_at": "user_id",
+    "ix_outbox_next_attempt_at": "next_attempt_at",
+    "ix_outbox_settled_at": "settled_at",
+    "ix_work_items_holder": "holder",
+}
+
+
+def _process() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    pb.process("main").activity("work", performer="clerk")
+    return pb
+
+
+def _sent(engine: Engine, table: str, call: Callable[[], object]) -> tuple[str, Any]:
+    """The first statement on ``table`` that ``call`` sends, with its parameters."""
+    assert isinstance(engine.store, SqlStore)
+    sent: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if f"FROM {table}" in statement or f"from {table}" in statement:
+            sent.append((statement, parameters))
+
+    sa_engine = engine.store.sa_engine
+    sa.event.listen(sa_engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        sa.event.remove(sa_engine, "before_cursor_execute", record)
+    assert sent, f"no statement on {table}"
+    return sent[0]
+
+
+def _plan(url: str, statement: str, parameters: Any, table: str) -> str:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            else:
+                conn.exec_driver_sql(f"ANALYZE {table}")
+                conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: ask for it
+                rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+            return " ".join(str(r) for r in rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = store_url(request, kind, tmp_path)
+    assert url is not None
+    with Engine(db_url=url) as e:
+        e.deploy(_process().build())
+        iids = [e.start_process("main") for _ in range(3)]
+        item = e.work_items(iids[0])[0]
+        e.claim_work_item(item.id, "clerk")
+        e.complete_work_item(item.id, user="clerk")
+        e.deliver_outbox()  # settles every entry (skipped: nobody subscribed)
+        users = _sent(e, "audit_events", lambda: e.audit_events(user="clerk"))
+        held = _sent(e, "work_items", lambda: e.work_items_of("clerk"))
+        e.start_process("main")  # a pending entry again
+        due = _sent(e, "outbox", e.deliver_outbox)
+        pruned = _sent(e, "outbox", e.outbox.prune)
+        assert {ev.kind for ev in e.audit_events(user="clerk")} >= {"work_item.completed"}
+        assert [w.id for w in e.work_items_of("clerk")] == [
+            w.id for w in e.work_items() if w.instance_id != iids[0]
+        ]
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                found = conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                ).all()
+            else:
+                found = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes").all()
+    finally:
+        engine.dispose()
+    definitions = {name: text for name, text in found}
+    for index, column in PARTIAL.items():
+        text = definitions[index].replace("(", "").replace(")", "")
+        assert f"WHERE {column} IS NOT NULL" in text, definitions[index]
+
+    for (statement, parameters), table, index in (
+        (users, "audit_events", "ix_audit_events_user_at"),
+        (held, "work_items", "ix_work_items_holder"),
+        (due, "outbox", "ix_outbox_next_attempt_at"),
+        (pruned, "outbox", "ix_outbox_settled_at"),
+    ):
+        plan = _plan(url, statement, parameters, table)
+        assert index in plan, (statement, plan)
