@@ -42,6 +42,7 @@ def _incidents(url: str) -> list[dict[str, object]]:
 
 
 def test_incidents_json_lists_what_failed_and_how_often(tmp_path: Path, url: str) -> None:
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
     assert _incidents(url) == []
     first, second = _stopped(tmp_path, url, count=2)
     listed = _incidents(url)
@@ -103,6 +104,7 @@ def test_abort_aborts_the_instance(tmp_path: Path, url: str) -> None:
 
 @pytest.mark.parametrize("verb", ["retry", "skip", "abort"])
 def test_an_unknown_incident_is_exit_1_naming_it(verb: str, url: str) -> None:
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
     result = cli("incident", verb, "inc-404", "--db", url)
     assert result.exit_code == 1 and "inc-404" in result.stderr
 

@@ -132,6 +132,7 @@ def test_state_changes_and_their_refusals(xpdl: str, url: str) -> None:
 
 @pytest.mark.parametrize("verb", ["show", "suspend", "resume", "terminate", "abort"])
 def test_an_unknown_instance_is_exit_1_naming_it(verb: str, url: str) -> None:
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
     result = cli("instance", verb, "pi-404", "--db", url)
     assert result.exit_code == 1 and "pi-404" in result.stderr
 
@@ -160,6 +161,40 @@ def test_db_may_come_from_the_environment(
     monkeypatch.setenv("WFENGINE_DB", url)
     [iid] = cli("instance", "start", xpdl).stdout.splitlines()
     assert json.loads(cli("instances", "--json").stdout)[0]["id"] == iid
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["instances"],
+        ["instance", "show", "pi-1"],
+        ["instance", "abort", "pi-1"],
+        ["incidents"],
+        ["incident", "retry", "inc-1"],
+        ["worklist", "--user", "ann"],
+        ["audit"],
+        ["message", "send", "reply", "--instance", "pi-1"],
+        ["org", "show"],
+    ],
+)
+def test_an_operators_command_on_a_missing_file_creates_nothing(
+    args: list[str], tmp_path: Path
+) -> None:
+    """A mistyped path is exit 2 naming it and the command that creates a database, not an
+    empty database made there and an answer as if nothing were stored."""
+    path = tmp_path / "typo.db"
+    result = cli(*args, "--db", f"sqlite:///{path}")
+    assert result.exit_code == 2, result.output
+    assert f"no database at {path}" in result.stderr
+    assert "wfengine db upgrade" in result.stderr
+    assert not path.exists()
+
+
+def test_starting_instances_creates_the_database(xpdl: str, tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    [iid] = cli("instance", "start", xpdl, "--db", f"sqlite:///{path}").stdout.split()
+    assert path.exists()
+    assert cli("instance", "show", iid, "--db", f"sqlite:///{path}").exit_code == 0
 
 
 def test_an_outdated_database_names_the_upgrade(tmp_path: Path) -> None:

@@ -58,6 +58,9 @@ def test_refusals_and_their_statuses(url: str, tmp_path: Path) -> None:
     assert "bad.yaml: users[0] ('a') belongs to the unit 'nope'" in refused.stderr
     missing = cli("org", "load", str(tmp_path / "none.yaml"), "--db", url)
     assert missing.exit_code == 2 and "none.yaml" in missing.stderr
+    no_file = cli("org", "show", "--db", url)  # the refused loads created nothing
+    assert no_file.exit_code == 2 and "no database at" in no_file.stderr
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
     nothing = cli("org", "show", "--db", url)
     assert nothing.exit_code == 2 and "wfengine org load" in nothing.stderr
     assert cli("org", "load", str(EXAMPLE), "--db", UNREACHABLE).exit_code == 2

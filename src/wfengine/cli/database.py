@@ -58,10 +58,13 @@ def open_engine(
     applications: ApplicationRegistry | None = None,
     defer: bool = True,
     clock: Clock | None = None,
+    create: bool = True,
 ) -> Engine:
     """An engine on ``url``; a database that cannot be used is exit status 2.
 
-    ``defer``: leave automatic work to workers (see the module notes).
+    ``defer``: leave automatic work to workers (see the module notes). ``create``: make the
+    database (a SQLite file) and its schema when there are none; without, a missing one is
+    exit status 2 (see :func:`engine_on`).
     """
     import sqlalchemy as sa
 
@@ -70,7 +73,19 @@ def open_engine(
     from wfengine.runtime.sql.connect import shown
 
     try:
-        engine = Engine.from_url(url, applications=applications, defer_automatic=defer, clock=clock)
+        if create:
+            engine = Engine.from_url(
+                url, applications=applications, defer_automatic=defer, clock=clock
+            )
+        else:
+            from wfengine.runtime.sql.store import SqlStore
+
+            engine = Engine(
+                SqlStore(url, create=False),
+                clock,
+                applications=applications,
+                defer_automatic=defer,
+            )
         _use_stored_organisation(engine)
         return engine
     except StoreError as exc:
@@ -115,9 +130,17 @@ def engine_errors() -> Iterator[None]:
 
 
 @contextmanager
-def engine_on(url: str, *, defer: bool = True) -> Iterator[Engine]:
-    """An operator's engine on ``url`` for the length of a command, errors mapped."""
-    engine = open_engine(url, defer=defer)
+def engine_on(url: str, *, defer: bool = True, create: bool = False) -> Iterator[Engine]:
+    """An operator's engine on ``url`` for the length of a command, errors mapped.
+
+    Without ``create`` it makes no database: an operator's command (listing, inspecting,
+    changing stored instances, items, incidents) on a mistyped SQLite path would otherwise
+    leave an empty database there and answer as if nothing were stored; it is exit status 2
+    naming the path and the command that creates one (``wfengine db upgrade``). The commands
+    that bring work in (``instance start``, ``run --db``, ``worker``, ``org load``,
+    ``db upgrade``) create it.
+    """
+    engine = open_engine(url, defer=defer, create=create)
     try:
         with engine_errors():
             yield engine

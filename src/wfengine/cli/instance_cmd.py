@@ -158,7 +158,7 @@ def start(
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
-    with engine_on(url) as engine:
+    with engine_on(url, create=True) as engine:
         engine.deploy(package, check_bindings=False)  # workers bind the applications
         for _ in range(count):
             iid = engine.start_process(process.id, data, defer=True)

@@ -71,7 +71,7 @@ def show(url: str, as_json: bool) -> None:
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import read_organisation
 
-    engine = open_engine(url)
+    engine = open_engine(url, create=False)  # showing makes no database (see engine_on)
     try:
         stored = read_organisation(engine.store) if isinstance(engine.store, SqlStore) else None
     finally:
