@@ -137,16 +137,17 @@ def test_an_unknown_instance_is_exit_1_naming_it(verb: str, url: str) -> None:
     assert result.exit_code == 1 and "pi-404" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["instances"],
-        ["instance", "show", "pi-1"],
-        ["instance", "abort", "pi-1"],
-        ["incidents"],
-        ["incident", "retry", "inc-1"],
-    ],
-)
+#: operators' commands, each with what it needs besides --db
+OPERATORS = [
+    ["instances"],
+    ["instance", "show", "pi-1"],
+    ["instance", "abort", "pi-1"],
+    ["incidents"],
+    ["incident", "retry", "inc-1"],
+]
+
+
+@pytest.mark.parametrize("args", OPERATORS)
 @pytest.mark.usefixtures("fast_retry")
 def test_an_unusable_database_is_exit_2(args: list[str], tmp_path: Path) -> None:
     unreachable = cli(*args, "--db", UNREACHABLE)
@@ -166,11 +167,7 @@ def test_db_may_come_from_the_environment(
 @pytest.mark.parametrize(
     "args",
     [
-        ["instances"],
-        ["instance", "show", "pi-1"],
-        ["instance", "abort", "pi-1"],
-        ["incidents"],
-        ["incident", "retry", "inc-1"],
+        *OPERATORS,
         ["worklist", "--user", "ann"],
         ["audit"],
         ["message", "send", "reply", "--instance", "pi-1"],

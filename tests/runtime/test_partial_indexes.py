@@ -6,13 +6,11 @@ read these indexes still do, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
-from tests.runtime.conftest import store_url
+from tests.runtime.plans import query_plan
 from wfengine import Engine, PackageBuilder
 from wfengine.runtime.sql.store import SqlStore
 
@@ -51,27 +49,8 @@ def _sent(engine: Engine, table: str, call: Callable[[], object]) -> tuple[str, 
     return sent[0]
 
 
-def _plan(url: str, statement: str, parameters: Any, table: str) -> str:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            else:
-                conn.exec_driver_sql(f"ANALYZE {table}")
-                conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: ask for it
-                rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters)
-            return " ".join(str(r) for r in rows)
-    finally:
-        engine.dispose()
-
-
-@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
-def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(
-    kind: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    url = store_url(request, kind, tmp_path)
-    assert url is not None
+def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(db_url: str) -> None:
+    url = db_url
     with Engine(db_url=url) as e:
         e.deploy(_process().build())
         iids = [e.start_process("main") for _ in range(3)]
@@ -111,5 +90,5 @@ def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(
         (due, "outbox", "ix_outbox_next_attempt_at"),
         (pruned, "outbox", "ix_outbox_settled_at"),
     ):
-        plan = _plan(url, statement, parameters, table)
+        plan = query_plan(url, statement, parameters, analyze=table)
         assert index in plan, (statement, plan)

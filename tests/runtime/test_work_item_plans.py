@@ -11,16 +11,18 @@ import pytest
 import sqlalchemy as sa
 
 from tests.runtime.conftest import store_url
+from tests.runtime.plans import query_plan
 from wfengine import Engine, PackageBuilder
 from wfengine.errors import NotFoundError
 from wfengine.runtime.sql import reads
 from wfengine.runtime.sql.store import SqlStore
 
 
-def _query(engine: sa.Engine) -> str:
+def _query(url: str) -> str:
     """The statement the store lists an instance's open items with, as the database gets it."""
     bound = reads.OPEN_ITEMS_OF.params(instance_id="pi-1")
-    return str(bound.compile(engine, compile_kwargs={"literal_binds": True}))
+    dialect = sa.make_url(url).get_dialect()()
+    return str(bound.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _process() -> PackageBuilder:
@@ -42,22 +44,8 @@ def test_an_instances_open_items_are_an_index_range(
         assert [w.instance_id for w in e.work_items(iids[0])] == [iids[0]]
         with pytest.raises(NotFoundError):
             e.work_items("pi-404")
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            if kind == "sqlite":
-                plan = " ".join(
-                    str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + _query(engine))
-                )
-            else:
-                # statistics of this table's rows, not of what earlier tests left in it before
-                # it was emptied (once, the planner chose another index from those)
-                conn.exec_driver_sql("ANALYZE work_items")
-                conn.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: ask for it
-                plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN " + _query(engine)))
-            assert "ix_work_items_instance_state" in plan, plan
-    finally:
-        engine.dispose()
+    plan = query_plan(url, _query(url), analyze="work_items")
+    assert "ix_work_items_instance_state" in plan, plan
 
 
 def test_an_instance_without_open_items_is_one_statement(db_url: str) -> None:
