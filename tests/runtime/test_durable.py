@@ -165,8 +165,9 @@ def test_values_that_cannot_be_stored_are_refused_by_name(db_url: str) -> None:
 
 
 def test_a_conflicting_step_is_retried_on_fresh_state(db_url: str, clock: VirtualClock) -> None:
-    # on PostgreSQL the losing commit goes on past its instance row in one pipeline and fails
-    # on an audit event number the winner wrote: still a lost race, retried
+    # on SQLite the losing commit reads its instance row's count (0) before its COMMIT; on
+    # PostgreSQL, where the COMMIT travels in the same pipeline, the row's update fails in the
+    # server (Dialect.checked) and takes the transaction down with it: a lost race, retried
     with _engine(db_url, clock) as one, _engine(db_url, clock) as two:
         one.deploy(_parallel().build())
         iid = one.start_process("main")
@@ -212,6 +213,39 @@ def test_a_command_that_keeps_losing_races_gives_up(db_url: str, clock: VirtualC
         with pytest.raises(ConcurrencyError, match="changed by another engine"):
             one.set_data(iid, {"amount": 100})
         assert two.instance(iid).data["amount"] == 4  # four attempts, each overtaken
+
+
+def test_a_job_carried_out_meanwhile_is_not_carried_out_again(
+    db_url: str, clock: VirtualClock
+) -> None:
+    """A job's step commits only together with deleting the job: when the job is gone by
+    then (another engine carried it out), nothing of the step is stored, and the retry finds
+    the job gone and does nothing."""
+    pb = PackageBuilder("pkg")
+    pb.process("main").activity("a").activity("b").transition("a", "b")
+    with _engine(db_url, clock) as e:
+        e.deploy(pb.build())
+        iid = e.start_process("main", defer=True)  # its automatic work is a job
+        store = e.store
+        assert isinstance(store, SqlStore)
+        real_commit = store.commit
+        taken: list[str] = []
+
+        def carried_out_meanwhile(step: Any) -> None:
+            if step.job_done is not None and not taken:
+                taken.append(step.job_done)
+                jobs = sa.table("jobs", sa.column("id"))
+                with store.sa_engine.begin() as conn:
+                    conn.execute(jobs.delete().where(jobs.c.id == step.job_done))
+            real_commit(step)
+
+        store.commit = carried_out_meanwhile  # type: ignore[method-assign]
+        before = len(e.audit(iid))
+        assert e.run_due_jobs() == 0
+        assert taken
+        assert e.trace(iid) == []  # the step that ran a and b was not stored
+        assert len(e.audit(iid)) == before
+        assert e.instance(iid).state is ProcessState.RUNNING
 
 
 # --------------------------------------------------------------------------- faults

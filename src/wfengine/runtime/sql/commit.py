@@ -5,20 +5,23 @@ stored raises :class:`~wfengine.errors.DataNotStorableError` before anything is 
 transaction (:class:`StepWriter`) then writes every kind of row with one statement (many rows
 at once):
 
-* the job carried out, the cancelled timers and the jobs of closed instances go in one
-  ``DELETE ... RETURNING`` that also proves the job carried out still existed (or the job is
-  given back, due again, when the step says so);
+* the job carried out is deleted (or given back, due again, when the step says so) by a
+  statement that must change its row; the cancelled timers and the jobs of closed instances
+  by one more;
 * each touched instance row is updated with ``WHERE id = ? AND version = <row version read>``
-  (new ones inserted); a row that moved on raises :class:`~wfengine.errors.ConcurrencyError`,
-  which rolls everything back and makes the engine re-run the command;
+  (new ones inserted); a row that moved on, or a job carried out already, raises
+  :class:`~wfengine.errors.ConcurrencyError`, which rolls everything back and makes the engine
+  re-run the command (these statements are sent
+  :meth:`~wfengine.runtime.sql.dialects.Dialect.checked`);
 * the audit events are inserted; changed activity instances and work items are upserted
   (closed activity instances the step takes out of their instance's document,
   :func:`~wfengine.runtime.instance.retire`, with them); the trace entries the document
   held are inserted when there are more than :data:`TRACE_KEPT`; the token and incident
   mirrors of an instance are rewritten whole; jobs and outbox entries are inserted.
 
-Every statement but the first goes to the driver with its rows rendered once in the driver's
-form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
+The statements go to the driver with their rows rendered once in the driver's form
+(:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing (all but the
+delete of cancelled and closed instances' jobs, a rare statement with lists of ids).
 
 After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
 """
@@ -233,6 +236,18 @@ class StepWriter:
         self._reset_tokens = k.delete().where(k.c.instance_id == sa.bindparam("id"))
         self._reset_incidents = i.delete().where(i.c.instance_id == sa.bindparam("id"))
         self._reset_correlations = c.delete().where(c.c.instance_id == sa.bindparam("id"))
+        j = t.jobs
+        #: the job carried out, deleted or given back to run again (checked: it must exist)
+        self._delete_job = j.delete().where(j.c.id == sa.bindparam("w_id"))
+        self._job_again = (
+            j.update()
+            .where(j.c.id == sa.bindparam("w_id"))
+            .values(
+                due_at=sa.bindparam("due_at", type_=t.UtcDateTime),
+                lock_owner=sa.null(),
+                lock_expires_at=sa.null(),
+            )
+        )
         p = t.process_instances
         self._update_instance = (
             p.update()
@@ -268,10 +283,13 @@ class StepWriter:
         """Everything of ``plan``, on ``conn`` inside its transaction.
 
         Every statement goes out in one :meth:`~wfengine.runtime.sql.dialects.Dialect.batched`
-        block (on PostgreSQL one round trip for the transaction's BEGIN and all its rows,
-        then one for its COMMIT). The statements whose outcome decides whether the step may
-        commit (the job carried out still existed, each instance row was still at the
-        version read) are checked once the block has ended, before the COMMIT.
+        block (on PostgreSQL one round trip for the transaction's BEGIN, all its rows and its
+        COMMIT). The statements whose outcome decides whether the step may commit (the job
+        carried out still existed, each instance row was still at the version read) are sent
+        :meth:`~wfengine.runtime.sql.dialects.Dialect.checked`: SQLite's row counts are read
+        once the block has ended, before the COMMIT; on PostgreSQL such a statement that
+        changed no row fails in the server, which aborts the transaction before its COMMIT,
+        and which of them failed is not told apart (the message names each).
         """
         wire = self._wire
         #: (result, what it means when the statement changed no row)
@@ -285,7 +303,7 @@ class StepWriter:
                     values.update(w_id=row["id"], w_read=read_version)
                     checks.append(
                         (
-                            wire.one(conn, self._update_instance, values),
+                            wire.one(conn, self._update_instance, values, checked=True),
                             f"process instance {row['id']!r} was changed by another engine "
                             f"(read at row version {read_version})",
                         )
@@ -318,6 +336,12 @@ class StepWriter:
                     "that commits it)"
                 ) from exc
             raise
+        except sa.exc.DBAPIError as exc:
+            if self._dialect.check_failed(exc):  # a checked statement changed no row
+                raise ConcurrencyError("; or ".join(message for _, message in checks)) from exc
+            raise
+        # SQLite: the row counts decide, before the COMMIT; PostgreSQL's checked statements
+        # answered one row each (a count of 0 failed above, and the COMMIT did not happen)
         self._check(checks, None)
 
     def _check(
@@ -330,9 +354,11 @@ class StepWriter:
             if changed(result) == 0:
                 raise ConcurrencyError(message) from cause
 
-    @staticmethod
     def _jobs_done(
-        conn: sa.Connection, plan: StepPlan, checks: list[tuple[sa.CursorResult[Any], str]]
+        self,
+        conn: sa.Connection,
+        plan: StepPlan,
+        checks: list[tuple[sa.CursorResult[Any], str]],
     ) -> None:
         """Delete (or give back) the job carried out, then the cancelled timers and the jobs
         of closed instances; the job carried out must still exist (``checks``)."""
@@ -341,14 +367,11 @@ class StepWriter:
         if done is not None:
             gone = f"job {done!r} was already carried out"
             if step.job_again_at is not None:  # given back to run again later (a retry)
-                again = (
-                    j.update()
-                    .where(j.c.id == done)
-                    .values(due_at=step.job_again_at, lock_owner=None, lock_expires_at=None)
-                )
-                checks.append((conn.execute(again), gone))
+                again = {"due_at": step.job_again_at, "w_id": done}
+                result = self._wire.one(conn, self._job_again, again, checked=True)
             else:
-                checks.append((conn.execute(j.delete().where(j.c.id == done)), gone))
+                result = self._wire.one(conn, self._delete_job, {"w_id": done}, checked=True)
+            checks.append((result, gone))
         others: list[sa.ColumnElement[bool]] = []
         if plan.cancelled:
             others.append(j.c.id.in_(plan.cancelled))

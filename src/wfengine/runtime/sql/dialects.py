@@ -19,10 +19,16 @@ it talks to. A dialect knows:
 * **how a write transaction runs** (:meth:`Dialect.transaction`): ``BEGIN IMMEDIATE`` on SQLite;
   on PostgreSQL a commit's BEGIN goes in its pipeline (below).
 * **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
-  PostgreSQL a commit's whole transaction, its BEGIN included, goes in one psycopg pipeline
-  (one round trip for all, not one each; a failure surfaces at the end of the batch as the
-  SQLAlchemy error it would have been, and the rows each statement changed are counted then,
-  :meth:`Dialect.changed`); SQLite, in the same process, has no round trips to save.
+  PostgreSQL a commit's whole transaction, its BEGIN and COMMIT included, goes in one psycopg
+  pipeline (one round trip for all, not one each; a failure surfaces at the end of the batch
+  as the SQLAlchemy error it would have been, and the rows each statement changed are counted
+  then, :meth:`Dialect.changed`); SQLite, in the same process, has no round trips to save.
+* **statements that must change a row** (:meth:`Dialect.checked`): the instance row at the
+  version the command read, the job it carried out. SQLite's commit reads their row counts
+  before it commits. On PostgreSQL the COMMIT has already gone with them, so such a statement
+  fails in the server when it changes nothing (``WITH changed AS (... RETURNING 1) SELECT 1 /
+  count(*) FROM changed``: a division by zero, SQLSTATE 22012, :meth:`Dialect.check_failed`),
+  which aborts the transaction and the COMMIT with it.
 * **upserts** (:meth:`Dialect.upsert`): ``INSERT ... ON CONFLICT DO UPDATE`` in each dialect's
   SQLAlchemy construct.
 * **the driver's own form** of what the commit writes straight to it
@@ -62,6 +68,8 @@ _WRITE = "wf_write"
 
 #: libpq's transaction status of a connection with no transaction open
 _IDLE = 0
+#: the SQLSTATE of a :meth:`PostgresDialect.checked` statement that changed no row
+_DIVISION_BY_ZERO = "22012"
 
 
 class Dialect:
@@ -103,6 +111,17 @@ class Dialect:
         """How many rows the statement of ``result`` changed, asked after its :meth:`batched`
         block ended (-1 when its answer never came: an earlier statement failed)."""
         return result.rowcount
+
+    def checked(self, sql: str) -> str:
+        """The SQL to send for ``sql``, a statement that must change exactly one row for the
+        transaction to commit (see the module notes): here ``sql`` itself, whose row count
+        the commit reads (:meth:`changed`) before it commits."""
+        return sql
+
+    def check_failed(self, exc: sa.exc.DBAPIError) -> bool:
+        """Whether ``exc`` is a :meth:`checked` statement refusing to commit (it changed no
+        row), not an error of the database."""
+        return False
 
     def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
         """The table whose constraint ``exc`` reports violated, when the driver says."""
@@ -233,8 +252,9 @@ class PostgresDialect(Dialect):
             return
         # psycopg sends the BEGIN it starts a transaction with on its own and waits for the
         # answer, even in a pipeline: a round trip per commit. In autocommit mode it sends
-        # none, so :meth:`batched` sends it, first in its pipeline; SQLAlchemy's commit (or
-        # rollback) then ends the transaction the server has open.
+        # none, so :meth:`batched` sends it, first in its pipeline, and the COMMIT last;
+        # SQLAlchemy's commit then finds no transaction open (nothing is sent), and its
+        # rollback ends the one a failed batch left open.
         raw.autocommit = True
         try:
             with conn.begin():
@@ -253,9 +273,14 @@ class PostgresDialect(Dialect):
         base = dialect.loaded_dbapi.Error
         try:
             with raw.pipeline():
-                if raw.autocommit and raw.info.transaction_status == _IDLE:
+                began = raw.autocommit and raw.info.transaction_status == _IDLE
+                if began:
                     raw.execute("BEGIN")  # see transaction(batched=True)
                 yield
+                if began:
+                    # in the same round trip: a failed statement before it (a checked one
+                    # that changed no row included) aborts the transaction, and this with it
+                    raw.execute("COMMIT")
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
             gone = dialect.is_disconnect(exc, raw, None)
             if gone:
@@ -275,6 +300,12 @@ class PostgresDialect(Dialect):
             cursor: Any = result.context.cursor
             count = cursor.rowcount
         return count
+
+    def checked(self, sql: str) -> str:
+        return f"WITH changed AS ({sql} RETURNING 1) SELECT 1 / count(*) FROM changed"
+
+    def check_failed(self, exc: sa.exc.DBAPIError) -> bool:
+        return getattr(exc.orig, "sqlstate", None) == _DIVISION_BY_ZERO
 
     def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
         diag = getattr(exc.orig, "diag", None)

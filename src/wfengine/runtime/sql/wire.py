@@ -56,6 +56,9 @@ class Wire:
 
     def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
         self._dialect = dialect.positional(sa_dialect)
+        self._check_sql = dialect.checked
+        #: statement SQL -> the SQL a checked execution of it sends (Dialect.checked)
+        self._checked: dict[str, str] = {}
         wire_time = dialect.wire_time
         #: the last time converted and its form: a command's rows mostly share its moment
         last: tuple[Any, Any] = (None, None)
@@ -140,12 +143,25 @@ class Wire:
         return [render(row) for row in rows]
 
     def one(
-        self, conn: sa.Connection, statement: Statement, row: Mapping[str, Any]
+        self,
+        conn: sa.Connection,
+        statement: Statement,
+        row: Mapping[str, Any],
+        *,
+        checked: bool = False,
     ) -> sa.CursorResult[Any]:
         """Execute ``statement`` with ``row``; its result tells how many rows it changed
-        (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`)."""
+        (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`). ``checked``: it must change
+        one row for the transaction to commit
+        (:meth:`~wfengine.runtime.sql.dialects.Dialect.checked`)."""
         compiled = self._compiled(statement, tuple(row))
-        return conn.exec_driver_sql(compiled.sql, compiled.render(row))
+        sql = compiled.sql
+        if checked:
+            found = self._checked.get(sql)
+            if found is None:
+                found = self._checked[sql] = self._check_sql(sql)
+            sql = found
+        return conn.exec_driver_sql(sql, compiled.render(row))
 
 
 def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
