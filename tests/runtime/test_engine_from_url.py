@@ -53,6 +53,19 @@ def test_keyword_arguments_reach_the_engine() -> None:
         assert timer.due == clock.now() + timedelta(hours=1)
 
 
+def test_create_false_makes_no_database(tmp_path: Path) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=f"no database at {path}: nothing was created"):
+        Engine.from_url(f"sqlite:///{path}", create=False)
+    assert not path.exists()
+    with pytest.raises(StoreError, match="new, empty store"):
+        Engine.from_url("memory://", create=False)
+    with Engine.from_url(f"sqlite:///{path}") as engine:  # made by a program that may
+        engine.deploy(_package().build())
+    with Engine.from_url(f"sqlite:///{path}", create=False) as engine:
+        assert engine.store.deployed_process_ids() == ["p"]
+
+
 @pytest.mark.parametrize(
     ("url", "said"),
     [

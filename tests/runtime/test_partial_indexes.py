@@ -36,7 +36,7 @@ def _sent(engine: Engine, table: str, call: Callable[[], object]) -> tuple[str, 
     sent: list[tuple[str, Any]] = []
 
     def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if f"FROM {table}" in statement or f"from {table}" in statement:
+        if f"FROM {table}" in statement:
             sent.append((statement, parameters))
 
     sa_engine = engine.store.sa_engine

@@ -73,19 +73,9 @@ def open_engine(
     from wfengine.runtime.sql.connect import shown
 
     try:
-        if create:
-            engine = Engine.from_url(
-                url, applications=applications, defer_automatic=defer, clock=clock
-            )
-        else:
-            from wfengine.runtime.sql.store import SqlStore
-
-            engine = Engine(
-                SqlStore(url, create=False),
-                clock,
-                applications=applications,
-                defer_automatic=defer,
-            )
+        engine = Engine.from_url(
+            url, applications=applications, defer_automatic=defer, clock=clock, create=create
+        )
         _use_stored_organisation(engine)
         return engine
     except StoreError as exc:

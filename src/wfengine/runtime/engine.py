@@ -52,6 +52,7 @@ from wfengine.definition.validation import validate_process
 from wfengine.errors import (
     DeployError,
     IllegalStateError,
+    StoreError,
 )
 from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
@@ -189,6 +190,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         defer_automatic: bool = False,
         limits: RuntimeLimits | None = None,
         outbox_handlers: OutboxHandlers | None = None,
+        create: bool = True,
     ) -> Engine:
         """An engine on the store that ``url`` names, for hosts that configure it as one
         string (an environment variable, a settings file, ``--db``).
@@ -196,14 +198,19 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         ``memory://`` is the in-memory store (kept only while the process runs); any other URL
         is a SQLAlchemy database URL, ``sqlite:///path/to/file.db`` or
         ``postgresql+psycopg://user:password@host/db``, whose schema is created or upgraded on
-        first use. The keyword arguments are those of :class:`Engine`.
+        first use. ``create=False`` is for a program that only works on what is stored: a
+        database or schema that does not exist yet (a mistyped SQLite path), like a new
+        in-memory store, is a :class:`~wfengine.errors.StoreError` and nothing is created.
+        The other keyword arguments are those of :class:`Engine`.
         """
         if url in (MEMORY_URL, "memory:"):
+            if not create:
+                raise StoreError(f"{url} names a new, empty store: nothing is stored there")
             store: Store = MemoryStore()
         else:
             from wfengine.runtime.sql.store import SqlStore
 
-            store = SqlStore(url)
+            store = SqlStore(url, create=create)
         return cls(
             store,
             clock,

@@ -56,9 +56,7 @@ class Wire:
 
     def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
         self._dialect = dialect.positional(sa_dialect)
-        self._check_sql = dialect.checked
-        #: statement SQL -> the SQL a checked execution of it sends (Dialect.checked)
-        self._checked: dict[str, str] = {}
+        self._checked = dialect.checked
         wire_time = dialect.wire_time
         #: the last time converted and its form: a command's rows mostly share its moment
         last: tuple[Any, Any] = (None, None)
@@ -155,12 +153,7 @@ class Wire:
         one row for the transaction to commit
         (:meth:`~wfengine.runtime.sql.dialects.Dialect.checked`)."""
         compiled = self._compiled(statement, tuple(row))
-        sql = compiled.sql
-        if checked:
-            found = self._checked.get(sql)
-            if found is None:
-                found = self._checked[sql] = self._check_sql(sql)
-            sql = found
+        sql = self._checked(compiled.sql) if checked else compiled.sql
         return conn.exec_driver_sql(sql, compiled.render(row))
 
 
