@@ -161,7 +161,7 @@ class SqlStore(StoreOutbox):
         finally:
             conn = self._unit.leave()
             if conn is not None:
-                conn.close()
+                self._db.give_back(conn)
 
     def id_generator(self) -> IdGenerator:
         return BlockIds(self._reserve_ids)
