@@ -196,6 +196,24 @@ def test_statements_that_cannot_change_anything_are_not_sent(db_url: str) -> Non
         assert not [s for s in sent if s.startswith("DELETE FROM tokens")], sent
 
 
+def test_running_a_job_reads_the_job_and_its_instance_in_one_statement(db_url: str) -> None:
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        pb = PackageBuilder("pkg")
+        pb.process("auto").activity("a").activity("b").transition("a", "b")
+        e.deploy(pb.build())
+        iid = e.start_process("auto", defer=True)
+        assert isinstance(e.store, SqlStore)
+        statements = _Statements(e.store)
+        statements.seen = []
+        assert e.run_due_jobs(deliver=False) == 1
+        sent, statements.seen = statements.seen, None
+        flat = [" ".join(s.split()) for s in sent if s.lstrip().startswith("SELECT")]
+        by_id = [s for s in flat if "WHERE jobs.id =" in s or "WHERE process_instances.id =" in s]
+        assert len(by_id) == 1, by_id  # not one for the job and one for its instance
+        assert "FROM jobs JOIN process_instances ON" in by_id[0]
+        assert e.instance(iid).state is ProcessState.COMPLETED
+
+
 def test_a_database_error_in_the_commits_batch_is_sqlalchemys_and_rolls_back(db_url: str) -> None:
     """On PostgreSQL the commit's inserts go in one pipeline, whose errors arrive at its end,
     outside SQLAlchemy's execute: they still reach the engine as SQLAlchemy's errors (which the

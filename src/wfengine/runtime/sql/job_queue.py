@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.jobs import Job
-from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.states import ProcessState
@@ -31,10 +31,8 @@ class JobQueue:
         self._db = db
 
     def job(self, job_id: str) -> Job | None:
-        j = t.jobs
-        row = self._db.read(
-            lambda c: c.execute(sa.select(j).where(j.c.id == job_id)).mappings().first()
-        )
+        params = {"job_id": job_id}
+        row = self._db.read(lambda c: c.execute(reads.JOB, params).mappings().first())
         return None if row is None else rows.job(row)
 
     def jobs(self, instance_id: str | None = None) -> list[Job]:

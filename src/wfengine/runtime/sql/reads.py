@@ -1,6 +1,7 @@
 """The reads every command makes, built once (building a statement costs more than running it
-on SQLite): an instance, its summary, a work item (alone, or with its instance's whole row),
-the open work items in creation order (of an instance, which also tells whether it exists).
+on SQLite): an instance, its summary, a work item or a job (alone, or with its instance's whole
+row), the open work items in creation order (of an instance, which also tells whether it
+exists).
 
 A work item is read with its instance's row version from the same statement: the version that
 stands for the item's (see :meth:`~wfengine.runtime.sql.unit.UnitOfWork.remember_work_item`).
@@ -17,7 +18,7 @@ from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.states import WorkItemState
 
-_p, _w = t.process_instances, t.work_items
+_p, _w, _j = t.process_instances, t.work_items, t.jobs
 
 #: the ``state`` values of work items still waiting for someone
 OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
@@ -49,13 +50,23 @@ OPEN_ITEMS_OF = (
 #: a work item with its instance's whole row, its columns prefixed (a command that reads an
 #: item reads its instance next: one statement for both, and one moment)
 _PREFIX = "pi_"
+_INSTANCE_ROW = tuple(c.label(f"{_PREFIX}{c.name}") for c in _p.c)
 ITEM_AND_INSTANCE = (
-    sa.select(_w, *(c.label(f"{_PREFIX}{c.name}") for c in _p.c))
+    sa.select(_w, *_INSTANCE_ROW)
     .join(_p, _p.c.id == _w.c.instance_id)
     .where(_w.c.id == sa.bindparam("work_item_id"))
 )
 
+JOB = sa.select(_j).where(_j.c.id == sa.bindparam("job_id"))
+#: a job with its instance's whole row (a command that runs a job reads its instance next)
+JOB_AND_INSTANCE = (
+    sa.select(_j, *_INSTANCE_ROW)
+    .join(_p, _p.c.id == _j.c.instance_id)
+    .where(_j.c.id == sa.bindparam("job_id"))
+)
+
 
 def instance_part(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """The ``process_instances`` row inside a row of :data:`ITEM_AND_INSTANCE`."""
+    """The ``process_instances`` row inside a row of :data:`ITEM_AND_INSTANCE` or
+    :data:`JOB_AND_INSTANCE`."""
     return {c.name: row[f"{_PREFIX}{c.name}"] for c in _p.c}
