@@ -239,6 +239,10 @@ class StepWriter:
         j = t.jobs
         #: the job carried out, deleted or given back to run again (checked: it must exist)
         self._delete_job = j.delete().where(j.c.id == sa.bindparam("w_id"))
+        #: cancelled timers (by id) and the jobs of closed instances (by instance)
+        self._delete_jobs = j.delete().where(
+            sa.or_(j.c.id == sa.bindparam("w_id"), j.c.instance_id == sa.bindparam("w_instance"))
+        )
         self._job_again = (
             j.update()
             .where(j.c.id == sa.bindparam("w_id"))
@@ -362,7 +366,7 @@ class StepWriter:
     ) -> None:
         """Delete (or give back) the job carried out, then the cancelled timers and the jobs
         of closed instances; the job carried out must still exist (``checks``)."""
-        step, j = plan.step, t.jobs
+        step = plan.step
         done = step.job_done
         if done is not None:
             gone = f"job {done!r} was already carried out"
@@ -372,10 +376,8 @@ class StepWriter:
             else:
                 result = self._wire.one(conn, self._delete_job, {"w_id": done}, checked=True)
             checks.append((result, gone))
-        others: list[sa.ColumnElement[bool]] = []
-        if plan.cancelled:
-            others.append(j.c.id.in_(plan.cancelled))
-        if plan.closed_stored:  # an instance made and closed in this step has no stored job
-            others.append(j.c.instance_id.in_(plan.closed_stored))
-        if others:
-            conn.execute(j.delete().where(sa.or_(*others)))
+        # one statement for both (a row names a job or an instance); an instance made and
+        # closed in this step has no stored job
+        deleted = [{"w_id": x, "w_instance": None} for x in plan.cancelled]
+        deleted += [{"w_id": None, "w_instance": x} for x in plan.closed_stored]
+        self._wire.many(conn, self._delete_jobs, deleted)
