@@ -107,7 +107,8 @@ def call_application(
             assert delay is not None
             sleep(delay)
             continue
-        if type(result) is dict or isinstance(result, Mapping):
+        # None (an application that answers nothing) before the ABC check, which is slower
+        if type(result) is dict or (result is not None and isinstance(result, Mapping)):
             outputs = audit_values(result, sensitive)
         else:
             outputs = plain(result)
