@@ -19,9 +19,8 @@ at once):
   held are inserted when there are more than :data:`TRACE_KEPT`; the token and incident
   mirrors of an instance are rewritten whole; jobs and outbox entries are inserted.
 
-The statements go to the driver with their rows rendered once in the driver's form
-(:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing (all but the
-delete of cancelled and closed instances' jobs, a rare statement with lists of ids).
+Every statement is built once per store and goes to the driver with its rows rendered once in
+the driver's form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
 
 After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
 """

@@ -70,3 +70,9 @@ def instance_part(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The ``process_instances`` row inside a row of :data:`ITEM_AND_INSTANCE` or
     :data:`JOB_AND_INSTANCE`."""
     return {c.name: row[f"{_PREFIX}{c.name}"] for c in _p.c}
+
+
+def instance_version(row: Mapping[Any, Any]) -> int:
+    """The row version of the instance inside a row of :data:`ITEM_AND_INSTANCE`."""
+    version: int = row[f"{_PREFIX}version"]
+    return version

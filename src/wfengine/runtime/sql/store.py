@@ -307,10 +307,16 @@ class SqlStore(StoreOutbox):
         row = self._db.read(lambda c: c.execute(reads.ITEM_AND_INSTANCE, params).mappings().first())
         if row is None:
             raise NotFoundError("work item", work_item_id)
-        instance_row = reads.instance_part(row)
+        self._instance_within(row)
+        return self._item({**row, "instance_version": reads.instance_version(row)})
+
+    def _instance_within(self, row: Mapping[Any, Any]) -> None:
+        """Load the instance whose row comes prefixed inside ``row`` (a work item's or a
+        job's, :data:`~wfengine.runtime.sql.reads.ITEM_AND_INSTANCE`,
+        :data:`~wfengine.runtime.sql.reads.JOB_AND_INSTANCE`) into the unit, unless the unit
+        has it already (its row is then not even unpacked)."""
         if self._unit.instance(row["instance_id"]) is None:
-            self._materialise(instance_row)
-        return self._item({**row, "instance_version": instance_row["version"]})
+            self._materialise(reads.instance_part(row))
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
@@ -375,8 +381,7 @@ class SqlStore(StoreOutbox):
         row = self._db.read(lambda c: c.execute(reads.JOB_AND_INSTANCE, params).mappings().first())
         if row is None:
             return None
-        if self._unit.instance(row["instance_id"]) is None:
-            self._materialise(reads.instance_part(row))
+        self._instance_within(row)
         return rows.job(row)
 
     def jobs(self, instance_id: str | None = None) -> list[Job]:
