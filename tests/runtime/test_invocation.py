@@ -15,6 +15,13 @@ from typing import Any
 import pytest
 
 from tests.runtime.conftest import run
+from wfengine.applications import ToolFailure, call_application, make_binding
+from wfengine.applications.events import (
+    ApplicationEvent,
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+)
 from wfengine.applications.redaction import REDACTED
 from wfengine.definition.builder import PackageBuilder, standard_loop
 from wfengine.errors import IllegalStateError, ParameterMappingError, PermanentApplicationError
@@ -387,3 +394,46 @@ def test_skip_of_other_work_accepts_declared_data_fields(engine: Engine) -> None
         skip_incident(engine, incident.id, {"y": 1})
     skip_incident(engine, incident.id, {"x": 5})
     assert engine.instance(iid).data["x"] == 5 and engine.trace(iid) == ["script", "after"]
+
+
+def test_call_application_hands_its_caller_every_attempt_as_events() -> None:
+    """The Interface 3 call on its own (no engine): what a host that calls applications
+    itself is given, each attempt as the event the engine's audit trail stores."""
+    keys: list[str] = []
+
+    def flaky(card: str, *, idempotency_key: str) -> dict[str, str]:
+        keys.append(idempotency_key)
+        if len(keys) < 2:
+            raise ConnectionError("down")
+        return {"token": "t-1", "status": "ok"}
+
+    events: list[ApplicationEvent] = []
+    waited: list[float] = []
+    binding = make_binding("charge", flaky, retries=1, backoff=0.5)
+    result = call_application(
+        binding,
+        {"card": "4111"},
+        "k-1",
+        sleep=waited.append,
+        record=events.append,
+        sensitive=frozenset({"card", "token"}),
+        where="checkout",
+    )
+    assert result == {"token": "t-1", "status": "ok"}
+    assert keys == ["k-1", "k-1"] and waited == [0.5]
+    assert events == [
+        ApplicationInvoked("charge", 1, "k-1", {"card": REDACTED}),
+        ApplicationFailed("charge", 1, "ConnectionError: down", 0.5),
+        ApplicationInvoked("charge", 2, "k-1", {"card": REDACTED}),
+        ApplicationReturned("charge", 2, {"token": REDACTED, "status": "ok"}),
+    ]
+    with pytest.raises(ToolFailure, match=r"^checkout: application 'charge' raised "):
+        call_application(
+            make_binding("charge", lambda card: 1 / 0),
+            {"card": "4111"},
+            "k-2",
+            sleep=waited.append,
+            record=events.append,
+            where="checkout",
+        )
+    assert events[-1] == ApplicationFailed("charge", 1, "ZeroDivisionError: division by zero", None)

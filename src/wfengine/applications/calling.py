@@ -17,10 +17,14 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from wfengine.applications.events import (
+    EVENTS,
     ApplicationFailed,
     ApplicationInvoked,
     ApplicationReturned,
+    Note,
     Record,
+    invoked_detail,
+    returned_detail,
 )
 from wfengine.applications.redaction import audit_values, plain
 from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
@@ -49,17 +53,21 @@ class ToolFailure(ApplicationError):
 
 
 def find_binding(
-    registry: ApplicationRegistry, app_id: str, application: Application | None, where: str
+    registry: ApplicationRegistry,
+    app_id: str,
+    application: Application | None,
+    where: str | Callable[[], str],
 ) -> Binding:
     """The binding of an application (by its declaration, else by its id alone); raises
-    :class:`ToolFailure` when nothing binds it or its agent refuses."""
+    :class:`ToolFailure` when nothing binds it or its agent refuses. ``where`` (the place an
+    error names) may be a function, called only when there is an error."""
     try:
         binding = registry.resolve(application) if application is not None else registry.get(app_id)
     except ApplicationError as exc:
-        raise ToolFailure(f"{where}: {exc}", application_id=app_id) from exc
+        raise ToolFailure(f"{_text(where)}: {exc}", application_id=app_id) from exc
     if binding is None:
         raise ToolFailure(
-            f"{where}: application {app_id!r} is not bound; register it "
+            f"{_text(where)}: application {app_id!r} is not bound; register it "
             "with engine.applications.register() and retry the incident",
             application_id=app_id,
         )
@@ -80,22 +88,47 @@ def call_application(
 
     Every attempt gets the same idempotency ``key``. A :class:`PermanentApplicationError`
     (say an HTTP 4xx) is not retried. Returns the callable's answer unchecked; raises
-    :class:`ToolFailure` with the last error.
+    :class:`ToolFailure` with the last error. ``record`` is given each attempt's
+    :class:`ApplicationInvoked` and :class:`ApplicationReturned` or :class:`ApplicationFailed`.
+    """
+
+    def note(kind: str, detail: dict[str, Any]) -> None:
+        record(EVENTS[kind].of(detail))
+
+    return call_noting(
+        binding, inputs, key, sleep=sleep, note=note, sensitive=sensitive, where=where
+    )
+
+
+def call_noting(
+    binding: Binding,
+    inputs: Mapping[str, Any],
+    key: str,
+    *,
+    sleep: Callable[[float], None],
+    note: Note,
+    sensitive: frozenset[str] = frozenset(),
+    where: str | Callable[[], str] = "",
+) -> Any:
+    """:func:`call_application` for a caller that stores only what is recorded (the engine):
+    each attempt's events go to ``note`` as their kind and detail. ``where`` (which instance
+    and activity an error names) may be a function, called only when there is an error.
     """
     app_id = binding.application_id
     attempts = binding.retries + 1
     shown = audit_values(inputs, sensitive)
     for attempt in range(1, attempts + 1):
-        record(ApplicationInvoked(app_id, attempt, key, shown))
+        note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
         try:
             result = call_once(binding, inputs, key)
         except Exception as exc:
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
             error = f"{type(exc).__name__}: {exc}"
-            record(ApplicationFailed(app_id, attempt, error, delay))
+            note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, delay).detail())
             if final:
-                prefix = f"{where}: " if where else ""
+                place = _text(where)
+                prefix = f"{place}: " if place else ""
                 tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
                 name = getattr(exc, "exception_name", None)
                 raise ToolFailure(
@@ -112,9 +145,17 @@ def call_application(
             outputs = audit_values(result, sensitive)
         else:
             outputs = plain(result)
-        record(ApplicationReturned(app_id, attempt, outputs))
+        note(_RETURNED, returned_detail(app_id, attempt, outputs))
         return result
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _text(where: str | Callable[[], str]) -> str:
+    return where if isinstance(where, str) else where()
+
+
+_INVOKED = ApplicationInvoked.KIND
+_RETURNED = ApplicationReturned.KIND
 
 
 def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:

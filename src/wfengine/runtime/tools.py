@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from wfengine.applications.calling import ToolFailure, call_application, call_once, find_binding
+from wfengine.applications.calling import ToolFailure, call_noting, call_once, find_binding
 from wfengine.applications.coercion import coerce
 from wfengine.applications.events import (
     ApplicationEvent,
@@ -122,17 +122,22 @@ def run_tools(
     """
     inst = ai.scope.instance
     act = ai.act
-    where = f"instance {inst.id!r}, activity {act.id!r}"
+    changes = inst.changes
+    aid = ai.id
+    act_id = act.id
 
-    def record(event: ApplicationEvent) -> None:
-        inst.changes.append(change(now, event, ai.id, act.id))
+    def where() -> str:  # what an error names (made only for one)
+        return f"instance {inst.id!r}, activity {act_id!r}"
 
-    outputs: dict[str, Any] = dict(staged or {})
-    for tool in act.tools[start:]:
+    def note(kind: str, detail: dict[str, Any]) -> None:  # a change, as history.change makes
+        changes.append((now, kind, aid, act_id, detail))
+
+    outputs: dict[str, Any] = dict(staged) if staged else {}
+    for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         binding = find_binding(registry, spec.application_id, spec.application, where)
-        inputs = _inputs(spec, evaluate, outputs, where)
-        key = f"{ai.id}/{ai.iterations}/{spec.position}"
+        inputs = _inputs(spec, evaluate, outputs, where) if spec.params else {}
+        key = f"{aid}/{ai.iterations}/{spec.position}"
         sensitive = spec.sensitive
         if binding.asynchronous:
             # inputs are taken now, as the activity reaches the call: what the job sends does
@@ -150,12 +155,12 @@ def run_tools(
                 "sensitive": sorted(sensitive),
             }
             return InvokeRequest(payload, key)
-        result = call_application(
+        result = call_noting(
             binding,
             inputs,
             key,
             sleep=registry.sleep,
-            record=record,
+            note=note,
             sensitive=sensitive,
             where=where,
         )
@@ -175,7 +180,10 @@ def resume_tools(
     """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
     inst = ai.scope.instance
-    where = f"instance {inst.id!r}, activity {ai.act.id!r}"
+
+    def where() -> str:
+        return f"instance {inst.id!r}, activity {ai.act.id!r}"
+
     position = int(payload["position"])
     staged = dict(payload.get("staged") or {})
     staged.update(_outputs(ai.act.tools[position].spec, result, where))
@@ -183,11 +191,9 @@ def resume_tools(
 
 
 def _inputs(
-    spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: str
+    spec: ToolSpec, evaluate: Evaluate, staged: Mapping[str, Any], where: Callable[[], str]
 ) -> dict[str, Any]:
     inputs: dict[str, Any] = {}
-    if not spec.params:
-        return inputs
     for p in spec.params:
         if p.value is None:
             continue
@@ -196,22 +202,27 @@ def _inputs(
             inputs[p.formal] = coerce(value, p.kind, p.is_array)
         except ValueError as exc:
             raise ToolFailure(
-                f"{where}: {p.mode.value} parameter {p.formal!r} of application "
+                f"{where()}: {p.mode.value} parameter {p.formal!r} of application "
                 f"{spec.application_id!r} (from {p.value.text!r}): {exc}",
                 application_id=spec.application_id,
             ) from exc
     return inputs
 
 
-def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False) -> dict[str, Any]:
+def _outputs(
+    spec: ToolSpec, result: Any, where: Callable[[], str], *, optional: bool = False
+) -> dict[str, Any]:
     """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch
-    (``optional``: OUT parameters left out are not one; their fields keep their values)."""
+    (``optional``: OUT parameters left out are not one; their fields keep their values).
+    ``where()`` says which instance and activity an error names."""
     app_id = spec.application_id
-    if result is None:
+    if result is None or (type(result) is dict and not result):
+        if optional or not spec.required:
+            return {}  # no outputs (most calls), and none was required
         result = {}
     elif type(result) is not dict and not isinstance(result, Mapping):
         raise ToolFailure(
-            f"{where}: application {app_id!r} returned {type(result).__name__}, "
+            f"{where()}: application {app_id!r} returned {type(result).__name__}, "
             "expected a mapping of OUT parameters",
             application_id=app_id,
         )
@@ -219,7 +230,7 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
     unknown = [k for k in result if k not in outs]
     if unknown:
         raise ToolFailure(
-            f"{where}: application {app_id!r} returned {unknown!r}, "
+            f"{where()}: application {app_id!r} returned {unknown!r}, "
             f"which are not its OUT/INOUT parameters ({sorted(outs)})",
             application_id=app_id,
         )
@@ -227,7 +238,7 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
         missing = [formal for formal in spec.required if formal not in result]
         if missing:
             raise ToolFailure(
-                f"{where}: application {app_id!r} did not return its OUT parameters {missing!r}",
+                f"{where()}: application {app_id!r} did not return its OUT parameters {missing!r}",
                 application_id=app_id,
             )
     if not result:
@@ -240,12 +251,12 @@ def _outputs(spec: ToolSpec, result: Any, where: str, *, optional: bool = False)
             data[p.target] = coerce(value, p.kind, p.is_array)
         except ValueError as exc:
             raise ToolFailure(
-                f"{where}: application {app_id!r} returned {p.mode.value} parameter "
+                f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
                 f"{formal!r}: {exc}",
                 application_id=app_id,
             ) from exc
     try:
-        check_storable(data, f"{where}: application {app_id!r} returned")
+        check_storable(data, lambda: f"{where()}: application {app_id!r} returned")
     except DataNotStorableError as exc:
         raise ToolFailure(str(exc), application_id=app_id) from exc
     return data

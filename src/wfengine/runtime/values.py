@@ -18,7 +18,7 @@ store is refused the same way by the in-memory store, before anything changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -179,9 +179,11 @@ def _decode_clock(value: _Clock, stored: Mapping[str, Any]) -> _Clock:
     return value
 
 
-def check_storable(values: Mapping[str, Any], where: str) -> None:
+def check_storable(values: Mapping[str, Any], where: str | Callable[[], str]) -> None:
     """Raise :class:`DataNotStorableError` naming the field of ``values`` that cannot be
-    stored; nothing is returned or changed."""
+    stored; nothing is returned or changed. ``where`` may be a function that makes the text
+    (called only for a value that is not plain)."""
     for name, value in values.items():
         if not _plain(value):  # most values are: no place text to build for them
-            encode_value(value, f"{where}, data[{name!r}]")
+            place = where if isinstance(where, str) else where()
+            encode_value(value, f"{place}, data[{name!r}]")

@@ -210,7 +210,6 @@ class Activities(NavigatorBase):
     def _choose(self, ai: ActivityInstance) -> list[CTransition]:
         ca = ai.act
         inst = ai.scope.instance
-        context = f"instance {inst.id!r}"
         chooser = self.ctx.split_chooser
         if chooser is not None:
             ways = (*ca.normal, ca.otherwise) if ca.otherwise is not None else ca.normal
@@ -221,16 +220,18 @@ class Activities(NavigatorBase):
                     taken = [ct for ct in ways if ct.id in named]
                     if not taken:
                         raise _Failure(
-                            f"{context}, activity {ca.id!r}: the split chooser named "
+                            f"instance {inst.id!r}, activity {ca.id!r}: the split chooser named "
                             f"{sorted(named)!r}, none of its ways "
                             f"({', '.join(ct.id for ct in ways)})"
                         )
                     return taken
         data = inst.data
         chosen: list[CTransition] = []
+        context = ""  # what a condition's error names, made once a condition is evaluated
         for ct in ca.normal:
             cond = ct.condition
             if cond is not None:
+                context = context or f"instance {inst.id!r}"
                 try:
                     ok = cond.evaluate(data, self._clock, context)
                 except ExpressionEvaluationError as exc:
@@ -246,8 +247,8 @@ class Activities(NavigatorBase):
             inst.changes.append(marker(self.now, EventKind.ACTIVITY_THREAD_ENDED, ai.id, ca.id))
         elif not chosen and (ca.normal or ca.otherwise is not None):
             raise _Failure(
-                f"{context}, activity {ca.id!r}: no outgoing transition's condition holds "
-                "and there is no OTHERWISE transition"
+                f"instance {inst.id!r}, activity {ca.id!r}: no outgoing transition's "
+                "condition holds and there is no OTHERWISE transition"
             )
         return chosen
 
