@@ -117,10 +117,15 @@ def call_noting(
     app_id = binding.application_id
     attempts = binding.retries + 1
     shown = audit_values(inputs, sensitive)
+    # most bindings are a plain function: called here, not through call_once's dispatch
+    func = binding.func
+    direct = not (binding.takes_key or binding.is_async or binding.timeout is not None)
     for attempt in range(1, attempts + 1):
         note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
         try:
-            result = call_once(binding, inputs, key)
+            result = func(**inputs) if direct else _call(binding, inputs, key)
+            if type(result) not in _SETTLED and inspect.isawaitable(result):
+                result = _settle(binding, result)
         except Exception as exc:
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
@@ -159,6 +164,15 @@ _RETURNED = ApplicationReturned.KIND
 
 
 def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
+    """One attempt: the binding's callable with ``inputs`` (and the idempotency ``key`` if it
+    takes one), bounded by its timeout; an awaitable answer is awaited."""
+    result = _call(binding, inputs, key)
+    if type(result) in _SETTLED or not inspect.isawaitable(result):
+        return result
+    return _settle(binding, result)
+
+
+def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     # ``func(**inputs)`` hands the callable a dict of its own: ``inputs`` is copied only when
     # the key is added to it
     kwargs = inputs
@@ -168,12 +182,13 @@ def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     if binding.is_async:
         return _run_coroutine(binding, lambda: func(**kwargs))
     if binding.timeout is None:
-        result = func(**kwargs)
-    else:
-        result = _in_thread(binding, lambda: func(**kwargs))
-    if type(result) in _SETTLED or not inspect.isawaitable(result):
-        return result
-    awaitable = result
+        return func(**kwargs)
+    return _in_thread(binding, lambda: func(**kwargs))
+
+
+def _settle(binding: Binding, awaitable: Any) -> Any:
+    """The answer of a callable that returned an awaitable (a sync function handing back a
+    coroutine or future), awaited like an ``async def`` callable's."""
     return _run_coroutine(binding, lambda: _awaiting(awaitable))
 
 

@@ -24,7 +24,12 @@ def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]
     anything that is not plain JSON data as its ``repr``."""
     if not values:
         return {}
-    return {k: REDACTED if k in sensitive else plain(v) for k, v in values.items()}
+    shown: dict[str, Any] = {}
+    # a loop, not a comprehension: most calls pass a value or two, and a comprehension (a
+    # function of its own before Python 3.12) costs more than the work
+    for k, v in values.items():
+        shown[k] = REDACTED if k in sensitive else v if type(v) in _PLAIN else plain(v)
+    return shown
 
 
 #: types kept as they are (a look at the type first: most values are one of these)

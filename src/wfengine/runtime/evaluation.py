@@ -38,6 +38,10 @@ from wfengine.expressions import Language
 Evaluate = Callable[[Mapping[str, Any], Callable[[], datetime]], Any]
 
 
+def _text(context: str | Callable[[], str]) -> str:
+    return context if isinstance(context, str) else context()
+
+
 class LabelReachedError(ExpressionEvaluationError):
     """An instance reached a label that stands where an expression belongs."""
 
@@ -57,16 +61,25 @@ class CompiledExpression:
         self._evaluate = evaluate
 
     def evaluate(
-        self, variables: Mapping[str, Any], now: Callable[[], datetime], context: str
+        self,
+        variables: Mapping[str, Any],
+        now: Callable[[], datetime],
+        context: str | Callable[[], str],
     ) -> Any:
-        """Evaluate against ``variables``; errors say ``context`` (instance) and ``where``."""
+        """Evaluate against ``variables``; errors say ``context`` (instance) and ``where``.
+
+        ``context`` may be a function that makes the text, called only for an error (most
+        evaluations succeed, and the text names the instance: made per evaluation, it was a
+        tenth of evaluating a short condition)."""
         try:
             return self._evaluate(variables, now)
         except ExpressionError as exc:
-            raise exc.with_context(f"{context}, {self.where}") from exc
+            raise exc.with_context(f"{_text(context)}, {self.where}") from exc
         except Exception as exc:  # a bug in an evaluator must not half-navigate an instance
             raise ExpressionEvaluationError(
-                f"{type(exc).__name__}: {exc}", source=self.text, context=f"{context}, {self.where}"
+                f"{type(exc).__name__}: {exc}",
+                source=self.text,
+                context=f"{_text(context)}, {self.where}",
             ) from exc
 
     @property

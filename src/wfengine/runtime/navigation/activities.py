@@ -227,13 +227,11 @@ class Activities(NavigatorBase):
                     return taken
         data = inst.data
         chosen: list[CTransition] = []
-        context = ""  # what a condition's error names, made once a condition is evaluated
         for ct in ca.normal:
             cond = ct.condition
             if cond is not None:
-                context = context or f"instance {inst.id!r}"
                 try:
-                    ok = cond.evaluate(data, self._clock, context)
+                    ok = cond.evaluate(data, self._clock, lambda: f"instance {inst.id!r}")
                 except ExpressionEvaluationError as exc:
                     raise _Failure(str(exc)) from exc
                 if not ok:
@@ -281,6 +279,8 @@ class Activities(NavigatorBase):
             pass
         elif ai.mi is not None and ai.mi.routed:
             chosen = []  # an MI flow condition already routed its token
+        elif ca.only_next is not None:
+            chosen = [ca.only_next]  # what _choose finds: one way, no condition, no choice
         else:
             try:
                 chosen = self._choose(ai)
