@@ -135,7 +135,10 @@ def run_tools(
     outputs: dict[str, Any] = dict(staged) if staged else {}
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
-        binding = find_binding(registry, spec.application_id, spec.application, where)
+        # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
+        binding = registry.get(spec.application_id) or find_binding(
+            registry, spec.application_id, spec.application, where
+        )
         inputs = _inputs(spec, evaluate, outputs, where) if spec.params else {}
         key = f"{aid}/{ai.iterations}/{spec.position}"
         sensitive = spec.sensitive
@@ -164,8 +167,10 @@ def run_tools(
             sensitive=sensitive,
             where=where,
         )
-        outputs.update(_outputs(spec, result, where, optional=binding.outputs_optional))
-    inst.data.update(outputs)
+        if result is not None or spec.required:  # (None: no outputs, and none missing)
+            outputs.update(_outputs(spec, result, where, optional=binding.outputs_optional))
+    if outputs:
+        inst.data.update(outputs)
     return None
 
 
