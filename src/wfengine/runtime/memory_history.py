@@ -15,9 +15,10 @@ flat took an in-memory run of 100-activity instances from 63,000 to 73,000 activ
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, get_args
+from typing import get_args
 
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, retire
+from wfengine.runtime.packed_log import PACK_AT, Log, pack
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ActivityState
 
@@ -61,8 +62,9 @@ class MemoryHistory:
 
     def __init__(self) -> None:
         #: per instance, the fields of its retired activity instances (:data:`Kept`), flat
-        self._retired: dict[str, list[Any]] = {}
-        self._traces: dict[str, list[str]] = {}
+        #: (a long run's packed as they grow: see :mod:`wfengine.runtime.packed_log`)
+        self._retired: dict[str, Log] = {}
+        self._traces: dict[str, Log] = {}
 
     def take(self, inst: ProcessInstance) -> None:
         """At a commit of ``inst``: take its trace entries and closed activity instances."""
@@ -73,6 +75,8 @@ class MemoryHistory:
                 self._traces[inst.id] = trace
             else:
                 known.extend(trace)
+                if len(known) >= PACK_AT:
+                    self._traces[inst.id] = pack(known)
             inst.trace_base += len(trace)
             inst.trace = []
         retired = retire(inst)
@@ -81,11 +85,14 @@ class MemoryHistory:
             if fields is None:
                 self._retired[inst.id] = fields = []
             for ai in retired:
-                fields += kept(ai)
+                fields.extend(kept(ai))
+            if len(fields) >= PACK_AT:
+                self._retired[inst.id] = pack(fields)
 
     def activities(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         # the kept fields are the snapshot's, in its order, but the instance id
-        fields = iter(self._retired.get(instance_id, ()))
+        log = self._retired.get(instance_id)
+        fields = iter(log if log is not None else ())
         return [
             ActivityInstanceSnapshot(k[0], instance_id, k[1], ActivityState(k[2]), *k[3:])
             for k in zip(*[fields] * _KEPT_FIELDS, strict=True)

@@ -34,6 +34,7 @@ from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_j
 from wfengine.runtime.memory_history import MemoryHistory
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
+from wfengine.runtime.packed_log import PACK_AT, Log, pack
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSummary,
@@ -45,7 +46,7 @@ from wfengine.runtime.store import AuditEvent, Step
 _flatten = chain.from_iterable
 
 
-def _events(log: list[Any]) -> Iterable[Change]:
+def _events(log: Log) -> Iterable[Change]:
     """The change tuples of an instance's flat audit log (see ``MemoryStore._audit``)."""
     fields = iter(log)
     return zip(fields, fields, fields, fields, fields, strict=True)
@@ -83,8 +84,8 @@ class MemoryStore(StoreOutbox):
         #: other (append-only; :func:`_events` gives the tuples back). Why flat: a store
         #: that kept every tuple kept four objects per activity for the collector to count,
         #: and the collector's full passes, which these counts trigger, took a fifth of a
-        #: long in-memory run
-        self._audit: dict[str, list[Any]] = {}
+        #: long in-memory run (and a long log is packed as it grows: see PackedLog)
+        self._audit: dict[str, Log] = {}
         #: the last audit read without its page bounds: (query, events in order, their keys)
         self._audit_read: tuple[AuditQuery, list[AuditEvent], list[Any]] | None = None
         #: a commit appends its entries to ``_outbox.new``; the outbox numbers them when asked
@@ -438,6 +439,8 @@ class MemoryStore(StoreOutbox):
                 self._audit[inst.id] = log = []
             log.extend(_flatten(changes))
             changes.clear()
+            if len(log) >= PACK_AT:
+                self._audit[inst.id] = pack(log)
 
     def commit(self, step: Step) -> None:
         if step.job_done is not None:
