@@ -122,7 +122,6 @@ def run_tools(
     """
     inst = ai.scope.instance
     act = ai.act
-    changes = inst.changes
     aid = ai.id
     act_id = act.id
 
@@ -130,7 +129,7 @@ def run_tools(
         return f"instance {inst.id!r}, activity {act_id!r}"
 
     def note(kind: str, detail: dict[str, Any]) -> None:  # a change, as history.change makes
-        changes.append((now, kind, aid, act_id, detail))
+        inst.changes.append((now, kind, aid, act_id, detail))
 
     outputs: dict[str, Any] = dict(staged) if staged else {}
     for tool in act.tools[start:] if start else act.tools:
