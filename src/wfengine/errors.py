@@ -7,10 +7,22 @@ still tell a broken definition from an illegal state change by the subclass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from wfengine.definition.diagnostics import Diagnostic
+
+#: where an error happened, as its message names it: the text, or a function that makes it.
+#: Why a function: the text names an instance and an activity, and is wanted only for an
+#: error; made on every call that might fail (an application call, a condition), it was a
+#: tenth of the call.
+Place = str | Callable[[], str]
+
+
+def place_text(place: Place) -> str:
+    """The text of ``place`` (made now, if it is a function)."""
+    return place if isinstance(place, str) else place()
 
 
 class WorkflowError(Exception):

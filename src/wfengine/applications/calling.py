@@ -29,7 +29,13 @@ from wfengine.applications.events import (
 from wfengine.applications.redaction import audit_values, plain
 from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
 from wfengine.definition.model import Application
-from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
+from wfengine.errors import (
+    ApplicationError,
+    ApplicationTimeoutError,
+    PermanentApplicationError,
+    Place,
+    place_text,
+)
 
 
 class ToolFailure(ApplicationError):
@@ -56,7 +62,7 @@ def find_binding(
     registry: ApplicationRegistry,
     app_id: str,
     application: Application | None,
-    where: str | Callable[[], str],
+    where: Place,
 ) -> Binding:
     """The binding of an application (by its declaration, else by its id alone); raises
     :class:`ToolFailure` when nothing binds it or its agent refuses. ``where`` (the place an
@@ -64,10 +70,10 @@ def find_binding(
     try:
         binding = registry.resolve(application) if application is not None else registry.get(app_id)
     except ApplicationError as exc:
-        raise ToolFailure(f"{_text(where)}: {exc}", application_id=app_id) from exc
+        raise ToolFailure(f"{place_text(where)}: {exc}", application_id=app_id) from exc
     if binding is None:
         raise ToolFailure(
-            f"{_text(where)}: application {app_id!r} is not bound; register it "
+            f"{place_text(where)}: application {app_id!r} is not bound; register it "
             "with engine.applications.register() and retry the incident",
             application_id=app_id,
         )
@@ -108,7 +114,7 @@ def call_noting(
     sleep: Callable[[float], None],
     note: Note,
     sensitive: frozenset[str] = frozenset(),
-    where: str | Callable[[], str] = "",
+    where: Place = "",
 ) -> Any:
     """:func:`call_application` for a caller that stores only what is recorded (the engine):
     each attempt's events go to ``note`` as their kind and detail. ``where`` (which instance
@@ -132,7 +138,7 @@ def call_noting(
             error = f"{type(exc).__name__}: {exc}"
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, delay).detail())
             if final:
-                place = _text(where)
+                place = place_text(where)
                 prefix = f"{place}: " if place else ""
                 tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
                 name = getattr(exc, "exception_name", None)
@@ -153,10 +159,6 @@ def call_noting(
         note(_RETURNED, returned_detail(app_id, attempt, outputs))
         return result
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _text(where: str | Callable[[], str]) -> str:
-    return where if isinstance(where, str) else where()
 
 
 _INVOKED = ApplicationInvoked.KIND

@@ -32,14 +32,16 @@ from wfengine.definition.reading import (
     read_initial_value,
     site_language,
 )
-from wfengine.errors import DeployError, ExpressionError, ExpressionEvaluationError
+from wfengine.errors import (
+    DeployError,
+    ExpressionError,
+    ExpressionEvaluationError,
+    Place,
+    place_text,
+)
 from wfengine.expressions import Language
 
 Evaluate = Callable[[Mapping[str, Any], Callable[[], datetime]], Any]
-
-
-def _text(context: str | Callable[[], str]) -> str:
-    return context if isinstance(context, str) else context()
 
 
 class LabelReachedError(ExpressionEvaluationError):
@@ -64,22 +66,19 @@ class CompiledExpression:
         self,
         variables: Mapping[str, Any],
         now: Callable[[], datetime],
-        context: str | Callable[[], str],
+        context: Place,
     ) -> Any:
-        """Evaluate against ``variables``; errors say ``context`` (instance) and ``where``.
-
-        ``context`` may be a function that makes the text, called only for an error (most
-        evaluations succeed, and the text names the instance: made per evaluation, it was a
-        tenth of evaluating a short condition)."""
+        """Evaluate against ``variables``; errors say ``context`` (instance) and ``where``
+        (``context`` made only for an error, see :data:`~wfengine.errors.Place`)."""
         try:
             return self._evaluate(variables, now)
         except ExpressionError as exc:
-            raise exc.with_context(f"{_text(context)}, {self.where}") from exc
+            raise exc.with_context(f"{place_text(context)}, {self.where}") from exc
         except Exception as exc:  # a bug in an evaluator must not half-navigate an instance
             raise ExpressionEvaluationError(
                 f"{type(exc).__name__}: {exc}",
                 source=self.text,
-                context=f"{_text(context)}, {self.where}",
+                context=f"{place_text(context)}, {self.where}",
             ) from exc
 
     @property

@@ -71,6 +71,11 @@ class ActivityInstance:
     def activity_id(self) -> str:
         return self.act.id
 
+    def place(self) -> str:
+        """Where an error about this activity instance happened, as messages name it (a
+        :data:`~wfengine.errors.Place`)."""
+        return f"{self.scope.instance.place()}, activity {self.act.id!r}"
+
 
 @dataclass(slots=True, eq=False)
 class Scope:
@@ -167,6 +172,10 @@ class ProcessInstance:
     #: messages sent to the instance that no catch event has taken yet, oldest first:
     #: (name, data, when) (a persistent trigger: the first catch of that name takes it)
     messages: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
+
+    def place(self) -> str:
+        """This instance, as error messages name it (a :data:`~wfengine.errors.Place`)."""
+        return f"instance {self.id!r}"
 
 
 @dataclass(slots=True, eq=False)

@@ -58,9 +58,10 @@ Log = list[Any] | PackedLog
 
 def pack(log: Log) -> PackedLog:
     """``log`` with its unpacked values packed into a chunk (a list becomes a PackedLog)."""
-    packed = PackedLog() if isinstance(log, list) else log
-    packed.chunks.append(
-        pickle.dumps(log if isinstance(log, list) else log.tail, pickle.HIGHEST_PROTOCOL)
-    )
+    if isinstance(log, list):
+        packed, values = PackedLog(), log
+    else:
+        packed, values = log, log.tail
+    packed.chunks.append(pickle.dumps(values, pickle.HIGHEST_PROTOCOL))
     packed.tail = []
     return packed

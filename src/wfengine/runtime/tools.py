@@ -124,9 +124,7 @@ def run_tools(
     act = ai.act
     aid = ai.id
     act_id = act.id
-
-    def where() -> str:  # what an error names (made only for one)
-        return f"instance {inst.id!r}, activity {act_id!r}"
+    where = ai.place  # what an error names (made only for one)
 
     def note(kind: str, detail: dict[str, Any]) -> None:  # a change, as history.change makes
         inst.changes.append((now, kind, aid, act_id, detail))
@@ -183,11 +181,7 @@ def resume_tools(
 ) -> InvokeRequest | None:
     """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
-    inst = ai.scope.instance
-
-    def where() -> str:
-        return f"instance {inst.id!r}, activity {ai.act.id!r}"
-
+    where = ai.place
     position = int(payload["position"])
     staged = dict(payload.get("staged") or {})
     staged.update(_outputs(ai.act.tools[position].spec, result, where))

@@ -18,14 +18,14 @@ store is refused the same way by the in-memory store, before anything changes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wfengine.errors import DataNotStorableError
+from wfengine.errors import DataNotStorableError, Place, place_text
 
 _TAG = "$wf"
 #: deepest nesting of lists and dicts a value may have
@@ -179,11 +179,9 @@ def _decode_clock(value: _Clock, stored: Mapping[str, Any]) -> _Clock:
     return value
 
 
-def check_storable(values: Mapping[str, Any], where: str | Callable[[], str]) -> None:
+def check_storable(values: Mapping[str, Any], where: Place) -> None:
     """Raise :class:`DataNotStorableError` naming the field of ``values`` that cannot be
-    stored; nothing is returned or changed. ``where`` may be a function that makes the text
-    (called only for a value that is not plain)."""
+    stored; nothing is returned or changed."""
     for name, value in values.items():
         if not _plain(value):  # most values are: no place text to build for them
-            place = where if isinstance(where, str) else where()
-            encode_value(value, f"{place}, data[{name!r}]")
+            encode_value(value, f"{place_text(where)}, data[{name!r}]")

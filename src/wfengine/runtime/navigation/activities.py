@@ -231,7 +231,7 @@ class Activities(NavigatorBase):
             cond = ct.condition
             if cond is not None:
                 try:
-                    ok = cond.evaluate(data, self._clock, lambda: f"instance {inst.id!r}")
+                    ok = cond.evaluate(data, self._clock, inst.place)
                 except ExpressionEvaluationError as exc:
                     raise _Failure(str(exc)) from exc
                 if not ok:

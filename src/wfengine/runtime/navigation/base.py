@@ -134,7 +134,7 @@ class NavigatorBase:
             inst.data if extra is None else ChainMap(dict(extra), inst.data)
         )
         try:
-            return expr.evaluate(variables, self._clock, lambda: f"instance {inst.id!r}")
+            return expr.evaluate(variables, self._clock, inst.place)
         except ExpressionEvaluationError as exc:
             raise _Failure(str(exc)) from exc
 
