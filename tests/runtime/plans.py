@@ -3,9 +3,13 @@ it here, the same way on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+
+from wfengine import Engine
+from wfengine.runtime.sql.store import SqlStore
 
 
 def query_plan(
@@ -30,3 +34,23 @@ def query_plan(
             return " ".join(str(r) for r in rows)
     finally:
         engine.dispose()
+
+
+def first_statement(engine: Engine, table: str, call: Callable[[], object]) -> tuple[str, Any]:
+    """The first statement reading ``table`` that ``call`` sends, with its parameters (for
+    :func:`query_plan`)."""
+    assert isinstance(engine.store, SqlStore)
+    sent: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if f"FROM {table}" in statement:
+            sent.append((statement, parameters))
+
+    sa_engine = engine.store.sa_engine
+    sa.event.listen(sa_engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        sa.event.remove(sa_engine, "before_cursor_execute", record)
+    assert sent, f"no statement on {table}"
+    return sent[0]

@@ -5,14 +5,10 @@ read these indexes still do, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import sqlalchemy as sa
 
-from tests.runtime.plans import query_plan
+from tests.runtime.plans import first_statement, query_plan
 from wfengine import Engine, PackageBuilder
-from wfengine.runtime.sql.store import SqlStore
 
 #: index -> the column that must be set for a row to be in it
 PARTIAL = {
@@ -30,25 +26,6 @@ def _process() -> PackageBuilder:
     return pb
 
 
-def _sent(engine: Engine, table: str, call: Callable[[], object]) -> tuple[str, Any]:
-    """The first statement on ``table`` that ``call`` sends, with its parameters."""
-    assert isinstance(engine.store, SqlStore)
-    sent: list[tuple[str, Any]] = []
-
-    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if f"FROM {table}" in statement:
-            sent.append((statement, parameters))
-
-    sa_engine = engine.store.sa_engine
-    sa.event.listen(sa_engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        sa.event.remove(sa_engine, "before_cursor_execute", record)
-    assert sent, f"no statement on {table}"
-    return sent[0]
-
-
 def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(db_url: str) -> None:
     url = db_url
     with Engine(db_url=url) as e:
@@ -58,11 +35,11 @@ def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(db_url: 
         e.claim_work_item(item.id, "clerk")
         e.complete_work_item(item.id, user="clerk")
         e.deliver_outbox()  # settles every entry (skipped: nobody subscribed)
-        users = _sent(e, "audit_events", lambda: e.audit_events(user="clerk"))
-        held = _sent(e, "work_items", lambda: e.work_items_of("clerk"))
+        users = first_statement(e, "audit_events", lambda: e.audit_events(user="clerk"))
+        held = first_statement(e, "work_items", lambda: e.work_items_of("clerk"))
         e.start_process("main")  # a pending entry again
-        due = _sent(e, "outbox", e.deliver_outbox)
-        pruned = _sent(e, "outbox", e.outbox.prune)
+        due = first_statement(e, "outbox", e.deliver_outbox)
+        pruned = first_statement(e, "outbox", e.outbox.prune)
         assert {ev.kind for ev in e.audit_events(user="clerk")} >= {"work_item.completed"}
         assert [w.id for w in e.work_items_of("clerk")] == [
             w.id for w in e.work_items() if w.instance_id != iids[0]

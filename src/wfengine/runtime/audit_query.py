@@ -2,8 +2,8 @@
 them in: by time, then instance, then ``seq`` (the keyset a page continues after).
 
 The SQL store answers with one indexed statement (``ix_audit_events_at`` and the
-``(process_id | user_id | kind, at)`` indexes); the memory store filters in Python with
-:meth:`AuditQuery.matches`.
+``(process_id | user_id, at)`` indexes; a kind is filtered on the rows these find, see
+migration 0015); the memory store filters in Python with :meth:`AuditQuery.matches`.
 """
 
 from __future__ import annotations
