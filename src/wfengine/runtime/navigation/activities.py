@@ -220,7 +220,7 @@ class Activities(NavigatorBase):
                     taken = [ct for ct in ways if ct.id in named]
                     if not taken:
                         raise _Failure(
-                            f"instance {inst.id!r}, activity {ca.id!r}: the split chooser named "
+                            f"{ai.place()}: the split chooser named "
                             f"{sorted(named)!r}, none of its ways "
                             f"({', '.join(ct.id for ct in ways)})"
                         )
@@ -245,8 +245,8 @@ class Activities(NavigatorBase):
             inst.changes.append(marker(self.now, EventKind.ACTIVITY_THREAD_ENDED, ai.id, ca.id))
         elif not chosen and (ca.normal or ca.otherwise is not None):
             raise _Failure(
-                f"instance {inst.id!r}, activity {ca.id!r}: no outgoing transition's "
-                "condition holds and there is no OTHERWISE transition"
+                f"{ai.place()}: no outgoing transition's condition holds and there is no "
+                "OTHERWISE transition"
             )
         return chosen
 

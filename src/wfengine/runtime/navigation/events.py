@@ -240,7 +240,7 @@ class Events(NavigatorBase):
                 ai,
                 ca.id,
                 "run",
-                f"instance {inst.id!r}, activity {ca.id!r}: the {shown} it throws is caught by "
+                f"{ai.place()}: the {shown} it throws is caught by "
                 "no boundary event, event sub-process or exception transition that encloses it",
             )
             return

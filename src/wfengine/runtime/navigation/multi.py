@@ -69,7 +69,7 @@ class MultiInstance(NavigatorBase):
         loop = ai.act.loop
         assert loop is not None and loop.count is not None
         value = self._evaluate(ai, loop.count)
-        where = f"instance {ai.scope.instance.id!r}, activity {ai.act.id!r}: the MI condition"
+        where = f"{ai.place()}: the MI condition"
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)

@@ -25,7 +25,7 @@ class Subflows(NavigatorBase):
         sub = ai.act.subflow
         assert sub is not None
         inst = ai.scope.instance
-        where = f"instance {inst.id!r}, activity {ai.act.id!r}"
+        where = ai.place()
         deployed = self.ctx.latest(sub.process_id)
         if deployed is None:
             refusal = self.ctx.refusal(sub.process_id)
@@ -106,8 +106,7 @@ class Subflows(NavigatorBase):
                 ai,
                 "run",
                 _Failure(
-                    f"instance {parent.id!r}, activity {ai.act.id!r}: subflow instance "
-                    f"{child.id!r} ended {child.state.value}",
+                    f"{ai.place()}: subflow instance {child.id!r} ended {child.state.value}",
                     "SubflowFailed",
                 ),
             )
