@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from wfengine import Engine, PackageBuilder, StaticDirectory
 from wfengine.definition.model import Participant, ParticipantKind
@@ -187,6 +188,27 @@ def test_a_sql_store_keeps_the_organisation_whole(tmp_path: Path, org: Organisat
         again = read_organisation(store)
         assert again is not None and again.document == smaller.document
         assert again.members("clerk") == ("zed",)
+    finally:
+        store.close()
+
+
+def test_a_failed_save_keeps_the_organisation_stored(tmp_path: Path, org: Organisation) -> None:
+    """Replacing the organisation is one transaction: a failure after its deletes (here the
+    database refusing the memberships' insert) leaves the one stored before, whole."""
+    store = SqlStore(f"sqlite:///{tmp_path / 'wf.db'}")
+    try:
+        save_organisation(store, org)
+
+        def refuse(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith("INSERT INTO org_memberships"):
+                raise RuntimeError("disk full")
+
+        sa.event.listen(store.sa_engine, "before_cursor_execute", refuse)
+        smaller = Organisation.from_data({"users": [{"id": "zed", "roles": ["clerk"]}]})
+        with pytest.raises(RuntimeError, match="disk full"):
+            save_organisation(store, smaller)
+        sa.event.remove(store.sa_engine, "before_cursor_execute", refuse)
+        assert read_organisation(store).document == org.document  # type: ignore[union-attr]
     finally:
         store.close()
 

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.work_rules import supervision_of
 from wfengine.worklist.worklists import may_see
@@ -115,7 +116,7 @@ class SqlBlobs:
         self._sa = store.sa_engine
 
     def put(self, key: str, data: bytes) -> None:
-        with self._sa.begin() as conn:
+        with begin(self._sa) as conn:
             conn.execute(t.blobs.insert(), {"key": key, "data": data})
 
     def get(self, key: str) -> bytes:
@@ -126,7 +127,7 @@ class SqlBlobs:
         return bytes(found)
 
     def delete(self, key: str) -> None:
-        with self._sa.begin() as conn:
+        with begin(self._sa) as conn:
             conn.execute(t.blobs.delete().where(t.blobs.c.key == key))
 
 
@@ -161,7 +162,7 @@ class _SqlRecords:
     def add(self, record: Comment | Attachment) -> None:
         table = self._table(type(record))
         values = {f: getattr(record, f) for f in record.__dataclass_fields__}
-        with self._sa.begin() as conn:
+        with begin(self._sa) as conn:
             conn.execute(table.insert(), values)
 
     def of(self, kind: type, instance_id: str) -> list:  # type: ignore[type-arg]
@@ -182,7 +183,7 @@ class _SqlRecords:
 
     def delete(self, kind: type, record_id: str) -> None:
         table = self._table(kind)
-        with self._sa.begin() as conn:
+        with begin(self._sa) as conn:
             conn.execute(table.delete().where(table.c.id == record_id))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
 from wfengine.worklist.organisation import Organisation
@@ -39,7 +40,7 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
         for i, group in enumerate(groups)
     ]
     admins = [{"user_id": a, "position": i} for i, a in enumerate(doc.admins)]
-    with store.sa_engine.begin() as conn:
+    with begin(store.sa_engine) as conn:
         for table in _ORG_TABLES:
             conn.execute(table.delete())
         for table, rows in (
@@ -55,7 +56,8 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
 
 def read_organisation(store: SqlStore) -> Organisation | None:
     """The organisation stored in ``store``, or None when none was loaded."""
-    with store.sa_engine.connect() as conn:
+    # one snapshot: an organisation loaded meanwhile is read whole or not at all
+    with begin(store.sa_engine, write=False) as conn:
         users = _rows(conn, t.org_users, t.org_users.c.position)
         if not users:
             return None

@@ -57,11 +57,8 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
 
     # one snapshot for both reads, so engines committing meanwhile cannot look like tampering
     # (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, which a cursor also needs)
-    with db.sa_engine.connect() as conn:
-        if db.dialect.backend == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin():
-            return check(conn)
+    with db.sa_engine.connect() as conn, db.dialect.transaction(conn, write=False):
+        return check(conn)
 
 
 def _stored(rows: sa.CursorResult[tuple[object, ...]]) -> Iterator[StoredEvent]:

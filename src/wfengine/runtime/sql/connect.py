@@ -6,14 +6,16 @@ module is what the command line, the migrations and the store call to open a dat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
-from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, dialect_for
+from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "normalise_url", "shown"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "begin", "create_engine", "normalise_url", "shown"]
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -38,3 +40,19 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, **kwargs)
     return dialect.create_engine(parsed, **kwargs)
+
+
+@contextmanager
+def begin(engine: sa.Engine, *, write: bool = True) -> Iterator[sa.Connection]:
+    """What ``engine.begin()`` is for an engine of :func:`create_engine`: a connection in one
+    transaction, committed when the block ends, rolled back when it raises (``write=False``:
+    a read of several statements that must see one snapshot).
+
+    Why not ``engine.begin()``: on SQLite the dialect issues the BEGIN itself, and no
+    SQLAlchemy listener does it for every transaction (see
+    :mod:`~wfengine.runtime.sql.dialects`), so there each statement of ``engine.begin()``
+    would commit on its own.
+    """
+    dialect = dialect_for(engine.url) or Dialect()
+    with engine.connect() as conn, dialect.transaction(conn, write=write):
+        yield conn

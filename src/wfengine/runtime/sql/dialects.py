@@ -7,17 +7,24 @@ it talks to. A dialect knows:
   block the writer), ``busy_timeout`` (a writer waits for the lock instead of failing at once),
   foreign keys on, ``synchronous=NORMAL`` (durable at each checkpoint; WAL keeps the database
   consistent after a crash). pysqlite's own transaction handling is switched off and BEGIN is
-  issued here, so a write transaction takes the write lock at its start (``BEGIN IMMEDIATE``):
-  two engines then queue for the lock rather than both reading and one failing on upgrade.
+  issued by :meth:`Dialect.transaction`, so a write transaction takes the write lock at its
+  start (``BEGIN IMMEDIATE``): two engines then queue for the lock rather than both reading and
+  one failing on upgrade. No SQLAlchemy connection event is listened to: one listener makes
+  SQLAlchemy dispatch every connection event of every statement (a tenth of a SQLite command's
+  time, measured). So ``engine.begin()`` on a SQLite engine runs each statement on its own:
+  every transaction goes through :meth:`Dialect.transaction` (or
+  :func:`~wfengine.runtime.sql.connect.begin`).
   PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED (optimistic row versions and
   ``FOR UPDATE SKIP LOCKED`` do the rest), connections not pinged when they leave the pool (a
   round trip per command): one a restarted server dropped fails its first statement as a
   disconnect, which the retry policy runs again on a new connection.
 * **how a lone read runs** (:meth:`Dialect.reading`): without BEGIN and COMMIT, which would only
-  add round trips to a statement that is atomic by itself (SQLite: no BEGIN is issued;
-  PostgreSQL: the driver connection is in autocommit mode for the statement).
-* **how a write transaction runs** (:meth:`Dialect.transaction`): ``BEGIN IMMEDIATE`` on SQLite;
-  on PostgreSQL a commit's BEGIN goes in its pipeline (below).
+  add round trips to a statement that is atomic by itself (SQLite: none is issued outside
+  :meth:`Dialect.transaction`; PostgreSQL: the driver connection is in autocommit mode for the
+  statement).
+* **how a transaction runs** (:meth:`Dialect.transaction`): a write's ``BEGIN IMMEDIATE`` on
+  SQLite (a read that needs one snapshot for several statements: ``BEGIN``); on PostgreSQL a
+  commit's BEGIN goes in its pipeline (below).
 * **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
   PostgreSQL a commit's whole transaction, its BEGIN and COMMIT included, goes in one psycopg
   pipeline (one round trip for all, not one each; a failure surfaces at the end of the batch
@@ -62,9 +69,12 @@ from wfengine.runtime.sql.schema import utc
 #: how long (ms) a SQLite writer waits for another's lock before the store retries
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
-#: execution options the SQLite ``begin`` listener reads (see :class:`SqliteDialect`)
-_AUTOCOMMIT = "wf_autocommit"
-_WRITE = "wf_write"
+#: what SqliteDialect.transaction opens a write and a read transaction with
+_BEGIN_WRITE = "BEGIN IMMEDIATE"
+_BEGIN_READ = "BEGIN"
+
+#: the first statement of a PostgreSQL read transaction (see Dialect.transaction)
+_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 #: libpq's transaction status of a connection with no transaction open
 _IDLE = 0
@@ -93,10 +103,14 @@ class Dialect:
         yield
 
     @contextmanager
-    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
-        """One write transaction on ``conn``, committed when the block ends, rolled back when
-        it raises. ``batched``: the block's first statement is in a :meth:`batched` block,
-        which may then send the transaction's BEGIN along with its statements."""
+    def transaction(
+        self, conn: sa.Connection, *, batched: bool = False, write: bool = True
+    ) -> Iterator[None]:
+        """One transaction on ``conn``, committed when the block ends, rolled back when it
+        raises. ``batched``: the block's first statement is in a :meth:`batched` block, which
+        may then send the transaction's BEGIN along with its statements. ``write=False``: the
+        block only reads, several statements that must see one snapshot (SQLite then takes no
+        write lock)."""
         with conn.begin():
             yield
 
@@ -171,8 +185,9 @@ class SqliteDialect(Dialect):
 
     def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
         engine = sa.create_engine(url, **kwargs)
+        # a pool event: SQLAlchemy dispatches no connection events per statement (see the
+        # module notes; the BEGIN a "begin" listener would issue is transaction()'s)
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
 
     def missing(self, url: URL) -> str | None:
@@ -183,15 +198,14 @@ class SqliteDialect(Dialect):
         return None if Path(path).exists() else path
 
     @contextmanager
-    def reading(self, conn: sa.Connection) -> Iterator[None]:
-        conn.execution_options(**{_AUTOCOMMIT: True, _WRITE: False})
-        yield
-
-    @contextmanager
-    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
-        # the begin listener issues BEGIN IMMEDIATE: the write lock from the start
-        conn.execution_options(**{_WRITE: True, _AUTOCOMMIT: False})
+    def transaction(
+        self, conn: sa.Connection, *, batched: bool = False, write: bool = True
+    ) -> Iterator[None]:
+        # pysqlite issues no BEGIN of its own (_sqlite_connect); its commit() and rollback()
+        # end the transaction this opens, when SQLAlchemy's does. A write takes the write
+        # lock from the start.
         with conn.begin():
+            conn.exec_driver_sql(_BEGIN_WRITE if write else _BEGIN_READ)
             yield
 
     def _insert(self, table: sa.Table) -> sqlite.Insert:
@@ -242,12 +256,16 @@ class PostgresDialect(Dialect):
                 raw.autocommit = False
 
     @contextmanager
-    def transaction(self, conn: sa.Connection, *, batched: bool = False) -> Iterator[None]:
+    def transaction(
+        self, conn: sa.Connection, *, batched: bool = False, write: bool = True
+    ) -> Iterator[None]:
         raw: Any = conn.connection.dbapi_connection
         if not batched:
             if raw.autocommit:  # never left so (see below), but a write must be one transaction
                 raw.autocommit = False
             with conn.begin():
+                if not write:  # READ COMMITTED would give each statement its own snapshot
+                    conn.exec_driver_sql(_SNAPSHOT)
                 yield
             return
         # psycopg sends the BEGIN it starts a transaction with on its own and waits for the
@@ -352,10 +370,3 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
-
-
-def _sqlite_begin(conn: sa.Connection) -> None:
-    options = conn.get_execution_options()
-    if options.get(_AUTOCOMMIT, False):
-        return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE, False) else "BEGIN")

@@ -27,7 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 
 from wfengine.errors import SchemaOutdatedError
-from wfengine.runtime.sql.connect import create_engine, shown
+from wfengine.runtime.sql.connect import begin, create_engine, shown
 
 
 def script_location() -> Path:
@@ -56,7 +56,7 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
     """Migrate the database at ``url`` to ``revision``; returns (revision before, after)."""
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
+        with begin(engine) as conn:
             before = current_revision(conn)
             command.upgrade(_config(conn), revision)
             after = current_revision(conn)
@@ -70,7 +70,7 @@ def downgrade(url: str | URL, revision: str) -> tuple[str | None, str | None]:
     needs); returns (revision before, after). Tables a later revision added are dropped."""
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
+        with begin(engine) as conn:
             before = current_revision(conn)
             command.downgrade(_config(conn), revision)
             after = current_revision(conn)
@@ -96,7 +96,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
                 f"`wfengine db upgrade --db {url}`"
             )
         try:
-            with engine.begin() as conn:
+            with begin(engine) as conn:
                 command.upgrade(_config(conn), "head")
         except sa.exc.SQLAlchemyError:
             # another process may have created it at the same moment: look again

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from wfengine.runtime.sql.connect import create_engine
+from wfengine.runtime.sql.connect import begin, create_engine
 from wfengine.runtime.sql.schema import metadata
 
 config = context.config
@@ -22,6 +22,6 @@ if _connection is not None:
     _run(_connection)
 else:  # the alembic command line, with sqlalchemy.url set
     _engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
-    with _engine.begin() as _conn:
+    with begin(_engine) as _conn:
         _run(_conn)
     _engine.dispose()
