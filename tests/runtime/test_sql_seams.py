@@ -194,6 +194,8 @@ def test_a_sqlite_write_transaction_takes_the_write_lock_at_its_start(tmp_path: 
 
 def test_a_transaction_is_all_or_nothing_and_a_read_one_keeps_its_snapshot(db_url: str) -> None:
     engine = create_engine(db_url)
+    with begin(engine) as conn:  # a table of its own, gone after
+        conn.exec_driver_sql("DROP TABLE IF EXISTS t")
     try:
         with begin(engine) as conn:
             conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
@@ -210,6 +212,8 @@ def test_a_transaction_is_all_or_nothing_and_a_read_one_keeps_its_snapshot(db_ur
         with engine.connect() as conn:
             assert conn.exec_driver_sql(count).scalar() == 1
     finally:
+        with begin(engine) as conn:  # the database is the next test's too
+            conn.exec_driver_sql("DROP TABLE IF EXISTS t")
         engine.dispose()
 
 
