@@ -1,7 +1,8 @@
 """How the SQL store talks to its database: reads, write transactions, connections, retries.
 
 * **Reads** are single statements, each run on its own without a transaction (a statement is
-  atomic by itself, so a BEGIN and COMMIT around it would only add round trips).
+  atomic by itself, so a BEGIN and COMMIT around it would only add round trips); those every
+  command makes run on the driver's cursor (:meth:`Database.rows`).
 * **Writes** are one transaction each (on SQLite ``BEGIN IMMEDIATE``).
 * **Connections**: inside a unit of work the unit's thread uses the one connection the unit
   holds, so a command pays one pool checkout, not one per statement. A connection a command
@@ -18,13 +19,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from wfengine.runtime.sql.dialects import Dialect
+from wfengine.runtime.sql.driver_reads import DriverReads
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
@@ -54,6 +56,7 @@ class Database:
         #: that thread's next command or read (see the module notes)
         self._kept: tuple[int, sa.Connection] | None = None
         self._kept_lock = threading.Lock()
+        self._driver_reads = DriverReads(dialect, sa_engine.dialect)
 
     @contextmanager
     def connection(self, shared: bool = True) -> Iterator[sa.Connection]:
@@ -120,6 +123,18 @@ class Database:
                 return result
 
         return run_with_retries(attempt, what=self.what, policy=self.retry)
+
+    def rows(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows ``statement``, a SELECT built once, reads with ``params``: as
+        :meth:`read` runs a read, on the driver's cursor
+        (:mod:`~wfengine.runtime.sql.driver_reads`)."""
+        reads = self._driver_reads
+        return self.read(lambda conn: reads.rows(conn, statement, params))
+
+    def row(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The first row of :meth:`rows`, or None."""
+        found = self.rows(statement, params)
+        return found[0] if found else None
 
     def write(
         self, fn: Callable[[sa.Connection], _T], *, shared: bool = True, batched: bool = False

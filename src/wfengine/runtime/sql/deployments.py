@@ -80,9 +80,10 @@ class Deployments:
             query, params = _VERSION, {"process_id": process_id, "version": version}
         else:  # asked on every start: another engine may have deployed a newer version
             query, params = _LATEST, {"process_id": process_id}
-        got = self._db.read(lambda c: c.execute(query, params).scalar())
-        if got is None:
+        row = self._db.row(query, params)
+        if row is None:
             return None
+        got = row["version"]
         return self._cache.get(process_id, got) or self._load(process_id, got)
 
     def _load(self, process_id: str, version: int) -> DeployedProcess:

@@ -287,8 +287,7 @@ class PostgresDialect(Dialect):
     @contextmanager
     def batched(self, conn: sa.Connection) -> Iterator[None]:
         raw: Any = conn.connection.dbapi_connection
-        dialect = conn.dialect
-        base = dialect.loaded_dbapi.Error
+        base = conn.dialect.loaded_dbapi.Error
         try:
             with raw.pipeline():
                 began = raw.autocommit and raw.info.transaction_status == _IDLE
@@ -300,12 +299,7 @@ class PostgresDialect(Dialect):
                     # that changed no row included) aborts the transaction, and this with it
                     raw.execute("COMMIT")
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
-            gone = dialect.is_disconnect(exc, raw, None)
-            if gone:
-                conn.invalidate(exc)
-            raise sa.exc.DBAPIError.instance(
-                None, None, exc, base, connection_invalidated=gone, dialect=dialect
-            ) from exc
+            raise driver_error(conn, exc) from exc
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
@@ -352,6 +346,24 @@ class PostgresDialect(Dialect):
 
 
 _DIALECTS: dict[str, type[Dialect]] = {d.backend: d for d in (SqliteDialect, PostgresDialect)}
+
+
+def driver_error(
+    conn: sa.Connection, exc: Exception, statement: str | None = None, params: Any = None
+) -> sa.exc.StatementError:
+    """The SQLAlchemy error for ``exc``, an error the driver raised on ``conn`` outside
+    SQLAlchemy's execute (a PostgreSQL pipeline's end, a read run on the driver's cursor), as
+    SQLAlchemy would have raised it: its class by the driver's (an ``OperationalError`` stays
+    one, so the retry policy knows it), the connection invalidated when the error says it is
+    gone."""
+    dialect = conn.dialect
+    base = dialect.loaded_dbapi.Error
+    gone = dialect.is_disconnect(cast(Any, exc), conn.connection.dbapi_connection, None)
+    if gone:
+        conn.invalidate(exc)
+    return sa.exc.DBAPIError.instance(
+        statement, params, exc, base, connection_invalidated=gone, dialect=dialect
+    )
 
 
 def dialect_for(url: URL) -> Dialect | None:

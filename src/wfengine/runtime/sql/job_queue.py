@@ -32,7 +32,7 @@ class JobQueue:
 
     def job(self, job_id: str) -> Job | None:
         params = {"job_id": job_id}
-        row = self._db.read(lambda c: c.execute(reads.JOB, params).mappings().first())
+        row = self._db.row(reads.JOB, params)
         return None if row is None else rows.job(row)
 
     def jobs(self, instance_id: str | None = None) -> list[Job]:

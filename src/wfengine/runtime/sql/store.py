@@ -211,7 +211,7 @@ class SqlStore(StoreOutbox):
         if loaded is not None:
             return loaded
         params = {"instance_id": instance_id}
-        row = self._db.read(lambda c: c.execute(reads.INSTANCE, params).mappings().first())
+        row = self._db.row(reads.INSTANCE, params)
         if row is None:
             raise NotFoundError("process instance", instance_id)
         return self._materialise(row)
@@ -239,7 +239,7 @@ class SqlStore(StoreOutbox):
             return summarise(loaded)
         params = {"instance_id": instance_id}
         try:
-            row = self._db.read(lambda c: c.execute(reads.SUMMARY, params).mappings().first())
+            row = self._db.row(reads.SUMMARY, params)
             found = None if row is None else rows.summary(row)
         except (ValueError, TypeError) as exc:  # a column its type cannot read
             raise StoreError(
@@ -298,13 +298,13 @@ class SqlStore(StoreOutbox):
             return known
         params = {"work_item_id": work_item_id}
         if not self._unit.on_this_thread():
-            row = self._db.read(lambda c: c.execute(reads.ITEM, params).mappings().first())
+            row = self._db.row(reads.ITEM, params)
             if row is None:
                 raise NotFoundError("work item", work_item_id)
             return self._item(row)
         # a command reads the item's instance next: its row comes with the item, in the same
         # statement (one round trip, and one moment for both)
-        row = self._db.read(lambda c: c.execute(reads.ITEM_AND_INSTANCE, params).mappings().first())
+        row = self._db.row(reads.ITEM_AND_INSTANCE, params)
         if row is None:
             raise NotFoundError("work item", work_item_id)
         self._instance_within(row)
@@ -320,10 +320,10 @@ class SqlStore(StoreOutbox):
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            found = self._db.read(lambda c: c.execute(reads.OPEN_ITEMS).mappings().all())
+            found = self._db.rows(reads.OPEN_ITEMS, {})
             return [self._item(r) for r in found]
         params = {"instance_id": instance_id}
-        found = self._db.read(lambda c: c.execute(reads.OPEN_ITEMS_OF, params).mappings().all())
+        found = self._db.rows(reads.OPEN_ITEMS_OF, params)
         if not found:
             raise NotFoundError("process instance", instance_id)
         return [self._item(r) for r in found if r["id"] is not None]
@@ -378,7 +378,7 @@ class SqlStore(StoreOutbox):
         # a command that reads a job runs it on its instance next: the instance's row comes
         # with the job, in the same statement (one round trip, and one moment for both)
         params = {"job_id": job_id}
-        row = self._db.read(lambda c: c.execute(reads.JOB_AND_INSTANCE, params).mappings().first())
+        row = self._db.row(reads.JOB_AND_INSTANCE, params)
         if row is None:
             return None
         self._instance_within(row)
