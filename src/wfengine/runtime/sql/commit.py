@@ -295,8 +295,8 @@ class StepWriter:
         and which of them failed is not told apart (the message names each).
         """
         wire = self._wire
-        #: (result, what it means when the statement changed no row)
-        checks: list[tuple[sa.CursorResult[Any], str]] = []
+        #: (the driver cursor it ran on, what it means when the statement changed no row)
+        checks: list[tuple[Any, str]] = []
         try:
             with self._dialect.batched(conn):
                 self._jobs_done(conn, plan, checks)
@@ -347,9 +347,7 @@ class StepWriter:
         # answered one row each (a count of 0 failed above, and the COMMIT did not happen)
         self._check(checks, None)
 
-    def _check(
-        self, checks: list[tuple[sa.CursorResult[Any], str]], cause: BaseException | None
-    ) -> None:
+    def _check(self, checks: list[tuple[Any, str]], cause: BaseException | None) -> None:
         """Raise :class:`ConcurrencyError` for the first checked statement that changed no
         row (one whose answer has not come, after a failed batch, is passed over)."""
         changed = self._dialect.changed
@@ -361,7 +359,7 @@ class StepWriter:
         self,
         conn: sa.Connection,
         plan: StepPlan,
-        checks: list[tuple[sa.CursorResult[Any], str]],
+        checks: list[tuple[Any, str]],
     ) -> None:
         """Delete (or give back) the job carried out, then the cancelled timers and the jobs
         of closed instances; the job carried out must still exist (``checks``)."""

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver_reads import DriverReads
+from wfengine.runtime.sql.driver import DriverReads
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
@@ -127,7 +127,7 @@ class Database:
     def rows(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows ``statement``, a SELECT built once, reads with ``params``: as
         :meth:`read` runs a read, on the driver's cursor
-        (:mod:`~wfengine.runtime.sql.driver_reads`)."""
+        (:mod:`~wfengine.runtime.sql.driver`)."""
         reads = self._driver_reads
         return self.read(lambda conn: reads.rows(conn, statement, params))
 

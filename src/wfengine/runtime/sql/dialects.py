@@ -121,10 +121,12 @@ class Dialect:
         statement changed is known then (:meth:`changed`)."""
         yield
 
-    def changed(self, result: sa.CursorResult[Any]) -> int:
-        """How many rows the statement of ``result`` changed, asked after its :meth:`batched`
-        block ended (-1 when its answer never came: an earlier statement failed)."""
-        return result.rowcount
+    def changed(self, cursor: Any) -> int:
+        """How many rows the statement run on the driver's ``cursor`` changed, asked after its
+        :meth:`batched` block ended (a PostgreSQL cursor has it once the pipeline synced; -1
+        when its answer never came: an earlier statement failed)."""
+        count: int = cursor.rowcount
+        return count
 
     def checked(self, sql: str) -> str:
         """The SQL to send for ``sql``, a statement that must change exactly one row for the
@@ -303,15 +305,6 @@ class PostgresDialect(Dialect):
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
-
-    def changed(self, result: sa.CursorResult[Any]) -> int:
-        # SQLAlchemy reads the count when the statement is sent: in a pipeline that is before
-        # the answer came (-1), and the driver's cursor has it once the pipeline synced
-        count = result.rowcount
-        if count < 0:
-            cursor: Any = result.context.cursor
-            count = cursor.rowcount
-        return count
 
     def checked(self, sql: str) -> str:
         return f"WITH changed AS ({sql} RETURNING 1) SELECT 1 / count(*) FROM changed"

@@ -9,7 +9,8 @@ set of columns) with the database dialect's positional parameters, so quoting, c
 upsert clauses are still SQLAlchemy's, and renders each row once into a tuple in the
 statement's parameter order: a time by :meth:`~wfengine.runtime.sql.dialects.Dialect.wire_time`,
 a JSON value as its text, everything else as it is (the driver takes strings, integers,
-booleans and None). The rows go to the driver's ``executemany`` in one call.
+booleans and None). The rows go to the driver's ``executemany`` in one call, on the driver's
+cursor as SQLAlchemy would send them (:mod:`~wfengine.runtime.sql.driver`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.runtime.sql.dialects import Dialect
+from wfengine.runtime.sql.driver import execute
 from wfengine.runtime.sql.schema import UtcDateTime
 
 #: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
@@ -147,17 +149,20 @@ class Wire:
         row: Mapping[str, Any],
         *,
         checked: bool = False,
-    ) -> sa.CursorResult[Any]:
-        """Execute ``statement`` with ``row``; its result tells how many rows it changed
-        (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`). ``checked``: it must change
-        one row for the transaction to commit
+    ) -> Any:
+        """Execute ``statement`` with ``row``; the driver's cursor it ran on tells how many
+        rows it changed (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`).
+        ``checked``: it must change one row for the transaction to commit
         (:meth:`~wfengine.runtime.sql.dialects.Dialect.checked`)."""
         compiled = self._compiled(statement, tuple(row))
         sql = self._checked(compiled.sql) if checked else compiled.sql
-        return conn.exec_driver_sql(sql, compiled.render(row))
+        return execute(conn, sql, compiled.render(row))
 
 
 def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     # one row is one execute: psycopg runs an executemany as a pipeline of its own, whose
     # set-up and sync cost more than the single statement
-    conn.exec_driver_sql(sql, rows[0] if len(rows) == 1 else list(rows))
+    if len(rows) == 1:
+        execute(conn, sql, rows[0])
+    else:
+        execute(conn, sql, list(rows), many=True)

@@ -1,6 +1,7 @@
-"""The reads every command makes run on the driver's cursor (``sql/driver_reads.py``): they
-return what SQLAlchemy's execution returns, fail as SQLAlchemy's would, and show to statement
-listeners and the engine's log as SQLAlchemy's do."""
+"""The reads every command makes and the commit's statements run on the driver's cursor
+(``sql/driver.py``): the reads return what SQLAlchemy's execution returns, and both fail as
+SQLAlchemy's would and show to statement listeners and the engine's log as SQLAlchemy's do
+(the commit's own failures: ``test_durable``, ``test_sql_seams`` and the race tests)."""
 
 from __future__ import annotations
 
@@ -138,3 +139,27 @@ def test_an_echoing_engine_logs_the_reads(tmp_path: Path, caplog: pytest.LogCapt
         with caplog.at_level(logging.INFO, logger="sqlalchemy.engine"):
             e.work_items(iid)
     assert [r for r in caplog.records if "FROM process_instances" in r.getMessage()]
+
+
+def test_listeners_see_a_commits_statements_with_their_rows(engine: Engine) -> None:
+    """A commit's rows go to the driver in one ``executemany`` per table when there are
+    several (flagged so to listeners), in one ``execute`` when there is one."""
+    store = _store(engine)
+    seen: list[tuple[str, Any, bool]] = []
+
+    def before(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, many: bool) -> None:
+        seen.append((statement.split("(")[0].strip(), params, many))
+
+    sa.event.listen(store.sa_engine, "before_cursor_execute", before)
+    iid = engine.start_process("desk")
+    sa.event.remove(store.sa_engine, "before_cursor_execute", before)
+    audit = [(params, many) for sql, params, many in seen if sql == "INSERT INTO audit_events"]
+    assert len(audit) == 1
+    rows, many = audit[0]
+    assert many and len(rows) > 1 and {row[0] for row in rows} == {iid}
+    instance = [
+        (params, many)
+        for sql, params, many in seen
+        if sql.startswith("INSERT INTO process_instances")
+    ]
+    assert len(instance) == 1 and not instance[0][1] and instance[0][0][0] == iid

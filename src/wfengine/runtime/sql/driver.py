@@ -1,4 +1,5 @@
-"""The reads every command makes, run on the driver's own cursor.
+"""Statements run on the driver's own cursor: the reads every command makes, and the
+commit's statements (:mod:`~wfengine.runtime.sql.wire`).
 
 A command reads before it writes: the latest version of the process it starts, the work item
 it completes with its instance's row, the job it runs with its instance's row; and a driver of
@@ -6,22 +7,26 @@ the engine asks for an instance's work items after each command. Through SQLAlch
 ``execute`` such a read cost about 48 us more than the driver's own 12 us on SQLite (2.1,
 measured on the open-work-items read: the execution context, the result's metadata and
 wrappers, the autobegun transaction), the better part of a read, and a command and the query
-after it make two or three. Here a statement built once (:mod:`~wfengine.runtime.sql.reads`)
-is compiled once per store with the dialect's positional parameters and run on the driver's
-cursor, its rows given as dicts keyed like SQLAlchemy's mappings.
+after it make two or three; each of a commit's statements cost about 5 us more through
+``exec_driver_sql`` than on the driver. Here a statement is compiled once per store with the
+dialect's positional parameters (a read's by :class:`DriverReads`, a write's by the Wire) and
+run on the driver's cursor (:func:`execute`); a read's rows come as dicts keyed like
+SQLAlchemy's mappings.
 
-What stays SQLAlchemy's, so a read returns what ``conn.execute(statement).mappings()`` would:
+What stays SQLAlchemy's, so a read returns what ``conn.execute(statement).mappings()`` would
+and a write does what ``exec_driver_sql`` did:
 
-* the SQL, compiled by the dialect; a parameter's value through its type's bind processor;
+* the SQL, compiled by the dialect; a read parameter's value through its type's bind
+  processor (the Wire renders a write's rows itself);
 * each column's value through the result processor its type gives for the dialect and the
   driver's column type (a ``UtcDateTime``'s aware datetime, a JSON column's value), taken
   the first time the statement runs;
 * the errors: one the driver raises is raised as SQLAlchemy's, the connection invalidated when
-  it is gone (:func:`~wfengine.runtime.sql.dialects.driver_error`), so the retry policy and
-  the connection handling treat it as any other;
+  it is gone (:func:`~wfengine.runtime.sql.dialects.driver_error`), so the retry policy, the
+  commit's race checks and the connection handling treat it as any other;
 * the events and the log: ``before_cursor_execute`` and ``after_cursor_execute`` listeners
-  (a host's statement log, the tests that look at a read's plan) see each read, with no
-  execution context (None), and an engine made with ``echo`` logs it.
+  (a host's statement log, the tests that look at a read's plan or cut a commit short) see
+  each statement, with no execution context (None), and an engine made with ``echo`` logs it.
 
 Only statements built once belong here: each is kept, with its compiled form, for as long as
 the store lives.
@@ -84,6 +89,30 @@ class CompiledRead:
         return known
 
 
+def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> Any:
+    """Run ``sql`` with ``args`` (one tuple, or with ``many`` a list of them, in the
+    driver's form) on a new cursor of ``conn``'s driver connection, as SQLAlchemy would (see
+    the module notes); returns the cursor (its rows, its row count)."""
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    dispatch = conn.dispatch
+    for before in dispatch.before_cursor_execute:
+        sql, args = before(conn, cursor, sql, args, None, many)
+    engine = conn.engine
+    if engine.echo:  # as SQLAlchemy logs the statements it runs
+        engine.logger.info("%s %r", sql, args)
+    try:
+        if many:
+            cursor.executemany(sql, args)
+        else:
+            cursor.execute(sql, args)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise driver_error(conn, exc, sql, args) from exc
+    for after in dispatch.after_cursor_execute:
+        after(conn, cursor, sql, args, None, many)
+    return cursor
+
+
 class DriverReads:
     """Runs built-once SELECTs on the driver's cursor (see the module notes)."""
 
@@ -109,22 +138,12 @@ class DriverReads:
         row mappings."""
         read = self.compiled(statement)
         sql, args = read.sql, read.arguments(params)
-        raw: Any = conn.connection.dbapi_connection
-        cursor = raw.cursor()
-        dispatch = conn.dispatch
+        cursor = execute(conn, sql, args)
         try:
-            for before in dispatch.before_cursor_execute:
-                sql, args = before(conn, cursor, sql, args, None, False)
-            if conn.engine.echo:  # as SQLAlchemy logs the statements it runs
-                conn.engine.logger.info("%s %r", sql, args)
-            try:
-                cursor.execute(sql, args)
-                found: Sequence[Sequence[Any]] = cursor.fetchall()
-                description = cursor.description
-            except self._sa_dialect.loaded_dbapi.Error as exc:
-                raise driver_error(conn, exc, sql, args) from exc
-            for after in dispatch.after_cursor_execute:
-                after(conn, cursor, sql, args, None, False)
+            found: Sequence[Sequence[Any]] = cursor.fetchall()
+            description = cursor.description
+        except self._sa_dialect.loaded_dbapi.Error as exc:
+            raise driver_error(conn, exc, sql, args) from exc
         finally:
             cursor.close()
         if not found:
