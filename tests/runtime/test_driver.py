@@ -96,9 +96,9 @@ def test_a_drivers_error_is_sqlalchemys(engine: Engine) -> None:
     assert [w.activity_id for w in engine.work_items(iid)] == ["answer"]
 
 
-def test_listeners_see_each_read_and_may_stop_it(engine: Engine) -> None:
+def test_listeners_see_each_read(engine: Engine) -> None:
     """``before_cursor_execute`` and ``after_cursor_execute`` listeners see a read's SQL and
-    parameters as the driver gets them, and one that raises stops the read."""
+    parameters as the driver gets them."""
     iid = engine.start_process("desk")
     store = _store(engine)
     seen: list[tuple[str, str, Any]] = []
@@ -118,15 +118,8 @@ def test_listeners_see_each_read_and_may_stop_it(engine: Engine) -> None:
     ]
     assert [tuple(params) for _, _, params in seen] == [(iid,), (iid,)]
     sa.event.remove(store.sa_engine, "after_cursor_execute", after)
-
-    def refuse(*_: Any) -> None:
-        raise RuntimeError("not now")
-
-    sa.event.listen(store.sa_engine, "before_cursor_execute", refuse)
-    with pytest.raises(RuntimeError, match="not now"):
-        engine.work_items(iid)
-    sa.event.remove(store.sa_engine, "before_cursor_execute", refuse)
     sa.event.remove(store.sa_engine, "before_cursor_execute", before)
+    # one that raises stops the read: test_kept_connection (and gives its connection back)
     assert [w.activity_id for w in engine.work_items(iid)] == ["answer"]
 
 
