@@ -301,7 +301,7 @@ class PostgresDialect(Dialect):
                     # that changed no row included) aborts the transaction, and this with it
                     raw.execute("COMMIT")
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
-            raise driver_error(conn, exc) from exc
+            raise driver_error(conn, exc, raw=raw) from exc
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)
@@ -342,16 +342,23 @@ _DIALECTS: dict[str, type[Dialect]] = {d.backend: d for d in (SqliteDialect, Pos
 
 
 def driver_error(
-    conn: sa.Connection, exc: Exception, statement: str | None = None, params: Any = None
+    conn: sa.Connection,
+    exc: Exception,
+    statement: str | None = None,
+    params: Any = None,
+    *,
+    raw: Any = None,
 ) -> sa.exc.StatementError:
-    """The SQLAlchemy error for ``exc``, an error the driver raised on ``conn`` outside
-    SQLAlchemy's execute (a PostgreSQL pipeline's end, a read run on the driver's cursor), as
-    SQLAlchemy would have raised it: its class by the driver's (an ``OperationalError`` stays
-    one, so the retry policy knows it), the connection invalidated when the error says it is
-    gone."""
+    """The SQLAlchemy error for ``exc``, an error the driver raised on ``conn`` (its driver
+    connection ``raw``, when the caller has it) outside SQLAlchemy's execute (a PostgreSQL
+    pipeline's end, a statement run on the driver's cursor), as SQLAlchemy would have raised
+    it: its class by the driver's (an ``OperationalError`` stays one, so the retry policy
+    knows it), the connection invalidated when the error says it is gone."""
     dialect = conn.dialect
     base = dialect.loaded_dbapi.Error
-    gone = dialect.is_disconnect(cast(Any, exc), conn.connection.dbapi_connection, None)
+    if raw is None:
+        raw = conn.connection.dbapi_connection
+    gone = dialect.is_disconnect(cast(Any, exc), raw, None)
     if gone:
         conn.invalidate(exc)
     return sa.exc.DBAPIError.instance(

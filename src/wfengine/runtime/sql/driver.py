@@ -110,7 +110,7 @@ def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> 
         else:
             cursor.execute(sql, args)
     except conn.dialect.loaded_dbapi.Error as exc:
-        raise driver_error(conn, exc, sql, args) from exc
+        raise driver_error(conn, exc, sql, args, raw=raw) from exc
     if events:
         for after in conn.dispatch.after_cursor_execute:
             after(conn, cursor, sql, args, None, many)
