@@ -112,7 +112,10 @@ class SqlStore(StoreOutbox):
                 f"no database at {absent}: nothing was created (a store that may create its "
                 f"schema makes one: `wfengine db upgrade --db {self._what}`)"
             )
-        #: the SQLAlchemy engine (not a wfengine Engine) the store runs its statements on
+        #: the SQLAlchemy engine (not a wfengine Engine) the store runs its statements on;
+        #: a transaction of a host's own on it: ``wfengine.runtime.sql.connect.begin(it)``
+        #: (on SQLite the dialect issues BEGIN, and ``sa_engine.begin()`` would commit
+        #: each statement on its own)
         self.sa_engine = dialect.create_engine(self.url, **dict(engine_options or {}))
         run_with_retries(
             lambda: check_schema(self.sa_engine, create=create), what=self._what, policy=self.retry
