@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from wfengine.runtime.audit_chain import ChainBreak, ChainReport, StoredEvent, verify_instance
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.database import Database
 
 #: rows fetched from the server at a time (the trail may be large)
@@ -57,7 +58,7 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
 
     # one snapshot for both reads, so engines committing meanwhile cannot look like tampering
     # (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, which a cursor also needs)
-    with db.sa_engine.connect() as conn, db.dialect.transaction(conn, write=False):
+    with begin(db.sa_engine, write=False) as conn:
         return check(conn)
 
 
