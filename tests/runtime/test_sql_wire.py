@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import dialect_for
+from wfengine.runtime.sql.driver import on_cursor
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.sql.wire import Wire
 
@@ -66,16 +67,24 @@ def _read(conn: sa.Connection, key: str) -> dict[str, Any]:
 def test_a_row_written_by_the_wire_reads_back_as_one_written_by_sqlalchemy(
     store: SqlStore,
 ) -> None:
+    """On the driver's cursor, and in a batch (on PostgreSQL libpq's pipeline, sent by
+    wfengine itself with psycopg's conversions)."""
     wire = _wire(store)
+    dialect = dialect_for(store.sa_engine.url)
+    assert dialect is not None
     with store.sa_engine.begin() as conn:
         conn.execute(t.outbox.insert(), [_row("by-sqlalchemy")])
-        wire.many(conn, t.outbox.insert(), [_row("by-wire")])
-        ours, theirs = _read(conn, "by-wire"), _read(conn, "by-sqlalchemy")
-    assert {**ours, "key": None} == {**theirs, "key": None}
-    assert ours["created_at"] == WHEN and ours["created_at"].tzinfo is UTC
-    assert list(ours["payload"]) == ["z", "a", "m"]  # the keys in their order
-    assert list(ours["payload"]["m"]) == ["b", "a"]
-    assert ours["next_attempt_at"] is None
+        wire.many(on_cursor(conn), t.outbox.insert(), [_row("by-wire")])
+        with dialect.batched(conn) as run:
+            wire.many(run, t.outbox.insert(), [_row("in-a-batch"), _row("in-a-batch-2")])
+        theirs = _read(conn, "by-sqlalchemy")
+        found = [_read(conn, k) for k in ("by-wire", "in-a-batch", "in-a-batch-2")]
+    for ours in found:
+        assert {**ours, "key": None} == {**theirs, "key": None}
+        assert ours["created_at"] == WHEN and ours["created_at"].tzinfo is UTC
+        assert list(ours["payload"]) == ["z", "a", "m"]  # the keys in their order
+        assert list(ours["payload"]["m"]) == ["b", "a"]
+        assert ours["next_attempt_at"] is None
 
 
 def test_sqlite_holds_the_same_time_text_so_sql_comparisons_agree(tmp_path: Path) -> None:
@@ -86,7 +95,7 @@ def test_sqlite_holds_the_same_time_text_so_sql_comparisons_agree(tmp_path: Path
     rows.append(_row("b", next_attempt_at=WHEN + timedelta(hours=1)))
     with store.sa_engine.begin() as conn:
         conn.execute(t.outbox.insert(), [{**rows[0], "key": "sa"}])
-        wire.many(conn, t.outbox.insert(), rows)
+        wire.many(on_cursor(conn), t.outbox.insert(), rows)
         texts = dict(conn.exec_driver_sql("SELECT key, next_attempt_at FROM outbox").all())
         o = t.outbox
         due = conn.execute(sa.select(o.c.key).where(o.c.next_attempt_at <= WHEN)).scalars()
@@ -102,13 +111,14 @@ def test_one_says_how_many_rows_it_changed(store: SqlStore) -> None:
     assert dialect is not None
     update = o.update().where(o.c.key == sa.bindparam("k")).values(status=sa.bindparam("status"))
     with store.sa_engine.begin() as conn:
-        wire.many(conn, o.insert(), [_row("a"), _row("b")])
-        assert dialect.changed(wire.one(conn, update, {"status": "failed", "k": "a"})) == 1
-        assert dialect.changed(wire.one(conn, update, {"status": "failed", "k": "b0"})) == 0
+        run = on_cursor(conn)
+        wire.many(run, o.insert(), [_row("a"), _row("b")])
+        assert dialect.changed(wire.one(run, update, {"status": "failed", "k": "a"})) == 1
+        assert dialect.changed(wire.one(run, update, {"status": "failed", "k": "b0"})) == 0
         # in a batch (a pipeline on PostgreSQL) the counts are known once the batch ended
-        with dialect.batched(conn):
-            hit = wire.one(conn, update, {"status": "delivered", "k": "b"})
-            miss = wire.one(conn, update, {"status": "delivered", "k": "nobody"})
+        with dialect.batched(conn) as run:
+            hit = wire.one(run, update, {"status": "delivered", "k": "b"})
+            miss = wire.one(run, update, {"status": "delivered", "k": "nobody"})
         assert (dialect.changed(hit), dialect.changed(miss)) == (1, 0)
         assert _read(conn, "a")["status"] == "failed" and _read(conn, "b")["status"] == "delivered"
 
@@ -117,13 +127,13 @@ def test_rows_must_give_every_parameter_the_statement_takes(store: SqlStore) -> 
     wire, o = _wire(store), t.outbox
     update = o.update().where(o.c.key == sa.bindparam("k")).values(status=sa.bindparam("status"))
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="takes"):
-        wire.one(conn, update, {"status": "failed"})
+        wire.one(on_cursor(conn), update, {"status": "failed"})
 
 
 def test_rows_of_one_statement_must_have_the_same_keys(store: SqlStore) -> None:
     wire = _wire(store)
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
-        wire.many(conn, t.outbox.insert(), [_row("a"), {**_row("b"), "last_error": "x"}])
+        wire.many(on_cursor(conn), t.outbox.insert(), [_row("a"), {**_row("b"), "last_error": "x"}])
 
 
 def test_rows_rendered_earlier_are_written_first_with_the_rest(store: SqlStore) -> None:
@@ -135,8 +145,8 @@ def test_rows_rendered_earlier_are_written_first_with_the_rest(store: SqlStore) 
     assert not any(gc.is_tracked(r) for r in early)
     with store.sa_engine.begin() as conn:
         conn.execute(insert, [_row("by-sqlalchemy")])
-        wire.many(conn, insert, [_row("late")], early)
-        wire.many(conn, insert, [], wire.render(insert, [_row("alone")]))
+        wire.many(on_cursor(conn), insert, [_row("late")], early)
+        wire.many(on_cursor(conn), insert, [], wire.render(insert, [_row("alone")]))
         keys = [k for (k,) in conn.exec_driver_sql("SELECT key FROM outbox ORDER BY id")]
         theirs = {**_read(conn, "by-sqlalchemy"), "key": None}
         for key in ("early-1", "late", "alone"):
@@ -149,7 +159,7 @@ def test_rows_rendered_for_other_keys_are_refused(store: SqlStore) -> None:
     wire, insert = _wire(store), t.outbox.insert()
     early = wire.render(insert, [{**_row("a"), "last_error": "x"}])
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="other keys"):
-        wire.many(conn, insert, [_row("b")], early)
+        wire.many(on_cursor(conn), insert, [_row("b")], early)
     with pytest.raises(ValueError, match="other keys than before"):
         wire.render(insert, [_row("c")])  # one statement's rendered rows share their keys
 
@@ -157,4 +167,4 @@ def test_rows_rendered_for_other_keys_are_refused(store: SqlStore) -> None:
 def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:
     wire = _wire(store)
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="naive datetime"):
-        wire.many(conn, t.outbox.insert(), [_row("a", created_at=datetime(2027, 1, 4))])
+        wire.many(on_cursor(conn), t.outbox.insert(), [_row("a", created_at=datetime(2027, 1, 4))])

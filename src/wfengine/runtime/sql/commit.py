@@ -39,6 +39,7 @@ from wfengine.runtime.jobs import timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
+from wfengine.runtime.sql.driver import Run
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.sql.wire import Wire
 from wfengine.runtime.states import WorkItemState
@@ -298,35 +299,35 @@ class StepWriter:
         #: (the driver cursor it ran on, what it means when the statement changed no row)
         checks: list[tuple[Any, str]] = []
         try:
-            with self._dialect.batched(conn):
-                self._jobs_done(conn, plan, checks)
-                wire.many(conn, self._insert_instances, plan.inserts)
+            with self._dialect.batched(conn) as run:
+                self._jobs_done(run, plan, checks)
+                wire.many(run, self._insert_instances, plan.inserts)
                 for row, read_version in plan.updates:
                     values = {k: v for k, v in row.items() if k != "id"}
                     values.update(w_id=row["id"], w_read=read_version)
                     checks.append(
                         (
-                            wire.one(conn, self._update_instance, values, checked=True),
+                            wire.one(run, self._update_instance, values, checked=True),
                             f"process instance {row['id']!r} was changed by another engine "
                             f"(read at row version {read_version})",
                         )
                     )
-                wire.many(conn, self._insert_audit, plan.audit, plan.audit_aside)
-                wire.many(conn, self._upsert_activities, plan.activities, plan.activities_aside)
-                wire.many(conn, self._insert_trace, plan.trace)
-                wire.many(conn, self._reset_tokens, [{"id": x} for x in plan.token_reset])
-                wire.many(conn, self._insert_tokens, plan.tokens)
-                wire.many(conn, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
-                wire.many(conn, self._insert_incidents, plan.incidents)
+                wire.many(run, self._insert_audit, plan.audit, plan.audit_aside)
+                wire.many(run, self._upsert_activities, plan.activities, plan.activities_aside)
+                wire.many(run, self._insert_trace, plan.trace)
+                wire.many(run, self._reset_tokens, [{"id": x} for x in plan.token_reset])
+                wire.many(run, self._insert_tokens, plan.tokens)
+                wire.many(run, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
+                wire.many(run, self._insert_incidents, plan.incidents)
                 wire.many(
-                    conn, self._reset_correlations, [{"id": x} for x in plan.correlation_reset]
+                    run, self._reset_correlations, [{"id": x} for x in plan.correlation_reset]
                 )
-                wire.many(conn, self._insert_correlations, plan.correlations)
-                wire.many(conn, self._upsert_items, plan.item_rows)
-                wire.many(conn, self._unoffer, [{"id": x} for x in plan.unoffered])
-                wire.many(conn, self._insert_offers, plan.offers)
-                wire.many(conn, self._insert_jobs, plan.jobs)
-                wire.many(conn, self._insert_outbox, plan.outbox)
+                wire.many(run, self._insert_correlations, plan.correlations)
+                wire.many(run, self._upsert_items, plan.item_rows)
+                wire.many(run, self._unoffer, [{"id": x} for x in plan.unoffered])
+                wire.many(run, self._insert_offers, plan.offers)
+                wire.many(run, self._insert_jobs, plan.jobs)
+                wire.many(run, self._insert_outbox, plan.outbox)
         except sa.exc.IntegrityError as exc:
             # another engine committed the same instance first: on PostgreSQL the batch went
             # on past its instance row and failed on a row both wrote (an audit event's
@@ -357,7 +358,7 @@ class StepWriter:
 
     def _jobs_done(
         self,
-        conn: sa.Connection,
+        run: Run,
         plan: StepPlan,
         checks: list[tuple[Any, str]],
     ) -> None:
@@ -369,12 +370,12 @@ class StepWriter:
             gone = f"job {done!r} was already carried out"
             if step.job_again_at is not None:  # given back to run again later (a retry)
                 again = {"due_at": step.job_again_at, "w_id": done}
-                result = self._wire.one(conn, self._job_again, again, checked=True)
+                result = self._wire.one(run, self._job_again, again, checked=True)
             else:
-                result = self._wire.one(conn, self._delete_job, {"w_id": done}, checked=True)
+                result = self._wire.one(run, self._delete_job, {"w_id": done}, checked=True)
             checks.append((result, gone))
         # one statement for both (a row names a job or an instance); an instance made and
         # closed in this step has no stored job
         deleted = [{"w_id": x, "w_instance": None} for x in plan.cancelled]
         deleted += [{"w_id": None, "w_instance": x} for x in plan.closed_stored]
-        self._wire.many(conn, self._delete_jobs, deleted)
+        self._wire.many(run, self._delete_jobs, deleted)

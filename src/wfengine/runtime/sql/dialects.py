@@ -25,11 +25,15 @@ it talks to. A dialect knows:
 * **how a transaction runs** (:meth:`Dialect.transaction`): a write's ``BEGIN IMMEDIATE`` on
   SQLite (a read that needs one snapshot for several statements: ``BEGIN``); on PostgreSQL a
   commit's BEGIN goes in its pipeline (below).
-* **statements sent without waiting for each answer** (:meth:`Dialect.batched`): on
-  PostgreSQL a commit's whole transaction, its BEGIN and COMMIT included, goes in one psycopg
-  pipeline (one round trip for all, not one each; a failure surfaces at the end of the batch
-  as the SQLAlchemy error it would have been, and the rows each statement changed are counted
-  then, :meth:`Dialect.changed`); SQLite, in the same process, has no round trips to save.
+* **statements sent without waiting for each answer** (:meth:`Dialect.batched`, which gives
+  the block the :class:`~wfengine.runtime.sql.driver.Run` its statements go to): on
+  PostgreSQL a commit's whole transaction, its BEGIN and COMMIT included, goes in one libpq
+  pipeline, sent by wfengine on psycopg's libpq wrapper (:mod:`~wfengine.runtime.sql.pipeline`;
+  through psycopg's cursors' own pipeline when cursor-event listeners or ``echo`` watch the
+  statements): one round trip for all, not one each; a failure surfaces at the end of the
+  batch as the SQLAlchemy error it would have been, and the rows each statement changed are
+  counted then, :meth:`Dialect.changed`. SQLite, in the same process, has no round trips to
+  save: its statements run one by one on the driver's cursor.
 * **statements that must change a row** (:meth:`Dialect.checked`): the instance row at the
   version the command read, the job it carried out. SQLite's commit reads their row counts
   before it commits. On PostgreSQL the COMMIT has already gone with them, so such a statement
@@ -64,6 +68,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
 
+from wfengine.runtime.sql.driver import Run, driver_error, on_cursor
 from wfengine.runtime.sql.schema import utc
 
 #: how long (ms) a SQLite writer waits for another's lock before the store retries
@@ -115,11 +120,12 @@ class Dialect:
             yield
 
     @contextmanager
-    def batched(self, conn: sa.Connection) -> Iterator[None]:
-        """Run the block's statements possibly without waiting for each one's answer: their
-        rows are not read, errors may surface only when the block ends, and how many rows a
-        statement changed is known then (:meth:`changed`)."""
-        yield
+    def batched(self, conn: sa.Connection) -> Iterator[Run]:
+        """Run the statements given to the block's :class:`~wfengine.runtime.sql.driver.Run`
+        possibly without waiting for each one's answer: their rows are not read, errors may
+        surface only when the block ends, and how many rows a statement changed is known
+        then (:meth:`changed`)."""
+        yield on_cursor(conn)
 
     def changed(self, cursor: Any) -> int:
         """How many rows the statement run on the driver's ``cursor`` changed, asked after its
@@ -287,16 +293,52 @@ class PostgresDialect(Dialect):
                     conn.invalidate()
 
     @contextmanager
-    def batched(self, conn: sa.Connection) -> Iterator[None]:
+    def batched(self, conn: sa.Connection) -> Iterator[Run]:
         raw: Any = conn.connection.dbapi_connection
+        engine = conn.engine
+        # statements someone watches (cursor-event listeners, ``echo``) go through psycopg's
+        # cursors, where each is run, seen and logged on its own; SQLAlchemy's own test
+        # before it dispatches (an attribute it might rename counts as "watched")
+        watched = (
+            getattr(conn, "_has_events", True) or getattr(engine, "_has_events", True)
+        ) or bool(engine.echo)
+        idle = raw.info.transaction_status == _IDLE
+        own = raw.autocommit and idle  # the batch is its transaction: see transaction()
+        if watched:
+            with self._cursor_pipeline(conn, raw, own):
+                yield on_cursor(conn)
+            return
+        from wfengine.runtime.sql.pipeline import Batch  # psycopg is an optional dependency
+
+        base = conn.dialect.loaded_dbapi.Error
+        try:
+            batch = Batch(raw, conn.connection.info)
+            if idle:  # outside autocommit, psycopg would begin before the first statement
+                batch.send_begin()
+            yield batch
+            if own:
+                batch.send_commit()  # skipped by the server when a statement before it failed
+            batch.finish()
+        except base as exc:  # the connection failed, or a value psycopg cannot send
+            error = driver_error(conn, exc, raw=raw)
+            _drop_unfinished(conn, raw)
+            raise error from exc
+        except BaseException:
+            _drop_unfinished(conn, raw)
+            raise
+        if batch.failed is not None:
+            failure, sent = batch.failed
+            raise driver_error(conn, failure, sent.sql, sent.params, raw=raw) from failure
+
+    @contextmanager
+    def _cursor_pipeline(self, conn: sa.Connection, raw: Any, own: bool) -> Iterator[None]:
         base = conn.dialect.loaded_dbapi.Error
         try:
             with raw.pipeline():
-                began = raw.autocommit and raw.info.transaction_status == _IDLE
-                if began:
+                if own:
                     raw.execute("BEGIN")  # see transaction(batched=True)
                 yield
-                if began:
+                if own:
                     # in the same round trip: a failed statement before it (a checked one
                     # that changed no row included) aborts the transaction, and this with it
                     raw.execute("COMMIT")
@@ -338,32 +380,14 @@ class PostgresDialect(Dialect):
         return conn.execute(stmt).mappings().all()
 
 
+def _drop_unfinished(conn: sa.Connection, raw: Any) -> None:
+    """A batch left in the middle (its answers not all read): the connection's protocol state
+    is unknown, so it is never used again."""
+    if not raw.closed:
+        conn.invalidate()
+
+
 _DIALECTS: dict[str, type[Dialect]] = {d.backend: d for d in (SqliteDialect, PostgresDialect)}
-
-
-def driver_error(
-    conn: sa.Connection,
-    exc: Exception,
-    statement: str | None = None,
-    params: Any = None,
-    *,
-    raw: Any = None,
-) -> sa.exc.StatementError:
-    """The SQLAlchemy error for ``exc``, an error the driver raised on ``conn`` (its driver
-    connection ``raw``, when the caller has it) outside SQLAlchemy's execute (a PostgreSQL
-    pipeline's end, a statement run on the driver's cursor), as SQLAlchemy would have raised
-    it: its class by the driver's (an ``OperationalError`` stays one, so the retry policy
-    knows it), the connection invalidated when the error says it is gone."""
-    dialect = conn.dialect
-    base = dialect.loaded_dbapi.Error
-    if raw is None:
-        raw = conn.connection.dbapi_connection
-    gone = dialect.is_disconnect(cast(Any, exc), raw, None)
-    if gone:
-        conn.invalidate(exc)
-    return sa.exc.DBAPIError.instance(
-        statement, params, exc, base, connection_invalidated=gone, dialect=dialect
-    )
 
 
 def dialect_for(url: URL) -> Dialect | None:

@@ -22,7 +22,7 @@ and a write does what ``exec_driver_sql`` did:
   driver's column type (a ``UtcDateTime``'s aware datetime, a JSON column's value), taken
   the first time the statement runs;
 * the errors: one the driver raises is raised as SQLAlchemy's, the connection invalidated when
-  it is gone (:func:`~wfengine.runtime.sql.dialects.driver_error`), so the retry policy, the
+  it is gone (:func:`driver_error`), so the retry policy, the
   commit's race checks and the connection handling treat it as any other;
 * the events and the log: ``before_cursor_execute`` and ``after_cursor_execute`` listeners
   (a host's statement log, the tests that look at a read's plan or cut a commit short) see
@@ -35,12 +35,11 @@ the store lives.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
-
-from wfengine.runtime.sql.dialects import Dialect, driver_error
 
 _Process = Callable[[Any], Any] | None
 
@@ -89,6 +88,20 @@ class CompiledRead:
         return known
 
 
+class Run(Protocol):
+    """Runs a statement in the driver's form (``args``: one tuple, or with ``many`` a list of
+    them), returning what :meth:`~wfengine.runtime.sql.dialects.Dialect.changed` reads the
+    rows it changed from: :func:`execute` on a connection, or a PostgreSQL batch
+    (:meth:`~wfengine.runtime.sql.dialects.Dialect.batched`)."""
+
+    def __call__(self, sql: str, args: Any, *, many: bool = False) -> Any: ...
+
+
+def on_cursor(conn: sa.Connection) -> Run:
+    """:func:`execute` on ``conn``, as a :class:`Run`."""
+    return partial(execute, conn)
+
+
 def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> Any:
     """Run ``sql`` with ``args`` (one tuple, or with ``many`` a list of them, in the
     driver's form) on a new cursor of ``conn``'s driver connection, as SQLAlchemy would (see
@@ -120,9 +133,11 @@ def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> 
 class DriverReads:
     """Runs built-once SELECTs on the driver's cursor (see the module notes)."""
 
-    def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
+    def __init__(self, positional: SaDialect, sa_dialect: SaDialect) -> None:
+        """``positional``: the engine's ``sa_dialect``, or one like it whose parameters are
+        positional (:meth:`~wfengine.runtime.sql.dialects.Dialect.positional`)."""
         self._sa_dialect = sa_dialect
-        self._positional = dialect.positional(sa_dialect)
+        self._positional = positional
         #: statement id -> (statement, its compiled form); the statement is kept so that its
         #: id stays its own
         self._cache: dict[int, tuple[sa.Select[Any], CompiledRead]] = {}
@@ -160,3 +175,28 @@ class DriverReads:
 def _through(processors: Sequence[_Process], values: Sequence[Any]) -> list[Any]:
     """Each value through its processor (None values and None processors: as they are)."""
     return [v if p is None or v is None else p(v) for v, p in zip(values, processors, strict=True)]
+
+
+def driver_error(
+    conn: sa.Connection,
+    exc: Exception,
+    statement: str | None = None,
+    params: Any = None,
+    *,
+    raw: Any = None,
+) -> sa.exc.StatementError:
+    """The SQLAlchemy error for ``exc``, an error the driver raised on ``conn`` (its driver
+    connection ``raw``, when the caller has it) outside SQLAlchemy's execute (a PostgreSQL
+    pipeline's end, a statement run on the driver's cursor), as SQLAlchemy would have raised
+    it: its class by the driver's (an ``OperationalError`` stays one, so the retry policy
+    knows it), the connection invalidated when the error says it is gone."""
+    dialect = conn.dialect
+    base = dialect.loaded_dbapi.Error
+    if raw is None:
+        raw = conn.connection.dbapi_connection
+    gone = dialect.is_disconnect(cast(Any, exc), raw, None)
+    if gone:
+        conn.invalidate(exc)
+    return sa.exc.DBAPIError.instance(
+        statement, params, exc, base, connection_invalidated=gone, dialect=dialect
+    )

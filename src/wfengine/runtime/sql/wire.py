@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver import execute
+from wfengine.runtime.sql.driver import Run
 from wfengine.runtime.sql.schema import UtcDateTime
 
 #: JSON text as a JSON column stores it (the keys in their order: users see a dict's order)
@@ -103,17 +103,17 @@ class Wire:
 
     def many(
         self,
-        conn: sa.Connection,
+        run: Run,
         statement: Statement,
         rows: Sequence[Mapping[str, Any]],
         rendered: Sequence[tuple[Any, ...]] = (),
     ) -> None:
-        """Execute ``statement`` once per row of ``rows`` (dicts, every one with the same
-        keys), in one ``executemany``; ``rendered``: rows :meth:`render` made earlier, written
-        first."""
+        """Execute ``statement`` by ``run`` once per row of ``rows`` (dicts, every one with the
+        same keys), in one ``executemany``; ``rendered``: rows :meth:`render` made earlier,
+        written first."""
         if not rows:
             if rendered:
-                _execute(conn, self._rendered_sql[id(statement)], rendered)
+                _execute(run, self._rendered_sql[id(statement)], rendered)
             return
         keys = tuple(rows[0])
         compiled = self._compiled(statement, keys)
@@ -126,7 +126,7 @@ class Wire:
             if self._rendered_sql.get(id(statement)) != compiled.sql:
                 raise ValueError(f"{statement}: rows rendered with other keys than {keys}")
             out[:0] = rendered
-        _execute(conn, compiled.sql, out)
+        _execute(run, compiled.sql, out)
 
     def render(
         self, statement: Statement, rows: Sequence[Mapping[str, Any]]
@@ -144,25 +144,25 @@ class Wire:
 
     def one(
         self,
-        conn: sa.Connection,
+        run: Run,
         statement: Statement,
         row: Mapping[str, Any],
         *,
         checked: bool = False,
     ) -> Any:
-        """Execute ``statement`` with ``row``; the driver's cursor it ran on tells how many
-        rows it changed (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`).
+        """Execute ``statement`` with ``row`` by ``run``; what it returns tells how many rows
+        it changed (:meth:`~wfengine.runtime.sql.dialects.Dialect.changed`).
         ``checked``: it must change one row for the transaction to commit
         (:meth:`~wfengine.runtime.sql.dialects.Dialect.checked`)."""
         compiled = self._compiled(statement, tuple(row))
         sql = self._checked(compiled.sql) if checked else compiled.sql
-        return execute(conn, sql, compiled.render(row))
+        return run(sql, compiled.render(row))
 
 
-def _execute(conn: sa.Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+def _execute(run: Run, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     # one row is one execute: psycopg runs an executemany as a pipeline of its own, whose
     # set-up and sync cost more than the single statement
     if len(rows) == 1:
-        execute(conn, sql, rows[0])
+        run(sql, rows[0])
     else:
-        execute(conn, sql, list(rows), many=True)
+        run(sql, list(rows), many=True)
