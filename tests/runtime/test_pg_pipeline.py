@@ -196,3 +196,27 @@ def test_a_connection_the_server_drops_mid_batch_is_a_transient_error(
     assert caught.value.connection_invalidated
     assert is_transient(caught.value)  # the retry policy runs the transaction again
     assert _count(engine, t.outbox) == 0
+
+
+def test_a_read_runs_on_libpq_and_finds_its_statement_again_after_psycopg_dropped_it(
+    engine: sa.Engine,
+) -> None:
+    """The store's reads (one statement in autocommit) go the same way: prepared once, each
+    value as psycopg's cursor loads it, and sent again when the statement was lost."""
+    _write(engine, (t.outbox.insert(), [_outbox("a"), _outbox("b")]))
+    dialect = _dialect(engine)
+    sql = (
+        "SELECT key, payload, created_at, next_attempt_at FROM outbox WHERE key >= %s ORDER BY key"
+    )
+    with engine.connect() as conn:
+        with dialect.reading(conn):
+            rows, codes = dialect.fetch(conn, sql, ("a",))
+            conn.exec_driver_sql("DEALLOCATE ALL")
+            again, _ = dialect.fetch(conn, sql, ("b",))
+            cursor = conn.connection.dbapi_connection.cursor()
+            cursor.execute(sql, ("a",))
+            theirs, their_codes = cursor.fetchall(), [c[1] for c in cursor.description]
+        assert len(_ours_prepared(conn)) == 1
+    assert rows == theirs and codes == their_codes
+    assert rows[0] == ("a", {"n": "a"}, WHEN, None)  # JSON and times loaded by psycopg
+    assert again == theirs[1:]

@@ -56,7 +56,9 @@ class Database:
         #: that thread's next command or read (see the module notes)
         self._kept: tuple[int, sa.Connection] | None = None
         self._kept_lock = threading.Lock()
-        self._driver_reads = DriverReads(dialect.positional(sa_engine.dialect), sa_engine.dialect)
+        self._driver_reads = DriverReads(
+            dialect.positional(sa_engine.dialect), sa_engine.dialect, dialect.fetch
+        )
 
     @contextmanager
     def connection(self, shared: bool = True) -> Iterator[sa.Connection]:

@@ -21,7 +21,8 @@ it talks to. A dialect knows:
 * **how a lone read runs** (:meth:`Dialect.reading`): without BEGIN and COMMIT, which would only
   add round trips to a statement that is atomic by itself (SQLite: none is issued outside
   :meth:`Dialect.transaction`; PostgreSQL: the driver connection is in autocommit mode for the
-  statement).
+  statement); a built-once read (:meth:`Dialect.fetch`) runs on the driver's cursor, on
+  PostgreSQL on libpq's pipeline like a commit's batch (below).
 * **how a transaction runs** (:meth:`Dialect.transaction`): a write's ``BEGIN IMMEDIATE`` on
   SQLite (a read that needs one snapshot for several statements: ``BEGIN``); on PostgreSQL a
   commit's BEGIN goes in its pipeline (below).
@@ -60,7 +61,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -68,8 +69,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
 
+from wfengine.runtime.sql import driver
 from wfengine.runtime.sql.driver import Run, driver_error, on_cursor
 from wfengine.runtime.sql.schema import utc
+
+if TYPE_CHECKING:
+    from wfengine.runtime.sql.pipeline import Batch
 
 #: how long (ms) a SQLite writer waits for another's lock before the store retries
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -126,6 +131,14 @@ class Dialect:
         surface only when the block ends, and how many rows a statement changed is known
         then (:meth:`changed`)."""
         yield on_cursor(conn)
+
+    def fetch(
+        self, conn: sa.Connection, sql: str, args: Any
+    ) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
+        """The rows a built-once SELECT (``sql`` with ``args``, the driver's form) reads, and
+        each column's driver type code (:class:`~wfengine.runtime.sql.driver.Fetch`): here on
+        the driver's cursor."""
+        return driver.fetch(conn, sql, args)
 
     def changed(self, cursor: Any) -> int:
         """How many rows the statement run on the driver's ``cursor`` changed, asked after its
@@ -295,28 +308,44 @@ class PostgresDialect(Dialect):
     @contextmanager
     def batched(self, conn: sa.Connection) -> Iterator[Run]:
         raw: Any = conn.connection.dbapi_connection
-        engine = conn.engine
-        # statements someone watches (cursor-event listeners, ``echo``) go through psycopg's
-        # cursors, where each is run, seen and logged on its own; SQLAlchemy's own test
-        # before it dispatches (an attribute it might rename counts as "watched")
-        watched = (
-            getattr(conn, "_has_events", True) or getattr(engine, "_has_events", True)
-        ) or bool(engine.echo)
         idle = raw.info.transaction_status == _IDLE
         own = raw.autocommit and idle  # the batch is its transaction: see transaction()
-        if watched:
+        if _watched(conn):
             with self._cursor_pipeline(conn, raw, own):
                 yield on_cursor(conn)
             return
+        # outside autocommit, psycopg would begin before the first statement
+        with self._libpq(conn, raw, begin=idle, commit=own) as batch:
+            yield batch
+
+    def fetch(
+        self, conn: sa.Connection, sql: str, args: Any
+    ) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
+        # the read on libpq too (psycopg's cursor, its result and description objects cost
+        # a read more of the client's CPU than the round trip's wait)
+        raw: Any = conn.connection.dbapi_connection
+        if _watched(conn):
+            return driver.fetch(conn, sql, args)
+        begin = not raw.autocommit and raw.info.transaction_status == _IDLE
+        with self._libpq(conn, raw, begin=begin, commit=False) as batch:
+            sent = batch(sql, args)
+        return batch.rows(sent)
+
+    @contextmanager
+    def _libpq(
+        self, conn: sa.Connection, raw: Any, *, begin: bool, commit: bool
+    ) -> Iterator[Batch]:
+        """A batch on libpq (:mod:`~wfengine.runtime.sql.pipeline`): a BEGIN first, a COMMIT
+        last when asked; what the server refused raised at the end as SQLAlchemy's error."""
         from wfengine.runtime.sql.pipeline import Batch  # psycopg is an optional dependency
 
         base = conn.dialect.loaded_dbapi.Error
         try:
             batch = Batch(raw, conn.connection.info)
-            if idle:  # outside autocommit, psycopg would begin before the first statement
+            if begin:
                 batch.send_begin()
             yield batch
-            if own:
+            if commit:
                 batch.send_commit()  # skipped by the server when a statement before it failed
             batch.finish()
         except base as exc:  # the connection failed, or a value psycopg cannot send
@@ -378,6 +407,16 @@ class PostgresDialect(Dialect):
         chosen = candidates.with_for_update(skip_locked=True, of=table).scalar_subquery()
         stmt = table.update().where(table.c.id.in_(chosen)).values(lease).returning(*table.c)
         return conn.execute(stmt).mappings().all()
+
+
+def _watched(conn: sa.Connection) -> bool:
+    """Whether someone watches ``conn``'s statements (cursor-event listeners, ``echo``):
+    SQLAlchemy's own test before it dispatches (an attribute it might rename counts as
+    "watched")."""
+    engine = conn.engine
+    return bool(
+        getattr(conn, "_has_events", True) or getattr(engine, "_has_events", True) or engine.echo
+    )
 
 
 def _drop_unfinished(conn: sa.Connection, raw: Any) -> None:

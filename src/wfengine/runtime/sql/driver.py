@@ -28,6 +28,10 @@ and a write does what ``exec_driver_sql`` did:
   (a host's statement log, the tests that look at a read's plan or cut a commit short) see
   each statement, with no execution context (None), and an engine made with ``echo`` logs it.
 
+On PostgreSQL the dialect runs both on libpq's pipeline instead, through psycopg's own
+conversions (:meth:`~wfengine.runtime.sql.dialects.Dialect.fetch` and ``batched``,
+:mod:`~wfengine.runtime.sql.pipeline`), unless listeners or ``echo`` watch the statements.
+
 Only statements built once belong here: each is kept, with its compiled form, for as long as
 the store lives.
 """
@@ -76,14 +80,16 @@ class CompiledRead:
         values = [params[n] if n in params else defaults[n] for n in self.names]
         return tuple(_through(self.binds, values))
 
-    def result_processors(self, dialect: SaDialect, description: Any) -> tuple[_Process, ...]:
+    def result_processors(
+        self, dialect: SaDialect, type_codes: Sequence[Any]
+    ) -> tuple[_Process, ...]:
         """How each column's value becomes Python's, by its type and the driver's column
         type (SQLAlchemy's own processors), worked out on the first run."""
         known = self.processors
         if known is None:
             known = self.processors = tuple(
-                kind.dialect_impl(dialect).result_processor(dialect, column[1])
-                for kind, column in zip(self.columns, description, strict=True)
+                kind.dialect_impl(dialect).result_processor(dialect, code)
+                for kind, code in zip(self.columns, type_codes, strict=True)
             )
         return known
 
@@ -130,14 +136,38 @@ def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> 
     return cursor
 
 
+class Fetch(Protocol):
+    """Runs a SELECT in the driver's form; returns its rows (sequences of the driver's values)
+    and each column's driver type code."""
+
+    def __call__(
+        self, conn: sa.Connection, sql: str, args: Any
+    ) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]: ...
+
+
+def fetch(conn: sa.Connection, sql: str, args: Any) -> tuple[Sequence[Sequence[Any]], list[Any]]:
+    """A :class:`Fetch` on the driver's cursor (:func:`execute`)."""
+    cursor = execute(conn, sql, args)
+    try:
+        found: Sequence[Sequence[Any]] = cursor.fetchall()
+        codes = [column[1] for column in cursor.description]
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise driver_error(conn, exc, sql, args) from exc
+    finally:
+        cursor.close()
+    return found, codes
+
+
 class DriverReads:
     """Runs built-once SELECTs on the driver's cursor (see the module notes)."""
 
-    def __init__(self, positional: SaDialect, sa_dialect: SaDialect) -> None:
+    def __init__(self, positional: SaDialect, sa_dialect: SaDialect, fetch: Fetch = fetch) -> None:
         """``positional``: the engine's ``sa_dialect``, or one like it whose parameters are
-        positional (:meth:`~wfengine.runtime.sql.dialects.Dialect.positional`)."""
+        positional (:meth:`~wfengine.runtime.sql.dialects.Dialect.positional`); ``fetch``:
+        how a read runs (:meth:`~wfengine.runtime.sql.dialects.Dialect.fetch`)."""
         self._sa_dialect = sa_dialect
         self._positional = positional
+        self._fetch = fetch
         #: statement id -> (statement, its compiled form); the statement is kept so that its
         #: id stays its own
         self._cache: dict[int, tuple[sa.Select[Any], CompiledRead]] = {}
@@ -156,19 +186,11 @@ class DriverReads:
         """The rows ``statement`` reads with ``params``, each a dict keyed like SQLAlchemy's
         row mappings."""
         read = self.compiled(statement)
-        sql, args = read.sql, read.arguments(params)
-        cursor = execute(conn, sql, args)
-        try:
-            found: Sequence[Sequence[Any]] = cursor.fetchall()
-            description = cursor.description
-        except self._sa_dialect.loaded_dbapi.Error as exc:
-            raise driver_error(conn, exc, sql, args) from exc
-        finally:
-            cursor.close()
+        found, codes = self._fetch(conn, read.sql, read.arguments(params))
         if not found:
             return []
         keys = read.keys
-        processors = read.result_processors(self._sa_dialect, description)
+        processors = read.result_processors(self._sa_dialect, codes)
         return [dict(zip(keys, _through(processors, row), strict=True)) for row in found]
 
 

@@ -1,4 +1,5 @@
-"""A PostgreSQL commit's statements sent on libpq's pipeline by wfengine itself.
+"""PostgreSQL statements sent on libpq's pipeline by wfengine itself: a commit's batch, and
+the reads every command makes.
 
 Why: a command's commit is one batch of a dozen or more statements (the instance row, the
 audit events, the activity mirrors, work items, offers, outbox entries) sent in one round
@@ -7,14 +8,16 @@ client's CPU (a cursor, the query's conversion, the prepared-statement bookkeepi
 fetch per statement); on one PostgreSQL worker the client's CPU, not the server, was what
 bounded the commands per second. Here the batch goes to psycopg's own libpq wrapper
 (``psycopg.pq``, the C implementation in ``psycopg[binary]``) directly: about a quarter of
-the CPU for the same batch, measured on the same server.
+the CPU for the same batch, measured on the same server. A read (one SELECT in autocommit) is
+a batch of one statement, its rows loaded by psycopg's loaders.
 
 What stays psycopg's, so the server sees what a cursor would have sent and an error is the
 one psycopg would have raised:
 
 * each value is converted by psycopg's own text dumpers (:class:`psycopg.adapt.Transformer`),
   the server working out the types from the statement, as it does for psycopg's text
-  parameters;
+  parameters; each value read by psycopg's loader for its column type (the same
+  Transformer, whose loaders include those SQLAlchemy registered on the connection);
 * a failed statement's error is psycopg's exception for its SQLSTATE
   (:func:`psycopg.errors.error_from_result`), and a connection that fails while the batch is
   sent or answered raises psycopg's ``OperationalError``; the caller turns either into
@@ -30,11 +33,11 @@ statement the server skips the rest (their row counts stay -1). When psycopg has
 connection's prepared statements (it deallocates them all when it rolls a transaction back)
 the batch is sent once more (:meth:`Batch.finish`). Statements someone watches (an engine
 with cursor-event listeners or ``echo``) go the cursor's way instead
-(:meth:`~wfengine.runtime.sql.dialects.PostgresDialect.batched`).
+(:meth:`~wfengine.runtime.sql.dialects.PostgresDialect.batched` and ``fetch``).
 
-Measured (W4 on one PostgreSQL worker, the throwaway server of the tests): the client's CPU per
-command 1,242 -> 998 us; commands per second x1.06, the wait for the server's answers now
-being most of what is left.
+Measured (W4 on one PostgreSQL worker, the throwaway server of the tests, interleaved rounds):
+the commit's batch here: client CPU per command 1,242 -> 998 us, commands per second x1.06;
+the reads too: x1.06 more. The wait for the server's answers is most of what is left.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
 _FATAL_ERROR = pq.ExecStatus.FATAL_ERROR
 _PIPELINE_SYNC = pq.ExecStatus.PIPELINE_SYNC
+_IDLE = pq.TransactionStatus.IDLE
 #: SQLSTATE invalid_sql_statement_name: a prepared statement the server does not know
 _NO_SUCH_STATEMENT = "26000"
 
@@ -74,15 +78,17 @@ def numbered(sql: str) -> str:
 
 
 class Sent:
-    """A statement of the batch: how many rows it changed (its result's row count) once the
-    batch has ended; -1 when its answer never came (an earlier statement failed)."""
+    """A statement of the batch: how many rows it changed (its result's row count) and the
+    rows it read once the batch has ended; -1 when its answer never came (an earlier
+    statement failed)."""
 
-    __slots__ = ("params", "rowcount", "sql")
+    __slots__ = ("params", "result", "rowcount", "sql")
 
     def __init__(self, sql: str, params: Any) -> None:
         self.sql = sql
         self.params = params
         self.rowcount = -1
+        self.result: Any = None
 
 
 class _Connection:
@@ -128,6 +134,8 @@ class Batch:
         self._sent: list[Sent] = []
         self._formats: dict[int, list[PyFormat]] = {}
         self._began = self._commits = False
+        #: no transaction was open before the batch: a failed batch kept nothing
+        self._fresh = self._pg.transaction_status == _IDLE
         #: the first statement the server refused, and psycopg's error for it
         self.failed: tuple[Exception, Sent] | None = None
         self._pg.enter_pipeline_mode()
@@ -181,29 +189,42 @@ class Batch:
 
         A statement this connection prepared can be gone: psycopg deallocates every
         prepared statement of its connection when it rolls a transaction back. The server
-        then refuses the batch's first use of one; when the batch began and commits its own
-        transaction, nothing of it was kept, so it is sent once more, after a ROLLBACK, every
-        statement prepared again under a new name (some of the old ones may still be there),
-        before a failure is reported.
+        then refuses the batch's first use of one; when no transaction was open before the
+        batch, nothing of it was kept, so it is sent once more (after a ROLLBACK of the
+        transaction it began), every statement prepared again under a new name (some of the
+        old ones may still be there), before a failure is reported.
         """
         self._read()
         if (
             self.failed is not None
-            and self._began
-            and self._commits
+            and self._fresh
             and getattr(self.failed[0], "sqlstate", None) == _NO_SUCH_STATEMENT
         ):
             self.failed = None
             self._state.names.clear()
             sent, self._sent = self._sent, []
             self._pg.enter_pipeline_mode()
-            self._command(b"ROLLBACK")
-            self.send_begin()
+            if self._began:
+                self._command(b"ROLLBACK")
+                self._command(b"BEGIN")
             for each in sent:
-                each.rowcount = -1
+                each.rowcount, each.result = -1, None
                 self._send(each)
-            self.send_commit()
+            if self._commits:
+                self._command(b"COMMIT")
             self._read()
+
+    def rows(self, sent: Sent) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """The rows ``sent`` read (each value by psycopg's loader for its column type, as a
+        cursor would give it) and each column's type OID; after :meth:`finish`."""
+        result = sent.result
+        if result is None:
+            return [], []
+        transformer = self._state.transformer
+        transformer.set_pgresult(result)
+        count = result.ntuples
+        found = transformer.load_rows(0, count, tuple) if count else []
+        return found, [result.ftype(i) for i in range(result.nfields)]
 
     def _read(self) -> None:
         pg = self._pg
@@ -234,6 +255,7 @@ class Batch:
                 elif isinstance(head, Sent):
                     if status == _TUPLES_OK:
                         head.rowcount = result.ntuples
+                        head.result = result
                     elif status == _COMMAND_OK:
                         head.rowcount = result.command_tuples or 0
             poller.wait(write=pg.flush() == 1)
