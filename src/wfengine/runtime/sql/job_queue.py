@@ -53,14 +53,26 @@ class JobQueue:
         lease_until: datetime,
         limit: int,
         kinds: Sequence[str] | None = None,
+        *,
+        with_instances: dict[str, dict[str, Any]] | None = None,
     ) -> list[Job]:
+        """Lease up to ``limit`` due jobs to ``owner``; ``with_instances``: filled, in the same
+        transaction, with each claimed job's row and its instance's whole row
+        (:data:`~wfengine.runtime.sql.reads.JOBS_AND_INSTANCES`), by job id."""
         j = t.jobs
         candidates = _due_query(now, owner, kinds).with_only_columns(j.c.id).limit(limit)
         lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": j.c.attempts + 1}
 
         def claim(conn: sa.Connection) -> list[Job]:
+            if with_instances is not None:
+                with_instances.clear()  # what a failed attempt read
             claimed = self._db.dialect.claim(conn, j, candidates, lease)
-            return sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
+            found = sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
+            if with_instances is not None and found:
+                params = {"job_ids": [x.id for x in found]}
+                read = conn.execute(reads.JOBS_AND_INSTANCES, params).mappings()
+                with_instances.update((r["id"], dict(r)) for r in read)
+            return found
 
         return self._db.write(claim)
 

@@ -64,6 +64,13 @@ JOB_AND_INSTANCE = (
     .join(_p, _p.c.id == _j.c.instance_id)
     .where(_j.c.id == sa.bindparam("job_id"))
 )
+#: the jobs a claim took, each with its instance's whole row (read in the claim's transaction:
+#: the commands that run them find them there, see ``SqlStore.claim_jobs``)
+JOBS_AND_INSTANCES = (
+    sa.select(_j, *_INSTANCE_ROW)
+    .join(_p, _p.c.id == _j.c.instance_id)
+    .where(_j.c.id.in_(sa.bindparam("job_ids", expanding=True)))
+)
 
 
 def instance_part(row: Mapping[Any, Any]) -> dict[str, Any]:

@@ -124,6 +124,8 @@ class SqlStore(StoreOutbox):
         self._db = Database(self.sa_engine, dialect, self._unit, self.retry, self._what)
         self._deployments = Deployments(self._db)
         self._jobs = JobQueue(self._db)
+        #: the last claim's jobs, each with its instance's row, by job id (see claim_jobs)
+        self._claimed: dict[str, dict[str, Any]] = {}
         self._outbox = OutboxQueue(self._db)
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
@@ -379,9 +381,11 @@ class SqlStore(StoreOutbox):
         if not self._unit.on_this_thread():
             return self._jobs.job(job_id)
         # a command that reads a job runs it on its instance next: the instance's row comes
-        # with the job, in the same statement (one round trip, and one moment for both)
-        params = {"job_id": job_id}
-        row = self._db.row(reads.JOB_AND_INSTANCE, params)
+        # with the job, in the same statement (one round trip, and one moment for both);
+        # a job this store claimed comes with the claim, once (see claim_jobs)
+        row = self._claimed.pop(job_id, None)
+        if row is None:
+            row = self._db.row(reads.JOB_AND_INSTANCE, {"job_id": job_id})
         if row is None:
             return None
         self._instance_within(row)
@@ -401,7 +405,17 @@ class SqlStore(StoreOutbox):
         limit: int,
         kinds: Sequence[str] | None = None,
     ) -> list[Job]:
-        return self._jobs.claim(owner, now, lease_until, limit, kinds)
+        """The claim reads each job it takes with its instance's row, in its own transaction:
+        the command that runs the job takes that row instead of reading it again (on
+        PostgreSQL a round trip per job; a worker runs a claim's jobs one after the other).
+        Once: a command run again after a lost race reads afresh. A row can be older than
+        the command that takes it (another engine changed the instance since the claim): its
+        row version makes that commit fail as the lost race it is, and the command runs again
+        on a fresh read. A commit of this store drops the rows of the instances it wrote."""
+        found: dict[str, dict[str, Any]] = {}
+        claimed = self._jobs.claim(owner, now, lease_until, limit, kinds, with_instances=found)
+        self._claimed = found  # the previous claim's rows: run or given back by now
+        return claimed
 
     def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
         return self._jobs.renew(owner, job_ids, lease_until)
@@ -464,3 +478,8 @@ class SqlStore(StoreOutbox):
         plan = StepPlan(step, self._unit)
         self._db.write(lambda conn: self._writer.write(conn, plan), batched=True)
         plan.done()
+        claimed = self._claimed
+        if claimed:  # rows older than this commit: their jobs read their instances again
+            written = step.instances
+            for job_id in [k for k, r in claimed.items() if r["instance_id"] in written]:
+                claimed.pop(job_id, None)
