@@ -104,3 +104,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = store_url(request, request.param, tmp_path)
     assert url is not None
     return url
+
+
+@pytest.fixture
+def sql_engine(db_url: str) -> Iterator[Engine]:
+    """An engine on each SQL store (SQLite file, PostgreSQL), on a virtual clock."""
+    from wfengine.runtime.sql.store import SqlStore
+
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        yield e

@@ -3,7 +3,6 @@ not read each job again, and a row that grew old since the claim is caught by th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,10 +24,9 @@ def _package() -> Any:
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
-        e.deploy(_package())
-        yield e
+def engine(sql_engine: Engine) -> Engine:
+    sql_engine.deploy(_package())
+    return sql_engine
 
 
 def _job_reads(engine: Engine) -> list[str]:

@@ -6,7 +6,6 @@ SQLAlchemy's would and show to statement listeners and the engine's log as SQLAl
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 from wfengine import Engine, PackageBuilder
-from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.sql import deployments, reads
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.store import SqlStore
@@ -30,10 +28,9 @@ def _package() -> Any:
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
-        e.deploy(_package())
-        yield e
+def engine(sql_engine: Engine) -> Engine:
+    sql_engine.deploy(_package())
+    return sql_engine
 
 
 def _store(e: Engine) -> SqlStore:
