@@ -70,7 +70,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.runtime.sql import driver
-from wfengine.runtime.sql.driver import Run, driver_error, on_cursor
+from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
 
 if TYPE_CHECKING:
@@ -226,7 +226,8 @@ class SqliteDialect(Dialect):
         # end the transaction this opens, when SQLAlchemy's does. A write takes the write
         # lock from the start.
         with conn.begin():
-            conn.exec_driver_sql(_BEGIN_WRITE if write else _BEGIN_READ)
+            # on the driver's cursor: SQLAlchemy's execution cost about 6 us a command
+            execute(conn, _BEGIN_WRITE if write else _BEGIN_READ, ()).close()
             yield
 
     def _insert(self, table: sa.Table) -> sqlite.Insert:
