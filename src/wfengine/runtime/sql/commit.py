@@ -296,7 +296,7 @@ class StepWriter:
         and which of them failed is not told apart (the message names each).
         """
         wire = self._wire
-        #: (the driver cursor it ran on, what it means when the statement changed no row)
+        #: (what the statement's Run returned, what it means when it changed no row)
         checks: list[tuple[Any, str]] = []
         try:
             with self._dialect.batched(conn) as run:

@@ -140,11 +140,11 @@ class Dialect:
         the driver's cursor."""
         return driver.fetch(conn, sql, args)
 
-    def changed(self, cursor: Any) -> int:
-        """How many rows the statement run on the driver's ``cursor`` changed, asked after its
-        :meth:`batched` block ended (a PostgreSQL cursor has it once the pipeline synced; -1
-        when its answer never came: an earlier statement failed)."""
-        count: int = cursor.rowcount
+    def changed(self, sent: Any) -> int:
+        """How many rows a statement changed, from what its ``Run`` returned (the driver's
+        cursor, or a PostgreSQL batch's ``Sent``), asked after its :meth:`batched` block
+        ended (-1 when its answer never came: an earlier statement failed)."""
+        count: int = sent.rowcount
         return count
 
     def checked(self, sql: str) -> str:
@@ -411,13 +411,8 @@ class PostgresDialect(Dialect):
 
 
 def _watched(conn: sa.Connection) -> bool:
-    """Whether someone watches ``conn``'s statements (cursor-event listeners, ``echo``):
-    SQLAlchemy's own test before it dispatches (an attribute it might rename counts as
-    "watched")."""
-    engine = conn.engine
-    return bool(
-        getattr(conn, "_has_events", True) or getattr(engine, "_has_events", True) or engine.echo
-    )
+    """Whether someone watches ``conn``'s statements: cursor-event listeners, or ``echo``."""
+    return driver.listened(conn) or bool(conn.engine.echo)
 
 
 def _drop_unfinished(conn: sa.Connection, raw: Any) -> None:

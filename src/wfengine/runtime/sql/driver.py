@@ -108,6 +108,13 @@ def on_cursor(conn: sa.Connection) -> Run:
     return partial(execute, conn)
 
 
+def listened(conn: sa.Connection) -> bool:
+    """Whether cursor-event listeners watch ``conn``'s statements: SQLAlchemy's own test
+    before it dispatches (walking the empty listener collections cost more than a percent of
+    a command); an attribute it might rename counts as "yes"."""
+    return bool(getattr(conn, "_has_events", True) or getattr(conn.engine, "_has_events", True))
+
+
 def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> Any:
     """Run ``sql`` with ``args`` (one tuple, or with ``many`` a list of them, in the
     driver's form) on a new cursor of ``conn``'s driver connection, as SQLAlchemy would (see
@@ -115,9 +122,7 @@ def execute(conn: sa.Connection, sql: str, args: Any, *, many: bool = False) -> 
     raw: Any = conn.connection.dbapi_connection
     cursor = raw.cursor()
     engine = conn.engine
-    # SQLAlchemy's own test before it dispatches (walking the empty listener collections
-    # cost more than a percent of a command); an attribute it might rename counts as "yes"
-    events = getattr(conn, "_has_events", True) or getattr(engine, "_has_events", True)
+    events = listened(conn)
     if events:
         for before in conn.dispatch.before_cursor_execute:
             sql, args = before(conn, cursor, sql, args, None, many)

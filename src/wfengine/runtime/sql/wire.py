@@ -9,8 +9,10 @@ set of columns) with the database dialect's positional parameters, so quoting, c
 upsert clauses are still SQLAlchemy's, and renders each row once into a tuple in the
 statement's parameter order: a time by :meth:`~wfengine.runtime.sql.dialects.Dialect.wire_time`,
 a JSON value as its text, everything else as it is (the driver takes strings, integers,
-booleans and None). The rows go to the driver's ``executemany`` in one call, on the driver's
-cursor as SQLAlchemy would send them (:mod:`~wfengine.runtime.sql.driver`).
+booleans and None). The rows go to the :class:`~wfengine.runtime.sql.driver.Run` of the
+commit's batch in one call: the driver's ``executemany`` on its cursor, as SQLAlchemy would
+send them (:mod:`~wfengine.runtime.sql.driver`), or on PostgreSQL the libpq batch
+(:mod:`~wfengine.runtime.sql.pipeline`).
 """
 
 from __future__ import annotations
