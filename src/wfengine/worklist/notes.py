@@ -31,7 +31,6 @@ import sqlalchemy as sa
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
-from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.work_rules import supervision_of
 from wfengine.worklist.worklists import may_see
@@ -113,22 +112,22 @@ class SqlBlobs:
     """A blob store in the ``blobs`` table of a SQL store's database."""
 
     def __init__(self, store: SqlStore) -> None:
-        self._sa = store.sa_engine
+        self._store = store
 
     def put(self, key: str, data: bytes) -> None:
-        with begin(self._sa) as conn:
-            conn.execute(t.blobs.insert(), {"key": key, "data": data})
+        insert = t.blobs.insert()
+        self._store.transaction(lambda conn: conn.execute(insert, {"key": key, "data": data}))
 
     def get(self, key: str) -> bytes:
-        with self._sa.connect() as conn:
-            found = conn.execute(sa.select(t.blobs.c.data).where(t.blobs.c.key == key)).scalar()
+        query = sa.select(t.blobs.c.data).where(t.blobs.c.key == key)
+        found = self._store.transaction(lambda conn: conn.execute(query).scalar(), write=False)
         if found is None:
             raise KeyError(key)
         return bytes(found)
 
     def delete(self, key: str) -> None:
-        with begin(self._sa) as conn:
-            conn.execute(t.blobs.delete().where(t.blobs.c.key == key))
+        delete = t.blobs.delete().where(t.blobs.c.key == key)
+        self._store.transaction(lambda conn: conn.execute(delete))
 
 
 class _MemoryRecords:
@@ -153,7 +152,7 @@ class _MemoryRecords:
 
 class _SqlRecords:
     def __init__(self, store: SqlStore) -> None:
-        self._sa = store.sa_engine
+        self._store = store
 
     @staticmethod
     def _table(kind: type) -> sa.Table:
@@ -162,8 +161,7 @@ class _SqlRecords:
     def add(self, record: Comment | Attachment) -> None:
         table = self._table(type(record))
         values = {f: getattr(record, f) for f in record.__dataclass_fields__}
-        with begin(self._sa) as conn:
-            conn.execute(table.insert(), values)
+        self._store.transaction(lambda conn: conn.execute(table.insert(), values))
 
     def of(self, kind: type, instance_id: str) -> list:  # type: ignore[type-arg]
         table = self._table(kind)
@@ -172,19 +170,22 @@ class _SqlRecords:
             .where(table.c.instance_id == instance_id)
             .order_by(table.c.created_at, table.c.id)
         )
-        with self._sa.connect() as conn:
-            return [kind(**dict(r)) for r in conn.execute(query).mappings()]
+        found = self._store.transaction(
+            lambda conn: [dict(r) for r in conn.execute(query).mappings()], write=False
+        )
+        return [kind(**r) for r in found]
 
     def get(self, kind: type, record_id: str) -> Comment | Attachment | None:
-        table = self._table(kind)
-        with self._sa.connect() as conn:
-            row = conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
+        query = sa.select(table := self._table(kind)).where(table.c.id == record_id)
+        row = self._store.transaction(
+            lambda conn: conn.execute(query).mappings().first(), write=False
+        )
         return None if row is None else kind(**dict(row))
 
     def delete(self, kind: type, record_id: str) -> None:
         table = self._table(kind)
-        with begin(self._sa) as conn:
-            conn.execute(table.delete().where(table.c.id == record_id))
+        delete = table.delete().where(table.c.id == record_id)
+        self._store.transaction(lambda conn: conn.execute(delete))
 
 
 class Notes:

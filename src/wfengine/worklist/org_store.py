@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.sql import schema as t
-from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
 from wfengine.worklist.organisation import Organisation
@@ -40,32 +39,45 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
         for i, group in enumerate(groups)
     ]
     admins = [{"user_id": a, "position": i} for i, a in enumerate(doc.admins)]
-    with begin(store.sa_engine) as conn:
+    replaced = (
+        (t.org_users, users),
+        (t.org_units, units),
+        (t.org_roles, roles),
+        (t.org_memberships, memberships),
+        (t.org_admins, admins),
+    )
+
+    def replace(conn: sa.Connection) -> None:
         for table in _ORG_TABLES:
             conn.execute(table.delete())
-        for table, rows in (
-            (t.org_users, users),
-            (t.org_units, units),
-            (t.org_roles, roles),
-            (t.org_memberships, memberships),
-            (t.org_admins, admins),
-        ):
+        for table, rows in replaced:
             if rows:
                 conn.execute(table.insert(), rows)
+
+    store.transaction(replace)
 
 
 def read_organisation(store: SqlStore) -> Organisation | None:
     """The organisation stored in ``store``, or None when none was loaded."""
-    # one snapshot: an organisation loaded meanwhile is read whole or not at all
-    with begin(store.sa_engine, write=False) as conn:
+    m = t.org_memberships
+
+    def read(conn: sa.Connection) -> tuple[list[dict[str, Any]], ...] | None:
         users = _rows(conn, t.org_users, t.org_users.c.position)
         if not users:
             return None
-        units = _rows(conn, t.org_units, t.org_units.c.position)
-        roles = _rows(conn, t.org_roles, t.org_roles.c.position)
-        m = t.org_memberships
-        memberships = _rows(conn, m, m.c.user_id, m.c.kind, m.c.position)
-        admins = _rows(conn, t.org_admins, t.org_admins.c.position)
+        return (
+            users,
+            _rows(conn, t.org_units, t.org_units.c.position),
+            _rows(conn, t.org_roles, t.org_roles.c.position),
+            _rows(conn, m, m.c.user_id, m.c.kind, m.c.position),
+            _rows(conn, t.org_admins, t.org_admins.c.position),
+        )
+
+    # one snapshot: an organisation loaded meanwhile is read whole or not at all
+    found = store.transaction(read, write=False)
+    if found is None:
+        return None
+    users, units, roles, memberships, admins = found
     groups: dict[tuple[str, str], list[str]] = {}
     for row in memberships:
         groups.setdefault((row["user_id"], row["kind"]), []).append(row["group_id"])

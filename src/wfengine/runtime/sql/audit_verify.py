@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from wfengine.runtime.audit_chain import ChainBreak, ChainReport, StoredEvent, verify_instance
 from wfengine.runtime.sql import schema as t
-from wfengine.runtime.sql.connect import begin
 from wfengine.runtime.sql.database import Database
 
 #: rows fetched from the server at a time (the trail may be large)
@@ -38,7 +37,9 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
 
     def check(conn: sa.Connection) -> ChainReport:
         heads = {r.id: (r.audit_seq, r.audit_head) for r in conn.execute(heads_query)}
-        rows = conn.execution_options(yield_per=_BATCH).execute(events_query)
+        # the statement's option, not the connection's (which would make every later read
+        # on this connection, kept for the next command, a server-side cursor)
+        rows = conn.execute(events_query.execution_options(yield_per=_BATCH))
         events = unchained = 0
         breaks: list[ChainBreak] = []
         seen: set[str] = set()
@@ -58,8 +59,7 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
 
     # one snapshot for both reads, so engines committing meanwhile cannot look like tampering
     # (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, which a cursor also needs)
-    with begin(db.sa_engine, write=False) as conn:
-        return check(conn)
+    return db.snapshot(check)
 
 
 def _stored(rows: sa.CursorResult[tuple[object, ...]]) -> Iterator[StoredEvent]:

@@ -145,10 +145,20 @@ class Database:
         connection, for the calls other threads may make; ``batched``: ``fn``'s first
         statement is in a :meth:`~wfengine.runtime.sql.dialects.Dialect.batched` block)."""
 
+        return self._transaction(fn, shared=shared, batched=batched, write=True)
+
+    def snapshot(self, fn: Callable[[sa.Connection], _T]) -> _T:
+        """Run ``fn``, which reads with several statements that must see one snapshot, in one
+        read transaction (SQLite takes no write lock), retried like a write."""
+        return self._transaction(fn, shared=True, batched=False, write=False)
+
+    def _transaction(
+        self, fn: Callable[[sa.Connection], _T], *, shared: bool, batched: bool, write: bool
+    ) -> _T:
         def attempt() -> _T:
             with (
                 self.connection(shared) as conn,
-                self.dialect.transaction(conn, batched=batched),
+                self.dialect.transaction(conn, batched=batched, write=write),
             ):
                 return fn(conn)
 

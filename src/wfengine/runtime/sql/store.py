@@ -34,10 +34,10 @@ thread than the engine's (they touch no per-command state), and so may the outbo
 from __future__ import annotations
 
 import warnings
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
@@ -73,6 +73,8 @@ from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
+
+_T = TypeVar("_T")
 
 
 class SqlStore(StoreOutbox):
@@ -113,9 +115,10 @@ class SqlStore(StoreOutbox):
                 f"schema makes one: `wfengine db upgrade --db {self._what}`)"
             )
         #: the SQLAlchemy engine (not a wfengine Engine) the store runs its statements on;
-        #: a transaction of a host's own on it: ``wfengine.runtime.sql.connect.begin(it)``
-        #: (on SQLite the dialect issues BEGIN, and ``sa_engine.begin()`` would commit
-        #: each statement on its own)
+        #: a transaction of a host's own on it: :meth:`transaction` (retried like the
+        #: store's own), or ``wfengine.runtime.sql.connect.begin(it)`` (on SQLite the
+        #: dialect issues BEGIN, and ``sa_engine.begin()`` would commit each statement on
+        #: its own)
         self.sa_engine = dialect.create_engine(self.url, **dict(engine_options or {}))
         run_with_retries(
             lambda: check_schema(self.sa_engine, create=create), what=self._what, policy=self.retry
@@ -177,6 +180,16 @@ class SqlStore(StoreOutbox):
 
     def close(self) -> None:
         self._db.dispose()
+
+    def transaction(self, fn: Callable[[sa.Connection], _T], *, write: bool = True) -> _T:
+        """Run ``fn(conn)`` as one transaction with the store's fault handling, for what is
+        kept beside the engine's state (notes, the organisation, a host's own tables): a
+        transient failure rolls the attempt back and runs ``fn`` again on a new connection
+        (so ``fn`` does database work only), then :class:`~wfengine.errors.StoreUnavailableError`.
+        ``write=False``: a read of several statements that sees one snapshot."""
+        if write:
+            return self._db.write(fn)
+        return self._db.snapshot(fn)
 
     # -- deployments -----------------------------------------------------------------------------
 
