@@ -140,6 +140,32 @@ def test_statements_psycopg_dropped_are_prepared_again_and_nothing_is_written_tw
         assert _ours_prepared(conn) == kept  # the third batch found both prepared
 
 
+def test_a_connection_that_must_not_prepare_sends_every_statement_unnamed(pg_url: str) -> None:
+    """psycopg's ``prepare_threshold=None`` (for PgBouncer in transaction mode, where the next
+    transaction may run on a server connection that never saw the name): the batches and the
+    reads prepare nothing, and do what they do otherwise."""
+    from wfengine import Engine, PackageBuilder
+
+    options = {"connect_args": {"prepare_threshold": None}, "poolclass": sa.pool.StaticPool}
+    store = SqlStore(pg_url, engine_options=options)
+    with Engine(store=store) as e:
+        pb = PackageBuilder("pkg")
+        pb.process("p").activity("quote", performer="clerk").activity("done").transition(
+            "quote", "done"
+        )
+        e.deploy(pb.build())
+        for _ in range(3):  # more than psycopg's own threshold (5 runs of a statement)
+            iid = e.start_process("p")
+            e.complete_work_item(e.work_items(iid)[0].id)
+            assert e.instance(iid).state.value == "closed.completed"
+
+        def prepared(conn: sa.Connection) -> list[str]:
+            found = conn.exec_driver_sql("SELECT name FROM pg_prepared_statements")
+            return list(found.scalars())
+
+        assert store.transaction(prepared, write=False) == []  # the one connection they ran on
+
+
 def test_watched_statements_go_through_psycopgs_cursors(pg_url: str) -> None:
     """A host's statement log (a cursor-event listener) sees every statement of a commit;
     nothing is prepared by wfengine then."""

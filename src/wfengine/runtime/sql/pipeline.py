@@ -23,7 +23,11 @@ one psycopg would have raised:
   sent or answered raises psycopg's ``OperationalError``; the caller turns either into
   SQLAlchemy's (:func:`~wfengine.runtime.sql.driver.driver_error`);
 * each statement is prepared once per connection and kept there by name, as psycopg does for a
-  statement it runs often (the names differ from psycopg's own).
+  statement it runs often (the names differ from psycopg's own); a connection whose
+  ``prepare_threshold`` is None (psycopg's switch for a pooler such as PgBouncer in transaction
+  mode, where the next transaction may run on another server connection, which does not know
+  the name) prepares nothing: each statement goes unnamed with its parameters, as psycopg's
+  cursor would send it then.
 
 The batch is written as libpq's pipeline wants it: every statement queued without waiting, the
 connection in its non-blocking mode (psycopg's default; libpq reads what the server answers
@@ -126,6 +130,8 @@ class Batch:
         self._pg: Any = raw.pgconn
         self._encoding: str = raw.info.encoding
         self._dump = state.transformer.dump_sequence
+        #: psycopg's switch: None when the connection must not prepare statements
+        self._prepares = raw.prepare_threshold is not None
         #: per queued request, in order: the statement whose result it is, a PREPARE, or
         #: None (a BEGIN, a COMMIT or a ROLLBACK)
         self._queue: deque[Sent | _Prepare | None] = deque()
@@ -166,19 +172,24 @@ class Batch:
     def _send(self, sent: Sent) -> None:
         pg = self._pg
         sql = sent.sql
+        row = sent.params
+        formats = self._formats.get(len(row))
+        if formats is None:
+            formats = self._formats[len(row)] = [PyFormat.TEXT] * len(row)
         names = self._state.names
         name = names.get(sql)
         if name is None:
             text = _NUMBERED.get(sql)
             if text is None:
                 text = _NUMBERED[sql] = numbered(sql).encode()
+            if not self._prepares:  # the unnamed statement, parsed with its parameters
+                pg.send_query_params(text, self._dump(row, formats))
+                self._queue.append(sent)
+                self._sent.append(sent)
+                return
             name = names[sql] = f"wfengine_{next(_NAMES)}".encode()
             pg.send_prepare(name, text)
             self._queue.append(_Prepare(sql, name))  # forgotten if the server does not run it
-        row = sent.params
-        formats = self._formats.get(len(row))
-        if formats is None:
-            formats = self._formats[len(row)] = [PyFormat.TEXT] * len(row)
         pg.send_query_prepared(name, self._dump(row, formats))
         self._queue.append(sent)
         self._sent.append(sent)
