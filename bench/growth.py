@@ -1,6 +1,6 @@
 """Growth: does the cost of a step stay the same as processes, loops and databases grow?
 
-    python bench/growth.py [--quick] [--json]
+    python bench/growth.py [--quick] [--json] [--repeats N] [--series CHAIN,LOOP,...]
 
 Three series, each point run in a fresh interpreter so its peak memory is its own (ru_maxrss):
 
@@ -25,6 +25,13 @@ DEPLOY  deploying (validating and compiling) a chain of N activities in memory, 
 The issue's targets: per activity within 20% from 10 to 10,000 activities and from 1,000 to
 1,000,000 iterations with flat memory; start and complete within 20% from 100 to 1,000,000
 stored instances. The ratio printed is each point's cost over the smallest point's.
+
+Each point runs ``--repeats`` times (3; once with ``--quick``), the rounds interleaved (every
+point once, then every point again), and its figure is the median, its range printed beside
+it: a single run of a short point moved by a third from one run to the next on a shared
+machine, more than the differences the targets are about. The points of a million (loop
+iterations, stored instances) run once: each takes a minute or more, which evens out the
+noise by itself.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +87,9 @@ def _engine(store: str, directory: str) -> Any:
     engine.applications.register("inc", lambda n: {"n": n + 1})
     return engine
 
+
+#: points this large run once (see the module notes)
+ONCE_FROM = 1_000_000
 
 #: STORED: instances started through the engine; more are copies of theirs (see _fill)
 FILL_FROM = 10_000
@@ -181,6 +192,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per point (default 3)")
+    parser.add_argument("--series", help="only these series, comma-separated (CHAIN,LOOP,...)")
     parser.add_argument("--point", nargs=3, metavar=("KIND", "STORE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.point:
@@ -197,22 +210,42 @@ def main() -> None:
     ]
     if quick:
         plan = [(k, s, n) for k, s, n in plan if n <= 2000]
+    if args.series:
+        wanted = {name.strip().upper() for name in args.series.split(",")}
+        plan = [(k, s, n) for k, s, n in plan if k in wanted]
+    repeats = 1 if quick else max(1, args.repeats)
+    runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
+    for round_ in range(repeats):
+        for kind, store, n in plan:
+            if round_ and n >= ONCE_FROM:
+                continue
+            if repeats > 1:
+                print(f"round {round_ + 1}/{repeats}: {kind} {store} n={n}", file=sys.stderr)
+            out = subprocess.run(
+                [sys.executable, str(Path(__file__)), "--point", kind, store, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs.setdefault((kind, store, n), []).append(json.loads(out.stdout))
     base: dict[tuple[str, str], float] = {}
-    for kind, store, n in plan:
-        out = subprocess.run(
-            [sys.executable, str(Path(__file__)), "--point", kind, store, str(n)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        row = json.loads(out.stdout)
+    for (kind, store, n), rows in runs.items():
+        costs = sorted(r["us_per_step"] for r in rows)
+        row = {
+            **rows[0],
+            "us_per_step": round(statistics.median(costs), 1),
+            "us_per_step_range": [costs[0], costs[-1]],
+            "peak_mb": max(r["peak_mb"] for r in rows),
+            "rounds": len(rows),
+        }
         first = base.setdefault((kind, store), row["us_per_step"])
         row["ratio_to_smallest"] = round(row["us_per_step"] / first, 2)
         if args.json:
             print(json.dumps(row), flush=True)
         else:
+            spread = f" ({costs[0]:.1f}-{costs[-1]:.1f})" if len(rows) > 1 else ""
             print(
-                f"{kind:<7} {store:<7} n={n:>7}: {row['us_per_step']:>8.1f} us/step "
+                f"{kind:<7} {store:<7} n={n:>7}: {row['us_per_step']:>8.1f} us/step{spread} "
                 f"(x{row['ratio_to_smallest']:.2f} of the smallest), peak {row['peak_mb']} MB",
                 flush=True,
             )

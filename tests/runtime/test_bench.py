@@ -76,3 +76,4 @@ def test_growth_bench_quick_reports_every_series() -> None:
     }
     for r in rows:
         assert r["us_per_step"] > 0 and r["peak_mb"] > 0 and r["ratio_to_smallest"] > 0
+        assert r["rounds"] == 1 and r["us_per_step_range"] == [r["us_per_step"]] * 2
