@@ -17,7 +17,8 @@ W4  intake -> Exclusive (satisfied? -> end) -> department (manual) -> review (ma
 STEPS    W4 as engine commands (each a committed transaction on SQL), x 2000 in memory and
          x 500 on SQLite and PostgreSQL; ratio_to_memory is what durability costs per step
 WORKERS  2000 deferred instances of a 22-activity automatic process drained by 1, then 2
-         worker processes on PostgreSQL; speedup_vs_1_worker (see bench/workers.py)
+         worker processes on PostgreSQL, 3 rounds interleaved (1 with --quick), the median
+         round of each; speedup_vs_1_worker is the median of the rounds' (see bench/workers.py)
 
 Peers (shoobx.wfmc, SpiffWorkflow, DBOS Transact) are measured side by side, in the same run
 and on the same definitions with applications doing real work, by ``bench/peers/run.py``; this
@@ -43,7 +44,7 @@ from typing import Any
 
 from postgres import postgres_server, scratch_database
 from stores import sqlite_url, steps_row
-from workers import workers_row
+from workers import scaling_rows
 
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
@@ -290,12 +291,9 @@ def _durable_rows(quick: bool, postgres: bool, w4: Package) -> Iterator[dict[str
         with scratch_database(server) as url:
             row = steps_row("postgresql", url, w4, 500 // scale)
             yield {**row, "ratio_to_memory": round(base / float(row["steps_per_s"]), 1)}
-            m = 2000 // scale
-            one = workers_row(url, 1, m)
+            one, two = scaling_rows(url, 2000 // scale, 1 if quick else 3)
             yield one
-            two = workers_row(url, 2, m)
-            speedup = float(one["seconds"]) / float(two["seconds"])
-            yield {**two, "speedup_vs_1_worker": round(speedup, 2)}
+            yield two
 
 
 def _show(row: dict[str, Any], as_json: bool) -> None:
@@ -312,7 +310,12 @@ def _show(row: dict[str, Any], as_json: bool) -> None:
         )
         return
     if row["workload"] == "WORKERS":
-        vs = f" (x{row['speedup_vs_1_worker']} vs 1)" if "speedup_vs_1_worker" in row else ""
+        vs = ""
+        if "speedup_vs_1_worker" in row:
+            low, high = row["speedup_range"]
+            vs = f" (x{row['speedup_vs_1_worker']} vs 1, rounds {low}-{high})"
+        if row["cores_busy"] is not None:
+            vs += f", {row['cores_busy']} cores busy"
         print(
             f"{head} {row['workers']} worker(s): {row['instances']:>5} instances "
             f"{row['activities']:>7} activities in {row['seconds']:.3f}s = "

@@ -8,11 +8,19 @@ processes are ready (engine open, schema checked) to the moment the last one is 
 interpreter start-up is not counted. Processes, not threads: Python runs one thread at a time,
 and the point is to use both cores. The speed-up of 2 workers over 1 is the figure to watch
 (at most 2 on two cores; the database shares those cores).
+
+Each row also says how many of the machine's cores were busy while the workers ran
+(``cores_busy``, from ``/proc/stat``; None where there is none): one worker and its server
+process overlap a little (the server works on a commit while the worker goes on), so one
+worker keeps more than one core busy, and two cannot do better than the cores left allow:
+with one worker at 1.17 of 2 cores, two can make at most 2 / 1.17 = 1.71x.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import statistics
 import time
 from typing import Any
 
@@ -59,6 +67,23 @@ def _empty(url: str) -> None:
         engine.dispose()
 
 
+def _cpu_ticks() -> tuple[int, int] | None:
+    """All CPU time and idle time (iowait included) so far, in ticks, or None."""
+    try:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(values), values[3] + values[4]
+
+
+def _cores_busy(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    total, idle = after[0] - before[0], after[1] - before[1]
+    return round((os.cpu_count() or 1) * (total - idle) / total, 2)
+
+
 def workers_row(url: str, workers: int, m: int) -> dict[str, Any]:
     """Start ``m`` deferred instances and time ``workers`` processes draining them."""
     _empty(url)
@@ -74,11 +99,13 @@ def workers_row(url: str, workers: int, m: int) -> dict[str, Any]:
         proc.start()
     for _ in procs:
         ready.acquire()
+    ticks = _cpu_ticks()
     t0 = time.perf_counter()
     go.set()
     for proc in procs:
         proc.join()
     elapsed = time.perf_counter() - t0
+    busy = _cores_busy(ticks, _cpu_ticks())
     if any(proc.exitcode != 0 for proc in procs):
         raise SystemExit(f"WORKERS: a worker process failed ({[p.exitcode for p in procs]})")
     with Engine(db_url=url) as engine:
@@ -94,4 +121,28 @@ def workers_row(url: str, workers: int, m: int) -> dict[str, Any]:
         "seconds": round(elapsed, 6),
         "instances_per_s": round(m / elapsed, 1),
         "activities_per_s": round(m * ACTIVITIES_PER_INSTANCE / elapsed, 1),
+        "cores_busy": busy,
     }
+
+
+def scaling_rows(url: str, m: int, rounds: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One worker, then two, ``rounds`` times interleaved: the median round of each, the
+    two-worker row with the median of the rounds' speed-ups and their range (one round's
+    speed-up moved between 1.46 and 1.80 here)."""
+    ones: list[dict[str, Any]] = []
+    twos: list[dict[str, Any]] = []
+    for _ in range(rounds):
+        ones.append(workers_row(url, 1, m))
+        twos.append(workers_row(url, 2, m))
+    ratios = sorted(
+        float(o["seconds"]) / float(t["seconds"]) for o, t in zip(ones, twos, strict=True)
+    )
+    two = _median_round(twos)
+    two["speedup_vs_1_worker"] = round(statistics.median(ratios), 2)
+    two["speedup_range"] = [round(ratios[0], 2), round(ratios[-1], 2)]
+    return _median_round(ones), two
+
+
+def _median_round(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ordered = sorted(rows, key=lambda r: float(r["seconds"]))
+    return {**ordered[len(ordered) // 2], "rounds": len(rows)}

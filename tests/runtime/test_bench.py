@@ -55,6 +55,10 @@ def test_bench_reports_postgres_steps_and_worker_scaling(pg_server_url: str) -> 
     one, two = rows[7], rows[8]
     assert one["instances"] == two["instances"] and one["activities"] == two["activities"]
     assert isinstance(two["speedup_vs_1_worker"], float)
+    assert two["speedup_range"] == [two["speedup_vs_1_worker"]] * 2  # one round with --quick
+    for row in (one, two):
+        assert row["rounds"] == 1
+        assert row["cores_busy"] is None or 0 < row["cores_busy"] <= (os.cpu_count() or 1)
 
 
 def test_growth_bench_quick_reports_every_series() -> None:
