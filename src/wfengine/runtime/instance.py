@@ -152,6 +152,10 @@ class ProcessInstance:
     #: deadline timers fired so far (bounded by ``RuntimeLimits.max_timer_firings``)
     timer_firings: int = 0
     seq: int = 0
+    #: the id the next scope gets: one past every scope the instance has made. Not
+    #: ``len(scopes)``: closed scopes leave ``scopes``, and a new one must never take the id
+    #: of one still there, nor be numbered below the scope of its owner
+    next_scope: int = 0
     activities: dict[str, ActivityInstance] = field(default_factory=dict)
     scopes: dict[int, Scope] = field(default_factory=dict)
     root: Scope | None = None

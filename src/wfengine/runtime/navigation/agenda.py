@@ -224,6 +224,8 @@ class Agenda(NavigatorBase):
     def _new_scope(
         self, inst: ProcessInstance, graph: CGraph, owner: ActivityInstance | None
     ) -> Scope:
-        scope = Scope(id=len(inst.scopes), graph=graph, instance=inst, owner=owner)
-        inst.scopes[scope.id] = scope
+        scope_id = inst.next_scope
+        inst.next_scope = scope_id + 1
+        scope = Scope(id=scope_id, graph=graph, instance=inst, owner=owner)
+        inst.scopes[scope_id] = scope
         return scope

@@ -22,6 +22,11 @@ Formats:
    the summaries the rules once read from closed activity instances are kept:
    ``performers`` (activity id -> who completed its work item last), ``last_performer``, and
    per scope ``done`` (indexes of the activities that completed in it; left out when empty).
+4. ``"format": 4``; ``next_scope``, the id the instance's next scope gets (one past every
+   scope it made). Format 3 numbered a new scope ``len(scopes)``, which, once closed scopes
+   had left the document, could repeat the id of a scope still in it or fall below its
+   owner's scope; its documents go on from one past their highest scope (the reader no
+   longer needs an owner's scope to come first, so those already stored that way load).
 
 To change the document: raise :data:`CURRENT_FORMAT`, write the new shape in ``serialize``,
 add the upgrade from the previous format to :data:`_UPGRADES`, and keep a document of the old
@@ -36,7 +41,7 @@ from typing import Any
 from wfengine.errors import StoreError
 
 #: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
-CURRENT_FORMAT = 3
+CURRENT_FORMAT = 4
 
 Document = dict[str, Any]
 
@@ -69,8 +74,14 @@ def _from_2(document: Document) -> Document:
     return document
 
 
+def _from_3(document: Document) -> Document:
+    """Format 3 to 4: the next scope's id, one past the highest scope in the document."""
+    document["next_scope"] = max((s["id"] for s in document["scopes"]), default=-1) + 1
+    return document
+
+
 #: format n -> the function that turns a (copied) document of format n into format n + 1
-_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1, 2: _from_2}
+_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1, 2: _from_2, 3: _from_3}
 
 
 def current_document(document: Mapping[str, Any], instance_id: str) -> Mapping[str, Any]:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from wfengine.errors import StoreError
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import (
     ActivityInstance,
@@ -145,6 +146,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "depth": inst.depth,
         "timer_firings": inst.timer_firings,
         "root": inst.root.id if inst.root is not None else None,
+        "next_scope": inst.next_scope,
         "scopes": scopes,
         "activities": activities,
         "incidents": incidents,
@@ -246,15 +248,7 @@ def load_instance(
             incident=r.get("incident"),
             fired={int(k): v for k, v in r.get("fired", ())},
         )
-    for scope_id in sorted(scopes):
-        scope = scopes[scope_id]
-        owner_id = owners[scope_id]
-        if owner_id is not None:
-            owner = ais[owner_id]
-            scope.owner = owner
-            block = owner.scope.graph.activities[records[owner_id]["act"]].block
-            assert block is not None, f"scope {scope_id} of {inst.id}: owner has no block"
-            scope.graph = block
+    _resolve_graphs(inst.id, scopes, owners, ais, records)
     for ai_id, ai in ais.items():
         r = records[ai_id]
         ai.act = ai.scope.graph.activities[r["act"]]
@@ -273,6 +267,8 @@ def load_instance(
             )
     inst.activities = ais
     inst.scopes = scopes
+    # (never below a scope it holds: a document edited by hand still loads)
+    inst.next_scope = max(blob.get("next_scope", 0), max(scopes, default=-1) + 1)
     inst.root = scopes[blob["root"]] if blob["root"] is not None else None
     for i in blob["incidents"]:
         inst.incidents[i["id"]] = Incident(
@@ -299,6 +295,48 @@ def load_instance(
         else:
             inst.parked.append((op, ais[a], None))
     return inst
+
+
+def _resolve_graphs(
+    instance_id: str,
+    scopes: Mapping[int, Scope],
+    owners: Mapping[int, str | None],
+    ais: Mapping[str, ActivityInstance],
+    records: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """Give each scope its owner and the graph of the block that owner runs, the owner's own
+    scope first (its graph says which block that is).
+
+    Why not simply in id order: before :attr:`ProcessInstance.next_scope`, a new scope was
+    numbered ``len(scopes)``, which, once closed scopes had left the instance, could be below
+    its owner's scope; documents stored then still load.
+    """
+    done: set[int] = set()
+    for start in scopes:
+        chain: list[int] = []  # from ``start`` out to the first scope already done
+        scope_id: int | None = start
+        while scope_id is not None and scope_id not in done:
+            if scope_id in chain:
+                raise StoreError(
+                    f"process instance {instance_id!r}: its stored scopes {chain} own each other"
+                )
+            chain.append(scope_id)
+            owner_id = owners[scope_id]
+            scope_id = None if owner_id is None else ais[owner_id].scope.id
+        for scope_id in reversed(chain):  # outermost first
+            owner_id = owners[scope_id]
+            if owner_id is not None:
+                owner = ais[owner_id]
+                block = owner.scope.graph.activities[records[owner_id]["act"]].block
+                if block is None:
+                    raise StoreError(
+                        f"process instance {instance_id!r}: stored scope {scope_id} is run by "
+                        f"{owner_id!r}, which is no block activity"
+                    )
+                scope = scopes[scope_id]
+                scope.owner = owner
+                scope.graph = block
+            done.add(scope_id)
 
 
 def _summarise_history(inst: ProcessInstance) -> None:
