@@ -176,7 +176,8 @@ class _SqlRecords:
         return [kind(**r) for r in found]
 
     def get(self, kind: type, record_id: str) -> Comment | Attachment | None:
-        query = sa.select(table := self._table(kind)).where(table.c.id == record_id)
+        table = self._table(kind)
+        query = sa.select(table).where(table.c.id == record_id)
         row = self._store.transaction(
             lambda conn: conn.execute(query).mappings().first(), write=False
         )

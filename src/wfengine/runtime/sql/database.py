@@ -144,7 +144,6 @@ class Database:
         """Run ``fn`` as one write transaction (``shared=False``: never on the unit's
         connection, for the calls other threads may make; ``batched``: ``fn``'s first
         statement is in a :meth:`~wfengine.runtime.sql.dialects.Dialect.batched` block)."""
-
         return self._transaction(fn, shared=shared, batched=batched, write=True)
 
     def snapshot(self, fn: Callable[[sa.Connection], _T]) -> _T:
