@@ -12,15 +12,39 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import EventKind
 from wfengine.runtime.memory_store import MemoryStore
+from wfengine.runtime.sql.store import SqlStore
 
 STORES = ("memory", "sqlite", "postgres")
 KINDS = frozenset(EventKind)
+
+
+class DroppedConnections:
+    """Every statement of ``store`` (or, with ``where``, every one whose SQL contains it) fails
+    as a dropped connection while ``failures`` is positive; ``raised`` counts the failures."""
+
+    def __init__(self, store: SqlStore, failures: int, where: str | None = None) -> None:
+        self.failures = failures
+        self.where = where
+        self.raised = 0
+        sa.event.listen(store.sa_engine, "before_cursor_execute", self._check)
+
+    def _check(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.failures > 0 and (self.where is None or self.where in statement):
+            self.failures -= 1
+            self.raised += 1
+            raise sa.exc.OperationalError(
+                statement,
+                {},
+                ConnectionError("server closed the connection unexpectedly"),
+                connection_invalidated=True,
+            )
 
 
 @pytest.fixture

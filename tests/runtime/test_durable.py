@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from tests.runtime.conftest import DroppedConnections
 from wfengine.cli.db_cmd import db
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import (
@@ -251,33 +252,13 @@ def test_a_job_carried_out_meanwhile_is_not_carried_out_again(
 # --------------------------------------------------------------------------- faults
 
 
-class _FlakyConnection:
-    """Every statement fails as a dropped connection while ``failures`` is positive."""
-
-    def __init__(self, store: SqlStore, failures: int) -> None:
-        self.failures = failures
-        self.raised = 0
-        sa.event.listen(store.sa_engine, "before_cursor_execute", self._check)
-
-    def _check(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if self.failures > 0:
-            self.failures -= 1
-            self.raised += 1
-            raise sa.exc.OperationalError(
-                statement,
-                {},
-                ConnectionError("server closed the connection unexpectedly"),
-                connection_invalidated=True,
-            )
-
-
 def test_dropped_connections_are_retried(db_url: str, clock: VirtualClock) -> None:
     with _engine(db_url, clock, retry=FAST_RETRY) as e:
         e.deploy(_review().build())
         iid = e.start_process("main")
         item = e.work_items(iid)[0]
         assert isinstance(e.store, SqlStore)
-        flaky = _FlakyConnection(e.store, failures=3)
+        flaky = DroppedConnections(e.store, failures=3)
         e.complete_work_item(item.id)
         assert flaky.raised == 3
         assert e.instance(iid).state is ProcessState.COMPLETED
@@ -291,7 +272,7 @@ def test_a_database_that_stays_down_raises_and_keeps_the_data(
         iid = e.start_process("main")
         item = e.work_items(iid)[0]
         assert isinstance(e.store, SqlStore)
-        flaky = _FlakyConnection(e.store, failures=10**6)
+        flaky = DroppedConnections(e.store, failures=10**6)
         with pytest.raises(StoreUnavailableError, match=r"failed 4 times.*rolled back"):
             e.complete_work_item(item.id)
         flaky.failures = 0

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
+from tests.runtime.conftest import DroppedConnections
 from tests.worklist.conftest import ORG
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.errors import StoreUnavailableError
@@ -20,28 +19,6 @@ from wfengine.worklist.notes import notes_for
 from wfengine.worklist.org_store import read_organisation, save_organisation
 
 FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.001, max_delay=0.002)
-
-
-class _Flaky:
-    """Every statement whose SQL mentions ``table`` fails as a dropped connection while
-    ``failures`` is positive."""
-
-    def __init__(self, store: SqlStore, table: str, failures: int) -> None:
-        self.table = table
-        self.failures = failures
-        self.raised = 0
-        sa.event.listen(store.sa_engine, "before_cursor_execute", self._check)
-
-    def _check(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if self.failures > 0 and self.table in statement:
-            self.failures -= 1
-            self.raised += 1
-            raise sa.exc.OperationalError(
-                statement,
-                {},
-                ConnectionError("server closed the connection unexpectedly"),
-                connection_invalidated=True,
-            )
 
 
 @pytest.fixture
@@ -63,7 +40,7 @@ def _store(engine: Engine) -> SqlStore:
 def test_a_comment_is_written_once_through_dropped_connections(engine: Engine) -> None:
     iid = engine.start_process("p")
     notes = notes_for(engine)
-    flaky = _Flaky(_store(engine), "comments", failures=2)
+    flaky = DroppedConnections(_store(engine), failures=2, where="comments")
     made = notes.add_comment("alice", iid, "customer called twice")
     assert flaky.raised == 2
     flaky.failures = 2
@@ -74,8 +51,8 @@ def test_a_comment_is_written_once_through_dropped_connections(engine: Engine) -
 def test_an_attachment_survives_a_dropped_connection_on_each_table(engine: Engine) -> None:
     iid = engine.start_process("p")
     notes = notes_for(engine)
-    blobs = _Flaky(_store(engine), "blobs", failures=1)
-    records = _Flaky(_store(engine), "attachments", failures=1)
+    blobs = DroppedConnections(_store(engine), failures=1, where="blobs")
+    records = DroppedConnections(_store(engine), failures=1, where="attachments")
     made = notes.attach("alice", iid, "letter.txt", "text/plain", b"dear customer")
     assert (blobs.raised, records.raised) == (1, 1)
     blobs.failures = 1
@@ -87,7 +64,7 @@ def test_a_database_that_stays_down_says_so_and_loses_nothing(engine: Engine) ->
     iid = engine.start_process("p")
     notes = notes_for(engine)
     kept = notes.add_comment("alice", iid, "first")
-    flaky = _Flaky(_store(engine), "comments", failures=10**6)
+    flaky = DroppedConnections(_store(engine), failures=10**6, where="comments")
     with pytest.raises(StoreUnavailableError, match=r"failed 4 times.*rolled back"):
         notes.add_comment("alice", iid, "second")
     with pytest.raises(StoreUnavailableError):
@@ -105,10 +82,10 @@ def test_the_organisation_is_saved_and_read_through_dropped_connections(
         save_organisation(store, org)
         smaller = Organisation.from_data({"users": [{"id": "zed", "roles": ["clerk"]}]})
         # the memberships' insert, after the deletes: the retry runs the whole replacement again
-        flaky = _Flaky(store, "INSERT INTO org_memberships", failures=2)
+        flaky = DroppedConnections(store, failures=2, where="INSERT INTO org_memberships")
         save_organisation(store, smaller)
         assert flaky.raised == 2
-        reading = _Flaky(store, "org_roles", failures=1)
+        reading = DroppedConnections(store, failures=1, where="org_roles")
         found = read_organisation(store)
         assert reading.raised == 1
         assert found is not None and found.document == smaller.document

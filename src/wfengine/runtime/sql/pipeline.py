@@ -182,15 +182,14 @@ class Batch:
             text = _NUMBERED.get(sql)
             if text is None:
                 text = _NUMBERED[sql] = numbered(sql).encode()
-            if not self._prepares:  # the unnamed statement, parsed with its parameters
-                pg.send_query_params(text, self._dump(row, formats))
-                self._queue.append(sent)
-                self._sent.append(sent)
-                return
-            name = names[sql] = f"wfengine_{next(_NAMES)}".encode()
-            pg.send_prepare(name, text)
-            self._queue.append(_Prepare(sql, name))  # forgotten if the server does not run it
-        pg.send_query_prepared(name, self._dump(row, formats))
+            if self._prepares:
+                name = names[sql] = f"wfengine_{next(_NAMES)}".encode()
+                pg.send_prepare(name, text)
+                self._queue.append(_Prepare(sql, name))  # forgotten if the server skips it
+        if name is None:  # the unnamed statement, parsed with its parameters
+            pg.send_query_params(text, self._dump(row, formats))
+        else:
+            pg.send_query_prepared(name, self._dump(row, formats))
         self._queue.append(sent)
         self._sent.append(sent)
 

@@ -495,4 +495,4 @@ class SqlStore(StoreOutbox):
         if claimed:  # rows older than this commit: their jobs read their instances again
             written = step.instances
             for job_id in [k for k, r in claimed.items() if r["instance_id"] in written]:
-                claimed.pop(job_id, None)
+                del claimed[job_id]
