@@ -233,19 +233,44 @@ def kill_holding_leases(
     """
     deadline = time.monotonic() + PATIENCE
     while True:
-        assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
-        os.killpg(proc.pid, signal.SIGSTOP)
-        _, status = os.waitpid(proc.pid, os.WUNTRACED)
-        assert os.WIFSTOPPED(status), status
-        while not _group_stopped(proc.pid):  # its worker process too
-            time.sleep(0.001)
+        _freeze(proc)
         held = db.leased_by(proc.pid)
         if len(held) >= at_least:
             kill(proc)
             return held, db.leased_by(proc.pid)
+        # a worker that claims one job at a time (no backlog: the work arrives no faster than
+        # it is done) may never hold enough; say so when the work is gone, not at the deadline
+        assert db.job_ids(), f"the jobs ran out before worker {proc.pid} held {at_least} leases"
         os.killpg(proc.pid, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
         time.sleep(0.01)
+
+
+def _freeze(proc: subprocess.Popen[bytes]) -> None:
+    """SIGSTOP the worker ``proc``'s process group; return once all of it is stopped."""
+    assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
+    os.killpg(proc.pid, signal.SIGSTOP)
+    _, status = os.waitpid(proc.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), status
+    while not _group_stopped(proc.pid):  # its worker process too
+        time.sleep(0.001)
+
+
+@contextmanager
+def frozen(*procs: subprocess.Popen[bytes]) -> Iterator[None]:
+    """The workers ``procs`` stopped (SIGSTOP) meanwhile, then let go together.
+
+    Work created meanwhile waits for them as a backlog: each then claims a batch of jobs at
+    once, however fast the machine starts instances compared with how fast workers run them.
+    """
+    for proc in procs:
+        _freeze(proc)
+    try:
+        yield
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGCONT)
 
 
 def finish(url: str, apps: str, log: Path) -> None:

@@ -11,8 +11,9 @@ when their 2 s leases expire.
 
 Nothing here depends on how fast the machine is (issue 9): the workers are started and known
 to be polling before the instances are (so both take part however long a busy machine takes
-to start one), the kill waits for progress in the database, and every wait is a poll with a
-deadline far beyond what a slow machine needs.
+to start one), the kill test starts its instances while both are frozen (a backlog, so the
+victim holds a batch of leases whatever the machine's speed), the kill waits for progress in
+the database, and every wait is a poll with a deadline far beyond what a slow machine needs.
 
 M is 600 here (about 15 s per test on two cores) and the issue's 2000 under ``CI=true``;
 ``WFENGINE_PG_WORKERS_M`` overrides it. Without PostgreSQL the tests skip (fail under CI).
@@ -30,6 +31,7 @@ from tests.runtime.crash_harness import (
     Database,
     check_everything_ran_once,
     cpu_load,
+    frozen,
     kill,
     kill_holding_leases,
     start_instances,
@@ -91,7 +93,12 @@ def test_a_worker_killed_halfway_leaves_nothing_behind(pg_url: str, tmp_path: Pa
         try:
             wait_ready(victim, logs[0])
             wait_ready(survivor, logs[1])
-            ids = start_instances(xpdl, pg_url, M, delay=1.0)
+            # started while both are frozen, the instances' jobs are a backlog: each worker
+            # then claims batches, so the victim holds several leases at most moments (with
+            # the work trickling in as fast as it is done, it held one at a time and the kill
+            # below could wait for two in vain, as it did on a busy machine)
+            with frozen(victim, survivor):
+                ids = start_instances(xpdl, pg_url, M, delay=1.0)
             _wait_until(db, M // 2, (victim, survivor))
             # at least 2: a job the frozen victim's one thread had already sent its commit
             # for may still finish on the server; whatever is left only the survivor can do
