@@ -1,6 +1,9 @@
 """A throwaway PostgreSQL server for the store tests (one per test session).
 
-``WFENGINE_TEST_PG_URL`` names a database to use instead (the tests empty its wfengine tables).
+``WFENGINE_TEST_PG_URL`` names a database to use instead (the tests empty its wfengine tables);
+when pytest-xdist runs the tests in several processes, each uses a database of its own on that
+server, named after it with the xdist worker's name appended (``wfengine_test_gw0``; created if
+missing), so one process's emptying never meets another's test.
 Otherwise the server binaries (``initdb``, ``pg_ctl``: PostgreSQL's own directory or PATH)
 start a private cluster in a temporary directory on a free port, with durability switched off
 (it is thrown away), as the ``postgres`` user when the tests run as root (PostgreSQL refuses
@@ -96,12 +99,38 @@ class ThrowawayServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+def worker_database_url(url: str, worker: str) -> str:
+    """``url`` with its database name suffixed by the xdist ``worker``'s name (``gw0``)."""
+    parsed = sa.make_url(url)
+    return parsed.set(database=f"{parsed.database or 'postgres'}_{worker}").render_as_string(
+        hide_password=False
+    )
+
+
+def _own_database(url: str, worker: str) -> str:
+    """Create the xdist ``worker``'s database beside ``url``'s if missing; return its URL."""
+    own = worker_database_url(url, worker)
+    name = sa.make_url(own).database
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return own
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """The URL of a PostgreSQL database the tests own for the session."""
     env = os.environ.get(ENV_URL)
     if env:
-        yield env
+        xdist_worker = os.environ.get("PYTEST_XDIST_WORKER")
+        yield _own_database(env, xdist_worker) if xdist_worker else env
         return
     bindir = server_bindir()
     if bindir is None:
