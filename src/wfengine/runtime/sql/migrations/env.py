@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import context
 
@@ -13,7 +15,15 @@ config = context.config
 
 def _run(connection: sa.Connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
-    with context.begin_transaction():
+    with context.begin_transaction(), warnings.catch_warnings():
+        # SQLite's batch mode rebuilds a table from its reflection, and reflecting a table
+        # with a foreign key to process_instances reflects that one too, whose listing index
+        # (over an expression) SQLAlchemy cannot read and warns about. No migration rebuilds
+        # process_instances itself, so nothing is lost (test_durable checks a rollback and
+        # upgrade keep every index): the warning would only alarm whoever runs `db downgrade`
+        warnings.filterwarnings(
+            "ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning
+        )
         context.run_migrations()
 
 
