@@ -398,6 +398,35 @@ def test_a_rollback_and_upgrade_keep_every_index_and_say_nothing_alarming(
     assert [str(w.message) for w in recwarn.list] == []
 
 
+def test_a_missing_file_or_directory_is_named_and_nothing_is_made(tmp_path: Path) -> None:
+    """`db current` inspects (it made an empty file before); a database in a directory that
+    does not exist is refused naming the directory (SQLite said "unable to open database
+    file", and `db current` showed a traceback)."""
+    from wfengine.cli.main import main
+
+    runner = CliRunner()
+    none = tmp_path / "none.db"
+    shown = runner.invoke(db, ["current", "--db", f"sqlite:///{none}"])
+    assert shown.exit_code == 2, shown.output
+    assert f"no database at {none}: nothing was created" in shown.output
+    assert f"`wfengine db upgrade --db sqlite:///{none}`" in shown.output
+    assert not none.exists()
+
+    nowhere = tmp_path / "no" / "such" / "x.db"
+    url = f"sqlite:///{nowhere}"
+    said = f"cannot make the database {nowhere}: the directory {nowhere.parent} does not exist"
+    with pytest.raises(StoreError, match=said):
+        SqlStore(url)
+    up = runner.invoke(db, ["upgrade", "--db", url])
+    assert up.exit_code == 2 and said in up.output, up.output
+    xpdl = Path(__file__).parents[2] / "examples" / "leave_request.xpdl"
+    start = runner.invoke(main, ["instance", "start", str(xpdl), "--db", url])
+    assert start.exit_code == 2 and said in start.output, start.output
+    current = runner.invoke(db, ["current", "--db", url])
+    assert current.exit_code == 2 and f"no database at {nowhere}" in current.output
+    assert not (tmp_path / "no").exists()
+
+
 def test_db_upgrade_command_creates_and_reports(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()

@@ -29,12 +29,13 @@ def upgrade(url: str) -> None:
     """
     import sqlalchemy as sa
 
+    from wfengine.errors import StoreError
     from wfengine.runtime.sql.connect import shown
     from wfengine.runtime.sql.migrate import upgrade as run_upgrade
 
     try:
         before, after = run_upgrade(url)
-    except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError) as exc:
+    except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError, StoreError) as exc:
         raise InputOutputError(f"cannot upgrade {shown(url)}: {exc}") from exc
     if before == after:
         click.echo(f"{shown(url)}: schema already at revision {after}")
@@ -48,10 +49,22 @@ def current(url: str) -> None:
     """Print the database's schema revision and the one this wfengine needs."""
     import sqlalchemy as sa
 
-    from wfengine.runtime.sql.connect import create_engine, shown
+    from wfengine.runtime.sql.connect import create_engine, normalise_url, shown
+    from wfengine.runtime.sql.dialects import dialect_for
     from wfengine.runtime.sql.migrate import current_revision, head_revision
 
-    engine = create_engine(url)
+    try:
+        parsed = normalise_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise InputOutputError(f"cannot read the database URL: {exc}") from None
+    dialect = dialect_for(parsed)
+    if dialect is not None and (absent := dialect.missing(parsed)) is not None:
+        # inspecting creates nothing: connecting would leave an empty SQLite file behind
+        raise InputOutputError(
+            f"no database at {absent}: nothing was created (make one with "
+            f"`wfengine db upgrade --db {shown(parsed)}`)"
+        )
+    engine = create_engine(parsed)
     try:
         with engine.connect() as conn:
             revision = current_revision(conn)

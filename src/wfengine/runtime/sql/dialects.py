@@ -69,6 +69,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
 
+from wfengine.errors import StoreError
 from wfengine.runtime.sql import driver
 from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
@@ -205,6 +206,11 @@ class SqliteDialect(Dialect):
     backend = "sqlite"
 
     def create_engine(self, url: URL, **kwargs: Any) -> sa.Engine:
+        if (path := self.missing(url)) is not None and not Path(path).parent.is_dir():
+            # SQLite would say only "unable to open database file", at the first connection
+            raise StoreError(
+                f"cannot make the database {path}: the directory {Path(path).parent} does not exist"
+            )
         engine = sa.create_engine(url, **kwargs)
         # a pool event: SQLAlchemy dispatches no connection events per statement (see the
         # module notes; the BEGIN a "begin" listener would issue is transaction()'s)
