@@ -13,6 +13,8 @@ from wfengine.audit import write_xes
 pm4py = pytest.importorskip("pm4py", reason="pm4py (a dev dependency) is not installed")
 
 
+# pm4py's own hint that an optional faster reader exists: nothing about wfengine's export
+@pytest.mark.filterwarnings("ignore:Install the optional requirement `r4pm`")
 def test_pm4py_discovers_the_definitions_activities(tmp_path: Path) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("claim")
