@@ -79,6 +79,21 @@ def test_a_url_naming_no_usable_store_is_a_store_error(url: str, said: str) -> N
     assert "secret" not in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:////tmp/a b/c:d.db", "sqlite:////tmp/a b/c:d.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("sqlite:///relative/wf.db", "sqlite:///relative/wf.db"),
+        ("postgresql://ada:secret@db.example/wf", "postgresql+psycopg://ada:***@db.example/wf"),
+    ],
+)
+def test_messages_show_a_url_as_written_without_its_password(url: str, expected: str) -> None:
+    from wfengine.runtime.sql.connect import shown
+
+    assert shown(url) == expected
+
+
 def test_the_first_command_after_a_deploy_does_not_compile_the_stored_text_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

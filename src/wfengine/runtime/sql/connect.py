@@ -27,8 +27,15 @@ def normalise_url(url: str | URL) -> URL:
 
 
 def shown(url: str | URL) -> str:
-    """The URL as it may appear in messages and logs: without its password."""
-    return normalise_url(url).render_as_string(hide_password=True)
+    """The URL as it may appear in messages and logs: without its password.
+
+    A SQLite file's path is shown as the user wrote it: SQLAlchemy would escape its colons
+    (``sqlite:///%3Amemory%3A``, ``C%3A/data/wf.db``), which reads as another file.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.query:
+        return f"{parsed.drivername}:///{parsed.database}"
+    return parsed.render_as_string(hide_password=True)
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
