@@ -20,7 +20,7 @@ def _run(connection: sa.Connection) -> None:
         # with a foreign key to process_instances reflects that one too, whose listing index
         # (over an expression) SQLAlchemy cannot read and warns about. No migration rebuilds
         # process_instances itself, so nothing is lost (test_durable checks a rollback and
-        # upgrade keep every index): the warning would only alarm whoever runs `db downgrade`
+        # upgrade keep every index): the warning would only alarm whoever rolls back
         warnings.filterwarnings(
             "ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning
         )
