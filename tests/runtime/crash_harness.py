@@ -218,15 +218,25 @@ class Database:
 
 
 def kill_holding_leases(
-    proc: subprocess.Popen[bytes], db: Database, at_least: int = 1
+    proc: subprocess.Popen[bytes],
+    db: Database,
+    at_least: int = 1,
+    after: Callable[[], bool] | None = None,
 ) -> tuple[set[str], set[str]]:
-    """SIGKILL the worker ``proc`` at a moment it holds at least ``at_least`` leased jobs.
+    """SIGKILL the worker ``proc`` at a moment it holds at least ``at_least`` leased jobs
+    (and, with ``after``, once ``after()`` says yes, asked while the worker is frozen).
 
     Freezes it with SIGSTOP (and waits until the kernel reports it stopped), reads its leases
     from the jobs table, and kills it if there are enough; else lets it run on for a moment
     and tries again. Frozen, the worker commits nothing, so on SQLite the leases read are
     exactly those it dies holding. On PostgreSQL a statement it had already sent may still
     commit on the server (one per worker thread: a job finished), hence ``at_least``.
+
+    Why ``after`` is asked with the worker frozen: a test that polled its progress with the
+    worker running, then froze it, let it run on meanwhile (the poll's interval and query, and
+    longer when this process waits for a busy CPU); with a few dozen jobs left it once did them
+    all before the freeze, so no moment with a lease ever came. Frozen between short steps,
+    the worker runs at most one step past the point the test chose.
 
     Returns (leases read while frozen, leases still in the database after the kill): the
     latter are jobs only a takeover by another worker can finish.
@@ -235,7 +245,7 @@ def kill_holding_leases(
     while True:
         _freeze(proc)
         held = db.leased_by(proc.pid)
-        if len(held) >= at_least:
+        if len(held) >= at_least and (after is None or after()):
             kill(proc)
             return held, db.leased_by(proc.pid)
         # a worker that claims one job at a time (no backlog: the work arrives no faster than
@@ -247,13 +257,27 @@ def kill_holding_leases(
 
 
 def _freeze(proc: subprocess.Popen[bytes]) -> None:
-    """SIGSTOP the worker ``proc``'s process group; return once all of it is stopped."""
-    assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
-    os.killpg(proc.pid, signal.SIGSTOP)
-    _, status = os.waitpid(proc.pid, os.WUNTRACED)
-    assert os.WIFSTOPPED(status), status
-    while not _group_stopped(proc.pid):  # its worker process too
-        time.sleep(0.001)
+    """SIGSTOP the worker ``proc``'s process group; return once all of it is stopped.
+
+    A supervisor in the middle of starting its worker process (``vfork``) cannot stop until
+    the child has called ``exec``, and a stopped child never does: both would wait forever (a
+    blocking ``waitpid`` for the stop did). So when the group is not all stopped after a
+    moment, it is let go and stopped again.
+    """
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
+        os.killpg(proc.pid, signal.SIGSTOP)
+        moment = time.monotonic() + 1.0
+        while not _group_stopped(proc.pid):  # the supervisor and its worker process
+            if time.monotonic() > moment:
+                break
+            time.sleep(0.001)
+        else:
+            return
+        os.killpg(proc.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, f"worker {proc.pid} never stopped"
+        time.sleep(0.01)
 
 
 @contextmanager

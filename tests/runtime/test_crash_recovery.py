@@ -38,7 +38,6 @@ from tests.runtime.crash_harness import (
     kill,
     kill_holding_leases,
     start_instances,
-    wait_for,
     worker,
     write_definition,
 )
@@ -52,13 +51,10 @@ def _kill_after(proc: subprocess.Popen[bytes], db: Database, jobs_done: int) -> 
     """Let ``proc`` work until ``jobs_done`` jobs are done in all, then kill it while it
     holds leases; returns how many it held and how many were left leased in the database."""
     try:
-        wait_for(
-            f"{jobs_done} jobs done",
-            lambda: db.progress().jobs_done >= jobs_done,
-            (proc,),
-            every=0.1,
+        # the progress is read while the worker is frozen (see kill_holding_leases)
+        held, left = kill_holding_leases(
+            proc, db, after=lambda: db.progress().jobs_done >= jobs_done
         )
-        held, left = kill_holding_leases(proc, db)
     finally:
         kill(proc)
     return len(held), len(left)
