@@ -99,18 +99,11 @@ class ThrowawayServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def worker_database_url(url: str, worker: str) -> str:
-    """``url`` with its database name suffixed by the xdist ``worker``'s name (``gw0``)."""
-    parsed = sa.make_url(url)
-    return parsed.set(database=f"{parsed.database or 'postgres'}_{worker}").render_as_string(
-        hide_password=False
-    )
-
-
 def _own_database(url: str, worker: str) -> str:
-    """Create the xdist ``worker``'s database beside ``url``'s if missing; return its URL."""
-    own = worker_database_url(url, worker)
-    name = sa.make_url(own).database
+    """The URL of the xdist ``worker``'s database beside ``url``'s (its name with ``_gw0``
+    appended), created if missing."""
+    parsed = sa.make_url(url)
+    name = f"{parsed.database or 'postgres'}_{worker}"
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -121,7 +114,7 @@ def _own_database(url: str, worker: str) -> str:
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     finally:
         engine.dispose()
-    return own
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -226,7 +226,7 @@ def kill_holding_leases(
     """SIGKILL the worker ``proc`` at a moment it holds at least ``at_least`` leased jobs
     (and, with ``after``, once ``after()`` says yes, asked while the worker is frozen).
 
-    Freezes it with SIGSTOP (and waits until the kernel reports it stopped), reads its leases
+    Freezes it with SIGSTOP (and waits until /proc shows all of it stopped), reads its leases
     from the jobs table, and kills it if there are enough; else lets it run on for a moment
     and tries again. Frozen, the worker commits nothing, so on SQLite the leases read are
     exactly those it dies holding. On PostgreSQL a statement it had already sent may still
@@ -244,13 +244,15 @@ def kill_holding_leases(
     deadline = time.monotonic() + PATIENCE
     while True:
         _freeze(proc)
-        held = db.leased_by(proc.pid)
-        if len(held) >= at_least and (after is None or after()):
-            kill(proc)
-            return held, db.leased_by(proc.pid)
-        # a worker that claims one job at a time (no backlog: the work arrives no faster than
-        # it is done) may never hold enough; say so when the work is gone, not at the deadline
-        assert db.job_ids(), f"the jobs ran out before worker {proc.pid} held {at_least} leases"
+        if after is None or after():
+            held = db.leased_by(proc.pid)
+            if len(held) >= at_least:
+                kill(proc)
+                return held, db.leased_by(proc.pid)
+            # a worker that claims one job at a time (no backlog: the work arrives no faster
+            # than it is done) may never hold enough; say so when the work is gone, not at the
+            # deadline
+            assert db.job_ids(), f"the jobs ran out before worker {proc.pid} held {at_least} leases"
         os.killpg(proc.pid, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
         time.sleep(0.01)
@@ -269,11 +271,9 @@ def _freeze(proc: subprocess.Popen[bytes]) -> None:
         assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
         os.killpg(proc.pid, signal.SIGSTOP)
         moment = time.monotonic() + 1.0
-        while not _group_stopped(proc.pid):  # the supervisor and its worker process
-            if time.monotonic() > moment:
-                break
-            time.sleep(0.001)
-        else:
+        while not (stopped := _group_stopped(proc.pid)) and time.monotonic() < moment:
+            time.sleep(0.001)  # the supervisor and its worker process
+        if stopped:
             return
         os.killpg(proc.pid, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never stopped"

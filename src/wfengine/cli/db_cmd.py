@@ -49,21 +49,19 @@ def current(url: str) -> None:
     """Print the database's schema revision and the one this wfengine needs."""
     import sqlalchemy as sa
 
-    from wfengine.runtime.sql.connect import create_engine, normalise_url, shown
+    from wfengine.errors import StoreError
+    from wfengine.runtime.sql.connect import create_engine, normalise_url, refuse_missing, shown
     from wfengine.runtime.sql.dialects import dialect_for
     from wfengine.runtime.sql.migrate import current_revision, head_revision
 
     try:
         parsed = normalise_url(url)
+        if (dialect := dialect_for(parsed)) is not None:
+            refuse_missing(parsed, dialect)  # inspecting creates nothing
     except sa.exc.ArgumentError as exc:
         raise InputOutputError(f"cannot read the database URL: {exc}") from None
-    dialect = dialect_for(parsed)
-    if dialect is not None and (absent := dialect.missing(parsed)) is not None:
-        # inspecting creates nothing: connecting would leave an empty SQLite file behind
-        raise InputOutputError(
-            f"no database at {absent}: nothing was created (make one with "
-            f"`wfengine db upgrade --db {shown(parsed)}`)"
-        )
+    except StoreError as exc:
+        raise InputOutputError(str(exc)) from exc
     engine = create_engine(parsed)
     try:
         with engine.connect() as conn:

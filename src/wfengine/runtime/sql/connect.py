@@ -13,9 +13,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from wfengine.errors import StoreError
 from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "begin", "create_engine", "normalise_url", "shown"]
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "begin",
+    "create_engine",
+    "normalise_url",
+    "refuse_missing",
+    "shown",
+]
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -36,6 +44,17 @@ def shown(url: str | URL) -> str:
     if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.query:
         return f"{parsed.drivername}:///{parsed.database}"
     return parsed.render_as_string(hide_password=True)
+
+
+def refuse_missing(url: URL, dialect: Dialect) -> None:
+    """Raise :class:`StoreError` when connecting to ``url`` would make its database (a SQLite
+    file that does not exist): what only reads or inspects a database must not leave an empty
+    file behind that later looks real."""
+    if (absent := dialect.missing(url)) is not None:
+        raise StoreError(
+            f"no database at {absent}: nothing was created (a store that may create its "
+            f"schema makes one: `wfengine db upgrade --db {shown(url)}`)"
+        )
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:

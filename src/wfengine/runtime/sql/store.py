@@ -55,7 +55,7 @@ from wfengine.runtime.sql import audit_reads, listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
-from wfengine.runtime.sql.connect import normalise_url, shown
+from wfengine.runtime.sql.connect import normalise_url, refuse_missing, shown
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.deployments import Deployments
 from wfengine.runtime.sql.dialects import dialect_for
@@ -109,11 +109,8 @@ class SqlStore(StoreOutbox):
             )
         self.retry = retry or RetryPolicy()
         self._what = shown(self.url)
-        if not create and (absent := dialect.missing(self.url)) is not None:
-            raise StoreError(  # connecting would make an empty file that later looks real
-                f"no database at {absent}: nothing was created (a store that may create its "
-                f"schema makes one: `wfengine db upgrade --db {self._what}`)"
-            )
+        if not create:
+            refuse_missing(self.url, dialect)
         #: the SQLAlchemy engine (not a wfengine Engine) the store runs its statements on;
         #: a transaction of a host's own on it: :meth:`transaction` (retried like the
         #: store's own), or ``wfengine.runtime.sql.connect.begin(it)`` (on SQLite the
