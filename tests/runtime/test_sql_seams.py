@@ -77,6 +77,8 @@ class _Statements:
 
     def __init__(self, store: SqlStore) -> None:
         self.seen: list[str] | None = None
+        #: what the last :meth:`count` saw
+        self.seen_last: list[str] = []
         sa.event.listen(store.sa_engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -89,7 +91,7 @@ class _Statements:
             command()
             return len(self.seen)
         finally:
-            self.seen = None
+            self.seen_last, self.seen = self.seen, None
 
 
 @pytest.fixture
@@ -278,6 +280,43 @@ def test_statements_that_cannot_change_anything_are_not_sent(db_url: str) -> Non
         sent, statements.seen = statements.seen, None
         assert not [s for s in sent if s.startswith("DELETE FROM jobs")], sent
         assert not [s for s in sent if s.startswith("DELETE FROM tokens")], sent
+
+
+def test_an_instance_update_sets_only_what_can_change(db_url: str) -> None:
+    """The instance row's update leaves out the columns set once (process, version, parents,
+    creation time), and sets the state only when the command changed it: SQLite rewrites the
+    index entries of every column an UPDATE sets, one more page per index per commit. The
+    stored state stays right through commands that change it and commands that do not."""
+    with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
+        pb = PackageBuilder("pkg")
+        _review(pb)
+        e.deploy(pb.build())
+        iid = e.start_process("review")
+        assert isinstance(e.store, SqlStore)
+        statements = _Statements(e.store)
+
+        def update_of(command: Callable[[], object]) -> str:
+            statements.count(command)
+            sent = statements.seen_last
+            found = [s for s in sent if "UPDATE process_instances" in s]
+            assert len(found) == 1, sent
+            return found[0].split(" WHERE ")[0]
+
+        kept = update_of(lambda: e.set_data(iid, {"amount": 5}))
+        for column in ("state", "process_id", "definition_version", "created_at"):
+            assert f"{column}=" not in kept.replace(" ", ""), kept
+        assert "data=" in kept.replace(" ", "") and "state_blob=" in kept.replace(" ", "")
+        suspended = update_of(lambda: e.suspend(iid))
+        assert "state=" in suspended.replace(" ", ""), suspended
+        assert "created_at=" not in suspended.replace(" ", "")
+        assert [i.id for i in e.instances(state=ProcessState.SUSPENDED)] == [iid]
+        update_of(lambda: e.set_data(iid, {"amount": 6}))
+        assert [i.id for i in e.instances(state=ProcessState.SUSPENDED)] == [iid]
+        update_of(lambda: e.resume(iid))
+        assert [i.id for i in e.instances(state=ProcessState.RUNNING)] == [iid]
+        update_of(lambda: e.complete_work_item(e.work_items(iid)[0].id))
+        assert [i.id for i in e.instances(state=ProcessState.COMPLETED)] == [iid]
+        assert e.instance(iid).data["amount"] == 6
 
 
 def test_running_a_job_reads_the_job_and_its_instance_in_one_statement(db_url: str) -> None:

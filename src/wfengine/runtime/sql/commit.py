@@ -9,7 +9,8 @@ at once):
   statement that must change its row; the cancelled timers and the jobs of closed instances
   by one more;
 * each touched instance row is updated with ``WHERE id = ? AND version = <row version read>``
-  (new ones inserted); a row that moved on, or a job carried out already, raises
+  (new ones inserted), setting only the columns that can change, and its state only when it
+  did (see :data:`SET_ONCE`); a row that moved on, or a job carried out already, raises
   :class:`~wfengine.errors.ConcurrencyError`, which rolls everything back and makes the engine
   re-run the command (these statements are sent
   :meth:`~wfengine.runtime.sql.dialects.Dialect.checked`);
@@ -54,6 +55,22 @@ TRACE_KEPT = 256
 
 _OFFERED = WorkItemState.OFFERED
 
+#: the ``process_instances`` columns set when the instance is made and never after, which an
+#: update leaves out. Why: SQLite rewrites the index entries of every column an UPDATE sets,
+#: even to the value it had, and each index so touched is one more page the commit writes;
+#: the process, creation time and state indexes would each cost one per command. The state
+#: is set only by the update of a command that changed it.
+SET_ONCE = frozenset(
+    (
+        "id",
+        "process_id",
+        "definition_version",
+        "parent_instance_id",
+        "parent_activity_instance_id",
+        "created_at",
+    )
+)
+
 
 class StepPlan:
     """The rows of one step, and which instance rows it inserts and which it updates."""
@@ -63,8 +80,8 @@ class StepPlan:
         self.unit = unit
         now = datetime.now(UTC)
         self.inserts: Rows = []
-        #: (row, the row version it was read at)
-        self.updates: list[tuple[dict[str, Any], int]] = []
+        #: (row, the row version it was read at, whether its state changed)
+        self.updates: list[tuple[dict[str, Any], int, bool]] = []
         self.audit: Rows = []
         self.activities: Rows = []
         self.trace: Rows = []
@@ -77,8 +94,8 @@ class StepPlan:
         self.closed: list[str] = []
         #: closed instances stored before this step (only those can have stored jobs)
         self.closed_stored: list[str] = []
-        #: instance id -> (row version, audit seq, audit head, tokens) once committed
-        self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...]]] = {}
+        #: instance id -> (row version, audit seq, audit head, tokens, state) once committed
+        self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...], str]] = {}
         #: rows a long command set aside before its commit (:meth:`StepWriter.set_aside`)
         self.audit_aside: list[tuple[Any, ...]] = []
         self.activities_aside: list[tuple[Any, ...]] = []
@@ -116,7 +133,8 @@ class StepPlan:
             self.activities.extend(rows.activity_rows(inst, retired))
             tokens = rows.token_rows(inst)
             token_key = rows.token_key(tokens)
-            self.written[inst.id] = (read_version + 1, last_seq, head, token_key)
+            state = inst.state.value
+            self.written[inst.id] = (read_version + 1, last_seq, head, token_key, state)
             row = rows.instance_row(
                 inst,
                 row_version=read_version + 1,
@@ -132,7 +150,7 @@ class StepPlan:
                         f"a work item of process instance {inst.id!r} was changed by another "
                         f"engine (the instance read at row version {read_version})"
                     )
-                self.updates.append((row, read_version))
+                self.updates.append((row, read_version, state != known.state))
             if known is None:
                 self.tokens.extend(tokens)
             elif token_key != known.tokens:  # the mirror is rewritten only when it changed
@@ -253,11 +271,18 @@ class StepWriter:
             )
         )
         p = t.process_instances
-        self._update_instance = (
-            p.update()
+        changing = [c.name for c in p.c if c.name not in SET_ONCE]
+        #: the instance row's update when its state changed, and when it did not
+        self._update_instance = {
+            with_state: p.update()
             .where(p.c.id == sa.bindparam("w_id"), p.c.version == sa.bindparam("w_read"))
-            .values({c.name: sa.bindparam(c.name) for c in p.c if c.name != "id"})
-        )
+            .values({n: sa.bindparam(n) for n in changing if with_state or n != "state"})
+            for with_state in (True, False)
+        }
+        self._instance_keys = {
+            with_state: [n for n in changing if with_state or n != "state"]
+            for with_state in (True, False)
+        }
 
     def set_aside(self, unit: UnitOfWork, inst: ProcessInstance) -> None:
         """Take out of ``inst`` now, in the middle of a long command, what its commit would:
@@ -302,12 +327,13 @@ class StepWriter:
             with self._dialect.batched(conn) as run:
                 self._jobs_done(run, plan, checks)
                 wire.many(run, self._insert_instances, plan.inserts)
-                for row, read_version in plan.updates:
-                    values = {k: v for k, v in row.items() if k != "id"}
+                for row, read_version, state_changed in plan.updates:
+                    values = {k: row[k] for k in self._instance_keys[state_changed]}
                     values.update(w_id=row["id"], w_read=read_version)
+                    update = self._update_instance[state_changed]
                     checks.append(
                         (
-                            wire.one(run, self._update_instance, values, checked=True),
+                            wire.one(run, update, values, checked=True),
                             f"process instance {row['id']!r} was changed by another engine "
                             f"(read at row version {read_version})",
                         )

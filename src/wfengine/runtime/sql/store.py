@@ -217,7 +217,12 @@ class SqlStore(StoreOutbox):
         inst = rows.instance(row, deployed.compiled)
         stored_tokens = rows.token_key(rows.token_rows(inst))
         self._unit.remember(
-            inst, rows.row_version(row), row["audit_seq"], row["audit_head"], stored_tokens
+            inst,
+            rows.row_version(row),
+            row["audit_seq"],
+            row["audit_head"],
+            stored_tokens,
+            row["state"],
         )
         return inst
 

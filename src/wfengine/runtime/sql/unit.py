@@ -37,6 +37,9 @@ class Stored(NamedTuple):
     #: the instance's ``tokens`` rows as stored (:func:`~wfengine.runtime.sql.rows.
     #: token_key`): a commit that leaves them as they were writes none
     tokens: tuple[tuple[Any, ...], ...] = ()
+    #: the ``process_instances.state`` stored (None: not known), so an update that leaves
+    #: the state as it was need not set it (:class:`~wfengine.runtime.sql.commit.StepWriter`)
+    state: str | None = None
 
 
 class Aside:
@@ -126,10 +129,13 @@ class UnitOfWork:
         audit_seq: int,
         audit_head: str | None,
         tokens: tuple[tuple[Any, ...], ...] = (),
+        state: str | None = None,
     ) -> None:
         """Keep ``inst`` for the rest of the unit (nothing is kept outside a unit)."""
         if self.depth:
-            self._instances[inst.id] = Stored(inst, row_version, audit_seq, audit_head, tokens)
+            self._instances[inst.id] = Stored(
+                inst, row_version, audit_seq, audit_head, tokens, state
+            )
 
     def aside(self, inst: ProcessInstance) -> Aside:
         """What this command has set aside of ``inst`` so far (made empty at the first call,
