@@ -7,8 +7,8 @@ import pytest
 
 from tests.runtime.conftest import run
 from wfengine import Engine, PackageBuilder, ProcessState
+from wfengine.definition.scripts import parse_assignments, split_statements
 from wfengine.runtime.history import ScriptAssigned
-from wfengine.runtime.scripts import parse_assignments, split_statements
 
 
 def _scripted(script: str, **fields: str) -> PackageBuilder:

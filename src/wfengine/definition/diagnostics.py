@@ -121,6 +121,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a label for people stands where an expression belongs; instances stop there",
     ),
     "deadline-duration": (Severity.ERROR, "a deadline's literal duration is not above zero"),
+    "timer-cycle": (
+        Severity.ERROR,
+        "a repeating timer's literal interval is not above zero: it would fire without end",
+    ),
+    "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
     "initial-value-type": (
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",

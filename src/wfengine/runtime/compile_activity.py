@@ -46,6 +46,7 @@ from wfengine.definition.model import (
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
+from wfengine.definition.scripts import parse_assignments
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
     THROWN,
@@ -90,7 +91,6 @@ from wfengine.runtime.compiled import (
     CTransition,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
-from wfengine.runtime.scripts import parse_assignments
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -11,12 +11,13 @@ marks an event-based gateway's rivals).
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.flow import ARMED_TRIGGERS
+from wfengine.definition.event_texts import condition_text, timer_of, trigger_detail
 from wfengine.definition.graph import is_event_gateway as is_event_gateway
 from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+from wfengine.definition.scripts import activity_assignments
 from wfengine.errors import DeployError
 from wfengine.runtime.compiled import CBoundary
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
@@ -26,26 +27,12 @@ BOUNDARY_TRIGGERS = ARMED_TRIGGERS
 #: the end and intermediate throw results that travel up to a catching boundary event
 THROWN = frozenset({"Error", "Escalation", "Cancel"})
 
-_REPEAT = re.compile(r"^R(\d*)/")
-
 Wait = timedelta | datetime | CompiledExpression
 
 
 def _epoch() -> datetime:
     """The clock a literal is read with (a literal does not look at it)."""
     return datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _detail(event: Event, name: str) -> XmlNode | None:
-    return next((n for n in event.detail if n.local_name == name), None)
-
-
-def _text(node: XmlNode) -> str:
-    """An element's text, or its nested Expression's (XPDL 2.2 wraps times in one)."""
-    found = (node.text or "").strip()
-    if not found and node.children:
-        found = (node.children[0].text or "").strip()
-    return found
 
 
 def _throws(node: XmlNode | None) -> bool:
@@ -57,41 +44,27 @@ def event_wait(exprs: ExpressionReader, where: str, event: Event) -> tuple[Wait,
     date-time, or an expression giving one; fires once) or ``TimeCycle`` (a duration, a
     number of seconds or an expression as for deadlines; ``R/PT1H`` repeats without end,
     ``R3/PT1H`` three times). A timer that names no time fires at once."""
-    timer = _detail(event, "TriggerTimer")
-    parts = {} if timer is None else {c.local_name: c for c in timer.children}
-    date, cycle = parts.get("TimeDate"), parts.get("TimeCycle")
-    if date is not None and _text(date):
-        text = _text(date)
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            if not text.replace(".", "", 1).isdigit():
-                return exprs.required(text, f"{where}, timer date"), 1
-        else:
-            return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)), 1
-        cycle = date  # a bare number in TimeDate (as TIBCO writes): seconds
-    if cycle is None or not _text(cycle):
+    timer = timer_of(event)
+    if timer is None:
         return timedelta(0), 1
-    text = _text(cycle)
-    repeat = 1
-    found = _REPEAT.match(text)
-    if found is not None:
-        repeat = int(found.group(1)) if found.group(1) else 0
-        text = text[found.end() :]
-    read = exprs.duration(text, f"{where}, timer cycle")
+    if timer.moment is not None:
+        return timer.moment, 1
+    if timer.is_date:
+        return exprs.required(timer.text, f"{where}, timer date"), 1
+    read = exprs.duration(timer.text, f"{where}, timer cycle")
     if read.constant:
         value = read.evaluate({}, _epoch, "deploy")
+        if timer.refuses(value):  # validation reports it first, as timer-cycle
+            raise DeployError(f"{where}: a repeating timer cycle needs a positive interval")
         if isinstance(value, timedelta | datetime):
-            if repeat != 1 and (not isinstance(value, timedelta) or value <= timedelta(0)):
-                raise DeployError(f"{where}: a repeating timer cycle needs a positive interval")
-            return value, repeat
-    return read, repeat
+            return value, timer.repeat
+    return read, timer.repeat
 
 
 def message_name(activity: Activity, event: Event | None) -> str | None:
     """The message a catch event (or receive task) takes: its Message's Name, else its Id,
     else the activity's own Name or Id; None for a throw (``CatchThrow="THROW"``)."""
-    trigger = None if event is None else _detail(event, "TriggerResultMessage")
+    trigger = None if event is None else trigger_detail(event, "TriggerResultMessage")
     if _throws(trigger):
         return None
     if trigger is not None:
@@ -119,7 +92,7 @@ def task_message_name(activity: Activity, detail: XmlNode | None) -> str:
 def signal_name(activity: Activity, event: Event) -> tuple[str, bool]:
     """The signal an event catches or throws (its ``TriggerResultSignal``'s Name, else the
     activity's Name or Id), and whether it throws."""
-    trigger = _detail(event, "TriggerResultSignal")
+    trigger = trigger_detail(event, "TriggerResultSignal")
     attrs = {} if trigger is None else dict(trigger.attrs)
     return attrs.get("Name") or activity.name or activity.id, _throws(trigger)
 
@@ -127,7 +100,7 @@ def signal_name(activity: Activity, event: Event) -> tuple[str, bool]:
 def code_of(event: Event) -> str | None:
     """An error's ``ErrorCode`` or an escalation's ``EscalationCode`` (None: any)."""
     for node, attr in (("ResultError", "ErrorCode"), ("TriggerEscalation", "EscalationCode")):
-        found = _detail(event, node)
+        found = trigger_detail(event, node)
         if found is not None:
             code = dict(found.attrs).get(attr, "").strip()
             return code or None
@@ -140,12 +113,7 @@ def condition_of(
     """A conditional event's condition: ``TriggerConditional``'s Expression, else its
     ``ConditionName`` read as an expression; None when it names none (such a catch event
     cannot run: an incident when reached; such a boundary event never fires)."""
-    trigger = _detail(event, "TriggerConditional")
-    text = ""
-    if trigger is not None:
-        expression = next((c for c in trigger.children if c.local_name == "Expression"), None)
-        text = _text(expression) if expression is not None else ""
-        text = text or dict(trigger.attrs).get("ConditionName", "").strip()
+    text = condition_text(event)
     if not text:
         return None
     return exprs.required(text, f"{where}, condition")
@@ -203,17 +171,10 @@ def assignments(
     target that is no field name refuses the deploy."""
     start: list[tuple[str, CompiledExpression]] = []
     end: list[tuple[str, CompiledExpression]] = []
-    for node in activity.extras:
-        if node.local_name != "Assignments":
-            continue
-        for n, assignment in enumerate(c for c in node.children if c.local_name == "Assignment"):
-            parts = {c.local_name: c for c in assignment.children}
-            target = _text(parts["Target"]) if "Target" in parts else ""
-            here = f"{where}, assignment {n + 1}"
-            if not target.isidentifier():
-                raise DeployError(f"{here}: its Target {target!r} is no data field name")
-            value = _text(parts["Expression"]) if "Expression" in parts else ""
-            compiled = exprs.required(value, f"{here} ({target} =)")
-            time = dict(assignment.attrs).get("AssignTime", "Start")
-            (end if time == "End" else start).append((target, compiled))
+    for n, (target, value, at_end, _) in enumerate(activity_assignments(activity)):
+        here = f"{where}, assignment {n + 1}"
+        if not target.isidentifier():
+            raise DeployError(f"{here}: its Target {target!r} is no data field name")
+        compiled = exprs.required(value, f"{here} ({target} =)")
+        (end if at_end else start).append((target, compiled))
     return tuple(start), tuple(end)

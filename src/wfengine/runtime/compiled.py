@@ -67,7 +67,7 @@ class ActivityKind(IntEnum):
     SUBFLOW = 2
     BLOCK = 3
     UNSUPPORTED = 4  # reference activities, scripts in other languages...: an incident
-    SCRIPT = 5  # a script task of assignments (wfengine.runtime.scripts)
+    SCRIPT = 5  # a script task of assignments (wfengine.definition.scripts)
     TIMER = 6  # an intermediate timer event in the flow: waits, then goes on
     MESSAGE = 7  # an intermediate message catch event in the flow: waits for its message
     SIGNAL = 8  # an intermediate signal catch event in the flow: waits for a broadcast

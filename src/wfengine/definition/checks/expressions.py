@@ -2,9 +2,12 @@
 
 Which texts are expressions: transition conditions, loop and multi-instance conditions,
 complex join/split conditions, deadline durations, actual parameters passed to IN formals (an
-OUT or INOUT actual is a variable name, checked by the reference checks) and data fields'
-initial values. Each is read by :mod:`wfengine.definition.reading`, the module the engine's
-compiler reads them with, so that validation and deploy agree:
+OUT or INOUT actual is a variable name, checked by the reference checks), data fields'
+initial values, events' timers and conditions, and assignments (a script task's, and an
+activity's XPDL 2.x ``Assignments``). Each is read by :mod:`wfengine.definition.reading`, the
+module the engine's compiler reads them with, and found where the compiler finds it
+(:mod:`wfengine.definition.event_texts`, :mod:`wfengine.definition.scripts`), so that
+validation and deploy agree:
 
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse;
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
@@ -14,6 +17,8 @@ compiler reads them with, so that validation and deploy agree:
 * ``expression-unknown-name`` (warning): a name that is no data field or parameter;
 * ``initial-value-type`` (error): an initial value that is not a value of its field's type;
 * ``deadline-duration`` (error): a literal deadline of zero (it fires at once);
+* ``timer-cycle`` (error): a repeating timer whose literal interval is not above zero;
+* ``assignment-target`` (error): an ``Assignment`` whose Target is no field name;
 * ``loop-incomplete`` (error): a multi-instance loop without its count or Complex flow
   condition.
 """
@@ -26,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.event_texts import Timer, condition_text, timer_of
 from wfengine.definition.literals import fits
 from wfengine.definition.model import (
     Activity,
@@ -33,6 +39,8 @@ from wfengine.definition.model import (
     Attrs,
     ConditionType,
     DataField,
+    Event,
+    EventPosition,
     ListType,
     MIFlowCondition,
     MultiInstanceLoop,
@@ -40,6 +48,7 @@ from wfengine.definition.model import (
     StandardLoop,
     SubFlowImplementation,
     TaskImplementation,
+    TaskKind,
     WorkflowProcess,
 )
 from wfengine.definition.reading import (
@@ -54,6 +63,7 @@ from wfengine.definition.reading import (
     read_initial_value,
     site_language,
 )
+from wfengine.definition.scripts import activity_assignments, parse_assignments
 from wfengine.errors import ExpressionError
 from wfengine.expressions import Language
 
@@ -79,6 +89,8 @@ class _Site:
     duration: bool = False
     #: names the engine provides where this text is evaluated (a join's ``activationCount``)
     given: frozenset[str] = frozenset()
+    #: the timer whose cycle this text is (its repeat decides which intervals it takes)
+    timer: Timer | None = None
 
 
 #: the names a Complex join's condition may use besides the data
@@ -97,12 +109,13 @@ def _site(
     attrs: Attrs = (),
     duration: bool = False,
     given: frozenset[str] = frozenset(),
+    timer: Timer | None = None,
 ) -> Iterator[_Site]:
     """The site of a non-blank expression on ``activity``; nothing for a blank one."""
     if text is not None and text.strip():
         where = f"{what} of activity {activity.id!r} in {scope.where}"
         line = line if line is not None else activity.line
-        yield _Site(text, where, activity.id, line, activity, attrs, duration, given)
+        yield _Site(text, where, activity.id, line, activity, attrs, duration, given, timer)
 
 
 def _loop_findings(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
@@ -174,6 +187,58 @@ def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[
                 duration=True,
             )
     yield from _actual_sites(ctx, scope, activity)
+    yield from _event_sites(scope, activity)
+    yield from _assignment_sites(scope, activity)
+
+
+def _event_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
+    """A start or intermediate event's timer and condition (the texts the compiler reads
+    from its trigger element, found the same way: :mod:`wfengine.definition.event_texts`)."""
+    event = activity.body
+    if not isinstance(event, Event) or event.position is EventPosition.END:
+        return
+    line = event.line
+    if event.trigger == "Timer":
+        timer = timer_of(event)
+        if timer is None or timer.moment is not None:
+            return
+        if timer.is_date:
+            yield from _site(scope, activity, timer.text, "the timer date", line)
+        else:
+            yield from _site(
+                scope, activity, timer.text, "the timer cycle", line, duration=True, timer=timer
+            )
+    elif event.trigger == "Conditional":
+        yield from _site(scope, activity, condition_text(event), "the event condition", line)
+
+
+def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
+    """A script task's assignments and the activity's XPDL 2.x ``Assignments``, read as the
+    compiler reads them (:mod:`wfengine.definition.scripts`). A script that is not made of
+    assignments is never run (an incident when reached), so it has no expression to read."""
+    body = activity.body
+    if isinstance(body, TaskImplementation) and body.task is TaskKind.SCRIPT and body.script:
+        assigned: frozenset[str] = frozenset()  # each statement sees the ones before it
+        for name, text in parse_assignments(body.script) or ():
+            what = f"the script's assignment to {name!r}"
+            yield from _site(scope, activity, text, what, None, given=assigned)
+            assigned |= {name}
+    for n, assignment in enumerate(activity_assignments(activity)):
+        what = f"assignment {n + 1} ({assignment.target} =)"
+        yield from _site(scope, activity, assignment.expression, what, assignment.line)
+
+
+def _assignment_targets(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """``assignment-target``: an ``Assignment`` whose Target is no field name."""
+    for n, assignment in enumerate(activity_assignments(activity)):
+        if not assignment.target.isidentifier():
+            yield make(
+                "assignment-target",
+                f"assignment {n + 1} of activity {activity.id!r} in {scope.where} assigns to "
+                f"{assignment.target!r}, which is no data field name",
+                element_id=activity.id,
+                line=assignment.line if assignment.line is not None else activity.line,
+            )
 
 
 def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
@@ -219,11 +284,30 @@ def _scope_sites(ctx: Context, scope: Scope) -> Iterator[_Site]:
 def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
     """``deadline-duration``: a literal deadline of zero fires at once, and one whose
     exception leads back to its activity re-arms itself for ever."""
-    if site.duration and reading.kind is ReadKind.LITERAL and reading.value <= timedelta(0):
+    if (
+        site.duration
+        and site.timer is None
+        and reading.kind is ReadKind.LITERAL
+        and reading.value <= timedelta(0)
+    ):
         yield make(
             "deadline-duration",
             f"{site.what} is {_quote(reading.text)}, which fires at once; a deadline must be "
             "longer than zero",
+            element_id=site.element_id,
+            line=site.line,
+        )
+
+
+def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
+    """``timer-cycle``: a repeating timer whose literal interval is not a positive duration
+    fires again at once, for ever; the compiler refuses it."""
+    timer = site.timer
+    if timer is not None and reading.kind is ReadKind.LITERAL and timer.refuses(reading.value):
+        yield make(
+            "timer-cycle",
+            f"{site.what} repeats every {_quote(reading.text)}; a repeating timer needs an "
+            "interval longer than zero",
             element_id=site.element_id,
             line=site.line,
         )
@@ -339,7 +423,8 @@ def _initial_values(
 
 def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
-    ``expression-unknown-name`` and ``initial-value-type``."""
+    ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
+    ``timer-cycle``, ``assignment-target`` and ``loop-incomplete``."""
     default = ctx.language
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
@@ -352,8 +437,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             for activity in scope.activities:
                 yield from _loop_findings(scope, activity)
+                yield from _assignment_targets(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
                 yield from _findings(reading, site.what, site.element_id, site.line, known)
                 yield from _zero_deadline(reading, site)
+                yield from _timer_interval(reading, site)

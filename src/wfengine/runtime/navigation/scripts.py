@@ -1,5 +1,5 @@
 """Script tasks: their assignments evaluated in order, applied to the data all together
-(:mod:`wfengine.runtime.scripts` says what a script may hold)."""
+(:mod:`wfengine.definition.scripts` says what a script may hold)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,95 @@
+"""The texts an event's trigger element holds, found one way for validation and the compiler.
+
+XPDL 2.x keeps what a timer waits for (``TriggerTimer`` with ``TimeDate`` or ``TimeCycle``)
+and what a conditional event waits on (``TriggerConditional``) in elements the model keeps
+verbatim (:attr:`~wfengine.definition.model.Event.detail`). The runtime compiler reads these
+texts as expressions and refuses a process whose text does not parse; validation must report
+the same texts before that (``expression-syntax``, ``timer-cycle``), so both find them here and
+cannot disagree about which text is read, or as what.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from wfengine.definition.model import Event, XmlNode
+
+_REPEAT = re.compile(r"^R(\d*)/")
+
+
+def trigger_detail(event: Event, name: str) -> XmlNode | None:
+    """The event's trigger element called ``name`` (a local name), if it has one."""
+    return next((n for n in event.detail if n.local_name == name), None)
+
+
+def element_text(node: XmlNode) -> str:
+    """An element's text, or its nested Expression's (XPDL 2.2 wraps times in one)."""
+    found = (node.text or "").strip()
+    if not found and node.children:
+        found = (node.children[0].text or "").strip()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """What a timer event waits for. Exactly one of ``moment`` and ``text`` is set."""
+
+    #: a literal ISO 8601 date-time in ``TimeDate`` (made aware: UTC when it names no zone)
+    moment: datetime | None = None
+    #: the text to read: a ``TimeDate`` expression giving a moment (``is_date``), else a
+    #: ``TimeCycle`` duration (seconds, ISO 8601 or an expression) without its ``R/`` prefix
+    text: str = ""
+    is_date: bool = False
+    #: how often it fires: 1 once, ``n`` for ``Rn/``, 0 without end (``R/``)
+    repeat: int = 1
+
+    def refuses(self, value: object) -> bool:
+        """Whether ``value``, the literal its cycle text reads as, cannot be this timer's
+        interval: a repeating timer needs a positive duration (a moment, or a duration of
+        zero, would fire again at once, for ever)."""
+        return (
+            self.repeat != 1
+            and isinstance(value, timedelta | datetime)
+            and (not isinstance(value, timedelta) or value <= timedelta(0))
+        )
+
+
+def timer_of(event: Event) -> Timer | None:
+    """The timer of a ``Timer`` event; None when it names no time (it fires at once).
+
+    A bare number in ``TimeDate`` (as TIBCO writes) is seconds, as in ``TimeCycle``."""
+    timer = trigger_detail(event, "TriggerTimer")
+    parts = {} if timer is None else {c.local_name: c for c in timer.children}
+    date, cycle = parts.get("TimeDate"), parts.get("TimeCycle")
+    if date is not None and element_text(date):
+        text = element_text(date)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            if not text.replace(".", "", 1).isdigit():
+                return Timer(text=text, is_date=True)
+        else:
+            return Timer(moment=moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+        cycle = date
+    if cycle is None or not element_text(cycle):
+        return None
+    text = element_text(cycle)
+    repeat = 1
+    found = _REPEAT.match(text)
+    if found is not None:
+        repeat = int(found.group(1)) if found.group(1) else 0
+        text = text[found.end() :]
+    return Timer(text=text, repeat=repeat)
+
+
+def condition_text(event: Event) -> str:
+    """A conditional event's condition: ``TriggerConditional``'s Expression, else its
+    ``ConditionName``; empty when it names none."""
+    trigger = trigger_detail(event, "TriggerConditional")
+    if trigger is None:
+        return ""
+    expression = next((c for c in trigger.children if c.local_name == "Expression"), None)
+    text = element_text(expression) if expression is not None else ""
+    return text or dict(trigger.attrs).get("ConditionName", "").strip()
