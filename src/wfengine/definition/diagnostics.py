@@ -126,6 +126,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a repeating timer's literal interval is not above zero: it would fire without end",
     ),
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
+    "reminder-duration": (
+        Severity.ERROR,
+        "a reminder or escalation interval is no duration above zero",
+    ),
+    "performer-activity": (
+        Severity.ERROR,
+        "an activity is assigned by the performer of an activity the process does not have",
+    ),
+    "link-duplicate": (Severity.ERROR, "two catching link events of one name in one scope"),
     "initial-value-type": (
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",

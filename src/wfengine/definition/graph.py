@@ -126,6 +126,22 @@ def link_event(activity: Activity) -> tuple[str, bool | None] | None:
     return name, None if said is None else said.upper() == "THROW"
 
 
+def catching_links(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str]]:
+    """(name, node) of each catching link event of a scope graph, in definition order: one
+    that says it catches, or says nothing and has a transition out (an event attached to an
+    activity is a boundary event, not a link). The engine takes the first of a name; a
+    second refuses the deploy (``link-duplicate``)."""
+    found: list[tuple[str, str]] = []
+    for n in graph:
+        activity = activity_of(graph, n)
+        link = link_event(activity)
+        if link is None or (activity.event is not None and activity.event.target is not None):
+            continue
+        if link[1] is False or (link[1] is None and graph.out_degree(n) > 0):
+            found.append((link[0], n))
+    return found
+
+
 def thrown_links(graph: nx.MultiDiGraph[str]) -> set[str]:
     """The names the throwing link events of a scope graph go to (a link that does not say
     throws when no transition leaves it)."""

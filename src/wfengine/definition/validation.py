@@ -22,6 +22,7 @@ from wfengine.definition.checks.flow import (
     check_and_join_after_xor,
     check_boundary_events,
     check_dead_ends_and_cycles,
+    check_links,
     check_start_and_end,
     check_unreachable,
 )
@@ -35,6 +36,7 @@ from wfengine.definition.checks.references import (
     check_references,
     check_subflows,
     check_tools,
+    check_work_rules,
 )
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
@@ -59,6 +61,7 @@ CHECKS: tuple[Check, ...] = (
     check_start_and_end,
     check_unreachable,
     check_boundary_events,
+    check_links,
     check_dead_ends_and_cycles,
     check_and_join_after_xor,
     check_otherwise,
@@ -68,6 +71,7 @@ CHECKS: tuple[Check, ...] = (
     check_subflows,
     check_blocks,
     check_references,
+    check_work_rules,
     check_expressions,
 )
 

@@ -16,7 +16,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
-from wfengine.definition.durations import parse_duration
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -47,6 +46,13 @@ from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
 from wfengine.definition.scripts import parse_assignments
+from wfengine.definition.work_rules import (
+    ESCALATE_AFTER,
+    ESCALATE_TO,
+    REMINDER_AFTER,
+    REMINDER_EVERY,
+    positive_duration,
+)
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
     THROWN,
@@ -468,10 +474,6 @@ def _route_gateway(a: Activity) -> GatewayType | None:
 #: the extended attribute that makes a Complex join or MI activity cancel what remains
 CANCEL_REMAINING = "wfengine:cancelRemaining"
 
-#: the extended attributes that declare a work item's reminders and escalation
-REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
-ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
-
 
 def _reminders(where: str, a: Activity) -> CReminders | None:
     """The activity's reminders, or None; a duration that is not one, or not positive,
@@ -481,8 +483,8 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
         text = a.extended_attribute(name)
         if text is None:
             return None
-        found = parse_duration(text)
-        if found is None or found <= timedelta(0):
+        found = positive_duration(text)
+        if found is None:  # validation reports it first, as reminder-duration
             raise DeployError(f"{where}: {name} {text!r} is not a positive duration")
         return found
 

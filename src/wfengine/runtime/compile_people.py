@@ -36,12 +36,11 @@ from collections.abc import Mapping
 
 from wfengine.definition.model import Activity, Participant
 from wfengine.definition.reading import ReadKind
+from wfengine.definition.work_rules import attribute_values, performer_activities
 from wfengine.errors import DeployError
 from wfengine.runtime.compiled import CAssignment, CDataAccess
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
 
-ASSIGN_TO = "AssignToPerformerOfActivity"
-NOT_ASSIGN_TO = "DoNotAssignToPerformerOfActivity"
 ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
 MANAGER_OF_PREVIOUS = "MANAGER_OF_PREVIOUS"
 VIEW, UPDATE = "VariableToProcess_VIEW", "VariableToProcess_UPDATE"
@@ -50,16 +49,6 @@ DELEGATION_CONFIRM = "wfengine:delegation-confirm"
 
 #: the access of an activity that declares none: read everything, write nothing
 OPEN_READ = CDataAccess(None, frozenset())
-
-
-def _values(a: Activity, *names: str) -> list[str]:
-    """Every value of the extended attributes ``names`` (repeatable, comma-separated)."""
-    found: list[str] = []
-    for ea in a.extended_attributes:
-        if ea.name in names:
-            text = ea.value if ea.value is not None else ea.text
-            found.extend(v.strip() for v in (text or "").split(",") if v.strip())
-    return found
 
 
 def _has(a: Activity, name: str) -> bool:
@@ -95,10 +84,9 @@ def assignment(
         else performer_expression(exprs, p, f"{where}, performer {p!r}", variables)
         for p in a.performers
     )
-    to = (a.extended_attribute(ASSIGN_TO) or "").strip() or None
-    not_to = tuple(_values(a, NOT_ASSIGN_TO))
+    to, not_to = performer_activities(a)
     for named in (to, *not_to):
-        if named is not None and named not in activity_ids:
+        if named is not None and named not in activity_ids:  # validation: performer-activity
             raise DeployError(f"{where}: the performer of {named!r}: no such activity")
     original, manager = _has(a, ORIGINAL_PERFORMER), _has(a, MANAGER_OF_PREVIOUS)
     if not (any(expressions) or to or not_to or original or manager):
@@ -115,7 +103,7 @@ def assignment(
 
 def data_access(a: Activity) -> CDataAccess:
     """What the activity's work item may read and write."""
-    view, update = _values(a, VIEW, READS), _values(a, UPDATE, WRITES)
+    view, update = attribute_values(a, VIEW, READS), attribute_values(a, UPDATE, WRITES)
     confirm = (a.extended_attribute(DELEGATION_CONFIRM) or "").strip().lower() == "true"
     if not view and not update and not confirm:
         return OPEN_READ

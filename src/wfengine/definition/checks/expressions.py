@@ -26,7 +26,7 @@ validation and deploy agree:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
@@ -91,6 +91,10 @@ class _Site:
     given: frozenset[str] = frozenset()
     #: the timer whose cycle this text is (its repeat decides which intervals it takes)
     timer: Timer | None = None
+    #: report only a text that does not parse: a subflow's OUT actual is a name (the
+    #: reference checks report unknown ones), but the compiler reads every subflow actual
+    #: as an expression, since the called process's modes may be known only at run time
+    syntax_only: bool = False
 
 
 #: the names a Complex join's condition may use besides the data
@@ -254,11 +258,15 @@ def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_S
         called = ctx.process_ids.get(body.process_id)
         modes = [f.mode for f in called.formal_parameters] if called is not None else []
         calls.append((body.actual_parameters, modes, body.line))
+    subflow = isinstance(body, SubFlowImplementation)
     for actuals, modes, line in calls:
         for i, actual in enumerate(actuals):
             mode = modes[i] if i < len(modes) else ParameterMode.IN
             if mode is ParameterMode.IN:
                 yield from _site(scope, activity, actual, f"actual parameter {i + 1}", line)
+            elif subflow:
+                for site in _site(scope, activity, actual, f"actual parameter {i + 1}", line):
+                    yield replace(site, syntax_only=True)
 
 
 def _scope_sites(ctx: Context, scope: Scope) -> Iterator[_Site]:
@@ -441,6 +449,9 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
-                yield from _findings(reading, site.what, site.element_id, site.line, known)
+                found = _findings(reading, site.what, site.element_id, site.line, known)
+                if site.syntax_only:
+                    found = (d for d in found if d.code == "expression-syntax")
+                yield from found
                 yield from _zero_deadline(reading, site)
                 yield from _timer_interval(reading, site)

@@ -13,7 +13,13 @@ import networkx as nx
 
 from wfengine.definition.checks.context import Context, Scope, join_type, split_type
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.graph import activity_of, end_ids, is_boundary_event, start_ids
+from wfengine.definition.graph import (
+    activity_of,
+    catching_links,
+    end_ids,
+    is_boundary_event,
+    start_ids,
+)
 from wfengine.definition.model import EventPosition, GatewayType
 
 #: how many member Ids a cycle message lists before it says "and N more"
@@ -134,6 +140,23 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
                     f"{', '.join(sorted(ARMED_TRIGGERS))}, so it never fires",
                     element_id=node,
                     line=activity.line,
+                )
+
+
+def check_links(ctx: Context) -> Iterator[Diagnostic]:
+    """``link-duplicate``: a second catching link event of a name in one scope (a thrown link
+    would not know where to go on; the engine refuses it)."""
+    for scope in ctx.scopes:
+        seen: dict[str, str] = {}
+        for name, node in catching_links(scope.graph):
+            first = seen.setdefault(name, node)
+            if first != node:
+                yield make(
+                    "link-duplicate",
+                    f"link event {node!r} in {scope.where} catches {name!r}, which link event "
+                    f"{first!r} catches already; a thrown link goes to one place",
+                    element_id=node,
+                    line=activity_of(scope.graph, node).line,
                 )
 
 

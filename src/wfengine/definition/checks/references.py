@@ -1,4 +1,5 @@
-"""Reference checks: performers, tools, subflows, blocks and their parameters.
+"""Reference checks: performers, tools, subflows, blocks and their parameters, and the rules
+of an activity's work (reminder durations, assignment to another activity's performer).
 
 A reference that may resolve in another package (a SubFlow with a PackageRef, any reference in
 a package that declares ExternalPackages) is only a warning: wfengine validates one package at
@@ -23,6 +24,11 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.parameters import takes_actuals_as_given
 from wfengine.definition.reading import name_aliases
+from wfengine.definition.work_rules import (
+    REMINDER_DURATIONS,
+    performer_activities,
+    positive_duration,
+)
 
 
 def _activities(ctx: Context) -> Iterator[tuple[Scope, Activity]]:
@@ -287,3 +293,36 @@ def _named(ctx: Context, scope: Scope, name: str) -> str:
     if len(carriers) > 1:
         return f" (data fields {carriers} are all named {name!r}; refer to one by its Id)"
     return ""
+
+
+def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
+    """``reminder-duration``: a reminder or escalation interval that is no duration above
+    zero; ``performer-activity``: assignment to (or away from) the performer of an activity
+    the process does not have. The rules are :mod:`wfengine.definition.work_rules`', which
+    the compiler applies too."""
+    for scope, activity in _activities(ctx):
+        where = f"activity {activity.id!r} in {scope.where}"
+        for name in REMINDER_DURATIONS:
+            text = activity.extended_attribute(name)
+            if text is not None and positive_duration(text) is None:
+                yield make(
+                    "reminder-duration",
+                    f"{where} has {name} {text!r}, which is no duration above zero",
+                    element_id=activity.id,
+                    line=activity.line,
+                )
+        to, not_to = performer_activities(activity)
+        if to is None and not not_to:
+            continue
+        process = scope.process
+        known = {a.id for a in process.activities}
+        known.update(a.id for s in process.activity_sets for a in s.activities)
+        for named in (to, *not_to):
+            if named is not None and named not in known:
+                yield make(
+                    "performer-activity",
+                    f"{where} is assigned by the performer of {named!r}, which is no "
+                    "activity of the process",
+                    element_id=activity.id,
+                    line=activity.line,
+                )

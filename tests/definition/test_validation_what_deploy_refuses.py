@@ -1,7 +1,9 @@
-"""Validation reads every text the compiler reads: events' timers and conditions, scripts, and
-XPDL 2.x ``Assignments``. Before, these went unchecked, so ``wfengine validate`` passed a
-process that deploy then refused (found by the validate/deploy agreement property with a timer
-cycle of one unassigned character)."""
+"""Validation reports what the compiler refuses: every text it reads (events' timers and
+conditions, scripts, XPDL 2.x ``Assignments``, every actual parameter of a subflow) and the
+rules of reminders, assignment to another activity's performer and link events. Before, these
+went unchecked, so ``wfengine validate`` passed processes that deploy then refused (found by
+the validate/deploy agreement property: a timer cycle of one unassigned character, a subflow's
+OUT actual that was no name)."""
 
 from __future__ import annotations
 
@@ -132,3 +134,95 @@ def test_an_unknown_name_in_an_event_condition_is_a_warning() -> None:
     [finding] = [d for d in validate(_event(condition="amout > 3")) if d.code.startswith("expr")]
     assert finding.code == "expression-unknown-name" and "'amout'" in finding.message
     assert finding.severity is Severity.WARNING
+
+
+def _with_attribute(name: str, value: str) -> Package:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("review", performer="clerk")
+    p.activity("approve", performer="clerk", extended={name: value})
+    p.transition("review", "approve")
+    return pb.build()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("wfengine:reminder-after", "PT0S"),
+        ("wfengine:reminder-every", "soon"),
+        ("wfengine:escalate-after", "-1"),
+    ],
+)
+def test_a_reminder_interval_must_be_a_duration_above_zero(name: str, value: str) -> None:
+    finding = _refused(_with_attribute(name, value), "reminder-duration")
+    assert name in finding.message and repr(value) in finding.message
+    assert finding.element_id == "approve"
+
+
+@pytest.mark.parametrize(
+    "name", ["AssignToPerformerOfActivity", "DoNotAssignToPerformerOfActivity"]
+)
+def test_assignment_by_another_activitys_performer_must_name_an_activity(name: str) -> None:
+    finding = _refused(_with_attribute(name, "reveiw"), "performer-activity")
+    assert "'reveiw'" in finding.message and finding.element_id == "approve"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("wfengine:reminder-after", "PT4H"),
+        ("wfengine:reminder-every", "1 day"),
+        ("AssignToPerformerOfActivity", "review"),
+        ("DoNotAssignToPerformerOfActivity", "review"),
+    ],
+)
+def test_good_work_rules_pass_and_deploy(name: str, value: str) -> None:
+    package = _with_attribute(name, value)
+    assert _errors(package) == []
+    assert Engine().deploy(package)
+
+
+def _links(*catching: str) -> Package:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a").intermediate("go", link="next", throw=True).sequence("a", "go")
+    for node in catching:
+        p.intermediate(node, link="next").activity(f"after_{node}").sequence(node, f"after_{node}")
+    return pb.build()
+
+
+def test_two_catching_links_of_one_name_are_refused() -> None:
+    finding = _refused(_links("here", "there"), "link-duplicate")
+    assert finding.element_id == "there" and "'here'" in finding.message
+    assert _errors(_links("here")) == []
+    assert Engine().deploy(_links("here"))
+
+
+def _subflow(out_actual: str, package_ref: str | None) -> Package:
+    pb = PackageBuilder("pkg")
+    child = pb.process("child").param("given", "IN", "STRING").param("answer", "OUT", "STRING")
+    child.activity("work")
+    main = pb.process("main")
+    main.data_field("result", "STRING")
+    main.subflow("call", process="child", args=["'x'", out_actual], package_ref=package_ref)
+    return pb.build()
+
+
+@pytest.mark.parametrize("package_ref", [None, "other"])
+def test_a_subflow_actual_the_compiler_cannot_read_is_a_syntax_error(
+    package_ref: str | None,
+) -> None:
+    """A subflow's OUT actual is a name; the compiler reads every subflow actual as an
+    expression (the called process, perhaps in another package, says the modes at run time),
+    so one that does not parse is refused, with a PackageRef (a warning elsewhere) too."""
+    package = _subflow(":", package_ref)
+    [syntax] = [d for d in _errors(package) if d.code == "expression-syntax"]
+    assert "actual parameter 2" in syntax.message and syntax.element_id == "call"
+    with pytest.raises(DeployError, match="expression-syntax"):
+        Engine().deploy(package, strict=True)  # the package's other process is fine
+    # a name reads: no syntax error, and no unknown-name warning on top of the reference
+    # checks' own findings
+    findings = validate(_subflow("result", package_ref))
+    assert [d for d in findings if d.code.startswith("expression")] == []
+    assert [d for d in findings if d.severity is Severity.ERROR] == []

@@ -1,0 +1,51 @@
+"""The extended attributes that rule a person's work on an activity, read one way for
+validation and the runtime compiler.
+
+* Reminders and escalation (wfengine's own): ``wfengine:reminder-after`` (the first reminder),
+  ``wfengine:reminder-every`` (the ones after it), ``wfengine:escalate-after`` with
+  ``wfengine:escalate-to`` (who is offered the item too): durations that must be above zero
+  (a zero interval would remind without end).
+* Assignment to the performer of another activity (Enhydra Shark and JaWE write them):
+  ``AssignToPerformerOfActivity`` (one activity Id) and ``DoNotAssignToPerformerOfActivity``
+  (repeatable, comma-separated Ids), which must name activities of the process.
+
+The compiler refuses a process that breaks these rules; validation reports the same first
+(``reminder-duration``, ``performer-activity``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from wfengine.definition.durations import parse_duration
+from wfengine.definition.model import Activity
+
+REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
+ESCALATE_AFTER, ESCALATE_TO = "wfengine:escalate-after", "wfengine:escalate-to"
+#: the attributes whose value is a duration above zero
+REMINDER_DURATIONS = (REMINDER_AFTER, REMINDER_EVERY, ESCALATE_AFTER)
+ASSIGN_TO = "AssignToPerformerOfActivity"
+NOT_ASSIGN_TO = "DoNotAssignToPerformerOfActivity"
+
+
+def attribute_values(a: Activity, *names: str) -> list[str]:
+    """Every value of the extended attributes ``names`` (repeatable, comma-separated)."""
+    found: list[str] = []
+    for ea in a.extended_attributes:
+        if ea.name in names:
+            text = ea.value if ea.value is not None else ea.text
+            found.extend(v.strip() for v in (text or "").split(",") if v.strip())
+    return found
+
+
+def positive_duration(text: str) -> timedelta | None:
+    """``text`` as a duration above zero (ISO 8601, seconds or "3 days"), else None."""
+    found = parse_duration(text)
+    return found if found is not None and found > timedelta(0) else None
+
+
+def performer_activities(a: Activity) -> tuple[str | None, tuple[str, ...]]:
+    """The activity whose performer ``a``'s item goes to (None: not said) and those whose
+    performers it must not go to."""
+    to = (a.extended_attribute(ASSIGN_TO) or "").strip() or None
+    return to, tuple(attribute_values(a, NOT_ASSIGN_TO))
