@@ -16,6 +16,11 @@ settings.register_profile(
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+#: many more examples, for hunting what the other profiles meet only now and then (CI must not
+#: meet it first): ``pytest --hypothesis-profile soak tests/...``
+settings.register_profile(
+    "soak", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
