@@ -85,10 +85,15 @@ def _refused(package: Package, code: str) -> Diagnostic:
         (_boundary(timer="amount *"), "the timer cycle of activity 'timer'"),
         (_script("x = amount + 1; y = amount +"), "the script's assignment to 'y'"),
         (_assignments("amount", "amount +"), "assignment 1 (amount =) of activity 'a'"),
+        (_assignments("amount", ""), "assignment 1 (amount =) of activity 'a'"),
+        (_event(timer="R/"), "the timer cycle of activity 'e'"),
         # what the property found: a character with no Unicode meaning cannot be parsed
         (_event(timer="\U00018cd6"), "the timer cycle of activity 'e'"),
     ],
-    ids=["cycle", "repeating", "date", "condition", "boundary", "script", "assignment", "U+18CD6"],
+    ids=[
+        *("cycle", "repeating", "date", "condition", "boundary", "script", "assignment"),
+        *("empty assignment", "repeat alone", "U+18CD6"),
+    ],
 )
 def test_a_text_that_does_not_parse_is_a_syntax_error(package: Package, what: str) -> None:
     finding = _refused(package, "expression-syntax")

@@ -117,7 +117,7 @@ def test_assign_to_the_performer_of_an_earlier_activity() -> None:
 
 
 def test_an_assignment_rule_naming_no_activity_refuses_the_deploy() -> None:
-    with _engine() as e, pytest.raises(Exception, match="performer-activity: .*'nowhere'"):
+    with _engine() as e, pytest.raises(Exception, match=r"performer-activity: .*'nowhere'"):
         _four_eyes(e, AssignToPerformerOfActivity="nowhere")
 
 

@@ -114,9 +114,11 @@ def _site(
     duration: bool = False,
     given: frozenset[str] = frozenset(),
     timer: Timer | None = None,
+    required: bool = False,
 ) -> Iterator[_Site]:
-    """The site of a non-blank expression on ``activity``; nothing for a blank one."""
-    if text is not None and text.strip():
+    """The site of a non-blank expression on ``activity``; nothing for a blank one, unless
+    ``required`` (the compiler reads it even blank, and refuses it: an empty expression)."""
+    if text is not None and (required or text.strip()):
         where = f"{what} of activity {activity.id!r} in {scope.where}"
         line = line if line is not None else activity.line
         yield _Site(text, where, activity.id, line, activity, attrs, duration, given, timer)
@@ -209,8 +211,9 @@ def _event_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
         if timer.is_date:
             yield from _site(scope, activity, timer.text, "the timer date", line)
         else:
+            what = "the timer cycle"  # "R/" alone leaves an empty one
             yield from _site(
-                scope, activity, timer.text, "the timer cycle", line, duration=True, timer=timer
+                scope, activity, timer.text, what, line, duration=True, timer=timer, required=True
             )
     elif event.trigger == "Conditional":
         yield from _site(scope, activity, condition_text(event), "the event condition", line)
@@ -229,7 +232,8 @@ def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
             assigned |= {name}
     for n, assignment in enumerate(activity_assignments(activity)):
         what = f"assignment {n + 1} ({assignment.target} =)"
-        yield from _site(scope, activity, assignment.expression, what, assignment.line)
+        expression, line = assignment.expression, assignment.line
+        yield from _site(scope, activity, expression, what, line, required=True)
 
 
 def _assignment_targets(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
