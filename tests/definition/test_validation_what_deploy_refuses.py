@@ -66,6 +66,13 @@ def _assignments(target: str, expression: str) -> Package:
     return pb.build()
 
 
+def _tool_call(actual: str) -> Package:
+    pb = PackageBuilder("pkg")
+    pb.application("app", params=[("given", "IN", "STRING")])
+    pb.process("main").activity("call", tool="app", args=[actual])
+    return pb.build()
+
+
 def _refused(package: Package, code: str) -> Diagnostic:
     """The one error finding, which deploy refuses the package for."""
     [finding] = _errors(package)
@@ -87,18 +94,19 @@ def _refused(package: Package, code: str) -> Diagnostic:
         (_assignments("amount", "amount +"), "assignment 1 (amount =) of activity 'a'"),
         (_assignments("amount", ""), "assignment 1 (amount =) of activity 'a'"),
         (_event(timer="R/"), "the timer cycle of activity 'e'"),
+        (_tool_call(""), "actual parameter 1 of activity 'call'"),
         # what the property found: a character with no Unicode meaning cannot be parsed
         (_event(timer="\U00018cd6"), "the timer cycle of activity 'e'"),
     ],
     ids=[
         *("cycle", "repeating", "date", "condition", "boundary", "script", "assignment"),
-        *("empty assignment", "repeat alone", "U+18CD6"),
+        *("empty assignment", "repeat alone", "empty application actual", "U+18CD6"),
     ],
 )
 def test_a_text_that_does_not_parse_is_a_syntax_error(package: Package, what: str) -> None:
     finding = _refused(package, "expression-syntax")
     assert finding.message.startswith(what), finding.message
-    assert finding.element_id in {"e", "timer", "calc", "a"}
+    assert finding.element_id in {"e", "timer", "calc", "a", "call"}
 
 
 @pytest.mark.parametrize("cycle", ["R/PT0S", "R3/0 seconds"])

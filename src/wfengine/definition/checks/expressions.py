@@ -266,10 +266,12 @@ def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_S
     for actuals, modes, line in calls:
         for i, actual in enumerate(actuals):
             mode = modes[i] if i < len(modes) else ParameterMode.IN
-            if mode is ParameterMode.IN:
-                yield from _site(scope, activity, actual, f"actual parameter {i + 1}", line)
+            what = f"actual parameter {i + 1}"
+            if mode is ParameterMode.IN:  # an application's is read even blank (a subflow's
+                # blank actual passes nothing)
+                yield from _site(scope, activity, actual, what, line, required=not subflow)
             elif subflow:
-                for site in _site(scope, activity, actual, f"actual parameter {i + 1}", line):
+                for site in _site(scope, activity, actual, what, line):
                     yield replace(site, syntax_only=True)
 
 
