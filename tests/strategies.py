@@ -403,18 +403,56 @@ class Skeleton:
 
 
 _START_TRIGGERS = ["None", "Message", "Timer", "Error", "Conditional", "Signal", "Multiple"]
-_INTERMEDIATE_TRIGGERS = ["None", "Message", "Timer", "Error", "Cancel", "Link", "Signal"]
+_INTERMEDIATE_TRIGGERS = [
+    "None",
+    "Message",
+    "Timer",
+    "Error",
+    "Cancel",
+    "Conditional",
+    "Link",
+    "Signal",
+]
 _END_RESULTS = ["None", "Message", "Error", "Cancel", "Signal", "Terminate", "Multiple"]
 
+#: where the engine reads an expression or a duration (a timer, an event's condition, an
+#: assignment): often a text it reads, or one of the edge cases its rules are about, so both
+#: validation's and the compiler's accepting and refusing sides are tried; else any text
+expression_texts: st.SearchStrategy[str] = (
+    st.sampled_from(
+        [
+            *("1", "x > 1", "x +", "PT1H", "PT0S", "R/PT0S", "R3/PT1M", "0 seconds", "3600"),
+            *("2026-01-01T00:00:00Z", "R/2026-01-01T00:00:00Z"),
+        ]
+    )
+    | texts
+)
 
-def _event_detail(trigger: str, text: str) -> tuple[XmlNode, ...]:
+
+def _event_detail(draw: st.DrawFn, trigger: str) -> tuple[XmlNode, ...]:
     """The trigger/result child a modelling tool writes for some triggers (schema-minimal)."""
     if trigger == "Timer":
-        return (XmlNode(tag=f"{{{XPDL22_NS}}}TriggerTimer", children=(_xpdl("TimeCycle", text),)),)
+        kind = draw(st.sampled_from(["TimeCycle", "TimeDate"]))
+        repeat = draw(st.sampled_from(["", "R/", "R2/"])) if kind == "TimeCycle" else ""
+        part = _xpdl(kind, repeat + draw(expression_texts))
+        return (XmlNode(tag=f"{{{XPDL22_NS}}}TriggerTimer", children=(part,)),)
     if trigger == "Error":
-        return (_xpdl("ResultError", ErrorCode=text),)
+        return (_xpdl("ResultError", ErrorCode=draw(texts)),)
     if trigger == "Message":
         return (_xpdl("TriggerResultMessage", CatchThrow="THROW"),)
+    if trigger == "Conditional":
+        if draw(st.booleans()):
+            return (_xpdl("TriggerConditional", ConditionName=draw(expression_texts)),)
+        expression = _xpdl("Expression", draw(expression_texts))
+        return (XmlNode(tag=f"{{{XPDL22_NS}}}TriggerConditional", children=(expression,)),)
+    if trigger == "Link":  # a few names, so two links of one name meet
+        attrs = {"Name": draw(st.sampled_from(["next", "back"]))}
+        catch_throw = draw(st.sampled_from([None, "CATCH", "THROW"]))
+        return (
+            _xpdl(
+                "TriggerResultLink", **attrs, **({"CatchThrow": catch_throw} if catch_throw else {})
+            ),
+        )
     return ()
 
 
@@ -426,7 +464,7 @@ def events(draw: st.DrawFn, activity_ids: Sequence[str]) -> Event:
         EventPosition.END: _END_RESULTS,
     }[position]
     trigger = draw(choice(triggers))
-    detail = _event_detail(trigger, draw(texts)) if draw(st.booleans()) else ()
+    detail = _event_detail(draw, trigger) if draw(st.booleans()) else ()
     return Event(
         position=position,
         trigger=trigger,
@@ -469,7 +507,8 @@ def tasks(draw: st.DrawFn, app_ids: Sequence[str]) -> TaskImplementation:
             task=kind, tools=tuple(calls), extra_attrs=() if several else attrs
         )
     if kind is TaskKind.SCRIPT:
-        return TaskImplementation(task=kind, script=draw(texts), extra_attrs=attrs)
+        script = draw(texts | expression_texts.map(lambda t: f"x = {t}; y = x"))
+        return TaskImplementation(task=kind, script=script, extra_attrs=attrs)
     content = draw(st.lists(vendor_nodes(), max_size=1))
     detail = (
         XmlNode(tag=f"{{{XPDL22_NS}}}Task{kind.value}", children=tuple(content))
@@ -567,11 +606,49 @@ deadlines: st.SearchStrategy[Deadline] = st.builds(
     duration_attrs=expression_attrs,
 ).map(lambda d: d if d.duration is not None else d.model_copy(update={"duration_attrs": ()}))
 
+
+def _assignments(target: str, expression: str, time: str) -> XmlNode:
+    """An XPDL 2.x ``Assignments`` element with one ``Assignment``."""
+    assignment = XmlNode(
+        tag=f"{{{XPDL22_NS}}}Assignment",
+        attrs=(("AssignTime", time),),
+        children=(_xpdl("Target", target), _xpdl("Expression", expression)),
+    )
+    return XmlNode(tag=f"{{{XPDL22_NS}}}Assignments", children=(assignment,))
+
+
 #: XPDL elements an Activity may hold that the model has no field for: kept as extras
 _activity_xpdl_extras = st.one_of(
     texts.map(lambda t: _xpdl("Documentation", t)),
     texts.map(lambda t: _xpdl("Icon", t)),
+    st.builds(
+        _assignments,
+        st.sampled_from(["x", "not a name"]) | texts,
+        expression_texts,
+        st.sampled_from(["Start", "End"]),
+    ),
 )
+
+
+def _work_rules(activity_ids: Sequence[str]) -> st.SearchStrategy[ExtendedAttribute]:
+    """The extended attributes that rule a person's work (wfengine.definition.work_rules),
+    with good and bad values: durations, and activities that exist or do not."""
+    durations = st.sampled_from(["PT4H", "1 day", "PT0S", "soon", "-1"])
+    named = st.sampled_from([*activity_ids, "nowhere"])
+    return st.one_of(
+        st.builds(
+            lambda n, v: ExtendedAttribute(name=n, value=v),
+            st.sampled_from(
+                ["wfengine:reminder-after", "wfengine:reminder-every", "wfengine:escalate-after"]
+            ),
+            durations,
+        ),
+        st.builds(
+            lambda n, v: ExtendedAttribute(name=n, value=v),
+            st.sampled_from(["AssignToPerformerOfActivity", "DoNotAssignToPerformerOfActivity"]),
+            named,
+        ),
+    )
 
 
 def activities(
@@ -606,7 +683,7 @@ def activities(
         loop=draw(opt(loops)),
         data_fields=tuple(_repeat(draw, lambda: data_fields(draw, ids, declared), 1)),
         graphics=draw(_graphics("NodeGraphicsInfo")),
-        extended_attributes=draw(extended_attributes),
+        extended_attributes=draw(extended_attributes | st.tuples(_work_rules(container))),
         extras=tuple(extras),
         extra_attrs=draw(extra_attrs),
     )
