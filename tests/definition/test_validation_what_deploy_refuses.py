@@ -11,7 +11,7 @@ import pytest
 
 from wfengine import Engine, PackageBuilder
 from wfengine.definition.diagnostics import Diagnostic, Severity
-from wfengine.definition.model import Activity, Package, XmlNode
+from wfengine.definition.model import Activity, Package, SubFlowImplementation, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 from wfengine.definition.validation import validate
 from wfengine.errors import DeployError
@@ -239,3 +239,31 @@ def test_a_subflow_actual_the_compiler_cannot_read_is_a_syntax_error(
     findings = validate(_subflow("result", package_ref))
     assert [d for d in findings if d.code.startswith("expression")] == []
     assert [d for d in findings if d.severity is Severity.ERROR] == []
+
+
+def test_a_subflow_start_activity_is_not_followed_and_validation_says_so() -> None:
+    """The engine starts a called process at its own start; a SubFlow asking for another
+    start activity deploys (nothing is refused) with a warning, so the modeller knows."""
+    pb = PackageBuilder("pkg")
+    pb.process("child").activity("first").activity("second").sequence("first", "second")
+    pb.process("main").subflow("call", process="child")
+    package = pb.build()
+    main = package.workflow_processes[1]
+    [call] = main.activities
+    assert isinstance(call.body, SubFlowImplementation)
+    asked = call.model_copy(
+        update={"body": call.body.model_copy(update={"start_activity_id": "second"})}
+    )
+    main = main.model_copy(update={"activities": (asked,)})
+    package = package.model_copy(
+        update={"workflow_processes": (package.workflow_processes[0], main)}
+    )
+    [warning] = [d for d in validate(package) if d.code == "subflow-start"]
+    assert warning.severity is Severity.WARNING and "'second'" in warning.message
+    assert _errors(package) == []
+    engine = Engine()
+    engine.deploy(package)
+    iid = engine.start_process("main")
+    [child] = [i for i in engine.instances() if i.process_id == "child"]
+    assert engine.trace(child.id) == ["first", "second"]  # from its own start
+    assert engine.instance(iid).state.value == "closed.completed"

@@ -135,6 +135,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an activity is assigned by the performer of an activity the process does not have",
     ),
     "link-duplicate": (Severity.ERROR, "two catching link events of one name in one scope"),
+    "subflow-start": (
+        Severity.WARNING,
+        "a subflow asks for a start activity; the called process starts at its own start",
+    ),
     "initial-value-type": (
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",

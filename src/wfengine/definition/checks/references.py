@@ -102,12 +102,24 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-process`` and the subflow half of ``parameter-count`` / ``parameter-mode``."""
+    """``undefined-process``, ``subflow-start`` and the subflow half of ``parameter-count`` /
+    ``parameter-mode``."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, SubFlowImplementation):
             continue
         line = body.line if body.line is not None else activity.line
+        start = body.start_activity_id or body.start_activity_set_id
+        if start:
+            yield make(
+                "subflow-start",
+                f"activity {activity.id!r} in {scope.where} asks to start subprocess "
+                f"{body.process_id!r} at {start!r}; wfengine starts a called process at its "
+                "own start activities (StartActivityId/StartActivitySetId are kept in the "
+                "definition, not followed)",
+                element_id=activity.id,
+                line=line,
+            )
         external = bool(body.package_ref) and body.package_ref != ctx.package.id
         called = ctx.process_ids.get(body.process_id)
         if called is None:
