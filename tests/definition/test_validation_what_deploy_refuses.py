@@ -78,7 +78,7 @@ def _refused(package: Package, code: str) -> Diagnostic:
     [finding] = _errors(package)
     assert finding.code == code, finding
     with pytest.raises(DeployError, match=code):
-        Engine().deploy(package)
+        Engine().deploy(package, strict=True)  # strict: a package's other processes are fine
     return finding
 
 
@@ -241,29 +241,47 @@ def test_a_subflow_actual_the_compiler_cannot_read_is_a_syntax_error(
     assert [d for d in findings if d.severity is Severity.ERROR] == []
 
 
-def test_a_subflow_start_activity_is_not_followed_and_validation_says_so() -> None:
-    """The engine starts a called process at its own start; a SubFlow asking for another
-    start activity deploys (nothing is refused) with a warning, so the modeller knows."""
+def _start_at(activity_id: str, activity_set: str | None = None) -> Package:
+    """A process calling ``child`` (first -> second) and asking to start it at ``activity_id``
+    (in ``activity_set``, when given)."""
     pb = PackageBuilder("pkg")
-    pb.process("child").activity("first").activity("second").sequence("first", "second")
+    child = pb.process("child")
+    child.activity("first").activity("second").sequence("first", "second")
+    child.activity_set("set").activity("inner")
     pb.process("main").subflow("call", process="child")
     package = pb.build()
-    main = package.workflow_processes[1]
+    child_model, main = package.workflow_processes
     [call] = main.activities
     assert isinstance(call.body, SubFlowImplementation)
-    asked = call.model_copy(
-        update={"body": call.body.model_copy(update={"start_activity_id": "second"})}
+    body = call.body.model_copy(
+        update={"start_activity_id": activity_id, "start_activity_set_id": activity_set}
     )
-    main = main.model_copy(update={"activities": (asked,)})
-    package = package.model_copy(
-        update={"workflow_processes": (package.workflow_processes[0], main)}
-    )
+    main = main.model_copy(update={"activities": (call.model_copy(update={"body": body}),)})
+    return package.model_copy(update={"workflow_processes": (child_model, main)})
+
+
+def test_a_subflow_starts_its_process_at_its_start_activity() -> None:
+    """XPDL 2.x ``StartActivityId`` on a SubFlow: the called process starts there."""
+    engine = Engine()
+    engine.deploy(_start_at("second"))
+    iid = engine.start_process("main")
+    [child] = [i for i in engine.instances() if i.process_id == "child"]
+    assert engine.trace(child.id) == ["second"]
+    assert engine.instance(iid).state.value == "closed.completed"
+
+
+def test_a_subflow_start_activity_that_is_not_there_is_refused() -> None:
+    finding = _refused(_start_at("nowhere"), "subflow-start-activity")
+    assert "'nowhere'" in finding.message and finding.element_id == "call"
+
+
+def test_a_start_inside_an_activity_set_is_not_followed_and_validation_says_so() -> None:
+    package = _start_at("inner", "set")
     [warning] = [d for d in validate(package) if d.code == "subflow-start"]
-    assert warning.severity is Severity.WARNING and "'second'" in warning.message
+    assert warning.severity is Severity.WARNING and "'set'" in warning.message
     assert _errors(package) == []
     engine = Engine()
     engine.deploy(package)
-    iid = engine.start_process("main")
+    engine.start_process("main")
     [child] = [i for i in engine.instances() if i.process_id == "child"]
     assert engine.trace(child.id) == ["first", "second"]  # from its own start
-    assert engine.instance(iid).state.value == "closed.completed"

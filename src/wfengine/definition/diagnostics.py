@@ -137,7 +137,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "link-duplicate": (Severity.ERROR, "two catching link events of one name in one scope"),
     "subflow-start": (
         Severity.WARNING,
-        "a subflow asks for a start activity; the called process starts at its own start",
+        "a subflow asks to start inside an activity set; the called process starts at its start",
+    ),
+    "subflow-start-activity": (
+        Severity.ERROR,
+        "a subflow's StartActivityId names no top-level activity of the called process",
     ),
     "initial-value-type": (
         Severity.ERROR,

@@ -186,6 +186,8 @@ class ActivityCompiler:
                 ),
                 actual_texts=tuple(p.strip() for p in body.actual_parameters),
                 package_ref=body.package_ref,
+                # a start inside one of its activity sets is not followed (subflow-start)
+                start_activity_id=None if body.start_activity_set_id else body.start_activity_id,
             )
         elif isinstance(body, BlockActivity):
             kind = KIND_BLOCK

@@ -211,6 +211,9 @@ class CSubflow:
     actuals: tuple[CompiledExpression | None, ...]
     actual_texts: tuple[str, ...]
     package_ref: str | None
+    #: the activity of the called process's top level to start at (XPDL 2.x
+    #: ``StartActivityId``; None: its own start activities)
+    start_activity_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,21 +102,19 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-process``, ``subflow-start`` and the subflow half of ``parameter-count`` /
-    ``parameter-mode``."""
+    """``undefined-process``, ``subflow-start``, ``subflow-start-activity`` and the subflow
+    half of ``parameter-count`` / ``parameter-mode``."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, SubFlowImplementation):
             continue
         line = body.line if body.line is not None else activity.line
-        start = body.start_activity_id or body.start_activity_set_id
-        if start:
+        if body.start_activity_set_id:
             yield make(
                 "subflow-start",
                 f"activity {activity.id!r} in {scope.where} asks to start subprocess "
-                f"{body.process_id!r} at {start!r}; wfengine starts a called process at its "
-                "own start activities (StartActivityId/StartActivitySetId are kept in the "
-                "definition, not followed)",
+                f"{body.process_id!r} inside its activity set {body.start_activity_set_id!r}; "
+                "wfengine starts a called process at its own start activities there",
                 element_id=activity.id,
                 line=line,
             )
@@ -135,6 +133,16 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if external:
             continue  # the PackageRef says the callee is another package's, not this one
+        start = body.start_activity_id
+        top_level = {a.id for a in called.activities}
+        if start and not body.start_activity_set_id and start not in top_level:
+            yield make(
+                "subflow-start-activity",
+                f"activity {activity.id!r} in {scope.where} starts subprocess "
+                f"{called.id!r} at {start!r}, which is no activity of its top level",
+                element_id=activity.id,
+                line=line,
+            )
         yield from _parameters(
             ctx,
             scope,

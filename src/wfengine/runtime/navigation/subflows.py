@@ -49,6 +49,21 @@ class Subflows(NavigatorBase):
                 "allows: a recursion that does not end?",
             )
             return
+        start_at = None
+        if sub.start_activity_id is not None:  # XPDL 2.x StartActivityId: start there
+            graph = deployed.compiled.graph
+            found = [i for i, a in enumerate(graph.activities) if a.id == sub.start_activity_id]
+            if not found:
+                self._incident(
+                    inst,
+                    ai,
+                    ai.act.id,
+                    "run",
+                    f"{where}: process {sub.process_id!r} has no activity "
+                    f"{sub.start_activity_id!r} at its top level to start at",
+                )
+                return
+            start_at = found[0]
         formals = deployed.compiled.formal_parameters
         if len(formals) != len(sub.actuals):
             self._incident(
@@ -82,7 +97,7 @@ class Subflows(NavigatorBase):
         child.depth = inst.depth + 1
         ai.child_instance = child.id
         inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
-        self.start_instance(child)
+        self.start_instance(child, start_at)
         if not sub.synchronous:
             self._body_done(ai)
 
