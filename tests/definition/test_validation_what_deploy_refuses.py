@@ -3,7 +3,8 @@ conditions, scripts, XPDL 2.x ``Assignments``, every actual parameter of a subfl
 rules of reminders, assignment to another activity's performer and link events. Before, these
 went unchecked, so ``wfengine validate`` passed processes that deploy then refused (found by
 the validate/deploy agreement property: a timer cycle of one unassigned character, a subflow's
-OUT actual that was no name)."""
+OUT actual that was no name). And two SubFlow attributes deploy accepted but did not follow:
+``StartActivityId`` and ``InstanceDataField``."""
 
 from __future__ import annotations
 
@@ -285,3 +286,36 @@ def test_a_start_inside_an_activity_set_is_not_followed_and_validation_says_so()
     engine.start_process("main")
     [child] = [i for i in engine.instances() if i.process_id == "child"]
     assert engine.trace(child.id) == ["first", "second"]  # from its own start
+
+
+def _keeping_id(field: str) -> Package:
+    pb = PackageBuilder("pkg")
+    pb.process("child").activity("work")
+    main = pb.process("main")
+    main.data_field("child_id", "STRING")
+    main.subflow("call", process="child", execution="ASYNCHR").activity("after")
+    main.transition("call", "after")
+    package = pb.build()
+    child, process = package.workflow_processes
+    call = process.activities[0]
+    assert isinstance(call.body, SubFlowImplementation)
+    body = call.body.model_copy(update={"instance_data_field": field})
+    activities = (call.model_copy(update={"body": body}), *process.activities[1:])
+    process = process.model_copy(update={"activities": activities})
+    return package.model_copy(update={"workflow_processes": (child, process)})
+
+
+def test_a_subflow_keeps_the_called_instances_id_in_its_instance_data_field() -> None:
+    """XPDL 2.x ``InstanceDataField``: the caller's field takes the id of the instance the
+    subflow started (to correlate with an asynchronous one later)."""
+    engine = Engine()
+    engine.deploy(_keeping_id("child_id"))
+    iid = engine.start_process("main")
+    [child] = [i for i in engine.instances() if i.process_id == "child"]
+    assert engine.instance(iid).data["child_id"] == child.id
+    assert validate(_keeping_id("child_id")) == []
+
+
+def test_an_instance_data_field_that_is_no_field_is_a_warning() -> None:
+    [warning] = [d for d in validate(_keeping_id("chld_id")) if d.code == "undefined-data-field"]
+    assert warning.severity is Severity.WARNING and "'chld_id'" in warning.message

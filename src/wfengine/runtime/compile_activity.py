@@ -177,6 +177,7 @@ class ActivityCompiler:
             # TaskUser, TaskManual, TaskNone, ...: a person's work or nothing, like Impl. No
         elif isinstance(body, SubFlowImplementation):
             kind = KIND_SUBFLOW
+            field = (body.instance_data_field or "").strip()
             subflow = CSubflow(
                 process_id=body.process_id,
                 synchronous=body.execution is not Execution.ASYNCHR,
@@ -188,6 +189,7 @@ class ActivityCompiler:
                 package_ref=body.package_ref,
                 # a start inside one of its activity sets is not followed (subflow-start)
                 start_activity_id=None if body.start_activity_set_id else body.start_activity_id,
+                instance_field=self.exprs.aliases.get(field, field) if field else None,
             )
         elif isinstance(body, BlockActivity):
             kind = KIND_BLOCK

@@ -214,6 +214,9 @@ class CSubflow:
     #: the activity of the called process's top level to start at (XPDL 2.x
     #: ``StartActivityId``; None: its own start activities)
     start_activity_id: str | None = None
+    #: the caller's data field that takes the called instance's id when it starts (XPDL 2.x
+    #: ``InstanceDataField``: to correlate with it later, an asynchronous one above all)
+    instance_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,13 +102,29 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-process``, ``subflow-start``, ``subflow-start-activity`` and the subflow
+    """``undefined-process``, ``subflow-start``, ``subflow-start-activity``, an
+    InstanceDataField naming no field (``undefined-data-field``, a warning) and the subflow
     half of ``parameter-count`` / ``parameter-mode``."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, SubFlowImplementation):
             continue
         line = body.line if body.line is not None else activity.line
+        keeps = (body.instance_data_field or "").strip()
+        if keeps:
+            names = ctx.data_names(scope.process, activity)
+            names.update(name_aliases(ctx.package, scope.process))
+            if keeps not in names:
+                yield make(
+                    "undefined-data-field",
+                    f"activity {activity.id!r} in {scope.where} keeps the called instance's id "
+                    f"in {keeps!r} (InstanceDataField), which is no data field or formal "
+                    "parameter of the process or package; the instance gets it as undeclared "
+                    "data",
+                    element_id=activity.id,
+                    line=line,
+                    severity=Severity.WARNING,
+                )
         if body.start_activity_set_id:
             yield make(
                 "subflow-start",

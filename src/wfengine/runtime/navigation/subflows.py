@@ -96,6 +96,8 @@ class Subflows(NavigatorBase):
             return
         child.depth = inst.depth + 1
         ai.child_instance = child.id
+        if sub.instance_field is not None:  # InstanceDataField: the caller keeps the id
+            inst.data[sub.instance_field] = child.id
         inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
         self.start_instance(child, start_at)
         if not sub.synchronous:
