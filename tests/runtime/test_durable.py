@@ -424,6 +424,12 @@ def test_a_missing_file_or_directory_is_named_and_nothing_is_made(tmp_path: Path
     assert start.exit_code == 2 and said in start.output, start.output
     current = runner.invoke(db, ["current", "--db", url])
     assert current.exit_code == 2 and f"no database at {nowhere}" in current.output
+    # an inspecting command names the missing directory too, so one step tells what to do
+    missing = f"its directory {nowhere.parent} does not exist: make it, then"
+    assert missing in " ".join(current.output.split()), current.output
+    listed = runner.invoke(main, ["instances", "--db", url])
+    assert listed.exit_code == 2 and missing in " ".join(listed.output.split()), listed.output
+    assert "does not exist" not in shown.output  # its directory exists: nothing said of it
     assert not (tmp_path / "no").exists()
 
 

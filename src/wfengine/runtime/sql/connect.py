@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,10 +52,14 @@ def refuse_missing(url: URL, dialect: Dialect) -> None:
     file that does not exist): what only reads or inspects a database must not leave an empty
     file behind that later looks real."""
     if (absent := dialect.missing(url)) is not None:
-        raise StoreError(
-            f"no database at {absent}: nothing was created (a store that may create its "
-            f"schema makes one: `wfengine db upgrade --db {shown(url)}`)"
+        directory = Path(absent).parent
+        upgrade = f"`wfengine db upgrade --db {shown(url)}`"
+        how = (
+            f"a store that may create its schema makes one: {upgrade}"
+            if directory.is_dir()
+            else f"its directory {directory} does not exist: make it, then {upgrade} makes one"
         )
+        raise StoreError(f"no database at {absent}: nothing was created ({how})")
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
