@@ -180,6 +180,19 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 # -- wfengine.runtime -------------------------------------------------------------------------
 
 
+def test_the_lazy_public_names_show_in_dir_before_their_first_use() -> None:
+    """``dir(wfengine.runtime)`` listed a public name only once something had touched it, so
+    the test below passed or failed by which tests ran before it in its process."""
+    code = (
+        "import wfengine.runtime as r\n"
+        "missing = set(r.__all__) - set(dir(r))\n"
+        "assert not missing, missing\n"
+        "import wfengine as w\n"
+        "assert not set(w.__all__) - set(dir(w))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_runtime_all_is_sorted_and_exactly_what_it_offers() -> None:
     names = wfengine.runtime.__all__
     assert names == _isort_order(names)

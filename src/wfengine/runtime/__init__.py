@@ -178,3 +178,9 @@ def __getattr__(name: str) -> object:
         stacklevel=2,
     )
     return value
+
+
+def __dir__() -> list[str]:
+    # the public names before their first use too (PEP 562): ``dir()`` and completion in an
+    # interpreter show what the package offers, not only what was touched so far
+    return sorted({*globals(), *_PUBLIC})
