@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from wfengine.definition.event_texts import trigger_detail
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -119,11 +120,17 @@ def link_event(activity: Activity) -> tuple[str, bool | None] | None:
         return None
     if event.trigger != "Link":
         return None
-    trigger = next((n for n in event.detail if n.local_name == "TriggerResultLink"), None)
+    trigger = trigger_detail(event, "TriggerResultLink")
     attrs = dict(trigger.attrs) if trigger is not None else {}
     said = attrs.get("CatchThrow")
     name = attrs.get("Name") or activity.name or activity.id
     return name, None if said is None else said.upper() == "THROW"
+
+
+def link_throws(said: bool | None, has_way_out: bool) -> bool:
+    """Whether a link event throws: as its ``CatchThrow`` says, else when no transition
+    leaves it (the one rule of validation's graph checks and the compiler)."""
+    return said if said is not None else not has_way_out
 
 
 def catching_links(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str]]:
@@ -137,7 +144,7 @@ def catching_links(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str]]:
         link = link_event(activity)
         if link is None or (activity.event is not None and activity.event.target is not None):
             continue
-        if link[1] is False or (link[1] is None and graph.out_degree(n) > 0):
+        if not link_throws(link[1], graph.out_degree(n) > 0):
             found.append((link[0], n))
     return found
 
@@ -148,7 +155,7 @@ def thrown_links(graph: nx.MultiDiGraph[str]) -> set[str]:
     found: set[str] = set()
     for n in graph:
         link = link_event(activity_of(graph, n))
-        if link is not None and (link[1] or (link[1] is None and graph.out_degree(n) == 0)):
+        if link is not None and link_throws(link[1], graph.out_degree(n) > 0):
             found.add(link[0])
     return found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wfengine.definition.graph import link_event
+from wfengine.definition.graph import link_event, link_throws
 from wfengine.definition.model import (
     Activity,
     BlockActivity,
@@ -66,10 +66,8 @@ def connect_events(
                 owner.boundaries = (*owner.boundaries, found)
                 edges.append((target, idx))
         elif (link := link_event(a)) is not None:
-            name, thrown = link
-            if thrown is None:
-                thrown = not outgoing[idx]
-            if thrown:
+            name, said = link
+            if link_throws(said, bool(outgoing[idx])):
                 throws.append((idx, name))
             elif name in catches:
                 raise DeployError(f"{where}: a second catching link event named {name!r}")

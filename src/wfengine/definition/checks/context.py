@@ -19,6 +19,7 @@ from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.graph import (
     is_boundary_event,
     link_event,
+    link_throws,
     process_graph,
     thrown_links,
 )
@@ -108,8 +109,7 @@ class Scope:
                 graph.add_edge(target, node, key=f"<boundary {node}>")
             link = link_event(activity)
             if link is not None and link[0] in thrown:
-                throws = link[1] or (link[1] is None and self.graph.out_degree(node) == 0)
-                if throws:
+                if link_throws(link[1], self.graph.out_degree(node) > 0):
                     throwers.setdefault(link[0], []).append(node)
                 else:
                     catchers.setdefault(link[0], node)

@@ -150,8 +150,11 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
         if external:
             continue  # the PackageRef says the callee is another package's, not this one
         start = body.start_activity_id
-        top_level = {a.id for a in called.activities}
-        if start and not body.start_activity_set_id and start not in top_level:
+        if (
+            start
+            and not body.start_activity_set_id
+            and all(a.id != start for a in called.activities)
+        ):
             yield make(
                 "subflow-start-activity",
                 f"activity {activity.id!r} in {scope.where} starts subprocess "

@@ -51,9 +51,8 @@ class Subflows(NavigatorBase):
             return
         start_at = None
         if sub.start_activity_id is not None:  # XPDL 2.x StartActivityId: start there
-            graph = deployed.compiled.graph
-            found = [i for i, a in enumerate(graph.activities) if a.id == sub.start_activity_id]
-            if not found:
+            start_at = deployed.compiled.graph.by_id.get(sub.start_activity_id)
+            if start_at is None:
                 self._incident(
                     inst,
                     ai,
@@ -63,7 +62,6 @@ class Subflows(NavigatorBase):
                     f"{sub.start_activity_id!r} at its top level to start at",
                 )
                 return
-            start_at = found[0]
         formals = deployed.compiled.formal_parameters
         if len(formals) != len(sub.actuals):
             self._incident(

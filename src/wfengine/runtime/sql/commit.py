@@ -271,18 +271,18 @@ class StepWriter:
             )
         )
         p = t.process_instances
-        changing = [c.name for c in p.c if c.name not in SET_ONCE]
-        #: the instance row's update when its state changed, and when it did not
-        self._update_instance = {
-            with_state: p.update()
-            .where(p.c.id == sa.bindparam("w_id"), p.c.version == sa.bindparam("w_read"))
-            .values({n: sa.bindparam(n) for n in changing if with_state or n != "state"})
-            for with_state in (True, False)
-        }
-        self._instance_keys = {
-            with_state: [n for n in changing if with_state or n != "state"]
-            for with_state in (True, False)
-        }
+        #: whether the state changed -> the instance row's update and the row keys it sets
+        self._update_instance: dict[bool, tuple[sa.Update, list[str]]] = {}
+        for with_state in (True, False):
+            keys = [
+                c.name for c in p.c if c.name not in SET_ONCE and (with_state or c.name != "state")
+            ]
+            update = (
+                p.update()
+                .where(p.c.id == sa.bindparam("w_id"), p.c.version == sa.bindparam("w_read"))
+                .values({n: sa.bindparam(n) for n in keys})
+            )
+            self._update_instance[with_state] = (update, keys)
 
     def set_aside(self, unit: UnitOfWork, inst: ProcessInstance) -> None:
         """Take out of ``inst`` now, in the middle of a long command, what its commit would:
@@ -328,9 +328,9 @@ class StepWriter:
                 self._jobs_done(run, plan, checks)
                 wire.many(run, self._insert_instances, plan.inserts)
                 for row, read_version, state_changed in plan.updates:
-                    values = {k: row[k] for k in self._instance_keys[state_changed]}
+                    update, keys = self._update_instance[state_changed]
+                    values = {k: row[k] for k in keys}
                     values.update(w_id=row["id"], w_read=read_version)
-                    update = self._update_instance[state_changed]
                     checks.append(
                         (
                             wire.one(run, update, values, checked=True),
