@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.runtime.conftest import complete_all, run
 from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.definition.model import GatewayType, Join
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
 
@@ -290,6 +293,26 @@ def test_wcp40_interleaved_routing(engine: Engine) -> None:
     engine.complete_work_item(items["identity"])
     assert engine.trace(iid) == ["address", "credit", "identity", "review", "decide"]
     assert engine.instance(iid).state is COMPLETED
+
+
+def test_work_started_and_then_handed_back_no_longer_holds_the_sequential_set(
+    engine: Engine,
+) -> None:
+    # "in progress" is a started work item: released, delegated or reassigned, it waits
+    # again, and another activity of the set may be taken meanwhile
+    iid = _adhoc(engine, "Sequential")
+    items = {w.activity_id: w.id for w in engine.work_items(iid)}
+    _take(engine, items["address"], "clerk")
+    engine.release_work_item(items["address"], "clerk")
+    _take(engine, items["credit"], "clerk")  # refused before: 'address' seemed in progress
+    engine.delegate_work_item(items["credit"], "clerk", "other clerk")
+    engine.complete_work_item(items["identity"])
+    engine.start_work_item(items["credit"], "other clerk")
+    with pytest.raises(IllegalStateError, match="'credit' of its ad-hoc set is in progress"):
+        engine.complete_work_item(items["address"])
+    engine.complete_work_item(items["credit"], user="other clerk")
+    engine.complete_work_item(items["address"])
+    assert engine.trace(iid) == ["identity", "credit", "address", "review", "decide"]
 
 
 def test_wcp17_interleaved_parallel_routing(engine: Engine) -> None:

@@ -5,6 +5,7 @@ to its owner to confirm."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,26 @@ def test_a_performer_value_may_name_several_and_a_bad_one_is_an_incident() -> No
         assert item.assignees == ("alice", "bob", "carol", "dan")  # sales is under management
 
 
+def test_a_performer_value_that_reaches_nobody_is_an_incident(org_engine: Engine) -> None:
+    """A department typed at run time that the organisation does not have (a typo, a
+    category that is no unit) would leave the work offered to no one, waiting for ever."""
+    e = org_engine
+    _routed(e)
+    iid = e.start_process("p")
+    (route,) = e.work_items(iid)
+    e.complete_work_item(route.id, {"department": "Accounts dept"}, user="carol")
+    assert e.work_items(iid) == []
+    (incident,) = e.incidents(iid)
+    assert incident.activity_id == "handle"
+    assert "is 'Accounts dept', which names no participant, role, unit or user" in (
+        incident.message
+    )
+    e.set_data(iid, {"department": "accounts"})
+    e.retry_incident(incident.id)
+    (handle,) = e.work_items(iid)
+    assert handle.assignees == ("dan",)
+
+
 def test_an_undeclared_plain_name_stays_a_name() -> None:
     with Engine() as e:  # no directory: a performer is who it names
         pb = PackageBuilder("pkg")
@@ -101,6 +122,69 @@ def test_do_not_assign_to_the_performer_of_an_earlier_activity(org_engine: Engin
     assert (check.state, check.assignees) == (WorkItemState.OFFERED, ("alice",))
     with pytest.raises(NotAuthorizedError):
         org_engine.claim_work_item(check.id, "bob")
+
+
+def test_four_eyes_holds_however_the_work_would_reach_its_excluded_performer(
+    org_engine: Engine,
+) -> None:
+    """Delegating, reassigning and escalating never give the check to whoever wrote, nor
+    may they (an administrator neither) claim, start or complete it; each refusal is audited
+    and changes nothing."""
+    e = org_engine
+    iid = _four_eyes(e, DoNotAssignToPerformerOfActivity="write")
+    (check,) = e.work_items(iid)
+    e.claim_work_item(check.id, "alice")
+    rule = r"'bob' performed activity 'write', and activity 'check' may not go to its performer"
+    with pytest.raises(NotAuthorizedError, match=rule):
+        e.delegate_work_item(check.id, "alice", "bob")
+    with pytest.raises(NotAuthorizedError, match=rule):
+        e.reassign_work_item(check.id, "carol", "bob")  # bob's supervisor
+    with pytest.raises(NotAuthorizedError, match=rule):
+        e.reassign_work_item(check.id, "root", "bob")
+    with pytest.raises(NotAuthorizedError, match=rule):
+        e.complete_work_item(check.id, user="bob")
+    e.release_work_item(check.id, "alice")
+    with pytest.raises(NotAuthorizedError, match=rule):
+        e.claim_work_item(check.id, "bob")
+    after = e.work_item(check.id)
+    assert (after.state, after.holder, after.assignees) == (WorkItemState.OFFERED, None, ("alice",))
+    refusals = [ev for ev in e.audit(iid) if ev.kind == "operation.refused"]
+    assert [r.user for r in refusals] == ["alice", "carol", "root", "bob", "bob"]
+    e.reassign_work_item(check.id, "carol", "alice")  # anyone else may have it
+    e.complete_work_item(check.id, user="alice")
+    assert e.instance(iid).state is ProcessState.COMPLETED
+    # an administrator who did the first step may not do the check either
+    pb = PackageBuilder("pkg2")
+    p = pb.process("p2")
+    p.activity("write", performer="clerk")
+    p.activity("check", performer="clerk", extended=[("DoNotAssignToPerformerOfActivity", "write")])
+    p.transition("write", "check")
+    e.deploy(pb.build())
+    second = e.start_process("p2")
+    (write,) = e.work_items(second)
+    e.complete_work_item(write.id, user="root")
+    (check,) = e.work_items(second)
+    for refused in (e.claim_work_item, e.start_work_item):
+        with pytest.raises(NotAuthorizedError, match="'root' performed activity 'write'"):
+            refused(check.id, "root")
+
+
+def test_an_escalation_leaves_out_the_performer_it_must_not_reach() -> None:
+    with _engine() as e:
+        iid = _four_eyes(
+            e,
+            DoNotAssignToPerformerOfActivity="write",
+            **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "clerk"},
+        )
+        (check,) = e.work_items(iid)
+        e.claim_work_item(check.id, "alice")
+        e.release_work_item(check.id, "alice")
+        assert isinstance(e.clock, VirtualClock)
+        e.clock.advance(timedelta(hours=2))
+        e.fire_due_timers()  # (a virtual clock fires what falls due as it advances)
+        assert e.work_item(check.id).assignees == ("alice",)
+        (escalated,) = [ev for ev in e.audit(iid) if ev.kind == "work_item.escalated"]
+        assert "bob" not in repr(escalated.detail)
 
 
 def test_assign_to_the_performer_of_an_earlier_activity() -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from wfengine import DeployError, Engine, PackageBuilder, VirtualClock
+from wfengine import DeployError, Engine, PackageBuilder, VirtualClock, WorkItemState
 from wfengine.runtime.work_item_events import ReminderDue, WorkItemEscalated
 
 
@@ -66,6 +66,28 @@ def test_reminders_repeat_then_escalate_and_stop_with_the_work(org_engine: Engin
     assert told == [("reminder.due", 1), ("reminder.due", 2), ("work_item.escalated", ["carol"])]
 
 
+def test_reminders_missed_while_suspended_are_one_reminder_not_a_burst(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    clock = e.clock
+    assert isinstance(clock, VirtualClock)
+    start = clock.now()
+    iid = _deploy(e, **{"wfengine:reminder-after": "PT1H", "wfengine:reminder-every": "PT1H"})
+    (item,) = e.work_items(iid)
+    clock.advance(timedelta(hours=1))  # the first reminder
+    e.suspend(iid)
+    clock.advance(timedelta(hours=10, minutes=30))  # ten more would have come meanwhile
+    e.resume(iid)  # one now, for all of them
+    e.fire_due_timers()
+    clock.advance(timedelta(minutes=30))  # and on in the rhythm of the first
+    assert _events(e, iid) == [
+        (start + timedelta(hours=1), ReminderDue(item.id, 1)),
+        (start + timedelta(hours=11, minutes=30), ReminderDue(item.id, 2)),
+        (start + timedelta(hours=12), ReminderDue(item.id, 3)),
+    ]
+
+
 def test_escalation_to_a_named_participant(org_engine: Engine) -> None:
     e = org_engine
     iid = _deploy(e, **{"wfengine:escalate-after": "1 day", "wfengine:escalate-to": "accountant"})
@@ -73,6 +95,60 @@ def test_escalation_to_a_named_participant(org_engine: Engine) -> None:
     assert isinstance(e.clock, VirtualClock)
     e.clock.advance(timedelta(days=1))
     assert e.work_item(item.id).assignees == ("alice", "bob", "dan")
+
+
+def test_an_escalated_held_item_goes_back_on_offer_so_they_can_take_it(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    iid = _deploy(e, **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "accountant"})
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "alice")
+    e.start_work_item(item.id, "alice")
+    e.delegate_work_item(item.id, "alice", "carol")
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    after = e.work_item(item.id)
+    assert (after.state, after.holder, after.owner, after.started_at) == (
+        WorkItemState.OFFERED,
+        None,
+        None,
+        None,
+    )
+    assert after.assignees == ("alice", "bob", "dan", "carol")  # the delegate may take it back
+    assert [w.id for w in e.work_items_of("dan")] == [item.id]
+    (escalated,) = [ev.payload for ev in e.audit(iid) if ev.kind == "work_item.escalated"]
+    assert escalated == WorkItemEscalated(item.id, ("dan",), taken_from="carol")
+    e.claim_work_item(item.id, "dan")
+    e.complete_work_item(item.id, user="dan")
+    assert e.work_item(item.id).state is WorkItemState.COMPLETED
+
+
+def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
+    from wfengine import Organisation
+    from wfengine.worklist import notifiers
+
+    e = org_engine
+    told: list[tuple[str, ...]] = []
+
+    class Recorder:
+        def notify(self, notification: notifiers.Notification, users: object) -> None:
+            told.append((notification.event, *notification.recipients))
+
+    assert isinstance(e.directory, Organisation)
+    notifiers.subscribe(e.outbox.handlers, e.directory, [Recorder()])
+    iid = _deploy(e, **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "nobody"})
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "alice")
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    e.deliver_outbox()
+    assert [t for t in told if t[0] == "escalated"] == []  # not alice and bob instead
+    held = e.work_item(item.id)
+    assert (held.state, held.holder) == (
+        WorkItemState.ALLOCATED,
+        "alice",
+    )  # kept: nobody to take it
 
 
 def test_a_held_item_reminds_its_holder(org_engine: Engine) -> None:

@@ -3,9 +3,21 @@ delegate, reassign, complete; refusals change nothing but the audit trail."""
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
 
-from wfengine import Engine, IllegalStateError, PackageBuilder, ProcessState, WorkItemState
+from wfengine import (
+    ActivityState,
+    Engine,
+    IllegalStateError,
+    PackageBuilder,
+    ProcessState,
+    VirtualClock,
+    WorkItemState,
+)
+from wfengine.audit.exports import write_xes
 from wfengine.errors import NotAuthorizedError
 from wfengine.runtime.work_item_events import OperationRefused
 
@@ -56,6 +68,34 @@ def test_claim_start_complete_by_the_holder(org_engine: Engine) -> None:
     ]
 
 
+def test_a_started_work_item_starts_its_activity_at_that_moment(org_engine: Engine) -> None:
+    """The activity is running while the person works on it, and its audit trail (hence the
+    XES log and the processing time) says it started when the work item did."""
+    e = org_engine
+    wi = _start(e)
+    iid = _item(e, wi).instance_id
+    clock = e.clock
+    assert isinstance(clock, VirtualClock)
+    e.claim_work_item(wi, "alice")
+    clock.advance(timedelta(minutes=10))
+    e.start_work_item(wi, "alice")
+    (quote,) = [a for a in e.activity_instances(iid) if a.activity_id == "quote"]
+    assert quote.state is ActivityState.RUNNING
+    started_at = clock.now()
+    clock.advance(timedelta(minutes=30))
+    e.complete_work_item(wi, user="alice")
+    events = [(ev.kind, ev.at) for ev in e.audit(iid) if ev.activity_id == "quote"]
+    assert ("activity.started", started_at) in events
+    assert events.index(("work_item.started", started_at)) + 1 == events.index(
+        ("activity.started", started_at)
+    )
+    out = io.BytesIO()
+    write_xes(e, out)
+    xes = out.getvalue().decode()
+    start = xes.index('value="start"')
+    assert started_at.isoformat(timespec="microseconds") in xes[start : start + 200]
+
+
 def test_only_those_offered_may_claim_and_only_the_holder_may_act(org_engine: Engine) -> None:
     e = org_engine
     wi = _start(e)
@@ -81,6 +121,9 @@ def test_only_those_offered_may_claim_and_only_the_holder_may_act(org_engine: En
         ("complete", "bob"),
         ("delegate", "bob"),
     ]
+    iid = _item(e, wi).instance_id
+    found = [ev.work_item_id for ev in e.audit(iid) if ev.kind == "operation.refused"]
+    assert found == [wi] * 5  # each names the work item, as every other work-item event does
 
 
 def test_an_assignee_may_complete_an_unclaimed_item_at_once(org_engine: Engine) -> None:
@@ -121,6 +164,19 @@ def test_delegation_keeps_the_owner_and_a_release_goes_back_to_them(org_engine: 
     e.release_work_item(wi, "dan")
     item = _item(e, wi)
     assert (item.holder, item.owner, item.state) == ("alice", None, WorkItemState.ALLOCATED)
+
+
+def test_work_delegated_back_to_its_owner_is_theirs_as_before(org_engine: Engine) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    e.delegate_work_item(wi, "alice", "dan")
+    e.delegate_work_item(wi, "dan", "alice")  # handed straight back
+    item = _item(e, wi)
+    assert (item.holder, item.owner, item.state) == ("alice", None, WorkItemState.ALLOCATED)
+    e.release_work_item(wi, "alice")  # so her release offers it to everyone again
+    item = _item(e, wi)
+    assert (item.holder, item.state) == (None, WorkItemState.OFFERED)
 
 
 def test_reassign_by_a_supervisor_or_an_administrator_only(org_engine: Engine) -> None:

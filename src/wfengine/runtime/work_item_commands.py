@@ -21,11 +21,11 @@ from wfengine.errors import IllegalStateError, NotAuthorizedError, NotFoundError
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import Payload, change
+from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
-from wfengine.runtime.states import ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -37,7 +37,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemSentBack,
     WorkItemStarted,
 )
-from wfengine.runtime.work_rules import data_refusal, refusal
+from wfengine.runtime.work_rules import data_refusal, four_eyes_refusal, refusal
 
 _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.ALLOCATED,
@@ -127,13 +127,19 @@ class WorkItemCommands(EngineBase):
     def start_work_item(self, work_item_id: str, user: str) -> None:
         """The holder starts working on the item (recorded with the time)."""
 
-        def start(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+        def start(item: WorkItem, nav: Navigator) -> tuple[None, bool]:
             item.state, item.started_at = _STARTED, nav.now
             item.holder = item.holder or user
-            ai = nav.instance(item.instance_id).activities[item.activity_instance_id]
+            inst = nav.instance(item.instance_id)
+            ai = inst.activities[item.activity_instance_id]
+            inst.changes.append(change(nav.now, WorkItemStarted(item.id, user), ai.id, ai.act.id))
             if ai.running_at is None:
                 ai.running_at = nav.now
-            return WorkItemStarted(item.id, user), False
+            if ai.state is ActivityState.NOT_STARTED:  # a person's work on it has begun
+                ai.state = ActivityState.RUNNING
+                started = marker(nav.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id)
+                inst.changes.append(started)
+            return None, False
 
         self._work_item_command(work_item_id, user, "start", _STARTED, start)
 
@@ -154,10 +160,12 @@ class WorkItemCommands(EngineBase):
 
     def delegate_work_item(self, work_item_id: str, user: str, to: str) -> None:
         """The holder hands the item to ``to`` and stays its owner: ``to`` releasing it
-        gives it back to them."""
+        gives it back to them. Delegated back to its owner, the item is theirs again as
+        before (their release offers it to everyone again)."""
 
         def delegate(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
-            item.owner = item.owner or item.holder
+            owner = item.owner or item.holder
+            item.owner = None if to == owner else owner  # handed back to its owner: theirs
             item.state, item.holder, item.started_at = _ALLOCATED, to, None
             return WorkItemDelegated(item.id, user, to), True
 
@@ -322,7 +330,7 @@ class WorkItemCommands(EngineBase):
             where = (item.activity_instance_id, item.activity_id)
             ai = inst.activities[item.activity_instance_id]
             if operation in ("start", "complete") and ai.scope.graph.adhoc_sequential:
-                busy = in_progress_beside(ai)
+                busy = in_progress_beside(ai, lambda wid: self.store.work_item(wid).state)
                 if busy is not None:
                     raise IllegalStateError(
                         subject,
@@ -332,11 +340,13 @@ class WorkItemCommands(EngineBase):
                     )
             access = ai.act.access or OPEN_READ
             if user is not None:
-                why = refusal(operation, item, user, self.directory, to)
+                why = four_eyes_refusal(operation, ai, user, to) or refusal(
+                    operation, item, user, self.directory, to
+                )
                 if why is None and operation == "complete":
                     why = data_refusal(access.writes, data, user, self.directory)
                 if why is not None:
-                    refused = OperationRefused(item.id, operation, user, why)
+                    refused = OperationRefused(item.id, operation, user, why, item.id)
                     inst.changes.append(change(nav.now, refused, *where))
                     self.store.commit(nav.step)
                     return NotAuthorizedError(subject, operation, user, why)
@@ -367,15 +377,20 @@ class WorkItemCommands(EngineBase):
             raise refused
 
 
-def in_progress_beside(ai: ActivityInstance) -> str | None:
-    """The activity of ``ai``'s sequential ad-hoc set whose work is in progress (a person
-    started it), other than ``ai``'s: it must finish before another is started or done."""
+def in_progress_beside(
+    ai: ActivityInstance, item_state: Callable[[str], WorkItemState]
+) -> str | None:
+    """The activity of ``ai``'s sequential ad-hoc set whose work is in progress, other than
+    ``ai``'s: it must finish before another is started or done. In progress: its work item
+    is started (``item_state`` reads it; one started and then released, delegated or
+    reassigned is not), or a person's part is done and its applications still run."""
     for other in ai.scope.instance.activities.values():
         if (
             other is not ai
             and other.scope is ai.scope
             and other.state.is_open
             and other.running_at is not None
+            and (other.work_item is None or item_state(other.work_item) is _STARTED)
         ):
             return other.act.id
     return None

@@ -154,39 +154,55 @@ class ReminderDue:
 @dataclass(frozen=True, slots=True)
 class WorkItemEscalated:
     """An open work item, late, was offered to ``to`` as well (supervisors or the
-    escalation participant's members)."""
+    escalation participant's members); ``taken_from`` held it, and it is on offer again
+    (to them too) so that those it went to can take it."""
 
     KIND: ClassVar[str] = "work_item.escalated"
     work_item_id: str
     to: tuple[str, ...]
+    taken_from: str | None = None
 
     def detail(self) -> Any:
-        return {"work_item": self.work_item_id, "to": list(self.to)}
+        found: dict[str, Any] = {"work_item": self.work_item_id, "to": list(self.to)}
+        if self.taken_from is not None:
+            found["taken_from"] = self.taken_from
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"], tuple(detail["to"]))
+        return cls(detail["work_item"], tuple(detail["to"]), detail.get("taken_from"))
 
 
 @dataclass(frozen=True, slots=True)
 class OperationRefused:
-    """``user`` asked for ``operation`` on ``subject`` (a work item id) and was refused
-    (``reason``); nothing else changed."""
+    """``user`` asked for ``operation`` on ``subject`` (a work item id, or a note) and was
+    refused (``reason``); nothing else changed. ``work_item`` names the work item it
+    concerned, so the event's ``work_item_id`` (and the trail's column) finds it."""
 
     KIND: ClassVar[str] = "operation.refused"
     subject: str
     operation: str
     user: str
     reason: str
+    work_item: str | None = None
 
     def detail(self) -> Any:
-        return {
+        found = {
             "subject": self.subject,
             "operation": self.operation,
             "user": self.user,
             "reason": self.reason,
         }
+        if self.work_item is not None:
+            found["work_item"] = self.work_item
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["subject"], detail["operation"], detail["user"], detail["reason"])
+        return cls(
+            detail["subject"],
+            detail["operation"],
+            detail["user"],
+            detail["reason"],
+            detail.get("work_item"),
+        )

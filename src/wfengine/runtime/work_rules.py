@@ -11,6 +11,11 @@ administrator does):
   at once);
 * **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
 * **delegate** and **reassign** only to a user the directory knows, and not to the holder;
+* **four eyes**: an activity with ``DoNotAssignToPerformerOfActivity`` never goes to whoever
+  performed the activities it names, however it would reach them: nobody may delegate or
+  reassign it to them, and they may not claim, start or complete it (an administrator
+  neither: the rule is about who did the earlier work, not about rights). An escalation
+  leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`);
 * a **completion** writes only the data fields its activity declares writable
   (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
   without a user, may write any).
@@ -28,7 +33,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.runtime.directory import Directory
-from wfengine.runtime.instance import WorkItem
+from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.states import WorkItemState
 
 
@@ -105,6 +110,43 @@ def refusal(
             + (" or an administrator may reassign it")
         )
     raise ValueError(f"unknown work item operation {operation!r}")
+
+
+def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
+    """Who may never have ``ai``'s work (``DoNotAssignToPerformerOfActivity``): each
+    performer of a named activity, with that activity."""
+    rule = ai.act.assignment
+    if rule is None or not rule.not_performer_of:
+        return {}
+    inst = ai.scope.instance
+    found: dict[str, str] = {}
+    for activity in rule.not_performer_of:
+        who = performer_of(inst, activity)
+        if who is not None:
+            found.setdefault(who, activity)
+    return found
+
+
+#: the operations whose acting user would then do the work (delegate and reassign hand it
+#: to ``to`` instead)
+_DOES_THE_WORK = frozenset({"claim", "start", "complete"})
+
+
+def four_eyes_refusal(
+    operation: str, ai: ActivityInstance, user: str | None, to: str | None
+) -> str | None:
+    """Why ``operation`` would give ``ai``'s work to someone who performed an activity it
+    must not go to the performer of (None when it would not)."""
+    excluded = excluded_performers(ai)
+    if not excluded:
+        return None
+    who = to if to is not None else (user if operation in _DOES_THE_WORK else None)
+    if who is None or who not in excluded:
+        return None
+    return (
+        f"{who!r} performed activity {excluded[who]!r}, and activity {ai.act.id!r} may not "
+        "go to its performer (DoNotAssignToPerformerOfActivity: four eyes)"
+    )
 
 
 def _not_holder(item: WorkItem) -> str:

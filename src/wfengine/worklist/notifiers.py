@@ -111,8 +111,9 @@ class NotificationDispatcher:
         holder = payload.get("holder")
         if audience == "holder" or (audience == "current" and holder):
             recipients: tuple[str, ...] = (holder,) if holder else ()
-        else:
-            recipients = tuple(payload.get(audience) or payload["assignees"])
+        else:  # an escalation to nobody tells nobody (not the assignees)
+            named = payload.get(audience)
+            recipients = tuple(payload["assignees"] if named is None else named)
         if not recipients:
             return
         notification = Notification(

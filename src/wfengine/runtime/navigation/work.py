@@ -40,7 +40,7 @@ from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.work_item_events import ReminderDue, WorkItemAllocated, WorkItemEscalated
-from wfengine.runtime.work_rules import responsible
+from wfengine.runtime.work_rules import excluded_performers, responsible
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
@@ -124,7 +124,16 @@ class Work(NavigatorBase):
                     f"performer {p!r} of activity {act.id!r} is {value!r}, not the name of a "
                     "participant, role, unit or user (or a list of them)"
                 )
-            named.extend((v, rule.declared.get(v)) for v in values)
+            for v in values:
+                declared = rule.declared.get(v)
+                if not self.ctx.directory.members(v, declared):
+                    # a name typed at run time that reaches nobody: the work would wait for
+                    # ever, offered to no one
+                    raise _Failure(
+                        f"performer {p!r} of activity {act.id!r} is {v!r}, which names no "
+                        "participant, role, unit or user that has members"
+                    )
+                named.append((v, declared))
         assignees = self._members(named)
         if rule.manager_of_previous:
             previous = previous_performer(inst)
@@ -134,8 +143,7 @@ class Work(NavigatorBase):
         holder = performer_of(inst, act.id) if rule.original_performer else None
         if holder is None and rule.to_performer_of is not None:
             holder = performer_of(inst, rule.to_performer_of)
-        excluded = {performer_of(inst, x) for x in rule.not_performer_of}
-        excluded.discard(None)
+        excluded = excluded_performers(ai)
         if holder in excluded:
             holder = None
         if holder is not None:
@@ -178,14 +186,30 @@ class Work(NavigatorBase):
                 extra["holder"] = item.holder
             entry = work_item_entry(OutboxKind.REMINDER_DUE, item, self.now, str(number), **extra)
             self.step.outbox.append(entry)
-            if reminders.every is not None:
-                self._reminder_job(item, "remind", number + 1, job.due + reminders.every)
+            every = reminders.every
+            if every is not None:
+                # the next one in the rhythm still ahead: reminders missed while the instance
+                # was suspended or no worker ran are this one, not a burst of them
+                missed = max(0, (self.now - job.due) // every)
+                self._reminder_job(item, "remind", number + 1, job.due + every * (missed + 1))
             return
         to = self._escalation_targets(item, reminders.escalate_to)
+        excluded = excluded_performers(ai)
+        if excluded:  # four eyes: never to whoever did the work it checks
+            to = tuple(u for u in to if u not in excluded)
         added = tuple(u for u in to if u not in item.assignees)
         item.assignees = (*item.assignees, *added)
+        taken_from = None
+        if to and item.holder is not None:
+            # offered to them as well means they may take it: a held (or delegated) item
+            # goes back on offer, its holder among those who may claim it again
+            taken_from, item.holder, item.owner = item.holder, None, None
+            item.state, item.started_at = WorkItemState.OFFERED, None
+            if taken_from not in item.assignees:  # a delegate, say
+                item.assignees = (*item.assignees, taken_from)
         self.step.work_items.append(item)
-        inst.changes.append(change(self.now, WorkItemEscalated(item.id, to), ai.id, ai.act.id))
+        escalated = WorkItemEscalated(item.id, to, taken_from)
+        inst.changes.append(change(self.now, escalated, ai.id, ai.act.id))
         entry = work_item_entry(
             OutboxKind.WORK_ITEM_ESCALATED, item, self.now, str(number), escalated_to=list(to)
         )
