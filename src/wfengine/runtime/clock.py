@@ -24,6 +24,21 @@ class Clock(Protocol):
         ...
 
 
+def check_clock(clock: Clock) -> None:
+    """Refuse a clock whose time is not timezone-aware, when an engine is built with it.
+
+    Why: every store compares and keeps aware times (a SQL store refuses a naive one at its
+    first write); a naive clock would run on one store and fail on another, or compare
+    naive with aware due times later.
+    """
+    now = clock.now()
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise ValueError(
+            f"the clock {clock!r} says it is {now!r}: an engine needs a clock whose now() "
+            "is a timezone-aware datetime (datetime.now(UTC), for one)"
+        )
+
+
 class SystemClock:
     """Wall-clock time in UTC."""
 

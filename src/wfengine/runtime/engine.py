@@ -55,7 +55,7 @@ from wfengine.errors import (
     StoreError,
 )
 from wfengine.runtime.activity_commands import ActivityCommands
-from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
+from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
@@ -127,6 +127,8 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
     ) -> None:
         if store is not None and db_url is not None:
             raise ValueError("pass either a store or a db_url, not both")
+        if clock is not None:
+            check_clock(clock)
         if db_url is not None:
             from wfengine.runtime.sql.store import SqlStore
 
