@@ -78,6 +78,25 @@ def test_external_dtd_reference_is_refused() -> None:
     assert "evil.dtd" in exc.diagnostic.message
 
 
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE Package [<!ATTLIST Package Name CDATA "from the DTD">]>',
+        "<!DOCTYPE Package [<!ELEMENT Package ANY>]>",
+        "<!DOCTYPE Package>",
+    ],
+)
+def test_any_other_dtd_is_refused_for_its_defaults_would_change_the_document(
+    doctype: str,
+) -> None:
+    # a parser applies an internal subset's attribute defaults: the file would say more
+    # than its elements show (an activity made automatic, say)
+    doc = f'<?xml version="1.0"?>{doctype}<Package Id="p"/>'.encode()
+    exc = _refusal(doc)
+    assert exc.diagnostic.code == "xml-forbidden"
+    assert "document type declaration" in exc.diagnostic.message
+
+
 def test_entity_declarations_are_refused_in_utf16_documents_too() -> None:
     doc = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
     assert _refusal(doc.encode("utf-16")).diagnostic.code == "xml-forbidden"

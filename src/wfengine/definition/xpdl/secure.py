@@ -78,7 +78,8 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     """Parse ``data`` safely and return the tree (source lines kept on every element).
 
     Raises ``XpdlLoadError`` with code ``xml-too-large`` (more than ``max_bytes``),
-    ``xml-forbidden`` (DTD entity declarations, an external DTD, entity references),
+    ``xml-forbidden`` (a DTD: entity declarations, an external DTD, attribute defaults;
+    entity references),
     ``xml-too-deep`` (elements nested more than :data:`MAX_DEPTH` levels),
     ``xml-text-too-large`` (one text or attribute value over :data:`MAX_TEXT_BYTES`) or
     ``xml-malformed`` (not well-formed; the message has lxml's reason and the line).
@@ -172,7 +173,8 @@ def _resource_limit(exc: etree.XMLSyntaxError, line: int | None) -> XpdlLoadErro
 
 
 def _check_doctype(tree: etree._ElementTree) -> None:
-    """Refuse entity declarations in the internal subset and any external DTD reference."""
+    """Refuse a document type declaration: entity declarations, an external DTD reference,
+    or any other (each named as what it is)."""
     docinfo = tree.docinfo
     # lxml-stubs lacks DocInfo.system_url and DTD.iterentities; both exist since lxml 2.x
     external = docinfo.system_url or docinfo.public_id  # type: ignore[attr-defined]
@@ -191,6 +193,17 @@ def _check_doctype(tree: etree._ElementTree) -> None:
             f"the DTD declares {kind} {entity.name!r}; entity declarations are refused "
             "(XPDL documents never need them)",
         )
+    # any other DTD too: an XML parser applies the attribute defaults of an internal subset
+    # (`<!ATTLIST Activity StartMode CDATA "Automatic">`), so a DTD could change what the
+    # document says without the elements showing it
+    # lxml-stubs lacks DocInfo.doctype (the declaration as written, since lxml 2.x)
+    declared = docinfo.doctype or "<!DOCTYPE>"  # type: ignore[attr-defined]
+    raise _refuse(
+        "xml-forbidden",
+        f"the document has a document type declaration ({declared}); DTDs "
+        "are refused (XPDL documents never need one, and its attribute defaults would "
+        "change what the elements say)",
+    )
 
 
 def _check_entity_references(root: etree._Element) -> None:
