@@ -120,6 +120,18 @@ def _insert(conn: sa.Connection, iid: str) -> None:
     )
 
 
+def _column(column: str, value: str, seq: int) -> Tamper:
+    """An edit of one header column alone (what ``audit --user/--process`` filters on)."""
+
+    def edit(conn: sa.Connection, iid: str) -> None:
+        conn.execute(
+            sa.text(f"UPDATE audit_events SET {column} = :v WHERE instance_id = :i AND seq = :s"),
+            {"i": iid, "s": seq, "v": value},
+        )
+
+    return edit
+
+
 @pytest.mark.parametrize(
     ("tamper", "seq", "words"),
     [
@@ -128,8 +140,20 @@ def _insert(conn: sa.Connection, iid: str) -> None:
         (_delete_last, None, "trail holds"),
         (_swap, 3, "does not match its hash"),
         (_insert, 3, "does not match its hash"),
+        (_column("user_id", "mallory", 3), 3, "its user_id column says 'mallory'"),
+        (_column("process_id", "other", 2), 2, "its process_id column says 'other'"),
+        (_column("work_item_id", "wi-999", 3), 3, "its work_item_id column says 'wi-999'"),
     ],
-    ids=["edited", "removed", "removed-last", "swapped", "inserted"],
+    ids=[
+        "edited",
+        "removed",
+        "removed-last",
+        "swapped",
+        "inserted",
+        "user-column",
+        "process-column",
+        "work-item-column",
+    ],
 )
 def test_tampering_is_found_at_the_first_bad_event(
     trail: tuple[str, list[str]], tamper: Tamper, seq: int | None, words: str

@@ -1,6 +1,11 @@
 """Verifying the SQL store's audit chains (``wfengine audit verify``): every instance's events
 read in ``seq`` order, in one pass over the table inside one snapshot, and checked against the
-count and head its row keeps (:func:`wfengine.runtime.audit_chain.verify_instance`)."""
+count and head its row keeps (:func:`wfengine.runtime.audit_chain.verify_instance`).
+
+The header columns kept beside the hashed detail for queries (``user_id``, ``work_item_id``,
+``process_id``: what ``wfengine audit --user/--process`` filters on) are checked too: each
+must say what the hashed detail (or the instance) says, so an edit of a column alone, which
+the chain does not cover, is a break as well."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ _BATCH = 2000
 def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
     """Check the audit chain of ``instance_id``, or of every instance."""
     p, a = t.process_instances, t.audit_events
-    heads_query = sa.select(p.c.id, p.c.audit_seq, p.c.audit_head).order_by(p.c.id)
+    heads_query = sa.select(p.c.id, p.c.audit_seq, p.c.audit_head, p.c.process_id).order_by(p.c.id)
     events_query = sa.select(
         a.c.instance_id,
         a.c.seq,
@@ -30,24 +35,33 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
         a.c.activity_id,
         a.c.detail,
         a.c.hash,
+        a.c.process_id,
+        a.c.user_id,
+        a.c.work_item_id,
     ).order_by(a.c.instance_id, a.c.seq)
     if instance_id is not None:
         heads_query = heads_query.where(p.c.id == instance_id)
         events_query = events_query.where(a.c.instance_id == instance_id)
 
     def check(conn: sa.Connection) -> ChainReport:
-        heads = {r.id: (r.audit_seq, r.audit_head) for r in conn.execute(heads_query)}
+        found_heads = list(conn.execute(heads_query))
+        heads = {r.id: (r.audit_seq, r.audit_head) for r in found_heads}
+        processes = {r.id: r.process_id for r in found_heads}
         # the statement's option, not the connection's (which would make every later read
         # on this connection, kept for the next command, a server-side cursor)
         rows = conn.execute(events_query.execution_options(yield_per=_BATCH))
         events = unchained = 0
         breaks: list[ChainBreak] = []
         seen: set[str] = set()
-        for iid, group in itertools.groupby(_stored(rows), key=lambda e: e.instance_id):
+        edited: dict[str, ChainBreak] = {}  # instance -> its first edited column
+        for iid, group in itertools.groupby(
+            _stored(rows, processes, edited), key=lambda e: e.instance_id
+        ):
             seen.add(iid)
             count, head = heads.get(iid, (0, None))
             n, loose, found = verify_instance(iid, group, count, head)
             events, unchained = events + n, unchained + loose
+            found = found or edited.get(iid)
             if found is not None:
                 breaks.append(found)
         for iid, (count, _) in heads.items():
@@ -62,8 +76,18 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
     return db.snapshot(check)
 
 
-def _stored(rows: sa.CursorResult[tuple[object, ...]]) -> Iterator[StoredEvent]:
+def _stored(
+    rows: sa.CursorResult[tuple[object, ...]],
+    processes: dict[str, str],
+    edited: dict[str, ChainBreak],
+) -> Iterator[StoredEvent]:
+    """The rows as the chain sees them; a row whose header columns disagree with what it
+    hashed (or with its instance) goes into ``edited`` (the first per instance)."""
     for r in rows:
+        if r.instance_id not in edited:
+            wrong = _edited_column(r, processes.get(r.instance_id))
+            if wrong is not None:
+                edited[r.instance_id] = ChainBreak(r.instance_id, r.seq, wrong)
         yield StoredEvent(
             r.instance_id,
             r.seq,
@@ -74,3 +98,25 @@ def _stored(rows: sa.CursorResult[tuple[object, ...]]) -> Iterator[StoredEvent]:
             r.detail,  # as stored: the hash covers the stored form
             r.hash,
         )
+
+
+def _edited_column(row: sa.Row[tuple[object, ...]], process_id: str | None) -> str | None:
+    """What is wrong with ``row``'s header columns, or None. Rows written before the chain
+    (no hash) kept no user or work item: only their process is checked."""
+    told: list[tuple[str, object, object]] = [("process_id", row.process_id, process_id)]
+    if row.hash is not None:
+        detail = row.detail
+        user = work_item = None
+        if isinstance(detail, dict):
+            user, work_item = detail.get("user"), detail.get("work_item")
+        told.append(("user_id", row.user_id, user if isinstance(user, str) else None))
+        told.append(
+            ("work_item_id", row.work_item_id, work_item if isinstance(work_item, str) else None)
+        )
+    for column, stored, expected in told:
+        if stored != expected:
+            return (
+                f"its {column} column says {stored!r} where the event says {expected!r} "
+                "(the column was edited)"
+            )
+    return None
