@@ -33,6 +33,7 @@ from wfengine.definition.io import dump_xpdl
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine
+from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.states import ProcessState
 
 APPS = """
@@ -185,6 +186,10 @@ class Database:
         self.engine.dispose()
 
     def progress(self) -> Progress:
+        # read as the engine reads: a WAL lock of a worker killed mid-write is transient
+        return run_with_retries(self._progress, what="crash.db", policy=RetryPolicy())
+
+    def _progress(self) -> Progress:
         a, p = t.audit_events, t.process_instances
         with self.engine.connect() as conn:
             kinds: dict[str, int] = dict(

@@ -264,6 +264,26 @@ def test_dropped_connections_are_retried(db_url: str, clock: VirtualClock) -> No
         assert e.instance(iid).state is ProcessState.COMPLETED
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["database is locked", "locking protocol", "disk I/O error"],
+)
+def test_sqlite_lock_failures_are_tried_again_and_others_are_not(message: str) -> None:
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    from wfengine.runtime.sql.retry import is_transient
+
+    def failure(text: str) -> sa_exc.OperationalError:
+        return sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError(text))
+
+    # "locking protocol" (SQLITE_PROTOCOL): a WAL lock SQLite could not take, seen when
+    # another process was killed while it held the file
+    assert is_transient(failure(message))
+    assert not is_transient(failure("no such table: audit_events"))
+
+
 def test_a_database_that_stays_down_raises_and_keeps_the_data(
     db_url: str, clock: VirtualClock
 ) -> None:

@@ -2,7 +2,8 @@
 
 A *transient* failure is one that a fresh attempt can get past: a dropped or refused
 connection, a PostgreSQL serialization failure (SQLSTATE 40001) or deadlock (40P01), an
-administrator shutting a session down, or SQLite saying the database is locked or busy. Every
+administrator shutting a session down, or SQLite saying the database is locked or busy (or
+that its WAL locking protocol failed). Every
 attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing.
 Anything else (a constraint violation, a missing table, a bug) is raised at once. When the
 attempts run out the store raises :class:`~wfengine.errors.StoreUnavailableError`, naming the
@@ -32,7 +33,15 @@ _log = logging.getLogger("wfengine.store")
 
 #: PostgreSQL SQLSTATEs worth another attempt (classes 08 connection, 40 rollback, 57P admin)
 _TRANSIENT_SQLSTATES = ("08", "40001", "40P01", "57P01", "57P02", "57P03", "53300")
-_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "busy", "disk i/o error")
+#: SQLite's messages for the same; "locking protocol" (SQLITE_PROTOCOL) is a WAL lock it could
+#: not take after its own retries, seen when other processes are killed while they use the file
+_SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "busy",
+    "disk i/o error",
+    "locking protocol",
+)
 
 
 @dataclass(frozen=True, slots=True)
