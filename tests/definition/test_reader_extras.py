@@ -7,7 +7,11 @@ from wfengine.definition.model import (
     BlockActivity,
     Deadline,
     Execution,
+    GatewayType,
+    Join,
+    Mode,
     Package,
+    Split,
     SubFlowImplementation,
     TaskImplementation,
 )
@@ -259,3 +263,28 @@ def test_condition_text_beside_an_empty_expression_element() -> None:
       </WorkflowProcess></WorkflowProcesses></Package>""".encode()
     (t,) = read_package(doc, schema=False).process().transitions
     assert t.condition is not None and t.condition.expression == "ed_changes"
+
+
+def test_an_enumeration_value_in_another_case_is_read_as_the_schema_spells_it() -> None:
+    from wfengine import dump_xpdl
+
+    pkg = _package(
+        NS21,
+        """
+        <Activity Id="a" StartMode="automatic">
+          <Route/>
+          <TransitionRestrictions><TransitionRestriction>
+            <Join Type="xor"/><Split Type="and"/>
+          </TransitionRestriction></TransitionRestrictions>
+        </Activity>
+        """,
+    )
+    a = pkg.process().activity("a")
+    assert (a.start_mode, a.join, a.split) == (
+        Mode.AUTOMATIC,
+        Join(type=GatewayType.EXCLUSIVE),
+        Split(type=GatewayType.PARALLEL),
+    )
+    assert pkg.load_diagnostics == ()  # (the schema check names the spelling)
+    written = dump_xpdl(pkg)
+    assert b'Split Type="Parallel"' in written and b'Join Type="Exclusive"' in written

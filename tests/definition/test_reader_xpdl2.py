@@ -476,3 +476,53 @@ def test_xpdl22_actual_parameter_richer_than_one_expression_is_warned() -> None:
     )
     assert params == ("ab",)
     assert [d.code for d in pkg.load_diagnostics] == ["xpdl-unreadable"]
+
+
+def _activity_level(implementation: str) -> Package:
+    # XPDL 2.2: "Deprecated in XPDL 2.2, use the Actual Parameters at the Activity Level"
+    doc = f"""<Package xmlns="{XPDL22_NS}" Id="p"><PackageHeader/><WorkflowProcesses>
+      <WorkflowProcess Id="w"><ProcessHeader/><Activities>
+        <Activity Id="a"><Implementation>{implementation}</Implementation>
+          <ActualParameters>
+            <ActualParameter><FormalExpression>customer</FormalExpression></ActualParameter>
+            <ActualParameter><Source>amount</Source></ActualParameter>
+          </ActualParameters>
+        </Activity>
+      </Activities></WorkflowProcess></WorkflowProcesses></Package>"""
+    return read_package(doc.encode(), schema=False)
+
+
+@pytest.mark.parametrize(
+    "implementation",
+    ['<Task><TaskApplication Id="notify"/></Task>', '<SubFlow Id="child"/>'],
+    ids=["task-application", "subflow"],
+)
+def test_xpdl22_activity_level_actual_parameters_belong_to_its_call(implementation: str) -> None:
+    from wfengine import dump_xpdl
+
+    pkg = _activity_level(implementation)
+    body = pkg.process().activity("a").body
+    found = (
+        body.actual_parameters
+        if isinstance(body, SubFlowImplementation)
+        else body.tools[0].actual_parameters  # type: ignore[union-attr]
+    )
+    assert found == ("customer", "amount")
+    assert pkg.load_diagnostics == ()
+    assert pkg.process().activity("a").extras == ()  # read, not kept aside
+    again = read_package(dump_xpdl(pkg))  # written where 2.2 still allows them, schema-valid
+    assert again.process().activity("a").body == body
+    schema = [d.message for d in again.load_diagnostics if d.code == "schema-violation"]
+    assert not [m for m in schema if "ActualParameter" in m]  # ('child' is not declared here)
+
+
+def test_activity_level_actual_parameters_stay_as_written_when_the_call_has_its_own() -> None:
+    pkg = _activity_level(
+        '<Task><TaskApplication Id="notify"><ActualParameters><ActualParameter>'
+        "x</ActualParameter></ActualParameters></TaskApplication></Task>"
+    )
+    body = pkg.process().activity("a").body
+    assert body.tools[0].actual_parameters == ("x",)  # type: ignore[union-attr]
+    assert [x.tag.rsplit("}", 1)[-1] for x in pkg.process().activity("a").extras] == [
+        "ActualParameters"
+    ]

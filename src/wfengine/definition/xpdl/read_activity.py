@@ -29,14 +29,23 @@ from wfengine.definition.model import (
     NoImplementation,
     Split,
     StandardLoop,
+    SubFlowImplementation,
+    TaskImplementation,
     TestTime,
     XmlNode,
 )
-from wfengine.definition.xpdl.read_activity_body import EXECUTIONS, GATEWAY_TYPES, read_body
+from wfengine.definition.xpdl.read_activity_body import (
+    EXECUTIONS,
+    GATEWAY_TYPES,
+    read_actual_parameters,
+    read_body,
+)
 from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
     Unreadable,
+    element_children,
+    is_xpdl,
     local_name,
     to_xml_node,
 )
@@ -63,6 +72,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         read = ctx.read_one(body_el, lambda c, e: read_body(c, e, spill), spill)
         if read is not None:
             body = read
+    body = _with_activity_parameters(ctx, cur, el, body, spill)
     join, split = _read_restrictions(ctx, cur, spill)
     loop_el = cur.child("Loop")
     loop = None
@@ -87,6 +97,31 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         **cur.rest(spill),
     )
+
+
+def _with_activity_parameters(
+    ctx: ReadContext, cur: Cursor, el: etree._Element, body: ActivityBody, spill: list[XmlNode]
+) -> ActivityBody:
+    """``body`` with the activity's own ``ActualParameters`` (XPDL 2.2 moved a call's actual
+    parameters from TaskApplication and SubFlow to the activity: "Deprecated in XPDL 2.2, use
+    the Actual Parameters at the Activity Level"), given to its one application call or
+    subflow when that has none of its own. Anything else (several calls, a call that has its
+    own, no call at all) leaves them unread, so they are kept as they were written."""
+    if not any(is_xpdl(c) and local_name(c) == "ActualParameters" for c in element_children(el)):
+        return body
+    if isinstance(body, TaskImplementation) and len(body.tools) == 1:
+        (tool,) = body.tools
+        if tool.actual_parameters:
+            return body
+        actuals = read_actual_parameters(ctx, cur, spill)
+        return body.model_copy(
+            update={"tools": (tool.model_copy(update={"actual_parameters": actuals}),)}
+        )
+    if isinstance(body, SubFlowImplementation) and not body.actual_parameters:
+        return body.model_copy(
+            update={"actual_parameters": read_actual_parameters(ctx, cur, spill)}
+        )
+    return body
 
 
 def _read_mode(ctx: ReadContext, cur: Cursor, name: str, spill: list[XmlNode]) -> Mode | None:

@@ -174,7 +174,7 @@ def _read_implementation_child(
             process_id=cur.required_attr("Id"),
             name=cur.attr("Name"),
             execution=cur.attr_choice("Execution", EXECUTIONS) or Execution.SYNCHR,
-            actual_parameters=_read_actual_parameters(ctx, cur, spill),
+            actual_parameters=read_actual_parameters(ctx, cur, spill),
             package_ref=cur.attr("PackageRef"),
             instance_data_field=cur.attr("InstanceDataField"),
             start_activity_id=cur.attr("StartActivityId"),
@@ -261,7 +261,7 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
     return ToolCall(
         application_id=cur.required_attr("Id"),
         tool_type=tool_type,
-        actual_parameters=_read_actual_parameters(ctx, cur, spill),
+        actual_parameters=read_actual_parameters(ctx, cur, spill),
         description=cur.text("Description"),
         extended_attributes=read_extended_attributes(
             ctx, cur, spill, own=local_name(el) == "TaskApplication"
@@ -270,7 +270,7 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
     )
 
 
-def _read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
+def read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
     """Actual parameters in order. An empty one stays an empty string: position matters."""
     out: list[str] = []
     for p in cur.wrapped("ActualParameters", "ActualParameter", spill):

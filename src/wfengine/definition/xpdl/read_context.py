@@ -332,19 +332,31 @@ class Cursor:
         return None
 
     def attr_choice(self, name: str, mapping: dict[str, T]) -> T | None:
-        """An enumerated attribute mapped through ``mapping``; an unknown value stays unread."""
+        """An enumerated attribute mapped through ``mapping``; an unknown value stays unread.
+
+        A value that differs from a known one only in case (``Type="and"``, ``Mode="in"``,
+        as hand-written and some tools' files have it) is read as that one: the schema check
+        reports the spelling, and the written file has the schema's. Any other value is
+        unknown: the element reads as if the attribute were absent, and the value is kept
+        as an unknown attribute (written back where the model has no value of its own for
+        it; where it has a default, the default is written).
+        """
         raw = self.el.get(name)
         if raw is None:
             self._attrs_taken.add(name)
             return None
         key = str(raw).strip()
-        if key in mapping:
+        found = mapping.get(key)
+        if found is None:
+            found = next((v for k, v in mapping.items() if k.lower() == key.lower()), None)
+        if found is not None:
             self._attrs_taken.add(name)
-            return mapping[key]
+            return found
         self.ctx.warn(
             "xpdl-unreadable",
             f"attribute {name}={raw!r} of <{self.name}> at line {self.line} has an unknown "
-            "value; it is kept as an unknown attribute",
+            "value; it is kept as an unknown attribute, and the element acts as if it had "
+            "none",
             self.el,
         )
         return None
