@@ -9,6 +9,11 @@ Acceptance numbers are unique under the customer's phone number: the table's pri
 (phone, number), so two engine processes giving numbers at once cannot both take the same one
 (the loser of the race takes the next); looking a case up by phone and number is a
 primary-key hit.
+
+A phone number is keyed as written nowhere: :func:`phone_key` reduces it to its national
+digits first (``"+86 138 0000 0101"``, ``"0086-138-0000-0101"`` and ``"13800000101"`` are one
+customer, as a hotline agent and a web form write the same phone differently), in every
+table and lookup.
 """
 
 from __future__ import annotations
@@ -84,9 +89,24 @@ class RecordedChannel:
         with self.apps.db.begin() as conn:
             conn.execute(
                 notifications.insert().values(
-                    phone=phone, channel=self.name, text=text, at=self.apps.now()
+                    phone=phone_key(phone), channel=self.name, text=text, at=self.apps.now()
                 )
             )
+
+
+#: the country calling code of the call centre's customers (mainland China)
+COUNTRY_CODE = "86"
+
+
+def phone_key(phone: str) -> str:
+    """The phone number as the CRM keys it: its digits, without the international prefix
+    (``+`` or ``00``) and the country code of :data:`COUNTRY_CODE`."""
+    digits = "".join(c for c in phone if c.isdigit())
+    international = phone.strip().startswith("+") or digits.startswith("00")
+    digits = digits.removeprefix("00") if international else digits
+    if international and digits.startswith(COUNTRY_CODE):
+        return digits[len(COUNTRY_CODE) :]
+    return digits
 
 
 def acceptance_label(phone: str, number: int) -> str:
@@ -119,13 +139,13 @@ class CrmApps:
 
     def add_customers(self, rows: list[Mapping[str, Any]]) -> None:
         with self.db.begin() as conn:
-            conn.execute(customers.insert(), [dict(r) for r in rows])
+            conn.execute(customers.insert(), [{**r, "phone": phone_key(r["phone"])} for r in rows])
 
     def history(self, phone: str) -> list[dict[str, Any]]:
         """The customer's complaint history, oldest first."""
         query = (
             sa.select(complaint_history)
-            .where(complaint_history.c.phone == phone)
+            .where(complaint_history.c.phone == phone_key(phone))
             .order_by(complaint_history.c.id)
         )
         with self.db.connect() as conn:
@@ -135,7 +155,7 @@ class CrmApps:
         """The notifications sent (to one customer), oldest first."""
         query = sa.select(notifications).order_by(notifications.c.id)
         if phone is not None:
-            query = query.where(notifications.c.phone == phone)
+            query = query.where(notifications.c.phone == phone_key(phone))
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -144,7 +164,7 @@ class CrmApps:
     def lookup_customer(self, lookup_phone: str) -> dict[str, str]:
         """The customer's name and value from the customer table (an unknown caller is a
         new, standard customer)."""
-        query = sa.select(customers).where(customers.c.phone == lookup_phone)
+        query = sa.select(customers).where(customers.c.phone == phone_key(lookup_phone))
         with self.db.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
@@ -153,6 +173,7 @@ class CrmApps:
 
     def next_acceptance_number(self, acceptance_phone: str) -> dict[str, str]:
         """The next acceptance number under this phone number (unique: see the notes)."""
+        acceptance_phone = phone_key(acceptance_phone)
         for _ in itertools.count():
             with self.db.connect() as conn:
                 top = conn.execute(
@@ -184,7 +205,7 @@ class CrmApps:
         with self.db.begin() as conn:
             conn.execute(
                 complaint_history.insert().values(
-                    phone=history_phone,
+                    phone=phone_key(history_phone),
                     acceptance_no=history_acceptance or None,
                     complaint=history_text or "",
                     answer=history_answer or "",

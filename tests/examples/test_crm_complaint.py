@@ -110,6 +110,26 @@ def _accepted(desk: Desk, **data: Any) -> str:
     return iid
 
 
+def test_one_phone_written_two_ways_is_one_customer_with_one_numbering(desk: Desk) -> None:
+    """The hotline writes "+86 138 0000 0101", the web form "13800000101": the same
+    customer (found in the customer table either way), numbered on from one sequence, never
+    told the same acceptance number twice."""
+    first = desk.intake()
+    second = desk.intake(phone="13800000101", channel="web")
+    third = desk.intake(phone="0086-138-0000-0101")
+    numbers = [desk.engine.instance(i).data["acceptance_no"] for i in (first, second, third)]
+    assert numbers == ["0101-0001", "0101-0002", "0101-0003"]
+    assert desk.engine.instance(second).data["customer_name"] == "Wei Zhang"
+    assert len(desk.crm.sent("13800000101")) == 3  # every notification under one key
+    other = desk.intake(phone="+86 139 5555 0101")  # another customer: their own numbering
+    assert desk.engine.instance(other).data["customer_name"] == "new customer"
+    assert [crm_module.phone_key(p) for p in ("+86 138 0000 0101", "+1 555 0101", "0101")] == [
+        "13800000101",
+        "15550101",
+        "0101",
+    ]
+
+
 def test_the_coordinator_handles_and_closes_it(desk: Desk) -> None:
     iid = _accepted(desk)
     desk.do(iid, "coordinate", "cora", decision="close", reply="We refunded the charge",
