@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from wfengine.cli.run_cmd import run
@@ -58,6 +59,41 @@ def test_run_json_follows_answers_and_exits_0(tmp_path: Path) -> None:
     assert out["data"] == {"amount": 250, "verdict": "ok"}
     assert (out["incidents"], out["waiting"], out["stubbed"], out["stopped"]) == ([], [], [], None)
     assert out["decided"] == []
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ({"reveiw": [{"verdict": "ok"}]}, "'reveiw' is no activity of the package's processes"),
+        ({"review": [{"verdit": "ok"}]}, "'verdit' is not declared by process 'complaint'"),
+        ({"review": [{"amount": "lots"}]}, "amount: data field 'amount' (INTEGER): expected"),
+    ],
+    ids=["activity", "field", "type"],
+)
+def test_answers_that_do_not_fit_the_definition_are_a_usage_error(
+    tmp_path: Path, answers: dict[str, object], words: str
+) -> None:
+    """A misspelt activity or field was silently unused (or made an undeclared field) and a
+    wrong type failed later as an incident: the run reached an outcome nobody asked for."""
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    result = CliRunner().invoke(run, [_complaint(tmp_path), "--answers", str(path)])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    converted = tmp_path / "converted.json"
+    converted.write_text(json.dumps({"review": [{"amount": "250", "note": 1}]}))
+    args = [_complaint(tmp_path), "--answers", str(converted), "--allow-undeclared", "--json"]
+    ok = CliRunner().invoke(run, args)
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["data"] == {"amount": 250, "verdict": None, "note": 1}
+
+
+def test_a_script_steps_set_is_checked_like_set(tmp_path: Path) -> None:
+    steps = tmp_path / "steps.json"
+    steps.write_text(json.dumps([{"complete": "review", "set": {"amount": "lots"}}]))
+    result = CliRunner().invoke(run, [_complaint(tmp_path), "--script", str(steps)])
+    assert result.exit_code == 2
+    assert "step 1 (complete 'review'): amount: data field 'amount' (INTEGER)" in result.output
 
 
 def test_run_without_answers_completes_manual_work_unchanged(tmp_path: Path) -> None:

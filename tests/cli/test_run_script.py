@@ -54,6 +54,24 @@ def test_steps_complete_advance_and_the_run_goes_on(tmp_path: Path) -> None:
     assert out["data"]["note"] == "ok"
 
 
+def test_a_stored_run_with_steps_is_dated_from_now(tmp_path: Path) -> None:
+    """With --db the steps' virtual clock starts at the current time: the stored records
+    were dated in the year 2000, and a worker found the timer decades overdue."""
+    from datetime import UTC, datetime, timedelta
+
+    from wfengine import Engine
+
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    before = datetime.now(UTC)
+    result = _run(tmp_path, _review(), [{"complete": "check"}], "--db", url)
+    assert result.exit_code == 3, result.output  # waiting for the timer
+    (timer,) = [w for w in json.loads(result.stdout)["waiting"] if w["kind"] == "timer"]
+    assert datetime.fromisoformat(timer["due"]) >= before + timedelta(hours=1)
+    with Engine(db_url=url) as e:
+        (iid,) = [s.id for s in e.instance_summaries()]
+        assert all(ev.at >= before for ev in e.audit(iid))
+
+
 def test_without_the_advance_the_run_waits_for_the_timer(tmp_path: Path) -> None:
     result = _run(tmp_path, _review(), [{"complete": "check"}, {"advance": 1800}])
     assert result.exit_code == 3
@@ -129,6 +147,7 @@ def test_tibco_event_files_run_to_completion_with_steps(
 def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
+    p.data_field("answer", "STRING")
     trigger = XmlNode(
         tag=XPDL + "TriggerResultMessage",
         children=(XmlNode(tag=XPDL + "Message", attrs=(("Id", "m"), ("Name", "reply"))),),

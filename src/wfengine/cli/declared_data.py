@@ -208,3 +208,103 @@ def type_name(data_type: DataType, is_array: bool = False) -> str:
     else:
         name = data_type.kind
     return f"array of {name}" if is_array else name
+
+
+def process_of_activity(package: Package, activity_id: str) -> WorkflowProcess | None:
+    """The process of ``package`` that has activity ``activity_id`` (in an activity set too;
+    the first when several do), or None."""
+    for process in package.workflow_processes:
+        try:
+            process.activity(activity_id)
+        except KeyError:
+            continue
+        return process
+    return None
+
+
+def declared_json(
+    values: Mapping[str, Any],
+    package: Package,
+    process: WorkflowProcess,
+    *,
+    allow_undeclared: bool,
+    option: str,
+    where: str,
+) -> dict[str, Any]:
+    """JSON ``values`` (what ``--answers`` and a ``--script`` step's ``set`` merge into an
+    instance) checked as ``--set`` is: each name a declaration of ``process`` (by id or
+    Name; others only with ``--allow-undeclared``), each value of a basic type converted to
+    it where that loses nothing (``"10"`` for an INTEGER) and refused otherwise. Raises
+    :class:`click.BadParameter` (exit status 2) naming ``where`` and the name.
+
+    Why before the run: a misspelt field became an undeclared one and the real field kept
+    its value, and a value of the wrong type failed later as an incident; either way the run
+    went on to an outcome nobody asked for.
+    """
+    from wfengine.applications.coercion import coerce
+
+    declared = declarations(package, process)
+    types = {t.id: t.data_type for t in package.type_declarations}
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        try:
+            target = _resolve_name(name, declared, process.id, allow_undeclared, option)
+        except click.BadParameter as exc:
+            raise click.BadParameter(f"{where}: {exc.message}", param_hint=option) from None
+        if target is None:
+            data[name] = value
+            continue
+        data_type = _underlying(target.data_type, types)
+        is_array = target.is_array
+        if isinstance(data_type, ArrayType | ListType):
+            data_type, is_array = _underlying(data_type.element, types), True
+        try:
+            if isinstance(data_type, BasicType):
+                value = coerce(value, data_type.type, is_array)
+            elif (
+                isinstance(data_type, EnumerationType)
+                and data_type.values
+                and not is_array
+                and value is not None
+                and value not in data_type.values
+            ):
+                raise ValueError(f"expected one of {', '.join(data_type.values)}")
+        except ValueError as exc:
+            kind = type_name(target.data_type, target.is_array)
+            raise click.BadParameter(
+                f"{where}: {name}: {target.what} {target.id!r} ({kind}): {exc}", param_hint=option
+            ) from None
+        data[target.id] = value
+    return data
+
+
+def checked_answers(
+    answers: Mapping[str, list[dict[str, Any]]],
+    package: Package,
+    *,
+    allow_undeclared: bool,
+) -> dict[str, list[dict[str, Any]]]:
+    """``run --answers`` checked against the package: each activity one of its processes
+    has (the runner drives subflows too), each answer's names and values as
+    :func:`declared_json` checks them against that activity's process."""
+    checked: dict[str, list[dict[str, Any]]] = {}
+    for activity_id, given in answers.items():
+        process = process_of_activity(package, activity_id)
+        if process is None:
+            raise click.BadParameter(
+                f"{activity_id!r} is no activity of the package's processes, so its answers "
+                "would never be used",
+                param_hint="--answers",
+            )
+        checked[activity_id] = [
+            declared_json(
+                answer,
+                package,
+                process,
+                allow_undeclared=allow_undeclared,
+                option="--answers",
+                where=f"answer {n} for {activity_id!r}",
+            )
+            for n, answer in enumerate(given, 1)
+        ]
+    return checked

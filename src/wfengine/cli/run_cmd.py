@@ -47,6 +47,7 @@ all the work itself, and only completes the work items of its own instance and i
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -55,7 +56,9 @@ from wfengine.cli.assignments import allow_undeclared_option, set_option, split_
 
 if TYPE_CHECKING:
     from wfengine.cli.runner import RunOutcome
+    from wfengine.cli.script_steps import Step
     from wfengine.cli.stub_apps import StubbedApplications
+    from wfengine.definition.model import Package, WorkflowProcess
     from wfengine.runtime.snapshots import InstanceSnapshot
 
 EXIT_COMPLETED = 0
@@ -119,8 +122,10 @@ Examples:
     "script_file",
     metavar="STEPS.json",
     help='Steps to take before the manual work: [{"complete": "ACT", "set": {...}}, '
-    '{"message": "NAME", "set": {...}}, {"advance": "PT1H"}, {"cancel": "ACT"}, '
-    '{"terminate": true}]; `-` for stdin. The run then uses a virtual clock.',
+    '{"message": "NAME", "set": {...}}, {"signal": "NAME", "set": {...}}, '
+    '{"advance": "PT1H"}, {"cancel": "ACT"}, {"add_instance": "ACT", "set": {...}}, '
+    '{"terminate": true}]; `-` for stdin. The run then uses a virtual clock (with --db, '
+    "starting at the current time).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
@@ -142,9 +147,11 @@ def run(
     waiting (or the runner stopped a manual loop), 1 when FILE cannot be loaded or the
     instance ended otherwise, 2 on usage errors and files that cannot be read.
     """
+    from datetime import UTC, datetime
+
     from wfengine.cli.answers import read_answers
     from wfengine.cli.database import engine_errors
-    from wfengine.cli.declared_data import declared_values
+    from wfengine.cli.declared_data import checked_answers, declared_values
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.loading import load_or_fail
     from wfengine.cli.runner import drive
@@ -165,6 +172,8 @@ def run(
     except KeyError as exc:
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
+    script_answers = checked_answers(script_answers, package, allow_undeclared=allow_undeclared)
+    steps = [_checked_step(s, package, process, allow_undeclared) for s in steps]
     from wfengine.runtime.outbox import OutboxHandlers
 
     registry = RunRegistry()
@@ -174,8 +183,12 @@ def run(
 
         load_apps(apps_module, registry, outbox)
     stubs = registry.stub_unbound() if unbound == "stub" else None
-    # steps may move the clock on: a run with steps keeps its own, virtual one
-    clock = VirtualClock() if script_file is not None else None
+    # steps may move the clock on: a run with steps keeps its own, virtual one; one that
+    # is stored starts it now, so its records are not dated in the year 2000 (and a
+    # worker does not find its timers long overdue)
+    clock = None
+    if script_file is not None:
+        clock = VirtualClock(datetime.now(UTC)) if db is not None else VirtualClock()
     if db is None:
         engine = Engine(applications=registry, clock=clock)
     else:
@@ -268,3 +281,26 @@ def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
         due = f" due {row['due']}" if row["due"] else ""
         instance = row["instance_id"]
         click.echo(f"waiting: {row['kind']} {row['id']}{where} of instance {instance}{due}")
+
+
+def _checked_step(
+    step: Step, package: Package, process: WorkflowProcess, allow_undeclared: bool
+) -> Step:
+    """``step`` with its ``set`` checked as ``--set`` is, against the process of the activity
+    it names (``complete``, ``add_instance``: perhaps a subflow's), else the run's process."""
+    from wfengine.cli.declared_data import declared_json, process_of_activity
+
+    if not step.data:
+        return step
+    owner = None
+    if step.action in ("complete", "add_instance") and isinstance(step.target, str):
+        owner = process_of_activity(package, step.target)
+    data = declared_json(
+        step.data,
+        package,
+        owner or process,
+        allow_undeclared=allow_undeclared,
+        option="--script",
+        where=str(step),
+    )
+    return dataclasses.replace(step, data=data)
