@@ -113,6 +113,25 @@ def test_verify_passes_then_names_the_edited_event(tmp_path: Path) -> None:
     assert f"tampered: instance {iid!r}, event 2: does not match its hash" in bad.stdout
 
 
+def test_an_output_that_cannot_be_written_or_is_a_database_is_refused(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("a")
+    assert cli("run", write(tmp_path, pb), "--db", db).exit_code == 0
+    database = Path(db.removeprefix("sqlite:///"))
+    size = database.stat().st_size
+    slip = cli("audit", "--db", db, "-o", str(database))  # meant wfengine.csv
+    assert slip.exit_code == 2 and "it is a SQLite database" in slip.stderr
+    assert database.stat().st_size == size  # nothing written over it
+    missing = cli("audit", "--db", db, "--format", "csv", "-o", str(tmp_path / "no" / "x.csv"))
+    assert missing.exit_code == 2 and "cannot write" in missing.stderr
+    assert "Traceback" not in missing.output
+    out = tmp_path / "trail.csv"
+    assert cli("audit", "--db", db, "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith(",".join(COLUMNS))
+    assert [f.name for f in tmp_path.iterdir() if f.name.endswith(".tmp")] == []
+
+
 def test_stats(url: str) -> None:
     out = cli("stats", "--db", url, "--json")
     assert out.exit_code == 0, out.output
@@ -149,3 +168,25 @@ def test_stats_draws_the_plot_and_the_heat_diagram(url: str, tmp_path: Path) -> 
     assert cli("stats", "--db", url, "--process", "order", "--plot", str(svg)).exit_code == 0
     assert b"<svg" in svg.read_bytes()[:2000]
     assert cli("stats", "--db", url, "--plot", str(tmp_path / "x.pdf")).exit_code == 2
+
+
+def test_a_misspelt_kind_is_a_usage_error_not_an_empty_trail(url: str) -> None:
+    out = cli("audit", "--db", url, "--kind", "instance.create")
+    assert out.exit_code == 2
+    assert "'instance.create' is no kind of audit event (did you mean instance.created?)" in (
+        out.stderr
+    )
+    assert cli("audit", "--db", url, "--kind", "instance.created").exit_code == 0
+
+
+def test_stats_of_a_process_never_deployed_names_it(url: str) -> None:
+    out = cli("stats", "--db", url, "--process", "ordr")
+    assert out.exit_code == 1  # not a table of zeros
+    assert "no deployed process 'ordr' (deployed: order)" in out.stderr
+
+
+def test_a_diagram_of_no_known_format_names_what_stats_takes(url: str, tmp_path: Path) -> None:
+    out = cli("stats", "--db", url, "--process", "order", "--diagram", str(tmp_path / "x.txt"))
+    assert out.exit_code == 2
+    assert "use a suffix .dot, .gv, .svg or .png" in out.stderr
+    assert "--format" not in out.stderr  # stats has no such option

@@ -53,13 +53,37 @@ def test_a_file_that_cannot_be_read_is_exit_2(command: str, tmp_path: Path) -> N
     assert "a-directory" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["convert", "-o"], ["render", "-o"]])
+@pytest.mark.parametrize("command", [["convert", "-o"], ["render", "-o"], ["audit", "-o"]])
 def test_an_output_that_cannot_be_written_is_exit_2(command: list[str], tmp_path: Path) -> None:
     verb, option = command
     target = tmp_path / "no-such-directory" / "out.dot"
-    result = cli(verb, str(LEAVE_REQUEST), option, str(target))
+    source = str(LEAVE_REQUEST)
+    if verb == "audit":
+        source = "--db=" + sqlite_url(tmp_path)
+        assert cli("run", str(LEAVE_REQUEST), "--db", source[5:]).exit_code in (0, 3)
+    result = cli(verb, source, option, str(target))
     assert result.exit_code == 2, result.output
     assert "no-such-directory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///TMP/no-such-directory/x.db", "bogus://x"],
+    ids=["missing-directory", "unknown-scheme"],
+)
+def test_a_database_that_cannot_be_used_is_exit_2_for_demo_and_simulate(
+    url: str, tmp_path: Path
+) -> None:
+    url = url.replace("TMP", str(tmp_path))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("arrivals: {poisson: 10/h}\n")
+    simulate = ["simulate", str(LEAVE_REQUEST), "--scenario", str(scenario), "--instances", "2"]
+    assert cli(*simulate).exit_code == 0  # the scenario is fine: only the database is not
+    for args in (["demo", "crm", "--complaints", "1", "--db", url], [*simulate, "--db", url]):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+        assert result.stderr.startswith(("Error: cannot make", "Error: unsupported database"))
 
 
 def test_a_definition_that_does_not_load_is_exit_1_for_run_and_instance_start(

@@ -357,6 +357,18 @@ def test_a_schema_from_a_newer_wfengine_is_refused(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(SchemaOutdatedError, match="newer wfengine"):
         Engine(db_url=url)
+    # what the db commands say of it (a rollback of wfengine meets this): not "upgrade the
+    # database", and no traceback from the migration tool
+    from click.testing import CliRunner
+
+    from wfengine.cli.main import main
+
+    current = CliRunner().invoke(main, ["db", "current", "--db", url])
+    assert current.exit_code == 0
+    assert "revision 9999" in current.output and "written by a newer wfengine" in current.output
+    upgrade = CliRunner().invoke(main, ["db", "upgrade", "--db", url])
+    assert upgrade.exit_code == 2 and "written by a newer wfengine" in upgrade.output
+    assert upgrade.exception is None or isinstance(upgrade.exception, SystemExit)
 
 
 def test_an_empty_database_is_only_created_when_allowed(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on
 from wfengine.cli.exit_status import WorkflowRefused
+from wfengine.cli.loading import output_file
 
 _FORMATS = ("table", "csv", "jsonl", "xes")
 
@@ -50,7 +51,14 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--process", "process_id", metavar="P", help="Only instances of this process.")
 @click.option("--activity", "activity_id", metavar="A", help="Only events of this activity.")
 @click.option("--user", metavar="U", help="Only what this user did.")
-@click.option("--kind", "kinds", metavar="K", multiple=True, help="Only events of kind K.")
+@click.option(
+    "--kind",
+    "kinds",
+    metavar="K",
+    multiple=True,
+    callback=lambda _ctx, _param, value: _known_kinds(value),
+    help="Only events of kind K (instance.created, work_item.completed, ...).",
+)
 @click.option("--since", metavar="T", callback=parse_time, help="Events at or after T.")
 @click.option("--until", metavar="T", callback=parse_time, help="Events before T.")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
@@ -81,7 +89,9 @@ def audit(
         bar = output is not None and sys.stderr.isatty()
         if fmt == "xes":
             binary: IO[bytes] = (
-                files.enter_context(open(output, "wb")) if output else sys.stdout.buffer
+                files.enter_context(output_file(output, binary=True))
+                if output
+                else sys.stdout.buffer
             )
 
             def progress(ids: list[str]) -> Iterable[str]:
@@ -92,9 +102,7 @@ def audit(
             write_xes(engine, binary, progress=progress if bar else None, **wanted)
             return
         out: IO[str] = (
-            files.enter_context(open(output, "w", encoding="utf-8", newline=""))
-            if output
-            else sys.stdout
+            files.enter_context(output_file(output, binary=False)) if output else sys.stdout
         )
         events: Iterable[Any] = iter_events(engine, **wanted)
         if bar:
@@ -105,6 +113,25 @@ def audit(
             write_jsonl(events, out)
         else:
             _table(events, out)
+
+
+def _known_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """``--kind`` values, each a kind of audit event (a misspelt one would match nothing and
+    print an empty trail as if nothing had happened): exit 2 naming the closest."""
+    import difflib
+
+    from wfengine.runtime.history import EventKind
+
+    known = [k.value for k in EventKind]
+    for kind in kinds:
+        if kind not in known:
+            close = difflib.get_close_matches(kind, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise click.BadParameter(
+                f"{kind!r} is no kind of audit event{hint}; the kinds are {', '.join(known)}",
+                param_hint="--kind",
+            )
+    return kinds
 
 
 def _table(events: Any, out: IO[str]) -> None:

@@ -52,7 +52,7 @@ def current(url: str) -> None:
     from wfengine.errors import StoreError
     from wfengine.runtime.sql.connect import create_engine, normalise_url, refuse_missing, shown
     from wfengine.runtime.sql.dialects import dialect_for
-    from wfengine.runtime.sql.migrate import current_revision, head_revision
+    from wfengine.runtime.sql.migrate import current_revision, head_revision, is_known_revision
 
     try:
         parsed = normalise_url(url)
@@ -71,5 +71,10 @@ def current(url: str) -> None:
     finally:
         engine.dispose()
     head = head_revision()
-    state = "up to date" if revision == head else "needs `wfengine db upgrade`"
+    if revision == head:
+        state = "up to date"
+    elif revision is not None and not is_known_revision(revision):
+        state = "written by a newer wfengine: upgrade wfengine"
+    else:
+        state = "needs `wfengine db upgrade`"
     click.echo(f"{shown(url)}: revision {revision or 'none'}, needed {head} ({state})")

@@ -71,8 +71,8 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
       wfengine demo crm --complaints 1000 --seed 7
       wfengine demo crm --db sqlite:///crm.db
     """
+    from wfengine.cli.database import open_engine
     from wfengine.runtime.clock import VirtualClock
-    from wfengine.runtime.engine import Engine
 
     directory = example or CHECKOUT_EXAMPLE
     if not (directory / "day.py").is_file():
@@ -85,7 +85,8 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
     work = Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
     url = url or f"sqlite:///{work / 'crm.db'}"
     clock = VirtualClock()
-    engine = Engine(clock=clock, db_url=url, directory=day.organisation(complaints))
+    engine = open_engine(url, defer=False, clock=clock)  # unusable: exit 2, named
+    engine.directory = day.organisation(complaints)
     try:
         apps: Any = crm_side.CrmApps(url, clock=clock)
         apps.register(engine.applications)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -68,20 +69,50 @@ def load_or_fail(source: str, *, schema: bool = False) -> Package:
 
 
 def write_output(target: str, data: bytes) -> None:
-    """Write ``data`` to the file ``target``, or to standard output when it is ``-``.
-
-    A file is written beside its final name and then renamed over it, so an interrupted run
-    never leaves a half-written definition or picture where a complete one was expected.
-    """
+    """Write ``data`` to the file ``target``, or to standard output when it is ``-``
+    (:func:`output_file`'s rules)."""
     if target == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream underneath stdout
         return
+    with output_file(target, binary=True) as stream:
+        stream.write(data)
+
+
+#: what every SQLite database file begins with
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@contextlib.contextmanager
+def output_file(target: str, *, binary: bool) -> Iterator[IO[Any]]:
+    """A file to write ``target`` through: written beside its final name and renamed over it
+    when the block ends well, so an interrupted or failed run never leaves a half-written
+    file where a complete one was expected (a failure removes the partial one).
+
+    Refused (exit 2, nothing written): a target that cannot be written, and one that is a
+    SQLite database (``-o wfengine.db`` for ``-o wfengine.csv`` would replace the very
+    database being exported with its export).
+    """
     path = Path(target)
+    with contextlib.suppress(OSError), path.open("rb") as existing:
+        if existing.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
+            raise InputOutputError(
+                f"cannot write {target}: it is a SQLite database, which an output never "
+                "replaces (name another file)"
+            )
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        stream: IO[Any] = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
+    try:
+        with stream:
+            yield stream
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

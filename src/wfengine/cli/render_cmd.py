@@ -22,14 +22,22 @@ FORMATS = ("dot", "svg", "png")
 SUFFIX_FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
 #: a layout that takes longer than this is a runaway; real process diagrams take well under 1 s
 DOT_TIMEOUT_SECONDS = 60.0
-GRAPHVIZ_HINT = (
-    "install Graphviz, e.g. `apt-get install graphviz` (the Debian/Ubuntu package graphviz), "
-    "or write DOT instead with `--format dot` or an OUT ending in .dot"
-)
 
 
-def format_for(output: str, explicit: str | None) -> str:
-    """The output format: the one asked for, else the one OUT's suffix names (DOT for ``-``)."""
+def graphviz_hint(format_option: bool = True) -> str:
+    """What to do without Graphviz (``--format dot`` only where the command has it)."""
+    dot = "`--format dot` or an OUT ending in .dot" if format_option else "a file ending in .dot"
+    return (
+        "install Graphviz, e.g. `apt-get install graphviz` (the Debian/Ubuntu package "
+        f"graphviz), or write DOT instead with {dot}"
+    )
+
+
+def format_for(output: str, explicit: str | None, *, format_option: bool = True) -> str:
+    """The output format: the one asked for, else the one OUT's suffix names (DOT for ``-``).
+
+    ``format_option``: the command has ``--format`` (``stats --diagram`` has not), so the
+    message may name it."""
     if explicit is not None:
         return explicit
     if output == "-":
@@ -37,13 +45,13 @@ def format_for(output: str, explicit: str | None) -> str:
     suffix = Path(output).suffix.lower()
     if suffix in SUFFIX_FORMATS:
         return SUFFIX_FORMATS[suffix]
+    named = f"name it with --format ({', '.join(FORMATS)}) or " if format_option else ""
     raise click.UsageError(
-        f"cannot tell the format from {output!r}; name it with --format "
-        f"({', '.join(FORMATS)}) or use a suffix .dot, .gv, .svg or .png"
+        f"cannot tell the format from {output!r}; {named}use a suffix .dot, .gv, .svg or .png"
     )
 
 
-def run_graphviz(dot_text: str, fmt: str) -> bytes:
+def run_graphviz(dot_text: str, fmt: str, *, format_option: bool = True) -> bytes:
     """Lay out ``dot_text`` with Graphviz's ``dot`` and return the ``fmt`` image bytes.
 
     Raises :class:`InputOutputError` (exit 2) when ``dot`` is missing, fails or times out.
@@ -52,7 +60,7 @@ def run_graphviz(dot_text: str, fmt: str) -> bytes:
     if program is None:
         raise InputOutputError(
             f"{fmt.upper()} output needs Graphviz's `dot` program, which is not on PATH: "
-            + GRAPHVIZ_HINT
+            + graphviz_hint(format_option)
         )
     try:
         result = subprocess.run(

@@ -118,7 +118,10 @@ def simulate(
         "applications": registry,
         "db_url": db,
     }
-    from wfengine.cli.database import engine_errors
+    from wfengine.cli.database import engine_errors, open_engine
+
+    if db is not None:
+        open_engine(db).close()  # a database that cannot be used: exit 2 before any work
 
     with contextlib.ExitStack() as stack:
         if show:

@@ -29,8 +29,15 @@ from wfengine.cli.json_output import dumps
 @click.command()
 @db_option
 @click.option("--process", "process_id", metavar="P", help="Only this process.")
-@click.option("--since", metavar="T", callback=parse_time, help="Events at or after T.")
-@click.option("--until", metavar="T", callback=parse_time, help="Events before T.")
+@click.option(
+    "--since",
+    metavar="T",
+    callback=parse_time,
+    help="What started or completed at or after T (work in progress: as it stands).",
+)
+@click.option(
+    "--until", metavar="T", callback=parse_time, help="What started or completed before T."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one per process.")
 @click.option("--plot", metavar="OUT", help="Draw times and work in progress (.png or .svg).")
 @click.option("--diagram", metavar="OUT", help="Draw the diagram by waiting time (.svg/.png/.dot).")
@@ -53,6 +60,7 @@ def stats(
 
     with engine_on(url) as engine:
         if process_id is not None:
+            engine.deployed(process_id)  # a misspelt process: exit 1 naming it, not zeros
             processes = [process_id]
         else:
             processes = sorted({s.process_id for s in engine.instance_summaries()})
@@ -91,6 +99,7 @@ def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> N
 
     from wfengine.audit.plots import PlottingUnavailable, heat_diagram, write_plot
     from wfengine.cli.exit_status import InputOutputError
+    from wfengine.cli.loading import write_output
     from wfengine.cli.render_cmd import format_for, run_graphviz
 
     if plot is not None:
@@ -103,10 +112,7 @@ def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> N
         except OSError as exc:
             raise InputOutputError(f"cannot write {plot}: {exc.strerror or exc}") from exc
     if diagram is not None:
-        fmt = format_for(diagram, None)
+        fmt = format_for(diagram, None, format_option=False)
         text = heat_diagram(engine, metrics)
-        data = text.encode() if fmt == "dot" else run_graphviz(text, fmt)
-        try:
-            Path(diagram).write_bytes(data)
-        except OSError as exc:
-            raise InputOutputError(f"cannot write {diagram}: {exc.strerror or exc}") from exc
+        data = text.encode() if fmt == "dot" else run_graphviz(text, fmt, format_option=False)
+        write_output(diagram, data)

@@ -58,11 +58,26 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
     try:
         with begin(engine) as conn:
             before = current_revision(conn)
+            if before is not None and not is_known_revision(before):
+                raise SchemaOutdatedError(_newer(shown(engine.url), before))
             command.upgrade(_config(conn), revision)
             after = current_revision(conn)
         return before, after
     finally:
         engine.dispose()
+
+
+def _newer(url: str, revision: str) -> str:
+    return (
+        f"the database {url} has schema revision {revision!r}, which this wfengine does not "
+        f"know (it needs {head_revision()!r}); it was written by a newer wfengine: upgrade "
+        "wfengine"
+    )
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this wfengine's (else a newer one wrote it)."""
+    return _known(ScriptDirectory.from_config(_config()), revision)
 
 
 def downgrade(url: str | URL, revision: str) -> tuple[str | None, str | None]:
@@ -106,10 +121,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
         return
     known = current is not None and _known(script, current)
     if current is not None and not known:
-        raise SchemaOutdatedError(
-            f"the database {url} has schema revision {current!r}, which this wfengine does not "
-            f"know (it needs {head!r}); it was written by a newer wfengine: upgrade wfengine"
-        )
+        raise SchemaOutdatedError(_newer(url, current))
     raise SchemaOutdatedError(
         f"the database {url} has schema revision {current or 'none'}, older than the "
         f"{head!r} this wfengine needs; upgrade it with `wfengine db upgrade --db {url}` "
