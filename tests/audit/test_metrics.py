@@ -88,6 +88,12 @@ def test_known_figures(engine: Engine) -> None:
     groups = {(g.kind, g.id): (g.completed, g.holding) for g in m.groups}
     assert groups[("role", "clerk")] == (3, 0) and groups[("role", "accountant")] == (3, 0)
     assert groups[("unit", "sales")] == (3, 0)  # alice's unit
+    # a window before anything happened: nothing started or completed in it, the work in
+    # progress is what it is now
+    before = clock.now() - timedelta(days=30)
+    empty = process_metrics(engine, "claim", until=before)
+    assert (empty.started, empty.completed, empty.work_in_progress) == (0, 0, 1)
+    assert empty.throughput_per_day is None and empty.activities == ()
 
 
 def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
@@ -124,11 +130,21 @@ def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
         _close(mine, ref)
     start = engine.audit_events(limit=1)[0].at
     window = {"since": start + timedelta(hours=2), "until": start + timedelta(hours=20)}
-    got = process_metrics(engine, "claim", **window).activities
+    windowed = process_metrics(engine, "claim", **window)
+    got = windowed.activities
     reference = activity_metrics_of(engine.audit_events(process_id="claim"), **window)
     assert 0 < sum(a.count for a in got) < sum(a.count for a in whole.activities)
     for mine, ref in zip(got, reference, strict=True):
         _close(mine, ref)
+    # the instances that started and completed in the window, the work in progress now
+    (started, opened, _, _, cycles), _ = instance_figures(engine, "claim", **window)
+    assert (windowed.started, windowed.completed, windowed.work_in_progress) == (
+        started,
+        len(cycles),
+        whole.work_in_progress,
+    )
+    assert 0 < windowed.started < whole.started and windowed.completed < whole.completed
+    assert windowed.cycle_time.median == pytest.approx(Durations.of(cycles).median, abs=0.01)
 
 
 def _close(mine: ActivityMetrics, ref: ActivityMetrics) -> None:

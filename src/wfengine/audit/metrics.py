@@ -232,19 +232,22 @@ def process_metrics(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> ProcessMetrics:
-    """The metrics of ``process_id``: its activities' over the activity instances that
-    completed in ``[since, until)`` (all by default), its instances' and users' as they
-    stand."""
+    """The metrics of ``process_id`` in ``[since, until)`` (all time by default): the
+    instances that started in it, those that completed in it (cycle time, throughput), the
+    activity instances that completed in it; the work in progress and the users' figures
+    as they stand."""
     store: Any = engine.store
     if hasattr(store, "activity_durations"):  # the SQL store: read in the database
         durations = store.activity_durations(process_id, since, until)
-        started, opened, first, last, cycles = store.instance_stats(process_id)
+        started, opened, first, last, cycles = store.instance_stats(process_id, since, until)
         people: dict[str, tuple[int, int]] = store.user_stats(process_id)
     else:
         from wfengine.audit.exports import iter_events
 
         durations = activity_durations_of(iter_events(engine, process_id=process_id), since, until)
-        (started, opened, first, last, cycles), people = instance_figures(engine, process_id)
+        (started, opened, first, last, cycles), people = instance_figures(
+            engine, process_id, since, until
+        )
     activities = [
         ActivityMetrics(
             act,
@@ -297,17 +300,26 @@ def _groups(engine: Engine, people: dict[str, tuple[int, int]]) -> tuple[GroupMe
 
 
 def instance_figures(
-    engine: Engine, process_id: str
+    engine: Engine,
+    process_id: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[
     tuple[int, int, datetime | None, datetime | None, list[float]], dict[str, tuple[int, int]]
 ]:
     """What the SQL store's ``instance_stats`` and ``user_stats`` answer, from the records:
-    (instances, open now, first created, last completed, each completed one's cycle time),
-    and user -> (activity instances whose work they completed, open work items they hold)."""
+    (instances started in ``[since, until)``, open now, first of them created, last
+    completed in the window, the cycle time of each completed in it), and user ->
+    (activity instances whose work they completed, open work items they hold)."""
+
+    def inside(at: datetime | None) -> bool:
+        return at is not None and (since is None or at >= since) and (until is None or at < until)
+
     summaries = engine.instance_summaries(process_id=process_id)
-    done = [s for s in summaries if s.state is ProcessState.COMPLETED and s.completed_at]
+    begun = [s for s in summaries if inside(s.created_at)]
+    done = [s for s in summaries if s.state is ProcessState.COMPLETED and inside(s.completed_at)]
     cycles = [_seconds(s.created_at, s.completed_at) for s in done if s.completed_at]
-    first = min((s.created_at for s in summaries), default=None)
+    first = min((s.created_at for s in begun), default=None)
     last = max((s.completed_at for s in done if s.completed_at), default=None)
     opened = sum(not s.state.is_closed for s in summaries)
     people: dict[str, tuple[int, int]] = {}
@@ -322,4 +334,4 @@ def instance_figures(
             if item.holder is not None and item.state is not WorkItemState.OFFERED:
                 n, held = people.get(item.holder, (0, 0))
                 people[item.holder] = (n, held + 1)
-    return (len(summaries), opened, first, last, cycles), people
+    return (len(begun), opened, first, last, cycles), people

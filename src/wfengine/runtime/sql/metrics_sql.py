@@ -38,8 +38,10 @@ WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at I
 """
 
 _COUNTS_QUERY = """
-SELECT COUNT(*), SUM(CASE WHEN state LIKE 'open.%' THEN 1 ELSE 0 END), MIN(created_at),
-       MAX(CASE WHEN state = 'closed.completed' THEN completed_at END)
+SELECT SUM(CASE WHEN 1 = 1{created} THEN 1 ELSE 0 END),
+       SUM(CASE WHEN state LIKE 'open.%' THEN 1 ELSE 0 END),
+       MIN(CASE WHEN 1 = 1{created} THEN created_at END),
+       MAX(CASE WHEN state = 'closed.completed'{completed} THEN completed_at END)
 FROM process_instances
 WHERE process_id = :process_id
 """
@@ -48,6 +50,7 @@ _CYCLES_QUERY = """
 SELECT {cycle}
 FROM process_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
+      {completed}
 """
 
 #: (instances, open now, first created, last completed, cycle time of each completed one)
@@ -85,15 +88,8 @@ def activity_durations(
     waiting and processing time in seconds and whether it was late, by activity."""
     seconds = _SECONDS[db.dialect.backend]
     start = "COALESCE(running_at, started_at)"
-    window = ""
     params: dict[str, Any] = {"process_id": process_id}
-    binds = []
-    for name, op in (("since", ">="), ("until", "<")):
-        value = since if name == "since" else until
-        if value is not None:
-            window += f" AND completed_at {op} :{name}"
-            params[name] = value
-            binds.append(sa.bindparam(name, type_=_time_type()))
+    window, binds = _window("completed_at", since, until, params)
     stmt = sa.text(
         _DURATIONS_QUERY.format(
             window=window,
@@ -111,23 +107,50 @@ def activity_durations(
     return db.read(read)
 
 
-def instance_stats(db: Database, process_id: str) -> InstanceStats:
-    """How many instances ``process_id`` has and has open, its first start and last
-    completion, and the cycle time in seconds of each completed instance."""
-    counts = sa.text(_COUNTS_QUERY).columns(
-        sa.column("n", sa.Integer),
-        sa.column("open", sa.Integer),
-        sa.column("first", _time_type()),
-        sa.column("last", _time_type()),
+def _window(
+    column: str, since: datetime | None, until: datetime | None, params: dict[str, Any]
+) -> tuple[str, list[sa.BindParameter[Any]]]:
+    """SQL that keeps ``column`` in ``[since, until)`` (empty for no bound), the bounds put
+    in ``params`` and typed as the store's times."""
+    window = ""
+    binds = []
+    for name, op, value in (("since", ">=", since), ("until", "<", until)):
+        if value is not None:
+            window += f" AND {column} {op} :{name}"
+            params[name] = value
+            binds.append(sa.bindparam(name, type_=_time_type()))
+    return window, binds
+
+
+def instance_stats(
+    db: Database,
+    process_id: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> InstanceStats:
+    """How many instances of ``process_id`` started in ``[since, until)`` and how many are
+    open now, the first start and last completion in the window, and the cycle time in
+    seconds of each instance that completed in it."""
+    params: dict[str, Any] = {"process_id": process_id}
+    created, binds = _window("created_at", since, until, params)
+    completed, _ = _window("completed_at", since, until, {})
+    counts = (
+        sa.text(_COUNTS_QUERY.format(created=created, completed=completed))
+        .bindparams(*binds)
+        .columns(
+            sa.column("n", sa.Integer),
+            sa.column("open", sa.Integer),
+            sa.column("first", _time_type()),
+            sa.column("last", _time_type()),
+        )
     )
     cycle = _SECONDS[db.dialect.backend].format(a="created_at", b="completed_at")
-    cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle))
-    params = {"process_id": process_id}
+    cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle, completed=completed)).bindparams(*binds)
 
     def read(conn: sa.Connection) -> InstanceStats:
         n, opened, first, last = conn.execute(counts, params).one()
         durations = [float(d) for (d,) in conn.execute(cycles, params)]
-        return int(n), int(opened or 0), first, last, durations
+        return int(n or 0), int(opened or 0), first, last, durations
 
     return db.read(read)
 

@@ -464,17 +464,17 @@ class SqlStore(StoreOutbox):
         """Each completed activity instance's waiting and processing time (metrics_sql)."""
         return activity_durations(self._db, process_id, since, until)
 
-    def instance_stats(self, process_id: str) -> InstanceStats:
-        """Instance counts and cycle times of ``process_id`` (metrics_sql)."""
-        return instance_stats(self._db, process_id)
+    def instance_stats(
+        self, process_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> InstanceStats:  # instance counts and cycle times (metrics_sql)
+        return instance_stats(self._db, process_id, since, until)
 
     def user_stats(self, process_id: str) -> dict[str, tuple[int, int]]:
         """user -> (work completed, open items held) in ``process_id`` (metrics_sql)."""
         return user_stats(self._db, process_id)
 
     def verify_audit(self, instance_id: str | None = None) -> ChainReport:
-        """Recompute the audit hash chain of ``instance_id`` (or of every instance) and say
-        what, if anything, was edited, removed, reordered or inserted."""
+        """Recompute the audit hash chains (of ``instance_id``); name what was tampered with."""
         if instance_id is not None:
             self.instance(instance_id)  # NotFoundError for an unknown id
         return verify_chains(self._db, instance_id)
