@@ -526,3 +526,77 @@ def test_activity_level_actual_parameters_stay_as_written_when_the_call_has_its_
     assert [x.tag.rsplit("}", 1)[-1] for x in pkg.process().activity("a").extras] == [
         "ActualParameters"
     ]
+
+
+def _mapped(call: str, callee_formals: str = "") -> Package:
+    # XPDL 2.1/2.2 DataMappings: parameters by formal name (TIBCO Business Studio's form)
+    doc = f"""<Package xmlns="{XPDL22_NS}" Id="p"><PackageHeader/>
+      <Applications><Application Id="notify"><FormalParameters>
+        <FormalParameter Id="who" Mode="IN"><DataType><BasicType Type="STRING"/></DataType>
+        </FormalParameter>
+        <FormalParameter Id="sent" Mode="OUT"><DataType><BasicType Type="BOOLEAN"/></DataType>
+        </FormalParameter>
+      </FormalParameters></Application></Applications>
+      <WorkflowProcesses>
+      <WorkflowProcess Id="w"><ProcessHeader/><Activities>
+        <Activity Id="a"><Implementation>{call}</Implementation></Activity>
+      </Activities></WorkflowProcess>
+      <WorkflowProcess Id="child"><ProcessHeader/><FormalParameters>{callee_formals}
+      </FormalParameters><Activities><Activity Id="c"/></Activities></WorkflowProcess>
+      </WorkflowProcesses></Package>"""
+    return read_package(doc.encode(), schema=False)
+
+
+_MAPPINGS = """<DataMappings>
+  <DataMapping Formal="sent" Direction="OUT"><Actual>was_sent</Actual></DataMapping>
+  <DataMapping Formal="who" Direction="IN"><Actual><FormalExpression>name + '!'</FormalExpression>
+  </Actual></DataMapping>
+</DataMappings>"""
+
+
+def test_data_mappings_are_read_as_actual_parameters_in_the_formals_order() -> None:
+    from wfengine import dump_xpdl
+
+    pkg = _mapped(f'<Task><TaskApplication Id="notify">{_MAPPINGS}</TaskApplication></Task>')
+    body = pkg.process("w").activity("a").body
+    assert isinstance(body, TaskImplementation)
+    (tool,) = body.tools
+    assert tool.actual_parameters == ("name + '!'", "was_sent")  # who, then sent
+    assert tool.extras == () and pkg.load_diagnostics == ()
+    again = read_package(dump_xpdl(pkg))
+    assert again.process("w").activity("a").body == body
+    formals = """<FormalParameter Id="who" Mode="IN"><DataType><BasicType Type="STRING"/>
+      </DataType></FormalParameter><FormalParameter Id="sent" Mode="OUT"><DataType>
+      <BasicType Type="BOOLEAN"/></DataType></FormalParameter>"""
+    sub = _mapped(f'<SubFlow Id="child">{_MAPPINGS}</SubFlow>', formals)
+    called = sub.process("w").activity("a").body
+    assert isinstance(called, SubFlowImplementation)
+    assert called.actual_parameters == ("name + '!'", "was_sent")
+
+
+@pytest.mark.parametrize(
+    ("mappings", "why"),
+    [
+        (
+            '<DataMappings><DataMapping Formal="who"><Actual>x</Actual></DataMapping>'
+            "</DataMappings>",
+            "formal parameter 'sent' is not mapped",
+        ),
+        (
+            '<DataMappings><DataMapping Formal="whom"><Actual>x</Actual></DataMapping>'
+            '<DataMapping Formal="who"><Actual>x</Actual></DataMapping>'
+            '<DataMapping Formal="sent"><Actual>y</Actual></DataMapping></DataMappings>',
+            "'whom' is no formal parameter of the callee",
+        ),
+    ],
+    ids=["missing", "unknown"],
+)
+def test_data_mappings_that_do_not_fit_are_kept_with_a_warning(mappings: str, why: str) -> None:
+    pkg = _mapped(f'<Task><TaskApplication Id="notify">{mappings}</TaskApplication></Task>')
+    body = pkg.process("w").activity("a").body
+    assert isinstance(body, TaskImplementation)
+    assert body.tools[0].actual_parameters == ()
+    assert len(body.tools[0].extras) == 1  # written back as they were
+    (warning,) = pkg.load_diagnostics
+    assert warning.code == "xpdl-unreadable" and why in warning.message
+    assert "activity 'a'" in warning.message

@@ -49,6 +49,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     # -- identity and references --
     "duplicate-id": (Severity.ERROR, "two elements of one kind share an Id"),
+    "id-syntax": (
+        Severity.WARNING,
+        "an Id is not an XML name token: the XPDL schemas refuse it in a written file",
+    ),
+    "xml-character": (
+        Severity.ERROR,
+        "a text holds a character XML cannot hold: the definition cannot be written as XPDL",
+    ),
     "duplicate-extended-attribute": (Severity.WARNING, "an extended attribute name is repeated"),
     "duplicate-id-scopes": (
         Severity.WARNING,
@@ -58,6 +66,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "undefined-data-field": (Severity.ERROR, "a reference to a data field that is not defined"),
     "undefined-participant": (Severity.WARNING, "a performer names no defined participant"),
     "undefined-application": (Severity.ERROR, "a tool names an application that is not defined"),
+    "undefined-type": (
+        Severity.WARNING,
+        "a DeclaredType names no TypeDeclaration: its values are not type-checked",
+    ),
     "undefined-process": (Severity.ERROR, "a subflow names a process that is not defined"),
     "undefined-activity-set": (
         Severity.ERROR,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wfengine.definition.model import Package
-from wfengine.errors import XpdlLoadError
+from wfengine.errors import DefinitionError, XpdlLoadError
 
 
 def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool = True) -> Package:
@@ -51,7 +51,18 @@ def _read_named(stream: BinaryIO, name: str | None) -> bytes:
 
 
 def dump_xpdl(package: Package) -> bytes:
-    """Write a package as an XPDL 2.2 document (UTF-8 bytes with an XML declaration)."""
+    """Write a package as an XPDL 2.2 document (UTF-8 bytes with an XML declaration).
+
+    Raises :class:`~wfengine.errors.DefinitionError` naming the element when a text holds a
+    character XML cannot (validation reports it as ``xml-character``)."""
     from wfengine.definition.xpdl.writer import write_package
 
-    return write_package(package)
+    try:
+        return write_package(package)
+    except ValueError:
+        from wfengine.definition.checks.writability import unwritable_texts
+
+        found = next(unwritable_texts(package), None)
+        if found is None:
+            raise
+        raise DefinitionError(f"cannot write package {package.id!r}: {found.message}") from None

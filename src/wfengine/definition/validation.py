@@ -32,6 +32,8 @@ from wfengine.definition.checks.identity import (
 )
 from wfengine.definition.checks.references import (
     check_blocks,
+    check_declared_types,
+    check_other_participant_references,
     check_performers,
     check_references,
     check_subflows,
@@ -44,6 +46,7 @@ from wfengine.definition.checks.transitions import (
     check_split_refs,
     check_unused_conditions,
 )
+from wfengine.definition.checks.writability import check_id_tokens, check_xml_characters
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import Package, WorkflowProcess
 
@@ -54,6 +57,8 @@ logger = logging.getLogger(__name__)
 #: Every check :func:`validate` runs, in the order their findings are produced (the result is
 #: sorted afterwards, so this order only breaks ties).
 CHECKS: tuple[Check, ...] = (
+    check_xml_characters,
+    check_id_tokens,
     check_duplicate_ids,
     check_duplicate_extended_attributes,
     check_dangling_transitions,
@@ -67,6 +72,8 @@ CHECKS: tuple[Check, ...] = (
     check_otherwise,
     check_unused_conditions,
     check_performers,
+    check_other_participant_references,
+    check_declared_types,
     check_tools,
     check_subflows,
     check_blocks,

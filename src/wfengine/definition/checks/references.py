@@ -9,6 +9,9 @@ a time and cannot see the others.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
@@ -16,8 +19,10 @@ from wfengine.definition.model import (
     Activity,
     ActivitySet,
     BlockActivity,
+    DeclaredType,
     FormalParameter,
     ParameterMode,
+    RedefinableHeader,
     ReferenceImplementation,
     SubFlowImplementation,
     TaskImplementation,
@@ -62,6 +67,102 @@ def check_performers(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=activity.id,
                 line=activity.line,
             )
+
+
+def check_other_participant_references(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-participant`` for what else names participants: a Lane's performers and
+    the RedefinableHeader's Responsibles (of the package and of each process)."""
+    if ctx.has_external_packages:
+        return
+    everywhere = {p.id for p in ctx.package.participants}
+    for process in ctx.package.workflow_processes:
+        everywhere.update(p.id for p in process.participants)
+    named: list[tuple[str, str, str, int | None]] = []
+    for pool in ctx.package.pools:
+        for lane in pool.lanes:
+            named.extend(
+                (p.strip(), f"lane {lane.id!r} of pool {pool.id!r}", lane.id, lane.line)
+                for p in lane.performers
+            )
+    headers: list[tuple[RedefinableHeader | None, str, str | None]] = [
+        (ctx.package.redefinable_header, f"package {ctx.package.id!r}", None)
+    ]
+    headers += [(w.redefinable_header, f"process {w.id!r}", w.id) for w in ctx.processes]
+    for header, where, element_id in headers:
+        if header is not None:
+            named.extend(
+                (r.strip(), f"the Responsible of {where}", element_id or "", header.line)
+                for r in header.responsibles
+            )
+    for name, where, element_id, line in named:
+        if name and is_plain_name(name) and name not in everywhere:
+            yield make(
+                "undefined-participant",
+                f"{where} names {name!r}, which is no participant of the package or its processes",
+                element_id=element_id or None,
+                line=line,
+            )
+
+
+def check_declared_types(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-type``: a DeclaredType naming no TypeDeclaration of the package (values of
+    that field or parameter are then not checked against any type)."""
+    declared = {t.id for t in ctx.package.type_declarations}
+    typed: list[tuple[str, str, int | None, Any]] = [
+        (f"type declaration {t.id!r}", t.id, t.line, t.data_type)
+        for t in ctx.package.type_declarations
+    ]
+    holders: list[tuple[str, Any]] = [(f"package {ctx.package.id!r}", ctx.package)]
+    for process in ctx.package.workflow_processes:
+        holders.append((f"process {process.id!r}", process))
+        holders.extend((f"activity {a.id!r}", a) for a in process.activities)
+        for activity_set in process.activity_sets:
+            holders.extend((f"activity {a.id!r}", a) for a in activity_set.activities)
+    for where, holder in holders:
+        for item in (
+            *getattr(holder, "data_fields", ()),
+            *getattr(holder, "formal_parameters", ()),
+        ):
+            typed.append(
+                (f"{_kind(item)} {item.id!r} of {where}", item.id, item.line, item.data_type)
+            )
+        for app in getattr(holder, "applications", ()):
+            for fp in app.formal_parameters:
+                typed.append(
+                    (
+                        f"formal parameter {fp.id!r} of application {app.id!r}",
+                        fp.id,
+                        fp.line,
+                        fp.data_type,
+                    )
+                )
+    for what, element_id, line, data_type in typed:
+        for ref in _declared_refs(data_type):
+            if ref.id not in declared:
+                yield make(
+                    "undefined-type",
+                    f"{what} is of declared type {ref.id!r}, which is no TypeDeclaration of "
+                    f"package {ctx.package.id!r}: its values are not checked against a type",
+                    element_id=element_id,
+                    line=ref.line if ref.line is not None else line,
+                    severity=_may_be_external(ctx),
+                )
+
+
+def _kind(item: Any) -> str:
+    return "formal parameter" if isinstance(item, FormalParameter) else "data field"
+
+
+def _declared_refs(data_type: Any) -> Iterator[DeclaredType]:
+    """The DeclaredType references in ``data_type`` (records, arrays and lists looked into)."""
+    if isinstance(data_type, DeclaredType):
+        yield data_type
+        return
+    if isinstance(data_type, BaseModel):
+        for value in data_type.__dict__.values():
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, BaseModel):
+                    yield from _declared_refs(item)
 
 
 def _may_be_external(ctx: Context) -> Severity | None:

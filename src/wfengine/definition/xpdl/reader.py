@@ -34,6 +34,7 @@ from wfengine.definition.xpdl.read_context import (
     local_name,
     namespace_of,
 )
+from wfengine.definition.xpdl.read_mappings import apply_data_mappings
 from wfengine.definition.xpdl.read_package_parts import (
     read_application,
     read_conformance_class,
@@ -92,11 +93,12 @@ def read_tree(
         )
     ctx = ReadContext(version=version, source=source)
     package = _read_package_element(ctx, root)
+    package, mapped = apply_data_mappings(package, source)  # needs every callee read
     return package.model_copy(
         update={
             "source_version": version,
             "source_file": source,
-            "load_diagnostics": tuple(findings + ctx.findings),
+            "load_diagnostics": tuple(findings + ctx.findings + mapped),
         }
     )
 
