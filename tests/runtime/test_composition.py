@@ -60,6 +60,32 @@ def test_asynchronous_subflow_does_not_wait(engine: Engine) -> None:
     assert engine.instance(iid).data["total"] is None  # no OUT mapping back
 
 
+def test_suspending_an_instance_pauses_the_subflow_it_waits_for(engine: Engine) -> None:
+    """The synchronous child is the parent's work: suspended with it and resumed with it
+    (its items could be completed and its deadlines fire while the parent was suspended);
+    an asynchronous child is its own and goes on."""
+    import pytest
+
+    from wfengine.errors import IllegalStateError
+
+    _bind(engine)
+    iid = run(engine, _subflow_package())
+    [child] = engine.instances(process_id="child")
+    engine.suspend(iid)
+    assert engine.instance(child.id).state is ProcessState.SUSPENDED
+    (item,) = engine.work_items(child.id)
+    with pytest.raises(IllegalStateError, match="suspended"):
+        engine.complete_work_item(item.id)
+    engine.resume(iid)
+    assert engine.instance(child.id).state is ProcessState.RUNNING
+    complete_all(engine, child.id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    other = run(engine, _subflow_package("ASYNCHR"))
+    assert engine.instance(other).state is ProcessState.COMPLETED  # (nothing to suspend)
+    [running] = [c for c in engine.instances(process_id="child") if c.state.is_open]
+    assert running.parent_instance_id == other
+
+
 def test_terminating_a_synchronous_child_makes_an_incident_on_the_parent(engine: Engine) -> None:
     _bind(engine)
     iid = run(engine, _subflow_package())

@@ -27,6 +27,7 @@ SRC = Path(wfengine.__file__).parent
 
 SAMPLES: list[Payload] = [
     history.InstanceCreated(3),
+    history.InstanceCreated(3, {"amount": 12, "card": "***"}),
     history.InstanceStateChanged("closed.completed"),
     history.InstanceDataAssigned(("a", "b")),
     history.ScriptAssigned({"a": 1, "b": "***"}),
@@ -62,6 +63,8 @@ SAMPLES: list[Payload] = [
     history.IncidentSkipped("inc-1", {"x": 1}),
     history.IncidentSkipped("inc-1", {"x": 1}, take=("t1", "t2")),
     history.WorkItemCompleted("wi-1", "alice"),
+    history.WorkItemCompleted("wi-1", None, {"verdict": "refund"}),
+    history.WorkItemCompleted("wi-1", "alice", {"verdict": "refund"}),
     history.WorkItemAllocated("wi-1", "alice"),
     history.WorkItemStarted("wi-1", "alice"),
     history.WorkItemReleased("wi-1", "alice"),
@@ -70,9 +73,11 @@ SAMPLES: list[Payload] = [
     history.WorkItemReassigned("wi-1", "carol", "bob", "alice"),
     history.WorkItemReassigned("wi-1", "carol", "bob", None),
     history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them"),
+    history.OperationRefused("wi-1", "claim", "mallory", "it is not offered to them", "wi-1"),
     history.WorkItemSentBack("wi-2", "dan", "draft", "the amount is missing"),
     history.ReminderDue("wi-2", 3),
     history.WorkItemEscalated("wi-2", ("carol", "root")),
+    history.WorkItemEscalated("wi-2", ("carol",), taken_from="alice"),
 ]
 
 
@@ -233,3 +238,31 @@ def test_assigned_attributes_keep_old_and_new_values_masking_sensitive_ones() ->
         "values": {"card": ["***", "***"], "when": [None, stamp.isoformat()]},
     }
     assert "4111" not in repr(assigned.detail) and "5500" not in repr(assigned.detail)
+
+
+def test_the_data_a_starter_gives_and_a_person_writes_is_audited_secrets_hidden(
+    tmp_path: Path,
+) -> None:
+    """WfMC's attributes assigned: what a person wrote at completion (and what the starter
+    gave) is in the trail, on every store, sensitive fields as "***"."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("card", "STRING", extended={"wfengine:sensitive": "true"})
+    p.data_field("verdict", "STRING").data_field("amount", "INTEGER")
+    p.activity("decide", performer="clerk", writes=["verdict", "card"]).activity("note")
+    p.transition("decide", "note")
+    for url in (None, f"sqlite:///{tmp_path / 'wf.db'}"):
+        with Engine(db_url=url) as engine:
+            engine.deploy(pb.build())
+            iid = engine.start_process("main", {"amount": 12, "card": "4111-1111"})
+            (item,) = engine.work_items(iid)
+            engine.complete_work_item(item.id, {"verdict": "refund", "card": "5500-0000"})
+            trail = engine.audit(iid)
+        (created,) = [ev for ev in trail if ev.kind == "instance.created"]
+        assert created.payload == history.InstanceCreated(1, {"amount": 12, "card": "***"})
+        (done,) = [ev for ev in trail if ev.kind == "work_item.completed"]
+        assert done.payload == history.WorkItemCompleted(
+            item.id, None, {"verdict": "refund", "card": "***"}
+        )
+        assert "4111" not in repr([ev.detail for ev in trail])
+        assert "5500" not in repr([ev.detail for ev in trail])

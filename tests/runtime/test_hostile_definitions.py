@@ -33,6 +33,7 @@ def _multi(count: str) -> PackageBuilder:
         ("1e999", "expected a count"),
         ("float('nan')", "expected a count"),
         ("-3", "expected a count"),
+        ("2.5", "gave 2.5, expected a count (a whole number"),  # was 2 instances, silently
         ("'many'", "expected a count"),
         ("10**9", "more instances than RuntimeLimits.max_mi_instances (10000)"),
     ],
@@ -57,7 +58,7 @@ def test_the_instance_count_limit_is_the_host_s_to_change(engine: Engine) -> Non
     "duration",
     ["1e300", "float('nan')", "float('inf')", "-1e12", "10**300", "timedelta(days=999999999)"],
 )
-def test_an_impossible_deadline_is_audited_not_raised(engine: Engine, duration: str) -> None:
+def test_an_impossible_deadline_is_an_incident_not_raised(engine: Engine, duration: str) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
     p.activity("wait", performer="clerk", deadlines=[deadline(duration, "late")])
@@ -65,7 +66,25 @@ def test_an_impossible_deadline_is_audited_not_raised(engine: Engine, duration: 
     assert engine.timers(iid) == []
     [invalid] = [e for e in engine.audit(iid) if e.kind == "deadline.invalid"]
     assert "deadline gave" in str(invalid.detail)
-    assert engine.instance(iid).state is ProcessState.RUNNING  # the work item still waits
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    (incident,) = engine.incidents(iid)  # told, not only audited: the work waits for it
+    assert incident.activity_id == "wait" and "deadline gave" in incident.message
+    assert engine.work_items(iid) == []
+
+
+def test_a_deadline_whose_expression_fails_is_an_incident_retried_after_a_mend(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("sla_hours", "INTEGER")
+    p.activity("wait", performer="clerk", deadlines=[deadline("sla_hours * 3600", "late")])
+    iid = run(engine, pb)
+    (incident,) = engine.incidents(iid)
+    assert "sla_hours * 3600" in incident.message and engine.timers(iid) == []
+    engine.set_data(iid, {"sla_hours": 2})
+    engine.retry_incident(incident.id)
+    assert len(engine.timers(iid)) == 1 and len(engine.work_items(iid)) == 1
 
 
 def _recursive() -> PackageBuilder:

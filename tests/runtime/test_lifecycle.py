@@ -77,12 +77,17 @@ def test_life_cycle_suspend_resume_complete(engine: Engine) -> None:
         ("terminate", ProcessState.COMPLETED),
         ("abort", ProcessState.TERMINATED),
         ("resume", ProcessState.ABORTED),
+        ("resume", ProcessState.NOT_STARTED),  # resume is for a suspended one; start() starts
     ],
 )
 def test_illegal_instance_changes_raise_and_change_nothing(
     engine: Engine, action: str, state_before: ProcessState
 ) -> None:
-    iid = run(engine, _manual())
+    if state_before is ProcessState.NOT_STARTED:
+        engine.deploy(_manual().build())
+        iid = engine.create_instance("main")
+    else:
+        iid = run(engine, _manual())
     if state_before is ProcessState.COMPLETED:
         complete_all(engine, iid)
     elif state_before is ProcessState.TERMINATED:

@@ -368,3 +368,92 @@ def test_an_adhoc_set_survives_the_xpdl_round_trip() -> None:
     package = load_xpdl(xml)
     assert dict(package.workflow_processes[0].activity_sets[0].extra_attrs)["AdHoc"] == "true"
     assert validate(package) == []
+
+
+def _discriminator_in_a_loop() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("st").route("s", split="Parallel")
+    p.activity("b1", performer="clerk").activity("b2", performer="clerk")
+    p.activity("d", join=Join(type=GatewayType.COMPLEX, incoming_condition="arrived >= 1"))
+    p.activity("w", script="n = n + 1").route("x", gateway="Exclusive").activity("z")
+    p.sequence("st", "s").transition("s", "b1").transition("s", "b2")
+    p.transition("b1", "d").transition("b2", "d").sequence("d", "w", "x")
+    p.transition("x", "s", condition="n < 2").transition("x", "z", otherwise=True)
+    return pb
+
+
+def test_wcp9_a_discriminator_in_a_loop_fires_again_each_round(engine: Engine) -> None:
+    # the round ends once every branch has come: in a loop the join is upstream of itself,
+    # so waiting for no live token upstream kept the round open and absorbed round two
+    iid = run(engine, _discriminator_in_a_loop())
+    while items := engine.work_items(iid):
+        engine.complete_work_item(sorted(items, key=lambda w: w.activity_id)[0].id)
+    assert engine.trace(iid).count("d") == 2 and "z" in engine.trace(iid)
+    assert engine.instance(iid).data["n"] == 2
+    assert engine.instance(iid).state is COMPLETED
+
+
+def _complex(condition: str, *, split: str = "Parallel") -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("need", "INTEGER")
+    p.route("s", gateway=split)
+    p.activity("b1", performer="clerk").activity("b2")
+    p.activity("d", join=Join(type=GatewayType.COMPLEX, incoming_condition=condition))
+    p.activity("z", performer="clerk")
+    p.transition("s", "b1").transition("s", "b2")
+    p.transition("b1", "d").transition("b2", "d").sequence("d", "z")
+    return pb
+
+
+def test_a_complex_join_whose_condition_fails_waits_with_its_incident(engine: Engine) -> None:
+    # it was: the round closed, the tokens were discarded, the instance "completed"
+    iid = run(engine, _complex("arrived >= need"))
+    (b1,) = engine.work_items(iid)
+    engine.complete_work_item(b1.id)  # the last branch comes
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    (incident,) = engine.incidents(iid)
+    assert incident.activity_id == "d" and not incident.resolved
+    engine.set_data(iid, {"need": 2})
+    engine.retry_incident(incident.id)
+    assert [w.activity_id for w in engine.work_items(iid)] == ["z"]
+
+
+def test_a_complex_join_that_never_holds_keeps_the_instance_open(engine: Engine) -> None:
+    iid = run(engine, _complex("arrived >= 3"))
+    (b1,) = engine.work_items(iid)
+    engine.complete_work_item(b1.id)
+    assert engine.instance(iid).state is ProcessState.RUNNING  # not completed past "d"
+    (incident,) = engine.incidents(iid)
+    assert incident.activity_id == "d"
+    assert "d" not in engine.trace(iid)
+
+
+@pytest.mark.parametrize("ordering", ["Parallel", "Sequential"])
+def test_retrying_a_failed_mi_flow_condition_tests_it_again(engine: Engine, ordering: str) -> None:
+    # it was: the retry routed at once without the condition (z ran twice in parallel), and
+    # a sequential activity never started its next instance
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("limit", "INTEGER")  # unset: the condition fails
+    loop = multi_instance(
+        "3", ordering=ordering, flow="Complex", complex_flow_condition="completed >= limit"
+    )
+    p.activity("a").activity("m", performer="clerk", loop=loop).activity("z")
+    p.sequence("a", "m", "z")
+    iid = run(engine, pb)
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    (incident,) = engine.incidents(iid)
+    engine.set_data(iid, {"limit": 5})  # now it holds for none of the three
+    engine.retry_incident(incident.id)
+    assert "z" not in engine.trace(iid)
+    assert len(engine.work_items(iid)) == 2 if ordering == "Parallel" else 1
+    while items := engine.work_items(iid):
+        engine.complete_work_item(items[0].id)
+    assert engine.trace(iid) == ["a", "m", "m", "m", "z"]
+    assert engine.instance(iid).state is COMPLETED

@@ -24,6 +24,7 @@ items, jobs) gets wrong shows up as a difference.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -199,6 +200,18 @@ def _answer(command: Callable[[Engine], Any], engine: Engine) -> tuple[str, Any]
         return ("raised", f"{type(exc).__name__}: {exc}")
 
 
+#: the end of an application call's idempotency key: its instance's random nonce, which
+#: two engines never share (see ``ProcessInstance.call_stamp``)
+_STAMP = re.compile(r"@[0-9a-f]{12}$")
+
+
+def _unstamped(detail: Any) -> Any:
+    """An audit detail with the nonce of an application call's key left out."""
+    if isinstance(detail, dict) and isinstance(detail.get("key"), str):
+        return {**detail, "key": _STAMP.sub("@nonce", detail["key"])}
+    return detail
+
+
 def observe(engine: Engine, items: Iterable[str]) -> dict[str, Any]:
     """Everything the engine shows of its instances, by what it is.
 
@@ -218,7 +231,9 @@ def observe(engine: Engine, items: Iterable[str]) -> dict[str, Any]:
             out[f"{iid}: tokens"] = engine.tokens(iid)
             out[f"{iid}: trace"] = engine.trace(iid)
             out[f"{iid}: incidents"] = engine.incidents(iid)
-            out[f"{iid}: audit"] = [e._replace(detail=typed(e.detail)) for e in engine.audit(iid)]
+            out[f"{iid}: audit"] = [
+                e._replace(detail=typed(_unstamped(e.detail))) for e in engine.audit(iid)
+            ]
         out["work items"] = engine.work_items()
         out["past work items"] = [engine.work_item(w) for w in items]
         out["incidents"] = engine.incidents()

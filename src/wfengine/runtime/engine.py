@@ -349,12 +349,16 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         return self._command(body)
 
     def suspend(self, instance_id: str) -> None:
-        """Pause an instance: its work items cannot be completed and its timers wait."""
+        """Pause an instance: its work items cannot be completed and its timers wait; so
+        do those of the synchronous subflows it waits for (they are its work), which
+        ``resume`` continues with it."""
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
             nav = self._nav()
             _set_state(nav, inst, ProcessState.SUSPENDED)
+            for child in _waited_for(nav, inst, ProcessState.RUNNING):
+                _set_state(nav, child, ProcessState.SUSPENDED)
             self.store.commit(nav.step)
 
         self._command(body)
@@ -364,8 +368,15 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.RUNNING, "resume")
+            if inst.state is not ProcessState.SUSPENDED:  # not started: start() starts it
+                raise IllegalStateError(
+                    f"process instance {instance_id!r}", inst.state.value, "resume"
+                )
             nav = self._nav()
             _set_state(nav, inst, ProcessState.RUNNING)
+            for child in _waited_for(nav, inst, ProcessState.SUSPENDED):
+                _set_state(nav, child, ProcessState.RUNNING)
+                nav.take_kept_messages(child)
             for ai in list(inst.activities.values()):
                 if ai.state.is_open and ai.child_instance is not None:
                     child = nav.instance(ai.child_instance)
@@ -426,3 +437,22 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
 
 
 __all__ = ["Engine"]
+
+
+def _waited_for(
+    nav: Navigator, inst: ProcessInstance, state: ProcessState
+) -> list[ProcessInstance]:
+    """The synchronous subflow instances ``inst`` waits for, and theirs, that are in
+    ``state`` (what suspending or resuming it takes along)."""
+    found: list[ProcessInstance] = []
+    todo = [inst]
+    while todo:
+        current = todo.pop()
+        for ai in list(current.activities.values()):
+            if not ai.state.is_open or ai.child_instance is None:
+                continue
+            child = nav.instance(ai.child_instance)
+            if child.parent_waits and child.state is state:
+                found.append(child)
+                todo.append(child)
+    return found

@@ -177,17 +177,22 @@ CLOSED_KINDS = {
 
 @dataclass(frozen=True, slots=True)
 class InstanceCreated:
-    """A process instance was created from ``version`` of its process definition."""
+    """A process instance was created from ``version`` of its process definition, with
+    ``data`` given by whoever started it (the fields set beyond their initial values; a
+    sensitive field's as ``"***"``; None when nothing was given)."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_CREATED
     version: int
+    data: dict[str, Any] | None = None
 
     def detail(self) -> Any:
-        return {"version": self.version}
+        if self.data is None:
+            return {"version": self.version}
+        return {"version": self.version, "data": self.data}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["version"])
+        return cls(detail["version"], detail.get("data"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,13 +345,18 @@ class WorkItemOffered:
 @dataclass(frozen=True, slots=True)
 class WorkItemCompleted:
     """Work item ``work_item_id`` was completed, by ``user`` when one was named (the host's
-    own code and ``wfengine run`` complete items without one)."""
+    own code and ``wfengine run`` complete items without one), writing ``data`` into the
+    instance (a sensitive field's as ``"***"``; None when it wrote nothing): the WfMC audit
+    data's attributes assigned by a person."""
 
     KIND: ClassVar[str] = EventKind.WORK_ITEM_COMPLETED
     work_item_id: str
     user: str | None = None
+    data: dict[str, Any] | None = None
 
     def detail(self) -> Any:
+        if self.data is not None:
+            return {"work_item": self.work_item_id, "user": self.user, "data": self.data}
         if self.user is None:
             return self.work_item_id
         return {"work_item": self.work_item_id, "user": self.user}
@@ -355,7 +365,7 @@ class WorkItemCompleted:
     def of(cls, detail: Any) -> Self:
         if isinstance(detail, str):
             return cls(detail)
-        return cls(detail["work_item"], detail["user"])
+        return cls(detail["work_item"], detail.get("user"), detail.get("data"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ commits, so nothing is formatted or copied on the hot path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
@@ -176,10 +176,30 @@ class ProcessInstance:
     #: messages sent to the instance that no catch event has taken yet, oldest first:
     #: (name, data, when) (a persistent trigger: the first catch of that name takes it)
     messages: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
+    #: random, made with the instance and stored with it: what makes its application calls'
+    #: idempotency keys unique beyond its database (see :meth:`call_stamp`)
+    nonce: str = ""
+    _stamp: str = ""
 
     def place(self) -> str:
         """This instance, as error messages name it (a :data:`~wfengine.errors.Place`)."""
         return f"instance {self.id!r}"
+
+    def call_stamp(self) -> str:
+        """``@`` and the instance's :attr:`nonce`: what makes an application call's
+        idempotency key unique beyond its database. Instance ids restart at ``pi-1`` in every
+        database and every in-memory engine, so a key of ids alone would be sent again for a
+        different call by a restarted host, another tenant's database or a staging copy, and
+        a service that keeps answers by key would answer it with the first one's. (An
+        instance stored before nonces has its moment of creation instead.)"""
+        stamp = self._stamp
+        if not stamp:
+            if self.nonce:
+                stamp = "@" + self.nonce
+            else:
+                stamp = self.created_at.astimezone(UTC).strftime("@%Y%m%dT%H%M%S%fZ")
+            self._stamp = stamp
+        return stamp
 
 
 @dataclass(slots=True, eq=False)

@@ -97,8 +97,8 @@ class Activities(NavigatorBase):
         inst = ai.scope.instance
         if ca.assign_start and not self._set_fields(ai, ca.assign_start, "assign"):
             return
-        for dl in ca.deadlines:
-            self._set_deadline(ai, dl)
+        if ca.deadlines and not self._set_deadlines(ai):
+            return  # an incident: a deadline that cannot be set
         if ca.boundaries:
             self._arm(ai)
             if ai.state.is_closed:  # an event that fired at once interrupted it

@@ -20,7 +20,6 @@ from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     CActivity,
     CBoundary,
-    CDeadline,
     CEventSub,
     CGraph,
     CompiledProcess,
@@ -212,6 +211,9 @@ class NavigatorBase:
     def _route_only(self, ai: ActivityInstance) -> bool:
         raise NotImplementedError
 
+    def _mi_progress(self, container: ActivityInstance) -> None:
+        raise NotImplementedError
+
     def _run_body(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
@@ -302,7 +304,7 @@ class NavigatorBase:
     def _scope_done(self, scope: Scope) -> None:
         raise NotImplementedError
 
-    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
+    def _set_deadlines(self, ai: ActivityInstance) -> bool:
         raise NotImplementedError
 
     def _wait_due(self, inst: ProcessInstance, wait: Any, after: datetime) -> datetime | str:

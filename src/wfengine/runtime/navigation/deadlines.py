@@ -6,6 +6,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     CDeadline,
@@ -72,16 +73,33 @@ class Deadlines(NavigatorBase):
         self.step.timers_set.append(timer)
         return timer
 
-    def _set_deadline(self, ai: ActivityInstance, dl: CDeadline) -> None:
+    def _set_deadlines(self, ai: ActivityInstance) -> bool:
+        """Set the timers of ``ai``'s deadlines; False when one's duration cannot be had (an
+        expression that fails, a value that is no duration or moment): then none is set,
+        the failure is audited (``deadline.invalid``) and an incident opened, whose retry
+        starts the activity again (after the data is mended).
+
+        A duration in a language wfengine does not read (Shark's ``var d=new
+        java.util.Date(); ...``, which deploy warned of as ``expression-foreign``) is only
+        audited, and the activity runs without that deadline, as the warning said."""
         inst = ai.scope.instance
-        try:
-            due = self._wait_due(inst, dl.duration, self.now)
-        except _Failure as exc:
-            due = exc.message
-        if isinstance(due, str):
-            inst.changes.append(change(self.now, DeadlineInvalid(due), ai.id, ai.act.id))
-            return
-        ai.timers.append(self._new_timer(inst, ai.id, dl.index, due).id)
+        dues: list[tuple[CDeadline, datetime]] = []
+        for dl in ai.act.deadlines:
+            try:
+                due = self._wait_due(inst, dl.duration, self.now)
+            except _Failure as exc:
+                due = exc.message
+            if isinstance(due, str):
+                inst.changes.append(change(self.now, DeadlineInvalid(due), ai.id, ai.act.id))
+                wait = dl.duration
+                if isinstance(wait, CompiledExpression) and wait.kind is ReadKind.UNPARSEABLE:
+                    continue
+                self._incident(inst, ai, ai.act.id, "assign", due)  # (it names the deadline)
+                return False
+            dues.append((dl, due))
+        for dl, due in dues:
+            ai.timers.append(self._new_timer(inst, ai.id, dl.index, due).id)
+        return True
 
     def _start_wait(self, ai: ActivityInstance) -> None:
         """An intermediate timer event was reached: set its timer (fired: it goes on)."""

@@ -103,7 +103,7 @@ class Incidents(NavigatorBase):
             if ai.mi_parent is not None:
                 self._multi_child_done(ai.mi_parent, ai)
             elif ai.mi is not None and ai.mi.completed < ai.mi.total:
-                self._route_only(ai)
+                self._mi_progress(ai)  # its flow condition, tested again
             else:
                 self._leave(ai, traced=ai.act.loop is not None)
         elif incident.operation == "assign":

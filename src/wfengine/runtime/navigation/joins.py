@@ -42,12 +42,19 @@ class Joins(NavigatorBase):
         if join == JOIN_COMPLEX:
             rnd = scope.rounds.get(ca.index)
             if rnd is None:
-                rnd = scope.rounds[ca.index] = [0, 0]
+                rnd = scope.rounds[ca.index] = [0, 0, 0]
+            elif len(rnd) < 3:  # a round stored before the branches were kept
+                rnd.append(0)
             rnd[0] += 1
+            rnd[2] |= 1 << ct.slot
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
-            if rnd[1]:
-                return  # already fired this round: the token is absorbed
+            if rnd[1]:  # already fired this round: the token is absorbed
+                if _all_came(ca, rnd):
+                    # every branch has come: the round is over and the next starts afresh
+                    # (in a loop the join is upstream of itself, so no other end comes)
+                    del scope.rounds[ca.index]
+                return
             waiting[ct.slot] += 1
             scope.count += 1
             if scope.graph.tracks_places:
@@ -81,7 +88,7 @@ class Joins(NavigatorBase):
         try:
             ok = ca.join_condition.evaluate(variables, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
-            self._incident(inst, None, ca.id, "join", str(exc), scope=scope, join_index=ca.index)
+            self._join_incident(scope, ca, str(exc))
             return
         if ok:
             rnd[1] = 1
@@ -92,6 +99,35 @@ class Joins(NavigatorBase):
             self._consume(scope, ca, n)
             if ca.cancel_remaining:
                 self._withdraw_upstream(scope, ca)
+            if _all_came(ca, rnd):  # the last branch fired it: the round is over
+                scope.rounds.pop(ca.index, None)
+        elif _all_came(ca, rnd):
+            self._never_held(scope, ca, rnd[0])
+
+    def _never_held(self, scope: Scope, ca: CActivity, arrived: int) -> None:
+        """Every branch that could came and the Complex join's condition did not hold: its
+        tokens wait (the instance stays open, not completed past a join that never fired),
+        with an incident whose retry tests the condition again (after the data is mended)."""
+        assert ca.join_condition is not None
+        self._join_incident(
+            scope,
+            ca,
+            f"instance {scope.instance.id!r}: the condition {ca.join_condition.text!r} of "
+            f"Complex join {ca.id!r} did not hold for the {arrived} branch(es) that came, and no "
+            "other can come: its tokens wait; mend the data and retry, or terminate the instance",
+        )
+
+    def _join_incident(self, scope: Scope, ca: CActivity, message: str) -> None:
+        """An incident on the join (one at a time: a join waits on the first)."""
+        inst = scope.instance
+        for open_one in inst.incidents.values():
+            if (
+                not open_one.resolved
+                and open_one.join_index == ca.index
+                and open_one.scope_id == scope.id
+            ):
+                return
+        self._incident(inst, None, ca.id, "join", message, scope=scope, join_index=ca.index)
 
     def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
         """A cancelling Complex join fired: withdraw the branches still to come (the open
@@ -132,6 +168,10 @@ class Joins(NavigatorBase):
                         self._consume(scope, ca, n)
                 else:  # Complex: the round is over
                     scope.pending.discard(index)
+                    rnd = scope.rounds.get(index)
+                    if rnd is not None and not rnd[1] and waiting is not None and any(waiting):
+                        self._never_held(scope, ca, rnd[0])  # the tokens wait
+                        continue
                     scope.rounds.pop(index, None)
                     if waiting is not None and any(waiting):
                         n = sum(waiting)
@@ -168,6 +208,12 @@ class Joins(NavigatorBase):
                 f"instance {inst.id!r} is deadlocked: tokens wait at join(s) {stuck} that can "
                 "never fire, and nothing else is running; terminate or abort it",
             )
+
+
+def _all_came(ca: CActivity, rnd: list[int]) -> bool:
+    """Has a token come along every way into the Complex join ``ca`` this round? (The round
+    of a join with one way in, a thread merge, ends only when no token can still come.)"""
+    return ca.n_in > 1 and len(rnd) > 2 and rnd[2] == (1 << ca.n_in) - 1
 
 
 def _blocked(ca: CActivity, places: dict[int, int], waiting: list[int] | None) -> bool:

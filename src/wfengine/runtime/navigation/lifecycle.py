@@ -4,9 +4,11 @@ cancelling.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from wfengine.applications.redaction import audit_values
 from wfengine.errors import LimitError
 from wfengine.runtime.compiler import (
     CompiledProcess,
@@ -77,8 +79,11 @@ class Lifecycle(NavigatorBase):
             parent_instance=parent[0] if parent else None,
             parent_activity_instance=parent[1] if parent else None,
             parent_waits=parent_waits,
+            nonce=os.urandom(6).hex(),
         )
-        inst.changes.append(change(self.now, InstanceCreated(version)))
+        # what the starter gave, as the trail keeps values (secrets hidden)
+        given = audit_values(data, compiled.sensitive_fields) if data else None
+        inst.changes.append(change(self.now, InstanceCreated(version, given)))
         self.touch(inst)
         return inst
 

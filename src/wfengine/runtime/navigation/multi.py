@@ -75,6 +75,7 @@ class MultiInstance(NavigatorBase):
             or not isinstance(value, int | float)
             or not math.isfinite(value)
             or value < 0
+            or value != int(value)  # 2.5 instances: a mistake, not 2 of them
         ):
             raise _Failure(
                 f"{where} {loop.count.text!r} gave {value!r}, expected a count (a whole number "
@@ -120,6 +121,17 @@ class MultiInstance(NavigatorBase):
         if not loop.parallel:
             with contextlib.suppress(_Failure):  # on failure keep the count known so far
                 mi.total = max(mi.total, mi.completed, self._mi_count(container))
+        self._mi_progress(container)
+
+    def _mi_progress(self, container: ActivityInstance) -> None:
+        """After an instance of ``container`` completed: whether the flow goes on now (its
+        ``MI_FlowCondition``), whether the activity is done, else the next sequential
+        instance. (A ``leave`` incident's retry comes back here: the condition is tested
+        again, on the data as it is then.)"""
+        mi = container.mi
+        loop = container.act.loop
+        assert mi is not None and loop is not None
+        inst = container.scope.instance
         flow = loop.flow
         if not mi.routed:
             route = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import ChainMap
 from typing import Any
 
-from wfengine.applications.redaction import REDACTED, plain
+from wfengine.applications.redaction import audit_values
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ScriptAssigned, change
@@ -40,8 +40,7 @@ class Scripts(NavigatorBase):
             except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
                 self._incident(inst, ai, ai.act.id, operation, str(exc))
                 return False
-        hidden = inst.compiled.sensitive_fields
-        shown = {k: REDACTED if k in hidden else plain(v) for k, v in assigned.items()}
+        shown = audit_values(assigned, inst.compiled.sensitive_fields)
         inst.data.update(assigned)
         inst.changes.append(change(self.now, ScriptAssigned(shown), ai.id, ai.act.id))
         return True

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
+from wfengine.applications.redaction import audit_values
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
 from wfengine.runtime.compiler import (
@@ -243,9 +244,12 @@ class Work(NavigatorBase):
         self.step.work_items.append(item)
         self.step.outbox.append(work_item_entry(_COMPLETED, item, self.now))
         ai.work_item = None
+        written = None
         if data:
             inst.data.update(data)
-        inst.changes.append(change(self.now, WorkItemCompleted(item.id, user), ai.id, ai.act.id))
+            written = audit_values(data, inst.compiled.sensitive_fields)
+        completed = WorkItemCompleted(item.id, user, written)
+        inst.changes.append(change(self.now, completed, ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
             if ai.running_at is None:

@@ -155,6 +155,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "performers": inst.performers,
         "last_performer": inst.last_performer,
         "parked": parked,
+        **({"nonce": inst.nonce} if inst.nonce else {}),
         **(
             {
                 "messages": [
@@ -204,6 +205,7 @@ def load_instance(
         trace_base=blob["trace_base"],
         performers=dict(blob["performers"] or {}),
         last_performer=blob["last_performer"],
+        nonce=blob.get("nonce", ""),  # (none in documents written before nonces)
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,
     # in scope order (an owner always lives in an earlier scope than the scope it runs)
