@@ -86,6 +86,37 @@ def test_the_call_happens_in_run_due_jobs_not_in_the_command(engine: Engine) -> 
     ]
 
 
+def test_the_applications_own_attribute_makes_a_code_binding_asynchronous(
+    engine: Engine,
+) -> None:
+    """README: a binding registered with asynchronous=True, or an Application with
+    wfengine:asynchronous="true", is not called inside the engine command; the attribute
+    was heeded only for bindings the definition declared itself."""
+    calls: list[int] = []
+
+    def lookup(id: int) -> dict[str, Any]:
+        calls.append(id)
+        return {"name": "Ada"}
+
+    engine.applications.register("lookup", lookup)  # no asynchronous=True here
+    iid = run(engine, _package(extended={"wfengine:asynchronous": "true"}))
+    assert calls == [] and len(_invoke_jobs(engine, iid)) == 1
+    assert engine.run_due_jobs() == 1
+    assert calls == [7] and engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_asynchronous_binding_whose_outputs_are_optional_may_leave_them_out(
+    engine: Engine,
+) -> None:
+    engine.applications.register("lookup", lambda id: {}, asynchronous=True, outputs_optional=True)
+    iid = run(engine, _package())
+    engine.set_data(iid, {"name": "kept"})
+    assert engine.run_due_jobs() == 1
+    assert engine.incidents(iid) == []  # as a synchronous call of the same binding
+    assert engine.instance(iid).data["name"] == "kept"
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
 def test_inputs_are_those_of_the_moment_the_call_was_reached(engine: Engine) -> None:
     seen: list[int] = []
 

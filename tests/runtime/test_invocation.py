@@ -101,6 +101,33 @@ def test_sensitive_data_field_is_redacted_even_when_the_formal_is_not(engine: En
     assert "1234" not in repr([e.detail for e in engine.audit(iid)])
 
 
+def test_a_sensitive_value_of_the_wrong_type_is_not_quoted_in_the_incident(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("pin", "STRING", initial="'4711-secret'", extended={"wfengine:sensitive": "true"})
+    p.data_field("token", "INTEGER")
+    p.application(
+        "login",
+        params=[("code", "IN", "INTEGER"), ("token", "OUT", "INTEGER")],
+        extended={"wfengine:sensitive": "token"},
+    )
+    p.activity("call", tool="login", args=["pin", "token"])
+    engine.applications.register("login", lambda code: {"token": "tok-SECRET"})
+    iid = run(engine, pb)
+    (incident,) = engine.incidents(iid)
+    assert "IN parameter 'code'" in incident.message
+    assert "expected INTEGER, got a str (not shown: sensitive)" in incident.message
+    engine.set_data(iid, {"pin": "12"})
+    engine.retry_incident(incident.id)  # now the answer is the wrong type
+    (second,) = [i for i in engine.incidents(iid) if not i.resolved]
+    assert "returned OUT parameter 'token'" in second.message
+    everything = repr([e.detail for e in engine.audit(iid)])
+    everything += repr([r.payload for r in engine.outbox.entries()])
+    assert "4711" not in everything and "SECRET" not in everything
+
+
 def test_succeeds_on_the_third_try_with_backoff_and_one_key(
     engine: Engine, sleeps: list[float]
 ) -> None:
@@ -237,6 +264,23 @@ def test_async_callable_is_awaited_and_cancelled_at_its_timeout(engine: Engine) 
     iid = engine.start_process("main")
     [incident] = engine.incidents(iid)
     assert "ApplicationTimeoutError" in incident.message and cancelled == [True]
+
+
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_a_timeout_an_async_callable_raises_itself_is_its_failure(
+    engine: Engine, timeout: float | None
+) -> None:
+    """Its own TimeoutError (a service it awaited gave up) follows the EXCEPTION transition
+    as a plain function's does; it is not the binding's timeout (and without one, not a
+    TypeError formatting a timeout of None)."""
+
+    async def fetch(id: int, token: str) -> dict[str, str]:
+        raise TimeoutError("the upstream service gave up")
+
+    engine.applications.register("lookup", fetch, timeout=timeout)
+    iid = run(engine, _package(handler="TimeoutError"))
+    assert engine.incidents(iid) == []
+    assert engine.trace(iid) == ["handle"]  # (the failed call is not in the trace)
 
 
 def test_engine_driven_from_async_code_still_runs_async_callables(engine: Engine) -> None:

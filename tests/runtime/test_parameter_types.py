@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -29,6 +29,9 @@ from wfengine.definition.model import BasicTypeKind as T
             "2024-05-01T10:00:00+00:00",
             datetime.fromisoformat("2024-05-01T10:00:00+00:00"),
         ),
+        # without an offset: UTC, as a literal is (it compares with now())
+        (T.DATETIME, "2024-05-01T10:00:00", datetime(2024, 5, 1, 10, tzinfo=UTC)),
+        (T.DATETIME, datetime(2024, 5, 1, 10), datetime(2024, 5, 1, 10, tzinfo=UTC)),
         (T.DATE, "2024-05-01", date(2024, 5, 1)),
         (T.TIME, "10:30", time(10, 30)),
         (T.REFERENCE, {"any": "thing"}, {"any": "thing"}),

@@ -86,6 +86,14 @@ class Handler(BaseHTTPRequestHandler):
             self._reply(200, {"name": "too late"})
         elif path == "/list":
             self._reply(200, ["not", "an", "object"])
+        elif path == "/moved":
+            try:
+                self.send_response(301)
+                self.send_header("Location", "https://elsewhere.example/lookup")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         else:
             self._reply(500, {"error": "unknown path"})
 
@@ -202,6 +210,24 @@ def test_get_sends_query_parameters(server: tuple[str, Service]) -> None:
     answer = http_agent(f"{url}/q", method="GET")(a=1, b="x y", idempotency_key="k1")
     assert answer == {"echo": {"a": "1", "b": "x y"}}
     assert service.requests[0][2]["idempotency-key"] == "k1"
+
+
+def test_get_keeps_the_urls_own_query_and_adds_the_parameters(
+    server: tuple[str, Service],
+) -> None:
+    url, _ = server
+    answer = http_agent(f"{url}/q?key=SECRET&v=2", method="GET")(zip="75001")
+    assert answer == {"echo": {"key": "SECRET", "v": "2", "zip": "75001"}}
+
+
+def test_a_redirect_is_a_permanent_failure_naming_where_it_points(
+    server: tuple[str, Service],
+) -> None:
+    url, service = server
+    with pytest.raises(HttpClientError, match=r"answered 301 .*https://elsewhere\.example") as info:
+        http_agent(f"{url}/moved")(id=1)
+    assert info.value.status == 301
+    assert service.wait_for(1) == 1  # not followed, not retried
 
 
 def test_definition_declared_http_within_allowed_prefixes(

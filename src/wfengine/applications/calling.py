@@ -233,6 +233,15 @@ def _in_thread(binding: Binding, call: Callable[[], Any], grace: float = 0.0) ->
     return box["value"]
 
 
+class _OwnTimeout(Exception):
+    """Carries a TimeoutError an ``async def`` application raised itself past ``wait_for``,
+    which would otherwise look like the binding's own timeout."""
+
+    def __init__(self, error: TimeoutError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout.
 
@@ -242,12 +251,20 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
     timeout = binding.timeout
 
     def run() -> Any:
+        async def guarded() -> Any:
+            try:
+                return await make()
+            except TimeoutError as exc:  # the application's own, not the binding's timeout
+                raise _OwnTimeout(exc) from exc
+
         async def bounded() -> Any:
-            return await asyncio.wait_for(make(), timeout)
+            return await asyncio.wait_for(guarded(), timeout)
 
         try:
             return asyncio.run(bounded())
-        except TimeoutError as exc:
+        except _OwnTimeout as own:
+            raise own.error from None  # a failure of the call, as a plain function's would be
+        except TimeoutError as exc:  # only wait_for's: there is a timeout
             raise ApplicationTimeoutError(
                 f"no answer within {timeout:g} s; the coroutine was cancelled"
             ) from exc

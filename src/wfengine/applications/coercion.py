@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from wfengine.definition.model import BasicTypeKind
@@ -31,7 +31,7 @@ def coerce(value: Any, kind: BasicTypeKind | None, is_array: bool = False) -> An
         return value
     if is_array:
         if not isinstance(value, list | tuple):
-            raise ValueError(f"expected a list of {kind.value}, got {_describe(value)}")
+            raise CoercionError(f"a list of {kind.value}", value)
         return [coerce(v, kind) for v in value]
     return _COERCE[kind](value)
 
@@ -43,8 +43,17 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
+class CoercionError(ValueError):
+    """A value that is not of the type expected; ``hidden`` says so without showing it (for
+    a sensitive parameter, whose value must not reach an incident or the audit trail)."""
+
+    def __init__(self, expected: str, value: Any) -> None:
+        super().__init__(f"expected {expected}, got {_describe(value)}")
+        self.hidden = f"expected {expected}, got a {type(value).__name__} (not shown: sensitive)"
+
+
 def _expected(kind: str, value: Any) -> ValueError:
-    return ValueError(f"expected {kind}, got {_describe(value)}")
+    return CoercionError(kind, value)
 
 
 def _string(v: Any) -> str:
@@ -89,14 +98,17 @@ def _boolean(v: Any) -> bool:
 
 
 def _datetime(v: Any) -> datetime:
-    if isinstance(v, datetime):
-        return v
+    """A date-time; one without an offset is UTC, as a literal's is (docs/semantics.md), so
+    it compares with ``now()`` and every store keeps it alike."""
+    found: datetime | None = v if isinstance(v, datetime) else None
     if isinstance(v, str):
         try:
-            return datetime.fromisoformat(v.strip())
+            found = datetime.fromisoformat(v.strip())
         except ValueError:
-            pass
-    raise _expected("DATETIME (ISO 8601)", v)
+            found = None
+    if found is None:
+        raise _expected("DATETIME (ISO 8601)", v)
+    return found if found.utcoffset() is not None else found.replace(tzinfo=UTC)
 
 
 def _date(v: Any) -> date:

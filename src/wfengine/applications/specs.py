@@ -40,6 +40,10 @@ class ParamSpec:
     target: str | None
 
 
+#: the extended attribute that makes an Application's calls asynchronous
+ASYNC_ATTRIBUTE = "wfengine:asynchronous"
+
+
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
     application_id: str
@@ -53,8 +57,15 @@ class ToolSpec:
     sensitive: frozenset[str] = field(init=False, repr=False, compare=False)
     #: the OUT (not INOUT) parameters' formal ids: an answer must give these
     required: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: the Application says ``wfengine:asynchronous`` ``true``: called as an ``invoke`` job
+    #: whatever binds it (a binding registered with ``asynchronous=True`` is one too)
+    asynchronous: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        said = self.application.extended_attribute(ASYNC_ATTRIBUTE) if self.application else None
+        object.__setattr__(
+            self, "asynchronous", (said or "").strip().lower() in ("true", "yes", "1")
+        )
         outputs = {p.formal: p for p in self.params if p.target}
         object.__setattr__(self, "outputs", outputs)
         required = tuple(f for f, p in outputs.items() if p.mode is ParameterMode.OUT)
@@ -79,7 +90,7 @@ def build_tool_spec(
     specs: list[ParamSpec] = []
     for formal, mode, value, target, text in params:
         fp = formals.get(formal)
-        kind, is_array = _basic_kind(fp.data_type, types) if fp else (None, False)
+        kind, is_array = basic_kind(fp.data_type, types) if fp else (None, False)
         names = {target} if target else set()
         if value is not None and text.strip() in fields:
             names.add(text.strip())
@@ -100,19 +111,20 @@ def build_tool_spec(
     return ToolSpec(application_id, app, position, tuple(specs))
 
 
-def _basic_kind(
+def basic_kind(
     data_type: DataType, types: Mapping[str, DataType], depth: int = 0
 ) -> tuple[BasicTypeKind | None, bool]:
     """The basic type behind ``data_type`` (through declared types), and whether it is a
-    list/array of it; (None, False) for types that are not checked."""
+    list/array of it; (None, False) for types that are not checked (values are checked by
+    it: :mod:`wfengine.applications.coercion`)."""
     if depth > 8:
         return None, False
     if isinstance(data_type, BasicType):
         return data_type.type, False
     if isinstance(data_type, DeclaredType):
         inner = types.get(data_type.id)
-        return _basic_kind(inner, types, depth + 1) if inner is not None else (None, False)
+        return basic_kind(inner, types, depth + 1) if inner is not None else (None, False)
     if isinstance(data_type, ArrayType | ListType):
-        kind, _ = _basic_kind(data_type.element, types, depth + 1)
+        kind, _ = basic_kind(data_type.element, types, depth + 1)
         return kind, True
     return None, False

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from wfengine.applications.calling import ToolFailure, call_noting, call_once, find_binding
-from wfengine.applications.coercion import coerce
+from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.applications.events import (
     ApplicationEvent,
     ApplicationFailed,
@@ -137,9 +137,9 @@ def run_tools(
             registry, spec.application_id, spec.application, where
         )
         inputs = _inputs(spec, evaluate, outputs, where) if spec.params else {}
-        key = f"{aid}/{ai.iterations}/{spec.position}"
+        key = f"{aid}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
         sensitive = spec.sensitive
-        if binding.asynchronous:
+        if binding.asynchronous or spec.asynchronous:
             # inputs are taken now, as the activity reaches the call: what the job sends does
             # not depend on data that other branches change while it waits to be run
             payload = {
@@ -184,8 +184,20 @@ def resume_tools(
     where = ai.place
     position = int(payload["position"])
     staged = dict(payload.get("staged") or {})
-    staged.update(_outputs(ai.act.tools[position].spec, result, where))
+    spec = ai.act.tools[position].spec
+    binding = registry.get(spec.application_id) or find_binding(
+        registry, spec.application_id, spec.application, where
+    )
+    staged.update(_outputs(spec, result, where, optional=binding.outputs_optional))
     return run_tools(registry, ai, now, evaluate, start=position + 1, staged=staged)
+
+
+def _why(exc: ValueError, sensitive: bool) -> str:
+    """A coercion failure as an incident may tell it: a sensitive value is not quoted (the
+    message goes into the audit trail and the outbox, which keep what they are given)."""
+    if sensitive:
+        return exc.hidden if isinstance(exc, CoercionError) else "not of its type (not shown)"
+    return str(exc)
 
 
 def _inputs(
@@ -201,9 +213,9 @@ def _inputs(
         except ValueError as exc:
             raise ToolFailure(
                 f"{where()}: {p.mode.value} parameter {p.formal!r} of application "
-                f"{spec.application_id!r} (from {p.value.text!r}): {exc}",
+                f"{spec.application_id!r} (from {p.value.text!r}): {_why(exc, p.sensitive)}",
                 application_id=spec.application_id,
-            ) from exc
+            ) from None
     return inputs
 
 
@@ -250,9 +262,9 @@ def _outputs(
         except ValueError as exc:
             raise ToolFailure(
                 f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
-                f"{formal!r}: {exc}",
+                f"{formal!r}: {_why(exc, p.sensitive)}",
                 application_id=app_id,
-            ) from exc
+            ) from None
     try:
         check_storable(data, lambda: f"{where()}: application {app_id!r} returned")
     except DataNotStorableError as exc:

@@ -1,11 +1,13 @@
 """The HTTP/JSON agent: one request per call, IN parameters out as JSON, OUT parameters back.
 
 A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text);
-GET/DELETE send them as query parameters. Every request carries the header
+GET/DELETE send them as query parameters, added to the URL's own query. Every request carries the
+header
 ``Idempotency-Key``, the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
 picks the keys to keep when the service answers with more than the application's OUT
-parameters. Redirects are not followed.
+parameters. Redirects are not followed: a 3xx answer is a :class:`HttpClientError` naming
+where it points (the service did nothing).
 
 Failures and retrying: 4xx (except 408 and 429) raise :class:`HttpClientError`, a permanent
 error that is never retried: the request itself is wrong. 5xx, 408 and 429 raise
@@ -141,7 +143,11 @@ def http_agent(
             with httpx.Client(
                 timeout=timeout, transport=transport, follow_redirects=False
             ) as client:
-                response = client.request(verb, url, content=content, params=params, headers=sent)
+                # the call's parameters join the URL's own query (an API key, a version)
+                target = (
+                    httpx.URL(url) if params is None else httpx.URL(url).copy_merge_params(params)
+                )
+                response = client.request(verb, target, content=content, headers=sent)
         except httpx.TimeoutException as exc:
             raise ApplicationTimeoutError(f"{verb} {url}: no answer within {timeout:g} s") from exc
         except httpx.HTTPError as exc:
@@ -163,6 +169,14 @@ def _answer(
 ) -> Mapping[str, Any] | None:
     status = response.status_code
     where = f"{verb} {url}"
+    if 300 <= status < 400:  # not followed (see above): the service did nothing
+        moved = response.headers.get("location")
+        to = f" to {moved}" if moved else ""
+        raise HttpClientError(
+            f"{where} answered {status} {response.reason_phrase} (a redirect{to}, not "
+            "followed: point the binding at the service's own URL)",
+            status,
+        )
     if status >= 400:
         snippet = response.text[:200]
         message = f"{where} answered {status} {response.reason_phrase}: {snippet}"
