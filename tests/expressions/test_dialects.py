@@ -68,6 +68,13 @@ ROWS: list[tuple[Dialect, str, dict[str, Any], Any]] = [
     (JS, "s.includes('nan')", {"s": "banana"}, True),
     (JS, "Field==true;", {"Field": True}, True),
     (JS, "a === 'x' && !b", {"a": "x", "b": False}, True),
+    # a boolean equals no number, as in JavaScript and Java (Python says 0 == False)
+    (JS, "0 === false", {}, False),
+    (JS, "approved === 1", {"approved": True}, False),
+    (JS, "count !== true", {"count": 1}, True),
+    (JAVA, "flag == 1", {"flag": True}, False),
+    (JS, "n == 1.0", {"n": 1}, True),
+    (JS, "doc._id == 'a1'", {"doc": {"_id": "a1"}}, True),  # JSON answers' keys
     (JS, "a !== null || b", {"a": None, "b": 0}, 0),
     (JS, "parseInt(n) + 1", {"n": "41"}, 42),
     (JS, "parseFloat(x) * 2", {"x": "1.25"}, 2.5),
@@ -111,7 +118,7 @@ def test_the_table_is_big_enough() -> None:
         (JS, "new Date()", "invalid syntax"),
         (JS, "a = 1", "invalid syntax"),
         (JAVA, "Runtime.getRuntime()", "method 'getRuntime' is not available"),
-        (JS, "a.__proto__", "field names starting with '_' are not allowed"),
+        (JS, "a.__proto__", "field names starting with '__' are not allowed"),
         (JS, "__x", "names starting with '__' are reserved"),
         (NATIVE, "a.indexOf('x')", "method 'indexOf' is not available"),
         (JAVA, "Math.max", "is a function; call it with ()"),

@@ -20,10 +20,10 @@ DIALECTS = pytest.mark.parametrize("dialect", list(Dialect))
     ("text", "message"),
     [
         # reaching Python internals
-        ("().__class__", "field names starting with '_' are not allowed"),
+        ("().__class__", "field names starting with '__' are not allowed"),
         ("().__class__.__bases__[0].__subclasses__()", "method '__subclasses__' is not"),
-        ("x.__class__", "field names starting with '_' are not allowed"),
-        ("x.__dict__", "field names starting with '_' are not allowed"),
+        ("x.__class__", "field names starting with '__' are not allowed"),
+        ("x.__dict__", "field names starting with '__' are not allowed"),
         ("'a'.__len__()", "method '__len__' is not available"),
         ("'{0.__class__}'.format(x)", "method 'format' is not available"),
         ("__import__('os')", "unknown function '__import__'"),

@@ -29,8 +29,8 @@ class AccessCompiler(CompilerBase):
         In Java and JavaScript, ``text.length`` (a string's or list's length) as well.
         """
         field = node.attr
-        if field.startswith("_"):
-            self.reject(f"field names starting with '_' are not allowed ({field!r})", node)
+        if field.startswith("__"):  # (``_id``, ``_links``: common keys of JSON answers)
+            self.reject(f"field names starting with '__' are not allowed ({field!r})", node)
         qualified = self.qualified(node)
         if qualified is not None and qualified in self.statics:
             self.reject(f"{qualified} is a function; call it with ()", node)

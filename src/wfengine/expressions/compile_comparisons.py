@@ -14,6 +14,7 @@ from typing import Any
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import EvaluationContext, is_container
+from wfengine.expressions.dialects import Dialect
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -23,6 +24,22 @@ def _in(a: Any, b: Any) -> bool:
 def _not_in(a: Any, b: Any) -> bool:
     return a not in b
 
+
+def _strict_eq(a: Any, b: Any) -> bool:
+    """Java's and JavaScript's equality: a boolean equals no number (``0 === false`` is
+    false; Python's ``0 == False`` is true)."""
+    return (type(a) is bool) == (type(b) is bool) and a == b
+
+
+def _strict_ne(a: Any, b: Any) -> bool:
+    return not _strict_eq(a, b)
+
+
+#: the equalities of the Java and JavaScript dialects (the native one is Python's)
+_STRICT: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: _strict_eq,
+    ast.NotEq: _strict_ne,
+}
 
 _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
@@ -49,6 +66,8 @@ class ComparisonCompiler(CompilerBase):
             if isinstance(cmpop, ast.Is | ast.IsNot):
                 self.check_identity(left_node, right_node)
             plain = _COMPARISONS[type(cmpop)]
+            if self.dialect is not Dialect.NATIVE:
+                plain = _STRICT.get(type(cmpop), plain)
             if isinstance(cmpop, ast.In | ast.NotIn):
                 right, constant = self.container(right_node)
                 rights.append(right)

@@ -24,8 +24,9 @@ What a dialect adds to the native language:
   ``Number``, ``String``, ``Boolean`` and ``isNaN``.
 
 Deliberate differences: ``==`` compares values without JavaScript's type coercion (``"1" ==
-1`` is false), as ``===`` does; ``equals`` on two values of different types is false; there is
-no ``new``, no assignment and no statement other than one expression with an optional ``;``.
+1`` and ``0 == false`` are false), as ``===`` does; ``equals`` on two values of different
+types is false; there is no ``new``, no assignment and no statement other than one expression
+with an optional ``;``.
 
 Every dialect also reads record fields as ``order.total`` (a mapping lookup, never an
 attribute of a Python object) and, in the native language, ``datetime.timedelta(...)``,
