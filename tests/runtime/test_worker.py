@@ -77,6 +77,42 @@ def test_threads_share_the_jobs_and_stop_when_idle(tmp_path: Path) -> None:
         assert engine.jobs() == []
 
 
+def test_long_jobs_are_not_hoarded_by_one_thread(tmp_path: Path) -> None:
+    """With the default batch, two jobs and two threads: each thread takes one. A thread
+    that claimed both (ten at a time) would run them one after the other while the other
+    thread idled; here each job waits until the other is running too, so that would hang."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    _start(url, 2)
+    running: set[str] = set()
+    lock = threading.Lock()
+    both = threading.Event()
+    registry = ApplicationRegistry()
+
+    def work(v: int) -> dict[str, int]:
+        with lock:
+            running.add(threading.current_thread().name)
+            if len(running) == 2:
+                both.set()
+        assert both.wait(PATIENCE), "one thread held both jobs"
+        return {"v": v + 1}
+
+    registry.register("work", work)
+    worker = Worker(
+        lambda: Engine(db_url=url, applications=registry), concurrency=2, until_idle=True
+    )
+    worker.run()
+    assert worker.ran == 2 and running == {"wfengine-worker-1", "wfengine-worker-2"}
+
+
+def test_a_thread_claims_about_half_a_second_of_jobs() -> None:
+    from wfengine.runtime.worker import claim_size
+
+    assert claim_size(None, 10) == 1  # nothing run yet: one
+    assert claim_size(0.001, 10) == 10  # quick jobs: a batch
+    assert claim_size(0.1, 10) == 5
+    assert claim_size(3.0, 10) == 1  # long ones: one at a time
+
+
 def test_leases_of_a_long_call_are_renewed_so_no_one_takes_the_job_over(tmp_path: Path) -> None:
     """Each call lasts until its job's lease was renewed four times, so longer than the lease
     it was claimed with (renewals come a third of a lease apart, at the soonest): without the

@@ -299,6 +299,11 @@ def test_a_scenario_that_does_not_fit_is_refused_before_anything_runs() -> None:
         simulate(decision(), scenario(branches={"check": {"maybe": 1}}))
     with pytest.raises(ScenarioError, match=r"branches\.approve: the activity has 0 way"):
         simulate(decision(), scenario(branches={"approve": {"x": 1}}))
+    # an exclusive split's figures that do not add up were rescaled silently (0.5 and 0.2 ran
+    # as 71% and 29%), and a way left out was never taken
+    for ways, total in (({"approve": 0.5, "large": 0.2}, "0.7"), ({"approve": 0.5}, "0.5")):
+        with pytest.raises(ScenarioError, match=rf"branches\.check: .* add up to {total} "):
+            simulate(decision(), scenario(branches={"check": ways}))
     with pytest.raises(ScenarioError, match=r"resources\.cook: no activity .* performed by"):
         simulate(single_server(), scenario(resources={"cook": 2}))
     with pytest.raises(ScenarioError, match=r"applications\.ghost: the process has no such"):

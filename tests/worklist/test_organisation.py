@@ -126,6 +126,18 @@ def test_supervisors_nearest_first_and_never_oneself(org: Organisation) -> None:
         ({"users": [{"id": "a", "role": ["x"]}]}, "users[0].role: Extra inputs are not permitted"),
         ({"users": [{"id": ""}]}, "users[0].id"),
         ({"units": []}, "users: Field required"),
+        # stored, no users would read as no organisation: work to participant ids again
+        ({"users": []}, "users: lists nobody"),
+        # the store keeps each membership once: a repeat was a database error (a traceback)
+        (
+            {"users": [{"id": "a", "roles": ["clerk", "clerk"]}]},
+            "users[0].roles[1]: the id 'clerk' is listed twice",
+        ),
+        (
+            {"users": [{"id": "a", "units": ["u", "u"]}], "units": [{"id": "u"}]},
+            "users[0].units[1]: the id 'u' is listed twice",
+        ),
+        ({"users": [{"id": "a"}], "admins": ["a", "a"]}, "admins[1]: the id 'a' is listed twice"),
     ],
 )
 def test_an_inconsistent_file_is_refused_naming_the_place(

@@ -11,6 +11,7 @@ from wfengine.wapi import connect
 def _deploy(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("p")
+    p.data_field("price", "INTEGER").data_field("approved", "BOOLEAN")
     p.activity("quote", performer="clerk", writes=["approved"]).activity(
         "book", performer="accountant"
     )
@@ -35,7 +36,7 @@ def test_a_clerk_works_through_the_work_list(org_engine: Engine) -> None:
         alice.change_work_item_state(item.id, WorkItemState.STARTED)
         alice.assign_process_instance_attribute(iid, "price", 2)
         seen = alice.get_work_item_attributes(item.id)
-        assert (seen.values, seen.writable) == ({"price": 2}, ("approved",))
+        assert (seen.values, seen.writable) == ({"price": 2, "approved": None}, ("approved",))
         with pytest.raises(NotAuthorizedError, match="'dan' may not see the data of"):
             connect(org_engine, "dan").get_work_item_attributes(item.id)
         alice.complete_work_item(item.id, {"approved": True})
@@ -61,6 +62,30 @@ def test_a_clerk_works_through_the_work_list(org_engine: Engine) -> None:
         assert [i.id for i in bob.open_work_list()] == [booking.id]
         bob.release_work_item(booking.id)  # back to dan, who delegated it
         assert dan.get_work_item(booking.id).holder == "dan"
+
+
+def test_an_attribute_is_one_declared_field_of_its_type(org_engine: Engine) -> None:
+    _deploy(org_engine)
+    root = connect(org_engine, "root")
+    iid = root.create_process_instance("p")
+    with pytest.raises(KeyError, match=r"no data field 'pirce' \(process 'p' declares approved"):
+        root.assign_process_instance_attribute(iid, "pirce", 2)
+    with pytest.raises(ValueError, match=r"data field 'price' .*expected INTEGER, got str 'seven'"):
+        root.assign_process_instance_attribute(iid, "price", "seven")
+    root.assign_process_instance_attribute(iid, "price", "7")  # converted, as an answer is
+    assert root.get_process_instance(iid).data["price"] == 7
+    assert "pirce" not in root.get_process_instance(iid).data
+
+
+def test_a_work_item_is_shown_only_to_whom_it_concerns(org_engine: Engine) -> None:
+    _deploy(org_engine)
+    alice = connect(org_engine, "alice")
+    iid = alice.create_process_instance("p")
+    alice.start_process(iid)
+    (item,) = list(alice.open_work_list())
+    assert alice.get_work_item(item.id).id == item.id  # offered to her
+    with pytest.raises(NotAuthorizedError, match="'dan' may not see work item"):
+        connect(org_engine, "dan").get_work_item(item.id)
 
 
 def test_reassign_and_instance_states_through_the_session(org_engine: Engine) -> None:

@@ -23,15 +23,18 @@ the work through the database exactly as threads do (leases, ``SKIP LOCKED``), a
 process loses nothing. Threads need no cooperation from the operating system for shutdown,
 which is why they are the in-process unit.
 
-Each thread loops: claim up to ``batch`` due jobs (leased for ``lease``) and run them one by
-one, then deliver up to ``batch`` due outbox entries to the engine's outbox handlers
+Each thread loops: claim due jobs (leased for ``lease``) and run them one by one, then
+deliver up to ``batch`` due outbox entries to the engine's outbox handlers
 (:mod:`wfengine.runtime.outbox_delivery`; give ``make_engine`` the host's
 :class:`~wfengine.runtime.outbox.OutboxHandlers` as ``Engine(outbox_handlers=...)``); when
 nothing is claimable, sleep until the next job or entry is due (a timer, a delivery's back-off,
 an expiring lease of a dead worker) or ``poll`` seconds at most. A separate thread renews the
 leases of claimed jobs every third of ``lease``, so a long application call does not lose its
 job to another worker (an outbox entry's lease is the outbox policy's, long enough for a
-handler: handlers are meant to be quick).
+handler: handlers are meant to be quick). A thread claims as many jobs as it runs in about
+:data:`HOLD` seconds, judged by the jobs it ran so far (one at first, at most ``batch``): short
+jobs go ten to a claim (fewer round trips), while long ones go one at a time, so a thread does
+not sit on jobs that an idle thread or another worker process could be running.
 
 **Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
 it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
@@ -68,6 +71,8 @@ _log = logging.getLogger("wfengine.worker")
 MAX_OUTAGE_WAIT = 30.0
 #: how often (seconds) a running worker logs what it did, when it did something
 REPORT_EVERY = 10.0
+#: seconds of work a thread claims at once (see the module notes)
+HOLD = 0.5
 
 
 class Worker:
@@ -75,7 +80,7 @@ class Worker:
 
     ``make_engine`` is called once per thread, in that thread. ``lease``: how long a claim
     holds a job (renewed while it is held); ``poll``: the longest idle sleep in seconds;
-    ``batch``: jobs claimed at once per thread.
+    ``batch``: the most jobs one thread claims at once (fewer when its jobs take long).
     """
 
     def __init__(
@@ -172,11 +177,19 @@ class Worker:
         outage = 0
         reported_at = time.monotonic()
         ran_since = sent_since = 0
+        per_job: float | None = None  # seconds a job of this thread takes, smoothed
         while not stop.is_set():
             try:
+                began = time.monotonic()
                 ran = engine.run_due_jobs(
-                    limit=self.batch, lease=self.lease, should_stop=stop.is_set, deliver=False
+                    limit=claim_size(per_job, self.batch),
+                    lease=self.lease,
+                    should_stop=stop.is_set,
+                    deliver=False,
                 )
+                if ran:
+                    took = (time.monotonic() - began) / ran
+                    per_job = took if per_job is None else 0.7 * per_job + 0.3 * took
                 sent = engine.deliver_outbox(limit=self.batch, should_stop=stop.is_set)
                 outage = 0
                 if ran or sent:
@@ -248,3 +261,11 @@ def _work_due(engine: Engine) -> bool:
         return True
     due = engine.outbox.due_at(leased=True)
     return due is not None and due <= engine.clock.now()
+
+
+def claim_size(per_job: float | None, batch: int) -> int:
+    """How many jobs a thread claims: about :data:`HOLD` seconds of them at the pace it ran
+    them so far (one while it has run none), from one to ``batch``."""
+    if per_job is None:
+        return 1
+    return max(1, min(batch, int(HOLD / max(per_job, 1e-6))))

@@ -107,6 +107,13 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                     f"(its ways: {named})"
                 )
             ways.append((hits[0], weight))
+        total = sum(w for _, w in ways)
+        if _exclusive(activities[source]) and abs(total - 1.0) > 1e-6:
+            listed = ", ".join(f"{k} {w:g}" for k, w in weights.items())
+            raise ScenarioError(
+                f"{where}: the probabilities of an exclusive split add up to 1; these add up "
+                f"to {total:g} ({listed}); a way left out is never taken"
+            )
         branches[source] = ways
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -201,6 +208,15 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
         return cache.get(activity_id, [])
 
     return read
+
+
+def _exclusive(activity: Activity) -> bool:
+    """Does ``activity`` take exactly one way out (an Exclusive split, or an exclusive Route),
+    as the compiler reads it? (An Inclusive split's probabilities are each way's own.)"""
+    gateway = activity.split.type if activity.split is not None else None
+    if gateway is None and isinstance(activity.body, Route):
+        gateway = activity.body.gateway_type
+    return gateway is GatewayType.EXCLUSIVE
 
 
 def _parallel(activity: Activity, out: Sequence[Transition]) -> bool:

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from wfengine.errors import NotAuthorizedError
+from wfengine.definition.model import (
+    BasicTypeKind,
+    DataField,
+    FormalParameter,
+    Package,
+    WorkflowProcess,
+)
+from wfengine.errors import NotAuthorizedError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -146,8 +153,34 @@ class Session:
             raise ValueError(f"an instance cannot be moved to {target.value} from outside")
 
     def assign_process_instance_attribute(self, instance_id: str, name: str, value: Any) -> None:
-        """``WMAssignProcessInstanceAttribute``: set one data field."""
-        self._engine().set_data(instance_id, {name: value})
+        """``WMAssignProcessInstanceAttribute``: set one data field (or formal parameter) the
+        instance's process declares, with a value of its type (converted where that loses
+        nothing, as an application's answer is: ``"7"`` for an INTEGER). A name the process
+        does not declare raises :class:`~wfengine.errors.NotFoundError` and a value of another
+        type ``ValueError``; either changes nothing. (``Engine.set_data`` is the host's own,
+        unchecked way.)"""
+        engine = self._engine()
+        snapshot = engine.instance(instance_id)
+        deployed = engine.deployed(snapshot.process_id, snapshot.version)
+        declared = _declared(deployed.package, deployed.definition)
+        found = declared.get(name)
+        if found is None:
+            raise NotFoundError(
+                "data field",
+                name,
+                f"process {snapshot.process_id!r} declares {', '.join(sorted(declared)) or 'none'}",
+            )
+        kind, is_array = found
+        if kind is not None:
+            from wfengine.applications.coercion import coerce
+
+            try:
+                value = coerce(value, kind, is_array)
+            except ValueError as exc:
+                raise ValueError(
+                    f"data field {name!r} of instance {instance_id!r}: {exc}"
+                ) from None
+        engine.set_data(instance_id, {name: value})
 
     # -- status -------------------------------------------------------------------------------
 
@@ -188,21 +221,28 @@ class Session:
         return WorkList(self._engine(), self.user, wanted, process_id)
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
-        """``WMGetWorkItem``."""
-        return self._engine().work_item(work_item_id)
+        """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
+        offered to, held by, or supervised or administered by, as its data is."""
+        return self._seen(work_item_id, "see")
 
     def get_work_item_attributes(self, work_item_id: str) -> WorkItemData:
         """``WMOpenWorkItemAttributesList`` / ``WMGetWorkItemAttributeValue``: the instance
         data the item may read and the fields it may write; refused (``NotAuthorizedError``)
         to a user the item is not offered to, held by, or supervised or administered by."""
+        self._seen(work_item_id, "see the data of")
+        return self._engine().work_item_data(work_item_id)
+
+    def _seen(self, work_item_id: str, what: str) -> WorkItemSnapshot:
+        """The item, when the session's user may see it."""
         from wfengine.worklist.worklists import may_see
 
         engine = self._engine()
-        if not may_see(engine, engine.work_item(work_item_id), self.user):
+        item = engine.work_item(work_item_id)
+        if not may_see(engine, item, self.user):
             raise NotAuthorizedError(
-                f"work item {work_item_id!r}", "see the data of", self.user, "it is not theirs"
+                f"work item {work_item_id!r}", what, self.user, "it is not theirs"
             )
-        return engine.work_item_data(work_item_id)
+        return item
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""
@@ -244,3 +284,20 @@ class Session:
 def connect(engine: Engine, user: str) -> Session:
     """``WMConnect``: a session of ``user`` on ``engine``."""
     return Session(engine, user)
+
+
+def _declared(
+    package: Package, process: WorkflowProcess
+) -> dict[str, tuple[BasicTypeKind | None, bool]]:
+    """What ``process`` can hold, by id: each declaration's basic type (None: a type that
+    is not checked) and whether it holds a list."""
+    from wfengine.applications.specs import basic_kind
+
+    types = {t.id: t.data_type for t in package.type_declarations}
+    found: dict[str, tuple[BasicTypeKind | None, bool]] = {}
+    fields: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
+    fields.extend(process.formal_parameters)
+    for item in fields:
+        kind, listed = basic_kind(item.data_type, types)
+        found[item.id] = (kind, listed or item.is_array)
+    return found

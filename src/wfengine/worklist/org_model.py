@@ -68,10 +68,15 @@ class OrgDocument(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[str] = []
+        if not self.users:
+            # stored, it would read as no organisation: work offered to participant ids again
+            problems.append("users: lists nobody (an organisation needs at least one user)")
         users = _unique("users", [u.id for u in self.users], problems)
         units = _unique("units", [u.id for u in self.units], problems)
         _unique("roles", [r.id for r in self.roles], problems)
         for i, user in enumerate(self.users):
+            _unique(f"users[{i}].roles", list(user.roles), problems)
+            _unique(f"users[{i}].units", list(user.units), problems)
             for unit_id in user.units:
                 if unit_id not in units:
                     problems.append(
@@ -89,6 +94,7 @@ class OrgDocument(_Strict):
                     f"units[{i}] ({unit.id!r}) has the parent {unit.parent!r}, "
                     "which units does not list"
                 )
+        _unique("admins", list(self.admins), problems)
         for i, admin in enumerate(self.admins):
             if admin not in users:
                 problems.append(f"admins[{i}] ({admin!r}) is not among the users")
