@@ -116,6 +116,30 @@ def acceptance_label(phone: str, number: int) -> str:
     return f"{digits[-4:]:0>4}-{number:04d}"
 
 
+def customer_reply(engine: Any, case: str, text: str) -> bool:
+    """Deliver the customer's reply ``text`` to case ``case`` (an instance id, found by
+    phone and acceptance number: ``engine.correlated_instance``).
+
+    When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
+    the question and the coordinator gets the case back (True). Otherwise the three days ran
+    out or nothing was asked: the reply is put on the case (``customer_info``) for the
+    coordinator to read, and answers no later question (False); sent as a message, the
+    engine would keep it and hand it to the next wait, as the answer to a question the
+    customer has not seen yet.
+    """
+    waiting = any(
+        a.activity_id == "customer_reply" and a.state.is_open
+        for a in engine.activity_instances(case)
+    )
+    if waiting:
+        taken: bool = engine.send_message(
+            "customer_reply", {"customer_info": text}, instance_id=case
+        )
+        return taken
+    engine.set_data(case, {"customer_info": text})
+    return False
+
+
 class CrmApps:
     """The CRM database and the applications the complaint process calls."""
 

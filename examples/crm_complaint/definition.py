@@ -16,13 +16,15 @@ and workflow integration, and a call centre's work-order flow):
    coordinator.
 4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
    ``abort``, ``amend`` (send it back to the agent to amend), ``reply`` (hand it, with an
-   opinion, to an agent to reply: ``reply_agent``, the original one by default), ``departments``
+   opinion, to an agent to reply: ``reply_agent``, a user; by default any agent), ``departments``
    (route it to a department: ``next_department``; each department may name the next one, or
    send it back when it cannot handle it; when they are done it comes back to the
    coordinator) or ``ask_customer`` (ask the customer for more information and wait for their
-   reply, correlated by acceptance number, or three days).
-5. Opinions accumulate (``opinions``): each department reads the earlier ones and adds its
-   own. Every person's step has a reminder every two hours and escalates to the supervisors
+   reply, correlated by acceptance number, or three days; ``crm.customer_reply`` delivers a
+   reply, and one that comes too late is put on the case without answering a later question).
+5. Opinions accumulate (``opinions``): the coordinator's, when it sends the case to the
+   departments, then each department's (reading the earlier ones); a step that writes no
+   opinion adds none. Every person's step has a reminder every two hours and escalates to the supervisors
    after eight.
 6. The reply goes into the complaint history and the customer is told.
 
@@ -47,6 +49,13 @@ DEPARTMENTS = ("billing", "network", "sales", "after_sales")
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
 #: what a customer's reply is correlated by: their phone and the case's acceptance number
 CORRELATION = "acceptance_no"
+
+
+#: a step's opinion (``opinion``, by ``who``) filed under ``opinions`` when there is one
+_FILE_OPINION = (
+    'opinions = opinions + {who} + ": " + opinion + "\\n" if opinion != "" else opinions; '
+    'opinion = ""'
+)
 
 
 def _public(label: str | None = None) -> dict[str, str]:
@@ -155,8 +164,10 @@ def build() -> Package:
                writes=["reply", "conclusion", "proposed_solution"], extended=REMIND)  # fmt: skip
     p.transition("decide", "agent_reply", condition='decision == "reply"')
     p.transition("agent_reply", "record_reply")
-    # departments, one after another: each may name the next, or send it back
-    p.transition("decide", "route_department", condition='decision == "departments"')
+    # departments, one after another: each may name the next, or send it back; the
+    # coordinator's opinion, if any, is filed first (as the coordinator's)
+    p.activity("file_opinion", script=_FILE_OPINION.format(who='"coordinator"'))
+    p.transition("decide", "file_opinion", condition='decision == "departments"')
     p.activity("route_department",
                script='department = next_department; next_department = ""; '
                       'dept_outcome = ""')  # fmt: skip
@@ -164,9 +175,7 @@ def build() -> Package:
                writes=["dept_outcome", "opinion", "next_department", "conclusion",
                        "proposed_solution"],
                extended={**REMIND, **_public("Handled by a department")})  # fmt: skip
-    p.activity("add_opinion",
-               script='opinions = opinions + department + ": " + opinion + "\\n"; '
-                      'opinion = ""')  # fmt: skip
+    p.activity("add_opinion", script=_FILE_OPINION.format(who="department"))
     p.route("after_department")
     p.sequence("route_department", "department", "add_opinion", "after_department")
     p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
@@ -177,7 +186,9 @@ def build() -> Package:
     # ask the customer and wait for their reply, or three days
     p.activity("ask", tool="notify_customer", args=["phone", "channel", "question"],
                extended=_public("Asked you for more information"))  # fmt: skip
-    p.transition("decide", "ask", condition='decision == "ask_customer"')
+    # a new question: no answer to it yet, and not timed out
+    p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
+    p.transition("decide", "new_question", condition='decision == "ask_customer"')
     p.route("await_customer", gateway="EventBased")
     p.intermediate("customer_reply", message="customer_reply")
     p.intermediate("no_reply", timer="P3D")
@@ -194,6 +205,9 @@ def build() -> Package:
                extended=_public("Answer sent"))  # fmt: skip
     p.end("closed")
     p.sequence("record_reply", "notify_reply", "closed")
+    # added later than the rest, so the transitions above keep their Ids (t1...: what
+    # scenarios name, as whatif.yaml does)
+    p.transition("file_opinion", "route_department").transition("new_question", "ask")
     return pb.build()
 
 

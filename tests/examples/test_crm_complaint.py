@@ -219,6 +219,20 @@ def test_several_departments_in_sequence(desk: Desk) -> None:
     assert desk.engine.instance(iid).state is ProcessState.COMPLETED
 
 
+def test_the_coordinators_opinion_is_filed_as_theirs_and_a_silent_desk_adds_none(
+    desk: Desk,
+) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing",
+            opinion="Looks like a duplicate charge")  # fmt: skip
+    seen = desk.engine.work_item_data(desk.item(iid, "department").id)
+    assert seen.values["opinions"] == "coordinator: Looks like a duplicate charge\n"
+    desk.do(iid, "department", "eva", dept_outcome="done")  # writes no opinion
+    assert desk.engine.instance(iid).data["opinions"] == (
+        "coordinator: Looks like a duplicate charge\n"  # not filed again as billing's
+    )
+
+
 def test_a_department_that_cannot_handle_it_sends_it_back(desk: Desk) -> None:
     iid = _accepted(desk)
     desk.do(iid, "coordinate", "cora", decision="departments", next_department="sales")
@@ -251,6 +265,21 @@ def test_the_customer_does_not_reply_in_time(desk: Desk) -> None:
     desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
     desk.clock.advance(timedelta(days=3))
     assert desk.engine.instance(iid).data["customer_timed_out"] is True
+    desk.item(iid, "coordinate")
+
+
+def test_a_late_reply_is_put_on_the_case_and_answers_no_later_question(desk: Desk) -> None:
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
+    desk.clock.advance(timedelta(days=3, minutes=1))  # the wait ran out
+    assert crm_module.customer_reply(desk.engine, iid, "the Visa") is False
+    assert desk.engine.instance(iid).data["customer_info"] == "the Visa"  # to read
+    desk.do(iid, "coordinate", "dan", decision="ask_customer", question="Since when?")
+    data = desk.engine.instance(iid).data
+    assert desk.stage(iid) == "Asked you for more information"  # waiting for the answer
+    assert (data["customer_info"], data["customer_timed_out"]) == ("", False)  # a new question
+    assert crm_module.customer_reply(desk.engine, iid, "since Monday") is True
+    assert desk.engine.instance(iid).data["customer_info"] == "since Monday"
     desk.item(iid, "coordinate")
 
 
