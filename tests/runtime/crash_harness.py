@@ -109,7 +109,20 @@ def worker(url: str, apps: str, *extra: str, log: Path | None = None) -> subproc
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
     with open(log, "ab") as out:  # the child has its own copy of the descriptor
-        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
+    _LOGS[proc.pid] = log
+    return proc
+
+
+#: worker pid -> the log its errors go to (what a failure quotes)
+_LOGS: dict[int, Path] = {}
+
+
+def exited(proc: subprocess.Popen[bytes], what: str) -> str:
+    """Why a test stops on a worker that exited: its status, and the end of its log."""
+    log = _LOGS.get(proc.pid)
+    said = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else ""
+    return f"worker {proc.pid} exited with {proc.returncode} {what}; its log ends:\n{said}"
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
@@ -139,12 +152,13 @@ def wait_for(
     procs: tuple[subprocess.Popen[bytes], ...] = (),
     every: float = 0.02,
 ) -> None:
-    """Poll ``reached`` until it says yes; fail if one of ``procs`` exits meanwhile, or after
-    :data:`PATIENCE` seconds (stuck, not slow)."""
+    """Poll ``reached`` until it says yes; fail if one of ``procs`` exits meanwhile (with the
+    end of its log), or after :data:`PATIENCE` seconds (stuck, not slow)."""
     deadline = time.monotonic() + PATIENCE
     while not reached():
         for proc in procs:
-            assert proc.poll() is None, f"a worker exited with {proc.returncode} before {what}"
+            if proc.poll() is not None:
+                raise AssertionError(exited(proc, f"before {what}"))
         assert time.monotonic() < deadline, f"not {what} after {PATIENCE:.0f} s"
         time.sleep(every)
 
@@ -273,7 +287,8 @@ def _freeze(proc: subprocess.Popen[bytes]) -> None:
     """
     deadline = time.monotonic() + PATIENCE
     while True:
-        assert proc.poll() is None, f"worker {proc.pid} exited with {proc.returncode}"
+        if proc.poll() is not None:
+            raise AssertionError(exited(proc, "while it was to be stopped"))
         os.killpg(proc.pid, signal.SIGSTOP)
         moment = time.monotonic() + 1.0
         while not (stopped := _group_stopped(proc.pid)) and time.monotonic() < moment:
