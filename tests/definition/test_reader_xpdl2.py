@@ -600,3 +600,41 @@ def test_data_mappings_that_do_not_fit_are_kept_with_a_warning(mappings: str, wh
     (warning,) = pkg.load_diagnostics
     assert warning.code == "xpdl-unreadable" and why in warning.message
     assert "activity 'a'" in warning.message
+
+
+def test_an_expressions_own_script_type_is_kept_for_initial_values_and_loops() -> None:
+    # 2.2's InitialValue, LoopCondition, MI_Condition and ComplexMI_FlowCondition are
+    # ExpressionType, whose ScriptType names the expression's language: it was dropped
+    # (parseInt("3") in a native package then refused the process)
+    from wfengine import Engine, dump_xpdl, validate
+
+    js = 'ScriptType="text/javascript"'
+    doc = f"""<Package xmlns="{XPDL22_NS}" Id="p"><PackageHeader/><WorkflowProcesses>
+      <WorkflowProcess Id="w"><ProcessHeader/><DataFields>
+        <DataField Id="tries"><DataType><BasicType Type="INTEGER"/></DataType>
+          <InitialValue {js}>parseInt("3")</InitialValue></DataField>
+        <DataField Id="done"><DataType><BasicType Type="BOOLEAN"/></DataType>
+          <InitialValue>false</InitialValue></DataField>
+      </DataFields><Activities>
+        <Activity Id="a"><Implementation><No/></Implementation>
+          <Loop LoopType="Standard"><LoopStandard TestTime="Before">
+            <LoopCondition {js}>!done &amp;&amp; tries &gt; 3</LoopCondition>
+          </LoopStandard></Loop>
+        </Activity>
+        <Activity Id="m"><Implementation><No/></Implementation>
+          <Loop LoopType="MultiInstance"><LoopMultiInstance MI_Ordering="Parallel">
+            <MI_Condition {js}>parseInt("2")</MI_Condition>
+          </LoopMultiInstance></Loop>
+        </Activity>
+      </Activities></WorkflowProcess></WorkflowProcesses></Package>"""
+    pkg = read_package(doc.encode(), schema=False)
+    process = pkg.process("w")
+    assert dict(process.data_fields[0].initial_value_attrs) == {"ScriptType": "text/javascript"}
+    assert validate(pkg) == []
+    again = read_package(dump_xpdl(pkg))  # written with them
+    assert again.process("w") == process
+    with Engine() as engine:
+        engine.deploy(pkg)
+        iid = engine.start_process("w")
+        assert engine.instance(iid).data["tries"] == 3
+        assert engine.trace(iid).count("m") == 2  # parseInt("2") instances; "a" never looped

@@ -160,6 +160,8 @@ class Deadline(Node):
 class StandardLoop(Node):
     kind: Literal["standard"] = "standard"
     condition: str | None = None
+    #: the LoopCondition element's attributes (ScriptType...: the expression's own language)
+    condition_attrs: Attrs = ()
     maximum: int | None = None
     test_time: TestTime = TestTime.AFTER
     counter: str | None = None
@@ -170,9 +172,13 @@ class MultiInstanceLoop(Node):
     kind: Literal["multi_instance"] = "multi_instance"
     #: expression giving the number of instances
     mi_condition: str | None = None
+    #: the MI_Condition element's attributes (ScriptType...)
+    mi_condition_attrs: Attrs = ()
     ordering: MIOrdering = MIOrdering.PARALLEL
     flow_condition: MIFlowCondition = MIFlowCondition.ALL
     complex_flow_condition: str | None = None
+    #: the ComplexMI_FlowCondition element's attributes (ScriptType...)
+    complex_flow_condition_attrs: Attrs = ()
     counter: str | None = None
     extra_attrs: Attrs = ()
 

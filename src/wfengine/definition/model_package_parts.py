@@ -79,6 +79,8 @@ class FormalParameter(Node):
     mode: ParameterMode = ParameterMode.IN
     data_type: DataType
     initial_value: str | None = None
+    #: the InitialValue element's attributes (2.x ExpressionType: ScriptType, ScriptGrammar...)
+    initial_value_attrs: Attrs = ()
     description: str | None = None
     is_array: bool = False
     index: str | None = None
@@ -101,6 +103,8 @@ class DataField(Extensible):
     name: str | None = None
     data_type: DataType
     initial_value: str | None = None
+    #: the InitialValue element's attributes (2.x ExpressionType: ScriptType, ScriptGrammar...)
+    initial_value_attrs: Attrs = ()
     length: str | None = None
     description: str | None = None
     is_array: bool = False

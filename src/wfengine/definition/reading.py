@@ -165,10 +165,13 @@ def read_initial_value(
     * INTEGER, FLOAT, BOOLEAN: a literal of the type (``12``, ``2.5``, ``true``) is that value;
       anything else an expression (``2 + 1``).
     * Other types in a native package: an expression.
+
+    The InitialValue element's own ScriptType (2.x ExpressionType) wins over ``language``.
     """
     raw = field.initial_value
     if raw is None or not raw.strip():
         return None
+    language = site_language(language, field.initial_value_attrs)  # its own ScriptType
     text = raw.strip()
     if text == "null" or (text == "None" and language is not Language.JAVASCRIPT):
         return Reading(text, language, ReadKind.LITERAL, value=None)

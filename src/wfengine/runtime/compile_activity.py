@@ -361,17 +361,23 @@ class ActivityCompiler:
         if isinstance(loop, StandardLoop):
             return CLoop(
                 multi=False,
-                condition=self.exprs.optional(loop.condition, f"{where}, loop condition"),
+                condition=self.exprs.optional(
+                    loop.condition, f"{where}, loop condition", loop.condition_attrs
+                ),
                 maximum=loop.maximum,
                 test_before=loop.test_time is TestTime.BEFORE,
                 counter=loop.counter,
             )
         if isinstance(loop, MultiInstanceLoop):
-            count = self.exprs.optional(loop.mi_condition, f"{where}, MI condition")
+            count = self.exprs.optional(
+                loop.mi_condition, f"{where}, MI condition", loop.mi_condition_attrs
+            )
             if count is None:
                 raise DeployError(f"{where}: a MultiInstance loop needs an MI_Condition")
             flow_condition = self.exprs.optional(
-                loop.complex_flow_condition, f"{where}, complex MI flow condition"
+                loop.complex_flow_condition,
+                f"{where}, complex MI flow condition",
+                loop.complex_flow_condition_attrs,
             )
             if loop.flow_condition is MIFlowCondition.COMPLEX and flow_condition is None:
                 raise DeployError(f"{where}: MI flow condition Complex needs its expression")

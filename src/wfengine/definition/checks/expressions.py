@@ -155,15 +155,30 @@ def _loop_findings(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
 def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
     loop = activity.loop
     if isinstance(loop, StandardLoop):
-        yield from _site(scope, activity, loop.condition, "the loop condition", loop.line)
+        yield from _site(
+            scope,
+            activity,
+            loop.condition,
+            "the loop condition",
+            loop.line,
+            attrs=loop.condition_attrs,
+        )
     elif isinstance(loop, MultiInstanceLoop):
-        yield from _site(scope, activity, loop.mi_condition, "the MI condition", loop.line)
+        yield from _site(
+            scope,
+            activity,
+            loop.mi_condition,
+            "the MI condition",
+            loop.line,
+            attrs=loop.mi_condition_attrs,
+        )
         yield from _site(
             scope,
             activity,
             loop.complex_flow_condition,
             "the complex flow condition",
             loop.line,
+            attrs=loop.complex_flow_condition_attrs,
             given=MI_FLOW_NAMES,
         )
     join, split = activity.join, activity.split

@@ -176,8 +176,10 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
     mi = cur.child("LoopMultiInstance") if std is None else None
     if std is not None:
         scur = Cursor(ctx, std)
+        condition, condition_attrs = _attr_or_text(scur, "LoopCondition")
         loop = StandardLoop(
-            condition=_attr_or_text(scur, "LoopCondition"),
+            condition=condition,
+            condition_attrs=condition_attrs,
             maximum=_int_attr(scur, "LoopMaximum"),
             test_time=scur.attr_choice("TestTime", _TEST_TIMES) or TestTime.AFTER,
             counter=scur.attr("LoopCounter"),
@@ -187,11 +189,15 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
         scur.spill(spill, attrs=False)
     elif mi is not None:
         mcur = Cursor(ctx, mi)
+        count, count_attrs = _attr_or_text(mcur, "MI_Condition")
+        flow_text, flow_attrs = _attr_or_text(mcur, "ComplexMI_FlowCondition")
         loop = MultiInstanceLoop(
-            mi_condition=_attr_or_text(mcur, "MI_Condition"),
+            mi_condition=count,
+            mi_condition_attrs=count_attrs,
             ordering=mcur.attr_choice("MI_Ordering", _MI_ORDERINGS) or MIOrdering.PARALLEL,
             flow_condition=mcur.attr_choice("MI_FlowCondition", _MI_FLOW) or MIFlowCondition.ALL,
-            complex_flow_condition=_attr_or_text(mcur, "ComplexMI_FlowCondition"),
+            complex_flow_condition=flow_text,
+            complex_flow_condition_attrs=flow_attrs,
             counter=mcur.attr("LoopCounter"),
             extra_attrs=mcur.extra_attrs(),
             line=mcur.line,
@@ -207,11 +213,12 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
     return loop
 
 
-def _attr_or_text(cur: Cursor, name: str) -> str | None:
-    """An expression given as attribute (2.1 style) or child element (2.2 style)."""
+def _attr_or_text(cur: Cursor, name: str) -> tuple[str | None, Attrs]:
+    """An expression given as attribute (2.1 style) or child element (2.2 style, with its
+    ScriptType and the rest of its attributes)."""
     attr = cur.attr(name)
-    text = cur.text(name)
-    return text if text is not None else attr
+    text, attrs = cur.text_and_attrs(name)
+    return (text, attrs) if text is not None else (attr, ())
 
 
 def _int_attr(cur: Cursor, name: str) -> int | None:

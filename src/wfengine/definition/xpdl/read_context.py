@@ -388,6 +388,12 @@ class Cursor:
                 return child
         return None
 
+    def text_and_attrs(self, *names: str) -> tuple[str | None, Attrs]:
+        """Text and attributes of the first such child: an expression element whose
+        ScriptType/ScriptGrammar the model keeps beside the text (2.x ExpressionType)."""
+        el = self.child(*names)
+        return (None, ()) if el is None else self.ctx.text_and_attrs(el)
+
     def text(self, *names: str) -> str | None:
         """Text of the first such child, as :func:`element_text`.
 

@@ -246,12 +246,17 @@ def read_type_declaration(ctx: ReadContext, el: etree._Element) -> TypeDeclarati
 def read_formal_parameter(ctx: ReadContext, el: etree._Element) -> FormalParameter:
     cur = Cursor(ctx, el)
     spill: list[XmlNode] = []
+    fp_id, name = cur.required_attr("Id"), cur.attr("Name")
+    mode = cur.attr_choice("Mode", _MODES) or ParameterMode.IN
+    data_type = read_data_type(ctx, cur, spill)
+    initial, initial_attrs = cur.text_and_attrs("InitialValue")
     return FormalParameter(
-        id=cur.required_attr("Id"),
-        name=cur.attr("Name"),
-        mode=cur.attr_choice("Mode", _MODES) or ParameterMode.IN,
-        data_type=read_data_type(ctx, cur, spill),
-        initial_value=cur.text("InitialValue"),
+        id=fp_id,
+        name=name,
+        mode=mode,
+        data_type=data_type,
+        initial_value=initial,
+        initial_value_attrs=initial_attrs,
         description=cur.text("Description"),
         is_array=bool(cur.attr_bool("IsArray")),
         index=_parameter_index(cur),
@@ -280,11 +285,15 @@ def read_formal_parameters(
 def read_data_field(ctx: ReadContext, el: etree._Element) -> DataField:
     cur = Cursor(ctx, el)
     spill: list[XmlNode] = []
+    field_id, name = cur.required_attr("Id"), cur.attr("Name")
+    data_type = read_data_type(ctx, cur, spill)
+    initial, initial_attrs = cur.text_and_attrs("InitialValue")
     return DataField(
-        id=cur.required_attr("Id"),
-        name=cur.attr("Name"),
-        data_type=read_data_type(ctx, cur, spill),
-        initial_value=cur.text("InitialValue"),
+        id=field_id,
+        name=name,
+        data_type=data_type,
+        initial_value=initial,
+        initial_value_attrs=initial_attrs,
         length=cur.text("Length"),
         description=cur.text("Description"),
         is_array=bool(cur.attr_bool("IsArray")),

@@ -50,6 +50,7 @@ from wfengine.definition.xpdl.write_xml import (
     Element,
     append_xmlnode,
     append_xmlnodes,
+    expression_child,
     extended_attributes,
     q,
     set_extra_attrs,
@@ -307,7 +308,7 @@ def _loop(parent: Element, loop: Loop) -> None:
         if loop.counter is not None:
             element.set("LoopCounter", loop.counter)
         set_extra_attrs(element, loop.extra_attrs)
-        text_child(element, "LoopCondition", loop.condition)
+        expression_child(element, "LoopCondition", loop.condition, loop.condition_attrs)
     elif isinstance(loop, MultiInstanceLoop):
         element = sub(sub(parent, "Loop", LoopType="MultiInstance"), "LoopMultiInstance")
         element.set("MI_Ordering", loop.ordering.value)
@@ -315,5 +316,10 @@ def _loop(parent: Element, loop: Loop) -> None:
         if loop.counter is not None:
             element.set("LoopCounter", loop.counter)
         set_extra_attrs(element, loop.extra_attrs)
-        text_child(element, "MI_Condition", loop.mi_condition)
-        text_child(element, "ComplexMI_FlowCondition", loop.complex_flow_condition)
+        expression_child(element, "MI_Condition", loop.mi_condition, loop.mi_condition_attrs)
+        expression_child(
+            element,
+            "ComplexMI_FlowCondition",
+            loop.complex_flow_condition,
+            loop.complex_flow_condition_attrs,
+        )

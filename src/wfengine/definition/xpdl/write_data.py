@@ -33,6 +33,7 @@ from wfengine.definition.xpdl.write_keys import ParamsKey
 from wfengine.definition.xpdl.write_xml import (
     Element,
     append_xmlnodes,
+    expression_child,
     extended_attributes,
     own,
     q,
@@ -116,7 +117,7 @@ def data_fields(parent: Element, fields: tuple[DataField, ...]) -> None:
         )
         set_extra_attrs(element, field.extra_attrs)
         data_type(sub(element, "DataType"), field.data_type)
-        text_child(element, "InitialValue", field.initial_value)
+        expression_child(element, "InitialValue", field.initial_value, field.initial_value_attrs)
         text_child(element, "Length", field.length)
         text_child(element, "Description", field.description)
         extended_attributes(element, field.extended_attributes)
@@ -151,7 +152,7 @@ def formal_parameters(
             element.set(q("Index", WFENGINE_NS), param.index)
         set_extra_attrs(element, param.extra_attrs)
         data_type(sub(element, "DataType"), param.data_type)
-        text_child(element, "InitialValue", param.initial_value)
+        expression_child(element, "InitialValue", param.initial_value, param.initial_value_attrs)
         text_child(element, "Description", param.description)
         append_xmlnodes(element, param.extras)
 

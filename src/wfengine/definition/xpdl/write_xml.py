@@ -67,6 +67,14 @@ def text_child(parent: Element, local: str, text: str | None) -> Element | None:
     return None if text is None else sub(parent, local, text)
 
 
+def expression_child(parent: Element, local: str, text: str | None, attrs: Attrs) -> None:
+    """An expression element (2.x ExpressionType) with its attributes (ScriptType, ...),
+    when there is text."""
+    element = text_child(parent, local, text)
+    if element is not None:
+        set_extra_attrs(element, attrs)
+
+
 def text_children(parent: Element, texts: Iterable[tuple[str, str | None]]) -> None:
     """Append ``<local>text</local>`` for each (local, text) pair that has text, in order.
 
