@@ -638,3 +638,23 @@ def test_an_expressions_own_script_type_is_kept_for_initial_values_and_loops() -
         iid = engine.start_process("w")
         assert engine.instance(iid).data["tries"] == 3
         assert engine.trace(iid).count("m") == 2  # parseInt("2") instances; "a" never looped
+
+
+def test_a_length_that_is_no_number_is_kept_as_written() -> None:
+    # the 2.x schemas type BasicType/Length as text: "unbounded" made the whole DataField
+    # unreadable (dropped from the model, and written outside DataFields)
+    from wfengine import dump_xpdl
+
+    doc = f"""<Package xmlns="{XPDL22_NS}" Id="p"><PackageHeader/><WorkflowProcesses>
+      <WorkflowProcess Id="w"><ProcessHeader/><DataFields>
+        <DataField Id="note"><DataType><BasicType Type="STRING"><Length>unbounded</Length>
+        </BasicType></DataType></DataField>
+        <DataField Id="code"><DataType><BasicType Type="STRING"><Length>8</Length>
+        </BasicType></DataType></DataField>
+      </DataFields><Activities><Activity Id="a"/></Activities></WorkflowProcess>
+      </WorkflowProcesses></Package>"""
+    pkg = read_package(doc.encode(), schema=False)
+    fields = pkg.process("w").data_fields
+    assert [f.data_type.length for f in fields] == ["unbounded", 8]  # type: ignore[union-attr]
+    assert pkg.load_diagnostics == ()
+    assert read_package(dump_xpdl(pkg)).process("w").data_fields == fields

@@ -18,7 +18,8 @@ from wfengine.definition.model_nodes import Attrs, Node, XmlNode
 class BasicType(Node):
     kind: Literal["basic"] = "basic"
     type: BasicTypeKind
-    length: int | None = None
+    #: a number of characters, or what the file says (2.x's Length is text: "unbounded")
+    length: int | str | None = None
     precision: int | None = None
     scale: int | None = None
     extra_attrs: Attrs = ()

@@ -139,7 +139,7 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
             raise Unreadable(f"unknown basic type {kind!r}")
         result = BasicType(
             type=_BASIC_KINDS[kind],
-            length=_int_text(cur, "Length"),
+            length=_length(cur),
             precision=_int_text(cur, "Precision"),
             scale=_int_text(cur, "Scale"),
             extra_attrs=cur.extra_attrs(),
@@ -184,6 +184,18 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
         raise Unreadable(f"<{name}> is not a data type")
     cur.spill(spill, attrs=not keeps_attrs)
     return result
+
+
+def _length(cur: Cursor) -> int | str | None:
+    """A BasicType's Length: a number, else its text as written (the 2.x schemas type it as
+    a string; ``unbounded`` refused the whole DataField once)."""
+    text = cur.text("Length")
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def _int_text(cur: Cursor, name: str) -> int | None:
