@@ -126,3 +126,27 @@ def test_order_children_leaves_unlisted_and_foreign_parents_alone() -> None:
         etree.SubElement(foreign, tag)
     order_children(foreign)
     assert [c.tag for c in foreign] == ["b", "a"]
+
+
+def test_list_items_kept_verbatim_are_written_inside_their_list() -> None:
+    # a DataField (or Participant, Activity, Transition...) the reader could not model is
+    # kept as XML on its parent; it was written at the parent's end, where the schema has no
+    # place for it, and the written file broke the schema its source met
+    from wfengine import dump_xpdl, load_xpdl
+
+    doc = f"""<Package xmlns="{XPDL22_NS}" Id="p"><PackageHeader><XPDLVersion>2.2</XPDLVersion>
+      <Vendor>v</Vendor><Created>now</Created></PackageHeader><WorkflowProcesses>
+      <WorkflowProcess Id="w"><ProcessHeader/><DataFields>
+        <DataField Id="ok"><DataType><BasicType Type="STRING"/></DataType></DataField>
+        <DataField Id="odd"><DataType><BasicType Type="MONEY"/></DataType></DataField>
+      </DataFields><Activities><Activity Id="a"><Implementation><No/></Implementation>
+      </Activity></Activities></WorkflowProcess></WorkflowProcesses></Package>"""
+    package = load_xpdl(doc.encode(), schema=False)
+    assert [d.code for d in package.load_diagnostics] == ["xpdl-unreadable"]
+    written = etree.fromstring(dump_xpdl(package))
+    fields = written.find(f".//{{{XPDL22_NS}}}DataFields")
+    assert fields is not None
+    assert [f.get("Id") for f in fields] == ["ok", "odd"]  # in the list, after the modelled one
+    process = written.find(f".//{{{XPDL22_NS}}}WorkflowProcess")
+    assert process is not None
+    assert [etree.QName(c).localname for c in process][-1] == "Activities"

@@ -230,6 +230,15 @@ CHILD_ORDER: dict[str, tuple[str, ...]] = {
     "Artifacts": _wrapper("Artifact"),
     "Associations": _wrapper("Association"),
     "MessageFlows": _wrapper("MessageFlow"),
+    "ExtendedAttributes": ("ExtendedAttribute",),  # (no wildcard in the schema)
+}
+
+#: an item's local name -> its list wrapper's (``DataField`` -> ``DataFields``): the table's
+#: entries of one child (and the wildcard) named for it (not ``NodeGraphicsInfo``'s Coordinates)
+_WRAPPER_OF: dict[str, str] = {
+    order[0]: name
+    for name, order in CHILD_ORDER.items()
+    if order[1:] in ((OTHER,), ()) and name.startswith(order[0][:-1])
 }
 
 #: parents whose schema puts ``<Extensions/>`` in front of the ``##other`` wildcard.
@@ -259,11 +268,46 @@ def slot(order: tuple[str, ...], child: Element) -> float:
     return first_tail - 0.5
 
 
+def _into_wrappers(parent: Element, order: tuple[str, ...]) -> None:
+    """Move list items kept verbatim into their list: a DataField the reader could not
+    model is spilled to its process's ``extras`` and would be written after the
+    Transitions, where the schema has no place for it, instead of inside ``DataFields``."""
+    for child in list(parent):
+        if not isinstance(child.tag, str):
+            continue
+        qname = etree.QName(child)
+        wrapper_name = _WRAPPER_OF.get(qname.localname)
+        if (
+            wrapper_name is None
+            or not _is_xpdl(qname.namespace)
+            or qname.namespace == DEPRECATED_NS  # a 1.0 element kept as it was written
+            or qname.localname in order
+            or wrapper_name not in order
+        ):
+            continue
+        wrapper = next(
+            (
+                c
+                for c in parent
+                if isinstance(c.tag, str)
+                and etree.QName(c).localname == wrapper_name
+                and _is_xpdl(etree.QName(c).namespace)
+            ),
+            None,
+        )
+        if wrapper is None:
+            wrapper = etree.SubElement(parent, q(wrapper_name, qname.namespace or XPDL22_NS))
+        wrapper.append(child)
+
+
 def order_children(parent: Element) -> None:
     """Sort ``parent``'s children into schema order (stable) and add an ``Extensions`` marker."""
     order = CHILD_ORDER.get(etree.QName(parent).localname)
+    if order is None:
+        return
+    _into_wrappers(parent, order)
     children = [c for c in parent if isinstance(c.tag, str)]
-    if order is None or not children:
+    if not children:
         return
     wildcard = order.index(OTHER) if OTHER in order else len(order)
     ranked = sorted(children, key=lambda c: slot(order, c))
