@@ -146,3 +146,15 @@ def test_read_package_names_the_source_in_a_refusal() -> None:
         read_package(XXE, source="upload.xpdl")
     assert info.value.diagnostic.file == "upload.xpdl"
     assert info.value.diagnostic.code == "xml-forbidden"
+
+
+@pytest.mark.parametrize("end", [b"\r", b"\r\n", b"\n"])
+def test_lines_are_counted_whatever_ends_them(end: bytes) -> None:
+    # libxml2 counts line feeds only: a tool that ends lines with a bare carriage return
+    # had every element, and so every finding, "at line 1"
+    doc = end.join([b"<Package Id='p'>", b"<a/>", b"", b"<b x='1'", b"/>", b"</Package>"])
+    root = parse_xml(doc).getroot()
+    assert [line_of(e) for e in root] == [2, 5]  # (libxml2: where the start tag ends)
+    assert root[1].get("x") == "1"
+    exc = _refusal(end.join([b"<Package>", b"<a>", b"</Package>"]))
+    assert exc.diagnostic.line == 3
