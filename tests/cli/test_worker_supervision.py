@@ -272,3 +272,32 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_stop_asked_for_while_starting_ends_it_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the supervisor opens its database (imports and connecting take a
+    moment on a busy machine) killed the process, exit 143; it is kept and honoured: no
+    worker process starts and the exit is 0."""
+    from wfengine.cli import worker_cmd
+
+    url = sqlite_url(tmp_path)
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
+    opened = worker_cmd.open_engine
+
+    def open_then_stopped(*args: object, **kwargs: object) -> Engine:
+        engine = opened(*args, **kwargs)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGTERM)  # as a service manager would, right now
+        return engine
+
+    monkeypatch.setattr(worker_cmd, "open_engine", open_then_stopped)
+    missed: list[int] = []  # the signal reached no handler of the command's (not this run's)
+    before = signal.signal(signal.SIGTERM, lambda signum, _frame: missed.append(signum))
+    try:
+        result = cli("worker", "--db", url)
+        assert result.exit_code == 0, result.output
+        assert missed == []
+        assert signal.getsignal(signal.SIGTERM) is not before  # ours again, after the command
+    finally:
+        signal.signal(signal.SIGTERM, before)

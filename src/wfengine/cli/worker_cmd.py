@@ -171,8 +171,12 @@ def worker(
                 supervisor_pid,
             )
             return
+        # a stop asked for while the supervisor starts (imports, opening the database) is
+        # kept and honoured once it is up, rather than killing the process (exit 143)
+        early: list[int] = []
+        starting = _on_signals(early.append)
         command = _child_command(concurrency, until_idle, apps_module, lease, poll, log_level)
-        status = _supervise(url, command, lease, job_timeout, grace)
+        status = _supervise(url, command, lease, job_timeout, grace, early, starting)
     if status:
         click.get_current_context().exit(status)
 
@@ -212,12 +216,18 @@ def _supervise(
     lease: float,
     job_timeout: float,
     grace: float,
+    early: list[int],
+    starting: dict[int, _Handler],
 ) -> int:
     from wfengine.cli.database import engine_errors
     from wfengine.runtime.sql.connect import shown
     from wfengine.runtime.supervisor import Supervisor
 
-    engine = open_engine(url, defer=False)  # exit 2 when unusable, before any child starts
+    try:
+        engine = open_engine(url, defer=False)  # exit 2 when unusable, before any child starts
+    except BaseException:
+        _restore(starting)
+        raise
     try:
         supervisor = Supervisor(
             command,
@@ -236,6 +246,8 @@ def _supervise(
             os.getpid(),
         )
         previous = _on_signals(lambda signum: supervisor.on_signal(signum))
+        for signum in early:  # asked to stop while starting: it stops before starting a child
+            supervisor.on_signal(signum)
         try:
             with engine_errors():
                 status = supervisor.run()
@@ -248,6 +260,7 @@ def _supervise(
             ) from exc
         finally:
             _restore(previous)
+            _restore(starting)
     finally:
         engine.close()
     _summary(supervisor)
