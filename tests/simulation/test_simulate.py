@@ -172,6 +172,24 @@ def test_a_working_calendar_holds_work_outside_working_hours() -> None:
     assert engine_report.groups["server"].busy_seconds == pytest.approx(3600.0)
 
 
+def test_the_run_ends_with_its_work_not_at_the_next_opening() -> None:
+    # the last case done at closing time left a wake-up for the next opening (Monday 09:00):
+    # the run went on to it, and the time-averaged figures were spread over the weekend
+    office = {"days": ["mon", "tue", "wed", "thu", "fri"], "hours": ["09:00-12:00"]}
+    scn = scenario(
+        start="2027-01-08T00:00:00Z",  # a Friday
+        arrivals={"at": ["2027-01-08T10:00:00Z", "2027-01-08T10:30:00Z"]},
+        activities={"serve": {"duration": "1h"}},
+        calendars={"office": office},
+        calendar="office",
+    )
+    report = simulate(single_server(), scn, db_url=None)
+    assert report.replications[0].ended == datetime(2027, 1, 8, 12, 0, tzinfo=UTC)
+    assert report.text().startswith(
+        "Simulation 'test' of process queue: 2 instances (the arrivals ended before 100)"
+    )
+
+
 def test_work_items_withdrawn_under_a_person_free_them() -> None:
     pb = PackageBuilder("late")
     p = pb.process("late")

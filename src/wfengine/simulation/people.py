@@ -233,6 +233,10 @@ class Staff:
             self._schedule(opens, "wake", person.id)
         return False
 
+    def waiting(self) -> bool:
+        """Is any work item waiting for a person? (Without, someone waking changes nothing.)"""
+        return bool(self._queued)
+
     def woke(self, person_id: str) -> None:
         person = self.people[person_id]
         person.asleep = False

@@ -217,9 +217,13 @@ class SimulationReport:
     def text(self) -> str:
         """The report for people."""
         first = self.replications[0]
+        arrived = max(r.arrived for r in self.replications)
+        count = f"{self.instances} instances"
+        if arrived < self.instances:  # an arrival list, or a horizon, ended them sooner
+            count = f"{arrived} instances (the arrivals ended before {self.instances})"
         lines = [
-            f"Simulation {self.name!r} of process {self.process_id}: {self.instances} "
-            f"instances x {len(self.replications)} replication(s), seed {self.seed}",
+            f"Simulation {self.name!r} of process {self.process_id}: {count} "
+            f"x {len(self.replications)} replication(s), seed {self.seed}",
             f"simulated time {first.started:%Y-%m-%d %H:%M} -> {first.ended:%Y-%m-%d %H:%M}"
             + (" (first replication)" if len(self.replications) > 1 else ""),
         ]

@@ -354,6 +354,14 @@ class Run:
                 when = due
             if when is None or (end is not None and when > end):
                 break
+            if (
+                due is None
+                and not self.staff.waiting()
+                and all(event[2] == "wake" for event in events)
+            ):
+                # only people's calendars opening are left, with no work for anyone: the
+                # run is over (it ran on to the next opening, an idle weekend in the figures)
+                break
             if when > self.clock.now():
                 self.clock.set(when)  # the engine fires the timers that became due
             if due is not None and due <= when:
