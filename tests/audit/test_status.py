@@ -148,7 +148,9 @@ def test_the_status_command(tmp_path: Path) -> None:
     assert text.exit_code == 0 and "Received" in text.stdout and "handle" not in text.stdout
     full = json.loads(cli("status", iid, "--db", db, "--json").stdout)
     assert [a["activity_id"] for a in full["activities"]] == ["intake", "handle"]
-    assert cli("status", iid, "--db", db).exit_code == 0
+    detailed = cli("status", iid, "--db", db)
+    assert detailed.exit_code == 0
+    assert "data phone = '555'" in detailed.stdout  # the data, as README says it shows
     missing = cli("status", "nope", "--db", db, "--brief")
     assert missing.exit_code == 1 and "nope" in missing.stderr
 

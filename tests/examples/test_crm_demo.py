@@ -3,6 +3,7 @@ on SQLite and prints the report; the same seed gives the same day."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -30,6 +31,10 @@ def test_the_demo_runs_a_day_and_reports_it(tmp_path: Path) -> None:
     # the trail stays in the database: the stats command reads it
     stats = cli("stats", "--db", url, "--process", "complaint")
     assert stats.exit_code == 0 and "coordinate" in stats.stdout
+    # and the day's organisation with it: the figures per role and unit
+    grouped = cli("stats", "--db", url, "--process", "complaint", "--json")
+    groups = {(g["kind"], g["id"]) for g in json.loads(grouped.stdout)[0]["groups"]}
+    assert ("role", "coordinator") in groups and ("unit", "billing") in groups
     again = cli("demo", "crm", "--complaints", "40", "--seed", "3")
     assert _paths(again.stdout) == paths  # the same seed, the same day
     other = cli("demo", "crm", "--complaints", "40", "--seed", "4")

@@ -73,6 +73,8 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
     """
     from wfengine.cli.database import open_engine
     from wfengine.runtime.clock import VirtualClock
+    from wfengine.runtime.sql.store import SqlStore
+    from wfengine.worklist.org_store import save_organisation
 
     directory = example or CHECKOUT_EXAMPLE
     if not (directory / "day.py").is_file():
@@ -86,7 +88,12 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
     url = url or f"sqlite:///{work / 'crm.db'}"
     clock = VirtualClock()
     engine = open_engine(url, defer=False, clock=clock)  # unusable: exit 2, named
-    engine.directory = day.organisation(complaints)
+    organisation = day.organisation(complaints)
+    engine.directory = organisation
+    # stored with the day's trail, so `wfengine stats` groups it by role and unit, and the
+    # worklist commands know its people, as after `wfengine org load`
+    if isinstance(engine.store, SqlStore):
+        save_organisation(engine.store, organisation)
     try:
         apps: Any = crm_side.CrmApps(url, clock=clock)
         apps.register(engine.applications)

@@ -55,6 +55,8 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         late = " OVERDUE" if w.overdue else ""
         holder = w.item.holder or "offered to " + ", ".join(w.item.assignees)
         click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){late}")
+    for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
+        click.echo(f"  data {name} = {value!r}")
     click.echo(
         f"  {len(full.comments)} comments, {len(full.attachments)} attachments, "
         f"{len(full.history)} events"
