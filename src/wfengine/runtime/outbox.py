@@ -293,7 +293,7 @@ class OutboxPolicy:
     A failed delivery is retried after ``first_retry``, then after twice as long each time, at
     most ``max_retry`` apart; after ``max_attempts`` deliveries begun (a delivering process
     that died counts too) the entry is marked :attr:`OutboxStatus.FAILED`, logged, and left
-    for an operator. The defaults keep trying for about nine hours. Delivered and skipped
+    for an operator. The defaults keep trying for about eight hours. Delivered and skipped
     entries are deleted ``retention`` after they were settled, at most ``prune_every`` later.
     ``lease`` is how long a claim holds an entry (a delivery running longer may be repeated by
     another worker); ``batch`` how many entries one claim takes.

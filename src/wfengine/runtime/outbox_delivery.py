@@ -21,7 +21,7 @@ The guarantees:
   have seen. A handler that raises fails the delivery for all handlers of the entry: each is
   called again on the next attempt.
 * **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
-  4 s ... at most an hour apart, 20 attempts: about nine hours). A failed entry waits for its
+  4 s ... at most an hour apart, 20 attempts: about eight hours). A failed entry waits for its
   next attempt without holding up the others; after the last it is marked ``failed``, logged
   on ``wfengine.outbox`` and kept until an operator retries it (:meth:`Outbox.retry`).
 * **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
