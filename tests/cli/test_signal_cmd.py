@@ -53,3 +53,22 @@ def test_message_send_start_starts_an_instance_at_the_message_start(tmp_path: Pa
     assert both.exit_code == 2
     unknown = cli("message", "send", "nothing_starts_on_this", "--db", url, "--start")
     assert unknown.exit_code == 1 and "nothing_starts_on_this" in unknown.stderr
+
+
+def test_message_send_keeps_what_a_catch_will_take_and_refuses_a_typo(tmp_path: Path) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("asking")
+    p.data_field("answer", "STRING")
+    p.activity("ask", performer="clerk").intermediate("reply", message="customer_reply")
+    p.transition("ask", "reply")
+    url = sqlite_url(tmp_path)
+    [iid] = cli("instance", "start", write(tmp_path, pb), "--db", url).stdout.split()
+    early = cli("message", "send", "customer_reply", "--db", url, "--instance", iid)
+    assert early.exit_code == 0 and early.stdout == f"{iid} kept\n"  # before the catch waits
+    typo = cli("message", "send", "customer_repyl", "--db", url, "--instance", iid)
+    assert typo.exit_code == 1, typo.output
+    assert "no catch event for message 'customer_repyl'" in typo.stderr
+    assert "it catches: customer_reply" in typo.stderr
+    with Engine(db_url=url) as e:  # nothing of the typo was kept
+        kept = [ev.payload for ev in e.audit(iid) if ev.kind == "message.kept"]
+    assert len(kept) == 1

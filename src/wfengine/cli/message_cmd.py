@@ -7,7 +7,8 @@ or found by its correlation keys (``--correlate``, the fields its process names 
 ``wfengine:correlation``; values read as ``--set``'s). It prints ``ID taken`` when a message
 catch event that waited took it (the instance's automatic work that follows is left to
 ``wfengine worker``), ``ID kept`` when none waits yet and the instance keeps it. Exit 0;
-1 when no open instance (or more than one) matches, or the instance is closed; 2 on usage
+1 when no open instance (or more than one) matches, the instance is closed, or its process
+has no catch event for NAME (a typo would be kept for ever); 2 on usage
 errors (both or neither of ``--instance`` and ``--correlate``) and databases that cannot be
 used. ``--start`` instead starts a new instance at the Message start event that takes NAME
 (``Engine.start_by_message``) and prints ``ID started``.
@@ -19,6 +20,7 @@ import click
 
 from wfengine.cli.assignments import parse_assignments, set_option
 from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.exit_status import WorkflowRefused
 
 
 @click.group()
@@ -74,5 +76,13 @@ def send(
         if keys is not None:
             target = engine.correlated_instance(keys, message=name)
         assert target is not None
+        snapshot = engine.instance(target)
+        caught = engine.deployed(snapshot.process_id, snapshot.version).compiled.messages_caught()
+        if name not in caught:  # a typo: kept, it would wait for a catch that never comes
+            shown = ", ".join(sorted(caught)) or "none"
+            raise WorkflowRefused(
+                f"process {snapshot.process_id!r} of instance {target!r} has no catch event "
+                f"for message {name!r}; kept, it would never be taken (it catches: {shown})"
+            )
         taken = engine.send_message(name, data, instance_id=target)
     click.echo(f"{target} {'taken' if taken else 'kept'}")

@@ -377,3 +377,22 @@ class CompiledProcess:
         process has none): how records that name only an activity find it."""
         graph = self.activity_graph.get(activity_id)
         return None if graph is None else graph.activities[graph.by_id[activity_id]]
+
+    def messages_caught(self) -> frozenset[str]:
+        """The message names something in the process can take: intermediate catch events
+        and receive tasks, attached events and event sub-processes (a message start event
+        starts an instance instead, and is not among them)."""
+        found: set[str] = set()
+        for graph in {id(g): g for g in (self.graph, *self.activity_graph.values())}.values():
+            for ca in graph.activities:
+                if ca.message is not None and ca.index not in graph.starts:
+                    found.add(ca.message)
+                found.update(
+                    b.name for b in ca.boundaries if b.trigger == "Message" and b.name is not None
+                )
+            found.update(
+                e.trigger.name
+                for e in graph.event_subs
+                if e.trigger.trigger == "Message" and e.trigger.name is not None
+            )
+        return frozenset(found)
