@@ -10,8 +10,9 @@ list with one object per process (``ProcessMetrics.as_dict`` keys). ``--plot
 OUT.png|OUT.svg`` also draws the waiting and processing times per activity (box plots) and
 the work in progress over time (matplotlib: ``pip install 'wfengine[plots]'``); ``--diagram
 OUT.svg|png|dot`` the process diagram coloured by mean waiting time (Graphviz for SVG and
-PNG); both need one process (``--process``, or a database with one). Exit 0; 2 on usage
-errors, a missing matplotlib or Graphviz, and databases that cannot be used.
+PNG); both need one process (``--process``, or a database with one). Exit 0; 1 for a
+``--process`` never deployed there; 2 on usage errors, a missing matplotlib or Graphviz, and
+databases that cannot be used.
 """
 
 from __future__ import annotations
