@@ -385,7 +385,7 @@ class CompiledProcess:
         found: set[str] = set()
         for graph in {id(g): g for g in (self.graph, *self.activity_graph.values())}.values():
             for ca in graph.activities:
-                if ca.message is not None and ca.index not in graph.starts:
+                if ca.message is not None and ca.kind == KIND_MESSAGE:  # (not a start event)
                     found.add(ca.message)
                 found.update(
                     b.name for b in ca.boundaries if b.trigger == "Message" and b.name is not None
