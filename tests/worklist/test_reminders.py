@@ -124,11 +124,11 @@ def test_an_escalated_held_item_goes_back_on_offer_so_they_can_take_it(
     assert e.work_item(item.id).state is WorkItemState.COMPLETED
 
 
-def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
+def _told(e: Engine) -> list[tuple[str, ...]]:
+    """What the organisation's notifiers are asked to tell, (event, recipient...) each."""
     from wfengine import Organisation
     from wfengine.worklist import notifiers
 
-    e = org_engine
     told: list[tuple[str, ...]] = []
 
     class Recorder:
@@ -137,6 +137,12 @@ def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
 
     assert isinstance(e.directory, Organisation)
     notifiers.subscribe(e.outbox.handlers, e.directory, [Recorder()])
+    return told
+
+
+def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
+    e = org_engine
+    told = _told(e)
     iid = _deploy(e, **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "nobody"})
     (item,) = e.work_items(iid)
     e.claim_work_item(item.id, "alice")
@@ -153,16 +159,7 @@ def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
 
 def test_a_held_item_reminds_its_holder(org_engine: Engine) -> None:
     e = org_engine
-    told: list[tuple[str, ...]] = []
-    from wfengine import Organisation
-    from wfengine.worklist import notifiers
-
-    class Recorder:
-        def notify(self, notification: notifiers.Notification, users: object) -> None:
-            told.append((notification.event, *notification.recipients))
-
-    assert isinstance(e.directory, Organisation)
-    notifiers.subscribe(e.outbox.handlers, e.directory, [Recorder()])
+    told = _told(e)
     iid = _deploy(e, **{"wfengine:reminder-after": "PT1H"})
     (item,) = e.work_items(iid)
     e.claim_work_item(item.id, "bob")

@@ -97,6 +97,19 @@ class Extensible(Node):
         return None
 
 
+def descendants(node: BaseModel) -> Iterator[BaseModel]:
+    """``node`` and every model node under it, parents first, in field order; verbatim XML
+    (:class:`XmlNode`) is neither yielded nor looked into. Checks that look for one kind of
+    node anywhere in a package (every Extensible, every Id, every DeclaredType) walk this."""
+    if isinstance(node, XmlNode):
+        return
+    yield node
+    for value in node.__dict__.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, BaseModel):
+                yield from descendants(item)
+
+
 # ``XmlNode`` nests itself; resolve it now, while importing, rather than on first use.
 for _cls in list(globals().values()):
     if isinstance(_cls, type) and issubclass(_cls, BaseModel) and _cls is not BaseModel:

@@ -45,6 +45,16 @@ from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.states import ProcessState, WorkItemState
 
 
+def header_ids(detail: Any) -> tuple[str | None, str | None]:
+    """The user and the work item an audit event's detail names (each None when it names
+    none): what the audit trail's ``user_id`` and ``work_item_id`` columns hold, and what
+    ``audit verify`` holds them to."""
+    if type(detail) is not dict:
+        return None, None
+    user, item = detail.get("user"), detail.get("work_item")
+    return (user if type(user) is str else None, item if type(item) is str else None)
+
+
 class AuditEvent(NamedTuple):
     """One append-only audit record (TC-1015 common part, reduced).
 
@@ -64,16 +74,12 @@ class AuditEvent(NamedTuple):
     @property
     def user(self) -> str | None:
         """Who acted, when a person did (the ``user`` of a work-item event or a refusal)."""
-        detail = self.detail
-        found = detail.get("user") if isinstance(detail, dict) else None
-        return found if isinstance(found, str) else None
+        return header_ids(self.detail)[0]
 
     @property
     def work_item_id(self) -> str | None:
         """The work item the event is about, if any."""
-        detail = self.detail
-        found = detail.get("work_item") if isinstance(detail, dict) else None
-        return found if isinstance(found, str) else None
+        return header_ids(self.detail)[1]
 
     @property
     def payload(self) -> Payload | None:

@@ -210,21 +210,24 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
     return read
 
 
-def _exclusive(activity: Activity) -> bool:
-    """Does ``activity`` take exactly one way out (an Exclusive split, or an exclusive Route),
-    as the compiler reads it? (An Inclusive split's probabilities are each way's own.)"""
+def _gateway(activity: Activity) -> GatewayType | None:
+    """The split type of ``activity`` as the compiler reads it: its Split, else its Route's."""
     gateway = activity.split.type if activity.split is not None else None
     if gateway is None and isinstance(activity.body, Route):
         gateway = activity.body.gateway_type
-    return gateway is GatewayType.EXCLUSIVE
+    return gateway
+
+
+def _exclusive(activity: Activity) -> bool:
+    """Does ``activity`` take exactly one way out (an Exclusive split, or an exclusive Route)?
+    (An Inclusive split's probabilities are each way's own.)"""
+    return _gateway(activity) is GatewayType.EXCLUSIVE
 
 
 def _parallel(activity: Activity, out: Sequence[Transition]) -> bool:
     """Does ``activity`` take every way out, whatever the data (a Parallel split, or no split
-    and no condition on any way), as the compiler reads it?"""
-    gateway = activity.split.type if activity.split is not None else None
-    if gateway is None and isinstance(activity.body, Route):
-        gateway = activity.body.gateway_type
+    and no condition on any way)?"""
+    gateway = _gateway(activity)
     if gateway is not None:
         return gateway is GatewayType.PARALLEL
     return all(t.condition is None for t in out)

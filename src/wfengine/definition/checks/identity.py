@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
-from pydantic import BaseModel
-
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Extensible, Package, WorkflowProcess, XmlNode
+from wfengine.definition.model import Extensible, Package, WorkflowProcess
+from wfengine.definition.model_nodes import descendants
 
 #: Extended attributes that Enhydra Shark and JaWE write several times on purpose, each entry
 #: adding one item to a list (the variables a form shows, one entry per start or end bubble
@@ -116,21 +115,6 @@ def check_duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
         yield from _process_level(process)
 
 
-def _extensibles(node: BaseModel) -> Iterator[Extensible]:
-    """Every :class:`Extensible` in the model tree under ``node`` (verbatim XML excluded)."""
-    if isinstance(node, XmlNode):
-        return
-    if isinstance(node, Extensible):
-        yield node
-    for value in node.__dict__.values():
-        if isinstance(value, BaseModel):
-            yield from _extensibles(value)
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, BaseModel):
-                    yield from _extensibles(item)
-
-
 def _describe(node: Extensible) -> tuple[str, str | None]:
     """A message label (``Activity 'A'``) and the element Id, where the element has one."""
     element_id = getattr(node, "id", None)
@@ -147,7 +131,9 @@ def check_duplicate_extended_attributes(ctx: Context) -> Iterator[Diagnostic]:
     different value is silently ignored by anything that reads it; that deserves a warning but
     not a refusal (shoobx.wfmc refuses such files; their tools wrote them).
     """
-    for node in _extensibles(ctx.package):
+    for node in descendants(ctx.package):
+        if not isinstance(node, Extensible):
+            continue
         seen: set[str] = set()
         reported: set[str] = set()
         for ea in node.extended_attributes:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import (
@@ -27,6 +25,7 @@ from wfengine.definition.model import (
     SubFlowImplementation,
     TaskImplementation,
 )
+from wfengine.definition.model_nodes import descendants
 from wfengine.definition.parameters import takes_actuals_as_given
 from wfengine.definition.reading import name_aliases
 from wfengine.definition.work_rules import (
@@ -137,8 +136,8 @@ def check_declared_types(ctx: Context) -> Iterator[Diagnostic]:
                     )
                 )
     for what, element_id, line, data_type in typed:
-        for ref in _declared_refs(data_type):
-            if ref.id not in declared:
+        for ref in descendants(data_type):
+            if isinstance(ref, DeclaredType) and ref.id not in declared:
                 yield make(
                     "undefined-type",
                     f"{what} is of declared type {ref.id!r}, which is no TypeDeclaration of "
@@ -151,18 +150,6 @@ def check_declared_types(ctx: Context) -> Iterator[Diagnostic]:
 
 def _kind(item: Any) -> str:
     return "formal parameter" if isinstance(item, FormalParameter) else "data field"
-
-
-def _declared_refs(data_type: Any) -> Iterator[DeclaredType]:
-    """The DeclaredType references in ``data_type`` (records, arrays and lists looked into)."""
-    if isinstance(data_type, DeclaredType):
-        yield data_type
-        return
-    if isinstance(data_type, BaseModel):
-        for value in data_type.__dict__.values():
-            for item in value if isinstance(value, tuple) else (value,):
-                if isinstance(item, BaseModel):
-                    yield from _declared_refs(item)
 
 
 def _may_be_external(ctx: Context) -> Severity | None:

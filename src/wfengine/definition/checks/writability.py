@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import Package
+from wfengine.definition.model_nodes import descendants
 
 #: what XML 1.0 cannot hold (its Char production, as Python sees str)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -84,20 +85,12 @@ def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
     yield from unwritable_texts(ctx.package)
 
 
-def _identified(node: BaseModel) -> Iterator[BaseModel]:
-    """Every model node under ``node`` (itself included) that has an Id."""
-    if isinstance(getattr(node, "id", None), str):
-        yield node
-    for value in node.__dict__.values():
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, BaseModel):
-                yield from _identified(item)
-
-
 def check_id_tokens(ctx: Context) -> Iterator[Diagnostic]:
     """``id-syntax``: an Id the XPDL schemas would refuse."""
-    for node in _identified(ctx.package):
-        element_id: str = node.id  # type: ignore[attr-defined]
+    for node in descendants(ctx.package):
+        element_id = getattr(node, "id", None)
+        if not isinstance(element_id, str):
+            continue
         if not _is_name_token(element_id) and not _NOT_XML.search(element_id):
             yield make(
                 "id-syntax",

@@ -29,11 +29,10 @@ from wfengine.definition.model import (
     XmlNode,
 )
 
-_XPDL = tuple(f"{{{ns}}}" for ns in XPDL_NAMESPACES)
-
 
 def _is(node: XmlNode, local: str) -> bool:
-    return node.tag == local or (node.tag.endswith("}" + local) and node.tag.startswith(_XPDL))
+    """An XPDL element (or one in no namespace) named ``local``."""
+    return node.local_name == local and node.namespace in (None, *XPDL_NAMESPACES)
 
 
 def _actual_text(node: XmlNode) -> str:
@@ -52,7 +51,7 @@ def _mapped(
     for mapping in mappings.children:
         if not _is(mapping, "DataMapping"):
             continue
-        formal = (dict(mapping.attrs).get("Formal") or "").strip()
+        formal = (mapping.get("Formal") or "").strip()
         if formal in given:
             return None, f"formal parameter {formal!r} is mapped twice"
         actual = next((c for c in mapping.children if _is(c, "Actual")), None)

@@ -4,7 +4,7 @@ activity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -95,24 +95,20 @@ class Work(NavigatorBase):
 
     def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
         """Everyone the directory says ``performers`` (name, declaration) are, in order."""
-        directory = self.ctx.directory
-        found: list[str] = []
-        for p, declared in performers:
-            for m in directory.members(p, declared):
-                if m not in found:
-                    found.append(m)
-        return found
+        members = self.ctx.directory.members
+        return _merged(members(p, declared) for p, declared in performers)
 
     def _assign(self, ai: ActivityInstance, rule: CAssignment) -> tuple[list[str], str | None]:
         """Who ``ai``'s work item is offered to, and who holds it at once (None: nobody),
         by the rules of :mod:`wfengine.runtime.compile_people`."""
         act, inst = ai.act, ai.scope.instance
-        named: list[tuple[str, Participant | None]] = []
+        members = self.ctx.directory.members
+        groups: list[Sequence[str]] = []  # each performer's members, in the performers' order
         for p, declared, expr in zip(
             act.performers, act.participants, rule.expressions, strict=True
         ):
             if expr is None:
-                named.append((p, declared))
+                groups.append(members(p, declared))
                 continue
             value = self._evaluate(ai, expr)
             values = [value] if isinstance(value, str) else value
@@ -126,16 +122,16 @@ class Work(NavigatorBase):
                     "participant, role, unit or user (or a list of them)"
                 )
             for v in values:
-                declared = rule.declared.get(v)
-                if not self.ctx.directory.members(v, declared):
+                found = members(v, rule.declared.get(v))
+                if not found:
                     # a name typed at run time that reaches nobody: the work would wait for
                     # ever, offered to no one
                     raise _Failure(
                         f"performer {p!r} of activity {act.id!r} is {v!r}, which names no "
                         "participant, role, unit or user that has members"
                     )
-                named.append((v, declared))
-        assignees = self._members(named)
+                groups.append(found)
+        assignees = _merged(groups)
         if rule.manager_of_previous:
             previous = previous_performer(inst)
             supervisors_of = getattr(self.ctx.directory, "supervisors_of", None)
@@ -346,3 +342,8 @@ class Work(NavigatorBase):
         queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
         ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
         return True
+
+
+def _merged(groups: Iterable[Iterable[str]]) -> list[str]:
+    """The members of ``groups``, each once, in the order they first appear."""
+    return list(dict.fromkeys(m for group in groups for m in group))

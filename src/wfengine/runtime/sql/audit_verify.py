@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from wfengine.runtime.audit_chain import ChainBreak, ChainReport, StoredEvent, verify_instance
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.store import header_ids
 
 #: rows fetched from the server at a time (the trail may be large)
 _BATCH = 2000
@@ -105,14 +106,9 @@ def _edited_column(row: sa.Row[tuple[object, ...]], process_id: str | None) -> s
     (no hash) kept no user or work item: only their process is checked."""
     told: list[tuple[str, object, object]] = [("process_id", row.process_id, process_id)]
     if row.hash is not None:
-        detail = row.detail
-        user = work_item = None
-        if isinstance(detail, dict):
-            user, work_item = detail.get("user"), detail.get("work_item")
-        told.append(("user_id", row.user_id, user if isinstance(user, str) else None))
-        told.append(
-            ("work_item_id", row.work_item_id, work_item if isinstance(work_item, str) else None)
-        )
+        user, work_item = header_ids(row.detail)
+        told.append(("user_id", row.user_id, user))
+        told.append(("work_item_id", row.work_item_id, work_item))
     for column, stored, expected in told:
         if stored != expected:
             return (

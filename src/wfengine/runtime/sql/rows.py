@@ -37,7 +37,7 @@ from wfengine.runtime.sql.serialize import (
     load_instance,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent
+from wfengine.runtime.store import AuditEvent, header_ids
 
 _log = logging.getLogger("wfengine.store")
 #: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
@@ -358,9 +358,7 @@ def audit_rows(
         if at != last_at:
             last_at, hashed = at, hashed_time(at)
         previous = link_hash(previous, iid, n, hashed, kind, ai_id, act_id, detail_text(stored))
-        user = work_item = None
-        if type(stored) is dict:
-            user, work_item = stored.get("user"), stored.get("work_item")
+        user, work_item = header_ids(stored)
         found.append(
             {
                 "instance_id": iid,
@@ -371,8 +369,8 @@ def audit_rows(
                 "activity_id": act_id,
                 "detail": stored,
                 "process_id": process_id,
-                "user_id": user if type(user) is str else None,
-                "work_item_id": work_item if type(work_item) is str else None,
+                "user_id": user,
+                "work_item_id": work_item,
                 "hash": previous,
             }
         )
