@@ -98,6 +98,12 @@ class LimitError(WorkflowError):
     """Going on would pass one of the engine's cost limits (:mod:`wfengine.runtime.limits`)."""
 
 
+class EngineInUseError(WorkflowError, RuntimeError):
+    """A command was asked of an engine that is running another: from inside it (an
+    application, directory or listener calling back into the engine that called it) or from
+    a second thread (an engine serves one thread at a time). Nothing was changed."""
+
+
 class IllegalStateError(WorkflowError):
     """A life-cycle change that the state machine does not allow; nothing was changed.
 

@@ -32,3 +32,31 @@ def test_a_virtual_clock_needs_an_aware_start_and_never_goes_back() -> None:
         clock.advance(timedelta(seconds=-1))
     with Engine(clock=clock) as e:
         assert e.clock.now() == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_virtual_clock_stops_at_each_due_time_on_its_way(store: str, tmp_path: Path) -> None:
+    """Advancing 3 h past two chained one-hour timers fires each at its own time (the
+    second is set by the first and falls due within the same move)."""
+    from wfengine import PackageBuilder
+
+    pb = PackageBuilder("pk")
+    p = pb.process("p")
+    p.start("s")
+    p.intermediate("t1", timer="PT1H")
+    p.intermediate("t2", timer="PT1H")
+    p.end("e")
+    p.sequence("s", "t1", "t2", "e")
+    start = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+    clock = VirtualClock(start)
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(clock=clock, db_url=url) as engine:
+        engine.deploy(pb.build())
+        pi = engine.start_process("p")
+        assert clock.advance(timedelta(hours=3)) == start + timedelta(hours=3)
+        fired = [(ev.activity_id, ev.at) for ev in engine.audit(pi) if ev.kind == "timer.fired"]
+        assert fired == [
+            ("t1", start + timedelta(hours=1)),
+            ("t2", start + timedelta(hours=2)),
+        ]
+        assert engine.instance(pi).state.value == "closed.completed"

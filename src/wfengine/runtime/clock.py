@@ -50,7 +50,9 @@ class VirtualClock:
     """A clock that stands still until :meth:`advance` or :meth:`set` moves it.
 
     Engines built with a virtual clock subscribe to it, so advancing the clock fires every
-    timer (deadline) that became due, in due-time order, before ``advance`` returns.
+    timer (deadline) that became due, in due-time order, before ``advance`` returns: the
+    clock stops at each due time on the way (a timer fires at its own time, and a timer that
+    one sets, falling due before the end of the move, fires too).
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -58,13 +60,21 @@ class VirtualClock:
         if self._now.tzinfo is None:
             raise ValueError("VirtualClock needs a timezone-aware start time")
         self._subscribers: list[Callable[[], object]] = []
+        self._due_times: list[Callable[[], datetime | None]] = []
 
     def now(self) -> datetime:
         return self._now
 
-    def subscribe(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` after every move of the clock."""
+    def subscribe(
+        self,
+        callback: Callable[[], object],
+        next_due: Callable[[], datetime | None] | None = None,
+    ) -> None:
+        """Call ``callback`` after every move of the clock; ``next_due`` (optional) says
+        when the subscriber next has something due, so a move stops there on its way."""
         self._subscribers.append(callback)
+        if next_due is not None:
+            self._due_times.append(next_due)
 
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by ``delta`` (not backwards) and fire what became due."""
@@ -73,9 +83,21 @@ class VirtualClock:
         return self.set(self._now + delta)
 
     def set(self, when: datetime) -> datetime:
+        """Move to ``when`` (not backwards), stopping at each due time on the way."""
         if when < self._now:
             raise ValueError("a clock does not go backwards")
+        while (stop := self._next_stop(when)) is not None:
+            self._move(stop)
+        self._move(when)
+        return self._now
+
+    def _next_stop(self, until: datetime) -> datetime | None:
+        """The earliest time a subscriber has something due after now and before ``until``."""
+        times = [t for t in (due() for due in self._due_times) if t is not None]
+        ahead = [t for t in times if self._now < t < until]
+        return min(ahead, default=None)
+
+    def _move(self, when: datetime) -> None:
         self._now = when
         for callback in list(self._subscribers):
             callback()
-        return self._now

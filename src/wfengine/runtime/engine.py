@@ -160,6 +160,9 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         #: simulator's branch probabilities, :mod:`wfengine.simulation`); None: conditions
         self.split_chooser: SplitChooser | None = None
         self._in_command = False
+        self._command_lock = threading.Lock()
+        self._command_thread = 0
+        self._timers_waiting = False
         self._stretched = []
         self._carrying_on = False
         self._closed = False
@@ -178,7 +181,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             self, outbox_handlers if outbox_handlers is not None else OutboxHandlers()
         )
         if isinstance(self.clock, VirtualClock):
-            self.clock.subscribe(self.fire_due_timers)
+            self.clock.subscribe(self.fire_due_timers, self._next_timer_due)
 
     @classmethod
     def from_url(

@@ -21,6 +21,7 @@ from wfengine.applications.registry import ApplicationRegistry
 from wfengine.errors import (
     ConcurrencyError,
     DeployError,
+    EngineInUseError,
     NotFoundError,
 )
 from wfengine.runtime.clock import Clock
@@ -67,6 +68,12 @@ class EngineBase:
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
+    #: held while a command runs (a second one is refused, not queued)
+    _command_lock: threading.Lock
+    #: the thread running the current command (meaningful while ``_in_command``)
+    _command_thread: int
+    #: a virtual clock moved while a command ran: fire its due timers after the commit
+    _timers_waiting: bool
     #: ``continue`` jobs committed by stretches of long runs, to run once the command ends
     _stretched: list[Job]
     _carrying_on: bool
@@ -124,11 +131,18 @@ class EngineBase:
     def _command(self, body: Callable[[], _T]) -> _T:
         """Run ``body`` as one command: a unit of work, retried whole after a lost race.
 
-        A command started inside another (a clock advanced by application code) joins it.
+        A command cannot start inside another: an application, directory or listener that
+        calls back into the engine running it, or a second thread on an engine that serves
+        one, would write the instance half-way through the first command's changes. Both are
+        refused with :class:`~wfengine.errors.EngineInUseError` before anything changes (an
+        application's call then fails as any failure does). A virtual clock advanced inside
+        a command is not a command: its timers fire once the command has committed
+        (:meth:`_timers_after_command`).
         """
-        if self._in_command:
-            return body()
+        if not self._command_lock.acquire(blocking=False):
+            raise self._reentry_error()
         self._in_command = True
+        self._command_thread = threading.get_ident()
         try:
             attempt = 0
             while True:
@@ -143,9 +157,31 @@ class EngineBase:
                     _log.debug("lost a race with another engine; retrying (%d)", attempt)
         finally:
             self._in_command = False
+            self._command_lock.release()
         if self._stretched and not self._carrying_on:
             self._carry_on()
+        if self._timers_waiting:
+            self._timers_after_command()
         return result
+
+    def _reentry_error(self) -> EngineInUseError:
+        """Why a command may not start now that another runs on this engine."""
+        if self._command_thread != threading.get_ident():
+            return EngineInUseError(
+                "this engine is running a command in another thread; an Engine serves one "
+                "thread at a time (give each thread its own Engine on the same database)"
+            )
+        return EngineInUseError(
+            "an engine command was called while the same engine runs another command (an "
+            "application, directory or listener calling back into the engine that called "
+            "it); return the values as the application's OUT parameters, or act on the "
+            "engine after the command"
+        )
+
+    def _timers_after_command(self) -> None:
+        """Fire the timers that became due while a command ran (a virtual clock advanced by
+        an application), now that it has committed."""
+        raise NotImplementedError  # JobCommands
 
     def _carry_on(self) -> None:
         """Run the rest of long runs: the ``continue`` jobs their stretches committed, each as

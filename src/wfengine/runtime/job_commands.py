@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -55,12 +56,19 @@ class JobCommands(EngineBase):
         """
         if self._closed:
             return 0
+        if self._in_command and self._command_thread == threading.get_ident():
+            self._timers_waiting = True  # a clock moved by an application: after the commit
+            return 0
         fired = 0
         while True:  # a firing may set a timer already due (a repeating cycle caught up)
             ran = self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER))
             fired += ran
             if not ran:
                 return fired
+
+    def _timers_after_command(self) -> None:
+        self._timers_waiting = False
+        self.fire_due_timers()
 
     def run_due_jobs(
         self,
@@ -266,6 +274,10 @@ class JobCommands(EngineBase):
     def next_due_at(self) -> datetime | None:
         """When the next job of a running instance becomes due (or its lease expires)."""
         return self.store.next_due_at()
+
+    def _next_timer_due(self) -> datetime | None:
+        """When a virtual clock moving on should stop next for this engine (None: closed)."""
+        return None if self._closed else self.store.next_due_at()
 
     def renew_leases(
         self, job_ids: Iterable[str], owner: str | None = None, lease: timedelta = DEFAULT_LEASE
