@@ -263,3 +263,22 @@ def test_examples_import_from_wfengine_only(path: Any) -> None:
         for alias in node.names
     }
     assert names <= set(wfengine.__all__)
+
+
+def test_a_text_where_a_list_is_due_is_refused_when_the_object_is_built() -> None:
+    """A str is a Sequence[str], so type checkers pass it; used as a list it would offer the
+    work to 'a', 'l', 'i', 'c', 'e', run the program '/', or keep only one-letter keys."""
+    import pytest
+
+    from wfengine import StaticDirectory, http_agent, subprocess_agent
+    from wfengine.applications.agents.subprocesses import subprocess_agent_factory
+
+    with pytest.raises(TypeError, match=r"members of 'clerk' must be a list.*\['alice'\]"):
+        StaticDirectory({"clerk": "alice"})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match=r"argv must be a list.*\['/bin/true'\]"):
+        subprocess_agent("/bin/true")
+    with pytest.raises(TypeError, match=r"command 'ls' must be a list"):
+        subprocess_agent_factory({"ls": "ls -l"})
+    with pytest.raises(TypeError, match=r"outputs must be a list of answer keys"):
+        http_agent("https://example.org/api", outputs="total")
+    assert StaticDirectory({"clerk": ["alice"]}).members("clerk") == ("alice",)

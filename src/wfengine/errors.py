@@ -94,6 +94,11 @@ class ExpressionEvaluationError(ExpressionError):
     """The expression parsed but failed at run time (unknown name, type error, cost limit)."""
 
 
+class DataTypeError(WorkflowError, ValueError):
+    """A value given for a data field does not fit the field's declared type (and cannot be
+    converted without loss); the message names the field and where. Nothing was changed."""
+
+
 class LimitError(WorkflowError):
     """Going on would pass one of the engine's cost limits (:mod:`wfengine.runtime.limits`)."""
 

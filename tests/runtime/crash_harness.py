@@ -201,7 +201,11 @@ class Database:
 
     def progress(self) -> Progress:
         # read as the engine reads: a WAL lock of a worker killed mid-write is transient
-        return run_with_retries(self._progress, what="crash.db", policy=RetryPolicy())
+        # an observer, not an engine: it may wait longer than an engine's command would for
+        # a writer killed mid-commit to be cleaned up after (SQLite answers "locking protocol"
+        # meanwhile) on a machine busy with the workers
+        patient = RetryPolicy(attempts=30, max_delay=2.0)
+        return run_with_retries(self._progress, what="crash.db", policy=patient)
 
     def _progress(self) -> Progress:
         a, p = t.audit_events, t.process_instances

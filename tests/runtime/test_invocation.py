@@ -283,6 +283,28 @@ def test_a_timeout_an_async_callable_raises_itself_is_its_failure(
     assert engine.trace(iid) == ["handle"]  # (the failed call is not in the trace)
 
 
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_a_cancellation_inside_an_async_callable_is_its_failure(
+    engine: Engine, timeout: float | None
+) -> None:
+    """Something the coroutine awaited was cancelled (a client library cancelling its own
+    request): a CancelledError, a BaseException, used to escape the command raw, losing the
+    person's completion on a database and leaving the instance stuck in memory. It is the
+    call's failure: an incident an operator can retry."""
+
+    async def fetch(id: int, token: str) -> dict[str, str]:
+        request = asyncio.ensure_future(asyncio.sleep(10))
+        asyncio.get_running_loop().call_soon(request.cancel)
+        await request
+        return {"name": "never"}
+
+    engine.applications.register("lookup", fetch, timeout=timeout)
+    iid = run(engine, _package())
+    [incident] = engine.incidents(iid)
+    assert "cancelled" in incident.message and "ApplicationError" in incident.message
+    assert "ApplicationTimeoutError" not in incident.message
+
+
 def test_engine_driven_from_async_code_still_runs_async_callables(engine: Engine) -> None:
     async def app(id: int, token: str) -> dict[str, str]:
         return {"name": "inner loop"}
@@ -334,7 +356,10 @@ def test_wrong_type_returned_names_the_parameter(engine: Engine) -> None:
 def test_in_parameter_of_the_wrong_type_is_an_incident_before_any_call(engine: Engine) -> None:
     calls: list[int] = []
     engine.applications.register("lookup", lambda id, token: calls.append(id))
-    iid = run(engine, _package(), data={"customer": "seven"})
+    engine.deploy(_package().build())
+    iid = engine.create_instance("main", {"customer": 7})
+    engine.set_data(iid, {"customer": "seven"})  # the host's own, unchecked way
+    engine.start(iid)
     [incident] = engine.incidents(iid)
     assert "IN parameter 'id'" in incident.message and "'customer'" in incident.message
     assert calls == [] and _kinds(engine, iid) == []

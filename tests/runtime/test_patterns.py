@@ -205,7 +205,7 @@ def _mi(
     manual: bool = True,
 ) -> str:
     pb, p = _pb()
-    p.data_field("items", "STRING")
+    p.data_field("items", "STRING", is_array=True)
     p.activity(
         "m",
         performer="clerk" if manual else None,

@@ -340,3 +340,16 @@ def test_an_upgraded_trail_is_unchained_then_chains_on(old: Engine) -> None:
     old.complete_work_item(item.id)
     after = old.verify_audit()
     assert after.ok and after.events > before.events and after.unchained == before.unchained
+
+
+def test_a_format_4_document_keeps_its_call_keys() -> None:
+    """Format 4 made an application call's key of its activity instance's id; read as format
+    5, each activity instance's ``call_key`` makes the same key (an incident's retry of a call
+    made before the upgrade sends that call's key again)."""
+    from wfengine.runtime.sql.document_format import CURRENT_FORMAT, current_document
+
+    old = {"format": 4, "activities": [{"id": "pi-7:12", "state": "open.running"}], "x": 1}
+    new = current_document(old, "pi-7")
+    assert new["format"] == CURRENT_FORMAT == 5
+    assert new["activities"] == [{"ck": "12", "id": "pi-7:12", "state": "open.running"}]
+    assert old["activities"] == [{"id": "pi-7:12", "state": "open.running"}]  # not in place

@@ -203,12 +203,17 @@ def _answer(command: Callable[[Engine], Any], engine: Engine) -> tuple[str, Any]
 #: the end of an application call's idempotency key: its instance's random nonce, which
 #: two engines never share (see ``ProcessInstance.call_stamp``)
 _STAMP = re.compile(r"@[0-9a-f]{12}$")
+#: ... and the origin of a command made through the API, the engine's random tag and its
+#: count of commands (see ``NavigatorBase.call_key``): two engines never share it either
+_TAG = re.compile(r"^([^:]+:)[0-9a-f]{8}-[0-9a-f]+\.")
 
 
 def _unstamped(detail: Any) -> Any:
-    """An audit detail with the nonce of an application call's key left out."""
+    """An audit detail with the nonce and the engine's tag of an application call's key
+    left out."""
     if isinstance(detail, dict) and isinstance(detail.get("key"), str):
-        return {**detail, "key": _STAMP.sub("@nonce", detail["key"])}
+        key = _TAG.sub(r"\1command.", _STAMP.sub("@nonce", detail["key"]))
+        return {**detail, "key": key}
     return detail
 
 

@@ -56,13 +56,15 @@ def test_a_performer_value_may_name_several_and_a_bad_one_is_an_incident() -> No
     with _engine() as e:
         pb = PackageBuilder("pkg")
         p = pb.process("p")
-        p.data_field("teams", "STRING")
+        p.data_field("teams", "STRING", is_array=True)
         p.activity("handle", performer="teams + ['accountant']")
         e.deploy(pb.build())
         iid = e.start_process("p", {"teams": ["sales"]})
         (item,) = e.work_items(iid)
         assert item.assignees == ("alice", "bob", "dan")
-        bad = e.start_process("p", {"teams": [3]})
+        bad = e.create_instance("p")
+        e.set_data(bad, {"teams": [3]})  # the host's own, unchecked way
+        e.start(bad)
         assert e.work_items(bad) == []
         (incident,) = e.incidents(bad)
         assert "performer \"teams + ['accountant']\" of activity 'handle' is [3, 'accountant']" in (

@@ -256,6 +256,16 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
                 return await make()
             except TimeoutError as exc:  # the application's own, not the binding's timeout
                 raise _OwnTimeout(exc) from exc
+            except asyncio.CancelledError as exc:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the binding's timeout cancelling the call
+                # something the application awaited was cancelled: a failure of the call (a
+                # CancelledError is a BaseException, which would pass every handler)
+                raise ApplicationError(
+                    "the application's coroutine was cancelled (asyncio.CancelledError from "
+                    f"something it awaited){': ' + str(exc) if str(exc) else ''}"
+                ) from exc
 
         async def bounded() -> Any:
             return await asyncio.wait_for(guarded(), timeout)

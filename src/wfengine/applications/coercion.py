@@ -18,22 +18,40 @@ from wfengine.definition.model import BasicTypeKind
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
-def coerce(value: Any, kind: BasicTypeKind | None, is_array: bool = False) -> Any:
-    """``value`` checked against an XPDL basic type and converted where that loses nothing.
+#: an EnumerationType's values: a value of it is one of these texts
+Choices = frozenset[str]
+#: what a value is checked against: an XPDL basic type, an enumeration, or None (unchecked)
+Checked = BasicTypeKind | Choices | None
+
+
+def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
+    """``value`` checked against an XPDL basic type (or an enumeration's values) and
+    converted where that loses nothing.
 
     None (an unset field) passes for every type. Strings are parsed for numbers, booleans
     (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
     answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
-    REFERENCE values are opaque and pass unchanged; types that are not basic are not checked.
+    An enumeration's value must be one of its texts, as written. REFERENCE values are
+    opaque and pass unchanged; types that are not basic are not checked.
     Raises ``ValueError`` saying what was expected and what came.
     """
     if value is None or kind is None:
         return value
     if is_array:
         if not isinstance(value, list | tuple):
-            raise CoercionError(f"a list of {kind.value}", value)
+            raise CoercionError(f"a list of {_kind_name(kind)}", value)
         return [coerce(v, kind) for v in value]
+    if isinstance(kind, frozenset):
+        if isinstance(value, str) and value in kind:
+            return value
+        raise CoercionError(_kind_name(kind), value)
     return _COERCE[kind](value)
+
+
+def _kind_name(kind: BasicTypeKind | Choices) -> str:
+    if isinstance(kind, frozenset):
+        return "one of " + ", ".join(map(repr, sorted(kind)))
+    return kind.value
 
 
 def _describe(value: Any) -> str:

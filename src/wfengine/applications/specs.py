@@ -12,15 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfengine.applications.coercion import Checked
 from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
 from wfengine.definition.model import (
     Application,
     ArrayType,
     BasicType,
-    BasicTypeKind,
     DataField,
     DataType,
     DeclaredType,
+    EnumerationType,
     ListType,
     ParameterMode,
 )
@@ -30,8 +31,9 @@ from wfengine.definition.model import (
 class ParamSpec:
     formal: str
     mode: ParameterMode
-    #: the XPDL basic type values are checked against; None: not checked (schemas, records...)
-    kind: BasicTypeKind | None
+    #: the XPDL basic type (or enumeration) values are checked against; None: not checked
+    #: (schemas, records...)
+    kind: Checked
     is_array: bool
     sensitive: bool
     #: IN/INOUT: the actual parameter's expression, as the runtime compiled it
@@ -113,14 +115,16 @@ def build_tool_spec(
 
 def basic_kind(
     data_type: DataType, types: Mapping[str, DataType], depth: int = 0
-) -> tuple[BasicTypeKind | None, bool]:
-    """The basic type behind ``data_type`` (through declared types), and whether it is a
-    list/array of it; (None, False) for types that are not checked (values are checked by
-    it: :mod:`wfengine.applications.coercion`)."""
+) -> tuple[Checked, bool]:
+    """The basic type behind ``data_type`` (through declared types; an enumeration's values),
+    and whether it is a list/array of it; (None, False) for types that are not checked
+    (values are checked by it: :mod:`wfengine.applications.coercion`)."""
     if depth > 8:
         return None, False
     if isinstance(data_type, BasicType):
         return data_type.type, False
+    if isinstance(data_type, EnumerationType):
+        return (frozenset(data_type.values) or None), False
     if isinstance(data_type, DeclaredType):
         inner = types.get(data_type.id)
         return basic_kind(inner, types, depth + 1) if inner is not None else (None, False)

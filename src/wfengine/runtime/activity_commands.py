@@ -16,7 +16,7 @@ from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ProcessState
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values
 
 _log = logging.getLogger(__name__)
 
@@ -44,7 +44,9 @@ class ActivityCommands(EngineBase):
         intermediate message catch event of that name waiting takes it and its thread goes
         on (True); when none waits, the message is kept on the instance until one does
         (False: a persistent trigger). Both are audited (``message.received``,
-        ``message.kept``). A closed instance refuses it."""
+        ``message.kept``). A closed instance refuses it, and so does one whose process has
+        no catch event for ``name`` (:class:`~wfengine.errors.NotFoundError` listing the
+        messages it catches): kept, a misspelt message would wait for ever."""
         if (instance_id is None) == (correlation is None):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
         values = dict(data or {})
@@ -61,6 +63,15 @@ class ActivityCommands(EngineBase):
             if inst.state.is_closed:
                 raise IllegalStateError(
                     f"process instance {target!r}", inst.state.value, f"receive {name!r}"
+                )
+            caught = inst.compiled.messages_caught()
+            if name not in caught:
+                raise NotFoundError(
+                    "catch event for message",
+                    name,
+                    f"in process {inst.process_id!r} of instance {target!r}; it catches: "
+                    f"{', '.join(sorted(caught)) or 'none'}; a message nothing can take is not "
+                    "kept; nothing was changed",
                 )
             nav = self._nav()
             taken = nav.deliver_message(inst, name, values)
@@ -223,7 +234,7 @@ class ActivityCommands(EngineBase):
                 )
             nav = self._nav()
             nav.touch(inst)
-            inst.data.update(values)
+            inst.data.update(owned_values(values))
             added = nav.add_mi_child(container, tuple(sorted(values)))
             self._commit(nav)
             return added

@@ -15,9 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
+from typing import Any
 
+from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition, Participant
+from wfengine.errors import DataTypeError
 from wfengine.runtime.evaluation import CompiledExpression
 
 __all__ = [
@@ -366,11 +369,37 @@ class CompiledProcess:
     activity_graph: dict[str, CGraph] = field(default_factory=dict)
     #: data fields whose values the audit trail masks (``wfengine:sensitive``)
     sensitive_fields: frozenset[str] = frozenset()
+    #: what each data field's and formal parameter's values are checked against, and whether
+    #: it holds a list (:func:`~wfengine.applications.coercion.coerce`); absent: unchecked
+    field_kinds: Mapping[str, tuple[Checked, bool]] = field(default_factory=dict)
     #: the fields a message may be correlated by (``wfengine:correlation`` on the process)
     correlation_keys: tuple[str, ...] = ()
     #: some activity waits for a condition (a conditional catch or boundary event): the
     #: navigator tests them when a command's work runs out
     conditional: bool = False
+
+    def checked(self, data: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+        """``data`` checked against the declared types of the fields it writes and converted
+        where that loses nothing (``"7"`` for an INTEGER), as an application's answer is;
+        :class:`~wfengine.errors.DataTypeError` names the first field that does not fit
+        (a sensitive field's value is not shown). Names the process does not declare pass:
+        whether they may be written is another rule's."""
+        kinds = self.field_kinds
+        out: dict[str, Any] | None = None
+        for name, value in data.items():
+            found = kinds.get(name)
+            if found is None or value is None:
+                continue
+            try:
+                fitted = coerce(value, found[0], found[1])
+            except CoercionError as exc:
+                shown = exc.hidden if name in self.sensitive_fields else str(exc)
+                raise DataTypeError(f"{where}: data field {name!r}: {shown}") from None
+            if (fitted is not value and fitted != value) or type(fitted) is not type(value):
+                if out is None:
+                    out = dict(data)
+                out[name] = fitted
+        return data if out is None else out
 
     def activity(self, activity_id: str) -> CActivity | None:
         """The compiled activity ``activity_id``, in whichever graph holds it (None when the

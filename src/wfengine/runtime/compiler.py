@@ -50,13 +50,20 @@ Rules decided here (documented for modellers):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import networkx as nx
 
+from wfengine.applications.coercion import Checked
 from wfengine.applications.redaction import is_sensitive_field
+from wfengine.applications.specs import basic_kind
 from wfengine.definition.graph import start_ids
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
+    DataField,
+    DataType,
+    FormalParameter,
     Package,
     Transition,
     WorkflowProcess,
@@ -119,7 +126,23 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         sensitive_fields=frozenset(
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
+        field_kinds=_field_kinds(package, process, compiler.types),
     )
+
+
+def _field_kinds(
+    package: Package, process: WorkflowProcess, types: Mapping[str, DataType]
+) -> dict[str, tuple[Checked, bool]]:
+    """What each field and formal parameter of ``process`` is checked against (the process's
+    own declarations win over the package's, as they do for reading them)."""
+    found: dict[str, tuple[Checked, bool]] = {}
+    declared: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
+    declared.extend(process.formal_parameters)
+    for item in declared:
+        kind, listed = basic_kind(item.data_type, types)
+        if kind is not None:
+            found[item.id] = (kind, listed or item.is_array)
+    return found
 
 
 #: the process extended attribute naming the fields messages are correlated by

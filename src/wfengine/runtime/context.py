@@ -70,6 +70,12 @@ class NavigationContext(Protocol):
         """The next creation number of a timer or job (their tie-breaker when due together)."""
         ...
 
+    @property
+    def command_origin(self) -> str:
+        """What names the running command among all commands, the same when it is run again
+        after a lost race (the job's id for a job's command)."""
+        ...
+
     def latest(self, process_id: str) -> DeployedProcess | None:
         """The latest deployed version of a process (a subflow starts it), or None."""
         ...

@@ -37,6 +37,12 @@ class StaticDirectory:
     not know resolves to itself."""
 
     def __init__(self, members: Mapping[str, Iterable[str]] | None = None) -> None:
+        for name, found in (members or {}).items():
+            if isinstance(found, str | bytes):
+                raise TypeError(
+                    f"StaticDirectory: the members of {name!r} must be a list of user ids, "
+                    f"not the text {found!r} (write [{found!r}])"
+                )
         self._members = {k: tuple(v) for k, v in (members or {}).items()}
 
     def add(self, participant_id: str, *users: str) -> None:

@@ -73,7 +73,7 @@ from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.queries import Queries
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_commands import WorkItemCommands
 
 #: where deploy reports application bindings that do not match the definition
@@ -161,6 +161,9 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         self.split_chooser: SplitChooser | None = None
         self._in_command = False
         self._command_lock = threading.Lock()
+        self._tag = uuid.uuid4().hex[:8] + "-"
+        self._commands = 0
+        self._origin = ""
         self._command_thread = 0
         self._timers_waiting = False
         self._stretched = []
@@ -425,7 +428,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             nav.touch(inst)
             hidden = inst.compiled.sensitive_fields
             before = {k: inst.data.get(k) for k in values}
-            inst.data.update(values)
+            inst.data.update(owned_values(values))
             shown = {
                 k: (
                     (REDACTED, REDACTED) if k in hidden else (plain(before[k]), plain(inst.data[k]))

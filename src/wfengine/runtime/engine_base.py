@@ -68,6 +68,11 @@ class EngineBase:
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
+    #: this engine among all engines, and how many commands it ran: a command's default
+    #: origin (``_command``)
+    _tag: str
+    _commands: int
+    _origin: str
     #: held while a command runs (a second one is refused, not queued)
     _command_lock: threading.Lock
     #: the thread running the current command (meaningful while ``_in_command``)
@@ -128,7 +133,12 @@ class EngineBase:
             raise NotFoundError("deployed process", process_id, f"deployed: {known}")
         raise NotFoundError("version", f"{process_id} v{version}", f"versions 1..{versions[-1]}")
 
-    def _command(self, body: Callable[[], _T]) -> _T:
+    @property
+    def command_origin(self) -> str:
+        """What names the running command among all commands (see ``_command``)."""
+        return self._origin
+
+    def _command(self, body: Callable[[], _T], origin: str | None = None) -> _T:
         """Run ``body`` as one command: a unit of work, retried whole after a lost race.
 
         A command cannot start inside another: an application, directory or listener that
@@ -138,11 +148,19 @@ class EngineBase:
         application's call then fails as any failure does). A virtual clock advanced inside
         a command is not a command: its timers fire once the command has committed
         (:meth:`_timers_after_command`).
+
+        ``origin`` names the command among all commands (a job's id for the job's command;
+        by default this engine's tag and count of commands), the same for every run of
+        ``body``: application calls' idempotency keys are made of it.
         """
         if not self._command_lock.acquire(blocking=False):
             raise self._reentry_error()
         self._in_command = True
         self._command_thread = threading.get_ident()
+        if origin is None:
+            self._commands += 1
+            origin = f"{self._tag}{self._commands:x}"
+        self._origin = origin
         try:
             attempt = 0
             while True:

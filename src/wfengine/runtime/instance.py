@@ -66,6 +66,10 @@ class ActivityInstance:
     #: its boundary events' state by position: how often a timer fired; 1 while a
     #: conditional event's condition holds (it fires again only once it stopped holding)
     fired: dict[int, int] = field(default_factory=dict)
+    #: what its application calls' idempotency keys are made of, given by the command that
+    #: first calls one (see :meth:`NavigatorBase.call_key
+    #: <wfengine.runtime.navigation.base.NavigatorBase.call_key>`); None until then
+    call_key: str | None = None
 
     @property
     def activity_id(self) -> str:

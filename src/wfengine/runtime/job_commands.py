@@ -261,7 +261,7 @@ class JobCommands(EngineBase):
             _log.debug("ran job %s (%s of instance %s)", current.id, current.kind, inst.id)
             return True
 
-        return self._command(body)
+        return self._command(body, origin=job.id)
 
     def has_work(self, *, leased: bool = False) -> bool:
         """Is some job due now (a timer, deferred work) that a worker could run?

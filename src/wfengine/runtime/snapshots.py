@@ -13,6 +13,7 @@ from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.values import owned_values
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -227,7 +228,7 @@ def instance_snapshot(inst: ProcessInstance) -> InstanceSnapshot:
     summary = summarise(inst)
     return InstanceSnapshot(
         **{f.name: getattr(summary, f.name) for f in fields(summary)},
-        data=dict(inst.data),
+        data=owned_values(inst.data),
         incidents=tuple(i.id for i in inst.incidents.values() if not i.resolved),
     )
 

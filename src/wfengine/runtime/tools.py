@@ -108,11 +108,13 @@ def run_tools(
     now: datetime,
     evaluate: Evaluate,
     *,
+    call_key: str,
     start: int = 0,
     staged: Mapping[str, Any] | None = None,
 ) -> InvokeRequest | None:
     """Run the tools of ``ai``'s activity from position ``start``; when all have answered,
     write their outputs (``staged``: those of earlier tools) to the instance's data.
+    ``call_key`` begins the calls' idempotency keys (``NavigatorBase.call_key``).
 
     A tool whose binding is asynchronous is not called: its request is returned (nothing
     written yet) and the activity waits for the ``invoke`` job; its result comes back through
@@ -137,7 +139,7 @@ def run_tools(
             registry, spec.application_id, spec.application, where
         )
         inputs = _inputs(spec, evaluate, outputs, where) if spec.params else {}
-        key = f"{aid}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
+        key = f"{inst.id}:{call_key}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
         sensitive = spec.sensitive
         if binding.asynchronous or spec.asynchronous:
             # inputs are taken now, as the activity reaches the call: what the job sends does
@@ -178,6 +180,8 @@ def resume_tools(
     evaluate: Evaluate,
     payload: Mapping[str, Any],
     result: Any,
+    *,
+    call_key: str,
 ) -> InvokeRequest | None:
     """Carry on after the asynchronous call ``payload`` describes answered ``result``: check
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
@@ -189,7 +193,9 @@ def resume_tools(
         registry, spec.application_id, spec.application, where
     )
     staged.update(_outputs(spec, result, where, optional=binding.outputs_optional))
-    return run_tools(registry, ai, now, evaluate, start=position + 1, staged=staged)
+    return run_tools(
+        registry, ai, now, evaluate, call_key=call_key, start=position + 1, staged=staged
+    )
 
 
 def _why(exc: ValueError, sensitive: bool) -> str:

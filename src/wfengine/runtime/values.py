@@ -185,3 +185,28 @@ def check_storable(values: Mapping[str, Any], where: Place) -> None:
     for name, value in values.items():
         if not _plain(value):  # most values are: no place text to build for them
             encode_value(value, f"{place_text(where)}, data[{name!r}]")
+
+
+def owned(value: Any) -> Any:
+    """``value`` sharing nothing mutable with the caller: lists, dicts and sets are copied all
+    the way down (anything else a store keeps is immutable: text, numbers, times).
+
+    Why: the memory store keeps the objects it is given, so a host that changed its own list
+    after ``start_process`` (or a snapshot's, or an audit event's) would change the
+    instance behind the engine's back, unaudited, and differently from a database, which
+    stores a copy.
+    """
+    if isinstance(value, dict):
+        return {k: owned(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return type(value)(owned(v) for v in value)
+    return value
+
+
+def owned_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A dict of ``values`` that shares nothing mutable with them (see :func:`owned`)."""
+    out = dict(values)
+    for name, value in out.items():
+        if not _plain(value):
+            out[name] = owned(value)
+    return out

@@ -350,13 +350,15 @@ class WorkItemCommands(EngineBase):
                     inst.changes.append(change(nav.now, refused, *where))
                     self.store.commit(nav.step)
                     return NotAuthorizedError(subject, operation, user, why)
+            # a person's values, checked by their fields' types as an answer's are
+            values = inst.compiled.checked(data, subject) if data else data
             change_item = act
             if act is None and access.confirm_delegation and _delegate(item, user):
-                change_item = _return_to_owner(data)  # the owner confirms the delegate's work
+                change_item = _return_to_owner(values)  # the owner confirms the delegate's work
             if change_item is None:  # complete: navigation records it and moves on
                 if user is not None and item.holder is None:
                     item.holder = user
-                nav.complete_work_item(item, data, user)
+                nav.complete_work_item(item, values, user)
                 self._commit(nav)
                 return None
             payload, tell = change_item(item, nav)

@@ -13,10 +13,9 @@ operation maps to which method, and those left out with the reason, is in ``docs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import (
-    BasicTypeKind,
     DataField,
     FormalParameter,
     Package,
@@ -32,6 +31,9 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
+
+if TYPE_CHECKING:
+    from wfengine.applications.coercion import Checked
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -286,15 +288,13 @@ def connect(engine: Engine, user: str) -> Session:
     return Session(engine, user)
 
 
-def _declared(
-    package: Package, process: WorkflowProcess
-) -> dict[str, tuple[BasicTypeKind | None, bool]]:
+def _declared(package: Package, process: WorkflowProcess) -> dict[str, tuple[Checked, bool]]:
     """What ``process`` can hold, by id: each declaration's basic type (None: a type that
     is not checked) and whether it holds a list."""
     from wfengine.applications.specs import basic_kind
 
     types = {t.id: t.data_type for t in package.type_declarations}
-    found: dict[str, tuple[BasicTypeKind | None, bool]] = {}
+    found: dict[str, tuple[Checked, bool]] = {}
     fields: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
     fields.extend(process.formal_parameters)
     for item in fields:

@@ -125,6 +125,11 @@ def http_agent(
     fixed = merge_headers(headers or {})
     for name, value in fixed.items():
         check_header(name, value)
+    if isinstance(outputs, str | bytes):
+        raise TypeError(
+            f"http_agent: outputs must be a list of answer keys, not the text {outputs!r} "
+            f"(write [{outputs!r}])"
+        )
     keep = frozenset(outputs) if outputs is not None else None
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:

@@ -45,6 +45,11 @@ def subprocess_agent(
 
     ``env`` replaces the inherited environment when given (the key variable is added).
     """
+    if isinstance(argv, str | bytes):
+        raise TypeError(
+            f"subprocess_agent: argv must be a list (program, then its arguments; never run "
+            f"through a shell), not the text {argv!r} (write [{argv!r}])"
+        )
     command = [str(a) for a in argv]
     if not command:
         raise ValueError("subprocess_agent needs a program to run")
@@ -99,6 +104,12 @@ def subprocess_agent_factory(
 ) -> AgentFactory:
     """A factory for ``registry.allow_agent("subprocess", ...)``: a definition names one of
     ``commands`` with ``wfengine:command``; the argv comes from the host's table only."""
+    for name, argv in commands.items():
+        if isinstance(argv, str | bytes):
+            raise TypeError(
+                f"subprocess_agent_factory: command {name!r} must be a list (program, then its "
+                f"arguments), not the text {argv!r} (write [{argv!r}])"
+            )
     table = {name: tuple(argv) for name, argv in commands.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:

@@ -76,7 +76,9 @@ class Activities(NavigatorBase):
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
             return
-        manual = ca.offer_first and ca.loop is None
+        # a person's activity (a standard loop's too) starts when its work does; a
+        # multi-instance container runs at once, its instances wait for their people
+        manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         ai = ActivityInstance(aid, ca, scope, state, self.now)
         inst.activities[aid] = ai

@@ -84,6 +84,11 @@ class Agenda(NavigatorBase):
         self.touch(inst)
         self._agenda.extend(inst.parked)
         inst.parked.clear()
+        # the joins the deferring command left undecided: it stopped before it could decide
+        # them, and the parked work may never release a token there (a person's activity)
+        for scope in inst.scopes.values():
+            if scope.pending and not scope.closed:
+                self._pending_scopes[(inst.id, scope.id)] = scope
 
     def drain(self, *, defer: bool = False) -> None:
         """Run ready work until nothing more can run without a person, timer or operator.

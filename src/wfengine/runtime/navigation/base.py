@@ -103,12 +103,34 @@ class NavigatorBase:
         self.watch = ProgressWatch()
         #: process instances this command created (bounded: a recursive fan-out)
         self._created = 0
+        #: activity instances this command gave a call key (see :meth:`call_key`)
+        self._keyed = 0
+        #: activity instances this command gave a call key (see :meth:`call_key`)
+        self._keyed = 0
         #: automatic steps run before this command in the same run (earlier stretches):
         #: counted against the step budget
         self.spent = 0
         #: the ``continue`` jobs this command left for the rest of a long run (see
         #: ``RuntimeLimits.commit_every``); the engine runs them once it committed
         self.stretched: list[Job] = []
+
+    def call_key(self, ai: ActivityInstance) -> str:
+        """The first part of the idempotency keys of ``ai``'s application calls: the
+        command's origin and how many activity instances it keyed before, kept on ``ai`` for
+        its later calls (an incident's retry sends the failed call's key again).
+
+        Why not the activity instance's id: that comes from the instance's counter, which
+        two commands racing on one instance both count on from the same value. The loser's
+        call, made before its commit failed, and the winner's committed call for another
+        activity then had one key, and a service that keeps answers by key dropped the
+        second call as a repeat; the loser, run again, called again with another id. The
+        origin differs between the two commands and stays the same when the loser runs
+        again, which calls in the same order."""
+        key = ai.call_key
+        if key is None:
+            self._keyed += 1
+            key = ai.call_key = f"{self.ctx.command_origin}.{self._keyed}"
+        return key
 
     def _clock(self) -> datetime:
         return self.now

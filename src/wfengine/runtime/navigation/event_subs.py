@@ -18,6 +18,7 @@ from wfengine.runtime.history import BoundaryFired, ConditionFailed, MessageRece
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState
+from wfengine.runtime.values import owned_values
 
 
 class EventSubprocesses(NavigatorBase):
@@ -69,7 +70,7 @@ class EventSubprocesses(NavigatorBase):
 
     def _scope_message(self, scope: Scope, sub: CEventSub, data: Mapping[str, Any]) -> None:
         inst = scope.instance
-        inst.data.update(data)
+        inst.data.update(owned_values(data))
         block = scope.graph.activities[sub.block].id
         received = MessageReceived(sub.trigger.name or "", tuple(sorted(data)))
         inst.changes.append(change(self.now, received, None, block))

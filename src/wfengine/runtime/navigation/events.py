@@ -37,6 +37,7 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState, ProcessState
+from wfengine.runtime.values import owned_values
 
 
 class SignalReads(Protocol):
@@ -137,7 +138,7 @@ class Events(NavigatorBase):
         self, ai: ActivityInstance, b: CBoundary, data: Mapping[str, Any]
     ) -> None:
         inst = ai.scope.instance
-        inst.data.update(data)
+        inst.data.update(owned_values(data))
         event_id = ai.scope.graph.activities[b.event].id
         received = MessageReceived(b.name or "", tuple(sorted(data)))
         inst.changes.append(change(self.now, received, ai.id, event_id))

@@ -30,7 +30,7 @@ from wfengine.runtime.outbox import (
     work_item_entry,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values
 
 
 class Lifecycle(NavigatorBase):
@@ -65,9 +65,10 @@ class Lifecycle(NavigatorBase):
                 values[fid] = init.evaluate(values, self._clock, f"instance {iid!r}")
         for fp in compiled.formal_parameters:
             values.setdefault(fp.id, None)
+        where = f"instance {iid!r} of process {compiled.process_id!r}"
         if data:
-            values.update(data)
-        check_storable(values, f"instance {iid!r} of process {compiled.process_id!r}")
+            values.update(owned_values(compiled.checked(data, where)))
+        check_storable(values, where)
         inst = ProcessInstance(
             id=iid,
             process_id=compiled.process_id,

@@ -12,6 +12,7 @@ from wfengine.runtime.history import MessageKept, MessageReceived, SignalReceive
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.navigation.base import NavigatorBase
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.values import owned_values
 
 
 class Messages(NavigatorBase):
@@ -101,7 +102,7 @@ class Messages(NavigatorBase):
         if not waiting and not subs:
             return 0
         self.touch(inst)
-        inst.data.update(data)
+        inst.data.update(owned_values(data))
         for scope, sub in subs:
             if not scope.closed:
                 block = scope.graph.activities[sub.block].id
@@ -124,7 +125,7 @@ class Messages(NavigatorBase):
 
     def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:
         inst = ai.scope.instance
-        inst.data.update(data)
+        inst.data.update(owned_values(data))
         received = MessageReceived(ai.act.message or "", tuple(sorted(data)))
         inst.changes.append(change(self.now, received, ai.id, ai.act.id))
         self._body_done(ai)

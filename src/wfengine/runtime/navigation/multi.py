@@ -106,7 +106,11 @@ class MultiInstance(NavigatorBase):
         mi.started += 1
         mi.children.append(child)
         inst.activities[child.id] = child
-        inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, child.id, child.act.id))
+        # a person's instance starts when its work item does (as a plain activity's)
+        kind = (
+            EventKind.ACTIVITY_CREATED if container.act.offer_first else EventKind.ACTIVITY_STARTED
+        )
+        inst.changes.append(marker(self.now, kind, child.id, child.act.id))
         self._agenda.append((_OP_BODY, child, None))
 
     def _multi_child_done(self, container: ActivityInstance, child: ActivityInstance) -> None:

@@ -40,6 +40,7 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
+from wfengine.runtime.values import owned_values
 from wfengine.runtime.work_item_events import ReminderDue, WorkItemAllocated, WorkItemEscalated
 from wfengine.runtime.work_rules import excluded_performers, responsible
 
@@ -242,7 +243,7 @@ class Work(NavigatorBase):
         ai.work_item = None
         written = None
         if data:
-            inst.data.update(data)
+            inst.data.update(owned_values(data))
             written = audit_values(data, inst.compiled.sensitive_fields)
         completed = WorkItemCompleted(item.id, user, written)
         inst.changes.append(change(self.now, completed, ai.id, ai.act.id))
@@ -317,10 +318,13 @@ class Work(NavigatorBase):
             return self._evaluate(ai, expr, staged or None)
 
         try:
+            key = self.call_key(ai)
             if resume is None:
-                request = run_tools(self.ctx.applications, ai, self.now, evaluate)
+                request = run_tools(self.ctx.applications, ai, self.now, evaluate, call_key=key)
             else:
-                request = resume_tools(self.ctx.applications, ai, self.now, evaluate, *resume)
+                request = resume_tools(
+                    self.ctx.applications, ai, self.now, evaluate, *resume, call_key=key
+                )
         except ToolFailure as exc:
             raise _tool_failure(exc) from exc
         if request is None:

@@ -28,6 +28,12 @@ Formats:
    owner's scope; its documents go on from one past their highest scope (the reader no
    longer needs an owner's scope to come first, so those already stored that way load).
 
+5. ``"format": 5``; an activity instance that made an application call keeps what its calls'
+   idempotency keys are made of (``ck``; see ``NavigatorBase.call_key``). Format 4 keys were
+   made of the activity instance's id; its documents' activity instances get the number in
+   their id as ``ck``, which makes the same keys (an incident's retry sends the failed call's
+   key again).
+
 To change the document: raise :data:`CURRENT_FORMAT`, write the new shape in ``serialize``,
 add the upgrade from the previous format to :data:`_UPGRADES`, and keep a document of the old
 format as a test fixture (``tests/runtime/fixtures``).
@@ -41,7 +47,7 @@ from typing import Any
 from wfengine.errors import StoreError
 
 #: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
-CURRENT_FORMAT = 4
+CURRENT_FORMAT = 5
 
 Document = dict[str, Any]
 
@@ -80,8 +86,21 @@ def _from_3(document: Document) -> Document:
     return document
 
 
+def _from_4(document: Document) -> Document:
+    """Format 4 to 5: every activity instance keeps the call keys format 4 made for it."""
+    document["activities"] = [
+        {"ck": a["id"].rpartition(":")[2], **a} for a in document["activities"]
+    ]
+    return document
+
+
 #: format n -> the function that turns a (copied) document of format n into format n + 1
-_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _from_1, 2: _from_2, 3: _from_3}
+_UPGRADES: dict[int, Callable[[Document], Document]] = {
+    1: _from_1,
+    2: _from_2,
+    3: _from_3,
+    4: _from_4,
+}
 
 
 def current_document(document: Mapping[str, Any], instance_id: str) -> Mapping[str, Any]:

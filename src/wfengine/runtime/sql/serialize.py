@@ -102,6 +102,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             rec["incident"] = ai.incident
         if ai.fired:
             rec["fired"] = sorted(ai.fired.items())
+        if ai.call_key is not None:
+            rec["ck"] = ai.call_key
         activities.append(rec)
     scopes = [
         {
@@ -249,6 +251,7 @@ def load_instance(
             timers=list(r.get("timers", ())),
             incident=r.get("incident"),
             fired={int(k): v for k, v in r.get("fired", ())},
+            call_key=r.get("ck"),
         )
     _resolve_graphs(inst.id, scopes, owners, ais, records)
     for ai_id, ai in ais.items():
