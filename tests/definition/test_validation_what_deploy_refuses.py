@@ -166,6 +166,7 @@ def _with_attribute(name: str, value: str) -> Package:
         ("wfengine:reminder-after", "PT0S"),
         ("wfengine:reminder-every", "soon"),
         ("wfengine:escalate-after", "-1"),
+        ("wfengine:reminder-every", "PT0.001S"),  # would flood people with notifications
     ],
 )
 def test_a_reminder_interval_must_be_a_duration_above_zero(name: str, value: str) -> None:

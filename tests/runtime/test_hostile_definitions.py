@@ -132,7 +132,7 @@ def test_a_deadline_that_re_arms_itself_stops_at_the_firing_limit(
         clock.advance(timedelta(seconds=2))
     incidents = engine.incidents(iid)
     assert len(incidents) == 1
-    assert "fired more than 5 deadline timers" in incidents[0].message
+    assert "fired more than 5 timers" in incidents[0].message
     assert engine.timers(iid) == []
 
 
@@ -241,3 +241,100 @@ def test_deep_nesting_is_refused_by_every_store(engine: Engine) -> None:
     iid = run(engine, pb)
     with pytest.raises(DataNotStorableError, match="nested deeper than 64 levels"):
         engine.set_data(iid, {"deep": deep})
+
+
+def _event_subprocess_cycle() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").activity("work", performer="clerk").end("done")
+    p.sequence("s", "work", "done")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    sub.start("caught", interrupting=False, timer="R/PT1S")
+    sub.activity("handle").end("handled")
+    sub.sequence("caught", "handle", "handled")
+    p.block("on_event", activity_set="reaction")
+    return pb
+
+
+def _reminding() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    rhythm = {"wfengine:reminder-after": "PT1M", "wfengine:reminder-every": "PT1M"}
+    p.activity("work", performer="clerk", extended=rhythm)
+    return pb
+
+
+@pytest.mark.parametrize("kind", ["event sub-process cycle", "reminders"])
+def test_every_repeating_timer_stops_at_the_firing_limit(
+    engine: Engine, clock: VirtualClock, kind: str
+) -> None:
+    """An event sub-process's cycle and a reminder rhythm re-arm themselves too (each
+    reminder a notification to people): they count with the deadlines, and stop with one
+    incident. They used to fire for ever."""
+    engine.limits = RuntimeLimits(max_timer_firings=5)
+    iid = run(engine, _reminding() if kind == "reminders" else _event_subprocess_cycle())
+    clock.advance(timedelta(hours=1))
+    fired = [e.kind for e in engine.audit(iid)]
+    (incident,) = engine.incidents(iid)
+    assert "fired more than 5 timers" in incident.message
+    if kind == "reminders":
+        assert fired.count("work_item.reminder") == 5
+    else:
+        assert engine.trace(iid).count("handle") == 5
+    assert engine.timers(iid) == []
+
+
+def test_a_reminder_rhythm_under_a_minute_is_refused(engine: Engine) -> None:
+    from wfengine.errors import DeployError
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("work", performer="clerk", extended={"wfengine:reminder-every": "PT1S"})
+    with pytest.raises(DeployError, match="shorter than a minute"):
+        engine.deploy(pb.build())
+
+
+def test_the_instances_a_long_run_creates_count_across_its_stretches(engine: Engine) -> None:
+    """A run cut into stretches (commit_every) counts the instances it created in all of
+    them: the limit used to start again with every stretch, and was never reached."""
+    from wfengine.definition.model import StandardLoop
+
+    pb = PackageBuilder("pkg")
+    child = pb.process("child")
+    child.start("cs").end("ce")
+    child.sequence("cs", "ce")
+    p = pb.process("main")
+    p.start("s").end("e")
+    p.subflow("call", process="child", loop=StandardLoop(condition="True", maximum=1000))
+    p.sequence("s", "call", "e")
+    engine.limits = RuntimeLimits(max_new_instances=30, commit_every=20)
+    iid = run(engine, pb)
+    (incident,) = engine.incidents(iid)
+    assert "max_new_instances" in incident.message
+    assert len(engine.instances()) <= 31  # the root and the limit's children
+
+
+def test_a_script_value_no_store_can_hold_is_an_incident_on_the_script(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "STRING")
+    p.activity("calc", script="x = {1: 2}")
+    iid = run(engine, pb)
+    (incident,) = engine.incidents(iid)
+    assert incident.activity_id == "calc" and "cannot be stored" in incident.message
+    assert engine.instance(iid).data["x"] is None
+
+
+def test_the_trail_keeps_a_clipped_copy_of_a_long_value(engine: Engine) -> None:
+    """Every event that records a value stores it again: a loop assigning a megabyte made a
+    small definition write hundreds of megabytes of trail."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("s", "STRING", initial="'x' * 100000")
+    p.data_field("t", "STRING")
+    p.activity("copy", script="t = s")
+    iid = run(engine, pb)
+    assert len(engine.instance(iid).data["t"]) == 100_000  # the data itself is whole
+    (event,) = [e for e in engine.audit(iid) if e.kind == "activity.script"]
+    kept = event.detail["data"]["t"] if "data" in event.detail else event.detail["t"]
+    assert kept.startswith("x" * 4096) and kept.endswith("... (100,000 characters)")

@@ -21,30 +21,53 @@ REDACTED = "***"
 
 def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]) -> dict[str, Any]:
     """``values`` as the audit trail keeps them: sensitive ones redacted, dates as ISO text,
-    anything that is not plain JSON data as its ``repr``."""
+    anything that is not plain JSON data as its ``repr``, long texts and lists clipped
+    (:data:`AUDIT_TEXT`, :data:`AUDIT_ITEMS`)."""
     if not values:
         return {}
     shown: dict[str, Any] = {}
     # a loop, not a comprehension: most calls pass a value or two, and a comprehension (a
     # function of its own before Python 3.12) costs more than the work
     for k, v in values.items():
-        shown[k] = REDACTED if k in sensitive else v if type(v) in _PLAIN else plain(v)
+        if k in sensitive:
+            shown[k] = REDACTED
+        elif type(v) in _PLAIN and (type(v) is not str or len(v) <= AUDIT_TEXT):
+            shown[k] = v
+        else:
+            shown[k] = plain(v)
     return shown
 
 
 #: types kept as they are (a look at the type first: most values are one of these)
 _PLAIN = frozenset({str, int, float, bool})
+#: the longest text, and the most items of a list or record, the trail keeps of one value:
+#: the rest is left out, saying how much there was. Why: every event that records a value
+#: (a script's assignment, an application's inputs) stores it again, so a loop assigning a
+#: megabyte made a 1.5 KB definition write hundreds of megabytes of trail
+AUDIT_TEXT = 4096
+AUDIT_ITEMS = 1000
 
 
 def plain(v: Any) -> Any:
-    if type(v) in _PLAIN or v is None or isinstance(v, str | int | float | bool):
+    if type(v) is str or isinstance(v, str):
+        return v if len(v) <= AUDIT_TEXT else f"{v[:AUDIT_TEXT]}... ({len(v):,} characters)"
+    if type(v) in _PLAIN or v is None or isinstance(v, int | float | bool):
         return v
     if isinstance(v, datetime | date | time):
         return v.isoformat()
     if isinstance(v, list | tuple):
-        return [plain(x) for x in v]
+        kept = [plain(x) for x in v[:AUDIT_ITEMS]]
+        if len(v) > AUDIT_ITEMS:
+            kept.append(f"... ({len(v):,} items)")
+        return kept
     if isinstance(v, Mapping):
-        return {str(k): plain(x) for k, x in v.items()}
+        found = {}
+        for n, (k, x) in enumerate(v.items()):
+            if n == AUDIT_ITEMS:
+                found["..."] = f"({len(v):,} entries)"
+                break
+            found[str(k)] = plain(x)
+        return found
     return repr(v)
 
 

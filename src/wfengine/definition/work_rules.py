@@ -4,7 +4,7 @@ validation and the runtime compiler.
 * Reminders and escalation (wfengine's own): ``wfengine:reminder-after`` (the first reminder),
   ``wfengine:reminder-every`` (the ones after it), ``wfengine:escalate-after`` with
   ``wfengine:escalate-to`` (who is offered the item too): durations that must be above zero
-  (a zero interval would remind without end).
+  (a zero interval would remind without end), and a rhythm of at least a minute.
 * Assignment to the performer of another activity (Enhydra Shark and JaWE write them):
   ``AssignToPerformerOfActivity`` (one activity Id) and ``DoNotAssignToPerformerOfActivity``
   (repeatable, comma-separated Ids), which must name activities of the process.
@@ -35,6 +35,22 @@ def attribute_values(a: Activity, *names: str) -> list[str]:
         if ea.name in names:
             text = ea.value if ea.value is not None else ea.text
             found.extend(v.strip() for v in (text or "").split(",") if v.strip())
+    return found
+
+
+#: the shortest ``wfengine:reminder-every``: a rhythm below it would flood people with
+#: notifications (each reminder is one), which a definition from an untrusted author could ask
+MIN_REMINDER_EVERY = timedelta(minutes=1)
+
+
+def reminder_duration(name: str, text: str) -> timedelta | str:
+    """The duration of reminder attribute ``name``, or why ``text`` is not usable: no
+    duration above zero, or a ``reminder-every`` under :data:`MIN_REMINDER_EVERY`."""
+    found = positive_duration(text)
+    if found is None:
+        return "no duration above zero"
+    if name == REMINDER_EVERY and found < MIN_REMINDER_EVERY:
+        return "shorter than a minute (reminders that often would flood people)"
     return found
 
 

@@ -51,7 +51,7 @@ from wfengine.definition.work_rules import (
     ESCALATE_TO,
     REMINDER_AFTER,
     REMINDER_EVERY,
-    positive_duration,
+    reminder_duration,
 )
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
@@ -493,9 +493,9 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
         text = a.extended_attribute(name)
         if text is None:
             return None
-        found = positive_duration(text)
-        if found is None:  # validation reports it first, as reminder-duration
-            raise DeployError(f"{where}: {name} {text!r} is not a positive duration")
+        found = reminder_duration(name, text)
+        if isinstance(found, str):  # validation reports it first, as reminder-duration
+            raise DeployError(f"{where}: {name} {text!r} is {found}")
         return found
 
     first, every = duration(REMINDER_AFTER), duration(REMINDER_EVERY)

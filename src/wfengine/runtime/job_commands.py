@@ -298,6 +298,7 @@ def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
 def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
     if isinstance(job.payload, dict):  # a stretch of a long run: the steps it ran so far
         nav.spent = int(job.payload.get("steps", 0))
+        nav.created = int(job.payload.get("created", 0))
     nav.run_parked(inst)
 
 

@@ -34,8 +34,8 @@ class RuntimeLimits:
     max_subflow_depth: int = 64
     #: process instances one command may create (a subflow that fans out recursively)
     max_new_instances: int = 10_000
-    #: deadline timers one instance may fire in its life (a deadline leading back to its own
-    #: activity re-arms itself for ever)
+    #: timers one instance may fire in its life: deadlines, timer events, repeating cycles,
+    #: reminders (a deadline leading back to its own activity, or a cycle, re-arms for ever)
     max_timer_firings: int = 10_000
     #: the longest deadline an expression may compute
     max_deadline: timedelta = timedelta(days=365 * 100)

@@ -31,7 +31,7 @@ from wfengine.definition.reading import name_aliases
 from wfengine.definition.work_rules import (
     REMINDER_DURATIONS,
     performer_activities,
-    positive_duration,
+    reminder_duration,
 )
 
 
@@ -431,10 +431,11 @@ def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
         where = f"activity {activity.id!r} in {scope.where}"
         for name in REMINDER_DURATIONS:
             text = activity.extended_attribute(name)
-            if text is not None and positive_duration(text) is None:
+            found = None if text is None else reminder_duration(name, text)
+            if isinstance(found, str):
                 yield make(
                     "reminder-duration",
-                    f"{where} has {name} {text!r}, which is no duration above zero",
+                    f"{where} has {name} {text!r}, which is {found}",
                     element_id=activity.id,
                     line=activity.line,
                 )

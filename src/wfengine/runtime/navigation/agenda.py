@@ -43,8 +43,9 @@ class Agenda(NavigatorBase):
         (:meth:`run_parked`).
 
         ``spent``: this is a stretch of a long run, which has run ``spent`` steps so far
-        (``RuntimeLimits.commit_every``): the jobs carry the count, for the step budget, and
-        are listed in :attr:`stretched` for the engine to run at once.
+        (``RuntimeLimits.commit_every``): the jobs carry the count, for the step budget (and
+        the count of instances it created, for ``max_new_instances``), and are listed in
+        :attr:`stretched` for the engine to run at once.
         """
         if not self._agenda:
             return
@@ -58,8 +59,8 @@ class Agenda(NavigatorBase):
                 seq=ctx.next_timer_seq(),
             )
             job.key = f"{job.id}/continue"
-            if spent is not None:
-                job.payload = {"steps": spent}
+            if spent is not None:  # (and the instances it created: the same run's count)
+                job.payload = {"steps": spent, "created": self.created}
                 self.stretched.append(job)
             self.step.jobs.append(job)
             self.touch(inst)

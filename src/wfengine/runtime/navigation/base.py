@@ -101,8 +101,9 @@ class NavigatorBase:
         self._pending_scopes: dict[tuple[str, int], Scope] = {}
         self._new_items: dict[str, WorkItem] = {}
         self.watch = ProgressWatch()
-        #: process instances this command created (bounded: a recursive fan-out)
-        self._created = 0
+        #: process instances this command created (bounded: a recursive fan-out), the
+        #: stretches of its run before it included
+        self.created = 0
         #: activity instances this command gave a call key (see :meth:`call_key`)
         self._keyed = 0
         #: activity instances this command gave a call key (see :meth:`call_key`)
@@ -184,6 +185,30 @@ class NavigatorBase:
 
     def _fail(self, ai: ActivityInstance, operation: str, failure: _Failure) -> None:
         raise NotImplementedError
+
+    def _may_fire(self, inst: ProcessInstance, ai: ActivityInstance | None, at: str) -> bool:
+        """Count one more timer firing of ``inst`` (a deadline, a timer event, an event
+        sub-process's timer, a reminder); past ``RuntimeLimits.max_timer_firings`` the
+        instance gets an incident instead and the timer does nothing (False).
+
+        Why every kind: a repeating cycle (``R/PT0.001S``, ``wfengine:reminder-every``)
+        re-arms itself for ever, and each firing of a reminder is a notification to people."""
+        inst.timer_firings += 1
+        most = self.ctx.limits.max_timer_firings
+        if inst.timer_firings <= most:
+            return True
+        if inst.timer_firings == most + 1:  # one incident, not one per firing after it
+            self._incident(
+                inst,
+                ai,
+                at,
+                "deadlock",
+                f"instance {inst.id!r} fired more than {most} timers "
+                "(RuntimeLimits.max_timer_firings: deadlines, timer events, repeating cycles, "
+                "reminders): a timer that re-arms itself fires for ever; terminate or abort "
+                "the instance",
+            )
+        return False
 
     def _incident(
         self,

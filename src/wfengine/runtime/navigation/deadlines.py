@@ -127,18 +127,7 @@ class Deadlines(NavigatorBase):
         self.touch(inst)
         if timer.id in ai.timers:
             ai.timers.remove(timer.id)
-        inst.timer_firings += 1
-        most = self.ctx.limits.max_timer_firings
-        if inst.timer_firings > most:
-            self._incident(
-                inst,
-                ai,
-                ai.act.id,
-                "deadlock",
-                f"instance {inst.id!r} fired more than {most} deadline timers "
-                "(RuntimeLimits.max_timer_firings): a deadline that leads back to its own "
-                "activity re-arms itself for ever; terminate or abort the instance",
-            )
+        if not self._may_fire(inst, ai, ai.act.id):
             return
         if timer.deadline_index <= BOUNDARY_TIMER:
             self._boundary_timer_fired(ai, timer)

@@ -61,6 +61,9 @@ class EventSubprocesses(NavigatorBase):
         self.touch(inst)
         scope.timers.remove(timer.id)
         sub = scope.graph.event_subs[position]
+        owner = scope.owner
+        if not self._may_fire(inst, owner, scope.graph.activities[sub.block].id):
+            return
         b = sub.trigger
         fired = scope.fired.get(position, 0) + 1
         scope.fired[position] = fired

@@ -50,8 +50,8 @@ class Lifecycle(NavigatorBase):
         Raises :class:`~wfengine.errors.WorkflowError` when the command has created as many
         instances as ``RuntimeLimits.max_new_instances`` allows.
         """
-        self._created += 1
-        if self._created > self.ctx.limits.max_new_instances:
+        self.created += 1
+        if self.created > self.ctx.limits.max_new_instances:
             raise LimitError(
                 f"this command already created {self.ctx.limits.max_new_instances} process "
                 "instances (RuntimeLimits.max_new_instances)"

@@ -7,11 +7,12 @@ from collections import ChainMap
 from typing import Any
 
 from wfengine.applications.redaction import audit_values
-from wfengine.errors import ExpressionEvaluationError
+from wfengine.errors import DataNotStorableError, ExpressionEvaluationError
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ScriptAssigned, change
 from wfengine.runtime.instance import ActivityInstance
 from wfengine.runtime.navigation.base import NavigatorBase
+from wfengine.runtime.values import check_storable
 
 
 class Scripts(NavigatorBase):
@@ -40,6 +41,11 @@ class Scripts(NavigatorBase):
             except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
                 self._incident(inst, ai, ai.act.id, operation, str(exc))
                 return False
+        try:  # a value no store can hold (a set, a dict with number keys, nested too deep)
+            check_storable(assigned, f"{ai.place()}, script")
+        except DataNotStorableError as exc:
+            self._incident(inst, ai, ai.act.id, operation, str(exc))
+            return False
         shown = audit_values(assigned, inst.compiled.sensitive_fields)
         inst.data.update(assigned)
         inst.changes.append(change(self.now, ScriptAssigned(shown), ai.id, ai.act.id))

@@ -176,6 +176,8 @@ class Work(NavigatorBase):
         if reminders is None:
             return
         self.touch(inst)
+        if not self._may_fire(inst, ai, ai.act.id):
+            return
         number = job.payload["number"]
         if job.payload["what"] == "remind":
             inst.changes.append(change(self.now, ReminderDue(item.id, number), ai.id, ai.act.id))

@@ -4,13 +4,25 @@ the figures mean), without reading the audit events one by one.
 The activity figures come from the ``activity_instances`` mirror: each row keeps its process
 (so a process's rows are one index range, no join), when its activity instance was created
 (``started_at``), when a person's work on it began if that was later (``running_at``), when
-it completed, whether a deadline fired (``late``) and who completed its work item
-(``performer``), all written by the commit with the events that say so. The database turns
+it completed and whether a deadline fired (``late``), all written by the commit with the
+events that say so. The database turns
 each completed row into its two durations (one statement, a few numbers per row: on a
 1,000,000-event trail about 130,000 rows), and :mod:`wfengine.audit.metrics` takes mean and
 nearest-rank percentiles of them; ranking in the database with window functions measured
 slower on SQLite (two sorts over computed values) and no faster on PostgreSQL. The figures
 equal the ones computed from the events (the test suite checks it on every store).
+
+Durations are computed as whole microseconds in the database and divided in Python exactly as
+``timedelta.total_seconds`` divides them, so they are the very floats the memory store's
+figures are (to the microsecond the stored times keep). SQLite has no time type: its times are
+text (``YYYY-MM-DD HH:MM:SS.ffffff``) and ``julianday`` keeps milliseconds at best, so the
+seconds come from ``strftime('%s')`` of the text up to the seconds (of the whole text it rounds
+``.9995`` up a second) and the microseconds from the digits after the point.
+
+Per user the work items they completed are the trail's ``work_item.completed`` events of the
+process (read through its index range), each credited to the user it names or, when the
+host's code completed the item without naming one, to whoever held the item: the activity
+instance's performer rule.
 """
 
 from __future__ import annotations
@@ -25,10 +37,23 @@ from wfengine.runtime.sql.database import Database
 #: activity id -> (waiting, processing, late) of each of its completed instances
 ActivityDurations = dict[str, list[tuple[float, float, bool]]]
 
-_SECONDS = {
-    "sqlite": "((julianday({b}) - julianday({a})) * 86400.0)",
-    "postgresql": "EXTRACT(EPOCH FROM ({b} - {a}))",
+#: the microseconds from time column (or expression) ``a`` to ``b``, as an integer
+_MICROSECONDS = {
+    "sqlite": (
+        "((CAST(strftime('%s', substr({b}, 1, 19)) AS INTEGER)"
+        " - CAST(strftime('%s', substr({a}, 1, 19)) AS INTEGER)) * 1000000"
+        " + CAST(substr(substr({b}, 21) || '000000', 1, 6) AS INTEGER)"
+        " - CAST(substr(substr({a}, 21) || '000000', 1, 6) AS INTEGER))"
+    ),
+    "postgresql": "CAST(EXTRACT(EPOCH FROM ({b} - {a})) * 1000000 AS BIGINT)",
 }
+
+
+def seconds(microseconds: Any) -> float:
+    """A duration the database gave in whole microseconds, in seconds: the same float
+    ``timedelta.total_seconds()`` gives (an exact integer division, correctly rounded)."""
+    return int(microseconds) / 1_000_000
+
 
 _DURATIONS_QUERY = """
 SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END
@@ -56,11 +81,19 @@ WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at I
 #: (instances, open now, first created, last completed, cycle time of each completed one)
 InstanceStats = tuple[int, int, datetime | None, datetime | None, list[float]]
 
-_PERFORMERS_QUERY = """
-SELECT performer, COUNT(*)
-FROM activity_instances
-WHERE process_id = :process_id AND performer IS NOT NULL AND state = 'closed.completed'
-GROUP BY performer
+#: the work item a ``work_item.completed`` event names: its ``work_item_id`` column, or its
+#: detail when that is the bare item id (a completion that named no user and wrote nothing)
+_COMPLETED_ITEM = {
+    "sqlite": "COALESCE(e.work_item_id, json_extract(e.detail, '$'))",
+    "postgresql": "COALESCE(e.work_item_id, e.detail #>> '{}')",
+}
+
+_COMPLETIONS_QUERY = """
+SELECT COALESCE(e.user_id, w.holder) AS who, COUNT(*)
+FROM audit_events e
+LEFT JOIN work_items w ON e.user_id IS NULL AND w.id = {item}
+WHERE e.process_id = :process_id AND e.kind = 'work_item.completed'
+GROUP BY COALESCE(e.user_id, w.holder)
 """
 
 _HOLDING_QUERY = """
@@ -86,22 +119,22 @@ def activity_durations(
 ) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
     waiting and processing time in seconds and whether it was late, by activity."""
-    seconds = _SECONDS[db.dialect.backend]
+    micro = _MICROSECONDS[db.dialect.backend]
     start = "COALESCE(running_at, started_at)"
     params: dict[str, Any] = {"process_id": process_id}
     window, binds = _window("completed_at", since, until, params)
     stmt = sa.text(
         _DURATIONS_QUERY.format(
             window=window,
-            waiting=seconds.format(a="started_at", b=start),
-            processing=seconds.format(a=start, b="completed_at"),
+            waiting=micro.format(a="started_at", b=start),
+            processing=micro.format(a=start, b="completed_at"),
         )
     ).bindparams(*binds)
 
     def read(conn: sa.Connection) -> ActivityDurations:
         found: ActivityDurations = {}
         for act, w, p, late in conn.execute(stmt, params):
-            found.setdefault(act, []).append((float(w), float(p), bool(late)))
+            found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
         return found
 
     return db.read(read)
@@ -144,26 +177,28 @@ def instance_stats(
             sa.column("last", _time_type()),
         )
     )
-    cycle = _SECONDS[db.dialect.backend].format(a="created_at", b="completed_at")
+    cycle = _MICROSECONDS[db.dialect.backend].format(a="created_at", b="completed_at")
     cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle, completed=completed)).bindparams(*binds)
 
     def read(conn: sa.Connection) -> InstanceStats:
         n, opened, first, last = conn.execute(counts, params).one()
-        durations = [float(d) for (d,) in conn.execute(cycles, params)]
+        durations = [seconds(d) for (d,) in conn.execute(cycles, params)]
         return int(n or 0), int(opened or 0), first, last, durations
 
     return db.read(read)
 
 
 def user_stats(db: Database, process_id: str) -> dict[str, tuple[int, int]]:
-    """user -> (activity instances of ``process_id`` whose work they completed, open work
-    items of it they hold)."""
+    """user -> (work items of ``process_id`` they completed, open work items of it they
+    hold)."""
     params = {"process_id": process_id}
+    completions = sa.text(_COMPLETIONS_QUERY.format(item=_COMPLETED_ITEM[db.dialect.backend]))
 
     def read(conn: sa.Connection) -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
-        for user, n in conn.execute(sa.text(_PERFORMERS_QUERY), params):
-            found[user] = (int(n), 0)
+        for user, n in conn.execute(completions, params):
+            if user is not None:
+                found[user] = (int(n), 0)
         for user, n in conn.execute(sa.text(_HOLDING_QUERY), params):
             found[user] = (found.get(user, (0, 0))[0], int(n))
         return found
