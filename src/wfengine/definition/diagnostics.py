@@ -140,7 +140,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
     "reminder-duration": (
         Severity.ERROR,
-        "a reminder or escalation interval is no duration above zero",
+        "a reminder or escalation interval is no duration above zero, or "
+        "`wfengine:reminder-every` is under a minute",
     ),
     "performer-activity": (
         Severity.ERROR,

@@ -42,8 +42,10 @@ from enum import StrEnum
 from typing import Any
 
 import wfengine.expressions.operators as operators
-from wfengine.expressions.context import EvaluationContext
+from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, _check_text_size, make_function
+from wfengine.expressions.functions import _max as native_max
+from wfengine.expressions.functions import _min as native_min
 from wfengine.expressions.limits import LimitExceeded, Limits
 
 
@@ -146,14 +148,40 @@ def remainder(a: Any, b: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- methods
+#
+# Methods that walk a list charge the budget as the native operators making the same walk do
+# (``==``, ``in``, ``min``: :mod:`.compile_comparisons`, :mod:`.functions`); on strings and
+# scalars they cost nothing extra, as there.
+
+
+def _charge_scan(ctx: EvaluationContext, a: Any) -> None:
+    """A search through a list or tuple compares each item: charge its logical size (``in``)."""
+    if isinstance(a, list | tuple):
+        ctx.charge(ctx.size_of(a))
+
+
+def _charge_hash(ctx: EvaluationContext, key: Any) -> None:
+    """Looking a container up in a mapping hashes it, which walks it (``in`` a dict)."""
+    if is_container(key):
+        ctx.charge(ctx.size_of(key))
 
 
 def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
-    return type(a) is type(b) and bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if is_container(a):  # comparing walks both, as far as the shorter (as ``==`` charges)
+        ctx.charge(min(ctx.size_of(a), ctx.size_of(b)))
+    return bool(a == b)
+
+
+def _casefolded(ctx: EvaluationContext, text: str) -> str:
+    """``text.casefold()``, a new string charged to the budget (as ``lower()`` is)."""
+    ctx.charge(len(text))
+    return text.casefold()
 
 
 def _equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
-    return isinstance(b, str) and a.casefold() == b.casefold()
+    return isinstance(b, str) and _casefolded(ctx, a) == _casefolded(ctx, b)
 
 
 def _sign(a: Any, b: Any) -> int:
@@ -165,7 +193,9 @@ def _compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
 
 
 def _compare_to_ignore_case(ctx: EvaluationContext, a: str, b: str, /) -> int:
-    return _sign(a.casefold(), b.casefold())
+    if not isinstance(b, str):
+        raise TypeError("compareToIgnoreCase() takes a string")
+    return _sign(_casefolded(ctx, a), _casefolded(ctx, b))
 
 
 def _length(ctx: EvaluationContext, a: Any, /) -> int:
@@ -181,6 +211,7 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
         if not isinstance(item, str):
             raise TypeError("indexOf() of a string looks for a string")
         return a.find(item, max(start, 0))
+    _charge_scan(ctx, a)
     for i in range(max(start, 0), len(a)):
         if a[i] == item:
             return i
@@ -192,6 +223,7 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
         if not isinstance(item, str):
             raise TypeError("lastIndexOf() of a string looks for a string")
         return a.rfind(item)
+    _charge_scan(ctx, a)
     for i in range(len(a) - 1, -1, -1):
         if a[i] == item:
             return i
@@ -209,10 +241,12 @@ def _ends_with(ctx: EvaluationContext, a: str, suffix: str, /) -> bool:
 def _contains(ctx: EvaluationContext, a: Any, item: Any, /) -> bool:
     if isinstance(a, str) and not isinstance(item, str):
         raise TypeError("contains() of a string looks for a string")
+    _charge_scan(ctx, a)
     return item in a
 
 
 def _contains_key(ctx: EvaluationContext, a: Mapping[Any, Any], key: Any, /) -> bool:
+    _charge_hash(ctx, key)
     return key in a
 
 
@@ -254,6 +288,7 @@ def _concat(ctx: EvaluationContext, a: str, b: str, /) -> str:
 
 def _get(ctx: EvaluationContext, a: Any, key: Any, /) -> Any:
     if isinstance(a, Mapping):
+        _charge_hash(ctx, key)
         return a.get(key)
     return a[key]
 
@@ -263,9 +298,9 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
     listing = (list, tuple)
     table = [
         make_function("equals", _equals, receivers=_ANY),
-        make_function("equalsIgnoreCase", _equals_ignore_case),
+        make_function("equalsIgnoreCase", _equals_ignore_case, uses_context=True),
         make_function("compareTo", _compare_to, receivers=(str, int, float, date, timedelta)),
-        make_function("compareToIgnoreCase", _compare_to_ignore_case),
+        make_function("compareToIgnoreCase", _compare_to_ignore_case, uses_context=True),
         make_function("length", _length, receivers=(str, list, tuple)),
         make_function("isEmpty", _is_empty, receivers=(str, list, tuple, dict)),
         make_function("size", _length, receivers=(list, tuple, dict)),
@@ -298,14 +333,29 @@ METHODS: dict[Dialect, dict[str, Function]] = {
 
 
 def _make_parse_int(limits: Limits) -> Callable[..., int]:
-    max_chars = int(limits.max_int_bits / math.log2(10)) + 2
+    """``Integer.parseInt(s, radix)``: integers as wide as the native ``int()`` allows.
+
+    Digits are counted before converting (converting a long string is itself costly), for
+    the radix given: a 4,096-bit integer has 1,234 decimal digits but 793 in base 36. The
+    width is checked again after converting, as a count of digits lets a little more past.
+    """
+    max_bits = limits.max_int_bits
 
     def parse_int(ctx: EvaluationContext, value: Any, radix: int = 10, /) -> int:
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise TypeError(f"expected a string of digits, got {type(value).__name__}")
-        if isinstance(value, str) and len(value.strip()) > max_chars:
+        if not _is_int(radix) or not 2 <= radix <= 36:
+            raise ValueError(f"radix {radix!r} is not an integer from 2 to 36")
+        if isinstance(value, int):
+            return value
+        digits = value.strip()
+        max_chars = int(max_bits / math.log2(radix)) + 2  # a sign and a rounding
+        if len(digits) > max_chars:
             raise LimitExceeded(f"a number longer than {max_chars} digits")
-        return int(value.strip(), radix) if isinstance(value, str) else value
+        result = int(digits, radix)
+        if result.bit_length() > max_bits:
+            raise LimitExceeded(f"integer wider than {max_bits} bits")
+        return result
 
     return parse_int
 
@@ -317,7 +367,10 @@ def _parse_float(ctx: EvaluationContext, value: Any, /) -> float:
 
 
 def _parse_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
-    return isinstance(value, str) and value.strip().lower() == "true"
+    if not isinstance(value, str):
+        return False
+    word = value.strip()
+    return len(word) == 4 and word.lower() == "true"  # no lower-case copy of a long text
 
 
 def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
@@ -336,11 +389,11 @@ def _abs(ctx: EvaluationContext, value: Any, /) -> Any:
 
 
 def _min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return min(a, b)
+    return native_min(ctx, a, b)  # charged as the native min(a, b) is
 
 
 def _max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return max(a, b)
+    return native_max(ctx, a, b)
 
 
 def _round(ctx: EvaluationContext, value: float, /) -> int:

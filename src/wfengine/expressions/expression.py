@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NoReturn
 
-from wfengine.errors import ExpressionEvaluationError
+from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
 from wfengine.expressions.compiler import (
     CONVERTED,
     Compiled,
@@ -129,9 +129,18 @@ def build_expression(text: str, limits: Limits, dialect: Dialect, aliases: Alias
 
     Cached because the validator and the engine parse the same conditions of a definition;
     sharing the result is safe because an :class:`Expression` is immutable.
+
+    Reading and compiling recurse only as deep as the limits let the text nest; should the
+    host call this with little of its stack left, the text is refused rather than letting a
+    RecursionError escape to a caller that expects only the expression errors.
     """
-    body, source_map = syntax_tree(text, limits, dialect)
-    compiled = compile_expression(body, text, source_map, limits, dialect, dict(aliases))
+    try:
+        body, source_map = syntax_tree(text, limits, dialect)
+        compiled = compile_expression(body, text, source_map, limits, dialect, dict(aliases))
+    except RecursionError:
+        raise ExpressionSyntaxError(
+            "expression nests too deeply to read", source=text, offset=0
+        ) from None
     return Expression(text, compiled, limits, dialect, aliases)
 
 

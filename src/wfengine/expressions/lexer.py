@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum, auto
 
 from wfengine.errors import ExpressionSyntaxError
+from wfengine.expressions.limits import Limits
 
 
 class Kind(Enum):
@@ -72,8 +74,10 @@ _TOKEN_BODY = r"""
     """
 #: the native language: ``#`` comments, ``//`` is floor division
 _TOKEN = re.compile(_TOKEN_BODY.format(comment=r"\#[^\r\n]*"), re.VERBOSE | re.DOTALL)
-#: Java and JavaScript: ``//`` and ``/* */`` comments, ``#`` is no comment
-_C_TOKEN = re.compile(_TOKEN_BODY.format(comment=r"//[^\r\n]*|/\*.*?\*/"), re.VERBOSE | re.DOTALL)
+#: Java and JavaScript: ``//`` and ``/* */`` comments, ``#`` is no comment. A block comment's
+#: token is its opening ``/*``; :func:`tokenize` finds the end, once (a pattern ``/\*.*?\*/``
+#: would rescan to the end of the text from every unterminated ``/*``: quadratic).
+_C_TOKEN = re.compile(_TOKEN_BODY.format(comment=r"//[^\r\n]*|/\*"), re.VERBOSE | re.DOTALL)
 
 # The rest of a string literal after its opening quote. The two alternatives of each body are
 # disjoint, so matching is linear; a failed match ends lexing, so there is no rescanning.
@@ -93,8 +97,8 @@ _PREFIX_UNARY = frozenset({"!", "-", "+", "~"})
 
 
 def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
-    """Split ``text`` into tokens; fails only on an unterminated string literal and on a name
-    spelt with compatibility characters (see :func:`_plain_name`).
+    """Split ``text`` into tokens; fails only on an unterminated string literal or comment and
+    on a name spelt with compatibility characters (see :func:`_plain_name`).
 
     ``c_comments``: Java/JavaScript comments (``//``, ``/* */``) instead of ``#``.
     """
@@ -114,6 +118,11 @@ def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
                     "unterminated string literal", source=text, offset=m.start()
                 )
             end = rest.end()
+        elif kind is Kind.COMMENT and m.group() == "/*":
+            close = text.find("*/", end)
+            if close < 0:
+                raise ExpressionSyntaxError("unterminated comment", source=text, offset=pos)
+            end = close + 2
         elif kind is Kind.NAME and not m.group().isascii():
             _plain_name(m.group(), text, pos)
         tokens.append(Token(kind, text[pos:end], pos))
@@ -221,27 +230,35 @@ def _operand_end(tokens: list[Token], i: int, pairs: dict[int, int]) -> int | No
             return last
 
 
-def translate(text: str, max_nesting: int, *, c_syntax: bool = False) -> Translated:
+def translate(text: str, limits: Limits, *, c_syntax: bool = False) -> Translated:
     """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``.
 
-    ``c_syntax``: the text is Java or JavaScript: their comments, and ``c ? a : b``.
+    ``c_syntax``: the text is Java or JavaScript: their comments, ``if``/``else`` and
+    ``c ? a : b``. Raises :class:`ExpressionSyntaxError` for brackets nested deeper than
+    ``limits.max_nesting`` and for conditionals nested deeper than ``limits.max_depth`` (each
+    is a level of the syntax tree, which may be no deeper).
     """
     tokens = tokenize(text, c_comments=c_syntax)
-    pairs = match_brackets(tokens, text, max_nesting)
+    pairs = match_brackets(tokens, text, limits.max_nesting)
+    # The rewrites add brackets, at most one level per conditional they nest in, and
+    # _Ternaries refuses conditionals nested deeper than max_depth: so the rewritten text
+    # nests at most this deep, and matching its brackets again only finds the new pairs.
+    rewritten_nesting = limits.max_nesting + limits.max_depth
     if c_syntax and any(t.kind is Kind.NAME and t.text == "if" for t in tokens):
         rewritten = _if_statement(tokens, pairs, 0, len(tokens))
         if rewritten is not None:
             tokens = rewritten
-            pairs = match_brackets(tokens, text, max_nesting + len(tokens))
+            pairs = match_brackets(tokens, text, rewritten_nesting)
     if c_syntax and any(t.kind is Kind.OP and t.text == "?" for t in tokens):
+        ternaries = _Ternaries(tokens, pairs, text, limits.max_depth)
         stop = len(tokens)
         while stop > 0 and not _is_code(tokens[stop - 1]):
             stop -= 1
         if stop > 0 and tokens[stop - 1].text == ";":  # the statement end stays at the end
-            tokens = [*_Ternaries(tokens[: stop - 1], pairs).rewrite(), *tokens[stop - 1 :]]
+            tokens = [*ternaries.rewrite(0, stop - 1), *tokens[stop - 1 :]]
         else:
-            tokens = _Ternaries(tokens, pairs).rewrite()
-        pairs = match_brackets(tokens, text, max_nesting + len(tokens))
+            tokens = ternaries.rewrite(0, len(tokens))
+        pairs = match_brackets(tokens, text, rewritten_nesting)
 
     # A single trailing ``;`` is a JavaScript statement end, not part of the expression.
     last = len(tokens) - 1
@@ -311,52 +328,56 @@ def _if_statement(
     messages (``if (approved) {"approved"} else {"declined"}``). Only that shape is read:
     each branch one expression (an optional ``;``), ``else if`` chains, no ``else`` meaning
     ``null``. Anything else is left for the parser to refuse.
+
+    An ``else if`` chain is read in a loop and becomes a chain of conditionals, which nest
+    to the right without brackets (``(c) ? (a) : (d) ? (b) : (e)``); only an if-statement
+    inside a branch's braces recurses, as deep as braces may nest.
     """
     code = [i for i in range(lo, hi) if _is_code(tokens[i])]
     if code and tokens[code[-1]].text == ";":  # a statement's end
-        hi = code[-1]
-        code = code[:-1]
-    if len(code) < 3 or tokens[code[0]].text != "if" or tokens[code[1]].text != "(":
-        return None
-    cond_open = code[1]
-    cond_close = pairs[cond_open]
-    after = [i for i in code if i > cond_close]
-    if not after or tokens[after[0]].text != "{":
-        return None
-    then_open = after[0]
-    then_close = pairs[then_open]
-    rest = [i for i in after if i > then_close]
-    start = tokens[code[0]].start
-    branch = _branch(tokens, pairs, then_open + 1, then_close)
-    if branch is None:
-        return None
-    if not rest:
-        other: list[Token] | None = [Token(Kind.NAME, "null", tokens[then_close].start)]
-    elif tokens[rest[0]].text == "else" and len(rest) > 1:
-        if tokens[rest[1]].text == "{":
-            else_close = pairs[rest[1]]
-            if [i for i in rest if i > else_close]:
+        code.pop()
+    out: list[Token] = []
+    k = 0  # position in ``code`` of the next ``if``
+    while True:
+        if len(code) - k < 3 or tokens[code[k]].text != "if" or tokens[code[k + 1]].text != "(":
+            return None
+        start = tokens[code[k]].start
+        cond_open = code[k + 1]
+        cond_close = pairs[cond_open]
+        k = bisect_right(code, cond_close)
+        if k == len(code) or tokens[code[k]].text != "{":
+            return None
+        then_open = code[k]
+        then_close = pairs[then_open]
+        branch = _branch(tokens, pairs, then_open + 1, then_close)
+        if branch is None:
+            return None
+        question = tokens[cond_close].end
+        colon = tokens[then_close].start
+        out += [
+            *tokens[cond_open : cond_close + 1],
+            Token(Kind.OP, "?", question),
+            Token(Kind.OPEN, "(", question),
+            *branch,
+            Token(Kind.CLOSE, ")", colon),
+            Token(Kind.OP, ":", colon),
+        ]
+        k = bisect_right(code, then_close)
+        if k == len(code):
+            other: list[Token] | None = [Token(Kind.NAME, "null", colon)]
+        elif tokens[code[k]].text != "else" or k + 1 == len(code):
+            return None
+        elif tokens[code[k + 1]].text == "{":
+            else_close = pairs[code[k + 1]]
+            if code[-1] != else_close:
                 return None
-            other = _branch(tokens, pairs, rest[1] + 1, else_close)
-        else:
-            other = _if_statement(tokens, pairs, rest[1], hi)
-    else:
-        return None
-    if other is None:
-        return None
-    question = tokens[cond_close].end
-    colon = tokens[then_close].start
-    return [
-        *tokens[cond_open : cond_close + 1],
-        Token(Kind.OP, "?", question),
-        Token(Kind.OPEN, "(", question),
-        *branch,
-        Token(Kind.CLOSE, ")", colon),
-        Token(Kind.OP, ":", colon),
-        Token(Kind.OPEN, "(", colon),
-        *other,
-        Token(Kind.CLOSE, ")", start),
-    ]
+            other = _branch(tokens, pairs, code[k + 1] + 1, else_close)
+        else:  # ``else if``: the next conditional of the chain
+            k += 1
+            continue
+        if other is None:
+            return None
+        return [*out, Token(Kind.OPEN, "(", colon), *other, Token(Kind.CLOSE, ")", start)]
 
 
 def _branch(tokens: list[Token], pairs: dict[int, int], lo: int, hi: int) -> list[Token] | None:
@@ -382,72 +403,96 @@ class _Ternaries:
     comma) and its alternative everything after the matching ``:``; nested conditionals are
     right-associative and found by counting ``?`` against ``:``. The new tokens carry the
     offsets of the ``?`` and ``:`` they replace, so errors still point into the original.
+
+    A chain of alternatives (``c1 ? a1 : c2 ? a2 : e``, what ``else if`` becomes) is read in
+    a loop, as ``(a1 if c1 else a2 if c2 else e)``; only a conditional inside a consequent or
+    inside brackets recurses. Conditionals may nest at most ``max_depth`` deep (each is a
+    level of the syntax tree, which may be no deeper), so the recursion stays shallow.
     """
 
-    def __init__(self, tokens: list[Token], pairs: dict[int, int]) -> None:
+    def __init__(
+        self, tokens: list[Token], pairs: dict[int, int], source: str, max_depth: int
+    ) -> None:
         self.tokens = tokens
         self.pairs = pairs
+        self.source = source
+        self.max_depth = max_depth
 
-    def rewrite(self) -> list[Token]:
-        return self._segments(0, len(self.tokens))
+    def rewrite(self, lo: int, hi: int) -> list[Token]:
+        """The tokens of ``[lo, hi)`` with every conditional rewritten."""
+        return self._segments(lo, hi, 0)
 
-    def _level(self, lo: int, hi: int) -> list[int]:
-        """Indexes of the tokens in ``[lo, hi)`` at this bracket level (groups skipped)."""
-        found: list[int] = []
-        i = lo
-        while i < hi:
-            found.append(i)
-            i = self.pairs[i] + 1 if self.tokens[i].kind is Kind.OPEN else i + 1
-        return found
-
-    def _segments(self, lo: int, hi: int) -> list[Token]:
-        """Comma-separated expressions of one level, each rewritten."""
+    def _segments(self, lo: int, hi: int, depth: int) -> list[Token]:
+        """Comma-separated expressions of one level, each rewritten; ``depth`` is the number
+        of conditionals they are nested in."""
         out: list[Token] = []
         start = lo
-        for i in self._level(lo, hi):
-            if self.tokens[i].kind is Kind.OP and self.tokens[i].text == ",":
-                out += self._expression(start, i)
-                out.append(self.tokens[i])
-                start = i + 1
-        out += self._expression(start, hi)
+        marks: list[int] = []  # the '?' and ':' of the current expression
+        i = lo
+        while i < hi:
+            tok = self.tokens[i]
+            if tok.kind is Kind.OPEN:
+                i = self.pairs[i]  # its group is copied with the expression
+            elif tok.kind is Kind.OP and tok.text == ",":
+                out += self._expression(start, i, marks, depth)
+                out.append(tok)
+                start, marks = i + 1, []
+            elif tok.kind is Kind.OP and tok.text in ("?", ":"):
+                marks.append(i)
+            i += 1
+        out += self._expression(start, hi, marks, depth)
         return out
 
-    def _expression(self, lo: int, hi: int) -> list[Token]:
-        level = self._level(lo, hi)
-        marks = [i for i in level if self.tokens[i].kind is Kind.OP and self.tokens[i].text in "?:"]
-        question = next((i for i in marks if self.tokens[i].text == "?"), None)
-        if question is None:
-            return self._copy(lo, hi)
+    def _expression(self, lo: int, hi: int, marks: list[int], depth: int) -> list[Token]:
+        """One expression of one level; ``marks`` are the indexes of its ``?`` and ``:``."""
+        chain: list[Token] = []
+        start, m = lo, 0
+        colon = -1
+        while True:
+            q = next((n for n in range(m, len(marks)) if self.tokens[marks[n]].text == "?"), None)
+            c = None if q is None else self._colon(marks, q)
+            if q is None or c is None:
+                break  # the rest has no conditional (the parser reports a stray '?' or ':')
+            question, colon = marks[q], marks[c]
+            depth += 1
+            if depth > self.max_depth:
+                raise ExpressionSyntaxError(
+                    f"conditional expressions nest more than {self.max_depth} deep",
+                    source=self.source,
+                    offset=self.tokens[question].start,
+                )
+            at_q, at_c = self.tokens[question].start, self.tokens[colon].start
+            if not chain:
+                chain.append(Token(Kind.OPEN, "(", at_q))
+            chain += [
+                *self._expression(question + 1, colon, marks[q + 1 : c], depth),
+                Token(Kind.SPACE, " ", at_q),
+                Token(Kind.NAME, "if", at_q),
+                Token(Kind.SPACE, " ", at_q),
+                *self._copy(start, question, depth),
+                Token(Kind.SPACE, " ", at_c),
+                Token(Kind.NAME, "else", at_c),
+                Token(Kind.SPACE, " ", at_c),
+            ]
+            start, m = colon + 1, c + 1
+        rest = self._copy(start, hi, depth)
+        if not chain:
+            return rest
+        return [*chain, *rest, Token(Kind.CLOSE, ")", self.tokens[colon].start)]
+
+    def _colon(self, marks: list[int], question: int) -> int | None:
+        """Position in ``marks`` of the ``:`` matching the ``?`` at position ``question``."""
         depth = 0
-        colon = None
-        for i in marks:
-            if i <= question:
-                continue
-            if self.tokens[i].text == "?":
+        for n in range(question + 1, len(marks)):
+            if self.tokens[marks[n]].text == "?":
                 depth += 1
             elif depth == 0:
-                colon = i
-                break
+                return n
             else:
                 depth -= 1
-        if colon is None:
-            return self._copy(lo, hi)  # the parser reports the stray '?'
-        q, c = self.tokens[question].start, self.tokens[colon].start
-        return [
-            Token(Kind.OPEN, "(", q),
-            *self._expression(question + 1, colon),
-            Token(Kind.SPACE, " ", q),
-            Token(Kind.NAME, "if", q),
-            Token(Kind.SPACE, " ", q),
-            *self._copy(lo, question),
-            Token(Kind.SPACE, " ", c),
-            Token(Kind.NAME, "else", c),
-            Token(Kind.SPACE, " ", c),
-            *self._expression(colon + 1, hi),
-            Token(Kind.CLOSE, ")", c),
-        ]
+        return None
 
-    def _copy(self, lo: int, hi: int) -> list[Token]:
+    def _copy(self, lo: int, hi: int, depth: int) -> list[Token]:
         """The tokens of ``[lo, hi)``, with the insides of bracket groups rewritten."""
         out: list[Token] = []
         i = lo
@@ -456,7 +501,7 @@ class _Ternaries:
             if tok.kind is Kind.OPEN:
                 close = self.pairs[i]
                 out.append(tok)
-                out += self._segments(i + 1, close)
+                out += self._segments(i + 1, close, depth)
                 out.append(self.tokens[close])
                 i = close + 1
             else:

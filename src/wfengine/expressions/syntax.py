@@ -36,7 +36,7 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> tuple[ast.expr, 
             offset=limits.max_source_length,
         )
     c_syntax = dialect is not Dialect.NATIVE
-    source_map = SourceMap(translate(text, limits.max_nesting, c_syntax=c_syntax))
+    source_map = SourceMap(translate(text, limits, c_syntax=c_syntax))
     body = _parse_tree(text, source_map)
     _check_size(body, text, source_map, limits)
     return body, source_map
