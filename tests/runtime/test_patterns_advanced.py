@@ -208,9 +208,13 @@ def test_wcp41_thread_merge_waits_for_its_count(engine: Engine) -> None:
     assert "j" not in engine.trace(iid)
     engine.complete_work_item(items[1].id)
     assert engine.trace(iid)[-2:] == ["j", "after"]
+    # every two threads become one: the third starts the next group, which no thread can
+    # complete, so it waits with an incident (it is not silently dropped)
     engine.complete_work_item(items[2].id)
     assert engine.trace(iid).count("j") == 1
-    assert engine.instance(iid).state is COMPLETED
+    assert engine.instance(iid).state is not COMPLETED
+    (incident,) = engine.incidents(iid)
+    assert "Complex join 'j' did not hold for the 1 branch(es) that came" in incident.message
 
 
 def _mi_container(engine: Engine, iid: str) -> str:
@@ -457,3 +461,75 @@ def test_retrying_a_failed_mi_flow_condition_tests_it_again(engine: Engine, orde
         engine.complete_work_item(items[0].id)
     assert engine.trace(iid) == ["a", "m", "m", "m", "z"]
     assert engine.instance(iid).state is COMPLETED
+
+
+def _complex_join(condition: str) -> Join:
+    return Join(type=GatewayType.COMPLEX, incoming_condition=condition)
+
+
+@pytest.mark.parametrize("condition", ["activationCount >= 1", "activationCount >= 2"])
+def test_wcp29_wcp32_a_cancelling_join_in_a_loop_resets_every_round(
+    engine: Engine, condition: str
+) -> None:
+    """Firing withdraws the other branches and resets the join (WCP29, WCP32): each of the
+    three rounds fires it once. It used to fire once; the later answers were absorbed and the
+    instance completed without z."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("st").route("s", split="Parallel")
+    for b in ("b1", "b2", "b3"):
+        p.activity(b, performer="clerk")
+    p.activity("d", join=_complex_join(condition), extended={"wfengine:cancelRemaining": "true"})
+    p.activity("w", script="n = n + 1").route("x", gateway="Exclusive").activity("z")
+    p.sequence("st", "s")
+    for b in ("b1", "b2", "b3"):
+        p.transition("s", b).transition(b, "d")
+    p.sequence("d", "w", "x")
+    p.transition("x", "s", condition="n < 3").transition("x", "z", otherwise=True)
+    iid = run(engine, pb)
+    while items := engine.work_items(iid):
+        engine.complete_work_item(items[0].id)
+    assert engine.instance(iid).data["n"] == 3
+    assert engine.trace(iid).count("d") == 3 and engine.trace(iid)[-1] == "z"
+
+
+def test_wcp41_a_thread_merge_in_a_loop_merges_each_rounds_threads(engine: Engine) -> None:
+    """Three threads (WCP42) merged into one (WCP41) in each of two rounds: the second
+    round's threads used to be absorbed, and the instance completed without z."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("st").activity("m", loop=multi_instance("3", flow="None")).activity("x")
+    p.activity("j", join=_complex_join("arrived >= 3"))
+    p.activity("w", script="n = n + 1").route("r", gateway="Exclusive").activity("z")
+    p.sequence("st", "m", "x", "j", "w", "r")
+    p.transition("r", "m", condition="n < 2").transition("r", "z", otherwise=True)
+    iid = run(engine, pb)
+    trace = engine.trace(iid)
+    assert trace.count("x") == 6 and trace.count("j") == 2 and trace[-1] == "z"
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_wcp28_a_second_token_on_a_branch_waits_for_the_next_round(engine: Engine) -> None:
+    """The blocking discriminator: after it fired on b1, the loop brings b1 back while b2
+    is still open; that token is the next round's (it was absorbed and lost, and the
+    instance completed with d fired once)."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("st").route("s", split="Parallel")
+    p.activity("b1").activity("b2", performer="clerk")
+    p.activity("d", join=_complex_join("activationCount >= 1"))
+    p.activity("w", script="n = n + 1").route("x", gateway="Exclusive").activity("z")
+    p.sequence("st", "s")
+    p.transition("s", "b1").transition("s", "b2")
+    p.transition("b1", "d").transition("b2", "d")
+    p.sequence("d", "w", "x")
+    p.transition("x", "b1", condition="n < 2").transition("x", "z", otherwise=True)
+    iid = run(engine, pb)
+    assert engine.trace(iid).count("d") == 1  # b1's second token waits at d
+    (item,) = engine.work_items(iid)
+    engine.complete_work_item(item.id)  # b2 ends round 1; the held token starts round 2
+    assert engine.instance(iid).data["n"] == 2
+    assert engine.trace(iid)[-1] == "z"

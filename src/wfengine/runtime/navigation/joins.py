@@ -45,15 +45,22 @@ class Joins(NavigatorBase):
                 rnd = scope.rounds[ca.index] = [0, 0, 0]
             elif len(rnd) < 3:  # a round stored before the branches were kept
                 rnd.append(0)
-            rnd[0] += 1
-            rnd[2] |= 1 << ct.slot
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
+            came = rnd[2] >> ct.slot & 1
+            if rnd[1] and came and ca.n_in > 1:
+                # fired, and this branch came already this round: the token is the next
+                # round's and waits for this one to end (WCP28, blocking discriminator)
+                self._hold(scope, ca, waiting, ct.slot)
+                return
+            rnd[0] += 1
+            rnd[2] |= 1 << ct.slot
             if rnd[1]:  # already fired this round: the token is absorbed
                 if _all_came(ca, rnd):
                     # every branch has come: the round is over and the next starts afresh
                     # (in a loop the join is upstream of itself, so no other end comes)
                     del scope.rounds[ca.index]
+                    self._next_round(scope, ca)
                 return
             waiting[ct.slot] += 1
             scope.count += 1
@@ -73,6 +80,22 @@ class Joins(NavigatorBase):
         else:  # JOIN_OR: decided when the work runs out
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
+
+    def _hold(self, scope: Scope, ca: CActivity, waiting: list[int], slot: int) -> None:
+        """Keep a token at the Complex join ``ca`` for its next round."""
+        waiting[slot] += 1
+        scope.count += 1
+        if scope.graph.tracks_places:
+            scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+
+    def _next_round(self, scope: Scope, ca: CActivity) -> None:
+        """The Complex join's round ended: the tokens it held for the next one start it."""
+        waiting = scope.tokens.get(ca.index)
+        if not waiting or not any(waiting):
+            return
+        mask = sum(1 << slot for slot, n in enumerate(waiting) if n)
+        scope.rounds[ca.index] = [sum(waiting), 0, mask]
+        self._try_complex(scope, ca)
 
     def _consume(self, scope: Scope, ca: CActivity, n: int) -> None:
         """``n`` waiting tokens fire the join of ``ca``: one ready activity replaces them."""
@@ -98,8 +121,13 @@ class Joins(NavigatorBase):
                 waiting[i] = 0
             self._consume(scope, ca, n)
             if ca.cancel_remaining:
+                # a cancelling join withdraws the branches still to come, which resets it
+                # (WCP29, WCP32): the next token starts the next round
                 self._withdraw_upstream(scope, ca)
-            if _all_came(ca, rnd):  # the last branch fired it: the round is over
+                scope.rounds.pop(ca.index, None)
+            elif ca.n_in == 1 or _all_came(ca, rnd):
+                # the last branch fired it, or a thread merge merged its number of threads
+                # (WCP41): the round is over, and the next thread starts the next
                 scope.rounds.pop(ca.index, None)
         elif _all_came(ca, rnd):
             self._never_held(scope, ca, rnd[0])
@@ -173,6 +201,8 @@ class Joins(NavigatorBase):
                         self._never_held(scope, ca, rnd[0])  # the tokens wait
                         continue
                     scope.rounds.pop(index, None)
+                    if rnd is not None and rnd[1]:
+                        self._next_round(scope, ca)  # what it held for the next round
                     if waiting is not None and any(waiting):
                         n = sum(waiting)
                         for i in range(ca.n_in):
@@ -211,8 +241,8 @@ class Joins(NavigatorBase):
 
 
 def _all_came(ca: CActivity, rnd: list[int]) -> bool:
-    """Has a token come along every way into the Complex join ``ca`` this round? (The round
-    of a join with one way in, a thread merge, ends only when no token can still come.)"""
+    """Has a token come along every way into the Complex join ``ca`` this round? (A join with
+    one way in, a thread merge, ends its round when it fires.)"""
     return ca.n_in > 1 and len(rnd) > 2 and rnd[2] == (1 << ca.n_in) - 1
 
 
