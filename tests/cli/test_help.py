@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -11,30 +13,37 @@ from tests.cli.documents import REPO_ROOT
 from wfengine import __version__
 from wfengine.cli.main import main
 
-#: every command and sub-command with its own help
-COMMANDS = [
-    [],
-    ["validate"],
-    ["convert"],
-    ["show"],
-    ["render"],
-    ["run"],
-    ["instances"],
-    ["instance"],
-    ["instance", "start"],
-    ["worker"],
-    ["incidents"],
-    ["incident"],
-    ["incident", "skip"],
-]
+
+def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
+    found = [path]
+    for name, command in sorted(group.commands.items()):
+        found += (
+            _commands(command, [*path, name])
+            if isinstance(command, click.Group)
+            else [[*path, name]]
+        )
+    return found
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+#: every command and sub-command with its own help (README: "Every command has `--help`
+#: with examples")
+COMMANDS = _commands(main, [])
+#: those whose modules have no example yet
+_NO_EXAMPLE_YET = {("audit",), ("audit", "verify"), ("demo",)}
+
+
+def _mark(command: list[str]) -> Any:
+    if tuple(command) not in _NO_EXAMPLE_YET:
+        return command
+    return pytest.param(command, marks=pytest.mark.xfail(strict=True, reason="no example yet"))
+
+
+@pytest.mark.parametrize("command", [_mark(c) for c in COMMANDS], ids=" ".join)
 def test_help_says_what_it_does_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
-    assert "Examples:" in result.stdout
-    assert "wfengine " + (command[0] if command else "") in result.stdout.split("Examples:")[1]
+    examples = _examples(result.stdout)
+    assert "wfengine " + (command[0] if command else "") in examples
 
 
 def test_version() -> None:
@@ -44,6 +53,13 @@ def test_version() -> None:
 
 def test_unknown_command_is_a_usage_error() -> None:
     assert CliRunner().invoke(main, ["frobnicate"]).exit_code == 2
+
+
+def _examples(help_text: str) -> str:
+    """The examples section of a command's help (``Example:`` or ``Examples:``)."""
+    found = re.split(r"^\s*Examples?:$", help_text, maxsplit=1, flags=re.MULTILINE)
+    assert len(found) == 2, f"no Examples: section in\n{help_text}"
+    return found[1]
 
 
 def _input_files(examples: str) -> list[str]:
@@ -58,11 +74,12 @@ def _input_files(examples: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "command",
-    COMMANDS,
+    [c for c in COMMANDS if tuple(c) not in _NO_EXAMPLE_YET],
+    ids=" ".join,
 )
 def test_help_examples_read_files_that_exist_in_examples(command: list[str]) -> None:
     """Copying an example from --help works from the repository root (issue 9, item 6)."""
     result = CliRunner().invoke(main, [*command, "--help"])
-    named = _input_files(result.stdout.split("Examples:")[1])
+    named = _input_files(_examples(result.stdout))
     for name in named:
         assert name.startswith("examples/") and (REPO_ROOT / name).is_file(), name

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from tests.cli.databases import UNREACHABLE, cli, sqlite_url, write
 from tests.cli.documents import REPO_ROOT
+from wfengine.cli.main import main
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
 
@@ -89,3 +91,15 @@ def test_instances_started_afterwards_offer_work_to_the_members(url: str, tmp_pa
     with Engine(db_url=url) as engine:
         (item,) = engine.work_items(iid)
         assert item.assignees == ("alice",)
+
+
+def test_load_reads_standard_input_for_a_dash(url: str) -> None:
+    loaded = CliRunner().invoke(main, ["org", "load", "-", "--db", url], input=EXAMPLE.read_text())
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stdout.strip().endswith("1 administrators from <stdin>")
+    shown = cli("org", "show", "--db", url, "--json")
+    assert json.loads(shown.stdout) == yaml.safe_load(EXAMPLE.read_text())
+    bad = CliRunner().invoke(
+        main, ["org", "load", "-", "--db", url], input="users: [{id: a, units: [x]}]"
+    )
+    assert bad.exit_code == 1 and "<stdin>: users[0] ('a') belongs to the unit 'x'" in bad.stderr

@@ -245,3 +245,30 @@ def test_a_loop_through_a_label_decision_stops_the_run(tmp_path: Path) -> None:
     result = cli("run", write(tmp_path, pb), "--json")
     assert result.exit_code == 3
     assert "manual loop: again" in _json(result)["stopped"]
+
+
+def test_waiting_lists_a_catch_inside_a_subflow(tmp_path: Path) -> None:
+    """A subflow that only waits (no work item, no job) is part of the instance tree."""
+    pb = PackageBuilder("sm")
+    m = pb.process("main")
+    m.start("s").subflow("call", process="child").end("e").sequence("s", "call", "e")
+    c = pb.process("child")
+    c.start("cs").intermediate("w", message="ping").end("ce").sequence("cs", "w", "ce")
+    result = cli("run", write(tmp_path, pb), "--json")
+    assert result.exit_code == 3
+    out = _json(result)
+    [row] = out["waiting"]
+    assert (row["kind"], row["activity_id"], row["due"]) == ("message", "w", None)
+    assert row["instance_id"] != out["instance_id"]  # the subflow's instance
+
+
+def test_waiting_lists_a_conditional_catch(tmp_path: Path) -> None:
+    pb = PackageBuilder("cd")
+    p = pb.process("p")
+    p.data_field("n", "INTEGER", initial="1")
+    p.start("s").intermediate("until_big", condition="n > 5").end("e")
+    p.sequence("s", "until_big", "e")
+    result = cli("run", write(tmp_path, pb), "--json")
+    assert result.exit_code == 3
+    [row] = _json(result)["waiting"]
+    assert (row["kind"], row["activity_id"]) == ("condition", "until_big")

@@ -167,3 +167,23 @@ def test_send_back(url: str) -> None:
         "alice",
         "allocated",
     )
+
+
+def test_a_refused_show_is_audited_naming_the_item(url: str) -> None:
+    wi = _list(url, "alice")[0]["id"]
+    hidden = cli("workitem", "show", wi, "--db", url, "--user", "mallory")
+    assert hidden.exit_code == 1 and f"'mallory' may not see work item '{wi}'" in hidden.stderr
+    trail = cli("audit", "--db", url, "--kind", "operation.refused", "--format", "jsonl")
+    [event] = [json.loads(line) for line in trail.stdout.splitlines()]
+    assert event["detail"]["user"] == "mallory" and event["detail"]["operation"] == "see"
+    assert wi in event["detail"]["subject"]
+
+
+def test_a_user_is_never_empty(url: str) -> None:
+    wi = _list(url, "alice")[0]["id"]
+    empty = cli("workitem", "show", wi, "--db", url, "--user", " ")
+    assert empty.exit_code == 2 and "name a user" in empty.stderr
+    assert cli("workitem", "claim", wi, "--db", url, "--user", "alice").exit_code == 0
+    to_nobody = cli("workitem", "delegate", wi, "--db", url, "--user", "alice", "--to", "")
+    assert to_nobody.exit_code == 2 and "name a user" in to_nobody.stderr
+    assert _list(url, "alice")[0]["holder"] == "alice"  # still hers

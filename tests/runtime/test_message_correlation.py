@@ -86,7 +86,7 @@ def test_the_message_command(tmp_path: Path) -> None:
     iid = started.stdout.strip()
     assert cli("worker", "--db", url, "--until-idle").exit_code == 0  # the catch now waits
     sent = cli("message", "send", "reply", "--db", url, "--correlate", "acceptance_no=A-1",
-               "--set", "answer=\"fine\"")  # fmt: skip
+               "--set", "answer=\"fine\"", "--allow-undeclared")  # fmt: skip
     assert sent.exit_code == 0 and sent.stdout == f"{iid} taken\n", sent.output
     assert cli("worker", "--db", url, "--until-idle").exit_code == 0
     with Engine(db_url=url) as e:

@@ -6,8 +6,10 @@ usage error rather than a variable nobody can read.
 
 What VALUE becomes depends on whether the command knows the process:
 
-* ``run`` and ``instance start`` check each NAME against the process's declarations and coerce
-  VALUE to the declared type (:mod:`wfengine.cli.declared_data`);
+* ``run``, ``instance start`` and ``workitem complete`` check each NAME against the process's
+  declarations and coerce VALUE to the declared type (:mod:`wfengine.cli.declared_data`), and
+  so do ``message send`` and ``signal send``, against the processes that take the event
+  (:mod:`wfengine.cli.event_data`);
 * ``incident skip`` (and an undeclared NAME allowed by ``--allow-undeclared``) takes VALUE as
   JSON when it parses (``3``, ``true``, ``"x"``, ``[1, 2]``, ``{"a": 1}``) and as a plain string
   otherwise, so ``--set name=Ada`` needs no shell quoting games.

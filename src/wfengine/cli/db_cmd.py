@@ -15,7 +15,12 @@ from wfengine.cli.exit_status import InputOutputError
 _DB_HELP = "SQLAlchemy URL: sqlite:///wfengine.db or postgresql+psycopg://user:pw@host/db"
 
 
-@click.group()
+@click.group(
+    epilog="""\b
+Examples:
+  wfengine db upgrade --db sqlite:///wf.db
+  wfengine db current --db postgresql+psycopg://wf@db/wf""",
+)
 def db() -> None:
     """Create, upgrade and inspect the database of a durable engine."""
 
@@ -26,6 +31,11 @@ def upgrade(url: str) -> None:
     """Migrate the schema to the revision this wfengine needs (create it when empty).
 
     Back the database up first: a migration changes tables that hold running instances.
+
+    \b
+    Examples:
+      wfengine db upgrade --db sqlite:///wf.db
+      wfengine db upgrade --db postgresql+psycopg://wf@db/wf
     """
     import sqlalchemy as sa
 
@@ -46,7 +56,12 @@ def upgrade(url: str) -> None:
 @db.command()
 @click.option("--db", "url", required=True, metavar="URL", help=_DB_HELP)
 def current(url: str) -> None:
-    """Print the database's schema revision and the one this wfengine needs."""
+    """Print the database's schema revision and the one this wfengine needs.
+
+    \b
+    Examples:
+      wfengine db current --db sqlite:///wf.db
+    """
     import sqlalchemy as sa
 
     from wfengine.errors import StoreError

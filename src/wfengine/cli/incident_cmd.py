@@ -76,7 +76,12 @@ def incident() -> None:
 @click.argument("incident_id", metavar="ID")
 @db_option
 def retry(incident_id: str, url: str) -> None:
-    """Do the failed work again (workers carry it out)."""
+    """Do the failed work again (workers carry it out).
+
+    \b
+    Examples:
+      wfengine incident retry inc-7 --db sqlite:///wf.db
+    """
     with engine_on(url) as engine:
         engine.retry_incident(incident_id)
     click.echo(f"{incident_id} resolved")
@@ -113,7 +118,12 @@ def skip(incident_id: str, url: str, assignments: tuple[str, ...], take: tuple[s
 @click.argument("incident_id", metavar="ID")
 @db_option
 def abort(incident_id: str, url: str) -> None:
-    """Give up on the incident's instance: it becomes closed.aborted."""
+    """Give up on the incident's instance: it becomes closed.aborted.
+
+    \b
+    Examples:
+      wfengine incident abort inc-7 --db sqlite:///wf.db
+    """
     with engine_on(url) as engine:
         engine.abort_incident(incident_id)
     click.echo(f"{incident_id} resolved")

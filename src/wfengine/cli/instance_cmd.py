@@ -170,7 +170,13 @@ def start(
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (see the contract).")
 def show(instance_id: str, url: str, as_json: bool) -> None:
-    """Show an instance: its state, data and activity instances."""
+    """Show an instance: its state, data and activity instances.
+
+    \b
+    Examples:
+      wfengine instance show pi-1 --db sqlite:///wf.db
+      wfengine instance show pi-1 --db sqlite:///wf.db --json | jq .data
+    """
     with engine_on(url) as engine:
         snap = engine.instance(instance_id)
         activities = engine.activity_instances(instance_id)
@@ -206,7 +212,9 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
 
 
 def _state_command(verb: str, summary: str) -> click.Command:
-    @click.command(verb, help=summary)
+    example = f"wfengine instance {verb} pi-1 --db sqlite:///wf.db"
+
+    @click.command(verb, help=summary, epilog=f"\b\nExamples:\n  {example}")
     @click.argument("instance_id", metavar="ID")
     @db_option
     def command(instance_id: str, url: str) -> None:
@@ -236,7 +244,12 @@ instance.add_command(_state_command("abort", "Stop an open instance abnormally (
 )
 def cancel(instance_id: str, url: str, activity_id: str) -> None:
     """Cancel the open instances of activity ACT: they close as aborted, their work items are
-    withdrawn and their branches end; the instance carries on with the rest."""
+    withdrawn and their branches end; the instance carries on with the rest.
+
+    \b
+    Examples:
+      wfengine instance cancel pi-1 --activity check_stock --db sqlite:///wf.db
+    """
     from wfengine.cli.runner import cancel_open
     from wfengine.errors import IllegalStateError
 

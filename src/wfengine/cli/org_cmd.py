@@ -1,6 +1,7 @@
 """``wfengine org``: the organisation a database offers work by.
 
-``wfengine org load FILE --db URL`` reads an organisation file (YAML or JSON; the shape is in
+``wfengine org load FILE --db URL`` reads an organisation file (YAML or JSON, ``-`` for
+standard input; the shape is in
 :mod:`wfengine.worklist.org_model`) and replaces the one stored in the database, in one
 transaction. ``wfengine org show --db URL [--json]`` prints the stored organisation (``--json``:
 the file's shape, which ``org load`` reads back). Exit statuses: 0 done; 1 the file is not a
@@ -15,39 +16,51 @@ running keep the organisation they read until they restart.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from wfengine.cli.database import db_option, open_engine
 from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
 
+if TYPE_CHECKING:
+    from wfengine.worklist.organisation import Organisation
 
-@click.group()
+
+@click.group(
+    epilog="""\b
+Examples:
+  wfengine org load examples/organisation.yaml --db sqlite:///wf.db
+  wfengine org show --db sqlite:///wf.db --json""",
+)
 def org() -> None:
     """Load and show the organisation (users, roles, units) work is offered by."""
 
 
 @org.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @db_option
 def load(file: str, url: str) -> None:
-    """Replace the database's organisation with the one in FILE (YAML or JSON).
+    """Replace the database's organisation with the one in FILE (YAML or JSON; - for
+    standard input).
 
     \b
-    Example:
+    Examples:
       wfengine org load examples/organisation.yaml --db sqlite:///wfengine.db
+      curl -s https://hr.example/org.json | wfengine org load - --db sqlite:///wfengine.db
     """
+    from wfengine.cli.loading import display_name
     from wfengine.errors import OrganisationError
     from wfengine.runtime.sql.store import SqlStore
-    from wfengine.worklist.org_files import load_organisation
     from wfengine.worklist.org_store import save_organisation
 
     try:
-        organisation = load_organisation(file)
+        organisation = _read_organisation(file)
     except OrganisationError as exc:
         raise DefinitionUnusable(str(exc)) from exc
     except OSError as exc:
         raise InputOutputError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    file = display_name(file)
     engine = open_engine(url)
     try:
         if not isinstance(engine.store, SqlStore):
@@ -63,11 +76,39 @@ def load(file: str, url: str) -> None:
     )
 
 
+def _read_organisation(file: str) -> Organisation:
+    """The organisation in ``file``, or on standard input for ``-`` (YAML, which JSON is
+    too; read up to the size an organisation file may have, as from a file)."""
+    import sys
+
+    from wfengine.errors import OrganisationError
+    from wfengine.worklist.org_files import (
+        MAX_ORG_FILE_BYTES,
+        load_organisation,
+        parse_organisation,
+    )
+
+    if file != "-":
+        return load_organisation(file)
+    from wfengine.cli.loading import STDIN_NAME
+
+    raw = sys.stdin.buffer.read(MAX_ORG_FILE_BYTES + 1)
+    if len(raw) > MAX_ORG_FILE_BYTES:
+        raise OrganisationError(f"{STDIN_NAME}: larger than {MAX_ORG_FILE_BYTES} bytes")
+    return parse_organisation(raw, STDIN_NAME)
+
+
 @org.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the file's shape as JSON.")
 def show(url: str, as_json: bool) -> None:
-    """Print the organisation stored in the database."""
+    """Print the organisation stored in the database.
+
+    \b
+    Examples:
+      wfengine org show --db sqlite:///wf.db
+      wfengine org show --db sqlite:///wf.db --json > organisation.json
+    """
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import read_organisation
 

@@ -286,21 +286,31 @@ def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
 def _checked_step(
     step: Step, package: Package, process: WorkflowProcess, allow_undeclared: bool
 ) -> Step:
-    """``step`` with its ``set`` checked as ``--set`` is, against the process of the activity
-    it names (``complete``, ``add_instance``: perhaps a subflow's), else the run's process."""
+    """``step`` with its ``set`` checked as ``--set`` is: against the process of the activity
+    it names (``complete``, ``add_instance``: perhaps a subflow's); for a ``message`` or
+    ``signal``, against every process of the package that can take it (the runner delivers
+    a message to whichever instance of the tree catches it: :func:`~wfengine.cli.runner.
+    message_target`; :mod:`wfengine.cli.event_data`); else against the run's process."""
     from wfengine.cli.declared_data import declared_json, process_of_activity
+    from wfengine.cli.event_data import Taking, event_json, package_takers
 
     if not step.data:
         return step
     owner = None
     if step.action in ("complete", "add_instance") and isinstance(step.target, str):
         owner = process_of_activity(package, step.target)
-    data = declared_json(
-        step.data,
-        package,
-        owner or process,
-        allow_undeclared=allow_undeclared,
-        option="--script",
-        where=str(step),
-    )
+    data = None
+    if step.action in ("message", "signal") and isinstance(step.target, str):
+        taking: Taking = "message" if step.action == "message" else "signal"
+        takers = package_takers(package, taking, step.target)
+        data = event_json(takers, step.data, str(step), allow_undeclared=allow_undeclared)
+    if data is None:
+        data = declared_json(
+            step.data,
+            package,
+            owner or process,
+            allow_undeclared=allow_undeclared,
+            option="--script",
+            where=str(step),
+        )
     return dataclasses.replace(step, data=data)

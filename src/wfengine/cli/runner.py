@@ -34,7 +34,12 @@ from wfengine.errors import IllegalStateError
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
     from wfengine.runtime.engine import Engine
-    from wfengine.runtime.snapshots import DecisionSnapshot, IncidentSnapshot, WorkItemSnapshot
+    from wfengine.runtime.snapshots import (
+        ActivityInstanceSnapshot,
+        DecisionSnapshot,
+        IncidentSnapshot,
+        WorkItemSnapshot,
+    )
 
 #: work items the runner completes at most: the last guard against a loop it does not notice
 MAX_COMPLETIONS = 100_000
@@ -77,6 +82,28 @@ class Tree:
             self.known[instance_id] = found
             if found:
                 self.live.add(instance_id)
+        return found
+
+    def walk(self) -> list[tuple[str, list[ActivityInstanceSnapshot]]]:
+        """Each open member with its activity instances: the root, then the subflow
+        instances its activities started (theirs in turn), depth first. Walked down the
+        activity instances' subflow links, not found through work items and jobs, so a
+        subflow that only waits (at a message catch, say) is a member too."""
+        found: list[tuple[str, list[ActivityInstanceSnapshot]]] = []
+        todo, seen = [self.root], set()
+        while todo:
+            instance_id = todo.pop()
+            if instance_id in seen:
+                continue
+            seen.add(instance_id)
+            self.known[instance_id] = True
+            if not self.engine.instance_summary(instance_id).state.is_open:
+                continue
+            self.live.add(instance_id)
+            activities = self.engine.activity_instances(instance_id)
+            found.append((instance_id, activities))
+            children = [a.subflow_instance_id for a in activities if a.subflow_instance_id]
+            todo.extend(reversed(children))  # the first subflow is walked first
         return found
 
     def open_data(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -227,11 +254,29 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         except IllegalStateError as exc:
             raise WorkflowRefused(f"{step}: {exc}") from None
     elif step.action == "message":
-        engine.send_message(step.target, step.data, instance_id=tree.root)
+        target = message_target(engine, tree, step.target)
+        engine.send_message(step.target, step.data, instance_id=target)
     elif step.action == "signal":
         engine.broadcast_signal(step.target, step.data)
     elif step.action == "terminate":
         engine.terminate(tree.root)
+
+
+def message_target(engine: Engine, tree: Tree, name: str) -> str:
+    """The instance of the run's tree a ``--script`` message ``name`` goes to: the first open
+    member (the root, then its subflows, depth first) with a catch of ``name`` waiting; else
+    the first whose process can catch it, which keeps it; else the root, which refuses it
+    (exit 1, naming what it catches)."""
+    members = tree.walk()
+    for instance_id, activities in members:
+        if any(a.waiting_on == "message" and a.waiting_for == name for a in activities):
+            return instance_id
+    for instance_id, _ in members:
+        summary = engine.instance_summary(instance_id)
+        compiled = engine.deployed(summary.process_id, summary.version).compiled
+        if name in compiled.messages_caught():
+            return instance_id
+    return tree.root
 
 
 def _loop_message(cycle: list[str]) -> str:
@@ -295,8 +340,9 @@ def _run_calls(engine: Engine, tree: Tree) -> None:
 def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
     """What the instance tree waits for, as ``run --json`` reports it under ``"waiting"``:
     one ``{"kind", "id", "instance_id", "activity_id", "due"}`` per open work item (``kind``
-    ``"work_item"``, ``due`` null), per message or signal catch event waiting (``kind``
-    ``"message"`` or ``"signal"``, ``id`` its activity instance, ``due`` null) and per
+    ``"work_item"``, ``due`` null), per catch event waiting in any open instance of the tree,
+    subflows included (``kind`` what the activity instance says it waits on, ``"message"`` or
+    ``"signal"``; ``id`` its activity instance, ``due`` null) and per
     pending job (``kind`` the job's: ``"timer"`` for a deadline or timer event,
     ``"invoke"`` for an asynchronous call, ``"continue"`` for deferred work;
     ``activity_id`` known for timers, else null; ``due`` ISO 8601): work items first, then
@@ -312,7 +358,7 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
         for w in engine.work_items()
         if tree.contains(w.instance_id)
     ]
-    for instance_id in [i for i, member in tree.known.items() if member]:
+    for instance_id, activities in tree.walk():
         rows.extend(
             {
                 "kind": a.waiting_on,
@@ -321,7 +367,7 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
                 "activity_id": a.activity_id,
                 "due": None,
             }
-            for a in engine.activity_instances(instance_id)
+            for a in activities
             if a.waiting_on is not None
         )
     timer_activities: dict[str, str] = {}

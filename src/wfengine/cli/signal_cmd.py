@@ -1,24 +1,30 @@
 """``wfengine signal send``: broadcast a signal to every instance in a database.
 
 A contract (scripts rely on it exactly): ``wfengine signal send NAME --db URL [--set
-NAME=VALUE]...`` broadcasts signal NAME with the ``--set`` data (VALUE as JSON when it parses,
-else a string): every signal catch event of that name waiting, and every signal event of that
+NAME=VALUE]... [--allow-undeclared]`` broadcasts signal NAME with the ``--set`` data, checked
+against every deployed process that takes the signal as ``instance start --set`` is
+(:mod:`wfengine.cli.event_data`; those processes must read it the same way): every signal
+catch event of that name waiting, and every signal event of that
 name attached to a running activity or starting an event sub-process, in every running
 instance, takes it (each instance in its own command; the automatic work that follows is left
 to ``wfengine worker``). It prints ``N taken``, how many took it; a signal nothing waits for is
-lost (a transient trigger), and ``0 taken`` says so. Exit 0; 2 on usage errors and databases
-that cannot be used.
+lost (a transient trigger), and ``0 taken`` says so. Exit 0; 2 on usage errors (a ``--set``
+that does not fit) and databases that cannot be used.
 """
 
 from __future__ import annotations
 
 import click
 
-from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
 
 
-@click.group()
+@click.group(
+    epilog="""\b
+Examples:
+  wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2""",
+)
 def signal() -> None:
     """Broadcast signals (the signal catch events waiting in every instance take them)."""
 
@@ -26,15 +32,20 @@ def signal() -> None:
 @signal.command("send")
 @click.argument("name")
 @db_option
-@set_option("Data the signal carries (merged into each instance that takes it).")
-def send(name: str, url: str, assignments: tuple[str, ...]) -> None:
+@set_option("Data the signal carries (merged into each instance that takes it).", typed=True)
+@allow_undeclared_option
+def send(name: str, url: str, assignments: tuple[str, ...], allow_undeclared: bool) -> None:
     """Broadcast signal NAME to every running instance.
 
     \b
     Examples:
       wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2
     """
-    data = parse_assignments(assignments)
+    from wfengine.cli.event_data import deployed_takers, event_data
+
+    raw = split_assignments(assignments)
     with engine_on(url) as engine:
+        takers = deployed_takers(engine, "signal", name)
+        data = event_data(takers, raw, f"signal {name!r}", allow_undeclared=allow_undeclared)
         taken = engine.broadcast_signal(name, data)
     click.echo(f"{taken} taken")

@@ -34,8 +34,11 @@ _SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 Examples:
   wfengine simulate examples/crm_complaint/complaint.xpdl \\
       --scenario examples/crm_complaint/whatif.yaml --replications 5
-  wfengine simulate complaint.xpdl --scenario two.yaml --compare three.yaml --plot ab.png
-  wfengine simulate complaint.xpdl --scenario s.yaml --instances 10000 --seed 7 --json""",
+  wfengine simulate examples/crm_complaint/complaint.xpdl \\
+      --scenario examples/crm_complaint/whatif.yaml \\
+      --compare examples/crm_complaint/whatif-three-coordinators.yaml --plot ab.png
+  wfengine simulate examples/crm_complaint/complaint.xpdl \\
+      --scenario examples/crm_complaint/whatif.yaml --instances 10000 --seed 7 --json""",
 )
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--scenario", "scenario_file", required=True, metavar="SCENARIO.yaml",

@@ -14,14 +14,17 @@ A contract (scripts rely on these exactly):
   (:mod:`wfengine.worklist.notes`); ``show`` prints the item as one JSON object
   (the worklist keys plus ``owner``, ``started_at``, ``completed_at``, ``assignees``,
   ``data``, the instance data the item may read, and ``writable``, the fields its
-  completion may write: :mod:`wfengine.runtime.compile_people`);
+  completion may write: :mod:`wfengine.runtime.compile_people`), through the WAPI session
+  (:meth:`wfengine.wapi.Session.get_work_item`), so a user who may not see the item is
+  refused and the refusal audited (``operation.refused``) as the API's is;
   the others act as U (see :mod:`wfengine.runtime.work_rules` for who may), ``delegate`` and
   ``reassign`` to ``--to``, ``complete`` with ``--set`` data checked against the process's
   declarations as for ``run``.
 
 Exit 0 on success, 1 when refused (not allowed, or not in a state that allows it: the reason
-on stderr), 2 on usage errors and databases that cannot be used. The engine behind these
-commands defers automatic work to ``wfengine worker``, as the other operator commands do.
+on stderr), 2 on usage errors (an empty ``--user`` or ``--to`` among them) and databases
+that cannot be used. The engine behind these commands defers automatic work to ``wfengine
+worker``, as the other operator commands do.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
-from wfengine.cli.exit_status import WorkflowRefused
 from wfengine.cli.json_output import dumps, iso
 
 if TYPE_CHECKING:
@@ -43,9 +45,20 @@ _STATES = ("offered", "allocated", "started")
 
 
 def _user_option(func: Any) -> Any:
-    return click.option("--user", required=True, metavar="U", help="Who acts (or whose list).")(
-        func
-    )
+    return click.option(
+        "--user",
+        required=True,
+        metavar="U",
+        callback=_named,
+        help="Who acts (or whose list).",
+    )(func)
+
+
+def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A user id, which is never empty (an empty one would name nobody)."""
+    if not value.strip():
+        raise click.BadParameter("name a user", ctx=ctx, param=param)
+    return value
 
 
 def _row(entry: WorklistEntry) -> dict[str, Any]:
@@ -74,8 +87,9 @@ def worklist_command(
     """List the open work items offered to or held by --user, oldest first.
 
     \b
-    Example:
+    Examples:
       wfengine worklist --db sqlite:///wfengine.db --user alice --json
+      wfengine worklist --db sqlite:///wfengine.db --user alice --state offered
     """
     from wfengine.worklist.worklists import worklist
 
@@ -92,7 +106,13 @@ def worklist_command(
         )
 
 
-@click.group("workitem")
+@click.group(
+    "workitem",
+    epilog="""\b
+Examples:
+  wfengine workitem claim wi-7 --db sqlite:///wf.db --user alice
+  wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set approved=true""",
+)
 def workitem() -> None:
     """Show, claim, start, complete, release, delegate, reassign, send back, comment on or
     attach a file to one work item."""
@@ -104,15 +124,21 @@ def workitem() -> None:
 @_user_option
 def show(item_id: str, url: str, user: str) -> None:
     """Print the work item as one JSON object (offered to, held, owned, supervised or
-    administered by --user)."""
-    from wfengine.worklist.worklists import entry, may_see
+    administered by --user; anyone else is refused, and the refusal audited).
+
+    \b
+    Examples:
+      wfengine workitem show wi-7 --db sqlite:///wf.db --user alice
+      wfengine workitem show wi-7 --db sqlite:///wf.db --user alice | jq .data
+    """
+    from wfengine.wapi import connect
+    from wfengine.worklist.worklists import entry
 
     with engine_on(url) as engine:
-        item = engine.work_item(item_id)
-        if not may_see(engine, item, user):
-            raise WorkflowRefused(f"{user!r} may not see work item {item_id!r}")
+        session = connect(engine, user)  # WMGetWorkItem: refused and audited as the API is
+        item = session.get_work_item(item_id)
         found = entry(engine, item)
-        seen = engine.work_item_data(item_id)
+        seen = session.get_work_item_attributes(item_id)
     out = _row(found) | {
         "owner": item.owner,
         "assignees": list(item.assignees),
@@ -135,7 +161,12 @@ def _act(url: str, action: str, item_id: str, act: Any) -> None:
 @db_option
 @_user_option
 def claim(item_id: str, url: str, user: str) -> None:
-    """Take an item offered to --user."""
+    """Take an item offered to --user.
+
+    \b
+    Examples:
+      wfengine workitem claim wi-7 --db sqlite:///wf.db --user alice
+    """
     _act(url, "claimed", item_id, lambda e: e.claim_work_item(item_id, user))
 
 
@@ -144,7 +175,12 @@ def claim(item_id: str, url: str, user: str) -> None:
 @db_option
 @_user_option
 def start(item_id: str, url: str, user: str) -> None:
-    """Start the item --user holds."""
+    """Start the item --user holds.
+
+    \b
+    Examples:
+      wfengine workitem start wi-7 --db sqlite:///wf.db --user alice
+    """
     _act(url, "started", item_id, lambda e: e.start_work_item(item_id, user))
 
 
@@ -153,7 +189,12 @@ def start(item_id: str, url: str, user: str) -> None:
 @db_option
 @_user_option
 def release(item_id: str, url: str, user: str) -> None:
-    """Give the item back (offered again, or back to who delegated it)."""
+    """Give the item back (offered again, or back to who delegated it).
+
+    \b
+    Examples:
+      wfengine workitem release wi-7 --db sqlite:///wf.db --user alice
+    """
     _act(url, "released", item_id, lambda e: e.release_work_item(item_id, user))
 
 
@@ -161,9 +202,16 @@ def release(item_id: str, url: str, user: str) -> None:
 @click.argument("item_id", metavar="ID")
 @db_option
 @_user_option
-@click.option("--to", "to", required=True, metavar="USER", help="Who gets the item.")
+@click.option(
+    "--to", "to", required=True, metavar="USER", callback=_named, help="Who gets the item."
+)
 def delegate(item_id: str, url: str, user: str, to: str) -> None:
-    """Hand the item --user holds to --to, staying its owner."""
+    """Hand the item --user holds to --to, staying its owner.
+
+    \b
+    Examples:
+      wfengine workitem delegate wi-7 --db sqlite:///wf.db --user alice --to bob
+    """
     _act(url, "delegated", item_id, lambda e: e.delegate_work_item(item_id, user, to))
 
 
@@ -171,9 +219,16 @@ def delegate(item_id: str, url: str, user: str, to: str) -> None:
 @click.argument("item_id", metavar="ID")
 @db_option
 @_user_option
-@click.option("--to", "to", required=True, metavar="USER", help="Who gets the item.")
+@click.option(
+    "--to", "to", required=True, metavar="USER", callback=_named, help="Who gets the item."
+)
 def reassign(item_id: str, url: str, user: str, to: str) -> None:
-    """Give the item to --to (a supervisor or an administrator)."""
+    """Give the item to --to (a supervisor or an administrator).
+
+    \b
+    Examples:
+      wfengine workitem reassign wi-7 --db sqlite:///wf.db --user carol --to bob
+    """
     _act(url, "reassigned", item_id, lambda e: e.reassign_work_item(item_id, user, to))
 
 
@@ -187,7 +242,13 @@ def reassign(item_id: str, url: str, user: str, to: str) -> None:
 @click.option("--reason", required=True, metavar="TEXT", help="Why it goes back.")
 def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) -> None:
     """Send the item --user holds back to an earlier activity of its instance; whoever
-    completed that activity gets the work again."""
+    completed that activity gets the work again.
+
+    \b
+    Examples:
+      wfengine workitem send-back wi-7 --db sqlite:///wf.db --user alice --to-activity enter \\
+        --reason 'The amount is missing'
+    """
     if not reason.strip():
         raise click.BadParameter("give a reason", param_hint="--reason")
     _act(
@@ -207,7 +268,13 @@ def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) 
 def complete(
     item_id: str, url: str, user: str, assignments: tuple[str, ...], allow_undeclared: bool
 ) -> None:
-    """Complete the item as --user; its instance's automatic work is queued for workers."""
+    """Complete the item as --user; its instance's automatic work is queued for workers.
+
+    \b
+    Examples:
+      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set approved=true
+      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3 --set note=ok
+    """
     from wfengine.cli.declared_data import declared_values
 
     raw = split_assignments(assignments)
@@ -230,7 +297,12 @@ def complete(
 @_user_option
 @click.option("--reason", "text", required=True, metavar="TEXT", help="The comment.")
 def comment(item_id: str, url: str, user: str, text: str) -> None:
-    """Leave a comment on the work item (read by whoever may see it later)."""
+    """Leave a comment on the work item (read by whoever may see it later).
+
+    \b
+    Examples:
+      wfengine workitem comment wi-7 --db sqlite:///wf.db --user alice --reason 'Called back'
+    """
     from wfengine.worklist.notes import notes_for
 
     with engine_on(url) as engine:
@@ -254,7 +326,12 @@ def comment(item_id: str, url: str, user: str, text: str) -> None:
     help="The file to attach (its type guessed from its name).",
 )
 def attach(item_id: str, url: str, user: str, path: str) -> None:
-    """Attach a file to the work item."""
+    """Attach a file to the work item.
+
+    \b
+    Examples:
+      wfengine workitem attach wi-7 --db sqlite:///wf.db --user alice --file receipt.pdf
+    """
     import mimetypes
     from pathlib import Path
 

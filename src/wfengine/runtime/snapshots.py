@@ -12,6 +12,7 @@ from operator import attrgetter
 from types import MemberDescriptorType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from wfengine.runtime.compiled import KIND_CONDITION
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import owned_values
 
@@ -261,7 +262,9 @@ def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityIn
 def _waits_on(ai: ActivityInstance) -> str | None:
     if ai.act.message is not None:
         return "message"
-    return "signal" if ai.act.signal is not None else None
+    if ai.act.signal is not None:
+        return "signal"
+    return "condition" if ai.act.kind == KIND_CONDITION else None
 
 
 _Snapshot = TypeVar("_Snapshot", bound="DataclassInstance")

@@ -280,17 +280,25 @@ class WorkItemCommands(EngineBase):
         )
 
     def record_refusal(
-        self, instance_id: str, subject: str, operation: str, user: str, reason: str
+        self,
+        instance_id: str,
+        subject: str,
+        operation: str,
+        user: str,
+        reason: str,
+        *,
+        work_item: str | None = None,
     ) -> NotAuthorizedError:
         """Write to ``instance_id``'s audit trail that ``user`` was refused ``operation`` on
-        ``subject`` (a comment, an attachment: what the worklist checks outside these
-        commands), changing nothing else; returns the error to raise."""
+        ``subject`` (a comment, an attachment, seeing a work item: what is checked outside
+        these commands), changing nothing else; returns the error to raise. ``work_item``
+        names the item it is about, for the trail's ``work_item_id``."""
 
         def body() -> None:
             inst = self.store.instance(instance_id)
             nav = self._nav()
             nav.touch(inst)
-            refused = OperationRefused(subject, operation, user, reason)
+            refused = OperationRefused(subject, operation, user, reason, work_item)
             inst.changes.append(change(nav.now, refused))
             self.store.commit(nav.step)
 

@@ -21,7 +21,7 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
-from wfengine.errors import NotAuthorizedError, NotFoundError
+from wfengine.errors import NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -92,10 +92,8 @@ class Session:
     """Interface 2 for one user of one engine (``WMConnect``); see the module notes."""
 
     def __init__(self, engine: Engine, user: str) -> None:
-        if not user:
-            raise ValueError("a session needs a user")
         self.engine = engine
-        self.user = user
+        self.user = _user(user, "a session needs a user")
         self.connected = True
 
     def disconnect(self) -> None:
@@ -235,14 +233,21 @@ class Session:
         return self._engine().work_item_data(work_item_id)
 
     def _seen(self, work_item_id: str, what: str) -> WorkItemSnapshot:
-        """The item, when the session's user may see it."""
+        """The item, when the session's user may see it; a refusal is recorded in the
+        instance's audit trail (``operation.refused``), as every refusal of a work-item
+        operation is, so who looked at what they may not see can be found later."""
         from wfengine.worklist.worklists import may_see
 
         engine = self._engine()
         item = engine.work_item(work_item_id)
         if not may_see(engine, item, self.user):
-            raise NotAuthorizedError(
-                f"work item {work_item_id!r}", what, self.user, "it is not theirs"
+            raise engine.record_refusal(
+                item.instance_id,
+                f"work item {work_item_id!r}",
+                what,
+                self.user,
+                "it is not theirs",
+                work_item=work_item_id,
             )
         return item
 
@@ -252,7 +257,9 @@ class Session:
 
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
-        self._engine().reassign_work_item(work_item_id, self.user, to)
+        self._engine().reassign_work_item(
+            work_item_id, self.user, _user(to, "reassigning needs a user to reassign to")
+        )
 
     def change_work_item_state(self, work_item_id: str, state: WorkItemState | str) -> None:
         """The work-item life cycle as one state change: ``allocated`` claims an offered
@@ -280,12 +287,23 @@ class Session:
         self._engine().release_work_item(work_item_id, self.user)
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
-        self._engine().delegate_work_item(work_item_id, self.user, to)
+        self._engine().delegate_work_item(
+            work_item_id, self.user, _user(to, "delegating needs a user to delegate to")
+        )
 
 
 def connect(engine: Engine, user: str) -> Session:
     """``WMConnect``: a session of ``user`` on ``engine``."""
     return Session(engine, user)
+
+
+def _user(user: object, what: str) -> str:
+    """``user`` when it names someone. Why: inside the engine's rules ``None`` is the host
+    acting as administrator, so a ``None`` (or empty) user passed through a session would be
+    accepted and leave an item held by nobody, which no one could then work on."""
+    if not isinstance(user, str) or not user:
+        raise ValueError(f"{what}: give a user id (a non-empty string), not {user!r}")
+    return user
 
 
 def _declared(package: Package, process: WorkflowProcess) -> dict[str, tuple[Checked, bool]]:

@@ -1,0 +1,199 @@
+"""What a message or signal carries, checked against the processes that take it.
+
+``message send``, ``signal send`` and ``run --script`` message and signal steps merge their
+data into the instances that take them, as ``instance start`` and ``workitem complete`` write
+theirs; so they are checked the same way (:mod:`wfengine.cli.declared_data`: each NAME a
+declaration of the process, each VALUE converted to its type, ``--allow-undeclared`` for
+other names). Which process that is depends on the event:
+
+* a message sent to an instance: that instance's process (its deployed version);
+* a message that starts an instance: the process whose Message start event takes it;
+* a signal, which every waiting instance takes, and a ``run --script`` message, which goes
+  to whichever instance of the run's tree catches it: every process that can take it, and
+  they must read the data the same way (one process declaring ``n`` an INTEGER and another a
+  STRING cannot both be given one value), else it is a usage error naming both.
+
+A signal or message no process takes is not checked: it is lost, or refused, whatever it
+carries. ``--correlate KEY=VALUE`` values are read the same way, by the key field's declared
+type in the processes that are correlated by KEY and catch the message, so
+``--correlate phone=13800000101`` finds the instance whose STRING ``phone`` holds that text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import click
+
+from wfengine.cli.assignments import parse_assignments, parse_value, split_assignments
+from wfengine.cli.declared_data import declared_json, declared_values
+
+if TYPE_CHECKING:
+    from wfengine.definition.model import Package, WorkflowProcess
+    from wfengine.runtime.compiled import CompiledProcess
+    from wfengine.runtime.engine import Engine
+
+#: what takes an event: a catch of a message, a catch of a signal, a Message start event
+Taking = Literal["message", "signal", "start"]
+#: a process that may take an event: its package, its definition and its compiled form
+Taker = tuple["Package", "WorkflowProcess", "CompiledProcess"]
+
+_MISSING = object()
+
+
+def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
+    """Can ``compiled`` take event ``name`` (as the engine decides it)?"""
+    if taking == "message":
+        return name in compiled.messages_caught()
+    if taking == "start":
+        return any(compiled.graph.activities[i].message == name for i in compiled.graph.starts)
+    from wfengine.runtime.navigation.events import catches_signal
+
+    graphs = (compiled.graph, *compiled.activity_graph.values())
+    return any(catches_signal(a, name) for g in graphs for a in g.activities) or any(
+        s.trigger.trigger == "Signal" and s.trigger.name == name
+        for g in graphs
+        for s in g.event_subs
+    )
+
+
+def deployed_takers(engine: Engine, taking: Taking, name: str) -> list[Taker]:
+    """The deployed processes (latest versions, as the engine delivers by them) that can take
+    event ``name``."""
+    found: list[Taker] = []
+    for process_id in engine.store.deployed_process_ids():
+        deployed = engine.deployed(process_id)
+        if takes(deployed.compiled, taking, name):
+            found.append((deployed.package, deployed.definition, deployed.compiled))
+    return found
+
+
+def package_takers(package: Package, taking: Taking, name: str) -> list[Taker]:
+    """The processes of ``package`` that can take event ``name``, in definition order (one
+    that does not compile takes nothing: the engine will refuse it when it is deployed)."""
+    from wfengine.errors import WorkflowError
+    from wfengine.runtime.compiler import compile_process
+
+    found: list[Taker] = []
+    for process in package.workflow_processes:
+        try:
+            compiled = compile_process(package, process)
+        except WorkflowError:
+            continue
+        if takes(compiled, taking, name):
+            found.append((package, process, compiled))
+    return found
+
+
+def instance_data(
+    engine: Engine, instance_id: str, raw: Mapping[str, str], *, allow_undeclared: bool
+) -> dict[str, Any]:
+    """``--set`` text for instance ``instance_id``, checked against its process's version."""
+    if not raw:
+        return {}
+    summary = engine.instance_summary(instance_id)
+    deployed = engine.deployed(summary.process_id, summary.version)
+    return declared_values(
+        raw, deployed.package, deployed.definition, allow_undeclared=allow_undeclared
+    )
+
+
+def event_data(
+    takers: Sequence[Taker], raw: Mapping[str, str], what: str, *, allow_undeclared: bool
+) -> dict[str, Any]:
+    """``--set`` text for event ``what``, checked against every process in ``takers`` (see
+    the module notes); none: VALUE as JSON when it parses, as for an undeclared name."""
+    return agreed(
+        [
+            (p.id, declared_values(raw, pkg, p, allow_undeclared=allow_undeclared))
+            for pkg, p, _ in takers
+        ],
+        what,
+        "--set",
+        fallback=lambda: {k: parse_value(v, name=k) for k, v in raw.items()},
+    )
+
+
+def event_json(
+    takers: Sequence[Taker], values: Mapping[str, Any], what: str, *, allow_undeclared: bool
+) -> dict[str, Any] | None:
+    """A ``--script`` step's JSON ``set`` for event ``what``, checked against every process
+    in ``takers``; None when there are none (the caller checks it as before)."""
+    if not takers:
+        return None
+    return agreed(
+        [
+            (
+                p.id,
+                declared_json(
+                    values,
+                    pkg,
+                    p,
+                    allow_undeclared=allow_undeclared,
+                    option="--script",
+                    where=what,
+                ),
+            )
+            for pkg, p, _ in takers
+        ],
+        what,
+        "--script",
+        fallback=dict,
+    )
+
+
+def correlation_values(engine: Engine, message: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``--correlate KEY=VALUE`` pairs as the values the correlation index holds: each VALUE
+    converted by KEY's declared type in the processes correlated by KEY that catch
+    ``message`` (a STRING key keeps ``13800000101`` as text); when none is, VALUE as JSON
+    when it parses (the lookup then finds nothing, and says so)."""
+    raw = split_assignments(pairs, "--correlate")
+    takers = [
+        taker
+        for taker in deployed_takers(engine, "message", message)
+        if set(raw) <= set(taker[2].correlation_keys)
+    ]
+    return agreed(
+        [
+            (
+                p.id,
+                declared_values(raw, pkg, p, allow_undeclared=True, option="--correlate"),
+            )
+            for pkg, p, _ in takers
+        ],
+        f"message {message!r}",
+        "--correlate",
+        fallback=lambda: parse_assignments(pairs, "--correlate"),
+    )
+
+
+def agreed(
+    found: Iterable[tuple[str, dict[str, Any]]],
+    what: str,
+    option: str,
+    *,
+    fallback: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """The one data every process read the same way (``found``: process id -> its reading),
+    or ``fallback()`` when no process read it; processes reading it differently are a usage
+    error naming them, since one value cannot be given in two types."""
+    readings = list(found)
+    if not readings:
+        return fallback()
+    first_id, first = readings[0]
+    for process_id, data in readings[1:]:
+        for name in [*first, *(n for n in data if n not in first)]:
+            a, b = first.get(name, _MISSING), data.get(name, _MISSING)
+            if a is _MISSING or b is _MISSING or type(a) is not type(b) or a != b:
+                raise click.BadParameter(
+                    f"{what} reaches processes {first_id!r} and {process_id!r}, which read "
+                    f"{name} differently ({_shown(a)} and {_shown(b)}): one value cannot be "
+                    "given in two types",
+                    param_hint=option,
+                )
+    return first
+
+
+def _shown(value: Any) -> str:
+    return "no such field" if value is _MISSING else f"{type(value).__name__} {value!r}"
