@@ -116,6 +116,7 @@ if _typing.TYPE_CHECKING:
         ScriptAssigned,
         SignalReceived,
         SubflowStarted,
+        WorkItemCancelled,
         WorkItemCompleted,
         WorkItemOffered,
     )
@@ -289,6 +290,7 @@ __all__ = [
     "VirtualClock",
     "WayOn",
     "WorkItemAllocated",
+    "WorkItemCancelled",
     "WorkItemCompleted",
     "WorkItemData",
     "WorkItemDelegated",
@@ -413,6 +415,7 @@ _LAZY: dict[str, str] = {
     "VirtualClock": "wfengine.runtime.clock",
     "WayOn": "wfengine.runtime.snapshots",
     "WorkItemAllocated": "wfengine.runtime.work_item_events",
+    "WorkItemCancelled": "wfengine.runtime.history",
     "WorkItemCompleted": "wfengine.runtime.history",
     "WorkItemData": "wfengine.runtime.snapshots",
     "WorkItemDelegated": "wfengine.runtime.work_item_events",

@@ -47,6 +47,7 @@ SAMPLES: list[Payload] = [
     history.SubflowStarted("pi-2"),
     history.WorkItemOffered("wi-1"),
     history.WorkItemCompleted("wi-1"),
+    history.WorkItemCancelled("wi-1"),
     history.ApplicationQueued("mail", "k/1/0", "job-2"),
     ApplicationInvoked("mail", 1, "k/1/0", {"to": "a@b"}),
     ApplicationInvoked("mail", 2, "k/1/0", {"to": "a@b"}, job="job-2"),
@@ -266,3 +267,35 @@ def test_the_data_a_starter_gives_and_a_person_writes_is_audited_secrets_hidden(
         )
         assert "4111" not in repr([ev.detail for ev in trail])
         assert "5500" not in repr([ev.detail for ev in trail])
+
+
+def test_a_work_items_whole_life_is_in_the_trail_under_its_id(engine: Engine) -> None:
+    """Every work-item event carries the item's id (``work_item_id``: the trail's column, what
+    an export groups by), the offer included; an item withdrawn because its activity closed
+    another way (here the instance is terminated) is audited ``work_item.cancelled``. Before,
+    the offer's detail was a bare id and a withdrawal was only told to the outbox."""
+    from wfengine.runtime.history import WorkItemCancelled, WorkItemOffered
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("a", performer="clerk")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    (item,) = engine.work_items(iid)
+    engine.claim_work_item(item.id, "clerk")
+    engine.terminate(iid)
+    mine = [e for e in engine.audit(iid) if e.work_item_id == item.id]
+    assert [e.kind for e in mine] == [
+        "work_item.offered",
+        "work_item.allocated",
+        "work_item.cancelled",
+    ]
+    assert mine[0].payload == WorkItemOffered(item.id)
+    assert mine[-1].payload == WorkItemCancelled(item.id)
+    assert engine.work_item(item.id).state.value == "cancelled"
+
+
+def test_an_offer_written_before_it_named_its_item_reads_back() -> None:
+    from wfengine.runtime.history import WorkItemOffered
+
+    assert WorkItemOffered.of("wi-7") == WorkItemOffered("wi-7")  # a bare id, as stored before

@@ -98,6 +98,7 @@ class EventKind(StrEnum):
     WORK_ITEM_REMINDER = "work_item.reminder"
     WORK_ITEM_ESCALATED = "work_item.escalated"
     WORK_ITEM_COMPLETED = "work_item.completed"
+    WORK_ITEM_CANCELLED = "work_item.cancelled"
     OPERATION_REFUSED = "operation.refused"
     # invoked applications
     APPLICATION_QUEUED = "application.queued"
@@ -329,17 +330,36 @@ class SubflowStarted:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemOffered:
-    """Work item ``work_item_id`` was offered to its performer."""
+    """Work item ``work_item_id`` was offered to its performer.
+
+    Its detail names the item as ``work_item`` (what the trail's ``work_item_id`` column and
+    an export's grouping by item read); an event written before that is the bare id."""
 
     KIND: ClassVar[str] = EventKind.WORK_ITEM_OFFERED
     work_item_id: str
 
     def detail(self) -> Any:
-        return self.work_item_id
+        return {"work_item": self.work_item_id}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail)
+        return cls(detail if isinstance(detail, str) else detail["work_item"])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemCancelled:
+    """Work item ``work_item_id`` was withdrawn, unfinished, because its activity closed
+    another way (a deadline or boundary event, a cancel, the instance terminated)."""
+
+    KIND: ClassVar[str] = EventKind.WORK_ITEM_CANCELLED
+    work_item_id: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,6 +568,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         ReminderDue,
         WorkItemEscalated,
         WorkItemCompleted,
+        WorkItemCancelled,
         OperationRefused,
         ApplicationQueued,
         ApplicationInvoked,

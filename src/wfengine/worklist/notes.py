@@ -345,7 +345,7 @@ def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-ar
     found = []
     for event in engine.audit(instance_id):
         if event.kind == "work_item.offered":
-            found.append(engine.work_item(event.detail))
+            found.append(engine.work_item(event.work_item_id or event.detail))
     return found
 
 

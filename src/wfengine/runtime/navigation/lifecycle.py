@@ -13,7 +13,12 @@ from wfengine.errors import LimitError
 from wfengine.runtime.compiler import (
     CompiledProcess,
 )
-from wfengine.runtime.history import InstanceCreated, InstanceStateChanged, change
+from wfengine.runtime.history import (
+    InstanceCreated,
+    InstanceStateChanged,
+    WorkItemCancelled,
+    change,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -227,4 +232,6 @@ class Lifecycle(NavigatorBase):
             self.step.work_items.append(item)
             entry = work_item_entry(OutboxKind.WORK_ITEM_CANCELLED, item, self.now)
             self.step.outbox.append(entry)
+            withdrawn = WorkItemCancelled(item.id)
+            ai.scope.instance.changes.append(change(self.now, withdrawn, ai.id, ai.act.id))
         ai.work_item = None
