@@ -299,3 +299,26 @@ def test_an_offer_written_before_it_named_its_item_reads_back() -> None:
     from wfengine.runtime.history import WorkItemOffered
 
     assert WorkItemOffered.of("wi-7") == WorkItemOffered("wi-7")  # a bare id, as stored before
+
+
+def test_a_sensitive_value_stays_out_of_incidents_and_call_records(engine: Engine) -> None:
+    """An expression's error quotes the value it failed on (``int(card)``), and an actual
+    parameter that computes from a sensitive field (``card + ""``) passes its value: both
+    reached the trail, the outbox and every export in clear."""
+    pb = PackageBuilder("pkg")
+    pb.application("charge", params=[("number", "IN", "STRING")])
+    p = pb.process("main")
+    p.data_field("card", "STRING", extended={"wfengine:sensitive": "true"})
+    p.data_field("n", "INTEGER")
+    p.activity("pay", tool="charge", args=['card + ""'])
+    p.activity("calc", script="n = int(card)")
+    p.transition("pay", "calc")
+    engine.applications.register("charge", lambda number: {})
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", {"card": "4111-1111-1111-1111"})
+    (incident,) = engine.incidents(iid)
+    assert incident.activity_id == "calc"
+    assert "4111" not in incident.message and "***" in incident.message
+    (invoked,) = [e for e in engine.audit(iid) if e.kind == "application.invoked"]
+    assert invoked.detail["inputs"] == {"number": "***"}
+    assert not any("4111" in str(e.detail) for e in engine.audit(iid))

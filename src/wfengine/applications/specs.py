@@ -8,6 +8,7 @@ INOUT). The runtime compiler builds them with the process, so a call looks nothi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,10 @@ class ToolSpec:
         )
 
 
+#: a name in an actual parameter's expression (a field it reads, or a word of no importance)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def build_tool_spec(
     application_id: str,
     app: Application | None,
@@ -94,8 +99,8 @@ def build_tool_spec(
         fp = formals.get(formal)
         kind, is_array = basic_kind(fp.data_type, types) if fp else (None, False)
         names = {target} if target else set()
-        if value is not None and text.strip() in fields:
-            names.add(text.strip())
+        if value is not None:  # every field its expression names (``card + ""`` too)
+            names.update(n for n in _NAME.findall(text) if n in fields)
         sensitive = formal in marked or any(
             n in fields and is_sensitive_field(fields[n]) for n in names
         )

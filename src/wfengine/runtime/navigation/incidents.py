@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wfengine.applications.redaction import REDACTED
 from wfengine.runtime.compiler import (
     KIND_TASK,
 )
@@ -39,6 +40,7 @@ class Incidents(NavigatorBase):
         attempts: int = 0,
         job_id: str | None = None,
     ) -> None:
+        message = _masked(message, inst)
         incident = Incident(
             id=self.ctx.ids.new("inc"),
             instance_id=inst.id,
@@ -125,3 +127,17 @@ class Incidents(NavigatorBase):
             # to a worker; a Tool whose person already did their part only calls again
             op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
             self._agenda.append((op, ai, None))
+
+
+def _masked(message: str, inst: ProcessInstance) -> str:
+    """``message`` with the values of the instance's sensitive fields shown as ``***``: an
+    expression's error quotes the value it failed on (``int(card)``), and an incident's
+    message reaches the audit trail, the outbox and every export."""
+    for name in inst.compiled.sensitive_fields:
+        value = inst.data.get(name)
+        if value is None or isinstance(value, bool):
+            continue
+        text = value if isinstance(value, str) else str(value)
+        if len(text) >= 3 and text in message:  # (shorter ones would mask unrelated text)
+            message = message.replace(text, REDACTED)
+    return message
