@@ -1,15 +1,28 @@
-"""The export writers through the Python API: XES trace attributes for exported data, every
-page read, CSV and JSON Lines rows."""
+"""The export writers through the Python API: XES trace attributes for exported data (a
+sensitive field masked, characters XML cannot hold replaced), XES life-cycle transitions and
+resources, every page read, CSV and JSON Lines rows."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import timedelta
+from typing import Any
 
 from lxml import etree
 
-from wfengine import Engine, PackageBuilder, iter_events, write_csv, write_jsonl, write_xes
+from wfengine import (
+    Engine,
+    PackageBuilder,
+    VirtualClock,
+    iter_events,
+    write_csv,
+    write_jsonl,
+    write_xes,
+)
+from wfengine.audit.exports import xml_text
+from wfengine.runtime.states import ProcessState
 
 
 def _engine() -> Engine:
@@ -71,3 +84,115 @@ def test_xes_reports_progress_per_instance() -> None:
         ids = [e.start_process("p") for _ in range(3)]
         write_xes(e, io.BytesIO(), progress=progress)
     assert seen == ids
+
+
+def _xes(engine: Engine, **filters: Any) -> etree._Element:
+    out = io.BytesIO()
+    write_xes(engine, out, **filters)
+    return etree.fromstring(out.getvalue())
+
+
+def _steps(trace: etree._Element) -> list[tuple[str, str, str | None]]:
+    """(activity, transition, org:resource) of each event of ``trace``."""
+    found = []
+    for event in trace.iter("event"):
+        attrs = {x.get("key"): x.get("value") for x in event}
+        name, transition = attrs["concept:name"], attrs["lifecycle:transition"]
+        assert name is not None and transition is not None
+        found.append((name, transition, attrs.get("org:resource")))
+    return found
+
+
+def test_xes_writes_an_exported_sensitive_field_as_the_trail_does() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    sensitive = {"wfengine:sensitive": "true", "wfengine:export": "true"}
+    p.data_field("card", "STRING", extended=sensitive)
+    p.data_field("region", "STRING", extended={"wfengine:export": "true"})
+    p.activity("a")
+    with Engine() as e:
+        e.deploy(pb.build())
+        e.start_process("p", {"card": "4111-1111-1111-1111", "region": "north"})
+        out = io.BytesIO()
+        write_xes(e, out)
+    assert b"4111" not in out.getvalue()
+    trace = etree.fromstring(out.getvalue()).find("trace")
+    assert trace is not None
+    attrs = {x.get("key"): x.get("value") for x in trace if x.tag == "string"}
+    assert (attrs["card"], attrs["region"]) == ("***", "north")
+
+
+def test_xes_replaces_what_xml_cannot_hold_and_completes_the_log() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.data_field("note", "STRING", extended={"wfengine:export": "true"})
+    p.activity("a")
+    with Engine() as e:
+        e.deploy(pb.build())
+        e.start_process("p", {"note": "line one\x0bline\x1b two\ttabbed\x00"})
+        log = _xes(e)
+    (note,) = [x for x in log.iter("string") if x.get("key") == "note"]
+    assert note.get("value") == "line one\ufffdline\ufffd two\ttabbed\ufffd"
+    assert [step for _, step, _ in _steps(log.find("trace"))] == ["start", "complete"]  # type: ignore[arg-type]
+    assert xml_text("ok \u00e9\U0001f600\r\n") == "ok \u00e9\U0001f600\r\n"
+    assert xml_text("\ud800\ufffe\uffff\x08") == "\ufffd" * 4
+
+
+def _lifecycle() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.participant("clerk")
+    p.activity("A", performer="clerk").activity("D", performer="clerk")
+    p.intermediate("tm", timer="PT2H", attached_to="D")
+    p.activity("late").end("e").end("e2")
+    p.sequence("A", "D", "e")
+    p.sequence("tm", "late", "e2")
+    return pb
+
+
+def test_xes_names_who_started_the_work_and_tells_activity_from_instance_aborts() -> None:
+    clock = VirtualClock()
+    with Engine(clock=clock) as e:
+        e.deploy(_lifecycle().build())
+        interrupted = e.start_process("p")
+        (item,) = e.work_items(interrupted)
+        e.claim_work_item(item.id, "clerk")
+        e.start_work_item(item.id, "clerk")
+        clock.advance(timedelta(minutes=30))
+        e.complete_work_item(item.id, user="clerk")
+        clock.advance(timedelta(hours=3))  # D's boundary timer interrupts it; the case goes on
+        assert e.instance(interrupted).state is ProcessState.COMPLETED
+        aborted, terminated = e.start_process("p"), e.start_process("p")
+        e.abort(aborted)
+        e.terminate(terminated)
+        traces = {t.find("string").get("value"): t for t in _xes(e).iter("trace")}  # type: ignore[union-attr]
+    steps = _steps(traces[interrupted])
+    assert [s for s in steps if s[0] == "A"] == [
+        ("A", "schedule", None),
+        ("A", "assign", "clerk"),
+        ("A", "start", "clerk"),
+        ("A", "complete", "clerk"),
+    ]
+    assert [s for s in steps if s[0] == "D"] == [("D", "schedule", None), ("D", "ate_abort", None)]
+    # the whole instance aborted or terminated: its open activity ends as pi_abort
+    for closed in (aborted, terminated):
+        assert _steps(traces[closed])[-1] == ("A", "pi_abort", None)
+
+
+def test_xes_start_names_who_completed_work_they_never_started() -> None:
+    with Engine() as e:
+        e.deploy(_lifecycle().build())
+        iid = e.start_process("p")
+        (item,) = e.work_items(iid)
+        e.complete_work_item(item.id, user="clerk")  # offered to them, never claimed
+        steps = _steps(_xes(e).find("trace"))  # type: ignore[arg-type]
+    assert ("A", "start", "clerk") in steps and ("A", "complete", "clerk") in steps
+
+
+def test_xes_of_an_instance_of_another_process_is_empty_as_csv_is() -> None:
+    with _engine() as e:
+        iid = e.start_process("p")
+        assert e.audit_events(instance_id=iid, process_id="q") == []
+        log = _xes(e, instance_id=iid, process_id="q")
+        assert log.findall("trace") == []
+        assert len(_xes(e, instance_id=iid, process_id="p").findall("trace")) == 1

@@ -1,5 +1,6 @@
-"""Process metrics: known figures on a hand-made trail, and the SQL store's query equal to the
-pure-Python reference computation on a generated trail."""
+"""Process metrics: known figures on a hand-made trail (durations to the microsecond, a
+window's throughput, the work items each user completed), and the SQL store's query equal to
+the pure-Python reference computation on a generated trail."""
 
 from __future__ import annotations
 
@@ -74,13 +75,13 @@ def test_known_figures(engine: Engine) -> None:
     engine.start_process("claim")  # one left open
     m = process_metrics(engine, "claim")
     assert (m.started, m.completed, m.work_in_progress) == (4, 3, 1)
-    enter = next(a for a in m.activities if a.activity_id == "enter")
+    entered = next(a for a in m.activities if a.activity_id == "enter")
     h = 3600.0
-    assert enter.count == 3
-    assert enter.waiting.mean == pytest.approx(7 / 3 * h, abs=0.01)
-    assert (enter.waiting.median, enter.waiting.p95) == pytest.approx((2 * h, 4 * h), abs=0.01)
-    assert enter.processing.median == pytest.approx(2 * h, abs=0.01)
-    assert enter.overdue_share == pytest.approx(2 / 3)  # 2+3 and 4+2 hours passed 3 hours
+    assert entered.count == 3
+    assert entered.waiting.mean == pytest.approx(7 / 3 * h, abs=0.01)
+    assert (entered.waiting.median, entered.waiting.p95) == pytest.approx((2 * h, 4 * h), abs=0.01)
+    assert entered.processing.median == pytest.approx(2 * h, abs=0.01)
+    assert entered.overdue_share == pytest.approx(2 / 3)  # 2+3 and 4+2 hours passed 3 hours
     assert m.cycle_time.median == pytest.approx(5 * h, abs=0.01)
     assert m.bottlenecks[0] == "enter"
     assert {(u.user, u.completed) for u in m.users} == {("alice", 3), ("dan", 3)}
@@ -121,8 +122,7 @@ def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
     assert {(u.user, u.completed, u.holding) for u in whole.users} == {
         (u, *people[u]) for u in people
     }
-    for x, y in ((whole.cycle_time.median, cycle.median), (whole.cycle_time.p95, cycle.p95)):
-        assert x == pytest.approx(y, abs=0.01)
+    assert whole.cycle_time == cycle
     got = whole.activities
     reference = activity_metrics_of(engine.audit_events(process_id="claim"))
     assert [a.activity_id for a in got] == [a.activity_id for a in reference]
@@ -137,14 +137,16 @@ def test_the_store_agrees_with_the_reference(engine: Engine) -> None:
     for mine, ref in zip(got, reference, strict=True):
         _close(mine, ref)
     # the instances that started and completed in the window, the work in progress now
-    (started, opened, _, _, cycles), _ = instance_figures(engine, "claim", **window)
+    (started, opened, _, _, cycles), _ = instance_figures(
+        engine, "claim", window["since"], window["until"]
+    )
     assert (windowed.started, windowed.completed, windowed.work_in_progress) == (
         started,
         len(cycles),
         whole.work_in_progress,
     )
     assert 0 < windowed.started < whole.started and windowed.completed < whole.completed
-    assert windowed.cycle_time.median == pytest.approx(Durations.of(cycles).median, abs=0.01)
+    assert windowed.cycle_time == Durations.of(cycles)
 
 
 def _close(mine: ActivityMetrics, ref: ActivityMetrics) -> None:
@@ -152,8 +154,8 @@ def _close(mine: ActivityMetrics, ref: ActivityMetrics) -> None:
     assert mine.overdue_share == pytest.approx(ref.overdue_share)
     for a, b in ((mine.waiting, ref.waiting), (mine.processing, ref.processing)):
         assert a.count == b.count
-        for x, y in ((a.mean, b.mean), (a.median, b.median), (a.p95, b.p95), (a.total, b.total)):
-            assert x == pytest.approx(y, abs=0.01)  # SQLite's julianday: about 20 us
+        # equal, not close: the database computes whole microseconds as timedelta does
+        assert (a.mean, a.median, a.p95, a.total) == (b.mean, b.median, b.p95, b.total)
 
 
 def test_loops_routes_and_automatic_work_agree_with_the_reference(engine: Engine) -> None:
@@ -170,3 +172,91 @@ def test_loops_routes_and_automatic_work_agree_with_the_reference(engine: Engine
     assert {a.activity_id for a in got} == {"fork", "auto", "again", "join"}
     for mine, ref in zip(got, reference, strict=True):
         _close(mine, ref)
+
+
+def test_users_are_credited_with_each_work_item_they_completed(engine: Engine) -> None:
+    # a looping activity is one activity instance with a work item per round
+    first = engine.start_process("mixed", {"n": 0})
+    (item,) = engine.work_items(first)
+    engine.claim_work_item(item.id, "alice")
+    engine.complete_work_item(item.id, {"n": 1}, user="alice")
+    (item,) = engine.work_items(first)
+    engine.complete_work_item(item.id, {"n": 2}, user="bob")  # offered to bob, not claimed
+    second = engine.start_process("mixed", {"n": 0})
+    (item,) = engine.work_items(second)
+    engine.claim_work_item(item.id, "alice")
+    engine.complete_work_item(item.id, {"n": 1})  # the host's code, for alice who holds it
+    (item,) = engine.work_items(second)
+    engine.claim_work_item(item.id, "alice")
+    mixed = process_metrics(engine, "mixed")
+    assert [(u.user, u.completed, u.holding) for u in mixed.users] == [
+        ("alice", 2, 1),
+        ("bob", 1, 0),
+    ]
+    groups = {(g.kind, g.id): (g.completed, g.holding) for g in mixed.groups}
+    assert groups == {("role", "clerk"): (3, 1), ("unit", "sales"): (3, 1)}
+    claim = engine.start_process("claim")
+    (item,) = engine.work_items(claim)
+    engine.claim_work_item(item.id, "bob")
+    engine.complete_work_item(item.id)  # no user and no data: the trail names only the item
+    (item,) = engine.work_items(claim)
+    engine.claim_work_item(item.id, "dan")
+    users = process_metrics(engine, "claim").users
+    assert [(u.user, u.completed, u.holding) for u in users] == [("bob", 1, 0), ("dan", 0, 1)]
+    _, people = instance_figures(engine, "claim")  # the reference agrees
+    assert people == {"bob": (1, 0), "dan": (0, 1)}
+
+
+def test_a_windows_throughput_is_its_completions_per_day_of_it(engine: Engine) -> None:
+    clock = engine.clock
+    assert isinstance(clock, VirtualClock)
+    pb = PackageBuilder("one")
+    pb.process("one").activity("a", performer="clerk")
+    engine.deploy(pb.build())
+    t0 = clock.now()
+    cases = [engine.start_process("one") for _ in range(4)]
+    for hours, iid in zip((25, 26, 27, 28), cases, strict=True):
+        clock.set(t0 + timedelta(hours=hours))
+        (item,) = engine.work_items(iid)
+        engine.complete_work_item(item.id, user="alice")
+    clock.set(t0 + timedelta(hours=31))
+    engine.start_process("one")  # open
+
+    def per_day(since: float | None, until: float | None) -> float | None:
+        window = {
+            k: None if h is None else t0 + timedelta(hours=h)
+            for k, h in (("since", since), ("until", until))
+        }
+        return process_metrics(engine, "one", **window).throughput_per_day
+
+    # a day that completed 4, with one start after the last completion
+    assert per_day(15, 39) == pytest.approx(4.0)
+    assert per_day(15, 30) == pytest.approx(4 / (15 / 24))  # nothing started in it
+    assert per_day(15, None) == pytest.approx(4 / (13 / 24))  # to the last completion
+    assert per_day(None, 39) == pytest.approx(4 / (39 / 24))  # from the first start
+    assert per_day(None, None) == pytest.approx(4 / (28 / 24))
+    assert per_day(2, 3) == 0.0  # a window with nothing completed in it
+    assert per_day(29, None) is None  # nothing in it bounds its end
+
+
+def test_durations_are_exact_to_the_microsecond(engine: Engine) -> None:
+    clock = engine.clock
+    assert isinstance(clock, VirtualClock)
+    t0 = clock.now()
+    iid = engine.start_process("claim")
+    (enter,) = engine.work_items(iid)
+    clock.set(t0 + timedelta(minutes=20))
+    engine.claim_work_item(enter.id, "alice")
+    engine.start_work_item(enter.id, "alice")
+    clock.set(t0 + timedelta(hours=1))
+    engine.complete_work_item(enter.id, user="alice")
+    (book,) = engine.work_items(iid)
+    clock.set(t0 + timedelta(hours=1, microseconds=999_999))  # rounds up a second in ms
+    engine.claim_work_item(book.id, "dan")
+    engine.start_work_item(book.id, "dan")
+    clock.set(t0 + timedelta(hours=1, seconds=1, microseconds=399))
+    engine.complete_work_item(book.id, user="dan")
+    m = process_metrics(engine, "claim")
+    times = {a.activity_id: (a.waiting.mean, a.processing.mean) for a in m.activities}
+    assert times == {"enter": (1200.0, 2400.0), "book": (0.999999, 0.0004)}
+    assert m.cycle_time.mean == 3601.000399

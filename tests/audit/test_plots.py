@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.audit.metrics import process_metrics
-from wfengine.audit.plots import heat_diagram, heat_of, work_in_progress
+from wfengine.audit.plots import durations_by_activity, heat_diagram, heat_of, work_in_progress
 
 
 def test_heat_runs_from_white_to_red_by_mean_waiting_time() -> None:
@@ -35,3 +35,27 @@ def test_heat_runs_from_white_to_red_by_mean_waiting_time() -> None:
         series = work_in_progress(e, "p")
         assert [n for _, n in series] == [1, 0, 1]
         assert series[-1][0] == e.instance(second).created_at
+
+
+def test_the_plots_series_keep_to_a_window() -> None:
+    clock = VirtualClock()
+    with Engine(clock=clock) as e:
+        pb = PackageBuilder("pkg")
+        pb.process("p").activity("a", performer="clerk")
+        e.deploy(pb.build())
+        t0 = clock.now()
+        ids = [e.start_process("p") for _ in range(3)]  # 3 open from t0
+        for hours, iid in zip((1, 2), ids, strict=False):
+            clock.set(t0 + timedelta(hours=hours))
+            (item,) = e.work_items(iid)
+            e.complete_work_item(item.id)
+        clock.set(t0 + timedelta(hours=4))
+        e.start_process("p")
+        window = {"since": t0 + timedelta(minutes=90), "until": t0 + timedelta(hours=3)}
+        series = work_in_progress(e, "p", **window)
+        # the level at the window's start, then what changed in it; nothing after it
+        assert series == [(window["since"], 2), (t0 + timedelta(hours=2), 1)]
+        assert [n for _, n in work_in_progress(e, "p")] == [1, 2, 3, 2, 1, 2]
+        waits = durations_by_activity(e, "p", **window)
+        assert [w for w, _, _ in waits["a"]] == [2 * 3600.0]  # the one completed in it
+        assert len(durations_by_activity(e, "p")["a"]) == 2

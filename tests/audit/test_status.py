@@ -167,3 +167,17 @@ def test_milestones_reached_together_keep_their_order_past_nine_activities() -> 
         engine.deploy(pb.build())
         iid = engine.start_process("chain")
         assert [m.label for m in brief_status(engine, iid).milestones] == names
+
+
+def test_the_status_command_shows_when_open_work_is_due(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    clock = VirtualClock()  # long past: the deadline has passed by the time the command runs
+    with Engine(clock=clock, db_url=db, directory=Organisation.from_data(ORG)) as e:
+        e.deploy(_complaint().build())
+        iid = e.start_process("complaint")
+        (open_work,) = detailed_status(e, iid).open_work
+    assert open_work.due is not None and open_work.due == clock.now() + timedelta(hours=1)
+    out = cli("status", iid, "--db", db)
+    assert out.exit_code == 0, out.output
+    (line,) = [x for x in out.stdout.splitlines() if "waiting:" in x]
+    assert f"due {open_work.due.isoformat(timespec='minutes')} OVERDUE" in line

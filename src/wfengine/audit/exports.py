@@ -15,20 +15,29 @@ id, ``wfengine:process`` its process), one event per life-cycle step of an activ
 (``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
 kinds, ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
-int, float, boolean, date, else string). Events of one trace must be contiguous in XES, so
-the XES writer reads instance by instance.
+int, float, boolean, date, else string; a field also marked ``wfengine:sensitive`` as
+``***``, as the audit trail shows it). Events of one trace must be contiguous in XES, so the
+XES writer reads instance by instance.
+
+XML 1.0 cannot hold every character a string may: the C0 control characters other than tab,
+line feed and carriage return (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), lone
+surrogates (U+D800-U+DFFF) and U+FFFE, U+FFFF. A value pasted into a form may carry one (a
+vertical tab, an escape), so the XES writer puts U+FFFD (the replacement character) in
+their place rather than fail part-way through a log: see :func:`xml_text`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
+from wfengine.applications.redaction import REDACTED
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -51,7 +60,10 @@ COLUMNS = (
     "detail",
 )
 
-#: audit kind -> XES standard life-cycle transition (kinds not listed are left out of XES)
+#: audit kind -> XES standard life-cycle transition (kinds not listed are left out of XES);
+#: an activity aborted or terminated is ``ate_abort`` (the activity instance was aborted: a
+#: boundary event interrupted it, an operator cancelled it, work was sent back), except when
+#: its whole process instance was aborted or terminated (:data:`PI_ABORT`)
 XES_LIFECYCLE = {
     "work_item.offered": "schedule",
     "work_item.allocated": "assign",
@@ -61,8 +73,24 @@ XES_LIFECYCLE = {
     "activity.started": "start",
     "activity.completed": "complete",
     "activity.terminated": "ate_abort",
-    "activity.aborted": "pi_abort",
+    "activity.aborted": "ate_abort",
 }
+
+#: the transition of the activities an instance's own abort or termination closed: the run
+#: of ``activity.aborted``/``activity.terminated`` events just before the ``instance.state``
+#: event that closes it ``closed.aborted`` or ``closed.terminated`` (one command writes them
+#: together)
+PI_ABORT = "pi_abort"
+_ACTIVITY_ABORTS = frozenset({"activity.aborted", "activity.terminated"})
+_INSTANCE_ABORTS = frozenset({"closed.aborted", "closed.terminated"})
+
+#: the transitions whose ``org:resource`` is the person seen last on the activity instance's
+#: work item when the event itself names nobody (the engine records the activity's start and
+#: completion after the work-item event that names who started or completed the work)
+_WORKED = frozenset({"start", "complete"})
+
+#: what XML 1.0 cannot hold (its ``Char`` production's complement)
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 def iter_events(engine: Engine, *, page: int = PAGE, **filters: Any) -> Iterator[AuditEvent]:
@@ -137,8 +165,14 @@ def _traces(events: Iterable[AuditEvent]) -> Iterator[tuple[str, str | None, lis
         yield current, process, batch
 
 
+def xml_text(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot hold (see the module notes) replaced by
+    U+FFFD, so a stray control character in a value costs that character, not the log."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _attribute(parent: etree._Element, tag: str, key: str, value: str) -> None:
-    etree.SubElement(parent, tag, key=key, value=value)
+    etree.SubElement(parent, tag, key=xml_text(key), value=xml_text(value))
 
 
 def write_xes(
@@ -150,8 +184,10 @@ def write_xes(
     **filters: Any,
 ) -> int:
     """Write the trail as an XES log (one trace per instance, in instance order); returns the
-    number of XES events written. ``filters`` are those of ``Engine.audit_events``;
-    ``progress`` wraps the list of instance ids as they are written (a progress bar)."""
+    number of XES events written. ``filters`` are those of ``Engine.audit_events`` and, with
+    ``process_id``, select what the CSV and JSON Lines exports of the same filters select (an
+    ``instance_id`` of another process: no trace); ``progress`` wraps the list of instance
+    ids as they are written (a progress bar)."""
     written = 0
     found = _instances(engine, process_id, filters.get("instance_id"))
     instance_ids: Iterable[str] = found if progress is None else progress(found)
@@ -174,8 +210,9 @@ def write_xes(
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
             exported = _Exported(engine)
+            only = {} if process_id is None else {"process_id": process_id}
             for iid in instance_ids:
-                events = iter_events(engine, **{**filters, "instance_id": iid})
+                events = iter_events(engine, **{**filters, **only, "instance_id": iid})
                 for _, process, batch in _traces(events):
                     trace, n = _trace(iid, process, batch, exported.of(iid))
                     if n:
@@ -192,17 +229,19 @@ def _instances(engine: Engine, process_id: str | None, instance_id: str | None) 
 
 class _Exported:
     """The instance data a trace carries: the fields its definition marks
-    ``wfengine:export`` = ``true`` (the declarations read once per process version)."""
+    ``wfengine:export`` = ``true``, those also marked ``wfengine:sensitive`` as ``***`` (the
+    declarations read once per process version)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.fields: dict[tuple[str, int], frozenset[str]] = {}
+        #: (process, version) -> (exported fields, sensitive fields)
+        self.fields: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
 
     def of(self, instance_id: str) -> dict[str, Any]:
         inst = self.engine.instance(instance_id)
         key = (inst.process_id, inst.version)
-        names = self.fields.get(key)
-        if names is None:
+        found = self.fields.get(key)
+        if found is None:
             deployed = self.engine.deployed(*key)
             declared = (*deployed.package.data_fields, *deployed.definition.data_fields)
             names = frozenset(
@@ -210,8 +249,13 @@ class _Exported:
                 for f in declared
                 if (f.extended_attribute(EXPORT) or "").strip().lower() == "true"
             )
-            self.fields[key] = names
-        return {k: v for k, v in inst.data.items() if k in names and v is not None}
+            found = self.fields[key] = (names, deployed.compiled.sensitive_fields)
+        names, hidden = found
+        return {
+            k: REDACTED if k in hidden else v
+            for k, v in inst.data.items()
+            if k in names and v is not None
+        }
 
 
 #: the data-field extended attribute that puts a field's value on its instances' XES traces
@@ -244,18 +288,24 @@ def _trace(
         _attribute(trace, "string", "wfengine:process", process_id)
     for key, value in sorted((data or {}).items()):
         _typed(trace, key, value)
-    #: activity instance -> the person last seen acting on its work item
+    #: activity instance -> the person last seen acting on its current work item
     people: dict[str, str] = {}
+    by_instance = _closed_by_instance(events)
     n = 0
-    for event in events:
-        user = event.user
-        if user is not None and event.activity_instance_id is not None:
-            people[event.activity_instance_id] = user
+    for i, event in enumerate(events):
+        user, ai = event.user, event.activity_instance_id
+        if ai is not None:
+            if event.kind == "work_item.offered":
+                people.pop(ai, None)  # a new item (a loop's next round, work sent back)
+            elif user is not None:
+                people[ai] = user
         transition = XES_LIFECYCLE.get(event.kind)
         if transition is None or event.activity_id is None:
             continue
-        if event.kind == "activity.completed" and event.activity_instance_id is not None:
-            user = user or people.get(event.activity_instance_id)
+        if i in by_instance:
+            transition = PI_ABORT
+        elif transition in _WORKED and ai is not None:
+            user = user or people.get(ai)
         xes_event = etree.SubElement(trace, "event")
         _attribute(xes_event, "string", "concept:name", event.activity_id)
         _attribute(xes_event, "string", "lifecycle:transition", transition)
@@ -268,3 +318,19 @@ def _trace(
             )
         n += 1
     return trace, n
+
+
+def _closed_by_instance(events: list[AuditEvent]) -> set[int]:
+    """The positions in ``events`` of the activity closings an abort or termination of the
+    whole instance made (see :data:`PI_ABORT`)."""
+    found: set[int] = set()
+    for i, event in enumerate(events):
+        if event.kind != "instance.state" or not isinstance(event.detail, str):
+            continue
+        if event.detail not in _INSTANCE_ABORTS:
+            continue
+        before = i - 1
+        while before >= 0 and events[before].kind in _ACTIVITY_ABORTS:
+            found.add(before)
+            before -= 1
+    return found

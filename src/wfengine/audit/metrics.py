@@ -6,9 +6,12 @@ person's work was offered) to its start (a person started the work item, or the 
 started), and the **processing time**, from that start to its completion; each as mean,
 median and 95th percentile; and the share that was **overdue** (a deadline fired on it). Per
 **process**: instances started, completed and open now (work in progress), the **cycle time**
-of completed instances and their throughput per day. Per **user** (and per role and unit,
-with an organisation): work completed and held now. The **bottlenecks** are the activities
-by total waiting time (count times mean), most first: where cases pile up.
+of completed instances and their **throughput**: instances completed per day over the period
+(see :func:`throughput_per_day`). Per **user** (and per role and unit, with an organisation):
+the work items they completed (the trail's ``work_item.completed`` events, each credited to
+the user it names, or when the host's code named none to whoever held the item) and the open
+ones they hold now. The **bottlenecks** are the activities by total waiting time (count times
+mean), most first: where cases pile up.
 
 Median and 95th percentile are nearest-rank percentiles: the smallest value with at least that
 share of the values at or below it. Times are in seconds.
@@ -24,12 +27,13 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+from wfengine.runtime.history import WorkItemCompleted
+from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -39,6 +43,12 @@ if TYPE_CHECKING:
 START_KINDS = frozenset({"work_item.started", "activity.started"})
 COMPLETED_KIND = "activity.completed"
 LATE_KIND = "deadline.fired"
+#: a work item completed: what the users' and groups' ``completed`` count
+WORK_DONE_KIND = "work_item.completed"
+
+#: the shortest span a throughput is measured over when the trail, not the window, bounds it
+#: (one case completed a second after it started does not make 86,400 a day)
+MIN_OBSERVED_SPAN = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +143,7 @@ class ProcessMetrics:
     #: instances open now
     work_in_progress: int
     cycle_time: Durations
-    #: completed instances per day, over the span from the first start to the last completion
+    #: instances completed per day over the period (:func:`throughput_per_day`)
     throughput_per_day: float | None
     activities: tuple[ActivityMetrics, ...]
     users: tuple[UserMetrics, ...]
@@ -244,9 +254,10 @@ def process_metrics(
     else:
         from wfengine.audit.exports import iter_events
 
-        durations = activity_durations_of(iter_events(engine, process_id=process_id), since, until)
+        events = list(iter_events(engine, process_id=process_id))
+        durations = activity_durations_of(events, since, until)
         (started, opened, first, last, cycles), people = instance_figures(
-            engine, process_id, since, until
+            engine, process_id, since, until, events=events
         )
     activities = [
         ActivityMetrics(
@@ -259,10 +270,7 @@ def process_metrics(
         for act, done in sorted(durations.items())
     ]
     cycle = Durations.of(cycles)
-    throughput = None
-    if cycles and first is not None and last is not None:
-        days = max(_seconds(first, last) / 86400.0, 1.0 / 24)
-        throughput = len(cycles) / days
+    throughput = throughput_per_day(len(cycles), since, until, first, last)
     ranked = sorted(
         (a for a in activities if a.waiting.total > 0),
         key=lambda a: (-a.waiting.total, a.activity_id),
@@ -279,6 +287,33 @@ def process_metrics(
         bottlenecks=tuple(a.activity_id for a in ranked),
         groups=_groups(engine, people),
     )
+
+
+def throughput_per_day(
+    completed: int,
+    since: datetime | None,
+    until: datetime | None,
+    first_start: datetime | None,
+    last_completion: datetime | None,
+) -> float | None:
+    """Instances ``completed`` in a period, per day of it.
+
+    The period is the window ``[since, until)``; a side the window leaves open is bounded by
+    the trail: the first instance created in the window (``first_start``) and the last one
+    completed in it (``last_completion``). A span the trail bounds counts at least
+    :data:`MIN_OBSERVED_SPAN`; a window's own length counts as it is. None when the period
+    has no length (an open side with nothing in the window to bound it, or a window that
+    ends where it starts)."""
+    start = since if since is not None else first_start
+    end = until if until is not None else last_completion
+    if start is None or end is None:
+        return None
+    span = end - start
+    if since is None or until is None:
+        span = max(span, MIN_OBSERVED_SPAN)
+    if span <= timedelta(0):
+        return None
+    return completed / (span / timedelta(days=1))
 
 
 def _groups(engine: Engine, people: dict[str, tuple[int, int]]) -> tuple[GroupMetrics, ...]:
@@ -304,13 +339,16 @@ def instance_figures(
     process_id: str,
     since: datetime | None = None,
     until: datetime | None = None,
+    *,
+    events: Iterable[AuditEvent] | None = None,
 ) -> tuple[
     tuple[int, int, datetime | None, datetime | None, list[float]], dict[str, tuple[int, int]]
 ]:
     """What the SQL store's ``instance_stats`` and ``user_stats`` answer, from the records:
     (instances started in ``[since, until)``, open now, first of them created, last
-    completed in the window, the cycle time of each completed in it), and user ->
-    (activity instances whose work they completed, open work items they hold)."""
+    completed in the window, the cycle time of each completed in it), and user -> (work
+    items they completed, open work items they hold). ``events``: the process's trail when
+    the caller has it read already."""
 
     def inside(at: datetime | None) -> bool:
         return at is not None and (since is None or at >= since) and (until is None or at < until)
@@ -323,11 +361,14 @@ def instance_figures(
     last = max((s.completed_at for s in done if s.completed_at), default=None)
     opened = sum(not s.state.is_closed for s in summaries)
     people: dict[str, tuple[int, int]] = {}
+    if events is None:
+        from wfengine.audit.exports import iter_events
+
+        events = iter_events(engine, process_id=process_id, kind=WORK_DONE_KIND)
+    for who in _completers(engine, events):
+        n, held = people.get(who, (0, 0))
+        people[who] = (n + 1, held)
     for summary in summaries:
-        for a in engine.activity_instances(summary.id):
-            if a.performer is not None and a.state is ActivityState.COMPLETED:
-                n, held = people.get(a.performer, (0, 0))
-                people[a.performer] = (n + 1, held)
         if summary.state.is_closed:
             continue
         for item in engine.work_items(summary.id):
@@ -335,3 +376,15 @@ def instance_figures(
                 n, held = people.get(item.holder, (0, 0))
                 people[item.holder] = (n, held + 1)
     return (len(begun), opened, first, last, cycles), people
+
+
+def _completers(engine: Engine, events: Iterable[AuditEvent]) -> Iterator[str]:
+    """Who completed each work item ``events`` (a process's trail) say was completed: the
+    user the completion names, else (the host's code named none) whoever held the item."""
+    for event in events:
+        if event.kind != WORK_DONE_KIND:
+            continue
+        done = WorkItemCompleted.of(event.detail)
+        who = done.user or engine.work_item(done.work_item_id).holder
+        if who is not None:
+            yield who

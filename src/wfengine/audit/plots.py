@@ -2,7 +2,8 @@
 
 * :func:`write_plot`: a figure (PNG or SVG by the file's suffix) with the waiting and
   processing time of each activity as box plots, and the work in progress (open instances)
-  over time; it needs matplotlib (``pip install 'wfengine[plots]'``), imported only here;
+  over time, of a period as :func:`~wfengine.audit.metrics.process_metrics` takes it; it
+  needs matplotlib (``pip install 'wfengine[plots]'``), imported only here;
 * :func:`heat_diagram`: the process diagram (:func:`wfengine.definition.render.process_to_dot`)
   with each activity filled by its mean waiting time, white (none) to red (the longest), and
   the figure under its label; DOT text, which ``wfengine render``'s Graphviz step turns into
@@ -15,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wfengine.audit.exports import xml_text
 from wfengine.audit.metrics import ProcessMetrics, activity_durations_of, short_duration
 from wfengine.definition.render import process_to_dot
 
@@ -43,20 +45,33 @@ def _pyplot() -> Any:
 
 
 def durations_by_activity(
-    engine: Engine, process_id: str
+    engine: Engine,
+    process_id: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> dict[str, list[tuple[float, float, bool]]]:
-    """activity id -> (waiting, processing, late) of each of its completed instances."""
+    """activity id -> (waiting, processing, late) of each of its instances that completed in
+    ``[since, until)`` (all time by default)."""
     store: Any = engine.store
     if hasattr(store, "activity_durations"):
-        found: dict[str, list[tuple[float, float, bool]]] = store.activity_durations(process_id)
+        found: dict[str, list[tuple[float, float, bool]]] = store.activity_durations(
+            process_id, since, until
+        )
         return found
     from wfengine.audit.exports import iter_events
 
-    return activity_durations_of(iter_events(engine, process_id=process_id))
+    return activity_durations_of(iter_events(engine, process_id=process_id), since, until)
 
 
-def work_in_progress(engine: Engine, process_id: str) -> list[tuple[datetime, int]]:
-    """(time, instances open from then on) at every start and completion, oldest first."""
+def work_in_progress(
+    engine: Engine,
+    process_id: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[tuple[datetime, int]]:
+    """(time, instances open from then on) at every start and completion in ``[since,
+    until)``, oldest first; with ``since``, the series begins there with the instances open
+    at that moment."""
     steps: list[tuple[datetime, int]] = []
     for s in engine.instance_summaries(process_id=process_id):
         steps.append((s.created_at, 1))
@@ -65,17 +80,28 @@ def work_in_progress(engine: Engine, process_id: str) -> list[tuple[datetime, in
     steps.sort(key=lambda x: (x[0], x[1]))
     found: list[tuple[datetime, int]] = []
     level = 0
+    if since is not None:
+        level = sum(change for at, change in steps if at < since)
+        found.append((since, level))
     for at, change in steps:
-        level += change
-        found.append((at, level))
+        if (since is None or at >= since) and (until is None or at < until):
+            level += change
+            found.append((at, level))
     return found
 
 
-def write_plot(engine: Engine, process_id: str, path: str | Path) -> None:
-    """Write the figure of ``process_id``'s times and work in progress to ``path`` (the
-    format by its suffix: .png or .svg)."""
+def write_plot(
+    engine: Engine,
+    process_id: str,
+    path: str | Path,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> None:
+    """Write the figure of ``process_id``'s times and work in progress in ``[since,
+    until)`` (all time by default) to ``path`` (the format by its suffix: .png or .svg)."""
     plt = _pyplot()
-    durations = durations_by_activity(engine, process_id)
+    durations = durations_by_activity(engine, process_id, since, until)
     names = sorted(durations)
     fig, (times, wip) = plt.subplots(2, 1, figsize=(max(6.0, 1.2 * len(names) + 2), 8))
     try:
@@ -85,10 +111,11 @@ def write_plot(engine: Engine, process_id: str, path: str | Path) -> None:
             at = list(range(len(names)))
             times.boxplot(waiting, positions=[x - 0.2 for x in at], widths=0.35)
             times.boxplot(working, positions=[x + 0.2 for x in at], widths=0.35)
-            times.set_xticks(at, names, rotation=30, ha="right")
+            # text SVG cannot hold (see exports.xml_text) would make the file unreadable
+            times.set_xticks(at, [xml_text(n) for n in names], rotation=30, ha="right")
         times.set_ylabel("hours (left: waiting, right: processing)")
-        times.set_title(f"{process_id}: waiting and processing time per activity")
-        series = work_in_progress(engine, process_id)
+        times.set_title(f"{xml_text(process_id)}: waiting and processing time per activity")
+        series = work_in_progress(engine, process_id, since, until)
         if series:
             wip.step([t for t, _ in series], [n for _, n in series], where="post")
         wip.set_ylabel("open instances")

@@ -72,7 +72,14 @@ def audit(
     output: str | None,
     **filters: Any,
 ) -> None:
-    """List or export the audit trail (see also: audit verify)."""
+    """List or export the audit trail (see also: audit verify).
+
+    \b
+    Examples:
+      wfengine audit --db sqlite:///wf.db --instance pi-1
+      wfengine audit --db sqlite:///wf.db --kind operation.refused --format jsonl
+      wfengine audit --db sqlite:///wf.db --format xes -o trail.xes
+    """
     if ctx.invoked_subcommand is not None:
         return
     if url is None:
@@ -146,7 +153,13 @@ def _table(events: Any, out: IO[str]) -> None:
 @db_option
 @click.option("--instance", "instance_id", metavar="ID", help="Verify this instance only.")
 def verify(url: str, instance_id: str | None) -> None:
-    """Recompute the audit trail's hash chains; name the first bad event of each instance."""
+    """Recompute the audit trail's hash chains; name the first bad event of each instance.
+
+    \b
+    Examples:
+      wfengine audit verify --db sqlite:///wf.db
+      wfengine audit verify --db sqlite:///wf.db --instance pi-1
+    """
     with engine_on(url) as engine:
         report = engine.verify_audit(instance_id)
     if not report.ok:

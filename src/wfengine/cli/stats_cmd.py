@@ -10,9 +10,12 @@ list with one object per process (``ProcessMetrics.as_dict`` keys). ``--plot
 OUT.png|OUT.svg`` also draws the waiting and processing times per activity (box plots) and
 the work in progress over time (matplotlib: ``pip install 'wfengine[plots]'``); ``--diagram
 OUT.svg|png|dot`` the process diagram coloured by mean waiting time (Graphviz for SVG and
-PNG); both need one process (``--process``, or a database with one). Exit 0; 1 for a
-``--process`` never deployed there; 2 on usage errors, a missing matplotlib or Graphviz, and
-databases that cannot be used.
+PNG); both need one process (``--process``, or a database with one) and draw the window
+``--since``/``--until`` selects. Throughput per day is the instances completed in the window
+per day of it (an open side bounded by the first start or last completion in it:
+:func:`wfengine.audit.metrics.throughput_per_day`). Exit 0; 1 for a ``--process`` never
+deployed there; 2 on usage errors (an ``--until`` not after ``--since`` among them), a
+missing matplotlib or Graphviz, and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ def stats(
     """
     from wfengine.audit.metrics import process_metrics, short_duration
 
+    if since is not None and until is not None and since >= until:
+        raise click.BadParameter(
+            f"{until.isoformat()} is not after --since {since.isoformat()}: the window is empty",
+            param_hint="--until",
+        )
     with engine_on(url) as engine:
         if process_id is not None:
             engine.deployed(process_id)  # a misspelt process: exit 1 naming it, not zeros
@@ -71,7 +79,7 @@ def stats(
                 raise click.UsageError(
                     "--plot and --diagram draw one process: name it with --process"
                 )
-            _draw(engine, found[0], plot, diagram)
+            _draw(engine, found[0], plot, diagram, since, until)
     if as_json:
         click.echo(dumps([m.as_dict() for m in found]))
         return
@@ -95,7 +103,15 @@ def stats(
             click.echo(f"  bottlenecks: {', '.join(m.bottlenecks[:5])}")
 
 
-def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> None:
+def _draw(
+    engine: Any,
+    metrics: Any,
+    plot: str | None,
+    diagram: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    """The figure and the diagram of ``metrics``, both of the window ``[since, until)``."""
     from pathlib import Path
 
     from wfengine.audit.plots import PlottingUnavailable, heat_diagram, write_plot
@@ -107,7 +123,7 @@ def _draw(engine: Any, metrics: Any, plot: str | None, diagram: str | None) -> N
         if Path(plot).suffix.lower() not in (".png", ".svg"):
             raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
         try:
-            write_plot(engine, metrics.process_id, plot)
+            write_plot(engine, metrics.process_id, plot, since=since, until=until)
         except PlottingUnavailable as exc:
             raise InputOutputError(str(exc)) from exc
         except OSError as exc:

@@ -52,9 +52,10 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         who = f" by {a.performer}" if a.performer else ""
         click.echo(f"  {a.activity_id:<24} {a.state.value}{who}")
     for w in full.open_work:
+        due = "" if w.due is None else f" due {w.due.isoformat(timespec='minutes')}"
         late = " OVERDUE" if w.overdue else ""
         holder = w.item.holder or "offered to " + ", ".join(w.item.assignees)
-        click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){late}")
+        click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){due}{late}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
         click.echo(f"  data {name} = {value!r}")
     click.echo(
