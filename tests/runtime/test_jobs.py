@@ -229,3 +229,25 @@ def test_a_deferring_engine_leaves_what_follows_a_skip_to_workers(engine: Engine
     assert engine.run_due_jobs() == 1
     assert engine.instance(iid).data["v"] == 42
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_resume_fires_the_resumed_instances_timers_only(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    """Resuming one case fires its timers that fell due while it was paused, and leaves the
+    other cases' due timers to the workers (it used to fire every due timer of the database,
+    with the resuming engine's bindings, inside a user's request)."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").intermediate("wait", timer="PT1H").activity("after", performer="clerk")
+    p.sequence("s", "wait", "after")
+    engine.deploy(pb.build())
+    paused, other = engine.start_process("main"), engine.start_process("main")
+    engine.suspend(paused)
+    # a second engine on the same store, two hours on: both timers are due on its clock
+    later = Engine(store=engine.store, clock=VirtualClock(clock.now() + timedelta(hours=2)))
+    later.resume(paused)
+    assert later.trace(paused) == ["s", "wait"]
+    assert [w.activity_id for w in later.work_items(paused)] == ["after"]
+    assert later.trace(other) == ["s"]  # the workers' to fire
+    assert later.run_due_jobs() == 1 and later.trace(other) == ["s", "wait"]

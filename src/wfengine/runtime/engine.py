@@ -370,9 +370,13 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         self._command(body)
 
     def resume(self, instance_id: str) -> None:
-        """Continue a suspended instance, including work that finished while it was paused."""
+        """Continue a suspended instance, including work that finished while it was paused;
+        the timers of the instances it resumed that fell due meanwhile fire now (unless the
+        engine defers automatic work), and only those: other instances' are the workers'."""
+        resumed = [instance_id]
 
         def body() -> None:
+            del resumed[1:]  # (a run again after a lost race)
             inst = self._instance_for(instance_id, ProcessState.RUNNING, "resume")
             if inst.state is not ProcessState.SUSPENDED:  # not started: start() starts it
                 raise IllegalStateError(
@@ -383,6 +387,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             for child in _waited_for(nav, inst, ProcessState.SUSPENDED):
                 _set_state(nav, child, ProcessState.RUNNING)
                 nav.take_kept_messages(child)
+                resumed.append(child.id)
             for ai in list(inst.activities.values()):
                 if ai.state.is_open and ai.child_instance is not None:
                     child = nav.instance(ai.child_instance)
@@ -393,7 +398,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
 
         self._command(body)
         if not self.defer_automatic:
-            self.fire_due_timers()
+            self.fire_due_timers(instances=resumed)
 
     def terminate(self, instance_id: str) -> None:
         """Stop an open instance by request (``closed.terminated``)."""

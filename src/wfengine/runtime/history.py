@@ -55,6 +55,7 @@ from wfengine.runtime.work_item_events import (
     OperationRefused,
     ReminderDue,
     WorkItemAllocated,
+    WorkItemCancelled,
     WorkItemDelegated,
     WorkItemEscalated,
     WorkItemReassigned,
@@ -344,22 +345,6 @@ class WorkItemOffered:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail if isinstance(detail, str) else detail["work_item"])
-
-
-@dataclass(frozen=True, slots=True)
-class WorkItemCancelled:
-    """Work item ``work_item_id`` was withdrawn, unfinished, because its activity closed
-    another way (a deadline or boundary event, a cancel, the instance terminated)."""
-
-    KIND: ClassVar[str] = EventKind.WORK_ITEM_CANCELLED
-    work_item_id: str
-
-    def detail(self) -> Any:
-        return {"work_item": self.work_item_id}
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -48,11 +48,12 @@ _log = logging.getLogger("wfengine.engine")
 class JobCommands(EngineBase):
     """Running due jobs (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
-    def fire_due_timers(self) -> int:
-        """Fire every timer (deadlines, work-item reminders) due now, each as its own command;
-        returns how many fired.
+    def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
+        """Fire every timer (deadlines, work-item reminders) due now, each as its own command
+        (only those of ``instances``, when given); returns how many fired.
 
-        Timers of suspended instances wait (``resume`` fires them).
+        Timers of suspended instances wait (``resume`` fires them: those of the instances it
+        resumed, not every due timer of the database).
         """
         if self._closed:
             return 0
@@ -61,7 +62,9 @@ class JobCommands(EngineBase):
             return 0
         fired = 0
         while True:  # a firing may set a timer already due (a repeating cycle caught up)
-            ran = self.run_due_jobs(limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER))
+            ran = self.run_due_jobs(
+                limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER), instances=instances
+            )
             fired += ran
             if not ran:
                 return fired
@@ -79,18 +82,20 @@ class JobCommands(EngineBase):
         lease: timedelta = DEFAULT_LEASE,
         should_stop: Callable[[], bool] | None = None,
         deliver: bool | None = None,
+        instances: Collection[str] | None = None,
     ) -> int:
         """Claim up to ``limit`` due jobs and run each as its own command, then deliver the
         outbox entries due; returns how many jobs ran.
 
         ``owner`` names the claimant in the leases (default: :attr:`worker_id`); ``kinds``
-        restricts the claim (``("timer",)``). A job is deleted in the same transaction as the
-        step it caused, so its effect happens once even when two claimants race (the loser's
-        commit conflicts, it re-reads, finds the job gone and does nothing). A job whose run
-        keeps losing races with other engines is given back with a back-off of ``2**attempts``
-        seconds (at most an hour); one that fails in any other way (but the database being
-        unavailable, which is raised) becomes an incident on its instance and is parked until
-        the incident is retried (:meth:`abandon_job`): a worker never dies of a job, and a job
+        restricts the claim (``("timer",)``), and ``instances`` to those instances' jobs. A
+        job is deleted in the same transaction as the step it caused, so its effect happens
+        once even when two claimants race (the loser's commit conflicts, it re-reads, finds
+        the job gone and does nothing). A job whose run keeps losing races with other
+        engines is given back with a back-off of ``2**attempts`` seconds (at most an hour);
+        one that fails in any other way (but the database being unavailable, which is
+        raised) becomes an incident on its instance and is parked until the incident is
+        retried (:meth:`abandon_job`): a worker never dies of a job, and a job
         that fails does not fail again in every worker that picks it up.
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
@@ -106,7 +111,7 @@ class JobCommands(EngineBase):
         """
         owner = owner or self.worker_id
         now = self.clock.now()
-        claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds)
+        claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds, instances)
         observe = self.job_observer
         if observe is not None and claimed:
             observe("claimed", owner, claimed)

@@ -363,12 +363,15 @@ class MemoryStore(StoreOutbox):
         lease_until: datetime,
         limit: int,
         kinds: Sequence[str] | None = None,
+        instances: Collection[str] | None = None,
     ) -> list[Job]:
         claimed: list[Job] = []
         for job in self._due(now):
             if len(claimed) >= limit:
                 break
             if kinds is not None and job.kind not in kinds:
+                continue
+            if instances is not None and job.instance_id not in instances:
                 continue
             if job.lock_owner == owner or lease_free(job, now):
                 job.lock_owner = owner

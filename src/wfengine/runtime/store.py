@@ -265,8 +265,10 @@ class Store(Protocol):
         lease_until: datetime,
         limit: int,
         kinds: Sequence[str] | None = None,
+        instances: Collection[str] | None = None,
     ) -> list[Job]:
-        """Lease up to ``limit`` due jobs of running instances to ``owner``, in due order.
+        """Lease up to ``limit`` due jobs of running instances to ``owner``, in due order
+        (only of ``kinds``, of ``instances``, when given).
 
         A job is claimable when it is due (``due <= now``) and its lease is free or expired
         (``lock_expires_at <= now``); a job already leased to ``owner`` is claimable again.

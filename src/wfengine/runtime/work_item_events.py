@@ -37,6 +37,22 @@ class WorkItemAllocated(_ByUser):
 
 
 @dataclass(frozen=True, slots=True)
+class WorkItemCancelled:
+    """Work item ``work_item_id`` was withdrawn, unfinished, because its activity closed
+    another way (a deadline or boundary event, a cancel, the instance terminated)."""
+
+    KIND: ClassVar[str] = "work_item.cancelled"
+    work_item_id: str
+
+    def detail(self) -> Any:
+        return {"work_item": self.work_item_id}
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"])
+
+
+@dataclass(frozen=True, slots=True)
 class WorkItemStarted(_ByUser):
     """``user`` started the work item they hold."""
 

@@ -13,12 +13,7 @@ from wfengine.errors import LimitError
 from wfengine.runtime.compiler import (
     CompiledProcess,
 )
-from wfengine.runtime.history import (
-    InstanceCreated,
-    InstanceStateChanged,
-    WorkItemCancelled,
-    change,
-)
+from wfengine.runtime.history import InstanceCreated, InstanceStateChanged, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -36,6 +31,7 @@ from wfengine.runtime.outbox import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
+from wfengine.runtime.work_item_events import WorkItemCancelled
 
 
 class Lifecycle(NavigatorBase):

@@ -9,7 +9,7 @@ unit's connection. Jobs are added and deleted by the commit of a step, not here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,14 +53,18 @@ class JobQueue:
         lease_until: datetime,
         limit: int,
         kinds: Sequence[str] | None = None,
-        *,
+        instances: Collection[str] | None = None,
         with_instances: dict[str, dict[str, Any]] | None = None,
     ) -> list[Job]:
-        """Lease up to ``limit`` due jobs to ``owner``; ``with_instances``: filled, in the same
-        transaction, with each claimed job's row and its instance's whole row
+        """Lease up to ``limit`` due jobs to ``owner`` (of ``kinds``, of ``instances``, when
+        given); ``with_instances``: filled, in the same transaction, with each claimed job's
+        row and its instance's whole row
         (:data:`~wfengine.runtime.sql.reads.JOBS_AND_INSTANCES`), by job id."""
         j = t.jobs
-        candidates = _due_query(now, owner, kinds).with_only_columns(j.c.id).limit(limit)
+        due = _due_query(now, owner, kinds)
+        if instances is not None:
+            due = due.where(j.c.instance_id.in_(list(instances)))
+        candidates = due.with_only_columns(j.c.id).limit(limit)
         lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": j.c.attempts + 1}
 
         def claim(conn: sa.Connection) -> list[Job]:

@@ -419,16 +419,16 @@ class SqlStore(StoreOutbox):
         lease_until: datetime,
         limit: int,
         kinds: Sequence[str] | None = None,
+        instances: Collection[str] | None = None,
     ) -> list[Job]:
         """The claim reads each job it takes with its instance's row, in its own transaction:
         the command that runs the job takes that row instead of reading it again (on
-        PostgreSQL a round trip per job; a worker runs a claim's jobs one after the other).
-        Once: a command run again after a lost race reads afresh. A row can be older than
-        the command that takes it (another engine changed the instance since the claim): its
-        row version makes that commit fail as the lost race it is, and the command runs again
-        on a fresh read. A commit of this store drops the rows of the instances it wrote."""
+        PostgreSQL a round trip per job). Once: a command run again after a lost race reads
+        afresh. A row older than the command that takes it (another engine changed the
+        instance since the claim) makes that commit fail as the lost race it is, and the
+        command runs again on a fresh read. A commit drops the rows of the instances it wrote."""
         found: dict[str, dict[str, Any]] = {}
-        claimed = self._jobs.claim(owner, now, lease_until, limit, kinds, with_instances=found)
+        claimed = self._jobs.claim(owner, now, lease_until, limit, kinds, instances, found)
         self._claimed = found  # the previous claim's rows: run or given back by now
         return claimed
 
