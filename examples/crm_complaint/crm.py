@@ -10,15 +10,20 @@ Acceptance numbers are unique under the customer's phone number: the table's pri
 (the loser of the race takes the next); looking a case up by phone and number is a
 primary-key hit.
 
-A phone number is keyed as written nowhere: :func:`phone_key` reduces it to its national
-digits first (``"+86 138 0000 0101"``, ``"0086-138-0000-0101"`` and ``"13800000101"`` are one
-customer, as a hotline agent and a web form write the same phone differently), in every
-table and lookup.
+A phone number is keyed as written nowhere: :func:`phone_key` reduces it to the national
+number (``"+86 138 0000 0101"``, ``"0086-138-0000-0101"``, ``"86 138 0000 0101"`` and
+``"13800000101"`` are one customer, as are ``"010 5550 0101"`` and ``"+86 10 5550 0101"``: a
+hotline agent and a web form write the same phone differently), in every table and lookup.
+The process keys its cases the same way: ``lookup_customer`` gives the phone's key, which
+replaces what was typed in the case's ``phone`` field, so the engine's correlation (phone and
+acceptance number, :func:`find_case`) and the web centre's status table find a case whichever
+way the customer writes their number.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,7 +31,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from wfengine import ApplicationRegistry
+from wfengine import ApplicationRegistry, PermanentApplicationError
 
 metadata = sa.MetaData()
 
@@ -96,16 +101,37 @@ class RecordedChannel:
 
 #: the country calling code of the call centre's customers (mainland China)
 COUNTRY_CODE = "86"
+#: a complete national number: a mobile (11 digits, 1...), or a landline's area code (10,
+#: 2x or 3 digits from 3xx to 9xx) and its local number (7 or 8 digits)
+_NATIONAL = re.compile(r"1\d{10}|(?:10|2\d|[3-9]\d\d)\d{7,8}")
 
 
 def phone_key(phone: str) -> str:
-    """The phone number as the CRM keys it: its digits, without the international prefix
-    (``+`` or ``00``) and the country code of :data:`COUNTRY_CODE`."""
+    """The phone number as the CRM keys it, one key for every way of writing one number.
+
+    A number of :data:`COUNTRY_CODE` becomes its national number, without the international
+    prefix (``+`` or ``00``), the country code (also written bare, ``86 138...``) or the
+    trunk prefix ``0`` of a landline (``010 5550 0101`` is ``1055500101``, as
+    ``+86 10 5550 0101`` is). Another country's number keeps its country code after a ``+``
+    (``+1 555 0101`` is ``+15550101``), so it never meets a national one. Digits that make no
+    complete number (an extension, a typo) are kept as they are.
+    """
     digits = "".join(c for c in phone if c.isdigit())
-    international = phone.strip().startswith("+") or digits.startswith("00")
-    digits = digits.removeprefix("00") if international else digits
-    if international and digits.startswith(COUNTRY_CODE):
-        return digits[len(COUNTRY_CODE) :]
+    if phone.strip().startswith("+") or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        if not digits.startswith(COUNTRY_CODE):
+            return "+" + digits
+        return _national(digits[len(COUNTRY_CODE) :])
+    bare = digits[len(COUNTRY_CODE) :]
+    if digits.startswith(COUNTRY_CODE) and _NATIONAL.fullmatch(bare.removeprefix("0")):
+        return _national(bare)
+    return _national(digits)
+
+
+def _national(digits: str) -> str:
+    """``digits`` without a landline's trunk prefix ``0`` when a complete number follows."""
+    if digits.startswith("0") and _NATIONAL.fullmatch(digits[1:]):
+        return digits[1:]
     return digits
 
 
@@ -118,7 +144,7 @@ def acceptance_label(phone: str, number: int) -> str:
 
 def customer_reply(engine: Any, case: str, text: str) -> bool:
     """Deliver the customer's reply ``text`` to case ``case`` (an instance id, found by
-    phone and acceptance number: ``engine.correlated_instance``).
+    phone and acceptance number: :func:`find_case`).
 
     When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
     the question and the coordinator gets the case back (True). Otherwise the three days ran
@@ -138,6 +164,16 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
         return taken
     engine.set_data(case, {"customer_info": text})
     return False
+
+
+def find_case(engine: Any, phone: str, acceptance_no: str) -> str:
+    """The open case (an instance id) of acceptance number ``acceptance_no`` under ``phone``,
+    written any way (:func:`phone_key`): the engine's correlation index, a key hit
+    (``NotFoundError`` when no open case matches)."""
+    found: str = engine.correlated_instance(
+        {"phone": phone_key(phone), "acceptance_no": acceptance_no}
+    )
+    return found
 
 
 class CrmApps:
@@ -185,15 +221,20 @@ class CrmApps:
 
     # -- the applications ------------------------------------------------------------------
 
-    def lookup_customer(self, lookup_phone: str) -> dict[str, str]:
+    def lookup_customer(self, lookup_phone: str | None) -> dict[str, str]:
         """The customer's name and value from the customer table (an unknown caller is a
-        new, standard customer)."""
-        query = sa.select(customers).where(customers.c.phone == phone_key(lookup_phone))
+        new, standard customer), and their phone number as the CRM keys it."""
+        key = phone_key(lookup_phone or "")
+        if not key:
+            raise PermanentApplicationError(
+                f"the complaint has no phone number: got {lookup_phone!r}"
+            )
+        query = sa.select(customers).where(customers.c.phone == key)
         with self.db.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
-            return {"found_name": "new customer", "found_value": "standard"}
-        return {"found_name": row.name, "found_value": row.value}
+            return {"found_name": "new customer", "found_value": "standard", "found_phone": key}
+        return {"found_name": row.name, "found_value": row.value, "found_phone": key}
 
     def next_acceptance_number(self, acceptance_phone: str) -> dict[str, str]:
         """The next acceptance number under this phone number (unique: see the notes)."""
@@ -238,8 +279,15 @@ class CrmApps:
             )
 
     def notify_customer(self, notify_phone: str, notify_channel: str, notify_text: str) -> None:
-        """Tell the customer through the channel their complaint came by (``channels``)."""
-        channel = self.channels.get(notify_channel) or self.channels["hotline"]
+        """Tell the customer through the channel their complaint came by (``channels``); a
+        channel with no adapter is an error naming it (guessing one would tell the customer
+        where they may not look)."""
+        channel = self.channels.get(notify_channel)
+        if channel is None:
+            known = ", ".join(sorted(self.channels))
+            raise PermanentApplicationError(
+                f"no channel {notify_channel!r} to tell the customer by ({known})"
+            )
         channel.send(notify_phone, notify_text)
 
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:

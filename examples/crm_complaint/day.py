@@ -10,7 +10,12 @@ happens to each case is drawn when it arrives (a plan): answered at once (30%), 
 workflow where the coordinator closes it, hands it to an agent to reply, routes it to one to
 three departments (one in ten of which sends it back), asks the customer (who answers within a
 few hours, or not at all and the three-day wait runs out), sends it back to the agent to amend,
-or aborts it. After the day the clock runs on until every case is closed.
+or aborts it. After the day the clock runs on until every case is closed. What people are
+told of their work (``notices.py``) is delivered from the outbox every few simulated
+minutes, as a worker polling it would, and once more at the end.
+
+The plan is what the simulated people mean to do; what happened (a department that cannot
+handle a case ends a planned sequence early) is in the audit trail, which the report reads.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import heapq
 import itertools
 import math
 import random
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,13 +46,16 @@ PATHS = (
 )
 #: how long a case waits for the customer's reply (the process's timer)
 CUSTOMER_WAIT = timedelta(days=3)
+#: how often the outbox is delivered (what people are told of their work)
+DELIVER_EVERY = timedelta(minutes=5)
 CATEGORIES = {"billing": "billing", "network": "network", "sales": "sales", "repair": "after_sales"}
 
 
 def organisation(complaints: int, base: Path | None = None) -> Any:
     """``organisation.yaml``'s people, and as many more as a day of ``complaints`` needs: per
     hundred complaints a day, two coordinators, an agent and a desk in each department (the
-    figures the simulated times give: a coordinator spends about six minutes per visit)."""
+    figures the simulated times give: a coordinator spends about six minutes per visit),
+    each with an e-mail address, and the desks with a phone for SMS, as in the file."""
     import yaml
 
     from wfengine.worklist.organisation import Organisation
@@ -57,12 +64,17 @@ def organisation(complaints: int, base: Path | None = None) -> Any:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     teams = max(0, math.ceil(complaints / 100) - 1)  # the file's people are the first team
     for n in range(1, teams + 1):
-        data["users"] += [
+        desks = [
+            {"id": f"{d}{n}", "units": [d], "phone": f"+86 10 5551 {n:02d}{k:02d}"}
+            for k, d in enumerate(DEPARTMENTS)
+        ]
+        people = [
             {"id": f"agent{n}", "roles": ["agent"], "units": ["call_centre"]},
             {"id": f"coordinator{n}a", "roles": ["coordinator"], "units": ["call_centre"]},
             {"id": f"coordinator{n}b", "roles": ["coordinator"], "units": ["call_centre"]},
-            *({"id": f"{d}{n}", "units": [d]} for d in DEPARTMENTS),
+            *desks,
         ]
+        data["users"] += [{**p, "email": f"{p['id']}@example.com"} for p in people]
     return Organisation.from_data(data)
 
 
@@ -80,8 +92,6 @@ class Plan:
 @dataclass
 class DayResult:
     instance_ids: list[str]
-    #: cases per path (departments counted by how many)
-    paths: Counter[str]
     started: datetime
     ended: datetime
 
@@ -177,7 +187,7 @@ class Day:
                 return {"dept_outcome": "cannot", "opinion": "Not ours"}
             rest = plan.departments[plan.departments.index(here) + 1 :]
             return {"dept_outcome": "done", "opinion": f"{here} fixed its part",
-                    "next_department": rest[0] if rest else ""}  # fmt: skip
+                    "next_department": rest[0] if rest else None}  # fmt: skip
         if activity == "agent_reply":
             return {"reply": "Sorry for the trouble; it is fixed", "conclusion": "Fixed"}
         if activity == "amend":
@@ -194,8 +204,8 @@ class Day:
         for n in range(complaints):
             self.at(start + timedelta(seconds=self.rng.uniform(0, 8 * 3600)), "arrive", n)
         ids: list[str] = []
-        paths: Counter[str] = Counter()
         done = 0
+        delivered = start
         while self.events:
             when, _, kind, payload = heapq.heappop(self.events)
             if when > self.clock.now():
@@ -205,8 +215,7 @@ class Day:
                         del self.waiting_customer[iid]
                         self.refresh(iid)
             if kind == "arrive":
-                iid = self.arrive(payload, paths)
-                ids.append(iid)
+                ids.append(self.arrive(payload))
             elif kind == "done":
                 person, item_id, iid, activity = payload
                 self.busy[person] = False
@@ -219,6 +228,9 @@ class Day:
                 )  # fmt: skip
                 del self.waiting_customer[payload]
                 self.after_command(payload)
+            if self.clock.now() >= delivered + DELIVER_EVERY:
+                self.engine.deliver_outbox()  # people hear of their work (notices.py)
+                delivered = self.clock.now()
             self.dispatch()
             if progress is not None and kind == "arrive":
                 done += 1
@@ -226,9 +238,10 @@ class Day:
             if not self.events and self.waiting_customer:
                 # nobody answered these: let the three-day wait run out
                 self.at(min(self.waiting_customer.values()), "tick", None)
-        return DayResult(ids, paths, start, self.clock.now())
+        self.engine.deliver_outbox()
+        return DayResult(ids, start, self.clock.now())
 
-    def arrive(self, n: int, paths: Counter[str]) -> str:
+    def arrive(self, n: int) -> str:
         category = self.rng.choice(list(CATEGORIES))
         plan = self.plan_for(category)
         phone = f"+86 138 {self.rng.randrange(10_000):04d} {self.rng.randrange(10_000):04d}"
@@ -246,11 +259,6 @@ class Day:
             },
         )
         self.plans[iid] = plan
-        label = plan.path
-        if plan.path == "departments":
-            count = len(plan.departments)
-            label = f"departments ({count} in sequence)" if count > 1 else "one department"
-        paths[label] += 1
         self.after_command(iid)
         return iid
 

@@ -6,7 +6,10 @@ and workflow integration, and a call centre's work-order flow):
 
 1. Intake: the customer types the complaint at the web service centre, or an agent types it
    at the free hotline: phone number, channel, category, severity, text. The customer's
-   details come from the CRM customer table (``lookup_customer``).
+   details come from the CRM customer table (``lookup_customer``), and so does the phone
+   number as the CRM keys it (``crm.phone_key``: ``"+86 138 0000 0101"`` and
+   ``"13800000101"`` are one number), which replaces what was typed in ``phone``: the case is
+   found, correlated and exported under one spelling (the trail keeps what was typed).
 2. Instant answer: when the agent or the website answered at once and the customer is
    satisfied, the complaint and the answer go into the complaint history and the case ends.
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
@@ -15,18 +18,35 @@ and workflow integration, and a call centre's work-order flow):
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
 4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
-   ``abort``, ``amend`` (send it back to the agent to amend), ``reply`` (hand it, with an
-   opinion, to an agent to reply: ``reply_agent``, a user; by default any agent), ``departments``
-   (route it to a department: ``next_department``; each department may name the next one, or
-   send it back when it cannot handle it; when they are done it comes back to the
-   coordinator) or ``ask_customer`` (ask the customer for more information and wait for their
-   reply, correlated by acceptance number, or three days; ``crm.customer_reply`` delivers a
-   reply, and one that comes too late is put on the case without answering a later question).
-5. Opinions accumulate (``opinions``): the coordinator's, when it sends the case to the
-   departments, then each department's (reading the earlier ones); a step that writes no
-   opinion adds none. Every person's step has a reminder every two hours and escalates to the supervisors
-   after eight.
-6. The reply goes into the complaint history and the customer is told.
+   ``abort`` (the customer is told), ``amend`` (send it back to the agent to amend),
+   ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user; by
+   default any agent), ``departments`` (route it to a department: ``next_department``) or
+   ``ask_customer`` (ask the customer for more information and wait for their reply,
+   correlated by phone and acceptance number, or three days; ``crm.customer_reply``
+   delivers a reply, and one that comes too late is put on the case without answering a
+   later question). Whichever way the case comes back to the coordinator
+   (``back_to_coordinator``), the last decision is cleared: submitting the form unchanged
+   chooses nothing, rather than repeating it, and the work order comes back to the
+   coordinator.
+5. Departments, one after another: each department's desk says how its turn ended
+   (``dept_outcome``): ``done`` (naming the next department, or none: then the case goes
+   back to the coordinator), ``cannot`` (back to the coordinator) or ``back`` (rejected to
+   the previous step: the department before it does its part again, then the one that sent
+   it back has its turn again; the first department's previous step is the coordinator).
+   ``handled_by`` holds the departments that finished their turn, in order, ``waiting``
+   those that sent the case back and wait for it.
+6. Opinions accumulate (``opinions``), each under whoever wrote it: the coordinator's, when
+   it sends the case to the departments, then each department's (reading the earlier ones,
+   not changing them); a step that writes no opinion adds none. Every person's step has a
+   reminder every two hours and escalates to the supervisors after eight.
+7. The reply goes into the complaint history and the customer is told (a close without a
+   written reply tells them the case was dealt with).
+
+The routing fields are enumerations (``decision``, ``next_department``, ``route_to``,
+``category``, ``channel``, ``dept_outcome``): a value outside them (``"Close"``,
+``"Billing"``) is refused when the form is submitted or the complaint started
+(``DataTypeError``), rather than stalling the case in an incident. "None chosen" is no value
+(null), not an empty text.
 
 What the customer may see (the brief status) is declared with ``wfengine:milestone`` on the
 steps (the label shown once a step has completed) and ``wfengine:public`` on the fields;
@@ -39,11 +59,19 @@ import sys
 from pathlib import Path
 
 from wfengine import PackageBuilder
-from wfengine.definition.model import Package
+from wfengine.definition.model import EnumerationType, Package
 
 #: the participants (roles and units of organisation.yaml)
 AGENT, COORDINATOR = "agent", "coordinator"
 DEPARTMENTS = ("billing", "network", "sales", "after_sales")
+#: what a complaint is about (a repair goes to after-sales, the others to their namesake)
+CATEGORIES = ("billing", "network", "sales", "repair")
+#: how the complaint came in, and so how the customer is told (crm.py's channels)
+CHANNELS = ("web", "hotline")
+#: what the coordinator may decide (see the module notes)
+DECISIONS = ("close", "abort", "amend", "reply", "departments", "ask_customer")
+#: how a department's turn ends
+OUTCOMES = ("done", "cannot", "back")
 
 #: every person's step: a reminder every two hours, escalated to the supervisors after eight
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
@@ -55,6 +83,24 @@ CORRELATION = "acceptance_no"
 _FILE_OPINION = (
     'opinions = opinions + {who} + ": " + opinion + "\\n" if opinion != "" else opinions; '
     'opinion = ""'
+)
+#: what the customer is told when the case closes: the reply, or that it was dealt with
+_REPLY_TEXT = f'reply if reply else "Your complaint " + {CORRELATION} + " has been dealt with"'
+#: what the customer is told when the coordinator aborts the case
+_ABORT_TEXT = (
+    f'reply if reply else "Your complaint " + {CORRELATION} + " was closed without further action"'
+)
+#: a department sent the case back: the one before it has its turn again, this one waits
+_STEP_BACK = (
+    "waiting = (waiting or []) + [department]; "
+    "next_department = handled_by[-1] if handled_by else None; "
+    "handled_by = handled_by[:-1] if handled_by else []"
+)
+#: a department is done: a department waiting for it has its turn again, else the one named
+_TURN_DONE = (
+    "handled_by = (handled_by or []) + [department]; "
+    "next_department = waiting[-1] if waiting else next_department; "
+    "waiting = waiting[:-1] if waiting else []"
 )
 
 
@@ -73,24 +119,26 @@ def build() -> Package:
     p.extended_attribute("wfengine:public-name", "Your complaint")
     p.extended_attribute("wfengine:correlation", f"phone, {CORRELATION}")
     public = {"wfengine:public": "true"}
+    department = EnumerationType(values=DEPARTMENTS)
     # the complaint: common fields of every work order, then the category's
-    p.data_field("phone", "STRING", name="Customer phone number")
-    p.data_field("channel", "STRING", initial='"hotline"', name="web or hotline")
-    p.data_field("category", "STRING", extended=public)
+    p.data_field("phone", "STRING", name="Customer phone number (as the CRM keys it)")
+    p.data_field("channel", EnumerationType(values=CHANNELS), initial='"hotline"',
+                 name="web or hotline")  # fmt: skip
+    p.data_field("category", EnumerationType(values=CATEGORIES), extended=public)
     p.data_field("severity", "INTEGER", initial="2", name="1 low, 2 normal, 3 high")
     p.data_field("text", "STRING", name="What the customer says")
     p.data_field("customer_name", "STRING")
     p.data_field("customer_value", "STRING", initial='"standard"')
     p.data_field("instant_answer", "STRING", initial='""')
     p.data_field("satisfied", "BOOLEAN", initial="false")
-    p.data_field("route_to", "STRING", initial='""', name="the agent's choice of department")
+    p.data_field("route_to", department, name="the agent's choice of department")
     p.data_field(CORRELATION, "STRING", extended=public)
     # the coordinator's and departments' work
-    p.data_field("decision", "STRING", initial='""')
+    p.data_field("decision", EnumerationType(values=DECISIONS))
     p.data_field("reply_agent", "STRING", initial=f'"{AGENT}"')
-    p.data_field("next_department", "STRING", initial='""')
-    p.data_field("department", "STRING", initial='""')
-    p.data_field("dept_outcome", "STRING", initial='""')
+    p.data_field("next_department", department)
+    p.data_field("department", department)
+    p.data_field("dept_outcome", EnumerationType(values=OUTCOMES))
     p.data_field("opinion", "STRING", initial='""')
     p.data_field("opinions", "STRING", initial='""')
     p.data_field("question", "STRING", initial='""')
@@ -99,9 +147,14 @@ def build() -> Package:
     p.data_field("conclusion", "STRING", initial='""', extended=public)
     p.data_field("proposed_solution", "STRING", initial='""', extended=public)
     p.data_field("reply", "STRING", initial='""')
+    p.data_field("handled_by", department, is_array=True,
+                 name="the departments that finished their turn, in order")  # fmt: skip
+    p.data_field("waiting", department, is_array=True,
+                 name="the departments that sent the case back and wait for it")  # fmt: skip
     # the applications (bound in crm.py)
     p.application("lookup_customer", params=[("lookup_phone", "IN", "STRING"),
-                  ("found_name", "OUT", "STRING"), ("found_value", "OUT", "STRING")])  # fmt: skip
+                  ("found_name", "OUT", "STRING"), ("found_value", "OUT", "STRING"),
+                  ("found_phone", "OUT", "STRING")])  # fmt: skip
     p.application("record_history", params=[("history_phone", "IN", "STRING"),
                   ("history_text", "IN", "STRING"), ("history_answer", "IN", "STRING"),
                   ("history_acceptance", "IN", "STRING")])  # fmt: skip
@@ -110,10 +163,10 @@ def build() -> Package:
     p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
                   ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING")])  # fmt: skip
 
-    # 1-2: intake, customer details, instant answer
+    # 1-2: intake, customer details (and the phone as the CRM keys it), instant answer
     p.start("intake", extended=_public("Complaint received"))
     p.activity("lookup_customer", tool="lookup_customer",
-               args=["phone", "customer_name", "customer_value"])  # fmt: skip
+               args=["phone", "customer_name", "customer_value", "phone"])  # fmt: skip
     p.route("answered_at_once")
     p.activity("record_instant", tool="record_history",
                args=["phone", "text", "instant_answer", '""'],
@@ -136,9 +189,9 @@ def build() -> Package:
     p.activity("agent_routed", script="next_department = route_to")
     p.activity("urgent", script=(
         'next_department = "after_sales" if category == "repair" else category'))  # fmt: skip
-    p.transition("triage", "agent_routed", condition='route_to != ""')
-    p.transition("triage", "urgent",
-                 condition='severity >= 3 and customer_value == "gold"')  # fmt: skip
+    p.transition("triage", "agent_routed", condition="route_to != None")
+    p.transition("triage", "urgent", condition=(
+        'severity >= 3 and customer_value == "gold" and category != None'))  # fmt: skip
     p.transition("triage", "coordinate", otherwise=True)
     p.transition("agent_routed", "route_department").transition("urgent", "route_department")
 
@@ -151,37 +204,45 @@ def build() -> Package:
     p.transition("coordinate", "decide")
     # close: the coordinator handled it and wrote the reply
     p.transition("decide", "record_reply", condition='decision == "close"')
-    # abort
+    # abort: the customer, who was given an acceptance number, is told
     p.end("aborted", extended=_public("Closed without action"))
-    p.transition("decide", "aborted", condition='decision == "abort"')
+    p.activity("tell_aborted", tool="notify_customer", args=["phone", "channel", _ABORT_TEXT])
+    p.transition("decide", "tell_aborted", condition='decision == "abort"')
     # back to the agent to amend
     p.activity("amend", performer=AGENT, name="Amend the work order",
                writes=["category", "severity", "text"], extended=REMIND)  # fmt: skip
     p.transition("decide", "amend", condition='decision == "amend"')
-    p.transition("amend", "coordinate")
+    p.transition("amend", "back_to_coordinator")
     # an agent replies (the original, or another: reply_agent)
     p.activity("agent_reply", performer="reply_agent", name="Reply to the customer",
                writes=["reply", "conclusion", "proposed_solution"], extended=REMIND)  # fmt: skip
     p.transition("decide", "agent_reply", condition='decision == "reply"')
     p.transition("agent_reply", "record_reply")
-    # departments, one after another: each may name the next, or send it back; the
-    # coordinator's opinion, if any, is filed first (as the coordinator's)
-    p.activity("file_opinion", script=_FILE_OPINION.format(who='"coordinator"'))
+    # 5: departments, one after another: the coordinator's opinion, if any, is filed first
+    # (as the coordinator's), and a new round of departments begins
+    p.activity("file_opinion", script=(
+        _FILE_OPINION.format(who='"coordinator"') + "; handled_by = []; waiting = []"
+    ))  # fmt: skip
     p.transition("decide", "file_opinion", condition='decision == "departments"')
     p.activity("route_department",
-               script='department = next_department; next_department = ""; '
-                      'dept_outcome = ""')  # fmt: skip
-    p.activity("department", performer="department", name="Department handles it",
+               script="department = next_department; next_department = None; "
+                      "dept_outcome = None")  # fmt: skip
+    # the desk's step runs in a block of its own, so the engine's generic send-back from it
+    # (which would restart an earlier turn with this turn's department) finds no earlier step
+    # to go to: a desk sends the case back with its outcome (cannot, back)
+    desk = p.activity_set("desk", name="A department's turn")
+    desk.activity("department", performer="department", name="Department handles it",
                writes=["dept_outcome", "opinion", "next_department", "conclusion",
                        "proposed_solution"],
                extended={**REMIND, **_public("Handled by a department")})  # fmt: skip
     p.activity("add_opinion", script=_FILE_OPINION.format(who="department"))
     p.route("after_department")
-    p.sequence("route_department", "department", "add_opinion", "after_department")
+    p.block("department_turn", activity_set="desk")
+    p.sequence("route_department", "department_turn", "add_opinion", "after_department")
     p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
-    p.transition("after_department", "route_department", condition='next_department != ""')
-    p.transition("after_department", "back_to_coordinator", otherwise=True)
-    p.activity("back_to_coordinator", script='decision = ""')
+    p.transition("after_department", "step_back", condition='dept_outcome == "back"')
+    p.transition("after_department", "turn_done", otherwise=True)
+    p.activity("back_to_coordinator", script="decision = None")
     p.transition("back_to_coordinator", "coordinate")
     # ask the customer and wait for their reply, or three days
     p.activity("ask", tool="notify_customer", args=["phone", "channel", "question"],
@@ -195,19 +256,31 @@ def build() -> Package:
     p.activity("mark_timeout", script="customer_timed_out = true")
     p.sequence("ask", "await_customer")
     p.transition("await_customer", "customer_reply").transition("await_customer", "no_reply")
-    p.transition("customer_reply", "coordinate")
-    p.transition("no_reply", "mark_timeout").transition("mark_timeout", "coordinate")
+    p.transition("customer_reply", "back_to_coordinator")
+    p.transition("no_reply", "mark_timeout").transition("mark_timeout", "back_to_coordinator")
 
-    # 6: the reply into the history, the customer told
+    # 7: the reply into the history, the customer told
     p.activity("record_reply", tool="record_history",
-               args=["phone", "text", "reply", CORRELATION])  # fmt: skip
-    p.activity("notify_reply", tool="notify_customer", args=["phone", "channel", "reply"],
+               args=["phone", "text", _REPLY_TEXT, CORRELATION])  # fmt: skip
+    p.activity("notify_reply", tool="notify_customer", args=["phone", "channel", _REPLY_TEXT],
                extended=_public("Answer sent"))  # fmt: skip
     p.end("closed")
     p.sequence("record_reply", "notify_reply", "closed")
     # added later than the rest, so the transitions above keep their Ids (t1...: what
     # scenarios name, as whatif.yaml does)
     p.transition("file_opinion", "route_department").transition("new_question", "ask")
+    p.transition("tell_aborted", "aborted")
+    # no decision (the form submitted as it came back): the work order comes back, rather
+    # than stopping in an incident
+    p.transition("decide", "back_to_coordinator", otherwise=True)
+    # a department's turn over: the next one (a department waiting for this one, or the one
+    # named), else back to the coordinator
+    p.activity("step_back", script=_STEP_BACK)
+    p.activity("turn_done", script=_TURN_DONE)
+    p.route("next_turn")
+    p.transition("step_back", "next_turn").transition("turn_done", "next_turn")
+    p.transition("next_turn", "route_department", condition="next_department != None")
+    p.transition("next_turn", "back_to_coordinator", otherwise=True)
     return pb.build()
 
 

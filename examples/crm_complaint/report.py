@@ -1,15 +1,19 @@
 """The report after a simulated day (``day.py``): what a call-centre manager reads.
 
-Cases per path; mean and 95th-percentile waiting and handling time per step (the engine's
-audit metrics); the bottleneck (the step where complaints waited longest in total); reminders
-and escalations sent; one case's brief status (what the customer sees) next to its detailed
-status (what the people inside see); and, with matplotlib installed (the ``plots`` extra), a
-PNG of waiting and handling time per step.
+Cases per path, as the audit trail has them (:func:`path_of`); mean and 95th-percentile
+waiting and handling time per step (the engine's audit metrics); the bottleneck (the step
+where complaints waited longest in total); reminders and escalations sent; what people were
+told of their work, by e-mail and SMS (``notices.py``); one case's brief status (what the
+customer sees) next to its detailed status (what the people inside see); and, with matplotlib
+installed (the ``plots`` extra), a PNG of waiting and handling time per step.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +31,65 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 #: the steps people do (the others are automatic, or waits for the customer)
 PEOPLE_STEPS = ("coordinate", "amend", "agent_reply", "department")
+#: what people were told, by the notifiers' event names
+TOLD = {"offered": "new work", "overdue": "reminders", "escalated": "escalations",
+        "sent back": "sent back", "withdrawn": "withdrawn"}  # fmt: skip
 
 
-def report(engine: Engine, result: Any, crm: Any, png: Path | None) -> str:
-    """The report of ``result`` (a ``day.DayResult``) as text; writes the PNG to ``png``."""
+def path_of(done: list[str]) -> str:
+    """The path a case took, from the activities its trail shows completed, in order: the
+    most telling step wins (a case asked about, then replied to, was asked the customer)."""
+    turns = done.count("department")
+    if "record_instant" in done:
+        return "instant answer"
+    if "aborted" in done:
+        return "aborted"
+    if turns:
+        return "one department" if turns == 1 else f"departments ({turns} in sequence)"
+    for step, path in (("ask", "asked the customer"), ("amend", "amended by the agent"),
+                       ("agent_reply", "replied by an agent"),
+                       ("record_reply", "closed by the coordinator")):  # fmt: skip
+        if step in done:
+            return path
+    return "still open"
+
+
+@dataclass
+class Trail:
+    """What the day's audit trail says: cases per path, reminders and escalations."""
+
+    paths: Counter[str] = field(default_factory=Counter)
+    reminders: int = 0
+    escalations: int = 0
+
+
+def read_trail(engine: Engine, instance_ids: Iterable[str]) -> Trail:
+    """Cases per path (:func:`path_of`), reminders and escalations, from each case's trail."""
+    trail = Trail()
+    for iid in instance_ids:
+        done: list[str] = []
+        for e in engine.audit(iid):
+            if e.kind == "activity.completed" and e.activity_id is not None:
+                done.append(e.activity_id)
+            trail.reminders += e.kind == "work_item.reminder"
+            trail.escalations += e.kind == "work_item.escalated"
+        trail.paths[path_of(done)] += 1
+    return trail
+
+
+def report(engine: Engine, result: Any, crm: Any, png: Path | None, told: Any = None) -> str:
+    """The report of ``result`` (a ``day.DayResult``) as text; writes the PNG to ``png``.
+    ``told``: the ``notices.Recorded`` the people's notifiers sent through, if any."""
     out: list[str] = []
-    total = sum(result.paths.values())
+    trail = read_trail(engine, result.instance_ids)
+    total = len(result.instance_ids)
     hours = (result.ended - result.started).total_seconds() / 3600
     out.append(f"{total} complaints from {result.started:%a %H:%M}; the last case closed "
                f"{hours:.1f} hours later (waits for customers' replies included)")  # fmt: skip
     out.append("")
-    out.append("Cases per path")
+    out.append("Cases per path (as the audit trail has them)")
     rows = [["path", "cases", "share"]]
-    for path, n in result.paths.most_common():
+    for path, n in trail.paths.most_common():
         rows.append([path, str(n), f"{100 * n / total:.0f}%"])
     out += _table(rows)
 
@@ -61,14 +111,15 @@ def report(engine: Engine, result: Any, crm: Any, png: Path | None) -> str:
         out.append("")
         out.append(f"Bottleneck: {top!r} (complaints waited {waited / 3600:.1f} hours there in "
                    "total, more than at any other step)")  # fmt: skip
-    reminders = escalations = 0
-    for iid in result.instance_ids:
-        for e in engine.audit(iid):
-            reminders += e.kind == "work_item.reminder"
-            escalations += e.kind == "work_item.escalated"
-    out.append(f"Reminders sent: {reminders}; escalated to a supervisor: {escalations}")
+    out.append(f"Reminders sent: {trail.reminders}; escalated to a supervisor: "
+               f"{trail.escalations}")  # fmt: skip
     out.append(f"Notifications to customers: {len(crm.sent())} (SMS for the hotline, e-mail "
                "for the web)")  # fmt: skip
+    if told is not None:
+        out.append("People told of their work: " + "; ".join(
+            f"{sum(counts.values())} by {channel} ({_told(counts)})"
+            for channel, counts in told.counts().items()
+        ))  # fmt: skip
 
     case = _a_department_case(engine, result.instance_ids)
     if case is not None:
@@ -78,9 +129,10 @@ def report(engine: Engine, result: Any, crm: Any, png: Path | None) -> str:
         out.append(f"One case, {case}, as the customer sees it (brief status):")
         out += ["  " + line for line in json.dumps(brief, indent=2, default=str).splitlines()]
         out.append("and as the people inside see it (detailed status, abridged):")
-        for a in detail.activities:
-            if a.performer or a.activity_id in ("coordinate", "department"):
-                out.append(f"  {a.activity_id:<14} {a.state.value:<18} by {a.performer or '-'}")
+        for step in detail.activities:
+            if step.performer or step.activity_id in ("coordinate", "department"):
+                by = step.performer or "-"
+                out.append(f"  {step.activity_id:<14} {step.state.value:<18} by {by}")
         data = detail.instance.data
         out.append(f"  opinions: {data.get('opinions', '').strip()!r}")
         out.append(f"  reply: {data.get('reply')!r}")
@@ -91,6 +143,10 @@ def report(engine: Engine, result: Any, crm: Any, png: Path | None) -> str:
         else:
             out.append("(no picture: install the plots extra, pip install 'wfengine[plots]')")
     return "\n".join(out)
+
+
+def _told(counts: Counter[str]) -> str:
+    return ", ".join(f"{TOLD.get(event, event)} {n}" for event, n in counts.most_common())
 
 
 def plot(steps: list[Any], png: Path) -> bool:

@@ -4,7 +4,13 @@ Inside, ``export_statuses`` writes the brief status of every open complaint (and
 closed since the last export) as XML, encrypts and authenticates it with AES-256-GCM (an AEAD
 cipher, from the ``cryptography`` library) and numbers it; outside, ``WebDesk.load`` verifies,
 decrypts and loads it into the web centre's own table, from which customers pull their
-status by phone number (all their complaints) or by acceptance number.
+status by phone number (all their complaints) or by acceptance number. Both sides key the
+phone as the CRM does (``crm.phone_key``), so a customer finds their cases however they
+write their number.
+
+A text XML 1.0 cannot hold (a control character pasted into a conclusion) is written with
+each such character replaced by a space (U+FFFD for a lone surrogate or a non-character):
+one odd value never stops the export of every case.
 
 The file: ``WFSX1`` | export number (8 bytes, big-endian) | nonce (12 bytes) | ciphertext with
 its tag. The magic and the number are authenticated with the content (the AEAD's associated
@@ -20,7 +26,9 @@ or in the environment (``key_from_env``, ``WFENGINE_CRM_EXPORT_KEY``, base64).
 from __future__ import annotations
 
 import base64
+import importlib.util
 import os
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +46,29 @@ from wfengine.audit.status import brief_status
 MAGIC = b"WFSX1"
 HEADER = len(MAGIC) + 8 + 12
 KEY_ENV = "WFENGINE_CRM_EXPORT_KEY"
+#: what XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return; surrogates;
+#: U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _crm_phone_key() -> Any:
+    """``crm.phone_key`` of the CRM module beside this one (the example's modules are plain
+    files, loaded by path), so both sides key a phone alike."""
+    path = Path(__file__).with_name("crm.py")
+    spec = importlib.util.spec_from_file_location("crm_complaint_phone_key", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.phone_key
+
+
+phone_key = _crm_phone_key()
+
+
+def xml_text(value: Any) -> str:
+    """``value`` as text XML 1.0 can hold: a control character becomes a space, a lone
+    surrogate or a non-character U+FFFD (see the module notes)."""
+    return _NOT_XML.sub(lambda m: " " if m.group() < "\x20" else "\ufffd", str(value))
 
 
 class ExportRefused(ValueError):
@@ -81,15 +112,14 @@ def status_xml(engine: Engine, instance_ids: list[str], created: datetime) -> by
         if not number:
             continue  # answered at once: no case outside
         brief = brief_status(engine, iid)
-        case = etree.SubElement(
-            root, "case", acceptance=str(number), phone=str(inst.data.get("phone", ""))
-        )
-        etree.SubElement(case, "state").text = brief.state
+        phone = phone_key(str(inst.data.get("phone") or ""))
+        case = etree.SubElement(root, "case", acceptance=xml_text(number), phone=xml_text(phone))
+        etree.SubElement(case, "state").text = xml_text(brief.state)
         stage = brief.milestones[-1] if brief.milestones else None
-        etree.SubElement(case, "stage").text = stage.label if stage else ""
+        etree.SubElement(case, "stage").text = xml_text(stage.label) if stage else ""
         for name, value in sorted(brief.fields.items()):
             if name != "acceptance_no" and value not in (None, ""):
-                etree.SubElement(case, "field", name=name).text = str(value)
+                etree.SubElement(case, "field", name=name).text = xml_text(value)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -177,7 +207,7 @@ class WebDesk:
         rows: list[dict[str, Any]] = []
         for case in root.iter("case"):
             rows.append({
-                "phone": case.get("phone", ""),
+                "phone": phone_key(case.get("phone", "")),
                 "acceptance_no": case.get("acceptance", ""),
                 "state": case.findtext("state") or "",
                 "stage": case.findtext("stage") or "",
@@ -198,8 +228,8 @@ class WebDesk:
 
     def lookup(self, phone: str, acceptance_no: str | None = None) -> list[PublicStatus]:
         """What a customer may see: one case (by phone and acceptance number, a key hit), or
-        all cases under their phone number."""
-        query = sa.select(web_cases).where(web_cases.c.phone == phone)
+        all cases under their phone number, written any way (``phone_key``)."""
+        query = sa.select(web_cases).where(web_cases.c.phone == phone_key(phone))
         if acceptance_no is not None:
             query = query.where(web_cases.c.acceptance_no == acceptance_no)
         with self.db.connect() as conn:

@@ -29,7 +29,7 @@ def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
 #: with examples")
 COMMANDS = _commands(main, [])
 #: those whose modules have no example yet
-_NO_EXAMPLE_YET = {("demo",)}
+_NO_EXAMPLE_YET: set[tuple[str, ...]] = set()
 
 
 def _mark(command: list[str]) -> Any:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from tests.cli.databases import cli
+from tests.conftest import REPO_ROOT
 
 
 def _paths(output: str) -> dict[str, int]:
@@ -26,6 +27,10 @@ def test_the_demo_runs_a_day_and_reports_it(tmp_path: Path) -> None:
     for heading in ("Time per step", "Bottleneck:", "Reminders sent:", "brief status",
                     "detailed status", "Waiting and handling time per step, drawn:"):  # fmt: skip
         assert heading in out, heading
+    # the desks were told of their new work, by e-mail and SMS (notices.py)
+    told = re.search(r"People told of their work: (\d+) by e-mail \(new work (\d+)", out)
+    assert told is not None and int(told.group(2)) > 0, out
+    assert re.search(r"; (\d+) by SMS \(new work \d+", out)
     png = Path(out.split("drawn: ", 1)[1].split("\n", 1)[0])
     assert png.is_file() and png.read_bytes()[:4] == b"\x89PNG"
     # the trail stays in the database: the stats command reads it
@@ -44,3 +49,43 @@ def test_the_demo_runs_a_day_and_reports_it(tmp_path: Path) -> None:
 def test_without_the_example_the_demo_says_where_to_point(tmp_path: Path) -> None:
     result = cli("demo", "crm", "--example", str(tmp_path))
     assert result.exit_code == 2 and "--example" in result.output
+
+
+def test_cases_per_path_are_what_the_audit_trail_says(tmp_path: Path) -> None:
+    """A case planned for several departments whose first department cannot handle it went
+    through one department: the report counts it so (seed 9 has such cases), as the trail
+    of the day's database does."""
+    from collections import Counter
+
+    from wfengine import Engine
+
+    url = f"sqlite:///{tmp_path / 'day.db'}"
+    result = cli("demo", "crm", "--complaints", "40", "--seed", "9", "--db", url)
+    assert result.exit_code == 0, result.output
+    reported = _paths(result.stdout)
+    turns: Counter[str] = Counter()
+    with Engine(db_url=url) as engine:
+        for case in engine.instance_summaries():
+            n = engine.trace(case.id).count("department")
+            if n:
+                turns["one department" if n == 1 else f"departments ({n} in sequence)"] += 1
+    assert turns and {k: v for k, v in reported.items() if "department" in k} == dict(turns)
+
+
+def test_a_database_that_already_holds_work_is_refused(tmp_path: Path) -> None:
+    """A second day on the same database would be reported mixed with the first, and an
+    organisation loaded there would be replaced: both are refused (exit 2), nothing written."""
+    url = f"sqlite:///{tmp_path / 'day.db'}"
+    assert cli("demo", "crm", "--complaints", "5", "--db", url).exit_code == 0
+    again = cli("demo", "crm", "--complaints", "5", "--db", url)
+    assert again.exit_code == 2 and "already holds process instances" in again.output
+    listed = cli("instances", "--db", url, "--json")
+    assert len(json.loads(listed.stdout)) == 5  # the first day's, and no more
+
+    mine = f"sqlite:///{tmp_path / 'mine.db'}"
+    loaded = cli("org", "load", str(REPO_ROOT / "examples" / "organisation.yaml"), "--db", mine)
+    assert loaded.exit_code == 0, loaded.output
+    refused = cli("demo", "crm", "--complaints", "5", "--db", mine)
+    assert refused.exit_code == 2 and "already holds an organisation" in refused.output
+    shown = cli("org", "show", "--db", mine)
+    assert "alice" in shown.stdout and "eva" not in shown.stdout  # still the user's own

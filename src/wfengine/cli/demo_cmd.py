@@ -7,8 +7,15 @@ report, so the trail can be inspected afterwards with ``wfengine stats``, ``wfen
 or ``wfengine audit``), with simulated agents, coordinators, department desks and customers who
 act only through the worklist API and messages (``examples/crm_complaint/day.py``), a
 progress bar, then the report (``report.py``): cases per path, waiting and handling time per
-step, the bottleneck, reminders, one case's brief and detailed status, and a PNG of the times
-per step when matplotlib is installed. The same seed gives the same day.
+step, the bottleneck, reminders, what people were told of their work (e-mail and SMS through
+the engine's notifiers, to a recording mail server and gateway), one case's brief and detailed
+status, and a PNG of the times per step when matplotlib is installed. The same seed gives the
+same day.
+
+``--db`` names a database of the day's own: one that already holds process instances or an
+organisation is refused (exit 2) before anything is written, as ``wfengine simulate --db``
+refuses one: the day would be reported mixed with what is there, and the organisation
+replaced by the example's.
 
 The example's files are read from ``--example`` (default: ``examples/crm_complaint`` of the
 source checkout this wfengine runs from); an installation without them says where to point.
@@ -21,17 +28,27 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from wfengine.cli.exit_status import InputOutputError
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
 #: the example's directory in a source checkout (src/wfengine/cli -> the repository root)
 CHECKOUT_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "crm_complaint"
 
 
 @click.group()
 def demo() -> None:
-    """Run the shipped examples on the real engine."""
+    """Run the shipped examples on the real engine.
+
+    \b
+    Examples:
+      wfengine demo crm
+      wfengine demo crm --complaints 50 --seed 7 --db sqlite:///crm-day.db
+    """
 
 
 def _load(directory: Path, name: str) -> ModuleType:
@@ -43,6 +60,25 @@ def _load(directory: Path, name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _refuse_used(engine: Engine, url: str) -> None:
+    """Exit 2 when the database at ``url`` already holds someone's work: process instances,
+    or an organisation (see the module notes)."""
+    from wfengine.runtime.sql.connect import shown
+    from wfengine.runtime.sql.store import SqlStore
+    from wfengine.worklist.org_store import read_organisation
+
+    held = None
+    if engine.instance_summaries(limit=1):
+        held = "process instances"
+    elif isinstance(engine.store, SqlStore) and read_organisation(engine.store) is not None:
+        held = "an organisation (wfengine org load), which the demo would replace"
+    if held is not None:
+        raise InputOutputError(
+            f"{shown(url)} already holds {held}: the demo keeps its day in a database of its "
+            "own (name a new one, or leave out --db)"
+        )
 
 
 @demo.command("crm")
@@ -84,17 +120,26 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
         )
     definition, crm_side = _load(directory, "definition"), _load(directory, "crm")
     day, report = _load(directory, "day"), _load(directory, "report")
-    work = Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
-    url = url or f"sqlite:///{work / 'crm.db'}"
+    notices = _load(directory, "notices")
+    work: Path | None = None  # the day's directory: its database (unless --db), its PNG
+    if url is None:
+        work = Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
+        url = f"sqlite:///{work / 'crm.db'}"
     clock = VirtualClock()
     engine = open_engine(url, defer=False, clock=clock)  # unusable: exit 2, named
-    organisation = day.organisation(complaints)
-    engine.directory = organisation
-    # stored with the day's trail, so `wfengine stats` groups it by role and unit, and the
-    # worklist commands know its people, as after `wfengine org load`
-    if isinstance(engine.store, SqlStore):
-        save_organisation(engine.store, organisation)
     try:
+        _refuse_used(engine, url)
+        organisation = day.organisation(complaints)
+        engine.directory = organisation
+        # stored with the day's trail, so `wfengine stats` groups it by role and unit, and the
+        # worklist commands know its people, as after `wfengine org load`
+        if isinstance(engine.store, SqlStore):
+            save_organisation(engine.store, organisation)
+        # people hear of their work by e-mail and SMS, sent to a recording stand-in
+        told: Any = notices.Recorded()
+        notices.subscribe_people(
+            engine.outbox.handlers, organisation, email=told.email(), sms=told.sms()
+        )
         apps: Any = crm_side.CrmApps(url, clock=clock)
         apps.register(engine.applications)
         engine.deploy(definition.build())
@@ -106,7 +151,8 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
                 last[0] = done
 
             result = day.run_day(engine, clock, complaints, seed=seed, progress=progress)
-        click.echo(report.report(engine, result, apps, work / "crm-day.png"))
+        work = work or Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
+        click.echo(report.report(engine, result, apps, work / "crm-day.png", told=told))
         click.echo(f"\nThe day's trail: {url} (try: wfengine stats --db {url})")
     finally:
         engine.close()
