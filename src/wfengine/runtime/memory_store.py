@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -40,14 +40,11 @@ from wfengine.runtime.snapshots import (
     InstanceSummary,
     summarise,
 )
-from wfengine.runtime.sql.rows import instance_row
-from wfengine.runtime.sql.serialize import load_instance
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
 from wfengine.runtime.values import owned
 
 _flatten = chain.from_iterable
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(WorkItem))
 
 
 def _events(log: Log) -> Iterable[Change]:
@@ -98,65 +95,19 @@ class MemoryStore(StoreOutbox):
         self._incidents: dict[str, Incident] = {}
         #: the closed activity instances and trace entries commits took out of instances
         self._history = MemoryHistory()
+        #: one id sequence for every engine on this store (each taking its own handed out
+        #: pi-1 twice, and the second instance replaced the first)
         self._ids = SequentialIds()
-        #: inside a unit of work: the instances it read, as committed (their row and document,
-        #: as the SQL store would keep them), to put back if it fails; None outside a unit
-        self._before: dict[str, tuple[dict[str, Any], dict[str, Any]]] | None = None
-        #: ... and the work items it read, as committed
-        self._items_before: dict[str, WorkItem] = {}
 
-    @contextmanager
-    def unit(self) -> Iterator[None]:
-        """A command's unit of work: a command that fails part-way leaves nothing behind.
+    def unit(self) -> AbstractContextManager[None]:
+        """Nothing to open: the store's records are the live ones, changed in place.
 
-        Navigation changes the live records in place, so the first read of an instance or a
-        work item inside a unit keeps a copy of it as committed (the instance as the SQL
-        store's document, a work item's fields), and a failure puts those back. What a long
-        command took out of its instances before it failed (``take_history`` every
-        :data:`~wfengine.runtime.navigation.agenda.TAKE_EVERY` steps) stays taken.
-        """
-        if self._before is not None:  # re-entrant: joins the open unit
-            yield
-            return
-        self._before = {}
-        self._items_before = {}
-        try:
-            yield
-        except BaseException:
-            self._roll_back()
-            raise
-        finally:
-            self._before = None
-            self._items_before = {}
-
-    def _keep_instance(self, inst: ProcessInstance) -> None:
-        """Keep ``inst`` as committed, the first time a unit reads it."""
-        assert self._before is not None
-        row = instance_row(
-            inst, row_version=0, audit_seq=0, audit_head=None, updated_at=inst.created_at
-        )
-        self._before[inst.id] = (row, row["state_blob"])
-
-    def _keep_item(self, item: WorkItem) -> None:
-        self._items_before[item.id] = dataclasses.replace(item)
-
-    def _roll_back(self) -> None:
-        """Put back every instance and work item the failed unit read, as committed."""
-        assert self._before is not None
-        for instance_id, (row, doc) in self._before.items():
-            live = self._instances.get(instance_id)
-            if live is None:
-                continue
-            restored = load_instance(row, doc, live.compiled)
-            self._instances[instance_id] = restored
-            for incident in restored.incidents.values():
-                if incident.id in self._incidents:
-                    self._incidents[incident.id] = incident
-        for item_id, before in self._items_before.items():
-            item = self._work_items.get(item_id)
-            if item is not None:
-                for field in _ITEM_FIELDS:
-                    setattr(item, field, getattr(before, field))
+        Why no rollback: a copy of every instance a command reads, kept to put it back,
+        cost a third of a short command (W4). What could fail part-way is what the engine
+        calls inside a command: applications and expressions fail into incidents, and so
+        does the host's directory (``Work._members``); an exception that still escapes is a
+        bug, and leaves the command's changes as far as it got."""
+        return nullcontext()
 
     def id_generator(self) -> IdGenerator:
         """The store's one id sequence: engines sharing this store never hand out one id
@@ -190,12 +141,9 @@ class MemoryStore(StoreOutbox):
 
     def instance(self, instance_id: str) -> ProcessInstance:
         try:
-            inst = self._instances[instance_id]
+            return self._instances[instance_id]
         except KeyError:
             raise NotFoundError("process instance", instance_id) from None
-        if self._before is not None and instance_id not in self._before:
-            self._keep_instance(inst)
-        return inst
 
     def instances(
         self, *, state: ProcessState | None = None, process_id: str | None = None
@@ -258,29 +206,19 @@ class MemoryStore(StoreOutbox):
 
     def work_item(self, work_item_id: str) -> WorkItem:
         try:
-            item = self._work_items[work_item_id]
+            return self._work_items[work_item_id]
         except KeyError:
             raise NotFoundError("work item", work_item_id) from None
-        if self._before is not None and work_item_id not in self._items_before:
-            self._keep_item(item)
-        return item
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            found = list(self._open_items.values())
-        else:
-            mine = self._open_of.get(instance_id)
-            if mine is None:
-                if instance_id not in self._instances:
-                    raise NotFoundError("process instance", instance_id)
-                return []
-            found = list(mine.values())
-        if self._before is not None:
-            kept = self._items_before
-            for item in found:
-                if item.id not in kept:
-                    self._keep_item(item)
-        return found
+            return list(self._open_items.values())
+        mine = self._open_of.get(instance_id)
+        if mine is None:
+            if instance_id not in self._instances:
+                raise NotFoundError("process instance", instance_id)
+            return []
+        return list(mine.values())
 
     def worklist(
         self,

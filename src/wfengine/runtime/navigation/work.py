@@ -56,14 +56,27 @@ class Work(NavigatorBase):
         inst = ai.scope.instance
         act = ai.act
         holder: str | None = None
-        if act.assignment is None:
-            assignees = self._members(zip(act.performers, act.participants, strict=True))
-        else:
-            try:
+        try:
+            if act.assignment is None:
+                assignees = self._members(zip(act.performers, act.participants, strict=True))
+            else:
                 assignees, holder = self._assign(ai, act.assignment)
-            except _Failure as exc:
-                self._incident(inst, ai, act.id, "run", exc.message)
-                return
+        except _Failure as exc:
+            self._incident(inst, ai, act.id, "run", exc.message)
+            return
+        except Exception as exc:  # the host's directory: any failure of it
+            # an organisation server that does not answer: the work waits for it, with an
+            # incident whose retry offers it again, as on every store (the command's other
+            # changes, a person's completion before it, stand)
+            self._incident(
+                inst,
+                ai,
+                act.id,
+                "run",
+                f"{ai.place()}: the directory failed to say who may do it "
+                f"({type(exc).__name__}: {exc}); retry the incident once it answers",
+            )
+            return
         item = WorkItem(
             id=self.ctx.ids.new("wi"),
             instance_id=inst.id,

@@ -10,6 +10,19 @@
 ``migrations`` (the Alembic scripts).
 """
 
-from wfengine.runtime.sql.store import SqlStore
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wfengine.runtime.sql.store import SqlStore
 
 __all__ = ["SqlStore"]
+
+
+def __getattr__(name: str) -> Any:
+    """``SqlStore`` on first use: the memory store reads instance documents with
+    ``serialize``, and importing the package for it must not import SQLAlchemy."""
+    if name == "SqlStore":
+        from wfengine.runtime.sql.store import SqlStore
+
+        return SqlStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
