@@ -320,3 +320,25 @@ def test_a_subflow_keeps_the_called_instances_id_in_its_instance_data_field() ->
 def test_an_instance_data_field_that_is_no_field_is_a_warning() -> None:
     [warning] = [d for d in validate(_keeping_id("chld_id")) if d.code == "undefined-data-field"]
     assert warning.severity is Severity.WARNING and "'chld_id'" in warning.message
+
+
+def _nested_blocks(levels: int) -> Package:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").block("b0", activity_set="set1").end("e")
+    p.sequence("s", "b0", "e")
+    for i in range(1, levels):
+        p.activity_set(f"set{i}").block(f"b{i}", activity_set=f"set{i + 1}")
+    p.activity_set(f"set{levels}").activity("leaf")
+    return pb.build()
+
+
+def test_blocks_nested_deeper_than_the_limit_are_refused() -> None:
+    """Activity sets are flat in the file, so the document's depth limit did not bound them:
+    300 nested blocks validated clean and crashed the engine with RecursionError (350 crashed
+    deploy itself). One finding, at the outermost block."""
+    finding = _refused(_nested_blocks(300), "block-depth")
+    assert finding.element_id == "b0" and "more than 32 deep" in finding.message
+    engine = Engine()
+    engine.deploy(_nested_blocks(32))  # the limit itself is fine
+    assert engine.trace(engine.start_process("main"))[-2:] == ["b0", "e"]

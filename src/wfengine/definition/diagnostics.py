@@ -77,6 +77,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "undefined-transition": (Severity.ERROR, "a split lists a transition that does not leave it"),
     "block-recursion": (Severity.ERROR, "a block activity runs the activity set it is in"),
+    "block-depth": (Severity.ERROR, "blocks nest more than 32 activity sets deep"),
     "loop-incomplete": (
         Severity.ERROR,
         "a multi-instance loop lacks its count or its Complex flow condition",

@@ -46,6 +46,11 @@ __all__ = [
 ]
 
 
+#: the deepest blocks may nest, activity set in activity set (validation's ``block-depth``,
+#: and the runtime compiler refuses deeper): each level is a level of the engine's recursion
+MAX_BLOCK_DEPTH = 32
+
+
 def scope_items(
     process: WorkflowProcess, activity_set: ActivitySet | None = None
 ) -> tuple[tuple[Activity, ...], tuple[Transition, ...]]:

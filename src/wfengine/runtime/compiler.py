@@ -57,7 +57,7 @@ import networkx as nx
 from wfengine.applications.coercion import Checked
 from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
-from wfengine.definition.graph import start_ids
+from wfengine.definition.graph import MAX_BLOCK_DEPTH, start_ids
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -167,6 +167,11 @@ class _GraphCompiler(ActivityCompiler):
                 raise DeployError(
                     f"process {process.id!r}: activity set {activity_set.id!r} contains a block "
                     "that runs itself; recursion belongs in a subflow"
+                )
+            if len(self._active_sets) > MAX_BLOCK_DEPTH:  # validation says it first
+                raise DeployError(
+                    f"process {process.id!r}: blocks nest more than {MAX_BLOCK_DEPTH} deep at "
+                    f"activity set {activity_set.id!r} (block-depth)"
                 )
             activities, transitions = activity_set.activities, activity_set.transitions
             name = f"process {process.id!r}, activity set {activity_set.id!r}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -302,7 +303,10 @@ def check_references(ctx: Context) -> Iterator[Diagnostic]:
 def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
     """``undefined-activity-set``: a BlockActivity names no activity set of its process, or a
     start activity that is not in the set; ``block-recursion``: a block runs, directly or
-    through other blocks, the activity set it is in (recursion belongs in a subflow)."""
+    through other blocks, the activity set it is in (recursion belongs in a subflow);
+    ``block-depth``: blocks nest deeper than :data:`MAX_BLOCK_DEPTH` (activity sets are flat
+    in the file, so the document's depth limit does not bound them, and each level is a
+    level of the engine's own recursion)."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, BlockActivity):
@@ -329,6 +333,18 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=activity.id,
                 line=line,
             )
+        # (said once, at the outermost block: every set a chain runs is run from the top)
+        if (
+            scope.activity_set is None
+            and _nesting(scope.process.activity_sets, target.id) > MAX_BLOCK_DEPTH
+        ):
+            yield make(
+                "block-depth",
+                f"block activity {activity.id!r} in {scope.where} runs activity set "
+                f"{target.id!r}, whose blocks nest more than {MAX_BLOCK_DEPTH} deep",
+                element_id=activity.id,
+                line=line,
+            )
         if scope.activity_set is not None and _runs(
             scope.process.activity_sets, target.id, scope.activity_set.id
         ):
@@ -340,6 +356,24 @@ def check_blocks(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=activity.id,
                 line=line,
             )
+
+
+def _nesting(sets: Sequence[ActivitySet], start: str) -> int:
+    """How deep activity sets nest from ``start`` (1: its blocks run no set), counting a
+    set that runs itself once (``block-recursion`` reports that)."""
+    by_id = {s.id: s for s in sets}
+    depth, level, seen = 0, [start], set()
+    while level and depth <= MAX_BLOCK_DEPTH:
+        depth += 1
+        seen.update(level)
+        level = [
+            a.body.activity_set_id
+            for set_id in level
+            if set_id in by_id
+            for a in by_id[set_id].activities
+            if isinstance(a.body, BlockActivity) and a.body.activity_set_id not in seen
+        ]
+    return depth
 
 
 def _runs(sets: Sequence[ActivitySet], start: str, wanted: str) -> bool:
