@@ -211,8 +211,9 @@ def test_a_command_that_keeps_losing_races_gives_up(db_url: str, clock: VirtualC
 
         store.commit = always_overtaken  # type: ignore[method-assign]
         one.max_conflict_retries = 3
-        with pytest.raises(ConcurrencyError, match="changed by another engine"):
+        with pytest.raises(ConcurrencyError, match="changed by another engine") as lost:
             one.set_data(iid, {"amount": 100})
+        assert "lost 4 races in a row and changed nothing: try it again" in str(lost.value)
         assert two.instance(iid).data["amount"] == 4  # four attempts, each overtaken
 
 

@@ -12,7 +12,9 @@ are in :mod:`.engine` (instances), :mod:`.job_commands`, :mod:`.incident_command
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Self, TypeVar
@@ -168,11 +170,18 @@ class EngineBase:
                     with self.store.unit():
                         result = body()
                     break
-                except ConcurrencyError:
+                except ConcurrencyError as exc:
                     attempt += 1
                     if attempt > self.max_conflict_retries:
-                        raise
+                        raise ConcurrencyError(
+                            f"{exc}; the command lost {attempt} races in a row and changed "
+                            "nothing: try it again"
+                        ) from exc
                     _log.debug("lost a race with another engine; retrying (%d)", attempt)
+                    # a burst of engines on one instance (many people completing their parts
+                    # at once): a short random wait spreads the runs that follow
+                    if attempt > 1:
+                        time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
         finally:
             self._in_command = False
             self._command_lock.release()
