@@ -248,10 +248,20 @@ class Worker:
                 except Exception as exc:  # the job's own commit will tell; keep renewing
                     _log.warning("could not renew leases of %s: %s", engine.worker_id, exc)
                     continue
-                # a job finished meanwhile is gone, not lost: only still-held ones count
+                # a job finished meanwhile is gone, not lost: only still-held ones count, and
+                # of those, the ones still stored (a job's commit deletes it a moment before
+                # the thread that ran it lets go of it)
                 lost = sorted((set(held) & set(engine.held_jobs())) - set(kept))
+                lost = [job_id for job_id in lost if _still_stored(engine, job_id)]
                 if lost:
                     _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
+
+
+def _still_stored(engine: Engine, job_id: str) -> bool:
+    try:
+        return engine.store.job(job_id) is not None
+    except Exception:  # the database is away: say so as before
+        return True
 
 
 def _work_due(engine: Engine) -> bool:
