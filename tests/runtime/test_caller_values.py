@@ -41,3 +41,19 @@ def test_values_given_and_handed_out_are_copies(engine: Engine) -> None:
     engine.set_data(pi, new := {"items": ["z"]})
     new["items"].clear()
     assert engine.instance(pi).data["items"] == ["z"]
+
+
+def test_a_page_or_a_time_that_would_select_wrongly_is_refused(engine: Engine) -> None:
+    """A negative limit dropped the last event in memory and returned all of them on SQLite;
+    a time with no timezone raised a raw TypeError or a SQLAlchemy error."""
+    from datetime import datetime
+
+    import pytest
+
+    with pytest.raises(ValueError, match=r"limit: not negative \(-1\)"):
+        engine.audit_events(limit=-1)
+    with pytest.raises(ValueError, match=r"limit: not negative \(-1\)"):
+        engine.work_items_of("alice", limit=-1)
+    with pytest.raises(ValueError, match="since: a time with a timezone"):
+        engine.audit_events(since=datetime(2026, 1, 1))
+    assert engine.audit_events(limit=0) == []

@@ -55,6 +55,17 @@ class AuditQuery:
     after: AuditKey | None = None
     limit: int | None = None
 
+    def __post_init__(self) -> None:
+        """Refuse what would select the wrong events quietly: a negative page (it dropped
+        the last event in memory and returned all of them on SQLite), or a time with no
+        timezone (it raised a raw TypeError in memory and SQLAlchemy's error on SQLite)."""
+        if self.limit is not None and self.limit < 0:
+            raise ValueError(f"limit: not negative ({self.limit})")
+        for name in ("since", "until"):
+            when = getattr(self, name)
+            if when is not None and when.utcoffset() is None:
+                raise ValueError(f"{name}: a time with a timezone, not {when.isoformat()}")
+
     def matches(self, event: AuditEvent) -> bool:
         """Whether ``event`` passes the filters (the page bounds aside)."""
         return (

@@ -129,6 +129,8 @@ class Queries(EngineBase):
         ``user``, oldest first (items made at the same instant, by one command, in the order
         of their ids as text), at most ``limit``; the next page starts ``after`` the last
         item of this one (keyset paging: stable while items come and go)."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit: not negative ({limit})")
         found = self.store.worklist(
             user,
             state=None if state is None else WorkItemState(state),
