@@ -260,3 +260,56 @@ def test_durations_are_exact_to_the_microsecond(engine: Engine) -> None:
     times = {a.activity_id: (a.waiting.mean, a.processing.mean) for a in m.activities}
     assert times == {"enter": (1200.0, 2400.0), "book": (0.999999, 0.0004)}
     assert m.cycle_time.mean == 3601.000399
+
+
+def test_a_persons_loop_and_multi_instance_figures_are_those_of_the_work(
+    engine: Engine,
+) -> None:
+    """A person's looping activity starts when its work does, and a person's multi-instance
+    activity counts its instances, not the container that spans them. Before, a looping
+    activity was 'started' when offered (waiting 0 in memory, 1800 s on SQLite), each MI
+    instance was started twice, and the container was counted as a third instance."""
+    from wfengine.definition.builder import multi_instance
+
+    clock = engine.clock
+    assert isinstance(clock, VirtualClock)
+    pb = PackageBuilder("loops")
+    p = pb.process("loops")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("L", performer="clerk", loop=_twice(), writes=["n"])
+    p.activity("M", performer="clerk", loop=multi_instance("2"))
+    p.transition("L", "M")
+    engine.deploy(pb.build())
+    t0 = clock.now()
+
+    def at(minutes: int) -> None:
+        clock.set(t0 + timedelta(minutes=minutes))
+
+    iid = engine.start_process("loops")
+    for start, done, n in ((30, 60, 1), (105, 120, 2)):  # L: offered at 0
+        at(start)
+        (w,) = engine.work_items(iid)
+        engine.claim_work_item(w.id, "alice")
+        engine.start_work_item(w.id, "alice")
+        at(done)
+        engine.complete_work_item(w.id, {"n": n}, user="alice")
+    first, second = engine.work_items(iid)  # M's two instances, offered at 120
+    for item, start, done in ((first, 140, 160), (second, 180, 240)):
+        at(start)
+        engine.claim_work_item(item.id, "bob")
+        engine.start_work_item(item.id, "bob")
+        at(done)
+        engine.complete_work_item(item.id, user="bob")
+    figures = {a.activity_id: a for a in process_metrics(engine, "loops").activities}
+    assert (figures["L"].count, figures["L"].waiting.mean, figures["L"].processing.mean) == (
+        1,
+        1800.0,
+        5400.0,
+    )
+    assert (figures["M"].count, figures["M"].waiting.mean, figures["M"].processing.mean) == (
+        2,
+        2400.0,
+        2400.0,
+    )
+    starts = [e.activity_id for e in engine.audit(iid) if e.kind == "activity.started"]
+    assert starts.count("L") == 1 and starts.count("M") == 3  # M: its container and two

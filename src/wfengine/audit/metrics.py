@@ -1,12 +1,13 @@
 """Process metrics from the audit trail: where work waits, how long it takes, who does it.
 
-Per **activity** (its activity instances that completed, in a period when one is given): how
-many; the **waiting time**, from the activity instance's creation (it became ready; a
-person's work was offered) to its start (a person started the work item, or the activity
-started), and the **processing time**, from that start to its completion; each as mean,
-median and 95th percentile; and the share that was **overdue** (a deadline fired on it). Per
-**process**: instances started, completed and open now (work in progress), the **cycle time**
-of completed instances and their **throughput**: instances completed per day over the period
+Per **activity** (its activity instances that completed, in a period when one is given; of a
+multi-instance activity, its instances, not the container that spans them): how many; the
+**waiting time**, from the activity instance's creation (it became ready; a person's work was
+offered) to its start (a person started the work item, or the activity started), and the
+**processing time**, from that start to its completion; each as mean, median and 95th
+percentile; and the share that was **overdue** (a deadline fired on it). Per **process**:
+instances started, completed and open now (work in progress), the **cycle time** of
+completed instances and their **throughput**: instances completed per day over the period
 (see :func:`throughput_per_day`). Per **user** (and per role and unit, with an organisation):
 the work items they completed (the trail's ``work_item.completed`` events, each credited to
 the user it names, or when the host's code named none to whoever held the item) and the open
@@ -45,6 +46,9 @@ COMPLETED_KIND = "activity.completed"
 LATE_KIND = "deadline.fired"
 #: a work item completed: what the users' and groups' ``completed`` count
 WORK_DONE_KIND = "work_item.completed"
+#: a multi-instance activity started its instances: its container is not one of them (the
+#: figures count the instances, the work; the container spans them all)
+MI_STARTED_KIND = "mi.started"
 
 #: the shortest span a throughput is measured over when the trail, not the window, bounds it
 #: (one case completed a second after it started does not make 86,400 a day)
@@ -187,10 +191,13 @@ def activity_durations_of(
     """activity id -> (waiting, processing, late) of each of its instances that completed in
     ``[since, until)``, from ``events`` (the whole trail of one process)."""
     spans: dict[tuple[str, str], _Span] = {}
+    containers: set[tuple[str, str]] = set()  # multi-instance containers: not counted
     for e in events:
         ai, act = e.activity_instance_id, e.activity_id
         if ai is None or act is None:
             continue
+        if e.kind == MI_STARTED_KIND:
+            containers.add((e.instance_id, ai))
         span = spans.get((e.instance_id, ai))
         if span is None:
             span = spans[(e.instance_id, ai)] = _Span(act, e.at)
@@ -202,7 +209,9 @@ def activity_durations_of(
         elif e.kind == LATE_KIND:
             span.late = True
     found: dict[str, list[tuple[float, float, bool]]] = {}
-    for span in spans.values():
+    for key, span in spans.items():
+        if key in containers:
+            continue
         started, done_at = span.started, span.completed
         if done_at is None or started is None:
             continue

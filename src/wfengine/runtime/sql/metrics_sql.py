@@ -58,11 +58,18 @@ def seconds(microseconds: Any) -> float:
     return int(microseconds) / 1_000_000
 
 
+#: (a multi-instance activity's container, the row with no mi_index beside rows with one,
+#: is not counted: its instances are the activity's work, and it spans all of them)
 _DURATIONS_QUERY = """
 SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END
 FROM activity_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
       {window}
+      AND NOT (mi_index IS NULL AND EXISTS (
+          SELECT 1 FROM activity_instances AS mi
+          WHERE mi.instance_id = activity_instances.instance_id
+                AND mi.activity_id = activity_instances.activity_id
+                AND mi.mi_index IS NOT NULL))
 """
 
 _COUNTS_QUERY = """
