@@ -70,3 +70,22 @@ def test_an_answer_outside_an_enumeration_is_an_incident(engine: Engine) -> None
     (incident,) = engine.incidents(pi)
     assert "expected one of 'abort', 'close', got str 'purple'" in incident.message
     assert engine.instance(pi).data["decision"] is None
+
+
+def test_a_script_value_its_field_does_not_take_is_an_incident(engine: Engine) -> None:
+    """A script's assignment is checked as a person's data is: "zz" into an enumeration
+    stops at the script with an incident (it was stored, and a gateway over the field then
+    found no way on)."""
+    pb = _package()
+    p = pb.process("scripted")
+    p.data_field("decision", "Decision")
+    p.data_field("count", "INTEGER")
+    p.activity("calc", script="count = '7'; decision = 'zz'")
+    engine.deploy(pb.build())
+    pi = engine.start_process("scripted")
+    (incident,) = engine.incidents(pi)
+    assert incident.activity_id == "calc"
+    assert "data field 'decision': expected one of 'abort', 'close', got str 'zz'" in (
+        incident.message
+    )
+    assert engine.instance(pi).data["count"] is None  # nothing of the script was applied

@@ -7,7 +7,7 @@ from collections import ChainMap
 from typing import Any
 
 from wfengine.applications.redaction import audit_values
-from wfengine.errors import DataNotStorableError, ExpressionEvaluationError
+from wfengine.errors import DataNotStorableError, DataTypeError, ExpressionEvaluationError
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ScriptAssigned, change
 from wfengine.runtime.instance import ActivityInstance
@@ -41,9 +41,11 @@ class Scripts(NavigatorBase):
             except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
                 self._incident(inst, ai, ai.act.id, operation, str(exc))
                 return False
-        try:  # a value no store can hold (a set, a dict with number keys, nested too deep)
+        try:  # a value no store can hold (a set, a dict with number keys, nested too deep),
+            # or one its field's type does not take (an enumeration's "zz"), as a person's
+            assigned = dict(inst.compiled.checked(assigned, f"{ai.place()}, script"))
             check_storable(assigned, f"{ai.place()}, script")
-        except DataNotStorableError as exc:
+        except (DataNotStorableError, DataTypeError) as exc:
             self._incident(inst, ai, ai.act.id, operation, str(exc))
             return False
         shown = audit_values(assigned, inst.compiled.sensitive_fields)
