@@ -282,3 +282,22 @@ def test_a_text_where_a_list_is_due_is_refused_when_the_object_is_built() -> Non
     with pytest.raises(TypeError, match=r"outputs must be a list of answer keys"):
         http_agent("https://example.org/api", outputs="total")
     assert StaticDirectory({"clerk": ["alice"]}).members("clerk") == ("alice",)
+
+
+def test_a_version_or_a_data_type_of_the_wrong_kind_is_refused_where_it_is_given() -> None:
+    """``start_process(version="1")`` said there was no version 'p v1' among versions 1..1;
+    ``data_field("x", 5)`` put 5 into the frozen model, and validation later failed inside."""
+    import pytest
+
+    from wfengine import BuildError, Engine, PackageBuilder
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    with pytest.raises(BuildError, match=r"a data type is .* not 5"):
+        p.data_field("x", 5)  # type: ignore[arg-type]
+    p.activity("a")
+    engine = Engine()
+    engine.deploy(pb.build())
+    with pytest.raises(TypeError, match=r"version of 'p': a whole number .* not '1'"):
+        engine.start_process("p", version="1")  # type: ignore[arg-type]
+    assert engine.instance(engine.start_process("p", version=1)).state.value == "closed.completed"

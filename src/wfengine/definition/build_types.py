@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import get_args
 
 from wfengine.definition.build_arguments import (
     BuildError,
@@ -40,6 +41,8 @@ class TypeRef:
 
 
 PendingType = DataType | TypeRef
+#: the model's data types: the members of its ``DataType`` union
+_MODEL_TYPES: tuple[type, ...] = get_args(get_args(DataType)[0])
 
 
 def type_of(spec: TypeSpec) -> PendingType:
@@ -51,6 +54,11 @@ def type_of(spec: TypeSpec) -> PendingType:
             if kind.value == spec.upper():
                 return BasicType(type=kind)
         return TypeRef(spec)
+    if not isinstance(spec, _MODEL_TYPES):  # (None, 5: the frozen model would hold it as is)
+        raise BuildError(
+            f"a data type is a basic type's name, a declared type's name or a model type, "
+            f"not {spec!r}"
+        )
     return spec
 
 

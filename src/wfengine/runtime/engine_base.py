@@ -123,6 +123,11 @@ class EngineBase:
         return self.store.deployment(process_id)
 
     def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        if version is not None and (type(version) is not int):
+            # ("1" read as no such version, and said "versions 1..1")
+            raise TypeError(
+                f"version of {process_id!r}: a whole number (1, 2, ...), not {version!r}"
+            )
         found = self.store.deployment(process_id, version)
         if found is not None:
             return found
