@@ -196,3 +196,23 @@ def test_xes_of_an_instance_of_another_process_is_empty_as_csv_is() -> None:
         log = _xes(e, instance_id=iid, process_id="q")
         assert log.findall("trace") == []
         assert len(_xes(e, instance_id=iid, process_id="p").findall("trace")) == 1
+
+
+def test_xes_of_one_user_keeps_the_work_they_started_and_completed() -> None:
+    # --user for XES: the starts and completions a person worked carry no user in the trail;
+    # the filter keeps every XES event whose resource is that person, not only the assignment
+    with Engine() as e:
+        e.deploy(_lifecycle().build())
+        first, second = e.start_process("p"), e.start_process("p")
+        (mine,) = e.work_items(first)
+        e.claim_work_item(mine.id, "clerk")
+        e.complete_work_item(mine.id, user="clerk")
+        (theirs,) = e.work_items(second)
+        e.complete_work_item(theirs.id)  # the host application completes it, as no one
+        traces = {
+            t.find("string").get("value"): _steps(t)  # type: ignore[union-attr]
+            for t in _xes(e, user="clerk").iter("trace")
+        }
+    assert traces == {
+        first: [("A", "assign", "clerk"), ("A", "start", "clerk"), ("A", "complete", "clerk")]
+    }

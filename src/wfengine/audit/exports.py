@@ -187,8 +187,11 @@ def write_xes(
     number of XES events written. ``filters`` are those of ``Engine.audit_events`` and, with
     ``process_id``, select what the CSV and JSON Lines exports of the same filters select (an
     ``instance_id`` of another process: no trace); ``progress`` wraps the list of instance
-    ids as they are written (a progress bar)."""
+    ids as they are written (a progress bar). A ``user`` filter keeps the XES events whose
+    ``org:resource`` is that user: the activity starts and completions they worked, which the
+    trail records without a user (the trace is built from all of an instance's events)."""
     written = 0
+    user = filters.pop("user", None)
     found = _instances(engine, process_id, filters.get("instance_id"))
     instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
@@ -214,7 +217,7 @@ def write_xes(
             for iid in instance_ids:
                 events = iter_events(engine, **{**filters, **only, "instance_id": iid})
                 for _, process, batch in _traces(events):
-                    trace, n = _trace(iid, process, batch, exported.of(iid))
+                    trace, n = _trace(iid, process, batch, exported.of(iid), user)
                     if n:
                         xf.write(trace)
                         written += n
@@ -281,6 +284,7 @@ def _trace(
     process_id: str | None,
     events: list[AuditEvent],
     data: dict[str, Any] | None = None,
+    only_user: str | None = None,
 ) -> tuple[etree._Element, int]:
     trace = etree.Element("trace")
     _attribute(trace, "string", "concept:name", instance_id)
@@ -306,6 +310,8 @@ def _trace(
             transition = PI_ABORT
         elif transition in _WORKED and ai is not None:
             user = user or people.get(ai)
+        if only_user is not None and user != only_user:
+            continue
         xes_event = etree.SubElement(trace, "event")
         _attribute(xes_event, "string", "concept:name", event.activity_id)
         _attribute(xes_event, "string", "lifecycle:transition", transition)
