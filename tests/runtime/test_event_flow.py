@@ -40,6 +40,26 @@ def test_deferred_choice_when_the_timer_wins(engine: Engine, clock: VirtualClock
     assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
+def test_deferred_choice_takes_the_message_that_arrived_first(engine: Engine) -> None:
+    # both messages came while a person worked before the gateway: they are kept, and the
+    # first to have occurred decides, whichever catch the definition lists first
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.participant("clerk")
+    p.activity("ask", performer="clerk").route("gw", gateway="EventBased")
+    p.intermediate("accept", message="accept").intermediate("decline", message="decline")
+    p.activity("accepted").activity("declined")
+    p.transition("ask", "gw").transition("gw", "accept").transition("gw", "decline")
+    p.transition("accept", "accepted").transition("decline", "declined")
+    iid = run(engine, pb)
+    engine.send_message("decline", {}, instance_id=iid)
+    engine.send_message("accept", {}, instance_id=iid)
+    (item,) = engine.work_items(iid)
+    engine.complete_work_item(item.id)
+    assert engine.trace(iid) == ["ask", "gw", "decline", "declined"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
 def test_an_event_gateway_survives_the_xpdl_round_trip() -> None:
     from wfengine.runtime.compiler import compile_process
 

@@ -19,11 +19,30 @@ class Messages(NavigatorBase):
     """Messages to an instance."""
 
     def _await_message(self, ai: ActivityInstance) -> None:
-        """A catch event was reached: take a kept message of its name, or wait."""
+        """A catch event was reached: take a kept message of its name, or wait. A target of an
+        event-based gateway leaves the kept messages to a rival whose message arrived first
+        (the rivals begin together, and the one that takes it withdraws the others)."""
+        if ai.act.rivals and self._rival_first(ai):
+            return
         data = self._take_kept(ai.scope.instance, ai.act.message)
         if data is not None:
             self._take(ai, data)
         # else it waits: an open activity instance of kind MESSAGE is a catch waiting
+
+    def _rival_first(self, ai: ActivityInstance) -> bool:
+        """Whether a message a rival of ``ai`` catches was kept before one ``ai`` catches."""
+        graph = ai.scope.graph.activities
+        rivals = {graph[i].message for i in ai.act.rivals if graph[i].kind == KIND_MESSAGE} - {
+            ai.act.message
+        }
+        if not rivals or ai.act.kind != KIND_MESSAGE:
+            return False
+        for name, _, _ in ai.scope.instance.messages:  # in the order they arrived
+            if name == ai.act.message:
+                return False
+            if name in rivals:
+                return True
+        return False
 
     def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
         """The data of the oldest message ``name`` kept on ``inst``, taken off it (None: no
