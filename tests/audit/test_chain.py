@@ -132,9 +132,17 @@ def _column(column: str, value: str, seq: int) -> Tamper:
     return edit
 
 
+def _unhash(conn: sa.Connection, iid: str) -> None:
+    """An edit whose hashes are cleared so the rows pass for ones from before the chain;
+    the instance row still keeps the head."""
+    _edit(conn, iid)
+    conn.execute(sa.text("UPDATE audit_events SET hash = NULL WHERE instance_id = :i"), {"i": iid})
+
+
 @pytest.mark.parametrize(
     ("tamper", "seq", "words"),
     [
+        (_unhash, None, "no event carries a hash"),
         (_edit, 3, "does not match its hash"),
         (_delete_middle, 4, "expected event 3 here"),
         (_delete_last, None, "trail holds"),
@@ -145,6 +153,7 @@ def _column(column: str, value: str, seq: int) -> Tamper:
         (_column("work_item_id", "wi-999", 3), 3, "its work_item_id column says 'wi-999'"),
     ],
     ids=[
+        "hashes-removed",
         "edited",
         "removed",
         "removed-last",

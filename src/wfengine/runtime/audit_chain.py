@@ -200,6 +200,16 @@ def verify_instance(
                 "added at the end)",
             ),
         )
+    if head is not None and not chained and seen:
+        return (
+            seen,
+            unchained,
+            ChainBreak(
+                instance_id,
+                None,
+                "the instance keeps a head but no event carries a hash (hashes removed)",
+            ),
+        )
     if chained and head != previous:
         return (
             seen,
