@@ -122,6 +122,27 @@ def test_xes_writes_an_exported_sensitive_field_as_the_trail_does() -> None:
     assert (attrs["card"], attrs["region"]) == ("***", "north")
 
 
+def test_xes_writes_date_and_time_fields_as_their_iso_text() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    exported = {"wfengine:export": "true"}
+    p.data_field("due_on", "DATE", extended=exported)
+    p.data_field("at_time", "TIME", extended=exported)
+    p.data_field("stamp", "DATETIME", extended=exported)
+    p.activity("a")
+    with Engine() as e:
+        e.deploy(pb.build())
+        e.start_process(
+            "p", {"due_on": "2025-01-01", "at_time": "10:30:00", "stamp": "2025-01-01T08:00:00Z"}
+        )
+        trace = _xes(e).find("trace")
+    assert trace is not None
+    attrs = {x.get("key"): (x.tag, x.get("value")) for x in trace if x.tag != "event"}
+    assert attrs["due_on"] == ("string", "2025-01-01")
+    assert attrs["at_time"] == ("string", "10:30:00")
+    assert attrs["stamp"][0] == "date" and attrs["stamp"][1].startswith("2025-01-01T08:00:00")
+
+
 def test_xes_replaces_what_xml_cannot_hold_and_completes_the_log() -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("p")

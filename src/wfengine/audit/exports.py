@@ -15,9 +15,9 @@ id, ``wfengine:process`` its process), one event per life-cycle step of an activ
 (``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
 kinds, ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
-int, float, boolean, date, else string; a field also marked ``wfengine:sensitive`` as
-``***``, as the audit trail shows it). Events of one trace must be contiguous in XES, so the
-XES writer reads instance by instance.
+int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text; a
+field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it). Events
+of one trace must be contiguous in XES, so the XES writer reads instance by instance.
 
 XML 1.0 cannot hold every character a string may: the C0 control characters other than tab,
 line feed and carriage return (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), lone
@@ -32,7 +32,7 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
@@ -275,6 +275,8 @@ def _typed(parent: etree._Element, key: str, value: Any) -> None:
         _attribute(parent, "float", key, repr(value))
     elif isinstance(value, datetime):
         _attribute(parent, "date", key, _iso(value))
+    elif isinstance(value, date | time):  # a DATE or TIME field: no instant, its ISO text
+        _attribute(parent, "string", key, value.isoformat())
     else:
         _attribute(parent, "string", key, value if isinstance(value, str) else _json(value))
 
