@@ -340,6 +340,69 @@ def test_delegated_work_comes_back_to_its_owner_to_confirm(org_engine: Engine) -
     back = e.work_item(item.id)
     assert (back.state, back.holder, back.owner) == (WorkItemState.ALLOCATED, "alice", None)
     assert e.instance(iid).data["price"] == 7
-    assert WorkItemReturned(item.id, "bob", "alice") in [x.payload for x in e.audit(iid)]
+    returned = WorkItemReturned(item.id, "bob", "alice", {"price": 7})
+    assert returned in [x.payload for x in e.audit(iid)]
     e.complete_work_item(item.id, user="alice")
     assert e.instance(iid).state is ProcessState.COMPLETED
+
+
+def _delegated_to_bob(e: Engine) -> tuple[str, str]:
+    """An item of a delegation-confirm activity, claimed by alice and delegated to bob."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.data_field("price", "INTEGER")
+    p.data_field("pin", "STRING", extended={"wfengine:sensitive": "true"})
+    p.data_field("notes", "STRING")
+    p.activity(
+        "quote",
+        performer="clerk",
+        writes=["price", "pin", "notes"],
+        extended={"wfengine:delegation-confirm": "true"},
+    )
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "alice")
+    e.delegate_work_item(item.id, "alice", "bob")
+    return iid, item.id
+
+
+def test_what_a_delegate_writes_is_in_the_audit_with_sensitive_fields_masked(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    iid, wid = _delegated_to_bob(e)
+    e.complete_work_item(wid, {"price": 9999, "pin": "4711", "notes": "x" * 5000}, user="bob")
+    (returned,) = [x for x in e.audit(iid) if x.kind == "work_item.returned"]
+    assert returned.user == "bob"
+    assert returned.payload.data["price"] == 9999
+    assert returned.payload.data["pin"] == "***"
+    assert len(returned.payload.data["notes"]) < 5000  # clipped, as a completion's values
+    assert "4711" not in repr([x.payload for x in e.audit(iid)])
+    assert e.instance(iid).data["pin"] == "4711"
+
+
+def test_an_administrator_completing_delegated_work_is_the_one_the_trail_names(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    iid, wid = _delegated_to_bob(e)
+    e.complete_work_item(wid, {"price": 5}, user="root")
+    (returned,) = [x for x in e.audit(iid) if x.kind == "work_item.returned"]
+    assert returned.payload == WorkItemReturned(wid, "root", "alice", {"price": 5})
+
+
+def test_data_a_delegate_returns_is_the_instances_own_copy() -> None:
+    with _engine() as e:
+        pb = PackageBuilder("pkg")
+        p = pb.process("p")
+        p.activity("quote", performer="clerk", extended={"wfengine:delegation-confirm": "true"})
+        e.deploy(pb.build())
+        iid = e.start_process("p")
+        (item,) = e.work_items(iid)
+        e.claim_work_item(item.id, "alice")
+        e.delegate_work_item(item.id, "alice", "bob")
+        lines = ["a"]
+        e.complete_work_item(item.id, {"lines": lines}, user="root")
+        lines.append("changed by the caller afterwards")
+        assert e.instance(iid).data["lines"] == ["a"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from wfengine.applications.redaction import audit_values
 from wfengine.errors import IllegalStateError, NotAuthorizedError, NotFoundError
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
@@ -26,7 +27,7 @@ from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
     OperationRefused,
     WorkItemAllocated,
@@ -94,18 +95,22 @@ def _delegate(item: WorkItem, user: str | None) -> bool:
     return user is not None and item.owner is not None and user != item.owner
 
 
-def _return_to_owner(data: Mapping[str, Any] | None) -> _Change:
+def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
     """The change that gives a delegate's finished work back to its owner to confirm: the
-    data the delegate wrote goes into the instance now (the activity waits on the owner, so
-    nothing moves on with it yet)."""
+    data ``user`` (the delegate, or an administrator) wrote goes into the instance now, and
+    into the audit as a completion's does (the activity waits on the owner, so nothing moves
+    on with it yet)."""
 
     def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
-        delegate, owner = item.holder, item.owner
-        assert delegate is not None and owner is not None
+        owner = item.owner
+        assert owner is not None
+        written = None
         if data:
-            nav.instance(item.instance_id).data.update(data)
+            inst = nav.instance(item.instance_id)
+            inst.data.update(owned_values(data))
+            written = audit_values(data, inst.compiled.sensitive_fields)
         item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
-        return WorkItemReturned(item.id, delegate, owner), True
+        return WorkItemReturned(item.id, user, owner, written), True
 
     return give_back
 
@@ -361,8 +366,9 @@ class WorkItemCommands(EngineBase):
             # a person's values, checked by their fields' types as an answer's are
             values = inst.compiled.checked(data, subject) if data else data
             change_item = act
-            if act is None and access.confirm_delegation and _delegate(item, user):
-                change_item = _return_to_owner(values)  # the owner confirms the delegate's work
+            confirm = act is None and access.confirm_delegation
+            if confirm and user is not None and _delegate(item, user):
+                change_item = _return_to_owner(values, user)  # the owner confirms it
             if change_item is None:  # complete: navigation records it and moves on
                 if user is not None and item.holder is None:
                     item.holder = user

@@ -69,21 +69,27 @@ class WorkItemReleased(_ByUser):
 
 @dataclass(frozen=True, slots=True)
 class WorkItemReturned:
-    """``user``, a delegate, finished the work and it went back to ``to``, the owner who
-    delegated it, to confirm (the activity says ``wfengine:delegation-confirm``); what the
-    delegate wrote is in the instance's data already."""
+    """``user`` (the delegate, or an administrator acting for them) finished the work and it
+    went back to ``to``, the owner who delegated it, to confirm (the activity says
+    ``wfengine:delegation-confirm``). ``data`` is what the completion wrote, in the instance's
+    data already (a sensitive field's as ``"***"``, as a completion's; None when it wrote
+    nothing)."""
 
     KIND: ClassVar[str] = "work_item.returned"
     work_item_id: str
     user: str
     to: str
+    data: dict[str, Any] | None = None
 
     def detail(self) -> Any:
-        return {"work_item": self.work_item_id, "user": self.user, "to": self.to}
+        found: dict[str, Any] = {"work_item": self.work_item_id, "user": self.user, "to": self.to}
+        if self.data is not None:
+            found["data"] = self.data
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"], detail["user"], detail["to"])
+        return cls(detail["work_item"], detail["user"], detail["to"], detail.get("data"))
 
 
 @dataclass(frozen=True, slots=True)
