@@ -174,3 +174,23 @@ def test_a_message_no_process_starts_on_is_not_found(engine: Engine) -> None:
     engine.deploy(other.build())
     with pytest.raises(IllegalStateError, match="'orders', 'returns'"):
         engine.start_by_message("order")
+
+
+def test_a_multi_instance_conditional_catch_goes_on_once_its_instances_do(
+    engine: Engine,
+) -> None:
+    from wfengine.definition.builder import multi_instance
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="0")
+    p.start("s").intermediate("w", condition="x > 5", loop=multi_instance("3"))
+    p.activity("after", performer="clerk").end("e")
+    p.sequence("s", "w", "after", "e")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    engine.set_data(iid, {"x": 10})
+    (item,) = engine.work_items(iid)
+    assert item.activity_id == "after"
+    ws = [a.state.value for a in engine.activity_instances(iid) if a.activity_id == "w"]
+    assert ws == ["closed.completed"] * 4

@@ -88,3 +88,32 @@ def test_names_throws_and_refusals(engine: Engine) -> None:
         engine.send_message("nameless event", instance_id=iid)
     with pytest.raises(KeyError):
         engine.send_message("x", instance_id="pi-404")
+
+
+def test_a_multi_instance_receive_task_takes_one_message_per_instance(engine: Engine) -> None:
+    from wfengine.definition.builder import multi_instance
+    from wfengine.definition.model import TaskImplementation, TaskKind
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("got", "INTEGER")
+    p.start("s")
+    receive = TaskImplementation(task=TaskKind.RECEIVE)
+    p.add_activity(Activity(id="recv", name="vote", body=receive, loop=multi_instance("3")))
+    p.activity("after", performer="clerk").end("e")
+    p.sequence("s", "recv", "after", "e")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    for n in (1, 2):
+        assert engine.send_message("vote", {"got": n}, instance_id=iid)
+        # the activity is done when its instances are, not at the first message
+        assert engine.work_items(iid) == []
+    assert engine.send_message("vote", {"got": 3}, instance_id=iid)
+    (item,) = engine.work_items(iid)
+    done = [a for a in engine.activity_instances(iid) if a.activity_id == "recv"]
+    assert [a.state.value for a in done] == ["closed.completed"] * 4  # the container and 3
+    engine.complete_work_item(item.id)
+    inst = engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED and inst.data["got"] == 3
+    received = [x for x in engine.audit(iid) if x.kind == "message.received"]
+    assert len(received) == 3

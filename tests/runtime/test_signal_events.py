@@ -46,3 +46,20 @@ def test_a_broadcast_reaches_every_waiting_catch_and_only_those(engine: Engine) 
     assert engine.instance(suspended).state is ProcessState.RUNNING
     assert engine.broadcast_signal("go") == 2
     assert engine.instance(early).state is ProcessState.COMPLETED
+
+
+def test_a_multi_instance_signal_catch_goes_on_once(engine: Engine) -> None:
+    from wfengine.definition.builder import multi_instance
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").intermediate("w", signal="go", loop=multi_instance("3"))
+    p.activity("after", performer="clerk").end("e")
+    p.sequence("s", "w", "after", "e")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    assert engine.broadcast_signal("go") == 3  # each instance of the catch took it
+    (item,) = engine.work_items(iid)  # and the flow went on once
+    assert item.activity_id == "after"
+    ws = [a.state.value for a in engine.activity_instances(iid) if a.activity_id == "w"]
+    assert ws == ["closed.completed"] * 4

@@ -36,6 +36,7 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
 
@@ -196,16 +197,20 @@ class Events(NavigatorBase):
 
     def _check_conditions(self) -> None:
         """After the data changed (work ran out in a command): fire the conditional events
-        whose conditions now hold, in the instances this command touched."""
+        whose conditions now hold, in the instances this command touched. A multi-instance
+        conditional catch waits in its instances (each goes on once the condition holds);
+        attached events belong to its container."""
         for inst in list(self.step.instances.values()):
             if not inst.compiled.conditional or inst.state is not ProcessState.RUNNING:
                 continue
             for ai in list(inst.activities.values()):
-                if not ai.state.is_open or ai.mi_parent is not None:
+                if not ai.state.is_open:
                     continue
                 ca = ai.act
-                if ca.kind == KIND_CONDITION and ai.incident is None:
+                if ca.kind == KIND_CONDITION and ai.incident is None and not mi_container(ai):
                     self._await_condition(ai)
+                    continue
+                if ai.mi_parent is not None:
                     continue
                 for b in ca.boundaries:
                     if b.trigger == "Conditional" and ai.state.is_open:

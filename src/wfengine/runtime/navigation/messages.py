@@ -15,6 +15,13 @@ from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import owned_values
 
 
+def mi_container(ai: ActivityInstance) -> bool:
+    """Is ``ai`` the container of a multi-instance activity (whose instances wait, each a
+    catch of its own, and whose completion is theirs), rather than a catch itself?"""
+    loop = ai.act.loop
+    return ai.mi_parent is None and loop is not None and loop.multi
+
+
 class Messages(NavigatorBase):
     """Messages to an instance."""
 
@@ -75,11 +82,12 @@ class Messages(NavigatorBase):
         self, inst: ProcessInstance, name: str, data: Mapping[str, Any], *, dry: bool = False
     ) -> bool:
         """The oldest open catch of message ``name`` in ``inst`` takes it (``dry``: only
-        say whether one would)."""
+        say whether one would). A multi-instance catch waits in its instances, each taking
+        one message: its container catches nothing itself (its attached events do)."""
         for ai in inst.activities.values():
             if not ai.state.is_open:
                 continue
-            if ai.act.kind == KIND_MESSAGE and ai.act.message == name:
+            if ai.act.kind == KIND_MESSAGE and ai.act.message == name and not mi_container(ai):
                 if not dry:
                     self._take(ai, data)
                 return True
@@ -107,7 +115,7 @@ class Messages(NavigatorBase):
             for ai in inst.activities.values()
             if ai.state.is_open
             and (
-                (ai.act.kind == KIND_SIGNAL and ai.act.signal == name)
+                (ai.act.kind == KIND_SIGNAL and ai.act.signal == name and not mi_container(ai))
                 or (ai.act.boundaries and self._boundary_for(ai, "Signal", name) is not None)
             )
         ]
