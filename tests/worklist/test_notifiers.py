@@ -232,3 +232,46 @@ def test_work_sent_back_tells_the_earlier_performer_why(tmp_path: Path) -> None:
         ("sent back", ["bob"], again.id),
     ]
     assert recorder.seen[1][0].text.endswith("was sent back. Reason: the amount is missing")
+
+
+def test_a_failing_notifier_neither_blocks_nor_repeats_the_others(tmp_path: Path) -> None:
+    spool = tmp_path / "sms.jsonl"
+    down = n.WebhookNotifier("http://127.0.0.1:1/hook", secret="s", timeout=1)
+    for order in (
+        [down, n.notifier("sms-file", {"path": spool})],
+        [n.notifier("sms-file", {"path": spool}), down],
+    ):
+        spool.unlink(missing_ok=True)
+        with _engine() as engine:
+            n.subscribe(engine.outbox.handlers, engine.directory, order)  # type: ignore[arg-type]
+            engine.start_process("p")
+            clock = engine.clock
+            assert isinstance(clock, VirtualClock)
+            for _ in range(25):  # the webhook fails every retry until the entry is given up
+                engine.deliver_outbox()
+                clock.advance(timedelta(hours=2))
+            [entry] = [e for e in engine.outbox.entries() if e.kind == "work_item.offered"]
+        # the SMS went out once, on the first attempt, whichever notifier came first
+        assert [json.loads(x)["key"] for x in spool.read_text().splitlines()] == [entry.key] * 2
+        assert entry.status.value == "failed"
+        assert "webhook http://127.0.0.1:1/hook" in (entry.last_error or "")
+        assert "object at 0x" not in (entry.last_error or "")
+
+
+def test_a_notifier_that_recovers_gets_the_entry_and_the_others_only_once() -> None:
+    steady, behind = _Recorder(), _Recorder()
+    flaky = _Flaky(behind, failures=2)
+    with _engine() as engine:
+        handlers = [steady, flaky]
+        n.subscribe(engine.outbox.handlers, engine.directory, handlers)  # type: ignore[arg-type]
+        engine.start_process("p")
+        clock = engine.clock
+        assert isinstance(clock, VirtualClock)
+        for _ in range(5):
+            engine.deliver_outbox()
+            clock.advance(timedelta(minutes=1))
+        [entry] = [e for e in engine.outbox.entries() if e.kind == "work_item.offered"]
+    assert entry.status.value == "delivered"
+    assert flaky.calls == 3
+    assert [x.key for x, _ in steady.seen] == [entry.key]
+    assert [x.key for x, _ in behind.seen] == [entry.key]

@@ -19,7 +19,8 @@ The guarantees:
   kind returned. A delivering process that dies between the calls and that mark, or a handler
   that outlives the lease, gets the entry delivered again: handlers must recognise a key they
   have seen. A handler that raises fails the delivery for all handlers of the entry: each is
-  called again on the next attempt.
+  called again on the next attempt (a handler that fans out, such as the notifiers'
+  dispatcher, :mod:`wfengine.worklist.notifiers`, calls again only what failed).
 * **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
   4 s ... at most an hour apart, 20 attempts: about eight hours). A failed entry waits for its
   next attempt without holding up the others; after the last it is marked ``failed``, logged
@@ -230,4 +231,12 @@ class Outbox:
 
 
 def _name(handler: OutboxHandler | None) -> str:
-    return getattr(handler, "__qualname__", None) or repr(handler)
+    """A handler as messages name it: a function's name, an object's own ``repr``, else its
+    class (not ``<... object at 0x...>``, which says nothing to an operator)."""
+    name = getattr(handler, "__qualname__", None)
+    if name:
+        return str(name)
+    kind = type(handler)
+    if next(k for k in kind.__mro__ if "__repr__" in vars(k)) is object:  # the default repr
+        return kind.__qualname__
+    return repr(handler)

@@ -3,10 +3,17 @@
 A :class:`NotificationDispatcher` is an outbox handler (subscribe it with :func:`subscribe`):
 for each work-item entry the engine committed it makes one :class:`Notification` (who, what,
 the entry's key) and hands it to every notifier. Because delivery goes through the outbox, a
-crash never loses a notification (the entry is delivered after restart), a notifier that
-fails is called again later with the same key (so the receiving side can drop a repeat: the
-e-mail's Message-ID, the webhook's ``X-Wfengine-Key``), and a failing notifier never blocks
-or rolls back an engine command: it runs after the commit, outside it.
+crash never loses a notification (the entry is delivered after restart), and a failing
+notifier never blocks or rolls back an engine command: it runs after the commit, outside it.
+
+Each notifier is on its own: one that fails (a webhook whose server is down) neither keeps the
+others from being called nor makes them repeat. The dispatcher calls every notifier, remembers
+which have the entry, and fails the delivery naming those that raised; the outbox's retry
+(same key) calls only those again, until they succeed or the entry is given up on. What the
+dispatcher remembers is its process's: after a restart, or when another worker delivers the
+retry, a notifier that had it may be called again, with the same key (so the receiving side
+can drop a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS line's
+``key``).
 
 Events and who hears of them:
 
@@ -95,12 +102,35 @@ class Notifier(Protocol):
     def notify(self, notification: Notification, users: list[OrgUser]) -> None: ...
 
 
+class NotificationError(ApplicationError):
+    """Some notifiers failed to deliver a notification (the others delivered it)."""
+
+
+def describe(notifier: object) -> str:
+    """A notifier as messages name it: its own ``repr`` when it has one, else its class."""
+    if type(notifier).__repr__ is object.__repr__:
+        return type(notifier).__qualname__
+    return repr(notifier)
+
+
+#: how many entries a dispatcher remembers a partial delivery of (the oldest are forgotten:
+#: entries another worker settled, or given up on, are never delivered here again)
+REMEMBERED = 10_000
+
+
 class NotificationDispatcher:
-    """The outbox handler that turns work-item entries into notifications."""
+    """The outbox handler that turns work-item entries into notifications, each notifier
+    called once per entry (see the module notes)."""
 
     def __init__(self, organisation: Organisation, notifiers: Iterable[Notifier]) -> None:
         self.organisation = organisation
         self.notifiers = list(notifiers)
+        #: entry key -> the positions of the notifiers that have it, while some do not
+        self._delivered: dict[str, set[int]] = {}
+        self._lock = threading.Lock()  # a worker's threads share one dispatcher
+
+    def __repr__(self) -> str:
+        return f"notifications ({', '.join(map(describe, self.notifiers))})"
 
     def __call__(self, record: OutboxRecord) -> None:
         found = EVENTS.get(record.kind)
@@ -126,8 +156,30 @@ class NotificationDispatcher:
             payload.get("reason"),
         )
         users = [u for u in map(self.organisation.user, recipients) if u is not None]
-        for notifier in self.notifiers:
-            notifier.notify(notification, users)
+        key = record.key
+        with self._lock:
+            done = self._delivered.pop(key, None) or set()
+        failed: list[str] = []
+        for i, notifier in enumerate(self.notifiers):
+            if i in done:
+                continue
+            try:
+                notifier.notify(notification, users)
+            except Exception as exc:
+                failed.append(f"{describe(notifier)}: {type(exc).__name__}: {exc}")
+            else:
+                done.add(i)
+        if not failed:
+            return
+        with self._lock:
+            remembered = self._delivered
+            remembered[key] = done
+            while len(remembered) > REMEMBERED:
+                del remembered[next(iter(remembered))]
+        raise NotificationError(
+            f"{len(failed)} of {len(self.notifiers)} notifiers failed (the others have it "
+            f"and are not called again): {'; '.join(failed)}"
+        )
 
 
 def subscribe(
@@ -149,6 +201,10 @@ class EmailNotifier:
 
     def __init__(self, host: str, port: int = 25, *, sender: str, **options: Any) -> None:
         self._send = email_agent(host, port, sender=sender, **options)
+        self._server = f"{host}:{port}"
+
+    def __repr__(self) -> str:
+        return f"email via {self._server}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         to = [u.email for u in users if u.email]
@@ -178,6 +234,9 @@ class WebhookNotifier:
         self.url = url
         self._secret = secret.encode() if isinstance(secret, str) else secret
         self._timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"webhook {self.url}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         body = json.dumps(asdict(notification), sort_keys=True).encode()
@@ -211,6 +270,9 @@ class FileSmsGateway:
         self.path = Path(path)
         self._lock = threading.Lock()
 
+    def __repr__(self) -> str:
+        return f"sms-file {self.path}"
+
     def send_sms(self, phone: str, text: str, key: str) -> None:
         line = json.dumps({"key": key, "phone": phone, "text": text}, sort_keys=True)
         with self._lock, self.path.open("a", encoding="utf-8") as f:
@@ -222,6 +284,9 @@ class SmsNotifier:
 
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
+
+    def __repr__(self) -> str:
+        return f"sms via {describe(self.gateway)}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         for user in users:
