@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wfengine import Engine, VirtualClock
+from wfengine import Engine, PackageBuilder, VirtualClock
 
 
 class _NaiveClock:
@@ -60,3 +60,55 @@ def test_a_virtual_clock_stops_at_each_due_time_on_its_way(store: str, tmp_path:
             ("t2", start + timedelta(hours=2)),
         ]
         assert engine.instance(pi).state.value == "closed.completed"
+
+
+def _waiting(process_id: str, wait: str) -> PackageBuilder:
+    pb = PackageBuilder("pk_" + process_id)
+    p = pb.process(process_id)
+    p.start("s").intermediate("wait", timer=wait).activity("after", script="x = 1").end("e")
+    p.sequence("s", "wait", "after", "e")
+    return pb
+
+
+def _fired(engine: Engine, instance_id: str) -> list[datetime]:
+    return [ev.at for ev in engine.audit(instance_id) if ev.kind == "timer.fired"]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_timer_set_already_due_fires_once_its_command_has_committed(
+    store: str, tmp_path: Path
+) -> None:
+    """A zero timer "fires at once": on a virtual clock that stands still too, right after
+    the command that set it, at the clock's time."""
+    start = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+    clock = VirtualClock(start)
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(clock=clock, db_url=url) as engine:
+        engine.deploy(_waiting("zero", "PT0S").build())
+        pi = engine.start_process("zero")
+        assert _fired(engine, pi) == [start]
+        assert engine.trace(pi) == ["s", "wait", "after", "e"]
+        assert engine.jobs() == []
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_work_already_due_does_not_keep_a_moving_clock_from_stopping_at_later_timers(
+    store: str, tmp_path: Path
+) -> None:
+    """Deferred work left for workers is due now and stays due while the clock moves (a
+    moving clock does not run it); the timers of other instances still fire at their own
+    times, not all at the end of the move."""
+    start = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+    clock = VirtualClock(start)
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(clock=clock, db_url=url) as engine:
+        engine.deploy(_waiting("two_hours", "PT2H").build())
+        engine.deploy(_waiting("three_hours", "PT3H").build())
+        a = engine.start_process("two_hours")
+        b = engine.start_process("three_hours")
+        deferred = engine.start_process("two_hours", defer=True)
+        assert [j.kind for j in engine.jobs(deferred)] == ["continue"]
+        clock.advance(timedelta(hours=8))
+        assert _fired(engine, a) == [start + timedelta(hours=2)]
+        assert _fired(engine, b) == [start + timedelta(hours=3)]
+        assert [j.kind for j in engine.jobs(deferred)] == ["continue"]  # still the workers'

@@ -60,7 +60,7 @@ class VirtualClock:
         if self._now.tzinfo is None:
             raise ValueError("VirtualClock needs a timezone-aware start time")
         self._subscribers: list[Callable[[], object]] = []
-        self._due_times: list[Callable[[], datetime | None]] = []
+        self._due_times: list[Callable[[datetime], datetime | None]] = []
 
     def now(self) -> datetime:
         return self._now
@@ -68,10 +68,14 @@ class VirtualClock:
     def subscribe(
         self,
         callback: Callable[[], object],
-        next_due: Callable[[], datetime | None] | None = None,
+        next_due: Callable[[datetime], datetime | None] | None = None,
     ) -> None:
-        """Call ``callback`` after every move of the clock; ``next_due`` (optional) says
-        when the subscriber next has something due, so a move stops there on its way."""
+        """Call ``callback`` after every move of the clock; ``next_due(after)`` (optional)
+        says when the subscriber next has something due later than ``after``, so a move
+        stops there on its way.
+
+        Why "later than": what is due already and stays due (work left for workers, which a
+        moving clock does not run) must not hide the times still ahead."""
         self._subscribers.append(callback)
         if next_due is not None:
             self._due_times.append(next_due)
@@ -93,8 +97,9 @@ class VirtualClock:
 
     def _next_stop(self, until: datetime) -> datetime | None:
         """The earliest time a subscriber has something due after now and before ``until``."""
-        times = [t for t in (due() for due in self._due_times) if t is not None]
-        ahead = [t for t in times if self._now < t < until]
+        now = self._now
+        times = [t for t in (due(now) for due in self._due_times) if t is not None]
+        ahead = [t for t in times if now < t < until]
         return min(ahead, default=None)
 
     def _move(self, when: datetime) -> None:

@@ -166,6 +166,8 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         self._origin = ""
         self._command_thread = 0
         self._timers_waiting = False
+        self._firing_timers = False
+        self._virtual_clock = isinstance(self.clock, VirtualClock)
         self._stretched = []
         self._carrying_on = False
         self._closed = False

@@ -48,6 +48,13 @@ _log = logging.getLogger("wfengine.engine")
 class JobCommands(EngineBase):
     """Running due jobs (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
+    #: the engine's clock is a :class:`~wfengine.runtime.clock.VirtualClock`: the engine
+    #: fires the timers itself, as the clock moves and as commands set them already due
+    _virtual_clock: bool
+    #: :meth:`fire_due_timers` is running (a timer one of its firings sets already due is
+    #: its own next round, not a nested call)
+    _firing_timers: bool
+
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
         """Fire every timer (deadlines, work-item reminders) due now, each as its own command
         (only those of ``instances``, when given); returns how many fired.
@@ -61,17 +68,34 @@ class JobCommands(EngineBase):
             self._timers_waiting = True  # a clock moved by an application: after the commit
             return 0
         fired = 0
-        while True:  # a firing may set a timer already due (a repeating cycle caught up)
-            ran = self.run_due_jobs(
-                limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER), instances=instances
-            )
-            fired += ran
-            if not ran:
-                return fired
+        outer, self._firing_timers = self._firing_timers, True
+        try:
+            while True:  # a firing may set a timer already due (a repeating cycle caught up)
+                ran = self.run_due_jobs(
+                    limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER), instances=instances
+                )
+                fired += ran
+                if not ran:
+                    return fired
+        finally:
+            self._firing_timers = outer
 
     def _timers_after_command(self) -> None:
         self._timers_waiting = False
-        self.fire_due_timers()
+        if not self._firing_timers:  # else the running fire_due_timers' next round fires them
+            self.fire_due_timers()
+
+    def _commit(self, nav: Navigator, *, defer: bool | None = None) -> None:
+        """Commit as :meth:`EngineBase._commit <wfengine.runtime.engine_base.EngineBase.
+        _commit>` does; on a virtual clock, a timer the command set already due (a zero
+        timer, one naming no time or a time gone by) fires once the command has committed,
+        at the clock's time: a clock that stands still would never fire it, and one moving
+        on would fire it late."""
+        super()._commit(nav, defer=defer)
+        if self._virtual_clock and not self._timers_waiting:
+            now = nav.now
+            if any(timer.due <= now for timer in nav.step.timers_set):
+                self._timers_waiting = True
 
     def run_due_jobs(
         self,
@@ -280,9 +304,20 @@ class JobCommands(EngineBase):
         """When the next job of a running instance becomes due (or its lease expires)."""
         return self.store.next_due_at()
 
-    def _next_timer_due(self) -> datetime | None:
-        """When a virtual clock moving on should stop next for this engine (None: closed)."""
-        return None if self._closed else self.store.next_due_at()
+    def _next_timer_due(self, after: datetime) -> datetime | None:
+        """When a virtual clock moving on from ``after`` should stop next for this engine:
+        the earliest job due later than ``after`` (None: none, or the engine is closed).
+
+        A job already due that the moving clock does not run (work left for workers, an
+        asynchronous call, a job another claimant holds) must not hide the later ones: then
+        the pending jobs are read to find them (an unusual path: a virtual clock's timers
+        fire as it moves, and commands fire those they set already due)."""
+        if self._closed:
+            return None
+        first = self.store.next_due_at()
+        if first is None or first > after:
+            return first
+        return min((job.due for job in self.store.jobs() if job.due > after), default=None)
 
     def renew_leases(
         self, job_ids: Iterable[str], owner: str | None = None, lease: timedelta = DEFAULT_LEASE
