@@ -148,6 +148,22 @@ def test_release_offers_the_item_again(org_engine: Engine) -> None:
     assert _item(e, wi).holder == "bob"
 
 
+def test_a_released_item_is_told_as_offered_again_to_everyone_it_is_offered_to(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    wi = _start(e)
+    e.claim_work_item(wi, "alice")
+    e.deliver_outbox()
+    e.release_work_item(wi, "alice")
+    offered = [x for x in e.outbox.entries() if x.kind == "work_item.offered"]
+    assert len(offered) == 2 and offered[0].key != offered[1].key  # a new change, a new key
+    again = offered[1]
+    assert again.payload["work_item_id"] == wi
+    assert list(again.payload["assignees"]) == ["alice", "bob"]
+    assert "holder" not in again.payload
+
+
 def test_delegation_keeps_the_owner_and_a_release_goes_back_to_them(org_engine: Engine) -> None:
     e = org_engine
     wi = _start(e)

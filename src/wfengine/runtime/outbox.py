@@ -17,7 +17,8 @@ kind                        key (unique per change)     payload
                             ``pi-1/suspended/ob-N``,     ``process_id``, ``state`` (the new
                             ``pi-1/resumed/ob-N``,       WfMC state), ``previous``
                             ``pi-1/closed``
-``work_item.offered``       ``wi-1/offered``             :class:`WorkItemPayload`
+``work_item.offered``       ``wi-1/offered``,            :class:`WorkItemPayload`
+                            ``wi-1/offered/ob-N``
 ``work_item.assigned``      ``wi-1/assigned/ob-N``       :class:`WorkItemPayload` (the new
                                                          ``assignees``)
 ``work_item.completed``     ``wi-1/completed``           :class:`WorkItemPayload`
@@ -32,8 +33,8 @@ kind                        key (unique per change)     payload
 Every state change of an instance is one ``instance.state_changed`` entry: started,
 suspended, resumed, and closed (completed, terminated, aborted; the key ``pi-1/closed`` is the
 one the close entry always had, and an instance closes once). A change that can repeat
-(suspend, resume, assign, remind) takes a number from the engine's id generator, so each
-change has a key of its own. ``work_item.assigned`` and ``reminder.due`` are written by the
+(suspend, resume, assign, remind, an item offered again after its holder released it)
+takes a number from the engine's id generator, so each change has a key of its own. ``work_item.assigned`` and ``reminder.due`` are written by the
 worklist (nothing assigns or reminds in the runtime itself); :func:`work_item_entry` builds
 them.
 
@@ -174,6 +175,7 @@ _ONCE = {
 
 #: the word in the key of the entries that happen more than once per item
 _KEY_WORDS = {
+    OutboxKind.WORK_ITEM_OFFERED: "offered",
     OutboxKind.REMINDER_DUE: "reminder",
     OutboxKind.WORK_ITEM_ESCALATED: "escalated",
     OutboxKind.WORK_ITEM_SENT_BACK: "sent_back",
@@ -185,12 +187,13 @@ def work_item_entry(
 ) -> OutboxEntry:
     """A ``work_item.*`` or ``reminder.due`` entry about ``item``. Offered, completed and
     cancelled happen once per item; assigned and reminder.due take ``number`` (an id from the
-    engine's generator) into their key, and ``extra`` into their payload (``reminder``).
+    engine's generator) into their key, and ``extra`` into their payload (``reminder``). An
+    item offered again (its holder released it) takes a ``number`` too.
 
     ``performers`` and ``assignees`` are the item's own tuples (no copy on the hot path; every
     store gives them back as tuples)."""
     once = _ONCE.get(kind)
-    if once is not None:
+    if once is not None and number is None:
         text, word = once
         key = item.id + word
     elif number is None:

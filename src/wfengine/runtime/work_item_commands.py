@@ -25,7 +25,7 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
-from wfengine.runtime.outbox import OutboxKind, work_item_entry
+from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
@@ -40,6 +40,7 @@ from wfengine.runtime.work_item_events import (
 )
 from wfengine.runtime.work_rules import data_refusal, four_eyes_refusal, refusal
 
+_OFFER = OutboxKind.WORK_ITEM_OFFERED
 _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.ALLOCATED,
     WorkItemState.STARTED,
@@ -157,8 +158,10 @@ class WorkItemCommands(EngineBase):
             item.started_at, item.owner = None, None
             if back_to is not None:
                 item.state, item.holder = _ALLOCATED, back_to
-            else:
+            else:  # on offer again: those it is offered to hear it (a worklist shows it)
                 item.state, item.holder = _OFFERED, None
+                number = self.ids.new(OUTBOX_ID_KIND)
+                nav.step.outbox.append(work_item_entry(_OFFER, item, nav.now, number))
             return WorkItemReleased(item.id, user), back_to is not None
 
         self._work_item_command(work_item_id, user, "release", _OFFERED, release)

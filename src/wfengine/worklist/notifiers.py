@@ -17,7 +17,8 @@ can drop a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, th
 
 Events and who hears of them:
 
-* ``offered`` (``work_item.offered``): everyone the item is offered to;
+* ``offered`` (``work_item.offered``): everyone the item is offered to (again when its holder
+  released it);
 * ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder;
 * ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
   earlier performer, else those it is offered to), with the reason in the text;
