@@ -34,9 +34,9 @@ Every state change of an instance is one ``instance.state_changed`` entry: start
 suspended, resumed, and closed (completed, terminated, aborted; the key ``pi-1/closed`` is the
 one the close entry always had, and an instance closes once). A change that can repeat
 (suspend, resume, assign, remind, an item offered again after its holder released it)
-takes a number from the engine's id generator, so each change has a key of its own. ``work_item.assigned`` and ``reminder.due`` are written by the
-worklist (nothing assigns or reminds in the runtime itself); :func:`work_item_entry` builds
-them.
+takes a number from the engine's id generator, so each change has a key of its own.
+``work_item.assigned`` and ``reminder.due`` are written by the worklist (nothing assigns or
+reminds in the runtime itself); :func:`work_item_entry` builds them.
 
 Writing an entry is on the hot path (every instance writes at least two), so the builders here
 make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
