@@ -115,3 +115,58 @@ def test_an_event_subprocess_in_a_block_is_armed_while_the_block_runs(engine: En
     engine.complete_work_item(before.id)  # the block starts: the kept message starts it
     assert engine.trace(iid) == ["before", "stop", "tidy", "on_stop", "region", "after"]
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_interrupting_event_subprocess_disarms_its_scope_for_good(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("note", "STRING")
+    p.start("s").activity("work", performer="clerk").end("done").sequence("s", "work", "done")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    sub.start("caught", message="cancel").activity("handle", performer="clerk").end("handled")
+    sub.sequence("caught", "handle", "handled")
+    p.block("on_event", activity_set="reaction")
+    alarm = p.activity_set("alarm", triggered_by_event=True)
+    alarm.start("sig", signal="alarm").activity("panic", performer="clerk").end("panicked")
+    alarm.sequence("sig", "panic", "panicked")
+    p.block("on_alarm", activity_set="alarm")
+    iid = run(engine, pb)
+    assert engine.send_message("cancel", {"note": "first"}, instance_id=iid)
+    [handle] = engine.work_items(iid)
+    # a second message does not start it again (aborting its handler): nothing takes it
+    assert engine.send_message("cancel", {"note": "second"}, instance_id=iid) is False
+    assert engine.broadcast_signal("alarm") == 0  # nor does another event sub-process start
+    assert [w.id for w in engine.work_items(iid)] == [handle.id]
+    assert engine.instance(iid).data["note"] == "first"
+    engine.complete_work_item(handle.id)
+    assert engine.trace(iid) == ["s", "caught", "handle", "handled", "on_event"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_error_event_subprocess_that_rethrows_reaches_the_callers_catch(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    c = pb.process("child")
+    c.application("charge")
+    engine.applications.register("charge", lambda: 1 / 0)
+    c.start("cs").activity("pay", tool="charge").end("ce").sequence("cs", "pay", "ce")
+    h = c.activity_set("on_error", triggered_by_event=True)
+    h.start("caught", trigger="Error").activity("log", performer="clerk")
+    h.end("rethrow", result="Error", code="FAILED").sequence("caught", "log", "rethrow")
+    c.block("handler", activity_set="on_error")
+    m = pb.process("main")
+    m.start("s").subflow("call", process="child").end("ok").sequence("s", "call", "ok")
+    m.intermediate("failed", trigger="Error", code="FAILED", attached_to="call")
+    m.activity("compensate", performer="clerk").end("e2").sequence("failed", "compensate", "e2")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    (child,) = [s.id for s in engine.instance_summaries() if s.process_id == "child"]
+    [log] = engine.work_items(child)
+    engine.complete_work_item(log.id)  # logged; the handler rethrows, once
+    assert engine.trace(child) == ["cs", "caught", "log", "rethrow"]
+    assert engine.instance(child).state is ProcessState.ABORTED
+    [compensate] = engine.work_items(iid)
+    assert compensate.activity_id == "compensate"

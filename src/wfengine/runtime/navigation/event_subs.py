@@ -3,8 +3,10 @@ activity that no transition reaches, is armed while the scope holding that block
 process's top level, or a block's activity set). Its start event's trigger starts it: a timer
 (once, or each cycle of a repeating one), a message, a signal, or an error or escalation thrown
 inside the scope. An interrupting one (the default) first withdraws everything else running in
-the scope (closed as aborted) and disarms its other event sub-processes; a non-interrupting one
-runs beside the rest. Either way the scope is done only when the event sub-process is.
+the scope (closed as aborted) and disarms the scope's event sub-processes, itself included (the
+scope remembers it, see :data:`DISARMED`): no later message, signal, timer or throw starts one
+there again; a non-interrupting one runs beside the rest. Either way the scope is done only
+when the event sub-process is.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.values import owned_values
 
+#: the key of :attr:`Scope.fired <wfengine.runtime.instance.Scope.fired>` (whose other keys are
+#: event sub-process positions, >= 0) that marks a scope whose interrupting event sub-process
+#: started: its event sub-processes are disarmed for good (stored with the scope's counters)
+DISARMED = -1
+
+
+def armed(scope: Scope) -> bool:
+    """Are ``scope``'s event sub-processes armed (it runs, and none interrupted it)?"""
+    return not scope.closed and DISARMED not in scope.fired
+
 
 class EventSubprocesses(NavigatorBase):
     """Event sub-processes of a scope."""
@@ -30,7 +42,7 @@ class EventSubprocesses(NavigatorBase):
         inst = scope.instance
         for sub in scope.graph.event_subs:
             b = sub.trigger
-            if scope.closed:
+            if not armed(scope):  # closed, or a kept message started an interrupting one
                 return
             if b.trigger == "Timer":
                 self._set_scope_timer(scope, sub, self.now)
@@ -56,7 +68,7 @@ class EventSubprocesses(NavigatorBase):
         """An event sub-process's timer is due: start it (and set a repeating one again)."""
         scope_id, position = divmod(SCOPE_TIMER - timer.deadline_index, SCOPE_TIMERS)
         scope = inst.scopes.get(scope_id)
-        if scope is None or scope.closed or timer.id not in scope.timers:
+        if scope is None or not armed(scope) or timer.id not in scope.timers:
             return
         self.touch(inst)
         scope.timers.remove(timer.id)
@@ -83,7 +95,7 @@ class EventSubprocesses(NavigatorBase):
         """The oldest open scope of ``inst`` with an event sub-process of ``trigger`` ``name``
         and it, or None."""
         for scope in inst.scopes.values():
-            if scope.closed:
+            if not armed(scope):
                 continue
             for sub in scope.graph.event_subs:
                 if sub.trigger.trigger == trigger and sub.trigger.name == name:
@@ -99,6 +111,7 @@ class EventSubprocesses(NavigatorBase):
         fired = BoundaryFired(b.trigger, name or b.name, b.interrupting)
         inst.changes.append(change(self.now, fired, None, block.id))
         if b.interrupting:  # the rest of the scope withdrawn; the scope stays open for it
+            scope.fired[DISARMED] = 1
             self._empty_scope(scope, ActivityState.ABORTED)
         self._ready(scope, block)
 

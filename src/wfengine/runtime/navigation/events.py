@@ -36,6 +36,7 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.navigation.event_subs import armed
 from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
@@ -279,7 +280,7 @@ class Events(NavigatorBase):
         """The nearest catch of ``trigger`` ``name`` from ``level`` (an activity whose own
         work threw) or ``scope`` (where a throw event was reached) up: at each activity its
         attached events, then (errors) its exception transitions; at each scope its event
-        sub-processes; then the activity that runs the scope, and so on up."""
+        sub-processes (armed ones); then the activity that runs the scope, and so on up."""
         while True:
             if level is not None:
                 level = level.mi_parent or level
@@ -294,7 +295,7 @@ class Events(NavigatorBase):
                 scope = level.scope
             if scope is None:
                 return None
-            if not scope.closed:
+            if armed(scope):
                 for sub in scope.graph.event_subs:
                     b = sub.trigger
                     if b.trigger == trigger and (b.name is None or b.name == name):

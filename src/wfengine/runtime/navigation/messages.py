@@ -11,6 +11,7 @@ from wfengine.runtime.compiled import KIND_MESSAGE, KIND_SIGNAL
 from wfengine.runtime.history import MessageKept, MessageReceived, SignalReceived, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.navigation.base import NavigatorBase
+from wfengine.runtime.navigation.event_subs import armed
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import owned_values
 
@@ -122,7 +123,7 @@ class Messages(NavigatorBase):
         subs = [
             (scope, sub)
             for scope in inst.scopes.values()
-            if not scope.closed
+            if armed(scope)
             for sub in scope.graph.event_subs
             if sub.trigger.trigger == "Signal" and sub.trigger.name == name
         ]
@@ -131,7 +132,7 @@ class Messages(NavigatorBase):
         self.touch(inst)
         inst.data.update(owned_values(data))
         for scope, sub in subs:
-            if not scope.closed:
+            if armed(scope):  # (an interrupting one before it disarms the rest)
                 block = scope.graph.activities[sub.block].id
                 received = SignalReceived(name, tuple(sorted(data)))
                 inst.changes.append(change(self.now, received, None, block))
