@@ -154,3 +154,22 @@ def test_run_reads_answers_from_stdin(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["trace"] == ["intake", "review", "refund", "end"]
     both = CliRunner().invoke(run, ["-", "--answers", "-"], input="")
     assert both.exit_code == 2 and "standard input" in both.stderr
+
+
+@pytest.mark.parametrize(
+    "wait", [{"timer": "PT0S"}, {"at": "2001-01-01T00:00:00Z"}], ids=["zero", "gone-by"]
+)
+def test_run_fires_a_timer_already_due_and_completes(tmp_path: Path, wait: dict[str, str]) -> None:
+    """A zero timer fires at once, and so does a date gone by: the run goes on past them
+    (it waited, exit 3, "waiting: timer ... due 2001-01-01")."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").activity("a", script="x = 1")
+    p.intermediate("t", **wait)  # type: ignore[arg-type]
+    p.activity("b", script="y = 2").end("e")
+    p.sequence("s", "a", "t", "b", "e")
+    result = CliRunner().invoke(run, [_write(tmp_path, pb), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["trace"] == ["s", "a", "t", "b", "e"]
+    assert out["waiting"] == []

@@ -1,9 +1,10 @@
 """What ``wfengine run`` does between starting an instance and reporting on it.
 
 The runner carries out everything that can happen without a person (automatic work, including
-calls of asynchronous applications, waiting out their retry backoff), then completes the
-oldest open work item of the run's instance tree, merging the next ``--answers`` entry of its
-activity, and repeats until no work item is left. Deadline timers are not waited for.
+calls of asynchronous applications, waiting out their retry backoff, and timers already due: a
+zero timer, one that names no time, a date gone by), then completes the oldest open work item
+of the run's instance tree, merging the next ``--answers`` entry of its activity, and repeats
+until no work item is left. Timers due later are not waited for.
 
 A decision the definition leaves to people (a label such as "Claim accepted" where a
 condition belongs, which stops the instance with an incident) is answered like manual work:
@@ -315,22 +316,28 @@ def _state(
 
 def _run_calls(engine: Engine, tree: Tree) -> None:
     """Carry out the run's asynchronous application calls (``invoke`` jobs), waiting out
-    their retry backoff, until none of its instances has one left: they are automatic work
-    that can run. Deadline timers are not waited for. With ``--db`` this may also carry out
-    due calls of other instances in the database (harmlessly: a job's effect happens once)."""
-    from wfengine.runtime.jobs import JOB_INVOKE
+    their retry backoff, and fire its timers already due, until none of its instances has
+    either left: they are automatic work that can run. Timers due later are not waited for.
+    With ``--db`` this may also carry out due calls of other instances in the database
+    (harmlessly: a job's effect happens once); their timers are left to workers."""
+    from wfengine.runtime.jobs import JOB_INVOKE, JOB_TIMER
     from wfengine.runtime.states import ProcessState
 
     while True:
         if engine.run_due_jobs(kinds=(JOB_INVOKE,)):
             continue
-        pending = [
-            j.due
+        now = engine.clock.now()
+        jobs = [
+            j
             for j in engine.jobs()
-            if j.kind == JOB_INVOKE
+            if j.kind in (JOB_INVOKE, JOB_TIMER)
             and tree.contains(j.instance_id)
-            and engine.instance(j.instance_id).state is ProcessState.RUNNING
+            and engine.instance_summary(j.instance_id).state is ProcessState.RUNNING
         ]
+        due_timers = {j.instance_id for j in jobs if j.kind == JOB_TIMER and j.due <= now}
+        if due_timers and engine.fire_due_timers(instances=due_timers):
+            continue
+        pending = [j.due for j in jobs if j.kind == JOB_INVOKE]
         if not pending:
             return
         wait = (min(pending) - engine.clock.now()).total_seconds()
