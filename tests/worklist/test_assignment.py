@@ -171,6 +171,35 @@ def test_four_eyes_holds_however_the_work_would_reach_its_excluded_performer(
             refused(check.id, "root")
 
 
+def test_a_delegate_releasing_work_its_owner_may_no_longer_do_offers_it_to_the_others(
+    org_engine: Engine,
+) -> None:
+    """alice holds the check and delegates it to dan; meanwhile she does the step it must
+    not go to the performer of: dan's release offers it to those still allowed, not her."""
+    e = org_engine
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.route("split", gateway="Parallel").route("join", gateway="Parallel")
+    p.activity("write", performer="clerk")
+    p.activity("check", performer="clerk", extended=[("DoNotAssignToPerformerOfActivity", "write")])
+    p.sequence("split", "write", "join").sequence("split", "check", "join")
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    write, check = sorted(e.work_items(iid), key=lambda w: w.activity_id != "write")
+    e.claim_work_item(check.id, "alice")
+    e.delegate_work_item(check.id, "alice", "dan")
+    e.complete_work_item(write.id, user="alice")
+    e.deliver_outbox()
+    e.release_work_item(check.id, "dan")
+    after = e.work_item(check.id)
+    assert (after.state, after.holder, after.owner) == (WorkItemState.OFFERED, None, None)
+    assert after.assignees == ("bob",)
+    [told] = [x for x in e.outbox.entries(instance_id=iid) if x.status.value == "pending"]
+    assert (told.kind, list(told.payload["assignees"])) == ("work_item.offered", ["bob"])
+    e.complete_work_item(check.id, user="bob")
+    assert e.instance(iid).state is ProcessState.COMPLETED
+
+
 def test_an_escalation_leaves_out_the_performer_it_must_not_reach() -> None:
     with _engine() as e:
         iid = _four_eyes(

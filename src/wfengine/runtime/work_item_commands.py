@@ -38,7 +38,12 @@ from wfengine.runtime.work_item_events import (
     WorkItemSentBack,
     WorkItemStarted,
 )
-from wfengine.runtime.work_rules import data_refusal, four_eyes_refusal, refusal
+from wfengine.runtime.work_rules import (
+    data_refusal,
+    excluded_performers,
+    four_eyes_refusal,
+    refusal,
+)
 
 _OFFER = OutboxKind.WORK_ITEM_OFFERED
 _ALLOCATED, _STARTED, _OFFERED = (
@@ -151,11 +156,20 @@ class WorkItemCommands(EngineBase):
 
     def release_work_item(self, work_item_id: str, user: str) -> None:
         """The holder gives the item back: it is offered again to everyone it was offered
-        to, or, when it was delegated, it goes back to the one who delegated it."""
+        to, or, when it was delegated, it goes back to the one who delegated it. Four eyes
+        first: one who has since performed an activity the item's may not go to the
+        performer of is no longer offered it, and an owner who did gets it no more back (it
+        is offered to the others instead)."""
 
         def release(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
             back_to = item.owner
             item.started_at, item.owner = None, None
+            ai = nav.instance(item.instance_id).activities[item.activity_instance_id]
+            excluded = excluded_performers(ai)
+            if excluded:
+                if back_to in excluded:
+                    back_to = None
+                item.assignees = tuple(u for u in item.assignees if u not in excluded)
             if back_to is not None:
                 item.state, item.holder = _ALLOCATED, back_to
             else:  # on offer again: those it is offered to hear it (a worklist shows it)

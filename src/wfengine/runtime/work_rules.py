@@ -15,7 +15,9 @@ administrator does):
   performed the activities it names, however it would reach them: nobody may delegate or
   reassign it to them, and they may not claim, start or complete it (an administrator
   neither: the rule is about who did the earlier work, not about rights). An escalation
-  leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`);
+  leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`), and so does a
+  release: a delegated item whose owner has since become one is offered to the others
+  instead of going back to them;
 * a **completion** writes only the data fields its activity declares writable
   (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
   without a user, may write any).
