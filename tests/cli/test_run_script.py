@@ -113,6 +113,29 @@ def test_bad_steps_are_usage_errors(tmp_path: Path, steps: Any, words: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("steps", "words"),
+    [
+        ([{"advance": 1e20}], "step 1: 1e+20 seconds is more than a step may move the clock"),
+        ([{"advance": float("inf")}], "step 1: inf seconds is more than a step may move"),
+        ([{"advance": 1e12}], "step 1: 1000000000000.0 seconds is more than a step may move"),
+        ([{"advance": "P999999D"}] * 2, "step 1: 'P999999D' is not an ISO 8601 duration"),
+        (
+            [{"complete": "check"}] + [{"advance": "P365000D"}] * 9,
+            "step 10: advancing 365000 days, 0:00:00 moves the clock past 9999-12-31",
+        ),
+    ],
+    ids=["1e20", "infinity", "1e12", "too-many-days", "past-the-calendar"],
+)
+def test_an_advance_past_what_the_clock_can_hold_is_a_usage_error_naming_the_step(
+    tmp_path: Path, steps: Any, words: str
+) -> None:
+    """It was a Python traceback (OverflowError), exit 1, with nothing naming the step."""
+    result = _run(tmp_path, _review(), steps)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
     ("name", "steps", "trace", "absent"),
     [
         # an intermediate timer event

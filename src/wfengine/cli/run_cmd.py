@@ -155,7 +155,7 @@ def run(
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.loading import load_or_fail
     from wfengine.cli.runner import drive
-    from wfengine.cli.script_steps import read_steps
+    from wfengine.cli.script_steps import check_moves, read_steps
     from wfengine.cli.stub_apps import RunRegistry
     from wfengine.runtime.clock import VirtualClock
     from wfengine.runtime.engine import Engine
@@ -189,6 +189,7 @@ def run(
     clock = None
     if script_file is not None:
         clock = VirtualClock(datetime.now(UTC)) if db is not None else VirtualClock()
+        check_moves(steps, clock.now(), script_file)
     if db is None:
         engine = Engine(applications=registry, clock=clock)
     else:

@@ -24,16 +24,17 @@ such a list is a usage error naming the step and what is wrong.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from wfengine.cli.exit_status import InputOutputError
-from wfengine.definition.durations import parse_duration
+from wfengine.definition.durations import MAX_DURATION, parse_duration
 
 #: the actions a step may name
 ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
@@ -107,8 +108,38 @@ def _step(number: int, raw: Any, path: str) -> Step:
 
 def _duration(value: Any, where: str) -> timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        if not math.isfinite(value) or value > MAX_DURATION.total_seconds():
+            raise click.UsageError(
+                f"{where}: {value!r} seconds is more than a step may move the clock "
+                f"(at most {MAX_DURATION.total_seconds():.0f} seconds, {MAX_DURATION.days:,} "
+                "days)"
+            )
         return timedelta(seconds=value)
     found = parse_duration(value) if isinstance(value, str) else None
     if found is None or found < timedelta(0):
-        raise click.UsageError(f"{where}: {value!r} is not an ISO 8601 duration such as PT1H30M")
+        raise click.UsageError(
+            f"{where}: {value!r} is not an ISO 8601 duration such as PT1H30M (or a number "
+            f"of seconds) of at most {MAX_DURATION.days:,} days"
+        )
     return found
+
+
+def check_moves(steps: list[Step], start: datetime, path: str) -> None:
+    """Refuse, as a usage error naming the step, the first ``advance`` that would move a clock
+    starting at ``start`` past the last day the engine keeps (a job parked for ever is due
+    then), before anything runs."""
+    from wfengine.runtime.jobs import PARKED
+
+    at = start
+    for step in steps:
+        if step.action != "advance":
+            continue
+        try:
+            at = at + step.target
+        except OverflowError:
+            at = PARKED
+        if at >= PARKED:
+            raise click.UsageError(
+                f"--script {path}, step {step.number}: advancing {step.target} moves the "
+                f"clock past {PARKED.date()}, the last day the engine keeps"
+            )
