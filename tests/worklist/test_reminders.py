@@ -97,6 +97,28 @@ def test_escalation_to_a_named_participant(org_engine: Engine) -> None:
     assert e.work_item(item.id).assignees == ("alice", "bob", "dan")
 
 
+@pytest.mark.parametrize("declared_on", ["package", "process"])
+def test_escalation_to_a_participant_found_by_its_name(
+    org_engine: Engine, declared_on: str
+) -> None:
+    """A tool writes generated Participant Ids (``P_7``) and the role as the Name: escalating
+    to it reaches the role's members, as naming it as a Performer does."""
+    e = org_engine
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    (pb if declared_on == "package" else p).participant("P_7", name="accountant")
+    late = {"wfengine:escalate-after": "1 day", "wfengine:escalate-to": "P_7"}
+    p.activity("quote", performer="clerk", extended=late)
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    (item,) = e.work_items(iid)
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(days=1))
+    assert e.work_item(item.id).assignees == ("alice", "bob", "dan")
+    (escalated,) = [x.payload for x in e.audit(iid) if x.kind == "work_item.escalated"]
+    assert escalated == WorkItemEscalated(item.id, ("dan",))
+
+
 def test_an_escalated_held_item_goes_back_on_offer_so_they_can_take_it(
     org_engine: Engine,
 ) -> None:

@@ -26,6 +26,7 @@ from wfengine.runtime.history import (
 )
 from wfengine.runtime.instance import (
     ActivityInstance,
+    ProcessInstance,
     WorkItem,
     performer_of,
     previous_performer,
@@ -206,7 +207,7 @@ class Work(NavigatorBase):
                 missed = max(0, (self.now - job.due) // every)
                 self._reminder_job(item, "remind", number + 1, job.due + every * (missed + 1))
             return
-        to = self._escalation_targets(item, reminders.escalate_to)
+        to = self._escalation_targets(item, inst, reminders.escalate_to)
         excluded = excluded_performers(ai)
         if excluded:  # four eyes: never to whoever did the work it checks
             to = tuple(u for u in to if u not in excluded)
@@ -228,10 +229,15 @@ class Work(NavigatorBase):
         )
         self.step.outbox.append(entry)
 
-    def _escalation_targets(self, item: WorkItem, participant: str | None) -> tuple[str, ...]:
+    def _escalation_targets(
+        self, item: WorkItem, inst: ProcessInstance, participant: str | None
+    ) -> tuple[str, ...]:
+        """Who a late item is escalated to: the members of ``participant``, resolved as a
+        Performer is (with its declaration, so a directory matches it by Name or type), else
+        the supervisors of those who answer for the item."""
         directory = self.ctx.directory
         if participant is not None:
-            return tuple(directory.members(participant, None))
+            return tuple(directory.members(participant, self._declaration(inst, participant)))
         supervisors_of = getattr(directory, "supervisors_of", None)
         if supervisors_of is None:
             return ()
@@ -241,6 +247,15 @@ class Work(NavigatorBase):
                 if boss not in found:
                     found.append(boss)
         return tuple(found)
+
+    def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
+        """The Participant ``inst``'s process (else its package) declares as ``participant``,
+        as the compiler finds a Performer's; None when neither does."""
+        deployed = self.ctx.deployed(inst.process_id, inst.version)
+        for p in (*deployed.definition.participants, *deployed.package.participants):
+            if p.id == participant:
+                return p
+        return None
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
