@@ -22,7 +22,9 @@ from wfengine import (
     brief_status,
     detailed_status,
 )
+from wfengine.definition.build_arguments import deadline, multi_instance
 from wfengine.worklist.notes import notes_for
+from wfengine.worklist.worklists import worklist
 
 
 def _complaint() -> PackageBuilder:
@@ -181,3 +183,87 @@ def test_the_status_command_shows_when_open_work_is_due(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     (line,) = [x for x in out.stdout.splitlines() if "waiting:" in x]
     assert f"due {open_work.due.isoformat(timespec='minutes')} OVERDUE" in line
+
+
+def test_a_multi_instance_milestone_is_reached_once_when_the_activity_completes() -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.participant("clerk")
+    p.activity(
+        "check",
+        performer="clerk",
+        loop=multi_instance("3"),
+        extended={"wfengine:milestone": "Items checked"},
+    )
+    p.activity("ship", extended={"wfengine:milestone": "Shipped"})
+    p.transition("check", "ship")
+    clock = VirtualClock()
+    with Engine(clock=clock) as e:
+        e.deploy(pb.build())
+        iid = e.start_process("p")
+        first, *rest = e.work_items(iid)
+        e.complete_work_item(first.id)
+        assert brief_status(e, iid).milestones == ()  # two of three items still open
+        for item in rest:
+            clock.advance(timedelta(minutes=5))
+            e.complete_work_item(item.id)
+        reached = [(m.label, m.reached_at - clock.now()) for m in brief_status(e, iid).milestones]
+    assert reached == [("Items checked", timedelta(0)), ("Shipped", timedelta(0))]
+
+
+def _due_work() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.participant("clerk")
+    p.route("par", gateway="Parallel")
+    p.activity("plain", performer="clerk", deadlines=[deadline("PT1H", "late")])
+    p.activity(
+        "mi", performer="clerk", deadlines=[deadline("PT1H", "late")], loop=multi_instance("2")
+    )
+    p.activity("chased", performer="clerk")  # no deadline, a boundary timer that repeats
+    p.intermediate("chase", timer="R/PT30M", attached_to="chased", interrupting=False)
+    p.activity("note").activity("late_handler").end("e2").end("e3")
+    p.sequence("chase", "note", "e3")
+    p.route("j", gateway="Parallel")
+    for a in ("plain", "mi", "chased"):
+        p.transition("par", a).transition(a, "j")
+        if a != "chased":
+            p.transition(a, "late_handler", exception="late")
+    p.sequence("late_handler", "e2")
+    return pb
+
+
+def test_work_is_due_at_its_activity_deadline_even_after_it_fired_or_in_a_multi_instance() -> None:
+    # the worklist's due and the status's overdue: a multi-instance item has the activity's
+    # deadline, one whose asynchronous deadline fired is still due then (and overdue), and a
+    # boundary timer attached to the activity is no deadline
+    clock = VirtualClock()
+    with Engine(clock=clock) as e:
+        e.deploy(_due_work().build())
+        iid = e.start_process("main")
+        t0 = clock.now()
+
+        def due() -> dict[tuple[str, int | None], tuple[timedelta | None, bool]]:
+            overdue = {w.item.id: w.overdue for w in detailed_status(e, iid).open_work}
+            return {
+                (w.item.activity_id, w.item.mi_index): (
+                    None if w.due is None else w.due - t0,
+                    overdue[w.item.id],
+                )
+                for w in worklist(e, "clerk")
+            }
+
+        hour = timedelta(hours=1)
+        assert due() == {
+            ("plain", None): (hour, False),
+            ("mi", 0): (hour, False),
+            ("mi", 1): (hour, False),
+            ("chased", None): (None, False),
+        }
+        clock.advance(timedelta(minutes=70))
+        assert due() == {
+            ("plain", None): (hour, True),
+            ("mi", 0): (hour, True),
+            ("mi", 1): (hour, True),
+            ("chased", None): (None, False),
+        }

@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.runtime.history import EventKind
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -224,7 +223,12 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
             engine.activity_instances(instance_id),
             key=lambda a: a.completed_at or a.started_at,
         )
-        if a.activity_id in labels and a.completed_at is not None and a.state is _DONE
+        # a multi-instance activity's items (mi_index set) are not the milestone: the
+        # activity, which completes when its multi-instance does, is
+        if a.activity_id in labels
+        and a.completed_at is not None
+        and a.state is _DONE
+        and a.mi_index is None
     )
     return BriefStatus(
         instance_id=inst.id,
@@ -242,7 +246,7 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     may see the instance's work gets it (its comments and attachments are read as them);
     without, the host's own code does."""
     from wfengine.worklist.notes import notes_for
-    from wfengine.worklist.worklists import entry
+    from wfengine.worklist.worklists import entries
 
     inst = engine.instance(instance_id)
     notes = notes_for(engine)
@@ -250,14 +254,12 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     attachments = notes.attachments(user, instance_id)
     now = engine.clock.now()
     history = engine.audit(instance_id)
-    #: activity instances whose deadline has passed (an asynchronous one fired and left the
-    #: work open)
-    late = {e.activity_instance_id for e in history if e.kind == EventKind.DEADLINE_FIRED}
-    open_work = []
-    for item in engine.work_items(instance_id):
-        due = entry(engine, item).due
-        overdue = (due is not None and due <= now) or item.activity_instance_id in late
-        open_work.append(OpenWork(item, due, overdue))
+    # due: the earliest deadline, passed or to come (an asynchronous one that fired and left
+    # the work open still counts), so overdue is a deadline that has passed
+    open_work = [
+        OpenWork(e.item, e.due, e.due is not None and e.due <= now)
+        for e in entries(engine, engine.work_items(instance_id))
+    ]
     return DetailedStatus(
         instance=inst,
         activities=tuple(engine.activity_instances(instance_id)),

@@ -1,8 +1,14 @@
 """A user's worklist: the open work items offered to them or held by them.
 
 A view over the engine's records (Interface 2's "open work list"): each entry is the work
-item with the process it belongs to and when it is due (the earliest deadline timer of its
+item with the process it belongs to and when it is due (the earliest deadline of its
 activity, None when it has none), oldest first. Reads only.
+
+A deadline is the activity's own (its ``Deadline`` elements): a boundary timer attached to it
+is an event on its way, not when the work is due. An asynchronous deadline that fired and left
+the work open still says when it was due (read from its ``deadline.fired`` event); a
+multi-instance activity's items are due when the activity is (its deadlines are the
+container's, which spans them).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
@@ -38,27 +45,67 @@ def worklist(
     first (see :meth:`Engine.work_items_of <wfengine.runtime.engine.Engine.work_items_of>`),
     each with its process and when it is due."""
     items = engine.work_items_of(user, state=state, process_id=process_id, after=after, limit=limit)
-    return _entries(engine, items)
+    return entries(engine, items)
 
 
 def entry(engine: Engine, item: WorkItemSnapshot) -> WorklistEntry:
     """``item`` as a worklist entry (its process and when it is due)."""
-    return _entries(engine, [item])[0]
+    return entries(engine, [item])[0]
 
 
-def _entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry]:
+def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry]:
     """The entries of ``items``, each instance's process and timers read once."""
     processes: dict[str, str] = {}
     due: dict[str, datetime] = {}
-    for instance_id in dict.fromkeys(i.instance_id for i in items):
-        processes[instance_id] = engine.instance(instance_id).process_id
+    #: a multi-instance item's activity instance -> the container whose deadlines it has
+    spans: dict[str, str] = {}
+    for instance_id, mine in _by_instance(items).items():
+        inst = engine.instance(instance_id)
+        processes[instance_id] = inst.process_id
         for timer in engine.timers(instance_id):
-            known = due.get(timer.activity_instance_id)
-            if known is None or timer.due < known:
-                due[timer.activity_instance_id] = timer.due
+            if timer.deadline_index >= 0:  # a Deadline's (not a boundary or event timer's)
+                _earliest(due, timer.activity_instance_id, timer.due)
+        compiled = engine.deployed(inst.process_id, inst.version).compiled
+        with_deadlines = [i for i in mine if _has_deadlines(compiled.activity(i.activity_id))]
+        if not with_deadlines:
+            continue
+        for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
+            if fired.activity_instance_id is not None:
+                _earliest(due, fired.activity_instance_id, fired.at)
+        if any(i.mi_index is not None for i in with_deadlines):
+            containers = {
+                a.activity_id: a.id
+                for a in engine.activity_instances(instance_id)
+                if a.mi_index is None and a.state.is_open
+            }
+            for i in with_deadlines:
+                if i.mi_index is not None and i.activity_id in containers:
+                    spans[i.activity_instance_id] = containers[i.activity_id]
     return [
-        WorklistEntry(i, processes[i.instance_id], due.get(i.activity_instance_id)) for i in items
+        WorklistEntry(
+            i,
+            processes[i.instance_id],
+            due.get(spans.get(i.activity_instance_id, i.activity_instance_id)),
+        )
+        for i in items
     ]
+
+
+def _by_instance(items: list[WorkItemSnapshot]) -> dict[str, list[WorkItemSnapshot]]:
+    found: dict[str, list[WorkItemSnapshot]] = {}
+    for item in items:
+        found.setdefault(item.instance_id, []).append(item)
+    return found
+
+
+def _has_deadlines(act: CActivity | None) -> bool:
+    return act is not None and bool(act.deadlines)
+
+
+def _earliest(due: dict[str, datetime], key: str, at: datetime) -> None:
+    known = due.get(key)
+    if known is None or at < known:
+        due[key] = at
 
 
 def may_see(engine: Engine, item: WorkItemSnapshot, user: str) -> bool:
