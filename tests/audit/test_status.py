@@ -267,3 +267,25 @@ def test_work_is_due_at_its_activity_deadline_even_after_it_fired_or_in_a_multi_
             ("mi", 1): (hour, True),
             ("chased", None): (None, False),
         }
+
+
+def test_the_detailed_status_text_shows_comments_attachments_and_history(tmp_path: Path) -> None:
+    # README: the detailed view has the comments, attachments, data and history (not counts)
+    db = sqlite_url(tmp_path)
+    with Engine(db_url=db, directory=Organisation.from_data(ORG)) as e:
+        e.deploy(_complaint().build())
+        iid = e.start_process("complaint", {"phone": "555"})
+        (item,) = e.work_items(iid)
+        notes = notes_for(e)
+        notes.add_comment("alice", iid, "Customer called twice", work_item_id=item.id)
+        notes.attach("alice", iid, "letter.txt", "text/plain", b"Dear sir", work_item_id=item.id)
+        events = e.audit(iid)
+    out = cli("status", iid, "--db", db)
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    (comment,) = [x for x in lines if x.strip().startswith("comment ")]
+    assert f"on {item.id}" in comment and comment.endswith(": Customer called twice")
+    (attachment,) = [x for x in lines if x.strip().startswith("attachment ")]
+    assert "'letter.txt' (text/plain, 8 bytes)" in attachment
+    history = [x.split()[1:4:2] for x in lines if x.strip().startswith("history ")]
+    assert history == [[str(ev.seq), ev.kind] for ev in events]

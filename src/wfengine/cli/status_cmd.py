@@ -10,6 +10,8 @@ databases that cannot be used.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from wfengine.cli.database import db_option, engine_on
@@ -58,7 +60,23 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){due}{late}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
         click.echo(f"  data {name} = {value!r}")
+    for c in full.comments:  # (README: and comments, attachments and history)
+        on = f" on {c.work_item_id}" if c.work_item_id else ""
+        click.echo(f"  comment {c.id}{on} by {c.author} at {_at(c.created_at)}: {c.text}")
+    for f in full.attachments:
+        on = f" on {f.work_item_id}" if f.work_item_id else ""
+        click.echo(
+            f"  attachment {f.id}{on} {f.name!r} ({f.content_type}, {f.size} bytes) "
+            f"by {f.author} at {_at(f.created_at)}"
+        )
+    for e in full.history:
+        what = " ".join(x for x in (e.activity_id, e.user and f"by {e.user}") if x)
+        click.echo(f"  history {e.seq:>4} {_at(e.at)} {e.kind}{' ' + what if what else ''}")
     click.echo(
         f"  {len(full.comments)} comments, {len(full.attachments)} attachments, "
         f"{len(full.history)} events"
     )
+
+
+def _at(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
