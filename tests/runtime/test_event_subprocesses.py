@@ -170,3 +170,26 @@ def test_an_error_event_subprocess_that_rethrows_reaches_the_callers_catch(
     assert engine.instance(child).state is ProcessState.ABORTED
     [compensate] = engine.work_items(iid)
     assert compensate.activity_id == "compensate"
+
+
+def test_an_event_subprocess_does_not_catch_what_it_throws(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    inner = p.activity_set("inner")
+    inner.start("is").intermediate("warn", trigger="Escalation", code="late", throw=True)
+    inner.activity("work", performer="clerk").end("ie").sequence("is", "warn", "work", "ie")
+    inner.block("on_late", activity_set="noted")
+    noted = p.activity_set("noted", triggered_by_event=True)
+    noted.start("late", trigger="Escalation", code="late", interrupting=False).activity("note")
+    noted.end("pass_on", result="Escalation", code="late").sequence("late", "note", "pass_on")
+    p.start("s").block("region", activity_set="inner").end("e").sequence("s", "region", "e")
+    p.intermediate(
+        "up", trigger="Escalation", code="late", attached_to="region", interrupting=False
+    )
+    p.activity("escalated", performer="clerk").end("e2").sequence("up", "escalated", "e2")
+    iid = run(engine, pb)
+    assert engine.incidents(iid) == []
+    # the handler ran once; what it passes on reaches the block's attached event
+    assert engine.trace(iid).count("note") == 1
+    assert sorted(w.activity_id for w in engine.work_items(iid)) == ["escalated", "work"]

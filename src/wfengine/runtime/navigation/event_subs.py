@@ -6,7 +6,9 @@ inside the scope. An interrupting one (the default) first withdraws everything e
 the scope (closed as aborted) and disarms the scope's event sub-processes, itself included (the
 scope remembers it, see :data:`DISARMED`): no later message, signal, timer or throw starts one
 there again; a non-interrupting one runs beside the rest. Either way the scope is done only
-when the event sub-process is.
+when the event sub-process is. What an event sub-process throws is never caught by itself: it
+travels on from the block that runs it (a handler that passes on what it caught reaches the
+next catch up).
 """
 
 from __future__ import annotations

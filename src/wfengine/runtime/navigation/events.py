@@ -280,8 +280,11 @@ class Events(NavigatorBase):
         """The nearest catch of ``trigger`` ``name`` from ``level`` (an activity whose own
         work threw) or ``scope`` (where a throw event was reached) up: at each activity its
         attached events, then (errors) its exception transitions; at each scope its event
-        sub-processes (armed ones); then the activity that runs the scope, and so on up."""
+        sub-processes (armed ones, and not the one the throw comes from: a handler that
+        passes on what it caught goes on up); then the activity that runs the scope, and so
+        on up."""
         while True:
+            inner = None
             if level is not None:
                 level = level.mi_parent or level
                 if level.state.is_open:
@@ -292,12 +295,14 @@ class Events(NavigatorBase):
                         ct = self._exception_transition(level.act, name)
                         if ct is not None:
                             return Catch(level.act.id, True, level=level, transition=ct)
-                scope = level.scope
+                scope, inner = level.scope, level
             if scope is None:
                 return None
             if armed(scope):
                 for sub in scope.graph.event_subs:
                     b = sub.trigger
+                    if inner is not None and sub.block == inner.act.index:
+                        continue  # thrown inside this event sub-process: not its own catch
                     if b.trigger == trigger and (b.name is None or b.name == name):
                         block = scope.graph.activities[sub.block].id
                         return Catch(block, b.interrupting, scope=scope, sub=sub)
