@@ -63,3 +63,22 @@ def test_a_multi_instance_signal_catch_goes_on_once(engine: Engine) -> None:
     assert item.activity_id == "after"
     ws = [a.state.value for a in engine.activity_instances(iid) if a.activity_id == "w"]
     assert ws == ["closed.completed"] * 4
+
+
+def test_a_catch_an_interrupting_event_subprocess_withdrew_is_not_counted(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.start("s").intermediate("wait_stop", signal="stop").end("e")
+    p.sequence("s", "wait_stop", "e")
+    sub = p.activity_set("on_stop_set", triggered_by_event=True)
+    sub.start("caught", signal="stop").activity("handle", performer="clerk").end("he")
+    sub.sequence("caught", "handle", "he")
+    p.block("on_stop", activity_set="on_stop_set")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    # the event sub-process took it and withdrew the catch before its turn: one took it
+    assert engine.broadcast_signal("stop") == 1
+    received = [x.activity_id for x in engine.audit(iid) if x.kind == "signal.received"]
+    assert received == ["on_stop"]

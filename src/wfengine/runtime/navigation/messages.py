@@ -108,7 +108,8 @@ class Messages(NavigatorBase):
     def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
         """Signal ``name`` reaches ``inst``: every catch of that name waiting takes it (a
         running instance only: a signal is not kept), and every event of that name attached
-        to a running activity fires. Returns how many took it."""
+        to a running activity fires. Returns how many took it (a catch withdrawn before its
+        turn, by an interrupting event sub-process the signal started, took nothing)."""
         if inst.state is not ProcessState.RUNNING:
             return 0
         waiting = [
@@ -131,15 +132,18 @@ class Messages(NavigatorBase):
             return 0
         self.touch(inst)
         inst.data.update(owned_values(data))
+        taken = 0
         for scope, sub in subs:
             if armed(scope):  # (an interrupting one before it disarms the rest)
                 block = scope.graph.activities[sub.block].id
                 received = SignalReceived(name, tuple(sorted(data)))
                 inst.changes.append(change(self.now, received, None, block))
                 self._start_event_sub(scope, sub)
+                taken += 1
         for ai in waiting:
             if not ai.state.is_open:
                 continue  # withdrawn by an earlier one (a race, an interrupted region)
+            taken += 1
             b = self._boundary_for(ai, "Signal", name) if ai.act.boundaries else None
             received = SignalReceived(name, tuple(sorted(data)))
             if b is not None:
@@ -149,7 +153,7 @@ class Messages(NavigatorBase):
             else:
                 inst.changes.append(change(self.now, received, ai.id, ai.act.id))
                 self._body_done(ai)
-        return len(waiting) + len(subs)
+        return taken
 
     def _take(self, ai: ActivityInstance, data: Mapping[str, Any]) -> None:
         inst = ai.scope.instance
