@@ -3,17 +3,22 @@ performer gets it again, the abandoned activity is closed and audited."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.worklist.conftest import ORG
 from wfengine import (
     ActivityState,
     Engine,
     IllegalStateError,
     NotAuthorizedError,
+    Organisation,
     PackageBuilder,
     ProcessState,
     WorkItemState,
 )
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.errors import NotFoundError
 from wfengine.runtime.work_item_events import WorkItemSentBack
 
@@ -122,3 +127,53 @@ def test_into_a_parallel_block_only_from_before_it(org_engine: Engine) -> None:
     assert (intake.activity_id, intake.holder) == ("intake", "alice")
     e.complete_work_item(intake.id, user="alice")
     assert sorted(w.activity_id for w in e.work_items(iid)) == ["left", "right"]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+@pytest.mark.parametrize("defer", [False, True])
+def test_work_sent_back_to_applications_a_person_confirms_goes_to_its_earlier_performer(
+    store: str, defer: bool, tmp_path: Path
+) -> None:
+    """The activity sent back to runs its applications first, then a person confirms
+    (FinishMode Manual): its new item goes to whoever confirmed it last, told why, also when
+    the applications are left to a worker (every engine of the command line)."""
+    applications = ApplicationRegistry()
+    applications.register("calc", lambda: None)
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    directory = Organisation.from_data(ORG)
+    with Engine(
+        db_url=url, directory=directory, applications=applications, defer_automatic=defer
+    ) as e:
+        pb = PackageBuilder("pkg")
+        pb.application("calc")
+        p = pb.process("p")
+        p.activity("figures", tool="calc", performer="clerk", finish_mode="Manual")
+        p.activity("check", performer="accountant")
+        p.transition("figures", "check")
+        e.deploy(pb.build())
+        iid = e.start_process("p")
+        e.run_due_jobs()
+        (figures,) = e.work_items(iid)
+        e.complete_work_item(figures.id, user="bob")
+        e.run_due_jobs()
+        (check,) = e.work_items(iid)
+        e.claim_work_item(check.id, "dan")
+        e.deliver_outbox()
+        e.send_back_work_item(check.id, "dan", "figures", "the totals are wrong")
+        e.run_due_jobs()  # a worker runs the applications; then bob is to confirm again
+        (again,) = e.work_items(iid)
+        assert (again.activity_id, again.state, again.holder) == (
+            "figures",
+            WorkItemState.ALLOCATED,
+            "bob",
+        )
+        entries = e.outbox.entries(instance_id=iid)
+        told = [x for x in entries if x.payload.get("work_item_id") == again.id]
+        assert [(x.kind, x.payload["holder"], x.payload["reason"]) for x in told] == [
+            ("work_item.sent_back", "bob", "the totals are wrong")
+        ]
+        assert e.instance(iid).state is ProcessState.RUNNING
+        e.complete_work_item(again.id, user="bob")
+        e.run_due_jobs()
+        (check2,) = e.work_items(iid)  # and once is enough: the next round is as usual
+        assert check2.activity_id == "check" and check2.holder is None

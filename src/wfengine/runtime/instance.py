@@ -180,6 +180,11 @@ class ProcessInstance:
     #: messages sent to the instance that no catch event has taken yet, oldest first:
     #: (name, data, when) (a persistent trigger: the first catch of that name takes it)
     messages: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
+    #: work sent back to an activity that has not offered its new work item yet (its
+    #: applications run first, or were left to a worker): ``"<scope id>/<activity id>"`` ->
+    #: who has it again and why (``holder``, ``reason``, ``sent_by``, ``from_activity``,
+    #: ``from_work_item_id``); that offer takes it
+    sent_back: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: random, made with the instance and stored with it: what makes its application calls'
     #: idempotency keys unique beyond its database (see :meth:`call_stamp`)
     nonce: str = ""

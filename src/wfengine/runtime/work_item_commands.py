@@ -239,44 +239,22 @@ class WorkItemCommands(EngineBase):
                     f"after a join that {to_activity!r} alone would never complete",
                     "send back",
                 )
-            previous = performer_of(inst, to_activity)
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
+            # the new work item goes to whoever completed it last, told why, when it is
+            # offered: now for a person's activity, after its applications for one whose
+            # applications run first (by a worker, on an engine that leaves them to one)
+            inst.sent_back[f"{scope.id}/{to_activity}"] = {
+                "holder": performer_of(inst, to_activity),
+                "reason": reason,
+                "sent_by": user,
+                "from_activity": item.activity_id,
+                "from_work_item_id": item.id,
+            }
             nav.send_back(item, target)
             # offering a person's work calls no application: done now even by an engine that
             # leaves automatic work to workers, so the earlier performer gets it at once
             nav.drain(defer=self.defer_automatic and not target.offer_first)
-            again = [
-                w
-                for w in nav.step.work_items
-                if w.activity_id == to_activity and w.state.is_open and w.id != item.id
-            ]
-            for new in again:
-                if previous is not None and new.holder is None:
-                    new.state, new.holder = _ALLOCATED, previous
-                    event = WorkItemAllocated(new.id, previous)
-                    inst.changes.append(
-                        change(nav.now, event, new.activity_instance_id, to_activity)
-                    )
-                # not on offer, or allocated by the definition's own rule: the entry below
-                # is the one its holder hears
-                if new.holder is not None:
-                    told = (new.id + "/offered", new.id + "/assigned/")
-                    nav.step.outbox[:] = [x for x in nav.step.outbox if not x.key.startswith(told)]
-                # one entry says it all (who has the work again, and why): no separate
-                # work_item.assigned for the earlier performer
-                entry = work_item_entry(
-                    OutboxKind.WORK_ITEM_SENT_BACK,
-                    new,
-                    nav.now,
-                    self.ids.new("sb"),
-                    holder=new.holder,
-                    reason=reason,
-                    sent_by=user,
-                    from_activity=item.activity_id,
-                    from_work_item_id=item.id,
-                )
-                nav.step.outbox.append(entry)
             return None, False
 
         self._work_item_command(work_item_id, user, "send back", WorkItemState.CANCELLED, send_back)

@@ -48,6 +48,7 @@ from wfengine.runtime.work_rules import excluded_performers, responsible
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
+_SENT_BACK = OutboxKind.WORK_ITEM_SENT_BACK
 
 
 class Work(NavigatorBase):
@@ -93,11 +94,25 @@ class Work(NavigatorBase):
         self._new_items[item.id] = item
         self.step.work_items.append(item)
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
-        if holder is None:
-            self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
-        else:  # the definition names who does it: allocated at once, told to them alone
+        sent_back = inst.sent_back.pop(f"{ai.scope.id}/{act.id}", None) if inst.sent_back else None
+        if sent_back is not None and holder is None:  # (the definition's own rule first)
+            previous = sent_back["holder"]
+            if previous is not None and previous not in excluded_performers(ai):
+                holder = previous
+        if holder is not None:  # allocated at once, told to them alone
             item.state, item.holder = WorkItemState.ALLOCATED, holder
             inst.changes.append(change(self.now, WorkItemAllocated(item.id, holder), ai.id, act.id))
+        if sent_back is not None:
+            # one entry says it all (who has the work again, and why): no separate
+            # work_item.offered or work_item.assigned
+            number = self.ctx.ids.new("sb")
+            entry = work_item_entry(
+                _SENT_BACK, item, self.now, number, **{**sent_back, "holder": holder}
+            )
+            self.step.outbox.append(entry)
+        elif holder is None:
+            self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
+        else:
             number = self.ctx.ids.new("as")
             entry = work_item_entry(_ASSIGNED, item, self.now, number, holder=holder)
             self.step.outbox.append(entry)

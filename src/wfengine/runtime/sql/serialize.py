@@ -158,6 +158,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "last_performer": inst.last_performer,
         "parked": parked,
         **({"nonce": inst.nonce} if inst.nonce else {}),
+        **({"sent_back": inst.sent_back} if inst.sent_back else {}),
         **(
             {
                 "messages": [
@@ -208,6 +209,7 @@ def load_instance(
         performers=dict(blob["performers"] or {}),
         last_performer=blob["last_performer"],
         nonce=blob.get("nonce", ""),  # (none in documents written before nonces)
+        sent_back=dict(blob.get("sent_back") or {}),  # (only while work sent back waits)
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,
     # in scope order (an owner always lives in an earlier scope than the scope it runs)
