@@ -82,3 +82,28 @@ def test_a_catch_an_interrupting_event_subprocess_withdrew_is_not_counted(
     assert engine.broadcast_signal("stop") == 1
     received = [x.activity_id for x in engine.audit(iid) if x.kind == "signal.received"]
     assert received == ["on_stop"]
+
+
+def test_a_signal_reaches_instances_of_older_versions(engine: Engine) -> None:
+    def version(catch_id: str) -> PackageBuilder:
+        pb = PackageBuilder("pkg")
+        p = pb.process("main")
+        p.start("s").intermediate(catch_id, signal="go").end("e")
+        p.sequence("s", catch_id, "e")
+        thrower = pb.process("thrower")
+        thrower.start("ts").intermediate("shout", signal="go", throw=True).end("te")
+        thrower.sequence("ts", "shout", "te")
+        return pb
+
+    engine.deploy(version("wait_go").build())
+    old = engine.start_process("main")
+    engine.deploy(version("wait_for_go").build())  # version 2 renames the catch
+    new = engine.start_process("main")
+    assert engine.instance_summary(old).version == 1
+    assert engine.broadcast_signal("go") == 2
+    for iid in (old, new):
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+    # a signal thrown by an instance reaches an older version's catch too
+    older = engine.start_process("main", version=1)
+    engine.start_process("thrower")
+    assert engine.instance(older).state is ProcessState.COMPLETED

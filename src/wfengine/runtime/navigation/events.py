@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from wfengine.errors import DeployError
 from wfengine.runtime.compiled import (
     KIND_CONDITION,
     CActivity,
     CBoundary,
     CEventSub,
+    CompiledProcess,
     CTransition,
 )
 from wfengine.runtime.deployment import DeployedProcess
@@ -47,6 +49,8 @@ class SignalReads(Protocol):
 
     def deployed_process_ids(self) -> list[str]: ...
 
+    def versions(self, process_id: str) -> list[int]: ...
+
     def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None: ...
 
     def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]: ...
@@ -57,23 +61,41 @@ def catches_signal(ca: CActivity, name: str) -> bool:
     return ca.signal == name or any(b.trigger == "Signal" and b.name == name for b in ca.boundaries)
 
 
+def takes_signal(compiled: CompiledProcess, name: str) -> bool:
+    """Can something in ``compiled`` take signal ``name`` (a catch, an attached event, an
+    event sub-process)?"""
+    return bool(_signal_catches(compiled, name))
+
+
+def _signal_catches(compiled: CompiledProcess, name: str) -> set[str]:
+    """The activities of ``compiled`` open at which an instance may take signal ``name``:
+    its catches and the activities they are attached to; with an event sub-process of that
+    signal, every activity (it waits while its scope runs: any open activity shows it)."""
+    graphs = (compiled.graph, *compiled.activity_graph.values())
+    if any(
+        s.trigger.trigger == "Signal" and s.trigger.name == name
+        for graph in graphs
+        for s in graph.event_subs
+    ):
+        return {a.id for graph in graphs for a in graph.activities}
+    return {a.id for graph in graphs for a in graph.activities if catches_signal(a, name)}
+
+
 def signal_waiters(store: SignalReads, name: str) -> list[str]:
     """The ids of open instances with an activity open that takes signal ``name`` (found
-    through the store's activity mirror: an index range per process)."""
+    through the store's activity mirror: an index range per process). Every deployed version
+    counts: an instance runs the version it started with, whose activities may differ from
+    the latest's."""
     found: list[str] = []
     for process_id in store.deployed_process_ids():
-        deployed = store.deployment(process_id)
-        if deployed is None:
-            continue
-        compiled = deployed.compiled
-        graphs = (compiled.graph, *compiled.activity_graph.values())
-        ids = {a.id for graph in graphs for a in graph.activities if catches_signal(a, name)}
-        if any(
-            s.trigger.trigger == "Signal" and s.trigger.name == name
-            for graph in graphs
-            for s in graph.event_subs
-        ):  # an event sub-process waits while its scope runs: any open activity shows it
-            ids = {a.id for graph in graphs for a in graph.activities}
+        ids: set[str] = set()
+        for version in store.versions(process_id):
+            try:
+                deployed = store.deployment(process_id, version)
+            except DeployError:  # a stored version this wfengine cannot compile runs nowhere
+                continue
+            if deployed is not None:
+                ids |= _signal_catches(deployed.compiled, name)
         if ids:
             found.extend(store.open_at(process_id, ids))
     return found
