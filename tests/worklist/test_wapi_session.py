@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from wfengine import Engine, NotAuthorizedError, PackageBuilder, ProcessState, WorkItemState
+from wfengine import (
+    DataTypeError,
+    Engine,
+    NotAuthorizedError,
+    PackageBuilder,
+    ProcessState,
+    WorkItemState,
+)
 from wfengine.wapi import connect
 
 
@@ -75,6 +82,21 @@ def test_an_attribute_is_one_declared_field_of_its_type(org_engine: Engine) -> N
     root.assign_process_instance_attribute(iid, "price", "7")  # converted, as an answer is
     assert root.get_process_instance(iid).data["price"] == 7
     assert "pirce" not in root.get_process_instance(iid).data
+
+
+def test_a_sensitive_attribute_of_the_wrong_type_is_refused_without_showing_it(
+    org_engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("p").data_field("pin", "INTEGER", extended={"wfengine:sensitive": "true"})
+    p.activity("a", performer="clerk")
+    org_engine.deploy(pb.build())
+    root = connect(org_engine, "root")
+    iid = root.create_process_instance("p")
+    with pytest.raises(DataTypeError, match=r"data field 'pin' .*not shown: sensitive") as refused:
+        root.assign_process_instance_attribute(iid, "pin", "secret-1234")
+    assert "secret-1234" not in str(refused.value)
+    assert root.get_process_instance(iid).data.get("pin") is None
 
 
 def test_a_work_item_is_shown_only_to_whom_it_concerns(org_engine: Engine) -> None:

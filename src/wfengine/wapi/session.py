@@ -21,7 +21,7 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
-from wfengine.errors import NotFoundError
+from wfengine.errors import DataTypeError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -157,7 +157,8 @@ class Session:
         instance's process declares, with a value of its type (converted where that loses
         nothing, as an application's answer is: ``"7"`` for an INTEGER). A name the process
         does not declare raises :class:`~wfengine.errors.NotFoundError` and a value of another
-        type ``ValueError``; either changes nothing. (``Engine.set_data`` is the host's own,
+        type :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
+        is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
         unchecked way.)"""
         engine = self._engine()
         snapshot = engine.instance(instance_id)
@@ -177,8 +178,11 @@ class Session:
             try:
                 value = coerce(value, kind, is_array)
             except ValueError as exc:
-                raise ValueError(
-                    f"data field {name!r} of instance {instance_id!r}: {exc}"
+                shown = str(exc)
+                if name in deployed.compiled.sensitive_fields:  # its value is not shown
+                    shown = getattr(exc, "hidden", "a value that does not fit (not shown)")
+                raise DataTypeError(
+                    f"data field {name!r} of instance {instance_id!r}: {shown}"
                 ) from None
         engine.set_data(instance_id, {name: value})
 
