@@ -178,7 +178,9 @@ def test_compare_to_ignore_case_of_a_non_string_is_an_evaluation_error() -> None
     [
         ("Integer.parseInt(s, 36)", "wider than 4096 bits"),  # 793 digits: 4,100 bits
         ("Integer.parseInt(s + 'zz', 36)", "longer than 794 digits"),
-        ("parseInt(s, 37)", "radix 37 is not an integer from 2 to 36"),
+        ("Integer.parseInt(s, 37)", "radix 37 is not an integer from 2 to 36"),
+        ("parseInt(s + 'zz', 36)", "longer than 793 digits"),  # JavaScript's own reader too
+        ("parseFloat('1' * 401)", "longer than 400 characters"),
         ("Long.parseLong('10', 0)", "radix 0 is not an integer from 2 to 36"),
     ],
 )
@@ -186,6 +188,33 @@ def test_parse_int_keeps_to_the_integer_width(text: str, message: str) -> None:
     with pytest.raises(ExpressionEvaluationError) as info:
         parse(text, dialect=JS).evaluate({"s": "z" * 793})
     assert message in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("parseInt('3.7')", 3),
+        ("parseInt(' 42 ')", 42),
+        ("parseInt('12px')", 12),
+        ("parseInt('-0x1F')", -31),
+        ("parseInt('ff', 16)", 255),
+        ("parseInt(7.9)", 7),
+        ("parseFloat('2.5kg')", 2.5),
+        ("parseFloat(' .5e3x')", 500.0),
+        ("Number('')", 0),
+        ("Number(' 12 ')", 12.0),
+        ("Number('0x1F')", 31),
+        ("Number(true)", 1),
+        ("isNaN(parseInt(''))", True),
+        ("isNaN(parseInt('12', 37))", True),
+        ("isNaN(parseFloat('kg'))", True),
+        ("isNaN(Number('12px'))", True),
+    ],
+)
+def test_javascript_reads_numbers_as_javascript_does(text: str, value: object) -> None:
+    # not Java's strict readers: the longest number at the start, NaN where there is none
+    found = parse(text, dialect=JS).evaluate({})
+    assert found == value and type(found) is type(value)
 
 
 def test_parse_int_reads_every_integer_the_width_allows() -> None:

@@ -41,6 +41,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.operators as operators
 from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, _check_text_size, make_function
@@ -437,9 +438,9 @@ def _globals(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         return {}
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
     table = [
-        make_function("parseInt", _make_parse_int(limits)),
-        make_function("parseFloat", _parse_float),
-        make_function("Number", _parse_float),
+        make_function("parseInt", js_numbers.make_parse_int(limits)),
+        make_function("parseFloat", js_numbers.parse_float),
+        make_function("Number", js_numbers.number),
         make_function("String", to_text, uses_context=True),
         make_function("Boolean", _js_boolean),
         make_function("isNaN", _is_nan),
