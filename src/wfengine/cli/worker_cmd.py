@@ -52,6 +52,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
 from wfengine.cli.stderr_log import logging_to_stderr
+from wfengine.errors import DeployError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
@@ -387,7 +388,11 @@ def _report_bindings(engine: Engine) -> None:
     seen: set[str] = set()
     apps_log = logging.getLogger("wfengine.applications")
     for process_id in engine.store.deployed_process_ids():
-        deployed = engine.latest(process_id)
+        try:
+            deployed = engine.latest(process_id)
+        except DeployError as exc:  # stored by an earlier wfengine: its instances fail alone
+            _log.warning("%s", exc)
+            continue
         if deployed is None or deployed.package_id in seen:
             continue
         seen.add(deployed.package_id)

@@ -12,7 +12,11 @@ calls for its activity set.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
@@ -49,8 +53,10 @@ from wfengine.definition.scripts import parse_assignments
 from wfengine.definition.work_rules import (
     ESCALATE_AFTER,
     ESCALATE_TO,
+    MIN_REMINDER_EVERY,
     REMINDER_AFTER,
     REMINDER_EVERY,
+    positive_duration,
     reminder_duration,
 )
 from wfengine.errors import DeployError
@@ -485,9 +491,29 @@ def _route_gateway(a: Activity) -> GatewayType | None:
 CANCEL_REMAINING = "wfengine:cancelRemaining"
 
 
+#: set while a stored deployment is compiled (:func:`stored_deployment`)
+_STORED: ContextVar[bool] = ContextVar("wfengine_compiling_stored", default=False)
+_deploy_log = logging.getLogger("wfengine.deploy")
+
+
+@contextmanager
+def stored_deployment() -> Iterator[None]:
+    """Compile a deployment read back from a store: one deployed by an earlier wfengine, whose
+    rules for new definitions may have been looser. The rules that only guard what a new
+    definition may ask (the reminder rhythm) then bend, with a warning, instead of refusing
+    the process, so the work already stored keeps running."""
+    token = _STORED.set(True)
+    try:
+        yield
+    finally:
+        _STORED.reset(token)
+
+
 def _reminders(where: str, a: Activity) -> CReminders | None:
     """The activity's reminders, or None; a duration that is not one, or not positive,
-    refuses the deploy (a zero interval would remind without end)."""
+    refuses the deploy (a zero interval would remind without end). A stored deployment
+    (:func:`stored_deployment`) is not refused: a rhythm under the shortest is raised to it,
+    a duration that is no duration above zero is left out (no such reminder)."""
 
     def duration(name: str) -> timedelta | None:
         text = a.extended_attribute(name)
@@ -495,7 +521,19 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
             return None
         found = reminder_duration(name, text)
         if isinstance(found, str):  # validation reports it first, as reminder-duration
-            raise DeployError(f"{where}: {name} {text!r} is {found}")
+            if not _STORED.get():
+                raise DeployError(f"{where}: {name} {text!r} is {found}")
+            # only a rhythm under the shortest is a duration above zero and still refused
+            kept = None if positive_duration(text) is None else MIN_REMINDER_EVERY
+            _deploy_log.warning(
+                "%s (deployed earlier): %s %r is %s; %s",
+                where,
+                name,
+                text,
+                found,
+                "it is left out" if kept is None else "it is taken as a minute",
+            )
+            return kept
         return found
 
     first, every = duration(REMINDER_AFTER), duration(REMINDER_EVERY)

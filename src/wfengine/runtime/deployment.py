@@ -18,7 +18,8 @@ from typing import Any
 
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.errors import StoreError
+from wfengine.errors import DeployError, StoreError
+from wfengine.runtime.compile_activity import stored_deployment
 from wfengine.runtime.compiler import CompiledProcess, compile_process
 
 _log = logging.getLogger("wfengine.deploy")
@@ -62,11 +63,18 @@ class DeploymentCache:
     A store that keeps definitions as text (the SQL store) asks here; a version is compiled
     the first time anyone needs it and each package text is read once, however many of its
     processes are used. Versions never change once stored, so nothing is ever evicted.
+
+    A stored version was deployed by whichever wfengine ran then: it is compiled under
+    :func:`~wfengine.runtime.compile_activity.stored_deployment`, where the rules that only
+    guard new definitions bend with a warning. One that still does not compile raises a
+    :class:`~wfengine.errors.DeployError` naming it, each time it is asked for (compiled once):
+    only what needs that version fails.
     """
 
     def __init__(self) -> None:
         self._versions: dict[tuple[str, int], DeployedProcess] = {}
         self._packages: dict[str, Package] = {}
+        self._broken: dict[tuple[str, int], str] = {}
 
     def get(self, process_id: str, version: int) -> DeployedProcess | None:
         return self._versions.get((process_id, version))
@@ -94,6 +102,9 @@ class DeploymentCache:
         found = self._versions.get((process_id, version))
         if found is not None:
             return found
+        broken = self._broken.get((process_id, version))
+        if broken is not None:
+            raise DeployError(broken)
         package = self._packages.get(xpdl_sha256)
         if package is None:
             package = self._packages[xpdl_sha256] = _package(xpdl, model, where)
@@ -103,9 +114,16 @@ class DeploymentCache:
                 f"deployment {process_id} v{version} in {where}: its stored package "
                 f"{package.id!r} has no process {process_id!r}"
             )
-        deployed = self._versions[(process_id, version)] = deployed_version(
-            package, process, version, fingerprint_
-        )
+        try:
+            with stored_deployment():
+                deployed = deployed_version(package, process, version, fingerprint_)
+        except DeployError as exc:
+            text = self._broken[(process_id, version)] = (
+                f"process {process_id!r} v{version}, deployed in {where}, does not compile "
+                f"in this wfengine: {exc}"
+            )
+            raise DeployError(text) from exc
+        self._versions[(process_id, version)] = deployed
         return deployed
 
 

@@ -1,0 +1,89 @@
+"""A database outlives the wfengine that filled it: a deployment stored by an earlier version,
+whose rules for new definitions were looser, keeps its instances running under the current
+one, and one that truly no longer compiles fails only what needs it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from wfengine import Engine, PackageBuilder, ProcessState
+from wfengine.errors import DeployError
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.sql import schema
+
+
+def _deploy_both(engine: Engine) -> None:
+    pb = PackageBuilder("desk")
+    p = pb.process("desk")
+    p.activity(
+        "answer",
+        performer="clerk",
+        extended={"wfengine:reminder-after": "PT5M", "wfengine:reminder-every": "PT5M"},
+    )
+    engine.deploy(pb.build())
+    other = PackageBuilder("other")
+    other.process("other").activity("work", performer="clerk")
+    engine.deploy(other.build())
+
+
+def _rewrite_stored(url: str, process_id: str, old: str, new: str) -> None:
+    """What an earlier wfengine stored: the deployment's text and model with ``new``."""
+    d = schema.deployments
+    with Engine(db_url=url) as e, e.store.sa_engine.begin() as conn:  # type: ignore[attr-defined]
+        row = conn.execute(sa.select(d).where(d.c.process_id == process_id)).mappings().one()
+        conn.execute(
+            sa.update(d)
+            .where(d.c.process_id == process_id)
+            .values(xpdl=row["xpdl"].replace(old, new), model=row["model"].replace(old, new))
+        )
+
+
+def test_a_stored_reminder_rhythm_a_newer_wfengine_refuses_runs_at_the_shortest(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = VirtualClock()
+    with Engine(db_url=db_url, clock=clock) as e:
+        _deploy_both(e)
+        iid = e.start_process("desk")
+    # an earlier wfengine let a rhythm of 30 seconds deploy; this one refuses it for new ones
+    _rewrite_stored(db_url, "desk", '"PT5M"', '"PT30S"')
+    with (
+        caplog.at_level(logging.WARNING, logger="wfengine.deploy"),
+        Engine(db_url=db_url, clock=clock) as e,
+    ):
+        (item,) = e.work_items(iid)
+        clock.advance(timedelta(minutes=6))  # the first reminder, then one a minute
+        e.fire_due_timers()
+        clock.advance(timedelta(seconds=119))
+        e.fire_due_timers()
+        reminded = [ev for ev in e.audit(iid) if ev.kind == "work_item.reminder"]
+        assert len(reminded) == 3  # at 5, 6 and 7 minutes; every 30 s would be six
+        other = e.start_process("other")  # the rest of the database is untouched
+        e.complete_work_item(item.id)
+        assert e.instance(iid).state is ProcessState.COMPLETED
+        e.terminate(other)
+    assert "shorter than a minute" in caplog.text
+    assert "taken as a minute" in caplog.text
+
+
+def test_a_stored_deployment_that_no_longer_compiles_fails_only_its_own_instances(
+    db_url: str,
+) -> None:
+    with Engine(db_url=db_url) as e:
+        _deploy_both(e)
+        broken = e.start_process("desk")
+        fine = e.start_process("other")
+    # a stored process this wfengine cannot compile (here: a reminder of no duration at all)
+    _rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    with Engine(db_url=db_url) as e:
+        with pytest.raises(DeployError, match=r"'desk' v1, deployed in .* does not compile"):
+            e.instance(broken)
+        with pytest.raises(DeployError, match="does not compile"):  # each time it is asked
+            e.terminate(broken)
+        (item,) = e.work_items(fine)
+        e.complete_work_item(item.id)
+        assert e.instance(fine).state is ProcessState.COMPLETED
