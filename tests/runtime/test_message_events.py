@@ -117,3 +117,27 @@ def test_a_multi_instance_receive_task_takes_one_message_per_instance(engine: En
     assert inst.state is ProcessState.COMPLETED and inst.data["got"] == 3
     received = [x for x in engine.audit(iid) if x.kind == "message.received"]
     assert len(received) == 3
+
+
+def test_a_message_is_checked_by_the_declared_types_before_anything_changes(
+    engine: Engine,
+) -> None:
+    from wfengine import DataTypeError
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("amount", "FLOAT")
+    p.data_field("count", "INTEGER")
+    p.start("s").intermediate("paid", message="payment").end("e").sequence("s", "paid", "e")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    events = len(engine.audit(iid))
+    with pytest.raises(DataTypeError, match=r"message 'payment'.*'amount': expected FLOAT"):
+        engine.send_message("payment", {"amount": "lots"}, instance_id=iid)
+    assert len(engine.audit(iid)) == events  # not taken, not kept
+    assert engine.instance(iid).data == {"amount": None, "count": None}
+    # converted where that loses nothing, as a starter's data is
+    assert engine.send_message("payment", {"amount": 5, "count": "7"}, instance_id=iid)
+    inst = engine.instance(iid)
+    assert inst.state is ProcessState.COMPLETED
+    assert inst.data == {"amount": 5.0, "count": 7} and type(inst.data["amount"]) is float

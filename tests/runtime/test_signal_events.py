@@ -3,6 +3,8 @@ instance, takes a broadcast; nobody waiting: the signal is lost."""
 
 from __future__ import annotations
 
+import pytest
+
 from wfengine import Engine, PackageBuilder, ProcessState
 from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
 from wfengine.runtime.history import SignalReceived
@@ -107,3 +109,24 @@ def test_a_signal_reaches_instances_of_older_versions(engine: Engine) -> None:
     older = engine.start_process("main", version=1)
     engine.start_process("thrower")
     assert engine.instance(older).state is ProcessState.COMPLETED
+
+
+def test_a_signal_is_checked_against_every_process_it_reaches_before_any_takes_it(
+    engine: Engine,
+) -> None:
+    from wfengine import DataTypeError
+
+    pb = PackageBuilder("pkg")
+    for process_id, kind in (("loose", "STRING"), ("strict", "FLOAT")):
+        p = pb.process(process_id)
+        p.data_field("amount", kind)
+        p.start("s").intermediate("w", signal="recount").end("e").sequence("s", "w", "e")
+    engine.deploy(pb.build())
+    loose, strict = engine.start_process("loose"), engine.start_process("strict")
+    with pytest.raises(DataTypeError, match=r"signal 'recount' to process 'strict'"):
+        engine.broadcast_signal("recount", {"amount": "lots"})
+    for iid in (loose, strict):  # the signal reached no one
+        inst = engine.instance(iid)
+        assert inst.state is ProcessState.RUNNING and inst.data["amount"] is None
+    assert engine.broadcast_signal("recount", {"amount": 2}) == 2
+    assert engine.instance(strict).data["amount"] == 2.0

@@ -13,7 +13,7 @@ from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.navigation.events import signal_waiters
+from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable, owned_values
@@ -46,7 +46,9 @@ class ActivityCommands(EngineBase):
         (False: a persistent trigger). Both are audited (``message.received``,
         ``message.kept``). A closed instance refuses it, and so does one whose process has
         no catch event for ``name`` (:class:`~wfengine.errors.NotFoundError` listing the
-        messages it catches): kept, a misspelt message would wait for ever."""
+        messages it catches): kept, a misspelt message would wait for ever. ``data`` is
+        checked against the declared types of the process's fields, as a starter's is
+        (:class:`~wfengine.errors.DataTypeError`, before anything changes)."""
         if (instance_id is None) == (correlation is None):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
         values = dict(data or {})
@@ -73,8 +75,10 @@ class ActivityCommands(EngineBase):
                     f"{', '.join(sorted(caught)) or 'none'}; a message nothing can take is not "
                     "kept; nothing was changed",
                 )
+            where = f"message {name!r} to instance {target!r} of process {inst.process_id!r}"
+            data = inst.compiled.checked(values, where) if values else values
             nav = self._nav()
-            taken = nav.deliver_message(inst, name, values)
+            taken = nav.deliver_message(inst, name, data)
             self._commit(nav)
             return taken
 
@@ -124,22 +128,44 @@ class ActivityCommands(EngineBase):
         event of that name attached to a running activity fires. A signal nobody
         waits for is lost (a transient trigger). Each instance is its own command, so
         engines broadcasting at once deliver to each catch once. Returns how many catches
-        took it."""
+        took it. ``data`` is checked against the declared types of every process (version)
+        with an instance it reaches, before any takes it: a value one of them cannot take is
+        a :class:`~wfengine.errors.DataTypeError` and the signal reaches no one."""
         values = dict(data or {})
         if values:
             check_storable(values, f"signal {name!r}")
+        waiters = signal_waiters(self.store, name)
+        if values and waiters:
+            self._check_signal_data(name, values, waiters)
         taken = 0
-        for instance_id in signal_waiters(self.store, name):
+        for instance_id in waiters:
             taken += self._signal_one(instance_id, name, values)
         if not taken:
             _log.info("signal %r was lost: nothing waited for it", name)
         return taken
 
+    def _check_signal_data(self, name: str, values: dict[str, Any], waiters: list[str]) -> None:
+        """Refuse ``values`` (DataTypeError) when the process of an instance in ``waiters``
+        that can take signal ``name`` declares a field of a type a value does not fit."""
+        seen: set[tuple[str, int]] = set()
+        for instance_id in waiters:
+            summary = self.store.instance_summary(instance_id)
+            key = (summary.process_id, summary.version)
+            if key in seen:
+                continue
+            seen.add(key)
+            deployed = self.store.deployment(*key)
+            if deployed is not None and takes_signal(deployed.compiled, name):
+                where = f"signal {name!r} to process {key[0]!r} version {key[1]}"
+                deployed.compiled.checked(values, where)
+
     def _signal_one(self, instance_id: str, name: str, values: dict[str, Any]) -> int:
         def body() -> int:
             inst = self.store.instance(instance_id)
+            where = f"signal {name!r} to instance {instance_id!r}"
+            data = inst.compiled.checked(values, where) if values else values
             nav = self._nav()
-            found = nav.deliver_signal(inst, name, values)
+            found = nav.deliver_signal(inst, name, data)
             if found:
                 self._commit(nav)
             return found
