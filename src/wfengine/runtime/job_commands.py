@@ -120,7 +120,9 @@ class JobCommands(EngineBase):
         one that fails in any other way (but the database being unavailable, which is
         raised) becomes an incident on its instance and is parked until the incident is
         retried (:meth:`abandon_job`): a worker never dies of a job, and a job
-        that fails does not fail again in every worker that picks it up.
+        that fails does not fail again in every worker that picks it up. One whose instance
+        cannot be read even to record the incident (stored by a newer wfengine) is logged and
+        given back with the back-off.
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running).
@@ -183,7 +185,18 @@ class JobCommands(EngineBase):
             return False
         except Exception as exc:  # a worker never dies of a job: an incident
             _log.exception("job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id)
-            self._job_failed(job, f"{type(exc).__name__}: {exc}")
+            try:
+                self._job_failed(job, f"{type(exc).__name__}: {exc}")
+            except StoreUnavailableError:
+                raise
+            except Exception as why:  # its instance cannot be read (a newer wfengine wrote it)
+                delay = self._give_back(job, owner)
+                _log.error(
+                    "job %s cannot become an incident on instance %s (%s: %s): given back, "
+                    "due again in %g s",
+                    *(job.id, job.instance_id, type(why).__name__, why, delay.total_seconds()),
+                )
+                return False
             return True
         except BaseException:
             self._give_back(job, owner)
@@ -238,10 +251,11 @@ class JobCommands(EngineBase):
 
         self._command(body)
 
-    def _give_back(self, job: Job, owner: str) -> None:
+    def _give_back(self, job: Job, owner: str) -> timedelta:
         delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))
         with contextlib.suppress(WorkflowError):
             self.store.release_job(job.id, owner, self.clock.now() + delay)
+        return delay
 
     def _run_job(self, job: Job, owner: str) -> bool:
         handler = self.job_handlers.get(job.kind)
