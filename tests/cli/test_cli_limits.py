@@ -169,3 +169,25 @@ def test_a_tampered_row_is_skipped_and_the_others_listed(tmp_path: Path) -> None
         assert f"skipped the process_instances row with id {bad!r}" in result.stderr
     text = cli("instances", "--db", url)
     assert [line.split("\t")[0] for line in text.stdout.splitlines()] == [ids[0], ids[3]]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("state_blob", "{broken"), ("data", "[1"), ("state_blob", "{}")],
+    ids=["document-not-json", "data-not-json", "document-empty"],
+)
+def test_one_instance_whose_row_cannot_be_read_is_a_clear_error(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    # a row edited by hand: exit 1 naming the instance, not a decoder's traceback
+    url = sqlite_url(tmp_path)
+    xpdl = write(tmp_path, automatic())
+    (iid,) = cli("instance", "start", xpdl, "--db", url).stdout.split()
+    with sqlite3.connect(tmp_path / "wf.db") as db:
+        db.execute(f"UPDATE process_instances SET {column} = ? WHERE id = ?", (value, iid))
+    db.close()
+    for command in (["instance", "show", iid], ["status", iid]):
+        result = cli(*command, "--db", url)
+        assert result.exit_code == 1, result.output
+        assert f"process instance {iid!r}: its row cannot be read" in result.stderr
+        assert "Traceback" not in result.output

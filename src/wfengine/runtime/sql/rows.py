@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from wfengine.errors import StoreError
 from wfengine.runtime.audit_chain import GENESIS, detail_text, hashed_time, link_hash
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance, WorkItem
@@ -40,6 +41,7 @@ from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, header_ids
 
 _log = logging.getLogger("wfengine.store")
+_T = TypeVar("_T")
 #: a row as SQLAlchemy hands it out (``RowMapping``) or as the commit builds it
 Row = Mapping[Any, Any]
 
@@ -92,7 +94,22 @@ def instance_row(
 def instance(row: Row, compiled: CompiledProcess) -> ProcessInstance:
     """The instance a ``process_instances`` row holds, on its deployment's ``compiled`` graph
     (a document of an older format is brought up to the current one first)."""
-    return load_instance(row, current_document(row["state_blob"], row["id"]), compiled)
+    return readable(
+        row["id"],
+        lambda: load_instance(row, current_document(row["state_blob"], row["id"]), compiled),
+    )
+
+
+def readable(instance_id: str, read: Callable[[], _T]) -> _T:
+    """``read()`` of instance ``instance_id``'s row: a row that cannot be read (a column or
+    document edited by hand that is not JSON, or lacks what an instance has) is a
+    :class:`~wfengine.errors.StoreError` naming the instance, not a decoder's traceback."""
+    try:
+        return read()
+    except (ValueError, TypeError, KeyError) as exc:
+        raise StoreError(
+            f"process instance {instance_id!r}: its row cannot be read ({exc})"
+        ) from exc
 
 
 def row_version(row: Row) -> int:

@@ -231,7 +231,7 @@ class SqlStore(StoreOutbox):
         if loaded is not None:
             return loaded
         params = {"instance_id": instance_id}
-        row = self._db.row(reads.INSTANCE, params)
+        row = rows.readable(instance_id, lambda: self._db.row(reads.INSTANCE, params))
         if row is None:
             raise NotFoundError("process instance", instance_id)
         return self._materialise(row)
@@ -258,13 +258,8 @@ class SqlStore(StoreOutbox):
         if loaded is not None:  # the command's own copy, changes and all
             return summarise(loaded)
         params = {"instance_id": instance_id}
-        try:
-            row = self._db.row(reads.SUMMARY, params)
-            found = None if row is None else rows.summary(row)
-        except (ValueError, TypeError) as exc:  # a column its type cannot read
-            raise StoreError(
-                f"process instance {instance_id!r}: its row cannot be read ({exc})"
-            ) from exc
+        row = rows.readable(instance_id, lambda: self._db.row(reads.SUMMARY, params))
+        found = None if row is None else rows.readable(instance_id, lambda: rows.summary(row))
         if found is None:
             raise NotFoundError("process instance", instance_id)
         return found
