@@ -51,6 +51,26 @@ def test_the_message_reaches_the_instance_its_keys_name(engine: Engine) -> None:
         engine.send_message("reply", instance_id=first, correlation={"phone": "555"})
 
 
+def test_a_value_is_read_by_its_key_fields_type_on_every_store(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main").extended_attribute("wfengine:correlation", "amount, order_no, ref")
+    p.data_field("amount", "FLOAT")
+    p.data_field("order_no", "INTEGER")
+    p.data_field("ref", "STRING")
+    p.start("s").intermediate("c", message="paid").end("e").sequence("s", "c", "e")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", {"amount": 10, "order_no": 2})  # amount held as 10.0
+    assert engine.correlated_instance({"amount": 10}) == iid
+    assert engine.correlated_instance({"amount": 10.0, "order_no": 2.0}) == iid
+    assert engine.correlated_instance({"order_no": "2"}) == iid
+    with pytest.raises(KeyError):  # a key without a value correlates nothing
+        engine.correlated_instance({"ref": None})
+    with pytest.raises(KeyError):  # a value its field cannot hold matches nothing
+        engine.correlated_instance({"order_no": 2.5})
+    assert engine.send_message("paid", correlation={"amount": 10})
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_the_lookup_is_an_index_hit(
     kind: str, request: pytest.FixtureRequest, tmp_path: Path

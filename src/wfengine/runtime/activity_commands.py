@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from wfengine.errors import IllegalStateError, NotFoundError
+from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
@@ -177,18 +177,43 @@ class ActivityCommands(EngineBase):
     ) -> str:
         """The one open instance whose correlation keys hold ``correlation``'s values
         (:class:`~wfengine.errors.NotFoundError` when none does, ``IllegalStateError`` when
-        several do); ``message`` names what is looking, for the errors."""
+        several do); ``message`` names what is looking, for the errors. Each value is read
+        by its key field's declared type, as the instance's data was when it was stored
+        (``{"amount": 10}`` finds the FLOAT ``amount`` holding 10.0); a key without a value
+        (None) matches no instance."""
         keys = dict(correlation)
         what = f"message {message!r}" if message is not None else "correlation"
         if not keys:
             raise ValueError(f"{what}: correlation names no key")
-        found = self.store.correlated(keys)
+        found: list[str] = []
+        for reading in self._correlation_readings(keys):
+            found.extend(i for i in self.store.correlated(reading) if i not in found)
         shown = ", ".join(f"{k}={v!r}" for k, v in keys.items())
         if not found:
             raise NotFoundError("open process instance", shown, f"for {what}")
         if len(found) > 1:
             raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
         return found[0]
+
+    def _correlation_readings(self, keys: dict[str, Any]) -> list[dict[str, Any]]:
+        """``keys`` as each deployed process correlated by them reads them (by the key
+        fields' declared types; a process that cannot read a value holds no instance it
+        matches); as given when none declares them."""
+        readings: list[dict[str, Any]] = []
+        seen: set[tuple[tuple[str, str, str], ...]] = set()
+        for process_id in self.store.deployed_process_ids():
+            deployed = self.store.deployment(process_id)
+            if deployed is None or not set(keys) <= set(deployed.compiled.correlation_keys):
+                continue
+            try:
+                reading = dict(deployed.compiled.checked(keys, "correlation"))
+            except DataTypeError:
+                continue
+            shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
+            if shape not in seen:
+                seen.add(shape)
+                readings.append(reading)
+        return readings or [keys]
 
     def cancel_activity(self, instance_id: str, activity_instance_id: str) -> None:
         """Cancel an open activity instance: it closes as ``closed.aborted`` (audited), its

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
@@ -42,7 +43,7 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
-from wfengine.runtime.values import owned
+from wfengine.runtime.values import encode_value, owned
 
 _flatten = chain.from_iterable
 
@@ -390,12 +391,20 @@ class MemoryStore(StoreOutbox):
         ]
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
+        # as the SQL store's index compares: the values' stored forms (10.0 is not 10, True
+        # is not 1), and a key without a value (None) is not in the index
+        wanted = {k: _stored_form(v) for k, v in keys.items()}
         return [
             inst.id
             for inst in self._instances.values()
             if inst.state.is_open
             and set(keys) <= set(inst.compiled.correlation_keys)
-            and all(k in inst.data and inst.data[k] == v for k, v in keys.items())
+            and all(
+                (held := inst.data.get(k)) is not None
+                and held == keys[k]
+                and _stored_form(held) == form
+                for k, form in wanted.items()
+            )
         ]
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
@@ -508,3 +517,9 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+
+
+def _stored_form(value: Any) -> str:
+    """A correlation value as a store holds it: canonical JSON of its encoded form."""
+    encoded = encode_value(value, "a correlation value")
+    return json.dumps(encoded, sort_keys=True, separators=(",", ":"))
