@@ -5,7 +5,9 @@ ISO 8601 durations (``P1DT2H30M``, ``PT45S``, ``P2W``) or a quantity with a unit
 ``10 s``, ``1h 30min``, ``2 weeks``; the WfMC 1.0 sample writes ``5 days``). Validation and
 the engine read them with this one function, so what validation accepts as a duration is
 what the engine waits for. Months and years are not durations of fixed length and are not
-read here (an expression can compute a date instead).
+read here (an expression can compute a date instead): :func:`counts_months_or_years` tells
+such a text (``P1M``, ``P1Y2M``, ``3 months``) apart, so that it is refused by name rather
+than read as an expression naming a field ``P1M``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,17 @@ for _unit, _names in {
 
 _QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)")
 
+_N = r"\d+(?:[.,]\d+)?"
+#: an ISO 8601 duration that may count years and months (``P1Y2M3DT4H``)
+_ISO_CALENDAR = re.compile(
+    rf"P(?:(?P<y>{_N})Y)?(?:(?P<mo>{_N})M)?(?:{_N}W)?(?:{_N}D)?"
+    rf"(?:T(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?",
+    re.IGNORECASE,
+)
+_CALENDAR_UNITS = frozenset(
+    {"mo", "mon", "mons", "month", "months", "y", "yr", "yrs", "year", "years"}
+)
+
 #: longest duration read (the largest timedelta Python holds is about 2.7 million years)
 MAX_DURATION = timedelta(days=365_000)
 
@@ -51,6 +64,20 @@ def parse_duration(text: str) -> timedelta | None:
     if found is None or found > MAX_DURATION:
         return None
     return found
+
+
+def counts_months_or_years(text: str) -> bool:
+    """Whether ``text`` is a duration that counts months or years (``P1M``, ``P1Y2M10D``,
+    ``3 months``, ``1 year 2 days``): one with no fixed length, which is not read."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        return False
+    if text[0] in "Pp":
+        m = _ISO_CALENDAR.fullmatch(text)
+        return m is not None and (m.group("y") is not None or m.group("mo") is not None)
+    units = [u.lower() for _, u in _QUANTITY.findall(text)]
+    calendar = [u for u in units if u in _CALENDAR_UNITS]
+    return bool(calendar) and all(u in _CALENDAR_UNITS or u in _UNITS for u in units)
 
 
 def _number(text: str) -> float:

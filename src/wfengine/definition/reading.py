@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from wfengine.definition.durations import parse_duration
+from wfengine.definition.durations import counts_months_or_years, parse_duration
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import (
     ArrayType,
@@ -128,13 +128,33 @@ def is_prose(text: str) -> bool:
     return _PROSE.fullmatch(text) is not None
 
 
+class UnreadDurationError(ExpressionSyntaxError):
+    """A text written as a duration that wfengine does not read as one: it counts months or
+    years (whose length varies). Refused in any language, as a native syntax error is: no
+    instance could ever wait for it."""
+
+
 def read_duration(
     text: str, language: Language, aliases: Mapping[str, str] | None = None
 ) -> Reading:
-    """A deadline duration: a duration literal, else an expression."""
+    """A deadline duration: a duration literal, else an expression.
+
+    A text that counts months or years is refused (:class:`UnreadDurationError`) rather
+    than read as an expression naming ``P1M``."""
     fixed = parse_duration(text)
     if fixed is not None:
         return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
+    text = text.strip()
+    why = None
+    if counts_months_or_years(text):
+        why = (
+            "it counts months or years, whose length varies, and wfengine does not read "
+            "those as a duration: write days or weeks (P30D, P52W), or an expression giving "
+            "the date"
+        )
+    if why is not None:
+        error = UnreadDurationError(why, source=text)
+        return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=error)
     return read_expression(text, language, aliases)
 
 

@@ -9,7 +9,9 @@ module the engine's compiler reads them with, and found where the compiler finds
 (:mod:`wfengine.definition.event_texts`, :mod:`wfengine.definition.scripts`), so that
 validation and deploy agree:
 
-* ``expression-syntax`` (error): a text in wfengine's own language that does not parse;
+* ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
+  duration wfengine does not read: one counting months or years (``P1M``; their length
+  varies);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
@@ -54,6 +56,7 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
+    UnreadDurationError,
     basic_kind,
     declared_types,
     language_name,
@@ -370,7 +373,14 @@ def _findings(
         )
     elif reading.kind is ReadKind.UNPARSEABLE:
         assert reading.error is not None
-        if reading.refused:
+        if isinstance(reading.error, UnreadDurationError):  # P1M
+            yield make(
+                "expression-syntax",
+                f"{what} is {text}: {reading.error.message}",
+                element_id=element_id,
+                line=line,
+            )
+        elif reading.refused:
             yield make(
                 "expression-syntax",
                 f"{what} does not parse: {reading.error.message} (in {text})",
