@@ -1,7 +1,8 @@
-"""Durations wfengine does not read: months and years (``P1M``, ``P1Y``: their length
-varies). Validation reports each as an error naming why, and deploy refuses the process; they
-were read as expressions naming a field ``P1M`` (a misleading warning, then an incident on
-every instance)."""
+"""Durations wfengine does not read: months and years (``P1M``, ``P1Y``: their length varies)
+and a timer cycle repeating zero times (``R0/PT1H``: it would never fire). Validation reports
+each as an error naming why, and deploy refuses the process; they were read as expressions
+naming a field ``P1M`` (a misleading warning, then an incident on every instance), and
+``R0/PT1H`` as ``R/PT1H``, firing every hour without end."""
 
 from __future__ import annotations
 
@@ -60,6 +61,16 @@ def test_a_timer_in_months_or_years_is_an_error_and_deploy_refuses_it(boundary: 
     assert (code, element) == ("expression-syntax", "t")
     assert "the timer cycle of activity 't'" in message and "months or years" in message
     with Engine(clock=VirtualClock()) as engine, pytest.raises(DeployError, match="months or"):
+        engine.deploy(pb.build())
+
+
+def test_a_timer_cycle_repeating_zero_times_is_an_error_and_deploy_refuses_it() -> None:
+    pb = _with_timer("R0/PT1H", boundary=True)
+    [(code, element, message)] = _errors(pb)
+    assert (code, element) == ("expression-syntax", "t")
+    assert "it repeats zero times (R0), so it would never fire" in message
+    assert "R1/PT1H" in message and "R/PT1H" in message
+    with Engine(clock=VirtualClock()) as engine, pytest.raises(DeployError, match="zero times"):
         engine.deploy(pb.build())
 
 

@@ -40,6 +40,7 @@ class Timer:
     moment: datetime | None = None
     #: the text to read: a ``TimeDate`` expression giving a moment (``is_date``), else a
     #: ``TimeCycle`` duration (seconds, ISO 8601 or an expression) without its ``R/`` prefix
+    #: (but ``R0/``, zero recurrences, which reading refuses)
     text: str = ""
     is_date: bool = False
     #: how often it fires: 1 once, ``n`` for ``Rn/``, 0 without end (``R/``)
@@ -78,6 +79,10 @@ def timer_of(event: Event) -> Timer | None:
     text = element_text(cycle)
     repeat = 1
     found = _REPEAT.match(text)
+    if found is not None and found.group(1) and int(found.group(1)) == 0:
+        # R0: zero recurrences, a timer that never fires; the text keeps its R0/, which
+        # reading.read_duration refuses by name (validation and deploy alike)
+        return Timer(text=text)
     if found is not None:
         repeat = int(found.group(1)) if found.group(1) else 0
         text = text[found.end() :]

@@ -130,8 +130,12 @@ def is_prose(text: str) -> bool:
 
 class UnreadDurationError(ExpressionSyntaxError):
     """A text written as a duration that wfengine does not read as one: it counts months or
-    years (whose length varies). Refused in any language, as a native syntax error is: no
-    instance could ever wait for it."""
+    years (whose length varies), or it repeats zero times (a timer's ``R0/``). Refused in
+    any language, as a native syntax error is: no instance could ever wait for it."""
+
+
+#: a timer's cycle that repeats zero times (``R0/PT1H``): ISO 8601's zero recurrences
+_NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
 
 
 def read_duration(
@@ -139,8 +143,9 @@ def read_duration(
 ) -> Reading:
     """A deadline duration: a duration literal, else an expression.
 
-    A text that counts months or years is refused (:class:`UnreadDurationError`) rather
-    than read as an expression naming ``P1M``."""
+    A text that counts months or years, or a timer cycle repeating zero times (its ``R0/``
+    kept by :func:`~wfengine.definition.event_texts.timer_of`), is refused
+    (:class:`UnreadDurationError`) rather than read as an expression naming ``P1M``."""
     fixed = parse_duration(text)
     if fixed is not None:
         return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
@@ -151,6 +156,12 @@ def read_duration(
             "it counts months or years, whose length varies, and wfengine does not read "
             "those as a duration: write days or weeks (P30D, P52W), or an expression giving "
             "the date"
+        )
+    elif (zero := _NO_REPEAT.match(text)) is not None:
+        rest = text[zero.end() :]
+        why = (
+            f"it repeats zero times (R0), so it would never fire: write R1/{rest} to fire "
+            f"once, or R/{rest} to repeat without end"
         )
     if why is not None:
         error = UnreadDurationError(why, source=text)

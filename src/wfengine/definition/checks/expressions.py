@@ -11,7 +11,7 @@ validation and deploy agree:
 
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
   duration wfengine does not read: one counting months or years (``P1M``; their length
-  varies);
+  varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
@@ -373,7 +373,7 @@ def _findings(
         )
     elif reading.kind is ReadKind.UNPARSEABLE:
         assert reading.error is not None
-        if isinstance(reading.error, UnreadDurationError):  # P1M
+        if isinstance(reading.error, UnreadDurationError):  # P1M, R0/PT1H
             yield make(
                 "expression-syntax",
                 f"{what} is {text}: {reading.error.message}",
