@@ -4,7 +4,8 @@ This is where XPDL 1.0 and 2.x differ most, and where both are mapped onto one m
 
 * body: 1.0's Implementation/Tool, Route and BlockActivity, 2.x's Task, SubFlow, Reference,
   Route GatewayType, BlockActivity and Event (read in :mod:`.read_activity_body`);
-* performers: 1.0's single ``Performer``, 2.x's ``Performers/Performer``;
+* performers: 1.0's single ``Performer``, 2.x's ``Performers/Performer``, and those a 2.x
+  TaskUser or TaskManual names itself when the activity names none;
 * start/finish mode: 1.0 ``StartMode/Automatic`` elements, 2.x attributes;
 * deadlines: 1.0 ``DeadlineCondition``, 2.x ``DeadlineDuration``, and all of them are kept;
 * join/split types: 1.0 AND/XOR and 2.x AND/XOR/OR become Parallel/Exclusive/Inclusive.
@@ -37,6 +38,8 @@ from wfengine.definition.model import (
 from wfengine.definition.xpdl.read_activity_body import (
     EXECUTIONS,
     GATEWAY_TYPES,
+    TaskPerformers,
+    performer_names,
     read_actual_parameters,
     read_body,
 )
@@ -67,11 +70,14 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
     spill: list[XmlNode] = []
     activity_id = cur.required_attr("Id")
     body: ActivityBody = NoImplementation()
+    task_performers = TaskPerformers(own=performer_names(el))
     body_el = cur.child(*_BODY_ELEMENTS)
     if body_el is not None:
-        read = ctx.read_one(body_el, lambda c, e: read_body(c, e, spill), spill)
+        read = ctx.read_one(body_el, lambda c, e: read_body(c, e, spill, task_performers), spill)
         if read is not None:
             body = read
+        else:  # kept as XML whole, its performers too
+            task_performers.lifted.clear()
     body = _with_activity_parameters(ctx, cur, el, body, spill)
     join, split = _read_restrictions(ctx, cur, spill)
     loop_el = cur.child("Loop")
@@ -83,7 +89,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         name=cur.attr("Name"),
         description=cur.text("Description"),
         body=body,
-        performers=read_performer_list(ctx, cur, spill),
+        performers=_performers(ctx, cur, spill, task_performers),
         start_mode=_read_mode(ctx, cur, "StartMode", spill),
         finish_mode=_read_mode(ctx, cur, "FinishMode", spill),
         priority=cur.text("Priority"),
@@ -97,6 +103,15 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         **cur.rest(spill),
     )
+
+
+def _performers(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode], task: TaskPerformers
+) -> tuple[str, ...]:
+    """The activity's performers: its own, else those its TaskUser or TaskManual names (lifted
+    only when it names none of its own; its own Performers are read either way)."""
+    own = read_performer_list(ctx, cur, spill)
+    return tuple(task.lifted) or own
 
 
 def _with_activity_parameters(

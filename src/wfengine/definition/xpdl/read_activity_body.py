@@ -11,6 +11,8 @@ deadlines) reads them the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from lxml import etree
 
 from wfengine.definition.model import (
@@ -41,6 +43,7 @@ from wfengine.definition.xpdl.read_context import (
     local_name,
     to_xml_node,
 )
+from wfengine.definition.xpdl.read_package_parts import read_performer_list
 from wfengine.definition.xpdl.read_types import read_extended_attributes
 
 #: every spelling of a gateway/join/split type across XPDL versions
@@ -69,10 +72,57 @@ _TASK_KINDS = {
 #: ``wfe:TaskKind`` on an empty Task: the kind of a task written without its (required) child
 _OWN_TASK_KIND = f"{{{WFENGINE_NS}}}TaskKind"
 _TASK_KIND_VALUES = {k.value: k for k in TaskKind}
+#: the tasks that may name their performers themselves (``TaskUser/Performers``)
+_PERFORMING_TASKS = (TaskKind.USER, TaskKind.MANUAL)
+#: what TIBCO Business Studio writes in a TaskUser whose performers are the activity's (the
+#: 2.0 schema requires the element there): a placeholder that names no performer
+_ACTIVITY_PERFORMER_PLACEHOLDER = "-defined-in-Activity-Performer-"
+_PERFORMER_TAGS = (f"{{{XPDL22_NS}}}Performers", f"{{{XPDL22_NS}}}Performer")
 
 
-def read_body(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> ActivityBody:
-    """The body element (Route, Implementation, BlockActivity or Event) as its model class."""
+@dataclass
+class TaskPerformers:
+    """The performers a TaskUser or TaskManual names itself, and what becomes of them.
+
+    XPDL 2.x lets a user or manual task name its performers inside the task
+    (``Task/TaskUser/Performers``; the 2.0 schema requires them there) as well as on the
+    activity. ``own`` are the activity's own performers. When it has none, the task's are its
+    performers: they are read into ``lifted`` and left out of the task's ``detail`` (the writer
+    writes them on the activity, the 2.2 place, so a converted file names them once). When it
+    has some, those are the ones that count: the task's stay in ``detail`` as written, with a
+    warning when they name others.
+    """
+
+    own: tuple[str, ...]
+    lifted: list[str] = field(default_factory=list)
+
+
+def performer_names(el: etree._Element) -> tuple[str, ...]:
+    """The performers ``el``'s ``Performers/Performer`` (or 1.0 ``Performer``) children name,
+    read without counting them as read; TIBCO's placeholder names none."""
+    found: list[str] = []
+    for child in element_children(el):
+        if not is_xpdl(child) or local_name(child) not in ("Performers", "Performer"):
+            continue
+        items = [child] if local_name(child) == "Performer" else element_children(child)
+        for item in items:
+            if is_xpdl(item) and local_name(item) == "Performer":
+                text = (item.text or "").strip()
+                if text and text != _ACTIVITY_PERFORMER_PLACEHOLDER:
+                    found.append(text)
+    return tuple(found)
+
+
+def read_body(
+    ctx: ReadContext,
+    el: etree._Element,
+    spill: list[XmlNode],
+    performers: TaskPerformers | None = None,
+) -> ActivityBody:
+    """The body element (Route, Implementation, BlockActivity or Event) as its model class.
+
+    ``performers``: the activity's, to decide what a TaskUser's own Performers are (see
+    :class:`TaskPerformers`); without it they stay in the task's ``detail``."""
     name = local_name(el)
     if name == "Route":
         cur = Cursor(ctx, el)
@@ -86,7 +136,7 @@ def read_body(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Act
         return _read_block(ctx, el, spill)
     if name == "Event":
         return _read_event(ctx, el, spill)
-    return _read_implementation(ctx, el, spill)
+    return _read_implementation(ctx, el, spill, performers)
 
 
 def _read_block(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> BlockActivity:
@@ -133,7 +183,7 @@ def _read_event(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> E
 
 
 def _read_implementation(
-    ctx: ReadContext, el: etree._Element, spill: list[XmlNode]
+    ctx: ReadContext, el: etree._Element, spill: list[XmlNode], performers: TaskPerformers | None
 ) -> ActivityBody:
     cur = Cursor(ctx, el)
     body: ActivityBody
@@ -148,13 +198,13 @@ def _read_implementation(
         if inner is None:
             body = NoImplementation(line=cur.line)
         else:
-            body = _read_implementation_child(ctx, inner, spill)
+            body = _read_implementation_child(ctx, inner, spill, performers)
     cur.spill(spill)
     return body
 
 
 def _read_implementation_child(
-    ctx: ReadContext, el: etree._Element, spill: list[XmlNode]
+    ctx: ReadContext, el: etree._Element, spill: list[XmlNode], performers: TaskPerformers | None
 ) -> ActivityBody:
     name = local_name(el)
     cur = Cursor(ctx, el)
@@ -162,7 +212,7 @@ def _read_implementation_child(
     if name == "No":
         body = NoImplementation(extra_attrs=cur.extra_attrs(), line=cur.line)
     elif name == "Task":
-        body = _read_task(ctx, cur, spill)
+        body = _read_task(ctx, cur, spill, performers)
     elif name == "Reference":
         body = ReferenceImplementation(
             activity_id=cur.required_attr("ActivityId"),
@@ -188,7 +238,9 @@ def _read_implementation_child(
     return body
 
 
-def _read_task(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> TaskImplementation:
+def _read_task(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode], performers: TaskPerformers | None
+) -> TaskImplementation:
     """A 2.x Task. Non-application tasks keep their child verbatim in ``detail``.
 
     ``detail`` is what the writer emits for them; a TaskScript also fills ``script`` so the
@@ -213,12 +265,53 @@ def _read_task(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> TaskImple
             None,
         )
         script = element_text(script_el)
+    detail = to_xml_node(inner)
+    if kind in _PERFORMING_TASKS and performers is not None:
+        detail = _task_performers(ctx, inner, detail, performers, spill)
     return TaskImplementation(
         task=kind,
         script=script,
-        detail=_canonical_detail(kind, to_xml_node(inner)),
+        detail=_canonical_detail(kind, detail),
         extra_attrs=cur.extra_attrs(),
         line=cur.line,
+    )
+
+
+def _task_performers(
+    ctx: ReadContext,
+    inner: etree._Element,
+    detail: XmlNode,
+    performers: TaskPerformers,
+    spill: list[XmlNode],
+) -> XmlNode:
+    """``detail`` (of TaskUser/TaskManual ``inner``) without the Performers it names, which go
+    to ``performers.lifted`` when the activity names none of its own (see
+    :class:`TaskPerformers`); a Performers naming only TIBCO's placeholder stays as written."""
+    named = performer_names(inner)
+    if not named:
+        return detail
+    if performers.own:
+        if set(named) != set(performers.own):
+            ctx.warn(
+                "xpdl-unreadable",
+                f"the Performers of <{local_name(inner)}> at line {inner.sourceline} "
+                f"({', '.join(named)}) are not used: the activity names its own "
+                f"({', '.join(performers.own)}); they are kept as XML",
+                inner,
+                element_id=_activity_id(inner),
+            )
+        return detail
+    lifted = read_performer_list(ctx, Cursor(ctx, inner), spill)
+    performers.lifted.extend(p for p in lifted if p != _ACTIVITY_PERFORMER_PLACEHOLDER)
+    kept = tuple(c for c in detail.children if c.tag not in _PERFORMER_TAGS)
+    return detail.model_copy(update={"children": kept})
+
+
+def _activity_id(el: etree._Element) -> str | None:
+    """The Id of the Activity ``el`` is in."""
+    return next(
+        (a.get("Id") for a in el.iterancestors() if is_xpdl(a) and local_name(a) == "Activity"),
+        None,
     )
 
 
