@@ -342,3 +342,19 @@ def test_blocks_nested_deeper_than_the_limit_are_refused() -> None:
     engine = Engine()
     engine.deploy(_nested_blocks(32))  # the limit itself is fine
     assert engine.trace(engine.start_process("main"))[-2:] == ["b0", "e"]
+
+
+def test_an_event_subprocess_the_engine_never_starts_is_a_warning() -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="0")
+    p.start("s").activity("work", performer="clerk").end("e").sequence("s", "work", "e")
+    sub = p.activity_set("es", triggered_by_event=True)
+    sub.start("cs", condition="x > 100").activity("big", performer="clerk").end("be")
+    sub.sequence("cs", "big", "be")
+    p.block("on_big", activity_set="es")
+    (finding,) = validate(pb.build())
+    assert finding.code == "boundary-trigger" and finding.severity is Severity.WARNING
+    assert finding.element_id == "on_big"
+    assert "'Conditional'" in finding.message and "never starts" in finding.message

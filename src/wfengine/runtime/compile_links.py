@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wfengine.definition.checks.flow import EVENT_SUB_TRIGGERS as SUB_TRIGGERS
 from wfengine.definition.graph import link_event, link_throws
 from wfengine.definition.model import (
     Activity,
@@ -136,7 +137,3 @@ def event_subprocesses(
             continue
         found.append(CEventSub(idx, trigger))
     return tuple(found)
-
-
-#: the start-event triggers an event sub-process is armed by
-SUB_TRIGGERS = frozenset({"Timer", "Message", "Signal", "Error", "Escalation"})

@@ -113,11 +113,16 @@ def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
 ARMED_TRIGGERS = frozenset(
     {"Timer", "Message", "Signal", "Error", "Escalation", "Conditional", "Cancel"}
 )
+#: the start-event triggers an event sub-process is armed by
+EVENT_SUB_TRIGGERS = frozenset({"Timer", "Message", "Signal", "Error", "Escalation"})
 
 
 def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
-    """``boundary-target``: an attached event names no activity of its scope;
-    ``boundary-trigger``: its trigger is one the engine never fires (None, Link, ...)."""
+    """The events that wait beside the flow: ``boundary-target``, an attached event naming no
+    activity of its scope; ``boundary-trigger``, an attached event or an event
+    sub-process's start with a trigger the engine never arms (None, Link, Conditional on an
+    event sub-process, ...)."""
+    yield from _event_subprocess_triggers(ctx)
     for scope in ctx.scopes:
         for node in scope.graph:
             activity = activity_of(scope.graph, node)
@@ -141,6 +146,39 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
                     element_id=node,
                     line=activity.line,
                 )
+
+
+def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
+    """``boundary-trigger`` for an event sub-process whose start events have no trigger the
+    engine arms: it never starts."""
+    for scope in ctx.scopes:
+        blocks = event_subprocess_blocks(scope)
+        if not blocks:
+            continue
+        sets = {s.id: s for s in scope.process.activity_sets}
+        for node in blocks:
+            activity = activity_of(scope.graph, node)
+            aset = sets[getattr(activity.body, "activity_set_id", "")]
+            triggers = [
+                a.event.trigger
+                for a in aset.activities
+                if a.event is not None and a.event.position is EventPosition.START
+            ]
+            if any(t in EVENT_SUB_TRIGGERS for t in triggers):
+                continue
+            has = (
+                f"its start event's trigger is {', '.join(repr(t) for t in triggers)}"
+                if triggers
+                else "its activity set has no start event"
+            )
+            yield make(
+                "boundary-trigger",
+                f"event sub-process {node!r} in {scope.where} runs activity set {aset.id!r}; "
+                f"{has}, and the engine starts event sub-processes on "
+                f"{', '.join(sorted(EVENT_SUB_TRIGGERS))}, so it never starts",
+                element_id=node,
+                line=activity.line,
+            )
 
 
 def check_links(ctx: Context) -> Iterator[Diagnostic]:
