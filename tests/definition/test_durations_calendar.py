@@ -98,3 +98,29 @@ def test_other_timer_cycles_are_read_as_before(cycle: str) -> None:
 )
 def test_which_texts_count_months_or_years(text: str, counts: bool) -> None:
     assert counts_months_or_years(text) is counts
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:00:00-05:00", "9999-12-31T00:00:00Z"], ids=["year-10000-utc", "end"]
+)
+def test_a_timer_date_where_the_engine_s_time_ends_is_an_error_and_deploy_refuses_it(
+    at: str,
+) -> None:
+    """It deployed, and starting an instance on SQLite died with a bare OverflowError."""
+    pb = PackageBuilder("pk")
+    p = pb.process("main")
+    p.start("s").intermediate("t", at=at).end("e")
+    p.sequence("s", "t", "e")
+    [(code, element, message)] = _errors(pb)
+    assert (code, element) == ("expression-syntax", "t")
+    assert "where the engine's time ends: it would never come due" in message
+    with Engine(clock=VirtualClock()) as engine, pytest.raises(DeployError, match="time ends"):
+        engine.deploy(pb.build())
+
+
+def test_a_timer_date_before_the_end_of_the_engine_s_time_is_read_as_before() -> None:
+    pb = PackageBuilder("pk")
+    p = pb.process("main")
+    p.start("s").intermediate("t", at="9999-12-30T18:00:00-05:00").end("e")
+    p.sequence("s", "t", "e")
+    assert _errors(pb) == []

@@ -18,6 +18,20 @@ from wfengine.definition.model import Event, XmlNode
 
 _REPEAT = re.compile(r"^R(\d*)/")
 
+#: the last time the engine keeps: a time at or after it never comes due (a failed job waits
+#: at it for its incident's retry: ``wfengine.runtime.jobs.PARKED``), and later than it a
+#: database cannot hold it in UTC at all
+LAST_MOMENT = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def held(moment: datetime) -> bool:
+    """Whether ``moment`` (aware) is a time the engine keeps: before :data:`LAST_MOMENT`
+    (``9999-12-31T23:00:00-05:00`` is not: in UTC it is in the year 10000)."""
+    try:
+        return moment.astimezone(UTC) < LAST_MOMENT
+    except OverflowError:
+        return False
+
 
 def trigger_detail(event: Event, name: str) -> XmlNode | None:
     """The event's trigger element called ``name`` (a local name), if it has one."""

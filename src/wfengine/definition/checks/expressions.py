@@ -11,7 +11,8 @@ validation and deploy agree:
 
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
   duration wfengine does not read: one counting months or years (``P1M``; their length
-  varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire);
+  varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire), a timer
+  date after the last day the engine keeps (9999-12-31 UTC);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
@@ -33,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.event_texts import Timer, condition_text, timer_of
+from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
 from wfengine.definition.literals import fits
 from wfengine.definition.model import (
     Activity,
@@ -235,6 +236,25 @@ def _event_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
             )
     elif event.trigger == "Conditional":
         yield from _site(scope, activity, condition_text(event), "the event condition", line)
+
+
+def _timer_date(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """``expression-syntax``: a timer's literal ``TimeDate`` after the last time the engine
+    keeps (near the year 9999: no database holds it, and it would never come due)."""
+    event = activity.body
+    if not isinstance(event, Event) or event.trigger != "Timer":
+        return
+    timer = timer_of(event)
+    if timer is None or timer.moment is None or held(timer.moment):
+        return
+    yield make(
+        "expression-syntax",
+        f"the timer date of activity {activity.id!r} in {scope.where} is "
+        f"{timer.moment.isoformat()}, at or after {LAST_MOMENT.isoformat()}, where the "
+        "engine's time ends: it would never come due (and no database holds it)",
+        element_id=activity.id,
+        line=event.line if event.line is not None else activity.line,
+    )
 
 
 def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
@@ -477,6 +497,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
             for activity in scope.activities:
                 yield from _loop_findings(scope, activity)
                 yield from _assignment_targets(scope, activity)
+                yield from _timer_date(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
