@@ -344,6 +344,34 @@ def test_blocks_nested_deeper_than_the_limit_are_refused() -> None:
     assert engine.trace(engine.start_process("main"))[-2:] == ["b0", "e"]
 
 
+@pytest.mark.parametrize(
+    ("keys", "hint"),
+    [("ordr_no", False), ("order_no; phone", True), ("order_no, phon", False)],
+)
+def test_a_correlation_key_that_is_no_field_is_refused(keys: str, hint: bool) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main").extended_attribute("wfengine:correlation", keys)
+    p.data_field("order_no", "INTEGER")
+    p.data_field("phone", "STRING")
+    p.start("s").intermediate("c", message="m").end("e").sequence("s", "c", "e")
+    package = pb.build()
+    (finding,) = _errors(package)
+    assert finding.code == "undefined-data-field" and finding.element_id == "main"
+    assert "wfengine:correlation" in finding.message
+    assert ("separate keys with commas" in finding.message) is hint
+    with pytest.raises(DeployError, match="undefined-data-field"):
+        Engine().deploy(package)
+
+
+def test_correlation_keys_naming_fields_and_parameters_pass() -> None:
+    pb = PackageBuilder("pkg")
+    pb.data_field("tenant", "STRING")
+    p = pb.process("main").extended_attribute("wfengine:correlation", "tenant , order_no")
+    p.data_field("order_no", "INTEGER")
+    p.start("s").intermediate("c", message="m").end("e").sequence("s", "c", "e")
+    assert validate(pb.build()) == []
+
+
 def test_an_event_subprocess_the_engine_never_starts_is_a_warning() -> None:
     pb = PackageBuilder("pkg")
     pb.participant("clerk")

@@ -57,6 +57,8 @@ import networkx as nx
 from wfengine.applications.coercion import Checked
 from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
+from wfengine.definition.checks.flow import CORRELATION as CORRELATION
+from wfengine.definition.checks.flow import correlation_keys
 from wfengine.definition.graph import MAX_BLOCK_DEPTH, start_ids
 from wfengine.definition.model import (
     Activity,
@@ -118,11 +120,7 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         data_fields=tuple(fields),
         formal_parameters=process.formal_parameters,
         activity_graph=compiler.activity_graph,
-        correlation_keys=tuple(
-            k.strip()
-            for k in (process.extended_attribute(CORRELATION) or "").split(",")
-            if k.strip()
-        ),
+        correlation_keys=correlation_keys(process),
         sensitive_fields=frozenset(
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
@@ -143,10 +141,6 @@ def _field_kinds(
         if kind is not None:
             found[item.id] = (kind, listed or item.is_array)
     return found
-
-
-#: the process extended attribute naming the fields messages are correlated by
-CORRELATION = "wfengine:correlation"
 
 
 class _GraphCompiler(ActivityCompiler):

@@ -20,7 +20,7 @@ from wfengine.definition.graph import (
     is_boundary_event,
     start_ids,
 )
-from wfengine.definition.model import EventPosition, GatewayType
+from wfengine.definition.model import EventPosition, GatewayType, WorkflowProcess
 
 #: how many member Ids a cycle message lists before it says "and N more"
 _CYCLE_NAMES_SHOWN = 5
@@ -115,14 +115,25 @@ ARMED_TRIGGERS = frozenset(
 )
 #: the start-event triggers an event sub-process is armed by
 EVENT_SUB_TRIGGERS = frozenset({"Timer", "Message", "Signal", "Error", "Escalation"})
+#: the process extended attribute naming the fields messages are correlated by
+CORRELATION = "wfengine:correlation"
+
+
+def correlation_keys(process: WorkflowProcess) -> tuple[str, ...]:
+    """The fields ``process`` correlates messages by: its ``wfengine:correlation``, comma
+    separated."""
+    text = process.extended_attribute(CORRELATION) or ""
+    return tuple(k.strip() for k in text.split(",") if k.strip())
 
 
 def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     """The events that wait beside the flow: ``boundary-target``, an attached event naming no
     activity of its scope; ``boundary-trigger``, an attached event or an event
     sub-process's start with a trigger the engine never arms (None, Link, Conditional on an
-    event sub-process, ...)."""
+    event sub-process, ...); and ``undefined-data-field`` for a message correlation key
+    (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
+    yield from _correlation_fields(ctx)
     for scope in ctx.scopes:
         for node in scope.graph:
             activity = activity_of(scope.graph, node)
@@ -178,6 +189,33 @@ def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
                 f"{', '.join(sorted(EVENT_SUB_TRIGGERS))}, so it never starts",
                 element_id=node,
                 line=activity.line,
+            )
+
+
+def _correlation_fields(ctx: Context) -> Iterator[Diagnostic]:
+    """``undefined-data-field`` for a correlation key naming no field of the process or
+    package (a typo, or keys separated by something other than commas): no message would
+    ever find an instance by it."""
+    for process in ctx.processes:
+        keys = correlation_keys(process)
+        if not keys:
+            continue
+        names = ctx.data_names(process)
+        for key in keys:
+            if key in names:
+                continue
+            hint = (
+                "; separate keys with commas"
+                if any(c in key for c in ";| ") and not key.isidentifier()
+                else ""
+            )
+            yield make(
+                "undefined-data-field",
+                f"process {process.id!r} correlates messages by {key!r} ({CORRELATION}), "
+                f"which is no data field or formal parameter of the process or package; no "
+                f"message would find an instance by it{hint}",
+                element_id=process.id,
+                line=process.line,
             )
 
 
