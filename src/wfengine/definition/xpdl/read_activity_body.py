@@ -78,6 +78,9 @@ _PERFORMING_TASKS = (TaskKind.USER, TaskKind.MANUAL)
 #: 2.0 schema requires the element there): a placeholder that names no performer
 _ACTIVITY_PERFORMER_PLACEHOLDER = "-defined-in-Activity-Performer-"
 _PERFORMER_TAGS = (f"{{{XPDL22_NS}}}Performers", f"{{{XPDL22_NS}}}Performer")
+_TRIGGER_TIMER = f"{{{XPDL22_NS}}}TriggerTimer"
+#: a TriggerTimer's time attributes and elements, in the order a timer reads them
+_TIME_PARTS = {name: f"{{{XPDL22_NS}}}{name}" for name in ("TimeDate", "TimeCycle")}
 
 
 @dataclass
@@ -174,12 +177,46 @@ def _read_event(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> E
         trigger=(trigger or "None").strip(),
         target=icur.attr("Target"),
         interrupting=icur.attr_bool("Interrupting"),
-        detail=icur.extras(),
+        detail=tuple(_timer_in_elements(n) for n in icur.extras()),
         extra_attrs=icur.extra_attrs(),
         line=cur.line,
     )
     cur.spill(spill)
     return event
+
+
+def _timer_in_elements(node: XmlNode) -> XmlNode:
+    """``node`` (kept trigger content) with a TriggerTimer's time in 2.1's element form.
+
+    XPDL 2.0 gives ``TriggerTimer`` its time as an attribute (``TimeCycle="PT2H"``,
+    ``TimeDate="..."``); 2.1 and 2.2 keep those attributes, deprecated, beside the
+    ``TimeDate``/``TimeCycle`` elements that replaced them. A TriggerTimer with no such
+    element gets one from its attribute (TimeDate first, as a timer reads it), so a timer
+    reads the same in either form and is written in 2.2's; a TriggerTimer with the element
+    keeps its attributes as written. Inside a TriggerMultiple too; vendor content is left as
+    it is.
+    """
+    if node.namespace != XPDL22_NS:
+        return node
+    if node.tag != _TRIGGER_TIMER:
+        if not node.children:
+            return node
+        return node.model_copy(
+            update={"children": tuple(_timer_in_elements(c) for c in node.children)}
+        )
+    if any(c.tag in _TIME_PARTS.values() for c in node.children):
+        return node
+    for name, tag in _TIME_PARTS.items():
+        value = node.get(name)
+        if value is not None and value.strip():
+            element = XmlNode(tag=tag, text=value.strip(), line=node.line)
+            return node.model_copy(
+                update={
+                    "attrs": tuple((k, v) for k, v in node.attrs if k != name),
+                    "children": (element, *node.children),
+                }
+            )
+    return node
 
 
 def _read_implementation(
