@@ -28,6 +28,7 @@ from wfengine.definition.model import (
     Mode,
     MultiInstanceLoop,
     NoImplementation,
+    Route,
     Split,
     StandardLoop,
     SubFlowImplementation,
@@ -80,6 +81,8 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
             task_performers.lifted.clear()
     body = _with_activity_parameters(ctx, cur, el, body, spill)
     join, split = _read_restrictions(ctx, cur, spill)
+    if isinstance(body, Route):
+        body, join = _route_condition(ctx, body, join, body_el, activity_id)
     loop_el = cur.child("Loop")
     loop = None
     if loop_el is not None:
@@ -274,6 +277,45 @@ def _read_restrictions(
                 spill.append(to_xml_node(s))
         tcur.spill(spill)
     return join, split
+
+
+def _route_condition(
+    ctx: ReadContext,
+    route: Route,
+    join: Join | None,
+    route_el: etree._Element | None,
+    activity_id: str,
+) -> tuple[Route, Join | None]:
+    """A Complex gateway's ``Route@IncomingCondition`` (2.1 and 2.2) as its join's condition.
+
+    XPDL 2.1 and 2.2 give a Complex gateway's condition on the Route element; older files
+    (and tools since) on ``TransitionRestriction/Join@IncomingCondtion``. The model holds it
+    on the join, so a Route's condition becomes the activity's Complex join (made when there
+    is none), written back there. A join that names another condition of its own keeps it:
+    the Route's is then kept as written, with a warning; a condition on a gateway that is not
+    Complex (it means nothing there) is kept as written too.
+    """
+    attrs = dict(route.extra_attrs)
+    condition = attrs.get("IncomingCondition")
+    gateway = join.type if join is not None else route.gateway_type
+    if condition is None or not condition.strip() or gateway is not GatewayType.COMPLEX:
+        return route, join
+    if join is None:
+        join = Join(type=GatewayType.COMPLEX, line=route.line)
+    own = join.incoming_condition
+    if own is not None and own.strip() and own.strip() != condition.strip():
+        ctx.warn(
+            "xpdl-unreadable",
+            f"the IncomingCondition {condition!r} of <Route> at line {route.line} is not "
+            f"used: the activity's Join has its own ({own!r}); it is kept as written",
+            route_el,
+            element_id=activity_id,
+        )
+        return route, join
+    route = route.model_copy(
+        update={"extra_attrs": tuple(a for a in route.extra_attrs if a[0] != "IncomingCondition")}
+    )
+    return route, join.model_copy(update={"incoming_condition": own or condition})
 
 
 def _read_join(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Join:
