@@ -26,6 +26,9 @@ class Condition(Node):
     extra_attrs: Attrs = ()
     #: attributes of the Expression element (ScriptGrammar, ScriptType, ScriptVersion)
     expression_attrs: Attrs = ()
+    #: elements inside the Expression element (its type admits any, for vendors' notes),
+    #: verbatim and without their tails: the expression is the text around them
+    expression_extras: tuple[XmlNode, ...] = ()
 
 
 class Transition(Extensible):

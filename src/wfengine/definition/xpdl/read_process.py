@@ -25,10 +25,10 @@ from wfengine.definition.xpdl.read_activity import read_activity
 from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
-    all_text,
     element_children,
     is_xpdl,
     local_name,
+    to_xml_node,
 )
 from wfengine.definition.xpdl.read_package_parts import (
     read_application,
@@ -52,15 +52,18 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
     expression is all of that text together. The Expression element's attributes
     (ScriptGrammar, ScriptType, ScriptVersion: how to read the text) go to
     ``expression_attrs``; the model has room for one such set, so attributes of a second
-    Expression element are warned.
+    Expression element are warned. Elements inside an Expression (ExpressionType admits any:
+    a vendor's note, say) are not part of the expression: they are kept verbatim in
+    ``expression_extras``, and the expression is the text around them.
     """
     cur = Cursor(ctx, el)
     parts = [el.text or ""]
     expression_attrs: Attrs | None = None
+    inside: list[XmlNode] = []
     for child in element_children(el):
         if is_xpdl(child) and local_name(child) in ("Expression", "Xpression"):
             cur.child(local_name(child))
-            parts.append(all_text(child))
+            parts.append(_expression_text(child, inside))
             if expression_attrs is None:
                 expression_attrs = Cursor(ctx, child).extra_attrs()
             else:
@@ -72,10 +75,23 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
         expression=expression,
         extra_attrs=cur.extra_attrs(),
         expression_attrs=expression_attrs or (),
+        expression_extras=tuple(inside),
         line=cur.line,
     )
     cur.spill(spill, attrs=False)
     return condition
+
+
+def _expression_text(el: etree._Element, inside: list[XmlNode]) -> str:
+    """The text of expression element ``el`` outside its child elements, which are appended
+    to ``inside`` verbatim (without their tails: those are part of the text)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            node = to_xml_node(child, foreign=True)
+            inside.append(node.model_copy(update={"tail": None}) if node.tail else node)
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _is_conditioned(transition: Transition) -> bool:

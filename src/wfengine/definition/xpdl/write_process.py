@@ -156,10 +156,16 @@ def _condition(parent: Element, condition: Condition) -> None:
     """``<Condition Type=..><Expression>..</Expression></Condition>``: 2.2 has no text form.
 
     The Expression element carries the script attributes (ScriptType, ScriptVersion,
-    ScriptGrammar) that say how to read the text; it is written when there is either.
+    ScriptGrammar) that say how to read the text, and the elements kept from inside it (after
+    the text); it is written when there is any of these.
     """
     element = sub(parent, "Condition", Type=condition.type.value if condition.type else None)
     set_extra_attrs(element, condition.extra_attrs)
-    if condition.expression is not None or condition.expression_attrs:
+    if (
+        condition.expression is not None
+        or condition.expression_attrs
+        or condition.expression_extras
+    ):
         expression = sub(element, "Expression", condition.expression)
         set_extra_attrs(expression, condition.expression_attrs)
+        append_xmlnodes(expression, condition.expression_extras)
