@@ -141,30 +141,34 @@ def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
 
     Vendor declarations of the source are re-declared under their prefixes, in the order the
     source declared them (so a read-back package lists them identically), except those that
-    bind an XPDL namespace (a 1.0 file's ``xpdl:`` prefix: everything XPDL is now 2.2) or that
-    would rebind a prefix or namespace this writer uses itself (``deprecated``, ``xsi``,
-    ``wfe``), which are declared after them when not already there.
+    bind an XPDL namespace (a 1.0 file's ``xpdl:`` prefix: everything XPDL is now 2.2) or
+    wfengine's own (the reader does not count it as a vendor's). Vendor prefixes win: the
+    namespaces this writer uses itself (``deprecated``, ``xsi``, ``wfe``) are declared after
+    them, under a prefix the source already has for the namespace, else under their usual one,
+    numbered (``wfe1``) when a vendor's namespace holds it (readers go by the namespace, not
+    the prefix).
     """
     own: dict[str, str] = {
         "deprecated": DEPRECATED_NS,
         "xsi": XSI_NS,
         WFENGINE_PREFIX: WFENGINE_NS,
     }
-    own_uris = set(own.values())
     nsmap: dict[str | None, str] = {None: XPDL22_NS}
     vendor: list[str] = []
     for prefix, uri in package.namespaces:
-        if not prefix or prefix in nsmap or uri in XPDL_NAMESPACES:
-            continue
-        if prefix in own or uri in own_uris:
-            if own.get(prefix) == uri:
-                nsmap[prefix] = uri  # declared by the source (xsi, say): keep it, in place
-                vendor.append(prefix)
+        if not prefix or prefix in nsmap or uri in XPDL_NAMESPACES or uri == WFENGINE_NS:
             continue
         nsmap[prefix] = uri
         vendor.append(prefix)
+    declared = set(nsmap.values())
     for prefix, uri in own.items():
-        nsmap.setdefault(prefix, uri)
+        if uri in declared:
+            continue
+        name, n = prefix, 0
+        while name in nsmap:
+            n += 1
+            name = f"{prefix}{n}"
+        nsmap[name] = uri
     return nsmap, vendor
 
 

@@ -1,0 +1,97 @@
+"""Vendor namespace prefixes that are also the writer's own (``wfe``, ``deprecated``, ``xsi``).
+
+A source's prefixes stay as they were declared: attribute values and expressions may name them
+(``Value="wfe:Special"``). The writer's own namespaces then take other prefixes; readers go by
+the namespace, never the prefix.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from wfengine import dump_xpdl, load_xpdl
+from wfengine.definition.model import DEPRECATED_NS, WFENGINE_NS, Pool, TaskImplementation
+from wfengine.definition.xpdl.schema import check_schema
+
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+#: a file whose vendor binds ``wfe`` and ``deprecated``, and that needs both of the writer's
+#: own namespaces when written: a Pool's ExtendedAttributes (wfengine's namespace in 2.2) and
+#: two 1.0 Tools in one activity (``deprecated:Tool``)
+COLLIDING = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" xmlns:old="http://www.wfmc.org/2002/XPDL1.0"
+    xmlns:wfe="http://vendor.example/wfe" xmlns:deprecated="http://vendor.example/dep"
+    Id="p" Name="P" wfe:a="1">
+  <PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>v</Vendor><Created>2024</Created>
+  </PackageHeader>
+  <Pools>
+    <Pool Id="pool" Process="wp" BoundaryVisible="true">
+      <ExtendedAttributes><ExtendedAttribute Name="colour" Value="blue"/></ExtendedAttributes>
+    </Pool>
+  </Pools>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="wp" Name="n">
+      <ProcessHeader/>
+      <Applications><Application Id="a"/><Application Id="b"/></Applications>
+      <Activities>
+        <Activity Id="s"><Event><StartEvent Trigger="None"/></Event></Activity>
+        <Activity Id="calls">
+          <Implementation><old:Tool Id="a"/><old:Tool Id="b"/></Implementation>
+        </Activity>
+        <Activity Id="e" deprecated:z="2"><Event><EndEvent Result="None"/></Event></Activity>
+      </Activities>
+      <Transitions>
+        <Transition Id="t1" From="s" To="calls"/>
+        <Transition Id="t2" From="calls" To="e"/>
+      </Transitions>
+      <ExtendedAttributes><ExtendedAttribute Name="type" Value="wfe:Special"/></ExtendedAttributes>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>"""
+
+
+def test_a_vendors_prefixes_stay_when_the_writer_uses_the_same_ones() -> None:
+    package = load_xpdl(COLLIDING)
+    written = dump_xpdl(package)
+    root = etree.fromstring(written)
+    assert root.nsmap["wfe"] == "http://vendor.example/wfe"
+    assert root.nsmap["deprecated"] == "http://vendor.example/dep"
+    assert b'wfe:a="1"' in written
+    assert b'deprecated:z="2"' in written
+    assert b'Value="wfe:Special"' in written
+
+
+def test_the_writers_own_namespaces_take_other_prefixes_and_read_back_the_same() -> None:
+    package = load_xpdl(COLLIDING)
+    root = etree.fromstring(dump_xpdl(package))
+    own = {uri: prefix for prefix, uri in root.nsmap.items()}
+    assert own[WFENGINE_NS] not in ("wfe", "deprecated")
+    assert own[DEPRECATED_NS] not in ("wfe", "deprecated")
+    again = load_xpdl(dump_xpdl(package))
+    assert again == package
+    assert again.namespaces == (
+        ("wfe", "http://vendor.example/wfe"),
+        ("deprecated", "http://vendor.example/dep"),
+    )
+    [pool] = again.pools
+    assert isinstance(pool, Pool)
+    assert [a.name for a in pool.extended_attributes] == ["colour"]
+    body = again.process("wp").activity("calls").body
+    assert isinstance(body, TaskImplementation)
+    assert [t.application_id for t in body.tools] == ["a", "b"]
+    assert check_schema(etree.ElementTree(root), "2.2") == []
+
+
+def test_the_schema_instance_namespace_keeps_the_sources_prefix() -> None:
+    """.NET tools declare it as ``i``: no second ``xsi`` declaration is added."""
+    source = COLLIDING.replace(
+        b'Id="p" Name="P" wfe:a="1">',
+        b'xmlns:i="http://www.w3.org/2001/XMLSchema-instance" Id="p" Name="P" '
+        b'i:schemaLocation="http://vendor.example/wfe wfe.xsd">',
+    )
+    package = load_xpdl(source)
+    written = dump_xpdl(package)
+    assert b'i:schemaLocation="http://vendor.example/wfe wfe.xsd"' in written
+    assert etree.fromstring(written).nsmap.get("xsi") is None
+    assert load_xpdl(written) == package
+    assert ("i", XSI_NS) in package.namespaces
