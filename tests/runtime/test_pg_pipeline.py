@@ -5,6 +5,7 @@ cursor's way whenever someone watches the statements."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from wfengine import Engine, PackageBuilder, ProcessState
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine
 from wfengine.runtime.sql.dialects import Dialect, dialect_for
@@ -246,3 +248,71 @@ def test_a_read_runs_on_libpq_and_finds_its_statement_again_after_psycopg_droppe
     assert rows == theirs and codes == their_codes
     assert rows[0] == ("a", {"n": "a"}, WHEN, None)  # JSON and times loaded by psycopg
     assert again == theirs[1:]
+
+
+def _end_after_answers(monkeypatch: pytest.MonkeyPatch, engine_url: str, *, commits: bool) -> None:
+    """The server ends the connection of the next batch (with a COMMIT, or without) once it
+    has run every statement of it and before the batch's sync: as an administrator's
+    ``pg_terminate_backend`` or a fast shutdown does in the moment after a COMMIT."""
+    from wfengine.runtime.sql.pipeline import Batch
+
+    real = Batch._read
+    armed = [True]
+
+    def read(batch: Batch) -> None:
+        if armed[0] and batch._commits is commits:
+            armed[0] = False
+            pg = batch._pg
+            while pg.flush():  # every statement is at the server, which runs it at once
+                pass
+            admin = create_engine(engine_url)
+            try:
+                with admin.connect() as conn:
+                    for _ in range(500):  # the COMMIT has run when its rows show
+                        if (
+                            not commits
+                            or conn.exec_driver_sql(
+                                "SELECT count(*) FROM process_instances"
+                            ).scalar_one()
+                        ):
+                            break
+                        conn.commit()
+                        time.sleep(0.01)
+                    conn.exec_driver_sql(f"SELECT pg_terminate_backend({pg.backend_pid}, 5000)")
+                    conn.commit()
+            finally:
+                admin.dispose()
+        real(batch)
+
+    monkeypatch.setattr(Batch, "_read", read)
+
+
+def test_a_connection_ended_after_its_commit_was_answered_keeps_the_commit_once(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit went through: the command returns, and is not run a second time (running
+    the start again would store a second instance)."""
+    pb = PackageBuilder("pkg")
+    pb.process("desk").activity("answer", performer="clerk")
+    with Engine(store=SqlStore(pg_url)) as e:
+        e.deploy(pb.build())
+        _end_after_answers(monkeypatch, pg_url, commits=True)
+        iid = e.start_process("desk")
+        assert [s.id for s in e.instance_summaries()] == [iid]
+        (item,) = e.work_items(iid)  # the engine carries on, on a new connection
+        e.complete_work_item(item.id)
+        assert e.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_read_whose_connection_ended_after_its_answer_is_read_again(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pb = PackageBuilder("pkg")
+    pb.process("desk").activity("answer", performer="clerk")
+    with Engine(store=SqlStore(pg_url)) as e:
+        e.deploy(pb.build())
+        iid = e.start_process("desk")
+        _end_after_answers(monkeypatch, pg_url, commits=False)
+        (item,) = e.work_items(iid)
+        e.complete_work_item(item.id)
+        assert e.instance(iid).state is ProcessState.COMPLETED

@@ -13,11 +13,14 @@
   one; :meth:`Database.dispose` closes the kept one.
 * **Faults**: every read and write runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`). A failed attempt
-  drops the unit's connection, so a retry starts on a new one.
+  drops the unit's connection, so a retry starts on a new one. A batched transaction whose
+  COMMIT the server answered before it ended the connection is not a failed attempt
+  (:func:`~wfengine.runtime.sql.driver.note_committed`): it is not run again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,11 +29,12 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver import DriverReads
+from wfengine.runtime.sql.driver import DriverReads, committed_before_failure
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
 _T = TypeVar("_T")
+_log = logging.getLogger("wfengine.store")
 
 
 class Database:
@@ -161,7 +165,32 @@ class Database:
             ):
                 return fn(conn)
 
-        return run_with_retries(attempt, what=self.what, policy=self.retry)
+        def attempt_batched() -> _T:
+            committed_before_failure(reset=True)
+            done: list[_T] = []
+            try:
+                with (
+                    self.connection(shared) as conn,
+                    self.dialect.transaction(conn, batched=True, write=write),
+                ):
+                    done.append(fn(conn))
+            except sa.exc.DBAPIError as exc:
+                # the server answered the COMMIT, then ended the connection: the transaction
+                # is stored, and running it again would do it twice
+                if done and committed_before_failure(reset=True):
+                    _log.warning(
+                        "database %s: the connection ended after the transaction committed "
+                        "(%s); it is not run again",
+                        self.what,
+                        str(exc.orig or exc).strip().splitlines()[0],
+                    )
+                    return done[0]
+                raise
+            return done[0]
+
+        return run_with_retries(
+            attempt_batched if batched else attempt, what=self.what, policy=self.retry
+        )
 
     def dispose(self) -> None:
         self.drop_connection()

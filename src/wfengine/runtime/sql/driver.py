@@ -38,6 +38,7 @@ the store lives.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol, cast
@@ -227,3 +228,28 @@ def driver_error(
     return sa.exc.DBAPIError.instance(
         statement, params, exc, base, connection_invalidated=gone, dialect=dialect
     )
+
+
+class _Committed(threading.local):
+    """Per thread: did the transaction running on it have its COMMIT answered by the server,
+    though its connection then ended (:func:`note_committed`)?"""
+
+    committed = False
+
+
+_COMMITTED = _Committed()
+
+
+def note_committed() -> None:
+    """Say that this thread's transaction was committed (the server answered its COMMIT), the
+    connection ending right after: the error the transaction's end then meets is no failure
+    of the transaction (:meth:`~wfengine.runtime.sql.database.Database.write`)."""
+    _COMMITTED.committed = True
+
+
+def committed_before_failure(reset: bool = False) -> bool:
+    """Whether :func:`note_committed` was said on this thread since the last ``reset``."""
+    said = _COMMITTED.committed
+    if reset:
+        _COMMITTED.committed = False
+    return said

@@ -33,7 +33,15 @@ The batch is written as libpq's pipeline wants it: every statement queued withou
 connection in its non-blocking mode (psycopg's default; libpq reads what the server answers
 while it cannot write, so a batch of any size cannot stall with both ends writing), then one
 sync whose answer ends the batch; the results are read as they come, and after a failed
-statement the server skips the rest (their row counts stay -1). When psycopg has dropped the
+statement the server skips the rest (their row counts stay -1). A connection the server ends
+(an administrator's ``pg_terminate_backend``, a fast shutdown) after it answered every
+statement, the COMMIT included, sends its FATAL error instead of the sync's answer (or libpq
+finds the connection closed with those answers already received): the batch's answers stand,
+the connection is closed, and a committed transaction is noted
+(:func:`~wfengine.runtime.sql.driver.note_committed`) so that the failure its end then gives is
+not taken for a failed transaction and retried (which would run it twice). When the connection
+fails before every answer came, psycopg's ``OperationalError`` is raised: a disconnect, which
+the retry policy handles. When psycopg has dropped the
 connection's prepared statements (it deallocates them all when it rolls a transaction back)
 the batch is sent once more (:meth:`Batch.finish`). Statements someone watches (an engine
 with cursor-event listeners or ``echo``) go the cursor's way instead
@@ -52,9 +60,11 @@ import select
 from collections import deque
 from typing import Any
 
-from psycopg import pq
+from psycopg import OperationalError, pq
 from psycopg.adapt import PyFormat, Transformer
 from psycopg.errors import error_from_result
+
+from wfengine.runtime.sql.driver import note_committed
 
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
@@ -127,6 +137,7 @@ class Batch:
         if state is None:
             state = info[INFO_KEY] = _Connection(raw)
         self._state: _Connection = state
+        self._raw = raw
         self._pg: Any = raw.pgconn
         self._encoding: str = raw.info.encoding
         self._dump = state.transformer.dump_sequence
@@ -144,6 +155,10 @@ class Batch:
         self._fresh = self._pg.transaction_status == _IDLE
         #: the first statement the server refused, and psycopg's error for it
         self.failed: tuple[Exception, Sent] | None = None
+        #: why the connection ended after every statement was answered (it is closed)
+        self.ended: Exception | None = None
+        #: the answer to the head of the queue has begun (its end is the next None result)
+        self._answered = False
         self._pg.enter_pipeline_mode()
 
     def send_begin(self) -> None:
@@ -207,6 +222,7 @@ class Batch:
         self._read()
         if (
             self.failed is not None
+            and self.ended is None
             and self._fresh
             and getattr(self.failed[0], "sqlstate", None) == _NO_SUCH_STATEMENT
         ):
@@ -255,6 +271,9 @@ class Batch:
                 if status == _PIPELINE_SYNC:
                     pg.exit_pipeline_mode()
                     return
+                if not queue:  # every statement answered: the server ends the connection
+                    self._end(error_from_result(result, encoding=self._encoding))
+                    return
                 answered = True
                 head = queue[0]
                 if status == _FATAL_ERROR:
@@ -268,8 +287,65 @@ class Batch:
                         head.result = result
                     elif status == _COMMAND_OK:
                         head.rowcount = result.command_tuples or 0
-            poller.wait(write=pg.flush() == 1)
-            pg.consume_input()
+            try:
+                poller.wait(write=pg.flush() == 1)
+                pg.consume_input()
+            except OperationalError as exc:  # what came before the failure may be all
+                self._answered = answered
+                if not self._drained():
+                    raise
+                self._end(exc)
+                return
+
+    def _take(self, result: Any, head: Sent | _Prepare | None) -> None:
+        """The answer ``result`` to ``head``, the queue's first request, as :meth:`_read`
+        takes it (written out there: it runs for every statement)."""
+        status = result.status
+        if status == _FATAL_ERROR:
+            self._fail(result, head)
+        if isinstance(head, _Prepare):
+            if status != _COMMAND_OK:  # refused, or skipped after a failure
+                self._forget(head)
+        elif isinstance(head, Sent):
+            if status == _TUPLES_OK:
+                head.rowcount = result.ntuples
+                head.result = result
+            elif status == _COMMAND_OK:
+                head.rowcount = result.command_tuples or 0
+
+    def _drained(self) -> bool:
+        """After the connection failed: take the answers libpq had received before; True
+        when they answer every statement of the batch. An error result here is the failure
+        itself (or a statement's, whose batch then counts as unanswered: it is retried)."""
+        pg, queue, answered = self._pg, self._queue, self._answered
+        while queue:
+            try:
+                result = None if pg.is_busy() else pg.get_result()
+            except OperationalError:
+                return False
+            if result is None:
+                if not answered:
+                    return False
+                queue.popleft()
+                answered = False
+            elif result.status in (_FATAL_ERROR, _PIPELINE_SYNC):
+                return False
+            else:
+                answered = True
+                self._take(result, queue[0])
+        return True
+
+    def _end(self, why: Exception) -> None:
+        """Every statement was answered, then the connection ended: close it (never used
+        again). A COMMIT answered, not refused, committed the transaction: the batch stands.
+        A transaction the batch did not end is lost with the connection, and a read is
+        simply read again: ``why`` is raised, a disconnect."""
+        self.ended = why
+        self._raw.close()
+        if not self._commits:
+            raise why
+        if self.failed is None:
+            note_committed()
 
     def _forget(self, prepare: _Prepare) -> None:
         names = self._state.names

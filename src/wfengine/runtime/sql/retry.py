@@ -13,6 +13,10 @@ One ambiguity is inherent to any database client: when the connection drops *dur
 the transaction may have committed. The retry then meets the new instance version and raises
 :class:`~wfengine.errors.ConcurrencyError`; the engine re-runs the command on fresh state, which
 sees the work done (completing a work item a second time is refused as an illegal change).
+A connection the server ends just *after* answering the COMMIT (an administrator's
+``pg_terminate_backend``, a fast shutdown, between the COMMIT and the end of the batch) is not
+that case: the outcome is known, and the store returns the committed transaction instead of
+running it again (:func:`~wfengine.runtime.sql.driver.note_committed`).
 """
 
 from __future__ import annotations
