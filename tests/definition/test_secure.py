@@ -158,3 +158,30 @@ def test_lines_are_counted_whatever_ends_them(end: bytes) -> None:
     assert root[1].get("x") == "1"
     exc = _refusal(end.join([b"<Package>", b"<a>", b"</Package>"]))
     assert exc.diagnostic.line == 3
+
+
+@pytest.mark.parametrize(
+    ("codec", "mark"),
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+        ("utf-32-be", b"\x00\x00\xfe\xff"),
+    ],
+)
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_lines_are_counted_in_16_and_32_bit_encodings_too(
+    codec: str, mark: bytes, end: str
+) -> None:
+    # a tool with classic Mac line ends had every finding "at line 1" in such a document
+    declaration = f"<?xml version='1.0' encoding='{codec[:6].upper()}'?>"
+    lines = [declaration, "<Package Id='p'>", "<a/>", "", "<b x='\u00e9\u20ac'", "/>"]
+    lines.append("</Package>")
+    root = parse_xml(mark + end.join(lines).encode(codec)).getroot()
+    assert [line_of(e) for e in root] == [3, 6]
+    assert root[1].get("x") == "\u00e9\u20ac"
+    broken = ["<?xml version='1.0'?>", "<Package>", "<a>", "</Package>"]
+    exc = _refusal(mark + end.join(broken).encode(codec))
+    assert exc.diagnostic.line == 4

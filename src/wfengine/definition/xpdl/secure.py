@@ -111,16 +111,39 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     return tree
 
 
-#: how a document in UTF-16 or UTF-32 begins (a byte order mark, or a NUL beside ``<``)
-_WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00", b"<\x00")
+#: how a document in UTF-16 or UTF-32 begins (a byte order mark, or the ``<`` of its XML
+#: declaration beside NULs), its codec, and how many bytes of byte order mark it has; UTF-32's
+#: marks before UTF-16's, which begin the same
+_WIDE_STARTS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00", "utf-16-le", 0),
+    (b"\x00<", "utf-16-be", 0),
+)
 
 
 def _lines_end_in_lf(data: bytes) -> bytes:
     """``data`` with its line ends as line feeds, which is what an XML parser reads them as
     anyway (XML 1.0, 2.11): libxml2 counts lines by line feeds only, so a file from a tool
-    that ends lines with a bare carriage return had every finding "at line 1". Documents
-    in 16- or 32-bit encodings are left as they are (their line ends are not those bytes)."""
-    if b"\r" not in data or data.startswith(_WIDE_STARTS):
+    that ends lines with a bare carriage return had every finding "at line 1". A document in
+    a 16- or 32-bit encoding is changed in its own code units (its byte order mark kept); one
+    that does not decode as its start says is left as it is, for the parser to report."""
+    if b"\r" not in data:
+        return data
+    for start, codec, mark in _WIDE_STARTS:
+        if data.startswith(start):
+            try:
+                text = data[mark:].decode(codec)
+            except UnicodeDecodeError:
+                return data
+            if "\r" not in text:
+                return data
+            return data[:mark] + text.replace("\r\n", "\n").replace("\r", "\n").encode(codec)
+    if data.startswith(b"\x00"):  # another 32-bit byte order: not ours to guess
         return data
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
