@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from wfengine.runtime.compiled import CEventSub
-from wfengine.runtime.history import BoundaryFired, ConditionFailed, MessageReceived, change
+from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.states import ActivityState
@@ -54,14 +54,17 @@ class EventSubprocesses(NavigatorBase):
                     self._scope_message(scope, sub, data)
 
     def _set_scope_timer(self, scope: Scope, sub: CEventSub, after: datetime) -> None:
+        """Arm the timer of event sub-process ``sub`` from ``after``; a time that cannot be
+        had is an incident on it (operation ``arm``, as a boundary timer's)."""
         inst = scope.instance
         try:
             due = self._wait_due(inst, sub.trigger.wait, after)
         except _Failure as exc:
             due = exc.message
-        if isinstance(due, str):  # no time: not armed; the trail says why
+        if isinstance(due, str):
             block = scope.graph.activities[sub.block].id
-            inst.changes.append(change(self.now, ConditionFailed(due), None, block))
+            why = f"{inst.place()}: the timer of event sub-process {block!r} is not armed: {due}"
+            self._incident(inst, None, block, "arm", why, scope=scope)
             return
         index = SCOPE_TIMER - (scope.id * SCOPE_TIMERS + sub.trigger.position)
         scope.timers.append(self._new_timer(inst, inst.id, index, due).id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from wfengine.errors import DeployError
 from wfengine.runtime.compiled import (
@@ -36,9 +36,16 @@ from wfengine.runtime.history import (
     MessageReceived,
     change,
 )
-from wfengine.runtime.instance import BOUNDARY_TIMER, ActivityInstance, Scope, Timer
+from wfengine.runtime.instance import (
+    BOUNDARY_TIMER,
+    ActivityInstance,
+    Incident,
+    ProcessInstance,
+    Scope,
+    Timer,
+)
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
-from wfengine.runtime.navigation.event_subs import armed
+from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
@@ -138,15 +145,45 @@ class Events(NavigatorBase):
                 self._test_boundary_condition(ai, b)
 
     def _set_boundary_timer(self, ai: ActivityInstance, b: CBoundary, after: datetime) -> None:
+        """Arm boundary timer ``b`` of ``ai`` from ``after``. A time that cannot be had (an
+        expression that fails or gives no time) is an incident on the event (operation
+        ``arm``): ``ai`` goes on without it, and retrying the incident arms it from then (it
+        is resolved when ``ai`` closes)."""
         inst = ai.scope.instance
         try:
             due = self._wait_due(inst, b.wait, after)
         except _Failure as exc:
             due = exc.message
-        if isinstance(due, str):  # no time: the event is not armed; the trail says why
-            inst.changes.append(change(self.now, ConditionFailed(due), ai.id, ai.act.id))
+        if isinstance(due, str):
+            event_id = ai.scope.graph.activities[b.event].id
+            why = f"{ai.place()}: its timer event {event_id!r} is not armed: {due}"
+            self._incident(inst, ai, event_id, "arm", why)
             return
         ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, due).id)
+
+    def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
+        """Retry an ``arm`` incident: set the timer of the boundary event or event
+        sub-process it names again, from now (nothing when its activity closed or its scope
+        was disarmed meanwhile)."""
+        ai_id = incident.activity_instance_id
+        if ai_id is None:  # an event sub-process's timer
+            scope = inst.scopes.get(incident.scope_id if incident.scope_id is not None else -1)
+            if scope is None or not armed(scope):
+                return
+            for sub in scope.graph.event_subs:
+                if scope.graph.activities[sub.block].id == incident.activity_id:
+                    # (the mixin that sets it is part of the same navigator)
+                    cast("EventSubprocesses", self)._set_scope_timer(scope, sub, self.now)
+            return
+        ai = inst.activities.get(ai_id)
+        if ai is None or ai.state.is_closed:
+            return
+        if ai.incident == incident.id:
+            ai.incident = None
+        graph = ai.scope.graph.activities
+        for b in ai.act.boundaries:
+            if b.trigger == "Timer" and graph[b.event].id == incident.activity_id:
+                self._set_boundary_timer(ai, b, self.now)
 
     def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
         """Boundary timer ``timer`` of ``ai`` is due: fire its event; a repeating
