@@ -118,6 +118,27 @@ def test_a_timer_whose_time_cannot_be_had_is_an_incident_on_the_event(
     assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
+def test_a_repeating_timer_whose_interval_comes_to_zero_is_an_incident_not_armed(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = run(engine, _timed("R/every", 0))  # as R/PT0S, which deploy refuses: no end
+    clock.advance(timedelta(seconds=1))
+    assert engine.trace(iid).count("nag") == 0
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "arm" and "interval above zero" in incident.message
+    [item] = engine.work_items(iid)
+    engine.complete_work_item(item.id)
+    # an interval that becomes zero later stops the cycle there, with an incident
+    iid = engine.start_process("main", {"every": 60})
+    clock.advance(timedelta(seconds=60))
+    engine.set_data(iid, {"every": 0})
+    clock.advance(timedelta(seconds=60))  # fires, and its next cycle cannot be set
+    clock.advance(timedelta(hours=1))
+    assert engine.trace(iid).count("nag") == 2
+    [incident] = engine.incidents(iid)
+    assert incident.activity_id == "chase" and engine.timers(iid) == []
+
+
 @pytest.mark.xfail(
     strict=True, reason="needs the 'arm' retry in navigation/incidents.py (see the report)"
 )

@@ -153,6 +153,16 @@ class Deadlines(NavigatorBase):
             self._arrive(ai.scope, ct)
 
 
+def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
+    """Why the next firing of a repeating timer cycle (``repeat``: 0 for ever, else how many
+    times; 1 is no cycle), set at ``after`` for ``due``, is not armed: an interval that is not
+    above zero would fire without end at one instant (as a literal ``R/PT0S`` is refused at
+    deploy). None: it may be armed."""
+    if repeat == 1 or due > after:
+        return None
+    return f"a repeating timer cycle needs an interval above zero; it gave {due - after}"
+
+
 def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
     """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
     if isinstance(value, datetime):

@@ -21,6 +21,7 @@ from wfengine.runtime.compiled import CEventSub
 from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.navigation.deadlines import cycle_refused
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.values import owned_values
 
@@ -61,6 +62,8 @@ class EventSubprocesses(NavigatorBase):
             due = self._wait_due(inst, sub.trigger.wait, after)
         except _Failure as exc:
             due = exc.message
+        if not isinstance(due, str):
+            due = cycle_refused(due, after, sub.trigger.repeat) or due
         if isinstance(due, str):
             block = scope.graph.activities[sub.block].id
             why = f"{inst.place()}: the timer of event sub-process {block!r} is not armed: {due}"

@@ -45,6 +45,7 @@ from wfengine.runtime.instance import (
     Timer,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.navigation.deadlines import cycle_refused
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -146,7 +147,8 @@ class Events(NavigatorBase):
 
     def _set_boundary_timer(self, ai: ActivityInstance, b: CBoundary, after: datetime) -> None:
         """Arm boundary timer ``b`` of ``ai`` from ``after``. A time that cannot be had (an
-        expression that fails or gives no time) is an incident on the event (operation
+        expression that fails or gives no time, a repeating cycle's interval that is not
+        above zero) is an incident on the event (operation
         ``arm``): ``ai`` goes on without it, and retrying the incident arms it from then (it
         is resolved when ``ai`` closes)."""
         inst = ai.scope.instance
@@ -154,6 +156,8 @@ class Events(NavigatorBase):
             due = self._wait_due(inst, b.wait, after)
         except _Failure as exc:
             due = exc.message
+        if not isinstance(due, str):
+            due = cycle_refused(due, after, b.repeat) or due
         if isinstance(due, str):
             event_id = ai.scope.graph.activities[b.event].id
             why = f"{ai.place()}: its timer event {event_id!r} is not armed: {due}"
