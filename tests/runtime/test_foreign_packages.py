@@ -41,6 +41,24 @@ def test_an_initial_value_naming_no_earlier_field_refuses_the_process(engine: En
         engine.deploy(pb.build())
 
 
+def test_a_label_as_an_initial_value_refuses_the_process(engine: Engine) -> None:
+    # a label where a number belongs can never be evaluated: no instance could be created,
+    # so validation says so as an error and deploy refuses it (it was a warning, and every
+    # start then failed, advising an incident command for an instance that did not exist)
+    from wfengine.definition.validation import validate
+    from wfengine.errors import DeployError
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="Not yet known")
+    p.activity("a")
+    package = pb.build()
+    (finding,) = [d for d in validate(package) if d.code == "expression-label"]
+    assert finding.severity.value == "error" and finding.element_id == "n"
+    with pytest.raises(DeployError, match="no instance could be created"):
+        engine.deploy(package)
+
+
 def test_deadline_with_empty_duration_is_no_deadline(engine: Engine) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")

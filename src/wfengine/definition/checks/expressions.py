@@ -383,7 +383,16 @@ def _findings(
 ) -> Iterator[Diagnostic]:
     """The findings about one reading of a text."""
     text = _quote(reading.text)
-    if reading.kind is ReadKind.LABEL:
+    if reading.kind is ReadKind.LABEL and unknown_is_error:  # an initial value
+        yield make(
+            "expression-label",
+            f"{what} is a label for people, not an expression (in {text}): no instance could "
+            "be created, as no one can choose a value for it",
+            element_id=element_id,
+            line=line,
+            severity=Severity.ERROR,
+        )
+    elif reading.kind is ReadKind.LABEL:
         yield make(
             "expression-label",
             f"{what} is a label for people, not an expression (in {text}); an instance that "
