@@ -186,6 +186,12 @@ def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:
     assert out["trace"] == ["ask", "wait_reply", "close"] and out["data"]["answer"] == "ok"
 
 
+def test_a_message_step_nothing_catches_is_exit_1_naming_the_step(tmp_path: Path) -> None:
+    result = _run(tmp_path, _review(), [{"complete": "check"}, {"message": "nope"}])
+    assert result.exit_code == 1, result.output
+    assert "step 2 (message 'nope'): " in result.output and "nope" in result.output
+
+
 def _growing() -> PackageBuilder:
     from wfengine.definition.builder import multi_instance
 

@@ -30,7 +30,7 @@ from wfengine.cli.answers import Answers
 from wfengine.cli.json_output import iso
 from wfengine.cli.repeat_guard import RepeatGuard, state_key
 from wfengine.cli.script_steps import Step
-from wfengine.errors import IllegalStateError
+from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
@@ -254,11 +254,15 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
             engine.add_mi_instance(running[0].id, step.data or None)
         except IllegalStateError as exc:
             raise WorkflowRefused(f"{step}: {exc}") from None
-    elif step.action == "message":
-        target = message_target(engine, tree, step.target)
-        engine.send_message(step.target, step.data, instance_id=target)
-    elif step.action == "signal":
-        engine.broadcast_signal(step.target, step.data)
+    elif step.action in ("message", "signal"):
+        try:
+            if step.action == "message":
+                target = message_target(engine, tree, step.target)
+                engine.send_message(step.target, step.data, instance_id=target)
+            else:
+                engine.broadcast_signal(step.target, step.data)
+        except (NotFoundError, DataTypeError) as exc:  # nothing catches it; data that won't fit
+            raise WorkflowRefused(f"{step}: {exc}") from None
     elif step.action == "terminate":
         engine.terminate(tree.root)
 
