@@ -126,6 +126,9 @@ class JobCommands(EngineBase):
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running).
+        ``SystemExit`` or ``KeyboardInterrupt`` raised by a job stops the run (the job given
+        back) in the main thread, where it may be a signal handler's; in any other thread
+        only the job can have raised it, and it is the job's failure, as above.
         While jobs are claimed, :meth:`held_jobs` names them, so another thread can renew
         their leases.
 
@@ -197,6 +200,15 @@ class JobCommands(EngineBase):
                     *(job.id, job.instance_id, type(why).__name__, why, delay.total_seconds()),
                 )
                 return False
+            return True
+        except (SystemExit, KeyboardInterrupt) as exc:
+            if threading.current_thread() is threading.main_thread():
+                self._give_back(job, owner)  # maybe a signal handler's: a stop
+                raise
+            # signals reach only the main thread: here the job raised it (an application
+            # calling sys.exit), which fails the job; it stops no worker
+            _log.exception("job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id)
+            self._job_failed(job, f"{type(exc).__name__}: {exc}")
             return True
         except BaseException:
             self._give_back(job, owner)

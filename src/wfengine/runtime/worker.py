@@ -39,7 +39,10 @@ not sit on jobs that an idle thread or another worker process could be running.
 **Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
 it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
 outright instead loses nothing either: its leases expire and another worker takes the jobs
-over, and a job's effect is committed with its deletion, so it happens once.
+over, and a job's effect is committed with its deletion, so it happens once. ``SystemExit`` or
+``KeyboardInterrupt`` raised in a worker thread is no stop (signals reach the main thread): a
+job's (an application calling ``sys.exit``) becomes its incident, like any failure of the job,
+and one raised elsewhere in the thread (an outbox handler) fails the worker, naming it.
 
 **Until idle** (``until_idle=True``): a thread ends once no job and no outbox entry is due
 *now*, neither claimable nor held by another claimant (whose lease it waits out: a dead
@@ -160,6 +163,12 @@ class Worker:
         )
         try:
             self._loop(engine)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            # not a stop (signals reach the main thread, and stop() is how one is asked):
+            # code this thread ran raised it (a job's is its incident), a failure to report
+            failure = RuntimeError(f"{type(exc).__name__}({exc}) raised in a worker thread")
+            failure.__cause__ = exc
+            self._fail(failure)
         except BaseException as exc:
             self._fail(exc)
         finally:
