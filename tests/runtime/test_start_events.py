@@ -69,3 +69,23 @@ def test_a_process_with_only_triggered_start_events_begins_at_them_when_started_
         pi = engine.start_process("later")
         assert engine.trace(pi) == ["on_new_year"]
         assert [w.activity_id for w in engine.work_items(pi)] == ["greet"]
+
+
+def test_a_block_begins_its_activity_set_at_the_none_start_event_only() -> None:
+    # the same rule inside a block: its activity set's Message start event beside the None
+    # one is another way in, not a second thread through the set
+    pb = PackageBuilder("pk")
+    p = pb.process("main")
+    s = p.activity_set("inner")
+    s.start("by_hand").start("other_way", message="order")
+    s.activity("check", performer="clerk").end("e")
+    s.transition("by_hand", "check").transition("other_way", "check").transition("check", "e")
+    p.block("b", activity_set="inner").activity("after")
+    p.transition("b", "after")
+    with Engine(clock=VirtualClock()) as engine:
+        engine.deploy(pb.build())
+        pi = engine.start_process("main")
+        [item] = engine.work_items(pi)
+        engine.complete_work_item(item.id)
+        assert engine.trace(pi) == ["by_hand", "check", "e", "b", "after"]
+        assert engine.instance(pi).state.value == "closed.completed"

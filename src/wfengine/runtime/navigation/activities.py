@@ -38,6 +38,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
 )
+from wfengine.runtime.navigation.lifecycle import plain_starts
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState
 
@@ -157,7 +158,8 @@ class Activities(NavigatorBase):
             if not ca.block.starts:
                 self._scope_done(child)
                 return
-            for idx in ca.block.starts:
+            starts = ca.block.starts
+            for idx in plain_starts(ca.block) if len(starts) > 1 else starts:
                 self._ready(child, ca.block.activities[idx])
             if ca.block.event_subs:
                 self._arm_scope(child)
