@@ -161,6 +161,11 @@ class JobCommands(EngineBase):
                 try:
                     if self._run_claimed(job, owner):
                         ran += 1
+                except BaseException as exc:  # the run ends here: the jobs after it too
+                    self._leave(
+                        claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
+                    )
+                    raise
                 finally:
                     with self._held_lock:
                         self._held.discard(job.id)
@@ -173,6 +178,18 @@ class JobCommands(EngineBase):
         if delivering and not self._in_command and not (should_stop and should_stop()):
             self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
+
+    def _leave(self, jobs: Sequence[Job], owner: str, *, gone: bool) -> None:
+        """Jobs claimed but not run by a run that ends early: given back (not when the
+        database is ``gone``: their leases expire), and ended for the observer."""
+        if not jobs:
+            return
+        if not gone:
+            for left in jobs:
+                with contextlib.suppress(WorkflowError):
+                    self.store.release_job(left.id, owner)
+        if self.job_observer is not None:
+            self.job_observer("end", owner, jobs)
 
     def _run_claimed(self, job: Job, owner: str) -> bool:
         """Run ``job``, which ``owner`` holds, as its own command; True when it ran (or its

@@ -159,6 +159,8 @@ class Supervisor:
         self._kill_now = False
         self._deaths = 0  # children in a row that died without finishing a job
         self._restart_at: float | None = None  # when to start the next child
+        #: (owner, job) of running jobs whose leases were lost: warned about, not renewed
+        self._lost: set[tuple[str, str]] = set()
 
     # -- signals (called from a signal handler: flags and signals only) ----------------------------
 
@@ -406,7 +408,13 @@ class Supervisor:
     # -- the database -------------------------------------------------------------------------
 
     def _renew(self) -> None:
-        for owner, ids in self.book.claimed().items():
+        claimed = self.book.claimed()
+        if self._lost:  # those that ended are forgotten
+            self._lost &= {(owner, job) for owner, ids in claimed.items() for job in ids}
+        for owner, held in claimed.items():
+            ids = [job for job in held if (owner, job) not in self._lost]
+            if not ids:
+                continue
             try:
                 kept = self.engine.renew_leases(ids, owner=owner, lease=self.lease)
             except Exception as exc:  # a commit of the child tells; keep renewing
@@ -416,6 +424,12 @@ class Supervisor:
             lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
             if lost:
                 _log.warning("%s lost the leases of %s", owner, ", ".join(lost))
+                running = {job for o, job, _ in self.book.running() if o == owner}
+                for job in lost:  # renewed no more, nor given back at the end
+                    if job in running:  # followed still: its timeout stops it
+                        self._lost.add((owner, job))
+                    else:
+                        self.book.forget(owner, job)
 
     def _abandon(self, owner: str, job_id: str, reason: str) -> None:
         """Make the job an incident, if it is still the dead child's (it may have been
