@@ -42,29 +42,57 @@ def summaries(
     after: str | None,
 ) -> list[InstanceSummary]:
     """A page of instance summaries (see :meth:`Store.instance_summaries
-    <wfengine.runtime.store.Store.instance_summaries>`)."""
-    query = ordered(sa.select(*rows.SUMMARY_COLUMNS), state, process_id)
-    if after is not None:
-        p = t.process_instances
-        where = sa.select(p.c.created_at).where(p.c.id == after)
+    <wfengine.runtime.store.Store.instance_summaries>`). Rows that cannot be read are left
+    out (logged), and the page is filled from the rows after them: a short page is the last."""
+    base = ordered(sa.select(*rows.SUMMARY_COLUMNS), state, process_id)
+    found: list[InstanceSummary] = []
+    listed = False  # ``after`` is a row this listing read (its time may be unreadable)
+    while True:
+        query = base if after is None else _after(db, base, after, listed)
+        wanted = None if limit is None else limit - len(found)
+        if wanted is not None:
+            query = query.limit(wanted)
+
+        def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[sa.RowMapping]:
+            return c.execute(q).mappings().all()
+
+        try:
+            fetched = db.read(read)
+        except (ValueError, TypeError):  # a column its type cannot read: see which rows
+            ids, page = _one_by_one(db, query)
+        else:
+            page = rows.summaries(fetched)
+            if len(page) == len(fetched):  # all read (the usual page): done
+                found.extend(page)
+                return found
+            ids = [row["id"] for row in fetched]
+        found.extend(page)
+        if limit is None or len(ids) < (wanted or 0) or len(found) >= limit or not ids:
+            return found  # every row read, or the page full
+        after, listed = ids[-1], True  # rows were left out of a full page: fill it up
+
+
+def _after(db: Database, query: sa.Select[Any], after: str, listed: bool) -> sa.Select[Any]:
+    """``query`` from the instance after ``after`` on, in listing order (``listed``: a row
+    just read, whose time the database compares as it is, readable or not)."""
+    p = t.process_instances
+    where = sa.select(p.c.created_at).where(p.c.id == after)
+    at: Any
+    if listed:
+        at = where.scalar_subquery()
+    else:
         created = db.read(lambda c: c.execute(where).scalar())
         if created is None:
             raise NotFoundError("process instance", after)
-        listed = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
         at = sa.literal(created, p.c.created_at.type)
-        query = query.where(listed > sa.tuple_(at, len(after), after))
-    if limit is not None:
-        query = query.limit(limit)
-    try:
-        found = db.read(lambda c: c.execute(query).mappings().all())
-    except (ValueError, TypeError):  # a column its type cannot read: see which rows
-        return _one_by_one(db, query)
-    return rows.summaries(found)
+    order = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+    return query.where(order > sa.tuple_(at, len(after), after))
 
 
-def _one_by_one(db: Database, query: sa.Select[Any]) -> list[InstanceSummary]:
-    """``query``'s rows read one at a time, leaving out (and logging) those that fail: a
-    tampered or foreign row must not hide every other instance from a listing."""
+def _one_by_one(db: Database, query: sa.Select[Any]) -> tuple[list[str], list[InstanceSummary]]:
+    """The ids of ``query``'s rows, and the rows read one at a time, leaving out (and
+    logging) those that fail: a tampered or foreign row must not hide every other instance
+    from a listing."""
     id_column = t.process_instances.c.id
     ids = db.read(lambda c: c.execute(query.with_only_columns(id_column)).scalars().all())
     found: list[InstanceSummary] = []
@@ -78,7 +106,7 @@ def _one_by_one(db: Database, query: sa.Select[Any]) -> list[InstanceSummary]:
             found.extend(rows.summaries(db.read(read)))
         except (ValueError, TypeError) as exc:
             rows.skipped(instance_id, exc)
-    return found
+    return list(ids), found
 
 
 def open_at(db: Database, process_id: str, activity_ids: Collection[str]) -> list[str]:
