@@ -8,9 +8,16 @@ Both exit 0 on success and 2 when the database cannot be reached or migrated.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from wfengine.cli.exit_status import InputOutputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from wfengine.runtime.sql.dialects import Dialect
 
 _DB_HELP = "SQLAlchemy URL: sqlite:///wfengine.db or postgresql+psycopg://user:pw@host/db"
 
@@ -43,6 +50,7 @@ def upgrade(url: str) -> None:
     from wfengine.runtime.sql.connect import shown
     from wfengine.runtime.sql.migrate import upgrade as run_upgrade
 
+    _supported(url)
     try:
         before, after = run_upgrade(url)
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError, StoreError) as exc:
@@ -65,16 +73,12 @@ def current(url: str) -> None:
     import sqlalchemy as sa
 
     from wfengine.errors import StoreError
-    from wfengine.runtime.sql.connect import create_engine, normalise_url, refuse_missing, shown
-    from wfengine.runtime.sql.dialects import dialect_for
+    from wfengine.runtime.sql.connect import create_engine, refuse_missing, shown
     from wfengine.runtime.sql.migrate import current_revision, head_revision, is_known_revision
 
+    parsed, dialect = _supported(url)
     try:
-        parsed = normalise_url(url)
-        if (dialect := dialect_for(parsed)) is not None:
-            refuse_missing(parsed, dialect)  # inspecting creates nothing
-    except sa.exc.ArgumentError as exc:
-        raise InputOutputError(f"cannot read the database URL: {exc}") from None
+        refuse_missing(parsed, dialect)  # inspecting creates nothing
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
     engine = create_engine(parsed)
@@ -93,3 +97,21 @@ def current(url: str) -> None:
     else:
         state = "needs `wfengine db upgrade`"
     click.echo(f"{shown(url)}: revision {revision or 'none'}, needed {head} ({state})")
+
+
+def _supported(url: str) -> tuple[URL, Dialect]:
+    """``url`` read, and its database's dialect; a URL that does not read, or names a
+    database wfengine does not store in, is exit status 2 (as for every other command)."""
+    import sqlalchemy as sa
+
+    from wfengine.errors import StoreError
+    from wfengine.runtime.sql.connect import normalise_url, supported
+
+    try:
+        parsed = normalise_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise InputOutputError(f"cannot read the database URL: {exc}") from None
+    try:
+        return parsed, supported(parsed)
+    except StoreError as exc:
+        raise InputOutputError(str(exc)) from exc

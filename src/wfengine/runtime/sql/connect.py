@@ -24,6 +24,7 @@ __all__ = [
     "normalise_url",
     "refuse_missing",
     "shown",
+    "supported",
 ]
 
 
@@ -45,6 +46,17 @@ def shown(url: str | URL) -> str:
     if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.query:
         return f"{parsed.drivername}:///{parsed.database}"
     return parsed.render_as_string(hide_password=True)
+
+
+def supported(url: URL) -> Dialect:
+    """The dialect of ``url``'s database; :class:`StoreError` when wfengine stores in no
+    database of its kind (the same words wherever a command is given one)."""
+    dialect = dialect_for(url)
+    if dialect is None:
+        raise StoreError(
+            f"unsupported database {shown(url)}: wfengine stores in SQLite or PostgreSQL"
+        )
+    return dialect
 
 
 def refuse_missing(url: URL, dialect: Dialect) -> None:
