@@ -29,6 +29,7 @@ from wfengine.runtime.engine import Engine
 from wfengine.runtime.jobs import PARKED
 from wfengine.runtime.supervisor import (
     EXIT_KILLED,
+    EXIT_UNAVAILABLE,
     JobBook,
     Supervisor,
     decode_event,
@@ -193,6 +194,34 @@ def test_a_child_that_ends_by_itself_ends_the_supervisor_with_its_status(
     supervisor = Supervisor(_children([["exit", 2]]), engine)
     assert Running(supervisor).result() == 2
     assert supervisor.started == 1 and _incident_messages(engine) == []
+
+
+def test_a_first_child_that_cannot_reach_the_database_ends_the_supervisor_with_2(
+    engine: Engine,
+) -> None:
+    supervisor = Supervisor(_children([["exit", EXIT_UNAVAILABLE]], [["exit", 0]]), engine)
+    assert Running(supervisor).result() == 2  # as every command on an unreachable database
+    assert supervisor.started == 1
+
+
+def test_a_restarted_child_that_cannot_reach_the_database_is_started_again_later(
+    engine: Engine,
+) -> None:
+    """A long-running worker rides out an outage: a child that died and whose successor
+    finds the database away is followed by another (after a growing wait), not by the end
+    of ``wfengine worker``."""
+    [job] = _claimed_jobs(engine, 1)
+    dying: Script = [["event", "claimed", [job]], ["event", "start", [job]], ["die", 9]]
+    away: Script = [["exit", EXIT_UNAVAILABLE]]
+    supervisor = Supervisor(_children(dying, away, away, [["exit", 0]]), engine)
+    assert Running(supervisor).result() == 0
+    assert supervisor.started == 4
+
+
+def test_a_worker_process_says_it_could_not_reach_the_database_by_its_exit_status() -> None:
+    from wfengine.cli.worker_cmd import _DatabaseUnavailable
+
+    assert _DatabaseUnavailable("away").exit_code == EXIT_UNAVAILABLE
 
 
 def test_a_child_dying_between_jobs_is_replaced(engine: Engine) -> None:

@@ -51,11 +51,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
+from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.stderr_log import logging_to_stderr
-from wfengine.errors import DeployError
+from wfengine.errors import DeployError, StoreUnavailableError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
+    from wfengine.applications.registry import ApplicationRegistry
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.outbox import OutboxHandlers
     from wfengine.runtime.supervisor import Supervisor
@@ -311,7 +313,7 @@ def _work(
 
         registry = load_apps(apps_module, outbox=outbox)
     _report_outbox(outbox)
-    first = open_engine(url, applications=registry, defer=False)  # exit 2 when unusable
+    first = _open(url, registry)  # exit 2 when unusable (EXIT_UNAVAILABLE: unreachable)
     try:
         with engine_errors():
             _report_bindings(first)
@@ -319,7 +321,7 @@ def _work(
         first.close()
 
     def make_engine() -> Engine:
-        engine = open_engine(url, applications=registry, defer=False)
+        engine = _open(url, registry)
         engine.worker_id = lease_owner(supervisor_pid)
         engine.job_observer = reporter
         engine.outbox.handlers = outbox  # one set of subscriptions for every thread
@@ -381,6 +383,26 @@ def _report_outbox(outbox: OutboxHandlers) -> None:
         _log.info("outbox: delivering %s; other kinds are skipped", ", ".join(sorted(kinds)))
     else:
         _log.info("outbox: no handler subscribed (--apps MODULE's subscribe(outbox)): skipped")
+
+
+class _DatabaseUnavailable(click.ClickException):
+    """The worker process could not reach the database as it started: its supervisor starts
+    another later, unless it was the first (see ``Supervisor.run``)."""
+
+    #: ``supervised_child.EXIT_UNAVAILABLE`` (written out: the CLI loads no engine module
+    #: to show its help; a test keeps the two equal)
+    exit_code = 75
+
+
+def _open(url: str, registry: ApplicationRegistry | None) -> Engine:
+    """A worker process's engine on ``url``; exit 2 when the database cannot be used, and
+    :class:`_DatabaseUnavailable` when it cannot be reached."""
+    try:
+        return open_engine(url, applications=registry, defer=False)
+    except InputOutputError as exc:
+        if isinstance(exc.__cause__, StoreUnavailableError):
+            raise _DatabaseUnavailable(exc.message) from exc
+        raise
 
 
 def _report_bindings(engine: Engine) -> None:

@@ -34,6 +34,10 @@ EVENTS = ("claimed", "start", "end")
 #: exit status after a second stop signal (the shell's 128 + SIGINT); also what a worker
 #: process ends with when it finds its supervisor gone
 EXIT_KILLED = 130
+#: exit status of a worker process that could not reach the database as it started (sysexits'
+#: EX_TEMPFAIL): a restarted one is started again later; the first ends ``wfengine worker``
+#: with status 2, as any command given a database it cannot reach
+EXIT_UNAVAILABLE = 75
 
 
 # -- the pipe -----------------------------------------------------------------------------------

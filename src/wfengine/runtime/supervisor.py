@@ -61,6 +61,7 @@ from wfengine.runtime.limits import DEFAULT_JOB_TIMEOUT as DEFAULT_JOB_TIMEOUT
 from wfengine.runtime.supervised_child import (
     EVENTS,
     EXIT_KILLED,
+    EXIT_UNAVAILABLE,
     EventReporter,
     bind_to_supervisor,
     decode_event,
@@ -76,6 +77,7 @@ __all__ = [
     "DEFAULT_JOB_TIMEOUT",
     "EVENTS",
     "EXIT_KILLED",
+    "EXIT_UNAVAILABLE",
     "MAX_RESTART_WAIT",
     "EventReporter",
     "JobBook",
@@ -125,7 +127,10 @@ class Supervisor:
     error is copied to this process's ``sys.stderr`` line by line, so its log is this log.
 
     :meth:`run` returns the exit status: the child's own when it ends by itself (0 stopped or
-    idle, 1 or 2 failed), 0 after a stop request, :data:`EXIT_KILLED` after a second one.
+    idle, 1 or 2 failed), 0 after a stop request, :data:`EXIT_KILLED` after a second one. A
+    child that could not reach the database as it started (:data:`EXIT_UNAVAILABLE`) ends it
+    with 2 when it is the first; a later one (started after another died) is followed by
+    another after a growing wait, so a long-running worker outlives an outage.
     """
 
     def __init__(
@@ -382,6 +387,11 @@ class Supervisor:
             return status if status > 0 else 0
         if running:
             self._restart_now()  # the job was to blame, and it is parked now
+            return None
+        if status == EXIT_UNAVAILABLE:
+            if self.started == 1:
+                return 2  # the database is not there to begin with: as for any command
+            self._restart_later("could not reach the database")  # an outage: ride it out
             return None
         if status >= 0:
             return status  # it stopped by itself: idle, or failed (it said why)
