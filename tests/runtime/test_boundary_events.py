@@ -139,9 +139,6 @@ def test_a_repeating_timer_whose_interval_comes_to_zero_is_an_incident_not_armed
     assert incident.activity_id == "chase" and engine.timers(iid) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the 'arm' retry in navigation/incidents.py (see the report)"
-)
 def test_retrying_a_timer_that_could_not_be_armed_arms_it_from_then(
     engine: Engine, clock: VirtualClock
 ) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from tests.runtime.conftest import run
 from wfengine import Engine, PackageBuilder, ProcessState, VirtualClock, validate
 
@@ -224,9 +222,6 @@ def test_an_event_subprocess_timer_whose_time_cannot_be_had_is_an_incident(
     assert work.activity_id == "work"  # the scope goes on without it
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the 'arm' retry in navigation/incidents.py (see the report)"
-)
 def test_retrying_an_event_subprocess_timer_arms_it(engine: Engine, clock: VirtualClock) -> None:
     iid = run(engine, _timed_sub("minutes * 60"))
     [incident] = engine.incidents(iid)

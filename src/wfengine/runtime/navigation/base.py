@@ -28,6 +28,7 @@ from wfengine.runtime.compiler import (
 from wfengine.runtime.context import NavigationContext
 from wfengine.runtime.instance import (
     ActivityInstance,
+    Incident,
     ProcessInstance,
     Scope,
     Timer,
@@ -277,6 +278,9 @@ class NavigatorBase:
         raise NotImplementedError
 
     def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
+        raise NotImplementedError
+
+    def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
         raise NotImplementedError
 
     def _boundary_message(

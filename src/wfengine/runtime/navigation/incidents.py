@@ -93,6 +93,9 @@ class Incidents(NavigatorBase):
             self.step.job_done = incident.job_id  # the parked job is due again now
             self.step.job_again_at = self.now
             return
+        if incident.operation == "arm":  # a timer event that could not be set: set it now
+            self._retry_timer(inst, incident)
+            return
         if incident.operation == "join":
             assert incident.scope_id is not None and incident.join_index is not None
             scope = inst.scopes[incident.scope_id]
