@@ -77,6 +77,22 @@ def test_an_expression_that_gives_no_time_is_an_incident(engine: Engine) -> None
     assert incident.activity_id == "pause" and "timer event" in incident.message
 
 
+def test_a_time_from_data_where_the_engine_s_time_ends_is_an_incident(engine: Engine) -> None:
+    # 9999-12-31T23:00-05:00 is in the year 10000 in UTC: no store can hold it (SQLite's
+    # start_process died with a bare OverflowError); the timer event gets an incident
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("when", "DATETIME")
+    p.activity("before")
+    p.add_activity(_timer("pause", TimeDate="when"))
+    p.activity("after")
+    p.transition("before", "pause").transition("pause", "after")
+    iid = run(engine, pb, data={"when": "9999-12-31T23:00:00-05:00"})
+    [incident] = engine.incidents(iid)
+    assert incident.activity_id == "pause" and "where the engine's time ends" in incident.message
+    assert engine.timers(iid) == []
+
+
 def test_tibco_delay_event_runs_to_completion() -> None:
     path = CORPUS / "tibco-business-studio" / "Two_tasks_and_delay_event.xpdl"
     if not path.exists():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wfengine.definition.event_texts import LAST_MOMENT, held
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -166,6 +167,11 @@ def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
 def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
     """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
     if isinstance(value, datetime):
+        if not held(value if value.tzinfo is not None else value.replace(tzinfo=UTC)):
+            return (
+                f"deadline gave {value.isoformat()}, at or after {LAST_MOMENT.isoformat()}, "
+                "where the engine's time ends"
+            )
         return value
     if isinstance(value, timedelta):
         after = value
