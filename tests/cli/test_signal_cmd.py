@@ -72,3 +72,22 @@ def test_message_send_keeps_what_a_catch_will_take_and_refuses_a_typo(tmp_path: 
     with Engine(db_url=url) as e:  # nothing of the typo was kept
         kept = [ev.payload for ev in e.audit(iid) if ev.kind == "message.kept"]
     assert len(kept) == 1
+
+
+def test_signal_send_checks_its_data_against_older_versions_with_instances(
+    tmp_path: Path,
+) -> None:
+    # version 2 no longer catches the signal; an instance of version 1 still waits for it
+    url = sqlite_url(tmp_path)
+    with Engine(db_url=url) as e:
+        e.deploy(_package().build())
+        iid = e.start_process("waiter")
+        newer = PackageBuilder("pkg")
+        newer.process("waiter").data_field("rate", "FLOAT").activity("went")
+        e.deploy(newer.build())
+    wrong = cli("signal", "send", "price_change", "--db", url, "--set", "rate=fast")
+    assert wrong.exit_code == 2 and "rate" in wrong.stderr, wrong.output
+    sent = cli("signal", "send", "price_change", "--db", url, "--set", "rate=1.5")
+    assert sent.exit_code == 0 and sent.stdout == "1 taken\n", sent.output
+    with Engine(db_url=url) as e:
+        assert e.instance(iid).data["rate"] == 1.5

@@ -58,14 +58,25 @@ def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
     )
 
 
-def deployed_takers(engine: Engine, taking: Taking, name: str) -> list[Taker]:
-    """The deployed processes (latest versions, as the engine delivers by them) that can take
-    event ``name``."""
+def deployed_takers(
+    engine: Engine, taking: Taking, name: str, *, every_version: bool = False
+) -> list[Taker]:
+    """The deployed processes that can take event ``name``: their latest versions (what a
+    new instance starts on), or with ``every_version`` every version an instance may still
+    run (a signal reaches them all). A stored version that no longer compiles takes nothing
+    (its own instances report it)."""
+    from wfengine.errors import DeployError
+
     found: list[Taker] = []
     for process_id in engine.store.deployed_process_ids():
-        deployed = engine.deployed(process_id)
-        if takes(deployed.compiled, taking, name):
-            found.append((deployed.package, deployed.definition, deployed.compiled))
+        versions = engine.store.versions(process_id) if every_version else [None]
+        for version in versions:
+            try:
+                deployed = engine.deployed(process_id, version)
+            except DeployError:
+                continue
+            if takes(deployed.compiled, taking, name):
+                found.append((deployed.package, deployed.definition, deployed.compiled))
     return found
 
 

@@ -45,7 +45,7 @@ def send(name: str, url: str, assignments: tuple[str, ...], allow_undeclared: bo
 
     raw = split_assignments(assignments)
     with engine_on(url) as engine:
-        takers = deployed_takers(engine, "signal", name)
+        takers = deployed_takers(engine, "signal", name, every_version=True)
         data = event_data(takers, raw, f"signal {name!r}", allow_undeclared=allow_undeclared)
         taken = engine.broadcast_signal(name, data)
     click.echo(f"{taken} taken")
