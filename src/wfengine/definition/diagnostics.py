@@ -112,6 +112,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "an attached event has a trigger the engine does not arm: it never fires",
     ),
+    "event-trigger": (
+        Severity.WARNING,
+        "an intermediate event in the flow has a trigger the engine cannot run: instances "
+        "reaching it stop with an incident",
+    ),
     "cycle-no-exit": (
         Severity.ERROR,
         "a cycle that no path leaves: instances entering it never end",

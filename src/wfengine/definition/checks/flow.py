@@ -13,6 +13,7 @@ import networkx as nx
 
 from wfengine.definition.checks.context import Context, Scope, join_type, split_type
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.event_texts import condition_text
 from wfengine.definition.graph import (
     activity_of,
     catching_links,
@@ -113,6 +114,11 @@ def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
 ARMED_TRIGGERS = frozenset(
     {"Timer", "Message", "Signal", "Error", "Escalation", "Conditional", "Cancel"}
 )
+#: the triggers an intermediate event in the flow runs by (besides a Conditional event with
+#: a condition): it waits for a time, message or signal, goes where its link says, or throws
+FLOW_TRIGGERS = frozenset(
+    {"", "None", "Timer", "Message", "Signal", "Link", "Error", "Escalation", "Cancel"}
+)
 #: the start-event triggers an event sub-process is armed by
 EVENT_SUB_TRIGGERS = frozenset({"Timer", "Message", "Signal", "Error", "Escalation"})
 #: the process extended attribute naming the fields messages are correlated by
@@ -133,6 +139,7 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     event sub-process, ...); and ``undefined-data-field`` for a message correlation key
     (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
+    yield from _flow_event_triggers(ctx)
     yield from _correlation_fields(ctx)
     for scope in ctx.scopes:
         for node in scope.graph:
@@ -187,6 +194,37 @@ def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
                 f"event sub-process {node!r} in {scope.where} runs activity set {aset.id!r}; "
                 f"{has}, and the engine starts event sub-processes on "
                 f"{', '.join(sorted(EVENT_SUB_TRIGGERS))}, so it never starts",
+                element_id=node,
+                line=activity.line,
+            )
+
+
+def _flow_event_triggers(ctx: Context) -> Iterator[Diagnostic]:
+    """``event-trigger`` for an intermediate event in the flow (not attached) whose trigger
+    the engine cannot run: an instance reaching it would stop with an incident."""
+    for scope in ctx.scopes:
+        for node in scope.graph:
+            activity = activity_of(scope.graph, node)
+            event = activity.event
+            if (
+                event is None
+                or event.position is not EventPosition.INTERMEDIATE
+                or event.target is not None
+            ):
+                continue
+            trigger = event.trigger
+            if trigger in FLOW_TRIGGERS or (trigger == "Conditional" and condition_text(event)):
+                continue
+            why = (
+                "is a Conditional event with no condition"
+                if trigger == "Conditional"
+                else f"has trigger {trigger!r}"
+            )
+            yield make(
+                "event-trigger",
+                f"event {node!r} in {scope.where} {why}; in the flow the engine runs "
+                f"{', '.join(sorted(t for t in FLOW_TRIGGERS if t))} and Conditional events "
+                "with a condition, so an instance reaching it stops with an incident",
                 element_id=node,
                 line=activity.line,
             )

@@ -1,0 +1,51 @@
+"""``event-trigger``: an intermediate event in the flow whose trigger the engine cannot run
+is a warning at validation (it validated clean, and every instance reaching it then stopped
+with an incident); the triggers it runs validate clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from wfengine import Engine, PackageBuilder, validate
+from wfengine.definition.diagnostics import Severity
+
+
+def _flow(trigger: str, **options: str) -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="1")
+    p.start("s").intermediate("w", trigger=trigger, **options).end("e")  # type: ignore[arg-type]
+    p.sequence("s", "w", "e")
+    return pb
+
+
+@pytest.mark.parametrize("trigger", ["Rule", "Multiple", "Compensation", "Mesage", "Conditional"])
+def test_an_event_the_engine_cannot_run_in_the_flow_is_a_warning(trigger: str) -> None:
+    pb = _flow(trigger)
+    (finding,) = validate(pb.build())
+    assert finding.code == "event-trigger" and finding.severity is Severity.WARNING
+    assert finding.element_id == "w" and "stops with an incident" in finding.message
+    with Engine() as engine:  # a warning: it deploys, and the instance does stop there
+        engine.deploy(pb.build())
+        iid = engine.start_process("main")
+        [incident] = engine.incidents(iid)
+        assert incident.activity_id == "w"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timer": "PT1H"},
+        {"message": "m"},
+        {"signal": "go"},
+        {"condition": "x > 0"},
+    ],
+    ids=["timer", "message", "signal", "condition"],
+)
+def test_the_events_the_engine_runs_in_the_flow_validate_clean(options: dict[str, str]) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="1")
+    p.start("s").intermediate("w", **options).end("e")  # type: ignore[arg-type]
+    p.sequence("s", "w", "e")
+    assert [d.code for d in validate(pb.build())] == []
