@@ -87,3 +87,20 @@ def test_a_stored_deployment_that_no_longer_compiles_fails_only_its_own_instance
         (item,) = e.work_items(fine)
         e.complete_work_item(item.id)
         assert e.instance(fine).state is ProcessState.COMPLETED
+
+
+def test_a_fixed_version_deploys_after_one_that_no_longer_compiles(db_url: str) -> None:
+    # the operator's way out: deploy the definition again, fixed; it follows the stored one
+    with Engine(db_url=db_url) as e:
+        _deploy_both(e)
+        broken = e.start_process("desk")
+    _rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    fixed = PackageBuilder("desk")
+    fixed.process("desk").activity("answer", performer="clerk")
+    with Engine(db_url=db_url) as e:
+        (deployed,) = e.deploy(fixed.build())
+        assert deployed.version == 2
+        iid = e.start_process("desk")
+        assert e.instance(iid).version == 2
+        with pytest.raises(DeployError, match="does not compile"):  # v1's own still fail
+            e.instance(broken)

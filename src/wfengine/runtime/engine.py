@@ -282,11 +282,15 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             if process.id in refused:
                 continue
             fp = fingerprint(package, process)
-            latest = self.latest(process.id)
+            try:
+                latest = self.latest(process.id)
+                stored = latest.version if latest is not None else 0
+            except DeployError:  # the latest stored version no longer compiles: a fix follows
+                latest, stored = None, max(self.store.versions(process.id), default=0)
             if latest is not None and latest.fingerprint == fp:
                 result.append(latest)
                 continue
-            version = (latest.version + 1) if latest is not None else 1
+            version = stored + 1
             deployed = deployed_version(package, process, version, fp)
             result.append(deployed)
             new.append(deployed)
