@@ -313,3 +313,19 @@ def test_a_persons_loop_and_multi_instance_figures_are_those_of_the_work(
     )
     starts = [e.activity_id for e in engine.audit(iid) if e.kind == "activity.started"]
     assert starts.count("L") == 1 and starts.count("M") == 3  # M: its container and two
+
+
+def test_a_multi_instance_activity_that_ran_no_instance_counts_nothing(engine: Engine) -> None:
+    # a count of 0: no instance, so nothing to count, on every store (SQL counted the
+    # container once, as the instances beside it it looks for were none)
+    from wfengine.definition.builder import multi_instance
+
+    pb = PackageBuilder("zero")
+    p = pb.process("zero")
+    p.data_field("n", "INTEGER", initial="0")
+    p.activity("m", performer="clerk", loop=multi_instance("n")).activity("after")
+    p.transition("m", "after")
+    engine.deploy(pb.build())
+    engine.start_process("zero")
+    counted = {a.activity_id: a.count for a in process_metrics(engine, "zero").activities}
+    assert counted == {"after": 1}

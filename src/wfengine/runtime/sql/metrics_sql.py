@@ -30,12 +30,17 @@ instance's performer rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from wfengine.errors import DeployError
 from wfengine.runtime.sql.database import Database
+
+if TYPE_CHECKING:
+    from wfengine.runtime.deployment import DeployedProcess
 
 #: activity id -> (waiting, processing, late) of each of its completed instances
 ActivityDurations = dict[str, list[tuple[float, float, bool]]]
@@ -61,7 +66,7 @@ def seconds(microseconds: Any) -> float:
 #: (a multi-instance activity's container, the row with no mi_index beside rows with one,
 #: is not counted: its instances are the activity's work, and it spans all of them)
 _DURATIONS_QUERY = """
-SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END
+SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END, mi_index
 FROM activity_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
       {window}
@@ -126,9 +131,13 @@ def activity_durations(
     process_id: str,
     since: datetime | None = None,
     until: datetime | None = None,
+    multi: Collection[str] = (),
 ) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
-    waiting and processing time in seconds and whether it was late, by activity."""
+    waiting and processing time in seconds and whether it was late, by activity. ``multi``
+    names the activities that are multi-instance in every version: a row of theirs with no
+    ``mi_index`` is a container even when it ran no instance (a count of 0), which the
+    query's test for instances beside it cannot tell (see :func:`multi_instance_everywhere`)."""
     micro = _MICROSECONDS[db.dialect.backend]
     start = "COALESCE(running_at, started_at)"
     params: dict[str, Any] = {"process_id": process_id}
@@ -143,11 +152,34 @@ def activity_durations(
 
     def read(conn: sa.Connection) -> ActivityDurations:
         found: ActivityDurations = {}
-        for act, w, p, late in conn.execute(stmt, params):
+        for act, w, p, late, mi_index in conn.execute(stmt, params):
+            if mi_index is None and act in multi:
+                continue  # a multi-instance container that ran no instance
             found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
         return found
 
     return db.read(read)
+
+
+def multi_instance_everywhere(
+    versions: Iterable[int], deployment: Callable[[int], DeployedProcess | None]
+) -> frozenset[str]:
+    """The activities that are multi-instance in every version of a process that has them
+    (``deployment`` reads a version; one that no longer compiles is left out)."""
+    multi: set[str] = set()
+    single: set[str] = set()
+    for version in versions:
+        try:
+            deployed = deployment(version)
+        except DeployError:
+            continue
+        if deployed is None:
+            continue
+        compiled = deployed.compiled
+        for activity_id, graph in compiled.activity_graph.items():
+            loop = graph.activities[graph.by_id[activity_id]].loop
+            (multi if loop is not None and loop.multi else single).add(activity_id)
+    return frozenset(multi - single)
 
 
 def _window(

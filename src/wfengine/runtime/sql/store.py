@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -65,6 +66,7 @@ from wfengine.runtime.sql.metrics_sql import (
     InstanceStats,
     activity_durations,
     instance_stats,
+    multi_instance_everywhere,
     user_stats,
 )
 from wfengine.runtime.sql.migrate import check_schema
@@ -457,7 +459,9 @@ class SqlStore(StoreOutbox):
         self, process_id: str, since: datetime | None = None, until: datetime | None = None
     ) -> dict[str, list[tuple[float, float, bool]]]:
         """Each completed activity instance's waiting and processing time (metrics_sql)."""
-        return activity_durations(self._db, process_id, since, until)
+        versions, read = self.versions(process_id), partial(self.deployment, process_id)
+        multi = multi_instance_everywhere(versions, read)
+        return activity_durations(self._db, process_id, since, until, multi)
 
     def instance_stats(
         self, process_id: str, since: datetime | None = None, until: datetime | None = None
