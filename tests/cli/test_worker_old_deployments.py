@@ -5,26 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from tests.cli.databases import APPS, automatic, cli, sqlite_url, write
+from tests.runtime.conftest import rewrite_stored
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.sql import schema
 from wfengine.runtime.states import ProcessState
 
 
 def _break_stored(url: str, process_id: str) -> None:
     """Make the stored deployment of ``process_id`` one this wfengine does not compile."""
-    d = schema.deployments
-    old, new = '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"'
-    with Engine(db_url=url) as e, e.store.sa_engine.begin() as conn:  # type: ignore[attr-defined]
-        row = conn.execute(sa.select(d).where(d.c.process_id == process_id)).mappings().one()
-        conn.execute(
-            sa.update(d)
-            .where(d.c.process_id == process_id)
-            .values(xpdl=row["xpdl"].replace(old, new), model=row["model"].replace(old, new))
-        )
+    rewrite_stored(url, process_id, '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
 
 
 def test_a_deployment_that_no_longer_compiles_does_not_stop_the_worker(tmp_path: Path) -> None:

@@ -137,3 +137,19 @@ def sql_engine(db_url: str) -> Iterator[Engine]:
 
     with Engine(store=SqlStore(db_url), clock=VirtualClock()) as e:
         yield e
+
+
+def rewrite_stored(url: str, process_id: str, old: str, new: str) -> None:
+    """What an earlier wfengine stored: ``process_id``'s deployment, text and model, with
+    ``old`` written as ``new`` (a rule this wfengine refuses, or something it cannot
+    compile)."""
+    from wfengine.runtime.sql import schema
+
+    d = schema.deployments
+    with Engine(db_url=url) as e, e.store.sa_engine.begin() as conn:  # type: ignore[attr-defined]
+        row = conn.execute(sa.select(d).where(d.c.process_id == process_id)).mappings().one()
+        conn.execute(
+            sa.update(d)
+            .where(d.c.process_id == process_id)
+            .values(xpdl=row["xpdl"].replace(old, new), model=row["model"].replace(old, new))
+        )

@@ -8,12 +8,11 @@ import logging
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
+from tests.runtime.conftest import rewrite_stored
 from wfengine import Engine, PackageBuilder, ProcessState
 from wfengine.errors import DeployError
 from wfengine.runtime.clock import VirtualClock
-from wfengine.runtime.sql import schema
 
 
 def _deploy_both(engine: Engine) -> None:
@@ -30,18 +29,6 @@ def _deploy_both(engine: Engine) -> None:
     engine.deploy(other.build())
 
 
-def _rewrite_stored(url: str, process_id: str, old: str, new: str) -> None:
-    """What an earlier wfengine stored: the deployment's text and model with ``new``."""
-    d = schema.deployments
-    with Engine(db_url=url) as e, e.store.sa_engine.begin() as conn:  # type: ignore[attr-defined]
-        row = conn.execute(sa.select(d).where(d.c.process_id == process_id)).mappings().one()
-        conn.execute(
-            sa.update(d)
-            .where(d.c.process_id == process_id)
-            .values(xpdl=row["xpdl"].replace(old, new), model=row["model"].replace(old, new))
-        )
-
-
 def test_a_stored_reminder_rhythm_a_newer_wfengine_refuses_runs_at_the_shortest(
     db_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -50,7 +37,7 @@ def test_a_stored_reminder_rhythm_a_newer_wfengine_refuses_runs_at_the_shortest(
         _deploy_both(e)
         iid = e.start_process("desk")
     # an earlier wfengine let a rhythm of 30 seconds deploy; this one refuses it for new ones
-    _rewrite_stored(db_url, "desk", '"PT5M"', '"PT30S"')
+    rewrite_stored(db_url, "desk", '"PT5M"', '"PT30S"')
     with (
         caplog.at_level(logging.WARNING, logger="wfengine.deploy"),
         Engine(db_url=db_url, clock=clock) as e,
@@ -78,7 +65,7 @@ def test_a_stored_deployment_that_no_longer_compiles_fails_only_its_own_instance
         broken = e.start_process("desk")
         fine = e.start_process("other")
     # a stored process this wfengine cannot compile (here: a reminder of no duration at all)
-    _rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
     with Engine(db_url=db_url) as e:
         with pytest.raises(DeployError, match=r"'desk' v1, deployed in .* does not compile"):
             e.instance(broken)
@@ -94,7 +81,7 @@ def test_a_fixed_version_deploys_after_one_that_no_longer_compiles(db_url: str) 
     with Engine(db_url=db_url) as e:
         _deploy_both(e)
         broken = e.start_process("desk")
-    _rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
     fixed = PackageBuilder("desk")
     fixed.process("desk").activity("answer", performer="clerk")
     with Engine(db_url=db_url) as e:

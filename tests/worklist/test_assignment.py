@@ -352,26 +352,14 @@ def test_jawe_variable_to_process_attributes_are_read() -> None:
 
 def test_delegated_work_comes_back_to_its_owner_to_confirm(org_engine: Engine) -> None:
     e = org_engine
-    pb = PackageBuilder("pkg")
-    p = pb.process("p")
-    p.activity(
-        "quote",
-        performer="clerk",
-        writes=["price"],
-        extended={"wfengine:delegation-confirm": "true"},
-    )
-    e.deploy(pb.build())
-    iid = e.start_process("p")
-    (item,) = e.work_items(iid)
-    e.claim_work_item(item.id, "alice")
-    e.delegate_work_item(item.id, "alice", "bob")
-    e.complete_work_item(item.id, {"price": 7}, user="bob")
-    back = e.work_item(item.id)
+    iid, item_id = _delegated_to_bob(e)
+    e.complete_work_item(item_id, {"price": 7}, user="bob")
+    back = e.work_item(item_id)
     assert (back.state, back.holder, back.owner) == (WorkItemState.ALLOCATED, "alice", None)
     assert e.instance(iid).data["price"] == 7
-    returned = WorkItemReturned(item.id, "bob", "alice", {"price": 7})
+    returned = WorkItemReturned(item_id, "bob", "alice", {"price": 7})
     assert returned in [x.payload for x in e.audit(iid)]
-    e.complete_work_item(item.id, user="alice")
+    e.complete_work_item(item_id, user="alice")
     assert e.instance(iid).state is ProcessState.COMPLETED
 
 

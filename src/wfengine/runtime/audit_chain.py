@@ -143,28 +143,18 @@ def verify_instance(
     previous = GENESIS
     seen = unchained = 0
     chained = False
-    expected_seq = 1
-    for event in events:
+
+    def broken(seq: int | None, reason: str) -> tuple[int, int, ChainBreak]:
+        return seen, unchained, ChainBreak(instance_id, seq, reason)
+
+    for expected_seq, event in enumerate(events, 1):
         seen += 1
         if event.seq != expected_seq:
             what = "missing" if event.seq > expected_seq else "out of order or repeated"
-            return (
-                seen,
-                unchained,
-                ChainBreak(
-                    instance_id, event.seq, f"expected event {expected_seq} here: a row is {what}"
-                ),
-            )
-        expected_seq += 1
+            return broken(event.seq, f"expected event {expected_seq} here: a row is {what}")
         if event.hash is None:
             if chained:
-                return (
-                    seen,
-                    unchained,
-                    ChainBreak(
-                        instance_id, event.seq, "has no hash after hashed events (inserted)"
-                    ),
-                )
+                return broken(event.seq, "has no hash after hashed events (inserted)")
             unchained += 1
             continue
         computed = event_hash(
@@ -179,43 +169,18 @@ def verify_instance(
         )
         chained = True
         if computed != event.hash:
-            return (
-                seen,
-                unchained,
-                ChainBreak(
-                    instance_id,
-                    event.seq,
-                    "does not match its hash (edited, or an earlier row was)",
-                ),
-            )
+            return broken(event.seq, "does not match its hash (edited, or an earlier row was)")
         previous = event.hash
     if seen != count:
-        return (
-            seen,
-            unchained,
-            ChainBreak(
-                instance_id,
-                None,
-                f"the instance records {count} events, the trail holds {seen} (rows removed or "
-                "added at the end)",
-            ),
+        return broken(
+            None,
+            f"the instance records {count} events, the trail holds {seen} (rows removed or "
+            "added at the end)",
         )
     if head is not None and not chained and seen:
-        return (
-            seen,
-            unchained,
-            ChainBreak(
-                instance_id,
-                None,
-                "the instance keeps a head but no event carries a hash (hashes removed)",
-            ),
+        return broken(
+            None, "the instance keeps a head but no event carries a hash (hashes removed)"
         )
     if chained and head != previous:
-        return (
-            seen,
-            unchained,
-            ChainBreak(
-                instance_id, None, "the last event's hash is not the head the instance keeps"
-            ),
-        )
+        return broken(None, "the last event's hash is not the head the instance keeps")
     return seen, unchained, None

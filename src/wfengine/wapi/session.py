@@ -13,7 +13,7 @@ operation maps to which method, and those left out with the reason, is in ``docs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wfengine.definition.model import (
     DataField,
@@ -31,9 +31,6 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
-
-if TYPE_CHECKING:
-    from wfengine.applications.coercion import Checked
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -164,23 +161,21 @@ class Session:
         snapshot = engine.instance(instance_id)
         deployed = engine.deployed(snapshot.process_id, snapshot.version)
         declared = _declared(deployed.package, deployed.definition)
-        found = declared.get(name)
-        if found is None:
+        if name not in declared:
             raise NotFoundError(
                 "data field",
                 name,
                 f"process {snapshot.process_id!r} declares {', '.join(sorted(declared)) or 'none'}",
             )
-        kind, is_array = found
+        compiled = deployed.compiled
+        kind, is_array = compiled.field_kinds.get(name, (None, False))  # None: not checked
         if kind is not None:
-            from wfengine.applications.coercion import coerce
+            from wfengine.applications.coercion import CoercionError, coerce
 
             try:
                 value = coerce(value, kind, is_array)
-            except ValueError as exc:
-                shown = str(exc)
-                if name in deployed.compiled.sensitive_fields:  # its value is not shown
-                    shown = getattr(exc, "hidden", "a value that does not fit (not shown)")
+            except CoercionError as exc:
+                shown = exc.hidden if name in compiled.sensitive_fields else str(exc)
                 raise DataTypeError(
                     f"data field {name!r} of instance {instance_id!r}: {shown}"
                 ) from None
@@ -310,16 +305,9 @@ def _user(user: object, what: str) -> str:
     return user
 
 
-def _declared(package: Package, process: WorkflowProcess) -> dict[str, tuple[Checked, bool]]:
-    """What ``process`` can hold, by id: each declaration's basic type (None: a type that
-    is not checked) and whether it holds a list."""
-    from wfengine.applications.specs import basic_kind
-
-    types = {t.id: t.data_type for t in package.type_declarations}
-    found: dict[str, tuple[Checked, bool]] = {}
+def _declared(package: Package, process: WorkflowProcess) -> set[str]:
+    """The ids of what ``process`` can hold: the package's and its own data fields and its
+    formal parameters."""
     fields: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
     fields.extend(process.formal_parameters)
-    for item in fields:
-        kind, listed = basic_kind(item.data_type, types)
-        found[item.id] = (kind, listed or item.is_array)
-    return found
+    return {item.id for item in fields}

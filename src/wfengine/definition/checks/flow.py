@@ -21,7 +21,7 @@ from wfengine.definition.graph import (
     is_boundary_event,
     start_ids,
 )
-from wfengine.definition.model import EventPosition, GatewayType, WorkflowProcess
+from wfengine.definition.model import Activity, Event, EventPosition, GatewayType, WorkflowProcess
 
 #: how many member Ids a cycle message lists before it says "and N more"
 _CYCLE_NAMES_SHOWN = 5
@@ -136,34 +136,41 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     """The events that wait beside the flow: ``boundary-target``, an attached event naming no
     activity of its scope; ``boundary-trigger``, an attached event or an event
     sub-process's start with a trigger the engine never arms (None, Link, Conditional on an
-    event sub-process, ...); and ``undefined-data-field`` for a message correlation key
+    event sub-process, ...); ``event-trigger``, an intermediate event in the flow the
+    engine cannot run; and ``undefined-data-field`` for a message correlation key
     (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
     yield from _flow_event_triggers(ctx)
     yield from _correlation_fields(ctx)
+    for scope, node, activity, event in _events(ctx):
+        if not is_boundary_event(activity):
+            continue
+        if event.target not in scope.graph:
+            yield make(
+                "boundary-target",
+                f"event {node!r} in {scope.where} is attached to {event.target!r}, which is "
+                "not an activity of the same process or activity set",
+                element_id=node,
+                line=activity.line,
+            )
+        elif event.trigger not in ARMED_TRIGGERS:
+            yield make(
+                "boundary-trigger",
+                f"event {node!r} in {scope.where} is attached to {event.target!r} with "
+                f"trigger {event.trigger!r}; the engine arms "
+                f"{', '.join(sorted(ARMED_TRIGGERS))}, so it never fires",
+                element_id=node,
+                line=activity.line,
+            )
+
+
+def _events(ctx: Context) -> Iterator[tuple[Scope, str, Activity, Event]]:
+    """Every event activity of every scope, with its scope and node id."""
     for scope in ctx.scopes:
         for node in scope.graph:
             activity = activity_of(scope.graph, node)
-            event = activity.event
-            if event is None or not is_boundary_event(activity):
-                continue
-            if event.target not in scope.graph:
-                yield make(
-                    "boundary-target",
-                    f"event {node!r} in {scope.where} is attached to {event.target!r}, which is "
-                    "not an activity of the same process or activity set",
-                    element_id=node,
-                    line=activity.line,
-                )
-            elif event.trigger not in ARMED_TRIGGERS:
-                yield make(
-                    "boundary-trigger",
-                    f"event {node!r} in {scope.where} is attached to {event.target!r} with "
-                    f"trigger {event.trigger!r}; the engine arms "
-                    f"{', '.join(sorted(ARMED_TRIGGERS))}, so it never fires",
-                    element_id=node,
-                    line=activity.line,
-                )
+            if activity.event is not None:
+                yield scope, node, activity, activity.event
 
 
 def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
@@ -202,32 +209,25 @@ def _event_subprocess_triggers(ctx: Context) -> Iterator[Diagnostic]:
 def _flow_event_triggers(ctx: Context) -> Iterator[Diagnostic]:
     """``event-trigger`` for an intermediate event in the flow (not attached) whose trigger
     the engine cannot run: an instance reaching it would stop with an incident."""
-    for scope in ctx.scopes:
-        for node in scope.graph:
-            activity = activity_of(scope.graph, node)
-            event = activity.event
-            if (
-                event is None
-                or event.position is not EventPosition.INTERMEDIATE
-                or event.target is not None
-            ):
-                continue
-            trigger = event.trigger
-            if trigger in FLOW_TRIGGERS or (trigger == "Conditional" and condition_text(event)):
-                continue
-            why = (
-                "is a Conditional event with no condition"
-                if trigger == "Conditional"
-                else f"has trigger {trigger!r}"
-            )
-            yield make(
-                "event-trigger",
-                f"event {node!r} in {scope.where} {why}; in the flow the engine runs "
-                f"{', '.join(sorted(t for t in FLOW_TRIGGERS if t))} and Conditional events "
-                "with a condition, so an instance reaching it stops with an incident",
-                element_id=node,
-                line=activity.line,
-            )
+    for scope, node, activity, event in _events(ctx):
+        if event.position is not EventPosition.INTERMEDIATE or event.target is not None:
+            continue
+        trigger = event.trigger
+        if trigger in FLOW_TRIGGERS or (trigger == "Conditional" and condition_text(event)):
+            continue
+        why = (
+            "is a Conditional event with no condition"
+            if trigger == "Conditional"
+            else f"has trigger {trigger!r}"
+        )
+        yield make(
+            "event-trigger",
+            f"event {node!r} in {scope.where} {why}; in the flow the engine runs "
+            f"{', '.join(sorted(t for t in FLOW_TRIGGERS if t))} and Conditional events "
+            "with a condition, so an instance reaching it stops with an incident",
+            element_id=node,
+            line=activity.line,
+        )
 
 
 def _correlation_fields(ctx: Context) -> Iterator[Diagnostic]:
