@@ -11,7 +11,7 @@ import pytest
 
 from tests.runtime.conftest import rewrite_stored
 from wfengine import Engine, PackageBuilder, ProcessState
-from wfengine.errors import DeployError
+from wfengine.errors import DeployError, NotFoundError
 from wfengine.runtime.clock import VirtualClock
 
 
@@ -91,3 +91,22 @@ def test_a_fixed_version_deploys_after_one_that_no_longer_compiles(db_url: str) 
         assert e.instance(iid).version == 2
         with pytest.raises(DeployError, match="does not compile"):  # v1's own still fail
             e.instance(broken)
+
+
+def test_start_by_message_passes_over_a_stored_process_that_no_longer_compiles(
+    db_url: str,
+) -> None:
+    """It raised the broken process's DeployError for every message, of any process."""
+    with Engine(db_url=db_url) as e:
+        _deploy_both(e)
+        pb = PackageBuilder("orders")
+        p = pb.process("orders")
+        p.start("ordered", message="order").activity("pack", performer="clerk").end("e")
+        p.sequence("ordered", "pack", "e")
+        e.deploy(pb.build())
+    rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    with Engine(db_url=db_url) as e:
+        iid = e.start_by_message("order")
+        assert [w.activity_id for w in e.work_items(iid)] == ["pack"]
+        with pytest.raises(NotFoundError, match=r"'refund'.*no longer compiles: 'desk'"):
+            e.start_by_message("refund")  # perhaps desk's: the error says it was passed over

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
+from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFoundError
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
@@ -90,19 +90,33 @@ class ActivityCommands(EngineBase):
         else the event's Name or Id), at that start event only, with ``data`` as its data;
         audited as ``message.received`` on the start event. Returns the instance id. No such
         process is a :class:`~wfengine.errors.NotFoundError`; start events of that message in
-        several processes an ``IllegalStateError`` (send to one by starting it by name)."""
+        several processes an ``IllegalStateError`` (send to one by starting it by name). A
+        process whose latest stored version no longer compiles (stored by an earlier wfengine)
+        is passed over, and named in the ``NotFoundError`` when no other takes the message."""
         values = dict(data or {})
         if values:
             check_storable(values, f"message {name!r}")
-        found = [
-            (process_id, idx)
-            for process_id in self.store.deployed_process_ids()
-            if (deployed := self.store.deployment(process_id)) is not None
-            for idx in deployed.compiled.graph.starts
-            if deployed.compiled.graph.activities[idx].message == name
-        ]
+        found: list[tuple[str, int]] = []
+        broken: list[str] = []  # stored by an earlier wfengine, no longer compiling
+        for process_id in self.store.deployed_process_ids():
+            try:
+                deployed = self.store.deployment(process_id)
+            except DeployError:  # the others still start by their messages
+                broken.append(repr(process_id))
+                continue
+            if deployed is not None:
+                graph = deployed.compiled.graph
+                found.extend(
+                    (process_id, idx)
+                    for idx in graph.starts
+                    if graph.activities[idx].message == name
+                )
         if not found:
-            raise NotFoundError("Message start event", name, "in the deployed processes")
+            where = "in the deployed processes"
+            if broken:  # the message may be one of theirs: say they were not looked into
+                shown = ", ".join(broken)
+                where += f"; passed over, their latest stored version no longer compiles: {shown}"
+            raise NotFoundError("Message start event", name, where)
         if len({p for p, _ in found}) > 1:
             shown = ", ".join(sorted({repr(p) for p, _ in found}))
             raise IllegalStateError(f"message {name!r}", f"started by {shown}", "start by")
