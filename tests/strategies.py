@@ -698,6 +698,7 @@ def conditions(draw: st.DrawFn) -> Condition:
         expression=expression,
         extra_attrs=draw(extra_attrs),
         expression_attrs=draw(expression_attrs) if expression is not None else (),
+        expression_extras=draw(vendor_extras()) if expression is not None else (),
     )
 
 
