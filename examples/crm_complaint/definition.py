@@ -20,7 +20,8 @@ and workflow integration, and a call centre's work-order flow):
 4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
    ``abort`` (the customer is told), ``amend`` (send it back to the agent to amend),
    ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user; by
-   default any agent), ``departments`` (route it to a department: ``next_department``) or
+   default any agent), ``departments`` (route it to a department: ``next_department``; with
+   none named, the form comes back) or
    ``ask_customer`` (ask the customer for more information and wait for their reply,
    correlated by phone and acceptance number, or three days; ``crm.customer_reply``
    delivers a reply, and one that comes too late is put on the case without answering a
@@ -223,7 +224,8 @@ def build() -> Package:
     p.activity("file_opinion", script=(
         _FILE_OPINION.format(who='"coordinator"') + "; handled_by = []; waiting = []"
     ))  # fmt: skip
-    p.transition("decide", "file_opinion", condition='decision == "departments"')
+    p.transition("decide", "file_opinion",
+                 condition='decision == "departments" and next_department != None')  # fmt: skip
     p.activity("route_department",
                script="department = next_department; next_department = None; "
                       "dept_outcome = None")  # fmt: skip

@@ -639,6 +639,18 @@ def test_a_case_back_with_the_coordinator_repeats_no_earlier_decision(
     assert (len(desk.crm.sent(PHONE)), desk.engine.instance(iid).data["customer_info"]) == before
 
 
+def test_departments_chosen_without_naming_one_brings_the_form_back(desk: Desk) -> None:
+    """It stalled the case in an incident (no performer for the department's step)."""
+    iid = _accepted(desk)
+    desk.do(iid, "coordinate", "cora", decision="departments", opinion="please check")
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert desk.engine.incidents(iid) == []
+    item = desk.item(iid, "coordinate")
+    assert desk.engine.work_item_data(item.id).values["opinion"] == "please check"
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="network")
+    assert desk.engine.instance(iid).data["department"] == "network"
+
+
 # -- departments: a desk sends the case back to the previous department -----------------------
 
 
