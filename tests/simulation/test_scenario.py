@@ -182,6 +182,18 @@ def test_arrivals_from_a_trace_file(tmp_path: Path) -> None:
         ({"arrivals": {"every": "1m"}, "branches": {"a": {"b": -1}}}, r"not negative"),
         ({"arrivals": {"every": "1m"}, "branches": {"a": {}}}, r"branches\.a: give each way"),
         ([], r"s\.yaml: a scenario is a mapping"),
+        # given moments arrive as given: a calendar was ignored, an early one moved to start
+        (
+            {
+                "arrivals": {"at": ["2027-01-10T03:00:00Z"], "calendar": "office"},
+                "calendars": {"office": {"days": ["mon"], "hours": ["09:00-17:00"]}},
+            },
+            r"arrivals\.calendar: shapes generated arrivals .* given by at arrive as given",
+        ),
+        (
+            {"arrivals": {"at": ["2027-01-05T00:00:00Z", "2026-01-04T10:00:00Z"]}},
+            r"arrivals\.at\[1\]: 2026-01-04T10:00:00\+00:00 is before the scenario's start",
+        ),
     ],
 )
 def test_bad_scenarios_name_the_key(data: object, message: str) -> None:

@@ -12,7 +12,7 @@ Written in YAML (every key optional but ``arrivals``)::
       # every: 5m                 # a fixed schedule
       # at: [2027-01-04T09:00:00Z, ...]
       # trace: arrivals.txt       # one ISO timestamp per line, beside the scenario file
-      calendar: office            # arrivals only while this calendar is open
+      calendar: office            # poisson/every: arrivals only while this calendar is open
     data:                         # each case's data when it starts
       amount: {uniform: [10, 5000]}
       vip: {bernoulli: 0.1}
@@ -248,7 +248,9 @@ class Scenario:
         organisation = data.get("organisation")
         return cls(
             name=str(data.get("name") or Path(source).stem),
-            arrivals=_arrivals(data.get("arrivals"), f"{source}: arrivals", base, calendar_of),
+            arrivals=_arrivals(
+                data.get("arrivals"), f"{source}: arrivals", base, calendar_of, start
+            ),
             process=None if data.get("process") is None else str(data["process"]),
             start=start,
             instances=instances,
@@ -362,8 +364,15 @@ def _rate(arg: Any, where: str) -> float:
 
 
 def _arrivals(
-    data: Any, where: str, base: Path, calendar_of: Callable[[Any, str], WorkingCalendar]
+    data: Any,
+    where: str,
+    base: Path,
+    calendar_of: Callable[[Any, str], WorkingCalendar],
+    start: datetime,
 ) -> Arrivals:
+    """The ``arrivals`` mapping. Given moments (``at``, ``trace``) arrive as given: a
+    ``calendar`` beside them, which only shapes generated arrivals, is refused rather than
+    ignored, and so is a moment before the scenario's ``start`` (the clock cannot go back)."""
     spec = _mapping(data, where)
     calendar = ALWAYS
     if spec.get("calendar") is not None:
@@ -396,5 +405,16 @@ def _arrivals(
             for n, line in enumerate(text.splitlines(), 1)
             if line.strip() and not line.lstrip().startswith("#")
         ]
-    times = tuple(sorted(_moment(v, at) for at, v in lines))
-    return Arrivals("times", times=times)
+    if spec.get("calendar") is not None:
+        raise ScenarioError(
+            f"{where}.calendar: shapes generated arrivals (poisson, every); "
+            f"the moments given by {kind} arrive as given"
+        )
+    moments = [(_moment(v, at), at) for at, v in lines]
+    for moment, at in moments:
+        if moment < start:
+            raise ScenarioError(
+                f"{at}: {moment.isoformat()} is before the scenario's start "
+                f"({start.isoformat()}); give a start no later than the first arrival"
+            )
+    return Arrivals("times", times=tuple(sorted(m for m, _ in moments)))
