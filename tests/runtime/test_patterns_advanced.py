@@ -494,6 +494,39 @@ def test_wcp29_wcp32_a_cancelling_join_in_a_loop_resets_every_round(
     assert engine.trace(iid).count("d") == 3 and engine.trace(iid)[-1] == "z"
 
 
+def test_wcp29_a_cancelling_join_in_a_loop_keeps_a_sibling_that_only_feeds_the_next_round(
+    engine: Engine,
+) -> None:
+    """e runs beside the join's branches and meets the join's thread at an AND-join that
+    loops back: it reaches the join only through the next round's split. Firing withdrew it
+    too (as upstream), and the AND-join then could never fire: a deadlock incident."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("i", "INTEGER", initial="0")
+    p.activity("st").route("s", split="Parallel", join="Exclusive")
+    for b in ("b", "c", "e"):
+        p.activity(b, performer="clerk")
+    p.route("disc", join=_complex_join("arrived >= 1"), extended=CANCEL)
+    p.activity("d", script="i = i + 1")
+    p.route("j", join="Parallel", split="Exclusive").activity("done")
+    p.sequence("st", "s")
+    for b in ("b", "c", "e"):
+        p.transition("s", b)
+    p.transition("b", "disc").transition("c", "disc").sequence("disc", "d", "j")
+    p.transition("e", "j")
+    p.transition("j", "s", condition="i < 2").transition("j", "done", otherwise=True)
+    iid = run(engine, pb)
+    complete_all(engine, iid, "b")  # fires disc: c is withdrawn, e stays
+    assert sorted(w.activity_id for w in engine.work_items(iid)) == ["e"]
+    complete_all(engine, iid, "e")  # j fires and loops: the second round
+    assert sorted(w.activity_id for w in engine.work_items(iid)) == ["b", "c", "e"]
+    complete_all(engine, iid, "c")
+    complete_all(engine, iid, "e")
+    assert engine.incidents(iid) == []
+    assert engine.trace(iid)[-1] == "done"
+    assert engine.instance(iid).state is COMPLETED
+
+
 def test_wcp41_a_thread_merge_in_a_loop_merges_each_rounds_threads(engine: Engine) -> None:
     """Three threads (WCP42) merged into one (WCP41) in each of two rounds: the second
     round's threads used to be absorbed, and the instance completed without z."""

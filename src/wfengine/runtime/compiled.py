@@ -272,6 +272,10 @@ class CActivity:
     upstream: frozenset[int] = frozenset()
     #: OR joins: the same, per incoming slot (places that can reach that transition)
     slot_upstream: tuple[frozenset[int], ...] = ()
+    #: cancelling Complex joins: the upstream places a token of the round that fired it can
+    #: be at (not those that reach it only through a place every path to it passes, such as
+    #: the split that began the round: they feed the next round), withdrawn when it fires
+    round_upstream: frozenset[int] = frozenset()
     join_condition: CompiledExpression | None = None
     loop: CLoop | None = None
     deadlines: tuple[CDeadline, ...] = ()

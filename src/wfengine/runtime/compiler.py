@@ -239,6 +239,8 @@ class _GraphCompiler(ActivityCompiler):
                     _reaching(view, by_id[t.from_], ca.index) for t in incoming[ca.index]
                 )
                 ca.upstream = frozenset().union(*ca.slot_upstream)
+                if ca.cancel_remaining:
+                    ca.round_upstream = _this_round(digraph, starts, ca.index, ca.upstream)
 
         for ca in compiled:
             ca.instant = (
@@ -288,3 +290,27 @@ def _reaching(view: nx.Graph[int], source: int, join: int) -> frozenset[int]:
     if source == join:
         return frozenset()
     return frozenset({source, *nx.ancestors(view, source)})
+
+
+def _this_round(
+    digraph: nx.DiGraph[int], starts: tuple[int, ...], join: int, upstream: frozenset[int]
+) -> frozenset[int]:
+    """The places of ``upstream`` that reach ``join`` without passing a place every path from
+    the start to it passes (its dominators). In a loop a parallel sibling of the round's
+    branches reaches the join only through the loop back and the split that began the round:
+    a token there belongs to the next round, and a cancelling join must not withdraw it."""
+    root = -1  # one entry for every start activity
+    rooted = nx.DiGraph(digraph)
+    rooted.add_edges_from((root, s) for s in starts)
+    dominators = nx.immediate_dominators(rooted, root)
+    if join not in dominators:  # not reached from a start (an event sub-process's own)
+        return upstream
+    passed: set[int] = set()
+    at = dominators[join]
+    while at != root:
+        passed.add(at)
+        at = dominators[at]
+    if not passed:
+        return upstream
+    view = nx.restricted_view(digraph, list(passed), [])
+    return upstream & frozenset(nx.ancestors(view, join))

@@ -159,8 +159,9 @@ class Joins(NavigatorBase):
 
     def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
         """A cancelling Complex join fired: withdraw the branches still to come (the open
-        activities and ready work from which a token could still reach it), as aborted."""
-        up = ca.upstream
+        activities and ready work from which a token of this round could still reach it), as
+        aborted."""
+        up = ca.round_upstream
         self._withdraw(scope, up)
         for index, waiting in list(scope.tokens.items()):
             if index in up and index != ca.index and any(waiting):
