@@ -89,9 +89,13 @@ def build_tool_spec(
     params: Sequence[tuple[str, ParameterMode, Any, str | None, str]],
     fields: Mapping[str, DataField],
     types: Mapping[str, DataType],
+    aliases: Mapping[str, str] | None = None,
 ) -> ToolSpec:
     """The spec of one tool call: ``params`` are ``(formal id, mode, compiled value
-    expression or None, target field or None, the actual parameter's text)``."""
+    expression or None, target field or None, the actual parameter's text)``; ``fields`` are
+    keyed by Id, and ``aliases`` maps the Names an expression may use for them onto their Ids
+    (a sensitive field is as sensitive named by its Name)."""
+    aliases = aliases or {}
     formals = {fp.id: fp for fp in app.formal_parameters} if app else {}
     marked = sensitive_formals(app) if app else frozenset()
     specs: list[ParamSpec] = []
@@ -100,7 +104,7 @@ def build_tool_spec(
         kind, is_array = basic_kind(fp.data_type, types) if fp else (None, False)
         names = {target} if target else set()
         if value is not None:  # every field its expression names (``card + ""`` too)
-            names.update(n for n in _NAME.findall(text) if n in fields)
+            names.update(aliases.get(n, n) for n in _NAME.findall(text))
         sensitive = formal in marked or any(
             n in fields and is_sensitive_field(fields[n]) for n in names
         )

@@ -359,7 +359,9 @@ class ActivityCompiler:
                     )
                 target = self.exprs.aliases.get(text, text)
             params.append((fp.id, fp.mode, value, target, text))
-        spec = build_tool_spec(app_id, app, position, params, self.fields, self.types)
+        spec = build_tool_spec(
+            app_id, app, position, params, self.fields, self.types, self.exprs.aliases
+        )
         return CTool(application_id=app_id, spec=spec)
 
     def _loop(self, where: str, a: Activity) -> CLoop | None:
