@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.runtime.conftest import run
-from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.builder import PackageBuilder, standard_loop
 from wfengine.errors import DeployError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -203,3 +203,41 @@ def test_foreign_script_package_deploys_and_fails_only_where_reached(engine: Eng
     assert "match" in incident.message
     assert engine.trace(iid) == []  # a stays open: nothing half-navigated
     assert engine.instance(iid).state is ProcessState.RUNNING
+
+
+def test_a_while_loop_retried_after_its_condition_failed_is_not_traced_when_it_never_runs(
+    engine: Engine,
+) -> None:
+    # as when the condition is false the first time: an activity whose body never ran is not in
+    # the trace, whether the condition was tested at once or after an incident and a retry
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("s", "STRING", initial='"x"')
+    p.activity("a")
+    p.activity("w", script='s = s + "!"', loop=standard_loop("int(s) < 1", test_time="Before"))
+    p.activity("z")
+    p.transition("a", "w").transition("w", "z")
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "loop"
+    engine.set_data(iid, {"s": "5"})
+    engine.retry_incident(incident.id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert engine.trace(iid) == ["a", "z"]
+    assert engine.instance(iid).data["s"] == "5"
+
+
+def test_a_while_loop_retried_after_its_condition_failed_traces_each_iteration_once(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("s", "STRING", initial='"x"')
+    p.activity("w", script='s = s + "1"', loop=standard_loop("int(s) < 100", test_time="Before"))
+    p.activity("z").transition("w", "z")
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    engine.set_data(iid, {"s": "5"})
+    engine.retry_incident(incident.id)
+    assert engine.instance(iid).data["s"] == "511"
+    assert engine.trace(iid) == ["w", "w", "z"]

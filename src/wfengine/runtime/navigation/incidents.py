@@ -121,8 +121,8 @@ class Incidents(NavigatorBase):
                 return
             if again:
                 self._agenda.append((_OP_BODY, ai, None))
-            else:
-                self._leave(ai, traced=ai.iterations > 0)
+            else:  # each iteration that ran is in the trace already; none: it never ran
+                self._leave(ai, traced=True)
         elif ai.act.loop is not None and ai.act.loop.multi and ai.mi is None:
             self._start_multi(ai)
         else:
