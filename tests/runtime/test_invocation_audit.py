@@ -3,9 +3,14 @@ echoed, and an answer recorded in a form every store can hold."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from tests.runtime.conftest import run
 from wfengine.applications.redaction import REDACTED
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import PermanentApplicationError
 from wfengine.runtime.engine import Engine
 
 CARD = "4111111111111111"
@@ -35,3 +40,43 @@ def test_a_sensitive_field_named_by_its_name_is_redacted_as_by_its_id(engine: En
     assert [e.activity_id for e in invoked] == ["by_id", "by_name", "computed"]
     assert [e.detail["inputs"] for e in invoked] == [{"number": REDACTED}] * 3
     assert not any(CARD in str(e.detail) for e in engine.audit(iid))
+
+
+def _echoing_package(*, field_sensitive: bool) -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.application(
+        "charge",
+        params=[("number", "IN", "STRING"), ("holder", "IN", "STRING")],
+        extended=None if field_sensitive else {"wfengine:sensitive": "number holder"},
+    )
+    p = pb.process("main")
+    secret = {"wfengine:sensitive": "true"} if field_sensitive else None
+    p.data_field("card", "STRING", initial=f'"{CARD}"', extended=secret)
+    p.data_field("holder", "STRING", initial='"Jürgen \\"J\\" Groß"', extended=secret)
+    p.activity("pay", tool="charge", args=["card", "holder"])
+    return pb
+
+
+@pytest.mark.parametrize("field_sensitive", [True, False], ids=["field", "formal"])
+def test_a_failure_echoing_a_sensitive_input_is_audited_and_told_masked(
+    engine: Engine, field_sensitive: bool
+) -> None:
+    """An HTTP 4xx body or a validation error often quotes the request: the failed attempt's
+    record hides the secret as the invocation's record does, and so does the incident."""
+
+    def charge(number: str, holder: str) -> None:
+        raise PermanentApplicationError(
+            f"422 card {number} rejected: {json.dumps({'holder': holder, 'number': number})}"
+        )
+
+    engine.applications.register("charge", charge)
+    iid = run(engine, _echoing_package(field_sensitive=field_sensitive))
+    (failed,) = [e for e in engine.audit(iid) if e.kind == "application.failed"]
+    assert failed.detail["error"] == (
+        'PermanentApplicationError: 422 card *** rejected: {"holder": "***", "number": "***"}'
+    )
+    (incident,) = engine.incidents(iid)
+    assert failed.detail["error"] in incident.message
+    everything = repr([e.detail for e in engine.audit(iid)])
+    everything += repr([r.payload for r in engine.outbox.entries()])
+    assert CARD not in everything and "rgen" not in everything

@@ -26,7 +26,7 @@ from wfengine.applications.events import (
     invoked_detail,
     returned_detail,
 )
-from wfengine.applications.redaction import audit_values, plain
+from wfengine.applications.redaction import audit_values, failure_text, plain
 from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import (
@@ -135,7 +135,7 @@ def call_noting(
         except Exception as exc:
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
-            error = f"{type(exc).__name__}: {exc}"
+            error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, delay).detail())
             if final:
                 place = place_text(where)

@@ -76,8 +76,9 @@ class ApplicationReturned:
 
 @dataclass(frozen=True, slots=True)
 class ApplicationFailed:
-    """An attempt raised: the error, and the seconds until the next attempt (None when this
-    was the last)."""
+    """An attempt raised: the error (its type and message, the call's sensitive inputs shown as
+    ``***``: :func:`~wfengine.applications.redaction.failure_text`), and the seconds until
+    the next attempt (None when this was the last)."""
 
     KIND: ClassVar[str] = "application.failed"
     application: str

@@ -2,13 +2,15 @@
 
 Values of sensitive fields are replaced by ``"***"``: a formal parameter listed in its
 Application's ``wfengine:sensitive`` extended attribute, or a DataField whose
-``wfengine:sensitive`` is ``true``.
+``wfengine:sensitive`` is ``true``; a failed call's error text shows their values as
+``"***"`` too (:func:`failure_text`).
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -69,6 +71,53 @@ def plain(v: Any) -> Any:
             found[str(k)] = plain(x)
         return found
     return repr(v)
+
+
+def failure_text(
+    exc: BaseException, inputs: Mapping[str, Any], sensitive: set[str] | frozenset[str]
+) -> str:
+    """How the audit trail and an incident tell that a call raised ``exc``: its type and
+    message, with the values of the call's ``sensitive`` inputs shown as ``***`` (an HTTP
+    4xx body or a validation error often echoes the request). Every recorder of a failed
+    call (:class:`~wfengine.applications.events.ApplicationFailed`) makes its text here."""
+    error = f"{type(exc).__name__}: {exc}"
+    if not sensitive:
+        return error
+    return masked_text(error, (inputs[k] for k in sensitive if k in inputs))
+
+
+def masked_text(text: str, values: Iterable[Any]) -> str:
+    """``text`` with every scalar of ``values`` (the items of a list or record too) shown as
+    ``***``, as written and as JSON escapes it. Texts shorter than 3 characters are left:
+    they would mask unrelated words."""
+    found: set[str] = set()
+    for value in values:
+        for leaf in _leaves(value, [AUDIT_ITEMS]):
+            found.add(leaf)
+            found.add(json.dumps(leaf)[1:-1])
+            found.add(json.dumps(leaf, ensure_ascii=False)[1:-1])
+    # the longest first: a secret that contains another is hidden whole
+    for secret in sorted(found, key=len, reverse=True):
+        if len(secret) >= 3 and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[str]:
+    """The texts of the scalars in ``value`` (at most ``budget[0]`` of them, 64 levels)."""
+    if value is None or isinstance(value, bool) or budget[0] <= 0 or depth > 64:
+        return
+    if isinstance(value, str | int | float):
+        budget[0] -= 1
+        if isinstance(value, int) and value.bit_length() > 4096:
+            return  # (not an input the engine passes: data holds no wider integers)
+        yield value if isinstance(value, str) else str(value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _leaves(item, budget, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(item, budget, depth + 1)
 
 
 def sensitive_formals(app: Application) -> frozenset[str]:
