@@ -390,15 +390,15 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
                 )
             nav = self._nav()
             _set_state(nav, inst, ProcessState.RUNNING)
-            for child in _waited_for(nav, inst, ProcessState.SUSPENDED):
+            children = _waited_for(nav, inst, ProcessState.SUSPENDED)
+            for child in children:
                 _set_state(nav, child, ProcessState.RUNNING)
                 nav.take_kept_messages(child)
                 resumed.append(child.id)
-            for ai in list(inst.activities.values()):
-                if ai.state.is_open and ai.child_instance is not None:
-                    child = nav.instance(ai.child_instance)
-                    if child.parent_waits and child.state.is_closed:
-                        nav.subflow_result(inst, ai, child)
+            # a subflow that closed while its parent was paused (each resumed instance's,
+            # at every depth: the parent's subflow activity waited for resume to hear it)
+            for waiting in (inst, *children):
+                _take_closed_subflows(nav, waiting)
             nav.take_kept_messages(inst)  # those that arrived while it was paused
             self._commit(nav)
 
@@ -454,6 +454,16 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
 
 
 __all__ = ["Engine"]
+
+
+def _take_closed_subflows(nav: Navigator, inst: ProcessInstance) -> None:
+    """Give ``inst``'s open subflow activities the result of their synchronous subflow
+    instances that closed while ``inst`` was suspended."""
+    for ai in list(inst.activities.values()):
+        if ai.state.is_open and ai.child_instance is not None:
+            child = nav.instance(ai.child_instance)
+            if child.parent_waits and child.state.is_closed:
+                nav.subflow_result(inst, ai, child)
 
 
 def _waited_for(
