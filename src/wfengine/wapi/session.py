@@ -39,7 +39,9 @@ _BATCH = 100
 class WorkList:
     """An open work list (``WMOpenWorkList``): the session user's open items, oldest first,
     read from the store a batch at a time as :meth:`fetch` asks (keyset paging: items that
-    come or go meanwhile are neither skipped nor repeated)."""
+    come or go meanwhile are neither skipped nor repeated). Each item is handed out as it
+    stands when fetched: one that left the list after its batch was read (claimed by
+    someone else, completed, withdrawn) is passed over."""
 
     def __init__(
         self, engine: Engine, user: str, state: WorkItemState | None, process_id: str | None
@@ -54,20 +56,38 @@ class WorkList:
         """The next work item (``WMFetchWorkItem``), or None at the end of the list."""
         if self.closed:
             raise ValueError("this work list is closed")
-        if not self._buffer and not self._done:
-            self._buffer = self._engine.work_items_of(
-                self._user,
-                state=self._state,
-                process_id=self._process,
-                after=self._last,
-                limit=_BATCH,
-            )
-            self._buffer.reverse()
-            self._done = not self._buffer
-        if not self._buffer:
+        while True:
+            if not self._buffer and not self._done:
+                self._buffer = self._engine.work_items_of(
+                    self._user,
+                    state=self._state,
+                    process_id=self._process,
+                    after=self._last,
+                    limit=_BATCH,
+                )
+                self._buffer.reverse()
+                self._done = not self._buffer
+            if not self._buffer:
+                return None
+            self._last = self._buffer.pop()  # the keyset moves on, whatever became of it
+            current = self._still_listed(self._last.id)
+            if current is not None:
+                return current
+
+    def _still_listed(self, work_item_id: str) -> WorkItemSnapshot | None:
+        """The item as it stands now, when it is still on this list (offered to the user and
+        unclaimed, or held by them, in the state asked for); else None. (Its process never
+        changes, and a batch read held only items of the process asked for.)"""
+        try:
+            item = self._engine.work_item(work_item_id)
+        except NotFoundError:  # (gone with its instance)
             return None
-        self._last = self._buffer.pop()
-        return self._last
+        state = item.state
+        if self._state is not None and state is not self._state:
+            return None
+        if state is WorkItemState.OFFERED:
+            return item if self._user in item.assignees else None
+        return item if state.is_open and item.holder == self._user else None
 
     def close(self) -> None:
         """``WMCloseWorkList``."""
