@@ -15,13 +15,13 @@ running keep the organisation they read until they restart.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
 from wfengine.cli.database import db_option, open_engine
 from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
+from wfengine.cli.json_output import dumps
 
 if TYPE_CHECKING:
     from wfengine.worklist.organisation import Organisation
@@ -121,7 +121,7 @@ def show(url: str, as_json: bool) -> None:
         raise InputOutputError("no organisation is stored: load one with `wfengine org load`")
     doc = stored.document
     if as_json:
-        click.echo(json.dumps(doc.model_dump(mode="json", exclude_defaults=True), indent=2))
+        click.echo(dumps(doc.model_dump(mode="json", exclude_defaults=True), indent=2))
         return
     for user in doc.users:
         parts = [user.id]

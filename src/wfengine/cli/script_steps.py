@@ -34,8 +34,11 @@ from typing import Any
 import click
 
 from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
 from wfengine.definition.durations import MAX_DURATION, parse_duration
 
+#: the levels the file's own shape takes (the list, a step, its "set") above the values
+_SHAPE_DEPTH = 3
 #: the actions a step may name
 ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
 #: those this wfengine cannot carry out yet (none at present; kept so a future action can
@@ -64,7 +67,14 @@ def read_steps(path: str) -> list[Step]:
         name = "<stdin>" if path == "-" else path
         raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
     try:
-        found = json.loads(text)
+        found = loads(text, max_depth=MAX_JSON_DEPTH + _SHAPE_DEPTH)
+    except JsonTooDeep as exc:
+        raise click.UsageError(
+            f"--script {path}: {exc}; values may nest at most {MAX_JSON_DEPTH} levels below "
+            f"the {_SHAPE_DEPTH} of the steps' own shape"
+        ) from None
+    except JsonLimitError as exc:
+        raise click.UsageError(f"--script {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise click.UsageError(f"--script {path}: not JSON ({exc})") from None
     if not isinstance(found, list):

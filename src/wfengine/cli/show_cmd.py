@@ -8,10 +8,9 @@ The text form is for reading; ``--json`` gives the same facts to scripts, with s
 
 from __future__ import annotations
 
-import json
-
 import click
 
+from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import load_or_fail
 
 
@@ -39,6 +38,6 @@ def show(source: str, as_json: bool) -> None:
 
     package = load_or_fail(source, schema=False)
     if as_json:
-        click.echo(json.dumps(package_summary(package), indent=2))
+        click.echo(dumps(package_summary(package), indent=2))
     else:
         click.echo(render_text(package))

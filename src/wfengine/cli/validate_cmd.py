@@ -10,13 +10,13 @@ misused.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
 
 from wfengine.cli.exit_status import ExitStatus, InputOutputError
+from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import display_name, load_package
 from wfengine.errors import XpdlLoadError
 
@@ -147,7 +147,7 @@ def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: s
                 click.echo(finding.as_text())
 
     if as_json:
-        click.echo(json.dumps([f.as_json() for f in findings], indent=2))
+        click.echo(dumps([f.as_json() for f in findings], indent=2))
     else:
         click.echo(_summary(len(files) - unreadable, findings, unreadable), err=True)
 
