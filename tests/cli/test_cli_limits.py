@@ -98,6 +98,35 @@ def test_a_5000_digit_number_in_answers_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "has too many digits" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe[]", "not UTF-8 text"),
+        (_nested(100_000).encode(), f"values may nest at most {MAX_JSON_DEPTH} levels"),
+        (b'[{"complete": "review", "set": {"n": ' + HUGE.encode() + b"}}]", "too many digits"),
+    ],
+    ids=["not-utf8", "deep", "5000-digits"],
+)
+def test_a_script_file_beyond_the_limits_is_a_usage_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    """Each was a Python traceback, exit 1 (UnicodeDecodeError, RecursionError, ValueError)."""
+    script = tmp_path / "steps.json"
+    script.write_bytes(content)
+    result = cli("run", _fields(tmp_path), "--script", str(script))
+    assert result.exit_code == 2, result.output
+    assert f"--script {script}: " in result.stderr and message in result.stderr
+    assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
+
+
+def test_script_values_nested_up_to_the_limit_are_accepted(tmp_path: Path) -> None:
+    script = tmp_path / "steps.json"
+    value = _nested(MAX_JSON_DEPTH)
+    script.write_text('[{"complete": "review", "set": {"deep": ' + value + "}}]")
+    result = cli("run", _fields(tmp_path), "--allow-undeclared", "--script", str(script))
+    assert result.exit_code == 0, result.output
+
+
 def test_incident_skip_values_have_the_same_limits(tmp_path: Path) -> None:
     result = cli("incident", "skip", "inc-1", "--db", sqlite_url(tmp_path), "--set", f"v={HUGE}")
     assert result.exit_code == 2 and "has too many digits" in result.stderr

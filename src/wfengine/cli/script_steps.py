@@ -18,7 +18,11 @@ STEPS.json is a JSON list of steps, each an object with one action key:
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
-such a list is a usage error naming the step and what is wrong.
+such a list is a usage error naming the step and what is wrong; so is one that is not UTF-8
+text or holds JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested more
+than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels below a step's ``set``, numbers
+that do not fit: integers beyond Python's digit limit, ``NaN``, ``Infinity``, floats too
+large), naming the file.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ def read_steps(path: str) -> list[Step]:
     except OSError as exc:
         name = "<stdin>" if path == "-" else path
         raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(f"--script {path}: not UTF-8 text ({exc.reason})") from None
     try:
         found = loads(text, max_depth=MAX_JSON_DEPTH + _SHAPE_DEPTH)
     except JsonTooDeep as exc:
