@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -129,13 +129,46 @@ def is_prose(text: str) -> bool:
 
 
 class UnreadDurationError(ExpressionSyntaxError):
-    """A text written as a duration that wfengine does not read as one: it counts months or
-    years (whose length varies), or it repeats zero times (a timer's ``R0/``). Refused in
-    any language, as a native syntax error is: no instance could ever wait for it."""
+    """A text written as a time that wfengine does not read as one: a duration that counts
+    months or years (whose length varies) or repeats zero times (a timer's ``R0/``), or a
+    date where a duration belongs or a date that is no ISO 8601 date (``2030-1-5``). Refused
+    in any language, as a native syntax error is: no instance could ever wait for it."""
 
 
 #: a timer's cycle that repeats zero times (``R0/PT1H``): ISO 8601's zero recurrences
 _NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
+#: a text written as a date (year, month, day; a time may follow): as an expression it would
+#: be a subtraction (``2030-1-5`` is 2024), never what was meant
+_DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
+
+
+def _refused(text: str, why: str) -> Reading:
+    error = UnreadDurationError(why, source=text)
+    return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=error)
+
+
+def _no_iso_date(text: str) -> str | None:
+    """Why a text written as a date (``2030-1-5``, ``2024-13-45``) is no ISO 8601 date
+    wfengine reads; None when it is not written as a date, or is one."""
+    shaped = _DATE_SHAPED.fullmatch(text)
+    if shaped is None:
+        return None
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        return None
+    year, month, day = (int(part) for part in shaped.groups())
+    try:
+        date(year, month, day)
+    except ValueError as exc:
+        return f"it is no date ({exc})"
+    written = f"{year:04d}-{month:02d}-{day:02d}"
+    return (
+        f"it is no ISO 8601 date-time (write the month and day with two digits: {written}, "
+        f"or {written}T09:00:00Z with a time)"
+    )
 
 
 def read_duration(
@@ -143,9 +176,10 @@ def read_duration(
 ) -> Reading:
     """A deadline duration: a duration literal, else an expression.
 
-    A text that counts months or years, or a timer cycle repeating zero times (its ``R0/``
-    kept by :func:`~wfengine.definition.event_texts.timer_of`), is refused
-    (:class:`UnreadDurationError`) rather than read as an expression naming ``P1M``."""
+    A text that counts months or years, a timer cycle repeating zero times (its ``R0/``
+    kept by :func:`~wfengine.definition.event_texts.timer_of`), or a text written as a date
+    (``2030-1-5``), is refused (:class:`UnreadDurationError`) rather than read as an
+    expression naming ``P1M`` or subtracting numbers."""
     fixed = parse_duration(text)
     if fixed is not None:
         return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
@@ -163,9 +197,29 @@ def read_duration(
             f"it repeats zero times (R0), so it would never fire: write R1/{rest} to fire "
             f"once, or R/{rest} to repeat without end"
         )
+    elif _DATE_SHAPED.fullmatch(text) is not None:
+        why = (
+            "it is written as a date, where a length of time belongs (PT2H, 3 days, a number "
+            "of seconds): for a moment write an expression giving it (datetime(2030, 1, 5))"
+        )
     if why is not None:
-        error = UnreadDurationError(why, source=text)
-        return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=error)
+        return _refused(text, why)
+    return read_expression(text, language, aliases)
+
+
+def read_moment(text: str, language: Language, aliases: Mapping[str, str] | None = None) -> Reading:
+    """A timer's ``TimeDate`` that is no ISO 8601 date-time literal (those, and a bare number
+    of seconds, :func:`~wfengine.definition.event_texts.timer_of` reads first): an
+    expression giving a moment.
+
+    A text written as a date that is no ISO 8601 date (``2030-1-5``, ``2024-13-45``) is
+    refused (:class:`UnreadDurationError`) rather than read as a subtraction giving a
+    number. (That an expression gives a moment is known only when it runs: the engine's
+    timer refuses any other value, an incident.)"""
+    text = text.strip()
+    why = _no_iso_date(text)
+    if why is not None:
+        return _refused(text, why)
     return read_expression(text, language, aliases)
 
 

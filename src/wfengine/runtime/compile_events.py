@@ -11,16 +11,19 @@ marks an event-based gateway's rivals).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from wfengine.definition.checks.flow import ARMED_TRIGGERS
 from wfengine.definition.event_texts import condition_text, timer_of, trigger_detail
 from wfengine.definition.graph import is_event_gateway as is_event_gateway
 from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
+from wfengine.definition.reading import read_moment
 from wfengine.definition.scripts import activity_assignments
-from wfengine.errors import DeployError
+from wfengine.errors import DeployError, ExpressionEvaluationError
 from wfengine.runtime.compiled import CBoundary
-from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader, compiled
 
 #: the boundary triggers the engine arms (validation's list: one rule)
 BOUNDARY_TRIGGERS = ARMED_TRIGGERS
@@ -50,7 +53,7 @@ def event_wait(exprs: ExpressionReader, where: str, event: Event) -> tuple[Wait,
     if timer.moment is not None:
         return timer.moment, 1
     if timer.is_date:
-        return exprs.required(timer.text, f"{where}, timer date"), 1
+        return _moment(exprs, timer.text, f"{where}, timer date"), 1
     read = exprs.duration(timer.text, f"{where}, timer cycle")
     if read.constant:
         value = read.evaluate({}, _epoch, "deploy")
@@ -59,6 +62,30 @@ def event_wait(exprs: ExpressionReader, where: str, event: Event) -> tuple[Wait,
         if isinstance(value, timedelta | datetime):
             return value, timer.repeat
     return read, timer.repeat
+
+
+def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpression:
+    """A ``TimeDate`` expression, which must give a moment: any other value (a number, as
+    ``2030-1-5`` would be; a duration) is an evaluation error, so an incident on the timer,
+    not a wait of so many seconds. A text written as a date that is no ISO 8601 date refuses
+    the deploy (:func:`~wfengine.definition.reading.read_moment`)."""
+    reading = read_moment(text, exprs.language, exprs.aliases)
+    read = compiled(reading, where)
+    parsed = reading.expression
+    if parsed is None:  # a label or a foreign text: it fails as it is
+        return read
+
+    def moment(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+        value = parsed.evaluate(variables, now=now)
+        if isinstance(value, datetime):
+            return value
+        raise ExpressionEvaluationError(
+            f"it gave {value!r}, not a date-time (a TimeDate is a moment; a wait of a length "
+            "of time is a TimeCycle)",
+            source=text,
+        )
+
+    return CompiledExpression(read.text, where, moment, read.names, read.kind)
 
 
 def message_name(activity: Activity, event: Event | None) -> str | None:
