@@ -179,6 +179,26 @@ def test_a_refused_show_is_audited_naming_the_item(url: str) -> None:
     assert wi in event["detail"]["subject"]
 
 
+def test_a_refused_comment_or_attachment_is_audited_naming_the_item(
+    url: str, tmp_path: Path
+) -> None:
+    """The refusals were audited with work_item_id null, unlike a refused claim."""
+    wi = _list(url, "alice")[0]["id"]
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear ...")
+    args = ("--db", url, "--user", "mallory")
+    assert cli("workitem", "comment", wi, *args, "--reason", "hi").exit_code == 1
+    assert cli("workitem", "attach", wi, *args, "--file", str(letter)).exit_code == 1
+    assert cli("workitem", "claim", wi, *args).exit_code == 1
+    trail = cli("audit", "--db", url, "--kind", "operation.refused", "--format", "jsonl")
+    events = [json.loads(line) for line in trail.stdout.splitlines()]
+    assert [(e["detail"]["operation"], e["work_item_id"]) for e in events] == [
+        ("comment on", wi),
+        ("attach to", wi),
+        ("claim", wi),
+    ]
+
+
 def test_a_user_is_never_empty(url: str) -> None:
     wi = _list(url, "alice")[0]["id"]
     empty = cli("workitem", "show", wi, "--db", url, "--user", " ")

@@ -8,7 +8,9 @@ deletes them for a named user:
   or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
   on the instance, whoever may see one of its work items;
 * deleting: the author or an administrator. A refused operation raises
-  :class:`~wfengine.errors.NotAuthorizedError` and is written to the instance's audit trail.
+  :class:`~wfengine.errors.NotAuthorizedError` and is written to the instance's audit trail
+  (``operation.refused``), naming the work item when it concerned one (the event's
+  ``work_item_id``), as a refused claim does.
 
 An attachment is at most :data:`MAX_ATTACHMENT_BYTES`, has a content type of the form
 ``type/subtype`` and a plain file name (no directories). Its content goes to a
@@ -323,7 +325,9 @@ class Notes:
             subject = f"process instance {instance_id!r}"
         if not allowed:
             reason = "they may not see it"
-            raise engine.record_refusal(instance_id, subject, operation, user, reason)
+            raise engine.record_refusal(
+                instance_id, subject, operation, user, reason, work_item=work_item_id
+            )
 
     def _check_author(self, user: str, record: Comment | Attachment, operation: str) -> None:
         if user == record.author or self._admin(user):
@@ -331,7 +335,12 @@ class Notes:
         what = "comment" if isinstance(record, Comment) else "attachment"
         reason = f"only its author ({record.author!r}) or an administrator may"
         raise self.engine.record_refusal(
-            record.instance_id, f"{what} {record.id!r}", operation, user, reason
+            record.instance_id,
+            f"{what} {record.id!r}",
+            operation,
+            user,
+            reason,
+            work_item=record.work_item_id,
         )
 
     def _admin(self, user: str) -> bool:
