@@ -4,14 +4,17 @@ echoed, and an answer recorded in a form every store can hold."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from tests.runtime.conftest import run
 from wfengine.applications.redaction import REDACTED
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import SchemaType
 from wfengine.errors import PermanentApplicationError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ProcessState
 
 CARD = "4111111111111111"
 
@@ -80,3 +83,58 @@ def test_a_failure_echoing_a_sensitive_input_is_audited_and_told_masked(
     everything = repr([e.detail for e in engine.audit(iid)])
     everything += repr([r.payload for r in engine.outbox.entries()])
     assert CARD not in everything and "rgen" not in everything
+
+
+def _nested(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["in-command", "invoke-job"])
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        (_nested(100), "... (a list of 1 items, deeper than 32 levels)"),
+        (2**5000, "... (an integer of 5,001 bits)"),
+    ],
+    ids=["nested-100-deep", "integer-5001-bits"],
+)
+def test_an_answer_the_data_cannot_hold_is_an_incident_on_every_store(
+    engine: Engine, asynchronous: bool, answer: Any, kept: str
+) -> None:
+    """The answer is recorded before it is checked: the record keeps what the store can hold,
+    saying how much there was, and the activity waits with an incident (on a database the
+    command used to fail, losing the new instance)."""
+    pb = PackageBuilder("pkg")
+    pb.application("a", params=[("r", "OUT", SchemaType())])
+    p = pb.process("main")
+    p.data_field("res", SchemaType())
+    p.activity("t", tool="a", args=["res"])
+    engine.applications.register("a", lambda: {"r": answer}, asynchronous=asynchronous)
+    iid = run(engine, pb)
+    engine.run_due_jobs()
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    (incident,) = engine.incidents(iid)
+    assert (
+        incident.activity_id == "t" and "application 'a' returned, data['res']" in incident.message
+    )
+    (returned,) = [e for e in engine.audit(iid) if e.kind == "application.returned"]
+    shown = returned.detail["outputs"]["r"]
+    while isinstance(shown, list):
+        (shown,) = shown
+    assert shown == kept
+    assert engine.instance(iid).data.get("res") is None
+
+
+def test_start_data_as_deep_as_data_may_be_is_audited_on_every_store(engine: Engine) -> None:
+    """Data may nest 64 deep; the trail, which holds it inside its event, keeps 32 levels."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", SchemaType())
+    p.activity("a")
+    iid = run(engine, pb, data={"x": _nested(64)})
+    assert engine.instance(iid).data["x"] == _nested(64)
+    (created,) = [e for e in engine.audit(iid) if e.kind == "instance.created"]
+    assert str(created.detail["data"]["x"]).count("[") == 32

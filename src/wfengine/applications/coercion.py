@@ -55,7 +55,10 @@ def _kind_name(kind: BasicTypeKind | Choices) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__, an integer too long for text: the type says enough
+        return type(value).__name__
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{type(value).__name__} {text}"

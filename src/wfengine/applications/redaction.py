@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -23,8 +23,8 @@ REDACTED = "***"
 
 def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]) -> dict[str, Any]:
     """``values`` as the audit trail keeps them: sensitive ones redacted, dates as ISO text,
-    anything that is not plain JSON data as its ``repr``, long texts and lists clipped
-    (:data:`AUDIT_TEXT`, :data:`AUDIT_ITEMS`)."""
+    anything that is not plain JSON data as its ``repr``, long texts and lists, deep nesting
+    and wide integers clipped (:func:`plain`)."""
     if not values:
         return {}
     shown: dict[str, Any] = {}
@@ -33,44 +33,79 @@ def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]
     for k, v in values.items():
         if k in sensitive:
             shown[k] = REDACTED
-        elif type(v) in _PLAIN and (type(v) is not str or len(v) <= AUDIT_TEXT):
+            continue
+        if type(k) is not str:  # (an application's answer may have any keys)
+            k = _text(k, str)
+        kind = type(v)  # (a look at the type first: most values are one of these)
+        if kind is str:
+            shown[k] = v if len(v) <= AUDIT_TEXT else _clipped(v)
+        elif kind is float or kind is bool or (kind is int and v.bit_length() <= AUDIT_INT_BITS):
             shown[k] = v
         else:
             shown[k] = plain(v)
     return shown
 
 
-#: types kept as they are (a look at the type first: most values are one of these)
-_PLAIN = frozenset({str, int, float, bool})
 #: the longest text, and the most items of a list or record, the trail keeps of one value:
 #: the rest is left out, saying how much there was. Why: every event that records a value
 #: (a script's assignment, an application's inputs) stores it again, so a loop assigning a
 #: megabyte made a 1.5 KB definition write hundreds of megabytes of trail
 AUDIT_TEXT = 4096
 AUDIT_ITEMS = 1000
+#: the most levels of lists and records, and the widest integer, the trail keeps of one value.
+#: Why: what the trail records must be storable whatever it was given (an application's answer
+#: is recorded before it is checked), within the stores' limits (64 levels, 4,096 bits:
+#: :mod:`wfengine.runtime.values`) with room for the event that holds it
+AUDIT_DEPTH = 32
+AUDIT_INT_BITS = 4096
 
 
-def plain(v: Any) -> Any:
+def plain(v: Any, depth: int = 0) -> Any:
+    """``v`` as the audit trail keeps it (``depth``: the lists and records it is inside):
+    plain JSON data, clipped where it is too long, too deep or too wide, saying how much
+    there was."""
     if type(v) is str or isinstance(v, str):
-        return v if len(v) <= AUDIT_TEXT else f"{v[:AUDIT_TEXT]}... ({len(v):,} characters)"
-    if type(v) in _PLAIN or v is None or isinstance(v, int | float | bool):
+        return v if len(v) <= AUDIT_TEXT else _clipped(v)
+    if v is None or isinstance(v, float):
         return v
+    if isinstance(v, int):
+        bits = v.bit_length()
+        return v if bits <= AUDIT_INT_BITS else f"... (an integer of {bits:,} bits)"
     if isinstance(v, datetime | date | time):
         return v.isoformat()
     if isinstance(v, list | tuple):
-        kept = [plain(x) for x in v[:AUDIT_ITEMS]]
+        if depth >= AUDIT_DEPTH:
+            return f"... (a list of {len(v):,} items, deeper than {AUDIT_DEPTH} levels)"
+        kept = [plain(x, depth + 1) for x in v[:AUDIT_ITEMS]]
         if len(v) > AUDIT_ITEMS:
             kept.append(f"... ({len(v):,} items)")
         return kept
     if isinstance(v, Mapping):
+        if depth >= AUDIT_DEPTH:
+            return f"... (a record of {len(v):,} entries, deeper than {AUDIT_DEPTH} levels)"
         found = {}
         for n, (k, x) in enumerate(v.items()):
             if n == AUDIT_ITEMS:
                 found["..."] = f"({len(v):,} entries)"
                 break
-            found[str(k)] = plain(x)
+            key = k if type(k) is str and len(k) <= AUDIT_TEXT else _text(k, str)
+            found[key] = plain(x, depth + 1)
         return found
-    return repr(v)
+    return _text(v, repr)
+
+
+def _clipped(text: str) -> str:
+    return f"{text[:AUDIT_TEXT]}... ({len(text):,} characters)"
+
+
+def _text(v: Any, show: Callable[[Any], str]) -> str:
+    """``show(v)`` clipped; the type's name when ``show`` fails (a broken ``__repr__``, an
+    integer too long for text)."""
+    try:
+        text = show(v)
+    except Exception:
+        return f"<{type(v).__name__}>"
+    return text if len(text) <= AUDIT_TEXT else _clipped(text)
 
 
 def failure_text(
