@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from lxml import etree
 
 from tests.cli.databases import cli, sqlite_url, write
 from wfengine.audit import COLUMNS
+from wfengine.cli.main import main
 from wfengine.definition.builder import PackageBuilder
 
 XES = "{http://www.xes-standard.org/}"
@@ -111,6 +113,32 @@ def test_verify_passes_then_names_the_edited_event(tmp_path: Path) -> None:
     bad = cli("audit", "verify", "--db", db, "--instance", iid)
     assert bad.exit_code == 1
     assert f"tampered: instance {iid!r}, event 2: does not match its hash" in bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (["--instance", "nope"], "--instance of audit verify goes after 'verify'"),
+        (["--db", "URL"], "--db of audit verify goes after 'verify'"),
+        (["--format", "xes", "-o", "trail.xes"], "--format is an option of the audit listing"),
+        (["--kind", "operation.refused"], "--kind is an option of the audit listing"),
+    ],
+    ids=["instance", "db", "format", "kind"],
+)
+def test_listing_options_before_verify_are_refused_not_ignored(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: list[str], message: str
+) -> None:
+    """``audit --instance nope verify`` printed ok for every instance, exit 0, and ``audit
+    --format xes -o trail.xes verify`` wrote nothing, silently."""
+    monkeypatch.chdir(tmp_path)
+    env = {"WFENGINE_DB": url}
+    args = ["audit", *[url if a == "URL" else a for a in given], "verify"]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and result.stdout == ""
+    assert not (tmp_path / "trail.xes").exists()
+    ok = CliRunner().invoke(main, ["audit", "verify"], env=env)  # --db from the environment
+    assert ok.exit_code == 0 and ok.stdout.startswith("ok: 2 instances, ")
 
 
 def test_an_output_that_cannot_be_written_or_is_a_database_is_refused(tmp_path: Path) -> None:

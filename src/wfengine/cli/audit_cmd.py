@@ -11,7 +11,9 @@ A contract (scripts rely on these exactly):
   is inclusive, ``--until`` exclusive; ``--kind`` may be given several times.
 * ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
   ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
-  instance whose trail was tampered with, naming its first bad event.
+  instance whose trail was tampered with, naming its first bad event. The listing's options
+  given before ``verify`` (``audit --instance ID verify``) are a usage error naming where they
+  go, not silently ignored.
 
 Exit 0 on success; 1 when verification finds tampering or an instance id is unknown; 2 on
 usage errors and databases that cannot be used.
@@ -81,6 +83,7 @@ def audit(
       wfengine audit --db sqlite:///wf.db --format xes -o trail.xes
     """
     if ctx.invoked_subcommand is not None:
+        _refuse_listing_options(ctx)
         return
     if url is None:
         raise click.UsageError("Missing option '--db'.")
@@ -120,6 +123,24 @@ def audit(
             _write_jsonl(events, out)
         else:
             _table(events, out)
+
+
+def _refuse_listing_options(ctx: click.Context) -> None:
+    """Refuse the listing's options given before a subcommand (``audit --instance X verify``),
+    which the subcommand would silently ignore, naming where each goes (exit 2)."""
+    from click.core import ParameterSource
+
+    command = f"audit {ctx.invoked_subcommand}"
+    for param in ctx.command.params:
+        if ctx.get_parameter_source(param.name or "") is not ParameterSource.COMMANDLINE:
+            continue  # not given (a default, or --db from the environment)
+        option = max(param.opts, key=len)
+        if param.name in ("url", "instance_id"):
+            raise click.UsageError(
+                f"{option} of {command} goes after {ctx.invoked_subcommand!r}: "
+                f"wfengine {command} {option} ..."
+            )
+        raise click.UsageError(f"{option} is an option of the audit listing, not of {command}")
 
 
 def _write_jsonl(events: Iterable[Any], out: IO[str]) -> None:
