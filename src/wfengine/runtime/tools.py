@@ -167,7 +167,12 @@ def run_tools(
             where=where,
         )
         if result is not None or spec.required:  # (None: no outputs, and none missing)
-            outputs.update(_outputs(spec, result, where, optional=binding.outputs_optional))
+            try:
+                found = _outputs(spec, result, where, optional=binding.outputs_optional)
+            except ToolFailure as exc:  # the answer does not fit: the call was made, though
+                exc.attempts = _answered_attempt(inst, aid)
+                raise
+            outputs.update(found)
     if outputs:
         inst.data.update(outputs)
     return None
@@ -192,7 +197,12 @@ def resume_tools(
     binding = registry.get(spec.application_id) or find_binding(
         registry, spec.application_id, spec.application, where
     )
-    staged.update(_outputs(spec, result, where, optional=binding.outputs_optional))
+    try:
+        found = _outputs(spec, result, where, optional=binding.outputs_optional)
+    except ToolFailure as exc:  # the answer does not fit: the call was made, though
+        exc.attempts = _answered_attempt(ai.scope.instance, ai.id)
+        raise
+    staged.update(found)
     return run_tools(
         registry, ai, now, evaluate, call_key=call_key, start=position + 1, staged=staged
     )
@@ -223,6 +233,21 @@ def _inputs(
                 application_id=spec.application_id,
             ) from None
     return inputs
+
+
+def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
+    """Which attempt of the call gave the answer just recorded for the activity instance (the
+    incident of an answer that does not fit says how often the call was made)."""
+    for change_ in reversed(inst.changes):
+        if change_[1] == _RETURNED and change_[2] == activity_instance_id:
+            detail = change_[4]
+            if isinstance(detail, Mapping) and isinstance(detail.get("attempt"), int):
+                return int(detail["attempt"])
+            break
+    return 1
+
+
+_RETURNED = ApplicationReturned.KIND
 
 
 def _outputs(
