@@ -2,7 +2,9 @@
 
 Arithmetic that can build large values (``+`` and ``*`` on sequences, ``**``) goes through the
 guarded operators of :mod:`.operators` (or a dialect's), which charge the work budget; a plain
-operator is used where a constant operand shows nothing large can come of it.
+operator is used where a constant operand shows nothing large can come of it. An integer that
+``+``, ``-``, ``*`` or ``**`` makes wider than ``max_int_bits`` is an evaluation error, as is
+one the guards refuse before computing it: no expression yields an integer the stores refuse.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
+from wfengine.expressions.limits import LimitExceeded
 
 _UNSUPPORTED_OPERATORS: dict[type[ast.AST], str] = {
     ast.BitOr: "'|' is not supported (for a logical or, write 'or' or '||')",
@@ -28,6 +31,9 @@ _UNSUPPORTED_OPERATORS: dict[type[ast.AST], str] = {
     ast.MatMult: "'@' is not supported",
     ast.Invert: "'~' is not supported",
 }
+
+#: the operators whose integer result can be wider than their operands
+_WIDENING = (ast.Add, ast.Sub, ast.Mult, ast.Pow)
 
 
 class OperatorCompiler(CompilerBase):
@@ -127,16 +133,33 @@ class OperatorCompiler(CompilerBase):
         if guarded is not None:
             self.uses_context = True
             op3 = guarded
+            max_bits = self.limits.max_int_bits
 
             def binop_guarded(v: Mapping[str, Any], c: EvaluationContext) -> Any:
                 try:
-                    return op3(left(v, c), right(v, c), c)
+                    result = op3(left(v, c), right(v, c), c)
+                    if result.__class__ is int and result.bit_length() > max_bits:
+                        raise LimitExceeded(f"integer result wider than {max_bits} bits")
+                    return result
                 except CONVERTED as exc:
                     raise fail(exc) from exc
 
             return binop_guarded
 
         op2 = plain
+        if kind in _WIDENING:
+            max_bits = self.limits.max_int_bits
+
+            def binop_widening(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                try:
+                    result = op2(left(v, c), right(v, c))
+                    if result.__class__ is int and result.bit_length() > max_bits:
+                        raise LimitExceeded(f"integer result wider than {max_bits} bits")
+                    return result
+                except CONVERTED as exc:
+                    raise fail(exc) from exc
+
+            return binop_widening
 
         def binop(v: Mapping[str, Any], c: EvaluationContext) -> Any:
             try:

@@ -12,6 +12,8 @@ Deliberate differences from Python's built-ins:
 * ``sorted`` has no ``key`` and ``min``/``max`` have no ``key``: expressions have no functions
   as values.
 * ``sum`` only starts from a number or a ``timedelta`` (``sum(lists, [])`` is quadratic).
+* ``sum`` and ``round`` refuse an integer result wider than ``max_int_bits``, as the
+  arithmetic operators do.
 * ``str`` of a container estimates the length of the text first and charges it to the budget.
 * ``int`` of a string is limited to as many digits as ``max_int_bits`` allows.
 * ``datetime(...)`` returns an aware UTC datetime, like the default clock behind ``now()``, so
@@ -126,18 +128,35 @@ def _extreme(
     return pick(*values)
 
 
-def _round(ctx: EvaluationContext, value: Any, ndigits: Any = None, /) -> Any:
-    if ndigits is None:
-        return round(value)
-    if not isinstance(ndigits, int) or abs(ndigits) > MAX_ROUND_DIGITS:
-        raise ValueError(f"round() takes ndigits as an integer between ±{MAX_ROUND_DIGITS}")
-    return round(value, ndigits)
+def _narrow(result: Any, max_bits: int) -> Any:
+    """``result``, unless it is an integer wider than ``max_bits``."""
+    if result.__class__ is int and result.bit_length() > max_bits:
+        raise LimitExceeded(f"integer result wider than {max_bits} bits")
+    return result
 
 
-def _sum(ctx: EvaluationContext, values: Iterable[Any], /, start: Any = 0) -> Any:
-    if not isinstance(start, int | float | timedelta):
-        raise TypeError("sum() starts only from a number or a timedelta")
-    return sum(_iterated(ctx, values), start)
+def _make_round(limits: Limits) -> Callable[..., Any]:
+    max_bits = limits.max_int_bits
+
+    def _round(ctx: EvaluationContext, value: Any, ndigits: Any = None, /) -> Any:
+        if ndigits is None:
+            return round(value)
+        if not isinstance(ndigits, int) or abs(ndigits) > MAX_ROUND_DIGITS:
+            raise ValueError(f"round() takes ndigits as an integer between ±{MAX_ROUND_DIGITS}")
+        return _narrow(round(value, ndigits), max_bits)  # round(2**4096 - 1, -1) is 2**4096
+
+    return _round
+
+
+def _make_sum(limits: Limits) -> Callable[..., Any]:
+    max_bits = limits.max_int_bits
+
+    def _sum(ctx: EvaluationContext, values: Iterable[Any], /, start: Any = 0) -> Any:
+        if not isinstance(start, int | float | timedelta):
+            raise TypeError("sum() starts only from a number or a timedelta")
+        return _narrow(sum(_iterated(ctx, values), start), max_bits)
+
+    return _sum
 
 
 def _sorted(ctx: EvaluationContext, values: Iterable[Any], /, *, reverse: Any = False) -> list[Any]:
@@ -305,12 +324,12 @@ def functions(limits: Limits) -> dict[str, Function]:
         make_function("min", _min, uses_context=True),
         make_function("max", _max, uses_context=True),
         make_function("abs", _abs),
-        make_function("round", _round),
+        make_function("round", _make_round(limits)),
         make_function("int", _make_int(limits)),
         make_function("float", _float),
         make_function("str", _str, uses_context=True),
         make_function("bool", _bool),
-        make_function("sum", _sum, uses_context=True),
+        make_function("sum", _make_sum(limits), uses_context=True),
         make_function("any", _any, uses_context=True),
         make_function("all", _all, uses_context=True),
         make_function("sorted", _sorted, uses_context=True),
