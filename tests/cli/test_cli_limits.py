@@ -144,6 +144,50 @@ def test_worker_concurrency_and_start_count_have_upper_bounds(tmp_path: Path) ->
     assert cli("worker", "--db", url, "--until-idle", "--concurrency", "2").exit_code == 0
 
 
+@pytest.mark.parametrize("option", ["--lease", "--poll", "--job-timeout", "--grace"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nan", "is not a finite number of seconds"),
+        ("inf", "is not a finite number of seconds"),
+        ("-inf", "is not a finite number of seconds"),
+        ("1e12", "seconds is more than 31,536,000 (a year)"),
+    ],
+    ids=["nan", "inf", "-inf", "1e12"],
+)
+def test_worker_seconds_are_finite_and_bounded(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    """``--lease nan`` and ``--lease 1e12`` were tracebacks, ``--job-timeout nan`` turned
+    the job timeout off, and ``--grace inf`` or ``--poll nan`` were taken."""
+    result = cli("worker", "--db", sqlite_url(tmp_path), "--until-idle", f"{option}={value}")
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.stderr and message in result.stderr
+
+
+def test_every_float_option_is_finite_seconds() -> None:
+    """A new float option takes the shared type, so NaN cannot slip past its bounds."""
+    import click
+
+    from wfengine.cli.main import main
+    from wfengine.cli.option_types import Seconds
+
+    def commands(group: click.Command, path: str) -> list[tuple[str, click.Command]]:
+        found = [(path, group)]
+        for name, sub in getattr(group, "commands", {}).items():
+            found += commands(sub, f"{path} {name}")
+        return found
+
+    floats = [
+        (path, param)
+        for path, command in commands(main, "wfengine")
+        for param in command.params
+        if isinstance(param.type, click.types.FloatParamType)
+    ]
+    assert ("wfengine worker", "lease") in [(path, p.name) for path, p in floats]
+    assert [(path, p.name) for path, p in floats if not isinstance(p.type, Seconds)] == []
+
+
 def test_apps_does_not_leave_the_current_directory_on_sys_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

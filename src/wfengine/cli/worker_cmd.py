@@ -34,7 +34,8 @@ by a second signal.
 
 Extra options: ``--lease SECONDS`` (default 60) is how long a claim holds a job, and so how
 soon a dead worker's jobs are taken over; ``--poll SECONDS`` (default 1) the longest sleep
-when nothing is due.
+when nothing is due. Every SECONDS is a finite number, at most a year
+(:class:`wfengine.cli.option_types.Seconds`): ``nan``, ``inf`` or more is a usage error.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
 from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
 from wfengine.errors import DeployError, StoreUnavailableError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
@@ -102,7 +104,7 @@ Examples:
 )
 @click.option(
     "--lease",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(min=0.1),
     default=60.0,
     show_default=True,
     metavar="SECONDS",
@@ -110,7 +112,7 @@ Examples:
 )
 @click.option(
     "--poll",
-    type=click.FloatRange(min=0.01),
+    type=Seconds(min=0.01),
     default=1.0,
     show_default=True,
     metavar="SECONDS",
@@ -118,7 +120,7 @@ Examples:
 )
 @click.option(
     "--job-timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(min=0.1),
     default=DEFAULT_JOB_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
@@ -127,7 +129,7 @@ Examples:
 )
 @click.option(
     "--grace",
-    type=click.FloatRange(min=0),
+    type=Seconds(min=0),
     default=DEFAULT_GRACE,
     show_default=True,
     metavar="SECONDS",
