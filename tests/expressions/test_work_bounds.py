@@ -2,15 +2,21 @@
 
 Integers: no operation yields one wider than ``max_int_bits`` (the stores refuse wider ones,
 so a definition whose initial value computes one would deploy and then fail every instance).
+Printing: the text of a value is refused before it is built when the budget cannot pay for it
+(a wide integer repeated in a container prints as far more text than it takes memory).
 """
 
 from __future__ import annotations
+
+import tracemalloc
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
 from wfengine import Engine, PackageBuilder
 from wfengine.errors import ExpressionEvaluationError
-from wfengine.expressions import Dialect, parse
+from wfengine.expressions import Dialect, Limits, parse
 
 DIALECTS = pytest.mark.parametrize("dialect", list(Dialect))
 WIDEST = 2**4096 - 1
@@ -61,3 +67,68 @@ def test_an_initial_value_too_wide_fails_as_an_expression_not_as_a_store_refusal
     engine.deploy(builder.build())
     with pytest.raises(ExpressionEvaluationError, match=r"wider than 4096 bits.*3\*\*4095"):
         engine.start_process("proc", {})
+
+
+# --------------------------------------------------------------------------- printing values
+
+#: a 4,096-bit integer prints as 1,234 digits: ten thousand of them are 12 MB of text
+WIDE_GRID = "[[3**2584]*100]*100"
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        (f"str({WIDE_GRID})", Dialect.NATIVE),
+        (f"String({WIDE_GRID})", Dialect.JAVASCRIPT),
+        (f"({WIDE_GRID}).toString()", Dialect.JAVASCRIPT),
+        (f'"n=" + {WIDE_GRID}', Dialect.JAVASCRIPT),
+        (f"String.valueOf({WIDE_GRID})", Dialect.JAVA),
+        (f'"n=" + {WIDE_GRID}', Dialect.JAVA),
+    ],
+)
+def test_the_text_of_a_value_is_refused_before_it_is_printed(text: str, dialect: Dialect) -> None:
+    expr = parse(text, dialect=dialect)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionEvaluationError, match="budget"):
+            expr.evaluate({})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000  # not the 12 MB of text first
+
+
+SAMPLES: list[Any] = [
+    [],
+    (),
+    {},
+    set(),
+    frozenset(),
+    [[]] * 50,
+    [()] * 3 + [(1,)] * 3,
+    [WIDEST, -WIDEST, 0, 1, -1, 9, 10, -10, 2**63, 10**20],
+    [1.5, -0.0, 1e300, float("nan"), float("inf"), 2.0, True, False, None],
+    ["", "it's", 'say "hi"', "a\\b", "\x00\n"],
+    {"k": [1, 2], "v": {"x": None}, "": ()},
+    {(1, "a"), frozenset({2.5})},
+    [date(2024, 2, 29), datetime(2024, 1, 1, 9, 30, tzinfo=UTC), time(8), timedelta(3, 5)],
+    [[[3**2000] * 7] * 5] * 3,
+]
+
+
+@pytest.mark.parametrize("value", SAMPLES, ids=range(len(SAMPLES)))
+@pytest.mark.parametrize(
+    ("text", "dialect"),
+    [
+        ("str(x)", Dialect.NATIVE),
+        ("String(x)", Dialect.JAVASCRIPT),
+        ("String.valueOf(x)", Dialect.JAVA),
+    ],
+)
+def test_a_text_that_fits_the_budget_exactly_is_printed(
+    value: Any, text: str, dialect: Dialect
+) -> None:
+    # the length worked out before printing never exceeds the text's own
+    printed = parse(text, dialect=dialect).evaluate({"x": value})
+    exact = Limits(max_work=max(len(printed), 1))
+    assert parse(text, dialect=dialect, limits=exact).evaluate({"x": value}) == printed

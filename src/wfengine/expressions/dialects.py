@@ -44,10 +44,11 @@ from typing import Any
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.operators as operators
 from wfengine.expressions.context import EvaluationContext, is_container
-from wfengine.expressions.functions import Function, _check_text_size, make_function
+from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
 from wfengine.expressions.limits import LimitExceeded, Limits
+from wfengine.expressions.text_size import CONTAINERS, TextStyle, c_like_overhead, check_text_size
 
 
 class Dialect(StrEnum):
@@ -96,10 +97,23 @@ def _float_text(value: float, dialect: Dialect) -> str:
     return repr(value)
 
 
+def _text_style(dialect: Dialect) -> TextStyle:
+    """How ``to_string`` prints containers, for working out their text's length first."""
+    return TextStyle(
+        c_like_overhead(brackets=dialect is not Dialect.JAVASCRIPT),
+        0,
+        lambda value: to_string(value, dialect),
+    )
+
+
+_TEXT_STYLES = {d: _text_style(d) for d in (Dialect.JAVASCRIPT, Dialect.JAVA)}
+
+
 def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect) -> str:
-    """``to_string`` with the size of a container's text checked and charged to the budget."""
-    if isinstance(value, list | tuple | set | frozenset | dict):
-        _check_text_size(value, ctx.remaining)
+    """``to_string``, refused before printing if a container's text is longer than the
+    budget left (:mod:`.text_size`), and charged to the budget."""
+    if isinstance(value, CONTAINERS):
+        check_text_size(value, ctx.remaining, _TEXT_STYLES[dialect])
     text = to_string(value, dialect)
     ctx.charge(len(text))
     return text

@@ -14,7 +14,9 @@ Deliberate differences from Python's built-ins:
 * ``sum`` only starts from a number or a ``timedelta`` (``sum(lists, [])`` is quadratic).
 * ``sum`` and ``round`` refuse an integer result wider than ``max_int_bits``, as the
   arithmetic operators do.
-* ``str`` of a container estimates the length of the text first and charges it to the budget.
+* ``str`` of a container works out the length of its text first (wide integers and
+  repeated parts included, :mod:`.text_size`) and refuses one the budget cannot pay for
+  before printing anything; the text printed is charged to the budget.
 * ``int`` of a string is limited to as many digits as ``max_int_bits`` allows.
 * ``datetime(...)`` returns an aware UTC datetime, like the default clock behind ``now()``, so
   the two compare; ``today()`` is the date of ``now()``.
@@ -33,12 +35,9 @@ from typing import Any
 
 from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.limits import MAX_ROUND_DIGITS, LimitExceeded, Limits
+from wfengine.expressions.text_size import CONTAINERS, PYTHON, check_text_size
 
 _MISSING: Any = object()
-
-#: types whose ``str`` is short and cheap (ints are bounded by ``max_int_bits``)
-_SCALARS = (int, float, bool, type(None), date, timedelta)
-_CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,49 +186,11 @@ def _make_int(limits: Limits) -> Callable[..., int]:
 def _str(ctx: EvaluationContext, value: Any = "", /) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, _CONTAINERS):
-        _check_text_size(value, ctx.remaining)
+    if isinstance(value, CONTAINERS):
+        check_text_size(value, ctx.remaining, PYTHON)  # before printing it (see .text_size)
     result = str(value)
     ctx.charge(len(result))
     return result
-
-
-def _check_text_size(value: Any, budget: int) -> None:
-    """Fail if ``str(value)`` would clearly be longer than ``budget``, without building it.
-
-    Containers may hold one large value many times (``[[1] * 1000] * 1000`` is two lists but
-    a million numbers of text), so the text can be far larger than the memory behind it. This
-    adds up a lower bound of each container's text, computing it once per distinct container
-    (post-order, without recursion), and stops as soon as the bound passes the budget.
-    """
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    while stack:
-        item, children_done = stack.pop()
-        if id(item) in sizes:
-            continue
-        children = _children(item)
-        if not children_done:
-            stack.append((item, True))
-            stack.extend((c, False) for c in children if isinstance(c, _CONTAINERS))
-            continue
-        size = 2 + 2 * len(children)
-        for child in children:
-            if isinstance(child, _CONTAINERS):
-                size += sizes[id(child)]
-            elif isinstance(child, str | bytes | bytearray):
-                size += len(child) + 2
-            else:
-                size += 1
-        if size > budget:
-            raise LimitExceeded("str() of a value whose text exceeds the evaluation budget")
-        sizes[id(item)] = size
-
-
-def _children(container: Any) -> list[Any]:
-    if isinstance(container, dict):
-        return [*container.keys(), *container.values()]
-    return list(container)
 
 
 # --- dates and times -------------------------------------------------------------------------
