@@ -4,7 +4,8 @@ The navigator hands a Tool activity instance to :func:`run_tools`, which for eac
 order, finds its binding (:func:`wfengine.applications.find_binding`), evaluates the IN/INOUT
 actual parameters and checks them by their formal parameters' types, calls it
 (:func:`wfengine.applications.call_application`: idempotency key ``activity-instance/
-iteration/tool``, timeout, retries, audit) and checks the answer. Outputs of one tool are
+iteration/tool``, timeout, retries, audit) and checks the answer, by the formal parameters'
+types and by those of the fields it writes. Outputs of one tool are
 visible to the next tool's inputs but reach the instance's data only when every tool of the
 activity succeeded: a failure changes no data ("not half-navigated"), and the navigator turns
 it into the activity's EXCEPTION transition or an incident.
@@ -30,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from wfengine.applications.calling import ToolFailure, call_noting, call_once, find_binding
-from wfengine.applications.coercion import CoercionError, coerce
+from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.events import (
     ApplicationEvent,
     ApplicationFailed,
@@ -132,6 +133,7 @@ def run_tools(
         inst.changes.append((now, kind, aid, act_id, detail))
 
     outputs: dict[str, Any] = dict(staged) if staged else {}
+    kinds = inst.compiled.field_kinds
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
@@ -168,7 +170,7 @@ def run_tools(
         )
         if result is not None or spec.required:  # (None: no outputs, and none missing)
             try:
-                found = _outputs(spec, result, where, optional=binding.outputs_optional)
+                found = _outputs(spec, result, where, kinds, optional=binding.outputs_optional)
             except ToolFailure as exc:  # the answer does not fit: the call was made, though
                 exc.attempts = _answered_attempt(inst, aid)
                 raise
@@ -197,10 +199,13 @@ def resume_tools(
     binding = registry.get(spec.application_id) or find_binding(
         registry, spec.application_id, spec.application, where
     )
+    inst = ai.scope.instance
     try:
-        found = _outputs(spec, result, where, optional=binding.outputs_optional)
+        found = _outputs(
+            spec, result, where, inst.compiled.field_kinds, optional=binding.outputs_optional
+        )
     except ToolFailure as exc:  # the answer does not fit: the call was made, though
-        exc.attempts = _answered_attempt(ai.scope.instance, ai.id)
+        exc.attempts = _answered_attempt(inst, ai.id)
         raise
     staged.update(found)
     return run_tools(
@@ -251,10 +256,18 @@ _RETURNED = ApplicationReturned.KIND
 
 
 def _outputs(
-    spec: ToolSpec, result: Any, where: Callable[[], str], *, optional: bool = False
+    spec: ToolSpec,
+    result: Any,
+    where: Callable[[], str],
+    kinds: Mapping[str, tuple[Checked, bool]],
+    *,
+    optional: bool = False,
 ) -> dict[str, Any]:
     """The data-field values ``result`` gives; raises :class:`ToolFailure` on a mismatch
     (``optional``: OUT parameters left out are not one; their fields keep their values).
+    A value is checked by its formal parameter's type, then by the type of the field it is
+    written to (``kinds``: the process's ``field_kinds``) where that differs: a field holds
+    only what its declared type takes, as when a script or a person writes it.
     ``where()`` says which instance and activity an error names."""
     app_id = spec.application_id
     if result is None or (type(result) is dict and not result):
@@ -287,15 +300,28 @@ def _outputs(
     data: dict[str, Any] = {}
     for formal, value in result.items():
         p = outs[formal]
-        assert p.target is not None
+        target = p.target
+        assert target is not None
         try:
-            data[p.target] = coerce(value, p.kind, p.is_array)
+            value = coerce(value, p.kind, p.is_array)
         except ValueError as exc:
             raise ToolFailure(
                 f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
                 f"{formal!r}: {_why(exc, p.sensitive)}",
                 application_id=app_id,
             ) from None
+        field_kind = kinds.get(target)
+        if field_kind is not None and field_kind != (p.kind, p.is_array):
+            try:  # (a field of another type than the formal's: its own type decides)
+                value = coerce(value, *field_kind)
+            except ValueError as exc:
+                raise ToolFailure(
+                    f"{where()}: application {app_id!r} returned {p.mode.value} parameter "
+                    f"{formal!r} for data field {target!r}, which does not take it: "
+                    f"{_why(exc, p.sensitive)}",
+                    application_id=app_id,
+                ) from None
+        data[target] = value
     try:
         check_storable(data, lambda: f"{where()}: application {app_id!r} returned")
     except DataNotStorableError as exc:

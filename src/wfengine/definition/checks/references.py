@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
+from wfengine.definition.checks.parameter_types import type_findings
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
@@ -408,7 +409,8 @@ def _parameters(
     """Count and mode checks of one call's actual parameters against the callee's formals.
 
     An actual for an OUT or INOUT formal receives a value, so it must name a variable of the
-    caller: a data field or formal parameter of the process or package.
+    caller: a data field or formal parameter of the process or package. A data field whose type
+    does not agree with its formal's is a warning (:mod:`.parameter_types`).
     """
     if len(actuals) != len(formals):
         yield make(
@@ -442,6 +444,7 @@ def _parameters(
                 element_id=activity.id,
                 line=line,
             )
+    yield from type_findings(ctx, scope, activity, callee, formals, actuals, line)
 
 
 def _named(ctx: Context, scope: Scope, name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.definition.model import ParameterMode
 from wfengine.errors import WorkflowError
 from wfengine.runtime.history import SubflowStarted, change
@@ -128,7 +129,34 @@ class Subflows(NavigatorBase):
             return
         sub = ai.act.subflow
         assert sub is not None
+        # each OUT value is checked by the type of the caller's field it is written to (the
+        # child checked it by its own formal's): a value that field cannot take is an
+        # incident and nothing is written, as for an application's answer or a script
+        kinds = parent.compiled.field_kinds
+        results: dict[str, Any] = {}
         for fp, text in zip(child.compiled.formal_parameters, sub.actual_texts, strict=False):
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
-                parent.data[text] = child.data.get(fp.id)
+                value = child.data.get(fp.id)
+                found = kinds.get(text)
+                if found is not None and value is not None:
+                    try:
+                        value = coerce(value, *found)
+                    except CoercionError as exc:
+                        hidden = (
+                            text in parent.compiled.sensitive_fields
+                            or fp.id in child.compiled.sensitive_fields
+                        )
+                        self._incident(
+                            parent,
+                            ai,
+                            ai.act.id,
+                            "run",
+                            f"{ai.place()}: subflow instance {child.id!r} of process "
+                            f"{child.process_id!r} returned {fp.mode.value} parameter "
+                            f"{fp.id!r} for data field {text!r}, which does not take it: "
+                            f"{exc.hidden if hidden else exc}",
+                        )
+                        return
+                results[text] = value
+        parent.data.update(results)
         self._body_done(ai)
