@@ -132,3 +132,26 @@ def test_skip_take_answers_a_label_decision(tmp_path: Path, url: str) -> None:
         engine.run_due_jobs()
         assert engine.trace(iid) == ["s", "decide", "rejected"]
         assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_incident_of_no_activity_names_none(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job incident (a continuation stopped by --job-timeout) was listed as "activity None"."""
+    from datetime import UTC, datetime
+
+    from wfengine.runtime.snapshots import IncidentSnapshot
+
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
+    stopped = IncidentSnapshot(
+        "inc-1",
+        "pi-1",
+        None,
+        None,
+        "job",
+        "job 'job-1' (continue) failed",
+        datetime.now(UTC),
+        False,
+    )
+    monkeypatch.setattr(Engine, "incidents", lambda self, instance_id=None: [stopped])
+    result = cli("incidents", "--db", url)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "inc-1\tinstance pi-1: job 'job-1' (continue) failed\n"

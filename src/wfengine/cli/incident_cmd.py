@@ -53,11 +53,12 @@ def incidents(url: str, as_json: bool) -> None:
         click.echo(dumps(rows))
         return
     for row in rows:
+        # an incident of a job that is no activity's (a stopped continuation) names none
+        activity = f"\tactivity {row['activity_id']}" if row["activity_id"] else ""
         app = f" application {row['application_id']}" if row["application_id"] else ""
         tries = f" after {row['attempts']} attempt(s)" if row["attempts"] else ""
         click.echo(
-            f"{row['id']}\tinstance {row['instance_id']}\tactivity {row['activity_id']}"
-            f"{app}{tries}: {row['error']}"
+            f"{row['id']}\tinstance {row['instance_id']}{activity}{app}{tries}: {row['error']}"
         )
 
 
