@@ -218,3 +218,11 @@ def test_a_diagram_of_no_known_format_names_what_stats_takes(url: str, tmp_path:
     assert out.exit_code == 2
     assert "use a suffix .dot, .gv, .svg or .png" in out.stderr
     assert "--format" not in out.stderr  # stats has no such option
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []], ids=["json", "text"])
+def test_a_stats_diagram_on_standard_output_is_refused(url: str, json_flag: list[str]) -> None:
+    """``stats --json --diagram -`` wrote the DOT text and the JSON report together on stdout."""
+    out = cli("stats", "--db", url, "--process", "order", *json_flag, "--diagram", "-")
+    assert out.exit_code == 2, out.output
+    assert "--diagram -: name a .svg, .png or .dot file" in out.stderr and out.stdout == ""

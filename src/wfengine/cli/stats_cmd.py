@@ -11,7 +11,8 @@ OUT.png|OUT.svg`` also draws the waiting and processing times per activity (box 
 the work in progress over time (matplotlib: ``pip install 'wfengine[plots]'``); ``--diagram
 OUT.svg|png|dot`` the process diagram coloured by mean waiting time (Graphviz for SVG and
 PNG); both need one process (``--process``, or a database with one) and draw the window
-``--since``/``--until`` selects. Throughput per day is the instances completed in the window
+``--since``/``--until`` selects, and both name a file (``-`` is refused: standard output
+carries the report). Throughput per day is the instances completed in the window
 per day of it (an open side bounded by the first start or last completion in it:
 :func:`wfengine.audit.metrics.throughput_per_day`). Exit 0; 1 for a ``--process`` never
 deployed there; 2 on usage errors (an ``--until`` not after ``--since`` among them), a
@@ -67,6 +68,8 @@ def stats(
             f"{until.isoformat()} is not after --since {since.isoformat()}: the window is empty",
             param_hint="--until",
         )
+    if diagram == "-":  # the report is on standard output; the diagram would run into it
+        raise click.UsageError("--diagram -: name a .svg, .png or .dot file to draw it in")
     with engine_on(url) as engine:
         if process_id is not None:
             engine.deployed(process_id)  # a misspelt process: exit 1 naming it, not zeros
