@@ -10,7 +10,12 @@ from wfengine.definition.model import Package
 from wfengine.definition.model_format import MODEL_FORMAT
 
 #: MODEL_FORMAT -> the hash of Package's JSON schema at that format
-SHAPES = {1: "b0bba808259df461", 2: "66aaf3ad3d0b1641", 3: "017bd7f0662b8a5b"}
+SHAPES = {
+    1: "b0bba808259df461",
+    2: "66aaf3ad3d0b1641",
+    3: "017bd7f0662b8a5b",
+    4: "496d12a007df8de0",
+}
 
 
 def test_the_model_format_names_the_models_shape() -> None:

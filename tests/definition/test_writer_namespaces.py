@@ -95,3 +95,82 @@ def test_the_schema_instance_namespace_keeps_the_sources_prefix() -> None:
     assert etree.fromstring(written).nsmap.get("xsi") is None
     assert load_xpdl(written) == package
     assert ("i", XSI_NS) in package.namespaces
+
+
+#: declarations made below the root, that QName values rely on: an embedded XML Schema that
+#: declares its own ``xsd`` and ``o`` (and a default namespace), and vendor content whose
+#: attribute and text name ``w:`` declared on the vendor element and on the ExtendedAttribute
+NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="ns" Name="ns">
+  <PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>v</Vendor><Created>now</Created>
+  </PackageHeader>
+  <TypeDeclarations>
+    <TypeDeclaration Id="Order">
+      <SchemaType>
+        <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:o="urn:order"
+            targetNamespace="urn:order">
+          <xsd:element name="order" type="o:OrderT"/>
+          <xsd:complexType name="OrderT">
+            <xsd:sequence><xsd:element name="qty" type="xsd:int"/></xsd:sequence>
+          </xsd:complexType>
+        </xsd:schema>
+      </SchemaType>
+    </TypeDeclaration>
+    <TypeDeclaration Id="Line">
+      <SchemaType>
+        <xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="urn:line"
+            targetNamespace="urn:line">
+          <xsd:element name="line" type="LineT"/>
+          <xsd:simpleType name="LineT"><xsd:restriction base="xsd:string"/></xsd:simpleType>
+        </xsd:schema>
+      </SchemaType>
+    </TypeDeclaration>
+  </TypeDeclarations>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="p">
+      <ProcessHeader/>
+      <Activities>
+        <Activity Id="a"><Implementation><No/></Implementation>
+          <ExtendedAttributes>
+            <ExtendedAttribute Name="cfg" xmlns:x="urn:x">
+              <v:config xmlns:v="urn:vendor" xmlns:w="urn:w" v:ref="w:thing">w:other<v:k
+                v:of="x:y"/></v:config>
+            </ExtendedAttribute>
+          </ExtendedAttributes>
+        </Activity>
+      </Activities>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>"""
+
+
+def _in_scope(element: etree._Element, qname: str) -> str:
+    """The namespace ``qname``'s prefix names where ``element`` is (as a QName value reads)."""
+    prefix = qname.split(":", 1)[0] if ":" in qname else None
+    return element.nsmap[prefix]
+
+
+def test_declarations_below_the_root_stay_for_the_qnames_in_values() -> None:
+    """They were dropped: the written schema's type="o:OrderT" named an undeclared prefix (it
+    no longer compiled), and v:ref="w:thing" lost its w."""
+    package = load_xpdl(NESTED)
+    written = dump_xpdl(package)
+    root = etree.fromstring(written)
+    for schema in root.iter("{http://www.w3.org/2001/XMLSchema}schema"):
+        etree.XMLSchema(schema)  # compiles: every QName in it resolves
+    order, qty, line = root.iter("{http://www.w3.org/2001/XMLSchema}element")
+    assert _in_scope(order, order.get("type")) == "urn:order"
+    assert _in_scope(qty, qty.get("type")) == "http://www.w3.org/2001/XMLSchema"
+    assert _in_scope(line, line.get("type")) == "urn:line"  # the schema's default namespace
+    config = next(root.iter("{urn:vendor}config"))
+    assert _in_scope(config, config.get("{urn:vendor}ref")) == "urn:w"
+    assert _in_scope(config, config.text) == "urn:w"
+    assert _in_scope(config[0], config[0].get("{urn:vendor}of")) == "urn:x"
+    assert check_schema(etree.ElementTree(root), "2.2") == []
+
+
+def test_kept_declarations_read_back_the_same() -> None:
+    package = load_xpdl(NESTED)
+    again = load_xpdl(dump_xpdl(package))
+    assert again == package
+    assert dump_xpdl(again) == dump_xpdl(package)

@@ -51,6 +51,13 @@ class XmlNode(Node):
     text: str | None = None
     tail: str | None = None
     children: tuple[XmlNode, ...] = ()
+    #: namespace declarations made on this element (or, on the outermost kept element, above
+    #: it in the source, below the root) that its values rely on: (prefix, namespace), the
+    #: prefix ``""`` the default namespace. A QName in a value (``type="o:OrderT"`` in an
+    #: embedded XML Schema, ``v:ref="w:thing"``) names its namespace only through them; the
+    #: writer declares them on the element again. Tags and attribute names need none: they
+    #: are kept in Clark notation.
+    namespaces: tuple[tuple[str, str], ...] = ()
 
     @property
     def local_name(self) -> str:

@@ -11,6 +11,7 @@ warning, so a loss is at least never silent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, TypeVar, cast
@@ -20,7 +21,14 @@ from pydantic import ValidationError
 
 from wfengine.definition import diagnostics
 from wfengine.definition.diagnostics import Diagnostic
-from wfengine.definition.model import DEPRECATED_NS, XPDL22_NS, XPDL_NAMESPACES, Attrs, XmlNode
+from wfengine.definition.model import (
+    DEPRECATED_NS,
+    WFENGINE_NS,
+    XPDL22_NS,
+    XPDL_NAMESPACES,
+    Attrs,
+    XmlNode,
+)
 
 #: namespaces whose elements the reader treats as XPDL (the 1.0 namespace doubles as the 2.x
 #: ``deprecated`` namespace).
@@ -122,24 +130,10 @@ def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
     XPDL-namespace elements (any version, the deprecated namespace, or no namespace outside a
     vendor element) are re-tagged into the 2.2 namespace so the writer can emit them as they
     are; vendor elements keep their tag. Whitespace-only text and tails are dropped: they are
-    indentation, and the writer indents on its own.
+    indentation, and the writer indents on its own. Namespace declarations below the root
+    that a value relies on are kept with the element (:attr:`XmlNode.namespaces`).
     """
-    ns = namespace_of(el)
-    if ns in XPDL_LIKE_NAMESPACES or (ns is None and not foreign):
-        tag = f"{{{XPDL22_NS}}}{local_name(el)}"
-        child_foreign = False
-    else:
-        tag = str(el.tag)
-        child_foreign = True
-    text, children = mixed_content(el, foreign=child_foreign)
-    return XmlNode(
-        tag=tag,
-        attrs=attribute_items(el),
-        text=text,
-        tail=_blank_to_none(el.tail),
-        children=children,
-        line=line_of(el),
-    )
+    return _kept(el, foreign, None, top=True)[0]
 
 
 def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tuple[XmlNode, ...]]:
@@ -149,18 +143,134 @@ def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tup
     instruction is joined to what precedes it, so no text is lost to a comment. Blank text is
     None. ``foreign`` is passed on to :func:`to_xml_node` for the children.
     """
+    text, children, _ = _content(el, foreign, None, top=True)
+    return text, children
+
+
+#: what may be a namespace prefix in a value (``o:OrderT``, ``w:thing``); a word before a
+#: colon that no declaration binds (``urn:order``, ``http://``) is passed over
+_PREFIXED = re.compile(r"([A-Za-z_][\w.\-]*):")
+
+Scope = dict[str | None, str]
+
+
+def _kept(
+    el: etree._Element, foreign: bool, parent_scope: Scope | None, *, top: bool
+) -> tuple[XmlNode, frozenset[str]]:
+    """``el`` as an XmlNode, and the prefixes its values use that a declaration above it binds
+    (the ones its own declarations do not)."""
+    ns = namespace_of(el)
+    if ns in XPDL_LIKE_NAMESPACES or (ns is None and not foreign):
+        tag = f"{{{XPDL22_NS}}}{local_name(el)}"
+        child_foreign = False
+    else:
+        tag = str(el.tag)
+        child_foreign = True
+    # a vendor element may declare another default namespace, which its unprefixed QName
+    # values then name: its scope is always needed; an XPDL one's only when a value has a prefix
+    scope: Scope | None = el.nsmap if child_foreign else None
+    text, children, need = _content(el, child_foreign, scope, top=False)
+    attrs = attribute_items(el)
+    if text is not None and ":" in text:
+        need.update(_PREFIXED.findall(text))
+    for _, value in attrs:
+        if ":" in value:
+            need.update(_PREFIXED.findall(value))
+    declared: tuple[tuple[str, str], ...] = ()
+    unresolved = frozenset(need)
+    if need or (child_foreign and ns is not None):
+        if scope is None:
+            scope = el.nsmap
+        if top:
+            base = _root_scope(el)
+        elif parent_scope is not None:
+            base = parent_scope
+        else:
+            parent = el.getparent()
+            base = parent.nsmap if parent is not None else {}
+        default = child_foreign and ns is not None
+        declared, unresolved = _declarations(scope, base, need, default=default, top=top)
+    node = XmlNode(
+        tag=tag,
+        attrs=attrs,
+        text=text,
+        tail=_blank_to_none(el.tail),
+        children=children,
+        namespaces=declared,
+        line=line_of(el),
+    )
+    return node, unresolved
+
+
+def _content(
+    el: etree._Element, foreign: bool, scope: Scope | None, *, top: bool
+) -> tuple[str | None, tuple[XmlNode, ...], set[str]]:
+    """:func:`mixed_content`, and the prefixes the children's values use that they do not
+    declare."""
     children: list[XmlNode] = []
+    need: set[str] = set()
     text = el.text
     for child in el:
         if isinstance(child.tag, str):
-            children.append(to_xml_node(child, foreign=foreign))
+            node, used = _kept(child, foreign, scope, top=top)
+            children.append(node)
+            if used:
+                need |= used
+            if node.tail is not None and ":" in node.tail:  # (the text of ``el``)
+                need.update(_PREFIXED.findall(node.tail))
         elif child.tail:
+            if ":" in child.tail:
+                need.update(_PREFIXED.findall(child.tail))
             if children:
                 last = children[-1]
                 children[-1] = last.model_copy(update={"tail": (last.tail or "") + child.tail})
             else:
                 text = (text or "") + child.tail
-    return _blank_to_none(text), tuple(children)
+    return _blank_to_none(text), tuple(children), need
+
+
+def _root_scope(el: etree._Element) -> Scope:
+    """The declarations a written package makes on its root for those of the source's root:
+    its vendor prefixes (:attr:`~wfengine.definition.model.Package.namespaces`), and the 2.2
+    namespace as the default."""
+    root = el.getroottree().getroot()
+    scope: Scope = {
+        prefix: uri
+        for prefix, uri in root.nsmap.items()
+        if prefix is not None and uri not in XPDL_LIKE_NAMESPACES and uri != WFENGINE_NS
+    }
+    scope[None] = XPDL22_NS
+    return scope
+
+
+def _declarations(
+    scope: Scope, base: Scope, need: set[str], *, default: bool, top: bool
+) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """The declarations an element keeps: those in its ``scope`` and not in its parent's
+    (``base``) for the prefixes its values ``need``, and (``default``) a default namespace
+    of its own; and the needed prefixes its parent's scope binds."""
+    declared: list[tuple[str, str]] = []
+    if default:
+        own, above = _default(scope.get(None)), _default(base.get(None))
+        if own != above:
+            declared.append(("", own))
+    above_need: set[str] = set()
+    for prefix in sorted(need):
+        uri = scope.get(prefix)
+        if uri is None:
+            continue  # no prefix: "urn:", "http:", or one the source never declared
+        if base.get(prefix) == uri:
+            above_need.add(prefix)
+        else:
+            declared.append((prefix, uri))
+    return tuple(declared), frozenset() if top else frozenset(above_need)
+
+
+def _default(uri: str | None) -> str:
+    """A default namespace as the writer has it: every XPDL one is 2.2; none is ``""``."""
+    if uri in XPDL_LIKE_NAMESPACES:
+        return XPDL22_NS
+    return uri or ""
 
 
 def element_text(el: etree._Element | None) -> str | None:

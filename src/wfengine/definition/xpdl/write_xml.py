@@ -249,9 +249,11 @@ def true_or_none(value: bool) -> str | None:
 
 
 def append_xmlnode(parent: Element, node: XmlNode) -> Element:
-    """Append a verbatim element (an ``extras`` entry, graphics, a Task detail) and its subtree."""
+    """Append a verbatim element (an ``extras`` entry, graphics, a Task detail) and its subtree,
+    declaring on it the namespaces its values rely on (:attr:`XmlNode.namespaces`)."""
+    declared: dict[str | None, str] = {prefix or None: uri for prefix, uri in node.namespaces}
     bulk = (
-        _parsed_element(node.tag, parent.nsmap, list(node.attrs))
+        _parsed_element(node.tag, {**parent.nsmap, **declared}, list(node.attrs))
         if len(node.attrs) > BULK_ATTRIBUTES
         else None
     )
@@ -264,7 +266,9 @@ def append_xmlnode(parent: Element, node: XmlNode) -> Element:
         if node.namespace is None and parent.nsmap.get(None) is not None:
             # an unqualified element under the default 2.2 namespace must undeclare it
             # (``xmlns=""``), or it would be read back as an XPDL element
-            child = etree.SubElement(parent, node.tag, nsmap={None: ""})  # type: ignore[dict-item]
+            declared[None] = ""
+        if declared:
+            child = etree.SubElement(parent, node.tag, nsmap=declared)  # type: ignore[arg-type]
         else:
             child = etree.SubElement(parent, node.tag)
         for name, value in node.attrs:
