@@ -3,7 +3,8 @@
 ``wfengine db upgrade --db URL`` brings the schema to the revision this wfengine needs (it
 creates it in an empty database); an engine refuses an outdated schema and names this command.
 ``wfengine db current --db URL`` shows the database's revision beside the one needed.
-Both exit 0 on success and 2 when the database cannot be reached or migrated.
+Both exit 0 on success and 2 when the database cannot be reached or migrated. ``--db``
+defaults to ``$WFENGINE_DB``, as in every command that opens a database.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from wfengine.cli.database import db_option
 from wfengine.cli.exit_status import InputOutputError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from wfengine.runtime.sql.dialects import Dialect
-
-_DB_HELP = "SQLAlchemy URL: sqlite:///wfengine.db or postgresql+psycopg://user:pw@host/db"
 
 
 @click.group(
@@ -33,7 +33,7 @@ def db() -> None:
 
 
 @db.command()
-@click.option("--db", "url", required=True, metavar="URL", help=_DB_HELP)
+@db_option
 def upgrade(url: str) -> None:
     """Migrate the schema to the revision this wfengine needs (create it when empty).
 
@@ -62,7 +62,7 @@ def upgrade(url: str) -> None:
 
 
 @db.command()
-@click.option("--db", "url", required=True, metavar="URL", help=_DB_HELP)
+@db_option
 def current(url: str) -> None:
     """Print the database's schema revision and the one this wfengine needs.
 
