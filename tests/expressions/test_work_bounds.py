@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tracemalloc
 from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
 from typing import Any
 
 import pytest
@@ -132,3 +133,42 @@ def test_a_text_that_fits_the_budget_exactly_is_printed(
     printed = parse(text, dialect=dialect).evaluate({"x": value})
     exact = Limits(max_work=max(len(printed), 1))
     assert parse(text, dialect=dialect, limits=exact).evaluate({"x": value}) == printed
+
+
+# --------------------------------------------------------------------------- strings
+
+#: initial values each within the budget; Python's own x.strip(y) takes seconds on them
+#: (it looks for every character of x in all of y), charging nothing but its result
+LONG_TEXT = {"x": "a" * 300_000, "y": "b" * 300_000 + "a"}
+
+
+@pytest.mark.parametrize("method", ["strip", "lstrip", "rstrip"])
+def test_stripping_is_charged_for_the_text_and_the_characters(method: str) -> None:
+    call = f"x.{method}(y)"
+    start = perf_counter()
+    assert parse(call).evaluate(LONG_TEXT) == ""
+    assert perf_counter() - start < 0.5
+    with pytest.raises(ExpressionEvaluationError, match="budget"):
+        parse(f"[{call}, {call}]").evaluate(LONG_TEXT)
+
+
+MANY = "".join(map(chr, range(0x4E00, 0x4E00 + 500)))
+
+
+@pytest.mark.parametrize(
+    ("text", "chars"),
+    [
+        ("  padded\\t\\n", None),
+        ("xxhixyx", "xy"),
+        ("", "abc"),
+        ("abc", ""),
+        ("abcabcXabc", "abc" * 20),  # long, but three distinct characters
+        (MANY[:7] + "middle" + MANY[-3:] + MANY, MANY),  # many distinct characters
+        (MANY, MANY),
+    ],
+)
+@pytest.mark.parametrize("method", ["strip", "lstrip", "rstrip"])
+def test_stripping_gives_what_python_gives(text: str, chars: str | None, method: str) -> None:
+    expected = getattr(text, method)(chars)
+    call = f"x.{method}()" if chars is None else f"x.{method}(y)"
+    assert parse(call).evaluate({"x": text, "y": chars}) == expected

@@ -14,6 +14,9 @@ Deliberate differences from Python's built-ins:
 * ``sum`` only starts from a number or a ``timedelta`` (``sum(lists, [])`` is quadratic).
 * ``sum`` and ``round`` refuse an integer result wider than ``max_int_bits``, as the
   arithmetic operators do.
+* ``strip``, ``lstrip`` and ``rstrip`` charge the text they walk and the ``chars`` they
+  are given, and take time linear in both (Python's own compares every character of the
+  text with every one of ``chars``).
 * ``str`` of a container works out the length of its text first (wide integers and
   repeated parts included, :mod:`.text_size`) and refuses one the budget cannot pay for
   before printing anything; the text printed is charged to the budget.
@@ -258,16 +261,47 @@ def _upper(ctx: EvaluationContext, text: str, /) -> str:
     return _charged(ctx, str.upper(text))
 
 
+#: most characters to strip that Python's own ``strip`` is given: it compares each character
+#: of the text with each of them, so a long ``chars`` makes it quadratic
+_FEW_CHARS = 16
+
+
+def _stripped(ctx: EvaluationContext, text: str, chars: str | None, left: bool, right: bool) -> str:
+    """``text`` stripped of ``chars`` at the ends asked, in time linear in both.
+
+    Stripping walks the text from its ends and copies what remains: at most the whole text,
+    charged as such; a ``chars`` given is charged too, and if it has more than a few distinct
+    characters they are looked up in a set rather than scanned for each character.
+    """
+    ctx.charge(len(text))
+    if chars is not None and isinstance(chars, str) and len(chars) > _FEW_CHARS:
+        ctx.charge(len(chars))
+        wanted = set(chars)
+        if len(wanted) > _FEW_CHARS:
+            start, end = 0, len(text)
+            if left:
+                while start < end and text[start] in wanted:
+                    start += 1
+            if right:
+                while end > start and text[end - 1] in wanted:
+                    end -= 1
+            return text[start:end]
+        chars = "".join(wanted)
+    if left and right:
+        return str.strip(text, chars)
+    return str.lstrip(text, chars) if left else str.rstrip(text, chars)
+
+
 def _strip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
-    return _charged(ctx, str.strip(text, chars))
+    return _stripped(ctx, text, chars, True, True)
 
 
 def _lstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
-    return _charged(ctx, str.lstrip(text, chars))
+    return _stripped(ctx, text, chars, True, False)
 
 
 def _rstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
-    return _charged(ctx, str.rstrip(text, chars))
+    return _stripped(ctx, text, chars, False, True)
 
 
 def _startswith(ctx: EvaluationContext, text: str, prefix: str | tuple[str, ...], /) -> bool:
