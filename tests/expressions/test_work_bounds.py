@@ -4,6 +4,8 @@ Integers: no operation yields one wider than ``max_int_bits`` (the stores refuse
 so a definition whose initial value computes one would deploy and then fail every instance).
 Printing: the text of a value is refused before it is built when the budget cannot pay for it
 (a wide integer repeated in a container prints as far more text than it takes memory).
+Strings: the methods whose Python counterparts are quadratic (``strip`` with many characters,
+``rfind`` behind ``lastIndexOf``) take linear time, and charge what they walk or copy.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions import Dialect, Limits, parse
 
 DIALECTS = pytest.mark.parametrize("dialect", list(Dialect))
+C_DIALECTS = pytest.mark.parametrize("dialect", [Dialect.JAVASCRIPT, Dialect.JAVA])
 WIDEST = 2**4096 - 1
 
 # --------------------------------------------------------------------------- integers
@@ -172,3 +175,32 @@ def test_stripping_gives_what_python_gives(text: str, chars: str | None, method:
     expected = getattr(text, method)(chars)
     call = f"x.{method}()" if chars is None else f"x.{method}(y)"
     assert parse(call).evaluate({"x": text, "y": chars}) == expected
+
+
+@C_DIALECTS
+def test_last_index_of_a_long_string_takes_time_linear_in_the_text(dialect: Dialect) -> None:
+    # Python's rfind compares the whole string at each place here: seconds, charged nothing
+    values = {"text": "a" * 300_000, "part": "a" * 100_000 + "b" + "a" * 100_000}
+    start = perf_counter()
+    assert parse("text.lastIndexOf(part)", dialect=dialect).evaluate(values) == -1
+    assert perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "index"),
+    [
+        ("abcabc", "abc", 3),
+        ("abcabc", "", 6),
+        ("", "", 0),
+        ("ab", "abc", -1),
+        ("x" + "ab" * 20 + "y", "ab" * 10, 21),  # longer than what rfind is left
+        ("ab" * 20, "ba" * 10 + "x", -1),
+        ("ab" * 20, "ab" * 20, 0),
+    ],
+)
+@C_DIALECTS
+def test_last_index_of_finds_the_last_place(
+    text: str, part: str, index: int, dialect: Dialect
+) -> None:
+    expr = parse("text.lastIndexOf(part)", dialect=dialect)
+    assert expr.evaluate({"text": text, "part": part}) == index == text.rfind(part)

@@ -166,7 +166,8 @@ def remainder(a: Any, b: Any) -> Any:
 #
 # Methods that walk a list charge the budget as the native operators making the same walk do
 # (``==``, ``in``, ``min``: :mod:`.compile_comparisons`, :mod:`.functions`); on strings and
-# scalars they cost nothing extra, as there.
+# scalars they cost nothing extra, as there, but for the copies ``lastIndexOf`` makes of the
+# strings to search a long one in linear time.
 
 
 def _charge_scan(ctx: EvaluationContext, a: Any) -> None:
@@ -233,11 +234,23 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
     return -1
 
 
+#: longest string ``lastIndexOf`` leaves to Python's ``rfind``, which may compare every
+#: character of it at every place in the text: ``("a" * 400000).rfind("a" * 100000 + "b" +
+#: "a" * 100000)`` runs for seconds (Python's ``find`` has a linear algorithm, ``rfind`` not)
+_SHORT_NEEDLE = 8
+
+
 def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
     if isinstance(a, str):
         if not isinstance(item, str):
             raise TypeError("lastIndexOf() of a string looks for a string")
-        return a.rfind(item)
+        if len(item) <= _SHORT_NEEDLE:
+            return a.rfind(item)
+        # the first place of the reversed string in the reversed text, found in linear time;
+        # the two reversed copies are charged as the values they are
+        ctx.charge(len(a) + len(item))
+        found = a[::-1].find(item[::-1])
+        return found if found < 0 else len(a) - len(item) - found
     _charge_scan(ctx, a)
     for i in range(len(a) - 1, -1, -1):
         if a[i] == item:
