@@ -104,7 +104,8 @@ def standard_loop(
     """A Standard loop: repeat the activity while ``condition`` holds, at most ``maximum`` times.
 
     ``test_time="Before"`` is a while-loop (may run zero times); the default ``"After"`` is a
-    repeat-until that always runs once, as in XPDL.
+    repeat-until that always runs once, as in XPDL. ``counter`` names an INTEGER data field
+    the engine sets before each iteration to the iterations before it (0 first).
     """
     return StandardLoop(
         condition=condition,
@@ -122,7 +123,8 @@ def multi_instance(
     complex_flow_condition: str | None = None,
     counter: str | None = None,
 ) -> MultiInstanceLoop:
-    """A MultiInstance loop: ``count`` (an expression) instances, in parallel by default."""
+    """A MultiInstance loop: ``count`` (an expression) instances, in parallel by default.
+    ``counter`` names an INTEGER data field each instance sets to its index (0 first)."""
     return MultiInstanceLoop(
         mi_condition=count,
         ordering=enum_value(MIOrdering, ordering, "multi-instance ordering"),

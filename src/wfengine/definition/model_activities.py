@@ -7,6 +7,7 @@ Task, SubFlow, Reference, BlockActivity and Event).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -157,6 +158,22 @@ class Deadline(Node):
     duration_attrs: Attrs = ()
 
 
+#: an ``xsd:integer``, as XPDL 2.2 types ``LoopCounter``
+_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def counter_field(counter: str | None) -> str | None:
+    """The data field a loop's ``counter`` names, which the engine sets to each iteration's
+    count (0 first; a multi-instance's index); None when it names none.
+
+    An integer (``LoopCounter="0"``) is XPDL 2.2's own ``LoopCounter``: the count a tool
+    recorded, which names no field, so the engine writes none. Any other text is wfengine's
+    use of it: the Id of the field (written ``wfe:LoopCounter``, read in either form)."""
+    if counter is None or not counter.strip() or _INTEGER.fullmatch(counter) is not None:
+        return None
+    return counter
+
+
 class StandardLoop(Node):
     kind: Literal["standard"] = "standard"
     condition: str | None = None
@@ -164,8 +181,15 @@ class StandardLoop(Node):
     condition_attrs: Attrs = ()
     maximum: int | None = None
     test_time: TestTime = TestTime.AFTER
+    #: ``LoopCounter``: an integer (XPDL 2.2's, naming no field), or the Id of the data field
+    #: the engine counts the iterations in (see :func:`counter_field`)
     counter: str | None = None
     extra_attrs: Attrs = ()
+
+    @property
+    def counter_field(self) -> str | None:
+        """The data field the engine counts the iterations in, if the counter names one."""
+        return counter_field(self.counter)
 
 
 class MultiInstanceLoop(Node):
@@ -179,8 +203,14 @@ class MultiInstanceLoop(Node):
     complex_flow_condition: str | None = None
     #: the ComplexMI_FlowCondition element's attributes (ScriptType...)
     complex_flow_condition_attrs: Attrs = ()
+    #: as a standard loop's: an integer, or the field the engine sets to each instance's index
     counter: str | None = None
     extra_attrs: Attrs = ()
+
+    @property
+    def counter_field(self) -> str | None:
+        """The data field the engine sets to each instance's index, if the counter names one."""
+        return counter_field(self.counter)
 
 
 Loop = Annotated[StandardLoop | MultiInstanceLoop, Field(discriminator="kind")]

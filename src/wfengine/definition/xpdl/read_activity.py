@@ -36,6 +36,7 @@ from wfengine.definition.model import (
     TestTime,
     XmlNode,
 )
+from wfengine.definition.namespaces import WFENGINE_NS
 from wfengine.definition.xpdl.read_activity_body import (
     EXECUTIONS,
     GATEWAY_TYPES,
@@ -61,6 +62,8 @@ _TEST_TIMES = {t.value: t for t in TestTime}
 _MI_ORDERINGS = {o.value: o for o in MIOrdering}
 _MI_FLOW = {f.value: f for f in MIFlowCondition}
 _BODY_ELEMENTS = ("Route", "Implementation", "BlockActivity", "Event")
+#: ``wfe:LoopCounter``: the data field a loop counts in (``LoopCounter`` is an xsd:integer)
+_OWN_COUNTER = f"{{{WFENGINE_NS}}}LoopCounter"
 
 
 # --------------------------------------------------------------------------- the activity
@@ -200,7 +203,7 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
             condition_attrs=condition_attrs,
             maximum=_int_attr(scur, "LoopMaximum"),
             test_time=scur.attr_choice("TestTime", _TEST_TIMES) or TestTime.AFTER,
-            counter=scur.attr("LoopCounter"),
+            counter=_counter(scur),
             extra_attrs=scur.extra_attrs(),
             line=scur.line,
         )
@@ -216,7 +219,7 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
             flow_condition=mcur.attr_choice("MI_FlowCondition", _MI_FLOW) or MIFlowCondition.ALL,
             complex_flow_condition=flow_text,
             complex_flow_condition_attrs=flow_attrs,
-            counter=mcur.attr("LoopCounter"),
+            counter=_counter(mcur),
             extra_attrs=mcur.extra_attrs(),
             line=mcur.line,
         )
@@ -229,6 +232,13 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
         raise Unreadable("it has neither LoopStandard nor LoopMultiInstance")
     cur.spill(spill)
     return loop
+
+
+def _counter(cur: Cursor) -> str | None:
+    """A loop's counter: the field named by ``wfe:LoopCounter`` (the writer's form), else
+    ``LoopCounter`` (XPDL 2.2's integer, or a field's Id as wfengine wrote it before); with
+    both, ``LoopCounter`` stays among the loop's other attributes."""
+    return cur.attr(_OWN_COUNTER) or cur.attr("LoopCounter")
 
 
 def _attr_or_text(cur: Cursor, name: str) -> tuple[str | None, Attrs]:

@@ -305,16 +305,14 @@ def _loop(parent: Element, loop: Loop) -> None:
         element.set("TestTime", loop.test_time.value)
         if loop.maximum is not None:
             element.set("LoopMaximum", str(loop.maximum))
-        if loop.counter is not None:
-            element.set("LoopCounter", loop.counter)
+        _counter(element, loop.counter, loop.counter_field)
         set_extra_attrs(element, loop.extra_attrs)
         expression_child(element, "LoopCondition", loop.condition, loop.condition_attrs)
     elif isinstance(loop, MultiInstanceLoop):
         element = sub(sub(parent, "Loop", LoopType="MultiInstance"), "LoopMultiInstance")
         element.set("MI_Ordering", loop.ordering.value)
         element.set("MI_FlowCondition", loop.flow_condition.value)
-        if loop.counter is not None:
-            element.set("LoopCounter", loop.counter)
+        _counter(element, loop.counter, loop.counter_field)
         set_extra_attrs(element, loop.extra_attrs)
         expression_child(element, "MI_Condition", loop.mi_condition, loop.mi_condition_attrs)
         expression_child(
@@ -323,3 +321,13 @@ def _loop(parent: Element, loop: Loop) -> None:
             loop.complex_flow_condition,
             loop.complex_flow_condition_attrs,
         )
+
+
+def _counter(element: Element, counter: str | None, field: str | None) -> None:
+    """``LoopCounter`` is an xsd:integer (XPDL 2.2's count); a counter naming a data field is
+    wfengine's, written ``wfe:LoopCounter`` (schema-valid: the loop elements take any other
+    namespace's attributes)."""
+    if field is not None:
+        element.set(q("LoopCounter", WFENGINE_NS), field)
+    elif counter is not None:
+        element.set("LoopCounter", counter)

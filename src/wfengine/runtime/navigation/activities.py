@@ -4,6 +4,7 @@ transitions its split chooses, fail along an exception transition.
 
 from __future__ import annotations
 
+from wfengine.definition.model_activities import counter_field
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
@@ -129,7 +130,10 @@ class Activities(NavigatorBase):
             return
         loop = ca.loop
         if loop is not None and loop.counter:
-            inst.data[loop.counter] = ai.mi_index if ai.mi_index is not None else ai.iterations
+            # a field the count goes to; XPDL 2.2's integer LoopCounter names none
+            field = counter_field(loop.counter)
+            if field is not None:
+                inst.data[field] = ai.mi_index if ai.mi_index is not None else ai.iterations
         kind = ca.kind
         if ca.offer_first:
             self._offer(ai)
