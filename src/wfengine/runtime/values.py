@@ -6,13 +6,18 @@ tagged as ``{"$wf": tag, "v": text}`` (a datetime or a time also keeps its named
 ``fold``; a user dict that itself has a ``"$wf"`` key is wrapped too, so nothing is mistaken
 for a tag). Anything else (sets, objects, dicts with keys that are not strings, a datetime in
 a zone that would not read back the same), integers wider than :data:`MAX_INT_BITS` and
-values nested deeper than :data:`MAX_DEPTH` raise
-:class:`~wfengine.errors.DataNotStorableError` naming the field.
+values with lists, tuples or dicts nested more than :data:`MAX_DEPTH` levels (a list of 64
+nested lists of numbers is fine; one more list is not; what the innermost holds adds no
+level) raise :class:`~wfengine.errors.DataNotStorableError` naming the field.
 
 The SQL store encodes with these functions; the engine checks data with
 :func:`check_storable` where it enters (a started instance's data, a completed work item's,
 ``set_data``, an application's outputs, initial values), so a value the SQL store could not
 store is refused the same way by the in-memory store, before anything changes.
+:func:`check_storable` is the only judge of depth: a store encodes a field's value inside
+containers of its own (the instance's data mapping, an audit event's ``{"values": {field:
+[old, new]}}``, a job's payload), so :func:`encode_value` allows :data:`_WRAPPING` levels
+more, and a value :func:`check_storable` accepts is stored however it is wrapped.
 """
 
 from __future__ import annotations
@@ -28,8 +33,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from wfengine.errors import DataNotStorableError, Place, place_text
 
 _TAG = "$wf"
-#: deepest nesting of lists and dicts a value may have
+#: deepest nesting of lists, tuples and dicts a value may have
 MAX_DEPTH = 64
+#: levels of containers a store may wrap a value in (data, an audit detail, a payload)
+_WRAPPING = 8
+#: the nesting :func:`encode_value` allows, the wrapping included
+_STORED_DEPTH = MAX_DEPTH + _WRAPPING
 #: widest integer a value may hold (the expression language's own limit)
 MAX_INT_BITS = 4_096
 
@@ -63,13 +72,17 @@ def _render(where: _Where) -> str:
 
 def encode_value(value: Any, where: str, depth: int = 0) -> Any:
     """``value`` as JSON-ready data; raises DataNotStorableError naming ``where`` (and the
-    index or key inside it)."""
+    index or key inside it).
+
+    ``value`` is what a store writes: user values inside up to :data:`_WRAPPING` levels of
+    the store's own containers (``depth`` levels are already around it)."""
     return _encode(value, where, depth)
 
 
 def _encode(value: Any, where: _Where, depth: int) -> Any:
     # the place is a chain of tuples, made into text only for an error: building the text of
-    # every nested value's place was most of the cost of storing an audit detail
+    # every nested value's place was most of the cost of storing an audit detail. ``depth``
+    # counts the containers around ``value``.
     if _plain(value):
         return value
     if isinstance(value, bool | int | str):
@@ -78,11 +91,11 @@ def _encode(value: Any, where: _Where, depth: int) -> Any:
                 f"{_render(where)} (an integer wider than {MAX_INT_BITS} bits)", value
             )
         return value
-    if depth > MAX_DEPTH:
-        deep = f"a value nested deeper than {MAX_DEPTH} levels cannot be stored"
-        raise DataNotStorableError(_render(where), value, deep)
     if isinstance(value, float):
         return value if math.isfinite(value) else {_TAG: "float", "v": repr(value)}
+    if depth >= _STORED_DEPTH and isinstance(value, list | tuple | Mapping):
+        deep = f"a value nested deeper than {MAX_DEPTH} levels cannot be stored"
+        raise DataNotStorableError(_render(where), value, deep)
     if isinstance(value, list):
         return [v if _plain(v) else _encode(v, (where, i), depth + 1) for i, v in enumerate(value)]
     if isinstance(value, tuple):
@@ -184,7 +197,8 @@ def check_storable(values: Mapping[str, Any], where: Place) -> None:
     stored; nothing is returned or changed."""
     for name, value in values.items():
         if not _plain(value):  # most values are: no place text to build for them
-            encode_value(value, f"{place_text(where)}, data[{name!r}]")
+            # as deep in as the stores' wrapping may put it: MAX_DEPTH levels are left
+            encode_value(value, f"{place_text(where)}, data[{name!r}]", _WRAPPING)
 
 
 def owned(value: Any) -> Any:
