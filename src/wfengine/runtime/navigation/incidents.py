@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from wfengine.applications.redaction import REDACTED
+from collections.abc import Mapping
+from typing import Any
+
+from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
+from wfengine.applications.redaction import REDACTED, audit_values
 from wfengine.runtime.compiler import (
     KIND_TASK,
 )
@@ -13,7 +17,7 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
 )
-from wfengine.runtime.jobs import PARKED, Job
+from wfengine.runtime.jobs import JOB_INVOKE, PARKED, Job
 from wfengine.runtime.navigation.base import (
     _OP_BODY,
     _OP_TOOLS,
@@ -66,10 +70,59 @@ class Incidents(NavigatorBase):
 
     def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
         """A job's run failed (or was stopped): an incident, and the job parked until the
-        incident is retried (in the same step, so neither happens without the other)."""
-        self._incident(inst, None, None, "job", message, job_id=job.id)
+        incident is retried (in the same step, so neither happens without the other).
+
+        The incident names the activity the job was for (its payload's activity instance),
+        and is that activity's while it is open (closing it resolves the incident). For an
+        ``invoke`` job it names the application and the attempt, and the attempt's call is
+        audited (``application.invoked`` and ``application.failed``): what the job's own
+        command would have recorded never was, as the job ended before it committed."""
+        payload = job.payload if isinstance(job.payload, Mapping) else {}
+        found = inst.activities.get(payload.get("activity_instance_id") or "")
+        ai = found if found is not None and found.incident is None else None
+        if ai is not None and ai.state.is_closed:
+            ai = None
+        activity_id = found.act.id if found is not None else payload.get("activity_id")
+        application_id: str | None = None
+        attempts = 0
+        if job.kind == JOB_INVOKE and isinstance(payload.get("application_id"), str):
+            application_id = payload["application_id"]
+            attempts = max(job.attempts, 1)
+            self._audit_stopped_call(inst, job, payload, attempts, message)
+        self._incident(
+            inst,
+            ai,
+            activity_id,
+            "job",
+            message,
+            application_id=application_id,
+            attempts=attempts,
+            job_id=job.id,
+        )
         self.step.job_done = job.id
         self.step.job_again_at = PARKED
+
+    def _audit_stopped_call(
+        self,
+        inst: ProcessInstance,
+        job: Job,
+        payload: Mapping[str, Any],
+        attempt: int,
+        message: str,
+    ) -> None:
+        """Audit the attempt of an ``invoke`` job that failed or was stopped before its
+        command committed the attempt's own records."""
+        app_id = payload["application_id"]
+        inputs = payload.get("inputs")
+        sensitive = frozenset(payload.get("sensitive") or ())
+        shown = audit_values(inputs, sensitive) if isinstance(inputs, Mapping) else {}
+        aid = payload.get("activity_instance_id")
+        act_id = payload.get("activity_id")
+        for event in (
+            ApplicationInvoked(app_id, attempt, job.key or "", shown, job=job.id),
+            ApplicationFailed(app_id, attempt, _masked(message, inst), None),
+        ):
+            inst.changes.append(change(self.now, event, aid, act_id))
 
     def retry(self, incident: Incident) -> None:
         inst = self.instance(incident.instance_id)
@@ -90,6 +143,9 @@ class Incidents(NavigatorBase):
             return
         if incident.operation == "job":
             assert incident.job_id is not None
+            held = inst.activities.get(incident.activity_instance_id or "")
+            if held is not None and held.incident == incident.id:
+                held.incident = None
             self.step.job_done = incident.job_id  # the parked job is due again now
             self.step.job_again_at = self.now
             return
