@@ -68,6 +68,35 @@ from wfengine.simulation.distributions import (
 
 #: the virtual clock's start unless the scenario says: a Monday, midnight UTC
 DEFAULT_START = datetime(2027, 1, 4, tzinfo=UTC)
+#: the largest scenario file read (real ones are a few kilobytes; YAML reads at ~1 MB/s)
+MAX_SCENARIO_BYTES = 1024 * 1024
+#: the largest trace of arrivals read (some 600,000 timestamps)
+MAX_TRACE_BYTES = 16 * 1024 * 1024
+
+
+def _read_text(path: Path, max_bytes: int, cannot: str) -> str:
+    """The UTF-8 text of ``path``, read no further than ``max_bytes`` (``/dev/zero`` or an
+    endless pipe would otherwise be read until memory runs out); ``cannot`` begins the
+    message of a file that cannot be read."""
+    from wfengine.definition.xpdl.secure import read_limited
+    from wfengine.errors import XpdlLoadError
+
+    try:
+        with path.open("rb") as stream:
+            data = read_limited(stream, max_bytes=max_bytes)
+    except OSError as exc:
+        raise ScenarioError(f"{cannot}: {exc.strerror}") from None
+    except XpdlLoadError:
+        raise ScenarioError(
+            f"{path}: larger than the limit of {max_bytes} bytes; the rest was not read"
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError(f"{path}:{line}: not UTF-8 text") from None
+
+
 DEFAULT_INSTANCES = 100
 POLICIES = ("fifo", "priority")
 _KEYS = frozenset(
@@ -174,10 +203,7 @@ class Scenario:
         import yaml
 
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError(f"{path}: cannot read the scenario: {exc.strerror}") from None
+        text = _read_text(path, MAX_SCENARIO_BYTES, f"{path}: cannot read the scenario")
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -396,10 +422,7 @@ def _arrivals(
         lines = [(f"{where}.at[{n}]", v) for n, v in enumerate(items)]
     else:
         path = base / str(spec[kind])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError(f"{where}.trace: cannot read {path}: {exc.strerror}") from None
+        text = _read_text(path, MAX_TRACE_BYTES, f"{where}.trace: cannot read {path}")
         lines = [
             (f"{path}:{n}", line.strip().split(",")[0])
             for n, line in enumerate(text.splitlines(), 1)
