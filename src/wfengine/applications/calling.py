@@ -5,7 +5,9 @@ inputs until it answers or its retries run out, recording every attempt. Timeout
 synchronous callable runs in a daemon worker thread and the caller stops waiting after the
 timeout. **A Python thread cannot be killed**: the abandoned call may still finish its side
 effect later, which is what the idempotency key is for (the same for every attempt of one
-call). An ``async def`` callable runs in its own event loop and is cancelled at the timeout.
+call). An ``async def`` callable runs in its own event loop and is cancelled at the timeout;
+one that does not stop then (it blocks, or ignores the cancellation) is abandoned as a
+blocking function is, at most a second later.
 """
 
 from __future__ import annotations
@@ -202,11 +204,16 @@ async def _awaiting(awaitable: Any) -> Any:
     return await awaitable
 
 
-def _in_thread(binding: Binding, call: Callable[[], Any], grace: float = 0.0) -> Any:
+def _in_thread(
+    binding: Binding,
+    call: Callable[[], Any],
+    grace: float = 0.0,
+    why: str = "",
+) -> Any:
     """``call()`` in a daemon thread, waiting at most the binding's timeout (+ ``grace``).
 
     On timeout the thread is abandoned, not stopped (Python cannot stop a thread); being a
-    daemon, it does not keep the process alive.
+    daemon, it does not keep the process alive. ``why`` tells the error why it was abandoned.
     """
     box: dict[str, Any] = {}
     done = threading.Event()
@@ -226,7 +233,7 @@ def _in_thread(binding: Binding, call: Callable[[], Any], grace: float = 0.0) ->
     limit = None if binding.timeout is None else binding.timeout + grace
     if not done.wait(limit):
         raise ApplicationTimeoutError(
-            f"no answer within {binding.timeout:g} s; the call was abandoned"
+            f"no answer within {binding.timeout:g} s{why}; the call was abandoned"
         )
     if "error" in box:
         raise box["error"]
@@ -245,8 +252,11 @@ class _OwnTimeout(Exception):
 def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     """Run an ``async def`` call in a fresh event loop, cancelled at the binding's timeout.
 
-    When the calling thread already runs an event loop (the engine driven from async code),
-    the fresh loop runs in a worker thread, since one thread cannot run two loops.
+    With a timeout, the loop runs in a worker thread the caller stops waiting for a grace
+    (:func:`_grace`) after the timeout: a coroutine that does not stop when cancelled (it
+    blocks in a synchronous call, or ignores the cancellation) is abandoned like a blocking
+    function. Without a timeout the loop runs in the calling thread, unless that thread
+    already runs one (the engine driven from async code): one thread cannot run two loops.
     """
     timeout = binding.timeout
 
@@ -279,8 +289,17 @@ def _run_coroutine(binding: Binding, make: Callable[[], Coroutine[Any, Any, Any]
                 f"no answer within {timeout:g} s; the coroutine was cancelled"
             ) from exc
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return run()
-    return _in_thread(binding, run, grace=1.0)
+    if timeout is None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return run()
+        return _in_thread(binding, run)
+    why = ", and the coroutine did not stop when cancelled (it blocks or ignores cancellation)"
+    return _in_thread(binding, run, grace=_grace(timeout), why=why)
+
+
+def _grace(timeout: float) -> float:
+    """How long after its timeout a cancelled coroutine may take to stop (to close what it
+    opened) before the call is abandoned: a second, or the timeout when that is shorter."""
+    return min(timeout, 1.0)
