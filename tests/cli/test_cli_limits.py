@@ -98,6 +98,88 @@ def test_a_5000_digit_number_in_answers_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "has too many digits" in result.stderr
 
 
+#: an integer wider than instance data holds (4,096 bits), though within Python's 4,300 digits
+WIDE = "9" * 2000
+
+
+def _wide_inputs(tmp_path: Path) -> dict[str, list[str]]:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"review": [{"n": ' + WIDE + "}]}")
+    as_text = tmp_path / "answers_text.json"
+    as_text.write_text('{"review": [{"n": "' + WIDE + '"}]}')
+    script = tmp_path / "steps.json"
+    script.write_text('[{"complete": "review", "set": {"n": ' + WIDE + "}}]")
+    return {
+        "set-integer-field": ["--set", f"n={WIDE}"],
+        "set-undeclared": ["--allow-undeclared", "--set", f"big={WIDE}"],
+        "set-inside-json": ["--set", f'items=["a", {WIDE}]'],
+        "answers": ["--answers", str(answers)],
+        "answers-text-for-an-integer": ["--answers", str(as_text)],
+        "script": ["--script", str(script)],
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "set-integer-field",
+        "set-undeclared",
+        "set-inside-json",
+        "answers",
+        "answers-text-for-an-integer",
+        "script",
+    ],
+)
+def test_an_integer_wider_than_instance_data_holds_is_refused_before_anything_runs(
+    tmp_path: Path, case: str
+) -> None:
+    """A 2,000-digit integer passed the command line's check (Python's 4,300 digits) and
+    failed when the engine stored it: exit 1 mid-run, an instance left open in --db."""
+    url = sqlite_url(tmp_path)
+    result = cli("run", _fields(tmp_path), *_wide_inputs(tmp_path)[case], "--db", url)
+    assert result.exit_code == 2, result.output
+    assert "has too many digits (integers may be at most 4096 bits wide" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "wf.db").exists() or cli("instances", "--db", url).stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["incident", "skip", "inc-1"],
+        ["signal", "send", "go"],
+        ["message", "send", "go", "--start"],
+    ],
+    ids=["incident-skip", "signal-send", "message-send"],
+)
+def test_other_commands_refuse_an_integer_wider_than_instance_data_holds(
+    tmp_path: Path, command: list[str]
+) -> None:
+    url = sqlite_url(tmp_path)
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
+    result = cli(*command, "--db", url, "--set", f"v={WIDE}")
+    assert result.exit_code == 2, result.output
+    assert "integers may be at most 4096 bits wide" in result.stderr
+
+
+def test_the_widest_integer_instance_data_holds_is_accepted(tmp_path: Path) -> None:
+    widest = 2**4096 - 1
+    result = cli("run", _fields(tmp_path), "--set", f"n={widest}", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data"]["n"] == widest
+    refused = cli("run", _fields(tmp_path), "--set", f"n={widest + 1}")
+    assert refused.exit_code == 2 and "4096 bits" in refused.stderr
+
+
+def test_an_integer_too_large_for_a_float_field_is_a_usage_error(tmp_path: Path) -> None:
+    """float() of it raised OverflowError: a traceback, exit 1."""
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"review": [{"x": 1' + "0" * 400 + "}]}")
+    result = cli("run", _fields(tmp_path), "--answers", str(answers))
+    assert result.exit_code == 2, result.output
+    assert "data field 'x' (FLOAT): expected a finite FLOAT" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

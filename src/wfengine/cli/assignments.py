@@ -14,8 +14,8 @@ What VALUE becomes depends on whether the command knows the process:
   JSON when it parses (``3``, ``true``, ``"x"``, ``[1, 2]``, ``{"a": 1}``) and as a plain string
   otherwise, so ``--set name=Ada`` needs no shell quoting games.
 
-JSON is parsed within the limits of :mod:`wfengine.cli.json_input` (nesting, number size): a
-value beyond them is a usage error, never silently a string.
+JSON is parsed within the limits of :mod:`wfengine.cli.json_input` (nesting, number size: what
+instance data can hold): a value beyond them is a usage error, never silently a string.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import click
 
-from wfengine.cli.json_input import JsonLimitError, loads
+from wfengine.cli.json_input import JsonLimitError, loads, storable
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -40,7 +40,7 @@ def parse_value(text: str, *, name: str = "", option: str = "--set") -> Any:
     """VALUE as JSON when it parses, else the text itself; JSON beyond the limits is a usage
     error naming ``name``."""
     try:
-        return loads(text)
+        return storable(loads(text))
     except JsonLimitError as exc:
         raise click.BadParameter(f"{name}: {exc}", param_hint=option) from None
     except json.JSONDecodeError:

@@ -15,6 +15,10 @@ before an instance runs on data nobody reads or a condition fails three steps la
   ``"01234"``). A FLOAT must be finite. Declared types are followed to what they declare; an
   enumeration takes one of its values as text; arrays and lists, and every type that is not
   basic (records, schemas, external references), take JSON (:mod:`wfengine.cli.json_input`).
+
+Every value, converted or not, must be one instance data can hold
+(:func:`wfengine.cli.json_input.storable`): ``days=`` followed by 2,000 digits is an INTEGER
+wider than the engine stores, refused here rather than when the run stores it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 import click
 
 from wfengine.cli.assignments import is_identifier, parse_value
-from wfengine.cli.json_input import loads
+from wfengine.cli.json_input import loads, storable, too_wide
 from wfengine.definition.model import (
     ArrayType,
     BasicType,
@@ -42,9 +46,12 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
+from wfengine.runtime.values import MAX_INT_BITS
 
 #: how many declared names an "undeclared" message lists before it says "and N more"
 _LISTED = 40
+#: digits of the widest integer instance data holds (2**4096 has 1,234)
+_INTEGER_DIGITS = len(str(2**MAX_INT_BITS))
 #: how far declared types are followed (a cycle of declarations must not hang the command)
 _MAX_TYPE_DEPTH = 8
 
@@ -156,7 +163,13 @@ def _underlying(data_type: DataType, types: Mapping[str, DataType]) -> DataType:
 
 def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, DataType]) -> Any:
     """``text`` as a value of ``data_type`` (see the module notes); raises ``ValueError``
-    saying what was expected."""
+    saying what was expected, or that instance data cannot hold the value."""
+    return storable(_converted(text, data_type, is_array, types))
+
+
+def _converted(
+    text: str, data_type: DataType, is_array: bool, types: Mapping[str, DataType]
+) -> Any:
     from wfengine.applications.coercion import coerce
 
     data_type = _underlying(data_type, types)
@@ -166,12 +179,20 @@ def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, 
     if isinstance(data_type, BasicType):
         if is_array:
             return _list(text, data_type)
+        if data_type.type is BasicTypeKind.INTEGER and _too_many_digits(text):
+            raise too_wide(text)  # before int() does: Python's own message is no help here
         return _finite(coerce(text, data_type.type), data_type.type)
     if isinstance(data_type, EnumerationType) and not is_array:
         if data_type.values and text not in data_type.values:
             raise ValueError(f"expected one of {', '.join(data_type.values)}")
         return text
     return _json(text)
+
+
+def _too_many_digits(text: str) -> bool:
+    """Whether ``text`` is an integer with more digits than instance data holds."""
+    digits = text.strip().removeprefix("-").removeprefix("+").lstrip("0")
+    return len(digits) > _INTEGER_DIGITS and digits.isdecimal()
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:
@@ -182,7 +203,10 @@ def _list(text: str, element: BasicType | None) -> list[Any]:
         raise ValueError(f"expected a JSON list, got {type(value).__name__}")
     if element is None:
         return value
-    items: list[Any] = coerce(value, element.type, is_array=True)
+    try:
+        items: list[Any] = coerce(value, element.type, is_array=True)
+    except OverflowError:  # an integer too large for a FLOAT
+        raise ValueError(f"expected a list of finite {element.type.value}") from None
     return [_finite(item, element.type) for item in items]
 
 
@@ -252,7 +276,10 @@ def declared_json(
         except click.BadParameter as exc:
             raise click.BadParameter(f"{where}: {exc.message}", param_hint=option) from None
         if target is None:
-            data[name] = value
+            try:
+                data[name] = storable(value)
+            except ValueError as exc:
+                raise click.BadParameter(f"{where}: {name}: {exc}", param_hint=option) from None
             continue
         data_type = _underlying(target.data_type, types)
         is_array = target.is_array
@@ -260,7 +287,10 @@ def declared_json(
             data_type, is_array = _underlying(data_type.element, types), True
         try:
             if isinstance(data_type, BasicType):
-                value = coerce(value, data_type.type, is_array)
+                try:
+                    value = coerce(value, data_type.type, is_array)
+                except OverflowError:  # an integer too large for a FLOAT
+                    raise ValueError(f"expected a finite {data_type.type.value}") from None
             elif (
                 isinstance(data_type, EnumerationType)
                 and data_type.values
@@ -269,6 +299,7 @@ def declared_json(
                 and value not in data_type.values
             ):
                 raise ValueError(f"expected one of {', '.join(data_type.values)}")
+            storable(value)
         except ValueError as exc:
             kind = type_name(target.data_type, target.is_array)
             raise click.BadParameter(

@@ -7,8 +7,15 @@ and kept as a string. Both are refused here with a message that says why, before
 ``json.loads`` failing obscurely:
 
 * nesting deeper than :data:`MAX_JSON_DEPTH` levels of arrays and objects;
-* numbers that do not fit: integers beyond the digit limit, floats that overflow to infinity,
-  and the non-standard ``NaN``/``Infinity`` literals.
+* numbers that do not fit: integers wider than instance data holds
+  (:data:`~wfengine.runtime.values.MAX_INT_BITS`, 4,096 bits: about 1,233 digits, fewer than
+  Python's own 4,300-digit limit), floats that overflow to infinity, and the non-standard
+  ``NaN``/``Infinity`` literals.
+
+A value the command line builds from text by a declared type (``--set days=...`` into an
+INTEGER) is not JSON; :func:`storable` checks it against what the engine stores
+(:func:`wfengine.runtime.values.check_storable`), so a value the instance could not hold is
+refused before anything runs, not half-way through a run.
 
 Text that simply is not JSON still raises :class:`json.JSONDecodeError`, so a caller can fall
 back to taking it as a string.
@@ -19,7 +26,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from wfengine.runtime.values import MAX_INT_BITS
 
 #: how deeply arrays and objects may nest in a value given on the command line; deeper data is
 #: not a realistic initial value, and the engine's own recursion stays far from Python's limit
@@ -53,9 +63,20 @@ def nesting_depth(text: str) -> int:
 
 def _int(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:  # more digits than sys.get_int_max_str_digits() allows
-        raise JsonLimitError(f"the number {_abbreviated(text)} has too many digits") from None
+        raise too_wide(text) from None
+    if value.bit_length() > MAX_INT_BITS:
+        raise too_wide(text)
+    return value
+
+
+def too_wide(text: str) -> JsonLimitError:
+    """The error for the integer ``text``, wider than instance data holds."""
+    return JsonLimitError(
+        f"the number {_abbreviated(text)} has too many digits (integers may be at most "
+        f"{MAX_INT_BITS} bits wide, about 1,233 digits)"
+    )
 
 
 def _float(text: str) -> float:
@@ -83,3 +104,41 @@ def loads(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if depth > max_depth:
         raise JsonTooDeep(f"JSON nested {depth} levels deep (at most {max_depth} allowed)")
     return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
+def storable(value: Any) -> Any:
+    """``value`` itself when instance data can hold it (as
+    :func:`wfengine.runtime.values.check_storable` judges); else :class:`JsonLimitError`
+    saying why, so a value is refused before anything runs rather than when the engine
+    stores it."""
+    from wfengine.errors import DataNotStorableError
+    from wfengine.runtime.values import check_storable
+
+    wide = _wide_integer(value, 0)
+    if wide is not None:
+        try:
+            text = str(wide)
+        except ValueError:  # beyond Python's digit limit for text
+            text = f"of {wide.bit_length()} bits"
+        raise too_wide(text)
+    try:
+        check_storable({"value": value}, "the value")
+    except DataNotStorableError as exc:
+        raise JsonLimitError(f"instance data cannot hold it ({exc})") from None
+    return value
+
+
+def _wide_integer(value: Any, depth: int) -> int | None:
+    """The first integer in ``value`` wider than instance data holds, or None (containers
+    nested too deep are left to ``check_storable``)."""
+    if type(value) is int:
+        return value if value.bit_length() > MAX_INT_BITS else None
+    if depth > MAX_JSON_DEPTH:
+        return None
+    items = value.values() if isinstance(value, Mapping) else value
+    if isinstance(value, list | tuple | Mapping):
+        for item in items:
+            found = _wide_integer(item, depth + 1)
+            if found is not None:
+                return found
+    return None
