@@ -3,18 +3,23 @@ tracebacks; upper bounds on sizes; no import hijacking; one bad database row is 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tests.cli.databases import automatic, cli, sqlite_url, write
 from wfengine.cli.instance_cmd import MAX_COUNT
 from wfengine.cli.json_input import MAX_JSON_DEPTH
+from wfengine.cli.loading import MAX_INPUT_BYTES
+from wfengine.cli.main import main
 from wfengine.cli.worker_cmd import MAX_CONCURRENCY
 from wfengine.definition.builder import PackageBuilder
 
@@ -207,6 +212,54 @@ def test_script_values_nested_up_to_the_limit_are_accepted(tmp_path: Path) -> No
     script.write_text('[{"complete": "review", "set": {"deep": ' + value + "}}]")
     result = cli("run", _fields(tmp_path), "--allow-undeclared", "--script", str(script))
     assert result.exit_code == 0, result.output
+
+
+class _Endless(io.RawIOBase):
+    """Standard input that never ends (``yes '' |``); reading far past the limit fails the
+    test instead of filling the memory."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        assert self.given <= 4 * MAX_INPUT_BYTES, "read far past the limit"
+        buffer[:] = b"\n" * len(buffer)
+        self.given += len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.parametrize("option", ["--answers", "--script"])
+def test_an_endless_answers_or_script_input_is_read_no_further_than_the_limit(
+    tmp_path: Path, option: str
+) -> None:
+    """``--answers /dev/zero`` or ``yes '' | wfengine run ... --answers -`` was read until
+    memory ran out (MemoryError, exit 1)."""
+    xpdl = _fields(tmp_path)
+    result = cli("run", xpdl, option, "/dev/zero")
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Invalid value for {option}: /dev/zero is larger than the limit of {MAX_INPUT_BYTES} "
+        "bytes; the rest was not read"
+    ) in result.stderr
+    endless = _Endless()
+    piped = CliRunner().invoke(main, ["run", xpdl, option, "-"], input=io.BufferedReader(endless))
+    assert piped.exit_code == 2, piped.output
+    assert f"<stdin> is larger than the limit of {MAX_INPUT_BYTES} bytes" in piped.stderr
+    assert endless.given <= 2 * MAX_INPUT_BYTES
+
+
+def test_answers_up_to_the_limit_are_read(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    padding = " " * (MAX_INPUT_BYTES - len('{"review": [{"n": 5}]}'))
+    answers.write_text('{"review": [{"n": 5}]}' + padding)
+    result = cli("run", _fields(tmp_path), "--answers", str(answers), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data"]["n"] == 5
+    answers.write_text('{"review": [{"n": 5}]}' + padding + " ")
+    assert cli("run", _fields(tmp_path), "--answers", str(answers)).exit_code == 2
 
 
 def test_incident_skip_values_have_the_same_limits(tmp_path: Path) -> None:

@@ -147,6 +147,19 @@ def test_comment_and_attach(url: str, tmp_path: Path) -> None:
         assert notes.download("carol", found.id)[1] == b"Dear ..."
 
 
+def test_attaching_an_endless_file_reads_no_further_than_an_attachment_may_be(
+    url: str,
+) -> None:
+    """``--file /dev/zero`` passed the size check (a device has size 0) and was read until
+    memory ran out."""
+    from wfengine.worklist.notes import MAX_ATTACHMENT_BYTES
+
+    wi = _list(url, "alice")[0]["id"]
+    result = cli("workitem", "attach", wi, "--db", url, "--user", "bob", "--file", "/dev/zero")
+    assert result.exit_code == 2, result.output
+    assert f"/dev/zero is larger than the limit of {MAX_ATTACHMENT_BYTES} bytes" in result.stderr
+
+
 def test_send_back(url: str) -> None:
     wi = _list(url, "alice")[0]["id"]
     assert cli("workitem", "complete", wi, "--db", url, "--user", "alice").exit_code == 0

@@ -2,24 +2,24 @@
 
 The file is ``{"ActivityId": [{"var": value, ...}, ...], ...}``: the n-th completion of an
 activity merges the n-th object. It is read like any other file argument (``-`` is standard
-input; a file that cannot be read is exit status 2), and its content is checked before anything
-runs, as a usage error (exit status 2) naming what is wrong: the shape, variable names that are
-not identifiers, and JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested
-more than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that do not fit).
+input; a file that cannot be read is exit status 2), no further than
+:data:`~wfengine.cli.loading.MAX_INPUT_BYTES` (16 MiB; a longer one is a usage error), and
+its content is checked before anything runs, as a usage error (exit status 2) naming what is
+wrong: the shape, variable names that are not identifiers, and JSON beyond the limits of
+:mod:`wfengine.cli.json_input` (values nested more than
+:data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that do not fit).
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from wfengine.cli.assignments import is_identifier
-from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
+from wfengine.cli.loading import display_name, read_input
 
 Answers = dict[str, list[dict[str, Any]]]
 #: the levels the answers' own shape takes (object, list, object) above the values
@@ -35,11 +35,9 @@ def read_answers(source: str | None) -> Answers:
     """The answers in ``source`` (a path, ``-`` for standard input, None for none)."""
     if source is None:
         return {}
-    name = "<stdin>" if source == "-" else source
+    name = display_name(source)
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
+        text = read_input(source, "--answers").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _bad(f"{name} is not UTF-8 text: {exc.reason}") from None
     try:

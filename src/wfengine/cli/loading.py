@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from wfengine.definition.model import Package
 
 STDIN_NAME = "<stdin>"
+#: the largest ``--answers`` or ``--script`` file read, as for an XPDL document (16 MiB:
+#: real ones are a few kilobytes)
+MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
 def display_name(source: str) -> str:
@@ -53,6 +56,32 @@ def load_package(source: str, *, schema: bool) -> Package:
         return load_xpdl(path, schema=schema)
     except OSError as exc:
         raise InputOutputError(f"cannot read {source}: {describe_os_error(exc)}") from None
+
+
+def read_input(
+    source: str, option: str, *, max_bytes: int = MAX_INPUT_BYTES, dash_is_stdin: bool = True
+) -> bytes:
+    """The bytes of ``source`` (a path, or ``-`` for standard input unless not
+    ``dash_is_stdin``) given to ``option``, read no further than ``max_bytes``:
+    ``/dev/zero`` or an endless pipe would otherwise be read until memory runs out. A longer
+    input is a usage error (exit 2) naming it; one that cannot be read is
+    :class:`InputOutputError` (exit 2)."""
+    from wfengine.definition.xpdl.secure import read_limited
+
+    stdin = dash_is_stdin and source == "-"
+    name = STDIN_NAME if stdin else source
+    try:
+        if stdin:
+            return read_limited(sys.stdin.buffer, max_bytes=max_bytes)
+        with Path(source).open("rb") as stream:
+            return read_limited(stream, max_bytes=max_bytes)
+    except OSError as exc:
+        raise InputOutputError(f"cannot read {name}: {describe_os_error(exc)}") from None
+    except XpdlLoadError:
+        raise click.BadParameter(
+            f"{name} is larger than the limit of {max_bytes} bytes; the rest was not read",
+            param_hint=option,
+        ) from None
 
 
 def load_or_fail(source: str, *, schema: bool = False) -> Package:

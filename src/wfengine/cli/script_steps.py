@@ -18,10 +18,11 @@ STEPS.json is a JSON list of steps, each an object with one action key:
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
-such a list is a usage error naming the step and what is wrong; so is one that is not UTF-8
-text or holds JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested more
+such a list is a usage error naming the step and what is wrong; so is one larger than
+:data:`~wfengine.cli.loading.MAX_INPUT_BYTES` (16 MiB, read no further), not UTF-8 text, or
+holding JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested more
 than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels below a step's ``set``, numbers
-that do not fit: integers beyond Python's digit limit, ``NaN``, ``Infinity``, floats too
+that do not fit: integers wider than instance data holds, ``NaN``, ``Infinity``, floats too
 large), naming the file.
 """
 
@@ -29,16 +30,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import click
 
-from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
+from wfengine.cli.loading import read_input
 from wfengine.definition.durations import MAX_DURATION, parse_duration
 
 #: the levels the file's own shape takes (the list, a step, its "set") above the values
@@ -66,10 +65,7 @@ class Step:
 def read_steps(path: str) -> list[Step]:
     """The steps of ``path`` (``-``: standard input), checked; a usage error otherwise."""
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        name = "<stdin>" if path == "-" else path
-        raise InputOutputError(f"cannot read {name}: {exc.strerror or exc}") from None
+        text = read_input(path, "--script").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise click.UsageError(f"--script {path}: not UTF-8 text ({exc.reason})") from None
     try:

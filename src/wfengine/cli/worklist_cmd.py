@@ -335,13 +335,12 @@ def attach(item_id: str, url: str, user: str, path: str) -> None:
     import mimetypes
     from pathlib import Path
 
+    from wfengine.cli.loading import read_input
     from wfengine.worklist.notes import MAX_ATTACHMENT_BYTES, notes_for
 
     file = Path(path)
-    if file.stat().st_size > MAX_ATTACHMENT_BYTES:
-        raise click.BadParameter(
-            f"{path} is larger than {MAX_ATTACHMENT_BYTES} bytes", param_hint="--file"
-        )
+    # no further than an attachment may be: /dev/zero or a pipe has no size to check first
+    content = read_input(path, "--file", max_bytes=MAX_ATTACHMENT_BYTES, dash_is_stdin=False)
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     with engine_on(url) as engine:
         item = engine.work_item(item_id)
@@ -350,7 +349,7 @@ def attach(item_id: str, url: str, user: str, path: str) -> None:
             item.instance_id,
             file.name,
             content_type,
-            file.read_bytes(),
+            content,
             work_item_id=item_id,
         )
     click.echo(f"attached {file.name} to {item_id} ({made.id}, {made.size} bytes)")
