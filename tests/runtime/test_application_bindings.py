@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
 from tests.runtime.conftest import run
+from wfengine.applications.registry import ApplicationRegistry, make_binding
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
 
@@ -90,3 +94,47 @@ def test_an_async_callable_cancelled_at_its_timeout_still_cleans_up(engine: Engi
     (incident,) = engine.incidents(iid)
     assert "no answer within 0.05 s; the coroutine was cancelled" in incident.message
     assert closed == ["connection"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "named"),
+    [
+        ({"retries": 1.5}, TypeError, "retries must be a whole number, not 1.5"),
+        ({"retries": True}, TypeError, "retries must be a whole number"),
+        ({"backoff": math.nan}, ValueError, "backoff must be a finite number"),
+        ({"backoff": math.inf}, ValueError, "backoff must be a finite number"),
+        ({"max_backoff": math.inf}, ValueError, "max_backoff must be a finite number"),
+        ({"timeout": math.nan}, ValueError, "timeout must be a finite number of seconds above 0"),
+        ({"timeout": 1e300}, ValueError, "timeout must be a finite number"),
+        ({"timeout": "10"}, TypeError, "timeout must be a number of seconds, not '10'"),
+    ],
+)
+def test_register_refuses_settings_no_call_could_use_naming_the_application(
+    settings: dict[str, Any], error: type[Exception], named: str
+) -> None:
+    """Refused when registered: accepted, the mistake surfaced only when an instance reached
+    the call, as a bare exception that lost the start."""
+    registry = ApplicationRegistry()
+    registry.register("lookup", _fine)
+    with pytest.raises(error, match=re.escape(f"application 'lookup': {named}")):
+        registry.register("lookup", lambda id: None, **settings)
+    binding = registry.get("lookup")
+    assert binding is not None and binding.func is _fine  # the binding before is kept
+
+
+def test_register_takes_any_real_number_of_seconds_as_a_float() -> None:
+    registry = ApplicationRegistry()
+    registry.register("lookup", _fine, retries=2, timeout=Fraction(3, 2), backoff=1)
+    binding = registry.get("lookup")
+    assert binding is not None
+    assert (binding.retries, binding.timeout, binding.backoff) == (2, 1.5, 1.0)
+    assert type(binding.timeout) is float and type(binding.backoff) is float
+
+
+def test_many_retries_wait_at_most_the_longest_backoff() -> None:
+    binding = make_binding("lookup", _fine, retries=10_000, backoff=0.5, max_backoff=30.0)
+    assert [binding.delay(n) for n in (1, 2, 7, 1_100, 10_000)] == [0.5, 1.0, 30.0, 30.0, 30.0]
+
+
+def _fine(id: int) -> None:
+    return None

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -61,6 +63,9 @@ IDEMPOTENCY_KEYWORD = "idempotency_key"
 MAX_DEFINITION_RETRIES = 10
 MAX_DEFINITION_TIMEOUT = 3600.0
 MAX_DEFINITION_BACKOFF = 3600.0
+#: the longest timeout or backoff any binding may have (seconds): the longest a thread can be
+#: waited for (``threading.TIMEOUT_MAX``, about 292 years on Linux), less a call's grace
+MAX_SECONDS = threading.TIMEOUT_MAX - 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,11 @@ class Binding:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        return float(min(self.backoff * 2 ** (attempt - 1), self.max_backoff))
+        try:
+            doubled = math.ldexp(self.backoff, attempt - 1)  # backoff * 2**(attempt-1)
+        except OverflowError:  # (after a thousand attempts and more)
+            return float(self.max_backoff)
+        return float(min(doubled, self.max_backoff))
 
 
 def make_binding(
@@ -108,19 +117,28 @@ def make_binding(
     asynchronous: bool = False,
     outputs_optional: bool = False,
 ) -> Binding:
-    """A checked :class:`Binding`; raises ``TypeError``/``ValueError`` naming the application."""
+    """A checked :class:`Binding`; raises ``TypeError``/``ValueError`` naming the application.
+
+    ``retries`` is a whole number, 0 or more; ``timeout`` (None: none) a number of seconds
+    above 0, ``backoff`` and ``max_backoff`` 0 or more; each finite and at most
+    :data:`MAX_SECONDS`, so that a mistake is refused here and not by the first call.
+    """
     if not callable(func):
         raise TypeError(f"application {application_id!r}: {func!r} is not callable")
+    if not isinstance(retries, numbers.Integral) or isinstance(retries, bool):
+        raise TypeError(
+            f"application {application_id!r}: retries must be a whole number, not {retries!r}"
+        )
     if retries < 0:
         raise ValueError(f"application {application_id!r}: retries must be >= 0, not {retries}")
-    if timeout is not None and timeout <= 0:
-        raise ValueError(f"application {application_id!r}: timeout must be > 0, not {timeout}")
-    if backoff < 0 or max_backoff < 0:
-        raise ValueError(f"application {application_id!r}: backoff must be >= 0")
+    if timeout is not None:
+        timeout = _seconds(application_id, "timeout", timeout, positive=True)
+    backoff = _seconds(application_id, "backoff", backoff)
+    max_backoff = _seconds(application_id, "max_backoff", max_backoff)
     return Binding(
         application_id,
         func,
-        retries,
+        int(retries),
         timeout,
         backoff,
         max_backoff,
@@ -130,6 +148,23 @@ def make_binding(
         asynchronous=asynchronous,
         outputs_optional=outputs_optional,
     )
+
+
+def _seconds(application_id: str, name: str, value: object, *, positive: bool = False) -> float:
+    """A binding's duration setting as a float; raises naming the application and setting."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(
+            f"application {application_id!r}: {name} must be a number of seconds, not {value!r}"
+        )
+    seconds = float(value)
+    above = seconds > 0 if positive else seconds >= 0  # (False for nan too)
+    if not above or not seconds <= MAX_SECONDS:
+        low = "above 0" if positive else "0 or more"
+        raise ValueError(
+            f"application {application_id!r}: {name} must be a finite number of seconds "
+            f"{low} and at most {MAX_SECONDS:,.0f}, not {value!r}"
+        )
+    return seconds
 
 
 def _is_async(func: ApplicationFunc) -> bool:
