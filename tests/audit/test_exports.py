@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from lxml import etree
 
 from wfengine import (
@@ -237,3 +239,54 @@ def test_xes_of_one_user_keeps_the_work_they_started_and_completed() -> None:
     assert traces == {
         first: [("A", "assign", "clerk"), ("A", "start", "clerk"), ("A", "complete", "clerk")]
     }
+
+
+def _strict(text: str) -> Any:
+    """``text`` parsed as a strict JSON reader parses it (no NaN or Infinity literals)."""
+
+    def refuse(literal: str) -> Any:
+        raise ValueError(f"{literal} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _non_finite_engine(amount: float = math.nan) -> Engine:
+    e = Engine()
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.data_field("amount", "FLOAT", extended={"wfengine:export": "true"})
+    p.data_field("limits", "FLOAT", is_array=True, extended={"wfengine:export": "true"})
+    p.activity("a")
+    e.deploy(pb.build())
+    e.start_process("p", {"amount": amount, "limits": [math.inf, -math.inf]})
+    return e
+
+
+def test_json_lines_and_csv_spell_nan_and_the_infinities_as_strings() -> None:
+    """write_jsonl and write_csv wrote the bare NaN and Infinity literals, which are not
+    JSON: a strict reader refused the whole line."""
+    with _non_finite_engine() as e:
+        lines, table = io.StringIO(), io.StringIO()
+        write_jsonl(e.audit_events(), lines)
+        write_csv(e.audit_events(), table)
+    created = _strict(lines.getvalue().splitlines()[0])["detail"]["data"]
+    assert created == {"amount": "NaN", "limits": ["Infinity", "-Infinity"]}
+    row = next(csv.DictReader(io.StringIO(table.getvalue())))
+    assert _strict(row["detail"])["data"] == created
+
+
+@pytest.mark.parametrize(
+    ("amount", "spelt"), [(math.nan, "NaN"), (math.inf, "INF"), (-math.inf, "-INF")]
+)
+def test_xes_writes_nan_and_the_infinities_as_xml_schema_spells_them(
+    amount: float, spelt: str
+) -> None:
+    """A NaN float was written value="nan" (and inf "inf"), which XML Schema's double, the
+    type of an XES float, does not allow."""
+    with _non_finite_engine(amount) as e:
+        trace = _xes(e).find("trace")
+    assert trace is not None
+    attrs = {x.get("key"): (x.tag, x.get("value")) for x in trace if x.tag != "event"}
+    assert attrs["amount"] == ("float", spelt)
+    assert attrs["limits"][0] == "string"
+    assert _strict(attrs["limits"][1]) == ["Infinity", "-Infinity"]

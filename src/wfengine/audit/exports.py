@@ -9,6 +9,9 @@ millions of events holds one page in memory.
 CSV and JSON Lines carry every event with the WfMC common header as columns (``instance_id``,
 ``seq``, ``at``, ``process_id``, ``kind``, ``activity_id``, ``activity_instance_id``,
 ``user``, ``work_item_id``) and its ``detail`` (a JSON text in CSV, an object in JSON Lines).
+Their JSON is strict: a NaN or infinite float is the string ``"NaN"``, ``"Infinity"`` or
+``"-Infinity"`` (see :func:`_json`); in XES it is the float ``NaN``, ``INF`` or ``-INF``, as
+XML Schema spells them.
 
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time
@@ -125,7 +129,34 @@ def _iso(at: datetime) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """``value`` as strict JSON text: a datetime, date or time as its ISO text, a set as a
+    list, anything else JSON has no form for as its ``str``; a NaN or infinite float (which
+    the engine keeps: a script may compute one) as the string ``"NaN"``, ``"Infinity"`` or
+    ``"-Infinity"``, as every ``--json`` of the command line spells it
+    (:mod:`wfengine.cli.json_output`), never the bare literals no strict reader takes."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=_default, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere (rare: only then is the value walked)
+        return json.dumps(_finite(value), ensure_ascii=False, default=_default, allow_nan=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return list(value)
+    return str(value)
+
+
+def _finite(value: Any) -> Any:
+    """A copy of ``value`` with each NaN or infinite float spelt as :func:`_json` says."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {_finite(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_finite(v) for v in value]
+    return value
 
 
 def write_csv(events: Iterable[AuditEvent], out: IO[str]) -> int:
@@ -272,13 +303,21 @@ def _typed(parent: etree._Element, key: str, value: Any) -> None:
     elif isinstance(value, int):
         _attribute(parent, "int", key, str(value))
     elif isinstance(value, float):
-        _attribute(parent, "float", key, repr(value))
+        _attribute(parent, "float", key, _xsd_double(value))
     elif isinstance(value, datetime):
         _attribute(parent, "date", key, _iso(value))
     elif isinstance(value, date | time):  # a DATE or TIME field: no instant, its ISO text
         _attribute(parent, "string", key, value.isoformat())
     else:
         _attribute(parent, "string", key, value if isinstance(value, str) else _json(value))
+
+
+def _xsd_double(value: float) -> str:
+    """``value`` as XML Schema spells a double (XES's float): ``NaN``, ``INF`` and ``-INF``
+    where Python writes ``nan`` and ``inf``, which XML Schema readers refuse."""
+    if math.isfinite(value):
+        return repr(value)
+    return "NaN" if math.isnan(value) else "INF" if value > 0 else "-INF"
 
 
 def _trace(

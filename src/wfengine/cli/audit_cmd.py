@@ -87,7 +87,7 @@ def audit(
         return
     if url is None:
         raise click.UsageError("Missing option '--db'.")
-    from wfengine.audit import iter_events, write_xes
+    from wfengine.audit import iter_events, write_csv, write_jsonl, write_xes
 
     wanted = {k: v for k, v in filters.items() if v is not None and v != ()}
     if "kinds" in wanted:
@@ -118,9 +118,9 @@ def audit(
         if bar:
             events = files.enter_context(click.progressbar(events, label="events", file=sys.stderr))
         if fmt == "csv":
-            _write_csv(events, out)
+            write_csv(events, out)
         elif fmt == "jsonl":
-            _write_jsonl(events, out)
+            write_jsonl(events, out)
         else:
             _table(events, out)
 
@@ -141,33 +141,6 @@ def _refuse_listing_options(ctx: click.Context) -> None:
                 f"wfengine {command} {option} ..."
             )
         raise click.UsageError(f"{option} is an option of the audit listing, not of {command}")
-
-
-def _write_jsonl(events: Iterable[Any], out: IO[str]) -> None:
-    """``events`` as JSON Lines, as :func:`wfengine.audit.write_jsonl` writes them but through
-    the CLI's one JSON encoder (:func:`wfengine.cli.json_output.dumps`), so a NaN or infinite
-    float in a detail is spelt as every ``--json`` spells it and each line is strict JSON."""
-    from wfengine.audit import event_row
-    from wfengine.cli.json_output import dumps
-
-    for event in events:
-        out.write(dumps(event_row(event), ensure_ascii=False) + "\n")
-
-
-def _write_csv(events: Iterable[Any], out: IO[str]) -> None:
-    """``events`` as CSV, as :func:`wfengine.audit.write_csv` writes them but with each
-    ``detail`` JSON text from the CLI's one JSON encoder (see :func:`_write_jsonl`)."""
-    import csv
-
-    from wfengine.audit import COLUMNS, event_row
-    from wfengine.cli.json_output import dumps
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for event in events:
-        row = event_row(event)
-        row["detail"] = dumps(row["detail"], ensure_ascii=False)
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
 
 
 def _known_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
