@@ -210,6 +210,9 @@ def test_a_refused_comment_or_attachment_is_audited_naming_the_item(
         ("attach to", wi),
         ("claim", wi),
     ]
+    # and its activity, as a refused claim does (they named none: activity_id null)
+    where = {(e["activity_id"], e["activity_instance_id"]) for e in events}
+    assert len(where) == 1 and next(iter(where))[0] == "quote"
 
 
 def test_a_user_is_never_empty(url: str) -> None:

@@ -292,14 +292,24 @@ class WorkItemCommands(EngineBase):
         """Write to ``instance_id``'s audit trail that ``user`` was refused ``operation`` on
         ``subject`` (a comment, an attachment, seeing a work item: what is checked outside
         these commands), changing nothing else; returns the error to raise. ``work_item``
-        names the item it is about, for the trail's ``work_item_id``."""
+        names the item it is about, for the trail's ``work_item_id``, and its activity (the
+        ``activity_id`` and ``activity_instance_id``), as a refused claim names them."""
 
         def body() -> None:
             inst = self.store.instance(instance_id)
+            where: tuple[str, str] | tuple[()] = ()
+            if work_item is not None:
+                try:
+                    item = self.store.work_item(work_item)
+                except NotFoundError:  # the refusal is recorded all the same
+                    pass
+                else:
+                    if item.instance_id == inst.id:
+                        where = (item.activity_instance_id, item.activity_id)
             nav = self._nav()
             nav.touch(inst)
             refused = OperationRefused(subject, operation, user, reason, work_item)
-            inst.changes.append(change(nav.now, refused))
+            inst.changes.append(change(nav.now, refused, *where))
             self.store.commit(nav.step)
 
         self._command(body)
