@@ -14,15 +14,19 @@ in a child process and watches it from a small process that never runs a job:
   claimed and the one running since when;
 * the :class:`Supervisor` renews those leases itself, with its own engine on the same database,
   so a frozen child keeps its jobs and no other worker takes one over only to freeze too;
-* a job that runs longer than ``job_timeout`` gets the child SIGKILLed; the job becomes an
+* a job that runs longer than ``job_timeout`` gets the child SIGKILLed, with every process
+  it started (the child leads a process group of its own, and the programs its jobs run, such
+  as a subprocess agent's, are in it: they are killed as a group, so none carries on under
+  init with the side effect of a job that is an incident by then); the job becomes an
   incident on its instance (:meth:`~wfengine.runtime.engine.Engine.abandon_job`: nothing it did
   was committed, and it stays parked until an operator retries the incident), the child's other
   claimed jobs are given back, and a fresh child starts. A child that dies on its own in the
   middle of a job (the OOM killer, a crash in C code) is handled the same way, so no job can
-  kill workers one after another;
+  kill workers one after another; the programs its running jobs started are killed then;
 * stopping (:meth:`Supervisor.on_signal`): the child is asked to finish its running jobs
-  (SIGTERM) and killed if it has not ended ``grace`` seconds later; a second signal kills it at
-  once. Either way its claimed jobs are given back.
+  (SIGTERM, to the child alone) and killed with its process group if it has not ended
+  ``grace`` seconds later; a second signal kills them at once. Either way its claimed jobs
+  are given back.
 
 The child side: :class:`EventReporter` and :func:`bind_to_supervisor` (the child dies with its
 supervisor, so killing ``wfengine worker`` outright never leaves a worker behind). Leases are
@@ -179,7 +183,9 @@ class Supervisor:
             os._exit(EXIT_KILLED)
         if self._stop_deadline is not None:
             self._kill_now = True
-            self._signal_child(signal.SIGKILL)
+            child = self._child
+            if child is not None and child.proc.returncode is None:
+                _kill_group(child.proc)
             return
         self._stop_deadline = time.monotonic() + self.grace
         self._signal_child(signal.SIGTERM)
@@ -202,8 +208,8 @@ class Supervisor:
             return self._supervise()
         finally:
             child = self._child
-            if child is not None and child.proc.poll() is None:  # a bug in here: no orphan
-                child.proc.kill()
+            if child is not None and not _ended(child.proc):  # a bug in here: no orphan
+                _kill_group(child.proc)
                 self._collect(child)
 
     def _supervise(self) -> int:
@@ -236,8 +242,10 @@ class Supervisor:
                     except OSError as exc:
                         self._restart_later(f"could not be started: {exc}")
                 continue
-            status = child.proc.poll()
-            if status is not None:
+            if _ended(child.proc):
+                if self.book.running():  # the programs its jobs started die with them,
+                    _kill_group(child.proc)  # before it is reaped (its pid names the group)
+                status = child.proc.wait()
                 ended = self._ended(child, status)
                 if ended is not None:
                     return ended
@@ -269,6 +277,8 @@ class Supervisor:
                 stderr=subprocess.PIPE,
                 pass_fds=(write_fd,),
                 env=self.env,
+                # a process group of its own: stopping it stops what its jobs started too
+                process_group=0,
             )
         except BaseException:
             os.close(read_fd)
@@ -334,9 +344,9 @@ class Supervisor:
     # -- what ends a child --------------------------------------------------------------------
 
     def _stop_child(self, child: _Child) -> None:
-        """Kill the child now and give back every job it held, running ones included (nothing
-        of theirs was committed: they run again)."""
-        child.proc.kill()
+        """Kill the child now (with the programs it started) and give back every job it held,
+        running ones included (nothing of theirs was committed: they run again)."""
+        _kill_group(child.proc)
         self._collect(child)
         self._give_back()
         self._child = None
@@ -350,7 +360,7 @@ class Supervisor:
             self.timeout_name,
             child.proc.pid,
         )
-        child.proc.kill()
+        _kill_group(child.proc)
         self._collect(child)
         reason = (
             f"ran longer than {self.job_timeout:g} s ({self.timeout_name}); "
@@ -474,6 +484,32 @@ class Supervisor:
                 continue
             _log.info("gave back %s", ", ".join(ids))
         self.book.clear()
+
+
+def _ended(proc: subprocess.Popen[bytes]) -> bool:
+    """Has the child ended? It is not reaped here (``os.waitid`` with ``WNOWAIT``), so its
+    pid, which is its process group's id, cannot name another process before
+    :func:`_kill_group` has stopped what is left of the group."""
+    if proc.returncode is not None:
+        return True
+    waitid = getattr(os, "waitid", None)
+    if waitid is None:  # (not on every platform: the plain way, reaping it)
+        return proc.poll() is not None
+    try:
+        found = waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:  # reaped already (by a wait of Popen's own)
+        return proc.poll() is not None
+    return found is not None
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the child and every process of its process group: the programs its jobs
+    started (a subprocess agent's) are stopped with the job, not left to finish their side
+    effects under init. (A program that made a session of its own is beyond reach.)"""
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        proc.kill()  # (the child itself, should its group be another: a no-op after killpg)
 
 
 def _relay(stream: IO[bytes]) -> None:

@@ -8,7 +8,10 @@ arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOT
 The program must print one JSON object (or nothing: no outputs) and exit 0. A non-zero exit
 raises :class:`ProcessFailedError` (retried while retries remain); output that is not a JSON
 object is a permanent error; at ``timeout`` the program is killed and the call raises
-:class:`~wfengine.errors.ApplicationTimeoutError`.
+:class:`~wfengine.errors.ApplicationTimeoutError`. The program stays in the calling process's
+process group (it is given no session of its own), so when ``wfengine worker`` stops a job
+(``--job-timeout``, ``--grace``, a worker process that died mid-job) the program is stopped
+with it, and does not finish its side effect after the job became an incident.
 """
 
 from __future__ import annotations
