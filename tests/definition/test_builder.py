@@ -321,6 +321,44 @@ def test_misuse_is_reported_at_the_call(call: object, message: str) -> None:
         call(p)  # type: ignore[operator]
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda p: p.data_field("n", "INTEGER", initial=5),
+            r"data field 'n': initial \(an expression\) is text, not 5 \(write '5'\)",
+        ),
+        (lambda p: p.activity("a", deadlines=[("PT1H",)]), r"activity 'a': a deadline is"),
+        (lambda p: p.activity("a", deadlines=["PT1H"]), r"activity 'a': .*not 'PT1H'"),
+        (  # its fourth item was dropped without a word
+            lambda p: p.activity("a", deadlines=[("PT1H", "late", "SYNCHR", "x")]),
+            r"activity 'a': a deadline is .*'x'\)",
+        ),
+        (lambda p: p.activity("a", deadlines=("PT1H", "late")), r"activity 'a': deadlines= is a"),
+        (lambda p: p.activity("a", tools=["app"]), r"activity 'a': a tool call is .*not 'app'"),
+        (lambda p: p.activity("a", tools=[("app", [1])]), r"activity 'a': .*tool 'app'"),
+        (lambda p: p.activity("a", extended={"k": 5}), r"activity 'a': extended attribute 'k'"),
+        (lambda p: p.activity("a", extended=["k"]), r"activity 'a': an extended attribute is"),
+        (lambda p: p.activity("a", performer=5), r"activity 'a': performer is a text"),
+        (lambda p: p.activity("a", loop="n < 3"), r"activity 'a': loop= takes standard_loop"),
+        (lambda p: p.activity("a", tool="app", args=[1]), r"activity 'a': each of args"),
+        (lambda p: p.subflow("s", process="q", args=[1]), r"subflow 's': each of args"),
+        (lambda p: p.activity("a", start_mode="Later"), r"activity 'a': unknown start mode"),
+        (lambda p: p.transition("a", "b", condition=5), r"transition 'a' -> 'b': condition"),
+        (lambda p: p.participant("x", name=5), r"participant 'x': name"),
+        (lambda p: p.param("x", "IN", "STRING").param(5, "IN", "STRING"), r"formal param"),
+    ],
+)
+def test_plausible_mistakes_are_build_errors_naming_what_was_built(
+    call: object, message: str
+) -> None:
+    """They were raw IndexError, ValueError, TypeError or pydantic ValidationError naming
+    neither the activity nor the field (the builder promises BuildError)."""
+    p = PackageBuilder("p").process("main")
+    with pytest.raises(BuildError, match=message):
+        call(p)  # type: ignore[operator]
+
+
 def test_process_build_returns_the_whole_package() -> None:
     pkg = PackageBuilder("p")
     pkg.process("first").activity("a")

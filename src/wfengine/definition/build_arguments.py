@@ -9,9 +9,12 @@ caller passes to activity methods.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import TypeVar
+
+from pydantic import ValidationError
 
 from wfengine.definition.model import (
     BasicTypeKind,
@@ -52,7 +55,7 @@ DeadlineSpec = tuple[str, str] | tuple[str, str, str | Execution] | Deadline
 #: a tool call: application id with its actual parameters, or the model
 ToolSpec = tuple[str, Sequence[str]] | ToolCall
 
-_E = TypeVar("_E", bound=StrEnum)
+_E = typing.TypeVar("_E", bound=StrEnum)
 
 
 def enum_value(cls: type[_E], value: str | _E, what: str) -> _E:
@@ -71,24 +74,119 @@ def extended_models(spec: ExtendedSpec | None) -> tuple[ExtendedAttribute, ...]:
     if spec is None:
         return ()
     if isinstance(spec, Mapping):
-        return tuple(ExtendedAttribute(name=k, value=v) for k, v in spec.items())
+        return tuple(_extended(k, v) for k, v in spec.items())
+    if isinstance(spec, str) or not isinstance(spec, Iterable):
+        raise BuildError(
+            f"extended attributes are a mapping {{name: value}}, (name, value) pairs or "
+            f"ExtendedAttribute models, not {spec!r}"
+        )
     out: list[ExtendedAttribute] = []
     for item in spec:
         if isinstance(item, ExtendedAttribute):
             out.append(item)
+        elif pair(item):
+            out.append(_extended(item[0], item[1]))
         else:
-            name, value = item
-            out.append(ExtendedAttribute(name=name, value=value))
+            raise BuildError(
+                f"an extended attribute is a (name, value) pair or an ExtendedAttribute, "
+                f"not {item!r}"
+            )
     return tuple(out)
 
 
-def strings(value: str | Sequence[str] | None) -> tuple[str, ...]:
+def _extended(name: object, value: object) -> ExtendedAttribute:
+    if not isinstance(name, str):
+        raise BuildError(f"an extended attribute's name is text, not {name!r}")
+    if value is not None and not isinstance(value, str):
+        raise BuildError(
+            f"extended attribute {name!r}: its value is text or None, not {value!r} "
+            f"(write {str(value)!r})"
+        )
+    return ExtendedAttribute(name=name, value=value)
+
+
+def pair(item: object, size: int = 2) -> bool:
+    """Whether ``item`` is a tuple or list of ``size`` (a string is not)."""
+    return isinstance(item, tuple | list) and len(item) == size
+
+
+def text(value: object, what: str) -> str:
+    """``value``, which must be text (an id, an expression): a number or None is refused
+    naming ``what`` (``initial=5`` is meant as ``initial="5"``)."""
+    if not isinstance(value, str):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        hint = f" (write {str(value)!r})" if number else ""
+        raise BuildError(f"{what} is text, not {value!r}{hint}")
+    return value
+
+
+def texts(values: object, what: str) -> tuple[str, ...]:
+    """A list of texts (expressions, ids); a single string is refused, as it would become
+    one item per character."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise BuildError(f"{what} are a list of texts, not {values!r}")
+    return tuple(text(v, f"each of {what}") for v in values)
+
+
+def strings(value: str | Sequence[str] | None, what: str = "it") -> tuple[str, ...]:
     """One string or several, so ``performer="clerk"`` and ``performer=["a", "b"]`` both work."""
     if value is None:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    if not isinstance(value, Iterable):
+        raise BuildError(f"{what} is a text or a list of texts, not {value!r}")
+    return tuple(text(v, f"each of {what}") for v in value)
+
+
+def model_error(exc: ValidationError) -> str:
+    """What a model refused, for a person: the field, why, and what it was given."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        given = error.get("input")
+        parts.append(f"{where}: {error['msg']} (given {given!r})")
+    return "; ".join(parts)
+
+
+_P = typing.ParamSpec("_P")
+_R = typing.TypeVar("_R")
+
+
+def reported(
+    what: str, label: Callable[..., str] | None = None
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """A builder method whose misuse is always a :class:`BuildError` naming ``what`` it was
+    building (``activity 'a'``): a model's refusal (a ``ValidationError``) becomes one, and a
+    :class:`BuildError` from an argument helper that does not name it yet is prefixed.
+    ``label`` makes the name from the method's arguments (default: its first, the id)."""
+
+    def decorate(method: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(method)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return method(*args, **kwargs)
+            except ValidationError as exc:
+                named = _named(label, args, kwargs)
+                raise BuildError(f"{what} {named}: {model_error(exc)}") from None
+            except BuildError as exc:
+                named = _named(label, args, kwargs)
+                if named in str(exc):  # it says already
+                    raise
+                raise BuildError(f"{what} {named}: {exc}") from None
+
+        return call
+
+    return decorate
+
+
+def _named(
+    label: Callable[..., str] | None, args: tuple[object, ...], kwargs: Mapping[str, object]
+) -> str:
+    """How a message names what a builder method builds (``'a'``; args[0] is the builder)."""
+    if label is not None:
+        return label(*args[1:], **kwargs)
+    return repr(args[1] if len(args) > 1 else kwargs.get("id", kwargs.get("name")))
 
 
 # --------------------------------------------------------------------------- small constructors
@@ -153,9 +251,16 @@ def deadline_of(spec: DeadlineSpec) -> Deadline:
     """A deadline from its tuple form (through :func:`deadline`'s defaults) or the model."""
     if isinstance(spec, Deadline):
         return spec
+    if not (pair(spec) or pair(spec, 3)):
+        raise BuildError(
+            "a deadline is (duration, exception), (duration, exception, execution), "
+            f"deadline(...) or a Deadline, not {spec!r}"
+        )
+    duration = text(spec[0], "a deadline's duration")
+    exception = text(spec[1], f"the exception of deadline {duration!r}")
     if len(spec) == 2:
-        return deadline(spec[0], spec[1])
-    return deadline(spec[0], spec[1], execution=spec[2])
+        return deadline(duration, exception)
+    return deadline(duration, exception, execution=spec[2])
 
 
 def tool_call(spec: ToolSpec) -> ToolCall:
@@ -163,10 +268,15 @@ def tool_call(spec: ToolSpec) -> ToolCall:
     because it would silently become one parameter per character."""
     if isinstance(spec, ToolCall):
         return spec
-    app, args = spec
-    if isinstance(args, str):
+    if not pair(spec):
+        raise BuildError(
+            f"a tool call is (application, [actual parameters]) or a ToolCall, not {spec!r}"
+        )
+    app = text(spec[0], "a tool call's application")
+    if isinstance(spec[1], str):
         raise BuildError(f"actual parameters of tool {app!r} must be a list, not a string")
-    return ToolCall(application_id=app, actual_parameters=tuple(args))
+    args = texts(spec[1], f"the actual parameters of tool {app!r}")
+    return ToolCall(application_id=app, actual_parameters=args)
 
 
 def check_unique(kind: str, ids: Iterable[str], where: str) -> None:

@@ -15,6 +15,8 @@ from wfengine.definition.build_arguments import (
     check_unique,
     enum_value,
     extended_models,
+    reported,
+    text,
 )
 from wfengine.definition.build_types import PendingField, pending_data_field, pending_param
 from wfengine.definition.model import (
@@ -32,6 +34,7 @@ class DeclarationsMixin:
     _applications: list[tuple[Application, list[PendingField]]]
     _data_fields: list[PendingField]
 
+    @reported("participant")
     def participant(
         self,
         id: str,
@@ -53,6 +56,7 @@ class DeclarationsMixin:
         )
         return self
 
+    @reported("application")
     def application(
         self,
         id: str,
@@ -72,6 +76,7 @@ class DeclarationsMixin:
         self._applications.append((app, [pending_param(p) for p in params]))
         return self
 
+    @reported("data field")
     def data_field(
         self,
         id: str,
@@ -85,6 +90,8 @@ class DeclarationsMixin:
         extended: ExtendedSpec | None = None,
     ) -> Self:
         """Declare a data field; ``initial`` is an expression in the package's script language."""
+        if initial is not None:
+            initial = text(initial, "initial (an expression)")
         self._data_fields.append(
             pending_data_field(
                 id,

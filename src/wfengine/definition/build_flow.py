@@ -21,7 +21,10 @@ from wfengine.definition.build_arguments import (
     deadline_of,
     enum_value,
     extended_models,
+    reported,
     strings,
+    text,
+    texts,
     tool_call,
 )
 from wfengine.definition.build_events import EventSpec, event_detail
@@ -39,9 +42,11 @@ from wfengine.definition.model import (
     Join,
     Loop,
     Mode,
+    MultiInstanceLoop,
     NoImplementation,
     Route,
     Split,
+    StandardLoop,
     SubFlowImplementation,
     TaskImplementation,
     TaskKind,
@@ -160,18 +165,30 @@ class FlowBuilder:
             raise BuildError(f"activity {id!r}: unknown option(s) {', '.join(sorted(unknown))}")
         start = options.get("start_mode")
         finish = options.get("finish_mode")
+        loop = options.get("loop")
+        if loop is not None and not isinstance(loop, StandardLoop | MultiInstanceLoop):
+            raise BuildError(
+                f"activity {id!r}: loop= takes standard_loop(...) or multi_instance(...) "
+                f"(from wfengine), not {loop!r}"
+            )
+        deadlines = options.get("deadlines", ())
+        if isinstance(deadlines, str) or _one_spec(deadlines):
+            raise BuildError(
+                f"activity {id!r}: deadlines= is a list of deadlines ((duration, exception) "
+                f"or deadline(...)), not {deadlines!r}"
+            )
         activity = Activity(
             id=id,
             name=options.get("name"),
             description=options.get("description"),
             body=body,
-            performers=strings(options.get("performer")),
+            performers=strings(options.get("performer"), "performer"),
             start_mode=None if start is None else enum_value(Mode, start, "start mode"),
             finish_mode=None if finish is None else enum_value(Mode, finish, "finish mode"),
             priority=options.get("priority"),
             limit=options.get("limit"),
-            deadlines=tuple(deadline_of(d) for d in options.get("deadlines", ())),
-            loop=options.get("loop"),
+            deadlines=tuple(deadline_of(d) for d in deadlines),
+            loop=loop,
             extended_attributes=(
                 *extended_models(options.get("extended")),
                 *_access_attributes(options),
@@ -179,6 +196,7 @@ class FlowBuilder:
         )
         return self.add_activity(activity, split=options.get("split"), join=options.get("join"))
 
+    @reported("activity")
     def activity(
         self,
         id: str,
@@ -197,9 +215,15 @@ class FlowBuilder:
         """
         if isinstance(args, str):
             raise BuildError(f"activity {id!r}: args must be a list of expressions, not a string")
+        if isinstance(tools, str) or _one_spec(tools):
+            raise BuildError(
+                f"activity {id!r}: tools= is a list of (application, [actual parameters]), "
+                f"not {tools!r}"
+            )
         calls = [tool_call(t) for t in tools]
         if tool is not None:
-            calls.insert(0, ToolCall(application_id=tool, actual_parameters=tuple(args)))
+            actuals = texts(args, "args (the actual parameters)")
+            calls.insert(0, ToolCall(application_id=tool, actual_parameters=actuals))
         elif args:
             raise BuildError(f"activity {id!r}: args= given without tool=")
         if calls and script is not None:
@@ -211,6 +235,7 @@ class FlowBuilder:
             body = TaskImplementation(task=TaskKind.SCRIPT, script=script)
         return self._add(id, body, options)
 
+    @reported("route")
     def route(
         self,
         id: str,
@@ -229,6 +254,7 @@ class FlowBuilder:
         gtype = None if gateway is None else enum_value(GatewayType, gateway, "gateway type")
         return self._add(id, Route(gateway_type=gtype), options)
 
+    @reported("subflow")
     def subflow(
         self,
         id: str,
@@ -245,11 +271,12 @@ class FlowBuilder:
         body = SubFlowImplementation(
             process_id=process,
             execution=enum_value(Execution, execution, "subflow execution"),
-            actual_parameters=tuple(args),
+            actual_parameters=texts(args, "args (the actual parameters)"),
             package_ref=package_ref,
         )
         return self._add(id, body, options)
 
+    @reported("block")
     def block(
         self,
         id: str,
@@ -262,6 +289,7 @@ class FlowBuilder:
         body = BlockActivity(activity_set_id=activity_set, start_activity_id=start)
         return self._add(id, body, options)
 
+    @reported("start event")
     def start(
         self,
         id: str,
@@ -285,6 +313,7 @@ class FlowBuilder:
         )
         return self._add(id, body, options)
 
+    @reported("intermediate event")
     def intermediate(
         self,
         id: str,
@@ -310,6 +339,7 @@ class FlowBuilder:
         )
         return self._add(id, body, options)
 
+    @reported("end event")
     def end(
         self,
         id: str,
@@ -341,6 +371,7 @@ class FlowBuilder:
 
     # -- transitions ---------------------------------------------------------------------
 
+    @reported("transition", lambda from_, to, **_: f"{from_!r} -> {to!r}")
     def transition(
         self,
         from_: str,
@@ -358,6 +389,8 @@ class FlowBuilder:
         """A transition; at most one of ``condition``, ``otherwise``, ``exception`` (the
         exception name to catch) and ``default_exception``. The id is generated if omitted.
         """
+        if condition is not None:
+            condition = text(condition, "condition (an expression)")
         given = [
             (ConditionType.CONDITION, condition) if condition is not None else None,
             (ConditionType.OTHERWISE, None) if otherwise else None,
@@ -439,11 +472,17 @@ def free_ids(used: set[str]) -> Iterator[str]:
             yield candidate
 
 
+def _one_spec(given: object) -> bool:
+    """A tuple starting with a string where a list of specs belongs: one spec given bare
+    (``deadlines=("PT1H", "late")``, ``tools=("app", ["x"])``)."""
+    return isinstance(given, tuple) and bool(given) and isinstance(given[0], str)
+
+
 def _access_attributes(options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:
     """``reads=`` / ``writes=`` as the extended attributes the engine reads them from."""
     found = []
     for key, name in (("reads", "wfengine:reads"), ("writes", "wfengine:writes")):
-        names = strings(options.get(key))  # type: ignore[arg-type]
+        names = strings(options.get(key), f"{key}=")  # type: ignore[arg-type]
         if names:
             found.append(ExtendedAttribute(name=name, value=",".join(names)))
     return tuple(found)

@@ -49,6 +49,7 @@ from wfengine.definition.build_arguments import (
     check_unique,
     deadline,
     multi_instance,
+    reported,
     standard_loop,
 )
 from wfengine.definition.build_declarations import DeclarationsMixin
@@ -130,11 +131,13 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         self._sets: list[ActivitySetBuilder] = []
         self._extended: list[ExtendedAttribute] = []
 
+    @reported("formal parameter")
     def param(self, id: str, mode: str | ParameterMode, type: TypeSpec) -> Self:
         """Add a formal parameter of the process (also settable via ``params=`` up front)."""
         self._params.append(pending_param((id, mode, type)))
         return self
 
+    @reported("activity set")
     def activity_set(
         self,
         id: str,
@@ -170,6 +173,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         self._sets.append(s)
         return s
 
+    @reported("extended attribute")
     def extended_attribute(
         self, name: str, value: str | None = None, content: Sequence[XmlNode] = ()
     ) -> Self:
@@ -264,6 +268,7 @@ class PackageBuilder(DeclarationsMixin):
         self._extended: list[ExtendedAttribute] = []
         self._serial = itertools.count(1)
 
+    @reported("type declaration")
     def type_declaration(
         self,
         id: str,
@@ -286,12 +291,14 @@ class PackageBuilder(DeclarationsMixin):
         self._pools.append(pool)
         return self
 
+    @reported("extended attribute")
     def extended_attribute(
         self, name: str, value: str | None = None, content: Sequence[XmlNode] = ()
     ) -> Self:
         self._extended.append(ExtendedAttribute(name=name, value=value, content=tuple(content)))
         return self
 
+    @reported("process")
     def process(
         self,
         id: str,
