@@ -182,7 +182,7 @@ def test_an_integer_too_large_for_a_float_field_is_a_usage_error(tmp_path: Path)
     answers.write_text('{"review": [{"x": 1' + "0" * 400 + "}]}")
     result = cli("run", _fields(tmp_path), "--answers", str(answers))
     assert result.exit_code == 2, result.output
-    assert "data field 'x' (FLOAT): expected a finite FLOAT" in result.stderr
+    assert "data field 'x' (FLOAT): expected FLOAT, got int 1000" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ def test_accepted_values(kind: T, value: Any, expected: Any) -> None:
         (T.INTEGER, 2.5),
         (T.INTEGER, "2.5"),
         (T.FLOAT, "abc"),
+        (T.FLOAT, 10**400),  # beyond a float: was an OverflowError
         (T.BOOLEAN, 1),
         (T.BOOLEAN, "yes"),
         (T.DATETIME, "tomorrow"),

@@ -101,7 +101,10 @@ def _float(v: Any) -> float:
     if isinstance(v, bool):
         raise _expected("FLOAT", v)
     if isinstance(v, int | float):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:  # an integer beyond a float's range is no FLOAT
+            raise _expected("FLOAT", v) from None
     if isinstance(v, str):
         try:
             return float(v.strip())

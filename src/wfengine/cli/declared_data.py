@@ -203,10 +203,7 @@ def _list(text: str, element: BasicType | None) -> list[Any]:
         raise ValueError(f"expected a JSON list, got {type(value).__name__}")
     if element is None:
         return value
-    try:
-        items: list[Any] = coerce(value, element.type, is_array=True)
-    except OverflowError:  # an integer too large for a FLOAT
-        raise ValueError(f"expected a list of finite {element.type.value}") from None
+    items: list[Any] = coerce(value, element.type, is_array=True)
     return [_finite(item, element.type) for item in items]
 
 
@@ -287,10 +284,7 @@ def declared_json(
             data_type, is_array = _underlying(data_type.element, types), True
         try:
             if isinstance(data_type, BasicType):
-                try:
-                    value = coerce(value, data_type.type, is_array)
-                except OverflowError:  # an integer too large for a FLOAT
-                    raise ValueError(f"expected a finite {data_type.type.value}") from None
+                value = coerce(value, data_type.type, is_array)
             elif (
                 isinstance(data_type, EnumerationType)
                 and data_type.values

@@ -88,7 +88,10 @@ def _encode(value: Any, where: _Where, depth: int) -> Any:
     if isinstance(value, bool | int | str):
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise DataNotStorableError(
-                f"{_render(where)} (an integer wider than {MAX_INT_BITS} bits)", value
+                _render(where),
+                value,
+                f"an integer wider than {MAX_INT_BITS} bits (about 1,233 digits) cannot be "
+                f"stored; this one has {value.bit_length():,}",
             )
         return value
     if isinstance(value, float):
