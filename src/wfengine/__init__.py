@@ -8,7 +8,9 @@ Everything else (the modules under ``wfengine.*`` and what they hold beyond thes
 internal and may change. The surface, by WfMC part:
 
 * process definitions (Interface 1): :func:`load_xpdl`, :func:`dump_xpdl`, :func:`validate`
-  and its :class:`Diagnostic` findings, :class:`PackageBuilder`, :func:`package_to_dot`;
+  and its :class:`Diagnostic` findings, :class:`PackageBuilder` with what its arguments take
+  (:func:`standard_loop`, :func:`multi_instance`, :func:`deadline`, :class:`EnumerationType`,
+  :class:`Pool` and :class:`Lane`), :func:`package_to_dot`;
 * the enactment service: :class:`Engine` and :class:`Worker`, :class:`RuntimeLimits`, the
   WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
   generators, a directory, a :class:`Store`);
@@ -76,11 +78,16 @@ if _typing.TYPE_CHECKING:
         write_jsonl,
         write_xes,
     )
-    from wfengine.definition.build_arguments import BuildError
-    from wfengine.definition.builder import PackageBuilder, ProcessBuilder
+    from wfengine.definition.build_arguments import (
+        BuildError,
+        deadline,
+        multi_instance,
+        standard_loop,
+    )
+    from wfengine.definition.builder import ActivitySetBuilder, PackageBuilder, ProcessBuilder
     from wfengine.definition.diagnostics import Diagnostic, Severity
     from wfengine.definition.io import dump_xpdl, load_xpdl
-    from wfengine.definition.model import Package
+    from wfengine.definition.model import EnumerationType, Lane, Package, Pool
     from wfengine.definition.render import package_to_dot
     from wfengine.definition.validation import validate
     from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
@@ -188,6 +195,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActivityInstanceSnapshot",
     "ActivityIterated",
+    "ActivitySetBuilder",
     "ActivityState",
     "ApplicationDiscarded",
     "ApplicationError",
@@ -221,6 +229,7 @@ __all__ = [
     "Directory",
     "Engine",
     "EngineInUseError",
+    "EnumerationType",
     "EventKind",
     "EventThrown",
     "ExceptionTaken",
@@ -244,6 +253,7 @@ __all__ = [
     "InstanceSummary",
     "JobSnapshot",
     "JoinDiscarded",
+    "Lane",
     "LimitError",
     "MemoryStore",
     "MessageKept",
@@ -265,6 +275,7 @@ __all__ = [
     "ParameterMappingError",
     "Payload",
     "PermanentApplicationError",
+    "Pool",
     "ProcessBuilder",
     "ProcessFailedError",
     "ProcessState",
@@ -311,6 +322,7 @@ __all__ = [
     "callable_agent",
     "callable_agent_factory",
     "compare",
+    "deadline",
     "detailed_status",
     "dump_xpdl",
     "email_agent",
@@ -320,9 +332,11 @@ __all__ = [
     "iter_events",
     "load_organisation",
     "load_xpdl",
+    "multi_instance",
     "package_to_dot",
     "process_metrics",
     "simulate",
+    "standard_loop",
     "subprocess_agent",
     "subprocess_agent_factory",
     "validate",
@@ -337,6 +351,7 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "ActivityInstanceSnapshot": "wfengine.runtime.snapshots",
     "ActivityIterated": "wfengine.runtime.history",
+    "ActivitySetBuilder": "wfengine.definition.builder",
     "ActivityState": "wfengine.runtime.states",
     "ApplicationDiscarded": "wfengine.runtime.history",
     "ApplicationFailed": "wfengine.applications.events",
@@ -362,6 +377,7 @@ _LAZY: dict[str, str] = {
     "Diagnostic": "wfengine.definition.diagnostics",
     "Directory": "wfengine.runtime.directory",
     "Engine": "wfengine.runtime.engine",
+    "EnumerationType": "wfengine.definition.model",
     "EventKind": "wfengine.runtime.history",
     "EventThrown": "wfengine.runtime.history",
     "ExceptionTaken": "wfengine.runtime.history",
@@ -379,6 +395,7 @@ _LAZY: dict[str, str] = {
     "InstanceSummary": "wfengine.runtime.snapshots",
     "JobSnapshot": "wfengine.runtime.snapshots",
     "JoinDiscarded": "wfengine.runtime.history",
+    "Lane": "wfengine.definition.model",
     "MemoryStore": "wfengine.runtime.memory_store",
     "MessageKept": "wfengine.runtime.history",
     "MessageReceived": "wfengine.runtime.history",
@@ -394,6 +411,7 @@ _LAZY: dict[str, str] = {
     "Package": "wfengine.definition.model",
     "PackageBuilder": "wfengine.definition.builder",
     "Payload": "wfengine.runtime.history",
+    "Pool": "wfengine.definition.model",
     "ProcessBuilder": "wfengine.definition.builder",
     "ProcessState": "wfengine.runtime.states",
     "ReminderDue": "wfengine.runtime.work_item_events",
@@ -431,14 +449,17 @@ _LAZY: dict[str, str] = {
     "Worker": "wfengine.runtime.worker",
     "brief_status": "wfengine.audit",
     "compare": "wfengine.simulation",
+    "deadline": "wfengine.definition.build_arguments",
     "detailed_status": "wfengine.audit",
     "dump_xpdl": "wfengine.definition.io",
     "iter_events": "wfengine.audit",
     "load_organisation": "wfengine.worklist",
     "load_xpdl": "wfengine.definition.io",
+    "multi_instance": "wfengine.definition.build_arguments",
     "package_to_dot": "wfengine.definition.render",
     "process_metrics": "wfengine.audit",
     "simulate": "wfengine.simulation",
+    "standard_loop": "wfengine.definition.build_arguments",
     "validate": "wfengine.definition.validation",
     "write_csv": "wfengine.audit",
     "write_jsonl": "wfengine.audit",

@@ -177,6 +177,8 @@ __all__ = [
 
 
 class Lane(Extensible):
+    """A swimlane of a :class:`Pool`: diagram structure, with the performers it stands for."""
+
     id: str
     name: str | None = None
     parent_pool: str | None = None
@@ -186,6 +188,9 @@ class Lane(Extensible):
 
 
 class Pool(Extensible):
+    """A pool of the diagram (XPDL 2.x ``Pool``): the process it draws and its lanes
+    (:class:`Lane`); added to a built package with ``PackageBuilder.pool``."""
+
     id: str
     name: str | None = None
     process: str | None = None

@@ -56,6 +56,10 @@ class UnionType(Node):
 
 
 class EnumerationType(Node):
+    """A type whose values are the listed texts (XPDL ``EnumerationType``): a field of it
+    holds one of them, as ``PackageBuilder.type_declaration("Colour",
+    EnumerationType(values=("red", "green")))`` declares."""
+
     kind: Literal["enumeration"] = "enumeration"
     values: tuple[str, ...] = ()
 
