@@ -27,6 +27,9 @@ in a child process and watches it from a small process that never runs a job:
   (SIGTERM, to the child alone) and killed with its process group if it has not ended
   ``grace`` seconds later; a second signal kills them at once. Either way its claimed jobs
   are given back.
+  A terminal's Ctrl-Z (SIGTSTP, which reaches only the foreground process group: the
+  supervisor's) stops the child's group with the supervisor, and SIGCONT continues both, so
+  ``wfengine worker`` still pauses as one in a shell.
 
 The child side: :class:`EventReporter` and :func:`bind_to_supervisor` (the child dies with its
 supervisor, so killing ``wfengine worker`` outright never leaves a worker behind). Leases are
@@ -56,7 +59,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any
 
 from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
@@ -204,6 +208,7 @@ class Supervisor:
 
     def run(self) -> int:
         """Supervise until stopped, or until the child ends by itself; the exit status."""
+        previous = self._forward_job_control()
         try:
             return self._supervise()
         finally:
@@ -211,6 +216,39 @@ class Supervisor:
             if child is not None and not _ended(child.proc):  # a bug in here: no orphan
                 _kill_group(child.proc)
                 self._collect(child)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _forward_job_control(self) -> dict[int, Any]:
+        """Stop and continue the child with this process: it leads a process group of its
+        own, which a terminal's Ctrl-Z (SIGTSTP, sent to the foreground process group) does
+        not reach. Installed from the main thread only (where signal handlers run); returns
+        the handlers to restore."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            self._signal_group(signal.SIGSTOP)
+            signal.signal(signum, signal.SIG_DFL)
+            try:  # stopped here until continued (not at all in an orphaned process group,
+                os.kill(os.getpid(), signum)  # where the kernel discards a terminal's stop)
+            finally:
+                signal.signal(signum, stop)
+                self._signal_group(signal.SIGCONT)
+
+        def resume(_signum: int, _frame: FrameType | None) -> None:
+            self._signal_group(signal.SIGCONT)
+
+        return {
+            signal.SIGTSTP: signal.signal(signal.SIGTSTP, stop),
+            signal.SIGCONT: signal.signal(signal.SIGCONT, resume),
+        }
+
+    def _signal_group(self, signum: int) -> None:
+        child = self._child
+        if child is not None and child.proc.returncode is None:
+            with contextlib.suppress(OSError):
+                os.killpg(child.proc.pid, signum)
 
     def _supervise(self) -> int:
         every = max(self.lease.total_seconds() / 3, 0.05)
