@@ -15,6 +15,7 @@ is known rather than hoped for.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -102,8 +103,8 @@ def worker(url: str, apps: str, *extra: str, log: Path | None = None) -> subproc
     subprocess names its leases in the jobs table: see :meth:`Database.leased_by`.
     """
     cmd = wfengine("worker", "--db", url, "--apps", apps, "--lease", "2", "--poll", "0.2", *extra)
-    # its own process group: the supervisor and its worker process are frozen and killed
-    # together (os.killpg), as one worker
+    # its own session: the supervisor and its worker process (which leads a process group of
+    # its own in that session) are frozen and killed together (signal_worker), as one worker
     if log is None:
         return subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -129,21 +130,33 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the worker ``proc`` and its worker process if they still run (also when they
     are frozen) and reap it."""
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
+        signal_worker(proc, signal.SIGKILL)
     proc.wait(timeout=PATIENCE)
 
 
-def _group_stopped(pgid: int) -> bool:
-    """Is every process of the process group ``pgid`` stopped (state T in /proc)?"""
+def _session(sid: int) -> Iterator[tuple[int, str, int]]:
+    """(pid, state, process group) of each process of the session ``sid`` (from /proc)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # gone meanwhile
-        state, group = fields[0], int(fields[2])
-        if group == pgid and state not in ("T", "t", "Z"):
-            return False
-    return True
+        if int(fields[3]) == sid:
+            yield int(stat.parent.name), fields[0], int(fields[2])
+
+
+def signal_worker(proc: subprocess.Popen[bytes], signum: int) -> None:
+    """Send ``signum`` to every process group of the worker ``proc``'s session: the
+    supervisor's and its worker process's (which leads one of its own, so that the programs
+    its jobs start stop with it)."""
+    for group in {proc.pid} | {group for _, _, group in _session(proc.pid)}:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signum)
+
+
+def _group_stopped(sid: int) -> bool:
+    """Is every process of the session ``sid`` stopped (state T in /proc)?"""
+    return all(state in ("T", "t", "Z") for _, state, _ in _session(sid))
 
 
 def wait_for(
@@ -276,7 +289,7 @@ def kill_holding_leases(
             # than it is done) may never hold enough; say so when the work is gone, not at the
             # deadline
             assert db.job_ids(), f"the jobs ran out before worker {proc.pid} held {at_least} leases"
-        os.killpg(proc.pid, signal.SIGCONT)
+        signal_worker(proc, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
         time.sleep(0.01)
 
@@ -293,13 +306,13 @@ def _freeze(proc: subprocess.Popen[bytes]) -> None:
     while True:
         if proc.poll() is not None:
             raise AssertionError(exited(proc, "while it was to be stopped"))
-        os.killpg(proc.pid, signal.SIGSTOP)
+        signal_worker(proc, signal.SIGSTOP)
         moment = time.monotonic() + 1.0
         while not (stopped := _group_stopped(proc.pid)) and time.monotonic() < moment:
             time.sleep(0.001)  # the supervisor and its worker process
         if stopped:
             return
-        os.killpg(proc.pid, signal.SIGCONT)
+        signal_worker(proc, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never stopped"
         time.sleep(0.01)
 
@@ -318,7 +331,7 @@ def frozen(*procs: subprocess.Popen[bytes]) -> Iterator[None]:
     finally:
         for proc in procs:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGCONT)
+                signal_worker(proc, signal.SIGCONT)
 
 
 def finish(url: str, apps: str, log: Path) -> None:
