@@ -60,9 +60,10 @@ def _echoing_package(*, field_sensitive: bool) -> PackageBuilder:
     return pb
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["in-command", "invoke-job"])
 @pytest.mark.parametrize("field_sensitive", [True, False], ids=["field", "formal"])
 def test_a_failure_echoing_a_sensitive_input_is_audited_and_told_masked(
-    engine: Engine, field_sensitive: bool
+    engine: Engine, field_sensitive: bool, asynchronous: bool
 ) -> None:
     """An HTTP 4xx body or a validation error often quotes the request: the failed attempt's
     record hides the secret as the invocation's record does, and so does the incident."""
@@ -72,8 +73,9 @@ def test_a_failure_echoing_a_sensitive_input_is_audited_and_told_masked(
             f"422 card {number} rejected: {json.dumps({'holder': holder, 'number': number})}"
         )
 
-    engine.applications.register("charge", charge)
+    engine.applications.register("charge", charge, asynchronous=asynchronous)
     iid = run(engine, _echoing_package(field_sensitive=field_sensitive))
+    engine.run_due_jobs()
     (failed,) = [e for e in engine.audit(iid) if e.kind == "application.failed"]
     assert failed.detail["error"] == (
         'PermanentApplicationError: 422 card *** rejected: {"holder": "***", "number": "***"}'

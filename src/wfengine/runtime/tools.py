@@ -38,7 +38,7 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_values, plain
+from wfengine.applications.redaction import audit_values, failure_text, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
@@ -424,7 +424,7 @@ class InvokeJobHandler:
                 or isinstance(exc, PermanentApplicationError | ToolFailure)
             )
             delay = None if final or binding is None else binding.delay(attempt)
-            error = f"{type(exc).__name__}: {exc}"
+            error = failure_text(exc, inputs, sensitive)
             records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
             if isinstance(exc, ToolFailure):
                 return InvokeOutcome(records, error=exc)
