@@ -24,7 +24,12 @@ from wfengine.applications.events import (
 )
 from wfengine.applications.redaction import REDACTED
 from wfengine.definition.builder import PackageBuilder, standard_loop
-from wfengine.errors import IllegalStateError, ParameterMappingError, PermanentApplicationError
+from wfengine.errors import (
+    DataTypeError,
+    IllegalStateError,
+    ParameterMappingError,
+    PermanentApplicationError,
+)
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.incident_commands import skip_incident
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -462,8 +467,29 @@ def test_skip_of_other_work_accepts_declared_data_fields(engine: Engine) -> None
     [incident] = engine.incidents(iid)
     with pytest.raises(ParameterMappingError, match="not data fields"):
         skip_incident(engine, incident.id, {"y": 1})
-    skip_incident(engine, incident.id, {"x": 5})
+    with pytest.raises(DataTypeError, match=r"data field 'x': expected INTEGER"):
+        skip_incident(engine, incident.id, {"x": "r7"})  # was written into the INTEGER
+    skip_incident(engine, incident.id, {"x": "5"})  # what loses nothing is converted
     assert engine.instance(iid).data["x"] == 5 and engine.trace(iid) == ["script", "after"]
+
+
+def test_skip_of_a_tool_checks_its_outputs_by_the_fields_they_are_written_to(
+    engine: Engine,
+) -> None:
+    """The formal is STRING, the field it writes INTEGER: a skip could put text in it."""
+    pb = PackageBuilder("pkg")
+    pb.application("lookup", params=[("out", "OUT", "STRING")])
+    p = pb.process("main")
+    p.data_field("n", "INTEGER")
+    p.activity("call", tool="lookup", args=["n"]).activity("after")
+    p.transition("call", "after")
+    engine.applications.register("lookup", lambda: 1 / 0)
+    iid = run(engine, pb)
+    [incident] = engine.incidents(iid)
+    with pytest.raises(DataTypeError, match=r"data field 'n': expected INTEGER"):
+        skip_incident(engine, incident.id, {"n": "r7"})
+    skip_incident(engine, incident.id, {"n": "7"})
+    assert engine.instance(iid).data["n"] == 7
 
 
 def test_call_application_hands_its_caller_every_attempt_as_events() -> None:

@@ -265,13 +265,15 @@ def _skip_data(
                 ) from exc
             if p.sensitive:
                 sensitive.add(k)
-        return data, sensitive
+        # then by the fields they are written to, as the answer they stand for would be
+        return dict(inst.compiled.checked(data, subject)), sensitive
     known = set(fields) | {fp.id for fp in process.formal_parameters}
     unknown = sorted(k for k in outputs if k not in known)
     if unknown:
         raise ParameterMappingError(
             f"{subject}: cannot skip with {unknown!r}: not data fields of {inst.process_id!r}"
         )
+    outputs = dict(inst.compiled.checked(outputs, subject))
     check_storable(outputs, subject)
     return outputs, sensitive
 
