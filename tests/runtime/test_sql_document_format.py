@@ -320,7 +320,8 @@ def test_the_outbox_of_an_upgraded_database_is_settled_and_new_entries_deliver(
     old.suspend(iid)
     assert old.deliver_outbox() == 1
     [record] = seen
-    assert record.key.startswith(f"{iid}/suspended/") and record.kind == "instance.state_changed"
+    assert record.key.startswith(f"{iid}@") and "/suspended/" in record.key  # (stamped)
+    assert record.kind == "instance.state_changed"
     assert record.payload["state"] == ProcessState.SUSPENDED.value
     assert old.outbox.entries(OutboxStatus.DELIVERED) == [
         replace(

@@ -35,6 +35,9 @@ suspended, resumed, and closed (completed, terminated, aborted; the key ``pi-1/c
 one the close entry always had, and an instance closes once). A change that can repeat
 (suspend, resume, assign, remind, an item offered again after its holder released it)
 takes a number from the engine's id generator, so each change has a key of its own.
+The keys above are as the builders make them; the store keeps each with its instance's stamp
+after the first id (``wi-1@3fa9c2e1b0d4/offered``, see :func:`stamped`), so a key is unique
+beyond its database too: ids restart at ``pi-1`` in every database and in-memory engine.
 ``work_item.assigned`` and ``reminder.due`` are written by the worklist (nothing assigns or
 reminds in the runtime itself); :func:`work_item_entry` builds them.
 
@@ -44,7 +47,7 @@ make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -121,7 +124,8 @@ class IncidentPayload(TypedDict):
 class OutboxEntry(NamedTuple):
     """A side effect to perform after the step commits, at least once.
 
-    ``key`` is the idempotency key a receiver uses to recognise a repeat (unique per change);
+    ``key`` is the idempotency key a receiver uses to recognise a repeat (unique per change;
+    the store adds the instance's stamp to it, see :func:`stamped`);
     ``at`` is when the change happened (the command's clock reading).
     """
 
@@ -242,6 +246,33 @@ def incident_entry(
     )
 
 
+def stamped(
+    entries: list[OutboxEntry], instances: Mapping[str, ProcessInstance]
+) -> list[OutboxEntry]:
+    """``entries`` as a store keeps them: the id each key begins with followed by its
+    instance's :meth:`~wfengine.runtime.instance.ProcessInstance.call_stamp` (``@`` and the
+    instance's nonce, which application call keys end with): ``wi-1@3fa9c2e1b0d4/offered``.
+    Why: ids restart at ``pi-1``, ``wi-1``, ``inc-1`` in every database and every in-memory
+    engine, so a key of ids alone would come again, for another change, from a restarted
+    host, another tenant's database or a staging copy, and a receiver dropping repeats by key
+    (or by the mail notifier's ``Message-ID``) would drop it. The stamp is the instance's
+    own, so every delivery of one entry keeps its key; the key still ends with what happened.
+
+    ``instances`` are those the step changed (a change the outbox tells is always recorded
+    in its instance's history, so its instance is among them); a store calls this in
+    ``commit``, once per step."""
+    found: list[OutboxEntry] = []
+    for entry in entries:
+        inst = instances.get(entry[2])
+        if inst is None:  # (not expected: see above) a key of ids alone, as before
+            found.append(entry)
+        else:
+            head, slash, rest = entry[0].partition("/")
+            key = head + inst.call_stamp() + slash + rest
+            found.append(_entry(OutboxEntry, (key, entry[1], entry[2], entry[3], entry[4])))
+    return found
+
+
 # --------------------------------------------------------------------------- delivery records
 
 
@@ -264,7 +295,8 @@ class OutboxRecord:
     """An outbox entry as stored, with its delivery state: what a handler is given.
 
     ``key`` is the idempotency key: the same for every delivery of the entry (a handler that
-    sees a key again must not repeat its effect), different for every change. ``id`` numbers
+    sees a key again must not repeat its effect), different for every change, of this store
+    or any other (it carries its instance's nonce: :func:`stamped`). ``id`` numbers
     the entries of a store in the order they were committed (an operator retries by it).
     ``attempts`` counts the deliveries begun, this one included.
     """

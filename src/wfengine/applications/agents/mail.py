@@ -3,9 +3,12 @@
 The application's IN parameters are ``to`` (one address, or a list, or comma-separated
 addresses), ``subject``, ``body`` and optionally ``cc``. The message's ``Message-ID`` is made
 from the idempotency key, so a message re-sent by a retry carries the same id and mail systems
-can drop the duplicate. A 5xx answer from the server (recipient or sender refused) is a
-permanent error; connection problems and 4xx answers are retried. Header values containing
-line breaks are refused (no header injection from instance data).
+can drop the duplicate; the engine's keys (an application call's, an outbox entry's for the
+notifiers) carry their instance's nonce, so another message, from another database or a
+restarted in-memory engine whose ids began again at ``pi-1``, never gets the same id. A 5xx
+answer from the server (recipient or sender refused) is a permanent error; connection problems
+and 4xx answers are retried. Header values containing line breaks are refused (no header
+injection from instance data).
 """
 
 from __future__ import annotations
