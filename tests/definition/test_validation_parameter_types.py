@@ -1,6 +1,6 @@
 """A formal parameter and the data field named as its actual whose types do not agree: the
 engine checks a value crossing the call by both types, so a value one takes and the other does
-not stops the instance with an incident. Validation warns of it (``parameter-mode``, a warning)
+not stops the instance with an incident. Validation warns of it (``parameter-type``, a warning)
 in the direction values go: an OUT answer into its field, an IN field into its formal."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _call(mode: str, formal: str, field: str, *, actual: str = "f") -> PackageBu
 
 
 def _warnings(pb: PackageBuilder) -> list[str]:
-    found = [d for d in validate(pb.build()) if d.code == "parameter-mode"]
+    found = [d for d in validate(pb.build()) if d.code == "parameter-type"]
     assert all(d.severity is Severity.WARNING for d in found)
     return [d.message for d in found]
 

@@ -84,6 +84,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
+    "parameter-type": (
+        Severity.WARNING,
+        "a data field passed as an actual parameter and the formal parameter it meets "
+        "disagree in type: a value one takes and the other does not is an incident",
+    ),
     # -- application bindings (wfengine validate --apps MODULE, deploy-time log) --
     "application-undeclared": (
         Severity.WARNING,

@@ -5,7 +5,7 @@ and by the declared type of the data field it comes from or goes to (an applicat
 a subflow's result, as a script's assignment is). When the two types are such that some value
 of the one is no value of the other (a STRING answer written to an INTEGER field, a BOOLEAN
 field passed for a STRING parameter), the instance stops with an incident on such a value:
-``parameter-mode`` warns of it where the definition is read (see ``docs/diagnostics.md``).
+``parameter-type`` warns of it where the definition is read (see ``docs/diagnostics.md``).
 
 Only an actual parameter that is a plain name of a data field or formal parameter of the
 process or package is looked at (the type of an expression is not known before it runs), and
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
-from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
     ArrayType,
@@ -60,7 +60,7 @@ def type_findings(
     actuals: Sequence[str],
     line: int | None,
 ) -> Iterator[Diagnostic]:
-    """``parameter-mode`` warnings for one call: each pair of a formal parameter and a data
+    """``parameter-type`` warnings for one call: each pair of a formal parameter and a data
     field named as its actual whose types do not agree in the direction values go."""
     types = declared_types(ctx.package)
     fields = _fields(ctx, scope)
@@ -98,12 +98,11 @@ def type_findings(
 
 def _finding(what: str, taker: str, activity: Activity, line: int | None) -> Diagnostic:
     return make(
-        "parameter-mode",
+        "parameter-type",
         f"{what}: the types do not agree, and a value {taker!r} cannot take stops the instance "
         "with an incident",
         element_id=activity.id,
         line=line,
-        severity=Severity.WARNING,
     )
 
 

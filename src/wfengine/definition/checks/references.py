@@ -160,7 +160,8 @@ def _may_be_external(ctx: Context) -> Severity | None:
 
 
 def check_tools(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-application`` and the tool half of ``parameter-count`` / ``parameter-mode``."""
+    """``undefined-application`` and the tool half of ``parameter-count`` / ``parameter-mode``
+    / ``parameter-type``."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, TaskImplementation):
@@ -194,7 +195,7 @@ def check_tools(ctx: Context) -> Iterator[Diagnostic]:
 def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
     """``undefined-process``, ``subflow-start``, ``subflow-start-activity``, an
     InstanceDataField naming no field (``undefined-data-field``, a warning) and the subflow
-    half of ``parameter-count`` / ``parameter-mode``."""
+    half of ``parameter-count`` / ``parameter-mode`` / ``parameter-type``."""
     for scope, activity in _activities(ctx):
         body = activity.body
         if not isinstance(body, SubFlowImplementation):
