@@ -1,13 +1,13 @@
 """Expression checks: every text the engine will read, read the way the engine reads it.
 
 Which texts are expressions: transition conditions, loop and multi-instance conditions,
-complex join/split conditions, deadline durations, actual parameters passed to IN formals (an
-OUT or INOUT actual is a variable name, checked by the reference checks), data fields'
-initial values, events' timers and conditions, and assignments (a script task's, and an
-activity's XPDL 2.x ``Assignments``). Each is read by :mod:`wfengine.definition.reading`, the
-module the engine's compiler reads them with, and found where the compiler finds it
-(:mod:`wfengine.definition.event_texts`, :mod:`wfengine.definition.scripts`), so that
-validation and deploy agree:
+complex join/split conditions, an ad-hoc activity set's completion condition, deadline
+durations, actual parameters passed to IN formals (an OUT or INOUT actual is a variable name,
+checked by the reference checks), data fields' initial values, events' timers and conditions,
+and assignments (a script task's, and an activity's XPDL 2.x ``Assignments``). Each is read
+by :mod:`wfengine.definition.reading`, the module the engine's compiler reads them with, and
+found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
+:mod:`wfengine.definition.scripts`), so that validation and deploy agree:
 
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
   duration wfengine does not read: one counting months or years (``P1M``; their length
@@ -331,6 +331,20 @@ def _scope_sites(ctx: Context, scope: Scope) -> Iterator[_Site]:
         )
     for activity in scope.activities:
         yield from _activity_sites(ctx, scope, activity)
+    yield from _adhoc_site(scope)
+
+
+def _adhoc_site(scope: Scope) -> Iterator[_Site]:
+    """An ad-hoc scope's ``AdHocCompletionCondition`` (an activity set's, or a process's),
+    which the compiler reads when ``AdHoc`` is true: evaluated after each of its activities
+    completes, with the instance's data."""
+    attrs = dict((scope.activity_set or scope.process).extra_attrs)
+    text = attrs.get("AdHocCompletionCondition")
+    if attrs.get("AdHoc", "false").strip().lower() != "true" or not (text or "").strip():
+        return
+    assert text is not None
+    what = f"the ad-hoc completion condition of {scope.where}"
+    yield _Site(text, what, scope.element_id, scope.line, None)
 
 
 def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
