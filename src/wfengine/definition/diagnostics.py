@@ -149,6 +149,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a repeating timer's literal interval is not above zero: it would fire without end",
     ),
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
+    "script-unsupported": (
+        Severity.WARNING,
+        "a script task's script is not assignments the engine runs: instances reaching it stop "
+        "with an incident",
+    ),
     "reminder-duration": (
         Severity.ERROR,
         "a reminder or escalation interval is no duration above zero, or "

@@ -22,6 +22,8 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``deadline-duration`` (error): a literal deadline of zero (it fires at once);
 * ``timer-cycle`` (error): a repeating timer whose literal interval is not above zero;
 * ``assignment-target`` (error): an ``Assignment`` whose Target is no field name;
+* ``script-unsupported`` (warning): a script task's script that is not assignments, which the
+  engine never runs;
 * ``loop-incomplete`` (error): a multi-instance loop without its count or Complex flow
   condition.
 """
@@ -67,7 +69,11 @@ from wfengine.definition.reading import (
     read_initial_value,
     site_language,
 )
-from wfengine.definition.scripts import activity_assignments, parse_assignments
+from wfengine.definition.scripts import (
+    activity_assignments,
+    parse_assignments,
+    split_statements,
+)
 from wfengine.errors import ExpressionError
 from wfengine.expressions import Language
 
@@ -272,6 +278,31 @@ def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
         what = f"assignment {n + 1} ({assignment.target} =)"
         expression, line = assignment.expression, assignment.line
         yield from _site(scope, activity, expression, what, line, required=True)
+
+
+def _unrun_script(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+    """``script-unsupported``: a script task whose script is not made of assignments, which
+    the engine never runs (:mod:`wfengine.definition.scripts`): an instance reaching it stops
+    with an incident. The compiler accepts it (code in a language the engine does not run)."""
+    body = activity.body
+    if (
+        not isinstance(body, TaskImplementation)
+        or body.task is not TaskKind.SCRIPT
+        or body.tools
+        or not body.script
+        or parse_assignments(body.script) is not None
+    ):
+        return
+    statements = split_statements(body.script)
+    bad = next((s for s in statements if parse_assignments(s) is None), body.script.strip())
+    yield make(
+        "script-unsupported",
+        f"the script of activity {activity.id!r} in {scope.where} is not made of assignments "
+        f"'name = expression' ({_quote(bad)} is not one): the engine never runs it, and an "
+        "instance reaching it stops with an incident",
+        element_id=activity.id,
+        line=body.line if body.line is not None else activity.line,
+    )
 
 
 def _assignment_targets(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
@@ -506,7 +537,7 @@ def _initial_values(
 def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
-    ``timer-cycle``, ``assignment-target`` and ``loop-incomplete``."""
+    ``timer-cycle``, ``assignment-target``, ``script-unsupported`` and ``loop-incomplete``."""
     default = ctx.language
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
@@ -520,6 +551,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
             for activity in scope.activities:
                 yield from _loop_findings(scope, activity)
                 yield from _assignment_targets(scope, activity)
+                yield from _unrun_script(scope, activity)
                 yield from _timer_date(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
