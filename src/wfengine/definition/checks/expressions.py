@@ -12,7 +12,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
   duration wfengine does not read: one counting months or years (``P1M``; their length
   varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire), a timer
-  date after the last day the engine keeps (9999-12-31 UTC);
+  date written as a date that is no ISO 8601 one (``2030-1-5``, ``2024-13-45``: read as an
+  expression it would be a subtraction), a timer date after the last day the engine keeps
+  (9999-12-31 UTC);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
@@ -67,6 +69,7 @@ from wfengine.definition.reading import (
     read_duration,
     read_expression,
     read_initial_value,
+    read_moment,
     site_language,
 )
 from wfengine.definition.scripts import (
@@ -101,6 +104,8 @@ class _Site:
     given: frozenset[str] = frozenset()
     #: the timer whose cycle this text is (its repeat decides which intervals it takes)
     timer: Timer | None = None
+    #: a timer's ``TimeDate``: a text written as a date must be an ISO 8601 one
+    moment: bool = False
     #: report only a text that does not parse: a subflow's OUT actual is a name (the
     #: reference checks report unknown ones), but the compiler reads every subflow actual
     #: as an expression, since the called process's modes may be known only at run time
@@ -125,13 +130,14 @@ def _site(
     given: frozenset[str] = frozenset(),
     timer: Timer | None = None,
     required: bool = False,
+    moment: bool = False,
 ) -> Iterator[_Site]:
     """The site of a non-blank expression on ``activity``; nothing for a blank one, unless
     ``required`` (the compiler reads it even blank, and refuses it: an empty expression)."""
     if text is not None and (required or text.strip()):
         where = f"{what} of activity {activity.id!r} in {scope.where}"
         line = line if line is not None else activity.line
-        yield _Site(text, where, activity.id, line, activity, attrs, duration, given, timer)
+        yield _Site(text, where, activity.id, line, activity, attrs, duration, given, timer, moment)
 
 
 def _loop_findings(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
@@ -234,7 +240,7 @@ def _event_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
         if timer is None or timer.moment is not None:
             return
         if timer.is_date:
-            yield from _site(scope, activity, timer.text, "the timer date", line)
+            yield from _site(scope, activity, timer.text, "the timer date", line, moment=True)
         else:
             what = "the timer cycle"  # "R/" alone leaves an empty one
             yield from _site(
@@ -414,6 +420,8 @@ def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading
     language = site_language(default, site.attrs)
     if site.duration:
         return read_duration(site.text, language, aliases)
+    if site.moment:
+        return read_moment(site.text, language, aliases)
     return read_expression(site.text, language, aliases)
 
 
