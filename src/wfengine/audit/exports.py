@@ -42,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Any
 from lxml import etree
 
 from wfengine.applications.redaction import REDACTED
+from wfengine.runtime.history import state_entered
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -372,9 +373,7 @@ def _closed_by_instance(events: list[AuditEvent]) -> set[int]:
     whole instance made (see :data:`PI_ABORT`)."""
     found: set[int] = set()
     for i, event in enumerate(events):
-        if event.kind != "instance.state" or not isinstance(event.detail, str):
-            continue
-        if event.detail not in _INSTANCE_ABORTS:
+        if event.kind != "instance.state" or state_entered(event.detail) not in _INSTANCE_ABORTS:
             continue
         before = i - 1
         while before >= 0 and events[before].kind in _ACTIVITY_ABORTS:

@@ -299,24 +299,31 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         return result
 
     def create_instance(
-        self, process_id: str, data: Mapping[str, Any] | None = None, version: int | None = None
+        self,
+        process_id: str,
+        data: Mapping[str, Any] | None = None,
+        version: int | None = None,
+        *,
+        user: str | None = None,
     ) -> str:
         """Create an instance (``open.not_running.not_started``) and return its id.
 
         Data fields start from their InitialValue expressions; ``data`` then sets formal IN
-        parameters and any other variable by name.
+        parameters and any other variable by name. ``user``, here and in the other process
+        control commands (start, suspend, resume, terminate, abort, set_data), is who asked,
+        for the audit trail (a WAPI session passes its user); None is the host itself.
         """
 
         def body() -> str:
             deployed = self.deployed(process_id, version)
             nav = self._nav()
-            inst = nav.new_instance(deployed.compiled, deployed.version, data)
+            inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
             self.store.commit(nav.step)
             return inst.id
 
         return self._command(body)
 
-    def start(self, instance_id: str, *, defer: bool = False) -> None:
+    def start(self, instance_id: str, *, defer: bool = False, user: str | None = None) -> None:
         """Start a created instance and run its automatic work.
 
         With ``defer=True`` the command only marks the instance running and leaves its
@@ -326,12 +333,12 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
             nav = self._nav()
-            self._start(nav, inst, defer)
+            self._start(nav, inst, defer, user)
 
         self._command(body)
 
-    def _start(self, nav: Navigator, inst: ProcessInstance, defer: bool) -> None:
-        nav.start_instance(inst)
+    def _start(self, nav: Navigator, inst: ProcessInstance, defer: bool, user: str | None) -> None:
+        nav.start_instance(inst, user=user)
         if defer or self.defer_automatic:
             nav.defer()
             self.store.commit(nav.step)
@@ -345,22 +352,23 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         version: int | None = None,
         *,
         defer: bool = False,
+        user: str | None = None,
     ) -> str:
         """Create and start an instance in one command; returns the instance id.
 
-        ``defer`` is as for :meth:`start`.
+        ``defer`` is as for :meth:`start`, ``user`` as for :meth:`create_instance`.
         """
 
         def body() -> str:
             deployed = self.deployed(process_id, version)
             nav = self._nav()
-            inst = nav.new_instance(deployed.compiled, deployed.version, data)
-            self._start(nav, inst, defer)
+            inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
+            self._start(nav, inst, defer, user)
             return inst.id
 
         return self._command(body)
 
-    def suspend(self, instance_id: str) -> None:
+    def suspend(self, instance_id: str, *, user: str | None = None) -> None:
         """Pause an instance: its work items cannot be completed and its timers wait; so
         do those of the synchronous subflows it waits for (they are its work), which
         ``resume`` continues with it."""
@@ -368,14 +376,14 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
             nav = self._nav()
-            _set_state(nav, inst, ProcessState.SUSPENDED)
+            _set_state(nav, inst, ProcessState.SUSPENDED, user)
             for child in _waited_for(nav, inst, ProcessState.RUNNING):
-                _set_state(nav, child, ProcessState.SUSPENDED)
+                _set_state(nav, child, ProcessState.SUSPENDED, user)
             self.store.commit(nav.step)
 
         self._command(body)
 
-    def resume(self, instance_id: str) -> None:
+    def resume(self, instance_id: str, *, user: str | None = None) -> None:
         """Continue a suspended instance, including work that finished while it was paused;
         the timers of the instances it resumed that fell due meanwhile fire now (unless the
         engine defers automatic work), and only those: other instances' are the workers'."""
@@ -389,10 +397,10 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
                     f"process instance {instance_id!r}", inst.state.value, "resume"
                 )
             nav = self._nav()
-            _set_state(nav, inst, ProcessState.RUNNING)
+            _set_state(nav, inst, ProcessState.RUNNING, user)
             children = _waited_for(nav, inst, ProcessState.SUSPENDED)
             for child in children:
-                _set_state(nav, child, ProcessState.RUNNING)
+                _set_state(nav, child, ProcessState.RUNNING, user)
                 nav.take_kept_messages(child)
                 resumed.append(child.id)
             # a subflow that closed while its parent was paused (each resumed instance's,
@@ -406,24 +414,26 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         if not self.defer_automatic:
             self.fire_due_timers(instances=resumed)
 
-    def terminate(self, instance_id: str) -> None:
+    def terminate(self, instance_id: str, *, user: str | None = None) -> None:
         """Stop an open instance by request (``closed.terminated``)."""
-        self._close(instance_id, ProcessState.TERMINATED, "terminate")
+        self._close(instance_id, ProcessState.TERMINATED, "terminate", user)
 
-    def abort(self, instance_id: str) -> None:
+    def abort(self, instance_id: str, *, user: str | None = None) -> None:
         """Stop an open instance abnormally (``closed.aborted``)."""
-        self._close(instance_id, ProcessState.ABORTED, "abort")
+        self._close(instance_id, ProcessState.ABORTED, "abort", user)
 
-    def _close(self, instance_id: str, state: ProcessState, verb: str) -> None:
+    def _close(self, instance_id: str, state: ProcessState, verb: str, user: str | None) -> None:
         def body() -> None:
             inst = self._instance_for(instance_id, state, verb)
             nav = self._nav()
-            nav.close_instance(inst, state)
+            nav.close_instance(inst, state, user)
             self._commit(nav)
 
         self._command(body)
 
-    def set_data(self, instance_id: str, values: Mapping[str, Any]) -> None:
+    def set_data(
+        self, instance_id: str, values: Mapping[str, Any], *, user: str | None = None
+    ) -> None:
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident;
         conditional events of a running instance that the new data makes true fire."""
 
@@ -446,7 +456,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
                 )
                 for k in sorted(values)
             }
-            assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
+            assigned = InstanceDataAssigned(tuple(sorted(values)), shown, user)
             inst.changes.append(change(nav.now, assigned))
             self._commit(nav)  # a conditional event the new data makes true fires
 

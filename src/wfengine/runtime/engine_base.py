@@ -275,12 +275,16 @@ class EngineBase:
         return found
 
 
-def _set_state(nav: Navigator, inst: ProcessInstance, state: ProcessState) -> None:
+def _set_state(
+    nav: Navigator, inst: ProcessInstance, state: ProcessState, user: str | None = None
+) -> None:
     """Move a checked instance to ``state`` directly (suspend, resume), recording the change
-    and announcing it (a change that may repeat: its outbox key takes a fresh number)."""
+    with the state it left and who asked (``user``; None: the host), and announcing it (a
+    change that may repeat: its outbox key takes a fresh number)."""
     nav.touch(inst)
     previous = inst.state
     inst.state = state
-    inst.changes.append(change(nav.now, InstanceStateChanged(inst.state.value)))
+    recorded = InstanceStateChanged(state.value, previous.value, user)
+    inst.changes.append(change(nav.now, recorded))
     number = nav.ctx.ids.new(OUTBOX_ID_KIND)
     nav.step.outbox.append(instance_state_entry(inst, previous, nav.now, number))

@@ -22,35 +22,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, Self
 
-from wfengine.applications.events import (
-    ApplicationFailed,
-    ApplicationInvoked,
-    ApplicationReturned,
-)
-from wfengine.runtime.flow_events import (  # re-exported: the catalogue holds them
-    BoundaryFired as BoundaryFired,
-)
-from wfengine.runtime.flow_events import (
-    ConditionFailed as ConditionFailed,
-)
-from wfengine.runtime.flow_events import (
-    EventThrown as EventThrown,
-)
-from wfengine.runtime.flow_events import (
-    MessageKept as MessageKept,
-)
-from wfengine.runtime.flow_events import (
-    MessageReceived as MessageReceived,
-)
-from wfengine.runtime.flow_events import (
-    MultiInstanceAdded as MultiInstanceAdded,
-)
-from wfengine.runtime.flow_events import (
-    ScriptAssigned as ScriptAssigned,
-)
-from wfengine.runtime.flow_events import (
-    SignalReceived as SignalReceived,
-)
+from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, ApplicationReturned
+from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired  # re-exported
+from wfengine.runtime.flow_events import ConditionFailed as ConditionFailed
+from wfengine.runtime.flow_events import EventThrown as EventThrown
+from wfengine.runtime.flow_events import MessageKept as MessageKept
+from wfengine.runtime.flow_events import MessageReceived as MessageReceived
+from wfengine.runtime.flow_events import MultiInstanceAdded as MultiInstanceAdded
+from wfengine.runtime.flow_events import ScriptAssigned as ScriptAssigned
+from wfengine.runtime.flow_events import SignalReceived as SignalReceived
 from wfengine.runtime.work_item_events import (
     OperationRefused,
     ReminderDue,
@@ -181,62 +161,86 @@ CLOSED_KINDS = {
 class InstanceCreated:
     """A process instance was created from ``version`` of its process definition, with
     ``data`` given by whoever started it (the fields set beyond their initial values; a
-    sensitive field's as ``"***"``; None when nothing was given)."""
+    sensitive field's as ``"***"``; None when nothing was given), by ``user`` when one was
+    named (a WAPI session's; None: the host or the engine itself)."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_CREATED
     version: int
     data: dict[str, Any] | None = None
+    user: str | None = None
 
     def detail(self) -> Any:
-        if self.data is None:
-            return {"version": self.version}
-        return {"version": self.version, "data": self.data}
+        found: dict[str, Any] = {"version": self.version}
+        if self.data is not None:
+            found["data"] = self.data
+        if self.user is not None:
+            found["user"] = self.user
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["version"], detail.get("data"))
+        return cls(detail["version"], detail.get("data"), detail.get("user"))
 
 
 @dataclass(frozen=True, slots=True)
 class InstanceStateChanged:
-    """A process instance entered ``state`` (a WfMC state name)."""
+    """A process instance entered ``state`` (a WfMC state name) from ``previous``, by ``user``
+    (None: the host or the engine). A change someone asked for (suspend, resume, terminate,
+    abort, a start by a named user) keeps all three; the engine's own start and completion only
+    the new state, stored as the bare text (as every event before previous states were kept)."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_STATE
     state: str
+    previous: str | None = None
+    user: str | None = None
 
     def detail(self) -> Any:
-        return self.state
+        if self.previous is None and self.user is None:
+            return self.state
+        return {"state": self.state, "previous": self.previous, "user": self.user}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail)
+        if isinstance(detail, str):
+            return cls(detail)
+        return cls(detail["state"], detail.get("previous"), detail.get("user"))
+
+
+def state_entered(detail: Any) -> str | None:
+    """The state an ``instance.state`` event's stored detail names (None: neither shape)."""
+    found = detail.get("state") if isinstance(detail, dict) else detail
+    return found if isinstance(found, str) else None
 
 
 @dataclass(frozen=True, slots=True)
 class InstanceDataAssigned:
     """An operator or the host set instance attributes: the fields, sorted, and each one's
     old and new value (``{"field": [old, new]}``; a sensitive field's as ``"***"``: see
-    :mod:`wfengine.applications.redaction`). Events written before values were kept have
-    ``values`` None."""
+    :mod:`wfengine.applications.redaction`), by ``user`` when one was named. Events written
+    before values were kept have ``values`` None."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_DATA
     fields: tuple[str, ...]
     values: dict[str, tuple[Any, Any]] | None = None
+    user: str | None = None
 
     def detail(self) -> Any:
         if self.values is None:
             return list(self.fields)
-        return {
+        found: dict[str, Any] = {
             "fields": list(self.fields),
             "values": {k: [old, new] for k, (old, new) in self.values.items()},
         }
+        if self.user is not None:
+            found["user"] = self.user
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
         if isinstance(detail, list):  # the shape before values were kept
             return cls(tuple(detail))
         values = {k: (pair[0], pair[1]) for k, pair in detail["values"].items()}
-        return cls(tuple(detail["fields"]), values)
+        return cls(tuple(detail["fields"]), values, detail.get("user"))
 
 
 @dataclass(frozen=True, slots=True)

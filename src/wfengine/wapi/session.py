@@ -5,7 +5,9 @@ names in Python style (``WMOpenWorkList`` is :meth:`Session.open_work_list`,
 ``WMCompleteWorkItem`` :meth:`Session.complete_work_item`, ...). Every work-item operation acts
 as the session's user and is checked by the engine's rules
 (:mod:`wfengine.runtime.work_rules`): a refused one raises
-:class:`~wfengine.errors.NotAuthorizedError` and is recorded in the audit trail. Lists are
+:class:`~wfengine.errors.NotAuthorizedError` and is recorded in the audit trail. Process
+control (create, start, suspend, resume, terminate, abort, assign an attribute) is recorded in
+the audit trail as the session's user's too. Lists are
 opened, fetched from and closed as WfMC has them, and are also plain iterables. Which WfMC
 operation maps to which method, and those left out with the reason, is in ``docs/wapi.md``.
 """
@@ -140,32 +142,32 @@ class Session:
         self, process_id: str, data: Mapping[str, Any] | None = None
     ) -> str:
         """``WMCreateProcessInstance``: an instance not yet started; returns its id."""
-        return self._engine().create_instance(process_id, data)
+        return self._engine().create_instance(process_id, data, user=self.user)
 
     def start_process(self, instance_id: str) -> None:
         """``WMStartProcess``: start a created instance."""
-        self._engine().start(instance_id)
+        self._engine().start(instance_id, user=self.user)
 
     def terminate_process_instance(self, instance_id: str) -> None:
         """``WMTerminateProcessInstance``."""
-        self._engine().terminate(instance_id)
+        self._engine().terminate(instance_id, user=self.user)
 
     def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
         ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
-        engine, target = self._engine(), ProcessState(state)
+        engine, target, user = self._engine(), ProcessState(state), self.user
         if target is ProcessState.RUNNING:
             current = engine.instance(instance_id).state
             if current is ProcessState.NOT_STARTED:
-                engine.start(instance_id)
+                engine.start(instance_id, user=user)
             else:
-                engine.resume(instance_id)
+                engine.resume(instance_id, user=user)
         elif target is ProcessState.SUSPENDED:
-            engine.suspend(instance_id)
+            engine.suspend(instance_id, user=user)
         elif target is ProcessState.TERMINATED:
-            engine.terminate(instance_id)
+            engine.terminate(instance_id, user=user)
         elif target is ProcessState.ABORTED:
-            engine.abort(instance_id)
+            engine.abort(instance_id, user=user)
         else:
             raise ValueError(f"an instance cannot be moved to {target.value} from outside")
 
@@ -199,7 +201,7 @@ class Session:
                 raise DataTypeError(
                     f"data field {name!r} of instance {instance_id!r}: {shown}"
                 ) from None
-        engine.set_data(instance_id, {name: value})
+        engine.set_data(instance_id, {name: value}, user=self.user)
 
     # -- status -------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class Lifecycle(NavigatorBase):
         *,
         parent: tuple[str, str] | None = None,
         parent_waits: bool = False,
+        user: str | None = None,
     ) -> ProcessInstance:
         """Create an instance (not started): data fields from InitialValue, then ``data``.
 
@@ -86,18 +87,24 @@ class Lifecycle(NavigatorBase):
         )
         # what the starter gave, as the trail keeps values (secrets hidden)
         given = audit_values(data, compiled.sensitive_fields) if data else None
-        inst.changes.append(change(self.now, InstanceCreated(version, given)))
+        inst.changes.append(change(self.now, InstanceCreated(version, given, user)))
         self.touch(inst)
         return inst
 
-    def start_instance(self, inst: ProcessInstance, at: int | None = None) -> None:
+    def start_instance(
+        self, inst: ProcessInstance, at: int | None = None, user: str | None = None
+    ) -> None:
         """Start ``inst`` at the start activities of its top level (see
         :func:`plain_starts`), or (``at``) at that one only (a Message start event its
-        message started)."""
+        message started); ``user``: who started it, when one was named."""
         previous = inst.state
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
-        inst.changes.append(change(self.now, InstanceStateChanged(ProcessState.RUNNING.value)))
+        if user is None:  # (the previous state goes without saying)
+            started = InstanceStateChanged(ProcessState.RUNNING.value)
+        else:
+            started = InstanceStateChanged(ProcessState.RUNNING.value, previous.value, user)
+        inst.changes.append(change(self.now, started))
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         self.touch(inst)
         root = self._new_scope(inst, inst.compiled.graph, None)
@@ -115,9 +122,12 @@ class Lifecycle(NavigatorBase):
         if root.graph.event_subs:
             self._arm_scope(root)
 
-    def close_instance(self, inst: ProcessInstance, state: ProcessState) -> None:
+    def close_instance(
+        self, inst: ProcessInstance, state: ProcessState, user: str | None = None
+    ) -> None:
         """Close ``inst``: resolve its incidents, cancel what is open, then notify a waiting
-        parent."""
+        parent. A termination or abort records the state it left and who asked (``user``;
+        None: the host or the engine)."""
         self.touch(inst)
         inst.parked.clear()
         if inst.incidents:
@@ -144,7 +154,11 @@ class Lifecycle(NavigatorBase):
         previous = inst.state
         inst.state = state
         inst.completed_at = self.now
-        inst.changes.append(change(self.now, InstanceStateChanged(state.value)))
+        if state is ProcessState.COMPLETED:  # (from running: it goes without saying)
+            closed = InstanceStateChanged(state.value)
+        else:
+            closed = InstanceStateChanged(state.value, previous.value, user)
+        inst.changes.append(change(self.now, closed))
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         if inst.parent_waits and inst.parent_instance is not None:
             self._subflow_closed(inst)
