@@ -284,11 +284,15 @@ class MemoryStore(StoreOutbox):
         heap = self._job_heap
         popped: list[tuple[datetime, int, str]] = []
         due: list[Job] = []
+        taken: set[str] = set()
         while heap and heap[0][0] <= now:
             entry = heapq.heappop(heap)
             job = self._jobs.get(entry[2])
-            if job is None or job.due != entry[0]:
-                continue  # deleted, or re-queued under a later due time: a stale entry
+            if job is None or job.due != entry[0] or entry[2] in taken:
+                # deleted, re-queued under a later due time, or re-queued under the same
+                # one (a parked job retried at the instant it was first due): a stale entry
+                continue
+            taken.add(entry[2])
             popped.append(entry)
             if self._runnable(job):
                 due.append(job)
