@@ -34,21 +34,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
-from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.checks.initial_values import initial_value_findings
+from wfengine.definition.checks.readings import quote, reading_findings
+from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
-from wfengine.definition.literals import fits
 from wfengine.definition.model import (
     Activity,
-    ArrayType,
     Attrs,
     ConditionType,
     DataField,
     Event,
     EventPosition,
-    ListType,
     MIFlowCondition,
     MultiInstanceLoop,
     ParameterMode,
@@ -56,19 +55,13 @@ from wfengine.definition.model import (
     SubFlowImplementation,
     TaskImplementation,
     TaskKind,
-    WorkflowProcess,
 )
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
-    UnreadDurationError,
-    basic_kind,
-    declared_types,
-    language_name,
     name_aliases,
     read_duration,
     read_expression,
-    read_initial_value,
     read_moment,
     site_language,
 )
@@ -77,16 +70,7 @@ from wfengine.definition.scripts import (
     parse_assignments,
     split_statements,
 )
-from wfengine.errors import ExpressionError
 from wfengine.expressions import Language
-
-#: how much of an expression a message quotes (scripts in deadlines run to many lines)
-_QUOTED = 80
-
-
-def _quote(text: str) -> str:
-    """``text`` quoted for a message, shortened when long."""
-    return repr(text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "...")
 
 
 @dataclass(frozen=True)
@@ -304,7 +288,7 @@ def _unrun_script(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
     yield make(
         "script-unsupported",
         f"the script of activity {activity.id!r} in {scope.where} is not made of assignments "
-        f"'name = expression' ({_quote(bad)} is not one): the engine never runs it, and an "
+        f"'name = expression' ({quote(bad)} is not one): the engine never runs it, and an "
         "instance reaching it stops with an incident",
         element_id=activity.id,
         line=body.line if body.line is not None else activity.line,
@@ -395,7 +379,7 @@ def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
     ):
         yield make(
             "deadline-duration",
-            f"{site.what} is {_quote(reading.text)}, which fires at once; a deadline must be "
+            f"{site.what} is {quote(reading.text)}, which fires at once; a deadline must be "
             "longer than zero",
             element_id=site.element_id,
             line=site.line,
@@ -409,7 +393,7 @@ def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
     if timer is not None and reading.kind is ReadKind.LITERAL and timer.refuses(reading.value):
         yield make(
             "timer-cycle",
-            f"{site.what} repeats every {_quote(reading.text)}; a repeating timer needs an "
+            f"{site.what} repeats every {quote(reading.text)}; a repeating timer needs an "
             "interval longer than zero",
             element_id=site.element_id,
             line=site.line,
@@ -425,123 +409,6 @@ def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading
     return read_expression(site.text, language, aliases)
 
 
-def _findings(
-    reading: Reading,
-    what: str,
-    element_id: str,
-    line: int | None,
-    known: set[str],
-    *,
-    unknown_is_error: bool = False,
-) -> Iterator[Diagnostic]:
-    """The findings about one reading of a text."""
-    text = _quote(reading.text)
-    if reading.kind is ReadKind.LABEL and unknown_is_error:  # an initial value
-        yield make(
-            "expression-label",
-            f"{what} is a label for people, not an expression (in {text}): no instance could "
-            "be created, as no one can choose a value for it",
-            element_id=element_id,
-            line=line,
-            severity=Severity.ERROR,
-        )
-    elif reading.kind is ReadKind.LABEL:
-        yield make(
-            "expression-label",
-            f"{what} is a label for people, not an expression (in {text}); an instance that "
-            "reaches it stops with an incident until an operator chooses the way on",
-            element_id=element_id,
-            line=line,
-        )
-    elif reading.kind is ReadKind.UNPARSEABLE:
-        assert reading.error is not None
-        if isinstance(reading.error, UnreadDurationError):  # P1M, R0/PT1H
-            yield make(
-                "expression-syntax",
-                f"{what} is {text}: {reading.error.message}",
-                element_id=element_id,
-                line=line,
-            )
-        elif reading.refused:
-            yield make(
-                "expression-syntax",
-                f"{what} does not parse: {reading.error.message} (in {text})",
-                element_id=element_id,
-                line=line,
-            )
-        else:
-            yield make(
-                "expression-foreign",
-                f"{what} is in {language_name(reading.language)} beyond what wfengine reads "
-                f"({reading.error.message}; in {text}); an instance reaching it stops with "
-                "an incident",
-                element_id=element_id,
-                line=line,
-            )
-    elif reading.kind is ReadKind.EXPRESSION:
-        assert reading.expression is not None
-        for name in sorted(reading.expression.names - known):
-            if unknown_is_error:
-                yield make(
-                    "expression-unknown-name",
-                    f"{what} uses {name!r}, which is no data field declared before it: an "
-                    "initial value sees only the fields declared earlier",
-                    element_id=element_id,
-                    line=line,
-                    severity=Severity.ERROR,
-                )
-                continue
-            yield make(
-                "expression-unknown-name",
-                f"{what} uses {name!r}, which is no data field or formal parameter "
-                "of the process or package",
-                element_id=element_id,
-                line=line,
-            )
-
-
-def _epoch() -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _initial_values(
-    ctx: Context, process: WorkflowProcess, fields: list[DataField], aliases: Mapping[str, str]
-) -> Iterator[Diagnostic]:
-    types = declared_types(ctx.package)
-    language = ctx.language
-    # an initial value is computed when an instance is created, from the fields before it
-    known: set[str] = set()
-    for field in fields:
-        reading = read_initial_value(field, language, types, aliases)
-        if reading is None:
-            known.add(field.id)
-            continue
-        what = f"the initial value of data field {field.id!r}"
-        yield from _findings(reading, what, field.id, field.line, known, unknown_is_error=True)
-        known.add(field.id)
-        kind = basic_kind(field.data_type, types)
-        if kind is None or field.is_array or isinstance(field.data_type, ArrayType | ListType):
-            continue
-        value = reading.value
-        if reading.kind is ReadKind.EXPRESSION:
-            assert reading.expression is not None
-            if reading.expression.names:
-                continue
-            try:
-                value = reading.expression.evaluate({}, now=_epoch)
-            except ExpressionError:
-                continue  # the engine reports it when an instance is created
-        elif reading.kind is not ReadKind.LITERAL:
-            continue
-        if not fits(value, kind):
-            yield make(
-                "initial-value-type",
-                f"{what} is {value!r}, which is not a {kind.value} (in {_quote(reading.text)})",
-                element_id=field.id,
-                line=field.line,
-            )
-
-
 def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
@@ -551,7 +418,8 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     for process in ctx.processes:
         aliases = name_aliases(ctx.package, process)
         # the package's own fields once (with the first process), then the process's
-        yield from _initial_values(ctx, process, [*package_fields, *process.data_fields], aliases)
+        fields = [*package_fields, *process.data_fields]
+        yield from initial_value_findings(ctx, fields, aliases)
         package_fields = []
         for scope in ctx.scopes:
             if scope.process is not process:
@@ -564,7 +432,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
-                found = _findings(reading, site.what, site.element_id, site.line, known)
+                found = reading_findings(reading, site.what, site.element_id, site.line, known)
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")
                 yield from found

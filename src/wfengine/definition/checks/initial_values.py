@@ -1,0 +1,132 @@
+"""Initial-value checks: a data field's initial value is computed when an instance is created,
+from the fields declared before it, and an instance holds it from then on.
+
+So what would keep an instance from being created, or have it hold what the engine refuses
+from anyone else, is an error:
+
+* the findings of any expression (:func:`~.readings.reading_findings`), where a name no field
+  declared before it has and a label are errors, not warnings;
+* ``initial-value-type``: a value that is not a value of the field's type, the type being an
+  XPDL basic type or an enumeration (inline, or declared), whose values are its texts as
+  written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from wfengine.definition.checks.context import Context
+from wfengine.definition.checks.readings import quote, reading_findings
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.literals import fits
+from wfengine.definition.model import (
+    ArrayType,
+    BasicType,
+    DataField,
+    DataType,
+    DeclaredType,
+    EnumerationType,
+    ListType,
+)
+from wfengine.definition.reading import (
+    Reading,
+    ReadKind,
+    declared_types,
+    read_initial_value,
+)
+from wfengine.errors import ExpressionError
+
+#: what a constant initial value gives when it is not known before an instance is created
+_UNKNOWN = object()
+#: how many declared types deep a field's type is followed (as ``reading.basic_kind`` does)
+_DEPTH = 8
+
+
+def _resolved(data_type: DataType, types: Mapping[str, DataType]) -> DataType | None:
+    """``data_type`` with its declared types followed; None for an undefined one."""
+    for _ in range(_DEPTH + 1):
+        if not isinstance(data_type, DeclaredType):
+            return data_type
+        found = types.get(data_type.id)
+        if found is None:
+            return None
+        data_type = found
+    return None
+
+
+def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
+    """The value ``reading`` gives every instance, or :data:`_UNKNOWN`."""
+    if reading.kind is ReadKind.LITERAL:
+        return reading.value, None
+    if reading.kind is not ReadKind.EXPRESSION:
+        return _UNKNOWN, None
+    assert reading.expression is not None
+    if reading.expression.names:
+        return _UNKNOWN, None
+
+    def epoch() -> datetime:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+    try:
+        return reading.expression.evaluate({}, now=epoch), None
+    except ExpressionError:
+        return _UNKNOWN, None  # the engine reports it when an instance is created
+
+
+def _type_finding(
+    field: DataField, value: Any, types: Mapping[str, DataType], what: str, text: str
+) -> Iterator[Diagnostic]:
+    """``initial-value-type`` when ``value`` is no value of ``field``'s type."""
+    data_type = _resolved(field.data_type, types)
+    if value is None or field.is_array or isinstance(data_type, ArrayType | ListType):
+        return
+    if isinstance(data_type, EnumerationType) and data_type.values:
+        if isinstance(value, str) and value in data_type.values:
+            return
+        values = sorted(data_type.values)
+        shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
+        why = f"which is none of its enumeration's values ({shown})"
+    elif isinstance(data_type, BasicType) and not fits(value, data_type.type):
+        why = f"which is not a {data_type.type.value}"
+    else:
+        return
+    yield make(
+        "initial-value-type",
+        f"{what} is {value!r}, {why} (in {quote(text)})",
+        element_id=field.id,
+        line=field.line,
+    )
+
+
+def initial_value_findings(
+    ctx: Context, fields: list[DataField], aliases: Mapping[str, str]
+) -> Iterator[Diagnostic]:
+    """The findings about ``fields``' initial values, in declaration order (the package's
+    fields, then a process's)."""
+    types = declared_types(ctx.package)
+    language = ctx.language
+    # an initial value is computed when an instance is created, from the fields before it
+    known: set[str] = set()
+    for field in fields:
+        reading = read_initial_value(field, language, types, aliases)
+        if reading is None:
+            known.add(field.id)
+            continue
+        what = f"the initial value of data field {field.id!r}"
+        yield from reading_findings(
+            reading, what, field.id, field.line, known, unknown_is_error=True
+        )
+        known.add(field.id)
+        value, failure = _constant(reading)
+        if failure is not None:
+            yield make(
+                "initial-value-type",
+                f"{what} cannot be computed: {failure.message} (in {quote(reading.text)}); no "
+                "instance could be created",
+                element_id=field.id,
+                line=field.line,
+            )
+        elif value is not _UNKNOWN:
+            yield from _type_finding(field, value, types, what, reading.text)
