@@ -8,7 +8,9 @@ from anyone else, is an error:
   declared before it has and a label are errors, not warnings;
 * ``initial-value-type``: a value that is not a value of the field's type, the type being an
   XPDL basic type or an enumeration (inline, or declared), whose values are its texts as
-  written.
+  written; and a constant expression (one naming no field, whose value does not depend on the
+  clock) whose computation fails (``1/0``, an integer wider than the engine holds): every
+  instance creation would fail on it.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def _resolved(data_type: DataType, types: Mapping[str, DataType]) -> DataType | 
 
 
 def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
-    """The value ``reading`` gives every instance, or :data:`_UNKNOWN`."""
+    """The value ``reading`` gives every instance, or :data:`_UNKNOWN`; and, for a constant
+    expression whose computation fails, why (it fails for every instance)."""
     if reading.kind is ReadKind.LITERAL:
         return reading.value, None
     if reading.kind is not ReadKind.EXPRESSION:
@@ -65,14 +68,18 @@ def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
     assert reading.expression is not None
     if reading.expression.names:
         return _UNKNOWN, None
+    asked = False
 
     def epoch() -> datetime:
+        nonlocal asked
+        asked = True
         return datetime(1970, 1, 1, tzinfo=UTC)
 
     try:
         return reading.expression.evaluate({}, now=epoch), None
-    except ExpressionError:
-        return _UNKNOWN, None  # the engine reports it when an instance is created
+    except ExpressionError as exc:
+        # one that asked the clock may fail only at the epoch: the engine says so if it does
+        return _UNKNOWN, None if asked else exc
 
 
 def _type_finding(
