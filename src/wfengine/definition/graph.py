@@ -28,7 +28,9 @@ from wfengine.definition.event_texts import trigger_detail
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
+    ConditionType,
     EventPosition,
+    GatewayType,
     Route,
     Transition,
     WorkflowProcess,
@@ -40,9 +42,12 @@ __all__ = [
     "end_ids",
     "is_boundary_event",
     "process_graph",
+    "reaching",
+    "runs_beside",
     "scope_items",
     "start_activities",
     "start_ids",
+    "starts_together",
 ]
 
 
@@ -186,6 +191,17 @@ def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
     ]
 
 
+def starts_together(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """The start activities of a scope graph that begin together when it starts: its None
+    start events (a triggered one beside them is another way in), else all its start events
+    (as a start by hand begins them), else its implicit starts (see :func:`start_ids`)."""
+    events = {n: e for n in graph if (e := activity_of(graph, n).event) is not None}
+    starts = {n: e for n, e in events.items() if e.position is EventPosition.START}
+    if starts:
+        return [n for n, e in starts.items() if e.trigger in ("None", "")] or list(starts)
+    return start_ids(graph)
+
+
 def end_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
     """Ids of the end activities of a scope graph, in definition order.
 
@@ -218,3 +234,87 @@ def end_activities(
     """
     graph = process_graph(process, activity_set)
     return [activity_of(graph, n) for n in end_ids(graph)]
+
+
+def reaching(graph: nx.MultiDiGraph[str], nodes: set[str]) -> set[str]:
+    """``nodes`` and every node of ``graph`` with a path to one of them (one backward walk)."""
+    found = set(nodes)
+    todo = list(nodes)
+    while todo:
+        for pred in graph.predecessors(todo.pop()):
+            if pred not in found:
+                found.add(pred)
+                todo.append(pred)
+    return found
+
+
+#: transitions an activity takes instead of its others, never beside them
+_ALTERNATIVES = (ConditionType.OTHERWISE, ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
+
+
+def _way(graph: nx.MultiDiGraph[str], node: str, target: str, data: dict[str, object]) -> str:
+    """How a token leaves ``node`` along an edge of an analysis graph: ``"beside"`` (a
+    non-interrupting boundary event: a thread of its own while the activity goes on),
+    ``"parallel"`` (a transition a non-exclusive split takes with its others) or ``"choice"``
+    (one of several ways, a link's go-to, an interrupting event)."""
+    transition = data.get("transition")
+    if not isinstance(transition, Transition):
+        event = activity_of(graph, target).event
+        beside = (
+            event is not None
+            and event.target == node
+            and event.interrupting is False
+            and event.trigger not in ("Error", "Cancel")
+        )
+        return "beside" if beside else "choice"
+    condition = transition.condition
+    if condition is not None and condition.type in _ALTERNATIVES:
+        return "choice"
+    activity = activity_of(graph, node)
+    split = activity.split.type if activity.split is not None else None
+    if split is None and isinstance(activity.body, Route):
+        split = activity.body.gateway_type
+    exclusive = split is GatewayType.EXCLUSIVE or is_event_gateway(activity)
+    return "choice" if exclusive else "parallel"
+
+
+def runs_beside(graph: nx.MultiDiGraph[str], enders: set[str], together: list[str]) -> set[str]:
+    """The nodes of ``graph`` (a scope's analysis graph, boundary events tied to their
+    activities) a thread may be at while a thread beside it can still reach one of ``enders``.
+
+    Two threads run side by side from two starts of ``together`` (the starts that begin
+    together), from two transitions a non-exclusive split takes together, and from an activity
+    and a non-interrupting boundary event on it (the activity itself goes on while its event's
+    thread runs). Conditions are not evaluated: a way that may be taken counts. One walk back
+    from ``enders`` and one forward, however many questions are then asked.
+    """
+    if not enders:
+        return set()
+    to_end = reaching(graph, enders)
+    starting = [s for s in together if s in to_end]
+    seeds = {s for s in together if len(starting) > 1 or starting not in ([], [s])}
+    for node in graph:
+        ways = [(_way(graph, node, t, data), t) for _, t, data in graph.out_edges(node, data=True)]
+        ending = [how for how, target in ways if target in to_end]
+        if not ending:
+            continue
+        if "beside" in ending:
+            seeds.add(node)  # the activity runs on beside its event's thread
+        for how, target in ways:
+            own = 1 if target in to_end else 0
+            if how == "beside":
+                others = len(ending) - own
+            elif how == "parallel":
+                others = sum(h != "choice" for h in ending) - own
+            else:
+                others = ending.count("beside")
+            if others > 0:
+                seeds.add(target)
+    found = set(seeds)
+    todo = list(seeds)
+    while todo:
+        for succ in graph.successors(todo.pop()):
+            if succ not in found:
+                found.add(succ)
+                todo.append(succ)
+    return found

@@ -1,8 +1,8 @@
 """Control-flow checks on each scope's graph: starts, ends, reachability, cycles, joins.
 
 Only what makes a scope impossible to run is an error: no start, no end, a cycle that no path
-leaves. An unreachable activity or one that cannot reach an end is a warning: the rest of the
-process still runs, and tools write such fragments while a model is in progress.
+leaves and nothing ends. An unreachable activity or one that cannot reach an end is a warning:
+the rest of the process still runs, and tools write such fragments while a model is in progress.
 """
 
 from __future__ import annotations
@@ -19,9 +19,22 @@ from wfengine.definition.graph import (
     catching_links,
     end_ids,
     is_boundary_event,
+    reaching,
+    runs_beside,
     start_ids,
+    starts_together,
 )
-from wfengine.definition.model import Activity, Event, EventPosition, GatewayType, WorkflowProcess
+from wfengine.definition.model import (
+    Activity,
+    BlockActivity,
+    Event,
+    EventPosition,
+    GatewayType,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+    WorkflowProcess,
+)
 
 #: how many member Ids a cycle message lists before it says "and N more"
 _CYCLE_NAMES_SHOWN = 5
@@ -52,6 +65,8 @@ def event_subprocess_blocks(scope: Scope) -> list[str]:
         for s in scope.process.activity_sets
         if dict(s.extra_attrs).get("TriggeredByEvent", "false") == "true"
     }
+    if not triggered:
+        return []
     return [
         n
         for n in scope.graph
@@ -61,6 +76,7 @@ def event_subprocess_blocks(scope: Scope) -> list[str]:
 
 def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
     """``empty-process``, ``no-start``, ``no-end`` for each process and activity set."""
+    endings: _Endings | None = None
     for scope in ctx.scopes:
         if not scope.activities:
             yield make(
@@ -78,14 +94,19 @@ def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=scope.element_id,
                 line=scope.line,
             )
-        if not end_ids(scope.graph):
-            yield make(
-                "no-end",
-                f"{scope.where} has no end activity: every activity has an outgoing "
-                "transition and there is no end event",
-                element_id=scope.element_id,
-                line=scope.line,
-            )
+        if end_ids(scope.graph):
+            continue
+        if scope.activity_set is not None:  # an activity set something around it ends
+            endings = endings or _Endings(ctx)  # (a block polling until an event on it fires)
+            if endings.ended(scope, set(scope.graph) - set(event_subprocess_blocks(scope))):
+                continue
+        yield make(
+            "no-end",
+            f"{scope.where} has no end activity: every activity has an outgoing "
+            "transition and there is no end event",
+            element_id=scope.element_id,
+            line=scope.line,
+        )
 
 
 def check_unreachable(ctx: Context) -> Iterator[Diagnostic]:
@@ -320,15 +341,22 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
     """``cycle-no-exit`` (error) and ``dead-end`` (warning).
 
     Conditions are not evaluated: a cycle counts as left when any transition leaves it, however
-    guarded, because whether the guard ever holds depends on the data.
+    guarded, because whether the guard ever holds depends on the data; and a cycle that
+    something else can end (see :class:`_Endings`) is no trap, nor is the way into it a dead end.
     """
+    endings: _Endings | None = None
     for scope in ctx.scopes:
         ends = end_ids(scope.graph)
         if not ends:
             continue  # no-end already says it
         graph = scope.analysis_graph
         trapped: set[str] = set()
+        ended: set[str] = set()
         for component in _trapping_cycles(graph, set(ends)):
+            endings = endings or _Endings(ctx)
+            if endings.ended(scope, component):
+                ended |= component
+                continue
             trapped |= component
             members = _ordered(graph, component)
             shown = ", ".join(repr(m) for m in members[:_CYCLE_NAMES_SHOWN])
@@ -339,14 +367,13 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
             yield make(
                 "cycle-no-exit",
                 f"in {scope.where} the cycle through {shown} has no transition leaving it and "
-                "no end activity; an instance that enters it never completes",
+                "no end activity, and nothing ends it (no Terminate end event on a way beside "
+                "it, no interrupting event around it); an instance that enters it never completes",
                 element_id=first,
                 line=activity_of(scope.graph, first).line,
             )
         subs = set(event_subprocess_blocks(scope))
-        can_end = set(ends) | _deliberate_stops(graph)
-        for end in list(can_end):
-            can_end |= nx.ancestors(graph, end)
+        can_end = reaching(graph, set(ends) | _deliberate_stops(graph) | ended)
         for node in scope.graph:
             if node in can_end or node in trapped:
                 continue
@@ -361,6 +388,157 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=node,
                 line=activity.line,
             )
+
+
+#: triggers that fire from outside what they interrupt: a clock, a message, a signal, data
+_OUTSIDE = frozenset({"Timer", "Message", "Signal", "Conditional"})
+#: what a throw sends up to the nearest catch: it fires only when something inside throws it
+_THROWN = frozenset({"Error", "Escalation", "Cancel"})
+
+
+class _Endings:
+    """What ends a scope's threads other than its own end events: a Terminate end event that
+    a thread beside them can reach, an interrupting event sub-process of the scope or of a
+    scope around it, or an interrupting event on the block running it (each level up: the
+    block is then what never ends). A thrown trigger (error, escalation, cancel) counts when
+    something inside can throw it. Built only for the unusual case, a cycle with no way out
+    or an activity set with no end; a process's top level has nothing around it (it may be
+    started on its own)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.sets: dict[tuple[int, str], Scope] = {}
+        for scope in ctx.scopes:
+            if scope.activity_set is not None:
+                self.sets.setdefault((id(scope.process), scope.activity_set.id), scope)
+        #: an activity set's scope -> the (scope, block) pairs that run it
+        self.runners: dict[Scope, list[tuple[Scope, str]]] = {}
+        for scope in ctx.scopes:
+            for node in scope.graph:
+                inner = self._set_of(scope, node)
+                if inner is not None:
+                    self.runners.setdefault(inner, []).append((scope, node))
+        self.kinds: dict[Scope, frozenset[str]] = {}
+        self.beside: dict[Scope, set[str]] = {}
+        self.subs: dict[Scope, list[tuple[str, str, bool]]] = {}
+
+    def _set_of(self, scope: Scope, node: str) -> Scope | None:
+        body = activity_of(scope.graph, node).body
+        if not isinstance(body, BlockActivity):
+            return None
+        return self.sets.get((id(scope.process), body.activity_set_id))
+
+    def throws(self, scope: Scope, seen: frozenset[Scope] = frozenset()) -> frozenset[str]:
+        """What the scope's activities may throw up (event sub-processes left out: one
+        never catches its own throw): an application's failure is an error, a subflow's
+        process or a block's set may throw anything its own activities throw."""
+        if scope in self.kinds or scope in seen:
+            return self.kinds.get(scope, frozenset())
+        kinds: set[str] = set()
+        subs = set(event_subprocess_blocks(scope))
+        for node in scope.graph:
+            body = activity_of(scope.graph, node).body
+            inner = self._set_of(scope, node)
+            if node in subs:
+                continue
+            if inner is not None:
+                kinds |= self.throws(inner, seen | {scope})
+            elif isinstance(body, SubFlowImplementation):
+                kinds |= _THROWN
+            elif isinstance(body, TaskImplementation):
+                if body.task is TaskKind.APPLICATION or body.tools:
+                    kinds.add("Error")
+            elif (
+                isinstance(body, Event)
+                and body.trigger in _THROWN
+                and not body.target
+                and body.position is not EventPosition.START
+            ):
+                kinds.add(body.trigger)
+        self.kinds[scope] = frozenset(kinds)
+        return self.kinds[scope]
+
+    def _subprocesses(self, scope: Scope) -> list[tuple[str, str, bool]]:
+        """(block, trigger, interrupting) of each event sub-process of the scope that starts."""
+        if scope in self.subs:
+            return self.subs[scope]
+        found = self.subs[scope] = []
+        for node in event_subprocess_blocks(scope):
+            inner = self._set_of(scope, node)
+            assert inner is not None and inner.activity_set is not None
+            for activity in inner.activity_set.activities:
+                event = activity.event
+                if event is None or event.position is not EventPosition.START:
+                    continue
+                if event.trigger in EVENT_SUB_TRIGGERS:
+                    stops = event.interrupting is not False or event.trigger == "Error"
+                    found.append((node, event.trigger, stops))
+                    break
+        return found
+
+    def _interrupted(self, scope: Scope, node: str, kinds: frozenset[str]) -> bool:
+        """Whether an interrupting event attached to ``node`` can fire: from outside, or
+        caught from a throw of ``kinds``."""
+        for succ in scope.analysis_graph.successors(node):
+            activity = activity_of(scope.graph, succ)
+            event = activity.event
+            if event is None or event.target != node or event.trigger not in ARMED_TRIGGERS:
+                continue
+            if event.interrupting is False and event.trigger not in ("Error", "Cancel"):
+                continue
+            if event.trigger == "Conditional" and not condition_text(event):
+                continue
+            if event.trigger in _OUTSIDE or event.trigger in kinds:
+                return True
+        return False
+
+    def _together(self, scope: Scope) -> list[str]:
+        """The starts of the scope that begin together (see :func:`starts_together`); none
+        where a start is named (a block's or the set's own) or for an event sub-process."""
+        aset = scope.activity_set
+        if aset is not None:
+            named = aset.default_start_activity_id is not None or any(
+                getattr(activity_of(outer.graph, n).body, "start_activity_id", None)
+                for outer, n in self.runners.get(scope, ())
+            )
+            if named or dict(aset.extra_attrs).get("TriggeredByEvent", "false") == "true":
+                return []
+        return starts_together(scope.graph)
+
+    def _beside(self, scope: Scope) -> set[str]:
+        """The nodes a Terminate end event of ``scope`` can end from a thread beside them
+        (an event sub-process runs beside the whole flow: any terminate reached ends it)."""
+        if scope not in self.beside:
+            graph = scope.analysis_graph
+            terminates = {n for n in graph if (activity_of(graph, n).event or _NO).is_terminate}
+            found = runs_beside(graph, terminates, self._together(scope))
+            if terminates and set(_starts(scope)) & reaching(graph, terminates):
+                found.update(event_subprocess_blocks(scope))
+            self.beside[scope] = found
+        return self.beside[scope]
+
+    def ended(self, scope: Scope, stuck: set[str], seen: frozenset[Scope] = frozenset()) -> bool:
+        """Whether something can end the threads caught in ``stuck`` (nodes of ``scope``)."""
+        kinds = self.throws(scope)
+        subs = self._subprocesses(scope)
+        own = [stops for node, _, stops in subs if node in stuck]
+        if not any(own):  # an interrupting event sub-process withdraws the rest of its scope
+            if any(
+                stops and node not in stuck and (trigger in _OUTSIDE or trigger in kinds)
+                for node, trigger, stops in subs
+            ):
+                return True
+            if stuck & self._beside(scope):
+                return True
+        if scope.activity_set is None or scope in seen or scope not in self.runners:
+            return False
+        return all(
+            self._interrupted(outer, node, kinds) or self.ended(outer, {node}, seen | {scope})
+            for outer, node in self.runners[scope]
+        )
+
+
+#: no event (asked whether it terminates)
+_NO = Event(position=EventPosition.INTERMEDIATE)
 
 
 def _branch_origin(graph: nx.MultiDiGraph[str], node: str) -> str | None:
