@@ -12,8 +12,20 @@ from lxml import etree
 
 from wfengine import Engine, PackageBuilder, dump_xpdl, load_xpdl, validate
 from wfengine.definition.build_arguments import multi_instance, standard_loop
-from wfengine.definition.model import WFENGINE_NS, XPDL22_NS, StandardLoop
+from wfengine.definition.model import (
+    WFENGINE_NS,
+    XPDL22_NS,
+    ArrayType,
+    BasicType,
+    BasicTypeKind,
+    DeclaredType,
+    EnumerationType,
+    Package,
+    StandardLoop,
+)
 from wfengine.definition.model_activities import counter_field
+from wfengine.errors import DeployError
+from wfengine.runtime.compiler import compile_process
 
 
 def _file(counter_attrs: str) -> bytes:
@@ -100,3 +112,89 @@ def test_which_counters_name_a_field() -> None:
     assert StandardLoop().counter_field is None
     assert counter_field("") is None and counter_field("  ") is None
     assert counter_field("loop-count") == "loop-count"
+
+
+def _counting(field_type: object, counter: str = "k", *, multi: bool = False) -> Package:
+    pb = PackageBuilder("lc")
+    pb.type_declaration("Level", EnumerationType(values=("low", "high")))
+    pb.type_declaration("Count", "INTEGER")
+    p = pb.process("x").data_field("n", "INTEGER", initial="0")
+    if field_type is not None:
+        p.data_field("k", field_type)  # type: ignore[arg-type]
+    loop = (
+        multi_instance("2", counter=counter) if multi else standard_loop("n < 3", counter=counter)
+    )
+    p.start("s").activity("a", script="n = n + 1", loop=loop).end("e")
+    p.sequence("s", "a", "e")
+    return pb.build()
+
+
+def _found(package: Package) -> list[tuple[str, str, str | None]]:
+    return [(d.severity.value, d.code, d.element_id) for d in validate(package)]
+
+
+@pytest.mark.parametrize("multi", [False, True], ids=["standard", "multi-instance"])
+@pytest.mark.parametrize(
+    ("field_type", "shown"),
+    [
+        ("STRING", "STRING"),
+        ("FLOAT", "FLOAT"),
+        ("Level", "an enumeration"),
+        (ArrayType(element=BasicType(type=BasicTypeKind.INTEGER)), "a list"),
+    ],
+)
+def test_a_counter_naming_a_field_that_is_no_integer_is_refused(
+    field_type: object, shown: str, multi: bool
+) -> None:
+    package = _counting(field_type, multi=multi)
+    assert _found(package) == [("error", "loop-counter", "a")]
+    [finding] = validate(package)
+    assert f"its counter names 'k', which is {shown}, not an INTEGER" in finding.message
+    with Engine() as engine, pytest.raises(DeployError, match="loop-counter"):
+        engine.deploy(package)
+    with pytest.raises(DeployError, match="not an INTEGER"):  # the compiler refuses it too
+        compile_process(package, package.workflow_processes[0])
+
+
+@pytest.mark.parametrize(
+    "field_type",
+    ["INTEGER", "Count", DeclaredType(id="Undeclared")],
+    ids=["basic", "declared", "unknown"],
+)
+def test_a_counter_naming_an_integer_field_or_one_of_unknown_type_counts_in_it(
+    field_type: object,
+) -> None:
+    package = _counting(field_type)
+    assert [c for _, c, _ in _found(package) if c != "undefined-type"] == []
+    with Engine() as engine:
+        engine.deploy(package)
+        assert engine.instance(engine.start_process("x")).data["k"] == 2
+
+
+def test_a_counter_naming_no_declared_field_is_a_warning_and_counts_as_undeclared_data() -> None:
+    package = _counting(None)
+    [finding] = validate(package)
+    assert (finding.severity.value, finding.code) == ("warning", "undefined-data-field")
+    assert "counts its iterations in 'k'" in finding.message
+    with Engine() as engine:
+        engine.deploy(package)
+        assert engine.instance(engine.start_process("x")).data == {"n": 3, "k": 2}
+
+
+def test_the_loop_condition_may_read_the_counter_field() -> None:
+    pb = PackageBuilder("lc")
+    p = pb.process("x").data_field("n", "INTEGER", initial="0")
+    loop = StandardLoop(condition="k < 2", counter="k", maximum=5)
+    p.start("s").activity("a", script="n = n + 1", loop=loop).end("e").sequence("s", "a", "e")
+    # 'k' is no declared field (a warning), but the engine sets it: no unknown name
+    assert [c for _, c, _ in _found(pb.build())] == ["undefined-data-field"]
+
+
+def test_a_stored_deployment_counting_in_a_string_field_still_compiles() -> None:
+    # deployed by an earlier wfengine, which took it: its instances keep running
+    from wfengine.runtime.compile_activity import stored_deployment
+
+    package = _counting("STRING")
+    with stored_deployment():
+        compiled = compile_process(package, package.workflow_processes[0])
+    assert compiled.process_id == "x"

@@ -82,6 +82,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a multi-instance loop lacks its count or its Complex flow condition",
     ),
+    "loop-counter": (
+        Severity.ERROR,
+        "a loop's counter names a data field that is not an INTEGER: the engine counts in it",
+    ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     "parameter-type": (

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.checks.loops import counter_problem, declared_items
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -123,6 +124,10 @@ class ActivityCompiler:
         self.applications: dict[str, Application] = {a.id: a for a in package.applications}
         self.applications.update({a.id: a for a in process.applications})
         self.fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
+        #: what a loop counter may name: the fields and the process's formal parameters
+        self.counter_items = declared_items(
+            package.data_fields, process.data_fields, process.formal_parameters
+        )
         self.types = declared_types(package)
         #: the declared participants a performer may name: the process's hide the package's
         self.participants = {p.id: p for p in (*package.participants, *process.participants)}
@@ -366,6 +371,8 @@ class ActivityCompiler:
 
     def _loop(self, where: str, a: Activity) -> CLoop | None:
         loop = a.loop
+        if loop is not None and loop.counter_field is not None:
+            self._counter(where, a, loop.counter_field)
         if isinstance(loop, StandardLoop):
             return CLoop(
                 multi=False,
@@ -374,7 +381,7 @@ class ActivityCompiler:
                 ),
                 maximum=loop.maximum,
                 test_before=loop.test_time is TestTime.BEFORE,
-                counter=loop.counter,
+                counter=loop.counter_field,
             )
         if isinstance(loop, MultiInstanceLoop):
             count = self.exprs.optional(
@@ -395,9 +402,24 @@ class ActivityCompiler:
                 parallel=loop.ordering is MIOrdering.PARALLEL,
                 flow=loop.flow_condition,
                 flow_condition=flow_condition,
-                counter=loop.counter,
+                counter=loop.counter_field,
             )
         return None
+
+    def _counter(self, where: str, a: Activity, field: str) -> None:
+        """A loop counter naming a field that cannot hold the count refuses the deploy
+        (validation reports it first, as ``loop-counter``); a stored deployment keeps counting
+        in it, with a warning. A field no one declared gets the count as undeclared data."""
+        own = next((f for f in a.data_fields if f.id == field), None)
+        item = own if own is not None else self.counter_items.get(field)
+        problem = counter_problem(item, self.types) if item is not None else None
+        if problem is None:
+            return
+        if not _STORED.get():
+            raise DeployError(f"{where}: {problem}")
+        _deploy_log.warning(
+            "%s (deployed earlier): %s; it counts in it all the same", where, problem
+        )
 
     def _deadlines(self, where: str, a: Activity) -> tuple[CDeadline, ...]:
         out: list[CDeadline] = []

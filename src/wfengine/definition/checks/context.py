@@ -212,8 +212,9 @@ class Context:
         if activity is not None:
             names.update(f.id for f in activity.data_fields)
             loop = activity.loop
-            if loop is not None and loop.counter:
-                names.add(loop.counter)
+            counter = loop.counter_field if loop is not None else None
+            if counter is not None:  # an integer LoopCounter (XPDL 2.2's) names no field
+                names.add(counter)
         return names
 
     def participant_ids(self, process: WorkflowProcess) -> set[str]:

@@ -27,7 +27,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``script-unsupported`` (warning): a script task's script that is not assignments, which the
   engine never runs;
 * ``loop-incomplete`` (error): a multi-instance loop without its count or Complex flow
-  condition.
+  condition;
+* ``loop-counter`` (error) and ``undefined-data-field`` (a warning): a loop counter naming a
+  field that is not an INTEGER, or no field (:mod:`.loops`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from datetime import timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
+from wfengine.definition.checks.loops import counter_findings
 from wfengine.definition.checks.readings import quote, reading_findings
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
@@ -412,7 +415,8 @@ def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading
 def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
-    ``timer-cycle``, ``assignment-target``, ``script-unsupported`` and ``loop-incomplete``."""
+    ``timer-cycle``, ``assignment-target``, ``script-unsupported``, ``loop-incomplete``,
+    ``loop-counter`` and a loop counter's ``undefined-data-field``."""
     default = ctx.language
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
@@ -426,6 +430,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             for activity in scope.activities:
                 yield from _loop_findings(scope, activity)
+                yield from counter_findings(ctx, scope, activity)
                 yield from _assignment_targets(scope, activity)
                 yield from _unrun_script(scope, activity)
                 yield from _timer_date(scope, activity)
