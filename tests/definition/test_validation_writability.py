@@ -1,13 +1,16 @@
 """What a definition built in code can hold that an XPDL file cannot: validation names it
-(``xml-character``, ``id-syntax``), and writing it fails with the element named, not deep in
-lxml."""
+(``xml-character``, ``xml-name``, ``id-syntax``), and writing it fails with the element named,
+not deep in lxml."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from wfengine import DefinitionError, Engine, PackageBuilder, dump_xpdl, load_xpdl, validate
-from wfengine.errors import DeployError
+from wfengine.definition.model import ExtendedAttribute, Package, XmlNode
+from wfengine.errors import DeployError, XpdlLoadError
 
 
 def _codes(package: object) -> list[tuple[str, str, str | None]]:
@@ -61,3 +64,99 @@ def test_name_tokens_are_no_finding(good: str) -> None:
     pb = PackageBuilder("p")
     pb.process("main").activity(good)
     assert _codes(pb.build()) == []
+
+
+_XML = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def _verbatim(node: XmlNode) -> Package:
+    pb = PackageBuilder("p")
+    p = pb.process("x")
+    p.start("s").activity("a", extended=[ExtendedAttribute(name="ui", content=(node,))]).end("e")
+    p.sequence("s", "a", "e")
+    return pb.build()
+
+
+def _names(package: Package) -> list[tuple[str, str, str | None]]:
+    return [(d.severity.value, d.code, d.element_id) for d in validate(package)]
+
+
+def test_a_verbatim_attribute_name_xml_cannot_hold_is_an_error_and_writing_says_so(
+    tmp_path: Path,
+) -> None:
+    package = _verbatim(XmlNode(tag="{urn:v}form", attrs=(("field name", "1"),)))
+    assert _names(package) == [("error", "xml-name", "a")]
+    [found] = validate(package)
+    assert "Activity 'a'" in found.message and "'field name'" in found.message
+    with pytest.raises(DefinitionError, match=r"cannot write package 'p': Activity 'a'"):
+        dump_xpdl(package)
+    with Engine() as engine, pytest.raises(DeployError, match="xml-name"):
+        engine.deploy(package)
+    sqlite = Engine(db_url=f"sqlite:///{tmp_path / 'w.db'}")
+    with sqlite, pytest.raises(DeployError, match="xml-name"):  # not lxml's bare ValueError
+        sqlite.deploy(package)
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        XmlNode(tag="{urn:v}field name"),
+        XmlNode(tag="1st"),
+        XmlNode(tag="v:form"),  # a prefix, not Clark notation
+        XmlNode(tag="{urn v}form"),  # no URI
+        XmlNode(tag="{urn:v}form", attrs=(("xmlns", "urn:w"),)),
+        XmlNode(tag="{urn:v}form", attrs=(("{urn:v}a:b", "1"),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("w x", "urn:w"),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("xml", "urn:w"),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("xmlns", "urn:w"),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("w", ""),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("w", "urn w"),)),
+        XmlNode(tag="{urn:v}form", children=(XmlNode(tag="{urn:v}row", attrs=(("2", "x"),)),)),
+    ],
+    ids=lambda node: repr(node.tag),
+)
+def test_verbatim_names_xml_cannot_hold_are_errors_and_are_not_written(node: XmlNode) -> None:
+    package = _verbatim(node)
+    assert _names(package) == [("error", "xml-name", "a")]
+    try:
+        written = dump_xpdl(package)
+    except DefinitionError as exc:  # lxml refuses it: the error names the element
+        assert "Activity 'a'" in str(exc)
+        return
+    # lxml wrote it without complaint, but the file does not read back as the package
+    try:
+        again = load_xpdl(written)
+    except XpdlLoadError:
+        return
+    assert again != package
+
+
+def test_an_attribute_name_a_model_element_keeps_is_checked_too() -> None:
+    pb = PackageBuilder("p")
+    pb.process("x").activity("a")
+    package = pb.build()
+    [process] = package.workflow_processes
+    [activity] = process.activities
+    activity = activity.model_copy(update={"extra_attrs": (("bad name", "1"),)})
+    process = process.model_copy(update={"activities": (activity,)})
+    package = package.model_copy(update={"workflow_processes": (process,)})
+    assert _names(package) == [("error", "xml-name", "a")]
+    [found] = validate(package)
+    assert "'bad name' (extra attrs)" in found.message
+
+
+@pytest.mark.parametrize(
+    "node",
+    [
+        XmlNode(tag="{urn:v}fórm", attrs=((_XML + "lang", "en"), ("{urn:w}ref", "w:thing"))),
+        XmlNode(tag="form", namespaces=(("", ""),)),
+        XmlNode(tag="{urn:v}form", namespaces=(("w", "urn:w"), ("", "urn:d"))),
+        XmlNode(tag="{urn:v}form", namespaces=(("xml", _XML[1:-1]),)),
+        XmlNode(tag="{}form", attrs=(("a.b-c_d", "1"),)),
+    ],
+    ids=lambda node: repr(node.tag),
+)
+def test_names_xml_holds_are_no_finding_and_are_written(node: XmlNode) -> None:
+    package = _verbatim(node)
+    assert _names(package) == []
+    assert load_xpdl(dump_xpdl(package)).process("x").activity("a").id == "a"

@@ -57,6 +57,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a text holds a character XML cannot hold: the definition cannot be written as XPDL",
     ),
+    "xml-name": (
+        Severity.ERROR,
+        "a tag, attribute name or namespace declaration is not one XML can hold: the "
+        "definition cannot be written as XPDL",
+    ),
     "duplicate-extended-attribute": (Severity.WARNING, "an extended attribute name is repeated"),
     "duplicate-id-scopes": (
         Severity.WARNING,

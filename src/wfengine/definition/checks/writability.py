@@ -9,6 +9,13 @@ file that strict XPDL tools refuse. These checks say so first, naming the elemen
 
 * ``xml-character`` (error): a text holds a character XML 1.0 cannot hold (a control character
   other than tab, line feed and carriage return; U+FFFE, U+FFFF; a lone surrogate);
+* ``xml-name`` (error): a name the file would hold that XML cannot: a verbatim element's tag
+  (:class:`~wfengine.definition.model.XmlNode`, in Clark notation ``{namespace}local``), an
+  attribute name (a verbatim element's, or one kept on a model element), or a namespace
+  declaration a verbatim element keeps (:attr:`~wfengine.definition.model.XmlNode.namespaces`):
+  a local name that is no XML name (``field name``, ``1st``, ``a:b``), a namespace that is no
+  URI (``urn v``), a prefix that is no name or binds what XML reserves (``xml``, ``xmlns``), or
+  an attribute called ``xmlns`` (it would be read back as a namespace declaration);
 * ``id-syntax`` (warning): an Id is not an XML name token (letters, digits, ``.``, ``-``,
   ``_``, ``:``), which every XPDL schema's Id type requires; the engine itself does not mind.
 """
@@ -18,12 +25,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
+from lxml import etree
 from pydantic import BaseModel
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Package
+from wfengine.definition.model import Package, XmlNode
 from wfengine.definition.model_nodes import descendants
 
 #: what XML 1.0 cannot hold (its Char production, as Python sees str)
@@ -67,7 +76,14 @@ def _texts(node: BaseModel, owner: str) -> Iterator[tuple[str, str, str | None, 
 
 
 def unwritable_texts(package: Package) -> Iterator[Diagnostic]:
-    """An ``xml-character`` finding for each text of ``package`` XML cannot hold."""
+    """An ``xml-character`` finding for each text of ``package`` XML cannot hold, then an
+    ``xml-name`` finding for each name (:func:`unwritable_names`): what :func:`~wfengine.
+    definition.io.dump_xpdl` names when writing fails."""
+    yield from _unwritable_characters(package)
+    yield from unwritable_names(package)
+
+
+def _unwritable_characters(package: Package) -> Iterator[Diagnostic]:
     for label, field, element_id, line, text in _texts(package, f"package {package.id!r}"):
         found = _NOT_XML.search(text)
         if found is not None:
@@ -80,8 +96,139 @@ def unwritable_texts(package: Package) -> Iterator[Diagnostic]:
             )
 
 
+#: the namespaces XML reserves: ``xmlns`` declares prefixes, ``xml`` is bound to its own
+_XMLNS_NS = "http://www.w3.org/2000/xmlns/"
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+@lru_cache(maxsize=4096)
+def _no_name(local: str) -> bool:
+    """True when lxml (which writes the file) refuses ``local`` as an element or attribute
+    name: an empty one, one with a colon or a space, one starting with a digit..."""
+    if not local or ":" in local:
+        return True
+    try:
+        etree.QName(local)
+    except ValueError:
+        return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _no_uri(uri: str) -> bool:
+    """True when lxml refuses ``uri`` as a namespace (libxml2's URI syntax: no spaces...)."""
+    try:
+        etree.Element(f"{{{uri}}}a")
+    except ValueError:
+        return True
+    return False
+
+
+def _name_problem(name: str, *, attribute: bool) -> str | None:
+    """Why XML cannot hold ``name`` (a tag or attribute name, in Clark notation when it has a
+    namespace); None when it can, or when ``xml-character`` reports it already."""
+    if _NOT_XML.search(name):
+        return None
+    uri, local = "", name
+    if name.startswith("{"):
+        end = name.find("}")
+        if end < 0:
+            return "its namespace is not closed with '}'"
+        uri, local = name[1:end], name[end + 1 :]
+    if _no_name(local):
+        return f"{local!r} is no XML name"
+    if uri == _XMLNS_NS:
+        return "the xmlns namespace is reserved for namespace declarations"
+    if uri and _no_uri(uri):
+        return f"its namespace {uri!r} is no URI"
+    if attribute and not uri and local == "xmlns":
+        return "an attribute called xmlns would be read back as a namespace declaration"
+    return None
+
+
+def _declaration_problem(prefix: str, uri: str) -> str | None:
+    """Why XML cannot hold the declaration of ``prefix`` (``""``: the default namespace) for
+    ``uri``; None when it can, or when ``xml-character`` reports it already."""
+    if _NOT_XML.search(prefix) or _NOT_XML.search(uri):
+        return None
+    if prefix and _no_name(prefix):
+        return f"the prefix {prefix!r} is no XML name"
+    if prefix == "xmlns" or uri == _XMLNS_NS:
+        return "the xmlns prefix and namespace are reserved for namespace declarations"
+    if (prefix == "xml") != (uri == _XML_NS):
+        return "the xml prefix is bound to the XML namespace and to no other"
+    if prefix and not uri:
+        return "a prefix cannot be undeclared (bound to no namespace) in XML 1.0"
+    if uri and _no_uri(uri):
+        return f"{uri!r} is no URI"
+    return None
+
+
+def _verbatim(
+    node: XmlNode, label: str, element_id: str | None, line: int | None
+) -> Iterator[tuple[str, str | None, int | None, str]]:
+    """(label, element Id, line, what is wrong) for each name of ``node``'s tree XML cannot
+    hold."""
+    line = node.line if node.line is not None else line
+    problem = _name_problem(node.tag, attribute=False)
+    if problem is not None:
+        yield label, element_id, line, f"holds the verbatim element {node.tag!r}: {problem}"
+    for name, _ in node.attrs:
+        problem = _name_problem(name, attribute=True)
+        if problem is not None:
+            what = f"holds the verbatim element {node.tag!r} with the attribute {name!r}"
+            yield label, element_id, line, f"{what}: {problem}"
+    for prefix, uri in node.namespaces:
+        problem = _declaration_problem(prefix, uri)
+        if problem is not None:
+            what = f"holds the verbatim element {node.tag!r} declaring {prefix!r} as {uri!r}"
+            yield label, element_id, line, f"{what}: {problem}"
+    for child in node.children:
+        yield from _verbatim(child, label, element_id, line)
+
+
+def _names(
+    node: BaseModel, owner: str, owner_id: str | None = None
+) -> Iterator[tuple[str, str | None, int | None, str]]:
+    """(label, element Id, line, what is wrong) for each name under ``node`` XML cannot
+    hold: verbatim elements' and the attribute names model elements keep (``extra_attrs``,
+    an expression's ``*_attrs``), each named by the nearest element with an Id."""
+    label, element_id = _label(node, owner)
+    element_id = element_id if element_id is not None else owner_id
+    line = getattr(node, "line", None)
+    for field, value in node.__dict__.items():
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, XmlNode):
+                yield from _verbatim(item, label, element_id, line)
+            elif isinstance(item, BaseModel):
+                yield from _names(item, label, element_id)
+            elif field.endswith("attrs") and isinstance(item, tuple) and item:
+                name = item[0]
+                problem = _name_problem(name, attribute=True) if isinstance(name, str) else None
+                if problem is not None:
+                    where = field.replace("_", " ")
+                    yield (
+                        label,
+                        element_id,
+                        line,
+                        f"has the attribute {name!r} ({where}): {problem}",
+                    )
+
+
+def unwritable_names(package: Package) -> Iterator[Diagnostic]:
+    """An ``xml-name`` finding for each name of ``package`` XML cannot hold."""
+    for label, element_id, line, what in _names(package, f"package {package.id!r}"):
+        yield make(
+            "xml-name",
+            f"{label} {what}: the definition cannot be written as XPDL",
+            element_id=element_id,
+            line=line,
+        )
+
+
 def check_xml_characters(ctx: Context) -> Iterator[Diagnostic]:
-    """``xml-character``: a text the XPDL file could not hold."""
+    """``xml-character`` and ``xml-name``: a text or a name the XPDL file could not hold."""
     yield from unwritable_texts(ctx.package)
 
 
