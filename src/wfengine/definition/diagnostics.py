@@ -110,7 +110,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     # -- graph --
     "no-start": (Severity.ERROR, "a process has no start activity"),
-    "no-end": (Severity.ERROR, "a process has no end activity"),
+    "no-end": (
+        Severity.ERROR,
+        "a process or activity set has no end activity (an activity set that an interrupting "
+        "event on its block, or an interrupting event sub-process around it, ends needs none)",
+    ),
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
@@ -133,7 +137,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "cycle-no-exit": (
         Severity.ERROR,
-        "a cycle that no path leaves: instances entering it never end",
+        "a cycle that no path leaves and nothing ends (a Terminate end event on a way beside "
+        "it, an interrupting event sub-process, an interrupting event on the block running "
+        "it): instances entering it never end",
     ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
     # -- conditions and expressions --
