@@ -482,12 +482,13 @@ def test_the_repeatable_kinds_take_a_number_into_their_key() -> None:
     item = WorkItem(
         "wi-1", "pi-1", "pi-1:1", "ask", ("clerk",), ("ada",), WorkItemState.OFFERED, at
     )
-    assigned = work_item_entry(OutboxKind.WORK_ITEM_ASSIGNED, item, at, "ob-1")
-    reminder = work_item_entry(OutboxKind.REMINDER_DUE, item, at, "ob-2", reminder=1)
-    assert (assigned.key, assigned.kind) == ("wi-1/assigned/ob-1", "work_item.assigned")
-    assert (reminder.key, reminder.payload["reminder"]) == ("wi-1/reminder/ob-2", 1)
+    stamp = "@3fa9c2e1b0d4"
+    assigned = work_item_entry(OutboxKind.WORK_ITEM_ASSIGNED, item, at, "ob-1", stamp=stamp)
+    reminder = work_item_entry(OutboxKind.REMINDER_DUE, item, at, "ob-2", stamp=stamp, reminder=1)
+    assert (assigned.key, assigned.kind) == (f"wi-1{stamp}/assigned/ob-1", "work_item.assigned")
+    assert (reminder.key, reminder.payload["reminder"]) == (f"wi-1{stamp}/reminder/ob-2", 1)
     with pytest.raises(ValueError, match="needs a number"):
-        work_item_entry(OutboxKind.REMINDER_DUE, item, at)
+        work_item_entry(OutboxKind.REMINDER_DUE, item, at, stamp=stamp)
 
 
 def test_one_set_of_handlers_serves_several_engines(engine: Engine) -> None:

@@ -98,7 +98,9 @@ class IncidentCommands(EngineBase):
                 )
             )
             incident.resolved = True  # by this answer (closing resolves the others)
-            nav.step.outbox.append(incident_entry(incident, nav.now, Resolution.ABORTED))
+            nav.step.outbox.append(
+                incident_entry(incident, nav.now, Resolution.ABORTED, stamp=inst.call_stamp())
+            )
             nav.close_instance(inst, ProcessState.ABORTED)
             self._commit(nav)
 
@@ -303,7 +305,9 @@ def _resolve_skip(
 ) -> None:
     nav.touch(inst)
     incident.resolved = True
-    nav.step.outbox.append(incident_entry(incident, nav.now, Resolution.SKIPPED))
+    nav.step.outbox.append(
+        incident_entry(incident, nav.now, Resolution.SKIPPED, stamp=inst.call_stamp())
+    )
     ai.incident = None
     skipped = IncidentSkipped(
         incident.id, audit_values(data, sensitive), None if take is None else tuple(take)

@@ -33,7 +33,6 @@ from wfengine.runtime.instance import (
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
 from wfengine.runtime.memory_history import MemoryHistory
-from wfengine.runtime.outbox import stamped
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
@@ -510,7 +509,7 @@ class MemoryStore(StoreOutbox):
                 for job_id in list(jobs_of[inst.id]):
                     self._drop_job(job_id)
         if step.outbox:
-            self._outbox.new.extend(stamped(step.outbox, step.instances))
+            self._outbox.new.extend(step.outbox)
 
     def _commit_jobs(self, step: Step) -> None:
         cancelled = set(step.timers_cancelled)

@@ -35,9 +35,14 @@ suspended, resumed, and closed (completed, terminated, aborted; the key ``pi-1/c
 one the close entry always had, and an instance closes once). A change that can repeat
 (suspend, resume, assign, remind, an item offered again after its holder released it)
 takes a number from the engine's id generator, so each change has a key of its own.
-The keys above are as the builders make them; the store keeps each with its instance's stamp
-after the first id (``wi-1@3fa9c2e1b0d4/offered``, see :func:`stamped`), so a key is unique
-beyond its database too: ids restart at ``pi-1`` in every database and in-memory engine.
+The keys above are shown without their stamp: each builder puts the instance's
+:meth:`~wfengine.runtime.instance.ProcessInstance.call_stamp` (``@`` and the instance's nonce,
+which application call keys end with) after the first id, ``wi-1@3fa9c2e1b0d4/offered``. Ids
+restart at ``pi-1``, ``wi-1``, ``inc-1`` in every database and every in-memory engine, so a key
+of ids alone would come again, for another change, from a restarted host, another tenant's
+database or a staging copy, and a receiver dropping repeats by key (or by the mail notifier's
+``Message-ID``) would drop it. The stamp is the instance's own, so every delivery of one entry
+keeps its key, and the key still ends with what happened.
 ``work_item.assigned`` and ``reminder.due`` are written by the worklist (nothing assigns or
 reminds in the runtime itself); :func:`work_item_entry` builds them.
 
@@ -47,7 +52,7 @@ make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -124,8 +129,8 @@ class IncidentPayload(TypedDict):
 class OutboxEntry(NamedTuple):
     """A side effect to perform after the step commits, at least once.
 
-    ``key`` is the idempotency key a receiver uses to recognise a repeat (unique per change;
-    the store adds the instance's stamp to it, see :func:`stamped`);
+    ``key`` is the idempotency key a receiver uses to recognise a repeat (unique per change,
+    with its instance's stamp: see the module's notes);
     ``at`` is when the change happened (the command's clock reading).
     """
 
@@ -158,12 +163,13 @@ def instance_state_entry(
     of a change that can repeat (suspend, resume) unique; start and close happen once."""
     state = inst.state
     iid = inst.id
+    stamp = inst.call_stamp()
     if number is not None:
-        key = f"{iid}/{'suspended' if state is _SUSPENDED else 'resumed'}/{number}"
+        key = f"{iid}{stamp}/{'suspended' if state is _SUSPENDED else 'resumed'}/{number}"
     elif state is _STARTED:
-        key = f"{iid}/started"
+        key = f"{iid}{stamp}/started"
     else:
-        key = f"{iid}/closed"
+        key = f"{iid}{stamp}/closed"
     text = _STATE_TEXT
     payload = {"process_id": inst.process_id, "state": text[state], "previous": text[previous]}
     return _entry(OutboxEntry, (key, _STATE_CHANGED, iid, payload, at))
@@ -187,24 +193,31 @@ _KEY_WORDS = {
 
 
 def work_item_entry(
-    kind: OutboxKind, item: WorkItem, at: datetime, number: str | None = None, **extra: Any
+    kind: OutboxKind,
+    item: WorkItem,
+    at: datetime,
+    number: str | None = None,
+    *,
+    stamp: str,
+    **extra: Any,
 ) -> OutboxEntry:
     """A ``work_item.*`` or ``reminder.due`` entry about ``item``. Offered, completed and
     cancelled happen once per item; assigned and reminder.due take ``number`` (an id from the
     engine's generator) into their key, and ``extra`` into their payload (``reminder``). An
-    item offered again (its holder released it) takes a ``number`` too.
+    item offered again (its holder released it) takes a ``number`` too. ``stamp`` is the
+    item's instance's :meth:`~wfengine.runtime.instance.ProcessInstance.call_stamp`.
 
     ``performers`` and ``assignees`` are the item's own tuples (no copy on the hot path; every
     store gives them back as tuples)."""
     once = _ONCE.get(kind)
     if once is not None and number is None:
         text, word = once
-        key = item.id + word
+        key = item.id + stamp + word
     elif number is None:
         raise ValueError(f"a {kind} entry needs a number to make its key unique")
     else:
         text = kind.value
-        key = f"{item.id}/{_KEY_WORDS.get(kind, 'assigned')}/{number}"
+        key = f"{item.id}{stamp}/{_KEY_WORDS.get(kind, 'assigned')}/{number}"
     payload = {
         "work_item_id": item.id,
         "activity_id": item.activity_id,
@@ -218,9 +231,10 @@ def work_item_entry(
 
 
 def incident_entry(
-    incident: Incident, at: datetime, resolution: Resolution | None = None
+    incident: Incident, at: datetime, resolution: Resolution | None = None, *, stamp: str
 ) -> OutboxEntry:
-    """``incident.opened`` (no ``resolution``) or ``incident.resolved``."""
+    """``incident.opened`` (no ``resolution``) or ``incident.resolved``; ``stamp`` as for
+    :func:`work_item_entry`."""
     payload: dict[str, Any] = {
         "incident_id": incident.id,
         "activity_id": incident.activity_id,
@@ -230,7 +244,7 @@ def incident_entry(
     }
     if resolution is None:
         return OutboxEntry(
-            f"{incident.id}/opened",
+            f"{incident.id}{stamp}/opened",
             OutboxKind.INCIDENT_OPENED.value,
             incident.instance_id,
             payload,
@@ -238,39 +252,12 @@ def incident_entry(
         )
     payload["resolution"] = resolution.value
     return OutboxEntry(
-        f"{incident.id}/resolved",
+        f"{incident.id}{stamp}/resolved",
         OutboxKind.INCIDENT_RESOLVED.value,
         incident.instance_id,
         payload,
         at,
     )
-
-
-def stamped(
-    entries: list[OutboxEntry], instances: Mapping[str, ProcessInstance]
-) -> list[OutboxEntry]:
-    """``entries`` as a store keeps them: the id each key begins with followed by its
-    instance's :meth:`~wfengine.runtime.instance.ProcessInstance.call_stamp` (``@`` and the
-    instance's nonce, which application call keys end with): ``wi-1@3fa9c2e1b0d4/offered``.
-    Why: ids restart at ``pi-1``, ``wi-1``, ``inc-1`` in every database and every in-memory
-    engine, so a key of ids alone would come again, for another change, from a restarted
-    host, another tenant's database or a staging copy, and a receiver dropping repeats by key
-    (or by the mail notifier's ``Message-ID``) would drop it. The stamp is the instance's
-    own, so every delivery of one entry keeps its key; the key still ends with what happened.
-
-    ``instances`` are those the step changed (a change the outbox tells is always recorded
-    in its instance's history, so its instance is among them); a store calls this in
-    ``commit``, once per step."""
-    found: list[OutboxEntry] = []
-    for entry in entries:
-        inst = instances.get(entry[2])
-        if inst is None:  # (not expected: see above) a key of ids alone, as before
-            found.append(entry)
-        else:
-            head, slash, rest = entry[0].partition("/")
-            key = head + inst.call_stamp() + slash + rest
-            found.append(_entry(OutboxEntry, (key, entry[1], entry[2], entry[3], entry[4])))
-    return found
 
 
 # --------------------------------------------------------------------------- delivery records
@@ -296,7 +283,7 @@ class OutboxRecord:
 
     ``key`` is the idempotency key: the same for every delivery of the entry (a handler that
     sees a key again must not repeat its effect), different for every change, of this store
-    or any other (it carries its instance's nonce: :func:`stamped`). ``id`` numbers
+    or any other (it carries its instance's nonce). ``id`` numbers
     the entries of a store in the order they were committed (an operator retries by it).
     ``attempts`` counts the deliveries begun, this one included.
     """

@@ -175,7 +175,8 @@ class WorkItemCommands(EngineBase):
             else:  # on offer again: those it is offered to hear it (a worklist shows it)
                 item.state, item.holder = _OFFERED, None
                 number = self.ids.new(OUTBOX_ID_KIND)
-                nav.step.outbox.append(work_item_entry(_OFFER, item, nav.now, number))
+                stamp = nav.instance(item.instance_id).call_stamp()
+                nav.step.outbox.append(work_item_entry(_OFFER, item, nav.now, number, stamp=stamp))
             return WorkItemReleased(item.id, user), back_to is not None
 
         self._work_item_command(work_item_id, user, "release", _OFFERED, release)
@@ -387,7 +388,12 @@ class WorkItemCommands(EngineBase):
             if tell:
                 number = self.ids.new("as")
                 entry = work_item_entry(
-                    OutboxKind.WORK_ITEM_ASSIGNED, item, nav.now, number, holder=item.holder
+                    OutboxKind.WORK_ITEM_ASSIGNED,
+                    item,
+                    nav.now,
+                    number,
+                    stamp=inst.call_stamp(),
+                    holder=item.holder,
                 )
                 nav.step.outbox.append(entry)
             self.store.commit(nav.step)

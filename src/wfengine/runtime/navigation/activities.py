@@ -337,7 +337,9 @@ class Activities(NavigatorBase):
             incident = inst.incidents.get(ai.incident)
             if incident is not None and not incident.resolved:
                 incident.resolved = True
-                entry = incident_entry(incident, self.now, Resolution.ACTIVITY_CLOSED)
+                entry = incident_entry(
+                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
+                )
                 self.step.outbox.append(entry)
             ai.incident = None
         inst.changes.append((self.now, _CLOSED_TEXT[state], ai.id, ai.act.id, None))

@@ -66,7 +66,7 @@ class Incidents(NavigatorBase):
         inst.changes.append(
             change(self.now, IncidentOpened(message), incident.activity_instance_id, activity_id)
         )
-        self.step.outbox.append(incident_entry(incident, self.now))
+        self.step.outbox.append(incident_entry(incident, self.now, stamp=inst.call_stamp()))
 
     def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
         """A job's run failed (or was stopped): an incident, and the job parked until the
@@ -128,7 +128,9 @@ class Incidents(NavigatorBase):
         inst = self.instance(incident.instance_id)
         self.touch(inst)
         incident.resolved = True
-        self.step.outbox.append(incident_entry(incident, self.now, Resolution.RETRIED))
+        self.step.outbox.append(
+            incident_entry(incident, self.now, Resolution.RETRIED, stamp=inst.call_stamp())
+        )
         inst.changes.append(
             change(
                 self.now,

@@ -134,7 +134,9 @@ class Lifecycle(NavigatorBase):
             for incident in inst.incidents.values():
                 if not incident.resolved:
                     incident.resolved = True
-                    entry = incident_entry(incident, self.now, Resolution.INSTANCE_CLOSED)
+                    entry = incident_entry(
+                        incident, self.now, Resolution.INSTANCE_CLOSED, stamp=inst.call_stamp()
+                    )
                     self.step.outbox.append(entry)
         cancel_state = (
             ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
@@ -247,7 +249,12 @@ class Lifecycle(NavigatorBase):
             item.state = WorkItemState.CANCELLED
             item.completed_at = self.now
             self.step.work_items.append(item)
-            entry = work_item_entry(OutboxKind.WORK_ITEM_CANCELLED, item, self.now)
+            entry = work_item_entry(
+                OutboxKind.WORK_ITEM_CANCELLED,
+                item,
+                self.now,
+                stamp=ai.scope.instance.call_stamp(),
+            )
             self.step.outbox.append(entry)
             withdrawn = WorkItemCancelled(item.id)
             ai.scope.instance.changes.append(change(self.now, withdrawn, ai.id, ai.act.id))

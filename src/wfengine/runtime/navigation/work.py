@@ -107,14 +107,23 @@ class Work(NavigatorBase):
             # work_item.offered or work_item.assigned
             number = self.ctx.ids.new("sb")
             entry = work_item_entry(
-                _SENT_BACK, item, self.now, number, **{**sent_back, "holder": holder}
+                _SENT_BACK,
+                item,
+                self.now,
+                number,
+                stamp=inst.call_stamp(),
+                **{**sent_back, "holder": holder},
             )
             self.step.outbox.append(entry)
         elif holder is None:
-            self.step.outbox.append(work_item_entry(_OFFERED, item, self.now))
+            self.step.outbox.append(
+                work_item_entry(_OFFERED, item, self.now, stamp=inst.call_stamp())
+            )
         else:
             number = self.ctx.ids.new("as")
-            entry = work_item_entry(_ASSIGNED, item, self.now, number, holder=holder)
+            entry = work_item_entry(
+                _ASSIGNED, item, self.now, number, stamp=inst.call_stamp(), holder=holder
+            )
             self.step.outbox.append(entry)
         reminders = act.reminders
         if reminders is not None:
@@ -213,7 +222,14 @@ class Work(NavigatorBase):
             extra: dict[str, object] = {"reminder": number}
             if item.holder is not None:
                 extra["holder"] = item.holder
-            entry = work_item_entry(OutboxKind.REMINDER_DUE, item, self.now, str(number), **extra)
+            entry = work_item_entry(
+                OutboxKind.REMINDER_DUE,
+                item,
+                self.now,
+                str(number),
+                stamp=inst.call_stamp(),
+                **extra,
+            )
             self.step.outbox.append(entry)
             every = reminders.every
             if every is not None:
@@ -240,7 +256,12 @@ class Work(NavigatorBase):
         escalated = WorkItemEscalated(item.id, to, taken_from)
         inst.changes.append(change(self.now, escalated, ai.id, ai.act.id))
         entry = work_item_entry(
-            OutboxKind.WORK_ITEM_ESCALATED, item, self.now, str(number), escalated_to=list(to)
+            OutboxKind.WORK_ITEM_ESCALATED,
+            item,
+            self.now,
+            str(number),
+            stamp=inst.call_stamp(),
+            escalated_to=list(to),
         )
         self.step.outbox.append(entry)
 
@@ -284,7 +305,9 @@ class Work(NavigatorBase):
         if performer is not None:
             inst.performers[ai.act.id] = performer
         self.step.work_items.append(item)
-        self.step.outbox.append(work_item_entry(_COMPLETED, item, self.now))
+        self.step.outbox.append(
+            work_item_entry(_COMPLETED, item, self.now, stamp=inst.call_stamp())
+        )
         ai.work_item = None
         written = None
         if data:

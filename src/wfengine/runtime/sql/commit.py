@@ -37,7 +37,6 @@ from sqlalchemy.engine import Dialect as SaDialect
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import timer_job
-from wfengine.runtime.outbox import stamped
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
@@ -190,7 +189,7 @@ class StepPlan:
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
         jobs.extend(step.jobs)
         self.jobs = [rows.new_job_row(j) for j in jobs if j.instance_id not in self.closed]
-        self.outbox = [rows.outbox_row(e, now) for e in stamped(step.outbox, step.instances)]
+        self.outbox = [rows.outbox_row(e, now) for e in step.outbox]
 
     def done(self) -> None:
         """After the commit: the unit knows the new row versions; changes are audit now."""
