@@ -19,6 +19,7 @@ import pytest
 import wfengine
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, ApplicationReturned
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import SchemaType
 from wfengine.runtime import history
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import MARKERS, PAYLOADS, EventKind, Payload, read_payload
@@ -321,4 +322,21 @@ def test_a_sensitive_value_stays_out_of_incidents_and_call_records(engine: Engin
     assert "4111" not in incident.message and "***" in incident.message
     (invoked,) = [e for e in engine.audit(iid) if e.kind == "application.invoked"]
     assert invoked.detail["inputs"] == {"number": "***"}
+    assert not any("4111" in str(e.detail) for e in engine.audit(iid))
+
+
+def test_a_sensitive_list_stays_out_of_an_incident_that_quotes_one_of_its_items(
+    engine: Engine,
+) -> None:
+    """The incident hid a sensitive field's value only when it quoted the whole value, so an
+    item of a sensitive list (``int(cards[0] + "x")``) reached the trail in clear."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("cards", SchemaType(), extended={"wfengine:sensitive": "true"})
+    p.data_field("n", "INTEGER")
+    p.activity("calc", script='n = int(cards[0] + "x")')
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", {"cards": ["4111-1111-1111-1111"]})
+    (incident,) = engine.incidents(iid)
+    assert "4111" not in incident.message and "***" in incident.message
     assert not any("4111" in str(e.detail) for e in engine.audit(iid))

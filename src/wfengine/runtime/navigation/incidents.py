@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
-from wfengine.applications.redaction import REDACTED, audit_values
+from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.runtime.compiler import (
     KIND_TASK,
 )
@@ -191,14 +191,12 @@ class Incidents(NavigatorBase):
 
 
 def _masked(message: str, inst: ProcessInstance) -> str:
-    """``message`` with the values of the instance's sensitive fields shown as ``***``: an
-    expression's error quotes the value it failed on (``int(card)``), and an incident's
-    message reaches the audit trail, the outbox and every export."""
-    for name in inst.compiled.sensitive_fields:
-        value = inst.data.get(name)
-        if value is None or isinstance(value, bool):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        if len(text) >= 3 and text in message:  # (shorter ones would mask unrelated text)
-            message = message.replace(text, REDACTED)
-    return message
+    """``message`` with the values of the instance's sensitive fields shown as ``***`` (each
+    item of a list or record too, as written and as JSON escapes it): an expression's error
+    quotes the value it failed on (``int(card)``), and an incident's message reaches the audit
+    trail, the outbox and every export."""
+    sensitive = inst.compiled.sensitive_fields
+    if not sensitive:
+        return message
+    data = inst.data
+    return masked_text(message, (data.get(name) for name in sensitive))
