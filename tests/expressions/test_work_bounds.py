@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from wfengine import Engine, PackageBuilder
-from wfengine.errors import ExpressionEvaluationError
+from wfengine.errors import DeployError, ExpressionEvaluationError
 from wfengine.expressions import Dialect, Limits, parse
 
 DIALECTS = pytest.mark.parametrize("dialect", list(Dialect))
@@ -63,13 +63,22 @@ def test_integers_up_to_the_limit_are_computed(dialect: Dialect) -> None:
 
 
 def test_an_initial_value_too_wide_fails_as_an_expression_not_as_a_store_refusal() -> None:
-    builder = PackageBuilder("p")
-    proc = builder.process("proc")
+    """A constant one is refused at deploy (validation computes it); one computed from
+    another field fails when the instance is created, naming the expression."""
+    constant = PackageBuilder("p")
+    proc = constant.process("proc")
     proc.data_field("n", "INTEGER", initial="3**4095")
     proc.start("s").end("e").sequence("s", "e")
     engine = Engine()
-    engine.deploy(builder.build())
-    with pytest.raises(ExpressionEvaluationError, match=r"wider than 4096 bits.*3\*\*4095"):
+    with pytest.raises(DeployError, match=r"initial-value-type: .* wider than 4096 bits"):
+        engine.deploy(constant.build())
+    computed = PackageBuilder("p")
+    proc = computed.process("proc")
+    proc.data_field("m", "INTEGER", initial="4095")
+    proc.data_field("n", "INTEGER", initial="3**m")
+    proc.start("s").end("e").sequence("s", "e")
+    engine.deploy(computed.build())
+    with pytest.raises(ExpressionEvaluationError, match=r"wider than 4096 bits.*3\*\*m"):
         engine.start_process("proc", {})
 
 
