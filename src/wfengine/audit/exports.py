@@ -32,7 +32,6 @@ their place rather than fail part-way through a log: see :func:`xml_text`.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +41,7 @@ from typing import IO, TYPE_CHECKING, Any
 from lxml import etree
 
 from wfengine.applications.redaction import REDACTED
+from wfengine.json_text import dumps
 from wfengine.runtime.history import state_entered
 from wfengine.runtime.store import AuditEvent
 
@@ -130,34 +130,10 @@ def _iso(at: datetime) -> str:
 
 
 def _json(value: Any) -> str:
-    """``value`` as strict JSON text: a datetime, date or time as its ISO text, a set as a
-    list, anything else JSON has no form for as its ``str``; a NaN or infinite float (which
-    the engine keeps: a script may compute one) as the string ``"NaN"``, ``"Infinity"`` or
-    ``"-Infinity"``, as every ``--json`` of the command line spells it
-    (:mod:`wfengine.cli.json_output`), never the bare literals no strict reader takes."""
-    try:
-        return json.dumps(value, ensure_ascii=False, default=_default, allow_nan=False)
-    except ValueError:  # a NaN or an infinity somewhere (rare: only then is the value walked)
-        return json.dumps(_finite(value), ensure_ascii=False, default=_default, allow_nan=False)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, set | frozenset):
-        return list(value)
-    return str(value)
-
-
-def _finite(value: Any) -> Any:
-    """A copy of ``value`` with each NaN or infinite float spelt as :func:`_json` says."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, dict):
-        return {_finite(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_finite(v) for v in value]
-    return value
+    """``value`` as strict JSON text, as every ``--json`` of the command line spells it
+    (:func:`wfengine.json_text.dumps`: a NaN or infinite float as ``"NaN"``, ``"Infinity"``
+    or ``"-Infinity"``), non-ASCII text as it is."""
+    return dumps(value, ensure_ascii=False)
 
 
 def write_csv(events: Iterable[AuditEvent], out: IO[str]) -> int:

@@ -1,66 +1,18 @@
-"""JSON output of the commands: one encoder, so every ``--json`` spells values the same way.
-
-Datetimes, dates and times are ISO 8601 text (``2026-05-10T12:00:00+00:00``); Decimals and
-anything else that JSON has no form for are their ``str``. The floats JSON has no number for,
-which the engine keeps (a script may compute ``float("nan")``), are the strings ``"NaN"``,
-``"Infinity"`` and ``"-Infinity"``, as Protocol Buffers' JSON mapping spells them: Python's
-``json`` would write the bare literals ``NaN`` and ``Infinity``, which no strict JSON reader
-takes. Keys keep the order the command gives them, which is the order the contract lists them
-in.
+"""JSON output of the commands: one encoder (:mod:`wfengine.json_text`, which the audit
+exports share), so every ``--json`` spells values the same way. Keys keep the order the command
+gives them, which is the order the contract lists them in.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from wfengine.json_text import dumps as dumps
+from wfengine.json_text import finite as finite
 
 if TYPE_CHECKING:
     from wfengine.runtime.snapshots import IncidentSnapshot
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    return str(value)
-
-
-def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = True) -> str:
-    """``value`` as strict JSON text (see the module notes)."""
-    try:
-        return json.dumps(
-            value, default=_default, indent=indent, ensure_ascii=ensure_ascii, allow_nan=False
-        )
-    except ValueError:  # a NaN or an infinity somewhere (rare: only then is the value walked)
-        return json.dumps(
-            finite(value),
-            default=_default,
-            indent=indent,
-            ensure_ascii=ensure_ascii,
-            allow_nan=False,
-        )
-
-
-def finite(value: Any) -> Any:
-    """``value`` with each NaN or infinite float, however deep in dicts, lists, tuples and sets,
-    spelt ``"NaN"``, ``"Infinity"`` or ``"-Infinity"``; ``value`` itself (not a copy) when it
-    holds none, so a caller can tell whether anything changed."""
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, dict):
-        items = [(finite(k), finite(v)) for k, v in value.items()]
-        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True)):
-            return value
-        return dict(items)
-    if isinstance(value, list | tuple | set | frozenset):
-        found = [finite(v) for v in value]
-        return value if all(f is v for f, v in zip(found, value, strict=True)) else found
-    return value
 
 
 def iso(value: datetime | None) -> str | None:
