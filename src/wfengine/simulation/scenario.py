@@ -410,6 +410,11 @@ def _arrivals(
     if len(kinds) != 1:
         raise ScenarioError(f"{where}: give one of poisson, every, at, trace")
     kind = kinds[0]
+    if kind in ("at", "trace") and spec.get("calendar") is not None:
+        raise ScenarioError(
+            f"{where}.calendar: shapes generated arrivals (poisson, every); "
+            f"the moments given by {kind} arrive as given"
+        )
     if kind == "poisson":
         return Arrivals("poisson", rate=_rate(spec[kind], f"{where}.poisson"), calendar=calendar)
     if kind == "every":
@@ -428,11 +433,6 @@ def _arrivals(
             for n, line in enumerate(text.splitlines(), 1)
             if line.strip() and not line.lstrip().startswith("#")
         ]
-    if spec.get("calendar") is not None:
-        raise ScenarioError(
-            f"{where}.calendar: shapes generated arrivals (poisson, every); "
-            f"the moments given by {kind} arrive as given"
-        )
     moments = [(_moment(v, at), at) for at, v in lines]
     for moment, at in moments:
         if moment < start:

@@ -4,7 +4,6 @@ transitions its split chooses, fail along an exception transition.
 
 from __future__ import annotations
 
-from wfengine.definition.model_activities import counter_field
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
@@ -129,11 +128,8 @@ class Activities(NavigatorBase):
         if ai.state.is_closed or inst.state.is_closed:
             return
         loop = ca.loop
-        if loop is not None and loop.counter:
-            # a field the count goes to; XPDL 2.2's integer LoopCounter names none
-            field = counter_field(loop.counter)
-            if field is not None:
-                inst.data[field] = ai.mi_index if ai.mi_index is not None else ai.iterations
+        if loop is not None and loop.counter:  # the field the count goes to (compiled)
+            inst.data[loop.counter] = ai.mi_index if ai.mi_index is not None else ai.iterations
         kind = ca.kind
         if ca.offer_first:
             self._offer(ai)

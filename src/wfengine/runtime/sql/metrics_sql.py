@@ -176,8 +176,9 @@ def multi_instance_everywhere(
         if deployed is None:
             continue
         compiled = deployed.compiled
-        for activity_id, graph in compiled.activity_graph.items():
-            loop = graph.activities[graph.by_id[activity_id]].loop
+        for activity_id in compiled.activity_graph:
+            act = compiled.activity(activity_id)
+            loop = act.loop if act is not None else None
             (multi if loop is not None and loop.multi else single).add(activity_id)
     return frozenset(multi - single)
 

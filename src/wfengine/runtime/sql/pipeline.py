@@ -157,8 +157,6 @@ class Batch:
         self.failed: tuple[Exception, Sent] | None = None
         #: why the connection ended after every statement was answered (it is closed)
         self.ended: Exception | None = None
-        #: the answer to the head of the queue has begun (its end is the next None result)
-        self._answered = False
         self._pg.enter_pipeline_mode()
 
     def send_begin(self) -> None:
@@ -291,8 +289,7 @@ class Batch:
                 poller.wait(write=pg.flush() == 1)
                 pg.consume_input()
             except OperationalError as exc:  # what came before the failure may be all
-                self._answered = answered
-                if not self._drained():
+                if not self._drained(answered):
                     raise
                 self._end(exc)
                 return
@@ -313,11 +310,11 @@ class Batch:
             elif status == _COMMAND_OK:
                 head.rowcount = result.command_tuples or 0
 
-    def _drained(self) -> bool:
+    def _drained(self, answered: bool) -> bool:
         """After the connection failed: take the answers libpq had received before; True
         when they answer every statement of the batch. An error result here is the failure
         itself (or a statement's, whose batch then counts as unanswered: it is retried)."""
-        pg, queue, answered = self._pg, self._queue, self._answered
+        pg, queue = self._pg, self._queue
         while queue:
             try:
                 result = None if pg.is_busy() else pg.get_result()

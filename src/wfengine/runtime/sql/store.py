@@ -56,10 +56,9 @@ from wfengine.runtime.sql import audit_reads, listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
-from wfengine.runtime.sql.connect import normalise_url, refuse_missing, shown
+from wfengine.runtime.sql.connect import normalise_url, refuse_missing, shown, supported
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.sql.deployments import Deployments
-from wfengine.runtime.sql.dialects import dialect_for
 from wfengine.runtime.sql.ids import BlockIds
 from wfengine.runtime.sql.job_queue import JobQueue
 from wfengine.runtime.sql.metrics_sql import (
@@ -104,11 +103,7 @@ class SqlStore(StoreOutbox):
                 "the database URL cannot be read: expected sqlite:///path/to/file.db or "
                 "postgresql+psycopg://user:password@host/db"
             ) from None  # the message would show the URL, password and all
-        dialect = dialect_for(self.url)
-        if dialect is None:
-            raise StoreError(
-                f"unsupported database {shown(self.url)}: wfengine stores in SQLite or PostgreSQL"
-            )
+        dialect = supported(self.url)
         self.retry = retry or RetryPolicy()
         self._what = shown(self.url)
         if not create:
