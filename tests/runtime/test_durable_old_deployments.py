@@ -110,3 +110,20 @@ def test_start_by_message_passes_over_a_stored_process_that_no_longer_compiles(
         assert [w.activity_id for w in e.work_items(iid)] == ["pack"]
         with pytest.raises(NotFoundError, match=r"'refund'.*no longer compiles: 'desk'"):
             e.start_by_message("refund")  # perhaps desk's: the error says it was passed over
+
+
+def test_a_message_by_correlation_passes_over_a_stored_process_that_no_longer_compiles(
+    db_url: str,
+) -> None:
+    """Looking up the processes correlated by the keys compiled every latest version, and a
+    stored one that no longer compiles failed every correlated message, of any process."""
+    from tests.runtime.test_message_correlation import _complaints
+
+    with Engine(db_url=db_url) as e:
+        _deploy_both(e)
+        e.deploy(_complaints().build())
+        iid = e.start_process("complaint", {"acceptance_no": "A-1", "phone": "555"})
+    rewrite_stored(db_url, "desk", '"wfengine:reminder-every"', '"AssignToPerformerOfActivity"')
+    with Engine(db_url=db_url) as e:
+        assert e.send_message("reply", correlation={"acceptance_no": "A-1"}) is True  # taken
+        assert e.instance(iid).state is ProcessState.COMPLETED

@@ -5,11 +5,12 @@ message that a catch event waits for."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFoundError
 from wfengine.runtime.compiled import CActivity
+from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
 from wfengine.runtime.instance import ProcessInstance
@@ -97,24 +98,16 @@ class ActivityCommands(EngineBase):
         if values:
             check_storable(values, f"message {name!r}")
         found: list[tuple[str, int]] = []
-        broken: list[str] = []  # stored by an earlier wfengine, no longer compiling
-        for process_id in self.store.deployed_process_ids():
-            try:
-                deployed = self.store.deployment(process_id)
-            except DeployError:  # the others still start by their messages
-                broken.append(repr(process_id))
-                continue
-            if deployed is not None:
-                graph = deployed.compiled.graph
-                found.extend(
-                    (process_id, idx)
-                    for idx in graph.starts
-                    if graph.activities[idx].message == name
-                )
+        broken: list[str] = []
+        for process_id, deployed in self._latest_deployed(broken):
+            graph = deployed.compiled.graph
+            found.extend(
+                (process_id, idx) for idx in graph.starts if graph.activities[idx].message == name
+            )
         if not found:
             where = "in the deployed processes"
             if broken:  # the message may be one of theirs: say they were not looked into
-                shown = ", ".join(broken)
+                shown = ", ".join(map(repr, broken))
                 where += f"; passed over, their latest stored version no longer compiles: {shown}"
             raise NotFoundError("Message start event", name, where)
         if len({p for p, _ in found}) > 1:
@@ -209,15 +202,30 @@ class ActivityCommands(EngineBase):
             raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
         return found[0]
 
+    def _latest_deployed(
+        self, broken: list[str] | None = None
+    ) -> Iterator[tuple[str, DeployedProcess]]:
+        """Each deployed process's latest version, passing over (and adding to ``broken``)
+        those whose latest stored version no longer compiles (stored by an earlier wfengine):
+        what looks through every process for a message or a correlation key finds the others."""
+        for process_id in self.store.deployed_process_ids():
+            try:
+                deployed = self.store.deployment(process_id)
+            except DeployError:
+                if broken is not None:
+                    broken.append(process_id)
+                continue
+            if deployed is not None:
+                yield process_id, deployed
+
     def _correlation_readings(self, keys: dict[str, Any]) -> list[dict[str, Any]]:
         """``keys`` as each deployed process correlated by them reads them (by the key
         fields' declared types; a process that cannot read a value holds no instance it
         matches); as given when none declares them."""
         readings: list[dict[str, Any]] = []
         seen: set[tuple[tuple[str, str, str], ...]] = set()
-        for process_id in self.store.deployed_process_ids():
-            deployed = self.store.deployment(process_id)
-            if deployed is None or not set(keys) <= set(deployed.compiled.correlation_keys):
+        for _, deployed in self._latest_deployed():
+            if not set(keys) <= set(deployed.compiled.correlation_keys):
                 continue
             try:
                 reading = dict(deployed.compiled.checked(keys, "correlation"))
