@@ -346,6 +346,14 @@ class CGraph:
     activities: tuple[CActivity, ...]
     by_id: dict[str, int]
     starts: tuple[int, ...]
+    #: where the scope begins when started by hand (``start_process``, a subflow, a block):
+    #: its None start events when it has triggered ones too, else every start activity. Why:
+    #: start events are alternative ways in. A Timer, Message, Signal or Conditional start
+    #: event beside a None one says when *else* an instance begins (each morning, on an order
+    #: arriving: the host's scheduler, ``start_by_message``); starting at it as well would run
+    #: the work twice in one instance. A scope with only triggered start events is started at
+    #: them when started by hand: the host says "now"
+    plain_starts: tuple[int, ...]
     #: True when some join needs the live-place bookkeeping (Inclusive or Complex joins)
     tracks_places: bool
     #: an ad-hoc activity set (``AdHoc="true"``): its activities with no way in all start,

@@ -275,6 +275,12 @@ class _GraphCompiler(ActivityCompiler):
             activities=tuple(compiled),
             by_id=by_id,
             starts=starts,
+            plain_starts=tuple(
+                i
+                for i in starts
+                if (event := compiled[i].model.event) is None or event.trigger in ("None", "")
+            )
+            or starts,
             tracks_places=tracks,
             adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
             completion=self.exprs.optional(completion_text, f"{name}, ad-hoc completion"),

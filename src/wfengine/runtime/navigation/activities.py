@@ -38,7 +38,6 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
     _Failure,
 )
-from wfengine.runtime.navigation.lifecycle import plain_starts
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState
 
@@ -158,8 +157,7 @@ class Activities(NavigatorBase):
             if not ca.block.starts:
                 self._scope_done(child)
                 return
-            starts = ca.block.starts
-            for idx in plain_starts(ca.block) if len(starts) > 1 else starts:
+            for idx in ca.block.plain_starts:
                 self._ready(child, ca.block.activities[idx])
             if ca.block.event_subs:
                 self._arm_scope(child)

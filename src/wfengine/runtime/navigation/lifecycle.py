@@ -11,7 +11,6 @@ from typing import Any
 from wfengine.applications.redaction import audit_values
 from wfengine.errors import LimitError
 from wfengine.runtime.compiler import (
-    CGraph,
     CompiledProcess,
 )
 from wfengine.runtime.history import InstanceCreated, InstanceStateChanged, change
@@ -94,9 +93,9 @@ class Lifecycle(NavigatorBase):
     def start_instance(
         self, inst: ProcessInstance, at: int | None = None, user: str | None = None
     ) -> None:
-        """Start ``inst`` at the start activities of its top level (see
-        :func:`plain_starts`), or (``at``) at that one only (a Message start event its
-        message started); ``user``: who started it, when one was named."""
+        """Start ``inst`` where its top level begins when started by hand
+        (:attr:`~wfengine.runtime.compiled.CGraph.plain_starts`), or (``at``) at that one only
+        (a Message start event its message started); ``user``: who started it, if named."""
         previous = inst.state
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
@@ -112,12 +111,7 @@ class Lifecycle(NavigatorBase):
         if not root.graph.starts:
             self._scope_done(root)
             return
-        starts = root.graph.starts
-        if at is not None:
-            starts = (at,)
-        elif len(starts) > 1:
-            starts = plain_starts(root.graph)
-        for idx in starts:
+        for idx in (at,) if at is not None else root.graph.plain_starts:
             self._ready(root, root.graph.activities[idx])
         if root.graph.event_subs:
             self._arm_scope(root)
@@ -259,20 +253,3 @@ class Lifecycle(NavigatorBase):
             withdrawn = WorkItemCancelled(item.id)
             ai.scope.instance.changes.append(change(self.now, withdrawn, ai.id, ai.act.id))
         ai.work_item = None
-
-
-def plain_starts(graph: CGraph) -> tuple[int, ...]:
-    """Where a scope started by hand (``start_process``, a subflow) begins: at its None start
-    events when it has triggered ones too, else at every start activity.
-
-    Why: start events are alternative ways in. A Timer, Message, Signal or Conditional start
-    event beside a None one says when *else* an instance begins (each morning, on an order
-    arriving: the host's scheduler, ``start_by_message``); starting at it as well would run
-    the work twice in one instance. A scope with only triggered start events is started at
-    them when started by hand: the host says "now"."""
-    untriggered = tuple(
-        i
-        for i in graph.starts
-        if (event := graph.activities[i].model.event) is None or event.trigger in ("None", "")
-    )
-    return untriggered or graph.starts
