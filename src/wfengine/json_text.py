@@ -42,19 +42,13 @@ def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = True) -
 
 
 def finite(value: Any) -> Any:
-    """``value`` with each NaN or infinite float, however deep in dicts, lists, tuples and sets,
-    spelt ``"NaN"``, ``"Infinity"`` or ``"-Infinity"``; ``value`` itself (not a copy) when it
-    holds none, so a caller can tell whether anything changed."""
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
+    """A copy of ``value`` with each NaN or infinite float, however deep in dicts, lists,
+    tuples and sets, spelt ``"NaN"``, ``"Infinity"`` or ``"-Infinity"`` (what :func:`dumps`
+    writes once the value is known to hold one)."""
+    if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
     if isinstance(value, dict):
-        items = [(finite(k), finite(v)) for k, v in value.items()]
-        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True)):
-            return value
-        return dict(items)
+        return {finite(k): finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        found = [finite(v) for v in value]
-        return value if all(f is v for f, v in zip(found, value, strict=True)) else found
+        return [finite(v) for v in value]
     return value

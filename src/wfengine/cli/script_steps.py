@@ -29,7 +29,6 @@ large), naming the file.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,7 +119,7 @@ def _step(number: int, raw: Any, path: str) -> Step:
 
 def _duration(value: Any, where: str) -> timedelta:
     if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        if not math.isfinite(value) or value > MAX_DURATION.total_seconds():
+        if value > MAX_DURATION.total_seconds():  # (NaN and Infinity are no JSON numbers)
             raise click.UsageError(
                 f"{where}: {value!r} seconds is more than a step may move the clock "
                 f"(at most {MAX_DURATION.total_seconds():.0f} seconds, {MAX_DURATION.days:,} "

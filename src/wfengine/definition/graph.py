@@ -22,6 +22,8 @@ activity), and for a repeated activity Id every activity after the first (``dupl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import networkx as nx
 
 from wfengine.definition.event_texts import trigger_detail
@@ -238,13 +240,18 @@ def end_activities(
 
 def reaching(graph: nx.MultiDiGraph[str], nodes: set[str]) -> set[str]:
     """``nodes`` and every node of ``graph`` with a path to one of them (one backward walk)."""
-    found = set(nodes)
-    todo = list(nodes)
+    return _closure(nodes, graph.predecessors)
+
+
+def _closure(seeds: set[str], step: Callable[[str], Iterable[str]]) -> set[str]:
+    """``seeds`` and every node ``step`` leads to from them, again and again."""
+    found = set(seeds)
+    todo = list(seeds)
     while todo:
-        for pred in graph.predecessors(todo.pop()):
-            if pred not in found:
-                found.add(pred)
-                todo.append(pred)
+        for node in step(todo.pop()):
+            if node not in found:
+                found.add(node)
+                todo.append(node)
     return found
 
 
@@ -310,11 +317,4 @@ def runs_beside(graph: nx.MultiDiGraph[str], enders: set[str], together: list[st
                 others = ending.count("beside")
             if others > 0:
                 seeds.add(target)
-    found = set(seeds)
-    todo = list(seeds)
-    while todo:
-        for succ in graph.successors(todo.pop()):
-            if succ not in found:
-                found.add(succ)
-                todo.append(succ)
-    return found
+    return _closure(seeds, graph.successors)

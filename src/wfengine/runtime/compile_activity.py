@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.checks.flow import THROWN
 from wfengine.definition.checks.loops import counter_problem, declared_items
 from wfengine.definition.model import (
     Activity,
@@ -62,7 +63,6 @@ from wfengine.definition.work_rules import (
 )
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
-    THROWN,
     assignments,
     code_of,
     condition_of,

@@ -27,8 +27,6 @@ from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader, co
 
 #: the boundary triggers the engine arms (validation's list: one rule)
 BOUNDARY_TRIGGERS = ARMED_TRIGGERS
-#: the end and intermediate throw results that travel up to a catching boundary event
-THROWN = frozenset({"Error", "Escalation", "Cancel"})
 
 Wait = timedelta | datetime | CompiledExpression
 

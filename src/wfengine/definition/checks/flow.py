@@ -392,8 +392,9 @@ def check_dead_ends_and_cycles(ctx: Context) -> Iterator[Diagnostic]:
 
 #: triggers that fire from outside what they interrupt: a clock, a message, a signal, data
 _OUTSIDE = frozenset({"Timer", "Message", "Signal", "Conditional"})
-#: what a throw sends up to the nearest catch: it fires only when something inside throws it
-_THROWN = frozenset({"Error", "Escalation", "Cancel"})
+#: what a throw sends up to the nearest catch (an end or intermediate throw result): it fires
+#: only when something inside throws it (the runtime's list too: one rule)
+THROWN = frozenset({"Error", "Escalation", "Cancel"})
 
 
 class _Endings:
@@ -443,13 +444,13 @@ class _Endings:
             if inner is not None:
                 kinds |= self.throws(inner, seen | {scope})
             elif isinstance(body, SubFlowImplementation):
-                kinds |= _THROWN
+                kinds |= THROWN
             elif isinstance(body, TaskImplementation):
                 if body.task is TaskKind.APPLICATION or body.tools:
                     kinds.add("Error")
             elif (
                 isinstance(body, Event)
-                and body.trigger in _THROWN
+                and body.trigger in THROWN
                 and not body.target
                 and body.position is not EventPosition.START
             ):
@@ -509,7 +510,11 @@ class _Endings:
         (an event sub-process runs beside the whole flow: any terminate reached ends it)."""
         if scope not in self.beside:
             graph = scope.analysis_graph
-            terminates = {n for n in graph if (activity_of(graph, n).event or _NO).is_terminate}
+            terminates = {
+                n
+                for n in graph
+                if (e := activity_of(graph, n).event) is not None and e.is_terminate
+            }
             found = runs_beside(graph, terminates, self._together(scope))
             if terminates and set(_starts(scope)) & reaching(graph, terminates):
                 found.update(event_subprocess_blocks(scope))
@@ -535,10 +540,6 @@ class _Endings:
             self._interrupted(outer, node, kinds) or self.ended(outer, {node}, seen | {scope})
             for outer, node in self.runners[scope]
         )
-
-
-#: no event (asked whether it terminates)
-_NO = Event(position=EventPosition.INTERMEDIATE)
 
 
 def _branch_origin(graph: nx.MultiDiGraph[str], node: str) -> str | None:
