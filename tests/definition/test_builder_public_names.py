@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
+
+import pytest
 
 import wfengine
 from wfengine import (
     ActivitySetBuilder,
+    BuildError,
     EnumerationType,
     Lane,
     PackageBuilder,
@@ -71,3 +75,21 @@ def test_importing_wfengine_still_imports_the_builder_only_when_used() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: standard_loop(5), r"standard_loop\(\): condition: .*given 5"),  # type: ignore[arg-type]
+        (lambda: standard_loop("n < 3", maximum="x"), r"standard_loop\(\): maximum: "),  # type: ignore[arg-type]
+        (lambda: multi_instance(3), r"multi_instance\(\): mi_condition: .*given 3"),  # type: ignore[arg-type]
+        (lambda: deadline(5, "late"), r"deadline\(\): duration: .*given 5"),  # type: ignore[arg-type]
+    ],
+    ids=["loop-condition", "loop-maximum", "mi-count", "deadline-duration"],
+)
+def test_the_public_constructors_refuse_a_bad_argument_as_a_build_error(
+    make: Callable[[], object], message: str
+) -> None:
+    """They raised pydantic's bare ValidationError, the builder's tuple forms a BuildError."""
+    with pytest.raises(BuildError, match=message):
+        make()

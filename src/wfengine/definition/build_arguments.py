@@ -13,6 +13,7 @@ import functools
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -56,6 +57,7 @@ DeadlineSpec = tuple[str, str] | tuple[str, str, str | Execution] | Deadline
 ToolSpec = tuple[str, Sequence[str]] | ToolCall
 
 _E = typing.TypeVar("_E", bound=StrEnum)
+_M = typing.TypeVar("_M")
 
 
 def enum_value(cls: type[_E], value: str | _E, what: str) -> _E:
@@ -205,9 +207,12 @@ def standard_loop(
     repeat-until that always runs once, as in XPDL. ``counter`` names an INTEGER data field
     the engine sets before each iteration to the iterations before it (0 first).
     """
-    return StandardLoop(
+    test = enum_value(TestTime, test_time, "loop test time")
+    return _made(
+        "standard_loop()",
+        StandardLoop,
         condition=condition,
-        test_time=enum_value(TestTime, test_time, "loop test time"),
+        test_time=test,
         maximum=maximum,
         counter=counter,
     )
@@ -223,7 +228,9 @@ def multi_instance(
 ) -> MultiInstanceLoop:
     """A MultiInstance loop: ``count`` (an expression) instances, in parallel by default.
     ``counter`` names an INTEGER data field each instance sets to its index (0 first)."""
-    return MultiInstanceLoop(
+    return _made(
+        "multi_instance()",
+        MultiInstanceLoop,
         mi_condition=count,
         ordering=enum_value(MIOrdering, ordering, "multi-instance ordering"),
         flow_condition=enum_value(MIFlowCondition, flow, "multi-instance flow condition"),
@@ -240,11 +247,21 @@ def deadline(
     Asynchronous is the default because that is what a reminder or escalation usually is: the
     activity carries on while the exception path runs.
     """
-    return Deadline(
+    return _made(
+        "deadline()",
+        Deadline,
         duration=duration,
         exception_name=exception,
         execution=enum_value(Execution, execution, "deadline execution"),
     )
+
+
+def _made(what: str, model: Callable[..., _M], **fields: Any) -> _M:
+    """``model(**fields)``; what it refuses is a :class:`BuildError` naming ``what``."""
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise BuildError(f"{what}: {model_error(exc)}") from None
 
 
 def deadline_of(spec: DeadlineSpec) -> Deadline:
