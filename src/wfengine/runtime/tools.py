@@ -133,7 +133,6 @@ def run_tools(
         inst.changes.append((now, kind, aid, act_id, detail))
 
     outputs: dict[str, Any] = dict(staged) if staged else {}
-    kinds = inst.compiled.field_kinds
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
@@ -169,12 +168,7 @@ def run_tools(
             where=where,
         )
         if result is not None or spec.required:  # (None: no outputs, and none missing)
-            try:
-                found = _outputs(spec, result, where, kinds, optional=binding.outputs_optional)
-            except ToolFailure as exc:  # the answer does not fit: the call was made, though
-                exc.attempts = _answered_attempt(inst, aid)
-                raise
-            outputs.update(found)
+            outputs.update(_answered(spec, result, where, inst, aid, binding.outputs_optional))
     if outputs:
         inst.data.update(outputs)
     return None
@@ -200,14 +194,7 @@ def resume_tools(
         registry, spec.application_id, spec.application, where
     )
     inst = ai.scope.instance
-    try:
-        found = _outputs(
-            spec, result, where, inst.compiled.field_kinds, optional=binding.outputs_optional
-        )
-    except ToolFailure as exc:  # the answer does not fit: the call was made, though
-        exc.attempts = _answered_attempt(inst, ai.id)
-        raise
-    staged.update(found)
+    staged.update(_answered(spec, result, where, inst, ai.id, binding.outputs_optional))
     return run_tools(
         registry, ai, now, evaluate, call_key=call_key, start=position + 1, staged=staged
     )
@@ -238,6 +225,23 @@ def _inputs(
                 application_id=spec.application_id,
             ) from None
     return inputs
+
+
+def _answered(
+    spec: ToolSpec,
+    result: Any,
+    where: Callable[[], str],
+    inst: ProcessInstance,
+    activity_instance_id: str,
+    optional: bool,
+) -> dict[str, Any]:
+    """The outputs of an answer (:func:`_outputs`, by the instance's field types); one that
+    does not fit is a :class:`ToolFailure` that counts the attempts made (the call was)."""
+    try:
+        return _outputs(spec, result, where, inst.compiled.field_kinds, optional=optional)
+    except ToolFailure as exc:
+        exc.attempts = _answered_attempt(inst, activity_instance_id)
+        raise
 
 
 def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
