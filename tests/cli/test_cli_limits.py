@@ -103,6 +103,22 @@ def test_a_5000_digit_number_in_answers_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "has too many digits" in result.stderr
 
 
+@pytest.mark.parametrize("route", ["answers", "script"])
+def test_a_5000_digit_text_for_an_integer_says_it_has_too_many_digits(
+    tmp_path: Path, route: str
+) -> None:
+    """Text for an INTEGER from --answers or --script reached Python's int(), whose message
+    past its 4,300 digits ("use sys.set_int_max_str_digits()") is no help to a user."""
+    steps = tmp_path / "steps.json"
+    if route == "answers":
+        steps.write_text('{"review": [{"n": "' + HUGE + '"}]}')
+    else:
+        steps.write_text('[{"complete": "review", "set": {"n": "' + HUGE + '"}}]')
+    result = cli("run", _fields(tmp_path), f"--{route}", str(steps))
+    assert result.exit_code == 2 and "has too many digits" in result.stderr
+    assert "set_int_max_str_digits" not in result.stderr
+
+
 #: an integer wider than instance data holds (4,096 bits), though within Python's 4,300 digits
 WIDE = "9" * 2000
 

@@ -170,7 +170,6 @@ def convert(text: str, data_type: DataType, is_array: bool, types: Mapping[str, 
 def _converted(
     text: str, data_type: DataType, is_array: bool, types: Mapping[str, DataType]
 ) -> Any:
-    from wfengine.applications.coercion import coerce
 
     data_type = _underlying(data_type, types)
     if isinstance(data_type, ArrayType | ListType):
@@ -179,14 +178,26 @@ def _converted(
     if isinstance(data_type, BasicType):
         if is_array:
             return _list(text, data_type)
-        if data_type.type is BasicTypeKind.INTEGER and _too_many_digits(text):
-            raise too_wide(text)  # before int() does: Python's own message is no help here
-        return _finite(coerce(text, data_type.type), data_type.type)
+        return _finite(_coerce(text, data_type.type), data_type.type)
     if isinstance(data_type, EnumerationType) and not is_array:
         if data_type.values and text not in data_type.values:
             raise ValueError(f"expected one of {', '.join(data_type.values)}")
         return text
     return _json(text)
+
+
+def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
+    """``value`` converted to ``kind`` as application parameters are (``coerce``); an INTEGER
+    written with more digits than instance data holds is refused first, saying so (Python's
+    own message, past its 4,300-digit limit, is no help here)."""
+    from wfengine.applications.coercion import coerce
+
+    if kind is BasicTypeKind.INTEGER:
+        items = value if is_array and isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, str) and _too_many_digits(item):
+                raise too_wide(item)
+    return coerce(value, kind, is_array)
 
 
 def _too_many_digits(text: str) -> bool:
@@ -196,14 +207,13 @@ def _too_many_digits(text: str) -> bool:
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:
-    from wfengine.applications.coercion import coerce
 
     value = _json(text)
     if not isinstance(value, list):
         raise ValueError(f"expected a JSON list, got {type(value).__name__}")
     if element is None:
         return value
-    items: list[Any] = coerce(value, element.type, is_array=True)
+    items: list[Any] = _coerce(value, element.type, is_array=True)
     return [_finite(item, element.type) for item in items]
 
 
@@ -262,7 +272,6 @@ def declared_json(
     its value, and a value of the wrong type failed later as an incident; either way the run
     went on to an outcome nobody asked for.
     """
-    from wfengine.applications.coercion import coerce
 
     declared = declarations(package, process)
     types = {t.id: t.data_type for t in package.type_declarations}
@@ -284,7 +293,7 @@ def declared_json(
             data_type, is_array = _underlying(data_type.element, types), True
         try:
             if isinstance(data_type, BasicType):
-                value = coerce(value, data_type.type, is_array)
+                value = _coerce(value, data_type.type, is_array)
             elif (
                 isinstance(data_type, EnumerationType)
                 and data_type.values
