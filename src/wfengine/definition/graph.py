@@ -267,12 +267,7 @@ def _way(graph: nx.MultiDiGraph[str], node: str, target: str, data: dict[str, ob
     transition = data.get("transition")
     if not isinstance(transition, Transition):
         event = activity_of(graph, target).event
-        beside = (
-            event is not None
-            and event.target == node
-            and event.interrupting is False
-            and event.trigger not in ("Error", "Cancel")
-        )
+        beside = event is not None and event.target == node and not event.interrupts
         return "beside" if beside else "choice"
     condition = transition.condition
     if condition is not None and condition.type in _ALTERNATIVES:

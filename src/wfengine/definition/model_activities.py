@@ -116,6 +116,13 @@ class Event(Node):
     def is_terminate(self) -> bool:
         return self.position is EventPosition.END and self.trigger == "Terminate"
 
+    @property
+    def interrupts(self) -> bool:
+        """Whether catching it ends what it is attached to (or the scope, for an event
+        sub-process's start): unless written ``isInterrupting="false"``, and always for an
+        Error or Cancel (BPMN: those never let the activity go on)."""
+        return self.interrupting is not False or self.trigger in ("Error", "Cancel")
+
 
 ActivityBody = Annotated[
     NoImplementation

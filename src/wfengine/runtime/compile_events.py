@@ -152,9 +152,7 @@ def boundary(
     trigger = event.trigger
     if trigger not in BOUNDARY_TRIGGERS:
         return None
-    interrupting = event.interrupting is not False
-    if trigger in ("Error", "Cancel"):
-        interrupting = True  # BPMN: an error or cancel boundary always interrupts
+    interrupting = event.interrupts  # (an error or cancel boundary always interrupts)
     wait: Wait | None = None
     repeat = 1
     name: str | None = None

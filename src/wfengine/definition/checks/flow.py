@@ -471,7 +471,7 @@ class _Endings:
                 if event is None or event.position is not EventPosition.START:
                     continue
                 if event.trigger in EVENT_SUB_TRIGGERS:
-                    stops = event.interrupting is not False or event.trigger == "Error"
+                    stops = event.interrupts
                     found.append((node, event.trigger, stops))
                     break
         return found
@@ -484,7 +484,7 @@ class _Endings:
             event = activity.event
             if event is None or event.target != node or event.trigger not in ARMED_TRIGGERS:
                 continue
-            if event.interrupting is False and event.trigger not in ("Error", "Cancel"):
+            if not event.interrupts:
                 continue
             if event.trigger == "Conditional" and not condition_text(event):
                 continue
