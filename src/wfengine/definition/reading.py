@@ -313,6 +313,19 @@ def basic_kind(
     return None
 
 
+def resolved_type(data_type: DataType, types: Mapping[str, DataType]) -> DataType | None:
+    """``data_type`` with its declared types followed (as deep as :func:`basic_kind` goes);
+    None for one naming no TypeDeclaration, or declared deeper than that."""
+    for _ in range(9):
+        if not isinstance(data_type, DeclaredType):
+            return data_type
+        found = types.get(data_type.id)
+        if found is None:
+            return None
+        data_type = found
+    return None
+
+
 def declared_types(package: Package) -> dict[str, DataType]:
     return {t.id: t.data_type for t in package.type_declarations}
 

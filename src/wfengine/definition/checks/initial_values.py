@@ -28,7 +28,6 @@ from wfengine.definition.model import (
     BasicType,
     DataField,
     DataType,
-    DeclaredType,
     EnumerationType,
     ListType,
 )
@@ -37,25 +36,12 @@ from wfengine.definition.reading import (
     ReadKind,
     declared_types,
     read_initial_value,
+    resolved_type,
 )
 from wfengine.errors import ExpressionError
 
 #: what a constant initial value gives when it is not known before an instance is created
 _UNKNOWN = object()
-#: how many declared types deep a field's type is followed (as ``reading.basic_kind`` does)
-_DEPTH = 8
-
-
-def _resolved(data_type: DataType, types: Mapping[str, DataType]) -> DataType | None:
-    """``data_type`` with its declared types followed; None for an undefined one."""
-    for _ in range(_DEPTH + 1):
-        if not isinstance(data_type, DeclaredType):
-            return data_type
-        found = types.get(data_type.id)
-        if found is None:
-            return None
-        data_type = found
-    return None
 
 
 def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
@@ -86,7 +72,7 @@ def _type_finding(
     field: DataField, value: Any, types: Mapping[str, DataType], what: str, text: str
 ) -> Iterator[Diagnostic]:
     """``initial-value-type`` when ``value`` is no value of ``field``'s type."""
-    data_type = _resolved(field.data_type, types)
+    data_type = resolved_type(field.data_type, types)
     if value is None or field.is_array or isinstance(data_type, ArrayType | ListType):
         return
     if isinstance(data_type, EnumerationType) and data_type.values:

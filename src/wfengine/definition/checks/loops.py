@@ -26,7 +26,6 @@ from wfengine.definition.model import (
     BasicTypeKind,
     DataField,
     DataType,
-    DeclaredType,
     EnumerationType,
     FormalParameter,
     ListType,
@@ -34,10 +33,8 @@ from wfengine.definition.model import (
     SchemaType,
     UnionType,
 )
-from wfengine.definition.reading import declared_types
+from wfengine.definition.reading import declared_types, resolved_type
 
-#: how many declared types deep a type is followed (as ``reading.basic_kind`` does)
-_DEPTH = 8
 #: the types that are known not to be an integer, as a message names them (an
 #: ExternalReference's type is not known: its values are not checked, nor is it judged here)
 _OTHER: dict[type, str] = {
@@ -51,15 +48,10 @@ _OTHER: dict[type, str] = {
 def _type_name(data_type: DataType, types: Mapping[str, DataType]) -> str | None:
     """What ``data_type`` is, for a message, when it is not an integer; None when it is one,
     or when it is not known (a declared type naming no TypeDeclaration: ``undefined-type``)."""
-    for _ in range(_DEPTH + 1):
-        if not isinstance(data_type, DeclaredType):
-            break
-        found = types.get(data_type.id)
-        if found is None:
-            return None
-        data_type = found
-    else:
+    resolved = resolved_type(data_type, types)
+    if resolved is None:
         return None
+    data_type = resolved
     if isinstance(data_type, BasicType):
         return None if data_type.type is BasicTypeKind.INTEGER else data_type.type.value
     if isinstance(data_type, ArrayType | ListType):
