@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
-import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
@@ -43,7 +42,7 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
-from wfengine.runtime.values import encode_value, owned
+from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
 
@@ -397,7 +396,7 @@ class MemoryStore(StoreOutbox):
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
         # as the SQL store's index compares: the values' stored forms (10.0 is not 10, True
         # is not 1), and a key without a value (None) is not in the index
-        wanted = {k: _stored_form(v) for k, v in keys.items()}
+        wanted = {k: correlation_value(v) for k, v in keys.items()}
         return [
             inst.id
             for inst in self._instances.values()
@@ -406,7 +405,7 @@ class MemoryStore(StoreOutbox):
             and all(
                 (held := inst.data.get(k)) is not None
                 and held == keys[k]
-                and _stored_form(held) == form
+                and correlation_value(held) == form
                 for k, form in wanted.items()
             )
         ]
@@ -521,9 +520,3 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
-
-
-def _stored_form(value: Any) -> str:
-    """A correlation value as a store holds it: canonical JSON of its encoded form."""
-    encoded = encode_value(value, "a correlation value")
-    return json.dumps(encoded, sort_keys=True, separators=(",", ":"))

@@ -22,6 +22,7 @@ more, and a value :func:`check_storable` accepts is stored however it is wrapped
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from contextlib import suppress
@@ -77,6 +78,14 @@ def encode_value(value: Any, where: str, depth: int = 0) -> Any:
     ``value`` is what a store writes: user values inside up to :data:`_WRAPPING` levels of
     the store's own containers (``depth`` levels are already around it)."""
     return _encode(value, where, depth)
+
+
+def correlation_value(value: Any) -> str:
+    """A correlation key's value as every store holds and looks it up: canonical JSON of its
+    stored form (10.0 is not 10, True is not 1)."""
+    return json.dumps(
+        encode_value(value, "a correlation value"), sort_keys=True, separators=(",", ":")
+    )
 
 
 def _encode(value: Any, where: _Where, depth: int) -> Any:

@@ -15,7 +15,6 @@ them (:mod:`~wfengine.runtime.sql.unit`).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -39,6 +38,7 @@ from wfengine.runtime.sql.serialize import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, header_ids
+from wfengine.runtime.values import correlation_value as correlation_value
 
 _log = logging.getLogger("wfengine.store")
 _T = TypeVar("_T")
@@ -439,13 +439,6 @@ def outbox_record(row: Row) -> OutboxRecord:
         row["next_attempt_at"],
         row["last_error"],
         row["settled_at"],
-    )
-
-
-def correlation_value(value: Any) -> str:
-    """A correlation key's value as stored and looked up: canonical JSON of its stored form."""
-    return json.dumps(
-        encode_value(value, "a correlation value"), sort_keys=True, separators=(",", ":")
     )
 
 
