@@ -27,8 +27,9 @@ from tests.definition.hostile_inputs import deep_nesting, long_text, many_packag
 from wfengine.cli.main import main
 from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_TEXT_BYTES
 
+#: ``file:line: severity code: message``; a finding with no line is ``file: severity ...``
 FINDING_LINE = re.compile(
-    r"^(?P<file>.+):(?P<line>\d+): (?P<severity>error|warning|info) (?P<code>[a-z-]+): .+$"
+    r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<severity>error|warning|info) (?P<code>[a-z-]+): .+$"
 )
 
 
@@ -207,7 +208,7 @@ def test_endless_standard_input_is_too_large_and_not_read_to_its_end() -> None:
     stdin = _EndlessZeros()
     result = CliRunner().invoke(main, ["validate", "-"], input=io.BufferedReader(stdin))
     assert result.exit_code == 1, result.output
-    assert result.stdout.startswith("<stdin>:0: error xml-too-large:")
+    assert result.stdout.startswith("<stdin>: error xml-too-large:")
     assert stdin.given <= DEFAULT_MAX_BYTES + 1 + (1 << 20)
 
 
@@ -249,3 +250,19 @@ def test_parser_limits_have_their_own_codes(
     assert limit in out
     assert f"at line {match['line']}" in out
     assert int(match["line"]) > 1
+
+
+def test_a_finding_with_no_line_names_the_file_without_a_made_up_line_0(tmp_path: Path) -> None:
+    apps = tmp_path / "binds_more.py"
+    apps.write_text(
+        "def register(registry):\n    registry.register('not_in_the_file', lambda: {})\n"
+    )
+    status, out, _ = run("--apps", str(apps), str(LEAVE_REQUEST))
+    assert status == 0, out
+    lines = out.splitlines()
+    [undeclared] = [line for line in lines if "application-undeclared" in line]
+    assert undeclared.startswith(f"{LEAVE_REQUEST}: warning application-undeclared: ")
+    assert ":0:" not in out
+    # a finding about an element of the file points at its line
+    unbound = [FINDING_LINE.match(line) for line in lines if "application-unbound" in line]
+    assert unbound and all(m is not None and m["line"] and int(m["line"]) > 0 for m in unbound)

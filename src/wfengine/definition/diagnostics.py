@@ -207,11 +207,17 @@ class Diagnostic(BaseModel):
     file: str | None = None
 
     def format(self, file: str | None = None) -> str:
-        """Render as ``file:line: severity code: message`` (the CLI's line format)."""
+        """Render as ``file:line: severity code: message`` (the CLI's line format).
+
+        A finding with no line (about the whole document, or about something the file does
+        not hold, such as an application bound in code that it does not declare) is
+        ``file: severity code: message``, as compilers write one: no made-up line 0 for an
+        editor to jump to."""
         where = file or self.file or "<input>"
-        line = self.line if self.line is not None else 0
+        if self.line is not None:
+            where = f"{where}:{self.line}"
         elem = f" [{self.element_id}]" if self.element_id else ""
-        return f"{where}:{line}: {self.severity.value} {self.code}: {self.message}{elem}"
+        return f"{where}: {self.severity.value} {self.code}: {self.message}{elem}"
 
 
 def make(
