@@ -34,17 +34,23 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
     _OP_BODY,
+    _OP_START,
     _RUNNING,
     NavigatorBase,
     _Failure,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
-from wfengine.runtime.states import ActivityState
+from wfengine.runtime.states import ActivityState, WorkItemState
 
 # the kinds the hot path records, as plain strings (no attribute lookups per activity)
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
+
+#: the kinds of activity that take their turn in a sequential ad-hoc set when they run by
+#: themselves (a person's activity takes it when its work item is started); an event that
+#: waits (a timer, a message, a signal, a condition) is no work done and holds no turn
+_TAKES_TURN = frozenset({KIND_TASK, KIND_SUBFLOW, KIND_BLOCK, KIND_SCRIPT})
 
 
 #: the state an activity instance closed in -> the kind of event that records it, as text
@@ -81,6 +87,14 @@ class Activities(NavigatorBase):
         manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         ai = ActivityInstance(aid, ca, scope, state, self.now)
+        if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
+            # one at a time: it holds the set while it runs, or waits for its turn
+            if self._turn_taken(scope) is not None:
+                ai.state = ActivityState.NOT_STARTED
+                inst.activities[aid] = ai
+                inst.changes.append((self.now, _CREATED, aid, ca.id, None))
+                return  # started by _next_turn
+            ai.running_at = self.now
         inst.activities[aid] = ai
         inst.changes.append((self.now, _CREATED if manual else _STARTED, aid, ca.id, None))
         if ca.instant:
@@ -340,6 +354,56 @@ class Activities(NavigatorBase):
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
             ai.timers = []
+        if ai.scope.graph.adhoc_sequential and not ai.scope.closed:
+            self._next_turn(ai.scope)
+
+    def _turn_taken(self, scope: Scope) -> ActivityInstance | None:
+        """The activity of the sequential ad-hoc set ``scope`` that is in progress, if one
+        is: its person started its work item (and has not handed it back), or their part is
+        done and its applications still run, or it runs by itself (a subflow, a block, a
+        task's applications: what took its turn as it began). The rule
+        ``work_item_commands.in_progress_beside`` applies to people's work items."""
+        for other in scope.instance.activities.values():
+            if (
+                other.scope is scope
+                and other.running_at is not None
+                and other.state.is_open
+                and (
+                    other.work_item is None
+                    or self._work_item(other.work_item).state is WorkItemState.STARTED
+                )
+            ):
+                return other
+        return None
+
+    def _next_turn(self, scope: Scope) -> None:
+        """An activity of the sequential ad-hoc set ``scope`` closed: when nothing of the set
+        is in progress now, the first activity that waits for its turn (one that runs by
+        itself, begun while another was in progress) starts."""
+        if self._turn_taken(scope) is not None:
+            return
+        for ai in scope.instance.activities.values():
+            if (
+                ai.scope is scope
+                and ai.state is ActivityState.NOT_STARTED
+                and not ai.act.offer_first
+                and ai.mi_parent is None
+            ):
+                ai.state = _RUNNING
+                ai.running_at = self.now
+                scope.instance.changes.append((self.now, _STARTED, ai.id, ai.act.id, None))
+                self._agenda.append((_OP_START, ai, None))
+                return
+
+    def _take_turn(self, ai: ActivityInstance) -> None:
+        """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`),
+        unless it was withdrawn meanwhile."""
+        if ai.state.is_closed or ai.scope.closed or ai.scope.instance.state.is_closed:
+            return
+        if ai.act.plain_task:
+            self._run_task(ai)
+        else:
+            self._start_activity(ai)
 
     def _route_only(self, ai: ActivityInstance) -> bool:
         """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex)."""

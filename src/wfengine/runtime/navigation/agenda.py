@@ -20,6 +20,7 @@ from wfengine.runtime.jobs import JOB_CONTINUE, Job
 from wfengine.runtime.navigation.base import (
     _OP_BEGIN,
     _OP_BODY,
+    _OP_TOOLS,
     NavigatorBase,
 )
 from wfengine.runtime.progress import WATCH_FROM
@@ -137,8 +138,10 @@ class Agenda(NavigatorBase):
                     begin(a, b)
                 elif op == _OP_BODY:
                     self._run_body(a)
-                else:
+                elif op == _OP_TOOLS:
                     self._run_task(a)
+                else:
+                    self._take_turn(a)
             if self._pending_scopes:
                 self._check_pending_joins()
                 if agenda:

@@ -54,13 +54,16 @@ class Op(IntEnum):
     #: run the applications of a Tool activity whose person's work item already completed:
     #: ``(TOOLS, activity instance, None)``
     TOOLS = 2
+    #: start an activity of a sequential ad-hoc set that waited for its turn:
+    #: ``(START, activity instance, None)``
+    START = 3
 
 
 #: one piece of queued work. A plain tuple rather than a NamedTuple: the navigator queues one
 #: per activity, and building a NamedTuple costs several times as much (measured)
 Work = tuple[int, Any, Any]
 
-_OP_BEGIN, _OP_BODY, _OP_TOOLS = Op
+_OP_BEGIN, _OP_BODY, _OP_TOOLS, _OP_START = Op
 
 
 class _Failure(Exception):
@@ -342,6 +345,9 @@ class NavigatorBase:
         raise NotImplementedError
 
     def _start_activity(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
+    def _take_turn(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
     def _run_task(
