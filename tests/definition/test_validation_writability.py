@@ -131,6 +131,32 @@ def test_verbatim_names_xml_cannot_hold_are_errors_and_are_not_written(node: Xml
     assert again != package
 
 
+@pytest.mark.parametrize(
+    ("node", "why"),
+    [
+        (XmlNode(tag="{urn:v}form", attrs=(("xmlns", "urn:w"),)), "called xmlns"),
+        (XmlNode(tag="{urn:v}form", namespaces=(("xml", "urn:w"),)), "xml prefix"),
+        (XmlNode(tag="{urn:v}form", namespaces=(("xmlns", "urn:w"),)), "reserved"),
+        (XmlNode(tag="{urn:v}form", namespaces=(("w", ""),)), "cannot be undeclared"),
+        (XmlNode(tag="{http://www.w3.org/2000/xmlns/}form"), "reserved"),
+        (
+            XmlNode(tag="{urn:v}form", attrs=(("{http://www.w3.org/2000/xmlns/}w", "u"),)),
+            "reserved",
+        ),
+    ],
+    ids=["xmlns-attribute", "xml-prefix", "xmlns-prefix", "empty-uri", "xmlns-tag", "xmlns-attr"],
+)
+def test_dump_refuses_the_names_lxml_would_write_into_a_file_that_does_not_read_back(
+    node: XmlNode, why: str
+) -> None:
+    package = _verbatim(node)
+    with pytest.raises(DefinitionError) as refused:
+        dump_xpdl(package)
+    message = str(refused.value)
+    assert message.startswith("cannot write package 'p': Activity 'a' holds the verbatim")
+    assert repr(node.tag) in message and why in message
+
+
 def test_an_attribute_name_a_model_element_keeps_is_checked_too() -> None:
     pb = PackageBuilder("p")
     pb.process("x").activity("a")
@@ -160,3 +186,18 @@ def test_names_xml_holds_are_no_finding_and_are_written(node: XmlNode) -> None:
     package = _verbatim(node)
     assert _names(package) == []
     assert load_xpdl(dump_xpdl(package)).process("x").activity("a").id == "a"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "uri"),
+    [("w", ""), ("xml", "urn:w"), ("xmlns", "urn:w"), ("w x", "urn:w"), ("w", "urn w")],
+)
+def test_a_root_namespace_declaration_xml_cannot_hold_is_an_error_and_not_written(
+    prefix: str, uri: str
+) -> None:
+    pb = PackageBuilder("p")
+    pb.process("x").activity("a")
+    package = pb.build().model_copy(update={"namespaces": (("v", "urn:v"), (prefix, uri))})
+    assert _names(package) == [("error", "xml-name", "p")]
+    with pytest.raises(DefinitionError, match=r"cannot write package 'p': Package 'p' declares"):
+        dump_xpdl(package)

@@ -53,15 +53,21 @@ def _read_named(stream: BinaryIO, name: str | None) -> bytes:
 def dump_xpdl(package: Package) -> bytes:
     """Write a package as an XPDL 2.2 document (UTF-8 bytes with an XML declaration).
 
-    Raises :class:`~wfengine.errors.DefinitionError` naming the element when a text holds a
-    character XML cannot (validation reports it as ``xml-character``)."""
+    Raises :class:`~wfengine.errors.DefinitionError` naming the element and what fails when a
+    text holds a character XML cannot, or a name (a verbatim tag, an attribute name, a
+    namespace declaration) is not one XML can hold (validation reports them as
+    ``xml-character`` and ``xml-name``): also the names lxml would write without complaint
+    into a file that then does not read back (an attribute called ``xmlns``, a prefix bound
+    to no namespace), so no file is written that is not the package."""
+    from wfengine.definition.checks.writability import unwritable_names, unwritable_texts
     from wfengine.definition.xpdl.writer import write_package
 
+    found = next(unwritable_names(package), None)
+    if found is not None:
+        raise DefinitionError(f"cannot write package {package.id!r}: {found.message}")
     try:
         return write_package(package)
     except ValueError:
-        from wfengine.definition.checks.writability import unwritable_texts
-
         found = next(unwritable_texts(package), None)
         if found is None:
             raise

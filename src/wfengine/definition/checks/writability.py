@@ -191,8 +191,9 @@ def _names(
     node: BaseModel, owner: str, owner_id: str | None = None
 ) -> Iterator[tuple[str, str | None, int | None, str]]:
     """(label, element Id, line, what is wrong) for each name under ``node`` XML cannot
-    hold: verbatim elements' and the attribute names model elements keep (``extra_attrs``,
-    an expression's ``*_attrs``), each named by the nearest element with an Id."""
+    hold: verbatim elements', the attribute names model elements keep (``extra_attrs``, an
+    expression's ``*_attrs``) and the namespace declarations they keep (``namespaces``),
+    each named by the nearest element with an Id."""
     label, element_id = _label(node, owner)
     element_id = element_id if element_id is not None else owner_id
     line = getattr(node, "line", None)
@@ -203,6 +204,12 @@ def _names(
                 yield from _verbatim(item, label, element_id, line)
             elif isinstance(item, BaseModel):
                 yield from _names(item, label, element_id)
+            elif field == "namespaces" and isinstance(item, tuple) and len(item) == 2:
+                prefix, uri = item  # declarations a model element keeps (the package's)
+                problem = _declaration_problem(str(prefix), str(uri))
+                if problem is not None:
+                    what = f"declares the namespace prefix {prefix!r} as {uri!r}"
+                    yield label, element_id, line, f"{what}: {problem}"
             elif field.endswith("attrs") and isinstance(item, tuple) and item:
                 name = item[0]
                 problem = _name_problem(name, attribute=True) if isinstance(name, str) else None
