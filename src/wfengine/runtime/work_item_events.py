@@ -29,11 +29,33 @@ class _ByUser:
 
 
 @dataclass(frozen=True, slots=True)
-class WorkItemAllocated(_ByUser):
-    """``user`` claimed the work item (it was offered to them), or was given it when it was
-    sent back to their activity."""
+class WorkItemAllocated:
+    """``user`` claimed the work item (it was offered to them); or, with ``user`` None, the
+    engine gave it to ``to`` as it offered it (an assignment rule such as
+    ``AssignToPerformerOfActivity``, or work sent back to whoever did it last): nobody acted,
+    so the event names no user, as an escalation's names none."""
 
     KIND: ClassVar[str] = "work_item.allocated"
+    work_item_id: str
+    user: str | None
+    to: str | None = None
+
+    @property
+    def holder(self) -> str | None:
+        """Who has the item after it: the one who claimed it, or the one it was given to."""
+        return self.user if self.user is not None else self.to
+
+    def detail(self) -> Any:
+        found: dict[str, Any] = {"work_item": self.work_item_id}
+        if self.user is not None:
+            found["user"] = self.user
+        if self.to is not None:
+            found["to"] = self.to
+        return found
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail.get("user"), detail.get("to"))
 
 
 @dataclass(frozen=True, slots=True)

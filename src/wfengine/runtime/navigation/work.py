@@ -99,9 +99,10 @@ class Work(NavigatorBase):
             previous = sent_back["holder"]
             if previous is not None and previous not in excluded_performers(ai):
                 holder = previous
-        if holder is not None:  # allocated at once, told to them alone
+        if holder is not None:  # allocated at once, told to them alone: by the engine
             item.state, item.holder = WorkItemState.ALLOCATED, holder
-            inst.changes.append(change(self.now, WorkItemAllocated(item.id, holder), ai.id, act.id))
+            given = WorkItemAllocated(item.id, None, holder)
+            inst.changes.append(change(self.now, given, ai.id, act.id))
         if sent_back is not None:
             # one entry says it all (who has the work again, and why): no separate
             # work_item.offered or work_item.assigned
