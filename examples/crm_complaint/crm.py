@@ -18,6 +18,14 @@ The process keys its cases the same way: ``lookup_customer`` gives the phone's k
 replaces what was typed in the case's ``phone`` field, so the engine's correlation (phone and
 acceptance number, :func:`find_case`) and the web centre's status table find a case whichever
 way the customer writes their number.
+
+A web complaint is answered by e-mail, so the web form captures the customer's address:
+:func:`take_complaint` (the intake of both channels) refuses a web complaint without a valid
+one (``DataTypeError`` naming ``email``, nothing started), and the case keeps it in its
+``email`` field, which the e-mail channel writes to. A case started another way is checked
+again at intake (``lookup_customer``, which takes the customer table's address when none was
+typed): a web complaint without a valid address stops in an incident naming it before an
+acceptance number is taken, rather than telling the customer nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -32,6 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from wfengine import ApplicationRegistry, PermanentApplicationError
+from wfengine.errors import DataTypeError
 
 metadata = sa.MetaData()
 
@@ -69,9 +79,20 @@ notifications = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("phone", sa.String(32), nullable=False, index=True),
     sa.Column("channel", sa.String(20), nullable=False),
+    #: where it went: the e-mail address, or the phone number for the SMS gateway
+    sa.Column("address", sa.String(254), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+@dataclass(frozen=True)
+class Customer:
+    """Whom a message is for: the phone number (as the CRM keys it) and, for a web
+    complaint, the e-mail address the web form captured."""
+
+    phone: str
+    email: str | None = None
 
 
 class Channel(Protocol):
@@ -81,22 +102,69 @@ class Channel(Protocol):
 
     name: str
 
-    def send(self, phone: str, text: str) -> None: ...
+    def send(self, customer: Customer, text: str) -> None: ...
 
 
 class RecordedChannel:
-    """A channel whose messages go into the notifications table."""
+    """A channel whose messages go into the notifications table: e-mail to the customer's
+    address (``address="email"``; a customer without one is an error naming it), SMS to
+    their phone (``address="phone"``)."""
 
-    def __init__(self, apps: CrmApps, name: str) -> None:
-        self.apps, self.name = apps, name
+    def __init__(self, apps: CrmApps, name: str, address: str = "phone") -> None:
+        self.apps, self.name, self.address = apps, name, address
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, customer: Customer, text: str) -> None:
+        to = customer.email if self.address == "email" else customer.phone
+        if not to:
+            raise PermanentApplicationError(
+                f"no {self.address} to tell the customer of {customer.phone!r} by {self.name}"
+            )
         with self.apps.db.begin() as conn:
             conn.execute(
                 notifications.insert().values(
-                    phone=phone_key(phone), channel=self.name, text=text, at=self.apps.now()
+                    phone=phone_key(customer.phone),
+                    channel=self.name,
+                    address=to,
+                    text=text,
+                    at=self.apps.now(),
                 )
             )
+
+
+#: an e-mail address as a web form accepts it: a local part of the usual characters (no
+#: leading, trailing or double dot), one ``@``, and a domain of labels with a top level
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_address(text: str | None) -> str | None:
+    """The e-mail address as the CRM keeps it (trimmed, the domain in lower case), None for
+    none given; ``DataTypeError`` naming ``email`` for one that is no address."""
+    if text is None or not str(text).strip():
+        return None
+    address = str(text).strip()
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def take_complaint(engine: Any, data: Mapping[str, Any]) -> str:
+    """Start a complaint from the web form or the hotline agent's screen (``data``: the
+    complaint's fields, as ``complaint.xpdl`` declares them); the case's instance id.
+
+    A web complaint is answered by e-mail: without a valid address in ``email`` it is refused
+    (``DataTypeError`` naming the field) and nothing is started; an address given at the
+    hotline is checked too, and kept."""
+    values = dict(data)
+    email = email_address(values.get("email"))
+    if values.get("channel") == "web" and email is None:
+        raise DataTypeError("email: a web complaint needs the customer's e-mail address")
+    values["email"] = email
+    case: str = engine.start_process("complaint", values)
+    return case
 
 
 #: the country calling code of the call centre's customers (mainland China)
@@ -187,7 +255,7 @@ class CrmApps:
         self._clock = clock
         #: the intake channel -> how the customer is told (the web: e-mail, the hotline: SMS)
         self.channels: dict[str, Channel] = {
-            "web": RecordedChannel(self, "email"),
+            "web": RecordedChannel(self, "email", address="email"),
             "hotline": RecordedChannel(self, "sms"),
             **(channels or {}),
         }
@@ -221,20 +289,38 @@ class CrmApps:
 
     # -- the applications ------------------------------------------------------------------
 
-    def lookup_customer(self, lookup_phone: str | None) -> dict[str, str]:
+    def lookup_customer(
+        self,
+        lookup_phone: str | None,
+        lookup_channel: str | None = None,
+        lookup_email: str | None = None,
+    ) -> dict[str, str | None]:
         """The customer's name and value from the customer table (an unknown caller is a
-        new, standard customer), and their phone number as the CRM keys it."""
+        new, standard customer), their phone number as the CRM keys it, and their e-mail
+        address (the one typed, else the table's). A web complaint without a valid address
+        is an error naming it: it could not be answered."""
         key = phone_key(lookup_phone or "")
         if not key:
             raise PermanentApplicationError(
                 f"the complaint has no phone number: got {lookup_phone!r}"
             )
+        try:
+            email = email_address(lookup_email)
+        except DataTypeError as exc:
+            raise PermanentApplicationError(str(exc)) from None
         query = sa.select(customers).where(customers.c.phone == key)
         with self.db.connect() as conn:
             row = conn.execute(query).first()
+        email = email or (row.email if row is not None else None)
+        if lookup_channel == "web" and not email:
+            raise PermanentApplicationError(
+                "email: a web complaint needs the customer's e-mail address (none typed, "
+                "none in the customer table)"
+            )
+        found = {"found_phone": key, "found_email": email}
         if row is None:
-            return {"found_name": "new customer", "found_value": "standard", "found_phone": key}
-        return {"found_name": row.name, "found_value": row.value, "found_phone": key}
+            return {"found_name": "new customer", "found_value": "standard", **found}
+        return {"found_name": row.name, "found_value": row.value, **found}
 
     def next_acceptance_number(self, acceptance_phone: str) -> dict[str, str]:
         """The next acceptance number under this phone number (unique: see the notes)."""
@@ -278,17 +364,24 @@ class CrmApps:
                 )
             )
 
-    def notify_customer(self, notify_phone: str, notify_channel: str, notify_text: str) -> None:
-        """Tell the customer through the channel their complaint came by (``channels``); a
-        channel with no adapter is an error naming it (guessing one would tell the customer
-        where they may not look)."""
+    def notify_customer(
+        self,
+        notify_phone: str,
+        notify_channel: str,
+        notify_text: str,
+        notify_email: str | None = None,
+    ) -> None:
+        """Tell the customer through the channel their complaint came by (``channels``): the
+        web's by e-mail at ``notify_email``, the hotline's by SMS; a channel with no adapter
+        is an error naming it (guessing one would tell the customer where they may not
+        look)."""
         channel = self.channels.get(notify_channel)
         if channel is None:
             known = ", ".join(sorted(self.channels))
             raise PermanentApplicationError(
                 f"no channel {notify_channel!r} to tell the customer by ({known})"
             )
-        channel.send(notify_phone, notify_text)
+        channel.send(Customer(notify_phone, notify_email or None), notify_text)
 
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
         """Bind the applications. ``asynchronous=True`` when the CRM tables live in the

@@ -9,7 +9,10 @@ and workflow integration, and a call centre's work-order flow):
    details come from the CRM customer table (``lookup_customer``), and so does the phone
    number as the CRM keys it (``crm.phone_key``: ``"+86 138 0000 0101"`` and
    ``"13800000101"`` are one number), which replaces what was typed in ``phone``: the case is
-   found, correlated and exported under one spelling (the trail keeps what was typed).
+   found, correlated and exported under one spelling (the trail keeps what was typed). A web
+   complaint carries the customer's e-mail address (``email``: the web form requires a valid
+   one, ``crm.take_complaint``; ``lookup_customer`` checks it again and takes the customer
+   table's when none was typed): the web's customers are told by e-mail there.
 2. Instant answer: when the agent or the website answered at once and the customer is
    satisfied, the complaint and the answer go into the complaint history and the case ends.
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
@@ -123,6 +126,7 @@ def build() -> Package:
     department = EnumerationType(values=DEPARTMENTS)
     # the complaint: common fields of every work order, then the category's
     p.data_field("phone", "STRING", name="Customer phone number (as the CRM keys it)")
+    p.data_field("email", "STRING", name="Customer e-mail address (the web answers there)")
     p.data_field("channel", EnumerationType(values=CHANNELS), initial='"hotline"',
                  name="web or hotline")  # fmt: skip
     p.data_field("category", EnumerationType(values=CATEGORIES), extended=public)
@@ -154,20 +158,23 @@ def build() -> Package:
                  name="the departments that sent the case back and wait for it")  # fmt: skip
     # the applications (bound in crm.py)
     p.application("lookup_customer", params=[("lookup_phone", "IN", "STRING"),
+                  ("lookup_channel", "IN", "STRING"), ("lookup_email", "IN", "STRING"),
                   ("found_name", "OUT", "STRING"), ("found_value", "OUT", "STRING"),
-                  ("found_phone", "OUT", "STRING")])  # fmt: skip
+                  ("found_phone", "OUT", "STRING"), ("found_email", "OUT", "STRING")])  # fmt: skip
     p.application("record_history", params=[("history_phone", "IN", "STRING"),
                   ("history_text", "IN", "STRING"), ("history_answer", "IN", "STRING"),
                   ("history_acceptance", "IN", "STRING")])  # fmt: skip
     p.application("next_acceptance_number", params=[("acceptance_phone", "IN", "STRING"),
                   ("acceptance_number", "OUT", "STRING")])  # fmt: skip
     p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
-                  ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING")])  # fmt: skip
+                  ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING"),
+                  ("notify_email", "IN", "STRING")])  # fmt: skip
 
     # 1-2: intake, customer details (and the phone as the CRM keys it), instant answer
     p.start("intake", extended=_public("Complaint received"))
     p.activity("lookup_customer", tool="lookup_customer",
-               args=["phone", "customer_name", "customer_value", "phone"])  # fmt: skip
+               args=["phone", "channel", "email", "customer_name", "customer_value", "phone",
+                     "email"])  # fmt: skip
     p.route("answered_at_once")
     p.activity("record_instant", tool="record_history",
                args=["phone", "text", "instant_answer", '""'],
@@ -182,7 +189,8 @@ def build() -> Package:
     p.activity("accept", tool="next_acceptance_number", args=["phone", CORRELATION],
                extended=_public("Accepted for handling"))  # fmt: skip
     told = f'"Your complaint is number " + {CORRELATION}'
-    p.activity("tell_customer", tool="notify_customer", args=["phone", "channel", told])
+    p.activity("tell_customer", tool="notify_customer",
+               args=["phone", "channel", told, "email"])  # fmt: skip
     p.sequence("accept", "tell_customer", "triage")
     # routed by the agent's choice, or by conditions (a gold customer's severe complaint goes
     # straight to the department of its category), else to the coordinator
@@ -207,7 +215,8 @@ def build() -> Package:
     p.transition("decide", "record_reply", condition='decision == "close"')
     # abort: the customer, who was given an acceptance number, is told
     p.end("aborted", extended=_public("Closed without action"))
-    p.activity("tell_aborted", tool="notify_customer", args=["phone", "channel", _ABORT_TEXT])
+    p.activity("tell_aborted", tool="notify_customer",
+               args=["phone", "channel", _ABORT_TEXT, "email"])  # fmt: skip
     p.transition("decide", "tell_aborted", condition='decision == "abort"')
     # back to the agent to amend
     p.activity("amend", performer=AGENT, name="Amend the work order",
@@ -247,7 +256,7 @@ def build() -> Package:
     p.activity("back_to_coordinator", script="decision = None")
     p.transition("back_to_coordinator", "coordinate")
     # ask the customer and wait for their reply, or three days
-    p.activity("ask", tool="notify_customer", args=["phone", "channel", "question"],
+    p.activity("ask", tool="notify_customer", args=["phone", "channel", "question", "email"],
                extended=_public("Asked you for more information"))  # fmt: skip
     # a new question: no answer to it yet, and not timed out
     p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
@@ -264,7 +273,8 @@ def build() -> Package:
     # 7: the reply into the history, the customer told
     p.activity("record_reply", tool="record_history",
                args=["phone", "text", _REPLY_TEXT, CORRELATION])  # fmt: skip
-    p.activity("notify_reply", tool="notify_customer", args=["phone", "channel", _REPLY_TEXT],
+    p.activity("notify_reply", tool="notify_customer",
+               args=["phone", "channel", _REPLY_TEXT, "email"],
                extended=_public("Answer sent"))  # fmt: skip
     p.end("closed")
     p.sequence("record_reply", "notify_reply", "closed")

@@ -30,6 +30,7 @@ import importlib.util
 import os
 import re
 import struct
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,8 +58,8 @@ def _crm_phone_key() -> Any:
     path = Path(__file__).with_name("crm.py")
     spec = importlib.util.spec_from_file_location("crm_complaint_phone_key", path)
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)  # (registered first: its dataclasses look it up)
     return module.phone_key
 
 

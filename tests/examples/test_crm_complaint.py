@@ -44,10 +44,11 @@ class Desk:
         self.engine, self.crm, self.clock = engine, crm, clock
 
     def intake(self, **data: Any) -> str:
+        """The complaint typed at the hotline (or the web form, ``channel="web"``)."""
         values = {"phone": PHONE, "channel": "hotline", "category": "billing",
                   "severity": 2, "text": "I was charged twice"}  # fmt: skip
         values.update(data)
-        return self.engine.start_process("complaint", values)
+        return crm_module.take_complaint(self.engine, values)
 
     def item(self, iid: str, activity: str) -> Any:
         [found] = [w for w in self.engine.work_items(iid) if w.activity_id == activity]
@@ -115,7 +116,7 @@ def test_one_phone_written_two_ways_is_one_customer_with_one_numbering(desk: Des
     customer (found in the customer table either way), numbered on from one sequence, never
     told the same acceptance number twice."""
     first = desk.intake()
-    second = desk.intake(phone="13800000101", channel="web")
+    second = desk.intake(phone="13800000101", channel="web", email="wei@example.com")
     third = desk.intake(phone="0086-138-0000-0101")
     numbers = [desk.engine.instance(i).data["acceptance_no"] for i in (first, second, third)]
     assert numbers == ["0101-0001", "0101-0002", "0101-0003"]
@@ -460,7 +461,7 @@ def test_attachments_and_comments_along_the_way(desk: Desk) -> None:
 def test_customers_are_told_through_the_channel_they_came_by(desk: Desk) -> None:
     """Web complaints are answered by e-mail, hotline ones by SMS; another adapter of the same
     protocol (a fax, say) replaces one."""
-    web = desk.intake(channel="web")
+    web = desk.intake(channel="web", email="wei@example.com")
     assert desk.crm.sent(PHONE)[-1]["channel"] == "email"
     assert desk.engine.instance(web).data["acceptance_no"] in desk.crm.sent(PHONE)[-1]["text"]
 
@@ -470,13 +471,69 @@ def test_customers_are_told_through_the_channel_they_came_by(desk: Desk) -> None
         def __init__(self) -> None:
             self.pages: list[tuple[str, str]] = []
 
-        def send(self, phone: str, text: str) -> None:
-            self.pages.append((phone, text))
+        def send(self, customer: Any, text: str) -> None:
+            self.pages.append((customer.phone, text))
 
     fax = Fax()
     desk.crm.channels["hotline"] = fax
     desk.intake(channel="hotline")
     assert fax.pages and fax.pages[0][0] == crm_module.phone_key(PHONE)
+
+
+def test_a_web_complaint_is_answered_at_the_e_mail_address_the_form_captured(
+    desk: Desk,
+) -> None:
+    """The web form's address is kept on the case (as typed, the domain in lower case) and
+    every message of the case goes there by e-mail: the acceptance number, a question, the
+    answer."""
+    iid = desk.intake(channel="web", email=" Wei.Zhang@Example.COM ")
+    assert desk.engine.instance(iid).data["email"] == "Wei.Zhang@example.com"
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
+    assert crm_module.customer_reply(desk.engine, iid, "the Visa") is True
+    desk.do(iid, "coordinate", "dan", decision="close", reply="Refunded")
+    sent = desk.crm.sent(PHONE)
+    assert [(m["channel"], m["address"]) for m in sent] == [("email", "Wei.Zhang@example.com")] * 3
+    assert [m["text"] for m in sent][1:] == ["Which card?", "Refunded"]
+    assert "email" not in brief_status(desk.engine, iid).fields  # kept inside
+    desk.intake(phone="+86 139 5555 0101")  # at the hotline: by SMS, to the phone
+    assert desk.crm.sent("+86 139 5555 0101")[-1]["address"] == "13955550101"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [None, "", "wei.example.com", "wei@", "wei@@example.com", "wei zhang@example.com",
+     "wei@example", "a..b@example.com"],
+)  # fmt: skip
+def test_a_web_complaint_without_a_valid_e_mail_address_is_refused_at_intake(
+    desk: Desk, email: str | None
+) -> None:
+    from wfengine.errors import DataTypeError
+
+    with pytest.raises(DataTypeError, match="email"):
+        desk.intake(channel="web", email=email)
+    assert desk.engine.instance_summaries() == []
+    assert desk.crm.sent() == []
+    with pytest.raises(DataTypeError, match="email"):  # checked at the hotline too, if given
+        desk.intake(email=email or "wei@")
+
+
+def test_a_web_case_started_without_an_address_stops_before_it_is_numbered(desk: Desk) -> None:
+    """Started around the web form (``wfengine instance start``), a web complaint without an
+    address is an incident naming it, before an acceptance number is taken; a known customer's
+    address in the customer table is used when none was typed."""
+    bare = desk.engine.start_process(
+        "complaint", {"phone": "+86 139 5555 0101", "channel": "web", "text": "x"}
+    )
+    [incident] = desk.engine.incidents(bare)
+    assert "e-mail address" in incident.message
+    assert desk.engine.instance(bare).data["acceptance_no"] is None
+    desk.crm.add_customers([{"phone": "13911112222", "name": "Li Na", "value": "standard",
+                             "email": "li.na@example.com"}])  # fmt: skip
+    known = desk.engine.start_process(
+        "complaint", {"phone": "+86 139 1111 2222", "channel": "web", "text": "x"}
+    )
+    assert desk.engine.instance(known).data["email"] == "li.na@example.com"
+    assert desk.crm.sent("13911112222")[-1]["address"] == "li.na@example.com"
 
 
 def test_routed_by_the_agents_choice(desk: Desk) -> None:
@@ -557,7 +614,8 @@ def test_a_landline_written_two_ways_never_gets_the_same_acceptance_number_twice
 ) -> None:
     desk.crm.add_customers([{"phone": "010 5550 0101", "name": "Li Na", "value": "gold"}])
     first = desk.intake(phone="010 5550 0101")  # typed by the agent
-    second = desk.intake(phone="+86 10 5550 0101", channel="web")  # by the customer
+    second = desk.intake(phone="+86 10 5550 0101", channel="web",
+                         email="li.na@example.com")  # by the customer  # fmt: skip
     data = [desk.engine.instance(i).data for i in (first, second)]
     assert [d["acceptance_no"] for d in data] == ["0101-0001", "0101-0002"]
     assert [d["customer_name"] for d in data] == ["Li Na", "Li Na"]
@@ -568,7 +626,7 @@ def test_a_case_is_found_by_its_phone_written_any_way(desk: Desk, tmp_path: Path
     acceptance number) and the web centre's lookup find the customer's cases whichever way
     the phone was typed at intake and is typed now."""
     hotline = desk.intake(phone="+86 138 0000 0101")
-    web = desk.intake(phone="13800000101", channel="web")
+    web = desk.intake(phone="13800000101", channel="web", email="wei@example.com")
     numbers = [desk.engine.instance(i).data["acceptance_no"] for i in (hotline, web)]
     assert [desk.engine.instance(i).data["phone"] for i in (hotline, web)] == ["13800000101"] * 2
     for typed in ("0086 138 0000 0101", "13800000101"):
