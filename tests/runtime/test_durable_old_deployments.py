@@ -70,7 +70,7 @@ def test_a_stored_deployment_that_no_longer_compiles_fails_only_its_own_instance
         with pytest.raises(DeployError, match=r"'desk' v1, deployed in .* does not compile"):
             e.instance(broken)
         with pytest.raises(DeployError, match="does not compile"):  # each time it is asked
-            e.terminate(broken)
+            e.suspend(broken)
         (item,) = e.work_items(fine)
         e.complete_work_item(item.id)
         assert e.instance(fine).state is ProcessState.COMPLETED

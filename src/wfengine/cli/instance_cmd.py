@@ -220,7 +220,9 @@ def _state_command(verb: str, summary: str) -> click.Command:
     def command(instance_id: str, url: str) -> None:
         with engine_on(url) as engine:
             getattr(engine, verb)(instance_id)
-            state = engine.instance(instance_id).state.value
+            # (its summary: an instance closed without its process definition, which no
+            # longer compiles, is shown too)
+            state = engine.instance_summary(instance_id).state.value
         click.echo(f"{instance_id} {state}")
 
     return command

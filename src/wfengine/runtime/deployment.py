@@ -13,14 +13,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
-from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.errors import DeployError, StoreError
+from wfengine.definition.model import Activity, BlockActivity, Package, WorkflowProcess
+from wfengine.errors import DefinitionError, DeployError, StoreError
 from wfengine.runtime.compile_activity import stored_deployment
-from wfengine.runtime.compiler import CompiledProcess, compile_process
+from wfengine.runtime.compiler import (
+    ActivityKind,
+    CActivity,
+    CGraph,
+    CompiledProcess,
+    JoinKind,
+    SplitKind,
+    compile_process,
+)
 
 _log = logging.getLogger("wfengine.deploy")
 
@@ -68,7 +79,8 @@ class DeploymentCache:
     :func:`~wfengine.runtime.compile_activity.stored_deployment`, where the rules that only
     guard new definitions bend with a warning. One that still does not compile raises a
     :class:`~wfengine.errors.DeployError` naming it, each time it is asked for (compiled once):
-    only what needs that version fails.
+    only what needs that version fails. Within :func:`standing_in` (closing an instance) it is
+    read on a :func:`stand_in` instead, never kept.
     """
 
     def __init__(self) -> None:
@@ -104,10 +116,21 @@ class DeploymentCache:
             return found
         broken = self._broken.get((process_id, version))
         if broken is not None:
+            if _standing_in.get():
+                return stand_in(process_id, version, fingerprint_, self._packages.get(xpdl_sha256))
             raise DeployError(broken)
         package = self._packages.get(xpdl_sha256)
         if package is None:
-            package = self._packages[xpdl_sha256] = _package(xpdl, model, where)
+            try:
+                package = self._packages[xpdl_sha256] = _package(xpdl, model, where)
+            except (DefinitionError, ValueError) as exc:  # edited by hand, or another format
+                text = self._broken[(process_id, version)] = (
+                    f"process {process_id!r} v{version}, deployed in {where}: its stored "
+                    f"package does not read in this wfengine: {exc}"
+                )
+                if _standing_in.get():
+                    return stand_in(process_id, version, fingerprint_, None)
+                raise DeployError(text) from exc
         process = next((p for p in package.workflow_processes if p.id == process_id), None)
         if process is None:
             raise StoreError(
@@ -122,9 +145,121 @@ class DeploymentCache:
                 f"process {process_id!r} v{version}, deployed in {where}, does not compile "
                 f"in this wfengine: {exc}"
             )
+            if _standing_in.get():
+                return stand_in(process_id, version, fingerprint_, package)
             raise DeployError(text) from exc
         self._versions[(process_id, version)] = deployed
         return deployed
+
+
+# --------------------------------------------------------------------------- stand-ins
+
+#: set while a command may read a stored version that does not compile on a stand-in
+_standing_in: ContextVar[bool] = ContextVar("wfengine_standing_in", default=False)
+
+
+@contextmanager
+def standing_in() -> Iterator[None]:
+    """Within it, a stored version that does not compile (or whose package does not even
+    read) is read on a stand-in of its graph (:func:`stand_in`) instead of raising its
+    :class:`~wfengine.errors.DeployError`: what terminating or aborting its instances needs,
+    and only that (the engine closes them so; every other command still fails)."""
+    token = _standing_in.set(True)
+    try:
+        yield
+    finally:
+        _standing_in.reset(token)
+
+
+def stand_in(
+    process_id: str, version: int, fingerprint_: str, package: Package | None
+) -> DeployedProcess:
+    """Version ``version`` of ``process_id`` without its compiled process: graphs that hold
+    only what an instance document points at (each activity's id, by its index, and the
+    block a block activity runs), read from ``package``'s model where it has the process,
+    else placeholder activities named by their index (``#3``). Nothing runs on it: it lets
+    an instance be loaded and closed (its open activities, work items, timers and jobs)."""
+    process = None
+    if package is not None:
+        process = next((p for p in package.workflow_processes if p.id == process_id), None)
+    if process is None:
+        process = WorkflowProcess(id=process_id)
+        package = Package(id=package.id if package is not None else "?", workflow_processes=())
+    assert package is not None
+    name = f"process {process_id!r} (a stand-in)"
+    graph = _graph(process, process.activities, name, ()) if process.activities else None
+    compiled = CompiledProcess(
+        process_id=process_id,
+        package_id=package.id,
+        graph=graph if graph is not None else _placeholder_graph(name),
+        data_fields=(),
+        formal_parameters=(),
+        # unknown: a commit of a closed instance then drops whatever correlation rows it had
+        correlation_keys=("",),
+    )
+    return DeployedProcess(
+        process_id, version, package.id, fingerprint_, process, package, compiled
+    )
+
+
+def _graph(
+    process: WorkflowProcess, activities: Sequence[Activity], name: str, sets: tuple[str, ...]
+) -> CGraph:
+    """The stand-in graph of ``activities`` (the top level or an activity set)."""
+    acts: list[CActivity] = []
+    for index, a in enumerate(activities):
+        block: CGraph | None = None
+        if isinstance(a.body, BlockActivity):
+            set_id = a.body.activity_set_id
+            found = next((s for s in process.activity_sets if s.id == set_id), None)
+            inner = f"{name}, activity set {set_id!r}"
+            if found is not None and set_id not in sets and len(sets) < 64:
+                block = _graph(process, found.activities, inner, (*sets, set_id))
+            else:
+                block = _placeholder_graph(inner)
+        kind = ActivityKind.BLOCK if block is not None else ActivityKind.NONE
+        acts.append(_activity(index, a, kind, block))
+    by_id = {a.id: a.index for a in acts}
+    return CGraph(name, tuple(acts), by_id, (), (), tracks_places=False)
+
+
+def _activity(index: int, model: Activity, kind: ActivityKind, block: CGraph | None) -> CActivity:
+    return CActivity(
+        index, model.id, model, kind, (), (), JoinKind.PASS, 0, SplitKind.ALL, block=block
+    )
+
+
+class _Placeholders(Sequence[CActivity]):
+    """The activities of a graph nothing is known of: made as an instance document asks for
+    them by index, each named by its index and running a block of the same kind."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._made: dict[int, CActivity] = {}
+
+    @overload
+    def __getitem__(self, index: int) -> CActivity: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CActivity]: ...
+    def __getitem__(self, index: int | slice) -> CActivity | Sequence[CActivity]:
+        if isinstance(index, slice):
+            return [self._made[i] for i in sorted(self._made)][index]
+        if type(index) is not int or index < 0:
+            raise IndexError(index)
+        found = self._made.get(index)
+        if found is None:
+            block = _placeholder_graph(f"{self._name}, block #{index}")
+            model = Activity(id=f"#{index}")
+            found = self._made[index] = _activity(index, model, ActivityKind.BLOCK, block)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+
+def _placeholder_graph(name: str) -> CGraph:
+    activities = cast("tuple[CActivity, ...]", _Placeholders(name))
+    return CGraph(name, activities, {}, (), (), tracks_places=False)
 
 
 def _package(xpdl: str, model: str | None, where: str) -> Package:

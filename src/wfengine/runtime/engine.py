@@ -57,7 +57,12 @@ from wfengine.errors import (
 from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
-from wfengine.runtime.deployment import DeployedProcess, deployed_version, fingerprint
+from wfengine.runtime.deployment import (
+    DeployedProcess,
+    deployed_version,
+    fingerprint,
+    standing_in,
+)
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
@@ -79,6 +84,7 @@ from wfengine.runtime.work_item_commands import WorkItemCommands
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")
 _deploy_log = logging.getLogger("wfengine.deploy")
+_log = logging.getLogger("wfengine.engine")
 
 
 def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
@@ -415,7 +421,12 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             self.fire_due_timers(instances=resumed)
 
     def terminate(self, instance_id: str, *, user: str | None = None) -> None:
-        """Stop an open instance by request (``closed.terminated``)."""
+        """Stop an open instance by request (``closed.terminated``).
+
+        Like :meth:`abort`, it closes an instance whose stored process version no longer
+        compiles too (a deployment stored by another wfengine, or edited): its open
+        activities, work items, timers and jobs are closed as its stored document names them,
+        and a warning on the ``wfengine.engine`` logger says so."""
         self._close(instance_id, ProcessState.TERMINATED, "terminate", user)
 
     def abort(self, instance_id: str, *, user: str | None = None) -> None:
@@ -429,7 +440,15 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
             nav.close_instance(inst, state, user)
             self._commit(nav)
 
-        self._command(body)
+        try:
+            self._command(body)
+        except DeployError as exc:
+            # its stored deployment no longer compiles (stored by another wfengine, or edited):
+            # an operator must still be able to close it, so it is read on a stand-in of its
+            # graph, which names what its document points at; what is open is closed as always
+            _log.warning("%s %s without its process definition: %s", verb, instance_id, exc)
+            with standing_in():
+                self._command(body)
 
     def set_data(
         self, instance_id: str, values: Mapping[str, Any], *, user: str | None = None
