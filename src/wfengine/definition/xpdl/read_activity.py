@@ -93,7 +93,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
     return Activity(
         id=activity_id,
         name=cur.attr("Name"),
-        description=cur.text("Description"),
+        description=cur.prose("Description"),
         body=body,
         performers=_performers(ctx, cur, spill, task_performers),
         start_mode=_read_mode(ctx, cur, "StartMode", spill),

@@ -392,7 +392,7 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
         application_id=cur.required_attr("Id"),
         tool_type=tool_type,
         actual_parameters=read_actual_parameters(ctx, cur, spill),
-        description=cur.text("Description"),
+        description=cur.prose("Description"),
         extended_attributes=read_extended_attributes(
             ctx, cur, spill, own=local_name(el) == "TaskApplication"
         ),

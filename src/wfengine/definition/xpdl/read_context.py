@@ -315,6 +315,21 @@ class ReadContext:
         Cursor(self, el).drop_attrs()
         return element_text(el)
 
+    def prose_of(self, el: etree._Element) -> str | None:
+        """The text of a free-text element (Description, Documentation) exactly as written:
+        its indentation, line breaks and leading or trailing spaces are the author's, so a
+        written file keeps them. None only when it has no text at all. Structure on it is
+        reported, as :meth:`text_of` does."""
+        if element_children(el):
+            self.warn(
+                "xpdl-unreadable",
+                f"<{local_name(el)}> at line {line_of(el)} has element content; "
+                "only its text is kept",
+                el,
+            )
+        Cursor(self, el).drop_attrs()
+        return all_text(el) or None
+
     def text_and_attrs(self, el: etree._Element) -> tuple[str | None, Attrs]:
         """Text and all attributes of an element the model holds as a string plus attributes.
 
@@ -512,6 +527,12 @@ class Cursor:
         """
         el = self.child(*names)
         return None if el is None else self.ctx.text_of(el)
+
+    def prose(self, *names: str) -> str | None:
+        """Text of the first such child exactly as written (:meth:`ReadContext.prose_of`):
+        a Description or Documentation, whose spaces and line breaks are the author's."""
+        el = self.child(*names)
+        return None if el is None else self.ctx.prose_of(el)
 
     def wrapped(
         self, wrapper: str, item: str, spill: list[XmlNode], *, namespace: str | None = None

@@ -139,7 +139,7 @@ def read_transition(ctx: ReadContext, el: etree._Element) -> Transition:
         to=cur.required_attr("To"),
         name=cur.attr("Name"),
         condition=read_condition(ctx, cond_el, spill) if cond_el is not None else None,
-        description=cur.text("Description"),
+        description=cur.prose("Description"),
         extended_attributes=read_extended_attributes(ctx, cur, spill),
         graphics=read_graphics(cur, "ConnectorGraphicsInfos", spill),
         **cur.rest(spill),
@@ -179,7 +179,7 @@ def read_process_header(ctx: ReadContext, el: etree._Element) -> ProcessHeader:
         ecur.spill(spill)
     return ProcessHeader(
         created=cur.text("Created"),
-        description=cur.text("Description"),
+        description=cur.prose("Description"),
         priority=cur.text("Priority"),
         limit=cur.text("Limit"),
         valid_from=cur.text("ValidFrom"),
