@@ -52,7 +52,9 @@ class MultiInstance(NavigatorBase):
 
     def add_mi_child(self, container: ActivityInstance, fields: tuple[str, ...]) -> str | None:
         """One more instance of the running MI activity ``container`` (WCP15/WCP36): in
-        parallel it starts now (its id is returned); in sequence it runs after the others."""
+        parallel it starts now (its id is returned); in sequence it runs after the others:
+        now only when none runs and the activity is not held by an incident (whose retry
+        goes on to the next instance)."""
         mi = container.mi
         loop = container.act.loop
         assert mi is not None and loop is not None
@@ -60,7 +62,7 @@ class MultiInstance(NavigatorBase):
         inst = container.scope.instance
         added = MultiInstanceAdded(mi.total, fields)
         inst.changes.append(change(self.now, added, container.id, container.act.id))
-        if loop.parallel or mi.started == mi.completed:
+        if loop.parallel or (container.incident is None and not _one_runs(container)):
             self._spawn_child(container)
             return mi.children[-1].id
         return None
@@ -171,5 +173,13 @@ class MultiInstance(NavigatorBase):
             # flow None: the last instance's token flows here, like the others' did
             self._leave(container, traced=True)
             return
-        if not loop.parallel and mi.started < mi.total:
+        if not loop.parallel and mi.started < mi.total and not _one_runs(container):
             self._spawn_child(container)
+
+
+def _one_runs(container: ActivityInstance) -> bool:
+    """Does an instance of the sequential MI activity ``container`` run (one at a time: the
+    last one started)?"""
+    mi = container.mi
+    assert mi is not None
+    return bool(mi.children) and mi.children[-1].state.is_open

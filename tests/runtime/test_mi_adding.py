@@ -1,0 +1,71 @@
+"""Adding instances to a running multi-instance activity (``add_mi_instance``, WCP15/WCP36):
+a sequential activity still runs one instance at a time whatever happened before (an incident
+and its retry), and an activity whose flow condition held takes no new instances."""
+
+from __future__ import annotations
+
+from tests.runtime.conftest import run
+from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ProcessState
+
+
+def _mi(
+    engine: Engine, condition: str, *, ordering: str = "Parallel", cancelling: bool = False
+) -> str:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("limit", "INTEGER")
+    loop = multi_instance("3", ordering=ordering, flow="Complex", complex_flow_condition=condition)
+    extended = {"wfengine:cancelRemaining": "true"} if cancelling else None
+    p.activity("m", performer="clerk", loop=loop, extended=extended)
+    p.activity("after").transition("m", "after")
+    return run(engine, pb)
+
+
+def _container(engine: Engine, iid: str) -> str:
+    [container] = [
+        a.id for a in engine.activity_instances(iid) if a.activity_id == "m" and a.mi_index is None
+    ]
+    return container
+
+
+def _open_instances(engine: Engine, iid: str) -> int:
+    return sum(
+        1
+        for a in engine.activity_instances(iid)
+        if a.activity_id == "m" and a.mi_index is not None and a.state.is_open
+    )
+
+
+def test_an_instance_added_while_a_sequential_mi_activity_waits_on_an_incident_runs_alone(
+    engine: Engine,
+) -> None:
+    # the flow condition fails after the first instance (limit has no value): an incident on
+    # the activity; an instance added meanwhile waits, and the retry runs one at a time
+    iid = _mi(engine, "completed >= limit", ordering="Sequential")
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "leave"
+    assert engine.add_mi_instance(_container(engine, iid)) is None  # after the others
+    assert _open_instances(engine, iid) == 0
+    engine.set_data(iid, {"limit": 10})
+    engine.retry_incident(incident.id)
+    assert _open_instances(engine, iid) == 1  # (it was 2: the added one and the next)
+    for _ in range(3):  # two left of the three, and the added one: one at a time
+        assert _open_instances(engine, iid) == 1
+        engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert engine.trace(iid) == ["m"] * 4 + ["after"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_instance_added_while_a_sequential_mi_activity_runs_one_waits_for_it(
+    engine: Engine,
+) -> None:
+    iid = _mi(engine, "completed >= instances", ordering="Sequential")
+    assert engine.add_mi_instance(_container(engine, iid)) is None
+    for _ in range(4):
+        assert _open_instances(engine, iid) == 1
+        engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
