@@ -4,8 +4,11 @@ and its retry), and an activity whose flow condition held takes no new instances
 
 from __future__ import annotations
 
-from tests.runtime.conftest import run
+import pytest
+
+from tests.runtime.conftest import complete_all, run
 from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
 
@@ -68,4 +71,31 @@ def test_an_instance_added_while_a_sequential_mi_activity_runs_one_waits_for_it(
     for _ in range(4):
         assert _open_instances(engine, iid) == 1
         engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_an_mi_activity_whose_completion_condition_held_takes_no_new_instances(
+    engine: Engine,
+) -> None:
+    # WCP36: the partial join fired; the instances still open run to their end, no new one
+    iid = _mi(engine, "completed >= 1")
+    container = _container(engine, iid)
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert engine.trace(iid) == ["m", "after"]
+    with pytest.raises(IllegalStateError, match=r"\('m'\).*completion condition 'completed >= 1'"):
+        engine.add_mi_instance(container)
+    assert len(engine.work_items(iid)) == 2  # nothing was added
+    assert not [e for e in engine.audit(iid) if e.kind == "activity.mi_added"]
+    complete_all(engine, iid)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_cancelling_mi_activity_whose_completion_condition_held_takes_no_new_instances(
+    engine: Engine,
+) -> None:
+    iid = _mi(engine, "completed >= 1", cancelling=True)
+    container = _container(engine, iid)
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    with pytest.raises(IllegalStateError, match=r"\('m'\).*closed.completed"):
+        engine.add_mi_instance(container)
     assert engine.instance(iid).state is ProcessState.COMPLETED

@@ -277,7 +277,9 @@ class ActivityCommands(EngineBase):
         instance's item, say). A parallel activity starts the new instance at once and its id
         is returned; a sequential one runs it after the others (None). A Complex flow
         condition sees the new count in ``instances``. An activity that is not a running
-        multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`."""
+        multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
+        is one whose flow condition (Complex, or One) already held and let the flow go on
+        (WCP36: once its partial join fired it takes no new instances)."""
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})
         if values:
@@ -301,6 +303,8 @@ class ActivityCommands(EngineBase):
                 raise IllegalStateError(subject, "not multi-instance", "add an instance to")
             if container.state.is_closed:
                 raise IllegalStateError(subject, container.state.value, "add an instance to")
+            if container.mi.routed:  # WCP36: its partial join fired; no more instances
+                raise IllegalStateError(subject, _completing(container.act), "add an instance to")
             if inst.state is not ProcessState.RUNNING:
                 raise IllegalStateError(
                     subject, f"in an instance that is {inst.state.value}", "add an instance to"
@@ -323,6 +327,21 @@ class ActivityCommands(EngineBase):
                 assert ca is not None, f"{done.id!r}: no activity {done.activity_id!r}"
                 return done, ca
         raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
+
+
+def _completing(act: CActivity) -> str:
+    """Why a multi-instance activity whose flow condition held takes no more instances."""
+    loop = act.loop
+    assert loop is not None
+    held = (
+        f"its completion condition {loop.flow_condition.text!r}"
+        if loop.flow_condition is not None
+        else f"its MI_FlowCondition {loop.flow.value!r}"
+    )
+    return (
+        f"completing: {held} held and the flow went on (its instances still open run to "
+        "their end; it takes no new ones)"
+    )
 
 
 __all__ = ["ActivityCommands"]
