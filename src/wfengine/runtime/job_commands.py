@@ -204,32 +204,41 @@ class JobCommands(EngineBase):
             self._give_back(job, owner)
             return False
         except Exception as exc:  # a worker never dies of a job: an incident
-            _log.exception("job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id)
-            try:
-                self._job_failed(job, f"{type(exc).__name__}: {exc}")
-            except StoreUnavailableError:
-                raise
-            except Exception as why:  # its instance cannot be read (a newer wfengine wrote it)
-                delay = self._give_back(job, owner)
-                _log.error(
-                    "job %s cannot become an incident on instance %s (%s: %s): given back, "
-                    "due again in %g s",
-                    *(job.id, job.instance_id, type(why).__name__, why, delay.total_seconds()),
-                )
-                return False
-            return True
+            return self._failed_claimed(job, owner, exc)
         except (SystemExit, KeyboardInterrupt) as exc:
             if threading.current_thread() is threading.main_thread():
                 self._give_back(job, owner)  # maybe a signal handler's: a stop
                 raise
             # signals reach only the main thread: here the job raised it (an application
             # calling sys.exit), which fails the job; it stops no worker
-            _log.exception("job %s (%s of instance %s) failed", job.id, job.kind, job.instance_id)
-            self._job_failed(job, f"{type(exc).__name__}: {exc}")
-            return True
+            return self._failed_claimed(job, owner, exc)
         except BaseException:
             self._give_back(job, owner)
             raise
+
+    def _failed_claimed(self, job: Job, owner: str, exc: BaseException) -> bool:
+        """The run of ``job`` (held by ``owner``) raised ``exc``: an incident on its instance
+        (True); when even that fails (its instance cannot be read: a newer wfengine wrote it),
+        logged and given back with the back-off (False). The database being unavailable is
+        raised."""
+        _log.error(
+            "job %s (%s of instance %s) failed",
+            *(job.id, job.kind, job.instance_id),
+            exc_info=exc,
+        )
+        try:
+            self._job_failed(job, f"{type(exc).__name__}: {exc}")
+        except StoreUnavailableError:
+            raise
+        except Exception as why:
+            delay = self._give_back(job, owner)
+            _log.error(
+                "job %s cannot become an incident on instance %s (%s: %s): given back, "
+                "due again in %g s",
+                *(job.id, job.instance_id, type(why).__name__, why, delay.total_seconds()),
+            )
+            return False
+        return True
 
     def deliver_outbox(
         self, *, limit: int | None = None, should_stop: Callable[[], bool] | None = None
