@@ -151,19 +151,48 @@ def email_address(text: str | None) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
-def take_complaint(engine: Any, data: Mapping[str, Any]) -> str:
+#: the role of the call centre's agents (``complaint.xpdl``'s participant)
+AGENT_ROLE = "agent"
+
+
+def check_agent(engine: Any, field: str, user: Any) -> str | None:
+    """``user`` when it names one of the call centre's agents (the engine's directory's
+    members of :data:`AGENT_ROLE`), None for none named; ``DataTypeError`` naming ``field``
+    and the agents otherwise (a desk, a role, a stranger: work sent there would wait for
+    nobody, or for the wrong people). A directory that knows no agents (one resolving every
+    name to itself) checks nothing."""
+    if user is None or (isinstance(user, str) and not user.strip()):
+        return None
+    agents = tuple(engine.directory.members(AGENT_ROLE))
+    if agents == (AGENT_ROLE,):
+        return str(user)
+    if not isinstance(user, str) or user.strip() not in agents:
+        raise DataTypeError(
+            f"{field}: {user!r} is not one of the call centre's agents ({', '.join(agents)})"
+        )
+    return user.strip()
+
+
+def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
     """Start a complaint from the web form or the hotline agent's screen (``data``: the
-    complaint's fields, as ``complaint.xpdl`` declares them); the case's instance id.
+    complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
+    typed it); the case's instance id.
 
     A web complaint is answered by e-mail: without a valid address in ``email`` it is refused
     (``DataTypeError`` naming the field) and nothing is started; an address given at the
-    hotline is checked too, and kept."""
+    hotline is checked too, and kept. The hotline's agent must be one of the agents
+    (:func:`check_agent`): the case is theirs (``intake_agent``: sent back to amend, it goes
+    to them; so does the reply, unless the coordinator names another agent). A web complaint
+    has no agent of its own."""
     values = dict(data)
     email = email_address(values.get("email"))
-    if values.get("channel") == "web" and email is None:
+    web = values.get("channel") == "web"
+    if web and email is None:
         raise DataTypeError("email: a web complaint needs the customer's e-mail address")
     values["email"] = email
-    case: str = engine.start_process("complaint", values)
+    agent = agent if agent is not None else values.get("intake_agent")
+    values["intake_agent"] = None if web else check_agent(engine, "intake_agent", agent)
+    case: str = engine.start_process("complaint", values, user=values["intake_agent"])
     return case
 
 

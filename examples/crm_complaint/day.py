@@ -10,9 +10,11 @@ happens to each case is drawn when it arrives (a plan): answered at once (30%), 
 workflow where the coordinator closes it, hands it to an agent to reply, routes it to one to
 three departments (one in ten of which sends it back), asks the customer (who answers within a
 few hours, or not at all and the three-day wait runs out), sends it back to the agent to amend,
-or aborts it. After the day the clock runs on until every case is closed. What people are
-told of their work (``notices.py``) is delivered from the outbox every few simulated
-minutes, as a worker polling it would, and once more at the end.
+or aborts it. A hotline complaint is taken by an agent (the agents in turn), who then holds
+it; a web complaint comes with the customer's e-mail address. After the day the clock runs
+on until every case is closed. What people are told of their work (``notices.py``) is
+delivered from the outbox every few simulated minutes, as a worker polling it would, and once
+more at the end.
 
 The plan is what the simulated people mean to do; what happened (a department that cannot
 handle a case ends a planned sequence early) is in the audit trail, which the report reads.
@@ -275,6 +277,8 @@ class Day:
                 "instant_answer": "Here is what happened" if instant else "",
                 "satisfied": instant,
             },
+            # a hotline complaint is the agent's who takes the call (the agents in turn)
+            agent=None if channel == "web" else self.agents[n % len(self.agents)],
         )
         self.plans[iid] = plan
         self.after_command(iid)

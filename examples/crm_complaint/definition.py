@@ -12,7 +12,9 @@ and workflow integration, and a call centre's work-order flow):
    found, correlated and exported under one spelling (the trail keeps what was typed). A web
    complaint carries the customer's e-mail address (``email``: the web form requires a valid
    one, ``crm.take_complaint``; ``lookup_customer`` checks it again and takes the customer
-   table's when none was typed): the web's customers are told by e-mail there.
+   table's when none was typed): the web's customers are told by e-mail there. A hotline
+   complaint keeps the agent who took it (``intake_agent``, a user:
+   ``crm.take_complaint(..., agent=...)``): the case's agent.
 2. Instant answer: when the agent or the website answered at once and the customer is
    satisfied, the complaint and the answer go into the complaint history and the case ends.
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
@@ -21,10 +23,10 @@ and workflow integration, and a call centre's work-order flow):
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
 4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
-   ``abort`` (the customer is told), ``amend`` (send it back to the agent to amend),
-   ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user; by
-   default any agent), ``departments`` (route it to a department: ``next_department``; with
-   none named, the form comes back) or
+   ``abort`` (the customer is told), ``amend`` (send it back to the agent who took it to
+   amend), ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user;
+   by default the agent who took it), ``departments`` (route it to a department:
+   ``next_department``; with none named, the form comes back) or
    ``ask_customer`` (ask the customer for more information and wait for their reply,
    correlated by phone and acceptance number, or three days; ``crm.customer_reply``
    delivers a reply, and one that comes too late is put on the case without answering a
@@ -41,7 +43,11 @@ and workflow integration, and a call centre's work-order flow):
    those that sent the case back and wait for it.
 6. Opinions accumulate (``opinions``), each under whoever wrote it: the coordinator's, when
    it sends the case to the departments, then each department's (reading the earlier ones,
-   not changing them); a step that writes no opinion adds none. Every person's step has a
+   not changing them); a step that writes no opinion adds none.
+   The agent's steps go to the agent who holds the case, not to every agent: ``amend`` to the
+   hotline agent who took it (``intake_agent``), ``agent_reply`` to the agent the coordinator
+   named (``reply_agent``), else to that one; a web complaint, which no agent took, goes to
+   the agents (whoever takes it). Every person's step has a
    reminder every two hours and escalates to the supervisors after eight.
 7. The reply goes into the complaint history and the customer is told (a close without a
    written reply tells them the case was dealt with).
@@ -77,6 +83,8 @@ DECISIONS = ("close", "abort", "amend", "reply", "departments", "ask_customer")
 #: how a department's turn ends
 OUTCOMES = ("done", "cannot", "back")
 
+#: the agent who holds the case: the hotline agent who took it, else (the web) the agents
+CASE_AGENT = f'(intake_agent if intake_agent else "{AGENT}")'
 #: every person's step: a reminder every two hours, escalated to the supervisors after eight
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
 #: what a customer's reply is correlated by: their phone and the case's acceptance number
@@ -134,13 +142,14 @@ def build() -> Package:
     p.data_field("text", "STRING", name="What the customer says")
     p.data_field("customer_name", "STRING")
     p.data_field("customer_value", "STRING", initial='"standard"')
+    p.data_field("intake_agent", "STRING", name="the hotline agent who took it (a user)")
     p.data_field("instant_answer", "STRING", initial='""')
     p.data_field("satisfied", "BOOLEAN", initial="false")
     p.data_field("route_to", department, name="the agent's choice of department")
     p.data_field(CORRELATION, "STRING", extended=public)
     # the coordinator's and departments' work
     p.data_field("decision", EnumerationType(values=DECISIONS))
-    p.data_field("reply_agent", "STRING", initial=f'"{AGENT}"')
+    p.data_field("reply_agent", "STRING", name="the agent named to reply (a user)")
     p.data_field("next_department", department)
     p.data_field("department", department)
     p.data_field("dept_outcome", EnumerationType(values=OUTCOMES))
@@ -219,12 +228,13 @@ def build() -> Package:
                args=["phone", "channel", _ABORT_TEXT, "email"])  # fmt: skip
     p.transition("decide", "tell_aborted", condition='decision == "abort"')
     # back to the agent to amend
-    p.activity("amend", performer=AGENT, name="Amend the work order",
+    p.activity("amend", performer=CASE_AGENT, name="Amend the work order",
                writes=["category", "severity", "text"], extended=REMIND)  # fmt: skip
     p.transition("decide", "amend", condition='decision == "amend"')
     p.transition("amend", "back_to_coordinator")
     # an agent replies (the original, or another: reply_agent)
-    p.activity("agent_reply", performer="reply_agent", name="Reply to the customer",
+    p.activity("agent_reply", performer=f"reply_agent if reply_agent else {CASE_AGENT}",
+               name="Reply to the customer",
                writes=["reply", "conclusion", "proposed_solution"], extended=REMIND)  # fmt: skip
     p.transition("decide", "agent_reply", condition='decision == "reply"')
     p.transition("agent_reply", "record_reply")

@@ -43,12 +43,13 @@ class Desk:
     def __init__(self, engine: Engine, crm: Any, clock: VirtualClock) -> None:
         self.engine, self.crm, self.clock = engine, crm, clock
 
-    def intake(self, **data: Any) -> str:
-        """The complaint typed at the hotline (or the web form, ``channel="web"``)."""
+    def intake(self, agent: str | None = None, **data: Any) -> str:
+        """The complaint typed at the hotline (by ``agent``), or the web form
+        (``channel="web"``)."""
         values = {"phone": PHONE, "channel": "hotline", "category": "billing",
                   "severity": 2, "text": "I was charged twice"}  # fmt: skip
         values.update(data)
-        return crm_module.take_complaint(self.engine, values)
+        return crm_module.take_complaint(self.engine, values, agent=agent)
 
     def item(self, iid: str, activity: str) -> Any:
         [found] = [w for w in self.engine.work_items(iid) if w.activity_id == activity]
@@ -100,8 +101,8 @@ def test_instant_answer(desk: Desk) -> None:
     assert desk.stage(iid) == "Answered at once"
 
 
-def _accepted(desk: Desk, **data: Any) -> str:
-    iid = desk.intake(**data)
+def _accepted(desk: Desk, agent: str | None = None, **data: Any) -> str:
+    iid = desk.intake(agent, **data)
     number = desk.engine.instance(iid).data["acceptance_no"]
     assert number == "0101-0001" or number.startswith("0101-")
     [told] = desk.crm.sent(PHONE)
@@ -170,23 +171,49 @@ def test_abort(desk: Desk) -> None:
     assert desk.crm.history(PHONE) == []
 
 
-def test_sent_back_to_the_agent_to_amend(desk: Desk) -> None:
-    iid = _accepted(desk)
+def test_sent_back_to_the_agent_who_took_the_call_to_amend(desk: Desk) -> None:
+    iid = _accepted(desk, agent="ben")
+    assert desk.engine.instance(iid).data["intake_agent"] == "ben"
     desk.do(iid, "coordinate", "cora", decision="amend")
-    assert set(desk.item(iid, "amend").assignees) == {"amy", "ben"}
-    desk.do(iid, "amend", "amy", text="Charged twice on 3 May", category="billing")
+    assert desk.item(iid, "amend").assignees == ("ben",)  # not every agent
+    desk.do(iid, "amend", "ben", text="Charged twice on 3 May", category="billing")
     assert desk.engine.instance(iid).data["text"] == "Charged twice on 3 May"
     desk.item(iid, "coordinate")  # back with the coordinator
 
 
 def test_an_agent_replies_with_the_coordinators_opinion(desk: Desk) -> None:
-    iid = _accepted(desk)
+    iid = _accepted(desk, agent="amy")
     desk.do(iid, "coordinate", "cora", decision="reply", reply_agent="ben",
             opinion="Apologise and refund")  # fmt: skip
-    assert desk.item(iid, "agent_reply").assignees == ("ben",)
+    assert desk.item(iid, "agent_reply").assignees == ("ben",)  # the agent named
     desk.do(iid, "agent_reply", "ben", reply="Sorry, refunded", conclusion="Refunded")
     assert desk.engine.instance(iid).state is ProcessState.COMPLETED
     assert desk.crm.history(PHONE)[-1]["answer"] == "Sorry, refunded"
+
+
+def test_with_no_agent_named_the_agent_who_took_the_call_replies(desk: Desk) -> None:
+    iid = _accepted(desk, agent="ben")
+    desk.do(iid, "coordinate", "cora", decision="reply", opinion="Apologise")
+    assert desk.item(iid, "agent_reply").assignees == ("ben",)
+
+
+def test_a_web_complaint_which_no_agent_took_goes_to_the_agents(desk: Desk) -> None:
+    iid = desk.intake(channel="web", email="wei@example.com")
+    assert desk.engine.instance(iid).data["intake_agent"] is None
+    desk.do(iid, "coordinate", "cora", decision="amend")
+    assert desk.item(iid, "amend").assignees == ("amy", "ben")
+    desk.do(iid, "amend", "amy", text="Charged twice on 3 May")
+    desk.do(iid, "coordinate", "cora", decision="reply")
+    assert desk.item(iid, "agent_reply").assignees == ("amy", "ben")
+
+
+@pytest.mark.parametrize("who", ["eva", "cora", "agent", "nobody"])
+def test_a_hotline_complaint_taken_by_someone_not_an_agent_is_refused(desk: Desk, who: str) -> None:
+    from wfengine.errors import DataTypeError
+
+    with pytest.raises(DataTypeError, match="intake_agent"):
+        desk.intake(agent=who)
+    assert desk.engine.instance_summaries() == []
 
 
 def test_one_department(desk: Desk) -> None:
