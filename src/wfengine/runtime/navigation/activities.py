@@ -350,12 +350,30 @@ class Activities(NavigatorBase):
                 )
                 self.step.outbox.append(entry)
             ai.incident = None
+        if ai.act.boundaries and inst.incidents:
+            self._resolve_unarmed(ai)
         inst.changes.append((self.now, _CLOSED_TEXT[state], ai.id, ai.act.id, None))
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
             ai.timers = []
         if ai.scope.graph.adhoc_sequential and not ai.scope.closed:
             self._next_turn(ai.scope)
+
+    def _resolve_unarmed(self, ai: ActivityInstance) -> None:
+        """``ai`` closes: the ``arm`` incidents of its boundary timers (none of which holds
+        it) are resolved with it, as nothing is left for them to arm."""
+        inst = ai.scope.instance
+        for incident in inst.incidents.values():
+            if (
+                not incident.resolved
+                and incident.operation == "arm"
+                and incident.activity_instance_id == ai.id
+            ):
+                incident.resolved = True
+                entry = incident_entry(
+                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
+                )
+                self.step.outbox.append(entry)
 
     def _turn_taken(self, scope: Scope) -> ActivityInstance | None:
         """The activity of the sequential ad-hoc set ``scope`` that is in progress, if one

@@ -60,7 +60,10 @@ class Incidents(NavigatorBase):
             job_id=job_id,
         )
         inst.incidents[incident.id] = incident
-        if ai is not None:
+        if ai is not None and operation != "arm":
+            # the incident that holds the activity (one at a time); an ``arm`` incident
+            # (a boundary timer not set) does not: the activity goes on without the
+            # timer, may meet an incident of its own, and resolves it as it closes
             ai.incident = incident.id
         self.touch(inst)
         inst.changes.append(
