@@ -144,7 +144,11 @@ def run_tools(
         sensitive = spec.sensitive
         if binding.asynchronous or spec.asynchronous:
             # inputs are taken now, as the activity reaches the call: what the job sends does
-            # not depend on data that other branches change while it waits to be run
+            # not depend on data that other branches change while it waits to be run; the job
+            # stores them, so one no store can hold fails the call here, as a synchronous
+            # call's unfit parameter does, not the commit (on a database only)
+            if inputs:
+                _storable(inputs, spec, where)
             payload = {
                 "process_id": inst.process_id,
                 "version": inst.version,
@@ -225,6 +229,15 @@ def _inputs(
                 application_id=spec.application_id,
             ) from None
     return inputs
+
+
+def _storable(inputs: Mapping[str, Any], spec: ToolSpec, where: Callable[[], str]) -> None:
+    """Raise :class:`ToolFailure` when an ``invoke`` job's payload could not store ``inputs``."""
+    app_id = spec.application_id
+    try:
+        check_storable(inputs, lambda: f"{where()}: the asynchronous call of {app_id!r}, inputs")
+    except DataNotStorableError as exc:
+        raise ToolFailure(str(exc), application_id=app_id) from exc
 
 
 def _answered(
