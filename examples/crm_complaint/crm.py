@@ -173,6 +173,28 @@ def check_agent(engine: Any, field: str, user: Any) -> str | None:
     return user.strip()
 
 
+#: the fields of the people's forms that name an agent (:func:`submit_form` checks them)
+AGENT_FIELDS = ("reply_agent",)
+
+
+def submit_form(
+    engine: Any, work_item_id: str, data: Mapping[str, Any] | None, *, user: str
+) -> None:
+    """Complete ``user``'s work item with what they typed, as the call centre's screens do.
+
+    A field naming an agent (:data:`AGENT_FIELDS`: the coordinator's ``reply_agent``) is
+    checked first (:func:`check_agent`; an empty one is none named): another value is
+    refused with a ``DataTypeError`` naming the field and the agents, and the item stays
+    open with the person, rather than the reply waiting for nobody (an incident) or going to
+    a desk or a role. The engine checks the rest (the enumerations, what the step may write).
+    """
+    values = dict(data or {})
+    for name in AGENT_FIELDS:
+        if name in values:
+            values[name] = check_agent(engine, name, values[name])
+    engine.complete_work_item(work_item_id, values or None, user=user)
+
+
 def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
     """Start a complaint from the web form or the hotline agent's screen (``data``: the
     complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who

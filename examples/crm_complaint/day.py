@@ -1,7 +1,8 @@
 """A working day at the call centre, simulated: ``run_day`` takes N complaints through the
 complaint process on an engine with a virtual clock, with simulated agents, coordinators,
 department desks and customers acting only as the real ones would: through the worklist API
-(claim, start, complete their own work items with the data a person would type) and messages
+(claim, start, complete their own work items with the data a person would type, through the
+call centre's form, ``crm.submit_form``) and messages
 (a customer's reply). ``wfengine demo crm`` runs it and prints the report.
 
 The day: complaints arrive at random between 09:00 and 17:00; each person works on one item
@@ -236,7 +237,7 @@ class Day:
             elif kind == "done":
                 person, item_id, iid, activity = payload
                 self.busy[person] = False
-                self.engine.complete_work_item(item_id, self.data_for(iid, activity), user=person)
+                _crm().submit_form(self.engine, item_id, self.data_for(iid, activity), user=person)
                 self.after_command(iid)
             elif kind == "reply" and payload in self.waiting_customer:
                 self.engine.send_message(

@@ -60,7 +60,7 @@ class Desk:
         item = self.item(iid, activity)
         assert user in item.assignees, (user, item.assignees)
         self.engine.claim_work_item(item.id, user)
-        self.engine.complete_work_item(item.id, data or None, user=user)
+        crm_module.submit_form(self.engine, item.id, data, user=user)
 
     def stage(self, iid: str) -> str | None:
         """The last public milestone the case reached (what the customer is told)."""
@@ -205,6 +205,32 @@ def test_a_web_complaint_which_no_agent_took_goes_to_the_agents(desk: Desk) -> N
     desk.do(iid, "amend", "amy", text="Charged twice on 3 May")
     desk.do(iid, "coordinate", "cora", decision="reply")
     assert desk.item(iid, "agent_reply").assignees == ("amy", "ben")
+
+
+@pytest.mark.parametrize("who", ["bob", "eva", "coordinator", "agent", 7])
+def test_a_reply_agent_who_is_not_an_agent_is_refused_at_the_form(desk: Desk, who: Any) -> None:
+    """It was taken as typed: a stranger left the reply waiting for nobody (an incident), a
+    desk or a role got it. Now the coordinator's form is refused naming the field and the
+    agents, and stays open with them."""
+    from wfengine.errors import DataTypeError
+
+    iid = _accepted(desk, agent="amy")
+    item = desk.item(iid, "coordinate")
+    with pytest.raises(DataTypeError, match=r"reply_agent: .* not one of .*amy, ben"):
+        desk.do(iid, "coordinate", "cora", decision="reply", reply_agent=who)
+    assert desk.item(iid, "coordinate").holder == "cora"  # still open, with her
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert desk.engine.incidents(iid) == []
+    crm_module.submit_form(desk.engine, item.id, {"decision": "reply", "reply_agent": " ben "},
+                           user="cora")  # fmt: skip
+    assert desk.item(iid, "agent_reply").assignees == ("ben",)
+
+
+def test_an_empty_reply_agent_is_none_named(desk: Desk) -> None:
+    iid = _accepted(desk, agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="reply", reply_agent="")
+    assert desk.item(iid, "agent_reply").assignees == ("amy",)  # the case's agent
+    assert desk.engine.incidents(iid) == []
 
 
 @pytest.mark.parametrize("who", ["eva", "cora", "agent", "nobody"])
