@@ -174,3 +174,61 @@ def test_kept_declarations_read_back_the_same() -> None:
     again = load_xpdl(dump_xpdl(package))
     assert again == package
     assert dump_xpdl(again) == dump_xpdl(package)
+
+
+#: extended attributes whose Value, text or text after an element names a prefix declared
+#: below the root (on the wrapper, on the attribute itself), as tools that type values write
+PREFIXED_VALUES = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="p" Name="P">
+  <PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>v</Vendor><Created>2024</Created>
+  </PackageHeader>
+  <Pools>
+    <Pool Id="pool" Process="wp" BoundaryVisible="true">
+      <ExtendedAttributes>
+        <ExtendedAttribute xmlns:wfe="http://vendor.example/own" Name="kind" Value="wfe:Lane"/>
+      </ExtendedAttributes>
+    </Pool>
+  </Pools>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="wp" Name="n">
+      <ProcessHeader/>
+      <Activities>
+        <Activity Id="s"><Event><StartEvent Trigger="None"/></Event></Activity>
+      </Activities>
+      <ExtendedAttributes xmlns:o="http://vendor.example/orders">
+        <ExtendedAttribute Name="type" Value="o:OrderType"/>
+        <ExtendedAttribute Name="text" xmlns:t="http://vendor.example/types">t:Money</ExtendedAttribute>
+        <ExtendedAttribute Name="mixed"><o:note o:ref="o:x"/>o:After</ExtendedAttribute>
+      </ExtendedAttributes>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>"""
+
+
+def _qnames(document: bytes) -> list[tuple[str | None, str | None]]:
+    """Each ExtendedAttribute's Name and the namespace its value's prefix is bound to there."""
+    out = []
+    for element in etree.fromstring(document).iter("{*}ExtendedAttribute"):
+        value = element.get("Value") or "".join(element.itertext()).split()[-1]
+        prefix = value.split(":", 1)[0]
+        out.append((element.get("Name"), element.nsmap.get(prefix)))
+    return out
+
+
+def test_a_prefix_an_extended_attributes_value_names_keeps_its_namespace_when_written() -> None:
+    package = load_xpdl(PREFIXED_VALUES)
+    written = dump_xpdl(package)
+    assert (
+        _qnames(written)
+        == _qnames(PREFIXED_VALUES)
+        == [
+            ("kind", "http://vendor.example/own"),
+            ("type", "http://vendor.example/orders"),
+            ("text", "http://vendor.example/types"),
+            ("mixed", "http://vendor.example/orders"),
+        ]
+    )
+    again = load_xpdl(written)
+    assert again == package
+    assert dump_xpdl(again) == written
+    assert check_schema(etree.fromstring(written).getroottree(), "2.2") == []

@@ -86,6 +86,9 @@ class ExtendedAttribute(Node):
     #: text content (some tools write the value as text instead of the attribute)
     text: str | None = None
     content: tuple[XmlNode, ...] = ()
+    #: namespace declarations (prefix, URI) that the value or the text name by prefix
+    #: (``Value="o:OrderType"``) and the package's root does not make: written on the element
+    namespaces: tuple[tuple[str, str], ...] = ()
 
 
 class Extensible(Node):

@@ -147,6 +147,22 @@ def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tup
     return text, children
 
 
+def value_declarations(
+    el: etree._Element, values: Iterable[str | None]
+) -> tuple[tuple[str, str], ...]:
+    """The declarations in scope at ``el`` for the prefixes its ``values`` (an attribute's,
+    its text) name as QNames (``o:OrderType``), less those a written package's root makes:
+    what the element must declare for them to name the same namespace once written."""
+    need: set[str] = set()
+    for value in values:
+        if value is not None and ":" in value:
+            need.update(_PREFIXED.findall(value))
+    if not need:
+        return ()
+    declared, _ = _declarations(el.nsmap, _root_scope(el), need, default=False, top=True)
+    return declared
+
+
 #: what may be a namespace prefix in a value (``o:OrderT``, ``w:thing``); a word before a
 #: colon that no declaration binds (``urn:order``, ``http://``) is passed over
 _PREFIXED = re.compile(r"([A-Za-z_][\w.\-]*):")

@@ -37,6 +37,7 @@ from wfengine.definition.xpdl.read_context import (
     local_name,
     mixed_content,
     to_xml_node,
+    value_declarations,
 )
 
 DATA_TYPE_ELEMENTS = (
@@ -71,7 +72,17 @@ def read_extended_attribute(ctx: ReadContext, el: etree._Element) -> ExtendedAtt
     value = cur.attr("Value")
     text, content = mixed_content(el, foreign=True)
     cur.drop_attrs()
-    return ExtendedAttribute(name=name, value=value, text=text, content=content, line=cur.line)
+    # a prefix in the value or the text (``Value="o:OrderType"``) names the namespace it is
+    # bound to here; the element content's elements keep their own declarations
+    texts = (value, text, *(node.tail for node in content))
+    return ExtendedAttribute(
+        name=name,
+        value=value,
+        text=text,
+        content=content,
+        namespaces=value_declarations(el, texts),
+        line=cur.line,
+    )
 
 
 def read_extended_attributes(

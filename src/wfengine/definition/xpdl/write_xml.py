@@ -319,11 +319,16 @@ def extended_attributes(
         wrapper = own(parent, "ExtendedAttributes")
     else:
         wrapper = sub(parent, "ExtendedAttributes")
+    # (in a ``deprecated:Tool``, the wrapper and its items are 1.0 elements: see ``sub``)
+    tag = q("ExtendedAttribute", WFENGINE_NS if own_namespace else _namespace_of(wrapper))
     for ea in attributes:
-        if own_namespace:
-            element = own(wrapper, "ExtendedAttribute", Name=ea.name, Value=ea.value)
+        if ea.namespaces:
+            # the prefixes its value or text names, bound as they were in the source
+            declared = {prefix: uri for prefix, uri in ea.namespaces}
+            element = etree.SubElement(wrapper, tag, nsmap=declared)
         else:
-            element = sub(wrapper, "ExtendedAttribute", Name=ea.name, Value=ea.value)
+            element = etree.SubElement(wrapper, tag)
+        set_attrs(element, (("Name", ea.name), ("Value", ea.value)))
         # mixed content: the text leads, the elements' tails carry any later text
         element.text = ea.text
         append_xmlnodes(element, ea.content)
