@@ -240,18 +240,25 @@ class WorkItemCommands(EngineBase):
                     f"after a join that {to_activity!r} alone would never complete",
                     "send back",
                 )
+            if nav.would_not_run(ai, target):
+                raise IllegalStateError(
+                    f"{subject} to {to_activity!r}",
+                    "a loop whose condition does not hold now (it would not run again)",
+                    "send back",
+                )
             sent = WorkItemSentBack(item.id, user, to_activity, reason)
             inst.changes.append(change(nav.now, sent, ai.id, ai.act.id))
-            # the new work item goes to whoever completed it last, told why, when it is
-            # offered: now for a person's activity, after its applications for one whose
-            # applications run first (by a worker, on an engine that leaves them to one)
-            inst.sent_back[f"{scope.id}/{to_activity}"] = {
-                "holder": performer_of(inst, to_activity),
-                "reason": reason,
-                "sent_by": user,
-                "from_activity": item.activity_id,
-                "from_work_item_id": item.id,
-            }
+            if target.offer_first or target.offer_after:  # a person's work (else nobody's)
+                # the new work item goes to whoever completed it last, told why, when it is
+                # offered: now for a person's activity, after its applications for one whose
+                # applications run first (by a worker, on an engine that leaves them to one)
+                inst.sent_back[f"{scope.id}/{to_activity}"] = {
+                    "holder": performer_of(inst, to_activity),
+                    "reason": reason,
+                    "sent_by": user,
+                    "from_activity": item.activity_id,
+                    "from_work_item_id": item.id,
+                }
             nav.send_back(item, target)
             # offering a person's work calls no application: done now even by an engine that
             # leaves automatic work to workers, so the earlier performer gets it at once

@@ -330,6 +330,22 @@ class Work(NavigatorBase):
         """Close ``ai`` and what runs under it as aborted; its branch ends there."""
         self._cancel_activity(ai, ActivityState.ABORTED, count=True)
 
+    def would_not_run(self, ai: ActivityInstance, target: CActivity) -> bool:
+        """Whether ``target``, begun again now in ``ai``'s scope (work sent back to it),
+        would not run at all: a loop tested first (Standard, ``TestTime`` Before) whose
+        condition does not hold on the instance's data now, so nobody would get the work.
+        Start assignments that come first, or a condition that cannot be evaluated, leave it
+        to the activity (the latter's incident says why)."""
+        loop = target.loop
+        if loop is None or loop.multi or not loop.test_before or target.assign_start:
+            return False
+        if loop.condition is None or (loop.maximum is not None and loop.maximum <= 0):
+            return True
+        try:
+            return not self._evaluate(ai, loop.condition)
+        except _Failure:
+            return False
+
     def send_back(self, item: WorkItem, target: CActivity) -> None:
         """Close the item's activity instance (terminated, its item withdrawn) and begin
         ``target`` again in the same scope, as if the thread had gone back there."""
