@@ -9,6 +9,7 @@ from lxml import etree
 
 from tests.cli.documents import LEAVE_REQUEST, MALFORMED, ORDER_FULFILMENT, XPDL22, write
 from tests.definition.hostile_inputs import many_activities
+from tests.definition.repeated_ids import REPEATED_IDS
 from wfengine.cli.main import main
 from wfengine.definition.io import load_xpdl
 
@@ -100,3 +101,18 @@ def test_converts_a_process_of_many_activities_into_schema_order(tmp_path: Path)
         "ExtendedAttributes",
     ]
     assert b"xmlns:wfe" not in out.read_bytes()  # an unused declaration is left out
+
+
+def test_names_each_id_it_renames_for_xpdl_22_on_stderr(tmp_path: Path) -> None:
+    source = write(tmp_path, "repeated.xpdl", REPEATED_IDS)
+    out = tmp_path / "out.xpdl"
+    result = CliRunner().invoke(main, ["convert", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "renamed activity 'A' of activity set 'S' of process 'p2' is now 'A.S' "
+        "(XPDL 2.2 keys it package-wide)"
+    )
+    assert len(lines) == 8 and lines[-1].startswith(f"wrote {out} (XPDL 2.2 from 2.1,")
+    converted = load_xpdl(out).process("p2")
+    assert [a.id for a in converted.activities][:2] == ["start.p2", "A.p2"]

@@ -5,6 +5,11 @@ what it does not (vendor extensions, graphics) is carried over verbatim. It does
 definition: a file with validation errors still converts; use ``wfengine validate`` for that.
 Findings made while loading (say an element kept as XML) are shown on stderr, because they say
 what the conversion could not interpret.
+
+XPDL 2.2 keys activity, transition and activity-set Ids package-wide where earlier versions
+keyed them per process; a repeated one is given a new Id (with every reference to it) by
+:func:`wfengine.definition.unique_ids.unique_ids`, and each rename is one line on stderr. Only
+``convert`` renames: ``dump_xpdl`` writes a package's Ids as they are.
 """
 
 from __future__ import annotations
@@ -33,14 +38,22 @@ Examples:
 def convert(source: str, output: str) -> None:
     """Convert an XPDL document of any version to XPDL 2.2.
 
+    An activity, transition or activity-set Id that several processes (or scopes) repeat is
+    kept by the first and renamed `ID.SCOPE` in the others, with every reference to it, as
+    XPDL 2.2 keys these Ids package-wide; stderr names each rename.
+
     IN may be `-` for standard input. Exit status: 0 when written, 1 when IN cannot be
     loaded as XPDL, 2 when a file cannot be read or written or on usage errors.
     """
     from wfengine.definition.io import dump_xpdl
+    from wfengine.definition.unique_ids import unique_ids
 
     package = load_or_fail(source, schema=False)
     for diagnostic in package.load_diagnostics:
         click.echo(diagnostic.format(display_name(source)), err=True)
+    package, renames = unique_ids(package)
+    for rename in renames:
+        click.echo(f"renamed {rename.describe()} (XPDL 2.2 keys it package-wide)", err=True)
     data = dump_xpdl(package)
     write_output(output, data)
     if output != "-":
