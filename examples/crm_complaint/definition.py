@@ -22,7 +22,8 @@ and workflow integration, and a call centre's work-order flow):
    routed (``triage``): to the department the agent chose (``route_to``), straight to the
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
-4. The call-centre coordinator decides (``decision``): ``close`` (handle it and reply),
+4. The call-centre coordinator may correct the work order (``category``, ``severity``,
+   ``text``) and decides (``decision``): ``close`` (handle it and reply),
    ``abort`` (the customer is told), ``amend`` (send it back to the agent who took it to
    amend), ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user;
    by default the agent who took it), ``departments`` (route it to a department:
@@ -216,7 +217,8 @@ def build() -> Package:
     # 4: the coordinator decides
     p.activity("coordinate", performer=COORDINATOR, name="Coordinate the work order",
                writes=["decision", "reply_agent", "next_department", "opinion", "question",
-                       "conclusion", "proposed_solution", "reply"],
+                       "conclusion", "proposed_solution", "reply", "category", "severity",
+                       "text"],
                extended={**REMIND, **_public("Reviewed by the coordinator")})  # fmt: skip
     p.route("decide")
     p.transition("coordinate", "decide")

@@ -191,6 +191,20 @@ def test_an_agent_replies_with_the_coordinators_opinion(desk: Desk) -> None:
     assert desk.crm.history(PHONE)[-1]["answer"] == "Sorry, refunded"
 
 
+def test_the_coordinator_corrects_the_work_order_and_hands_it_on_with_an_opinion(
+    desk: Desk,
+) -> None:
+    """The coordinator may amend the work order, write an opinion and hand it to the agent to
+    reply (the work-order flow): the form writes the work order's fields."""
+    iid = _accepted(desk, agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="reply", category="network", severity=3,
+            text="No signal since Monday; billed for it", opinion="Credit the days")  # fmt: skip
+    item = desk.item(iid, "agent_reply")
+    seen = desk.engine.work_item_data(item.id).values
+    assert (seen["category"], seen["severity"], seen["opinion"]) == (
+        "network", 3, "Credit the days")  # fmt: skip
+
+
 def test_with_no_agent_named_the_agent_who_took_the_call_replies(desk: Desk) -> None:
     iid = _accepted(desk, agent="ben")
     desk.do(iid, "coordinate", "cora", decision="reply", opinion="Apologise")
