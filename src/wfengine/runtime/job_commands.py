@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from wfengine.applications.events import ApplicationInvoked
 from wfengine.errors import (
     ConcurrencyError,
     NotFoundError,
@@ -261,19 +262,21 @@ class JobCommands(EngineBase):
         with self._held_lock:
             return sorted(self._held)
 
-    def abandon_job(self, job_id: str, reason: str) -> None:
+    def abandon_job(self, job_id: str, reason: str, *, started_at: datetime | None = None) -> None:
         """Turn a job that cannot be run into an incident on its instance (whoever holds it).
 
         The job is parked, not deleted: retrying the incident makes it due again. A worker
         supervisor calls this for a job it stopped for running too long; nothing the job did
-        was committed, so the instance is as it was before the job.
+        was committed, so the instance is as it was before the job. ``started_at``: when its
+        run began, if known: the ``application.invoked`` record of an ``invoke`` job's call,
+        which its own command never committed, is dated then (else now, with the incident).
         """
         job = self.store.job(job_id)
         if job is None:
             raise NotFoundError("job", job_id)
-        self._job_failed(job, reason)
+        self._job_failed(job, reason, started_at)
 
-    def _job_failed(self, job: Job, reason: str) -> None:
+    def _job_failed(self, job: Job, reason: str, started_at: datetime | None = None) -> None:
         def body() -> None:
             current = self.store.job(job.id)
             if current is None:
@@ -285,6 +288,8 @@ class JobCommands(EngineBase):
                 "retry the incident to run it again, or abort the instance"
             )
             nav.job_failed(inst, current, message)
+            if started_at is not None and current.kind == JOB_INVOKE:
+                _date_invoked(inst, current.id, started_at)
             self.store.commit(nav.step)
 
         self._command(body)
@@ -381,6 +386,22 @@ class JobCommands(EngineBase):
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]
+
+
+def _date_invoked(inst: ProcessInstance, job_id: str, at: datetime) -> None:
+    """Date the ``application.invoked`` record of job ``job_id``'s stopped call, which
+    :meth:`~wfengine.runtime.navigation.Navigator.job_failed` has just added with the
+    incident, when the call began (``at``; never after the incident)."""
+    changes = inst.changes
+    for n in range(len(changes) - 1, -1, -1):
+        at_, kind, *rest = changes[n]
+        detail = rest[2]
+        if kind == _INVOKED and isinstance(detail, dict) and detail.get("job") == job_id:
+            changes[n] = (min(at, at_), kind, rest[0], rest[1], detail)
+            return
+
+
+_INVOKED = ApplicationInvoked.KIND
 
 
 def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:

@@ -404,8 +404,9 @@ class Supervisor:
             f"ran longer than {self.job_timeout:g} s ({self.timeout_name}); "
             "the worker process running it was stopped"
         )
+        since = {(owner, job): at for owner, job, at in self.book.running()}
         for owner, job in overdue:
-            self._abandon(owner, job, reason)
+            self._abandon(owner, job, reason, since.get((owner, job)))
             self.book.forget(owner, job)
             self.timed_out += 1
         self._give_back()
@@ -427,8 +428,8 @@ class Supervisor:
                 ", ".join(job for _, job, _ in running),
             )
             reason = f"the worker process running it died ({how})"
-            for owner, job, _ in running:
-                self._abandon(owner, job, reason)
+            for owner, job, since in running:
+                self._abandon(owner, job, reason, since)
                 self.book.forget(owner, job)
         self._give_back()
         if self.stopping:
@@ -489,9 +490,14 @@ class Supervisor:
                     else:
                         self.book.forget(owner, job)
 
-    def _abandon(self, owner: str, job_id: str, reason: str) -> None:
+    def _abandon(self, owner: str, job_id: str, reason: str, since: float | None) -> None:
         """Make the job an incident, if it is still the dead child's (it may have been
-        committed just before the end, or, with leases lost, taken over by another worker)."""
+        committed just before the end, or, with leases lost, taken over by another worker);
+        ``since``: when it started running (monotonic time), when the book knows."""
+        started = None
+        if since is not None:  # (the audit dates the stopped call then, not now)
+            ago = timedelta(seconds=max(0.0, time.monotonic() - since))
+            started = self.engine.clock.now() - ago
         try:
             job = self.engine.store.job(job_id)
             if job is None:
@@ -500,7 +506,7 @@ class Supervisor:
             if job.lock_owner != owner:
                 _log.warning("job %s is held by %s now: left to it", job_id, job.lock_owner)
                 return
-            self.engine.abandon_job(job_id, reason)
+            self.engine.abandon_job(job_id, reason, started_at=started)
         except Exception:
             _log.exception("could not make job %s an incident (%s)", job_id, reason)
             return
