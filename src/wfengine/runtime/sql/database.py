@@ -13,9 +13,14 @@
   one; :meth:`Database.dispose` closes the kept one.
 * **Faults**: every read and write runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`). A failed attempt
-  drops the unit's connection, so a retry starts on a new one. A batched transaction whose
-  COMMIT the server answered before it ended the connection is not a failed attempt
-  (:func:`~wfengine.runtime.sql.driver.note_committed`): it is not run again.
+  drops the unit's connection, so a retry starts on a new one. Every transaction, batched or
+  not, is one attempt of the same kind: one whose COMMIT was answered is not a failed attempt,
+  whatever fails after the answer (the connection the server ended right after it): it is not
+  run again. What sends a COMMIT and sees its answer says so
+  (:func:`~wfengine.runtime.sql.driver.note_committed`: a PostgreSQL batch, a watched one's
+  COMMIT, :func:`~wfengine.runtime.sql.driver.commit`); SQLAlchemy's own commit returns only
+  with the answer, nothing failing after it. A COMMIT whose answer never came is retried
+  (:mod:`~wfengine.runtime.sql.retry` says what that leads to).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import sqlalchemy as sa
 
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, committed_before_failure
-from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
+from wfengine.runtime.sql.retry import RetryPolicy, first_line, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
 _T = TypeVar("_T")
@@ -159,38 +164,29 @@ class Database:
         self, fn: Callable[[sa.Connection], _T], *, shared: bool, batched: bool, write: bool
     ) -> _T:
         def attempt() -> _T:
-            with (
-                self.connection(shared) as conn,
-                self.dialect.transaction(conn, batched=batched, write=write),
-            ):
-                return fn(conn)
-
-        def attempt_batched() -> _T:
             committed_before_failure(reset=True)
             done: list[_T] = []
             try:
                 with (
                     self.connection(shared) as conn,
-                    self.dialect.transaction(conn, batched=True, write=write),
+                    self.dialect.transaction(conn, batched=batched, write=write),
                 ):
                     done.append(fn(conn))
             except sa.exc.DBAPIError as exc:
-                # the server answered the COMMIT, then ended the connection: the transaction
-                # is stored, and running it again would do it twice
+                # the COMMIT was answered, then the connection failed: the transaction is
+                # stored, and running it again would do it twice
                 if done and committed_before_failure(reset=True):
                     _log.warning(
                         "database %s: the connection ended after the transaction committed "
                         "(%s); it is not run again",
                         self.what,
-                        str(exc.orig or exc).strip().splitlines()[0],
+                        first_line(exc),
                     )
                     return done[0]
                 raise
             return done[0]
 
-        return run_with_retries(
-            attempt_batched if batched else attempt, what=self.what, policy=self.retry
-        )
+        return run_with_retries(attempt, what=self.what, policy=self.retry)
 
     def dispose(self) -> None:
         self.drop_connection()

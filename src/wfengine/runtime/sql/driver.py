@@ -231,8 +231,8 @@ def driver_error(
 
 
 class _Committed(threading.local):
-    """Per thread: did the transaction running on it have its COMMIT answered by the server,
-    though its connection then ended (:func:`note_committed`)?"""
+    """Per thread: was the COMMIT of the transaction running on it answered by the server
+    (:func:`note_committed`)?"""
 
     committed = False
 
@@ -241,9 +241,12 @@ _COMMITTED = _Committed()
 
 
 def note_committed() -> None:
-    """Say that this thread's transaction was committed (the server answered its COMMIT), the
-    connection ending right after: the error the transaction's end then meets is no failure
-    of the transaction (:meth:`~wfengine.runtime.sql.database.Database.write`)."""
+    """Say that this thread's transaction was committed: the server answered its COMMIT. A
+    failure the transaction's attempt meets after this (the connection ended right after the
+    answer) is no failure of the transaction, which is not run again
+    (:meth:`~wfengine.runtime.sql.database.Database.write`). Said by what sends a
+    transaction's COMMIT and sees its answer: a PostgreSQL batch
+    (:mod:`~wfengine.runtime.sql.pipeline`), :func:`commit`."""
     _COMMITTED.committed = True
 
 
@@ -253,3 +256,21 @@ def committed_before_failure(reset: bool = False) -> bool:
     if reset:
         _COMMITTED.committed = False
     return said
+
+
+def commit(raw: Any) -> None:
+    """COMMIT the transaction open on ``raw``, a driver connection that began it with a
+    statement of its own (a watched PostgreSQL batch's BEGIN, the connection in autocommit
+    mode), on its own and waiting for the answer, which is noted (:func:`note_committed`).
+
+    On its own: sent at the end of a psycopg pipeline, its answer is lost with the pipeline's
+    when the server ends the connection before the pipeline's sync is answered, and the
+    committed transaction would be run again. A failure while it waits is raised (the
+    caller turns it into SQLAlchemy's, :func:`driver_error`): whether it committed is then
+    unknown (see :mod:`~wfengine.runtime.sql.retry`)."""
+    cursor = raw.cursor()
+    try:
+        cursor.execute("COMMIT")
+    finally:
+        cursor.close()
+    note_committed()

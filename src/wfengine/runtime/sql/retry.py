@@ -16,7 +16,10 @@ sees the work done (completing a work item a second time is refused as an illega
 A connection the server ends just *after* answering the COMMIT (an administrator's
 ``pg_terminate_backend``, a fast shutdown, between the COMMIT and the end of the batch) is not
 that case: the outcome is known, and the store returns the committed transaction instead of
-running it again (:func:`~wfengine.runtime.sql.driver.note_committed`).
+running it again, on every path a transaction is written (batched or not, its statements
+watched or not): what sent the COMMIT saw its answer and said so
+(:func:`~wfengine.runtime.sql.driver.note_committed`), and
+:meth:`~wfengine.runtime.sql.database.Database.write` runs no attempt after that one.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def run_with_retries(
                 cause = error.orig if isinstance(error, sa_exc.DBAPIError) else error
                 raise StoreUnavailableError(
                     f"the database {what} failed {failures} times in a row "
-                    f"({type(cause).__name__}: {_first_line(error)}); "
+                    f"({type(cause).__name__}: {first_line(error)}); "
                     "each attempt was rolled back, stored data is "
                     "unchanged; check that the database is up and retry"
                 ) from error
@@ -112,7 +115,7 @@ def run_with_retries(
             _log.warning(
                 "database %s: %s; retrying in %.2fs (%d/%d)",
                 what,
-                _first_line(error),
+                first_line(error),
                 wait,
                 failures,
                 policy.attempts,
@@ -120,6 +123,7 @@ def run_with_retries(
             sleep(wait)
 
 
-def _first_line(error: sa_exc.SQLAlchemyError) -> str:
+def first_line(error: sa_exc.SQLAlchemyError) -> str:
+    """The first line of what ``error`` (its driver's error, when it has one) says."""
     orig = error.orig if isinstance(error, sa_exc.DBAPIError) else error
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
