@@ -55,9 +55,9 @@ KNOWN_SCHEMA_GAPS: dict[str, str] = {
         "a DataField Id used in two processes and a Pool naming no process: 2.2 keys both"
     ),
     "tibco-business-studio/Subprocess.xpdl": (
-        "source validation stops at its misplaced ConformanceClass (1 finding); its 2.1-only "
-        "values (GraphConformance NON-BLOCKED, AdhocOrdering, View EXTENDED) and a TriggerTimer "
-        "without TimeDate or TimeCycle then show in the 2.2 output"
+        "source validation stops at its misplaced ConformanceClass (1 finding); the values "
+        "neither 2.1 nor 2.2 allows behind it (GraphConformance NON-BLOCKED, an AdhocOrdering "
+        "attribute, View EXTENDED, an empty TriggerTimer) are carried over, not made up"
     ),
 }
 
