@@ -265,7 +265,7 @@ class Day:
         phone = f"+86 138 {self.rng.randrange(10_000):04d} {self.rng.randrange(10_000):04d}"
         instant = plan.path == "instant answer"
         channel = self.rng.choice(("web", "hotline"))
-        iid = _crm().take_complaint(
+        iid: str = _crm().take_complaint(
             self.engine,
             {
                 "phone": phone,
