@@ -15,7 +15,7 @@ from wfengine import (
     VirtualClock,
     WorkItemState,
 )
-from wfengine.definition.build_arguments import standard_loop
+from wfengine.definition.build_arguments import multi_instance, standard_loop
 from wfengine.errors import NotFoundError
 from wfengine.runtime.work_item_events import WorkItemAllocated
 
@@ -166,3 +166,35 @@ def test_work_sent_back_to_a_subflow_runs_the_subprocess_again(org_engine: Engin
     e.claim_work_item(inner.id, "bob")
     with pytest.raises(NotFoundError, match="earlier activity 'd'"):  # not across instances
         e.send_back_work_item(inner.id, "bob", "d", "no")
+
+
+def test_each_instance_of_a_multi_instance_activity_sent_back_is_offered_and_told_why(
+    org_engine: Engine,
+) -> None:
+    """Who completed which instance is not kept: none is given to the activity's last
+    performer (who did another one); every instance is offered as usual, told why."""
+    e = org_engine
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.activity("m", performer="clerk", loop=multi_instance("3"))
+    p.activity("d", performer="accountant")
+    p.transition("m", "d")
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    for w, who in zip(e.work_items(iid), ["bob", "bob", "alice"], strict=True):
+        e.complete_work_item(w.id, user=who)
+    (d,) = e.work_items(iid)
+    e.claim_work_item(d.id, "dan")
+    e.deliver_outbox()
+    e.send_back_work_item(d.id, "dan", "m", "count again")
+    items = e.work_items(iid)
+    assert [(w.mi_index, w.state, w.holder) for w in items] == [
+        (i, WorkItemState.OFFERED, None) for i in range(3)
+    ]
+    told = [x for x in e.outbox.entries(instance_id=iid) if x.kind == "work_item.sent_back"]
+    assert sorted(x.payload["work_item_id"] for x in told) == sorted(w.id for w in items)
+    assert {x.payload["reason"] for x in told} == {"count again"}
+    for w in items:
+        e.complete_work_item(w.id, user="alice")
+    (d2,) = e.work_items(iid)  # and the next round is as usual
+    e.complete_work_item(d2.id, user="dan")

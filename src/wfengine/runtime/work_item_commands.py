@@ -251,9 +251,12 @@ class WorkItemCommands(EngineBase):
             if target.offer_first or target.offer_after:  # a person's work (else nobody's)
                 # the new work item goes to whoever completed it last, told why, when it is
                 # offered: now for a person's activity, after its applications for one whose
-                # applications run first (by a worker, on an engine that leaves them to one)
+                # applications run first (by a worker, on an engine that leaves them to one).
+                # Each instance of a multi-instance activity is offered as usual (who did
+                # which one is not kept), each told why
+                multi = target.loop is not None and target.loop.multi
                 inst.sent_back[f"{scope.id}/{to_activity}"] = {
-                    "holder": performer_of(inst, to_activity),
+                    "holder": None if multi else performer_of(inst, to_activity),
                     "reason": reason,
                     "sent_by": user,
                     "from_activity": item.activity_id,

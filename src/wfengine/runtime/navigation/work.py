@@ -94,7 +94,7 @@ class Work(NavigatorBase):
         self._new_items[item.id] = item
         self.step.work_items.append(item)
         inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
-        sent_back = inst.sent_back.pop(f"{ai.scope.id}/{act.id}", None) if inst.sent_back else None
+        sent_back = _sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
             previous = sent_back["holder"]
             if previous is not None and previous not in excluded_performers(ai):
@@ -431,6 +431,24 @@ class Work(NavigatorBase):
         queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
         ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
         return True
+
+
+def _sent_back(inst: ProcessInstance, ai: ActivityInstance) -> dict[str, Any] | None:
+    """Who has ``ai``'s work again and why, when it was sent back to its activity (None
+    otherwise). The offer takes it; but every instance of a multi-instance activity sent back
+    to is told, so there it stays for the instances of that round (the first one offered
+    marks it with its container) and is dropped by an instance of a later round."""
+    key = f"{ai.scope.id}/{ai.act.id}"
+    container = ai.mi_parent
+    if container is None:
+        return inst.sent_back.pop(key, None)
+    found = inst.sent_back.get(key)
+    if found is None:
+        return None
+    if found.setdefault("container", container.id) != container.id:  # an old round's
+        del inst.sent_back[key]
+        return None
+    return {k: v for k, v in found.items() if k != "container"}
 
 
 def _merged(groups: Iterable[Iterable[str]]) -> list[str]:
