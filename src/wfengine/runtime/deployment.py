@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
@@ -47,9 +48,26 @@ class DeployedProcess:
     definition: WorkflowProcess
     package: Package
     compiled: CompiledProcess
+    #: the process's ``ValidFrom`` / ``ValidTo`` (its ProcessHeader), read once when the
+    #: version is made: new instances start only within ``[valid_from, valid_to)``; None:
+    #: no bound (a date without a time is that day's start, or for ``valid_to`` its end)
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
 
     def __repr__(self) -> str:
         return f"DeployedProcess({self.process_id!r}, version={self.version})"
+
+    def valid_at(self, moment: datetime) -> bool:
+        """May an instance of this version start at ``moment`` (its validity period)?"""
+        start, end = self.valid_from, self.valid_to
+        return (start is None or start <= moment) and (end is None or moment < end)
+
+    def window(self) -> str:
+        """The validity period as an error names it."""
+        start, end = self.valid_from, self.valid_to
+        since = f"from {start.isoformat()}" if start is not None else ""
+        until = f"until {end.isoformat()}" if end is not None else ""
+        return f"valid {since}{' ' if since and until else ''}{until}".rstrip()
 
 
 def deployed_version(
@@ -57,6 +75,7 @@ def deployed_version(
 ) -> DeployedProcess:
     """``process`` of ``package`` as version ``version``, compiled: the one place a
     :class:`DeployedProcess` is made, whether the engine deploys it or a store reads it back."""
+    header = process.header
     return DeployedProcess(
         process_id=process.id,
         version=version,
@@ -65,7 +84,32 @@ def deployed_version(
         definition=process,
         package=package,
         compiled=compile_process(package, process),
+        valid_from=_bound(process.id, "ValidFrom", header.valid_from, end=False),
+        valid_to=_bound(process.id, "ValidTo", header.valid_to, end=True),
     )
+
+
+def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> datetime | None:
+    """A ``ValidFrom`` / ``ValidTo`` text as a moment: ISO 8601, UTC when it names no zone;
+    a date alone is that day's start (for the end, the next day's start: the day is in).
+    A text that is no such date (XPDL leaves it free) bounds nothing: a warning says so."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        _log.warning(
+            "process %r: %s %r is no ISO 8601 date or date-time; it does not limit when "
+            "instances start",
+            *(process_id, name, text),
+        )
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if end and len(text) <= 10:  # a date alone (2030-12-31): through its end
+        moment += timedelta(days=1)
+    return moment
 
 
 class DeploymentCache:

@@ -315,13 +315,16 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         """Create an instance (``open.not_running.not_started``) and return its id.
 
         Data fields start from their InitialValue expressions; ``data`` then sets formal IN
-        parameters and any other variable by name. ``user``, here and in the other process
+        parameters and any other variable by name. Without ``version``, the instance runs the
+        newest version whose validity period (the process's ``ValidFrom``/``ValidTo``) holds
+        now; none, or a ``version`` outside its period, is an
+        :class:`~wfengine.errors.IllegalStateError` naming the periods (:meth:`startable`). ``user``, here and in the other process
         control commands (start, suspend, resume, terminate, abort, set_data), is who asked,
         for the audit trail (a WAPI session passes its user); None is the host itself.
         """
 
         def body() -> str:
-            deployed = self.deployed(process_id, version)
+            deployed = self.startable(process_id, version)
             nav = self._nav()
             inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
             self.store.commit(nav.step)
@@ -366,7 +369,7 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         """
 
         def body() -> str:
-            deployed = self.deployed(process_id, version)
+            deployed = self.startable(process_id, version)
             nav = self._nav()
             inst = nav.new_instance(deployed.compiled, deployed.version, data, user=user)
             self._start(nav, inst, defer, user)

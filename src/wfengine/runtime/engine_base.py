@@ -24,6 +24,7 @@ from wfengine.errors import (
     ConcurrencyError,
     DeployError,
     EngineInUseError,
+    IllegalStateError,
     NotFoundError,
 )
 from wfengine.runtime.clock import Clock
@@ -139,6 +140,35 @@ class EngineBase:
             known = ", ".join(self.store.deployed_process_ids()) or "none"
             raise NotFoundError("deployed process", process_id, f"deployed: {known}")
         raise NotFoundError("version", f"{process_id} v{version}", f"versions 1..{versions[-1]}")
+
+    def startable(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        """The version of ``process_id`` a new instance starts on: ``version``, or the newest
+        deployed version whose validity period (``ValidFrom``/``ValidTo``) holds now.
+        :class:`~wfengine.errors.IllegalStateError` names the periods when none does (or
+        ``version``'s does not); not deployed: as :meth:`deployed`."""
+        deployed = self.deployed(process_id, version)
+        if deployed.valid_from is None and deployed.valid_to is None:
+            return deployed  # (most processes: no period to look at)
+        now = self.clock.now()
+        if deployed.valid_at(now):
+            return deployed
+        if version is not None:
+            subject = f"process {process_id!r} version {version}"
+            raise IllegalStateError(subject, f"{deployed.window()}, not now ({now})", "start")
+        windows = [f"v{deployed.version} {deployed.window()}"]
+        for older in reversed(self.store.versions(process_id)):
+            if older >= deployed.version:
+                continue
+            try:
+                found = self.store.deployment(process_id, older)
+            except DeployError:  # stored by an earlier wfengine: nothing starts on it
+                continue
+            if found is not None and found.valid_at(now):
+                return found
+            if found is not None and len(windows) < 5:
+                windows.append(f"v{older} {found.window() or 'valid always'}")
+        current = f"valid at no other time than its versions' ({'; '.join(windows)})"
+        raise IllegalStateError(f"process {process_id!r}", f"{current}, not now ({now})", "start")
 
     @property
     def command_origin(self) -> str:
