@@ -215,11 +215,6 @@ def _instances(admin: Any) -> bool:
     return bool(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs PostgresDialect._cursor_pipeline to send the COMMIT on its own through "
-    "driver.commit (dialects.py, not changed here)",
-)
 def test_a_watched_commit_whose_connection_ended_after_the_commit_keeps_it_once(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

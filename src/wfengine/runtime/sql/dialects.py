@@ -374,10 +374,12 @@ class PostgresDialect(Dialect):
                 if own:
                     raw.execute("BEGIN")  # see transaction(batched=True)
                 yield
-                if own:
-                    # in the same round trip: a failed statement before it (a checked one
-                    # that changed no row included) aborts the transaction, and this with it
-                    raw.execute("COMMIT")
+            if own:
+                # after the batch's answers (a failed statement, a checked one that changed
+                # no row included, raised above: no COMMIT is sent), on its own so that its
+                # answer is seen and noted: psycopg loses a pipeline's answers when the server
+                # ends the connection before the pipeline's sync (driver.commit)
+                driver.commit(raw)
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
             raise driver_error(conn, exc, raw=raw) from exc
 
