@@ -27,7 +27,7 @@ from tests.definition.hostile_inputs import (
 from wfengine.definition import diagnostics, render
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.model import WFENGINE_NS, XPDL22_NS, Package
-from wfengine.definition.xpdl.read_context import attribute_items
+from wfengine.definition.xpdl.read_nodes import attribute_items
 from wfengine.definition.xpdl.reader import read_package
 from wfengine.definition.xpdl.secure import (
     DEFAULT_MAX_BYTES,

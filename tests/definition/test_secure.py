@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from wfengine.definition.xpdl.read_context import line_of
+from wfengine.definition.xpdl.read_nodes import line_of
 from wfengine.definition.xpdl.reader import read_package
 from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, parse_xml
 from wfengine.errors import XpdlLoadError

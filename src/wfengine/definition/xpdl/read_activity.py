@@ -50,6 +50,8 @@ from wfengine.definition.xpdl.read_context import (
     ReadContext,
     Unreadable,
     element_children,
+)
+from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
     local_name,
     to_xml_node,

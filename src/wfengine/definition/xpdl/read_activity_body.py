@@ -39,6 +39,8 @@ from wfengine.definition.xpdl.read_context import (
     Unreadable,
     element_children,
     element_text,
+)
+from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
     local_name,
     to_xml_node,

@@ -11,10 +11,9 @@ warning, so a loss is at least never silent.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, cast
+from typing import TypedDict, TypeVar
 
 from lxml import etree
 from pydantic import ValidationError
@@ -22,17 +21,17 @@ from pydantic import ValidationError
 from wfengine.definition import diagnostics
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
-    DEPRECATED_NS,
-    WFENGINE_NS,
-    XPDL22_NS,
-    XPDL_NAMESPACES,
     Attrs,
     XmlNode,
 )
-
-#: namespaces whose elements the reader treats as XPDL (the 1.0 namespace doubles as the 2.x
-#: ``deprecated`` namespace).
-XPDL_LIKE_NAMESPACES: frozenset[str] = frozenset(XPDL_NAMESPACES) | {DEPRECATED_NS}
+from wfengine.definition.xpdl.read_nodes import (
+    attribute_items,
+    is_xpdl,
+    line_of,
+    local_name,
+    namespace_of,
+    to_xml_node,
+)
 
 T = TypeVar("T")
 
@@ -43,20 +42,6 @@ class Unreadable(Exception):
     The caller keeps the element verbatim in the nearest ``extras`` and warns; content problems
     never abort a load.
     """
-
-
-def local_name(el: etree._Element) -> str:
-    return etree.QName(el).localname
-
-
-def namespace_of(el: etree._Element) -> str | None:
-    return etree.QName(el).namespace
-
-
-def is_xpdl(el: etree._Element) -> bool:
-    """An element in any XPDL namespace, or in none (documents written without a namespace)."""
-    ns = namespace_of(el)
-    return ns is None or ns in XPDL_LIKE_NAMESPACES
 
 
 def _matches(el: etree._Element, names: tuple[str, ...], namespace: str | None) -> bool:
@@ -82,211 +67,14 @@ def is_extensions_marker(el: etree._Element) -> bool:
     )
 
 
-_ALL_ATTRIBUTES = etree.XPath("@*")
-#: up to this many attributes, lxml's quadratic ``attrib.items()`` is the faster way
-_FEW_ATTRIBUTES = 32
-
-
-def attribute_items(el: etree._Element) -> Attrs:
-    """``el``'s attributes as (name, value) pairs in document order, Clark names for namespaced.
-
-    Not ``el.attrib.items()``: lxml looks each value up again by its name in the element's
-    attribute list, which makes that call quadratic in the number of attributes (20,000
-    attributes on one element took seconds; the 200,000 of a hostile document, minutes). The
-    XPath ``@*`` walks the list once and each result knows its attribute's name. It costs more
-    per call, so the few attributes of an ordinary element are still read the direct way.
-    """
-    attrib = el.attrib
-    if len(attrib) <= _FEW_ATTRIBUTES:
-        return tuple((str(k), str(v)) for k, v in attrib.items())
-    # lxml-stubs types an XPath result loosely; ``@*`` always yields "smart" attribute strings
-    results = cast("list[Any]", _ALL_ATTRIBUTES(el))
-    return tuple((str(r.attrname), str(r)) for r in results)
-
-
 def element_children(el: etree._Element) -> list[etree._Element]:
     """Child elements only: comments and processing instructions carry no model content."""
     return [c for c in el if isinstance(c.tag, str)]
 
 
-def line_of(el: etree._Element) -> int | None:
-    """The element's 1-based source line (None when lxml does not know it)."""
-    line = el.sourceline
-    return line if isinstance(line, int) else None
-
-
 def all_text(el: etree._Element) -> str:
     """All text inside ``el`` (its descendants' too), unstripped."""
     return "".join(str(t) for t in el.itertext())
-
-
-def _blank_to_none(text: str | None) -> str | None:
-    return text if text is not None and text.strip() else None
-
-
-def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
-    """Keep ``el`` verbatim as an XmlNode.
-
-    XPDL-namespace elements (any version, the deprecated namespace, or no namespace outside a
-    vendor element) are re-tagged into the 2.2 namespace so the writer can emit them as they
-    are; vendor elements keep their tag. Whitespace-only text and tails are dropped: they are
-    indentation, and the writer indents on its own. Namespace declarations below the root
-    that a value relies on are kept with the element (:attr:`XmlNode.namespaces`).
-    """
-    return _kept(el, foreign, None, top=True)[0]
-
-
-def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tuple[XmlNode, ...]]:
-    """The content of ``el`` as XmlNode holds it: leading text and verbatim children.
-
-    Text after a child element is that child's ``tail``; text after a comment or processing
-    instruction is joined to what precedes it, so no text is lost to a comment. Blank text is
-    None. ``foreign`` is passed on to :func:`to_xml_node` for the children.
-    """
-    text, children, _ = _content(el, foreign, None, top=True)
-    return text, children
-
-
-def value_declarations(
-    el: etree._Element, values: Iterable[str | None]
-) -> tuple[tuple[str, str], ...]:
-    """The declarations in scope at ``el`` for the prefixes its ``values`` (an attribute's,
-    its text) name as QNames (``o:OrderType``), less those a written package's root makes:
-    what the element must declare for them to name the same namespace once written."""
-    need: set[str] = set()
-    for value in values:
-        if value is not None and ":" in value:
-            need.update(_PREFIXED.findall(value))
-    if not need:
-        return ()
-    declared, _ = _declarations(el.nsmap, _root_scope(el), need, default=False, top=True)
-    return declared
-
-
-#: what may be a namespace prefix in a value (``o:OrderT``, ``w:thing``); a word before a
-#: colon that no declaration binds (``urn:order``, ``http://``) is passed over
-_PREFIXED = re.compile(r"([A-Za-z_][\w.\-]*):")
-
-Scope = dict[str | None, str]
-
-
-def _kept(
-    el: etree._Element, foreign: bool, parent_scope: Scope | None, *, top: bool
-) -> tuple[XmlNode, frozenset[str]]:
-    """``el`` as an XmlNode, and the prefixes its values use that a declaration above it binds
-    (the ones its own declarations do not)."""
-    ns = namespace_of(el)
-    if ns in XPDL_LIKE_NAMESPACES or (ns is None and not foreign):
-        tag = f"{{{XPDL22_NS}}}{local_name(el)}"
-        child_foreign = False
-    else:
-        tag = str(el.tag)
-        child_foreign = True
-    # a vendor element may declare another default namespace, which its unprefixed QName
-    # values then name: its scope is always needed; an XPDL one's only when a value has a prefix
-    scope: Scope | None = el.nsmap if child_foreign else None
-    text, children, need = _content(el, child_foreign, scope, top=False)
-    attrs = attribute_items(el)
-    if text is not None and ":" in text:
-        need.update(_PREFIXED.findall(text))
-    for _, value in attrs:
-        if ":" in value:
-            need.update(_PREFIXED.findall(value))
-    declared: tuple[tuple[str, str], ...] = ()
-    unresolved = frozenset(need)
-    if need or (child_foreign and ns is not None):
-        if scope is None:
-            scope = el.nsmap
-        if top:
-            base = _root_scope(el)
-        elif parent_scope is not None:
-            base = parent_scope
-        else:
-            parent = el.getparent()
-            base = parent.nsmap if parent is not None else {}
-        default = child_foreign and ns is not None
-        declared, unresolved = _declarations(scope, base, need, default=default, top=top)
-    node = XmlNode(
-        tag=tag,
-        attrs=attrs,
-        text=text,
-        tail=_blank_to_none(el.tail),
-        children=children,
-        namespaces=declared,
-        line=line_of(el),
-    )
-    return node, unresolved
-
-
-def _content(
-    el: etree._Element, foreign: bool, scope: Scope | None, *, top: bool
-) -> tuple[str | None, tuple[XmlNode, ...], set[str]]:
-    """:func:`mixed_content`, and the prefixes the children's values use that they do not
-    declare."""
-    children: list[XmlNode] = []
-    need: set[str] = set()
-    text = el.text
-    for child in el:
-        if isinstance(child.tag, str):
-            node, used = _kept(child, foreign, scope, top=top)
-            children.append(node)
-            if used:
-                need |= used
-            if node.tail is not None and ":" in node.tail:  # (the text of ``el``)
-                need.update(_PREFIXED.findall(node.tail))
-        elif child.tail:
-            if ":" in child.tail:
-                need.update(_PREFIXED.findall(child.tail))
-            if children:
-                last = children[-1]
-                children[-1] = last.model_copy(update={"tail": (last.tail or "") + child.tail})
-            else:
-                text = (text or "") + child.tail
-    return _blank_to_none(text), tuple(children), need
-
-
-def _root_scope(el: etree._Element) -> Scope:
-    """The declarations a written package makes on its root for those of the source's root:
-    its vendor prefixes (:attr:`~wfengine.definition.model.Package.namespaces`), and the 2.2
-    namespace as the default."""
-    root = el.getroottree().getroot()
-    scope: Scope = {
-        prefix: uri
-        for prefix, uri in root.nsmap.items()
-        if prefix is not None and uri not in XPDL_LIKE_NAMESPACES and uri != WFENGINE_NS
-    }
-    scope[None] = XPDL22_NS
-    return scope
-
-
-def _declarations(
-    scope: Scope, base: Scope, need: set[str], *, default: bool, top: bool
-) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
-    """The declarations an element keeps: those in its ``scope`` and not in its parent's
-    (``base``) for the prefixes its values ``need``, and (``default``) a default namespace
-    of its own; and the needed prefixes its parent's scope binds."""
-    declared: list[tuple[str, str]] = []
-    if default:
-        own, above = _default(scope.get(None)), _default(base.get(None))
-        if own != above:
-            declared.append(("", own))
-    above_need: set[str] = set()
-    for prefix in sorted(need):
-        uri = scope.get(prefix)
-        if uri is None:
-            continue  # no prefix: "urn:", "http:", or one the source never declared
-        if base.get(prefix) == uri:
-            above_need.add(prefix)
-        else:
-            declared.append((prefix, uri))
-    return tuple(declared), frozenset() if top else frozenset(above_need)
-
-
-def _default(uri: str | None) -> str:
-    """A default namespace as the writer has it: every XPDL one is 2.2; none is ``""``."""
-    if uri in XPDL_LIKE_NAMESPACES:
-        return XPDL22_NS
-    return uri or ""
 
 
 def element_text(el: etree._Element | None) -> str | None:

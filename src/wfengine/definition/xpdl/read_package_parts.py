@@ -28,6 +28,8 @@ from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
     Unreadable,
+)
+from wfengine.definition.xpdl.read_nodes import (
     local_name,
     to_xml_node,
 )

@@ -34,6 +34,8 @@ from wfengine.definition.xpdl.read_context import (
     ReadContext,
     Unreadable,
     element_children,
+)
+from wfengine.definition.xpdl.read_nodes import (
     local_name,
     mixed_content,
     to_xml_node,

@@ -25,16 +25,19 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.xpdl import schema as xsd
 from wfengine.definition.xpdl.read_context import (
-    XPDL_LIKE_NAMESPACES,
     Cursor,
     ReadContext,
     element_text,
+)
+from wfengine.definition.xpdl.read_mappings import apply_data_mappings
+from wfengine.definition.xpdl.read_nodes import (
+    XPDL_LIKE_NAMESPACES,
     is_xpdl,
     line_of,
     local_name,
     namespace_of,
+    true_lines,
 )
-from wfengine.definition.xpdl.read_mappings import apply_data_mappings
 from wfengine.definition.xpdl.read_package_parts import (
     read_application,
     read_conformance_class,
@@ -52,7 +55,7 @@ from wfengine.definition.xpdl.read_types import (
     read_type_declaration,
 )
 from wfengine.definition.xpdl.schema_location import without_xpdl_schema_locations
-from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, parse_xml
+from wfengine.definition.xpdl.secure import DEFAULT_MAX_BYTES, exact_lines, parse_xml
 from wfengine.errors import XpdlLoadError
 
 #: the version assumed for a document that has no namespace and no usable XPDLVersion
@@ -77,7 +80,11 @@ def read_package(
         if source is None:
             raise
         raise XpdlLoadError(exc.diagnostic.model_copy(update={"file": source})) from None
-    return read_tree(tree, source=source, schema=schema)
+    lines = exact_lines(data, tree)  # empty unless the document has more than 65,534 lines
+    if not lines:
+        return read_tree(tree, source=source, schema=schema)
+    with true_lines(lines):
+        return read_tree(tree, source=source, schema=schema)
 
 
 def read_tree(

@@ -17,6 +17,8 @@ from typing import Any, Protocol, cast
 from lxml import etree
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.xpdl.read_nodes import line_of
+from wfengine.definition.xpdl.secure import BIG_LINE
 
 SCHEMA_FILES: dict[str, str] = {
     "1.0": "TC-1025_schema_10_xpdl.xsd",
@@ -38,6 +40,27 @@ class _LogEntry(Protocol):
 
     message: str
     line: int
+    #: an XPath to the element the finding is about (None when libxml2 gives none)
+    path: str | None
+
+
+def _line(tree: etree._ElementTree, err: _LogEntry) -> int | None:
+    """The finding's line: libxml2's, or from its 65,535 on (where libxml2's is one too many,
+    or 65,535 for any later line) the element's true line, which
+    :func:`~wfengine.definition.xpdl.read_nodes.line_of` knows while a big document is
+    read; None when the finding names no element to ask (a key reference's), rather than a
+    line that may be thousands of lines off."""
+    if err.line < BIG_LINE:
+        return err.line or None
+    found = None
+    if err.path:
+        try:
+            found = tree.xpath(err.path)
+        except etree.XPathError:
+            found = None
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return line_of(found[0])
+    return None
 
 
 class _LocalSchemaResolver(etree.Resolver):
@@ -78,7 +101,7 @@ def check_schema(tree: etree._ElementTree, version: str) -> list[Diagnostic]:
             make(
                 "schema-violation",
                 f"XPDL {version} schema: {err.message}",
-                line=err.line or None,
+                line=_line(tree, err),
                 severity=Severity.WARNING,
             )
         )

@@ -14,7 +14,8 @@ the two apart is exactly the kind of cleverness attacks exploit.
 
 from __future__ import annotations
 
-from typing import BinaryIO
+import re
+from typing import AnyStr, BinaryIO
 
 from lxml import etree
 
@@ -146,6 +147,75 @@ def _lines_end_in_lf(data: bytes) -> bytes:
     if data.startswith(b"\x00"):  # another 32-bit byte order: not ours to guess
         return data
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+#: libxml2 keeps an element's line in 16 bits: from this line on, lxml's ``sourceline`` is
+#: derived from the text after the element, and is often one too many
+BIG_LINE = 65535
+
+#: one piece of markup, in document order: a comment, CDATA, a processing instruction, a
+#: declaration, an end tag, or a start tag (to its ``>``, quoted attribute values passed over)
+_MARKUP = (
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>|</[^>]*>"
+    r"|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+)
+_MARKUP_TEXT = re.compile(_MARKUP, re.DOTALL)
+_MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.DOTALL)
+
+
+def exact_lines(data: bytes, tree: etree._ElementTree) -> dict[etree._Element, int]:
+    """The true line of each element of ``tree`` (parsed from ``data``) at or after line
+    :data:`BIG_LINE`, where libxml2's own is unreliable; empty for a shorter document.
+
+    The line is where the element's start tag ends, as libxml2 counts it below the limit: the
+    start tags are found in ``data`` in document order (every ``<`` of a well-formed
+    document begins markup) and matched one to one with the elements. Should the two not
+    agree (an encoding the scan cannot read, say), nothing is returned and lxml's lines
+    stand. Only documents of that many lines pay for the scan; it runs after the parse, on a
+    document the parser accepted, so it reads nothing the parser did not.
+    """
+    raw = _lines_end_in_lf(data)
+    if raw.count(b"\n") < BIG_LINE - 1:  # (in a 16-bit encoding, a few too many at worst)
+        return {}
+    lines: list[int] | None = None
+    for start, codec, mark in _WIDE_STARTS:
+        if raw.startswith(start):
+            try:
+                lines = _start_tag_lines(raw[mark:].decode(codec), _MARKUP_TEXT, "\n")
+            except UnicodeDecodeError:
+                return {}
+            break
+    else:
+        lines = _start_tag_lines(raw, _MARKUP_BYTES, b"\n")
+    elements = [el for el in tree.getroot().iter() if isinstance(el.tag, str)]
+    if len(lines) != len(elements):
+        return {}
+    found: dict[etree._Element, int] = {}
+    for element, line in zip(elements, lines, strict=True):
+        known = element.sourceline
+        if isinstance(known, int) and known < BIG_LINE:
+            if known != line:  # the scan did not read the document as libxml2 did
+                return {}
+        else:
+            found[element] = line
+    return found
+
+
+def _start_tag_lines(text: AnyStr, markup: re.Pattern[AnyStr], newline: AnyStr) -> list[int]:
+    """The line on which each start tag of ``text`` ends, in document order."""
+    out: list[int] = []
+    line, position = 1, 0
+    for match in markup.finditer(text):
+        if match.group()[1:2] in _NOT_START:
+            continue
+        line += text.count(newline, position, match.end())
+        position = match.end()
+        out.append(line)
+    return out
+
+
+#: what follows the ``<`` of markup other than a start tag
+_NOT_START = frozenset({"!", "?", "/", b"!", b"?", b"/"})
 
 
 _ENTITY_DECLARATION = "<!ENTITY"
