@@ -290,3 +290,25 @@ def test_xes_writes_nan_and_the_infinities_as_xml_schema_spells_them(
     assert attrs["amount"] == ("float", spelt)
     assert attrs["limits"][0] == "string"
     assert _strict(attrs["limits"][1]) == ["Infinity", "-Infinity"]
+
+
+def test_xes_names_whom_the_engine_gave_work_to_as_the_assignments_resource() -> None:
+    # an assignment rule gives `check` to whoever did `write`: the trail names no user for
+    # that allocation (nobody claimed it), but the log's assign event is the clerk's
+    with Engine() as e:
+        pb = PackageBuilder("pkg")
+        p = pb.process("p")
+        p.activity("write", performer="clerk")
+        p.activity("check", performer="clerk", extended={"AssignToPerformerOfActivity": "write"})
+        p.transition("write", "check")
+        e.deploy(pb.build())
+        iid = e.start_process("p")
+        (write,) = e.work_items(iid)
+        e.complete_work_item(write.id, user="clerk")
+        (check,) = e.work_items(iid)
+        e.complete_work_item(check.id, user="clerk")
+        (trace,) = _xes(e).iter("trace")
+        steps = _steps(trace)
+        by_clerk = _steps(next(iter(_xes(e, user="clerk").iter("trace"))))
+    assert ("check", "assign", "clerk") in steps
+    assert ("check", "assign", "clerk") in by_clerk

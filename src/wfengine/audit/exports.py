@@ -297,6 +297,13 @@ def _xsd_double(value: float) -> str:
     return "NaN" if math.isnan(value) else "INF" if value > 0 else "-INF"
 
 
+def _given_to(event: AuditEvent) -> str | None:
+    """Who the engine allocated a work item to: its ``work_item.allocated`` names no user
+    (nobody claimed it) and the holder as ``to``."""
+    to = event.detail.get("to") if isinstance(event.detail, dict) else None
+    return to if isinstance(to, str) else None
+
+
 def _trace(
     instance_id: str,
     process_id: str | None,
@@ -316,6 +323,8 @@ def _trace(
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
+        if user is None and event.kind == "work_item.allocated":
+            user = _given_to(event)  # the engine gave the item (a rule, work sent back)
         if ai is not None:
             if event.kind == "work_item.offered":
                 people.pop(ai, None)  # a new item (a loop's next round, work sent back)
