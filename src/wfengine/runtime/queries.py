@@ -212,5 +212,5 @@ class Queries(EngineBase):
         return report
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
-        self.store.instance(instance_id)
+        self.store.instance_summary(instance_id)  # an unknown id raises; no unpacking
         return self.store.audit(instance_id)
