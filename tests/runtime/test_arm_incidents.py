@@ -84,3 +84,29 @@ def test_retrying_an_arm_incident_arms_the_timer_and_leaves_the_activitys_own_in
     engine.retry_incident(run.id)
     assert engine.timers(iid) == [] and _open(engine, iid) == []
     assert [w.activity_id for w in engine.work_items(iid)] == ["later"]
+
+
+def test_an_event_subprocess_arm_incident_is_resolved_when_its_block_closes(
+    engine: Engine,
+) -> None:
+    # the block 'b' runs a set whose event sub-process timer cannot be set: when the block
+    # is done, so is the incident (the instance runs on at 'later')
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("minutes", "INTEGER")
+    outer = p.activity_set("outer")
+    outer.start("s").activity("work", performer="clerk").end("done")
+    outer.sequence("s", "work", "done")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    sub.start("caught", timer="minutes * 60", interrupting=False).activity("tidy").end("t")
+    sub.sequence("caught", "tidy", "t")
+    outer.block("on_event", activity_set="reaction")
+    p.block("b", activity_set="outer").activity("later", performer="clerk")
+    p.transition("b", "later")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    assert _open(engine, iid) == [("on_event", "arm")]
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert [w.activity_id for w in engine.work_items(iid)] == ["later"]
+    assert _open(engine, iid) == []

@@ -350,7 +350,7 @@ class Activities(NavigatorBase):
                 )
                 self.step.outbox.append(entry)
             ai.incident = None
-        if ai.act.boundaries and inst.incidents:
+        if inst.incidents and (ai.act.boundaries or ai.act.kind == KIND_BLOCK):
             self._resolve_unarmed(ai)
         inst.changes.append((self.now, _CLOSED_TEXT[state], ai.id, ai.act.id, None))
         if ai.timers:
@@ -361,14 +361,19 @@ class Activities(NavigatorBase):
 
     def _resolve_unarmed(self, ai: ActivityInstance) -> None:
         """``ai`` closes: the ``arm`` incidents of its boundary timers (none of which holds
-        it) are resolved with it, as nothing is left for them to arm."""
+        it), and of the event sub-processes of the activity set it ran (a block), are
+        resolved with it, as nothing is left for them to arm."""
         inst = ai.scope.instance
+        scopes = inst.scopes
         for incident in inst.incidents.values():
-            if (
-                not incident.resolved
-                and incident.operation == "arm"
-                and incident.activity_instance_id == ai.id
-            ):
+            if incident.resolved or incident.operation != "arm":
+                continue
+            if incident.activity_instance_id is None:  # an event sub-process's timer
+                scope = scopes.get(incident.scope_id if incident.scope_id is not None else -1)
+                mine = scope is not None and scope.owner is ai
+            else:
+                mine = incident.activity_instance_id == ai.id
+            if mine:
                 incident.resolved = True
                 entry = incident_entry(
                     incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
