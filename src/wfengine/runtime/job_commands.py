@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from wfengine.applications.events import ApplicationInvoked
 from wfengine.errors import (
     ConcurrencyError,
     NotFoundError,
@@ -287,9 +286,7 @@ class JobCommands(EngineBase):
                 f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed: {reason}; "
                 "retry the incident to run it again, or abort the instance"
             )
-            nav.job_failed(inst, current, message)
-            if started_at is not None and current.kind == JOB_INVOKE:
-                _date_invoked(inst, current.id, started_at)
+            nav.job_failed(inst, current, message, started_at)
             self.store.commit(nav.step)
 
         self._command(body)
@@ -386,22 +383,6 @@ class JobCommands(EngineBase):
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]
-
-
-def _date_invoked(inst: ProcessInstance, job_id: str, at: datetime) -> None:
-    """Date the ``application.invoked`` record of job ``job_id``'s stopped call, which
-    :meth:`~wfengine.runtime.navigation.Navigator.job_failed` has just added with the
-    incident, when the call began (``at``; never after the incident)."""
-    changes = inst.changes
-    for n in range(len(changes) - 1, -1, -1):
-        at_, kind, *rest = changes[n]
-        detail = rest[2]
-        if kind == _INVOKED and isinstance(detail, dict) and detail.get("job") == job_id:
-            changes[n] = (min(at, at_), kind, rest[0], rest[1], detail)
-            return
-
-
-_INVOKED = ApplicationInvoked.KIND
 
 
 def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:

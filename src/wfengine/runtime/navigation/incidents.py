@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
@@ -71,7 +72,13 @@ class Incidents(NavigatorBase):
         )
         self.step.outbox.append(incident_entry(incident, self.now, stamp=inst.call_stamp()))
 
-    def job_failed(self, inst: ProcessInstance, job: Job, message: str) -> None:
+    def job_failed(
+        self,
+        inst: ProcessInstance,
+        job: Job,
+        message: str,
+        invoked_at: datetime | None = None,
+    ) -> None:
         """A job's run failed (or was stopped): an incident, and the job parked until the
         incident is retried (in the same step, so neither happens without the other).
 
@@ -79,7 +86,9 @@ class Incidents(NavigatorBase):
         and is that activity's while it is open (closing it resolves the incident). For an
         ``invoke`` job it names the application and the attempt, and the attempt's call is
         audited (``application.invoked`` and ``application.failed``): what the job's own
-        command would have recorded never was, as the job ended before it committed."""
+        command would have recorded never was, as the job ended before it committed; the
+        call's record is dated ``invoked_at`` when the caller knows when it began (a worker
+        that stopped it), else now."""
         payload = job.payload if isinstance(job.payload, Mapping) else {}
         found = inst.activities.get(payload.get("activity_instance_id") or "")
         ai = found if found is not None and found.incident is None else None
@@ -91,7 +100,7 @@ class Incidents(NavigatorBase):
         if job.kind == JOB_INVOKE and isinstance(payload.get("application_id"), str):
             application_id = payload["application_id"]
             attempts = max(job.attempts, 1)
-            self._audit_stopped_call(inst, job, payload, attempts, message)
+            self._audit_stopped_call(inst, job, payload, attempts, message, invoked_at)
         self._incident(
             inst,
             ai,
@@ -112,20 +121,23 @@ class Incidents(NavigatorBase):
         payload: Mapping[str, Any],
         attempt: int,
         message: str,
+        invoked_at: datetime | None,
     ) -> None:
         """Audit the attempt of an ``invoke`` job that failed or was stopped before its
-        command committed the attempt's own records."""
+        command committed the attempt's own records: the call dated when it began (never
+        after the failure), the failure now."""
         app_id = payload["application_id"]
         inputs = payload.get("inputs")
         sensitive = frozenset(payload.get("sensitive") or ())
         shown = audit_values(inputs, sensitive) if isinstance(inputs, Mapping) else {}
         aid = payload.get("activity_instance_id")
         act_id = payload.get("activity_id")
-        for event in (
-            ApplicationInvoked(app_id, attempt, job.key or "", shown, job=job.id),
-            ApplicationFailed(app_id, attempt, _masked(message, inst), None),
-        ):
-            inst.changes.append(change(self.now, event, aid, act_id))
+        now = self.now
+        began = now if invoked_at is None else min(invoked_at, now)
+        invoked = ApplicationInvoked(app_id, attempt, job.key or "", shown, job=job.id)
+        inst.changes.append(change(began, invoked, aid, act_id))
+        failed = ApplicationFailed(app_id, attempt, _masked(message, inst), None)
+        inst.changes.append(change(now, failed, aid, act_id))
 
     def retry(self, incident: Incident) -> None:
         inst = self.instance(incident.instance_id)
