@@ -68,3 +68,52 @@ def test_a_period_that_is_no_date_limits_nothing_with_a_warning(
         engine.deploy(_package("next monday", None))
         assert engine.instance(engine.start_process("p")).state is ProcessState.RUNNING
     assert "ValidFrom 'next monday' is no ISO 8601 date" in caplog.text
+
+
+def _windowed(package: Package, process_id: str, valid_from: str | None) -> Package:
+    """``package`` with process ``process_id`` valid from ``valid_from``."""
+    processes = []
+    for process in package.workflow_processes:
+        if process.id == process_id:
+            header = process.header.model_copy(update={"valid_from": valid_from})
+            process = process.model_copy(update={"header": header})
+        processes.append(process)
+    return package.model_copy(update={"workflow_processes": tuple(processes)})
+
+
+def test_a_subflow_starts_the_called_process_only_within_its_period(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    pb = PackageBuilder("pkg")
+    pb.process("main").subflow("call", process="sub")
+    pb.process("sub").activity("work", performer="clerk")
+    engine.deploy(_windowed(pb.build(), "sub", "2000-02-01"))  # the clock: 2000-01-01
+    early = engine.start_process("main")
+    (incident,) = engine.incidents(early)
+    assert "subflow process 'sub'" in incident.message and "2000-02-01" in incident.message
+    assert engine.instance(early).state is ProcessState.RUNNING  # held, not failed
+    clock.advance(timedelta(days=31))
+    engine.retry_incident(incident.id)
+    (child,) = [s.id for s in engine.instance_summaries() if s.parent_instance_id == early]
+    (item,) = engine.work_items(child)
+    engine.complete_work_item(item.id)
+    assert engine.instance(early).state is ProcessState.COMPLETED
+
+
+def test_a_message_starts_the_newest_version_valid_now(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    def ordering(activity: str) -> Package:
+        pb = PackageBuilder("pkg")
+        p = pb.process("orders")
+        p.start("ordered", trigger="Message", message="order").activity(activity)
+        p.transition("ordered", activity)
+        return pb.build()
+
+    engine.deploy(ordering("old"))
+    engine.deploy(_windowed(ordering("new"), "orders", "2000-07-01"))  # v2, not valid yet
+    first = engine.start_by_message("order")
+    assert (engine.instance(first).version, engine.trace(first)) == (1, ["ordered", "old"])
+    clock.advance(timedelta(days=200))
+    later = engine.start_by_message("order")
+    assert (engine.instance(later).version, engine.trace(later)) == (2, ["ordered", "new"])

@@ -116,13 +116,19 @@ class ActivityCommands(EngineBase):
         process_id, at = found[0]
 
         def body() -> str:
-            deployed = self.deployed(process_id)
+            deployed = self.startable(process_id)  # (an older version when only it is valid)
+            graph = deployed.compiled.graph
+            starts = [i for i in graph.starts if graph.activities[i].message == name]
+            if not starts:
+                where = f"in process {process_id!r} v{deployed.version}, the version valid now"
+                raise NotFoundError("Message start event", name, where)
+            start_at = at if at in starts else starts[0]
             nav = self._nav()
             inst = nav.new_instance(deployed.compiled, deployed.version, values)
-            start = deployed.compiled.graph.activities[at]
+            start = graph.activities[start_at]
             received = MessageReceived(name, tuple(sorted(values)))
             inst.changes.append(change(nav.now, received, None, start.id))
-            nav.start_instance(inst, at=at)
+            nav.start_instance(inst, at=start_at)
             self._commit(nav)
             return inst.id
 

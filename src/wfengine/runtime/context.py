@@ -87,3 +87,8 @@ class NavigationContext(Protocol):
     def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
         """One version of a deployed process."""
         ...
+
+    def startable(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        """The version of a process a new instance starts on: the newest whose validity
+        period (``ValidFrom``/``ValidTo``) holds now; ``IllegalStateError`` when none does."""
+        ...

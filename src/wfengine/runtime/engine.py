@@ -318,9 +318,10 @@ class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, 
         parameters and any other variable by name. Without ``version``, the instance runs the
         newest version whose validity period (the process's ``ValidFrom``/``ValidTo``) holds
         now; none, or a ``version`` outside its period, is an
-        :class:`~wfengine.errors.IllegalStateError` naming the periods (:meth:`startable`). ``user``, here and in the other process
-        control commands (start, suspend, resume, terminate, abort, set_data), is who asked,
-        for the audit trail (a WAPI session passes its user); None is the host itself.
+        :class:`~wfengine.errors.IllegalStateError` naming the periods (:meth:`startable`).
+        ``user``, here and in the other process control commands (start, suspend, resume,
+        terminate, abort, set_data), is who asked, for the audit trail (a WAPI session passes
+        its user); None is the host itself.
         """
 
         def body() -> str:

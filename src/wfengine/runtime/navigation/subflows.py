@@ -6,7 +6,7 @@ from typing import Any
 
 from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.definition.model import ParameterMode
-from wfengine.errors import WorkflowError
+from wfengine.errors import IllegalStateError, WorkflowError
 from wfengine.runtime.history import SubflowStarted, change
 from wfengine.runtime.instance import (
     ActivityInstance,
@@ -39,6 +39,13 @@ class Subflows(NavigatorBase):
                 f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
             )
             return
+        if deployed.valid_from is not None or deployed.valid_to is not None:
+            try:  # the newest version valid now, as a start by process id takes
+                deployed = self.ctx.startable(sub.process_id)
+            except IllegalStateError as exc:
+                why = f"subflow process {sub.process_id!r} cannot start now: it is {exc.current}"
+                self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
+                return
         if inst.depth + 1 > self.ctx.limits.max_subflow_depth:
             self._incident(
                 inst,
