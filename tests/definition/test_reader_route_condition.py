@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from wfengine import Engine, VirtualClock, dump_xpdl, load_xpdl
-from wfengine.definition.model import GatewayType, Join, Package, Route
+from wfengine.definition.model import GatewayType, Join, Package, Route, Split
 from wfengine.definition.xpdl.schema import check_schema
 
 
@@ -117,5 +117,50 @@ def test_converting_writes_the_condition_once_on_the_join_and_reads_back_the_sam
     written = dump_xpdl(package)
     assert written.count(b"arrived &gt;= 1") == 1
     assert b'IncomingCondtion="arrived &gt;= 1"' in written  # the schemas' spelling, sic
+    assert load_xpdl(written) == package
+    assert check_schema(etree.ElementTree(etree.fromstring(written)), "2.2") == []
+
+
+COMPLEX_OUT = 'GatewayType="Complex" OutgoingCondition="amount &gt; 10"'
+
+
+def _split(package: Package) -> tuple[Route, Split | None]:
+    activity = package.process("wp").activity("cx")
+    assert isinstance(activity.body, Route)
+    return activity.body, activity.split
+
+
+def test_a_routes_outgoing_condition_is_its_complex_splits_condition() -> None:
+    package = load_xpdl(_doc(COMPLEX_OUT))
+    route, split = _split(package)
+    assert route.extra_attrs == ()
+    assert split is not None and split.type is GatewayType.COMPLEX
+    assert split.outgoing_condition == "amount > 10"
+    assert package.load_diagnostics == ()
+
+
+def test_a_splits_own_outgoing_condition_wins_and_the_routes_is_kept_with_a_warning() -> None:
+    package = load_xpdl(_doc(COMPLEX_OUT, '<Split Type="Complex" OutgoingCondition="true"/>'))
+    route, split = _split(package)
+    assert split is not None and split.outgoing_condition == "true"
+    assert route.extra_attrs == (("OutgoingCondition", "amount > 10"),)
+    [warning] = package.load_diagnostics
+    assert (warning.code, warning.element_id) == ("xpdl-unreadable", "cx")
+    assert "OutgoingCondition" in warning.message and "is not used" in warning.message
+    assert load_xpdl(dump_xpdl(package)) == package
+
+
+def test_an_outgoing_condition_on_a_gateway_that_is_not_complex_is_kept_as_written() -> None:
+    route, split = _split(load_xpdl(_doc('GatewayType="Exclusive" OutgoingCondition="x"')))
+    assert split is None
+    assert route.extra_attrs == (("OutgoingCondition", "x"),)
+
+
+def test_converting_writes_the_outgoing_condition_once_on_the_split_and_reads_back() -> None:
+    both = f'{COMPLEX_OUT} IncomingCondition="arrived &gt;= 1"'
+    package = load_xpdl(_doc(both))
+    written = dump_xpdl(package)
+    assert written.count(b"amount &gt; 10") == 1
+    assert b'OutgoingCondition="amount &gt; 10"' in written
     assert load_xpdl(written) == package
     assert check_schema(etree.ElementTree(etree.fromstring(written)), "2.2") == []

@@ -88,6 +88,7 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
     join, split = _read_restrictions(ctx, cur, spill)
     if isinstance(body, Route):
         body, join = _route_condition(ctx, body, join, body_el, activity_id)
+        body, split = _route_outgoing(ctx, body, split, body_el, activity_id)
     loop_el = cur.child("Loop")
     loop = None
     if loop_el is not None:
@@ -307,27 +308,78 @@ def _route_condition(
     the Route's is then kept as written, with a warning; a condition on a gateway that is not
     Complex (it means nothing there) is kept as written too.
     """
-    attrs = dict(route.extra_attrs)
-    condition = attrs.get("IncomingCondition")
     gateway = join.type if join is not None else route.gateway_type
-    if condition is None or not condition.strip() or gateway is not GatewayType.COMPLEX:
+    condition = _route_attr(route, "IncomingCondition", gateway)
+    if condition is None:
         return route, join
     if join is None:
         join = Join(type=GatewayType.COMPLEX, line=route.line)
     own = join.incoming_condition
-    if own is not None and own.strip() and own.strip() != condition.strip():
-        ctx.warn(
-            "xpdl-unreadable",
-            f"the IncomingCondition {condition!r} of <Route> at line {route.line} is not "
-            f"used: the activity's Join has its own ({own!r}); it is kept as written",
-            route_el,
-            element_id=activity_id,
-        )
+    if _differs(ctx, own, condition, "IncomingCondition", "Join", route, route_el, activity_id):
         return route, join
-    route = route.model_copy(
-        update={"extra_attrs": tuple(a for a in route.extra_attrs if a[0] != "IncomingCondition")}
-    )
+    route = _without(route, "IncomingCondition")
     return route, join.model_copy(update={"incoming_condition": own or condition})
+
+
+def _route_outgoing(
+    ctx: ReadContext,
+    route: Route,
+    split: Split | None,
+    route_el: etree._Element | None,
+    activity_id: str,
+) -> tuple[Route, Split | None]:
+    """A Complex gateway's ``Route@OutgoingCondition`` (2.1 and 2.2) as its split's
+    condition, as :func:`_route_condition` does for the join: older files write it on
+    ``TransitionRestriction/Split@OutgoingCondition``, where it is written back."""
+    gateway = split.type if split is not None else route.gateway_type
+    condition = _route_attr(route, "OutgoingCondition", gateway)
+    if condition is None:
+        return route, split
+    if split is None:
+        split = Split(type=GatewayType.COMPLEX, line=route.line)
+    own = split.outgoing_condition
+    if _differs(ctx, own, condition, "OutgoingCondition", "Split", route, route_el, activity_id):
+        return route, split
+    route = _without(route, "OutgoingCondition")
+    return route, split.model_copy(update={"outgoing_condition": own or condition})
+
+
+def _route_attr(route: Route, name: str, gateway: GatewayType | None) -> str | None:
+    """The Route's condition attribute ``name`` when the gateway is Complex, else None."""
+    condition = dict(route.extra_attrs).get(name)
+    if condition is None or not condition.strip() or gateway is not GatewayType.COMPLEX:
+        return None
+    return condition
+
+
+def _differs(
+    ctx: ReadContext,
+    own: str | None,
+    condition: str,
+    name: str,
+    restriction: str,
+    route: Route,
+    route_el: etree._Element | None,
+    activity_id: str,
+) -> bool:
+    """Whether the Join or Split has a condition of its own other than the Route's (warned:
+    the Route's is then kept as written, unused)."""
+    if own is None or not own.strip() or own.strip() == condition.strip():
+        return False
+    ctx.warn(
+        "xpdl-unreadable",
+        f"the {name} {condition!r} of <Route> at line {route.line} is not used: the "
+        f"activity's {restriction} has its own ({own!r}); it is kept as written",
+        route_el,
+        element_id=activity_id,
+    )
+    return True
+
+
+def _without(route: Route, name: str) -> Route:
+    return route.model_copy(
+        update={"extra_attrs": tuple(a for a in route.extra_attrs if a[0] != name)}
+    )
 
 
 def _read_join(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Join:
