@@ -16,6 +16,7 @@ SHAPES = {
     3: "017bd7f0662b8a5b",
     4: "c0f5a3a4a2c9e270",  # (its data as first recorded; three classes gained docstrings)
     5: "d70942af978de714",  # ExtendedAttribute.namespaces
+    6: "715b64dd654cdd6d",  # Deadline.duration_extras
 }
 
 

@@ -163,6 +163,9 @@ class Deadline(Node):
     extra_attrs: Attrs = ()
     #: attributes of the DeadlineDuration element (ScriptType, ...)
     duration_attrs: Attrs = ()
+    #: elements inside the DeadlineDuration element (its type admits any, for vendors'
+    #: notes), verbatim and without their tails: the duration is the text around them
+    duration_extras: tuple[XmlNode, ...] = ()
 
 
 #: an ``xsd:integer``, as XPDL 2.2 types ``LoopCounter``

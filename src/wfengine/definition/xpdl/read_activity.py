@@ -54,6 +54,7 @@ from wfengine.definition.xpdl.read_context import (
 from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
     local_name,
+    text_around,
     to_xml_node,
 )
 from wfengine.definition.xpdl.read_package_parts import read_graphics, read_performer_list
@@ -165,16 +166,21 @@ def _read_deadline(ctx: ReadContext, el: etree._Element) -> Deadline:
     """A deadline: 2.x DeadlineDuration or 1.0 DeadlineCondition, with that element's attributes.
 
     The duration element's attributes (ScriptType, ...) say how to read the expression, so
-    they are kept in ``duration_attrs`` beside the text.
+    they are kept in ``duration_attrs`` beside the text. Elements inside it (its type admits
+    any) are not part of the expression: kept verbatim in ``duration_extras``, the duration
+    being the text around them.
     """
     cur = Cursor(ctx, el)
     duration: str | None = None
     duration_attrs: Attrs = ()
+    inside: list[XmlNode] = []
     duration_el = cur.child("DeadlineDuration", "DeadlineCondition")
     if duration_el is not None:
-        duration, duration_attrs = ctx.text_and_attrs(duration_el)
+        duration = text_around(duration_el, inside).strip() or None
+        duration_attrs = Cursor(ctx, duration_el).extra_attrs()
     return Deadline(
         duration=duration,
+        duration_extras=tuple(inside),
         execution=cur.attr_choice("Execution", EXECUTIONS),
         exception_name=cur.text("ExceptionName"),
         extras=cur.extras(),

@@ -42,7 +42,9 @@ from wfengine.definition.xpdl.read_context import (
 )
 from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
+    line_of,
     local_name,
+    text_around,
     to_xml_node,
 )
 from wfengine.definition.xpdl.read_package_parts import read_performer_list
@@ -406,27 +408,56 @@ def read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) 
     """Actual parameters in order. An empty one stays an empty string: position matters."""
     out: list[str] = []
     for p in cur.wrapped("ActualParameters", "ActualParameter", spill):
-        out.append(_read_actual_parameter(ctx, p))
+        out.append(_read_actual_parameter(ctx, p, spill))
     return tuple(out)
 
 
-def _read_actual_parameter(ctx: ReadContext, el: etree._Element) -> str:
+#: the XPDL children of an ActualParameter whose text is the expression: 2.2's
+#: ``FormalExpression`` and ``Source`` (the Id of a data field or formal parameter, which as an
+#: expression means that field), and the ``Expression`` some tools write there
+_EXPRESSION_CHILDREN = ("FormalExpression", "Source", "Expression")
+
+
+def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> str:
     """One actual parameter as an expression string.
 
-    1.0 to 2.1 write the expression as text. 2.2 made ActualParameter element-only: a
-    ``FormalExpression`` (the expression) or a ``Source`` (the Id of a data field or formal
-    parameter, which as an expression means that field). Exactly one of those, alone, is the
-    same thing as the text form and is read without a finding; anything richer (several
-    Sources, Assignments, vendor content) is read as its text with a warning, as before.
+    1.0 to 2.1 write the expression as text (ExpressionType: text beside any elements). 2.2
+    made ActualParameter element-only: a ``FormalExpression`` or a ``Source``. The expression
+    is the text outside child elements together with the text of such expression children
+    (outside their own children): a vendor's element beside or inside it is not part of it,
+    so its text does not run into the expression. A vendor's element is kept verbatim with
+    the call (``spill``); an XPDL element that is no expression (``Assignments``), or a second
+    expression child (several ``Source``), is not kept. Each is warned.
     """
-    children = element_children(el)
-    if (
-        len(children) == 1
-        and is_xpdl(children[0])
-        and local_name(children[0]) in ("FormalExpression", "Source")
-        and not (el.text or "").strip()
-        and not (children[0].tail or "").strip()
-    ):
-        Cursor(ctx, el).drop_attrs()
-        return ctx.text_of(children[0]) or ""
-    return ctx.text_of(el) or ""
+    Cursor(ctx, el).drop_attrs()
+    parts = [el.text or ""]
+    aside: list[XmlNode] = []
+    expressions = 0  # the first expression child is the one read
+    for child in el:
+        if isinstance(child.tag, str):
+            expression = is_xpdl(child) and local_name(child) in _EXPRESSION_CHILDREN
+            if expression and not expressions:
+                Cursor(ctx, child).drop_attrs()
+                expressions += 1
+                parts.append(text_around(child, aside))
+            elif is_xpdl(child):
+                what = "a second expression" if expression else "not an expression"
+                ctx.warn(
+                    "xpdl-unreadable",
+                    f"<{local_name(child)}> in <ActualParameter> at line {line_of(el)} is "
+                    f"{what}; it is not kept",
+                    child,
+                )
+            else:
+                node = to_xml_node(child, foreign=True)
+                aside.append(node.model_copy(update={"tail": None}) if node.tail else node)
+        parts.append(child.tail or "")
+    for node in aside:
+        ctx.warn(
+            "xpdl-unreadable",
+            f"<{node.local_name}> in <ActualParameter> at line {line_of(el)} is not part "
+            "of the expression; it is kept with the call",
+            el,
+        )
+        spill.append(node)
+    return "".join(parts).strip()

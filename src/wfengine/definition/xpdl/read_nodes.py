@@ -263,3 +263,18 @@ def _default(uri: str | None) -> str:
     if uri in XPDL_LIKE_NAMESPACES:
         return XPDL22_NS
     return uri or ""
+
+
+def text_around(el: etree._Element, inside: list[XmlNode]) -> str:
+    """The text of expression element ``el`` outside its child elements (unstripped), which
+    are appended to ``inside`` verbatim, without their tails: those are part of the text.
+
+    XPDL's ExpressionType admits any element beside the text (a vendor's note, say); it is
+    not part of the expression, so its text must not run into it."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            node = to_xml_node(child, foreign=True)
+            inside.append(node.model_copy(update={"tail": None}) if node.tail else node)
+        parts.append(child.tail or "")
+    return "".join(parts)

@@ -30,7 +30,7 @@ from wfengine.definition.xpdl.read_context import (
 from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
     local_name,
-    to_xml_node,
+    text_around,
 )
 from wfengine.definition.xpdl.read_package_parts import (
     read_application,
@@ -65,7 +65,7 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
     for child in element_children(el):
         if is_xpdl(child) and local_name(child) in ("Expression", "Xpression"):
             cur.child(local_name(child))
-            parts.append(_expression_text(child, inside))
+            parts.append(text_around(child, inside))
             if expression_attrs is None:
                 expression_attrs = Cursor(ctx, child).extra_attrs()
             else:
@@ -82,18 +82,6 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
     )
     cur.spill(spill, attrs=False)
     return condition
-
-
-def _expression_text(el: etree._Element, inside: list[XmlNode]) -> str:
-    """The text of expression element ``el`` outside its child elements, which are appended
-    to ``inside`` verbatim (without their tails: those are part of the text)."""
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str):
-            node = to_xml_node(child, foreign=True)
-            inside.append(node.model_copy(update={"tail": None}) if node.tail else node)
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 def _is_conditioned(transition: Transition) -> bool:

@@ -263,9 +263,10 @@ def _deadline(parent: Element, dl: Deadline) -> None:
     """``Deadline``; ``duration_attrs`` (ScriptType, ...) go on the DeadlineDuration element."""
     element = sub(parent, "Deadline", Execution=dl.execution.value if dl.execution else None)
     set_extra_attrs(element, dl.extra_attrs)
-    if dl.duration is not None or dl.duration_attrs:
+    if dl.duration is not None or dl.duration_attrs or dl.duration_extras:
         duration = sub(element, "DeadlineDuration", dl.duration)
         set_extra_attrs(duration, dl.duration_attrs)
+        append_xmlnodes(duration, dl.duration_extras)
     text_child(element, "ExceptionName", dl.exception_name)
     append_xmlnodes(element, dl.extras)
 
