@@ -164,3 +164,14 @@ def test_converting_writes_the_outgoing_condition_once_on_the_split_and_reads_ba
     assert b'OutgoingCondition="amount &gt; 10"' in written
     assert load_xpdl(written) == package
     assert check_schema(etree.ElementTree(etree.fromstring(written)), "2.2") == []
+
+
+def test_validate_warns_that_the_engine_does_not_run_a_splits_outgoing_condition() -> None:
+    from wfengine import validate
+
+    package = load_xpdl(_doc(COMPLEX_OUT))
+    [unused] = [d for d in validate(package) if d.code == "split-condition-unused"]
+    assert unused.severity.value == "warning" and unused.element_id == "cx"
+    assert "'amount > 10'" in unused.message and "transitions" in unused.message
+    plain = load_xpdl(_doc(COMPLEX_FIRST))  # a join's condition is run: nothing to say
+    assert not [d for d in validate(plain) if d.code == "split-condition-unused"]

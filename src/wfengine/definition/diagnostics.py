@@ -144,6 +144,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
     # -- conditions and expressions --
     "condition-unused": (Severity.WARNING, "a condition on a transition whose split ignores it"),
+    "split-condition-unused": (
+        Severity.WARNING,
+        "a split's OutgoingCondition, which the engine does not run: it takes the outgoing "
+        "transitions whose own conditions hold",
+    ),
     "multiple-otherwise": (Severity.ERROR, "more than one OTHERWISE transition leaves an activity"),
     "expression-syntax": (
         Severity.ERROR,

@@ -43,6 +43,7 @@ from wfengine.definition.checks.references import (
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
     check_otherwise,
+    check_split_conditions,
     check_split_refs,
     check_unused_conditions,
 )
@@ -71,6 +72,7 @@ CHECKS: tuple[Check, ...] = (
     check_and_join_after_xor,
     check_otherwise,
     check_unused_conditions,
+    check_split_conditions,
     check_performers,
     check_other_participant_references,
     check_declared_types,

@@ -92,6 +92,26 @@ def check_otherwise(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
+def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
+    """``split-condition-unused``: a split's own ``OutgoingCondition`` (on the Split, or on a
+    Complex gateway's Route as 2.1 and 2.2 write it). The engine chooses by the outgoing
+    transitions' conditions only, so a rule written there would be silently ignored."""
+    for scope in ctx.scopes:
+        for activity in scope.activities:
+            split = activity.split
+            if split is None or not (split.outgoing_condition or "").strip():
+                continue
+            yield make(
+                "split-condition-unused",
+                f"the split of activity {activity.id!r} in {scope.where} has an "
+                f"OutgoingCondition ({split.outgoing_condition.strip()[:60]!r}), which the "
+                "engine does not run: it takes the outgoing transitions whose own conditions "
+                "hold; put the rule on the transitions",
+                element_id=activity.id,
+                line=split.line if split.line is not None else activity.line,
+            )
+
+
 def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
     """``condition-unused``: a condition on a transition out of a Parallel split.
 
