@@ -26,6 +26,10 @@ one (``DataTypeError`` naming ``email``, nothing started), and the case keeps it
 again at intake (``lookup_customer``, which takes the customer table's address when none was
 typed): a web complaint without a valid address stops in an incident naming it before an
 acceptance number is taken, rather than telling the customer nothing.
+Between the acceptance and the answer the customer is told how the case moves on:
+``tell_status`` sends a status notice at a milestone of the brief status (its label, after
+the acceptance number), through the same channels, once per case and milestone (the
+``crm_status_notices`` table keeps what each customer was told).
 """
 
 from __future__ import annotations
@@ -84,6 +88,23 @@ notifications = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
+
+#: the milestones each case's customer was told of (one notice per milestone: see
+#: :meth:`CrmApps.tell_status`)
+status_notices = sa.Table(
+    "crm_status_notices",
+    metadata,
+    sa.Column("phone", sa.String(32), primary_key=True),
+    sa.Column("acceptance_no", sa.String(40), primary_key=True),
+    sa.Column("milestone", sa.String(200), primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def status_text(acceptance_no: str, milestone: str) -> str:
+    """A status notice: the case's acceptance number and the milestone, in the brief
+    status's words (``"Your complaint 0101-0001: Reviewed by the coordinator"``)."""
+    return f"Your complaint {acceptance_no}: {milestone}"
 
 
 @dataclass(frozen=True)
@@ -330,6 +351,16 @@ class CrmApps:
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def told_milestones(self, phone: str | None = None) -> list[dict[str, Any]]:
+        """The milestones customers (one customer) were told of by a status notice
+        (:meth:`tell_status`), oldest first: ``phone``, ``acceptance_no``, ``milestone``,
+        ``at``."""
+        query = sa.select(status_notices).order_by(status_notices.c.at)
+        if phone is not None:
+            query = query.where(status_notices.c.phone == phone_key(phone))
+        with self.db.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def sent(self, phone: str | None = None) -> list[dict[str, Any]]:
         """The notifications sent (to one customer), oldest first."""
         query = sa.select(notifications).order_by(notifications.c.id)
@@ -434,6 +465,42 @@ class CrmApps:
             )
         channel.send(Customer(notify_phone, notify_email or None), notify_text)
 
+    def tell_status(
+        self,
+        status_phone: str,
+        status_channel: str,
+        status_email: str | None,
+        status_case: str,
+        status_milestone: str,
+    ) -> None:
+        """Tell the customer that case ``status_case`` reached the milestone
+        ``status_milestone`` (:func:`status_text`, the brief status's label), through the
+        channel they came by, as :meth:`notify_customer` does; once per case and milestone:
+        a milestone reached again (the coordinator reviewing the case a second time, a
+        second department handling it) or a repeated call tells nothing (no flood of the same
+        news). A notice that could not be sent is not counted as told (the call fails and
+        is retried)."""
+        key = {"phone": phone_key(status_phone or ""), "acceptance_no": status_case or "",
+               "milestone": status_milestone}  # fmt: skip
+        try:
+            with self.db.begin() as conn:
+                conn.execute(status_notices.insert().values(**key, at=self.now()))
+        except IntegrityError:
+            return  # told already
+        try:
+            self.notify_customer(
+                status_phone, status_channel, status_text(status_case, status_milestone),
+                status_email,
+            )  # fmt: skip
+        except BaseException:
+            with self.db.begin() as conn:
+                conn.execute(
+                    status_notices.delete().where(
+                        *(status_notices.c[name] == value for name, value in key.items())
+                    )
+                )
+            raise
+
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
         """Bind the applications. ``asynchronous=True`` when the CRM tables live in the
         engine's own SQLite file: each call then runs as an ``invoke`` job outside the
@@ -444,5 +511,6 @@ class CrmApps:
             ("next_acceptance_number", self.next_acceptance_number),
             ("record_history", self.record_history),
             ("notify_customer", self.notify_customer),
+            ("tell_status", self.tell_status),
         ):
             registry.register(app_id, func, retries=2, asynchronous=asynchronous)

@@ -62,6 +62,19 @@ The routing fields are enumerations (``decision``, ``next_department``, ``route_
 What the customer may see (the brief status) is declared with ``wfengine:milestone`` on the
 steps (the label shown once a step has completed) and ``wfengine:public`` on the fields;
 everything else stays inside.
+
+The customer is also told of each milestone the case reaches (the brief status pushed, as
+the source's call centre does, by the channel they came by: e-mail at the captured address
+for the web, SMS for the hotline), in the milestone's own words: a milestone whose step is a
+message to the customer is told by that message (the acceptance number for "Accepted for
+handling", the question for "Asked you for more information", the answer for "Answer sent",
+the abort for "Closed without action"), and the coordinator's review and a department's
+handling, which have none, are followed by a status notice (``tell_status``: "Your complaint
+0101-0001: Reviewed by the coordinator"). One notice per milestone: a case the coordinator
+reviews again, or a second department handles, tells the customer nothing new
+(``crm.CrmApps.tell_status`` keeps what it told). The two milestones of the intake
+("Complaint received", "Answered at once") are reached while the customer is at the form or
+on the phone, and are not pushed.
 """
 
 from __future__ import annotations
@@ -69,7 +82,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wfengine import PackageBuilder
+from wfengine import PackageBuilder, ProcessBuilder
 from wfengine.definition.model import EnumerationType, Package
 
 #: the participants (roles and units of organisation.yaml)
@@ -90,6 +103,8 @@ CASE_AGENT = f'(intake_agent if intake_agent else "{AGENT}")'
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
 #: what a customer's reply is correlated by: their phone and the case's acceptance number
 CORRELATION = "acceptance_no"
+#: the milestones told by a status notice of their own (the others' steps tell the customer)
+REVIEWED, HANDLED = "Reviewed by the coordinator", "Handled by a department"
 
 
 #: a step's opinion (``opinion``, by ``who``) filed under ``opinions`` when there is one
@@ -119,6 +134,13 @@ _TURN_DONE = (
 
 def _public(label: str | None = None) -> dict[str, str]:
     return {"wfengine:milestone": label} if label else {}
+
+
+def _status_notice(p: ProcessBuilder, step: str, label: str) -> None:
+    """``step``: the customer told that their case reached the milestone ``label`` (the
+    brief status's own words), once per case (``crm.CrmApps.tell_status``)."""
+    p.activity(step, tool="tell_status",
+               args=["phone", "channel", "email", CORRELATION, f'"{label}"'])  # fmt: skip
 
 
 def build() -> Package:
@@ -179,6 +201,10 @@ def build() -> Package:
     p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
                   ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING"),
                   ("notify_email", "IN", "STRING")])  # fmt: skip
+    p.application("tell_status", params=[("status_phone", "IN", "STRING"),
+                  ("status_channel", "IN", "STRING"), ("status_email", "IN", "STRING"),
+                  ("status_case", "IN", "STRING"),
+                  ("status_milestone", "IN", "STRING")])  # fmt: skip
 
     # 1-2: intake, customer details (and the phone as the CRM keys it), instant answer
     p.start("intake", extended=_public("Complaint received"))
@@ -219,9 +245,10 @@ def build() -> Package:
                writes=["decision", "reply_agent", "next_department", "opinion", "question",
                        "conclusion", "proposed_solution", "reply", "category", "severity",
                        "text"],
-               extended={**REMIND, **_public("Reviewed by the coordinator")})  # fmt: skip
+               extended={**REMIND, **_public(REVIEWED)})  # fmt: skip
+    _status_notice(p, "tell_reviewed", REVIEWED)
     p.route("decide")
-    p.transition("coordinate", "decide")
+    p.transition("coordinate", "tell_reviewed")
     # close: the coordinator handled it and wrote the reply
     p.transition("decide", "record_reply", condition='decision == "close"')
     # abort: the customer, who was given an acceptance number, is told
@@ -257,11 +284,12 @@ def build() -> Package:
     desk.activity("department", performer="department", name="Department handles it",
                writes=["dept_outcome", "opinion", "next_department", "conclusion",
                        "proposed_solution"],
-               extended={**REMIND, **_public("Handled by a department")})  # fmt: skip
+               extended={**REMIND, **_public(HANDLED)})  # fmt: skip
     p.activity("add_opinion", script=_FILE_OPINION.format(who="department"))
+    _status_notice(p, "tell_handled", HANDLED)
     p.route("after_department")
     p.block("department_turn", activity_set="desk")
-    p.sequence("route_department", "department_turn", "add_opinion", "after_department")
+    p.sequence("route_department", "department_turn", "add_opinion", "tell_handled")
     p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
     p.transition("after_department", "step_back", condition='dept_outcome == "back"')
     p.transition("after_department", "turn_done", otherwise=True)
@@ -305,6 +333,8 @@ def build() -> Package:
     p.transition("step_back", "next_turn").transition("turn_done", "next_turn")
     p.transition("next_turn", "route_department", condition="next_department != None")
     p.transition("next_turn", "back_to_coordinator", otherwise=True)
+    # the status notices after the coordinator's and a department's milestones
+    p.transition("tell_reviewed", "decide").transition("tell_handled", "after_department")
     return pb.build()
 
 

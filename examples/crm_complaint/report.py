@@ -114,7 +114,7 @@ def report(engine: Engine, result: Any, crm: Any, png: Path | None, told: Any = 
     out.append(f"Reminders sent: {trail.reminders}; escalated to a supervisor: "
                f"{trail.escalations}")  # fmt: skip
     out.append(f"Notifications to customers: {len(crm.sent())} (SMS for the hotline, e-mail "
-               "for the web)")  # fmt: skip
+               f"for the web; {len(crm.told_milestones())} of them progress notices)")  # fmt: skip
     if told is not None:
         out.append("People told of their work: " + "; ".join(
             f"{sum(counts.values())} by {channel} ({_told(counts)})"

@@ -158,8 +158,8 @@ def test_the_coordinator_handles_and_closes_it(desk: Desk) -> None:
     [done] = [e for e in trail if e.kind == "work_item.completed"]
     assert done.activity_id == "coordinate" and done.user == "cora"
     called = [e.activity_id for e in trail if e.kind == "application.returned"]
-    assert called == ["lookup_customer", "accept", "tell_customer", "record_reply",
-                      "notify_reply"]  # fmt: skip
+    assert called == ["lookup_customer", "accept", "tell_customer", "tell_reviewed",
+                      "record_reply", "notify_reply"]  # fmt: skip
 
 
 def test_abort(desk: Desk) -> None:
@@ -551,16 +551,21 @@ def test_a_web_complaint_is_answered_at_the_e_mail_address_the_form_captured(
     desk: Desk,
 ) -> None:
     """The web form's address is kept on the case (as typed, the domain in lower case) and
-    every message of the case goes there by e-mail: the acceptance number, a question, the
-    answer."""
+    every message of the case goes there by e-mail: the acceptance number, the coordinator's
+    review, a question, the answer."""
     iid = desk.intake(channel="web", email=" Wei.Zhang@Example.COM ")
     assert desk.engine.instance(iid).data["email"] == "Wei.Zhang@example.com"
     desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
     assert crm_module.customer_reply(desk.engine, iid, "the Visa") is True
     desk.do(iid, "coordinate", "dan", decision="close", reply="Refunded")
     sent = desk.crm.sent(PHONE)
-    assert [(m["channel"], m["address"]) for m in sent] == [("email", "Wei.Zhang@example.com")] * 3
-    assert [m["text"] for m in sent][1:] == ["Which card?", "Refunded"]
+    assert [(m["channel"], m["address"]) for m in sent] == [("email", "Wei.Zhang@example.com")] * 4
+    number = desk.engine.instance(iid).data["acceptance_no"]
+    assert [m["text"] for m in sent][1:] == [
+        f"Your complaint {number}: Reviewed by the coordinator",
+        "Which card?",
+        "Refunded",
+    ]
     assert "email" not in brief_status(desk.engine, iid).fields  # kept inside
     desk.intake(phone="+86 139 5555 0101")  # at the hotline: by SMS, to the phone
     assert desk.crm.sent("+86 139 5555 0101")[-1]["address"] == "13955550101"
@@ -916,6 +921,79 @@ def test_an_aborted_case_is_told_to_the_customer(desk: Desk) -> None:
     last = desk.crm.sent(PHONE)[-1]
     assert last["text"] == f"Your complaint {number} was closed without further action"
     assert desk.stage(iid) == "Closed without action"
+
+
+# -- the customer is told of progress: the brief status pushed ---------------------------------
+
+
+def _status_notices(desk: Desk, phone: str = PHONE) -> list[str]:
+    """The milestones the customer was told of by a status notice, in order."""
+    return [
+        m["text"].partition(": ")[2]
+        for m in desk.crm.sent(phone)
+        if m["text"].startswith("Your complaint ") and ": " in m["text"]
+    ]
+
+
+def test_the_customer_is_told_of_each_milestone_once_in_the_brief_statuss_words(
+    desk: Desk,
+) -> None:
+    """Between the acceptance and the answer the customer hears how the case moves on, by
+    the SMS of their hotline case: the coordinator's review and a department's handling,
+    each once (two departments, a second review: nothing new to tell), in the labels the
+    brief status shows; the milestones whose step is itself a message (acceptance, answer)
+    are not told twice."""
+    iid = _accepted(desk)
+    number = desk.engine.instance(iid).data["acceptance_no"]
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    assert (
+        desk.crm.sent(PHONE)[-1]["text"] == f"Your complaint {number}: Reviewed by the coordinator"
+    )
+    desk.do(iid, "department", "eva", dept_outcome="done", next_department="network")
+    desk.do(iid, "department", "fay", dept_outcome="done")
+    desk.do(iid, "coordinate", "cora", decision="close", reply="Fixed and credited")
+    sent = desk.crm.sent(PHONE)
+    assert [m["text"] for m in sent] == [
+        f"Your complaint is number {number}",
+        f"Your complaint {number}: Reviewed by the coordinator",
+        f"Your complaint {number}: Handled by a department",
+        "Fixed and credited",
+    ]
+    assert {m["channel"] for m in sent} == {"sms"}
+    shown = [m.label for m in brief_status(desk.engine, iid).milestones]
+    assert shown == [
+        "Complaint received",
+        "Accepted for handling",
+        "Reviewed by the coordinator",
+        "Handled by a department",
+        "Handled by a department",
+        "Reviewed by the coordinator",
+        "Answer sent",
+    ]
+    assert set(_status_notices(desk)) <= set(shown)  # the brief status's own words
+
+
+def test_a_web_customer_is_told_of_progress_by_e_mail_at_the_captured_address(
+    desk: Desk,
+) -> None:
+    iid = desk.intake(channel="web", email="wei@example.com")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    desk.do(iid, "department", "eva", dept_outcome="cannot", opinion="Not ours")
+    assert _status_notices(desk) == ["Reviewed by the coordinator", "Handled by a department"]
+    assert {(m["channel"], m["address"]) for m in desk.crm.sent(PHONE)} == {
+        ("email", "wei@example.com")
+    }
+
+
+def test_a_case_coming_back_to_the_coordinator_again_and_again_tells_the_customer_once(
+    desk: Desk,
+) -> None:
+    iid = _accepted(desk)
+    for _ in range(3):  # sent back to the agent to amend, three times
+        desk.do(iid, "coordinate", "cora", decision="amend")
+        desk.do(iid, "amend", "amy", text="Charged twice on 3 May")
+    assert _status_notices(desk) == ["Reviewed by the coordinator"]
+    assert len(desk.crm.sent(PHONE)) == 2  # the acceptance number, the review
 
 
 def test_a_channel_without_an_adapter_is_an_error_not_an_sms(desk: Desk) -> None:
