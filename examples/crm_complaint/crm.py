@@ -26,6 +26,12 @@ one (``DataTypeError`` naming ``email``, nothing started), and the case keeps it
 again at intake (``lookup_customer``, which takes the customer table's address when none was
 typed): a web complaint without a valid address stops in an incident naming it before an
 acceptance number is taken, rather than telling the customer nothing.
+Every case that ends is in the customer's complaint history (:meth:`CrmApps.history`, by
+phone or by phone and acceptance number) with how it ended (``outcome``): answered at once,
+answered, closed without action by the coordinator (the process records these), or ended by
+an operator, terminated or aborted (the process runs no further: :meth:`CrmApps.subscribe`
+records them from the engine's outbox).
+
 Between the acceptance and the answer the customer is told how the case moves on:
 ``tell_status`` sends a status notice at a milestone of the brief status (its label, after
 the acceptance number), through the same channels, once per case and milestone (the
@@ -36,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -66,6 +72,14 @@ acceptance_numbers = sa.Table(
     sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+#: how a case ended, as the complaint history keeps it (``outcome``)
+ANSWERED_AT_ONCE, ANSWERED = "answered at once", "answered"
+#: the coordinator closed it without further action (the customer was told)
+CLOSED_WITHOUT_ACTION = "closed without action"
+#: an operator ended the case (``wfengine instance terminate`` / ``abort``): no answer
+TERMINATED, ABORTED = "terminated", "aborted"
+OUTCOMES = (ANSWERED_AT_ONCE, ANSWERED, CLOSED_WITHOUT_ACTION, TERMINATED, ABORTED)
+
 complaint_history = sa.Table(
     "crm_complaint_history",
     metadata,
@@ -74,7 +88,11 @@ complaint_history = sa.Table(
     sa.Column("acceptance_no", sa.String(40)),
     sa.Column("complaint", sa.Text, nullable=False),
     sa.Column("answer", sa.Text, nullable=False),
+    #: how the case ended (:data:`OUTCOMES`)
+    sa.Column("outcome", sa.String(40), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    # a case ends once: its second record (a retried call, a redelivered closing) is none
+    sa.UniqueConstraint("phone", "acceptance_no"),
 )
 
 notifications = sa.Table(
@@ -174,6 +192,10 @@ def email_address(text: str | None) -> str | None:
 
 #: the role of the call centre's agents (``complaint.xpdl``'s participant)
 AGENT_ROLE = "agent"
+#: the complaint process (``complaint.xpdl``)
+PROCESS = "complaint"
+#: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome
+_CLOSED_BY_OPERATOR = {"closed.terminated": TERMINATED, "closed.aborted": ABORTED}
 
 
 def check_agent(engine: Any, field: str, user: Any) -> str | None:
@@ -341,13 +363,16 @@ class CrmApps:
         with self.db.begin() as conn:
             conn.execute(customers.insert(), [{**r, "phone": phone_key(r["phone"])} for r in rows])
 
-    def history(self, phone: str) -> list[dict[str, Any]]:
-        """The customer's complaint history, oldest first."""
+    def history(self, phone: str, acceptance_no: str | None = None) -> list[dict[str, Any]]:
+        """The customer's complaint history, oldest first: every case of the phone (written
+        any way), or the one of ``acceptance_no``; each with how it ended (``outcome``)."""
         query = (
             sa.select(complaint_history)
             .where(complaint_history.c.phone == phone_key(phone))
             .order_by(complaint_history.c.id)
         )
+        if acceptance_no is not None:
+            query = query.where(complaint_history.c.acceptance_no == acceptance_no)
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -433,18 +458,52 @@ class CrmApps:
         history_text: str,
         history_answer: str,
         history_acceptance: str,
+        history_outcome: str = ANSWERED,
     ) -> None:
-        """The complaint and its answer into the customer's complaint history."""
-        with self.db.begin() as conn:
-            conn.execute(
-                complaint_history.insert().values(
-                    phone=phone_key(history_phone),
-                    acceptance_no=history_acceptance or None,
-                    complaint=history_text or "",
-                    answer=history_answer or "",
-                    at=self.now(),
-                )
+        """The complaint, its answer and how it ended (:data:`OUTCOMES`) into the customer's
+        complaint history; a case recorded already (a retried call) is not recorded twice."""
+        if history_outcome not in OUTCOMES:
+            raise PermanentApplicationError(
+                f"history_outcome: {history_outcome!r} is none of {', '.join(OUTCOMES)}"
             )
+        try:
+            with self.db.begin() as conn:
+                conn.execute(
+                    complaint_history.insert().values(
+                        phone=phone_key(history_phone),
+                        acceptance_no=history_acceptance or None,
+                        complaint=history_text or "",
+                        answer=history_answer or "",
+                        outcome=history_outcome,
+                        at=self.now(),
+                    )
+                )
+        except IntegrityError:
+            return  # this case is in the history already
+
+    def record_closing(self, engine: Any) -> Callable[[Any], None]:
+        """The outbox handler that writes a complaint an operator ended (terminated or
+        aborted: the process ran no further, so wrote no history) into the history, with
+        how it ended and no answer; ``engine`` reads the case. :meth:`subscribe` subscribes
+        it."""
+
+        def closed(record: Any) -> None:
+            outcome = _CLOSED_BY_OPERATOR.get(record.payload.get("state"))
+            if outcome is None or record.payload.get("process_id") != PROCESS:
+                return
+            data = engine.instance(record.instance_id).data
+            self.record_history(
+                str(data.get("phone") or ""), str(data.get("text") or ""), "",
+                str(data.get("acceptance_no") or ""), outcome,
+            )  # fmt: skip
+
+        return closed
+
+    def subscribe(self, handlers: Any, engine: Any) -> None:
+        """Keep the history of the cases an operator ends (:meth:`record_closing`):
+        ``handlers`` is the engine's ``engine.outbox.handlers`` (or a worker's
+        ``subscribe(outbox)`` argument, with an engine reading the same database)."""
+        handlers.subscribe(self.record_closing(engine), ["instance.state_changed"])
 
     def notify_customer(
         self,

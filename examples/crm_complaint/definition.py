@@ -51,7 +51,10 @@ and workflow integration, and a call centre's work-order flow):
    the agents (whoever takes it). Every person's step has a
    reminder every two hours and escalates to the supervisors after eight.
 7. The reply goes into the complaint history and the customer is told (a close without a
-   written reply tells them the case was dealt with).
+   written reply tells them the case was dealt with). Every ending is in the history with
+   how it ended (``history_outcome``): answered at once, answered, closed without action (an
+   abort, after the customer is told); a case an operator terminates or aborts runs no
+   further, and the CRM records it from the engine's outbox (``crm.CrmApps.subscribe``).
 
 The routing fields are enumerations (``decision``, ``next_department``, ``route_to``,
 ``category``, ``channel``, ``dept_outcome``): a value outside them (``"Close"``,
@@ -195,7 +198,8 @@ def build() -> Package:
                   ("found_phone", "OUT", "STRING"), ("found_email", "OUT", "STRING")])  # fmt: skip
     p.application("record_history", params=[("history_phone", "IN", "STRING"),
                   ("history_text", "IN", "STRING"), ("history_answer", "IN", "STRING"),
-                  ("history_acceptance", "IN", "STRING")])  # fmt: skip
+                  ("history_acceptance", "IN", "STRING"),
+                  ("history_outcome", "IN", "STRING")])  # fmt: skip
     p.application("next_acceptance_number", params=[("acceptance_phone", "IN", "STRING"),
                   ("acceptance_number", "OUT", "STRING")])  # fmt: skip
     p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
@@ -213,7 +217,7 @@ def build() -> Package:
                      "email"])  # fmt: skip
     p.route("answered_at_once")
     p.activity("record_instant", tool="record_history",
-               args=["phone", "text", "instant_answer", '""'],
+               args=["phone", "text", "instant_answer", '""', '"answered at once"'],
                extended=_public("Answered at once"))  # fmt: skip
     p.end("answered")
     p.sequence("intake", "lookup_customer", "answered_at_once")
@@ -312,7 +316,7 @@ def build() -> Package:
 
     # 7: the reply into the history, the customer told
     p.activity("record_reply", tool="record_history",
-               args=["phone", "text", _REPLY_TEXT, CORRELATION])  # fmt: skip
+               args=["phone", "text", _REPLY_TEXT, CORRELATION, '"answered"'])  # fmt: skip
     p.activity("notify_reply", tool="notify_customer",
                args=["phone", "channel", _REPLY_TEXT, "email"],
                extended=_public("Answer sent"))  # fmt: skip
@@ -321,7 +325,7 @@ def build() -> Package:
     # added later than the rest, so the transitions above keep their Ids (t1...: what
     # scenarios name, as whatif.yaml does)
     p.transition("file_opinion", "route_department").transition("new_question", "ask")
-    p.transition("tell_aborted", "aborted")
+    p.transition("tell_aborted", "record_aborted")
     # no decision (the form submitted as it came back): the work order comes back, rather
     # than stopping in an incident
     p.transition("decide", "back_to_coordinator", otherwise=True)
@@ -335,6 +339,11 @@ def build() -> Package:
     p.transition("next_turn", "back_to_coordinator", otherwise=True)
     # the status notices after the coordinator's and a department's milestones
     p.transition("tell_reviewed", "decide").transition("tell_handled", "after_department")
+    # an aborted case goes into the history too, with how it ended
+    p.activity("record_aborted", tool="record_history",
+               args=["phone", "text", _ABORT_TEXT, CORRELATION,
+                     '"closed without action"'])  # fmt: skip
+    p.transition("record_aborted", "aborted")
     return pb.build()
 
 

@@ -168,7 +168,6 @@ def test_abort(desk: Desk) -> None:
     assert desk.engine.instance(iid).state is ProcessState.COMPLETED
     assert desk.engine.trace(iid)[-1] == "aborted"
     assert desk.stage(iid) == "Closed without action"
-    assert desk.crm.history(PHONE) == []
 
 
 def test_sent_back_to_the_agent_who_took_the_call_to_amend(desk: Desk) -> None:
@@ -921,6 +920,48 @@ def test_an_aborted_case_is_told_to_the_customer(desk: Desk) -> None:
     last = desk.crm.sent(PHONE)[-1]
     assert last["text"] == f"Your complaint {number} was closed without further action"
     assert desk.stage(iid) == "Closed without action"
+
+
+# -- every ending is in the complaint history ----------------------------------------------------
+
+
+def test_every_closed_case_is_in_the_history_with_how_it_ended(desk: Desk) -> None:
+    """Answered at once, answered, aborted by the coordinator, terminated or aborted by an
+    operator: each case is in the customer's history, found by phone or by phone and
+    acceptance number (written any way), with how it ended."""
+    desk.crm.subscribe(desk.engine.outbox.handlers, desk.engine)
+    desk.intake(instant_answer="A hold, not a charge", satisfied=True)
+    answered = _accepted(desk)
+    desk.do(answered, "coordinate", "cora", decision="close", reply="Refunded")
+    aborted = desk.intake()
+    desk.do(aborted, "coordinate", "dan", decision="abort")
+    terminated, killed = desk.intake(text="Line down"), desk.intake(text="Wrong tariff")
+    desk.engine.terminate(terminated)
+    desk.engine.abort(killed)
+    desk.engine.deliver_outbox()
+    desk.engine.deliver_outbox()  # delivered again: nothing recorded twice
+
+    def number(iid: str) -> str:
+        return str(desk.engine.instance(iid).data["acceptance_no"])
+
+    assert [(r["acceptance_no"], r["outcome"]) for r in desk.crm.history(PHONE)] == [
+        (None, "answered at once"),
+        (number(answered), "answered"),
+        (number(aborted), "closed without action"),
+        (number(terminated), "terminated"),
+        (number(killed), "aborted"),
+    ]
+    [row] = desk.crm.history("13800000101", number(aborted))
+    assert row["answer"] == f"Your complaint {number(aborted)} was closed without further action"
+    [row] = desk.crm.history("0086 138 0000 0101", number(terminated))
+    assert (row["complaint"], row["answer"]) == ("Line down", "")  # nobody answered it
+
+
+def test_a_case_is_recorded_in_the_history_once(desk: Desk) -> None:
+    """A retried call (the first one's write went through) adds no second row."""
+    for _ in range(2):
+        desk.crm.record_history(PHONE, "Charged twice", "Refunded", "0101-0001", "answered")
+    assert len(desk.crm.history(PHONE, "0101-0001")) == 1
 
 
 # -- the customer is told of progress: the brief status pushed ---------------------------------
