@@ -1,10 +1,12 @@
 """A transaction whose COMMIT was answered is never run again, whichever way it was written
 (a command's batched commit, a plain write, statements watched or not): a connection that
 ends right after the answer does not make the store try it a second time. One whose answer
-never came is tried again, as ``wfengine.runtime.sql.retry`` says."""
+never came is looked for before it is tried again, as ``wfengine.runtime.sql.retry`` says
+(PostgreSQL's connection cut at its COMMIT: ``test_commit_unanswered``)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -15,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from wfengine import Engine, PackageBuilder, ProcessState
-from wfengine.errors import IllegalStateError
+from wfengine.errors import StoreUnavailableError
+from wfengine.runtime.sql.commit import StepWriter
 from wfengine.runtime.sql.connect import create_engine
 from wfengine.runtime.sql.dialects import SqliteDialect
 from wfengine.runtime.sql.driver import note_committed
@@ -120,21 +123,107 @@ def test_a_command_whose_commit_was_answered_is_not_run_again(
     assert engine.instance(iid).state is ProcessState.COMPLETED
 
 
-def test_a_commit_whose_answer_never_came_is_tried_again_and_refused_as_a_lost_race(
+def test_a_command_whose_commit_answer_never_came_is_found_stored_and_not_run_again(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The outcome is unknown: the retry meets the version the lost commit wrote, and the
-    command run again on fresh state finds the work item completed already."""
-    iid = engine.start_process("desk")
-    (item,) = engine.work_items(iid)
+    """The outcome is unknown: before trying again the store looks for a row only that commit
+    wrote, finds it, and the command succeeds as if the answer had come: the start is not
+    run again (no second instance), the completion not refused as completed already."""
     fault = _EndAfterCommit(monkeypatch, answered=False, batched=True)
     fault.armed = True
-    with pytest.raises(IllegalStateError, match="it is completed"):
-        engine.complete_work_item(item.id)
+    iid = engine.start_process("desk")
     assert fault.fired == 1
+    assert [s.id for s in engine.instance_summaries()] == [iid]
+    (item,) = engine.work_items(iid)
+    fault.armed = True
+    engine.complete_work_item(item.id)
+    assert fault.fired == 2
     assert engine.instance(iid).state is ProcessState.COMPLETED
     completed = [a for a in engine.audit(iid) if a.kind == "work_item.completed"]
     assert len(completed) == 1
+
+
+def test_a_retry_that_meets_the_rows_of_the_unanswered_commit_finds_it_stored(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check read before the retry did not see the commit yet (its server was still
+    committing it); the retry then meets its rows as a lost race (the new instance stored
+    already, the row version moved on), and the store checks again before reporting one."""
+    real = StepWriter.landed
+    asked: list[bool] = []
+
+    def late(writer: StepWriter, conn: sa.Connection, plan: Any) -> bool:
+        asked.append(real(writer, conn, plan))
+        return len(asked) > 1 and asked[-1]
+
+    monkeypatch.setattr(StepWriter, "landed", late)
+    fault = _EndAfterCommit(monkeypatch, answered=False, batched=True)
+    fault.armed = True
+    iid = engine.start_process("desk")
+    assert asked == [True, True]
+    assert [s.id for s in engine.instance_summaries()] == [iid]
+    (item,) = engine.work_items(iid)
+    asked.clear()
+    fault.armed = True
+    engine.complete_work_item(item.id)
+    assert asked == [True, True]
+    completed = [a for a in engine.audit(iid) if a.kind == "work_item.completed"]
+    assert len(completed) == 1
+
+
+class _FailAt:
+    """Every write transaction of a command fails as a dropped connection, rolled back:
+    at its BEGIN (``commit=False``: known not to have committed), or at its COMMIT, whose
+    answer never comes (``commit=True``: for all the store knows, it may have committed)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, commit: bool) -> None:
+        real = SqliteDialect.transaction
+
+        @contextmanager
+        def transaction(
+            dialect: SqliteDialect,
+            conn: sa.Connection,
+            *,
+            batched: bool = False,
+            write: bool = True,
+        ) -> Iterator[None]:
+            if not (write and batched):
+                with real(dialect, conn, batched=batched, write=write):
+                    yield
+                return
+            with real(dialect, conn, batched=batched, write=write):
+                if commit:
+                    yield
+                conn.invalidate()
+                raise sa.exc.OperationalError(
+                    "COMMIT" if commit else "BEGIN",
+                    {},
+                    ConnectionError("server closed the connection unexpectedly"),
+                    connection_invalidated=True,
+                )
+
+        monkeypatch.setattr(SqliteDialect, "transaction", transaction)
+
+
+@pytest.mark.parametrize(
+    ("commit", "said"),
+    [
+        (False, "each attempt was rolled back, stored data is unchanged"),
+        (
+            True,
+            "the COMMIT of an attempt was sent and its answer never came, so whether it "
+            "was stored is unknown",
+        ),
+    ],
+)
+def test_when_the_attempts_run_out_the_error_says_what_is_known_of_what_is_stored(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, commit: bool, said: str
+) -> None:
+    _FailAt(monkeypatch, commit=commit)
+    with pytest.raises(StoreUnavailableError, match=re.escape(said)):
+        engine.start_process("desk")
+    monkeypatch.undo()
+    assert engine.instance_summaries() == []
 
 
 # --------------------------------------------------------------------------- PostgreSQL

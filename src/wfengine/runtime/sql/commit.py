@@ -23,12 +23,18 @@ at once):
 Every statement is built once per store and goes to the driver with its rows rendered once in
 the driver's form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
 
+Should the COMMIT's answer never come (the connection cut while it was on its way), the plan
+says how to find out whether it was stored (:meth:`StepWriter.landed`, a row only this step
+writes): the store asks before it tries the transaction again (:mod:`~wfengine.runtime.sql.
+retry`), so a start stored before the cut is not stored twice, nor a completion refused.
+
 After the commit the unit of work knows the new row versions (:meth:`StepPlan.done`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,7 +46,7 @@ from wfengine.runtime.jobs import timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver import Run
+from wfengine.runtime.sql.driver import Run, note_check
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.sql.wire import Wire
 from wfengine.runtime.states import WorkItemState
@@ -99,6 +105,10 @@ class StepPlan:
         #: rows a long command set aside before its commit (:meth:`StepWriter.set_aside`)
         self.audit_aside: list[tuple[Any, ...]] = []
         self.activities_aside: list[tuple[Any, ...]] = []
+        #: what only this step writes, to tell whether it is stored when its COMMIT's answer
+        #: never came (:meth:`StepWriter.landed`): an instance's last new audit event
+        #: ("audit", id, seq, hash), else an instance row ("row", id, version, updated_at)
+        self.marker: tuple[str, str, int, Any] | None = None
         for inst in step.instances.values():
             known = unit.stored(inst)
             read_version, audit_seq, head = (
@@ -135,6 +145,10 @@ class StepPlan:
             token_key = rows.token_key(tokens)
             state = inst.state.value
             self.written[inst.id] = (read_version + 1, last_seq, head, token_key, state)
+            if last_seq > audit_seq and (self.marker is None or self.marker[0] == "row"):
+                self.marker = ("audit", inst.id, last_seq, head)
+            elif self.marker is None:
+                self.marker = ("row", inst.id, read_version + 1, now)
             row = rows.instance_row(
                 inst,
                 row_version=read_version + 1,
@@ -283,6 +297,20 @@ class StepWriter:
                 .values({n: sa.bindparam(n) for n in keys})
             )
             self._update_instance[with_state] = (update, keys)
+        a = t.audit_events
+        #: the reads of :meth:`landed`, by the kind of marker
+        self._landed = {
+            "audit": sa.select(a.c.seq).where(
+                a.c.instance_id == sa.bindparam("m_id"),
+                a.c.seq == sa.bindparam("m_n"),
+                a.c.hash == sa.bindparam("m_v", type_=a.c.hash.type),
+            ),
+            "row": sa.select(p.c.version).where(
+                p.c.id == sa.bindparam("m_id"),
+                p.c.version == sa.bindparam("m_n"),
+                p.c.updated_at == sa.bindparam("m_v", type_=t.UtcDateTime),
+            ),
+        }
 
     def set_aside(self, unit: UnitOfWork, inst: ProcessInstance) -> None:
         """Take out of ``inst`` now, in the middle of a long command, what its commit would:
@@ -320,6 +348,8 @@ class StepWriter:
         changed no row fails in the server, which aborts the transaction before its COMMIT,
         and which of them failed is not told apart (the message names each).
         """
+        if plan.marker is not None:  # should the COMMIT's answer never come
+            note_check(partial(self.landed, plan=plan))
         wire = self._wire
         #: (what the statement's Run returned, what it means when it changed no row)
         checks: list[tuple[Any, str]] = []
@@ -373,6 +403,22 @@ class StepWriter:
         # SQLite: the row counts decide, before the COMMIT; PostgreSQL's checked statements
         # answered one row each (a count of 0 failed above, and the COMMIT did not happen)
         self._check(checks, None)
+
+    def landed(self, conn: sa.Connection, plan: StepPlan) -> bool:
+        """Whether ``plan`` is stored (read on ``conn``, outside a transaction): asked when
+        the COMMIT of a transaction that wrote it went unanswered
+        (:mod:`~wfengine.runtime.sql.retry`). Its marker (:attr:`StepPlan.marker`) is a row
+        only this step writes: an audit event of the number and hash it gave it (another
+        engine's event of that number has another hash, and events are never changed), or,
+        for a step that records none, its instance row at the new version and update time
+        (gone again once another command changed the instance: the step then counts as not
+        stored, and trying it again meets the newer row as a lost race)."""
+        marker = plan.marker
+        if marker is None:
+            return False
+        kind, key, number, value = marker
+        params = {"m_id": key, "m_n": number, "m_v": value}
+        return conn.execute(self._landed[kind], params).first() is not None
 
     def _check(self, checks: list[tuple[Any, str]], cause: BaseException | None) -> None:
         """Raise :class:`ConcurrencyError` for the first checked statement that changed no

@@ -19,8 +19,12 @@
   run again. What sends a COMMIT and sees its answer says so
   (:func:`~wfengine.runtime.sql.driver.note_committed`: a PostgreSQL batch, a watched one's
   COMMIT, :func:`~wfengine.runtime.sql.driver.commit`); SQLAlchemy's own commit returns only
-  with the answer, nothing failing after it. A COMMIT whose answer never came is retried
-  (:mod:`~wfengine.runtime.sql.retry` says what that leads to).
+  with the answer, nothing failing after it. A COMMIT sent whose answer never came (a batch's,
+  :func:`~wfengine.runtime.sql.driver.note_commit_sent`, or SQLAlchemy's failing after the
+  transaction's function returned) leaves the outcome unknown: before the next attempt the
+  check the transaction said (:func:`~wfengine.runtime.sql.driver.note_check`, a command's
+  commit says one) finds out whether it is stored, and a stored one is not run again; one
+  without a check is tried again as it is (:mod:`~wfengine.runtime.sql.retry`).
 """
 
 from __future__ import annotations
@@ -29,17 +33,39 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
+from wfengine.errors import ConcurrencyError
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver import DriverReads, committed_before_failure
+from wfengine.runtime.sql.driver import DriverReads, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.store")
+
+
+class _Doubt:
+    """What one transaction's attempts left unknown: whether one whose COMMIT went unanswered
+    committed, and how to find out (the check it said, its result when stored)."""
+
+    __slots__ = ("check", "result", "unknown")
+
+    def __init__(self) -> None:
+        self.check: Callable[[sa.Connection], bool] | None = None
+        self.result: Any = None
+        #: an attempt's outcome is unknown and no check has answered since
+        self.unknown = False
+
+    def note(self, check: Callable[[sa.Connection], bool] | None, done: list[Any]) -> None:
+        """An attempt's COMMIT went unanswered; ``check`` is the one it said (None: none),
+        ``done`` holds its result when its function returned."""
+        self.unknown = True
+        if check is not None:
+            self.check = check
+            self.result = done[0] if done else None
 
 
 class Database:
@@ -163,8 +189,12 @@ class Database:
     def _transaction(
         self, fn: Callable[[sa.Connection], _T], *, shared: bool, batched: bool, write: bool
     ) -> _T:
+        doubt = _Doubt()
+
         def attempt() -> _T:
-            committed_before_failure(reset=True)
+            if doubt.check is not None and self._stored(doubt, shared):
+                return cast(_T, doubt.result)
+            attempt_began()
             done: list[_T] = []
             try:
                 with (
@@ -173,9 +203,10 @@ class Database:
                 ):
                     done.append(fn(conn))
             except sa.exc.DBAPIError as exc:
+                committed, sent, check = attempt_outcome()
                 # the COMMIT was answered, then the connection failed: the transaction is
                 # stored, and running it again would do it twice
-                if done and committed_before_failure(reset=True):
+                if done and committed:
                     _log.warning(
                         "database %s: the connection ended after the transaction committed "
                         "(%s); it is not run again",
@@ -183,10 +214,47 @@ class Database:
                         first_line(exc),
                     )
                     return done[0]
+                # sent (by the batch, or by SQLAlchemy's commit after ``fn`` returned) and
+                # never answered: whether it committed is found out before the next attempt
+                if write and (sent or done):
+                    doubt.note(check, done)
+                elif doubt.check is not None and isinstance(exc, sa.exc.IntegrityError):
+                    return cast(_T, self._met_itself(doubt, shared, exc))
+                raise
+            except ConcurrencyError as exc:
+                if doubt.check is not None:
+                    return cast(_T, self._met_itself(doubt, shared, exc))
                 raise
             return done[0]
 
-        return run_with_retries(attempt, what=self.what, policy=self.retry)
+        return run_with_retries(
+            attempt, what=self.what, policy=self.retry, unknown=lambda: doubt.unknown
+        )
+
+    def _stored(self, doubt: _Doubt, shared: bool) -> bool:
+        """Whether the transaction whose COMMIT went unanswered is stored (``doubt``'s check,
+        read on its own; a failure is the attempt's, and the next one asks again)."""
+        check = doubt.check
+        assert check is not None
+        with self.connection(shared) as conn, self.dialect.reading(conn):
+            found = check(conn)
+            conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
+        doubt.unknown = False  # known now: stored, or not (yet: see _met_itself)
+        if found:
+            _log.warning(
+                "database %s: the transaction whose COMMIT went unanswered is stored; it is "
+                "not run again",
+                self.what,
+            )
+        return found
+
+    def _met_itself(self, doubt: _Doubt, shared: bool, exc: Exception) -> Any:
+        """An attempt after one whose COMMIT went unanswered lost a race (``exc``): with the
+        rows of that one, stored after the check found them missing (the server was still
+        committing it when the check read)? Then it is done; else ``exc`` is raised."""
+        if self._stored(doubt, shared):
+            return doubt.result
+        raise exc
 
     def dispose(self) -> None:
         self.drop_connection()

@@ -230,14 +230,17 @@ def driver_error(
     )
 
 
-class _Committed(threading.local):
-    """Per thread: was the COMMIT of the transaction running on it answered by the server
-    (:func:`note_committed`)?"""
+class _Outcome(threading.local):
+    """Per thread: what is known of the COMMIT of the transaction attempt running on it, as
+    what sent it said (:func:`note_committed`, :func:`note_commit_sent`), and how to find out
+    whether it committed when its answer never came (:func:`note_check`)."""
 
     committed = False
+    sent = False
+    check: Callable[[sa.Connection], bool] | None = None
 
 
-_COMMITTED = _Committed()
+_OUTCOME = _Outcome()
 
 
 def note_committed() -> None:
@@ -247,15 +250,39 @@ def note_committed() -> None:
     (:meth:`~wfengine.runtime.sql.database.Database.write`). Said by what sends a
     transaction's COMMIT and sees its answer: a PostgreSQL batch
     (:mod:`~wfengine.runtime.sql.pipeline`), :func:`commit`."""
-    _COMMITTED.committed = True
+    _OUTCOME.committed = True
 
 
-def committed_before_failure(reset: bool = False) -> bool:
-    """Whether :func:`note_committed` was said on this thread since the last ``reset``."""
-    said = _COMMITTED.committed
-    if reset:
-        _COMMITTED.committed = False
-    return said
+def note_commit_sent() -> None:
+    """Say that this thread's transaction's COMMIT is on its way to the server (queued in a
+    PostgreSQL batch, :func:`commit`): a failure from here on, before its answer, leaves
+    unknown whether it committed. (A COMMIT sent by SQLAlchemy's own commit, at the end of
+    the transaction's block, needs no note: a failure there is known to be one.)"""
+    _OUTCOME.sent = True
+
+
+def note_check(check: Callable[[sa.Connection], bool]) -> None:
+    """Say how to find out whether this thread's transaction committed, should its COMMIT's
+    answer never come: ``check(conn)``, run on another connection before the transaction is
+    tried again, is True when the rows only this transaction writes are stored (said by
+    :meth:`~wfengine.runtime.sql.commit.StepWriter.write`; a transaction saying none is
+    tried again without knowing, :mod:`~wfengine.runtime.sql.retry`)."""
+    _OUTCOME.check = check
+
+
+def attempt_began() -> None:
+    """Forget what was said of this thread's previous transaction attempt."""
+    outcome = _OUTCOME
+    outcome.committed = outcome.sent = False
+    outcome.check = None
+
+
+def attempt_outcome() -> tuple[bool, bool, Callable[[sa.Connection], bool] | None]:
+    """What was said on this thread since :func:`attempt_began`: whether the COMMIT was
+    answered (:func:`note_committed`), whether it was sent (:func:`note_commit_sent`), and
+    the check said (:func:`note_check`)."""
+    outcome = _OUTCOME
+    return outcome.committed, outcome.sent, outcome.check
 
 
 def commit(raw: Any) -> None:
@@ -267,8 +294,9 @@ def commit(raw: Any) -> None:
     when the server ends the connection before the pipeline's sync is answered, and the
     committed transaction would be run again. A failure while it waits is raised (the
     caller turns it into SQLAlchemy's, :func:`driver_error`): whether it committed is then
-    unknown (see :mod:`~wfengine.runtime.sql.retry`)."""
+    unknown (:func:`note_commit_sent`; see :mod:`~wfengine.runtime.sql.retry`)."""
     cursor = raw.cursor()
+    note_commit_sent()
     try:
         cursor.execute("COMMIT")
     finally:

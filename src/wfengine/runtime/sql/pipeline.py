@@ -41,10 +41,11 @@ the connection is closed, and a committed transaction is noted
 (:func:`~wfengine.runtime.sql.driver.note_committed`) so that the failure its end then gives is
 not taken for a failed transaction and retried (which would run it twice). When the connection
 fails before every answer came, psycopg's ``OperationalError`` is raised: a disconnect, which
-the retry policy handles. When psycopg has dropped the
-connection's prepared statements (it deallocates them all when it rolls a transaction back)
-the batch is sent once more (:meth:`Batch.finish`). Statements someone watches (an engine
-with cursor-event listeners or ``echo``) go the cursor's way instead
+the retry policy handles (once the COMMIT was queued, whether it committed is unknown, and the
+store finds out before it tries again: :mod:`~wfengine.runtime.sql.retry`). When psycopg has
+dropped the connection's prepared statements (it deallocates them all when it rolls a
+transaction back) the batch is sent once more (:meth:`Batch.finish`). Statements someone
+watches (an engine with cursor-event listeners or ``echo``) go the cursor's way instead
 (:meth:`~wfengine.runtime.sql.dialects.PostgresDialect.batched` and ``fetch``).
 
 Measured (W4 on one PostgreSQL worker, the throwaway server of the tests, interleaved rounds):
@@ -64,7 +65,7 @@ from psycopg import OperationalError, pq
 from psycopg.adapt import PyFormat, Transformer
 from psycopg.errors import error_from_result
 
-from wfengine.runtime.sql.driver import note_committed
+from wfengine.runtime.sql.driver import note_commit_sent, note_committed
 
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
@@ -165,8 +166,11 @@ class Batch:
         self._command(b"BEGIN")
 
     def send_commit(self) -> None:
-        """Queue a COMMIT (last; the server skips it when a statement before it failed)."""
+        """Queue a COMMIT (last; the server skips it when a statement before it failed). From
+        here on a failed connection leaves unknown whether it committed
+        (:func:`~wfengine.runtime.sql.driver.note_commit_sent`)."""
         self._commits = True
+        note_commit_sent()
         self._command(b"COMMIT")
 
     def _command(self, sql: bytes) -> None:

@@ -4,15 +4,30 @@ A *transient* failure is one that a fresh attempt can get past: a dropped or ref
 connection, a PostgreSQL serialization failure (SQLSTATE 40001) or deadlock (40P01), an
 administrator shutting a session down, or SQLite saying the database is locked or busy (or
 that its WAL locking protocol failed). Every
-attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing.
+attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing
+(but see below for a COMMIT whose answer never came).
 Anything else (a constraint violation, a missing table, a bug) is raised at once. When the
 attempts run out the store raises :class:`~wfengine.errors.StoreUnavailableError`, naming the
 database (without its password) and the last error.
 
-One ambiguity is inherent to any database client: when the connection drops *during* COMMIT,
-the transaction may have committed. The retry then meets the new instance version and raises
-:class:`~wfengine.errors.ConcurrencyError`; the engine re-runs the command on fresh state, which
-sees the work done (completing a work item a second time is refused as an illegal change).
+One ambiguity is inherent to any database client: when the connection drops *during* COMMIT
+(sent, its answer never came: a network cut, the server killed mid-commit), the transaction
+may have committed. The store does not guess: before it tries such a transaction again it
+finds out, with the check the transaction said
+(:func:`~wfengine.runtime.sql.driver.note_check`). A command's commit says one: whether the
+last audit event it writes for one of its instances is stored, with its hash (events are
+never changed, and another engine's event of that number has another hash), or, when it
+writes none, its instance row at the new version and update time
+(:meth:`~wfengine.runtime.sql.commit.StepWriter.landed`). Stored: the command succeeds
+as if the answer had come (a start is not run again, a completion not refused). Not stored:
+it is tried again; should that attempt meet its own rows after all (the cut connection's
+server process was still committing them: the insert or the row version waits for it), the
+check runs once more before a lost race is reported. A transaction that says no check (a
+host's :meth:`~wfengine.runtime.sql.store.SqlStore.transaction`, a claim, an id block) is
+tried again as it is. When the attempts run out,
+:class:`~wfengine.errors.StoreUnavailableError` says whether stored data is unchanged or
+whether an attempt's outcome is still unknown.
+
 A connection the server ends just *after* answering the COMMIT (an administrator's
 ``pg_terminate_backend``, a fast shutdown, between the COMMIT and the end of the batch) is not
 that case: the outcome is known, and the store returns the committed transaction instead of
@@ -90,10 +105,13 @@ def run_with_retries(
     what: str,
     policy: RetryPolicy,
     sleep: Callable[[float], object] = time.sleep,
+    unknown: Callable[[], bool] | None = None,
 ) -> _T:
     """Run ``attempt`` (one whole transaction) until it succeeds or the policy gives up.
 
-    ``what`` names the database in the final error.
+    ``what`` names the database in the final error; ``unknown``, asked when the attempts run
+    out: whether an attempt's COMMIT went unanswered and it is still not known whether it
+    committed (the final error then says so instead of "stored data is unchanged").
     """
     failures = 0
     while True:
@@ -105,11 +123,17 @@ def run_with_retries(
             failures += 1
             if failures >= policy.attempts:
                 cause = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+                outcome = (
+                    "the COMMIT of an attempt was sent and its answer never came, so whether "
+                    "it was stored is unknown (the others were rolled back); check that the "
+                    "database is up and whether the change is there before you retry"
+                    if unknown is not None and unknown()
+                    else "each attempt was rolled back, stored data is unchanged; check that "
+                    "the database is up and retry"
+                )
                 raise StoreUnavailableError(
                     f"the database {what} failed {failures} times in a row "
-                    f"({type(cause).__name__}: {first_line(error)}); "
-                    "each attempt was rolled back, stored data is "
-                    "unchanged; check that the database is up and retry"
+                    f"({type(cause).__name__}: {first_line(error)}); {outcome}"
                 ) from error
             wait = policy.delay(failures)
             _log.warning(
