@@ -305,9 +305,12 @@ def _parallel_with_condition(version: str | None) -> Package:
     return pkg(process, source_version=version)
 
 
-def test_condition_on_a_parallel_split_is_unused() -> None:
+def test_condition_on_a_parallel_split_is_warned_as_honoured_like_an_inclusive_split() -> None:
     d = one(validate(_parallel_with_condition("2.2")), "condition-unused")
     assert (d.severity, d.element_id) == (Severity.WARNING, "t1")
+    # the message says what the engine does (it follows t1 only when x > 1), not that the
+    # condition is ignored
+    assert "only when the condition holds" in d.message and "takes every" not in d.message
 
 
 def test_xpdl1_and_split_with_conditions_is_multi_choice_not_unused() -> None:

@@ -143,7 +143,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
     # -- conditions and expressions --
-    "condition-unused": (Severity.WARNING, "a condition on a transition whose split ignores it"),
+    "condition-unused": (
+        Severity.WARNING,
+        "a condition on a transition out of a Parallel split: the engine follows the "
+        "transition only when it holds, as an Inclusive split (BPMN's gateway ignores it)",
+    ),
     "split-condition-unused": (
         Severity.WARNING,
         "a split's OutgoingCondition, which the engine does not run: it takes the outgoing "

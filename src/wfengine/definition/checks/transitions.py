@@ -99,12 +99,13 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         for activity in scope.activities:
             split = activity.split
-            if split is None or not (split.outgoing_condition or "").strip():
+            condition = (split.outgoing_condition or "").strip() if split is not None else ""
+            if split is None or not condition:
                 continue
             yield make(
                 "split-condition-unused",
                 f"the split of activity {activity.id!r} in {scope.where} has an "
-                f"OutgoingCondition ({split.outgoing_condition.strip()[:60]!r}), which the "
+                f"OutgoingCondition ({condition[:60]!r}), which the "
                 "engine does not run: it takes the outgoing transitions whose own conditions "
                 "hold; put the rule on the transitions",
                 element_id=activity.id,
@@ -115,8 +116,12 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
 def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
     """``condition-unused``: a condition on a transition out of a Parallel split.
 
-    A Parallel split follows every outgoing transition, so its conditions are never consulted.
-    Not reported for XPDL 1.0 packages: there an AND split whose transitions carry conditions
+    BPMN's parallel gateway takes every outgoing transition and ignores their conditions;
+    the engine, like Enhydra Shark, follows such a transition only when its condition holds
+    (as an Inclusive split would), which is what JaWE's multi-choice means. Either reading
+    may be what the modeller meant, so the finding says what the engine does and how to say
+    it plainly (a Parallel join after the split waits for a way not taken). Not reported for
+    XPDL 1.0 packages: there an AND split whose transitions carry conditions
     is how multi-choice is written (Enhydra Shark follows every transition whose condition
     holds), so the engine treats it as an Inclusive split and the conditions matter. An
     activity with no split is not reported either: a single conditional transition is a guard,
@@ -136,8 +141,10 @@ def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
                 yield make(
                     "condition-unused",
                     f"transition {transition.id!r} in {scope.where} has a {kind} condition, "
-                    f"but it leaves {activity.id!r} through a Parallel split, which takes "
-                    "every transition; use an Inclusive or Exclusive split if it should choose",
+                    f"but it leaves {activity.id!r} through a Parallel split: the engine "
+                    "follows it only when the condition holds, as an Inclusive split (BPMN's "
+                    "parallel gateway would take it always); mark the split Inclusive to say "
+                    "so, or drop the condition",
                     element_id=transition.id,
                     line=transition.line,
                 )
