@@ -241,6 +241,36 @@ def test_xes_of_one_user_keeps_the_work_they_started_and_completed() -> None:
     }
 
 
+def test_xes_filters_select_events_without_changing_their_transition_or_resource() -> None:
+    """A filter read only the events it selected and built the trace from them: the open
+    activity an instance abort closed became ate_abort under --activity or --kind, and a
+    completion lost its resource under --kind (empty with --user too)."""
+    clock = VirtualClock()
+    with Engine(clock=clock) as e:
+        e.deploy(_lifecycle().build())
+        iid = e.start_process("p")
+        (item,) = e.work_items(iid)
+        clock.advance(timedelta(minutes=10))
+        e.claim_work_item(item.id, "clerk")
+        clock.advance(timedelta(minutes=10))
+        e.complete_work_item(item.id, user="clerk")
+        e.abort(iid)  # D is open: the instance's abort closes it
+        started = next(x.at for x in e.audit_events(instance_id=iid, kind="work_item.allocated"))
+        everything = _steps(_xes(e).find("trace"))  # type: ignore[arg-type]
+
+        def steps(**filters: Any) -> list[tuple[str, str, str | None]]:
+            return [s for t in _xes(e, **filters).iter("trace") for s in _steps(t)]
+
+        assert everything[-1] == ("D", "pi_abort", None)
+        assert steps(activity_id="D") == [s for s in everything if s[0] == "D"]
+        assert steps(kind="activity.aborted") == [("D", "pi_abort", None)]
+        assert steps(kind=["activity.completed"]) == [("A", "complete", "clerk")]
+        assert steps(user="clerk", kind="activity.completed") == [("A", "complete", "clerk")]
+        assert steps(since=started + timedelta(microseconds=1)) == everything[2:]
+        assert steps(until=started) == everything[:1]
+        assert steps(kind=[]) == everything
+
+
 def _strict(text: str) -> Any:
     """``text`` parsed as a strict JSON reader parses it (no NaN or Infinity literals)."""
 

@@ -192,15 +192,22 @@ def write_xes(
     **filters: Any,
 ) -> int:
     """Write the trail as an XES log (one trace per instance, in instance order); returns the
-    number of XES events written. ``filters`` are those of ``Engine.audit_events`` and, with
-    ``process_id``, select what the CSV and JSON Lines exports of the same filters select (an
-    ``instance_id`` of another process: no trace); ``progress`` wraps the list of instance
-    ids as they are written (a progress bar). A ``user`` filter keeps the XES events whose
-    ``org:resource`` is that user: the activity starts and completions they worked, which the
-    trail records without a user (the trace is built from all of an instance's events)."""
+    number of XES events written. ``filters`` are those of ``Engine.audit_events``: with
+    ``process_id`` they select the events the CSV and JSON Lines exports of the same filters
+    select (an ``instance_id`` of another process: no trace); ``progress`` wraps the list of
+    instance ids as they are written (a progress bar).
+
+    A filter selects events; it does not change them. Each trace is built from all of its
+    instance's events (read a page at a time, one instance held in memory), so an event's
+    ``lifecycle:transition`` and ``org:resource`` are the same whatever the filters, and the
+    filters then choose which of the trace's XES events are written: ``activity_id``,
+    ``kind`` (the audit kind the XES event comes from), ``since`` and ``until`` as in the
+    listing, and ``user`` the XES events whose ``org:resource`` is that user (the activity
+    starts and completions they worked, which the trail records without a user)."""
     written = 0
-    user = filters.pop("user", None)
-    found = _instances(engine, process_id, filters.get("instance_id"))
+    instance_id = filters.pop("instance_id", None)
+    keep = _Selected(**filters)
+    found = _instances(engine, process_id, instance_id)
     instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
@@ -221,15 +228,41 @@ def write_xes(
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
             exported = _Exported(engine)
-            only = {} if process_id is None else {"process_id": process_id}
             for iid in instance_ids:
-                events = iter_events(engine, **{**filters, **only, "instance_id": iid})
+                events = iter_events(engine, process_id=process_id, instance_id=iid)
                 for _, process, batch in _traces(events):
-                    trace, n = _trace(iid, process, batch, exported.of(iid), user)
+                    trace, n = _trace(iid, process, batch, exported.of(iid), keep)
                     if n:
                         xf.write(trace)
                         written += n
     return written
+
+
+class _Selected:
+    """Which XES events of a trace the listing's filters select (every one without filters):
+    an event's activity, audit kind and time, and its ``org:resource`` for ``user``."""
+
+    def __init__(
+        self,
+        *,
+        activity_id: str | None = None,
+        user: str | None = None,
+        kind: str | Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> None:
+        self.activity_id, self.user, self.since, self.until = activity_id, user, since, until
+        kinds = set() if kind is None else {kind} if isinstance(kind, str) else set(kind)
+        self.kinds = kinds or None  # no kind named: every kind, as in the listing
+
+    def __call__(self, event: AuditEvent, resource: str | None) -> bool:
+        return (
+            (self.activity_id is None or event.activity_id == self.activity_id)
+            and (self.kinds is None or event.kind in self.kinds)
+            and (self.since is None or event.at >= self.since)
+            and (self.until is None or event.at < self.until)
+            and (self.user is None or resource == self.user)
+        )
 
 
 def _instances(engine: Engine, process_id: str | None, instance_id: str | None) -> list[str]:
@@ -309,7 +342,7 @@ def _trace(
     process_id: str | None,
     events: list[AuditEvent],
     data: dict[str, Any] | None = None,
-    only_user: str | None = None,
+    keep: Callable[[AuditEvent, str | None], bool] | None = None,
 ) -> tuple[etree._Element, int]:
     trace = etree.Element("trace")
     _attribute(trace, "string", "concept:name", instance_id)
@@ -337,7 +370,7 @@ def _trace(
             transition = PI_ABORT
         elif transition in _WORKED and ai is not None:
             user = user or people.get(ai)
-        if only_user is not None and user != only_user:
+        if keep is not None and not keep(event, user):
             continue
         xes_event = etree.SubElement(trace, "event")
         _attribute(xes_event, "string", "concept:name", event.activity_id)
