@@ -338,6 +338,7 @@ class MemoryStore(StoreOutbox):
         job.lock_owner = None
         job.lock_expires_at = None
         if due is not None and due != job.due:
+            _aware(due)
             job.due = due
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
 
@@ -471,6 +472,8 @@ class MemoryStore(StoreOutbox):
                 self._audit[inst.id] = pack(log)
 
     def commit(self, step: Step) -> None:
+        if step.timers_set or step.jobs or step.job_again_at is not None:
+            _refuse_naive(step)  # before anything is stored: the heap compares due times
         if step.job_done is not None:
             done = self._jobs.get(step.job_done)
             if done is None:
@@ -520,3 +523,20 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+
+
+def _aware(due: datetime) -> None:
+    """Refuse a naive due time, as the SQL store does: one in the job heap would make every
+    later comparison (every clock move, every worker's poll) raise."""
+    if due.utcoffset() is None:
+        raise ValueError(f"naive datetime {due!r}: the engine stores aware datetimes only")
+
+
+def _refuse_naive(step: Step) -> None:
+    """Refuse a step that would queue a job at a naive time (see :func:`_aware`)."""
+    for timer in step.timers_set:
+        _aware(timer.due)
+    for job in step.jobs:
+        _aware(job.due)
+    if step.job_again_at is not None:
+        _aware(step.job_again_at)

@@ -165,9 +165,15 @@ def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
 
 
 def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
-    """When a deadline whose expression gave ``value`` is due, or why it cannot be one."""
+    """When a deadline whose expression gave ``value`` is due, or why it cannot be one.
+
+    A datetime that names no zone (what ``datetime(2030, 1, 1, 12)`` or an application's
+    naive value gives) is read as UTC, as a ``TimeDate`` literal naming no zone is: every
+    timer is due at an aware time, which every store keeps and compares."""
     if isinstance(value, datetime):
-        if not held(value if value.tzinfo is not None else value.replace(tzinfo=UTC)):
+        if value.utcoffset() is None:
+            value = value.replace(tzinfo=UTC)
+        if not held(value):
             return (
                 f"deadline gave {value.isoformat()}, at or after {LAST_MOMENT.isoformat()}, "
                 "where the engine's time ends"
