@@ -103,3 +103,25 @@ def test_load_reads_standard_input_for_a_dash(url: str) -> None:
         main, ["org", "load", "-", "--db", url], input="users: [{id: a, units: [x]}]"
     )
     assert bad.exit_code == 1 and "<stdin>: users[0] ('a') belongs to the unit 'x'" in bad.stderr
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_an_id_or_text_no_store_keeps_exits_1_alike_on_every_store(
+    store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A role id over the 200 characters an id column holds, a NUL in an e-mail address:
+    PostgreSQL refused the insert with a traceback where SQLite took the file."""
+    db = request.getfixturevalue("pg_url") if store == "postgres" else sqlite_url(tmp_path)
+    assert cli("org", "load", str(EXAMPLE), "--db", db).exit_code == 0
+    for user, said in [
+        ({"id": "alice", "roles": ["r" * 201]}, "users[0].roles[0]: String should have at most"),
+        ({"id": "alice", "roles": ["a\x00b"]}, "users[0].roles[0]: holds a NUL character"),
+        ({"id": "alice", "email": "a\x00@x"}, "users[0].email: holds a NUL character"),
+    ]:
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({"users": [user]}))
+        refused = cli("org", "load", str(bad), "--db", db)
+        assert refused.exit_code == 1, refused.output
+        assert f"{bad}: {said}" in refused.stderr
+        assert "Traceback" not in refused.output
+    assert json.loads(cli("org", "show", "--db", db, "--json").stdout)["admins"] == ["root"]

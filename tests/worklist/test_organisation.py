@@ -149,6 +149,63 @@ def test_an_inconsistent_file_is_refused_naming_the_place(
     assert said in str(raised.value)
 
 
+#: every id and text field of the file, each with the longest id or a NUL
+_STORABLE_CASES = [
+    (
+        {"users": [{"id": "a", "roles": ["r" * 201]}]},
+        "users[0].roles[0]: String should have at most 200",
+    ),
+    ({"users": [{"id": "a" * 201}]}, "users[0].id: String should have at most 200"),
+    ({"users": [{"id": "a", "roles": ["a\x00b"]}]}, "users[0].roles[0]: holds a NUL character"),
+    ({"users": [{"id": "a\x00"}]}, "users[0].id: holds a NUL character"),
+    ({"users": [{"id": "a", "name": "A\x00"}]}, "users[0].name: holds a NUL character"),
+    ({"users": [{"id": "a", "email": "a\x00@x"}]}, "users[0].email: holds a NUL character"),
+    ({"users": [{"id": "a", "phone": "\x00"}]}, "users[0].phone: holds a NUL character"),
+    (
+        {"users": [{"id": "a", "units": ["u" * 201]}], "units": [{"id": "u" * 201}]},
+        "users[0].units[0]: String should have at most 200",
+    ),
+    ({"users": [{"id": "a"}], "units": [{"id": "u\x00"}]}, "units[0].id: holds a NUL"),
+    ({"users": [{"id": "a"}], "units": [{"id": "u", "name": "\x00"}]}, "units[0].name: holds"),
+    (
+        {"users": [{"id": "a"}], "units": [{"id": "u", "supervisor": "s" * 201}]},
+        "units[0].supervisor: String should have at most 200",
+    ),
+    (
+        {"users": [{"id": "a"}], "units": [{"id": "u", "parent": "p\x00"}]},
+        "units[0].parent: holds a NUL",
+    ),
+    ({"users": [{"id": "a"}], "roles": [{"id": "r" * 201}]}, "roles[0].id: String should have"),
+    ({"users": [{"id": "a"}], "roles": [{"id": "r", "name": "\x00"}]}, "roles[0].name: holds"),
+    ({"users": [{"id": "a"}], "admins": ["a\x00"]}, "admins[0]: holds a NUL character"),
+]
+
+
+@pytest.mark.parametrize(("data", "said"), _STORABLE_CASES)
+def test_what_a_store_cannot_keep_is_refused_before_anything_is_written(
+    data: dict[str, Any], said: str
+) -> None:
+    """An id longer than the store's 200 characters, or any text with NUL (PostgreSQL's
+    text refuses it): refused naming the place, the same whatever the store."""
+    with pytest.raises(OrganisationError) as raised:
+        parse_organisation(json.dumps(data), "org.json", json_text=True)
+    assert str(raised.value).startswith("org.json: ")
+    assert said in str(raised.value)
+
+
+def test_the_longest_ids_and_long_names_are_kept(tmp_path: Path) -> None:
+    longest = "r" * 200
+    org = Organisation.from_data(
+        {"users": [{"id": "a", "name": "N" * 5000, "roles": [longest]}], "roles": [{"id": longest}]}
+    )
+    store = SqlStore(f"sqlite:///{tmp_path / 'wf.db'}")
+    try:
+        save_organisation(store, org)
+        assert read_organisation(store).document == org.document  # type: ignore[union-attr]
+    finally:
+        store.close()
+
+
 def test_yaml_and_json_files_read_alike(tmp_path: Path) -> None:
     import yaml
 

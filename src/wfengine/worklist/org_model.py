@@ -11,17 +11,35 @@ The shape ``wfengine org load FILE`` reads (YAML or JSON)::
 Only ``users`` is required. A role named by a user needs no entry in ``roles`` (the entry
 gives it a Name, which XPDL participants may match); a unit named by a user, a supervisor or a
 parent must be listed in ``units``, so a typo is an error rather than a new unit. Unknown keys
-are refused for the same reason. Ids are compared exactly (case matters).
+are refused for the same reason. Ids are compared exactly (case matters). An id has 1 to 200
+characters (the store's id columns); no id or text holds a NUL character (PostgreSQL's text
+refuses it): the file is refused naming the place before anything is written, on every store.
 """
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-#: ids as the store keeps them (the SQL columns are 200 characters)
-_Id = Field(min_length=1, max_length=200)
+#: the most characters an id may have (the SQL id columns are 200 characters)
+MAX_ID_CHARS = 200
+
+
+def _storable(text: str) -> str:
+    """``text``, when every store keeps it as it is: PostgreSQL's text refuses NUL, which
+    SQLite keeps, so the file is checked for it before anything is written and a load
+    behaves the same on every store (pydantic already refuses a lone surrogate)."""
+    at = text.find("\x00")
+    if at >= 0:
+        raise ValueError(f"holds a NUL character (at character {at + 1}), which no store keeps")
+    return text
+
+
+#: a user's, role's or unit's id, wherever the file names one
+_Id = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS), AfterValidator(_storable)]
+#: a name, an e-mail address, a phone number (stored as text of any length)
+_Text = Annotated[str, AfterValidator(_storable)]
 
 
 class _Strict(BaseModel):
@@ -31,30 +49,30 @@ class _Strict(BaseModel):
 class OrgUser(_Strict):
     """A person who may be offered work."""
 
-    id: str = _Id
-    name: str | None = None
-    email: str | None = None
+    id: _Id
+    name: _Text | None = None
+    email: _Text | None = None
     #: for text messages (the SMS notifier)
-    phone: str | None = None
-    roles: tuple[str, ...] = ()
-    units: tuple[str, ...] = ()
+    phone: _Text | None = None
+    roles: tuple[_Id, ...] = ()
+    units: tuple[_Id, ...] = ()
 
 
 class OrgUnit(_Strict):
     """An organisational unit (a department, a team): its supervisor may reassign the work
     of its members, and of the members of the units below it."""
 
-    id: str = _Id
-    name: str | None = None
-    supervisor: str | None = None
-    parent: str | None = None
+    id: _Id
+    name: _Text | None = None
+    supervisor: _Id | None = None
+    parent: _Id | None = None
 
 
 class OrgRole(_Strict):
     """A role, listed only to give it a Name."""
 
-    id: str = _Id
-    name: str | None = None
+    id: _Id
+    name: _Text | None = None
 
 
 class OrgDocument(_Strict):
@@ -63,7 +81,7 @@ class OrgDocument(_Strict):
     users: tuple[OrgUser, ...]
     units: tuple[OrgUnit, ...] = ()
     roles: tuple[OrgRole, ...] = ()
-    admins: tuple[str, ...] = ()
+    admins: tuple[_Id, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
