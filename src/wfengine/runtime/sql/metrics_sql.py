@@ -30,7 +30,8 @@ instance's performer rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,8 @@ def seconds(microseconds: Any) -> float:
 #: (a multi-instance activity's container, the row with no mi_index beside rows with one,
 #: is not counted: its instances are the activity's work, and it spans all of them)
 _DURATIONS_QUERY = """
-SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END, mi_index
+SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END, mi_index,
+       {version}
 FROM activity_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
       {window}
@@ -76,6 +78,12 @@ WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at I
                 AND mi.activity_id = activity_instances.activity_id
                 AND mi.mi_index IS NOT NULL))
 """
+
+#: the version of a row's process instance, read for the rows of an activity that is
+#: multi-instance in some versions only (``{mixed}``: their ids as bound parameters)
+_ROW_VERSION = """CASE WHEN mi_index IS NULL AND activity_id IN ({mixed}) THEN (
+           SELECT p.definition_version FROM process_instances AS p
+           WHERE p.id = activity_instances.instance_id) END"""
 
 _COUNTS_QUERY = """
 SELECT SUM(CASE WHEN 1 = 1{created} THEN 1 ELSE 0 END),
@@ -126,34 +134,65 @@ def _time_type() -> Any:
     return UtcDateTime()
 
 
+@dataclass(frozen=True, slots=True)
+class MultiInstanceActivities:
+    """Which activities of a process are multi-instance, in which of its versions."""
+
+    #: multi-instance in every version that has them
+    everywhere: frozenset[str] = frozenset()
+    #: activity -> the versions it is multi-instance in, where other versions make it a plain
+    #: activity
+    some: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def container(self, activity_id: str, version: int | None) -> bool:
+        """Whether a row of ``activity_id`` with no ``mi_index``, of an instance of
+        ``version``, is a multi-instance container."""
+        if activity_id in self.everywhere:
+            return True
+        versions = self.some.get(activity_id)
+        return versions is not None and version in versions
+
+
 def activity_durations(
     db: Database,
     process_id: str,
     since: datetime | None = None,
     until: datetime | None = None,
-    multi: Collection[str] = (),
+    multi: MultiInstanceActivities | None = None,
 ) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
     waiting and processing time in seconds and whether it was late, by activity. ``multi``
-    names the activities that are multi-instance in every version: a row of theirs with no
-    ``mi_index`` is a container even when it ran no instance (a count of 0), which the
-    query's test for instances beside it cannot tell (see :func:`multi_instance_everywhere`)."""
+    tells which activities are multi-instance in which versions: a row of theirs with no
+    ``mi_index`` in such a version is a container even when it ran no instance (a count of
+    0), which the query's test for instances beside it cannot tell (see
+    :func:`multi_instance_activities`); whether it is one is decided by the version of the
+    row's own process instance."""
+    multi = multi or MultiInstanceActivities()
     micro = _MICROSECONDS[db.dialect.backend]
     start = "COALESCE(running_at, started_at)"
     params: dict[str, Any] = {"process_id": process_id}
     window, binds = _window("completed_at", since, until, params)
+    mixed = sorted(multi.some)
+    for n, act in enumerate(mixed):
+        params[f"mixed_{n}"] = act
+    version = (
+        _ROW_VERSION.format(mixed=", ".join(f":mixed_{n}" for n in range(len(mixed))))
+        if mixed
+        else "NULL"
+    )
     stmt = sa.text(
         _DURATIONS_QUERY.format(
             window=window,
             waiting=micro.format(a="started_at", b=start),
             processing=micro.format(a=start, b="completed_at"),
+            version=version,
         )
     ).bindparams(*binds)
 
     def read(conn: sa.Connection) -> ActivityDurations:
         found: ActivityDurations = {}
-        for act, w, p, late, mi_index in conn.execute(stmt, params):
-            if mi_index is None and act in multi:
+        for act, w, p, late, mi_index, of_version in conn.execute(stmt, params):
+            if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
             found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
         return found
@@ -161,12 +200,12 @@ def activity_durations(
     return db.read(read)
 
 
-def multi_instance_everywhere(
+def multi_instance_activities(
     versions: Iterable[int], deployment: Callable[[int], DeployedProcess | None]
-) -> frozenset[str]:
-    """The activities that are multi-instance in every version of a process that has them
+) -> MultiInstanceActivities:
+    """The activities that are multi-instance in the versions of a process, and in which
     (``deployment`` reads a version; one that no longer compiles is left out)."""
-    multi: set[str] = set()
+    multi: dict[str, set[int]] = {}
     single: set[str] = set()
     for version in versions:
         try:
@@ -179,8 +218,18 @@ def multi_instance_everywhere(
         for activity_id in compiled.activity_graph:
             act = compiled.activity(activity_id)
             loop = act.loop if act is not None else None
-            (multi if loop is not None and loop.multi else single).add(activity_id)
-    return frozenset(multi - single)
+            if loop is not None and loop.multi:
+                multi.setdefault(activity_id, set()).add(version)
+            else:
+                single.add(activity_id)
+    return MultiInstanceActivities(
+        frozenset(multi.keys() - single),
+        {act: frozenset(vs) for act, vs in multi.items() if act in single},
+    )
+
+
+#: the name the SQL store imports
+multi_instance_everywhere = multi_instance_activities
 
 
 def _window(
