@@ -365,3 +365,40 @@ def test_whether_a_row_is_a_multi_instance_container_is_its_own_versions_say(
     figures = {a.activity_id: a for a in process_metrics(engine, "versions").activities}
     assert (figures["m"].count, figures["m"].waiting.mean) == (3, 4800.0)
     assert list(figures.values()) == activity_metrics_of(engine.audit_events(process_id="versions"))
+
+
+def test_a_deadline_on_a_multi_instance_activity_makes_its_instances_overdue(
+    engine: Engine,
+) -> None:
+    """The deadline fires on the container, which is not counted; its instances, which are,
+    were never overdue (0% where the worklist showed them overdue). Here the activity runs
+    twice: late the first time, in time the second."""
+    from wfengine.definition.builder import deadline, multi_instance
+
+    clock = engine.clock
+    assert isinstance(clock, VirtualClock)
+    pb = PackageBuilder("signing")
+    p = pb.process("signing")
+    p.data_field("again", "BOOLEAN", initial="false")
+    p.activity(
+        "sign",
+        performer="clerk",
+        loop=multi_instance("2"),
+        writes=["again"],
+        deadlines=[deadline("PT90M", "Late")],
+    )
+    p.activity("begin").activity("after").transition("begin", "sign")
+    p.transition("sign", "sign", condition="again").transition("sign", "after", otherwise=True)
+    engine.deploy(pb.build())
+    iid = engine.start_process("signing")
+    clock.advance(timedelta(hours=2))  # the first round's deadline fires
+    for item in engine.work_items(iid):
+        engine.complete_work_item(item.id, {"again": True})
+    clock.advance(timedelta(minutes=10))  # the second round: done in time
+    for item in engine.work_items(iid):
+        engine.complete_work_item(item.id, {"again": False})
+    fired = [e.activity_id for e in engine.audit(iid) if e.kind == "deadline.fired"]
+    assert fired == ["sign"]
+    figures = {a.activity_id: a for a in process_metrics(engine, "signing").activities}
+    assert (figures["sign"].count, figures["sign"].overdue_share) == (4, 0.5)
+    assert list(figures.values()) == activity_metrics_of(engine.audit_events(process_id="signing"))

@@ -5,7 +5,8 @@ multi-instance activity, its instances, not the container that spans them): how 
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
 offered) to its start (a person started the work item, or the activity started), and the
 **processing time**, from that start to its completion; each as mean, median and 95th
-percentile; and the share that was **overdue** (a deadline fired on it). Per **process**:
+percentile; and the share that was **overdue** (a deadline fired on it; on a
+multi-instance activity's container, which spans its instances: on each of them). Per **process**:
 instances started, completed and open now (work in progress), the **cycle time** of
 completed instances and their **throughput**: instances completed per day over the period
 (see :func:`throughput_per_day`). Per **user** (and per role and unit, with an organisation):
@@ -189,18 +190,30 @@ def activity_durations_of(
     events: Iterable[AuditEvent], since: datetime | None = None, until: datetime | None = None
 ) -> dict[str, list[tuple[float, float, bool]]]:
     """activity id -> (waiting, processing, late) of each of its instances that completed in
-    ``[since, until)``, from ``events`` (the whole trail of one process)."""
+    ``[since, until)``, from ``events`` (the whole trail of one process). An instance of a
+    multi-instance activity is late when its container is (a deadline is the activity's: it
+    fires on the container, which spans its instances); its container is the last one of its
+    activity that its process instance started before it."""
     spans: dict[tuple[str, str], _Span] = {}
     containers: set[tuple[str, str]] = set()  # multi-instance containers: not counted
+    #: (process instance, activity) -> its last multi-instance container so far
+    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    #: a multi-instance activity's instance -> its container
+    owner: dict[tuple[str, str], tuple[str, str]] = {}
     for e in events:
         ai, act = e.activity_instance_id, e.activity_id
         if ai is None or act is None:
             continue
+        key = (e.instance_id, ai)
         if e.kind == MI_STARTED_KIND:
-            containers.add((e.instance_id, ai))
-        span = spans.get((e.instance_id, ai))
+            containers.add(key)
+            latest[(e.instance_id, act)] = key
+        span = spans.get(key)
         if span is None:
-            span = spans[(e.instance_id, ai)] = _Span(act, e.at)
+            span = spans[key] = _Span(act, e.at)
+            container = latest.get((e.instance_id, act))
+            if container is not None:
+                owner[key] = container
         span.ready = min(span.ready, e.at)
         if e.kind in START_KINDS and (span.started is None or e.at < span.started):
             span.started = e.at
@@ -216,8 +229,10 @@ def activity_durations_of(
         if done_at is None or started is None:
             continue
         if (since is None or done_at >= since) and (until is None or done_at < until):
+            container = owner.get(key)
+            late = span.late or (container is not None and spans[container].late)
             found.setdefault(span.activity_id, []).append(
-                (_seconds(span.ready, started), _seconds(started, done_at), span.late)
+                (_seconds(span.ready, started), _seconds(started, done_at), late)
             )
     return found
 

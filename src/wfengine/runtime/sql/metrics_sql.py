@@ -64,11 +64,26 @@ def seconds(microseconds: Any) -> float:
     return int(microseconds) / 1_000_000
 
 
+#: an activity instance row's number in its process instance (its id is ``<instance>:<n>``,
+#: ``n`` counting up as the instance creates activity instances)
+_SEQ = "CAST(substr({t}.id, length({t}.instance_id) + 2) AS INTEGER)"
+
 #: (a multi-instance activity's container, the row with no mi_index beside rows with one,
-#: is not counted: its instances are the activity's work, and it spans all of them)
+#: is not counted: its instances are the activity's work, and it spans all of them; an
+#: instance is late when its container is, a deadline fired on the container being one on
+#: the activity: the container of an instance is the last one of its activity its process
+#: instance created before it)
 _DURATIONS_QUERY = """
-SELECT activity_id, {waiting}, {processing}, CASE WHEN late THEN 1 ELSE 0 END, mi_index,
-       {version}
+SELECT activity_id, {waiting}, {processing},
+       CASE WHEN late THEN 1
+            WHEN mi_index IS NOT NULL AND (
+                SELECT c.late FROM activity_instances AS c
+                WHERE c.instance_id = activity_instances.instance_id
+                      AND c.activity_id = activity_instances.activity_id
+                      AND c.mi_index IS NULL AND {seq_c} < {seq_a}
+                ORDER BY {seq_c} DESC LIMIT 1) THEN 1
+            ELSE 0 END,
+       mi_index, {version}
 FROM activity_instances
 WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
       {window}
@@ -185,6 +200,8 @@ def activity_durations(
             window=window,
             waiting=micro.format(a="started_at", b=start),
             processing=micro.format(a=start, b="completed_at"),
+            seq_a=_SEQ.format(t="activity_instances"),
+            seq_c=_SEQ.format(t="c"),
             version=version,
         )
     ).bindparams(*binds)
