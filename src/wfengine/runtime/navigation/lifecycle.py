@@ -69,7 +69,8 @@ class Lifecycle(NavigatorBase):
             values.setdefault(fp.id, None)
         where = f"instance {iid!r} of process {compiled.process_id!r}"
         if data:
-            values.update(owned_values(compiled.checked(data, where)))
+            data = compiled.checked(data, where)
+            values.update(owned_values(data))
         check_storable(values, where)
         inst = ProcessInstance(
             id=iid,
@@ -84,7 +85,8 @@ class Lifecycle(NavigatorBase):
             parent_waits=parent_waits,
             nonce=os.urandom(6).hex(),
         )
-        # what the starter gave, as the trail keeps values (secrets hidden)
+        # what the starter gave, as the instance holds it (converted to the fields' types) and
+        # as the trail keeps values (secrets hidden)
         given = audit_values(data, compiled.sensitive_fields) if data else None
         inst.changes.append(change(self.now, InstanceCreated(version, given, user)))
         self.touch(inst)
