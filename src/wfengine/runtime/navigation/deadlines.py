@@ -164,6 +164,24 @@ def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
     return f"a repeating timer cycle needs an interval above zero; it gave {due - after}"
 
 
+def next_cycle(due: datetime, after: datetime, now: datetime) -> tuple[datetime | None, int]:
+    """The next firing of a repeating timer cycle set at ``after`` (its last due time) for
+    ``due``, still ahead at ``now``, and how many of its firings went by unfired (0 when
+    ``due`` is ahead). Missed cycles (the instance was suspended, no worker ran) are not a
+    burst: they are the one firing that set this one, and the rhythm goes on from the
+    original schedule, as work-item reminders do. None: the next one would fall where the
+    engine's time ends. ``due`` is after ``after`` (:func:`cycle_refused`)."""
+    if due > now:
+        return due, 0
+    every = due - after
+    missed = (now - due) // every + 1
+    try:
+        ahead = due + every * missed
+    except OverflowError:
+        return None, missed
+    return (ahead if held(ahead) else None), missed
+
+
 def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
     """When a deadline whose expression gave ``value`` is due, or why it cannot be one.
 

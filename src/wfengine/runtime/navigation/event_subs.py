@@ -21,7 +21,7 @@ from wfengine.runtime.compiled import CEventSub
 from wfengine.runtime.history import BoundaryFired, MessageReceived, change
 from wfengine.runtime.instance import SCOPE_TIMER, SCOPE_TIMERS, ProcessInstance, Scope, Timer
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
-from wfengine.runtime.navigation.deadlines import cycle_refused
+from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.values import owned_values
 
@@ -54,9 +54,13 @@ class EventSubprocesses(NavigatorBase):
                 if data is not None:
                     self._scope_message(scope, sub, data)
 
-    def _set_scope_timer(self, scope: Scope, sub: CEventSub, after: datetime) -> None:
+    def _set_scope_timer(
+        self, scope: Scope, sub: CEventSub, after: datetime, fired: int = 0
+    ) -> int:
         """Arm the timer of event sub-process ``sub`` from ``after``; a time that cannot be
-        had is an incident on it (operation ``arm``, as a boundary timer's)."""
+        had is an incident on it (operation ``arm``, as a boundary timer's). A repeating
+        cycle's firings gone by are skipped as a boundary timer's are
+        (``Events._set_boundary_timer``): returns how many."""
         inst = scope.instance
         try:
             due = self._wait_due(inst, sub.trigger.wait, after)
@@ -68,9 +72,16 @@ class EventSubprocesses(NavigatorBase):
             block = scope.graph.activities[sub.block].id
             why = f"{inst.place()}: the timer of event sub-process {block!r} is not armed: {due}"
             self._incident(inst, None, block, "arm", why, scope=scope)
-            return
+            return 0
+        skipped, repeat = 0, sub.trigger.repeat
+        if repeat != 1 and due <= self.now:
+            ahead, skipped = next_cycle(due, after, self.now)
+            if ahead is None or (repeat and fired + skipped >= repeat):
+                return skipped
+            due = ahead
         index = SCOPE_TIMER - (scope.id * SCOPE_TIMERS + sub.trigger.position)
         scope.timers.append(self._new_timer(inst, inst.id, index, due).id)
+        return skipped
 
     def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:
         """An event sub-process's timer is due: start it (and set a repeating one again)."""
@@ -86,9 +97,9 @@ class EventSubprocesses(NavigatorBase):
             return
         b = sub.trigger
         fired = scope.fired.get(position, 0) + 1
-        scope.fired[position] = fired
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
-            self._set_scope_timer(scope, sub, timer.due)
+            fired += self._set_scope_timer(scope, sub, timer.due, fired)
+        scope.fired[position] = fired
         self._start_event_sub(scope, sub)
 
     def _scope_message(self, scope: Scope, sub: CEventSub, data: Mapping[str, Any]) -> None:

@@ -45,7 +45,7 @@ from wfengine.runtime.instance import (
     Timer,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
-from wfengine.runtime.navigation.deadlines import cycle_refused
+from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -145,12 +145,20 @@ class Events(NavigatorBase):
             elif b.trigger == "Conditional":
                 self._test_boundary_condition(ai, b)
 
-    def _set_boundary_timer(self, ai: ActivityInstance, b: CBoundary, after: datetime) -> None:
+    def _set_boundary_timer(
+        self, ai: ActivityInstance, b: CBoundary, after: datetime, fired: int = 0
+    ) -> int:
         """Arm boundary timer ``b`` of ``ai`` from ``after``. A time that cannot be had (an
         expression that fails or gives no time, a repeating cycle's interval that is not
         above zero) is an incident on the event (operation
         ``arm``): ``ai`` goes on without it, and retrying the incident arms it from then (it
-        is resolved when ``ai`` closes)."""
+        is resolved when ``ai`` closes).
+
+        A repeating cycle's next firing already gone by at arming (``after`` is its last due
+        time, missed while the instance was suspended or no worker ran) is armed for the
+        next cycle still ahead (:func:`next_cycle`); returns how many cycles were skipped,
+        which count as spent (``fired``: those spent before): a bounded cycle whose
+        firings all went by is not armed again."""
         inst = ai.scope.instance
         try:
             due = self._wait_due(inst, b.wait, after)
@@ -162,8 +170,15 @@ class Events(NavigatorBase):
             event_id = ai.scope.graph.activities[b.event].id
             why = f"{ai.place()}: its timer event {event_id!r} is not armed: {due}"
             self._incident(inst, ai, event_id, "arm", why)
-            return
+            return 0
+        skipped = 0
+        if b.repeat != 1 and due <= self.now:
+            ahead, skipped = next_cycle(due, after, self.now)
+            if ahead is None or (b.repeat and fired + skipped >= b.repeat):
+                return skipped
+            due = ahead
         ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, due).id)
+        return skipped
 
     def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
         """Retry an ``arm`` incident: set the timer of the boundary event or event
@@ -194,9 +209,9 @@ class Events(NavigatorBase):
         non-interrupting one is set again for its next cycle."""
         b = ai.act.boundaries[BOUNDARY_TIMER - timer.deadline_index]
         fired = ai.fired.get(b.position, 0) + 1
-        ai.fired[b.position] = fired
         if not b.interrupting and (b.repeat == 0 or fired < b.repeat):
-            self._set_boundary_timer(ai, b, timer.due)
+            fired += self._set_boundary_timer(ai, b, timer.due, fired)
+        ai.fired[b.position] = fired
         self._fire_boundary(ai, b)
 
     def _boundary_message(
