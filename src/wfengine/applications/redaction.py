@@ -123,30 +123,72 @@ def failure_text(
 
 def masked_text(text: str, values: Iterable[Any]) -> str:
     """``text`` with every scalar of ``values`` (the items of a list or record too) shown as
-    ``***``, as written and as JSON escapes it. Texts shorter than 3 characters are left:
-    they would mask unrelated words."""
+    ``***``, as written and as JSON and Python's quotes escape it. Texts shorter than 3
+    characters are left: they would mask unrelated words. Part of a text value is hidden
+    too: every run of at least :data:`PART` characters that is part of one (an expression's
+    ``int(iban[5:])`` fails quoting the digits after the country code); a number only whole.
+    Only a failure's text is masked: the cost is never on a command's normal path."""
     found: set[str] = set()
+    texts: set[str] = set()
     for value in values:
         for leaf in _leaves(value, [AUDIT_ITEMS]):
-            found.add(leaf)
-            found.add(json.dumps(leaf)[1:-1])
-            found.add(json.dumps(leaf, ensure_ascii=False)[1:-1])
+            if isinstance(leaf, str):
+                forms = {
+                    leaf,
+                    json.dumps(leaf)[1:-1],
+                    json.dumps(leaf, ensure_ascii=False)[1:-1],
+                    repr(leaf)[1:-1],
+                }
+                found |= forms
+                texts |= forms
+            else:
+                found.add(str(leaf))
     # the longest first: a secret that contains another is hidden whole
     for secret in sorted(found, key=len, reverse=True):
         if len(secret) >= 3 and secret in text:
             text = text.replace(secret, REDACTED)
-    return text
+    return _masked_parts(text, [t for t in texts if len(t) > PART])
 
 
-def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[str]:
-    """The texts of the scalars in ``value`` (at most ``budget[0]`` of them, 64 levels)."""
+#: the fewest characters of a secret text that :func:`masked_text` hides as a part of it
+PART = 4
+
+
+def _masked_parts(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every run of :data:`PART` or more characters that is made of parts of
+    ``secrets`` shown as one ``***``."""
+    grams = {text[i : i + PART] for i in range(len(text) - PART + 1)}
+    common: set[str] = set()
+    for secret in secrets:  # (each secret is read once, however long)
+        for i in range(len(secret) - PART + 1):
+            gram = secret[i : i + PART]
+            if gram in grams:
+                common.add(gram)
+    if not common:
+        return text
+    out: list[str] = []
+    kept = 0  # text[kept:] is not written yet
+    end = -1  # where the run being hidden ends
+    for i in range(len(text) - PART + 1):
+        if text[i : i + PART] in common:
+            if i > end:  # a new run begins (one that goes on where the last ended is one)
+                out.append(text[kept:i])
+                out.append(REDACTED)
+            end = i + PART
+            kept = end
+    out.append(text[kept:])
+    return "".join(out)
+
+
+def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[str | int | float]:
+    """The scalars in ``value`` (at most ``budget[0]`` of them, 64 levels)."""
     if value is None or isinstance(value, bool) or budget[0] <= 0 or depth > 64:
         return
     if isinstance(value, str | int | float):
         budget[0] -= 1
         if isinstance(value, int) and value.bit_length() > 4096:
             return  # (not an input the engine passes: data holds no wider integers)
-        yield value if isinstance(value, str) else str(value)
+        yield value
     elif isinstance(value, Mapping):
         for item in value.values():
             yield from _leaves(item, budget, depth + 1)
