@@ -194,7 +194,12 @@ def test_users_are_credited_with_each_work_item_they_completed(engine: Engine) -
         ("bob", 1, 0),
     ]
     groups = {(g.kind, g.id): (g.completed, g.holding) for g in mixed.groups}
-    assert groups == {("role", "clerk"): (3, 1), ("unit", "sales"): (3, 1)}
+    # sales is a unit of management: its people are management's too
+    assert groups == {
+        ("role", "clerk"): (3, 1),
+        ("unit", "sales"): (3, 1),
+        ("unit", "management"): (3, 1),
+    }
     claim = engine.start_process("claim")
     (item,) = engine.work_items(claim)
     engine.claim_work_item(item.id, "bob")
@@ -402,3 +407,28 @@ def test_a_deadline_on_a_multi_instance_activity_makes_its_instances_overdue(
     figures = {a.activity_id: a for a in process_metrics(engine, "signing").activities}
     assert (figures["sign"].count, figures["sign"].overdue_share) == (4, 0.5)
     assert list(figures.values()) == activity_metrics_of(engine.audit_events(process_id="signing"))
+
+
+def test_a_units_figures_are_those_of_its_members_and_of_the_units_below_it() -> None:
+    """As the organisation offers a unit's work to the units below it, stats counts their
+    work in it: management's figures had only its direct members'. A person in a unit and
+    one above it counts once in each."""
+    org = Organisation.from_data(
+        {
+            "users": [
+                {"id": "alice", "roles": ["clerk"], "units": ["sales"]},
+                {"id": "erin", "roles": ["clerk"], "units": ["sales", "management"]},
+                {"id": "carol", "roles": ["clerk"], "units": ["management"]},
+            ],
+            "units": [{"id": "management"}, {"id": "sales", "parent": "management"}],
+        }
+    )
+    with Engine(directory=org) as e:
+        pb = PackageBuilder("units")
+        pb.process("units").activity("work", performer="clerk")
+        e.deploy(pb.build())
+        for who in ("alice", "erin", "carol"):
+            (item,) = e.work_items(e.start_process("units"))
+            e.complete_work_item(item.id, user=who)
+        groups = {(g.kind, g.id): g.completed for g in process_metrics(e, "units").groups}
+    assert groups == {("role", "clerk"): 3, ("unit", "sales"): 2, ("unit", "management"): 3}

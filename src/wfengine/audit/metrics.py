@@ -5,15 +5,17 @@ multi-instance activity, its instances, not the container that spans them): how 
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
 offered) to its start (a person started the work item, or the activity started), and the
 **processing time**, from that start to its completion; each as mean, median and 95th
-percentile; and the share that was **overdue** (a deadline fired on it; on a
-multi-instance activity's container, which spans its instances: on each of them). Per **process**:
-instances started, completed and open now (work in progress), the **cycle time** of
-completed instances and their **throughput**: instances completed per day over the period
-(see :func:`throughput_per_day`). Per **user** (and per role and unit, with an organisation):
-the work items they completed (the trail's ``work_item.completed`` events, each credited to
-the user it names, or when the host's code named none to whoever held the item) and the open
-ones they hold now. The **bottlenecks** are the activities by total waiting time (count times
-mean), most first: where cases pile up.
+percentile; and the share that was **overdue** (a deadline fired on it, or on the
+multi-instance container it belongs to: the deadline is the activity's, and fires on the
+container that spans its instances). Per **process**: instances started, completed and open
+now (work in progress), the **cycle time** of completed instances and their **throughput**:
+instances completed per day over the period (see :func:`throughput_per_day`). Per **user**
+(and per role and unit, with an organisation): the work items they completed (the trail's
+``work_item.completed`` events, each credited to the user it names, or when the host's code
+named none to whoever held the item) and the open ones they hold now; a unit's figures are
+those of its members and of the units below it, as the organisation offers a unit's work to
+them (a person counts once in each unit they are in or under). The **bottlenecks** are the
+activities by total waiting time (count times mean), most first: where cases pile up.
 
 Median and 95th percentile are nearest-rank percentiles: the smallest value with at least that
 share of the values at or below it. Times are in seconds.
@@ -342,20 +344,37 @@ def throughput_per_day(
 
 def _groups(engine: Engine, people: dict[str, tuple[int, int]]) -> tuple[GroupMetrics, ...]:
     """The users' figures summed per role and unit, when the directory is an organisation
-    (one that knows its users' roles and units)."""
+    (one that knows its users' roles and units). A unit's members are those of the units
+    below it too, as the organisation offers work to them: a person counts in their units
+    and in every unit above them, once each."""
     find = getattr(engine.directory, "user", None)
     if find is None:
         return ()
+    unit_of = getattr(engine.directory, "unit", None)
     sums: dict[tuple[str, str], tuple[int, int]] = {}
     for user_id, (completed, holding) in people.items():
         user = find(user_id)
         if user is None:
             continue
-        keys = [("role", r) for r in user.roles] + [("unit", u) for u in user.units]
+        keys = [("role", r) for r in user.roles]
+        keys += [("unit", u) for u in _with_units_above(user.units, unit_of)]
         for key in keys:
             done, held = sums.get(key, (0, 0))
             sums[key] = (done + completed, held + holding)
     return tuple(GroupMetrics(k, i, *sums[(k, i)]) for k, i in sorted(sums))
+
+
+def _with_units_above(units: Iterable[str], unit_of: Any) -> list[str]:
+    """``units`` and every unit above them (``unit_of`` reads a unit and its ``parent``;
+    None: no hierarchy), each once."""
+    found: list[str] = []
+    for unit_id in units:
+        current: str | None = unit_id
+        while current is not None and current not in found:
+            found.append(current)
+            unit = unit_of(current) if unit_of is not None else None
+            current = getattr(unit, "parent", None)
+    return found
 
 
 def instance_figures(

@@ -5,8 +5,9 @@ A contract (scripts rely on these exactly): for each process (or only P) the fig
 :func:`wfengine.audit.metrics.process_metrics`: instances started, completed and open; cycle
 time; throughput per day; per activity the count, waiting and processing time (mean, median,
 95th percentile, seconds) and overdue share; per user, role and unit the work items
-completed and held; the bottlenecks (activities by total waiting time). ``--json`` prints a
-list with one object per process (``ProcessMetrics.as_dict`` keys). ``--plot
+completed and held (a unit's: its members' and those of the units below it); the
+bottlenecks (activities by total waiting time). ``--json`` prints a list with one object per
+process (``ProcessMetrics.as_dict`` keys). ``--plot
 OUT.png|OUT.svg`` also draws the waiting and processing times per activity (box plots) and
 the work in progress over time (matplotlib: ``pip install 'wfengine[plots]'``); ``--diagram
 OUT.svg|png|dot`` the process diagram coloured by mean waiting time (Graphviz for SVG and
