@@ -12,10 +12,11 @@ workflow where the coordinator closes it, hands it to an agent to reply, routes 
 three departments (one in ten of which sends it back), asks the customer (who answers within a
 few hours, or not at all and the three-day wait runs out), sends it back to the agent to amend,
 or aborts it. A hotline complaint is taken by an agent (the agents in turn), who then holds
-it; a web complaint comes with the customer's e-mail address. After the day the clock runs
-on until every case is closed. What people are told of their work (``notices.py``) is
-delivered from the outbox every few simulated minutes, as a worker polling it would, and once
-more at the end.
+it; a web complaint comes with the customer's e-mail address. A case that comes back to
+coordination is the coordinator's who handled it (the process gives it to them: no claim).
+After the day the clock runs on until every case is closed. What people are told of their
+work (``notices.py``) is delivered from the outbox every few simulated minutes, as a worker
+polling it would, and once more at the end.
 
 The plan is what the simulated people mean to do; what happened (a department that cannot
 handle a case ends a planned sequence early) is in the audit trail, which the report reads.
@@ -125,8 +126,9 @@ class Day:
         self.plans: dict[str, Plan] = {}
         self.busy: dict[str, bool] = {}
         self.agents = engine.directory.members("agent")
-        #: offered work items not yet taken: (offered order, id, instance, activity, assignees)
-        self.queue: list[tuple[int, str, str, str, tuple[str, ...]]] = []
+        #: work items not yet taken: (offered order, id, instance, activity, assignees, and
+        #: whether they are given to that one person already: allocated, not to be claimed)
+        self.queue: list[tuple[int, str, str, str, tuple[str, ...], bool]] = []
         self.known: set[str] = set()
         #: cases waiting for the customer -> when their three-day wait runs out
         self.waiting_customer: dict[str, datetime] = {}
@@ -156,20 +158,21 @@ class Day:
         for item in self.engine.work_items(iid):
             if item.id not in self.known:
                 self.known.add(item.id)
-                self.queue.append(
-                    (next(self.seq), item.id, iid, item.activity_id, tuple(item.assignees))
-                )
+                self.queue.append((next(self.seq), item.id, iid, item.activity_id,
+                                   tuple(item.assignees), item.holder is not None))  # fmt: skip
 
     def dispatch(self) -> None:
-        """Free people take the oldest item offered to them."""
+        """Free people take the oldest item offered to them (a coordinator's case back with
+        them is theirs already: no claim)."""
         taken: list[int] = []
-        for n, (_, item_id, iid, activity, assignees) in enumerate(self.queue):
+        for n, (_, item_id, iid, activity, assignees, allocated) in enumerate(self.queue):
             free = [p for p in assignees if not self.busy.get(p, False)]
             if not free:
                 continue
             person = self.rng.choice(free)
             self.busy[person] = True
-            self.engine.claim_work_item(item_id, person)
+            if not allocated:
+                self.engine.claim_work_item(item_id, person)
             self.engine.start_work_item(item_id, person)
             minutes = self.rng.expovariate(1 / MEAN_MINUTES.get(activity, 5.0))
             self.at(self.clock.now() + timedelta(minutes=minutes), "done",

@@ -34,7 +34,9 @@ and workflow integration, and a call centre's work-order flow):
    later question). Whichever way the case comes back to the coordinator
    (``back_to_coordinator``), the last decision is cleared: submitting the form unchanged
    chooses nothing, rather than repeating it, and the work order comes back to the
-   coordinator.
+   coordinator: to the one who handled it (``ReassignToOriginalPerformer``: it is theirs at
+   once, with what they know of it), offered to every coordinator when they are one no
+   longer.
 5. Departments, one after another: each department's desk says how its turn ended
    (``dept_outcome``): ``done`` (naming the next department, or none: then the case goes
    back to the coordinator), ``cannot`` (back to the coordinator) or ``back`` (rejected to
@@ -102,6 +104,9 @@ OUTCOMES = ("done", "cannot", "back")
 
 #: the agent who holds the case: the hotline agent who took it, else (the web) the agents
 CASE_AGENT = f'(intake_agent if intake_agent else "{AGENT}")'
+#: the engine's assignment rule (XPDL, as Enhydra Shark and JaWE write it): a step that runs
+#: again goes to whoever did it last time (the coordinator who handled the case)
+ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
 #: every person's step: a reminder every two hours, escalated to the supervisors after eight
 REMIND = {"wfengine:reminder-every": "PT2H", "wfengine:escalate-after": "PT8H"}
 #: what a customer's reply is correlated by: their phone and the case's acceptance number
@@ -249,7 +254,7 @@ def build() -> Package:
                writes=["decision", "reply_agent", "next_department", "opinion", "question",
                        "conclusion", "proposed_solution", "reply", "category", "severity",
                        "text"],
-               extended={**REMIND, **_public(REVIEWED)})  # fmt: skip
+               extended={**REMIND, **_public(REVIEWED), ORIGINAL_PERFORMER: "true"})  # fmt: skip
     _status_notice(p, "tell_reviewed", REVIEWED)
     p.route("decide")
     p.transition("coordinate", "tell_reviewed")
