@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE
 from wfengine.definition.model import Application, DataField
@@ -201,6 +201,29 @@ def sensitive_formals(app: Application) -> frozenset[str]:
     """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute."""
     text = app.extended_attribute(SENSITIVE_ATTRIBUTE) or ""
     return frozenset(t for t in re.split(r"[\s,]+", text) if t)
+
+
+class _Param(Protocol):
+    """What :func:`secret_params` reads of a parameter spec (``specs.ParamSpec``)."""
+
+    @property
+    def formal(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def target(self) -> str | None: ...
+
+
+def secret_params(params: Iterable[_Param], fields: frozenset[str]) -> frozenset[str]:
+    """The formal parameters of a call's ``params`` that read one of ``fields`` or are
+    written to one: an instance's fields as secret as those its process marks (a subflow's
+    formal parameters given a caller's secret), which the call's own spec does not know."""
+    return frozenset(
+        p.formal
+        for p in params
+        if p.target in fields
+        or (p.value is not None and not fields.isdisjoint(getattr(p.value, "names", ())))
+    )
 
 
 def is_sensitive_field(field: DataField) -> bool:

@@ -188,11 +188,25 @@ class ProcessInstance:
     #: random, made with the instance and stored with it: what makes its application calls'
     #: idempotency keys unique beyond its database (see :meth:`call_stamp`)
     nonce: str = ""
+    #: fields that are not marked ``wfengine:sensitive`` in the process but are as secret in
+    #: this instance: a subflow's formal parameters that took a value from a sensitive field
+    #: of the caller (see :attr:`sensitive_fields`); empty for nearly every instance
+    sensitive_extra: frozenset[str] = frozenset()
     _stamp: str = ""
 
     def place(self) -> str:
         """This instance, as error messages name it (a :data:`~wfengine.errors.Place`)."""
         return f"instance {self.id!r}"
+
+    @property
+    def sensitive_fields(self) -> frozenset[str]:
+        """The fields whose values this instance's audit trail, incidents and outbox show as
+        ``***``: those its process marks ``wfengine:sensitive``, and those a caller filled from
+        a sensitive field of its own (:attr:`sensitive_extra`)."""
+        extra = self.sensitive_extra
+        if not extra:
+            return self.compiled.sensitive_fields
+        return self.compiled.sensitive_fields | extra
 
     def call_stamp(self) -> str:
         """``@`` and the instance's :attr:`nonce`: what makes an application call's

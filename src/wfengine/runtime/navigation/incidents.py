@@ -210,7 +210,7 @@ def _masked(message: str, inst: ProcessInstance) -> str:
     item of a list or record too, as written and as JSON escapes it): an expression's error
     quotes the value it failed on (``int(card)``), and an incident's message reaches the audit
     trail, the outbox and every export."""
-    sensitive = inst.compiled.sensitive_fields
+    sensitive = inst.sensitive_fields
     if not sensitive:
         return message
     data = inst.data

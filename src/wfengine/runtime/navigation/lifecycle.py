@@ -8,8 +8,8 @@ import os
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from wfengine.applications.redaction import audit_values
-from wfengine.errors import LimitError
+from wfengine.applications.redaction import audit_values, masked_text
+from wfengine.errors import DataTypeError, LimitError
 from wfengine.runtime.compiler import (
     CompiledProcess,
 )
@@ -46,8 +46,12 @@ class Lifecycle(NavigatorBase):
         parent: tuple[str, str] | None = None,
         parent_waits: bool = False,
         user: str | None = None,
+        sensitive: frozenset[str] = frozenset(),
     ) -> ProcessInstance:
-        """Create an instance (not started): data fields from InitialValue, then ``data``.
+        """Create an instance (not started): data fields from InitialValue, then ``data``;
+        ``sensitive``: fields its trail hides besides those its process marks (a subflow's
+        formal parameters given a caller's secret; see
+        :attr:`~wfengine.runtime.instance.ProcessInstance.sensitive_extra`).
 
         Raises :class:`~wfengine.errors.WorkflowError` when the command has created as many
         instances as ``RuntimeLimits.max_new_instances`` allows.
@@ -68,8 +72,15 @@ class Lifecycle(NavigatorBase):
         for fp in compiled.formal_parameters:
             values.setdefault(fp.id, None)
         where = f"instance {iid!r} of process {compiled.process_id!r}"
+        sensitive = sensitive - compiled.sensitive_fields if sensitive else sensitive
         if data:
-            data = compiled.checked(data, where)
+            try:
+                data = compiled.checked(data, where)
+            except DataTypeError as exc:  # the process does not know the caller's secrets
+                if not sensitive:
+                    raise
+                hidden = masked_text(str(exc), (data.get(name) for name in sensitive))
+                raise DataTypeError(hidden) from None
             values.update(owned_values(data))
         check_storable(values, where)
         inst = ProcessInstance(
@@ -84,10 +95,11 @@ class Lifecycle(NavigatorBase):
             parent_activity_instance=parent[1] if parent else None,
             parent_waits=parent_waits,
             nonce=os.urandom(6).hex(),
+            sensitive_extra=sensitive,
         )
         # what the starter gave, as the instance holds it (converted to the fields' types) and
         # as the trail keeps values (secrets hidden)
-        given = audit_values(data, compiled.sensitive_fields) if data else None
+        given = audit_values(data, inst.sensitive_fields) if data else None
         inst.changes.append(change(self.now, InstanceCreated(version, given, user)))
         self.touch(inst)
         return inst

@@ -48,7 +48,7 @@ class Scripts(NavigatorBase):
         except (DataNotStorableError, DataTypeError) as exc:
             self._incident(inst, ai, ai.act.id, operation, str(exc))
             return False
-        shown = audit_values(assigned, inst.compiled.sensitive_fields)
+        shown = audit_values(assigned, inst.sensitive_fields)
         inst.data.update(assigned)
         inst.changes.append(change(self.now, ScriptAssigned(shown), ai.id, ai.act.id))
         return True

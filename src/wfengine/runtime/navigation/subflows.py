@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from wfengine.applications.coercion import CoercionError, coerce
-from wfengine.definition.model import ParameterMode
+from wfengine.definition.model import FormalParameter, ParameterMode
 from wfengine.errors import IllegalStateError, WorkflowError
 from wfengine.runtime.history import SubflowStarted, change
 from wfengine.runtime.instance import (
@@ -17,6 +18,10 @@ from wfengine.runtime.navigation.base import (
     _Failure,
 )
 from wfengine.runtime.states import ProcessState
+
+if TYPE_CHECKING:
+    from wfengine.runtime.evaluation import CompiledExpression
+    from wfengine.runtime.navigation.lifecycle import Lifecycle
 
 
 class Subflows(NavigatorBase):
@@ -89,13 +94,16 @@ class Subflows(NavigatorBase):
         except _Failure as exc:
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
+        hidden = inst.sensitive_fields
         try:
-            child = self.new_instance(
+            # (the mixin that makes instances is part of the same navigator)
+            child = cast("Lifecycle", self).new_instance(
                 deployed.compiled,
                 deployed.version,
                 values,
                 parent=(inst.id, ai.id),
                 parent_waits=sub.synchronous,
+                sensitive=_secret_formals(formals, sub.actuals, hidden) if hidden else hidden,
             )
         except WorkflowError as exc:
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
@@ -149,10 +157,7 @@ class Subflows(NavigatorBase):
                     try:
                         value = coerce(value, *found)
                     except CoercionError as exc:
-                        hidden = (
-                            text in parent.compiled.sensitive_fields
-                            or fp.id in child.compiled.sensitive_fields
-                        )
+                        hidden = text in parent.sensitive_fields or fp.id in child.sensitive_fields
                         self._incident(
                             parent,
                             ai,
@@ -167,3 +172,20 @@ class Subflows(NavigatorBase):
                 results[text] = value
         parent.data.update(results)
         self._body_done(ai)
+
+
+def _secret_formals(
+    formals: Sequence[FormalParameter],
+    actuals: Sequence[CompiledExpression | None],
+    sensitive: frozenset[str],
+) -> frozenset[str]:
+    """The called process's IN and INOUT formal parameters whose actual expression reads one of
+    the caller's ``sensitive`` fields (``card``, ``card[:4]``): the value they take is as
+    secret in the called instance as in the caller, whatever the called process marks."""
+    return frozenset(
+        fp.id
+        for fp, actual in zip(formals, actuals, strict=True)
+        if fp.mode in (ParameterMode.IN, ParameterMode.INOUT)
+        and actual is not None
+        and not sensitive.isdisjoint(actual.names)
+    )

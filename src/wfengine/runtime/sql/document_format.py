@@ -34,9 +34,15 @@ Formats:
    their id as ``ck``, which makes the same keys (an incident's retry sends the failed call's
    key again).
 
-To change the document: raise :data:`CURRENT_FORMAT`, write the new shape in ``serialize``,
-add the upgrade from the previous format to :data:`_UPGRADES`, and keep a document of the old
-format as a test fixture (``tests/runtime/fixtures``).
+A key the writer leaves out when it holds nothing, and the reader takes as holding nothing
+when it is missing, needs no new format: no older document held anything there. Such keys:
+``nonce``, ``sent_back``, ``messages``, and ``sensitive`` (the fields a subflow's instance
+hides in its trail besides those its process marks, because its caller filled them from a
+sensitive field: ``ProcessInstance.sensitive_extra``).
+
+To change the document otherwise: raise :data:`CURRENT_FORMAT`, write the new shape in
+``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, and keep a
+document of the old format as a test fixture (``tests/runtime/fixtures``).
 """
 
 from __future__ import annotations

@@ -159,6 +159,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "parked": parked,
         **({"nonce": inst.nonce} if inst.nonce else {}),
         **({"sent_back": inst.sent_back} if inst.sent_back else {}),
+        **({"sensitive": sorted(inst.sensitive_extra)} if inst.sensitive_extra else {}),
         **(
             {
                 "messages": [
@@ -210,6 +211,8 @@ def load_instance(
         last_performer=blob["last_performer"],
         nonce=blob.get("nonce", ""),  # (none in documents written before nonces)
         sent_back=dict(blob.get("sent_back") or {}),  # (only while work sent back waits)
+        # (only in a subflow's instance given a caller's secret)
+        sensitive_extra=frozenset(blob.get("sensitive") or ()),
     )
     # scopes first with a provisional graph; activity instances next; then the real graphs,
     # in scope order (an owner always lives in an earlier scope than the scope it runs)
