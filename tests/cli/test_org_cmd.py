@@ -125,3 +125,27 @@ def test_an_id_or_text_no_store_keeps_exits_1_alike_on_every_store(
         assert f"{bad}: {said}" in refused.stderr
         assert "Traceback" not in refused.output
     assert json.loads(cli("org", "show", "--db", db, "--json").stdout)["admins"] == ["root"]
+
+
+def test_a_new_organisation_offers_the_open_work_to_its_members(url: str, tmp_path: Path) -> None:
+    """carol leaves and mia takes her role: the approval offered to carol was left with her
+    (mia could neither claim nor reassign it, carol could still complete it)."""
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity("approve", performer="manager")
+    xpdl = write(tmp_path, pb)
+    before = tmp_path / "before.yaml"
+    before.write_text("users:\n  - {id: carol, roles: [manager]}\n  - {id: root}\nadmins: [root]\n")
+    after = tmp_path / "after.yaml"
+    after.write_text("users:\n  - {id: mia, roles: [manager]}\n  - {id: root}\nadmins: [root]\n")
+    assert cli("org", "load", str(before), "--db", url).exit_code == 0
+    iid = cli("instance", "start", xpdl, "--db", url).stdout.strip()
+    assert cli("worker", "--db", url, "--until-idle").exit_code == 0
+    loaded = cli("org", "load", str(after), "--db", url)
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stdout.splitlines()[1] == "re-offered 1 open work item by the new organisation"
+    assert json.loads(cli("worklist", "--db", url, "--user", "carol", "--json").stdout) == []
+    (item,) = json.loads(cli("worklist", "--db", url, "--user", "mia", "--json").stdout)
+    assert (item["instance_id"], item["offered_to"]) == (iid, ["mia"])
+    assert cli("workitem", "claim", item["id"], "--db", url, "--user", "mia").exit_code == 0
+    again = cli("org", "load", str(after), "--db", url)  # nothing left to re-offer
+    assert again.exit_code == 0 and len(again.stdout.splitlines()) == 1

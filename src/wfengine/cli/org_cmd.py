@@ -10,7 +10,11 @@ that cannot be read, or no organisation stored (``show``).
 
 Engines opened on the database afterwards (``run --db``, ``worker``, ``instance start``)
 offer work items to the members the organisation gives each performer; engines already
-running keep the organisation they read until they restart.
+running keep the organisation they read until they restart. The work already open is offered
+afresh by the new organisation as the load ends (:mod:`wfengine.runtime.reoffer`): an item on
+offer that its performers now resolve to other people, or one held by someone the new
+organisation does not know, is withdrawn and offered to the performers' members now (a second
+line says how many). Loading the same file again finishes a re-offer that was interrupted.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ def load(file: str, url: str) -> None:
     """
     from wfengine.cli.loading import display_name
     from wfengine.errors import OrganisationError
+    from wfengine.runtime.reoffer import reoffer_work
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import save_organisation
 
@@ -66,6 +71,8 @@ def load(file: str, url: str) -> None:
         if not isinstance(engine.store, SqlStore):
             raise InputOutputError("--db must name a database (the organisation is stored there)")
         save_organisation(engine.store, organisation)
+        engine.directory = organisation  # the open work goes by the new one now
+        reoffered = reoffer_work(engine)
     finally:
         engine.close()
     doc = organisation.document
@@ -74,6 +81,16 @@ def load(file: str, url: str) -> None:
         f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(roles)} roles and "
         f"{len(doc.admins)} administrators from {file}"
     )
+    if reoffered:
+        waiting = sum(1 for r in reoffered if r.replaced_by is None)
+        click.echo(
+            f"re-offered {_items(len(reoffered))} by the new organisation"
+            + (f" ({waiting} waiting on an incident)" if waiting else "")
+        )
+
+
+def _items(n: int) -> str:
+    return f"{n} open work item" + ("" if n == 1 else "s")
 
 
 def _read_organisation(file: str) -> Organisation:

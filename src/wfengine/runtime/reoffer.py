@@ -1,0 +1,206 @@
+"""Offering open work afresh after the organisation changed (``wfengine org load``).
+
+Who a work item is offered to is decided when it is offered, by the directory of the engine
+that offers it. A new organisation (people who left, roles that moved) would otherwise leave
+the open work with the old one's people: offered to someone who left, whom the new
+organisation's managers could neither claim from nor reassign. :func:`reoffer_work` mends
+that, for every open item of every open instance (running or suspended):
+
+* an item on offer (nobody has claimed it) whose activity's performers the directory now
+  resolves to other people is offered to those people;
+* an item held (claimed, delegated, started) by someone the directory no longer knows goes
+  back on offer, to its performers' members now.
+
+Such an item is withdrawn (``work_item.cancelled``: those it was offered to hear it) and the
+activity's work offered again as a new item (``work_item.offered`` to the new people), as when
+its activity is first offered: the same performers, assignment rules and four eyes, with the
+reminders and escalation counted from now; but it is only offered, never given to someone at
+once (a rule such as ``AssignToPerformerOfActivity`` makes it offered to that person alone, as
+after they released it), and a rule that would give it to someone the directory does not know
+offers it to the performers' members instead. A performer that now has no members leaves it
+offered to nobody, waiting for an administrator (as any offer that reaches no one); one that
+cannot be resolved (a performer expression over the data that names no one now) withdraws the
+item and opens an incident whose retry offers the work afresh. An item whose offer would not
+change, or that someone the directory knows holds, is left as it is (its id, holder and
+reminders kept).
+
+Each instance is one command (a unit of work, retried after a lost race): an interrupted run
+leaves every instance re-offered or not, and running it again finishes the others (it changes
+nothing that is already right).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.history import WorkItemOffered, change
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance, WorkItem
+from wfengine.runtime.outbox import OutboxKind, work_item_entry
+from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.work_item_events import WorkItemCancelled
+from wfengine.runtime.work_rules import supervision_of
+
+if TYPE_CHECKING:
+    from wfengine.runtime.navigation import Navigator
+
+_OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
+
+
+@dataclass(frozen=True, slots=True)
+class Reoffered:
+    """One work item offered afresh: ``work_item_id`` was withdrawn (from ``holder`` too,
+    when someone the directory no longer knows held it) and ``replaced_by`` offered to
+    ``assignees``; ``replaced_by`` is None when who may do it could not be told, and an
+    incident (``incident``) waits for an operator to retry the offer."""
+
+    work_item_id: str
+    instance_id: str
+    activity_id: str
+    replaced_by: str | None
+    assignees: tuple[str, ...]
+    holder: str | None = None
+    incident: str | None = None
+
+
+class ReofferCommands(EngineBase):
+    """The re-offer as an engine command (:class:`~wfengine.runtime.engine.Engine` may mix
+    this in)."""
+
+    def reoffer_work(self) -> list[Reoffered]:
+        """Offer the open work afresh by the engine's directory (see the module notes); set
+        ``engine.directory`` to the new organisation first."""
+        return reoffer_work(self)
+
+
+def reoffer_work(engine: EngineBase) -> list[Reoffered]:
+    """Offer the open work of ``engine``'s store afresh by its directory (see the module
+    notes); returns the items it withdrew, in the order of their instances' open work."""
+    instance_ids = list(dict.fromkeys(w.instance_id for w in engine.store.open_work_items()))
+    done: list[Reoffered] = []
+    for instance_id in instance_ids:
+        done.extend(engine._command(partial(_reoffer_instance, engine, instance_id)))
+    return done
+
+
+def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
+    store = engine.store
+    inst = store.instance(instance_id)
+    if inst.state not in _OPEN_INSTANCE:
+        return []
+    nav = engine._nav()
+    org = supervision_of(engine.directory)
+    done: list[Reoffered] = []
+    for item in store.open_work_items(instance_id):
+        ai = inst.activities.get(item.activity_instance_id)
+        if ai is None or ai.work_item != item.id:
+            continue
+        held = item.state is not WorkItemState.OFFERED and item.holder is not None
+        if held and (org is None or org.knows(item.holder or "")):
+            continue  # someone the directory knows has it: theirs
+        try:
+            offer_to = _offered_to(nav, ai, org)
+        except Exception as exc:  # the directory, or a performer expression: see below
+            if not held and (org is None or all(map(org.knows, item.assignees))):
+                continue  # offered to people the directory knows; nothing to mend
+            nav.touch(inst)
+            _withdraw(nav, inst, ai, item)
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            nav._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{ai.place()}: offered again as the organisation changed, but who may do it "
+                f"cannot be told ({message}); retry the incident once it can",
+            )
+            done.append(
+                Reoffered(
+                    item.id,
+                    inst.id,
+                    item.activity_id,
+                    None,
+                    (),
+                    item.holder if held else None,
+                    ai.incident,
+                )
+            )
+            continue
+        if not held and set(offer_to) == set(item.assignees):
+            continue
+        nav.touch(inst)
+        _withdraw(nav, inst, ai, item)
+        fresh = _offer(nav, inst, ai, offer_to)
+        done.append(
+            Reoffered(
+                item.id,
+                inst.id,
+                item.activity_id,
+                fresh.id,
+                offer_to,
+                item.holder if held else None,
+            )
+        )
+    if done:
+        store.commit(nav.step)
+    return done
+
+
+def _offered_to(nav: Navigator, ai: ActivityInstance, org: object | None) -> tuple[str, ...]:
+    """Who ``ai``'s work would be offered to now, by the directory and the activity's
+    assignment rules (a rule's holder among them, offered it alone; one the directory does
+    not know is passed over for the performers' members). Raises what resolving raises."""
+    act = ai.act
+    rule = act.assignment
+    if rule is None:
+        return tuple(nav._members(zip(act.performers, act.participants, strict=True)))
+    assignees, holder = nav._assign(ai, rule)
+    knows = getattr(org, "knows", None)
+    if holder is not None and knows is not None and not knows(holder):
+        assignees, _ = nav._assign(
+            ai, replace(rule, to_performer_of=None, original_performer=False)
+        )
+    return tuple(assignees)
+
+
+def _withdraw(nav: Navigator, inst: ProcessInstance, ai: ActivityInstance, item: WorkItem) -> None:
+    """Withdraw ``item`` (cancelled, those it was offered to told), its activity kept open."""
+    item.state, item.completed_at = WorkItemState.CANCELLED, nav.now
+    nav.step.work_items.append(item)
+    entry = work_item_entry(OutboxKind.WORK_ITEM_CANCELLED, item, nav.now, stamp=inst.call_stamp())
+    nav.step.outbox.append(entry)
+    inst.changes.append(change(nav.now, WorkItemCancelled(item.id), ai.id, ai.act.id))
+    ai.work_item = None
+
+
+def _offer(
+    nav: Navigator, inst: ProcessInstance, ai: ActivityInstance, assignees: tuple[str, ...]
+) -> WorkItem:
+    """A new work item for ``ai``, offered to ``assignees`` (told through the outbox), with
+    its reminders and escalation counted from now."""
+    item = WorkItem(
+        id=nav.ctx.ids.new("wi"),
+        instance_id=inst.id,
+        activity_instance_id=ai.id,
+        activity_id=ai.act.id,
+        performers=ai.act.performers,
+        assignees=assignees,
+        state=WorkItemState.OFFERED,
+        created_at=nav.now,
+        mi_index=ai.mi_index,
+    )
+    ai.work_item = item.id
+    nav._new_items[item.id] = item
+    nav.step.work_items.append(item)
+    inst.changes.append(change(nav.now, WorkItemOffered(item.id), ai.id, ai.act.id))
+    entry = work_item_entry(OutboxKind.WORK_ITEM_OFFERED, item, nav.now, stamp=inst.call_stamp())
+    nav.step.outbox.append(entry)
+    reminders = ai.act.reminders
+    if reminders is not None:
+        if reminders.first is not None:
+            nav._reminder_job(item, "remind", 1, nav.now + reminders.first)
+        if reminders.escalate_after is not None:
+            nav._reminder_job(item, "escalate", 1, nav.now + reminders.escalate_after)
+    return item
