@@ -48,6 +48,12 @@ _CALENDAR_UNITS = frozenset(
 #: longest duration read (the largest timedelta Python holds is about 2.7 million years)
 MAX_DURATION = timedelta(days=365_000)
 
+#: the longest the engine waits: a deadline or timer, literal or computed, may be at most
+#: this long (``RuntimeLimits.max_deadline``'s default; a host may set it lower). A literal
+#: deadline or timer cycle that is longer is refused at validation and deploy
+#: (:func:`too_long_to_wait`)
+LONGEST_WAIT = timedelta(days=365 * 100)
+
 
 def parse_duration(text: str) -> timedelta | None:
     """The duration ``text`` writes, or None when it is not a duration literal.
@@ -64,6 +70,31 @@ def parse_duration(text: str) -> timedelta | None:
     if found is None or found > MAX_DURATION:
         return None
     return found
+
+
+def too_long_to_wait(text: str) -> str | None:
+    """Why ``text``, a duration literal, is longer than a deadline or timer may wait
+    (:data:`LONGEST_WAIT`, 100 years), as a reader refusing it says it; None when it is
+    no duration literal or no longer than that.
+
+    Why it is refused by name: a literal longer than :data:`MAX_DURATION` is no duration
+    for :func:`parse_duration`, and would be read as an expression naming a field
+    ``P3000000D``; one up to it would be waited for, though the same length computed by an
+    expression is an incident."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        return None
+    try:
+        found = _iso(text) if text[0] in "Pp" else _quantities(text)
+    except OverflowError:  # more days than a timedelta holds
+        found = timedelta.max
+    if found is None or found <= LONGEST_WAIT:
+        return None
+    return (
+        f"it waits {found.days:,} days, longer than a deadline or timer may (at most "
+        f"{LONGEST_WAIT.days:,} days, 100 years): for a later moment write an expression "
+        "giving the date"
+    )
 
 
 def counts_months_or_years(text: str) -> bool:

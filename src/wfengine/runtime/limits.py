@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from wfengine.definition.durations import LONGEST_WAIT
+
 
 @dataclass(frozen=True, slots=True)
 class RuntimeLimits:
@@ -37,8 +39,10 @@ class RuntimeLimits:
     #: timers one instance may fire in its life: deadlines, timer events, repeating cycles,
     #: reminders (a deadline leading back to its own activity, or a cycle, re-arms for ever)
     max_timer_firings: int = 10_000
-    #: the longest deadline an expression may compute
-    max_deadline: timedelta = timedelta(days=365 * 100)
+    #: the longest a deadline or timer may wait, literal or computed by an expression (a
+    #: longer one is an incident on it when it is armed; a literal longer than the default,
+    #: 100 years, is refused at validation and deploy)
+    max_deadline: timedelta = LONGEST_WAIT
 
     def __post_init__(self) -> None:
         # a stretch of no steps would commit and carry on for ever without running anything

@@ -51,8 +51,16 @@ class Deadlines(NavigatorBase):
         timer events, boundary timers and event sub-processes' timers all read it so.)"""
         if isinstance(wait, datetime):
             return wait
-        if wait is None or isinstance(wait, timedelta):
-            return after + (wait or timedelta(0))
+        if wait is None:
+            return after
+        if isinstance(wait, timedelta):
+            longest = self.ctx.limits.max_deadline
+            if wait > longest:  # a literal is held to the limit an expression is
+                return (
+                    f"a wait of {_length(wait)} is longer than the engine waits (at most "
+                    f"{_length(longest)}: RuntimeLimits.max_deadline)"
+                )
+            return after + wait
         try:
             value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
@@ -189,14 +197,13 @@ def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | st
     naive value gives) is read as UTC, as a ``TimeDate`` literal naming no zone is: every
     timer is due at an aware time, which every store keeps and compares."""
     if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            value = value.replace(tzinfo=UTC)
-        if not held(value):
+        moment: datetime = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+        if not held(moment):
             return (
-                f"deadline gave {value.isoformat()}, at or after {LAST_MOMENT.isoformat()}, "
+                f"deadline gave {moment.isoformat()}, at or after {LAST_MOMENT.isoformat()}, "
                 "where the engine's time ends"
             )
-        return value
+        return moment
     if isinstance(value, timedelta):
         after = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -213,3 +220,9 @@ def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | st
         return now + after
     except OverflowError:
         return f"deadline gave {after}, which ends after the last date the engine can hold"
+
+
+def _length(wait: timedelta) -> str:
+    """A long wait as people read it: ``36,600 days`` (``36,600 days 1:00:00``)."""
+    rest = wait - timedelta(days=wait.days)
+    return f"{wait.days:,} days" + (f" {rest}" if rest else "")
