@@ -243,7 +243,8 @@ class FlowBuilder:
         gateway: str | GatewayType | None = None,
         **options: Unpack[ActivityOptions],
     ) -> Self:
-        """A Route (gateway). ``gateway="Parallel"`` also makes its split and join Parallel;
+        """A Route (gateway); without ``gateway`` it is Exclusive, as XPDL 2.x reads a Route
+        with no GatewayType. ``gateway="Parallel"`` also makes its split and join Parallel;
         ``gateway="EventBased"`` is an event-based exclusive gateway (``ExclusiveType="Event"``:
         its ways lead to catch events, and the first event to occur wins)."""
         if gateway == "EventBased":

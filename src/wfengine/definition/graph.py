@@ -275,7 +275,7 @@ def _way(graph: nx.MultiDiGraph[str], node: str, target: str, data: dict[str, ob
     activity = activity_of(graph, node)
     split = activity.split.type if activity.split is not None else None
     if split is None and isinstance(activity.body, Route):
-        split = activity.body.gateway_type
+        split = activity.body.gateway_type or GatewayType.EXCLUSIVE  # the schemas' default
     exclusive = split is GatewayType.EXCLUSIVE or is_event_gateway(activity)
     return "choice" if exclusive else "parallel"
 

@@ -506,8 +506,10 @@ class ActivityCompiler:
 
 
 def _route_gateway(a: Activity) -> GatewayType | None:
+    """A Route's gateway type; one with none is Exclusive, the XPDL 2.x schemas' default
+    (Bizagi writes its exclusive gateways as a bare ``<Route/>``)."""
     if isinstance(a.body, Route):
-        return a.body.gateway_type
+        return a.body.gateway_type or GatewayType.EXCLUSIVE
     return None
 
 

@@ -214,7 +214,7 @@ def _gateway(activity: Activity) -> GatewayType | None:
     """The split type of ``activity`` as the compiler reads it: its Split, else its Route's."""
     gateway = activity.split.type if activity.split is not None else None
     if gateway is None and isinstance(activity.body, Route):
-        gateway = activity.body.gateway_type
+        gateway = activity.body.gateway_type or GatewayType.EXCLUSIVE
     return gateway
 
 

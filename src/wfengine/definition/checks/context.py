@@ -123,12 +123,13 @@ class Scope:
 def split_type(activity: Activity) -> GatewayType | None:
     """How the activity chooses among its outgoing transitions, when stated.
 
-    The Split element decides; a 2.x Route without one falls back to its GatewayType.
+    The Split element decides; a 2.x Route without one falls back to its GatewayType, and a
+    Route with none is Exclusive (the 2.x schemas' default, as the engine runs it).
     """
     if activity.split is not None:
         return activity.split.type
     if isinstance(activity.body, Route):
-        return activity.body.gateway_type
+        return activity.body.gateway_type or GatewayType.EXCLUSIVE
     return None
 
 
@@ -137,7 +138,7 @@ def join_type(activity: Activity) -> GatewayType | None:
     if activity.join is not None:
         return activity.join.type
     if isinstance(activity.body, Route):
-        return activity.body.gateway_type
+        return activity.body.gateway_type or GatewayType.EXCLUSIVE
     return None
 
 
