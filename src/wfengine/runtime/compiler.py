@@ -4,14 +4,17 @@ Why: a step of a running instance must cost the same whatever the size of the pr
 everything that can be decided from the definition alone is decided here: activities get an
 integer index; each activity knows its outgoing transitions already sorted into evaluation
 order and grouped by kind (normal, OTHERWISE, EXCEPTION, DEFAULTEXCEPTION), its join type and
-number of inputs, and every expression is parsed. For each Inclusive (OR) and Complex join the
-set of places from which a token can still reach the join without passing through it is
-computed here with networkx, so the run-time OR-join test is a set lookup over the (few) live
-places, which also gives the non-local semantics inside cycles and unstructured graphs.
-The test is the one of BPMN 2.0: a live place blocks an OR-join only if it can reach one of
-the join's *empty* incoming transitions and none of its *filled* ones (without passing the
-join). Without that refinement an OR-join and a Parallel join inside one loop wait for each
-other for ever (the "vicious circle").
+number of inputs, and every expression is parsed. For each Inclusive (OR) and Complex join
+the places from which a token can still reach each of its inputs without passing through it
+are computed here, once per graph, as bitsets (:func:`.compile_links.or_join_reach`), so the
+run-time OR-join test is a few integer operations over the (few) live places, which also gives
+the non-local semantics inside cycles and unstructured graphs. An OR-join waits while a live
+token can reach one of its *empty* inputs: in an acyclic graph, every such token (WCP37). In a
+loop, BPMN 2.0's refinement holds for a later round's token (one that can get back to the
+loop's entry without passing the join): it does not hold the join up if it can also reach a
+*filled* input. Without that an OR-join and a Parallel join inside one loop wait for each
+other for ever (the "vicious circle"); applied to every token, it fires a join early in an
+acyclic graph, before a branch that can still arrive on an empty input comes.
 
 Where the parts are: the tables themselves (:class:`CompiledProcess`, :class:`CGraph`,
 :class:`CActivity`, ... and the kinds) are in :mod:`.compiled`, re-exported here; one
@@ -36,14 +39,14 @@ Rules decided here (documented for modellers):
   ``ExceptionName``, or an application error's class name); DEFAULTEXCEPTION catches the rest.
 * Join semantics. *Exclusive* (and no join): every arriving token starts the activity (simple
   merge, multi-merge). *Parallel*: one token on each incoming transition. *Inclusive*: at least
-  one token and no live place in the join's upstream set. *Complex*: the ``IncomingCondition``
-  is evaluated on each arrival with ``arrived`` (tokens arrived this round; XPDL 2.2's
-  ``activationCount`` is the same count) and ``incoming`` (number of incoming transitions)
-  added to the data; the join fires the first time it holds in a round, and the branches still
-  to come are absorbed (blocking) or, with ``wfengine:cancelRemaining`` = ``true``, withdrawn
-  (cancelling). A round ends when no further token can arrive (the OR-join test); then the
-  count resets, and tokens of a round in which the condition never held are dropped (an audit
-  event ``join.discarded`` records it).
+  one token and no live place that can reach an empty input (as above). *Complex*: the
+  ``IncomingCondition`` is evaluated on each arrival with ``arrived`` (tokens arrived this
+  round; XPDL 2.2's ``activationCount`` is the same count) and ``incoming`` (number of incoming
+  transitions) added to the data; the join fires the first time it holds in a round, and the
+  branches still to come are absorbed (blocking) or, with ``wfengine:cancelRemaining`` =
+  ``true``, withdrawn (cancelling). A round ends when no further token can arrive (the OR-join
+  test); then the count resets, and tokens of a round in which the condition never held are
+  dropped (an audit event ``join.discarded`` records it).
 * Events that are not transitions: boundary events, links and event-based gateways are tied
   in by :mod:`.compile_links` (what each event means is read by :mod:`.compile_events`).
 """
@@ -73,7 +76,14 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_activity import ActivityCompiler
-from wfengine.runtime.compile_links import connect_events, event_subprocesses
+from wfengine.runtime.compile_links import (
+    JoinGraph,
+    OrReach,
+    connect_events,
+    dominators,
+    event_subprocesses,
+    or_join_reach,
+)
 
 # The tables live in :mod:`.compiled`. They stay importable from here, where the runtime has
 # always imported them: ``compiled.__all__`` is re-exported whole, so a table added there is
@@ -225,22 +235,23 @@ class _GraphCompiler(ActivityCompiler):
                 graph_for_starts.add_edge(t.from_, t.to, key=t.id)
             starts = tuple(by_id[s] for s in start_ids(graph_for_starts))
 
-        # OR / Complex joins: the places that can still feed them
-        tracks = False
-        digraph: nx.DiGraph[int] = nx.DiGraph()
-        digraph.add_nodes_from(range(len(activities)))
-        digraph.add_edges_from((by_id[t.from_], by_id[t.to]) for t in transitions)
-        digraph.add_edges_from(extra_edges)
-        for ca in compiled:
-            if ca.join in (JOIN_OR, JOIN_COMPLEX):
-                tracks = True
-                view = nx.restricted_view(digraph, [ca.index], [])
-                ca.slot_upstream = tuple(
-                    _reaching(view, by_id[t.from_], ca.index) for t in incoming[ca.index]
-                )
-                ca.upstream = frozenset().union(*ca.slot_upstream)
-                if ca.cancel_remaining:
-                    ca.round_upstream = _this_round(digraph, starts, ca.index, ca.upstream)
+        # OR / Complex joins: the places that can still feed them (bitsets, once per graph)
+        edges = [(by_id[t.from_], by_id[t.to]) for t in transitions]
+        edges.extend(extra_edges)
+        joins = {
+            ca.index: [by_id[t.from_] for t in incoming[ca.index]]
+            for ca in compiled
+            if ca.join in (JOIN_OR, JOIN_COMPLEX)
+        }
+        reach = or_join_reach(len(activities), edges, joins, starts) if joins else {}
+        cancelling = [ca for ca in compiled if ca.index in joins and ca.cancel_remaining]
+        if cancelling:
+            digraph: nx.DiGraph[int] = nx.DiGraph()
+            digraph.add_nodes_from(range(len(activities)))
+            digraph.add_edges_from(edges)
+            idom = dominators(digraph, starts)
+            for ca in cancelling:
+                ca.round_upstream = _this_round(digraph, idom, ca.index, reach[ca.index])
 
         for ca in compiled:
             ca.instant = (
@@ -270,7 +281,7 @@ class _GraphCompiler(ActivityCompiler):
         attrs = dict((activity_set or self.process).extra_attrs)
         adhoc = attrs.get("AdHoc", "false").strip().lower() == "true"
         completion_text = attrs.get("AdHocCompletionCondition", "").strip() if adhoc else ""
-        graph = CGraph(
+        graph = JoinGraph(
             name=name,
             activities=tuple(compiled),
             by_id=by_id,
@@ -281,41 +292,33 @@ class _GraphCompiler(ActivityCompiler):
                 if (event := compiled[i].model.event) is None or event.trigger in ("None", "")
             )
             or starts,
-            tracks_places=tracks,
+            tracks_places=bool(joins),
             adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
             completion=self.exprs.optional(completion_text, f"{name}, ad-hoc completion"),
             event_subs=subs,
+            reach=reach,
         )
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)
         return graph
 
 
-def _reaching(view: nx.Graph[int], source: int, join: int) -> frozenset[int]:
-    """``source`` and every place that reaches it in ``view`` (the graph without ``join``)."""
-    if source == join:
-        return frozenset()
-    return frozenset({source, *nx.ancestors(view, source)})
-
-
 def _this_round(
-    digraph: nx.DiGraph[int], starts: tuple[int, ...], join: int, upstream: frozenset[int]
+    digraph: nx.DiGraph[int], idom: Mapping[int, int], join: int, reach: OrReach
 ) -> frozenset[int]:
-    """The places of ``upstream`` that reach ``join`` without passing a place every path from
-    the start to it passes (its dominators). In a loop a parallel sibling of the round's
-    branches reaches the join only through the loop back and the split that began the round:
-    a token there belongs to the next round, and a cancelling join must not withdraw it."""
-    root = -1  # one entry for every start activity
-    rooted = nx.DiGraph(digraph)
-    rooted.add_edges_from((root, s) for s in starts)
-    dominators = nx.immediate_dominators(rooted, root)
-    if join not in dominators:  # not reached from a start (an event sub-process's own)
+    """The places of the join's upstream that reach ``join`` without passing a place every
+    path from the start to it passes (its dominators). In a loop a parallel sibling of the
+    round's branches reaches the join only through the loop back and the split that began the
+    round: a token there belongs to the next round, and a cancelling join must not withdraw it."""
+    bits = reach.upstream
+    upstream = frozenset(i for i in range(bits.bit_length()) if bits >> i & 1)
+    if join not in idom:  # not reached from a start (an event sub-process's own)
         return upstream
     passed: set[int] = set()
-    at = dominators[join]
-    while at != root:
+    at = idom[join]
+    while at != -1:
         passed.add(at)
-        at = dominators[at]
+        at = idom[at]
     if not passed:
         return upstream
     view = nx.restricted_view(digraph, list(passed), [])

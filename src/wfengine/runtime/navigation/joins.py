@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import ChainMap
 
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.compile_links import JoinGraph
 from wfengine.runtime.compiler import (
     JOIN_AND,
     JOIN_COMPLEX,
     JOIN_OR,
     JOIN_PASS,
     CActivity,
+    CGraph,
     CTransition,
 )
 from wfengine.runtime.history import JoinDiscarded, change
@@ -179,7 +181,7 @@ class Joins(NavigatorBase):
             for index in sorted(scope.pending):
                 ca = scope.graph.activities[index]
                 waiting = scope.tokens.get(index)
-                if _blocked(ca, scope.places, waiting):
+                if _blocked(scope.graph, ca, scope.places, waiting):
                     continue  # a token can still arrive
                 if ca.join == JOIN_OR:
                     scope.pending.discard(index)
@@ -247,14 +249,28 @@ def _all_came(ca: CActivity, rnd: list[int]) -> bool:
     return ca.n_in > 1 and len(rnd) > 2 and rnd[2] == (1 << ca.n_in) - 1
 
 
-def _blocked(ca: CActivity, places: dict[int, int], waiting: list[int] | None) -> bool:
-    """Can a live token still reach the OR/Complex join ``ca``? (see the compiler's notes)"""
-    up = ca.upstream
-    live = [p for p in places if p in up]
+def _blocked(
+    graph: CGraph, ca: CActivity, places: dict[int, int], waiting: list[int] | None
+) -> bool:
+    """Can a live token still reach the OR/Complex join ``ca``? For an OR join with tokens
+    waiting: can one reach an empty input, and is it not a later round's (see
+    :class:`~wfengine.runtime.compile_links.OrReach`)?"""
+    reach = graph.reach.get(ca.index) if isinstance(graph, JoinGraph) else None
+    if reach is None:
+        return False
+    up = reach.upstream
+    live = 0
+    for p in places:
+        if up >> p & 1:
+            live |= 1 << p
     if not live:
         return False
     if ca.join != JOIN_OR or not waiting:
         return True
-    filled = [s for s, c in zip(ca.slot_upstream, waiting, strict=True) if c]
-    empty = [s for s, c in zip(ca.slot_upstream, waiting, strict=True) if not c]
-    return any(any(p in s for s in empty) and not any(p in s for s in filled) for p in live)
+    empty = filled = 0
+    for mask, count in zip(reach.slots, waiting, strict=True):
+        if count:
+            filled |= mask
+        else:
+            empty |= mask
+    return bool(live & empty & ~(filled & reach.later))
