@@ -76,6 +76,7 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxHandlers
 from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.queries import Queries
+from wfengine.runtime.reoffer import ReofferCommands
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 from wfengine.runtime.values import check_storable, owned_values
@@ -101,7 +102,9 @@ def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
 MEMORY_URL = "memory://"
 
 
-class Engine(WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, Queries):
+class Engine(
+    WorkItemCommands, ActivityCommands, JobCommands, IncidentCommands, ReofferCommands, Queries
+):
     """An embeddable workflow engine.
 
     All collaborators are injectable: ``store`` (in memory by default; ``db_url`` builds a
