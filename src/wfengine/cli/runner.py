@@ -264,7 +264,10 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         except (NotFoundError, DataTypeError) as exc:  # nothing catches it; data that won't fit
             raise WorkflowRefused(f"{step}: {exc}") from None
     elif step.action == "terminate":
-        engine.terminate(tree.root)
+        try:
+            engine.terminate(tree.root)
+        except IllegalStateError as exc:  # closed already (a step before, or its own end)
+            raise WorkflowRefused(f"{step}: {exc}") from None
 
 
 def message_target(engine: Engine, tree: Tree, name: str) -> str:

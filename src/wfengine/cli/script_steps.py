@@ -16,6 +16,9 @@ STEPS.json is a JSON list of steps, each an object with one action key:
   running: exit 1);
 * ``{"terminate": true}``: terminate the instance.
 
+Only the steps above that show a ``set`` take one: on an ``advance``, ``cancel`` or
+``terminate`` step it is a usage error naming the step (such a step has no data to merge).
+
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
 such a list is a usage error naming the step and what is wrong; so is one larger than
@@ -43,6 +46,8 @@ from wfengine.definition.durations import MAX_DURATION, parse_duration
 _SHAPE_DEPTH = 3
 #: the actions a step may name
 ACTIONS = ("complete", "message", "signal", "advance", "cancel", "add_instance", "terminate")
+#: the actions that take data (a "set"): the others would check it and drop it
+TAKES_SET = ("complete", "message", "signal", "add_instance")
 #: those this wfengine cannot carry out yet (none at present; kept so a future action can
 #: be refused as a usage error rather than half-run)
 NOT_YET: dict[str, str] = {}
@@ -56,9 +61,13 @@ class Step:
     action: str
     target: Any
     data: dict[str, Any] = field(default_factory=dict)
+    #: what the file wrote for the action (an advance's ``"PT10M"``, before it is read)
+    written: Any = None
 
     def __str__(self) -> str:
-        return f"step {self.number} ({self.action} {self.target!r})"
+        shown = self.target if self.written is None else self.written
+        text = repr(shown) if isinstance(shown, str) else json.dumps(shown)
+        return f"step {self.number} ({self.action} {text})"
 
 
 def read_steps(path: str) -> list[Step]:
@@ -101,6 +110,11 @@ def _step(number: int, raw: Any, path: str) -> Step:
             "run yet"
         )
     target = raw[action]
+    if "set" in raw and action not in TAKES_SET:
+        raise click.UsageError(
+            f'{where}: "set" goes only with {", ".join(TAKES_SET)}; {action!r} takes no '
+            "data (set it with the step that needs it)"
+        )
     data = raw.get("set", {})
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise click.UsageError(f'{where}: "set" must be an object of field names')
@@ -114,7 +128,7 @@ def _step(number: int, raw: Any, path: str) -> Step:
         target = _duration(target, where)
     if action == "terminate" and target is not True:
         raise click.UsageError(f'{where}: write {{"terminate": true}}')
-    return Step(number, action, target, data)
+    return Step(number, action, target, data, raw[action])
 
 
 def _duration(value: Any, where: str) -> timedelta:
