@@ -21,6 +21,9 @@ STORED  on SQLite, starting an instance and completing its work item with S inst
 DEPLOY  deploying (validating and compiling) a chain of N activities in memory, N = 10 .. 10,000:
         microseconds per activity (compiling once scanned every activity once per activity:
         20 seconds for 10,000)
+ORJOIN  deploying N Inclusive diamonds (an OR-split, two ways, an OR-join) in a row closed into
+        one loop, 4N activities, N = 10 .. 2,000: microseconds per diamond (what can reach each
+        OR-join was once a walk per join: 20 seconds for 1,000, now one pass per graph)
 
 The issue's targets: per activity within 20% from 10 to 10,000 activities and from 1,000 to
 1,000,000 iterations with flat memory; start and complete within 20% from 100 to 1,000,000
@@ -59,6 +62,28 @@ def _chain(n: int) -> Any:
     for a in ids:
         p.activity(a, tool="inc", args=["i"])
     p.sequence(*ids)
+    return pb.build()
+
+
+def _or_ladder(n: int) -> Any:
+    """``n`` Inclusive diamonds in a row, closed into one loop."""
+    from wfengine import PackageBuilder
+
+    pb = PackageBuilder("growth")
+    p = pb.process("ladder")
+    p.data_field("i", "INTEGER", initial="0")
+    p.activity("begin").route("enter").transition("begin", "enter")
+    prev = "enter"
+    for k in range(n):
+        p.route(f"s{k}", split="Inclusive").activity(f"a{k}").activity(f"b{k}")
+        p.route(f"j{k}", join="Inclusive")
+        p.transition(prev, f"s{k}")
+        p.transition(f"s{k}", f"a{k}", condition="true")
+        p.transition(f"s{k}", f"b{k}", condition="i > 0")
+        p.transition(f"a{k}", f"j{k}").transition(f"b{k}", f"j{k}")
+        prev = f"j{k}"
+    p.route("test").activity("end").transition(prev, "test")
+    p.transition("test", "enter", condition="i > 5").transition("test", "end", otherwise=True)
     return pb.build()
 
 
@@ -135,8 +160,8 @@ def point(kind: str, store: str, n: int) -> dict[str, Any]:
     """One measurement, in this process (the parent runs each in a child)."""
     with tempfile.TemporaryDirectory() as directory:
         engine = _engine(store, directory)
-        if kind == "DEPLOY":
-            package = _chain(n)
+        if kind in ("DEPLOY", "ORJOIN"):
+            package = _chain(n) if kind == "DEPLOY" else _or_ladder(n)
             started = time.perf_counter()
             engine.deploy(package)
             seconds = time.perf_counter() - started
@@ -207,6 +232,7 @@ def main() -> None:
         *(("LOOP", s, 1_000_000) for s in ("memory", "sqlite")),
         *(("STORED", "sqlite", n) for n in (100, 2000, 20_000, 100_000, 1_000_000)),
         *(("DEPLOY", "memory", n) for n in (10, 100, 1000, 10_000)),
+        *(("ORJOIN", "memory", n) for n in (10, 100, 1000, 2000)),
     ]
     if quick:
         plan = [(k, s, n) for k, s, n in plan if n <= 2000]

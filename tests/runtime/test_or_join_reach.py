@@ -11,7 +11,6 @@ an OR-join and a join after it in one loop from waiting for each other.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import networkx as nx
@@ -21,7 +20,6 @@ from hypothesis import strategies as st
 from tests.runtime.conftest import run
 from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.runtime.compile_links import or_join_reach
-from wfengine.runtime.compiler import compile_process
 from wfengine.runtime.engine import Engine as _Engine
 from wfengine.runtime.states import ProcessState
 
@@ -262,34 +260,3 @@ def test_what_can_reach_an_or_join_is_what_a_walk_that_avoids_the_join_finds(
 
 def _members(bits: int) -> set[int]:
     return {i for i in range(bits.bit_length()) if bits >> i & 1}
-
-
-def _ladder(n: int) -> PackageBuilder:
-    """n Inclusive diamonds in a row, closed into one loop."""
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("i", "INTEGER", initial="0")
-    p.activity("begin").route("enter").transition("begin", "enter")
-    prev = "enter"
-    for k in range(n):
-        p.route(f"s{k}", split="Inclusive").activity(f"a{k}").activity(f"b{k}")
-        p.route(f"j{k}", join="Inclusive")
-        p.transition(prev, f"s{k}")
-        p.transition(f"s{k}", f"a{k}", condition="true")
-        p.transition(f"s{k}", f"b{k}", condition="i > 0")
-        p.transition(f"a{k}", f"j{k}").transition(f"b{k}", f"j{k}")
-        prev = f"j{k}"
-    p.route("test").activity("end").transition(prev, "test")
-    p.transition("test", "enter", condition="i > 5").transition("test", "end", otherwise=True)
-    return pb
-
-
-def test_deploying_a_process_of_a_thousand_or_joins_in_a_loop_takes_well_under_seconds() -> None:
-    """Reachability is precomputed once per graph (it was a walk per join per input: 20 s for
-    this process)."""
-    package = _ladder(1000).build()
-    began = time.perf_counter()
-    compiled = compile_process(package, package.workflow_processes[0])
-    spent = time.perf_counter() - began
-    size = len(compiled.graph.activities)
-    assert size == 4004 and spent < 6

@@ -268,10 +268,7 @@ class CActivity:
     #: ids of the incoming transitions, in join-slot order
     incoming: tuple[str, ...] = ()
     terminate: bool = False
-    #: OR/Complex joins: places from which a token can reach the join without passing it
-    upstream: frozenset[int] = frozenset()
-    #: OR joins: the same, per incoming slot (places that can reach that transition)
-    slot_upstream: tuple[frozenset[int], ...] = ()
+    #: (what can reach an OR or Complex join is the graph's: compile_links.OrReach)
     #: cancelling Complex joins: the upstream places a token of the round that fired it can
     #: be at (not those that reach it only through a place every path to it passes, such as
     #: the split that began the round: they feed the next round), withdrawn when it fires
