@@ -90,3 +90,17 @@ def test_which_literals_are_too_long_to_wait(text: str, refused: bool) -> None:
     assert (why is not None) is refused
     if why is not None:
         assert "36,500 days, 100 years" in why
+
+
+@pytest.mark.parametrize("duration", ["P36600D", "36600 days", "P3000000D"])
+def test_a_literal_deadline_longer_than_any_wait_is_refused_at_validation_and_deploy(
+    duration: str,
+) -> None:
+    from wfengine import validate
+    from wfengine.errors import DeployError
+
+    package = _deadline(duration).build()
+    (finding,) = [d for d in validate(package) if d.severity.value == "error"]
+    assert finding.code == "expression-syntax" and "36,500 days" in finding.message
+    with Engine() as e, pytest.raises(DeployError, match="longer than a deadline or timer may"):
+        e.deploy(package, strict=True)

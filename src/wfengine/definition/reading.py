@@ -33,7 +33,12 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from wfengine.definition.durations import counts_months_or_years, parse_duration
+from wfengine.definition.durations import (
+    LONGEST_WAIT,
+    counts_months_or_years,
+    parse_duration,
+    too_long_to_wait,
+)
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import (
     ArrayType,
@@ -181,11 +186,13 @@ def read_duration(
     (``2030-1-5``), is refused (:class:`UnreadDurationError`) rather than read as an
     expression naming ``P1M`` or subtracting numbers."""
     fixed = parse_duration(text)
-    if fixed is not None:
+    if fixed is not None and fixed <= LONGEST_WAIT:
         return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
     text = text.strip()
-    why = None
-    if counts_months_or_years(text):
+    why = too_long_to_wait(text)  # (a literal longer than any deadline or timer may wait)
+    if why is not None:
+        pass
+    elif counts_months_or_years(text):
         why = (
             "it counts months or years, whose length varies, and wfengine does not read "
             "those as a duration: write days or weeks (P30D, P52W), or an expression giving "
