@@ -111,3 +111,47 @@ def test_other_incidents_offer_no_decision(engine: Engine) -> None:
     iid = run(engine, pb)
     [incident] = engine.incidents(iid)
     assert engine.decision(incident.id) is None
+
+
+_EMPTY = """<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="p" Name="p">
+  <PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>x</Vendor><Created>2024-01-01</Created>
+  </PackageHeader>
+  <WorkflowProcesses>
+    <WorkflowProcess Id="claim" Name="claim"><ProcessHeader/>
+      <Activities>
+        <Activity Id="s"><Event><StartEvent Trigger="None"/></Event></Activity>
+        <Activity Id="gw"><Route GatewayType="Exclusive"/></Activity>
+        <Activity Id="ask"><Implementation><No/></Implementation></Activity>
+        <Activity Id="register"><Implementation><No/></Implementation></Activity>
+        <Activity Id="e"><Event><EndEvent Result="None"/></Event></Activity>
+      </Activities>
+      <Transitions>
+        <Transition Id="t0" From="s" To="gw"><Condition Type="CONDITION"><Expression/>
+          </Condition></Transition>
+        <Transition Id="more" Name="not enough information" From="gw" To="ask">
+          <Condition Type="CONDITION"><Expression/></Condition></Transition>
+        <Transition Id="ok" From="gw" To="register"><Condition Type="OTHERWISE"/></Transition>
+        <Transition Id="t3" From="ask" To="e"/>
+        <Transition Id="t4" From="register" To="e"/>
+      </Transitions>
+    </WorkflowProcess>
+  </WorkflowProcesses>
+</Package>
+"""
+
+
+def test_an_empty_condition_among_several_ways_is_a_decision_not_a_way_always_taken() -> None:
+    # as TIBCO writes a branch whose rule is not written yet: read as no condition, every
+    # claim went the 'not enough information' way and none was ever registered
+    from wfengine import load_xpdl, validate
+
+    package = load_xpdl(_EMPTY.encode())
+    assert [(d.code, d.element_id) for d in validate(package)] == [("condition-empty", "more")]
+    with Engine() as e:  # (t0, the only way out of s, is just a way out)
+        e.deploy(package)
+        iid = e.start_process("claim")
+        [incident] = e.incidents(iid)
+        assert incident.activity_id == "gw" and "'not enough information'" in incident.message
+        e.skip_incident(incident.id, take=["ok"])
+        assert e.trace(iid) == ["s", "gw", "register", "e"]

@@ -148,6 +148,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a condition on a transition out of a Parallel split: the engine follows the "
         "transition only when it holds, as an Inclusive split (BPMN's gateway ignores it)",
     ),
+    "condition-empty": (
+        Severity.WARNING,
+        "a CONDITION with no expression on one of several ways out: instances stop there for "
+        "a decision",
+    ),
     "split-condition-unused": (
         Severity.WARNING,
         "a split's OutgoingCondition, which the engine does not run: it takes the outgoing "

@@ -42,6 +42,7 @@ from wfengine.definition.checks.references import (
 )
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
+    check_empty_conditions,
     check_otherwise,
     check_split_conditions,
     check_split_refs,
@@ -73,6 +74,7 @@ CHECKS: tuple[Check, ...] = (
     check_otherwise,
     check_unused_conditions,
     check_split_conditions,
+    check_empty_conditions,
     check_performers,
     check_other_participant_references,
     check_declared_types,

@@ -468,6 +468,7 @@ class ActivityCompiler:
             outs = sorted(outs, key=lambda t: order.get(t.id, len(order)))
         normal: list[CTransition] = []
         exceptions: list[CTransition] = []
+        ways = sum(1 for t in outs if t.condition is None or t.condition.type not in _EXCEPTIONS)
         for t in outs:
             cond = t.condition
             ctype = cond.type if cond is not None else None
@@ -496,13 +497,22 @@ class ActivityCompiler:
                 ca.default_exception = ct
             else:
                 attrs = cond.expression_attrs if cond is not None else ()
-                ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
+                if ctype is ConditionType.CONDITION and not (text or "").strip() and ways > 1:
+                    # a condition the modeller left empty where the activity chooses: a
+                    # decision for people (condition-empty), not a way always taken
+                    ct.condition = self.exprs.decision(t.name or t.id, f"{twhere} condition")
+                else:
+                    ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
                 normal.append(ct)
         ca.normal = tuple(normal)
         ca.exceptions = tuple(exceptions)
         ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
         if len(normal) == 1 and normal[0].condition is None and ca.otherwise is None:
             ca.only_next = normal[0]
+
+
+#: condition types of the ways out that handle an exception rather than choose
+_EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
 
 
 def _route_gateway(a: Activity) -> GatewayType | None:

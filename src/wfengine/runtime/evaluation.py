@@ -156,6 +156,11 @@ class ExpressionReader:
             return None
         return self.required(text, where, attrs)
 
+    def decision(self, label: str, where: str) -> CompiledExpression:
+        """A way whose CONDITION was left empty where its activity chooses among several: a
+        decision for people, as a label is (the way's name, or its id, stands for it)."""
+        return compiled(Reading(label, self.language, ReadKind.LABEL), where)
+
     def duration(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
         return compiled(read_duration(text, language, self.aliases), where)

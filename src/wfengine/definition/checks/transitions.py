@@ -113,6 +113,44 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+_EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
+
+
+def check_empty_conditions(ctx: Context) -> Iterator[Diagnostic]:
+    """``condition-empty``: a CONDITION left with no expression on one of several ways out.
+
+    TIBCO and Bizagi write ``<Condition Type="CONDITION"><Expression/></Condition>`` for a
+    branch whose rule the modeller has not written yet. Read as no condition, that way would
+    always be taken and the others (the default among them) never; the engine instead stops
+    there for a decision, as at a label (docs/semantics.md, "Labels where conditions belong").
+    A single way out with such a condition is just a way out."""
+    for scope in ctx.scopes:
+        outgoing = _outgoing(scope)
+        for activity in scope.activities:
+            ways = [
+                t
+                for t in outgoing.get(activity.id, ())
+                if t.condition is None or t.condition.type not in _EXCEPTIONS
+            ]
+            if len(ways) < 2:
+                continue
+            for transition in ways:
+                condition = transition.condition
+                if condition is None or condition.type is not ConditionType.CONDITION:
+                    continue
+                if (condition.expression or "").strip():
+                    continue
+                yield make(
+                    "condition-empty",
+                    f"transition {transition.id!r} in {scope.where} is one of "
+                    f"{len(ways)} ways out of {activity.id!r} and has a CONDITION with no "
+                    "expression: instances stop there for a decision (write the condition, "
+                    "or make the default way OTHERWISE)",
+                    element_id=transition.id,
+                    line=transition.line,
+                )
+
+
 def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
     """``condition-unused``: a condition on a transition out of a Parallel split.
 
