@@ -25,7 +25,7 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
-from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
+from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
@@ -45,7 +45,6 @@ from wfengine.runtime.work_rules import (
     refusal,
 )
 
-_OFFER = OutboxKind.WORK_ITEM_OFFERED
 _ALLOCATED, _STARTED, _OFFERED = (
     WorkItemState.ALLOCATED,
     WorkItemState.STARTED,
@@ -105,16 +104,30 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
     """The change that gives a delegate's finished work back to its owner to confirm: the
     data ``user`` (the delegate, or an administrator) wrote goes into the instance now, and
     into the audit as a completion's does (the activity waits on the owner, so nothing moves
-    on with it yet)."""
+    on with it yet). An owner who may no longer have it (four eyes) does not get it back: it
+    is offered to the others it is offered to, to confirm (an incident when there are none)."""
 
-    def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+    def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
         owner = item.owner
         assert owner is not None
+        inst = nav.instance(item.instance_id)
         written = None
         if data:
-            inst = nav.instance(item.instance_id)
             inst.data.update(owned_values(data))
             written = audit_values(data, inst.compiled.sensitive_fields)
+        if owner in excluded_performers(inst.activities[item.activity_instance_id]):
+            # four eyes: the owner has since performed work this activity may not go to the
+            # performer of, so those it is offered to confirm it instead
+            inst.changes.append(
+                change(
+                    nav.now,
+                    WorkItemReturned(item.id, user, None, written),
+                    item.activity_instance_id,
+                    item.activity_id,
+                )
+            )
+            nav.back_on_offer(item)
+            return None, False
         item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
         return WorkItemReturned(item.id, user, owner, written), True
 
@@ -161,23 +174,26 @@ class WorkItemCommands(EngineBase):
         performer of is no longer offered it, and an owner who did gets it no more back (it
         is offered to the others instead)."""
 
-        def release(item: WorkItem, nav: Navigator) -> tuple[Payload, bool]:
+        def release(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
             back_to = item.owner
-            item.started_at, item.owner = None, None
-            ai = nav.instance(item.instance_id).activities[item.activity_instance_id]
-            excluded = excluded_performers(ai)
-            if excluded:
-                if back_to in excluded:
-                    back_to = None
-                item.assignees = tuple(u for u in item.assignees if u not in excluded)
+            inst = nav.instance(item.instance_id)
+            ai = inst.activities[item.activity_instance_id]
+            if back_to is not None and back_to in excluded_performers(ai):
+                back_to = None
+            released = WorkItemReleased(item.id, user)
             if back_to is not None:
-                item.state, item.holder = _ALLOCATED, back_to
-            else:  # on offer again: those it is offered to hear it (a worklist shows it)
-                item.state, item.holder = _OFFERED, None
-                number = self.ids.new(OUTBOX_ID_KIND)
-                stamp = nav.instance(item.instance_id).call_stamp()
-                nav.step.outbox.append(work_item_entry(_OFFER, item, nav.now, number, stamp=stamp))
-            return WorkItemReleased(item.id, user), back_to is not None
+                item.state, item.holder, item.owner, item.started_at = (
+                    _ALLOCATED,
+                    back_to,
+                    None,
+                    None,
+                )
+                return released, True
+            # on offer again: those it is offered to hear it (a worklist shows it); four eyes
+            # leaves out who may no longer have it, and an incident when that is everyone
+            inst.changes.append(change(nav.now, released, ai.id, ai.act.id))
+            nav.back_on_offer(item)
+            return None, False
 
         self._work_item_command(work_item_id, user, "release", _OFFERED, release)
 

@@ -93,14 +93,16 @@ class WorkItemReleased(_ByUser):
 class WorkItemReturned:
     """``user`` (the delegate, or an administrator acting for them) finished the work and it
     went back to ``to``, the owner who delegated it, to confirm (the activity says
-    ``wfengine:delegation-confirm``). ``data`` is what the completion wrote, in the instance's
-    data already (a sensitive field's as ``"***"``, as a completion's; None when it wrote
-    nothing)."""
+    ``wfengine:delegation-confirm``); ``to`` is None when the owner may no longer have it
+    (four eyes: they have since performed an activity it may not go to the performer of), and
+    it is offered to the others it is offered to, to confirm. ``data`` is what the completion
+    wrote, in the instance's data already (a sensitive field's as ``"***"``, as a
+    completion's; None when it wrote nothing)."""
 
     KIND: ClassVar[str] = "work_item.returned"
     work_item_id: str
     user: str
-    to: str
+    to: str | None
     data: dict[str, Any] | None = None
 
     def detail(self) -> Any:
@@ -111,7 +113,7 @@ class WorkItemReturned:
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"], detail["user"], detail["to"], detail.get("data"))
+        return cls(detail["work_item"], detail["user"], detail.get("to"), detail.get("data"))
 
 
 @dataclass(frozen=True, slots=True)

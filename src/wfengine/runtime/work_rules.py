@@ -15,9 +15,13 @@ administrator does):
   performed the activities it names, however it would reach them: nobody may delegate or
   reassign it to them, and they may not claim, start or complete it (an administrator
   neither: the rule is about who did the earlier work, not about rights). An escalation
-  leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`), and so does a
-  release: a delegated item whose owner has since become one is offered to the others
-  instead of going back to them;
+  leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`), and so do a
+  release and a delegate's completion the owner is to confirm: a delegated item whose owner
+  has since become one is offered to the others instead of going back to them. Someone who
+  performs such an activity while the item is offered to them is no longer offered it. An
+  offer that would then reach no one (everyone it is for performed the excluded work) is an
+  incident, as an offer to a performer typed at run time that names no one is: the work would
+  wait for ever, offered to no one; retrying it offers the work afresh;
 * a **completion** writes only the data fields its activity declares writable
   (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
   without a user, may write any).
@@ -31,7 +35,7 @@ a directory that cannot has none, so only holders and assignees act.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.runtime.directory import Directory
@@ -127,6 +131,18 @@ def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
         if who is not None:
             found.setdefault(who, activity)
     return found
+
+
+def nobody_left(ai: ActivityInstance, excluded: Mapping[str, str], members: Iterable[str]) -> str:
+    """The incident message of ``ai``'s work that four eyes leaves offered to no one:
+    everyone it would go to (``members``) performed an activity it may not go to the
+    performer of (``excluded``, as :func:`excluded_performers` gives it)."""
+    who = ", ".join(f"{u!r} performed {excluded[u]!r}" for u in members if u in excluded)
+    return (
+        f"{ai.place()}: its work would be offered to no one: everyone it is for may not have "
+        f"it ({who}; DoNotAssignToPerformerOfActivity: four eyes); retry the incident once "
+        "someone else may do it"
+    )
 
 
 #: the operations whose acting user would then do the work (delegate and reassign hand it

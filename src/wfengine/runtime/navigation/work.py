@@ -38,17 +38,24 @@ from wfengine.runtime.navigation.base import (
     _Failure,
     _tool_failure,
 )
-from wfengine.runtime.outbox import OutboxKind, work_item_entry
+from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
-from wfengine.runtime.work_item_events import ReminderDue, WorkItemAllocated, WorkItemEscalated
-from wfengine.runtime.work_rules import excluded_performers, responsible
+from wfengine.runtime.work_item_events import (
+    ReminderDue,
+    WorkItemAllocated,
+    WorkItemCancelled,
+    WorkItemEscalated,
+)
+from wfengine.runtime.work_rules import excluded_performers, nobody_left, responsible
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
 _SENT_BACK = OutboxKind.WORK_ITEM_SENT_BACK
+_CANCELLED = OutboxKind.WORK_ITEM_CANCELLED
+_ON_OFFER = WorkItemState.OFFERED
 
 
 class Work(NavigatorBase):
@@ -185,7 +192,13 @@ class Work(NavigatorBase):
             holder = None
         if holder is not None:
             return [holder], holder
-        return [m for m in assignees if m not in excluded], None
+        if not excluded:
+            return assignees, None
+        left = [m for m in assignees if m not in excluded]
+        if not left and assignees:
+            # four eyes leaves it to no one: the work would wait for ever, offered to no one
+            raise _Failure(nobody_left(ai, excluded, assignees))
+        return left, None
 
     def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
         job_id = self.ctx.ids.new("rm")
@@ -294,6 +307,65 @@ class Work(NavigatorBase):
                 return p
         return None
 
+    def back_on_offer(self, item: WorkItem) -> bool:
+        """Offer ``item`` again to those it is offered to, told through the outbox (a release,
+        a delegate's completion its owner may no longer confirm). Four eyes first: whoever
+        has since performed an activity its activity may not go to the performer of is no
+        longer offered it; when that leaves no one, the item is withdrawn and an incident
+        opened whose retry offers the work afresh (as when an offer reaches no one). Returns
+        whether it is on offer."""
+        inst = self.instance(item.instance_id)
+        ai = inst.activities[item.activity_instance_id]
+        item.state, item.holder, item.owner, item.started_at = _ON_OFFER, None, None, None
+        if not self._drop_excluded(ai, item):
+            return False
+        number = self.ctx.ids.new(OUTBOX_ID_KIND)
+        entry = work_item_entry(_OFFERED, item, self.now, number, stamp=inst.call_stamp())
+        self.step.outbox.append(entry)
+        return True
+
+    def _drop_excluded(self, ai: ActivityInstance, item: WorkItem) -> bool:
+        """Four eyes on ``ai``'s open ``item``: it is no longer offered to whoever performed
+        an activity it may not go to the performer of. When that leaves no one while nobody
+        holds it, it is withdrawn and an incident opened (retrying it offers the work afresh);
+        returns False then."""
+        excluded = excluded_performers(ai)
+        if not excluded:
+            return True
+        assignees = item.assignees
+        left = tuple(u for u in assignees if u not in excluded)
+        if left or item.holder is not None:
+            if len(left) != len(assignees):
+                item.assignees = left
+                self.step.work_items.append(item)
+            return True
+        # withdrawn (those it was offered to hear it), as when its activity closes: the
+        # incident's retry offers the work again
+        inst = ai.scope.instance
+        item.state, item.completed_at = WorkItemState.CANCELLED, self.now
+        self.step.work_items.append(item)
+        withdrawn = work_item_entry(_CANCELLED, item, self.now, stamp=inst.call_stamp())
+        self.step.outbox.append(withdrawn)
+        inst.changes.append(change(self.now, WorkItemCancelled(item.id), ai.id, ai.act.id))
+        ai.work_item = None
+        self._incident(inst, ai, ai.act.id, "run", nobody_left(ai, excluded, assignees))
+        return False
+
+    def _four_eyes_now(self, inst: ProcessInstance, activity_id: str) -> None:
+        """``activity_id`` was just performed: the open items of activities that may not go to
+        its performer are no longer offered to them (an item they hold stays theirs: they
+        may release it, which offers it to the others)."""
+        for other in list(inst.activities.values()):
+            rule = other.act.assignment
+            if (
+                other.work_item is not None
+                and rule is not None
+                and activity_id in rule.not_performer_of
+            ):
+                item = self._work_item(other.work_item)
+                if item.state.is_open:
+                    self._drop_excluded(other, item)
+
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
     ) -> None:
@@ -303,13 +375,14 @@ class Work(NavigatorBase):
         item.state = WorkItemState.COMPLETED
         item.completed_at = self.now
         performer = ai.performer = user or item.holder
-        if performer is not None:
-            inst.performers[ai.act.id] = performer
         self.step.work_items.append(item)
         self.step.outbox.append(
             work_item_entry(_COMPLETED, item, self.now, stamp=inst.call_stamp())
         )
         ai.work_item = None
+        if performer is not None:
+            inst.performers[ai.act.id] = performer
+            self._four_eyes_now(inst, ai.act.id)
         written = None
         if data:
             inst.data.update(owned_values(data))
