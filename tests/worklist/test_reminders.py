@@ -162,21 +162,74 @@ def _told(e: Engine) -> list[tuple[str, ...]]:
     return told
 
 
-def test_an_escalation_to_nobody_tells_nobody(org_engine: Engine) -> None:
+def test_an_escalation_to_a_participant_with_no_members_goes_to_the_supervisors(
+    org_engine: Engine,
+) -> None:
+    """``escalate-to`` naming no one (a typo, which validate warns of) is not an escalation
+    to no one: the clerks' supervisor gets it, as when it names none."""
     e = org_engine
     told = _told(e)
-    iid = _deploy(e, **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "nobody"})
+    iid = _deploy(e, **{"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "managr"})
     (item,) = e.work_items(iid)
-    e.claim_work_item(item.id, "alice")
     assert isinstance(e.clock, VirtualClock)
     e.clock.advance(timedelta(hours=1))
     e.deliver_outbox()
-    assert [t for t in told if t[0] == "escalated"] == []  # not alice and bob instead
+    (escalated,) = [x.payload for x in e.audit(iid) if x.kind == "work_item.escalated"]
+    assert escalated == WorkItemEscalated(item.id, ("carol",))
+    assert [t for t in told if t[0] == "escalated"] == [("escalated", "carol")]
+    assert e.work_item(item.id).assignees == ("alice", "bob", "carol")
+
+
+def test_an_escalation_that_reaches_no_one_is_an_incident_not_an_escalation(
+    org_engine: Engine,
+) -> None:
+    """dan's accounts unit has no supervisor and the participant has no members: nothing is
+    audited as escalated, nobody is told, dan keeps the work, and an incident says why;
+    completing the work resolves it."""
+    e = org_engine
+    told = _told(e)
+    pb = PackageBuilder("pkg")
+    late = {"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "nobody"}
+    pb.process("p").activity("book", performer="accountant", extended=late)
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "dan")
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    e.deliver_outbox()
+    assert [x for x in e.audit(iid) if x.kind == "work_item.escalated"] == []
+    assert [t for t in told if t[0] == "escalated"] == []
     held = e.work_item(item.id)
-    assert (held.state, held.holder) == (
-        WorkItemState.ALLOCATED,
-        "alice",
-    )  # kept: nobody to take it
+    assert (held.state, held.holder) == (WorkItemState.ALLOCATED, "dan")
+    (incident,) = e.incidents(iid)
+    assert incident.activity_id == "book"
+    assert "its escalation reaches no one ('nobody' has no members" in incident.message
+    e.complete_work_item(item.id, user="dan")
+    assert e.incidents(iid) == []
+    assert e.jobs(iid) == []
+
+
+def test_an_escalation_that_takes_held_work_tells_what_a_release_tells(
+    org_engine: Engine,
+) -> None:
+    """alice was working on it: she and bob hear it is on offer again (as after a release),
+    carol that it was escalated to her (once)."""
+    e = org_engine
+    told = _told(e)
+    iid = _deploy(e, **{"wfengine:escalate-after": "PT1H"})
+    (item,) = e.work_items(iid)
+    e.claim_work_item(item.id, "alice")
+    e.start_work_item(item.id, "alice")
+    e.deliver_outbox()
+    told.clear()
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    e.deliver_outbox()
+    assert told == [("escalated", "carol"), ("offered", "alice", "bob")]
+    again = [x for x in e.outbox.entries(instance_id=iid) if x.kind == "work_item.offered"][-1]
+    assert list(again.payload["assignees"]) == ["alice", "bob", "carol"]
+    assert list(again.payload["escalated_to"]) == ["carol"]
 
 
 def test_a_held_item_reminds_its_holder(org_engine: Engine) -> None:

@@ -18,7 +18,8 @@ can drop a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, th
 Events and who hears of them:
 
 * ``offered`` (``work_item.offered``): everyone the item is offered to (again when its holder
-  released it);
+  released it, or an escalation took it from its holder: then all but those it was escalated
+  to, whom the escalation tells);
 * ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder;
 * ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
   earlier performer, else those it is offered to), with the reason in the text;
@@ -145,6 +146,10 @@ class NotificationDispatcher:
         else:  # an escalation to nobody tells nobody (not the assignees)
             named = payload.get(audience)
             recipients = tuple(payload["assignees"] if named is None else named)
+            if audience == "assignees" and "escalated_to" in payload:
+                # on offer again as it was escalated: those it went to hear the escalation
+                told = payload["escalated_to"]
+                recipients = tuple(u for u in recipients if u not in told)
         if not recipients:
             return
         notification = Notification(

@@ -31,6 +31,7 @@ from wfengine.definition.model_nodes import descendants
 from wfengine.definition.parameters import takes_actuals_as_given
 from wfengine.definition.reading import name_aliases
 from wfengine.definition.work_rules import (
+    ESCALATE_TO,
     REMINDER_DURATIONS,
     performer_activities,
     reminder_duration,
@@ -463,10 +464,27 @@ def _named(ctx: Context, scope: Scope, name: str) -> str:
 def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
     """``reminder-duration``: a reminder or escalation interval that is no duration above
     zero; ``performer-activity``: assignment to (or away from) the performer of an activity
-    the process does not have. The rules are :mod:`wfengine.definition.work_rules`', which
-    the compiler applies too."""
+    the process does not have; ``undefined-participant``: a ``wfengine:escalate-to`` that
+    names no participant of the process or package (a typo escalates to the supervisors
+    instead; it may be a role, unit or user of the directory, so it is a warning, and none is
+    reported in a package with ExternalPackages, as for performers). The rules are
+    :mod:`wfengine.definition.work_rules`', which the compiler applies too."""
     for scope, activity in _activities(ctx):
         where = f"activity {activity.id!r} in {scope.where}"
+        escalate_to = (activity.extended_attribute(ESCALATE_TO) or "").strip()
+        if (
+            escalate_to
+            and not ctx.has_external_packages
+            and is_plain_name(escalate_to)
+            and escalate_to not in ctx.participant_ids(scope.process)
+        ):
+            yield make(
+                "undefined-participant",
+                f"{where} has {ESCALATE_TO} {escalate_to!r}, which is no participant of the "
+                "process or package",
+                element_id=activity.id,
+                line=activity.line,
+            )
         for name in REMINDER_DURATIONS:
             text = activity.extended_attribute(name)
             found = None if text is None else reminder_duration(name, text)

@@ -31,7 +31,7 @@ from wfengine.runtime.instance import (
     performer_of,
     previous_performer,
 )
-from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, Job
+from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job
 from wfengine.runtime.navigation.base import (
     _RUNNING,
     NavigatorBase,
@@ -252,51 +252,81 @@ class Work(NavigatorBase):
                 missed = max(0, (self.now - job.due) // every)
                 self._reminder_job(item, "remind", number + 1, job.due + every * (missed + 1))
             return
-        to = self._escalation_targets(item, inst, reminders.escalate_to)
         excluded = excluded_performers(ai)
-        if excluded:  # four eyes: never to whoever did the work it checks
-            to = tuple(u for u in to if u not in excluded)
+        to = self._escalation_targets(item, inst, reminders.escalate_to, excluded)
+        if not to and reminders.escalate_to is not None:
+            # a participant with no members (a typo validate warns of, a role emptied since):
+            # to the supervisors, as an escalation that names no participant goes
+            to = self._escalation_targets(item, inst, None, excluded)
+        if not to:
+            # an escalation that reaches no one is none: an incident (on the activity, which
+            # closing resolves it), the job parked until the incident is retried
+            named = reminders.escalate_to
+            whom = f"{named!r} has no members and " if named is not None else ""
+            people = ", ".join(map(repr, responsible(item))) or "no one"
+            message = (
+                f"{ai.place()}: work item {item.id!r} is late and its escalation reaches no one "
+                f"({whom}those who answer for it, {people}, have no supervisor who may have "
+                "it); retry the incident once it would reach someone"
+            )
+            holds = ai if ai.incident is None else None  # (one incident holds it at a time)
+            self._incident(inst, holds, ai.act.id, "job", message, job_id=job.id)
+            self.step.job_done, self.step.job_again_at = job.id, PARKED
+            return
         added = tuple(u for u in to if u not in item.assignees)
         item.assignees = (*item.assignees, *added)
-        taken_from = None
-        if to and item.holder is not None:
+        taken_from = item.holder
+        if taken_from is not None:
             # offered to them as well means they may take it: a held (or delegated) item
-            # goes back on offer, its holder among those who may claim it again
-            taken_from, item.holder, item.owner = item.holder, None, None
+            # goes back on offer, its holder among those who may claim it again (unless four
+            # eyes says it may no longer have it)
+            item.holder, item.owner = None, None
             item.state, item.started_at = WorkItemState.OFFERED, None
-            if taken_from not in item.assignees:  # a delegate, say
+            if taken_from not in item.assignees and taken_from not in excluded:  # a delegate
                 item.assignees = (*item.assignees, taken_from)
         self.step.work_items.append(item)
         escalated = WorkItemEscalated(item.id, to, taken_from)
         inst.changes.append(change(self.now, escalated, ai.id, ai.act.id))
+        stamp = inst.call_stamp()
         entry = work_item_entry(
             OutboxKind.WORK_ITEM_ESCALATED,
             item,
             self.now,
             str(number),
-            stamp=inst.call_stamp(),
+            stamp=stamp,
             escalated_to=list(to),
         )
         self.step.outbox.append(entry)
+        if taken_from is not None:
+            # on offer again, as after a release: its holder and everyone it is offered to
+            # hear it (those it went to have the escalation's notice)
+            number = self.ctx.ids.new(OUTBOX_ID_KIND)
+            again = work_item_entry(
+                _OFFERED, item, self.now, number, stamp=stamp, escalated_to=list(to)
+            )
+            self.step.outbox.append(again)
 
     def _escalation_targets(
-        self, item: WorkItem, inst: ProcessInstance, participant: str | None
+        self,
+        item: WorkItem,
+        inst: ProcessInstance,
+        participant: str | None,
+        excluded: Mapping[str, str],
     ) -> tuple[str, ...]:
         """Who a late item is escalated to: the members of ``participant``, resolved as a
         Performer is (with its declaration, so a directory matches it by Name or type), else
-        the supervisors of those who answer for the item."""
+        the supervisors of those who answer for the item; never one of ``excluded`` (four
+        eyes: whoever did the work it checks)."""
         directory = self.ctx.directory
+        found: Iterable[str]
         if participant is not None:
-            return tuple(directory.members(participant, self._declaration(inst, participant)))
-        supervisors_of = getattr(directory, "supervisors_of", None)
-        if supervisors_of is None:
-            return ()
-        found: list[str] = []
-        for person in responsible(item):
-            for boss in supervisors_of(person):
-                if boss not in found:
-                    found.append(boss)
-        return tuple(found)
+            found = directory.members(participant, self._declaration(inst, participant))
+        else:
+            supervisors_of = getattr(directory, "supervisors_of", None)
+            if supervisors_of is None:
+                return ()
+            found = _merged(supervisors_of(person) for person in responsible(item))
+        return tuple(u for u in dict.fromkeys(found) if u not in excluded)
 
     def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
         """The Participant ``inst``'s process (else its package) declares as ``participant``,
