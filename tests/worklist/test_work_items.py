@@ -219,6 +219,27 @@ def test_administrators_may_act_on_any_item(org_engine: Engine) -> None:
     assert _item(e, wi).state is WorkItemState.COMPLETED
 
 
+def test_an_administrator_starting_an_offered_item_takes_it_as_a_claim_would(
+    org_engine: Engine,
+) -> None:
+    e = org_engine
+    told: list[tuple[str, str]] = []
+    e.outbox.subscribe(lambda r: told.append((r.kind, r.payload.get("holder"))))
+    wi = _start(e)
+    iid = _item(e, wi).instance_id
+    e.start_work_item(wi, "root")
+    assert (_item(e, wi).state, _item(e, wi).holder) == (WorkItemState.STARTED, "root")
+    trail = [(x.kind, x.user) for x in e.audit(iid) if x.kind.startswith("work_item.")]
+    assert trail == [
+        ("work_item.offered", None),
+        ("work_item.allocated", "root"),
+        ("work_item.started", "root"),
+    ]
+    e.deliver_outbox()
+    assert ("work_item.assigned", "root") in told
+    assert [w.id for w in e.work_items_of("alice")] == []
+
+
 def test_work_waits_while_its_instance_is_suspended(org_engine: Engine) -> None:
     e = org_engine
     wi = _start(e)

@@ -149,13 +149,18 @@ class WorkItemCommands(EngineBase):
         self._work_item_command(work_item_id, user, "claim", _ALLOCATED, claim)
 
     def start_work_item(self, work_item_id: str, user: str) -> None:
-        """The holder starts working on the item (recorded with the time)."""
+        """The holder starts working on the item (recorded with the time). An administrator
+        may start an item nobody holds: it becomes theirs, recorded and told as a claim."""
 
         def start(item: WorkItem, nav: Navigator) -> tuple[None, bool]:
-            item.state, item.started_at = _STARTED, nav.now
-            item.holder = item.holder or user
             inst = nav.instance(item.instance_id)
             ai = inst.activities[item.activity_instance_id]
+            taken = item.holder is None
+            if taken:  # an administrator takes it as they start it: a claim first
+                item.holder = user
+                claimed = WorkItemAllocated(item.id, user)
+                inst.changes.append(change(nav.now, claimed, ai.id, ai.act.id))
+            item.state, item.started_at = _STARTED, nav.now
             inst.changes.append(change(nav.now, WorkItemStarted(item.id, user), ai.id, ai.act.id))
             if ai.running_at is None:
                 ai.running_at = nav.now
@@ -163,7 +168,7 @@ class WorkItemCommands(EngineBase):
                 ai.state = ActivityState.RUNNING
                 started = marker(nav.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id)
                 inst.changes.append(started)
-            return None, False
+            return None, taken
 
         self._work_item_command(work_item_id, user, "start", _STARTED, start)
 
