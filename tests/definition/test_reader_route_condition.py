@@ -175,3 +175,18 @@ def test_validate_warns_that_the_engine_does_not_run_a_splits_outgoing_condition
     assert "'amount > 10'" in unused.message and "transitions" in unused.message
     plain = load_xpdl(_doc(COMPLEX_FIRST))  # a join's condition is run: nothing to say
     assert not [d for d in validate(plain) if d.code == "split-condition-unused"]
+
+
+def test_a_gateway_drawn_inclusive_with_an_exclusive_split_runs_as_drawn() -> None:
+    # Global 360 writes every inclusive gateway so: run by its Split, it took one way only
+    from wfengine import validate
+
+    package = load_xpdl(_doc('GatewayType="Inclusive"', '<Split Type="Exclusive"/>'))
+    activity = package.process("wp").activity("cx")
+    assert activity.split_gateway is GatewayType.INCLUSIVE
+    assert load_xpdl(dump_xpdl(package)) == package  # the file keeps what it says
+    [warning] = [d for d in validate(package) if d.code == "gateway-conflict"]
+    assert warning.element_id == "cx"
+    assert "'Inclusive'" in warning.message and "'Exclusive'" in warning.message
+    agreeing = load_xpdl(_doc('GatewayType="Inclusive"', '<Split Type="Inclusive"/>'))
+    assert not [d for d in validate(agreeing) if d.code == "gateway-conflict"]

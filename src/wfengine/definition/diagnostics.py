@@ -148,6 +148,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a condition on a transition out of a Parallel split: the engine follows the "
         "transition only when it holds, as an Inclusive split (BPMN's gateway ignores it)",
     ),
+    "gateway-conflict": (
+        Severity.WARNING,
+        "a gateway's Route GatewayType and its Split or Join Type disagree; the Route's is taken",
+    ),
     "condition-empty": (
         Severity.WARNING,
         "a CONDITION with no expression on one of several ways out: instances stop there for "

@@ -273,10 +273,7 @@ def _way(graph: nx.MultiDiGraph[str], node: str, target: str, data: dict[str, ob
     if condition is not None and condition.type in _ALTERNATIVES:
         return "choice"
     activity = activity_of(graph, node)
-    split = activity.split.type if activity.split is not None else None
-    if split is None and isinstance(activity.body, Route):
-        split = activity.body.gateway_type or GatewayType.EXCLUSIVE  # the schemas' default
-    exclusive = split is GatewayType.EXCLUSIVE or is_event_gateway(activity)
+    exclusive = activity.split_gateway is GatewayType.EXCLUSIVE or is_event_gateway(activity)
     return "choice" if exclusive else "parallel"
 
 

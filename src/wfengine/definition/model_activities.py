@@ -252,3 +252,25 @@ class Activity(Extensible):
     @property
     def event(self) -> Event | None:
         return self.body if isinstance(self.body, Event) else None
+
+    @property
+    def split_gateway(self) -> GatewayType | None:
+        """How the activity chooses among its ways out, as the engine runs it: a Route's
+        ``GatewayType`` (the gateway drawn; Global 360 writes an Inclusive one with an
+        Exclusive Split), else the Split's ``Type`` (XPDL 1.0's form), else, for a Route,
+        Exclusive (the 2.x schemas' default: Bizagi writes a bare ``<Route/>``); None for an
+        activity that states nothing."""
+        return self._gateway(self.split)
+
+    @property
+    def join_gateway(self) -> GatewayType | None:
+        """How the activity waits for its ways in, by the rule of :attr:`split_gateway`."""
+        return self._gateway(self.join)
+
+    def _gateway(self, restriction: Join | Split | None) -> GatewayType | None:
+        body = self.body
+        if isinstance(body, Route) and body.gateway_type is not None:
+            return body.gateway_type
+        if restriction is not None:
+            return restriction.type
+        return GatewayType.EXCLUSIVE if isinstance(body, Route) else None

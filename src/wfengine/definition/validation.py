@@ -43,6 +43,7 @@ from wfengine.definition.checks.references import (
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
     check_empty_conditions,
+    check_gateway_conflicts,
     check_otherwise,
     check_split_conditions,
     check_split_refs,
@@ -75,6 +76,7 @@ CHECKS: tuple[Check, ...] = (
     check_unused_conditions,
     check_split_conditions,
     check_empty_conditions,
+    check_gateway_conflicts,
     check_performers,
     check_other_participant_references,
     check_declared_types,

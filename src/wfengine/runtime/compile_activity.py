@@ -245,7 +245,7 @@ class ActivityCompiler:
 
         join = JOIN_PASS
         join_condition = None
-        gateway_join = a.join.type if a.join is not None else _route_gateway(a)
+        gateway_join = a.join_gateway
         # a Complex join with a condition on one incoming transition merges threads of it
         threads = (
             n_in == 1
@@ -459,7 +459,7 @@ class ActivityCompiler:
         """Sort ``outs``, the transitions leaving ``a``, into ``ca``'s evaluation order and
         kinds (normal, OTHERWISE, EXCEPTION, DEFAULTEXCEPTION), and decide its split."""
         where = f"{scope}, activity {a.id!r}"
-        gateway = a.split.type if a.split is not None else _route_gateway(a)
+        gateway = a.split_gateway
         ca.split = SPLIT_FIRST if gateway is GatewayType.EXCLUSIVE else SPLIT_ALL
         if len(outs) <= 1 and a.split is None:
             ca.split = SPLIT_ALL
@@ -513,14 +513,6 @@ class ActivityCompiler:
 
 #: condition types of the ways out that handle an exception rather than choose
 _EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
-
-
-def _route_gateway(a: Activity) -> GatewayType | None:
-    """A Route's gateway type; one with none is Exclusive, the XPDL 2.x schemas' default
-    (Bizagi writes its exclusive gateways as a bare ``<Route/>``)."""
-    if isinstance(a.body, Route):
-        return a.body.gateway_type or GatewayType.EXCLUSIVE
-    return None
 
 
 #: the extended attribute that makes a Complex join or MI activity cancel what remains

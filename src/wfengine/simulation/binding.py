@@ -11,7 +11,6 @@ from wfengine.definition.model import (
     Activity,
     GatewayType,
     Package,
-    Route,
     TaskImplementation,
     Transition,
     WorkflowProcess,
@@ -212,10 +211,7 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
 
 def _gateway(activity: Activity) -> GatewayType | None:
     """The split type of ``activity`` as the compiler reads it: its Split, else its Route's."""
-    gateway = activity.split.type if activity.split is not None else None
-    if gateway is None and isinstance(activity.body, Route):
-        gateway = activity.body.gateway_type or GatewayType.EXCLUSIVE
-    return gateway
+    return activity.split_gateway
 
 
 def _exclusive(activity: Activity) -> bool:

@@ -30,7 +30,6 @@ from wfengine.definition.model import (
     ConditionType,
     GatewayType,
     Package,
-    Route,
     Transition,
     WorkflowProcess,
 )
@@ -123,23 +122,14 @@ class Scope:
 def split_type(activity: Activity) -> GatewayType | None:
     """How the activity chooses among its outgoing transitions, when stated.
 
-    The Split element decides; a 2.x Route without one falls back to its GatewayType, and a
-    Route with none is Exclusive (the 2.x schemas' default, as the engine runs it).
+    As the engine runs it: :attr:`~wfengine.definition.model.Activity.split_gateway`.
     """
-    if activity.split is not None:
-        return activity.split.type
-    if isinstance(activity.body, Route):
-        return activity.body.gateway_type or GatewayType.EXCLUSIVE
-    return None
+    return activity.split_gateway
 
 
 def join_type(activity: Activity) -> GatewayType | None:
     """How the activity waits for its incoming transitions, when stated (see :func:`split_type`)."""
-    if activity.join is not None:
-        return activity.join.type
-    if isinstance(activity.body, Route):
-        return activity.body.gateway_type or GatewayType.EXCLUSIVE
-    return None
+    return activity.join_gateway
 
 
 def condition_kind(transition: Transition) -> ConditionType | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind, split_type
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import ConditionType, GatewayType, Transition
+from wfengine.definition.model import ConditionType, GatewayType, Route, Transition
 
 
 def _elsewhere(ctx: Context, scope: Scope, activity_id: str) -> str:
@@ -114,6 +114,30 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
 
 
 _EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
+
+
+def check_gateway_conflicts(ctx: Context) -> Iterator[Diagnostic]:
+    """``gateway-conflict``: a Route's GatewayType and its Split or Join Type disagree.
+
+    The Route's is the gateway drawn, and the engine runs it
+    (:attr:`~wfengine.definition.model.Activity.split_gateway`); Global 360 writes every
+    inclusive gateway with an Exclusive Split."""
+    for scope in ctx.scopes:
+        for activity in scope.activities:
+            body = activity.body
+            if not isinstance(body, Route) or body.gateway_type is None:
+                continue
+            for name, restriction in (("Split", activity.split), ("Join", activity.join)):
+                if restriction is None or restriction.type is body.gateway_type:
+                    continue
+                yield make(
+                    "gateway-conflict",
+                    f"activity {activity.id!r} in {scope.where}: its Route's GatewayType is "
+                    f"{body.gateway_type.value!r} but its {name}'s Type is "
+                    f"{restriction.type.value!r}; the Route's is taken, as the gateway is drawn",
+                    element_id=activity.id,
+                    line=restriction.line if restriction.line is not None else activity.line,
+                )
 
 
 def check_empty_conditions(ctx: Context) -> Iterator[Diagnostic]:
