@@ -100,9 +100,7 @@ def test_a_subflow_starts_the_called_process_only_within_its_period(
     assert engine.instance(early).state is ProcessState.COMPLETED
 
 
-def test_a_message_starts_the_newest_version_valid_now(
-    engine: Engine, clock: VirtualClock
-) -> None:
+def test_a_message_starts_the_newest_version_valid_now(engine: Engine, clock: VirtualClock) -> None:
     def ordering(activity: str) -> Package:
         pb = PackageBuilder("pkg")
         p = pb.process("orders")
