@@ -125,3 +125,36 @@ def test_an_application_call_knows_which_of_its_parameters_carry_such_a_secret()
 
     params = [param("a", "pin"), param("b", "other"), param("c", None, "pin"), param("d", None)]
     assert secret_params(params, frozenset({"pin"})) == {"a", "c"}
+
+
+def test_the_called_instances_calls_work_items_and_data_changes_hide_the_secret(
+    engine: Engine,
+) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    pb.application("app", params=[("x", "IN", "STRING")])
+    c = pb.process("check")
+    c.param("pin", "INOUT", "STRING")
+    c.activity("tool", tool="app", args=["pin"])
+    c.activity("a", performer="clerk")
+    c.sequence("tool", "a")
+    p = pb.process("main")
+    p.data_field("card", "STRING", extended=SECRET)
+    p.subflow("sf", process="check", args=["card"])
+
+    def app(x: str) -> None:
+        raise RuntimeError(f"bad {x}")
+
+    engine.applications.register("app", app)
+    engine.deploy(pb.build())
+    engine.start_process("main", {"card": PIN})
+    (check,) = [s.id for s in engine.instance_summaries(process_id="check")]
+    invoked = [e.detail for e in engine.audit(check) if e.kind == "application.invoked"]
+    assert invoked[0]["inputs"] == {"x": REDACTED}
+    engine.set_data(check, {"pin": PIN + "?"})
+    (incident,) = engine.incidents(check)
+    engine.skip_incident(incident.id)
+    (item,) = engine.work_items(check)
+    engine.complete_work_item(item.id, {"pin": PIN + "3"})
+    trail = json.dumps([e.detail for e in engine.audit(check)], default=str)
+    assert "r3t" not in trail

@@ -473,7 +473,7 @@ class Engine(
                 )
             nav = self._nav()
             nav.touch(inst)
-            hidden = inst.compiled.sensitive_fields
+            hidden = inst.sensitive_fields
             before = {k: inst.data.get(k) for k in values}
             inst.data.update(owned_values(values))
             shown = {

@@ -242,7 +242,11 @@ def _skip_data(
     package = deployed.package
     process = package.process(inst.process_id)
     fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
-    sensitive = {k for k in outputs if k in fields and is_sensitive_field(fields[k])}
+    sensitive = {
+        k
+        for k in outputs
+        if k in inst.sensitive_extra or (k in fields and is_sensitive_field(fields[k]))
+    }
     if ai.act.tools and not any_field:
         allowed: dict[str, ParamSpec] = {}
         for spec in (tool.spec for tool in ai.act.tools):

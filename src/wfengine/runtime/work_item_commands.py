@@ -114,7 +114,7 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
         written = None
         if data:
             inst.data.update(owned_values(data))
-            written = audit_values(data, inst.compiled.sensitive_fields)
+            written = audit_values(data, inst.sensitive_fields)
         if owner in excluded_performers(inst.activities[item.activity_instance_id]):
             # four eyes: the owner has since performed work this activity may not go to the
             # performer of, so those it is offered to confirm it instead

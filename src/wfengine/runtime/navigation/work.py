@@ -416,7 +416,7 @@ class Work(NavigatorBase):
         written = None
         if data:
             inst.data.update(owned_values(data))
-            written = audit_values(data, inst.compiled.sensitive_fields)
+            written = audit_values(data, inst.sensitive_fields)
         completed = WorkItemCompleted(item.id, user, written)
         inst.changes.append(change(self.now, completed, ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
