@@ -203,3 +203,22 @@ def test_a_performer_value_that_names_someone_who_left_is_an_incident(engine: En
     engine.retry_incident(incident.id)  # the work is offered afresh
     (after,) = engine.work_items(iid)
     assert after.assignees == ("mia",)
+
+
+def test_someone_the_new_organisation_does_not_know_may_not_take_work_offered_before(
+    engine: Engine,
+) -> None:
+    # before the re-offer runs (a host that set the directory and has not re-offered yet),
+    # carol, who left, still appears among the item's assignees: she may not claim, start or
+    # complete it; an administrator still may
+    from wfengine.errors import NotAuthorizedError
+
+    iid = engine.start_process("p")
+    (item,) = engine.work_items(iid)
+    _new_organisation(engine)
+    refused = "'carol' is not a user of the organisation"
+    with pytest.raises(NotAuthorizedError, match=refused):
+        engine.claim_work_item(item.id, "carol")
+    with pytest.raises(NotAuthorizedError, match=refused):
+        engine.complete_work_item(item.id, user="carol")
+    engine.complete_work_item(item.id, user="root")

@@ -98,6 +98,9 @@ def refusal(
             return f"{to!r} is not a user of the organisation"
     if org is not None and org.is_admin(user):
         return None
+    if org is not None and operation in _DOES_THE_WORK and not org.knows(user):
+        # (someone who left: work offered to them before a new organisation was loaded)
+        return f"{user!r} is not a user of the organisation"
     offered = item.state is WorkItemState.OFFERED
     if operation == "claim":
         return None if user in item.assignees else "it is not offered to them"
