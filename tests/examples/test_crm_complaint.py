@@ -827,12 +827,6 @@ def test_a_case_back_with_the_coordinator_goes_to_the_one_who_handled_it(
     assert desk.engine.instance(iid).state is ProcessState.COMPLETED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine gives ReassignToOriginalPerformer's work to its earlier performer even "
-    "when they are no longer one of the activity's performers (src/wfengine/runtime/"
-    "navigation/work.py, Work._assign); remove this mark with that fix",
-)
 def test_a_case_back_for_a_coordinator_who_is_one_no_longer_goes_to_every_coordinator(
     desk: Desk,
 ) -> None:

@@ -48,7 +48,12 @@ from wfengine.runtime.work_item_events import (
     WorkItemCancelled,
     WorkItemEscalated,
 )
-from wfengine.runtime.work_rules import excluded_performers, nobody_left, responsible
+from wfengine.runtime.work_rules import (
+    excluded_performers,
+    nobody_left,
+    responsible,
+    supervision_of,
+)
 
 _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
@@ -185,6 +190,15 @@ class Work(NavigatorBase):
             if previous is not None and supervisors_of is not None:
                 assignees = list(supervisors_of(previous)) or assignees
         holder = performer_of(inst, act.id) if rule.original_performer else None
+        if (
+            holder is not None
+            and holder not in assignees
+            and supervision_of(self.ctx.directory) is not None
+        ):
+            # no longer one of the activity's performers in the organisation (moved on,
+            # left the role): the work is offered as usual, not given to someone it is not
+            # for (without an organisation a performer is itself, and this does not apply)
+            holder = None
         if holder is None and rule.to_performer_of is not None:
             holder = performer_of(inst, rule.to_performer_of)
         excluded = excluded_performers(ai)
