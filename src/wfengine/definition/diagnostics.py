@@ -69,7 +69,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "dangling-transition": (Severity.ERROR, "a transition names an activity that does not exist"),
     "undefined-data-field": (Severity.ERROR, "a reference to a data field that is not defined"),
-    "undefined-participant": (Severity.WARNING, "a performer names no defined participant"),
+    "undefined-participant": (
+        Severity.WARNING,
+        "a performer, lane performer, Responsible or `wfengine:escalate-to` names no defined "
+        "participant",
+    ),
     "undefined-application": (Severity.ERROR, "a tool names an application that is not defined"),
     "undefined-type": (
         Severity.WARNING,
