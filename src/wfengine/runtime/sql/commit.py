@@ -196,8 +196,14 @@ class StepPlan:
                 else:
                     self.unoffered.append(item.id)
             elif offered and item.assignees != unit.stored_assignees(item.id):
-                before = set(unit.stored_assignees(item.id))  # offered to more (escalation)
-                self.offers.extend(r for r in rows.offer_rows(item) if r["user_id"] not in before)
+                before = set(unit.stored_assignees(item.id))
+                if before <= set(item.assignees):  # offered to more (escalation)
+                    self.offers.extend(
+                        r for r in rows.offer_rows(item) if r["user_id"] not in before
+                    )
+                else:  # offered to fewer (four eyes): its rows written again
+                    self.unoffered.append(item.id)
+                    self.offers.extend(rows.offer_rows(item))
         cancelled = set(step.timers_cancelled)
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
