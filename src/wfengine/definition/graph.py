@@ -43,6 +43,7 @@ __all__ = [
     "end_activities",
     "end_ids",
     "is_boundary_event",
+    "is_triggered_start",
     "process_graph",
     "reaching",
     "runs_beside",
@@ -193,15 +194,26 @@ def start_ids(graph: nx.MultiDiGraph[str]) -> list[str]:
     ]
 
 
+def is_triggered_start(activity: Activity) -> bool:
+    """Is ``activity`` a start event with a trigger (Timer, Message, ...)? Beside a None start
+    event it is another way in, where the scope begins only on its trigger. An intermediate
+    event with no way in is no start event: in a scope with no start events it starts with the
+    scope (and waits there for its trigger)."""
+    event = activity.event
+    return (
+        event is not None
+        and event.position is EventPosition.START
+        and event.trigger not in ("None", "")
+    )
+
+
 def starts_together(graph: nx.MultiDiGraph[str]) -> list[str]:
     """The start activities of a scope graph that begin together when it starts: its None
     start events (a triggered one beside them is another way in), else all its start events
-    (as a start by hand begins them), else its implicit starts (see :func:`start_ids`)."""
-    events = {n: e for n in graph if (e := activity_of(graph, n).event) is not None}
-    starts = {n: e for n, e in events.items() if e.position is EventPosition.START}
-    if starts:
-        return [n for n, e in starts.items() if e.trigger in ("None", "")] or list(starts)
-    return start_ids(graph)
+    (as a start by hand begins them), else its implicit starts (see :func:`start_ids`) --
+    the rule the engine's compiler follows for where a scope begins."""
+    starts = start_ids(graph)
+    return [n for n in starts if not is_triggered_start(activity_of(graph, n))] or starts
 
 
 def end_ids(graph: nx.MultiDiGraph[str]) -> list[str]:

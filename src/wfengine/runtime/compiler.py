@@ -62,7 +62,7 @@ from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
 from wfengine.definition.checks.flow import CORRELATION as CORRELATION
 from wfengine.definition.checks.flow import correlation_keys
-from wfengine.definition.graph import MAX_BLOCK_DEPTH, start_ids
+from wfengine.definition.graph import MAX_BLOCK_DEPTH, is_triggered_start, start_ids
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -286,11 +286,9 @@ class _GraphCompiler(ActivityCompiler):
             activities=tuple(compiled),
             by_id=by_id,
             starts=starts,
-            plain_starts=tuple(
-                i
-                for i in starts
-                if (event := compiled[i].model.event) is None or event.trigger in ("None", "")
-            )
+            # the rule of starts_together: a triggered start event is another way in; an
+            # event with no way in in a scope with no start events begins with it and waits
+            plain_starts=tuple(i for i in starts if not is_triggered_start(compiled[i].model))
             or starts,
             tracks_places=bool(joins),
             adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
