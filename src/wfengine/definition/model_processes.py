@@ -6,6 +6,8 @@ A process (and each activity set) is a graph of activities joined by transitions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import Field
 
 from wfengine.definition.model_activities import Activity
@@ -40,6 +42,28 @@ class Transition(Extensible):
     description: str | None = None
     #: ConnectorGraphicsInfos children, verbatim
     graphics: tuple[XmlNode, ...] = ()
+
+
+#: condition types of the ways out that handle an exception rather than choose
+EXCEPTION_WAYS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
+
+
+def choosing_ways(outgoing: Iterable[Transition]) -> list[Transition]:
+    """The transitions among ``outgoing`` (those leaving one activity) that the activity
+    chooses among: all but those that handle an exception."""
+    return [t for t in outgoing if t.condition is None or t.condition.type not in EXCEPTION_WAYS]
+
+
+def left_empty(transition: Transition) -> bool:
+    """Whether ``transition`` has a CONDITION the modeller left with no expression (as TIBCO
+    and Bizagi write a branch whose rule is not written yet). Where it is one of several
+    choosing ways, instances stop there for a decision (``condition-empty``)."""
+    condition = transition.condition
+    return (
+        condition is not None
+        and condition.type is ConditionType.CONDITION
+        and not (condition.expression or "").strip()
+    )
 
 
 class ActivitySet(Extensible):

@@ -48,6 +48,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.model_processes import choosing_ways, left_empty
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
@@ -468,7 +469,7 @@ class ActivityCompiler:
             outs = sorted(outs, key=lambda t: order.get(t.id, len(order)))
         normal: list[CTransition] = []
         exceptions: list[CTransition] = []
-        ways = sum(1 for t in outs if t.condition is None or t.condition.type not in _EXCEPTIONS)
+        ways = len(choosing_ways(outs))
         for t in outs:
             cond = t.condition
             ctype = cond.type if cond is not None else None
@@ -497,7 +498,7 @@ class ActivityCompiler:
                 ca.default_exception = ct
             else:
                 attrs = cond.expression_attrs if cond is not None else ()
-                if ctype is ConditionType.CONDITION and not (text or "").strip() and ways > 1:
+                if ways > 1 and left_empty(t):
                     # a condition the modeller left empty where the activity chooses: a
                     # decision for people (condition-empty), not a way always taken
                     ct.condition = self.exprs.decision(t.name or t.id, f"{twhere} condition")
@@ -509,10 +510,6 @@ class ActivityCompiler:
         ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
         if len(normal) == 1 and normal[0].condition is None and ca.otherwise is None:
             ca.only_next = normal[0]
-
-
-#: condition types of the ways out that handle an exception rather than choose
-_EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
 
 
 #: the extended attribute that makes a Complex join or MI activity cancel what remains

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from wfengine.definition.checks.context import Context, Scope, condition_kind, split_type
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import ConditionType, GatewayType, Route, Transition
+from wfengine.definition.model_processes import choosing_ways, left_empty
 
 
 def _elsewhere(ctx: Context, scope: Scope, activity_id: str) -> str:
@@ -113,9 +114,6 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-_EXCEPTIONS = (ConditionType.EXCEPTION, ConditionType.DEFAULTEXCEPTION)
-
-
 def check_gateway_conflicts(ctx: Context) -> Iterator[Diagnostic]:
     """``gateway-conflict``: a Route's GatewayType and its Split or Join Type disagree.
 
@@ -151,18 +149,11 @@ def check_empty_conditions(ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         outgoing = _outgoing(scope)
         for activity in scope.activities:
-            ways = [
-                t
-                for t in outgoing.get(activity.id, ())
-                if t.condition is None or t.condition.type not in _EXCEPTIONS
-            ]
+            ways = choosing_ways(outgoing.get(activity.id, ()))
             if len(ways) < 2:
                 continue
             for transition in ways:
-                condition = transition.condition
-                if condition is None or condition.type is not ConditionType.CONDITION:
-                    continue
-                if (condition.expression or "").strip():
+                if not left_empty(transition):
                     continue
                 yield make(
                     "condition-empty",
