@@ -23,7 +23,10 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol, Self
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked, ApplicationReturned
-from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired  # re-exported
+from wfengine.runtime.deadline_events import DeadlineFired as DeadlineFired  # re-exported
+from wfengine.runtime.deadline_events import DeadlineInvalid as DeadlineInvalid
+from wfengine.runtime.deadline_events import DeadlineUnhandled as DeadlineUnhandled
+from wfengine.runtime.flow_events import BoundaryFired as BoundaryFired
 from wfengine.runtime.flow_events import ConditionFailed as ConditionFailed
 from wfengine.runtime.flow_events import EventThrown as EventThrown
 from wfengine.runtime.flow_events import MessageKept as MessageKept
@@ -411,51 +414,6 @@ class ApplicationDiscarded:
     @classmethod
     def of(cls, detail: Any) -> Self:
         return cls(detail["application"], detail["key"], detail["reason"])
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineFired:
-    """A deadline of the activity expired and raised exception ``exception_name``."""
-
-    KIND: ClassVar[str] = EventKind.DEADLINE_FIRED
-    exception_name: str
-
-    def detail(self) -> Any:
-        return self.exception_name
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail)
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineUnhandled:
-    """A deadline raised ``exception_name`` and no EXCEPTION transition catches it."""
-
-    KIND: ClassVar[str] = EventKind.DEADLINE_UNHANDLED
-    exception_name: str
-
-    def detail(self) -> Any:
-        return self.exception_name
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail)
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineInvalid:
-    """A deadline's duration could not be worked out, so no timer was set; ``reason``."""
-
-    KIND: ClassVar[str] = EventKind.DEADLINE_INVALID
-    reason: str
-
-    def detail(self) -> Any:
-        return self.reason
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail)
 
 
 @dataclass(frozen=True, slots=True)

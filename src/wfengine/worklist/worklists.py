@@ -6,7 +6,8 @@ activity, None when it has none), oldest first. Reads only.
 
 A deadline is the activity's own (its ``Deadline`` elements): a boundary timer attached to it
 is an event on its way, not when the work is due. An asynchronous deadline that fired and left
-the work open still says when it was due (read from its ``deadline.fired`` event); a
+the work open still says when it was due (read from its ``deadline.fired`` event, which
+records it; one recorded before it did says when the deadline fired); a
 multi-instance activity's items are due when the activity is (its deadlines are the
 container's, which spans them).
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wfengine.runtime.compiled import CActivity
+from wfengine.runtime.deadline_events import fired_due
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
@@ -70,8 +72,10 @@ def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry
         if not with_deadlines:
             continue
         for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
-            if fired.activity_instance_id is not None:
-                _earliest(due, fired.activity_instance_id, fired.at)
+            if fired.activity_instance_id is not None:  # (an event before the due time
+                # was kept says only when the deadline fired)
+                at = fired_due(fired.detail) or fired.at
+                _earliest(due, fired.activity_instance_id, at)
         if any(i.mi_index is not None for i in with_deadlines):
             containers = {
                 a.activity_id: a.id

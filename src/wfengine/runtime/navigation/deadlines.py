@@ -148,7 +148,9 @@ class Deadlines(NavigatorBase):
         dl = ai.act.deadlines[timer.deadline_index]
         ct = self._exception_transition(ai.act, dl.exception_name)
         ai.late = True
-        inst.changes.append(change(self.now, DeadlineFired(dl.exception_name), ai.id, ai.act.id))
+        # (when it was due: it fires late when the instance was suspended over it)
+        fired = DeadlineFired(dl.exception_name, timer.due)
+        inst.changes.append(change(self.now, fired, ai.id, ai.act.id))
         if ct is None:
             inst.changes.append(
                 change(self.now, DeadlineUnhandled(dl.exception_name), ai.id, ai.act.id)
