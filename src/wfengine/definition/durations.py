@@ -60,13 +60,7 @@ def parse_duration(text: str) -> timedelta | None:
 
     A literal longer than :data:`MAX_DURATION` is not read as one either.
     """
-    text = text.strip()
-    if not text or len(text) > 200:
-        return None
-    try:
-        found = _iso(text) if text[0] in "Pp" else _quantities(text)
-    except OverflowError:  # more days than a timedelta holds
-        return None
+    found = _length(text)
     if found is None or found > MAX_DURATION:
         return None
     return found
@@ -81,13 +75,7 @@ def too_long_to_wait(text: str) -> str | None:
     for :func:`parse_duration`, and would be read as an expression naming a field
     ``P3000000D``; one up to it would be waited for, though the same length computed by an
     expression is an incident."""
-    text = text.strip()
-    if not text or len(text) > 200:
-        return None
-    try:
-        found = _iso(text) if text[0] in "Pp" else _quantities(text)
-    except OverflowError:  # more days than a timedelta holds
-        found = timedelta.max
+    found = _length(text)
     if found is None or found <= LONGEST_WAIT:
         return None
     return (
@@ -95,6 +83,18 @@ def too_long_to_wait(text: str) -> str | None:
         f"{LONGEST_WAIT.days:,} days, 100 years): for a later moment write an expression "
         "giving the date"
     )
+
+
+def _length(text: str) -> timedelta | None:
+    """The length a duration literal writes, however long (``timedelta.max`` for one longer
+    than a timedelta holds); None when ``text`` is no duration literal."""
+    text = text.strip()
+    if not text or len(text) > 200:
+        return None
+    try:
+        return _iso(text) if text[0] in "Pp" else _quantities(text)
+    except OverflowError:  # more days than a timedelta holds
+        return timedelta.max
 
 
 def counts_months_or_years(text: str) -> bool:
