@@ -191,8 +191,8 @@ def read_duration(
     text = text.strip()
     why = too_long_to_wait(text)  # (a literal longer than any deadline or timer may wait)
     if why is not None:
-        pass
-    elif counts_months_or_years(text):
+        return _refused(text, why)
+    if counts_months_or_years(text):
         why = (
             "it counts months or years, whose length varies, and wfengine does not read "
             "those as a duration: write days or weeks (P30D, P52W), or an expression giving "
