@@ -184,8 +184,10 @@ class StepPlan:
                     self.correlations.extend(rows.correlation_rows(inst))
         self.items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
         self.item_rows = [rows.work_item_row(item) for item in self.items.values()]
-        #: the worklist index: offer rows for items offered now and not before (new or
-        #: released), and the ids of items offered before and not now (claimed, completed...)
+        #: the worklist index: offer rows to insert, for items offered now and not before (new
+        #: or released), and ids of items whose rows go, offered before and not now (claimed,
+        #: completed...); an item offered to other users (escalation, four eyes) is in both,
+        #: its rows deleted and written again
         self.offers: list[dict[str, Any]] = []
         self.unoffered: list[str] = []
         for item in self.items.values():
@@ -196,14 +198,8 @@ class StepPlan:
                 else:
                     self.unoffered.append(item.id)
             elif offered and item.assignees != unit.stored_assignees(item.id):
-                before = set(unit.stored_assignees(item.id))
-                if before <= set(item.assignees):  # offered to more (escalation)
-                    self.offers.extend(
-                        r for r in rows.offer_rows(item) if r["user_id"] not in before
-                    )
-                else:  # offered to fewer (four eyes): its rows written again
-                    self.unoffered.append(item.id)
-                    self.offers.extend(rows.offer_rows(item))
+                self.unoffered.append(item.id)  # deleted before the inserts run
+                self.offers.extend(rows.offer_rows(item))
         cancelled = set(step.timers_cancelled)
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
@@ -420,8 +416,7 @@ class StepWriter:
         (gone again once another command changed the instance: the step then counts as not
         stored, and trying it again meets the newer row as a lost race)."""
         marker = plan.marker
-        if marker is None:
-            return False
+        assert marker is not None  # registered only for a plan with one
         kind, key, number, value = marker
         params = {"m_id": key, "m_n": number, "m_v": value}
         return conn.execute(self._landed[kind], params).first() is not None
