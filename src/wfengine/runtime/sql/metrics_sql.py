@@ -95,8 +95,8 @@ WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at I
 """
 
 #: the version of a row's process instance, read for the rows of an activity that is
-#: multi-instance in some versions only (``{mixed}``: their ids as bound parameters)
-_ROW_VERSION = """CASE WHEN mi_index IS NULL AND activity_id IN ({mixed}) THEN (
+#: multi-instance in some versions only (``:mixed``: their ids, an expanding parameter)
+_ROW_VERSION = """CASE WHEN mi_index IS NULL AND activity_id IN :mixed THEN (
            SELECT p.definition_version FROM process_instances AS p
            WHERE p.id = activity_instances.instance_id) END"""
 
@@ -187,14 +187,11 @@ def activity_durations(
     start = "COALESCE(running_at, started_at)"
     params: dict[str, Any] = {"process_id": process_id}
     window, binds = _window("completed_at", since, until, params)
-    mixed = sorted(multi.some)
-    for n, act in enumerate(mixed):
-        params[f"mixed_{n}"] = act
-    version = (
-        _ROW_VERSION.format(mixed=", ".join(f":mixed_{n}" for n in range(len(mixed))))
-        if mixed
-        else "NULL"
-    )
+    version = "NULL"
+    if multi.some:
+        params["mixed"] = sorted(multi.some)
+        binds.append(sa.bindparam("mixed", expanding=True))
+        version = _ROW_VERSION
     stmt = sa.text(
         _DURATIONS_QUERY.format(
             window=window,
@@ -243,10 +240,6 @@ def multi_instance_activities(
         frozenset(multi.keys() - single),
         {act: frozenset(vs) for act, vs in multi.items() if act in single},
     )
-
-
-#: the name the SQL store imports
-multi_instance_everywhere = multi_instance_activities
 
 
 def _window(

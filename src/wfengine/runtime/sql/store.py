@@ -65,7 +65,7 @@ from wfengine.runtime.sql.metrics_sql import (
     InstanceStats,
     activity_durations,
     instance_stats,
-    multi_instance_everywhere,
+    multi_instance_activities,
     user_stats,
 )
 from wfengine.runtime.sql.migrate import check_schema
@@ -455,7 +455,7 @@ class SqlStore(StoreOutbox):
     ) -> dict[str, list[tuple[float, float, bool]]]:
         """Each completed activity instance's waiting and processing time (metrics_sql)."""
         versions, read = self.versions(process_id), partial(self.deployment, process_id)
-        multi = multi_instance_everywhere(versions, read)
+        multi = multi_instance_activities(versions, read)
         return activity_durations(self._db, process_id, since, until, multi)
 
     def instance_stats(
