@@ -21,9 +21,9 @@ from wfengine.errors import (
     IllegalStateError,
     ParameterMappingError,
 )
-from wfengine.runtime.compiler import SPLIT_FIRST, CTransition
+from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import IncidentAborted, IncidentSkipped, change
+from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
@@ -33,8 +33,15 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.values import check_storable
+from wfengine.runtime.work_rules import OFFER
 
 _T = TypeVar("_T")
+
+#: what marks a person's round of an activity instance in its trail (see
+#: :func:`offer_opened_as_run`)
+_ROUND = frozenset(
+    {EventKind.WORK_ITEM_OFFERED, EventKind.WORK_ITEM_COMPLETED, EventKind.ACTIVITY_ITERATION}
+)
 
 
 class IncidentCommands(EngineBase):
@@ -56,7 +63,7 @@ class IncidentCommands(EngineBase):
                     subject, f"in an instance that is {inst.state.value}", "retry"
                 )
             nav = self._nav()
-            nav.retry(incident)
+            nav.retry(incident, offer=offer_opened_as_run(self, inst, incident))
             self._commit(nav)
 
         self._command(body)
@@ -170,6 +177,16 @@ def skip_incident(
         if incident.resolved:
             raise IllegalStateError(subject, "resolved", "skip")
         decision = incident.operation == "leave"
+        if incident.operation == OFFER or offer_opened_as_run(engine, inst, incident):
+            # its work was never offered to anyone: nobody did the person's part for the
+            # skip to stand in for (four eyes would be bypassed, whatever the operator's
+            # rights); the answer is a retry once someone may have it, or abort
+            raise IllegalStateError(
+                subject,
+                "an offer of a person's work that reached no one (it cannot be done without "
+                "them); retry it once someone may have the work, or abort the instance",
+                "skip",
+            )
         if incident.activity_instance_id is None or not (decision or incident.operation == "run"):
             raise IllegalStateError(
                 subject,
@@ -199,6 +216,29 @@ def skip_incident(
         engine._commit(nav)
 
     engine._command(body)
+
+
+def offer_opened_as_run(engine: EngineBase, inst: ProcessInstance, incident: Incident) -> bool:
+    """Whether ``incident``, of operation ``run``, is an offer's: an engine before offers had
+    an operation of their own (:data:`~wfengine.runtime.work_rules.OFFER`) opened them as
+    ``run``, and the organisation changing still may. Only an activity a person starts is
+    offered before its work runs; for a manual-start Tool, whose applications run after the
+    person, a failure that names no application is the offer's unless the person's completion
+    is the latest of the activity instance's offers, completions and iterations in the trail
+    (read only here, on this unusual path)."""
+    aid = incident.activity_instance_id
+    if incident.operation != "run" or aid is None or incident.application_id is not None:
+        return False
+    ai = inst.activities.get(aid)
+    if ai is None or not ai.act.offer_first:
+        return False
+    if ai.act.kind != KIND_TASK:
+        return True  # its work is the person's, and only the offer could fail
+    last = None
+    for event in engine.store.audit(inst.id):
+        if event.activity_instance_id == aid and event.kind in _ROUND:
+            last = event.kind
+    return last != EventKind.WORK_ITEM_COMPLETED
 
 
 def _chosen_ways(

@@ -21,7 +21,8 @@ administrator does):
   performs such an activity while the item is offered to them is no longer offered it. An
   offer that would then reach no one (everyone it is for performed the excluded work) is an
   incident, as an offer to a performer typed at run time that names no one is: the work would
-  wait for ever, offered to no one; retrying it offers the work afresh;
+  wait for ever, offered to no one; retrying it offers the work afresh (:data:`OFFER`: never
+  the activity's applications in the person's stead), and it cannot be skipped;
 * a **completion** writes only the data fields its activity declares writable
   (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
   without a user, may write any).
@@ -53,6 +54,12 @@ class Supervision(Protocol):
 
     def knows(self, user_id: str) -> bool: ...
 
+
+#: the operation of an incident opened while offering an activity's work (it would reach no
+#: one, a performer typed at run time names no one, the directory failed): retrying it offers
+#: the work again, and only that (a manual-start Tool's applications run after the person);
+#: skipping it is refused, as the person's part cannot be done without a person
+OFFER = "offer"
 
 #: directory class -> does it answer :class:`Supervision`'s questions
 _SUPERVISES: dict[type, bool] = {}

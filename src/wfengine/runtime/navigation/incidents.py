@@ -26,6 +26,7 @@ from wfengine.runtime.navigation.base import (
     _Failure,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
+from wfengine.runtime.work_rules import OFFER
 
 
 class Incidents(NavigatorBase):
@@ -139,7 +140,12 @@ class Incidents(NavigatorBase):
         failed = ApplicationFailed(app_id, attempt, _masked(message, inst), None)
         inst.changes.append(change(now, failed, aid, act_id))
 
-    def retry(self, incident: Incident) -> None:
+    def retry(self, incident: Incident, *, offer: bool = False) -> None:
+        """Redo what ``incident`` says failed (its ``operation``), the incident resolved as
+        retried. ``offer``: it is an offer's that was opened as ``run`` (by an engine before
+        offers had an operation of their own: :data:`OFFER`), so the person's work is offered
+        again, as for :data:`OFFER` (the caller tells: see
+        :func:`wfengine.runtime.incident_commands.offer_opened_as_run`)."""
         inst = self.instance(incident.instance_id)
         self.touch(inst)
         incident.resolved = True
@@ -186,6 +192,8 @@ class Incidents(NavigatorBase):
                 self._leave(ai, traced=ai.act.loop is not None)
         elif incident.operation == "assign":
             self._start_activity(ai)
+        elif offer or incident.operation == OFFER:  # the person's part, offered again alone
+            self._offer(ai)
         elif incident.operation == "loop":
             try:
                 again = self._loop_condition(ai)

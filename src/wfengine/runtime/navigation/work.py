@@ -49,6 +49,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemEscalated,
 )
 from wfengine.runtime.work_rules import (
+    OFFER,
     excluded_performers,
     nobody_left,
     responsible,
@@ -76,7 +77,7 @@ class Work(NavigatorBase):
             else:
                 assignees, holder = self._assign(ai, act.assignment)
         except _Failure as exc:
-            self._incident(inst, ai, act.id, "run", exc.message)
+            self._incident(inst, ai, act.id, OFFER, exc.message)
             return
         except Exception as exc:  # the host's directory: any failure of it
             # an organisation server that does not answer: the work waits for it, with an
@@ -86,7 +87,7 @@ class Work(NavigatorBase):
                 inst,
                 ai,
                 act.id,
-                "run",
+                OFFER,
                 f"{ai.place()}: the directory failed to say who may do it "
                 f"({type(exc).__name__}: {exc}); retry the incident once it answers",
             )
@@ -392,7 +393,7 @@ class Work(NavigatorBase):
         self.step.outbox.append(withdrawn)
         inst.changes.append(change(self.now, WorkItemCancelled(item.id), ai.id, ai.act.id))
         ai.work_item = None
-        self._incident(inst, ai, ai.act.id, "run", nobody_left(ai, excluded, assignees))
+        self._incident(inst, ai, ai.act.id, OFFER, nobody_left(ai, excluded, assignees))
         return False
 
     def _four_eyes_now(self, inst: ProcessInstance, activity_id: str) -> None:
