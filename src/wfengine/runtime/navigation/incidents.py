@@ -204,8 +204,13 @@ class Incidents(NavigatorBase):
                 self._agenda.append((_OP_BODY, ai, None))
             else:  # each iteration that ran is in the trace already; none: it never ran
                 self._leave(ai, traced=True)
-        elif ai.act.loop is not None and ai.act.loop.multi and ai.mi is None:
-            self._start_multi(ai)
+        elif (
+            ai.act.loop is not None
+            and ai.act.loop.multi
+            and ai.mi is None
+            and ai.mi_parent is None  # (one of its instances runs its work, as any activity)
+        ):
+            self._start_multi(ai)  # its count could not be had: counted again
         else:
             # through the agenda, so an engine that defers automatic work leaves the call
             # to a worker; a Tool whose person already did their part only calls again
