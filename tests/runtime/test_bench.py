@@ -77,6 +77,7 @@ def test_growth_bench_quick_reports_every_series() -> None:
         ("LOOP", "sqlite"),
         ("STORED", "sqlite"),
         ("DEPLOY", "memory"),
+        ("ORJOIN", "memory"),
     }
     for r in rows:
         assert r["us_per_step"] > 0 and r["peak_mb"] > 0 and r["ratio_to_smallest"] > 0
