@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.runtime.conftest import run
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
@@ -102,3 +104,18 @@ def test_closing_the_activity_of_a_stopped_call_resolves_its_incident(engine: En
     assert engine.instance(iid).state is ProcessState.RUNNING  # the clerk's branch goes on
     assert engine.incidents(iid) == []
     assert engine.jobs(iid) == []  # the parked call went with its activity
+
+
+def test_a_naive_start_time_for_a_stopped_call_is_refused_naming_the_job(
+    engine: Engine,
+) -> None:
+    iid = _called(engine)
+    now = engine.clock.now()
+    [job] = engine.store.claim_jobs("host:1:child", now, now + timedelta(seconds=60), 1)
+    naive = now.replace(tzinfo=None)
+    with pytest.raises(ValueError, match=rf"naive datetime .*{job.id}.*aware datetimes only"):
+        engine.abandon_job(job.id, REASON, started_at=naive)
+    assert engine.incidents(iid) == []  # nothing was recorded
+    engine.abandon_job(job.id, REASON, started_at=now)  # an aware one is taken
+    [incident] = engine.incidents(iid)
+    assert REASON in incident.message

@@ -24,6 +24,16 @@ class Clock(Protocol):
         ...
 
 
+def require_aware(value: datetime, what: str = "") -> datetime:
+    """``value``, refused with a :class:`ValueError` when it is naive (no UTC offset): the
+    stores keep, and compare, aware datetimes only. ``what``, if given, names the value in
+    the message (``"started_at of job 'j-1'"``)."""
+    if value.utcoffset() is None:
+        named = f" ({what})" if what else ""
+        raise ValueError(f"naive datetime {value!r}{named}: the engine stores aware datetimes only")
+    return value
+
+
 def check_clock(clock: Clock) -> None:
     """Refuse a clock whose time is not timezone-aware, when an engine is built with it.
 

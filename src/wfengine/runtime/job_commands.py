@@ -22,6 +22,7 @@ from wfengine.errors import (
     StoreUnavailableError,
     WorkflowError,
 )
+from wfengine.runtime.clock import require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import (
@@ -270,6 +271,8 @@ class JobCommands(EngineBase):
         run began, if known: the ``application.invoked`` record of an ``invoke`` job's call,
         which its own command never committed, is dated then (else now, with the incident).
         """
+        if started_at is not None:
+            require_aware(started_at, f"started_at of job {job_id!r}")
         job = self.store.job(job_id)
         if job is None:
             raise NotFoundError("job", job_id)

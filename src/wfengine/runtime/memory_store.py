@@ -21,6 +21,7 @@ from typing import Any
 from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
+from wfengine.runtime.clock import require_aware
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.ids import IdGenerator, SequentialIds
 from wfengine.runtime.instance import (
@@ -338,7 +339,7 @@ class MemoryStore(StoreOutbox):
         job.lock_owner = None
         job.lock_expires_at = None
         if due is not None and due != job.due:
-            _aware(due)
+            require_aware(due)
             job.due = due
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
 
@@ -525,18 +526,12 @@ class MemoryStore(StoreOutbox):
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
 
 
-def _aware(due: datetime) -> None:
-    """Refuse a naive due time, as the SQL store does: one in the job heap would make every
-    later comparison (every clock move, every worker's poll) raise."""
-    if due.utcoffset() is None:
-        raise ValueError(f"naive datetime {due!r}: the engine stores aware datetimes only")
-
-
 def _refuse_naive(step: Step) -> None:
-    """Refuse a step that would queue a job at a naive time (see :func:`_aware`)."""
+    """Refuse a step that would queue a job at a naive time, as the SQL store does: one in
+    the job heap would make every later comparison (every clock move, every poll) raise."""
     for timer in step.timers_set:
-        _aware(timer.due)
+        require_aware(timer.due)
     for job in step.jobs:
-        _aware(job.due)
+        require_aware(job.due)
     if step.job_again_at is not None:
-        _aware(step.job_again_at)
+        require_aware(step.job_again_at)

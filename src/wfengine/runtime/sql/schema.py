@@ -25,15 +25,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from wfengine.runtime.clock import require_aware
+
 #: the Alembic revision the code needs (the head of migrations/versions)
 SCHEMA_REVISION = "0015"
 
 
 def utc(value: datetime) -> datetime:
     """``value`` in UTC; a naive datetime is refused (the engine stores aware ones only)."""
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r}: the engine stores aware datetimes only")
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
+    if value.tzinfo is UTC:
+        return value
+    return require_aware(value).astimezone(UTC)
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
