@@ -199,6 +199,7 @@ def test_a_performer_value_that_names_someone_who_left_is_an_incident(engine: En
     assert done.replaced_by is None and engine.work_items(iid) == []
     (incident,) = engine.incidents(iid)
     assert incident.id == done.incident and "'carol'" in incident.message
+    assert incident.operation == "offer"  # a retry offers the work again, and only that
     engine.set_data(iid, {"person": "mia"})
     engine.retry_incident(incident.id)  # the work is offered afresh
     (after,) = engine.work_items(iid)

@@ -111,7 +111,9 @@ class Incident:
 
     ``operation`` says what retrying does: ``"leave"`` re-chooses the outgoing transitions of a
     finished activity (and makes its End assignments), ``"run"`` runs the activity's work
-    again, ``"assign"`` makes its Start assignments and starts it, ``"loop"`` re-evaluates a
+    again, ``"offer"`` offers the activity's work to people again (an offer that failed: four
+    eyes leaving no one, a performer naming no one, the directory failing) and does nothing
+    else, ``"assign"`` makes its Start assignments and starts it, ``"loop"`` re-evaluates a
     loop condition, ``"join"`` re-evaluates a Complex join, ``"continue"`` resumes work parked
     when a command exceeded its step budget, ``"job"`` runs again a job whose run failed (or
     was stopped for running too long), ``"deadlock"`` cannot be retried.

@@ -41,7 +41,7 @@ from wfengine.runtime.instance import ActivityInstance, ProcessInstance, WorkIte
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.work_item_events import WorkItemCancelled
-from wfengine.runtime.work_rules import supervision_of
+from wfengine.runtime.work_rules import OFFER, supervision_of
 
 if TYPE_CHECKING:
     from wfengine.runtime.navigation import Navigator
@@ -112,7 +112,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
                 inst,
                 ai,
                 ai.act.id,
-                "run",
+                OFFER,
                 f"{ai.place()}: offered again as the organisation changed, but who may do it "
                 f"cannot be told ({message}); retry the incident once it can",
             )
