@@ -110,8 +110,7 @@ def test_the_stored_instance_keeps_which_fields_it_hides_only_when_there_are_som
 def test_an_application_call_knows_which_of_its_parameters_carry_such_a_secret() -> None:
     """What a called instance's application calls hide besides their spec's secrets: the
     parameters whose expression reads such a field, or that write to one."""
-    from wfengine.applications.redaction import secret_params
-    from wfengine.applications.specs import ParamSpec
+    from wfengine.applications.specs import ParamSpec, ToolSpec
     from wfengine.definition.model import ParameterMode
     from wfengine.definition.reading import ReadKind
     from wfengine.runtime.evaluation import CompiledExpression
@@ -123,8 +122,9 @@ def test_an_application_call_knows_which_of_its_parameters_carry_such_a_secret()
             value = CompiledExpression(reads, "", lambda v, n: None, names, ReadKind.EXPRESSION)
         return ParamSpec(formal, ParameterMode.INOUT, None, False, False, value, target)
 
-    params = [param("a", "pin"), param("b", "other"), param("c", None, "pin"), param("d", None)]
-    assert secret_params(params, frozenset({"pin"})) == {"a", "c"}
+    params = (param("a", "pin"), param("b", "other"), param("c", None, "pin"), param("d", None))
+    spec = ToolSpec("app", None, 0, params)
+    assert spec.secret_formals(frozenset({"pin"})) == {"a", "c"}
 
 
 def test_the_called_instances_calls_work_items_and_data_changes_hide_the_secret(

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
-from typing import Any, Protocol
+from typing import Any
 
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE
 from wfengine.definition.model import Application, DataField
@@ -128,23 +128,23 @@ def masked_text(text: str, values: Iterable[Any]) -> str:
     too: every run of at least :data:`PART` characters that is part of one (an expression's
     ``int(iban[5:])`` fails quoting the digits after the country code); a number only whole.
     Only a failure's text is masked: the cost is never on a command's normal path."""
-    found: set[str] = set()
-    texts: set[str] = set()
+    texts: set[str] = set()  # each text's forms
+    numbers: set[str] = set()
     for value in values:
         for leaf in _leaves(value, [AUDIT_ITEMS]):
             if isinstance(leaf, str):
-                forms = {
-                    leaf,
-                    json.dumps(leaf)[1:-1],
-                    json.dumps(leaf, ensure_ascii=False)[1:-1],
-                    repr(leaf)[1:-1],
-                }
-                found |= forms
-                texts |= forms
+                texts.update(
+                    (
+                        leaf,
+                        json.dumps(leaf)[1:-1],
+                        json.dumps(leaf, ensure_ascii=False)[1:-1],
+                        repr(leaf)[1:-1],
+                    )
+                )
             else:
-                found.add(str(leaf))
+                numbers.add(str(leaf))
     # the longest first: a secret that contains another is hidden whole
-    for secret in sorted(found, key=len, reverse=True):
+    for secret in sorted(texts | numbers, key=len, reverse=True):
         if len(secret) >= 3 and secret in text:
             text = text.replace(secret, REDACTED)
     return _masked_parts(text, [t for t in texts if len(t) > PART])
@@ -201,29 +201,6 @@ def sensitive_formals(app: Application) -> frozenset[str]:
     """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute."""
     text = app.extended_attribute(SENSITIVE_ATTRIBUTE) or ""
     return frozenset(t for t in re.split(r"[\s,]+", text) if t)
-
-
-class _Param(Protocol):
-    """What :func:`secret_params` reads of a parameter spec (``specs.ParamSpec``)."""
-
-    @property
-    def formal(self) -> str: ...
-    @property
-    def value(self) -> Any: ...
-    @property
-    def target(self) -> str | None: ...
-
-
-def secret_params(params: Iterable[_Param], fields: frozenset[str]) -> frozenset[str]:
-    """The formal parameters of a call's ``params`` that read one of ``fields`` or are
-    written to one: an instance's fields as secret as those its process marks (a subflow's
-    formal parameters given a caller's secret), which the call's own spec does not know."""
-    return frozenset(
-        p.formal
-        for p in params
-        if p.target in fields
-        or (p.value is not None and not fields.isdisjoint(getattr(p.value, "names", ())))
-    )
 
 
 def is_sensitive_field(field: DataField) -> bool:

@@ -77,6 +77,17 @@ class ToolSpec:
             self, "sensitive", frozenset(p.formal for p in self.params if p.sensitive)
         )
 
+    def secret_formals(self, fields: frozenset[str]) -> frozenset[str]:
+        """The formal parameters that read one of ``fields`` or are written to one: an
+        instance's fields as secret as those its process marks (a subflow's formal parameters
+        given a caller's secret), which this spec, built with the process, does not know."""
+        return frozenset(
+            p.formal
+            for p in self.params
+            if p.target in fields
+            or (p.value is not None and not fields.isdisjoint(getattr(p.value, "names", ())))
+        )
+
 
 #: a name in an actual parameter's expression (a field it reads, or a word of no importance)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -38,7 +38,7 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_values, failure_text, plain, secret_params
+from wfengine.applications.redaction import audit_values, failure_text, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
@@ -143,7 +143,7 @@ def run_tools(
         key = f"{inst.id}:{call_key}/{ai.iterations}/{spec.position}{inst.call_stamp()}"
         sensitive = spec.sensitive
         if inst.sensitive_extra:  # a subflow's formal parameters given a caller's secret
-            sensitive = sensitive | secret_params(spec.params, inst.sensitive_extra)
+            sensitive = sensitive | spec.secret_formals(inst.sensitive_extra)
         if binding.asynchronous or spec.asynchronous:
             # inputs are taken now, as the activity reaches the call: what the job sends does
             # not depend on data that other branches change while it waits to be run; the job
