@@ -107,8 +107,8 @@ class ReadContext:
             diagnostics.make(code, message, line=line, element_id=element_id, file=self.source)
         )
 
-    def text_of(self, el: etree._Element) -> str | None:
-        """The text of an element the model holds as a string; structure on it is reported."""
+    def _text_only(self, el: etree._Element) -> None:
+        """Report element content on ``el``, an element the model holds only the text of."""
         if element_children(el):
             self.warn(
                 "xpdl-unreadable",
@@ -116,6 +116,10 @@ class ReadContext:
                 "only its text is kept",
                 el,
             )
+
+    def text_of(self, el: etree._Element) -> str | None:
+        """The text of an element the model holds as a string; structure on it is reported."""
+        self._text_only(el)
         Cursor(self, el).drop_attrs()
         return element_text(el)
 
@@ -124,13 +128,7 @@ class ReadContext:
         its indentation, line breaks and leading or trailing spaces are the author's, so a
         written file keeps them. None only when it has no text at all. Structure on it is
         reported, as :meth:`text_of` does."""
-        if element_children(el):
-            self.warn(
-                "xpdl-unreadable",
-                f"<{local_name(el)}> at line {line_of(el)} has element content; "
-                "only its text is kept",
-                el,
-            )
+        self._text_only(el)
         Cursor(self, el).drop_attrs()
         return all_text(el) or None
 
@@ -140,13 +138,7 @@ class ReadContext:
         For expression-like elements (DeadlineDuration, Expression) whose attributes
         (ScriptType, ScriptGrammar, ...) the model keeps beside the text.
         """
-        if element_children(el):
-            self.warn(
-                "xpdl-unreadable",
-                f"<{local_name(el)}> at line {line_of(el)} has element content; "
-                "only its text is kept",
-                el,
-            )
+        self._text_only(el)
         return element_text(el), Cursor(self, el).extra_attrs()
 
     def unreadable(self, el: etree._Element, why: str) -> None:
