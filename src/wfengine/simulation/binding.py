@@ -209,21 +209,16 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
     return read
 
 
-def _gateway(activity: Activity) -> GatewayType | None:
-    """The split type of ``activity`` as the compiler reads it: its Split, else its Route's."""
-    return activity.split_gateway
-
-
 def _exclusive(activity: Activity) -> bool:
     """Does ``activity`` take exactly one way out (an Exclusive split, or an exclusive Route)?
     (An Inclusive split's probabilities are each way's own.)"""
-    return _gateway(activity) is GatewayType.EXCLUSIVE
+    return activity.split_gateway is GatewayType.EXCLUSIVE
 
 
 def _parallel(activity: Activity, out: Sequence[Transition]) -> bool:
     """Does ``activity`` take every way out, whatever the data (a Parallel split, or no split
     and no condition on any way)?"""
-    gateway = _gateway(activity)
+    gateway = activity.split_gateway
     if gateway is not None:
         return gateway is GatewayType.PARALLEL
     return all(t.condition is None for t in out)

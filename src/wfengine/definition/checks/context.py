@@ -28,7 +28,6 @@ from wfengine.definition.model import (
     ActivitySet,
     Application,
     ConditionType,
-    GatewayType,
     Package,
     Transition,
     WorkflowProcess,
@@ -117,19 +116,6 @@ class Scope:
                 for node in nodes:
                     graph.add_edge(node, catchers[name], key=f"<link {name}>")
         return graph
-
-
-def split_type(activity: Activity) -> GatewayType | None:
-    """How the activity chooses among its outgoing transitions, when stated.
-
-    As the engine runs it: :attr:`~wfengine.definition.model.Activity.split_gateway`.
-    """
-    return activity.split_gateway
-
-
-def join_type(activity: Activity) -> GatewayType | None:
-    """How the activity waits for its incoming transitions, when stated (see :func:`split_type`)."""
-    return activity.join_gateway
 
 
 def condition_kind(transition: Transition) -> ConditionType | None:

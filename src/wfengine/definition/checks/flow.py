@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from wfengine.definition.checks.context import Context, Scope, join_type, split_type
+from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import condition_text
 from wfengine.definition.graph import (
@@ -553,7 +553,7 @@ def _branch_origin(graph: nx.MultiDiGraph[str], node: str) -> str | None:
     while node not in seen:
         seen.add(node)
         activity = activity_of(graph, node)
-        if split_type(activity) is GatewayType.EXCLUSIVE and graph.out_degree(node) > 1:
+        if activity.split_gateway is GatewayType.EXCLUSIVE and graph.out_degree(node) > 1:
             return node
         if graph.out_degree(node) != 1 or graph.in_degree(node) != 1:
             return None
@@ -572,7 +572,7 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
         graph = scope.graph
         for node in graph:
             activity = activity_of(graph, node)
-            if join_type(activity) is not GatewayType.PARALLEL or graph.in_degree(node) < 2:
+            if activity.join_gateway is not GatewayType.PARALLEL or graph.in_degree(node) < 2:
                 continue
             origins = {_branch_origin(graph, pred) for pred, _ in graph.in_edges(node)}
             if len(origins) != 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from wfengine.definition.checks.context import Context, Scope, condition_kind, split_type
+from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import ConditionType, GatewayType, Route, Transition
 from wfengine.definition.model_processes import choosing_ways, left_empty
@@ -185,7 +185,7 @@ def check_unused_conditions(ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         outgoing = _outgoing(scope)
         for activity in scope.activities:
-            if split_type(activity) is not GatewayType.PARALLEL:
+            if activity.split_gateway is not GatewayType.PARALLEL:
                 continue
             for transition in outgoing.get(activity.id, ()):
                 kind = condition_kind(transition)
