@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.runtime.conftest import complete_all, run
 from wfengine import Engine, PackageBuilder, ProcessState, VirtualClock
 from wfengine.definition.build_flow import FlowBuilder
@@ -69,6 +71,20 @@ def test_a_message_catch_with_no_way_in_waits_beside_the_other_starts(engine: En
     complete_all(engine, iid)
     assert engine.instance(iid).data["c"] == 1
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_message_catch_with_no_way_in_is_no_message_start_event(engine: Engine) -> None:
+    # it waits in a running instance; a message by that name starts no new instance there
+    from wfengine.errors import NotFoundError
+
+    pb, p = _package()
+    p.activity("task1", performer="clerk")
+    p.intermediate("order", message="order").activity("auto", script="c = c + 1")
+    p.sequence("order", "auto")
+    engine.deploy(pb.build())
+    with pytest.raises(NotFoundError, match="Message start event"):
+        engine.start_by_message("order")
+    assert engine.instance_summaries() == []
 
 
 def test_a_timer_start_event_beside_a_none_one_is_still_another_way_in(engine: Engine) -> None:

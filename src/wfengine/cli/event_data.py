@@ -47,7 +47,7 @@ def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
     if taking == "message":
         return name in compiled.messages_caught()
     if taking == "start":
-        return any(compiled.graph.activities[i].message == name for i in compiled.graph.starts)
+        return bool(compiled.graph.message_starts(name))
     from wfengine.runtime.navigation.events import catches_signal
 
     graphs = (compiled.graph, *compiled.activity_graph.values())

@@ -101,9 +101,7 @@ class ActivityCommands(EngineBase):
         broken: list[str] = []
         for process_id, deployed in self._latest_deployed(broken):
             graph = deployed.compiled.graph
-            found.extend(
-                (process_id, idx) for idx in graph.starts if graph.activities[idx].message == name
-            )
+            found.extend((process_id, idx) for idx in graph.message_starts(name))
         if not found:
             where = "in the deployed processes"
             if broken:  # the message may be one of theirs: say they were not looked into
@@ -118,7 +116,7 @@ class ActivityCommands(EngineBase):
         def body() -> str:
             deployed = self.startable(process_id)  # (an older version when only it is valid)
             graph = deployed.compiled.graph
-            starts = [i for i in graph.starts if graph.activities[i].message == name]
+            starts = graph.message_starts(name)
             if not starts:
                 where = f"in process {process_id!r} v{deployed.version}, the version valid now"
                 raise NotFoundError("Message start event", name, where)

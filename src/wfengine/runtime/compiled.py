@@ -19,6 +19,7 @@ from typing import Any
 
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.specs import ToolSpec
+from wfengine.definition.graph import is_triggered_start
 from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition, Participant
 from wfengine.errors import DataTypeError
 from wfengine.runtime.evaluation import CompiledExpression
@@ -362,6 +363,16 @@ class CGraph:
     #: the event sub-processes of this scope: block activities whose set is
     #: ``TriggeredByEvent``, armed while the scope runs, by their start event's trigger
     event_subs: tuple[CEventSub, ...] = ()
+
+    def message_starts(self, name: str) -> list[int]:
+        """The message start events of this scope that message ``name`` starts: start events
+        only (an intermediate catch with no way in, in a scope with no start events, begins
+        with the scope and waits; a message does not start an instance there)."""
+        return [
+            i
+            for i in self.starts
+            if self.activities[i].message == name and is_triggered_start(self.activities[i].model)
+        ]
 
 
 @dataclass(slots=True, eq=False)
