@@ -81,8 +81,6 @@ def read_package(
             raise
         raise XpdlLoadError(exc.diagnostic.model_copy(update={"file": source})) from None
     lines = exact_lines(data, tree)  # empty unless the document has more than 65,534 lines
-    if not lines:
-        return read_tree(tree, source=source, schema=schema)
     with true_lines(lines):
         return read_tree(tree, source=source, schema=schema)
 
