@@ -44,6 +44,7 @@ from wfengine.applications.redaction import REDACTED
 from wfengine.json_text import dumps
 from wfengine.runtime.history import state_entered
 from wfengine.runtime.store import AuditEvent
+from wfengine.runtime.work_item_events import WorkItemAllocated
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -330,13 +331,6 @@ def _xsd_double(value: float) -> str:
     return "NaN" if math.isnan(value) else "INF" if value > 0 else "-INF"
 
 
-def _given_to(event: AuditEvent) -> str | None:
-    """Who the engine allocated a work item to: its ``work_item.allocated`` names no user
-    (nobody claimed it) and the holder as ``to``."""
-    to = event.detail.get("to") if isinstance(event.detail, dict) else None
-    return to if isinstance(to, str) else None
-
-
 def _trace(
     instance_id: str,
     process_id: str | None,
@@ -357,7 +351,8 @@ def _trace(
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
         if user is None and event.kind == "work_item.allocated":
-            user = _given_to(event)  # the engine gave the item (a rule, work sent back)
+            # the engine gave the item (a rule, work sent back): nobody acted; it names the holder
+            user = WorkItemAllocated.of(event.detail).holder
         if ai is not None:
             if event.kind == "work_item.offered":
                 people.pop(ai, None)  # a new item (a loop's next round, work sent back)
