@@ -126,7 +126,7 @@ class _Plan:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.local = {p.id for p in package.workflow_processes}
-        self.taken: set[str] = {p.id for p in package.workflow_processes}
+        self.taken: set[str] = set()
         graphical: set[str] = {pool.id for pool in package.pools}
         for node in descendants(package):
             found = getattr(node, "id", None)
@@ -195,8 +195,8 @@ class _Plan:
     def process(self, p: WorkflowProcess) -> WorkflowProcess:
         sets = self.sets.get(p.id, {})
         wide = self._process_wide(p)
-        new_sets = tuple(self._scope(p, s.id, s, wide) for s in p.activity_sets)
-        top = self._scope(p, None, None, wide)
+        new_sets = tuple(self._scope(p, s, wide) for s in p.activity_sets)
+        top = self._scope(p, p, wide)
         assert isinstance(top, WorkflowProcess)
         start_set = dict(top.extra_attrs).get("DefaultStartActivitySetId")
         in_scope = self.activities.get((p.id, start_set), {})
@@ -211,13 +211,10 @@ class _Plan:
         return top.model_copy(update={"activity_sets": new_sets, "extra_attrs": extra_attrs})
 
     def _scope(
-        self,
-        p: WorkflowProcess,
-        set_id: str | None,
-        holder: ActivitySet | WorkflowProcess | None,
-        wide: Mapping[str, str],
+        self, p: WorkflowProcess, node: ActivitySet | WorkflowProcess, wide: Mapping[str, str]
     ) -> ActivitySet | WorkflowProcess:
-        node = holder if holder is not None else p
+        """``node``, an activity set of ``p`` or ``p``'s top level, with its new Ids."""
+        set_id = node.id if isinstance(node, ActivitySet) else None
         acts = self.activities.get((p.id, set_id), {})
         trans = self.transitions.get((p.id, set_id), {})
         activities = tuple(self._activity(p, a, acts, trans, wide) for a in node.activities)

@@ -100,8 +100,10 @@ def check_split_conditions(ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         for activity in scope.activities:
             split = activity.split
-            condition = (split.outgoing_condition or "").strip() if split is not None else ""
-            if split is None or not condition:
+            if split is None:
+                continue
+            condition = (split.outgoing_condition or "").strip()
+            if not condition:
                 continue
             yield make(
                 "split-condition-unused",

@@ -41,6 +41,7 @@ from wfengine.definition.xpdl.read_context import (
     element_text,
 )
 from wfengine.definition.xpdl.read_nodes import (
+    detached,
     is_xpdl,
     line_of,
     local_name,
@@ -449,8 +450,7 @@ def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[Xml
                     child,
                 )
             else:
-                node = to_xml_node(child, foreign=True)
-                aside.append(node.model_copy(update={"tail": None}) if node.tail else node)
+                aside.append(detached(child))
         parts.append(child.tail or "")
     for node in aside:
         ctx.warn(

@@ -265,6 +265,13 @@ def _default(uri: str | None) -> str:
     return uri or ""
 
 
+def detached(el: etree._Element) -> XmlNode:
+    """Vendor element ``el`` inside an element's text, kept verbatim without its tail: the
+    tail is part of the text around it."""
+    node = to_xml_node(el, foreign=True)
+    return node.model_copy(update={"tail": None}) if node.tail else node
+
+
 def text_around(el: etree._Element, inside: list[XmlNode]) -> str:
     """The text of expression element ``el`` outside its child elements (unstripped), which
     are appended to ``inside`` verbatim, without their tails: those are part of the text.
@@ -274,7 +281,6 @@ def text_around(el: etree._Element, inside: list[XmlNode]) -> str:
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str):
-            node = to_xml_node(child, foreign=True)
-            inside.append(node.model_copy(update={"tail": None}) if node.tail else node)
+            inside.append(detached(child))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -322,12 +322,8 @@ def extended_attributes(
     # (in a ``deprecated:Tool``, the wrapper and its items are 1.0 elements: see ``sub``)
     tag = q("ExtendedAttribute", WFENGINE_NS if own_namespace else _namespace_of(wrapper))
     for ea in attributes:
-        if ea.namespaces:
-            # the prefixes its value or text names, bound as they were in the source
-            declared = {prefix: uri for prefix, uri in ea.namespaces}
-            element = etree.SubElement(wrapper, tag, nsmap=declared)
-        else:
-            element = etree.SubElement(wrapper, tag)
+        # declaring the prefixes its value or text names, bound as they were in the source
+        element = etree.SubElement(wrapper, tag, nsmap=dict(ea.namespaces) or None)
         set_attrs(element, (("Name", ea.name), ("Value", ea.value)))
         # mixed content: the text leads, the elements' tails carry any later text
         element.text = ea.text
