@@ -99,6 +99,12 @@ def test_supervisors_nearest_first_and_never_oneself(org: Organisation) -> None:
     assert org.is_admin("root") and not org.is_admin("carol")
 
 
+def test_the_units_above_a_unit_are_it_and_its_parents_nearest_first(org: Organisation) -> None:
+    assert [u.id for u in org.units_above("south")] == ["south", "north", "sales"]
+    assert [u.id for u in org.units_above("sales")] == ["sales"]
+    assert org.units_above("nope") == []
+
+
 # --------------------------------------------------------------------------- the file
 
 

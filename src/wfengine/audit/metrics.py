@@ -350,31 +350,19 @@ def _groups(engine: Engine, people: dict[str, tuple[int, int]]) -> tuple[GroupMe
     find = getattr(engine.directory, "user", None)
     if find is None:
         return ()
-    unit_of = getattr(engine.directory, "unit", None)
+    above = getattr(engine.directory, "units_above", None)
     sums: dict[tuple[str, str], tuple[int, int]] = {}
     for user_id, (completed, holding) in people.items():
         user = find(user_id)
         if user is None:
             continue
         keys = [("role", r) for r in user.roles]
-        keys += [("unit", u) for u in _with_units_above(user.units, unit_of)]
+        units = user.units if above is None else [u.id for i in user.units for u in above(i)]
+        keys += [("unit", u) for u in dict.fromkeys(units)]  # each once, nearest first
         for key in keys:
             done, held = sums.get(key, (0, 0))
             sums[key] = (done + completed, held + holding)
     return tuple(GroupMetrics(k, i, *sums[(k, i)]) for k, i in sorted(sums))
-
-
-def _with_units_above(units: Iterable[str], unit_of: Any) -> list[str]:
-    """``units`` and every unit above them (``unit_of`` reads a unit and its ``parent``;
-    None: no hierarchy), each once."""
-    found: list[str] = []
-    for unit_id in units:
-        current: str | None = unit_id
-        while current is not None and current not in found:
-            found.append(current)
-            unit = unit_of(current) if unit_of is not None else None
-            current = getattr(unit, "parent", None)
-    return found
 
 
 def instance_figures(

@@ -100,6 +100,16 @@ class Organisation:
     def role_members(self, role_id: str) -> tuple[str, ...]:
         return self._roles.get(role_id, ())
 
+    def units_above(self, unit_id: str) -> list[OrgUnit]:
+        """The unit and its ancestors, nearest first (none for a unit it does not know; the
+        document has no parent cycles)."""
+        chain: list[OrgUnit] = []
+        unit = self._units.get(unit_id)
+        while unit is not None:
+            chain.append(unit)
+            unit = self._units.get(unit.parent) if unit.parent is not None else None
+        return chain
+
     def unit_members(self, unit_id: str) -> tuple[str, ...]:
         """The unit's members and those of every unit below it."""
         return self._unit_members.get(unit_id, ())
@@ -118,7 +128,7 @@ class Organisation:
             return ()
         found: list[str] = []
         for unit_id in user.units:
-            for unit in self._above(unit_id):
+            for unit in self.units_above(unit_id):
                 if unit.supervisor and unit.supervisor != user_id:
                     found.append(unit.supervisor)
         return self._ordered(found)
@@ -144,15 +154,6 @@ class Organisation:
             found.append(current)
             todo.extend(children.get(current, ()))
         return found
-
-    def _above(self, unit_id: str) -> list[OrgUnit]:
-        """The unit and its ancestors, nearest first (the document has no parent cycles)."""
-        chain: list[OrgUnit] = []
-        unit = self._units.get(unit_id)
-        while unit is not None:
-            chain.append(unit)
-            unit = self._units.get(unit.parent) if unit.parent is not None else None
-        return chain
 
     def _ordered(self, user_ids: Iterable[str]) -> tuple[str, ...]:
         """Without repeats, in the order of the file's users."""
