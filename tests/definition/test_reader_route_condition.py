@@ -190,3 +190,37 @@ def test_a_gateway_drawn_inclusive_with_an_exclusive_split_runs_as_drawn() -> No
     assert "'Inclusive'" in warning.message and "'Exclusive'" in warning.message
     agreeing = load_xpdl(_doc('GatewayType="Inclusive"', '<Split Type="Inclusive"/>'))
     assert not [d for d in validate(agreeing) if d.code == "gateway-conflict"]
+
+
+def test_a_complex_route_over_an_exclusive_join_runs_with_the_routes_condition() -> None:
+    # the Route's GatewayType is the gateway run (as for a gateway-conflict); its condition
+    # was dropped when the Join's Type decided, and the join waited for all three
+    package = load_xpdl(_doc(COMPLEX_FIRST, '<Join Type="Exclusive"/>'))
+    activity = package.process("wp").activity("cx")
+    assert activity.join_gateway is GatewayType.COMPLEX
+    assert activity.join is not None and activity.join.incoming_condition == "arrived >= 1"
+    assert isinstance(activity.body, Route) and activity.body.extra_attrs == ()
+    assert load_xpdl(dump_xpdl(package)) == package
+    engine = Engine(clock=VirtualClock())
+    engine.deploy(package)
+    instance_id = engine.start_process("wp")
+    first = next(i for i in engine.work_items(instance_id) if i.activity_id == "a")
+    engine.complete_work_item(first.id)
+    assert engine.trace(instance_id)[-3:] == ["a", "cx", "e"]
+
+
+def test_a_complex_routes_outgoing_condition_over_an_exclusive_split_is_the_splits() -> None:
+    package = load_xpdl(_doc(COMPLEX_OUT, '<Split Type="Exclusive"/>'))
+    route, split = _split(package)
+    assert route.extra_attrs == ()
+    assert split is not None and split.outgoing_condition == "amount > 10"
+
+
+def test_a_condition_on_a_route_not_complex_over_a_complex_join_is_kept_as_written() -> None:
+    # the engine runs the Route's Exclusive gateway: the condition means nothing there
+    package = load_xpdl(
+        _doc('GatewayType="Exclusive" IncomingCondition="x"', '<Join Type="Complex"/>')
+    )
+    route, join = _gateway(package)
+    assert route.extra_attrs == (("IncomingCondition", "x"),)
+    assert join is not None and join.incoming_condition is None

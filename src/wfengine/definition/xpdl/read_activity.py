@@ -312,9 +312,12 @@ def _route_condition(
     on the join, so a Route's condition becomes the activity's Complex join (made when there
     is none), written back there. A join that names another condition of its own keeps it:
     the Route's is then kept as written, with a warning; a condition on a gateway that is not
-    Complex (it means nothing there) is kept as written too.
+    Complex (it means nothing there) is kept as written too. Whether it is Complex is decided
+    as the engine runs it (:attr:`~wfengine.definition.model.Activity.join_gateway`): by the
+    Route's GatewayType, else the Join's Type.
     """
-    gateway = join.type if join is not None else route.gateway_type
+    # the gateway as the engine runs it (Activity.join_gateway): the Route's type wins
+    gateway = route.gateway_type or (join.type if join is not None else None)
     condition = _route_attr(route, "IncomingCondition", gateway)
     if condition is None:
         return route, join
@@ -337,7 +340,7 @@ def _route_outgoing(
     """A Complex gateway's ``Route@OutgoingCondition`` (2.1 and 2.2) as its split's
     condition, as :func:`_route_condition` does for the join: older files write it on
     ``TransitionRestriction/Split@OutgoingCondition``, where it is written back."""
-    gateway = split.type if split is not None else route.gateway_type
+    gateway = route.gateway_type or (split.type if split is not None else None)
     condition = _route_attr(route, "OutgoingCondition", gateway)
     if condition is None:
         return route, split
