@@ -397,6 +397,10 @@ class CompiledProcess:
     #: some activity waits for a condition (a conditional catch or boundary event): the
     #: navigator tests them when a command's work runs out
     conditional: bool = False
+    #: the activities some activity's work may not go to the performer of
+    #: (``DoNotAssignToPerformerOfActivity``): only completing one of them can take work
+    #: from someone (four eyes), so only they are looked at for it
+    four_eyes_of: frozenset[str] = frozenset()
 
     def checked(self, data: Mapping[str, Any], where: str) -> Mapping[str, Any]:
         """``data`` checked against the declared types of the fields it writes and converted

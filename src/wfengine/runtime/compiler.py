@@ -118,11 +118,17 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     graph = compiler.compile(None, None)
     # activity_graph maps every activity to its graph: each graph once, not once per activity
     graphs = {id(g): g for g in (graph, *compiler.activity_graph.values())}
-    every = (a for g in graphs.values() for a in g.activities)
+    every = [a for g in graphs.values() for a in g.activities]
     return CompiledProcess(
         conditional=any(
             a.condition is not None or any(b.trigger == "Conditional" for b in a.boundaries)
             for a in every
+        ),
+        four_eyes_of=frozenset(
+            checked
+            for a in every
+            if a.assignment is not None
+            for checked in a.assignment.not_performer_of
         ),
         process_id=process.id,
         package_id=package.id,

@@ -400,7 +400,7 @@ class Work(NavigatorBase):
         """``activity_id`` was just performed: the open items of activities that may not go to
         its performer are no longer offered to them (an item they hold stays theirs: they
         may release it, which offers it to the others)."""
-        for other in list(inst.activities.values()):
+        for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
             if (
                 other.work_item is not None
@@ -427,7 +427,8 @@ class Work(NavigatorBase):
         ai.work_item = None
         if performer is not None:
             inst.performers[ai.act.id] = performer
-            self._four_eyes_now(inst, ai.act.id)
+            if ai.act.id in inst.compiled.four_eyes_of:
+                self._four_eyes_now(inst, ai.act.id)
         written = None
         if data:
             inst.data.update(owned_values(data))
