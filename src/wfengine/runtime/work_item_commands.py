@@ -23,8 +23,9 @@ from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
-from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
+from wfengine.runtime.instance import WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
@@ -380,12 +381,12 @@ class WorkItemCommands(EngineBase):
             where = (item.activity_instance_id, item.activity_id)
             ai = inst.activities[item.activity_instance_id]
             if operation in ("start", "complete") and ai.scope.graph.adhoc_sequential:
-                busy = in_progress_beside(ai, lambda wid: self.store.work_item(wid).state)
+                busy = turn_taken(ai.scope, lambda wid: self.store.work_item(wid).state, ai)
                 if busy is not None:
                     raise IllegalStateError(
                         subject,
-                        f"waiting: {busy!r} of its ad-hoc set is in progress (they run one at "
-                        "a time)",
+                        f"waiting: {busy.act.id!r} of its ad-hoc set is in progress (they run one "
+                        "at a time)",
                         operation,
                     )
             access = ai.act.access or OPEN_READ
@@ -433,22 +434,3 @@ class WorkItemCommands(EngineBase):
         refused = self._command(body)
         if refused is not None:
             raise refused
-
-
-def in_progress_beside(
-    ai: ActivityInstance, item_state: Callable[[str], WorkItemState]
-) -> str | None:
-    """The activity of ``ai``'s sequential ad-hoc set whose work is in progress, other than
-    ``ai``'s: it must finish before another is started or done. In progress: its work item
-    is started (``item_state`` reads it; one started and then released, delegated or
-    reassigned is not), or a person's part is done and its applications still run."""
-    for other in ai.scope.instance.activities.values():
-        if (
-            other is not ai
-            and other.scope is ai.scope
-            and other.state.is_open
-            and other.running_at is not None
-            and (other.work_item is None or item_state(other.work_item) is _STARTED)
-        ):
-            return other.act.id
-    return None

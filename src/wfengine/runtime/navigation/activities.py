@@ -4,6 +4,8 @@ transitions its split chooses, fail along an exception transition.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
     KIND_BLOCK,
@@ -46,6 +48,7 @@ from wfengine.runtime.states import ActivityState, WorkItemState
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
+_ITEM_STARTED = WorkItemState.STARTED
 
 #: the kinds of activity that take their turn in a sequential ad-hoc set when they run by
 #: themselves (a person's activity takes it when its work item is started); an event that
@@ -89,7 +92,7 @@ class Activities(NavigatorBase):
         ai = ActivityInstance(aid, ca, scope, state, self.now)
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
-            if self._turn_taken(scope) is not None:
+            if turn_taken(scope, self._item_state) is not None:
                 ai.state = ActivityState.NOT_STARTED
                 inst.activities[aid] = ai
                 inst.changes.append((self.now, _CREATED, aid, ca.id, None))
@@ -380,30 +383,14 @@ class Activities(NavigatorBase):
                 )
                 self.step.outbox.append(entry)
 
-    def _turn_taken(self, scope: Scope) -> ActivityInstance | None:
-        """The activity of the sequential ad-hoc set ``scope`` that is in progress, if one
-        is: its person started its work item (and has not handed it back), or their part is
-        done and its applications still run, or it runs by itself (a subflow, a block, a
-        task's applications: what took its turn as it began). The rule
-        ``work_item_commands.in_progress_beside`` applies to people's work items."""
-        for other in scope.instance.activities.values():
-            if (
-                other.scope is scope
-                and other.running_at is not None
-                and other.state.is_open
-                and (
-                    other.work_item is None
-                    or self._work_item(other.work_item).state is WorkItemState.STARTED
-                )
-            ):
-                return other
-        return None
+    def _item_state(self, work_item_id: str) -> WorkItemState:
+        return self._work_item(work_item_id).state
 
     def _next_turn(self, scope: Scope) -> None:
         """An activity of the sequential ad-hoc set ``scope`` closed: when nothing of the set
         is in progress now, the first activity that waits for its turn (one that runs by
         itself, begun while another was in progress) starts."""
-        if self._turn_taken(scope) is not None:
+        if turn_taken(scope, self._item_state) is not None:
             return
         for ai in scope.instance.activities.values():
             if (
@@ -460,3 +447,26 @@ class Activities(NavigatorBase):
             application_id=failure.application_id,
             attempts=failure.attempts,
         )
+
+
+def turn_taken(
+    scope: Scope,
+    item_state: Callable[[str], WorkItemState],
+    beside: ActivityInstance | None = None,
+) -> ActivityInstance | None:
+    """The activity of the sequential ad-hoc set ``scope`` that is in progress (other than
+    ``beside``), if one is: its person started its work item (``item_state`` reads it; one
+    started and then released, delegated or reassigned is not), or their part is done and
+    its applications still run, or it runs by itself (a subflow, a block, a task's
+    applications: what took its turn as it began). It must finish before another of the set
+    is started or done."""
+    for other in scope.instance.activities.values():
+        if (
+            other is not beside
+            and other.scope is scope
+            and other.running_at is not None
+            and other.state.is_open
+            and (other.work_item is None or item_state(other.work_item) is _ITEM_STARTED)
+        ):
+            return other
+    return None
