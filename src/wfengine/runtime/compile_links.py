@@ -9,7 +9,6 @@ and indexed), made once per graph by :mod:`.compiler`, from what :mod:`.compile_
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -30,8 +29,8 @@ from wfengine.runtime.compiled import (
     CActivity,
     CBoundary,
     CEventSub,
-    CGraph,
     CTransition,
+    OrReach,
 )
 from wfengine.runtime.evaluation import ExpressionReader
 
@@ -145,33 +144,6 @@ def event_subprocesses(
 
 
 # --------------------------------------------------------------------------- OR-join reach
-
-
-@dataclass(frozen=True, slots=True)
-class OrReach:
-    """What can still reach an Inclusive or Complex join, as bitsets over the graph's activity
-    indexes (bit ``i`` for activity ``i``), so the run-time test is a few integer operations.
-
-    ``slots``: per incoming slot, the places from which a token can reach that transition
-    without passing the join; ``upstream``: their union; ``later``: the places of the join's
-    own cycle from which a token can get back to the loop's entry without passing the join
-    (a token there has passed the join, or runs beside it: it reaches the join next time
-    round). A live token that can reach an empty slot holds the join up, unless it is a later
-    one that can also reach a filled slot (BPMN 2.0's refinement, which keeps an OR-join and a
-    join after it in one loop from waiting for each other). In an acyclic graph nothing is
-    later: the join waits for every token that can still reach an empty input (WCP37).
-    """
-
-    upstream: int
-    slots: tuple[int, ...]
-    later: int
-
-
-@dataclass(slots=True, eq=False)
-class JoinGraph(CGraph):
-    """A compiled graph with its OR/Complex joins' :class:`OrReach`, by activity index."""
-
-    reach: dict[int, OrReach] = field(default_factory=dict)
 
 
 def or_join_reach(

@@ -58,6 +58,7 @@ __all__ = [
     "CTransition",
     "CompiledProcess",
     "JoinKind",
+    "OrReach",
     "SplitKind",
     "TransitionKind",
 ]
@@ -269,7 +270,6 @@ class CActivity:
     #: ids of the incoming transitions, in join-slot order
     incoming: tuple[str, ...] = ()
     terminate: bool = False
-    #: (what can reach an OR or Complex join is the graph's: compile_links.OrReach)
     #: cancelling Complex joins: the upstream places a token of the round that fired it can
     #: be at (not those that reach it only through a place every path to it passes, such as
     #: the split that began the round: they feed the next round), withdrawn when it fires
@@ -336,6 +336,26 @@ class CEventSub:
     trigger: CBoundary
 
 
+@dataclass(frozen=True, slots=True)
+class OrReach:
+    """What can still reach an Inclusive or Complex join, as bitsets over the graph's activity
+    indexes (bit ``i`` for activity ``i``), so the run-time test is a few integer operations.
+
+    ``slots``: per incoming slot, the places from which a token can reach that transition
+    without passing the join; ``upstream``: their union; ``later``: the places of the join's
+    own cycle from which a token can get back to the loop's entry without passing the join
+    (a token there has passed the join, or runs beside it: it reaches the join next time
+    round). A live token that can reach an empty slot holds the join up, unless it is a later
+    one that can also reach a filled slot (BPMN 2.0's refinement, which keeps an OR-join and a
+    join after it in one loop from waiting for each other). In an acyclic graph nothing is
+    later: the join waits for every token that can still reach an empty input (WCP37).
+    """
+
+    upstream: int
+    slots: tuple[int, ...]
+    later: int
+
+
 @dataclass(slots=True, eq=False)
 class CGraph:
     """One scope's graph: the process's top level or one activity set."""
@@ -363,6 +383,9 @@ class CGraph:
     #: the event sub-processes of this scope: block activities whose set is
     #: ``TriggeredByEvent``, armed while the scope runs, by their start event's trigger
     event_subs: tuple[CEventSub, ...] = ()
+    #: what can still reach each Inclusive or Complex join, by its activity index (made by
+    #: :func:`.compile_links.or_join_reach`)
+    reach: dict[int, OrReach] = field(default_factory=dict)
 
     def message_starts(self, name: str) -> list[int]:
         """The message start events of this scope that message ``name`` starts: start events

@@ -77,8 +77,6 @@ from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_activity import ActivityCompiler
 from wfengine.runtime.compile_links import (
-    JoinGraph,
-    OrReach,
     connect_events,
     dominators,
     event_subprocesses,
@@ -97,6 +95,7 @@ from wfengine.runtime.compiled import (
     CActivity,
     CGraph,
     CompiledProcess,
+    OrReach,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
 
@@ -287,7 +286,7 @@ class _GraphCompiler(ActivityCompiler):
         attrs = dict((activity_set or self.process).extra_attrs)
         adhoc = attrs.get("AdHoc", "false").strip().lower() == "true"
         completion_text = attrs.get("AdHocCompletionCondition", "").strip() if adhoc else ""
-        graph = JoinGraph(
+        graph = CGraph(
             name=name,
             activities=tuple(compiled),
             by_id=by_id,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import ChainMap
 
 from wfengine.errors import ExpressionEvaluationError
-from wfengine.runtime.compile_links import JoinGraph
 from wfengine.runtime.compiler import (
     JOIN_AND,
     JOIN_COMPLEX,
@@ -254,8 +253,8 @@ def _blocked(
 ) -> bool:
     """Can a live token still reach the OR/Complex join ``ca``? For an OR join with tokens
     waiting: can one reach an empty input, and is it not a later round's (see
-    :class:`~wfengine.runtime.compile_links.OrReach`)?"""
-    reach = graph.reach.get(ca.index) if isinstance(graph, JoinGraph) else None
+    :class:`~wfengine.runtime.compiled.OrReach`)?"""
+    reach = graph.reach.get(ca.index)
     if reach is None:
         return False
     up = reach.upstream
