@@ -174,17 +174,24 @@ def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
     return f"a repeating timer cycle needs an interval above zero; it gave {due - after}"
 
 
-def next_cycle(due: datetime, after: datetime, now: datetime) -> tuple[datetime | None, int]:
-    """The next firing of a repeating timer cycle set at ``after`` (its last due time) for
-    ``due``, still ahead at ``now``, and how many of its firings went by unfired (0 when
-    ``due`` is ahead). Missed cycles (the instance was suspended, no worker ran) are not a
-    burst: they are the one firing that set this one, and the rhythm goes on from the
-    original schedule, as work-item reminders do. None: the next one would fall where the
-    engine's time ends. ``due`` is after ``after`` (:func:`cycle_refused`)."""
-    if due > now:
+def next_cycle(
+    due: datetime, after: datetime, now: datetime, repeat: int, fired: int
+) -> tuple[datetime | None, int]:
+    """When a timer set at ``after`` (a repeating cycle's last due time) for ``due`` is
+    armed, and how many of its firings went by unfired: ``(due, 0)`` when ``due`` is ahead
+    at ``now`` or the timer does not repeat (``repeat`` 1: past due, it fires at once).
+    Missed cycles (the instance was suspended, no worker ran) are not a burst: they are the
+    one firing that set this one, and the rhythm goes on from the original schedule, as
+    work-item reminders do; they count as spent, so ``(None, skipped)`` when with ``fired``
+    (those spent before) they spend a bounded cycle (``repeat`` above 0), or the next one
+    would fall where the engine's time ends. ``due`` is after ``after``
+    (:func:`cycle_refused`)."""
+    if repeat == 1 or due > now:
         return due, 0
     every = due - after
     missed = (now - due) // every + 1
+    if repeat and fired + missed >= repeat:
+        return None, missed
     try:
         ahead = due + every * missed
     except OverflowError:

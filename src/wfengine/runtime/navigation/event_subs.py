@@ -73,14 +73,11 @@ class EventSubprocesses(NavigatorBase):
             why = f"{inst.place()}: the timer of event sub-process {block!r} is not armed: {due}"
             self._incident(inst, None, block, "arm", why, scope=scope)
             return 0
-        skipped, repeat = 0, sub.trigger.repeat
-        if repeat != 1 and due <= self.now:
-            ahead, skipped = next_cycle(due, after, self.now)
-            if ahead is None or (repeat and fired + skipped >= repeat):
-                return skipped
-            due = ahead
+        ahead, skipped = next_cycle(due, after, self.now, sub.trigger.repeat, fired)
+        if ahead is None:
+            return skipped
         index = SCOPE_TIMER - (scope.id * SCOPE_TIMERS + sub.trigger.position)
-        scope.timers.append(self._new_timer(inst, inst.id, index, due).id)
+        scope.timers.append(self._new_timer(inst, inst.id, index, ahead).id)
         return skipped
 
     def _scope_timer_fired(self, inst: ProcessInstance, timer: Timer) -> None:

@@ -171,13 +171,10 @@ class Events(NavigatorBase):
             why = f"{ai.place()}: its timer event {event_id!r} is not armed: {due}"
             self._incident(inst, ai, event_id, "arm", why)
             return 0
-        skipped = 0
-        if b.repeat != 1 and due <= self.now:
-            ahead, skipped = next_cycle(due, after, self.now)
-            if ahead is None or (b.repeat and fired + skipped >= b.repeat):
-                return skipped
-            due = ahead
-        ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, due).id)
+        ahead, skipped = next_cycle(due, after, self.now, b.repeat, fired)
+        if ahead is None:
+            return skipped
+        ai.timers.append(self._new_timer(inst, ai.id, BOUNDARY_TIMER - b.position, ahead).id)
         return skipped
 
     def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
