@@ -405,6 +405,8 @@ class NavigatorBase:
         *,
         parent: tuple[str, str] | None = None,
         parent_waits: bool = False,
+        user: str | None = None,
+        sensitive: frozenset[str] = frozenset(),
     ) -> ProcessInstance:
         raise NotImplementedError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.definition.model import FormalParameter, ParameterMode
@@ -21,7 +21,6 @@ from wfengine.runtime.states import ProcessState
 
 if TYPE_CHECKING:
     from wfengine.runtime.evaluation import CompiledExpression
-    from wfengine.runtime.navigation.lifecycle import Lifecycle
 
 
 class Subflows(NavigatorBase):
@@ -96,8 +95,7 @@ class Subflows(NavigatorBase):
             return
         hidden = inst.sensitive_fields
         try:
-            # (the mixin that makes instances is part of the same navigator)
-            child = cast("Lifecycle", self).new_instance(
+            child = self.new_instance(
                 deployed.compiled,
                 deployed.version,
                 values,
