@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from wfengine.applications.coercion import coerce
-from wfengine.applications.redaction import audit_values, is_sensitive_field
+from wfengine.applications.redaction import audit_values
 from wfengine.applications.specs import ParamSpec
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import (
@@ -282,11 +282,7 @@ def _skip_data(
     package = deployed.package
     process = package.process(inst.process_id)
     fields = {f.id: f for f in (*package.data_fields, *process.data_fields)}
-    sensitive = {
-        k
-        for k in outputs
-        if k in inst.sensitive_extra or (k in fields and is_sensitive_field(fields[k]))
-    }
+    sensitive = set(inst.sensitive_fields.intersection(outputs))
     if ai.act.tools and not any_field:
         allowed: dict[str, ParamSpec] = {}
         for spec in (tool.spec for tool in ai.act.tools):
