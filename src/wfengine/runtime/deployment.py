@@ -67,7 +67,7 @@ class DeployedProcess:
         start, end = self.valid_from, self.valid_to
         since = f"from {start.isoformat()}" if start is not None else ""
         until = f"until {end.isoformat()}" if end is not None else ""
-        return f"valid {since}{' ' if since and until else ''}{until}".rstrip()
+        return " ".join(filter(None, ("valid", since, until)))
 
 
 def deployed_version(

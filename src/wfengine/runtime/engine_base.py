@@ -166,7 +166,7 @@ class EngineBase:
             if found is not None and found.valid_at(now):
                 return found
             if found is not None and len(windows) < 5:
-                windows.append(f"v{older} {found.window() or 'valid always'}")
+                windows.append(f"v{older} {found.window()}")
         current = f"valid at no other time than its versions' ({'; '.join(windows)})"
         raise IllegalStateError(f"process {process_id!r}", f"{current}, not now ({now})", "start")
 
