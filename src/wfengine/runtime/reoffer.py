@@ -40,7 +40,6 @@ from wfengine.runtime.history import WorkItemOffered, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance, WorkItem
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.work_item_events import WorkItemCancelled
 from wfengine.runtime.work_rules import OFFER, supervision_of
 
 if TYPE_CHECKING:
@@ -106,7 +105,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
             if not held and (org is None or all(map(org.knows, item.assignees))):
                 continue  # offered to people the directory knows; nothing to mend
             nav.touch(inst)
-            _withdraw(nav, inst, ai, item)
+            nav._cancel_work_item(ai, item)
             message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             nav._incident(
                 inst,
@@ -131,7 +130,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
         if not held and set(offer_to) == set(item.assignees):
             continue
         nav.touch(inst)
-        _withdraw(nav, inst, ai, item)
+        nav._cancel_work_item(ai, item)
         fresh = _offer(nav, inst, ai, offer_to)
         done.append(
             Reoffered(
@@ -163,16 +162,6 @@ def _offered_to(nav: Navigator, ai: ActivityInstance, org: object | None) -> tup
             ai, replace(rule, to_performer_of=None, original_performer=False)
         )
     return tuple(assignees)
-
-
-def _withdraw(nav: Navigator, inst: ProcessInstance, ai: ActivityInstance, item: WorkItem) -> None:
-    """Withdraw ``item`` (cancelled, those it was offered to told), its activity kept open."""
-    item.state, item.completed_at = WorkItemState.CANCELLED, nav.now
-    nav.step.work_items.append(item)
-    entry = work_item_entry(OutboxKind.WORK_ITEM_CANCELLED, item, nav.now, stamp=inst.call_stamp())
-    nav.step.outbox.append(entry)
-    inst.changes.append(change(nav.now, WorkItemCancelled(item.id), ai.id, ai.act.id))
-    ai.work_item = None
 
 
 def _offer(

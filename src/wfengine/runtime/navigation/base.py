@@ -178,6 +178,9 @@ class NavigatorBase:
     def _cancel_activity(self, ai: ActivityInstance, state: ActivityState, *, count: bool) -> None:
         raise NotImplementedError
 
+    def _cancel_work_item(self, ai: ActivityInstance, item: WorkItem | None = None) -> None:
+        raise NotImplementedError
+
     def _check_pending_joins(self) -> None:
         raise NotImplementedError
 

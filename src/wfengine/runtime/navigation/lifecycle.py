@@ -18,6 +18,7 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
     Scope,
+    WorkItem,
 )
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
@@ -250,9 +251,14 @@ class Lifecycle(NavigatorBase):
         for index in self._unready(scope, indices):
             self._release(scope, index)
 
-    def _cancel_work_item(self, ai: ActivityInstance) -> None:
-        assert ai.work_item is not None
-        item = self._work_item(ai.work_item)
+    def _cancel_work_item(self, ai: ActivityInstance, item: WorkItem | None = None) -> None:
+        """Withdraw ``ai``'s open work item (cancelled, those it was offered to told), and
+        ``ai`` has none. ``item``: the caller's copy of it, the one changed and written (a
+        copy the caller has changed and will write again would otherwise undo the
+        withdrawal); by default the navigator's."""
+        if item is None:
+            assert ai.work_item is not None
+            item = self._work_item(ai.work_item)
         if item.state.is_open:
             item.state = WorkItemState.CANCELLED
             item.completed_at = self.now

@@ -45,7 +45,6 @@ from wfengine.runtime.values import owned_values
 from wfengine.runtime.work_item_events import (
     ReminderDue,
     WorkItemAllocated,
-    WorkItemCancelled,
     WorkItemEscalated,
 )
 from wfengine.runtime.work_rules import (
@@ -60,7 +59,6 @@ _OFFERED = OutboxKind.WORK_ITEM_OFFERED
 _ASSIGNED = OutboxKind.WORK_ITEM_ASSIGNED
 _COMPLETED = OutboxKind.WORK_ITEM_COMPLETED
 _SENT_BACK = OutboxKind.WORK_ITEM_SENT_BACK
-_CANCELLED = OutboxKind.WORK_ITEM_CANCELLED
 _ON_OFFER = WorkItemState.OFFERED
 
 
@@ -386,14 +384,9 @@ class Work(NavigatorBase):
             return True
         # withdrawn (those it was offered to hear it), as when its activity closes: the
         # incident's retry offers the work again
-        inst = ai.scope.instance
-        item.state, item.completed_at = WorkItemState.CANCELLED, self.now
-        self.step.work_items.append(item)
-        withdrawn = work_item_entry(_CANCELLED, item, self.now, stamp=inst.call_stamp())
-        self.step.outbox.append(withdrawn)
-        inst.changes.append(change(self.now, WorkItemCancelled(item.id), ai.id, ai.act.id))
-        ai.work_item = None
-        self._incident(inst, ai, ai.act.id, OFFER, nobody_left(ai, excluded, assignees))
+        self._cancel_work_item(ai, item)
+        why = nobody_left(ai, excluded, assignees)
+        self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
         return False
 
     def _four_eyes_now(self, inst: ProcessInstance, activity_id: str) -> None:
