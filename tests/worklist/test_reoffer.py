@@ -185,6 +185,38 @@ def test_work_given_to_the_performer_of_an_activity_who_left_goes_to_the_members
     assert (done.holder, after.assignees, after.holder) == ("carol", ("mia",), None)
 
 
+def test_work_first_offered_after_the_performer_of_its_activity_left_goes_to_the_members(
+    engine: Engine,
+) -> None:
+    # carol performed the request, then left; the confirmation, offered after the new
+    # organisation came, is not given to her (she could not start it): it is offered to the
+    # managers, as the re-offer would
+    pb = PackageBuilder("more")
+    p = pb.process("again")
+    p.activity("request", performer="manager")
+    p.activity("between", performer="clerk")
+    p.activity(
+        "confirm", performer="manager", extended=[("AssignToPerformerOfActivity", "request")]
+    )
+    p.sequence("request", "between", "confirm")
+    engine.deploy(pb.build())
+    iid = engine.start_process("again")
+    (request,) = engine.work_items(iid)
+    engine.complete_work_item(request.id, user="carol")
+    (between,) = engine.work_items(iid)
+    _new_organisation(engine)
+    engine.complete_work_item(between.id, user="alice")
+    (confirm,) = engine.work_items(iid)
+    assert (confirm.state, confirm.assignees, confirm.holder) == (
+        WorkItemState.OFFERED,
+        ("mia",),
+        None,
+    )
+    assert reoffer_work(engine) == []  # nothing left to mend
+    engine.claim_work_item(confirm.id, "mia")
+    engine.complete_work_item(confirm.id, user="mia")
+
+
 def test_a_performer_value_that_names_someone_who_left_is_an_incident(engine: Engine) -> None:
     pb = PackageBuilder("more")
     p = pb.process("routed")

@@ -31,7 +31,7 @@ nothing that is already right).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -100,7 +100,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
         if held and (org is None or org.knows(item.holder or "")):
             continue  # someone the directory knows has it: theirs
         try:
-            offer_to = _offered_to(nav, ai, org)
+            offer_to = _offered_to(nav, ai)
         except Exception as exc:  # the directory, or a performer expression: see below
             if not held and (org is None or all(map(org.knows, item.assignees))):
                 continue  # offered to people the directory knows; nothing to mend
@@ -147,7 +147,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     return done
 
 
-def _offered_to(nav: Navigator, ai: ActivityInstance, org: object | None) -> tuple[str, ...]:
+def _offered_to(nav: Navigator, ai: ActivityInstance) -> tuple[str, ...]:
     """Who ``ai``'s work would be offered to now, by the directory and the activity's
     assignment rules (a rule's holder among them, offered it alone; one the directory does
     not know is passed over for the performers' members). Raises what resolving raises."""
@@ -155,13 +155,8 @@ def _offered_to(nav: Navigator, ai: ActivityInstance, org: object | None) -> tup
     rule = act.assignment
     if rule is None:
         return tuple(nav._members(zip(act.performers, act.participants, strict=True)))
-    assignees, holder = nav._assign(ai, rule)
-    knows = getattr(org, "knows", None)
-    if holder is not None and knows is not None and not knows(holder):
-        assignees, _ = nav._assign(
-            ai, replace(rule, to_performer_of=None, original_performer=False)
-        )
-    return tuple(assignees)
+    # (a rule's holder the directory does not know is passed over there)
+    return tuple(nav._assign(ai, rule)[0])
 
 
 def _offer(

@@ -200,6 +200,14 @@ class Work(NavigatorBase):
             holder = None
         if holder is None and rule.to_performer_of is not None:
             holder = performer_of(inst, rule.to_performer_of)
+        if (
+            holder is not None
+            and (org := supervision_of(self.ctx.directory)) is not None
+            and not org.knows(holder)
+        ):
+            # someone the organisation no longer knows (they left) could not take it: it is
+            # offered to the performers' members instead
+            holder = None
         excluded = excluded_performers(ai)
         if holder in excluded:
             holder = None
