@@ -33,17 +33,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import WorkItemOffered, change
-from wfengine.runtime.instance import ActivityInstance, ProcessInstance, WorkItem
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.work_rules import OFFER, supervision_of
-
-if TYPE_CHECKING:
-    from wfengine.runtime.navigation import Navigator
 
 _OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
 
@@ -100,7 +94,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
         if held and (org is None or org.knows(item.holder or "")):
             continue  # someone the directory knows has it: theirs
         try:
-            offer_to = _offered_to(nav, ai)
+            offer_to = tuple(nav._offer_to(ai)[0])
         except Exception as exc:  # the directory, or a performer expression: see below
             if not held and (org is None or all(map(org.knows, item.assignees))):
                 continue  # offered to people the directory knows; nothing to mend
@@ -131,7 +125,11 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
             continue
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
-        fresh = _offer(nav, inst, ai, offer_to)
+        fresh = nav._new_item(ai, offer_to)
+        told = work_item_entry(
+            OutboxKind.WORK_ITEM_OFFERED, fresh, nav.now, stamp=inst.call_stamp()
+        )
+        nav.step.outbox.append(told)
         done.append(
             Reoffered(
                 item.id,
@@ -145,46 +143,3 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     if done:
         store.commit(nav.step)
     return done
-
-
-def _offered_to(nav: Navigator, ai: ActivityInstance) -> tuple[str, ...]:
-    """Who ``ai``'s work would be offered to now, by the directory and the activity's
-    assignment rules (a rule's holder among them, offered it alone; one the directory does
-    not know is passed over for the performers' members). Raises what resolving raises."""
-    act = ai.act
-    rule = act.assignment
-    if rule is None:
-        return tuple(nav._members(zip(act.performers, act.participants, strict=True)))
-    # (a rule's holder the directory does not know is passed over there)
-    return tuple(nav._assign(ai, rule)[0])
-
-
-def _offer(
-    nav: Navigator, inst: ProcessInstance, ai: ActivityInstance, assignees: tuple[str, ...]
-) -> WorkItem:
-    """A new work item for ``ai``, offered to ``assignees`` (told through the outbox), with
-    its reminders and escalation counted from now."""
-    item = WorkItem(
-        id=nav.ctx.ids.new("wi"),
-        instance_id=inst.id,
-        activity_instance_id=ai.id,
-        activity_id=ai.act.id,
-        performers=ai.act.performers,
-        assignees=assignees,
-        state=WorkItemState.OFFERED,
-        created_at=nav.now,
-        mi_index=ai.mi_index,
-    )
-    ai.work_item = item.id
-    nav._new_items[item.id] = item
-    nav.step.work_items.append(item)
-    inst.changes.append(change(nav.now, WorkItemOffered(item.id), ai.id, ai.act.id))
-    entry = work_item_entry(OutboxKind.WORK_ITEM_OFFERED, item, nav.now, stamp=inst.call_stamp())
-    nav.step.outbox.append(entry)
-    reminders = ai.act.reminders
-    if reminders is not None:
-        if reminders.first is not None:
-            nav._reminder_job(item, "remind", 1, nav.now + reminders.first)
-        if reminders.escalate_after is not None:
-            nav._reminder_job(item, "escalate", 1, nav.now + reminders.escalate_after)
-    return item

@@ -68,12 +68,8 @@ class Work(NavigatorBase):
     def _offer(self, ai: ActivityInstance) -> None:
         inst = ai.scope.instance
         act = ai.act
-        holder: str | None = None
         try:
-            if act.assignment is None:
-                assignees = self._members(zip(act.performers, act.participants, strict=True))
-            else:
-                assignees, holder = self._assign(ai, act.assignment)
+            assignees, holder = self._offer_to(ai)
         except _Failure as exc:
             self._incident(inst, ai, act.id, OFFER, exc.message)
             return
@@ -90,21 +86,7 @@ class Work(NavigatorBase):
                 f"({type(exc).__name__}: {exc}); retry the incident once it answers",
             )
             return
-        item = WorkItem(
-            id=self.ctx.ids.new("wi"),
-            instance_id=inst.id,
-            activity_instance_id=ai.id,
-            activity_id=ai.act.id,
-            performers=ai.act.performers,
-            assignees=tuple(assignees),
-            state=WorkItemState.OFFERED,
-            created_at=self.now,
-            mi_index=ai.mi_index,
-        )
-        ai.work_item = item.id
-        self._new_items[item.id] = item
-        self.step.work_items.append(item)
-        inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
+        item = self._new_item(ai, assignees)
         sent_back = _sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
             previous = sent_back["holder"]
@@ -137,12 +119,42 @@ class Work(NavigatorBase):
                 _ASSIGNED, item, self.now, number, stamp=inst.call_stamp(), holder=holder
             )
             self.step.outbox.append(entry)
-        reminders = act.reminders
+
+    def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:
+        """Who ``ai``'s work is offered to, by the directory and the activity's assignment
+        rules, and who holds it at once (None: nobody). Raises :class:`_Failure` when that
+        cannot be told, and whatever the host's directory raises."""
+        act = ai.act
+        if act.assignment is None:
+            return self._members(zip(act.performers, act.participants, strict=True)), None
+        return self._assign(ai, act.assignment)
+
+    def _new_item(self, ai: ActivityInstance, assignees: Sequence[str]) -> WorkItem:
+        """A new work item for ``ai`` on offer to ``assignees`` (recorded, not yet told),
+        with its reminders and escalation counted from now."""
+        inst = ai.scope.instance
+        item = WorkItem(
+            id=self.ctx.ids.new("wi"),
+            instance_id=inst.id,
+            activity_instance_id=ai.id,
+            activity_id=ai.act.id,
+            performers=ai.act.performers,
+            assignees=tuple(assignees),
+            state=WorkItemState.OFFERED,
+            created_at=self.now,
+            mi_index=ai.mi_index,
+        )
+        ai.work_item = item.id
+        self._new_items[item.id] = item
+        self.step.work_items.append(item)
+        inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
+        reminders = ai.act.reminders
         if reminders is not None:
             if reminders.first is not None:
                 self._reminder_job(item, "remind", 1, self.now + reminders.first)
             if reminders.escalate_after is not None:
                 self._reminder_job(item, "escalate", 1, self.now + reminders.escalate_after)
+        return item
 
     def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
         """Everyone the directory says ``performers`` (name, declaration) are, in order."""
