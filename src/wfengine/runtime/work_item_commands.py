@@ -101,6 +101,16 @@ def _delegate(item: WorkItem, user: str | None) -> bool:
     return user is not None and item.owner is not None and user != item.owner
 
 
+def _on_offer_again(item: WorkItem, nav: Navigator, event: Payload) -> tuple[None, bool]:
+    """Record ``event`` on ``item``'s activity and offer the item again (four eyes first:
+    :meth:`~wfengine.runtime.navigation.work.Work.back_on_offer`, which tells those it is
+    offered to): the command's change, with nothing more for it to record or tell."""
+    inst = nav.instance(item.instance_id)
+    inst.changes.append(change(nav.now, event, item.activity_instance_id, item.activity_id))
+    nav.back_on_offer(item)
+    return None, False
+
+
 def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
     """The change that gives a delegate's finished work back to its owner to confirm: the
     data ``user`` (the delegate, or an administrator) wrote goes into the instance now, and
@@ -119,16 +129,7 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
         if owner in excluded_performers(inst.activities[item.activity_instance_id]):
             # four eyes: the owner has since performed work this activity may not go to the
             # performer of, so those it is offered to confirm it instead
-            inst.changes.append(
-                change(
-                    nav.now,
-                    WorkItemReturned(item.id, user, None, written),
-                    item.activity_instance_id,
-                    item.activity_id,
-                )
-            )
-            nav.back_on_offer(item)
-            return None, False
+            return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
         item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
         return WorkItemReturned(item.id, user, owner, written), True
 
@@ -197,9 +198,7 @@ class WorkItemCommands(EngineBase):
                 return released, True
             # on offer again: those it is offered to hear it (a worklist shows it); four eyes
             # leaves out who may no longer have it, and an incident when that is everyone
-            inst.changes.append(change(nav.now, released, ai.id, ai.act.id))
-            nav.back_on_offer(item)
-            return None, False
+            return _on_offer_again(item, nav, released)
 
         self._work_item_command(work_item_id, user, "release", _OFFERED, release)
 
