@@ -13,6 +13,8 @@ This is where XPDL 1.0 and 2.x differ most, and where both are mapped onto one m
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from lxml import etree
 
 from wfengine.definition.model import (
@@ -88,8 +90,8 @@ def read_activity(ctx: ReadContext, el: etree._Element) -> Activity:
     body = _with_activity_parameters(ctx, cur, el, body, spill)
     join, split = _read_restrictions(ctx, cur, spill)
     if isinstance(body, Route):
-        body, join = _route_condition(ctx, body, join, body_el, activity_id)
-        body, split = _route_outgoing(ctx, body, split, body_el, activity_id)
+        body, join = _route_condition(ctx, body, join, Join, body_el, activity_id)
+        body, split = _route_condition(ctx, body, split, Split, body_el, activity_id)
     loop_el = cur.child("Loop")
     loop = None
     if loop_el is not None:
@@ -298,59 +300,50 @@ def _read_restrictions(
     return join, split
 
 
+#: the restriction a Route's condition attribute belongs to: a Join or a Split
+_Restriction = TypeVar("_Restriction", Join, Split)
+
+#: per restriction: the Route's attribute and the restriction's field that hold the condition
+_CONDITION_OF: dict[type, tuple[str, str]] = {
+    Join: ("IncomingCondition", "incoming_condition"),
+    Split: ("OutgoingCondition", "outgoing_condition"),
+}
+
+
 def _route_condition(
     ctx: ReadContext,
     route: Route,
-    join: Join | None,
+    restriction: _Restriction | None,
+    kind: type[_Restriction],
     route_el: etree._Element | None,
     activity_id: str,
-) -> tuple[Route, Join | None]:
-    """A Complex gateway's ``Route@IncomingCondition`` (2.1 and 2.2) as its join's condition.
+) -> tuple[Route, _Restriction | None]:
+    """A Complex gateway's ``Route@IncomingCondition`` (``kind`` Join) or
+    ``Route@OutgoingCondition`` (``kind`` Split), XPDL 2.1 and 2.2, as its join's or split's
+    condition.
 
-    XPDL 2.1 and 2.2 give a Complex gateway's condition on the Route element; older files
-    (and tools since) on ``TransitionRestriction/Join@IncomingCondtion``. The model holds it
-    on the join, so a Route's condition becomes the activity's Complex join (made when there
-    is none), written back there. A join that names another condition of its own keeps it:
-    the Route's is then kept as written, with a warning; a condition on a gateway that is not
-    Complex (it means nothing there) is kept as written too. Whether it is Complex is decided
-    as the engine runs it (:attr:`~wfengine.definition.model.Activity.join_gateway`): by the
-    Route's GatewayType, else the Join's Type.
+    XPDL 2.1 and 2.2 give a Complex gateway's conditions on the Route element; older files
+    (and tools since) on ``TransitionRestriction/Join@IncomingCondtion`` and
+    ``Split@OutgoingCondition``. The model holds them on the restriction, so a Route's
+    condition becomes the activity's Complex join or split (made when there is none), written
+    back there. A restriction that names another condition of its own keeps it: the Route's
+    is then kept as written, with a warning; a condition on a gateway that is not Complex (it
+    means nothing there) is kept as written too. Whether it is Complex is decided as the
+    engine runs it (:attr:`~wfengine.definition.model.Activity.join_gateway`,
+    ``split_gateway``): by the Route's GatewayType, else the restriction's Type.
     """
-    # the gateway as the engine runs it (Activity.join_gateway): the Route's type wins
-    gateway = route.gateway_type or (join.type if join is not None else None)
-    condition = _route_attr(route, "IncomingCondition", gateway)
+    attr, field = _CONDITION_OF[kind]
+    gateway = route.gateway_type or (restriction.type if restriction is not None else None)
+    condition = _route_attr(route, attr, gateway)
     if condition is None:
-        return route, join
-    if join is None:
-        join = Join(type=GatewayType.COMPLEX, line=route.line)
-    own = join.incoming_condition
-    if _differs(ctx, own, condition, "IncomingCondition", "Join", route, route_el, activity_id):
-        return route, join
-    route = _without(route, "IncomingCondition")
-    return route, join.model_copy(update={"incoming_condition": own or condition})
-
-
-def _route_outgoing(
-    ctx: ReadContext,
-    route: Route,
-    split: Split | None,
-    route_el: etree._Element | None,
-    activity_id: str,
-) -> tuple[Route, Split | None]:
-    """A Complex gateway's ``Route@OutgoingCondition`` (2.1 and 2.2) as its split's
-    condition, as :func:`_route_condition` does for the join: older files write it on
-    ``TransitionRestriction/Split@OutgoingCondition``, where it is written back."""
-    gateway = route.gateway_type or (split.type if split is not None else None)
-    condition = _route_attr(route, "OutgoingCondition", gateway)
-    if condition is None:
-        return route, split
-    if split is None:
-        split = Split(type=GatewayType.COMPLEX, line=route.line)
-    own = split.outgoing_condition
-    if _differs(ctx, own, condition, "OutgoingCondition", "Split", route, route_el, activity_id):
-        return route, split
-    route = _without(route, "OutgoingCondition")
-    return route, split.model_copy(update={"outgoing_condition": own or condition})
+        return route, restriction
+    if restriction is None:
+        restriction = kind(type=GatewayType.COMPLEX, line=route.line)
+    own = getattr(restriction, field)
+    if _differs(ctx, own, condition, attr, kind.__name__, route, route_el, activity_id):
+        return route, restriction
+    route = _without(route, attr)
+    return route, restriction.model_copy(update={field: own or condition})
 
 
 def _route_attr(route: Route, name: str, gateway: GatewayType | None) -> str | None:
