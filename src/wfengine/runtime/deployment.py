@@ -158,23 +158,20 @@ class DeploymentCache:
         found = self._versions.get((process_id, version))
         if found is not None:
             return found
-        broken = self._broken.get((process_id, version))
+        key = (process_id, version)
+        broken = self._broken.get(key)
         if broken is not None:
-            if _standing_in.get():
-                return stand_in(process_id, version, fingerprint_, self._packages.get(xpdl_sha256))
-            raise DeployError(broken)
+            return _refused(key, fingerprint_, broken, self._packages.get(xpdl_sha256), None)
         package = self._packages.get(xpdl_sha256)
         if package is None:
             try:
                 package = self._packages[xpdl_sha256] = _package(xpdl, model, where)
             except (DefinitionError, ValueError) as exc:  # edited by hand, or another format
-                text = self._broken[(process_id, version)] = (
+                text = self._broken[key] = (
                     f"process {process_id!r} v{version}, deployed in {where}: its stored "
                     f"package does not read in this wfengine: {exc}"
                 )
-                if _standing_in.get():
-                    return stand_in(process_id, version, fingerprint_, None)
-                raise DeployError(text) from exc
+                return _refused(key, fingerprint_, text, None, exc)
         process = next((p for p in package.workflow_processes if p.id == process_id), None)
         if process is None:
             raise StoreError(
@@ -185,18 +182,31 @@ class DeploymentCache:
             with stored_deployment():
                 deployed = deployed_version(package, process, version, fingerprint_)
         except DeployError as exc:
-            text = self._broken[(process_id, version)] = (
+            text = self._broken[key] = (
                 f"process {process_id!r} v{version}, deployed in {where}, does not compile "
                 f"in this wfengine: {exc}"
             )
-            if _standing_in.get():
-                return stand_in(process_id, version, fingerprint_, package)
-            raise DeployError(text) from exc
-        self._versions[(process_id, version)] = deployed
+            return _refused(key, fingerprint_, text, package, exc)
+        self._versions[key] = deployed
         return deployed
 
 
 # --------------------------------------------------------------------------- stand-ins
+
+
+def _refused(
+    key: tuple[str, int],
+    fingerprint_: str,
+    text: str,
+    package: Package | None,
+    cause: Exception | None,
+) -> DeployedProcess:
+    """A stored version this wfengine cannot use: a stand-in while terminate or abort closes
+    an instance on it (:func:`standing_in`), else the :class:`DeployError` ``text`` says."""
+    if _standing_in.get():
+        return stand_in(key[0], key[1], fingerprint_, package)
+    raise DeployError(text) from cause
+
 
 #: set while a command may read a stored version that does not compile on a stand-in
 _standing_in: ContextVar[bool] = ContextVar("wfengine_standing_in", default=False)
