@@ -195,7 +195,13 @@ class JobCommands(EngineBase):
     def _run_claimed(self, job: Job, owner: str) -> bool:
         """Run ``job``, which ``owner`` holds, as its own command; True when it ran (or its
         failure became an incident). A job losing races is given back with a back-off; any
-        other failure but the database being unavailable becomes an incident."""
+        other failure but the database being unavailable becomes an incident.
+
+        When the run began is noted first: a call that failed before its command committed is
+        audited as invoked then (as :meth:`abandon_job` dates one the supervisor stopped),
+        not when the failure is recorded, which may be much later (a long call, a clock an
+        application moved)."""
+        began = self.clock.now()
         try:
             return self._run_job(job, owner)
         except StoreUnavailableError:
@@ -205,30 +211,30 @@ class JobCommands(EngineBase):
             self._give_back(job, owner)
             return False
         except Exception as exc:  # a worker never dies of a job: an incident
-            return self._failed_claimed(job, owner, exc)
+            return self._failed_claimed(job, owner, exc, began)
         except (SystemExit, KeyboardInterrupt) as exc:
             if threading.current_thread() is threading.main_thread():
                 self._give_back(job, owner)  # maybe a signal handler's: a stop
                 raise
             # signals reach only the main thread: here the job raised it (an application
             # calling sys.exit), which fails the job; it stops no worker
-            return self._failed_claimed(job, owner, exc)
+            return self._failed_claimed(job, owner, exc, began)
         except BaseException:
             self._give_back(job, owner)
             raise
 
-    def _failed_claimed(self, job: Job, owner: str, exc: BaseException) -> bool:
-        """The run of ``job`` (held by ``owner``) raised ``exc``: an incident on its instance
-        (True); when even that fails (its instance cannot be read: a newer wfengine wrote it),
-        logged and given back with the back-off (False). The database being unavailable is
-        raised."""
+    def _failed_claimed(self, job: Job, owner: str, exc: BaseException, began: datetime) -> bool:
+        """The run of ``job`` (held by ``owner``), which ``began`` then, raised ``exc``: an
+        incident on its instance (True); when even that fails (its instance cannot be read: a
+        newer wfengine wrote it), logged and given back with the back-off (False). The
+        database being unavailable is raised."""
         _log.error(
             "job %s (%s of instance %s) failed",
             *(job.id, job.kind, job.instance_id),
             exc_info=exc,
         )
         try:
-            self._job_failed(job, f"{type(exc).__name__}: {exc}")
+            self._job_failed(job, f"{type(exc).__name__}: {exc}", began)
         except StoreUnavailableError:
             raise
         except Exception as why:
@@ -269,7 +275,8 @@ class JobCommands(EngineBase):
         supervisor calls this for a job it stopped for running too long; nothing the job did
         was committed, so the instance is as it was before the job. ``started_at``: when its
         run began, if known: the ``application.invoked`` record of an ``invoke`` job's call,
-        which its own command never committed, is dated then (else now, with the incident).
+        which its own command never committed, is dated then (else now, with the incident),
+        as it is for a job whose run raised in the worker running it.
         """
         if started_at is not None:
             require_aware(started_at, f"started_at of job {job_id!r}")
