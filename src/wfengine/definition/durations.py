@@ -51,8 +51,11 @@ MAX_DURATION = timedelta(days=365_000)
 #: the longest the engine waits: a deadline or timer, literal or computed, may be at most
 #: this long (``RuntimeLimits.max_deadline``'s default; a host may set it lower). A literal
 #: deadline or timer cycle that is longer is refused at validation and deploy
-#: (:func:`too_long_to_wait`)
+#: (:func:`too_long_to_wait`), and so is a reminder or escalation interval
+#: (:func:`too_long_to_remind`): one limit on every wait a definition writes
 LONGEST_WAIT = timedelta(days=365 * 100)
+#: the limit as messages say it
+_AT_MOST = f"at most {LONGEST_WAIT.days:,} days, 100 years"
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -66,6 +69,15 @@ def parse_duration(text: str) -> timedelta | None:
     return found
 
 
+def _beyond_longest_wait(text: str) -> timedelta | None:
+    """The length ``text``, a duration literal, writes when it is longer than the engine
+    waits (:data:`LONGEST_WAIT`), however long (``timedelta.max`` past what a timedelta
+    holds); None when it is no duration literal or no longer than that. The one test behind
+    :func:`too_long_to_wait` and :func:`too_long_to_remind`."""
+    found = _length(text)
+    return found if found is not None and found > LONGEST_WAIT else None
+
+
 def too_long_to_wait(text: str) -> str | None:
     """Why ``text``, a duration literal, is longer than a deadline or timer may wait
     (:data:`LONGEST_WAIT`, 100 years), as a reader refusing it says it; None when it is
@@ -75,14 +87,28 @@ def too_long_to_wait(text: str) -> str | None:
     for :func:`parse_duration`, and would be read as an expression naming a field
     ``P3000000D``; one up to it would be waited for, though the same length computed by an
     expression is an incident."""
-    found = _length(text)
-    if found is None or found <= LONGEST_WAIT:
+    found = _beyond_longest_wait(text)
+    if found is None:
         return None
     return (
-        f"it waits {found.days:,} days, longer than a deadline or timer may (at most "
-        f"{LONGEST_WAIT.days:,} days, 100 years): for a later moment write an expression "
-        "giving the date"
+        f"it waits {found.days:,} days, longer than a deadline or timer may ({_AT_MOST}): "
+        "for a later moment write an expression giving the date"
     )
+
+
+def too_long_to_remind(text: str) -> str | None:
+    """Why ``text``, a reminder or escalation interval (``wfengine:reminder-after``,
+    ``-every``, ``escalate-after``), is longer than the engine waits, in the words that
+    follow "which is"; None when it is no duration literal or no longer than
+    :data:`LONGEST_WAIT`.
+
+    Why: a reminder is a timer like a deadline's, and the engine waits no longer for one than
+    for the other (before, a reminder could wait up to :data:`MAX_DURATION`, 1,000 years,
+    and one past that was called "no duration above zero")."""
+    found = _beyond_longest_wait(text)
+    if found is None:
+        return None
+    return f"{found.days:,} days, longer than the engine waits ({_AT_MOST}, as for a deadline)"
 
 
 def _length(text: str) -> timedelta | None:

@@ -14,6 +14,7 @@ from typing import Any
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.checks.parameter_types import type_findings
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.durations import too_long_to_remind
 from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
     Activity,
@@ -463,12 +464,15 @@ def _named(ctx: Context, scope: Scope, name: str) -> str:
 
 def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
     """``reminder-duration``: a reminder or escalation interval that is no duration above
-    zero; ``performer-activity``: assignment to (or away from) the performer of an activity
-    the process does not have; ``undefined-participant``: a ``wfengine:escalate-to`` that
-    names no participant of the process or package (a typo escalates to the supervisors
-    instead; it may be a role, unit or user of the directory, so it is a warning, and none is
-    reported in a package with ExternalPackages, as for performers). The rules are
-    :mod:`wfengine.definition.work_rules`', which the compiler applies too."""
+    zero, or longer than the engine waits (:func:`~wfengine.definition.durations.
+    too_long_to_remind`: the one limit deadlines and timers have); ``performer-activity``:
+    assignment to (or away from) the performer of an activity the process does not have;
+    ``undefined-participant``: a ``wfengine:escalate-to`` that names no participant of the
+    process or package (a typo escalates to the supervisors instead; it may be a role, unit
+    or user of the directory, so it is a warning, and none is reported in a package with
+    ExternalPackages, as for performers). The rules are
+    :mod:`wfengine.definition.work_rules`', which the compiler applies too; deploy refuses a
+    reminder longer than the engine waits as this finding (it validates first)."""
     for scope, activity in _activities(ctx):
         where = f"activity {activity.id!r} in {scope.where}"
         escalate_to = (activity.extended_attribute(ESCALATE_TO) or "").strip()
@@ -487,7 +491,9 @@ def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
             )
         for name in REMINDER_DURATIONS:
             text = activity.extended_attribute(name)
-            found = None if text is None else reminder_duration(name, text)
+            found = (
+                None if text is None else too_long_to_remind(text) or reminder_duration(name, text)
+            )
             if isinstance(found, str):
                 yield make(
                     "reminder-duration",
