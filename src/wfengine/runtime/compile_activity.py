@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from wfengine.applications.specs import build_tool_spec
 from wfengine.definition.checks.flow import THROWN
 from wfengine.definition.checks.loops import counter_problem, declared_items
+from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -142,6 +143,8 @@ class ActivityCompiler:
             )
         }
         self.activity_ids = frozenset(self.activities_by_id)
+        #: who an activity that names no performer works for: its pool lane's performers
+        self.lanes = LanePerformers(package)
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         """Compile a graph (a block's activity set): the graph compiler's part."""
@@ -153,6 +156,7 @@ class ActivityCompiler:
         where = f"{scope}, activity {a.id!r}"
         if isinstance(a.body, ReferenceImplementation):
             a = self._referenced(where, a)
+        a = self.lanes.applied(a)  # its lane's performers, when it names none (lanes.py)
         body = a.body
         kind = KIND_NONE
         tools: tuple[CTool, ...] = ()

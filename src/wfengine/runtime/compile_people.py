@@ -9,6 +9,13 @@ declares it and its text is an expression over the process's data (a data field'
 (a name, or a list of names) is what the performer is. An undeclared text that is not such an
 expression stays a name, as before (external participant repositories write those).
 
+**Lane performers.** An activity that names no performer and is drawn in a pool lane that
+names some (XPDL 2.x tools: the lane is the role) has the lane's performers: the activity
+compiler gives them to it once, at deploy time, before anything reads its performers or
+modes (:mod:`wfengine.definition.lanes`; its own performer always wins), so they are
+compiled here as its own would be: a declared participant, a directory name, or an
+expression over the data.
+
 **Assignment extended attributes** (Enhydra Shark and JaWE write them; the files in
 ``../shared/conformance/xpdl/jawe`` use them):
 

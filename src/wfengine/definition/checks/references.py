@@ -74,18 +74,29 @@ def check_performers(ctx: Context) -> Iterator[Diagnostic]:
 
 def check_other_participant_references(ctx: Context) -> Iterator[Diagnostic]:
     """``undefined-participant`` for what else names participants: a Lane's performers and
-    the RedefinableHeader's Responsibles (of the package and of each process)."""
+    the RedefinableHeader's Responsibles (of the package and of each process).
+
+    A lane's performers are the performers of the activities drawn in it that name none
+    (:mod:`wfengine.definition.lanes`), so they are read as an activity's are: the name of a
+    data field of the package or of the pool's process is an expression over the data, not
+    a participant; each other unknown name is reported once, on the lane, not again on
+    every activity in it."""
     if ctx.has_external_packages:
         return
     everywhere = {p.id for p in ctx.package.participants}
     for process in ctx.package.workflow_processes:
         everywhere.update(p.id for p in process.participants)
+    processes = {w.id: w for w in ctx.package.workflow_processes}
     named: list[tuple[str, str, str, int | None]] = []
     for pool in ctx.package.pools:
+        drawn = processes.get(pool.process or "")
+        data = ctx.data_names(drawn) if drawn is not None else set()
+        data.update(f.id for f in ctx.package.data_fields)
         for lane in pool.lanes:
             named.extend(
                 (p.strip(), f"lane {lane.id!r} of pool {pool.id!r}", lane.id, lane.line)
                 for p in lane.performers
+                if p.strip() not in data
             )
     headers: list[tuple[RedefinableHeader | None, str, str | None]] = [
         (ctx.package.redefinable_header, f"package {ctx.package.id!r}", None)
