@@ -10,12 +10,15 @@ internal and may change. The surface, by WfMC part:
 * process definitions (Interface 1): :func:`load_xpdl`, :func:`dump_xpdl`, :func:`validate`
   and its :class:`Diagnostic` findings, :class:`PackageBuilder` with what its arguments take
   (:func:`standard_loop`, :func:`multi_instance`, :func:`deadline`, :class:`EnumerationType`,
-  :class:`Pool` and :class:`Lane`), :func:`package_to_dot`;
+  :class:`Pool` and :class:`Lane`), :func:`package_to_dot`, :func:`unique_ids` (what
+  ``wfengine convert`` renames for XPDL 2.2);
 * the enactment service: :class:`Engine` and :class:`Worker`, :class:`RuntimeLimits`, the
   WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
-  generators, a directory, a :class:`Store`);
+  generators, a directory, a :class:`Store` such as :class:`SqlStore`);
 * people (Interface 2): :class:`Organisation` (users, roles, units: the engine's directory)
-  and :func:`load_organisation`;
+  and :func:`load_organisation`; :func:`connect` for a WAPI :class:`Session` of one user;
+  :func:`subscribe` and :func:`notifier` for notifications of work, :func:`notes_for` for
+  comments and attachments on work items;
 * what the engine tells the world after a commit: the outbox (:class:`OutboxKind`,
   :class:`OutboxRecord`, :class:`OutboxHandlers`, :class:`OutboxPolicy`);
 * the audit catalogue: :class:`AuditEvent`, :class:`EventKind` and one payload class per kind
@@ -89,6 +92,7 @@ if _typing.TYPE_CHECKING:
     from wfengine.definition.io import dump_xpdl, load_xpdl
     from wfengine.definition.model import EnumerationType, Lane, Package, Pool
     from wfengine.definition.render import package_to_dot
+    from wfengine.definition.unique_ids import unique_ids
     from wfengine.definition.validation import validate
     from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
     from wfengine.runtime.deployment import DeployedProcess
@@ -149,6 +153,7 @@ if _typing.TYPE_CHECKING:
         WorkItemData,
         WorkItemSnapshot,
     )
+    from wfengine.runtime.sql.store import SqlStore
     from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
     from wfengine.runtime.store import AuditEvent, Store
     from wfengine.runtime.work_item_events import (
@@ -173,7 +178,10 @@ if _typing.TYPE_CHECKING:
         compare,
         simulate,
     )
+    from wfengine.wapi.session import Session, WorkList, connect
     from wfengine.worklist import Organisation, load_organisation
+    from wfengine.worklist.notes import Notes, notes_for
+    from wfengine.worklist.notifiers import Notification, Notifier, notifier, subscribe
 
 if _typing.TYPE_CHECKING:
     from wfengine.applications.agents import (
@@ -262,6 +270,9 @@ __all__ = [
     "MultiInstanceStarted",
     "NotAuthorizedError",
     "NotFoundError",
+    "Notes",
+    "Notification",
+    "Notifier",
     "OperationRefused",
     "Organisation",
     "OrganisationError",
@@ -286,9 +297,11 @@ __all__ = [
     "SchemaOutdatedError",
     "ScriptAssigned",
     "SequentialIds",
+    "Session",
     "Severity",
     "SignalReceived",
     "SimulationReport",
+    "SqlStore",
     "StaticDirectory",
     "Store",
     "StoreError",
@@ -314,6 +327,7 @@ __all__ = [
     "WorkItemSnapshot",
     "WorkItemStarted",
     "WorkItemState",
+    "WorkList",
     "Worker",
     "WorkflowError",
     "XpdlLoadError",
@@ -322,6 +336,7 @@ __all__ = [
     "callable_agent",
     "callable_agent_factory",
     "compare",
+    "connect",
     "deadline",
     "detailed_status",
     "dump_xpdl",
@@ -333,12 +348,16 @@ __all__ = [
     "load_organisation",
     "load_xpdl",
     "multi_instance",
+    "notes_for",
+    "notifier",
     "package_to_dot",
     "process_metrics",
     "simulate",
     "standard_loop",
     "subprocess_agent",
     "subprocess_agent_factory",
+    "subscribe",
+    "unique_ids",
     "validate",
     "write_csv",
     "write_jsonl",
@@ -401,6 +420,9 @@ _LAZY: dict[str, str] = {
     "MessageReceived": "wfengine.runtime.history",
     "MultiInstanceAdded": "wfengine.runtime.history",
     "MultiInstanceStarted": "wfengine.runtime.history",
+    "Notes": "wfengine.worklist.notes",
+    "Notification": "wfengine.worklist.notifiers",
+    "Notifier": "wfengine.worklist.notifiers",
     "OperationRefused": "wfengine.runtime.work_item_events",
     "Organisation": "wfengine.worklist",
     "OutboxHandlers": "wfengine.runtime.outbox",
@@ -420,9 +442,11 @@ _LAZY: dict[str, str] = {
     "ScenarioError": "wfengine.simulation",
     "ScriptAssigned": "wfengine.runtime.history",
     "SequentialIds": "wfengine.runtime.ids",
+    "Session": "wfengine.wapi.session",
     "Severity": "wfengine.definition.diagnostics",
     "SignalReceived": "wfengine.runtime.history",
     "SimulationReport": "wfengine.simulation",
+    "SqlStore": "wfengine.runtime.sql.store",
     "StaticDirectory": "wfengine.runtime.directory",
     "Store": "wfengine.runtime.store",
     "SubflowStarted": "wfengine.runtime.history",
@@ -446,9 +470,11 @@ _LAZY: dict[str, str] = {
     "WorkItemSnapshot": "wfengine.runtime.snapshots",
     "WorkItemStarted": "wfengine.runtime.work_item_events",
     "WorkItemState": "wfengine.runtime.states",
+    "WorkList": "wfengine.wapi.session",
     "Worker": "wfengine.runtime.worker",
     "brief_status": "wfengine.audit",
     "compare": "wfengine.simulation",
+    "connect": "wfengine.wapi.session",
     "deadline": "wfengine.definition.build_arguments",
     "detailed_status": "wfengine.audit",
     "dump_xpdl": "wfengine.definition.io",
@@ -456,10 +482,14 @@ _LAZY: dict[str, str] = {
     "load_organisation": "wfengine.worklist",
     "load_xpdl": "wfengine.definition.io",
     "multi_instance": "wfengine.definition.build_arguments",
+    "notes_for": "wfengine.worklist.notes",
+    "notifier": "wfengine.worklist.notifiers",
     "package_to_dot": "wfengine.definition.render",
     "process_metrics": "wfengine.audit",
     "simulate": "wfengine.simulation",
     "standard_loop": "wfengine.definition.build_arguments",
+    "subscribe": "wfengine.worklist.notifiers",
+    "unique_ids": "wfengine.definition.unique_ids",
     "validate": "wfengine.definition.validation",
     "write_csv": "wfengine.audit",
     "write_jsonl": "wfengine.audit",
