@@ -9,7 +9,18 @@ that, for every open item of every open instance (running or suspended):
 * an item on offer (nobody has claimed it) whose activity's performers the directory now
   resolves to other people is offered to those people;
 * an item held (claimed, delegated, started) by someone the directory no longer knows goes
-  back on offer, to its performers' members now.
+  back on offer, to its performers' members now;
+* an item delegated by someone the directory no longer knows (its owner left) to someone it
+  still knows stays with the delegate, as their own: it would otherwise go back to the one
+  who left when they release it (or, with ``wfengine:delegation-confirm``, when they
+  complete it), who could then neither take it nor give it on. The delegate goes on with it
+  (started or not, the same item); it no longer has an owner, so their release offers it to
+  the performers' members now (which its ``assignees`` become) and their completion
+  completes the activity (nobody who left is waited on to confirm it). The audit records
+  ``work_item.allocated`` with no user (the engine gave it to them), as when an assignment
+  rule gives work to someone; the item is not among those returned, as it is not
+  withdrawn. When the delegate left too, the item is held by someone the directory does not
+  know and goes back on offer as above.
 
 Such an item is withdrawn (``work_item.cancelled``: those it was offered to hear it) and the
 activity's work offered again as a new item (``work_item.offered`` to the new people), as when
@@ -35,9 +46,13 @@ from dataclasses import dataclass
 from functools import partial
 
 from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.history import change
+from wfengine.runtime.instance import ActivityInstance, WorkItem
+from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.work_rules import OFFER, supervision_of
+from wfengine.runtime.work_item_events import WorkItemAllocated
+from wfengine.runtime.work_rules import OFFER, Supervision, supervision_of
 
 _OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
 
@@ -86,13 +101,19 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     nav = engine._nav()
     org = supervision_of(engine.directory)
     done: list[Reoffered] = []
+    kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
     for item in store.open_work_items(instance_id):
         ai = inst.activities.get(item.activity_instance_id)
         if ai is None or ai.work_item != item.id:
             continue
         held = item.state is not WorkItemState.OFFERED and item.holder is not None
         if held and (org is None or org.knows(item.holder or "")):
-            continue  # someone the directory knows has it: theirs
+            # someone the directory knows has it: theirs (and theirs alone when the one who
+            # delegated it to them left: it must never go back to them)
+            if org is not None and item.owner is not None and not org.knows(item.owner):
+                _delegate_keeps(nav, org, ai, item)
+                kept = True
+            continue
         try:
             offer_to = tuple(nav._offer_to(ai)[0])
         except Exception as exc:  # the directory, or a performer expression: see below
@@ -140,6 +161,23 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
                 item.holder if held else None,
             )
         )
-    if done:
+    if done or kept:
         store.commit(nav.step)
     return done
+
+
+def _delegate_keeps(nav: Navigator, org: Supervision, ai: ActivityInstance, item: WorkItem) -> None:
+    """``item``'s owner left: its holder (the delegate, whom ``org`` knows) keeps it as their
+    own, and a release offers it to whom the activity's work is offered now (see the module
+    notes). When that cannot be told now (the directory, a performer expression), those it
+    is offered to whom ``org`` still knows."""
+    inst = ai.scope.instance
+    nav.touch(inst)
+    item.owner = None
+    try:
+        item.assignees = tuple(nav._offer_to(ai)[0])
+    except Exception:  # the directory, or a performer expression: keep whom it still knows
+        item.assignees = tuple(u for u in item.assignees if org.knows(u))
+    nav.step.work_items.append(item)
+    given = WorkItemAllocated(item.id, None, item.holder)
+    inst.changes.append(change(nav.now, given, ai.id, ai.act.id))
