@@ -32,8 +32,10 @@ class _ByUser:
 class WorkItemAllocated:
     """``user`` claimed the work item (it was offered to them); or, with ``user`` None, the
     engine gave it to ``to`` as it offered it (an assignment rule such as
-    ``AssignToPerformerOfActivity``, or work sent back to whoever did it last): nobody acted,
-    so the event names no user, as an escalation's names none."""
+    ``AssignToPerformerOfActivity``, or work sent back to whoever did it last), or, after a
+    new organisation, made a delegate whose owner left the item's holder outright
+    (``Engine.reoffer_work``): nobody acted, so the event names no user, as an escalation's
+    names none."""
 
     KIND: ClassVar[str] = "work_item.allocated"
     work_item_id: str
