@@ -38,10 +38,30 @@ def namespace_of(el: etree._Element) -> str | None:
     return etree.QName(el).namespace
 
 
+#: while a document is read: whether its root has no namespace, so that an element in none is
+#: XPDL (hand-written files omit the namespace); in a namespaced document such an element was
+#: written so (``xmlns=""``, or under a prefixed root), and is a vendor's
+_UNQUALIFIED_IS_XPDL: ContextVar[bool] = ContextVar("wfengine_unqualified_is_xpdl", default=True)
+
+
+@contextmanager
+def unqualified_is_xpdl(root: etree._Element) -> Iterator[None]:
+    """Within the block, an element in no namespace is XPDL only if ``root`` is in none."""
+    token = _UNQUALIFIED_IS_XPDL.set(namespace_of(root) is None)
+    try:
+        yield
+    finally:
+        _UNQUALIFIED_IS_XPDL.reset(token)
+
+
+def _xpdl_namespace(ns: str | None) -> bool:
+    """``ns`` is an XPDL one, or none in a document without a namespace."""
+    return ns in XPDL_LIKE_NAMESPACES if ns is not None else _UNQUALIFIED_IS_XPDL.get()
+
+
 def is_xpdl(el: etree._Element) -> bool:
-    """An element in any XPDL namespace, or in none (documents written without a namespace)."""
-    ns = namespace_of(el)
-    return ns is None or ns in XPDL_LIKE_NAMESPACES
+    """An element in any XPDL namespace, or in none in a document written without one."""
+    return _xpdl_namespace(namespace_of(el))
 
 
 _ALL_ATTRIBUTES = etree.XPath("@*")
@@ -104,12 +124,15 @@ def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
     """Keep ``el`` verbatim as an XmlNode.
 
     XPDL-namespace elements (any version, the deprecated namespace, or no namespace outside a
-    vendor element) are re-tagged into the 2.2 namespace so the writer can emit them as they
-    are; vendor elements keep their tag. Whitespace-only text and tails are dropped: they are
-    indentation, and the writer indents on its own. Namespace declarations below the root
-    that a value relies on are kept with the element (:attr:`XmlNode.namespaces`).
+    vendor element in a document without one) are re-tagged into the 2.2 namespace so the
+    writer can emit them as they are; vendor elements, and those in no namespace in a
+    namespaced document, keep their tag. Whitespace-only text and tails are dropped: they are
+    indentation, and the writer indents on its own. Namespace declarations that a value
+    relies on are kept with the element (:attr:`XmlNode.namespaces`), and so is the default
+    namespace of a vendor element where the written package's differs: the source's root may
+    declare a vendor's, which 2.2's replaces there.
     """
-    return _kept(el, foreign, None, top=True)[0]
+    return _kept(el, foreign, None, XPDL22_NS, top=True)[0]
 
 
 def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tuple[XmlNode, ...]]:
@@ -119,7 +142,7 @@ def mixed_content(el: etree._Element, *, foreign: bool) -> tuple[str | None, tup
     instruction is joined to what precedes it, so no text is lost to a comment. Blank text is
     None. ``foreign`` is passed on to :func:`to_xml_node` for the children.
     """
-    text, children, _ = _content(el, foreign, None, top=True)
+    text, children, _ = _content(el, foreign, None, XPDL22_NS, top=True)
     return text, children
 
 
@@ -147,12 +170,26 @@ Scope = dict[str | None, str]
 
 
 def _kept(
-    el: etree._Element, foreign: bool, parent_scope: Scope | None, *, top: bool
+    el: etree._Element,
+    foreign: bool,
+    parent_scope: Scope | None,
+    written_default: str,
+    *,
+    top: bool,
 ) -> tuple[XmlNode, frozenset[str]]:
     """``el`` as an XmlNode, and the prefixes its values use that a declaration above it binds
-    (the ones its own declarations do not)."""
+    (the ones its own declarations do not).
+
+    ``parent_scope`` is the vendor parent's scope (None under an XPDL parent);
+    ``written_default`` the default namespace in scope at an XPDL parent once written: 2.2's
+    in the written package, or the one the nearest vendor element above declares. The
+    source's default there may be another (a vendor's, declared on a root that prefixes
+    XPDL), and a vendor element below that relies on it must then declare it itself.
+    """
     ns = namespace_of(el)
-    if ns in XPDL_LIKE_NAMESPACES or (ns is None and not foreign):
+    if (ns is None and not foreign and _UNQUALIFIED_IS_XPDL.get()) or (
+        ns is not None and ns in XPDL_LIKE_NAMESPACES
+    ):
         tag = f"{{{XPDL22_NS}}}{local_name(el)}"
         child_foreign = False
     else:
@@ -161,7 +198,14 @@ def _kept(
     # a vendor element may declare another default namespace, which its unprefixed QName
     # values then name: its scope is always needed; an XPDL one's only when a value has a prefix
     scope: Scope | None = el.nsmap if child_foreign else None
-    text, children, need = _content(el, child_foreign, scope, top=False)
+    # the default an XPDL element has once written: its parent's (it declares none itself)
+    if top:
+        own_default = XPDL22_NS
+    elif parent_scope is not None:
+        own_default = _default(parent_scope.get(None))
+    else:
+        own_default = written_default
+    text, children, need = _content(el, child_foreign, scope, own_default, top=False)
     attrs = attribute_items(el)
     if text is not None and ":" in text:
         need.update(_PREFIXED.findall(text))
@@ -179,7 +223,8 @@ def _kept(
             base = parent_scope
         else:
             parent = el.getparent()
-            base = parent.nsmap if parent is not None else {}
+            base = dict(parent.nsmap) if parent is not None else {}
+            base[None] = written_default  # (the source's may differ: see above)
         default = child_foreign and ns is not None
         declared, unresolved = _declarations(scope, base, need, default=default, top=top)
     node = XmlNode(
@@ -195,16 +240,16 @@ def _kept(
 
 
 def _content(
-    el: etree._Element, foreign: bool, scope: Scope | None, *, top: bool
+    el: etree._Element, foreign: bool, scope: Scope | None, written_default: str, *, top: bool
 ) -> tuple[str | None, tuple[XmlNode, ...], set[str]]:
     """:func:`mixed_content`, and the prefixes the children's values use that they do not
-    declare."""
+    declare (``scope`` and ``written_default``: as :func:`_kept` takes them for children)."""
     children: list[XmlNode] = []
     need: set[str] = set()
     text = el.text
     for child in el:
         if isinstance(child.tag, str):
-            node, used = _kept(child, foreign, scope, top=top)
+            node, used = _kept(child, foreign, scope, written_default, top=top)
             children.append(node)
             if used:
                 need |= used

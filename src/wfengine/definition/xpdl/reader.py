@@ -37,6 +37,7 @@ from wfengine.definition.xpdl.read_nodes import (
     local_name,
     namespace_of,
     true_lines,
+    unqualified_is_xpdl,
 )
 from wfengine.definition.xpdl.read_package_parts import (
     read_application,
@@ -97,7 +98,8 @@ def read_tree(
             d.model_copy(update={"file": source}) for d in xsd.check_schema(tree, version)
         )
     ctx = ReadContext(version=version, source=source)
-    package = _read_package_element(ctx, root)
+    with unqualified_is_xpdl(root):
+        package = _read_package_element(ctx, root)
     package, mapped = apply_data_mappings(package, source)  # needs every callee read
     return package.model_copy(
         update={
