@@ -3,7 +3,9 @@ numbers and the notifications sent, in the same database as the engine (SQLAlche
 applications ``complaint.xpdl`` calls.
 
 ``CrmApps(url).register(engine.applications)`` binds them; ``url`` is the engine's database
-(``sqlite:///wfengine.db``) or any other. The tables are created when missing.
+(``sqlite:///wfengine.db``) or any other. The tables are created when missing, and those an
+earlier ``crm.py`` made are upgraded in place, every row kept (``schema.py``: their version is
+kept in ``crm_schema_version``; a newer one is refused).
 
 Acceptance numbers are unique under the customer's phone number: the table's primary key is
 (phone, number), so two engine processes giving numbers at once cannot both take the same one
@@ -40,11 +42,15 @@ the acceptance number), through the same channels, once per case and milestone (
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -53,7 +59,22 @@ from sqlalchemy.exc import IntegrityError
 from wfengine import ApplicationRegistry, PermanentApplicationError
 from wfengine.errors import DataTypeError
 
+
+def _sibling(name: str) -> ModuleType:
+    """The example's module ``name`` beside this one (they are plain files, loaded by path)."""
+    spec = importlib.util.spec_from_file_location(
+        f"crm_complaint_{name}", Path(__file__).parent / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)  # (registered first: its dataclasses look it up)
+    return module
+
+
+schema = _sibling("schema")
 metadata = sa.MetaData()
+#: the version of the CRM's tables (``schema.crm_schema`` says what each version added)
+schema_version = schema.version_table(metadata, "crm_schema_version")
 
 customers = sa.Table(
     "crm_customers",
@@ -345,7 +366,7 @@ class CrmApps:
         self, url: str, *, clock: Any = None, channels: Mapping[str, Channel] | None = None
     ) -> None:
         self.db = sa.create_engine(url)
-        metadata.create_all(self.db)
+        schema.crm_schema(metadata, schema_version, phone_key).open(self.db)
         self._clock = clock
         #: the intake channel -> how the customer is told (the web: e-mail, the hotline: SMS)
         self.channels: dict[str, Channel] = {

@@ -52,18 +52,19 @@ KEY_ENV = "WFENGINE_CRM_EXPORT_KEY"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _crm_phone_key() -> Any:
-    """``crm.phone_key`` of the CRM module beside this one (the example's modules are plain
-    files, loaded by path), so both sides key a phone alike."""
+def _crm() -> Any:
+    """The CRM module beside this one (the example's modules are plain files, loaded by
+    path): its ``phone_key``, so both sides key a phone alike, and its ``schema``."""
     path = Path(__file__).with_name("crm.py")
     spec = importlib.util.spec_from_file_location("crm_complaint_phone_key", path)
     assert spec is not None and spec.loader is not None
     module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
     spec.loader.exec_module(module)  # (registered first: its dataclasses look it up)
-    return module.phone_key
+    return module
 
 
-phone_key = _crm_phone_key()
+_crm_module = _crm()
+phone_key = _crm_module.phone_key
 
 
 def xml_text(value: Any) -> str:
@@ -165,6 +166,8 @@ web_imports = sa.Table(
     sa.Column("number", sa.Integer, primary_key=True),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )
+#: the version of the web centre's tables (``schema.web_schema``)
+web_schema_version = _crm_module.schema.version_table(web_meta, "web_schema_version")
 
 
 def _parser() -> etree.XMLParser:
@@ -173,11 +176,12 @@ def _parser() -> etree.XMLParser:
 
 
 class WebDesk:
-    """The web service centre's side: its own database of what customers may see."""
+    """The web service centre's side: its own database of what customers may see (its tables
+    made when missing, versioned as the CRM's are: ``schema.py``)."""
 
     def __init__(self, url: str, key: bytes) -> None:
         self.db = sa.create_engine(url)
-        web_meta.create_all(self.db)
+        _crm_module.schema.web_schema(web_meta, web_schema_version).open(self.db)
         self._aead = AESGCM(key)
 
     def open(self, data: bytes) -> tuple[int, bytes]:
