@@ -57,6 +57,30 @@ def test_a_stored_reminder_rhythm_a_newer_wfengine_refuses_runs_at_the_shortest(
     assert "taken as a minute" in caplog.text
 
 
+def test_a_stored_reminder_longer_than_the_engine_waits_is_left_out(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An earlier wfengine deployed reminders up to 1,000 years; this one waits at most 100
+    for any timer. The stored one is left out (it would never come), not taken as a minute."""
+    clock = VirtualClock()
+    with Engine(db_url=db_url, clock=clock) as e:
+        _deploy_both(e)
+        iid = e.start_process("desk")
+    rewrite_stored(db_url, "desk", '"PT5M"', '"P36600D"')
+    with (
+        caplog.at_level(logging.WARNING, logger="wfengine.deploy"),
+        Engine(db_url=db_url, clock=clock) as e,
+    ):
+        (item,) = e.work_items(iid)
+        clock.advance(timedelta(days=2))
+        e.fire_due_timers()
+        assert not [ev for ev in e.audit(iid) if ev.kind == "work_item.reminder"]
+        e.complete_work_item(item.id)
+        assert e.instance(iid).state is ProcessState.COMPLETED
+    assert "longer than the engine waits" in caplog.text
+    assert "it is left out" in caplog.text
+
+
 def test_a_stored_deployment_that_no_longer_compiles_fails_only_its_own_instances(
     db_url: str,
 ) -> None:

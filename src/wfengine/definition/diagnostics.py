@@ -193,8 +193,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "reminder-duration": (
         Severity.ERROR,
-        "a reminder or escalation interval is no duration above zero, or "
-        "`wfengine:reminder-every` is under a minute",
+        "a reminder or escalation interval is no duration above zero, is longer than the "
+        "engine waits (100 years, as for a deadline), or `wfengine:reminder-every` is under a "
+        "minute",
     ),
     "performer-activity": (
         Severity.ERROR,

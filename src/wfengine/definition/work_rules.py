@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from wfengine.definition.durations import parse_duration
+from wfengine.definition.durations import parse_duration, too_long_to_remind
 from wfengine.definition.model import Activity
 
 REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
@@ -45,7 +45,12 @@ MIN_REMINDER_EVERY = timedelta(minutes=1)
 
 def reminder_duration(name: str, text: str) -> timedelta | str:
     """The duration of reminder attribute ``name``, or why ``text`` is not usable: no
-    duration above zero, or a ``reminder-every`` under :data:`MIN_REMINDER_EVERY`."""
+    duration above zero, longer than the engine waits (:func:`too_long_to_remind`, the one
+    limit deadlines and timers have), or a ``reminder-every`` under :data:`MIN_REMINDER_EVERY`.
+    Validation and the runtime compiler both ask this, so they refuse the same texts."""
+    too_long = too_long_to_remind(text)
+    if too_long is not None:
+        return too_long
     found = positive_duration(text)
     if found is None:
         return "no duration above zero"

@@ -539,10 +539,10 @@ def stored_deployment() -> Iterator[None]:
 
 
 def _reminders(where: str, a: Activity) -> CReminders | None:
-    """The activity's reminders, or None; a duration that is not one, or not positive,
-    refuses the deploy (a zero interval would remind without end). A stored deployment
-    (:func:`stored_deployment`) is not refused: a rhythm under the shortest is raised to it,
-    a duration that is no duration above zero is left out (no such reminder)."""
+    """The activity's reminders, or None; a duration that is not one, not positive, or longer
+    than the engine waits refuses the deploy (a zero interval would remind without end). A
+    stored deployment (:func:`stored_deployment`) is not refused: a rhythm under the shortest
+    is raised to it, any other refused duration is left out (no such reminder)."""
 
     def duration(name: str) -> timedelta | None:
         text = a.extended_attribute(name)
@@ -552,8 +552,14 @@ def _reminders(where: str, a: Activity) -> CReminders | None:
         if isinstance(found, str):  # validation reports it first, as reminder-duration
             if not _STORED.get():
                 raise DeployError(f"{where}: {name} {text!r} is {found}")
-            # only a rhythm under the shortest is a duration above zero and still refused
-            kept = None if positive_duration(text) is None else MIN_REMINDER_EVERY
+            # only a rhythm under the shortest is taken as the shortest; what is no duration
+            # above zero, or longer than the engine waits, is left out
+            length = positive_duration(text)
+            kept = (
+                MIN_REMINDER_EVERY
+                if name == REMINDER_EVERY and length is not None and length < MIN_REMINDER_EVERY
+                else None
+            )
             _deploy_log.warning(
                 "%s (deployed earlier): %s %r is %s; %s",
                 where,

@@ -14,7 +14,6 @@ from typing import Any
 from wfengine.definition.checks.context import Context, Scope, is_plain_name
 from wfengine.definition.checks.parameter_types import type_findings
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
-from wfengine.definition.durations import too_long_to_remind
 from wfengine.definition.graph import MAX_BLOCK_DEPTH
 from wfengine.definition.model import (
     Activity,
@@ -502,9 +501,7 @@ def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
             )
         for name in REMINDER_DURATIONS:
             text = activity.extended_attribute(name)
-            found = (
-                None if text is None else too_long_to_remind(text) or reminder_duration(name, text)
-            )
+            found = None if text is None else reminder_duration(name, text)
             if isinstance(found, str):
                 yield make(
                     "reminder-duration",
