@@ -89,3 +89,22 @@ def test_a_database_that_already_holds_work_is_refused(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "already holds an organisation" in refused.output
     shown = cli("org", "show", "--db", mine)
     assert "alice" in shown.stdout and "eva" not in shown.stdout  # still the user's own
+
+
+def test_crm_tables_of_a_newer_example_are_refused_as_exit_2_naming_the_versions(
+    tmp_path: Path,
+) -> None:
+    """It printed a traceback: the CRM side's refusal went past the command's error mapping."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    db = sa.create_engine(url)
+    with db.begin() as conn:  # what a newer example would have left: a version beyond this one
+        conn.exec_driver_sql(
+            "CREATE TABLE crm_schema_version (id INTEGER PRIMARY KEY, version INTEGER)"
+        )
+        conn.exec_driver_sql("INSERT INTO crm_schema_version VALUES (1, 99)")
+    db.dispose()
+    result = cli("demo", "crm", "--complaints", "3", "--db", url)
+    assert result.exit_code == 2, result.output
+    assert "version 99" in result.output and "Traceback" not in result.output
