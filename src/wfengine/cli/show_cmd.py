@@ -28,8 +28,11 @@ def show(source: str, as_json: bool) -> None:
     """Summarise an XPDL package: processes, activities, transitions and their context.
 
     Lists each process's activities with their kind (route, tool, subflow, manual, user,
-    event, block, ...), the transitions with their conditions, and the participants,
-    applications and data fields of the package and of each process. FILE may be `-`.
+    event, block, ...) and who performs them, the transitions with their conditions, and the
+    participants, applications and data fields of the package and of each process. An
+    activity that names no performer and is drawn in a pool lane that names some is shown
+    with the lane's performers, as it runs: `by ROLE (lane LANE)`; JSON gives the lane as
+    `performer_lane`. FILE may be `-`.
 
     Exit status: 0 when shown, 1 when FILE cannot be loaded as XPDL, 2 when it cannot be
     read or on usage errors.

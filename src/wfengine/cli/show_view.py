@@ -7,9 +7,10 @@ model, which the command loads only when it runs (``wfengine --help`` stays ligh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -86,13 +87,18 @@ def _activity_detail(activity: Activity) -> str | None:
     return None
 
 
-def _activity(a: Activity) -> Summary:
+def _activity(a: Activity, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
+    """One activity as it runs: an activity that names no performer and is drawn in a pool
+    lane that names some has the lane's performers (and a person's mode), as the runtime
+    gives it them; ``performer_lane`` then names the lane they come from."""
+    a, lane = lanes.shown(a, named)
     return {
         "id": a.id,
         "name": a.name,
         "kind": activity_kind(a),
         "detail": _activity_detail(a),
         "performers": list(a.performers),
+        "performer_lane": lane,
         "join": a.join.type.value if a.join is not None else None,
         "split": a.split.type.value if a.split is not None else None,
     }
@@ -111,18 +117,25 @@ def _transition(t: Transition) -> Summary:
     }
 
 
-def _flow(activities: Sequence[Activity], transitions: Sequence[Transition]) -> Summary:
+def _flow(
+    activities: Sequence[Activity],
+    transitions: Sequence[Transition],
+    lanes: LanePerformers,
+    named: Mapping[str, Activity],
+) -> Summary:
     return {
-        "activities": [_activity(a) for a in activities],
+        "activities": [_activity(a, lanes, named) for a in activities],
         "transitions": [_transition(t) for t in transitions],
     }
 
 
-def _activity_set(s: ActivitySet) -> Summary:
-    return {"id": s.id, "name": s.name, **_flow(s.activities, s.transitions)}
+def _activity_set(s: ActivitySet, lanes: LanePerformers, named: Mapping[str, Activity]) -> Summary:
+    return {"id": s.id, "name": s.name, **_flow(s.activities, s.transitions, lanes, named)}
 
 
-def _process(p: WorkflowProcess) -> Summary:
+def _process(p: WorkflowProcess, lanes: LanePerformers) -> Summary:
+    #: what a Reference activity may name, as the runtime compiler reads it
+    named = {a.id: a for a in (*p.activities, *(x for s in p.activity_sets for x in s.activities))}
     return {
         "id": p.id,
         "name": p.name,
@@ -133,13 +146,14 @@ def _process(p: WorkflowProcess) -> Summary:
         "participants": [_participant(x) for x in p.participants],
         "applications": [_application(x) for x in p.applications],
         "data_fields": [_data_field(x) for x in p.data_fields],
-        **_flow(p.activities, p.transitions),
-        "activity_sets": [_activity_set(s) for s in p.activity_sets],
+        **_flow(p.activities, p.transitions, lanes, named),
+        "activity_sets": [_activity_set(s, lanes, named) for s in p.activity_sets],
     }
 
 
 def package_summary(package: Package) -> Summary:
     """The facts ``show`` prints, as plain JSON-ready data in definition order."""
+    lanes = LanePerformers(package)  # who works on an activity that names nobody
     return {
         "id": package.id,
         "name": package.name,
@@ -148,7 +162,7 @@ def package_summary(package: Package) -> Summary:
         "participants": [_participant(x) for x in package.participants],
         "applications": [_application(x) for x in package.applications],
         "data_fields": [_data_field(x) for x in package.data_fields],
-        "processes": [_process(p) for p in package.workflow_processes],
+        "processes": [_process(p, lanes) for p in package.workflow_processes],
     }
 
 
@@ -209,6 +223,8 @@ def _flow_sections(
         row += f": {a['detail']}]" if a["detail"] else "]"
         if a["performers"]:
             row += f"  by {', '.join(a['performers'])}"
+            if a["performer_lane"]:
+                row += f" (lane {a['performer_lane']})"
         if a["join"]:
             row += f"  join {a['join']}"
         if a["split"]:

@@ -21,11 +21,18 @@ performers. The rules, read one way for the runtime compiler and whoever shows a
   expression over the process's data), exactly as a performer written on the activity.
   A lane performer that names no participant is reported by validation once, on the lane
   (``undefined-participant``), and offered by name as an activity's would be.
+
+The runtime compiler calls :meth:`LanePerformers.applied` on each activity it compiles (a
+Reference already resolved); ``wfengine show``, ``render`` and the simulation's scenario
+check call :meth:`LanePerformers.shown` with the process's activities, so a Reference is
+judged the same way, and what they present is what runs.
 """
 
 from __future__ import annotations
 
-from wfengine.definition.model import Activity, Lane, Package
+from collections.abc import Mapping
+
+from wfengine.definition.model import Activity, Lane, Package, ReferenceImplementation
 from wfengine.definition.modes import can_wait_for_a_person
 
 
@@ -60,15 +67,59 @@ class LanePerformers:
                 return self._by_lane[lane_id]
         return None
 
+    def given(
+        self, activity: Activity, named: Mapping[str, Activity] | None = None
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """The lane whose performers ``activity`` has at run time, with those performers;
+        None when it names its own, may not wait for a person, or is in no such lane.
+
+        ``named`` (the process's activities by id, its activity sets' included) lets a
+        Reference activity not yet resolved be judged as the runtime compiles it: by the
+        activity it names (that one's body, and its performers where it names none)."""
+        judged = _as_referenced(activity, named) if named else activity
+        if judged.performers or not can_wait_for_a_person(judged):
+            return None
+        return self.lane_of(activity)
+
     def applied(self, activity: Activity) -> Activity:
         """``activity`` with its lane's performers when it names none and may wait for a
         person (see the module notes); ``activity`` itself otherwise."""
-        if activity.performers or not can_wait_for_a_person(activity):
+        return self.shown(activity)[0]
+
+    def shown(
+        self, activity: Activity, named: Mapping[str, Activity] | None = None
+    ) -> tuple[Activity, str | None]:
+        """``activity`` as ``show``, ``render`` and the simulation must present it: with the
+        performers it has at run time (its lane's, :meth:`given`; a Reference's, those of the
+        activity it names when it names none), and the id of the lane they come from (None
+        when they are not its lane's)."""
+        found = self.given(activity, named)
+        if found is not None:
+            return activity.model_copy(update={"performers": found[1]}), found[0]
+        if named and not activity.performers:
+            performers = _as_referenced(activity, named).performers
+            if performers:
+                return activity.model_copy(update={"performers": performers}), None
+        return activity, None
+
+
+def _as_referenced(activity: Activity, named: Mapping[str, Activity]) -> Activity:
+    """A Reference activity with the body of the activity it (finally) names and that one's
+    performers where it names none, as the runtime compiler resolves it before the lane
+    rule; ``activity`` itself when it is no reference, or names none that exists (deploying
+    refuses it) or leads round in a circle."""
+    seen = {activity.id}
+    found = activity
+    while isinstance(found.body, ReferenceImplementation):
+        target = named.get(found.body.activity_id)
+        if target is None or target.id in seen:
             return activity
-        found = self.lane_of(activity)
-        if found is None:
-            return activity
-        return activity.model_copy(update={"performers": found[1]})
+        seen.add(target.id)
+        found = target
+    if found is activity:
+        return activity
+    performers = activity.performers or found.performers
+    return activity.model_copy(update={"body": found.body, "performers": performers})
 
 
 def _nested_lanes(lane: Lane) -> list[str]:
