@@ -8,7 +8,9 @@ which keeps this module free of subprocesses and usable in any host application.
 The picture follows the usual BPMN look so a modeller recognises it: events are circles, routes
 (gateways) are diamonds labelled with their gateway type, tasks are rounded boxes, activities are
 grouped in swimlanes by their first performer, and transitions carry their condition,
-``OTHERWISE`` or ``EXCEPTION``.
+``OTHERWISE`` or ``EXCEPTION``. An activity that names no performer and is drawn in a pool lane
+that names some is drawn with the lane's performers (its swimlane, and a person's kind), as
+the runtime gives them to it (:mod:`wfengine.definition.lanes`): the picture shows what runs.
 
 A drawing shows names, not documents: a label is wrapped at :data:`LABEL_WIDTH` characters and
 cut after :data:`LABEL_LINES` lines, an edge label after :data:`EDGE_LABEL_MAX` characters and
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wfengine.definition.graph import is_boundary_event, is_event_gateway
+from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -388,14 +391,28 @@ def _draw_edges(
         )
 
 
+def _as_run(
+    activities: Sequence[Activity], who: LanePerformers | None, named: Mapping[str, Activity]
+) -> list[Activity]:
+    """``activities`` with the performers they run with: their pool lane's, for one that
+    names none (:meth:`LanePerformers.shown`); as written when no package gives the lanes."""
+    if who is None:
+        return list(activities)
+    return [who.shown(a, named)[0] for a in activities]
+
+
 def _draw_activity_set(
-    drawing: _Drawing, activity_set: ActivitySet, lanes: dict[str, str], indent: str
+    drawing: _Drawing,
+    activity_set: ActivitySet,
+    lanes: dict[str, str],
+    indent: str,
+    shown: list[Activity],
 ) -> None:
     drawing.lines.append(f"{indent}subgraph {dot_quote(drawing.next_cluster('set'))} {{")
     inner = indent + "  "
     label = f"activity set {activity_set.name or activity_set.id}"
     drawing.lines.append(f"{inner}graph {_attrs([('label', _wrap(label)), ('style', 'dashed')])};")
-    _draw_nodes(drawing, activity_set.id, activity_set.activities, lanes, inner)
+    _draw_nodes(drawing, activity_set.id, shown, lanes, inner)
     _draw_edges(drawing, activity_set.id, activity_set.activities, activity_set.transitions, inner)
     drawing.lines.append(f"{indent}}}")
 
@@ -407,14 +424,21 @@ def process_to_dot(
 ) -> str:
     """The DOT text of one process, its activity sets drawn as dashed clusters beside it.
 
-    ``package`` supplies package-level participant names for the swimlane labels; without it
-    only the process's own participants are named and other lanes show the performer as is.
+    ``package`` supplies package-level participant names for the swimlane labels and the
+    pool lanes that give performers to activities naming none; without it only the process's
+    own participants are named, other lanes show the performer as is, and activities are
+    drawn with the performers they name.
     A block activity is joined to its activity set's first activity by a dotted edge.
     ``heat`` overlays figures: activity id -> (fill colour, a line under its label), as
     ``wfengine stats --diagram`` colours activities by their mean waiting time.
     """
     drawing = _Drawing(heat=heat or {})
     lanes = _participant_names(package, process)
+    who = LanePerformers(package) if package is not None else None
+    named = {
+        a.id: a
+        for a in (*process.activities, *(x for s in process.activity_sets for x in s.activities))
+    }
     title = process.name or process.id
     drawing.lines.append(f"digraph {dot_quote(process.id)} {{")
     graph_attrs = [
@@ -427,11 +451,12 @@ def process_to_dot(
     drawing.lines.append(f"  graph {_attrs(graph_attrs)};")
     drawing.lines.append(f"  node {_attrs([('fontname', 'Helvetica'), ('fontsize', '10')])};")
     drawing.lines.append(f"  edge {_attrs([('fontname', 'Helvetica'), ('fontsize', '9')])};")
-    _draw_nodes(drawing, "", process.activities, lanes, "  ")
+    _draw_nodes(drawing, "", _as_run(process.activities, who, named), lanes, "  ")
     _draw_edges(drawing, "", process.activities, process.transitions, "  ")
     sets = {s.id: s for s in process.activity_sets}
     for activity_set in process.activity_sets:
-        _draw_activity_set(drawing, activity_set, lanes, "  ")
+        shown = _as_run(activity_set.activities, who, named)
+        _draw_activity_set(drawing, activity_set, lanes, "  ", shown)
     for activity in process.activities:
         body = activity.body
         if isinstance(body, BlockActivity) and body.activity_set_id in sets:
