@@ -3,10 +3,11 @@ and the trail's durations worked out, before anything runs (:func:`bind`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     GatewayType,
@@ -136,7 +137,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                 f"{exc.strerror}"
             ) from None
     else:
-        performers = _performers(package, process, activities.values())
+        performers = _performers(package, process, activities)
         for participant, resource in scenario.resources.items():
             if participant not in performers:
                 known = ", ".join(sorted(performers)) or "none"
@@ -165,11 +166,15 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
 
 
 def _performers(
-    package: Package, process: WorkflowProcess, activities: Iterable[Activity]
+    package: Package, process: WorkflowProcess, activities: Mapping[str, Activity]
 ) -> set[str]:
+    """What ``resources`` may size: the declared participants and every performer an
+    activity has at run time, its pool lane's included when it names none (the engine
+    offers its work to them, :mod:`wfengine.definition.lanes`)."""
     found = {p.id for p in (*package.participants, *process.participants)}
-    for activity in activities:
-        found.update(activity.performers)
+    lanes = LanePerformers(package)
+    for activity in activities.values():
+        found.update(lanes.shown(activity, activities)[0].performers)
     return found
 
 
