@@ -24,7 +24,9 @@ from wfengine.definition.model import (
     Attrs,
     XmlNode,
 )
+from wfengine.definition.xpdl.kept import VERBATIM
 from wfengine.definition.xpdl.read_nodes import (
+    XPDL_LIKE_NAMESPACES,
     attribute_items,
     is_xpdl,
     line_of,
@@ -44,10 +46,22 @@ class Unreadable(Exception):
     """
 
 
-def _matches(el: etree._Element, names: tuple[str, ...], namespace: str | None) -> bool:
-    """``el`` has one of ``names`` and is XPDL (``namespace`` None) or in ``namespace``."""
-    in_namespace = is_xpdl(el) if namespace is None else namespace_of(el) == namespace
+def _matches(
+    el: etree._Element, names: tuple[str, ...], namespace: str | None, *, kept: bool = False
+) -> bool:
+    """``el`` has one of ``names`` and is XPDL (``namespace`` None) or in ``namespace``;
+    ``kept``: also when the writer marked it as kept verbatim (:func:`is_kept`)."""
+    if namespace is not None:
+        in_namespace = namespace_of(el) == namespace
+    else:
+        in_namespace = is_xpdl(el) or (kept and is_kept(el))
     return in_namespace and local_name(el) in names
+
+
+def is_kept(el: etree._Element) -> bool:
+    """An XPDL element wfengine's writer marked as kept verbatim (``wfe:Verbatim``): the
+    reader keeps it verbatim again rather than take it for model content."""
+    return el.get(VERBATIM) is not None and namespace_of(el) in XPDL_LIKE_NAMESPACES
 
 
 def is_extensions_marker(el: etree._Element) -> bool:
@@ -169,7 +183,14 @@ class ReadContext:
         read: Callable[[ReadContext, etree._Element], T],
         spill: list[XmlNode],
     ) -> T | None:
-        """Read one element; on failure keep it in ``spill`` with a warning and return None."""
+        """Read one element; on failure keep it in ``spill`` with a warning and return None.
+
+        An element the writer marked as kept verbatim (:func:`is_kept`) is kept in ``spill``
+        unread, where an unreadable one goes: it usually is one, written back into its list.
+        """
+        if is_kept(el):
+            spill.append(to_xml_node(el))
+            return None
         mark = len(self.findings)
         spilled = len(spill)
         try:
@@ -288,15 +309,18 @@ class Cursor:
 
     # -- children --
 
-    def children(self, *names: str, namespace: str | None = None) -> list[etree._Element]:
+    def children(
+        self, *names: str, namespace: str | None = None, kept: bool = False
+    ) -> list[etree._Element]:
         """All not-yet-read XPDL children with one of these local names, in document order.
 
         ``namespace`` looks in that namespace instead of XPDL's: the writer keeps values 2.2
         has no element for in wfengine's own (``WFENGINE_NS``), and those map back too.
+        ``kept``: also those the writer marked as kept verbatim (:func:`is_kept`).
         """
         out = []
         for i, child in enumerate(self._children):
-            if i not in self._taken and _matches(child, names, namespace):
+            if i not in self._taken and _matches(child, names, namespace, kept=kept):
                 self._taken.add(i)
                 out.append(child)
         return out
@@ -331,17 +355,26 @@ class Cursor:
         return None if el is None else self.ctx.prose_of(el)
 
     def wrapped(
-        self, wrapper: str, item: str, spill: list[XmlNode], *, namespace: str | None = None
+        self,
+        wrapper: str,
+        item: str,
+        spill: list[XmlNode],
+        *,
+        namespace: str | None = None,
+        kept: bool = False,
     ) -> list[etree._Element]:
         """Items of a list wrapper (``<Activities><Activity/>...``), wrapper leftovers spilled.
 
         With ``namespace``, wrapper and items are looked up in that namespace (see
-        :meth:`children`).
+        :meth:`children`). ``kept`` is for a caller that reads each item with
+        :meth:`ReadContext.read_each`: the items include those the writer marked as kept
+        verbatim, which ``read_each`` keeps where an unreadable item goes, so that one written
+        back into its list returns to the same place in ``extras``.
         """
         out: list[etree._Element] = []
         for w in self.children(wrapper, namespace=namespace):
             inner = Cursor(self.ctx, w)
-            out.extend(inner.children(item, namespace=namespace))
+            out.extend(inner.children(item, namespace=namespace, kept=kept))
             inner.spill(spill)
         return out
 

@@ -23,6 +23,7 @@ from wfengine.definition.model import (
     Attrs,
     XmlNode,
 )
+from wfengine.definition.xpdl.kept import VERBATIM
 from wfengine.definition.xpdl.secure import BIG_LINE
 
 #: namespaces whose elements the reader treats as XPDL (the 1.0 namespace doubles as the 2.x
@@ -60,8 +61,10 @@ def _xpdl_namespace(ns: str | None) -> bool:
 
 
 def is_xpdl(el: etree._Element) -> bool:
-    """An element in any XPDL namespace, or in none in a document written without one."""
-    return _xpdl_namespace(namespace_of(el))
+    """An element the reader reads as XPDL: in an XPDL namespace (or in none, in a document
+    written without one), and not marked by wfengine's writer as kept verbatim
+    (:data:`~wfengine.definition.xpdl.kept.VERBATIM`): such an element is kept verbatim again."""
+    return _xpdl_namespace(namespace_of(el)) and el.get(VERBATIM) is None
 
 
 _ALL_ATTRIBUTES = etree.XPath("@*")
@@ -207,6 +210,8 @@ def _kept(
         own_default = written_default
     text, children, need = _content(el, child_foreign, scope, own_default, top=False)
     attrs = attribute_items(el)
+    if not child_foreign and el.get(VERBATIM) is not None:
+        attrs = tuple((k, v) for k, v in attrs if k != VERBATIM)  # the writer's, not content
     if text is not None and ":" in text:
         need.update(_PREFIXED.findall(text))
     for _, value in attrs:

@@ -213,7 +213,7 @@ def read_lane(ctx: ReadContext, el: etree._Element) -> Lane:
 def read_pool(ctx: ReadContext, el: etree._Element) -> Pool:
     cur = Cursor(ctx, el)
     spill: list[XmlNode] = []
-    lanes = cur.wrapped("Lanes", "Lane", spill)
+    lanes = cur.wrapped("Lanes", "Lane", spill, kept=True)
     return Pool(
         id=cur.required_attr("Id"),
         name=cur.attr("Name"),

@@ -140,8 +140,8 @@ def read_activity_set(ctx: ReadContext, el: etree._Element) -> ActivitySet:
     cur = Cursor(ctx, el)
     spill: list[XmlNode] = []
     set_id = cur.required_attr("Id")
-    activity_els = cur.wrapped("Activities", "Activity", spill)
-    transition_els = cur.wrapped("Transitions", "Transition", spill)
+    activity_els = cur.wrapped("Activities", "Activity", spill, kept=True)
+    transition_els = cur.wrapped("Transitions", "Transition", spill, kept=True)
     activities = tuple(ctx.read_each(activity_els, read_activity, spill))
     transitions = tuple(ctx.read_each(transition_els, read_transition, spill))
     return ActivitySet(
@@ -189,11 +189,11 @@ def read_process(ctx: ReadContext, el: etree._Element) -> WorkflowProcess:
     header_el = cur.child("ProcessHeader")
     header = read_process_header(ctx, header_el) if header_el is not None else ProcessHeader()
     redefinable_el = cur.child("RedefinableHeader")
-    participant_els = cur.wrapped("Participants", "Participant", spill)
-    application_els = cur.wrapped("Applications", "Application", spill)
-    activity_sets = cur.wrapped("ActivitySets", "ActivitySet", spill)
-    activity_els = cur.wrapped("Activities", "Activity", spill)
-    transition_els = cur.wrapped("Transitions", "Transition", spill)
+    participant_els = cur.wrapped("Participants", "Participant", spill, kept=True)
+    application_els = cur.wrapped("Applications", "Application", spill, kept=True)
+    activity_sets = cur.wrapped("ActivitySets", "ActivitySet", spill, kept=True)
+    activity_els = cur.wrapped("Activities", "Activity", spill, kept=True)
+    transition_els = cur.wrapped("Transitions", "Transition", spill, kept=True)
     # read before the model is built: activities need their transitions for the 1.0 mapping
     redefinable = (
         read_redefinable_header(ctx, redefinable_el) if redefinable_el is not None else None

@@ -98,7 +98,7 @@ def read_extended_attributes(
     (ActivitySet, Pool, Lane, TaskApplication). XPDL ones come first; the writer never
     writes both on one element.
     """
-    items = cur.wrapped("ExtendedAttributes", "ExtendedAttribute", spill)
+    items = cur.wrapped("ExtendedAttributes", "ExtendedAttribute", spill, kept=True)
     if own:
         items += cur.wrapped(
             "ExtendedAttributes", "ExtendedAttribute", spill, namespace=WFENGINE_NS
@@ -303,7 +303,7 @@ def _parameter_index(cur: Cursor) -> str | None:
 def read_formal_parameters(
     ctx: ReadContext, cur: Cursor, spill: list[XmlNode]
 ) -> tuple[FormalParameter, ...]:
-    items = cur.wrapped("FormalParameters", "FormalParameter", spill)
+    items = cur.wrapped("FormalParameters", "FormalParameter", spill, kept=True)
     return tuple(ctx.read_each(items, read_formal_parameter, spill))
 
 
@@ -330,5 +330,5 @@ def read_data_field(ctx: ReadContext, el: etree._Element) -> DataField:
 
 
 def read_data_fields(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[DataField, ...]:
-    items = cur.wrapped("DataFields", "DataField", spill)
+    items = cur.wrapped("DataFields", "DataField", spill, kept=True)
     return tuple(ctx.read_each(items, read_data_field, spill))

@@ -48,6 +48,7 @@ from wfengine.definition.model import (
 from wfengine.definition.xpdl.write_data import data_fields
 from wfengine.definition.xpdl.write_xml import (
     Element,
+    append_extras,
     append_xmlnode,
     append_xmlnodes,
     expression_child,
@@ -93,7 +94,7 @@ def activity(parent: Element, act: Activity) -> None:
     if act.loop is not None:
         _loop(element, act.loop)
     wrap_xmlnodes(element, "NodeGraphicsInfos", act.graphics)
-    append_xmlnodes(element, act.extras)
+    append_extras(element, act.extras)
 
 
 def _body(parent: Element, body: ActivityBody) -> None:
@@ -102,7 +103,7 @@ def _body(parent: Element, body: ActivityBody) -> None:
             parent, "Route", GatewayType=body.gateway_type.value if body.gateway_type else None
         )
         set_extra_attrs(route, body.extra_attrs)
-        append_xmlnodes(route, body.extras)
+        append_extras(route, body.extras)
     elif isinstance(body, BlockActivity):
         block = sub(
             parent,
@@ -141,7 +142,7 @@ def _implementation(
         )
         set_extra_attrs(subflow, body.extra_attrs)
         _actual_parameters(subflow, body.actual_parameters)
-        append_xmlnodes(subflow, body.extras)
+        append_extras(subflow, body.extras)
     else:
         set_extra_attrs(sub(impl, "Reference", ActivityId=body.activity_id), body.extra_attrs)
 
@@ -201,7 +202,7 @@ def _task_application(task: Element, tool: ToolCall) -> None:
     text_child(element, "Description", tool.description)
     # TaskApplication has no ExtendedAttributes (see _fits_task_application for when this runs)
     extended_attributes(element, tool.extended_attributes, own_namespace=True)
-    append_xmlnodes(element, tool.extras)
+    append_extras(element, tool.extras)
 
 
 def _task_script(task: Element, impl: TaskImplementation) -> None:
@@ -268,7 +269,7 @@ def _deadline(parent: Element, dl: Deadline) -> None:
         set_extra_attrs(duration, dl.duration_attrs)
         append_xmlnodes(duration, dl.duration_extras)
     text_child(element, "ExceptionName", dl.exception_name)
-    append_xmlnodes(element, dl.extras)
+    append_extras(element, dl.extras)
 
 
 def _transition_restrictions(parent: Element, join: Join | None, split: Split | None) -> None:

@@ -32,6 +32,7 @@ from wfengine.definition.model import (
 from wfengine.definition.xpdl.write_keys import ParamsKey
 from wfengine.definition.xpdl.write_xml import (
     Element,
+    append_extras,
     append_xmlnodes,
     expression_child,
     extended_attributes,
@@ -121,7 +122,7 @@ def data_fields(parent: Element, fields: tuple[DataField, ...]) -> None:
         text_child(element, "Length", field.length)
         text_child(element, "Description", field.description)
         extended_attributes(element, field.extended_attributes)
-        append_xmlnodes(element, field.extras)
+        append_extras(element, field.extras)
 
 
 def formal_parameters(
@@ -154,7 +155,7 @@ def formal_parameters(
         data_type(sub(element, "DataType"), param.data_type)
         expression_child(element, "InitialValue", param.initial_value, param.initial_value_attrs)
         text_child(element, "Description", param.description)
-        append_xmlnodes(element, param.extras)
+        append_extras(element, param.extras)
 
 
 def _formal_parameter_10(wrapper: Element, param: FormalParameter) -> None:
@@ -177,7 +178,7 @@ def participants(parent: Element, items: tuple[Participant, ...]) -> None:
         if p.external_reference is not None:
             external_reference(element, p.external_reference)
         extended_attributes(element, p.extended_attributes)
-        append_xmlnodes(element, p.extras)
+        append_extras(element, p.extras)
 
 
 def applications(
@@ -207,7 +208,7 @@ def applications(
                 element, app.external_reference, own_namespace=bool(app.formal_parameters)
             )
         extended_attributes(element, app.extended_attributes)
-        append_xmlnodes(element, app.extras)
+        append_extras(element, app.extras)
 
 
 def type_declarations(parent: Element, items: tuple[TypeDeclaration, ...]) -> None:
@@ -220,7 +221,7 @@ def type_declarations(parent: Element, items: tuple[TypeDeclaration, ...]) -> No
         data_type(element, decl.data_type)
         text_child(element, "Description", decl.description)
         extended_attributes(element, decl.extended_attributes)
-        append_xmlnodes(element, decl.extras)
+        append_extras(element, decl.extras)
 
 
 def external_packages(parent: Element, items: tuple[ExternalPackage, ...]) -> None:
@@ -231,4 +232,4 @@ def external_packages(parent: Element, items: tuple[ExternalPackage, ...]) -> No
         element = sub(wrapper, "ExternalPackage", href=ext.href, Id=ext.id, Name=ext.name)
         set_extra_attrs(element, ext.extra_attrs)
         extended_attributes(element, ext.extended_attributes)
-        append_xmlnodes(element, ext.extras)
+        append_extras(element, ext.extras)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from wfengine.definition.model import DEPRECATED_NS, XPDL22_NS, XPDL_NAMESPACES
+from wfengine.definition.xpdl.kept import UNMARKABLE_ITEMS, VERBATIM
 from wfengine.definition.xpdl.write_xml import Element, q
 
 #: where elements of a non-XPDL (vendor) namespace go: the schema's ``##other`` wildcard.
@@ -271,7 +272,13 @@ def slot(order: tuple[str, ...], child: Element) -> float:
 def _into_wrappers(parent: Element, order: tuple[str, ...]) -> None:
     """Move list items kept verbatim into their list: a DataField the reader could not
     model is spilled to its process's ``extras`` and would be written after the
-    Transitions, where the schema has no place for it, instead of inside ``DataFields``."""
+    Transitions, where the schema has no place for it, instead of inside ``DataFields``.
+
+    In its list the reader would read it, and one it could read (a DataField kept because
+    it stood outside any DataFields) would become model content: each moved item is marked
+    ``wfe:Verbatim`` (see :mod:`~wfengine.definition.xpdl.kept`), and those whose type has no
+    room for the mark (an ExtendedAttribute, an ActualParameter) stay where they are.
+    """
     for child in list(parent):
         if not isinstance(child.tag, str):
             continue
@@ -283,6 +290,7 @@ def _into_wrappers(parent: Element, order: tuple[str, ...]) -> None:
             or qname.namespace == DEPRECATED_NS  # a 1.0 element kept as it was written
             or qname.localname in order
             or wrapper_name not in order
+            or qname.localname in UNMARKABLE_ITEMS
         ):
             continue
         wrapper = next(
@@ -292,12 +300,14 @@ def _into_wrappers(parent: Element, order: tuple[str, ...]) -> None:
                 if isinstance(c.tag, str)
                 and etree.QName(c).localname == wrapper_name
                 and _is_xpdl(etree.QName(c).namespace)
+                and c.get(VERBATIM) is None  # a kept list is no place for another item
             ),
             None,
         )
         if wrapper is None:
             wrapper = etree.SubElement(parent, q(wrapper_name, qname.namespace or XPDL22_NS))
         wrapper.append(child)
+        child.set(VERBATIM, "true")
 
 
 def order_children(parent: Element) -> None:

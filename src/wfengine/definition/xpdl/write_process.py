@@ -21,6 +21,7 @@ from wfengine.definition.xpdl.write_data import (
 from wfengine.definition.xpdl.write_keys import ParamsKey
 from wfengine.definition.xpdl.write_xml import (
     Element,
+    append_extras,
     append_xmlnodes,
     extended_attributes,
     set_extra_attrs,
@@ -58,7 +59,7 @@ def workflow_process(
             _activity_set(sets, activity_set)
     _flow(element, process.activities, process.transitions)
     extended_attributes(element, process.extended_attributes)
-    append_xmlnodes(element, process.extras)
+    append_extras(element, process.extras)
 
 
 def _process_header(parent: Element, header: ProcessHeader) -> None:
@@ -83,7 +84,7 @@ def _process_header(parent: Element, header: ProcessHeader) -> None:
     if any(value is not None for _, value in times):
         estimation = sub(element, "TimeEstimation")
         text_children(estimation, times)
-    append_xmlnodes(element, header.extras)
+    append_extras(element, header.extras)
 
 
 def redefinable_header(parent: Element, header: RedefinableHeader) -> None:
@@ -100,7 +101,7 @@ def redefinable_header(parent: Element, header: RedefinableHeader) -> None:
         ),
     )
     text_list(element, "Responsibles", "Responsible", header.responsibles)
-    append_xmlnodes(element, header.extras)
+    append_extras(element, header.extras)
 
 
 def _activity_set(parent: Element, activity_set: ActivitySet) -> None:
@@ -116,7 +117,7 @@ def _activity_set(parent: Element, activity_set: ActivitySet) -> None:
     # The 2.2 ActivitySet has no ExtendedAttributes; no valid 1.0 or 2.x source gives it any,
     # but a model built in code may: kept in wfengine's namespace rather than dropped.
     extended_attributes(element, activity_set.extended_attributes, own_namespace=True)
-    append_xmlnodes(element, activity_set.extras)
+    append_extras(element, activity_set.extras)
 
 
 def _flow(
@@ -149,7 +150,7 @@ def _transition(parent: Element, transition: Transition) -> None:
     text_child(element, "Description", transition.description)
     extended_attributes(element, transition.extended_attributes)
     wrap_xmlnodes(element, "ConnectorGraphicsInfos", transition.graphics)
-    append_xmlnodes(element, transition.extras)
+    append_extras(element, transition.extras)
 
 
 def _condition(parent: Element, condition: Condition) -> None:

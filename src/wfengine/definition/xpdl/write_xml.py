@@ -24,6 +24,7 @@ from wfengine.definition.model import (
     ExtendedAttribute,
     XmlNode,
 )
+from wfengine.definition.xpdl.kept import VERBATIM, needs_mark
 
 Element = etree._Element
 
@@ -283,6 +284,17 @@ def append_xmlnode(parent: Element, node: XmlNode) -> Element:
 def append_xmlnodes(parent: Element, nodes: Iterable[XmlNode]) -> None:
     for node in nodes:
         append_xmlnode(parent, node)
+
+
+def append_extras(parent: Element, nodes: Iterable[XmlNode]) -> None:
+    """Append a model node's ``extras`` to its element, marking (``wfe:Verbatim``) each that
+    the reader would take for model content there, so that it is kept verbatim again (see
+    :mod:`~wfengine.definition.xpdl.kept`)."""
+    local = etree.QName(parent).localname
+    for node in nodes:
+        child = append_xmlnode(parent, node)
+        if needs_mark(local, node.namespace, node.local_name):
+            child.set(VERBATIM, "true")
 
 
 def wrap_xmlnodes(parent: Element, wrapper: str, nodes: tuple[XmlNode, ...]) -> None:

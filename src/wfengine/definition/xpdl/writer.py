@@ -23,9 +23,12 @@ Where 2.2 has no place for a model value, it is kept in wfengine's own namespace
 * ``Application/wfe:ExternalReference`` when the application also has FormalParameters
   (the schema allows only one of the two);
 * ``Task/@wfe:TaskKind="Reference"`` on an empty Task, for a TaskReference the model has no
-  TaskRef for (the schema requires one).
+  TaskRef for (the schema requires one);
+* ``@wfe:Verbatim="true"`` on an XPDL element kept verbatim (in ``extras``) that is written
+  where the reader would take it for model content (:mod:`~wfengine.definition.xpdl.kept`).
 
-The reader maps each back onto the same model field.
+The reader maps each back onto the same model field (and a marked element back into
+``extras``).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from wfengine.definition.xpdl.write_process import redefinable_header, workflow_
 from wfengine.definition.xpdl.write_xml import (
     WFENGINE_PREFIX,
     Element,
-    append_xmlnodes,
+    append_extras,
     attributes_in_bulk,
     extended_attributes,
     new_element,
@@ -133,7 +136,7 @@ def _package_content(root: Element, package: Package) -> None:
         for process in package.workflow_processes:
             workflow_process(processes, process, legacy)
     extended_attributes(root, package.extended_attributes)
-    append_xmlnodes(root, package.extras)
+    append_extras(root, package.extras)
 
 
 def _namespaces(package: Package) -> tuple[dict[str | None, str], list[str]]:
@@ -232,7 +235,7 @@ def _package_header(parent: Element, header: PackageHeader) -> None:
             ("CostUnit", header.cost_unit),
         ),
     )
-    append_xmlnodes(element, header.extras)
+    append_extras(element, header.extras)
 
 
 def _pool(parent: Element, pool: Pool) -> None:
@@ -255,7 +258,7 @@ def _pool(parent: Element, pool: Pool) -> None:
     wrap_xmlnodes(element, "NodeGraphicsInfos", pool.graphics)
     # Pool and Lane have no ExtendedAttributes in 2.2: kept in wfengine's namespace instead.
     extended_attributes(element, pool.extended_attributes, own_namespace=True)
-    append_xmlnodes(element, pool.extras)
+    append_extras(element, pool.extras)
 
 
 def _lane(parent: Element, lane: Lane) -> None:
@@ -271,4 +274,4 @@ def _lane(parent: Element, lane: Lane) -> None:
     wrap_xmlnodes(element, "NodeGraphicsInfos", lane.graphics)
     text_list(element, "Performers", "Performer", lane.performers)
     extended_attributes(element, lane.extended_attributes, own_namespace=True)
-    append_xmlnodes(element, lane.extras)
+    append_extras(element, lane.extras)
