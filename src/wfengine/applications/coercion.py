@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -20,8 +21,19 @@ _INTEGER = re.compile(r"[+-]?\d+")
 
 #: an EnumerationType's values: a value of it is one of these texts
 Choices = frozenset[str]
-#: what a value is checked against: an XPDL basic type, an enumeration, or None (unchecked)
-Checked = BasicTypeKind | Choices | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A value that is itself a list, each item of it checked by ``element``: the item of an
+    array of arrays (XPDL's ArrayType of an ArrayType), so that every level is checked."""
+
+    element: Checked
+
+
+#: what a value is checked against: an XPDL basic type, an enumeration, a list of either
+#: (an array of arrays' item), or None (unchecked)
+Checked = BasicTypeKind | Choices | ListOf | None
 
 
 def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
@@ -32,7 +44,9 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
     (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
     answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
     An enumeration's value must be one of its texts, as written. REFERENCE values are
-    opaque and pass unchanged; types that are not basic are not checked.
+    opaque and pass unchanged; types that are not basic are not checked. A
+    :class:`ListOf` kind (an array of arrays' item) checks a list of its element, so
+    ``coerce(v, ListOf(INTEGER), True)`` takes ``[[1, 2], [3]]`` and refuses ``[1, 2]``.
     Raises ``ValueError`` saying what was expected and what came.
     """
     if value is None or kind is None:
@@ -41,6 +55,8 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
         if not isinstance(value, list | tuple):
             raise CoercionError(f"a list of {_kind_name(kind)}", value)
         return [coerce(v, kind) for v in value]
+    if isinstance(kind, ListOf):  # an item of an array of arrays: a list of its own
+        return coerce(value, kind.element, True)
     if isinstance(kind, frozenset):
         if isinstance(value, str) and value in kind:
             return value
@@ -48,7 +64,9 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
     return _COERCE[kind](value)
 
 
-def _kind_name(kind: BasicTypeKind | Choices) -> str:
+def _kind_name(kind: BasicTypeKind | Choices | ListOf) -> str:
+    if isinstance(kind, ListOf):
+        return f"lists of {_kind_name(kind.element) if kind.element is not None else 'values'}"
     if isinstance(kind, frozenset):
         return "one of " + ", ".join(map(repr, sorted(kind)))
     return kind.value

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfengine.applications.coercion import Checked
+from wfengine.applications.coercion import Checked, ListOf
 from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
 from wfengine.definition.model import (
     Application,
@@ -138,7 +138,9 @@ def basic_kind(
 ) -> tuple[Checked, bool]:
     """The basic type behind ``data_type`` (through declared types; an enumeration's values),
     and whether it is a list/array of it; (None, False) for types that are not checked
-    (values are checked by it: :mod:`wfengine.applications.coercion`)."""
+    (values are checked by it: :mod:`wfengine.applications.coercion`). An array of arrays
+    is a list of :class:`~wfengine.applications.coercion.ListOf` its items' type: every
+    level is checked (``[[1, 2], [3]]`` is an array of arrays of INTEGER, ``[1, 2]`` is not)."""
     if depth > 8:
         return None, False
     if isinstance(data_type, BasicType):
@@ -149,6 +151,8 @@ def basic_kind(
         inner = types.get(data_type.id)
         return basic_kind(inner, types, depth + 1) if inner is not None else (None, False)
     if isinstance(data_type, ArrayType | ListType):
-        kind, _ = basic_kind(data_type.element, types, depth + 1)
+        kind, listed = basic_kind(data_type.element, types, depth + 1)
+        if listed and kind is not None:  # an array of arrays: each item is a list, checked
+            return ListOf(kind), True  # by its own element type, at every level
         return kind, True
     return None, False
