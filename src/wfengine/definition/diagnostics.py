@@ -95,6 +95,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a loop's counter names a data field that is not an INTEGER: the engine counts in it",
     ),
+    "read-only-assigned": (
+        Severity.ERROR,
+        "an activity writes a data field declared ReadOnly (a script, an assignment, an "
+        "OUT/INOUT parameter, a loop counter); as a warning, lets a person write one",
+    ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     "parameter-type": (

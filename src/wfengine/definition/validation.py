@@ -30,6 +30,7 @@ from wfengine.definition.checks.identity import (
     check_duplicate_extended_attributes,
     check_duplicate_ids,
 )
+from wfengine.definition.checks.read_only import check_read_only
 from wfengine.definition.checks.references import (
     check_blocks,
     check_declared_types,
@@ -86,6 +87,7 @@ CHECKS: tuple[Check, ...] = (
     check_references,
     check_work_rules,
     check_expressions,
+    check_read_only,
 )
 
 

@@ -11,7 +11,7 @@ on its hot paths, and a compiled graph is shared by every instance of its proces
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -424,13 +424,24 @@ class CompiledProcess:
     #: (``DoNotAssignToPerformerOfActivity``): only completing one of them can take work
     #: from someone (four eyes), so only they are looked at for it
     four_eyes_of: frozenset[str] = frozenset()
+    #: the data fields declared ``ReadOnly``: constants no write from outside may change
+    #: (:func:`~wfengine.definition.checks.read_only.read_only_fields`; a stored deployment
+    #: whose own activities write one leaves that one out, see :mod:`.compiler`). Empty for
+    #: most processes, which then pay one truth test per write
+    read_only: frozenset[str] = frozenset()
 
-    def checked(self, data: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    def checked(
+        self, data: Mapping[str, Any], where: str, *, writing: bool = True
+    ) -> Mapping[str, Any]:
         """``data`` checked against the declared types of the fields it writes and converted
         where that loses nothing (``"7"`` for an INTEGER), as an application's answer is;
         :class:`~wfengine.errors.DataTypeError` names the first field that does not fit
-        (a sensitive field's value is not shown). Names the process does not declare pass:
-        whether they may be written is another rule's."""
+        (a sensitive field's value is not shown), or a read-only field it would write
+        (:meth:`refuse_read_only`; ``writing=False``: values that are only read, correlation
+        keys, are not). Names the process does not declare pass: whether they may be
+        written is another rule's."""
+        if writing and self.read_only and not self.read_only.isdisjoint(data):
+            self.refuse_read_only(data, where)
         kinds = self.field_kinds
         out: dict[str, Any] | None = None
         for name, value in data.items():
@@ -447,6 +458,23 @@ class CompiledProcess:
                     out = dict(data)
                 out[name] = fitted
         return data if out is None else out
+
+    def refuse_read_only(self, data: Mapping[str, Any] | Iterable[str], where: str) -> None:
+        """Raise :class:`~wfengine.errors.DataTypeError` when ``data`` (values by field name,
+        or the names alone) would write a read-only field: a constant of the process, whose
+        value its definition gives. Why a ``DataTypeError``: it is a value the field does not
+        take (none is), refused before anything changed, as a value of another type is; those
+        who catch that error for a refused write (WAPI, incident resolution) catch this too."""
+        if not self.read_only:
+            return
+        found = sorted(self.read_only.intersection(data))
+        if found:
+            many = len(found) > 1
+            raise DataTypeError(
+                f"{where}: data field{'s' if many else ''} {', '.join(map(repr, found))} "
+                f"{'are' if many else 'is'} read-only (declared ReadOnly in process "
+                f"{self.process_id!r}: a constant, its initial value); nothing was changed"
+            )
 
     def activity(self, activity_id: str) -> CActivity | None:
         """The compiled activity ``activity_id``, in whichever graph holds it (None when the

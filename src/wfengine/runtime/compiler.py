@@ -53,6 +53,7 @@ Rules decided here (documented for modellers):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import networkx as nx
@@ -62,6 +63,7 @@ from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
 from wfengine.definition.checks.flow import CORRELATION as CORRELATION
 from wfengine.definition.checks.flow import correlation_keys
+from wfengine.definition.checks.read_only import field_writes, read_only_fields
 from wfengine.definition.graph import MAX_BLOCK_DEPTH, is_triggered_start, start_ids
 from wfengine.definition.model import (
     Activity,
@@ -75,7 +77,7 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.reading import name_aliases, package_language
 from wfengine.errors import DeployError
-from wfengine.runtime.compile_activity import ActivityCompiler
+from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
 from wfengine.runtime.compile_links import (
     connect_events,
     dominators,
@@ -98,6 +100,9 @@ from wfengine.runtime.compiled import (
     OrReach,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
+
+#: where compiling a stored deployment says what it let pass (as :mod:`.compile_activity`)
+_deploy_log = logging.getLogger("wfengine.deploy")
 
 # --------------------------------------------------------------------------- compiling
 
@@ -140,7 +145,35 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
         field_kinds=_field_kinds(package, process, compiler.types),
+        read_only=_read_only(package, process),
     )
+
+
+def _read_only(package: Package, process: WorkflowProcess) -> frozenset[str]:
+    """The read-only fields of ``process`` (:func:`read_only_fields`). Its own activities
+    writing one refuses a new definition (validation says ``read-only-assigned`` first); a
+    deployment an earlier wfengine stored, which did not keep ReadOnly, keeps running as it
+    did: those fields are left writable (by everyone, as then), with a warning."""
+    found = read_only_fields(package, process)
+    if not found:
+        return found
+    written = {w.field: w for w in field_writes(package, process) if w.certain}
+    clash = sorted(found.intersection(written))
+    if not clash:
+        return found
+    first = written[clash[0]]
+    what = (
+        f"process {process.id!r}: activity {first.activity.id!r} writes the read-only field "
+        f"{first.field!r} with {first.what}"
+    )
+    if not _STORED.get():
+        raise DeployError(f"{what} (read-only-assigned)")
+    _deploy_log.warning(
+        "%s (deployed earlier); %s left writable, as the wfengine that deployed it did",
+        what,
+        ", ".join(map(repr, clash)),
+    )
+    return found.difference(clash)
 
 
 def _field_kinds(

@@ -175,8 +175,9 @@ class Session:
         """``WMAssignProcessInstanceAttribute``: set one data field (or formal parameter) the
         instance's process declares, with a value of its type (converted where that loses
         nothing, as an application's answer is: ``"7"`` for an INTEGER). A name the process
-        does not declare raises :class:`~wfengine.errors.NotFoundError` and a value of another
-        type :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
+        does not declare raises :class:`~wfengine.errors.NotFoundError`; a value of another
+        type, or any value for a field declared ReadOnly (a constant of the process),
+        :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
         is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
         unchecked way.)"""
         engine = self._engine()
@@ -190,6 +191,8 @@ class Session:
                 f"process {snapshot.process_id!r} declares {', '.join(sorted(declared)) or 'none'}",
             )
         compiled = deployed.compiled
+        # a field declared ReadOnly is a constant of the process: no value is taken
+        compiled.refuse_read_only((name,), f"instance {instance_id!r}")
         kind, is_array = compiled.field_kinds.get(name, (None, False))  # None: not checked
         if kind is not None:
             from wfengine.applications.coercion import CoercionError, coerce
