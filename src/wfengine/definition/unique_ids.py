@@ -26,9 +26,15 @@ a deployed package is stored as written and read back, and its Ids must survive 
   ``DoNotAssignToPerformerOfActivity``, and the StartActivityId/StartActivitySetId of SubFlows
   that call the process. A process-wide reference (a TaskReference, a performer rule) to an Id
   its process repeats names the holder the runtime compiler picks (the last of the top level,
-  then the activity sets in order). Package-level Associations and MessageFlows are left as
-  they are: with an Id several processes held they cannot say which one they meant, and it now
-  names the first.
+  then the activity sets in order);
+* a package-level MessageFlow's or Association's Source or Target naming an activity Id is
+  rewritten to the holder in the process it means, as a process-wide reference there. With
+  the Id in one process that is the one; with it in several, the other end decides: the
+  process of the pool, activity, transition or process element it names, or of the lane an
+  artifact is drawn in. A message flow joins two pools, so it means a holder in another
+  process than its other end's; an association one in the same. Where that leaves several
+  (or the other end names no process), the reference is left as it is and names the first
+  holder, which keeps the Id.
 
 Data fields and formal parameters are left alone: their Ids are the names expressions, the
 instance's data and an application's inputs use, so renaming them would change what a
@@ -101,7 +107,13 @@ def unique_ids(package: Package) -> UniqueIds:
     if not plan.renames:
         return UniqueIds(package, ())
     processes = tuple(plan.process(p) for p in package.workflow_processes)
-    return UniqueIds(package.model_copy(update={"workflow_processes": processes}), plan.renames)
+    links = _Links(package, {p.id: plan.process_wide(p) for p in package.workflow_processes})
+    update = {
+        "workflow_processes": processes,
+        "message_flows": tuple(links.rewrite(f, across=True) for f in package.message_flows),
+        "associations": tuple(links.rewrite(a, across=False) for a in package.associations),
+    }
+    return UniqueIds(package.model_copy(update=update), plan.renames)
 
 
 def _scopes(process: WorkflowProcess) -> Iterator[tuple[str | None, ActivitySet | None]]:
@@ -180,7 +192,7 @@ class _Plan:
         self.taken.add(new)
         return new
 
-    def _process_wide(self, process: WorkflowProcess) -> dict[str, str]:
+    def process_wide(self, process: WorkflowProcess) -> dict[str, str]:
         """What a process-wide reference (a TaskReference, a performer rule) names, old Id to
         new: resolved as the compiler resolves it, so an Id the process itself repeats names
         its last holder among the top level, then the activity sets in order."""
@@ -194,7 +206,7 @@ class _Plan:
 
     def process(self, p: WorkflowProcess) -> WorkflowProcess:
         sets = self.sets.get(p.id, {})
-        wide = self._process_wide(p)
+        wide = self.process_wide(p)
         new_sets = tuple(self._scope(p, s, wide) for s in p.activity_sets)
         top = self._scope(p, p, wide)
         assert isinstance(top, WorkflowProcess)
@@ -283,6 +295,81 @@ class _Plan:
         """Whether a SubFlow calls a process of this package (not one of another)."""
         ref = body.package_ref
         return body.process_id in self.local and (ref is None or ref == self.package.id)
+
+
+class _Links:
+    """Rewrites a package-level MessageFlow's or Association's ends to the holders they mean."""
+
+    def __init__(self, package: Package, wide: Mapping[str, Mapping[str, str]]) -> None:
+        #: per process, old activity Id -> new, as a process-wide reference resolves it
+        self.wide = wide
+        #: activity Id as read -> the processes holding it, in order
+        self.holders: dict[str, list[str]] = {}
+        #: Id -> its process, for what else an end may name (None: several processes)
+        self.owner: dict[str, str | None] = {}
+        for p in package.workflow_processes:
+            scopes: tuple[ActivitySet | WorkflowProcess, ...] = (*p.activity_sets, p)
+            for scope in scopes:
+                for a in scope.activities:
+                    held = self.holders.setdefault(a.id, [])
+                    if p.id not in held:
+                        held.append(p.id)
+                for t in scope.transitions:
+                    self._own(t.id, p.id)
+            for node in descendants(p):
+                for value in node.__dict__.values():
+                    for item in value if isinstance(value, tuple) else (value,):
+                        if isinstance(item, XmlNode):
+                            for xml in item.iter():
+                                self._own(xml.get("Id"), p.id)
+        lanes: dict[str, str] = {}
+        for pool in package.pools:
+            if pool.process is not None:
+                self._own(pool.id, pool.process)
+                lanes.update((lane.id, pool.process) for lane in pool.lanes)
+        for artifact in package.artifacts:
+            drawn = {
+                lanes[lane]
+                for xml in artifact.iter()
+                if (lane := xml.get("LaneId")) is not None and lane in lanes
+            }
+            if len(drawn) == 1:
+                self._own(artifact.get("Id"), drawn.pop())
+
+    def _own(self, element_id: str | None, process_id: str) -> None:
+        if element_id is not None:
+            known = self.owner.setdefault(element_id, process_id)
+            if known != process_id:
+                self.owner[element_id] = None
+
+    def _process_of(self, element_id: str | None) -> str | None:
+        """The one process ``element_id`` (the other end of a link) belongs to, if known."""
+        if element_id is None:
+            return None
+        held = self.holders.get(element_id)
+        if held:
+            return held[0] if len(held) == 1 else None
+        return self.owner.get(element_id)
+
+    def rewrite(self, link: XmlNode, *, across: bool) -> XmlNode:
+        """``link`` with a Source or Target naming a renamed activity rewritten; ``across``:
+        a message flow, whose ends are in different processes (an association's are in one)."""
+        ends = {"Source": link.get("Source"), "Target": link.get("Target")}
+        attrs = list(link.attrs)
+        for i, (name, value) in enumerate(attrs):
+            if name not in ends or value not in self.holders:
+                continue
+            held = self.holders[value]
+            if len(held) > 1:
+                other = self._process_of(ends["Target" if name == "Source" else "Source"])
+                if other is None:
+                    continue
+                held = [p for p in held if (p != other) == across]
+                if len(held) != 1:
+                    continue
+            attrs[i] = (name, self.wide[held[0]].get(value, value))
+        new = tuple(attrs)
+        return link if new == link.attrs else link.model_copy(update={"attrs": new})
 
 
 def _items(p: WorkflowProcess, aset: ActivitySet | None, kind: str) -> list[str]:
