@@ -166,3 +166,22 @@ def test_two_engines_delivering_to_one_instance_apply_each_message_once(
         assert len(taken) == 2 * per_engine
         assert engine.instance(iid).data["n"] == 2 * per_engine
         assert engine.verify_audit().ok
+
+
+def test_a_read_only_correlation_key_still_finds_its_instance(engine: Engine) -> None:
+    """Reading the keys by the process's types is no write: a key field declared ReadOnly (the
+    process's constant) was refused as if the message wrote it, so the key was not read as the
+    process's type and no instance matched."""
+    pb = PackageBuilder("crm")
+    p = pb.process("complaint").extended_attribute("wfengine:correlation", "desk")
+    p.data_field("desk", "INTEGER", initial="7", read_only=True)
+    named = XmlNode(tag=XPDL + "Message", attrs=(("Id", "r"), ("Name", "reply")))
+    trigger = XmlNode(tag=XPDL + "TriggerResultMessage", children=(named,))
+    catch = Event(position=EventPosition.INTERMEDIATE, trigger="Message", detail=(trigger,))
+    p.add_activity(Activity(id="wait_reply", body=catch)).activity("close")
+    p.transition("wait_reply", "close")
+    engine.deploy(pb.build())
+    iid = engine.start_process("complaint")
+    # "7" is read as the INTEGER the process declares, as for any key
+    assert engine.send_message("reply", correlation={"desk": "7"}) is True
+    assert engine.instance(iid).state is ProcessState.COMPLETED

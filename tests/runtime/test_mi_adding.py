@@ -8,7 +8,7 @@ import pytest
 
 from tests.runtime.conftest import complete_all, run
 from wfengine.definition.builder import PackageBuilder, multi_instance
-from wfengine.errors import IllegalStateError
+from wfengine.errors import DataTypeError, IllegalStateError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.states import ProcessState
 
@@ -99,3 +99,25 @@ def test_a_cancelling_mi_activity_whose_completion_condition_held_takes_no_new_i
     with pytest.raises(IllegalStateError, match=r"\('m'\).*closed.completed"):
         engine.add_mi_instance(container)
     assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_the_data_an_added_instance_brings_is_checked_as_any_write(engine: Engine) -> None:
+    """It was merged unchecked: a value of the wrong type, or one for a read-only field,
+    went into the instance data."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("limit", "INTEGER")
+    p.data_field("rate", "FLOAT", initial="0.19", read_only=True)
+    p.activity("m", performer="clerk", loop=multi_instance("2"))
+    iid = run(engine, pb)
+    container = _container(engine, iid)
+    with pytest.raises(DataTypeError, match="'limit'"):
+        engine.add_mi_instance(container, {"limit": "many"})
+    with pytest.raises(DataTypeError, match="'rate' is read-only"):
+        engine.add_mi_instance(container, {"rate": 0.5})
+    assert engine.instance(iid).data == {"limit": None, "rate": 0.19}
+    assert _open_instances(engine, iid) == 2  # nothing was added
+    engine.add_mi_instance(container, {"limit": "7"})  # converted, as any write is
+    assert engine.instance(iid).data["limit"] == 7
+    assert _open_instances(engine, iid) == 3

@@ -232,7 +232,7 @@ class ActivityCommands(EngineBase):
             if not set(keys) <= set(deployed.compiled.correlation_keys):
                 continue
             try:
-                reading = dict(deployed.compiled.checked(keys, "correlation"))
+                reading = dict(deployed.compiled.checked(keys, "correlation", writing=False))
             except DataTypeError:
                 continue
             shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
@@ -313,10 +313,11 @@ class ActivityCommands(EngineBase):
                 raise IllegalStateError(
                     subject, f"in an instance that is {inst.state.value}", "add an instance to"
                 )
+            checked = inst.compiled.checked(values, subject) if values else values
             nav = self._nav()
             nav.touch(inst)
-            inst.data.update(owned_values(values))
-            added = nav.add_mi_child(container, tuple(sorted(values)))
+            inst.data.update(owned_values(checked))
+            added = nav.add_mi_child(container, tuple(sorted(checked)))
             self._commit(nav)
             return added
 
