@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import (
@@ -44,6 +44,9 @@ from wfengine.definition.model import (
 from wfengine.errors import ApplicationError
 
 ApplicationFunc = Callable[..., Any]
+#: the host's own callable, as :meth:`ApplicationRegistry.register` hands it back: typed as
+#: the host wrote it, so ``mypy --strict`` keeps checking the decorated function
+_Func = TypeVar("_Func", bound=ApplicationFunc)
 #: builds an application callable from a definition's ``wfengine:*`` settings (prefix removed)
 AgentFactory = Callable[[Mapping[str, str]], ApplicationFunc]
 #: gives a stand-in callable for an application that nothing else binds (None: stay unbound)
@@ -201,6 +204,34 @@ class ApplicationRegistry:
 
     # -- code bindings -----------------------------------------------------------------------
 
+    @overload
+    def register(
+        self,
+        application_id: str,
+        func: _Func,
+        *,
+        retries: int = 0,
+        timeout: float | None = None,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        asynchronous: bool = False,
+        outputs_optional: bool = False,
+    ) -> _Func: ...
+
+    @overload
+    def register(
+        self,
+        application_id: str,
+        func: None = None,
+        *,
+        retries: int = 0,
+        timeout: float | None = None,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        asynchronous: bool = False,
+        outputs_optional: bool = False,
+    ) -> Callable[[_Func], _Func]: ...
+
     def register(
         self,
         application_id: str,
@@ -213,7 +244,10 @@ class ApplicationRegistry:
         asynchronous: bool = False,
         outputs_optional: bool = False,
     ) -> Any:
-        """Bind ``application_id`` to ``func``; without ``func``, return a decorator.
+        """Bind ``application_id`` to ``func`` and return ``func``; without ``func``, return a
+        decorator that binds the function it decorates and returns it unchanged. Both forms
+        are typed (overloads) so that under ``mypy --strict`` the host's function keeps its
+        own signature, not an untyped one.
 
         ``asynchronous=True`` makes a call an ``invoke`` job run by :meth:`Engine.run_due_jobs`
         (or a worker) outside any store transaction, instead of a call inside the command that
@@ -224,7 +258,7 @@ class ApplicationRegistry:
         """
         if func is None:
 
-            def decorator(f: ApplicationFunc) -> ApplicationFunc:
+            def decorator(f: _Func) -> _Func:
                 self.register(
                     application_id,
                     f,

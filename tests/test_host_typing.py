@@ -1,0 +1,65 @@
+"""A host program written as README shows it type-checks under ``mypy --strict`` (the README
+says CI uses it): registering an application in the call form and as a decorator keeps the
+host's function typed, instead of "Untyped decorator makes function ... untyped".
+
+One mypy run (it is slow), on a small host script in a temporary directory."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+mypy_api = pytest.importorskip("mypy.api")
+
+HOST = textwrap.dedent(
+    """
+    from typing import Any, assert_type
+
+    from wfengine import Engine
+
+    engine = Engine()
+
+
+    @engine.applications.register("lookupCustomer", retries=3, timeout=10)
+    def lookup_customer(customer_id: str) -> dict[str, Any]:
+        return {"name": customer_id}
+
+
+    @engine.applications.register("audit")
+    async def audit(entry: str, idempotency_key: str) -> None:
+        return None
+
+
+    def payout(amount: int) -> dict[str, int]:
+        return {"paid": amount}
+
+
+    same = engine.applications.register("payout", payout, asynchronous=True)
+    assert_type(same(5), dict[str, int])
+    assert_type(lookup_customer("c-1"), dict[str, Any])
+    lookup_customer(1)  # E: kept its signature
+    """
+)
+
+
+def test_register_keeps_the_host_function_typed_under_mypy_strict(tmp_path: Path) -> None:
+    host = tmp_path / "host.py"
+    host.write_text(HOST, encoding="utf-8")
+    out, err, status = mypy_api.run(
+        [
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            str(host),
+        ]
+    )
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    # exactly the one error planted on purpose: calling the decorated function with an int
+    # proves mypy still sees its ``str`` parameter (an untyped function would accept it)
+    assert len(errors) == 1, out + err
+    planted = HOST.splitlines().index("lookup_customer(1)  # E: kept its signature") + 1
+    assert f'host.py:{planted}: error: Argument 1 to "lookup_customer"' in errors[0], out
+    assert status == 1
