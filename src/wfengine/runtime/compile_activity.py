@@ -473,6 +473,7 @@ class ActivityCompiler:
             outs = sorted(outs, key=lambda t: order.get(t.id, len(order)))
         normal: list[CTransition] = []
         exceptions: list[CTransition] = []
+        unnamed: list[CTransition] = []
         ways = len(choosing_ways(outs))
         for t in outs:
             cond = t.condition
@@ -493,10 +494,16 @@ class ActivityCompiler:
                     raise DeployError(f"{where}: more than one OTHERWISE transition")
                 ct.kind = T_OTHERWISE
                 ca.otherwise = ct
-            elif ctype is ConditionType.EXCEPTION:
+            elif ctype is ConditionType.EXCEPTION and (text or "").strip():
                 ct.kind = T_EXCEPTION
-                ct.exception_name = (text or "").strip() or None
+                ct.exception_name = (text or "").strip()
                 exceptions.append(ct)
+            elif ctype is ConditionType.EXCEPTION:
+                # an EXCEPTION naming no exception (JaWE, Shark and the WfMC's own 1.0 sample
+                # write it so) is taken on any failure, as DEFAULTEXCEPTION is; a name could
+                # never match it. A DEFAULTEXCEPTION of the same activity comes first
+                ct.kind = T_DEFAULT_EXCEPTION
+                unnamed.append(ct)
             elif ctype is ConditionType.DEFAULTEXCEPTION:
                 ct.kind = T_DEFAULT_EXCEPTION
                 ca.default_exception = ct
@@ -509,6 +516,8 @@ class ActivityCompiler:
                 else:
                     ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
                 normal.append(ct)
+        if ca.default_exception is None and unnamed:
+            ca.default_exception = unnamed[0]
         ca.normal = tuple(normal)
         ca.exceptions = tuple(exceptions)
         ca.ends_quietly = a.split is None and not isinstance(a.body, Route)
