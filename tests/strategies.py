@@ -9,7 +9,10 @@ Text
   * Texts never contain characters XML 1.0 cannot carry (C0/C1 controls, lone surrogates,
     U+FFFE/U+FFFF), and never begin or end with whitespace: XML tools and the reader may
     normalise it, and tab/newline/CR in attribute values are normalised by every XML parser.
-    They do contain ``<``, ``&``, quotes and non-ASCII characters.
+    They do contain ``<``, ``&``, quotes and non-ASCII characters. Free text (Description,
+    Documentation: :data:`prose`) is the exception: the reader keeps it exactly as written, so
+    it may begin or end with spaces, tabs and line breaks (LF, CRLF, a lone CR), hold them
+    between its words, or be whitespace only.
   * Optional texts are None or non-empty: an empty element and an absent one read the same.
   * Verbatim XML (:class:`XmlNode`) has no whitespace-only text or tail (it is indentation to
     the reader, which drops it), and elements placed directly in an XPDL element have no tail
@@ -131,6 +134,23 @@ texts: st.SearchStrategy[str] = (
     st.text(st.one_of(_chars, st.sampled_from(_XML_SPECIAL)), min_size=1, max_size=6)
     .map(str.strip)
     .filter(bool)
+)
+#: whitespace as authors type it: spaces, tabs, and line breaks of every platform (LF, CRLF, CR)
+_blank: st.SearchStrategy[str] = st.lists(
+    st.sampled_from([" ", "  ", "\t", "\n", "\r\n", "\r", "\n    "]), max_size=3
+).map("".join)
+#: free text (Description, Documentation), which the reader keeps exactly as written: words
+#: with whitespace and line breaks before, between and after them, or whitespace only
+prose: st.SearchStrategy[str] = st.one_of(
+    texts,
+    st.builds(
+        lambda lead, words, gap, trail: lead + (gap or " ").join(words) + trail,
+        _blank,
+        st.lists(texts, min_size=1, max_size=3),
+        _blank,
+        _blank,
+    ),
+    _blank.filter(bool),
 )
 #: NMTOKEN-safe names (extended attribute names, enumeration values, tokens)
 tokens: st.SearchStrategy[str] = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\-éßΩ]{0,6}", fullmatch=True)
@@ -314,7 +334,7 @@ def formal_parameters(draw: st.DrawFn, ids: Ids, declared: Sequence[str]) -> For
         mode=draw(st.sampled_from(ParameterMode)),
         data_type=draw(data_types(tuple(declared))),
         initial_value=draw(opt(texts)),
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         is_array=draw(st.booleans()),
         index=draw(opt(integers)),
         extras=draw(vendor_extras()),
@@ -329,7 +349,7 @@ def data_fields(draw: st.DrawFn, ids: Ids, declared: Sequence[str]) -> DataField
         data_type=draw(data_types(tuple(declared))),
         initial_value=draw(opt(texts)),
         length=draw(opt(integers)),
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         is_array=draw(st.booleans()),
         read_only=draw(st.booleans()),
         correlation=draw(st.booleans()),
@@ -344,7 +364,7 @@ def participants(draw: st.DrawFn, ids: Ids) -> Participant:
         id=ids.new("pa"),
         name=draw(opt(texts)),
         type=draw(st.sampled_from(ParticipantKind)),
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         external_reference=draw(opt(st.builds(ExternalReference, location=uris, xref=opt(tokens)))),
         extended_attributes=draw(extended_attributes),
         extras=draw(vendor_extras()),
@@ -370,7 +390,7 @@ def applications(draw: st.DrawFn, ids: Ids, declared: Sequence[str]) -> Applicat
     return Application(
         id=app_id,
         name=draw(opt(texts)),
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         formal_parameters=tuple(params),
         external_reference=(
             draw(st.builds(ExternalReference, location=uris, namespace=opt(uris)))
@@ -484,7 +504,7 @@ def tool_calls(draw: st.DrawFn, app_ids: Sequence[str], several: bool) -> ToolCa
         application_id=draw(choice(app_ids) | tokens if app_ids else tokens),
         actual_parameters=tuple(draw(_small_list(texts, 3))),
         tool_type=draw(st.sampled_from([None, "APPLICATION", "PROCEDURE"])) if several else None,
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         # 1.0 Tool has ExtendedAttributes; TaskApplication has none, so a single call with
         # extended attributes is written as a Tool too
         extended_attributes=draw(extended_attributes),
@@ -672,7 +692,7 @@ def activities(
     return Activity(
         id=activity_id,
         name=draw(opt(texts)),
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         body=body,
         performers=tuple(draw(_small_list(performer))),
         start_mode=draw(opt(st.sampled_from(Mode))),
@@ -709,7 +729,7 @@ def transitions(draw: st.DrawFn, ids: Ids, activity_ids: Sequence[str]) -> Trans
         to=draw(choice(activity_ids)),
         name=draw(opt(texts)),
         condition=conditions(draw) if draw(st.booleans()) else None,
-        description=draw(opt(texts)),
+        description=draw(opt(prose)),
         graphics=draw(_graphics("ConnectorGraphicsInfo")),
         extended_attributes=draw(extended_attributes),
         extras=draw(vendor_extras()),
@@ -784,7 +804,7 @@ redefinable_headers: st.SearchStrategy[RedefinableHeader] = st.builds(
 process_headers: st.SearchStrategy[ProcessHeader] = st.builds(
     ProcessHeader,
     created=opt(texts),
-    description=opt(texts),
+    description=opt(prose),
     priority=opt(texts),
     limit=opt(texts),
     valid_from=opt(texts),
@@ -910,7 +930,7 @@ def _type_declarations(draw: st.DrawFn, ids: Ids) -> list[TypeDeclaration]:
                 id=ids.new("ty"),
                 name=draw(opt(texts)),
                 data_type=draw(data_types(tuple(d.id for d in decls), depth=1)),
-                description=draw(opt(texts)),
+                description=draw(opt(prose)),
                 extended_attributes=draw(extended_attributes),
                 extras=draw(vendor_extras()),
                 extra_attrs=draw(extra_attrs),
@@ -965,8 +985,8 @@ def packages(draw: st.DrawFn) -> Package:
             vendor=draw(opt(texts)),
             created=draw(opt(texts)),
             modification_date=draw(opt(texts)),
-            description=draw(opt(texts)),
-            documentation=draw(opt(texts)),
+            description=draw(opt(prose)),
+            documentation=draw(opt(prose)),
             priority_unit=draw(opt(texts)),
             cost_unit=draw(opt(texts)),
             extras=draw(vendor_extras()),
