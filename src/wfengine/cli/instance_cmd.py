@@ -7,7 +7,11 @@ The contract scripts rely on (keep it exactly):
   starts N instances (1 to :data:`MAX_COUNT`) of the process (default: the package's first)
   with the given data, checked and converted as for ``wfengine run``
   (:mod:`wfengine.cli.declared_data`), and prints their ids, one per line, in creation order.
-  Their automatic work is left to ``wfengine worker``.
+  They run the version FILE holds, the one the data was checked against: FILE's process
+  refused by the engine (its validation errors) or not valid now (its ``ValidFrom``/
+  ``ValidTo``) starts nothing, exit 1, even when an earlier stored version could start
+  (:func:`~wfengine.cli.runner.file_version`). Their automatic work is left to
+  ``wfengine worker``.
 * ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
   order; ``--json`` prints a list of ``{"id", "process_id", "state"}``. A row the database
   holds but that cannot be read as an instance (tampered with, or written by something else)
@@ -150,6 +154,7 @@ def start(
     """
     from wfengine.cli.declared_data import declared_values
     from wfengine.cli.loading import load_or_fail
+    from wfengine.cli.runner import file_version
 
     raw = split_assignments(assignments)
     package = load_or_fail(file)
@@ -159,9 +164,11 @@ def start(
         raise NotInDefinition(f"--process: {exc.args[0]}") from None
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
     with engine_on(url, create=True) as engine:
-        engine.deploy(package, check_bindings=False)  # workers bind the applications
+        deployed = engine.deploy(package, check_bindings=False)  # workers bind applications
+        # FILE's version, against which the data was checked (exit 1 when refused)
+        version = file_version(engine, deployed, process.id)
         for _ in range(count):
-            iid = engine.start_process(process.id, data, defer=True)
+            iid = engine.start_process(process.id, data, version=version, defer=True)
             click.echo(iid)
 
 

@@ -36,7 +36,10 @@ The contract scripts rely on (keep it exactly):
   when the instance completed).
 * Exit status: 0 when the instance ended ``closed.completed``; 3 when it is still open and
   waiting (an incident, a timer, a loop the runner stopped); 1 when FILE cannot be loaded as
-  XPDL, the engine refused the run, or the instance ended terminated or aborted; 2 for usage
+  XPDL, the engine refused the run (FILE's process refused by its validation errors, or not
+  valid now by its ``ValidFrom``/``ValidTo``: with ``--db`` no earlier stored version starts
+  in its place, :func:`~wfengine.cli.runner.file_version`), or the instance ended terminated
+  or aborted; 2 for usage
   errors (an unknown ``--process``, a ``--set`` or ``--answers`` that does not fit), files
   that cannot be read, and an ``--apps`` module or ``--db`` database that cannot be used.
 

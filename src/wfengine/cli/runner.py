@@ -34,6 +34,7 @@ from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 
 if TYPE_CHECKING:
     from wfengine.definition.model import Package
+    from wfengine.runtime.deployment import DeployedProcess
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.snapshots import (
         ActivityInstanceSnapshot,
@@ -134,8 +135,8 @@ def drive(
     belongs stops the instance with an incident) is answered like manual work, by taking its
     first way in the engine's order of evaluation.
     """
-    engine.deploy(package)
-    instance_id = engine.start_process(process_id, data)
+    version = file_version(engine, engine.deploy(package), process_id)
+    instance_id = engine.start_process(process_id, data, version=version)
     tree = Tree(engine, instance_id)
     for step in steps:
         _run_calls(engine, tree)
@@ -200,6 +201,42 @@ def drive(
         completions,
         decided,
     )
+
+
+def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id: str) -> int:
+    """The version of ``process_id`` that deploying FILE stored or kept (``deployed``: what
+    :meth:`~wfengine.runtime.engine.Engine.deploy` returned): what ``run`` and ``instance
+    start`` start, since the ``--set`` data was checked against FILE's process, and since
+    the engine's own choice (the newest version valid now) may be another version.
+
+    FILE's process refused (its validation errors) is its
+    :class:`~wfengine.errors.DeployError`, exit 1, even when an earlier version is stored:
+    starting that one instead would run a definition FILE does not hold. A version whose
+    validity period (``ValidFrom``/``ValidTo``) does not hold now is exit 1 too, saying it
+    is deployed (it starts instances once its period holds) and nothing was started."""
+    from wfengine.cli.exit_status import WorkflowRefused
+    from wfengine.errors import DeployError
+
+    found = next((d for d in deployed if d.process_id == process_id), None)
+    if found is None:
+        refusal = engine.refusal(process_id)
+        if refusal is None:  # (deploy names every process it stores or refuses)
+            refusal = DeployError(f"process {process_id!r} was not deployed")
+        older = engine.store.versions(process_id)
+        if older:
+            raise WorkflowRefused(
+                f"{refusal}; nothing was started (the stored version {older[-1]} was not "
+                "started: it is not what the file holds)"
+            )
+        raise refusal
+    now = engine.clock.now()
+    if not found.valid_at(now):
+        raise WorkflowRefused(
+            f"process {process_id!r} version {found.version}, as the file holds it, is "
+            f"{found.window()}, not now ({now.isoformat()}): it is deployed and starts "
+            "instances once its period holds; nothing was started"
+        )
+    return found.version
 
 
 def cancel_open(engine: Engine, instance_ids: Sequence[str], activity_id: str) -> int:
