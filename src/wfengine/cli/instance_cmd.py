@@ -56,6 +56,9 @@ _STATES = (
 #: instances one ``instance start`` creates at most: each is its own transaction, so ten
 #: thousand already take a while on SQLite; a script wanting more runs the command again
 MAX_COUNT = 10_000
+#: the largest ``--limit``: what a database's LIMIT holds (a signed 64-bit integer; more was
+#: a traceback from SQLite); a larger page is no page, and lists them all anyway
+MAX_LIMIT = 2**63 - 1
 
 
 @click.command(
@@ -70,7 +73,12 @@ Examples:
 @db_option
 @click.option("--state", type=click.Choice(_STATES), help="Only instances in this state.")
 @click.option("--process", "process_id", metavar="ID", help="Only instances of this process.")
-@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="List at most N (a page).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0, max=MAX_LIMIT),
+    metavar="N",
+    help="List at most N (a page).",
+)
 @click.option(
     "--after",
     metavar="ID",
