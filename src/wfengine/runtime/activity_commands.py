@@ -13,6 +13,7 @@ from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import MessageReceived, change
+from wfengine.runtime.host_arguments import check_mapping
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
@@ -52,6 +53,8 @@ class ActivityCommands(EngineBase):
         (:class:`~wfengine.errors.DataTypeError`, before anything changes)."""
         if (instance_id is None) == (correlation is None):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
+        check_mapping(data, "data", "send_message")
+        check_mapping(correlation, "correlation", "send_message")
         values = dict(data or {})
         if values:
             check_storable(values, f"message {name!r}")
@@ -94,6 +97,7 @@ class ActivityCommands(EngineBase):
         several processes an ``IllegalStateError`` (send to one by starting it by name). A
         process whose latest stored version no longer compiles (stored by an earlier wfengine)
         is passed over, and named in the ``NotFoundError`` when no other takes the message."""
+        check_mapping(data, "data", "start_by_message")
         values = dict(data or {})
         if values:
             check_storable(values, f"message {name!r}")
@@ -142,6 +146,7 @@ class ActivityCommands(EngineBase):
         took it. ``data`` is checked against the declared types of every process (version)
         with an instance it reaches, before any takes it: a value one of them cannot take is
         a :class:`~wfengine.errors.DataTypeError` and the signal reaches no one."""
+        check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
         if values:
             check_storable(values, f"signal {name!r}")
@@ -192,6 +197,7 @@ class ActivityCommands(EngineBase):
         by its key field's declared type, as the instance's data was when it was stored
         (``{"amount": 10}`` finds the FLOAT ``amount`` holding 10.0); a key without a value
         (None) matches no instance."""
+        check_mapping(correlation, "correlation", "correlated_instance", required=True)
         keys = dict(correlation)
         what = f"message {message!r}" if message is not None else "correlation"
         if not keys:
@@ -284,6 +290,7 @@ class ActivityCommands(EngineBase):
         multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
         is one whose flow condition (Complex, or One) already held and let the flow go on
         (WCP36: once its partial join fired it takes no new instances)."""
+        check_mapping(data, "data", "add_mi_instance")
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})
         if values:

@@ -66,6 +66,7 @@ from wfengine.runtime.deployment import (
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
+from wfengine.runtime.host_arguments import check_mapping, described
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -263,7 +264,17 @@ class Engine(
         them later, but an operator should see them before an instance stops on one.
         ``check_bindings=False`` leaves that out, for a deployer whose workers, not itself,
         bind the applications.
+
+        ``package`` is a :class:`~wfengine.definition.model.Package` model, never a file:
+        anything else (a path, XPDL text or bytes) is a ``TypeError`` saying to load it with
+        :func:`~wfengine.load_xpdl` first.
         """
+        if not isinstance(package, Package):
+            raise TypeError(
+                "deploy: package must be a Package: load an XPDL file (a path or its bytes) "
+                "with engine.deploy(load_xpdl(source)), or build one with "
+                f"PackageBuilder(...).build(); not {described(package)}"
+            )
         refused: dict[str, DeployError] = {}
         for process in package.workflow_processes:
             problem = _refusal(package, process)
@@ -324,8 +335,10 @@ class Engine(
         :class:`~wfengine.errors.IllegalStateError` naming the periods (:meth:`startable`).
         ``user``, here and in the other process control commands (start, suspend, resume,
         terminate, abort, set_data), is who asked, for the audit trail (a WAPI session passes
-        its user); None is the host itself.
+        its user); None is the host itself. ``data`` that is not a mapping (a list of
+        pairs) is a ``TypeError`` naming it, here and in every command that takes data.
         """
+        check_mapping(data, "data", "create_instance")
 
         def body() -> str:
             deployed = self.startable(process_id, version)
@@ -371,6 +384,7 @@ class Engine(
 
         ``defer`` is as for :meth:`start`, ``user`` as for :meth:`create_instance`.
         """
+        check_mapping(data, "data", "start_process")
 
         def body() -> str:
             deployed = self.startable(process_id, version)
@@ -462,7 +476,7 @@ class Engine(
     ) -> None:
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident;
         conditional events of a running instance that the new data makes true fire."""
-
+        check_mapping(values, "values", "set_data", required=True)
         check_storable(values, f"process instance {instance_id!r}")
 
         def body() -> None:
