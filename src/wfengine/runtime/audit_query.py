@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from wfengine.runtime.host_arguments import described
+
 
 class AuditEvent(Protocol):
     """What a query looks at of an event (:class:`wfengine.runtime.store.AuditEvent` has it;
@@ -58,12 +60,24 @@ class AuditQuery:
     def __post_init__(self) -> None:
         """Refuse what would select the wrong events quietly: a negative page (it dropped
         the last event in memory and returned all of them on SQLite), or a time with no
-        timezone (it raised a raw TypeError in memory and SQLAlchemy's error on SQLite)."""
-        if self.limit is not None and self.limit < 0:
-            raise ValueError(f"limit: not negative ({self.limit})")
+        timezone (it raised a raw TypeError in memory and SQLAlchemy's error on SQLite);
+        and, with a ``TypeError`` naming the argument, what is no page size or time at all
+        (``since="2024-01-01"`` raised a bare ``AttributeError`` from deep inside)."""
+        if self.limit is not None:
+            if not isinstance(self.limit, int) or isinstance(self.limit, bool):
+                raise TypeError(f"limit: a whole number of events, not {described(self.limit)}")
+            if self.limit < 0:
+                raise ValueError(f"limit: not negative ({self.limit})")
         for name in ("since", "until"):
             when = getattr(self, name)
-            if when is not None and when.utcoffset() is None:
+            if when is None:
+                continue
+            if not isinstance(when, datetime):
+                raise TypeError(
+                    f"{name}: a datetime with a timezone, such as "
+                    f"datetime.fromisoformat('2024-01-01T00:00+00:00'), not {described(when)}"
+                )
+            if when.utcoffset() is None:
                 raise ValueError(f"{name}: a time with a timezone, not {when.isoformat()}")
 
     def matches(self, event: AuditEvent) -> bool:
