@@ -122,11 +122,13 @@ def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: s
 
     Prints one `file:line: severity code: message` line per finding (or a JSON list of
     objects with file, line, severity, code, message and element_id with --json), and a
-    summary on stderr. FILE may be `-` for standard input.
+    summary on stderr. FILE may be `-` for standard input (once).
 
     Exit status: 0 when no file has an error (warnings allowed), 1 when any file has an
     error or cannot be loaded as XPDL, 2 when a file cannot be read or on usage errors.
     """
+    if files.count("-") > 1:  # read once: a second `-` would be an empty, "malformed" file
+        raise click.UsageError("only one FILE can be standard input (-)")
     applications = None
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
