@@ -68,6 +68,7 @@ from wfengine.applications.agents.http_policy import (
     merge_headers,
 )
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
+from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -116,8 +117,9 @@ def http_agent(
     :func:`http_agent_factory`. Header names are compared case-insensitively, so ``headers``
     replace the defaults (``Accept``, ``Content-Type``) whatever their case, and the agent's
     ``Idempotency-Key`` replaces any given one. ``timeout`` bounds connecting and each read
-    (httpx's timeout); the binding's timeout, if any, bounds the whole attempt. ``transport``
-    is for tests and proxies.
+    (httpx's timeout); a binding's shorter timeout takes its place (the connection is closed
+    then, not left open in an abandoned thread, :mod:`wfengine.applications.stoppable`), and
+    the binding's timeout bounds the whole attempt. ``transport`` is for tests and proxies.
     """
     verb = method.upper()
     if not _METHOD.fullmatch(verb):
@@ -160,7 +162,18 @@ def http_agent(
         return _answer(verb, url, response, keep)
 
     call.__name__ = f"http_{verb.lower()}"
-    return call
+
+    def rebuild(seconds: float) -> ApplicationFunc:
+        return http_agent(
+            url,
+            method=verb,
+            headers=fixed,
+            timeout=min(timeout, seconds),
+            outputs=keep,
+            transport=transport,
+        )
+
+    return stops_itself(call, rebuild)
 
 
 def _query_value(value: Any) -> str:

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
+from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, PermanentApplicationError
 
 SmtpFactory = Callable[..., smtplib.SMTP]
@@ -36,7 +37,10 @@ def email_agent(
     password: str | None = None,
     timeout: float = 30.0,
 ) -> ApplicationFunc:
-    """A callable sending one message per call from ``sender`` via ``host:port``."""
+    """A callable sending one message per call from ``sender`` via ``host:port``.
+
+    ``timeout`` bounds connecting and each exchange with the server; a binding's shorter
+    timeout takes its place (:mod:`wfengine.applications.stoppable`)."""
 
     def call(
         *,
@@ -75,7 +79,19 @@ def email_agent(
         except (smtplib.SMTPException, OSError) as exc:
             raise ApplicationError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
 
-    return call
+    def rebuild(seconds: float) -> ApplicationFunc:
+        return email_agent(
+            host,
+            port,
+            sender=sender,
+            smtp_class=smtp_class,
+            starttls=starttls,
+            username=username,
+            password=password,
+            timeout=min(timeout, seconds),
+        )
+
+    return stops_itself(call, rebuild)
 
 
 def _addresses(value: str | list[str]) -> str:

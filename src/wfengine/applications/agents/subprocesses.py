@@ -8,10 +8,15 @@ arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOT
 The program must print one JSON object (or nothing: no outputs) and exit 0. A non-zero exit
 raises :class:`ProcessFailedError` (retried while retries remain); output that is not a JSON
 object is a permanent error; at ``timeout`` the program is killed and the call raises
-:class:`~wfengine.errors.ApplicationTimeoutError`. The program stays in the calling process's
-process group (it is given no session of its own), so when ``wfengine worker`` stops a job
-(``--job-timeout``, ``--grace``, a worker process that died mid-job) the program is stopped
-with it, and does not finish its side effect after the job became an incident.
+:class:`~wfengine.errors.ApplicationTimeoutError`. A binding's timeout (``register(...,
+timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the program is
+killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
+has exited: it does not finish its side effect after the call was recorded as failed, and a
+retry never runs beside it. (Only the program itself is killed, not programs it started and
+left running.) The program stays in the calling process's process group (it is given no
+session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
+a worker process that died mid-job) the program is stopped with it, and does not finish its
+side effect after the job became an incident.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 
 from wfengine.applications.agents.http_json import json_default
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
+from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
@@ -57,6 +63,14 @@ def subprocess_agent(
     if not command:
         raise ValueError("subprocess_agent needs a program to run")
     base = dict(env) if env is not None else None
+    return _runner(command, timeout, base, cwd)
+
+
+def _runner(
+    command: list[str], timeout: float, base: dict[str, str] | None, cwd: str | None
+) -> ApplicationFunc:
+    """The callable running ``command``, killing it at ``timeout``; marked as stopping its own
+    work, so a binding's shorter timeout rebuilds it with that one."""
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
         environment = dict(base if base is not None else os.environ)
@@ -99,7 +113,7 @@ def subprocess_agent(
         return answer
 
     call.__name__ = f"subprocess_{os.path.basename(command[0])}"
-    return call
+    return stops_itself(call, lambda seconds: _runner(command, min(timeout, seconds), base, cwd))
 
 
 def subprocess_agent_factory(
