@@ -9,6 +9,7 @@ with a message saying what was expected and what came.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -99,7 +100,11 @@ def _string(v: Any) -> str:
     if isinstance(v, str):
         return v
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return str(v)
+        try:
+            return str(v)
+        except ValueError:  # an integer longer than Python writes as text (4,300 digits)
+            digits = f"{sys.get_int_max_str_digits():,}"
+            raise _expected(f"STRING (from an integer of at most {digits} digits)", v) from None
     raise _expected("STRING", v)
 
 
