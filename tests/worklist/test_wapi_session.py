@@ -8,6 +8,7 @@ from wfengine import (
     DataTypeError,
     Engine,
     NotAuthorizedError,
+    NotFoundError,
     PackageBuilder,
     ProcessState,
     WorkItemState,
@@ -55,8 +56,8 @@ def test_a_clerk_works_through_the_work_list(org_engine: Engine) -> None:
         ]
         first = alice.open_activity_instances_list(iid)[0]
         assert alice.get_activity_instance(iid, first.id) == first
-        with pytest.raises(KeyError):
-            alice.get_activity_instance(iid, "nope")
+        with pytest.raises(NotFoundError, match=r"no activity instance 'nope' \(in instance"):
+            alice.get_activity_instance(iid, "nope")  # a KeyError too, as it was
     with pytest.raises(ValueError, match="disconnected"):
         alice.open_work_list()
     with connect(org_engine, "dan") as dan:

@@ -226,12 +226,13 @@ class Session:
     def get_activity_instance(
         self, instance_id: str, activity_instance_id: str
     ) -> ActivityInstanceSnapshot:
-        """``WMGetActivityInstance``; raises ``KeyError`` for an id the instance lacks."""
+        """``WMGetActivityInstance``; an id the instance lacks is a
+        :class:`~wfengine.errors.NotFoundError` (a ``KeyError`` too), as every unknown id is."""
         for found in self._engine().activity_instances(instance_id):
             if found.id == activity_instance_id:
                 return found
-        raise KeyError(
-            f"instance {instance_id!r} has no activity instance {activity_instance_id!r}"
+        raise NotFoundError(
+            "activity instance", activity_instance_id, f"in instance {instance_id!r}"
         )
 
     # -- work lists ---------------------------------------------------------------------------
