@@ -5,9 +5,11 @@ shell; a definition can only pick one of the host's commands by name
 (:func:`subprocess_agent_factory`, setting ``wfengine:command``), never give a program or
 arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOTENCY_KEY``.
 
-The program must print one JSON object (or nothing: no outputs) and exit 0. A non-zero exit
-raises :class:`ProcessFailedError` (retried while retries remain); output that is not a JSON
-object is a permanent error; at ``timeout`` the program is killed and the call raises
+The program must print one JSON object in UTF-8 (or nothing: no outputs) and exit 0, whatever
+the locale. A non-zero exit raises :class:`ProcessFailedError` (retried while retries remain),
+its message ending with the end of the program's stderr (bytes that are not UTF-8 shown as
+U+FFFD; stderr is never a reason to fail); output that is not a JSON object in UTF-8 is a
+permanent error; at ``timeout`` the program is killed and the call raises
 :class:`~wfengine.errors.ApplicationTimeoutError`. A binding's timeout (``register(...,
 timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the program is
 killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
@@ -77,11 +79,14 @@ def _runner(
         if idempotency_key is not None:
             environment[KEY_VARIABLE] = idempotency_key
         try:
+            # bytes, not text: what the program prints is decoded below by the rules of JSON
+            # (UTF-8), never by the locale's codec, and its stderr, read only for a message,
+            # cannot make the call fail (``text=True`` failed a program that had succeeded
+            # for one Latin-1 byte in a warning, and the call was run again)
             done = subprocess.run(
                 command,
-                input=json.dumps(inputs, default=json_default),
+                input=json.dumps(inputs, default=json_default).encode("ascii"),
                 capture_output=True,
-                text=True,
                 timeout=timeout,
                 env=environment,
                 cwd=cwd,
@@ -95,11 +100,17 @@ def _runner(
         except OSError as exc:
             raise ApplicationError(f"{command[0]}: cannot run: {exc}") from exc
         if done.returncode != 0:
-            tail = done.stderr.strip()[-300:]
+            tail = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
             raise ProcessFailedError(
                 f"{command[0]} exited with status {done.returncode}: {tail}", done.returncode
             )
-        out = done.stdout.strip()
+        try:  # JSON is UTF-8 (RFC 8259); a byte order mark before it is allowed and dropped
+            out = done.stdout.decode("utf-8-sig").strip()
+        except UnicodeDecodeError as exc:
+            raise PermanentApplicationError(
+                f"{command[0]} printed output that is not UTF-8 (byte {exc.object[exc.start]:#04x}"
+                f" at {exc.start}); the answer must be a JSON object in UTF-8"
+            ) from exc
         if not out:
             return None
         try:
