@@ -17,8 +17,8 @@ kind            in code                    for definitions (host-enabled)
 
 Errors an agent raises decide retrying: a
 :class:`~wfengine.errors.PermanentApplicationError` (HTTP 4xx, an unusable answer, a
-refused recipient) is never retried; anything else is retried while the binding has retries
-left. The exception's class name picks the activity's EXCEPTION transition.
+recipient refused for good) is never retried; anything else is retried while the binding has
+retries left. The exception's class name picks the activity's EXCEPTION transition.
 """
 
 from wfengine.applications.agents.callables import callable_agent, callable_agent_factory
@@ -28,7 +28,11 @@ from wfengine.applications.agents.http_json import (
     http_agent,
     http_agent_factory,
 )
-from wfengine.applications.agents.mail import email_agent, email_agent_factory
+from wfengine.applications.agents.mail import (
+    RecipientsRefusedError,
+    email_agent,
+    email_agent_factory,
+)
 from wfengine.applications.agents.subprocesses import (
     ProcessFailedError,
     subprocess_agent,
@@ -39,6 +43,7 @@ __all__ = [
     "HttpClientError",
     "HttpServerError",
     "ProcessFailedError",
+    "RecipientsRefusedError",
     "callable_agent",
     "callable_agent_factory",
     "email_agent",

@@ -5,25 +5,75 @@ addresses), ``subject``, ``body`` and optionally ``cc``. The message's ``Message
 from the idempotency key, so a message re-sent by a retry carries the same id and mail systems
 can drop the duplicate; the engine's keys (an application call's, an outbox entry's for the
 notifiers) carry their instance's nonce, so another message, from another database or a
-restarted in-memory engine whose ids began again at ``pi-1``, never gets the same id. A 5xx
-answer from the server (recipient or sender refused) is a permanent error; connection problems
-and 4xx answers are retried. Header values containing line breaks are refused (no header
-injection from instance data).
+restarted in-memory engine whose ids began again at ``pi-1``, never gets the same id. Header
+values containing line breaks are refused (no header injection from instance data).
+
+The server's answer decides retrying by its code: 5xx (sender, recipient or message refused)
+is a permanent error, 4xx (greylisting, a full mailbox, a local problem) and connection
+problems are retried. A message the server takes for some recipients and refuses for others
+fails too, never silently: with :class:`RecipientsRefusedError` (permanent) when every refusal
+is a 5xx, else as a temporary failure that is retried. The agent remembers, by idempotency key
+(the last :data:`REMEMBERED` keys, in this process), who has the message already, and a retry
+sends it to the others only: a greylisted recipient gets it later, and the ones that took it
+are not sent it again (after a restart they may be, with the same Message-ID).
 """
 
 from __future__ import annotations
 
 import re
 import smtplib
+import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import getaddresses
 from typing import Any
 
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, PermanentApplicationError
 
+#: how many idempotency keys an agent remembers the recipients that have their message of
+REMEMBERED = 4096
+
 SmtpFactory = Callable[..., smtplib.SMTP]
+#: recipients refused, by address: the server's code and text
+Refusals = Mapping[str, tuple[int, bytes | str]]
+
+
+class RecipientsRefusedError(PermanentApplicationError):
+    """The server refused recipients for good (5xx). ``refused`` maps each to the server's
+    code and text; ``delivered`` lists the recipients that have the message (none when every
+    one was refused)."""
+
+    def __init__(self, message: str, refused: Refusals, delivered: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.refused = dict(refused)
+        self.delivered = delivered
+
+
+class _Delivered:
+    """Who has the message of each idempotency key (the last :data:`REMEMBERED` keys); shared
+    by an agent and the copies a binding's timeout makes of it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_key: dict[str, frozenset[str]] = {}
+
+    def get(self, key: str | None) -> frozenset[str]:
+        if key is None:
+            return frozenset()
+        with self._lock:
+            return self._by_key.get(key, frozenset())
+
+    def add(self, key: str | None, recipients: list[str]) -> None:
+        if key is None or not recipients:
+            return
+        with self._lock:
+            by_key = self._by_key
+            by_key[key] = by_key.pop(key, frozenset()).union(recipients)
+            while len(by_key) > REMEMBERED:
+                del by_key[next(iter(by_key))]
 
 
 def email_agent(
@@ -41,6 +91,29 @@ def email_agent(
 
     ``timeout`` bounds connecting and each exchange with the server; a binding's shorter
     timeout takes its place (:mod:`wfengine.applications.stoppable`)."""
+    server = _Server(host, port, sender, smtp_class, starttls, username, password)
+    return _mailer(server, timeout, _Delivered())
+
+
+@dataclass(frozen=True)
+class _Server:
+    """Where and how the agent sends (the host's settings)."""
+
+    host: str
+    port: int
+    sender: str
+    smtp_class: SmtpFactory
+    starttls: bool
+    username: str | None
+    password: str | None = field(repr=False)
+
+    @property
+    def where(self) -> str:
+        return f"SMTP {self.host}:{self.port}"
+
+
+def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> ApplicationFunc:
+    where = server.where
 
     def call(
         *,
@@ -52,46 +125,76 @@ def email_agent(
     ) -> None:
         try:
             message = EmailMessage()
-            message["From"] = sender
+            message["From"] = server.sender
             message["To"] = _addresses(to)
             if cc:
                 message["Cc"] = _addresses(cc)
             message["Subject"] = subject
             if idempotency_key is not None:
-                message["Message-ID"] = _message_id(idempotency_key, sender)
+                message["Message-ID"] = _message_id(idempotency_key, server.sender)
             message.set_content(body)
         except ValueError as exc:  # line breaks in a header value
             raise PermanentApplicationError(f"cannot build the message: {exc}") from exc
+        had = delivered.get(idempotency_key)
+        recipients = _envelope(message)
+        rest = [a for a in recipients if a not in had]
+        if not rest:
+            return None  # an earlier attempt delivered it to every recipient
         try:
-            with smtp_class(host, port, timeout=timeout) as smtp:
-                if starttls:
+            with server.smtp_class(server.host, server.port, timeout=timeout) as smtp:
+                if server.starttls:
                     smtp.starttls()
-                if username is not None:
-                    smtp.login(username, password or "")
-                smtp.send_message(message)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            raise PermanentApplicationError(f"SMTP {host}:{port} refused: {exc}") from exc
-        except smtplib.SMTPResponseException as exc:
-            error = f"SMTP {host}:{port} answered {exc.smtp_code}: {exc.smtp_error!r}"
+                if server.username is not None:
+                    smtp.login(server.username, server.password or "")
+                if had:  # the others have it (an earlier attempt): only to those who do not
+                    refused: Refusals = smtp.send_message(message, to_addrs=rest) or {}
+                else:
+                    refused = smtp.send_message(message) or {}
+        except smtplib.SMTPRecipientsRefused as exc:  # every recipient: nothing was sent
+            refused = exc.recipients
+            rest = []
+        except smtplib.SMTPResponseException as exc:  # sender refused, data refused, ...
+            error = f"{where} answered {exc.smtp_code}: {_text(exc.smtp_error)}"
             if exc.smtp_code >= 500:
                 raise PermanentApplicationError(error) from exc
             raise ApplicationError(error) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise ApplicationError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
+            raise ApplicationError(f"{where}: {type(exc).__name__}: {exc}") from exc
+        took = [a for a in rest if a not in refused]
+        delivered.add(idempotency_key, took)
+        if refused:
+            raise _refusal(where, refused, tuple(a for a in recipients if a in had or a in took))
+        return None
 
     def rebuild(seconds: float) -> ApplicationFunc:
-        return email_agent(
-            host,
-            port,
-            sender=sender,
-            smtp_class=smtp_class,
-            starttls=starttls,
-            username=username,
-            password=password,
-            timeout=min(timeout, seconds),
-        )
+        return _mailer(server, min(timeout, seconds), delivered)
 
     return stops_itself(call, rebuild)
+
+
+def _refusal(where: str, refused: Refusals, delivered: tuple[str, ...]) -> ApplicationError:
+    """The error for recipients the server refused: permanent when every refusal is (5xx)."""
+    each = "; ".join(f"{a}: {code} {_text(text)}" for a, (code, text) in refused.items())
+    has = (
+        f"; {', '.join(delivered)} {'has' if len(delivered) == 1 else 'have'} it"
+        if delivered
+        else ""
+    )
+    if all(code >= 500 for code, _ in refused.values()):
+        return RecipientsRefusedError(f"{where} refused {each}{has}", refused, delivered)
+    again = " (a retry sends it to the refused recipients only)" if delivered else ""
+    return ApplicationError(f"{where} refused for now {each}{has}{again}")
+
+
+def _envelope(message: EmailMessage) -> list[str]:
+    """The addresses of the message's To and Cc, once each, in order (as ``send_message``
+    takes them)."""
+    fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
+    return list(dict.fromkeys(address for _, address in getaddresses(fields) if address))
+
+
+def _text(text: bytes | str) -> str:
+    return text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
 
 
 def _addresses(value: str | list[str]) -> str:
