@@ -21,10 +21,21 @@
   COMMIT, :func:`~wfengine.runtime.sql.driver.commit`); SQLAlchemy's own commit returns only
   with the answer, nothing failing after it. A COMMIT sent whose answer never came (a batch's,
   :func:`~wfengine.runtime.sql.driver.note_commit_sent`, or SQLAlchemy's failing after the
-  transaction's function returned) leaves the outcome unknown: before the next attempt the
-  check the transaction said (:func:`~wfengine.runtime.sql.driver.note_check`, a command's
-  commit says one) finds out whether it is stored, and a stored one is not run again; one
-  without a check is tried again as it is (:mod:`~wfengine.runtime.sql.retry`).
+  transaction's function returned) leaves the outcome unknown, and it is found out before the
+  next attempt; a stored one is not run again. On PostgreSQL every write transaction reads
+  its own transaction id before its COMMIT is sent
+  (:func:`~wfengine.runtime.sql.driver.note_xid`), and the server, asked on another
+  connection, says what became of it: committed (the result stands), aborted (tried again),
+  or still in progress (the server is still at it: asked again after each of the retry
+  policy's waits, and after as many waits as it has attempts its server process, whose
+  client is gone, is ended and the waits start over; a transaction still running then is
+  a :class:`~wfengine.errors.StoreUnavailableError` that says its outcome is unknown,
+  unless it said a check). When that id's answer never came either, or the server does not
+  know it, the check the transaction said (:func:`~wfengine.runtime.sql.driver.note_check`,
+  a command's commit says one) looks for its rows; one with neither is tried again as it is
+  (:mod:`~wfengine.runtime.sql.retry`). A transaction that changed nothing (no id was
+  assigned to it) or whose COMMIT was answered with a refusal has no unknown outcome
+  (:func:`~wfengine.runtime.sql.driver.note_not_committed`).
 """
 
 from __future__ import annotations
@@ -37,10 +48,10 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
-from wfengine.errors import ConcurrencyError
+from wfengine.errors import ConcurrencyError, StoreUnavailableError
 from wfengine.runtime.sql.dialects import Dialect
-from wfengine.runtime.sql.driver import DriverReads, attempt_began, attempt_outcome
-from wfengine.runtime.sql.retry import RetryPolicy, first_line, run_with_retries
+from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
+from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 
 _T = TypeVar("_T")
@@ -48,24 +59,34 @@ _log = logging.getLogger("wfengine.store")
 
 
 class _Doubt:
-    """What one transaction's attempts left unknown: whether one whose COMMIT went unanswered
-    committed, and how to find out (the check it said, its result when stored)."""
+    """What one transaction's attempts left unknown: whether the last one whose COMMIT went
+    unanswered committed, how to find out (the server's id of its transaction, the check it
+    said), and its result should it be stored."""
 
-    __slots__ = ("check", "result", "unknown")
+    __slots__ = ("check", "result", "unknown", "xid")
 
     def __init__(self) -> None:
         self.check: Callable[[sa.Connection], bool] | None = None
+        #: (transaction id, server process) of the last unanswered attempt, until the server
+        #: has said what became of it
+        self.xid: tuple[int, int] | None = None
         self.result: Any = None
-        #: an attempt's outcome is unknown and no check has answered since
+        #: an attempt's outcome is unknown and nothing has answered since
         self.unknown = False
 
-    def note(self, check: Callable[[sa.Connection], bool] | None, done: list[Any]) -> None:
-        """An attempt's COMMIT went unanswered; ``check`` is the one it said (None: none),
-        ``done`` holds its result when its function returned."""
+    def note(self, said: Said, done: list[Any]) -> None:
+        """An attempt's COMMIT went unanswered; ``said`` is what it said, ``done`` holds its
+        result when its function returned."""
         self.unknown = True
-        if check is not None:
-            self.check = check
-            self.result = done[0] if done else None
+        self.xid = said.xid
+        self.result = done[0] if done else None
+        if said.check is not None:
+            self.check = said.check
+
+    @property
+    def askable(self) -> bool:
+        """Whether anything can tell if the unanswered attempt is stored."""
+        return self.xid is not None or self.check is not None
 
 
 class Database:
@@ -192,7 +213,7 @@ class Database:
         doubt = _Doubt()
 
         def attempt() -> _T:
-            if doubt.check is not None and self._stored(doubt, shared):
+            if doubt.askable and self._stored(doubt, shared):
                 return cast(_T, doubt.result)
             attempt_began()
             done: list[_T] = []
@@ -203,10 +224,10 @@ class Database:
                 ):
                     done.append(fn(conn))
             except sa.exc.DBAPIError as exc:
-                committed, sent, check = attempt_outcome()
+                said = attempt_outcome()
                 # the COMMIT was answered, then the connection failed: the transaction is
                 # stored, and running it again would do it twice
-                if done and committed:
+                if done and said.committed:
                     _log.warning(
                         "database %s: the connection ended after the transaction committed "
                         "(%s); it is not run again",
@@ -216,8 +237,9 @@ class Database:
                     return done[0]
                 # sent (by the batch, or by SQLAlchemy's commit after ``fn`` returned) and
                 # never answered: whether it committed is found out before the next attempt
-                if write and (sent or done):
-                    doubt.note(check, done)
+                # (unless nothing of it can be stored: refused, or it changed nothing)
+                if write and not said.settled and (said.sent or done):
+                    doubt.note(said, done)
                 elif doubt.check is not None and isinstance(exc, sa.exc.IntegrityError):
                     return cast(_T, self._met_itself(doubt, shared, exc))
                 raise
@@ -232,21 +254,95 @@ class Database:
         )
 
     def _stored(self, doubt: _Doubt, shared: bool) -> bool:
-        """Whether the transaction whose COMMIT went unanswered is stored (``doubt``'s check,
-        read on its own; a failure is the attempt's, and the next one asks again)."""
+        """Whether the attempt whose COMMIT went unanswered is stored: what the server says
+        became of its transaction id (waiting while it still runs, :meth:`_xact_outcome`),
+        else what its check finds (a failure is the attempt's, and the next one asks
+        again). A transaction still running after the waits, with no check to fall back
+        on, raises :class:`~wfengine.errors.StoreUnavailableError`: running it again could
+        do it twice."""
+        status = None
+        if doubt.xid is not None:
+            xid, pid = doubt.xid
+            status = self._xact_outcome(xid, pid, shared)
+            if status == "committed":
+                doubt.unknown = False
+                self._found_stored()
+                return True
+            if status != "in progress":  # aborted, or the server does not say: ask no more
+                doubt.xid = None
+        if doubt.check is None:
+            if status == "in progress":
+                raise StoreUnavailableError(
+                    f"the database {self.what} was still running a transaction whose COMMIT's "
+                    f"answer never came (transaction id {xid}, server process {pid}) after "
+                    "waiting for it, so whether it is stored is unknown and it is not run "
+                    "again; check whether the change is there before you retry"
+                )
+            if status == "aborted":
+                doubt.unknown = False
+            return False
         check = doubt.check
-        assert check is not None
         with self.connection(shared) as conn, self.dialect.reading(conn):
             found = check(conn)
             conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
         doubt.unknown = False  # known now: stored, or not (yet: see _met_itself)
         if found:
-            _log.warning(
-                "database %s: the transaction whose COMMIT went unanswered is stored; it is "
-                "not run again",
-                self.what,
-            )
+            self._found_stored()
         return found
+
+    def _found_stored(self) -> None:
+        _log.warning(
+            "database %s: the transaction whose COMMIT went unanswered is stored; it is "
+            "not run again",
+            self.what,
+        )
+
+    def _xact_outcome(self, xid: int, pid: int, shared: bool) -> str | None:
+        """What became of transaction ``xid``, whose COMMIT went unanswered
+        (:meth:`~wfengine.runtime.sql.dialects.Dialect.xact_status`), asked on another
+        connection. While the server still runs it (its process ``pid`` had the COMMIT,
+        or waits for more of a batch its client gave up), it is asked again after each of
+        the retry policy's waits; after as many waits as it has attempts, that process is
+        ended (:meth:`~wfengine.runtime.sql.dialects.Dialect.end_abandoned`: it holds the
+        transaction's row locks, which a retry would wait for) and the waits start over.
+        Returns ``"committed"``, ``"aborted"``, ``"in progress"`` (after those waits), or
+        None when the server does not say (the id too old, or unknown to it: a server
+        that took over from another)."""
+        policy = self.retry
+        ended = False
+        waits = 0
+        while True:
+            status = self._ask(lambda conn: self.dialect.xact_status(conn, xid), shared)
+            if status != "in progress":
+                return status
+            if waits == policy.attempts:
+                if ended:
+                    return status
+                ended, waits = True, 0
+                _log.warning(
+                    "database %s: the transaction whose COMMIT went unanswered (id %d) still "
+                    "runs; ending its server process %d",
+                    self.what,
+                    xid,
+                    pid,
+                )
+                self._ask(lambda conn: self.dialect.end_abandoned(conn, xid, pid), shared)
+            waits += 1
+            policy.sleep(policy.delay(waits))
+
+    def _ask(self, read: Callable[[sa.Connection], _T], shared: bool) -> _T | None:
+        """``read``'s answer, run on a connection outside a transaction; None when the
+        database refuses it (a transient failure is raised: the attempt's)."""
+        try:
+            with self.connection(shared) as conn, self.dialect.reading(conn):
+                found = read(conn)
+                conn.commit()  # ends SQLAlchemy's transaction; nothing reaches the server
+                return found
+        except sa.exc.DBAPIError as exc:
+            if is_transient(exc):
+                raise
+            _log.warning("database %s: %s", self.what, first_line(exc))
+            return None
 
     def _met_itself(self, doubt: _Doubt, shared: bool, exc: Exception) -> Any:
         """An attempt after one whose COMMIT went unanswered lost a race (``exc``): with the

@@ -25,7 +25,9 @@ it talks to. A dialect knows:
   PostgreSQL on libpq's pipeline like a commit's batch (below).
 * **how a transaction runs** (:meth:`Dialect.transaction`): a write's ``BEGIN IMMEDIATE`` on
   SQLite (a read that needs one snapshot for several statements: ``BEGIN``); on PostgreSQL a
-  commit's BEGIN goes in its pipeline (below).
+  commit's BEGIN goes in its pipeline (below), and every write reads its transaction id
+  before its COMMIT is sent (a batch right after its BEGIN, any other write in the round
+  trip of its COMMIT), for :meth:`Dialect.xact_status` (:mod:`~wfengine.runtime.sql.xact_ids`).
 * **statements sent without waiting for each answer** (:meth:`Dialect.batched`, which gives
   the block the :class:`~wfengine.runtime.sql.driver.Run` its statements go to): on
   PostgreSQL a commit's whole transaction, its BEGIN and COMMIT included, goes in one libpq
@@ -70,7 +72,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import StoreError
-from wfengine.runtime.sql import driver
+from wfengine.runtime.sql import driver, xact_ids
 from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
 
@@ -87,8 +89,10 @@ _BEGIN_READ = "BEGIN"
 #: the first statement of a PostgreSQL read transaction (see Dialect.transaction)
 _SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
-#: libpq's transaction status of a connection with no transaction open
+#: libpq's transaction status of a connection with no transaction open, and with one open
+#: whose statements have all succeeded
 _IDLE = 0
+_INTRANS = 2
 #: the SQLSTATE of a :meth:`PostgresDialect.checked` statement that changed no row
 _DIVISION_BY_ZERO = "22012"
 
@@ -162,6 +166,15 @@ class Dialect:
     def violated_table(self, exc: sa.exc.IntegrityError) -> str | None:
         """The table whose constraint ``exc`` reports violated, when the driver says."""
         raise NotImplementedError
+
+    def xact_status(self, conn: sa.Connection, xid: int) -> str | None:
+        """What became of transaction ``xid`` (:func:`~wfengine.runtime.sql.driver.note_xid`;
+        only PostgreSQL says ids): :func:`~wfengine.runtime.sql.xact_ids.status`."""
+        return None
+
+    def end_abandoned(self, conn: sa.Connection, xid: int, pid: int) -> bool:
+        """:func:`~wfengine.runtime.sql.xact_ids.end_abandoned`: its client gave it up."""
+        return False
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         raise NotImplementedError
@@ -295,6 +308,12 @@ class PostgresDialect(Dialect):
                 if not write:  # READ COMMITTED would give each statement its own snapshot
                     conn.exec_driver_sql(_SNAPSHOT)
                 yield
+                if write and raw.info.transaction_status == _INTRANS:
+                    # the COMMIT in one round trip with a SELECT of the transaction's id,
+                    # whose answer the server sends before it commits; SQLAlchemy's commit
+                    # then finds no transaction open (nothing is sent)
+                    with self._libpq(conn, raw, begin=False, commit=True, xid=xact_ids.IF_ASSIGNED):
+                        pass
             return
         # psycopg sends the BEGIN it starts a transaction with on its own and waits for the
         # answer, even in a pipeline: a round trip per commit. In autocommit mode it sends
@@ -322,7 +341,9 @@ class PostgresDialect(Dialect):
                 yield on_cursor(conn)
             return
         # outside autocommit, psycopg would begin before the first statement
-        with self._libpq(conn, raw, begin=idle, commit=own) as batch:
+        with self._libpq(
+            conn, raw, begin=idle, commit=own, xid=xact_ids.CURRENT if own else None
+        ) as batch:
             yield batch
 
     def fetch(
@@ -340,10 +361,19 @@ class PostgresDialect(Dialect):
 
     @contextmanager
     def _libpq(
-        self, conn: sa.Connection, raw: Any, *, begin: bool, commit: bool
+        self,
+        conn: sa.Connection,
+        raw: Any,
+        *,
+        begin: bool,
+        commit: bool,
+        xid: tuple[str, str] | None = None,
     ) -> Iterator[Batch]:
         """A batch on libpq (:mod:`~wfengine.runtime.sql.pipeline`): a BEGIN first, a COMMIT
-        last when asked; what the server refused raised at the end as SQLAlchemy's error."""
+        last when asked; what the server refused raised at the end as SQLAlchemy's error.
+        ``xid`` (with a COMMIT; a pair of :mod:`~wfengine.runtime.sql.xact_ids`): the SELECT
+        of the transaction's id sent after the BEGIN, so that the store can ask what became
+        of it should the COMMIT's answer never come."""
         from wfengine.runtime.sql.pipeline import Batch  # psycopg is an optional dependency
 
         base = conn.dialect.loaded_dbapi.Error
@@ -351,6 +381,8 @@ class PostgresDialect(Dialect):
             batch = Batch(raw, conn.connection.info)
             if begin:
                 batch.send_begin()
+            if xid is not None:
+                batch.send_xid(xact_ids.sql_for(raw, xid))
             yield batch
             if commit:
                 batch.send_commit()  # skipped by the server when a statement before it failed
@@ -373,8 +405,11 @@ class PostgresDialect(Dialect):
             with raw.pipeline():
                 if own:
                     raw.execute("BEGIN")  # see transaction(batched=True)
+                    xid = raw.execute(xact_ids.sql_for(raw, xact_ids.CURRENT))
                 yield
             if own:
+                # the transaction's id is known before its COMMIT is sent
+                driver.note_xid(int(xid.fetchone()[0]), raw.pgconn.backend_pid)
                 # after the batch's answers (a failed statement, a checked one that changed
                 # no row included, raised above: no COMMIT is sent), on its own so that its
                 # answer is seen and noted: psycopg loses a pipeline's answers when the server
@@ -382,6 +417,12 @@ class PostgresDialect(Dialect):
                 driver.commit(raw)
         except base as exc:  # raised at the pipeline's end, outside SQLAlchemy's execute
             raise driver_error(conn, exc, raw=raw) from exc
+
+    def xact_status(self, conn: sa.Connection, xid: int) -> str | None:
+        return xact_ids.status(conn, xid)
+
+    def end_abandoned(self, conn: sa.Connection, xid: int, pid: int) -> bool:
+        return xact_ids.end_abandoned(conn, xid, pid)
 
     def _insert(self, table: sa.Table) -> postgresql.Insert:
         return postgresql.insert(table)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
@@ -232,15 +232,33 @@ def driver_error(
 
 class _Outcome(threading.local):
     """Per thread: what is known of the COMMIT of the transaction attempt running on it, as
-    what sent it said (:func:`note_committed`, :func:`note_commit_sent`), and how to find out
-    whether it committed when its answer never came (:func:`note_check`)."""
+    what sent it said (:func:`note_committed`, :func:`note_commit_sent`,
+    :func:`note_not_committed`), and how to find out whether it committed when its answer
+    never came (:func:`note_xid`, :func:`note_check`)."""
 
     committed = False
     sent = False
+    settled = False
     check: Callable[[sa.Connection], bool] | None = None
+    xid: tuple[int, int] | None = None
 
 
 _OUTCOME = _Outcome()
+
+
+class Said(NamedTuple):
+    """What was said of a transaction attempt (:func:`attempt_outcome`)."""
+
+    #: its COMMIT was answered: it committed (:func:`note_committed`)
+    committed: bool
+    #: its COMMIT was sent (:func:`note_commit_sent`)
+    sent: bool
+    #: whatever its COMMIT did, nothing of it can be stored (:func:`note_not_committed`)
+    settled: bool
+    #: how to find out whether it is stored (:func:`note_check`)
+    check: Callable[[sa.Connection], bool] | None
+    #: the server's id of the transaction and of the process that ran it (:func:`note_xid`)
+    xid: tuple[int, int] | None
 
 
 def note_committed() -> None:
@@ -261,11 +279,28 @@ def note_commit_sent() -> None:
     _OUTCOME.sent = True
 
 
+def note_not_committed() -> None:
+    """Say that nothing of this thread's transaction can be stored, whatever a failure after
+    this says: its COMMIT was answered and refused or skipped (a statement before it
+    failed), or the transaction changed nothing (it had no transaction id to commit)."""
+    _OUTCOME.settled = True
+
+
+def note_xid(xid: int, pid: int) -> None:
+    """Say the server's id of this thread's transaction (PostgreSQL's 64-bit transaction id,
+    read inside the transaction before its COMMIT was sent) and the server process running
+    it: should the COMMIT's answer never come, the server is asked what became of that id
+    (committed, aborted, still in progress) before the transaction is tried again
+    (:meth:`~wfengine.runtime.sql.database.Database.write`)."""
+    _OUTCOME.xid = (xid, pid)
+
+
 def note_check(check: Callable[[sa.Connection], bool]) -> None:
     """Say how to find out whether this thread's transaction committed, should its COMMIT's
-    answer never come: ``check(conn)``, run on another connection before the transaction is
-    tried again, is True when the rows only this transaction writes are stored (said by
-    :meth:`~wfengine.runtime.sql.commit.StepWriter.write`; a transaction saying none is
+    answer never come and the server not say what became of its id (:func:`note_xid`):
+    ``check(conn)``, run on another connection before the transaction is tried again, is
+    True when the rows only this transaction writes are stored (said by
+    :meth:`~wfengine.runtime.sql.commit.StepWriter.write`; a transaction saying neither is
     tried again without knowing, :mod:`~wfengine.runtime.sql.retry`)."""
     _OUTCOME.check = check
 
@@ -273,16 +308,15 @@ def note_check(check: Callable[[sa.Connection], bool]) -> None:
 def attempt_began() -> None:
     """Forget what was said of this thread's previous transaction attempt."""
     outcome = _OUTCOME
-    outcome.committed = outcome.sent = False
+    outcome.committed = outcome.sent = outcome.settled = False
     outcome.check = None
+    outcome.xid = None
 
 
-def attempt_outcome() -> tuple[bool, bool, Callable[[sa.Connection], bool] | None]:
-    """What was said on this thread since :func:`attempt_began`: whether the COMMIT was
-    answered (:func:`note_committed`), whether it was sent (:func:`note_commit_sent`), and
-    the check said (:func:`note_check`)."""
-    outcome = _OUTCOME
-    return outcome.committed, outcome.sent, outcome.check
+def attempt_outcome() -> Said:
+    """What was said on this thread since :func:`attempt_began`."""
+    o = _OUTCOME
+    return Said(o.committed, o.sent, o.settled, o.check, o.xid)
 
 
 def commit(raw: Any) -> None:

@@ -12,20 +12,40 @@ database (without its password) and the last error.
 
 One ambiguity is inherent to any database client: when the connection drops *during* COMMIT
 (sent, its answer never came: a network cut, the server killed mid-commit), the transaction
-may have committed. The store does not guess: before it tries such a transaction again it
-finds out, with the check the transaction said
-(:func:`~wfengine.runtime.sql.driver.note_check`). A command's commit says one: whether the
-last audit event it writes for one of its instances is stored, with its hash (events are
-never changed, and another engine's event of that number has another hash), or, when it
-writes none, its instance row at the new version and update time
-(:meth:`~wfengine.runtime.sql.commit.StepWriter.landed`). Stored: the command succeeds
-as if the answer had come (a start is not run again, a completion not refused). Not stored:
-it is tried again; should that attempt meet its own rows after all (the cut connection's
-server process was still committing them: the insert or the row version waits for it), the
-check runs once more before a lost race is reported. A transaction that says no check (a
-host's :meth:`~wfengine.runtime.sql.store.SqlStore.transaction`, a claim, an id block) is
-tried again as it is. When the attempts run out,
-:class:`~wfengine.errors.StoreUnavailableError` says whether stored data is unchanged or
+may have committed, or may still be committing. The store does not guess: before it tries
+such a transaction again it finds out.
+
+* On PostgreSQL every write transaction reads its own transaction id before its COMMIT goes
+  (a command's commit in its batch, right after the BEGIN, the server asked to send that
+  answer at once; any other write in the round trip of its COMMIT, just before it:
+  ``pg_current_xact_id()``, on servers before 13 ``txid_current()``), and another
+  connection asks the server what became of it (``pg_xact_status``): *committed*, the
+  transaction succeeds as if the answer had come (a start is not run again, a completion not
+  refused, a host's transaction not done twice); *aborted*, it is tried again; *in
+  progress*, the server is still at it (its COMMIT waits for a lock or a standby, or its
+  process waits for the rest of a batch whose client is gone): the store waits and asks
+  again, with this policy's waits, as many as it has attempts; then it ends that server
+  process (``pg_terminate_backend``: it holds the transaction's row locks, which a retry
+  would wait for, for as long as the server takes to find the connection dead) and waits
+  again. One still running after that raises :class:`~wfengine.errors.StoreUnavailableError`
+  saying its outcome is unknown (unless it said a check, below). A write that changed
+  nothing has no id and nothing to do twice; it is tried again.
+* When the id is unknown (its answer was lost with the COMMIT's, or the server no longer
+  knows it), the check the transaction said
+  (:func:`~wfengine.runtime.sql.driver.note_check`) looks for its rows. A command's commit
+  says one: whether the last audit event it writes for one of its instances is stored, with
+  its hash (events are never changed, and another engine's event of that number has another
+  hash), or, when it writes none, its instance row at the new version and update time
+  (:meth:`~wfengine.runtime.sql.commit.StepWriter.landed`). Not stored: it is tried again;
+  should that attempt meet its own rows after all (the cut connection's server process was
+  still committing them: the insert or the row version waits for it), the check runs once
+  more before a lost race is reported. A transaction with neither (a host's
+  :meth:`~wfengine.runtime.sql.store.SqlStore.transaction` whose id's answer was lost) is
+  tried again as it is.
+
+SQLite needs none of this: its COMMIT is a call into the library on the same machine, which
+returns with its outcome (an error there is a transaction rolled back). When the attempts run
+out, :class:`~wfengine.errors.StoreUnavailableError` says whether stored data is unchanged or
 whether an attempt's outcome is still unknown.
 
 A connection the server ends just *after* answering the COMMIT (an administrator's
@@ -68,11 +88,16 @@ _SQLITE_TRANSIENT = (
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """``attempts`` tries in all, waiting ``base_delay * 2**n`` (capped, with jitter) between."""
+    """``attempts`` tries in all, waiting ``base_delay * 2**n`` (capped, with jitter) between,
+    with ``sleep`` (a test's or a simulation's own clock may stand in for the real one).
+
+    The same waits bound how long the store waits for a transaction whose COMMIT went
+    unanswered while the server still runs it (see the module notes)."""
 
     attempts: int = 6
     base_delay: float = 0.05
     max_delay: float = 2.0
+    sleep: Callable[[float], object] = time.sleep
 
     def delay(self, failures: int) -> float:
         wait = min(self.max_delay, self.base_delay * 2.0 ** (failures - 1))
@@ -104,12 +129,13 @@ def run_with_retries(
     *,
     what: str,
     policy: RetryPolicy,
-    sleep: Callable[[float], object] = time.sleep,
+    sleep: Callable[[float], object] | None = None,
     unknown: Callable[[], bool] | None = None,
 ) -> _T:
     """Run ``attempt`` (one whole transaction) until it succeeds or the policy gives up.
 
-    ``what`` names the database in the final error; ``unknown``, asked when the attempts run
+    ``what`` names the database in the final error; ``sleep`` waits between attempts (by
+    default the policy's); ``unknown``, asked when the attempts run
     out: whether an attempt's COMMIT went unanswered and it is still not known whether it
     committed (the final error then says so instead of "stored data is unchanged").
     """
@@ -144,7 +170,7 @@ def run_with_retries(
                 failures,
                 policy.attempts,
             )
-            sleep(wait)
+            (policy.sleep if sleep is None else sleep)(wait)
 
 
 def first_line(error: sa_exc.SQLAlchemyError) -> str:
