@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from wfengine.runtime.host_arguments import described
+from wfengine.runtime.host_arguments import described, page_size
 
 
 class AuditEvent(Protocol):
@@ -63,11 +63,7 @@ class AuditQuery:
         timezone (it raised a raw TypeError in memory and SQLAlchemy's error on SQLite);
         and, with a ``TypeError`` naming the argument, what is no page size or time at all
         (``since="2024-01-01"`` raised a bare ``AttributeError`` from deep inside)."""
-        if self.limit is not None:
-            if not isinstance(self.limit, int) or isinstance(self.limit, bool):
-                raise TypeError(f"limit: a whole number of events, not {described(self.limit)}")
-            if self.limit < 0:
-                raise ValueError(f"limit: not negative ({self.limit})")
+        object.__setattr__(self, "limit", page_size(self.limit, "events"))
         for name in ("since", "until"):
             when = getattr(self, name)
             if when is None:

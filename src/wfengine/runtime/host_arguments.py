@@ -33,6 +33,32 @@ def check_mapping(value: object, name: str, command: str, *, required: bool = Fa
     )
 
 
+#: the largest page a listing asks its store for: a larger ``limit`` lists everything, as
+#: this does (SQLite's integers are 64-bit; a larger one raised OverflowError there only)
+MAX_PAGE = 2**63 - 1
+
+
+def page_size(limit: object, what: str) -> int | None:
+    """``limit``, a listing's page size, as the stores take it: None (no limit), or a whole
+    number not below zero, at most :data:`MAX_PAGE`. Why: ``2.5`` listed 2 on SQLite and 3 in
+    memory, ``True`` a page of one, ``2**63`` an OverflowError on SQLite only."""
+    if limit is None:
+        return None
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise TypeError(f"limit: a whole number of {what}, not {described(limit)}")
+    if limit < 0:
+        raise ValueError(f"limit: not negative ({limit})")
+    return min(limit, MAX_PAGE)
+
+
+def check_after(after: object, kind: type, what: str) -> None:
+    """Raise ``TypeError`` when ``after``, where a keyset page continues, is not None and not
+    a ``kind`` (the last item of the previous page): an id given there raised a bare
+    ``AttributeError`` from inside the store."""
+    if after is not None and not isinstance(after, kind):
+        raise TypeError(f"after: {what}, not {described(after)}")
+
+
 def described(value: object) -> str:
     """``value``'s type and repr, cut short; its type alone when its repr fails."""
     try:

@@ -16,6 +16,7 @@ from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.host_arguments import check_after, page_size
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -63,8 +64,8 @@ class Queries(EngineBase):
         ``after`` page through it (keyset paging: the page after instance ``after``, in
         creation order, one index range on the SQL store at any size; an unknown ``after``
         is :class:`~wfengine.errors.NotFoundError`)."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit: not negative ({limit})")
+        limit = page_size(limit, "instances")
+        check_after(after, str, "the id of the last instance of the previous page")
         wanted = None if state is None else ProcessState(state)
         return self.store.instance_summaries(
             state=wanted, process_id=process_id, limit=limit, after=after
@@ -129,8 +130,8 @@ class Queries(EngineBase):
         ``user``, oldest first (items made at the same instant, by one command, in the order
         of their ids as text), at most ``limit``; the next page starts ``after`` the last
         item of this one (keyset paging: stable while items come and go)."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit: not negative ({limit})")
+        limit = page_size(limit, "work items")
+        check_after(after, WorkItemSnapshot, "the last WorkItemSnapshot of the previous page")
         found = self.store.worklist(
             user,
             state=None if state is None else WorkItemState(state),
@@ -184,6 +185,7 @@ class Queries(EngineBase):
         (``since`` inclusive, ``until`` exclusive); a page of ``limit`` continues ``after`` the
         last event of the previous one (keyset paging, an index range on the SQL store)."""
         kinds = () if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+        check_after(after, AuditEvent, "the last AuditEvent of the previous page")
         query = AuditQuery(
             instance_id=instance_id,
             process_id=process_id,
