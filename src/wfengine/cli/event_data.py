@@ -15,8 +15,9 @@ other names). Which process that is depends on the event:
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` values are read the same way, by the key field's declared
-type in the processes that are correlated by KEY and catch the message, so
-``--correlate phone=13800000101`` finds the instance whose STRING ``phone`` holds that text.
+type in the process versions that are correlated by KEY and catch the message (every stored
+version: each reading is looked up), so ``--correlate phone=13800000101`` finds the instance
+whose STRING ``phone`` holds that text, also when a later version made ``phone`` an INTEGER.
 """
 
 from __future__ import annotations
@@ -154,29 +155,64 @@ def event_json(
     )
 
 
-def correlation_values(engine: Engine, message: str, pairs: tuple[str, ...]) -> dict[str, Any]:
+def correlation_readings(
+    engine: Engine, message: str, pairs: tuple[str, ...]
+) -> list[dict[str, Any]]:
     """``--correlate KEY=VALUE`` pairs as the values the correlation index holds: each VALUE
-    converted by KEY's declared type in the processes correlated by KEY that catch
-    ``message`` (a STRING key keeps ``13800000101`` as text); when none is, VALUE as JSON
-    when it parses (the lookup then finds nothing, and says so)."""
+    converted by KEY's declared type in every stored version correlated by KEY that catches
+    ``message`` (a STRING key keeps ``13800000101`` as text), one reading per way they read
+    it: an instance runs the version it started on, whose key may be typed otherwise than
+    the latest's, or that a later version no longer correlates by. A version whose type
+    cannot take a VALUE holds no instance it matches and is passed over; none can: the
+    first one's usage error. When no version is correlated by the keys, VALUE as JSON when
+    it parses (the lookup then finds nothing, and says so)."""
     raw = split_assignments(pairs, "--correlate")
-    takers = [
-        taker
-        for taker in deployed_takers(engine, "message", message)
-        if set(raw) <= set(taker[2].correlation_keys)
-    ]
-    return agreed(
-        [
-            (
-                p.id,
-                declared_values(raw, pkg, p, allow_undeclared=True, option="--correlate"),
-            )
-            for pkg, p, _ in takers
-        ],
-        f"message {message!r}",
-        "--correlate",
-        fallback=lambda: parse_assignments(pairs, "--correlate"),
-    )
+    readings: list[dict[str, Any]] = []
+    shapes: set[tuple[tuple[str, str, str], ...]] = set()
+    refused: click.BadParameter | None = None
+    takers = deployed_takers(engine, "message", message, every_version=True)
+    for pkg, p, compiled in takers:
+        if not set(raw) <= set(compiled.correlation_keys):
+            continue
+        try:
+            reading = declared_values(raw, pkg, p, allow_undeclared=True, option="--correlate")
+        except click.BadParameter as exc:
+            refused = refused or exc
+            continue
+        shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
+        if shape not in shapes:
+            shapes.add(shape)
+            readings.append(reading)
+    if readings:
+        return readings
+    if refused is not None:
+        raise refused
+    return [parse_assignments(pairs, "--correlate")]
+
+
+def correlated_target(engine: Engine, message: str, pairs: tuple[str, ...]) -> str:
+    """The one open instance ``--correlate`` names for ``message``: looked up by each of
+    :func:`correlation_readings` (the engine reads each by every version's types too);
+    none is a :class:`~wfengine.errors.NotFoundError`, several an ``IllegalStateError``
+    (exit 1), as :meth:`~wfengine.runtime.engine.Engine.correlated_instance` says them."""
+    from wfengine.errors import IllegalStateError, NotFoundError
+
+    readings = correlation_readings(engine, message, pairs)
+    found: list[str] = []
+    for reading in readings:
+        try:
+            instance_id = engine.correlated_instance(reading, message=message)
+        except NotFoundError:
+            continue
+        if instance_id not in found:
+            found.append(instance_id)
+    if not found:
+        shown = ", ".join(f"{k}={v!r}" for k, v in readings[0].items())
+        raise NotFoundError("open process instance", shown, f"for message {message!r}")
+    if len(found) > 1:
+        what = f"message {message!r}"
+        raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
+    return found[0]
 
 
 def agreed(

@@ -5,7 +5,9 @@ A contract (scripts rely on it exactly): ``wfengine message send NAME --db URL (
 with the ``--set`` data to the instance named by ``--instance``, or found by its correlation
 keys (``--correlate``, the fields its process names in ``wfengine:correlation``). The data is
 checked against that instance's process as ``instance start --set`` is, and each correlation
-VALUE is read by its key field's declared type (:mod:`wfengine.cli.event_data`). It prints
+VALUE is read by its key field's declared type, in every stored version of the processes that
+catch NAME (an instance of an older version is found by its version's keys and types;
+:mod:`wfengine.cli.event_data`). It prints
 ``ID taken`` when a message catch event that waited took it (the instance's automatic work
 that follows is left to ``wfengine worker``), ``ID kept`` when none waits yet and the
 instance keeps it. Exit 0; 1 when no open instance (or more than one) matches, the instance is
@@ -71,7 +73,7 @@ def send(
       wfengine message send reply --db sqlite:///wf.db --correlate phone=13800000101
     """
     from wfengine.cli.event_data import (
-        correlation_values,
+        correlated_target,
         deployed_takers,
         event_data,
         instance_data,
@@ -91,8 +93,7 @@ def send(
     with engine_on(url) as engine:
         target = instance_id
         if correlate:
-            keys = correlation_values(engine, name, correlate)
-            target = engine.correlated_instance(keys, message=name)
+            target = correlated_target(engine, name, correlate)
         assert target is not None
         data = instance_data(engine, target, raw, allow_undeclared=allow_undeclared)
         # (a typo, which no catch event takes, is refused by the engine: exit 1)

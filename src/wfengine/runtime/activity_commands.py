@@ -195,8 +195,9 @@ class ActivityCommands(EngineBase):
         (:class:`~wfengine.errors.NotFoundError` when none does, ``IllegalStateError`` when
         several do); ``message`` names what is looking, for the errors. Each value is read
         by its key field's declared type, as the instance's data was when it was stored
-        (``{"amount": 10}`` finds the FLOAT ``amount`` holding 10.0); a key without a value
-        (None) matches no instance."""
+        (``{"amount": 10}`` finds the FLOAT ``amount`` holding 10.0), in every stored version
+        of the process, so that instances of an older version are found by their own
+        version's types and keys; a key without a value (None) matches no instance."""
         check_mapping(correlation, "correlation", "correlated_instance", required=True)
         keys = dict(correlation)
         what = f"message {message!r}" if message is not None else "correlation"
@@ -217,7 +218,7 @@ class ActivityCommands(EngineBase):
     ) -> Iterator[tuple[str, DeployedProcess]]:
         """Each deployed process's latest version, passing over (and adding to ``broken``)
         those whose latest stored version no longer compiles (stored by an earlier wfengine):
-        what looks through every process for a message or a correlation key finds the others."""
+        what looks through every process for a Message start event finds the others."""
         for process_id in self.store.deployed_process_ids():
             try:
                 deployed = self.store.deployment(process_id)
@@ -228,13 +229,29 @@ class ActivityCommands(EngineBase):
             if deployed is not None:
                 yield process_id, deployed
 
+    def _every_deployed(self) -> Iterator[DeployedProcess]:
+        """Every stored version of every deployed process, passing over those that no longer
+        compile (they run nowhere). A version is compiled once and kept (the store's
+        deployment cache), so after the first look this costs a version list per process."""
+        for process_id in self.store.deployed_process_ids():
+            for version in self.store.versions(process_id):
+                try:
+                    deployed = self.store.deployment(process_id, version)
+                except DeployError:
+                    continue
+                if deployed is not None:
+                    yield deployed
+
     def _correlation_readings(self, keys: dict[str, Any]) -> list[dict[str, Any]]:
-        """``keys`` as each deployed process correlated by them reads them (by the key
-        fields' declared types; a process that cannot read a value holds no instance it
-        matches); as given when none declares them."""
+        """``keys`` as each deployed process version correlated by them reads them (by the
+        key fields' declared types; a version that cannot read a value holds no instance it
+        matches); as given when none declares them. Every stored version, not the latest
+        alone: an instance runs the version it started on, whose key may be typed otherwise
+        (a STRING ``phone`` holding ``"0123"`` that a later version made an INTEGER) or that
+        a later version no longer correlates by at all."""
         readings: list[dict[str, Any]] = []
         seen: set[tuple[tuple[str, str, str], ...]] = set()
-        for _, deployed in self._latest_deployed():
+        for deployed in self._every_deployed():
             if not set(keys) <= set(deployed.compiled.correlation_keys):
                 continue
             try:
