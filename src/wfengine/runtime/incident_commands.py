@@ -32,7 +32,7 @@ from wfengine.runtime.snapshots import (
     WayOn,
 )
 from wfengine.runtime.states import ProcessState, check_process
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_rules import OFFER
 
 _T = TypeVar("_T")
@@ -307,8 +307,11 @@ def _skip_data(
                 ) from exc
             if p.sensitive:
                 sensitive.add(k)
-        # then by the fields they are written to, as the answer they stand for would be
-        return dict(inst.compiled.checked(data, subject)), sensitive
+        # then by the fields they are written to, as the answer they stand for would be;
+        # and storable, on every store, as the answer's are (the memory store kept a set)
+        data = dict(inst.compiled.checked(data, subject))
+        check_storable(data, subject)
+        return data, sensitive
     known = set(fields) | {fp.id for fp in process.formal_parameters}
     unknown = sorted(k for k in outputs if k not in known)
     if unknown:
@@ -353,4 +356,5 @@ def _resolve_skip(
         incident.id, audit_values(data, sensitive), None if take is None else tuple(take)
     )
     inst.changes.append(change(nav.now, skipped, ai.id, ai.act.id))
-    inst.data.update(data)
+    # copies: the memory store keeps what it is given, and the operator's dict is theirs
+    inst.data.update(owned_values(data))

@@ -206,8 +206,15 @@ def _decode_clock(value: _Clock, stored: Mapping[str, Any]) -> _Clock:
 
 def check_storable(values: Mapping[str, Any], where: Place) -> None:
     """Raise :class:`DataNotStorableError` naming the field of ``values`` that cannot be
-    stored; nothing is returned or changed."""
+    stored; nothing is returned or changed. A field's name must be text: a store keeps the
+    data as a JSON object (the memory store kept ``{1: "one"}``, which SQLite refused)."""
     for name, value in values.items():
+        if type(name) is not str and not isinstance(name, str):
+            raise DataNotStorableError(
+                f"{place_text(where)}, data key {name!r}",
+                name,
+                f"a data field's name must be a str, not {type(name).__name__} {name!r}",
+            )
         if not _plain(value):  # most values are: no place text to build for them
             # as deep in as the stores' wrapping may put it: MAX_DEPTH levels are left
             encode_value(value, f"{place_text(where)}, data[{name!r}]", _WRAPPING)
