@@ -138,3 +138,37 @@ def test_many_retries_wait_at_most_the_longest_backoff() -> None:
 
 def _fine(id: int) -> None:
     return None
+
+
+def test_a_backoff_longer_than_the_default_longest_wait_is_kept() -> None:
+    """``backoff=60`` waited 30 s, the default longest wait, without a word."""
+    binding = make_binding("lookup", _fine, retries=3, backoff=60)
+    assert [binding.delay(n) for n in (1, 2, 3)] == [60.0, 60.0, 60.0]
+    doubled = make_binding("lookup", _fine, retries=3, backoff=60, max_backoff=600)
+    assert [doubled.delay(n) for n in (1, 2, 3)] == [60.0, 120.0, 240.0]
+    assert make_binding("lookup", _fine, backoff=0.5).max_backoff == 30.0  # as before
+
+
+def test_a_longest_wait_below_the_first_is_refused() -> None:
+    with pytest.raises(
+        ValueError, match=r"'lookup': max_backoff \(10 s\) is below backoff \(60 s\)"
+    ):
+        make_binding("lookup", _fine, backoff=60, max_backoff=10)
+
+
+def test_a_definition_sets_its_longest_wait_and_keeps_a_long_backoff() -> None:
+    from wfengine.definition.model import ExtendedAttribute
+
+    registry = ApplicationRegistry()
+    registry.allow_agent("echo", lambda settings: lambda id: None)
+    pb = PackageBuilder("pkg")
+    pb.application("lookup", params=[("id", "IN", "INTEGER")])
+    package = pb.build()
+    [application] = package.applications
+    ext = {"wfengine:agent": "echo", "wfengine:backoff": "600"}
+    attrs = tuple(ExtendedAttribute(name=k, value=v) for k, v in ext.items())
+    plain = registry.resolve(application.model_copy(update={"extended_attributes": attrs}))
+    assert plain is not None and plain.delay(1) == 600.0  # was cut to 30
+    longest = (*attrs, ExtendedAttribute(name="wfengine:max-backoff", value="1200"))
+    found = registry.resolve(application.model_copy(update={"extended_attributes": longest}))
+    assert found is not None and [found.delay(n) for n in (1, 2, 3)] == [600.0, 1200.0, 1200.0]

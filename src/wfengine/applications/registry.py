@@ -66,6 +66,8 @@ IDEMPOTENCY_KEYWORD = "idempotency_key"
 MAX_DEFINITION_RETRIES = 10
 MAX_DEFINITION_TIMEOUT = 3600.0
 MAX_DEFINITION_BACKOFF = 3600.0
+#: the longest wait between retries when none is given (seconds), unless the first is longer
+DEFAULT_MAX_BACKOFF = 30.0
 #: the longest timeout or backoff any binding may have (seconds): the longest a thread can be
 #: waited for (``threading.TIMEOUT_MAX``, about 292 years on Linux), less a call's grace
 MAX_SECONDS = threading.TIMEOUT_MAX - 1.0
@@ -115,7 +117,7 @@ def make_binding(
     retries: int = 0,
     timeout: float | None = None,
     backoff: float = 0.5,
-    max_backoff: float = 30.0,
+    max_backoff: float | None = None,
     source: str = "code",
     asynchronous: bool = False,
     outputs_optional: bool = False,
@@ -125,6 +127,9 @@ def make_binding(
     ``retries`` is a whole number, 0 or more; ``timeout`` (None: none) a number of seconds
     above 0, ``backoff`` and ``max_backoff`` 0 or more; each finite and at most
     :data:`MAX_SECONDS`, so that a mistake is refused here and not by the first call.
+    ``max_backoff`` left out is :data:`DEFAULT_MAX_BACKOFF`, or ``backoff`` when that is
+    longer (a backoff of 60 s was cut to 30 s without a word); one given below ``backoff``
+    is refused.
     """
     if not callable(func):
         raise TypeError(f"application {application_id!r}: {func!r} is not callable")
@@ -137,7 +142,14 @@ def make_binding(
     if timeout is not None:
         timeout = _seconds(application_id, "timeout", timeout, positive=True)
     backoff = _seconds(application_id, "backoff", backoff)
+    if max_backoff is None:  # the longest wait: 30 s, or the first wait when that is longer
+        max_backoff = max(DEFAULT_MAX_BACKOFF, backoff)
     max_backoff = _seconds(application_id, "max_backoff", max_backoff)
+    if max_backoff < backoff:
+        raise ValueError(
+            f"application {application_id!r}: max_backoff ({max_backoff:g} s) is below backoff "
+            f"({backoff:g} s), the first wait: every wait would be {max_backoff:g} s"
+        )
     return Binding(
         application_id,
         func,
@@ -213,7 +225,7 @@ class ApplicationRegistry:
         retries: int = 0,
         timeout: float | None = None,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float | None = None,
         asynchronous: bool = False,
         outputs_optional: bool = False,
     ) -> _Func: ...
@@ -227,7 +239,7 @@ class ApplicationRegistry:
         retries: int = 0,
         timeout: float | None = None,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float | None = None,
         asynchronous: bool = False,
         outputs_optional: bool = False,
     ) -> Callable[[_Func], _Func]: ...
@@ -240,7 +252,7 @@ class ApplicationRegistry:
         retries: int = 0,
         timeout: float | None = None,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float | None = None,
         asynchronous: bool = False,
         outputs_optional: bool = False,
     ) -> Any:
@@ -398,6 +410,10 @@ class ApplicationRegistry:
                 else None
             )
             backoff = _setting(settings.pop("backoff", "0.5"), "backoff", MAX_DEFINITION_BACKOFF)
+            longest = settings.pop("max-backoff", None)
+            max_backoff = (
+                _setting(longest, "max-backoff", MAX_DEFINITION_BACKOFF) if longest else None
+            )
             asynchronous = _flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
             return make_binding(
@@ -406,6 +422,7 @@ class ApplicationRegistry:
                 retries=max(retries, 0),
                 timeout=timeout,
                 backoff=backoff,
+                max_backoff=max_backoff,
                 source=f"definition (agent {kind})",
                 asynchronous=asynchronous,
             )
