@@ -2,7 +2,8 @@
 (a command's batched commit, a plain write, statements watched or not): a connection that
 ends right after the answer does not make the store try it a second time. One whose answer
 never came is looked for before it is tried again, as ``wfengine.runtime.sql.retry`` says
-(PostgreSQL's connection cut at its COMMIT: ``test_commit_unanswered``)."""
+(PostgreSQL's connection cut at its COMMIT: ``test_commit_unanswered.py``; one whose COMMIT
+still runs: ``test_pg_commit_running.py``)."""
 
 from __future__ import annotations
 
