@@ -15,6 +15,7 @@ from typing import Any
 
 from wfengine.applications.coercion import Checked, ListOf
 from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
+from wfengine.definition.application_settings import asynchronous
 from wfengine.definition.model import (
     Application,
     ArrayType,
@@ -26,6 +27,7 @@ from wfengine.definition.model import (
     ListType,
     ParameterMode,
 )
+from wfengine.errors import DeployError
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +45,6 @@ class ParamSpec:
     target: str | None
 
 
-#: the extended attribute that makes an Application's calls asynchronous
-ASYNC_ATTRIBUTE = "wfengine:asynchronous"
-
-
 @dataclass(frozen=True, slots=True)
 class ToolSpec:
     application_id: str
@@ -61,14 +59,18 @@ class ToolSpec:
     #: the OUT (not INOUT) parameters' formal ids: an answer must give these
     required: tuple[str, ...] = field(init=False, repr=False, compare=False)
     #: the Application says ``wfengine:asynchronous`` ``true``: called as an ``invoke`` job
-    #: whatever binds it (a binding registered with ``asynchronous=True`` is one too)
+    #: whatever binds it (a binding registered with ``asynchronous=True`` is one too). Read
+    #: as the registry reads it (:mod:`wfengine.definition.application_settings`): text
+    #: that is neither true nor false is a :class:`~wfengine.errors.DeployError`, not a quiet
+    #: synchronous call
     asynchronous: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        said = self.application.extended_attribute(ASYNC_ATTRIBUTE) if self.application else None
-        object.__setattr__(
-            self, "asynchronous", (said or "").strip().lower() in ("true", "yes", "1")
-        )
+        try:
+            said = asynchronous(self.application) if self.application else False
+        except ValueError as exc:
+            raise DeployError(str(exc)) from exc
+        object.__setattr__(self, "asynchronous", said)
         outputs = {p.formal: p for p in self.params if p.target}
         object.__setattr__(self, "outputs", outputs)
         required = tuple(f for f, p in outputs.items() if p.mode is ParameterMode.OUT)
