@@ -38,6 +38,7 @@ from wfengine.errors import (
     Place,
     place_text,
 )
+from wfengine.runtime.values import owned_values, shares
 
 
 class ToolFailure(ApplicationError):
@@ -94,7 +95,8 @@ def call_application(
 ) -> Any:
     """Call ``binding`` with ``inputs`` until it answers or its retries run out.
 
-    Every attempt gets the same idempotency ``key``. A :class:`PermanentApplicationError`
+    Every attempt gets the same idempotency ``key`` and copies of the inputs that are lists,
+    dicts or tuples (see :func:`_call`). A :class:`PermanentApplicationError`
     (say an HTTP 4xx) is not retried. Returns the callable's answer unchecked; raises
     :class:`ToolFailure` with the last error. ``record`` is given each attempt's
     :class:`ApplicationInvoked` and :class:`ApplicationReturned` or :class:`ApplicationFailed`.
@@ -128,10 +130,12 @@ def call_noting(
     # most bindings are a plain function: called here, not through call_once's dispatch
     func = binding.func
     direct = not (binding.takes_key or binding.is_async or binding.timeout is not None)
+    mutable = shares(inputs)
     for attempt in range(1, attempts + 1):
         note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
+        args = owned_values(inputs) if mutable else inputs  # copy-in: see _call
         try:
-            result = func(**inputs) if direct else _call(binding, inputs, key)
+            result = func(**args) if direct else _call(binding, args, key)
             if type(result) not in _SETTLED and inspect.isawaitable(result):
                 result = _settle(binding, result)
         except Exception as exc:
@@ -168,9 +172,10 @@ _RETURNED = ApplicationReturned.KIND
 
 
 def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
-    """One attempt: the binding's callable with ``inputs`` (and the idempotency ``key`` if it
-    takes one), bounded by its timeout; an awaitable answer is awaited."""
-    result = _call(binding, inputs, key)
+    """One attempt: the binding's callable with ``inputs`` (copies of those that could be
+    changed in place, see :func:`_call`) and the idempotency ``key`` if it takes one,
+    bounded by its timeout; an awaitable answer is awaited."""
+    result = _call(binding, owned_values(inputs) if shares(inputs) else inputs, key)
     if type(result) in _SETTLED or not inspect.isawaitable(result):
         return result
     return _settle(binding, result)
@@ -178,7 +183,10 @@ def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
 
 def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     # ``func(**inputs)`` hands the callable a dict of its own: ``inputs`` is copied only when
-    # the key is added to it
+    # the key is added to it. Its values are the callers' copies, made for each attempt (IN
+    # is copy-in): an application that tidied a record or sorted a list it was given
+    # changed the instance's data, unaudited, even when it then failed, and the argument of
+    # the call's next attempt
     kwargs = inputs
     if binding.takes_key and IDEMPOTENCY_KEYWORD not in inputs:
         kwargs = {**inputs, IDEMPOTENCY_KEYWORD: key}

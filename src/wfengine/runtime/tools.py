@@ -8,7 +8,10 @@ iteration/tool``, timeout, retries, audit) and checks the answer, by the formal 
 types and by those of the fields it writes. Outputs of one tool are
 visible to the next tool's inputs but reach the instance's data only when every tool of the
 activity succeeded: a failure changes no data ("not half-navigated"), and the navigator turns
-it into the activity's EXCEPTION transition or an incident.
+it into the activity's EXCEPTION transition or an incident. IN is copy-in: an application is
+given copies of the lists and records among its inputs, and the instance keeps copies of its
+answer, so neither what it does to its arguments (even in a call that then fails) nor what
+its host later does to the object it returned changes the instance's data.
 
 Long or unreliable calls belong to **asynchronous** bindings (``register(...,
 asynchronous=True)``, or ``wfengine:asynchronous`` ``true`` on a definition's Application):
@@ -49,7 +52,7 @@ from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.jobs import Job
-from wfengine.runtime.values import check_storable
+from wfengine.runtime.values import check_storable, owned_values, shares
 
 #: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
 Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
@@ -194,7 +197,7 @@ def resume_tools(
     its outputs like a synchronous answer's, then run the remaining tools (:func:`run_tools`)."""
     where = ai.place
     position = int(payload["position"])
-    staged = dict(payload.get("staged") or {})
+    staged = owned_values(payload.get("staged") or {})  # (the job's, stored)
     spec = ai.act.tools[position].spec
     binding = registry.get(spec.application_id) or find_binding(
         registry, spec.application_id, spec.application, where
@@ -345,7 +348,9 @@ def _outputs(
         check_storable(data, lambda: f"{where()}: application {app_id!r} returned")
     except DataNotStorableError as exc:
         raise ToolFailure(str(exc), application_id=app_id) from exc
-    return data
+    # the instance keeps copies: the memory store keeps what it is given, and a host that
+    # changed the dict its application returned (a cache's) changed the instance unaudited
+    return owned_values(data) if shares(data) else data
 
 
 # --------------------------------------------------------------------------- asynchronous calls
