@@ -7,9 +7,11 @@ offered) to its start (a person started the work item, or the activity started),
 **processing time**, from that start to its completion; each as mean, median and 95th
 percentile; and the share that was **overdue** (a deadline fired on it, or on the
 multi-instance container it belongs to: the deadline is the activity's, and fires on the
-container that spans its instances). Per **process**: instances started, completed and open
-now (work in progress), the **cycle time** of completed instances and their **throughput**:
-instances completed per day over the period (see :func:`throughput_per_day`). Per **user**
+container that spans its instances; each instance has its own container's, when two of one
+activity are open at once, in parallel branches or a loop back). Per **process**: instances
+started, completed and open now (work in progress), the **cycle time** of completed
+instances and their **throughput**: instances completed per day over the period (see
+:func:`throughput_per_day`). Per **user**
 (and per role and unit, with an organisation): the work items they completed (the trail's
 ``work_item.completed`` events, each credited to the user it names, or when the host's code
 named none to whoever held the item) and the open ones they hold now; a unit's figures are
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,6 +54,10 @@ WORK_DONE_KIND = "work_item.completed"
 #: a multi-instance activity started its instances: its container is not one of them (the
 #: figures count the instances, the work; the container spans them all)
 MI_STARTED_KIND = "mi.started"
+
+#: (process instance, activity instance) of a multi-instance activity's instance -> that of
+#: its container (:func:`mi_containers`)
+Containers = Mapping[tuple[str, str], tuple[str, str]]
 
 #: the shortest span a throughput is measured over when the trail, not the window, bounds it
 #: (one case completed a second after it started does not make 86,400 a day)
@@ -189,15 +195,20 @@ class _Span:
 
 
 def activity_durations_of(
-    events: Iterable[AuditEvent], since: datetime | None = None, until: datetime | None = None
+    events: Iterable[AuditEvent],
+    since: datetime | None = None,
+    until: datetime | None = None,
+    containers: Containers | None = None,
 ) -> dict[str, list[tuple[float, float, bool]]]:
     """activity id -> (waiting, processing, late) of each of its instances that completed in
     ``[since, until)``, from ``events`` (the whole trail of one process). An instance of a
     multi-instance activity is late when its container is (a deadline is the activity's: it
-    fires on the container, which spans its instances); its container is the last one of its
-    activity that its process instance started before it."""
+    fires on the container, which spans its instances); its container is the one
+    ``containers`` names (:func:`mi_containers`), else (a trail alone, or an instance
+    recorded before its container was) the last one of its activity that its process
+    instance started before it, which is another's when two are open at once."""
     spans: dict[tuple[str, str], _Span] = {}
-    containers: set[tuple[str, str]] = set()  # multi-instance containers: not counted
+    spanning: set[tuple[str, str]] = set()  # multi-instance containers: not counted
     #: (process instance, activity) -> its last multi-instance container so far
     latest: dict[tuple[str, str], tuple[str, str]] = {}
     #: a multi-instance activity's instance -> its container
@@ -208,12 +219,12 @@ def activity_durations_of(
             continue
         key = (e.instance_id, ai)
         if e.kind == MI_STARTED_KIND:
-            containers.add(key)
+            spanning.add(key)
             latest[(e.instance_id, act)] = key
         span = spans.get(key)
         if span is None:
             span = spans[key] = _Span(act, e.at)
-            container = latest.get((e.instance_id, act))
+            container = (containers or {}).get(key) or latest.get((e.instance_id, act))
             if container is not None:
                 owner[key] = container
         span.ready = min(span.ready, e.at)
@@ -225,14 +236,14 @@ def activity_durations_of(
             span.late = True
     found: dict[str, list[tuple[float, float, bool]]] = {}
     for key, span in spans.items():
-        if key in containers:
+        if key in spanning:
             continue
         started, done_at = span.started, span.completed
         if done_at is None or started is None:
             continue
         if (since is None or done_at >= since) and (until is None or done_at < until):
             container = owner.get(key)
-            late = span.late or (container is not None and spans[container].late)
+            late = span.late or (container in spans and spans[container].late)
             found.setdefault(span.activity_id, []).append(
                 (_seconds(span.ready, started), _seconds(started, done_at), late)
             )
@@ -240,11 +251,15 @@ def activity_durations_of(
 
 
 def activity_metrics_of(
-    events: Iterable[AuditEvent], since: datetime | None = None, until: datetime | None = None
+    events: Iterable[AuditEvent],
+    since: datetime | None = None,
+    until: datetime | None = None,
+    containers: Containers | None = None,
 ) -> list[ActivityMetrics]:
     """The per-activity metrics of ``events`` (the whole trail of one process), over the
     activity instances that completed in ``[since, until)``, computed here: the reference the
-    SQL store's query is checked against."""
+    SQL store's query is checked against (``containers``: as for
+    :func:`activity_durations_of`)."""
     return [
         ActivityMetrics(
             act,
@@ -253,8 +268,21 @@ def activity_metrics_of(
             Durations.of([p for _, p, _ in done]),
             sum(late for _, _, late in done) / len(done),
         )
-        for act, done in sorted(activity_durations_of(events, since, until).items())
+        for act, done in sorted(activity_durations_of(events, since, until, containers).items())
     ]
+
+
+def mi_containers(engine: Engine, process_id: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(process instance, activity instance) -> (process instance, its multi-instance
+    container), for every instance of a multi-instance activity of ``process_id``'s instances
+    that names its container (:attr:`~wfengine.runtime.snapshots.ActivityInstanceSnapshot.
+    mi_parent_id`)."""
+    return {
+        (a.instance_id, a.id): (a.instance_id, a.mi_parent_id)
+        for s in engine.instance_summaries(process_id=process_id)
+        for a in engine.activity_instances(s.id)
+        if a.mi_parent_id is not None
+    }
 
 
 def _seconds(a: datetime, b: datetime) -> float:
@@ -281,7 +309,7 @@ def process_metrics(
         from wfengine.audit.exports import iter_events
 
         events = list(iter_events(engine, process_id=process_id))
-        durations = activity_durations_of(events, since, until)
+        durations = activity_durations_of(events, since, until, mi_containers(engine, process_id))
         (started, opened, first, last, cycles), people = instance_figures(
             engine, process_id, since, until, events=events
         )

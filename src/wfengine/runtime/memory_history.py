@@ -23,8 +23,9 @@ from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ActivityState
 
 #: the fields of a retired activity instance: id, activity id, state, started, completed,
-#: iterations, multi-instance index, work item, subflow, incident, performer (the fields of
-#: :class:`~wfengine.runtime.snapshots.ActivityInstanceSnapshot` but its instance id, in order)
+#: iterations, multi-instance index, work item, subflow, incident, performer, multi-instance
+#: container (the fields of :class:`~wfengine.runtime.snapshots.ActivityInstanceSnapshot` but
+#: its instance id and what an open one waits for, in order)
 Kept = tuple[
     str,
     str,
@@ -33,6 +34,7 @@ Kept = tuple[
     datetime | None,
     int,
     int | None,
+    str | None,
     str | None,
     str | None,
     str | None,
@@ -54,6 +56,7 @@ def kept(ai: ActivityInstance) -> Kept:
         ai.child_instance,
         ai.incident,
         ai.performer,
+        ai.mi_parent.id if ai.mi_parent is not None else None,
     )
 
 
@@ -90,11 +93,26 @@ class MemoryHistory:
                 self._retired[inst.id] = pack(fields)
 
     def activities(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
-        # the kept fields are the snapshot's, in its order, but the instance id
+        # the kept fields are the snapshot's, in its order, but the instance id (and what an
+        # open one waits for: a closed one waits for nothing)
         log = self._retired.get(instance_id)
         fields = iter(log if log is not None else ())
         return [
-            ActivityInstanceSnapshot(k[0], instance_id, k[1], ActivityState(k[2]), *k[3:])
+            ActivityInstanceSnapshot(
+                k[0],
+                instance_id,
+                k[1],
+                ActivityState(k[2]),
+                k[3],
+                k[4],
+                k[5],
+                k[6],
+                k[7],
+                k[8],
+                k[9],
+                k[10],
+                mi_parent_id=k[11],
+            )
             for k in zip(*[fields] * _KEPT_FIELDS, strict=True)
         ]
 

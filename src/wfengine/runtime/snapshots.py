@@ -97,6 +97,9 @@ class ActivityInstanceSnapshot:
     #: what ``waiting_for`` names: ``"message"`` or ``"signal"`` (None when it waits for
     #: neither)
     waiting_on: str | None = None
+    #: the multi-instance activity instance (the container) this is an instance of, whose
+    #: deadlines it has (None for any other activity instance)
+    mi_parent_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +259,7 @@ def activity_snapshot(inst: ProcessInstance, ai: ActivityInstance) -> ActivityIn
         performer=ai.performer,
         waiting_for=(ai.act.message or ai.act.signal) if ai.state.is_open else None,
         waiting_on=_waits_on(ai) if ai.state.is_open else None,
+        mi_parent_id=ai.mi_parent.id if ai.mi_parent is not None else None,
     )
 
 

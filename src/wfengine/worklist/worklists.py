@@ -77,14 +77,15 @@ def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry
                 at = fired_due(fired.detail) or fired.at
                 _earliest(due, fired.activity_instance_id, at)
         if any(i.mi_index is not None for i in with_deadlines):
+            # (each its own: two containers of one activity may be open at once)
             containers = {
-                a.activity_id: a.id
+                a.id: a.mi_parent_id
                 for a in engine.activity_instances(instance_id)
-                if a.mi_index is None and a.state.is_open
+                if a.mi_parent_id is not None
             }
             for i in with_deadlines:
-                if i.mi_index is not None and i.activity_id in containers:
-                    spans[i.activity_instance_id] = containers[i.activity_id]
+                if i.activity_instance_id in containers:
+                    spans[i.activity_instance_id] = containers[i.activity_instance_id]
     return [
         WorklistEntry(
             i,

@@ -251,6 +251,7 @@ class StepWriter:
                 "performer",
                 "iterations",
                 "mi_index",
+                "mi_parent_id",
                 "work_item_id",
                 "subflow_instance_id",
                 "incident_id",

@@ -71,12 +71,16 @@ _SEQ = "CAST(substr({t}.id, length({t}.instance_id) + 2) AS INTEGER)"
 #: (a multi-instance activity's container, the row with no mi_index beside rows with one,
 #: is not counted: its instances are the activity's work, and it spans all of them; an
 #: instance is late when its container is, a deadline fired on the container being one on
-#: the activity: the container of an instance is the last one of its activity its process
+#: the activity: the container of an instance is the one its row names (``mi_parent_id``),
+#: else, for a row written before rows named it, the last one of its activity its process
 #: instance created before it)
 _DURATIONS_QUERY = """
 SELECT activity_id, {waiting}, {processing},
        CASE WHEN late THEN 1
-            WHEN mi_index IS NOT NULL AND (
+            WHEN mi_parent_id IS NOT NULL AND (
+                SELECT c.late FROM activity_instances AS c
+                WHERE c.id = activity_instances.mi_parent_id) THEN 1
+            WHEN mi_index IS NOT NULL AND mi_parent_id IS NULL AND (
                 SELECT c.late FROM activity_instances AS c
                 WHERE c.instance_id = activity_instances.instance_id
                       AND c.activity_id = activity_instances.activity_id

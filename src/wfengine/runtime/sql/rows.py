@@ -179,6 +179,7 @@ def activity_rows(inst: ProcessInstance, ais: Iterable[ActivityInstance]) -> lis
             "performer": ai.performer,
             "iterations": ai.iterations,
             "mi_index": ai.mi_index,
+            "mi_parent_id": ai.mi_parent.id if ai.mi_parent is not None else None,
             "work_item_id": ai.work_item,
             "subflow_instance_id": ai.child_instance,
             "incident_id": ai.incident,
@@ -202,6 +203,7 @@ def activity_snapshot(row: Row) -> ActivityInstanceSnapshot:
         subflow_instance_id=row["subflow_instance_id"],
         incident_id=row["incident_id"],
         performer=row["performer"],
+        mi_parent_id=row["mi_parent_id"],
     )
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from wfengine.runtime.clock import require_aware
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0015"
+SCHEMA_REVISION = "0016"
 
 
 def utc(value: datetime) -> datetime:
@@ -155,6 +155,8 @@ activity_instances = sa.Table(
     sa.Column("work_item_id", ID),
     sa.Column("subflow_instance_id", ID),
     sa.Column("incident_id", ID),
+    #: a multi-instance activity's instance: its container (the row whose deadlines it has)
+    sa.Column("mi_parent_id", ID),
     sa.Index("ix_activity_instances_instance_id", "instance_id"),
     sa.Index("ix_activity_instances_process_id", "process_id"),
 )
