@@ -11,7 +11,11 @@ other names). Which process that is depends on the event:
 * a signal, which every waiting instance takes, and a ``run --script`` message, which goes
   to whichever instance of the run's tree catches it: every process that can take it, and
   they must read the data the same way (one process declaring ``n`` an INTEGER and another a
-  STRING cannot both be given one value), else it is a usage error naming both.
+  STRING cannot both be given one value), else it is a usage error naming both (with their
+  versions: ``'order' v1 and 'order' v2``). For a signal that is every process version
+  with an open instance waiting for it (:func:`signal_data`): a version none of whose
+  instances waits takes nothing, so it does not count; when none waits, the latest
+  versions that can take it.
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` values are read the same way, by the key field's declared
@@ -23,7 +27,7 @@ whose STRING ``phone`` holds that text, also when a later version made ``phone``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import click
 
@@ -37,8 +41,20 @@ if TYPE_CHECKING:
 
 #: what takes an event: a catch of a message, a catch of a signal, a Message start event
 Taking = Literal["message", "signal", "start"]
-#: a process that may take an event: its package, its definition and its compiled form
-Taker = tuple["Package", "WorkflowProcess", "CompiledProcess"]
+
+
+class Taker(NamedTuple):
+    """A process that may take an event: its package, its definition, its compiled form
+    and, when it is a deployed one, its version (named in messages)."""
+
+    package: Package
+    definition: WorkflowProcess
+    compiled: CompiledProcess
+    version: int | None = None
+
+
+#: a process's reading of some data: (process id, its version or None, the data)
+Reading = tuple[str, int | None, dict[str, Any]]
 
 _MISSING = object()
 
@@ -77,7 +93,11 @@ def deployed_takers(
             except DeployError:
                 continue
             if takes(deployed.compiled, taking, name):
-                found.append((deployed.package, deployed.definition, deployed.compiled))
+                found.append(
+                    Taker(
+                        deployed.package, deployed.definition, deployed.compiled, deployed.version
+                    )
+                )
     return found
 
 
@@ -94,7 +114,7 @@ def package_takers(package: Package, taking: Taking, name: str) -> list[Taker]:
         except WorkflowError:
             continue
         if takes(compiled, taking, name):
-            found.append((package, process, compiled))
+            found.append(Taker(package, process, compiled))
     return found
 
 
@@ -115,12 +135,24 @@ def event_data(
     takers: Sequence[Taker], raw: Mapping[str, str], what: str, *, allow_undeclared: bool
 ) -> dict[str, Any]:
     """``--set`` text for event ``what``, checked against every process in ``takers`` (see
-    the module notes); none: VALUE as JSON when it parses, as for an undeclared name."""
+    the module notes); none: VALUE as JSON when it parses, as for an undeclared name. When
+    several take it, one that refuses the data is named (with its version) in the error."""
+    readings: list[Reading] = []
+    for t in takers:
+        try:
+            data = declared_values(raw, t.package, t.definition, allow_undeclared=allow_undeclared)
+        except click.BadParameter as exc:
+            if len(takers) < 2:
+                raise
+            # (its version, when another version of it takes the event too)
+            twice = sum(k.definition.id == t.definition.id for k in takers) > 1
+            process = _process(t.definition.id, t.version if twice else None)
+            raise click.BadParameter(
+                f"{what} reaches process {process}: {exc.message}", param_hint=exc.param_hint
+            ) from None
+        readings.append((t.definition.id, t.version, data))
     return agreed(
-        [
-            (p.id, declared_values(raw, pkg, p, allow_undeclared=allow_undeclared))
-            for pkg, p, _ in takers
-        ],
+        readings,
         what,
         "--set",
         fallback=lambda: {k: parse_value(v, name=k) for k, v in raw.items()},
@@ -137,22 +169,68 @@ def event_json(
     return agreed(
         [
             (
-                p.id,
+                t.definition.id,
+                t.version,
                 declared_json(
                     values,
-                    pkg,
-                    p,
+                    t.package,
+                    t.definition,
                     allow_undeclared=allow_undeclared,
                     option="--script",
                     where=what,
                 ),
             )
-            for pkg, p, _ in takers
+            for t in takers
         ],
         what,
         "--script",
         fallback=dict,
     )
+
+
+def signal_data(
+    engine: Engine, name: str, raw: Mapping[str, str], *, allow_undeclared: bool
+) -> dict[str, Any]:
+    """``--set`` text for signal ``name``, checked against every process version with an
+    open instance the signal reaches (see the module notes). First against every stored
+    version that takes it, which costs no instance reads: when they all read it the same
+    way, so do those it reaches. Else (one refuses it, or two read it differently) against
+    the versions whose open instances wait for it now, and when none waits the latest
+    versions that take it: a version whose instances have all closed no longer counts."""
+    what = f"signal {name!r}"
+    every = deployed_takers(engine, "signal", name, every_version=True)
+    try:
+        return event_data(every, raw, what, allow_undeclared=allow_undeclared)
+    except click.BadParameter:
+        reached = waiting_takers(engine, name, every) or deployed_takers(engine, "signal", name)
+        if [_key(t) for t in reached] == [_key(t) for t in every]:
+            raise
+    return event_data(reached, raw, what, allow_undeclared=allow_undeclared)
+
+
+def waiting_takers(engine: Engine, name: str, takers: Sequence[Taker]) -> list[Taker]:
+    """Those of ``takers`` (deployed versions that take signal ``name``) with an open
+    instance waiting for it now, in ``takers``' order."""
+    from wfengine.runtime.navigation.events import signal_waiters
+
+    wanted = {_key(t) for t in takers}
+    reached: set[tuple[str, int | None]] = set()
+    seen: set[tuple[str, int]] = set()
+    for instance_id in signal_waiters(engine.store, name):
+        summary = engine.store.instance_summary(instance_id)
+        key = (summary.process_id, summary.version)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in wanted:
+            reached.add(key)
+            if len(reached) == len(wanted):
+                break  # (every version counts: no need to look at the other waiters)
+    return [t for t in takers if _key(t) in reached]
+
+
+def _key(taker: Taker) -> tuple[str, int | None]:
+    return taker.definition.id, taker.version
 
 
 def correlation_readings(
@@ -171,7 +249,7 @@ def correlation_readings(
     shapes: set[tuple[tuple[str, str, str], ...]] = set()
     refused: click.BadParameter | None = None
     takers = deployed_takers(engine, "message", message, every_version=True)
-    for pkg, p, compiled in takers:
+    for pkg, p, compiled, _ in takers:
         if not set(raw) <= set(compiled.correlation_keys):
             continue
         try:
@@ -216,30 +294,38 @@ def correlated_target(engine: Engine, message: str, pairs: tuple[str, ...]) -> s
 
 
 def agreed(
-    found: Iterable[tuple[str, dict[str, Any]]],
+    found: Iterable[Reading],
     what: str,
     option: str,
     *,
     fallback: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
-    """The one data every process read the same way (``found``: process id -> its reading),
+    """The one data every process read the same way (``found``: each process's reading),
     or ``fallback()`` when no process read it; processes reading it differently are a usage
-    error naming them, since one value cannot be given in two types."""
+    error naming them (two versions of one process by their versions), since one value
+    cannot be given in two types."""
     readings = list(found)
     if not readings:
         return fallback()
-    first_id, first = readings[0]
-    for process_id, data in readings[1:]:
+    first_id, first_version, first = readings[0]
+    for process_id, version, data in readings[1:]:
         for name in [*first, *(n for n in data if n not in first)]:
             a, b = first.get(name, _MISSING), data.get(name, _MISSING)
             if a is _MISSING or b is _MISSING or type(a) is not type(b) or a != b:
+                versioned = process_id == first_id
+                one = _process(first_id, first_version if versioned else None)
+                other = _process(process_id, version if versioned else None)
                 raise click.BadParameter(
-                    f"{what} reaches processes {first_id!r} and {process_id!r}, which read "
-                    f"{name} differently ({_shown(a)} and {_shown(b)}): one value cannot be "
-                    "given in two types",
+                    f"{what} reaches processes {one} and {other}, which read {name} "
+                    f"differently ({_shown(a)} and {_shown(b)}): one value cannot be given "
+                    "in two types",
                     param_hint=option,
                 )
     return first
+
+
+def _process(process_id: str, version: int | None) -> str:
+    return f"{process_id!r}" if version is None else f"{process_id!r} v{version}"
 
 
 def _shown(value: Any) -> str:

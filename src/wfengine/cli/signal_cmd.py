@@ -2,8 +2,11 @@
 
 A contract (scripts rely on it exactly): ``wfengine signal send NAME --db URL [--set
 NAME=VALUE]... [--allow-undeclared]`` broadcasts signal NAME with the ``--set`` data, checked
-against every deployed process that takes the signal as ``instance start --set`` is
-(:mod:`wfengine.cli.event_data`; those processes must read it the same way): every signal
+as ``instance start --set`` is against every process version with an open instance waiting
+for the signal, or when none waits the latest versions that take it
+(:mod:`wfengine.cli.event_data`; those versions must read it the same way, else a usage error
+names them: ``'order' v1 and 'order' v2``; a version whose instances have all closed does
+not count): every signal
 catch event of that name waiting, and every signal event of that
 name attached to a running activity or starting an event sub-process, in every running
 instance, takes it (each instance in its own command; the automatic work that follows is left
@@ -41,11 +44,10 @@ def send(name: str, url: str, assignments: tuple[str, ...], allow_undeclared: bo
     Examples:
       wfengine signal send price_change --db sqlite:///wf.db --set rate=1.2
     """
-    from wfengine.cli.event_data import deployed_takers, event_data
+    from wfengine.cli.event_data import signal_data
 
     raw = split_assignments(assignments)
     with engine_on(url) as engine:
-        takers = deployed_takers(engine, "signal", name, every_version=True)
-        data = event_data(takers, raw, f"signal {name!r}", allow_undeclared=allow_undeclared)
+        data = signal_data(engine, name, raw, allow_undeclared=allow_undeclared)
         taken = engine.broadcast_signal(name, data)
     click.echo(f"{taken} taken")
