@@ -84,11 +84,6 @@ def test_the_one_reader_the_registry_can_share() -> None:
         read_flag("on", "x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the code application-setting in definition.diagnostics.CODES (and "
-    "docs/diagnostics.md) and check_application_settings in validation.CHECKS",
-)
 def test_validate_reports_it_before_deploy_refuses_it() -> None:
     found = [
         d for d in validate(_package("on", agent=False).build()) if d.code != "schema-violation"

@@ -107,11 +107,6 @@ def _package(declared: bool) -> PackageBuilder:
     return pb
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs registry.make_binding to give the agent the binding's timeout "
-    "(stoppable.bounded) and calling._call to wait for it (Binding.stops_itself)",
-)
 @pytest.mark.parametrize("declared", [True, False], ids=["wfengine:timeout", "register"])
 def test_no_copy_of_a_timed_out_program_runs_on(
     charge: list[str], tmp_path: Path, declared: bool

@@ -195,7 +195,13 @@ def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
         return _run_coroutine(binding, lambda: func(**kwargs))
     if binding.timeout is None:
         return func(**kwargs)
+    if binding.stops_itself:  # it stops its work by the timeout: waited for, not abandoned
+        return _in_thread(binding, lambda: func(**kwargs), _grace(binding.timeout), _NOT_STOPPED)
     return _in_thread(binding, lambda: func(**kwargs))
+
+
+#: why a call of an agent that stops its own work was abandoned all the same
+_NOT_STOPPED = ", and the agent did not stop its work by then"
 
 
 def _settle(binding: Binding, awaitable: Any) -> Any:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
+from wfengine.applications.stoppable import bounded
+from wfengine.definition.application_settings import read_flag
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import (
     Activity,
@@ -100,6 +102,10 @@ class Binding:
     #: an OUT parameter the answer leaves out keeps its data field's value (stand-ins from
     #: the fallback answer nothing); otherwise every OUT parameter must be answered
     outputs_optional: bool = False
+    #: ``func`` stops its own work at ``timeout`` (an agent given the binding's timeout, see
+    #: :mod:`wfengine.applications.stoppable`): the caller waits for it to stop instead of
+    #: abandoning it while it still runs
+    stops_itself: bool = False
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -139,8 +145,12 @@ def make_binding(
         )
     if retries < 0:
         raise ValueError(f"application {application_id!r}: retries must be >= 0, not {retries}")
+    stops = False
     if timeout is not None:
         timeout = _seconds(application_id, "timeout", timeout, positive=True)
+        own = bounded(func, timeout)  # an agent that stops its work by then itself
+        if own is not None:
+            func, stops = own, True
     backoff = _seconds(application_id, "backoff", backoff)
     if max_backoff is None:  # the longest wait: 30 s, or the first wait when that is longer
         max_backoff = max(DEFAULT_MAX_BACKOFF, backoff)
@@ -162,6 +172,7 @@ def make_binding(
         source=source,
         asynchronous=asynchronous,
         outputs_optional=outputs_optional,
+        stops_itself=stops,
     )
 
 
@@ -414,7 +425,7 @@ class ApplicationRegistry:
             max_backoff = (
                 _setting(longest, "max-backoff", MAX_DEFINITION_BACKOFF) if longest else None
             )
-            asynchronous = _flag(settings.pop("asynchronous", "false"), "asynchronous")
+            asynchronous = read_flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
             return make_binding(
                 app_id,
@@ -511,16 +522,6 @@ def _setting(text: str, name: str, most: float, *, positive: bool = False) -> fl
         low = "above 0" if positive else "0 or more"
         raise ValueError(f"{name} must be a number {low}, not {text!r}")
     return min(value, most)
-
-
-def _flag(text: str, name: str) -> bool:
-    """A boolean setting of a definition (``true``/``false``, ``yes``/``no``, ``1``/``0``)."""
-    value = text.strip().lower()
-    if value in ("true", "yes", "1"):
-        return True
-    if value in ("false", "no", "0", ""):
-        return False
-    raise ValueError(f"{name} must be true or false, not {text!r}")
 
 
 def definition_settings(application: Application) -> dict[str, str]:

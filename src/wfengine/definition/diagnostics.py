@@ -108,6 +108,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "disagree in type: a value one takes and the other does not is an incident",
     ),
     # -- application bindings (wfengine validate --apps MODULE, deploy-time log) --
+    "application-setting": (
+        Severity.ERROR,
+        "an application a Tool activity calls sets `wfengine:asynchronous` to neither true nor "
+        "false",
+    ),
     "application-undeclared": (
         Severity.WARNING,
         "an application is bound but the package does not declare it",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.flow import (
@@ -82,6 +83,7 @@ CHECKS: tuple[Check, ...] = (
     check_other_participant_references,
     check_declared_types,
     check_tools,
+    check_application_settings,
     check_subflows,
     check_blocks,
     check_references,
