@@ -61,6 +61,23 @@ class ToolFailure(ApplicationError):
         self.attempts = attempts
 
 
+class CallStopped(ToolFailure):
+    """A call that raised ``SystemExit`` or ``KeyboardInterrupt`` (``stop``): a failure of the
+    call, never retried and never an EXCEPTION transition's (``exception_name`` None), whose
+    ``stop`` its caller raises again where it may be the program's stop (a signal's)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        application_id: str,
+        attempts: int,
+        stop: SystemExit | KeyboardInterrupt,
+    ) -> None:
+        super().__init__(message, application_id=application_id, attempts=attempts)
+        self.stop = stop
+
+
 def find_binding(
     registry: ApplicationRegistry,
     app_id: str,
@@ -97,7 +114,8 @@ def call_application(
 
     Every attempt gets the same idempotency ``key`` and copies of the inputs that are lists,
     dicts or tuples (see :func:`_call`). A :class:`PermanentApplicationError`
-    (say an HTTP 4xx) is not retried. Returns the callable's answer unchecked; raises
+    (say an HTTP 4xx) is not retried; ``SystemExit`` and ``KeyboardInterrupt`` are recorded
+    as a failed attempt and raised, not retried. Returns the callable's answer unchecked; raises
     :class:`ToolFailure` with the last error. ``record`` is given each attempt's
     :class:`ApplicationInvoked` and :class:`ApplicationReturned` or :class:`ApplicationFailed`.
     """
@@ -105,9 +123,12 @@ def call_application(
     def note(kind: str, detail: dict[str, Any]) -> None:
         record(EVENTS[kind].of(detail))
 
-    return call_noting(
-        binding, inputs, key, sleep=sleep, note=note, sensitive=sensitive, where=where
-    )
+    try:
+        return call_noting(
+            binding, inputs, key, sleep=sleep, note=note, sensitive=sensitive, where=where
+        )
+    except CallStopped as exc:  # (recorded as a failed attempt): the caller's to stop
+        raise exc.stop from None
 
 
 def call_noting(
@@ -123,6 +144,12 @@ def call_noting(
     """:func:`call_application` for a caller that stores only what is recorded (the engine):
     each attempt's events go to ``note`` as their kind and detail. ``where`` (which instance
     and activity an error names) may be a function, called only when there is an error.
+
+    ``SystemExit`` or ``KeyboardInterrupt`` raised by the call (``sys.exit`` in an
+    application, Ctrl-C while it runs) ends the call at once, recorded as a failed attempt,
+    as :class:`CallStopped`: the engine makes it the call's failure, so its command ends
+    whole, and raises the stop again where it may be a signal's (see
+    :mod:`wfengine.runtime.call_stops`).
     """
     app_id = binding.application_id
     attempts = binding.retries + 1
@@ -138,6 +165,18 @@ def call_noting(
             result = func(**args) if direct else _call(binding, args, key)
             if type(result) not in _SETTLED and inspect.isawaitable(result):
                 result = _settle(binding, result)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            error = failure_text(exc, inputs, sensitive)
+            note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, None).detail())
+            place = place_text(where)
+            tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+            raise CallStopped(
+                f"{place + ': ' if place else ''}application {app_id!r} raised {error} "
+                f"({tries}; {type(exc).__name__} is not retried)",
+                application_id=app_id,
+                attempts=attempt,
+                stop=exc,
+            ) from exc
         except Exception as exc:
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)

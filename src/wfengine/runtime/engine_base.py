@@ -27,6 +27,7 @@ from wfengine.errors import (
     IllegalStateError,
     NotFoundError,
 )
+from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
@@ -207,6 +208,8 @@ class EngineBase:
                     break
                 except ConcurrencyError as exc:
                     attempt += 1
+                    if stopping():  # a call's SystemExit or Ctrl-C: not run again
+                        raise
                     if attempt > self.max_conflict_retries:
                         raise ConcurrencyError(
                             f"{exc}; the command lost {attempt} races in a row and changed "
@@ -220,6 +223,9 @@ class EngineBase:
         finally:
             self._in_command = False
             self._command_lock.release()
+            stop = take_stop()
+            if stop is not None:  # a call's SystemExit or Ctrl-C, its incident committed
+                raise stop  # (the memory store cannot undo a command): see call_stops
         if self._stretched and not self._carrying_on:
             self._carry_on()
         if self._timers_waiting:
@@ -271,6 +277,10 @@ class EngineBase:
         nav.drain(defer=self.defer_automatic if defer is None else defer)
         for inst in list(nav.step.instances.values()):
             nav.find_deadlocks(inst)
+        if stopping() and not getattr(self.store, "changes_in_place", False):
+            stop = take_stop()  # a call's SystemExit or Ctrl-C: the store undoes the
+            assert stop is not None  # command whole, as it did before (see call_stops)
+            raise stop
         stretched = nav.stretched
         if stretched:  # this engine runs them next (see _carry_on)
             leased = self.clock.now() + DEFAULT_LEASE

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from itertools import chain
-from typing import Any
+from typing import Any, ClassVar
 
 from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
@@ -100,14 +100,20 @@ class MemoryStore(StoreOutbox):
         #: pi-1 twice, and the second instance replaced the first)
         self._ids = SequentialIds()
 
+    #: the records are the live ones, changed in place, and a failed command is not undone:
+    #: a call stopped by SystemExit or Ctrl-C commits its incident before the stop is raised
+    #: again (:mod:`wfengine.runtime.call_stops`), where a database rolls the command back
+    changes_in_place: ClassVar[bool] = True
+
     def unit(self) -> AbstractContextManager[None]:
         """Nothing to open: the store's records are the live ones, changed in place.
 
         Why no rollback: a copy of every instance a command reads, kept to put it back,
         cost a third of a short command (W4). What could fail part-way is what the engine
         calls inside a command: applications and expressions fail into incidents, and so
-        does the host's directory (``Work._members``); an exception that still escapes is a
-        bug, and leaves the command's changes as far as it got."""
+        does the host's directory (``Work._members``), and an application's ``SystemExit``
+        or Ctrl-C (:mod:`~wfengine.runtime.call_stops`); an exception that still escapes is
+        a bug, and leaves the command's changes as far as it got."""
         return nullcontext()
 
     def id_generator(self) -> IdGenerator:

@@ -11,7 +11,8 @@ activity succeeded: a failure changes no data ("not half-navigated"), and the na
 it into the activity's EXCEPTION transition or an incident. IN is copy-in: an application is
 given copies of the lists and records among its inputs, and the instance keeps copies of its
 answer, so neither what it does to its arguments (even in a call that then fails) nor what
-its host later does to the object it returned changes the instance's data.
+its host later does to the object it returned changes the instance's data. A call that
+raises ``SystemExit`` or ``KeyboardInterrupt`` fails too: see :mod:`.call_stops`.
 
 Long or unreliable calls belong to **asynchronous** bindings (``register(...,
 asynchronous=True)``, or ``wfengine:asynchronous`` ``true`` on a definition's Application):
@@ -33,7 +34,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from wfengine.applications.calling import ToolFailure, call_noting, call_once, find_binding
+from wfengine.applications.calling import (
+    CallStopped,
+    ToolFailure,
+    call_noting,
+    call_once,
+    find_binding,
+)
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.events import (
     ApplicationEvent,
@@ -46,6 +53,7 @@ from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError
+from wfengine.runtime import call_stops
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
@@ -167,15 +175,25 @@ def run_tools(
                 "sensitive": sorted(sensitive),
             }
             return InvokeRequest(payload, key)
-        result = call_noting(
-            binding,
-            inputs,
-            key,
-            sleep=registry.sleep,
-            note=note,
-            sensitive=sensitive,
-            where=where,
-        )
+        if call_stops.pending is not None and call_stops.stopping():
+            raise ToolFailure(
+                f"{where()}: application {spec.application_id!r} was not called: the command "
+                f"was stopped ({type(call_stops.pending).__name__} in an earlier call)",
+                application_id=spec.application_id,
+            )
+        try:
+            result = call_noting(
+                binding,
+                inputs,
+                key,
+                sleep=registry.sleep,
+                note=note,
+                sensitive=sensitive,
+                where=where,
+            )
+        except CallStopped as exc:  # SystemExit or Ctrl-C: see call_stops
+            call_stops.stopped(exc)
+            raise
         if result is not None or spec.required:  # (None: no outputs, and none missing)
             outputs.update(_answered(spec, result, where, inst, aid, binding.outputs_optional))
     if outputs:
