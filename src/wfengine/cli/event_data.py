@@ -7,7 +7,8 @@ declaration of the process, each VALUE converted to its type, ``--allow-undeclar
 other names). Which process that is depends on the event:
 
 * a message sent to an instance: that instance's process (its deployed version);
-* a message that starts an instance: the process whose Message start event takes it;
+* a message that starts an instance: the process whose Message start event takes it, at the
+  version that starts (the newest valid now: :func:`starting_takers`);
 * a signal, which every waiting instance takes, and a ``run --script`` message, which goes
   to whichever instance of the run's tree catches it: every process that can take it, and
   they must read the data the same way (one process declaring ``n`` an INTEGER and another a
@@ -98,6 +99,31 @@ def deployed_takers(
                         deployed.package, deployed.definition, deployed.compiled, deployed.version
                     )
                 )
+    return found
+
+
+def starting_takers(engine: Engine, name: str) -> list[Taker]:
+    """The process a start by message ``name`` starts, at the version it starts on, as
+    :meth:`~wfengine.runtime.engine.Engine.start_by_message` chooses them: a process whose
+    latest version has a Message start event for ``name``, at its newest version valid now
+    (an older one while the latest's ``ValidFrom`` is still to come), so ``--set`` is read
+    by the declarations of the version that takes it. A process the engine will not start
+    (no version valid now, or the valid one without that start event) takes nothing here:
+    the engine then refuses the start, saying why (exit 1)."""
+    from wfengine.errors import WorkflowError
+
+    found: list[Taker] = []
+    for latest in deployed_takers(engine, "start", name):
+        try:
+            deployed = engine.startable(latest.definition.id)
+        except WorkflowError:
+            continue
+        if deployed.version == latest.version:
+            found.append(latest)
+        elif takes(deployed.compiled, "start", name):
+            found.append(
+                Taker(deployed.package, deployed.definition, deployed.compiled, deployed.version)
+            )
     return found
 
 

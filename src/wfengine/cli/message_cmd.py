@@ -15,7 +15,7 @@ closed, or its process has no catch event for NAME (a typo would be kept for eve
 errors (both or neither of ``--instance`` and ``--correlate``, a ``--set`` that does not fit
 the process) and databases that cannot be used. ``--start`` instead starts a new instance at
 the Message start event that takes NAME (``Engine.start_by_message``; the data checked against
-that process) and prints ``ID started``.
+the version of that process that starts: the newest valid now) and prints ``ID started``.
 """
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ def send(
     """
     from wfengine.cli.event_data import (
         correlated_target,
-        deployed_takers,
         event_data,
         instance_data,
+        starting_takers,
     )
 
     raw = split_assignments(assignments)
@@ -84,7 +84,7 @@ def send(
         if instance_id is not None or correlate:
             raise click.UsageError("--start starts a new instance: no --instance or --correlate")
         with engine_on(url) as engine:
-            takers = deployed_takers(engine, "start", name)
+            takers = starting_takers(engine, name)
             data = event_data(takers, raw, f"message {name!r}", allow_undeclared=allow_undeclared)
             click.echo(f"{engine.start_by_message(name, data)} started")
         return

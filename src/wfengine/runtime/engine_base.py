@@ -118,18 +118,36 @@ class EngineBase:
         self.close()
 
     def refusal(self, process_id: str) -> DeployError | None:
-        """Why this engine's last deploy of a package refused ``process_id`` (None if not)."""
+        """Why this engine's last deploy of a package refused ``process_id`` (None if not).
+
+        A refusal lasts until a later deploy of ``process_id`` through this engine succeeds
+        (stores or keeps a version of it). It is this :class:`Engine`'s own knowledge: a
+        refused deploy writes nothing to the store, so another engine on the same database,
+        or this program run again, sees only the stored versions and starts the newest valid
+        one, as it did before that deploy."""
         return self._refused.get(process_id)
 
     def latest(self, process_id: str) -> DeployedProcess | None:
         return self.store.deployment(process_id)
 
     def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:
+        """Version ``version`` of ``process_id`` as stored; without ``version``, the one a
+        start by process id means: the latest stored, unless this engine's latest deploy of
+        ``process_id`` was refused (:meth:`refusal`): then that refusal, a
+        :class:`~wfengine.errors.DeployError`, since the latest stored version is not what
+        the host last deployed and silently starting it would run a definition the host
+        replaced. A stored version asked by number is there all the same (the instances
+        running on it, a start by ``version=``). Not deployed: a
+        :class:`~wfengine.errors.NotFoundError` naming what is."""
         if version is not None and (type(version) is not int):
             # ("1" read as no such version, and said "versions 1..1")
             raise TypeError(
                 f"version of {process_id!r}: a whole number (1, 2, ...), not {version!r}"
             )
+        if version is None and self._refused:
+            refused = self._refused.get(process_id)
+            if refused is not None:
+                raise _not_in_its_place(self.store.versions(process_id), refused)
         found = self.store.deployment(process_id, version)
         if found is not None:
             return found
@@ -146,7 +164,8 @@ class EngineBase:
         """The version of ``process_id`` a new instance starts on: ``version``, or the newest
         deployed version whose validity period (``ValidFrom``/``ValidTo``) holds now.
         :class:`~wfengine.errors.IllegalStateError` names the periods when none does (or
-        ``version``'s does not); not deployed: as :meth:`deployed`."""
+        ``version``'s does not); not deployed, or (without ``version``) refused by this
+        engine's latest deploy of it: as :meth:`deployed`."""
         deployed = self.deployed(process_id, version)
         if deployed.valid_from is None and deployed.valid_to is None:
             return deployed  # (most processes: no period to look at)
@@ -313,6 +332,16 @@ class EngineBase:
         if found is None:
             raise NotFoundError("incident", incident_id)
         return found
+
+
+def _not_in_its_place(stored: Sequence[int], refused: DeployError) -> DeployError:
+    """``refused``, saying that the stored versions (``stored``) do not start in its place."""
+    if not stored:
+        return refused
+    return DeployError(
+        f"{refused}; the stored version {stored[-1]} is not started in its place (deploy a "
+        f"fixed version, or start version {stored[-1]} by number)"
+    )
 
 
 def _set_state(
