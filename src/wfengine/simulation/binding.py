@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfengine.definition.graph import is_event_gateway
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
@@ -90,6 +91,11 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         if len(out) < 2:
             raise ScenarioError(
                 f"{where}: the activity has {len(out)} way(s) out; nothing to choose"
+            )
+        if is_event_gateway(activities[source]):
+            raise ScenarioError(
+                f"{where}: an event-based gateway (the first of its events to occur decides "
+                "the way there); probabilities fit an Exclusive or Inclusive split"
             )
         if _parallel(activities[source], out):
             raise ScenarioError(
