@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Container, Coroutine, Mapping
 from typing import Any
 
 from wfengine.applications.events import (
@@ -28,7 +28,7 @@ from wfengine.applications.events import (
     invoked_detail,
     returned_detail,
 )
-from wfengine.applications.redaction import audit_values, failure_text, plain
+from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
 from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import (
@@ -109,6 +109,7 @@ def call_application(
     record: Record,
     sensitive: frozenset[str] = frozenset(),
     where: str = "",
+    expected: Container[str] | None = None,
 ) -> Any:
     """Call ``binding`` with ``inputs`` until it answers or its retries run out.
 
@@ -118,6 +119,9 @@ def call_application(
     as a failed attempt and raised, not retried. Returns the callable's answer unchecked; raises
     :class:`ToolFailure` with the last error. ``record`` is given each attempt's
     :class:`ApplicationInvoked` and :class:`ApplicationReturned` or :class:`ApplicationFailed`.
+    ``sensitive`` names the parameters whose values the events hide; ``expected``, the
+    answer's keys (its OUT parameters): with ``sensitive``, the values of other keys, and an
+    answer that is not a mapping, are hidden too (:func:`~.redaction.audit_answer`).
     """
 
     def note(kind: str, detail: dict[str, Any]) -> None:
@@ -125,7 +129,14 @@ def call_application(
 
     try:
         return call_noting(
-            binding, inputs, key, sleep=sleep, note=note, sensitive=sensitive, where=where
+            binding,
+            inputs,
+            key,
+            sleep=sleep,
+            note=note,
+            sensitive=sensitive,
+            where=where,
+            expected=expected,
         )
     except CallStopped as exc:  # (recorded as a failed attempt): the caller's to stop
         raise exc.stop from None
@@ -140,6 +151,7 @@ def call_noting(
     note: Note,
     sensitive: frozenset[str] = frozenset(),
     where: Place = "",
+    expected: Container[str] | None = None,
 ) -> Any:
     """:func:`call_application` for a caller that stores only what is recorded (the engine):
     each attempt's events go to ``note`` as their kind and detail. ``where`` (which instance
@@ -196,8 +208,10 @@ def call_noting(
             assert delay is not None
             sleep(delay)
             continue
+        if sensitive:  # an answer not as asked may hold a secret where no name says so
+            outputs = audit_answer(result, sensitive, expected)
         # None (an application that answers nothing) before the ABC check, which is slower
-        if type(result) is dict or (result is not None and isinstance(result, Mapping)):
+        elif type(result) is dict or (result is not None and isinstance(result, Mapping)):
             outputs = audit_values(result, sensitive)
         else:
             outputs = plain(result)

@@ -3,14 +3,16 @@
 Values of sensitive fields are replaced by ``"***"``: a formal parameter listed in its
 Application's ``wfengine:sensitive`` extended attribute, or a DataField whose
 ``wfengine:sensitive`` is ``true``; a failed call's error text shows their values as
-``"***"`` too (:func:`failure_text`).
+``"***"`` too (:func:`failure_text`). An answer of a call with sensitive parameters that is
+not the mapping of OUT parameters expected (a bare value, a list, a key in another case, the
+outputs nested in a record) hides its values too (:func:`audit_answer`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -46,6 +48,43 @@ def audit_values(values: Mapping[str, Any], sensitive: set[str] | frozenset[str]
     return shown
 
 
+def audit_answer(
+    result: Any,
+    sensitive: set[str] | frozenset[str],
+    expected: Container[str] | None = None,
+) -> Any:
+    """An application's answer ``result`` as the audit trail keeps it, recorded before it is
+    checked (:class:`~wfengine.applications.events.ApplicationReturned`).
+
+    Without ``sensitive`` parameters: a mapping as :func:`audit_values` keeps it, anything
+    else as :func:`plain` does. With them, an answer that is not what was asked for may hold
+    a secret where no name says so, and the trail is append-only: so a bare value or a list
+    is recorded only as ``"*** (TYPE)"``, and in a mapping the value of a key that is not one
+    of the ``expected`` outputs (when they are known), or that names a sensitive parameter in
+    another case, is ``"***"`` (its name is kept), as is every entry of a nested record
+    named so (``{"data": {"Token": ...}}``)."""
+    if type(result) is dict or (result is not None and isinstance(result, Mapping)):
+        if not sensitive:
+            return audit_values(result, sensitive)
+    elif not sensitive or result is None:
+        return plain(result)
+    else:
+        return f"{REDACTED} ({type(result).__name__})"
+    hidden = frozenset(name.casefold() for name in sensitive)
+    shown: dict[str, Any] = {}
+    for k, v in result.items():
+        name = k if type(k) is str and len(k) <= AUDIT_TEXT else _text(k, str)
+        if (
+            k in sensitive
+            or name.casefold() in hidden
+            or (expected is not None and k not in expected)
+        ):
+            shown[name] = REDACTED
+        else:
+            shown[name] = plain(v, 1, hidden)
+    return shown
+
+
 #: the longest text, and the most items of a list or record, the trail keeps of one value:
 #: the rest is left out, saying how much there was. Why: every event that records a value
 #: (a script's assignment, an application's inputs) stores it again, so a loop assigning a
@@ -60,10 +99,11 @@ AUDIT_DEPTH = 32
 AUDIT_INT_BITS = 4096
 
 
-def plain(v: Any, depth: int = 0) -> Any:
+def plain(v: Any, depth: int = 0, hidden: frozenset[str] = frozenset()) -> Any:
     """``v`` as the audit trail keeps it (``depth``: the lists and records it is inside):
     plain JSON data, clipped where it is too long, too deep or too wide, saying how much
-    there was."""
+    there was; the entries of its records whose names, case folded, are in ``hidden`` are
+    ``"***"`` (:func:`audit_answer`)."""
     if type(v) is str or isinstance(v, str):
         return v if len(v) <= AUDIT_TEXT else _clipped(v)
     if v is None or isinstance(v, float):
@@ -76,7 +116,7 @@ def plain(v: Any, depth: int = 0) -> Any:
     if isinstance(v, list | tuple):
         if depth >= AUDIT_DEPTH:
             return f"... (a list of {len(v):,} items, deeper than {AUDIT_DEPTH} levels)"
-        kept = [plain(x, depth + 1) for x in v[:AUDIT_ITEMS]]
+        kept = [plain(x, depth + 1, hidden) for x in v[:AUDIT_ITEMS]]
         if len(v) > AUDIT_ITEMS:
             kept.append(f"... ({len(v):,} items)")
         return kept
@@ -89,7 +129,10 @@ def plain(v: Any, depth: int = 0) -> Any:
                 found["..."] = f"({len(v):,} entries)"
                 break
             key = k if type(k) is str and len(k) <= AUDIT_TEXT else _text(k, str)
-            found[key] = plain(x, depth + 1)
+            if hidden and key.casefold() in hidden:
+                found[key] = REDACTED
+            else:
+                found[key] = plain(x, depth + 1, hidden)
         return found
     return _text(v, repr)
 

@@ -29,7 +29,7 @@ longer waits for is audited as ``application.discarded`` and changes nothing els
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -48,11 +48,11 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_values, failure_text, plain
+from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
-from wfengine.errors import DataNotStorableError, PermanentApplicationError
+from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
 from wfengine.runtime import call_stops
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
@@ -190,6 +190,7 @@ def run_tools(
                 note=note,
                 sensitive=sensitive,
                 where=where,
+                expected=spec.outputs,
             )
         except CallStopped as exc:  # SystemExit or Ctrl-C: see call_stops
             call_stops.stopped(exc)
@@ -479,7 +480,12 @@ class InvokeJobHandler:
                 attempts=attempt,
             )
             return InvokeOutcome(records, error=failure, retry_in=delay)
-        shown = audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+        if sensitive:  # an answer not as asked may hold a secret where no name says so
+            shown = audit_answer(result, sensitive, _expected(engine, payload))
+        else:
+            shown = (
+                audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+            )
         records.append((engine.clock.now(), ApplicationReturned(app_id, attempt, shown)))
         return InvokeOutcome(records, result=result)
 
@@ -487,6 +493,20 @@ class InvokeJobHandler:
         """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
         inside the command."""
         self.prepare(nav.ctx, job)(nav, job, inst)
+
+
+def _expected(engine: JobRunner, payload: Mapping[str, Any]) -> Container[str] | None:
+    """The OUT parameters the call ``payload`` describes answers with (None when its
+    definition is not to be had: the trail then hides only what names a secret)."""
+    try:
+        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
+    except WorkflowError:
+        return None
+    activity = compiled.activity(payload["activity_id"])
+    position = int(payload["position"])
+    if activity is None or position >= len(activity.tools):
+        return None
+    return activity.tools[position].spec.outputs
 
 
 def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) -> Binding:
