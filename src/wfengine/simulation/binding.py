@@ -11,12 +11,20 @@ from wfengine.definition.graph import is_event_gateway
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
+    BlockActivity,
+    Event,
     GatewayType,
+    Mode,
     Package,
+    ReferenceImplementation,
+    Route,
+    SubFlowImplementation,
     TaskImplementation,
+    TaskKind,
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.modes import modes
 from wfengine.errors import WorkflowError
 from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
@@ -44,6 +52,9 @@ class Bound:
     branches: Mapping[str, Sequence[tuple[str, float]]]
     #: application ids of the process's Tool activities -> the activities calling them
     tools: Mapping[str, tuple[str, ...]]
+    #: Tool activities the engine runs by itself: their duration is their calls' time (a
+    #: person's activity's duration is the person's, not its applications')
+    calls: frozenset[str] = frozenset()
     #: participant id -> the people standing for it (capacity mode)
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: person -> their calendar (people the resources section makes)
@@ -81,6 +92,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
             )
     empirical = _trail_reader(scenario, process.id)
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
+    calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
     branches: dict[str, list[tuple[str, float]]] = {}
     for source, weights in scenario.branches.items():
@@ -164,11 +176,106 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         app_works,
         branches,
         {k: tuple(v) for k, v in tools.items()},
+        calls,
         members,
         calendars,
         groups,
         organisation,
     )
+
+
+#: what ``_runs_as`` says of an activity a person takes (a work item), and of a Tool
+#: activity the engine runs by itself
+PERSON, CALLS = "person", "calls"
+
+
+def _runs_as(activity: Activity, named: Mapping[str, Activity], lanes: LanePerformers) -> str:
+    """Who does ``activity``'s work, as the runtime compiles it (:mod:`wfengine.definition.modes`):
+    :data:`PERSON` (a work item: a Manual start or finish of an activity that may wait for
+    one, its lane's performers counted), :data:`CALLS` (a Tool activity the engine runs by
+    itself), or else what the engine does at once there, as a message names it."""
+    judged = lanes.shown(activity, named)[0]
+    seen = {judged.id}
+    body = judged.body
+    while isinstance(body, ReferenceImplementation):  # judged by the activity it names
+        target = named.get(body.activity_id)
+        if target is None or target.id in seen:
+            return PERSON  # deploying refuses it: nothing to judge here
+        seen.add(target.id)
+        body = target.body
+    if isinstance(body, Route):
+        return "a route (a gateway: cases pass it at once)"
+    if isinstance(body, Event):
+        return "an event (it waits for its trigger, or happens at once)"
+    if isinstance(body, SubFlowImplementation):
+        return "a subflow call (its time is the called process's)"
+    if isinstance(body, BlockActivity):
+        return "a block activity (its time is its activities')"
+    manual = Mode.MANUAL in modes(judged.model_copy(update={"body": body}))
+    if isinstance(body, TaskImplementation):
+        if body.task is TaskKind.APPLICATION or body.tools:
+            return PERSON if manual else CALLS
+        if body.task is TaskKind.RECEIVE:
+            return "a receive task (it waits for its message)"
+        if body.task is TaskKind.SCRIPT and body.script:
+            return "a script task (the engine runs its assignments at once)"
+    if manual:
+        return PERSON
+    return "an automatic activity with no application (the engine completes it at once)"
+
+
+def _check_work(
+    scenario: Scenario,
+    works: Mapping[str, Work],
+    activities: Mapping[str, Activity],
+    lanes: LanePerformers,
+) -> frozenset[str]:
+    """Refuse what ``activities.<id>`` gives an activity that would not use it (a route's
+    duration, a script's outputs: silently nothing otherwise); the Tool activities the
+    engine runs by itself, whose duration is their calls' time."""
+    calls: set[str] = set()
+    for key, work in works.items():
+        runs = _runs_as(activities[key], activities, lanes)
+        if runs == PERSON:
+            continue
+        where = f"{scenario.source}: activities.{key}"
+        raw = scenario.activities[key]
+        if runs == CALLS:
+            calls.add(key)
+            if work.outputs:
+                apps = sorted({c.application_id for c in _tools_of(activities[key])})
+                raise ScenarioError(
+                    f"{where}.outputs: {key!r} is a Tool activity the engine runs by itself: "
+                    f"what it writes is its applications' answer (give it under "
+                    f"applications.{apps[0] if apps else '<application>'}.outputs)"
+                )
+            if isinstance(raw, Mapping) and "priority" in raw:
+                raise ScenarioError(
+                    f"{where}.priority: {key!r} is a Tool activity the engine runs by itself; "
+                    "a priority orders the work waiting for people"
+                )
+            continue
+        given = [
+            name
+            for name, there in (
+                ("duration", work.duration is not None),
+                ("outputs", bool(work.outputs)),
+                ("priority", isinstance(raw, Mapping) and "priority" in raw),
+            )
+            if there
+        ]
+        if given:
+            raise ScenarioError(
+                f"{where}.{given[0]}: {key!r} is {runs}; no person takes it, so it has no "
+                f"{given[0]} to give (a duration, outputs and a priority fit an activity a "
+                "person takes; a duration also fits a Tool activity: its applications' call)"
+            )
+    return frozenset(calls)
+
+
+def _tools_of(activity: Activity) -> tuple[Any, ...]:
+    body = activity.body
+    return body.tools if isinstance(body, TaskImplementation) else ()
 
 
 def _performers(

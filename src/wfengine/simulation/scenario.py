@@ -37,9 +37,15 @@ Written in YAML (every key optional but ``arrivals``)::
 
 Durations and data generators are described in :mod:`wfengine.simulation.distributions`,
 calendars in :mod:`wfengine.simulation.calendar`. A participant the scenario does not size
-is one person (the participant itself). An activity with no duration takes no time; so does
-a Tool activity whose application the host binds, unless the scenario gives its activity a
-duration. Everything is checked when the scenario meets its definition
+is one person (the participant itself). An activity with no duration takes no time. A
+``duration`` is the time a person works on the activity, or, for a Tool activity the engine
+runs by itself, its applications' call (the host's binding or the scenario's stand-in; an
+``applications`` duration is used where the activity gives none). ``outputs`` and
+``priority`` are a person's. What the engine does at once (a route, an event, a subflow
+call, a script task, an activity with no application and no performer) takes no time: a
+``duration``, ``outputs`` or ``priority`` for it is an error naming the key, as is
+``outputs`` for a Tool activity the engine runs (its applications answer: give them under
+``applications``). Everything is checked when the scenario meets its definition
 (:func:`wfengine.simulation.binding.bind`): an activity, transition, application,
 participant or data field the process does not have is an error naming the key, before
 anything runs.

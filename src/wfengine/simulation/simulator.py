@@ -214,7 +214,9 @@ class Run:
         for app_id, activities in bound.tools.items():
             own = bound.applications.get(app_id)
             timed = (own is not None and own.duration is not None) or any(
-                bound.activities.get(a, Work()).duration is not None for a in activities
+                bound.activities.get(a, Work()).duration is not None
+                for a in activities
+                if a in bound.calls  # (a person's activity: the duration is the person's)
             )
             found = given.get(app_id) if given is not None else None
             if found is not None:
@@ -249,7 +251,7 @@ class Run:
 
     def _call_seconds(self, payload: Mapping[str, Any]) -> float:
         activity, app_id = payload["activity_id"], payload["application_id"]
-        work = self.bound.activities.get(activity)
+        work = self.bound.activities.get(activity) if activity in self.bound.calls else None
         if work is None or work.duration is None:
             work = self.bound.applications.get(app_id)
             stream = f"duration:{app_id}"
