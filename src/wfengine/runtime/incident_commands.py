@@ -24,6 +24,7 @@ from wfengine.errors import (
 from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
+from wfengine.runtime.host_arguments import check_mapping
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
@@ -167,8 +168,10 @@ def skip_incident(
     the outgoing transitions to follow (exactly one for an Exclusive split); ``outputs`` may
     set any declared data field first. A failed join or loop condition cannot be skipped:
     retry it after fixing data, or abort. This is the body of ``Engine.skip_incident``; it uses
-    the engine's command helpers.
+    the engine's command helpers. ``outputs`` that is not a mapping (a list of pairs) is a
+    ``TypeError`` naming it, before anything is looked at.
     """
+    check_mapping(outputs, "outputs", "skip_incident")
 
     def body() -> None:
         incident = engine._incident(incident_id)
