@@ -5,9 +5,9 @@ change to which ways the cases take."""
 from __future__ import annotations
 
 import pytest
-from tests.simulation.helpers import scenario
+from tests.simulation.helpers import decision, scenario
 
-from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.builder import PackageBuilder, deadline
 from wfengine.definition.model import Package
 from wfengine.simulation import ScenarioError, simulate
 from wfengine.simulation.binding import bind
@@ -49,3 +49,67 @@ def test_an_event_based_gateway_without_probabilities_waits_for_its_first_event(
     run = report.replications[0]
     assert run.metrics.completed == 20  # every case timed out and was chased
     assert report.activities["chase"].count.mean == 20
+
+
+def test_one_way_named_twice_by_id_and_by_target_is_refused() -> None:
+    # small (to approve) named as "small" and as "approve": the sum is 1, yet "large" would
+    # never be taken
+    scn = scenario(branches={"check": {"small": 0.5, "approve": 0.5}})
+    with pytest.raises(
+        ScenarioError,
+        match=r"branches\.check\.approve: names transition 'small' \(to approve\), as 'small'",
+    ):
+        bind(scn, decision())
+
+
+def _late_or_done(ways: int) -> Package:
+    """work -> done (and -> also, with ``ways`` 2), and an exception way to escalate when
+    its deadline passes."""
+    pb = PackageBuilder("dl")
+    p = pb.process("dl")
+    p.participant("clerk")
+    p.activity("work", performer="clerk", deadlines=[deadline("PT10H", "late")])
+    p.activity("escalate", performer="clerk").activity("done", performer="clerk")
+    p.transition("work", "done", id="normal")
+    if ways == 2:
+        p.activity("also", performer="clerk")
+        p.transition("work", "also", condition="false", id="other")
+    p.transition("work", "escalate", exception="late", id="exc")
+    return pb.build()
+
+
+def test_a_probability_on_an_exception_way_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"branches\.work: .* 1 way\(s\) out to choose"):
+        bind(scenario(branches={"work": {"normal": 0.5, "exc": 0.5}}), _late_or_done(1))
+    scn = scenario(branches={"work": {"normal": 0.5, "other": 0.25, "escalate": 0.25}})
+    with pytest.raises(
+        ScenarioError, match=r"branches\.work\.escalate: transition 'exc' .* handles an exception"
+    ):
+        bind(scn, _late_or_done(2))
+
+
+def test_the_exception_way_does_not_count_among_the_ways_chosen() -> None:
+    bound = bind(scenario(branches={"work": {"normal": 0.5, "other": 0.5}}), _late_or_done(2))
+    assert bound.branches["work"] == [("normal", 0.5), ("other", 0.5)]
+
+
+def _either_or_both() -> Package:
+    pb = PackageBuilder("inc")
+    p = pb.process("inc")
+    p.participant("clerk")
+    p.data_field("a", "BOOLEAN", initial="false").data_field("b", "BOOLEAN", initial="false")
+    p.activity("start", performer="clerk", split="Inclusive")
+    p.activity("x", performer="clerk").activity("y", performer="clerk")
+    p.activity("end", performer="clerk", join="Inclusive")
+    p.transition("start", "x", condition="a", id="tx").transition("start", "y", condition="b")
+    p.transition("x", "end").transition("y", "end")
+    return pb.build()
+
+
+def test_an_inclusive_ways_probability_above_1_is_refused() -> None:
+    with pytest.raises(
+        ScenarioError, match=r"branches\.start\.tx: 7 is not a probability \(between 0 and 1\)"
+    ):
+        bind(scenario(branches={"start": {"tx": 7, "y": 0.5}}), _either_or_both())
+    bound = bind(scenario(branches={"start": {"tx": 1, "y": 0.5}}), _either_or_both())
+    assert [w for _, w in bound.branches["start"]] == [1.0, 0.5]

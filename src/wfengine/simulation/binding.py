@@ -24,6 +24,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.model_processes import choosing_ways
 from wfengine.definition.modes import modes
 from wfengine.errors import WorkflowError
 from wfengine.runtime.engine import Engine
@@ -94,45 +95,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
-    branches: dict[str, list[tuple[str, float]]] = {}
-    for source, weights in scenario.branches.items():
-        where = f"{scenario.source}: branches.{source}"
-        if source not in activities:
-            raise ScenarioError(f"{where}: the process has no such activity")
-        out = [t for t in transitions if t.from_ == source]
-        if len(out) < 2:
-            raise ScenarioError(
-                f"{where}: the activity has {len(out)} way(s) out; nothing to choose"
-            )
-        if is_event_gateway(activities[source]):
-            raise ScenarioError(
-                f"{where}: an event-based gateway (the first of its events to occur decides "
-                "the way there); probabilities fit an Exclusive or Inclusive split"
-            )
-        if _parallel(activities[source], out):
-            raise ScenarioError(
-                f"{where}: its split is parallel (every way is taken); probabilities fit an "
-                "Exclusive or Inclusive split"
-            )
-        ways: list[tuple[str, float]] = []
-        for key, weight in weights.items():
-            hits = [t.id for t in out if t.id == key] or [t.id for t in out if t.to == key]
-            if len(hits) != 1:
-                named = ", ".join(f"{t.id} (to {t.to})" for t in out)
-                why = "no" if not hits else "more than one"
-                raise ScenarioError(
-                    f"{where}.{key}: {why} transition of {source!r} has that Id or target "
-                    f"(its ways: {named})"
-                )
-            ways.append((hits[0], weight))
-        total = sum(w for _, w in ways)
-        if _exclusive(activities[source]) and abs(total - 1.0) > 1e-6:
-            listed = ", ".join(f"{k} {w:g}" for k, w in weights.items())
-            raise ScenarioError(
-                f"{where}: the probabilities of an exclusive split add up to 1; these add up "
-                f"to {total:g} ({listed}); a way left out is never taken"
-            )
-        branches[source] = ways
+    branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
     groups: dict[str, tuple[str, ...]] = {}
@@ -182,6 +145,83 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         groups,
         organisation,
     )
+
+
+def _branches(
+    scenario: Scenario, activities: Mapping[str, Activity], transitions: Sequence[Transition]
+) -> dict[str, list[tuple[str, float]]]:
+    """The ``branches`` section as (transition id, probability) per split, refused where it
+    could not be applied as written: at a split that does not choose (parallel, event-based),
+    on a way the split does not choose among (an exception's), one way named twice (by Id and
+    by target), an exclusive split's probabilities not adding up to 1, an inclusive split's
+    way above 1 (each of its ways is taken with its own probability)."""
+    branches: dict[str, list[tuple[str, float]]] = {}
+    for source, weights in scenario.branches.items():
+        where = f"{scenario.source}: branches.{source}"
+        if source not in activities:
+            raise ScenarioError(f"{where}: the process has no such activity")
+        activity = activities[source]
+        out = [t for t in transitions if t.from_ == source]
+        choosing = choosing_ways(out)
+        if len(choosing) < 2:
+            raise ScenarioError(
+                f"{where}: the activity has {len(choosing)} way(s) out to choose among "
+                "(exception ways not counted); nothing to choose"
+            )
+        if is_event_gateway(activity):
+            raise ScenarioError(
+                f"{where}: an event-based gateway (the first of its events to occur decides "
+                "the way there); probabilities fit an Exclusive or Inclusive split"
+            )
+        if _parallel(activity, choosing):
+            raise ScenarioError(
+                f"{where}: its split is parallel (every way is taken); probabilities fit an "
+                "Exclusive or Inclusive split"
+            )
+        exclusive = _exclusive(activity)
+        named = ", ".join(f"{t.id} (to {t.to})" for t in choosing)
+        ways: list[tuple[str, float]] = []
+        keys: dict[str, str] = {}  # transition id -> the key that named it
+        for key, weight in weights.items():
+            at = f"{where}.{key}"
+            hits = (
+                [t for t in out if t.id == key]
+                or [t for t in choosing if t.to == key]
+                or [t for t in out if t.to == key]
+            )
+            if len(hits) != 1:
+                why = "no" if not hits else "more than one"
+                raise ScenarioError(
+                    f"{at}: {why} transition of {source!r} has that Id or target "
+                    f"(its ways: {named})"
+                )
+            way = hits[0]
+            if way not in choosing:
+                raise ScenarioError(
+                    f"{at}: transition {way.id!r} (to {way.to}) handles an exception (taken "
+                    f"when it occurs), not a way the split chooses (its ways: {named})"
+                )
+            if way.id in keys:
+                raise ScenarioError(
+                    f"{at}: names transition {way.id!r} (to {way.to}), as "
+                    f"{keys[way.id]!r} does; give each way once"
+                )
+            keys[way.id] = str(key)
+            if not exclusive and weight > 1.0:
+                raise ScenarioError(
+                    f"{at}: {weight:g} is not a probability (between 0 and 1): each way of an "
+                    "inclusive split is taken with its own probability"
+                )
+            ways.append((way.id, weight))
+        total = sum(w for _, w in ways)
+        if exclusive and abs(total - 1.0) > 1e-6:
+            listed = ", ".join(f"{k} {w:g}" for k, w in weights.items())
+            raise ScenarioError(
+                f"{where}: the probabilities of an exclusive split add up to 1; these add up "
+                f"to {total:g} ({listed}); a way left out is never taken"
+            )
+        branches[source] = ways
+    return branches
 
 
 #: what ``_runs_as`` says of an activity a person takes (a work item), and of a Tool
