@@ -275,14 +275,16 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
         assert isinstance(clock, VirtualClock)  # a run with steps runs on a virtual clock
         clock.advance(step.target)
     elif step.action == "cancel":
-        members = [tree.root, *sorted(i for i in tree.live if i != tree.root)]
+        # every open member, found down the subflow links (not only those an earlier step
+        # happened to look at): the root, then its subflows, depth first
+        members = [instance_id for instance_id, _ in tree.walk()]
         if not cancel_open(engine, members, step.target):
             raise WorkflowRefused(f"{step}: no open instance of activity {step.target!r}")
     elif step.action == "add_instance":
         running = [
             a
-            for iid in [tree.root, *sorted(i for i in tree.live if i != tree.root)]
-            for a in engine.activity_instances(iid)
+            for _, activities in tree.walk()
+            for a in activities
             if a.activity_id == step.target and a.state.is_open and a.mi_index is None
         ]
         if not running:
