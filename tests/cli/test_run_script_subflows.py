@@ -81,3 +81,32 @@ def test_an_add_instance_step_grows_a_multi_instance_activity_of_a_subflow(
         engine = Engine.from_url(sqlite_url(tmp_path))
         [child] = [i for i in engine.instances() if i.process_id == "child"]
         assert engine.trace(child.id) == ["each", "each", "each"]
+
+
+def _boundary_in_child() -> PackageBuilder:
+    """The child's running ``w`` has an interrupting attached message event ``go``; the
+    parent catches ``go`` only after the subflow."""
+    pb = PackageBuilder("pkg")
+    m = pb.process("main")
+    m.subflow("call", process="child").intermediate("pm", message="go").activity("after")
+    m.sequence("call", "pm", "after")
+    c = pb.process("child")
+    c.activity("w", performer="clerk")
+    c.intermediate("bm", attached_to="w", message="go")
+    c.activity("handler")
+    c.transition("bm", "handler")
+    return pb
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_message_step_goes_to_a_subflows_attached_event_that_waits(
+    tmp_path: Path, store: str
+) -> None:
+    result = _run(tmp_path, _boundary_in_child(), [{"message": "go"}], store)
+    # the child's boundary took it (w withdrawn, handler ran); the parent then waits at its
+    # own catch of "go", which nothing sent (before: the parent kept the message, its catch
+    # took it later, and the child's w was completed by the runner instead)
+    assert result.exit_code == 3, result.output
+    out = json.loads(result.stdout)
+    assert out["trace"] == ["call"]
+    assert [(w["kind"], w["activity_id"]) for w in out["waiting"]] == [("message", "pm")]

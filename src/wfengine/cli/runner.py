@@ -311,12 +311,14 @@ def perform(engine: Engine, tree: Tree, step: Step) -> None:
 
 def message_target(engine: Engine, tree: Tree, name: str) -> str:
     """The instance of the run's tree a ``--script`` message ``name`` goes to: the first open
-    member (the root, then its subflows, depth first) with a catch of ``name`` waiting; else
-    the first whose process can catch it, which keeps it; else the root, which refuses it
-    (exit 1, naming what it catches)."""
+    member (the root, then its subflows, depth first) where something waits for ``name`` (a
+    catch event, an event attached to a running activity, an armed event sub-process: as
+    the engine decides who takes a message, :meth:`~wfengine.runtime.engine.Engine.
+    waits_for_message`); else the first whose process can catch it, which keeps it; else the
+    root, which refuses it (exit 1, naming what it catches)."""
     members = tree.walk()
-    for instance_id, activities in members:
-        if any(a.waiting_on == "message" and a.waiting_for == name for a in activities):
+    for instance_id, _ in members:
+        if engine.waits_for_message(instance_id, name):
             return instance_id
     for instance_id, _ in members:
         summary = engine.instance_summary(instance_id)

@@ -441,6 +441,18 @@ class Engine(
         if not self.defer_automatic:
             self.fire_due_timers(instances=resumed)
 
+    def waits_for_message(self, instance_id: str, name: str) -> bool:
+        """Does something in the open instance wait for message ``name`` now: a catch event
+        or receive task, an event attached to a running activity, an armed event
+        sub-process? That is what would take the message were it sent now
+        (:meth:`send_message`; a suspended instance takes it when resumed), decided by the
+        rule delivery uses, so a host choosing where to send agrees with where it is taken.
+        False for a closed instance; nothing changes."""
+        inst = self.store.instance(instance_id)
+        if inst.state.is_closed:
+            return False
+        return self._nav()._give(inst, name, {}, dry=True)
+
     def terminate(self, instance_id: str, *, user: str | None = None) -> None:
         """Stop an open instance by request (``closed.terminated``).
 
