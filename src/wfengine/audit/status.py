@@ -117,6 +117,10 @@ class DetailedStatus:
                     "started_at": _iso(a.started_at),
                     "completed_at": _iso(a.completed_at),
                     "work_item_id": a.work_item_id,
+                    # the subflow instance it waits on, the incident it stopped on: what an
+                    # operator follows to the cause of a case that does not move
+                    "subflow_instance_id": a.subflow_instance_id,
+                    "incident_id": a.incident_id,
                 }
                 for a in self.activities
             ],
