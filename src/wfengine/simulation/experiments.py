@@ -187,4 +187,5 @@ def _replication(outcome: RunOutcome) -> Replication:
         queues,
         tuple((i.activity_id or "-", i.message) for i in incidents[:FIRST_INCIDENTS]),
         len(incidents),
+        outcome.stopped,
     )

@@ -5,7 +5,8 @@ Per replication the figures are those ``wfengine stats`` gives for a real trail 
 processing time per activity, cycle time, throughput, bottlenecks:
 :func:`wfengine.audit.metrics.process_metrics`), plus what only a simulation knows: how much
 of their working time each group of people spent working (**utilisation**: busy time over
-calendar-open time, over the simulated period) and how many work items of each activity
+calendar-open time, over the simulated period: from the start to the scenario's horizon when
+that ended the run, else to the run's last event) and how many work items of each activity
 waited to be taken (**queue**: time-weighted mean, peak, and the length sampled at 100
 moments). Over the replications each headline figure is an :class:`Estimate`: the mean of
 the replications' values and the half-width of its 95% confidence interval (Student's t;
@@ -33,6 +34,8 @@ _T975 = (
 _Z975 = 1.959964
 #: moments at which a queue's length is sampled for the report
 SERIES_POINTS = 100
+#: ``Replication.stopped`` of a run the scenario's horizon ended (work was still to come)
+HORIZON = "horizon"
 
 
 def t975(df: int) -> float:
@@ -104,11 +107,14 @@ class Replication:
     #: open incidents at the end: (activity id, message), the first few of them
     incidents: tuple[tuple[str, str], ...] = ()
     incident_count: int = 0
+    #: what ended the run while work was still to come (:data:`HORIZON`), None: its work did
+    stopped: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "started": self.started.isoformat(),
             "ended": self.ended.isoformat(),
+            "stopped": self.stopped,
             "arrived": self.arrived,
             "unassigned": self.unassigned,
             "incidents": self.incident_count,
@@ -220,12 +226,20 @@ class SimulationReport:
         arrived = max(r.arrived for r in self.replications)
         count = f"{self.instances} instances"
         if arrived < self.instances:  # an arrival list, or a horizon, ended them sooner
-            count = f"{arrived} instances (the arrivals ended before {self.instances})"
+            short = [r for r in self.replications if r.arrived < self.instances]
+            horizon = any(r.stopped == HORIZON for r in short)
+            ended = "the horizon ended them" if horizon else "the arrivals ended"
+            count = f"{arrived} instances ({ended} before {self.instances})"
+        notes = []
+        if len(self.replications) > 1:
+            notes.append("first replication")
+        if first.stopped == HORIZON:
+            notes.append("to the horizon")
         lines = [
             f"Simulation {self.name!r} of process {self.process_id}: {count} "
             f"x {len(self.replications)} replication(s), seed {self.seed}",
             f"simulated time {first.started:%Y-%m-%d %H:%M} -> {first.ended:%Y-%m-%d %H:%M}"
-            + (" (first replication)" if len(self.replications) > 1 else ""),
+            + (f" ({', '.join(notes)})" if notes else ""),
         ]
         if self.stubbed:
             lines.append("stand-ins for: " + ", ".join(self.stubbed))

@@ -44,6 +44,7 @@ from wfengine.runtime.jobs import Job
 from wfengine.simulation.binding import Bound
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
+from wfengine.simulation.report import HORIZON
 from wfengine.simulation.scenario import Work
 
 #: cases between two moves of what a run made out of the garbage collector's reach
@@ -142,6 +143,8 @@ class RunOutcome:
     unassigned: int
     #: application ids the run stood in for
     stubbed: tuple[str, ...]
+    #: what ended the run before it ran out of work: :data:`HORIZON`, or None
+    stopped: str | None = None
 
 
 class Run:
@@ -348,14 +351,15 @@ class Run:
         if first is not None:
             self._at(first, "arrive", 0)
         arrived = 0
+        stopped: str | None = None
         events = self._events
         while True:
             due = engine.next_due_at()
             when = events[0][0] if events else None
             if due is not None and (when is None or due < when):
                 when = due
-            if when is None or (end is not None and when > end):
-                break
+            if when is None:
+                break  # nothing more can happen: the run ends with its last event
             if (
                 due is None
                 and not self.staff.waiting()
@@ -363,6 +367,13 @@ class Run:
             ):
                 # only people's calendars opening are left, with no work for anyone: the
                 # run is over (it ran on to the next opening, an idle weekend in the figures)
+                break
+            if end is not None and when > end:
+                # the period is the horizon's: the clock goes there (nothing falls due before
+                # the next event), so utilisation and queues count the quiet time up to it
+                if end > self.clock.now():
+                    self.clock.set(end)
+                stopped = HORIZON
                 break
             if when > self.clock.now():
                 self.clock.set(when)  # the engine fires the timers that became due
@@ -388,7 +399,7 @@ class Run:
                     self.staff.woke(payload)
             engine.deliver_outbox()
             self.staff.dispatch()
-        ended = self.clock.now() if end is None else min(end, self.clock.now())
+        ended = self.clock.now()
         self.staff.close(ended)
         return RunOutcome(
             engine,
@@ -400,4 +411,5 @@ class Run:
             self.staff.queues,
             len(self.staff.unassigned),
             self.stubbed,
+            stopped,
         )
