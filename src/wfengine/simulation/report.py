@@ -54,18 +54,23 @@ class Estimate:
 
     mean: float | None
     half_width: float | None
+    #: the replications' values, those without one (no case completed) left out
     values: tuple[float, ...]
+    #: each replication's value in replication order, None where it had none: what pairs
+    #: two variants' replications (``values`` alone would pair them by position)
+    by_replication: tuple[float | None, ...] = ()
 
     @classmethod
     def of(cls, values: Iterable[float | None]) -> Estimate:
-        kept = tuple(v for v in values if v is not None)
+        every = tuple(values)
+        kept = tuple(v for v in every if v is not None)
         if not kept:
-            return cls(None, None, ())
+            return cls(None, None, (), every)
         mean = statistics.fmean(kept)
         if len(kept) < 2:
-            return cls(mean, None, kept)
+            return cls(mean, None, kept, every)
         half = t975(len(kept) - 1) * statistics.stdev(kept) / math.sqrt(len(kept))
-        return cls(mean, half, kept)
+        return cls(mean, half, kept, every)
 
     def as_dict(self) -> dict[str, Any]:
         return {"mean": self.mean, "half_width": self.half_width, "values": list(self.values)}
@@ -396,12 +401,17 @@ def _signed(est: Estimate, show: Callable[[Estimate], str]) -> str:
 
 
 def _difference(a: Estimate, b: Estimate) -> Estimate:
-    """B - A, paired by replication (the same streams), with its own interval."""
-    if len(a.values) != len(b.values) or not a.values:
-        if a.mean is None or b.mean is None:
-            return Estimate(None, None, ())
-        return Estimate(b.mean - a.mean, None, ())
-    return Estimate.of(y - x for x, y in zip(a.values, b.values, strict=True))
+    """B - A, paired by replication (the same streams), with its own interval: only the
+    replications where both variants have the figure pair up (replication i with i)."""
+    if a.by_replication and len(a.by_replication) == len(b.by_replication):
+        return Estimate.of(
+            y - x
+            for x, y in zip(a.by_replication, b.by_replication, strict=True)
+            if x is not None and y is not None
+        )
+    if a.mean is None or b.mean is None:
+        return Estimate(None, None, ())
+    return Estimate(b.mean - a.mean, None, ())  # not paired: no interval
 
 
 # --------------------------------------------------------------------------- building
