@@ -63,6 +63,14 @@ class MemoryStore(StoreOutbox):
     store does, and refuses the same values (:mod:`wfengine.runtime.values`), so a program
     tested on it behaves the same on a database. One process only: engines sharing the work
     across processes need :class:`~wfengine.runtime.sql.store.SqlStore`.
+
+    Reads from another thread while a command runs (a web page listing instances while a
+    worker thread runs jobs) work: each listing goes over a copy of the store's index taken
+    at once (``list(...)`` of a dict, which the GIL makes one step), never the index a commit
+    is adding to (that raised ``RuntimeError: dictionary changed size during iteration``).
+    What it lists are the live records, so it may show part of the running command's
+    changes: the memory store has no isolation (commands themselves are one at a time per
+    engine: a second one, from any thread, is an ``EngineInUseError``).
     """
 
     _outbox: MemoryOutbox
@@ -157,7 +165,7 @@ class MemoryStore(StoreOutbox):
     ) -> Iterable[ProcessInstance]:
         return [
             i
-            for i in self._instances.values()
+            for i in list(self._instances.values())  # (a copy: see the class notes)
             if (state is None or i.state is state) and (process_id in (None, i.process_id))
         ]
 
@@ -169,11 +177,13 @@ class MemoryStore(StoreOutbox):
         limit: int | None = None,
         after: str | None = None,
     ) -> list[InstanceSummary]:
-        found: Iterable[ProcessInstance] = self._instances.values()
+        # (a copy of the index, as of one moment: a command in another thread may be adding
+        # to it; see the class notes)
+        found: Iterable[ProcessInstance] = list(self._instances.values())
         if after is not None:
             if after not in self._instances:
                 raise NotFoundError("process instance", after)
-            ids = iter(self._instances)  # creation order: the listing order
+            ids = iter(list(self._instances))  # creation order: the listing order
             for seen in ids:
                 if seen == after:
                     break
@@ -201,7 +211,7 @@ class MemoryStore(StoreOutbox):
     def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
         return [
             i
-            for i in self._incidents.values()
+            for i in list(self._incidents.values())
             if not i.resolved and instance_id in (None, i.instance_id)
         ]
 
@@ -239,7 +249,7 @@ class MemoryStore(StoreOutbox):
         found = sorted(
             (
                 w
-                for w in self._by_user.get(user, {}).values()
+                for w in list(self._by_user.get(user, {}).values())
                 if (state is None or w.state is state)
                 and (after is None or (w.created_at, w.id) > after)
                 and (process_id is None or self._instances[w.instance_id].process_id == process_id)
@@ -274,11 +284,11 @@ class MemoryStore(StoreOutbox):
         return self._jobs.get(job_id)
 
     def jobs(self, instance_id: str | None = None) -> list[Job]:
-        found = [j for j in self._jobs.values() if instance_id in (None, j.instance_id)]
+        found = [j for j in list(self._jobs.values()) if instance_id in (None, j.instance_id)]
         return sorted(found, key=lambda j: (j.due, j.seq, j.id))
 
     def last_job_seq(self) -> int:
-        return max((j.seq for j in self._jobs.values()), default=0)
+        return max((j.seq for j in list(self._jobs.values())), default=0)
 
     def _runnable(self, job: Job) -> bool:
         inst = self._instances.get(job.instance_id)
@@ -365,7 +375,7 @@ class MemoryStore(StoreOutbox):
             break
         times = [
             j.due if j.lock_expires_at is None else max(j.due, j.lock_expires_at)
-            for j in self._jobs.values()
+            for j in list(self._jobs.values())
             if self._runnable(j)
         ]
         return min(times, default=None)
@@ -393,11 +403,12 @@ class MemoryStore(StoreOutbox):
     def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
         return [
             inst.id
-            for inst in self._instances.values()
+            for inst in list(self._instances.values())
             if inst.process_id == process_id
             and inst.state.is_open
             and any(
-                ai.state.is_open and ai.act.id in activity_ids for ai in inst.activities.values()
+                ai.state.is_open and ai.act.id in activity_ids
+                for ai in list(inst.activities.values())
             )
         ]
 
@@ -407,7 +418,7 @@ class MemoryStore(StoreOutbox):
         wanted = {k: correlation_value(v) for k, v in keys.items()}
         return [
             inst.id
-            for inst in self._instances.values()
+            for inst in list(self._instances.values())
             if inst.state.is_open
             and set(keys) <= set(inst.compiled.correlation_keys)
             and all(
