@@ -3,29 +3,37 @@ and the trail's durations worked out, before anything runs (:func:`bind`)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfengine.applications.coercion import coerce
+from wfengine.applications.specs import basic_kind
 from wfengine.definition.graph import is_event_gateway
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     BlockActivity,
     Event,
+    FormalParameter,
     GatewayType,
     Mode,
     Package,
+    ParameterMode,
     ReferenceImplementation,
     Route,
     SubFlowImplementation,
     TaskImplementation,
     TaskKind,
+    ToolCall,
     Transition,
     WorkflowProcess,
 )
 from wfengine.definition.model_processes import choosing_ways
 from wfengine.definition.modes import modes
+from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
+from wfengine.definition.reading import declared_types
 from wfengine.errors import WorkflowError
 from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
@@ -78,10 +86,12 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     for activity_set in process.activity_sets:
         transitions.extend(activity_set.transitions)
     tools: dict[str, list[str]] = {}
+    calls_of: dict[str, list[ToolCall]] = {}
     for activity in activities.values():
         if isinstance(activity.body, TaskImplementation):
             for call in activity.body.tools:
                 tools.setdefault(call.application_id, []).append(activity.id)
+                calls_of.setdefault(call.application_id, []).append(call)
     declared = {f.id for f in (*package.data_fields, *process.data_fields)}
     declared |= {f.id for f in process.formal_parameters}
     for name in scenario.data:
@@ -95,6 +105,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
+    _check_answers(scenario, package, process, app_works, calls_of)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -145,6 +156,50 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         groups,
         organisation,
     )
+
+
+def _check_answers(
+    scenario: Scenario,
+    package: Package,
+    process: WorkflowProcess,
+    works: Mapping[str, Work],
+    calls_of: Mapping[str, Sequence[ToolCall]],
+) -> None:
+    """Refuse a stand-in's ``outputs`` the engine would refuse from the application on every
+    call (each case an incident, nothing completed): a name that is not an OUT or INOUT
+    parameter of every call of it, or a value (one draw) its parameter's type does not take."""
+    apps = {a.id: a for a in (*package.applications, *process.applications)}
+    types = declared_types(package)
+    for app_id, work in works.items():
+        if not work.outputs:
+            continue
+        app = apps.get(app_id)
+        outs: dict[str, FormalParameter] | None = None
+        for call in calls_of.get(app_id, ()):
+            if app is None or takes_actuals_as_given(app):
+                formals = implied_formals(call.actual_parameters)
+            else:
+                formals = app.formal_parameters
+            these = {f.id: f for f in formals if f.mode is not ParameterMode.IN}
+            outs = these if outs is None else {k: f for k, f in outs.items() if k in these}
+        outs = outs or {}
+        for name, sample in work.outputs.items():
+            where = f"{scenario.source}: applications.{app_id}.outputs.{name}"
+            formal = outs.get(name)
+            if formal is None:
+                known = ", ".join(sorted(outs)) or "none"
+                raise ScenarioError(
+                    f"{where}: application {app_id!r} has no OUT or INOUT parameter {name!r} "
+                    f"(its OUT/INOUT parameters: {known})"
+                )
+            kind, is_array = basic_kind(formal.data_type, types)
+            drawn = sample(random.Random(0))
+            try:
+                coerce(drawn, kind, is_array)
+            except ValueError as exc:
+                raise ScenarioError(
+                    f"{where}: {drawn!r} does not fit its {formal.mode.value} parameter: {exc}"
+                ) from None
 
 
 def _branches(
