@@ -209,11 +209,16 @@ class MemoryStore(StoreOutbox):
     # -- incidents -------------------------------------------------------------------------------
 
     def open_incidents(self, instance_id: str | None = None) -> list[Incident]:
-        return [
+        """Open incidents in creation order, as the SQL store lists them (its
+        ``(created_at, length(id), id)``): kept by id, they came out in the order each was
+        first filed, so one opened in a subflow's command before its parent's came first."""
+        found = [
             i
             for i in list(self._incidents.values())
             if not i.resolved and instance_id in (None, i.instance_id)
         ]
+        found.sort(key=lambda i: (i.created_at, len(i.id), i.id))
+        return found
 
     def incident_instance_id(self, incident_id: str) -> str | None:
         found = self._incidents.get(incident_id)
