@@ -100,6 +100,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an activity writes a data field declared ReadOnly (a script, an assignment, an "
         "OUT/INOUT parameter, a loop counter); as a warning, lets a person write one",
     ),
+    "instance-data-field": (
+        Severity.ERROR,
+        "a subflow keeps the called instance's id in a data field whose type holds no text "
+        "(InstanceDataField): the engine writes the id, a text, into it",
+    ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     "parameter-type": (

@@ -31,6 +31,7 @@ from wfengine.definition.checks.identity import (
     check_duplicate_extended_attributes,
     check_duplicate_ids,
 )
+from wfengine.definition.checks.instance_data_field import check_instance_data_field
 from wfengine.definition.checks.read_only import check_read_only
 from wfengine.definition.checks.references import (
     check_blocks,
@@ -85,6 +86,7 @@ CHECKS: tuple[Check, ...] = (
     check_tools,
     check_application_settings,
     check_subflows,
+    check_instance_data_field,
     check_blocks,
     check_references,
     check_work_rules,

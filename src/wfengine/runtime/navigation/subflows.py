@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.coercion import CoercionError, coerce
-from wfengine.definition.model import FormalParameter, ParameterMode
+from wfengine.definition.checks.instance_data_field import TEXT_KINDS
+from wfengine.definition.model import BasicTypeKind, FormalParameter, ParameterMode
 from wfengine.errors import IllegalStateError, WorkflowError
 from wfengine.runtime.history import SubflowStarted, change
 from wfengine.runtime.instance import (
@@ -59,6 +60,19 @@ class Subflows(NavigatorBase):
                 f"{where}: a subflow {inst.depth + 1} levels deep is more than "
                 f"RuntimeLimits.max_subflow_depth ({self.ctx.limits.max_subflow_depth}) "
                 "allows: a recursion that does not end?",
+            )
+            return
+        misfit = _id_misfit(inst, sub.instance_field)
+        if misfit is not None:  # (deploy refuses that now: a version stored earlier)
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: the subflow keeps the called instance's id in "
+                f"{sub.instance_field!r} (InstanceDataField), which is {misfit} and cannot "
+                "hold it (an id is a text); nothing was started (validation: "
+                "instance-data-field)",
             )
             return
         start_at = None
@@ -170,6 +184,24 @@ class Subflows(NavigatorBase):
                 results[text] = value
         parent.data.update(results)
         self._body_done(ai)
+
+
+def _id_misfit(inst: ProcessInstance, field: str | None) -> str | None:
+    """What the caller's InstanceDataField ``field`` is, when its type cannot hold an
+    instance id (a text); None when it can, or when its values are not checked: the rule of
+    :mod:`wfengine.definition.checks.instance_data_field`, by the types the engine checks
+    the field's values by."""
+    found = inst.compiled.field_kinds.get(field) if field is not None else None
+    if found is None:
+        return None
+    kind, listed = found
+    if listed:
+        return "a list"
+    if isinstance(kind, frozenset):
+        return "an enumeration"
+    if isinstance(kind, BasicTypeKind) and kind not in TEXT_KINDS:
+        return kind.value
+    return None
 
 
 def _secret_formals(
