@@ -14,6 +14,7 @@ from wfengine.applications.registry import ApplicationRegistry
 from wfengine.audit.metrics import process_metrics
 from wfengine.definition.model import Package
 from wfengine.simulation.binding import Bound, bind
+from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.report import (
     Comparison,
     GroupUse,
@@ -60,7 +61,10 @@ def simulate(
         raise ValueError("replications: at least 1")
     if jobs < 1:
         raise ValueError("jobs: at least 1")
-    bound = bind(scn, package, process_id)
+    try:
+        bound = bind(scn, package, process_id)
+    except ScenarioError as exc:
+        raise scn.located(exc) from None
     count = scn.instances if instances is None else instances
     plan = _Plan(bound, seed, count, applications, db_url, progress)
     results: dict[int, tuple[Replication, tuple[str, ...]]] = {}

@@ -47,12 +47,14 @@ call, a script task, an activity with no application and no performer) takes no 
 ``outputs`` for a Tool activity the engine runs (its applications answer: give them under
 ``applications``). Everything is checked when the scenario meets its definition
 (:func:`wfengine.simulation.binding.bind`): an activity, transition, application,
-participant or data field the process does not have is an error naming the key, before
-anything runs.
+participant or data field the process does not have is an error naming the key (and, in a
+file, its line), before anything runs. A key written twice in one mapping of the file is an
+error too: YAML would keep the last one without a word.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -202,21 +204,31 @@ class Scenario:
     trail: str | None = None
     #: where it was read from, for messages
     source: str = "scenario"
+    #: the line of each key of the file by its dotted path (empty: not read from a file)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, path: str | Path) -> Scenario:
-        """Read a scenario file (YAML)."""
-        import yaml
+        """Read a scenario file (YAML); a key written twice is an error, and an error about
+        a key names its line."""
+        from wfengine.simulation.scenario_yaml import located, read_yaml
 
         path = Path(path)
         text = _read_text(path, MAX_SCENARIO_BYTES, f"{path}: cannot read the scenario")
+        data, lines = read_yaml(text, str(path))
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark is not None else ""
-            raise ScenarioError(f"{path}{line}: not YAML: {exc}") from None
-        return cls.from_data(data, base=path.parent, source=str(path))
+            scenario = cls.from_data(data, base=path.parent, source=str(path))
+        except ScenarioError as exc:
+            raise ScenarioError(located(str(exc), str(path), lines)) from None
+        return dataclasses.replace(scenario, lines=lines)
+
+    def located(self, error: ScenarioError) -> ScenarioError:
+        """``error`` (about this scenario) naming the line of the key it is about, when the
+        scenario was read from a file."""
+        from wfengine.simulation.scenario_yaml import located
+
+        message = located(str(error), self.source, self.lines)
+        return error if message == str(error) else ScenarioError(message)
 
     @classmethod
     def from_data(
