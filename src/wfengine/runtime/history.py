@@ -220,7 +220,11 @@ class InstanceDataAssigned:
     """An operator or the host set instance attributes: the fields, sorted, and each one's
     old and new value (``{"field": [old, new]}``; a sensitive field's as ``"***"``: see
     :mod:`wfengine.applications.redaction`), by ``user`` when one was named. Events written
-    before values were kept have ``values`` None."""
+    before values were kept have ``values`` None.
+
+    A subflow activity records one too, on itself (the event's activity), when it writes
+    into its caller's data: the called instance's id kept in its ``InstanceDataField`` as it
+    starts, and the OUT and INOUT values the completed subflow returned (``user`` None)."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_DATA
     fields: tuple[str, ...]

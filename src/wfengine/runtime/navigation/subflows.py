@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.coercion import CoercionError, coerce
+from wfengine.applications.redaction import REDACTED, plain
 from wfengine.definition.checks.instance_data_field import TEXT_KINDS
 from wfengine.definition.model import BasicTypeKind, FormalParameter, ParameterMode
 from wfengine.errors import IllegalStateError, WorkflowError
-from wfengine.runtime.history import SubflowStarted, change
+from wfengine.runtime.history import InstanceDataAssigned, SubflowStarted, change
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -122,9 +123,9 @@ class Subflows(NavigatorBase):
             return
         child.depth = inst.depth + 1
         ai.child_instance = child.id
-        if sub.instance_field is not None:  # InstanceDataField: the caller keeps the id
-            inst.data[sub.instance_field] = child.id
         inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
+        if sub.instance_field is not None:  # InstanceDataField: the caller keeps the id
+            self._write_back(inst, ai, {sub.instance_field: child.id}, frozenset())
         self.start_instance(child, start_at)
         if not sub.synchronous:
             self._body_done(ai)
@@ -161,6 +162,7 @@ class Subflows(NavigatorBase):
         # incident and nothing is written, as for an application's answer or a script
         kinds = parent.compiled.field_kinds
         results: dict[str, Any] = {}
+        hidden_from: set[str] = set()  # fields given a value the called process holds secret
         for fp, text in zip(child.compiled.formal_parameters, sub.actual_texts, strict=False):
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
                 value = child.data.get(fp.id)
@@ -182,8 +184,32 @@ class Subflows(NavigatorBase):
                         )
                         return
                 results[text] = value
-        parent.data.update(results)
+                if fp.id in child.sensitive_fields:
+                    hidden_from.add(text)
+        if results:
+            self._write_back(parent, ai, results, frozenset(hidden_from))
         self._body_done(ai)
+
+    def _write_back(
+        self,
+        inst: ProcessInstance,
+        ai: ActivityInstance,
+        values: dict[str, Any],
+        hidden: frozenset[str],
+    ) -> None:
+        """Write what subflow activity ``ai`` gives its caller ``inst`` (the called
+        instance's id, the values it returned) and audit it, as the host's and an operator's
+        writes are (``instance.data``, old and new values), on the activity: the caller's
+        trail says where its data came from. ``hidden``: fields shown as ``***`` besides the
+        caller's sensitive ones (a value the called process holds secret)."""
+        secret = inst.sensitive_fields | hidden
+        shown = {
+            k: (REDACTED, REDACTED) if k in secret else (plain(inst.data.get(k)), plain(v))
+            for k, v in sorted(values.items())
+        }
+        inst.data.update(values)
+        assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
+        inst.changes.append(change(self.now, assigned, ai.id, ai.act.id))
 
 
 def _id_misfit(inst: ProcessInstance, field: str | None) -> str | None:
