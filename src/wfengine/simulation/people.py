@@ -233,6 +233,10 @@ class Staff:
             self._schedule(opens, "wake", person.id)
         return False
 
+    def busy(self) -> bool:
+        """Is anyone working on an item now?"""
+        return bool(self._working)
+
     def waiting(self) -> bool:
         """Is any work item waiting for a person? (Without, someone waking changes nothing.)"""
         return bool(self._queued)

@@ -36,6 +36,9 @@ _Z975 = 1.959964
 SERIES_POINTS = 100
 #: ``Replication.stopped`` of a run the scenario's horizon ended (work was still to come)
 HORIZON = "horizon"
+#: ``Replication.stopped`` of a run ended because only timers that re-arm for ever were left
+#: and a round of them changed nothing (:mod:`wfengine.simulation.steady`)
+ENDLESS = "endless timers"
 
 
 def t975(df: int) -> float:
@@ -240,6 +243,8 @@ class SimulationReport:
             notes.append("first replication")
         if first.stopped == HORIZON:
             notes.append("to the horizon")
+        elif first.stopped == ENDLESS:
+            notes.append("stopped: only endless timers were left")
         lines = [
             f"Simulation {self.name!r} of process {self.process_id}: {count} "
             f"x {len(self.replications)} replication(s), seed {self.seed}",
@@ -281,6 +286,14 @@ class SimulationReport:
             lines.append(
                 f"at the end: {open_now} instance(s) still open"
                 + (f", {nobody} work item(s) offered to nobody" if nobody else "")
+            )
+        endless = sum(r.stopped == ENDLESS for r in self.replications)
+        if endless:
+            lines.append(
+                f"{endless} of {len(self.replications)} replication(s) stopped when only timers "
+                "that re-arm for ever (repeating reminders) were left and a round of them changed "
+                "nothing: their cases wait for what a simulation never sends (a message, a "
+                "signal); give a horizon to run on"
             )
         if first.incident_count:
             lines.append(f"{first.incident_count} open incident(s), the first:")

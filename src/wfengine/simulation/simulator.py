@@ -44,8 +44,9 @@ from wfengine.runtime.jobs import Job
 from wfengine.simulation.binding import Bound
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
-from wfengine.simulation.report import HORIZON
+from wfengine.simulation.report import ENDLESS, HORIZON
 from wfengine.simulation.scenario import Work
+from wfengine.simulation.steady import EndlessTimers
 
 #: cases between two moves of what a run made out of the garbage collector's reach
 FREEZE_EVERY = 1_000
@@ -108,6 +109,8 @@ class Chooser:
     def __init__(self, branches: Mapping[str, Sequence[tuple[str, float]]], streams: Streams):
         self._branches = branches
         self._streams = streams
+        #: ways drawn so far (a run stops on endless timers only if a round drew none)
+        self.draws = 0
 
     def __call__(
         self, instance: ProcessInstance, activity_id: str, ways: Sequence[str], exclusive: bool
@@ -120,6 +123,7 @@ class Chooser:
         weights = [p for w, p in spec if w in ways]
         if not ids or not any(weights):
             return None
+        self.draws += 1
         if exclusive:
             return [rng.choices(ids, weights)[0]]
         chosen = [w for w, p in zip(ids, weights, strict=True) if rng.random() < p]
@@ -175,7 +179,10 @@ class Run:
             directory=directory,
             db_url=db_url,
         )
-        self.engine.split_chooser = Chooser(bound.branches, self.streams)
+        self.chooser = Chooser(bound.branches, self.streams)
+        self.engine.split_chooser = self.chooser
+        #: outputs drawn so far (people's and stand-ins'), for :class:`EndlessTimers`
+        self.outputs_drawn = 0
         self.engine.job_handlers["invoke"] = DelayedCalls(
             self.engine.job_handlers["invoke"], self._call_seconds
         )
@@ -248,6 +255,8 @@ class Run:
         outputs = work.outputs
 
         def stand_in(**_inputs: Any) -> dict[str, Any]:
+            if outputs:
+                self.outputs_drawn += 1
             return {name: sample(rng) for name, sample in outputs.items()}
 
         return stand_in
@@ -300,6 +309,7 @@ class Run:
         work = self.bound.activities.get(activity)
         data: dict[str, Any] = {}
         if work is not None and work.outputs:
+            self.outputs_drawn += 1
             rng = self.streams(f"outputs:{activity}")
             data = {name: sample(rng) for name, sample in work.outputs.items()}
         try:
@@ -353,6 +363,8 @@ class Run:
         arrived = 0
         stopped: str | None = None
         events = self._events
+        last_arrived = first is None
+        endless = EndlessTimers(engine.store)
         while True:
             due = engine.next_due_at()
             when = events[0][0] if events else None
@@ -360,6 +372,16 @@ class Run:
                 when = due
             if when is None:
                 break  # nothing more can happen: the run ends with its last event
+            if (
+                last_arrived
+                and due is not None
+                and not self.staff.busy()
+                and not self.staff.waiting()
+                and all(event[2] == "wake" for event in events)
+                and endless.settled(self.clock.now(), self.chooser.draws + self.outputs_drawn)
+            ):
+                stopped = ENDLESS  # only timers that re-arm for ever: see simulation.steady
+                break
             if (
                 due is None
                 and not self.staff.waiting()
@@ -392,6 +414,8 @@ class Run:
                     following = next(arrivals, None)
                     if following is not None:
                         self._at(max(following, when), "arrive", payload + 1)
+                    else:
+                        last_arrived = True
                 elif kind == "finish":
                     person_id, item_id, activity, _ = payload
                     self._finish(person_id, item_id, activity)
