@@ -12,7 +12,12 @@ seconds) or as one distribution:
 - ``{uniform: [5m, 15m]}``
 - ``{empirical: [4m, 6m, 11m]}``: one of the values, each as likely; ``{empirical: trail}``
   takes the activity's processing times from the scenario's ``trail`` (an audit trail in a
-  database, see :mod:`wfengine.simulation.scenario`)
+  database, see :mod:`wfengine.simulation.scenario`). A trail's processing time is the time
+  from a step's start to its completion, closed hours included: a step begun at 16:50 and
+  finished at 09:10 the next working day counts the night. With working calendars, each such
+  draw is then taken as work time and stretched by the calendar again, so steps that spanned
+  nights or weekends come out far too long; give such a scenario listed durations, or take
+  them from a trail whose people worked around the clock.
 
 A **data value** is a constant (any YAML scalar, list or mapping that is not one of the
 forms below) or ``{uniform: [a, b]}``, ``{randint: [a, b]}`` (both ends included),

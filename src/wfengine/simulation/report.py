@@ -8,9 +8,11 @@ of their working time each group of people spent working (**utilisation**: busy 
 calendar-open time, over the simulated period: from the start to the scenario's horizon when
 that ended the run, else to the run's last event) and how many work items of each activity
 waited to be taken (**queue**: time-weighted mean, peak, and the length sampled at 100
-moments). Over the replications each headline figure is an :class:`Estimate`: the mean of
-the replications' values and the half-width of its 95% confidence interval (Student's t;
-none with a single replication).
+moments). **Processing** is measured as ``wfengine stats`` measures it, from a step's start
+to its completion: with working calendars a step that spanned a night or a weekend counts
+those closed hours too (utilisation counts open time only). Over the replications each
+headline figure is an :class:`Estimate`: the mean of the replications' values and the
+half-width of its 95% confidence interval (Student's t; none with a single replication).
 """
 
 from __future__ import annotations
