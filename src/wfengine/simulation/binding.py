@@ -64,6 +64,8 @@ class Bound:
     #: Tool activities the engine runs by itself: their duration is their calls' time (a
     #: person's activity's duration is the person's, not its applications')
     calls: frozenset[str] = frozenset()
+    #: the processes the process's subflows call (in this package, transitively)
+    called: tuple[str, ...] = ()
     #: participant id -> the people standing for it (capacity mode)
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: person -> their calendar (people the resources section makes)
@@ -81,17 +83,24 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         process = package.process(wanted)
     except KeyError as exc:
         raise ScenarioError(f"{scenario.source}: process: {exc.args[0]}") from None
-    activities = {a.id: a for a in all_activities(process)}
-    transitions = [*process.transitions]
-    for activity_set in process.activity_sets:
-        transitions.extend(activity_set.transitions)
+    processes = called_processes(package, process)
+    activities: dict[str, Activity] = {}
+    owners: dict[str, list[str]] = {}
+    transitions: list[Transition] = []
     tools: dict[str, list[str]] = {}
     calls_of: dict[str, list[ToolCall]] = {}
-    for activity in activities.values():
-        if isinstance(activity.body, TaskImplementation):
-            for call in activity.body.tools:
-                tools.setdefault(call.application_id, []).append(activity.id)
-                calls_of.setdefault(call.application_id, []).append(call)
+    for proc in processes:
+        transitions.extend(proc.transitions)
+        for activity_set in proc.activity_sets:
+            transitions.extend(activity_set.transitions)
+        for activity in all_activities(proc):
+            activities.setdefault(activity.id, activity)
+            owners.setdefault(activity.id, []).append(proc.id)
+            if isinstance(activity.body, TaskImplementation):
+                for call in activity.body.tools:
+                    tools.setdefault(call.application_id, []).append(activity.id)
+                    calls_of.setdefault(call.application_id, []).append(call)
+    _refuse_shared_ids(scenario, owners)
     declared = {f.id for f in (*package.data_fields, *process.data_fields)}
     declared |= {f.id for f in process.formal_parameters}
     for name in scenario.data:
@@ -101,11 +110,11 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                 f"{scenario.source}: data.{name}: the process declares no such data field "
                 f"(it has: {known})"
             )
-    empirical = _trail_reader(scenario, process.id)
+    empirical = _trail_reader(scenario, [p.id for p in processes])
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
-    _check_answers(scenario, package, process, app_works, calls_of)
+    _check_answers(scenario, package, processes, app_works, calls_of)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -129,7 +138,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
                 f"{exc.strerror}"
             ) from None
     else:
-        performers = _performers(package, process, activities)
+        performers = _performers(package, processes)
         for participant, resource in scenario.resources.items():
             if participant not in performers:
                 known = ", ".join(sorted(performers)) or "none"
@@ -151,6 +160,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         branches,
         {k: tuple(v) for k, v in tools.items()},
         calls,
+        tuple(p.id for p in processes[1:]),
         members,
         calendars,
         groups,
@@ -161,14 +171,16 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
 def _check_answers(
     scenario: Scenario,
     package: Package,
-    process: WorkflowProcess,
+    processes: Sequence[WorkflowProcess],
     works: Mapping[str, Work],
     calls_of: Mapping[str, Sequence[ToolCall]],
 ) -> None:
     """Refuse a stand-in's ``outputs`` the engine would refuse from the application on every
     call (each case an incident, nothing completed): a name that is not an OUT or INOUT
     parameter of every call of it, or a value (one draw) its parameter's type does not take."""
-    apps = {a.id: a for a in (*package.applications, *process.applications)}
+    apps = {a.id: a for a in package.applications}
+    for process in processes:  # (the runtime compiles each process's own over the package's)
+        apps.update({a.id: a for a in process.applications})
     types = declared_types(package)
     for app_id, work in works.items():
         if not work.outputs:
@@ -373,21 +385,61 @@ def _tools_of(activity: Activity) -> tuple[Any, ...]:
     return body.tools if isinstance(body, TaskImplementation) else ()
 
 
-def _performers(
-    package: Package, process: WorkflowProcess, activities: Mapping[str, Activity]
-) -> set[str]:
+def _performers(package: Package, processes: Sequence[WorkflowProcess]) -> set[str]:
     """What ``resources`` may size: the declared participants and every performer an
     activity has at run time, its pool lane's included when it names none (the engine
-    offers its work to them, :mod:`wfengine.definition.lanes`)."""
-    found = {p.id for p in (*package.participants, *process.participants)}
+    offers its work to them, :mod:`wfengine.definition.lanes`), in the processes a run
+    starts (the process and those its subflows call)."""
+    found = {p.id for p in package.participants}
     lanes = LanePerformers(package)
-    for activity in activities.values():
-        found.update(lanes.shown(activity, activities)[0].performers)
+    for process in processes:
+        found.update(p.id for p in process.participants)
+        activities = {a.id: a for a in all_activities(process)}
+        for activity in activities.values():
+            found.update(lanes.shown(activity, activities)[0].performers)
     return found
 
 
-def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[float]] | None:
-    """Processing times per activity from the scenario's trail, read once when first asked."""
+def called_processes(package: Package, process: WorkflowProcess) -> list[WorkflowProcess]:
+    """``process`` and the processes of ``package`` its subflows call, and theirs in turn
+    (a subflow into another package is that package's affair): their steps run in a
+    simulation too, so a scenario may time them and size their performers."""
+    found = [process]
+    seen = {process.id}
+    for proc in found:  # (grows as it goes: breadth first)
+        for activity in all_activities(proc):
+            body = activity.body
+            if not isinstance(body, SubFlowImplementation) or body.package_ref:
+                continue
+            if body.process_id in seen:
+                continue
+            try:
+                found.append(package.process(body.process_id))
+            except KeyError:
+                continue  # deploying refuses it
+            seen.add(body.process_id)
+    return found
+
+
+def _refuse_shared_ids(scenario: Scenario, owners: Mapping[str, Sequence[str]]) -> None:
+    """An activity id of more than one of the run's processes is ambiguous where the scenario
+    names it (the engine tells the simulation an activity by its id alone)."""
+    for section, keys in (("activities", scenario.activities), ("branches", scenario.branches)):
+        for key in keys:
+            there = owners.get(str(key), ())
+            if len(there) > 1:
+                raise ScenarioError(
+                    f"{scenario.source}: {section}.{key}: processes {', '.join(map(repr, there))}"
+                    " each have an activity of that id; the scenario cannot tell them apart "
+                    "(rename one in the definition)"
+                )
+
+
+def _trail_reader(
+    scenario: Scenario, process_ids: Sequence[str]
+) -> Callable[[str], list[float]] | None:
+    """Processing times per activity of the processes ``process_ids`` from the scenario's
+    trail, read once when first asked."""
     if scenario.trail is None:
         return None
     cache: dict[str, list[float]] = {}
@@ -409,13 +461,14 @@ def _trail_reader(scenario: Scenario, process_id: str) -> Callable[[str], list[f
             except (WorkflowError, sa.exc.SQLAlchemyError) as exc:
                 raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
             try:
-                found = activity_durations_of(iter_events(engine, process_id=process_id))
+                for process_id in process_ids:
+                    found = activity_durations_of(iter_events(engine, process_id=process_id))
+                    for act, spans in found.items():
+                        cache.setdefault(act, []).extend(p for _, p, _ in spans)
             except sa.exc.SQLAlchemyError as exc:
                 raise ScenarioError(f"{scenario.source}: trail: {url}: {exc}") from None
             finally:
                 engine.close()
-            for act, spans in found.items():
-                cache[act] = [processing for _, processing, _ in spans]
             loaded = True
         return cache.get(activity_id, [])
 

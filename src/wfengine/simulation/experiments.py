@@ -167,6 +167,11 @@ def _package(definition: Package | str | Path) -> Package:
 
 def _replication(outcome: RunOutcome) -> Replication:
     metrics = process_metrics(outcome.engine, outcome.process_id)
+    if outcome.called:  # the called processes' steps are the run's work too
+        rows = list(metrics.activities)
+        for process_id in outcome.called:
+            rows.extend(process_metrics(outcome.engine, process_id).activities)
+        metrics = dataclasses.replace(metrics, activities=tuple(rows))
     sums: dict[str, list[float]] = {}
     for person in outcome.people.values():
         available = person.calendar.open_seconds(outcome.started, outcome.ended)

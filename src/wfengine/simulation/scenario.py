@@ -45,7 +45,10 @@ runs by itself, its applications' call (the host's binding or the scenario's sta
 call, a script task, an activity with no application and no performer) takes no time: a
 ``duration``, ``outputs`` or ``priority`` for it is an error naming the key, as is
 ``outputs`` for a Tool activity the engine runs (its applications answer: give them under
-``applications``). A run ends at the ``horizon``, else when nothing more can happen, or
+``applications``). ``activities``, ``branches`` and ``resources`` also reach the steps and
+performers of the processes the process's subflows call (in its package), which the report
+lists with its own; an activity id two of those processes share cannot be named. A run ends
+at the ``horizon``, else when nothing more can happen, or
 when, after the last arrival, only timers that re-arm for ever are left (a repeating reminder
 on a wait for a message the simulation never sends) and a round of them changed nothing
 (:mod:`wfengine.simulation.steady`); the report says which ended it. Everything is checked

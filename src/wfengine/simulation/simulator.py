@@ -147,8 +147,10 @@ class RunOutcome:
     unassigned: int
     #: application ids the run stood in for
     stubbed: tuple[str, ...]
-    #: what ended the run before it ran out of work: :data:`HORIZON`, or None
+    #: what ended the run before it ran out of work: :data:`HORIZON`, :data:`ENDLESS`, or None
     stopped: str | None = None
+    #: the processes the process's subflows call (their steps are reported too)
+    called: tuple[str, ...] = ()
 
 
 class Run:
@@ -436,4 +438,5 @@ class Run:
             len(self.staff.unassigned),
             self.stubbed,
             stopped,
+            self.bound.called,
         )
