@@ -80,6 +80,12 @@ from wfengine.runtime.queries import Queries
 from wfengine.runtime.reoffer import ReofferCommands
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
+from wfengine.runtime.suspension import (
+    take_along,
+    take_closed_subflows,
+    taken_along,
+    waited_for,
+)
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_commands import WorkItemCommands
 
@@ -398,14 +404,15 @@ class Engine(
     def suspend(self, instance_id: str, *, user: str | None = None) -> None:
         """Pause an instance: its work items cannot be completed and its timers wait; so
         do those of the synchronous subflows it waits for (they are its work), which
-        ``resume`` continues with it."""
+        ``resume`` continues with it. Their ``instance.state`` events name the instance that
+        took them along (``by``); a subflow suspended already stays as it was."""
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
             nav = self._nav()
             _set_state(nav, inst, ProcessState.SUSPENDED, user)
-            for child in _waited_for(nav, inst, ProcessState.RUNNING):
-                _set_state(nav, child, ProcessState.SUSPENDED, user)
+            for child in waited_for(nav, inst, ProcessState.RUNNING):
+                take_along(nav, child, ProcessState.SUSPENDED, user, inst.id)
             self.store.commit(nav.step)
 
         self._command(body)
@@ -413,7 +420,10 @@ class Engine(
     def resume(self, instance_id: str, *, user: str | None = None) -> None:
         """Continue a suspended instance, including work that finished while it was paused;
         the timers of the instances it resumed that fell due meanwhile fire now (unless the
-        engine defers automatic work), and only those: other instances' are the workers'."""
+        engine defers automatic work), and only those: other instances' are the workers'.
+        The synchronous subflows it waits for that a caller's suspension took along resume
+        with it; one an operator suspended on its own stays suspended (resume it by its
+        id), and so does what waits under it."""
         resumed = [instance_id]
 
         def body() -> None:
@@ -425,15 +435,17 @@ class Engine(
                 )
             nav = self._nav()
             _set_state(nav, inst, ProcessState.RUNNING, user)
-            children = _waited_for(nav, inst, ProcessState.SUSPENDED)
+            children = waited_for(
+                nav, inst, ProcessState.SUSPENDED, lambda child: taken_along(self.store, child)
+            )
             for child in children:
-                _set_state(nav, child, ProcessState.RUNNING, user)
+                take_along(nav, child, ProcessState.RUNNING, user, inst.id)
                 nav.take_kept_messages(child)
                 resumed.append(child.id)
             # a subflow that closed while its parent was paused (each resumed instance's,
             # at every depth: the parent's subflow activity waited for resume to hear it)
             for waiting in (inst, *children):
-                _take_closed_subflows(nav, waiting)
+                take_closed_subflows(nav, waiting)
             nav.take_kept_messages(inst)  # those that arrived while it was paused
             self._commit(nav)
 
@@ -516,32 +528,3 @@ class Engine(
 
 
 __all__ = ["Engine"]
-
-
-def _take_closed_subflows(nav: Navigator, inst: ProcessInstance) -> None:
-    """Give ``inst``'s open subflow activities the result of their synchronous subflow
-    instances that closed while ``inst`` was suspended."""
-    for ai in list(inst.activities.values()):
-        if ai.state.is_open and ai.child_instance is not None:
-            child = nav.instance(ai.child_instance)
-            if child.parent_waits and child.state.is_closed:
-                nav.subflow_result(inst, ai, child)
-
-
-def _waited_for(
-    nav: Navigator, inst: ProcessInstance, state: ProcessState
-) -> list[ProcessInstance]:
-    """The synchronous subflow instances ``inst`` waits for, and theirs, that are in
-    ``state`` (what suspending or resuming it takes along)."""
-    found: list[ProcessInstance] = []
-    todo = [inst]
-    while todo:
-        current = todo.pop()
-        for ai in list(current.activities.values()):
-            if not ai.state.is_open or ai.child_instance is None:
-                continue
-            child = nav.instance(ai.child_instance)
-            if child.parent_waits and child.state is state:
-                found.append(child)
-                todo.append(child)
-    return found

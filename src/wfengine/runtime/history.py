@@ -190,23 +190,32 @@ class InstanceStateChanged:
     """A process instance entered ``state`` (a WfMC state name) from ``previous``, by ``user``
     (None: the host or the engine). A change someone asked for (suspend, resume, terminate,
     abort, a start by a named user) keeps all three; the engine's own start and completion only
-    the new state, stored as the bare text (as every event before previous states were kept)."""
+    the new state, stored as the bare text (as every event before previous states were kept).
+
+    ``by``: the instance whose suspension or resumption took this one along (a synchronous
+    subflow suspended or resumed with its caller: the instance the request named); None for
+    a change asked of this instance itself. Resuming a caller resumes only the subflows its
+    suspension took along, not one an operator had suspended on its own."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_STATE
     state: str
     previous: str | None = None
     user: str | None = None
+    by: str | None = None
 
     def detail(self) -> Any:
-        if self.previous is None and self.user is None:
+        if self.previous is None and self.user is None and self.by is None:
             return self.state
-        return {"state": self.state, "previous": self.previous, "user": self.user}
+        found = {"state": self.state, "previous": self.previous, "user": self.user}
+        if self.by is not None:
+            found["by"] = self.by
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
         if isinstance(detail, str):
             return cls(detail)
-        return cls(detail["state"], detail.get("previous"), detail.get("user"))
+        return cls(detail["state"], detail.get("previous"), detail.get("user"), detail.get("by"))
 
 
 def state_entered(detail: Any) -> str | None:

@@ -1,0 +1,77 @@
+"""What suspending or resuming an instance takes along: the synchronous subflow instances it
+waits for (they are its work), and their own, at every depth.
+
+A subflow taken along records the instance that took it (``by`` in its ``instance.state``
+event), and a later resume of its caller resumes only those: a subflow an operator suspended
+on its own stays suspended until it is resumed by its own id (before, resuming the caller
+resumed it too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.engine_base import _set_state
+from wfengine.runtime.history import EventKind, InstanceStateChanged, change
+from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import Store
+
+
+def taken_along(store: Store, child: ProcessInstance) -> bool:
+    """Was suspended ``child`` suspended by its caller's suspension (rather than on its
+    own)? Its last ``instance.state`` event says (``by``). A suspension recorded before
+    ``by`` was (an earlier wfengine) reads as the child's own."""
+    query = AuditQuery(instance_id=child.id, kinds=(EventKind.INSTANCE_STATE.value,))
+    changes = store.audit_events(query)
+    last = changes[-1].detail if changes else None
+    return isinstance(last, dict) and last.get("by") is not None
+
+
+def take_closed_subflows(nav: Navigator, inst: ProcessInstance) -> None:
+    """Give ``inst``'s open subflow activities the result of their synchronous subflow
+    instances that closed while ``inst`` was suspended."""
+    for ai in list(inst.activities.values()):
+        if ai.state.is_open and ai.child_instance is not None:
+            child = nav.instance(ai.child_instance)
+            if child.parent_waits and child.state.is_closed:
+                nav.subflow_result(inst, ai, child)
+
+
+def waited_for(
+    nav: Navigator,
+    inst: ProcessInstance,
+    state: ProcessState,
+    also: Callable[[ProcessInstance], bool] | None = None,
+) -> list[ProcessInstance]:
+    """The synchronous subflow instances ``inst`` waits for, and theirs, that are in
+    ``state`` (and that ``also`` accepts): what suspending or resuming it takes along. One
+    left out is not looked into: what waits under it is its own."""
+    found: list[ProcessInstance] = []
+    todo = [inst]
+    while todo:
+        current = todo.pop()
+        for ai in list(current.activities.values()):
+            if not ai.state.is_open or ai.child_instance is None:
+                continue
+            child = nav.instance(ai.child_instance)
+            if child.parent_waits and child.state is state and (also is None or also(child)):
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def take_along(
+    nav: Navigator, child: ProcessInstance, state: ProcessState, user: str | None, by: str
+) -> None:
+    """Move ``child`` to ``state`` with the instance ``by`` whose suspension or resumption
+    took it along, recording ``by`` in its ``instance.state`` event: what tells a later
+    resume of its caller that it was not suspended on its own."""
+    previous = child.state
+    _set_state(nav, child, state, user)
+    at, kind, _, _, _ = child.changes[-1]
+    assert kind == EventKind.INSTANCE_STATE
+    recorded = InstanceStateChanged(state.value, previous.value, user, by)
+    child.changes[-1] = change(at, recorded)
