@@ -83,3 +83,20 @@ def test_the_refusal_is_the_deploying_engines_own(tmp_path: Path) -> None:
             deployer.start_process("order")
         assert other.refusal("order") is None
         assert other.instance(other.start_process("order")).version == 1
+
+
+def test_a_subflow_whose_process_was_refused_is_an_incident_not_the_old_version(
+    engine: Engine,
+) -> None:
+    """A subflow started the older stored version though a start by id refuses it."""
+    engine.deploy(_package())
+    broken = _package(broken=True)
+    pb = PackageBuilder("shop")  # the same package, its helper now calling 'order'
+    pb.process("helper").subflow("call", process="order")
+    caller = pb.build().process("helper")
+    processes = [caller if w.id == "helper" else w for w in broken.workflow_processes]
+    engine.deploy(broken.model_copy(update={"workflow_processes": tuple(processes)}))
+    iid = engine.start_process("helper")
+    [incident] = engine.incidents(iid)
+    assert "subflow process 'order' was refused at its last deploy" in incident.message
+    assert [s.process_id for s in engine.instance_summaries()] == ["helper"]

@@ -1,14 +1,16 @@
-"""The caller's audit trail records what a subflow wrote into its data (WfMC audit data:
-process instance attributes assigned), as ``instance.data`` on the subflow activity. Before,
-nothing recorded the values a subflow returned (OUT/INOUT) or the id kept in its
-InstanceDataField, while an application's outputs and a script's assignments were audited."""
+"""The audit trail links a subflow's instance to its caller (WfMC audit data: a record's
+parent instance) and records what the subflow wrote into the caller's data (process
+instance attributes assigned), as ``instance.data`` on the subflow activity. Before, the
+child's ``instance.created`` named no parent, and nothing recorded the values a subflow
+returned (OUT/INOUT) or the id kept in its InstanceDataField, while an application's outputs
+and a script's assignments were audited."""
 
 from __future__ import annotations
 
 from wfengine import Engine, PackageBuilder
 from wfengine.applications.redaction import REDACTED
 from wfengine.definition.model import SubFlowImplementation
-from wfengine.runtime.history import InstanceDataAssigned
+from wfengine.runtime.history import InstanceCreated, InstanceDataAssigned
 
 SECRET = {"wfengine:sensitive": "true"}
 
@@ -33,6 +35,25 @@ def _returning(*, caller_hides: bool = False, callee_hides: bool = False) -> Pac
 def _child(engine: Engine, iid: str) -> str:
     [child] = [i.id for i in engine.instances() if i.parent_instance_id == iid]
     return child
+
+
+def test_the_childs_created_event_names_its_parent_instance_and_activity(engine: Engine) -> None:
+    engine.deploy(_returning().build())
+    iid = engine.start_process("main")
+    child = _child(engine, iid)
+    [call] = engine.activity_instances(iid)
+    created = engine.audit(child)[0]
+    assert created.payload == InstanceCreated(1, {"r": 1}, None, iid, call.id)
+    assert created.detail["parent_instance_id"] == iid
+    assert created.detail["parent_activity_instance_id"] == call.id
+    # an instance started on its own names none, as before
+    assert "parent_instance_id" not in engine.audit(iid)[0].detail
+
+
+def test_an_older_created_event_without_parents_still_reads() -> None:
+    assert InstanceCreated.of({"version": 2}) == InstanceCreated(2)
+    linked = InstanceCreated(2, None, None, "pi-1", "pi-1:3")
+    assert InstanceCreated.of(linked.detail()) == linked
 
 
 def test_the_values_a_subflow_returns_are_recorded_on_its_activity(engine: Engine) -> None:

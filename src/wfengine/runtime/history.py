@@ -165,12 +165,18 @@ class InstanceCreated:
     """A process instance was created from ``version`` of its process definition, with
     ``data`` given by whoever started it (the fields set beyond their initial values; a
     sensitive field's as ``"***"``; None when nothing was given), by ``user`` when one was
-    named (a WAPI session's; None: the host or the engine itself)."""
+    named (a WAPI session's; None: the host or the engine itself). A subflow's instance
+    names its parent: the caller's instance (``parent_instance_id``) and the subflow
+    activity instance that started it (``parent_activity_instance_id``), the WfMC audit
+    data's parent instance (None for an instance started on its own, and in events stored
+    before parents were recorded)."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_CREATED
     version: int
     data: dict[str, Any] | None = None
     user: str | None = None
+    parent_instance_id: str | None = None
+    parent_activity_instance_id: str | None = None
 
     def detail(self) -> Any:
         found: dict[str, Any] = {"version": self.version}
@@ -178,11 +184,20 @@ class InstanceCreated:
             found["data"] = self.data
         if self.user is not None:
             found["user"] = self.user
+        if self.parent_instance_id is not None:
+            found["parent_instance_id"] = self.parent_instance_id
+            found["parent_activity_instance_id"] = self.parent_activity_instance_id
         return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["version"], detail.get("data"), detail.get("user"))
+        return cls(
+            detail["version"],
+            detail.get("data"),
+            detail.get("user"),
+            detail.get("parent_instance_id"),
+            detail.get("parent_activity_instance_id"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

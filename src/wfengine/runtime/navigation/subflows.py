@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.coercion import CoercionError, coerce
@@ -10,7 +11,13 @@ from wfengine.applications.redaction import REDACTED, plain
 from wfengine.definition.checks.instance_data_field import TEXT_KINDS
 from wfengine.definition.model import BasicTypeKind, FormalParameter, ParameterMode
 from wfengine.errors import IllegalStateError, WorkflowError
-from wfengine.runtime.history import InstanceDataAssigned, SubflowStarted, change
+from wfengine.runtime.history import (
+    EventKind,
+    InstanceCreated,
+    InstanceDataAssigned,
+    SubflowStarted,
+    change,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -34,15 +41,18 @@ class Subflows(NavigatorBase):
         inst = ai.scope.instance
         where = ai.place()
         deployed = self.ctx.latest(sub.process_id)
-        if deployed is None:
-            refusal = self.ctx.refusal(sub.process_id)
+        refusal = self.ctx.refusal(sub.process_id)
+        if deployed is None or refusal is not None:
+            # a refused latest deploy does not start the older stored version in its place,
+            # as a start by process id does not (Engine.deployed)
             why = f" ({refusal})" if refusal is not None else ""
+            what = "is not deployed" if deployed is None else "was refused at its last deploy"
             self._incident(
                 inst,
                 ai,
                 ai.act.id,
                 "run",
-                f"{where}: subflow process {sub.process_id!r} is not deployed{why}",
+                f"{where}: subflow process {sub.process_id!r} {what}{why}",
             )
             return
         if deployed.valid_from is not None or deployed.valid_to is not None:
@@ -122,6 +132,7 @@ class Subflows(NavigatorBase):
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
             return
         child.depth = inst.depth + 1
+        _name_parent(child, inst, ai)
         ai.child_instance = child.id
         inst.changes.append(change(self.now, SubflowStarted(child.id), ai.id, ai.act.id))
         if sub.instance_field is not None:  # InstanceDataField: the caller keeps the id
@@ -210,6 +221,18 @@ class Subflows(NavigatorBase):
         inst.data.update(values)
         assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
         inst.changes.append(change(self.now, assigned, ai.id, ai.act.id))
+
+
+def _name_parent(child: ProcessInstance, inst: ProcessInstance, ai: ActivityInstance) -> None:
+    """Name the caller (``inst``, its activity ``ai``) in ``child``'s ``instance.created``
+    event, which :meth:`new_instance` made first: the WfMC audit data's parent instance, so
+    the child's own trail leads to its caller."""
+    at, kind, _, _, detail = child.changes[0]
+    assert kind == EventKind.INSTANCE_CREATED
+    created = replace(
+        InstanceCreated.of(detail), parent_instance_id=inst.id, parent_activity_instance_id=ai.id
+    )
+    child.changes[0] = change(at, created)
 
 
 def _id_misfit(inst: ProcessInstance, field: str | None) -> str | None:
