@@ -17,6 +17,7 @@ commits, so nothing is formatted or copied on the hot path.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -194,6 +195,16 @@ class ProcessInstance:
     #: this instance: a subflow's formal parameters that took a value from a sensitive field
     #: of the caller (see :attr:`sensitive_fields`); empty for nearly every instance
     sensitive_extra: frozenset[str] = frozenset()
+    #: the activity instances the next :func:`retire` looks at: those that closed since the
+    #: last one, and those it kept then although closed (see :func:`note_closed`). None: not
+    #: followed (an instance loaded since its last commit): the next retire looks at every
+    #: one it holds, and starts this. Why: an open multi-instance activity keeps all its
+    #: closed instances, and a retire that looked at them on every commit made completing N
+    #: of them cost N squared
+    closing: dict[str, ActivityInstance] | None = None
+    #: the closed scopes (of block activities) it holds, which the next :func:`retire` may
+    #: drop; None when there are none (see :func:`note_scope_closed`)
+    closed_scopes: dict[int, Scope] | None = None
     _stamp: str = ""
 
     def place(self) -> str:
@@ -282,6 +293,34 @@ def previous_performer(inst: ProcessInstance) -> str | None:
     return inst.last_performer
 
 
+def note_closed(ai: ActivityInstance) -> None:
+    """``ai`` closed: the next :func:`retire` of its instance looks at it, and, for a
+    multi-instance container, at its closed instances (while it was open they stayed, and
+    retire let them go from its list). What closes an activity instance calls this (the
+    navigator's hot paths do its common part inline)."""
+    closing = ai.scope.instance.closing
+    if closing is None:  # not followed: the next retire looks at everything
+        return
+    closing[ai.id] = ai
+    mi = ai.mi
+    if mi is not None:
+        for child in mi.children:
+            if child.state.is_closed:
+                closing[child.id] = child
+
+
+def note_scope_closed(scope: Scope) -> None:
+    """``scope``, a block activity's, closed: the next :func:`retire` of its instance may
+    drop it."""
+    inst = scope.instance
+    if inst.closing is None or scope.owner is None:  # (not followed; the top level stays)
+        return
+    if inst.closed_scopes is None:
+        inst.closed_scopes = {scope.id: scope}
+    else:
+        inst.closed_scopes[scope.id] = scope
+
+
 def retire(inst: ProcessInstance) -> list[ActivityInstance]:
     """Take out of ``inst`` the closed activity instances nothing open refers to (and the
     closed scopes only they ran), and return them, in creation order.
@@ -292,58 +331,120 @@ def retire(inst: ProcessInstance) -> list[ActivityInstance]:
     (who performed an activity, which activities completed in a scope) is kept as summaries
     (:attr:`ProcessInstance.performers`, :attr:`ProcessInstance.last_performer`,
     :attr:`Scope.done`). Kept although closed: the instances of an open multi-instance
-    activity (its container counts them), and the owner of a scope that stays.
+    activity (its container counts them), what parked work refers to, the owner of a scope
+    that stays; a closed scope stays while something kept is in it or runs it.
+
+    It runs on every commit, so it looks only at what :attr:`ProcessInstance.closing` and
+    :attr:`ProcessInstance.closed_scopes` list (what closed since the last time, and what
+    was kept then), not at everything the instance holds: nothing open is ever in a closed
+    scope (closing a scope closes what is in it). The first time after the instance was
+    loaded it looks at everything, and starts those lists.
     """
     acts = inst.activities
-    scopes = inst.scopes
     if inst.state.is_closed:  # everything in it is closed: all of it goes, but the top level
         gone = list(acts.values())
         acts.clear()
+        scopes = inst.scopes
         root = inst.root
         if len(scopes) > 1 and root is not None:
             scopes.clear()
             scopes[root.id] = root
+        inst.closing = inst.closed_scopes = None
         return gone
-    going: dict[str, ActivityInstance] | None = None
-    for ai in acts.values():
-        if ai.state.is_closed and (ai.mi_parent is None or ai.mi_parent.state.is_closed):
-            if going is None:
-                going = {}
+    closing = inst.closing
+    first = closing is None
+    if closing is None:  # this once: every closed activity instance it holds
+        candidates: Iterable[ActivityInstance] = [a for a in acts.values() if a.state.is_closed]
+        inst.closing = closing = {}
+        _follow_scopes(inst)
+    elif closing:  # (each closed: a closed activity instance never opens again)
+        candidates = closing.values()
+    else:
+        return []
+    going: dict[str, ActivityInstance] = {}
+    owners: list[ActivityInstance] | None = None
+    for ai in candidates:
+        parent = ai.mi_parent
+        if parent is not None and not parent.state.is_closed:
+            continue  # its container, as it closes, brings it back (note_closed)
+        run = ai.child_scope
+        if run is not None and not run.closed:  # the owner of an open scope stays
+            if owners is None:
+                owners = []
+            owners.append(ai)
+        else:
             going[ai.id] = ai
-    if going is None:
+    closing.clear()  # what stays although closed is put back: looked at again next time
+    if owners is not None:
+        for ai in owners:
+            closing[ai.id] = ai
+    if not going:
         return []
     for _, a, _ in inst.parked:  # parked work (its activity instance or scope) stays
-        going.pop(a.id, None)  # a scope's int id is never a key
-    for s in scopes.values():  # so does the owner of an open scope
-        if not s.closed and s.owner is not None:
-            going.pop(s.owner.id, None)
-    if len(scopes) > 1:
-        _keep_scopes_whole(inst, going)
+        waiting = going.pop(a.id, None)  # a scope's int id is never a key
+        if waiting is not None:
+            closing[waiting.id] = waiting
+    if inst.closed_scopes:
+        staying = [a for a in acts.values() if a.id not in going] if first else closing.values()
+        _keep_scopes_whole(inst, going, closing, staying)
     for ai_id in going:
         del acts[ai_id]
-    return list(going.values())
+    gone = list(going.values())
+    if len(gone) > 1:
+        gone.sort(key=_creation_order)
+    return gone
 
 
-def _keep_scopes_whole(inst: ProcessInstance, going: dict[str, ActivityInstance]) -> None:
-    """Drop from ``inst`` the closed scopes nothing kept is in; keep (take out of ``going``)
-    the owner of every scope that stays, so a stored scope always finds its owner."""
+def _creation_order(ai: ActivityInstance) -> int:
+    """Where ``ai`` comes in its instance's creation order (its id is ``<instance>:<n>``)."""
+    return int(ai.id.rpartition(":")[2])
+
+
+def _follow_scopes(inst: ProcessInstance) -> None:
+    """List the closed scopes ``inst`` holds (but its top level) for :func:`retire`, which
+    has not followed it since it was loaded."""
+    closed = {s.id: s for s in inst.scopes.values() if s.closed and s.owner is not None}
+    inst.closed_scopes = closed or None
+
+
+def _keep_scopes_whole(
+    inst: ProcessInstance,
+    going: dict[str, ActivityInstance],
+    kept: dict[str, ActivityInstance],
+    staying: Iterable[ActivityInstance],
+) -> None:
+    """Drop from ``inst`` the closed scopes nothing that stays is in or runs; keep (move from
+    ``going`` to ``kept``) the owner of every scope that stays, so a stored scope always
+    finds its owner.
+
+    Only the closed scopes of ``inst.closed_scopes`` may go. ``staying``: the activity
+    instances that stay and may be in one or run one (the first time all that stay; after,
+    those kept although closed: nothing open is in a closed scope, and an open owner's
+    finished scope is no longer its child scope)."""
+    closed = inst.closed_scopes
+    assert closed is not None
     scopes = inst.scopes
-    kept = {id(s): s for s in scopes.values() if not s.closed or s is inst.root}
-    for _, a, _ in inst.parked:
-        if isinstance(a, Scope):
-            kept[id(a)] = a
-    while True:
-        for ai in inst.activities.values():
-            if ai.id not in going:
-                kept[id(ai.scope)] = ai.scope
-                if ai.child_scope is not None:
-                    kept[id(ai.child_scope)] = ai.child_scope
-        owners = [s.owner for s in kept.values() if s.owner is not None and s.owner.id in going]
-        if not owners:
-            break
-        for owner in owners:
-            del going[owner.id]
-    if len(kept) < len(scopes):
-        for scope_id, s in list(scopes.items()):
-            if id(s) not in kept:
-                del scopes[scope_id]
+    doubtful: dict[int, Scope] = {}  # id() -> a closed scope that may go
+    for s in closed.values():
+        if s.closed and scopes.get(s.id) is s:
+            doubtful[id(s)] = s
+    closed.clear()
+    held: list[Scope] = [a for _, a, _ in inst.parked if isinstance(a, Scope)]
+    for ai in staying:
+        held.append(ai.scope)
+        if ai.child_scope is not None:
+            held.append(ai.child_scope)
+    while held:
+        s = held.pop()
+        if doubtful.pop(id(s), None) is not None:
+            closed[s.id] = s  # closed and kept: looked at again next time
+        owner = s.owner
+        if owner is not None and owner.id in going:  # a scope that stays keeps its owner
+            kept[owner.id] = going.pop(owner.id)
+            held.append(owner.scope)
+            if owner.child_scope is not None:
+                held.append(owner.child_scope)
+    for s in doubtful.values():
+        del scopes[s.id]
+    if not closed:
+        inst.closed_scopes = None

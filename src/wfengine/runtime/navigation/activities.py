@@ -32,6 +32,7 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import (
     ActivityInstance,
     Scope,
+    note_closed,
 )
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
@@ -76,7 +77,11 @@ class Activities(NavigatorBase):
         if nxt is not None and ca.instant:
             # the hot path: nothing to run, one unconditional way on
             now = self.now
-            inst.activities[aid] = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
+            done = ActivityInstance(aid, ca, scope, _COMPLETED, now, now)
+            inst.activities[aid] = done
+            closing = inst.closing
+            if closing is not None:  # closed already: the next retire takes it
+                closing[aid] = done
             scope.done |= 1 << ca.index
             changes = inst.changes
             changes.append((now, _STARTED, aid, ca.id, None))
@@ -89,17 +94,18 @@ class Activities(NavigatorBase):
         # multi-instance container runs at once, its instances wait for their people
         manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
         state = ActivityState.NOT_STARTED if manual else _RUNNING
-        ai = ActivityInstance(aid, ca, scope, state, self.now)
+        now = self.now
+        ai = ActivityInstance(aid, ca, scope, state, now)
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
                 ai.state = ActivityState.NOT_STARTED
                 inst.activities[aid] = ai
-                inst.changes.append((self.now, _CREATED, aid, ca.id, None))
+                inst.changes.append((now, _CREATED, aid, ca.id, None))
                 return  # started by _next_turn
-            ai.running_at = self.now
+            ai.running_at = now
         inst.activities[aid] = ai
-        inst.changes.append((self.now, _CREATED if manual else _STARTED, aid, ca.id, None))
+        inst.changes.append((now, _CREATED if manual else _STARTED, aid, ca.id, None))
         if ca.instant:
             self._leave(ai)
             return
@@ -337,11 +343,19 @@ class Activities(NavigatorBase):
         return True
 
     def _close_activity(self, ai: ActivityInstance, state: ActivityState) -> None:
+        now = self.now
         ai.state = state
-        ai.completed_at = self.now
-        inst = ai.scope.instance
+        ai.completed_at = now
+        scope = ai.scope
+        act = ai.act
+        inst = scope.instance
+        closing = inst.closing
+        if closing is not None:  # the next retire looks at it (note_closed, inline)
+            closing[ai.id] = ai
+            if ai.mi is not None:  # and at its instances, kept while it was open
+                note_closed(ai)
         if state is _COMPLETED:
-            ai.scope.done |= 1 << ai.act.index
+            scope.done |= 1 << act.index
         if ai.performer is not None:
             inst.last_performer = ai.performer
         if ai.incident is not None:
@@ -349,18 +363,18 @@ class Activities(NavigatorBase):
             if incident is not None and not incident.resolved:
                 incident.resolved = True
                 entry = incident_entry(
-                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
+                    incident, now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
                 )
                 self.step.outbox.append(entry)
             ai.incident = None
-        if inst.incidents and (ai.act.boundaries or ai.act.kind == KIND_BLOCK):
+        if inst.incidents and (act.boundaries or act.kind == KIND_BLOCK):
             self._resolve_unarmed(ai)
-        inst.changes.append((self.now, _CLOSED_TEXT[state], ai.id, ai.act.id, None))
+        inst.changes.append((now, _CLOSED_TEXT[state], ai.id, act.id, None))
         if ai.timers:
             self.step.timers_cancelled.extend(ai.timers)
             ai.timers = []
-        if ai.scope.graph.adhoc_sequential and not ai.scope.closed:
-            self._next_turn(ai.scope)
+        if scope.graph.adhoc_sequential and not scope.closed:
+            self._next_turn(scope)
 
     def _resolve_unarmed(self, ai: ActivityInstance) -> None:
         """``ai`` closes: the ``arm`` incidents of its boundary timers (none of which holds

@@ -19,6 +19,7 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
     WorkItem,
+    note_scope_closed,
 )
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
@@ -97,6 +98,7 @@ class Lifecycle(NavigatorBase):
             parent_waits=parent_waits,
             nonce=os.urandom(6).hex(),
             sensitive_extra=sensitive,
+            closing={},  # nothing in it yet: its commits look only at what closes
         )
         # what the starter gave, as the instance holds it (converted to the fields' types) and
         # as the trail keeps values (secrets hidden)
@@ -185,6 +187,7 @@ class Lifecycle(NavigatorBase):
             if inst.state is ProcessState.RUNNING:
                 self.close_instance(inst, ProcessState.COMPLETED)
             return
+        note_scope_closed(scope)
         owner.child_scope = None
         if owner.state.is_open:
             self._body_done(owner)
@@ -222,6 +225,7 @@ class Lifecycle(NavigatorBase):
 
     def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
         scope.closed = True
+        note_scope_closed(scope)
         self._empty_scope(scope, state)
 
     def _empty_scope(self, scope: Scope, state: ActivityState) -> None:

@@ -133,27 +133,29 @@ class Work(NavigatorBase):
         """A new work item for ``ai`` on offer to ``assignees`` (recorded, not yet told),
         with its reminders and escalation counted from now."""
         inst = ai.scope.instance
+        act = ai.act
+        now = self.now
         item = WorkItem(
             id=self.ctx.ids.new("wi"),
             instance_id=inst.id,
             activity_instance_id=ai.id,
-            activity_id=ai.act.id,
-            performers=ai.act.performers,
+            activity_id=act.id,
+            performers=act.performers,
             assignees=tuple(assignees),
             state=WorkItemState.OFFERED,
-            created_at=self.now,
+            created_at=now,
             mi_index=ai.mi_index,
         )
         ai.work_item = item.id
         self._new_items[item.id] = item
         self.step.work_items.append(item)
-        inst.changes.append(change(self.now, WorkItemOffered(item.id), ai.id, ai.act.id))
-        reminders = ai.act.reminders
+        inst.changes.append(change(now, WorkItemOffered(item.id), ai.id, act.id))
+        reminders = act.reminders
         if reminders is not None:
             if reminders.first is not None:
-                self._reminder_job(item, "remind", 1, self.now + reminders.first)
+                self._reminder_job(item, "remind", 1, now + reminders.first)
             if reminders.escalate_after is not None:
-                self._reminder_job(item, "escalate", 1, self.now + reminders.escalate_after)
+                self._reminder_job(item, "escalate", 1, now + reminders.escalate_after)
         return item
 
     def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
@@ -430,13 +432,13 @@ class Work(NavigatorBase):
         inst = self.instance(item.instance_id)
         ai = inst.activities[item.activity_instance_id]
         self.touch(inst)
+        now = self.now
         item.state = WorkItemState.COMPLETED
-        item.completed_at = self.now
+        item.completed_at = now
         performer = ai.performer = user or item.holder
-        self.step.work_items.append(item)
-        self.step.outbox.append(
-            work_item_entry(_COMPLETED, item, self.now, stamp=inst.call_stamp())
-        )
+        step = self.step
+        step.work_items.append(item)
+        step.outbox.append(work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp()))
         ai.work_item = None
         if performer is not None:
             inst.performers[ai.act.id] = performer
@@ -447,12 +449,12 @@ class Work(NavigatorBase):
             inst.data.update(owned_values(data))
             written = audit_values(data, inst.sensitive_fields)
         completed = WorkItemCompleted(item.id, user, written)
-        inst.changes.append(change(self.now, completed, ai.id, ai.act.id))
+        inst.changes.append(change(now, completed, ai.id, ai.act.id))
         if ai.state is ActivityState.NOT_STARTED:
             ai.state = _RUNNING
             if ai.running_at is None:
-                ai.running_at = self.now
-            inst.changes.append(marker(self.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
+                ai.running_at = now
+            inst.changes.append(marker(now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
         if ai.act.kind == KIND_TASK and ai.act.offer_first:
             self._run_task(ai)  # a Manual start: the person came first, now the applications
         else:
