@@ -142,10 +142,13 @@ class ActivityCommands(EngineBase):
         instance, takes it and its thread goes on (``signal.received``), and every signal
         event of that name attached to a running activity fires. A signal nobody
         waits for is lost (a transient trigger). Each instance is its own command, so
-        engines broadcasting at once deliver to each catch once. Returns how many catches
-        took it. ``data`` is checked against the declared types of every process (version)
-        with an instance it reaches, before any takes it: a value one of them cannot take is
-        a :class:`~wfengine.errors.DataTypeError` and the signal reaches no one."""
+        engines broadcasting at once deliver to each catch once; instances are reached in
+        creation order, a caller before its subflows (an interrupting signal event attached
+        to a subflow activity closes the subflow before its own catch takes the signal).
+        Returns how many catches took it. ``data`` is checked against the declared types of
+        every process (version) with an instance it reaches, before any takes it: a value one
+        of them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal
+        reaches no one."""
         check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
         if values:
