@@ -427,7 +427,13 @@ class WorkItemCommands(EngineBase):
                     holder=item.holder,
                 )
                 nav.step.outbox.append(entry)
-            self.store.commit(nav.step)
+            if nav.pass_turn(ai):
+                # the item no longer holds its sequential ad-hoc set (released, delegated,
+                # reassigned, given back): what waited for the set's turn runs now, as after
+                # a completion, not at the set's next close
+                self._commit(nav)
+            else:
+                self.store.commit(nav.step)
             return None
 
         refused = self._command(body)

@@ -400,12 +400,24 @@ class Activities(NavigatorBase):
     def _item_state(self, work_item_id: str) -> WorkItemState:
         return self._work_item(work_item_id).state
 
-    def _next_turn(self, scope: Scope) -> None:
-        """An activity of the sequential ad-hoc set ``scope`` closed: when nothing of the set
-        is in progress now, the first activity that waits for its turn (one that runs by
-        itself, begun while another was in progress) starts."""
+    def pass_turn(self, ai: ActivityInstance) -> bool:
+        """``ai``'s work item may have stopped holding its sequential ad-hoc set (a command
+        released, delegated, reassigned or escalated it: it is no longer started): when
+        nothing of the set is in progress now, what waits for its turn is queued to start,
+        as after a close (:meth:`_next_turn`). Returns whether something was: the caller
+        then runs the agenda (``drain``), or it would wait for the set's next close."""
+        scope = ai.scope
+        if not scope.graph.adhoc_sequential or scope.closed:
+            return False
+        return self._next_turn(scope)
+
+    def _next_turn(self, scope: Scope) -> bool:
+        """An activity of the sequential ad-hoc set ``scope`` closed (or its work stopped:
+        :meth:`pass_turn`): when nothing of the set is in progress now, the first activity
+        that waits for its turn (one that runs by itself, begun while another was in
+        progress) starts; returns whether one did."""
         if turn_taken(scope, self._item_state) is not None:
-            return
+            return False
         for ai in scope.instance.activities.values():
             if (
                 ai.scope is scope
@@ -417,7 +429,8 @@ class Activities(NavigatorBase):
                 ai.running_at = self.now
                 scope.instance.changes.append((self.now, _STARTED, ai.id, ai.act.id, None))
                 self._agenda.append((_OP_START, ai, None))
-                return
+                return True
+        return False
 
     def _take_turn(self, ai: ActivityInstance) -> None:
         """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`),

@@ -353,6 +353,9 @@ class NavigatorBase:
     def _take_turn(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
+    def pass_turn(self, ai: ActivityInstance) -> bool:
+        raise NotImplementedError
+
     def _run_task(
         self,
         ai: ActivityInstance,

@@ -340,6 +340,9 @@ class Work(NavigatorBase):
                 _OFFERED, item, self.now, number, stamp=stamp, escalated_to=list(to)
             )
             self.step.outbox.append(again)
+            # no longer started, it holds no sequential ad-hoc set: what waited for the set's
+            # turn is queued, and the job's command runs it
+            self.pass_turn(ai)
 
     def _escalation_targets(
         self,
