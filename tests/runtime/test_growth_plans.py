@@ -6,8 +6,14 @@ query will read), not by timing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
 from tests.runtime.plans import first_statement, query_plan
 from wfengine import Engine, PackageBuilder, VirtualClock
+from wfengine.runtime.sql.store import SqlStore
 
 
 def _package() -> PackageBuilder:
@@ -41,3 +47,69 @@ def test_finding_due_jobs_reads_the_jobs_not_the_running_instances(db_url: str) 
         assert "ix_process_instances_state" not in plan, (statement, plan)
         assert "SCAN process_instances" not in plan, (statement, plan)
         assert "SEARCH process_instances USING INDEX sqlite_autoindex" in plan, plan
+
+
+def test_a_page_of_instances_in_a_state_or_of_a_process_is_an_index_range(db_url: str) -> None:
+    with Engine(db_url=db_url, clock=VirtualClock()) as e:
+        e.deploy(_package().build())
+        ids = [e.start_process("desk") for _ in range(8)]
+        running = e.instance_summaries(state="open.running", limit=3)
+        by_state = _last_statement(
+            e, lambda: e.instance_summaries(state="open.running", limit=3, after=running[-1].id)
+        )
+        by_process = first_statement(
+            e, "process_instances", lambda: e.instance_summaries(process_id="desk", limit=3)
+        )
+        assert [s.id for s in running] == ids[:3]
+    for (statement, parameters), index in (
+        (by_state, "ix_process_instances_state_listing"),
+        (by_process, "ix_process_instances_process_listing"),
+    ):
+        plan = query_plan(db_url, statement, parameters, analyze="process_instances")
+        assert index in plan, (statement, plan)
+        assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_a_page_of_one_instances_audit_trail_is_an_index_range(db_url: str) -> None:
+    with Engine(db_url=db_url, clock=VirtualClock()) as e:
+        e.deploy(_package().build())
+        iid = e.start_process("desk")
+        e.start_process("desk")
+        first = e.audit_events(instance_id=iid, limit=2)
+        statement, parameters = first_statement(
+            e, "audit_events", lambda: e.audit_events(instance_id=iid, after=first[-1], limit=2)
+        )
+        pages = first + e.audit_events(instance_id=iid, after=first[-1], limit=100)
+        assert pages == e.audit_events(instance_id=iid)
+    plan = query_plan(db_url, statement, parameters, analyze="audit_events")
+    assert "ix_audit_events_instance_at" in plan, plan
+    if db_url.startswith("sqlite"):
+        # the range starts at the page's last event, not at its time: events of one command
+        # share a time (here, all of them), and a page must not reread them all
+        assert "(at,seq)>(?,?)" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_opening_an_engine_reads_the_last_job_number_from_an_index(db_url: str) -> None:
+    with Engine(db_url=db_url, clock=VirtualClock()) as e:
+        statement, parameters = first_statement(e, "jobs", e.store.last_job_seq)
+    plan = query_plan(db_url, statement, parameters, analyze="jobs")
+    assert "ix_jobs_seq" in plan, plan
+
+
+def _last_statement(engine: Engine, call: Callable[[], object]) -> tuple[str, Any]:
+    """The last statement ``call`` sends (a page after an instance first reads that
+    instance's time, by key), with its parameters."""
+    assert isinstance(engine.store, SqlStore)
+    sent: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(engine.store.sa_engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        sa.event.remove(engine.store.sa_engine, "before_cursor_execute", record)
+    assert sent, "no statement"
+    return sent[-1]

@@ -4,9 +4,11 @@ paged by keyset (``after``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.audit_query import AuditKey, AuditQuery
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
@@ -41,8 +43,22 @@ def audit_events(db: Database, query: AuditQuery) -> list[AuditEvent]:
     if query.until is not None:
         stmt = stmt.where(a.c.at < query.until)
     if query.after is not None:
-        stmt = stmt.where(sa.tuple_(a.c.at, a.c.instance_id, a.c.seq) > sa.tuple_(*query.after))
+        stmt = stmt.where(_after(query.after, query.instance_id))
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     found = db.read(lambda c: c.execute(stmt).mappings().all())
     return [rows.audit_event(r) for r in found]
+
+
+def _after(after: AuditKey, instance_id: str | None) -> sa.ColumnElement[bool]:
+    """The events after ``after`` in ``(at, instance_id, seq)`` order. Paging one instance's
+    trail (``after`` one of its events), that is ``(at, seq) > (after's)``, which the
+    database reads as a range of ``ix_audit_events_instance_at`` (instance_id, at, seq) from
+    where the page left off; the row value with the instance in the middle made it read the
+    instance's whole trail from ``at`` on and sort it, for every page."""
+    a = t.audit_events
+    at, after_instance, seq = after
+    if instance_id is not None and instance_id == after_instance:
+        bound: Any = sa.literal(at, t.UtcDateTime)
+        return sa.tuple_(a.c.at, a.c.seq) > sa.tuple_(bound, seq)
+    return sa.tuple_(a.c.at, a.c.instance_id, a.c.seq) > sa.tuple_(*after)

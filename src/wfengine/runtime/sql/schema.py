@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from wfengine.runtime.clock import require_aware
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0016"
+SCHEMA_REVISION = "0017"
 
 
 def utc(value: datetime) -> datetime:
@@ -104,17 +104,18 @@ process_instances = sa.Table(
     sa.Column("completed_at", UtcDateTime),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("state_blob", sa.JSON, nullable=False),
-    sa.Index("ix_process_instances_state", "state"),
-    sa.Index("ix_process_instances_process_id", "process_id"),
 )
 #: the listing order (creation time, then ids by length and text: pi-2 before pi-10), so a
-#: page of a listing, and the page after a given instance, is one index range
-sa.Index(
-    "ix_process_instances_listing",
+#: page of a listing, and the page after a given instance, is one index range; also after a
+#: state or a process (migration 0017), which serve every query on those columns
+_LISTING = (
     process_instances.c.created_at,
     sa.func.length(process_instances.c.id),
     process_instances.c.id,
 )
+sa.Index("ix_process_instances_listing", *_LISTING)
+sa.Index("ix_process_instances_state_listing", process_instances.c.state, *_LISTING)
+sa.Index("ix_process_instances_process_listing", process_instances.c.process_id, *_LISTING)
 
 
 def _only_set(column: str) -> dict[str, Any]:
@@ -251,6 +252,8 @@ jobs = sa.Table(
     sa.Column("idempotency_key", sa.String(300)),
     sa.Index("ix_jobs_due_at", "due_at"),
     sa.Index("ix_jobs_instance_id", "instance_id"),
+    #: max(seq), read when an engine opens the database
+    sa.Index("ix_jobs_seq", "seq"),
 )
 
 audit_events = sa.Table(
@@ -270,6 +273,8 @@ audit_events = sa.Table(
     #: this event's link in its instance's hash chain (None on rows written before it)
     sa.Column("hash", sa.String(64)),
     sa.Index("ix_audit_events_at", "at"),
+    #: one instance's trail in audit order (at need not grow with seq: see migration 0017)
+    sa.Index("ix_audit_events_instance_at", "instance_id", "at", "seq"),
     sa.Index("ix_audit_events_process_at", "process_id", "at"),
     sa.Index("ix_audit_events_user_at", "user_id", "at", **_only_set("user_id")),
     # no (kind, at) index: a command's events of several kinds would each rewrite a page of
