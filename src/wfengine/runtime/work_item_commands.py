@@ -23,6 +23,7 @@ from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
+from wfengine.runtime.host_arguments import check_mapping
 from wfengine.runtime.instance import WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
@@ -40,10 +41,12 @@ from wfengine.runtime.work_item_events import (
     WorkItemStarted,
 )
 from wfengine.runtime.work_rules import (
+    Supervision,
     data_refusal,
     excluded_performers,
     four_eyes_refusal,
     refusal,
+    supervision_of,
 )
 
 _ALLOCATED, _STARTED, _OFFERED = (
@@ -111,12 +114,21 @@ def _on_offer_again(item: WorkItem, nav: Navigator, event: Payload) -> tuple[Non
     return None, False
 
 
-def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
+def _gone(org: Supervision | None, owner: str) -> bool:
+    """Whether the organisation no longer knows ``owner`` (they left, and
+    :meth:`~wfengine.runtime.reoffer.ReofferCommands.reoffer_work` has not run yet): work
+    must never go back to them, who could neither take it nor give it on. A directory that
+    cannot tell who exists knows everyone."""
+    return org is not None and not org.knows(owner)
+
+
+def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision | None) -> _Change:
     """The change that gives a delegate's finished work back to its owner to confirm: the
     data ``user`` (the delegate, or an administrator) wrote goes into the instance now, and
     into the audit as a completion's does (the activity waits on the owner, so nothing moves
     on with it yet). An owner who may no longer have it (four eyes) does not get it back: it
-    is offered to the others it is offered to, to confirm (an incident when there are none)."""
+    is offered to the others it is offered to, to confirm (an incident when there are none),
+    and so is one the organisation (``org``) no longer knows."""
 
     def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
         owner = item.owner
@@ -129,6 +141,8 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str) -> _Change:
         if owner in excluded_performers(inst.activities[item.activity_instance_id]):
             # four eyes: the owner has since performed work this activity may not go to the
             # performer of, so those it is offered to confirm it instead
+            return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
+        if _gone(org, owner):  # the owner left: those it is offered to confirm it
             return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
         item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
         return WorkItemReturned(item.id, user, owner, written), True
@@ -179,13 +193,15 @@ class WorkItemCommands(EngineBase):
         to, or, when it was delegated, it goes back to the one who delegated it. Four eyes
         first: one who has since performed an activity the item's may not go to the
         performer of is no longer offered it, and an owner who did gets it no more back (it
-        is offered to the others instead)."""
+        is offered to the others instead), nor does an owner the organisation no longer knows
+        (they left, before :meth:`reoffer_work` ran)."""
+        org = supervision_of(self.directory)
 
         def release(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
             back_to = item.owner
             inst = nav.instance(item.instance_id)
             ai = inst.activities[item.activity_instance_id]
-            if back_to is not None and back_to in excluded_performers(ai):
+            if back_to is not None and (back_to in excluded_performers(ai) or _gone(org, back_to)):
                 back_to = None
             released = WorkItemReleased(item.id, user)
             if back_to is not None:
@@ -305,6 +321,7 @@ class WorkItemCommands(EngineBase):
         :class:`~wfengine.errors.DataNotStorableError` naming the field, and nothing changes
         (:mod:`wfengine.runtime.values`).
         """
+        check_mapping(data, "data", "complete_work_item")
         if data:
             check_storable(data, f"work item {work_item_id!r}")
         self._work_item_command(
@@ -405,7 +422,8 @@ class WorkItemCommands(EngineBase):
             change_item = act
             confirm = act is None and access.confirm_delegation
             if confirm and user is not None and _delegate(item, user):
-                change_item = _return_to_owner(values, user)  # the owner confirms it
+                # the owner confirms it (one the organisation still knows)
+                change_item = _return_to_owner(values, user, supervision_of(self.directory))
             if change_item is None:  # complete: navigation records it and moves on
                 if user is not None and item.holder is None:
                     item.holder = user
