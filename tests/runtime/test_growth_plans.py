@@ -97,9 +97,32 @@ def test_opening_an_engine_reads_the_last_job_number_from_an_index(db_url: str) 
     assert "ix_jobs_seq" in plan, plan
 
 
+def test_claiming_outbox_entries_reads_the_pending_not_the_settled_ones(db_url: str) -> None:
+    with Engine(db_url=db_url, clock=VirtualClock()) as e:
+        e.deploy(_package().build())
+        e.outbox.subscribe(lambda _entry: None, ["work_item.offered"])
+        for _ in range(20):
+            e.start_process("desk")
+        e.outbox.deliver()  # delivered and skipped rows, kept for the retention period
+        e.start_process("desk")  # new entries to deliver
+        sent = _statements(e, e.outbox.deliver)
+        claims = [(s, p) for s, p in sent if "ORDER BY outbox.id" in s]
+        assert claims, sent
+        assert [r.status.value for r in e.outbox.entries(status=None)].count("pending") == 0
+    for statement, parameters in claims:
+        plan = query_plan(db_url, statement, parameters, analyze="outbox")
+        assert "ix_outbox_next_attempt_at" in plan, (statement, plan)
+        assert "'SCAN outbox" not in plan and "Seq Scan" not in plan, plan
+
+
 def _last_statement(engine: Engine, call: Callable[[], object]) -> tuple[str, Any]:
     """The last statement ``call`` sends (a page after an instance first reads that
     instance's time, by key), with its parameters."""
+    return _statements(engine, call)[-1]
+
+
+def _statements(engine: Engine, call: Callable[[], object]) -> list[tuple[str, Any]]:
+    """The statements ``call`` sends, with their parameters."""
     assert isinstance(engine.store, SqlStore)
     sent: list[tuple[str, Any]] = []
 
@@ -112,4 +135,4 @@ def _last_statement(engine: Engine, call: Callable[[], object]) -> tuple[str, An
     finally:
         sa.event.remove(engine.store.sa_engine, "before_cursor_execute", record)
     assert sent, "no statement"
-    return sent[-1]
+    return sent
