@@ -35,6 +35,11 @@ item and opens an incident whose retry offers the work afresh. An item whose off
 change, or that someone the directory knows holds, is left as it is (its id, holder and
 reminders kept).
 
+A withdrawn item that was started held its sequential ad-hoc set (one activity at a time);
+its new item is only offered, so what waited for the set's turn (an activity that runs by
+itself) starts in the same command, as after a release, when the instance is running (a
+suspended instance's waits for the set's next close).
+
 Each instance is one command (a unit of work, retried after a lost race): an interrupted run
 leaves every instance re-offered or not, and running it again finishes the others (it changes
 nothing that is already right).
@@ -102,6 +107,7 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     org = supervision_of(engine.directory)
     done: list[Reoffered] = []
     kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
+    turn = False  # a withdrawn item freed its sequential ad-hoc set: what waited runs now
     for item in store.open_work_items(instance_id):
         ai = inst.activities.get(item.activity_instance_id)
         if ai is None or ai.work_item != item.id:
@@ -151,6 +157,12 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
             OutboxKind.WORK_ITEM_OFFERED, fresh, nav.now, stamp=inst.call_stamp()
         )
         nav.step.outbox.append(told)
+        if held and inst.state is ProcessState.RUNNING and nav.pass_turn(ai):
+            # the withdrawn item (perhaps started) held its sequential ad-hoc set, the new
+            # one is only offered: what waited for the set's turn runs in this command, as
+            # after a release (a suspended instance runs nothing: it waits for the set's
+            # next close, as before)
+            turn = True
         done.append(
             Reoffered(
                 item.id,
@@ -161,7 +173,9 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
                 item.holder if held else None,
             )
         )
-    if done or kept:
+    if turn:
+        engine._commit(nav)  # runs the agenda the freed turn queued
+    elif done or kept:
         store.commit(nav.step)
     return done
 
