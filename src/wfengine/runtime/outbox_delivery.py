@@ -211,13 +211,15 @@ class Outbox:
 
     def entries(
         self,
-        status: OutboxStatus | None = None,
+        status: OutboxStatus | str | None = None,
         *,
         instance_id: str | None = None,
         limit: int | None = None,
     ) -> list[OutboxRecord]:
-        """The stored entries (of one status, of one instance), oldest first."""
-        return self._engine.store.outbox_entries(status, instance_id=instance_id, limit=limit)
+        """The stored entries (of one status, of one instance), oldest first. ``status`` is an
+        :class:`OutboxStatus` or its value (``"pending"``), as the other listings take states."""
+        wanted = None if status is None else _status(status)
+        return self._engine.store.outbox_entries(wanted, instance_id=instance_id, limit=limit)
 
     def retry(self, entry_ids: Collection[int] | None = None) -> int:
         """Make failed entries (these, or all) pending again, due now, with a fresh count of
@@ -228,6 +230,16 @@ class Outbox:
         """When the next pending entry may be claimed (None: nothing pending); ``leased``:
         when the next is due, even if a claimant holds it."""
         return self._engine.store.next_outbox_at(leased=leased)
+
+
+def _status(status: OutboxStatus | str) -> OutboxStatus:
+    """``status`` as an :class:`OutboxStatus`; a value that is none is refused by name (the
+    stores compare it as given: one raised an AttributeError, the other matched nothing)."""
+    try:
+        return OutboxStatus(status)
+    except ValueError:
+        known = ", ".join(s.value for s in OutboxStatus)
+        raise ValueError(f"no outbox status {status!r} (one of: {known})") from None
 
 
 def _name(handler: OutboxHandler | None) -> str:
