@@ -134,11 +134,19 @@ class Lifecycle(NavigatorBase):
             self._arm_scope(root)
 
     def close_instance(
-        self, inst: ProcessInstance, state: ProcessState, user: str | None = None
+        self,
+        inst: ProcessInstance,
+        state: ProcessState,
+        user: str | None = None,
+        *,
+        by: str | None = None,
     ) -> None:
         """Close ``inst``: resolve its incidents, cancel what is open, then notify a waiting
         parent. A termination or abort records the state it left and who asked (``user``;
-        None: the host or the engine)."""
+        None: the host or the engine), and ``by``, the caller whose closing took it along (a
+        synchronous subflow; None: it was closed itself). The synchronous subflows it waits
+        for close with it, recorded as asked by ``user`` too: their trail names who
+        terminated the work, not the engine."""
         self.touch(inst)
         inst.parked.clear()
         if inst.incidents:
@@ -155,7 +163,7 @@ class Lifecycle(NavigatorBase):
         if state is not ProcessState.COMPLETED:  # a completed instance has nothing open
             for ai in list(inst.activities.values()):
                 if ai.state.is_open:
-                    self._cancel_activity(ai, cancel_state, count=False)
+                    self._cancel_activity(ai, cancel_state, count=False, user=user)
         for scope in inst.scopes.values():
             if scope.timers:
                 self._disarm_scope(scope)
@@ -170,7 +178,7 @@ class Lifecycle(NavigatorBase):
         if state is ProcessState.COMPLETED:  # (from running: it goes without saying)
             closed = InstanceStateChanged(state.value)
         else:
-            closed = InstanceStateChanged(state.value, previous.value, user)
+            closed = InstanceStateChanged(state.value, previous.value, user, by)
         inst.changes.append(change(self.now, closed))
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         if inst.parent_waits and inst.parent_instance is not None:
@@ -198,17 +206,21 @@ class Lifecycle(NavigatorBase):
         scope.closed = False
         self._scope_done(scope)
 
-    def _cancel_activity(self, ai: ActivityInstance, state: ActivityState, *, count: bool) -> None:
-        """Close an open activity instance and everything running under it."""
+    def _cancel_activity(
+        self, ai: ActivityInstance, state: ActivityState, *, count: bool, user: str | None = None
+    ) -> None:
+        """Close an open activity instance and everything running under it; ``user``: who
+        asked (a termination or abort of its instance), recorded on the synchronous subflow
+        instances it closes, with its instance as the caller that took them along."""
         if ai.state.is_closed:
             return
         if ai.work_item is not None:
             self._cancel_work_item(ai)
         if ai.mi is not None:
             for child in ai.mi.children:
-                self._cancel_activity(child, state, count=False)
+                self._cancel_activity(child, state, count=False, user=user)
         if ai.child_scope is not None:
-            self._cancel_scope(ai.child_scope, state)
+            self._cancel_scope(ai.child_scope, state, user)
         if ai.child_instance is not None:
             child_inst = self.instance(ai.child_instance)
             if child_inst.state.is_open and child_inst.parent_waits:
@@ -218,25 +230,28 @@ class Lifecycle(NavigatorBase):
                     ProcessState.ABORTED
                     if state is ActivityState.ABORTED
                     else ProcessState.TERMINATED,
+                    user,
+                    by=ai.scope.instance.id,
                 )
         self._close_activity(ai, state)
         if count:
             self._release(ai.scope, ai.act.index)
 
-    def _cancel_scope(self, scope: Scope, state: ActivityState) -> None:
+    def _cancel_scope(self, scope: Scope, state: ActivityState, user: str | None = None) -> None:
         scope.closed = True
         note_scope_closed(scope)
-        self._empty_scope(scope, state)
+        self._empty_scope(scope, state, user)
 
-    def _empty_scope(self, scope: Scope, state: ActivityState) -> None:
+    def _empty_scope(self, scope: Scope, state: ActivityState, user: str | None = None) -> None:
         """Cancel everything live in ``scope`` (its open activities closed as ``state``, its
         tokens and ready work dropped, its event sub-processes disarmed); whether the scope
-        is closed is the caller's."""
+        is closed is the caller's. ``user``: who asked, as :meth:`_cancel_activity` takes
+        it."""
         if scope.timers:
             self._disarm_scope(scope)
         for ai in list(scope.instance.activities.values()):
             if ai.scope is scope and ai.state.is_open and ai.mi_parent is None:
-                self._cancel_activity(ai, state, count=False)  # its MI instances with it
+                self._cancel_activity(ai, state, count=False, user=user)  # its MI instances too
         scope.tokens.clear()
         scope.places.clear()
         scope.pending.clear()
