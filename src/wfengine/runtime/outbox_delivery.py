@@ -125,25 +125,36 @@ class Outbox:
         owner = owner or engine.worker_id
         self._prune_if_due(clock.now())
         done = 0
+        due = store.next_outbox_at()
+        if due is None or due > clock.now():
+            return done
+        # a backlog is claimed batch after batch; the earliest due time and the skipping of
+        # kinds nobody handles are asked for when the backlog is through (entries committed
+        # meanwhile, by handlers too, are delivered by the same call), not per batch: both
+        # read every due entry, so per batch a backlog of P entries cost P * P / batch
+        first = True
         while limit is None or done < limit:
             if should_stop is not None and should_stop():
                 break
             now = clock.now()
-            due = store.next_outbox_at()
-            if due is None or due > now:
-                break
             handled = self.handlers.handled_kinds()
-            skipped = 0 if handled is None else store.skip_outbox(now, handled)
+            skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
+            first = False
             done += skipped
             batch = policy.batch if limit is None else min(policy.batch, limit - done)
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
                 claimed = store.claim_outbox(owner, now, now + policy.lease, batch, handled)
-            if not skipped and not claimed:
-                break  # what looked due was taken by another claimant meanwhile
             for record in claimed:  # a stop waits for the batch: handlers are quick
                 self._deliver_one(record, owner)
                 done += 1
+            if not skipped and not claimed:
+                break  # what looked due was taken by another claimant meanwhile
+            if len(claimed) < batch:  # the backlog is through: anything committed meanwhile?
+                due = store.next_outbox_at()
+                if due is None or due > clock.now():
+                    break
+                first = True
         return done
 
     def _deliver_one(self, record: OutboxRecord, owner: str) -> None:

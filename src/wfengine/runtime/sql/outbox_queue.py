@@ -45,11 +45,11 @@ class OutboxQueue:
         o = t.outbox
         candidates = (
             sa.select(o.c.id)
-            .where(*_due(now))
-            # in id order, but not the primary key's: a database walking it for the order
-            # reads every delivered and skipped row kept for the retention period on the way;
-            # ``id + 0`` makes it read the due ones from the pending-only index and sort those
-            .order_by(o.c.id + sa.literal_column("0"))
+            .where(o.c.status == _PENDING, *_due(now))
+            # in id order from the pending entries' ids (ix_outbox_pending: status is
+            # pending exactly when next_attempt_at is set), not the primary key through every
+            # delivered and skipped entry kept for the retention period
+            .order_by(o.c.id)
             .limit(limit)
         )
         if kinds is not None:

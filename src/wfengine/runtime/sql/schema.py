@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from wfengine.runtime.clock import require_aware
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0017"
+SCHEMA_REVISION = "0018"
 
 
 def utc(value: datetime) -> datetime:
@@ -305,6 +305,13 @@ outbox = sa.Table(
     #: by this)
     sa.Column("settled_at", UtcDateTime),
     sa.Index("ix_outbox_next_attempt_at", "next_attempt_at", **_only_set("next_attempt_at")),
+    #: the pending entries in id order, the order a claim takes them in (migration 0018)
+    sa.Index(
+        "ix_outbox_pending",
+        "id",
+        sqlite_where=sa.text("status = 'pending'"),
+        postgresql_where=sa.text("status = 'pending'"),
+    ),
     sa.Index("ix_outbox_settled_at", "settled_at", **_only_set("settled_at")),
 )
 
