@@ -65,15 +65,17 @@ class Lifecycle(NavigatorBase):
                 "instances (RuntimeLimits.max_new_instances)"
             )
         iid = self.ctx.ids.new("pi")
+        # what a refusal here names: the instance is not stored then, so its id would name
+        # one that never exists (engine.instance(id) says not found)
+        where = f"a new instance of process {compiled.process_id!r}"
         values: dict[str, Any] = {}
         for fid, init in compiled.data_fields:
             if init is None:
                 values[fid] = None
             else:
-                values[fid] = init.evaluate(values, self._clock, f"instance {iid!r}")
+                values[fid] = init.evaluate(values, self._clock, where)
         for fp in compiled.formal_parameters:
             values.setdefault(fp.id, None)
-        where = f"instance {iid!r} of process {compiled.process_id!r}"
         sensitive = sensitive - compiled.sensitive_fields if sensitive else sensitive
         if data:
             try:
