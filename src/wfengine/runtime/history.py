@@ -208,8 +208,10 @@ class InstanceStateChanged:
     the new state, stored as the bare text (as every event before previous states were kept).
 
     ``by``: the instance whose suspension or resumption took this one along (a synchronous
-    subflow suspended or resumed with its caller: the instance the request named); None for
-    a change asked of this instance itself. Resuming a caller resumes only the subflows its
+    subflow suspended or resumed with its caller: the instance the request named), or whose
+    closing closed it (a synchronous subflow terminated or aborted with its caller, or
+    withdrawn with its activity: the calling instance); None for a change asked of this
+    instance itself. Resuming a caller resumes only the subflows its
     suspension took along, not one an operator had suspended on its own."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_STATE

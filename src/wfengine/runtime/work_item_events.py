@@ -96,8 +96,9 @@ class WorkItemReturned:
     """``user`` (the delegate, or an administrator acting for them) finished the work and it
     went back to ``to``, the owner who delegated it, to confirm (the activity says
     ``wfengine:delegation-confirm``); ``to`` is None when the owner may no longer have it
-    (four eyes: they have since performed an activity it may not go to the performer of), and
-    it is offered to the others it is offered to, to confirm. ``data`` is what the completion
+    (four eyes: they have since performed an activity it may not go to the performer of; or
+    the organisation no longer knows them), and it is offered to the others it is offered to,
+    to confirm. ``data`` is what the completion
     wrote, in the instance's data already (a sensitive field's as ``"***"``, as a
     completion's; None when it wrote nothing)."""
 
