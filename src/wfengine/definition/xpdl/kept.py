@@ -25,7 +25,9 @@ from wfengine.definition.namespaces import DEPRECATED_NS, WFENGINE_NS, XPDL_NAME
 #: the mark: ``wfe:Verbatim="true"``
 VERBATIM = f"{{{WFENGINE_NS}}}Verbatim"
 
-_DATA_TYPES = (
+#: the elements that give a data type (a field's, a parameter's, a declaration's): the one
+#: list the reader, the writer's order and the mark read
+DATA_TYPE_ELEMENTS = (
     "BasicType",
     "DeclaredType",
     "SchemaType",
@@ -79,7 +81,7 @@ READ_AS_MODEL: dict[str, frozenset[str]] = {
             "Responsibles",
         ),
         "ExternalPackage": ("ExtendedAttributes",),
-        "TypeDeclaration": (*_DATA_TYPES, "Description", "ExtendedAttributes"),
+        "TypeDeclaration": (*DATA_TYPE_ELEMENTS, "Description", "ExtendedAttributes"),
         "Participant": (
             "ParticipantType",
             "ExternalReference",

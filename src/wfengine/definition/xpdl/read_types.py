@@ -29,6 +29,7 @@ from wfengine.definition.model import (
     UnionType,
     XmlNode,
 )
+from wfengine.definition.xpdl.kept import DATA_TYPE_ELEMENTS
 from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
@@ -40,18 +41,6 @@ from wfengine.definition.xpdl.read_nodes import (
     mixed_content,
     to_xml_node,
     value_declarations,
-)
-
-DATA_TYPE_ELEMENTS = (
-    "BasicType",
-    "DeclaredType",
-    "SchemaType",
-    "ExternalReference",
-    "RecordType",
-    "UnionType",
-    "EnumerationType",
-    "ArrayType",
-    "ListType",
 )
 
 _BASIC_KINDS = {k.value: k for k in BasicTypeKind}

@@ -17,25 +17,13 @@ from __future__ import annotations
 from lxml import etree
 
 from wfengine.definition.model import DEPRECATED_NS, XPDL22_NS, XPDL_NAMESPACES
-from wfengine.definition.xpdl.kept import UNMARKABLE_ITEMS, VERBATIM
+from wfengine.definition.xpdl.kept import DATA_TYPE_ELEMENTS, UNMARKABLE_ITEMS, VERBATIM
 from wfengine.definition.xpdl.write_xml import Element, q
 
 #: where elements of a non-XPDL (vendor) namespace go: the schema's ``##other`` wildcard.
 OTHER = "##other"
 #: the marker element the 2.2 schema requires before the wildcard of some elements.
 EXTENSIONS = "Extensions"
-
-_DATA_TYPES = (
-    "BasicType",
-    "DeclaredType",
-    "SchemaType",
-    "ExternalReference",
-    "RecordType",
-    "UnionType",
-    "EnumerationType",
-    "ArrayType",
-    "ListType",
-)
 
 
 def _wrapper(child: str) -> tuple[str, ...]:
@@ -81,7 +69,7 @@ CHILD_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "RedefinableHeader": ("Author", "Version", "Codepage", "Countrykey", "Responsibles", OTHER),
     "ExternalPackage": ("ExtendedAttributes", OTHER),
-    "TypeDeclaration": (*_DATA_TYPES, "Description", "ExtendedAttributes", OTHER),
+    "TypeDeclaration": (*DATA_TYPE_ELEMENTS, "Description", "ExtendedAttributes", OTHER),
     "Participant": (
         "ParticipantType",
         "Description",
