@@ -27,6 +27,7 @@ from wfengine.errors import (
     IllegalStateError,
     NotFoundError,
 )
+from wfengine.runtime import call_stops
 from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.context import SplitChooser
@@ -242,9 +243,10 @@ class EngineBase:
         finally:
             self._in_command = False
             self._command_lock.release()
-            stop = take_stop()
-            if stop is not None:  # a call's SystemExit or Ctrl-C, its incident committed
-                raise stop  # (the memory store cannot undo a command): see call_stops
+            # a call's SystemExit or Ctrl-C, its incident committed (the memory store cannot
+            # undo a command): see call_stops; the module's name first, the cheap look
+            if call_stops.pending is not None and (stop := take_stop()) is not None:
+                raise stop
         if self._stretched and not self._carrying_on:
             self._carry_on()
         if self._timers_waiting:
@@ -296,7 +298,11 @@ class EngineBase:
         nav.drain(defer=self.defer_automatic if defer is None else defer)
         for inst in list(nav.step.instances.values()):
             nav.find_deadlocks(inst)
-        if stopping() and not getattr(self.store, "changes_in_place", False):
+        if (
+            call_stops.pending is not None
+            and stopping()
+            and not getattr(self.store, "changes_in_place", False)
+        ):
             stop = take_stop()  # a call's SystemExit or Ctrl-C: the store undoes the
             assert stop is not None  # command whole, as it did before (see call_stops)
             raise stop
