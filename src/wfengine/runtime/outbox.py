@@ -342,6 +342,16 @@ class OutboxPolicy:
         return min(self.first_retry * (1 << min(max(attempts - 1, 0), 40)), self.max_retry)
 
 
+def _outbox_kind(kind: str) -> str:
+    """``kind`` as an :class:`OutboxKind` value, refused with the kinds there are when it is
+    none of them (a misspelt kind would otherwise subscribe a handler that is never called)."""
+    try:
+        return OutboxKind(kind).value
+    except ValueError:
+        known = ", ".join(k.value for k in OutboxKind)
+        raise ValueError(f"{kind!r} is not an outbox kind; the kinds are: {known}") from None
+
+
 @dataclass(eq=False)
 class OutboxHandlers:
     """The handlers a host subscribed, by kind, and the delivery policy.
@@ -359,12 +369,18 @@ class OutboxHandlers:
     def subscribe(
         self, handler: OutboxHandler, kinds: Iterable[str] | None = None
     ) -> OutboxHandler:
-        """Call ``handler`` with every entry of ``kinds`` (:class:`OutboxKind` values; None:
-        every kind). Returns ``handler``, so this works as a decorator too."""
+        """Call ``handler`` with every entry of ``kinds`` (:class:`OutboxKind` values, or one
+        kind as a string: ``"work_item.offered"``; None: every kind). Returns ``handler``, so
+        this works as a decorator too.
+
+        Why one string is taken as one kind: a string is itself an iterable of strings, so
+        ``subscribe(h, "work_item.offered")`` would otherwise be read letter by letter."""
         if kinds is None:
             self._for_all.append(handler)
             return handler
-        chosen = [OutboxKind(k).value for k in kinds]  # an unknown kind is a mistake: refused
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        chosen = [_outbox_kind(k) for k in kinds]  # an unknown kind is a mistake: refused
         if not chosen:
             raise ValueError("kinds is empty: pass None to subscribe to every kind")
         for kind in dict.fromkeys(chosen):
