@@ -90,8 +90,11 @@ class Work(NavigatorBase):
         sent_back = _sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
             previous = sent_back["holder"]
+            org = supervision_of(self.ctx.directory)
+            # never to someone who may no longer have it, nor who has left the organisation
+            # since (nobody could reach it then): offered as usual instead
             if previous is not None and previous not in excluded_performers(ai):
-                holder = previous
+                holder = previous if org is None or org.knows(previous) else None
         if holder is not None:  # allocated at once, told to them alone: by the engine
             item.state, item.holder = WorkItemState.ALLOCATED, holder
             given = WorkItemAllocated(item.id, None, holder)
