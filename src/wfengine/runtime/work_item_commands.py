@@ -9,7 +9,8 @@ suspended: :class:`~wfengine.errors.IllegalStateError`), then who may act
 audit trail and changes nothing else.
 
 ``user`` names who acts. ``complete_work_item`` may be called without one: the host's own code
-(and ``wfengine run``) then acts as an administrator does.
+(and ``wfengine run``) then acts as an administrator does. Every other command needs a user,
+and ``delegate`` and ``reassign`` someone to give the item to (:func:`check_user`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
-from wfengine.runtime.host_arguments import check_mapping
+from wfengine.runtime.host_arguments import check_mapping, described
 from wfengine.runtime.instance import WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
@@ -99,6 +100,20 @@ def _joins_between(activities: tuple[CActivity, ...], start: CActivity, goal: CA
     return False
 
 
+def check_user(value: object, name: str, command: str) -> str:
+    """``value`` when it names a user: a non-empty string. Why: inside the work-item rules
+    ``None`` is the host acting as an administrator, so ``claim_work_item(id, None)`` or a
+    delegation ``to=None`` was accepted and left the item allocated to nobody (on no
+    worklist, which nobody could release), and a list as ``to`` failed as a bare "unhashable
+    type". ``None`` or ``""`` is a ``ValueError`` (no user given), another type a
+    ``TypeError``; both name the command and the argument."""
+    if isinstance(value, str) and value:
+        return value
+    if value is None or value == "":
+        raise ValueError(f"{command}: {name} must name a user (a user id), not {value!r}")
+    raise TypeError(f"{command}: {name} must be a user id (a string), not {described(value)}")
+
+
 def _delegate(item: WorkItem, user: str | None) -> bool:
     """Whether ``user`` completing ``item`` is a delegate finishing its owner's work."""
     return user is not None and item.owner is not None and user != item.owner
@@ -162,6 +177,7 @@ class WorkItemCommands(EngineBase):
             item.state, item.holder = _ALLOCATED, user
             return WorkItemAllocated(item.id, user), True
 
+        check_user(user, "user", "claim_work_item")
         self._work_item_command(work_item_id, user, "claim", _ALLOCATED, claim)
 
     def start_work_item(self, work_item_id: str, user: str) -> None:
@@ -186,6 +202,7 @@ class WorkItemCommands(EngineBase):
                 inst.changes.append(started)
             return None, taken
 
+        check_user(user, "user", "start_work_item")
         self._work_item_command(work_item_id, user, "start", _STARTED, start)
 
     def release_work_item(self, work_item_id: str, user: str) -> None:
@@ -216,6 +233,7 @@ class WorkItemCommands(EngineBase):
             # leaves out who may no longer have it, and an incident when that is everyone
             return _on_offer_again(item, nav, released)
 
+        check_user(user, "user", "release_work_item")
         self._work_item_command(work_item_id, user, "release", _OFFERED, release)
 
     def delegate_work_item(self, work_item_id: str, user: str, to: str) -> None:
@@ -229,6 +247,8 @@ class WorkItemCommands(EngineBase):
             item.state, item.holder, item.started_at = _ALLOCATED, to, None
             return WorkItemDelegated(item.id, user, to), True
 
+        check_user(user, "user", "delegate_work_item")
+        check_user(to, "to", "delegate_work_item")
         self._work_item_command(work_item_id, user, "delegate", _ALLOCATED, delegate, to=to)
 
     def reassign_work_item(self, work_item_id: str, user: str, to: str) -> None:
@@ -240,6 +260,8 @@ class WorkItemCommands(EngineBase):
             item.state, item.holder, item.owner, item.started_at = _ALLOCATED, to, None, None
             return WorkItemReassigned(item.id, user, to, previous), True
 
+        check_user(user, "user", "reassign_work_item")
+        check_user(to, "to", "reassign_work_item")
         self._work_item_command(work_item_id, user, "reassign", _ALLOCATED, reassign, to=to)
 
     def send_back_work_item(
@@ -251,6 +273,7 @@ class WorkItemCommands(EngineBase):
         completed it last (offered as usual when nobody did). The item's activity must be
         the only work going on in its scope (no parallel branch, no waiting join).
         """
+        check_user(user, "user", "send_back_work_item")
         if not reason.strip():
             raise ValueError("sending work back needs a reason")
 
@@ -322,6 +345,8 @@ class WorkItemCommands(EngineBase):
         (:mod:`wfengine.runtime.values`).
         """
         check_mapping(data, "data", "complete_work_item")
+        if user is not None:  # (None: the host's own code acting, as an administrator does)
+            check_user(user, "user", "complete_work_item")
         if data:
             check_storable(data, f"work item {work_item_id!r}")
         self._work_item_command(
