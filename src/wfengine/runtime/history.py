@@ -397,15 +397,18 @@ class WorkItemCompleted:
     data: dict[str, Any] | None = None
 
     def detail(self) -> Any:
+        # always an object naming the item, so the trail's work_item_id says which item
+        # (rows written before kept a completion with no user and no data as the bare id,
+        # which :meth:`of` and :func:`wfengine.runtime.store.header_ids` still read)
         if self.data is not None:
             return {"work_item": self.work_item_id, "user": self.user, "data": self.data}
         if self.user is None:
-            return self.work_item_id
+            return {"work_item": self.work_item_id}
         return {"work_item": self.work_item_id, "user": self.user}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        if isinstance(detail, str):
+        if isinstance(detail, str):  # a row written before the detail always named its item
             return cls(detail)
         return cls(detail["work_item"], detail.get("user"), detail.get("data"))
 

@@ -44,12 +44,20 @@ from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.states import ProcessState, WorkItemState
 
+#: the kinds whose detail was once the bare work-item id (an offer; a completion that named
+#: no user and wrote nothing): such a stored row still names its item
+BARE_ITEM_KINDS = frozenset({"work_item.offered", "work_item.completed"})
 
-def header_ids(detail: Any) -> tuple[str | None, str | None]:
+
+def header_ids(detail: Any, kind: str | None = None) -> tuple[str | None, str | None]:
     """The user and the work item an audit event's detail names (each None when it names
     none): what the audit trail's ``user_id`` and ``work_item_id`` columns hold, and what
-    ``audit verify`` holds them to."""
+    ``audit verify`` holds them to. With ``kind``, a detail of one of
+    :data:`BARE_ITEM_KINDS` that is a bare id (rows written before those details were
+    objects) names that item, so an old trail still says which item an event is about."""
     if type(detail) is not dict:
+        if type(detail) is str and kind in BARE_ITEM_KINDS:
+            return None, detail
         return None, None
     user, item = detail.get("user"), detail.get("work_item")
     return (user if type(user) is str else None, item if type(item) is str else None)
@@ -74,12 +82,12 @@ class AuditEvent(NamedTuple):
     @property
     def user(self) -> str | None:
         """Who acted, when a person did (the ``user`` of a work-item event or a refusal)."""
-        return header_ids(self.detail)[0]
+        return header_ids(self.detail, self.kind)[0]
 
     @property
     def work_item_id(self) -> str | None:
         """The work item the event is about, if any."""
-        return header_ids(self.detail)[1]
+        return header_ids(self.detail, self.kind)[1]
 
     @property
     def payload(self) -> Payload | None:

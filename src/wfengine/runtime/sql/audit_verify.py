@@ -106,6 +106,8 @@ def _edited_column(row: sa.Row[tuple[object, ...]], process_id: str | None) -> s
     (no hash) kept no user or work item: only their process is checked."""
     told: list[tuple[str, object, object]] = [("process_id", row.process_id, process_id)]
     if row.hash is not None:
+        # without the kind: a bare-id detail (an old offer or completion) was written with no
+        # work_item_id column, which is what its row must still hold
         user, work_item = header_ids(row.detail)
         told.append(("user_id", row.user_id, user))
         told.append(("work_item_id", row.work_item_id, work_item))
