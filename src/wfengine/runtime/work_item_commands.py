@@ -220,7 +220,7 @@ class WorkItemCommands(EngineBase):
             ai = inst.activities[item.activity_instance_id]
             if back_to is not None and (back_to in excluded_performers(ai) or _gone(org, back_to)):
                 back_to = None
-            released = WorkItemReleased(item.id, user)
+            released = WorkItemReleased(item.id, user, back_to)
             if back_to is not None:
                 item.state, item.holder, item.owner, item.started_at = (
                     _ALLOCATED,

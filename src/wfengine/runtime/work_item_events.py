@@ -84,11 +84,27 @@ class WorkItemStarted(_ByUser):
 
 
 @dataclass(frozen=True, slots=True)
-class WorkItemReleased(_ByUser):
+class WorkItemReleased:
     """``user`` gave the work item back: it is offered again to everyone it was offered to
-    (or goes back to whoever delegated it)."""
+    (``to`` None), or, released by a delegate, it went back to ``to``, the owner who
+    delegated it, who holds it again. Why ``to``: without it the trail could not tell a
+    release back on offer from one that gave the work to someone. It is left out of the
+    detail when None, so a trail written before it reads (and verifies) as it did."""
 
     KIND: ClassVar[str] = "work_item.released"
+    work_item_id: str
+    user: str
+    to: str | None = None
+
+    def detail(self) -> Any:
+        found: dict[str, Any] = {"work_item": self.work_item_id, "user": self.user}
+        if self.to is not None:
+            found["to"] = self.to
+        return found
+
+    @classmethod
+    def of(cls, detail: Any) -> Self:
+        return cls(detail["work_item"], detail["user"], detail.get("to"))
 
 
 @dataclass(frozen=True, slots=True)
