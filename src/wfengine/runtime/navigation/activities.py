@@ -224,12 +224,21 @@ class Activities(NavigatorBase):
         self._leave(ai)
 
     def _loop_condition(self, ai: ActivityInstance) -> bool:
+        """Whether a Standard loop runs its body (again). Its counter field, if it names one,
+        reads as the count of iterations before the one the test decides (0 for the first),
+        the value :meth:`_run_body` gives it when that iteration runs: the field itself
+        still holds the previous iteration's count (or, before the first, what it held), so
+        a test-before loop would run once too often and the first test would read a stale
+        value (from an earlier pass of an outer cycle, say). It is read as a layer over the
+        data, not written, so a loop that ends leaves the last iteration's count there."""
         loop = ai.act.loop
         assert loop is not None
         if loop.maximum is not None and ai.iterations >= loop.maximum:
             return False
         if loop.condition is None:
             return False
+        if loop.counter:
+            return bool(self._evaluate(ai, loop.condition, {loop.counter: ai.iterations}))
         return bool(self._evaluate(ai, loop.condition))
 
     def _choose(self, ai: ActivityInstance) -> list[CTransition]:
