@@ -24,13 +24,31 @@ _REPEAT = re.compile(r"^R(\d*)/")
 LAST_MOMENT = datetime(9999, 12, 31, tzinfo=UTC)
 
 
+#: the first time the engine keeps: earlier than it no datetime holds a time in UTC
+FIRST_MOMENT = datetime.min.replace(tzinfo=UTC)
+
+
 def held(moment: datetime) -> bool:
     """Whether ``moment`` (aware) is a time the engine keeps: before :data:`LAST_MOMENT`
-    (``9999-12-31T23:00:00-05:00`` is not: in UTC it is in the year 10000)."""
+    (``9999-12-31T23:00:00-05:00`` is not: in UTC it is in the year 10000), and not before
+    :data:`FIRST_MOMENT` (``0001-01-01T00:30:00+01:00`` is not: in UTC it is in the year 0)."""
+    return unheld(moment) is None
+
+
+def unheld(moment: datetime) -> str | None:
+    """Why the engine cannot keep ``moment`` (aware), the end of a sentence naming it; None
+    when it can (:func:`held`). Why the two ends are told apart: a time in the year 1 said to
+    be "at or after 9999-12-31" sends its writer looking in the wrong place."""
     try:
-        return moment.astimezone(UTC) < LAST_MOMENT
+        if moment.astimezone(UTC) < LAST_MOMENT:
+            return None
     except OverflowError:
-        return False
+        if moment.year == 1:  # (only the first and the last year overflow)
+            return (
+                f"before {FIRST_MOMENT.isoformat()}, where the engine's time begins (in UTC "
+                "it falls before the year 1, which no datetime holds)"
+            )
+    return f"at or after {LAST_MOMENT.isoformat()}, where the engine's time ends"
 
 
 def trigger_detail(event: Event, name: str) -> XmlNode | None:
@@ -86,7 +104,12 @@ def timer_of(event: Event) -> Timer | None:
             if not text.replace(".", "", 1).isdigit():
                 return Timer(text=text, is_date=True)
         else:
-            return Timer(moment=moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+            moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            if moment.year == 1 and not held(moment):
+                # before the engine's time begins: left to reading.read_moment, which
+                # refuses it by name (validation and deploy alike)
+                return Timer(text=text, is_date=True)
+            return Timer(moment=moment)
         cycle = date
     if cycle is None or not element_text(cycle):
         return None
@@ -96,6 +119,11 @@ def timer_of(event: Event) -> Timer | None:
     if found is not None and found.group(1) and int(found.group(1)) == 0:
         # R0: zero recurrences, a timer that never fires; the text keeps its R0/, which
         # reading.read_duration refuses by name (validation and deploy alike)
+        return Timer(text=text)
+    if found is not None and "/" in text[found.end() :]:
+        # R/PT1H/2030-01-01T10:00:00Z: a repeating interval with a start or an end, which
+        # the engine does not read; kept whole, so read_duration refuses it by name rather
+        # than as an expression dividing a duration by a date
         return Timer(text=text)
     if found is not None:
         repeat = int(found.group(1)) if found.group(1) else 0

@@ -39,6 +39,7 @@ from wfengine.definition.durations import (
     parse_duration,
     too_long_to_wait,
 )
+from wfengine.definition.event_texts import unheld
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import (
     ArrayType,
@@ -145,6 +146,13 @@ _NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
+#: an ISO 8601 interval with a start or an end (``PT1H/2030-01-01T10:00:00Z``,
+#: ``2030-01-01T10:00:00Z/PT1H``, ``2030-01-01/2030-01-05``), repeating (``R3/...``) or not:
+#: each side a duration (``P...``) or a date
+_ISO_INTERVAL = re.compile(
+    r"(?:R\d*/)?(?P<first>P[^/\s]*|\d{4}-[^/\s]*)/(?P<second>P[^/\s]*|\d{4}-[^/\s]*)",
+    re.IGNORECASE,
+)
 
 
 def _refused(text: str, why: str) -> Reading:
@@ -204,6 +212,8 @@ def read_duration(
             f"it repeats zero times (R0), so it would never fire: write R1/{rest} to fire "
             f"once, or R/{rest} to repeat without end"
         )
+    elif (interval := _ISO_INTERVAL.fullmatch(text)) is not None:
+        why = _interval_refused(interval)
     elif _DATE_SHAPED.fullmatch(text) is not None:
         why = (
             "it is written as a date, where a length of time belongs (PT2H, 3 days, a number "
@@ -212,6 +222,23 @@ def read_duration(
     if why is not None:
         return _refused(text, why)
     return read_expression(text, language, aliases)
+
+
+def _interval_refused(interval: re.Match[str]) -> str:
+    """Why an ISO 8601 interval with a start or an end is no timer cycle wfengine reads (and
+    what to write instead: a cycle counts from when its timer is set)."""
+    first, second = interval.group("first"), interval.group("second")
+    every = next((p for p in (first, second) if p[:1] in "Pp"), None)
+    advice = (
+        f"write R/{every} (or R3/{every}) to repeat from when the timer is set"
+        if every is not None
+        else "write a duration (PT1H), or R/PT1H to repeat it"
+    )
+    return (
+        "it is an ISO 8601 interval with a start or an end, which wfengine does not read as "
+        f"a timer cycle (a cycle is R/<duration> or Rn/<duration>): {advice}; to wait until "
+        "a moment, use a timer date (TimeDate)"
+    )
 
 
 def read_moment(text: str, language: Language, aliases: Mapping[str, str] | None = None) -> Reading:
@@ -224,10 +251,23 @@ def read_moment(text: str, language: Language, aliases: Mapping[str, str] | None
     number. (That an expression gives a moment is known only when it runs: the engine's
     timer refuses any other value, an incident.)"""
     text = text.strip()
-    why = _no_iso_date(text)
+    why = _no_iso_date(text) or _moment_not_held(text)
     if why is not None:
         return _refused(text, why)
     return read_expression(text, language, aliases)
+
+
+def _moment_not_held(text: str) -> str | None:
+    """Why an ISO 8601 date-time the engine cannot keep (``0001-01-01T00:30:00+01:00`` is in
+    the year 0 in UTC) is refused; None for any other text. (A literal after the end of the
+    engine's time is the timer-date check's; one before its start comes here from
+    :func:`~wfengine.definition.event_texts.timer_of`.)"""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    why = unheld(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
+    return None if why is None else f"it is {why}: no store can hold it"
 
 
 # --------------------------------------------------------------------------- initial values

@@ -6,7 +6,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from wfengine.definition.event_texts import LAST_MOMENT, held
+from wfengine.definition.event_texts import held, unheld
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -207,11 +207,9 @@ def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | st
     timer is due at an aware time, which every store keeps and compares."""
     if isinstance(value, datetime):
         moment: datetime = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
-        if not held(moment):
-            return (
-                f"deadline gave {moment.isoformat()}, at or after {LAST_MOMENT.isoformat()}, "
-                "where the engine's time ends"
-            )
+        why = unheld(moment)
+        if why is not None:
+            return f"deadline gave {moment.isoformat()}, {why}"
         return moment
     if isinstance(value, timedelta):
         after = value
