@@ -12,7 +12,7 @@ marks an event-based gateway's rivals).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wfengine.definition.checks.flow import ARMED_TRIGGERS
@@ -65,8 +65,10 @@ def event_wait(exprs: ExpressionReader, where: str, event: Event) -> tuple[Wait,
 def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpression:
     """A ``TimeDate`` expression, which must give a moment: any other value (a number, as
     ``2030-1-5`` would be; a duration) is an evaluation error, so an incident on the timer,
-    not a wait of so many seconds. A text written as a date that is no ISO 8601 date refuses
-    the deploy (:func:`~wfengine.definition.reading.read_moment`)."""
+    not a wait of so many seconds. A date (a ``DATE`` data field) is a moment too: its
+    midnight UTC, as the literal ``2030-01-05`` is (the timer puts it so). A text written as
+    a date that is no ISO 8601 date refuses the deploy
+    (:func:`~wfengine.definition.reading.read_moment`)."""
     reading = read_moment(text, exprs.language, exprs.aliases)
     read = compiled(reading, where)
     parsed = reading.expression
@@ -75,11 +77,11 @@ def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpressio
 
     def moment(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
         value = parsed.evaluate(variables, now=now)
-        if isinstance(value, datetime):
+        if isinstance(value, date):  # (a datetime is a date too)
             return value
         raise ExpressionEvaluationError(
-            f"it gave {value!r}, not a date-time (a TimeDate is a moment; a wait of a length "
-            "of time is a TimeCycle)",
+            f"it gave {value!r}, not a date-time (a TimeDate is a moment, or a date: its "
+            "midnight UTC; a wait of a length of time is a TimeCycle)",
             source=text,
         )
 

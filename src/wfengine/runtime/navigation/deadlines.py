@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from wfengine.definition.event_texts import held, unheld
@@ -43,12 +43,14 @@ class Deadlines(NavigatorBase):
     """Deadlines."""
 
     def _wait_due(
-        self, inst: ProcessInstance, wait: Wait | None, after: datetime
+        self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str = "the timer"
     ) -> datetime | str:
         """When a wait that starts at ``after`` ends: a moment, a duration, or an expression
-        over ``inst``'s data giving either (or seconds); a string says why a value is no
-        time. Raises :class:`_Failure` when the expression cannot be evaluated. (Deadlines,
-        timer events, boundary timers and event sub-processes' timers all read it so.)"""
+        over ``inst``'s data giving either (or seconds, or a date: its midnight UTC); a
+        string says why a value is no time (``what`` names the wait in it, and an
+        expression's place in the definition leads it, as an evaluation error's does).
+        Raises :class:`_Failure` when the expression cannot be evaluated. (Deadlines, timer
+        events, boundary timers and event sub-processes' timers all read it so.)"""
         if isinstance(wait, datetime):
             return wait
         if wait is None:
@@ -65,7 +67,8 @@ class Deadlines(NavigatorBase):
             value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
             raise _Failure(str(exc)) from exc
-        return deadline_due(value, after, self.ctx.limits.max_deadline)
+        due = deadline_due(value, after, self.ctx.limits.max_deadline, what)
+        return f"instance {inst.id!r}, {wait.where}: {due}" if isinstance(due, str) else due
 
     def _new_timer(self, inst: ProcessInstance, owner: str, index: int, due: datetime) -> Timer:
         """A timer of ``inst`` (``owner``: the activity instance it belongs to; ``index``:
@@ -95,7 +98,7 @@ class Deadlines(NavigatorBase):
         dues: list[tuple[CDeadline, datetime]] = []
         for dl in ai.act.deadlines:
             try:
-                due = self._wait_due(inst, dl.duration, self.now)
+                due = self._wait_due(inst, dl.duration, self.now, "deadline")
             except _Failure as exc:
                 due = exc.message
             if isinstance(due, str):
@@ -114,12 +117,12 @@ class Deadlines(NavigatorBase):
         """An intermediate timer event was reached: set its timer (fired: it goes on)."""
         inst = ai.scope.instance
         try:
-            due = self._wait_due(inst, ai.act.wait, self.now)
+            due = self._wait_due(inst, ai.act.wait, self.now, "timer event")
         except _Failure as exc:
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
-        if isinstance(due, str):
-            self._incident(inst, ai, ai.act.id, "run", f"timer event: {due}")
+        if isinstance(due, str):  # (it names the timer event)
+            self._incident(inst, ai, ai.act.id, "run", due)
             return
         ai.timers.append(self._new_timer(inst, ai.id, EVENT_TIMER, due).id)
 
@@ -199,34 +202,40 @@ def next_cycle(
     return (ahead if held(ahead) else None), missed
 
 
-def deadline_due(value: Any, now: datetime, longest: timedelta) -> datetime | str:
-    """When a deadline whose expression gave ``value`` is due, or why it cannot be one.
+def deadline_due(
+    value: Any, now: datetime, longest: timedelta, what: str = "deadline"
+) -> datetime | str:
+    """When a deadline (``what``: or another timer) whose expression gave ``value`` is due,
+    or why it cannot be one.
 
     A datetime that names no zone (what ``datetime(2030, 1, 1, 12)`` or an application's
     naive value gives) is read as UTC, as a ``TimeDate`` literal naming no zone is: every
-    timer is due at an aware time, which every store keeps and compares."""
+    timer is due at an aware time, which every store keeps and compares. A date (a ``DATE``
+    data field) is its midnight UTC, as a literal ``TimeDate`` of ``2030-01-05`` is."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(), UTC)
     if isinstance(value, datetime):
         moment: datetime = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
         why = unheld(moment)
         if why is not None:
-            return f"deadline gave {moment.isoformat()}, {why}"
+            return f"{what} gave {moment.isoformat()}, {why}"
         return moment
     if isinstance(value, timedelta):
         after = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value):
-            return f"deadline gave {value!r}; expected a finite number of seconds"
+            return f"{what} gave {value!r}; expected a finite number of seconds"
         if not 0 <= value <= longest.total_seconds():
-            return f"deadline gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
+            return f"{what} gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
         after = timedelta(seconds=value)
     else:
-        return f"deadline gave {value!r}; expected seconds, a timedelta or a datetime"
+        return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date"
     if not timedelta(0) <= after <= longest:
-        return f"deadline gave {after}; expected a duration from 0 to {longest}"
+        return f"{what} gave {after}; expected a duration from 0 to {longest}"
     try:
         return now + after
     except OverflowError:
-        return f"deadline gave {after}, which ends after the last date the engine can hold"
+        return f"{what} gave {after}, which ends after the last date the engine can hold"
 
 
 def _length(wait: timedelta) -> str:
