@@ -72,6 +72,10 @@ def _sibling(name: str) -> ModuleType:
 
 
 schema = _sibling("schema")
+phones = _sibling("phones")
+#: one key for every way of writing one phone number; an acceptance number's label
+phone_key, acceptance_label = phones.phone_key, phones.acceptance_label
+COUNTRY_CODE = phones.COUNTRY_CODE
 metadata = sa.MetaData()
 #: the version of the CRM's tables (``schema.crm_schema`` says what each version added)
 schema_version = schema.version_table(metadata, "crm_schema_version")
@@ -280,49 +284,6 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     values["intake_agent"] = None if web else check_agent(engine, "intake_agent", agent)
     case: str = engine.start_process("complaint", values, user=values["intake_agent"])
     return case
-
-
-#: the country calling code of the call centre's customers (mainland China)
-COUNTRY_CODE = "86"
-#: a complete national number: a mobile (11 digits, 1...), or a landline's area code (10,
-#: 2x or 3 digits from 3xx to 9xx) and its local number (7 or 8 digits)
-_NATIONAL = re.compile(r"1\d{10}|(?:10|2\d|[3-9]\d\d)\d{7,8}")
-
-
-def phone_key(phone: str) -> str:
-    """The phone number as the CRM keys it, one key for every way of writing one number.
-
-    A number of :data:`COUNTRY_CODE` becomes its national number, without the international
-    prefix (``+`` or ``00``), the country code (also written bare, ``86 138...``) or the
-    trunk prefix ``0`` of a landline (``010 5550 0101`` is ``1055500101``, as
-    ``+86 10 5550 0101`` is). Another country's number keeps its country code after a ``+``
-    (``+1 555 0101`` is ``+15550101``), so it never meets a national one. Digits that make no
-    complete number (an extension, a typo) are kept as they are.
-    """
-    digits = "".join(c for c in phone if c.isdigit())
-    if phone.strip().startswith("+") or digits.startswith("00"):
-        digits = digits.removeprefix("00")
-        if not digits.startswith(COUNTRY_CODE):
-            return "+" + digits
-        return _national(digits[len(COUNTRY_CODE) :])
-    bare = digits[len(COUNTRY_CODE) :]
-    if digits.startswith(COUNTRY_CODE) and _NATIONAL.fullmatch(bare.removeprefix("0")):
-        return _national(bare)
-    return _national(digits)
-
-
-def _national(digits: str) -> str:
-    """``digits`` without a landline's trunk prefix ``0`` when a complete number follows."""
-    if digits.startswith("0") and _NATIONAL.fullmatch(digits[1:]):
-        return digits[1:]
-    return digits
-
-
-def acceptance_label(phone: str, number: int) -> str:
-    """How an acceptance number is written: the phone's last four digits and the number
-    under that phone (``"0101-0007"``)."""
-    digits = "".join(c for c in phone if c.isdigit())
-    return f"{digits[-4:]:0>4}-{number:04d}"
 
 
 def customer_reply(engine: Any, case: str, text: str) -> bool:

@@ -1,0 +1,65 @@
+"""How the CRM keys a phone number (:func:`phone_key`) and writes an acceptance number
+(:func:`acceptance_label`): one key for every way a hotline agent, a web form or an input
+method writes one number, in every table and lookup (``crm.py`` re-exports both).
+
+Why a module of its own: the keying is the one rule every table, lookup and upgrade
+(``schema.py``) shares, and the web centre's export keys phones alike (``status_export.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: the country calling code of the call centre's customers (mainland China)
+COUNTRY_CODE = "86"
+#: a complete national number: a mobile (11 digits, 1...), or a landline's area code (10,
+#: 2x or 3 digits from 3xx to 9xx) and its local number (7 or 8 digits)
+_NATIONAL = re.compile(r"1\d{10}|(?:10|2\d|[3-9]\d\d)\d{7,8}")
+
+
+def ascii_digits(text: str) -> str:
+    """The decimal digits of ``text``, of any script, as ASCII digits, in order.
+
+    Why: a Chinese input method types full-width digits (``１３８ ００００ ０１０１``), an
+    Arabic one ``١٣٨``; they are the same number, so they must make the same key (and the
+    same acceptance number label). Other marks (spaces, dashes, brackets) are dropped; a
+    digit-like sign that is no decimal digit (``²``) is no digit of a phone number."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+
+
+def phone_key(phone: str) -> str:
+    """The phone number as the CRM keys it, one key for every way of writing one number.
+
+    A number of :data:`COUNTRY_CODE` becomes its national number, without the international
+    prefix (``+``, full-width ``＋`` or ``00``), the country code (also written bare,
+    ``86 138...``) or the trunk prefix ``0`` of a landline (``010 5550 0101`` is
+    ``1055500101``, as ``+86 10 5550 0101`` is). Another country's number keeps its country
+    code after a ``+`` (``+1 555 0101`` is ``+15550101``), so it never meets a national one.
+    Digits of any script count as the ASCII digits they are (:func:`ascii_digits`). Digits
+    that make no complete number (an extension, a typo) are kept as they are.
+    """
+    digits = ascii_digits(phone)
+    plus = unicodedata.normalize("NFKC", phone.strip()).startswith("+")
+    if plus or digits.startswith("00"):
+        digits = digits.removeprefix("00")
+        if not digits.startswith(COUNTRY_CODE):
+            return "+" + digits
+        return _national(digits[len(COUNTRY_CODE) :])
+    bare = digits[len(COUNTRY_CODE) :]
+    if digits.startswith(COUNTRY_CODE) and _NATIONAL.fullmatch(bare.removeprefix("0")):
+        return _national(bare)
+    return _national(digits)
+
+
+def _national(digits: str) -> str:
+    """``digits`` without a landline's trunk prefix ``0`` when a complete number follows."""
+    if digits.startswith("0") and _NATIONAL.fullmatch(digits[1:]):
+        return digits[1:]
+    return digits
+
+
+def acceptance_label(phone: str, number: int) -> str:
+    """How an acceptance number is written: the phone's last four digits (ASCII) and the
+    number under that phone (``"0101-0007"``)."""
+    return f"{ascii_digits(phone)[-4:]:0>4}-{number:04d}"
