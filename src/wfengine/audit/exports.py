@@ -44,7 +44,14 @@ from wfengine.applications.redaction import REDACTED
 from wfengine.json_text import dumps
 from wfengine.runtime.history import state_entered
 from wfengine.runtime.store import AuditEvent
-from wfengine.runtime.work_item_events import WorkItemAllocated
+from wfengine.runtime.work_item_events import (
+    WorkItemAllocated,
+    WorkItemDelegated,
+    WorkItemEscalated,
+    WorkItemReassigned,
+    WorkItemReleased,
+    WorkItemReturned,
+)
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -90,9 +97,10 @@ PI_ABORT = "pi_abort"
 _ACTIVITY_ABORTS = frozenset({"activity.aborted", "activity.terminated"})
 _INSTANCE_ABORTS = frozenset({"closed.aborted", "closed.terminated"})
 
-#: the transitions whose ``org:resource`` is the person seen last on the activity instance's
-#: work item when the event itself names nobody (the engine records the activity's start and
-#: completion after the work-item event that names who started or completed the work)
+#: the transitions whose ``org:resource`` is who has the activity instance's work item (the
+#: person seen last working it, or the one it was last handed to: :func:`_handed_to`) when the
+#: event itself names nobody (the engine records the activity's start and completion after the
+#: work-item event that names who started or completed the work, if anyone did)
 _WORKED = frozenset({"start", "complete"})
 
 #: what XML 1.0 cannot hold (its ``Char`` production's complement)
@@ -344,7 +352,8 @@ def _trace(
         _attribute(trace, "string", "wfengine:process", process_id)
     for key, value in sorted((data or {}).items()):
         _typed(trace, key, value)
-    #: activity instance -> the person last seen acting on its current work item
+    #: activity instance -> who has its current work item: the person last seen working it,
+    #: or the one it was last handed to
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
     n = 0
@@ -354,8 +363,12 @@ def _trace(
             # the engine gave the item (a rule, work sent back): nobody acted; it names the holder
             user = WorkItemAllocated.of(event.detail).holder
         if ai is not None:
-            if event.kind == "work_item.offered":
-                people.pop(ai, None)  # a new item (a loop's next round, work sent back)
+            handed, holder = _handed_to(event)
+            if handed:
+                if holder is None:
+                    people.pop(ai, None)
+                else:
+                    people[ai] = holder
             elif user is not None:
                 people[ai] = user
         transition = XES_LIFECYCLE.get(event.kind)
@@ -379,6 +392,37 @@ def _trace(
             )
         n += 1
     return trace, n
+
+
+def _handed_to(event: AuditEvent) -> tuple[bool, str | None]:
+    """Whether ``event`` gave its work item to someone other than who acted, and to whom
+    (None: nobody holds it, it is on offer). A reassignment, a delegation, a return to the
+    owner, a release and an escalation name who acted, but the work is the holder's from
+    then on: a later start or completion that names nobody (the host's code) is theirs, as
+    the users' figures of ``stats`` credit the item's holder."""
+    kind = event.kind
+    if kind == "work_item.offered":
+        return True, None  # a new item (a loop's next round, work sent back)
+    if kind in _HANDING_KINDS:
+        payload = event.payload
+        if isinstance(
+            payload, WorkItemReassigned | WorkItemDelegated | WorkItemReturned | WorkItemReleased
+        ):
+            return True, payload.to
+        if isinstance(payload, WorkItemEscalated):  # taken from its holder: on offer again
+            return payload.taken_from is not None, None
+    return False, None
+
+
+_HANDING_KINDS = frozenset(
+    {
+        "work_item.reassigned",
+        "work_item.delegated",
+        "work_item.returned",
+        "work_item.released",
+        "work_item.escalated",
+    }
+)
 
 
 def _closed_by_instance(events: list[AuditEvent]) -> set[int]:
