@@ -63,6 +63,10 @@ class VirtualClock:
     timer (deadline) that became due, in due-time order, before ``advance`` returns: the
     clock stops at each due time on the way (a timer fires at its own time, and a timer that
     one sets, falling due before the end of the move, fires too).
+
+    The clock keeps the zone of its start (UTC by default) whatever time it moves to: a
+    store may give a due time back in another zone (a SQL store in UTC), and the clock
+    stopping there must not change the zone ``now()`` and ``today()`` are read in.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -97,7 +101,8 @@ class VirtualClock:
         return self.set(self._now + delta)
 
     def set(self, when: datetime) -> datetime:
-        """Move to ``when`` (not backwards), stopping at each due time on the way."""
+        """Move to ``when`` (not backwards), stopping at each due time on the way; the clock
+        then tells ``when`` in its own zone."""
         if when < self._now:
             raise ValueError("a clock does not go backwards")
         while (stop := self._next_stop(when)) is not None:
@@ -113,6 +118,9 @@ class VirtualClock:
         return min(ahead, default=None)
 
     def _move(self, when: datetime) -> None:
-        self._now = when
+        try:
+            self._now = when.astimezone(self._now.tzinfo)
+        except OverflowError:  # (at the very ends of time: kept as told)
+            self._now = when
         for callback in list(self._subscribers):
             callback()

@@ -45,12 +45,23 @@ class Deadlines(NavigatorBase):
     def _wait_due(
         self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str = "the timer"
     ) -> datetime | str:
-        """When a wait that starts at ``after`` ends: a moment, a duration, or an expression
-        over ``inst``'s data giving either (or seconds, or a date: its midnight UTC); a
-        string says why a value is no time (``what`` names the wait in it, and an
+        """When a wait that starts at ``after`` ends, in UTC: a moment, a duration, or an
+        expression over ``inst``'s data giving either (or seconds, or a date: its midnight
+        UTC); a string says why a value is no time (``what`` names the wait in it, and an
         expression's place in the definition leads it, as an evaluation error's does).
         Raises :class:`_Failure` when the expression cannot be evaluated. (Deadlines, timer
-        events, boundary timers and event sub-processes' timers all read it so.)"""
+        events, boundary timers and event sub-processes' timers all read it so.)
+
+        Why UTC: a SQL store gives every time back in UTC, the memory store as it was given;
+        a due time kept with the offset it was written with (``2030-01-02T00:30:00+02:00``)
+        would be listed, audited and stopped at by a virtual clock differently per store."""
+        due = self._wait_until(inst, wait, after, what)
+        return due.astimezone(UTC) if isinstance(due, datetime) else due
+
+    def _wait_until(
+        self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str
+    ) -> datetime | str:
+        """:meth:`_wait_due` before it is put in UTC."""
         if isinstance(wait, datetime):
             return wait
         if wait is None:
