@@ -70,9 +70,14 @@ class VirtualClock:
     """
 
     def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and not isinstance(start, datetime):
+            raise TypeError(f"VirtualClock takes a datetime to start at, not {start!r}")
+        if start is not None and start.utcoffset() is None:
+            raise ValueError(
+                f"VirtualClock needs a timezone-aware start time, not {start!r} "
+                "(datetime(2030, 1, 1, tzinfo=UTC), for one)"
+            )
         self._now = start or datetime(2000, 1, 1, tzinfo=UTC)
-        if self._now.tzinfo is None:
-            raise ValueError("VirtualClock needs a timezone-aware start time")
         self._subscribers: list[Callable[[], object]] = []
         self._due_times: list[Callable[[datetime], datetime | None]] = []
 
@@ -96,6 +101,11 @@ class VirtualClock:
 
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by ``delta`` (not backwards) and fire what became due."""
+        if not isinstance(delta, timedelta):
+            raise TypeError(
+                f"VirtualClock.advance takes a timedelta, not {delta!r} "
+                "(timedelta(seconds=30), timedelta(hours=2))"
+            )
         if delta < timedelta(0):
             raise ValueError("a clock does not go backwards")
         return self.set(self._now + delta)
@@ -103,6 +113,16 @@ class VirtualClock:
     def set(self, when: datetime) -> datetime:
         """Move to ``when`` (not backwards), stopping at each due time on the way; the clock
         then tells ``when`` in its own zone."""
+        if not isinstance(when, datetime):
+            raise TypeError(
+                f"VirtualClock.set takes a datetime, not {when!r} "
+                "(datetime(2030, 1, 1, tzinfo=UTC), or datetime.fromisoformat(text))"
+            )
+        if when.utcoffset() is None:
+            raise ValueError(
+                f"VirtualClock.set needs a timezone-aware datetime, not {when!r} "
+                "(add tzinfo=UTC): the engine compares aware times only"
+            )
         if when < self._now:
             raise ValueError("a clock does not go backwards")
         while (stop := self._next_stop(when)) is not None:
