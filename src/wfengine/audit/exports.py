@@ -89,13 +89,17 @@ XES_LIFECYCLE = {
     "activity.aborted": "ate_abort",
 }
 
-#: the transition of the activities an instance's own abort or termination closed: the run
-#: of ``activity.aborted``/``activity.terminated`` events just before the ``instance.state``
-#: event that closes it ``closed.aborted`` or ``closed.terminated`` (one command writes them
-#: together)
+#: the transition of the activities an instance's own abort or termination closed: the
+#: ``activity.aborted``/``activity.terminated`` events of the run just before the
+#: ``instance.state`` event that closes it ``closed.aborted`` or ``closed.terminated`` (one
+#: command writes them together, at one moment, each open work item's ``work_item.cancelled``
+#: among them)
 PI_ABORT = "pi_abort"
 _ACTIVITY_ABORTS = frozenset({"activity.aborted", "activity.terminated"})
 _INSTANCE_ABORTS = frozenset({"closed.aborted", "closed.terminated"})
+#: what an instance's abort or termination writes before its ``instance.state``: each open
+#: activity's closing, after its open work item's withdrawal
+_CLOSING_KINDS = _ACTIVITY_ABORTS | {"work_item.cancelled"}
 
 #: the transitions whose ``org:resource`` is who has the activity instance's work item (the
 #: person seen last working it, or the one it was last handed to: :func:`_handed_to`) when the
@@ -432,8 +436,13 @@ def _closed_by_instance(events: list[AuditEvent]) -> set[int]:
     for i, event in enumerate(events):
         if event.kind != "instance.state" or state_entered(event.detail) not in _INSTANCE_ABORTS:
             continue
+        # the closing command's run of events just before: its activities' closings, each
+        # after the withdrawal of its work item (which XES leaves out), all at its moment
         before = i - 1
-        while before >= 0 and events[before].kind in _ACTIVITY_ABORTS:
-            found.add(before)
+        while (
+            before >= 0 and events[before].at == event.at and events[before].kind in _CLOSING_KINDS
+        ):
+            if events[before].kind in _ACTIVITY_ABORTS:
+                found.add(before)
             before -= 1
     return found
