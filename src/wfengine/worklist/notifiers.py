@@ -24,7 +24,8 @@ Events and who hears of them:
 * ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
   earlier performer, else those it is offered to), with the reason in the text;
 * ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
-  was offered to;
+  was offered to, and whoever held it and the owner who delegated it (someone it was
+  reassigned or delegated to need not be one of those it is offered to), each once;
 * ``overdue`` (``reminder.due``): its holder, else those it is offered to;
 * ``escalated`` (``work_item.escalated``): the people it was escalated to.
 
@@ -58,12 +59,13 @@ from wfengine.worklist.organisation import Organisation
 ENTRY_POINT_GROUP = "wfengine_notifiers"
 
 #: outbox kind -> (event name, who hears of it: "assignees", "holder", "current" (the holder,
-#: else the assignees) or "escalated_to")
+#: else the assignees), "involved" (the assignees, the holder and the owner, each once) or
+#: "escalated_to")
 EVENTS: dict[str, tuple[str, str]] = {
     OutboxKind.WORK_ITEM_OFFERED: ("offered", "assignees"),
     OutboxKind.WORK_ITEM_ASSIGNED: ("allocated", "holder"),
-    OutboxKind.WORK_ITEM_COMPLETED: ("completed", "assignees"),
-    OutboxKind.WORK_ITEM_CANCELLED: ("withdrawn", "assignees"),
+    OutboxKind.WORK_ITEM_COMPLETED: ("completed", "involved"),
+    OutboxKind.WORK_ITEM_CANCELLED: ("withdrawn", "involved"),
     OutboxKind.REMINDER_DUE: ("overdue", "current"),
     OutboxKind.WORK_ITEM_ESCALATED: ("escalated", "escalated_to"),
     OutboxKind.WORK_ITEM_SENT_BACK: ("sent back", "current"),
@@ -143,6 +145,9 @@ class NotificationDispatcher:
         holder = payload.get("holder")
         if audience == "holder" or (audience == "current" and holder):
             recipients: tuple[str, ...] = (holder,) if holder else ()
+        elif audience == "involved":  # (an entry written before it named no holder, no owner)
+            found = (*payload["assignees"], holder, payload.get("owner"))
+            recipients = tuple(dict.fromkeys(u for u in found if u))
         else:  # an escalation to nobody tells nobody (not the assignees)
             named = payload.get(audience)
             recipients = tuple(payload["assignees"] if named is None else named)

@@ -47,6 +47,7 @@ from wfengine.runtime.work_item_events import (
     WorkItemAllocated,
     WorkItemEscalated,
 )
+from wfengine.runtime.work_item_people import people_in_hand as in_hand
 from wfengine.runtime.work_rules import (
     OFFER,
     excluded_performers,
@@ -444,7 +445,8 @@ class Work(NavigatorBase):
         performer = ai.performer = user or item.holder
         step = self.step
         step.work_items.append(item)
-        step.outbox.append(work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp()))
+        entry = work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp(), **in_hand(item))
+        step.outbox.append(entry)  # (its holder and owner hear of it with its assignees)
         ai.work_item = None
         if performer is not None:
             inst.performers[ai.act.id] = performer
