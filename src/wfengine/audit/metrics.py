@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.history import WorkItemCompleted
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
@@ -289,6 +290,14 @@ def _seconds(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds()
 
 
+def check_window(since: datetime | None, until: datetime | None) -> None:
+    """Refuse a ``since`` or ``until`` that is not a time with a timezone as
+    ``Engine.audit_events`` does (a ``TypeError`` or ``ValueError`` naming the argument), by
+    the same check: a naive datetime or a text would otherwise fail deep inside, with a bare
+    comparison error in memory or SQLAlchemy's error and statement on SQL."""
+    AuditQuery(since=since, until=until)
+
+
 def process_metrics(
     engine: Engine,
     process_id: str,
@@ -299,7 +308,8 @@ def process_metrics(
     """The metrics of ``process_id`` in ``[since, until)`` (all time by default): the
     instances that started in it, those that completed in it (cycle time, throughput), the
     activity instances that completed in it; the work in progress and the users' figures
-    as they stand."""
+    as they stand. ``since`` and ``until`` are times with a timezone (:func:`check_window`)."""
+    check_window(since, until)
     store: Any = engine.store
     if hasattr(store, "activity_durations"):  # the SQL store: read in the database
         durations = store.activity_durations(process_id, since, until)

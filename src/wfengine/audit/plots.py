@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wfengine.audit.exports import xml_text
-from wfengine.audit.metrics import ProcessMetrics, activity_durations_of, short_duration
+from wfengine.audit.metrics import (
+    ProcessMetrics,
+    activity_durations_of,
+    check_window,
+    short_duration,
+)
 from wfengine.definition.render import process_to_dot
 
 if TYPE_CHECKING:
@@ -52,6 +57,7 @@ def durations_by_activity(
 ) -> dict[str, list[tuple[float, float, bool]]]:
     """activity id -> (waiting, processing, late) of each of its instances that completed in
     ``[since, until)`` (all time by default)."""
+    check_window(since, until)
     store: Any = engine.store
     if hasattr(store, "activity_durations"):
         found: dict[str, list[tuple[float, float, bool]]] = store.activity_durations(
@@ -72,6 +78,7 @@ def work_in_progress(
     """(time, instances open from then on) at every start and completion in ``[since,
     until)``, oldest first; with ``since``, the series begins there with the instances open
     at that moment."""
+    check_window(since, until)
     steps: list[tuple[datetime, int]] = []
     for s in engine.instance_summaries(process_id=process_id):
         steps.append((s.created_at, 1))
@@ -99,7 +106,10 @@ def write_plot(
     until: datetime | None = None,
 ) -> None:
     """Write the figure of ``process_id``'s times and work in progress in ``[since,
-    until)`` (all time by default) to ``path`` (the format by its suffix: .png or .svg)."""
+    until)`` (all time by default) to ``path`` (the format by its suffix: .png or .svg);
+    ``since`` and ``until`` are times with a timezone, as :func:`~wfengine.audit.metrics.
+    process_metrics` takes them."""
+    check_window(since, until)
     plt = _pyplot()
     durations = durations_by_activity(engine, process_id, since, until)
     names = sorted(durations)
