@@ -90,6 +90,15 @@ class Activities(NavigatorBase):
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
             return
+        ai = self._create(scope, ca, aid)
+        if ai is not None:
+            self._run_created(ai)
+
+    def _create(self, scope: Scope, ca: CActivity, aid: str) -> ActivityInstance | None:
+        """The instance ``aid`` of ``ca`` begins to exist (created, or started if it runs by
+        itself); returns it, or None when it waits for its turn in a sequential ad-hoc set
+        (:meth:`_next_turn` starts it)."""
+        inst = scope.instance
         # a person's activity (a standard loop's too) starts when its work does; a
         # multi-instance container runs at once, its instances wait for their people
         manual = ca.offer_first and (ca.loop is None or not ca.loop.multi)
@@ -102,10 +111,15 @@ class Activities(NavigatorBase):
                 ai.state = ActivityState.NOT_STARTED
                 inst.activities[aid] = ai
                 inst.changes.append((now, _CREATED, aid, ca.id, None))
-                return  # started by _next_turn
+                return None  # started by _next_turn
             ai.running_at = now
         inst.activities[aid] = ai
         inst.changes.append((now, _CREATED if manual else _STARTED, aid, ca.id, None))
+        return ai
+
+    def _run_created(self, ai: ActivityInstance) -> None:
+        """Run the activity instance :meth:`_create` made."""
+        ca = ai.act
         if ca.instant:
             self._leave(ai)
             return
@@ -180,8 +194,7 @@ class Activities(NavigatorBase):
             if not ca.block.starts:
                 self._scope_done(child)
                 return
-            for idx in ca.block.plain_starts:
-                self._ready(child, ca.block.activities[idx])
+            self._start_set(child, ca.block.plain_starts)
             if ca.block.event_subs:
                 self._arm_scope(child)
         else:
@@ -442,14 +455,41 @@ class Activities(NavigatorBase):
         return False
 
     def _take_turn(self, ai: ActivityInstance) -> None:
-        """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`),
-        unless it was withdrawn meanwhile."""
+        """Start ``ai``, whose turn in its sequential ad-hoc set came (see :meth:`_next_turn`)
+        or which its ad-hoc set created as it began (:meth:`_start_set`), unless it was
+        withdrawn meanwhile."""
         if ai.state.is_closed or ai.scope.closed or ai.scope.instance.state.is_closed:
             return
-        if ai.act.plain_task:
-            self._run_task(ai)
-        else:
-            self._start_activity(ai)
+        self._run_created(ai)
+
+    def _start_set(self, scope: Scope, starts: tuple[int, ...]) -> None:
+        """Begin the activities ``starts`` (those with no way in) of the new scope ``scope``.
+
+        An ad-hoc set with a completion condition creates every one of them before any
+        runs, and offers the people's work before its automatic work runs (in definition
+        order, each unless withdrawn by then: :meth:`_take_turn`). The first to complete
+        can make the condition hold, which withdraws what is left of the set; what is left
+        must not depend on where an activity is declared (one declared after the automatic
+        ones was never created, one declared before them offered and withdrawn). Other
+        scopes begin them as ready work, one after the other."""
+        graph = scope.graph
+        if graph.completion is None:
+            for idx in starts:
+                self._ready(scope, graph.activities[idx])
+            return
+        inst = scope.instance
+        people: list[ActivityInstance] = []
+        automatic: list[ActivityInstance] = []
+        for idx in starts:
+            scope.count += 1  # held as _ready holds it, released as the activity leaves
+            if graph.tracks_places:
+                scope.places[idx] = scope.places.get(idx, 0) + 1
+            inst.seq += 1
+            ai = self._create(scope, graph.activities[idx], f"{inst.id}:{inst.seq}")
+            if ai is not None:  # (None: it waits for its turn in a sequential set)
+                (people if ai.act.offer_first else automatic).append(ai)
+        for ai in (*people, *automatic):
+            self._agenda.append((_OP_START, ai, None))
 
     def _route_only(self, ai: ActivityInstance) -> bool:
         """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex)."""
