@@ -116,7 +116,9 @@ complaint_history = sa.Table(
     #: how the case ended (:data:`OUTCOMES`)
     sa.Column("outcome", sa.String(40), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    # a case ends once: its second record (a retried call, a redelivered closing) is none
+    #: the case the record is of (``schema.case_key``), unique: a case ends once, so its
+    #: second record (a retried call, a redelivered closing) is none, numbered or not
+    sa.Column("case_key", sa.String(200), nullable=False, unique=True),
     sa.UniqueConstraint("phone", "acceptance_no"),
 )
 
@@ -441,23 +443,35 @@ class CrmApps:
         history_answer: str,
         history_acceptance: str,
         history_outcome: str = ANSWERED,
+        idempotency_key: str | None = None,
+        *,
+        case: str | None = None,
     ) -> None:
         """The complaint, its answer and how it ended (:data:`OUTCOMES`) into the customer's
-        complaint history; a case recorded already (a retried call) is not recorded twice."""
+        complaint history; a case recorded already (a retried call, a redelivered closing) is
+        not recorded twice. The case is its phone and acceptance number; one without a number
+        (answered at once, ended before numbering) is the instance ``case`` (the closing's),
+        else the call's ``idempotency_key`` (the engine gives every attempt of one call the
+        same), else the record itself (a direct call repeated)."""
         if history_outcome not in OUTCOMES:
             raise PermanentApplicationError(
                 f"history_outcome: {history_outcome!r} is none of {', '.join(OUTCOMES)}"
             )
         try:
+            phone, number = phone_key(history_phone), history_acceptance or None
+            text, answer = history_text or "", history_answer or ""
+            key = schema.case_key(phone, number, case=case, call=idempotency_key,
+                                  record=(text, answer, history_outcome))  # fmt: skip
             with self.db.begin() as conn:
                 conn.execute(
                     complaint_history.insert().values(
-                        phone=phone_key(history_phone),
-                        acceptance_no=history_acceptance or None,
-                        complaint=history_text or "",
-                        answer=history_answer or "",
+                        phone=phone,
+                        acceptance_no=number,
+                        complaint=text,
+                        answer=answer,
                         outcome=history_outcome,
                         at=self.now(),
+                        case_key=key,
                     )
                 )
         except IntegrityError:
@@ -476,7 +490,7 @@ class CrmApps:
             data = engine.instance(record.instance_id).data
             self.record_history(
                 str(data.get("phone") or ""), str(data.get("text") or ""), "",
-                str(data.get("acceptance_no") or ""), outcome,
+                str(data.get("acceptance_no") or ""), outcome, case=record.instance_id,
             )  # fmt: skip
 
         return closed

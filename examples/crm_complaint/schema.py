@@ -53,6 +53,8 @@ from wfengine.errors import SchemaOutdatedError
 _ANSWERED, _ANSWERED_AT_ONCE = "answered", "answered at once"
 #: the one-record-per-case index an upgrade adds (a new database has the same as a constraint)
 _ONE_RECORD_PER_CASE = "uq_crm_complaint_history_case"
+#: the one-record-per-case-key index version 5's upgrade adds (a new database: a constraint)
+_ONE_RECORD_PER_CASE_KEY = "uq_crm_complaint_history_case_key"
 #: the CRM's tables of every version (one of them there: the CRM was here before)
 _CRM_TABLES = {"crm_customers", "crm_acceptance_numbers", "crm_complaint_history",
                "crm_notifications", "crm_status_notices"}  # fmt: skip
@@ -227,7 +229,14 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
        first code kept it as typed, then without the ``+86`` only);
     3. the status notices each customer was told (``crm_status_notices``);
     4. how each case ended (``outcome``: an old record with an acceptance number was answered,
-       one without answered at once, as the process then recorded them), one record per case.
+       one without answered at once, as the process then recorded them), one record per case;
+    5. every phone keyed again by ``key``, which now reads digits of any script (a full-width
+       ``１３８ ００００ ０１０１`` typed through a Chinese input method was a customer, and a
+       numbering, of its own): their rows are merged as version 2 merged phones; and each
+       history record keyed on its case (``case_key``, unique: :func:`case_key`), so a case
+       without an acceptance number is recorded once too (SQL holds NULLs distinct, so the
+       phone and number key let a retried call record it again). An old record without a
+       number is a case of its own (which were retries cannot be told): every row kept.
     """
 
     def keyed_phones(up: Upgrade) -> None:
@@ -251,6 +260,19 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             up.conn.execute(at_once.values(outcome=_ANSWERED_AT_ONCE))
         _one_record_per_case(up)
 
+    def case_keys(up: Upgrade) -> None:
+        _rekey(up, key)
+        column = sa.Column("case_key", sa.String(200), nullable=False, server_default="")
+        if not up.add_column("crm_complaint_history", column):
+            return
+        names = ("id", "phone", "acceptance_no", "case_key")
+        history = sa.table("crm_complaint_history", *map(sa.column, names))
+        for row in up.conn.execute(sa.select(history)).all():
+            found = case_key(row.phone, row.acceptance_no) if row.acceptance_no else f"row {row.id}"
+            up.conn.execute(history.update().where(history.c.id == row.id).values(case_key=found))
+        up.ops.create_index(_ONE_RECORD_PER_CASE_KEY, "crm_complaint_history", ["case_key"],
+                            unique=True)  # fmt: skip
+
     return Schema(
         "the CRM's tables",
         metadata,
@@ -259,10 +281,41 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             Step(2, "notifications say where they went; phones keyed", keyed_phones),
             Step(3, "the status notices customers were told", status_notices),
             Step(4, "how each case ended; one record per case", outcomes),
+            Step(5, "phones of any script keyed; each record keyed on its case", case_keys),
         ),
         _crm_version,
-        frozenset({("crm_notifications", "address"), ("crm_complaint_history", "outcome")}),
+        frozenset(
+            {
+                ("crm_notifications", "address"),
+                ("crm_complaint_history", "outcome"),
+                ("crm_complaint_history", "case_key"),
+            }
+        ),
     )
+
+
+def case_key(
+    phone: str,
+    acceptance_no: str | None,
+    *,
+    case: str | None = None,
+    call: str | None = None,
+    record: tuple[str, ...] = (),
+) -> str:
+    """What names a case in the complaint history (its record's unique ``case_key``).
+
+    A numbered case is its phone (keyed) and acceptance number, whoever records it (the
+    process, or an operator's closing: one record). A case without a number is the instance
+    ``case`` when the recorder knows it (an operator's closing), else the application call
+    ``call`` (its idempotency key, the same for every retry), else the ``record``'s own
+    fields (a direct call repeated records nothing new). Hashed where it could be long."""
+    if acceptance_no:
+        return f"case {phone} {acceptance_no}"
+    if case:
+        return f"instance {case}"
+    what, parts = ("call", (call,)) if call else ("record", (phone, *record))
+    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode()).hexdigest()
+    return f"{what} {digest}"
 
 
 def _crm_version(up: Upgrade) -> int | None:
@@ -271,6 +324,8 @@ def _crm_version(up: Upgrade) -> int | None:
     tables = up.tables()
     if not tables & _CRM_TABLES:
         return None
+    if "case_key" in up.columns("crm_complaint_history"):
+        return 5
     if "outcome" in up.columns("crm_complaint_history"):
         return 4
     if "crm_status_notices" in tables:
@@ -279,7 +334,7 @@ def _crm_version(up: Upgrade) -> int | None:
 
 
 def _rekey(up: Upgrade, key: Callable[[str], str]) -> None:
-    """Every phone of the version 1 tables as ``key`` keys it, every row kept. A customer
+    """Every phone of the CRM's tables as ``key`` keys it, every row kept. A customer
     written two ways is one row when both agree (else refused: which is right is the host's
     to say); an acceptance number taken under two ways of writing one phone (the same label,
     ``0101-0001``) is one number taken, at the earlier time, so the next is above both."""
@@ -290,7 +345,7 @@ def _rekey(up: Upgrade, key: Callable[[str], str]) -> None:
     if "crm_acceptance_numbers" in tables:
         taken, unique = ("phone", "number", "taken_at"), ("phone", "number")
         _merge(up, "crm_acceptance_numbers", taken, unique, key, pick=_earliest)
-    for name in ("crm_complaint_history", "crm_notifications"):
+    for name in ("crm_complaint_history", "crm_notifications", "crm_status_notices"):
         if name in tables:
             table = sa.table(name, sa.column("phone"))
             for (phone,) in up.conn.execute(sa.select(table.c.phone).distinct()).all():

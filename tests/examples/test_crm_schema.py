@@ -195,7 +195,7 @@ def test_a_first_version_database_keeps_its_rows_and_the_example_runs_on_it(url:
     # a case ends once, also in an upgraded history
     apps.record_history(PHONE, "Charged twice", "Refunded", "0101-0002")
     assert len(apps.history(PHONE, "0101-0002")) == 1
-    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 4)]
+    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 5)]
 
 
 @pytest.mark.parametrize("version", [1, 2, 3, 4])
@@ -215,7 +215,7 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     apps.tell_status(PHONE, "hotline", None, "0101-0001", "Reviewed by the coordinator")
     assert [r["milestone"] for r in apps.told_milestones(PHONE)] == [
         "Reviewed by the coordinator"]  # fmt: skip
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(4,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(5,)]
 
 
 def test_a_retried_record_of_an_old_case_is_folded_into_one(tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ def test_a_new_database_is_made_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     crm.CrmApps(url).add_customers([{"phone": TYPED, "name": "Wei Zhang"}])
     crm.CrmApps(url)  # opened again: as it is
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(4,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(5,)]
     assert _read(url, "SELECT phone, name FROM crm_customers") == [(PHONE, "Wei Zhang")]
 
 
@@ -242,7 +242,7 @@ def test_a_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None
     with db.begin() as conn:
         conn.exec_driver_sql("UPDATE crm_schema_version SET version = 7")
     db.dispose()
-    with pytest.raises(SchemaOutdatedError, match=r"version 7, newer than version 4"):
+    with pytest.raises(SchemaOutdatedError, match=r"version 7, newer than version 5"):
         crm.CrmApps(url)
     assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
 
@@ -316,7 +316,7 @@ def test_a_version_is_recognised_once_and_a_current_one_used_as_it_is(tmp_path: 
     schema = crm.schema.crm_schema(crm.metadata, crm.schema_version, crm.phone_key)
     db = sa.create_engine(url)
     try:
-        assert schema.open(db) == (2, 4)
-        assert schema.open(db) == (4, 4)
+        assert schema.open(db) == (2, 5)
+        assert schema.open(db) == (5, 5)
     finally:
         db.dispose()
