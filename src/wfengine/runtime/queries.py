@@ -35,6 +35,32 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
+from wfengine.runtime.work_item_commands import check_user
+
+#: the states a worklist lists (and filters by): the open ones; completed and cancelled work
+#: is on no one's worklist (the audit trail has it)
+OPEN_WORK_ITEM_STATES: tuple[str, ...] = tuple(s.value for s in WorkItemState if s.is_open)
+
+
+def open_work_item_state(state: object, where: str) -> WorkItemState | None:
+    """``state``, a worklist's filter, as a :class:`WorkItemState` (None: every open one).
+    Why: a closed state (``completed``) or a misspelt one matched no open item and listed
+    nothing, silently, while ``wfengine worklist --state`` refuses it; ``where`` names the
+    call in the ``ValueError``, with the states allowed."""
+    if state is None:
+        return None
+    try:
+        found = WorkItemState(state) if isinstance(state, str) else None
+    except ValueError:
+        found = None
+    if found is None or not found.is_open:
+        allowed = ", ".join(OPEN_WORK_ITEM_STATES)
+        shown = state.value if isinstance(state, WorkItemState) else state
+        raise ValueError(
+            f"{where}: state must be an open work-item state ({allowed}): a worklist lists "
+            f"open work only, not {shown!r}"
+        )
+    return found
 
 
 class Queries(EngineBase):
@@ -130,11 +156,13 @@ class Queries(EngineBase):
         ``user``, oldest first (items made at the same instant, by one command, in the order
         of their ids as text), at most ``limit``; the next page starts ``after`` the last
         item of this one (keyset paging: stable while items come and go)."""
+        check_user(user, "user", "work_items_of")
+        wanted = open_work_item_state(state, "work_items_of")
         limit = page_size(limit, "work items")
         check_after(after, WorkItemSnapshot, "the last WorkItemSnapshot of the previous page")
         found = self.store.worklist(
             user,
-            state=None if state is None else WorkItemState(state),
+            state=wanted,
             process_id=process_id,
             after=None if after is None else (after.created_at, after.id),
             limit=limit,
