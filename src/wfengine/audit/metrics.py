@@ -9,8 +9,9 @@ percentile; and the share that was **overdue** (a deadline fired on it, or on th
 multi-instance container it belongs to: the deadline is the activity's, and fires on the
 container that spans its instances; each instance has its own container's, when two of one
 activity are open at once, in parallel branches or a loop back). Per **process**: instances
-started, completed and open now (work in progress), the **cycle time** of completed
-instances and their **throughput**: instances completed per day over the period (see
+started (an instance created and not yet started is open, not started), completed and open
+now (work in progress), the **cycle time** of completed instances (from their start) and
+their **throughput**: instances completed per day over the period (see
 :func:`throughput_per_day`). Per **user**
 (and per role and unit, with an organisation): the work items they completed (the trail's
 ``work_item.completed`` events, each credited to the user it names, or when the host's code
@@ -363,7 +364,7 @@ def throughput_per_day(
     """Instances ``completed`` in a period, per day of it.
 
     The period is the window ``[since, until)``; a side the window leaves open is bounded by
-    the trail: the first instance created in the window (``first_start``) and the last one
+    the trail: the first instance started in the window (``first_start``) and the last one
     completed in it (``last_completion``). A span the trail bounds counts at least
     :data:`MIN_OBSERVED_SPAN`; a window's own length counts as it is. None when the period
     has no length (an open side with nothing in the window to bound it, or a window that
@@ -414,8 +415,9 @@ def instance_figures(
     tuple[int, int, datetime | None, datetime | None, list[float]], dict[str, tuple[int, int]]
 ]:
     """What the SQL store's ``instance_stats`` and ``user_stats`` answer, from the records:
-    (instances started in ``[since, until)``, open now, first of them created, last
-    completed in the window, the cycle time of each completed in it), and user -> (work
+    (instances started in ``[since, until)``, open now, first of them started, last
+    completed in the window, the cycle time, start to completion, of each completed in
+    it), and user -> (work
     items they completed, open work items they hold). ``events``: the process's trail when
     the caller has it read already."""
 
@@ -423,10 +425,15 @@ def instance_figures(
         return at is not None and (since is None or at >= since) and (until is None or at < until)
 
     summaries = engine.instance_summaries(process_id=process_id)
-    begun = [s for s in summaries if inside(s.created_at)]
+    # started when it was started, not created: one never started is open, not started, and
+    # a cycle runs from the start (one that completed did start; its creation stands in
+    # should a record not say when)
+    begun = [s.started_at for s in summaries if s.started_at is not None and inside(s.started_at)]
     done = [s for s in summaries if s.state is ProcessState.COMPLETED and inside(s.completed_at)]
-    cycles = [_seconds(s.created_at, s.completed_at) for s in done if s.completed_at]
-    first = min((s.created_at for s in begun), default=None)
+    cycles = [
+        _seconds(s.started_at or s.created_at, s.completed_at) for s in done if s.completed_at
+    ]
+    first = min(begun, default=None)
     last = max((s.completed_at for s in done if s.completed_at), default=None)
     opened = sum(not s.state.is_closed for s in summaries)
     people: dict[str, tuple[int, int]] = {}

@@ -104,10 +104,14 @@ _ROW_VERSION = """CASE WHEN mi_index IS NULL AND activity_id IN :mixed THEN (
            SELECT p.definition_version FROM process_instances AS p
            WHERE p.id = activity_instances.instance_id) END"""
 
+#: an instance counts as started once it was (``started_at``), not when it was created: one
+#: created and never started is open (work in progress), not started; a cycle runs from the
+#: start to the completion (an instance that completed always started; ``created_at`` stands
+#: in should a row not say when)
 _COUNTS_QUERY = """
-SELECT SUM(CASE WHEN 1 = 1{created} THEN 1 ELSE 0 END),
+SELECT SUM(CASE WHEN started_at IS NOT NULL{started} THEN 1 ELSE 0 END),
        SUM(CASE WHEN state LIKE 'open.%' THEN 1 ELSE 0 END),
-       MIN(CASE WHEN 1 = 1{created} THEN created_at END),
+       MIN(CASE WHEN started_at IS NOT NULL{started} THEN started_at END),
        MAX(CASE WHEN state = 'closed.completed'{completed} THEN completed_at END)
 FROM process_instances
 WHERE process_id = :process_id
@@ -120,7 +124,8 @@ WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at I
       {completed}
 """
 
-#: (instances, open now, first created, last completed, cycle time of each completed one)
+#: (instances started, open now, first started, last completed, cycle time of each completed
+#: one)
 InstanceStats = tuple[int, int, datetime | None, datetime | None, list[float]]
 
 #: the work item a ``work_item.completed`` event names: its ``work_item_id`` column, or its
@@ -271,10 +276,10 @@ def instance_stats(
     open now, the first start and last completion in the window, and the cycle time in
     seconds of each instance that completed in it."""
     params: dict[str, Any] = {"process_id": process_id}
-    created, binds = _window("created_at", since, until, params)
+    started, binds = _window("started_at", since, until, params)
     completed, _ = _window("completed_at", since, until, {})
     counts = (
-        sa.text(_COUNTS_QUERY.format(created=created, completed=completed))
+        sa.text(_COUNTS_QUERY.format(started=started, completed=completed))
         .bindparams(*binds)
         .columns(
             sa.column("n", sa.Integer),
@@ -283,7 +288,9 @@ def instance_stats(
             sa.column("last", _time_type()),
         )
     )
-    cycle = _MICROSECONDS[db.dialect.backend].format(a="created_at", b="completed_at")
+    cycle = _MICROSECONDS[db.dialect.backend].format(
+        a="COALESCE(started_at, created_at)", b="completed_at"
+    )
     cycles = sa.text(_CYCLES_QUERY.format(cycle=cycle, completed=completed)).bindparams(*binds)
 
     def read(conn: sa.Connection) -> InstanceStats:
