@@ -15,6 +15,8 @@ before an instance runs on data nobody reads or a condition fails three steps la
   ``"01234"``). A FLOAT must be finite. Declared types are followed to what they declare; an
   enumeration takes one of its values as text; arrays and lists, and every type that is not
   basic (records, schemas, external references), take JSON (:mod:`wfengine.cli.json_input`).
+  Then the value is checked as the engine checks it when the instance starts
+  (:func:`as_engine_checks`): each item of an array of an enumeration must be one of its values.
 
 Every value, converted or not, must be one instance data can hold
 (:func:`wfengine.cli.json_input.storable`): ``days=`` followed by 2,000 digits is an INTEGER
@@ -103,7 +105,9 @@ def declared_values(
             data[name] = parse_value(text, name=name, option=option)
             continue
         try:
-            data[target.id] = convert(text, target.data_type, target.is_array, types)
+            data[target.id] = as_engine_checks(
+                convert(text, target.data_type, target.is_array, types), target, types
+            )
         except ValueError as exc:
             shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
             kind = type_name(target.data_type, target.is_array)
@@ -184,6 +188,25 @@ def _converted(
             raise ValueError(f"expected one of {', '.join(data_type.values)}")
         return text
     return _json(text)
+
+
+def as_engine_checks(value: Any, target: Declaration, types: Mapping[str, DataType]) -> Any:
+    """``value`` checked as the engine checks the field's value when an instance starts
+    (:func:`wfengine.applications.specs.basic_kind` and
+    :func:`~wfengine.applications.coercion.coerce`, as the compiler's field kinds are made),
+    raising ``ValueError`` saying what was expected.
+
+    Why the engine's own checker and not a second copy here: the CLI's conversion took an
+    array of an enumeration (``handled_by=["Billing"]``) as plain JSON, and the engine then
+    refused it at start (exit 1, after a ``--db`` deploy); every level of every type the
+    engine checks is now checked before anything runs."""
+    from wfengine.applications.coercion import coerce
+    from wfengine.applications.specs import basic_kind
+
+    kind, listed = basic_kind(target.data_type, types)
+    if kind is None:
+        return value
+    return coerce(value, kind, listed or target.is_array)
 
 
 def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
@@ -302,6 +325,7 @@ def declared_json(
                 and value not in data_type.values
             ):
                 raise ValueError(f"expected one of {', '.join(data_type.values)}")
+            value = as_engine_checks(value, target, types)
             storable(value)
         except ValueError as exc:
             kind = type_name(target.data_type, target.is_array)
