@@ -260,3 +260,29 @@ def test_what_can_reach_an_or_join_is_what_a_walk_that_avoids_the_join_finds(
 
 def _members(bits: int) -> set[int]:
     return {i for i in range(bits.bit_length()) if bits >> i & 1}
+
+
+def test_two_or_joins_each_upstream_of_the_other_end_in_a_deadlock_incident(
+    engine: Engine,
+) -> None:
+    """The vicious circle (docs/semantics.md): a token waits at each join and each could still
+    get one from the other, so neither fires; the instance is not left silently hanging, an
+    incident names both joins for an operator."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.route("s", gateway="Parallel")
+    p.route("j1", gateway="Inclusive").route("j2", gateway="Inclusive")
+    p.activity("a").activity("b").activity("e1").activity("e2")
+    p.route("x1", gateway="Exclusive").route("x2", gateway="Exclusive")
+    p.transition("s", "j1").transition("s", "j2")
+    p.transition("j1", "a").transition("a", "x1")
+    p.transition("x1", "j2", condition="n > 0").transition("x1", "e1", otherwise=True)
+    p.transition("j2", "b").transition("b", "x2")
+    p.transition("x2", "j1", condition="n > 0").transition("x2", "e2", otherwise=True)
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", {})
+    assert engine.instance(iid).state is ProcessState.RUNNING
+    assert sorted(t.activity_id for t in engine.tokens(iid)) == ["j1", "j2"]
+    (incident,) = engine.incidents(iid)
+    assert "deadlocked" in incident.message and "['j1', 'j2']" in incident.message
