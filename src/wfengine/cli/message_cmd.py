@@ -12,18 +12,25 @@ catch NAME (an instance of an older version is found by its version's keys and t
 that follows is left to ``wfengine worker``), ``ID kept`` when none waits yet and the
 instance keeps it. Exit 0; 1 when no open instance (or more than one) matches, the instance is
 closed, or its process has no catch event for NAME (a typo would be kept for ever); 2 on usage
-errors (both or neither of ``--instance`` and ``--correlate``, a ``--set`` that does not fit
-the process) and databases that cannot be used. ``--start`` instead starts a new instance at
+errors (both or neither of ``--instance`` and ``--correlate``, a ``--correlate`` KEY given
+twice or that no process catching NAME correlates by, a ``--set`` that does not fit the
+process) and databases that cannot be used. ``--start`` instead starts a new instance at
 the Message start event that takes NAME (``Engine.start_by_message``; the data checked against
 the version of that process that starts: the newest valid now) and prints ``ID started``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import TYPE_CHECKING
+
 import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
 
 
 @click.group(
@@ -90,12 +97,48 @@ def send(
         return
     if (instance_id is None) == (not correlate):
         raise click.UsageError("name the instance with --instance or --correlate (one of them)")
+    _once_each(correlate)
     with engine_on(url) as engine:
         target = instance_id
         if correlate:
+            _correlation_keys(engine, name, correlate)
             target = correlated_target(engine, name, correlate)
         assert target is not None
         data = instance_data(engine, target, raw, allow_undeclared=allow_undeclared)
         # (a typo, which no catch event takes, is refused by the engine: exit 1)
         taken = engine.send_message(name, data, instance_id=target)
     click.echo(f"{target} {'taken' if taken else 'kept'}")
+
+
+def _once_each(correlate: tuple[str, ...]) -> None:
+    """Refuse a ``--correlate`` KEY given twice (exit 2, naming it). Why: the pairs became a
+    mapping in which the last value silently won, so a script that meant one case reached
+    another (and a message was delivered or kept there)."""
+    keys = Counter(pair.partition("=")[0] for pair in correlate)
+    twice = sorted(key for key, n in keys.items() if n > 1)
+    if twice:
+        raise click.BadParameter(
+            f"{', '.join(twice)} given more than once: one value per correlation key",
+            param_hint="--correlate",
+        )
+
+
+def _correlation_keys(engine: Engine, name: str, correlate: tuple[str, ...]) -> None:
+    """Refuse a ``--correlate`` KEY that no process catching message ``name`` correlates by
+    (``wfengine:correlation``, in any stored version), naming it and the keys there are
+    (exit 2). Why: the lookup could never match, and "no open process instance" read as if
+    the case were closed. When no process catches ``name``, the send says so (exit 1)."""
+    from wfengine.cli.event_data import deployed_takers
+
+    takers = deployed_takers(engine, "message", name, every_version=True)
+    if not takers:
+        return
+    allowed = sorted({key for t in takers for key in t.compiled.correlation_keys})
+    unknown = [k for k in (p.partition("=")[0] for p in correlate) if k not in allowed]
+    if unknown:
+        keys = ", ".join(allowed) if allowed else "none (send it with --instance)"
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: not a correlation key of the processes that catch message "
+            f"{name!r}; their correlation keys (wfengine:correlation) are: {keys}",
+            param_hint="--correlate",
+        )
