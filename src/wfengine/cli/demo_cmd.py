@@ -12,8 +12,10 @@ the engine's notifiers, to a recording mail server and gateway), one case's brie
 status, and a PNG of the times per step when matplotlib is installed. The same seed gives the
 same day.
 
-``--db`` names a database of the day's own: one that already holds process instances or an
-organisation is refused (exit 2) before anything is written, as ``wfengine simulate --db``
+``--db`` names a durable database of the day's own: an in-memory one (``memory://``,
+``sqlite://``) is refused (exit 2), since the trail would be gone when the demo ends; one that
+already holds process instances or an organisation is refused (exit 2) before anything is
+written, as ``wfengine simulate --db``
 refuses one: the day would be reported mixed with what is there, and the organisation
 replaced by the example's.
 
@@ -81,6 +83,28 @@ def _refuse_used(engine: Engine, url: str) -> None:
         )
 
 
+def _durable(url: str) -> bool:
+    """Whether ``url`` keeps what is written after the demo ends: not the engine's in-memory
+    store (``memory://``) nor an in-memory SQLite database (``sqlite://``,
+    ``sqlite:///:memory:``, ``mode=memory``). Why: the first failed with SQLAlchemy's "Can't
+    load plugin" (the demo opens the CRM's tables on the same URL), the second ran and then
+    pointed to a trail that no longer existed. A URL that does not parse is left to the
+    engine to name."""
+    import sqlalchemy as sa
+
+    if url.partition(":")[0] == "memory":
+        return False
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return True
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    path = parsed.database or ""
+    in_memory = "mode=memory" in path or parsed.query.get("mode") == "memory"
+    return bool(path) and path != ":memory:" and not in_memory
+
+
 @demo.command("crm")
 @click.option("--db", "url", metavar="URL", help="Database (default: a new SQLite file).")
 @click.option(
@@ -112,6 +136,13 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import save_organisation
 
+    if url is not None and not _durable(url):
+        raise click.BadParameter(
+            f"{url} is a database that is gone when the demo ends, and the demo runs its day "
+            "on a durable engine whose trail you inspect afterwards: name a file "
+            "(sqlite:///crm-day.db) or a server, or leave out --db for a new file",
+            param_hint="--db",
+        )
     directory = example or CHECKOUT_EXAMPLE
     if not (directory / "day.py").is_file():
         raise click.UsageError(
