@@ -67,3 +67,13 @@ def test_a_withdrawal_tells_the_holder_and_the_owner_as_well() -> None:
         ("withdrawn", ("alice", "bob", "dan")),
         ("withdrawn", ("alice", "bob")),
     ]
+
+
+def test_the_one_it_was_reassigned_to_hears_that_it_was_withdrawn(org_engine: Engine) -> None:
+    """Terminating the instance withdraws the item dan was working on: dan hears of it."""
+    recorder, iid, item_id = _started(org_engine)
+    org_engine.reassign_work_item(item_id, "carol", "dan")
+    org_engine.start_work_item(item_id, "dan")
+    org_engine.terminate(iid)
+    org_engine.deliver_outbox()
+    assert recorder.seen[-1] == ("withdrawn", ("alice", "bob", "dan"))

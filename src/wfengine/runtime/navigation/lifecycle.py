@@ -34,6 +34,7 @@ from wfengine.runtime.outbox import (
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import WorkItemCancelled
+from wfengine.runtime.work_item_people import people_in_hand
 
 
 class Lifecycle(NavigatorBase):
@@ -289,6 +290,7 @@ class Lifecycle(NavigatorBase):
                 item,
                 self.now,
                 stamp=ai.scope.instance.call_stamp(),
+                **people_in_hand(item),
             )
             self.step.outbox.append(entry)
             withdrawn = WorkItemCancelled(item.id)
