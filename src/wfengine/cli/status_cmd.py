@@ -4,8 +4,10 @@ A contract (scripts rely on these exactly): without ``--brief`` the detailed sta
 people inside (:func:`wfengine.audit.status.detailed_status`); with ``--brief`` only what the
 definition declares public, for outside parties (:func:`~wfengine.audit.status.brief_status`).
 ``--json`` prints the status as one JSON object (``BriefStatus.as_dict`` /
-``DetailedStatus.as_dict`` keys). Exit 0; 1 for an unknown instance; 2 on usage errors and
-databases that cannot be used.
+``DetailedStatus.as_dict`` keys). The brief text leaves out a public field that holds nothing
+yet (null or empty text): an outsider read ``acceptance_no: None`` as a number "None", and a
+blank line as a field cleared; ``--json`` keeps every public field, null as null. Exit 0; 1
+for an unknown instance; 2 on usage errors and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
             for m in short.milestones:
                 click.echo(f"  {m.reached_at.isoformat(timespec='minutes')}  {m.label}")
             for name, value in short.fields.items():
-                click.echo(f"  {name}: {value}")
+                if value is not None and value != "":  # (see the module notes)
+                    click.echo(f"  {name}: {value}")
             return
         full = detailed_status(engine, instance_id)
     if as_json:
