@@ -13,6 +13,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -22,8 +23,10 @@ from wfengine.errors import (
     StoreUnavailableError,
     WorkflowError,
 )
+from wfengine.runtime import call_watch
+from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import require_aware
-from wfengine.runtime.engine_base import EngineBase, JobHandler
+from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
@@ -157,11 +160,14 @@ class JobCommands(EngineBase):
                     if observe is not None:
                         observe("end", owner, claimed[n:])
                     break
+                watcher = None
                 if observe is not None:
                     observe("start", owner, [job])
+                    watcher = _call_reporter(observe, owner, job)
                 try:
-                    if self._run_claimed(job, owner):
-                        ran += 1
+                    with call_watch.watching(watcher):
+                        if self._run_claimed(job, owner):
+                            ran += 1
                 except BaseException as exc:  # the run ends here: the jobs after it too
                     self._leave(
                         claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
@@ -268,7 +274,14 @@ class JobCommands(EngineBase):
         with self._held_lock:
             return sorted(self._held)
 
-    def abandon_job(self, job_id: str, reason: str, *, started_at: datetime | None = None) -> None:
+    def abandon_job(
+        self,
+        job_id: str,
+        reason: str,
+        *,
+        started_at: datetime | None = None,
+        call: CallInProgress | None = None,
+    ) -> None:
         """Turn a job that cannot be run into an incident on its instance (whoever holds it).
 
         The job is parked, not deleted: retrying the incident makes it due again. A worker
@@ -277,26 +290,45 @@ class JobCommands(EngineBase):
         run began, if known: the ``application.invoked`` record of an ``invoke`` job's call,
         which its own command never committed, is dated then (else now, with the incident),
         as it is for a job whose run raised in the worker running it.
+
+        ``call``: the synchronous application call the job was making when it was stopped
+        (what its runner told the job observer, see :mod:`~wfengine.runtime.call_watch`),
+        for a job of any kind: that attempt is audited (``application.invoked``, dated
+        ``started_at``, and ``application.failed``) and the incident names its activity,
+        application and attempt, as for an ``invoke`` job's own call.
         """
         if started_at is not None:
             require_aware(started_at, f"started_at of job {job_id!r}")
         job = self.store.job(job_id)
         if job is None:
             raise NotFoundError("job", job_id)
-        self._job_failed(job, reason, started_at)
+        self._job_failed(job, reason, started_at, call)
 
-    def _job_failed(self, job: Job, reason: str, started_at: datetime | None = None) -> None:
+    def _job_failed(
+        self,
+        job: Job,
+        reason: str,
+        started_at: datetime | None = None,
+        call: CallInProgress | None = None,
+    ) -> None:
         def body() -> None:
             current = self.store.job(job.id)
             if current is None:
                 return  # carried out after all (or by another claimant)
             inst = self.store.instance(current.instance_id)
             nav = self._nav()
+            during = ""
+            if call is not None:
+                during = (
+                    f" while calling application {call.application_id!r} (attempt "
+                    f"{call.attempt}) for activity {call.activity_id!r}"
+                )
             message = (
-                f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed: {reason}; "
-                "retry the incident to run it again, or abort the instance"
+                f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed{during}: "
+                f"{reason}; retry the incident to run it again, or abort the instance"
             )
-            nav.job_failed(inst, current, message, started_at)
+            failed = current if call is None else _as_call(current, call, inst)
+            nav.job_failed(inst, failed, message, started_at)
             self.store.commit(nav.step)
 
         self._command(body)
@@ -393,6 +425,28 @@ class JobCommands(EngineBase):
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]
+
+
+def _call_reporter(observe: JobObserver, owner: str, job: Job) -> call_watch.Watcher:
+    """What tells ``observe`` each synchronous call ``job`` makes as it begins: a ``call``
+    event whose one job is ``job`` with the call (:class:`CallInProgress`) as its payload."""
+
+    def report(call: CallInProgress) -> None:
+        observe("call", owner, [replace(job, payload=call)])
+
+    return report
+
+
+def _as_call(job: Job, call: CallInProgress, inst: ProcessInstance) -> Job:
+    """``job``, stopped while making ``call``, as the ``invoke`` job that call would be
+    (what :meth:`Navigator.job_failed` audits, and the activity, application and attempt
+    the incident names); its id is the job's, which stays parked as it is. An activity
+    instance the job's own command created was never stored: the records name the
+    activity only."""
+    payload = call.as_payload()
+    if call.activity_instance_id not in inst.activities:
+        payload["activity_instance_id"] = None
+    return replace(job, kind=JOB_INVOKE, payload=payload, key=call.key, attempts=call.attempt)
 
 
 def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:

@@ -24,13 +24,20 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
 
+from wfengine.errors import DataNotStorableError
+from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.values import decode_value, encode_value
 
 _log = logging.getLogger("wfengine.supervisor")
 
-#: what an engine's job observer reports, in the order it happens to a job
-EVENTS = ("claimed", "start", "end")
+#: what an engine's job observer reports, in the order it happens to a job (``call``: the
+#: running job begins an attempt of a synchronous application call, see
+#: :mod:`wfengine.runtime.call_watch`; any number of them between its start and end)
+EVENTS = ("claimed", "start", "call", "end")
 #: exit status after a second stop signal (the shell's 128 + SIGINT); also what a worker
 #: process ends with when it finds its supervisor gone
 EXIT_KILLED = 130
@@ -43,13 +50,31 @@ EXIT_UNAVAILABLE = 75
 # -- the pipe -----------------------------------------------------------------------------------
 
 
-def encode_event(event: str, owner: str, job_ids: Sequence[str]) -> bytes:
-    """One event as the line the child writes."""
-    return json.dumps({"event": event, "owner": owner, "jobs": list(job_ids)}).encode() + b"\n"
+def encode_event(
+    event: str, owner: str, job_ids: Sequence[str], call: CallInProgress | None = None
+) -> bytes:
+    """One event as the line the child writes (``call``: a ``call`` event's call; its inputs
+    as stored values, or none when they are not storable: the supervisor audits them)."""
+    data: dict[str, Any] = {"event": event, "owner": owner, "jobs": list(job_ids)}
+    if call is not None:
+        told = call.to_dict()
+        try:
+            told["inputs"] = encode_value(told["inputs"], "the inputs of a call")
+        except DataNotStorableError:
+            told["inputs"] = {}
+        data["call"] = told
+    return json.dumps(data).encode() + b"\n"
 
 
 def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
     """An event line read back (None when it is not one)."""
+    found = decode_line(line)
+    return None if found is None else found[:3]
+
+
+def decode_line(line: bytes) -> tuple[str, str, list[str], CallInProgress | None] | None:
+    """An event line read back with its call (a ``call`` event's; None for the others), or
+    None when it is not an event (a ``call`` event must name one job and its call)."""
     try:
         data = json.loads(line)
     except ValueError:
@@ -61,7 +86,16 @@ def decode_event(line: bytes) -> tuple[str, str, list[str]] | None:
         return None
     if not all(isinstance(j, str) for j in jobs):
         return None
-    return event, owner, jobs
+    if event != "call":
+        return event, owner, jobs, None
+    call = CallInProgress.from_dict(data.get("call"))
+    if call is None or len(jobs) != 1:
+        return None
+    try:
+        inputs = decode_value(dict(call.inputs))
+    except (ValueError, TypeError, KeyError):
+        inputs = {}
+    return event, owner, jobs, replace(call, inputs=inputs)
 
 
 # -- the child's side ---------------------------------------------------------------------------
@@ -83,7 +117,10 @@ class EventReporter:
         self.lost = False
 
     def __call__(self, event: str, owner: str, jobs: Sequence[Job]) -> None:
-        line = encode_event(event, owner, [j.id for j in jobs])
+        call = jobs[0].payload if event == "call" and jobs else None
+        line = encode_event(
+            event, owner, [j.id for j in jobs], call if isinstance(call, CallInProgress) else None
+        )
         with self._lock:
             if self.lost:
                 return

@@ -9,9 +9,10 @@ Only the operating system can stop such a process, so ``wfengine worker`` runs i
 in a child process and watches it from a small process that never runs a job:
 
 * the child reports, over a pipe, what each of its engines does with jobs (the engine's
-  :attr:`~wfengine.runtime.engine.Engine.job_observer`: ``claimed``, ``start``, ``end``;
+  :attr:`~wfengine.runtime.engine.Engine.job_observer`: ``claimed``, ``start``, ``end``, and
+  ``call`` for each attempt of a synchronous application call a running job begins;
   :class:`EventReporter` is that observer); :class:`JobBook` keeps, per lease owner, the jobs
-  claimed and the one running since when;
+  claimed and the one running since when, and the supervisor the call each is making;
 * the :class:`Supervisor` renews those leases itself, with its own engine on the same database,
   so a frozen child keeps its jobs and no other worker takes one over only to freeze too;
 * a job that runs longer than ``job_timeout`` gets the child SIGKILLed, with every process
@@ -19,7 +20,8 @@ in a child process and watches it from a small process that never runs a job:
   as a subprocess agent's, are in it: they are killed as a group, so none carries on under
   init with the side effect of a job that is an incident by then); the job becomes an
   incident on its instance (:meth:`~wfengine.runtime.engine.Engine.abandon_job`: nothing it did
-  was committed, and it stays parked until an operator retries the incident), the child's other
+  was committed, and it stays parked until an operator retries the incident; the call it was
+  making is audited, and the incident names its activity and application), the child's other
   claimed jobs are given back, and a fresh child starts. A child that dies on its own in the
   middle of a job (the OOM killer, a crash in C code) is handled the same way, so no job can
   kill workers one after another; the programs its running jobs started are killed then;
@@ -62,6 +64,7 @@ from datetime import timedelta
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
+from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.limits import DEFAULT_GRACE as DEFAULT_GRACE
@@ -73,6 +76,7 @@ from wfengine.runtime.supervised_child import (
     EventReporter,
     bind_to_supervisor,
     decode_event,
+    decode_line,
     encode_event,
     lease_owner,
 )
@@ -106,6 +110,8 @@ MAX_RESTART_WAIT = 30.0
 _TICK = 0.1
 #: how long to wait for a dead child's pipes to drain (a grandchild may hold them open)
 _DRAIN_WAIT = 2.0
+#: an event read from the child's pipe (see decode_line)
+_Event = tuple[str, str, list[str], CallInProgress | None]
 
 
 # -- the supervisor -----------------------------------------------------------------------------
@@ -165,7 +171,9 @@ class Supervisor:
         #: worker processes started so far, and jobs stopped for running too long
         self.started = 0
         self.timed_out = 0
-        self._events: queue.Queue[tuple[int, tuple[str, str, list[str]]]] = queue.Queue()
+        self._events: queue.Queue[tuple[int, _Event]] = queue.Queue()
+        #: (owner, job) -> the call the running job began last, when (monotonic time)
+        self._calls: dict[tuple[str, str], tuple[CallInProgress, float]] = {}
         self._child: _Child | None = None
         self._signals: list[str] = []
         self._stop_deadline: float | None = None
@@ -350,7 +358,7 @@ class Supervisor:
     def _read_events(self, stream: IO[bytes], generation: int) -> None:
         with stream:
             for line in stream:
-                event = decode_event(line)
+                event = decode_line(line)
                 if event is None:
                     _log.warning("not an event from the worker process: %r", line[:200])
                     continue
@@ -364,10 +372,20 @@ class Supervisor:
                 generation, event = item
                 child = self._child
                 if child is not None and generation == child.generation:
-                    self.book.note(*event, time.monotonic())
+                    self._note(*event)
                 item = self._events.get_nowait()
         except queue.Empty:
             return
+
+    def _note(self, event: str, owner: str, jobs: list[str], call: CallInProgress | None) -> None:
+        now = time.monotonic()  # a job's call in the calls, the rest in the book
+        if call is not None:
+            self._calls[(owner, jobs[0])] = (call, now)
+            return
+        if event in ("start", "end"):  # a job's calls end with it
+            for job in jobs:
+                self._calls.pop((owner, job), None)
+        self.book.note(event, owner, jobs, now)
 
     def _collect(self, child: _Child) -> None:
         """Reap a dead (or killed) child and note every event it wrote before it died."""
@@ -493,7 +511,12 @@ class Supervisor:
     def _abandon(self, owner: str, job_id: str, reason: str, since: float | None) -> None:
         """Make the job an incident, if it is still the dead child's (it may have been
         committed just before the end, or, with leases lost, taken over by another worker);
-        ``since``: when it started running (monotonic time), when the book knows."""
+        ``since``: when it started running (monotonic time), when the book knows. The
+        synchronous call it was making, if it told one, is audited as begun when it began."""
+        call: CallInProgress | None = None
+        noted = self._calls.pop((owner, job_id), None)
+        if noted is not None:
+            call, since = noted
         started = None
         if since is not None:  # (the audit dates the stopped call then, not now)
             ago = timedelta(seconds=max(0.0, time.monotonic() - since))
@@ -506,7 +529,7 @@ class Supervisor:
             if job.lock_owner != owner:
                 _log.warning("job %s is held by %s now: left to it", job_id, job.lock_owner)
                 return
-            self.engine.abandon_job(job_id, reason, started_at=started)
+            self.engine.abandon_job(job_id, reason, started_at=started, call=call)
         except Exception:
             _log.exception("could not make job %s an incident (%s)", job_id, reason)
             return
@@ -528,6 +551,7 @@ class Supervisor:
                 continue
             _log.info("gave back %s", ", ".join(ids))
         self.book.clear()
+        self._calls.clear()
 
 
 def _ended(proc: subprocess.Popen[bytes]) -> bool:

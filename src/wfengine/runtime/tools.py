@@ -53,7 +53,7 @@ from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
-from wfengine.runtime import call_stops
+from wfengine.runtime import call_stops, call_watch
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
@@ -143,6 +143,9 @@ def run_tools(
     def note(kind: str, detail: dict[str, Any]) -> None:  # a change, as history.change makes
         inst.changes.append((now, kind, aid, act_id, detail))
 
+    watcher = call_watch.current()  # a job's runner may follow its calls (see call_watch)
+    noting = note if watcher is None else _watched(note, watcher, aid, act_id)
+
     outputs: dict[str, Any] = dict(staged) if staged else {}
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
@@ -187,7 +190,7 @@ def run_tools(
                 inputs,
                 key,
                 sleep=registry.sleep,
-                note=note,
+                note=noting,
                 sensitive=sensitive,
                 where=where,
                 expected=spec.outputs,
@@ -200,6 +203,32 @@ def run_tools(
     if outputs:
         inst.data.update(outputs)
     return None
+
+
+def _watched(
+    note: Callable[[str, dict[str, Any]], None],
+    watcher: call_watch.Watcher,
+    activity_instance_id: str,
+    activity_id: str,
+) -> Callable[[str, dict[str, Any]], None]:
+    """``note``, telling ``watcher`` each attempt as it begins (its invoked record)."""
+
+    def watched(kind: str, detail: dict[str, Any]) -> None:
+        note(kind, detail)
+        if kind == _INVOKED:
+            inputs = detail["inputs"]
+            watcher(
+                call_watch.CallInProgress(
+                    activity_instance_id,
+                    activity_id,
+                    detail["application"],
+                    detail["attempt"],
+                    detail["key"],
+                    inputs if isinstance(inputs, Mapping) else {},
+                )
+            )
+
+    return watched
 
 
 def resume_tools(
@@ -294,6 +323,7 @@ def _answered_attempt(inst: ProcessInstance, activity_instance_id: str) -> int:
 
 
 _RETURNED = ApplicationReturned.KIND
+_INVOKED = ApplicationInvoked.KIND
 
 
 def _outputs(
