@@ -87,3 +87,15 @@ def job_timer(job: Job) -> Timer:
 def lease_free(job: Job, now: datetime) -> bool:
     """May ``job`` be claimed at ``now``: never claimed, or its lease has expired."""
     return job.lock_expires_at is None or job.lock_expires_at <= now
+
+
+def reminds_of(job: Job, work_item_id: str) -> bool:
+    """Is ``job`` a reminder or escalation of work item ``work_item_id``? (They end with
+    their item: a closed item is reminded of no more, and waits for no escalation.)"""
+    return job.kind == JOB_REMINDER and job.payload.get("work_item") == work_item_id
+
+
+def reminder_key_prefix(work_item_id: str) -> str:
+    """What the keys of ``work_item_id``'s reminder and escalation jobs begin with
+    (``wi-1/remind/2``, ``wi-1/escalate/1``): how a SQL store finds them to delete."""
+    return f"{work_item_id}/"

@@ -31,7 +31,7 @@ from wfengine.runtime.instance import (
     Timer,
     WorkItem,
 )
-from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, timer_job
+from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, reminds_of, timer_job
 from wfengine.runtime.memory_history import MemoryHistory
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
@@ -529,6 +529,11 @@ class MemoryStore(StoreOutbox):
         if step.timers_cancelled or step.timers_set or step.jobs:
             self._commit_jobs(step)
         jobs_of = self._jobs_of
+        for item in step.work_items:  # a closed item's reminders and escalation end with it
+            if not item.state.is_open and item.instance_id in jobs_of:
+                for job_id in list(jobs_of[item.instance_id]):
+                    if reminds_of(self._jobs[job_id], item.id):
+                        self._drop_job(job_id)
         for inst in step.instances.values():
             if inst.id in jobs_of and inst.state.is_closed:
                 for job_id in list(jobs_of[inst.id]):

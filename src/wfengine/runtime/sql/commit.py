@@ -42,7 +42,7 @@ from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
-from wfengine.runtime.jobs import timer_job
+from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.dialects import Dialect
@@ -100,6 +100,9 @@ class StepPlan:
         self.closed: list[str] = []
         #: closed instances stored before this step (only those can have stored jobs)
         self.closed_stored: list[str] = []
+        #: (instance, work item) of items stored open and closed by this step: their
+        #: reminder and escalation jobs go with them
+        self.items_closed: list[tuple[str, str]] = []
         #: instance id -> (row version, audit seq, audit head, tokens, state) once committed
         self.written: dict[str, tuple[int, int, str | None, tuple[tuple[Any, ...], ...], str]] = {}
         #: rows a long command set aside before its commit (:meth:`StepWriter.set_aside`)
@@ -204,7 +207,17 @@ class StepPlan:
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
         jobs.extend(step.jobs)
-        self.jobs = [rows.new_job_row(j) for j in jobs if j.instance_id not in self.closed]
+        closing = [w for w in self.items.values() if not w.state.is_open and _reminded(step, w)]
+        self.items_closed = [
+            (w.instance_id, w.id)
+            for w in closing
+            if (stored := unit.stored_state(w.id)) is not None and stored.is_open
+        ]
+        self.jobs = [
+            rows.new_job_row(j)
+            for j in jobs
+            if j.instance_id not in self.closed and not any(reminds_of(j, w.id) for w in closing)
+        ]
         self.outbox = [rows.outbox_row(e, now) for e in step.outbox]
 
     def done(self) -> None:
@@ -277,6 +290,12 @@ class StepWriter:
         #: cancelled timers (by id) and the jobs of closed instances (by instance)
         self._delete_jobs = j.delete().where(
             sa.or_(j.c.id == sa.bindparam("w_id"), j.c.instance_id == sa.bindparam("w_instance"))
+        )
+        #: the reminder and escalation jobs of a work item that closed (found by their key)
+        self._delete_reminders = j.delete().where(
+            j.c.instance_id == sa.bindparam("w_instance"),
+            j.c.kind == sa.literal_column(f"'{JOB_REMINDER}'"),
+            j.c.idempotency_key.like(sa.bindparam("w_prefix"), escape="\\"),
         )
         self._job_again = (
             j.update()
@@ -453,3 +472,28 @@ class StepWriter:
         deleted = [{"w_id": x, "w_instance": None} for x in plan.cancelled]
         deleted += [{"w_id": None, "w_instance": x} for x in plan.closed_stored]
         self._wire.many(run, self._delete_jobs, deleted)
+        if plan.items_closed:
+            reminders = [
+                {"w_instance": i, "w_prefix": _like_prefix(reminder_key_prefix(w))}
+                for i, w in plan.items_closed
+                if i not in plan.closed_stored
+            ]
+            self._wire.many(run, self._delete_reminders, reminders)
+
+
+def _reminded(step: Step, item: WorkItem) -> bool:
+    """Does ``item``'s activity have reminders or an escalation (jobs that end with the item)?
+    Most have none, and their closing costs no statement."""
+    inst = step.instances.get(item.instance_id)
+    if inst is None:  # not loaded by this step: look for its jobs all the same
+        return True
+    graph = inst.compiled.activity_graph.get(item.activity_id)
+    if graph is None:
+        return True
+    return graph.activities[graph.by_id[item.activity_id]].reminders is not None
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern matching what begins with ``text`` (its wildcards escaped)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
