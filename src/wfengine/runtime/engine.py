@@ -83,6 +83,7 @@ from wfengine.runtime.store import Store
 from wfengine.runtime.suspension import (
     take_along,
     take_closed_subflows,
+    take_kept_in_time,
     taken_along,
     waited_for,
 )
@@ -446,7 +447,8 @@ class Engine(
             # at every depth: the parent's subflow activity waited for resume to hear it)
             for waiting in (inst, *children):
                 take_closed_subflows(nav, waiting)
-            nav.take_kept_messages(inst)  # those that arrived while it was paused
+            # those that arrived while it was paused, after the timers due before them
+            take_kept_in_time(nav, self.store, inst)
             self._commit(nav)
 
         self._command(body)
