@@ -11,7 +11,10 @@ The contract scripts rely on (keep it exactly):
   the failed activity as if its work had written those data fields (VALUE as for ``run --set``:
   JSON when it parses); a failed decision (a condition that cannot be evaluated, such as a
   label for people where an expression belongs) is skipped by naming the transition(s) to take;
-* ``wfengine incident abort ID --db URL``: give up: the instance becomes ``closed.aborted``.
+* ``wfengine incident abort ID --db URL``: give up: the instance becomes ``closed.aborted``;
+* each of them takes ``--user U``: who asks, named on what the answer records in the audit
+  trail (the engine command's ``user=``; :mod:`wfengine.cli.acting_user`); without it nobody
+  is named.
 
 Each prints ``ID resolved``. The incident is resolved at once; what happens next (the repeated
 application call, the activities that follow) is queued for ``wfengine worker``, which has the
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import click
 
+from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import parse_assignments, set_option
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, incident_row
@@ -76,15 +80,17 @@ def incident() -> None:
 @incident.command("retry")
 @click.argument("incident_id", metavar="ID")
 @db_option
-def retry(incident_id: str, url: str) -> None:
+@acting_user_option
+def retry(incident_id: str, url: str, user: str | None) -> None:
     """Do the failed work again (workers carry it out).
 
     \b
     Examples:
       wfengine incident retry inc-7 --db sqlite:///wf.db
+      wfengine incident retry inc-7 --db sqlite:///wf.db --user ops-anna
     """
     with engine_on(url) as engine:
-        engine.retry_incident(incident_id)
+        engine.retry_incident(incident_id, user=user)
     click.echo(f"{incident_id} resolved")
 
 
@@ -106,25 +112,34 @@ Examples:
     metavar="TRANSITION",
     help="For a failed decision: the transition id to follow (repeat for several).",
 )
-def skip(incident_id: str, url: str, assignments: tuple[str, ...], take: tuple[str, ...]) -> None:
+@acting_user_option
+def skip(
+    incident_id: str,
+    url: str,
+    assignments: tuple[str, ...],
+    take: tuple[str, ...],
+    user: str | None,
+) -> None:
     """Finish the failed activity as if its work had written the given data, and move on;
     for a failed decision, follow the transitions given with --take."""
     outputs = parse_assignments(assignments)
     with engine_on(url) as engine:
-        engine.skip_incident(incident_id, outputs, take=list(take) or None)
+        engine.skip_incident(incident_id, outputs, take=list(take) or None, user=user)
     click.echo(f"{incident_id} resolved")
 
 
 @incident.command("abort")
 @click.argument("incident_id", metavar="ID")
 @db_option
-def abort(incident_id: str, url: str) -> None:
+@acting_user_option
+def abort(incident_id: str, url: str, user: str | None) -> None:
     """Give up on the incident's instance: it becomes closed.aborted.
 
     \b
     Examples:
       wfengine incident abort inc-7 --db sqlite:///wf.db
+      wfengine incident abort inc-7 --db sqlite:///wf.db --user ops-anna
     """
     with engine_on(url) as engine:
-        engine.abort_incident(incident_id)
+        engine.abort_incident(incident_id, user=user)
     click.echo(f"{incident_id} resolved")

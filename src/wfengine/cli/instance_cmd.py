@@ -20,11 +20,14 @@ The contract scripts rely on (keep it exactly):
   "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
   ...]}`` with one entry per activity instance, in the order they were created; times are
   ISO 8601 text, or null.
-* ``wfengine instance suspend|resume|terminate|abort ID --db URL`` changes the instance's state
-  and prints ``ID STATE``.
-* ``wfengine instance cancel ID --activity ACT --db URL`` cancels the open instances of
-  activity ACT (``Engine.cancel_activity``: closed as aborted, work withdrawn, the branch
-  ends) and prints ``ID STATE`` (the instance's state afterwards); none open exits 1.
+* ``wfengine instance suspend|resume|terminate|abort ID --db URL [--user U]`` changes the
+  instance's state and prints ``ID STATE``.
+* ``wfengine instance cancel ID --activity ACT --db URL [--user U]`` cancels the open
+  instances of activity ACT (``Engine.cancel_activity``: closed as aborted, work withdrawn,
+  the branch ends) and prints ``ID STATE`` (the instance's state afterwards); none open
+  exits 1.
+* ``--user U`` names who asks on what the command records in the audit trail (the engine
+  command's ``user=``; :mod:`wfengine.cli.acting_user`); without it nobody is named.
 
 Exit statuses are those of :mod:`wfengine.cli.database`: 1 for an unknown id or an illegal
 state change (the message on stderr names the instance and its state), 2 for a database that
@@ -35,15 +38,19 @@ cannot be used. States are WfMC's: ``open.not_running.not_started``, ``open.runn
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.stderr_log import logging_to_stderr
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
 
 _STATES = (
     "open.not_running.not_started",
@@ -228,13 +235,15 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
 
 def _state_command(verb: str, summary: str) -> click.Command:
     example = f"wfengine instance {verb} pi-1 --db sqlite:///wf.db"
+    named = f"wfengine instance {verb} pi-1 --db sqlite:///wf.db --user ops-anna"
 
-    @click.command(verb, help=summary, epilog=f"\b\nExamples:\n  {example}")
+    @click.command(verb, help=summary, epilog=f"\b\nExamples:\n  {example}\n  {named}")
     @click.argument("instance_id", metavar="ID")
     @db_option
-    def command(instance_id: str, url: str) -> None:
+    @acting_user_option
+    def command(instance_id: str, url: str, user: str | None) -> None:
         with engine_on(url) as engine:
-            getattr(engine, verb)(instance_id)
+            getattr(engine, verb)(instance_id, user=user)
             # (its summary: an instance closed without its process definition, which no
             # longer compiles, is shown too)
             state = engine.instance_summary(instance_id).state.value
@@ -259,22 +268,39 @@ instance.add_command(_state_command("abort", "Stop an open instance abnormally (
 @click.option(
     "--activity", "activity_id", required=True, metavar="ACT", help="The activity to cancel."
 )
-def cancel(instance_id: str, url: str, activity_id: str) -> None:
+@acting_user_option
+def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> None:
     """Cancel the open instances of activity ACT: they close as aborted, their work items are
     withdrawn and their branches end; the instance carries on with the rest.
 
     \b
     Examples:
       wfengine instance cancel pi-1 --activity check_stock --db sqlite:///wf.db
+      wfengine instance cancel pi-1 --activity check_stock --db sqlite:///wf.db --user ops-anna
     """
-    from wfengine.cli.runner import cancel_open
     from wfengine.errors import IllegalStateError
 
     with engine_on(url) as engine:
         engine.instance(instance_id)  # an unknown id exits 1
-        if not cancel_open(engine, [instance_id], activity_id):
+        if not _cancel_open(engine, instance_id, activity_id, user):
             raise IllegalStateError(
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
             )
         state = engine.instance(instance_id).state.value
     click.echo(f"{instance_id} {state}")
+
+
+def _cancel_open(engine: Engine, instance_id: str, activity_id: str, user: str | None) -> int:
+    """Cancel the open instances of ``activity_id`` in ``instance_id``, as asked by ``user``;
+    how many there were. (``runner.cancel_open``, which ``run --script`` shares, names no
+    user; one cancelled first may close others with it: an MI activity's instances.)"""
+    found = [
+        a.id
+        for a in engine.activity_instances(instance_id)
+        if a.activity_id == activity_id and a.state.is_open
+    ]
+    for ai_id in found:
+        still = engine.activity_instances(instance_id)
+        if any(a.id == ai_id and a.state.is_open for a in still):
+            engine.cancel_activity(instance_id, ai_id, user=user)
+    return len(found)

@@ -9,10 +9,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFoundError
+from wfengine.runtime.acted_by import name_user
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import MessageReceived, change
+from wfengine.runtime.history import EventKind, MessageReceived, change
 from wfengine.runtime.host_arguments import check_mapping
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters, takes_signal
@@ -24,6 +25,11 @@ _log = logging.getLogger(__name__)
 
 #: a closed activity instance as its history holds it, and its activity
 ClosedActivity = tuple[ActivityInstanceSnapshot, CActivity]
+#: what a cancel records that names who asked (when its payload carries a user): the
+#: activities it closed, the work items it withdrew; and in the synchronous subflow instances
+#: it closed, their closing too
+_CANCELLING = frozenset({EventKind.ACTIVITY_ABORTED.value, EventKind.WORK_ITEM_CANCELLED.value})
+_CANCELLING_SUBFLOW = _CANCELLING | {EventKind.INSTANCE_STATE.value}
 
 
 class ActivityCommands(EngineBase):
@@ -267,13 +273,17 @@ class ActivityCommands(EngineBase):
                 readings.append(reading)
         return readings or [keys]
 
-    def cancel_activity(self, instance_id: str, activity_instance_id: str) -> None:
+    def cancel_activity(
+        self, instance_id: str, activity_instance_id: str, *, user: str | None = None
+    ) -> None:
         """Cancel an open activity instance: it closes as ``closed.aborted`` (audited), its
         open work item is withdrawn, whatever runs under it (a block's activities, a
         synchronous subflow, a multi-instance activity's instances) is cancelled too, and its
         branch ends there: its outgoing transitions are not followed. An instance of a
         multi-instance activity cancels the whole activity. The instance carries on with its
-        other branches (and completes if none is left)."""
+        other branches (and completes if none is left). ``user``: who asked (None: the host),
+        named on what the cancel records (``activity.aborted``, ``work_item.cancelled``, the
+        closed subflows' ``instance.state``), as :meth:`terminate` names it."""
 
         def body() -> None:
             inst = self.store.instance(instance_id)
@@ -293,13 +303,23 @@ class ActivityCommands(EngineBase):
                 )
             nav = self._nav()
             nav.touch(inst)
+            since = {inst.id: len(inst.changes)}
             nav.cancel_activity(ai)
+            name_user([inst], since, _CANCELLING, user)
+            # the synchronous subflows it closed: their closing too (the instance's own
+            # completion, when no branch is left, is the engine's, as it always is)
+            closed = [i for i in nav.step.instances.values() if i is not inst]
+            name_user(closed, {}, _CANCELLING_SUBFLOW, user)
             self._commit(nav)
 
         self._command(body)
 
     def add_mi_instance(
-        self, activity_instance_id: str, data: Mapping[str, Any] | None = None
+        self,
+        activity_instance_id: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        user: str | None = None,
     ) -> str | None:
         """Add one instance to a running multi-instance activity (WCP15/WCP36: instances
         not known until run time). ``activity_instance_id`` names the activity (its container
@@ -309,7 +329,8 @@ class ActivityCommands(EngineBase):
         condition sees the new count in ``instances``. An activity that is not a running
         multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
         is one whose flow condition (Complex, or One) already held and let the flow go on
-        (WCP36: once its partial join fired it takes no new instances)."""
+        (WCP36: once its partial join fired it takes no new instances). ``user``: who
+        asked (None: the host), named on its ``activity.mi_added`` event."""
         check_mapping(data, "data", "add_mi_instance")
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})
@@ -344,7 +365,9 @@ class ActivityCommands(EngineBase):
             nav = self._nav()
             nav.touch(inst)
             inst.data.update(owned_values(checked))
+            since = {inst.id: len(inst.changes)}
             added = nav.add_mi_child(container, tuple(sorted(checked)))
+            name_user([inst], since, (EventKind.MI_ADDED.value,), user)
             self._commit(nav)
             return added
 

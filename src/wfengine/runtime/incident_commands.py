@@ -21,6 +21,7 @@ from wfengine.errors import (
     IllegalStateError,
     ParameterMappingError,
 )
+from wfengine.runtime.acted_by import by_user, name_user
 from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
@@ -48,8 +49,10 @@ _ROUND = frozenset(
 class IncidentCommands(EngineBase):
     """Answers to incidents (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
-    def retry_incident(self, incident_id: str) -> None:
-        """Redo the operation that failed (after fixing its cause)."""
+    def retry_incident(self, incident_id: str, *, user: str | None = None) -> None:
+        """Redo the operation that failed (after fixing its cause). ``user``: who asked
+        (None: the host), named on its ``incident.retried`` event when that event's payload
+        carries a user (see :mod:`wfengine.runtime.acted_by`)."""
 
         def body() -> None:
             incident = self._incident(incident_id)
@@ -64,7 +67,9 @@ class IncidentCommands(EngineBase):
                     subject, f"in an instance that is {inst.state.value}", "retry"
                 )
             nav = self._nav()
+            since = {inst.id: len(inst.changes)}
             nav.retry(incident, offer=offer_opened_as_run(self, inst, incident))
+            name_user([inst], since, (EventKind.INCIDENT_RETRIED.value,), user)
             self._commit(nav)
 
         self._command(body)
@@ -75,17 +80,21 @@ class IncidentCommands(EngineBase):
         outputs: Mapping[str, Any] | None = None,
         *,
         take: Sequence[str] | None = None,
+        user: str | None = None,
     ) -> None:
         """Finish the failed activity as if its work had returned ``outputs`` (data field ->
         value) and move on; a failed decision (a label where a condition belongs) is skipped
-        by naming the transitions to ``take``. See :func:`skip_incident`."""
-        skip_incident(self, incident_id, outputs, take)
+        by naming the transitions to ``take``. ``user``: who asked (None: the host), named on
+        its ``incident.skipped`` event. See :func:`skip_incident`."""
+        skip_incident(self, incident_id, outputs, take, user=user)
 
-    def abort_incident(self, incident_id: str) -> None:
+    def abort_incident(self, incident_id: str, *, user: str | None = None) -> None:
         """Give up on the instance an incident stopped: it becomes ``closed.aborted``.
 
         The operator's third answer to an incident (beside retry and skip), so a script can
         act on incident ids alone; ``incident.aborted`` is audited before the instance closes.
+        ``user``: who asked (None: the host), named as :meth:`abort` names it (on the
+        ``instance.state`` events of the instance and of the subflows closed with it).
         """
 
         def body() -> None:
@@ -97,19 +106,18 @@ class IncidentCommands(EngineBase):
             check_process(subject, inst.state, ProcessState.ABORTED, "abort")
             nav = self._nav()
             nav.touch(inst)
-            inst.changes.append(
-                change(
-                    nav.now,
-                    IncidentAborted(incident.id),
-                    incident.activity_instance_id,
-                    incident.activity_id,
-                )
+            aborted = change(
+                nav.now,
+                IncidentAborted(incident.id),
+                incident.activity_instance_id,
+                incident.activity_id,
             )
+            inst.changes.append(by_user(aborted, user))
             incident.resolved = True  # by this answer (closing resolves the others)
             nav.step.outbox.append(
                 incident_entry(incident, nav.now, Resolution.ABORTED, stamp=inst.call_stamp())
             )
-            nav.close_instance(inst, ProcessState.ABORTED)
+            nav.close_instance(inst, ProcessState.ABORTED, user)
             self._commit(nav)
 
         self._command(body)
@@ -154,6 +162,8 @@ def skip_incident(
     incident_id: str,
     outputs: Mapping[str, Any] | None,
     take: Sequence[str] | None = None,
+    *,
+    user: str | None = None,
 ) -> None:
     """The operator's "skip": finish a failed activity as if its work had returned ``outputs``.
 
@@ -169,7 +179,8 @@ def skip_incident(
     set any declared data field first. A failed join or loop condition cannot be skipped:
     retry it after fixing data, or abort. This is the body of ``Engine.skip_incident``; it uses
     the engine's command helpers. ``outputs`` that is not a mapping (a list of pairs) is a
-    ``TypeError`` naming it, before anything is looked at.
+    ``TypeError`` naming it, before anything is looked at. ``user``, who asked (None: the
+    host), is named on the ``incident.skipped`` event.
     """
     check_mapping(outputs, "outputs", "skip_incident")
 
@@ -205,7 +216,8 @@ def skip_incident(
             data, sensitive = _skip_data(
                 engine, inst, ai, dict(outputs or {}), subject, any_field=True
             )
-            _resolve_skip(nav, inst, ai, incident, data, sensitive, take=[ct.id for ct in chosen])
+            taken = [ct.id for ct in chosen]
+            _resolve_skip(nav, inst, ai, incident, data, sensitive, take=taken, user=user)
             nav.leave_along(ai, chosen)
             engine._commit(nav)
             return
@@ -215,7 +227,7 @@ def skip_incident(
             )
         data, sensitive = _skip_data(engine, inst, ai, dict(outputs or {}), subject)
         nav = engine._nav()
-        apply_skip(nav, inst, ai, incident, data, sensitive)
+        apply_skip(nav, inst, ai, incident, data, sensitive, user=user)
         engine._commit(nav)
 
     engine._command(body)
@@ -333,9 +345,12 @@ def apply_skip(
     incident: Incident,
     data: Mapping[str, Any],
     sensitive: set[str],
+    *,
+    user: str | None = None,
 ) -> None:
-    """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part)."""
-    _resolve_skip(nav, inst, ai, incident, data, sensitive)
+    """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part);
+    ``user``: who asked, for its ``incident.skipped`` event."""
+    _resolve_skip(nav, inst, ai, incident, data, sensitive, user=user)
     nav._body_done(ai)
 
 
@@ -348,6 +363,7 @@ def _resolve_skip(
     sensitive: set[str],
     *,
     take: list[str] | None = None,
+    user: str | None = None,
 ) -> None:
     nav.touch(inst)
     incident.resolved = True
@@ -358,6 +374,6 @@ def _resolve_skip(
     skipped = IncidentSkipped(
         incident.id, audit_values(data, sensitive), None if take is None else tuple(take)
     )
-    inst.changes.append(change(nav.now, skipped, ai.id, ai.act.id))
+    inst.changes.append(by_user(change(nav.now, skipped, ai.id, ai.act.id), user))
     # copies: the memory store keeps what it is given, and the operator's dict is theirs
     inst.data.update(owned_values(data))
