@@ -36,6 +36,9 @@ class MultiInstanceState:
     completed: int = 0
     routed: bool = False
     children: list[ActivityInstance] = field(default_factory=list)
+    #: instances ``add_mi_instance`` added beyond its count (a sequential activity's
+    #: re-evaluated count is raised by them)
+    added: int = 0
 
 
 @dataclass(slots=True, eq=False)

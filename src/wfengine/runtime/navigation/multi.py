@@ -59,6 +59,7 @@ class MultiInstance(NavigatorBase):
         loop = container.act.loop
         assert mi is not None and loop is not None
         mi.total += 1
+        mi.added += 1  # beyond the count, which a sequential one re-evaluates
         inst = container.scope.instance
         added = MultiInstanceAdded(mi.total, fields)
         inst.changes.append(change(self.now, added, container.id, container.act.id))
@@ -125,8 +126,11 @@ class MultiInstance(NavigatorBase):
         inst.trace.append(child.act.id)
         mi.completed += 1
         if not loop.parallel:
-            with contextlib.suppress(_Failure):  # on failure keep the count known so far
-                mi.total = max(mi.total, mi.completed, self._mi_count(container))
+            # its count, evaluated again on the data as it is now, up or down (WCP15: fewer
+            # reviews needed after the first), never below the instances already done; those
+            # add_mi_instance added come on top. On failure the count known so far is kept.
+            with contextlib.suppress(_Failure):
+                mi.total = max(mi.completed, self._mi_count(container) + mi.added)
         self._mi_progress(container)
 
     def _mi_progress(self, container: ActivityInstance) -> None:

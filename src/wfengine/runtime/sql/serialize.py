@@ -80,6 +80,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         if ai.mi is not None:
             mi = ai.mi
             rec["mi"] = [mi.total, mi.started, mi.completed, mi.routed, [c.id for c in mi.children]]
+            if mi.added:  # (a key of its own: a document without it reads as none added)
+                rec["mi_added"] = mi.added
         if ai.mi_parent is not None:
             rec["mi_parent"] = ai.mi_parent.id
         if ai.mi_index is not None:
@@ -274,6 +276,7 @@ def load_instance(
                 completed=completed,
                 routed=routed,
                 children=[ais[c] for c in children],
+                added=r.get("mi_added", 0),
             )
     inst.activities = ais
     inst.scopes = scopes
