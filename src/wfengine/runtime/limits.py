@@ -21,7 +21,12 @@ class RuntimeLimits:
     the module notes); a limit reached is an incident on the instance that reached it."""
 
     #: automatic steps one command takes before it parks the rest with an incident (an
-    #: endless cycle that calls applications; one without progress is caught much earlier)
+    #: endless cycle that calls applications or changes its data, ``n = n + 1`` for ever;
+    #: one without progress, or that only multiplies its queued work, is caught much
+    #: earlier: :mod:`wfengine.runtime.progress`). The default lets a host's own long loops
+    #: run in one command, but lets an untrusted definition's endless loop cost one command
+    #: tens of seconds (and, on SQLite, about a GB of history): a host that runs definitions
+    #: it does not trust lowers it (``RuntimeLimits(max_steps=50_000)``)
     max_steps: int = 1_000_000
     #: automatic steps after which a command commits what it did and leaves the rest to a
     #: ``continue`` job that the engine runs at once (a *stretch*): a long automatic run
