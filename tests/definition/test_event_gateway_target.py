@@ -3,29 +3,17 @@ waits (docs/semantics.md, "Event-based gateways"). A way to an ordinary activity
 clean, and at run time that activity won the choice at once, every time, so the message way
 could never be taken.
 
-The rule's function is called directly here; the catalogue entry is set for the test while
-``CODES`` (wfengine.definition.diagnostics) and ``CHECKS`` (wfengine.definition.validation) do
-not list it yet."""
+The rule's function is called directly here, and through ``validate`` once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from wfengine import PackageBuilder, dump_xpdl, load_xpdl
-from wfengine.definition import diagnostics
+from wfengine import PackageBuilder, dump_xpdl, load_xpdl, validate
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import Activity, Package, TaskImplementation, TaskKind
-
-
-@pytest.fixture(autouse=True)
-def _catalogued(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    meaning = "a way of an event-based gateway leads to no catch event: it wins at once"
-    monkeypatch.setitem(diagnostics.CODES, "event-gateway-target", (Severity.WARNING, meaning))
-    yield
 
 
 def _found(package: Package) -> list[Diagnostic]:
@@ -96,3 +84,8 @@ def test_an_exclusive_gateway_is_not_concerned() -> None:
     p.route("gw").activity("a").activity("b")
     p.transition("gw", "a", condition="True").transition("gw", "b", otherwise=True)
     assert _found(pb.build()) == []
+
+
+def test_validate_reports_a_way_to_an_ordinary_activity() -> None:
+    found = [d for d in validate(_gateway("plain")) if d.code == "event-gateway-target"]
+    assert len(found) == 1 and found[0].severity is Severity.WARNING

@@ -162,6 +162,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
     # -- conditions and expressions --
+    "event-gateway-target": (
+        Severity.WARNING,
+        "a way of an event-based gateway leads to no catch event (timer, message, signal, "
+        "conditional, receive task): it wins the choice at once",
+    ),
     "condition-unused": (
         Severity.WARNING,
         "a condition on a transition out of a Parallel split: the engine follows the "

@@ -18,6 +18,7 @@ import logging
 
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.context import Check, Context
+from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.flow import (
     check_and_join_after_xor,
@@ -73,6 +74,7 @@ CHECKS: tuple[Check, ...] = (
     check_unreachable,
     check_boundary_events,
     check_links,
+    check_event_gateway_targets,
     check_dead_ends_and_cycles,
     check_and_join_after_xor,
     check_otherwise,
