@@ -28,7 +28,8 @@ def _started(tmp_path: Path) -> tuple[str, list[str]]:
                       "--set", "phone=13800000101", "--set", f"order_no={order}")  # fmt: skip
         assert started.exit_code == 0, started.output
         ids.append(started.stdout.strip())
-    assert cli("worker", "--db", url, "--until-idle").exit_code == 0  # the catches wait
+    worked = cli("worker", "--db", url, "--until-idle")
+    assert worked.exit_code == 0, worked.output  # the catches wait
     return url, ids
 
 
