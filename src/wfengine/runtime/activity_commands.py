@@ -282,8 +282,9 @@ class ActivityCommands(EngineBase):
         branch ends there: its outgoing transitions are not followed. An instance of a
         multi-instance activity cancels the whole activity. The instance carries on with its
         other branches (and completes if none is left). ``user``: who asked (None: the host),
-        named on what the cancel records (``activity.aborted``, ``work_item.cancelled``, the
-        closed subflows' ``instance.state``), as :meth:`terminate` names it."""
+        named as :meth:`terminate` names it on the ``instance.state`` of the synchronous
+        subflows it closes, and on each event of the cancel whose payload carries a user
+        (:mod:`wfengine.runtime.acted_by`); ``activity.aborted`` is a bare marker."""
 
         def body() -> None:
             inst = self.store.instance(instance_id)
@@ -330,7 +331,8 @@ class ActivityCommands(EngineBase):
         multi-instance activity is an :class:`~wfengine.errors.IllegalStateError`, and so
         is one whose flow condition (Complex, or One) already held and let the flow go on
         (WCP36: once its partial join fired it takes no new instances). ``user``: who
-        asked (None: the host), named on its ``activity.mi_added`` event."""
+        asked (None: the host), named on its ``activity.mi_added`` event when that event's
+        payload carries a user (:mod:`wfengine.runtime.acted_by`)."""
         check_mapping(data, "data", "add_mi_instance")
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})

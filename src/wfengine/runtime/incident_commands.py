@@ -85,7 +85,8 @@ class IncidentCommands(EngineBase):
         """Finish the failed activity as if its work had returned ``outputs`` (data field ->
         value) and move on; a failed decision (a label where a condition belongs) is skipped
         by naming the transitions to ``take``. ``user``: who asked (None: the host), named on
-        its ``incident.skipped`` event. See :func:`skip_incident`."""
+        its ``incident.skipped`` event when that event's payload carries a user (see
+        :mod:`wfengine.runtime.acted_by`). See :func:`skip_incident`."""
         skip_incident(self, incident_id, outputs, take, user=user)
 
     def abort_incident(self, incident_id: str, *, user: str | None = None) -> None:
@@ -94,7 +95,8 @@ class IncidentCommands(EngineBase):
         The operator's third answer to an incident (beside retry and skip), so a script can
         act on incident ids alone; ``incident.aborted`` is audited before the instance closes.
         ``user``: who asked (None: the host), named as :meth:`abort` names it (on the
-        ``instance.state`` events of the instance and of the subflows closed with it).
+        ``instance.state`` events of the instance and of the subflows closed with it), and
+        on ``incident.aborted`` when its payload carries a user.
         """
 
         def body() -> None:
@@ -180,7 +182,7 @@ def skip_incident(
     retry it after fixing data, or abort. This is the body of ``Engine.skip_incident``; it uses
     the engine's command helpers. ``outputs`` that is not a mapping (a list of pairs) is a
     ``TypeError`` naming it, before anything is looked at. ``user``, who asked (None: the
-    host), is named on the ``incident.skipped`` event.
+    host), is named on the ``incident.skipped`` event (when its payload carries a user).
     """
     check_mapping(outputs, "outputs", "skip_incident")
 
