@@ -198,3 +198,29 @@ def test_each_instance_of_a_multi_instance_activity_sent_back_is_offered_and_tol
         e.complete_work_item(w.id, user="alice")
     (d2,) = e.work_items(iid)  # and the next round is as usual
     e.complete_work_item(d2.id, user="dan")
+
+
+def test_work_is_sent_back_to_a_counted_loop_whose_first_test_reads_zero(
+    org_engine: Engine,
+) -> None:
+    """``i < 2`` counted by ``i``: the loop ran twice and left i at 1 (its last iteration's
+    count); begun again it would run from 0, so the work goes back, as the loop's own first
+    test reads the count, not what the field held (docs/semantics.md, "Loop counters")."""
+    e = org_engine
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.data_field("i", "INTEGER", initial="5")
+    p.activity("B", performer="clerk", loop=standard_loop("i < 2", test_time="Before", counter="i"))
+    p.activity("D", performer="accountant")
+    p.transition("B", "D")
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    for _ in range(2):
+        (b,) = e.work_items(iid)
+        e.complete_work_item(b.id, user="bob")
+    (d,) = e.work_items(iid)
+    e.claim_work_item(d.id, "dan")
+    e.set_data(iid, {"i": 7})  # whatever the field holds now
+    e.send_back_work_item(d.id, "dan", "B", "redo it")
+    (again,) = e.work_items(iid)
+    assert again.activity_id == "B"

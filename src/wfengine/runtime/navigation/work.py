@@ -483,8 +483,9 @@ class Work(NavigatorBase):
             return False
         if loop.condition is None or (loop.maximum is not None and loop.maximum <= 0):
             return True
+        layer = {loop.counter: 0} if loop.counter else None  # the first test reads 0
         try:
-            return not self._evaluate(ai, loop.condition)
+            return not self._evaluate(ai, loop.condition, layer)
         except _Failure:
             return False
 
