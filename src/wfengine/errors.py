@@ -186,8 +186,13 @@ class StoreError(WorkflowError):
 
 
 class StoreUnavailableError(StoreError):
-    """The database kept failing (connection dropped, serialization failure, deadlock, locked)
-    after every retry; each attempt was rolled back, so stored data is as it was before."""
+    """The database cannot be used now: it kept failing (connection dropped, serialization
+    failure, deadlock, locked, a disk error) after every retry, or it refused the work for a
+    reason that trying again at once does not cure (read-only, full, damaged or not a
+    database, a login refused). The message names the database (without its password), says
+    what to check, and whether the change is stored: not (each attempt was rolled back,
+    stored data is as it was), or, when a COMMIT was sent and its answer never came (a
+    connection cut on PostgreSQL), unknown until checked."""
 
 
 class SchemaOutdatedError(StoreError):

@@ -6,9 +6,14 @@ administrator shutting a session down, or SQLite saying the database is locked o
 that its WAL locking protocol failed). Every
 attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing
 (but see below for a COMMIT whose answer never came).
-Anything else (a constraint violation, a missing table, a bug) is raised at once. When the
-attempts run out the store raises :class:`~wfengine.errors.StoreUnavailableError`, naming the
-database (without its password) and the last error.
+A database that refuses the work for a reason of its own (a read-only file or standby, a full
+disk, a damaged file or one that is not a database, a refused login: :func:`condition`) raises
+:class:`~wfengine.errors.StoreUnavailableError` at once (not retried: trying again at once does
+not cure it), naming the database (without its password), the driver's first line and what to
+check. Anything else (a constraint violation,
+which the store turns into what it means, a missing table, a bug) is raised at once as it is.
+When the attempts run out the store raises :class:`~wfengine.errors.StoreUnavailableError`,
+naming the database and the last error (and what to check, as above, when it is a disk's).
 
 One ambiguity is inherent to any database client: when the connection drops *during* COMMIT
 (sent, its answer never came: a network cut, the server killed mid-commit), the transaction
@@ -86,6 +91,41 @@ _SQLITE_TRANSIENT = (
 )
 
 
+#: what to check when the database's file could not be written, or its disk is full
+_WRITABLE = (
+    "check that this process may write the file, its directory and its -wal and -shm files "
+    "(permissions, a read-only mount, a mode=ro URL)"
+)
+_FULL = "check the free space of the disk holding it (and any file size limit)"
+_STORAGE = f"{_FULL}, and {_WRITABLE.removeprefix('check ')}"
+#: what to check when the file is not a sound database
+_DAMAGED = (
+    "the file is damaged or is not a database: check the path, and restore it from a backup "
+    "(`wfengine db current` reads it)"
+)
+#: SQLite primary result codes (a sqlite3 error's ``sqlite_errorcode & 0xff``) of a database
+#: that cannot do the work for a reason of its own, and what to check
+_SQLITE_CONDITIONS = {
+    3: _WRITABLE,  # SQLITE_PERM
+    8: _WRITABLE,  # SQLITE_READONLY
+    10: _STORAGE,  # SQLITE_IOERR (also retried: a disk that failed once may not again)
+    11: _DAMAGED,  # SQLITE_CORRUPT
+    13: _FULL,  # SQLITE_FULL
+    14: _WRITABLE,  # SQLITE_CANTOPEN
+    26: _DAMAGED,  # SQLITE_NOTADB
+}
+#: PostgreSQL SQLSTATE prefixes of the same, and what to check
+_PG_CONDITIONS = (
+    ("53100", "check the free space of the server's disk"),
+    ("53200", "check the server's memory"),
+    ("58", "check the server's disk and its log"),
+    ("XX00", "the server found its data damaged: see its log, restore from a backup"),
+    ("25006", "it is read-only here (a standby, default_transaction_read_only): use the primary"),
+    ("28", "check the user name and password (or the server's pg_hba.conf)"),
+    ("3D000", "check the database name (create it first)"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """``attempts`` tries in all, waiting ``base_delay * 2**n`` (capped, with jitter) between,
@@ -124,6 +164,23 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, sa_exc.InterfaceError) or "connection" in str(orig).lower()
 
 
+def condition(error: BaseException) -> str | None:
+    """What to check when ``error`` is the database refusing the work for a reason of its own
+    (see :data:`_SQLITE_CONDITIONS`, :data:`_PG_CONDITIONS`); None for any other error."""
+    if not isinstance(error, sa_exc.DBAPIError) or isinstance(error, sa_exc.IntegrityError):
+        return None  # (a constraint the store turns into what it means: a lost race)
+    orig = error.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_CONDITIONS.get(code & 0xFF)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        for prefix, check in _PG_CONDITIONS:
+            if sqlstate.startswith(prefix):
+                return check
+    return None
+
+
 def run_with_retries(
     attempt: Callable[[], _T],
     *,
@@ -144,11 +201,17 @@ def run_with_retries(
         try:
             return attempt()
         except sa_exc.SQLAlchemyError as error:
+            cause = error.orig if isinstance(error, sa_exc.DBAPIError) else error
             if not is_transient(error):
-                raise
+                check = condition(error)
+                if check is None:
+                    raise
+                raise StoreUnavailableError(
+                    f"the database {what} refused the work ({type(cause).__name__}: "
+                    f"{first_line(error)}); nothing was changed; {check}"
+                ) from error
             failures += 1
             if failures >= policy.attempts:
-                cause = error.orig if isinstance(error, sa_exc.DBAPIError) else error
                 outcome = (
                     "the COMMIT of an attempt was sent and its answer never came, so whether "
                     "it was stored is unknown (the others were rolled back); check that the "
