@@ -237,8 +237,9 @@ class Database:
                     return done[0]
                 # sent (by the batch, or by SQLAlchemy's commit after ``fn`` returned) and
                 # never answered: whether it committed is found out before the next attempt
-                # (unless nothing of it can be stored: refused, or it changed nothing)
-                if write and not said.settled and (said.sent or done):
+                # (unless nothing of it can be stored: refused, or it changed nothing; or
+                # the SQLite library itself raised, whose COMMIT returns with its outcome)
+                if write and not said.settled and (said.sent or done) and not self._said(exc):
                     doubt.note(said, done)
                 elif doubt.check is not None and isinstance(exc, sa.exc.IntegrityError):
                     return cast(_T, self._met_itself(doubt, shared, exc))
@@ -252,6 +253,13 @@ class Database:
         return run_with_retries(
             attempt, what=self.what, policy=self.retry, unknown=lambda: doubt.unknown
         )
+
+    def _said(self, exc: sa.exc.DBAPIError) -> bool:
+        """Is ``exc`` the SQLite library's own answer? Its COMMIT is a call on this machine
+        that returns with its outcome: one that raised (a disk I/O error, a full disk) did
+        not commit, and the transaction is not in doubt. (A connection error on SQLite is
+        not the library's: the tests stand in for PostgreSQL's lost answers with those.)"""
+        return self.dialect.backend == "sqlite" and type(exc.orig).__module__.startswith("sqlite3")
 
     def _stored(self, doubt: _Doubt, shared: bool) -> bool:
         """Whether the attempt whose COMMIT went unanswered is stored: what the server says

@@ -212,13 +212,14 @@ def run_with_retries(
                 ) from error
             failures += 1
             if failures >= policy.attempts:
+                check = condition(error) or "check that the database is up"
                 outcome = (
                     "the COMMIT of an attempt was sent and its answer never came, so whether "
-                    "it was stored is unknown (the others were rolled back); check that the "
-                    "database is up and whether the change is there before you retry"
+                    f"it was stored is unknown (the others were rolled back); {check}, and "
+                    "whether the change is there before you retry"
                     if unknown is not None and unknown()
-                    else "each attempt was rolled back, stored data is unchanged; check that "
-                    "the database is up and retry"
+                    else f"each attempt was rolled back, stored data is unchanged; {check}, "
+                    "then retry"
                 )
                 raise StoreUnavailableError(
                     f"the database {what} failed {failures} times in a row "
