@@ -9,8 +9,9 @@ each form below is a function of :mod:`.functions`' kind, called by the compiled
 What a dialect adds to the native language:
 
 * syntax (in :mod:`.lexer`): ``c ? a : b``, ``//`` and ``/* */`` comments (``#`` is not one);
-* string concatenation: ``"n=" + 5`` is ``"n=5"`` (``true``, ``null`` as those languages
-  print them; JavaScript prints ``2.0`` as ``2``, Java as ``2.0``);
+* string concatenation: ``"n=" + 5`` is ``"n=5"`` (``true``, ``null`` and numbers as those
+  languages print them, :mod:`.number_text`: JavaScript prints ``2.0`` as ``2`` and
+  ``0.00001`` as ``0.00001``, Java as ``2.0`` and ``1.0E-5``);
 * Java's integer arithmetic: ``7 / 2`` is ``3`` and ``-7 % 2`` is ``-1`` between integers
   (JavaScript: ``3.5``; both keep the sign of the dividend for ``%``);
 * methods on strings (and lists where they have them): ``equals``, ``equalsIgnoreCase``,
@@ -25,8 +26,11 @@ What a dialect adds to the native language:
 
 Deliberate differences: ``==`` compares values without JavaScript's type coercion (``"1" ==
 1`` and ``0 == false`` are false), as ``===`` does; ``equals`` on two values of different
-types is false; there is no ``new``, no assignment and no statement other than one expression
-with an optional ``;``.
+types is false; dividing by zero (``/`` or ``%``) is an error, an incident on the instance
+(retried once the data is mended), where JavaScript, and Java between floating-point numbers,
+give Infinity or NaN: a zero divisor in an instance's data is most often a value not yet
+filled in, and Infinity would silently take a way (``total / count > 5`` would hold); there is
+no ``new``, no assignment and no statement other than one expression with an optional ``;``.
 
 Every dialect also reads record fields as ``order.total`` (a mapping lookup, never an
 attribute of a Python object) and, in the native language, ``datetime.timedelta(...)``,
@@ -48,6 +52,7 @@ from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
 from wfengine.expressions.limits import LimitExceeded, Limits
+from wfengine.expressions.number_text import java_double_text, javascript_number_text
 from wfengine.expressions.text_size import CONTAINERS, TextStyle, c_like_overhead, check_text_size
 
 
@@ -88,12 +93,10 @@ def to_string(value: Any, dialect: Dialect) -> str:
 
 
 def _float_text(value: float, dialect: Dialect) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return ("-" if value < 0 else "") + "Infinity"
-    if dialect is Dialect.JAVASCRIPT and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
+    if dialect is Dialect.JAVASCRIPT:
+        return javascript_number_text(value)
+    if dialect is Dialect.JAVA:
+        return java_double_text(value)
     return repr(value)
 
 
@@ -151,7 +154,8 @@ def java_divide(a: Any, b: Any) -> Any:
 
 
 def remainder(a: Any, b: Any) -> Any:
-    """``%`` of Java and JavaScript: the remainder takes the sign of the dividend."""
+    """``%`` of Java and JavaScript: the remainder takes the sign of the dividend. By zero it
+    is an error, as ``/`` by zero is (a deliberate difference: see the module notes)."""
     if isinstance(a, _SEQUENCES):
         raise TypeError("'%' formatting of strings is not supported; use '+'")
     if _is_int(a) and _is_int(b):
@@ -159,6 +163,8 @@ def remainder(a: Any, b: Any) -> Any:
             raise ZeroDivisionError("division by zero")
         r = abs(a) % abs(b)
         return -r if a < 0 else r
+    if b == 0:  # (math.fmod would say only "math domain error")
+        raise ZeroDivisionError("division by zero")
     return math.fmod(a, b)
 
 
