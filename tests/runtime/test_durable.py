@@ -193,7 +193,7 @@ def test_a_conflicting_step_is_retried_on_fresh_state(db_url: str, clock: Virtua
         assert Counter(two.trace(iid)) == Counter(
             {"split": 1, "a": 1, "b": 1, "join": 1, "after": 1}
         )
-        completed = [e.detail for e in two.audit(iid) if e.kind == "work_item.completed"]
+        completed = [e.work_item_id for e in two.audit(iid) if e.kind == "work_item.completed"]
         assert sorted(completed) == sorted([item_a.id, item_b.id])
 
 
