@@ -112,3 +112,5 @@ def test_incident_retry_and_skip_take_a_user(tmp_path: Path, url: str) -> None:
     assert skipped.exit_code == 0, skipped.output
     with Engine(db_url=url) as engine:
         assert engine.instance(iid).data["v"] == 2
+    listed = _listed(url, "--user", OPS, "--kind", "incident.retried", "--kind", "incident.skipped")
+    assert [e["kind"] for e in listed] == ["incident.retried", "incident.skipped"]

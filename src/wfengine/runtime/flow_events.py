@@ -132,15 +132,20 @@ class ConditionFailed:
 @dataclass(frozen=True, slots=True)
 class MultiInstanceAdded:
     """An instance was added to a running multi-instance activity, which now has
-    ``instances``; ``fields``: the data it set (names only)."""
+    ``instances``; ``fields``: the data it set (names only); ``user``: who added it, when
+    one was named."""
 
     KIND: ClassVar[str] = "activity.mi_added"
     instances: int
     fields: tuple[str, ...] = ()
+    user: str | None = None
 
     def detail(self) -> Any:
-        return {"instances": self.instances, "fields": list(self.fields)}
+        found: dict[str, Any] = {"instances": self.instances, "fields": list(self.fields)}
+        if self.user is not None:
+            found["user"] = self.user
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["instances"], tuple(detail["fields"]))
+        return cls(detail["instances"], tuple(detail["fields"]), detail.get("user"))

@@ -465,55 +465,63 @@ class IncidentOpened:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRetried:
-    """An operator retried incident ``incident_id``."""
+class _Answered:
+    """An answer to incident ``incident_id``, by ``user`` if named (else stored as the id)."""
 
-    KIND: ClassVar[str] = EventKind.INCIDENT_RETRIED
+    KIND: ClassVar[str]
     incident_id: str
+    user: str | None = None
 
     def detail(self) -> Any:
-        return self.incident_id
+        if self.user is None:
+            return self.incident_id
+        return {"incident": self.incident_id, "user": self.user}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail)
+        if isinstance(detail, str):
+            return cls(detail)
+        return cls(detail["incident"], detail.get("user"))
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentAborted:
+class IncidentRetried(_Answered):
+    """An operator retried incident ``incident_id``."""
+
+    KIND: ClassVar[str] = EventKind.INCIDENT_RETRIED
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentAborted(_Answered):
     """An operator aborted the instance over incident ``incident_id``."""
 
     KIND: ClassVar[str] = EventKind.INCIDENT_ABORTED
-    incident_id: str
-
-    def detail(self) -> Any:
-        return self.incident_id
-
-    @classmethod
-    def of(cls, detail: Any) -> Self:
-        return cls(detail)
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentSkipped:
-    """An operator finished failed work by hand: the outputs given (secrets hidden) and, for
-    a decision, the transitions taken."""
+    """An operator finished failed work by hand: the outputs given (secrets hidden), for a
+    decision the transitions taken, and ``user`` when one was named."""
 
     KIND: ClassVar[str] = EventKind.INCIDENT_SKIPPED
     incident_id: str
     outputs: dict[str, Any]
     take: tuple[str, ...] | None = None
+    user: str | None = None
 
     def detail(self) -> Any:
         found: dict[str, Any] = {"incident": self.incident_id, "outputs": self.outputs}
         if self.take is not None:
             found["take"] = list(self.take)
+        if self.user is not None:
+            found["user"] = self.user
         return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
         take = detail.get("take")
-        return cls(detail["incident"], detail["outputs"], None if take is None else tuple(take))
+        taken = None if take is None else tuple(take)
+        return cls(detail["incident"], detail["outputs"], taken, detail.get("user"))
 
 
 #: every payload type by the kind it records (the application layer's included)

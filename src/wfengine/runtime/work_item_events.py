@@ -63,17 +63,21 @@ class WorkItemAllocated:
 @dataclass(frozen=True, slots=True)
 class WorkItemCancelled:
     """Work item ``work_item_id`` was withdrawn, unfinished, because its activity closed
-    another way (a deadline or boundary event, a cancel, the instance terminated)."""
+    another way (a deadline or boundary event, a cancel, the instance terminated); ``user``:
+    who cancelled the activity, when one was named (``Engine.cancel_activity(user=...)``)."""
 
     KIND: ClassVar[str] = "work_item.cancelled"
     work_item_id: str
+    user: str | None = None
 
     def detail(self) -> Any:
-        return {"work_item": self.work_item_id}
+        if self.user is None:
+            return {"work_item": self.work_item_id}
+        return {"work_item": self.work_item_id, "user": self.user}
 
     @classmethod
     def of(cls, detail: Any) -> Self:
-        return cls(detail["work_item"])
+        return cls(detail["work_item"], detail.get("user"))
 
 
 @dataclass(frozen=True, slots=True)
