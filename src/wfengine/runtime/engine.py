@@ -194,8 +194,9 @@ class Engine(
         #: processes the last deploy of their package refused, with why
         self._refused: dict[str, DeployError] = {}
         #: told ``(event, owner, jobs)`` as :meth:`run_due_jobs` works: ``"claimed"`` (the
-        #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended); a worker
-        #: supervisor in another process follows the jobs with it
+        #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended), ``"call"`` (a
+        #: running job begins a synchronous call; the event's payload is a ``CallInProgress``);
+        #: a worker supervisor in another process follows the jobs with it
         self.job_observer: JobObserver | None = None
         #: what this engine tells the world after its commits: subscribe handlers here
         #: (``outbox_handlers`` shares one set of subscriptions between engines)
