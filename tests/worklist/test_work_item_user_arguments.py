@@ -89,3 +89,9 @@ def test_the_host_completes_without_a_user(org_engine: Engine) -> None:
     item_id = _item(org_engine)
     org_engine.complete_work_item(item_id)
     assert org_engine.work_items() == []
+
+
+def test_send_back_without_a_reason_as_text_is_a_type_error(org_engine: Engine) -> None:
+    """``reason=None`` raised a bare ``AttributeError`` from inside the engine."""
+    with pytest.raises(TypeError, match="send_back_work_item: reason is text, not NoneType"):
+        org_engine.send_back_work_item("wi-1", "bob", "a", None)  # type: ignore[arg-type]

@@ -46,3 +46,12 @@ def test_a_worklist_needs_a_user(org_engine: Engine) -> None:
 
 def test_the_cli_offers_the_same_states() -> None:
     assert tuple(_STATES) == OPEN_WORK_ITEM_STATES
+
+
+def test_a_session_refuses_a_closed_state_when_the_work_list_is_opened(
+    org_engine: Engine,
+) -> None:
+    """``WMOpenWorkList`` with a closed state is refused at once, not at the first fetch."""
+    session = connect(org_engine, "alice")
+    with pytest.raises(ValueError, match="open_work_list: state must be an open work-item state"):
+        session.open_work_list(state="completed")

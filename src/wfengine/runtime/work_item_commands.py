@@ -274,6 +274,8 @@ class WorkItemCommands(EngineBase):
         the only work going on in its scope (no parallel branch, no waiting join).
         """
         check_user(user, "user", "send_back_work_item")
+        if not isinstance(reason, str):
+            raise TypeError(f"send_back_work_item: reason is text, not {type(reason).__name__}")
         if not reason.strip():
             raise ValueError("sending work back needs a reason")
 

@@ -25,6 +25,7 @@ from wfengine.definition.model import (
 )
 from wfengine.errors import DataTypeError, NotFoundError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.queries import open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -242,7 +243,7 @@ class Session:
     ) -> WorkList:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
         ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
-        wanted = None if state is None else WorkItemState(state)
+        wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
         return WorkList(self._engine(), self.user, wanted, process_id)
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
