@@ -266,3 +266,11 @@ def test_a_finding_with_no_line_names_the_file_without_a_made_up_line_0(tmp_path
     # a finding about an element of the file points at its line
     unbound = [FINDING_LINE.match(line) for line in lines if "application-unbound" in line]
     assert unbound and all(m is not None and m["line"] and int(m["line"]) > 0 for m in unbound)
+
+
+def test_a_finding_line_ends_with_the_element_it_is_about(tmp_path: Path) -> None:
+    """README: `file:line: severity code: message [ELEMENT_ID]` (scripts split on it)."""
+    bad = write(tmp_path, "bad.xpdl", DANGLING_TRANSITION)
+    _, out, _ = run(str(bad))
+    (line,) = [line for line in out.splitlines() if "dangling-transition" in line]
+    assert re.fullmatch(r".+:\d+: error dangling-transition: .+ \[t2\]", line), line
