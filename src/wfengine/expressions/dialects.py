@@ -442,7 +442,53 @@ def _ceil(ctx: EvaluationContext, value: float, /) -> int:
     return math.ceil(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _as_java_double(whole: float, value: Any) -> Any:
+    """A rounding's result as Java's ``double`` it is: ``Math.floor(7.5) / 2`` is ``3.5`` and
+    ``"n=" + Math.floor(2.5)`` is ``"n=2.0"`` there, where an int would divide as integers and
+    print as ``2``. A zero keeps the sign of its argument (``Math.ceil(-0.5)`` is ``-0.0``)."""
+    result = float(whole)
+    return math.copysign(0.0, value) if result == 0 else result
+
+
+def _java_floor(ctx: EvaluationContext, value: float, /) -> Any:
+    """Java's ``Math.floor``: a double for any number (an int argument is widened first);
+    infinities and NaN come back as they are, as in Java."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    return _as_java_double(math.floor(value), value) if _is_number(value) else math.floor(value)
+
+
+def _java_ceil(ctx: EvaluationContext, value: float, /) -> Any:
+    """Java's ``Math.ceil``: a double, as :func:`_java_floor` says."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    return _as_java_double(math.ceil(value), value) if _is_number(value) else math.ceil(value)
+
+
+def _java_promoted(a: Any, b: Any, result: Any) -> Any:
+    """Java's binary numeric promotion: ``Math.max(1.0, 3)`` is the double ``3.0``, as the int
+    argument is widened when the other is a double (two ints stay an int)."""
+    if _is_number(a) and _is_number(b) and isinstance(a, float) != isinstance(b, float):
+        return float(result)
+    return result
+
+
+def _java_min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
+    return _java_promoted(a, b, native_min(ctx, a, b))
+
+
+def _java_max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
+    return _java_promoted(a, b, native_max(ctx, a, b))
+
+
 def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+    """JavaScript's ``Math`` functions give plain numbers (all its numbers are doubles, and it
+    prints ``2.0`` as ``2``); Java's give the ``double`` its ``Math`` declares."""
+    java = dialect is Dialect.JAVA
     parse_int = _make_parse_int(limits)
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
     table = {
@@ -456,11 +502,11 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         "Boolean.parseBoolean": make_function("Boolean.parseBoolean", _parse_boolean),
         "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
         "Math.abs": make_function("Math.abs", _abs),
-        "Math.min": make_function("Math.min", _min),
-        "Math.max": make_function("Math.max", _max),
+        "Math.min": make_function("Math.min", _java_min if java else _min),
+        "Math.max": make_function("Math.max", _java_max if java else _max),
         "Math.round": make_function("Math.round", _round),
-        "Math.floor": make_function("Math.floor", _floor),
-        "Math.ceil": make_function("Math.ceil", _ceil),
+        "Math.floor": make_function("Math.floor", _java_floor if java else _floor),
+        "Math.ceil": make_function("Math.ceil", _java_ceil if java else _ceil),
     }
     return table
 
