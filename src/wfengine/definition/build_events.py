@@ -14,7 +14,7 @@ import re
 from typing import TypedDict
 
 from wfengine.definition.build_arguments import BuildError
-from wfengine.definition.model import XmlNode
+from wfengine.definition.model import EventPosition, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 
 _X = "{" + XPDL22_NS + "}"
@@ -40,6 +40,68 @@ class EventSpec(TypedDict, total=False):
     link: str
     #: throw rather than catch (a message, signal or link event)
     throw: bool
+
+
+#: XPDL 2.2's values of a StartEvent's and an IntermediateEvent's ``Trigger`` and an EndEvent's
+#: ``Result``: the engine and the schema know these spellings only, so the builder writes them
+TRIGGERS: dict[EventPosition, tuple[str, ...]] = {
+    EventPosition.START: (
+        "None",
+        "Message",
+        "Timer",
+        "Error",
+        "Escalation",
+        "Compensation",
+        "Conditional",
+        "Signal",
+        "Multiple",
+        "ParallelMultiple",
+    ),
+    EventPosition.INTERMEDIATE: (
+        "None",
+        "Message",
+        "Timer",
+        "Error",
+        "Escalation",
+        "Cancel",
+        "Conditional",
+        "Link",
+        "Signal",
+        "Compensation",
+        "Multiple",
+        "ParallelMultiple",
+    ),
+    EventPosition.END: (
+        "None",
+        "Message",
+        "Error",
+        "Escalation",
+        "Cancel",
+        "Compensation",
+        "Signal",
+        "Terminate",
+        "Multiple",
+    ),
+}
+
+
+def canonical_trigger(where: str, position: EventPosition, given: object) -> str:
+    """XPDL's spelling of the trigger (result, for an end event) ``given`` in any case.
+
+    Why refuse the rest here: the model keeps a trigger as text, so ``result="error"`` would
+    build, validate and deploy, and then never throw (the engine matches XPDL's spelling),
+    and the dumped file would fail the schema."""
+    allowed = TRIGGERS[position]
+    what = "result" if position is EventPosition.END else "trigger"
+    if isinstance(given, str):
+        for value in allowed:
+            if value.lower() == given.lower():
+                return value
+    article = "a" if position is EventPosition.START else "an"
+    raise BuildError(
+        f"{where}: unknown {what} {given!r}; {article} {position.value} event's {what} is one of: "
+        f"{', '.join(allowed)}"
+    )
 
 
 #: which trigger each keyword belongs to

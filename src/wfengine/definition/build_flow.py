@@ -27,7 +27,7 @@ from wfengine.definition.build_arguments import (
     texts,
     tool_call,
 )
-from wfengine.definition.build_events import EventSpec, event_detail
+from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -247,12 +247,18 @@ class FlowBuilder:
         with no GatewayType. ``gateway="Parallel"`` also makes its split and join Parallel;
         ``gateway="EventBased"`` is an event-based exclusive gateway (``ExclusiveType="Event"``:
         its ways lead to catch events, and the first event to occur wins)."""
-        if gateway == "EventBased":
+        if isinstance(gateway, str) and gateway.lower() == "eventbased":
             route = Route(
                 gateway_type=GatewayType.EXCLUSIVE, extra_attrs=(("ExclusiveType", "Event"),)
             )
             return self._add(id, route, options)
-        gtype = None if gateway is None else enum_value(GatewayType, gateway, "gateway type")
+        try:
+            gtype = None if gateway is None else enum_value(GatewayType, gateway, "gateway type")
+        except BuildError:
+            choices = ", ".join([*(g.value for g in GatewayType), "EventBased"])
+            raise BuildError(
+                f"unknown gateway type {gateway!r}; expected one of: {choices}"
+            ) from None
         return self._add(id, Route(gateway_type=gtype), options)
 
     @reported("subflow")
@@ -305,6 +311,7 @@ class FlowBuilder:
         <wfengine.runtime.engine.Engine.start_by_message>` starts an instance at).
         ``interrupting=False`` on the start event of an event sub-process lets it run beside
         the rest of its scope."""
+        trigger = canonical_trigger(f"start event {id!r}", EventPosition.START, trigger)
         trigger, made = self._event_detail(id, trigger, options)
         body = Event(
             position=EventPosition.START,
@@ -330,6 +337,9 @@ class FlowBuilder:
         one keyword (``timer="PT2H"`` or ``"R/PT1H"``, ``at=``, ``message=``, ``signal=``,
         ``code=`` for an error or escalation, ``condition=``, ``link=``; ``throw=True``), which
         also implies the trigger; ``detail`` carries trigger elements verbatim instead."""
+        trigger = canonical_trigger(
+            f"intermediate event {id!r}", EventPosition.INTERMEDIATE, trigger
+        )
         trigger, made = self._event_detail(id, trigger, options)
         body = Event(
             position=EventPosition.INTERMEDIATE,
@@ -351,8 +361,11 @@ class FlowBuilder:
         **options: Unpack[EventOptions],
     ) -> Self:
         """An end event; ``terminate=True`` ends the whole instance (Result Terminate);
+        ``result`` is XPDL's EndEvent Result in any case (written in XPDL's spelling);
         ``result="Error"`` with ``code=`` throws an error to the nearest catch (an attached
         event or exception transition of an enclosing block or calling subflow activity)."""
+        if result is not None:
+            result = canonical_trigger(f"end event {id!r}", EventPosition.END, result)
         if terminate and result not in (None, "Terminate"):
             raise BuildError(f"end event {id!r}: terminate=True contradicts result={result!r}")
         trigger = "Terminate" if terminate else (result or "None")
