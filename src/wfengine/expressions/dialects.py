@@ -18,11 +18,13 @@ What a dialect adds to the native language:
   ``compareTo``, ``compareToIgnoreCase``, ``length()``, ``isEmpty``, ``indexOf``,
   ``lastIndexOf``, ``startsWith``, ``endsWith``, ``contains``, ``includes``, ``toUpperCase``,
   ``toLowerCase``, ``trim``, ``substring``, ``charAt``, ``concat``, ``toString``, ``size``,
-  ``get``; the property ``s.length``;
+  ``get``; the property ``s.length``; out of range JavaScript's ``substring`` clamps its
+  bounds and ``charAt`` gives ``''`` (:mod:`.js_strings`), where Java's raise (an incident);
 * static helpers: ``Integer.parseInt``, ``Integer.valueOf``, ``Long.parseLong``,
   ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean``, ``String.valueOf``,
-  ``Math.abs/min/max/round/floor/ceil``; in JavaScript also ``parseInt``, ``parseFloat``,
-  ``Number``, ``String``, ``Boolean`` and ``isNaN``.
+  ``Math.abs/min/max/round/floor/ceil`` (in Java ``floor`` and ``ceil`` give a double, as
+  ``min`` and ``max`` do when either argument is one); in JavaScript also ``parseInt``,
+  ``parseFloat``, ``Number``, ``String``, ``Boolean`` and ``isNaN``.
 
 Deliberate differences: ``==`` compares values without JavaScript's type coercion (``"1" ==
 1`` and ``0 == false`` are false), as ``===`` does; ``equals`` on two values of different
@@ -46,6 +48,7 @@ from enum import StrEnum
 from typing import Any
 
 import wfengine.expressions.js_numbers as js_numbers
+import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
 from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, make_function
@@ -141,6 +144,10 @@ def make_add(dialect: Dialect) -> operators.GuardedOperator:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def java_divide(a: Any, b: Any) -> Any:
@@ -328,6 +335,8 @@ def _get(ctx: EvaluationContext, a: Any, key: Any, /) -> Any:
 
 
 def _methods(dialect: Dialect) -> dict[str, Function]:
+    """Where the languages differ out of range (``substring``, ``charAt``), each its own."""
+    js = dialect is Dialect.JAVASCRIPT
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
     listing = (list, tuple)
     table = [
@@ -349,8 +358,8 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
         make_function("toUpperCase", _to_upper, uses_context=True),
         make_function("toLowerCase", _to_lower, uses_context=True),
         make_function("trim", _trim, uses_context=True),
-        make_function("substring", _substring, uses_context=True),
-        make_function("charAt", _char_at),
+        make_function("substring", js_strings.substring if js else _substring, uses_context=True),
+        make_function("charAt", js_strings.char_at if js else _char_at),
         make_function("concat", _concat, uses_context=True),
         make_function("toString", to_text, uses_context=True, receivers=_ANY),
     ]
@@ -440,10 +449,6 @@ def _floor(ctx: EvaluationContext, value: float, /) -> int:
 
 def _ceil(ctx: EvaluationContext, value: float, /) -> int:
     return math.ceil(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _as_java_double(whole: float, value: Any) -> Any:
