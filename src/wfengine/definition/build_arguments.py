@@ -10,6 +10,7 @@ caller passes to activity methods.
 from __future__ import annotations
 
 import functools
+import re
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
@@ -173,13 +174,22 @@ def reported(
                 raise BuildError(f"{what} {named}: {model_error(exc)}") from None
             except BuildError as exc:
                 named = _named(label, args, kwargs)
-                if named in str(exc):  # it says already
+                if _names_already(str(exc), named):
                     raise
                 raise BuildError(f"{what} {named}: {exc}") from None
 
         return call
 
     return decorate
+
+
+def _names_already(message: str, named: str) -> bool:
+    """Whether ``message`` opens by naming what was built (``event 'x': ...``,
+    ``transition 'a' -> 'b': ...``): a few words, the name, a colon.
+
+    Not a substring test: ``unknown parameter mode 'm'`` mentions ``'m'`` without being about
+    process ``'m'``, and must still be prefixed."""
+    return re.match(rf"(?:[\w-]+ )*{re.escape(named)}:", message) is not None
 
 
 def _named(
@@ -294,6 +304,13 @@ def tool_call(spec: ToolSpec) -> ToolCall:
         raise BuildError(f"actual parameters of tool {app!r} must be a list, not a string")
     args = texts(spec[1], f"the actual parameters of tool {app!r}")
     return ToolCall(application_id=app, actual_parameters=args)
+
+
+def one_spec(given: object) -> bool:
+    """A tuple starting with a string where a list of specs belongs: one spec given bare
+    (``deadlines=("PT1H", "late")``, ``tools=("app", ["x"])``, ``params=("x", "IN", "INTEGER")``).
+    """
+    return isinstance(given, tuple) and bool(given) and isinstance(given[0], str)
 
 
 def check_unique(kind: str, ids: Iterable[str], where: str) -> None:

@@ -18,7 +18,7 @@ from wfengine.definition.build_arguments import (
     reported,
     text,
 )
-from wfengine.definition.build_types import PendingField, pending_data_field, pending_param
+from wfengine.definition.build_types import PendingField, pending_data_field, pending_params
 from wfengine.definition.model import (
     Application,
     DataField,
@@ -73,7 +73,7 @@ class DeclarationsMixin:
             description=description,
             extended_attributes=extended_models(extended),
         )
-        self._applications.append((app, [pending_param(p) for p in params]))
+        self._applications.append((app, pending_params(params)))
         return self
 
     @reported("data field")

@@ -21,6 +21,7 @@ from wfengine.definition.build_arguments import (
     deadline_of,
     enum_value,
     extended_models,
+    one_spec,
     reported,
     strings,
     text,
@@ -172,7 +173,7 @@ class FlowBuilder:
                 f"(from wfengine), not {loop!r}"
             )
         deadlines = options.get("deadlines", ())
-        if isinstance(deadlines, str) or _one_spec(deadlines):
+        if isinstance(deadlines, str) or one_spec(deadlines):
             raise BuildError(
                 f"activity {id!r}: deadlines= is a list of deadlines ((duration, exception) "
                 f"or deadline(...)), not {deadlines!r}"
@@ -215,7 +216,7 @@ class FlowBuilder:
         """
         if isinstance(args, str):
             raise BuildError(f"activity {id!r}: args must be a list of expressions, not a string")
-        if isinstance(tools, str) or _one_spec(tools):
+        if isinstance(tools, str) or one_spec(tools):
             raise BuildError(
                 f"activity {id!r}: tools= is a list of (application, [actual parameters]), "
                 f"not {tools!r}"
@@ -484,12 +485,6 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
-
-
-def _one_spec(given: object) -> bool:
-    """A tuple starting with a string where a list of specs belongs: one spec given bare
-    (``deadlines=("PT1H", "late")``, ``tools=("app", ["x"])``)."""
-    return isinstance(given, tuple) and bool(given) and isinstance(given[0], str)
 
 
 def _access_attributes(options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:

@@ -18,6 +18,7 @@ from wfengine.definition.build_arguments import (
     TypeSpec,
     enum_value,
     extended_models,
+    one_spec,
 )
 from wfengine.definition.model import (
     BasicType,
@@ -97,6 +98,10 @@ def pending_param(spec: ParamSpec) -> PendingField:
     """A formal parameter from ``(id, mode, type)`` or the model, its type still unresolved."""
     if isinstance(spec, FormalParameter):
         return PendingField(spec)
+    if isinstance(spec, str):  # it would unpack as three characters
+        raise BuildError(
+            f"a formal parameter is (id, mode, type) or a FormalParameter, got {spec!r}"
+        )
     try:
         pid, mode, type_ = spec
     except ValueError:
@@ -107,6 +112,24 @@ def pending_param(spec: ParamSpec) -> PendingField:
         id=pid, mode=enum_value(ParameterMode, mode, "parameter mode"), data_type=_PLACEHOLDER
     )
     return PendingField(model, type_of(type_))
+
+
+def pending_params(specs: object) -> list[PendingField]:
+    """Formal parameters from ``params=``: a list of ``(id, mode, type)`` or models.
+
+    One tuple given bare (``params=("amt", "IN", "FLOAT")``) is refused rather than read as
+    parameters named by the characters of its strings."""
+    if isinstance(specs, str | FormalParameter) or not isinstance(specs, Iterable):
+        raise BuildError(
+            f"params= is a list of formal parameters ((id, mode, type) or FormalParameter), "
+            f"not {specs!r}"
+        )
+    if one_spec(specs):
+        raise BuildError(
+            f"params= is a list of formal parameters, not one bare tuple {specs!r} "
+            f"(write [{specs!r}])"
+        )
+    return [pending_param(p) for p in specs]
 
 
 def pending_data_field(

@@ -54,7 +54,7 @@ from wfengine.definition.build_arguments import (
 )
 from wfengine.definition.build_declarations import DeclarationsMixin
 from wfengine.definition.build_flow import ActivityOptions, Flow, FlowBuilder, finish_flow, free_ids
-from wfengine.definition.build_types import TypeRef, pending_param, type_of
+from wfengine.definition.build_types import TypeRef, pending_param, pending_params, type_of
 from wfengine.definition.model import (
     ActivitySet,
     BlockActivity,
@@ -122,7 +122,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         self.id = id
         self._name = name
         self._access_level = access_level
-        self._params = [pending_param(p) for p in params]
+        self._params = pending_params(params)
         self._participants = []
         self._applications = []
         self._data_fields = []
