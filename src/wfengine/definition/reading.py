@@ -297,6 +297,10 @@ def read_initial_value(
     * INTEGER, FLOAT, BOOLEAN: a literal of the type (``12``, ``2.5``, ``true``) is that value;
       anything else an expression (``2 + 1``).
     * Other types in a native package: an expression.
+    * Arrays and lists (``IsArray``, an ArrayType or ListType, declared or inline) of any type:
+      an expression, a list literal (``['a', 'b']``, ``[1, 2]``). Never the text itself, nor a
+      literal of the element's type: the field holds a list, and anyone who starts an
+      instance must give it one, so its initial value is read as one too.
 
     The InitialValue element's own ScriptType (2.x ExpressionType) wins over ``language``.
     """
@@ -307,6 +311,8 @@ def read_initial_value(
     text = raw.strip()
     if text == "null" or (text == "None" and language is not Language.JAVASCRIPT):
         return Reading(text, language, ReadKind.LITERAL, value=None)
+    if holds_list(field, types):
+        return read_expression(text, language, aliases)
     kind = basic_kind(field.data_type, types)
     if kind in _TEXT_KINDS and (kind is not None or language is not Language.NATIVE):
         return _text_value(text, language)
@@ -317,6 +323,12 @@ def read_initial_value(
         except ValueError:
             pass
     return read_expression(text, language, aliases)
+
+
+def holds_list(field: DataField | FormalParameter, types: Mapping[str, DataType]) -> bool:
+    """True when ``field`` holds a list: ``IsArray``, or an ArrayType or ListType (through
+    declared types)."""
+    return field.is_array or isinstance(resolved_type(field.data_type, types), ArrayType | ListType)
 
 
 def _text_value(text: str, language: Language) -> Reading:

@@ -8,9 +8,10 @@ from anyone else, is an error:
   declared before it has and a label are errors, not warnings;
 * ``initial-value-type``: a value that is not a value of the field's type, the type being an
   XPDL basic type or an enumeration (inline, or declared), whose values are its texts as
-  written; and a constant expression (one naming no field, whose value does not depend on the
-  clock) whose computation fails (``1/0``, an integer wider than the engine holds): every
-  instance creation would fail on it.
+  written; for a field that holds a list (``IsArray``, an array or list type), a value that
+  is not a list of such values (``7`` where ``[7]`` belongs); and a constant expression (one
+  naming no field, whose value does not depend on the clock) whose computation fails
+  (``1/0``, an integer wider than the engine holds): every instance creation would fail on it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from wfengine.definition.reading import (
     Reading,
     ReadKind,
     declared_types,
+    holds_list,
     read_initial_value,
     resolved_type,
 )
@@ -72,18 +74,17 @@ def _type_finding(
     field: DataField, value: Any, types: Mapping[str, DataType], what: str, text: str
 ) -> Iterator[Diagnostic]:
     """``initial-value-type`` when ``value`` is no value of ``field``'s type."""
-    data_type = resolved_type(field.data_type, types)
-    if value is None or field.is_array or isinstance(data_type, ArrayType | ListType):
+    if value is None:
         return
-    if isinstance(data_type, EnumerationType) and data_type.values:
-        if isinstance(value, str) and value in data_type.values:
-            return
-        values = sorted(data_type.values)
-        shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
-        why = f"which is none of its enumeration's values ({shown})"
-    elif isinstance(data_type, BasicType) and not fits(value, data_type.type):
-        why = f"which is not a {data_type.type.value}"
+    if holds_list(field, types):
+        # the field holds a list: one of the right elements (the engine refuses anything else
+        # from whoever starts an instance, so an initial value must be one as well)
+        data_type = resolved_type(field.data_type, types)
+        element = data_type if field.is_array else _element(data_type)
+        why = _no_list(value, element, types, 0)
     else:
+        why = _not_of(value, resolved_type(field.data_type, types))
+    if why is None:
         return
     yield make(
         "initial-value-type",
@@ -91,6 +92,46 @@ def _type_finding(
         element_id=field.id,
         line=field.line,
     )
+
+
+def _element(data_type: DataType | None) -> DataType | None:
+    return data_type.element if isinstance(data_type, ArrayType | ListType) else None
+
+
+def _not_of(value: Any, data_type: DataType | None) -> str | None:
+    """Why ``value`` is no value of ``data_type`` (a basic type or an enumeration); None when
+    it is one, or the type is not checked (records, schemas, ...)."""
+    if value is None:
+        return None
+    if isinstance(data_type, EnumerationType) and data_type.values:
+        if isinstance(value, str) and value in data_type.values:
+            return None
+        values = sorted(data_type.values)
+        shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
+        return f"which is none of its enumeration's values ({shown})"
+    if isinstance(data_type, BasicType) and not fits(value, data_type.type):
+        return f"which is not a {data_type.type.value}"
+    return None
+
+
+def _no_list(
+    value: Any, element: DataType | None, types: Mapping[str, DataType], depth: int
+) -> str | None:
+    """Why ``value`` is no list of ``element``s (a list of lists checked at every level, as
+    the engine checks what it is given); None when it is one."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        return "which is not a list, and the field holds a list (write a list literal: [...])"
+    element = resolved_type(element, types) if element is not None else None
+    for position, item in enumerate(value):
+        if isinstance(element, ArrayType | ListType) and depth < 8:
+            why = _no_list(item, _element(element), types, depth + 1)
+        else:
+            why = _not_of(item, element)
+        if why is not None:
+            return f"whose item {position} is {item!r}, {why}"
+    return None
 
 
 def initial_value_findings(
