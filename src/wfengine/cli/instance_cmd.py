@@ -25,7 +25,7 @@ The contract scripts rely on (keep it exactly):
 * ``wfengine instance cancel ID --activity ACT --db URL [--user U]`` cancels the open
   instances of activity ACT (``Engine.cancel_activity``: closed as aborted, work withdrawn,
   the branch ends) and prints ``ID STATE`` (the instance's state afterwards); none open
-  exits 1.
+  exits 1, as does an ACT the instance's process does not have (the message says so).
 * ``--user U`` names who asks on what the command records in the audit trail (the engine
   command's ``user=``; :mod:`wfengine.cli.acting_user`); without it nobody is named.
 
@@ -283,11 +283,33 @@ def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> No
     with engine_on(url) as engine:
         engine.instance(instance_id)  # an unknown id exits 1
         if not _cancel_open(engine, instance_id, activity_id, user):
+            _refuse_unknown_activity(engine, instance_id, activity_id)
             raise IllegalStateError(
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
             )
         state = engine.instance(instance_id).state.value
     click.echo(f"{instance_id} {state}")
+
+
+def _refuse_unknown_activity(engine: Engine, instance_id: str, activity_id: str) -> None:
+    """Raise a :class:`~wfengine.errors.NotFoundError` (exit 1) when the instance's process
+    has no activity ``activity_id``: a misspelt id is not an activity that is "not open",
+    which would send the operator looking for why it closed. When the process version
+    cannot be read (no longer compiles), the plain "not open" refusal follows instead."""
+    from wfengine.errors import NotFoundError, WorkflowError
+
+    summary = engine.instance_summary(instance_id)
+    try:
+        compiled = engine.deployed(summary.process_id, summary.version).compiled
+    except WorkflowError:
+        return
+    if compiled.activity(activity_id) is None:
+        raise NotFoundError(
+            "activity",
+            activity_id,
+            f"process {summary.process_id!r} version {summary.version} of instance "
+            f"{instance_id!r} has no such activity; nothing was cancelled",
+        )
 
 
 def _cancel_open(engine: Engine, instance_id: str, activity_id: str, user: str | None) -> int:
