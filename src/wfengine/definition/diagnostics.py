@@ -234,6 +234,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "a data field's initial value is not a value of the field's type",
     ),
+    "task-content": (
+        Severity.ERROR,
+        "an activity's task holds work its kind does not run (application calls on a task "
+        "that is no application task, a script on one that is no script task)",
+    ),
 }
 
 

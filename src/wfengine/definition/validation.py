@@ -44,6 +44,7 @@ from wfengine.definition.checks.references import (
     check_tools,
     check_work_rules,
 )
+from wfengine.definition.checks.task_content import check_task_content
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
     check_empty_conditions,
@@ -86,6 +87,7 @@ CHECKS: tuple[Check, ...] = (
     check_other_participant_references,
     check_declared_types,
     check_tools,
+    check_task_content,
     check_application_settings,
     check_subflows,
     check_instance_data_field,

@@ -75,6 +75,7 @@ from wfengine.runtime.compile_events import (
     task_message_name,
 )
 from wfengine.runtime.compile_people import assignment, data_access
+from wfengine.runtime.compile_task import runs_calls
 from wfengine.runtime.compiled import (
     JOIN_AND,
     JOIN_COMPLEX,
@@ -170,7 +171,7 @@ class ActivityCompiler:
         condition: CompiledExpression | None = None
         terminate = False
         if isinstance(body, TaskImplementation):
-            if body.task is TaskKind.APPLICATION or body.tools:
+            if runs_calls(where, body, stored=_STORED.get()):  # its kind's work only
                 kind = KIND_TASK
                 tools = tuple(
                     self._tool(where, position, call.application_id, call.actual_parameters)
