@@ -215,6 +215,12 @@ class Engine(
         if isinstance(self.clock, VirtualClock):
             self.clock.subscribe(self.fire_due_timers, self._next_timer_due)
 
+    @property
+    def closed(self) -> bool:
+        """Has :meth:`close` been called? A WAPI session refuses to work on a closed engine
+        (a SQL store would otherwise quietly open new connections)."""
+        return self._closed
+
     @classmethod
     def from_url(
         cls,

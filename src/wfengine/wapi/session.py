@@ -23,7 +23,7 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
-from wfengine.errors import DataTypeError, NotFoundError
+from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.queries import open_work_item_state
 from wfengine.runtime.snapshots import (
@@ -39,6 +39,11 @@ from wfengine.runtime.states import ProcessState, WorkItemState
 _BATCH = 100
 
 
+class SessionEndedError(IllegalStateError, ValueError):
+    """A session used after ``disconnect`` or after its engine was closed. A ``ValueError``
+    too, which a disconnected session raised before it was an ``IllegalStateError``."""
+
+
 class WorkList:
     """An open work list (``WMOpenWorkList``): the session user's open items, oldest first,
     read from the store a batch at a time as :meth:`fetch` asks (keyset paging: items that
@@ -47,9 +52,16 @@ class WorkList:
     someone else, completed, withdrawn) is passed over."""
 
     def __init__(
-        self, engine: Engine, user: str, state: WorkItemState | None, process_id: str | None
+        self,
+        engine: Engine,
+        user: str,
+        state: WorkItemState | None,
+        process_id: str | None,
+        session: Session | None = None,
     ) -> None:
         self._engine, self._user, self._state, self._process = engine, user, state, process_id
+        #: the session it was opened in: the list stops with it (disconnected, engine closed)
+        self._session = session
         self._buffer: list[WorkItemSnapshot] = []
         self._last: WorkItemSnapshot | None = None
         self._done = False
@@ -59,6 +71,8 @@ class WorkList:
         """The next work item (``WMFetchWorkItem``), or None at the end of the list."""
         if self.closed:
             raise ValueError("this work list is closed")
+        if self._session is not None:
+            self._session._engine()  # a disconnected session, a closed engine: refused
         while True:
             if not self._buffer and not self._done:
                 self._buffer = self._engine.work_items_of(
@@ -127,8 +141,16 @@ class Session:
         self.disconnect()
 
     def _engine(self) -> Engine:
+        """The engine, while this session may use it. Why: after ``disconnect`` the session
+        is not used (WfMC), and after ``engine.close()`` a SQL store would quietly reopen its
+        connections. Either is an :class:`~wfengine.errors.IllegalStateError` (a
+        ``ValueError``) naming the session."""
         if not self.connected:
-            raise ValueError(f"the session of {self.user!r} is disconnected")
+            raise SessionEndedError(f"the session of {self.user!r}", "disconnected", "use")
+        if self.engine.closed:
+            raise SessionEndedError(
+                f"the session of {self.user!r}", "on an engine that was closed", "use"
+            )
         return self.engine
 
     # -- process definitions -------------------------------------------------------------------
@@ -244,7 +266,7 @@ class Session:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
         ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
         wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
-        return WorkList(self._engine(), self.user, wanted, process_id)
+        return WorkList(self._engine(), self.user, wanted, process_id, self)
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
