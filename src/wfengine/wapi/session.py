@@ -34,6 +34,7 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.work_item_commands import check_user
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -127,7 +128,7 @@ class Session:
 
     def __init__(self, engine: Engine, user: str) -> None:
         self.engine = engine
-        self.user = _user(user, "a session needs a user")
+        self.user = _user(user, "user", "connect", "a session needs a user")
         self.connected = True
 
     def disconnect(self) -> None:
@@ -306,7 +307,9 @@ class Session:
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
         self._engine().reassign_work_item(
-            work_item_id, self.user, _user(to, "reassigning needs a user to reassign to")
+            work_item_id,
+            self.user,
+            _user(to, "to", "reassign_work_item", "reassigning needs a user to reassign to"),
         )
 
     def change_work_item_state(self, work_item_id: str, state: WorkItemState | str) -> None:
@@ -336,7 +339,9 @@ class Session:
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
         self._engine().delegate_work_item(
-            work_item_id, self.user, _user(to, "delegating needs a user to delegate to")
+            work_item_id,
+            self.user,
+            _user(to, "to", "delegate_work_item", "delegating needs a user to delegate to"),
         )
 
 
@@ -345,13 +350,19 @@ def connect(engine: Engine, user: str) -> Session:
     return Session(engine, user)
 
 
-def _user(user: object, what: str) -> str:
-    """``user`` when it names someone. Why: inside the engine's rules ``None`` is the host
-    acting as administrator, so a ``None`` (or empty) user passed through a session would be
-    accepted and leave an item held by nobody, which no one could then work on."""
-    if not isinstance(user, str) or not user:
-        raise ValueError(f"{what}: give a user id (a non-empty string), not {user!r}")
-    return user
+def _user(user: object, name: str, command: str, what: str) -> str:
+    """``user`` when it names someone, checked as the engine checks its users
+    (``check_user``: ``None`` or ``""`` a ``ValueError``, another type a ``TypeError``, both
+    naming the argument), the message led by ``what``. Why: inside the engine's rules
+    ``None`` is the host acting as administrator, so a ``None`` user passed through a session
+    would be accepted and leave an item held by nobody; and a session raised ``ValueError``
+    for a number where the engine raises ``TypeError``."""
+    try:
+        return check_user(user, name, command)
+    except TypeError as exc:
+        raise TypeError(f"{what}: {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def _declared(package: Package, process: WorkflowProcess) -> set[str]:
