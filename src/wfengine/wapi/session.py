@@ -14,8 +14,9 @@ operation maps to which method, and those left out with the reason, is in ``docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from enum import Enum
+from typing import Any, TypeVar
 
 from wfengine.definition.model import (
     DataField,
@@ -179,7 +180,14 @@ class Session:
     def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
         ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
-        engine, target, user = self._engine(), ProcessState(state), self.user
+        moves = [m.value for m in _MOVES]
+        target = _state(ProcessState, state, "change_process_instance_state", moves)
+        if target not in _MOVES:
+            raise ValueError(
+                f"change_process_instance_state: an instance cannot be moved to "
+                f"{target.value} from outside; state must be one of {', '.join(moves)}"
+            )
+        engine, user = self._engine(), self.user
         if target is ProcessState.RUNNING:
             current = engine.instance(instance_id).state
             if current is ProcessState.NOT_STARTED:
@@ -190,10 +198,8 @@ class Session:
             engine.suspend(instance_id, user=user)
         elif target is ProcessState.TERMINATED:
             engine.terminate(instance_id, user=user)
-        elif target is ProcessState.ABORTED:
-            engine.abort(instance_id, user=user)
         else:
-            raise ValueError(f"an instance cannot be moved to {target.value} from outside")
+            engine.abort(instance_id, user=user)
 
     def assign_process_instance_attribute(self, instance_id: str, name: str, value: Any) -> None:
         """``WMAssignProcessInstanceAttribute``: set one data field (or formal parameter) the
@@ -236,7 +242,9 @@ class Session:
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSummary]:
         """``WMOpenProcessInstancesList`` (fetch by iterating the list)."""
-        wanted = None if state is None else ProcessState(state)
+        wanted = None
+        if state is not None:
+            wanted = _state(ProcessState, state, "open_process_instances_list")
         return self._engine().instance_summaries(state=wanted, process_id=process_id)
 
     def get_process_instance(self, instance_id: str) -> InstanceSnapshot:
@@ -316,7 +324,9 @@ class Session:
         """The work-item life cycle as one state change: ``allocated`` claims an offered
         item, ``started`` starts the held one, ``offered`` releases it, ``completed``
         completes it without data."""
-        engine, target = self._engine(), WorkItemState(state)
+        moves = [m.value for m in _ITEM_MOVES]
+        target = _state(WorkItemState, state, "change_work_item_state", moves)
+        engine = self._engine()
         if target is WorkItemState.ALLOCATED:
             engine.claim_work_item(work_item_id, self.user)
         elif target is WorkItemState.STARTED:
@@ -326,7 +336,10 @@ class Session:
         elif target is WorkItemState.COMPLETED:
             engine.complete_work_item(work_item_id, user=self.user)
         else:
-            raise ValueError(f"a work item is not moved to {target.value} by its user")
+            raise ValueError(
+                f"change_work_item_state: a work item is not moved to {target.value} by its "
+                f"user; state must be one of {', '.join(moves)}"
+            )
 
     def claim_work_item(self, work_item_id: str) -> None:
         self._engine().claim_work_item(work_item_id, self.user)
@@ -363,6 +376,37 @@ def _user(user: object, name: str, command: str, what: str) -> str:
         raise TypeError(f"{what}: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"{what}: {exc}") from None
+
+
+#: the states a session may move an instance to
+_MOVES = (
+    ProcessState.RUNNING,
+    ProcessState.SUSPENDED,
+    ProcessState.TERMINATED,
+    ProcessState.ABORTED,
+)
+#: the states a work item's user moves it to
+_ITEM_MOVES = (
+    WorkItemState.ALLOCATED,
+    WorkItemState.STARTED,
+    WorkItemState.OFFERED,
+    WorkItemState.COMPLETED,
+)
+
+_E = TypeVar("_E", bound=Enum)
+
+
+def _state(kind: type[_E], state: object, where: str, allowed: Sequence[str] = ()) -> _E:
+    """``state`` as a ``kind`` member. Why: a misspelt state (``"running"`` for
+    ``open.running``) was a bare enum error naming neither the argument nor the states
+    accepted; ``allowed`` names those (else every state of ``kind``)."""
+    if isinstance(state, kind):
+        return state
+    try:
+        return kind(state)
+    except ValueError:
+        shown = ", ".join(allowed or [str(m.value) for m in kind])
+        raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
 
 
 def _declared(package: Package, process: WorkflowProcess) -> set[str]:
