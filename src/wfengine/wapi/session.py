@@ -166,8 +166,18 @@ class Session:
     def create_process_instance(
         self, process_id: str, data: Mapping[str, Any] | None = None
     ) -> str:
-        """``WMCreateProcessInstance``: an instance not yet started; returns its id."""
-        return self._engine().create_instance(process_id, data, user=self.user)
+        """``WMCreateProcessInstance``: an instance not yet started; returns its id. A name in
+        ``data`` the process does not declare raises :class:`~wfengine.errors.NotFoundError`
+        naming those it does, as :meth:`assign_process_instance_attribute` does; nothing is
+        created."""
+        engine = self._engine()
+        if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
+            deployed = engine.startable(process_id)
+            declared = _declared(deployed.package, deployed.definition)
+            for name in data:
+                if name not in declared:
+                    raise _undeclared(name, process_id, declared)
+        return engine.create_instance(process_id, data, user=self.user)
 
     def start_process(self, instance_id: str) -> None:
         """``WMStartProcess``: start a created instance."""
@@ -215,11 +225,7 @@ class Session:
         deployed = engine.deployed(snapshot.process_id, snapshot.version)
         declared = _declared(deployed.package, deployed.definition)
         if name not in declared:
-            raise NotFoundError(
-                "data field",
-                name,
-                f"process {snapshot.process_id!r} declares {', '.join(sorted(declared)) or 'none'}",
-            )
+            raise _undeclared(name, snapshot.process_id, declared)
         compiled = deployed.compiled
         # a field declared ReadOnly is a constant of the process: no value is taken
         compiled.refuse_read_only((name,), f"instance {instance_id!r}")
@@ -407,6 +413,12 @@ def _state(kind: type[_E], state: object, where: str, allowed: Sequence[str] = (
     except ValueError:
         shown = ", ".join(allowed or [str(m.value) for m in kind])
         raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
+
+
+def _undeclared(name: str, process_id: str, declared: set[str]) -> NotFoundError:
+    """The error for a data name ``process_id`` does not declare, naming those it does."""
+    listed = ", ".join(sorted(declared)) or "none"
+    return NotFoundError("data field", name, f"process {process_id!r} declares {listed}")
 
 
 def _declared(package: Package, process: WorkflowProcess) -> set[str]:
