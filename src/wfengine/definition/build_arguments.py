@@ -123,6 +123,11 @@ def text(value: object, what: str) -> str:
     return value
 
 
+def maybe_text(value: object, what: str) -> str | None:
+    """``value`` if text, None if left out; anything else refused as :func:`text` does."""
+    return None if value is None else text(value, what)
+
+
 def texts(values: object, what: str) -> tuple[str, ...]:
     """A list of texts (expressions, ids); a single string is refused, as it would become
     one item per character."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TypedDict
 
-from wfengine.definition.build_arguments import BuildError
+from wfengine.definition.build_arguments import BuildError, text
 from wfengine.definition.model import EventPosition, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 
@@ -118,6 +118,11 @@ _TRIGGER_OF = {
 def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[XmlNode, ...]]:
     """The trigger (inferred from the keyword when ``trigger`` is "None") and the trigger
     element ``spec`` describes; raises :class:`BuildError` for keywords that contradict."""
+    for key, value in spec.items():
+        if key == "throw" and not isinstance(value, bool):
+            raise BuildError(f"{where}: throw= is True or False, not {value!r}")
+        if key != "throw":
+            text(value, f"{where}: {key}=")
     named = [k for k in spec if k not in ("throw", "code")]
     if len(named) > 1:
         raise BuildError(f"{where}: give one of {', '.join(named)}, not several")
@@ -133,8 +138,8 @@ def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[
     node: XmlNode | None = None
     if trigger == "Timer" and named:
         part = "TimeDate" if "at" in spec else "TimeCycle"
-        text = spec.get("at") or spec.get("timer") or ""
-        node = XmlNode(tag=_X + "TriggerTimer", children=(XmlNode(tag=_X + part, text=text),))
+        when = spec.get("at") or spec.get("timer") or ""
+        node = XmlNode(tag=_X + "TriggerTimer", children=(XmlNode(tag=_X + part, text=when),))
     elif trigger == "Message":
         children: tuple[XmlNode, ...] = ()
         if "message" in spec:

@@ -145,6 +145,11 @@ class FlowBuilder:
         The escape hatch for what the keyword methods do not cover (activity-local data
         fields, graphics, vendor extras, non-application tasks with their XML detail, ...).
         """
+        if not isinstance(activity, Activity):
+            raise BuildError(
+                f"{self._flow.where}: add_activity() takes an Activity model, not {activity!r} "
+                f"(the keyword methods activity(), route(), ... take an id)"
+            )
         pending = PendingActivity(activity)
         if isinstance(split, Split):
             pending.model = pending.model.model_copy(update={"split": split})
@@ -431,6 +436,12 @@ class FlowBuilder:
 
     def add_transition(self, transition: Transition) -> Self:
         """Add a ready-made transition model (its id is kept as given)."""
+        if not isinstance(transition, Transition):
+            raise BuildError(
+                f"{self._flow.where}: add_transition() takes a Transition model, "
+                f"not {transition!r} "
+                f"(transition(from_, to) takes the two ids)"
+            )
         self._flow.transitions.append(
             PendingTransition(transition.id, transition, next(self._flow.serial))
         )

@@ -42,15 +42,20 @@ import itertools
 from collections.abc import Sequence
 from typing import Self
 
+from pydantic import ValidationError
+
 from wfengine.definition.build_arguments import (
     BuildError,
     ParamSpec,
     TypeSpec,
     check_unique,
     deadline,
+    maybe_text,
+    model_error,
     multi_instance,
     reported,
     standard_loop,
+    text,
 )
 from wfengine.definition.build_declarations import DeclarationsMixin
 from wfengine.definition.build_flow import ActivityOptions, Flow, FlowBuilder, finish_flow, free_ids
@@ -119,9 +124,9 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         access_level: str | None,
     ) -> None:
         self._package = package
-        self.id = id
-        self._name = name
-        self._access_level = access_level
+        self.id = text(id, "the id")
+        self._name = maybe_text(name, "name")
+        self._access_level = maybe_text(access_level, "access_level")
         self._params = pending_params(params)
         self._participants = []
         self._applications = []
@@ -157,17 +162,22 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         ``triggered_by_event=True`` makes it an event sub-process (``TriggeredByEvent``): a
         block activity with no transitions runs it when its start event's trigger fires
         while the scope holding the block runs."""
-        s = ActivitySetBuilder(self, id, name)
+        text(id, "the id")
+        s = ActivitySetBuilder(self, id, maybe_text(name, "name"))
         if default_start is not None:
-            s.default_start(default_start)
+            s.default_start(text(default_start, "default_start (an activity id)"))
+        completion = maybe_text(completion, "completion (an expression)")
+        if not isinstance(triggered_by_event, bool):
+            raise BuildError(f"triggered_by_event is True or False, not {triggered_by_event!r}")
         if adhoc is not None:
-            if adhoc not in ("Parallel", "Sequential"):
-                raise BuildError(f"activity set {id!r}: adhoc is Parallel or Sequential")
-            s._attrs = [("AdHoc", "true"), ("AdHocOrdering", adhoc)]
+            ordering = {"parallel": "Parallel", "sequential": "Sequential"}
+            if str(adhoc).lower() not in ordering:
+                raise BuildError(f"adhoc is Parallel or Sequential, not {adhoc!r}")
+            s._attrs = [("AdHoc", "true"), ("AdHocOrdering", ordering[str(adhoc).lower()])]
             if completion is not None:
                 s._attrs.append(("AdHocCompletionCondition", completion))
         elif completion is not None:
-            raise BuildError(f"activity set {id!r}: completion= belongs to an ad-hoc set")
+            raise BuildError("completion= belongs to an ad-hoc set (adhoc=...)")
         if triggered_by_event:
             s._attrs.append(("TriggeredByEvent", "true"))
         self._sets.append(s)
@@ -193,6 +203,12 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         return [self._flow, *(s._flow for s in self._sets)]
 
     def _build(self, declared: Sequence[str]) -> WorkflowProcess:
+        try:
+            return self._build_checked(declared)
+        except ValidationError as exc:  # an argument no method checked: still named
+            raise BuildError(f"process {self.id!r}: {model_error(exc)}") from None
+
+    def _build_checked(self, declared: Sequence[str]) -> WorkflowProcess:
         where = f"process {self.id!r}"
         participants, applications, data_fields = self._build_declarations(declared, where)
         params = tuple(p.resolve(declared) for p in self._params)
@@ -255,9 +271,12 @@ class PackageBuilder(DeclarationsMixin):
         script: str | None = None,
         header: PackageHeader | None = None,
     ) -> None:
-        self.id = id
-        self._name = name
-        self._script = script
+        where = f"package {id!r}"
+        self.id = text(id, f"{where}: the id")
+        self._name = maybe_text(name, f"{where}: name")
+        self._script = maybe_text(script, f"{where}: script (a language, e.g. 'text/python')")
+        if header is not None and not isinstance(header, PackageHeader):
+            raise BuildError(f"{where}: header is a PackageHeader model, not {header!r}")
         self._header = header or PackageHeader()
         self._participants = []
         self._applications = []
@@ -288,6 +307,10 @@ class PackageBuilder(DeclarationsMixin):
 
     def pool(self, pool: Pool) -> Self:
         """Add a pool (with its lanes) as a model: diagram structure, rarely written by hand."""
+        if not isinstance(pool, Pool):
+            raise BuildError(
+                f"package {self.id!r}: pool() takes a Pool model (with its lanes), not {pool!r}"
+            )
         self._pools.append(pool)
         return self
 
@@ -333,6 +356,12 @@ class PackageBuilder(DeclarationsMixin):
 
     def build(self) -> Package:
         """The frozen package. May be called again after further additions."""
+        try:
+            return self._build()
+        except ValidationError as exc:  # an argument no method checked: still named
+            raise BuildError(f"package {self.id!r}: {model_error(exc)}") from None
+
+    def _build(self) -> Package:
         declared = self._declared_type_ids()
         where = f"package {self.id!r}"
         check_unique("type declaration", declared, where)
