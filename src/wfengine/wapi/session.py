@@ -5,9 +5,12 @@ names in Python style (``WMOpenWorkList`` is :meth:`Session.open_work_list`,
 ``WMCompleteWorkItem`` :meth:`Session.complete_work_item`, ...). Every work-item operation acts
 as the session's user and is checked by the engine's rules
 (:mod:`wfengine.runtime.work_rules`): a refused one raises
-:class:`~wfengine.errors.NotAuthorizedError` and is recorded in the audit trail. Process
-control (create, start, suspend, resume, terminate, abort, assign an attribute) is recorded in
-the audit trail as the session's user's too. Lists are
+:class:`~wfengine.errors.NotAuthorizedError` and is recorded in the audit trail. Reading and
+controlling instances follow :mod:`wfengine.wapi.access` (with an organisation: administrators
+everything, an instance's creator controls it, the users its work items concern read what
+those items may read, a user the organisation does not know nothing), refusals recorded the
+same way; process control (create, start, suspend, resume, terminate, abort, assign an
+attribute) is recorded in the audit trail as the session's user's too. Lists are
 opened, fetched from and closed as WfMC has them, and are also plain iterables. Which WfMC
 operation maps to which method, and those left out with the reason, is in ``docs/wapi.md``.
 """
@@ -15,9 +18,11 @@ operation maps to which method, and those left out with the reason, is in ``docs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from enum import Enum
 from typing import Any, TypeVar
 
+from wfengine.applications.redaction import REDACTED
 from wfengine.definition.model import (
     DataField,
     FormalParameter,
@@ -36,6 +41,7 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.work_item_commands import check_user
+from wfengine.wapi.access import WHOLE, InstanceAccess, Reading
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -131,6 +137,7 @@ class Session:
         self.engine = engine
         self.user = _user(user, "user", "connect", "a session needs a user")
         self.connected = True
+        self._access = InstanceAccess(engine, self.user)
 
     def disconnect(self) -> None:
         """``WMDisconnect``: the session is not used afterwards (the engine stays open)."""
@@ -159,18 +166,21 @@ class Session:
 
     def open_process_definitions_list(self) -> list[str]:
         """The ids of the deployed processes (``WMOpenProcessDefinitionsList``)."""
-        return self._engine().store.deployed_process_ids()
+        engine = self._engine()
+        self._access.check_known("the process definitions", "list")
+        return engine.store.deployed_process_ids()
 
     # -- process control -----------------------------------------------------------------------
 
     def create_process_instance(
         self, process_id: str, data: Mapping[str, Any] | None = None
     ) -> str:
-        """``WMCreateProcessInstance``: an instance not yet started; returns its id. A name in
-        ``data`` the process does not declare raises :class:`~wfengine.errors.NotFoundError`
-        naming those it does, as :meth:`assign_process_instance_attribute` does; nothing is
-        created."""
+        """``WMCreateProcessInstance``: an instance not yet started; returns its id. The
+        session's user is its creator (who may control it). A name in ``data`` the process
+        does not declare raises :class:`~wfengine.errors.NotFoundError` naming those it does,
+        as :meth:`assign_process_instance_attribute` does; nothing is created."""
         engine = self._engine()
+        self._access.check_known(f"process {process_id!r}", "create an instance of")
         if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
             deployed = engine.startable(process_id)
             declared = _declared(deployed.package, deployed.definition)
@@ -181,11 +191,11 @@ class Session:
 
     def start_process(self, instance_id: str) -> None:
         """``WMStartProcess``: start a created instance."""
-        self._engine().start(instance_id, user=self.user)
+        self._control(instance_id, "start").start(instance_id, user=self.user)
 
     def terminate_process_instance(self, instance_id: str) -> None:
         """``WMTerminateProcessInstance``."""
-        self._engine().terminate(instance_id, user=self.user)
+        self._control(instance_id, "terminate").terminate(instance_id, user=self.user)
 
     def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
@@ -197,7 +207,7 @@ class Session:
                 f"change_process_instance_state: an instance cannot be moved to "
                 f"{target.value} from outside; state must be one of {', '.join(moves)}"
             )
-        engine, user = self._engine(), self.user
+        engine, user = self._control(instance_id, "change the state of"), self.user
         if target is ProcessState.RUNNING:
             current = engine.instance(instance_id).state
             if current is ProcessState.NOT_STARTED:
@@ -220,7 +230,7 @@ class Session:
         :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
         is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
         unchecked way.)"""
-        engine = self._engine()
+        engine = self._control(instance_id, "assign an attribute of")
         snapshot = engine.instance(instance_id)
         deployed = engine.deployed(snapshot.process_id, snapshot.version)
         declared = _declared(deployed.package, deployed.definition)
@@ -242,36 +252,71 @@ class Session:
                 ) from None
         engine.set_data(instance_id, {name: value}, user=self.user)
 
+    def _control(self, instance_id: str, operation: str) -> Engine:
+        """The engine, when the session's user may control ``instance_id`` (an
+        administrator, or its creator: :mod:`wfengine.wapi.access`); else refused and
+        recorded."""
+        engine = self._engine()
+        self._access.control(instance_id, operation)
+        return engine
+
     # -- status -------------------------------------------------------------------------------
 
     def open_process_instances_list(
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSummary]:
-        """``WMOpenProcessInstancesList`` (fetch by iterating the list)."""
+        """``WMOpenProcessInstancesList`` (fetch by iterating the list): every instance for
+        an administrator, else those the user may read (created, or concerned by one of
+        their work items)."""
+        engine = self._engine()
         wanted = None
         if state is not None:
             wanted = _state(ProcessState, state, "open_process_instances_list")
-        return self._engine().instance_summaries(state=wanted, process_id=process_id)
+        self._access.check_known("the process instances", "list")
+        found = engine.instance_summaries(state=wanted, process_id=process_id)
+        if self._access.reads_everything():
+            return found
+        return [s for s in found if self._access.may_read(s.id)]
 
     def get_process_instance(self, instance_id: str) -> InstanceSnapshot:
-        """``WMGetProcessInstance``."""
-        return self._engine().instance(instance_id)
+        """``WMGetProcessInstance``: the whole instance for an administrator or its creator;
+        for a user concerned by its work items, its data limited to the fields those items
+        may read (``wfengine:reads``), sensitive ones masked; anyone else is refused."""
+        engine = self._engine()
+        reading = self._access.read(instance_id, "see")
+        return self._shown(engine, engine.instance(instance_id), reading)
 
     def open_activity_instances_list(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
-        """``WMOpenActivityInstancesList`` of one process instance."""
-        return self._engine().activity_instances(instance_id)
+        """``WMOpenActivityInstancesList`` of one process instance (for those who may read
+        it)."""
+        engine = self._engine()
+        self._access.read(instance_id, "see the activities of")
+        return engine.activity_instances(instance_id)
 
     def get_activity_instance(
         self, instance_id: str, activity_instance_id: str
     ) -> ActivityInstanceSnapshot:
         """``WMGetActivityInstance``; an id the instance lacks is a
         :class:`~wfengine.errors.NotFoundError` (a ``KeyError`` too), as every unknown id is."""
-        for found in self._engine().activity_instances(instance_id):
+        for found in self.open_activity_instances_list(instance_id):
             if found.id == activity_instance_id:
                 return found
         raise NotFoundError(
             "activity instance", activity_instance_id, f"in instance {instance_id!r}"
         )
+
+    @staticmethod
+    def _shown(engine: Engine, snapshot: InstanceSnapshot, reading: Reading) -> InstanceSnapshot:
+        """``snapshot`` as ``reading`` lets its reader see it: whole, or with the data its
+        reader's work items may read, sensitive fields masked."""
+        if reading is WHOLE or reading.items is None:
+            return snapshot
+        data: dict[str, Any] = {}
+        for work_item_id in reading.items:
+            data.update(engine.work_item_data(work_item_id).values)
+        hidden = engine.deployed(snapshot.process_id, snapshot.version).compiled.sensitive_fields
+        shown = {k: (REDACTED if k in hidden else v) for k, v in data.items()}
+        return replace(snapshot, data=shown)
 
     # -- work lists ---------------------------------------------------------------------------
 
@@ -281,7 +326,9 @@ class Session:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
         ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
         wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
-        return WorkList(self._engine(), self.user, wanted, process_id, self)
+        engine = self._engine()
+        self._access.check_known("a work list", "open")
+        return WorkList(engine, self.user, wanted, process_id, self)
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
@@ -306,7 +353,7 @@ class Session:
         if not may_see(engine, item, self.user):
             raise engine.record_refusal(
                 item.instance_id,
-                f"work item {work_item_id!r}",
+                f"work item {work_item_id!r}",  # the form notes and instance refusals use
                 what,
                 self.user,
                 "it is not theirs",
