@@ -75,6 +75,10 @@ _CONTROLS: list[tuple[str, Callable[[Session, str], Any]]] = [
         lambda s, i: s.change_process_instance_state(i, "open.not_running.suspended"),
     ),
     ("assign an attribute of", lambda s, i: s.assign_process_instance_attribute(i, "note", "x")),
+    (
+        "cancel an activity of",
+        lambda s, i: s.change_activity_instance_state(i, f"{i}:2", "closed.aborted"),
+    ),
 ]
 
 
@@ -190,3 +194,19 @@ def test_an_engine_without_an_organisation_trusts_its_sessions() -> None:
         anyone.terminate_process_instance(instance_id)
         assert engine.instance(instance_id).state.value == "closed.terminated"
         assert _refusals(engine, instance_id) == []
+
+
+def test_change_activity_instance_state_cancels_an_activity(engine: Engine) -> None:
+    alice = connect(engine, "alice")
+    instance_id = alice.create_process_instance("ticket")
+    alice.start_process(instance_id)
+    [answer] = [
+        a for a in alice.open_activity_instances_list(instance_id) if a.activity_id == "answer"
+    ]
+    with pytest.raises(ValueError, match=r"state must be closed\.aborted"):
+        alice.change_activity_instance_state(instance_id, answer.id, "closed.completed")
+    with pytest.raises(ValueError, match=r"state must be one of closed\.aborted, not 'aborted'"):
+        alice.change_activity_instance_state(instance_id, answer.id, "aborted")
+    alice.change_activity_instance_state(instance_id, answer.id, "closed.aborted")
+    assert alice.get_activity_instance(instance_id, answer.id).state.value == "closed.aborted"
+    assert engine.work_items(instance_id) == []  # its item withdrawn, its branch ended

@@ -39,7 +39,7 @@ from wfengine.runtime.snapshots import (
     WorkItemData,
     WorkItemSnapshot,
 )
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.work_item_commands import check_user
 from wfengine.wapi.access import WHOLE, InstanceAccess, Reading
 
@@ -220,6 +220,22 @@ class Session:
             engine.terminate(instance_id, user=user)
         else:
             engine.abort(instance_id, user=user)
+
+    def change_activity_instance_state(
+        self, instance_id: str, activity_instance_id: str, state: ActivityState | str
+    ) -> None:
+        """``WMChangeActivityInstanceState``: only to ``closed.aborted``, which cancels the
+        open activity instance (``Engine.cancel_activity``: its work item is withdrawn and
+        its branch ends there). Process control: administrators and the instance's creator."""
+        aborted = ActivityState.ABORTED.value
+        target = _state(ActivityState, state, "change_activity_instance_state", (aborted,))
+        if target is not ActivityState.ABORTED:
+            raise ValueError(
+                f"change_activity_instance_state: an activity instance cannot be moved to "
+                f"{target.value} from outside; state must be {aborted}"
+            )
+        engine = self._control(instance_id, "cancel an activity of")
+        engine.cancel_activity(instance_id, activity_instance_id, user=self.user)
 
     def assign_process_instance_attribute(self, instance_id: str, name: str, value: Any) -> None:
         """``WMAssignProcessInstanceAttribute``: set one data field (or formal parameter) the
