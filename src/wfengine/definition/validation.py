@@ -18,6 +18,7 @@ import logging
 
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.context import Check, Context
+from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.flow import (
@@ -96,6 +97,7 @@ CHECKS: tuple[Check, ...] = (
     check_work_rules,
     check_expressions,
     check_read_only,
+    check_data_access,
 )
 
 
