@@ -35,10 +35,14 @@ from wfengine.definition.model import (
 class TypeRef:
     """A data type named by string, resolved at build time against the type declarations.
 
-    Resolution is deferred so declarations may come after the fields that use them.
+    Resolution is deferred so declarations may come after the fields that use them, and
+    because a name may be both: ``"Performer"`` is the basic type PERFORMER (names of basic
+    types are taken in any case) unless the package declares a type with exactly that id.
     """
 
     name: str
+    #: the basic type the name spells in some case, if any
+    basic: BasicTypeKind | None = None
 
 
 PendingType = DataType | TypeRef
@@ -47,13 +51,13 @@ _MODEL_TYPES: tuple[type, ...] = get_args(get_args(DataType)[0])
 
 
 def type_of(spec: TypeSpec) -> PendingType:
-    """A basic type by name (any case), a model type as given, anything else a declared name."""
+    """A basic type member or a model type as given; a name, resolved at build time."""
     if isinstance(spec, BasicTypeKind):
         return BasicType(type=spec)
     if isinstance(spec, str):
         for kind in BasicTypeKind:
             if kind.value == spec.upper():
-                return BasicType(type=kind)
+                return TypeRef(spec, kind)
         return TypeRef(spec)
     if not isinstance(spec, _MODEL_TYPES):  # (None, 5: the frozen model would hold it as is)
         raise BuildError(
@@ -63,12 +67,21 @@ def type_of(spec: TypeSpec) -> PendingType:
     return spec
 
 
-def resolve_type(t: PendingType, declared: Iterable[str]) -> DataType:
-    """The model type; a name that is no declaration is a :class:`BuildError`."""
+def resolve_type(t: PendingType, declared: Iterable[str], *, loose: bool = False) -> DataType:
+    """The model type: a declaration with exactly the name, else the basic type it spells
+    in any case; any other name is a :class:`BuildError` (or, ``loose``, a reference to a
+    declaration left for validation to judge, as a type declaration's own type was always).
+
+    Why the exact declared id first: a package that declares ``Performer`` means its own
+    type by it, and the basic type stays reachable as ``"PERFORMER"``."""
     if not isinstance(t, TypeRef):
         return t
     known = set(declared)
     if t.name in known:
+        return DeclaredType(id=t.name)
+    if t.basic is not None:
+        return BasicType(type=t.basic)
+    if loose:
         return DeclaredType(id=t.name)
     basics = ", ".join(k.value for k in BasicTypeKind)
     decls = ", ".join(sorted(known)) or "none"

@@ -59,11 +59,18 @@ from wfengine.definition.build_arguments import (
 )
 from wfengine.definition.build_declarations import DeclarationsMixin
 from wfengine.definition.build_flow import ActivityOptions, Flow, FlowBuilder, finish_flow, free_ids
-from wfengine.definition.build_types import TypeRef, pending_param, pending_params, type_of
+from wfengine.definition.build_types import (
+    PendingType,
+    pending_param,
+    pending_params,
+    resolve_type,
+    type_of,
+)
 from wfengine.definition.model import (
     ActivitySet,
+    BasicType,
+    BasicTypeKind,
     BlockActivity,
-    DeclaredType,
     ExtendedAttribute,
     Package,
     PackageHeader,
@@ -281,7 +288,7 @@ class PackageBuilder(DeclarationsMixin):
         self._participants = []
         self._applications = []
         self._data_fields = []
-        self._types: list[TypeDeclaration] = []
+        self._types: list[tuple[TypeDeclaration, PendingType]] = []
         self._processes: list[ProcessBuilder] = []
         self._pools: list[Pool] = []
         self._extended: list[ExtendedAttribute] = []
@@ -297,12 +304,9 @@ class PackageBuilder(DeclarationsMixin):
         description: str | None = None,
     ) -> Self:
         """Declare a named type; data fields and parameters may then use ``id`` as their type."""
-        resolved = type_of(data_type)
-        if isinstance(resolved, TypeRef):
-            resolved = DeclaredType(id=resolved.name)
-        self._types.append(
-            TypeDeclaration(id=id, name=name, data_type=resolved, description=description)
-        )
+        placeholder = BasicType(type=BasicTypeKind.STRING)  # its type is resolved at build
+        model = TypeDeclaration(id=id, name=name, data_type=placeholder, description=description)
+        self._types.append((model, type_of(data_type)))
         return self
 
     def pool(self, pool: Pool) -> Self:
@@ -335,8 +339,19 @@ class PackageBuilder(DeclarationsMixin):
         self._processes.append(p)
         return p
 
+    def _type_declarations(self, declared: Sequence[str]) -> tuple[TypeDeclaration, ...]:
+        """The declarations with their types resolved as a field's are (a declaration with
+        exactly the name first), except that a declaration never refers to itself
+        (``type_declaration("Performer", "performer")`` is the basic type)."""
+        out = []
+        for model, pending in self._types:
+            others = [d for d in declared if d != model.id]
+            resolved = resolve_type(pending, others, loose=True)
+            out.append(model.model_copy(update={"data_type": resolved}))
+        return tuple(out)
+
     def _declared_type_ids(self) -> tuple[str, ...]:
-        return tuple(t.id for t in self._types)
+        return tuple(t.id for t, _ in self._types)
 
     def _number_transitions(self) -> None:
         """Give id-less transitions ``t1``, ``t2``, ... in creation order across the package.
@@ -373,7 +388,7 @@ class PackageBuilder(DeclarationsMixin):
             name=self._name,
             header=self._header,
             script=None if self._script is None else Script(type=self._script),
-            type_declarations=tuple(self._types),
+            type_declarations=self._type_declarations(declared),
             participants=participants,
             applications=applications,
             data_fields=data_fields,
