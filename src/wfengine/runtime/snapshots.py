@@ -83,6 +83,9 @@ class ActivityInstanceSnapshot:
     instance_id: str
     activity_id: str
     state: ActivityState
+    #: when the activity instance was created (for a person's activity: when its work was
+    #: offered), not when work on it began (its ``activity.started`` audit event); kept under
+    #: this name, as scripts read it
     started_at: datetime
     completed_at: datetime | None
     iterations: int
