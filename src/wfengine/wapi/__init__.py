@@ -5,6 +5,6 @@ process control and status as one user sees them); ``docs/wapi.md`` maps every W
 to its method. ``wfengine.wapi.agents`` keeps the tool agents' old import path.
 """
 
-from wfengine.wapi.session import Session, WorkList, connect
+from wfengine.wapi.session import Session, SessionEndedError, WorkList, connect
 
-__all__ = ["Session", "WorkList", "connect"]
+__all__ = ["Session", "SessionEndedError", "WorkList", "connect"]
