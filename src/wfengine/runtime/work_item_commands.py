@@ -440,7 +440,9 @@ class WorkItemCommands(EngineBase):
                 if why is None and operation == "complete":
                     why = data_refusal(access.writes, data, user, self.directory)
                 if why is not None:
-                    refused = OperationRefused(item.id, operation, user, why, item.id)
+                    refused = OperationRefused(
+                        f"work item {item.id!r}", operation, user, why, item.id
+                    )
                     inst.changes.append(change(nav.now, refused, *where))
                     self.store.commit(nav.step)
                     return NotAuthorizedError(subject, operation, user, why)
