@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.runtime.conftest import run
+from tests.runtime.failing_call import crm_down, lookup_package
 from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import InstanceStateChanged
@@ -25,20 +26,6 @@ def _open(engine: Engine, iid: str, activity_id: str) -> str:
         for a in engine.activity_instances(iid)
         if a.activity_id == activity_id and a.state.is_open
     )
-
-
-def _lookup() -> PackageBuilder:
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("customer", "INTEGER", initial="7").data_field("name", "STRING")
-    p.application("lookup", params=[("id", "IN", "INTEGER"), ("name", "OUT", "STRING")])
-    p.activity("call", tool="lookup", args=["customer", "name"])
-    p.activity("after").transition("call", "after")
-    return pb
-
-
-def _down(id: int) -> dict[str, str]:
-    raise ConnectionError("CRM down")
 
 
 @pytest.mark.parametrize("user", [OPS, None])
@@ -87,8 +74,8 @@ def test_the_completion_a_cancel_leads_to_is_the_engines(engine: Engine) -> None
 
 @pytest.mark.parametrize("user", [OPS, None])
 def test_abort_incident_names_who_gave_up(engine: Engine, user: str | None) -> None:
-    engine.applications.register("lookup", _down)
-    iid = run(engine, _lookup())
+    engine.applications.register("lookup", crm_down)
+    iid = run(engine, lookup_package())
     [incident] = engine.incidents()
     engine.abort_incident(incident.id, user=user)
     assert engine.instance(iid).state is ProcessState.ABORTED
@@ -113,7 +100,7 @@ def test_skip_retry_and_adding_an_instance_take_a_user(engine: Engine, user: str
         return answer
 
     engine.applications.register("lookup", flaky)
-    first = run(engine, _lookup())
+    first = run(engine, lookup_package())
     [incident] = engine.incidents()
     engine.retry_incident(incident.id, user=user)
     assert engine.instance(first).data["name"] == "Ada"

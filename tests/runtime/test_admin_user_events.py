@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.runtime.conftest import run
+from tests.runtime.failing_call import crm_down, lookup_package
 from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import (
@@ -22,20 +23,6 @@ from wfengine.runtime.work_item_events import WorkItemCancelled
 OPS = "ops-anna"
 
 
-def _lookup() -> PackageBuilder:
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("customer", "INTEGER", initial="7").data_field("name", "STRING")
-    p.application("lookup", params=[("id", "IN", "INTEGER"), ("name", "OUT", "STRING")])
-    p.activity("call", tool="lookup", args=["customer", "name"])
-    p.activity("after").transition("call", "after")
-    return pb
-
-
-def _down(id: int) -> dict[str, str]:
-    raise ConnectionError("CRM down")
-
-
 def _one(engine: Engine, iid: str, kind: str) -> object:
     [event] = [e for e in engine.audit(iid) if e.kind == kind]
     assert event.user == getattr(event.payload, "user", None)  # the header agrees
@@ -44,8 +31,8 @@ def _one(engine: Engine, iid: str, kind: str) -> object:
 
 @pytest.mark.parametrize("user", [OPS, None])
 def test_incident_answers_name_who_gave_them(engine: Engine, user: str | None) -> None:
-    engine.applications.register("lookup", _down)
-    first, second, third = (run(engine, _lookup()) for _ in range(3))
+    engine.applications.register("lookup", crm_down)
+    first, second, third = (run(engine, lookup_package()) for _ in range(3))
     retried, skipped, aborted = (engine.incidents(i)[0].id for i in (first, second, third))
     engine.retry_incident(retried, user=user)
     engine.skip_incident(skipped, {"name": "by hand"}, user=user)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.runtime.conftest import run
+from tests.runtime.failing_call import crm_down, lookup_package
 from wfengine.definition.builder import PackageBuilder
 from wfengine.errors import IllegalStateError, NotFoundError, SchemaOutdatedError
 from wfengine.runtime.engine import Engine
@@ -19,24 +20,10 @@ from wfengine.runtime.sql import schema as t
 from wfengine.runtime.states import ProcessState
 
 
-def _lookup() -> PackageBuilder:
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.data_field("customer", "INTEGER", initial="7").data_field("name", "STRING")
-    p.application("lookup", params=[("id", "IN", "INTEGER"), ("name", "OUT", "STRING")])
-    p.activity("call", tool="lookup", args=["customer", "name"])
-    p.activity("after").transition("call", "after")
-    return pb
-
-
-def _down(id: int) -> dict[str, str]:
-    raise ConnectionError("CRM down")
-
-
 def test_an_incident_names_the_application_and_its_attempts(engine: Engine) -> None:
     engine.applications.sleep = lambda _s: None
-    engine.applications.register("lookup", _down, retries=2)
-    iid = run(engine, _lookup())
+    engine.applications.register("lookup", crm_down, retries=2)
+    iid = run(engine, lookup_package())
     [incident] = engine.incidents(iid)
     assert (incident.application_id, incident.attempts) == ("lookup", 3)
     assert (incident.instance_id, incident.activity_id) == (iid, "call")
@@ -54,8 +41,8 @@ def test_an_incident_that_is_not_a_call_has_no_application(engine: Engine) -> No
 
 
 def test_skip_through_the_engine_finishes_the_activity(engine: Engine) -> None:
-    engine.applications.register("lookup", _down)
-    iid = run(engine, _lookup())
+    engine.applications.register("lookup", crm_down)
+    iid = run(engine, lookup_package())
     [incident] = engine.incidents()
     engine.skip_incident(incident.id, {"name": "by hand"})
     assert engine.instance(iid).state is ProcessState.COMPLETED
@@ -64,8 +51,8 @@ def test_skip_through_the_engine_finishes_the_activity(engine: Engine) -> None:
 
 
 def test_abort_incident_aborts_its_instance_once(engine: Engine) -> None:
-    engine.applications.register("lookup", _down)
-    iid = run(engine, _lookup())
+    engine.applications.register("lookup", crm_down)
+    iid = run(engine, lookup_package())
     other = engine.start_process("main")
     first, second = engine.incidents()
     assert {first.instance_id, second.instance_id} == {iid, other}
@@ -91,8 +78,8 @@ def test_an_unknown_incident_is_not_found(engine: Engine) -> None:
 
 
 def test_closing_an_instance_closes_its_incidents_in_the_list(engine: Engine) -> None:
-    engine.applications.register("lookup", _down)
-    iid = run(engine, _lookup())
+    engine.applications.register("lookup", crm_down)
+    iid = run(engine, lookup_package())
     assert len(engine.incidents()) == 1
     engine.terminate(iid)
     assert engine.incidents() == []
@@ -101,9 +88,9 @@ def test_closing_an_instance_closes_its_incidents_in_the_list(engine: Engine) ->
 def test_deploy_logs_application_bindings_that_do_not_fit(
     engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine.applications.register("lokup", _down)  # a typo: 'lookup' stays unbound
+    engine.applications.register("lokup", crm_down)  # a typo: 'lookup' stays unbound
     with caplog.at_level(logging.WARNING, logger="wfengine.applications"):
-        engine.deploy(_lookup().build())
+        engine.deploy(lookup_package().build())
     messages = [r.getMessage() for r in caplog.records if r.name == "wfengine.applications"]
     assert any("application-unbound" in m and "lookup" in m for m in messages), messages
     assert any("application-undeclared" in m and "lokup" in m for m in messages), messages
@@ -111,8 +98,8 @@ def test_deploy_logs_application_bindings_that_do_not_fit(
 
 def test_incident_rows_mirror_the_instances(db_url: str) -> None:
     with Engine(db_url=db_url) as e:
-        e.applications.register("lookup", _down)
-        iid = run(e, _lookup())
+        e.applications.register("lookup", crm_down)
+        iid = run(e, lookup_package())
         [incident] = e.incidents()
         e.applications.register("lookup", lambda id: {"name": "Ada"})
         e.retry_incident(incident.id)
@@ -125,8 +112,8 @@ def test_incident_rows_mirror_the_instances(db_url: str) -> None:
 def test_upgrading_a_0001_database_fills_the_incident_table(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     with Engine(db_url=url) as e:
-        e.applications.register("lookup", _down)
-        iid = run(e, _lookup())
+        e.applications.register("lookup", crm_down)
+        iid = run(e, lookup_package())
         [incident] = e.incidents()
     _age_blobs(url)
     assert migrate.downgrade(url, "0001") == (t.SCHEMA_REVISION, "0001")
