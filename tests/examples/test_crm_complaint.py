@@ -5,7 +5,6 @@ complaint history, the notifications, the audit trail and the brief and detailed
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.examples.example_modules import example_module
 from wfengine import Engine, ProcessState, VirtualClock, dump_xpdl
 from wfengine.audit.status import brief_status, detailed_status
 from wfengine.worklist.org_files import load_organisation
@@ -26,12 +26,7 @@ PHONE = "+86 138 0000 0101"
 
 
 def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"crm_example_{name}", EXAMPLE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return example_module(name, "crm_example")
 
 
 definition = _module("definition")

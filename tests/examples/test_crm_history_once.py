@@ -5,8 +5,6 @@ SQL holds NULLs distinct, so each retry of such a case recorded it again."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import REPO_ROOT
+from tests.examples.example_modules import example_module
 from wfengine import Engine, ProcessState, VirtualClock
 from wfengine.worklist.org_files import load_organisation
 
@@ -26,12 +25,7 @@ T1 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"crm_once_{name}", EXAMPLE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return example_module(name, "crm_once")
 
 
 crm = _module("crm")

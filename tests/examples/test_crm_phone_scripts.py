@@ -4,8 +4,6 @@ one key (``crm.phone_key``), one acceptance numbering, the case found by either.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.examples.example_modules import example_module
 from wfengine import Engine, VirtualClock
 from wfengine.worklist.org_files import load_organisation
 
@@ -22,12 +21,7 @@ PHONE = "+86 138 0000 0101"
 
 
 def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"crm_scripts_{name}", EXAMPLE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return example_module(name, "crm_scripts")
 
 
 crm = _module("crm")

@@ -10,8 +10,6 @@ The earlier tables are built here by hand as each version of ``crm.py`` made the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import REPO_ROOT
+from tests.examples.example_modules import example_module
 from wfengine import Engine, VirtualClock
 from wfengine.errors import SchemaOutdatedError
 from wfengine.worklist.org_files import load_organisation
@@ -32,12 +31,7 @@ T1, T2, T3 = (datetime(2026, 12, 1, h, tzinfo=UTC) for h in (9, 10, 11))
 
 
 def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"crm_schema_{name}", EXAMPLE / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return example_module(name, "crm_schema")
 
 
 crm = _module("crm")
