@@ -91,8 +91,15 @@ class Activities(NavigatorBase):
             self._release(scope, ca.index)
             return
         ai = self._create(scope, ca, aid)
-        if ai is not None:
-            self._run_created(ai)
+        if ai is None:
+            return
+        # as _run_created, inline: every activity begun passes here
+        if ca.instant:
+            self._leave(ai)
+        elif ca.plain_task:
+            self._run_task(ai)
+        else:
+            self._start_activity(ai)
 
     def _create(self, scope: Scope, ca: CActivity, aid: str) -> ActivityInstance | None:
         """The instance ``aid`` of ``ca`` begins to exist (created, or started if it runs by
