@@ -71,7 +71,9 @@ from wfengine.definition.model import (
     BasicType,
     BasicTypeKind,
     BlockActivity,
+    DataField,
     ExtendedAttribute,
+    FormalParameter,
     Package,
     PackageHeader,
     ParameterMode,
@@ -220,6 +222,7 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         participants, applications, data_fields = self._build_declarations(declared, where)
         params = tuple(p.resolve(declared) for p in self._params)
         check_unique("formal parameter", (p.id for p in params), where)
+        check_same_types(params, data_fields, where)
         flows = self._flows()
         check_unique("activity", (a.model.id for f in flows for a in f.activities), where)
         check_unique("activity set", (s.id for s in self._sets), where)
@@ -261,6 +264,32 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
             transitions=transitions,
             extended_attributes=tuple(self._extended),
         )
+
+
+def check_same_types(
+    params: Sequence[FormalParameter | DataField], fields: Sequence[DataField], where: str
+) -> None:
+    """Refuse a data field sharing a formal parameter's id with another type.
+
+    Sharing the id is allowed (files do it, and it is how a parameter gets a field's extras:
+    a secret marking, a default); one id with two types is not, because an instance holds one
+    value for it, which start data checks as the parameter and an initial value writes as the
+    field."""
+    by_id = {f.id: f for f in fields}
+    for p in params:
+        f = by_id.get(p.id)
+        if f is not None and (f.data_type, f.is_array) != (p.data_type, p.is_array):
+            raise BuildError(
+                f"{p.id!r} in {where} is a formal parameter of type {_type_text(p)} and a data "
+                f"field of type {_type_text(f)}: one id holds one value of an instance (give "
+                f"both the same type, or rename one)"
+            )
+
+
+def _type_text(item: FormalParameter | DataField) -> str:
+    t = item.data_type
+    name = t.type.value if isinstance(t, BasicType) else getattr(t, "id", None) or t.kind
+    return f"{name}[]" if item.is_array else str(name)
 
 
 class PackageBuilder(DeclarationsMixin):
