@@ -242,13 +242,20 @@ def multi_instance(
     counter: str | None = None,
 ) -> MultiInstanceLoop:
     """A MultiInstance loop: ``count`` (an expression) instances, in parallel by default.
-    ``counter`` names an INTEGER data field each instance sets to its index (0 first)."""
+    ``counter`` names an INTEGER data field each instance sets to its index (0 first).
+    ``complex_flow_condition`` belongs to ``flow="Complex"``, the one flow that reads it."""
+    flow = enum_value(MIFlowCondition, flow, "multi-instance flow condition")
+    if complex_flow_condition is not None and flow is not MIFlowCondition.COMPLEX:
+        raise BuildError(
+            f"multi_instance(): complex_flow_condition= belongs to flow='Complex', "
+            f"not flow={flow.value!r} (it would never be read)"
+        )
     return _made(
         "multi_instance()",
         MultiInstanceLoop,
         mi_condition=count,
         ordering=enum_value(MIOrdering, ordering, "multi-instance ordering"),
-        flow_condition=enum_value(MIFlowCondition, flow, "multi-instance flow condition"),
+        flow_condition=flow,
         complex_flow_condition=complex_flow_condition,
         counter=counter,
     )

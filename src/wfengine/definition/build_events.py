@@ -104,6 +104,10 @@ def canonical_trigger(where: str, position: EventPosition, given: object) -> str
     )
 
 
+#: triggers that throw by where they stand (an end event, an intermediate one in the flow), so
+#: ``throw=True`` on them says what is so and writes nothing
+_THROWN_BY_PLACE = ("Error", "Escalation", "Cancel")
+
 #: which trigger each keyword belongs to
 _TRIGGER_OF = {
     "timer": "Timer",
@@ -115,9 +119,19 @@ _TRIGGER_OF = {
 }
 
 
-def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[XmlNode, ...]]:
+def event_detail(
+    where: str, trigger: str, spec: EventSpec, detail: tuple[XmlNode, ...] = ()
+) -> tuple[str, tuple[XmlNode, ...]]:
     """The trigger (inferred from the keyword when ``trigger`` is "None") and the trigger
-    element ``spec`` describes; raises :class:`BuildError` for keywords that contradict."""
+    element ``spec`` describes, or ``detail`` when given; raises :class:`BuildError` for
+    keywords that contradict or that would be dropped (with ``detail``, ``throw=True`` on a
+    trigger that has no throwing form here)."""
+    given = [k for k, v in spec.items() if k != "throw" or v]
+    if detail and given:
+        raise BuildError(
+            f"{where}: give detail= or {', '.join(f'{k}=' for k in given)}, not both "
+            f"(detail= is the trigger element they would make)"
+        )
     for key, value in spec.items():
         if key == "throw" and not isinstance(value, bool):
             raise BuildError(f"{where}: throw= is True or False, not {value!r}")
@@ -134,6 +148,11 @@ def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[
             raise BuildError(f"{where}: {key}= belongs to a {wanted} event, not {trigger}")
     if "code" in spec and trigger not in ("Error", "Escalation"):
         raise BuildError(f"{where}: code= belongs to an Error or Escalation event")
+    if spec.get("throw") and trigger not in ("Message", "Signal", "Link", *_THROWN_BY_PLACE):
+        raise BuildError(
+            f"{where}: throw=True belongs to a Message, Signal or Link event (an Error, "
+            f"Escalation or Cancel event throws where it stands in the flow), not {trigger}"
+        )
     throw = {"CatchThrow": "THROW"} if spec.get("throw") else {}
     node: XmlNode | None = None
     if trigger == "Timer" and named:
@@ -164,4 +183,6 @@ def event_detail(where: str, trigger: str, spec: EventSpec) -> tuple[str, tuple[
     elif trigger == "Link":
         attrs = {**({"Name": spec["link"]} if "link" in spec else {}), **throw}
         node = XmlNode(tag=_X + "TriggerResultLink", attrs=tuple(attrs.items()))
+    if detail:
+        return trigger, detail
     return trigger, (() if node is None else (node,))

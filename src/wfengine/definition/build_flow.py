@@ -318,11 +318,11 @@ class FlowBuilder:
         ``interrupting=False`` on the start event of an event sub-process lets it run beside
         the rest of its scope."""
         trigger = canonical_trigger(f"start event {id!r}", EventPosition.START, trigger)
-        trigger, made = self._event_detail(id, trigger, options)
+        trigger, made = self._event_detail(id, trigger, options, detail)
         body = Event(
             position=EventPosition.START,
             trigger=trigger,
-            detail=tuple(detail) or made,
+            detail=made,
             interrupting=interrupting,
         )
         return self._add(id, body, options)
@@ -346,11 +346,11 @@ class FlowBuilder:
         trigger = canonical_trigger(
             f"intermediate event {id!r}", EventPosition.INTERMEDIATE, trigger
         )
-        trigger, made = self._event_detail(id, trigger, options)
+        trigger, made = self._event_detail(id, trigger, options, detail)
         body = Event(
             position=EventPosition.INTERMEDIATE,
             trigger=trigger,
-            detail=tuple(detail) or made,
+            detail=made,
             target=attached_to,
             interrupting=interrupting,
         )
@@ -375,19 +375,21 @@ class FlowBuilder:
         if terminate and result not in (None, "Terminate"):
             raise BuildError(f"end event {id!r}: terminate=True contradicts result={result!r}")
         trigger = "Terminate" if terminate else (result or "None")
-        trigger, made = self._event_detail(id, trigger, options)
-        body = Event(position=EventPosition.END, trigger=trigger, detail=tuple(detail) or made)
+        trigger, made = self._event_detail(id, trigger, options, detail)
+        body = Event(position=EventPosition.END, trigger=trigger, detail=made)
         return self._add(id, body, options)
 
     @staticmethod
     def _event_detail(
-        id: str, trigger: str, options: EventOptions
+        id: str, trigger: str, options: EventOptions, detail: Sequence[XmlNode]
     ) -> tuple[str, tuple[XmlNode, ...]]:
         spec: EventSpec = {}
         for key in EventSpec.__annotations__:
             if key in options:
                 spec[key] = options.pop(key)  # type: ignore[literal-required, misc]
-        return event_detail(f"event {id!r}", trigger, spec)
+        if isinstance(detail, XmlNode | str) or not all(isinstance(n, XmlNode) for n in detail):
+            raise BuildError(f"event {id!r}: detail= is a list of XmlNode, not {detail!r}")
+        return event_detail(f"event {id!r}", trigger, spec, tuple(detail))
 
     # -- transitions ---------------------------------------------------------------------
 
