@@ -32,3 +32,33 @@ def test_a_field_of_the_same_type_may_share_a_parameter_id() -> None:
     pb.process("m", params=[("x", "IN", "INTEGER")]).data_field("x", "integer", initial="1")
     process = pb.build().process("m")
     assert [p.id for p in process.formal_parameters] == [f.id for f in process.data_fields]
+
+
+def test_a_transition_may_not_take_an_activitys_id() -> None:
+    pb = PackageBuilder("p")
+    pb.process("m").start("s").end("e").transition("s", "e", id="s")
+    with pytest.raises(BuildError) as caught:
+        pb.build()
+    assert str(caught.value).startswith(
+        "transition 's' -> 'e' in process 'm' has id 's', which is an activity's"
+    )
+
+
+def test_an_activity_set_may_not_take_a_process_id() -> None:
+    pb = PackageBuilder("p")
+    pb.process("other")
+    p = pb.process("m")
+    p.activity_set("other").activity("q")
+    with pytest.raises(BuildError) as caught:
+        pb.build()
+    assert str(caught.value).startswith(
+        "activity set 'other' of process 'm' has the id of process 'other'"
+    )
+
+
+def test_an_empty_transition_id_is_generated() -> None:
+    pb = PackageBuilder("p")
+    p = pb.process("m").start("s").activity("a").end("e")
+    p.transition("s", "a", id="").transition("a", "e", id="")
+    ids = [t.id for t in pb.build().process("m").transitions]
+    assert ids == ["t1", "t2"]

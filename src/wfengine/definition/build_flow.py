@@ -409,7 +409,8 @@ class FlowBuilder:
         extended: ExtendedSpec | None = None,
     ) -> Self:
         """A transition; at most one of ``condition``, ``otherwise``, ``exception`` (the
-        exception name to catch) and ``default_exception``. The id is generated if omitted.
+        exception name to catch) and ``default_exception``. The id is generated if omitted
+        (or given as ``""``).
         """
         if condition is not None:
             condition = text(condition, "condition (an expression)")
@@ -433,11 +434,12 @@ class FlowBuilder:
             description=description,
             extended_attributes=extended_models(extended),
         )
-        self._flow.transitions.append(PendingTransition(id, model, next(self._flow.serial)))
+        pending = PendingTransition(id or None, model, next(self._flow.serial))
+        self._flow.transitions.append(pending)
         return self
 
     def add_transition(self, transition: Transition) -> Self:
-        """Add a ready-made transition model (its id is kept as given)."""
+        """Add a ready-made transition model (its id is kept as given; ``""`` is generated)."""
         if not isinstance(transition, Transition):
             raise BuildError(
                 f"{self._flow.where}: add_transition() takes a Transition model, "
@@ -445,7 +447,7 @@ class FlowBuilder:
                 f"(transition(from_, to) takes the two ids)"
             )
         self._flow.transitions.append(
-            PendingTransition(transition.id, transition, next(self._flow.serial))
+            PendingTransition(transition.id or None, transition, next(self._flow.serial))
         )
         return self
 

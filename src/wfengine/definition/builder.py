@@ -227,6 +227,15 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         check_unique("activity", (a.model.id for f in flows for a in f.activities), where)
         check_unique("activity set", (s.id for s in self._sets), where)
         check_unique("transition", (t.id for f in flows for t in f.transitions if t.id), where)
+        activity_ids = {a.model.id for f in flows for a in f.activities}
+        for f in flows:
+            for t in f.transitions:
+                if t.id in activity_ids:
+                    raise BuildError(
+                        f"transition {t.model.from_!r} -> {t.model.to!r} in {f.where} has id "
+                        f"{t.id!r}, which is an activity's: XPDL 2.2 keys activity and "
+                        f"transition ids together (leave id= out for a generated one)"
+                    )
         activities, transitions = finish_flow(self._flow)
         sets: list[ActivitySet] = []
         for s in self._sets:
@@ -411,6 +420,15 @@ class PackageBuilder(DeclarationsMixin):
         check_unique("type declaration", declared, where)
         participants, applications, data_fields = self._build_declarations(declared, where)
         check_unique("process", (p.id for p in self._processes), where)
+        process_ids = {p.id for p in self._processes}
+        for p in self._processes:
+            for s in p._sets:
+                if s.id in process_ids:
+                    raise BuildError(
+                        f"activity set {s.id!r} of process {p.id!r} has the id of process "
+                        f"{s.id!r}: XPDL 2.2 keys process and activity-set ids together in "
+                        f"{where}"
+                    )
         self._number_transitions()
         return Package(
             id=self.id,
