@@ -20,15 +20,21 @@ Rules the builder applies at :meth:`PackageBuilder.build` time:
   default, and the one type that can never deadlock. A Parallel join must be asked for.
   A ``split=``/``join=`` given as a model is used verbatim; one given as a type name is honoured
   even with a single transition.
-* Type names are accepted as strings (any case) or enum members; a data type may be a basic type
-  name, the id of a type declaration of the package, or any model ``DataType``.
+* Type names are accepted as strings (any case) or enum members, an event's trigger or result
+  too (written in XPDL's spelling); a data type may be a basic type name, the id of a type
+  declaration of the package (an exact id wins over a basic type's name in another case:
+  ``"Performer"`` is a declared ``Performer`` if there is one), or any model ``DataType``.
+* A transition id given as ``""`` is generated like an omitted one.
 
 Misuse is reported when it can be detected without the rest of the package (an unknown type
 name, contradictory arguments) or at build time (duplicate ids, a transition naming an activity
-that is not in its process or activity set, a block naming an unknown activity set), always as
-:class:`BuildError`. The builder checks structure only: whether a tool names a defined
-application or a performer a defined participant is :mod:`validation`'s business, because an
-XPDL file can get those wrong too and both must be reported the same way.
+that is not in its process or activity set, a block naming an unknown activity set, a
+transition with an activity's id, an activity set with a process's id, a formal parameter and a
+data field with one id and two types), always as :class:`BuildError`, also for an argument of
+the wrong kind (``name=5``), which a model would otherwise refuse far from the call. The
+builder checks structure only: whether a tool names a defined application or a performer a
+defined participant is :mod:`validation`'s business, because an XPDL file can get those wrong
+too and both must be reported the same way.
 
 This module holds the three builders a caller holds; their parts are ``build_arguments`` (the
 short argument forms, :class:`BuildError` and the loop/deadline constructors), ``build_types``
