@@ -83,9 +83,9 @@ Watcher = Callable[[CallInProgress], None]
 _watcher: ContextVar[Watcher | None] = ContextVar("wfengine_call_watcher", default=None)
 
 
-def current() -> Watcher | None:
-    """The watcher of the job this thread runs, if any."""
-    return _watcher.get()
+#: the watcher of the job this thread runs, if any: the variable's own ``get`` (a C call, no
+#: Python frame: every application call asks)
+current: Callable[[], Watcher | None] = _watcher.get
 
 
 @contextmanager
