@@ -166,7 +166,7 @@ class _Proxy:
                     if holding and kind in (b"S", b"Q"):  # the COMMIT runs now
                         self._cut_when(server, client, "advisory")
                         return
-        except OSError:
+        except (OSError, ValueError):  # a socket another thread cut (select: fd -1)
             pass
         finally:
             _cut(client)
