@@ -278,11 +278,12 @@ def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> No
       wfengine instance cancel pi-1 --activity check_stock --db sqlite:///wf.db
       wfengine instance cancel pi-1 --activity check_stock --db sqlite:///wf.db --user ops-anna
     """
+    from wfengine.cli.runner import cancel_open
     from wfengine.errors import IllegalStateError
 
     with engine_on(url) as engine:
         engine.instance(instance_id)  # an unknown id exits 1
-        if not _cancel_open(engine, instance_id, activity_id, user):
+        if not cancel_open(engine, [instance_id], activity_id, user):
             _refuse_unknown_activity(engine, instance_id, activity_id)
             raise IllegalStateError(
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
@@ -310,19 +311,3 @@ def _refuse_unknown_activity(engine: Engine, instance_id: str, activity_id: str)
             f"process {summary.process_id!r} version {summary.version} of instance "
             f"{instance_id!r} has no such activity; nothing was cancelled",
         )
-
-
-def _cancel_open(engine: Engine, instance_id: str, activity_id: str, user: str | None) -> int:
-    """Cancel the open instances of ``activity_id`` in ``instance_id``, as asked by ``user``;
-    how many there were. (``runner.cancel_open``, which ``run --script`` shares, names no
-    user; one cancelled first may close others with it: an MI activity's instances.)"""
-    found = [
-        a.id
-        for a in engine.activity_instances(instance_id)
-        if a.activity_id == activity_id and a.state.is_open
-    ]
-    for ai_id in found:
-        still = engine.activity_instances(instance_id)
-        if any(a.id == ai_id and a.state.is_open for a in still):
-            engine.cancel_activity(instance_id, ai_id, user=user)
-    return len(found)

@@ -239,9 +239,12 @@ def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id
     return found.version
 
 
-def cancel_open(engine: Engine, instance_ids: Sequence[str], activity_id: str) -> int:
-    """Cancel the open instances of ``activity_id`` in ``instance_ids``; how many there were
-    (one cancelled first may close others with it: an MI activity's instances)."""
+def cancel_open(
+    engine: Engine, instance_ids: Sequence[str], activity_id: str, user: str | None = None
+) -> int:
+    """Cancel the open instances of ``activity_id`` in ``instance_ids``, as asked by ``user``
+    (None: nobody named); how many there were (one cancelled first may close others with it:
+    an MI activity's instances)."""
     found = [
         (iid, a.id)
         for iid in instance_ids
@@ -251,7 +254,7 @@ def cancel_open(engine: Engine, instance_ids: Sequence[str], activity_id: str) -
     for iid, ai_id in found:
         still = engine.activity_instances(iid)
         if any(a.id == ai_id and a.state.is_open for a in still):
-            engine.cancel_activity(iid, ai_id)
+            engine.cancel_activity(iid, ai_id, user=user)
     return len(found)
 
 
