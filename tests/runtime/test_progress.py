@@ -94,3 +94,34 @@ def test_a_loop_that_calls_applications_pays_for_the_watch_only_at_its_snapshots
     assert watch.repeating(2 * WATCH_FROM, [], 0) is None
     # without a call since that snapshot the state is compared, and a repeat is a cycle
     assert watch.repeating(2 * WATCH_FROM + 1, [], 0) == []
+
+
+@pytest.mark.parametrize("store_kind", ["memory"], indirect=True)
+def test_a_loop_that_counts_in_its_data_is_told_apart_by_the_data_alone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script loop changes its data every round: the watch compares the data first and
+    builds no key of the navigation state between snapshots (it built one every other step,
+    three quarters again of such a loop's time)."""
+    import wfengine.runtime.progress as progress
+
+    keys = 0
+    real_key = progress._key
+
+    def counted(*args: object) -> object:
+        nonlocal keys
+        keys += 1
+        return real_key(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress, "_key", counted)
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.start("s").activity("bump", script="n = n + 1").route("r", gateway="Exclusive")
+    p.end("e")
+    p.transition("s", "bump").transition("bump", "r")
+    p.transition("r", "bump", condition="n < 3000").transition("r", "e", otherwise=True)
+    iid = run(engine, pb)
+    assert engine.instance(iid).data["n"] == 3000
+    assert engine.incidents(iid) == []
+    assert 0 < keys <= 8  # one per snapshot (steps 1024, 2048, 4096), not one per step

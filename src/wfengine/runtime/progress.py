@@ -64,6 +64,8 @@ AgendaItem = tuple[int, Any, Any]
 class _Snapshot:
     #: the exact state but the data; None when the queue was too long to compare by step
     key: tuple[Any, ...] | None
+    #: the instances the queued work belonged to, and a copy of each one's data
+    instances: list[ProcessInstance]
     data: dict[str, dict[str, Any]]
     #: per instance, its trace's length (with what the store took already) at the snapshot
     trace_at: dict[str, int]
@@ -120,12 +122,18 @@ class ProgressWatch:
                 return self._summarise(step, items, _instances(items))
         if size > MAX_COMPARED_AGENDA or snap.key is None:
             return None
+        # the data first: a loop that counts changes it every round, and comparing it costs
+        # far less than the key (which the same instances must match for a repeat anyway)
+        data = snap.data
+        for inst in snap.instances:
+            if inst.data != data[inst.id]:
+                return None
         items = list(agenda)
         instances = _instances(items)
         if snap.key != _key(items, instances):
             return None
-        if any(snap.data.get(i.id) != i.data for i in instances):
-            return None
+        if any(data.get(i.id) != i.data for i in instances):
+            return None  # (the same instances, but one was loaded afresh since)
         return _cycle(snap, instances, items)
 
     def _take(self, step: int, agenda: Iterable[AgendaItem], size: int) -> list[str] | None:
@@ -163,6 +171,7 @@ class ProgressWatch:
 def _seen(key: tuple[Any, ...] | None, instances: list[ProcessInstance], calls: int) -> _Snapshot:
     return _Snapshot(
         key,
+        instances,
         {i.id: dict(i.data) for i in instances},
         {i.id: i.trace_base + len(i.trace) for i in instances},
         calls,
