@@ -3,9 +3,10 @@
 A process is identified by its Id; each deployment of a *changed* definition makes a new
 version, and an identical redeployment keeps the version it had, so deploying on every
 application start is safe. "Identical" is decided by a fingerprint of the process and of the
-package parts it depends on (applications, participants, data fields, type declarations),
-computed from the model with source line numbers left out, so reformatting a file does not
-make a new version.
+package parts it depends on (the package id and script, applications, participants, data
+fields, type declarations, and the pool lanes its activities are drawn in with the performers
+those lanes give them), computed from the model with source line numbers left out, so
+reformatting a file does not make a new version.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
+from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import Activity, BlockActivity, Package, WorkflowProcess
 from wfengine.errors import DefinitionError, DeployError, StoreError
 from wfengine.runtime.compile_activity import stored_deployment
@@ -340,7 +342,7 @@ def _strip_lines(value: Any) -> Any:
 
 def fingerprint(package: Package, process: WorkflowProcess) -> str:
     """A stable hash of what the process means (not where its lines were)."""
-    context = {
+    context: dict[str, Any] = {
         "package": package.id,
         "script": package.script.model_dump(mode="json") if package.script else None,
         "applications": [a.model_dump(mode="json") for a in package.applications],
@@ -349,5 +351,26 @@ def fingerprint(package: Package, process: WorkflowProcess) -> str:
         "types": [t.model_dump(mode="json") for t in package.type_declarations],
         "process": process.model_dump(mode="json"),
     }
+    lanes = _lane_performers(package, process)
+    if lanes:  # only then: a process drawn in no such lane keeps the fingerprint it had
+        context["lanes"] = lanes
     text = json.dumps(_strip_lines(context), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _lane_performers(package: Package, process: WorkflowProcess) -> list[list[Any]]:
+    """Per activity of ``process`` drawn in a pool lane that names performers: its id, that
+    lane's id and those performers, as the runtime compiler reads them
+    (:class:`~wfengine.definition.lanes.LanePerformers`). The pools live outside the process,
+    so without this a changed lane performer would not make a new version. Only what the
+    compiler reads counts: a lane's name, its graphics or a lane no activity is in do not."""
+    lanes = LanePerformers(package)
+    found: list[list[Any]] = []
+    for activity in (
+        *process.activities,
+        *(a for s in process.activity_sets for a in s.activities),
+    ):
+        lane = lanes.lane_of(activity)
+        if lane is not None:
+            found.append([activity.id, lane[0], list(lane[1])])
+    return found
