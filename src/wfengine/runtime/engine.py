@@ -375,7 +375,10 @@ class Engine(
         return self._command(body)
 
     def start(self, instance_id: str, *, defer: bool = False, user: str | None = None) -> None:
-        """Start a created instance and run its automatic work.
+        """Start a created instance (``open.not_running.not_started``) and run its automatic
+        work. Any other state is an :class:`~wfengine.errors.IllegalStateError` and nothing
+        changes: a suspended instance is continued by :meth:`resume`, never started again
+        (starting it anew would ready its start activities a second time).
 
         With ``defer=True`` the command only marks the instance running and leaves its
         automatic work to a ``continue`` job, for :meth:`run_due_jobs` or a worker process.
@@ -385,6 +388,10 @@ class Engine(
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
+            if inst.state is not ProcessState.NOT_STARTED:  # suspended: resume() continues it
+                raise IllegalStateError(
+                    f"process instance {instance_id!r}", inst.state.value, "start"
+                )
             nav = self._nav()
             self._start(nav, inst, defer, user)
 
