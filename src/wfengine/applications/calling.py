@@ -161,7 +161,10 @@ def call_noting(
     application, Ctrl-C while it runs) ends the call at once, recorded as a failed attempt,
     as :class:`CallStopped`: the engine makes it the call's failure, so its command ends
     whole, and raises the stop again where it may be a signal's (see
-    :mod:`wfengine.runtime.call_stops`).
+    :mod:`wfengine.runtime.call_stops`). Any other ``BaseException`` (an
+    ``asyncio.CancelledError`` from a sync function running its own loop, a
+    ``GeneratorExit``) is a failed attempt like an ``Exception``: let through, it left the
+    command half done on the memory store.
     """
     app_id = binding.application_id
     attempts = binding.retries + 1
@@ -189,7 +192,7 @@ def call_noting(
                 attempts=attempt,
                 stop=exc,
             ) from exc
-        except Exception as exc:
+        except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
             final = attempt == attempts or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
             error = failure_text(exc, inputs, sensitive)

@@ -157,11 +157,25 @@ def failure_text(
     """How the audit trail and an incident tell that a call raised ``exc``: its type and
     message, with the values of the call's ``sensitive`` inputs shown as ``***`` (an HTTP
     4xx body or a validation error often echoes the request). Every recorder of a failed
-    call (:class:`~wfengine.applications.events.ApplicationFailed`) makes its text here."""
-    error = f"{type(exc).__name__}: {exc}"
+    call (:class:`~wfengine.applications.events.ApplicationFailed`) makes its text here.
+
+    Whatever the exception is, this gives a text: an exception whose ``str()`` fails (a
+    ``__str__`` reading an attribute its ``__init__`` never set) is told by its type, as
+    raising here would escape the engine's command half done."""
+    error = f"{type(exc).__name__}: {_message(exc)}"
     if not sensitive:
         return error
     return masked_text(error, (inputs[k] for k in sensitive if k in inputs))
+
+
+def _message(exc: BaseException) -> str:
+    """``str(exc)``, or a text saying it failed (naming the type of its own error)."""
+    try:
+        return str(exc)
+    except (SystemExit, KeyboardInterrupt):
+        raise  # the program's stop, not the call's failure
+    except BaseException as error:
+        return f"<str() of the {type(exc).__name__} failed: {type(error).__name__}>"
 
 
 def masked_text(text: str, values: Iterable[Any]) -> str:

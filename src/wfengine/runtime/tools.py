@@ -489,7 +489,9 @@ class InvokeJobHandler:
         try:
             binding = _async_binding(engine, payload, where)
             result = call_once(binding, inputs, key)
-        except Exception as exc:
+        except (SystemExit, KeyboardInterrupt):
+            raise  # the program's stop: not the call's failure (the job stays to run again)
+        except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
             retries = binding.retries if binding is not None else 0
             final = (
                 binding is None
