@@ -73,18 +73,16 @@ def summaries(
 
 
 def _after(db: Database, query: sa.Select[Any], after: str, listed: bool) -> sa.Select[Any]:
-    """``query`` from the instance after ``after`` on, in listing order (``listed``: a row
-    just read, whose time the database compares as it is, readable or not)."""
+    """``query`` from the instance after ``after`` on, in listing order. Its time is compared
+    by the database as it is stored, never read into Python: a row whose time cannot be
+    read (left out of listings, with a message) still serves as the cursor. ``listed``: a
+    row just read, so known to exist; otherwise an unknown id raises NotFoundError."""
     p = t.process_instances
-    where = sa.select(p.c.created_at).where(p.c.id == after)
-    at: Any
-    if listed:
-        at = where.scalar_subquery()
-    else:
-        created = db.read(lambda c: c.execute(where).scalar())
-        if created is None:
+    if not listed:
+        found = db.read(lambda c: c.execute(sa.select(p.c.id).where(p.c.id == after)).first())
+        if found is None:
             raise NotFoundError("process instance", after)
-        at = sa.literal(created, p.c.created_at.type)
+    at = sa.select(p.c.created_at).where(p.c.id == after).scalar_subquery()
     order = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
     return query.where(order > sa.tuple_(at, len(after), after))
 
