@@ -11,6 +11,9 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from wfengine.definition.checks.and_join import (
+    check_and_join_after_xor as check_and_join_after_xor,  # validation imports it from here
+)
 from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import condition_text
@@ -29,7 +32,6 @@ from wfengine.definition.model import (
     BlockActivity,
     Event,
     EventPosition,
-    GatewayType,
     SubFlowImplementation,
     TaskImplementation,
     TaskKind,
@@ -540,51 +542,3 @@ class _Endings:
             self._interrupted(outer, node, kinds) or self.ended(outer, {node}, seen | {scope})
             for outer, node in self.runners[scope]
         )
-
-
-def _branch_origin(graph: nx.MultiDiGraph[str], node: str) -> str | None:
-    """The Exclusive split a token arriving from ``node`` must have come through, if known.
-
-    Walks back through a chain of plain activities (one way in, one way out); stops with an
-    answer at an Exclusive split, and with None at anything else (a start, a join, another kind
-    of split), because then the token's origin is not a single exclusive choice.
-    """
-    seen: set[str] = set()
-    while node not in seen:
-        seen.add(node)
-        activity = activity_of(graph, node)
-        if activity.split_gateway is GatewayType.EXCLUSIVE and graph.out_degree(node) > 1:
-            return node
-        if graph.out_degree(node) != 1 or graph.in_degree(node) != 1:
-            return None
-        (node,) = graph.predecessors(node)
-    return None
-
-
-def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
-    """``and-join-after-xor``: a Parallel join fed only by the branches of one Exclusive split.
-
-    Only one branch of the split ever carries a token, so the join waits forever for the
-    others. The check is deliberately local (direct transitions or chains of plain activities)
-    so that it never reports a join that can in fact fire.
-    """
-    for scope in ctx.scopes:
-        graph = scope.graph
-        for node in graph:
-            activity = activity_of(graph, node)
-            if activity.join_gateway is not GatewayType.PARALLEL or graph.in_degree(node) < 2:
-                continue
-            origins = {_branch_origin(graph, pred) for pred, _ in graph.in_edges(node)}
-            if len(origins) != 1:
-                continue
-            (origin,) = origins
-            if origin is None:
-                continue
-            yield make(
-                "and-join-after-xor",
-                f"activity {node!r} in {scope.where} joins in parallel the branches of the "
-                f"exclusive split at {origin!r}; only one of them ever arrives, so it waits "
-                "forever",
-                element_id=node,
-                line=activity.line,
-            )

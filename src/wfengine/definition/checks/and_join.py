@@ -1,0 +1,118 @@
+"""``and-join-after-xor``: a Parallel join that only one branch of an exclusive choice reaches.
+
+The question is answered with dominators: the join's immediate dominator is the last place every
+token reaching the join has passed. When that is an Exclusive split and nothing between it and
+the join makes a second token (a Parallel, Inclusive or Complex split, an activity with several
+ways out and no split, a non-interrupting event on an activity), a single token reaches the
+join, and a Parallel join needing one per way in waits forever. Branches may hold nested
+exclusive choices, exclusive joins and loops: they still carry that one token.
+
+The check stays silent when the split itself may be reached by several tokens at once (something
+upstream makes tokens), because then two of its choices may meet at the join: it reports only a
+join that can never fire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.graph import activity_of, is_boundary_event, reaching, start_ids
+from wfengine.definition.model import GatewayType, Transition
+from wfengine.definition.model_processes import choosing_ways
+
+#: the virtual node every start hangs from, so a graph with several starts has one root
+_ROOT = "\x00root"
+
+
+def _ways_out(graph: nx.MultiDiGraph[str], node: str) -> list[Transition]:
+    """The choosing transitions (not exception handlers) leaving ``node``."""
+    return choosing_ways(
+        data["transition"]
+        for _, _, data in graph.out_edges(node, data=True)
+        if "transition" in data
+    )
+
+
+def _makes_tokens(scope: Scope, node: str) -> bool:
+    """Whether ``node`` can put more than one token into the flow after one arrives: several
+    ways out that it does not choose among exclusively, or a non-interrupting event attached
+    to it (the activity goes on while the event's way runs)."""
+    graph = scope.graph
+    activity = activity_of(graph, node)
+    if len(_ways_out(graph, node)) > 1 and activity.split_gateway is not GatewayType.EXCLUSIVE:
+        return True
+    for succ in scope.analysis_graph.successors(node):
+        attached = activity_of(graph, succ)
+        event = attached.event
+        if (
+            event is not None
+            and is_boundary_event(attached)
+            and event.target == node
+            and not event.interrupts
+        ):
+            return True
+    return False
+
+
+def _rooted(scope: Scope) -> nx.MultiDiGraph[str]:
+    """The scope's analysis graph (boundary events and links tied in) under one root."""
+    graph = scope.analysis_graph.copy()
+    graph.add_node(_ROOT)
+    for start in start_ids(scope.graph):
+        graph.add_edge(_ROOT, start)
+    return graph
+
+
+def _single_token_choice(scope: Scope, graph: nx.MultiDiGraph[str], split: str, join: str) -> bool:
+    """Whether ``split`` is an exclusive choice that one token at a time enters and from which
+    nothing on the way to ``join`` makes a second token."""
+    if split == _ROOT:
+        return False
+    activity = activity_of(scope.graph, split)
+    if (
+        activity.split_gateway is not GatewayType.EXCLUSIVE
+        or len(_ways_out(scope.graph, split)) < 2
+    ):
+        return False
+    after: set[str] = nx.descendants(graph, split)
+    between = (after & reaching(graph, {join})) - {split, join}
+    if any(_makes_tokens(scope, n) for n in between):
+        return False
+    upstream = reaching(graph, {split}) - {split, _ROOT}
+    if sum(1 for n in graph.successors(_ROOT) if n == split or n in upstream) > 1:
+        return False  # several starts may each send a token to the split
+    return not any(_makes_tokens(scope, n) for n in upstream)
+
+
+def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
+    """``and-join-after-xor``: a Parallel join whose ways in all lie behind one Exclusive split
+    with nothing between that makes a second token; only one way ever delivers, so the join
+    waits forever."""
+    for scope in ctx.scopes:
+        joins = [
+            n
+            for n in scope.graph
+            if activity_of(scope.graph, n).join_gateway is GatewayType.PARALLEL
+            and scope.graph.in_degree(n) >= 2
+        ]
+        if not joins or not start_ids(scope.graph):
+            continue
+        graph = _rooted(scope)
+        dominators = nx.immediate_dominators(graph, _ROOT)
+        for node in joins:
+            origin = dominators.get(node)
+            if origin is None or not _single_token_choice(scope, graph, origin, node):
+                continue
+            activity = activity_of(scope.graph, node)
+            yield make(
+                "and-join-after-xor",
+                f"activity {node!r} in {scope.where} joins in parallel ways that all come from "
+                f"the exclusive split at {origin!r}, with nothing between that runs branches in "
+                "parallel; only one of them ever arrives, so it waits forever",
+                element_id=node,
+                line=activity.line,
+            )
