@@ -8,13 +8,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfengine.applications.coercion import coerce
+from wfengine.applications.coercion import Checked, coerce
 from wfengine.applications.specs import basic_kind
 from wfengine.definition.graph import is_event_gateway
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     BlockActivity,
+    DataField,
     Event,
     FormalParameter,
     GatewayType,
@@ -73,6 +74,9 @@ class Bound:
     #: person -> the groups (roles, units, participants) their work counts for
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     organisation: Any = None
+    #: activity id -> the declared type of each data field its ``outputs`` write (the
+    #: fields the engine checks a completion's values against), for naming a refused draw
+    output_kinds: Mapping[str, Mapping[str, tuple[Checked, bool]]] = field(default_factory=dict)
 
 
 def bind(scenario: Scenario, package: Package, process_id: str | None = None) -> Bound:
@@ -115,6 +119,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
     _check_answers(scenario, package, processes, app_works, calls_of)
+    output_kinds = _check_outputs(scenario, package, processes, works, owners)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
     calendars: dict[str, WorkingCalendar] = {}
@@ -165,7 +170,74 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         calendars,
         groups,
         organisation,
+        output_kinds,
     )
+
+
+def field_kinds(package: Package, process: WorkflowProcess) -> dict[str, tuple[Checked, bool]]:
+    """What the engine checks each data field and formal parameter of ``process`` against
+    (the process's own declarations win over the package's), as deploying compiles it."""
+    types = declared_types(package)
+    found: dict[str, tuple[Checked, bool]] = {}
+    declared: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
+    declared.extend(process.formal_parameters)
+    for item in declared:
+        kind, listed = basic_kind(item.data_type, types)
+        if kind is not None:
+            found[item.id] = (kind, listed or item.is_array)
+    return found
+
+
+def refusal(value: Any, kind: tuple[Checked, bool]) -> str | None:
+    """Why a field of type ``kind`` does not take ``value`` (None when it does), with the way
+    to whole numbers when a fraction meets an INTEGER field."""
+    try:
+        coerce(value, *kind)
+    except ValueError as exc:
+        why = str(exc)
+        if isinstance(value, float) and "INTEGER" in why:
+            why += (
+                " (uniform, normal and exponential draw fractions: for whole numbers draw "
+                "{randint: [min, max]}, or declare the field FLOAT)"
+            )
+        return why
+    return None
+
+
+def _check_outputs(
+    scenario: Scenario,
+    package: Package,
+    processes: Sequence[WorkflowProcess],
+    works: Mapping[str, Work],
+    owners: Mapping[str, Sequence[str]],
+) -> dict[str, dict[str, tuple[Checked, bool]]]:
+    """Refuse a person's ``outputs`` (and a case's ``data``) whose value (a constant, or one
+    draw) the field's declared type does not take: the engine would refuse every completion
+    (every start), and no case would get past the activity. Returns the declared types of
+    the fields each activity's outputs write (a later draw the type refuses is named from
+    them, :meth:`~wfengine.simulation.simulator.Run._finish`)."""
+    kinds_of = {p.id: field_kinds(package, p) for p in processes}
+    sections: list[tuple[str, Mapping[str, Any], Mapping[str, tuple[Checked, bool]]]] = [
+        ("data", scenario.data, kinds_of[processes[0].id])
+    ]
+    found: dict[str, dict[str, tuple[Checked, bool]]] = {}
+    for key, work in works.items():
+        if work.outputs:
+            declared = kinds_of[owners[key][0]]
+            found[key] = {n: declared[n] for n in work.outputs if n in declared}
+            sections.append((f"activities.{key}.outputs", work.outputs, found[key]))
+    for section, samplers, kinds in sections:
+        for name, sample in samplers.items():
+            if name not in kinds:
+                continue  # undeclared: whether it may be written is the engine's to say
+            drawn = sample(random.Random(0))
+            why = refusal(drawn, kinds[name])
+            if why is not None:
+                raise ScenarioError(
+                    f"{scenario.source}: {section}.{name}: {drawn!r} does not fit data field "
+                    f"{name!r}: {why}"
+                )
+    return found
 
 
 def _check_answers(

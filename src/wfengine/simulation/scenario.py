@@ -55,7 +55,10 @@ on a wait for a message the simulation never sends) and a round of them changed 
 when the scenario meets its definition
 (:func:`wfengine.simulation.binding.bind`): an activity, transition, application,
 participant or data field the process does not have is an error naming the key (and, in a
-file, its line), before anything runs. A key written twice in one mapping of the file is an
+file, its line), before anything runs, and so is an ``outputs`` or ``data`` value (a constant,
+or a first draw) its field's declared type does not take (``{uniform: ...}`` draws fractions:
+an INTEGER field takes ``{randint: ...}``); a later draw the type refuses stops the run with
+an error naming the output. A key written twice in one mapping of the file is an
 error too: YAML would keep the last one without a word.
 """
 

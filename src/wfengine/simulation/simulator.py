@@ -35,13 +35,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wfengine.applications.registry import ApplicationRegistry
-from wfengine.errors import IllegalStateError, NotFoundError, WorkflowError
+from wfengine.errors import (
+    DataNotStorableError,
+    DataTypeError,
+    IllegalStateError,
+    NotAuthorizedError,
+    NotFoundError,
+    WorkflowError,
+)
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.directory import StaticDirectory
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import Job
-from wfengine.simulation.binding import Bound
+from wfengine.simulation.binding import Bound, refusal
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
@@ -316,13 +323,32 @@ class Run:
             data = {name: sample(rng) for name, sample in work.outputs.items()}
         try:
             self.engine.complete_work_item(item_id, data, user=person_id)
-        except WorkflowError as exc:
+        except (IllegalStateError, NotFoundError, NotAuthorizedError) as exc:
             if data and "may not write" in str(exc):
                 raise ScenarioError(
                     f"{self.scenario.source}: activities.{activity}.outputs: {exc}"
                 ) from None
-            # the item closed under them (a deadline, a boundary event, cancellation)
+            # the item closed under them (a deadline, a boundary event, cancellation), or
+            # went to someone else (an escalation)
+        except (DataTypeError, DataNotStorableError) as exc:
+            # a draw the field refuses: every later one may be refused too (each case stuck
+            # there, silently), so the run stops naming the output
+            raise self._refused(activity, data, exc) from None
         self.staff.finished(person)
+
+    def _refused(self, activity: str, data: Mapping[str, Any], exc: Exception) -> ScenarioError:
+        """The error for outputs ``data`` of ``activity`` that the engine refused with
+        ``exc``, naming the output whose drawn value its field's type does not take."""
+        where = f"{self.scenario.source}: activities.{activity}.outputs"
+        kinds = self.bound.output_kinds.get(activity, {})
+        for name, drawn in data.items():
+            why = refusal(drawn, kinds[name]) if name in kinds else None
+            if why is not None:
+                return ScenarioError(
+                    f"{where}.{name}: drew {drawn!r}, which data field {name!r} does not "
+                    f"take: {why}"
+                )
+        return ScenarioError(f"{where}: {exc}")
 
     def _arrive(self, n: int) -> None:
         rng = self.streams("data")
