@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from typing import Any
 
-from wfengine.applications.registry import SENSITIVE_ATTRIBUTE
+from wfengine.applications.registry import SENSITIVE_ATTRIBUTE, exception_text
 from wfengine.definition.model import Application, DataField
 
 #: what a redacted value reads as in the audit trail
@@ -162,20 +162,10 @@ def failure_text(
     Whatever the exception is, this gives a text: an exception whose ``str()`` fails (a
     ``__str__`` reading an attribute its ``__init__`` never set) is told by its type, as
     raising here would escape the engine's command half done."""
-    error = f"{type(exc).__name__}: {_message(exc)}"
+    error = exception_text(exc)
     if not sensitive:
         return error
     return masked_text(error, (inputs[k] for k in sensitive if k in inputs))
-
-
-def _message(exc: BaseException) -> str:
-    """``str(exc)``, or a text saying it failed (naming the type of its own error)."""
-    try:
-        return str(exc)
-    except (SystemExit, KeyboardInterrupt):
-        raise  # the program's stop, not the call's failure
-    except BaseException as error:
-        return f"<str() of the {type(exc).__name__} failed: {type(error).__name__}>"
 
 
 def masked_text(text: str, values: Iterable[Any]) -> str:

@@ -349,8 +349,11 @@ class ApplicationRegistry:
         then stops with an incident). Code bindings and enabled agents always come first; an
         application asking for an agent kind the host has not enabled gets the stand-in too.
         A stand-in may leave OUT parameters out of its answer: their fields keep their values.
-        ``None`` removes the fallback.
+        ``None`` removes the fallback. A fallback that raises makes the call fail as an
+        unbound application's does (an incident naming the application), not the command.
         """
+        if fallback is not None and not callable(fallback):
+            raise TypeError(f"the fallback must be callable or None, not {fallback!r}")
         self._fallback = fallback
         self._stand_ins.clear()
 
@@ -361,8 +364,12 @@ class ApplicationRegistry:
 
         ``factory`` receives the Application's other ``wfengine:*`` settings (prefix removed)
         and returns the callable; it should refuse settings the host does not accept (say, a
-        URL outside an allow-list) by raising ``ValueError``.
+        URL outside an allow-list) by raising ``ValueError``. Whatever else it raises
+        (a missing configuration file) fails the call too, with an incident naming the
+        application and the agent kind, not the command it runs in.
         """
+        if not callable(factory):
+            raise TypeError(f"agent {kind!r}: the factory must be callable, not {factory!r}")
         self._agents[kind] = factory
 
     def allowed_agents(self) -> list[str]:
@@ -396,7 +403,13 @@ class ApplicationRegistry:
             return None
         found = self._stand_ins.get(application.id)
         if found is None:
-            func = self._fallback(application)
+            try:
+                func = self._fallback(application)
+            except Exception as exc:  # (the host's code: a failure of the call, not the command)
+                raise ApplicationError(
+                    f"application {application.id!r}: the registry's fallback "
+                    f"(set_fallback) raised {exception_text(exc)}"
+                ) from exc
             if func is None:
                 return None
             found = make_binding(application.id, func, source="fallback", outputs_optional=True)
@@ -439,7 +452,13 @@ class ApplicationRegistry:
             )
         except (TypeError, ValueError, KeyError) as exc:
             raise ApplicationError(
-                f"application {app_id!r}: agent {kind!r} refused the definition's settings: {exc}"
+                f"application {app_id!r}: agent {kind!r} refused the definition's settings: "
+                f"{exception_text(exc, named=False)}"
+            ) from exc
+        except Exception as exc:  # the host's factory failed (say, its configuration is missing)
+            raise ApplicationError(
+                f"application {app_id!r}: the factory of agent {kind!r} raised "
+                f"{exception_text(exc)}"
             ) from exc
 
     # -- checking a package against the bindings ---------------------------------------------
@@ -488,10 +507,13 @@ class ApplicationRegistry:
             try:
                 binding = self.resolve(app)
             except ApplicationError as exc:
+                kind = app.extended_attribute(AGENT_ATTRIBUTE)
+                stand_in = self._fallback is not None and (kind is None or kind not in self._agents)
                 out.append(
                     Diagnostic(
                         severity=Severity.WARNING,
-                        code="application-agent-disabled",
+                        # the fallback failed: the application stays unbound
+                        code="application-unbound" if stand_in else "application-agent-disabled",
                         message=str(exc),
                         element_id=app_id,
                         line=app.line,
@@ -513,6 +535,20 @@ class ApplicationRegistry:
                     )
                 )
         return out
+
+
+def exception_text(exc: BaseException, *, named: bool = True) -> str:
+    """``exc`` as an error message tells it: ``TYPE: message`` (``named`` False: the message
+    alone), the message a text saying ``str()`` failed when it does (a ``__str__`` reading an
+    attribute its ``__init__`` never set): raising while telling a failure would let the host's
+    error escape the command it should have failed."""
+    try:
+        message = str(exc)
+    except (SystemExit, KeyboardInterrupt):
+        raise  # the program's stop, not the call's failure
+    except BaseException as error:
+        message = f"<str() of the {type(exc).__name__} failed: {type(error).__name__}>"
+    return f"{type(exc).__name__}: {message}" if named else message
 
 
 def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
