@@ -12,7 +12,9 @@ Every such command shares the exit statuses of the other commands:
 ``--db`` may also come from the environment variable ``WFENGINE_DB``.
 
 An engine opened here offers work by the organisation ``wfengine org load`` stored in the
-database, when there is one (see :mod:`wfengine.worklist.organisation`).
+database, when there is one (see :mod:`wfengine.worklist.organisation`). One that runs a loop
+(``wfengine worker``'s threads) takes up an organisation loaded while it runs, before its next
+poll (:mod:`wfengine.worklist.org_watch`); a one-off command keeps the one it opened with.
 
 Engines opened here for operators (``instance``, ``incident`` commands) defer automatic work
 (``Engine(defer_automatic=True)``): resuming an instance or retrying an incident queues the
@@ -85,14 +87,15 @@ def open_engine(
 
 
 def _use_stored_organisation(engine: Engine) -> None:
-    """Offer work by the organisation ``wfengine org load`` stored, when there is one."""
-    from wfengine.runtime.sql.store import SqlStore
-    from wfengine.worklist.org_store import read_organisation
+    """Offer work by the organisation ``wfengine org load`` stored, when there is one, and
+    have a worker running the engine look for a newer one between polls (a worker runs for
+    days; reading one number per poll costs little, and nothing is read per command)."""
+    from wfengine.runtime.worker import between_polls
+    from wfengine.worklist.org_watch import use_stored_organisation
 
-    if isinstance(engine.store, SqlStore):
-        organisation = read_organisation(engine.store)
-        if organisation is not None:
-            engine.directory = organisation
+    watch = use_stored_organisation(engine)
+    if watch is not None:
+        between_polls(engine, watch)
 
 
 def _safe(show: Callable[[str], str], url: str) -> str:

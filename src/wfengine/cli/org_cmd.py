@@ -9,10 +9,11 @@ usable organisation (the message names the file and the place in it); 2 a file o
 that cannot be read, or no organisation stored (``show``).
 
 Engines opened on the database afterwards (``run --db``, ``worker``, ``instance start``)
-offer work items to the members the organisation gives each performer; engines already
-running keep the organisation they read until they restart. The work already open is offered
-afresh by the new organisation as the load ends (:mod:`wfengine.runtime.reoffer`): an item on
-offer that its performers now resolve to other people, or one held by someone the new
+offer work items to the members the organisation gives each performer; a ``wfengine worker``
+already running takes up the new one before its next poll (:mod:`wfengine.worklist.org_watch`),
+so the work and escalations it offers go by the new organisation too. The work already open
+is offered afresh by the new organisation as the load ends (:mod:`wfengine.runtime.reoffer`): an
+item on offer that its performers now resolve to other people, or one held by someone the new
 organisation does not know, is withdrawn and offered to the performers' members now (a second
 line says how many). Loading the same file again finishes a re-offer that was interrupted.
 """

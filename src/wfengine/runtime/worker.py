@@ -51,6 +51,11 @@ not keep it running: what remains then waits for a person, a timer or an operato
 failed and was given back with a back-off counts as due later, and so does an outbox entry
 waiting for its next attempt.
 
+**Between polls**, before each claim, a thread calls what was registered for its engine with
+:func:`between_polls` (``wfengine worker``'s engines look for an organisation ``wfengine org
+load`` replaced: :mod:`wfengine.worklist.org_watch`), so a long-running worker takes up a change
+stored in the database without a restart, at the cost of one short read per poll.
+
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
 it (a script wants an answer), and a long-running one logs it and tries again later.
@@ -61,6 +66,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -76,6 +82,32 @@ MAX_OUTAGE_WAIT = 30.0
 REPORT_EVERY = 10.0
 #: seconds of work a thread claims at once (see the module notes)
 HOLD = 0.5
+
+#: engine -> what a worker thread calls with it before each claim (see :func:`between_polls`);
+#: weak, so an engine closed and dropped takes its hooks along
+_BETWEEN_POLLS: weakref.WeakKeyDictionary[Engine, list[Callable[[Engine], None]]] = (
+    weakref.WeakKeyDictionary()
+)
+_hooks_lock = threading.Lock()
+
+
+def between_polls(engine: Engine, hook: Callable[[Engine], None]) -> None:
+    """Have a :class:`Worker` thread running on ``engine`` call ``hook(engine)`` before each
+    claim of jobs (once per poll or batch, never inside a command).
+
+    Why a registry beside the engine rather than an argument of the worker: whoever opens the
+    engine knows what it must keep up to date (the CLI's engines: the stored organisation),
+    while the worker is given only ``make_engine``. A hook that raises
+    :class:`~wfengine.errors.StoreUnavailableError` counts as a database outage (logged,
+    tried again later); another exception fails the worker, so a hook handles its own.
+    """
+    with _hooks_lock:
+        _BETWEEN_POLLS.setdefault(engine, []).append(hook)
+
+
+def _hooks(engine: Engine) -> tuple[Callable[[Engine], None], ...]:
+    with _hooks_lock:
+        return tuple(_BETWEEN_POLLS.get(engine, ()))
 
 
 class Worker:
@@ -187,8 +219,11 @@ class Worker:
         reported_at = time.monotonic()
         ran_since = sent_since = 0
         per_job: float | None = None  # seconds a job of this thread takes, smoothed
+        hooks = _hooks(engine)
         while not stop.is_set():
             try:
+                for hook in hooks:
+                    hook(engine)
                 began = time.monotonic()
                 ran = engine.run_due_jobs(
                     limit=claim_size(per_job, self.batch),

@@ -2,8 +2,13 @@
 
 ``wfengine org load`` replaces the stored organisation in one transaction (every org row
 deleted, the new ones inserted), so an engine reading it sees the old one or the new one,
-never a mixture. An engine reads it when it opens (:func:`read_organisation`); engines
-already running keep the one they read until they are restarted.
+never a mixture. An engine reads it when it opens (:func:`read_organisation`).
+
+Each load also counts up the organisation's *revision* (a row of ``id_blocks``, kind
+:data:`REVISION_KIND`: a number stored beside the organisation, so no schema change), in the
+same transaction. A long-running engine (``wfengine worker``) asks for that one number between
+polls (:func:`organisation_revision`: one indexed read, instead of the whole organisation) and
+reads the organisation again only when it changed (:mod:`wfengine.worklist.org_watch`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from wfengine.worklist.org_model import OrgDocument, OrgRole, OrgUnit, OrgUser
 from wfengine.worklist.organisation import Organisation
 
 _ORG_TABLES = (t.org_admins, t.org_memberships, t.org_roles, t.org_units, t.org_users)
+
+#: the ``id_blocks`` kind whose number counts the organisation loads (id kinds are short
+#: prefixes such as ``pi``, so this one is never handed out as ids)
+REVISION_KIND = "organisation.revision"
 
 
 def save_organisation(store: SqlStore, organisation: Organisation) -> None:
@@ -53,19 +62,49 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
         for table, rows in replaced:
             if rows:
                 conn.execute(table.insert(), rows)
+        _count_up_revision(conn)
 
     store.transaction(replace)
 
 
+def _count_up_revision(conn: sa.Connection) -> None:
+    """The organisation's revision one higher (1 for the first load that counts)."""
+    b = t.id_blocks
+    bumped = conn.execute(
+        b.update().where(b.c.kind == REVISION_KIND).values(next_value=b.c.next_value + 1)
+    )
+    if not bumped.rowcount:
+        conn.execute(b.insert().values(kind=REVISION_KIND, next_value=1))
+
+
+def _revision(conn: sa.Connection) -> int:
+    b = t.id_blocks
+    found = conn.execute(sa.select(b.c.next_value).where(b.c.kind == REVISION_KIND)).scalar()
+    return int(found or 0)
+
+
+def organisation_revision(store: SqlStore) -> int:
+    """How many loads (that counted them) replaced the stored organisation: 0 for none.
+    One short read, for an engine that watches for a new organisation between polls."""
+    return store.transaction(_revision, write=False)
+
+
 def read_organisation(store: SqlStore) -> Organisation | None:
     """The organisation stored in ``store``, or None when none was loaded."""
+    return read_organisation_revision(store)[1]
+
+
+def read_organisation_revision(store: SqlStore) -> tuple[int, Organisation | None]:
+    """The stored organisation (None when none was loaded) and its revision, read in one
+    snapshot (so the revision is the organisation's, even while another load commits)."""
     m = t.org_memberships
 
-    def read(conn: sa.Connection) -> tuple[list[dict[str, Any]], ...] | None:
+    def read(conn: sa.Connection) -> tuple[int, tuple[list[dict[str, Any]], ...] | None]:
+        revision = _revision(conn)
         users = _rows(conn, t.org_users, t.org_users.c.position)
         if not users:
-            return None
-        return (
+            return revision, None
+        return revision, (
             users,
             _rows(conn, t.org_units, t.org_units.c.position),
             _rows(conn, t.org_roles, t.org_roles.c.position),
@@ -74,9 +113,9 @@ def read_organisation(store: SqlStore) -> Organisation | None:
         )
 
     # one snapshot: an organisation loaded meanwhile is read whole or not at all
-    found = store.transaction(read, write=False)
+    revision, found = store.transaction(read, write=False)
     if found is None:
-        return None
+        return revision, None
     users, units, roles, memberships, admins = found
     groups: dict[tuple[str, str], list[str]] = {}
     for row in memberships:
@@ -97,7 +136,7 @@ def read_organisation(store: SqlStore) -> Organisation | None:
         roles=tuple(OrgRole(**_without(r, "position")) for r in roles),
         admins=tuple(a["user_id"] for a in admins),
     )
-    return Organisation(document)
+    return revision, Organisation(document)
 
 
 def _rows(conn: sa.Connection, table: sa.Table, *order: Any) -> list[dict[str, Any]]:

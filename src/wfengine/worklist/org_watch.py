@@ -1,0 +1,90 @@
+"""An engine that keeps offering work by the organisation stored in its database.
+
+``wfengine org load`` replaces the stored organisation and counts up its revision
+(:mod:`wfengine.worklist.org_store`). An engine opened on the database reads the organisation
+once (:func:`use_stored_organisation`); one that runs for long, a ``wfengine worker`` thread,
+would otherwise go on offering work to people who left and escalating to former supervisors.
+So the watch registered here is called by the worker between polls
+(:func:`wfengine.runtime.worker.between_polls`): it reads the revision (one short read) and,
+only when that changed, the organisation whole, which becomes ``engine.directory``. Commands
+never pay for it: the check is per poll, not per command, and a command in flight finishes
+with the organisation it started with.
+
+When the stored organisation is gone (a load of one without users), the engine goes back to
+the directory it had before any was stored, as an engine opened then would have.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from wfengine.errors import StoreUnavailableError
+from wfengine.runtime.sql.store import SqlStore
+from wfengine.worklist.org_store import organisation_revision, read_organisation_revision
+
+if TYPE_CHECKING:
+    from wfengine.runtime.directory import Directory
+    from wfengine.runtime.engine import Engine
+
+_log = logging.getLogger("wfengine.worker")
+
+
+class OrganisationWatch:
+    """Sets an engine's directory to the stored organisation whenever its revision changes.
+
+    It holds no reference to the engine (it is given one per call), so registering it beside
+    the engine does not keep the engine alive.
+    """
+
+    def __init__(self, revision: int, without: Directory) -> None:
+        #: the revision the engine's directory is (or, after a failed read, was tried)
+        self.revision = revision
+        #: the directory to offer work by while no organisation is stored
+        self.without = without
+
+    def __call__(self, engine: Engine) -> None:
+        self.refresh(engine)
+
+    def refresh(self, engine: Engine) -> bool:
+        """Use the stored organisation if it changed since the last look; True if it did."""
+        store = engine.store
+        if not isinstance(store, SqlStore) or organisation_revision(store) == self.revision:
+            return False
+        try:
+            revision, organisation = read_organisation_revision(store)
+        except StoreUnavailableError:
+            raise  # the worker waits out the outage and asks again
+        except Exception as exc:  # a stored organisation this version cannot read: keep ours
+            self.revision = organisation_revision(store)  # said once, not every poll
+            _log.error(
+                "the organisation stored in %s (revision %d) cannot be read, work is still "
+                "offered by the previous one: %s: %s",
+                store,
+                self.revision,
+                type(exc).__name__,
+                exc,
+            )
+            return False
+        self.revision = revision
+        engine.directory = self.without if organisation is None else organisation
+        _log.info(
+            "%s offers work by the organisation stored in revision %d%s",
+            engine.worker_id,
+            revision,
+            "" if organisation is not None else " (none: the default directory)",
+        )
+        return True
+
+
+def use_stored_organisation(engine: Engine) -> OrganisationWatch | None:
+    """Offer work by the organisation stored in the engine's database, when there is one,
+    and return the watch that keeps it current (None for a store that keeps none)."""
+    store = engine.store
+    if not isinstance(store, SqlStore):
+        return None
+    without = engine.directory
+    revision, organisation = read_organisation_revision(store)
+    if organisation is not None:
+        engine.directory = organisation
+    return OrganisationWatch(revision, without)
