@@ -471,14 +471,14 @@ class Engine(
             )
             for child in children:
                 take_along(nav, child, ProcessState.RUNNING, user, inst.id)
-                nav.take_kept_messages(child)
                 resumed.append(child.id)
             # a subflow that closed while its parent was paused (each resumed instance's,
             # at every depth: the parent's subflow activity waited for resume to hear it)
             for waiting in (inst, *children):
                 take_closed_subflows(nav, waiting)
-            # those that arrived while it was paused, after the timers due before them
-            take_kept_in_time(nav, self.store, inst)
+            # messages that arrived while they were paused, after the timers due before them
+            # (the subflows' too: they are the caller's work)
+            take_kept_in_time(nav, self.store, [inst, *children])
             self._commit(nav)
 
         self._command(body)

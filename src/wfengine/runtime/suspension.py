@@ -9,47 +9,60 @@ resumed it too).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.engine_base import _set_state
 from wfengine.runtime.history import EventKind, InstanceStateChanged, change
-from wfengine.runtime.instance import ProcessInstance, Timer
+from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 
+#: a message kept on a paused instance: (name, data, when it arrived)
+KeptMessage = tuple[str, dict[str, Any], datetime]
 
-def take_kept_in_time(nav: Navigator, store: Store, inst: ProcessInstance) -> None:
-    """Give ``inst``'s kept messages (after a resume) to the catches that wait for them, and
-    fire first each of its timers that fell due before a message arrived.
+
+def take_kept_in_time(nav: Navigator, store: Store, resumed: Sequence[ProcessInstance]) -> None:
+    """Give the kept messages of the instances one resume continues (the instance resumed
+    and the synchronous subflows it took along) to the catches that wait for them, and fire
+    first each of their timers that fell due before a message arrived.
 
     Why: while an instance is paused, its timers wait and the messages sent to it are kept;
     at resume both are taken, and had the messages gone first, a message sent after a timer
     fell due would win an event-based gateway the timer had won (the first to fire
     withdraws the others). So they are taken merged by time, as they would have come to a
-    running instance: a timer due at or before a message's arrival fires before it. Timers
-    due after the last kept message fire after the resume, as before."""
-    kept = list(inst.messages)  # in the order they arrived
-    last = max((at for _, _, at in kept), default=None)
-    if last is None:
+    running instance: a timer due at or before a message's arrival fires before it. The
+    subflows a caller's suspension took along are its work and are merged with it: before,
+    their kept messages were given first, so a subflow's message beat its own timer that
+    fell due an hour earlier. Timers due after the last kept message fire after the resume,
+    as before."""
+    arrivals: list[tuple[datetime, int, ProcessInstance, KeptMessage]] = []
+    for inst in resumed:  # each instance's in the order they arrived
+        arrivals.extend((m[2], len(arrivals), inst, m) for m in inst.messages)
+    if not arrivals:
         return
-    timers = sorted((t for t in store.timers(inst.id) if t.due <= last), key=_timer_order)
-    if not timers:
-        nav.take_kept_messages(inst)
-        return
-    inst.messages.clear()
-    for message in kept:
-        while timers and timers[0].due <= message[2]:
-            nav.fire_timer(timers.pop(0))
+    last = max(at for at, _, _, _ in arrivals)
+    timers = sorted(
+        (
+            (t.due, n, t.seq, t)
+            for n, inst in enumerate(resumed)
+            for t in store.timers(inst.id)
+            if t.due <= last
+        ),
+        key=lambda entry: entry[:3],
+    )
+    arrivals.sort(key=lambda arrival: arrival[:2])
+    for inst in resumed:
+        inst.messages.clear()  # given back one at a time, in the order they came
+    for at, _, inst, message in arrivals:
+        while timers and timers[0][0] <= at:
+            nav.fire_timer(timers.pop(0)[3])
         inst.messages.append(message)
-        nav.take_kept_messages(inst)
-
-
-def _timer_order(timer: Timer) -> tuple[datetime, int]:
-    """Timers fire in due-time order, those due together in the order they were set."""
-    return timer.due, timer.seq
+        if inst.state is ProcessState.RUNNING:
+            nav.take_kept_messages(inst)
 
 
 def taken_along(store: Store, child: ProcessInstance) -> bool:
