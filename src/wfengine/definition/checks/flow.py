@@ -309,7 +309,16 @@ def check_links(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[str]]:
-    """Strongly connected components that hold a cycle, have no edge out and no end inside."""
+    """Strongly connected components that hold a cycle, have no edge out and no end inside.
+
+    The way to a non-interrupting event attached to a member is no way out: the token stays
+    in the cycle while the event's way runs beside it (unless that way can end the instance
+    with a Terminate end event).
+    """
+    terminates = {
+        n for n in graph if (e := activity_of(graph, n).event) is not None and e.is_terminate
+    }
+    terminating = reaching(graph, terminates)
     found = []
     for component in nx.strongly_connected_components(graph):
         if len(component) == 1:
@@ -318,10 +327,28 @@ def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[st
                 continue
         if component & ends:
             continue
-        leaves = any(succ not in component for node in component for succ in graph.successors(node))
+        leaves = any(
+            succ not in component and not _beside_only(graph, node, succ, terminating)
+            for node in component
+            for succ in graph.successors(node)
+        )
         if not leaves:
             found.append(component)
     return found
+
+
+def _beside_only(graph: nx.MultiDiGraph[str], node: str, succ: str, terminating: set[str]) -> bool:
+    """Whether ``succ`` is a non-interrupting event attached to ``node`` whose way cannot reach
+    a Terminate end event: firing it leaves ``node``'s token where it is."""
+    attached = activity_of(graph, succ)
+    event = attached.event
+    return (
+        event is not None
+        and is_boundary_event(attached)
+        and event.target == node
+        and not event.interrupts
+        and succ not in terminating
+    )
 
 
 def _deliberate_stops(graph: nx.MultiDiGraph[str]) -> set[str]:
