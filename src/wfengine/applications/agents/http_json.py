@@ -58,6 +58,7 @@ from typing import Any
 
 import httpx
 
+from wfengine.applications.agents.http_deadline import Deadline
 from wfengine.applications.agents.http_policy import (
     DEFAULT_DEFINITION_HEADERS,
     URLPrefix,
@@ -116,10 +117,12 @@ def http_agent(
     ``url`` and ``headers`` are trusted here (the host writes them); definitions go through
     :func:`http_agent_factory`. Header names are compared case-insensitively, so ``headers``
     replace the defaults (``Accept``, ``Content-Type``) whatever their case, and the agent's
-    ``Idempotency-Key`` replaces any given one. ``timeout`` bounds connecting and each read
-    (httpx's timeout); a binding's shorter timeout takes its place (the connection is closed
-    then, not left open in an abandoned thread, :mod:`wfengine.applications.stoppable`), and
-    the binding's timeout bounds the whole attempt. ``transport`` is for tests and proxies.
+    ``Idempotency-Key`` replaces any given one. ``timeout`` bounds the whole request, from
+    connecting to the answer's last byte, however slowly it arrives: at that point the
+    connection is shut and the call raises ApplicationTimeoutError
+    (:mod:`~wfengine.applications.agents.http_deadline`). A binding's shorter timeout takes
+    its place (the connection is closed then, not left open in an abandoned thread,
+    :mod:`wfengine.applications.stoppable`). ``transport`` is for tests and proxies.
     """
     verb = method.upper()
     if not _METHOD.fullmatch(verb):
@@ -145,21 +148,34 @@ def http_agent(
             params = {k: _query_value(v) for k, v in inputs.items()}
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
+        # the call's parameters join the URL's own query (an API key, a version)
+        target = httpx.URL(url) if params is None else httpx.URL(url).copy_merge_params(params)
+        deadline = Deadline(timeout)
         try:
             # Redirects are not followed: a redirect could leave the allowed prefixes.
-            with httpx.Client(
-                timeout=timeout, transport=transport, follow_redirects=False
-            ) as client:
-                # the call's parameters join the URL's own query (an API key, a version)
-                target = (
-                    httpx.URL(url) if params is None else httpx.URL(url).copy_merge_params(params)
-                )
-                response = client.request(verb, target, content=content, headers=sent)
-        except httpx.TimeoutException as exc:
-            raise ApplicationTimeoutError(f"{verb} {url}: no answer within {timeout:g} s") from exc
+            with (
+                deadline.watching(),
+                httpx.Client(
+                    timeout=timeout, transport=transport, follow_redirects=False
+                ) as client,
+                client.stream(
+                    verb,
+                    target,
+                    content=content,
+                    headers=sent,
+                    extensions={"trace": deadline.trace},
+                ) as response,
+            ):
+                body = _body(response, deadline)
         except httpx.HTTPError as exc:
+            if deadline.passed or isinstance(exc, httpx.TimeoutException):
+                raise ApplicationTimeoutError(
+                    f"{verb} {url}: no complete answer within {timeout:g} s"
+                ) from exc
             raise ApplicationError(f"{verb} {url}: {type(exc).__name__}: {exc}") from exc
-        return _answer(verb, url, response, keep)
+        if body is None:
+            raise ApplicationTimeoutError(f"{verb} {url}: no complete answer within {timeout:g} s")
+        return _answer(verb, url, response, body, keep)
 
     call.__name__ = f"http_{verb.lower()}"
 
@@ -182,8 +198,20 @@ def _query_value(value: Any) -> str:
     return json.dumps(value, default=json_default)
 
 
+def _body(response: httpx.Response, deadline: Deadline) -> bytes | None:
+    """The answer's body, read as it streams in; None when the deadline passes first (the
+    caller's ``with`` then closes the response and its connection)."""
+    chunks: list[bytes] = []
+    for chunk in response.iter_bytes():
+        deadline.check()
+        if deadline.passed:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)  # complete: kept, even had the deadline come with its last byte
+
+
 def _answer(
-    verb: str, url: str, response: httpx.Response, keep: frozenset[str] | None
+    verb: str, url: str, response: httpx.Response, body: bytes, keep: frozenset[str] | None
 ) -> Mapping[str, Any] | None:
     status = response.status_code
     where = f"{verb} {url}"
@@ -196,24 +224,24 @@ def _answer(
             status,
         )
     if status >= 400:
-        snippet = response.text[:200]
+        snippet = body[:800].decode(response.encoding or "utf-8", errors="replace")[:200]
         message = f"{where} answered {status} {response.reason_phrase}: {snippet}"
         if status < 500 and status not in _RETRYABLE_4XX:
             raise HttpClientError(message, status)
         raise HttpServerError(message, status)
-    if status == 204 or not response.content.strip():
+    if status == 204 or not body.strip():
         return None
     try:
-        body = response.json()
+        answer = json.loads(body)
     except ValueError as exc:
         raise PermanentApplicationError(f"{where} answered {status} with non-JSON") from exc
-    if not isinstance(body, dict):
+    if not isinstance(answer, dict):
         raise PermanentApplicationError(
-            f"{where} answered a JSON {type(body).__name__}, expected an object of OUT parameters"
+            f"{where} answered a JSON {type(answer).__name__}, expected an object of OUT parameters"
         )
     if keep is not None:
-        body = {k: v for k, v in body.items() if k in keep}
-    return body
+        answer = {k: v for k, v in answer.items() if k in keep}
+    return answer
 
 
 def http_agent_factory(
