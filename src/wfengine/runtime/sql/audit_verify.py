@@ -5,12 +5,19 @@ count and head its row keeps (:func:`wfengine.runtime.audit_chain.verify_instanc
 The header columns kept beside the hashed detail for queries (``user_id``, ``work_item_id``,
 ``process_id``: what ``wfengine audit --user/--process`` filters on) are checked too: each
 must say what the hashed detail (or the instance) says, so an edit of a column alone, which
-the chain does not cover, is a break as well."""
+the chain does not cover, is a break as well.
+
+The time and detail are read as the database holds them and decoded here, row by row: a row
+edited to hold no time or no JSON is tampering to report (a break naming it), not a decoding
+error that stops the whole check."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,14 +34,16 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
     """Check the audit chain of ``instance_id``, or of every instance."""
     p, a = t.process_instances, t.audit_events
     heads_query = sa.select(p.c.id, p.c.audit_seq, p.c.audit_head, p.c.process_id).order_by(p.c.id)
+    at, at_text = _raw_time(db.sa_engine.dialect)
     events_query = sa.select(
         a.c.instance_id,
         a.c.seq,
-        a.c.at,
+        at.label("at"),
+        at_text.label("at_text"),
         a.c.kind,
         a.c.activity_instance_id,
         a.c.activity_id,
-        a.c.detail,
+        _raw_detail(db.sa_engine.dialect).label("detail"),
         a.c.hash,
         a.c.process_id,
         a.c.user_id,
@@ -55,16 +64,22 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
         breaks: list[ChainBreak] = []
         seen: set[str] = set()
         edited: dict[str, ChainBreak] = {}  # instance -> its first edited column
+        unreadable: dict[str, ChainBreak] = {}  # instance -> its first undecodable row
+        decode_time = _time_decoder(conn.dialect)
         for iid, group in itertools.groupby(
-            _stored(rows, processes, edited), key=lambda e: e.instance_id
+            _stored(rows, processes, edited, unreadable, decode_time), key=lambda e: e.instance_id
         ):
             seen.add(iid)
             count, head = heads.get(iid, (0, None))
             n, loose, found = verify_instance(iid, group, count, head)
             events, unchained = events + n, unchained + loose
-            found = found or edited.get(iid)
+            found = _first(found, unreadable.get(iid)) or edited.get(iid)
             if found is not None:
                 breaks.append(found)
+        for iid, bad in unreadable.items():
+            if iid not in seen:  # its first row could not be read: nothing went to the chain
+                seen.add(iid)
+                breaks.append(bad)
         for iid, (count, _) in heads.items():
             if iid not in seen and count:
                 breaks.append(
@@ -81,34 +96,134 @@ def _stored(
     rows: sa.CursorResult[tuple[object, ...]],
     processes: dict[str, str],
     edited: dict[str, ChainBreak],
+    unreadable: dict[str, ChainBreak],
+    decode_time: Callable[[Any], datetime | None],
 ) -> Iterator[StoredEvent]:
     """The rows as the chain sees them; a row whose header columns disagree with what it
-    hashed (or with its instance) goes into ``edited`` (the first per instance)."""
+    hashed (or with its instance) goes into ``edited`` (the first per instance). A row that
+    cannot be decoded goes into ``unreadable``, and its instance's later rows are not passed
+    on (the chain cannot be followed past it)."""
     for r in rows:
-        if r.instance_id not in edited:
-            wrong = _edited_column(r, processes.get(r.instance_id))
-            if wrong is not None:
-                edited[r.instance_id] = ChainBreak(r.instance_id, r.seq, wrong)
+        iid = r.instance_id
+        if iid in unreadable:
+            continue
+        decoded = _decoded(r, decode_time)
+        if isinstance(decoded, str):
+            seq = r.seq if isinstance(r.seq, int) else None
+            unreadable[iid] = ChainBreak(iid, seq, decoded)
+            continue
+        at, detail = decoded
+        if iid not in edited:
+            column = _edited_column(r, detail, processes.get(iid))
+            if column is not None:
+                edited[iid] = ChainBreak(iid, r.seq, column)
         yield StoredEvent(
-            r.instance_id,
-            r.seq,
-            r.at,
-            r.kind,
-            r.activity_instance_id,
-            r.activity_id,
-            r.detail,  # as stored: the hash covers the stored form
-            r.hash,
+            iid, r.seq, at, r.kind, r.activity_instance_id, r.activity_id, detail, r.hash
         )
 
 
-def _edited_column(row: sa.Row[tuple[object, ...]], process_id: str | None) -> str | None:
+def _decoded(
+    row: sa.Row[Any], decode_time: Callable[[Any], datetime | None]
+) -> tuple[datetime, Any] | str:
+    """``row``'s time and detail as the store's reads give them, or what makes it unreadable."""
+    wrong = _unreadable(row)
+    if wrong is not None:
+        return wrong
+    try:
+        at = decode_time(row.at)
+    except (ValueError, TypeError, OverflowError):
+        at = None
+    if at is None:
+        shown = row.at if row.at_text is None else row.at_text
+        return f"its time {shown!r} is unreadable (not a time, or out of range)"
+    stored = row.detail
+    if isinstance(stored, (int, float)) and not isinstance(stored, bool):
+        return at, stored  # SQLite's numeric affinity turned the JSON number's text into one
+    try:
+        if isinstance(stored, bytes):
+            stored = stored.decode()  # SQLite keeps the bytes an edit wrote
+        # as stored: the hash covers the stored form, decoded as the store's reads decode it
+        return at, None if stored is None else json.loads(stored)
+    except (ValueError, RecursionError):
+        return f"its detail is not JSON: {_clip(row.detail)}"
+
+
+def _raw_detail(dialect: sa.Dialect) -> sa.ColumnElement[Any]:
+    """The ``detail`` column as the database holds it: decoding it as JSON inside the fetch
+    (SQLAlchemy on SQLite, the driver on PostgreSQL) would raise there on a row an edit left
+    not JSON, ending the whole check. A PostgreSQL json column holds only JSON, but its text
+    is read too, so one decoder serves both."""
+    detail = t.audit_events.c.detail
+    if dialect.name == "sqlite":
+        return sa.type_coerce(detail, sa.String)  # not CAST: that fails on bytes not UTF-8
+    return sa.cast(detail, sa.Text)
+
+
+#: the range of times Python holds, a day in from each end so that any zone converts
+_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def _raw_time(dialect: sa.Dialect) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """The ``at`` column as the fetch can always deliver it, and its text for a message when
+    that is NULL. SQLite keeps it as text, which is read as text and decoded per row
+    (:func:`_time_decoder`); a PostgreSQL timestamp is always a time, but may be one Python
+    has no value for (``infinity``, year 20000), which the driver would raise on inside the
+    fetch: those are read as NULL, with the server's text of them beside."""
+    at = t.audit_events.c.at
+    if dialect.name == "sqlite":
+        return sa.type_coerce(at, sa.String), sa.null()
+    held = at.between(_EARLIEST, _LATEST)
+    return sa.case((held, at), else_=sa.null()), sa.case(
+        (held, sa.null()), else_=sa.cast(at, sa.Text)
+    )
+
+
+def _time_decoder(dialect: sa.Dialect) -> Callable[[Any], datetime | None]:
+    """How to turn what :func:`_raw_time` fetched into the time the store's reads give."""
+    if dialect.name != "sqlite":
+        return lambda value: value  # decoded by the driver; None: out of Python's range
+    at_type = t.audit_events.c.at.type
+    decode = at_type.dialect_impl(dialect).result_processor(dialect, None)
+    assert decode is not None
+    return decode
+
+
+def _unreadable(row: sa.Row[Any]) -> str | None:
+    """What makes ``row``'s plain columns unusable for the chain (SQLite keeps whatever an
+    edit puts in a column: text in ``seq``, bytes anywhere), or None."""
+    if not isinstance(row.seq, int) or isinstance(row.seq, bool):
+        return f"its seq {row.seq!r} is not a number"
+    for column in ("instance_id", "kind", "activity_instance_id", "activity_id", "hash"):
+        value = getattr(row, column)
+        if value is not None and not isinstance(value, str):
+            return f"its {column} column holds {type(value).__name__} {value!r}, not text"
+    return None
+
+
+def _clip(text: object, limit: int = 60) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _first(a: ChainBreak | None, b: ChainBreak | None) -> ChainBreak | None:
+    """The break at the earlier event of the same instance (a head break comes last)."""
+    if a is None or b is None:
+        return a or b
+    end = float("inf")
+    return b if (b.seq if b.seq is not None else end) < (a.seq if a.seq is not None else end) else a
+
+
+def _edited_column(
+    row: sa.Row[tuple[object, ...]], detail: Any, process_id: str | None
+) -> str | None:
     """What is wrong with ``row``'s header columns, or None. Rows written before the chain
     (no hash) kept no user or work item: only their process is checked."""
     told: list[tuple[str, object, object]] = [("process_id", row.process_id, process_id)]
     if row.hash is not None:
         # without the kind: a bare-id detail (an old offer or completion) was written with no
         # work_item_id column, which is what its row must still hold
-        user, work_item = header_ids(row.detail)
+        user, work_item = header_ids(detail)
         told.append(("user_id", row.user_id, user))
         told.append(("work_item_id", row.work_item_id, work_item))
     for column, stored, expected in told:

@@ -1,0 +1,109 @@
+"""``verify_audit`` (``wfengine audit verify``) on rows edited to hold what cannot be decoded:
+a detail that is not JSON, a time that is not one (or one Python has no value for). Those are
+the tampering the check exists to find: each is a break naming its instance and event, and
+the other instances are still checked (the check used to stop on a decoding traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cli.databases import cli
+from tests.runtime.conftest import store_url
+from wfengine import Engine, PackageBuilder
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    found = store_url(request, request.param, tmp_path)
+    assert found is not None
+    return found
+
+
+def _run(url: str, instances: int) -> list[str]:
+    with Engine(db_url=url) as e:
+        pb = PackageBuilder("pkg")
+        pb.process("p").activity("a", performer="clerk")
+        e.deploy(pb.build())
+        return [e.start_process("p", {"n": n}) for n in range(instances)]
+
+
+def _sql(url: str, statement: str, **params: object) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement), params)
+    finally:
+        engine.dispose()
+
+
+def _is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def test_a_time_that_is_no_time_is_a_break_and_the_rest_is_checked(url: str) -> None:
+    """SQLite keeps any text in the column; a PostgreSQL timestamp may be ``infinity``,
+    which Python has no value for. Both broke the whole check with a traceback."""
+    first, second, third = _run(url, 3)
+    bad = "garbage" if _is_sqlite(url) else "infinity"
+    _sql(url, f"UPDATE audit_events SET at = '{bad}' WHERE instance_id = :i AND seq = 2", i=first)
+    with Engine(db_url=url) as e:
+        report = e.verify_audit()
+        assert report.instances == 3
+        (found,) = report.breaks
+        assert (found.instance_id, found.seq) == (first, 2)
+        assert "time" in found.reason and bad in found.reason and "unreadable" in found.reason
+        assert e.verify_audit(second).ok and e.verify_audit(third).ok
+        # the other instances' events were all checked
+        assert report.events >= len(e.audit(second)) + len(e.audit(third))
+
+
+@pytest.fixture(params=["'{not json'", "X'FF'"])
+def not_json(request: pytest.FixtureRequest) -> str:
+    """SQL for a detail that is no JSON: text, and bytes that are not even UTF-8."""
+    value = request.param
+    assert isinstance(value, str)
+    return value
+
+
+def test_a_detail_that_is_not_json_is_a_break(tmp_path: Path, not_json: str) -> None:
+    """Only SQLite can hold it: a PostgreSQL json column refuses text that is not JSON."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    first, second = _run(url, 2)
+    _sql(
+        url,
+        f"UPDATE audit_events SET detail = {not_json} WHERE instance_id = :i AND seq = 1",
+        i=first,
+    )
+    with Engine(db_url=url) as e:
+        report = e.verify_audit()
+        assert report.instances == 2
+        (found,) = report.breaks
+        assert (found.instance_id, found.seq) == (first, 1)
+        assert "detail is not JSON" in found.reason
+        assert e.verify_audit(second).ok
+
+
+def test_a_first_row_unreadable_is_not_reported_as_no_events_stored(tmp_path: Path) -> None:
+    """The first row is the one the instance's trail starts from: the break names it, not
+    'none is stored'."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    (only,) = _run(url, 1)
+    _sql(url, "UPDATE audit_events SET at = X'00' WHERE instance_id = :i AND seq = 1", i=only)
+    with Engine(db_url=url) as e:
+        (found,) = e.verify_audit().breaks
+        assert (found.instance_id, found.seq) == (only, 1) and "unreadable" in found.reason
+
+
+def test_the_cli_prints_a_tampered_line_per_instance(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    first, second, _ = _run(url, 3)
+    _sql(url, "UPDATE audit_events SET detail = '{x' WHERE instance_id = :i AND seq = 1", i=first)
+    _sql(url, "UPDATE audit_events SET at = 'noon' WHERE instance_id = :i AND seq = 2", i=second)
+    out = cli("audit", "verify", "--db", url)
+    assert out.exit_code == 1, out.output
+    assert f"tampered: instance '{first}', event 1: its detail is not JSON" in out.stdout
+    assert f"tampered: instance '{second}', event 2: its time 'noon' is unreadable" in out.stdout
+    assert "2 of 3 instances' audit trails do not verify" in out.output
