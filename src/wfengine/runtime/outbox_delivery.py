@@ -29,6 +29,11 @@ The guarantees:
   settled as ``skipped`` without a call. So every process that delivers for a database must
   subscribe the same handlers (as it binds the same applications): a worker without them
   skips what a worker with them would have delivered.
+* **Whose delivery**: while its handlers run, :func:`delivering_engine` is the engine that
+  delivers the entry, so a handler shared by several engines (an ``--apps`` module's, a
+  worker's threads) reads what is current in the one at hand: the notifiers resolve their
+  recipients through its directory, which ``wfengine org load`` may have replaced since they
+  were subscribed.
 * **Pruned**: delivered and skipped entries are deleted :attr:`~OutboxPolicy.retention` (7 days)
   after they were settled, by the delivering engines, at most :attr:`~OutboxPolicy.prune_every`
   later; failed ones stay until retried.
@@ -36,6 +41,7 @@ The guarantees:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import weakref
 from collections.abc import Callable, Collection, Iterable
@@ -53,6 +59,18 @@ from wfengine.runtime.outbox import (
 from wfengine.runtime.store import Store
 
 _log = logging.getLogger("wfengine.outbox")
+
+#: the engine whose outbox is delivering, while its handlers are called (see the notes)
+_delivering: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "wfengine_delivering_engine", default=None
+)
+
+
+def delivering_engine() -> object | None:
+    """The engine delivering the entry a handler is called with; None outside a delivery
+    (a handler called by the host itself). Typed ``object``: ``runtime`` names no engine
+    type a handler may rely on beyond its public attributes (``engine.directory``)."""
+    return _delivering.get()
 
 
 class DeliveringEngine(Protocol):
@@ -168,12 +186,15 @@ class Outbox:
             _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
             return
         handler: OutboxHandler | None = None
+        delivering = _delivering.set(self._engine)
         try:
             for handler in self.handlers.handlers(record.kind):
                 handler(record)
         except Exception as exc:
             self._failed(record, owner, f"{_name(handler)}: {type(exc).__name__}: {exc}")
             return
+        finally:
+            _delivering.reset(delivering)
         store.settle_outbox(record.id, owner, clock.now())
         _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
 

@@ -29,6 +29,14 @@ Events and who hears of them:
 * ``overdue`` (``reminder.due``): its holder, else those it is offered to;
 * ``escalated`` (``work_item.escalated``): the people it was escalated to.
 
+Who the recipients are is decided when the entry is written (the item's assignees then); their
+addresses (e-mail, phone) are looked up when it is delivered, first in the directory of the
+engine delivering it (:func:`~wfengine.runtime.outbox_delivery.delivering_engine`: after
+``engine.directory = new_organisation`` or a ``wfengine org load`` a worker took up, the new
+people are found), then in the organisation given to :func:`subscribe` (which may be a
+callable returning the current one, or None to rely on the engine's alone). A recipient found
+in neither is logged on ``wfengine.notifications`` and not told: retrying would not find them.
+
 Notifiers are plug-ins: :data:`NOTIFIERS` maps a name to a factory, the built-in ``email``
 (SMTP), ``webhook`` (an HTTP POST signed with HMAC-SHA256) and ``sms-file`` (an SMS gateway
 adapter writing one JSON line per message), and packages add theirs under the entry-point
@@ -40,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -52,11 +61,18 @@ import httpx
 from wfengine.applications.agents.mail import email_agent
 from wfengine.errors import ApplicationError
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
+from wfengine.runtime.outbox_delivery import delivering_engine
 from wfengine.worklist.org_model import OrgUser
 from wfengine.worklist.organisation import Organisation
 
 #: the entry-point group where packages register notifier factories
 ENTRY_POINT_GROUP = "wfengine_notifiers"
+
+_log = logging.getLogger("wfengine.notifications")
+
+#: what a dispatcher looks recipients up in besides the delivering engine's directory: an
+#: organisation, a callable giving the current one, or None (the engine's alone)
+OrganisationSource = Organisation | Callable[[], Organisation | None] | None
 
 #: outbox kind -> (event name, who hears of it: "assignees", "holder", "current" (the holder,
 #: else the assignees), "involved" (the assignees, the holder and the owner, each once) or
@@ -126,7 +142,8 @@ class NotificationDispatcher:
     """The outbox handler that turns work-item entries into notifications, each notifier
     called once per entry (see the module notes)."""
 
-    def __init__(self, organisation: Organisation, notifiers: Iterable[Notifier]) -> None:
+    def __init__(self, organisation: OrganisationSource, notifiers: Iterable[Notifier]) -> None:
+        #: where recipients are looked up after the delivering engine's directory
         self.organisation = organisation
         self.notifiers = list(notifiers)
         #: entry key -> the positions of the notifiers that have it, while some do not
@@ -166,7 +183,7 @@ class NotificationDispatcher:
             recipients,
             payload.get("reason"),
         )
-        users = [u for u in map(self.organisation.user, recipients) if u is not None]
+        users = self._users(recipients, record.key)
         key = record.key
         with self._lock:
             done = self._delivered.pop(key, None) or set()
@@ -192,12 +209,46 @@ class NotificationDispatcher:
             f"and are not called again): {'; '.join(failed)}"
         )
 
+    def _users(self, recipients: tuple[str, ...], key: str) -> list[OrgUser]:
+        """The recipients as users, each looked up in the delivering engine's directory, then
+        in the dispatcher's organisation (see the module notes: the engine's is current)."""
+        places: list[Organisation] = []
+        engine = delivering_engine()
+        current = getattr(engine, "directory", None)
+        if isinstance(current, Organisation):
+            places.append(current)
+        given = self.organisation
+        if given is not None and not isinstance(given, Organisation):
+            given = given()
+        if given is not None and all(given is not p for p in places):
+            places.append(given)
+        users: list[OrgUser] = []
+        unknown: list[str] = []
+        for user_id in recipients:
+            found = next((u for p in places if (u := p.user(user_id)) is not None), None)
+            if found is None:
+                unknown.append(user_id)
+            else:
+                users.append(found)
+        if unknown:
+            _log.warning(
+                "notification %s: %s not in the organisation (no address): not told",
+                key,
+                ", ".join(unknown),
+            )
+        return users
+
 
 def subscribe(
-    handlers: OutboxHandlers, organisation: Organisation, notifiers: Iterable[Notifier]
+    handlers: OutboxHandlers, organisation: OrganisationSource, notifiers: Iterable[Notifier]
 ) -> NotificationDispatcher:
     """Subscribe a dispatcher for ``notifiers`` to the work-item kinds of ``handlers`` (an
-    engine's ``engine.outbox`` or an ``--apps`` module's ``subscribe(outbox)`` argument)."""
+    engine's ``engine.outbox`` or an ``--apps`` module's ``subscribe(outbox)`` argument).
+
+    Recipients are looked up in the directory of the engine delivering each entry first, so
+    a directory replaced later is followed; ``organisation`` (or what a callable given here
+    returns at delivery, or nothing for None) serves for recipients that one does not know
+    and for a dispatcher called outside a delivery."""
     dispatcher = NotificationDispatcher(organisation, notifiers)
     handlers.subscribe(dispatcher, list(EVENTS))
     return dispatcher
