@@ -107,3 +107,19 @@ def test_the_cli_prints_a_tampered_line_per_instance(tmp_path: Path) -> None:
     assert f"tampered: instance '{first}', event 1: its detail is not JSON" in out.stdout
     assert f"tampered: instance '{second}', event 2: its time 'noon' is unreadable" in out.stdout
     assert "2 of 3 instances' audit trails do not verify" in out.output
+
+
+def test_a_trail_moved_to_an_id_with_no_instance_is_counted(tmp_path: Path) -> None:
+    """The count said '2 of 1 instances' when a row was moved to an unknown instance id."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    (only,) = _run(url, 1)
+    _sql(
+        url,
+        "UPDATE audit_events SET instance_id = 'ghost' WHERE instance_id = :i AND seq = 2",
+        i=only,
+    )
+    with Engine(db_url=url) as e:
+        report = e.verify_audit()
+        assert report.instances == 2 and {b.instance_id for b in report.breaks} == {only, "ghost"}
+    out = cli("audit", "verify", "--db", url)
+    assert out.exit_code == 1 and "2 of 2 instances' audit trails do not verify" in out.output

@@ -85,7 +85,8 @@ def verify_chains(db: Database, instance_id: str | None = None) -> ChainReport:
                 breaks.append(
                     ChainBreak(iid, None, f"the instance records {count} events, none is stored")
                 )
-        return ChainReport(len(heads), events, unchained, tuple(breaks))
+        # a trail moved to an id no instance row has is an instance checked too
+        return ChainReport(len(seen | heads.keys()), events, unchained, tuple(breaks))
 
     # one snapshot for both reads, so engines committing meanwhile cannot look like tampering
     # (SQLite: a deferred BEGIN; PostgreSQL: REPEATABLE READ, which a cursor also needs)
