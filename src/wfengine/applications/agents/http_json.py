@@ -1,9 +1,10 @@
 """The HTTP/JSON agent: one request per call, IN parameters out as JSON, OUT parameters back.
 
 A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text);
-GET/DELETE send them as query parameters, added to the URL's own query. Every request carries the
-header
-``Idempotency-Key``, the same on every attempt of one activity's call, so the server can
+GET/DELETE send them as query parameters, added to the URL's own query: text, dates and times
+as they are (ISO 8601), other values as JSON (``5``, ``true``, ``[1, 2]``), and a parameter
+without a value (None) not at all. Every request carries the header ``Idempotency-Key``,
+the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
 picks the keys to keep when the service answers with more than the application's OUT
 parameters. Redirects are not followed: a 3xx answer is a :class:`HttpClientError` naming
@@ -145,7 +146,7 @@ def http_agent(
             content = json.dumps(inputs, default=json_default).encode()
             defaults["Content-Type"] = "application/json"
         else:
-            params = {k: _query_value(v) for k, v in inputs.items()}
+            params = {k: _query_value(v) for k, v in inputs.items() if v is not None}
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
         # the call's parameters join the URL's own query (an API key, a version)
@@ -193,8 +194,13 @@ def http_agent(
 
 
 def _query_value(value: Any) -> str:
+    """A parameter's value as query text: text, dates and times bare (ISO 8601), as a
+    service reads ``?day=2030-01-05``; anything else (numbers, true/false, lists, records)
+    as JSON. A parameter without a value (None) is left out of the query altogether."""
     if isinstance(value, str):
         return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
     return json.dumps(value, default=json_default)
 
 
