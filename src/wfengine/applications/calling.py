@@ -29,7 +29,8 @@ from wfengine.applications.events import (
     returned_detail,
 )
 from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
-from wfengine.applications.registry import IDEMPOTENCY_KEYWORD, ApplicationRegistry, Binding
+from wfengine.applications.registry import ApplicationRegistry, Binding
+from wfengine.definition.application_settings import IDEMPOTENCY_KEYWORD, reserved_parameter_text
 from wfengine.definition.model import Application
 from wfengine.errors import (
     ApplicationError,
@@ -167,6 +168,8 @@ def call_noting(
     command half done on the memory store.
     """
     app_id = binding.application_id
+    if IDEMPOTENCY_KEYWORD in inputs:
+        _refuse_reserved(app_id, where)
     attempts = binding.retries + 1
     shown = audit_values(inputs, sensitive)
     # most bindings are a plain function: called here, not through call_once's dispatch
@@ -230,11 +233,27 @@ _RETURNED = ApplicationReturned.KIND
 def call_once(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     """One attempt: the binding's callable with ``inputs`` (copies of those that could be
     changed in place, see :func:`_call`) and the idempotency ``key`` if it takes one,
-    bounded by its timeout; an awaitable answer is awaited."""
+    bounded by its timeout; an awaitable answer is awaited. Inputs naming
+    ``idempotency_key`` are refused (:func:`_refuse_reserved`)."""
+    if IDEMPOTENCY_KEYWORD in inputs:
+        _refuse_reserved(binding.application_id, "")
     result = _call(binding, owned_values(inputs) if shares(inputs) else inputs, key)
     if type(result) in _SETTLED or not inspect.isawaitable(result):
         return result
     return _settle(binding, result)
+
+
+def _refuse_reserved(app_id: str, where: Place) -> None:
+    """Raise :class:`ToolFailure` (an incident, never an EXCEPTION transition's) for a call
+    whose inputs name ``idempotency_key``: the value would have replaced the engine's key (the
+    HTTP agent sent it as the ``Idempotency-Key`` header, the subprocess agent in its
+    environment), so two different calls would share one key. Validation refuses such an
+    application first (``application-setting``); this guards what was deployed before."""
+    place = place_text(where)
+    raise ToolFailure(
+        f"{place + ': ' if place else ''}{reserved_parameter_text(app_id)}; it was not called",
+        application_id=app_id,
+    )
 
 
 def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
@@ -243,9 +262,8 @@ def _call(binding: Binding, inputs: Mapping[str, Any], key: str) -> Any:
     # is copy-in): an application that tidied a record or sorted a list it was given
     # changed the instance's data, unaudited, even when it then failed, and the argument of
     # the call's next attempt
-    kwargs = inputs
-    if binding.takes_key and IDEMPOTENCY_KEYWORD not in inputs:
-        kwargs = {**inputs, IDEMPOTENCY_KEYWORD: key}
+    # (no input is named so: call_noting and call_once refuse such a call)
+    kwargs = {**inputs, IDEMPOTENCY_KEYWORD: key} if binding.takes_key else inputs
     func = binding.func
     if binding.is_async:
         return _run_coroutine(binding, lambda: func(**kwargs))

@@ -16,7 +16,8 @@ in this order of precedence:
    nothing is enabled by default.
 
 A callable receives the application's IN and INOUT formal parameters as keyword arguments named
-by the formal parameter ids (plus ``idempotency_key=`` when its signature names that keyword),
+by the formal parameter ids (plus ``idempotency_key=`` when its signature names that keyword:
+no formal parameter may have that name),
 and returns a mapping of OUT/INOUT parameter ids to values, or None when it has no output. It
 may be ``async def``. :mod:`wfengine.runtime.tools` does the calling.
 """
@@ -34,7 +35,7 @@ from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
 from wfengine.applications.stoppable import bounded
-from wfengine.definition.application_settings import read_flag
+from wfengine.definition.application_settings import IDEMPOTENCY_KEYWORD, read_flag
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import (
     Activity,
@@ -62,8 +63,6 @@ AGENT_ATTRIBUTE = "wfengine:agent"
 #: are redacted in the audit trail
 SENSITIVE_ATTRIBUTE = "wfengine:sensitive"
 SETTING_PREFIX = "wfengine:"
-#: the keyword through which a callable that names it receives the idempotency key
-IDEMPOTENCY_KEYWORD = "idempotency_key"
 #: caps on what an (untrusted) definition may ask for
 MAX_DEFINITION_RETRIES = 10
 MAX_DEFINITION_TIMEOUT = 3600.0

@@ -8,14 +8,25 @@ called a code-bound application synchronously, silently, while the registry refu
 text on an agent-bound one, so one attribute meant two things by what bound it. The compiler
 refuses a process calling such an application; validation reports it first
 (``application-setting``).
+
+Validation reports more an application must not say (:func:`problems`): a formal parameter
+named ``idempotency_key``, the keyword through which the engine hands a call its idempotency
+key (the parameter's value replaced the key: the HTTP agent sent it as the
+``Idempotency-Key`` header, so an idempotent server answered a second charge with the first
+one's result).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from wfengine.definition.model import Application
 
 #: the extended attribute that makes an Application's calls asynchronous
 ASYNC_ATTRIBUTE = "wfengine:asynchronous"
+#: the keyword through which a callable that names it receives the engine's idempotency key;
+#: reserved: no formal parameter may be named so
+IDEMPOTENCY_KEYWORD = "idempotency_key"
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0", ""})
@@ -41,3 +52,24 @@ def asynchronous(application: Application) -> bool:
         return read_flag(application.extended_attribute(ASYNC_ATTRIBUTE), ASYNC_ATTRIBUTE)
     except ValueError as exc:
         raise ValueError(f"application {application.id!r}: {exc}") from None
+
+
+def reserved_parameter_text(application_id: str) -> str:
+    """What is wrong with an application that has a formal parameter named
+    :data:`IDEMPOTENCY_KEYWORD` (validation's finding, and the call's refusal)."""
+    return (
+        f"application {application_id!r}: formal parameter {IDEMPOTENCY_KEYWORD!r} is "
+        "reserved for the engine's idempotency key (a callable naming that keyword, and the "
+        "HTTP and subprocess agents, receive the key through it); rename the parameter"
+    )
+
+
+def problems(application: Application) -> Iterator[str]:
+    """What the runtime would refuse or misread in ``application``'s settings and formal
+    parameters, each as a text naming the application (``application-setting``)."""
+    try:
+        asynchronous(application)
+    except ValueError as exc:
+        yield str(exc)
+    if any(p.id == IDEMPOTENCY_KEYWORD for p in application.formal_parameters):
+        yield reserved_parameter_text(application.id)
