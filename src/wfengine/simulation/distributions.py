@@ -1,7 +1,8 @@
 """What a scenario draws: durations and data values, read from YAML once, sampled many times.
 
 A **duration** is written as a constant (``10m``, ``1.5h``, ``PT10M``, or a number of
-seconds) or as one distribution:
+seconds, at most :data:`MAX_SECONDS`, 1,000 years, as every duration a scenario gives: the
+``horizon``, ``every`` and the mean gap of a Poisson rate too) or as one distribution:
 
 - ``{fixed: 10m}``
 - ``{exponential: 10m}``: the mean
@@ -37,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wfengine.definition.durations import parse_duration
+from wfengine.definition.durations import MAX_DURATION, parse_duration, too_long_to_wait
 from wfengine.errors import WorkflowError
 
 
@@ -62,18 +63,35 @@ DURATION_KINDS = (
 VALUE_KINDS = ("uniform", "randint", "normal", "exponential", "bernoulli", "choice")
 
 
+#: the longest duration a scenario gives, in seconds: the longest literal read
+#: (:data:`~wfengine.definition.durations.MAX_DURATION`, 1,000 years); a longer one would
+#: take the virtual clock past the last moment a datetime holds (the year 9999)
+MAX_SECONDS = MAX_DURATION.total_seconds()
+#: the limit as messages say it
+AT_MOST = f"at most {MAX_SECONDS:,.0f} seconds, {MAX_DURATION.days:,} days"
+
+
 def seconds_of(value: Any, where: str) -> float:
-    """A duration written as a number of seconds or a duration literal, in seconds."""
+    """A duration written as a number of seconds or a duration literal, in seconds; one
+    longer than :data:`MAX_SECONDS` is refused naming the limit."""
     if isinstance(value, bool):
         raise ScenarioError(f"{where}: {value!r} is not a duration (write 10m, 2h or PT10M)")
     if isinstance(value, int | float):
-        if value < 0 or not math.isfinite(value):
+        if value != value:  # NaN
+            raise ScenarioError(f"{where}: {value!r} is not a number of seconds")
+        if value < 0:
             raise ScenarioError(f"{where}: a duration is not negative ({value!r})")
+        if value > MAX_SECONDS:
+            raise ScenarioError(
+                f"{where}: {value!r} seconds is longer than a duration may be ({AT_MOST})"
+            )
         return float(value)
     if isinstance(value, str):
         found = parse_duration(value)
         if found is not None:
             return found.total_seconds()
+        if too_long_to_wait(value) is not None:  # a literal, past what parse_duration reads
+            raise ScenarioError(f"{where}: {value!r} is longer than a duration may be ({AT_MOST})")
     raise ScenarioError(
         f"{where}: {value!r} is not a duration (write a number of seconds, 10m, 1.5h or PT10M)"
     )

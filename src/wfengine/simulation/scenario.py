@@ -76,6 +76,8 @@ from typing import Any
 
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, read_calendar
 from wfengine.simulation.distributions import (
+    AT_MOST,
+    MAX_SECONDS,
     Duration,
     ScenarioError,
     ValueSampler,
@@ -414,6 +416,11 @@ def _rate(arg: Any, where: str) -> float:
     rate = _non_negative(number, where)
     if rate <= 0:
         raise ScenarioError(f"{where}: a rate is above zero")
+    if unit / rate > MAX_SECONDS:  # the mean gap between two arrivals
+        raise ScenarioError(
+            f"{where}: {arg!r} leaves {unit / rate / 86400:,.0f} days between two arrivals on "
+            f"average, longer than a duration may be ({AT_MOST})"
+        )
     return rate / unit
 
 

@@ -84,6 +84,9 @@ class DelayedCalls:
         self._inner = inner
         self._seconds = seconds
         self._waited: set[str] = set()
+        #: the activity of a call whose time would end past the clock's last moment (the
+        #: run stops on it: raised here, the engine would record an incident and go on)
+        self.past_the_clock: str | None = None
 
     def prepare(self, engine: Any, job: Job) -> Any:
         if job.id in self._waited:
@@ -91,6 +94,11 @@ class DelayedCalls:
             return self._inner.prepare(engine, job)
         seconds = self._seconds(job.payload)
         if seconds <= 0:
+            return self._inner.prepare(engine, job)
+        try:
+            engine.clock.now() + timedelta(seconds=seconds)
+        except OverflowError:
+            self.past_the_clock = self.past_the_clock or str(job.payload["activity_id"])
             return self._inner.prepare(engine, job)
         self._waited.add(job.id)
         return _Wait(timedelta(seconds=seconds))
@@ -192,9 +200,8 @@ class Run:
         self.engine.split_chooser = self.chooser
         #: outputs drawn so far (people's and stand-ins'), for :class:`EndlessTimers`
         self.outputs_drawn = 0
-        self.engine.job_handlers["invoke"] = DelayedCalls(
-            self.engine.job_handlers["invoke"], self._call_seconds
-        )
+        self.calls = DelayedCalls(self.engine.job_handlers["invoke"], self._call_seconds)
+        self.engine.job_handlers["invoke"] = self.calls
         if db_url is not None and self.engine.instance_summaries(limit=1):
             self.engine.close()
             raise ScenarioError(
@@ -373,9 +380,20 @@ class Run:
         freezing = gc.get_freeze_count() == 0
         try:
             return self._run(freezing)
+        except OverflowError:  # a moment computed past datetime.max: an arrival, a finish
+            raise self._past_the_clock("the next arrival or a step's end") from None
         finally:
             if freezing:
                 gc.unfreeze()
+
+    def _past_the_clock(self, what: str) -> ScenarioError:
+        """The error for ``what`` falling after the last moment the clock holds."""
+        return ScenarioError(
+            f"{self.scenario.source}: at {self.clock.now():%Y-%m-%d}, {what} would fall after "
+            f"{datetime.max:%Y-%m-%d}, the last day the simulated clock holds: the scenario's "
+            "durations or gaps between arrivals are too long for this many cases (shorten "
+            "them, or run fewer cases; a working calendar stretches them by its closed hours)"
+        )
 
     def _run(self, freezing: bool) -> RunOutcome:
         scenario = self.scenario
@@ -393,6 +411,7 @@ class Run:
         events = self._events
         last_arrived = first is None
         endless = EndlessTimers(engine.store)
+        calls = self.calls
         while True:
             due = engine.next_due_at()
             when = events[0][0] if events else None
@@ -430,6 +449,10 @@ class Run:
             if due is not None and due <= when:
                 while engine.run_due_jobs(limit=10_000, deliver=False):
                     pass
+                if calls.past_the_clock is not None:
+                    raise self._past_the_clock(
+                        f"the end of activity {calls.past_the_clock!r}'s application call"
+                    )
             while events and events[0][0] <= when:
                 _, _, kind, payload = heapq.heappop(events)
                 if kind == "arrive":
