@@ -27,6 +27,12 @@ line feed and carriage return (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F), lo
 surrogates (U+D800-U+DFFF) and U+FFFE, U+FFFF. A value pasted into a form may carry one (a
 vertical tab, an escape), so the XES writer puts U+FFFD (the replacement character) in
 their place rather than fail part-way through a log: see :func:`xml_text`.
+
+UTF-8 cannot hold a lone surrogate either, which a string may carry (``json.loads`` of
+``"\\ud83d"``, half an emoji a browser cut, gives one; the engine stores and hashes it). The
+JSON of JSON Lines and of the CSV ``detail`` column writes it as its ``\\uXXXX`` escape,
+which is valid JSON and reads back as the same string (lossless); the CSV's other columns
+and the table, plain text, put U+FFFD in its place, as XES does (:func:`utf8_text`).
 """
 
 from __future__ import annotations
@@ -145,8 +151,24 @@ def _iso(at: datetime) -> str:
 def _json(value: Any) -> str:
     """``value`` as strict JSON text, as every ``--json`` of the command line spells it
     (:func:`wfengine.json_text.dumps`: a NaN or infinite float as ``"NaN"``, ``"Infinity"``
-    or ``"-Infinity"``), non-ASCII text as it is."""
-    return dumps(value, ensure_ascii=False)
+    or ``"-Infinity"``), non-ASCII text as it is, except a lone surrogate, which UTF-8 cannot
+    hold: that is its ``\\uXXXX`` escape (it can only stand inside a JSON string)."""
+    text = dumps(value, ensure_ascii=False)
+    return _SURROGATE.sub(_escaped, text) if _SURROGATE.search(text) else text
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
+
+
+#: what UTF-8 cannot encode: a surrogate (in a Python string it is a lone one)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so a plain-text output (a CSV
+    column, the ``audit`` table) can be written as UTF-8 (see the module notes)."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def write_csv(events: Iterable[AuditEvent], out: IO[str]) -> int:
@@ -157,9 +179,13 @@ def write_csv(events: Iterable[AuditEvent], out: IO[str]) -> int:
     for event in events:
         row = event_row(event)
         row["detail"] = _json(row["detail"])
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        writer.writerow(["" if row[c] is None else _csv_cell(row[c]) for c in COLUMNS])
         n += 1
     return n
+
+
+def _csv_cell(value: object) -> object:
+    return utf8_text(value) if isinstance(value, str) else value
 
 
 def write_jsonl(events: Iterable[AuditEvent], out: IO[str]) -> int:

@@ -163,11 +163,15 @@ def _known_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _table(events: Any, out: IO[str]) -> None:
+    """The events one a line; a lone surrogate in a user id (which UTF-8 cannot hold) is
+    U+FFFD, so one odd value does not end the listing with a traceback."""
+    from wfengine.audit.exports import utf8_text
+
     out.write(f"{'AT':<32} {'INSTANCE':<16} {'SEQ':>4}  {'KIND':<24} {'ACTIVITY':<20} USER\n")
     for e in events:
         at = e.at.astimezone(UTC).isoformat(timespec="seconds")
         line = f"{at:<32} {e.instance_id:<16} {e.seq:>4}  {e.kind:<24} "
-        out.write(f"{line}{e.activity_id or '-':<20} {e.user or '-'}\n")
+        out.write(utf8_text(f"{line}{e.activity_id or '-':<20} {e.user or '-'}\n"))
 
 
 @audit.command()
