@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from wfengine.applications.coercion import CoercionError, coerce
 from wfengine.applications.redaction import REDACTED, plain
+from wfengine.definition.checks.context import is_plain_name
 from wfengine.definition.checks.instance_data_field import TEXT_KINDS
 from wfengine.definition.model import BasicTypeKind, FormalParameter, ParameterMode
 from wfengine.errors import IllegalStateError, WorkflowError
@@ -110,6 +111,12 @@ class Subflows(NavigatorBase):
                 f"the subflow gives {len(sub.actuals)}",
             )
             return
+        if sub.synchronous:  # (an asynchronous one gives nothing back)
+            unfit = _unfit_receiver(inst, ai, formals)
+            if unfit is not None:
+                why = f"{where}: {unfit}; nothing was started"
+                self._incident(inst, ai, ai.act.id, "run", why)
+                return
         values: dict[str, Any] = {}
         try:
             for fp, actual in zip(formals, sub.actuals, strict=True):
@@ -174,8 +181,16 @@ class Subflows(NavigatorBase):
         kinds = parent.compiled.field_kinds
         results: dict[str, Any] = {}
         hidden_from: set[str] = set()  # fields given a value the called process holds secret
-        for fp, text in zip(child.compiled.formal_parameters, sub.actual_texts, strict=False):
+        formals = child.compiled.formal_parameters
+        unfit = _unfit_receiver(parent, ai, formals)
+        if unfit is not None:  # (a call started before the caller's actuals were checked)
+            why = f"{ai.place()}: {unfit}; nothing was written"
+            self._incident(parent, ai, ai.act.id, "run", why)
+            return
+        for n, fp in enumerate(formals[: len(sub.actual_texts)]):
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
+                text = _receiver(parent, ai, n)
+                assert text is not None  # (_unfit_receiver said so)
                 value = child.data.get(fp.id)
                 found = kinds.get(text)
                 if found is not None and value is not None:
@@ -221,6 +236,59 @@ class Subflows(NavigatorBase):
         inst.data.update(values)
         assigned = InstanceDataAssigned(tuple(sorted(values)), shown)
         inst.changes.append(change(self.now, assigned, ai.id, ai.act.id))
+
+
+def _receiver(inst: ProcessInstance, ai: ActivityInstance, n: int) -> str | None:
+    """The variable of caller ``inst`` that subflow activity ``ai``'s actual parameter ``n``
+    names, to receive an OUT or INOUT value: a data field (the package's, the process's or
+    the activity's), a formal parameter or the loop counter field, by its Id or by a Name
+    that stands for it (the name the compiled actual reads). None when the actual is an
+    expression or a name the caller does not declare.
+
+    Why: validation checks this only for a called process of the same package; the value
+    of a process in another package was written to a "field" named by the text, ``out + 1``
+    included, and a Name alias wrote a field of that name beside the one it names."""
+    sub = ai.act.subflow
+    assert sub is not None
+    text = sub.actual_texts[n]
+    actual = sub.actuals[n]
+    if not is_plain_name(text) or actual is None:
+        return None
+    declared = {name for name, _ in inst.compiled.data_fields}
+    declared.update(fp.id for fp in inst.compiled.formal_parameters)
+    model = ai.act.model
+    declared.update(df.id for df in model.data_fields)
+    if model.loop is not None and model.loop.counter_field is not None:
+        declared.add(model.loop.counter_field)
+    if text in declared:
+        return text
+    if len(actual.names) == 1:  # a Name standing for a field keyed by another Id
+        (read,) = actual.names
+        if read in declared:
+            return read
+    return None
+
+
+def _unfit_receiver(
+    inst: ProcessInstance, ai: ActivityInstance, formals: Sequence[FormalParameter]
+) -> str | None:
+    """Why subflow activity ``ai`` of ``inst`` cannot take back what the called process
+    (its ``formals``) returns: the first OUT or INOUT formal whose actual names no
+    variable of the caller (None: each does)."""
+    sub = ai.act.subflow
+    assert sub is not None
+    for n, fp in enumerate(formals[: len(sub.actual_texts)]):
+        if fp.mode is ParameterMode.IN or _receiver(inst, ai, n) is not None:
+            continue
+        text = sub.actual_texts[n]
+        code = "undefined-data-field" if is_plain_name(text) else "parameter-mode"
+        return (
+            f"the subflow passes {text!r} for the {fp.mode.value} parameter {fp.id!r} of "
+            f"process {sub.process_id!r}; it must be the name of a data field or formal "
+            f"parameter of process {inst.process_id!r} to receive the result (validation: "
+            f"{code})"
+        )
+    return None
 
 
 def _name_parent(child: ProcessInstance, inst: ProcessInstance, ai: ActivityInstance) -> None:
