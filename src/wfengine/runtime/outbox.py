@@ -345,11 +345,47 @@ class OutboxPolicy:
 def _outbox_kind(kind: str) -> str:
     """``kind`` as an :class:`OutboxKind` value, refused with the kinds there are when it is
     none of them (a misspelt kind would otherwise subscribe a handler that is never called)."""
+    if not isinstance(kind, str):
+        raise TypeError(
+            f"outbox.subscribe: a kind is a string such as 'work_item.offered', not {_shown(kind)}"
+        )
     try:
         return OutboxKind(kind).value
     except ValueError:
         known = ", ".join(k.value for k in OutboxKind)
         raise ValueError(f"{kind!r} is not an outbox kind; the kinds are: {known}") from None
+
+
+def _check_handler(handler: object, kinds: object) -> None:
+    """Refuse a handler that is not callable (naming what was given and the order), and kinds
+    that are not strings or an iterable of them (see :meth:`OutboxHandlers.subscribe`)."""
+    if not callable(handler):
+        swapped = callable(kinds)
+        raise TypeError(
+            f"outbox.subscribe({_shown(handler)}, {_shown(kinds)}): "
+            + ("the arguments are swapped: " if swapped else "the handler is not callable: ")
+            + "the order is subscribe(handler, kinds), the handler a callable taking an "
+            "entry, kinds a kind or a list of kinds such as ['work_item.offered']"
+        )
+    if kinds is None or isinstance(kinds, str):
+        return
+    if not isinstance(kinds, Iterable):
+        raise TypeError(
+            f"outbox.subscribe: kinds is a kind or a list of kinds such as "
+            f"['work_item.offered'] (None: every kind), not {_shown(kinds)}"
+        )
+
+
+def _shown(value: object) -> str:
+    """A value as a refusal names it: a function by its name, anything else by its repr and
+    type, cut short."""
+    name = getattr(value, "__qualname__", None)
+    if callable(value) and name:
+        return f"<{type(value).__name__} {name}>"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
 
 
 @dataclass(eq=False)
@@ -374,7 +410,12 @@ class OutboxHandlers:
         this works as a decorator too.
 
         Why one string is taken as one kind: a string is itself an iterable of strings, so
-        ``subscribe(h, "work_item.offered")`` would otherwise be read letter by letter."""
+        ``subscribe(h, "work_item.offered")`` would otherwise be read letter by letter.
+
+        Both arguments are checked here, not at the first delivery: a handler that cannot be
+        called (the arguments swapped, a kind's name in its place) would only fail every
+        delivery attempt of its entries, hours later, far from the mistake."""
+        _check_handler(handler, kinds)
         if kinds is None:
             self._for_all.append(handler)
             return handler

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import inspect
 import json
 import logging
 import threading
@@ -360,11 +361,20 @@ class SmsNotifier:
 
 NotifierFactory = Callable[..., Notifier]
 
+
+def sms_file(path: str | Path) -> SmsNotifier:
+    """The ``sms-file`` notifier: SMS lines appended to the file at ``path``.
+
+    A named function rather than a lambda, so a mistaken setting is refused naming it and
+    the setting it takes (``path``)."""
+    return SmsNotifier(FileSmsGateway(path))
+
+
 #: built-in notifiers by name; :func:`notifier` also finds those of installed packages
 NOTIFIERS: dict[str, NotifierFactory] = {
     "email": EmailNotifier,
     "webhook": WebhookNotifier,
-    "sms-file": lambda path: SmsNotifier(FileSmsGateway(path)),
+    "sms-file": sms_file,
 }
 
 
@@ -380,4 +390,54 @@ def notifier(name: str, options: Mapping[str, Any] | None = None) -> Notifier:
     if factory is None:
         known = sorted({*NOTIFIERS, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
         raise KeyError(f"no notifier {name!r} (known: {', '.join(known)})")
-    return factory(**dict(options or {}))
+    settings = dict(options or {})
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):  # a builtin without one: its own error will have to do
+        signature = None
+    if signature is not None:
+        _check_settings(name, signature, settings)
+    try:
+        return factory(**settings)
+    except (TypeError, ValueError) as exc:  # a setting of the wrong kind, or one passed on
+        shown = _settings(signature) if signature is not None else "settings it did not list"
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(f"notifier {name!r}: {exc} (it takes {shown})") from exc
+
+
+def _check_settings(name: str, signature: inspect.Signature, settings: dict[str, Any]) -> None:
+    """Refuse settings the factory does not take, or lacking one it needs, naming the
+    notifier, what was given and what it takes (the factory's own TypeError names a lambda
+    or an ``__init__``, not the notifier the user asked for)."""
+    params = signature.parameters.values()
+    named = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    unknown = (
+        [] if any(p.kind is p.VAR_KEYWORD for p in params) else sorted(settings.keys() - named)
+    )
+    if unknown:
+        problem = f"no setting {', '.join(map(repr, unknown))}"
+    else:
+        try:
+            signature.bind(**settings)
+            return
+        except TypeError as exc:
+            problem = str(exc)
+    raise TypeError(
+        f"notifier {name!r}: {problem}; it takes {_settings(signature)} (given: "
+        f"{', '.join(map(repr, settings)) or 'none'})"
+    )
+
+
+def _settings(signature: inspect.Signature) -> str:
+    """The settings a factory's signature takes, as a refusal lists them."""
+    parts: list[str] = []
+    for p in signature.parameters.values():
+        if p.kind is p.VAR_KEYWORD:
+            parts.append(f"further settings passed on (**{p.name})")
+        elif p.kind is p.POSITIONAL_ONLY or p.kind is p.VAR_POSITIONAL:
+            continue  # settings are given by name
+        elif p.default is p.empty:
+            parts.append(f"{p.name} (required)")
+        else:
+            parts.append(f"{p.name} (default {p.default!r})")
+    return ", ".join(parts) or "no settings"
