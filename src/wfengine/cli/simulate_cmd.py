@@ -103,6 +103,12 @@ def simulate(
                 variant_b = (load_or_fail(other), scenario)
     except ScenarioError as exc:
         raise NotInDefinition(str(exc)) from None
+    if process_id is not None:  # blamed on the option, not on the scenario's process key
+        for definition in (package, package if variant_b is None else variant_b[0]):
+            try:
+                definition.process(process_id)
+            except KeyError as exc:
+                raise NotInDefinition(f"--process: {exc.args[0]}") from None
     registry = None
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
