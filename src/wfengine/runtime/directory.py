@@ -8,17 +8,32 @@ both; :class:`StaticDirectory` uses the Id only, and resolves a participant it d
 itself, so a performer naming a user id works without any setup.
 
 A directory written for the one-argument form (``members(participant_id)``) still works: the
-engine adapts it, with a :class:`DeprecationWarning`.
+engine adapts it, with a :class:`DeprecationWarning`, whether it is given to ``Engine(...)`` or
+set later (``engine.directory = ...``); an object without ``members`` is refused there (a
+``TypeError``), not at the first offer.
+
+A directory may also say who supervises whom (:class:`Supervisors`, optional): escalation
+offers a late item to the supervisors of those who answer for it, and the assignment rule
+``ManagerOfPreviousPerformer`` offers work to the supervisors of who did the previous
+activity. :class:`~wfengine.worklist.organisation.Organisation` is one.
+
+What a directory answers is checked (:func:`checked_members`), and what it raises is the
+engine's :class:`DirectoryError` naming the directory and the question, so a failing directory
+server (an LDAP timeout) is an incident on the work (or a refused command that changed
+nothing), never a command stopped halfway.
 """
 
 from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol, TypeVar, runtime_checkable
 
 from wfengine.definition.model import Participant
+from wfengine.errors import WorkflowError
+
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -30,6 +45,65 @@ class Directory(Protocol):
     def members(
         self, participant_id: str, participant: Participant | None = None
     ) -> tuple[str, ...]: ...
+
+
+@runtime_checkable
+class Supervisors(Protocol):
+    """What a directory may also answer (optional): who supervises ``user_id``. Escalation
+    without ``wfengine:escalate-to`` goes to them, and ``ManagerOfPreviousPerformer`` offers
+    work to them; a directory without it has no supervisors (an escalation then opens an
+    incident saying so)."""
+
+    def supervisors_of(self, user_id: str) -> Iterable[str]: ...
+
+
+class DirectoryError(WorkflowError):
+    """The engine's directory failed to answer (its server timed out, it raised) or answered
+    something that is not a list of user ids; the message names the directory and what was
+    asked. Why one error: a bare ``TimeoutError`` from deep inside a command named no
+    directory, and a command it stopped could leave work half-changed."""
+
+
+def directory_name(directory: object) -> str:
+    """How messages name ``directory``: its class."""
+    return type(directory).__name__
+
+
+def asked(directory: object, question: str, call: Callable[[], _T]) -> _T:
+    """``call()``, a question ``question`` put to ``directory`` (``"knows('ann')"``); what it
+    raises becomes a :class:`DirectoryError` naming both (a :class:`WorkflowError` is the
+    engine's own and passes as it is)."""
+    try:
+        return call()
+    except WorkflowError:
+        raise
+    except Exception as exc:
+        raise DirectoryError(
+            f"the directory {directory_name(directory)} failed to answer {question} "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def checked_members(directory: object, participant_id: str, found: object) -> tuple[str, ...]:
+    """``found``, what ``directory`` answered for ``participant_id``'s members (or
+    supervisors), as a tuple of user ids. Why: text was offered letter by letter (``"alice"``
+    to ``a``, ``l``, ...), numbers became assignees nobody could claim, and a list inside it
+    failed later as an "unhashable type"; anything but a collection of non-empty strings is a
+    :class:`DirectoryError` naming the directory and the participant."""
+    if isinstance(found, tuple) and all(isinstance(u, str) and u for u in found):
+        return found  # (the common answer: checked without a copy)
+    if not isinstance(found, str | bytes | Mapping) and isinstance(found, Iterable):
+        users = tuple(found)
+        if all(isinstance(u, str) and u for u in users):
+            return users
+        bad = next(u for u in users if not (isinstance(u, str) and u))
+        what = f"{bad!r} among them, not a user id (a non-empty string)"
+    else:
+        what = f"{type(found).__name__} {found!r}, not a collection of user ids"
+    raise DirectoryError(
+        f"asked for the members of {participant_id!r}, the directory "
+        f"{directory_name(directory)} answered {what}"
+    )
 
 
 class StaticDirectory:
@@ -46,6 +120,20 @@ class StaticDirectory:
         self._members = {k: tuple(v) for k, v in (members or {}).items()}
 
     def add(self, participant_id: str, *users: str) -> None:
+        """Make ``users`` members of ``participant_id`` too: ``add("clerk", "ann", "bob")``.
+        Anything but user ids (a list of them, a number) is refused here, with a
+        ``TypeError``, rather than failing every offer of the participant's work later."""
+        for user in users:
+            if not isinstance(user, str) or not user:
+                hint = (
+                    f" (write add({participant_id!r}, *{user!r}))"
+                    if isinstance(user, list | tuple)
+                    else ""
+                )
+                raise TypeError(
+                    f"StaticDirectory.add: the members of {participant_id!r} are user ids "
+                    f"(non-empty strings), not {user!r}{hint}"
+                )
         self._members[participant_id] = (*self._members.get(participant_id, ()), *users)
 
     def members(
@@ -59,17 +147,33 @@ class _OneArgument:
     declarations were passed)."""
 
     def __init__(self, directory: object) -> None:
+        self._directory = directory
         self._members = directory.members  # type: ignore[attr-defined]
 
     def members(
         self, participant_id: str, participant: Participant | None = None
     ) -> tuple[str, ...]:
-        return tuple(self._members(participant_id))
+        # checked before it becomes a tuple: tuple("alice") would be five "users"
+        return checked_members(self._directory, participant_id, self._members(participant_id))
 
 
 def adapt_directory(directory: Directory) -> Directory:
     """``directory`` as the engine calls it: one written for ``members(participant_id)``
-    is wrapped (with a DeprecationWarning); any other is returned unchanged."""
+    is wrapped (with a DeprecationWarning); any other is returned unchanged. An object
+    without a callable ``members`` (a mapping of participants to users) is a ``TypeError``
+    naming it: every offer would otherwise fail with an ``AttributeError``."""
+    if not callable(getattr(directory, "members", None)):
+        hint = (
+            " (wrap a mapping of participant ids to user ids: StaticDirectory(mapping))"
+            if isinstance(directory, Mapping)
+            else ""
+        )
+        raise TypeError(
+            f"a directory has a members(participant_id, participant) method, and "
+            f"{type(directory).__name__} {directory!r:.80} has none{hint}"
+        )
+    if isinstance(directory, _OneArgument):
+        return directory
     try:
         params = inspect.signature(directory.members).parameters.values()
     except (TypeError, ValueError):  # a builtin without a signature: assume the new form

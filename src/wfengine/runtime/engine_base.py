@@ -32,7 +32,7 @@ from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
-from wfengine.runtime.directory import Directory
+from wfengine.runtime.directory import Directory, adapt_directory
 from wfengine.runtime.history import InstanceStateChanged, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
@@ -62,7 +62,7 @@ class EngineBase:
     clock: Clock
     ids: IdGenerator
     applications: ApplicationRegistry
-    directory: Directory
+    _directory: Directory
     limits: RuntimeLimits
     worker_id: str
     job_handlers: dict[str, JobHandler]
@@ -91,6 +91,18 @@ class EngineBase:
     _held: set[str]
     _held_lock: threading.Lock
     _refused: dict[str, DeployError]
+
+    @property
+    def directory(self) -> Directory:
+        """Who performs a participant's work (:mod:`wfengine.runtime.directory`)."""
+        return self._directory
+
+    @directory.setter
+    def directory(self, value: Directory) -> None:
+        # adapted as Engine(directory=...) adapts it: a new organisation set here (then
+        # ``reoffer_work``) written for members(participant_id) failed every offer with a
+        # TypeError, and an object without members() failed at the first offer, not here
+        self._directory = adapt_directory(value)
 
     @property
     def in_command(self) -> bool:

@@ -47,17 +47,21 @@ nothing that is already right).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from wfengine.errors import WorkflowError
+from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.directory import directory_name
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import change
 from wfengine.runtime.instance import ActivityInstance, WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.work_item_events import WorkItemAllocated
-from wfengine.runtime.work_rules import OFFER, Supervision, supervision_of
+from wfengine.runtime.work_item_events import WorkItemAllocated, WorkItemEscalated
+from wfengine.runtime.work_rules import OFFER, Supervision, excluded_performers, supervision_of
 
 _OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
 
@@ -108,33 +112,29 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     done: list[Reoffered] = []
     kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
     turn = False  # a withdrawn item freed its sequential ad-hoc set: what waited runs now
+    escalated: dict[str, set[str]] | None = None  # item id -> whom escalation added (read once)
     for item in store.open_work_items(instance_id):
         ai = inst.activities.get(item.activity_instance_id)
         if ai is None or ai.work_item != item.id:
             continue
         held = item.state is not WorkItemState.OFFERED and item.holder is not None
-        if held and (org is None or org.knows(item.holder or "")):
-            # someone the directory knows has it: theirs (and theirs alone when the one who
-            # delegated it to them left: it must never go back to them)
-            if org is not None and item.owner is not None and not org.knows(item.owner):
-                _delegate_keeps(nav, org, ai, item)
-                kept = True
-            continue
         try:
-            offer_to = tuple(nav._offer_to(ai)[0])
+            # every question to the directory about this item is asked here, before anything
+            # of it changes: one that failed after (does its holder still work here?) left
+            # earlier items withdrawn in a command that then stopped half-way
+            plan = _plan(nav, org, ai, item, held)
         except Exception as exc:  # the directory, or a performer expression: see below
-            if not held and (org is None or all(map(org.knows, item.assignees))):
+            if not held and _all_known(org, item.assignees):
                 continue  # offered to people the directory knows; nothing to mend
             nav.touch(inst)
             nav._cancel_work_item(ai, item)
-            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             nav._incident(
                 inst,
                 ai,
                 ai.act.id,
                 OFFER,
                 f"{ai.place()}: offered again as the organisation changed, but who may do it "
-                f"cannot be told ({message}); retry the incident once it can",
+                f"cannot be told ({_failure(engine, exc)}); retry the incident once it can",
             )
             done.append(
                 Reoffered(
@@ -148,8 +148,23 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
                 )
             )
             continue
-        if not held and set(offer_to) == set(item.assignees):
+        if isinstance(plan, _Keep):
+            _delegate_keeps(nav, ai, item, plan.assignees)
+            kept = True
             continue
+        if plan is None:
+            continue  # someone the directory knows has it: theirs
+        offer_to = plan
+        if escalated is None:
+            escalated = _escalated(engine, inst.id)
+        added = escalated.get(item.id, set()) - set(offer_to)
+        if not held and set(offer_to) == set(item.assignees) - added:
+            continue  # (the people an escalation added are not the organisation's change)
+        # a real change: those the escalation reached keep it, when they may still have it
+        # (the directory knows them, four eyes allows), so it is not taken back from them
+        excluded = excluded_performers(ai)
+        carried = [u for u in item.assignees if u in added and u not in excluded]
+        offer_to = (*offer_to, *(u for u in carried if _all_known(org, (u,))))
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
         fresh = nav._new_item(ai, offer_to)
@@ -180,18 +195,77 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
     return done
 
 
-def _delegate_keeps(nav: Navigator, org: Supervision, ai: ActivityInstance, item: WorkItem) -> None:
-    """``item``'s owner left: its holder (the delegate, whom ``org`` knows) keeps it as their
-    own, and a release offers it to whom the activity's work is offered now (see the module
-    notes). When that cannot be told now (the directory, a performer expression), those it
-    is offered to whom ``org`` still knows."""
+@dataclass(frozen=True, slots=True)
+class _Keep:
+    """The delegate keeps an item whose owner left, offered (on release) to ``assignees``."""
+
+    assignees: tuple[str, ...]
+
+
+def _plan(
+    nav: Navigator, org: Supervision | None, ai: ActivityInstance, item: WorkItem, held: bool
+) -> tuple[str, ...] | _Keep | None:
+    """What becomes of ``item``, asking the directory (and raising what it raises) but
+    changing nothing: None, left as it is (someone the directory knows holds it); a
+    :class:`_Keep` (its delegate keeps it, its owner left); else who it is offered to now."""
+    if held and (org is None or org.knows(item.holder or "")):
+        # someone the directory knows has it: theirs (and theirs alone when the one who
+        # delegated it to them left: it must never go back to them)
+        if org is not None and item.owner is not None and not org.knows(item.owner):
+            try:
+                return _Keep(tuple(nav._offer_to(ai)[0]))
+            except Exception:  # the directory, or a performer expression: whom it still knows
+                return _Keep(tuple(u for u in item.assignees if org.knows(u)))
+        return None
+    return tuple(nav._offer_to(ai)[0])
+
+
+def _all_known(org: Supervision | None, users: Iterable[str]) -> bool:
+    """Whether the directory knows every one of ``users`` (a directory that cannot tell who
+    exists knows everyone). One that fails to answer knows none of them: what is mended
+    (or carried over) on its word waits for it."""
+    if org is None:
+        return True
+    try:
+        return all(map(org.knows, users))
+    except Exception:
+        return False
+
+
+def _escalated(engine: EngineBase, instance_id: str) -> dict[str, set[str]]:
+    """Whom escalations of ``instance_id``'s work items added to them (those they went to,
+    and a holder they were taken from, who may claim them again), by item id."""
+    query = AuditQuery(instance_id=instance_id, kinds=(WorkItemEscalated.KIND,))
+    found: dict[str, set[str]] = {}
+    for event in engine.store.audit_events(query):
+        escalation = WorkItemEscalated.of(event.detail)
+        people = found.setdefault(escalation.work_item_id, set())
+        people.update(escalation.to)
+        if escalation.taken_from is not None:
+            people.add(escalation.taken_from)
+    return found
+
+
+def _failure(engine: EngineBase, exc: Exception) -> str:
+    """What failed, for an incident: a directory error names its directory already, and
+    the engine's own errors (a performer expression) say what they are about."""
+    if isinstance(exc, WorkflowError):
+        return str(getattr(exc, "message", None) or exc)
+    named = directory_name(engine.directory)
+    return f"the directory {named} failed: {type(exc).__name__}: {exc}"
+
+
+def _delegate_keeps(
+    nav: Navigator, ai: ActivityInstance, item: WorkItem, assignees: tuple[str, ...]
+) -> None:
+    """``item``'s owner left: its holder (the delegate, whom the directory knows) keeps it as
+    their own, and a release offers it to ``assignees``: whom the activity's work is offered
+    to now (see the module notes), or when that cannot be told now (the directory, a
+    performer expression) those it is offered to whom the directory still knows."""
     inst = ai.scope.instance
     nav.touch(inst)
     item.owner = None
-    try:
-        item.assignees = tuple(nav._offer_to(ai)[0])
-    except Exception:  # the directory, or a performer expression: keep whom it still knows
-        item.assignees = tuple(u for u in item.assignees if org.knows(u))
+    item.assignees = assignees
     nav.step.work_items.append(item)
     given = WorkItemAllocated(item.id, None, item.holder)
     inst.changes.append(change(nav.now, given, ai.id, ai.act.id))

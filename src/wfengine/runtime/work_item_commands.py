@@ -16,12 +16,14 @@ and ``delegate`` and ``reassign`` someone to give the item to (:func:`check_user
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from wfengine.applications.redaction import audit_values
 from wfengine.errors import IllegalStateError, NotAuthorizedError, NotFoundError
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
+from wfengine.runtime.directory import asked
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.host_arguments import check_mapping, described
@@ -133,8 +135,10 @@ def _gone(org: Supervision | None, owner: str) -> bool:
     """Whether the organisation no longer knows ``owner`` (they left, and
     :meth:`~wfengine.runtime.reoffer.ReofferCommands.reoffer_work` has not run yet): work
     must never go back to them, who could neither take it nor give it on. A directory that
-    cannot tell who exists knows everyone."""
-    return org is not None and not org.knows(owner)
+    cannot tell who exists knows everyone; one that fails to answer is a
+    :class:`~wfengine.runtime.directory.DirectoryError` naming it (the command changes
+    nothing)."""
+    return org is not None and not asked(org, f"knows({owner!r})", partial(org.knows, owner))
 
 
 def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision | None) -> _Change:
@@ -149,6 +153,9 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision
         owner = item.owner
         assert owner is not None
         inst = nav.instance(item.instance_id)
+        # the directory first, before anything changes: a failing one (an LDAP timeout)
+        # asked after the data was written left it written with no audit event
+        gone = _gone(org, owner)
         written = None
         if data:
             inst.data.update(owned_values(data))
@@ -157,7 +164,7 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision
             # four eyes: the owner has since performed work this activity may not go to the
             # performer of, so those it is offered to confirm it instead
             return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
-        if _gone(org, owner):  # the owner left: those it is offered to confirm it
+        if gone:  # the owner left: those it is offered to confirm it
             return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
         item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
         return WorkItemReturned(item.id, user, owner, written), True
@@ -434,11 +441,19 @@ class WorkItemCommands(EngineBase):
                     )
             access = ai.act.access or OPEN_READ
             if user is not None:
-                why = four_eyes_refusal(operation, ai, user, to) or refusal(
-                    operation, item, user, self.directory, to
+                # the directory's answers (is_admin, supervises, knows) decide: one that fails
+                # is a DirectoryError naming it and the check, and nothing changes
+                directory = self.directory
+                question = f"whether {user!r} may {operation} work item {item.id!r}"
+                why = four_eyes_refusal(operation, ai, user, to) or asked(
+                    directory, question, partial(refusal, operation, item, user, directory, to)
                 )
                 if why is None and operation == "complete":
-                    why = data_refusal(access.writes, data, user, self.directory)
+                    why = asked(
+                        directory,
+                        f"whether {user!r} may write {sorted(data or ())}",
+                        partial(data_refusal, access.writes, data, user, directory),
+                    )
                 if why is not None:
                     refused = OperationRefused(
                         f"work item {item.id!r}", operation, user, why, item.id

@@ -4,18 +4,17 @@ activity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.redaction import audit_values
-from wfengine.definition.model import Participant
-from wfengine.runtime.compiled import CAssignment
 from wfengine.runtime.compiler import (
     KIND_TASK,
     CActivity,
 )
+from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.history import (
     ApplicationQueued,
     EventKind,
@@ -28,16 +27,14 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
     WorkItem,
-    performer_of,
-    previous_performer,
 )
 from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job
 from wfengine.runtime.navigation.base import (
     _RUNNING,
-    NavigatorBase,
     _Failure,
     _tool_failure,
 )
+from wfengine.runtime.navigation.people import People, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
@@ -63,7 +60,7 @@ _SENT_BACK = OutboxKind.WORK_ITEM_SENT_BACK
 _ON_OFFER = WorkItemState.OFFERED
 
 
-class Work(NavigatorBase):
+class Work(People):
     """Work that is not the engine's alone."""
 
     def _offer(self, ai: ActivityInstance) -> None:
@@ -71,6 +68,10 @@ class Work(NavigatorBase):
         act = ai.act
         try:
             assignees, holder = self._offer_to(ai)
+            # every question to the directory is asked here, before anything changes: one
+            # asked after (does the one it was sent back to still work here?) escaped a
+            # failing directory half-way through the command
+            back_to = self._sent_back_to(ai) if holder is None and inst.sent_back else None
         except _Failure as exc:
             self._incident(inst, ai, act.id, OFFER, exc.message)
             return
@@ -78,24 +79,20 @@ class Work(NavigatorBase):
             # an organisation server that does not answer: the work waits for it, with an
             # incident whose retry offers it again, as on every store (the command's other
             # changes, a person's completion before it, stand)
+            if isinstance(exc, DirectoryError):  # (it names the directory and the question)
+                why = f"who may do it cannot be told: {exc}"
+            else:
+                named = directory_name(self.ctx.directory)
+                failed = f"{named} raised {type(exc).__name__}: {exc}"
+                why = f"the directory failed to say who may do it ({failed})"
             self._incident(
-                inst,
-                ai,
-                act.id,
-                OFFER,
-                f"{ai.place()}: the directory failed to say who may do it "
-                f"({type(exc).__name__}: {exc}); retry the incident once it answers",
+                inst, ai, act.id, OFFER, f"{ai.place()}: {why}; retry the incident once it answers"
             )
             return
         item = self._new_item(ai, assignees)
         sent_back = _sent_back(inst, ai) if inst.sent_back else None
         if sent_back is not None and holder is None:  # (the definition's own rule first)
-            previous = sent_back["holder"]
-            org = supervision_of(self.ctx.directory)
-            # never to someone who may no longer have it, nor who has left the organisation
-            # since (nobody could reach it then): offered as usual instead
-            if previous is not None and previous not in excluded_performers(ai):
-                holder = previous if org is None or org.knows(previous) else None
+            holder = back_to
         if holder is not None:  # allocated at once, told to them alone: by the engine
             item.state, item.holder = WorkItemState.ALLOCATED, holder
             given = WorkItemAllocated(item.id, None, holder)
@@ -124,14 +121,17 @@ class Work(NavigatorBase):
             )
             self.step.outbox.append(entry)
 
-    def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:
-        """Who ``ai``'s work is offered to, by the directory and the activity's assignment
-        rules, and who holds it at once (None: nobody). Raises :class:`_Failure` when that
-        cannot be told, and whatever the host's directory raises."""
-        act = ai.act
-        if act.assignment is None:
-            return self._members(zip(act.performers, act.participants, strict=True)), None
-        return self._assign(ai, act.assignment)
+    def _sent_back_to(self, ai: ActivityInstance) -> str | None:
+        """Who ``ai``'s work goes to when it was sent back to its activity: whoever
+        completed it last, unless they may no longer have it (four eyes) or the directory no
+        longer knows them (they left: nobody could reach it then); None: offered as usual.
+        Read without taking the record (:func:`_sent_back` takes it once the offer stands)."""
+        found = ai.scope.instance.sent_back.get(f"{ai.scope.id}/{ai.act.id}")
+        previous = None if found is None else found.get("holder")
+        if previous is None or previous in excluded_performers(ai):
+            return None
+        org = supervision_of(self.ctx.directory)
+        return previous if org is None or org.knows(previous) else None
 
     def _new_item(self, ai: ActivityInstance, assignees: Sequence[str]) -> WorkItem:
         """A new work item for ``ai`` on offer to ``assignees`` (recorded, not yet told),
@@ -161,83 +161,6 @@ class Work(NavigatorBase):
             if reminders.escalate_after is not None:
                 self._reminder_job(item, "escalate", 1, now + reminders.escalate_after)
         return item
-
-    def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
-        """Everyone the directory says ``performers`` (name, declaration) are, in order."""
-        members = self.ctx.directory.members
-        return _merged(members(p, declared) for p, declared in performers)
-
-    def _assign(self, ai: ActivityInstance, rule: CAssignment) -> tuple[list[str], str | None]:
-        """Who ``ai``'s work item is offered to, and who holds it at once (None: nobody),
-        by the rules of :mod:`wfengine.runtime.compile_people`."""
-        act, inst = ai.act, ai.scope.instance
-        members = self.ctx.directory.members
-        groups: list[Sequence[str]] = []  # each performer's members, in the performers' order
-        for p, declared, expr in zip(
-            act.performers, act.participants, rule.expressions, strict=True
-        ):
-            if expr is None:
-                groups.append(members(p, declared))
-                continue
-            value = self._evaluate(ai, expr)
-            values = [value] if isinstance(value, str) else value
-            if (
-                not isinstance(values, list | tuple)
-                or not values
-                or not all(isinstance(v, str) and v for v in values)
-            ):
-                raise _Failure(
-                    f"performer {p!r} of activity {act.id!r} is {value!r}, not the name of a "
-                    "participant, role, unit or user (or a list of them)"
-                )
-            for v in values:
-                found = members(v, rule.declared.get(v))
-                if not found:
-                    # a name typed at run time that reaches nobody: the work would wait for
-                    # ever, offered to no one
-                    raise _Failure(
-                        f"performer {p!r} of activity {act.id!r} is {v!r}, which names no "
-                        "participant, role, unit or user that has members"
-                    )
-                groups.append(found)
-        assignees = _merged(groups)
-        if rule.manager_of_previous:
-            previous = previous_performer(inst)
-            supervisors_of = getattr(self.ctx.directory, "supervisors_of", None)
-            if previous is not None and supervisors_of is not None:
-                assignees = list(supervisors_of(previous)) or assignees
-        holder = performer_of(inst, act.id) if rule.original_performer else None
-        if (
-            holder is not None
-            and holder not in assignees
-            and supervision_of(self.ctx.directory) is not None
-        ):
-            # no longer one of the activity's performers in the organisation (moved on,
-            # left the role): the work is offered as usual, not given to someone it is not
-            # for (without an organisation a performer is itself, and this does not apply)
-            holder = None
-        if holder is None and rule.to_performer_of is not None:
-            holder = performer_of(inst, rule.to_performer_of)
-        if (
-            holder is not None
-            and (org := supervision_of(self.ctx.directory)) is not None
-            and not org.knows(holder)
-        ):
-            # someone the organisation no longer knows (they left) could not take it: it is
-            # offered to the performers' members instead
-            holder = None
-        excluded = excluded_performers(ai)
-        if holder in excluded:
-            holder = None
-        if holder is not None:
-            return [holder], holder
-        if not excluded:
-            return assignees, None
-        left = [m for m in assignees if m not in excluded]
-        if not left and assignees:
-            # four eyes leaves it to no one: the work would wait for ever, offered to no one
-            raise _Failure(nobody_left(ai, excluded, assignees))
-        return left, None
 
     def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
         job_id = self.ctx.ids.new("rm")
@@ -303,10 +226,18 @@ class Work(NavigatorBase):
             named = reminders.escalate_to
             whom = f"{named!r} has no members and " if named is not None else ""
             people = ", ".join(map(repr, responsible(item))) or "no one"
+            if supervisors_of(self.ctx.directory) is None:
+                # (a directory of the documented protocols only: name the missing part)
+                lacking = (
+                    f"the directory {directory_name(self.ctx.directory)} has no "
+                    f"supervisors_of(user_id), so those who answer for it, {people}, have no "
+                    "supervisor"
+                )
+            else:
+                lacking = f"those who answer for it, {people}, have no supervisor who may have it"
             message = (
                 f"{ai.place()}: work item {item.id!r} is late and its escalation reaches no one "
-                f"({whom}those who answer for it, {people}, have no supervisor who may have "
-                "it); retry the incident once it would reach someone"
+                f"({whom}{lacking}); retry the incident once it would reach someone"
             )
             holds = ai if ai.incident is None else None  # (one incident holds it at a time)
             self._incident(inst, holds, ai.act.id, "job", message, job_id=job.id)
@@ -347,37 +278,6 @@ class Work(NavigatorBase):
             # no longer started, it holds no sequential ad-hoc set: what waited for the set's
             # turn is queued, and the job's command runs it
             self.pass_turn(ai)
-
-    def _escalation_targets(
-        self,
-        item: WorkItem,
-        inst: ProcessInstance,
-        participant: str | None,
-        excluded: Mapping[str, str],
-    ) -> tuple[str, ...]:
-        """Who a late item is escalated to: the members of ``participant``, resolved as a
-        Performer is (with its declaration, so a directory matches it by Name or type), else
-        the supervisors of those who answer for the item; never one of ``excluded`` (four
-        eyes: whoever did the work it checks)."""
-        directory = self.ctx.directory
-        found: Iterable[str]
-        if participant is not None:
-            found = directory.members(participant, self._declaration(inst, participant))
-        else:
-            supervisors_of = getattr(directory, "supervisors_of", None)
-            if supervisors_of is None:
-                return ()
-            found = _merged(supervisors_of(person) for person in responsible(item))
-        return tuple(u for u in dict.fromkeys(found) if u not in excluded)
-
-    def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
-        """The Participant ``inst``'s process (else its package) declares as ``participant``,
-        as the compiler finds a Performer's; None when neither does."""
-        deployed = self.ctx.deployed(inst.process_id, inst.version)
-        for p in (*deployed.definition.participants, *deployed.package.participants):
-            if p.id == participant:
-                return p
-        return None
 
     def back_on_offer(self, item: WorkItem) -> bool:
         """Offer ``item`` again to those it is offered to, told through the outbox (a release,
@@ -592,8 +492,3 @@ def _sent_back(inst: ProcessInstance, ai: ActivityInstance) -> dict[str, Any] | 
         del inst.sent_back[key]
         return None
     return {k: v for k, v in found.items() if k != "container"}
-
-
-def _merged(groups: Iterable[Iterable[str]]) -> list[str]:
-    """The members of ``groups``, each once, in the order they first appear."""
-    return list(dict.fromkeys(m for group in groups for m in group))

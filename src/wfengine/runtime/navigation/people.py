@@ -1,0 +1,185 @@
+"""Who a person's work goes to: the directory's members of an activity's performers, the
+assignment rules over them, and the people a late item escalates to.
+
+Why apart from :mod:`.work`: these are the questions the engine puts to the host's directory,
+and each answer is checked here (:func:`~wfengine.runtime.directory.checked_members`): text,
+numbers or lists where user ids belong are a
+:class:`~wfengine.runtime.directory.DirectoryError` naming the directory and the participant,
+which the offer turns into an incident, rather than work offered letter by letter or to ids
+nobody can claim. Supervisors come from the directory's optional ``supervisors_of``
+(:class:`~wfengine.runtime.directory.Supervisors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from wfengine.definition.model import Participant
+from wfengine.runtime.compiled import CAssignment
+from wfengine.runtime.directory import Supervisors, checked_members
+from wfengine.runtime.instance import (
+    ActivityInstance,
+    ProcessInstance,
+    WorkItem,
+    performer_of,
+    previous_performer,
+)
+from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.work_rules import (
+    excluded_performers,
+    nobody_left,
+    responsible,
+    supervision_of,
+)
+
+#: directory class -> does it answer ``supervisors_of`` (decided once per class, as
+#: :func:`~wfengine.runtime.work_rules.supervision_of` is)
+_SUPERVISORS: dict[type, bool] = {}
+
+
+def supervisors_of(directory: object) -> Supervisors | None:
+    """``directory`` as a :class:`~wfengine.runtime.directory.Supervisors` when it is one."""
+    kind = type(directory)
+    known = _SUPERVISORS.get(kind)
+    if known is None:
+        known = _SUPERVISORS[kind] = isinstance(directory, Supervisors)
+    return directory if known else None  # type: ignore[return-value]
+
+
+class People(NavigatorBase):
+    """Who a person's work goes to (see the module notes)."""
+
+    def _members_of(self, participant_id: str, declared: Participant | None) -> tuple[str, ...]:
+        """The members the directory says ``participant_id`` has, checked."""
+        directory = self.ctx.directory
+        found = directory.members(participant_id, declared)
+        return checked_members(directory, participant_id, found)
+
+    def _supervisors(self, user: str) -> tuple[str, ...] | None:
+        """The supervisors the directory says ``user`` has, checked; None when the directory
+        cannot say who supervises whom (it has no ``supervisors_of``)."""
+        directory = supervisors_of(self.ctx.directory)
+        if directory is None:
+            return None
+        found = directory.supervisors_of(user)
+        return checked_members(directory, f"supervisors of {user}", found)
+
+    def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:
+        """Who ``ai``'s work is offered to, by the directory and the activity's assignment
+        rules, and who holds it at once (None: nobody). Raises :class:`_Failure` when that
+        cannot be told, a :class:`~wfengine.runtime.directory.DirectoryError` when the
+        directory answers what is not user ids, and whatever the host's directory raises."""
+        act = ai.act
+        if act.assignment is None:
+            return self._members(zip(act.performers, act.participants, strict=True)), None
+        return self._assign(ai, act.assignment)
+
+    def _members(self, performers: Iterable[tuple[str, Participant | None]]) -> list[str]:
+        """Everyone the directory says ``performers`` (name, declaration) are, in order."""
+        return _merged(self._members_of(p, declared) for p, declared in performers)
+
+    def _assign(self, ai: ActivityInstance, rule: CAssignment) -> tuple[list[str], str | None]:
+        """Who ``ai``'s work item is offered to, and who holds it at once (None: nobody),
+        by the rules of :mod:`wfengine.runtime.compile_people`."""
+        act, inst = ai.act, ai.scope.instance
+        members = self._members_of
+        groups: list[Sequence[str]] = []  # each performer's members, in the performers' order
+        for p, declared, expr in zip(
+            act.performers, act.participants, rule.expressions, strict=True
+        ):
+            if expr is None:
+                groups.append(members(p, declared))
+                continue
+            value = self._evaluate(ai, expr)
+            values = [value] if isinstance(value, str) else value
+            if (
+                not isinstance(values, list | tuple)
+                or not values
+                or not all(isinstance(v, str) and v for v in values)
+            ):
+                raise _Failure(
+                    f"performer {p!r} of activity {act.id!r} is {value!r}, not the name of a "
+                    "participant, role, unit or user (or a list of them)"
+                )
+            for v in values:
+                found = members(v, rule.declared.get(v))
+                if not found:
+                    # a name typed at run time that reaches nobody: the work would wait for
+                    # ever, offered to no one
+                    raise _Failure(
+                        f"performer {p!r} of activity {act.id!r} is {v!r}, which names no "
+                        "participant, role, unit or user that has members"
+                    )
+                groups.append(found)
+        assignees = _merged(groups)
+        if rule.manager_of_previous:
+            previous = previous_performer(inst)
+            supervisors = None if previous is None else self._supervisors(previous)
+            if supervisors:  # (none: its performers' members, as compile_people says)
+                assignees = list(supervisors)
+        holder = performer_of(inst, act.id) if rule.original_performer else None
+        if (
+            holder is not None
+            and holder not in assignees
+            and supervision_of(self.ctx.directory) is not None
+        ):
+            # no longer one of the activity's performers in the organisation (moved on,
+            # left the role): the work is offered as usual, not given to someone it is not
+            # for (without an organisation a performer is itself, and this does not apply)
+            holder = None
+        if holder is None and rule.to_performer_of is not None:
+            holder = performer_of(inst, rule.to_performer_of)
+        if (
+            holder is not None
+            and (org := supervision_of(self.ctx.directory)) is not None
+            and not org.knows(holder)
+        ):
+            # someone the organisation no longer knows (they left) could not take it: it is
+            # offered to the performers' members instead
+            holder = None
+        excluded = excluded_performers(ai)
+        if holder in excluded:
+            holder = None
+        if holder is not None:
+            return [holder], holder
+        if not excluded:
+            return assignees, None
+        left = [m for m in assignees if m not in excluded]
+        if not left and assignees:
+            # four eyes leaves it to no one: the work would wait for ever, offered to no one
+            raise _Failure(nobody_left(ai, excluded, assignees))
+        return left, None
+
+    def _escalation_targets(
+        self,
+        item: WorkItem,
+        inst: ProcessInstance,
+        participant: str | None,
+        excluded: Mapping[str, str],
+    ) -> tuple[str, ...]:
+        """Who a late item is escalated to: the members of ``participant``, resolved as a
+        Performer is (with its declaration, so a directory matches it by Name or type), else
+        the supervisors of those who answer for the item; never one of ``excluded`` (four
+        eyes: whoever did the work it checks)."""
+        found: Iterable[str]
+        if participant is not None:
+            found = self._members_of(participant, self._declaration(inst, participant))
+        elif supervisors_of(self.ctx.directory) is None:
+            return ()
+        else:
+            found = _merged(self._supervisors(person) or () for person in responsible(item))
+        return tuple(u for u in dict.fromkeys(found) if u not in excluded)
+
+    def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
+        """The Participant ``inst``'s process (else its package) declares as ``participant``,
+        as the compiler finds a Performer's; None when neither does."""
+        deployed = self.ctx.deployed(inst.process_id, inst.version)
+        for p in (*deployed.definition.participants, *deployed.package.participants):
+            if p.id == participant:
+                return p
+        return None
+
+
+def _merged(groups: Iterable[Iterable[str]]) -> list[str]:
+    """The members of ``groups``, each once, in the order they first appear."""
+    return list(dict.fromkeys(m for group in groups for m in group))
