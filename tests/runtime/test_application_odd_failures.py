@@ -4,7 +4,8 @@ that is not a stop (``asyncio.CancelledError`` from a sync function running its 
 Both escaped the engine's command as a bare exception; on the memory store (no rollback) the
 person's work item was completed and the Tool activity left running with no incident, stuck
 for good. Now each is a failed attempt like any other: retried, then the EXCEPTION transition
-or an incident, on every store.
+or an incident, on every store. And a huge failure message, stored whole by every attempt's
+record and the incident, is clipped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from wfengine.applications.redaction import failure_text
+from wfengine.applications.redaction import FAILURE_TEXT, failure_text
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.engine import Engine
@@ -143,3 +144,34 @@ def test_an_odd_failure_of_an_asynchronous_call_fails_its_job(engine: Engine, ra
 def test_failure_text_of_an_unprintable_exception_names_its_type() -> None:
     text = failure_text(ServiceError(1), {"pin": "12345"}, frozenset({"pin"}))
     assert text == "ServiceError: <str() of the ServiceError failed: AttributeError>"
+
+
+def test_a_huge_failure_message_is_clipped_everywhere_it_is_stored(engine: Engine) -> None:
+    """A 2 MB message with two retries was stored whole in every application.failed record
+    and the incident; now each keeps at most FAILURE_TEXT characters and says how many more
+    there were."""
+    engine.applications = ApplicationRegistry(sleep=lambda seconds: None)
+
+    def app() -> None:
+        raise RuntimeError("x" * 2_000_000)
+
+    engine.applications.register("app", app, retries=2)
+    iid = _deploy(engine)
+    [item] = engine.work_items(iid)
+    engine.complete_work_item(item.id)
+    [incident] = engine.incidents(iid)
+    assert len(incident.message) < FAILURE_TEXT + 200
+    dropped = len("RuntimeError: ") + 2_000_000 - FAILURE_TEXT
+    assert f"... ({dropped:,} more characters left out)" in incident.message
+    failed = [e.detail for e in engine.audit(iid) if e.kind == "application.failed"]
+    assert len(failed) == 3
+    for detail in failed:
+        assert detail is not None and len(detail["error"]) < FAILURE_TEXT + 100
+
+
+def test_a_clipped_failure_text_still_hides_a_secret_cut_in_two() -> None:
+    secret = "S3CR3T-T0K3N-0123456789"
+    message = "x" * (FAILURE_TEXT - len("ValueError: ") - 10) + secret + "y" * 100
+    text = failure_text(ValueError(message), {"token": secret}, frozenset({"token"}))
+    assert secret[:10] not in text and "S3CR" not in text
+    assert text.endswith(f"... ({len(secret) - 10 + 100:,} more characters left out)")

@@ -161,11 +161,22 @@ def failure_text(
 
     Whatever the exception is, this gives a text: an exception whose ``str()`` fails (a
     ``__str__`` reading an attribute its ``__init__`` never set) is told by its type, as
-    raising here would escape the engine's command half done."""
+    raising here would escape the engine's command half done. A text longer than
+    :data:`FAILURE_TEXT` is clipped, saying how much was left out: every attempt's record and
+    the incident store it, so a 20 MB message with two retries wrote 140 MB."""
     error = exception_text(exc)
-    if not sensitive:
-        return error
-    return masked_text(error, (inputs[k] for k in sensitive if k in inputs))
+    dropped = len(error) - FAILURE_TEXT
+    if dropped > 0:  # clipped before masking, which reads the whole text
+        error = error[:FAILURE_TEXT]
+    if sensitive:
+        error = masked_text(error, (inputs[k] for k in sensitive if k in inputs))
+    if dropped > 0:
+        error = f"{error}... ({dropped:,} more characters left out)"
+    return error
+
+
+#: the longest text :func:`failure_text` keeps of a failure's message (the rest is left out)
+FAILURE_TEXT = AUDIT_TEXT
 
 
 def masked_text(text: str, values: Iterable[Any]) -> str:
