@@ -63,3 +63,60 @@ def test_a_subflow_message_kept_before_its_timer_fell_due_wins_when_the_caller_r
     engine.resume(iid)
     assert [w.activity_id for w in engine.work_items(child)] == ["ok"]
     assert engine.timers(child) == []
+
+
+def _deadline_on_call() -> PackageBuilder:
+    """A synchronous subflow activity with a ten-minute synchronous deadline (``Late``)."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.subflow("call", process="child", deadlines=[("PT10M", "Late", "SYNCHR")])
+    p.activity("late", performer="boss").activity("after", performer="clerk")
+    p.transition("call", "after").transition("call", "late", exception="Late")
+    pb.process("child").activity("work", performer="clerk")
+    return pb
+
+
+def _close_child_at(engine: Engine, clock: VirtualClock, minutes: int) -> str:
+    """Start ``main``, suspend it (the child taken along), resume the child on its own and
+    complete its work ``minutes`` later, the caller still suspended; the caller's id."""
+    engine.deploy(_deadline_on_call().build())
+    iid = engine.start_process("main")
+    [child] = engine.instances(process_id="child")
+    engine.suspend(iid)
+    engine.resume(child.id)  # an operator lets the child go on alone
+    clock.advance(timedelta(minutes=minutes))
+    [item] = engine.work_items(child.id)
+    engine.complete_work_item(item.id)
+    assert engine.instance(child.id).state is ProcessState.COMPLETED
+    return iid
+
+
+def _open(engine: Engine, iid: str) -> list[tuple[str, str]]:
+    return [(a.activity_id, a.state.value) for a in engine.activity_instances(iid)]
+
+
+def test_a_deadline_due_before_the_subflow_closed_wins_when_the_caller_resumes(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = _close_child_at(engine, clock, 11)  # the deadline fell due at 10 minutes
+    engine.resume(iid)
+    assert _open(engine, iid) == [
+        ("call", "closed.terminated"),
+        ("late", "open.not_running.not_started"),
+    ]
+    assert engine.timers(iid) == []
+    assert "deadline.fired" in [e.kind for e in engine.audit(iid)]
+
+
+def test_a_subflow_closed_before_the_deadline_fell_due_wins_when_the_caller_resumes(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = _close_child_at(engine, clock, 9)
+    clock.advance(timedelta(minutes=5))  # the deadline falls due while the caller is paused
+    engine.resume(iid)
+    assert _open(engine, iid) == [
+        ("call", "closed.completed"),
+        ("after", "open.not_running.not_started"),
+    ]
+    assert engine.timers(iid) == []
+    assert "deadline.fired" not in [e.kind for e in engine.audit(iid)]

@@ -82,8 +82,7 @@ from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 from wfengine.runtime.suspension import (
     take_along,
-    take_closed_subflows,
-    take_kept_in_time,
+    take_in_time,
     taken_along,
     waited_for,
 )
@@ -472,13 +471,10 @@ class Engine(
             for child in children:
                 take_along(nav, child, ProcessState.RUNNING, user, inst.id)
                 resumed.append(child.id)
-            # a subflow that closed while its parent was paused (each resumed instance's,
-            # at every depth: the parent's subflow activity waited for resume to hear it)
-            for waiting in (inst, *children):
-                take_closed_subflows(nav, waiting)
-            # messages that arrived while they were paused, after the timers due before them
-            # (the subflows' too: they are the caller's work)
-            take_kept_in_time(nav, self.store, [inst, *children])
+            # what came while they were paused (messages kept; results of subflows that
+            # closed, at every depth: the caller's subflow activity waited for resume to hear
+            # them), each after the timers due before it (the subflows': the caller's work)
+            take_in_time(nav, self.store, [inst, *children])
             self._commit(nav)
 
         self._command(body)

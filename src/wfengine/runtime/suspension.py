@@ -10,38 +10,47 @@ resumed it too).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.engine_base import _set_state
 from wfengine.runtime.history import EventKind, InstanceStateChanged, change
-from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
 
 #: a message kept on a paused instance: (name, data, when it arrived)
 KeptMessage = tuple[str, dict[str, Any], datetime]
+#: when a subflow closed whose close time is not stored
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
 
 
-def take_kept_in_time(nav: Navigator, store: Store, resumed: Sequence[ProcessInstance]) -> None:
-    """Give the kept messages of the instances one resume continues (the instance resumed
-    and the synchronous subflows it took along) to the catches that wait for them, and fire
-    first each of their timers that fell due before a message arrived.
+def take_in_time(nav: Navigator, store: Store, resumed: Sequence[ProcessInstance]) -> None:
+    """Give the instances one resume continues (the instance resumed and the synchronous
+    subflows it took along) what came while they were paused: their kept messages, to the
+    catches that wait for them, and the results of their synchronous subflows that closed
+    meanwhile, to the subflow activities that wait for them; and fire first each of their
+    timers that fell due before one of those came.
 
-    Why: while an instance is paused, its timers wait and the messages sent to it are kept;
-    at resume both are taken, and had the messages gone first, a message sent after a timer
-    fell due would win an event-based gateway the timer had won (the first to fire
-    withdraws the others). So they are taken merged by time, as they would have come to a
-    running instance: a timer due at or before a message's arrival fires before it. The
-    subflows a caller's suspension took along are its work and are merged with it: before,
-    their kept messages were given first, so a subflow's message beat its own timer that
-    fell due an hour earlier. Timers due after the last kept message fire after the resume,
-    as before."""
-    arrivals: list[tuple[datetime, int, ProcessInstance, KeptMessage]] = []
-    for inst in resumed:  # each instance's in the order they arrived
+    Why: while an instance is paused, its timers wait, the messages sent to it are kept and
+    a subflow that closes leaves its result for the resume; at resume all are taken, and had
+    messages or results gone first, one that came after a timer fell due would win what the
+    timer had won (an event-based gateway; a synchronous deadline on the subflow activity,
+    which withdraws the call). So they are taken merged by time, as they would have come to
+    a running instance: a timer due at or before a message's arrival or a subflow's close
+    fires before it. The subflows a caller's suspension took along are its work and are
+    merged with it. Timers due after the last of them fire after the resume, as before."""
+    arrivals: list[tuple[datetime, int, ProcessInstance, KeptMessage | ActivityInstance]] = []
+    for inst in resumed:  # each instance's messages in the order they arrived
         arrivals.extend((m[2], len(arrivals), inst, m) for m in inst.messages)
+        for ai in list(inst.activities.values()):
+            if ai.state.is_open and ai.child_instance is not None:
+                child = nav.instance(ai.child_instance)
+                if child.parent_waits and child.state.is_closed:
+                    at = child.completed_at or _LONG_AGO  # (not known: it goes first)
+                    arrivals.append((at, len(arrivals), inst, ai))
     if not arrivals:
         return
     last = max(at for at, _, _, _ in arrivals)
@@ -57,12 +66,26 @@ def take_kept_in_time(nav: Navigator, store: Store, resumed: Sequence[ProcessIns
     arrivals.sort(key=lambda arrival: arrival[:2])
     for inst in resumed:
         inst.messages.clear()  # given back one at a time, in the order they came
-    for at, _, inst, message in arrivals:
+    for at, _, inst, what in arrivals:
         while timers and timers[0][0] <= at:
             nav.fire_timer(timers.pop(0)[3])
-        inst.messages.append(message)
+        if isinstance(what, ActivityInstance):
+            _take_closed_subflow(nav, inst, what)
+            continue
+        inst.messages.append(what)
         if inst.state is ProcessState.RUNNING:
             nav.take_kept_messages(inst)
+
+
+def _take_closed_subflow(nav: Navigator, inst: ProcessInstance, ai: ActivityInstance) -> None:
+    """Give subflow activity ``ai`` of ``inst`` the result of its synchronous subflow that
+    closed while ``inst`` was paused, unless what came before withdrew the call (a deadline,
+    an interrupting event) or closed ``inst``."""
+    if inst.state is not ProcessState.RUNNING or ai.state.is_closed or ai.child_instance is None:
+        return
+    child = nav.instance(ai.child_instance)
+    if child.parent_waits and child.state.is_closed:
+        nav.subflow_result(inst, ai, child)
 
 
 def taken_along(store: Store, child: ProcessInstance) -> bool:
@@ -73,16 +96,6 @@ def taken_along(store: Store, child: ProcessInstance) -> bool:
     changes = store.audit_events(query)
     last = changes[-1].detail if changes else None
     return isinstance(last, dict) and last.get("by") is not None
-
-
-def take_closed_subflows(nav: Navigator, inst: ProcessInstance) -> None:
-    """Give ``inst``'s open subflow activities the result of their synchronous subflow
-    instances that closed while ``inst`` was suspended."""
-    for ai in list(inst.activities.values()):
-        if ai.state.is_open and ai.child_instance is not None:
-            child = nav.instance(ai.child_instance)
-            if child.parent_waits and child.state.is_closed:
-                nav.subflow_result(inst, ai, child)
 
 
 def waited_for(
