@@ -16,7 +16,8 @@ XML Schema spells them.
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
 (``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
-kinds, ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
+kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own,
+``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
 int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text; a
 field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it). Events
@@ -386,6 +387,7 @@ def _trace(
     #: or the one it was last handed to
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
+    rounds = _Rounds()
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
@@ -401,27 +403,74 @@ def _trace(
                     people[ai] = holder
             elif user is not None:
                 people[ai] = user
-        transition = XES_LIFECYCLE.get(event.kind)
-        if transition is None or event.activity_id is None:
+        transitions = rounds.transitions(event)
+        if not transitions or event.activity_id is None:
             continue
         if i in by_instance:
-            transition = PI_ABORT
-        elif transition in _WORKED and ai is not None:
+            transitions = (PI_ABORT,)
+        elif _WORKED.intersection(transitions) and ai is not None:
             user = user or people.get(ai)
         if keep is not None and not keep(event, user):
             continue
-        xes_event = etree.SubElement(trace, "event")
-        _attribute(xes_event, "string", "concept:name", event.activity_id)
-        _attribute(xes_event, "string", "lifecycle:transition", transition)
-        _attribute(xes_event, "date", "time:timestamp", _iso(event.at))
-        if user is not None:
-            _attribute(xes_event, "string", "org:resource", user)
-        if event.activity_instance_id is not None:
-            _attribute(
-                xes_event, "string", "wfengine:activity_instance", event.activity_instance_id
-            )
-        n += 1
+        for transition in transitions:
+            _event(trace, event, transition, user)
+            n += 1
     return trace, n
+
+
+def _event(trace: etree._Element, event: AuditEvent, transition: str, user: str | None) -> None:
+    """Add the XES event ``transition`` of ``event``'s activity to ``trace``."""
+    assert event.activity_id is not None
+    xes_event = etree.SubElement(trace, "event")
+    _attribute(xes_event, "string", "concept:name", event.activity_id)
+    _attribute(xes_event, "string", "lifecycle:transition", transition)
+    _attribute(xes_event, "date", "time:timestamp", _iso(event.at))
+    if user is not None:
+        _attribute(xes_event, "string", "org:resource", user)
+    if event.activity_instance_id is not None:
+        _attribute(xes_event, "string", "wfengine:activity_instance", event.activity_instance_id)
+
+
+class _Rounds:
+    """The life-cycle transition of each event of one trace, with a loop's rounds: the engine
+    records one ``activity.started`` and one ``activity.completed`` per activity instance, and
+    an ``activity.iteration`` as each round of a Standard loop ends. So each round gets its own
+    ``start`` and ``complete``: the iteration is the round's ``complete`` (and the activity's
+    final ``activity.completed``, at the same moment, is not a second one), and a later round
+    starts at its work item's start (or its completion, when nobody started it first, as the
+    first round's ``activity.started`` is recorded then), or, with no work item (an automatic
+    round), at the iteration that ends it."""
+
+    __slots__ = ("_open",)
+
+    def __init__(self) -> None:
+        #: activity instance -> whether its current round has had its ``start`` (absent:
+        #: the activity has not started)
+        self._open: dict[str, bool] = {}
+
+    def transitions(self, event: AuditEvent) -> tuple[str, ...]:
+        """``event``'s XES transitions (none: not an XES event), given the events before."""
+        kind, ai = event.kind, event.activity_instance_id
+        if ai is not None:
+            began = self._open.get(ai)
+            if kind == "activity.started":
+                self._open[ai] = True
+            elif kind in _ROUND_STARTS and began is False:
+                self._open[ai] = True
+                return _START  # a later round's work began
+            elif kind == "activity.iteration" and began is not None:
+                self._open[ai] = False
+                # an automatic round shows no start of its own: it ran at its iteration
+                return _COMPLETE if began else _START_COMPLETE
+            elif kind == "activity.completed" and began is False:
+                return ()  # the last round's iteration was its completion
+        found = XES_LIFECYCLE.get(kind)
+        return () if found is None else (found,)
+
+
+_START, _COMPLETE, _START_COMPLETE = ("start",), ("complete",), ("start", "complete")
+#: what shows a loop's later round began: its work item started, or completed unstarted
+_ROUND_STARTS = frozenset({"work_item.started", "work_item.completed"})
 
 
 def _handed_to(event: AuditEvent) -> tuple[bool, str | None]:
