@@ -62,6 +62,7 @@ from wfengine.definition.model import (
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
+    language_name,
     name_aliases,
     read_duration,
     read_expression,
@@ -97,6 +98,68 @@ class _Site:
     #: reference checks report unknown ones), but the compiler reads every subflow actual
     #: as an expression, since the called process's modes may be known only at run time
     syntax_only: bool = False
+
+
+#: the global names of a language that its front end does not provide: a text using one (not
+#: shadowed by a field of that name) is in more of its language than wfengine reads, not a
+#: typo of a field name
+LANGUAGE_GLOBALS: dict[Language, frozenset[str]] = {
+    Language.JAVASCRIPT: frozenset(
+        {
+            "undefined",
+            "NaN",
+            "Infinity",
+            "Math",
+            "JSON",
+            "Number",
+            "String",
+            "Boolean",
+            "Date",
+            "Object",
+            "Array",
+            "window",
+            "document",
+            "globalThis",
+        }
+    ),
+    Language.JAVA: frozenset(
+        {
+            "Boolean",
+            "Integer",
+            "Long",
+            "Double",
+            "Float",
+            "Short",
+            "Byte",
+            "Character",
+            "String",
+            "Math",
+            "Objects",
+            "System",
+            "BigDecimal",
+            "BigInteger",
+        }
+    ),
+}
+
+
+def _language_globals(reading: Reading, site: _Site, known: set[str]) -> Iterator[Diagnostic]:
+    """``expression-foreign`` for each global of the text's language it uses (JavaScript's
+    ``undefined``, Java's ``Boolean.TRUE``); these names are then known, so no
+    ``expression-unknown-name`` sends the modeller looking for a mistyped field."""
+    if reading.kind is not ReadKind.EXPRESSION or reading.expression is None:
+        return
+    names = reading.expression.names - known
+    for name in sorted(names & LANGUAGE_GLOBALS.get(reading.language, frozenset())):
+        known.add(name)
+        yield make(
+            "expression-foreign",
+            f"{site.what} uses {language_name(reading.language)}'s {name!r}, which wfengine's "
+            f"reading of {language_name(reading.language)} does not provide (in "
+            f"{quote(reading.text)}); an instance reaching it stops with an incident",
+            element_id=site.element_id,
+            line=site.line,
+        )
 
 
 #: the names a Complex join's condition may use besides the data
@@ -437,6 +500,8 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
+                if not site.syntax_only:
+                    yield from _language_globals(reading, site, known)
                 found = reading_findings(reading, site.what, site.element_id, site.line, known)
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")
