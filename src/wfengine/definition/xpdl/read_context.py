@@ -99,6 +99,16 @@ def element_text(el: etree._Element | None) -> str | None:
     return text or None
 
 
+def owner_id(el: etree._Element) -> str | None:
+    """The Id of ``el`` or of the nearest element around it that has one: a bad value on a
+    Split, Join or Condition is found on the Activity or Transition it belongs to."""
+    for node in (el, *el.iterancestors()):
+        found = node.get("Id")
+        if found:
+            return str(found)
+    return None
+
+
 @dataclass
 class ReadContext:
     """State shared by one read: the XPDL version and the findings made so far."""
@@ -270,6 +280,7 @@ class Cursor:
             f"attribute {name}={raw!r} of <{self.name}> at line {self.line} is not a boolean; "
             "it is kept as an unknown attribute",
             self.el,
+            owner_id(self.el),
         )
         return None
 
@@ -300,6 +311,7 @@ class Cursor:
             "value; it is kept as an unknown attribute, and the element acts as if it had "
             "none",
             self.el,
+            owner_id(self.el),
         )
         return None
 
