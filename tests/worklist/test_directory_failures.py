@@ -296,3 +296,47 @@ def test_a_mapping_is_no_directory() -> None:
         Engine(directory={"clerk": ["ann"]})  # type: ignore[arg-type]
     with Engine() as e, pytest.raises(TypeError, match="members"):
         e.directory = object()  # type: ignore[assignment]
+
+
+class _KeywordOnly:
+    def members(self, participant_id: str, *, participant: object = None) -> tuple[str, ...]:
+        return ("ann",) if getattr(participant, "name", None) == "Clerks" else ("nobody",)
+
+
+def test_a_directory_taking_the_declaration_by_keyword_gets_it() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no DeprecationWarning: it is no one-argument form)
+        e = Engine(clock=VirtualClock(), directory=_KeywordOnly())  # type: ignore[arg-type]
+    with e:
+        pb = PackageBuilder("desk")
+        pb.participant("clerk", type="ROLE", name="Clerks")
+        pb.process("ticket").activity("answer", performer="clerk")
+        e.deploy(pb.build())
+        iid = e.start_process("ticket")
+        assert [w.assignees for w in e.work_items(iid)] == [("ann",)]
+
+
+class _EscalationDown(_ProviderWithSupervisors):
+    down = False
+
+    def members(self, participant_id: str, participant: object = None) -> tuple[str, ...]:
+        if self.down and participant_id == "boss":
+            raise ConnectionError("ldap down")
+        return ("ann",)
+
+
+def test_an_escalation_the_directory_fails_names_it(url: str | None) -> None:
+    clock = VirtualClock()
+    directory = _EscalationDown()
+    with Engine(clock=clock, db_url=url, directory=directory) as e:
+        pb = PackageBuilder("desk")
+        late = {"wfengine:escalate-after": "PT1H", "wfengine:escalate-to": "boss"}
+        pb.process("ticket").activity("answer", performer="clerk", extended=late)
+        e.deploy(pb.build())
+        iid = e.start_process("ticket")
+        directory.down = True
+        clock.advance(timedelta(hours=2))
+        e.run_due_jobs()
+        (incident,) = e.incidents(iid)
+        assert "_EscalationDown failed to answer members('boss')" in incident.message
+        assert [w.assignees for w in e.work_items(iid)] == [("ann",)]

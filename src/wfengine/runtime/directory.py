@@ -78,10 +78,19 @@ def asked(directory: object, question: str, call: Callable[[], _T]) -> _T:
     except WorkflowError:
         raise
     except Exception as exc:
-        raise DirectoryError(
-            f"the directory {directory_name(directory)} failed to answer {question} "
-            f"({type(exc).__name__}: {exc})"
-        ) from exc
+        raise directory_failed(directory, question, exc) from exc
+
+
+def directory_failed(directory: object, question: str, exc: Exception) -> WorkflowError:
+    """The error to raise for ``exc``, raised by ``directory`` asked ``question``: ``exc``
+    itself when it is the engine's own (a :class:`WorkflowError`), else a
+    :class:`DirectoryError` naming the directory, the question and what it raised."""
+    if isinstance(exc, WorkflowError):
+        return exc
+    return DirectoryError(
+        f"the directory {directory_name(directory)} failed to answer {question} "
+        f"({type(exc).__name__}: {exc})"
+    )
 
 
 def checked_members(directory: object, participant_id: str, found: object) -> tuple[str, ...]:
@@ -157,6 +166,22 @@ class _OneArgument:
         return checked_members(self._directory, participant_id, self._members(participant_id))
 
 
+class _KeywordParticipant:
+    """A directory whose ``members`` takes the declaration as the keyword ``participant``
+    only: passed positionally it was refused, and adapted as one-argument it never got it
+    (a directory matching by Name then matched nobody)."""
+
+    def __init__(self, directory: object) -> None:
+        self._directory = directory
+        self._members = directory.members  # type: ignore[attr-defined]
+
+    def members(
+        self, participant_id: str, participant: Participant | None = None
+    ) -> tuple[str, ...]:
+        found = self._members(participant_id, participant=participant)
+        return checked_members(self._directory, participant_id, found)
+
+
 def adapt_directory(directory: Directory) -> Directory:
     """``directory`` as the engine calls it: one written for ``members(participant_id)``
     is wrapped (with a DeprecationWarning); any other is returned unchanged. An object
@@ -172,7 +197,7 @@ def adapt_directory(directory: Directory) -> Directory:
             f"a directory has a members(participant_id, participant) method, and "
             f"{type(directory).__name__} {directory!r:.80} has none{hint}"
         )
-    if isinstance(directory, _OneArgument):
+    if isinstance(directory, _OneArgument | _KeywordParticipant):
         return directory
     try:
         params = inspect.signature(directory.members).parameters.values()
@@ -185,6 +210,9 @@ def adapt_directory(directory: Directory) -> Directory:
     ]
     if len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in positional):
         return directory
+    if any(p.kind is p.KEYWORD_ONLY and p.name == "participant" for p in params):
+        # members(participant_id, *, participant=None): it wants the declaration, by name
+        return _KeywordParticipant(directory)
     warnings.warn(
         f"{type(directory).__name__}.members(participant_id) takes one argument; the engine "
         "now also passes the participant's declaration: members(participant_id, participant)",

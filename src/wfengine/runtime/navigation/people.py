@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
-from wfengine.runtime.directory import Supervisors, checked_members
+from wfengine.runtime.directory import Supervisors, checked_members, directory_failed
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -52,7 +52,10 @@ class People(NavigatorBase):
     def _members_of(self, participant_id: str, declared: Participant | None) -> tuple[str, ...]:
         """The members the directory says ``participant_id`` has, checked."""
         directory = self.ctx.directory
-        found = directory.members(participant_id, declared)
+        try:
+            found = directory.members(participant_id, declared)
+        except Exception as exc:  # (named here: an escalation job's incident said only why)
+            raise directory_failed(directory, f"members({participant_id!r})", exc) from exc
         return checked_members(directory, participant_id, found)
 
     def _supervisors(self, user: str) -> tuple[str, ...] | None:
@@ -61,7 +64,10 @@ class People(NavigatorBase):
         directory = supervisors_of(self.ctx.directory)
         if directory is None:
             return None
-        found = directory.supervisors_of(user)
+        try:
+            found = directory.supervisors_of(user)
+        except Exception as exc:
+            raise directory_failed(directory, f"supervisors_of({user!r})", exc) from exc
         return checked_members(directory, f"supervisors of {user}", found)
 
     def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:

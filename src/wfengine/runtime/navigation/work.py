@@ -80,13 +80,17 @@ class Work(People):
             # incident whose retry offers it again, as on every store (the command's other
             # changes, a person's completion before it, stand)
             if isinstance(exc, DirectoryError):  # (it names the directory and the question)
-                why = f"who may do it cannot be told: {exc}"
+                failed = str(exc)
             else:
                 named = directory_name(self.ctx.directory)
                 failed = f"{named} raised {type(exc).__name__}: {exc}"
-                why = f"the directory failed to say who may do it ({failed})"
             self._incident(
-                inst, ai, act.id, OFFER, f"{ai.place()}: {why}; retry the incident once it answers"
+                inst,
+                ai,
+                act.id,
+                OFFER,
+                f"{ai.place()}: the directory failed to say who may do it ({failed}); retry the "
+                "incident once it answers",
             )
             return
         item = self._new_item(ai, assignees)
