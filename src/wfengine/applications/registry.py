@@ -35,7 +35,12 @@ from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
 from wfengine.applications.stoppable import bounded
-from wfengine.definition.application_settings import IDEMPOTENCY_KEYWORD, read_flag
+from wfengine.definition.application_settings import (
+    AGENT_ATTRIBUTE,
+    IDEMPOTENCY_KEYWORD,
+    read_flag,
+    read_retries,
+)
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import (
     Activity,
@@ -56,8 +61,6 @@ AgentFactory = Callable[[Mapping[str, str]], ApplicationFunc]
 Fallback = Callable[[Application], ApplicationFunc | None]
 
 ENTRY_POINT_GROUP = "wfengine.applications"
-#: extended attribute naming the agent kind of a definition-declared binding
-AGENT_ATTRIBUTE = "wfengine:agent"
 #: extended attribute marking a DataField (Value "true") or listing an Application's formal
 #: parameter ids (Value "password token", space or comma separated) as sensitive: their values
 #: are redacted in the audit trail
@@ -425,7 +428,8 @@ class ApplicationRegistry:
                 "register the application in code"
             )
         try:
-            retries = int(_setting(settings.pop("retries", "0"), "retries", MAX_DEFINITION_RETRIES))
+            # a whole number (2.5 was read as 2), capped
+            retries = min(read_retries(settings.pop("retries", "0")), MAX_DEFINITION_RETRIES)
             timeout_text = settings.pop("timeout", None)
             timeout = (
                 _setting(timeout_text, "timeout", MAX_DEFINITION_TIMEOUT, positive=True)
@@ -442,7 +446,7 @@ class ApplicationRegistry:
             return make_binding(
                 app_id,
                 func,
-                retries=max(retries, 0),
+                retries=retries,
                 timeout=timeout,
                 backoff=backoff,
                 max_backoff=max_backoff,

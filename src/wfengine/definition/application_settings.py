@@ -13,11 +13,14 @@ Validation reports more an application must not say (:func:`problems`): a formal
 named ``idempotency_key``, the keyword through which the engine hands a call its idempotency
 key (the parameter's value replaced the key: the HTTP agent sent it as the
 ``Idempotency-Key`` header, so an idempotent server answered a second charge with the first
-one's result).
+one's result); and, for an application an agent binds (``wfengine:agent``), a
+``wfengine:retries`` that is not a whole number 0 or more (``2.5`` was read as 2 retries,
+silently, while ``register(retries=1.5)`` is refused).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from wfengine.definition.model import Application
@@ -27,6 +30,10 @@ ASYNC_ATTRIBUTE = "wfengine:asynchronous"
 #: the keyword through which a callable that names it receives the engine's idempotency key;
 #: reserved: no formal parameter may be named so
 IDEMPOTENCY_KEYWORD = "idempotency_key"
+#: the extended attribute naming the agent kind that binds an Application
+AGENT_ATTRIBUTE = "wfengine:agent"
+#: how often an agent-bound Application's failed call is repeated
+RETRIES_ATTRIBUTE = "wfengine:retries"
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0", ""})
@@ -54,6 +61,18 @@ def asynchronous(application: Application) -> bool:
         raise ValueError(f"application {application.id!r}: {exc}") from None
 
 
+def read_retries(text: str) -> int:
+    """A definition's ``wfengine:retries``: a whole number, 0 or more (``3``, ``3.0``,
+    ``1e1``); raises ``ValueError`` for anything else (``2.5``, ``-1``, ``nan``, ``many``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or not value.is_integer():
+        raise ValueError(f"retries must be a number 0 or more, and whole, not {text!r}")
+    return int(value)
+
+
 def reserved_parameter_text(application_id: str) -> str:
     """What is wrong with an application that has a formal parameter named
     :data:`IDEMPOTENCY_KEYWORD` (validation's finding, and the call's refusal)."""
@@ -73,3 +92,9 @@ def problems(application: Application) -> Iterator[str]:
         yield str(exc)
     if any(p.id == IDEMPOTENCY_KEYWORD for p in application.formal_parameters):
         yield reserved_parameter_text(application.id)
+    names = {ea.name for ea in application.extended_attributes}
+    if AGENT_ATTRIBUTE in names and RETRIES_ATTRIBUTE in names:  # (only an agent reads it)
+        try:
+            read_retries(application.extended_attribute(RETRIES_ATTRIBUTE) or "")
+        except ValueError as exc:
+            yield f"application {application.id!r}: wfengine:{exc}"

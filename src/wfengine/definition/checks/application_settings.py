@@ -1,7 +1,8 @@
 """``application-setting``: an application a Tool activity calls says something the runtime
-refuses or would misread: a yes/no setting (``wfengine:asynchronous``) that is neither, or a
-formal parameter named ``idempotency_key``, the name reserved for the engine's idempotency
-key (see :mod:`wfengine.definition.application_settings`). An error: the deploy refuses the
+refuses or would misread: a yes/no setting (``wfengine:asynchronous``) that is neither, a
+formal parameter named ``idempotency_key`` (the name reserved for the engine's idempotency
+key), or an agent's ``wfengine:retries`` that is not a whole number 0 or more (see
+:mod:`wfengine.definition.application_settings`). An error: the deploy refuses the
 process, as the runtime compiler would."""
 
 from __future__ import annotations
