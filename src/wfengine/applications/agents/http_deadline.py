@@ -29,7 +29,7 @@ class Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._end = time.monotonic() + seconds
+        self._end = time.monotonic() + seconds  # from now; watching() starts it again
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         #: set once the deadline has cut the request short: its errors are a timeout
@@ -57,8 +57,11 @@ class Deadline:
 
     @contextmanager
     def watching(self) -> Iterator[None]:
-        """Within it, a timer shuts the connection down when the deadline passes."""
-        timer = threading.Timer(max(self._end - time.monotonic(), 0.0), self._cut)
+        """Within it, a timer shuts the connection down when the deadline passes, ``seconds``
+        from its start: the request's own time (making the client, its TLS context read
+        from disk, does not count, as it did not under httpx's own timeouts)."""
+        self._end = time.monotonic() + self.seconds
+        timer = threading.Timer(self.seconds, self._cut)
         timer.name = "wfengine-http-deadline"
         timer.daemon = True
         timer.start()

@@ -155,10 +155,10 @@ def http_agent(
         try:
             # Redirects are not followed: a redirect could leave the allowed prefixes.
             with (
-                deadline.watching(),
                 httpx.Client(
                     timeout=timeout, transport=transport, follow_redirects=False
                 ) as client,
+                deadline.watching(),
                 client.stream(
                     verb,
                     target,
