@@ -3,8 +3,10 @@
 ``wfengine db upgrade --db URL`` brings the schema to the revision this wfengine needs (it
 creates it in an empty database); an engine refuses an outdated schema and names this command.
 ``wfengine db current --db URL`` shows the database's revision beside the one needed.
-Both exit 0 on success and 2 when the database cannot be reached or migrated. ``--db``
-defaults to ``$WFENGINE_DB``, as in every command that opens a database.
+Both exit 0 on success and 2 when the database cannot be reached or migrated, or is an
+in-memory SQLite database (``sqlite://``, ``sqlite:///:memory:``, ``mode=memory``): it is gone
+when the command ends, so there is no stored revision to show or keep. ``--db`` defaults to
+``$WFENGINE_DB``, as in every command that opens a database.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def upgrade(url: str) -> None:
     from wfengine.runtime.sql.connect import shown
     from wfengine.runtime.sql.migrate import upgrade as run_upgrade
 
-    _supported(url)
+    parsed, _ = _supported(url)
+    _refuse_in_memory(parsed, url, "upgrade")
     try:
         before, after = run_upgrade(url)
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError, StoreError) as exc:
@@ -77,6 +80,7 @@ def current(url: str) -> None:
     from wfengine.runtime.sql.migrate import current_revision, head_revision, is_known_revision
 
     parsed, dialect = _supported(url)
+    _refuse_in_memory(parsed, url, "inspect")
     try:
         refuse_missing(parsed, dialect)  # inspecting creates nothing
     except StoreError as exc:
@@ -97,6 +101,30 @@ def current(url: str) -> None:
     else:
         state = "needs `wfengine db upgrade`"
     click.echo(f"{shown(url)}: revision {revision or 'none'}, needed {head} ({state})")
+
+
+def _refuse_in_memory(parsed: URL, url: str, what: str) -> None:
+    """A usage error (exit 2) for an in-memory SQLite database. Why: each command opens its
+    own, empty one and it is gone when the command ends, so ``db current`` answered "revision
+    none ... needs `wfengine db upgrade`" and ``db upgrade`` "schema upgraded", advice and
+    success that change nothing. ``demo crm`` refuses such a URL the same way."""
+    if parsed.get_backend_name() != "sqlite":
+        return
+    path = parsed.database or ""
+    in_memory = (
+        not path
+        or path == ":memory:"
+        or path.startswith("file::memory:")
+        or "mode=memory" in path
+        or parsed.query.get("mode") == "memory"
+    )
+    if not in_memory:
+        return
+    raise click.BadParameter(
+        f"{url} is an in-memory database: it is gone when the command ends, so it has no "
+        f"stored schema revision to {what}: name a SQLite file (sqlite:///wf.db) or a server",
+        param_hint="--db",
+    )
 
 
 def _supported(url: str) -> tuple[URL, Dialect]:
