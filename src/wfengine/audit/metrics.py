@@ -299,6 +299,22 @@ def check_window(since: datetime | None, until: datetime | None) -> None:
     AuditQuery(since=since, until=until)
 
 
+def _check_process(engine: Engine, process_id: object) -> None:
+    """Refuse a ``process_id`` that is not text (None read every process on the memory
+    store, none on SQLite) or names no deployed process (zeros, silently)."""
+    if not isinstance(process_id, str):
+        raise TypeError(
+            f"process_metrics: process_id is the id of a deployed process (text), "
+            f"not {process_id!r}"
+        )
+    store: Any = engine.store
+    if not store.versions(process_id):
+        from wfengine.errors import NotFoundError
+
+        known = ", ".join(store.deployed_process_ids()) or "none"
+        raise NotFoundError("deployed process", process_id, f"deployed: {known}")
+
+
 def process_metrics(
     engine: Engine,
     process_id: str,
@@ -309,7 +325,12 @@ def process_metrics(
     """The metrics of ``process_id`` in ``[since, until)`` (all time by default): the
     instances that started in it, those that completed in it (cycle time, throughput), the
     activity instances that completed in it; the work in progress and the users' figures
-    as they stand. ``since`` and ``until`` are times with a timezone (:func:`check_window`)."""
+    as they stand. ``since`` and ``until`` are times with a timezone (:func:`check_window`).
+
+    ``process_id`` must name a deployed process: an unknown one is a
+    :class:`~wfengine.errors.NotFoundError` naming those deployed (as ``wfengine stats
+    --process`` refuses it), not figures of zero that read as a process nobody used."""
+    _check_process(engine, process_id)
     check_window(since, until)
     store: Any = engine.store
     if hasattr(store, "activity_durations"):  # the SQL store: read in the database
