@@ -20,6 +20,7 @@ from wfengine.definition.model import (
     ActivitySet,
     BlockActivity,
     DeclaredType,
+    Execution,
     FormalParameter,
     ParameterMode,
     RedefinableHeader,
@@ -264,6 +265,19 @@ def check_subflows(ctx: Context) -> Iterator[Diagnostic]:
                 f"{called.id!r} at {start!r}, which is no activity of its top level",
                 element_id=activity.id,
                 line=line,
+            )
+        returned = [f.id for f in called.formal_parameters if f.mode is not ParameterMode.IN]
+        if body.execution is Execution.ASYNCHR and returned:
+            yield make(
+                "parameter-mode",
+                f"activity {activity.id!r} in {scope.where} starts subprocess {called.id!r} "
+                f"asynchronously (Execution ASYNCHR), and a process started so returns "
+                f"nothing: the values of its OUT/INOUT parameter(s) "
+                f"{', '.join(map(repr, returned))} never reach the caller; call it SYNCHR "
+                "to receive them",
+                element_id=activity.id,
+                line=line,
+                severity=Severity.WARNING,
             )
         yield from _parameters(
             ctx,
