@@ -3,7 +3,9 @@
 A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text);
 GET/DELETE send them as query parameters, added to the URL's own query: text, dates and times
 as they are (ISO 8601), other values as JSON (``5``, ``true``, ``[1, 2]``), and a parameter
-without a value (None) not at all. Every request carries the header ``Idempotency-Key``,
+without a value (None) not at all. A parameter holding NaN or an infinity (JSON has no
+number for them) is a :class:`~wfengine.errors.PermanentApplicationError` naming it, and
+nothing is sent (:func:`json_inputs`). Every request carries the header ``Idempotency-Key``,
 the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
 picks the keys to keep when the service answers with more than the application's OUT
@@ -104,6 +106,33 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def json_inputs(inputs: Mapping[str, Any], where: str, *, whole: bool = True) -> str:
+    """``inputs`` as strict JSON text to send (``whole=False``: the one value of a one-entry
+    ``inputs``). A NaN or an infinity, which a float may hold but JSON has no number for
+    (Python would write the bare ``NaN``/``Infinity``, which no strict JSON reader takes), is
+    a :class:`PermanentApplicationError` naming the parameter: sending it again cannot
+    help, the instance's data must change. ``where`` names the service or program."""
+    try:
+        if whole:
+            return json.dumps(inputs, default=json_default, allow_nan=False)
+        [value] = inputs.values()
+        return json.dumps(value, default=json_default, allow_nan=False)
+    except ValueError as whole_exc:
+        failed = whole_exc
+    for name, value in inputs.items():
+        try:
+            json.dumps(value, default=json_default, allow_nan=False)
+        except ValueError as exc:
+            why = (
+                "holds NaN or an infinity, which JSON has no number for (a strict JSON reader "
+                "refuses the bare NaN and Infinity): give it a finite number and retry"
+                if "float" in str(exc)
+                else f"cannot be sent as JSON ({exc})"
+            )
+            raise PermanentApplicationError(f"{where}: parameter {name!r} {why}") from exc
+    raise PermanentApplicationError(f"{where}: the parameters cannot be sent as JSON ({failed})")
+
+
 def http_agent(
     url: str,
     *,
@@ -143,10 +172,11 @@ def http_agent(
         content: bytes | None = None
         params: dict[str, str] | None = None
         if verb in _BODY_METHODS:
-            content = json.dumps(inputs, default=json_default).encode()
+            content = json_inputs(inputs, f"{verb} {url}").encode()
             defaults["Content-Type"] = "application/json"
         else:
-            params = {k: _query_value(v) for k, v in inputs.items() if v is not None}
+            where = f"{verb} {url}"
+            params = {k: _query_value(k, v, where) for k, v in inputs.items() if v is not None}
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
         # the call's parameters join the URL's own query (an API key, a version)
@@ -193,7 +223,7 @@ def http_agent(
     return stops_itself(call, rebuild)
 
 
-def _query_value(value: Any) -> str:
+def _query_value(name: str, value: Any, where: str) -> str:
     """A parameter's value as query text: text, dates and times bare (ISO 8601), as a
     service reads ``?day=2030-01-05``; anything else (numbers, true/false, lists, records)
     as JSON. A parameter without a value (None) is left out of the query altogether."""
@@ -201,7 +231,7 @@ def _query_value(value: Any) -> str:
         return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return json.dumps(value, default=json_default)
+    return json_inputs({name: value}, where, whole=False)
 
 
 def _body(response: httpx.Response, deadline: Deadline) -> bytes | None:

@@ -5,6 +5,8 @@ shell; a definition can only pick one of the host's commands by name
 (:func:`subprocess_agent_factory`, setting ``wfengine:command``), never give a program or
 arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOTENCY_KEY``.
 
+Its stdin is strict JSON: a parameter holding NaN or an infinity is a permanent error naming
+it, and the program is not run (:func:`~wfengine.applications.agents.http_json.json_inputs`).
 The program must print one JSON object in UTF-8 (or nothing: no outputs) and exit 0, whatever
 the locale. A non-zero exit raises :class:`ProcessFailedError` (retried while retries remain),
 its message ending with the end of the program's stderr (bytes that are not UTF-8 shown as
@@ -29,7 +31,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from wfengine.applications.agents.http_json import json_default
+from wfengine.applications.agents.http_json import json_inputs
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -85,7 +87,7 @@ def _runner(
             # for one Latin-1 byte in a warning, and the call was run again)
             done = subprocess.run(
                 command,
-                input=json.dumps(inputs, default=json_default).encode("ascii"),
+                input=json_inputs(inputs, command[0]).encode("ascii"),
                 capture_output=True,
                 timeout=timeout,
                 env=environment,
