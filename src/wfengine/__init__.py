@@ -96,7 +96,12 @@ if _typing.TYPE_CHECKING:
     from wfengine.definition.validation import validate
     from wfengine.runtime.clock import Clock, SystemClock, VirtualClock
     from wfengine.runtime.deployment import DeployedProcess
-    from wfengine.runtime.directory import Directory, StaticDirectory
+    from wfengine.runtime.directory import (
+        Directory,
+        DirectoryError,
+        StaticDirectory,
+        Supervisors,
+    )
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.history import (
         ActivityIterated,
@@ -236,6 +241,7 @@ __all__ = [
     "DetailedStatus",
     "Diagnostic",
     "Directory",
+    "DirectoryError",
     "Engine",
     "EngineInUseError",
     "EnumerationType",
@@ -309,6 +315,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailableError",
     "SubflowStarted",
+    "Supervisors",
     "SystemClock",
     "TimerSnapshot",
     "TokenSnapshot",
@@ -397,6 +404,7 @@ _LAZY: dict[str, str] = {
     "DetailedStatus": "wfengine.audit",
     "Diagnostic": "wfengine.definition.diagnostics",
     "Directory": "wfengine.runtime.directory",
+    "DirectoryError": "wfengine.runtime.directory",
     "Engine": "wfengine.runtime.engine",
     "EnumerationType": "wfengine.definition.model",
     "EventKind": "wfengine.runtime.history",
@@ -450,6 +458,7 @@ _LAZY: dict[str, str] = {
     "SimulationReport": "wfengine.simulation",
     "SqlStore": "wfengine.runtime.sql.store",
     "StaticDirectory": "wfengine.runtime.directory",
+    "Supervisors": "wfengine.runtime.directory",
     "Store": "wfengine.runtime.store",
     "SubflowStarted": "wfengine.runtime.history",
     "SystemClock": "wfengine.runtime.clock",
