@@ -21,6 +21,7 @@ from wfengine.audit.metrics import (
     ProcessMetrics,
     activity_durations_of,
     check_window,
+    nearest_rank,
     short_duration,
 )
 from wfengine.definition.render import process_to_dot
@@ -119,8 +120,14 @@ def write_plot(
             waiting = [[w / 3600 for w, _, _ in durations[n]] for n in names]
             working = [[p / 3600 for _, p, _ in durations[n]] for n in names]
             at = list(range(len(names)))
-            times.boxplot(waiting, positions=[x - 0.2 for x in at], widths=0.35)
-            times.boxplot(working, positions=[x + 0.2 for x in at], widths=0.35)
+            # the median line at the table's (nearest-rank) median, not matplotlib's
+            # interpolated one, so the picture and the figures agree
+            times.boxplot(
+                waiting, positions=[x - 0.2 for x in at], widths=0.35, usermedians=_medians(waiting)
+            )
+            times.boxplot(
+                working, positions=[x + 0.2 for x in at], widths=0.35, usermedians=_medians(working)
+            )
             # text SVG cannot hold (see exports.xml_text) would make the file unreadable
             times.set_xticks(at, [xml_text(n) for n in names], rotation=30, ha="right")
         times.set_ylabel("hours (left: waiting, right: processing)")
@@ -139,6 +146,11 @@ def write_plot(
         fig.savefig(str(path))
     finally:
         plt.close(fig)
+
+
+def _medians(groups: list[list[float]]) -> list[float]:
+    """The nearest-rank median of each group, as the ``stats`` table and ``--json`` give it."""
+    return [nearest_rank(sorted(values), 0.5) for values in groups]
 
 
 def heat_of(metrics: ProcessMetrics) -> dict[str, tuple[str, str]]:
