@@ -8,7 +8,8 @@ A contract (scripts rely on these exactly):
   stdout. ``table`` (the default) is for people; ``csv`` and ``jsonl`` carry the columns of
   :data:`wfengine.audit.COLUMNS`; ``xes`` is an IEEE 1849 event log for process-mining tools
   (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a zone: UTC); ``--since``
-  is inclusive, ``--until`` exclusive; ``--kind`` may be given several times.
+  is inclusive, ``--until`` exclusive (an ``--until`` not after ``--since`` is a usage
+  error: the window is empty); ``--kind`` may be given several times.
 * ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
   ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
   instance whose trail was tampered with, naming its first bad event. The listing's options
@@ -87,6 +88,13 @@ def audit(
         return
     if url is None:
         raise click.UsageError("Missing option '--db'.")
+    since, until = filters.get("since"), filters.get("until")
+    if since is not None and until is not None and since >= until:
+        # an empty listing with exit 0 would read as "nothing happened" (stats refuses it too)
+        raise click.BadParameter(
+            f"{until.isoformat()} is not after --since {since.isoformat()}: the window is empty",
+            param_hint="--until",
+        )
     from wfengine.audit import iter_events, write_csv, write_jsonl, write_xes
 
     wanted = {k: v for k, v in filters.items() if v is not None and v != ()}
