@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
+from wfengine.definition.checks.deadline_catches import deadline_catch_findings
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import ConditionType, GatewayType, Route, Transition
 from wfengine.definition.model_processes import choosing_ways, left_empty
@@ -49,7 +50,10 @@ def _outgoing(scope: Scope) -> dict[str, list[Transition]]:
 
 
 def check_split_refs(ctx: Context) -> Iterator[Diagnostic]:
-    """``undefined-transition``: a split's TransitionRef names no transition leaving it."""
+    """``undefined-transition``: a split's TransitionRef names no transition leaving it, or
+    (a warning) a deadline raises an exception no transition leaving its activity catches
+    (:mod:`.deadline_catches`)."""
+    yield from deadline_catch_findings(ctx)
     for scope in ctx.scopes:
         by_id = {t.id: t for t in scope.transitions}
         for activity in scope.activities:
