@@ -47,7 +47,7 @@ def test_start_prints_one_id_per_instance_and_leaves_the_work_to_workers(
 def test_start_another_process_and_refusals(xpdl: str, url: str, tmp_path: Path) -> None:
     [iid] = _start(xpdl, url, "--process", "other")
     listed = json.loads(cli("instances", "--db", url, "--json").stdout)
-    assert listed == [{"id": iid, "process_id": "other", "state": "open.running"}]
+    assert listed == [{"id": iid, "process_id": "other", "state": "open.running", "version": 1}]
     unknown = cli("instance", "start", xpdl, "--db", url, "--process", "nope")
     assert unknown.exit_code == 2 and "nope" in unknown.stderr
     assert cli("instance", "start", xpdl, "--db", url, "--count", "0").exit_code == 2
@@ -66,9 +66,9 @@ def test_instances_lists_with_filters(xpdl: str, url: str) -> None:
     assert cli("instance", "terminate", second, "--db", url).exit_code == 0
     everything = json.loads(cli("instances", "--db", url, "--json").stdout)
     assert everything == [
-        {"id": first, "process_id": "main", "state": "open.running"},
-        {"id": second, "process_id": "main", "state": "closed.terminated"},
-        {"id": third, "process_id": "other", "state": "open.running"},
+        {"id": first, "process_id": "main", "state": "open.running", "version": 1},
+        {"id": second, "process_id": "main", "state": "closed.terminated", "version": 1},
+        {"id": third, "process_id": "other", "state": "open.running", "version": 1},
     ]
     running = cli("instances", "--db", url, "--state", "open.running", "--process", "main")
     assert running.stdout.splitlines() == [f"{first}\tmain\topen.running"]
@@ -85,7 +85,7 @@ def test_show_json_has_one_entry_per_activity_instance(xpdl: str, url: str) -> N
     result = cli("instance", "show", iid, "--db", url, "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert list(out) == ["id", "process_id", "state", "data", "activities"]
+    assert list(out) == ["id", "process_id", "state", "data", "activities", "version"]
     assert (out["id"], out["process_id"], out["state"]) == (iid, "main", "closed.completed")
     assert out["data"] == {"v": 6}
     assert [a["activity_id"] for a in out["activities"]] == [

@@ -13,13 +13,14 @@ The contract scripts rely on (keep it exactly):
   (:func:`~wfengine.cli.runner.file_version`). Their automatic work is left to
   ``wfengine worker``.
 * ``wfengine instances --db URL [--state S] [--process P] [--json]``: the instances in creation
-  order; ``--json`` prints a list of ``{"id", "process_id", "state"}``. A row the database
+  order; ``--json`` prints a list of ``{"id", "process_id", "state", "version"}`` (the
+  process version the instance runs, an integer). A row the database
   holds but that cannot be read as an instance (tampered with, or written by something else)
   is left out with a message on stderr naming it; the others are still listed.
 * ``wfengine instance show ID --db URL [--json]``: ``--json`` prints ``{"id", "process_id",
   "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
-  ...]}`` with one entry per activity instance, in the order they were created; times are
-  ISO 8601 text, or null.
+  ...], "version"}`` with one entry per activity instance, in the order they were created;
+  times are ISO 8601 text, or null; ``version`` is the process version the instance runs.
 * ``wfengine instance suspend|resume|terminate|abort ID --db URL [--user U]`` changes the
   instance's state and prints ``ID STATE``.
 * ``wfengine instance cancel ID --activity ACT --db URL [--user U]`` cancels the open
@@ -91,7 +92,12 @@ Examples:
     metavar="ID",
     help="Start after instance ID (the last one of the previous page).",
 )
-@click.option("--json", "as_json", is_flag=True, help='A list of {"id", "process_id", "state"}.')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='A list of {"id", "process_id", "state", "version"}.',
+)
 def instances(
     url: str,
     state: str | None,
@@ -112,11 +118,14 @@ def instances(
         found = engine.instance_summaries(
             state=state, process_id=process_id, limit=limit, after=after
         )
-    rows = [{"id": i.id, "process_id": i.process_id, "state": i.state.value} for i in found]
+    rows = [
+        {"id": i.id, "process_id": i.process_id, "state": i.state.value, "version": i.version}
+        for i in found
+    ]
     if as_json:
         click.echo(dumps(rows))
         return
-    for row in rows:
+    for row in rows:  # the text keeps its three columns: scripts cut them
         click.echo(f"{row['id']}\t{row['process_id']}\t{row['state']}")
 
 
@@ -218,6 +227,7 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
                 }
                 for a in activities
             ],
+            "version": snap.version,  # last: keys were only ever added at the end
         }
         click.echo(dumps(out))
         return
