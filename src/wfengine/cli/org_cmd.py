@@ -4,7 +4,8 @@
 standard input; the shape is in
 :mod:`wfengine.worklist.org_model`) and replaces the one stored in the database, in one
 transaction. ``wfengine org show --db URL [--json]`` prints the stored organisation (``--json``:
-the file's shape, which ``org load`` reads back). Exit statuses: 0 done; 1 the file is not a
+the file's shape, which ``org load`` reads back, with every key of it present: null or [] when
+empty). Exit statuses: 0 done; 1 the file is not a
 usable organisation (the message names the file and the place in it); 2 a file or database
 that cannot be read, or no organisation stored (``show``).
 
@@ -139,7 +140,9 @@ def show(url: str, as_json: bool) -> None:
         raise InputOutputError("no organisation is stored: load one with `wfengine org load`")
     doc = stored.document
     if as_json:
-        click.echo(dumps(doc.model_dump(mode="json", exclude_defaults=True), indent=2))
+        # every key of the file's shape, also when empty (null, []): a script reads
+        # `unit["parent"]` without guessing which keys a unit has; `org load` takes it back
+        click.echo(dumps(doc.model_dump(mode="json"), indent=2))
         return
     for user in doc.users:
         parts = [user.id]
