@@ -33,7 +33,7 @@ def _found(
         p.transition("a", "escalate", default_exception=True)
     if caught is not None or default:
         p.sequence("escalate", "e2")
-    return [d for d in validate(b.build()) if d.code == "undefined-transition"]
+    return [d for d in validate(b.build()) if d.code == "deadline-uncaught"]
 
 
 def test_a_misspelt_exception_is_warned_on_the_activity() -> None:

@@ -116,7 +116,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "application-setting": (
         Severity.ERROR,
         "an application a Tool activity calls sets `wfengine:asynchronous` to neither true nor "
-        "false",
+        "false, names a formal parameter `idempotency_key` (reserved for the engine's "
+        "idempotency key), or, bound by a `wfengine:agent`, sets `wfengine:retries` to other "
+        "than a whole number 0 or more",
     ),
     "application-undeclared": (
         Severity.WARNING,
@@ -201,6 +203,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a label for people stands where an expression belongs; instances stop there",
     ),
     "deadline-duration": (Severity.ERROR, "a deadline's literal duration is not above zero"),
+    "deadline-uncaught": (
+        Severity.WARNING,
+        "a deadline raises an exception no transition of its activity catches, where a catch "
+        "was evidently meant: it only marks the activity late",
+    ),
     "timer-cycle": (
         Severity.ERROR,
         "a repeating timer's literal interval is not above zero: it would fire without end",

@@ -1,4 +1,4 @@
-"""A deadline whose exception nothing catches: ``undefined-transition`` (a warning).
+"""A deadline whose exception nothing catches: ``deadline-uncaught`` (a warning).
 
 When a deadline expires the engine raises its ``ExceptionName`` (``DeadlineExceeded`` when it
 names none) on its activity and takes the activity's EXCEPTION transition of exactly that name
@@ -103,7 +103,7 @@ def _finding(
     else:
         hint = ""
     return make(
-        "undefined-transition",
+        "deadline-uncaught",
         f"a deadline of activity {activity.id!r} in {where} raises {raised!r}, but no "
         f"transition leaving the activity catches it (an EXCEPTION transition of that name, "
         f"an unnamed EXCEPTION or a DEFAULTEXCEPTION){hint}; when it expires the activity is "
