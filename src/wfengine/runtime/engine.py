@@ -332,6 +332,23 @@ class Engine(
             if latest is not None and latest.fingerprint == fp:
                 result.append(latest)
                 continue
+            if latest is not None and latest.package_id != package.id:
+                # process ids are engine-wide (as a process key is in other engines), so this
+                # is a new version of the other package's process: say so, since that
+                # package's subflows calling it now start this one
+                _deploy_log.warning(
+                    "process %r of package %r becomes version %d of %r, whose version %d came "
+                    "from package %r: process ids are engine-wide, so whatever starts %r by "
+                    "its id (a subflow of package %r too) now starts this one",
+                    process.id,
+                    package.id,
+                    stored + 1,
+                    process.id,
+                    latest.version,
+                    latest.package_id,
+                    process.id,
+                    latest.package_id,
+                )
             version = stored + 1
             deployed = deployed_version(package, process, version, fp)
             result.append(deployed)
