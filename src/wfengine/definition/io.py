@@ -24,12 +24,27 @@ def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool
     ``schema=False`` skips the XSD check (faster; no schema-violation warnings). Diagnostics
     name the file when ``source`` is a path. Raises ``XpdlLoadError`` when the document is not
     usable XML or not XPDL (``xml-too-large`` as soon as a file or stream yields more than the
-    limit, the rest unread), and ``OSError`` when it cannot be read.
+    limit, the rest unread), and ``OSError`` when it cannot be read. XPDL *text* given as a
+    ``str`` (it starts with ``<`` or holds a line break: no path does) is a ``TypeError``
+    saying to pass its bytes, rather than an ``OSError`` quoting the document as a file name;
+    so is anything that is neither a path, bytes nor a stream.
     """
     from wfengine.definition.xpdl.reader import read_package
 
     if isinstance(source, bytes | bytearray):
         return read_package(bytes(source), source=None, schema=schema)
+    if isinstance(source, str) and (
+        source.lstrip("\ufeff \t\r\n").startswith("<") or "\n" in source
+    ):
+        raise TypeError(
+            "load_xpdl: this text is an XML document, not a path: pass its bytes "
+            "(load_xpdl(text.encode())) or the path of its file"
+        )
+    if not isinstance(source, str | os.PathLike) and not callable(getattr(source, "read", None)):
+        raise TypeError(
+            "load_xpdl: source must be a path, the document's bytes or a binary stream, not "
+            f"{type(source).__name__}"
+        )
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         with path.open("rb") as stream:
@@ -60,7 +75,10 @@ def dump_xpdl(package: Package) -> bytes:
     into a file that then does not read back (an attribute called ``xmlns``, a prefix bound
     to no namespace), so no file is written that is not the package."""
     from wfengine.definition.checks.writability import unwritable_names, unwritable_texts
+    from wfengine.definition.package_arg import require_package
     from wfengine.definition.xpdl.writer import write_package
+
+    require_package(package, "dump_xpdl")
 
     found = next(unwritable_names(package), None)
     if found is not None:

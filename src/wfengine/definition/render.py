@@ -481,6 +481,9 @@ def package_to_dot(package: Package, process_id: str | None = None) -> str:
     """The DOT text of one process of a package (the first when ``process_id`` is None).
 
     Raises ``KeyError`` (with the known process ids in its message) when there is no such
-    process.
+    process, and ``TypeError`` for anything but a package (a path, XPDL text).
     """
+    from wfengine.definition.package_arg import require_package
+
+    require_package(package, "package_to_dot")
     return process_to_dot(package.process(process_id), package)

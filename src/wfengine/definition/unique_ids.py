@@ -102,8 +102,11 @@ class UniqueIds(NamedTuple):
 
 def unique_ids(package: Package) -> UniqueIds:
     """``package`` with the activity, transition and activity-set Ids XPDL 2.2 keys package-wide
-    made unique, and what was renamed; the package itself when nothing clashes."""
-    plan = _Plan(package)
+    made unique, and what was renamed; the package itself when nothing clashes. Anything but a
+    package (a path, XPDL text) is a ``TypeError`` saying to load it first."""
+    from wfengine.definition.package_arg import require_package
+
+    plan = _Plan(require_package(package, "unique_ids"))
     if not plan.renames:
         return UniqueIds(package, ())
     processes = tuple(plan.process(p) for p in package.workflow_processes)

@@ -112,8 +112,12 @@ def validate(package: Package) -> list[Diagnostic]:
 
     The load diagnostics (schema violations and other findings of the reader) come first, in
     the reader's order; the semantic findings follow, sorted by source line, then code. Never
-    raises for an invalid definition.
+    raises for an invalid definition; anything but a package (a path, XPDL text) is a
+    ``TypeError`` saying to load it first.
     """
+    from wfengine.definition.package_arg import require_package
+
+    require_package(package, "validate")
     return [*package.load_diagnostics, *_semantic(package, None)]
 
 
