@@ -111,7 +111,7 @@ def worklist_command(
     epilog="""\b
 Examples:
   wfengine workitem claim wi-7 --db sqlite:///wf.db --user alice
-  wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set approved=true""",
+  wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3""",
 )
 def workitem() -> None:
     """Show, claim, start, complete, release, delegate, reassign, send back, comment on or
@@ -272,8 +272,10 @@ def complete(
 
     \b
     Examples:
-      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set approved=true
-      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3 --set note=ok
+      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3
+      wfengine workitem complete wi-9 --db sqlite:///wf.db --user carol --set approved=true
+
+    (leave_request: alice submits the request; carol, a manager, approves it.)
     """
     from wfengine.cli.declared_data import declared_values
 
