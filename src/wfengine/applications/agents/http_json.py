@@ -54,14 +54,17 @@ Headers (``wfengine:header:NAME``)
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
 
-from wfengine.applications.agents.http_deadline import Deadline
+from wfengine.applications.agents.http_deadline import Deadline, watched_transport
 from wfengine.applications.agents.http_policy import (
     DEFAULT_DEFINITION_HEADERS,
     URLPrefix,
@@ -95,6 +98,49 @@ class HttpServerError(ApplicationError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class _NoCookies(DefaultCookiePolicy):
+    """Never stores a cookie: calls belong to different instances and users, so a cookie one
+    service answer sets must not travel with the next call through the shared client."""
+
+    def set_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+
+class _SharedClient:
+    """One agent's ``httpx.Client``, made on its first call and kept, so that later calls
+    reuse its TLS context and kept-alive connections (a client per call cost tens of
+    milliseconds, mostly loading certificates, and a new connection each time).
+
+    httpx's client serves requests from many threads at once; making it is guarded by a lock.
+    A process forked after it was made gets its own (parent and child must not share
+    connections): the owning process id is checked on every call, and the lock is made anew
+    too, as a fork may copy it held by a thread that does not exist in the child.
+    """
+
+    def __init__(self, timeout: float, transport: httpx.BaseTransport | None) -> None:
+        self._timeout = timeout
+        self._transport = transport
+        self._client: httpx.Client | None = None
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+
+    def get(self) -> httpx.Client:
+        client, pid = self._client, os.getpid()
+        if client is not None and self._pid == pid:
+            return client
+        if self._pid != pid:  # forked: the parent's client and lock are the parent's
+            self._pid, self._client, self._lock = pid, None, threading.Lock()
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(
+                    timeout=self._timeout,
+                    transport=self._transport or watched_transport(),
+                    follow_redirects=False,  # a redirect could leave the allowed prefixes
+                    cookies=CookieJar(policy=_NoCookies()),
+                )
+            return self._client
 
 
 def json_default(value: Any) -> Any:
@@ -166,6 +212,7 @@ def http_agent(
             f"(write [{outputs!r}])"
         )
     keep = frozenset(outputs) if outputs is not None else None
+    shared = _SharedClient(timeout, transport)
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
         defaults = {"Accept": "application/json"}
@@ -182,22 +229,20 @@ def http_agent(
         # the call's parameters join the URL's own query (an API key, a version)
         target = httpx.URL(url) if params is None else httpx.URL(url).copy_merge_params(params)
         deadline = Deadline(timeout)
+        client = shared.get()
+        response: httpx.Response | None = None
         try:
-            # Redirects are not followed: a redirect could leave the allowed prefixes.
-            with (
-                httpx.Client(
-                    timeout=timeout, transport=transport, follow_redirects=False
-                ) as client,
-                deadline.watching(),
-                client.stream(
-                    verb,
-                    target,
-                    content=content,
-                    headers=sent,
-                    extensions={"trace": deadline.trace},
-                ) as response,
-            ):
-                body = _body(response, deadline)
+            request = client.build_request(
+                verb, target, content=content, headers=sent, extensions={"trace": deadline.trace}
+            )
+            try:
+                with deadline.watching():
+                    response = client.send(request, stream=True)
+                    body = _body(response, deadline)
+            finally:  # the deadline's timer is stopped: the connection can go back to the pool
+                if response is not None:
+                    deadline.discard()  # unless the deadline shut it
+                    response.close()
         except httpx.HTTPError as exc:
             if deadline.passed or isinstance(exc, httpx.TimeoutException):
                 raise ApplicationTimeoutError(
@@ -236,7 +281,7 @@ def _query_value(name: str, value: Any, where: str) -> str:
 
 def _body(response: httpx.Response, deadline: Deadline) -> bytes | None:
     """The answer's body, read as it streams in; None when the deadline passes first (the
-    caller's ``with`` then closes the response and its connection)."""
+    caller then closes the response, and with it the connection)."""
     chunks: list[bytes] = []
     for chunk in response.iter_bytes():
         deadline.check()
