@@ -199,6 +199,10 @@ def http_agent(
     (:mod:`~wfengine.applications.agents.http_deadline`). A binding's shorter timeout takes
     its place (the connection is closed then, not left open in an abandoned thread,
     :mod:`wfengine.applications.stoppable`). ``transport`` is for tests and proxies.
+
+    The agent's calls share one client, made on the first call, and its kept-alive
+    connections (from any thread; a forked process makes its own). Nothing else is shared: a
+    cookie an answer sets is never sent again, and a connection cut at a deadline is dropped.
     """
     verb = method.upper()
     if not _METHOD.fullmatch(verb):
