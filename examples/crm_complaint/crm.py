@@ -413,8 +413,15 @@ class CrmApps:
             return {"found_name": "new customer", "found_value": "standard", **found}
         return {"found_name": row.name, "found_value": row.value, **found}
 
-    def next_acceptance_number(self, acceptance_phone: str) -> dict[str, str]:
-        """The next acceptance number under this phone number (unique: see the notes)."""
+    def next_acceptance_number(
+        self, acceptance_phone: str, acceptance_current: str | None = None
+    ) -> dict[str, Any]:
+        """The next acceptance number under this phone number (unique: see the notes), and
+        ``acceptance_new`` True. A case is numbered once: one that has a number
+        (``acceptance_current``: accept run again by a send-back) keeps it, and
+        ``acceptance_new`` is False (the customer was told it already)."""
+        if acceptance_current:
+            return {"acceptance_number": acceptance_current, "acceptance_new": False}
         acceptance_phone = phone_key(acceptance_phone)
         for _ in itertools.count():
             with self.db.connect() as conn:
@@ -433,7 +440,8 @@ class CrmApps:
                     )
             except IntegrityError:
                 continue  # another process took it first: take the next
-            return {"acceptance_number": acceptance_label(acceptance_phone, number)}
+            label = acceptance_label(acceptance_phone, number)
+            return {"acceptance_number": label, "acceptance_new": True}
         raise AssertionError("unreachable")
 
     def record_history(

@@ -18,7 +18,8 @@ and workflow integration, and a call centre's work-order flow):
 2. Instant answer: when the agent or the website answered at once and the customer is
    satisfied, the complaint and the answer go into the complaint history and the case ends.
 3. Otherwise it enters the workflow: an acceptance number unique under the customer's phone
-   number is given (``accept``) and told to the customer (``tell_customer``); then it is
+   number is given (``accept``) and told to the customer (``tell_customer``): once, as a
+   send-back to ``accept`` or the intake keeps the number it has; then it is
    routed (``triage``): to the department the agent chose (``route_to``), straight to the
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
@@ -178,6 +179,8 @@ def build() -> Package:
     p.data_field("satisfied", "BOOLEAN", initial="false")
     p.data_field("route_to", department, name="the agent's choice of department")
     p.data_field(CORRELATION, "STRING", extended=public)
+    p.data_field("newly_accepted", "BOOLEAN", initial="true",
+                 name="accept gave the number just now (false: the case had one)")  # fmt: skip
     # the coordinator's and departments' work
     p.data_field("decision", EnumerationType(values=DECISIONS))
     p.data_field("reply_agent", "STRING", name="the agent named to reply (a user)")
@@ -206,7 +209,9 @@ def build() -> Package:
                   ("history_acceptance", "IN", "STRING"),
                   ("history_outcome", "IN", "STRING")])  # fmt: skip
     p.application("next_acceptance_number", params=[("acceptance_phone", "IN", "STRING"),
-                  ("acceptance_number", "OUT", "STRING")])  # fmt: skip
+                  ("acceptance_current", "IN", "STRING"),
+                  ("acceptance_number", "OUT", "STRING"),
+                  ("acceptance_new", "OUT", "BOOLEAN")])  # fmt: skip
     p.application("notify_customer", params=[("notify_phone", "IN", "STRING"),
                   ("notify_channel", "IN", "STRING"), ("notify_text", "IN", "STRING"),
                   ("notify_email", "IN", "STRING")])  # fmt: skip
@@ -231,12 +236,16 @@ def build() -> Package:
     p.transition("record_instant", "answered")
 
     # 3: into the workflow: an acceptance number, told to the customer
-    p.activity("accept", tool="next_acceptance_number", args=["phone", CORRELATION],
+    # (a case is numbered once: accept run again, by a send-back to it or to the intake,
+    # keeps the number the customer was told, and tells it no second time)
+    p.activity("accept", tool="next_acceptance_number",
+               args=["phone", CORRELATION, CORRELATION, "newly_accepted"],
                extended=_public("Accepted for handling"))  # fmt: skip
     told = f'"Your complaint is number " + {CORRELATION}'
     p.activity("tell_customer", tool="notify_customer",
                args=["phone", "channel", told, "email"])  # fmt: skip
-    p.sequence("accept", "tell_customer", "triage")
+    p.transition("accept", "tell_customer", condition="newly_accepted")
+    p.transition("tell_customer", "triage")
     # routed by the agent's choice, or by conditions (a gold customer's severe complaint goes
     # straight to the department of its category), else to the coordinator
     p.route("triage")
@@ -349,6 +358,8 @@ def build() -> Package:
                args=["phone", "text", _ABORT_TEXT, CORRELATION,
                      '"closed without action"'])  # fmt: skip
     p.transition("record_aborted", "aborted")
+    # a case numbered already (accept run again) is not told its number again
+    p.transition("accept", "triage", otherwise=True)
     return pb.build()
 
 

@@ -152,7 +152,7 @@ def test_a_version_4_history_is_keyed_on_its_cases_every_row_kept(tmp_path: Path
         ("０１０１-0001", "Slow"),
     ]
     # one numbering under the ASCII key: the next number is above both
-    assert apps.next_acceptance_number(PHONE) == {"acceptance_number": "0101-0002"}
+    assert apps.next_acceptance_number(PHONE)["acceptance_number"] == "0101-0002"
     apps.record_history(PHONE, "Charged", "Refunded", "0101-0001")
     apps.record_history(PHONE, "Bill?", "Sent", "", "answered at once")
     apps.record_history(PHONE, "Bill?", "Sent", "", "answered at once")
