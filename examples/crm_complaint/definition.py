@@ -33,7 +33,9 @@ and workflow integration, and a call centre's work-order flow):
    correlated by phone and acceptance number, or three days; ``crm.customer_reply``
    delivers a reply, and one that comes too late is put on the case without answering a
    later question). Whichever way the case comes back to the coordinator
-   (``back_to_coordinator``), the last decision is cleared: submitting the form unchanged
+   (``back_to_coordinator``, or the engine's generic send-back from ``amend`` or
+   ``agent_reply``), the last decision, the agent named to reply and the instruction to the
+   agent (``opinion``) are cleared as ``coordinate`` begins: submitting the form unchanged
    chooses nothing, rather than repeating it, and the work order comes back to the
    coordinator: to the one who handled it (``ReassignToOriginalPerformer``: it is theirs at
    once, with what they know of it), offered to every coordinator when they are one no
@@ -89,7 +91,8 @@ import sys
 from pathlib import Path
 
 from wfengine import PackageBuilder, ProcessBuilder
-from wfengine.definition.model import EnumerationType, Package
+from wfengine.definition.model import EnumerationType, Package, XmlNode
+from wfengine.definition.namespaces import XPDL22_NS
 
 #: the participants (roles and units of organisation.yaml)
 AGENT, COORDINATOR = "agent", "coordinator"
@@ -139,6 +142,44 @@ _TURN_DONE = (
     "next_department = waiting[-1] if waiting else next_department; "
     "waiting = waiting[:-1] if waiting else []"
 )
+
+
+#: what the coordinator's form forgets as the step begins, whichever way the case came to it
+#: (the triage, ``back_to_coordinator``, or the engine's generic send-back from ``amend`` or
+#: ``agent_reply``): the last decision, the agent named to reply and the instruction to
+#: the agent (an opinion not filed would reach the departments as the coordinator's). The
+#: opinion typed with departments but none named stays (the form came back to name one; an
+#: opinion filed for the departments is cleared by ``file_opinion``)
+_ON_ENTRY = (
+    ("opinion", 'opinion if decision == "departments" else ""'),
+    ("decision", "None"),
+    ("reply_agent", "None"),
+)
+
+
+def _assignments(rows: tuple[tuple[str, str], ...]) -> XmlNode:
+    """XPDL 2.2 ``Assignments`` made as an activity starts (``target = expression``)."""
+    x = "{" + XPDL22_NS + "}"
+
+    def one(target: str, expression: str) -> XmlNode:
+        return XmlNode(tag=x + "Assignment", attrs=(("AssignTime", "Start"),), children=(
+            XmlNode(tag=x + "Target", children=(XmlNode(tag=x + "Expression", text=target),)),
+            XmlNode(tag=x + "Expression", text=expression)))  # fmt: skip
+
+    return XmlNode(tag=x + "Assignments", children=tuple(one(t, e) for t, e in rows))
+
+
+def _on_entry(package: Package, activity_id: str, rows: tuple[tuple[str, str], ...]) -> Package:
+    """``package`` with ``rows`` assigned as ``activity_id`` starts (the builder has no
+    keyword for ``Assignments``)."""
+    process = package.workflow_processes[0]
+    activities = tuple(
+        a.model_copy(update={"extras": (*a.extras, _assignments(rows))})
+        if a.id == activity_id else a
+        for a in process.activities
+    )  # fmt: skip
+    process = process.model_copy(update={"activities": activities})
+    return package.model_copy(update={"workflow_processes": (process,)})
 
 
 def _public(label: str | None = None) -> dict[str, str]:
@@ -311,7 +352,8 @@ def build() -> Package:
     p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
     p.transition("after_department", "step_back", condition='dept_outcome == "back"')
     p.transition("after_department", "turn_done", otherwise=True)
-    p.activity("back_to_coordinator", script="decision = None")
+    # (the way back; ``coordinate`` forgets the last decision as it begins: _ON_ENTRY)
+    p.route("back_to_coordinator")
     p.transition("back_to_coordinator", "coordinate")
     # ask the customer and wait for their reply, or three days
     p.activity("ask", tool="notify_customer", args=["phone", "channel", "question", "email"],
@@ -360,7 +402,7 @@ def build() -> Package:
     p.transition("record_aborted", "aborted")
     # a case numbered already (accept run again) is not told its number again
     p.transition("accept", "triage", otherwise=True)
-    return pb.build()
+    return _on_entry(pb.build(), "coordinate", _ON_ENTRY)
 
 
 def write(path: Path | None = None) -> Path:

@@ -22,3 +22,32 @@ def test_a_send_back_to_accept_keeps_the_cases_one_acceptance_number(desk: Desk)
     assert told.count("Your complaint is number 0101-0001") == 1
     assert not any("0101-0002" in t for t in told)
     assert desk.crm.next_acceptance_number(PHONE)["acceptance_number"] == "0101-0002"
+
+
+def test_sent_back_from_the_agent_the_coordinators_form_forgets_the_last_decision(
+    desk: Desk,
+) -> None:
+    """The agent named to reply sends the work back with the engine's generic send-back: the
+    coordinator's form comes back without the decision and the agent named, so submitting
+    it unchanged hands the case to nobody (the form comes back again)."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="reply", reply_agent="ben", opinion="Apologise")
+    item = desk.item(iid, "agent_reply")
+    desk.engine.claim_work_item(item.id, "ben")
+    desk.engine.send_back_work_item(item.id, "ben", "coordinate", "A billing matter")
+    values = desk.engine.work_item_data(desk.item(iid, "coordinate").id).values
+    assert (values["decision"], values["reply_agent"], values["opinion"]) == (None, None, "")
+    desk.do(iid, "coordinate", "cora")  # submitted unchanged
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+
+
+def test_the_coordinators_instruction_to_the_agent_is_not_filed_for_the_departments(
+    desk: Desk,
+) -> None:
+    """The opinion written with ``amend`` is the agent's instruction: back with the
+    coordinator it is gone, and the departments do not read it as the coordinator's."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="amend", opinion="Add the invoice number")
+    desk.do(iid, "amend", "amy", text="Charged twice, invoice 117")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    assert "invoice number" not in desk.engine.instance(iid).data["opinions"]
