@@ -99,8 +99,12 @@ def checked_members(directory: object, participant_id: str, found: object) -> tu
     to ``a``, ``l``, ...), numbers became assignees nobody could claim, and a list inside it
     failed later as an "unhashable type"; anything but a collection of non-empty strings is a
     :class:`DirectoryError` naming the directory and the participant."""
-    if isinstance(found, tuple) and all(isinstance(u, str) and u for u in found):
-        return found  # (the common answer: checked without a copy)
+    if type(found) is tuple:  # the common answer: checked without a copy (or a generator)
+        for u in found:
+            if type(u) is not str or not u:
+                break
+        else:
+            return found
     if not isinstance(found, str | bytes | Mapping) and isinstance(found, Iterable):
         users = tuple(found)
         if all(isinstance(u, str) and u for u in users):
