@@ -29,7 +29,8 @@ and workflow integration, and a call centre's work-order flow):
    amend), ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user;
    by default the agent who took it), ``departments`` (route it to a department:
    ``next_department``; with none named, the form comes back) or
-   ``ask_customer`` (ask the customer for more information and wait for their reply,
+   ``ask_customer`` (ask the customer ``question``, which must not be empty: without one the
+   form comes back; and wait for their reply,
    correlated by phone and acceptance number, or three days; ``crm.customer_reply``
    delivers a reply, and one that comes too late is put on the case without answering a
    later question). Whichever way the case comes back to the coordinator
@@ -360,7 +361,10 @@ def build() -> Package:
                extended=_public("Asked you for more information"))  # fmt: skip
     # a new question: no answer to it yet, and not timed out
     p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
-    p.transition("decide", "new_question", condition='decision == "ask_customer"')
+    # (a question left empty asks nothing: the form comes back, as for departments with none
+    # named, rather than an empty message and three days' wait)
+    p.transition("decide", "new_question",
+                 condition='decision == "ask_customer" and (question or "").strip() != ""')  # fmt: skip
     p.route("await_customer", gateway="EventBased")
     p.intermediate("customer_reply", message="customer_reply")
     p.intermediate("no_reply", timer="P3D")

@@ -4,6 +4,8 @@ number, no repeated decision, no stale instruction."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
@@ -51,3 +53,17 @@ def test_the_coordinators_instruction_to_the_agent_is_not_filed_for_the_departme
     desk.do(iid, "amend", "amy", text="Charged twice, invoice 117")
     desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
     assert "invoice number" not in desk.engine.instance(iid).data["opinions"]
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_asking_the_customer_nothing_brings_the_form_back(desk: Desk, question: str) -> None:
+    """``ask_customer`` with no question sent the customer an empty message and waited three
+    days: now nothing is sent and the coordinator's form comes back."""
+    iid = desk.intake(agent="amy")
+    sent = len(desk.crm.sent(PHONE))
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question=question)
+    assert len(desk.crm.sent(PHONE)) == sent + 1  # the review's status notice only
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert "ask" not in desk.engine.trace(iid)
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which invoice?")
+    assert desk.crm.sent(PHONE)[-1]["text"] == "Which invoice?"
