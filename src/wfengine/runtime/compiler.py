@@ -144,7 +144,7 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         sensitive_fields=frozenset(
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
-        field_kinds=_field_kinds(package, process, compiler.types),
+        field_kinds=field_kinds(package, process, compiler.types),
         read_only=_read_only(package, process),
     )
 
@@ -176,7 +176,7 @@ def _read_only(package: Package, process: WorkflowProcess) -> frozenset[str]:
     return found.difference(clash)
 
 
-def _field_kinds(
+def field_kinds(
     package: Package, process: WorkflowProcess, types: Mapping[str, DataType]
 ) -> dict[str, tuple[Checked, bool]]:
     """What each field and formal parameter of ``process`` is checked against (the process's

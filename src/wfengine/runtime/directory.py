@@ -93,6 +93,23 @@ def directory_failed(directory: object, question: str, exc: Exception) -> Workfl
     )
 
 
+#: (directory class, protocol) -> does the class answer the protocol's questions
+_ANSWERS: dict[tuple[type, type], bool] = {}
+
+
+def answers(directory: object, protocol: type) -> bool:
+    """Does ``directory`` answer ``protocol``'s questions (a runtime-checkable protocol)?
+
+    Decided once per directory class: ``isinstance`` against such a protocol looks up every
+    protocol member on each call (tens of microseconds), and every work-item command and
+    escalation asks."""
+    key = (type(directory), protocol)
+    known = _ANSWERS.get(key)
+    if known is None:
+        known = _ANSWERS[key] = isinstance(directory, protocol)
+    return known
+
+
 def checked_members(directory: object, participant_id: str, found: object) -> tuple[str, ...]:
     """``found``, what ``directory`` answered for ``participant_id``'s members (or
     supervisors), as a tuple of user ids. Why: text was offered letter by letter (``"alice"``

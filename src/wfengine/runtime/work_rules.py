@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from wfengine.runtime.directory import Directory
+from wfengine.runtime.directory import Directory, answers
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.states import WorkItemState
 
@@ -61,22 +61,11 @@ class Supervision(Protocol):
 #: skipping it is refused, as the person's part cannot be done without a person
 OFFER = "offer"
 
-#: directory class -> does it answer :class:`Supervision`'s questions
-_SUPERVISES: dict[type, bool] = {}
-
 
 def supervision_of(directory: object) -> Supervision | None:
-    """``directory`` as a :class:`Supervision` when it is one, else None.
-
-    Decided once per directory class: ``isinstance`` against a runtime-checkable protocol
-    looks up every protocol member on each call (tens of microseconds), and every work-item
-    command asks.
-    """
-    kind = type(directory)
-    known = _SUPERVISES.get(kind)
-    if known is None:
-        known = _SUPERVISES[kind] = isinstance(directory, Supervision)
-    return directory if known else None  # type: ignore[return-value]
+    """``directory`` as a :class:`Supervision` when it is one, else None (decided once per
+    directory class, :func:`~wfengine.runtime.directory.answers`)."""
+    return directory if answers(directory, Supervision) else None  # type: ignore[return-value]
 
 
 class _HasPeople(Protocol):

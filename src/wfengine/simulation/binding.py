@@ -15,7 +15,6 @@ from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
     Activity,
     BlockActivity,
-    DataField,
     Event,
     FormalParameter,
     GatewayType,
@@ -36,6 +35,7 @@ from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
 from wfengine.errors import WorkflowError
+from wfengine.runtime.compiler import field_kinds as compiled_field_kinds
 from wfengine.runtime.engine import Engine
 from wfengine.simulation.calendar import WorkingCalendar
 from wfengine.simulation.distributions import ScenarioError
@@ -179,16 +179,9 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
 
 def field_kinds(package: Package, process: WorkflowProcess) -> dict[str, tuple[Checked, bool]]:
     """What the engine checks each data field and formal parameter of ``process`` against
-    (the process's own declarations win over the package's), as deploying compiles it."""
-    types = declared_types(package)
-    found: dict[str, tuple[Checked, bool]] = {}
-    declared: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
-    declared.extend(process.formal_parameters)
-    for item in declared:
-        kind, listed = basic_kind(item.data_type, types)
-        if kind is not None:
-            found[item.id] = (kind, listed or item.is_array)
-    return found
+    (the process's own declarations win over the package's): the deploying compiler's own
+    reading (:func:`wfengine.runtime.compiler.field_kinds`)."""
+    return compiled_field_kinds(package, process, declared_types(package))
 
 
 def refusal(value: Any, kind: tuple[Checked, bool]) -> str | None:

@@ -16,7 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
-from wfengine.runtime.directory import Supervisors, checked_members, directory_failed
+from wfengine.runtime.directory import (
+    Supervisors,
+    answers,
+    checked_members,
+    directory_failed,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -32,18 +37,11 @@ from wfengine.runtime.work_rules import (
     supervision_of,
 )
 
-#: directory class -> does it answer ``supervisors_of`` (decided once per class, as
-#: :func:`~wfengine.runtime.work_rules.supervision_of` is)
-_SUPERVISORS: dict[type, bool] = {}
-
 
 def supervisors_of(directory: object) -> Supervisors | None:
-    """``directory`` as a :class:`~wfengine.runtime.directory.Supervisors` when it is one."""
-    kind = type(directory)
-    known = _SUPERVISORS.get(kind)
-    if known is None:
-        known = _SUPERVISORS[kind] = isinstance(directory, Supervisors)
-    return directory if known else None  # type: ignore[return-value]
+    """``directory`` as a :class:`~wfengine.runtime.directory.Supervisors` when it is one
+    (decided once per directory class, :func:`~wfengine.runtime.directory.answers`)."""
+    return directory if answers(directory, Supervisors) else None  # type: ignore[return-value]
 
 
 class People(NavigatorBase):
