@@ -171,6 +171,11 @@ class Channel(Protocol):
     def send(self, customer: Customer, text: str) -> None: ...
 
 
+#: the notifications table's channel of a message that could not be sent: an SMS to a
+#: landline (or a foreign number) of a case without an e-mail address
+UNDELIVERABLE = "undeliverable"
+
+
 class RecordedChannel:
     """A channel whose messages go into the notifications table: e-mail to the customer's
     address (``address="email"``; a customer without one is an error naming it), SMS to
@@ -180,21 +185,23 @@ class RecordedChannel:
         self.apps, self.name, self.address = apps, name, address
 
     def send(self, customer: Customer, text: str) -> None:
-        to = customer.email if self.address == "email" else customer.phone
-        if not to:
+        """Record the message for the gateway. An SMS goes to a mobile only
+        (:func:`phones.sms_number`): for a landline or a foreign number it goes by e-mail
+        when the case has an address, else it is recorded as :data:`UNDELIVERABLE` (not
+        sent: ``CrmApps.sent(channel=UNDELIVERABLE)``), and the case goes on."""
+        channel, to = self.name, customer.email if self.address == "email" else customer.phone
+        if self.address == "phone" and to:
+            to = phones.sms_number(phone_key(to))
+            if to is None:
+                channel, to = ("email", customer.email) if customer.email else (UNDELIVERABLE, "")
+        if not to and channel != UNDELIVERABLE:
             raise PermanentApplicationError(
                 f"no {self.address} to tell the customer of {customer.phone!r} by {self.name}"
             )
         with self.apps.db.begin() as conn:
-            conn.execute(
-                notifications.insert().values(
-                    phone=phone_key(customer.phone),
-                    channel=self.name,
-                    address=to,
-                    text=text,
-                    at=self.apps.now(),
-                )
-            )
+            conn.execute(notifications.insert().values(
+                phone=phone_key(customer.phone), channel=channel, address=to, text=text,
+                at=self.apps.now()))  # fmt: skip
 
 
 #: an e-mail address as a web form accepts it: a local part of the usual characters (no
@@ -370,9 +377,14 @@ class CrmApps:
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def sent(self, phone: str | None = None) -> list[dict[str, Any]]:
-        """The notifications sent (to one customer), oldest first."""
+    def sent(self, phone: str | None = None, *, channel: str | None = None) -> list[dict[str, Any]]:
+        """The notifications sent (to one customer), oldest first; ``channel=UNDELIVERABLE``:
+        those that could not be sent (:meth:`undeliverable`), which are never among them."""
         query = sa.select(notifications).order_by(notifications.c.id)
+        if channel is None:
+            query = query.where(notifications.c.channel != UNDELIVERABLE)
+        else:
+            query = query.where(notifications.c.channel == channel)
         if phone is not None:
             query = query.where(notifications.c.phone == phone_key(phone))
         with self.db.connect() as conn:

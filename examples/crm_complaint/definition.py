@@ -363,8 +363,8 @@ def build() -> Package:
     p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
     # (a question left empty asks nothing: the form comes back, as for departments with none
     # named, rather than an empty message and three days' wait)
-    p.transition("decide", "new_question",
-                 condition='decision == "ask_customer" and (question or "").strip() != ""')  # fmt: skip
+    asked = 'decision == "ask_customer" and (question or "").strip() != ""'
+    p.transition("decide", "new_question", condition=asked)
     p.route("await_customer", gateway="EventBased")
     p.intermediate("customer_reply", message="customer_reply")
     p.intermediate("no_reply", timer="P3D")

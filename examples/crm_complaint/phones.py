@@ -16,6 +16,8 @@ COUNTRY_CODE = "86"
 #: a complete national number: a mobile (11 digits, 1...), or a landline's area code (10,
 #: 2x or 3 digits from 3xx to 9xx) and its local number (7 or 8 digits)
 _NATIONAL = re.compile(r"1\d{10}|(?:10|2\d|[3-9]\d\d)\d{7,8}")
+#: a mobile number (what takes an SMS): 11 digits, 13x to 19x
+_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 def ascii_digits(text: str) -> str:
@@ -57,6 +59,14 @@ def _national(digits: str) -> str:
     if digits.startswith("0") and _NATIONAL.fullmatch(digits[1:]):
         return digits[1:]
     return digits
+
+
+def sms_number(key: str) -> str | None:
+    """The number an SMS to the phone keyed ``key`` goes to: a mobile's 11 digits (``1...``,
+    as the national SMS gateways take it), None for a number that takes no SMS (a landline:
+    ``1055500101`` is ``010 5550 0101``) or one of another country (the gateway's contract
+    is for :data:`COUNTRY_CODE`)."""
+    return key if _MOBILE.fullmatch(key) else None
 
 
 def acceptance_label(phone: str, number: int) -> str:

@@ -115,6 +115,10 @@ def report(engine: Engine, result: Any, crm: Any, png: Path | None, told: Any = 
                f"{trail.escalations}")  # fmt: skip
     out.append(f"Notifications to customers: {len(crm.sent())} (SMS for the hotline, e-mail "
                f"for the web; {len(crm.told_milestones())} of them progress notices)")  # fmt: skip
+    stuck = crm.sent(channel="undeliverable")  # crm.UNDELIVERABLE: an SMS to a landline
+    if stuck:
+        out.append(f"Not deliverable by SMS (a landline, no e-mail address): {len(stuck)} "
+                   f"to {len({m['phone'] for m in stuck})} customers")  # fmt: skip
     if told is not None:
         out.append("People told of their work: " + "; ".join(
             f"{sum(counts.values())} by {channel} ({_told(counts)})"

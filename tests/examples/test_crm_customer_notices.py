@@ -1,0 +1,28 @@
+"""The CRM complaint example: what reaches the customer, and how it is counted: an SMS goes
+to a mobile only, a late reply adds to the earlier ones, a department that cannot handle the
+case tells the customer nothing."""
+
+from __future__ import annotations
+
+from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk
+
+__all__ = ["desk"]  # the fixture, shared with test_crm_complaint
+
+LANDLINE = "010 5550 0101"
+
+
+def test_an_sms_goes_to_a_mobile_a_landline_is_told_by_e_mail_or_not_at_all(desk: Desk) -> None:
+    """A hotline customer on a landline was 'told' by SMS at the CRM's key (``1055500101``,
+    no number at all): now the notice goes by e-mail when the case has an address, else it
+    is recorded as not deliverable (never as sent), and the case goes on."""
+    iid = desk.intake(agent="amy", phone=LANDLINE)
+    assert desk.crm.sent(LANDLINE) == []
+    [stuck] = desk.crm.sent(LANDLINE, channel=crm_module.UNDELIVERABLE)
+    assert stuck["text"] == "Your complaint is number 0101-0001"
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    desk.intake(agent="amy", phone="+86 10 5550 0102", email="li@example.com")
+    assert [(m["channel"], m["address"]) for m in desk.crm.sent("01055500102")] == [
+        ("email", "li@example.com")
+    ]
+    desk.intake(agent="amy")  # a mobile: by SMS, to its 11 digits
+    assert [(m["channel"], m["address"]) for m in desk.crm.sent(PHONE)] == [("sms", "13800000101")]
