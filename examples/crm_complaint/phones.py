@@ -39,12 +39,15 @@ def phone_key(phone: str) -> str:
     ``1055500101``, as ``+86 10 5550 0101`` is). Another country's number keeps its country
     code after a ``+`` (``+1 555 0101`` is ``+15550101``), so it never meets a national one.
     Digits of any script count as the ASCII digits they are (:func:`ascii_digits`). Digits
-    that make no complete number (an extension, a typo) are kept as they are.
+    that make no complete number (an extension, a typo) are kept as they are; no digits
+    (``"+"``, ``"00"``) is no number: ``""``.
     """
     digits = ascii_digits(phone)
     plus = unicodedata.normalize("NFKC", phone.strip()).startswith("+")
     if plus or digits.startswith("00"):
         digits = digits.removeprefix("00")
+        if not digits:  # a bare "+" or "00": no number (the intake refuses it)
+            return ""
         if not digits.startswith(COUNTRY_CODE):
             return "+" + digits
         return _national(digits[len(COUNTRY_CODE) :])
