@@ -301,8 +301,9 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
 
     When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
     the question and the coordinator gets the case back (True). Otherwise the three days ran
-    out or nothing was asked: the reply is put on the case (``customer_info``) for the
-    coordinator to read, and answers no later question (False); sent as a message, the
+    out or nothing was asked: the reply is added to the case (``customer_info``, after the
+    replies before it, a line each) for the coordinator to read, and answers no later
+    question (False); sent as a message, the
     engine would keep it and hand it to the next wait, as the answer to a question the
     customer has not seen yet.
     """
@@ -315,7 +316,8 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
             "customer_reply", {"customer_info": text}, instance_id=case
         )
         return taken
-    engine.set_data(case, {"customer_info": text})
+    earlier = str(engine.instance(case).data.get("customer_info") or "")
+    engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
     return False
 
 

@@ -4,6 +4,8 @@ case tells the customer nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
@@ -26,3 +28,14 @@ def test_an_sms_goes_to_a_mobile_a_landline_is_told_by_e_mail_or_not_at_all(desk
     ]
     desk.intake(agent="amy")  # a mobile: by SMS, to its 11 digits
     assert [(m["channel"], m["address"]) for m in desk.crm.sent(PHONE)] == [("sms", "13800000101")]
+
+
+def test_late_replies_add_up_on_the_case(desk: Desk) -> None:
+    """A second late reply replaced the first (the coordinator read only the last): now each
+    is kept, a line each, in order."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which card?")
+    desk.clock.advance(timedelta(days=3, minutes=1))  # the wait ran out
+    assert crm_module.customer_reply(desk.engine, iid, "the Visa") is False
+    assert crm_module.customer_reply(desk.engine, iid, "ending 4242") is False
+    assert desk.engine.instance(iid).data["customer_info"] == "the Visa\nending 4242"
