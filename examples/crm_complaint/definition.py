@@ -79,7 +79,9 @@ message to the customer is told by that message (the acceptance number for "Acce
 handling", the question for "Asked you for more information", the answer for "Answer sent",
 the abort for "Closed without action"), and the coordinator's review and a department's
 handling, which have none, are followed by a status notice (``tell_status``: "Your complaint
-0101-0001: Reviewed by the coordinator"). One notice per milestone: a case the coordinator
+0101-0001: Reviewed by the coordinator"). A department has handled the case when its turn
+ended ``done``: a desk that cannot handle it, or sends it back, reaches no milestone and
+tells the customer nothing. One notice per milestone: a case the coordinator
 reviews again, or a second department handles, tells the customer nothing new
 (``crm.CrmApps.tell_status`` keeps what it told). The two milestones of the intake
 ("Complaint received", "Answered at once") are reached while the customer is at the form or
@@ -187,11 +189,17 @@ def _public(label: str | None = None) -> dict[str, str]:
     return {"wfengine:milestone": label} if label else {}
 
 
-def _status_notice(p: ProcessBuilder, step: str, label: str) -> None:
+#: a desk's turn ended done (no outcome is done too: ``after_department``'s otherwise)
+_HANDLED = 'dept_outcome != "cannot" and dept_outcome != "back"'
+
+
+def _status_notice(p: ProcessBuilder, step: str, label: str, milestone: bool = False) -> None:
     """``step``: the customer told that their case reached the milestone ``label`` (the
-    brief status's own words), once per case (``crm.CrmApps.tell_status``)."""
+    brief status's own words), once per case (``crm.CrmApps.tell_status``); ``milestone``:
+    the step is the milestone (its own step, a person's, may end without reaching it)."""
     p.activity(step, tool="tell_status",
-               args=["phone", "channel", "email", CORRELATION, f'"{label}"'])  # fmt: skip
+               args=["phone", "channel", "email", CORRELATION, f'"{label}"'],
+               extended=_public(label if milestone else None))  # fmt: skip
 
 
 def build() -> Package:
@@ -344,12 +352,15 @@ def build() -> Package:
     desk.activity("department", performer="department", name="Department handles it",
                writes=["dept_outcome", "opinion", "next_department", "conclusion",
                        "proposed_solution"],
-               extended={**REMIND, **_public(HANDLED)})  # fmt: skip
+               extended=REMIND)  # fmt: skip
     p.activity("add_opinion", script=_FILE_OPINION.format(who="department"))
-    _status_notice(p, "tell_handled", HANDLED)
+    # the milestone is the notice's: a desk that cannot handle the case, or sends it back,
+    # has not handled it (the customer is told nothing, the brief status does not move)
+    _status_notice(p, "tell_handled", HANDLED, milestone=True)
     p.route("after_department")
     p.block("department_turn", activity_set="desk")
-    p.sequence("route_department", "department_turn", "add_opinion", "tell_handled")
+    p.sequence("route_department", "department_turn", "add_opinion")
+    p.transition("add_opinion", "tell_handled", condition=_HANDLED)
     p.transition("after_department", "back_to_coordinator", condition='dept_outcome == "cannot"')
     p.transition("after_department", "step_back", condition='dept_outcome == "back"')
     p.transition("after_department", "turn_done", otherwise=True)
@@ -406,6 +417,8 @@ def build() -> Package:
     p.transition("record_aborted", "aborted")
     # a case numbered already (accept run again) is not told its number again
     p.transition("accept", "triage", otherwise=True)
+    # a desk's turn that did not end done (cannot, back) tells the customer nothing
+    p.transition("add_opinion", "after_department", otherwise=True)
     return _on_entry(pb.build(), "coordinate", _ON_ENTRY)
 
 

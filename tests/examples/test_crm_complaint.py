@@ -1094,7 +1094,7 @@ def test_a_web_customer_is_told_of_progress_by_e_mail_at_the_captured_address(
 ) -> None:
     iid = desk.intake(channel="web", email="wei@example.com")
     desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
-    desk.do(iid, "department", "eva", dept_outcome="cannot", opinion="Not ours")
+    desk.do(iid, "department", "eva", dept_outcome="done", opinion="Credited")
     assert _status_notices(desk) == ["Reviewed by the coordinator", "Handled by a department"]
     assert {(m["channel"], m["address"]) for m in desk.crm.sent(PHONE)} == {
         ("email", "wei@example.com")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
@@ -39,3 +41,20 @@ def test_late_replies_add_up_on_the_case(desk: Desk) -> None:
     assert crm_module.customer_reply(desk.engine, iid, "the Visa") is False
     assert crm_module.customer_reply(desk.engine, iid, "ending 4242") is False
     assert desk.engine.instance(iid).data["customer_info"] == "the Visa\nending 4242"
+
+
+@pytest.mark.parametrize("outcome", ["cannot", "back"])
+def test_a_department_that_did_not_handle_the_case_tells_the_customer_nothing(
+    desk: Desk, outcome: str
+) -> None:
+    """A desk that cannot handle the case (or sends it back) told the customer "Handled by
+    a department" and set that milestone: now neither, until a department is done."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    desk.do(iid, "department", "eva", dept_outcome=outcome)
+    assert not any("Handled" in m["text"] for m in desk.crm.sent(PHONE))
+    assert desk.stage(iid) == "Reviewed by the coordinator"
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="network")
+    desk.do(iid, "department", "fay", dept_outcome="done")
+    assert desk.crm.sent(PHONE)[-1]["text"] == "Your complaint 0101-0001: Handled by a department"
+    assert desk.stage(iid) == "Handled by a department"
