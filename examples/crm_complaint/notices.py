@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
+from email.utils import getaddresses
 from typing import Any
 
 from wfengine.runtime.outbox import OutboxHandlers
@@ -143,12 +144,15 @@ class Recorded:
         return RecordingSmtp
 
     def counts(self) -> dict[str, Counter[str]]:
-        """Messages sent per channel (``"e-mail"``, ``"SMS"``) and event (``"offered"``,
-        ``"overdue"``, ...), read back from their subjects."""
-        return {
-            "e-mail": Counter(_event(str(m["Subject"])) for m in self.mails),
-            "SMS": Counter(_event(t["text"]) for t in self.texts),
-        }
+        """People told per channel (``"e-mail"``, ``"SMS"``) and event (``"offered"``,
+        ``"overdue"``, ...), read back from their subjects: a recipient each, in both
+        channels (one mail to a unit's three desks is three people told, as its three texts
+        are), so the two counts compare."""
+        mails: Counter[str] = Counter()
+        for m in self.mails:
+            heads = [str(v) for h in ("To", "Cc", "Bcc") for v in m.get_all(h, [])]
+            mails[_event(str(m["Subject"]))] += len([a for _, a in getaddresses(heads) if a])
+        return {"e-mail": mails, "SMS": Counter(_event(t["text"]) for t in self.texts)}
 
 
 def _event(subject: str) -> str:

@@ -1152,7 +1152,7 @@ def test_desks_are_told_of_new_work_reminders_and_escalations_by_email_and_sms(
         desk.clock.advance(timedelta(hours=2))
     desk.engine.deliver_outbox()
     counts = told.counts()
-    assert counts["e-mail"]["overdue"] == 4  # the last one to the supervisor as well
+    assert counts["e-mail"]["overdue"] == 5  # four to Eva, the last to the supervisor as well
     eva = [t["text"].rpartition(") ")[2] for t in told.texts if t["phone"].endswith("0201")]
     assert eva == ["offered"] + ["overdue"] * 4
     escalated = [m for m in told.mails if str(m["Subject"]).endswith("escalated")]
