@@ -323,10 +323,11 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
 
 def find_case(engine: Any, phone: str, acceptance_no: str) -> str:
     """The open case (an instance id) of acceptance number ``acceptance_no`` under ``phone``,
-    written any way (:func:`phone_key`): the engine's correlation index, a key hit
+    both written any way (:func:`phone_key`, ``phones.acceptance_key``): the engine's
+    correlation index, a key hit
     (``NotFoundError`` when no open case matches)."""
     found: str = engine.correlated_instance(
-        {"phone": phone_key(phone), "acceptance_no": acceptance_no}
+        {"phone": phone_key(phone), "acceptance_no": phones.acceptance_key(acceptance_no)}
     )
     return found
 
@@ -357,15 +358,17 @@ class CrmApps:
             conn.execute(customers.insert(), [{**r, "phone": phone_key(r["phone"])} for r in rows])
 
     def history(self, phone: str, acceptance_no: str | None = None) -> list[dict[str, Any]]:
-        """The customer's complaint history, oldest first: every case of the phone (written
-        any way), or the one of ``acceptance_no``; each with how it ended (``outcome``)."""
+        """The customer's complaint history, oldest first: every case of the phone, or the
+        one of ``acceptance_no`` (each written any way); each with how it ended
+        (``outcome``)."""
         query = (
             sa.select(complaint_history)
             .where(complaint_history.c.phone == phone_key(phone))
             .order_by(complaint_history.c.id)
         )
         if acceptance_no is not None:
-            query = query.where(complaint_history.c.acceptance_no == acceptance_no)
+            number = phones.acceptance_key(acceptance_no)
+            query = query.where(complaint_history.c.acceptance_no == number)
         with self.db.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

@@ -72,6 +72,22 @@ def sms_number(key: str) -> str | None:
     return key if _MOBILE.fullmatch(key) else None
 
 
+#: the dashes an input method may type between an acceptance number's two parts
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def acceptance_key(text: str) -> str:
+    """An acceptance number as typed (``０１０１－０００１`` from a Chinese input method,
+    ``0101 0001``, ``01010001``) written as :func:`acceptance_label` writes it
+    (``0101-0001``): digits of any script as ASCII digits, a dash or space between its two
+    parts as ``-`` (none: after the fourth digit), so a customer finds their case however
+    they type its number. Text of another shape is kept, trimmed (it finds nothing)."""
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", text)).strip()
+    digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    match = re.fullmatch(r"(\d{4})[\s-]*(\d{4,})", digits)
+    return f"{match[1]}-{match[2]}" if match else digits
+
+
 def acceptance_label(phone: str, number: int) -> str:
     """How an acceptance number is written: the phone's last four digits (ASCII) and the
     number under that phone (``"0101-0007"``)."""

@@ -1,7 +1,8 @@
-"""The brief status of open cases, exported for the web service centre outside the firewall.
+"""The brief status of the cases, exported for the web service centre outside the firewall.
 
-Inside, ``export_statuses`` writes the brief status of every open complaint (and of those
-closed since the last export) as XML, encrypts and authenticates it with AES-256-GCM (an AEAD
+Inside, ``export_statuses`` writes the brief status of every complaint case, open or closed
+(each export is the whole picture: the web centre's table is replaced by it, so a customer
+still finds a closed case) as XML, encrypts and authenticates it with AES-256-GCM (an AEAD
 cipher, from the ``cryptography`` library) and numbers it; outside, ``WebDesk.load`` verifies,
 decrypts and loads it into the web centre's own table, from which customers pull their
 status by phone number (all their complaints) or by acceptance number. Both sides key the
@@ -233,10 +234,12 @@ class WebDesk:
 
     def lookup(self, phone: str, acceptance_no: str | None = None) -> list[PublicStatus]:
         """What a customer may see: one case (by phone and acceptance number, a key hit), or
-        all cases under their phone number, written any way (``phone_key``)."""
+        all cases under their phone number, each written any way (``phone_key``,
+        ``phones.acceptance_key``: ``０１０１－０００１`` is ``0101-0001``)."""
         query = sa.select(web_cases).where(web_cases.c.phone == phone_key(phone))
         if acceptance_no is not None:
-            query = query.where(web_cases.c.acceptance_no == acceptance_no)
+            number = _crm_module.phones.acceptance_key(acceptance_no)
+            query = query.where(web_cases.c.acceptance_no == number)
         with self.db.connect() as conn:
             return [
                 PublicStatus(r.acceptance_no, r.phone, r.state, r.stage, dict(r.fields))

@@ -3,9 +3,11 @@ no phone number, and an acceptance number is found however its digits are typed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.examples.test_crm_complaint import Desk, crm_module, desk
+from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk, status_export
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 
@@ -19,3 +21,19 @@ def test_a_phone_of_no_digits_is_no_phone_number(desk: Desk, phone: str) -> None
     [incident] = desk.engine.incidents(iid)
     assert "no phone number" in incident.message
     assert desk.engine.instance(iid).data["acceptance_no"] is None
+
+
+@pytest.mark.parametrize("typed", ["０１０１－０００１", "0101 0001", "01010001", " 0101-0001 "])
+def test_an_acceptance_number_is_found_however_its_digits_are_typed(
+    desk: Desk, typed: str, tmp_path: Path
+) -> None:
+    """An acceptance number typed in full-width digits (a Chinese input method) found no
+    case, no history and no status outside: it is keyed as phones are, ``0101-0001``."""
+    iid = desk.intake(agent="amy")
+    assert crm_module.find_case(desk.engine, PHONE, typed) == iid
+    key = status_export.new_key()
+    web = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", key)
+    web.load(status_export.export_statuses(desk.engine, key, 1, desk.clock.now()), desk.clock.now())
+    assert [c.acceptance_no for c in web.lookup(PHONE, typed)] == ["0101-0001"]
+    desk.do(iid, "coordinate", "cora", decision="close", reply="Refunded")
+    assert [h["answer"] for h in desk.crm.history(PHONE, typed)] == ["Refunded"]
