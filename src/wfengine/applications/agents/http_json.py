@@ -81,6 +81,10 @@ from wfengine.errors import ApplicationError, ApplicationTimeoutError, Permanent
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _RETRYABLE_4XX = frozenset({408, 429})
+#: the most of an answer's body an agent reads (``http_agent(max_answer=)``): a service that
+#: answers without end must not fill the engine's memory; what it answers goes into instance
+#: data anyway, which a few megabytes already make heavy
+MAX_ANSWER = 16 * 2**20
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Z]+")  # an RFC 9110 token, upper-cased
 
 
@@ -187,6 +191,7 @@ def http_agent(
     timeout: float = 30.0,
     outputs: Iterable[str] | None = None,
     transport: httpx.BaseTransport | None = None,
+    max_answer: int = MAX_ANSWER,
 ) -> ApplicationFunc:
     """A callable sending one ``method`` request to ``url`` per call (see the module doc).
 
@@ -198,7 +203,9 @@ def http_agent(
     connection is shut and the call raises ApplicationTimeoutError
     (:mod:`~wfengine.applications.agents.http_deadline`). A binding's shorter timeout takes
     its place (the connection is closed then, not left open in an abandoned thread,
-    :mod:`wfengine.applications.stoppable`). ``transport`` is for tests and proxies.
+    :mod:`wfengine.applications.stoppable`). ``transport`` is for tests and proxies. An answer
+    whose body passes ``max_answer`` bytes (16 MiB) is read no further: a
+    :class:`~wfengine.errors.PermanentApplicationError` saying so.
 
     The agent's calls share one client, made on the first call, and its kept-alive
     connections (from any thread; a forked process makes its own). Nothing else is shared: a
@@ -242,7 +249,7 @@ def http_agent(
             try:
                 with deadline.watching():
                     response = client.send(request, stream=True)
-                    body = _body(response, deadline)
+                    body = _body(response, deadline, max_answer, f"{verb} {url}")
             finally:  # the deadline's timer is stopped: the connection can go back to the pool
                 if response is not None:
                     deadline.discard()  # unless the deadline shut it
@@ -267,6 +274,7 @@ def http_agent(
             timeout=min(timeout, seconds),
             outputs=keep,
             transport=transport,
+            max_answer=max_answer,
         )
 
     return stops_itself(call, rebuild)
@@ -283,14 +291,22 @@ def _query_value(name: str, value: Any, where: str) -> str:
     return json_inputs({name: value}, where, whole=False)
 
 
-def _body(response: httpx.Response, deadline: Deadline) -> bytes | None:
+def _body(response: httpx.Response, deadline: Deadline, most: int, where: str) -> bytes | None:
     """The answer's body, read as it streams in; None when the deadline passes first (the
-    caller then closes the response, and with it the connection)."""
+    caller then closes the response, and with it the connection). A body longer than
+    ``most`` bytes is a permanent failure, read no further (asking again gets the same)."""
     chunks: list[bytes] = []
+    size = 0
     for chunk in response.iter_bytes():
         deadline.check()
         if deadline.passed:
             return None
+        size += len(chunk)
+        if size > most:
+            raise PermanentApplicationError(
+                f"{where} answered more than {most:,} bytes (status {response.status_code}); "
+                "read no further: the agent takes at most that (http_agent(max_answer=))"
+            )
         chunks.append(chunk)
     return b"".join(chunks)  # complete: kept, even had the deadline come with its last byte
 
