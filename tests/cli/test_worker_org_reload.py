@@ -96,3 +96,32 @@ def test_the_watch_reads_the_organisation_only_when_its_revision_changed(url: st
         assert watch.refresh(engine) is False  # read once per load, not per poll
     finally:
         engine.close()
+
+
+def test_the_worker_looks_at_the_revision_at_most_once_a_second(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy worker polls after every job it claims; the watch looks at its first poll and
+    then at most once every ``every`` seconds, not once per claim (a statement more per job)."""
+    import wfengine.worklist.org_watch as org_watch
+
+    looks = 0
+    real = organisation_revision
+
+    def counted(store: SqlStore) -> int:
+        nonlocal looks
+        looks += 1
+        return real(store)
+
+    monkeypatch.setattr(org_watch, "organisation_revision", counted)
+    now = [100.0]
+    monkeypatch.setattr(org_watch, "monotonic", lambda: now[0])
+    with open_engine(url, defer=False) as engine:
+        watch = OrganisationWatch(0, engine.directory, every=1.0)
+        for _ in range(50):
+            watch(engine)
+        assert looks == 1  # the first poll, then none within the second
+        now[0] += 1.0
+        watch(engine)
+        watch(engine)
+        assert looks == 2

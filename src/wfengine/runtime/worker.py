@@ -54,7 +54,7 @@ waiting for its next attempt.
 **Between polls**, before each claim, a thread calls what was registered for its engine with
 :func:`between_polls` (``wfengine worker``'s engines look for an organisation ``wfengine org
 load`` replaced: :mod:`wfengine.worklist.org_watch`), so a long-running worker takes up a change
-stored in the database without a restart, at the cost of one short read per poll.
+stored in the database without a restart, at the cost of one short read a second.
 
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises

@@ -7,8 +7,11 @@ would otherwise go on offering work to people who left and escalating to former 
 So the watch registered here is called by the worker between polls
 (:func:`wfengine.runtime.worker.between_polls`): it reads the revision (one short read) and,
 only when that changed, the organisation whole, which becomes ``engine.directory``. Commands
-never pay for it: the check is per poll, not per command, and a command in flight finishes
-with the organisation it started with.
+never pay for it: the check is made between polls, at most once every :data:`LOOK_EVERY`
+seconds (the first poll looks at once), not per command, and a command in flight finishes
+with the organisation it started with. Why not at every poll: a busy worker polls after every
+job it claims, and a read per claim was a statement more per job, and lengthened the moment
+between two jobs in which the worker holds none.
 
 When the stored organisation is gone (a load of one without users), the engine goes back to
 the directory it had before any was stored, as an engine opened then would have.
@@ -17,6 +20,7 @@ the directory it had before any was stored, as an engine opened then would have.
 from __future__ import annotations
 
 import logging
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from wfengine.errors import StoreUnavailableError
@@ -29,6 +33,9 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("wfengine.worker")
 
+#: seconds at least between two looks at the stored revision by one watch
+LOOK_EVERY = 1.0
+
 
 class OrganisationWatch:
     """Sets an engine's directory to the stored organisation whenever its revision changes.
@@ -37,13 +44,20 @@ class OrganisationWatch:
     the engine does not keep the engine alive.
     """
 
-    def __init__(self, revision: int, without: Directory) -> None:
+    def __init__(self, revision: int, without: Directory, every: float = LOOK_EVERY) -> None:
         #: the revision the engine's directory is (or, after a failed read, was tried)
         self.revision = revision
         #: the directory to offer work by while no organisation is stored
         self.without = without
+        #: seconds at least between two looks (``__call__``; :meth:`refresh` always looks)
+        self.every = every
+        self._next = 0.0  # the first call looks at once
 
     def __call__(self, engine: Engine) -> None:
+        now = monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.every
         self.refresh(engine)
 
     def refresh(self, engine: Engine) -> bool:
