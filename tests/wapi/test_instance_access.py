@@ -11,26 +11,10 @@ from typing import Any
 
 import pytest
 
+from tests.worklist.conftest import ORG  # the same people as the worklist tests
 from wfengine import Engine, NotAuthorizedError, Organisation, PackageBuilder, VirtualClock
 from wfengine.applications.redaction import REDACTED
 from wfengine.wapi import Session, connect
-
-#: alice and bob are clerks in sales (supervised by carol), dan is in accounts; root administers
-ORG = {
-    "users": [
-        {"id": "alice", "roles": ["clerk"], "units": ["sales"]},
-        {"id": "bob", "roles": ["clerk"], "units": ["sales"]},
-        {"id": "carol", "roles": ["manager"], "units": ["management"]},
-        {"id": "dan", "roles": ["accountant"], "units": ["accounts"]},
-        {"id": "root"},
-    ],
-    "units": [
-        {"id": "management"},
-        {"id": "sales", "supervisor": "carol", "parent": "management"},
-        {"id": "accounts"},
-    ],
-    "admins": ["root"],
-}
 
 
 def _package() -> Any:

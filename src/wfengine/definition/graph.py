@@ -40,6 +40,7 @@ from wfengine.definition.model import (
 
 __all__ = [
     "activity_of",
+    "attached_beside",
     "end_activities",
     "end_ids",
     "is_boundary_event",
@@ -109,6 +110,19 @@ def is_boundary_event(activity: Activity) -> bool:
     """
     event = activity.event
     return event is not None and event.position is EventPosition.INTERMEDIATE and bool(event.target)
+
+
+def attached_beside(graph: nx.MultiDiGraph[str], node: str, other: str) -> bool:
+    """True when ``other`` is a non-interrupting event attached to ``node``: when it fires,
+    its way runs while ``node`` goes on (a second token beside ``node``'s)."""
+    attached = activity_of(graph, other)
+    event = attached.event
+    return (
+        event is not None
+        and is_boundary_event(attached)
+        and event.target == node
+        and not event.interrupts
+    )
 
 
 def is_event_gateway(activity: Activity) -> bool:

@@ -20,7 +20,7 @@ import networkx as nx
 
 from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.graph import activity_of, is_boundary_event, reaching, start_ids
+from wfengine.definition.graph import activity_of, attached_beside, reaching, start_ids
 from wfengine.definition.model import GatewayType, Transition
 from wfengine.definition.model_processes import choosing_ways
 
@@ -45,17 +45,7 @@ def _makes_tokens(scope: Scope, node: str) -> bool:
     activity = activity_of(graph, node)
     if len(_ways_out(graph, node)) > 1 and activity.split_gateway is not GatewayType.EXCLUSIVE:
         return True
-    for succ in scope.analysis_graph.successors(node):
-        attached = activity_of(graph, succ)
-        event = attached.event
-        if (
-            event is not None
-            and is_boundary_event(attached)
-            and event.target == node
-            and not event.interrupts
-        ):
-            return True
-    return False
+    return any(attached_beside(graph, node, s) for s in scope.analysis_graph.successors(node))
 
 
 def _rooted(scope: Scope) -> nx.MultiDiGraph[str]:

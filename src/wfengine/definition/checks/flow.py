@@ -19,6 +19,7 @@ from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import condition_text
 from wfengine.definition.graph import (
     activity_of,
+    attached_beside,
     catching_links,
     end_ids,
     is_boundary_event,
@@ -340,15 +341,7 @@ def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[st
 def _beside_only(graph: nx.MultiDiGraph[str], node: str, succ: str, terminating: set[str]) -> bool:
     """Whether ``succ`` is a non-interrupting event attached to ``node`` whose way cannot reach
     a Terminate end event: firing it leaves ``node``'s token where it is."""
-    attached = activity_of(graph, succ)
-    event = attached.event
-    return (
-        event is not None
-        and is_boundary_event(attached)
-        and event.target == node
-        and not event.interrupts
-        and succ not in terminating
-    )
+    return attached_beside(graph, node, succ) and succ not in terminating
 
 
 def _deliberate_stops(graph: nx.MultiDiGraph[str]) -> set[str]:
