@@ -5,11 +5,13 @@ service and the limit, and a retry is not made (the same service would answer th
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
 from wfengine import PermanentApplicationError
-from wfengine.applications.agents import http_agent
+from wfengine.applications.agents import http_agent, http_agent_factory
 from wfengine.applications.agents.http_json import MAX_ANSWER
 
 
@@ -42,3 +44,39 @@ def test_the_default_limit_is_sixteen_mebibytes() -> None:
     big = b'{"x": "' + b"a" * MAX_ANSWER + b'"}'
     with pytest.raises(PermanentApplicationError, match="more than 16,777,216 bytes"):
         http_agent("https://svc.example/huge", transport=_answering(big))(n=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"max_answer": 0}, ValueError, "max_answer must be at least 1 byte, not 0"),
+        ({"max_answer": -5}, ValueError, "max_answer must be at least 1 byte"),
+        ({"max_answer": 1.5}, TypeError, "max_answer must be a whole number of bytes, not 1.5"),
+        ({"max_answer": True}, TypeError, "max_answer must be a whole number"),
+        ({"timeout": 0}, ValueError, "timeout must be a positive number of seconds, not 0"),
+        ({"timeout": float("nan")}, ValueError, "timeout must be a positive number"),
+        ({"timeout": float("inf")}, ValueError, "timeout must be a positive number"),
+        ({"timeout": "30"}, TypeError, "timeout must be a number of seconds, not '30'"),
+    ],
+)
+def test_a_limit_that_cannot_work_is_refused_when_the_agent_is_made(
+    kwargs: dict[str, object], error: type[Exception], words: str
+) -> None:
+    """A zero limit refused every answer, found only at the first call, far from the line
+    that set it; a NaN timeout never timed out."""
+    with pytest.raises(error, match=re.escape(words)):
+        http_agent("https://svc.example/x", **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(error, match=re.escape(words)):
+        http_agent_factory(["https://svc.example/"], **kwargs)  # type: ignore[arg-type]
+
+
+def test_definitions_calls_take_the_factorys_answer_limit() -> None:
+    """The factory had no ``max_answer``: calls a definition set up always read 16 MiB."""
+    factory = http_agent_factory(
+        ["https://svc.example/"],
+        transport=_answering(b'{"x": "' + b"a" * 2000 + b'"}'),
+        max_answer=1000,
+    )
+    call = factory({"url": "https://svc.example/big"})
+    with pytest.raises(PermanentApplicationError, match=r"more than 1,000 bytes"):
+        call(n=1)

@@ -214,6 +214,7 @@ def http_agent(
     verb = method.upper()
     if not _METHOD.fullmatch(verb):
         raise ValueError(f"{method!r} is not an HTTP method")
+    check_limits("http_agent", timeout, max_answer)
     fixed = merge_headers(headers or {})
     for name, value in fixed.items():
         check_header(name, value)
@@ -278,6 +279,21 @@ def http_agent(
         )
 
     return stops_itself(call, rebuild)
+
+
+def check_limits(who: str, timeout: float, max_answer: int) -> None:
+    """Refuse a timeout or answer limit that cannot work, when the agent is made: a zero,
+    negative or NaN timeout would fail every call (or, NaN, never time out), and a
+    ``max_answer`` that is not a positive whole number would refuse every answer or none,
+    each found only at the first call, far from the line that set it."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise TypeError(f"{who}: timeout must be a number of seconds, not {timeout!r}")
+    if not 0 < timeout < float("inf"):
+        raise ValueError(f"{who}: timeout must be a positive number of seconds, not {timeout!r}")
+    if isinstance(max_answer, bool) or not isinstance(max_answer, int):
+        raise TypeError(f"{who}: max_answer must be a whole number of bytes, not {max_answer!r}")
+    if max_answer < 1:
+        raise ValueError(f"{who}: max_answer must be at least 1 byte, not {max_answer!r}")
 
 
 def _query_value(name: str, value: Any, where: str) -> str:
@@ -352,6 +368,7 @@ def http_agent_factory(
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
     definition_headers: Iterable[str] | None = None,
+    max_answer: int = MAX_ANSWER,
 ) -> AgentFactory:
     """A factory for ``registry.allow_agent("http", ...)`` (rules in the module doc).
 
@@ -362,8 +379,10 @@ def http_agent_factory(
     :data:`~wfengine.applications.agents.http_policy.DEFAULT_DEFINITION_HEADERS`). ``headers`` are
     the host's own (say, credentials) and win over the definition's. Raises ValueError for a
     prefix that is not a plain http(s) URL (userinfo, query and fragment are refused) and
-    for a ``definition_headers`` entry a definition may never set.
+    for a ``definition_headers`` entry a definition may never set. ``timeout`` and
+    ``max_answer`` are as for :func:`http_agent`, checked here.
     """
+    check_limits("http_agent_factory", timeout, max_answer)
     texts = [allowed_prefixes] if isinstance(allowed_prefixes, str) else list(allowed_prefixes)
     prefixes = tuple(URLPrefix.parse(text) for text in texts)
     if not prefixes:
@@ -389,6 +408,7 @@ def http_agent_factory(
             timeout=timeout,
             outputs=outputs.split() if outputs else None,
             transport=transport,
+            max_answer=max_answer,
         )
 
     return factory
