@@ -23,24 +23,21 @@ and workflow integration, and a call centre's work-order flow):
    routed (``triage``): to the department the agent chose (``route_to``), straight to the
    department of its category when a gold customer's complaint is severe, else to the
    coordinator.
-4. The call-centre coordinator may correct the work order (``category``, ``severity``,
-   ``text``) and decides (``decision``): ``close`` (handle it and reply),
-   ``abort`` (the customer is told), ``amend`` (send it back to the agent who took it to
-   amend), ``reply`` (hand it, with an opinion, to an agent to reply: ``reply_agent``, a user;
-   by default the agent who took it), ``departments`` (route it to a department:
-   ``next_department``; with none named, the form comes back) or
-   ``ask_customer`` (ask the customer ``question``, which must not be empty: without one the
-   form comes back; and wait for their reply,
-   correlated by phone and acceptance number, or three days; ``crm.customer_reply``
-   delivers a reply, and one that comes too late is put on the case without answering a
-   later question). Whichever way the case comes back to the coordinator
-   (``back_to_coordinator``, or the engine's generic send-back from ``amend`` or
-   ``agent_reply``), the last decision, the agent named to reply and the instruction to the
-   agent (``opinion``) are cleared as ``coordinate`` begins: submitting the form unchanged
-   chooses nothing, rather than repeating it, and the work order comes back to the
-   coordinator: to the one who handled it (``ReassignToOriginalPerformer``: it is theirs at
-   once, with what they know of it), offered to every coordinator when they are one no
-   longer.
+4. The call-centre coordinator may correct the work order (``category``, ``severity``, ``text``) and
+   decides (``decision``): ``close`` (handle it and reply), ``abort`` (the customer is told),
+   ``amend`` (send it back to the agent who took it to amend), ``reply`` (hand it, with an opinion,
+   to an agent to reply: ``reply_agent``, a user; by default the agent who took it), ``departments``
+   (route it to a department: ``next_department``; with none named, the form comes back) or
+   ``ask_customer`` (ask the customer ``question``, which must not be empty: without one the form
+   comes back; and wait for their reply, correlated by phone and acceptance number, or three days;
+   ``crm.customer_reply`` delivers a reply, and one that comes too late is put on the case without
+   answering a later question). Whichever way the case comes back to the coordinator
+   (``back_to_coordinator``, or the engine's generic send-back from ``amend`` or ``agent_reply``),
+   the last decision, the agent named to reply, the last question to the customer and the
+   instruction to the agent (``opinion``) are cleared as ``coordinate`` begins: submitting the form
+   unchanged chooses nothing, rather than repeating it, and the work order comes back to the
+   coordinator: to the one who handled it (``ReassignToOriginalPerformer``: it is theirs at once,
+   with what they know of it), offered to every coordinator when they are one no longer.
 5. Departments, one after another: each department's desk says how its turn ended
    (``dept_outcome``): ``done`` (naming the next department, or none: then the case goes
    back to the coordinator), ``cannot`` (back to the coordinator) or ``back`` (rejected to
@@ -149,7 +146,9 @@ _TURN_DONE = (
 
 #: what the coordinator's form forgets as the step begins, whichever way the case came to it
 #: (the triage, ``back_to_coordinator``, or the engine's generic send-back from ``amend`` or
-#: ``agent_reply``): the last decision, the agent named to reply and the instruction to
+#: ``agent_reply``): the last decision, the agent named to reply, the last question to the
+#: customer (asked and answered, or timed out: choosing ``ask_customer`` again with the form
+#: unchanged would send it again) and the instruction to
 #: the agent (an opinion not filed would reach the departments as the coordinator's). The
 #: opinion typed with departments but none named stays (the form came back to name one; an
 #: opinion filed for the departments is cleared by ``file_opinion``)
@@ -157,6 +156,7 @@ _ON_ENTRY = (
     ("opinion", 'opinion if decision == "departments" else ""'),
     ("decision", "None"),
     ("reply_agent", "None"),
+    ("question", '""'),
 )
 
 

@@ -67,3 +67,19 @@ def test_asking_the_customer_nothing_brings_the_form_back(desk: Desk, question: 
     assert "ask" not in desk.engine.trace(iid)
     desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which invoice?")
     assert desk.crm.sent(PHONE)[-1]["text"] == "Which invoice?"
+
+
+def test_asking_again_without_a_new_question_sends_nothing(desk: Desk) -> None:
+    """Back with the coordinator after the customer's answer, ``ask_customer`` with the form
+    otherwise unchanged sent the customer the old question again: the question is cleared
+    as the form comes back, so the form comes back once more and nothing is sent."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which invoice?")
+    assert crm_module.customer_reply(desk.engine, iid, "Invoice 117") is True
+    values = desk.engine.work_item_data(desk.item(iid, "coordinate").id).values
+    assert values["question"] == ""
+    sent = len(desk.crm.sent(PHONE))
+    desk.do(iid, "coordinate", "cora", decision="ask_customer")
+    assert len(desk.crm.sent(PHONE)) == sent
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert desk.engine.trace(iid).count("ask") == 1
