@@ -104,3 +104,18 @@ def test_a_factory_or_fallback_that_cannot_be_called_is_refused_at_once() -> Non
     with pytest.raises(TypeError, match="fallback"):
         registry.set_fallback("stub")  # type: ignore[arg-type]
     registry.set_fallback(None)  # (removes it: still allowed)
+
+
+def test_a_factory_returning_a_non_callable_is_an_incident_blaming_the_factory(
+    engine: Engine,
+) -> None:
+    """It read "agent 'crm' refused the definition's settings: application 'lookup': 42 is
+    not callable": blaming the definition, and naming the application twice."""
+    engine.applications.allow_agent("crm", lambda settings: 42)
+    iid = _run_to_the_call(engine, _package("crm"))
+    [incident] = engine.incidents(iid)
+    assert incident.message.endswith(
+        "application 'lookup': the factory of agent 'crm' returned 42, not a callable"
+    ), incident.message
+    assert incident.message.count("application 'lookup'") == 1
+    assert "refused the definition's settings" not in incident.message

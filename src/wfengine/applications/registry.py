@@ -213,6 +213,11 @@ def _takes_keyword(func: ApplicationFunc, name: str) -> bool:
     return p is not None and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
 
 
+class _NotCallable(Exception):
+    """An agent factory gave back something that cannot be called: said as such, not as the
+    agent refusing the definition's settings (which the ``TypeError`` would have read as)."""
+
+
 class ApplicationRegistry:
     """Bindings of Application ids, the agent kinds definitions may use, and the retry sleep.
 
@@ -443,6 +448,11 @@ class ApplicationRegistry:
             )
             asynchronous = read_flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
+            if not callable(func):  # the host's factory is wrong, not the definition
+                raise _NotCallable(
+                    f"application {app_id!r}: the factory of agent {kind!r} returned {func!r}, "
+                    "not a callable"
+                )
             return make_binding(
                 app_id,
                 func,
@@ -453,6 +463,8 @@ class ApplicationRegistry:
                 source=f"definition (agent {kind})",
                 asynchronous=asynchronous,
             )
+        except _NotCallable as exc:
+            raise ApplicationError(str(exc)) from None
         except (TypeError, ValueError, KeyError) as exc:
             raise ApplicationError(
                 f"application {app_id!r}: agent {kind!r} refused the definition's settings: "
