@@ -22,6 +22,7 @@ store) and is checked against its SHA-256 when read back. Comments are at most
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import weakref
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from wfengine.worklist.worklists import may_see
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_COMMENT_CHARS = 20_000
+_log = logging.getLogger("wfengine.notes")
 _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*(;.{0,100})?$")
 
 
@@ -204,6 +206,7 @@ class Notes:
     def add_comment(
         self, user: str, instance_id: str, text: str, *, work_item_id: str | None = None
     ) -> Comment:
+        _author(user, "comment")
         if not text.strip():
             raise ValueError("a comment needs some text")
         if len(text) > MAX_COMMENT_CHARS:
@@ -248,6 +251,7 @@ class Notes:
         *,
         work_item_id: str | None = None,
     ) -> Attachment:
+        _author(user, "attach")
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ValueError(
                 f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
@@ -271,7 +275,11 @@ class Notes:
             attachment_id,
             self.engine.clock.now(),
         )
-        self._records.add(attachment)
+        try:
+            self._records.add(attachment)
+        except BaseException:  # no record, so the content would be kept and never reachable
+            self._drop_blob(attachment_id, "its record could not be stored")
+            raise
         return attachment
 
     def attachments(
@@ -284,7 +292,10 @@ class Notes:
     def download(self, user: str, attachment_id: str) -> tuple[Attachment, bytes]:
         found = self._attachment(attachment_id)
         self._check_reader(user, found.instance_id, found.work_item_id, "download")
-        data = self.blobs.get(found.blob_key)
+        try:
+            data = self.blobs.get(found.blob_key)
+        except KeyError:  # its author deleted it while the reader's rights were checked
+            raise NotFoundError("attachment", attachment_id, "deleted meanwhile") from None
         if hashlib.sha256(data).hexdigest() != found.sha256:
             raise StoreError(f"attachment {attachment_id!r}: its content does not match its hash")
         return found, data
@@ -293,7 +304,22 @@ class Notes:
         found = self._attachment(attachment_id)
         self._check_author(user, found, "delete")
         self._records.delete(Attachment, attachment_id)
-        self.blobs.delete(found.blob_key)
+        self._drop_blob(found.blob_key, "its attachment was deleted")
+
+    def _drop_blob(self, key: str, why: str) -> None:
+        """Delete an attachment's content whose record is gone (or never stored). A blob store
+        is the host's to choose (files, an object store), so the two are not one
+        transaction; a content that cannot be deleted now is logged, not raised: the
+        attachment is gone either way, and what is left is unreachable garbage to sweep."""
+        try:
+            self.blobs.delete(key)
+        except Exception as exc:
+            _log.warning(
+                "attachment content %r was left in the blob store (%s; deleting it failed: %s)",
+                key,
+                why,
+                exc,
+            )
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -347,6 +373,14 @@ class Notes:
         org = self.engine.directory
         found = supervision_of(org)
         return found is not None and found.is_admin(user)
+
+
+def _author(user: object, operation: str) -> None:
+    """Refuse a missing author before anything is stored: ``None`` stands for the host's own
+    code when reading, but a note is always someone's (a database refused it at the insert,
+    with the attachment's content already stored)."""
+    if not isinstance(user, str) or not user:
+        raise TypeError(f"{operation}: the user must be a user id (text), not {user!r}")
 
 
 def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]
