@@ -39,6 +39,7 @@ and the table, plain text, put U+FFFD in its place, as XES does (:func:`utf8_tex
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -232,10 +233,11 @@ def write_xes(
     **filters: Any,
 ) -> int:
     """Write the trail as an XES log (one trace per instance, in instance order); returns the
-    number of XES events written. ``filters`` are those of ``Engine.audit_events``: with
-    ``process_id`` they select the events the CSV and JSON Lines exports of the same filters
-    select (an ``instance_id`` of another process: no trace); ``progress`` wraps the list of
-    instance ids as they are written (a progress bar).
+    number of XES events written. ``out`` takes bytes (open a file with ``"wb"``); a text
+    file is refused with a ``TypeError`` before anything is read. ``filters`` are those of
+    ``Engine.audit_events``: with ``process_id`` they select the events the CSV and JSON
+    Lines exports of the same filters select (an ``instance_id`` of another process: no
+    trace); ``progress`` wraps the list of instance ids as they are written (a progress bar).
 
     A filter selects events; it does not change them. Each trace is built from all of its
     instance's events (read a page at a time, one instance held in memory), so an event's
@@ -244,6 +246,7 @@ def write_xes(
     ``kind`` (the audit kind the XES event comes from), ``since`` and ``until`` as in the
     listing, and ``user`` the XES events whose ``org:resource`` is that user (the activity
     starts and completions they worked, which the trail records without a user)."""
+    _binary(out)
     written = 0
     instance_id = filters.pop("instance_id", None)
     keep = _Selected(**filters)
@@ -276,6 +279,30 @@ def write_xes(
                         xf.write(trace)
                         written += n
     return written
+
+
+def _binary(out: object) -> None:
+    """Refuse a text-mode ``out`` before anything is read or written: lxml's writer buffers,
+    so a text file would otherwise take nothing for a small log (the count returned, the file
+    empty) and fail part-way through a larger one with a bare lxml ``TypeError``. Probing with
+    an empty write also catches text writers that are no ``io.TextIOBase``; a path (which lxml
+    opens itself) has no ``write`` and is left to lxml."""
+    write = getattr(out, "write", None)
+    if write is None:
+        return
+    text = isinstance(out, io.TextIOBase)
+    if not text:
+        try:
+            write(b"")
+        except TypeError:
+            text = True
+    if text:
+        name = getattr(out, "name", None)
+        where = f" {name!r}" if isinstance(name, str) else ""
+        raise TypeError(
+            f"write_xes writes bytes (UTF-8 XML), but the file{where} "
+            f'({type(out).__name__}) takes text: open it in binary mode, with "wb"'
+        )
 
 
 class _Selected:
