@@ -3,7 +3,10 @@
 YAML is read with PyYAML's safe loader (plain data only: no tags that build Python objects),
 JSON with the standard library. The file's suffix picks the reader (``.json``; ``.yaml`` or
 ``.yml``); any other suffix is read as YAML, which also reads JSON. Files over
-:data:`MAX_ORG_FILE_BYTES` are refused before they are parsed.
+:data:`MAX_ORG_FILE_BYTES` are refused before they are parsed. A key written twice in one
+mapping (``users:`` pasted twice) is refused in either form, naming both lines: both readers
+would silently keep only the last, and the people in the first would be gone from the
+stored organisation.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ MAX_ORG_FILE_BYTES = 16 * 1024 * 1024
 
 def load_organisation(path: str | Path) -> Organisation:
     """The organisation in the file at ``path``; raises :class:`OrganisationError` naming
-    the file and the place in it, or ``OSError`` when the file cannot be read."""
+    the file and the place in it, or ``OSError`` when the file cannot be read. The
+    document's *text* given as ``path`` (it holds a line break: no path does) is a
+    ``TypeError`` saying what to call instead, rather than an ``OSError`` quoting the whole
+    document as a file name."""
+    if isinstance(path, str) and "\n" in path:
+        raise TypeError(
+            "load_organisation: this text is an organisation document, not a path: use "
+            "parse_organisation(text, where) (wfengine.worklist.org_files) or "
+            "Organisation.from_data(data), or pass the path of its file"
+        )
     path = Path(path)
     with path.open("rb") as f:
         raw = f.read(MAX_ORG_FILE_BYTES + 1)
@@ -39,7 +51,13 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
     import yaml  # on demand: importing wfengine does not pay for the YAML reader
 
     try:
-        data: Any = json.loads(raw) if json_text else yaml.safe_load(raw)
+        if json_text:
+            data: Any = json.loads(raw, object_pairs_hook=_unique_pairs)
+        else:
+            data = yaml.load(raw, Loader=_unique_key_loader())  # a SafeLoader: plain data only
+    except _Repeated as exc:
+        line = f":{exc.line}" if exc.line is not None else ""
+        raise OrganisationError(f"{where}{line}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise OrganisationError(f"{where}:{exc.lineno}: not JSON: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -50,6 +68,57 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
     except RecursionError:
         raise OrganisationError(f"{where}: nested too deeply") from None
     return organisation_from_data(data, where)
+
+
+class _Repeated(ValueError):
+    """A key given twice in one mapping, with its line when the reader knows it (JSON's
+    ``object_pairs_hook`` does not)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Repeated(
+                f"{key!r} is written twice in one object; JSON readers keep only the last: "
+                "give it once"
+            )
+        found[key] = value
+    return found
+
+
+_LOADER: Any = None
+
+
+def _unique_key_loader() -> Any:
+    """PyYAML's safe loader refusing a key written twice in one mapping (made on first use:
+    importing wfengine does not import the YAML reader)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class UniqueKeyLoader(yaml.SafeLoader):
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                seen: dict[str, int] = {}
+                for key_node, _ in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                        continue  # merged keys may be overridden: that is what << is for
+                    line = key_node.start_mark.line + 1
+                    if key_node.value in seen:
+                        raise _Repeated(
+                            f"{key_node.value!r} is written twice (first on line "
+                            f"{seen[key_node.value]}); YAML would keep only the last: give it once",
+                            line,
+                        )
+                    seen[key_node.value] = line
+                return super().construct_mapping(node, deep=deep)
+
+        _LOADER = UniqueKeyLoader
+    return _LOADER
 
 
 def organisation_from_data(data: Any, where: str = "organisation") -> Organisation:
