@@ -19,7 +19,9 @@ longer than ``--job-timeout`` (default 300 s) gets the child killed, the job mad
 on its instance (retry it with ``wfengine incident retry``), the child's other jobs given back
 and a fresh child started; so does a child dying in the middle of a job. The child is the same
 command with hidden options (``--supervised-fd``, ``--supervisor-pid``); it reads the database
-URL from ``$WFENGINE_DB``, never from its command line, where ``ps`` would show a password.
+URL from ``$WFENGINE_DB``, never from its command line, where ``ps`` would show a password, and
+removes that variable from its environment at once, so that the programs its applications run
+(the subprocess agent passes its environment on) never see the URL.
 
 It logs what it does on stderr (``--log-level``; per-job lines at ``debug``), including the
 application-binding findings of every deployed package at start. SIGTERM or SIGINT stop it
@@ -163,6 +165,10 @@ def worker(
     if supervised_fd is not None and supervisor_pid is not None:
         # SIGINT is for the supervisor (a terminal sends it to the whole process group)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # the URL (a password, for PostgreSQL) came in $WFENGINE_DB and is read by now: keep
+        # it from every program this process starts (the subprocess agent passes its
+        # environment on), before any thread or application exists
+        os.environ.pop(DB_ENVVAR, None)
     with logging_to_stderr(log_level, _LOG_FORMAT):
         if supervised_fd is not None and supervisor_pid is not None:
             _work(
