@@ -187,8 +187,11 @@ class ActivityCompiler:
                     kind = KIND_UNSUPPORTED  # not assignments: never executed
                 else:
                     kind = KIND_SCRIPT
-                    script = tuple(
-                        (name, self.exprs.required(text, f"{where}, script, {name} ="))
+                    script = tuple(  # a target may be a field's Name, as in expressions
+                        (
+                            self.exprs.aliases.get(name, name),
+                            self.exprs.required(text, f"{where}, script, {name} ="),
+                        )
                         for name, text in statements
                     )
             # TaskUser, TaskManual, TaskNone, ...: a person's work or nothing, like Impl. No

@@ -193,7 +193,9 @@ def assignments(
 ) -> tuple[tuple[tuple[str, CompiledExpression], ...], tuple[tuple[str, CompiledExpression], ...]]:
     """An activity's XPDL 2.x ``Assignments`` (kept among its extras), split by
     ``AssignTime`` (``Start``, the default, or ``End``): (field, expression) in order. A
-    target that is no field name refuses the deploy."""
+    target that is no field name refuses the deploy; one that is a field's Name (a package
+    keying its fields by generated ids) writes that field, as the Name reads it in an
+    expression."""
     start: list[tuple[str, CompiledExpression]] = []
     end: list[tuple[str, CompiledExpression]] = []
     for n, (target, value, at_end, _) in enumerate(activity_assignments(activity)):
@@ -201,5 +203,5 @@ def assignments(
         if not target.isidentifier():
             raise DeployError(f"{here}: its Target {target!r} is no data field name")
         compiled = exprs.required(value, f"{here} ({target} =)")
-        (end if at_end else start).append((target, compiled))
+        (end if at_end else start).append((exprs.aliases.get(target, target), compiled))
     return tuple(start), tuple(end)
