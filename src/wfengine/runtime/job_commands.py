@@ -129,7 +129,9 @@ class JobCommands(EngineBase):
         given back with the back-off.
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
-        given back at once (a worker shutting down finishes only the job it is running).
+        given back at once (a worker shutting down finishes only the job it is running). A
+        job given back unrun was no attempt: its claim is not counted (an asynchronous
+        application's retries are counted from a job's claims).
         ``SystemExit`` or ``KeyboardInterrupt`` raised by a job stops the run (the job given
         back) in the main thread, where it may be a signal handler's; in any other thread
         only the job can have raised it, and it is the job's failure, as above.
@@ -261,12 +263,20 @@ class JobCommands(EngineBase):
         <wfengine.runtime.outbox_delivery.Outbox.deliver>`)."""
         return self.outbox.deliver(limit=limit, should_stop=should_stop)
 
-    def release_jobs(self, job_ids: Iterable[str], owner: str) -> None:
+    def release_jobs(
+        self, job_ids: Iterable[str], owner: str, *, started: Collection[str] = ()
+    ) -> None:
         """Give back jobs ``owner`` claimed (a supervisor cleaning up after a worker process
-        it stopped); jobs ``owner`` no longer holds are left alone."""
+        it stopped); jobs ``owner`` no longer holds are left alone.
+
+        A job given back unstarted was no attempt: its claim's count is undone, so an
+        asynchronous application's retries are not used up by calls never made. Those in
+        ``started`` had begun running (a call may have been made when the worker was
+        stopped): their attempt counts."""
+        now = self.clock.now()
         for job_id in job_ids:
             with contextlib.suppress(WorkflowError):
-                self.store.release_job(job_id, owner)
+                self.store.release_job(job_id, owner, now if job_id in started else None)
 
     def held_jobs(self) -> list[str]:
         """Ids of the jobs the running :meth:`run_due_jobs` has claimed and not finished
@@ -375,7 +385,9 @@ class JobCommands(EngineBase):
                 return False
             if inst.state is not ProcessState.RUNNING:
                 discarded(current, inst, f"the instance is {inst.state.value}")
-                self.store.release_job(current.id, owner)  # runs again after resume
+                # runs again after resume; a prepared call was made (and audited): it counts
+                again = current.due if discard is not None else None
+                self.store.release_job(current.id, owner, again)
                 return False
             if handler is None:
                 _log.warning("job %s has kind %r, which this engine cannot run", job.id, job.kind)

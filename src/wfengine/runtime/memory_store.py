@@ -359,7 +359,9 @@ class MemoryStore(StoreOutbox):
             return
         job.lock_owner = None
         job.lock_expires_at = None
-        if due is not None and due != job.due:
+        if due is None:  # given back unrun: its claim was no attempt (see JobQueue.release)
+            job.attempts = max(job.attempts - 1, 0)
+        elif due != job.due:
             require_aware(due)
             job.due = due
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))

@@ -94,9 +94,16 @@ class JobQueue:
         return list(self._db.write(lambda c: c.execute(stmt).scalars().all(), shared=False))
 
     def release(self, job_id: str, owner: str, due: datetime | None = None) -> None:
+        """Give ``owner``'s claim of the job back. With no ``due`` the job was not run (a
+        worker stopping, the jobs after one that stopped a run, a dead worker's unstarted
+        jobs): its claim's count in ``attempts`` is undone, since an application's retries
+        are counted from it and a call never made must not use one up. With ``due`` (a
+        back-off after a run that began) the count stays."""
         j = t.jobs
         values: dict[str, Any] = {"lock_owner": None, "lock_expires_at": None}
-        if due is not None:
+        if due is None:
+            values["attempts"] = sa.case((j.c.attempts > 0, j.c.attempts - 1), else_=0)
+        else:
             values["due_at"] = due
         stmt = j.update().where(j.c.id == job_id, j.c.lock_owner == owner).values(**values)
         self._db.write(lambda c: c.execute(stmt), shared=False)

@@ -1,0 +1,85 @@
+"""Jobs given back without being run: a worker stopping with claimed jobs, a supervisor giving
+back a dead child's jobs. An asynchronous application's attempts are counted from its job's
+claims, so a claim that ran nothing must not count: else a later first call that fails is
+final, audited as attempt 2 of 2 though one call was made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from wfengine.definition.builder import PackageBuilder
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.states import ProcessState
+
+
+@pytest.fixture(params=("memory", "sqlite"))
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    url = None if request.param == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(clock=VirtualClock(), db_url=url) as e:
+        yield e
+
+
+def _flaky(engine: Engine) -> tuple[str, list[int]]:
+    """An instance whose one activity calls an asynchronous application allowed one retry,
+    whose first call fails; the instance id and the calls made (a list growing by one a
+    call)."""
+    calls: list[int] = []
+
+    def flaky() -> dict[str, int]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("service briefly down")
+        return {"x": 1}
+
+    engine.applications.register("flaky", flaky, asynchronous=True, retries=1, backoff=1)
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="0")
+    p.application("flaky", params=[("x", "OUT", "INTEGER")])
+    p.activity("a", tool="flaky", args=["x"]).activity("after").transition("a", "after")
+    engine.deploy(pb.build())
+    return engine.start_process("main"), calls
+
+
+def _retried_to_completion(engine: Engine, iid: str, calls: list[int]) -> None:
+    """The first call fails and is retried (attempt 1 of 2), the second completes."""
+    assert engine.run_due_jobs() == 1 and len(calls) == 1
+    assert engine.incidents(iid) == []
+    engine.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+    assert engine.run_due_jobs() == 1 and len(calls) == 2
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    invoked = [e.detail["attempt"] for e in engine.audit(iid) if e.kind == "application.invoked"]
+    assert invoked == [1, 2]
+
+
+def test_a_job_given_back_by_a_stopping_worker_uses_up_no_retry(engine: Engine) -> None:
+    iid, calls = _flaky(engine)
+    for _ in range(3):  # three workers stop before running it
+        assert engine.run_due_jobs(should_stop=lambda: True) == 0
+    [job] = engine.jobs(iid)
+    assert job.attempts == 0 and job.lock_owner is None and calls == []
+    _retried_to_completion(engine, iid, calls)
+
+
+def test_a_dead_workers_unstarted_jobs_given_back_use_up_no_retry(engine: Engine) -> None:
+    iid, calls = _flaky(engine)
+    now = engine.clock.now()
+    [job] = engine.store.claim_jobs("host:1:child", now, now + timedelta(seconds=60), 5)
+    engine.release_jobs([job.id], "host:1:child")  # the supervisor, after the child died
+    assert engine.jobs(iid)[0].attempts == 0
+    _retried_to_completion(engine, iid, calls)
+
+
+def test_a_job_that_had_started_when_its_worker_was_stopped_keeps_its_attempt(
+    engine: Engine,
+) -> None:
+    iid, _calls = _flaky(engine)
+    now = engine.clock.now()
+    [job] = engine.store.claim_jobs("host:1:child", now, now + timedelta(seconds=60), 5)
+    engine.release_jobs([job.id], "host:1:child", started=[job.id])  # maybe called: counts
+    assert engine.jobs(iid)[0].attempts == 1
