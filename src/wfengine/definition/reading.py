@@ -55,11 +55,21 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.errors import ExpressionError, ExpressionSyntaxError
-from wfengine.expressions import Dialect, Expression, Language, language_of, parse
+from wfengine.expressions import (
+    DEFAULT_LIMITS,
+    Dialect,
+    Expression,
+    Language,
+    language_of,
+    parse,
+)
 
 #: Words and spaces only ("Claim accepted", "Individualteile benötigt"): BPMN modelling tools
-#: put the gateway branch's label where an executable condition belongs.
-_PROSE = re.compile(r"\s*[^\W\d_][\w'-]*(?:\s+[\w'-]+)+\s*[?.!]?\s*")
+#: put the gateway branch's label where an executable condition belongs. Every quantifier is
+#: possessive: a run of spaces or of word characters is taken once and never given back, so
+#: a text that is no label ("Claim accepted", 40,000 spaces, "(see note)") fails in time
+#: linear in its length, where backtracking took quadratic time.
+_PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:\s++[\w'-]++)++\s*+[?.!]?\s*+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _DIALECTS = {
@@ -130,7 +140,13 @@ def read_expression(
 
 
 def is_prose(text: str) -> bool:
-    """True for words and spaces only: a branch label, not an expression."""
+    """True for words and spaces only: a branch label, not an expression.
+
+    A text longer than the longest expression (``max_source_length``) is no label either:
+    it failed to parse for its length alone, and is not searched for words (a definition may
+    come from someone the host does not trust, and may hold megabytes in one text)."""
+    if len(text) > DEFAULT_LIMITS.max_source_length:
+        return False
     return _PROSE.fullmatch(text) is not None
 
 
