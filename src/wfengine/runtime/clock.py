@@ -34,6 +34,16 @@ def require_aware(value: datetime, what: str = "") -> datetime:
     return value
 
 
+def later(moment: datetime, span: timedelta) -> datetime:
+    """``span`` of real (elapsed) time after ``moment``, in UTC.
+
+    Why: Python adds a timedelta to an aware datetime on its wall clock, so in a zone with
+    summer time ``12:00+01:00 + 24h`` is ``12:00+02:00``, only 23 real hours later; every
+    timer, deadline, reminder and clock move is a length of real time (``PT24H`` is 24
+    hours), so the sum is taken in UTC, where wall-clock and real time agree."""
+    return moment.astimezone(UTC) + span
+
+
 def check_clock(clock: Clock) -> None:
     """Refuse a clock whose time is not timezone-aware, when an engine is built with it.
 
@@ -100,7 +110,9 @@ class VirtualClock:
             self._due_times.append(next_due)
 
     def advance(self, delta: timedelta) -> datetime:
-        """Move forward by ``delta`` (not backwards) and fire what became due."""
+        """Move forward by ``delta`` of real time (not backwards) and fire what became due:
+        ``advance(timedelta(hours=24))`` moves 24 hours even across a change to or from
+        summer time in the clock's zone (:func:`later`)."""
         if not isinstance(delta, timedelta):
             raise TypeError(
                 f"VirtualClock.advance takes a timedelta, not {delta!r} "
@@ -108,7 +120,7 @@ class VirtualClock:
             )
         if delta < timedelta(0):
             raise ValueError("a clock does not go backwards")
-        return self.set(self._now + delta)
+        return self.set(later(self._now, delta) if delta else self._now)
 
     def set(self, when: datetime) -> datetime:
         """Move to ``when`` (not backwards), stopping at each due time on the way; the clock

@@ -9,6 +9,7 @@ from typing import Any
 from wfengine.definition.event_texts import held, unheld
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.clock import later
 from wfengine.runtime.compiler import (
     CDeadline,
 )
@@ -73,7 +74,7 @@ class Deadlines(NavigatorBase):
                     f"a wait of {_length(wait)} is longer than the engine waits (at most "
                     f"{_length(longest)}: RuntimeLimits.max_deadline)"
                 )
-            return after + wait
+            return later(after, wait)  # (real time, not the clock zone's wall clock)
         try:
             value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
@@ -244,7 +245,7 @@ def deadline_due(
     if not timedelta(0) <= after <= longest:
         return f"{what} gave {after}; expected a duration from 0 to {longest}"
     try:
-        return now + after
+        return later(now, after)  # (real time, not the clock zone's wall clock)
     except OverflowError:
         return f"{what} gave {after}, which ends after the last date the engine can hold"
 

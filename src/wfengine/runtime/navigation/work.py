@@ -10,6 +10,7 @@ from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.redaction import audit_values
+from wfengine.runtime.clock import later
 from wfengine.runtime.compiler import (
     KIND_TASK,
     CActivity,
@@ -161,9 +162,9 @@ class Work(People):
         reminders = act.reminders
         if reminders is not None:
             if reminders.first is not None:
-                self._reminder_job(item, "remind", 1, now + reminders.first)
+                self._reminder_job(item, "remind", 1, later(now, reminders.first))
             if reminders.escalate_after is not None:
-                self._reminder_job(item, "escalate", 1, now + reminders.escalate_after)
+                self._reminder_job(item, "escalate", 1, later(now, reminders.escalate_after))
         return item
 
     def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
