@@ -9,11 +9,21 @@ down the file), each call's mappings are put in its callee's formal-parameter or
 whose mappings do not give exactly one actual per formal (a formal left out, a name no formal
 has, a callee in another package, a call with ActualParameters too) keeps them as XML with a
 warning, and passes no parameters from them.
+
+A positional actual passes its formal every way the formal's Mode says, so a mapping's
+``Direction`` must agree: an INOUT formal mapped IN and OUT apart (as the schema allows) is one
+actual when both name the same one; a Direction narrower than the Mode (IN only for an INOUT
+formal), or a different actual each way, cannot be said, and keeps the mappings as XML with a
+warning. A mapping without Direction (the schema's default is IN) is taken as the Mode's, as
+tools that leave it out mean it. What an actual parameter has no place for (an Actual's own
+ScriptType naming another language than the package's, a TestValue, vendor content) is warned
+about by name, so a loss is never silent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from wfengine.definition import diagnostics
 from wfengine.definition.diagnostics import Diagnostic
@@ -22,12 +32,14 @@ from wfengine.definition.model import (
     Activity,
     FormalParameter,
     Package,
+    ParameterMode,
     SubFlowImplementation,
     TaskImplementation,
     ToolCall,
     WorkflowProcess,
     XmlNode,
 )
+from wfengine.expressions import Language, language_of
 
 
 def _is(node: XmlNode, local: str) -> bool:
@@ -37,25 +49,104 @@ def _is(node: XmlNode, local: str) -> bool:
 
 def _actual_text(node: XmlNode) -> str:
     """An ``Actual``'s expression: its text, or a 2.2 FormalExpression/Source child's."""
+    return (_actual_element(node).text or "").strip()
+
+
+def _actual_element(node: XmlNode) -> XmlNode:
+    """The element holding an ``Actual``'s expression: a FormalExpression/Source child, or
+    the Actual itself."""
     for child in node.children:
         if _is(child, "FormalExpression") or _is(child, "Source"):
-            return (child.text or "").strip()
-    return (node.text or "").strip()
+            return child
+    return node
+
+
+#: which ways a DataMapping's ``Direction`` passes data
+_DIRECTIONS: dict[str, frozenset[str]] = {
+    "IN": frozenset({"IN"}),
+    "OUT": frozenset({"OUT"}),
+    "INOUT": frozenset({"IN", "OUT"}),
+}
+_NEEDED = {mode: _DIRECTIONS[mode.value] for mode in ParameterMode}
+#: attributes of an expression element that say its language
+_LANGUAGE_ATTRS = ("ScriptType", "ScriptGrammar")
+
+
+@dataclass(frozen=True)
+class _Given:
+    """One DataMapping of a formal: the ways it passes data (None: no Direction written,
+    taken as the formal's own Mode) and its actual's text."""
+
+    ways: frozenset[str] | None
+    text: str
+
+
+def _ways(mapping: XmlNode, formal: str) -> tuple[frozenset[str] | None, str]:
+    raw = (mapping.get("Direction") or "").strip()
+    if not raw:
+        return None, ""
+    ways = _DIRECTIONS.get(raw.upper())
+    if ways is None:
+        return None, f"the DataMapping of {formal!r} has Direction={raw!r}, not IN, OUT or INOUT"
+    return ways, ""
+
+
+def _direction(ways: frozenset[str]) -> str:
+    return "INOUT" if len(ways) == 2 else next(iter(ways))
+
+
+def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[str | None, str]:
+    """The one positional actual ``given`` amounts to for ``formal``, or None and why not.
+
+    A Direction narrower than the formal's Mode (IN only for an INOUT formal, OUT for an IN
+    one) cannot be said positionally: a positional actual passes the formal every way its
+    Mode does. An INOUT formal mapped IN and OUT apart (as the schema allows) is one actual
+    when both name the same expression; a different one each way cannot be said either.
+    """
+    needed = _NEEDED[formal.mode]
+    if len(given) == 1 and given[0].ways is None:
+        return given[0].text, ""
+    if any(g.ways is None for g in given):
+        return None, f"formal parameter {formal.id!r} is mapped twice"
+    ways: set[str] = set()
+    for g in given:
+        assert g.ways is not None
+        if ways & g.ways:
+            return None, f"formal parameter {formal.id!r} is mapped twice"
+        ways |= g.ways
+    mode = formal.mode.value
+    if not needed <= ways:
+        return None, (
+            f"the {mode} formal parameter {formal.id!r} is mapped {_direction(frozenset(ways))} "
+            f"only, which a call cannot say (its actual parameter passes the formal every way "
+            f"its Mode does)"
+        )
+    texts = sorted({g.text for g in given})
+    if len(texts) > 1:
+        return None, (
+            f"the {mode} formal parameter {formal.id!r} is mapped IN from "
+            f"{next(g.text for g in given if g.ways and 'IN' in g.ways)!r} and OUT to "
+            f"{next(g.text for g in given if g.ways and 'OUT' in g.ways)!r}, which a call "
+            f"cannot say (one data field passes it both ways)"
+        )
+    return texts[0], ""
 
 
 def _mapped(
     mappings: XmlNode, formals: Sequence[FormalParameter]
 ) -> tuple[tuple[str, ...] | None, str]:
     """The actual parameters ``mappings`` give, in ``formals``' order, or None and why not."""
-    given: dict[str, str] = {}
+    given: dict[str, list[_Given]] = {}
     for mapping in mappings.children:
         if not _is(mapping, "DataMapping"):
             continue
         formal = (mapping.get("Formal") or "").strip()
-        if formal in given:
-            return None, f"formal parameter {formal!r} is mapped twice"
+        ways, why = _ways(mapping, formal)
+        if why:
+            return None, why
         actual = next((c for c in mapping.children if _is(c, "Actual")), None)
-        given[formal] = "" if actual is None else _actual_text(actual)
+        text = "" if actual is None else _actual_text(actual)
+        given.setdefault(formal, []).append(_Given(ways, text))
     names = [f.id for f in formals]
     unknown = sorted(set(given) - set(names))
     if unknown:
@@ -63,7 +154,49 @@ def _mapped(
     missing = [n for n in names if n not in given]
     if missing:
         return None, f"formal parameter {missing[0]!r} is not mapped"
-    return tuple(given[n] for n in names), ""
+    out: list[str] = []
+    for parameter in formals:
+        merged, why = _merged(parameter, given[parameter.id])
+        if merged is None:
+            return None, why
+        out.append(merged)
+    return tuple(out), ""
+
+
+def _lost(mappings: XmlNode, language: Language) -> list[tuple[str, int | None]]:
+    """What read as positional actuals loses of ``mappings``: an Actual's own language (its
+    ScriptType/ScriptGrammar, where it names another than the package's), a TestValue, vendor
+    elements and attributes; each with its line, for a warning."""
+    lost: list[tuple[str, int | None]] = []
+    for mapping in mappings.children:
+        if not _is(mapping, "DataMapping"):
+            continue
+        formal = mapping.get("Formal")
+        where = f"the DataMapping of {formal!r}"
+        for key, _value in mapping.attrs:
+            if key not in ("Formal", "Direction"):
+                lost.append((f"attribute {key} of {where}", mapping.line))
+        for child in mapping.children:
+            if _is(child, "Actual"):
+                lost.extend(_lost_of_actual(child, where, language))
+            else:
+                lost.append((f"<{child.local_name}> of {where}", child.line))
+    return lost
+
+
+def _lost_of_actual(
+    actual: XmlNode, where: str, language: Language
+) -> list[tuple[str, int | None]]:
+    lost: list[tuple[str, int | None]] = []
+    holder = _actual_element(actual)
+    for element in (actual, holder) if holder is not actual else (actual,):
+        for key, value in element.attrs:
+            if key in _LANGUAGE_ATTRS and language_of(value) in (None, language):
+                continue  # says what the package says: nothing lost
+            lost.append((f"attribute {key}={value!r} of the actual of {where}", element.line))
+        extra = [c for c in element.children if c is not holder]
+        lost.extend((f"<{c.local_name}> in the actual of {where}", c.line) for c in extra)
+    return lost
 
 
 def _split(extras: tuple[XmlNode, ...]) -> tuple[XmlNode | None, tuple[XmlNode, ...]]:
@@ -77,6 +210,8 @@ class _Mapper:
         self.source = source
         self.processes = {p.id: p for p in package.workflow_processes}
         self.findings: list[Diagnostic] = []
+        script = package.script.type if package.script is not None else None
+        self.language = language_of(script) or Language.NATIVE
 
     def warn(self, activity: Activity, why: str, line: int | None) -> None:
         self.findings.append(
@@ -89,6 +224,20 @@ class _Mapper:
                 file=self.source,
             )
         )
+
+    def warn_lost(self, activity: Activity, mappings: XmlNode) -> None:
+        """Warn about each part of ``mappings`` that reading them as actuals leaves out."""
+        for what, line in _lost(mappings, self.language):
+            self.findings.append(
+                diagnostics.make(
+                    "xpdl-unreadable",
+                    f"{what} in activity {activity.id!r} is not kept: the DataMappings are "
+                    "read as actual parameters, which have no place for it",
+                    line=line if line is not None else activity.line,
+                    element_id=activity.id,
+                    file=self.source,
+                )
+            )
 
     def formals_of_application(
         self, process: WorkflowProcess, app_id: str
@@ -107,6 +256,7 @@ class _Mapper:
         if actuals is None:
             self.warn(activity, why, mappings.line)
             return call
+        self.warn_lost(activity, mappings)
         return call.model_copy(update={"actual_parameters": actuals, "extras": rest})
 
     def subflow(self, activity: Activity, body: SubFlowImplementation) -> SubFlowImplementation:
@@ -120,6 +270,7 @@ class _Mapper:
         if actuals is None:
             self.warn(activity, why, mappings.line)
             return body
+        self.warn_lost(activity, mappings)
         return body.model_copy(update={"actual_parameters": actuals, "extras": rest})
 
     @staticmethod
