@@ -37,3 +37,54 @@ def test_the_database_may_come_from_the_environment(tmp_path: Path) -> None:
     assert "(up to date)" in current.stdout
     unset = CliRunner().invoke(main, ["db", "current"], env={"WFENGINE_DB": None})
     assert unset.exit_code == 2 and "Missing option '--db'" in unset.stderr  # still required
+
+
+def _older_database(tmp_path: Path) -> Path:
+    """A SQLite file at the revision before the one this wfengine needs."""
+    from alembic.script import ScriptDirectory
+
+    from wfengine.runtime.sql.migrate import _config, downgrade, head_revision, upgrade
+
+    path = tmp_path / "wf.db"
+    upgrade(f"sqlite:///{path}")
+    previous = ScriptDirectory.from_config(_config()).get_revision(head_revision()).down_revision
+    assert isinstance(previous, str)
+    downgrade(f"sqlite:///{path}", previous)
+    return path
+
+
+def test_a_refused_upgrade_says_so_as_every_command_does(tmp_path: Path) -> None:
+    """A read-only database printed SQLAlchemy's raw text: the statement, and a link to its
+    background page; nothing said whether anything changed or what to check."""
+    path = _older_database(tmp_path)
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    result = cli("db", "upgrade", "--db", read_only)
+    assert result.exit_code == 2, result.output
+    message = result.stderr
+    assert "the database refused it (OperationalError: attempt to write a readonly database)" in (
+        message
+    )
+    assert "nothing was changed" in message and "then run it again" in message
+    assert "[SQL:" not in message and "sqlalche.me" not in message
+
+
+def test_tables_without_a_revision_are_refused_saying_why(tmp_path: Path) -> None:
+    """The engine sent the user to ``db upgrade`` ("schema revision none"), which then failed
+    on "table deployments already exists"."""
+    import sqlalchemy as sa
+
+    from wfengine import Engine
+    from wfengine.errors import SchemaOutdatedError
+
+    url = sqlite_url(tmp_path)
+    assert cli("db", "upgrade", "--db", url).exit_code == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    engine.dispose()
+    with pytest.raises(SchemaOutdatedError, match="has wfengine tables but no schema revision"):
+        Engine(db_url=url)
+    result = cli("db", "upgrade", "--db", url)
+    assert result.exit_code == 2, result.output
+    assert "has wfengine tables but no schema revision" in result.stderr
+    assert "already exists" not in result.stderr

@@ -20,6 +20,7 @@ from wfengine.cli.exit_status import InputOutputError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
+    from sqlalchemy.exc import DBAPIError
 
     from wfengine.runtime.sql.dialects import Dialect
 
@@ -56,6 +57,8 @@ def upgrade(url: str) -> None:
     _refuse_in_memory(parsed, url, "upgrade")
     try:
         before, after = run_upgrade(url)
+    except sa.exc.DBAPIError as exc:
+        raise InputOutputError(_refused_upgrade(shown(url), exc)) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError, StoreError) as exc:
         raise InputOutputError(f"cannot upgrade {shown(url)}: {exc}") from exc
     if before == after:
@@ -143,3 +146,17 @@ def _supported(url: str) -> tuple[URL, Dialect]:
         return parsed, supported(parsed)
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
+
+
+def _refused_upgrade(url: str, exc: DBAPIError) -> str:
+    """The database refusing the migration, said as the engine says a refused command (the
+    driver's first line and what to check, not SQLAlchemy's statement and background link):
+    the upgrade is one transaction, so nothing was changed."""
+    from wfengine.runtime.sql.retry import condition, first_line
+
+    check = condition(exc)
+    advice = f"; {check}" if check else ""
+    return (
+        f"cannot upgrade {url}: the database refused it ({type(exc.orig).__name__}: "
+        f"{first_line(exc)}); nothing was changed{advice}, then run it again"
+    )

@@ -8,9 +8,13 @@ when it opens a store:
 * an *empty* database (no wfengine tables, no Alembic revision) is created on the spot, for
   SQLite files and PostgreSQL alike: a first ``wfengine worker`` or ``instance start`` on a
   fresh database just works (pass ``create=False`` to :class:`SqlStore` to forbid that);
-* a database at an older revision (or wfengine tables without one) raises
-  :class:`~wfengine.errors.SchemaOutdatedError` naming ``wfengine db upgrade --db URL``; an
-  engine never migrates a database that holds data by itself;
+* a database at an older revision raises :class:`~wfengine.errors.SchemaOutdatedError`
+  naming ``wfengine db upgrade --db URL``; an engine never migrates a database that holds
+  data by itself;
+* wfengine tables without a revision (its ``alembic_version`` table dropped, or tables made
+  some other way) raise the same error saying so: no upgrade can tell which revision they
+  are at, so it would only fail on the first table that exists; ``db upgrade`` refuses them
+  too;
 * a revision this code does not know (written by a newer wfengine) raises the same error,
   asking for a newer wfengine.
 """
@@ -60,6 +64,8 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
             before = current_revision(conn)
             if before is not None and not is_known_revision(before):
                 raise SchemaOutdatedError(_newer(shown(engine.url), before))
+            if before is None and sa.inspect(conn).has_table("process_instances"):
+                raise SchemaOutdatedError(_unstamped(shown(engine.url)))
             command.upgrade(_config(conn), revision)
             after = current_revision(conn)
         return before, after
@@ -72,6 +78,15 @@ def _newer(url: str, revision: str) -> str:
         f"the database {url} has schema revision {revision!r}, which this wfengine does not "
         f"know (it needs {head_revision()!r}); it was written by a newer wfengine: upgrade "
         "wfengine"
+    )
+
+
+def _unstamped(url: str) -> str:
+    return (
+        f"the database {url} has wfengine tables but no schema revision (its alembic_version "
+        "table is missing: dropped, or the tables were not made by wfengine db upgrade), so "
+        "no upgrade can tell which revision they are at; restore it from a backup, or give "
+        "wfengine an empty database"
     )
 
 
@@ -119,11 +134,12 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
                 if current_revision(conn) != head:
                     raise
         return
-    known = current is not None and _known(script, current)
-    if current is not None and not known:
+    if current is None:
+        raise SchemaOutdatedError(_unstamped(url))
+    if not _known(script, current):
         raise SchemaOutdatedError(_newer(url, current))
     raise SchemaOutdatedError(
-        f"the database {url} has schema revision {current or 'none'}, older than the "
+        f"the database {url} has schema revision {current}, older than the "
         f"{head!r} this wfengine needs; upgrade it with `wfengine db upgrade --db {url}` "
         "(back it up first)"
     )
