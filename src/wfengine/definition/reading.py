@@ -9,10 +9,10 @@ through the functions here; neither interprets an expression text any other way.
   JavaScript/Java texts are parsed by :func:`wfengine.expressions.parse` in the matching
   dialect; texts in other languages are tried as native expressions.
 * **Labels.** A text in ``ScriptGrammar="Text"``, or one that does not parse and reads like
-  words (``Information available``, ``Individualteile benötigt``), is a label that a modelling
-  tool put where a condition belongs. It is never evaluated: validation warns
-  (``expression-label``) and an instance that reaches it stops with an incident, which an
-  operator resolves by choosing the way on.
+  words (``Information available``, ``Individualteile benötigt``, ``Accepted?``), is a label
+  that a modelling tool put where a condition belongs. It is never evaluated: validation
+  warns (``expression-label``) and an instance that reaches it stops with an incident, which
+  an operator resolves by choosing the way on. A bare word (``Yes``) is a name.
 * **Unparseable.** In the native language a text that does not parse is an error (the
   process cannot deploy); in JavaScript, Java or a foreign language it is a warning and an
   incident when reached, since those files may use more of their language than the front ends
@@ -64,12 +64,14 @@ from wfengine.expressions import (
     parse,
 )
 
-#: Words and spaces only ("Claim accepted", "Individualteile benötigt"): BPMN modelling tools
-#: put the gateway branch's label where an executable condition belongs. Every quantifier is
-#: possessive: a run of spaces or of word characters is taken once and never given back, so
-#: a text that is no label ("Claim accepted", 40,000 spaces, "(see note)") fails in time
-#: linear in its length, where backtracking took quadratic time.
-_PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:\s++[\w'-]++)++\s*+[?.!]?\s*+")
+#: Words and spaces ("Claim accepted", "Individualteile benötigt"), or one word that ends in
+#: ``?``, ``.`` or ``!`` ("Accepted?"): BPMN modelling tools put the gateway branch's label
+#: where an executable condition belongs. A bare word (``Yes``) parses as a name and never
+#: comes here: it may be a data field, and validation says when it names none. Every
+#: quantifier is possessive: a run of spaces or of word characters is taken once and never
+#: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
+#: fails in time linear in its length, where backtracking took quadratic time.
+_PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _DIALECTS = {
@@ -140,7 +142,8 @@ def read_expression(
 
 
 def is_prose(text: str) -> bool:
-    """True for words and spaces only: a branch label, not an expression.
+    """True for words and spaces only, or one word and ``?``, ``.`` or ``!``: a branch
+    label, not an expression.
 
     A text longer than the longest expression (``max_source_length``) is no label either:
     it failed to parse for its length alone, and is not searched for words (a definition may
