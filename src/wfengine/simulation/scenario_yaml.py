@@ -5,6 +5,15 @@ first), and every key's line is kept so that an error about it can say where it 
 
 Keys are named by the dotted path the scenario's messages use: ``activities.review.duration``,
 ``arrivals.at[2]``.
+
+Anchors and aliases stay allowed (a merge key ``<<: *defaults`` is how a scenario shares
+settings), but each node is walked once: the lines recorded are those of where a node is
+written, none under an alias. Following every alias would make the walk as large as the
+expanded document, and a few hundred bytes of aliases of aliases ("billion laughs") expand
+to millions of nodes. For the same reason, before the document is built, the nodes its
+aliases repeat are counted (:data:`MAX_REPEATED_NODES`) and an alias inside its own anchor
+(a document without end) is refused: what reads the scenario afterwards (checks, error
+messages quoting a value) works on the expanded data.
 """
 
 from __future__ import annotations
@@ -21,49 +30,112 @@ from wfengine.simulation.distributions import ScenarioError
 _MERGE = "<<"
 
 
+#: how many nodes the aliases of one scenario may repeat in all: far more than sharing
+#: settings needs (a merge key repeats a few keys), far less than slows a run down
+MAX_REPEATED_NODES = 100_000
+
+
 def read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     """The document ``text`` holds, and the line of each key by its dotted path. Raises
-    :class:`ScenarioError` naming ``source`` and the line for text that is not YAML and for
-    a key written twice in one mapping."""
+    :class:`ScenarioError` naming ``source`` and the line for text that is not YAML, for a
+    key written twice in one mapping, for aliases repeating more than
+    :data:`MAX_REPEATED_NODES` nodes, and for an alias inside its own anchor."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        lines: dict[str, int] = {}
+        walk = _Walk(source)
         if node is not None:
-            _walk(node, "", lines, source)
+            walk.node(node, "", 1)
         data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ScenarioError(f"{source}{line}: not YAML: {exc}") from None
+    except RecursionError:
+        # PyYAML composes (and this module walks) nested collections by recursion
+        raise ScenarioError(
+            f"{source}: nested too deeply to read: a scenario needs a few levels"
+        ) from None
     finally:
         loader.dispose()
-    return data, lines
+    return data, walk.lines
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], source: str) -> None:
-    if isinstance(node, yaml.MappingNode):
+class _Walk:
+    """One walk over a composed document: the line of each key by its dotted path, a key
+    written twice refused, and the nodes the aliases repeat counted.
+
+    An alias is the very node object of its anchor, so the walk knows one by its id: a node
+    met again is not walked again (its keys were checked and placed where it is written);
+    only its expanded size, known from its first walk, is added to :attr:`repeated`."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[str, int] = {}
+        #: the expanded size (nodes) of each node walked, by id
+        self.sizes: dict[int, int] = {}
+        #: the nodes being walked (an alias to one of them is inside its own anchor)
+        self.open: set[int] = set()
+        #: nodes repeated by aliases so far
+        self.repeated = 0
+
+    def node(self, node: yaml.Node, path: str, line: int) -> int:
+        """Walk ``node`` (at ``path``, written on or after ``line``); its expanded size."""
+        key = id(node)
+        if key in self.open:
+            raise ScenarioError(
+                f"{self.source}:{line}: {path or 'the document'}: an alias inside its own "
+                f"anchor (line {node.start_mark.line + 1}) would repeat without end"
+            )
+        size = self.sizes.get(key)
+        if size is not None:
+            self.repeated += size
+            if self.repeated > MAX_REPEATED_NODES:
+                raise ScenarioError(
+                    f"{self.source}:{line}: {path or 'the document'}: the aliases repeat "
+                    f"more than {MAX_REPEATED_NODES} nodes in all (aliases of aliases "
+                    "multiply): write the repeated part out, or repeat less"
+                )
+            return size
+        self.open.add(key)
+        if isinstance(node, yaml.MappingNode):
+            size = 1 + self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1
+            for n, item in enumerate(node.value):
+                here = f"{path}[{n}]"
+                # an alias keeps its anchor's position: say the sequence's line instead
+                met = id(item) in self.sizes or id(item) in self.open
+                at = line if met else item.start_mark.line + 1
+                self.lines[here] = at
+                size += self.node(item, here, at)
+        else:
+            size = 1
+        self.open.discard(key)
+        self.sizes[key] = size
+        return size
+
+    def _mapping(self, node: yaml.MappingNode, path: str) -> int:
+        """Walk a mapping's entries; the expanded size of its keys and values."""
+        size = 0
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None or key == _MERGE:
-                _walk(value_node, path, lines, source)
-                continue
             line = key_node.start_mark.line + 1
+            size += 1
+            if key is None or key == _MERGE:
+                size += self.node(value_node, path, line)
+                continue
             here = f"{path}.{key}" if path else key
             if key in seen:
                 raise ScenarioError(
-                    f"{source}:{line}: {here}: written twice (first on line {seen[key]}); "
-                    "YAML would keep only the last: give it once"
+                    f"{self.source}:{line}: {here}: written twice (first on line "
+                    f"{seen[key]}); YAML would keep only the last: give it once"
                 )
             seen[key] = line
-            lines[here] = line
-            _walk(value_node, here, lines, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for n, item in enumerate(node.value):
-            here = f"{path}[{n}]"
-            lines[here] = item.start_mark.line + 1
-            _walk(item, here, lines, source)
+            self.lines[here] = line
+            size += self.node(value_node, here, line)
+        return size
 
 
 #: where a key's path ends inside a longer one: before ``.next`` or ``[n]``
