@@ -5,11 +5,13 @@ are expressions. A script task's script is read as assignments in the safe expre
 
 A script is one or more assignments ``name = expression``, separated by ``;`` or new lines
 (a JavaScript-style ``var``/``let`` before the name and a trailing ``;`` are allowed, as
-modelling tools write them). The statements run in order, each seeing what the ones before it
-assigned, and the instance's data changes only when every one succeeded (a failing expression
-is an incident and nothing is assigned). A script that is not made of such assignments (code
-in a language the engine does not run) is left unsupported: reaching it is an incident, as
-before, and its text is never executed.
+modelling tools write them), with comments as the package's language writes them (``//`` and
+``/* */`` in Java and JavaScript, ``#`` in the native language): a comment is never run. The
+statements run in order, each seeing what the ones before it assigned, and the instance's data
+changes only when every one succeeded (a failing expression is an incident and nothing is
+assigned). A script that is not made of such assignments (code in a language the engine does
+not run) is left unsupported: reaching it is an incident, as before, and its text is never
+executed.
 """
 
 from __future__ import annotations
@@ -19,19 +21,42 @@ from typing import NamedTuple
 
 from wfengine.definition.event_texts import element_text
 from wfengine.definition.model import Activity
+from wfengine.expressions import Language
 
 _TARGET = re.compile(r"\s*(?:(?:var|let|const)\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.S)
 _OPEN, _CLOSE = "([{", ")]}"
 
 
-def split_statements(text: str) -> list[str]:
-    """``text`` cut at the ``;`` and new lines that are outside strings and brackets."""
+#: how each language marks a comment: to the end of the line, and (Java, JavaScript) between
+#: ``/*`` and ``*/``; the same marks its expressions' lexer skips. Text (a label) has none.
+_LINE_COMMENT = {
+    Language.NATIVE: "#",
+    Language.FOREIGN: "#",  # (read as native expressions)
+    Language.JAVASCRIPT: "//",
+    Language.JAVA: "//",
+}
+_BLOCK_COMMENT = frozenset({Language.JAVASCRIPT, Language.JAVA})
+
+
+def split_statements(text: str, language: Language | None = None) -> list[str]:
+    """``text`` cut at the ``;`` and new lines that are outside strings, brackets and the
+    comments of ``language``, with those comments left out: a ``;`` in a comment separates
+    nothing (``x = 1 // was: x = 0; ok = true`` is one assignment), and a statement that is
+    only a comment is none. A block comment spanning lines ends a statement as a new line
+    would (as JavaScript reads it); one left open is kept as written, so the expression's
+    reader reports it (an unterminated comment). ``language`` None: no comments (the reading
+    before languages were told apart)."""
+    line_mark = _LINE_COMMENT.get(language) if language is not None else None
+    block = language in _BLOCK_COMMENT
     found: list[str] = []
     current: list[str] = []
     depth = 0
     quote: str | None = None
     escaped = False
-    for ch in text:
+    i, size = 0, len(text)
+    while i < size:
+        ch = text[i]
+        i += 1
         if quote is not None:
             current.append(ch)
             if escaped:
@@ -41,6 +66,17 @@ def split_statements(text: str) -> list[str]:
             elif ch == quote:
                 quote = None
             continue
+        if line_mark is not None and text.startswith(line_mark, i - 1):
+            end = text.find("\n", i)
+            i = size if end < 0 else end  # the new line itself still ends the statement
+            continue
+        if block and text.startswith("/*", i - 1):
+            end = text.find("*/", i + 1)
+            if end < 0:  # unterminated: kept for the reader to refuse
+                current.append(text[i - 1 :])
+                break
+            ch = "\n" if "\n" in text[i + 1 : end] else " "
+            i = end + 2
         if ch in "\"'":
             quote = ch
         elif ch in _OPEN:
@@ -56,16 +92,21 @@ def split_statements(text: str) -> list[str]:
     return [s.strip() for s in found if s.strip()]
 
 
-def parse_assignments(text: str) -> list[tuple[str, str]] | None:
-    """The (field, expression text) of each statement of ``text``, or None when one of them
-    is not an assignment (or there are none)."""
+def parse_assignments(text: str, language: Language | None = None) -> list[tuple[str, str]] | None:
+    """The (field, expression text) of each statement of ``text`` (its comments in
+    ``language`` left out: :func:`split_statements`), or None when one of them is not an
+    assignment (or the text is blank). A script that is only comments is no statements ([]):
+    it assigns nothing, as its language would run it."""
+    statements = split_statements(text, language)
+    if not statements:
+        return [] if text.strip() else None
     found = []
-    for statement in split_statements(text):
+    for statement in statements:
         match = _TARGET.match(statement)
         if match is None or not match.group(2).strip():
             return None
         found.append((match.group(1), match.group(2).strip()))
-    return found or None
+    return found
 
 
 class Assignment(NamedTuple):

@@ -182,7 +182,7 @@ class ActivityCompiler:
             elif body.task is TaskKind.SEND:
                 throws = ("Message", task_message_name(a, body.detail))
             elif body.task is TaskKind.SCRIPT and body.script:
-                statements = parse_assignments(body.script)
+                statements = parse_assignments(body.script, self.exprs.language)
                 if statements is None:
                     kind = KIND_UNSUPPORTED  # not assignments: never executed
                 else:

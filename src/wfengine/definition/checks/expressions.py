@@ -275,7 +275,7 @@ def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[
             )
     yield from _actual_sites(ctx, scope, activity)
     yield from _event_sites(scope, activity)
-    yield from _assignment_sites(scope, activity)
+    yield from _assignment_sites(scope, activity, ctx.language)
 
 
 def _event_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
@@ -319,14 +319,14 @@ def _timer_date(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
     )
 
 
-def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
+def _assignment_sites(scope: Scope, activity: Activity, language: Language) -> Iterator[_Site]:
     """A script task's assignments and the activity's XPDL 2.x ``Assignments``, read as the
     compiler reads them (:mod:`wfengine.definition.scripts`). A script that is not made of
     assignments is never run (an incident when reached), so it has no expression to read."""
     body = activity.body
     if isinstance(body, TaskImplementation) and body.task is TaskKind.SCRIPT and body.script:
         assigned: frozenset[str] = frozenset()  # each statement sees the ones before it
-        for name, text in parse_assignments(body.script) or ():
+        for name, text in parse_assignments(body.script, language) or ():
             what = f"the script's assignment to {name!r}"
             yield from _site(scope, activity, text, what, None, given=assigned)
             assigned |= {name}
@@ -336,7 +336,7 @@ def _assignment_sites(scope: Scope, activity: Activity) -> Iterator[_Site]:
         yield from _site(scope, activity, expression, what, line, required=True)
 
 
-def _unrun_script(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
+def _unrun_script(scope: Scope, activity: Activity, language: Language) -> Iterator[Diagnostic]:
     """``script-unsupported``: a script task whose script is not made of assignments, which
     the engine never runs (:mod:`wfengine.definition.scripts`): an instance reaching it stops
     with an incident. The compiler accepts it (code in a language the engine does not run)."""
@@ -346,10 +346,10 @@ def _unrun_script(scope: Scope, activity: Activity) -> Iterator[Diagnostic]:
         or body.task is not TaskKind.SCRIPT
         or body.tools
         or not body.script
-        or parse_assignments(body.script) is not None
+        or parse_assignments(body.script, language) is not None
     ):
         return
-    statements = split_statements(body.script)
+    statements = split_statements(body.script, language)
     bad = next((s for s in statements if parse_assignments(s) is None), body.script.strip())
     yield make(
         "script-unsupported",
@@ -495,7 +495,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 yield from _loop_findings(scope, activity)
                 yield from counter_findings(ctx, scope, activity)
                 yield from _assignment_targets(scope, activity)
-                yield from _unrun_script(scope, activity)
+                yield from _unrun_script(scope, activity, default)
                 yield from _timer_date(scope, activity)
             for site in _scope_sites(ctx, scope):
                 reading = _read(site, default, aliases)
