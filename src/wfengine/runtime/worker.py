@@ -64,11 +64,13 @@ it (a script wants an answer), and a long-running one logs it and tries again la
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from datetime import timedelta
+from types import FrameType
 
 from wfengine.errors import StoreUnavailableError
 from wfengine.runtime.engine import Engine
@@ -113,7 +115,10 @@ def _hooks(engine: Engine) -> tuple[Callable[[Engine], None], ...]:
 class Worker:
     """Run due jobs with ``concurrency`` threads, each on an engine from ``make_engine``.
 
-    ``make_engine`` is called once per thread, in that thread. ``lease``: how long a claim
+    ``make_engine`` is called once per thread, in that thread. An engine it constructs is the
+    worker's, closed when its thread ends; one that existed before the call (the host's own,
+    ``lambda: engine``) stays open for the host to go on using, and can serve one thread only
+    (the same engine returned to two threads fails the worker). ``lease``: how long a claim
     holds a job (renewed while it is held); ``poll``: the longest idle sleep in seconds;
     ``batch``: the most jobs one thread claims at once (fewer when its jobs take long).
     """
@@ -184,12 +189,23 @@ class Worker:
 
     def _thread(self) -> None:
         try:
-            engine = self.make_engine()
+            engine, made = made_by(self.make_engine)
         except BaseException as exc:
             self._fail(exc)
             return
         with self._lock:
-            self._engines.append(engine)
+            shared = any(other is engine for other in self._engines)
+            if not shared:
+                self._engines.append(engine)
+        if shared:
+            self._fail(
+                ValueError(
+                    "Worker: make_engine returned the same Engine to two threads; an Engine "
+                    "serves one thread: have make_engine open a new one on the same database "
+                    "each time it is called"
+                )
+            )
+            return
         _log.info(
             "worker thread %s runs jobs as %s", threading.current_thread().name, engine.worker_id
         )
@@ -206,7 +222,8 @@ class Worker:
         finally:
             with self._lock:
                 self._engines.remove(engine)
-            engine.close()
+            if made:  # the host's engine (``lambda: engine``) stays open: it is the host's
+                engine.close()
 
     def _fail(self, exc: BaseException) -> None:
         with self._lock:
@@ -299,6 +316,35 @@ class Worker:
                 lost = [job_id for job_id in lost if _still_stored(engine, job_id)]
                 if lost:
                     _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
+
+
+def made_by(make_engine: Callable[[], Engine]) -> tuple[Engine, bool]:
+    """Call ``make_engine``; also tell whether the engine it returned was constructed during
+    the call (in this thread): such an engine is the worker's, to close when its thread ends.
+
+    Why watch the construction rather than close whatever comes back: a host that hands its
+    own engine over (``Worker(lambda: engine, until_idle=True).run()``) goes on using it
+    afterwards (its sessions, its virtual clock's timers), and nothing on an engine says who
+    made it. A profile function on this thread only, for this call only, sees every
+    ``Engine.__init__`` that runs (a subclass's, ``Engine.from_url``, the CLI's engines) at
+    the cost of a little overhead once per thread. When the thread already has one (a
+    profiler), it is left alone and the engine is taken for the worker's, as before.
+    """
+    if sys.getprofile() is not None:
+        return make_engine(), True
+    init = Engine.__init__.__code__
+    born: list[object] = []
+
+    def watch(frame: FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code is init:
+            born.append(frame.f_locals.get("self"))
+
+    sys.setprofile(watch)
+    try:
+        engine = make_engine()
+    finally:
+        sys.setprofile(None)
+    return engine, any(candidate is engine for candidate in born)
 
 
 def _still_stored(engine: Engine, job_id: str) -> bool:
