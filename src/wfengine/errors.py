@@ -8,7 +8,7 @@ still tell a broken definition from an illegal state change by the subclass.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wfengine.definition.diagnostics import Diagnostic
@@ -26,7 +26,33 @@ def place_text(place: Place) -> str:
 
 
 class WorkflowError(Exception):
-    """Root of every error wfengine raises deliberately."""
+    """Root of every error wfengine raises deliberately.
+
+    Every one can be pickled and copied (:meth:`__reduce__`), as ``multiprocessing``,
+    ``concurrent.futures`` and task queues do to an error raised in a worker process."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild from the message and attributes, never by calling ``__init__`` again.
+
+        Why: ``Exception``'s own pickling calls ``type(err)(*err.args)``, but ``args`` holds
+        only the finished message while many subclasses' ``__init__`` take the parts it is
+        made of (``NotFoundError(kind, ident)``, an agent's ``HttpClientError(message,
+        status)``), so unpickling raised ``TypeError`` and a process pool lost the error (and
+        the pool: ``BrokenProcessPool``). One rule here covers every subclass, whatever its
+        ``__init__``, including those a host or a tool agent defines: ``args`` (the message)
+        and ``__dict__`` (the attributes) are what an error carries. An attribute that cannot
+        be pickled still fails, as it would for any object."""
+        return _rebuilt, (type(self), self.args), self.__dict__ or None
+
+
+def _rebuilt(cls: type[WorkflowError], args: tuple[Any, ...]) -> WorkflowError:
+    """An unpickled ``cls`` holding ``args`` (its state is restored next, by
+    ``BaseException.__setstate__``): ``cls.__new__`` without arguments, which every exception
+    base accepts (an ``OSError`` base, as ``PermissionError`` is, reads its ``errno`` from
+    them otherwise), then the message set as ``args``."""
+    err = cls.__new__(cls)
+    err.args = args
+    return err
 
 
 class DefinitionError(WorkflowError):
