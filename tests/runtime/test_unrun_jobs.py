@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wfengine.definition.builder import PackageBuilder
+from wfengine.errors import ConcurrencyError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.job_commands import _PREPARED_ROUNDS
 from wfengine.runtime.states import ProcessState
 
 
@@ -83,3 +86,71 @@ def test_a_job_that_had_started_when_its_worker_was_stopped_keeps_its_attempt(
     [job] = engine.store.claim_jobs("host:1:child", now, now + timedelta(seconds=60), 5)
     engine.release_jobs([job.id], "host:1:child", started=[job.id])  # maybe called: counts
     assert engine.jobs(iid)[0].attempts == 1
+
+
+@pytest.fixture
+def sql_engine(tmp_path: Path) -> Iterator[Engine]:
+    """An engine on a SQLite file: a lost race rolls its command back (the memory store
+    serves one process and never loses one)."""
+    with Engine(clock=VirtualClock(), db_url=f"sqlite:///{tmp_path / 'wf.db'}") as e:
+        yield e
+
+
+class _LosingCommits:
+    """``store.commit`` of the steps that finish job ``job_id`` loses its race ``losses``
+    times (another engine changed the instance first), as on a busy shared database."""
+
+    def __init__(self, engine: Engine, job_id: str, losses: int) -> None:
+        self.losses = losses
+        self._commit = engine.store.commit
+        self._job_id = job_id
+        engine.store.commit = self  # type: ignore[method-assign]
+
+    def __call__(self, step: Any) -> Any:
+        if step.job_done == self._job_id and self.losses > 0:
+            self.losses -= 1
+            raise ConcurrencyError(f"job {self._job_id}: another engine changed the instance")
+        return self._commit(step)
+
+
+def _one_call(engine: Engine) -> tuple[str, list[int]]:
+    calls: list[int] = []
+    engine.applications.register(
+        "charge", lambda: calls.append(1) or {}, asynchronous=True, retries=0
+    )
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.application("charge")
+    p.activity("a", tool="charge").activity("after").transition("a", "after")
+    engine.deploy(pb.build())
+    return engine.start_process("main"), calls
+
+
+def test_a_called_job_losing_its_commit_races_is_applied_again_not_called_again(
+    sql_engine: Engine,
+) -> None:
+    engine = sql_engine
+    iid, calls = _one_call(engine)
+    [job] = engine.jobs(iid)
+    engine.max_conflict_retries = 0  # each lost race ends a command
+    losing = _LosingCommits(engine, job.id, losses=3)
+    assert engine.run_due_jobs() == 1
+    assert losing.losses == 0 and calls == [1]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    kinds = [e.kind for e in engine.audit(iid) if e.kind.startswith("application.")]
+    assert kinds == ["application.queued", "application.invoked", "application.returned"]
+
+
+def test_a_called_job_that_never_wins_is_audited_as_discarded_then_given_back(
+    sql_engine: Engine,
+) -> None:
+    engine = sql_engine
+    iid, calls = _one_call(engine)
+    [job] = engine.jobs(iid)
+    engine.max_conflict_retries = 0
+    _LosingCommits(engine, job.id, losses=_PREPARED_ROUNDS)
+    assert engine.run_due_jobs() == 0 and calls == [1]
+    kinds = [e.kind for e in engine.audit(iid) if e.kind.startswith("application.")]
+    assert kinds[1:] == ["application.invoked", "application.returned", "application.discarded"]
+    [again] = engine.jobs(iid)
+    assert again.lock_owner is None and again.attempts == 1  # the call made counts

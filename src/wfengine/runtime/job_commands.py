@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -24,6 +26,7 @@ from wfengine.errors import (
     WorkflowError,
 )
 from wfengine.runtime import call_watch
+from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
@@ -47,6 +50,10 @@ from wfengine.runtime.tools import InvokeJobHandler
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
+
+#: how many commands apply a prepared job's outcome (an application's answer) before it is
+#: dropped (audited as discarded) and the job given back to be called again
+_PREPARED_ROUNDS = 8
 
 
 class JobCommands(EngineBase):
@@ -120,7 +127,10 @@ class JobCommands(EngineBase):
         job is deleted in the same transaction as the step it caused, so its effect happens
         once even when two claimants race (the loser's commit conflicts, it re-reads, finds
         the job gone and does nothing). A job whose run keeps losing races with other
-        engines is given back with a back-off of ``2**attempts`` seconds (at most an hour);
+        engines is given back with a back-off of ``2**attempts`` seconds (at most an hour),
+        but for an asynchronous application's call, which was made: its answer is applied
+        again, the job still held, and only after many lost rounds audited as discarded
+        (``application.discarded``) and the job given back;
         one that fails in any other way (but the database being unavailable, which is
         raised) becomes an incident on its instance and is parked until the incident is
         retried (:meth:`abandon_job`): a worker never dies of a job, and a job
@@ -398,7 +408,50 @@ class JobCommands(EngineBase):
             _log.debug("ran job %s (%s of instance %s)", current.id, current.kind, inst.id)
             return True
 
-        return self._command(body, origin=job.id)
+        if prepare is None:
+            return self._command(body, origin=job.id)
+        return self._apply_prepared(job, owner, body, discarded)
+
+    def _apply_prepared(
+        self,
+        job: Job,
+        owner: str,
+        apply: Callable[[], bool],
+        discarded: Callable[[Job, ProcessInstance, str], None],
+    ) -> bool:
+        """Commit a prepared job's outcome (``apply``: its command's body), which was made
+        already (an application called): losing races, it is applied again, with a back-off,
+        while the job stays leased (a worker's lease keeper renews it), not given back to be
+        made a second time. Still losing after :data:`_PREPARED_ROUNDS` commands, the
+        outcome is audited as discarded (``discarded``: as other outcomes the instance does
+        not get), and the :class:`~wfengine.errors.ConcurrencyError` raised gives the job
+        back: its next run calls again, and both calls are in the trail."""
+        lost: ConcurrencyError | None = None
+        for round_ in range(_PREPARED_ROUNDS):
+            if round_:
+                time.sleep(random.uniform(0, min(0.01 * 2**round_, 2.0)))
+            try:
+                return self._command(apply, origin=job.id)
+            except ConcurrencyError as exc:
+                if stopping():  # a call's SystemExit or Ctrl-C: not run again
+                    raise
+                lost = exc
+                _log.info("job %s lost its races (round %d); applying it again", job.id, round_)
+        assert lost is not None
+        reason = f"the job lost its races {_PREPARED_ROUNDS} times in a row ({lost})"
+
+        def discard() -> None:
+            current = self.store.job(job.id)
+            if current is not None and current.lock_owner == owner:
+                discarded(current, self.store.instance(current.instance_id), reason)
+
+        try:
+            self._command(discard, origin=job.id)
+        except StoreUnavailableError:
+            raise
+        except WorkflowError as why:
+            _log.error("job %s: its dropped outcome could not be audited: %s", job.id, why)
+        raise lost
 
     def has_work(self, *, leased: bool = False) -> bool:
         """Is some job due now (a timer, deferred work) that a worker could run?
