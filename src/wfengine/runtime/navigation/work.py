@@ -5,7 +5,7 @@ activity.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
@@ -168,6 +168,12 @@ class Work(People):
         return item
 
     def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
+        """Set reminder or escalation job ``number`` of ``item``, due at ``due`` in UTC.
+
+        Why UTC: a SQL store gives every time back in UTC, the memory store as it was
+        given; a job kept with the clock's offset (``10:00+02:00``) was listed and stopped
+        at differently per store, unlike timers (which :meth:`_wait_due` puts in UTC)."""
+        due = due.astimezone(UTC)
         job_id = self.ctx.ids.new("rm")
         self.step.jobs.append(
             Job(
