@@ -30,22 +30,29 @@ class Scripts(NavigatorBase):
     ) -> bool:
         """Evaluate ``statements`` in order (each sees those before it), then apply them all
         (``activity.script``); on a failure nothing is applied and an incident whose retry
-        (``operation``) redoes them all is opened: False."""
+        (``operation``) redoes them all is opened: False.
+
+        Each value is converted to its field's type as its statement runs, not only when all
+        are stored: a later statement sees what the field will hold (Java's ``x = 7; half =
+        x / 2`` with ``x`` a FLOAT divides 7.0, as it does when 7 came from the data; an
+        INTEGER ``n = '5'`` is 5 to ``n + 1``)."""
         inst = ai.scope.instance
         assigned: dict[str, Any] = {}
         variables = ChainMap(assigned, inst.data)
         context = f"instance {inst.id!r}"
+        where = f"{ai.place()}, script"
         for name, expr in statements:
             try:
-                assigned[name] = expr.evaluate(variables, self._clock, context)
-            except ExpressionEvaluationError as exc:  # nothing assigned: the retry redoes all
+                value = expr.evaluate(variables, self._clock, context)
+                # a value its field's type does not take (an enumeration's "zz"), or a
+                # read-only field, as a person's answer would be
+                assigned.update(inst.compiled.checked({name: value}, where))
+            except (ExpressionEvaluationError, DataTypeError, DataNotStorableError) as exc:
                 self._incident(inst, ai, ai.act.id, operation, str(exc))
-                return False
-        try:  # a value no store can hold (a set, a dict with number keys, nested too deep),
-            # or one its field's type does not take (an enumeration's "zz"), as a person's
-            assigned = dict(inst.compiled.checked(assigned, f"{ai.place()}, script"))
-            check_storable(assigned, f"{ai.place()}, script")
-        except (DataNotStorableError, DataTypeError) as exc:
+                return False  # nothing assigned: the retry redoes all
+        try:  # a value no store can hold (a set, a dict with number keys, nested too deep)
+            check_storable(assigned, where)
+        except DataNotStorableError as exc:
             self._incident(inst, ai, ai.act.id, operation, str(exc))
             return False
         shown = audit_values(assigned, inst.sensitive_fields)
