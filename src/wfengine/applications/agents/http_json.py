@@ -350,8 +350,11 @@ def _answer(
         return None
     try:
         answer = json.loads(body)
-    except ValueError as exc:
-        raise PermanentApplicationError(f"{where} answered {status} with non-JSON") from exc
+    except (ValueError, RecursionError) as exc:
+        raise PermanentApplicationError(
+            f"{where} answered {status} with non-JSON ({unreadable(body, exc)}); not shown: "
+            "it may hold a secret"
+        ) from None  # (a JSONDecodeError keeps the whole text as its .doc)
     if not isinstance(answer, dict):
         raise PermanentApplicationError(
             f"{where} answered a JSON {type(answer).__name__}, expected an object of OUT parameters"
@@ -359,6 +362,22 @@ def _answer(
     if keep is not None:
         answer = {k: v for k, v in answer.items() if k in keep}
     return answer
+
+
+def unreadable(answer: str | bytes, exc: BaseException) -> str:
+    """Why ``answer`` could not be read as JSON, without a character of it: its size and
+    where reading failed. An answer may hold the value of a sensitive OUT parameter, and an
+    agent is not told which parameters are sensitive, so a malformed one is never quoted
+    (the failure's text goes into the append-only audit trail and the incident). The JSON
+    reader's message is cut at its first colon: ``Invalid \\escape: 'x'`` quotes the answer."""
+    unit = "bytes" if isinstance(answer, bytes) else "characters"
+    size = f"{len(answer):,} {unit}"
+    if isinstance(exc, json.JSONDecodeError):
+        why = exc.msg.partition(":")[0]
+        return f"{size}; {why} at line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return f"{size}; nested too deeply to read"
+    return f"{size}; not JSON text ({type(exc).__name__})"  # (bytes not in UTF-8/16/32)
 
 
 def http_agent_factory(

@@ -11,7 +11,10 @@ The program must print one JSON object in UTF-8 (or nothing: no outputs) and exi
 the locale. A non-zero exit raises :class:`ProcessFailedError` (retried while retries remain),
 its message ending with the end of the program's stderr (bytes that are not UTF-8 shown as
 U+FFFD; stderr is never a reason to fail); output that is not a JSON object in UTF-8 is a
-permanent error; at ``timeout`` the program is killed and the call raises
+permanent error, whose message gives the output's size and where reading it as JSON failed,
+never its text: the answer may hold the value of a sensitive OUT parameter, and the agent
+is not told which parameters are sensitive (the failure goes into the append-only audit
+trail and the incident); at ``timeout`` the program is killed and the call raises
 :class:`~wfengine.errors.ApplicationTimeoutError`. A binding's timeout (``register(...,
 timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the program is
 killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
@@ -31,7 +34,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from wfengine.applications.agents.http_json import json_inputs
+from wfengine.applications.agents.http_json import json_inputs, unreadable
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
@@ -117,8 +120,11 @@ def _runner(
             return None
         try:
             answer = json.loads(out)
-        except ValueError as exc:
-            raise PermanentApplicationError(f"{command[0]} printed non-JSON: {out[:200]}") from exc
+        except (ValueError, RecursionError) as exc:
+            raise PermanentApplicationError(
+                f"{command[0]} printed non-JSON ({unreadable(out, exc)}); the answer must be "
+                "one JSON object (what it printed is not shown: it may hold a secret)"
+            ) from None  # (a JSONDecodeError keeps the whole text as its .doc)
         if not isinstance(answer, dict):
             raise PermanentApplicationError(
                 f"{command[0]} printed a JSON {type(answer).__name__}, expected an object"
