@@ -126,14 +126,15 @@ def _blank_to_none(text: str | None) -> str | None:
 def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
     """Keep ``el`` verbatim as an XmlNode.
 
-    XPDL-namespace elements (any version, the deprecated namespace, or no namespace outside a
-    vendor element in a document without one) are re-tagged into the 2.2 namespace so the
-    writer can emit them as they are; vendor elements, and those in no namespace in a
-    namespaced document, keep their tag. Whitespace-only text and tails are dropped: they are
-    indentation, and the writer indents on its own. Namespace declarations that a value
-    relies on are kept with the element (:attr:`XmlNode.namespaces`), and so is the default
-    namespace of a vendor element where the written package's differs: the source's root may
-    declare a vendor's, which 2.2's replaces there.
+    XPDL-namespace elements (any version, the deprecated namespace, or no namespace in a
+    document without one) are re-tagged into the 2.2 namespace so the writer can emit them as
+    they are, except in ``foreign`` content (an ExtendedAttribute's, a vendor element's): there
+    every element keeps its tag, XPDL 1.0's written as ``deprecated:``. Vendor elements, and
+    those in no namespace in a namespaced document, keep their tag. Whitespace-only text and
+    tails are dropped: they are indentation, and the writer indents on its own. Namespace
+    declarations that a value relies on are kept with the element (:attr:`XmlNode.namespaces`),
+    and so is the default namespace of a vendor element where the written package's differs:
+    the source's root may declare a vendor's, which 2.2's replaces there.
     """
     return _kept(el, foreign, None, XPDL22_NS, top=True)[0]
 
@@ -190,8 +191,13 @@ def _kept(
     XPDL), and a vendor element below that relies on it must then declare it itself.
     """
     ns = namespace_of(el)
-    if (ns is None and not foreign and _UNQUALIFIED_IS_XPDL.get()) or (
-        ns is not None and ns in XPDL_LIKE_NAMESPACES
+    # in foreign content an XPDL-namespace element is a vendor's use of that namespace (XPDL
+    # 1.0's ExtendedAttribute admits ##any, and 1.0 files put their own namespace's elements
+    # there): it keeps its tag, so that a 1.0 one is written as ``deprecated:`` (##other to
+    # 2.2, as 2.2's ExtendedAttribute requires) and read back as the same
+    if not foreign and (
+        (ns is None and _UNQUALIFIED_IS_XPDL.get())
+        or (ns is not None and ns in XPDL_LIKE_NAMESPACES)
     ):
         tag = f"{{{XPDL22_NS}}}{local_name(el)}"
         child_foreign = False
