@@ -330,6 +330,21 @@ class OutboxPolicy:
     batch: int = 100
 
     def __post_init__(self) -> None:
+        # types first, naming the argument: ``lease=30`` used to fail as a bare TypeError
+        # from the comparison below
+        for name in ("first_retry", "max_retry", "retention", "prune_every", "lease"):
+            value = getattr(self, name)
+            if not isinstance(value, timedelta):
+                raise TypeError(
+                    f"OutboxPolicy({name}=...) takes a timedelta such as timedelta(minutes=5), "
+                    f"not {_shown(value)}"
+                )
+        for name in ("max_attempts", "batch"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(
+                    f"OutboxPolicy({name}=...) takes a whole number, not {_shown(value)}"
+                )
         if self.max_attempts < 1 or self.batch < 1:
             raise ValueError("max_attempts and batch must be at least 1")
         if min(self.first_retry, self.max_retry, self.lease) <= timedelta(0):

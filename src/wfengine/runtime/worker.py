@@ -64,6 +64,7 @@ it (a script wants an answer), and a long-running one logs it and tries again la
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import threading
 import time
@@ -133,10 +134,11 @@ class Worker:
         batch: int = 10,
         until_idle: bool = False,
     ) -> None:
+        _check_types(make_engine, concurrency, lease, poll, batch)
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {concurrency}")
-        if lease <= timedelta(0) or poll <= 0 or batch < 1:
-            raise ValueError("lease and poll must be positive and batch at least 1")
+        if lease <= timedelta(0) or not 0 < poll < math.inf or batch < 1:
+            raise ValueError("lease and poll must be positive (poll finite) and batch at least 1")
         self.make_engine = make_engine
         self.concurrency = concurrency
         self.lease = lease
@@ -316,6 +318,37 @@ class Worker:
                 lost = [job_id for job_id in lost if _still_stored(engine, job_id)]
                 if lost:
                     _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
+
+
+def _check_types(
+    make_engine: object, concurrency: object, lease: object, poll: object, batch: object
+) -> None:
+    """Refuse arguments of the wrong type here, naming them: they used to be taken and fail
+    later as a bare TypeError from a comparison (``lease=60``) or in a thread (an Engine given
+    as ``make_engine``, ``concurrency=2.5``)."""
+    if not callable(make_engine):
+        raise TypeError(
+            f"Worker takes make_engine, a function returning a new Engine for each thread "
+            f"(lambda: Engine(db_url=url)), not {_named(make_engine)}"
+        )
+    for name, value in (("concurrency", concurrency), ("batch", batch)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"Worker({name}=...) takes a whole number, not {_named(value)}")
+    if not isinstance(lease, timedelta):
+        raise TypeError(
+            f"Worker(lease=...) takes a timedelta, not {_named(lease)} "
+            "(lease=timedelta(seconds=60))"
+        )
+    if isinstance(poll, bool) or not isinstance(poll, int | float):
+        raise TypeError(f"Worker(poll=...) takes a number of seconds, not {_named(poll)}")
+
+
+def _named(value: object) -> str:
+    """A refused value as a message names it: its repr (cut short) and its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
 
 
 def made_by(make_engine: Callable[[], Engine]) -> tuple[Engine, bool]:
