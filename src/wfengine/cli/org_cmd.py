@@ -59,7 +59,7 @@ def load(file: str, url: str) -> None:
     from wfengine.errors import OrganisationError
     from wfengine.runtime.reoffer import reoffer_work
     from wfengine.runtime.sql.store import SqlStore
-    from wfengine.worklist.org_store import save_organisation
+    from wfengine.worklist.org_store import organisation_revision, save_organisation
 
     try:
         organisation = _read_organisation(file)
@@ -72,9 +72,13 @@ def load(file: str, url: str) -> None:
     try:
         if not isinstance(engine.store, SqlStore):
             raise InputOutputError("--db must name a database (the organisation is stored there)")
-        save_organisation(engine.store, organisation)
+        store = engine.store
+        revision = save_organisation(store, organisation)
         engine.directory = organisation  # the open work goes by the new one now
-        reoffered = reoffer_work(engine)
+        reoffered = reoffer_work(
+            engine, still_current=lambda: organisation_revision(store) == revision
+        )
+        replaced = organisation_revision(store) != revision
     finally:
         engine.close()
     doc = organisation.document
@@ -88,6 +92,12 @@ def load(file: str, url: str) -> None:
         click.echo(
             f"re-offered {_items(len(reoffered))} by the new organisation"
             + (f" ({waiting} waiting on an incident)" if waiting else "")
+        )
+    if replaced:  # (the rest of the open work is offered by the one stored after it)
+        click.echo(
+            "another organisation load replaced this one meanwhile: the open work is offered "
+            "by that one",
+            err=True,
         )
 
 

@@ -43,12 +43,24 @@ suspended instance's waits for the set's next close).
 Each instance is one command (a unit of work, retried after a lost race): an interrupted run
 leaves every instance re-offered or not, and running it again finishes the others (it changes
 nothing that is already right).
+
+Two organisations loaded at once (a scheduled sync and an operator) would each re-offer by
+their own, instance by instance, leaving the open work split between them. So a re-offer may
+be given ``still_current``, asked as each instance's changes are about to commit (after its
+work was read): once it says no, another organisation replaced this one, whose re-offer (it
+began after that organisation was stored) offers the rest, and this one stops. Asked then,
+after the read, it cannot be overtaken: the other re-offer either read this one's change, or
+it commits over the same rows, and one of the two runs again (a lost race) and reads the
+other's. ``since`` re-offers only instances with open work offered at or after that moment:
+a worker taking up a new organisation re-offers what it offered by the old one since it last
+saw it current (:mod:`wfengine.worklist.org_watch`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 from wfengine.errors import WorkflowError
@@ -92,17 +104,42 @@ class ReofferCommands(EngineBase):
         return reoffer_work(self)
 
 
-def reoffer_work(engine: EngineBase) -> list[Reoffered]:
+def reoffer_work(
+    engine: EngineBase,
+    *,
+    since: datetime | None = None,
+    still_current: Callable[[], bool] | None = None,
+) -> list[Reoffered]:
     """Offer the open work of ``engine``'s store afresh by its directory (see the module
-    notes); returns the items it withdrew, in the order of their instances' open work."""
-    instance_ids = list(dict.fromkeys(w.instance_id for w in engine.store.open_work_items()))
+    notes); returns the items it withdrew, in the order of their instances' open work.
+    ``since`` and ``still_current``: see the module notes (the latter for a store whose
+    commands are undone when they raise, a SQL store); a re-offer that ``still_current``
+    stopped returns what it did before."""
+    instance_ids = list(
+        dict.fromkeys(
+            w.instance_id
+            for w in engine.store.open_work_items()
+            if since is None or w.created_at >= since
+        )
+    )
     done: list[Reoffered] = []
     for instance_id in instance_ids:
-        done.extend(engine._command(partial(_reoffer_instance, engine, instance_id)))
+        try:
+            done.extend(
+                engine._command(partial(_reoffer_instance, engine, instance_id, still_current))
+            )
+        except _Replaced:
+            break
     return done
 
 
-def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
+class _Replaced(Exception):
+    """Another organisation was stored since this re-offer began: it stops (module notes)."""
+
+
+def _reoffer_instance(
+    engine: EngineBase, instance_id: str, still_current: Callable[[], bool] | None = None
+) -> list[Reoffered]:
     store = engine.store
     inst = store.instance(instance_id)
     if inst.state not in _OPEN_INSTANCE:
@@ -188,6 +225,8 @@ def _reoffer_instance(engine: EngineBase, instance_id: str) -> list[Reoffered]:
                 item.holder if held else None,
             )
         )
+    if (turn or done or kept) and still_current is not None and not still_current():
+        raise _Replaced  # (after the reads: see the module notes)
     if turn:
         engine._commit(nav)  # runs the agenda the freed turn queued
     elif done or kept:

@@ -29,8 +29,9 @@ _ORG_TABLES = (t.org_admins, t.org_memberships, t.org_roles, t.org_units, t.org_
 REVISION_KIND = "organisation.revision"
 
 
-def save_organisation(store: SqlStore, organisation: Organisation) -> None:
-    """Replace the organisation stored in ``store`` with ``organisation``."""
+def save_organisation(store: SqlStore, organisation: Organisation) -> int:
+    """Replace the organisation stored in ``store`` with ``organisation``; returns its
+    revision (what :func:`organisation_revision` reads while no other load replaced it)."""
     doc = organisation.document
     users = [
         {"id": u.id, "position": i, "name": u.name, "email": u.email, "phone": u.phone}
@@ -56,18 +57,18 @@ def save_organisation(store: SqlStore, organisation: Organisation) -> None:
         (t.org_admins, admins),
     )
 
-    def replace(conn: sa.Connection) -> None:
+    def replace(conn: sa.Connection) -> int:
         for table in _ORG_TABLES:
             conn.execute(table.delete())
         for table, rows in replaced:
             if rows:
                 conn.execute(table.insert(), rows)
-        _count_up_revision(conn)
+        return _count_up_revision(conn)
 
-    store.transaction(replace)
+    return store.transaction(replace)
 
 
-def _count_up_revision(conn: sa.Connection) -> None:
+def _count_up_revision(conn: sa.Connection) -> int:
     """The organisation's revision one higher (1 for the first load that counts)."""
     b = t.id_blocks
     bumped = conn.execute(
@@ -75,6 +76,7 @@ def _count_up_revision(conn: sa.Connection) -> None:
     )
     if not bumped.rowcount:
         conn.execute(b.insert().values(kind=REVISION_KIND, next_value=1))
+    return _revision(conn)
 
 
 def _revision(conn: sa.Connection) -> int:

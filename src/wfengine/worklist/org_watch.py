@@ -15,15 +15,26 @@ between two jobs in which the worker holds none.
 
 When the stored organisation is gone (a load of one without users), the engine goes back to
 the directory it had before any was stored, as an engine opened then would have.
+
+Taking up a new organisation, the watch also re-offers by it the work its engine offered by
+the old one since it last saw that one current (:func:`~wfengine.runtime.reoffer.
+reoffer_work` with ``since``): ``org load`` re-offers the open work it finds as it ends, but
+a worker offering meanwhile, by the organisation it still had, offered work that load never
+saw, which stayed with people who may have left (and whom nobody could then reassign it
+from). Only what it offered since its last look is read again, so a load costs each worker
+little; and a re-offer stops when yet another organisation has been stored (its own
+re-offers then take over).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from time import monotonic
 from typing import TYPE_CHECKING
 
 from wfengine.errors import StoreUnavailableError
+from wfengine.runtime.reoffer import reoffer_work
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.worklist.org_store import organisation_revision, read_organisation_revision
 
@@ -44,9 +55,18 @@ class OrganisationWatch:
     the engine does not keep the engine alive.
     """
 
-    def __init__(self, revision: int, without: Directory, every: float = LOOK_EVERY) -> None:
+    def __init__(
+        self,
+        revision: int,
+        without: Directory,
+        every: float = LOOK_EVERY,
+        seen_at: datetime | None = None,
+    ) -> None:
         #: the revision the engine's directory is (or, after a failed read, was tried)
         self.revision = revision
+        #: the engine's time just before it last read ``revision`` as the stored one: work it
+        #: offered by that organisation after another was stored was offered since then
+        self.seen_at = seen_at
         #: the directory to offer work by while no organisation is stored
         self.without = without
         #: seconds at least between two looks (``__call__``; :meth:`refresh` always looks)
@@ -63,7 +83,11 @@ class OrganisationWatch:
     def refresh(self, engine: Engine) -> bool:
         """Use the stored organisation if it changed since the last look; True if it did."""
         store = engine.store
-        if not isinstance(store, SqlStore) or organisation_revision(store) == self.revision:
+        if not isinstance(store, SqlStore):
+            return False
+        looked = engine.clock.now()  # (before the read: see seen_at)
+        if organisation_revision(store) == self.revision:
+            self.seen_at = looked
             return False
         try:
             revision, organisation = read_organisation_revision(store)
@@ -80,13 +104,23 @@ class OrganisationWatch:
                 exc,
             )
             return False
-        self.revision = revision
         engine.directory = self.without if organisation is None else organisation
+        # what this engine offered by the old organisation since it last saw it current
+        # (a failure here leaves the revision unseen: the next look does it again)
+        reoffered = reoffer_work(
+            engine,
+            since=self.seen_at,
+            still_current=lambda: organisation_revision(store) == revision,
+        )
+        self.revision, self.seen_at = revision, looked
         _log.info(
-            "%s offers work by the organisation stored in revision %d%s",
+            "%s offers work by the organisation stored in revision %d%s%s",
             engine.worker_id,
             revision,
             "" if organisation is not None else " (none: the default directory)",
+            f"; re-offered {len(reoffered)} work item(s) it had offered by the previous one"
+            if reoffered
+            else "",
         )
         return True
 
@@ -98,7 +132,8 @@ def use_stored_organisation(engine: Engine) -> OrganisationWatch | None:
     if not isinstance(store, SqlStore):
         return None
     without = engine.directory
+    seen_at = engine.clock.now()
     revision, organisation = read_organisation_revision(store)
     if organisation is not None:
         engine.directory = organisation
-    return OrganisationWatch(revision, without)
+    return OrganisationWatch(revision, without, seen_at=seen_at)
