@@ -27,7 +27,7 @@ through the functions here; neither interprets an expression text any other way.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -174,6 +174,22 @@ _ISO_INTERVAL = re.compile(
 )
 
 
+#: a text written as an ISO 8601 duration, well formed or not: a sign perhaps, ``P``, then
+#: only numbers and designators, with a number and its unit among them (``PT1H30``, ``P1DT``,
+#: ``-PT1H``, ``P2D1W``; ``P1`` or ``Pt`` could be names, so they are not)
+_DURATION_SHAPED = re.compile(r"[+-]?P(?=[\d.,YMWDTHS]*?\d[YMWDHS])[\d.,YMWDTHS]*+", re.IGNORECASE)
+#: a repeating duration (``R/PT1H``, ``R3/PT1H``): a timer's cycle, where a deadline belongs
+_REPEATING = re.compile(r"R\d*/(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+#: a number at the end of a duration, with no unit after it (``PT1H30``)
+_BARE_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?$")
+
+
+_MONTHS = (
+    "it counts months or years, whose length varies, and wfengine does not read those as a "
+    "duration: write days or weeks (P30D, P52W), or an expression giving the date"
+)
+
+
 def _refused(text: str, why: str) -> Reading:
     error = UnreadDurationError(why, source=text)
     return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=error)
@@ -204,14 +220,20 @@ def _no_iso_date(text: str) -> str | None:
 
 
 def read_duration(
-    text: str, language: Language, aliases: Mapping[str, str] | None = None
+    text: str,
+    language: Language,
+    aliases: Mapping[str, str] | None = None,
+    fields: Collection[str] = (),
 ) -> Reading:
     """A deadline duration: a duration literal, else an expression.
 
     A text that counts months or years, a timer cycle repeating zero times (its ``R0/``
     kept by :func:`~wfengine.definition.event_texts.timer_of`), or a text written as a date
     (``2030-1-5``), is refused (:class:`UnreadDurationError`) rather than read as an
-    expression naming ``P1M`` or subtracting numbers."""
+    expression naming ``P1M`` or subtracting numbers. So is a text written as an ISO 8601
+    duration that is none (``PT1H30``, ``P1DT``, ``-PT1H``, ``P2D1W``; ``R/PT1H``, a timer's
+    cycle, as a deadline), unless every name it reads as is in ``fields`` (the data fields and
+    formal parameters in scope) or ``aliases``: a field may be called ``PT1H30``."""
     fixed = parse_duration(text)
     if fixed is not None and fixed <= LONGEST_WAIT:
         return Reading(text.strip(), language, ReadKind.LITERAL, value=fixed)
@@ -220,11 +242,7 @@ def read_duration(
     if why is not None:
         return _refused(text, why)
     if counts_months_or_years(text):
-        why = (
-            "it counts months or years, whose length varies, and wfengine does not read "
-            "those as a duration: write days or weeks (P30D, P52W), or an expression giving "
-            "the date"
-        )
+        why = _MONTHS
     elif (zero := _NO_REPEAT.match(text)) is not None:
         rest = text[zero.end() :]
         why = (
@@ -238,9 +256,65 @@ def read_duration(
             "it is written as a date, where a length of time belongs (PT2H, 3 days, a number "
             "of seconds): for a moment write an expression giving it (datetime(2030, 1, 5))"
         )
+    else:
+        why = _no_duration(text)
+        if why is not None and _names_fields(text, language, aliases, fields):
+            why = None
     if why is not None:
         return _refused(text, why)
     return read_expression(text, language, aliases)
+
+
+def _names_fields(
+    text: str, language: Language, aliases: Mapping[str, str] | None, fields: Collection[str]
+) -> bool:
+    """Whether ``text`` is an expression every name of which is a field: one of ``fields``,
+    or a field's Name in ``aliases`` (which the expression reads as that field's Id)."""
+    reading = read_expression(text, language, aliases)
+    if reading.expression is None or not reading.expression.names:
+        return False
+    known = {*fields, *(aliases or {}).values()}
+    return all(name in known for name in reading.expression.names)
+
+
+def _no_duration(text: str) -> str | None:
+    """Why a text written as an ISO 8601 duration (``PT1H30``, ``-PT1H``) or a repeating one
+    (``R/PT1H``) is no duration wfengine reads, saying what to write; None for any other
+    text. As an expression it would only name a field ``PT1H30`` that is not there."""
+    if len(text) > 200:
+        return None
+    repeating = _REPEATING.fullmatch(text)
+    if repeating is not None:
+        rest = repeating.group("rest").strip()
+        if parse_duration(rest) is not None:
+            return (
+                "it repeats (R/), and a deadline fires once: write "
+                f"{rest} (to act again and again, use a timer event whose TimeCycle repeats)"
+            )
+        return _no_duration(rest)
+    if _DURATION_SHAPED.fullmatch(text) is None:
+        return None
+    if text[0] in "+-":
+        unsigned = text[1:]
+        if parse_duration(unsigned) is not None:
+            return (
+                f"it is a duration with a sign, which wfengine does not read: write {unsigned}"
+                + (", the time to wait" if text[0] == "+" else " (no wait is negative)")
+            )
+        if counts_months_or_years(unsigned):
+            return _MONTHS
+        text = unsigned
+    if text.upper().endswith("T"):
+        problem = "a T ends it, with no hours, minutes or seconds after it"
+    elif (bare := _BARE_NUMBER.search(text)) is not None:
+        problem = f"its last number ({bare.group()}) has no unit"
+    else:
+        problem = "its parts are out of order or repeat"
+    return (
+        f"it is written as an ISO 8601 duration but is none: {problem}. Write P, then "
+        "weeks (W) or days (D), then T and hours (H), minutes (M), seconds (S): "
+        "PT1H30M, P1DT12H, P9D"
+    )
 
 
 def _interval_refused(interval: re.Match[str]) -> str:
