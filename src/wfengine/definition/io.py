@@ -10,12 +10,18 @@ package.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import BinaryIO
 
 from wfengine.definition.model import Package
 from wfengine.errors import DefinitionError, XpdlLoadError
+
+_TEXT_STREAM = (
+    "load_xpdl: this stream is open in text mode (it reads str, not bytes): open the file in "
+    "binary mode (open(path, 'rb')), or pass its path or the document's bytes"
+)
 
 
 def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool = True) -> Package:
@@ -27,7 +33,9 @@ def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool
     limit, the rest unread), and ``OSError`` when it cannot be read. XPDL *text* given as a
     ``str`` (it starts with ``<`` or holds a line break: no path does) is a ``TypeError``
     saying to pass its bytes, rather than an ``OSError`` quoting the document as a file name;
-    so is anything that is neither a path, bytes nor a stream.
+    so is anything that is neither a path, bytes nor a stream, and a stream in text mode
+    (``open(path)``, ``io.StringIO``): the reader needs the bytes, whose encoding the XML
+    declaration names.
     """
     from wfengine.definition.xpdl.reader import read_package
 
@@ -40,6 +48,8 @@ def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool
             "load_xpdl: this text is an XML document, not a path: pass its bytes "
             "(load_xpdl(text.encode())) or the path of its file"
         )
+    if isinstance(source, io.TextIOBase):  # open(path), io.StringIO: yields str, not bytes
+        raise TypeError(_TEXT_STREAM)
     if not isinstance(source, str | os.PathLike) and not callable(getattr(source, "read", None)):
         raise TypeError(
             "load_xpdl: source must be a path, the document's bytes or a binary stream, not "
@@ -59,6 +69,10 @@ def _read_named(stream: BinaryIO, name: str | None) -> bytes:
 
     try:
         return read_limited(stream)
+    except TypeError:
+        if callable(getattr(stream, "read", None)) and isinstance(stream.read(0), str):
+            raise TypeError(_TEXT_STREAM) from None  # a text stream not of io's classes
+        raise
     except XpdlLoadError as exc:
         if name is None:
             raise
