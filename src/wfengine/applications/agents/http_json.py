@@ -10,7 +10,10 @@ the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
 picks the keys to keep when the service answers with more than the application's OUT
 parameters. Redirects are not followed: a 3xx answer is a :class:`HttpClientError` naming
-where it points (the service did nothing).
+where it points (the service did nothing). Failures name the service as
+``METHOD scheme://host[:port]/path`` (:func:`service_name`): never the URL's query (a host's
+URL may carry its API key there), userinfo or fragment, since what a failure says goes into
+the audit trail and the incident.
 
 Failures and retrying: 4xx (except 408 and 429) raise :class:`HttpClientError`, a permanent
 error that is never retried: the request itself is wrong. 5xx, 408 and 429 raise
@@ -61,6 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -225,16 +229,16 @@ def http_agent(
         )
     keep = frozenset(outputs) if outputs is not None else None
     shared = _SharedClient(timeout, transport)
+    where = f"{verb} {service_name(url)}"  # what failures name: the query may hold a key
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
         defaults = {"Accept": "application/json"}
         content: bytes | None = None
         params: dict[str, str] | None = None
         if verb in _BODY_METHODS:
-            content = json_inputs(inputs, f"{verb} {url}").encode()
+            content = json_inputs(inputs, where).encode()
             defaults["Content-Type"] = "application/json"
         else:
-            where = f"{verb} {url}"
             params = {k: _query_value(k, v, where) for k, v in inputs.items() if v is not None}
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
@@ -250,7 +254,7 @@ def http_agent(
             try:
                 with deadline.watching():
                     response = client.send(request, stream=True)
-                    body = _body(response, deadline, max_answer, f"{verb} {url}")
+                    body = _body(response, deadline, max_answer, where)
             finally:  # the deadline's timer is stopped: the connection can go back to the pool
                 if response is not None:
                     deadline.discard()  # unless the deadline shut it
@@ -258,12 +262,13 @@ def http_agent(
         except httpx.HTTPError as exc:
             if deadline.passed or isinstance(exc, httpx.TimeoutException):
                 raise ApplicationTimeoutError(
-                    f"{verb} {url}: no complete answer within {timeout:g} s"
+                    f"{where}: no complete answer within {timeout:g} s"
                 ) from exc
-            raise ApplicationError(f"{verb} {url}: {type(exc).__name__}: {exc}") from exc
+            told = _without_urls(str(exc), (str(target), url), where.partition(" ")[2])
+            raise ApplicationError(f"{where}: {type(exc).__name__}: {told}") from exc
         if body is None:
-            raise ApplicationTimeoutError(f"{verb} {url}: no complete answer within {timeout:g} s")
-        return _answer(verb, url, response, body, keep)
+            raise ApplicationTimeoutError(f"{where}: no complete answer within {timeout:g} s")
+        return _answer(where, response, body, keep)
 
     call.__name__ = f"http_{verb.lower()}"
 
@@ -294,6 +299,28 @@ def check_limits(who: str, timeout: float, max_answer: int) -> None:
         raise TypeError(f"{who}: max_answer must be a whole number of bytes, not {max_answer!r}")
     if max_answer < 1:
         raise ValueError(f"{who}: max_answer must be at least 1 byte, not {max_answer!r}")
+
+
+def service_name(url: str) -> str:
+    """``url`` as failures name the service: ``scheme://host[:port]/path``, without its
+    query, fragment or userinfo. A host's URL may carry its API key in the query (the
+    agent keeps a URL's own query for that), and what a failure says goes into the
+    append-only audit trail, the incident and every export of them."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<a malformed URL>"
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else f"{host}{parts.path}"
+
+
+def _without_urls(text: str, urls: Iterable[str], name: str) -> str:
+    """``text`` (an httpx error's message) with each of ``urls`` written as ``name``: some
+    messages quote the request's URL, query included."""
+    for url in urls:
+        if url:
+            text = text.replace(url, name)
+    return text
 
 
 def _query_value(name: str, value: Any, where: str) -> str:
@@ -328,13 +355,12 @@ def _body(response: httpx.Response, deadline: Deadline, most: int, where: str) -
 
 
 def _answer(
-    verb: str, url: str, response: httpx.Response, body: bytes, keep: frozenset[str] | None
+    where: str, response: httpx.Response, body: bytes, keep: frozenset[str] | None
 ) -> Mapping[str, Any] | None:
     status = response.status_code
-    where = f"{verb} {url}"
     if 300 <= status < 400:  # not followed (see above): the service did nothing
         moved = response.headers.get("location")
-        to = f" to {moved}" if moved else ""
+        to = f" to {service_name(moved)}" if moved else ""
         raise HttpClientError(
             f"{where} answered {status} {response.reason_phrase} (a redirect{to}, not "
             "followed: point the binding at the service's own URL)",
