@@ -6,13 +6,14 @@ final, audited as attempt 2 of 2 though one call was made."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.builder import PackageBuilder, standard_loop
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
@@ -154,3 +155,43 @@ def test_a_called_job_that_never_wins_is_audited_as_discarded_then_given_back(
     assert kinds[1:] == ["application.invoked", "application.returned", "application.discarded"]
     [again] = engine.jobs(iid)
     assert again.lock_owner is None and again.attempts == 1  # the call made counts
+
+
+def test_a_long_runs_stretches_are_held_leased_and_observed_as_the_claim_is(
+    engine: Engine,
+) -> None:
+    """Each stretch of a run longer than commit_every is a continue job this engine runs next:
+    leased as long as the claim, named by held_jobs (a worker's lease keeper renews it however
+    slow the stretch) and told to the job observer, so no other worker takes it over."""
+    engine.limits = replace(engine.limits, commit_every=1)
+    held: list[list[str]] = []
+
+    def slow(n: int) -> dict[str, int]:
+        held.append(engine.held_jobs())
+        return {"n": n + 1}
+
+    engine.applications.register("slow", slow)
+    events: list[tuple[str, str, str, Any]] = []
+    engine.job_observer = lambda event, owner, jobs: events.extend(
+        (event, owner, j.id, j.lock_expires_at) for j in jobs
+    )
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.application("slow", params=[("n", "INOUT", "INTEGER")])
+    p.activity("a", tool="slow", args=["n"], loop=standard_loop("n < 3")).activity("after")
+    p.transition("a", "after")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main", defer=True)
+    lease = timedelta(minutes=10)
+    assert engine.run_due_jobs(lease=lease) == 1
+    assert engine.instance(iid).data["n"] == 3 and len(held) == 3
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    claimed = [(job, until) for event, _, job, until in events if event == "claimed"]
+    stretches = [job for job, _ in claimed[1:]]
+    assert stretches and all(until == engine.clock.now() + lease for _, until in claimed[1:])
+    assert any(job in seen for job in stretches for seen in held)  # renewed with the rest
+    for job in stretches:  # (and the call it makes, which a supervisor's timeout follows)
+        seen = [e for e, _, j, _ in events if j == job]
+        assert seen in (["claimed", "start", "end"], ["claimed", "start", "call", "end"])
+    assert engine.held_jobs() == []

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import Self, TypeVar
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -87,6 +88,9 @@ class EngineBase:
     #: ``continue`` jobs committed by stretches of long runs, to run once the command ends
     _stretched: list[Job]
     _carrying_on: bool
+    #: the lease of the running claim (``run_due_jobs``' ``lease``): a stretch's ``continue``
+    #: job is leased as long, so a worker renewing its held jobs' leases keeps it too
+    _lease: timedelta = DEFAULT_LEASE
     _closed: bool
     _held: set[str]
     _held_lock: threading.Lock
@@ -234,6 +238,7 @@ class EngineBase:
         try:
             attempt = 0
             while True:
+                self._stretched = []  # (those of a rolled-back attempt were never stored)
                 try:
                     with self.store.unit():
                         result = body()
@@ -287,20 +292,38 @@ class EngineBase:
     def _carry_on(self) -> None:
         """Run the rest of long runs: the ``continue`` jobs their stretches committed, each as
         a command of its own, leased to this engine (a crash leaves them to whichever worker
-        claims them once the lease runs out)."""
+        claims them once the lease runs out). Each is held as a claimed job is
+        (:meth:`held_jobs`, so a worker's lease keeper renews it however long the stretch
+        takes) and told to the job observer as claimed, started and ended."""
         stretched, self._stretched = self._stretched, []
         self._carrying_on = True
+        owner = self.worker_id
         try:
             while stretched:
+                self._hold(stretched)
                 job = stretched.pop(0)
-                self._run_claimed(job, self.worker_id)
+                self._run_held(job, owner)
                 stretched.extend(self._stretched)  # the next stretch of the same run
                 self._stretched = []
         finally:
             self._stretched = []
             self._carrying_on = False
+            if stretched:  # not run (the run ended early): no longer held
+                with self._held_lock:
+                    self._held.difference_update(j.id for j in stretched)
+                if self.job_observer is not None:
+                    self.job_observer("end", owner, stretched)
 
-    def _run_claimed(self, job: Job, owner: str) -> bool:
+    def _hold(self, jobs: Sequence[Job]) -> None:
+        """Note stretches' jobs this engine runs next as held (and claimed, for the job
+        observer), those not noted yet."""
+        with self._held_lock:
+            new = [j for j in jobs if j.id not in self._held]
+            self._held.update(j.id for j in new)
+        if new and self.job_observer is not None:
+            self.job_observer("claimed", self.worker_id, new)
+
+    def _run_held(self, job: Job, owner: str) -> bool:
         raise NotImplementedError  # JobCommands
 
     def _nav(self) -> Navigator:
@@ -320,7 +343,7 @@ class EngineBase:
             raise stop
         stretched = nav.stretched
         if stretched:  # this engine runs them next (see _carry_on)
-            leased = self.clock.now() + DEFAULT_LEASE
+            leased = self.clock.now() + self._lease
             for job in stretched:
                 job.lock_owner = self.worker_id
                 job.lock_expires_at = leased

@@ -163,6 +163,7 @@ class JobCommands(EngineBase):
         with self._held_lock:
             self._held.update(j.id for j in claimed)
         ran = 0
+        outer_lease, self._lease = self._lease, lease  # (a long run's stretches: as long)
         try:
             for n, job in enumerate(claimed):
                 if should_stop is not None and should_stop():
@@ -172,31 +173,40 @@ class JobCommands(EngineBase):
                     if observe is not None:
                         observe("end", owner, claimed[n:])
                     break
-                watcher = None
-                if observe is not None:
-                    observe("start", owner, [job])
-                    watcher = _call_reporter(observe, owner, job)
                 try:
-                    with call_watch.watching(watcher):
-                        if self._run_claimed(job, owner):
-                            ran += 1
+                    if self._run_held(job, owner):
+                        ran += 1
                 except BaseException as exc:  # the run ends here: the jobs after it too
                     self._leave(
                         claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
                     )
                     raise
-                finally:
-                    with self._held_lock:
-                        self._held.discard(job.id)
-                    if observe is not None:
-                        observe("end", owner, [job])
         finally:
+            self._lease = outer_lease
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
         delivering = kinds is None if deliver is None else deliver
         if delivering and not self._in_command and not (should_stop and should_stop()):
             self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
+
+    def _run_held(self, job: Job, owner: str) -> bool:
+        """Run ``job``, which ``owner`` holds (claimed, or a long run's next stretch), telling
+        the job observer it starts, each synchronous call it makes, and its end; it is no
+        longer held once it ends."""
+        observe = self.job_observer
+        watcher = None
+        if observe is not None:
+            observe("start", owner, [job])
+            watcher = _call_reporter(observe, owner, job)
+        try:
+            with call_watch.watching(watcher):
+                return self._run_claimed(job, owner)
+        finally:
+            with self._held_lock:
+                self._held.discard(job.id)
+            if observe is not None:
+                observe("end", owner, [job])
 
     def _leave(self, jobs: Sequence[Job], owner: str, *, gone: bool) -> None:
         """Jobs claimed but not run by a run that ends early: given back (not when the
