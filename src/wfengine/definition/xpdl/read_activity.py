@@ -52,6 +52,7 @@ from wfengine.definition.xpdl.read_context import (
     ReadContext,
     Unreadable,
     element_children,
+    owner_id,
 )
 from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
@@ -254,10 +255,28 @@ def _counter(cur: Cursor) -> str | None:
 
 def _attr_or_text(cur: Cursor, name: str) -> tuple[str | None, Attrs]:
     """An expression given as attribute (2.1 style) or child element (2.2 style, with its
-    ScriptType and the rest of its attributes)."""
-    attr = cur.attr(name)
+    ScriptType and the rest of its attributes).
+
+    The 2.1 and 2.2 schemas allow both at once. The element is read; an attribute that says
+    something else is left unread, so it is kept as written (and written back beside the
+    element, where 2.2 still allows it) with a warning, as a Route's condition beside its
+    gateway's own is (:func:`_differs`): it was dropped without a word.
+    """
     text, attrs = cur.text_and_attrs(name)
-    return (text, attrs) if text is not None else (attr, ())
+    if text is None:
+        return cur.attr(name), ()
+    raw = cur.el.get(name)
+    if raw is not None and raw.strip() and raw.strip() != text.strip():
+        cur.ctx.warn(
+            "xpdl-unreadable",
+            f"the {name} attribute {raw!r} of <{cur.name}> at line {cur.line} is not used: "
+            f"its {name} element says {text!r}; the attribute is kept as written",
+            cur.el,
+            element_id=owner_id(cur.el),
+        )
+    else:
+        cur.skip_attr(name)  # the same condition, or none: nothing lost
+    return text, attrs
 
 
 def _int_attr(cur: Cursor, name: str) -> int | None:
