@@ -181,6 +181,43 @@ def condition(error: BaseException) -> str | None:
     return None
 
 
+#: what to do when the attempts ran out waiting for a lock someone else holds
+_LOCK_HELD = (
+    "another connection or process holds the database's write lock (a transaction left "
+    "open: a database tool, a script, another program): find it and have it commit or roll "
+    "back"
+)
+#: ... and when they kept losing to concurrent transactions
+_CONFLICTS = (
+    "concurrent transactions kept conflicting with it (serialization failures or deadlocks): "
+    "try again when the load is lower, or run fewer workers"
+)
+#: SQLite primary result codes of a lock someone else holds: SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_LOCK_CODES = (5, 6)
+
+
+def contention(error: BaseException) -> str | None:
+    """What to do when ``error`` is a wait for a lock another session holds, or a lost race
+    with concurrent transactions (None for any other error).
+
+    Why it matters: such a database is up, and "check that the database is up" sent
+    operators looking at the wrong thing while a forgotten open transaction (SQLite's
+    BEGIN IMMEDIATE in another process) held every writer back."""
+    if not isinstance(error, sa_exc.DBAPIError):
+        return None
+    orig = error.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _LOCK_HELD if code & 0xFF in _SQLITE_LOCK_CODES else None
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return _CONFLICTS if sqlstate in ("40001", "40P01") else None
+    if type(orig).__module__.startswith("sqlite3"):  # a driver that gives no code
+        text = str(orig).lower()
+        return _LOCK_HELD if "locked" in text or "busy" in text else None
+    return None
+
+
 def run_with_retries(
     attempt: Callable[[], _T],
     *,
@@ -212,7 +249,7 @@ def run_with_retries(
                 ) from error
             failures += 1
             if failures >= policy.attempts:
-                check = condition(error) or "check that the database is up"
+                check = condition(error) or contention(error) or "check that the database is up"
                 outcome = (
                     "the COMMIT of an attempt was sent and its answer never came, so whether "
                     f"it was stored is unknown (the others were rolled back); {check}, and "
