@@ -428,7 +428,8 @@ def process_to_dot(
     pool lanes that give performers to activities naming none; without it only the process's
     own participants are named, other lanes show the performer as is, and activities are
     drawn with the performers they name.
-    A block activity is joined to its activity set's first activity by a dotted edge.
+    A block activity (at the top or inside an activity set) is joined to its activity set's
+    first activity by a dotted edge.
     ``heat`` overlays figures: activity id -> (fill colour, a line under its label), as
     ``wfengine stats --diagram`` colours activities by their mean waiting time.
     """
@@ -457,7 +458,11 @@ def process_to_dot(
     for activity_set in process.activity_sets:
         shown = _as_run(activity_set.activities, who, named)
         _draw_activity_set(drawing, activity_set, lanes, "  ", shown)
-    for activity in process.activities:
+    # a block inside an activity set runs a set too: joined the same way
+    scoped = [("", a) for a in process.activities] + [
+        (s.id, a) for s in process.activity_sets for a in s.activities
+    ]
+    for scope, activity in scoped:
         body = activity.body
         if isinstance(body, BlockActivity) and body.activity_set_id in sets:
             target_set = sets[body.activity_set_id]
@@ -466,7 +471,7 @@ def process_to_dot(
                 first = target_set.activities[0].id
             if first is None or first not in {a.id for a in target_set.activities}:
                 continue
-            src = drawing.node_name("", activity.id)
+            src = drawing.node_name(scope, activity.id)
             dst = drawing.node_name(target_set.id, first)
             drawing.lines.append(
                 f"  {dot_quote(src)} -> {dot_quote(dst)} "
