@@ -44,7 +44,12 @@ class Deadlines(NavigatorBase):
     """Deadlines."""
 
     def _wait_due(
-        self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str = "the timer"
+        self,
+        inst: ProcessInstance,
+        wait: Wait | None,
+        after: datetime,
+        what: str = "the timer",
+        repeat: int = 1,
     ) -> datetime | str:
         """When a wait that starts at ``after`` ends, in UTC: a moment, a duration, or an
         expression over ``inst``'s data giving either (or seconds, or a date: its midnight
@@ -55,16 +60,20 @@ class Deadlines(NavigatorBase):
 
         Why UTC: a SQL store gives every time back in UTC, the memory store as it was given;
         a due time kept with the offset it was written with (``2030-01-02T00:30:00+02:00``)
-        would be listed, audited and stopped at by a virtual clock differently per store."""
-        due = self._wait_until(inst, wait, after, what)
+        would be listed, audited and stopped at by a virtual clock differently per store.
+
+        ``repeat`` (a timer cycle's: 0 for ever, else how many times) other than 1 refuses a
+        moment: a cycle fires every so long, and a moment gives no length (``R3/when`` with
+        ``when`` a DATETIME fired once, then its re-arming said the interval was 0:00:00)."""
+        due = self._wait_until(inst, wait, after, what, repeat)
         return due.astimezone(UTC) if isinstance(due, datetime) else due
 
     def _wait_until(
-        self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str
+        self, inst: ProcessInstance, wait: Wait | None, after: datetime, what: str, repeat: int
     ) -> datetime | str:
         """:meth:`_wait_due` before it is put in UTC."""
         if isinstance(wait, datetime):
-            return wait
+            return cycle_of_moment(wait, what, repeat) or wait
         if wait is None:
             return after
         if isinstance(wait, timedelta):
@@ -79,7 +88,9 @@ class Deadlines(NavigatorBase):
             value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
             raise _Failure(str(exc)) from exc
-        due = deadline_due(value, after, self.ctx.limits.max_deadline, what)
+        due = cycle_of_moment(value, what, repeat) or deadline_due(
+            value, after, self.ctx.limits.max_deadline, what
+        )
         return f"instance {inst.id!r}, {wait.where}: {due}" if isinstance(due, str) else due
 
     def _new_timer(self, inst: ProcessInstance, owner: str, index: int, due: datetime) -> Timer:
@@ -177,6 +188,20 @@ class Deadlines(NavigatorBase):
             self._release(ai.scope, ai.act.index)
         else:
             self._arrive(ai.scope, ct)
+
+
+def cycle_of_moment(value: Any, what: str, repeat: int) -> str | None:
+    """Why ``value`` (what a timer's wait gave; ``what`` names the wait) is no interval of a
+    repeating cycle (``repeat`` 0 or above 1): it is a moment (a datetime or a date), which
+    says when, not how often. None: ``value`` is no moment, or the timer does not repeat."""
+    if repeat == 1 or not isinstance(value, date):
+        return None
+    cycle = "R/" if repeat == 0 else f"R{repeat}/"
+    return (
+        f"{what} gave {value.isoformat()}, a moment, but a repeating cycle ({cycle}...) needs a "
+        "duration between its firings: write one (PT1H) or an expression giving a timedelta "
+        "or seconds"
+    )
 
 
 def cycle_refused(due: datetime, after: datetime, repeat: int) -> str | None:
