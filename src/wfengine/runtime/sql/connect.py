@@ -39,12 +39,19 @@ def normalise_url(url: str | URL) -> URL:
 def shown(url: str | URL) -> str:
     """The URL as it may appear in messages and logs: without its password.
 
-    A SQLite file's path is shown as the user wrote it: SQLAlchemy would escape its colons
-    (``sqlite:///%3Amemory%3A``, ``C%3A/data/wf.db``), which reads as another file.
+    A SQLite file's path is shown as the user wrote it, with its query if it has one
+    (``sqlite:///file:/p/wf.db?mode=ro&uri=true``): SQLAlchemy would escape its colons
+    (``sqlite:///%3Amemory%3A``, ``C%3A/data/wf.db``, ``file%3A/p/wf.db``), which reads as
+    another file. (A SQLite URL holds no password to hide.)
     """
     parsed = normalise_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and not parsed.query:
-        return f"{parsed.drivername}:///{parsed.database}"
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        query = "&".join(
+            f"{key}={value}"
+            for key, values in parsed.query.items()
+            for value in ((values,) if isinstance(values, str) else values)
+        )
+        return f"{parsed.drivername}:///{parsed.database}" + (f"?{query}" if query else "")
     return parsed.render_as_string(hide_password=True)
 
 
