@@ -29,7 +29,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``loop-incomplete`` (error): a multi-instance loop without its count or Complex flow
   condition;
 * ``loop-counter`` (error) and ``undefined-data-field`` (a warning): a loop counter naming a
-  field that is not an INTEGER, or no field (:mod:`.loops`).
+  field that is not an INTEGER, or no field (:mod:`.loops`);
+* ``undefined-data-field`` (a warning): a script or ``Assignment`` target that no field,
+  formal parameter or field Name stands for (a typo writes undeclared data).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
 from wfengine.definition.checks.readings import quote, reading_findings
-from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
 from wfengine.definition.model import (
     Activity,
@@ -374,6 +376,42 @@ def _assignment_targets(scope: Scope, activity: Activity) -> Iterator[Diagnostic
             )
 
 
+def _undeclared_targets(
+    ctx: Context, scope: Scope, activity: Activity, aliases: Mapping[str, str]
+) -> Iterator[Diagnostic]:
+    """``undefined-data-field`` (a warning): a script or ``Assignment`` that assigns to a name
+    no field, formal parameter or Name (:func:`name_aliases`) stands for, as for an OUT
+    actual or a loop counter: a typo (``totl =``) leaves the field unset and writes
+    undeclared data. A name stated twice is reported once."""
+    body = activity.body
+    targets: list[tuple[str, str, int | None]] = []
+    if isinstance(body, TaskImplementation) and body.task is TaskKind.SCRIPT and body.script:
+        line = body.line if body.line is not None else activity.line
+        for name, _ in parse_assignments(body.script, ctx.language) or ():
+            targets.append((name, "its script", line))
+    for n, assignment in enumerate(activity_assignments(activity)):
+        if assignment.target.isidentifier():  # (else assignment-target)
+            line = assignment.line if assignment.line is not None else activity.line
+            targets.append((assignment.target, f"its assignment {n + 1}", line))
+    known = ctx.data_names(scope.process, activity) | set(aliases)
+    for name, what, line in targets:
+        if name in known:
+            continue
+        known.add(name)
+        fields = (*scope.process.data_fields, *ctx.package.data_fields)
+        named = [f.id for f in fields if f.name == name]  # (a Name two fields carry)
+        hint = f" (data fields {named} are all named {name!r}; name one by its Id)"
+        yield make(
+            "undefined-data-field",
+            f"activity {activity.id!r} in {scope.where} assigns to {name!r} in {what}, which "
+            "is no data field or formal parameter of the process or package"
+            f"{hint if named else ''}; the instance gets it as undeclared data",
+            element_id=activity.id,
+            line=line,
+            severity=Severity.WARNING,
+        )
+
+
 def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
     """Actual parameters bound to IN formals (or to formals this package cannot see)."""
     body = activity.body
@@ -479,7 +517,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
     ``timer-cycle``, ``assignment-target``, ``script-unsupported``, ``loop-incomplete``,
-    ``loop-counter`` and a loop counter's ``undefined-data-field``."""
+    ``loop-counter`` and a loop counter's, script's or Assignment's ``undefined-data-field``."""
     default = ctx.language
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
@@ -495,6 +533,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 yield from _loop_findings(scope, activity)
                 yield from counter_findings(ctx, scope, activity)
                 yield from _assignment_targets(scope, activity)
+                yield from _undeclared_targets(ctx, scope, activity, aliases)
                 yield from _unrun_script(scope, activity, default)
                 yield from _timer_date(scope, activity)
             for site in _scope_sites(ctx, scope):
