@@ -1,5 +1,8 @@
 """Compiling operators: ``and``/``or``/``not``, unary and binary arithmetic, ``a if c else b``.
 
+In the Java and JavaScript dialects ``&&``, ``||``, ``!`` and ``c ? a : b`` test values as
+JavaScript does (:mod:`.c_like`: NaN is false, empty lists and records true), not as Python.
+
 Arithmetic that can build large values (``+`` and ``*`` on sequences, ``**``) goes through the
 guarded operators of :mod:`.operators` (or a dialect's), which charge the work budget; a plain
 operator is used where a constant operand shows nothing large can come of it. An integer that
@@ -16,6 +19,7 @@ from typing import Any
 
 import wfengine.expressions.dialects as dialects
 import wfengine.expressions.operators as operators
+from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator
 from wfengine.expressions.context import EvaluationContext
@@ -41,6 +45,8 @@ class OperatorCompiler(CompilerBase):
 
     def compile_BoolOp(self, node: ast.BoolOp) -> Evaluator:
         fns = [self.compile(value) for value in node.values]
+        if self.dialect is not Dialect.NATIVE:
+            return _c_like_bool_op(fns, isinstance(node.op, ast.And))
         if isinstance(node.op, ast.And):
             if len(fns) == 2:
                 first, second = fns
@@ -82,6 +88,12 @@ class OperatorCompiler(CompilerBase):
     def compile_UnaryOp(self, node: ast.UnaryOp) -> Evaluator:
         operand = self.compile(node.operand)
         if isinstance(node.op, ast.Not):
+            if self.dialect is not Dialect.NATIVE:
+
+                def c_like_not(v: Mapping[str, Any], c: EvaluationContext) -> bool:
+                    return not c_like_truth(operand(v, c))
+
+                return c_like_not
 
             def not_(v: Mapping[str, Any], c: EvaluationContext) -> bool:
                 return not operand(v, c)
@@ -179,8 +191,45 @@ class OperatorCompiler(CompilerBase):
 
     def compile_IfExp(self, node: ast.IfExp) -> Evaluator:
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
+        if self.dialect is not Dialect.NATIVE:
+
+            def c_like_if(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                return body(v, c) if c_like_truth(test(v, c)) else orelse(v, c)
+
+            return c_like_if
 
         def if_(v: Mapping[str, Any], c: EvaluationContext) -> Any:
             return body(v, c) if test(v, c) else orelse(v, c)
 
         return if_
+
+
+def _c_like_bool_op(fns: list[Evaluator], conjunction: bool) -> Evaluator:
+    """``&&`` and ``||`` of JavaScript and Java: the operand that decides, tested as those
+    languages test a value (:func:`~wfengine.expressions.c_like.c_like_truth`: ``NaN || 0``
+    is ``0``, ``[] && x`` is ``x``)."""
+    if len(fns) == 2:
+        first, second = fns
+        if conjunction:
+
+            def c_like_and2(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+                a = first(v, c)
+                return second(v, c) if c_like_truth(a) else a
+
+            return c_like_and2
+
+        def c_like_or2(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            a = first(v, c)
+            return a if c_like_truth(a) else second(v, c)
+
+        return c_like_or2
+
+    def c_like_chain(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        result = None
+        for fn in fns:
+            result = fn(v, c)
+            if c_like_truth(result) is not conjunction:
+                return result
+        return result
+
+    return c_like_chain

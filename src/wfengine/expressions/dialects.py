@@ -50,6 +50,7 @@ from typing import Any
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
+from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
@@ -417,7 +418,7 @@ def _parse_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
 
 
 def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
-    return bool(value)
+    return c_like_truth(value)  # Boolean(NaN) is false, Boolean([]) and Boolean({}) true
 
 
 def _is_nan(ctx: EvaluationContext, value: Any, /) -> bool:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, NoReturn
 
 from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
+from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.compiler import (
     CONVERTED,
     Compiled,
@@ -90,6 +91,16 @@ class Expression:
             return self._evaluate_with_budget(variables, now)
         except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
             raise ExpressionEvaluationError(describe(exc), source=self.source) from exc
+
+    def holds(
+        self, variables: Mapping[str, Any], *, now: Callable[[], datetime] | None = None
+    ) -> bool:
+        """Whether the expression, as a condition, holds: its value tested as its dialect
+        tests one. In JavaScript and Java ``NaN`` fails and an empty list or record holds
+        (:mod:`.c_like`), where Python's ``bool`` says the opposite; the native language
+        keeps ``bool``. Raises as :meth:`evaluate` does."""
+        value = self.evaluate(variables, now=now)
+        return bool(value) if self.dialect is Dialect.NATIVE else c_like_truth(value)
 
     def _evaluate_with_budget(
         self, variables: Mapping[str, Any], now: Callable[[], datetime] | None
