@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -109,6 +112,9 @@ def write_output(target: str, data: bytes) -> None:
 
 #: what every SQLite database file begins with
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: names of the process's own streams and descriptors: written to as they are, never
+#: replaced (``-o /dev/stdout`` with stdout redirected to a file resolves to that file)
+_STREAM_NAMES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+")
 
 
 @contextlib.contextmanager
@@ -117,31 +123,93 @@ def output_file(target: str, *, binary: bool) -> Iterator[IO[Any]]:
     when the block ends well, so an interrupted or failed run never leaves a half-written
     file where a complete one was expected (a failure removes the partial one).
 
+    What is there already is respected as a shell's ``>`` would: an existing file keeps its
+    permissions (an export written over a file made private stays private); a symbolic link
+    is followed and its target written, the link kept; a target that is not a regular file
+    (a named pipe, a device, ``/dev/stdout``) is written to directly, as it cannot be
+    replaced. The file being written is made with a name no one can guess or plant a link
+    at, readable by its owner only until it is complete.
+
     Refused (exit 2, nothing written): a target that cannot be written, and one that is a
     SQLite database (``-o wfengine.db`` for ``-o wfengine.csv`` would replace the very
     database being exported with its export).
     """
-    path = Path(target)
-    with contextlib.suppress(OSError), path.open("rb") as existing:
-        if existing.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
-            raise InputOutputError(
-                f"cannot write {target}: it is a SQLite database, which an output never "
-                "replaces (name another file)"
-            )
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        stream: IO[Any] = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+        found: os.stat_result | None = os.stat(target)
+    except OSError:  # not there yet (or not reachable: the writing below says why)
+        found = None
+    if (found is not None and not stat.S_ISREG(found.st_mode)) or _STREAM_NAMES.fullmatch(
+        os.path.abspath(target)
+    ):
+        yield from _written_in_place(target, binary=binary)
+        return
+    final = os.path.realpath(target)  # through symbolic links: the link stays a link
+    _refuse_a_database(target, final)
+    mode = stat.S_IMODE(found.st_mode) & 0o777 if found is not None else _new_file_mode()
+    try:
+        fd, tmp = tempfile.mkstemp(  # O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600
+            dir=os.path.dirname(final), prefix=f".{os.path.basename(final)}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
+    try:
+        stream: IO[Any] = (
+            open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        )
+        with stream:
+            yield stream
+            os.fchmod(stream.fileno(), mode)
+        os.replace(tmp, final)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _written_in_place(target: str, *, binary: bool) -> Iterator[IO[Any]]:
+    """Write to ``target`` as it is (a named pipe, a device, a stream of this process):
+    opening a pipe waits for its reader, as a shell's ``>`` does."""
+    try:
+        stream: IO[Any] = (
+            open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        )
     except OSError as exc:
         raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
     try:
         with stream:
             yield stream
-        os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+
+def _refuse_a_database(target: str, final: str) -> None:
+    """Refuse ``final`` when it is a SQLite database. Opened without waiting (a file swapped
+    for a named pipe since it was looked at would block a plain open) and read only when it
+    is a regular file."""
+    try:
+        fd = os.open(final, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return  # not there, or not readable: nothing to protect, or the write says why
+    try:
+        head = os.read(fd, len(_SQLITE_MAGIC)) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        head = b""
+    finally:
+        os.close(fd)
+    if head == _SQLITE_MAGIC:
+        raise InputOutputError(
+            f"cannot write {target}: it is a SQLite database, which an output never "
+            "replaces (name another file)"
+        )
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets under the process's umask (what ``open()`` would give):
+    the file being written is made 0600 and given this mode when complete."""
+    mask = os.umask(0o077)  # read by setting it (the CLI runs one thread), then restored
+    os.umask(mask)
+    return 0o666 & ~mask
