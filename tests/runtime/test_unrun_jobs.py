@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from wfengine.definition.builder import PackageBuilder, standard_loop
-from wfengine.errors import ConcurrencyError
+from wfengine.errors import ConcurrencyError, StoreUnavailableError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.job_commands import _PREPARED_ROUNDS
@@ -195,3 +195,41 @@ def test_a_long_runs_stretches_are_held_leased_and_observed_as_the_claim_is(
         seen = [e for e, _, j, _ in events if j == job]
         assert seen in (["claimed", "start", "end"], ["claimed", "start", "call", "end"])
     assert engine.held_jobs() == []
+
+
+def test_a_stored_command_whose_carrying_on_fails_returns_and_leaves_the_run_to_a_worker(
+    sql_engine: Engine,
+) -> None:
+    """start_process's own commit stored the instance and its next stretch; the database
+    failing that stretch's commit does not make start_process raise "nothing was changed"
+    (the host would start a second instance for one request): the stretch is given back
+    for a worker to run."""
+    engine = sql_engine
+    engine.limits = replace(engine.limits, commit_every=2)
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.start("s").activity("inc", script="n = n + 1").route("r")
+    p.activity("desk", performer="clerk")
+    p.transition("s", "inc").transition("inc", "r").transition("r", "inc", condition="n < 10")
+    p.transition("r", "desk", otherwise=True)
+    engine.deploy(pb.build())
+    commit = engine.store.commit
+    commits: list[Any] = []
+
+    def failing(step: Any) -> Any:
+        commits.append(step)
+        if len(commits) > 1:  # the disk is full after the command's own commit
+            raise StoreUnavailableError("the database wf.db refused the work; nothing was changed")
+        return commit(step)
+
+    engine.store.commit = failing  # type: ignore[method-assign]
+    iid = engine.start_process("main")
+    engine.store.commit = commit  # type: ignore[method-assign]
+    assert len(commits) == 2 and [s.id for s in engine.instance_summaries()] == [iid]
+    [job] = engine.jobs(iid)
+    assert job.kind == "continue" and job.lock_owner is None and engine.held_jobs() == []
+    while engine.run_due_jobs():  # a worker carries it on
+        pass
+    assert engine.instance(iid).data["n"] == 10
+    assert [w.activity_id for w in engine.work_items(iid)] == ["desk"]

@@ -11,6 +11,7 @@ are in :mod:`.engine` (instances), :mod:`.job_commands`, :mod:`.incident_command
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -27,6 +28,8 @@ from wfengine.errors import (
     EngineInUseError,
     IllegalStateError,
     NotFoundError,
+    StoreUnavailableError,
+    WorkflowError,
 )
 from wfengine.runtime import call_stops
 from wfengine.runtime.call_stops import stopping, take_stop
@@ -294,7 +297,13 @@ class EngineBase:
         a command of its own, leased to this engine (a crash leaves them to whichever worker
         claims them once the lease runs out). Each is held as a claimed job is
         (:meth:`held_jobs`, so a worker's lease keeper renews it however long the stretch
-        takes) and told to the job observer as claimed, started and ended."""
+        takes) and told to the job observer as claimed, started and ended.
+
+        The command that stretched is committed by now: the database failing a later
+        stretch (full, locked, gone) is logged and the rest of the run left to a worker
+        (given back, or its lease runs out), not raised as the command's failure: a host
+        told "nothing was changed" would send the command again (a second instance for one
+        request)."""
         stretched, self._stretched = self._stretched, []
         self._carrying_on = True
         owner = self.worker_id
@@ -302,7 +311,18 @@ class EngineBase:
             while stretched:
                 self._hold(stretched)
                 job = stretched.pop(0)
-                self._run_held(job, owner)
+                try:
+                    self._run_held(job, owner)
+                except StoreUnavailableError as exc:
+                    _log.error(
+                        "instance %s: its run is stored, but carrying it on failed (%s); "
+                        "job %s carries it on in a worker (run_due_jobs)",
+                        *(job.instance_id, exc, job.id),
+                    )
+                    for left in (job, *stretched):
+                        with contextlib.suppress(WorkflowError):  # (else its lease runs out)
+                            self.store.release_job(left.id, owner)
+                    break
                 stretched.extend(self._stretched)  # the next stretch of the same run
                 self._stretched = []
         finally:
