@@ -64,6 +64,7 @@ from wfengine.runtime.deployment import (
     standing_in,
 )
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
+from wfengine.runtime.engine_arguments import check_engine_arguments
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
 from wfengine.runtime.host_arguments import check_mapping, described
@@ -150,8 +151,15 @@ class Engine(
         limits: RuntimeLimits | None = None,
         outbox_handlers: OutboxHandlers | None = None,
     ) -> None:
-        if store is not None and db_url is not None:
-            raise ValueError("pass either a store or a db_url, not both")
+        check_engine_arguments(
+            store=store,
+            clock=clock,
+            ids=ids,
+            applications=applications,
+            db_url=db_url,
+            limits=limits,
+            outbox_handlers=outbox_handlers,
+        )
         if clock is not None:
             check_clock(clock)
         if db_url is not None:
@@ -245,6 +253,13 @@ class Engine(
         in-memory store, is a :class:`~wfengine.errors.StoreError` and nothing is created.
         The other keyword arguments are those of :class:`Engine`.
         """
+        check_engine_arguments(  # before a database is opened (or a SQLite file made)
+            clock=clock,
+            ids=ids,
+            applications=applications,
+            limits=limits,
+            outbox_handlers=outbox_handlers,
+        )
         if url in (MEMORY_URL, "memory:"):
             if not create:
                 raise StoreError(f"{url} names a new, empty store: nothing is stored there")

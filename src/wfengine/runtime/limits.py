@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from wfengine.definition.durations import LONGEST_WAIT
+from wfengine.definition.durations import LONGEST_WAIT, MAX_DURATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +50,50 @@ class RuntimeLimits:
     max_deadline: timedelta = LONGEST_WAIT
 
     def __post_init__(self) -> None:
-        # a stretch of no steps would commit and carry on for ever without running anything
-        if self.commit_every < 1:
-            raise ValueError(f"commit_every: at least 1 step per commit ({self.commit_every})")
+        """Refuse a limit of the wrong type or out of bounds here, naming the field.
+
+        Why: a wrong limit otherwise surfaced only at the first command that reached it, as
+        a bare ``TypeError`` inside navigation (``max_steps='10'``, ``max_deadline=3600``
+        for every deadline set) or as incidents that made no sense ("ran more than -5
+        automatic steps")."""
+        for name, (least, counted) in _COUNTS.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(
+                    f"RuntimeLimits.{name}: a whole number, not {type(value).__name__} {value!r}"
+                )
+            if value < least:
+                raise ValueError(f"RuntimeLimits.{name}: at least {least} {counted} ({value})")
+        wait = self.max_deadline
+        if not isinstance(wait, timedelta):
+            hint = (
+                f" (timedelta(seconds={wait!r}))"
+                if isinstance(wait, int | float) and not isinstance(wait, bool)
+                else ""
+            )
+            raise TypeError(
+                f"RuntimeLimits.max_deadline: a datetime.timedelta{hint}, "
+                f"not {type(wait).__name__} {wait!r}"
+            )
+        if not timedelta(0) < wait <= MAX_DURATION:
+            raise ValueError(
+                f"RuntimeLimits.max_deadline: more than no time and at most "
+                f"{MAX_DURATION.days:,} days, not {wait}"
+            )
+
+
+#: the whole-number limits: the least each may be and what it counts. The least is 0 where 0
+#: forbids that kind of work (multi-instance activities, subflows, timers firing), 1 where 0
+#: would refuse every command (no automatic step, no new instance: every start creates one)
+_COUNTS = {
+    "max_steps": (1, "automatic step per command"),
+    # a stretch of no steps would commit and carry on for ever without running anything
+    "commit_every": (1, "step per commit"),
+    "max_mi_instances": (0, "instances per multi-instance activity"),
+    "max_subflow_depth": (0, "levels of subflows"),
+    "max_new_instances": (1, "new instance per command, as each start creates one"),
+    "max_timer_firings": (0, "timer firings per instance"),
+}
 
 
 DEFAULT_RUNTIME_LIMITS = RuntimeLimits()

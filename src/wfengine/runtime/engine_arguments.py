@@ -1,0 +1,95 @@
+"""Checks of what a host passes to ``Engine(...)`` and ``Engine.from_url(...)``, made before
+anything is opened.
+
+Why: an argument of the wrong kind was taken as it came and failed late, far from the
+mistake: ``Engine("sqlite:///x.db")`` (a URL where the store goes) with ``AttributeError:
+'str' object has no attribute 'id_generator'``, ``Engine(clock="utc")`` with ``... no
+attribute 'now'``, and ``Engine(limits={...})``, ``Engine(ids=5)`` or
+``Engine(applications={})`` not until the first command, with a bare ``AttributeError`` from
+inside it. A ``TypeError`` naming the argument and what to pass says what to change. They
+are the host's programming mistakes, so ``TypeError`` (as
+:mod:`wfengine.runtime.host_arguments` says for commands).
+"""
+
+from __future__ import annotations
+
+import os
+
+from wfengine.applications.registry import ApplicationRegistry
+from wfengine.runtime.host_arguments import described
+from wfengine.runtime.limits import RuntimeLimits
+from wfengine.runtime.outbox import OutboxHandlers, OutboxPolicy
+
+#: what a store must have for the engine to use it at all (the rest of the ``Store``
+#: protocol is the store's own business: a host's wrapper may forward it)
+_STORE_METHODS = ("unit", "commit", "last_job_seq", "id_generator")
+
+
+def check_engine_arguments(
+    *,
+    store: object = None,
+    clock: object = None,
+    ids: object = None,
+    applications: object = None,
+    db_url: object = None,
+    limits: object = None,
+    outbox_handlers: object = None,
+) -> None:
+    """Raise ``TypeError`` naming the first of ``Engine``'s arguments that is of the wrong
+    kind (None passes: the engine's default). The directory is checked where it is adapted
+    (:func:`wfengine.runtime.directory.adapt_directory`). Both a store and a ``db_url``:
+    ``ValueError``."""
+    if store is not None:
+        _check_store(store)
+        if db_url is not None:
+            raise ValueError("Engine: pass either a store or a db_url, not both")
+    if db_url is not None and not isinstance(db_url, str):
+        raise TypeError(
+            f"Engine: db_url is a database URL string (sqlite:///path/to/file.db), "
+            f"not {described(db_url)}"
+        )
+    if clock is not None and not callable(getattr(clock, "now", None)):
+        raise TypeError(
+            "Engine: clock is a Clock, an object whose now() gives an aware datetime "
+            f"(SystemClock(), VirtualClock()), not {described(clock)}"
+        )
+    if ids is not None and not callable(getattr(ids, "new", None)):
+        raise TypeError(
+            "Engine: ids is an IdGenerator, an object whose new(kind) gives a fresh id "
+            f"(SequentialIds(), UuidIds()), not {described(ids)}"
+        )
+    _check_kind(applications, ApplicationRegistry, "applications", _APPLICATIONS_HINT)
+    _check_kind(limits, RuntimeLimits, "limits", "RuntimeLimits(max_steps=50_000)")
+    hint = "OutboxHandlers()"
+    if isinstance(outbox_handlers, OutboxPolicy):
+        hint = "OutboxHandlers(policy=...) carries a policy"
+    _check_kind(outbox_handlers, OutboxHandlers, "outbox_handlers", hint)
+
+
+_APPLICATIONS_HINT = "registry = ApplicationRegistry(); registry.register(app_id, function)"
+
+
+def _check_store(store: object) -> None:
+    if isinstance(store, str | bytes | os.PathLike):
+        raise TypeError(
+            f"Engine: store is a Store object, not {described(store)}: to open a database "
+            "by its URL use Engine(db_url=...) or Engine.from_url(...) (the store is "
+            "Engine's first positional argument)"
+        )
+    missing = [m for m in _STORE_METHODS if not callable(getattr(store, m, None))]
+    if missing:
+        raise TypeError(
+            f"Engine: store is a Store (MemoryStore(), SqlStore(url)), not {described(store)}, "
+            f"which has no {', '.join(m + '()' for m in missing)}"
+        )
+
+
+def _check_kind(value: object, kind: type, name: str, example: str) -> None:
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(
+            f"Engine: {name} is {_a(kind.__name__)} ({example}), not {described(value)}"
+        )
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'AEIOU' else 'a'} {noun}"
