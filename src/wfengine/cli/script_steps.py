@@ -40,7 +40,7 @@ import click
 
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
 from wfengine.cli.loading import read_input
-from wfengine.definition.durations import MAX_DURATION, parse_duration
+from wfengine.definition.durations import MAX_DURATION, counts_months_or_years, parse_duration
 
 #: the levels the file's own shape takes (the list, a step, its "set") above the values
 _SHAPE_DEPTH = 3
@@ -141,6 +141,12 @@ def _duration(value: Any, where: str) -> timedelta:
             )
         return timedelta(seconds=value)
     found = parse_duration(value) if isinstance(value, str) else None
+    if found is None and isinstance(value, str) and counts_months_or_years(value):
+        # (it is an ISO 8601 duration: saying it is none sent people looking for a typo)
+        raise click.UsageError(
+            f"{where}: {value!r} is a length in months or years, which varies, so the clock "
+            "cannot be advanced by it: write days or weeks (P30D, P52W) or seconds"
+        )
     if found is None or found < timedelta(0):
         raise click.UsageError(
             f"{where}: {value!r} is not an ISO 8601 duration such as PT1H30M (or a number "

@@ -17,7 +17,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from wfengine.definition.durations import parse_duration, too_long_to_remind
+from wfengine.definition.durations import (
+    counts_months_or_years,
+    parse_duration,
+    too_long_to_remind,
+)
 from wfengine.definition.model import Activity
 
 REMINDER_AFTER, REMINDER_EVERY = "wfengine:reminder-after", "wfengine:reminder-every"
@@ -38,6 +42,13 @@ def attribute_values(a: Activity, *names: str) -> list[str]:
     return found
 
 
+#: why a duration counting months or years (``P1M``, ``P1Y``) is refused, as a noun phrase
+#: ("... 'P1M', which is ..."): their length varies, so no fixed wait can be had from them
+MONTHS_VARY = (
+    "a length in months or years, which varies, so wfengine does not read it as a duration: "
+    "write days or weeks (P30D, P52W)"
+)
+
 #: the shortest ``wfengine:reminder-every``: a rhythm below it would flood people with
 #: notifications (each reminder is one), which a definition from an untrusted author could ask
 MIN_REMINDER_EVERY = timedelta(minutes=1)
@@ -52,6 +63,10 @@ def reminder_duration(name: str, text: str) -> timedelta | str:
     if too_long is not None:
         return too_long
     found = positive_duration(text)
+    if found is None and counts_months_or_years(text):
+        # (it is an ISO 8601 duration: "no duration above zero" sent people looking for a
+        # typo; say why it is not read, as a deadline's refusal does)
+        return MONTHS_VARY
     if found is None:
         return "no duration above zero"
     if name == REMINDER_EVERY and found < MIN_REMINDER_EVERY:
