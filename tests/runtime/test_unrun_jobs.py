@@ -18,7 +18,9 @@ from wfengine.errors import ConcurrencyError, StoreUnavailableError
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.job_commands import _PREPARED_ROUNDS
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import Step
 
 
 @pytest.fixture(params=("memory", "sqlite"))
@@ -233,3 +235,28 @@ def test_a_stored_command_whose_carrying_on_fails_returns_and_leaves_the_run_to_
         pass
     assert engine.instance(iid).data["n"] == 10
     assert [w.activity_id for w in engine.work_items(iid)] == ["desk"]
+
+
+def test_a_job_of_a_kind_this_engine_cannot_run_is_given_back_with_a_growing_back_off(
+    engine: Engine,
+) -> None:
+    """A job another engine queued (a host's own kind, a newer wfengine's) waits longer after
+    each claim by an engine without its handler, not claimed again at once by every poll."""
+    pb = PackageBuilder("pkg")
+    pb.process("main").activity("desk", performer="clerk")
+    engine.deploy(pb.build())
+    iid = engine.start_process("main")
+    now = engine.clock.now()
+    with engine.store.unit():
+        engine.store.commit(Step(jobs=[Job("job-x", "archive", iid, now, seq=10**6)]))
+    waits = []
+    for _ in range(3):
+        assert engine.run_due_jobs() == 0
+        assert engine.run_due_jobs() == 0  # not due again at once
+        [job] = engine.jobs(iid)
+        assert job.lock_owner is None
+        waits.append(job.due - engine.clock.now())
+        engine.clock.advance(job.due - engine.clock.now())  # type: ignore[attr-defined]
+    assert waits == [timedelta(seconds=2), timedelta(seconds=4), timedelta(seconds=8)]
+    engine.job_handlers["archive"] = lambda nav, job, inst: None  # an engine that has it
+    assert engine.run_due_jobs() == 1 and engine.jobs(iid) == []

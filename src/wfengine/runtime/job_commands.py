@@ -136,7 +136,8 @@ class JobCommands(EngineBase):
         retried (:meth:`abandon_job`): a worker never dies of a job, and a job
         that fails does not fail again in every worker that picks it up. One whose instance
         cannot be read even to record the incident (stored by a newer wfengine) is logged and
-        given back with the back-off.
+        given back with the back-off, as is a job of a kind this engine has no handler for
+        (another engine's: it waits for one that has).
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running). A
@@ -377,6 +378,7 @@ class JobCommands(EngineBase):
             # it gives is applied by the command below, which re-checks everything
             handler = prepare(self, job)
         discard = getattr(handler, "discard", None) if prepare is not None else None
+        unknown: list[Job] = []  # (a kind this engine has no handler for)
 
         def discarded(current: Job, inst: ProcessInstance, reason: str) -> None:
             """Audit a prepared result that the instance will not get."""
@@ -409,18 +411,28 @@ class JobCommands(EngineBase):
                 again = current.due if discard is not None else None
                 self.store.release_job(current.id, owner, again)
                 return False
-            if handler is None:
-                _log.warning("job %s has kind %r, which this engine cannot run", job.id, job.kind)
-                self.store.release_job(current.id, owner)
+            if handler is None:  # given back after the command, with the back-off
+                unknown.append(current)
                 return False
             handler(nav, current, inst)
             self._commit(nav, defer=False)  # running a job is running the work
             _log.debug("ran job %s (%s of instance %s)", current.id, current.kind, inst.id)
             return True
 
-        if prepare is None:
-            return self._command(body, origin=job.id)
-        return self._apply_prepared(job, owner, body, discarded)
+        if prepare is not None:
+            return self._apply_prepared(job, owner, body, discarded)
+        ran = self._command(body, origin=job.id)
+        if unknown:
+            # another engine's kind (a newer wfengine's, a host's own handler): given back
+            # at once, every worker without it claimed it again and again (many times a
+            # second), so each give-back waits longer, as a job losing races does
+            delay = self._give_back(job, owner)
+            _log.warning(
+                "job %s has kind %r, which this engine cannot run (it runs %s): given back, "
+                "due again in %g s",
+                *(job.id, job.kind, ", ".join(sorted(self.job_handlers)), delay.total_seconds()),
+            )
+        return ran
 
     def _apply_prepared(
         self,
