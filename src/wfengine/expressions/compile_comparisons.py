@@ -11,6 +11,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from wfengine.expressions.c_like import strict_equal, strict_in
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import EvaluationContext, is_container
@@ -25,19 +26,16 @@ def _not_in(a: Any, b: Any) -> bool:
     return a not in b
 
 
-def _strict_eq(a: Any, b: Any) -> bool:
-    """Java's and JavaScript's equality: a boolean equals no number (``0 === false`` is
-    false; Python's ``0 == False`` is true)."""
-    return (type(a) is bool) == (type(b) is bool) and a == b
-
-
 def _strict_ne(a: Any, b: Any) -> bool:
-    return not _strict_eq(a, b)
+    return not strict_equal(a, b)
 
 
-#: the equalities of the Java and JavaScript dialects (the native one is Python's)
+#: the equalities of the Java and JavaScript dialects, where a boolean equals no number
+#: (``0 === false`` is false; Python's ``0 == False`` is true): :mod:`.c_like`, whose
+#: :func:`strict_in` is their ``in`` (:func:`_c_like_membership`). The native language's are
+#: Python's.
 _STRICT: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Eq: _strict_eq,
+    ast.Eq: strict_equal,
     ast.NotEq: _strict_ne,
 }
 
@@ -71,7 +69,10 @@ class ComparisonCompiler(CompilerBase):
             if isinstance(cmpop, ast.In | ast.NotIn):
                 right, constant = self.container(right_node)
                 rights.append(right)
-                ops.append(_uncharged(plain) if constant else _charged_membership(plain))
+                if self.dialect is not Dialect.NATIVE:
+                    ops.append(_c_like_membership(isinstance(cmpop, ast.NotIn), constant))
+                else:
+                    ops.append(_uncharged(plain) if constant else _charged_membership(plain))
             elif isinstance(cmpop, ast.Is | ast.IsNot):
                 rights.append(self.compile(right_node))
                 ops.append(_uncharged(plain))
@@ -188,5 +189,23 @@ def _charged_membership(
         elif is_container(a):
             c.charge(c.size_of(a))
         return op(a, b)
+
+    return member
+
+
+def _c_like_membership(
+    negated: bool, constant: bool
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``in`` of the Java and JavaScript dialects (:func:`~wfengine.expressions.c_like.
+    strict_in`: ``1 in [true]`` is false), charged as :func:`_charged_membership` unless the
+    container is a small constant."""
+
+    def member(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if not constant:
+            if isinstance(b, list | tuple):
+                c.charge(c.size_of(b))
+            elif is_container(a):
+                c.charge(c.size_of(a))
+        return strict_in(a, b, None if constant else c) is not negated
 
     return member

@@ -50,7 +50,7 @@ from typing import Any
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
-from wfengine.expressions.c_like import c_like_truth
+from wfengine.expressions.c_like import c_like_truth, strict_equal, strict_in
 from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
@@ -243,7 +243,7 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
         return a.find(item, max(start, 0))
     _charge_scan(ctx, a)
     for i in range(max(start, 0), len(a)):
-        if a[i] == item:
+        if strict_equal(a[i], item):  # [true].indexOf(1) is -1
             return i
     return -1
 
@@ -267,7 +267,7 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
         return found if found < 0 else len(a) - len(item) - found
     _charge_scan(ctx, a)
     for i in range(len(a) - 1, -1, -1):
-        if a[i] == item:
+        if strict_equal(a[i], item):
             return i
     return -1
 
@@ -284,7 +284,7 @@ def _contains(ctx: EvaluationContext, a: Any, item: Any, /) -> bool:
     if isinstance(a, str) and not isinstance(item, str):
         raise TypeError("contains() of a string looks for a string")
     _charge_scan(ctx, a)
-    return item in a
+    return strict_in(item, a)  # [1, 2].contains(true) is false
 
 
 def _contains_key(ctx: EvaluationContext, a: Mapping[Any, Any], key: Any, /) -> bool:
