@@ -134,6 +134,13 @@ def read_calendar(spec: Any, where: str) -> WorkingCalendar:
             raise ScenarioError(f"{where}.hours: the spans overlap")
     holidays: set[date] = set()
     for text in spec.get("holidays", []) or []:
+        if isinstance(text, datetime):
+            # (YAML reads an unquoted 2027-01-01 00:00:00 as one; kept, it never equalled
+            # the day it names, so the "holiday" was silently a working day)
+            raise ScenarioError(
+                f"{where}.holidays: {text.isoformat(' ')} is a date and a time, and a holiday "
+                f"is a whole day: write the date alone ({text.date().isoformat()})"
+            )
         try:
             holidays.add(text if isinstance(text, date) else date.fromisoformat(str(text)))
         except ValueError:
