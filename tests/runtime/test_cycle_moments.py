@@ -66,3 +66,28 @@ def test_a_timer_cycle_that_does_not_repeat_may_still_give_a_moment(
     clock.advance(timedelta(hours=3))
     assert engine.instance(iid).data["n"] == 1
     assert engine.incidents(iid) == []
+
+
+def test_an_event_subprocess_cycle_giving_a_moment_is_refused_too(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    """The event sub-process's timer took the moment, as the boundary timer's did."""
+    clock.set(datetime(2030, 1, 1, 9, tzinfo=UTC))
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.data_field("when", "DATETIME").data_field("pings", "INTEGER", initial="0")
+    p.start("s").activity("work", performer="clerk").end("done")
+    p.sequence("s", "work", "done")
+    sub = p.activity_set("reaction", triggered_by_event=True)
+    sub.start("caught", interrupting=False, timer="R3/when")
+    sub.activity("ping", script="pings = pings + 1").end("handled")
+    sub.sequence("caught", "ping", "handled")
+    p.block("on_event", activity_set="reaction")
+    iid = run(engine, pb, data={"when": datetime(2030, 1, 1, 11, tzinfo=UTC)})
+    assert engine.timers(iid) == []
+    [incident] = engine.incidents(iid)
+    assert "gave 2030-01-01T11:00:00+00:00, a moment" in incident.message
+    assert "repeating cycle (R3/...) needs a duration" in incident.message
+    clock.advance(timedelta(days=2))
+    assert engine.instance(iid).data["pings"] == 0

@@ -370,7 +370,14 @@ class NavigatorBase:
     def _set_deadlines(self, ai: ActivityInstance) -> bool:
         raise NotImplementedError
 
-    def _wait_due(self, inst: ProcessInstance, wait: Any, after: datetime) -> datetime | str:
+    def _wait_due(
+        self,
+        inst: ProcessInstance,
+        wait: Any,
+        after: datetime,
+        what: str = "the timer",
+        repeat: int = 1,
+    ) -> datetime | str:
         raise NotImplementedError
 
     def _new_timer(self, inst: ProcessInstance, owner: str, index: int, due: datetime) -> Timer:

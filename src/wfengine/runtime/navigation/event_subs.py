@@ -63,7 +63,7 @@ class EventSubprocesses(NavigatorBase):
         (``Events._set_boundary_timer``): returns how many."""
         inst = scope.instance
         try:
-            due = self._wait_due(inst, sub.trigger.wait, after)
+            due = self._wait_due(inst, sub.trigger.wait, after, repeat=sub.trigger.repeat)
         except _Failure as exc:
             due = exc.message
         if not isinstance(due, str):

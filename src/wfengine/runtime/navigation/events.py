@@ -45,7 +45,7 @@ from wfengine.runtime.instance import (
     Timer,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
-from wfengine.runtime.navigation.deadlines import Deadlines, cycle_refused, next_cycle
+from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
 from wfengine.runtime.snapshots import InstanceSummary
@@ -205,7 +205,7 @@ class Events(NavigatorBase):
         try:
             # (the mixin that reads waits is part of the same navigator; repeat: a cycle's
             # wait must give a duration, not a moment)
-            due = cast("Deadlines", self)._wait_due(inst, b.wait, after, repeat=b.repeat)
+            due = self._wait_due(inst, b.wait, after, repeat=b.repeat)
         except _Failure as exc:
             due = exc.message
         if not isinstance(due, str):
