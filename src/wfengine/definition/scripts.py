@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from wfengine.definition.checks.readings import quote
 from wfengine.definition.event_texts import element_text
 from wfengine.definition.model import Activity
 from wfengine.expressions import Language
@@ -107,6 +108,17 @@ def parse_assignments(text: str, language: Language | None = None) -> list[tuple
             return None
         found.append((match.group(1), match.group(2).strip()))
     return found
+
+
+def unsupported_reason(text: str, language: Language | None = None) -> str | None:
+    """Why the engine never runs a script, quoting its first statement that is no assignment
+    (the whole text when none is one), for the ``script-unsupported`` finding and the
+    incident of an instance reaching it alike; None when the script is assignments."""
+    if parse_assignments(text, language) is not None:
+        return None
+    statements = split_statements(text, language)
+    bad = next((s for s in statements if parse_assignments(s) is None), text.strip())
+    return f"is not made of assignments 'name = expression' ({quote(bad)} is not one)"
 
 
 class Assignment(NamedTuple):

@@ -74,7 +74,7 @@ from wfengine.definition.reading import (
 from wfengine.definition.scripts import (
     activity_assignments,
     parse_assignments,
-    split_statements,
+    unsupported_reason,
 )
 from wfengine.expressions import Language
 
@@ -348,16 +348,15 @@ def _unrun_script(scope: Scope, activity: Activity, language: Language) -> Itera
         or body.task is not TaskKind.SCRIPT
         or body.tools
         or not body.script
-        or parse_assignments(body.script, language) is not None
     ):
         return
-    statements = split_statements(body.script, language)
-    bad = next((s for s in statements if parse_assignments(s) is None), body.script.strip())
+    reason = unsupported_reason(body.script, language)
+    if reason is None:
+        return
     yield make(
         "script-unsupported",
-        f"the script of activity {activity.id!r} in {scope.where} is not made of assignments "
-        f"'name = expression' ({quote(bad)} is not one): the engine never runs it, and an "
-        "instance reaching it stops with an incident",
+        f"the script of activity {activity.id!r} in {scope.where} {reason}: the engine never "
+        "runs it, and an instance reaching it stops with an incident",
         element_id=activity.id,
         line=body.line if body.line is not None else activity.line,
     )
