@@ -21,7 +21,8 @@ What a dialect adds to the native language:
   ``get``; the property ``s.length``; out of range JavaScript's ``substring`` clamps its
   bounds and ``charAt`` gives ``''`` (:mod:`.js_strings`), where Java's raise (an incident);
 * static helpers: ``Integer.parseInt``, ``Integer.valueOf``, ``Long.parseLong``,
-  ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean``, ``String.valueOf``,
+  ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean`` (as strict as Java's:
+  :mod:`.java_numbers`), ``String.valueOf``,
   ``Math.abs/min/max/round/floor/ceil`` (in Java ``floor`` and ``ceil`` give a double, as
   ``min`` and ``max`` do when either argument is one); in JavaScript also ``parseInt``,
   ``parseFloat``, ``Number``, ``String``, ``Boolean`` and ``isNaN``.
@@ -47,6 +48,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+import wfengine.expressions.java_numbers as java_numbers
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
@@ -55,7 +57,7 @@ from wfengine.expressions.context import EvaluationContext, is_container
 from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
-from wfengine.expressions.limits import LimitExceeded, Limits
+from wfengine.expressions.limits import Limits
 from wfengine.expressions.number_text import java_double_text, javascript_number_text
 from wfengine.expressions.text_size import CONTAINERS, TextStyle, c_like_overhead, check_text_size
 
@@ -376,56 +378,8 @@ METHODS: dict[Dialect, dict[str, Function]] = {
 # --------------------------------------------------------------------------- static helpers
 
 
-def _make_parse_int(limits: Limits) -> Callable[..., int]:
-    """``Integer.parseInt(s, radix)``: integers as wide as the native ``int()`` allows.
-
-    Digits are counted before converting (converting a long string is itself costly), for
-    the radix given: a 4,096-bit integer has 1,234 decimal digits but 793 in base 36. The
-    width is checked again after converting, as a count of digits lets a little more past.
-    """
-    max_bits = limits.max_int_bits
-
-    def parse_int(ctx: EvaluationContext, value: Any, radix: int = 10, /) -> int:
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise TypeError(f"expected a string of digits, got {type(value).__name__}")
-        if not _is_int(radix) or not 2 <= radix <= 36:
-            raise ValueError(f"radix {radix!r} is not an integer from 2 to 36")
-        if isinstance(value, int):
-            return value
-        digits = value.strip()
-        max_chars = int(max_bits / math.log2(radix)) + 2  # a sign and a rounding
-        if len(digits) > max_chars:
-            raise LimitExceeded(f"a number longer than {max_chars} digits")
-        result = int(digits, radix)
-        if result.bit_length() > max_bits:
-            raise LimitExceeded(f"integer wider than {max_bits} bits")
-        return result
-
-    return parse_int
-
-
-def _parse_float(ctx: EvaluationContext, value: Any, /) -> float:
-    if isinstance(value, str) and len(value) > 400:
-        raise LimitExceeded("a number longer than 400 characters")
-    return float(value)
-
-
-def _parse_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
-    if not isinstance(value, str):
-        return False
-    word = value.strip()
-    return len(word) == 4 and word.lower() == "true"  # no lower-case copy of a long text
-
-
 def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
     return c_like_truth(value)  # Boolean(NaN) is false, Boolean([]) and Boolean({}) true
-
-
-def _is_nan(ctx: EvaluationContext, value: Any, /) -> bool:
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
 
 
 def _abs(ctx: EvaluationContext, value: Any, /) -> Any:
@@ -495,17 +449,17 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
     """JavaScript's ``Math`` functions give plain numbers (all its numbers are doubles, and it
     prints ``2.0`` as ``2``); Java's give the ``double`` its ``Math`` declares."""
     java = dialect is Dialect.JAVA
-    parse_int = _make_parse_int(limits)
+    parse_int = java_numbers.make_parse_int(limits)
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
     table = {
         "Integer.parseInt": make_function("Integer.parseInt", parse_int),
         "Integer.valueOf": make_function("Integer.valueOf", parse_int),
         "Long.parseLong": make_function("Long.parseLong", parse_int),
         "Long.valueOf": make_function("Long.valueOf", parse_int),
-        "Double.parseDouble": make_function("Double.parseDouble", _parse_float),
-        "Double.valueOf": make_function("Double.valueOf", _parse_float),
-        "Float.parseFloat": make_function("Float.parseFloat", _parse_float),
-        "Boolean.parseBoolean": make_function("Boolean.parseBoolean", _parse_boolean),
+        "Double.parseDouble": make_function("Double.parseDouble", java_numbers.parse_double),
+        "Double.valueOf": make_function("Double.valueOf", java_numbers.parse_double),
+        "Float.parseFloat": make_function("Float.parseFloat", java_numbers.parse_double),
+        "Boolean.parseBoolean": make_function("Boolean.parseBoolean", java_numbers.parse_boolean),
         "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
         "Math.abs": make_function("Math.abs", _abs),
         "Math.min": make_function("Math.min", _java_min if java else _min),
@@ -528,7 +482,7 @@ def _globals(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         make_function("Number", js_numbers.number),
         make_function("String", to_text, uses_context=True),
         make_function("Boolean", _js_boolean),
-        make_function("isNaN", _is_nan),
+        make_function("isNaN", js_numbers.is_nan),
     ]
     return {f.name: f for f in table}
 

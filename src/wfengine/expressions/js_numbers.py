@@ -1,5 +1,6 @@
-"""JavaScript's own number readers for the JavaScript front end: ``parseInt``, ``parseFloat``
-and ``Number``.
+"""JavaScript's own number readers for the JavaScript front end: ``parseInt``, ``parseFloat``,
+``Number`` and ``isNaN`` (whether ``Number`` finds no number: ``isNaN('')`` is false, as
+``Number('')`` is 0, and ``isNaN('1_000')`` true).
 
 They are not Java's ``Integer.parseInt`` and ``Double.parseDouble``, which refuse any text
 that is not wholly a number: JavaScript's ``parseInt`` and ``parseFloat`` read the longest
@@ -112,6 +113,14 @@ def number(ctx: EvaluationContext, value: Any, /) -> int | float:
     if _DECIMAL.match(text) is None:
         return NAN
     return _to_float(text)
+
+
+def is_nan(ctx: EvaluationContext, value: Any, /) -> bool:
+    """``isNaN(value)`` as JavaScript reads it: whether :func:`number` gives NaN (Python's
+    ``float()``, used before, took ``'1_000'`` and ``'inf'`` and refused ``''``, ``null`` and
+    ``'0x10'``, the opposite of ``Number``)."""
+    found = number(ctx, value)
+    return isinstance(found, float) and math.isnan(found)  # (an int, however wide, is none)
 
 
 def _to_float(text: str) -> float:
