@@ -31,6 +31,7 @@ from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
 from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.job_arguments import instance_names, job_filters
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
     JOB_CONTINUE,
@@ -73,6 +74,7 @@ class JobCommands(EngineBase):
         Timers of suspended instances wait (``resume`` fires them: those of the instances it
         resumed, not every due timer of the database).
         """
+        instances = instance_names(instances, "fire_due_timers")
         if self._closed:
             return 0
         if self._in_command and self._command_thread == threading.get_ident():
@@ -155,6 +157,7 @@ class JobCommands(EngineBase):
         worker. By default a general run (no ``kinds``) delivers and a run of some kinds of
         jobs only (``fire_due_timers``) does not.
         """
+        limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         owner = owner or self.worker_id
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds, instances)

@@ -49,6 +49,7 @@ from datetime import datetime
 from typing import Protocol
 
 from wfengine.runtime.clock import Clock
+from wfengine.runtime.host_arguments import page_size
 from wfengine.runtime.outbox import (
     OutboxHandler,
     OutboxHandlers,
@@ -251,7 +252,11 @@ class Outbox:
         """The stored entries (of one status, of one instance), oldest first. ``status`` is an
         :class:`OutboxStatus` or its value (``"pending"``), as the other listings take states."""
         wanted = None if status is None else _status(status)
-        return self._engine.store.outbox_entries(wanted, instance_id=instance_id, limit=limit)
+        try:  # (the stores read -1 and 2.5 differently)
+            size = page_size(limit, "outbox entries")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"outbox.entries: {exc}") from None
+        return self._engine.store.outbox_entries(wanted, instance_id=instance_id, limit=size)
 
     def retry(self, entry_ids: Collection[int] | None = None) -> int:
         """Make failed entries (these, or all) pending again, due now, with a fresh count of

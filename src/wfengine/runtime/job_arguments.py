@@ -1,0 +1,61 @@
+"""Checks of what a host passes to ``run_due_jobs`` and ``fire_due_timers``: ``limit``,
+``kinds`` and ``instances``, as every store takes them.
+
+Why: the stores read a wrong one differently (``limit=-1`` ran no job in memory and all of
+them on SQLite, ``2.5`` three or two; ``kinds="continue"``, a string, ran all in memory and
+none on SQLite; ``instances="pi-10"`` matched pi-1 too in memory, a substring), and a kind
+misspelt ran nothing and said nothing. Like the other host argument checks
+(:mod:`~wfengine.runtime.host_arguments`), a wrong type is a ``TypeError`` naming the command
+and the argument, a wrong value a ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from wfengine.runtime.host_arguments import described, page_size
+from wfengine.runtime.jobs import JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER
+
+#: the kinds of job every engine runs (a host may add its own to ``job_handlers``)
+BUILT_IN_KINDS = frozenset({JOB_TIMER, JOB_CONTINUE, JOB_INVOKE, JOB_REMINDER})
+
+
+def job_filters(
+    limit: object, kinds: object, instances: object, handled: Iterable[str]
+) -> tuple[int, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """``run_due_jobs``' ``limit``, ``kinds`` and ``instances`` checked; ``handled``: the
+    kinds the engine has handlers for, which with the built-in ones are the kinds known."""
+    if limit is None:
+        raise TypeError("run_due_jobs: limit: a whole number of jobs, not None")
+    try:
+        size = page_size(limit, "jobs")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"run_due_jobs: {exc}") from None
+    assert size is not None
+    wanted = _names(kinds, "run_due_jobs", "kinds", "job kinds, such as ('timer',)")
+    if wanted is not None:
+        known = BUILT_IN_KINDS.union(handled)
+        for kind in wanted:
+            if kind not in known:
+                runs = ", ".join(sorted(known))
+                raise ValueError(f"run_due_jobs: kinds: no job kind {kind!r} (one of: {runs})")
+    return size, wanted, instance_names(instances)
+
+
+def instance_names(instances: object, command: str = "run_due_jobs") -> tuple[str, ...] | None:
+    """``instances`` (of ``command``) as a tuple of instance ids; None: every instance."""
+    return _names(instances, command, "instances", "instance ids, such as ('pi-1',)")
+
+
+def _names(value: object, command: str, name: str, what: str) -> tuple[str, ...] | None:
+    """``value``, ``command``'s ``name`` argument, as a tuple of names (None: all): a
+    collection of strings (a plain string, a collection of its letters, is refused)."""
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Collection):
+        raise TypeError(f"{command}: {name}: a collection of {what}, not {described(value)}")
+    names = tuple(value)
+    for item in names:
+        if not isinstance(item, str):
+            raise TypeError(f"{command}: {name}: {what}, not {described(item)} among them")
+    return names
