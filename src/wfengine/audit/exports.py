@@ -50,6 +50,7 @@ from lxml import etree
 
 from wfengine.applications.redaction import REDACTED
 from wfengine.json_text import dumps
+from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import state_entered
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.work_item_events import (
@@ -319,7 +320,8 @@ class _Selected:
         until: datetime | None = None,
     ) -> None:
         self.activity_id, self.user, self.since, self.until = activity_id, user, since, until
-        kinds = set() if kind is None else {kind} if isinstance(kind, str) else set(kind)
+        # a misspelt kind is refused, as the listing refuses it, not an empty log
+        kinds = set(audit_kinds(kind, "write_xes"))
         self.kinds = kinds or None  # no kind named: every kind, as in the listing
 
     def __call__(self, event: AuditEvent, resource: str | None) -> bool:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from wfengine.errors import StoreError
 from wfengine.runtime.audit_chain import ChainReport
+from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
@@ -211,8 +212,10 @@ class Queries(EngineBase):
         """Audit events across instances, oldest first (by time, instance, seq): filtered by
         instance, process, activity, acting user, kind (one or several), time range
         (``since`` inclusive, ``until`` exclusive); a page of ``limit`` continues ``after`` the
-        last event of the previous one (keyset paging, an index range on the SQL store)."""
-        kinds = () if kind is None else (kind,) if isinstance(kind, str) else tuple(kind)
+        last event of the previous one (keyset paging, an index range on the SQL store). A
+        kind that is no kind of audit event (:class:`~wfengine.runtime.history.EventKind`) is
+        a ``ValueError`` naming the closest, not an empty list."""
+        kinds = audit_kinds(kind, "audit_events")
         check_after(after, AuditEvent, "the last AuditEvent of the previous page")
         query = AuditQuery(
             instance_id=instance_id,
