@@ -172,14 +172,20 @@ def _known_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
 
 def _table(events: Any, out: IO[str]) -> None:
     """The events one a line; a lone surrogate in a user id (which UTF-8 cannot hold) is
-    U+FFFD, so one odd value does not end the listing with a traceback."""
+    U+FFFD, so one odd value does not end the listing with a traceback. The cells that come
+    from users and definitions (ids, user) have their control characters escaped
+    (:func:`~wfengine.one_line.one_line`): a user id holding a line break would otherwise
+    print a forged row of its choosing."""
     from wfengine.audit.exports import utf8_text
+    from wfengine.one_line import one_line
 
     out.write(f"{'AT':<32} {'INSTANCE':<16} {'SEQ':>4}  {'KIND':<24} {'ACTIVITY':<20} USER\n")
     for e in events:
         at = e.at.astimezone(UTC).isoformat(timespec="seconds")
-        line = f"{at:<32} {e.instance_id:<16} {e.seq:>4}  {e.kind:<24} "
-        out.write(utf8_text(f"{line}{e.activity_id or '-':<20} {e.user or '-'}\n"))
+        instance, kind = one_line(e.instance_id), one_line(e.kind)
+        activity, user = one_line(e.activity_id or "-"), one_line(e.user or "-")
+        line = f"{at:<32} {instance:<16} {e.seq:>4}  {kind:<24} {activity:<20} {user}\n"
+        out.write(utf8_text(line))
 
 
 @audit.command()

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from wfengine.one_line import one_line
+
 
 class Severity(StrEnum):
     """How bad a :class:`Diagnostic` is: errors refuse a deploy, warnings and infos
@@ -267,12 +269,17 @@ class Diagnostic(BaseModel):
         A finding with no line (about the whole document, or about something the file does
         not hold, such as an application bound in code that it does not declare) is
         ``file: severity code: message``, as compilers write one: no made-up line 0 for an
-        editor to jump to."""
+        editor to jump to.
+
+        The message and the element Id have their control characters escaped
+        (:func:`~wfengine.one_line.one_line`): both may quote the definition's text, and a
+        line break there (an Id written with ``&#10;``) would start a line reading as a
+        finding of its own."""
         where = file or self.file or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        elem = f" [{self.element_id}]" if self.element_id else ""
-        return f"{where}: {self.severity.value} {self.code}: {self.message}{elem}"
+        elem = f" [{one_line(self.element_id)}]" if self.element_id else ""
+        return f"{where}: {self.severity.value} {self.code}: {one_line(self.message)}{elem}"
 
 
 def make(
