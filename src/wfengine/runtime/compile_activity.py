@@ -53,7 +53,7 @@ from wfengine.definition.model_processes import choosing_ways, left_empty
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 from wfengine.definition.reading import declared_types
-from wfengine.definition.scripts import parse_assignments
+from wfengine.definition.scripts import parse_assignments, unsupported_reason
 from wfengine.definition.work_rules import (
     ESCALATE_AFTER,
     ESCALATE_TO,
@@ -164,6 +164,7 @@ class ActivityCompiler:
         subflow: CSubflow | None = None
         block: CGraph | None = None
         script: tuple[tuple[str, CompiledExpression], ...] = ()
+        unsupported: str | None = None
         wait: timedelta | datetime | CompiledExpression | None = None
         message: str | None = None
         signal: str | None = None
@@ -183,8 +184,10 @@ class ActivityCompiler:
                 throws = ("Message", task_message_name(a, body.detail))
             elif body.task is TaskKind.SCRIPT and body.script:
                 statements = parse_assignments(body.script, self.exprs.language)
-                if statements is None:
-                    kind = KIND_UNSUPPORTED  # not assignments: never executed
+                if statements is None:  # not assignments: never executed
+                    kind = KIND_UNSUPPORTED
+                    why = unsupported_reason(body.script, self.exprs.language)
+                    unsupported = f"the script of activity {a.id!r} {why}: the engine never runs it"
                 else:
                     kind = KIND_SCRIPT
                     script = tuple(  # a target may be a field's Name, as in expressions
@@ -298,6 +301,7 @@ class ActivityCompiler:
             offer_after=kind == KIND_TASK and manual_finish and not manual_start,
             reminders=_reminders(where, a),
             script=script,
+            unsupported=unsupported,
             assign_start=assign_start,
             assign_end=assign_end,
             wait=wait,

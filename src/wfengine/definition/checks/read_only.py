@@ -41,7 +41,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
-from wfengine.definition.reading import name_aliases
+from wfengine.definition.reading import name_aliases, package_language
 from wfengine.definition.scripts import activity_assignments, parse_assignments
 from wfengine.definition.work_rules import attribute_values
 
@@ -112,7 +112,8 @@ def _writes(
                     )
                     yield text, what, where, True
         if body.task is TaskKind.SCRIPT and body.script:
-            for name, _ in parse_assignments(body.script) or ():
+            # as the compiler reads it: a comment in the package's language is never run
+            for name, _ in parse_assignments(body.script, package_language(package)) or ():
                 yield name, "its script", body.line if body.line is not None else line, True
     elif isinstance(body, SubFlowImplementation):
         where = body.line if body.line is not None else line

@@ -210,7 +210,8 @@ class Activities(NavigatorBase):
                 ai,
                 ca.id,
                 "run",
-                f"activity {ca.id!r} has an implementation the engine cannot run "
+                ca.unsupported
+                or f"activity {ca.id!r} has an implementation the engine cannot run "
                 "(a script that is not assignments, a reference, a conditional event without a "
                 "condition or an intermediate event with a trigger it does not know)",
             )
