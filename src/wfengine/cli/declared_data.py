@@ -68,21 +68,41 @@ class Declaration:
     is_array: bool
     #: "data field" or "formal parameter", for messages
     what: str
+    #: a value given for it is never shown (the engine's rule: a data field of that id,
+    #: of the package or the process, marked ``wfengine:sensitive``)
+    sensitive: bool = False
 
 
 def declarations(package: Package, process: WorkflowProcess) -> dict[str, Declaration]:
     """What ``process`` can hold, by id: the package's data fields, then the process's own
-    (which win over a package field of the same id), then its formal parameters."""
+    (which win over a package field of the same id), then its formal parameters. An id is
+    sensitive as the engine masks it (``compiled.sensitive_fields``): when a data field of
+    that id, of the package or the process, is marked ``wfengine:sensitive``."""
+    from wfengine.applications.redaction import is_sensitive_field
+
+    fields = (*package.data_fields, *process.data_fields)
+    secret = {df.id for df in fields if is_sensitive_field(df)}
     found: dict[str, Declaration] = {}
-    items: list[DataField | FormalParameter] = [
-        *package.data_fields,
-        *process.data_fields,
-        *process.formal_parameters,
-    ]
+    items: list[DataField | FormalParameter] = [*fields, *process.formal_parameters]
     for item in items:
         what = "data field" if isinstance(item, DataField) else "formal parameter"
-        found[item.id] = Declaration(item.id, item.name, item.data_type, item.is_array, what)
+        found[item.id] = Declaration(
+            item.id, item.name, item.data_type, item.is_array, what, item.id in secret
+        )
     return found
+
+
+def _refused(exc: ValueError, target: Declaration) -> str:
+    """Why a value given for ``target`` is refused: ``exc``'s message, which may quote the
+    value (``got str '12345x6789'``), or for a sensitive target only the type expected, as
+    the engine says it (``got a str (not shown: sensitive)``): a command's error goes to a
+    terminal, a CI log, a script's captured output."""
+    kind = type_name(target.data_type, target.is_array)
+    if not target.sensitive:
+        return f"{target.what} {target.id!r} ({kind}): {exc}"
+    hidden = getattr(exc, "hidden", None)  # a CoercionError says it without the value
+    why = hidden if isinstance(hidden, str) else f"not a value of {kind} (not shown: sensitive)"
+    return f"{target.what} {target.id!r} ({kind}): {why}"
 
 
 def declared_values(
@@ -110,9 +130,10 @@ def declared_values(
             )
         except ValueError as exc:
             shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
-            kind = type_name(target.data_type, target.is_array)
+            if target.sensitive:
+                shown = "***"
             raise click.BadParameter(
-                f"{name}={shown}: {target.what} {target.id!r} ({kind}): {exc}", param_hint=option
+                f"{name}={shown}: {_refused(exc, target)}", param_hint=option
             ) from None
     return data
 
@@ -328,9 +349,8 @@ def declared_json(
             value = as_engine_checks(value, target, types)
             storable(value)
         except ValueError as exc:
-            kind = type_name(target.data_type, target.is_array)
             raise click.BadParameter(
-                f"{where}: {name}: {target.what} {target.id!r} ({kind}): {exc}", param_hint=option
+                f"{where}: {name}: {_refused(exc, target)}", param_hint=option
             ) from None
         data[target.id] = value
     return data
