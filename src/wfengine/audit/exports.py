@@ -52,6 +52,7 @@ from wfengine.applications.redaction import REDACTED
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import state_entered
+from wfengine.runtime.host_arguments import check_after, described, page_size
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.work_item_events import (
     WorkItemAllocated,
@@ -120,14 +121,48 @@ _WORKED = frozenset({"start", "complete"})
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
-def iter_events(engine: Engine, *, page: int = PAGE, **filters: Any) -> Iterator[AuditEvent]:
-    """Every event ``engine.audit_events(**filters)`` selects, read ``page`` at a time."""
-    after: AuditEvent | None = None
-    while True:
-        found = engine.audit_events(after=after, limit=page, **filters)
+def iter_events(
+    engine: Engine,
+    *,
+    page: int = PAGE,
+    after: AuditEvent | None = None,
+    limit: int | None = None,
+    **filters: Any,
+) -> Iterator[AuditEvent]:
+    """Every event ``engine.audit_events(after=after, limit=limit, **filters)`` selects, read
+    ``page`` at a time: ``after`` (the last event an earlier export wrote) resumes after it,
+    ``limit`` stops after that many events (None: every one).
+
+    The arguments are checked now, not at the first event read: a writer given this
+    iterator (``write_csv``) would otherwise have written its header before the error. A
+    ``page`` must be a whole number of at least 1 (0 read nothing and then failed with an
+    ``IndexError``)."""
+    if not isinstance(page, int) or isinstance(page, bool):
+        raise TypeError(f"iter_events: page is a whole number of events, not {described(page)}")
+    if page < 1:
+        raise ValueError(f"iter_events: page is at least 1 event per read ({page})")
+    check_after(after, AuditEvent, "the last AuditEvent an earlier read gave")
+    most = page_size(limit, "events")
+    audit_kinds(filters.get("kind"), "iter_events")
+    return _pages(engine, page, after, most, filters)
+
+
+def _pages(
+    engine: Engine,
+    page: int,
+    after: AuditEvent | None,
+    most: int | None,
+    filters: dict[str, Any],
+) -> Iterator[AuditEvent]:
+    """:func:`iter_events`' reads, its arguments checked."""
+    while most is None or most > 0:
+        size = page if most is None else min(page, most)
+        found = engine.audit_events(after=after, limit=size, **filters)
         yield from found
-        if len(found) < page:
+        if len(found) < size:
             return
+        if most is not None:
+            most -= len(found)
         after = found[-1]
 
 
