@@ -96,3 +96,19 @@ def test_a_well_formed_repeating_timer_still_deploys() -> None:
     package = _with_timer("R/PT1H")
     assert not [d for d in validate(package) if d.severity is Severity.ERROR]
     Engine(clock=VirtualClock(datetime(2030, 1, 1, tzinfo=UTC))).deploy(package)
+
+
+def test_a_deadline_naming_a_declared_field_so_named_validates_and_deploys() -> None:
+    """Validation and deploy read with the declared fields: a field named ``PT1H30`` (its
+    value the deadline) is the field, not a mistyped duration."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("PT1H30", "INTEGER", initial="90")
+    p.start("s").activity("work", deadlines=[deadline("PT1H30", "late")])
+    p.activity("late").end("e").end("e2")
+    p.sequence("s", "work", "e").transition("work", "late", exception="late")
+    p.sequence("late", "e2")
+    package = pb.build()
+    assert [d for d in validate(package) if d.severity is Severity.ERROR] == []
+    with Engine(clock=VirtualClock(datetime(2030, 1, 1, tzinfo=UTC))) as engine:
+        engine.deploy(package)

@@ -140,9 +140,13 @@ def compiled(reading: Reading, where: str) -> CompiledExpression:
 class ExpressionReader:
     """Reads one process's texts in its package's language, with its name aliases."""
 
-    def __init__(self, language: Language, aliases: Mapping[str, str]) -> None:
+    def __init__(
+        self, language: Language, aliases: Mapping[str, str], fields: frozenset[str] = frozenset()
+    ) -> None:
         self.language = language
         self.aliases = aliases
+        #: the data fields and formal parameters a text may name (a field called ``PT1H30``)
+        self.fields = fields
 
     def required(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
@@ -163,7 +167,7 @@ class ExpressionReader:
 
     def duration(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
-        return compiled(read_duration(text, language, self.aliases), where)
+        return compiled(read_duration(text, language, self.aliases, self.fields), where)
 
     def initial_value(
         self, field: DataField, types: Mapping[str, DataType], where: str

@@ -503,10 +503,12 @@ def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
         )
 
 
-def _read(site: _Site, default: Language, aliases: Mapping[str, str]) -> Reading:
+def _read(
+    site: _Site, default: Language, aliases: Mapping[str, str], known: set[str]
+) -> Reading:
     language = site_language(default, site.attrs)
     if site.duration:
-        return read_duration(site.text, language, aliases)
+        return read_duration(site.text, language, aliases, known)
     if site.moment:
         return read_moment(site.text, language, aliases)
     return read_expression(site.text, language, aliases)
@@ -536,8 +538,8 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 yield from _unrun_script(scope, activity, default)
                 yield from _timer_date(scope, activity)
             for site in _scope_sites(ctx, scope):
-                reading = _read(site, default, aliases)
                 known = ctx.data_names(scope.process, site.activity) | site.given
+                reading = _read(site, default, aliases, known)
                 if not site.syntax_only:
                     yield from _language_globals(reading, site, known)
                 found = reading_findings(reading, site.what, site.element_id, site.line, known)
