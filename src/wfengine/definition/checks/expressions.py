@@ -503,9 +503,7 @@ def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
         )
 
 
-def _read(
-    site: _Site, default: Language, aliases: Mapping[str, str], known: set[str]
-) -> Reading:
+def _read(site: _Site, default: Language, aliases: Mapping[str, str], known: set[str]) -> Reading:
     language = site_language(default, site.attrs)
     if site.duration:
         return read_duration(site.text, language, aliases, known)
