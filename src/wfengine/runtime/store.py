@@ -280,7 +280,7 @@ class Store(Protocol):
 
         A job is claimable when it is due (``due <= now``) and its lease is free or expired
         (``lock_expires_at <= now``); a job already leased to ``owner`` is claimable again.
-        Each claim counts in ``attempts``.
+        Each claim counts in ``attempts`` (undone by a release with no ``due``).
         """
         ...
 
@@ -289,7 +289,9 @@ class Store(Protocol):
         ...
 
     def release_job(self, job_id: str, owner: str, due: datetime | None = None) -> None:
-        """Give a claimed job back (optionally due later, as a back-off); no-op if lost."""
+        """Give a claimed job back (optionally due later, as a back-off); no-op if lost.
+        Given back with no ``due``, the job was not run: the claim's count in ``attempts``
+        is undone; with ``due`` (a back-off after a run that began) it stays."""
         ...
 
     def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
