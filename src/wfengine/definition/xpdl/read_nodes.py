@@ -131,7 +131,8 @@ def to_xml_node(el: etree._Element, *, foreign: bool = False) -> XmlNode:
     they are, except in ``foreign`` content (an ExtendedAttribute's, a vendor element's): there
     every element keeps its tag, XPDL 1.0's written as ``deprecated:``. Vendor elements, and
     those in no namespace in a namespaced document, keep their tag. Whitespace-only text and
-    tails are dropped: they are indentation, and the writer indents on its own. Namespace
+    tails are dropped: they are indentation, and the writer indents on its own; but not under
+    ``xml:space="preserve"`` or in mixed content, where they are content. Namespace
     declarations that a value relies on are kept with the element (:attr:`XmlNode.namespaces`),
     and so is the default namespace of a vendor element where the written package's differs:
     the source's root may declare a vendor's, which 2.2's replaces there.
@@ -180,6 +181,8 @@ def _kept(
     written_default: str,
     *,
     top: bool,
+    preserve: bool | None = None,
+    keep_tail: bool = False,
 ) -> tuple[XmlNode, frozenset[str]]:
     """``el`` as an XmlNode, and the prefixes its values use that a declaration above it binds
     (the ones its own declarations do not).
@@ -214,7 +217,9 @@ def _kept(
         own_default = _default(parent_scope.get(None))
     else:
         own_default = written_default
-    text, children, need = _content(el, child_foreign, scope, own_default, top=False)
+    text, children, need = _content(
+        el, child_foreign, scope, own_default, top=False, preserve=preserve
+    )
     attrs = attribute_items(el)
     if not child_foreign and el.get(VERBATIM) is not None:
         attrs = tuple((k, v) for k, v in attrs if k != VERBATIM)  # the writer's, not content
@@ -242,7 +247,7 @@ def _kept(
         tag=tag,
         attrs=attrs,
         text=text,
-        tail=_blank_to_none(el.tail),
+        tail=(el.tail or None) if keep_tail else _blank_to_none(el.tail),
         children=children,
         namespaces=declared,
         line=line_of(el),
@@ -251,16 +256,39 @@ def _kept(
 
 
 def _content(
-    el: etree._Element, foreign: bool, scope: Scope | None, written_default: str, *, top: bool
+    el: etree._Element,
+    foreign: bool,
+    scope: Scope | None,
+    written_default: str,
+    *,
+    top: bool,
+    preserve: bool | None = None,
 ) -> tuple[str | None, tuple[XmlNode, ...], set[str]]:
     """:func:`mixed_content`, and the prefixes the children's values use that they do not
-    declare (``scope`` and ``written_default``: as :func:`_kept` takes them for children)."""
+    declare (``scope`` and ``written_default``: as :func:`_kept` takes them for children).
+
+    Blank text between elements is indentation, dropped (the writer indents on its own),
+    except where it is content: under ``xml:space="preserve"`` (``preserve``: whether the
+    element's parent is under it; None: look above), and in mixed content (text beside
+    elements: ``<b>Dear</b> <i>customer</i>,``), where the space between two words is one.
+    """
+    inherited = _space_above(el) if preserve is None else preserve
+    preserved = _preserves(el, inherited)
+    keep = preserved or _mixed(el)
     children: list[XmlNode] = []
     need: set[str] = set()
     text = el.text
     for child in el:
         if isinstance(child.tag, str):
-            node, used = _kept(child, foreign, scope, written_default, top=top)
+            node, used = _kept(
+                child,
+                foreign,
+                scope,
+                written_default,
+                top=top,
+                preserve=preserved,
+                keep_tail=keep,
+            )
             children.append(node)
             if used:
                 need |= used
@@ -274,7 +302,35 @@ def _content(
                 children[-1] = last.model_copy(update={"tail": (last.tail or "") + child.tail})
             else:
                 text = (text or "") + child.tail
-    return _blank_to_none(text), tuple(children), need
+    return (text or None) if keep else _blank_to_none(text), tuple(children), need
+
+
+#: ``xml:space``: "preserve" says the whitespace inside an element is content
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _preserves(el: etree._Element, inherited: bool) -> bool:
+    """Whether whitespace inside ``el`` is content: its ``xml:space``, else its parent's."""
+    value = el.get(_XML_SPACE)
+    return inherited if value is None else value.strip() == "preserve"
+
+
+def _space_above(el: etree._Element) -> bool:
+    """Whether the nearest ``xml:space`` above ``el`` says "preserve"."""
+    for ancestor in el.iterancestors():
+        value = ancestor.get(_XML_SPACE)
+        if value is not None:
+            return value.strip() == "preserve"
+    return False
+
+
+def _mixed(el: etree._Element) -> bool:
+    """Text that is not blank beside ``el``'s child elements (mixed content)."""
+    if len(el) == 0:
+        return False
+    if el.text is not None and el.text.strip():
+        return True
+    return any(child.tail is not None and child.tail.strip() for child in el)
 
 
 def _root_scope(el: etree._Element) -> Scope:

@@ -96,8 +96,45 @@ def write_package(package: Package) -> bytes:
         _package_content(root, package)
     order_tree(root)
     unused = _unused_declarations(root, vendor_prefixes)
+    kept = _whitespace_content(root)
     etree.indent(root, space=_INDENT)
+    for element, text, tail, own_tail in kept:
+        element.text = text
+        if own_tail:
+            element.tail = tail
     return _XML_DECLARATION + _serialise(root, unused) + b"\n"
+
+
+#: ``xml:space``: "preserve" says the whitespace inside an element is content
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _whitespace_content(root: Element) -> list[tuple[Element, str | None, str | None, bool]]:
+    """The text and tail of each element in content whose whitespace is content, which
+    indenting would replace: inside an element under ``xml:space="preserve"``, or with mixed
+    content (text beside elements, ``<b>Dear</b> <i>customer</i>,``: the space between the
+    words is one), as the reader keeps them (:func:`~wfengine.definition.xpdl.read_nodes.
+    mixed_content`). Such an element's own tail is its parent's content, indented as it is:
+    its entry says False, keep the tail indenting gives."""
+    kept: list[tuple[Element, str | None, str | None, bool]] = []
+    stack: list[tuple[Element, bool]] = [(root, False)]
+    while stack:
+        element, inherited = stack.pop()
+        space = element.get(_XML_SPACE)
+        preserved = inherited if space is None else space.strip() == "preserve"
+        if len(element) and (preserved or _mixed(element)):
+            kept.append((element, element.text, None, False))
+            kept.extend((e, e.text, e.tail, True) for e in element.iterdescendants())
+            continue
+        stack.extend((child, preserved) for child in element if isinstance(child.tag, str))
+    return kept
+
+
+def _mixed(element: Element) -> bool:
+    """Text that is not blank beside ``element``'s child elements."""
+    if element.text is not None and element.text.strip():
+        return True
+    return any(child.tail is not None and child.tail.strip() for child in element)
 
 
 def _package_content(root: Element, package: Package) -> None:
