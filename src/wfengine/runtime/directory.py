@@ -26,8 +26,11 @@ nothing), never a command stopped halfway.
 from __future__ import annotations
 
 import inspect
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from types import FrameType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from wfengine.definition.model import Participant
@@ -238,6 +241,27 @@ def adapt_directory(directory: Directory) -> Directory:
         f"{type(directory).__name__}.members(participant_id) takes one argument; the engine "
         "now also passes the participant's declaration: members(participant_id, participant)",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=_host_stacklevel(),
     )
     return _OneArgument(directory)
+
+
+#: the wfengine package's directory: frames of files under it are the engine's own
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _host_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning of the function calling this one point at the
+    host's line: the first frame outside wfengine (2, its direct caller, if none is).
+
+    Why not a fixed level: the directory reaches :func:`adapt_directory` by several ways
+    (``Engine(directory=...)``, ``Engine.from_url(...)``, which calls ``Engine``, the
+    ``engine.directory`` setter), so a fixed level named wfengine's own line for some, and
+    Python's default filters hide a DeprecationWarning attributed to a library, so the host
+    never saw it."""
+    frame: FrameType | None = sys._getframe(2)  # 0: this, 1: the warning one, 2: its caller
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return 2 if frame is None else level
