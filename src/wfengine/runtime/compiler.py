@@ -113,8 +113,8 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     Every text is read by :mod:`wfengine.definition.reading`, as validation reads it.
     """
     where = f"process {process.id!r}"
-    names = frozenset(
-        f.id for f in (*package.data_fields, *process.data_fields, *process.formal_parameters)
+    names = frozenset(f.id for f in (*package.data_fields, *process.data_fields)) | frozenset(
+        p.id for p in process.formal_parameters
     )
     exprs = ExpressionReader(package_language(package), name_aliases(package, process), names)
     compiler = _GraphCompiler(package, process, exprs)
