@@ -45,6 +45,7 @@ SAMPLES: dict[str, Callable[[], Exception]] = {
         "refused", {"a@x": (550, b"no such user")}, ("b@x",)
     ),
     "XpdlLoadError": _xpdl_load_error,
+    "SessionEndedError": lambda: SessionEndedError("session of 'bob'", "ended", "use"),
 }
 
 

@@ -308,6 +308,7 @@ def test_a_version_or_a_data_type_of_the_wrong_kind_is_refused_where_it_is_given
 DOCUMENTED_PATHS = {
     "connect": "wfengine.wapi",
     "Session": "wfengine.wapi",
+    "SessionEndedError": "wfengine.wapi",
     "WorkList": "wfengine.wapi",
     "SqlStore": "wfengine.runtime.sql.store",
     "subscribe": "wfengine.worklist.notifiers",

@@ -16,9 +16,10 @@ internal and may change. The surface, by WfMC part:
   WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
   generators, a directory, a :class:`Store` such as :class:`SqlStore`);
 * people (Interface 2): :class:`Organisation` (users, roles, units: the engine's directory)
-  and :func:`load_organisation`; :func:`connect` for a WAPI :class:`Session` of one user;
-  :func:`subscribe` and :func:`notifier` for notifications of work, :func:`notes_for` for
-  comments and attachments on work items;
+  and :func:`load_organisation`; :func:`connect` for a WAPI :class:`Session` of one user
+  (used after it ended, it raises :class:`SessionEndedError`); :func:`subscribe` and
+  :func:`notifier` for notifications of work, :func:`notes_for` for comments and
+  attachments on work items;
 * what the engine tells the world after a commit: the outbox (:class:`OutboxKind`,
   :class:`OutboxRecord`, :class:`OutboxHandlers`, :class:`OutboxPolicy`);
 * the audit catalogue: :class:`AuditEvent`, :class:`EventKind` and one payload class per kind
@@ -183,7 +184,7 @@ if _typing.TYPE_CHECKING:
         compare,
         simulate,
     )
-    from wfengine.wapi.session import Session, WorkList, connect
+    from wfengine.wapi.session import Session, SessionEndedError, WorkList, connect
     from wfengine.worklist import Organisation, load_organisation
     from wfengine.worklist.notes import Notes, notes_for
     from wfengine.worklist.notifiers import Notification, Notifier, notifier, subscribe
@@ -306,6 +307,7 @@ __all__ = [
     "ScriptAssigned",
     "SequentialIds",
     "Session",
+    "SessionEndedError",
     "Severity",
     "SignalReceived",
     "SimulationReport",
@@ -453,6 +455,7 @@ _LAZY: dict[str, str] = {
     "ScriptAssigned": "wfengine.runtime.history",
     "SequentialIds": "wfengine.runtime.ids",
     "Session": "wfengine.wapi.session",
+    "SessionEndedError": "wfengine.wapi.session",
     "Severity": "wfengine.definition.diagnostics",
     "SignalReceived": "wfengine.runtime.history",
     "SimulationReport": "wfengine.simulation",
