@@ -40,6 +40,8 @@ from wfengine.errors import (
     place_text,
 )
 from wfengine.expressions import Language
+from wfengine.expressions.c_like import c_like_truth
+from wfengine.expressions.dialects import Dialect
 
 Evaluate = Callable[[Mapping[str, Any], Callable[[], datetime]], Any]
 
@@ -51,16 +53,34 @@ class LabelReachedError(ExpressionEvaluationError):
 class CompiledExpression:
     """One read text and the place in the definition it comes from."""
 
-    __slots__ = ("_evaluate", "kind", "names", "text", "where")
+    __slots__ = ("_evaluate", "_truth", "kind", "names", "text", "where")
 
     def __init__(
-        self, text: str, where: str, evaluate: Evaluate, names: frozenset[str], kind: ReadKind
+        self,
+        text: str,
+        where: str,
+        evaluate: Evaluate,
+        names: frozenset[str],
+        kind: ReadKind,
+        truth: Callable[[Any], bool] = bool,
     ) -> None:
         self.text = text
         self.where = where
         self.names = names
         self.kind = kind
         self._evaluate = evaluate
+        self._truth = truth
+
+    def holds(
+        self,
+        variables: Mapping[str, Any],
+        now: Callable[[], datetime],
+        context: Place,
+    ) -> bool:
+        """Whether it holds as a condition: its value tested as its language tests one
+        (JavaScript and Java: ``NaN`` fails, an empty list holds, where Python's ``bool``
+        says the opposite: :mod:`wfengine.expressions.c_like`). Raises as :meth:`evaluate`."""
+        return self._truth(self.evaluate(variables, now, context))
 
     def evaluate(
         self,
@@ -101,14 +121,18 @@ def compiled(reading: Reading, where: str) -> CompiledExpression:
         def expression(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
             return parsed.evaluate(variables, now=now)
 
-        return CompiledExpression(text, where, expression, parsed.names, reading.kind)
+        truth = bool if parsed.dialect is Dialect.NATIVE else c_like_truth
+        return CompiledExpression(text, where, expression, parsed.names, reading.kind, truth)
     if reading.kind is ReadKind.LITERAL:
         value = reading.value
 
         def literal(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
             return value
 
-        return CompiledExpression(text, where, literal, frozenset(), reading.kind)
+        c_like = reading.language in (Language.JAVASCRIPT, Language.JAVA)
+        return CompiledExpression(
+            text, where, literal, frozenset(), reading.kind, c_like_truth if c_like else bool
+        )
     if reading.kind is ReadKind.LABEL:
 
         def label(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:

@@ -259,8 +259,8 @@ class Activities(NavigatorBase):
         if loop.condition is None:
             return False
         if loop.counter:
-            return bool(self._evaluate(ai, loop.condition, {loop.counter: ai.iterations}))
-        return bool(self._evaluate(ai, loop.condition))
+            return self._holds(ai, loop.condition, {loop.counter: ai.iterations})
+        return self._holds(ai, loop.condition)
 
     def _choose(self, ai: ActivityInstance) -> list[CTransition]:
         ca = ai.act
@@ -286,7 +286,7 @@ class Activities(NavigatorBase):
             cond = ct.condition
             if cond is not None:
                 try:
-                    ok = cond.evaluate(data, self._clock, inst.place)
+                    ok = cond.holds(data, self._clock, inst.place)
                 except ExpressionEvaluationError as exc:
                     raise _Failure(str(exc)) from exc
                 if not ok:
@@ -360,7 +360,7 @@ class Activities(NavigatorBase):
         condition = scope.graph.completion
         assert condition is not None
         try:
-            done = bool(self._evaluate(ai, condition))
+            done = self._holds(ai, condition)
         except _Failure as exc:  # as not holding: the set goes on, the trail says why
             failed = ConditionFailed(exc.message)
             scope.instance.changes.append(change(self.now, failed, ai.id, ai.act.id))

@@ -164,6 +164,20 @@ class NavigatorBase:
         except ExpressionEvaluationError as exc:
             raise _Failure(str(exc)) from exc
 
+    def _holds(
+        self, ai: ActivityInstance, expr: Any, extra: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Whether condition ``expr`` holds, tested as its language tests one
+        (``CompiledExpression.holds``); a failure as :meth:`_evaluate`'s."""
+        inst = ai.scope.instance
+        variables: Mapping[str, Any] = (
+            inst.data if extra is None else ChainMap(dict(extra), inst.data)
+        )
+        try:
+            return bool(expr.holds(variables, self._clock, inst.place))
+        except ExpressionEvaluationError as exc:
+            raise _Failure(str(exc)) from exc
+
     # -- implemented by the construct modules -------------------------------------------
 
     def _begin(self, scope: Scope, ca: CActivity) -> None:

@@ -294,7 +294,7 @@ class Events(NavigatorBase):
         if b.condition is None:
             return  # it names none: it never fires
         try:
-            holds = bool(self._evaluate(ai, b.condition))
+            holds = self._holds(ai, b.condition)
         except _Failure as exc:
             inst = ai.scope.instance
             inst.changes.append(change(self.now, ConditionFailed(exc.message), ai.id, ai.act.id))
@@ -308,7 +308,7 @@ class Events(NavigatorBase):
         """A conditional catch event was reached: on at once if its condition holds."""
         assert ai.act.condition is not None
         try:
-            holds = bool(self._evaluate(ai, ai.act.condition))
+            holds = self._holds(ai, ai.act.condition)
         except _Failure as exc:
             self._incident(ai.scope.instance, ai, ai.act.id, "run", exc.message)
             return

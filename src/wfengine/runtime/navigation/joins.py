@@ -110,7 +110,7 @@ class Joins(NavigatorBase):
         counts = {"arrived": rnd[0], "activationCount": rnd[0], "incoming": ca.n_in}
         variables = ChainMap(counts, inst.data)
         try:
-            ok = ca.join_condition.evaluate(variables, self._clock, f"instance {inst.id!r}")
+            ok = ca.join_condition.holds(variables, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
             self._join_incident(scope, ca, str(exc))
             return

@@ -150,12 +150,10 @@ class MultiInstance(NavigatorBase):
             elif flow is MIFlowCondition.COMPLEX:
                 assert loop.flow_condition is not None
                 try:
-                    route = bool(
-                        self._evaluate(
-                            container,
-                            loop.flow_condition,
-                            {"completed": mi.completed, "instances": mi.total},
-                        )
+                    route = self._holds(
+                        container,
+                        loop.flow_condition,
+                        {"completed": mi.completed, "instances": mi.total},
                     )
                 except _Failure as exc:
                     self._incident(inst, container, container.act.id, "leave", exc.message)

@@ -396,7 +396,7 @@ class Work(People):
             return True
         layer = {loop.counter: 0} if loop.counter else None  # the first test reads 0
         try:
-            return not self._evaluate(ai, loop.condition, layer)
+            return not self._holds(ai, loop.condition, layer)
         except _Failure:
             return False
 
