@@ -5,8 +5,8 @@ reading function: each element is read through a :class:`Cursor` that hands out 
 XPDL children and remembers what it handed out. Whatever nobody asked for becomes ``extras``
 (child elements, kept verbatim as :class:`~wfengine.definition.model.XmlNode`) and
 ``extra_attrs`` (attributes). Where a model class has no room for leftovers, child elements go
-to the nearest enclosing ``extras`` and attributes are reported with an ``xpdl-unreadable``
-warning, so a loss is at least never silent.
+to the nearest enclosing ``extras`` and attributes are dropped, each with an ``xpdl-unreadable``
+warning, so a move or a loss is at least never silent.
 """
 
 from __future__ import annotations
@@ -424,9 +424,25 @@ class Cursor:
             line=self.line,
         )
 
-    def spill(self, target: list[XmlNode], *, attrs: bool = True) -> None:
-        """For model nodes without room for leftovers: children to ``target``, attributes warned."""
-        target.extend(self.extras())
+    def spill(self, target: list[XmlNode], *, attrs: bool = True, moved: bool = True) -> None:
+        """For model nodes without room for leftovers: children to ``target``, attributes warned.
+
+        A child moved out so is kept, but not where it was written (a vendor's element inside
+        a Split is written back inside its Activity): that is warned too, so no move is silent.
+        ``moved=False`` is for a caller that keeps the children where they were (a verbatim
+        list's items, a SchemaType's schema), or has read them already.
+        """
+        children = self.extras()
+        for node in children if moved else ():
+            self.ctx.warn(
+                "xpdl-unreadable",
+                f"<{node.local_name}> in <{self.name}> at line {self.line} has no place there "
+                "in the model; it is kept, written back outside it (in the nearest enclosing "
+                "element that keeps unknown content)",
+                self.el,
+                owner_id(self.el),
+            )
+        target.extend(children)
         if attrs:
             self.drop_attrs()
 

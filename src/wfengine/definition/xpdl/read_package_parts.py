@@ -67,7 +67,7 @@ def read_redefinable_header(ctx: ReadContext, el: etree._Element) -> Redefinable
     for wrapper in cur.children("Responsibles"):
         wcur = Cursor(ctx, wrapper)
         for r in wcur.children("Responsible"):
-            text = (r.text or "").strip()
+            text = ctx.text_of(r)  # (what else it has is warned: the model keeps the text)
             if text:
                 responsibles.append(text)
         wcur.spill(spill)

@@ -159,7 +159,7 @@ def read_data_type_element(ctx: ReadContext, el: etree._Element, spill: list[Xml
             content=tuple(to_xml_node(c, foreign=True) for c in element_children(el)),
             line=cur.line,
         )
-        cur.spill([])
+        cur.spill([], moved=False)  # (its children are its content: read above)
     elif name in ("RecordType", "UnionType"):
         members = _read_members(ctx, cur, spill)
         if name == "RecordType":

@@ -247,8 +247,9 @@ def _verbatim_list(cur: Cursor, wrapper: str, spill: list[XmlNode]) -> tuple[Xml
     out: list[XmlNode] = []
     for w in cur.children(wrapper):
         wcur = Cursor(cur.ctx, w)
-        # spill(): the children, and a warning for any attribute on the wrapper
-        wcur.spill(out)
+        # spill(): the children, kept in their list, and a warning for any attribute on the
+        # wrapper
+        wcur.spill(out, moved=False)
     return tuple(out)
 
 
