@@ -112,3 +112,16 @@ def test_a_deadline_naming_a_declared_field_so_named_validates_and_deploys() -> 
     assert [d for d in validate(package) if d.severity is Severity.ERROR] == []
     with Engine(clock=VirtualClock(datetime(2030, 1, 1, tzinfo=UTC))) as engine:
         engine.deploy(package)
+
+
+@pytest.mark.parametrize("text", ["2030-01", "2030-005"])
+def test_a_timer_date_of_a_month_or_a_day_of_the_year_says_it_names_no_moment(text: str) -> None:
+    """It said "leading zeros in decimal integer literals are not permitted; use an 0o prefix
+    for octal integers": Python's words for the subtraction it was read as."""
+    from wfengine.definition.reading import read_moment
+
+    reading = read_moment(text, Language.NATIVE)
+    assert reading.refused and reading.error is not None
+    assert "no full ISO 8601 date-time" in reading.error.message
+    assert "write the whole date, such as 2030-01-01" in reading.error.message
+    assert "octal" not in reading.error.message

@@ -165,6 +165,10 @@ _NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
+#: an ISO 8601 reduced (``2030-01``) or ordinal (``2030-005``) date with a leading zero,
+#: which no expression reads (``3600-60`` is seconds, and ``2030-12`` a subtraction whose
+#: number the timer refuses as it runs)
+_REDUCED_DATE = re.compile(r"\d{4}-0\d{1,2}")
 #: an ISO 8601 interval with a start or an end (``PT1H/2030-01-01T10:00:00Z``,
 #: ``2030-01-01T10:00:00Z/PT1H``, ``2030-01-01/2030-01-05``), repeating (``R3/...``) or not:
 #: each side a duration (``P...``) or a date
@@ -196,10 +200,16 @@ def _refused(text: str, why: str) -> Reading:
 
 
 def _no_iso_date(text: str) -> str | None:
-    """Why a text written as a date (``2030-1-5``, ``2024-13-45``) is no ISO 8601 date
-    wfengine reads; None when it is not written as a date, or is one."""
+    """Why a text written as a date (``2030-1-5``, ``2024-13-45``, ``2030-01``) is no ISO
+    8601 date wfengine reads; None when it is not written as a date, or is one."""
     shaped = _DATE_SHAPED.fullmatch(text)
     if shaped is None:
+        if _REDUCED_DATE.fullmatch(text):  # (read as an expression: an octal-literal error)
+            return (
+                "it is no full ISO 8601 date-time (a month, or a day of the year, names no "
+                f"moment): write the whole date, such as {text[:4]}-01-01, or "
+                f"{text[:4]}-01-01T09:00:00Z with a time"
+            )
         return None
     try:
         datetime.fromisoformat(text.replace("Z", "+00:00"))
