@@ -205,6 +205,10 @@ def test_a_misspelt_kind_is_a_usage_error_not_an_empty_trail(url: str) -> None:
         out.stderr
     )
     assert cli("audit", "--db", url, "--kind", "instance.created").exit_code == 0
+    # the enum's name in upper case suggests its value, as engine.audit_events does
+    upper = cli("audit", "--db", url, "--kind", "WORK_ITEM_COMPLETED")
+    assert upper.exit_code == 2
+    assert "(did you mean work_item.completed?)" in upper.stderr
 
 
 def test_stats_of_a_process_never_deployed_names_it(url: str) -> None:

@@ -153,20 +153,14 @@ def _refuse_listing_options(ctx: click.Context) -> None:
 
 def _known_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """``--kind`` values, each a kind of audit event (a misspelt one would match nothing and
-    print an empty trail as if nothing had happened): exit 2 naming the closest."""
-    import difflib
+    print an empty trail as if nothing had happened): exit 2 naming the closest, in the words
+    ``engine.audit_events`` uses (:func:`~wfengine.runtime.audit_kinds.unknown_kind`)."""
+    from wfengine.runtime.audit_kinds import unknown_kind
 
-    from wfengine.runtime.history import EventKind
-
-    known = [k.value for k in EventKind]
     for kind in kinds:
-        if kind not in known:
-            close = difflib.get_close_matches(kind, known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise click.BadParameter(
-                f"{kind!r} is no kind of audit event{hint}; the kinds are {', '.join(known)}",
-                param_hint="--kind",
-            )
+        why = unknown_kind(kind)
+        if why is not None:
+            raise click.BadParameter(why, param_hint="--kind")
     return kinds
 
 
