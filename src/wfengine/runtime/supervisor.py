@@ -40,8 +40,12 @@ jobs table names the ``wfengine worker`` process the operator started and signal
 
 Where the parts are: the child's side and the pipe's format are in
 :mod:`wfengine.runtime.supervised_child`, the bookkeeping of the child's jobs in
-:mod:`wfengine.runtime.job_book`; this module is the supervisor itself and re-exports the
-names of both, so ``wfengine.runtime.supervisor`` stays the one place to import them from.
+:mod:`wfengine.runtime.job_book`, the operations on the child's process in
+:mod:`wfengine.runtime.child_process`; this module is the supervisor itself (its loop, and the
+database work it keeps off that loop: renewals in a thread of their own, writes waited for in
+short joins, so a lock another session holds never delays a job timeout or a stop signal), and
+re-exports the first two's names, so ``wfengine.runtime.supervisor`` stays the place to import
+them from.
 
 What this does not cover: a host running :class:`~wfengine.runtime.worker.Worker` in its own
 process gets no supervision (there is nothing outside the process to stop it).
@@ -55,16 +59,21 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from types import FrameType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from wfengine.runtime.call_watch import CallInProgress
+from wfengine.runtime.child_process import (
+    describe,
+    ended,
+    forward_job_control,
+    kill_group,
+    relay,
+)
 from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.limits import DEFAULT_GRACE as DEFAULT_GRACE
@@ -182,13 +191,22 @@ class Supervisor:
         self._restart_at: float | None = None  # when to start the next child
         #: (owner, job) of running jobs whose leases were lost: warned about, not renewed
         self._lost: set[tuple[str, str]] = set()
+        #: held by the loop while it acts, and by the renewals' thread while it reads or
+        #: notes what the book holds (never while either waits for the database)
+        self._state = threading.RLock()
+        self._renewals_end = threading.Event()
+        #: the loop waits for the database (incidents, giving jobs back): see _database
+        self._in_database = False
+        self._logged = 0  # stop requests logged so far
 
     # -- signals (called from a signal handler: flags and signals only) ----------------------------
 
     def on_signal(self, signum: int) -> None:
         """A stop request: the first asks the child to finish its running jobs (within
         ``grace``), the second kills it at once, a third (the supervisor itself stuck giving
-        jobs back to an unreachable database) exits at once."""
+        jobs back to an unreachable database) exits at once. The second exits at once too
+        when the loop is waiting for the database (a lock another session holds): what it
+        would write (incidents, jobs given back) is left to the leases' expiry."""
         name = signal.Signals(signum).name
         self._signals.append(name)
         if self._kill_now:
@@ -197,7 +215,9 @@ class Supervisor:
             self._kill_now = True
             child = self._child
             if child is not None and child.proc.returncode is None:
-                _kill_group(child.proc)
+                kill_group(child.proc)
+            if self._in_database:
+                os._exit(EXIT_KILLED)
             return
         self._stop_deadline = time.monotonic() + self.grace
         self._signal_child(signal.SIGTERM)
@@ -216,41 +236,22 @@ class Supervisor:
 
     def run(self) -> int:
         """Supervise until stopped, or until the child ends by itself; the exit status."""
-        previous = self._forward_job_control()
+        previous = forward_job_control(self._signal_group)
+        every = max(self.lease.total_seconds() / 3, 0.05)
+        self._renewals_end.clear()
+        threading.Thread(
+            target=self._renewing, args=(every,), name="wfengine-supervisor-leases", daemon=True
+        ).start()
         try:
             return self._supervise()
         finally:
+            self._renewals_end.set()  # (one waiting for the database is not waited for)
             child = self._child
-            if child is not None and not _ended(child.proc):  # a bug in here: no orphan
-                _kill_group(child.proc)
+            if child is not None and not ended(child.proc):  # a bug in here: no orphan
+                kill_group(child.proc)
                 self._collect(child)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-
-    def _forward_job_control(self) -> dict[int, Any]:
-        """Stop and continue the child with this process: it leads a process group of its
-        own, which a terminal's Ctrl-Z (SIGTSTP, sent to the foreground process group) does
-        not reach. Installed from the main thread only (where signal handlers run); returns
-        the handlers to restore."""
-        if threading.current_thread() is not threading.main_thread():
-            return {}
-
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            self._signal_group(signal.SIGSTOP)
-            signal.signal(signum, signal.SIG_DFL)
-            try:  # stopped here until continued (not at all in an orphaned process group,
-                os.kill(os.getpid(), signum)  # where the kernel discards a terminal's stop)
-            finally:
-                signal.signal(signum, stop)
-                self._signal_group(signal.SIGCONT)
-
-        def resume(_signum: int, _frame: FrameType | None) -> None:
-            self._signal_group(signal.SIGCONT)
-
-        return {
-            signal.SIGTSTP: signal.signal(signal.SIGTSTP, stop),
-            signal.SIGCONT: signal.signal(signal.SIGCONT, resume),
-        }
 
     def _signal_group(self, signum: int) -> None:
         child = self._child
@@ -259,60 +260,58 @@ class Supervisor:
                 os.killpg(child.proc.pid, signum)
 
     def _supervise(self) -> int:
-        every = max(self.lease.total_seconds() / 3, 0.05)
-        next_renewal = time.monotonic() + every
         self._restart_at = time.monotonic()
-        logged = 0
         while True:
             self._pump(_TICK)
-            now = time.monotonic()
-            while logged < len(self._signals):
-                name = self._signals[logged]
-                if logged == 0:
-                    _log.info("%s: finishing the current job(s), then stopping", name)
-                else:
-                    _log.warning("%s again: stopping the worker process now", name)
-                logged += 1
-            child = self._child
-            if self._kill_now:
-                if child is not None:
-                    self._stop_child(child)
-                return EXIT_KILLED
-            if child is None:
-                if self.stopping:
-                    return 0
-                if self._restart_at is not None and now >= self._restart_at:
-                    self._restart_at = None
-                    try:
-                        self._start()
-                    except OSError as exc:
-                        self._restart_later(f"could not be started: {exc}")
-                continue
-            if _ended(child.proc):
-                if self.book.running():  # the programs its jobs started die with them,
-                    _kill_group(child.proc)  # before it is reaped (its pid names the group)
-                status = child.proc.wait()
-                ended = self._ended(child, status)
-                if ended is not None:
-                    return ended
-                continue
-            if self.stopping and self._stop_deadline is not None and now >= self._stop_deadline:
-                _log.warning(
-                    "the worker process (pid %d) did not stop within %g s: killing it",
-                    child.proc.pid,
-                    self.grace,
-                )
+            with self._state:  # (the renewals' thread reads the book meanwhile otherwise)
+                status = self._step()
+            if status is not None:
+                return status
+
+    def _step(self) -> int | None:
+        """One look at the signals, the child and its jobs (not the leases: :meth:`_renewing`):
+        the exit status to end with, or None to look again."""
+        now = time.monotonic()
+        while self._logged < len(self._signals):
+            name = self._signals[self._logged]
+            if self._logged == 0:
+                _log.info("%s: finishing the current job(s), then stopping", name)
+            else:
+                _log.warning("%s again: stopping the worker process now", name)
+            self._logged += 1
+        child = self._child
+        if self._kill_now:
+            if child is not None:
                 self._stop_child(child)
+            return EXIT_KILLED
+        if child is None:
+            if self.stopping:
                 return 0
-            overdue = self.book.overdue(now, self.job_timeout)
-            if overdue:
-                self._time_out(child, overdue)
-                if self.stopping:
-                    return 0
-                continue
-            if now >= next_renewal:
-                self._renew()
-                next_renewal = time.monotonic() + every
+            if self._restart_at is not None and now >= self._restart_at:
+                self._restart_at = None
+                try:
+                    self._start()
+                except OSError as exc:
+                    self._restart_later(f"could not be started: {exc}")
+            return None
+        if ended(child.proc):
+            if self.book.running():  # the programs its jobs started die with them,
+                kill_group(child.proc)  # before it is reaped (its pid names the group)
+            return self._ended(child, child.proc.wait())
+        if self.stopping and self._stop_deadline is not None and now >= self._stop_deadline:
+            _log.warning(
+                "the worker process (pid %d) did not stop within %g s: killing it",
+                child.proc.pid,
+                self.grace,
+            )
+            self._stop_child(child)
+            return 0
+        overdue = self.book.overdue(now, self.job_timeout)
+        if overdue:
+            self._time_out(child, overdue)
+            if self.stopping:
+                return 0
+        return None
 
     def _start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -342,7 +341,7 @@ class Supervisor:
                 daemon=True,
             ),
             threading.Thread(
-                target=_relay,
+                target=relay,
                 args=(proc.stderr,),
                 name="wfengine-supervisor-stderr",
                 daemon=True,
@@ -365,17 +364,19 @@ class Supervisor:
                 self._events.put((generation, event))
 
     def _pump(self, wait: float) -> None:
-        """Note the events that came (waiting up to ``wait`` seconds for the first)."""
+        """Note the events that came (waiting up to ``wait`` seconds for the first, without
+        holding the book)."""
         try:
             item = self._events.get(timeout=wait) if wait > 0 else self._events.get_nowait()
+        except queue.Empty:
+            return
+        with self._state, contextlib.suppress(queue.Empty):
             while True:
                 generation, event = item
                 child = self._child
                 if child is not None and generation == child.generation:
                     self._note(*event)
                 item = self._events.get_nowait()
-        except queue.Empty:
-            return
 
     def _note(self, event: str, owner: str, jobs: list[str], call: CallInProgress | None) -> None:
         now = time.monotonic()  # a job's call in the calls, the rest in the book
@@ -402,9 +403,9 @@ class Supervisor:
     def _stop_child(self, child: _Child) -> None:
         """Kill the child now (with the programs it started) and give back every job it held,
         running ones included (nothing of theirs was committed: they run again)."""
-        _kill_group(child.proc)
+        kill_group(child.proc)
         self._collect(child)
-        self._give_back()
+        self._database(self._give_back, patience=_DRAIN_WAIT if self._kill_now else None)
         self._child = None
 
     def _time_out(self, child: _Child, overdue: list[tuple[str, str]]) -> None:
@@ -416,18 +417,22 @@ class Supervisor:
             self.timeout_name,
             child.proc.pid,
         )
-        _kill_group(child.proc)
+        kill_group(child.proc)
         self._collect(child)
         reason = (
             f"ran longer than {self.job_timeout:g} s ({self.timeout_name}); "
             "the worker process running it was stopped"
         )
         since = {(owner, job): at for owner, job, at in self.book.running()}
-        for owner, job in overdue:
-            self._abandon(owner, job, reason, since.get((owner, job)))
-            self.book.forget(owner, job)
-            self.timed_out += 1
-        self._give_back()
+
+        def settle() -> None:
+            for owner, job in overdue:
+                self._abandon(owner, job, reason, since.get((owner, job)))
+                self.book.forget(owner, job)
+                self.timed_out += 1
+            self._give_back()
+
+        self._database(settle)
         self._child = None
         self._restart_now()
 
@@ -436,7 +441,7 @@ class Supervisor:
         when another child is to start."""
         self._collect(child)
         self._child = None
-        how = _describe(status)
+        how = describe(status)
         running = self.book.running()
         if running:
             _log.error(
@@ -445,11 +450,14 @@ class Supervisor:
                 how,
                 ", ".join(job for _, job, _ in running),
             )
-            reason = f"the worker process running it died ({how})"
+
+        def settle() -> None:
             for owner, job, since in running:
-                self._abandon(owner, job, reason, since)
+                self._abandon(owner, job, f"the worker process running it died ({how})", since)
                 self.book.forget(owner, job)
-        self._give_back()
+            self._give_back()
+
+        self._database(settle)
         if self.stopping:
             return status if status > 0 else 0
         if running:
@@ -484,12 +492,26 @@ class Supervisor:
 
     # -- the database -------------------------------------------------------------------------
 
+    def _renewing(self, every: float) -> None:
+        """Renew the leases every ``every`` seconds until the supervisor ends, off the loop:
+        a renewal waits for the jobs' rows, which another session can hold (the child's job
+        behind an operator's open transaction, a locked SQLite file) for as long as it likes."""
+        while not self._renewals_end.wait(every):
+            try:
+                self._renew()
+            except Exception:  # (a bug: renewals carry on, the leases tell if they fail)
+                _log.exception("renewing the leases failed")
+
     def _renew(self) -> None:
-        claimed = self.book.claimed()
-        if self._lost:  # those that ended are forgotten
-            self._lost &= {(owner, job) for owner, ids in claimed.items() for job in ids}
-        for owner, held in claimed.items():
-            ids = [job for job in held if (owner, job) not in self._lost]
+        with self._state:  # what to renew; the database is not waited for with it held
+            claimed = self.book.claimed()
+            if self._lost:  # those that ended are forgotten
+                self._lost &= {(owner, job) for owner, ids in claimed.items() for job in ids}
+            asks = [
+                (owner, [job for job in held if (owner, job) not in self._lost])
+                for owner, held in claimed.items()
+            ]
+        for owner, ids in asks:
             if not ids:
                 continue
             try:
@@ -497,16 +519,37 @@ class Supervisor:
             except Exception as exc:  # a commit of the child tells; keep renewing
                 _log.warning("could not renew the leases of %s: %s", owner, exc)
                 continue
-            self._pump(0)  # a job that ended meanwhile is gone, not lost
-            lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
-            if lost:
-                _log.warning("%s lost the leases of %s", owner, ", ".join(lost))
-                running = {job for o, job, _ in self.book.running() if o == owner}
-                for job in lost:  # renewed no more, nor given back at the end
-                    if job in running:  # followed still: its timeout stops it
-                        self._lost.add((owner, job))
-                    else:
-                        self.book.forget(owner, job)
+            with self._state:
+                self._pump(0)  # a job that ended meanwhile is gone, not lost
+                self._note_lost(owner, ids, kept)
+
+    def _note_lost(self, owner: str, ids: list[str], kept: list[str]) -> None:
+        lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
+        if lost:
+            _log.warning("%s lost the leases of %s", owner, ", ".join(lost))
+            running = {job for o, job, _ in self.book.running() if o == owner}
+            for job in lost:  # renewed no more, nor given back at the end
+                if job in running:  # followed still: its timeout stops it
+                    self._lost.add((owner, job))
+                else:
+                    self.book.forget(owner, job)
+
+    def _database(self, work: Callable[[], None], patience: float | None = None) -> None:
+        """Do ``work`` (writes: incidents, jobs given back) in a thread of its own, waiting
+        here in short joins (``patience`` seconds at most): a write may wait long for a lock,
+        and signal handlers run in this thread, between joins, not in a database call."""
+        thread = threading.Thread(target=work, name="wfengine-supervisor-writes", daemon=True)
+        deadline = None if patience is None else time.monotonic() + patience
+        self._in_database = True
+        try:
+            thread.start()
+            while thread.is_alive():
+                thread.join(_TICK)
+                if deadline is not None and thread.is_alive() and time.monotonic() >= deadline:
+                    _log.warning("the database kept the jobs waiting: their leases expire")
+                    return
+        finally:
+            self._in_database = False
 
     def _abandon(self, owner: str, job_id: str, reason: str, since: float | None) -> None:
         """Make the job an incident, if it is still the dead child's (it may have been
@@ -552,49 +595,3 @@ class Supervisor:
             _log.info("gave back %s", ", ".join(ids))
         self.book.clear()
         self._calls.clear()
-
-
-def _ended(proc: subprocess.Popen[bytes]) -> bool:
-    """Has the child ended? It is not reaped here (``os.waitid`` with ``WNOWAIT``), so its
-    pid, which is its process group's id, cannot name another process before
-    :func:`_kill_group` has stopped what is left of the group."""
-    if proc.returncode is not None:
-        return True
-    waitid = getattr(os, "waitid", None)
-    if waitid is None:  # (not on every platform: the plain way, reaping it)
-        return proc.poll() is not None
-    try:
-        found = waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:  # reaped already (by a wait of Popen's own)
-        return proc.poll() is not None
-    return found is not None
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the child and every process of its process group: the programs its jobs
-    started (a subprocess agent's) are stopped with the job, not left to finish their side
-    effects under init. (A program that made a session of its own is beyond reach.)"""
-    with contextlib.suppress(OSError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        proc.kill()  # (the child itself, should its group be another: a no-op after killpg)
-
-
-def _relay(stream: IO[bytes]) -> None:
-    """Copy the child's standard error to ours, line by line (to whatever ``sys.stderr`` is
-    when a line comes, as the log handlers do)."""
-    with stream:
-        for line in stream:
-            with contextlib.suppress(OSError, ValueError):
-                sys.stderr.write(line.decode(errors="replace"))
-                sys.stderr.flush()
-
-
-def _describe(status: int) -> str:
-    """A child's exit as words: ``exit status 3`` or ``killed by SIGKILL``."""
-    if status >= 0:
-        return f"exit status {status}"
-    try:
-        return f"killed by {signal.Signals(-status).name}"
-    except ValueError:
-        return f"killed by signal {-status}"
