@@ -96,3 +96,17 @@ def test_advancing_a_virtual_clock_moves_it_by_that_much_real_time_across_a_chan
     autumn.advance(timedelta(hours=2))
     assert autumn.now() - before.astimezone(UTC) == timedelta(hours=2)
     assert autumn.now().astimezone(UTC) == datetime(2030, 10, 27, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_lease_is_a_length_of_real_time(store: str, tmp_path: Path) -> None:
+    """Leases, retry back-offs and outbox retries were wall-clock sums too (a 24-hour lease
+    taken the day before summer time ran out after 23 hours)."""
+    clock = VirtualClock(SPRING)
+    with Engine(clock=clock, db_url=_url(store, tmp_path), defer_automatic=True) as engine:
+        engine.deploy(_waiting().build())
+        engine.start_process("main")
+        [job] = engine.store.claim_jobs("w1", clock.now(), clock.now(), 1, None, None)
+        assert engine.renew_leases([job.id], "w1", lease=timedelta(hours=24)) == [job.id]
+        [held] = engine.jobs()
+        assert held.lock_expires_at == A_DAY_LATER

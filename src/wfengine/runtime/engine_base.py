@@ -33,7 +33,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime import call_stops
 from wfengine.runtime.call_stops import stopping, take_stop
-from wfengine.runtime.clock import Clock
+from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, adapt_directory
@@ -363,7 +363,7 @@ class EngineBase:
             raise stop
         stretched = nav.stretched
         if stretched:  # this engine runs them next (see _carry_on)
-            leased = self.clock.now() + self._lease
+            leased = later(self.clock.now(), self._lease)
             for job in stretched:
                 job.lock_owner = self.worker_id
                 job.lock_expires_at = leased

@@ -28,7 +28,7 @@ from wfengine.errors import (
 from wfengine.runtime import call_watch
 from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
-from wfengine.runtime.clock import require_aware
+from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_arguments import instance_names, job_filters
@@ -160,7 +160,7 @@ class JobCommands(EngineBase):
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         owner = owner or self.worker_id
         now = self.clock.now()
-        claimed = self.store.claim_jobs(owner, now, now + lease, limit, kinds, instances)
+        claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
         observe = self.job_observer
         if observe is not None and claimed:
             observe("claimed", owner, claimed)
@@ -370,7 +370,7 @@ class JobCommands(EngineBase):
     def _give_back(self, job: Job, owner: str) -> timedelta:
         delay = timedelta(seconds=min(2.0 ** max(job.attempts, 0), 3600.0))
         with contextlib.suppress(WorkflowError):
-            self.store.release_job(job.id, owner, self.clock.now() + delay)
+            self.store.release_job(job.id, owner, later(self.clock.now(), delay))
         return delay
 
     def _run_job(self, job: Job, owner: str) -> bool:
@@ -510,7 +510,9 @@ class JobCommands(EngineBase):
     ) -> list[str]:
         """Extend the leases of jobs being run; returns those still held (the others were lost,
         and whatever their run does will be rolled back at commit)."""
-        return self.store.renew_leases(owner or self.worker_id, job_ids, self.clock.now() + lease)
+        return self.store.renew_leases(
+            owner or self.worker_id, job_ids, later(self.clock.now(), lease)
+        )
 
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""

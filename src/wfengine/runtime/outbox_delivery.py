@@ -48,7 +48,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Protocol
 
-from wfengine.runtime.clock import Clock
+from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.host_arguments import page_size
 from wfengine.runtime.outbox import (
     OutboxHandler,
@@ -163,7 +163,7 @@ class Outbox:
             batch = policy.batch if limit is None else min(policy.batch, limit - done)
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
-                claimed = store.claim_outbox(owner, now, now + policy.lease, batch, handled)
+                claimed = store.claim_outbox(owner, now, later(now, policy.lease), batch, handled)
             for record in claimed:  # a stop waits for the batch: handlers are quick
                 self._deliver_one(record, owner)
                 done += 1
@@ -214,7 +214,7 @@ class Outbox:
                 record.id,
             )
             return
-        retry_at = now + policy.retry_after(record.attempts)
+        retry_at = later(now, policy.retry_after(record.attempts))
         store.settle_outbox(record.id, owner, now, error=error, retry_at=retry_at)
         _log.warning(
             "outbox entry %d (%s %s), attempt %d of %d, failed: %s; next attempt at %s",
@@ -230,7 +230,7 @@ class Outbox:
     def _prune_if_due(self, now: datetime) -> None:
         if self._next_prune is not None and now < self._next_prune:
             return
-        self._next_prune = now + self.policy.prune_every
+        self._next_prune = later(now, self.policy.prune_every)
         pruned = self.prune()
         if pruned:
             _log.info("pruned %d delivered outbox entries", pruned)

@@ -54,7 +54,7 @@ from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
 from wfengine.runtime import call_stops, call_watch
-from wfengine.runtime.clock import Clock
+from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ApplicationDiscarded, change
@@ -433,7 +433,7 @@ class InvokeOutcome:
             return
         self._record(nav, inst, job)
         if self.error is not None and self.retry_in is not None:
-            nav.step.job_again_at = nav.now + timedelta(seconds=self.retry_in)
+            nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
             return
         ai.timers.remove(job.id)
         nav.invocation_done(ai, payload, self.result, self.error)
