@@ -11,27 +11,15 @@ organisation that is stored, whatever offered it meanwhile.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.cli.test_worker_org_reload import _desk, _load, _org, _run_until_idle
+from tests.cli.test_worker_org_reload import _load, _org, _run_until_idle, url
 from wfengine.cli.database import open_engine
 from wfengine.runtime.reoffer import reoffer_work
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.worklist.org_store import organisation_revision, save_organisation
 
-
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'wf.db'}"
-    _load(url, _org("ann"))
-    setup = open_engine(url)
-    try:
-        setup.deploy(_desk().build())
-    finally:
-        setup.close()
-    return url
+__all__ = ["url"]  # the fixture, shared with test_worker_org_reload
 
 
 def _assignees(url: str) -> list[tuple[str, ...]]:
