@@ -89,19 +89,12 @@ def test_a_direction_a_call_cannot_say_keeps_the_mappings_with_a_warning(
     assert "Direction" in dump_xpdl(pkg).decode()
 
 
-def test_an_actuals_own_language_is_not_dropped_without_a_word() -> None:
+def test_an_actuals_own_language_is_kept() -> None:
     js = '<Actual ScriptType="text/javascript">parseInt("7")</Actual>'
     pkg = _call(f'<DataMapping Formal="q">{js}</DataMapping>', "IN")
     assert _body(pkg).actual_parameters == ('parseInt("7")',)
-    (warning,) = pkg.load_diagnostics
-    assert "ScriptType='text/javascript'" in warning.message
-    assert "activity 'a'" in warning.message and "not kept" in warning.message
-    # the package's own language said again loses nothing: no warning
-    same = _call(
-        f'<DataMapping Formal="q">{js}</DataMapping>', "IN", '<Script Type="text/javascript"/>'
-    )
-    assert _body(same).actual_parameters == ('parseInt("7")',)
-    assert same.load_diagnostics == ()
+    assert _body(pkg).actual_parameter_attrs == ((("ScriptType", "text/javascript"),),)
+    assert pkg.load_diagnostics == ()
 
 
 def test_a_test_value_is_not_dropped_without_a_word() -> None:

@@ -17,6 +17,7 @@ SHAPES = {
     4: "c0f5a3a4a2c9e270",  # (its data as first recorded; three classes gained docstrings)
     5: "d70942af978de714",  # ExtendedAttribute.namespaces
     6: "715b64dd654cdd6d",  # Deadline.duration_extras
+    7: "0a4985303d3fb125",  # ToolCall and SubFlowImplementation.actual_parameter_attrs
 }
 
 

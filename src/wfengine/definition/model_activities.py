@@ -31,12 +31,24 @@ class ToolCall(Node):
 
     application_id: str
     actual_parameters: tuple[str, ...] = ()
+    #: per actual parameter, its expression element's attributes (ScriptType...: the
+    #: expression's own language); shorter than ``actual_parameters`` (empty: the default)
+    #: where the rest have none, see :func:`actual_attrs`
+    actual_parameter_attrs: tuple[Attrs, ...] = ()
     #: 1.0 Tool Type: APPLICATION or PROCEDURE
     tool_type: str | None = None
     description: str | None = None
     extended_attributes: tuple[ExtendedAttribute, ...] = ()
     extras: tuple[XmlNode, ...] = ()
     extra_attrs: Attrs = ()
+
+
+def actual_attrs(call: ToolCall | SubFlowImplementation, index: int) -> Attrs:
+    """The attributes of ``call``'s actual parameter ``index`` (0-based): those of its
+    expression element (2.2's FormalExpression, 2.1's ActualParameter), whose ScriptType
+    names the expression's own language; () when it has none."""
+    attrs = call.actual_parameter_attrs
+    return attrs[index] if 0 <= index < len(attrs) else ()
 
 
 class NoImplementation(Node):
@@ -65,6 +77,8 @@ class SubFlowImplementation(Node):
     name: str | None = None
     execution: Execution = Execution.SYNCHR
     actual_parameters: tuple[str, ...] = ()
+    #: as :attr:`ToolCall.actual_parameter_attrs`
+    actual_parameter_attrs: tuple[Attrs, ...] = ()
     package_ref: str | None = None
     instance_data_field: str | None = None
     start_activity_id: str | None = None

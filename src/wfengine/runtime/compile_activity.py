@@ -49,6 +49,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.model_activities import ToolCall, actual_attrs
 from wfengine.definition.model_processes import choosing_ways, left_empty
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
@@ -175,8 +176,7 @@ class ActivityCompiler:
             if runs_calls(where, body, stored=_STORED.get()):  # its kind's work only
                 kind = KIND_TASK
                 tools = tuple(
-                    self._tool(where, position, call.application_id, call.actual_parameters)
-                    for position, call in enumerate(body.tools)
+                    self._tool(where, position, call) for position, call in enumerate(body.tools)
                 )
             elif body.task is TaskKind.RECEIVE:
                 kind, message = KIND_MESSAGE, task_message_name(a, body.detail)
@@ -205,7 +205,9 @@ class ActivityCompiler:
                 process_id=body.process_id,
                 synchronous=body.execution is not Execution.ASYNCHR,
                 actuals=tuple(
-                    self.exprs.optional(p, f"{where}, actual parameter {i + 1}")
+                    self.exprs.optional(
+                        p, f"{where}, actual parameter {i + 1}", actual_attrs(body, i)
+                    )
                     for i, p in enumerate(body.actual_parameters)
                 ),
                 actual_texts=tuple(p.strip() for p in body.actual_parameters),
@@ -348,7 +350,8 @@ class ActivityCompiler:
             }
         )
 
-    def _tool(self, where: str, position: int, app_id: str, actuals: tuple[str, ...]) -> CTool:
+    def _tool(self, where: str, position: int, call: ToolCall) -> CTool:
+        app_id, actuals = call.application_id, call.actual_parameters
         app = self.applications.get(app_id)
         # an application of another package (validation warns when the package declares
         # ExternalPackages, refuses the process otherwise) is bound by its id alone, and like
@@ -363,12 +366,14 @@ class ActivityCompiler:
                 f"the activity gives {len(actuals)}"
             )
         params: list[tuple[str, ParameterMode, CompiledExpression | None, str | None, str]] = []
-        for fp, actual in zip(formals, actuals, strict=True):
+        for i, (fp, actual) in enumerate(zip(formals, actuals, strict=True)):
             text = actual.strip()
             value = None
             target = None
             if fp.mode in (ParameterMode.IN, ParameterMode.INOUT):
-                value = self.exprs.required(text, f"{where}, parameter {fp.id!r} of {app_id!r}")
+                value = self.exprs.required(
+                    text, f"{where}, parameter {fp.id!r} of {app_id!r}", actual_attrs(call, i)
+                )
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
                 if not _IDENTIFIER.match(text):
                     raise DeployError(

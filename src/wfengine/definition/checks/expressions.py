@@ -60,7 +60,9 @@ from wfengine.definition.model import (
     SubFlowImplementation,
     TaskImplementation,
     TaskKind,
+    ToolCall,
 )
+from wfengine.definition.model_activities import actual_attrs
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
@@ -414,26 +416,30 @@ def _undeclared_targets(
 def _actual_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[_Site]:
     """Actual parameters bound to IN formals (or to formals this package cannot see)."""
     body = activity.body
-    calls: list[tuple[tuple[str, ...], list[ParameterMode], int | None]] = []
+    calls: list[tuple[ToolCall | SubFlowImplementation, list[ParameterMode]]] = []
     if isinstance(body, TaskImplementation):
         for tool in body.tools:
             app = ctx.application(scope.process, tool.application_id)
             modes = [f.mode for f in app.formal_parameters] if app is not None else []
-            calls.append((tool.actual_parameters, modes, tool.line))
+            calls.append((tool, modes))
     elif isinstance(body, SubFlowImplementation):
         called = ctx.process_ids.get(body.process_id)
         modes = [f.mode for f in called.formal_parameters] if called is not None else []
-        calls.append((body.actual_parameters, modes, body.line))
+        calls.append((body, modes))
     subflow = isinstance(body, SubFlowImplementation)
-    for actuals, modes, line in calls:
-        for i, actual in enumerate(actuals):
+    for call, modes in calls:
+        for i, actual in enumerate(call.actual_parameters):
             mode = modes[i] if i < len(modes) else ParameterMode.IN
             what = f"actual parameter {i + 1}"
+            # its own ScriptType (a FormalExpression's) names its language
+            attrs = actual_attrs(call, i)
             if mode is ParameterMode.IN:  # an application's is read even blank (a subflow's
                 # blank actual passes nothing)
-                yield from _site(scope, activity, actual, what, line, required=not subflow)
+                yield from _site(
+                    scope, activity, actual, what, call.line, attrs=attrs, required=not subflow
+                )
             elif subflow:
-                for site in _site(scope, activity, actual, what, line):
+                for site in _site(scope, activity, actual, what, call.line, attrs=attrs):
                     yield replace(site, syntax_only=True)
 
 

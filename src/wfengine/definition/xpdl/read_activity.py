@@ -43,6 +43,7 @@ from wfengine.definition.xpdl.read_activity_body import (
     EXECUTIONS,
     GATEWAY_TYPES,
     TaskPerformers,
+    actuals,
     performer_names,
     read_actual_parameters,
     read_body,
@@ -141,14 +142,10 @@ def _with_activity_parameters(
         (tool,) = body.tools
         if tool.actual_parameters:
             return body
-        actuals = read_actual_parameters(ctx, cur, spill)
-        return body.model_copy(
-            update={"tools": (tool.model_copy(update={"actual_parameters": actuals}),)}
-        )
+        read = actuals(read_actual_parameters(ctx, cur, spill))
+        return body.model_copy(update={"tools": (tool.model_copy(update=dict(read)),)})
     if isinstance(body, SubFlowImplementation) and not body.actual_parameters:
-        return body.model_copy(
-            update={"actual_parameters": read_actual_parameters(ctx, cur, spill)}
-        )
+        return body.model_copy(update=dict(actuals(read_actual_parameters(ctx, cur, spill))))
     return body
 
 

@@ -12,6 +12,7 @@ deadlines) reads them the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from lxml import etree
 
@@ -19,6 +20,7 @@ from wfengine.definition.model import (
     WFENGINE_NS,
     XPDL22_NS,
     ActivityBody,
+    Attrs,
     BlockActivity,
     Event,
     EventPosition,
@@ -266,7 +268,7 @@ def _read_implementation_child(
             process_id=cur.required_attr("Id"),
             name=cur.attr("Name"),
             execution=cur.attr_choice("Execution", EXECUTIONS) or Execution.SYNCHR,
-            actual_parameters=read_actual_parameters(ctx, cur, spill),
+            **actuals(read_actual_parameters(ctx, cur, spill)),
             package_ref=cur.attr("PackageRef"),
             instance_data_field=cur.attr("InstanceDataField"),
             start_activity_id=cur.attr("StartActivityId"),
@@ -396,7 +398,7 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
     return ToolCall(
         application_id=cur.required_attr("Id"),
         tool_type=tool_type,
-        actual_parameters=read_actual_parameters(ctx, cur, spill),
+        **actuals(read_actual_parameters(ctx, cur, spill)),
         description=cur.prose("Description"),
         extended_attributes=read_extended_attributes(
             ctx, cur, spill, own=local_name(el) == "TaskApplication"
@@ -405,12 +407,38 @@ def _read_tool_call(ctx: ReadContext, el: etree._Element, *, lone: bool = False)
     )
 
 
-def read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> tuple[str, ...]:
-    """Actual parameters in order. An empty one stays an empty string: position matters."""
-    out: list[str] = []
+def read_actual_parameters(
+    ctx: ReadContext, cur: Cursor, spill: list[XmlNode]
+) -> tuple[tuple[str, ...], tuple[Attrs, ...]]:
+    """Actual parameters in order, and each one's expression attributes (ScriptType...; see
+    :func:`~wfengine.definition.model_activities.actual_attrs`), those of the last ones that
+    have none left out. An empty one stays an empty string: position matters."""
+    texts: list[str] = []
+    attrs: list[Attrs] = []
     for p in cur.wrapped("ActualParameters", "ActualParameter", spill):
-        out.append(_read_actual_parameter(ctx, p, spill))
-    return tuple(out)
+        text, own = _read_actual_parameter(ctx, p, spill)
+        texts.append(text)
+        attrs.append(own)
+    while attrs and not attrs[-1]:
+        attrs.pop()
+    return tuple(texts), tuple(attrs)
+
+
+class Actuals(TypedDict):
+    """A call's actual parameters as its model node takes them (keyword arguments)."""
+
+    actual_parameters: tuple[str, ...]
+    actual_parameter_attrs: tuple[Attrs, ...]
+
+
+def actuals(read: tuple[tuple[str, ...], tuple[Attrs, ...]]) -> Actuals:
+    """What :func:`read_actual_parameters` read, as a call's keyword arguments."""
+    return Actuals(actual_parameters=read[0], actual_parameter_attrs=read[1])
+
+
+#: the attributes of 2.0/2.1's ActualParameter (an ExpressionType) that say how to read it,
+#: which 2.2 puts on its FormalExpression
+_EXPRESSION_ATTRS = ("ScriptType", "ScriptVersion", "ScriptGrammar")
 
 
 #: the XPDL children of an ActualParameter whose text is the expression: 2.2's
@@ -419,8 +447,12 @@ def read_actual_parameters(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) 
 _EXPRESSION_CHILDREN = ("FormalExpression", "Source", "Expression")
 
 
-def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> str:
-    """One actual parameter as an expression string.
+def _read_actual_parameter(
+    ctx: ReadContext, el: etree._Element, spill: list[XmlNode]
+) -> tuple[str, Attrs]:
+    """One actual parameter as an expression string, and its expression attributes: those
+    of the expression child read (a 2.2 FormalExpression's ScriptType), over 2.0/2.1's
+    ScriptType, ScriptVersion and ScriptGrammar on the ActualParameter itself.
 
     1.0 to 2.1 write the expression as text (ExpressionType: text beside any elements). 2.2
     made ActualParameter element-only: a ``FormalExpression`` or a ``Source``. The expression
@@ -430,7 +462,9 @@ def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[Xml
     the call (``spill``); an XPDL element that is no expression (``Assignments``), or a second
     expression child (several ``Source``), is not kept. Each is warned.
     """
-    Cursor(ctx, el).drop_attrs()
+    own = Cursor(ctx, el)
+    attrs = dict((name, value) for name in _EXPRESSION_ATTRS if (value := own.attr(name)))
+    own.drop_attrs()
     parts = [el.text or ""]
     aside: list[XmlNode] = []
     expressions = 0  # the first expression child is the one read
@@ -438,7 +472,7 @@ def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[Xml
         if isinstance(child.tag, str):
             expression = is_xpdl(child) and local_name(child) in _EXPRESSION_CHILDREN
             if expression and not expressions:
-                Cursor(ctx, child).drop_attrs()
+                attrs.update(Cursor(ctx, child).extra_attrs())
                 expressions += 1
                 parts.append(text_around(child, aside))
             elif is_xpdl(child):
@@ -460,4 +494,4 @@ def _read_actual_parameter(ctx: ReadContext, el: etree._Element, spill: list[Xml
             el,
         )
         spill.append(node)
-    return "".join(parts).strip()
+    return "".join(parts).strip(), tuple(attrs.items())

@@ -15,9 +15,9 @@ A positional actual passes its formal every way the formal's Mode says, so a map
 actual when both name the same one; a Direction narrower than the Mode (IN only for an INOUT
 formal), or a different actual each way, cannot be said, and keeps the mappings as XML with a
 warning. A mapping without Direction (the schema's default is IN) is taken as the Mode's, as
-tools that leave it out mean it. What an actual parameter has no place for (an Actual's own
-ScriptType naming another language than the package's, a TestValue, vendor content) is warned
-about by name, so a loss is never silent.
+tools that leave it out mean it. An Actual's attributes (its ScriptType: the expression's own
+language) are the actual parameter's. What an actual parameter has no place for (a TestValue,
+vendor content) is warned about by name, so a loss is never silent.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from wfengine.definition.model import (
     WorkflowProcess,
     XmlNode,
 )
-from wfengine.expressions import Language, language_of
+from wfengine.definition.model_nodes import Attrs
+from wfengine.definition.xpdl.read_activity_body import Actuals
 
 
 def _is(node: XmlNode, local: str) -> bool:
@@ -68,8 +69,6 @@ _DIRECTIONS: dict[str, frozenset[str]] = {
     "INOUT": frozenset({"IN", "OUT"}),
 }
 _NEEDED = {mode: _DIRECTIONS[mode.value] for mode in ParameterMode}
-#: attributes of an expression element that say its language
-_LANGUAGE_ATTRS = ("ScriptType", "ScriptGrammar")
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,9 @@ class _Given:
 
     ways: frozenset[str] | None
     text: str
+    #: the Actual's attributes (ScriptType...: the expression's own language), with those of
+    #: a 2.2 FormalExpression inside it
+    attrs: Attrs = ()
 
 
 def _ways(mapping: XmlNode, formal: str) -> tuple[frozenset[str] | None, str]:
@@ -95,7 +97,7 @@ def _direction(ways: frozenset[str]) -> str:
     return "INOUT" if len(ways) == 2 else next(iter(ways))
 
 
-def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[str | None, str]:
+def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[_Given | None, str]:
     """The one positional actual ``given`` amounts to for ``formal``, or None and why not.
 
     A Direction narrower than the formal's Mode (IN only for an INOUT formal, OUT for an IN
@@ -105,7 +107,7 @@ def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[str | None, s
     """
     needed = _NEEDED[formal.mode]
     if len(given) == 1 and given[0].ways is None:
-        return given[0].text, ""
+        return given[0], ""
     if any(g.ways is None for g in given):
         return None, f"formal parameter {formal.id!r} is mapped twice"
     ways: set[str] = set()
@@ -129,12 +131,10 @@ def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[str | None, s
             f"{next(g.text for g in given if g.ways and 'OUT' in g.ways)!r}, which a call "
             f"cannot say (one data field passes it both ways)"
         )
-    return texts[0], ""
+    return next(g for g in given if g.attrs or g is given[-1]), ""
 
 
-def _mapped(
-    mappings: XmlNode, formals: Sequence[FormalParameter]
-) -> tuple[tuple[str, ...] | None, str]:
+def _mapped(mappings: XmlNode, formals: Sequence[FormalParameter]) -> tuple[Actuals | None, str]:
     """The actual parameters ``mappings`` give, in ``formals``' order, or None and why not."""
     given: dict[str, list[_Given]] = {}
     for mapping in mappings.children:
@@ -146,7 +146,8 @@ def _mapped(
             return None, why
         actual = next((c for c in mapping.children if _is(c, "Actual")), None)
         text = "" if actual is None else _actual_text(actual)
-        given.setdefault(formal, []).append(_Given(ways, text))
+        own = () if actual is None else _actual_attrs(actual)
+        given.setdefault(formal, []).append(_Given(ways, text, own))
     names = [f.id for f in formals]
     unknown = sorted(set(given) - set(names))
     if unknown:
@@ -154,19 +155,23 @@ def _mapped(
     missing = [n for n in names if n not in given]
     if missing:
         return None, f"formal parameter {missing[0]!r} is not mapped"
-    out: list[str] = []
+    out: list[_Given] = []
     for parameter in formals:
         merged, why = _merged(parameter, given[parameter.id])
         if merged is None:
             return None, why
         out.append(merged)
-    return tuple(out), ""
+    attrs = [g.attrs for g in out]
+    while attrs and not attrs[-1]:
+        attrs.pop()
+    return Actuals(
+        actual_parameters=tuple(g.text for g in out), actual_parameter_attrs=tuple(attrs)
+    ), ""
 
 
-def _lost(mappings: XmlNode, language: Language) -> list[tuple[str, int | None]]:
-    """What read as positional actuals loses of ``mappings``: an Actual's own language (its
-    ScriptType/ScriptGrammar, where it names another than the package's), a TestValue, vendor
-    elements and attributes; each with its line, for a warning."""
+def _lost(mappings: XmlNode) -> list[tuple[str, int | None]]:
+    """What read as positional actuals loses of ``mappings``: a TestValue, vendor elements and
+    attributes; each with its line, for a warning."""
     lost: list[tuple[str, int | None]] = []
     for mapping in mappings.children:
         if not _is(mapping, "DataMapping"):
@@ -178,25 +183,33 @@ def _lost(mappings: XmlNode, language: Language) -> list[tuple[str, int | None]]
                 lost.append((f"attribute {key} of {where}", mapping.line))
         for child in mapping.children:
             if _is(child, "Actual"):
-                lost.extend(_lost_of_actual(child, where, language))
+                lost.extend(_lost_of_actual(child, where))
             else:
                 lost.append((f"<{child.local_name}> of {where}", child.line))
     return lost
 
 
-def _lost_of_actual(
-    actual: XmlNode, where: str, language: Language
-) -> list[tuple[str, int | None]]:
-    lost: list[tuple[str, int | None]] = []
+def _lost_of_actual(actual: XmlNode, where: str) -> list[tuple[str, int | None]]:
+    """Elements beside the expression in an Actual (its attributes are kept: see
+    :func:`_actual_attrs`)."""
     holder = _actual_element(actual)
-    for element in (actual, holder) if holder is not actual else (actual,):
-        for key, value in element.attrs:
-            if key in _LANGUAGE_ATTRS and language_of(value) in (None, language):
-                continue  # says what the package says: nothing lost
-            lost.append((f"attribute {key}={value!r} of the actual of {where}", element.line))
-        extra = [c for c in element.children if c is not holder]
-        lost.extend((f"<{c.local_name}> in the actual of {where}", c.line) for c in extra)
-    return lost
+    elements = (actual, holder) if holder is not actual else (actual,)
+    return [
+        (f"<{c.local_name}> in the actual of {where}", c.line)
+        for element in elements
+        for c in element.children
+        if c is not holder
+    ]
+
+
+def _actual_attrs(actual: XmlNode) -> Attrs:
+    """An Actual's attributes (an ExpressionType: ScriptType...), those of a FormalExpression
+    inside it over them: the actual parameter's own, written on 2.2's FormalExpression."""
+    holder = _actual_element(actual)
+    attrs = dict(actual.attrs)
+    if holder is not actual:
+        attrs.update(holder.attrs)
+    return tuple(attrs.items())
 
 
 def _split(extras: tuple[XmlNode, ...]) -> tuple[XmlNode | None, tuple[XmlNode, ...]]:
@@ -210,8 +223,6 @@ class _Mapper:
         self.source = source
         self.processes = {p.id: p for p in package.workflow_processes}
         self.findings: list[Diagnostic] = []
-        script = package.script.type if package.script is not None else None
-        self.language = language_of(script) or Language.NATIVE
 
     def warn(self, activity: Activity, why: str, line: int | None) -> None:
         self.findings.append(
@@ -227,7 +238,7 @@ class _Mapper:
 
     def warn_lost(self, activity: Activity, mappings: XmlNode) -> None:
         """Warn about each part of ``mappings`` that reading them as actuals leaves out."""
-        for what, line in _lost(mappings, self.language):
+        for what, line in _lost(mappings):
             self.findings.append(
                 diagnostics.make(
                     "xpdl-unreadable",
@@ -257,7 +268,7 @@ class _Mapper:
             self.warn(activity, why, mappings.line)
             return call
         self.warn_lost(activity, mappings)
-        return call.model_copy(update={"actual_parameters": actuals, "extras": rest})
+        return call.model_copy(update={**actuals, "extras": rest})
 
     def subflow(self, activity: Activity, body: SubFlowImplementation) -> SubFlowImplementation:
         mappings, rest = _split(body.extras)
@@ -271,7 +282,7 @@ class _Mapper:
             self.warn(activity, why, mappings.line)
             return body
         self.warn_lost(activity, mappings)
-        return body.model_copy(update={"actual_parameters": actuals, "extras": rest})
+        return body.model_copy(update={**actuals, "extras": rest})
 
     @staticmethod
     def resolve(
@@ -279,7 +290,7 @@ class _Mapper:
         formals: Sequence[FormalParameter] | None,
         positional: bool,
         callee: str,
-    ) -> tuple[tuple[str, ...] | None, str]:
+    ) -> tuple[Actuals | None, str]:
         if positional:
             return None, "the call has ActualParameters as well"
         if formals is None:

@@ -45,6 +45,7 @@ from wfengine.definition.model import (
     TaskKind,
     ToolCall,
 )
+from wfengine.definition.model_activities import actual_attrs
 from wfengine.definition.xpdl.write_data import data_fields
 from wfengine.definition.xpdl.write_xml import (
     Element,
@@ -141,7 +142,7 @@ def _implementation(
             StartActivityId=body.start_activity_id,
         )
         set_extra_attrs(subflow, body.extra_attrs)
-        _actual_parameters(subflow, body.actual_parameters)
+        _actual_parameters(subflow, body)
         append_extras(subflow, body.extras)
     else:
         set_extra_attrs(sub(impl, "Reference", ActivityId=body.activity_id), body.extra_attrs)
@@ -153,14 +154,15 @@ def _fits_task_application(task: TaskImplementation) -> bool:
     TaskApplication has no ExtendedAttributes; the 1.0 Tool has, but no foreign attributes.
     A call with ExtendedAttributes is therefore a Tool, unless the call or its Task carries
     anything a Tool cannot hold (foreign attributes on either, vendor elements): then
-    TaskApplication keeps it all, the ExtendedAttributes in wfengine's namespace.
+    TaskApplication keeps it all, the ExtendedAttributes in wfengine's namespace (so too
+    for an actual parameter's ScriptType: 1.0's ActualParameter is a bare string).
     """
     if len(task.tools) != 1:
         return False
     tool = task.tools[0]
     xpdl_extras = any(x.namespace in XPDL_NAMESPACES for x in tool.extras)
     ext_attrs_need_tool = bool(tool.extended_attributes) and not (
-        tool.extra_attrs or tool.extras or task.extra_attrs
+        tool.extra_attrs or tool.extras or task.extra_attrs or tool.actual_parameter_attrs
     )
     # 1.0's Type=APPLICATION is what TaskApplication means; PROCEDURE has no 2.2 spelling.
     return tool.tool_type in (None, "APPLICATION") and not xpdl_extras and not ext_attrs_need_tool
@@ -198,7 +200,7 @@ def _task(impl: Element, task: TaskImplementation) -> None:
 def _task_application(task: Element, tool: ToolCall) -> None:
     element = sub(task, "TaskApplication", Id=tool.application_id)
     set_extra_attrs(element, tool.extra_attrs)
-    _actual_parameters(element, tool.actual_parameters)
+    _actual_parameters(element, tool)
     text_child(element, "Description", tool.description)
     # TaskApplication has no ExtendedAttributes (see _fits_task_application for when this runs)
     extended_attributes(element, tool.extended_attributes, own_namespace=True)
@@ -235,12 +237,14 @@ def _deprecated_tool(impl: Element, tool: ToolCall) -> None:
         to_deprecated(append_xmlnode(element, extra))
 
 
-def _actual_parameters(parent: Element, expressions: tuple[str, ...]) -> None:
-    if not expressions:
+def _actual_parameters(parent: Element, call: ToolCall | SubFlowImplementation) -> None:
+    """2.2's ``ActualParameters``: each a FormalExpression with its attributes (ScriptType...)."""
+    if not call.actual_parameters:
         return
     params = sub(parent, "ActualParameters")
-    for expression in expressions:
-        sub(sub(params, "ActualParameter"), "FormalExpression", expression)
+    for i, expression in enumerate(call.actual_parameters):
+        element = sub(sub(params, "ActualParameter"), "FormalExpression", expression)
+        set_extra_attrs(element, actual_attrs(call, i))
 
 
 def _event(parent: Element, event: Event) -> None:
