@@ -93,3 +93,10 @@ def test_outbox_entries_checks_its_limit_as_the_listings_do(
     with pytest.raises(error, match=f"outbox.entries: limit: {says}"):
         engine.outbox.entries(limit=limit)
     assert engine.outbox.entries(limit=2) == entries[:2]
+
+
+def test_a_lease_that_is_no_timedelta_is_refused_before_anything_is_claimed() -> None:
+    """``run_due_jobs(lease=5)`` failed inside the claim with a bare TypeError."""
+    refused = pytest.raises(TypeError, match=r"run_due_jobs\(lease=\.\.\.\) takes a timedelta")
+    with Engine() as engine, refused:
+        engine.run_due_jobs(lease=5)  # type: ignore[arg-type]

@@ -59,3 +59,15 @@ def _names(value: object, command: str, name: str, what: str) -> tuple[str, ...]
         if not isinstance(item, str):
             raise TypeError(f"{command}: {name}: {what}, not {described(item)} among them")
     return names
+
+
+def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
+    """Refuse a lease that is no ``timedelta`` (``lease=60``) before anything is claimed: it
+    failed later, inside the claim, as a bare ``TypeError`` from adding it to a time."""
+    from datetime import timedelta
+
+    if not isinstance(lease, timedelta):
+        raise TypeError(
+            f"{command}(lease=...) takes a timedelta such as timedelta(seconds=60), not "
+            f"{lease!r} ({type(lease).__name__})"
+        )
