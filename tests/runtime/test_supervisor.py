@@ -327,3 +327,19 @@ def test_event_lines_round_trip_and_junk_is_refused() -> None:
 def test_bad_settings_are_refused(engine: Engine) -> None:
     with pytest.raises(ValueError, match="positive"):
         Supervisor(_children([["exit", 0]]), engine, job_timeout=0)
+
+
+def test_jobs_given_back_after_a_child_died_keep_only_the_running_ones_attempt(
+    engine: Engine,
+) -> None:
+    """A dead child's claimed jobs it never started were no attempt (an asynchronous
+    application's retries are counted from claims); the one it was running may have made
+    its call, and keeps its attempt. Before, the running one was given back as unstarted."""
+    running, waiting = _claimed_jobs(engine, 2)
+    supervisor = Supervisor(_children([["exit", 0]]), engine)
+    supervisor.book.note("claimed", OWNER, [running, waiting], 0.0)
+    supervisor.book.note("start", OWNER, [running], 0.0)
+    supervisor._give_back()
+    attempts = {j.id: j.attempts for j in engine.jobs()}
+    assert attempts == {running: 1, waiting: 0}
+    assert all(j.lock_owner is None for j in engine.jobs())

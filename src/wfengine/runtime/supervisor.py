@@ -585,10 +585,12 @@ class Supervisor:
         )
 
     def _give_back(self) -> None:
-        """Release every job the book still holds (the child is dead) and forget them."""
+        """Release every job the book still holds (the child is dead) and forget them; one
+        it was running keeps its attempt (its call may have been made)."""
+        running = {job for _, job, _ in self.book.running()}
         for owner, ids in self.book.claimed().items():
             try:
-                self.engine.release_jobs(ids, owner)
+                self.engine.release_jobs(ids, owner, started=running)
             except Exception as exc:  # their leases expire instead
                 _log.warning("could not give back %s: %s", ", ".join(ids), exc)
                 continue
