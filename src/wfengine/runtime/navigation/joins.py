@@ -180,7 +180,11 @@ class Joins(NavigatorBase):
             for index in sorted(scope.pending):
                 ca = scope.graph.activities[index]
                 waiting = scope.tokens.get(index)
-                if _blocked(scope.graph, ca, scope.places, waiting):
+                if ca.join == JOIN_OR:
+                    filled = None if not waiting else [bool(c) for c in waiting]
+                else:  # Complex: the ways that delivered this round
+                    filled = _came(ca, scope.rounds.get(index))
+                if _blocked(scope.graph, ca, scope.places, filled):
                     continue  # a token can still arrive
                 if ca.join == JOIN_OR:
                     scope.pending.discard(index)
@@ -248,12 +252,25 @@ def _all_came(ca: CActivity, rnd: list[int]) -> bool:
     return ca.n_in > 1 and len(rnd) > 2 and rnd[2] == (1 << ca.n_in) - 1
 
 
+def _came(ca: CActivity, rnd: list[int] | None) -> list[bool] | None:
+    """Which ways into the Complex join ``ca`` delivered this round (None: no round open)."""
+    if rnd is None or len(rnd) < 3 or not rnd[2]:
+        return None
+    return [bool(rnd[2] >> slot & 1) for slot in range(ca.n_in)]
+
+
 def _blocked(
-    graph: CGraph, ca: CActivity, places: dict[int, int], waiting: list[int] | None
+    graph: CGraph, ca: CActivity, places: dict[int, int], filled: list[bool] | None
 ) -> bool:
-    """Can a live token still reach the OR/Complex join ``ca``? For an OR join with tokens
-    waiting: can one reach an empty input, and is it not a later round's (see
-    :class:`~wfengine.runtime.compiled.OrReach`)?"""
+    """Can a live token still reach the OR/Complex join ``ca`` in this round? ``filled``: per
+    way in, whether it holds a token (an OR join) or delivered this round (a Complex join);
+    None: nothing came yet, so every live token upstream counts. Otherwise a live token holds
+    the join up if it can reach an empty way in, and is not a later round's (see
+    :class:`~wfengine.runtime.compiled.OrReach`). Why a Complex join asks the same: in a loop,
+    a token past the join (the step before the loop back) reaches it again only through the
+    split that starts the next round; counted as this round's, it kept a round that lost a
+    branch from ever ending, and every later round waited for all branches (WCP9, WCP28, WCP30,
+    WCP31 turned into an AND-join)."""
     reach = graph.reach.get(ca.index)
     if reach is None:
         return False
@@ -264,12 +281,12 @@ def _blocked(
             live |= 1 << p
     if not live:
         return False
-    if ca.join != JOIN_OR or not waiting:
+    if filled is None:
         return True
-    empty = filled = 0
-    for mask, count in zip(reach.slots, waiting, strict=True):
-        if count:
-            filled |= mask
+    empty = full = 0
+    for mask, came in zip(reach.slots, filled, strict=True):
+        if came:
+            full |= mask
         else:
             empty |= mask
-    return bool(live & empty & ~(filled & reach.later))
+    return bool(live & empty & ~(full & reach.later))
