@@ -5,6 +5,7 @@ SQLAlchemy looked for)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,9 +83,33 @@ def test_tables_without_a_revision_are_refused_saying_why(tmp_path: Path) -> Non
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE alembic_version")
     engine.dispose()
-    with pytest.raises(SchemaOutdatedError, match="has wfengine tables but no schema revision"):
+    says = "has tables named as wfengine's (.*) but no wfengine schema revision"
+    with pytest.raises(SchemaOutdatedError, match=says):
         Engine(db_url=url)
     result = cli("db", "upgrade", "--db", url)
     assert result.exit_code == 2, result.output
-    assert "has wfengine tables but no schema revision" in result.stderr
+    assert re.search(says, result.stderr)
+    assert "already exists" not in result.stderr
+
+
+def test_an_application_table_named_as_one_of_wfengines_is_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    """A database with its own ``jobs`` table gave a raw "table jobs already exists" and
+    the CLI's advice (db upgrade) looped back to the same error."""
+    import sqlalchemy as sa
+
+    from wfengine import Engine
+    from wfengine.errors import SchemaOutdatedError
+
+    url = sqlite_url(tmp_path)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE jobs (id INTEGER PRIMARY KEY, name TEXT)")
+    engine.dispose()
+    with pytest.raises(SchemaOutdatedError, match=r"tables named as wfengine's \(jobs\)"):
+        Engine(db_url=url)
+    result = cli("db", "upgrade", "--db", url)
+    assert result.exit_code == 2, result.output
+    assert "tables named as wfengine's (jobs)" in result.stderr
     assert "already exists" not in result.stderr

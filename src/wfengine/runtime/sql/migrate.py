@@ -64,8 +64,8 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
             before = current_revision(conn)
             if before is not None and not is_known_revision(before):
                 raise SchemaOutdatedError(_newer(shown(engine.url), before))
-            if before is None and sa.inspect(conn).has_table("process_instances"):
-                raise SchemaOutdatedError(_unstamped(shown(engine.url)))
+            if before is None and (found := _our_tables(conn)):
+                raise SchemaOutdatedError(_unstamped(shown(engine.url), found))
             command.upgrade(_config(conn), revision)
             after = current_revision(conn)
         return before, after
@@ -81,12 +81,23 @@ def _newer(url: str, revision: str) -> str:
     )
 
 
-def _unstamped(url: str) -> str:
+def _our_tables(conn: sa.Connection) -> list[str]:
+    """The tables of wfengine's schema the database already has (by name: an application's
+    own ``jobs`` or ``deployments`` table counts, since wfengine could not create its own)."""
+    from wfengine.runtime.sql.schema import metadata
+
+    existing = set(sa.inspect(conn).get_table_names())
+    return sorted(name for name in metadata.tables if name in existing)
+
+
+def _unstamped(url: str, tables: list[str]) -> str:
+    shown_tables = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
     return (
-        f"the database {url} has wfengine tables but no schema revision (its alembic_version "
-        "table is missing: dropped, or the tables were not made by wfengine db upgrade), so "
-        "no upgrade can tell which revision they are at; restore it from a backup, or give "
-        "wfengine an empty database"
+        f"the database {url} has tables named as wfengine's ({shown_tables}) but no wfengine "
+        "schema revision (its alembic_version table is missing: dropped, or the tables are "
+        "another application's or were not made by wfengine db upgrade), so wfengine can "
+        "neither use them nor create its own; give wfengine a database of its own (or an "
+        "empty one), or restore this one from a backup"
     )
 
 
@@ -116,10 +127,10 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     head = script.get_current_head()
     with engine.connect() as conn:
         current = current_revision(conn)
-        has_tables = sa.inspect(conn).has_table("process_instances")
+        found = _our_tables(conn)
     if current == head:
         return
-    if current is None and not has_tables:
+    if current is None and not found:
         if not create:
             raise SchemaOutdatedError(
                 f"the database {url} has no wfengine schema; create it with "
@@ -135,7 +146,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
                     raise
         return
     if current is None:
-        raise SchemaOutdatedError(_unstamped(url))
+        raise SchemaOutdatedError(_unstamped(url, found))
     if not _known(script, current):
         raise SchemaOutdatedError(_newer(url, current))
     raise SchemaOutdatedError(
