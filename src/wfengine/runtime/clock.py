@@ -9,9 +9,12 @@ transaction would.
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -88,8 +91,7 @@ class VirtualClock:
                 "(datetime(2030, 1, 1, tzinfo=UTC), for one)"
             )
         self._now = start or datetime(2000, 1, 1, tzinfo=UTC)
-        self._subscribers: list[Callable[[], object]] = []
-        self._due_times: list[Callable[[datetime], datetime | None]] = []
+        self._subscribers: list[_Subscription] = []
 
     def now(self) -> datetime:
         return self._now
@@ -104,10 +106,16 @@ class VirtualClock:
         stops there on its way.
 
         Why "later than": what is due already and stays due (work left for workers, which a
-        moving clock does not run) must not hide the times still ahead."""
-        self._subscribers.append(callback)
-        if next_due is not None:
-            self._due_times.append(next_due)
+        moving clock does not run) must not hide the times still ahead.
+
+        A bound method (an engine's) is held weakly: a clock shared by many engines (a test
+        fixture's, a host restarting engines) kept every one alive, with all it held, and
+        called every dead one at each move. Anything else is held as given."""
+        self._subscribers.append(_Subscription(_held(callback), _held(next_due)))
+
+    def unsubscribe(self, callback: Callable[[], object]) -> None:
+        """Stop calling ``callback`` (and its ``next_due``): an engine closing says so."""
+        self._subscribers = [s for s in self._subscribers if s.callback() != callback]
 
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by ``delta`` of real time (not backwards) and fire what became due:
@@ -145,14 +153,44 @@ class VirtualClock:
     def _next_stop(self, until: datetime) -> datetime | None:
         """The earliest time a subscriber has something due after now and before ``until``."""
         now = self._now
-        times = [t for t in (due(now) for due in self._due_times) if t is not None]
+        times = []
+        for subscription in self._live():
+            due = subscription.next_due()
+            if due is not None and (t := due(now)) is not None:
+                times.append(t)
         ahead = [t for t in times if now < t < until]
         return min(ahead, default=None)
+
+    def _live(self) -> list[_Subscription]:
+        """The subscriptions whose subscriber is alive (the others are dropped)."""
+        live = [s for s in self._subscribers if s.callback() is not None]
+        if len(live) != len(self._subscribers):
+            self._subscribers = live
+        return live
 
     def _move(self, when: datetime) -> None:
         try:
             self._now = when.astimezone(self._now.tzinfo)
         except OverflowError:  # (at the very ends of time: kept as told)
             self._now = when
-        for callback in list(self._subscribers):
-            callback()
+        for subscription in self._live():
+            callback = subscription.callback()
+            if callback is not None:
+                callback()
+
+
+@dataclass(frozen=True, slots=True)
+class _Subscription:
+    """A clock subscriber's callback and ``next_due``, each behind a reference
+    (:func:`_held`): call one to get the function, or None once its object is gone."""
+
+    callback: Callable[[], Callable[[], object] | None]
+    next_due: Callable[[], Callable[[datetime], datetime | None] | None]
+
+
+def _held(function: Callable[..., Any] | None) -> Callable[[], Any]:
+    """A reference to ``function``: weak for a bound method (its object may go), strong
+    for anything else (a plain function or lambda would be gone at once if held weakly)."""
+    if inspect.ismethod(function):
+        return weakref.WeakMethod(function)
+    return lambda: function

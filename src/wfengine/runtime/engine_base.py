@@ -16,7 +16,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Self, TypeVar
@@ -33,7 +33,7 @@ from wfengine.errors import (
 )
 from wfengine.runtime import call_stops
 from wfengine.runtime.call_stops import stopping, take_stop
-from wfengine.runtime.clock import Clock, later
+from wfengine.runtime.clock import Clock, VirtualClock, later
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, adapt_directory
@@ -127,9 +127,17 @@ class EngineBase:
 
     def close(self) -> None:
         """Release the store's connections (a no-op in memory); a virtual clock that moves
-        afterwards no longer fires timers through this engine."""
+        afterwards no longer fires timers through this engine (nor keeps it alive), and a
+        command asked of it afterwards is refused (a SQL store would quietly open new
+        connections)."""
         self._closed = True
+        if isinstance(self.clock, VirtualClock):
+            self.clock.unsubscribe(self.fire_due_timers)
         self.store.close()
+
+    def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
+        """Fire the timers due now (JobCommands); what a virtual clock's move calls."""
+        raise NotImplementedError
 
     def __enter__(self) -> Self:
         return self
@@ -230,6 +238,10 @@ class EngineBase:
         by default this engine's tag and count of commands), the same for every run of
         ``body``: application calls' idempotency keys are made of it.
         """
+        if self._closed:
+            raise IllegalStateError(
+                "this engine", "closed (engine.close()): open a new Engine on its store", "run"
+            )
         if not self._command_lock.acquire(blocking=False):
             raise self._reentry_error()
         self._in_command = True

@@ -444,10 +444,12 @@ class OutboxHandlers:
         return handler
 
     def unsubscribe(self, handler: OutboxHandler) -> None:
-        """Stop calling ``handler`` (for every kind it was subscribed to)."""
-        self._for_all = [h for h in self._for_all if h is not handler]
+        """Stop calling ``handler`` (for every kind it was subscribed to). Handlers are
+        compared by equality, not identity: ``listener.on_entry`` is a new bound-method object
+        each time it is written, equal to the one subscribed but never the same."""
+        self._for_all = [h for h in self._for_all if h != handler]
         for kind in list(self._by_kind):
-            left = [h for h in self._by_kind[kind] if h is not handler]
+            left = [h for h in self._by_kind[kind] if h != handler]
             if left:
                 self._by_kind[kind] = left
             else:

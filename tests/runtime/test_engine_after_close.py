@@ -1,0 +1,85 @@
+"""What stays of an engine once it is closed or dropped.
+
+- A command asked of a closed engine ran: a SQL store quietly reopened its connections (and
+  the SQLite ``-wal``/``-shm`` files), while its virtual clock no longer fired its timers. It
+  is now refused, as a WAPI session on a closed engine is.
+- A ``VirtualClock`` shared by many engines (a test fixture's, a host restarting engines)
+  kept every one alive, closed or dropped, with all its memory store held, and called every
+  dead one at each move.
+- ``outbox.unsubscribe(listener.on_entry)`` removed nothing: a bound method is a new object
+  each time it is written (equal to the one subscribed, never the same).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wfengine import Engine, IllegalStateError, PackageBuilder, VirtualClock
+from wfengine.runtime.outbox import OutboxKind
+
+
+def _package() -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.process("main").activity("work", performer="clerk")
+    return pb
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_closed_engine_refuses_commands(store: str, tmp_path: Path) -> None:
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    engine = Engine(db_url=url)
+    engine.deploy(_package().build())
+    engine.close()
+    with pytest.raises(IllegalStateError, match=r"cannot run this engine: it is closed"):
+        engine.start_process("main")
+    if url is not None:
+        assert not (tmp_path / "wf.db-wal").exists()  # no connection was reopened
+
+
+def test_a_virtual_clock_keeps_no_closed_or_dropped_engine_alive() -> None:
+    clock = VirtualClock()
+    closed: list[weakref.ref[Engine]] = []
+    for _ in range(20):
+        with Engine(clock=clock) as engine:
+            engine.deploy(_package().build())
+            engine.start_process("main")
+            closed.append(weakref.ref(engine))
+    dropped = Engine(clock=clock)
+    dropped_ref = weakref.ref(dropped)
+    del engine, dropped
+    gc.collect()
+    assert [r() for r in closed] == [None] * 20
+    assert dropped_ref() is None
+    clock.advance(timedelta(hours=1))  # (nothing dead is called)
+
+
+def test_a_closed_engine_on_a_shared_clock_is_no_longer_called() -> None:
+    clock = VirtualClock()
+    with Engine(clock=clock) as live:
+        other = Engine(clock=clock)
+        other.close()
+        clock.advance(timedelta(minutes=1))  # would raise: the closed engine refuses
+        assert live.clock.now() == clock.now()
+
+
+def test_a_bound_method_handler_is_unsubscribed() -> None:
+    class Listener:
+        def __init__(self) -> None:
+            self.seen: list[Any] = []
+
+        def on_entry(self, entry: Any) -> None:
+            self.seen.append(entry)
+
+    with Engine() as engine:
+        listener = Listener()
+        kinds = [OutboxKind.WORK_ITEM_OFFERED]
+        for _ in range(3):
+            engine.outbox.subscribe(listener.on_entry, kinds)
+            engine.outbox.unsubscribe(listener.on_entry)
+        assert engine.outbox.handlers.handlers(OutboxKind.WORK_ITEM_OFFERED) == []
