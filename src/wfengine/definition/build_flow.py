@@ -366,7 +366,8 @@ class FlowBuilder:
         detail: Sequence[XmlNode] = (),
         **options: Unpack[EventOptions],
     ) -> Self:
-        """An end event; ``terminate=True`` ends the whole instance (Result Terminate);
+        """An end event; ``terminate=True`` ends its scope (Result Terminate): the whole
+        instance at the top level, the block inside an activity set (as a BPMN sub-process);
         ``result`` is XPDL's EndEvent Result in any case (written in XPDL's spelling);
         ``result="Error"`` with ``code=`` throws an error to the nearest catch (an attached
         event or exception transition of an enclosing block or calling subflow activity)."""

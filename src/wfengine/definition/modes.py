@@ -18,11 +18,14 @@ Implementation No / TaskNone  Manual with a      a work item; completing it comp
                               performer, else    activity (Automatic start and finish: it
                               Automatic          completes at once, performer or not)
 Tool / TaskApplication        Automatic          start Manual: a work item first, its
-TaskService, TaskScript,                         completion runs the applications; start
-TaskSend, TaskReceive,                           Automatic and finish Manual: the
-TaskBusinessRule, TaskReference                  applications run, then a work item
-TaskUser, TaskManual          Manual             a work item (offered to the performers, or
-                                                 to anyone when none is named)
+TaskService, TaskScript,                         completion runs the applications (a
+TaskSend, TaskBusinessRule,                      script's assignments); start Automatic
+TaskReference                                    and finish Manual: they run, then a work
+                                                 item confirms
+TaskReceive                   Automatic          ignored: it waits for its message
+TaskUser, TaskManual          Manual             a work item offered to the performers (to
+                                                 nobody when none is named: it waits for an
+                                                 administrator to reassign it)
 ============================  =================  =========================================
 
 A written mode always wins over the default, except where the table says it is ignored; a
@@ -50,8 +53,12 @@ _PERSON_TASKS = frozenset({TaskKind.USER, TaskKind.MANUAL})
 
 
 def can_wait_for_a_person(activity: Activity) -> bool:
-    """False for routes, events, subflows and blocks, whose modes are ignored."""
-    return not isinstance(activity.body, Route | Event | SubFlowImplementation | BlockActivity)
+    """False for routes, events, subflows, blocks and receive tasks, whose modes are ignored
+    (a receive task waits for its message, as a catch event does)."""
+    body = activity.body
+    if isinstance(body, TaskImplementation):
+        return not (body.task is TaskKind.RECEIVE and not body.tools)
+    return not isinstance(body, Route | Event | SubFlowImplementation | BlockActivity)
 
 
 def default_mode(activity: Activity) -> Mode:

@@ -280,8 +280,8 @@ class ActivityCompiler:
                     join = JOIN_OR  # a Complex join without a condition waits like an OR-join
         assign_start, assign_end = assignments(self.exprs, where, a)
         start_mode, finish_mode = modes(a)
-        manual_start = start_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
-        manual_finish = finish_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK)
+        manual_start = start_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK, KIND_SCRIPT)
+        manual_finish = finish_mode is Mode.MANUAL and kind in (KIND_NONE, KIND_TASK, KIND_SCRIPT)
         return CActivity(
             index=idx,
             id=a.id,
@@ -300,7 +300,7 @@ class ActivityCompiler:
             subflow=subflow,
             block=block,
             offer_first=manual_start or (kind == KIND_NONE and manual_finish),
-            offer_after=kind == KIND_TASK and manual_finish and not manual_start,
+            offer_after=kind in (KIND_TASK, KIND_SCRIPT) and manual_finish and not manual_start,
             reminders=_reminders(where, a),
             script=script,
             unsupported=unsupported,

@@ -393,7 +393,8 @@ def _runs_as(activity: Activity, named: Mapping[str, Activity], lanes: LanePerfo
         if body.task is TaskKind.RECEIVE:
             return "a receive task (it waits for its message)"
         if body.task is TaskKind.SCRIPT and body.script:
-            return "a script task (the engine runs its assignments at once)"
+            # (a Manual start or finish puts a person's work item before or after it)
+            return PERSON if manual else "a script task (the engine runs its assignments at once)"
     if manual:
         return PERSON
     return "an automatic activity with no application (the engine completes it at once)"

@@ -19,8 +19,13 @@ class Scripts(NavigatorBase):
     """A script task's own work."""
 
     def _run_script(self, ai: ActivityInstance) -> None:
+        """Run the assignments; then a Manual finish offers a work item to confirm them
+        (a Manual start offered one before: :meth:`Work.complete_work_item` calls here)."""
         if self._set_fields(ai, ai.act.script, "run"):
-            self._body_done(ai)
+            if ai.act.offer_after:
+                self._offer(ai)
+            else:
+                self._body_done(ai)
 
     def _set_fields(
         self,

@@ -12,6 +12,7 @@ from wfengine.applications.calling import ToolFailure
 from wfengine.applications.redaction import audit_values
 from wfengine.runtime.clock import later
 from wfengine.runtime.compiler import (
+    KIND_SCRIPT,
     KIND_TASK,
     CActivity,
 )
@@ -376,6 +377,8 @@ class Work(People):
             inst.changes.append(marker(now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
         if ai.act.kind == KIND_TASK and ai.act.offer_first:
             self._run_task(ai)  # a Manual start: the person came first, now the applications
+        elif ai.act.kind == KIND_SCRIPT and ai.act.offer_first:
+            self._run_script(ai)  # (a script task's Manual start: now its assignments)
         else:
             self._body_done(ai)
 
