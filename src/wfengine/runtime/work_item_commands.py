@@ -32,6 +32,7 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
+from wfengine.runtime.stored_text import user_id_problem
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -108,8 +109,14 @@ def check_user(value: object, name: str, command: str) -> str:
     delegation ``to=None`` was accepted and left the item allocated to nobody (on no
     worklist, which nobody could release), and a list as ``to`` failed as a bare "unhashable
     type". ``None`` or ``""`` is a ``ValueError`` (no user given), another type a
-    ``TypeError``; both name the command and the argument."""
+    ``TypeError``; both name the command and the argument. An id no store can hold (holding
+    NUL or a lone surrogate, or over :data:`~wfengine.runtime.stored_text.MAX_ID_CHARS`
+    characters) is a ``ValueError`` too, on every store alike: PostgreSQL raised a bare driver
+    error, SQLite a ``UnicodeEncodeError``, while memory took it."""
     if isinstance(value, str) and value:
+        problem = user_id_problem(value)
+        if problem is not None:
+            raise ValueError(f"{command}: {name} {value[:40]!r} {problem}")
         return value
     if value is None or value == "":
         raise ValueError(f"{command}: {name} must name a user (a user id), not {value!r}")

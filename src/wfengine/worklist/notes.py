@@ -35,6 +35,7 @@ from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.store import SqlStore
+from wfengine.runtime.stored_text import text_problem, user_id_problem
 from wfengine.runtime.work_rules import supervision_of
 from wfengine.worklist.worklists import may_see
 
@@ -211,6 +212,9 @@ class Notes:
             raise ValueError("a comment needs some text")
         if len(text) > MAX_COMMENT_CHARS:
             raise ValueError(f"a comment is at most {MAX_COMMENT_CHARS} characters")
+        problem = text_problem(text)
+        if problem is not None:  # refused alike on every store (PostgreSQL cannot hold NUL)
+            raise ValueError(f"comment: the text {problem}")
         self._check_reader(user, instance_id, work_item_id, "comment on")
         comment = Comment(
             self.engine.ids.new("cm"),
@@ -256,7 +260,14 @@ class Notes:
             raise ValueError(
                 f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
             )
-        if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
+        if (
+            not name
+            or "/" in name
+            or "\\" in name
+            or name in (".", "..")
+            or len(name) > 255
+            or text_problem(name) is not None
+        ):
             raise ValueError(f"{name!r} is not a plain file name")
         if not _CONTENT_TYPE.match(content_type):
             raise ValueError(f"{content_type!r} is not a content type (type/subtype)")
@@ -381,6 +392,9 @@ def _author(user: object, operation: str) -> None:
     with the attachment's content already stored)."""
     if not isinstance(user, str) or not user:
         raise TypeError(f"{operation}: the user must be a user id (text), not {user!r}")
+    problem = user_id_problem(user)
+    if problem is not None:  # as the engine's commands refuse it, on every store
+        raise ValueError(f"{operation}: the user {user[:40]!r} {problem}")
 
 
 def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]

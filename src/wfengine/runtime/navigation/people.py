@@ -22,6 +22,7 @@ from wfengine.runtime.directory import (
     checked_members,
     directory_failed,
 )
+from wfengine.runtime.host_arguments import described
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -30,6 +31,7 @@ from wfengine.runtime.instance import (
     previous_performer,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.stored_text import user_id_problem
 from wfengine.runtime.work_rules import (
     excluded_performers,
     nobody_left,
@@ -106,6 +108,14 @@ class People(NavigatorBase):
                     "participant, role, unit or user (or a list of them)"
                 )
             for v in values:
+                problem = user_id_problem(v)
+                if problem is not None:
+                    # offered to it, the work item's rows would hold what no store can (a
+                    # driver error out of the command on SQL): an offer incident instead
+                    raise _Failure(
+                        f"performer {p!r} of activity {act.id!r} is {described(v)}, which "
+                        f"{problem}: not the name of a participant, role, unit or user"
+                    )
                 found = members(v, rule.declared.get(v))
                 if not found:
                     # a name typed at run time that reaches nobody: the work would wait for
