@@ -69,7 +69,8 @@ def test_the_completion_a_cancel_leads_to_is_the_engines(engine: Engine) -> None
     engine.cancel_activity(iid, _open(engine, iid, "only"), user=OPS)
     assert engine.instance(iid).state is ProcessState.COMPLETED
     completed = [e for e in engine.audit(iid) if e.kind == "instance.state"][-1]
-    assert (completed.detail, completed.user) == ("closed.completed", None)
+    assert completed.payload == InstanceStateChanged("closed.completed", "open.running")
+    assert completed.user is None
 
 
 @pytest.mark.parametrize("user", [OPS, None])

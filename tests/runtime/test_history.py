@@ -167,7 +167,8 @@ def test_the_audit_trail_reads_back_typed() -> None:
     assert ("instance.data", history.InstanceDataAssigned(("n",), {"n": (0, 2)})) in payloads
     assert ("work_item.offered", history.WorkItemOffered(item.id)) in payloads
     assert ("work_item.completed", history.WorkItemCompleted(item.id)) in payloads
-    assert payloads[-1] == ("instance.state", history.InstanceStateChanged("closed.completed"))
+    completed = history.InstanceStateChanged("closed.completed", "open.running")
+    assert payloads[-1] == ("instance.state", completed)
 
 
 def _appended_kind(node: ast.Call) -> Any:

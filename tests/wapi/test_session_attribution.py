@@ -92,7 +92,7 @@ def test_the_hosts_own_commands_record_the_state_left_and_no_user(desk: Engine) 
     desk.suspend(iid)
     desk.terminate(iid)
     assert _states(desk, iid) == [
-        (None, "open.running", None),  # the engine's own start: nothing more to say
+        ("open.not_running.not_started", "open.running", None),
         ("open.running", "open.not_running.suspended", None),
         ("open.not_running.suspended", "closed.terminated", None),
     ]

@@ -203,9 +203,9 @@ class InstanceCreated:
 @dataclass(frozen=True, slots=True)
 class InstanceStateChanged:
     """A process instance entered ``state`` (a WfMC state name) from ``previous``, by ``user``
-    (None: the host or the engine). A change someone asked for (suspend, resume, terminate,
-    abort, a start by a named user) keeps all three; the engine's own start and completion only
-    the new state, stored as the bare text (as every event before previous states were kept).
+    (None: the host or the engine). Every change keeps the state it left (TC-1015), the
+    engine's own start and completion too; one stored as the bare text (an event recorded
+    before they did) reads back with ``previous`` None.
 
     ``by``: the instance whose suspension or resumption took this one along (a synchronous
     subflow suspended or resumed with its caller: the instance the request named), or whose

@@ -119,10 +119,9 @@ class Lifecycle(NavigatorBase):
         previous = inst.state
         inst.state = ProcessState.RUNNING
         inst.started_at = self.now
-        if user is None:  # (the previous state goes without saying)
-            started = InstanceStateChanged(ProcessState.RUNNING.value)
-        else:
-            started = InstanceStateChanged(ProcessState.RUNNING.value, previous.value, user)
+        # the state it left is kept even when nobody asked (a host's start, a subflow's):
+        # TC-1015's state-change record carries both, and a reader should not have to guess
+        started = InstanceStateChanged(ProcessState.RUNNING.value, previous.value, user)
         inst.changes.append(change(self.now, started))
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         self.touch(inst)
@@ -178,8 +177,8 @@ class Lifecycle(NavigatorBase):
         previous = inst.state
         inst.state = state
         inst.completed_at = self.now
-        if state is ProcessState.COMPLETED:  # (from running: it goes without saying)
-            closed = InstanceStateChanged(state.value)
+        if state is ProcessState.COMPLETED:  # the engine's own doing: nobody asked for it
+            closed = InstanceStateChanged(state.value, previous.value)
         else:
             closed = InstanceStateChanged(state.value, previous.value, user, by)
         inst.changes.append(change(self.now, closed))
