@@ -420,8 +420,9 @@ class CompiledProcess:
     field_kinds: Mapping[str, tuple[Checked, bool]] = field(default_factory=dict)
     #: the fields a message may be correlated by (``wfengine:correlation`` on the process)
     correlation_keys: tuple[str, ...] = ()
-    #: some activity waits for a condition (a conditional catch or boundary event): the
-    #: navigator tests them when a command's work runs out
+    #: some activity waits for a condition (a conditional catch or boundary event, a
+    #: multi-instance activity's Complex flow condition): the navigator tests them when a
+    #: command's work runs out
     conditional: bool = False
     #: the activities some activity's work may not go to the performer of
     #: (``DoNotAssignToPerformerOfActivity``): only completing one of them can take work

@@ -128,7 +128,9 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     every = [a for g in graphs.values() for a in g.activities]
     return CompiledProcess(
         conditional=any(
-            a.condition is not None or any(b.trigger == "Conditional" for b in a.boundaries)
+            a.condition is not None
+            or any(b.trigger == "Conditional" for b in a.boundaries)
+            or (a.loop is not None and a.loop.flow_condition is not None)
             for a in every
         ),
         four_eyes_of=frozenset(

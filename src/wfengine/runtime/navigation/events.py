@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
+from wfengine.definition.model import MIFlowCondition
 from wfengine.errors import DeployError
 from wfengine.runtime.compiled import (
     KIND_CONDITION,
@@ -319,7 +320,8 @@ class Events(NavigatorBase):
         """After the data changed (work ran out in a command): fire the conditional events
         whose conditions now hold, in the instances this command touched. A multi-instance
         conditional catch waits in its instances (each goes on once the condition holds);
-        attached events belong to its container."""
+        attached events belong to its container. A multi-instance activity's Complex flow
+        condition is tested again too (:meth:`_test_mi_flow`)."""
         for inst in list(self.step.instances.values()):
             if not inst.compiled.conditional or inst.state is not ProcessState.RUNNING:
                 continue
@@ -332,9 +334,40 @@ class Events(NavigatorBase):
                     continue
                 if ai.mi_parent is not None:
                     continue
+                if ai.mi is not None:
+                    self._test_mi_flow(ai)
                 for b in ca.boundaries:
                     if b.trigger == "Conditional" and ai.state.is_open:
                         self._test_boundary_condition(ai, b)
+
+    def _test_mi_flow(self, container: ActivityInstance) -> None:
+        """The data changed: a running multi-instance activity whose Complex flow condition
+        now holds goes on (and, with ``wfengine:cancelRemaining``, cancels its other instances:
+        WCP27, an operator forcing the completion by setting the data). Why here and not only
+        after each instance completes: the condition is over the data, and data an operator
+        or another branch sets should not have to wait for one more instance to finish. A
+        condition that fails is passed over: the completion of the next instance reports it,
+        as an incident, where the flow is decided."""
+        mi = container.mi
+        loop = container.act.loop
+        if (
+            mi is None
+            or loop is None
+            or loop.flow is not MIFlowCondition.COMPLEX
+            or loop.flow_condition is None
+            or mi.routed
+            or mi.completed >= mi.total
+            or container.incident is not None
+            or container.state is not ActivityState.RUNNING
+        ):
+            return
+        extra = {"completed": mi.completed, "instances": mi.total}
+        try:
+            holds = self._holds(container, loop.flow_condition, extra)
+        except _Failure:
+            return
+        if holds:
+            self._mi_progress(container)  # as after an instance: on, or on and cancel the rest
 
     # -- thrown events -----------------------------------------------------------------------
 
