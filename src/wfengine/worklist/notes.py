@@ -143,9 +143,10 @@ class _MemoryRecords:
         self._rows[record.id] = record
 
     def of(self, kind: type, instance_id: str) -> list:  # type: ignore[type-arg]
-        return [
+        found = [
             r for r in self._rows.values() if isinstance(r, kind) and r.instance_id == instance_id
         ]
+        return sorted(found, key=_oldest_first)
 
     def get(self, kind: type, record_id: str) -> Comment | Attachment | None:
         found = self._rows.get(record_id)
@@ -173,7 +174,9 @@ class _SqlRecords:
         query = (
             sa.select(table)
             .where(table.c.instance_id == instance_id)
-            .order_by(table.c.created_at, table.c.id)
+            # cm-10 after cm-9 (ids of one length sort as numbers), as instance listings
+            # order, and as the memory records do (:func:`_oldest_first`)
+            .order_by(table.c.created_at, sa.func.length(table.c.id), table.c.id)
         )
         found = self._store.transaction(
             lambda conn: [dict(r) for r in conn.execute(query).mappings()], write=False
@@ -384,6 +387,14 @@ class Notes:
         org = self.engine.directory
         found = supervision_of(org)
         return found is not None and found.is_admin(user)
+
+
+def _oldest_first(record: Comment | Attachment) -> tuple[datetime, int, str]:
+    """The order notes are listed in on every store: by time, then by id, shorter ids first
+    (``cm-2`` before ``cm-10``: notes added at one instant, as a virtual clock or a coarse
+    host clock makes them, come in the order they were added). Why: the SQL stores ordered
+    by the id's text (``cm-1``, ``cm-10``, ``cm-11``, ``cm-2``), memory by insertion."""
+    return (record.created_at, len(record.id), record.id)
 
 
 def _author(user: object, operation: str) -> None:
