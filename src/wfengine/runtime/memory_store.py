@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from itertools import chain
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from wfengine.errors import ConcurrencyError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
@@ -47,6 +47,9 @@ from wfengine.runtime.stored_text import storable_incidents, storable_text
 from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
+
+#: a record listed as the SQL store lists it (:func:`_listed`)
+_R = TypeVar("_R", ProcessInstance, WorkItem)
 
 
 def _events(log: Log) -> Iterable[Change]:
@@ -166,7 +169,7 @@ class MemoryStore(StoreOutbox):
     ) -> Iterable[ProcessInstance]:
         return [
             i
-            for i in list(self._instances.values())  # (a copy: see the class notes)
+            for i in _listed(self._instances.values())  # (a copy: see the class notes)
             if (state is None or i.state is state) and (process_id in (None, i.process_id))
         ]
 
@@ -180,15 +183,12 @@ class MemoryStore(StoreOutbox):
     ) -> list[InstanceSummary]:
         # (a copy of the index, as of one moment: a command in another thread may be adding
         # to it; see the class notes)
-        found: Iterable[ProcessInstance] = list(self._instances.values())
+        found = _listed(self._instances.values())
         if after is not None:
             if after not in self._instances:
                 raise NotFoundError("process instance", after)
-            ids = iter(list(self._instances))  # creation order: the listing order
-            for seen in ids:
-                if seen == after:
-                    break
-            found = [self._instances[i] for i in ids]
+            at = _order(self._instances[after])
+            found = [i for i in found if _order(i) > at]
         page: list[InstanceSummary] = []
         for i in found:
             if limit is not None and len(page) >= limit:
@@ -235,13 +235,13 @@ class MemoryStore(StoreOutbox):
 
     def open_work_items(self, instance_id: str | None = None) -> list[WorkItem]:
         if instance_id is None:
-            return list(self._open_items.values())
+            return _listed(self._open_items.values())
         mine = self._open_of.get(instance_id)
         if mine is None:
             if instance_id not in self._instances:
                 raise NotFoundError("process instance", instance_id)
             return []
-        return list(mine.values())
+        return _listed(mine.values())
 
     def worklist(
         self,
@@ -424,7 +424,7 @@ class MemoryStore(StoreOutbox):
     def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
         return [
             inst.id
-            for inst in list(self._instances.values())
+            for inst in _listed(self._instances.values())
             if inst.process_id == process_id
             and inst.state.is_open
             and any(
@@ -439,7 +439,7 @@ class MemoryStore(StoreOutbox):
         wanted = {k: correlation_value(v) for k, v in keys.items()}
         return [
             inst.id
-            for inst in list(self._instances.values())
+            for inst in _listed(self._instances.values())
             if inst.state.is_open
             and set(keys) <= set(inst.compiled.correlation_keys)
             and all(
@@ -568,6 +568,18 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+
+
+def _order(record: ProcessInstance | WorkItem) -> tuple[datetime, int, str]:
+    """Where ``record`` comes in a listing: the SQL store's ``(created_at, length(id), id)``.
+    Why not creation order: with ids a host chooses (:class:`~wfengine.runtime.ids.UuidIds`,
+    case numbers) those differ, and so did listings and keyset pages between stores."""
+    return (record.created_at, len(record.id), record.id)
+
+
+def _listed(records: Iterable[_R]) -> list[_R]:
+    """``records`` (a copy, as of one moment: see the class notes) in listing order."""
+    return sorted(list(records), key=_order)
 
 
 def _refuse_naive(step: Step) -> None:
