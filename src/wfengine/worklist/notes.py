@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.stored_text import text_problem, user_id_problem
 from wfengine.runtime.work_rules import supervision_of
@@ -176,7 +177,7 @@ class _SqlRecords:
             .where(table.c.instance_id == instance_id)
             # cm-10 after cm-9 (ids of one length sort as numbers), as instance listings
             # order, and as the memory records do (:func:`_oldest_first`)
-            .order_by(table.c.created_at, sa.func.length(table.c.id), table.c.id)
+            .order_by(table.c.created_at, sa.func.length(table.c.id), bytewise(table.c.id))
         )
         found = self._store.transaction(
             lambda conn: [dict(r) for r in conn.execute(query).mappings()], write=False

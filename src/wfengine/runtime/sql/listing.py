@@ -2,7 +2,8 @@
 ids of the instances open at some activities or with given correlation keys, in that order.
 
 The order is ``(created_at, length(id), id)``: creation time, then ids by length and text, so
-``pi-2`` comes before ``pi-10`` among instances one command created. Migration 0011 indexes
+``pi-2`` comes before ``pi-10`` among instances one command created; the id text by code
+point on every database (:func:`~wfengine.runtime.sql.bytewise.bytewise`). Migration 0011 indexes
 exactly that, so a page, and the page after a given instance, is one index range.
 """
 
@@ -17,16 +18,23 @@ from wfengine.errors import NotFoundError
 from wfengine.runtime.snapshots import InstanceSummary
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.bytewise import bytewise, id_order
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.states import ProcessState
 
 
 def ordered(
-    query: sa.Select[Any], state: ProcessState | None, process_id: str | None
+    query: sa.Select[Any],
+    state: ProcessState | None,
+    process_id: str | None,
+    db: Database | None = None,
 ) -> sa.Select[Any]:
-    """``query`` over ``process_instances`` in creation order, filtered as listings are."""
+    """``query`` over ``process_instances`` in creation order, filtered as listings are; the
+    ids by code point (:func:`~wfengine.runtime.sql.bytewise.id_order` on ``db``; without
+    it, collated on PostgreSQL whatever the database's collation)."""
     p = t.process_instances
-    query = query.order_by(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+    key = bytewise(p.c.id) if db is None else id_order(db, p.c.id)
+    query = query.order_by(p.c.created_at, sa.func.length(p.c.id), key)
     if state is not None:
         query = query.where(p.c.state == state.value)
     if process_id is not None:
@@ -44,7 +52,7 @@ def summaries(
     """A page of instance summaries (see :meth:`Store.instance_summaries
     <wfengine.runtime.store.Store.instance_summaries>`). Rows that cannot be read are left
     out (logged), and the page is filled from the rows after them: a short page is the last."""
-    base = ordered(sa.select(*rows.SUMMARY_COLUMNS), state, process_id)
+    base = ordered(sa.select(*rows.SUMMARY_COLUMNS), state, process_id, db)
     found: list[InstanceSummary] = []
     listed = False  # ``after`` is a row this listing read (its time may be unreadable)
     while True:
@@ -83,7 +91,7 @@ def _after(db: Database, query: sa.Select[Any], after: str, listed: bool) -> sa.
         if found is None:
             raise NotFoundError("process instance", after)
     at = sa.select(p.c.created_at).where(p.c.id == after).scalar_subquery()
-    order = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), p.c.id)
+    order = sa.tuple_(p.c.created_at, sa.func.length(p.c.id), id_order(db, p.c.id))
     return query.where(order > sa.tuple_(at, len(after), after))
 
 
@@ -123,7 +131,8 @@ def open_at(db: Database, process_id: str, activity_ids: Collection[str]) -> lis
         .distinct()
     )
     query = sa.select(p.c.id).where(p.c.id.in_(inside))
-    return list(db.read(lambda c: c.execute(ordered(query, None, None)).scalars().all()))
+    listed = ordered(query, None, None, db)  # (outside the read: it may ask the database)
+    return list(db.read(lambda c: c.execute(listed).scalars().all()))
 
 
 def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
@@ -146,4 +155,5 @@ def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
     if not found:
         return []
     query = sa.select(p.c.id).where(p.c.id.in_(sorted(found)))
-    return list(db.read(lambda c: c.execute(ordered(query, None, None)).scalars().all()))
+    listed = ordered(query, None, None, db)  # (outside the read: it may ask the database)
+    return list(db.read(lambda c: c.execute(listed).scalars().all()))

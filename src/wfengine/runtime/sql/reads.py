@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.states import WorkItemState
 
 _p, _w, _j = t.process_instances, t.work_items, t.jobs
@@ -35,7 +36,8 @@ _ITEM_WITH_VERSION = sa.select(_w, _p.c.version.label("instance_version")).join(
     _p, _p.c.id == _w.c.instance_id
 )
 ITEM = _ITEM_WITH_VERSION.where(_w.c.id == sa.bindparam("work_item_id"))
-_ITEM_ORDER = (_w.c.created_at, sa.func.length(_w.c.id), _w.c.id)
+#: the listing order (ids by code point on every database: see bytewise)
+_ITEM_ORDER = (_w.c.created_at, sa.func.length(_w.c.id), bytewise(_w.c.id))
 OPEN_ITEMS = _ITEM_WITH_VERSION.where(_OPEN).order_by(*_ITEM_ORDER)
 #: the open items of one instance, from the instance's row: no row when there is no such
 #: instance, one row of NULL item columns when it has no open item (one statement tells both)
