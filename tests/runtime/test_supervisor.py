@@ -343,3 +343,28 @@ def test_jobs_given_back_after_a_child_died_keep_only_the_running_ones_attempt(
     attempts = {j.id: j.attempts for j in engine.jobs()}
     assert attempts == {running: 1, waiting: 0}
     assert all(j.lock_owner is None for j in engine.jobs())
+
+
+def test_a_second_stop_while_a_write_waits_gives_up_the_wait_not_the_process(
+    engine: Engine,
+) -> None:
+    """The second stop request called ``os._exit`` while the loop waited for the database:
+    a host (or a test) driving a supervisor in its own process lost that process. The wait
+    is given up instead, at its next short join, and the write left to the leases."""
+    supervisor = Supervisor(_children([["exit", 0]]), engine)
+    release, returned = threading.Event(), threading.Event()
+
+    def waiting() -> None:
+        supervisor._database(lambda: release.wait(PATIENCE))
+        returned.set()
+
+    waiter = threading.Thread(target=waiting)
+    waiter.start()
+    try:
+        supervisor.on_signal(signal.SIGTERM)
+        supervisor.on_signal(signal.SIGTERM)
+        assert returned.wait(PATIENCE)  # (the write still waits: it was not waited for)
+        assert not release.is_set()
+    finally:
+        release.set()
+        waiter.join()

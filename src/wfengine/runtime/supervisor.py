@@ -195,8 +195,6 @@ class Supervisor:
         #: notes what the book holds (never while either waits for the database)
         self._state = threading.RLock()
         self._renewals_end = threading.Event()
-        #: the loop waits for the database (incidents, giving jobs back): see _database
-        self._in_database = False
         self._logged = 0  # stop requests logged so far
 
     # -- signals (called from a signal handler: flags and signals only) ----------------------------
@@ -204,9 +202,11 @@ class Supervisor:
     def on_signal(self, signum: int) -> None:
         """A stop request: the first asks the child to finish its running jobs (within
         ``grace``), the second kills it at once, a third (the supervisor itself stuck giving
-        jobs back to an unreachable database) exits at once. The second exits at once too
-        when the loop is waiting for the database (a lock another session holds): what it
-        would write (incidents, jobs given back) is left to the leases' expiry."""
+        jobs back to an unreachable database) exits at once. After the second, a wait for
+        the database (a lock another session holds) is given up at its next short join
+        (:meth:`_database`): what it would write (incidents, jobs given back) is left to the
+        leases' expiry. (Not ``os._exit`` here: a host or test driving a supervisor in its
+        own process would lose that process.)"""
         name = signal.Signals(signum).name
         self._signals.append(name)
         if self._kill_now:
@@ -216,8 +216,6 @@ class Supervisor:
             child = self._child
             if child is not None and child.proc.returncode is None:
                 kill_group(child.proc)
-            if self._in_database:
-                os._exit(EXIT_KILLED)
             return
         self._stop_deadline = time.monotonic() + self.grace
         self._signal_child(signal.SIGTERM)
@@ -540,16 +538,15 @@ class Supervisor:
         and signal handlers run in this thread, between joins, not in a database call."""
         thread = threading.Thread(target=work, name="wfengine-supervisor-writes", daemon=True)
         deadline = None if patience is None else time.monotonic() + patience
-        self._in_database = True
-        try:
-            thread.start()
-            while thread.is_alive():
-                thread.join(_TICK)
-                if deadline is not None and thread.is_alive() and time.monotonic() >= deadline:
-                    _log.warning("the database kept the jobs waiting: their leases expire")
-                    return
-        finally:
-            self._in_database = False
+        thread.start()
+        while thread.is_alive():
+            thread.join(_TICK)
+            if thread.is_alive() and self._kill_now:  # a second stop signal: no waiting
+                _log.warning("stopped at once: what was being written is left to leases")
+                return
+            if deadline is not None and thread.is_alive() and time.monotonic() >= deadline:
+                _log.warning("the database kept the jobs waiting: their leases expire")
+                return
 
     def _abandon(self, owner: str, job_id: str, reason: str, since: float | None) -> None:
         """Make the job an incident, if it is still the dead child's (it may have been
