@@ -144,3 +144,27 @@ def test_an_outbox_handler_error_with_unstorable_text_is_kept_escaped(
     expected = bad.replace("\x00", "\\x00").replace("\ud800", "\\ud800")
     assert entry.last_error is not None
     assert entry.last_error.endswith(f".handler: RuntimeError: {expected}")
+
+
+@pytest.mark.parametrize("name", [_NUL, _SURROGATE], ids=["nul", "surrogate"])
+def test_the_incident_opened_event_says_what_the_incident_says(engine: Engine, name: str) -> None:
+    """The trail's ``incident.opened`` (and the incident's outbox entry) kept the raw text
+    while the incident held it escaped."""
+    engine.applications.register("lookup", _lookup)
+    engine.deploy(_failing_lookup_package().build())
+    iid = engine.start_process("main", {"name": name})
+    [item] = engine.work_items(iid)
+    engine.complete_work_item(item.id, {})
+    [incident] = engine.incidents(iid)
+    [opened] = [e for e in engine.audit(iid) if e.kind == "incident.opened"]
+    assert opened.payload.message == incident.message  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("owner", ["w" * 201, "w\x00"], ids=["long", "nul"])
+def test_a_lease_owner_no_store_can_hold_is_refused_before_anything_is_claimed(
+    engine: Engine, owner: str
+) -> None:
+    with pytest.raises(ValueError, match=r"^run_due_jobs: owner"):
+        engine.run_due_jobs(owner=owner)
+    with pytest.raises(ValueError, match=r"^deliver: owner"):
+        engine.outbox.deliver(owner=owner)

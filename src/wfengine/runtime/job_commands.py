@@ -31,7 +31,12 @@ from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.job_arguments import checked_lease, instance_names, job_filters
+from wfengine.runtime.job_arguments import (
+    checked_lease,
+    checked_owner,
+    instance_names,
+    job_filters,
+)
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
     JOB_CONTINUE,
@@ -159,7 +164,7 @@ class JobCommands(EngineBase):
         """
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         checked_lease(lease)
-        owner = owner or self.worker_id
+        owner = checked_owner(owner or self.worker_id, "run_due_jobs")
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
         observe = self.job_observer

@@ -26,6 +26,7 @@ from wfengine.runtime.navigation.base import (
     _Failure,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
+from wfengine.runtime.stored_text import storable_text
 from wfengine.runtime.work_rules import OFFER
 
 
@@ -46,7 +47,8 @@ class Incidents(NavigatorBase):
         attempts: int = 0,
         job_id: str | None = None,
     ) -> None:
-        message = _masked(message, inst)
+        # (escaped as every store keeps it, so the trail and the outbox say what it says)
+        message = storable_text(_masked(message, inst))
         incident = Incident(
             id=self.ctx.ids.new("inc"),
             instance_id=inst.id,

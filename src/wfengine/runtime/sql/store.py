@@ -55,6 +55,7 @@ from wfengine.runtime.snapshots import ActivityInstanceSnapshot, InstanceSummary
 from wfengine.runtime.sql import audit_reads, listing, reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.audit_verify import verify_chains
+from wfengine.runtime.sql.bytewise import id_order
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
 from wfengine.runtime.sql.connect import normalise_url, refuse_missing, shown, supported
 from wfengine.runtime.sql.database import Database
@@ -236,7 +237,7 @@ class SqlStore(StoreOutbox):
     def instances(
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> Iterable[ProcessInstance]:
-        query = listing.ordered(sa.select(t.process_instances), state, process_id)
+        query = listing.ordered(sa.select(t.process_instances), state, process_id, self._db)
         found = self._db.read(lambda c: c.execute(query).mappings().all())
         return [self._materialise(r) for r in found]
 
@@ -281,7 +282,7 @@ class SqlStore(StoreOutbox):
         query = (
             sa.select(i)
             .where(i.c.resolved.is_(False))
-            .order_by(i.c.created_at, sa.func.length(i.c.id), i.c.id)
+            .order_by(i.c.created_at, sa.func.length(i.c.id), id_order(self._db, i.c.id))
         )
         if instance_id is not None:
             query = query.where(i.c.instance_id == instance_id)
@@ -353,18 +354,19 @@ class SqlStore(StoreOutbox):
         # the items a user holds (ix_work_items_holder) and those offered to them
         # (work_item_offers' key), so a first page never reads other users' items
         w, o, p = t.work_items, t.work_item_offers, t.process_instances
+        wid, oid = id_order(self._db, w.c.id), id_order(self._db, o.c.work_item_id)
         queries = []
         if state is None or state is not WorkItemState.OFFERED:
             held = [s for s in reads.HELD_STATES if state is None or s == state.value]
             q = sa.select(w).where(w.c.holder == user, w.c.state.in_(held))
             if after is not None:
-                q = q.where(sa.tuple_(w.c.created_at, w.c.id) > sa.tuple_(*after))
-            queries.append(q.order_by(w.c.created_at, w.c.id))
+                q = q.where(sa.tuple_(w.c.created_at, wid) > sa.tuple_(*after))
+            queries.append(q.order_by(w.c.created_at, wid))
         if state is None or state is WorkItemState.OFFERED:
             q = sa.select(w).join(o, o.c.work_item_id == w.c.id).where(o.c.user_id == user)
             if after is not None:
-                q = q.where(sa.tuple_(o.c.created_at, o.c.work_item_id) > sa.tuple_(*after))
-            queries.append(q.order_by(o.c.created_at, o.c.work_item_id))
+                q = q.where(sa.tuple_(o.c.created_at, oid) > sa.tuple_(*after))
+            queries.append(q.order_by(o.c.created_at, oid))
         if process_id is not None:
             of_process = sa.select(p.c.id).where(p.c.process_id == process_id)
             queries = [q.where(w.c.instance_id.in_(of_process)) for q in queries]
