@@ -83,3 +83,44 @@ def test_a_bound_method_handler_is_unsubscribed() -> None:
             engine.outbox.subscribe(listener.on_entry, kinds)
             engine.outbox.unsubscribe(listener.on_entry)
         assert engine.outbox.handlers.handlers(OutboxKind.WORK_ITEM_OFFERED) == []
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_closed_engine_claims_no_job_and_delivers_nothing(store: str, tmp_path: Path) -> None:
+    """``run_due_jobs`` on a closed engine claimed the job (reopening the store), then logged
+    a false failure, used up an attempt and backed the job off."""
+    url = None if store == "memory" else f"sqlite:///{tmp_path / 'wf.db'}"
+    engine = Engine(db_url=url, defer_automatic=True)
+    engine.deploy(_package().build())
+    engine.start_process("main")
+    [job] = engine.jobs()
+    engine.close()
+    for call in (engine.run_due_jobs, engine.fire_due_timers, engine.outbox.deliver):
+        with pytest.raises(IllegalStateError, match="it is closed"):
+            call()
+    with Engine(db_url=url) if url else _same(engine) as reader:
+        [after] = reader.jobs() if url else engine.store.jobs()
+        assert (after.attempts, after.due) == (job.attempts, job.due)
+
+
+def _same(engine: Engine) -> Any:
+    """The memory store's jobs are read from the closed engine's store (nothing reopens)."""
+    import contextlib
+
+    return contextlib.nullcontext(engine)
+
+
+def test_a_clock_holds_a_plain_subscriber_as_given() -> None:
+    """Only engines subscribe weakly: a bound method whose object nothing else keeps still
+    hears the clock (it was collected at once, silently)."""
+    ticks: list[int] = []
+
+    class Ticker:
+        def tick(self) -> None:
+            ticks.append(1)
+
+    clock = VirtualClock()
+    clock.subscribe(Ticker().tick)
+    gc.collect()
+    clock.advance(timedelta(seconds=1))
+    assert ticks == [1]

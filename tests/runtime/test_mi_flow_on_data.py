@@ -92,3 +92,17 @@ def test_a_condition_that_fails_on_a_data_change_waits_for_the_next_instance(
     engine.complete_work_item(engine.work_items(iid)[0].id)
     (incident,) = engine.incidents(iid)
     assert incident.activity_id == "m"
+
+
+def test_a_condition_true_at_the_start_does_not_cancel_the_instances_before_any_ran(
+    engine: Engine,
+) -> None:
+    """The re-test on data changes ran in the command that started the activity: with the
+    condition already true, all three instances were aborted before any ran (0 of 3 done).
+    It is tested after each instance completes, and on data changes after the start."""
+    iid = _start(engine, "not stop")  # (stop is false: the condition holds from the start)
+    assert len(_open_instances(engine, iid)) == 3
+    assert [w.activity_id for w in engine.work_items(iid)] == ["m", "m", "m"]
+    engine.complete_work_item(engine.work_items(iid)[0].id)  # the first completes: it holds
+    assert _open_instances(engine, iid) == []
+    assert [w.activity_id for w in engine.work_items(iid)] == ["z"]

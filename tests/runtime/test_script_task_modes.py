@@ -70,3 +70,19 @@ def test_a_receive_tasks_written_modes_are_ignored_and_said_so() -> None:
         engine.deploy(package)
         iid = engine.start_process("main")
         assert engine.work_items(iid) == []
+
+
+def test_a_manual_mode_on_a_script_task_with_no_performer_runs_it_at_once() -> None:
+    """Tools write StartMode Manual on script tasks that simply run: with no performer the
+    work item would be offered to nobody and the instance wait for ever, silently."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("x", "INTEGER", initial="0")
+    p.start("s").activity("calc", script="x = x + 1", start_mode="Manual").end("e")
+    p.sequence("s", "calc", "e")
+    with Engine() as engine:
+        engine.deploy(pb.build())
+        iid = engine.start_process("main")
+        assert engine.work_items(iid) == []
+        assert engine.instance(iid).data["x"] == 1
+        assert engine.instance(iid).state is ProcessState.COMPLETED

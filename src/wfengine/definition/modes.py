@@ -54,10 +54,14 @@ _PERSON_TASKS = frozenset({TaskKind.USER, TaskKind.MANUAL})
 
 def can_wait_for_a_person(activity: Activity) -> bool:
     """False for routes, events, subflows, blocks and receive tasks, whose modes are ignored
-    (a receive task waits for its message, as a catch event does)."""
+    (a receive task waits for its message, as a catch event does), and for a script task
+    that names no performer: a Manual mode there would offer its work to nobody, and tools
+    write one on script tasks that simply run."""
     body = activity.body
-    if isinstance(body, TaskImplementation):
-        return not (body.task is TaskKind.RECEIVE and not body.tools)
+    if isinstance(body, TaskImplementation) and not body.tools:
+        if body.task is TaskKind.SCRIPT:
+            return bool(activity.performers)
+        return body.task is not TaskKind.RECEIVE
     return not isinstance(body, Route | Event | SubFlowImplementation | BlockActivity)
 
 

@@ -100,6 +100,8 @@ class VirtualClock:
         self,
         callback: Callable[[], object],
         next_due: Callable[[datetime], datetime | None] | None = None,
+        *,
+        weak: bool = False,
     ) -> None:
         """Call ``callback`` after every move of the clock; ``next_due(after)`` (optional)
         says when the subscriber next has something due later than ``after``, so a move
@@ -108,10 +110,11 @@ class VirtualClock:
         Why "later than": what is due already and stays due (work left for workers, which a
         moving clock does not run) must not hide the times still ahead.
 
-        A bound method (an engine's) is held weakly: a clock shared by many engines (a test
-        fixture's, a host restarting engines) kept every one alive, with all it held, and
-        called every dead one at each move. Anything else is held as given."""
-        self._subscribers.append(_Subscription(_held(callback), _held(next_due)))
+        ``weak``: bound methods are held weakly (an engine subscribes so: a clock shared by
+        many engines, a test fixture's or a host restarting engines, kept every one alive,
+        with all it held, and called every dead one at each move); by default a subscriber is
+        held as given, so one whose object nothing else keeps still hears the clock."""
+        self._subscribers.append(_Subscription(_held(callback, weak), _held(next_due, weak)))
 
     def unsubscribe(self, callback: Callable[[], object]) -> None:
         """Stop calling ``callback`` (and its ``next_due``): an engine closing says so."""
@@ -188,9 +191,10 @@ class _Subscription:
     next_due: Callable[[], Callable[[datetime], datetime | None] | None]
 
 
-def _held(function: Callable[..., Any] | None) -> Callable[[], Any]:
-    """A reference to ``function``: weak for a bound method (its object may go), strong
-    for anything else (a plain function or lambda would be gone at once if held weakly)."""
-    if inspect.ismethod(function):
+def _held(function: Callable[..., Any] | None, weak: bool) -> Callable[[], Any]:
+    """A reference to ``function``: with ``weak``, weak for a bound method (its object may
+    go), strong for anything else (a plain function or lambda would be gone at once if held
+    weakly)."""
+    if weak and inspect.ismethod(function):
         return weakref.WeakMethod(function)
     return lambda: function

@@ -135,6 +135,14 @@ class EngineBase:
             self.clock.unsubscribe(self.fire_due_timers)
         self.store.close()
 
+    def _refuse_closed(self) -> None:
+        """A closed engine runs nothing: its commands, and what claims work (jobs, outbox
+        entries) before any command, which would otherwise reopen a SQL store's connections."""
+        if self._closed:
+            raise IllegalStateError(
+                "this engine", "closed (engine.close()): open a new Engine on its store", "run"
+            )
+
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
         """Fire the timers due now (JobCommands); what a virtual clock's move calls."""
         raise NotImplementedError
@@ -238,10 +246,7 @@ class EngineBase:
         by default this engine's tag and count of commands), the same for every run of
         ``body``: application calls' idempotency keys are made of it.
         """
-        if self._closed:
-            raise IllegalStateError(
-                "this engine", "closed (engine.close()): open a new Engine on its store", "run"
-            )
+        self._refuse_closed()
         if not self._command_lock.acquire(blocking=False):
             raise self._reentry_error()
         self._in_command = True

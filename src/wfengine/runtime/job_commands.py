@@ -80,8 +80,7 @@ class JobCommands(EngineBase):
         resumed, not every due timer of the database).
         """
         instances = instance_names(instances, "fire_due_timers")
-        if self._closed:
-            return 0
+        self._refuse_closed()  # (a virtual clock no longer calls a closed engine)
         if self._in_command and self._command_thread == threading.get_ident():
             self._timers_waiting = True  # a clock moved by an application: after the commit
             return 0
@@ -162,6 +161,7 @@ class JobCommands(EngineBase):
         worker. By default a general run (no ``kinds``) delivers and a run of some kinds of
         jobs only (``fire_due_timers``) does not.
         """
+        self._refuse_closed()
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         checked_lease(lease)
         owner = checked_owner(owner or self.worker_id, "run_due_jobs")

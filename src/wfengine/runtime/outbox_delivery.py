@@ -86,6 +86,8 @@ class DeliveringEngine(Protocol):
     @property
     def in_command(self) -> bool: ...
 
+    def _refuse_closed(self) -> None: ...
+
 
 class Outbox:
     """An engine's outbox: its subscriptions (:attr:`handlers`, shareable between engines),
@@ -139,6 +141,7 @@ class Outbox:
         :class:`RuntimeError` when called inside a command (delivery is after commit).
         """
         engine = self._engine
+        engine._refuse_closed()
         if engine.in_command:
             raise RuntimeError("the outbox is delivered after a command commits, not inside one")
         store, clock, policy = engine.store, engine.clock, self.policy

@@ -110,8 +110,10 @@ class NavigatorBase:
         self.created = 0
         #: activity instances this command gave a call key (see :meth:`call_key`)
         self._keyed = 0
-        #: activity instances this command gave a call key (see :meth:`call_key`)
-        self._keyed = 0
+        #: multi-instance activities this command started: their flow condition is not
+        #: tested again for a data change before an instance of theirs completed (see
+        #: ``Events._test_mi_flow``)
+        self.started_mi: set[str] = set()
         #: automatic steps run before this command in the same run (earlier stretches):
         #: counted against the step budget
         self.spent = 0

@@ -347,7 +347,12 @@ class Events(NavigatorBase):
         after each instance completes: the condition is over the data, and data an operator
         or another branch sets should not have to wait for one more instance to finish. A
         condition that fails is passed over: the completion of the next instance reports it,
-        as an incident, where the flow is decided."""
+        as an incident, where the flow is decided. Not in the command that started the
+        activity: no data changed since (the condition is tested after each instance
+        completes, and a condition already true at the start would cancel every instance
+        before any ran)."""
+        if container.id in self.started_mi:
+            return
         mi = container.mi
         loop = container.act.loop
         if (

@@ -42,6 +42,7 @@ class MultiInstance(NavigatorBase):
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
         ai.mi = MultiInstanceState(total=total)
+        self.started_mi.add(ai.id)
         inst.changes.append(change(self.now, MultiInstanceStarted(total), ai.id, ai.act.id))
         if total == 0:
             self._leave(ai)
