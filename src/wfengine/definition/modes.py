@@ -23,6 +23,8 @@ TaskSend, TaskBusinessRule,                      script's assignments); start Au
 TaskReference                                    and finish Manual: they run, then a work
                                                  item confirms
 TaskReceive                   Automatic          ignored: it waits for its message
+TaskScript naming no          Automatic          ignored: it runs at once (its work would
+performer                                        be offered to nobody)
 TaskUser, TaskManual          Manual             a work item offered to the performers (to
                                                  nobody when none is named: it waits for an
                                                  administrator to reassign it)
