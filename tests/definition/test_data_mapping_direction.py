@@ -61,7 +61,6 @@ def test_an_inout_formal_mapped_both_ways_is_one_actual(mappings: str, actual: s
             _mapping("q", "n + 10", "IN"),
             "the INOUT formal parameter 'q' is mapped IN only",
         ),
-        ("INOUT", _mapping("q", "n", "OUT"), "the INOUT formal parameter 'q' is mapped OUT only"),
         ("IN", _mapping("q", "n", "OUT"), "the IN formal parameter 'q' is mapped OUT only"),
         ("OUT", _mapping("q", "n", "IN"), "the OUT formal parameter 'q' is mapped IN only"),
         (
@@ -72,7 +71,7 @@ def test_an_inout_formal_mapped_both_ways_is_one_actual(mappings: str, actual: s
         ("INOUT", _mapping("q", "n", "IN") + _mapping("q", "n", "IN"), "mapped twice"),
         ("IN", _mapping("q", "n", "SIDEWAYS"), "Direction='SIDEWAYS'"),
     ],
-    ids=["in-only", "out-only", "out-for-in", "in-for-out", "two-actuals", "twice", "unknown"],
+    ids=["in-only", "out-for-in", "in-for-out", "two-actuals", "twice", "unknown"],
 )
 def test_a_direction_a_call_cannot_say_keeps_the_mappings_with_a_warning(
     mode: str, mappings: str, why: str
@@ -87,6 +86,27 @@ def test_a_direction_a_call_cannot_say_keeps_the_mappings_with_a_warning(
     assert warning.code == "xpdl-unreadable" and why in warning.message, warning.message
     assert "activity 'a'" in warning.message
     assert "Direction" in dump_xpdl(pkg).decode()
+
+
+@pytest.mark.parametrize(
+    ("direction", "also"),
+    [
+        ("IN", "the callee's value of it is also written back to 'n'"),
+        ("OUT", "the value of 'n' is also passed in"),
+    ],
+)
+def test_a_data_field_mapped_one_way_to_an_inout_formal_is_passed_with_a_warning(
+    direction: str, also: str
+) -> None:
+    """Tools write Direction IN for a field they only pass in: keeping every mapping of the
+    call as XML for it refused at deploy a file that ran (parameter-count: 0 passed)."""
+    pkg = _call(_mapping("q", "n", direction))
+    assert _body(pkg).actual_parameters == ("n",)
+    assert _body(pkg).extras == ()
+    (warning,) = pkg.load_diagnostics
+    assert warning.code == "xpdl-unreadable"
+    assert f"the INOUT formal parameter 'q' is mapped {direction} only" in warning.message
+    assert also in warning.message
 
 
 def test_an_actuals_own_language_is_kept() -> None:

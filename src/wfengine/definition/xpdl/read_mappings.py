@@ -97,45 +97,70 @@ def _direction(ways: frozenset[str]) -> str:
     return "INOUT" if len(ways) == 2 else next(iter(ways))
 
 
-def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[_Given | None, str]:
-    """The one positional actual ``given`` amounts to for ``formal``, or None and why not.
+def _merged(formal: FormalParameter, given: list[_Given]) -> tuple[_Given | None, str, str]:
+    """The one positional actual ``given`` amounts to for ``formal``, or None and why not;
+    and a note to warn of when it was taken wider than written.
 
     A Direction narrower than the formal's Mode (IN only for an INOUT formal, OUT for an IN
     one) cannot be said positionally: a positional actual passes the formal every way its
-    Mode does. An INOUT formal mapped IN and OUT apart (as the schema allows) is one actual
-    when both name the same expression; a different one each way cannot be said either.
+    Mode does. When the actual is a data field's name (tools write "IN" for a field they
+    only pass in), it is taken as written, with a warning that the field is passed the other
+    way too: dropping every mapping of the call for it refused files that ran. An expression
+    (``n + 10``) cannot receive a value back, and is refused. An INOUT formal mapped IN and
+    OUT apart (as the schema allows) is one actual when both name the same expression; a
+    different one each way cannot be said either.
     """
     needed = _NEEDED[formal.mode]
     if len(given) == 1 and given[0].ways is None:
-        return given[0], ""
+        return given[0], "", ""
     if any(g.ways is None for g in given):
-        return None, f"formal parameter {formal.id!r} is mapped twice"
+        return None, f"formal parameter {formal.id!r} is mapped twice", ""
     ways: set[str] = set()
     for g in given:
         assert g.ways is not None
         if ways & g.ways:
-            return None, f"formal parameter {formal.id!r} is mapped twice"
+            return None, f"formal parameter {formal.id!r} is mapped twice", ""
         ways |= g.ways
     mode = formal.mode.value
+    if ways < needed and len(given) == 1 and given[0].text.strip().isidentifier():
+        field = given[0].text.strip()
+        if "OUT" in needed - ways:
+            also = f"the callee's value of it is also written back to {field!r}"
+        else:
+            also = f"the value of {field!r} is also passed in"
+        note = (
+            f"the {mode} formal parameter {formal.id!r} is mapped {_direction(frozenset(ways))} "
+            f"only; a call's actual parameter passes the formal every way its Mode does, so "
+            f"{also}"
+        )
+        return given[0], "", note
     if not needed <= ways:
-        return None, (
+        why = (
             f"the {mode} formal parameter {formal.id!r} is mapped {_direction(frozenset(ways))} "
             f"only, which a call cannot say (its actual parameter passes the formal every way "
             f"its Mode does)"
         )
+        return None, why, ""
     texts = sorted({g.text for g in given})
     if len(texts) > 1:
-        return None, (
-            f"the {mode} formal parameter {formal.id!r} is mapped IN from "
-            f"{next(g.text for g in given if g.ways and 'IN' in g.ways)!r} and OUT to "
-            f"{next(g.text for g in given if g.ways and 'OUT' in g.ways)!r}, which a call "
-            f"cannot say (one data field passes it both ways)"
+        return (
+            None,
+            (
+                f"the {mode} formal parameter {formal.id!r} is mapped IN from "
+                f"{next(g.text for g in given if g.ways and 'IN' in g.ways)!r} and OUT to "
+                f"{next(g.text for g in given if g.ways and 'OUT' in g.ways)!r}, which a call "
+                f"cannot say (one data field passes it both ways)"
+            ),
+            "",
         )
-    return next(g for g in given if g.attrs or g is given[-1]), ""
+    return next(g for g in given if g.attrs or g is given[-1]), "", ""
 
 
-def _mapped(mappings: XmlNode, formals: Sequence[FormalParameter]) -> tuple[Actuals | None, str]:
-    """The actual parameters ``mappings`` give, in ``formals``' order, or None and why not."""
+def _mapped(
+    mappings: XmlNode, formals: Sequence[FormalParameter]
+) -> tuple[Actuals | None, str, list[str]]:
+    """The actual parameters ``mappings`` give, in ``formals``' order, or None and why not;
+    and the notes of actuals taken wider than their Direction (see :func:`_merged`)."""
     given: dict[str, list[_Given]] = {}
     for mapping in mappings.children:
         if not _is(mapping, "DataMapping"):
@@ -143,7 +168,7 @@ def _mapped(mappings: XmlNode, formals: Sequence[FormalParameter]) -> tuple[Actu
         formal = (mapping.get("Formal") or "").strip()
         ways, why = _ways(mapping, formal)
         if why:
-            return None, why
+            return None, why, []
         actual = next((c for c in mapping.children if _is(c, "Actual")), None)
         text = "" if actual is None else _actual_text(actual)
         own = () if actual is None else _actual_attrs(actual)
@@ -151,22 +176,27 @@ def _mapped(mappings: XmlNode, formals: Sequence[FormalParameter]) -> tuple[Actu
     names = [f.id for f in formals]
     unknown = sorted(set(given) - set(names))
     if unknown:
-        return None, f"{', '.join(map(repr, unknown))} is no formal parameter of the callee"
+        return None, f"{', '.join(map(repr, unknown))} is no formal parameter of the callee", []
     missing = [n for n in names if n not in given]
     if missing:
-        return None, f"formal parameter {missing[0]!r} is not mapped"
+        return None, f"formal parameter {missing[0]!r} is not mapped", []
     out: list[_Given] = []
+    notes: list[str] = []
     for parameter in formals:
-        merged, why = _merged(parameter, given[parameter.id])
+        merged, why, note = _merged(parameter, given[parameter.id])
         if merged is None:
-            return None, why
+            return None, why, []
         out.append(merged)
+        if note:
+            notes.append(note)
     attrs = [g.attrs for g in out]
     while attrs and not attrs[-1]:
         attrs.pop()
-    return Actuals(
-        actual_parameters=tuple(g.text for g in out), actual_parameter_attrs=tuple(attrs)
-    ), ""
+    return (
+        Actuals(actual_parameters=tuple(g.text for g in out), actual_parameter_attrs=tuple(attrs)),
+        "",
+        notes,
+    )
 
 
 def _lost(mappings: XmlNode) -> list[tuple[str, int | None]]:
@@ -236,8 +266,19 @@ class _Mapper:
             )
         )
 
-    def warn_lost(self, activity: Activity, mappings: XmlNode) -> None:
-        """Warn about each part of ``mappings`` that reading them as actuals leaves out."""
+    def warn_lost(self, activity: Activity, mappings: XmlNode, notes: Sequence[str]) -> None:
+        """Warn about each part of ``mappings`` that reading them as actuals leaves out, and
+        each actual taken wider than its Direction (``notes``)."""
+        for note in notes:
+            self.findings.append(
+                diagnostics.make(
+                    "xpdl-unreadable",
+                    f"activity {activity.id!r}: {note}",
+                    line=mappings.line if mappings.line is not None else activity.line,
+                    element_id=activity.id,
+                    file=self.source,
+                )
+            )
         for what, line in _lost(mappings):
             self.findings.append(
                 diagnostics.make(
@@ -263,11 +304,13 @@ class _Mapper:
         if mappings is None:
             return call
         formals = self.formals_of_application(process, call.application_id)
-        actuals, why = self.resolve(mappings, formals, bool(call.actual_parameters), "application")
+        actuals, why, notes = self.resolve(
+            mappings, formals, bool(call.actual_parameters), "application"
+        )
         if actuals is None:
             self.warn(activity, why, mappings.line)
             return call
-        self.warn_lost(activity, mappings)
+        self.warn_lost(activity, mappings, notes)
         return call.model_copy(update={**actuals, "extras": rest})
 
     def subflow(self, activity: Activity, body: SubFlowImplementation) -> SubFlowImplementation:
@@ -277,11 +320,13 @@ class _Mapper:
         external = bool(body.package_ref) and body.package_ref != self.package.id
         callee = None if external else self.processes.get(body.process_id)
         formals = None if callee is None else callee.formal_parameters
-        actuals, why = self.resolve(mappings, formals, bool(body.actual_parameters), "process")
+        actuals, why, notes = self.resolve(
+            mappings, formals, bool(body.actual_parameters), "process"
+        )
         if actuals is None:
             self.warn(activity, why, mappings.line)
             return body
-        self.warn_lost(activity, mappings)
+        self.warn_lost(activity, mappings, notes)
         return body.model_copy(update={**actuals, "extras": rest})
 
     @staticmethod
@@ -290,11 +335,11 @@ class _Mapper:
         formals: Sequence[FormalParameter] | None,
         positional: bool,
         callee: str,
-    ) -> tuple[Actuals | None, str]:
+    ) -> tuple[Actuals | None, str, list[str]]:
         if positional:
-            return None, "the call has ActualParameters as well"
+            return None, "the call has ActualParameters as well", []
         if formals is None:
-            return None, f"the called {callee} is not one of this package's"
+            return None, f"the called {callee} is not one of this package's", []
         return _mapped(mappings, formals)
 
     def activity(self, process: WorkflowProcess, activity: Activity) -> Activity:
