@@ -79,3 +79,16 @@ def test_statements_split_outside_comments(
 def test_a_blank_script_is_still_no_assignments() -> None:
     assert parse_assignments("  \n ", Language.JAVASCRIPT) is None
     assert parse_assignments("/* only */", Language.JAVASCRIPT) == []
+
+
+def test_a_native_triple_quoted_string_holding_an_apostrophe_and_a_hash_is_one_string() -> None:
+    """``msg = '''it's #1'''`` was cut at the '#' (the apostrophe closed the string it read
+    as ''+'), so deploy refused a script that had run."""
+    quoted = "'" * 3 + "it's #1 on the list" + "'" * 3
+    assert split_statements(f"msg = {quoted}; n = 1", Language.NATIVE) == [
+        f"msg = {quoted}",
+        "n = 1",
+    ]
+    assert parse_assignments(
+        f"note = {quoted.replace(chr(39) * 3, chr(34) * 3)}", Language.NATIVE
+    ) == [("note", quoted.replace("'" * 3, '"' * 3))]

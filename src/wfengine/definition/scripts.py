@@ -49,6 +49,9 @@ def split_statements(text: str, language: Language | None = None) -> list[str]:
     before languages were told apart)."""
     line_mark = _LINE_COMMENT.get(language) if language is not None else None
     block = language in _BLOCK_COMMENT
+    # the native language is Python's: ''' and """ open strings of their own,
+    # which an apostrophe inside does not close (a '#' after it is no comment)
+    triple = language is None or language is Language.NATIVE
     found: list[str] = []
     current: list[str] = []
     depth = 0
@@ -59,13 +62,16 @@ def split_statements(text: str, language: Language | None = None) -> list[str]:
         ch = text[i]
         i += 1
         if quote is not None:
-            current.append(ch)
             if escaped:
                 escaped = False
             elif ch == "\\":
                 escaped = True
-            elif ch == quote:
+            elif text.startswith(quote, i - 1):
+                current.append(quote)
+                i += len(quote) - 1
                 quote = None
+                continue
+            current.append(ch)
             continue
         if line_mark is not None and text.startswith(line_mark, i - 1):
             end = text.find("\n", i)
@@ -79,8 +85,11 @@ def split_statements(text: str, language: Language | None = None) -> list[str]:
             ch = "\n" if "\n" in text[i + 1 : end] else " "
             i = end + 2
         if ch in "\"'":
-            quote = ch
-        elif ch in _OPEN:
+            quote = ch * 3 if triple and text.startswith(ch * 3, i - 1) else ch
+            current.append(quote)
+            i += len(quote) - 1
+            continue
+        if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
