@@ -35,6 +35,13 @@ from wfengine.runtime.ids import SequentialIds
         ({"outbox_handlers": OutboxPolicy()}, r"outbox_handlers is an OutboxHandlers\b.*policy"),
         ({"store": {}}, r"store is a Store.*not dict.*no unit\(\)"),
         ({"db_url": Path("x.db")}, r"db_url is a database URL string"),
+        # the class itself (parentheses forgotten) passed the method checks and failed late
+        (
+            {"clock": VirtualClock},
+            r"clock is an object, not the class VirtualClock: pass VirtualClock\(\)",
+        ),
+        ({"ids": SequentialIds}, r"ids is an object, not the class SequentialIds"),
+        ({"store": MemoryStore}, r"store is an object, not the class MemoryStore"),
     ],
 )
 def test_an_argument_of_the_wrong_kind_is_named(arguments: dict[str, Any], says: str) -> None:

@@ -39,6 +39,12 @@ def check_engine_arguments(
     kind (None passes: the engine's default). The directory is checked where it is adapted
     (:func:`wfengine.runtime.directory.adapt_directory`). Both a store and a ``db_url``:
     ``ValueError``."""
+    for name, value in (("store", store), ("clock", clock), ("ids", ids)):
+        if isinstance(value, type):  # the class itself passes the method checks below
+            raise TypeError(
+                f"Engine: {name} is an object, not the class {value.__name__}: pass "
+                f"{value.__name__}() (an instance)"
+            )
     if store is not None:
         _check_store(store)
         if db_url is not None:
