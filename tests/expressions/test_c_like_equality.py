@@ -35,6 +35,14 @@ ROWS: list[tuple[Dialect, str, dict[str, Any], Any]] = [
     (JAVA, "flags.contains(false)", {"flags": [0, False]}, True),
     (JAVA, "flags.indexOf(0)", {"flags": [False, 0]}, 1),
     (Dialect.NATIVE, "1 in flags", {"flags": [True]}, True),  # Python's equality
+    # at every depth (Python's own list and dict comparison made [true] equal [1])
+    (JS, "flags == [1, 0]", {"flags": [True, False]}, False),
+    (JS, "flags == [true, false]", {"flags": [True, False]}, True),
+    (JS, "rec == other", {"rec": {"ok": True}, "other": {"ok": 1}}, False),
+    (JS, "rows.indexOf([1])", {"rows": [[True]]}, -1),
+    (JS, "rows.indexOf([1.0])", {"rows": [[1]]}, 0),
+    (JAVA, "rows.contains([1])", {"rows": [[True]]}, False),
+    (Dialect.NATIVE, "flags == [1, 0]", {"flags": [True, False]}, True),
 ]
 
 

@@ -44,9 +44,16 @@ def c_like_truth(value: Any) -> bool:
 
 
 def strict_equal(a: Any, b: Any) -> bool:
-    """``a == b``, but a boolean equals only a boolean (``True == 1`` does not hold). Other
-    values compare as ``==`` does (``1 == 1.0``, as in both languages)."""
-    return (a.__class__ is bool) is (b.__class__ is bool) and bool(a == b)
+    """``a == b``, but a boolean equals only a boolean (``True == 1`` does not hold), at
+    every depth: lists item by item, records key by key (``[true] == [1]`` held through
+    Python's own list comparison). Other values compare as ``==`` does (``1 == 1.0``, as in
+    both languages)."""
+    kind = a.__class__
+    if kind in (list, tuple) and kind is b.__class__:
+        return len(a) == len(b) and all(map(strict_equal, a, b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    return (kind is bool) is (b.__class__ is bool) and bool(a == b)
 
 
 def strict_in(item: Any, container: Any, ctx: EvaluationContext | None = None) -> bool:
