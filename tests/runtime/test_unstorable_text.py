@@ -168,3 +168,28 @@ def test_a_lease_owner_no_store_can_hold_is_refused_before_anything_is_claimed(
         engine.run_due_jobs(owner=owner)
     with pytest.raises(ValueError, match=r"^deliver: owner"):
         engine.outbox.deliver(owner=owner)
+
+
+def test_the_log_of_a_failed_delivery_says_the_error_escaped(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The warning logged the raw text: a lone surrogate broke a log handler writing UTF-8
+    (it broke the test runner's own report of this very test)."""
+    import logging
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.participant("clerk")
+    p.start("s").activity("work", performer="clerk").end("e")
+    p.sequence("s", "work", "e")
+    engine.deploy(pb.build())
+
+    def handler(entry: OutboxRecord) -> None:
+        raise RuntimeError(_SURROGATE)
+
+    engine.outbox.subscribe(handler, ["work_item.offered"])
+    engine.start_process("main")
+    with caplog.at_level(logging.WARNING):
+        engine.deliver_outbox()
+    assert "RuntimeError: Zo\\ud800e" in caplog.text
+    caplog.text.encode("utf-8")  # (raised UnicodeEncodeError)

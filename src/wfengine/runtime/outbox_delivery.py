@@ -59,6 +59,7 @@ from wfengine.runtime.outbox import (
     OutboxStatus,
 )
 from wfengine.runtime.store import Store
+from wfengine.runtime.stored_text import storable_text
 
 _log = logging.getLogger("wfengine.outbox")
 
@@ -204,6 +205,9 @@ class Outbox:
         _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
 
     def _failed(self, record: OutboxRecord, owner: str, error: str) -> None:
+        # (escaped for the log too: a handler's error holding a lone surrogate broke the log
+        # handlers that write UTF-8, as it would a store)
+        error = storable_text(error)
         store, now, policy = self._engine.store, self._engine.clock.now(), self.policy
         if record.attempts >= policy.max_attempts:
             store.settle_outbox(record.id, owner, now, error=error)
