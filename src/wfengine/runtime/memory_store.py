@@ -43,7 +43,6 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Step
-from wfengine.runtime.stored_text import storable_incidents, storable_text
 from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
@@ -398,19 +397,6 @@ class MemoryStore(StoreOutbox):
 
     # -- audit and outbox ------------------------------------------------------------------------
 
-    def settle_outbox(
-        self,
-        entry_id: int,
-        owner: str,
-        now: datetime,
-        *,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None:
-        # the error escaped as a SQL store holds it (NUL, a lone surrogate): the same text
-        error = None if error is None else storable_text(error)
-        super().settle_outbox(entry_id, owner, now, error=error, retry_at=retry_at)
-
     def audit(self, instance_id: str) -> list[AuditEvent]:
         inst = self._instances.get(instance_id)
         process_id = None if inst is None else inst.process_id
@@ -529,7 +515,6 @@ class MemoryStore(StoreOutbox):
             self._instances[inst.id] = inst
             self.take_history(inst)
             if inst.incidents:
-                storable_incidents(inst.incidents.values())  # as a SQL store holds them
                 for incident in inst.incidents.values():
                     self._incidents.setdefault(incident.id, incident)
         for item in step.work_items:

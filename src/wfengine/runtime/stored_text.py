@@ -8,8 +8,9 @@ PostgreSQL both, with a bare driver error out of the command: the failure that w
 an incident never did, and every retry failed the same way. So:
 
 * free texts the engine writes itself (incident messages, an outbox entry's last error) are
-  made storable by :func:`storable_text` on every store alike (the stores call it as they
-  commit), so a message reads the same whichever store holds it;
+  made storable by :func:`storable_text` where they are made (``Incidents._incident``,
+  ``Outbox._failed``), so a message reads the same whichever store holds it, in the trail
+  and the outbox too;
 * user ids, which are keys and must match exactly, are refused at the command boundary when
   no store could hold them (:func:`user_id_problem`): holding NUL or a lone surrogate, or
   longer than :data:`MAX_ID_CHARS`, the ids' column width on SQL (``org load`` refuses
@@ -17,10 +18,6 @@ an incident never did, and every retry failed the same way. So:
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-
-from wfengine.runtime.instance import Incident
 
 #: the longest id a store holds (``VARCHAR(200)`` on SQL: PostgreSQL enforces it)
 MAX_ID_CHARS = 200
@@ -42,16 +39,6 @@ def storable_text(text: str) -> str:
     if "\x00" not in text and (text.isascii() or _encodes(text)):
         return text
     return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def storable_incidents(incidents: Iterable[Incident]) -> None:
-    """Make each of ``incidents``' messages storable (:func:`storable_text`), in place, as a
-    store commits them: the record its instance keeps reads as the store's row does."""
-    for incident in incidents:
-        message = incident.message
-        stored = storable_text(message)
-        if stored is not message:
-            incident.message = stored
 
 
 def user_id_problem(value: str) -> str | None:

@@ -21,7 +21,6 @@ from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
-from wfengine.runtime.stored_text import storable_text
 
 _PENDING = OutboxStatus.PENDING.value
 #: settled states whose rows are deleted after the retention period
@@ -84,9 +83,6 @@ class OutboxQueue:
         if error is None:
             values = _settled(OutboxStatus.DELIVERED, now)
         else:
-            # a handler's exception text may hold what the column cannot (NUL, a lone
-            # surrogate): escaped as the memory store does, never a driver error here
-            error = storable_text(error)
             stmt = stmt.where(o.c.lock_owner == owner)
             if retry_at is None:
                 values = {**_settled(OutboxStatus.FAILED, now), "last_error": error}

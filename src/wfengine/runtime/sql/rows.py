@@ -38,7 +38,6 @@ from wfengine.runtime.sql.serialize import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, header_ids
-from wfengine.runtime.stored_text import storable_incidents
 from wfengine.runtime.values import correlation_value as correlation_value
 
 _log = logging.getLogger("wfengine.store")
@@ -72,11 +71,8 @@ def instance_row(
     updated_at: datetime,
 ) -> dict[str, Any]:
     """The ``process_instances`` row of ``inst`` as its ``row_version``-th write, with
-    ``audit_seq`` audit events stored. Its incidents' messages are made storable first
-    (:func:`~wfengine.runtime.stored_text.storable_incidents`), so the document and the
-    ``incidents`` rows say the same, as the memory store does."""
-    if inst.incidents:
-        storable_incidents(inst.incidents.values())
+    ``audit_seq`` audit events stored. (Its incidents' messages are storable as they are
+    made: :func:`~wfengine.runtime.stored_text.storable_text` in ``Incidents._incident``.)"""
     return {
         "id": inst.id,
         "process_id": inst.process_id,
