@@ -175,13 +175,18 @@ class StaticDirectory:
         return self._members.get(participant_id, (participant_id,))
 
 
-class _OneArgument:
-    """A directory whose ``members`` takes the participant id only (the protocol before
-    declarations were passed)."""
+class _Adapted:
+    """A directory whose ``members`` takes other arguments than the protocol's: kept with
+    its own ``members``, which the subclass calls as it takes them."""
 
     def __init__(self, directory: object) -> None:
         self._directory = directory
         self._members = directory.members  # type: ignore[attr-defined]
+
+
+class _OneArgument(_Adapted):
+    """A directory whose ``members`` takes the participant id only (the protocol before
+    declarations were passed)."""
 
     def members(
         self, participant_id: str, participant: Participant | None = None
@@ -190,14 +195,10 @@ class _OneArgument:
         return checked_members(self._directory, participant_id, self._members(participant_id))
 
 
-class _KeywordParticipant:
+class _KeywordParticipant(_Adapted):
     """A directory whose ``members`` takes the declaration as the keyword ``participant``
     only: passed positionally it was refused, and adapted as one-argument it never got it
     (a directory matching by Name then matched nobody)."""
-
-    def __init__(self, directory: object) -> None:
-        self._directory = directory
-        self._members = directory.members  # type: ignore[attr-defined]
 
     def members(
         self, participant_id: str, participant: Participant | None = None
@@ -221,7 +222,7 @@ def adapt_directory(directory: Directory) -> Directory:
             f"a directory has a members(participant_id, participant) method, and "
             f"{type(directory).__name__} {directory!r:.80} has none{hint}"
         )
-    if isinstance(directory, _OneArgument | _KeywordParticipant):
+    if isinstance(directory, _Adapted):
         return directory
     try:
         params = inspect.signature(directory.members).parameters.values()
