@@ -122,10 +122,8 @@ def test_a_performer_value_no_store_can_hold_is_an_offer_incident(
     assert "performer 'desk' of activity 'work'" in incident.message
 
 
-@pytest.mark.parametrize("bad", ["gateway said \x00", "bad name Zo\ud800e"], ids=["nul", "sur"])
-def test_an_outbox_handler_error_with_unstorable_text_is_kept_escaped(
-    engine: Engine, bad: str
-) -> None:
+def _offer_to_a_failing_handler(engine: Engine, error: str) -> None:
+    """Start an instance whose work item's offer goes to a handler raising ``error``."""
     pb = PackageBuilder("pkg")
     p = pb.process("main")
     p.participant("clerk")
@@ -134,10 +132,17 @@ def test_an_outbox_handler_error_with_unstorable_text_is_kept_escaped(
     engine.deploy(pb.build())
 
     def handler(entry: OutboxRecord) -> None:
-        raise RuntimeError(bad)
+        raise RuntimeError(error)
 
     engine.outbox.subscribe(handler, ["work_item.offered"])
     engine.start_process("main")
+
+
+@pytest.mark.parametrize("bad", ["gateway said \x00", "bad name Zo\ud800e"], ids=["nul", "sur"])
+def test_an_outbox_handler_error_with_unstorable_text_is_kept_escaped(
+    engine: Engine, bad: str
+) -> None:
+    _offer_to_a_failing_handler(engine, bad)
     engine.deliver_outbox()
     [entry] = [x for x in engine.outbox.entries() if x.kind == "work_item.offered"]
     assert entry.attempts == 1
@@ -177,18 +182,7 @@ def test_the_log_of_a_failed_delivery_says_the_error_escaped(
     (it broke the test runner's own report of this very test)."""
     import logging
 
-    pb = PackageBuilder("pkg")
-    p = pb.process("main")
-    p.participant("clerk")
-    p.start("s").activity("work", performer="clerk").end("e")
-    p.sequence("s", "work", "e")
-    engine.deploy(pb.build())
-
-    def handler(entry: OutboxRecord) -> None:
-        raise RuntimeError(_SURROGATE)
-
-    engine.outbox.subscribe(handler, ["work_item.offered"])
-    engine.start_process("main")
+    _offer_to_a_failing_handler(engine, _SURROGATE)
     with caplog.at_level(logging.WARNING):
         engine.deliver_outbox()
     assert "RuntimeError: Zo\\ud800e" in caplog.text
