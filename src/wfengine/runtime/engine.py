@@ -67,7 +67,7 @@ from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directo
 from wfengine.runtime.engine_arguments import check_engine_arguments
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
-from wfengine.runtime.host_arguments import check_mapping, described
+from wfengine.runtime.host_arguments import check_mapping, check_user, described
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -88,7 +88,7 @@ from wfengine.runtime.suspension import (
     waited_for,
 )
 from wfengine.runtime.values import check_storable, owned_values
-from wfengine.runtime.work_item_commands import WorkItemCommands, check_user
+from wfengine.runtime.work_item_commands import WorkItemCommands
 
 #: where deploy reports application bindings that do not match the definition
 _apps_log = logging.getLogger("wfengine.applications")

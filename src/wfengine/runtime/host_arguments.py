@@ -13,6 +13,8 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Mapping
 
+from wfengine.runtime.stored_text import user_id_problem
+
 #: how a refused value is shown: enough to recognise it, never a whole large value
 #: (attributes, not keyword arguments, which Python 3.11's Repr does not take)
 _shown = reprlib.Repr()
@@ -65,3 +67,23 @@ def described(value: object) -> str:
         return f"{type(value).__name__} {_shown.repr(value)}"
     except Exception:  # a broken __repr__, an integer too long for text
         return type(value).__name__
+
+
+def check_user(value: object, name: str, command: str) -> str:
+    """``value`` when it names a user: a non-empty string. Why: inside the work-item rules
+    ``None`` is the host acting as an administrator, so ``claim_work_item(id, None)`` or a
+    delegation ``to=None`` was accepted and left the item allocated to nobody (on no
+    worklist, which nobody could release), and a list as ``to`` failed as a bare "unhashable
+    type". ``None`` or ``""`` is a ``ValueError`` (no user given), another type a
+    ``TypeError``; both name the command and the argument. An id no store can hold (holding
+    NUL or a lone surrogate, or over :data:`~wfengine.runtime.stored_text.MAX_ID_CHARS`
+    characters) is a ``ValueError`` too, on every store alike: PostgreSQL raised a bare driver
+    error, SQLite a ``UnicodeEncodeError``, while memory took it."""
+    if isinstance(value, str) and value:
+        problem = user_id_problem(value)
+        if problem is not None:
+            raise ValueError(f"{command}: {name} {value[:40]!r} {problem}")
+        return value
+    if value is None or value == "":
+        raise ValueError(f"{command}: {name} must name a user (a user id), not {value!r}")
+    raise TypeError(f"{command}: {name} must be a user id (a string), not {described(value)}")

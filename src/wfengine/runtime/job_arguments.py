@@ -71,16 +71,3 @@ def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
             f"{command}(lease=...) takes a timedelta such as timedelta(seconds=60), not "
             f"{lease!r} ({type(lease).__name__})"
         )
-
-
-def checked_owner(owner: object, command: str) -> str:
-    """``owner`` (a lease owner's name, kept as a user id is) when every store can hold it:
-    PostgreSQL refused a long one (or one holding NUL) with a bare driver error, mid-claim."""
-    from wfengine.runtime.host_arguments import described
-    from wfengine.runtime.stored_text import user_id_problem
-
-    if not isinstance(owner, str):
-        raise TypeError(f"{command}: owner must be a string, not {described(owner)}")
-    if (problem := user_id_problem(owner)) is not None:
-        raise ValueError(f"{command}: owner {owner[:40]!r} {problem}")
-    return owner

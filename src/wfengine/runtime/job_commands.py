@@ -30,10 +30,10 @@ from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
+from wfengine.runtime.host_arguments import check_user
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_arguments import (
     checked_lease,
-    checked_owner,
     instance_names,
     job_filters,
 )
@@ -164,7 +164,7 @@ class JobCommands(EngineBase):
         self._refuse_closed()
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         checked_lease(lease)
-        owner = checked_owner(owner or self.worker_id, "run_due_jobs")
+        owner = check_user(owner or self.worker_id, "owner", "run_due_jobs")
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
         observe = self.job_observer

@@ -49,8 +49,7 @@ from datetime import datetime
 from typing import Protocol
 
 from wfengine.runtime.clock import Clock, later
-from wfengine.runtime.host_arguments import page_size
-from wfengine.runtime.job_arguments import checked_owner
+from wfengine.runtime.host_arguments import check_user, page_size
 from wfengine.runtime.outbox import (
     OutboxHandler,
     OutboxHandlers,
@@ -146,7 +145,7 @@ class Outbox:
         if engine.in_command:
             raise RuntimeError("the outbox is delivered after a command commits, not inside one")
         store, clock, policy = engine.store, engine.clock, self.policy
-        owner = checked_owner(owner or engine.worker_id, "deliver")
+        owner = check_user(owner or engine.worker_id, "owner", "deliver")
         self._prune_if_due(clock.now())
         done = 0
         due = store.next_outbox_at()

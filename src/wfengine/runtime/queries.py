@@ -17,7 +17,7 @@ from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.host_arguments import check_after, page_size
+from wfengine.runtime.host_arguments import check_after, check_user, page_size
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -36,7 +36,6 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
-from wfengine.runtime.work_item_commands import check_user
 
 #: the states a worklist lists (and filters by): the open ones; completed and cancelled work
 #: is on no one's worklist (the audit trail has it)

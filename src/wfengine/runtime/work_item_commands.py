@@ -10,7 +10,8 @@ audit trail and changes nothing else.
 
 ``user`` names who acts. ``complete_work_item`` may be called without one: the host's own code
 (and ``wfengine run``) then acts as an administrator does. Every other command needs a user,
-and ``delegate`` and ``reassign`` someone to give the item to (:func:`check_user`).
+and ``delegate`` and ``reassign`` someone to give the item to
+(:func:`~wfengine.runtime.host_arguments.check_user`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from wfengine.runtime.compiled import CActivity, CTransition, JoinKind
 from wfengine.runtime.directory import asked
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
-from wfengine.runtime.host_arguments import check_mapping, described
+from wfengine.runtime.host_arguments import check_mapping, check_user
 from wfengine.runtime.instance import WorkItem, performer_of
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
-from wfengine.runtime.stored_text import user_id_problem
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
     OperationRefused,
@@ -101,26 +101,6 @@ def _joins_between(activities: tuple[CActivity, ...], start: CActivity, goal: CA
             if any(i not in reached for i in inputs):
                 return True
     return False
-
-
-def check_user(value: object, name: str, command: str) -> str:
-    """``value`` when it names a user: a non-empty string. Why: inside the work-item rules
-    ``None`` is the host acting as an administrator, so ``claim_work_item(id, None)`` or a
-    delegation ``to=None`` was accepted and left the item allocated to nobody (on no
-    worklist, which nobody could release), and a list as ``to`` failed as a bare "unhashable
-    type". ``None`` or ``""`` is a ``ValueError`` (no user given), another type a
-    ``TypeError``; both name the command and the argument. An id no store can hold (holding
-    NUL or a lone surrogate, or over :data:`~wfengine.runtime.stored_text.MAX_ID_CHARS`
-    characters) is a ``ValueError`` too, on every store alike: PostgreSQL raised a bare driver
-    error, SQLite a ``UnicodeEncodeError``, while memory took it."""
-    if isinstance(value, str) and value:
-        problem = user_id_problem(value)
-        if problem is not None:
-            raise ValueError(f"{command}: {name} {value[:40]!r} {problem}")
-        return value
-    if value is None or value == "":
-        raise ValueError(f"{command}: {name} must name a user (a user id), not {value!r}")
-    raise TypeError(f"{command}: {name} must be a user id (a string), not {described(value)}")
 
 
 def _delegate(item: WorkItem, user: str | None) -> bool:

@@ -31,6 +31,7 @@ from wfengine.definition.model import (
 )
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.host_arguments import check_user
 from wfengine.runtime.queries import open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -40,7 +41,6 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.runtime.work_item_commands import check_user
 from wfengine.wapi.access import WHOLE, InstanceAccess, Reading
 
 #: how many items a work list reads from the store at a time
