@@ -260,3 +260,12 @@ def test_a_job_of_a_kind_this_engine_cannot_run_is_given_back_with_a_growing_bac
     assert waits == [timedelta(seconds=2), timedelta(seconds=4), timedelta(seconds=8)]
     engine.job_handlers["archive"] = lambda nav, job, inst: None  # an engine that has it
     assert engine.run_due_jobs() == 1 and engine.jobs(iid) == []
+
+
+def test_release_jobs_takes_collections_of_job_ids_not_text(engine: Engine) -> None:
+    """``started="job-1"`` was tested as a substring ("job-1" in "job-12"), and
+    ``job_ids="job-1"`` released letter by letter."""
+    with pytest.raises(TypeError, match=r"release_jobs: started: a collection of job ids"):
+        engine.release_jobs(["job-12"], "host:1:child", started="job-1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"release_jobs: job_ids: a collection of job ids"):
+        engine.release_jobs("job-1", "host:1:child")

@@ -61,6 +61,12 @@ def _names(value: object, command: str, name: str, what: str) -> tuple[str, ...]
     return names
 
 
+def job_id_names(value: object, command: str, name: str) -> tuple[str, ...]:
+    """``value`` as a tuple of job ids: ``started="job-1"`` was tested as a substring
+    (``"job-1" in "job-12"``), and ``job_ids="job-1"`` released letter by letter."""
+    return _names(value, command, name, "job ids, such as ('job-1',)") or ()
+
+
 def checked_lease(lease: object, command: str = "run_due_jobs") -> None:
     """Refuse a lease that is no ``timedelta`` (``lease=60``) before anything is claimed: it
     failed later, inside the claim, as a bare ``TypeError`` from adding it to a time."""

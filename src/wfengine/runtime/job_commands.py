@@ -36,6 +36,7 @@ from wfengine.runtime.job_arguments import (
     checked_lease,
     instance_names,
     job_filters,
+    job_id_names,
 )
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
@@ -303,10 +304,12 @@ class JobCommands(EngineBase):
         asynchronous application's retries are not used up by calls never made. Those in
         ``started`` had begun running (a call may have been made when the worker was
         stopped): their attempt counts."""
+        ids = job_id_names(job_ids, "release_jobs", "job_ids")
+        begun = frozenset(job_id_names(started, "release_jobs", "started"))
         now = self.clock.now()
-        for job_id in job_ids:
+        for job_id in ids:
             with contextlib.suppress(WorkflowError):
-                self.store.release_job(job_id, owner, now if job_id in started else None)
+                self.store.release_job(job_id, owner, now if job_id in begun else None)
 
     def held_jobs(self) -> list[str]:
         """Ids of the jobs the running :meth:`run_due_jobs` has claimed and not finished
