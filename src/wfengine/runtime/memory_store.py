@@ -166,11 +166,11 @@ class MemoryStore(StoreOutbox):
     def instances(
         self, *, state: ProcessState | None = None, process_id: str | None = None
     ) -> Iterable[ProcessInstance]:
-        return [
+        return _listed(
             i
-            for i in _listed(self._instances.values())  # (a copy: see the class notes)
+            for i in list(self._instances.values())  # (a copy: see the class notes)
             if (state is None or i.state is state) and (process_id in (None, i.process_id))
-        ]
+        )
 
     def instance_summaries(
         self,
@@ -182,19 +182,19 @@ class MemoryStore(StoreOutbox):
     ) -> list[InstanceSummary]:
         # (a copy of the index, as of one moment: a command in another thread may be adding
         # to it; see the class notes)
-        found = _listed(self._instances.values())
+        at = None
         if after is not None:
             if after not in self._instances:
                 raise NotFoundError("process instance", after)
             at = _order(self._instances[after])
-            found = [i for i in found if _order(i) > at]
-        page: list[InstanceSummary] = []
-        for i in found:
-            if limit is not None and len(page) >= limit:
-                break
-            if (state is None or i.state is state) and process_id in (None, i.process_id):
-                page.append(summarise(i))
-        return page
+        found = _listed(  # (sorted after the filter, not before)
+            i
+            for i in list(self._instances.values())
+            if (state is None or i.state is state)
+            and process_id in (None, i.process_id)
+            and (at is None or _order(i) > at)
+        )
+        return [summarise(i) for i in (found if limit is None else found[:limit])]
 
     def instance_summary(self, instance_id: str) -> InstanceSummary:
         return summarise(self.instance(instance_id))
@@ -408,24 +408,25 @@ class MemoryStore(StoreOutbox):
         ]
 
     def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]:
-        return [
-            inst.id
-            for inst in _listed(self._instances.values())
+        found = (
+            inst
+            for inst in list(self._instances.values())
             if inst.process_id == process_id
             and inst.state.is_open
             and any(
                 ai.state.is_open and ai.act.id in activity_ids
                 for ai in list(inst.activities.values())
             )
-        ]
+        )
+        return [inst.id for inst in _listed(found)]  # (sorted after the filter, not before)
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
         # as the SQL store's index compares: the values' stored forms (10.0 is not 10, True
         # is not 1), and a key without a value (None) is not in the index
         wanted = {k: correlation_value(v) for k, v in keys.items()}
-        return [
-            inst.id
-            for inst in _listed(self._instances.values())
+        found = (
+            inst
+            for inst in list(self._instances.values())
             if inst.state.is_open
             and set(keys) <= set(inst.compiled.correlation_keys)
             and all(
@@ -434,7 +435,8 @@ class MemoryStore(StoreOutbox):
                 and correlation_value(held) == form
                 for k, form in wanted.items()
             )
-        ]
+        )
+        return [inst.id for inst in _listed(found)]  # (sorted after the filter, not before)
 
     def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         # A reader pages through the trail (``iter_events``): the filtered, ordered events
