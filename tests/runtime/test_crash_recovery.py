@@ -45,6 +45,10 @@ from tests.runtime.crash_harness import (
 CI = os.environ.get("CI") == "true"
 N = int(os.environ.get("WFENGINE_CRASH_N", "1000"))
 KILLS = 12 if CI else 8
+#: fewer jobs than this left, and no kill is tried: a worker with no backlog holds a lease only
+#: while it runs a job, and the last few dozen jobs were once all done before a freeze caught
+#: one (seeds 873714289 and 3533072713)
+MIN_LEFT = 100
 
 
 def _kill_after(proc: subprocess.Popen[bytes], db: Database, jobs_done: int) -> tuple[int, int]:
@@ -53,7 +57,7 @@ def _kill_after(proc: subprocess.Popen[bytes], db: Database, jobs_done: int) -> 
     try:
         # the progress is read while the worker is frozen (see kill_holding_leases)
         held, left = kill_holding_leases(
-            proc, db, after=lambda: db.progress().jobs_done >= jobs_done
+            proc, db, after=lambda: db.progress().jobs_done >= jobs_done, done_is_fine=True
         )
     finally:
         kill(proc)
@@ -75,7 +79,8 @@ def test_workers_killed_while_working_lose_and_repeat_nothing(tmp_path: Path) ->
             for n in range(KILLS):
                 before = db.progress().jobs_done
                 remaining = 2 * N - before
-                assert remaining > KILLS - n, f"kill {n}: only {remaining} jobs left"
+                if remaining < MIN_LEFT:  # too few for a kill to find the worker holding one
+                    break
                 # on average an equal share of what is left per remaining kill (and one more
                 # share for finish()), so even the last kill leaves work behind
                 # (at most half of it: a kill aimed at the last few jobs found them all done
@@ -83,13 +88,17 @@ def test_workers_killed_while_working_lose_and_repeat_nothing(tmp_path: Path) ->
                 share = min(remaining * rng.uniform(0.5, 1.5) / (KILLS - n + 1), remaining / 2)
                 proc = worker(url, apps, "--concurrency", str(1 + n % 2), log=log)
                 held, left = _kill_after(proc, db, before + max(1, round(share)))
+                if not held:  # the jobs ran out before the worker held one: nothing to take over
+                    break
                 kills.append((db.progress(), held, left))
         finally:
             db.close()
         print("at each kill (jobs invoked, timers fired, completed; leases held, left):")
         print([(p.invoked, p.fired, p.completed, held, left) for p, held, left in kills])
-        # each worker died holding leases (nothing else runs: what it held stays leased)...
+        # each worker died holding leases (nothing else runs: what it held stays leased), and
+        # most of the kills were made (the last may find too few jobs left to catch a lease)...
         assert all(held == left > 0 for _, held, left in kills), kills
+        assert len(kills) >= KILLS // 2, kills
         # ...while instances were still starting and while they were completing
         assert any(p.invoked < N for p, _, _ in kills), kills
         assert any(0 < p.completed < N for p, _, _ in kills), kills
