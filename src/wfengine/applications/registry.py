@@ -17,9 +17,9 @@ in this order of precedence:
 
 A callable receives the application's IN and INOUT formal parameters as keyword arguments named
 by the formal parameter ids (plus ``idempotency_key=`` when its signature names that keyword:
-no formal parameter may have that name),
-and returns a mapping of OUT/INOUT parameter ids to values, or None when it has no output. It
-may be ``async def``. :mod:`wfengine.runtime.tools` does the calling.
+no formal parameter may have that name), and returns a mapping of OUT/INOUT parameter ids to
+values, or None when it has no output. It may be ``async def``. :mod:`wfengine.runtime.tools`
+does the calling.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
+from wfengine.applications.failure_text import exception_text as exception_text  # (re-export)
 from wfengine.applications.stoppable import bounded
 from wfengine.definition.application_settings import (
     AGENT_ATTRIBUTE,
@@ -356,11 +357,17 @@ class ApplicationRegistry:
         then stops with an incident). Code bindings and enabled agents always come first; an
         application asking for an agent kind the host has not enabled gets the stand-in too.
         A stand-in may leave OUT parameters out of its answer: their fields keep their values.
-        ``None`` removes the fallback. A fallback that raises makes the call fail as an
-        unbound application's does (an incident naming the application), not the command.
+        ``None`` removes the fallback. A fallback that raises, or returns what cannot be
+        called, makes the call fail as an unbound application's does (an incident naming the
+        application and the fallback), not the command. It is asked inside the command, so
+        it must answer at once: an ``async def`` fallback is refused (its stand-in may be one).
         """
-        if fallback is not None and not callable(fallback):
-            raise TypeError(f"the fallback must be callable or None, not {fallback!r}")
+        if fallback is not None and (not callable(fallback) or _is_async(fallback)):
+            kind = "async def " if callable(fallback) else ""
+            raise TypeError(
+                f"the fallback must be a plain callable or None, not {kind}{fallback!r}: it is "
+                "asked inside a command (the stand-in it returns may be async def)"
+            )
         self._fallback = fallback
         self._stand_ins.clear()
 
@@ -419,6 +426,13 @@ class ApplicationRegistry:
                 ) from exc
             if func is None:
                 return None
+            if not callable(func):
+                if inspect.iscoroutine(func):  # (an async fallback set_fallback did not see)
+                    func.close()  # (never to be awaited: no "never awaited" warning)
+                raise ApplicationError(
+                    f"application {application.id!r}: the registry's fallback "
+                    f"(set_fallback) returned {func!r}, not a callable (nor None)"
+                )
             found = make_binding(application.id, func, source="fallback", outputs_optional=True)
             self._stand_ins[application.id] = found
         return found
@@ -550,20 +564,6 @@ class ApplicationRegistry:
                     )
                 )
         return out
-
-
-def exception_text(exc: BaseException, *, named: bool = True) -> str:
-    """``exc`` as an error message tells it: ``TYPE: message`` (``named`` False: the message
-    alone), the message a text saying ``str()`` failed when it does (a ``__str__`` reading an
-    attribute its ``__init__`` never set): raising while telling a failure would let the host's
-    error escape the command it should have failed."""
-    try:
-        message = str(exc)
-    except (SystemExit, KeyboardInterrupt):
-        raise  # the program's stop, not the call's failure
-    except BaseException as error:
-        message = f"<str() of the {type(exc).__name__} failed: {type(error).__name__}>"
-    return f"{type(exc).__name__}: {message}" if named else message
 
 
 def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
