@@ -105,12 +105,21 @@ def answers(directory: object, protocol: type) -> bool:
 
     Decided once per directory class: ``isinstance`` against such a protocol looks up every
     protocol member on each call (tens of microseconds), and every work-item command and
-    escalation asks."""
-    key = (type(directory), protocol)
+    escalation asks. An adapted directory answers what the host's directory it wraps does:
+    decided by that one's class, not the wrapper's, which every adapted directory shares."""
+    target = answering(directory)
+    key = (type(target), protocol)
     known = _ANSWERS.get(key)
     if known is None:
-        known = _ANSWERS[key] = isinstance(directory, protocol)
+        known = _ANSWERS[key] = isinstance(target, protocol)
     return known
+
+
+def answering(directory: object) -> object:
+    """The object that answers ``directory``'s optional questions (``is_admin``,
+    ``supervisors_of``...): the host's own directory when the engine adapted its
+    ``members`` (:func:`adapt_directory`), else ``directory`` itself."""
+    return directory._directory if isinstance(directory, _Adapted) else directory
 
 
 def checked_members(directory: object, participant_id: str, found: object) -> tuple[str, ...]:
@@ -177,11 +186,19 @@ class StaticDirectory:
 
 class _Adapted:
     """A directory whose ``members`` takes other arguments than the protocol's: kept with
-    its own ``members``, which the subclass calls as it takes them."""
+    its own ``members``, which the subclass calls as it takes them. Every other attribute
+    is the directory's own (``is_admin``, ``supervises``, ``knows``, ``supervisors_of``):
+    a wrapper with ``members`` alone refused the directory's administrators and never
+    asked its supervisors."""
 
     def __init__(self, directory: object) -> None:
         self._directory = directory
         self._members = directory.members  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or name in ("_directory", "_members"):
+            raise AttributeError(name)  # (not set yet: a copy being made, never recursion)
+        return getattr(self._directory, name)
 
 
 class _OneArgument(_Adapted):
