@@ -36,7 +36,7 @@ import math
 import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from wfengine.runtime.audit_query import AuditQuery
@@ -288,7 +288,10 @@ def mi_containers(engine: Engine, process_id: str) -> dict[tuple[str, str], tupl
 
 
 def _seconds(a: datetime, b: datetime) -> float:
-    return (b - a).total_seconds()
+    """Real seconds from ``a`` to ``b``: both turned into UTC first, as Python subtracts two
+    times of one zone by their wall-clock readings (an hour out across a summer-time
+    change)."""
+    return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
 
 
 def check_window(since: datetime | None, until: datetime | None) -> None:
@@ -394,7 +397,7 @@ def throughput_per_day(
     end = until if until is not None else last_completion
     if start is None or end is None:
         return None
-    span = end - start
+    span = end.astimezone(UTC) - start.astimezone(UTC)  # real time (see _seconds)
     if since is None or until is None:
         span = max(span, MIN_OBSERVED_SPAN)
     if span <= timedelta(0):

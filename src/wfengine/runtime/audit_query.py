@@ -9,7 +9,7 @@ migration 0015); the memory store filters in Python with :meth:`AuditQuery.match
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from wfengine.runtime.host_arguments import described, page_size
@@ -75,6 +75,8 @@ class AuditQuery:
                 )
             if when.utcoffset() is None:
                 raise ValueError(f"{name}: a time with a timezone, not {when.isoformat()}")
+            # in UTC: an event time in the same zone would compare by wall-clock reading
+            object.__setattr__(self, name, when.astimezone(UTC))
 
     def matches(self, event: AuditEvent) -> bool:
         """Whether ``event`` passes the filters (the page bounds aside)."""
@@ -91,5 +93,10 @@ class AuditQuery:
 
 
 def key(event: AuditEvent) -> AuditKey:
-    """The order of events across instances, and the keyset a page continues after."""
-    return (event.at, event.instance_id, event.seq)
+    """The order of events across instances, and the keyset a page continues after.
+
+    The time in UTC: two times of one zone such as ``Europe/Berlin`` compare by their
+    wall-clock readings, which put an event after a summer-time change before one made
+    earlier (the stores give UTC; an event built elsewhere may not)."""
+    at = event.at
+    return (at if at.tzinfo is UTC else at.astimezone(UTC), event.instance_id, event.seq)

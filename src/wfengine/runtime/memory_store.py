@@ -14,7 +14,7 @@ import dataclasses
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import chain
 from typing import Any, ClassVar, TypeVar
 
@@ -33,6 +33,7 @@ from wfengine.runtime.instance import (
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, reminds_of, timer_job
 from wfengine.runtime.memory_history import MemoryHistory
+from wfengine.runtime.memory_times import utc, utc_changes, utc_instance, utc_item, utc_job, zoned
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
@@ -110,6 +111,9 @@ class MemoryStore(StoreOutbox):
         #: one id sequence for every engine on this store (each taking its own handed out
         #: pi-1 twice, and the second instance replaced the first)
         self._ids = SequentialIds()
+        #: a record with a time not in UTC was stored: from then on each commit turns its
+        #: records' times into UTC (:mod:`~wfengine.runtime.memory_times`)
+        self._zoned = False
 
     #: the records are the live ones, changed in place, and a failed command is not undone:
     #: a call stopped by SystemExit or Ctrl-C commits its incident before the stop is raised
@@ -363,7 +367,7 @@ class MemoryStore(StoreOutbox):
             job.attempts = max(job.attempts - 1, 0)
         elif due != job.due:
             require_aware(due)
-            job.due = due
+            job.due = utc(due)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
 
     def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
@@ -486,8 +490,12 @@ class MemoryStore(StoreOutbox):
         applications) shows the events of a stored instance taken so far; those of an
         instance the command created show once its commit stores it.
         """
-        self._history.take(inst)
         changes = inst.changes
+        if self._zoned or zoned(changes) or inst.created_at.tzinfo is not UTC:
+            self._zoned = True  # a clock in a zone: keep UTC, as the SQL stores return
+            utc_instance(inst)
+            changes[:] = utc_changes(changes)
+        self._history.take(inst)
         if changes:
             self._audit_read = None
             log = self._audit.get(inst.id)
@@ -510,7 +518,7 @@ class MemoryStore(StoreOutbox):
             else:  # given back to run again later (an application call's retry)
                 done.lock_owner = None
                 done.lock_expires_at = None
-                done.due = step.job_again_at
+                done.due = utc(step.job_again_at)
                 heapq.heappush(self._job_heap, (done.due, done.seq, done.id))
         self._audit_read = None  # the events a reader was paging through may change
         for inst in step.instances.values():
@@ -520,6 +528,8 @@ class MemoryStore(StoreOutbox):
                 for incident in inst.incidents.values():
                     self._incidents.setdefault(incident.id, incident)
         for item in step.work_items:
+            if self._zoned or item.created_at.tzinfo is not UTC:
+                utc_item(item)
             self._work_items[item.id] = item
             if item.state.is_open:
                 self._open_items[item.id] = item
@@ -551,7 +561,7 @@ class MemoryStore(StoreOutbox):
             self._drop_job(timer_id)
         new_jobs = [timer_job(t) for t in step.timers_set if t.id not in cancelled]
         new_jobs.extend(step.jobs)
-        for job in new_jobs:
+        for job in map(utc_job, new_jobs):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
