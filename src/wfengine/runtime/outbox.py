@@ -52,6 +52,7 @@ make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -382,6 +383,13 @@ def _check_handler(handler: object, kinds: object) -> None:
             + "the order is subscribe(handler, kinds), the handler a callable taking an "
             "entry, kinds a kind or a list of kinds such as ['work_item.offered']"
         )
+    if _is_async(handler):
+        raise TypeError(
+            f"outbox.subscribe({_shown(handler)}, ...): the handler is async def, and delivery "
+            "calls handlers as plain functions: its coroutine would never run and the entry "
+            "would be marked delivered; subscribe a plain function (which may run the "
+            "coroutine itself, asyncio.run(...), or hand it to the host's event loop)"
+        )
     if kinds is None or isinstance(kinds, str):
         return
     if not isinstance(kinds, Iterable):
@@ -389,6 +397,14 @@ def _check_handler(handler: object, kinds: object) -> None:
             f"outbox.subscribe: kinds is a kind or a list of kinds such as "
             f"['work_item.offered'] (None: every kind), not {_shown(kinds)}"
         )
+
+
+def _is_async(handler: object) -> bool:
+    """An ``async def`` function (a bound method, a partial of one), or an object whose
+    ``__call__`` is ``async def``: calling it only makes a coroutine."""
+    if inspect.iscoroutinefunction(handler):
+        return True
+    return not inspect.isroutine(handler) and inspect.iscoroutinefunction(type(handler).__call__)
 
 
 def _shown(value: object) -> str:

@@ -146,7 +146,7 @@ class NotificationDispatcher:
     def __init__(self, organisation: OrganisationSource, notifiers: Iterable[Notifier]) -> None:
         #: where recipients are looked up after the delivering engine's directory
         self.organisation = organisation
-        self.notifiers = list(notifiers)
+        self.notifiers = _checked(notifiers)
         #: entry key -> the positions of the notifiers that have it, while some do not
         self._delivered: dict[str, set[int]] = {}
         self._lock = threading.Lock()  # a worker's threads share one dispatcher
@@ -193,7 +193,11 @@ class NotificationDispatcher:
             if i in done:
                 continue
             try:
-                notifier.notify(notification, users)
+                notify: Callable[..., object] = notifier.notify  # (what it really returns)
+                answer = notify(notification, users)
+                if inspect.iscoroutine(answer):  # (a notify returning one: never awaited here)
+                    answer.close()
+                    raise TypeError("its notify() returned a coroutine, which is not awaited")
             except Exception as exc:
                 failed.append(f"{describe(notifier)}: {type(exc).__name__}: {exc}")
             else:
@@ -238,6 +242,21 @@ class NotificationDispatcher:
                 ", ".join(unknown),
             )
         return users
+
+
+def _checked(notifiers: Iterable[Notifier]) -> list[Notifier]:
+    """``notifiers`` as a list, refused (``TypeError`` naming the notifier) when one's
+    ``notify`` is ``async def``: the dispatcher calls it as a plain method, so its coroutine
+    never ran and the entry was marked delivered, the notification lost without a word."""
+    found = list(notifiers)
+    for n in found:
+        if inspect.iscoroutinefunction(getattr(n, "notify", None)):
+            raise TypeError(
+                f"notifier {describe(n)}: its notify() is async def, and notifiers are called "
+                "as plain methods (the coroutine would never run); give it a plain notify() "
+                "(which may run the coroutine itself, asyncio.run(...))"
+            )
+    return found
 
 
 def subscribe(
