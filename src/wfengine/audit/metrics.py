@@ -1,7 +1,9 @@
 """Process metrics from the audit trail: where work waits, how long it takes, who does it.
 
 Per **activity** (its activity instances that completed, in a period when one is given; of a
-multi-instance activity, its instances, not the container that spans them): how many; the
+multi-instance activity, its instances, not the container that spans them): how many (with
+those a deadline ended: closed terminated after a deadline fired on them, as a synchronous
+deadline taken the exception way ends them; they count as overdue, and have no durations); the
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
 offered) to its start (a person started the work item, or the activity started), and the
 **processing time**, from that start to its completion; each as mean, median and 95th
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.history import WorkItemCompleted
 from wfengine.runtime.states import ProcessState, WorkItemState
@@ -50,6 +53,9 @@ if TYPE_CHECKING:
 #: the kinds that start an activity instance's work (the first one counts)
 START_KINDS = frozenset({"work_item.started", "activity.started"})
 COMPLETED_KIND = "activity.completed"
+#: an activity instance closed ``closed.terminated`` (after a deadline fired on it: the
+#: deadline ended it, :attr:`ActivityDurations.ended`)
+TERMINATED_KIND = "activity.terminated"
 LATE_KIND = "deadline.fired"
 #: a work item completed: what the users' and groups' ``completed`` count
 WORK_DONE_KIND = "work_item.completed"
@@ -113,11 +119,13 @@ def nearest_rank(ordered: Sequence[float], q: float) -> float:
 @dataclass(frozen=True, slots=True)
 class ActivityMetrics:
     activity_id: str
-    #: activity instances that completed
+    #: activity instances that completed, and those a deadline ended (closed terminated
+    #: after it fired on them: a synchronous deadline taken the exception way); the
+    #: durations count the completed ones only (``waiting.count``)
     count: int
     waiting: Durations
     processing: Durations
-    #: the share of them a deadline fired on
+    #: the share of them (of ``count``) a deadline fired on
     overdue_share: float
 
     def as_dict(self) -> dict[str, Any]:
@@ -193,6 +201,7 @@ class _Span:
     ready: datetime
     started: datetime | None = None
     completed: datetime | None = None
+    terminated: datetime | None = None
     late: bool = False
 
 
@@ -201,9 +210,11 @@ def activity_durations_of(
     since: datetime | None = None,
     until: datetime | None = None,
     containers: Containers | None = None,
-) -> dict[str, list[tuple[float, float, bool]]]:
+) -> ActivityDurations:
     """activity id -> (waiting, processing, late) of each of its instances that completed in
-    ``[since, until)``, from ``events`` (the whole trail of one process). An instance of a
+    ``[since, until)``, from ``events`` (the whole trail of one process), and in ``ended``
+    how many a deadline ended in it (closed terminated after a deadline fired on them, see
+    :class:`~wfengine.runtime.activity_durations.ActivityDurations`). An instance of a
     multi-instance activity is late when its container is (a deadline is the activity's: it
     fires on the container, which spans its instances); its container is the one
     ``containers`` names (:func:`mi_containers`), else (a trail alone, or an instance
@@ -236,16 +247,25 @@ def activity_durations_of(
             span.completed = e.at
         elif e.kind == LATE_KIND:
             span.late = True
-    found: dict[str, list[tuple[float, float, bool]]] = {}
+        elif e.kind == TERMINATED_KIND:
+            span.terminated = e.at
+    found = ActivityDurations()
     for key, span in spans.items():
         if key in spanning:
             continue
         started, done_at = span.started, span.completed
-        if done_at is None or started is None:
+        closed = done_at if done_at is not None else span.terminated
+        if closed is None or not (
+            (since is None or closed >= since) and (until is None or closed < until)
+        ):
             continue
-        if (since is None or done_at >= since) and (until is None or done_at < until):
-            container = owner.get(key)
-            late = span.late or (container in spans and spans[container].late)
+        container = owner.get(key)
+        late = span.late or (container in spans and spans[container].late)
+        if done_at is None:
+            if late:  # ended by its deadline, not completed
+                found.ended[span.activity_id] = found.ended.get(span.activity_id, 0) + 1
+            continue
+        if started is not None:
             found.setdefault(span.activity_id, []).append(
                 (_seconds(span.ready, started), _seconds(started, done_at), late)
             )
@@ -262,16 +282,26 @@ def activity_metrics_of(
     activity instances that completed in ``[since, until)``, computed here: the reference the
     SQL store's query is checked against (``containers``: as for
     :func:`activity_durations_of`)."""
-    return [
-        ActivityMetrics(
-            act,
-            len(done),
-            Durations.of([w for w, _, _ in done]),
-            Durations.of([p for _, p, _ in done]),
-            sum(late for _, _, late in done) / len(done),
-        )
-        for act, done in sorted(activity_durations_of(events, since, until, containers).items())
-    ]
+    return _activity_metrics(activity_durations_of(events, since, until, containers))
+
+
+def _activity_metrics(
+    durations: Mapping[str, list[tuple[float, float, bool]]],
+) -> list[ActivityMetrics]:
+    """Per activity: its count, the instances that completed and those a deadline ended
+    (late, all of them: :class:`ActivityDurations`; a store's plain mapping has none); the
+    durations of the completed ones; the share of them all that was late."""
+    ended_by: dict[str, int] = getattr(durations, "ended", {})
+    found = []
+    for act in sorted(durations.keys() | ended_by.keys()):
+        done = durations.get(act, [])
+        ended = ended_by.get(act, 0)
+        count = len(done) + ended
+        late = sum(late for _, _, late in done) + ended
+        waiting = Durations.of([w for w, _, _ in done])
+        processing = Durations.of([p for _, p, _ in done])
+        found.append(ActivityMetrics(act, count, waiting, processing, late / count))
+    return found
 
 
 def mi_containers(engine: Engine, process_id: str) -> dict[tuple[str, str], tuple[str, str]]:
@@ -348,16 +378,7 @@ def process_metrics(
         (started, opened, first, last, cycles), people = instance_figures(
             engine, process_id, since, until, events=events
         )
-    activities = [
-        ActivityMetrics(
-            act,
-            len(done),
-            Durations.of([w for w, _, _ in done]),
-            Durations.of([p for _, p, _ in done]),
-            sum(late for _, _, late in done) / len(done),
-        )
-        for act, done in sorted(durations.items())
-    ]
+    activities = _activity_metrics(durations)
     cycle = Durations.of(cycles)
     throughput = throughput_per_day(len(cycles), since, until, first, last)
     ranked = sorted(

@@ -38,13 +38,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from wfengine.errors import DeployError
+from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.sql.database import Database
 
 if TYPE_CHECKING:
     from wfengine.runtime.deployment import DeployedProcess
 
-#: activity id -> (waiting, processing, late) of each of its completed instances
-ActivityDurations = dict[str, list[tuple[float, float, bool]]]
 
 #: the microseconds from time column (or expression) ``a`` to ``b``, as an integer
 _MICROSECONDS = {
@@ -87,9 +86,10 @@ SELECT activity_id, {waiting}, {processing},
                       AND c.mi_index IS NULL AND {seq_c} < {seq_a}
                 ORDER BY {seq_c} DESC LIMIT 1) THEN 1
             ELSE 0 END,
-       mi_index, {version}
+       mi_index, {version}, state
 FROM activity_instances
-WHERE process_id = :process_id AND state = 'closed.completed' AND completed_at IS NOT NULL
+WHERE process_id = :process_id AND completed_at IS NOT NULL
+      AND state IN ('closed.completed', 'closed.terminated')
       {window}
       AND NOT (mi_index IS NULL AND EXISTS (
           SELECT 1 FROM activity_instances AS mi
@@ -185,7 +185,8 @@ def activity_durations(
     multi: MultiInstanceActivities | None = None,
 ) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
-    waiting and processing time in seconds and whether it was late, by activity. ``multi``
+    waiting and processing time in seconds and whether it was late, by activity; and how
+    many a deadline ended in the window (:attr:`ActivityDurations.ended`). ``multi``
     tells which activities are multi-instance in which versions: a row of theirs with no
     ``mi_index`` in such a version is a container even when it ran no instance (a count of
     0), which the query's test for instances beside it cannot tell (see
@@ -213,11 +214,14 @@ def activity_durations(
     ).bindparams(*binds)
 
     def read(conn: sa.Connection) -> ActivityDurations:
-        found: ActivityDurations = {}
-        for act, w, p, late, mi_index, of_version in conn.execute(stmt, params):
+        found = ActivityDurations()
+        for act, w, p, late, mi_index, of_version, state in conn.execute(stmt, params):
             if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
-            found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
+            if state == "closed.completed":
+                found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
+            elif late:  # ended by its deadline (the exception way), not completed
+                found.ended[act] = found.ended.get(act, 0) + 1
         return found
 
     return db.read(read)
