@@ -70,6 +70,7 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import change
 from wfengine.runtime.instance import ActivityInstance, WorkItem
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.navigation.base import _Failure
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.work_item_events import WorkItemAllocated, WorkItemEscalated
@@ -288,7 +289,7 @@ def _escalated(engine: EngineBase, instance_id: str) -> dict[str, set[str]]:
 def _failure(engine: EngineBase, exc: Exception) -> str:
     """What failed, for an incident: a directory error names its directory already, and
     the engine's own errors (a performer expression) say what they are about."""
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, WorkflowError | _Failure):  # (a _Failure was told as the directory's)
         return str(getattr(exc, "message", None) or exc)
     named = directory_name(engine.directory)
     return f"the directory {named} failed: {type(exc).__name__}: {exc}"
