@@ -188,9 +188,13 @@ class WorkItemCommands(EngineBase):
                 inst.changes.append(change(nav.now, claimed, ai.id, ai.act.id))
             item.state, item.started_at = _STARTED, nav.now
             inst.changes.append(change(nav.now, WorkItemStarted(item.id, user), ai.id, ai.act.id))
-            if ai.running_at is None:
-                ai.running_at = nav.now
             if ai.state is ActivityState.NOT_STARTED:  # a person's work on it has begun
+                # (only then: an activity already running, as a tool activity with an
+                # Automatic start and a Manual finish is once its applications ran, started
+                # when it did; its confirmation's start made the SQL metrics count the time
+                # before it as waiting, where the trail says the activity had started)
+                if ai.running_at is None:
+                    ai.running_at = nav.now
                 ai.state = ActivityState.RUNNING
                 started = marker(nav.now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id)
                 inst.changes.append(started)
