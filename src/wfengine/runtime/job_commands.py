@@ -15,12 +15,12 @@ import random
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from wfengine.errors import (
     ConcurrencyError,
+    EngineInUseError,
     NotFoundError,
     StoreUnavailableError,
     WorkflowError,
@@ -29,7 +29,8 @@ from wfengine.runtime import call_watch
 from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
-from wfengine.runtime.engine_base import EngineBase, JobHandler, JobObserver
+from wfengine.runtime.engine_base import EngineBase
+from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewhere, held_here
 from wfengine.runtime.host_arguments import check_user
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_arguments import (
@@ -38,14 +39,13 @@ from wfengine.runtime.job_arguments import (
     job_filters,
     job_id_names,
 )
+from wfengine.runtime.job_kinds import as_call, call_reporter
+from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
-    JOB_CONTINUE,
-    JOB_INVOKE,
     JOB_REMINDER,
     JOB_TIMER,
     Job,
-    job_timer,
 )
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.snapshots import (
@@ -53,7 +53,6 @@ from wfengine.runtime.snapshots import (
     copy_snapshot,
 )
 from wfengine.runtime.states import ProcessState
-from wfengine.runtime.tools import InvokeJobHandler
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
@@ -69,38 +68,73 @@ class JobCommands(EngineBase):
     #: the engine's clock is a :class:`~wfengine.runtime.clock.VirtualClock`: the engine
     #: fires the timers itself, as the clock moves and as commands set them already due
     _virtual_clock: bool
-    #: :meth:`fire_due_timers` is running (a timer one of its firings sets already due is
-    #: its own next round, not a nested call)
-    _firing_timers: bool
+    #: the thread running :meth:`fire_due_timers` (0: none). A timer one of its firings sets
+    #: already due is its own next round, not a nested call; another thread's job runs and
+    #: deliveries leave the engine to it (:mod:`~wfengine.runtime.engine_threads`)
+    _firing_thread: int = 0
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
         """Fire every timer (deadlines, work-item reminders) due now, each as its own command
         (only those of ``instances``, when given); returns how many fired.
 
         Timers of suspended instances wait (``resume`` fires them: those of the instances it
-        resumed, not every due timer of the database).
+        resumed, not every due timer of the database). While a command of another thread
+        holds this engine (a virtual clock shared by engines of several threads, moved in
+        one of them), its timers wait for that thread, which fires them after its command:
+        0 here, and nothing raised into the clock's move (:mod:`~wfengine.runtime.
+        engine_threads`). On a virtual clock, a closed engine fires nothing (0): the clock
+        may be moving in another thread as it closes.
         """
         instances = instance_names(instances, "fire_due_timers")
+        if self._closed and self._virtual_clock and instances is None:
+            return 0  # (a move in another thread listed it before close unsubscribed it)
         self._refuse_closed()  # (a virtual clock no longer calls a closed engine)
-        if self._in_command and self._command_thread == threading.get_ident():
+        if held_here(self):
             self._timers_waiting = True  # a clock moved by an application: after the commit
             return 0
+        if self._leave_to_holder():
+            return 0
         fired = 0
-        outer, self._firing_timers = self._firing_timers, True
+        me = threading.get_ident()
+        outer = self._firing_thread == me
+        if not outer:
+            self._firing_thread = me
         try:
             while True:  # a firing may set a timer already due (a repeating cycle caught up)
-                ran = self.run_due_jobs(
-                    limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER), instances=instances
-                )
+                try:
+                    ran = self.run_due_jobs(
+                        limit=1_000_000, kinds=(JOB_TIMER, JOB_REMINDER), instances=instances
+                    )
+                except EngineInUseError:
+                    # another thread's command took the engine between two firings: the
+                    # job about to run went back unrun, and the timers are that thread's
+                    if held_here(self):
+                        raise
+                    if self._leave_to_holder():
+                        return fired
+                    continue  # (its command ended meanwhile)
                 fired += ran
                 if not ran:
                     return fired
         finally:
-            self._firing_timers = outer
+            if not outer and self._firing_thread == me:
+                self._firing_thread = 0
+
+    def _leave_to_holder(self) -> bool:
+        """Leave the due timers to the thread whose command holds this engine, if one does
+        (True): it fires them after its command (``_timers_waiting``).
+
+        Why the flag is set before the lock is looked at: that thread releases the lock and
+        then reads the flag, so either it sees the flag, or this thread sees the lock free
+        and fires the timers itself; never neither."""
+        if not self._command_lock.locked():
+            return False
+        self._timers_waiting = True
+        return held_elsewhere(self)
 
     def _timers_after_command(self) -> None:
         self._timers_waiting = False
-        if not self._firing_timers:  # else the running fire_due_timers' next round fires them
+        if self._firing_thread != threading.get_ident():  # else its next round fires them
             self.fire_due_timers()
 
     def _commit(self, nav: Navigator, *, defer: bool | None = None) -> None:
@@ -166,6 +200,10 @@ class JobCommands(EngineBase):
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         checked_lease(lease)
         owner = check_user(owner or self.worker_id, "owner", "run_due_jobs")
+        if self._command_lock.locked():  # before claiming: a job claimed must be run
+            if firing_elsewhere(self):
+                return 0  # a virtual clock's move runs this engine's timers in its thread
+            raise self._reentry_error()
         now = self.clock.now()
         claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
         observe = self.job_observer
@@ -187,6 +225,11 @@ class JobCommands(EngineBase):
                 try:
                     if self._run_held(job, owner):
                         ran += 1
+                except EngineInUseError:  # another thread took the engine: the job went back
+                    self._leave(claimed[n + 1 :], owner, gone=False)
+                    if firing_elsewhere(self):
+                        break  # the clock's thread is firing timers: no failure of this run
+                    raise
                 except BaseException as exc:  # the run ends here: the jobs after it too
                     self._leave(
                         claimed[n + 1 :], owner, gone=isinstance(exc, StoreUnavailableError)
@@ -197,8 +240,10 @@ class JobCommands(EngineBase):
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
         delivering = kinds is None if deliver is None else deliver
-        if delivering and not self._in_command and not (should_stop and should_stop()):
-            self.outbox.deliver(owner=owner, should_stop=should_stop)
+        if delivering and not (should_stop and should_stop()):
+            # (the engine taken by another thread meanwhile: the jobs ran, delivery waits)
+            with contextlib.suppress(EngineInUseError):
+                self.outbox.deliver(owner=owner, should_stop=should_stop)
         return ran
 
     def _run_held(self, job: Job, owner: str) -> bool:
@@ -209,7 +254,7 @@ class JobCommands(EngineBase):
         watcher = None
         if observe is not None:
             observe("start", owner, [job])
-            watcher = _call_reporter(observe, owner, job)
+            watcher = call_reporter(observe, owner, job)
         try:
             with call_watch.watching(watcher):
                 return self._run_claimed(job, owner)
@@ -243,6 +288,10 @@ class JobCommands(EngineBase):
         began = self.clock.now()
         try:
             return self._run_job(job, owner)
+        except Unrun as unrun:  # refused before anything ran: no attempt, no back-off
+            with contextlib.suppress(WorkflowError):
+                self.store.release_job(job.id, owner)
+            raise unrun.refusal from None
         except StoreUnavailableError:
             raise
         except ConcurrencyError as exc:  # transient: another engine kept winning
@@ -370,7 +419,7 @@ class JobCommands(EngineBase):
                 f"instance {inst.id!r}: job {current.id!r} ({current.kind}) failed{during}: "
                 f"{reason}; retry the incident to run it again, or abort the instance"
             )
-            failed = current if call is None else _as_call(current, call, inst)
+            failed = current if call is None else as_call(current, call, inst)
             nav.job_failed(inst, failed, message, started_at)
             self.store.commit(nav.step)
 
@@ -385,12 +434,15 @@ class JobCommands(EngineBase):
     def _run_job(self, job: Job, owner: str) -> bool:
         handler = self.job_handlers.get(job.kind)
         prepare = getattr(handler, "prepare", None)
+        if prepare is not None and held_elsewhere(self):
+            raise Unrun(self._reentry_error())  # (its application is not called for nothing)
         if prepare is not None:
             # the slow part (an application call) runs now, with no unit of work open; what
             # it gives is applied by the command below, which re-checks everything
             handler = prepare(self, job)
         discard = getattr(handler, "discard", None) if prepare is not None else None
         unknown: list[Job] = []  # (a kind this engine has no handler for)
+        entered = False  # (a command refused before its body ran changed nothing)
 
         def discarded(current: Job, inst: ProcessInstance, reason: str) -> None:
             """Audit a prepared result that the instance will not get."""
@@ -400,6 +452,8 @@ class JobCommands(EngineBase):
                 self.store.commit(nav.step)
 
         def body() -> bool:
+            nonlocal entered
+            entered = True
             current = self.store.job(job.id)
             if current is None or current.lock_owner != owner:
                 # carried out already, or the lease was taken over
@@ -433,7 +487,12 @@ class JobCommands(EngineBase):
 
         if prepare is not None:
             return self._apply_prepared(job, owner, body, discarded)
-        ran = self._command(body, origin=job.id)
+        try:
+            ran = self._command(body, origin=job.id)
+        except EngineInUseError as exc:
+            if entered:
+                raise
+            raise Unrun(exc) from None
         if unknown:
             # another engine's kind (a newer wfengine's, a host's own handler): given back
             # at once, every worker without it claimed it again and again (many times a
@@ -470,7 +529,9 @@ class JobCommands(EngineBase):
                 if stopping():  # a call's SystemExit or Ctrl-C: not run again
                     raise
                 lost = exc
-                _log.info("job %s lost its races (round %d); applying it again", job.id, round_)
+            except EngineInUseError as exc:  # another thread's command: as a lost race
+                lost = ConcurrencyError(f"another thread held this engine: {exc}")
+            _log.info("job %s lost its races (round %d); applying it again", job.id, round_)
         assert lost is not None
         reason = f"the job lost its races {_PREPARED_ROUNDS} times in a row ({lost})"
 
@@ -526,50 +587,3 @@ class JobCommands(EngineBase):
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]
-
-
-def _call_reporter(observe: JobObserver, owner: str, job: Job) -> call_watch.Watcher:
-    """What tells ``observe`` each synchronous call ``job`` makes as it begins: a ``call``
-    event whose one job is ``job`` with the call (:class:`CallInProgress`) as its payload."""
-
-    def report(call: CallInProgress) -> None:
-        observe("call", owner, [replace(job, payload=call)])
-
-    return report
-
-
-def _as_call(job: Job, call: CallInProgress, inst: ProcessInstance) -> Job:
-    """``job``, stopped while making ``call``, as the ``invoke`` job that call would be
-    (what :meth:`Navigator.job_failed` audits, and the activity, application and attempt
-    the incident names); its id is the job's, which stays parked as it is. An activity
-    instance the job's own command created was never stored: the records name the
-    activity only."""
-    payload = call.as_payload()
-    if call.activity_instance_id not in inst.activities:
-        payload["activity_instance_id"] = None
-    return replace(job, kind=JOB_INVOKE, payload=payload, key=call.key, attempts=call.attempt)
-
-
-def _fire_timer_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
-    nav.fire_timer(job_timer(job))
-
-
-def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
-    if isinstance(job.payload, dict):  # a stretch of a long run: the steps it ran so far
-        nav.spent = int(job.payload.get("steps", 0))
-        nav.created = int(job.payload.get("created", 0))
-    nav.run_parked(inst)
-
-
-def _reminder_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
-    nav.remind(job)
-
-
-def default_job_handlers() -> dict[str, JobHandler]:
-    """What running each kind of job does, for a new engine."""
-    return {
-        JOB_TIMER: _fire_timer_job,
-        JOB_CONTINUE: _continue_job,
-        JOB_INVOKE: InvokeJobHandler(),
-        JOB_REMINDER: _reminder_job,
-    }

@@ -49,6 +49,7 @@ from datetime import datetime
 from typing import Protocol
 
 from wfengine.runtime.clock import Clock, later
+from wfengine.runtime.engine_threads import CommandThreads, firing_elsewhere
 from wfengine.runtime.host_arguments import check_user, page_size
 from wfengine.runtime.outbox import (
     OutboxHandler,
@@ -75,8 +76,9 @@ def delivering_engine() -> object | None:
     return _delivering.get()
 
 
-class DeliveringEngine(Protocol):
-    """What an :class:`Outbox` needs of its engine."""
+class DeliveringEngine(CommandThreads, Protocol):
+    """What an :class:`Outbox` needs of its engine (and which thread its command runs in:
+    :mod:`~wfengine.runtime.engine_threads`)."""
 
     store: Store
     clock: Clock
@@ -138,10 +140,14 @@ class Outbox:
         ``should_stop`` is asked before each claim of a batch (:attr:`OutboxPolicy.batch`
         entries; a stop waits for the batch claimed). Raises
         :class:`~wfengine.errors.StoreUnavailableError` when the database keeps failing, and
-        :class:`RuntimeError` when called inside a command (delivery is after commit).
+        :class:`RuntimeError` when called inside a command (delivery is after commit). While
+        a virtual clock moved in another thread fires this engine's timers there, nothing is
+        delivered (0): the engine's own thread delivers once the clock's thread is through.
         """
         engine = self._engine
         engine._refuse_closed()
+        if firing_elsewhere(engine):
+            return 0
         if engine.in_command:
             raise RuntimeError("the outbox is delivered after a command commits, not inside one")
         store, clock, policy = engine.store, engine.clock, self.policy
