@@ -68,8 +68,9 @@ class DirectoryError(WorkflowError):
 
 
 def directory_name(directory: object) -> str:
-    """How messages name ``directory``: its class."""
-    return type(directory).__name__
+    """How messages name ``directory``: its class (the host's directory's, when the engine
+    adapted it: not the engine's wrapper)."""
+    return type(answering(directory)).__name__
 
 
 def asked(directory: object, question: str, call: Callable[[], _T]) -> _T:

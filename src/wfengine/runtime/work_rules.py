@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from wfengine.runtime.directory import Directory, answers
+from wfengine.runtime.directory import Directory, answering, answers, asked
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.states import WorkItemState
 
@@ -66,6 +66,39 @@ def supervision_of(directory: object) -> Supervision | None:
     """``directory`` as a :class:`Supervision` when it is one, else None (decided once per
     directory class, :func:`~wfengine.runtime.directory.answers`)."""
     return directory if answers(directory, Supervision) else None  # type: ignore[return-value]
+
+
+def asking(directory: object) -> Supervision | None:
+    """:func:`supervision_of` for the checks made outside the engine's commands (worklists,
+    notes, the WAPI's access rule): what the directory raises is a
+    :class:`~wfengine.runtime.directory.DirectoryError` naming it and the question, as a
+    work-item command's is (a bare ``TimeoutError`` from an LDAP server named nothing)."""
+    return None if supervision_of(directory) is None else _Asking(directory)
+
+
+class _Asking:
+    """The host's directory's :class:`Supervision` questions, each failure a
+    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory and question."""
+
+    __slots__ = ("_directory", "_org")
+
+    def __init__(self, directory: object) -> None:
+        self._directory = directory
+        self._org: Any = answering(directory)
+
+    def _ask(self, question: str, *args: str) -> bool:
+        said = ", ".join(map(repr, args))
+        call = getattr(self._org, question)
+        return bool(asked(self._directory, f"{question}({said})", lambda: call(*args)))
+
+    def is_admin(self, user_id: str) -> bool:
+        return self._ask("is_admin", user_id)
+
+    def supervises(self, supervisor: str, user_id: str) -> bool:
+        return self._ask("supervises", supervisor, user_id)
+
+    def knows(self, user_id: str) -> bool:
+        return self._ask("knows", user_id)
 
 
 class _HasPeople(Protocol):

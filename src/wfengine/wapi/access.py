@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from wfengine.errors import NotAuthorizedError, NotFoundError
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.work_rules import Supervision, supervision_of
+from wfengine.runtime.work_rules import Supervision, asking
 
 #: what the audit trail's first event of an instance is
 _CREATED = "instance.created"
@@ -53,7 +53,8 @@ class InstanceAccess:
         self.engine, self.user = engine, user
 
     def _org(self) -> Supervision | None:
-        return supervision_of(self.engine.directory)
+        """The directory's answers; one that fails raises a DirectoryError naming it."""
+        return asking(self.engine.directory)
 
     def check_known(self, subject: str, operation: str) -> None:
         """Refuse a user the organisation does not know an operation that concerns no one
