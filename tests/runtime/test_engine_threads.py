@@ -199,3 +199,14 @@ def _on_first_start(act: Callable[[], None]) -> Callable[[str, str, list[Any]], 
             act()
 
     return observe
+
+
+def test_delivering_from_a_second_thread_is_refused_as_any_command_is(engine: Engine) -> None:
+    """It said "the outbox is delivered after a command commits, not inside one": not what
+    the caller did (its thread was in no command)."""
+    holder = _Holder(engine)
+    holder.start()
+    with pytest.raises(EngineInUseError, match="another thread"):
+        engine.deliver_outbox()
+    holder.release()
+    assert engine.deliver_outbox() >= 0

@@ -48,8 +48,14 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Protocol
 
+from wfengine.errors import EngineInUseError
 from wfengine.runtime.clock import Clock, later
-from wfengine.runtime.engine_threads import CommandThreads, firing_elsewhere
+from wfengine.runtime.engine_threads import (
+    CommandThreads,
+    firing_elsewhere,
+    held_elsewhere,
+    held_here,
+)
 from wfengine.runtime.host_arguments import check_user, page_size
 from wfengine.runtime.outbox import (
     OutboxHandler,
@@ -89,6 +95,8 @@ class DeliveringEngine(CommandThreads, Protocol):
     def in_command(self) -> bool: ...
 
     def _refuse_closed(self) -> None: ...
+
+    def _reentry_error(self) -> EngineInUseError: ...
 
 
 class Outbox:
@@ -139,17 +147,21 @@ class Outbox:
         ``owner`` names the claimant in the leases (default: the engine's ``worker_id``);
         ``should_stop`` is asked before each claim of a batch (:attr:`OutboxPolicy.batch`
         entries; a stop waits for the batch claimed). Raises
-        :class:`~wfengine.errors.StoreUnavailableError` when the database keeps failing, and
-        :class:`RuntimeError` when called inside a command (delivery is after commit). While
-        a virtual clock moved in another thread fires this engine's timers there, nothing is
-        delivered (0): the engine's own thread delivers once the clock's thread is through.
+        :class:`~wfengine.errors.StoreUnavailableError` when the database keeps failing,
+        :class:`RuntimeError` when called inside a command (delivery is after commit), and
+        :class:`~wfengine.errors.EngineInUseError` while another thread's command holds the
+        engine (an engine serves one thread at a time; nothing is claimed). While a virtual
+        clock moved in another thread fires this engine's timers there, nothing is delivered
+        (0): the engine's own thread delivers once the clock's thread is through.
         """
         engine = self._engine
         engine._refuse_closed()
-        if firing_elsewhere(engine):
-            return 0
-        if engine.in_command:
+        if held_here(engine):
             raise RuntimeError("the outbox is delivered after a command commits, not inside one")
+        if held_elsewhere(engine):
+            if firing_elsewhere(engine):
+                return 0
+            raise engine._reentry_error()
         store, clock, policy = engine.store, engine.clock, self.policy
         owner = check_user(owner or engine.worker_id, "owner", "deliver")
         self._prune_if_due(clock.now())
