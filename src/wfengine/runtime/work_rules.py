@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from wfengine.runtime.directory import Directory, answering, answers, asked
+from wfengine.runtime.directory import Directory, answering, asked
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.states import WorkItemState
 
@@ -62,10 +62,46 @@ class Supervision(Protocol):
 OFFER = "offer"
 
 
+#: the questions of :class:`Supervision`
+_QUESTIONS = ("is_admin", "supervises", "knows")
+#: directory class -> which of them it answers (decided once per class, as ``answers`` is)
+_ANSWERED: dict[type, frozenset[str]] = {}
+
+
 def supervision_of(directory: object) -> Supervision | None:
-    """``directory`` as a :class:`Supervision` when it is one, else None (decided once per
-    directory class, :func:`~wfengine.runtime.directory.answers`)."""
-    return directory if answers(directory, Supervision) else None  # type: ignore[return-value]
+    """``directory`` as a :class:`Supervision`: itself when it answers every question, a
+    view asking those it answers when it answers some (:class:`_Partial`), else None.
+
+    Why some: a directory with ``is_admin`` and ``supervises`` but no ``knows`` was taken
+    for one with none, its administrators refused and its supervisors never asked."""
+    target = answering(directory)
+    has = _ANSWERED.get(type(target))
+    if has is None:
+        has = frozenset(q for q in _QUESTIONS if callable(getattr(target, q, None)))
+        _ANSWERED[type(target)] = has
+    if len(has) == len(_QUESTIONS):
+        return directory  # type: ignore[return-value]
+    return _Partial(target, has) if has else None
+
+
+class _Partial:
+    """A directory answering some :class:`Supervision` questions: those are asked; one it
+    lacks is answered as a directory with none answers it: nobody administers, nobody
+    supervises, and everyone exists (who it knows is not checked)."""
+
+    __slots__ = ("_has", "_org")
+
+    def __init__(self, org: Any, has: frozenset[str]) -> None:
+        self._org, self._has = org, has
+
+    def is_admin(self, user_id: str) -> bool:
+        return "is_admin" in self._has and bool(self._org.is_admin(user_id))
+
+    def supervises(self, supervisor: str, user_id: str) -> bool:
+        return "supervises" in self._has and bool(self._org.supervises(supervisor, user_id))
+
+    def knows(self, user_id: str) -> bool:
+        return "knows" not in self._has or bool(self._org.knows(user_id))
 
 
 def asking(directory: object) -> Supervision | None:
@@ -73,18 +109,18 @@ def asking(directory: object) -> Supervision | None:
     notes, the WAPI's access rule): what the directory raises is a
     :class:`~wfengine.runtime.directory.DirectoryError` naming it and the question, as a
     work-item command's is (a bare ``TimeoutError`` from an LDAP server named nothing)."""
-    return None if supervision_of(directory) is None else _Asking(directory)
+    org = supervision_of(directory)
+    return None if org is None else _Asking(directory, org)
 
 
 class _Asking:
-    """The host's directory's :class:`Supervision` questions, each failure a
+    """The host's directory's :class:`Supervision` answers (``org``), each failure a
     :class:`~wfengine.runtime.directory.DirectoryError` naming the directory and question."""
 
     __slots__ = ("_directory", "_org")
 
-    def __init__(self, directory: object) -> None:
-        self._directory = directory
-        self._org: Any = answering(directory)
+    def __init__(self, directory: object, org: Supervision) -> None:
+        self._directory, self._org = directory, org
 
     def _ask(self, question: str, *args: str) -> bool:
         said = ", ".join(map(repr, args))
