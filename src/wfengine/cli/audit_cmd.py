@@ -16,8 +16,10 @@ A contract (scripts rely on these exactly):
   given before ``verify`` (``audit --instance ID verify``) are a usage error naming where they
   go, not silently ignored.
 
-Exit 0 on success; 1 when verification finds tampering or an instance id is unknown; 2 on
-usage errors and databases that cannot be used.
+Exit 0 on success; 1 when verification finds tampering, an instance id is unknown, a
+``--process`` was never deployed there or an ``--activity`` is in no deployed version (of that
+process, or of any: a misspelt filter is refused, naming what is deployed or the closest
+activity, not listed as an empty trail); 2 on usage errors and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ def audit(
             param_hint="--until",
         )
     from wfengine.audit import iter_events, write_csv, write_jsonl, write_xes
+    from wfengine.runtime.queries import refuse_unknown_filters
 
     wanted = {k: v for k, v in filters.items() if v is not None and v != ()}
     if "kinds" in wanted:
@@ -103,6 +106,9 @@ def audit(
     with engine_on(url) as engine, ExitStack() as files:
         if wanted.get("instance_id") is not None:
             engine.instance(wanted["instance_id"])  # an unknown id is refused (exit 1)
+        # so is a misspelt --process or --activity (an empty trail read as "nothing
+        # happened"), before any output is written, in every format
+        refuse_unknown_filters(engine.store, wanted.get("process_id"), wanted.get("activity_id"))
         # a progress bar on stderr while writing to a file, when a person watches
         bar = output is not None and sys.stderr.isatty()
         if fmt == "xes":

@@ -16,7 +16,8 @@ The contract scripts rely on (keep it exactly):
   order; ``--json`` prints a list of ``{"id", "process_id", "state", "version"}`` (the
   process version the instance runs, an integer). A row the database
   holds but that cannot be read as an instance (tampered with, or written by something else)
-  is left out with a message on stderr naming it; the others are still listed.
+  is left out with a message on stderr naming it; the others are still listed. A ``--process``
+  never deployed there exits 1 naming those deployed (not an empty listing).
 * ``wfengine instance show ID --db URL [--json]``: ``--json`` prints ``{"id", "process_id",
   "state", "data", "activities": [{"activity_id", "state", "started_at", "completed_at"},
   ...], "version"}`` with one entry per activity instance, in the order they were created;
@@ -114,7 +115,10 @@ def instances(
     """
     # the store reports rows it skips on the wfengine.store logger
     skipped_rows = logging_to_stderr("warning", "wfengine instances: %(message)s", "wfengine.store")
+    from wfengine.runtime.queries import refuse_unknown_filters
+
     with skipped_rows, engine_on(url) as engine:
+        refuse_unknown_filters(engine.store, process_id)  # a misspelt --process: exit 1
         found = engine.instance_summaries(
             state=state, process_id=process_id, limit=limit, after=after
         )

@@ -7,10 +7,11 @@ works on, so a caller cannot change an instance behind the engine's back.
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
-from wfengine.errors import StoreError
+from wfengine.errors import DeployError, NotFoundError, StoreError
 from wfengine.runtime.audit_chain import ChainReport
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.audit_query import AuditQuery
@@ -35,7 +36,7 @@ from wfengine.runtime.snapshots import (
     work_item_snapshot,
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
-from wfengine.runtime.store import AuditEvent
+from wfengine.runtime.store import AuditEvent, Store
 
 #: the states a worklist lists (and filters by): the open ones; completed and cancelled work
 #: is on no one's worklist (the audit trail has it)
@@ -61,6 +62,38 @@ def open_work_item_state(state: object, where: str) -> WorkItemState | None:
             f"open work only, not {shown!r}"
         )
     return found
+
+
+def refuse_unknown_filters(
+    store: Store, process_id: str | None = None, activity_id: str | None = None
+) -> None:
+    """Raise :class:`~wfengine.errors.NotFoundError` for a ``process_id`` never deployed on
+    ``store`` (naming those deployed) or an ``activity_id`` that no deployed version of that
+    process (or, without one, of any process) has (naming the closest).
+
+    Why: a misspelt filter (``--process claims`` for ``claim``) matched nothing and read as
+    an empty trail, worklist or listing, exit 0, where ``wfengine stats`` refuses the same
+    id. A version that no longer compiles is passed over (its activities are unknown)."""
+    if isinstance(process_id, str) and not store.versions(process_id):
+        known = ", ".join(sorted(store.deployed_process_ids())) or "none"
+        raise NotFoundError("deployed process", process_id, f"deployed: {known}")
+    if not isinstance(activity_id, str):
+        return
+    seen: set[str] = set()
+    for pid in [process_id] if process_id is not None else store.deployed_process_ids():
+        for version in store.versions(pid):
+            try:
+                deployed = store.deployment(pid, version)
+            except DeployError:
+                continue
+            if deployed is not None:
+                if activity_id in deployed.compiled.activity_graph:
+                    return
+                seen.update(deployed.compiled.activity_graph)
+    where = "any deployed process" if process_id is None else f"process {process_id!r}"
+    close = difflib.get_close_matches(activity_id, sorted(seen), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise NotFoundError("activity", activity_id, f"no version of {where} has it{hint}")
 
 
 class Queries(EngineBase):
@@ -213,7 +246,10 @@ class Queries(EngineBase):
         (``since`` inclusive, ``until`` exclusive); a page of ``limit`` continues ``after`` the
         last event of the previous one (keyset paging, an index range on the SQL store). A
         kind that is no kind of audit event (:class:`~wfengine.runtime.history.EventKind`) is
-        a ``ValueError`` naming the closest, not an empty list."""
+        a ``ValueError`` naming the closest, not an empty list. A ``process_id`` or
+        ``activity_id`` nothing deployed has selects nothing here (a filter, combined with
+        the others); :func:`refuse_unknown_filters` refuses one, as ``wfengine audit``
+        does."""
         kinds = audit_kinds(kind, "audit_events")
         check_after(after, AuditEvent, "the last AuditEvent of the previous page")
         query = AuditQuery(
