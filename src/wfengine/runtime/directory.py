@@ -229,7 +229,14 @@ def adapt_directory(directory: Directory) -> Directory:
     """``directory`` as the engine calls it: one written for ``members(participant_id)``
     is wrapped (with a DeprecationWarning); any other is returned unchanged. An object
     without a callable ``members`` (a mapping of participants to users) is a ``TypeError``
-    naming it: every offer would otherwise fail with an ``AttributeError``."""
+    naming it: every offer would otherwise fail with an ``AttributeError``, and so is a
+    class (``directory=StaticDirectory``, the parentheses forgotten, as ``clock=`` and
+    ``ids=`` are refused): its ``members`` is callable, and every offer was an incident."""
+    if isinstance(directory, type):
+        raise TypeError(
+            f"the directory is an object, not the class {directory.__name__}: pass "
+            f"{directory.__name__}(...) (an instance) as directory="
+        )
     if not callable(getattr(directory, "members", None)):
         hint = (
             " (wrap a mapping of participant ids to user ids: StaticDirectory(mapping))"
