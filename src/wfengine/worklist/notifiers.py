@@ -245,11 +245,21 @@ class NotificationDispatcher:
 
 
 def _checked(notifiers: Iterable[Notifier]) -> list[Notifier]:
-    """``notifiers`` as a list, refused (``TypeError`` naming the notifier) when one's
-    ``notify`` is ``async def``: the dispatcher calls it as a plain method, so its coroutine
-    never ran and the entry was marked delivered, the notification lost without a word."""
+    """``notifiers`` as a list, each an object with a plain ``notify(notification, users)``;
+    anything else is a ``TypeError`` naming it, here rather than at every delivery for eight
+    hours ("'function' object has no attribute 'notify'"). One whose ``notify`` is
+    ``async def`` too: the dispatcher calls it as a plain method, so its coroutine never ran
+    and the entry was marked delivered, the notification lost without a word."""
+    one = hasattr(notifiers, "notify") or isinstance(notifiers, str | bytes | Mapping)
+    if one or not isinstance(notifiers, Iterable):  # (one notifier: not iterable, said so)
+        raise TypeError(f"notifiers is a list of notifiers ([notifier]), not {describe(notifiers)}")
     found = list(notifiers)
     for n in found:
+        if not callable(getattr(n, "notify", None)):
+            raise TypeError(
+                f"notifier {describe(n)} has no notify(notification, users) method: a "
+                "notifier is an object with one (an EmailNotifier, or notifier('webhook', ...))"
+            )
         if inspect.iscoroutinefunction(getattr(n, "notify", None)):
             raise TypeError(
                 f"notifier {describe(n)}: its notify() is async def, and notifiers are called "
@@ -404,7 +414,13 @@ def notifier(name: str, options: Mapping[str, Any] | None = None) -> Notifier:
     if factory is None:
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             if ep.name == name:
-                factory = ep.load()
+                try:
+                    factory = ep.load()
+                except Exception as exc:  # (a bare ModuleNotFoundError named no plug-in)
+                    raise ApplicationError(
+                        f"notifier {name!r}: entry point {ep.value!r} of group "
+                        f"{ENTRY_POINT_GROUP!r} cannot be loaded: {type(exc).__name__}: {exc}"
+                    ) from exc
                 break
     if factory is None:
         known = sorted({*NOTIFIERS, *(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))})
