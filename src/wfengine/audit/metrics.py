@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.history import WorkItemCompleted
-from wfengine.runtime.states import ProcessState, WorkItemState
+from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
 if TYPE_CHECKING:
@@ -139,6 +139,24 @@ class ActivityMetrics:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingNow:
+    """Work waiting at an activity now: its instances not started yet, in open process
+    instances (suspended ones too), and how long each has waited so far (whatever the
+    window: work as it stands, as ``work_in_progress``)."""
+
+    activity_id: str
+    count: int
+    waiting: Durations
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "activity_id": self.activity_id,
+            "count": self.count,
+            "waiting": self.waiting.as_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class UserMetrics:
     user: str
     #: work items they completed
@@ -170,10 +188,13 @@ class ProcessMetrics:
     throughput_per_day: float | None
     activities: tuple[ActivityMetrics, ...]
     users: tuple[UserMetrics, ...]
-    #: activity ids by total waiting time, most first (those that never waited left out)
+    #: activity ids by total waiting time, most first (those that never waited left out):
+    #: the completed instances' waiting and the waiting so far of those waiting now
     bottlenecks: tuple[str, ...]
     #: per role and unit of the engine's organisation (empty without one)
     groups: tuple[GroupMetrics, ...] = ()
+    #: per activity with work waiting now (:class:`WaitingNow`), by activity id
+    waiting_now: tuple[WaitingNow, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -192,6 +213,7 @@ class ProcessMetrics:
                 {"kind": g.kind, "id": g.id, "completed": g.completed, "holding": g.holding}
                 for g in self.groups
             ],
+            "waiting_now": [w.as_dict() for w in self.waiting_now],
         }
 
 
@@ -317,6 +339,20 @@ def mi_containers(engine: Engine, process_id: str) -> dict[tuple[str, str], tupl
     }
 
 
+def waiting_since(engine: Engine, process_id: str) -> dict[str, list[datetime]]:
+    """activity id -> when each of its instances that waits now was created: not started, in
+    an open instance of ``process_id`` (what the SQL store's ``activity_durations`` gives
+    as :attr:`~wfengine.runtime.activity_durations.ActivityDurations.waiting_since`)."""
+    found: dict[str, list[datetime]] = {}
+    for s in engine.instance_summaries(process_id=process_id):
+        if s.state.is_closed:
+            continue
+        for a in engine.activity_instances(s.id):
+            if a.state is ActivityState.NOT_STARTED:
+                found.setdefault(a.activity_id, []).append(a.started_at)
+    return found
+
+
 def _seconds(a: datetime, b: datetime) -> float:
     """Real seconds from ``a`` to ``b``: both turned into UTC first, as Python subtracts two
     times of one zone by their wall-clock readings (an hour out across a summer-time
@@ -375,15 +411,24 @@ def process_metrics(
 
         events = list(iter_events(engine, process_id=process_id))
         durations = activity_durations_of(events, since, until, mi_containers(engine, process_id))
+        durations.waiting_since = waiting_since(engine, process_id)
         (started, opened, first, last, cycles), people = instance_figures(
             engine, process_id, since, until, events=events
         )
     activities = _activity_metrics(durations)
     cycle = Durations.of(cycles)
     throughput = throughput_per_day(len(cycles), since, until, first, last)
+    now = engine.clock.now()
+    since_of: dict[str, list[datetime]] = getattr(durations, "waiting_since", {})
+    waiting = tuple(
+        WaitingNow(act, len(times), Durations.of([_seconds(t, now) for t in times]))
+        for act, times in sorted(since_of.items())
+    )
+    totals = {a.activity_id: a.waiting.total for a in activities}
+    for w in waiting:  # work piling up where none is done yet is a bottleneck too
+        totals[w.activity_id] = totals.get(w.activity_id, 0.0) + w.waiting.total
     ranked = sorted(
-        (a for a in activities if a.waiting.total > 0),
-        key=lambda a: (-a.waiting.total, a.activity_id),
+        (act for act, total in totals.items() if total > 0), key=lambda a: (-totals[a], a)
     )
     return ProcessMetrics(
         process_id=process_id,
@@ -394,8 +439,9 @@ def process_metrics(
         throughput_per_day=throughput,
         activities=tuple(activities),
         users=tuple(UserMetrics(u, *people[u]) for u in sorted(people)),
-        bottlenecks=tuple(a.activity_id for a in ranked),
+        bottlenecks=tuple(ranked),
         groups=_groups(engine, people),
+        waiting_now=waiting,
     )
 
 

@@ -5,6 +5,8 @@ metrics of a memory store need not import SQLAlchemy."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class ActivityDurations(dict[str, list[tuple[float, float, bool]]]):
     """activity id -> (waiting, processing, late) of each of its completed instances; and in
@@ -23,3 +25,8 @@ class ActivityDurations(dict[str, list[tuple[float, float, bool]]]):
         #: activity id -> instances closed ``closed.terminated`` after a deadline fired on
         #: them (or on their multi-instance container), in the window by when they closed
         self.ended: dict[str, int] = {}
+        #: activity id -> when each of its instances that waits now was created: open (in an
+        #: open process instance, suspended ones too) and not started. Why: work piling up
+        #: at an activity nobody has done yet counted nowhere, so the bottlenecks named only
+        #: activities whose work was done (whatever the window: work as it stands)
+        self.waiting_since: dict[str, list[datetime]] = {}

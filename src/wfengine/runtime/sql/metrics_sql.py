@@ -98,6 +98,15 @@ WHERE process_id = :process_id AND completed_at IS NOT NULL
                 AND mi.mi_index IS NOT NULL))
 """
 
+#: the activity instances waiting now (not started, in an open process instance): when each
+#: was created (:attr:`ActivityDurations.waiting_since`)
+_WAITING_NOW_QUERY = """
+SELECT a.activity_id, a.started_at
+FROM activity_instances AS a JOIN process_instances AS p ON p.id = a.instance_id
+WHERE a.process_id = :process_id AND a.state = 'open.not_running.not_started'
+      AND p.state LIKE 'open.%'
+"""
+
 #: the version of a row's process instance, read for the rows of an activity that is
 #: multi-instance in some versions only (``:mixed``: their ids, an expanding parameter)
 _ROW_VERSION = """CASE WHEN mi_index IS NULL AND activity_id IN :mixed THEN (
@@ -186,7 +195,8 @@ def activity_durations(
 ) -> ActivityDurations:
     """Each activity instance of ``process_id`` that completed in ``[since, until)``: its
     waiting and processing time in seconds and whether it was late, by activity; and how
-    many a deadline ended in the window (:attr:`ActivityDurations.ended`). ``multi``
+    many a deadline ended in the window (:attr:`ActivityDurations.ended`), and when each
+    that waits now was created (:attr:`ActivityDurations.waiting_since`). ``multi``
     tells which activities are multi-instance in which versions: a row of theirs with no
     ``mi_index`` in such a version is a container even when it ran no instance (a count of
     0), which the query's test for instances beside it cannot tell (see
@@ -213,8 +223,14 @@ def activity_durations(
         )
     ).bindparams(*binds)
 
+    waiting_now = sa.text(_WAITING_NOW_QUERY).columns(
+        sa.column("activity_id", sa.String), sa.column("started_at", _time_type())
+    )
+
     def read(conn: sa.Connection) -> ActivityDurations:
         found = ActivityDurations()
+        for act, since_at in conn.execute(waiting_now, {"process_id": process_id}):
+            found.waiting_since.setdefault(act, []).append(since_at)
         for act, w, p, late, mi_index, of_version, state in conn.execute(stmt, params):
             if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
