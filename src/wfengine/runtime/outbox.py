@@ -433,6 +433,16 @@ class OutboxHandlers:
     _by_kind: dict[str, list[OutboxHandler]] = field(default_factory=dict)
     _for_all: list[OutboxHandler] = field(default_factory=list)
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # ``handlers.policy = 5`` was taken, and every delivery then failed with a bare
+        # "'int' object has no attribute 'prune_every'" (made or set later alike)
+        if name == "policy" and not isinstance(value, OutboxPolicy):
+            raise TypeError(
+                "the outbox policy is an OutboxPolicy, such as "
+                f"OutboxPolicy(max_attempts=5), not {_shown(value)}"
+            )
+        object.__setattr__(self, name, value)
+
     def subscribe(
         self, handler: OutboxHandler, kinds: Iterable[str] | None = None
     ) -> OutboxHandler:
