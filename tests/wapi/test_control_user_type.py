@@ -1,5 +1,8 @@
-"""Process control commands take ``user`` as a user id or None (the host): another type is a
-``TypeError`` naming the command and the argument, on every store, and changes nothing."""
+"""Process control commands, and the operator's commands on activities and incidents, take
+``user`` as a user id or None (the host): another type is a ``TypeError`` naming the command
+and the argument, on every store, and changes nothing (the operator's commands once kept a
+number in the memory store's trail, where ``audit_events(user=)`` could not find it, and
+failed on SQL as data that cannot be stored, naming no argument)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from wfengine import Engine, PackageBuilder, VirtualClock
+from wfengine import Engine, NotFoundError, PackageBuilder, VirtualClock
 
 
 class _User:
@@ -40,6 +43,12 @@ _COMMANDS: list[tuple[str, Callable[[Engine, str, Any], Any]]] = [
     ("terminate", lambda e, i, u: e.terminate(i, user=u)),
     ("abort", lambda e, i, u: e.abort(i, user=u)),
     ("set_data", lambda e, i, u: e.set_data(i, {"note": "x"}, user=u)),
+    # checked before the activity instance or incident is looked up
+    ("cancel_activity", lambda e, i, u: e.cancel_activity(i, f"{i}:1", user=u)),
+    ("add_mi_instance", lambda e, i, u: e.add_mi_instance(f"{i}:1", user=u)),
+    ("retry_incident", lambda e, i, u: e.retry_incident("inc-1", user=u)),
+    ("skip_incident", lambda e, i, u: e.skip_incident("inc-1", user=u)),
+    ("abort_incident", lambda e, i, u: e.abort_incident("inc-1", user=u)),
 ]
 
 
@@ -67,3 +76,10 @@ def test_a_user_id_is_named_in_the_trail(engine: Engine) -> None:
         "instance.state",
     ]
     assert [e.kind for e in engine.audit_events(user="bob")] == ["instance.state"]
+
+
+@pytest.mark.parametrize("bad", [5, None])
+def test_add_mi_instance_of_an_id_that_is_not_text_is_not_found(engine: Engine, bad: Any) -> None:
+    # (it raised a bare AttributeError: 'int' object has no attribute 'rsplit')
+    with pytest.raises(NotFoundError, match=f"no activity instance {bad}"):
+        engine.add_mi_instance(bad)

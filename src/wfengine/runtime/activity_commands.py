@@ -14,7 +14,7 @@ from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, change
-from wfengine.runtime.host_arguments import check_mapping
+from wfengine.runtime.host_arguments import check_acting_user, check_mapping
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
@@ -285,6 +285,7 @@ class ActivityCommands(EngineBase):
         named as :meth:`terminate` names it on the ``instance.state`` of the synchronous
         subflows it closes, and on each event of the cancel whose payload carries a user
         (:mod:`wfengine.runtime.acted_by`); ``activity.aborted`` is a bare marker."""
+        check_acting_user(user, "cancel_activity")
 
         def body() -> None:
             inst = self.store.instance(instance_id)
@@ -334,6 +335,9 @@ class ActivityCommands(EngineBase):
         asked (None: the host), named on its ``activity.mi_added`` event when that event's
         payload carries a user (:mod:`wfengine.runtime.acted_by`)."""
         check_mapping(data, "data", "add_mi_instance")
+        check_acting_user(user, "add_mi_instance")
+        if not isinstance(activity_instance_id, str):  # (the id names its instance)
+            raise NotFoundError("activity instance", activity_instance_id)
         instance_id = activity_instance_id.rsplit(":", 1)[0]
         values = dict(data or {})
         if values:

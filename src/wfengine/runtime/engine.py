@@ -67,7 +67,7 @@ from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directo
 from wfengine.runtime.engine_arguments import check_engine_arguments
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
-from wfengine.runtime.host_arguments import check_mapping, check_user, described
+from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -104,15 +104,6 @@ def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
     shown = "; ".join(f"{d.code}: {d.message}" for d in errors[:5])
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return DeployError(f"process {process.id!r} cannot be deployed: {shown}{more}")
-
-
-def _check_user(user: object, command: str) -> None:
-    """A process control command's ``user``: None (the host) or a user id. Why: an object
-    or a number was kept in the audit detail in memory, where ``audit_events(user=)`` could
-    not find it, and failed on a SQL store as data that cannot be stored, naming no
-    argument; now a ``TypeError`` names it."""
-    if user is not None:
-        check_user(user, "user", command)
 
 
 #: the URL of the in-memory store for :meth:`Engine.from_url`
@@ -394,7 +385,7 @@ class Engine(
         pairs) is a ``TypeError`` naming it, here and in every command that takes data.
         """
         check_mapping(data, "data", "create_instance")
-        _check_user(user, "create_instance")
+        check_acting_user(user, "create_instance")
 
         def body() -> str:
             deployed = self.startable(process_id, version)
@@ -415,7 +406,7 @@ class Engine(
         automatic work to a ``continue`` job, for :meth:`run_due_jobs` or a worker process.
         """
 
-        _check_user(user, "start")
+        check_acting_user(user, "start")
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.RUNNING, "start")
@@ -450,7 +441,7 @@ class Engine(
         ``defer`` is as for :meth:`start`, ``user`` as for :meth:`create_instance`.
         """
         check_mapping(data, "data", "start_process")
-        _check_user(user, "start_process")
+        check_acting_user(user, "start_process")
 
         def body() -> str:
             deployed = self.startable(process_id, version)
@@ -466,7 +457,7 @@ class Engine(
         do those of the synchronous subflows it waits for (they are its work), which
         ``resume`` continues with it. Their ``instance.state`` events name the instance that
         took them along (``by``); a subflow suspended already stays as it was."""
-        _check_user(user, "suspend")
+        check_acting_user(user, "suspend")
 
         def body() -> None:
             inst = self._instance_for(instance_id, ProcessState.SUSPENDED, "suspend")
@@ -485,7 +476,7 @@ class Engine(
         The synchronous subflows it waits for that a caller's suspension took along resume
         with it; one an operator suspended on its own stays suspended (resume it by its
         id), and so does what waits under it."""
-        _check_user(user, "resume")
+        check_acting_user(user, "resume")
         resumed = [instance_id]
 
         def body() -> None:
@@ -539,7 +530,7 @@ class Engine(
         self._close(instance_id, ProcessState.ABORTED, "abort", user)
 
     def _close(self, instance_id: str, state: ProcessState, verb: str, user: str | None) -> None:
-        _check_user(user, verb)
+        check_acting_user(user, verb)
 
         def body() -> None:
             inst = self._instance_for(instance_id, state, verb)
@@ -563,7 +554,7 @@ class Engine(
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident;
         conditional events of a running instance that the new data makes true fire."""
         check_mapping(values, "values", "set_data", required=True)
-        _check_user(user, "set_data")
+        check_acting_user(user, "set_data")
         check_storable(values, f"process instance {instance_id!r}")
 
         def body() -> None:

@@ -87,3 +87,13 @@ def check_user(value: object, name: str, command: str) -> str:
     if value is None or value == "":
         raise ValueError(f"{command}: {name} must name a user (a user id), not {value!r}")
     raise TypeError(f"{command}: {name} must be a user id (a string), not {described(value)}")
+
+
+def check_acting_user(user: object, command: str) -> None:
+    """A command's ``user=`` (who asked, named in the audit trail): None (the host) or a
+    user id, as :func:`check_user` says. Why: an object or a number was kept in the audit
+    detail in memory, where ``audit_events(user=)`` could not find it, and failed on a SQL
+    store as data that cannot be stored, naming no argument; every command that takes
+    ``user=`` checks it alike, before it looks at anything."""
+    if user is not None:
+        check_user(user, "user", command)

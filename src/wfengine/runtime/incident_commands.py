@@ -25,7 +25,7 @@ from wfengine.runtime.acted_by import by_user, name_user
 from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
-from wfengine.runtime.host_arguments import check_mapping
+from wfengine.runtime.host_arguments import check_acting_user, check_mapping
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
@@ -53,6 +53,7 @@ class IncidentCommands(EngineBase):
         """Redo the operation that failed (after fixing its cause). ``user``: who asked
         (None: the host), named on its ``incident.retried`` event when that event's payload
         carries a user (see :mod:`wfengine.runtime.acted_by`)."""
+        check_acting_user(user, "retry_incident")
 
         def body() -> None:
             incident = self._incident(incident_id)
@@ -98,6 +99,7 @@ class IncidentCommands(EngineBase):
         ``instance.state`` events of the instance and of the subflows closed with it), and
         on ``incident.aborted`` when its payload carries a user.
         """
+        check_acting_user(user, "abort_incident")
 
         def body() -> None:
             incident = self._incident(incident_id)
@@ -185,6 +187,7 @@ def skip_incident(
     host), is named on the ``incident.skipped`` event (when its payload carries a user).
     """
     check_mapping(outputs, "outputs", "skip_incident")
+    check_acting_user(user, "skip_incident")
 
     def body() -> None:
         incident = engine._incident(incident_id)
