@@ -4,6 +4,8 @@ with a bare "'int' object has no attribute 'prune_every'"."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from wfengine import Engine
@@ -23,3 +25,15 @@ def test_a_policy_that_is_not_one_is_refused_when_set() -> None:
 def test_a_policy_that_is_not_one_is_refused_when_made() -> None:
     with pytest.raises(TypeError, match=r"not \{'max_attempts': 3\} \(dict\)"):
         OutboxHandlers(policy={"max_attempts": 3})  # type: ignore[arg-type]
+
+
+def test_a_refused_partial_is_named_by_its_function_not_its_arguments() -> None:
+    """Its arguments (a webhook URL with a token) do not belong in an error message."""
+
+    async def post(url: str, record: object) -> None:
+        return None
+
+    with Engine() as engine, pytest.raises(TypeError) as refused:
+        engine.outbox.subscribe(functools.partial(post, "https://hooks.example/T0K3N"))
+    assert "<partial of <function" in str(refused.value) and "post>" in str(refused.value)
+    assert "T0K3N" not in str(refused.value)

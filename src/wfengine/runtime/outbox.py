@@ -52,6 +52,7 @@ make a dict and a :class:`OutboxEntry` (a NamedTuple) and nothing else.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -408,8 +409,11 @@ def _is_async(handler: object) -> bool:
 
 
 def _shown(value: object) -> str:
-    """A value as a refusal names it: a function by its name, anything else by its repr and
-    type, cut short."""
+    """A value as a refusal names it: a function by its name (a partial by its function's:
+    its arguments may hold a webhook's token), anything else by its repr and type, cut
+    short."""
+    if isinstance(value, functools.partial):
+        return f"<partial of {_shown(value.func)}>"
     name = getattr(value, "__qualname__", None)
     if callable(value) and name:
         return f"<{type(value).__name__} {name}>"
