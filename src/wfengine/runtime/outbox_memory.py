@@ -4,18 +4,29 @@ Committing a step only appends its entries to :attr:`MemoryOutbox.new` (the hot 
 ``list.extend`` per command, as before there was delivery); they are numbered and given their
 delivery state the first time anything looks at the outbox. Pending entries are kept apart
 from settled ones, so a claim looks only at what may be due.
+
+Reads from another thread work on the memory store (an operator's dashboard listing entries
+while the engine's thread delivers): each method holds the outbox's lock, and a commit's
+append needs none (:meth:`MemoryOutbox._absorb` takes the entries by count). Without it a
+listing raised ``RuntimeError: dictionary changed size during iteration`` as a delivery
+settled an entry, and two threads numbering one commit's entries delivered them twice.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
 from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @dataclass(slots=True, eq=False)
@@ -64,6 +75,19 @@ class _Row:
         self.lock_owner = self.lock_expires_at = None
 
 
+def _locked(
+    method: Callable[Concatenate[MemoryOutbox, _P], _R],
+) -> Callable[Concatenate[MemoryOutbox, _P], _R]:
+    """``method`` run holding the outbox's lock (see the module notes)."""
+
+    @functools.wraps(method)
+    def run(self: MemoryOutbox, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class MemoryOutbox:
     """The outbox part of :class:`~wfengine.runtime.memory_store.MemoryStore` (see the
     :class:`~wfengine.runtime.store.Store` protocol for what each method promises)."""
@@ -78,18 +102,27 @@ class MemoryOutbox:
         #: first, without scanning the rest)
         self._kept: deque[_Row] = deque()
         self._last_id = 0
+        self._lock = threading.Lock()
 
     def _absorb(self) -> None:
-        """Number the newly committed entries; each is due when its change happened."""
-        if not self.new:
+        """Number the newly committed entries; each is due when its change happened.
+
+        Why by count, not by swapping the list: a commit in another thread may be appending to
+        the list it fetched; ``del new[:n]`` takes exactly the ``n`` entries read, and what is
+        appended meanwhile waits for the next look."""
+        new = self.new
+        count = len(new)
+        if not count:
             return
-        fresh, self.new = self.new, []
+        fresh = new[:count]
+        del new[:count]
         for entry in fresh:
             self._last_id += 1
             at = entry.at if entry.at is not None else datetime.now(UTC)
             row = _Row(self._last_id, entry, at, next_attempt_at=at)
             self._rows[row.id] = self._pending[row.id] = row
 
+    @_locked
     def claim(
         self,
         owner: str,
@@ -110,6 +143,7 @@ class MemoryOutbox:
                 claimed.append(row.record())
         return claimed
 
+    @_locked
     def skip(self, now: datetime, keep: Collection[str]) -> int:
         self._absorb()
         skipped = [
@@ -121,6 +155,7 @@ class MemoryOutbox:
             self._kept.append(row)
         return len(skipped)
 
+    @_locked
     def settle(
         self,
         entry_id: int,
@@ -147,6 +182,7 @@ class MemoryOutbox:
             row.next_attempt_at = retry_at
             row.lock_owner = row.lock_expires_at = None
 
+    @_locked
     def prune(self, before: datetime) -> int:
         kept, rows = self._kept, self._rows
         gone = 0
@@ -157,6 +193,7 @@ class MemoryOutbox:
                 gone += 1
         return gone
 
+    @_locked
     def entries(
         self, status: OutboxStatus | None, instance_id: str | None, limit: int | None
     ) -> list[OutboxRecord]:
@@ -169,6 +206,7 @@ class MemoryOutbox:
         ]
         return found if limit is None else found[:limit]
 
+    @_locked
     def retry(self, entry_ids: Collection[int] | None, now: datetime) -> int:
         self._absorb()
         chosen = (
@@ -187,6 +225,7 @@ class MemoryOutbox:
             self._pending = dict(sorted(self._pending.items()))
         return len(again)
 
+    @_locked
     def next_at(self, leased: bool) -> datetime | None:
         self._absorb()
         times = [
