@@ -421,7 +421,8 @@ def process_metrics(
     now = engine.clock.now()
     since_of: dict[str, list[datetime]] = getattr(durations, "waiting_since", {})
     waiting = tuple(
-        WaitingNow(act, len(times), Durations.of([_seconds(t, now) for t in times]))
+        # (not below 0: a trail a simulation wrote ahead of the reader's clock has not waited)
+        WaitingNow(act, len(times), Durations.of([max(_seconds(t, now), 0.0) for t in times]))
         for act, times in sorted(since_of.items())
     )
     totals = {a.activity_id: a.waiting.total for a in activities}

@@ -105,6 +105,34 @@ def stats(
             )
         if m.bottlenecks:
             click.echo(f"  bottlenecks: {', '.join(m.bottlenecks[:5])}")
+        _more_lines(m)
+
+
+def _more_lines(m: Any) -> None:
+    """The text's figures after the lines above (which scripts read, and which stay as they
+    were): throughput, the work waiting now, and per user, role and unit the work items
+    completed and held. Why: ``--help`` and the README list them, and only ``--json`` showed
+    them. Ids pass through :func:`~wfengine.one_line.one_line`: one holding a line break
+    would forge a row."""
+    from wfengine.audit.metrics import short_duration
+    from wfengine.one_line import one_line
+
+    per_day = "-" if m.throughput_per_day is None else f"{m.throughput_per_day:.3g}"
+    click.echo(f"  throughput: {per_day} completed per day")
+    for w in m.waiting_now:
+        click.echo(
+            f"  waiting now: {one_line(w.activity_id)} {w.count} "
+            f"(wait p50 {short_duration(w.waiting.median)}, p95 {short_duration(w.waiting.p95)})"
+        )
+    if m.users:
+        click.echo(f"  {'USER':<24} {'COMPLETED':>10} {'HOLDING':>8}")
+        for u in m.users:
+            click.echo(f"  {one_line(u.user):<24} {u.completed:>10} {u.holding:>8}")
+    if m.groups:
+        click.echo(f"  {'ROLE/UNIT':<24} {'COMPLETED':>10} {'HOLDING':>8}")
+        for g in m.groups:
+            group = one_line(f"{g.kind} {g.id}")
+            click.echo(f"  {group:<24} {g.completed:>10} {g.holding:>8}")
 
 
 def _draw(
