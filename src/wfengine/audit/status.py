@@ -8,7 +8,8 @@ What is public is declared with extended attributes:
 * on an activity, ``wfengine:milestone`` = the label outsiders see once it has completed
   ("Complaint received", "Answer sent");
 * on a data field (of the process or its package), ``wfengine:public`` = ``true``: its value
-  is shown;
+  is shown (as ``***`` when the field is also ``wfengine:sensitive``, as the audit trail and
+  the XES export show it, or took a sensitive value from a calling process);
 * on the process, ``wfengine:public-name`` = how outsiders call it (none: no name is shown).
 
 The brief status's ``state`` is one of ``in progress``, ``completed`` or ``closed`` (for a
@@ -241,8 +242,25 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
         started_at=inst.started_at,
         completed_at=inst.completed_at if inst.state.is_closed else None,
         milestones=reached,
-        fields={k: v for k, v in inst.data.items() if k in public},
+        fields=_public_fields(engine, inst, public),
     )
+
+
+#: what the brief status shows for a public field that is also sensitive (as the trail does)
+MASKED = "***"
+
+
+def _public_fields(
+    engine: Engine, inst: InstanceSnapshot, public: frozenset[str]
+) -> dict[str, Any]:
+    """The values of ``inst``'s public fields, a sensitive one's masked. Why: a field marked
+    both ``wfengine:public`` and ``wfengine:sensitive`` was shown in clear to outsiders
+    while the audit trail and the XES export for analysts masked it; sensitive wins."""
+    shown = {k: v for k, v in inst.data.items() if k in public}
+    if not shown:
+        return shown
+    sensitive = engine.store.instance(inst.id).sensitive_fields
+    return {k: MASKED if k in sensitive else v for k, v in shown.items()}
 
 
 def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -> DetailedStatus:
