@@ -58,14 +58,14 @@ saw it current (:mod:`wfengine.worklist.org_watch`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from wfengine.errors import WorkflowError
 from wfengine.runtime.audit_query import AuditQuery
-from wfengine.runtime.directory import directory_name
+from wfengine.runtime.directory import DirectoryError, directory_name
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import change
 from wfengine.runtime.instance import ActivityInstance, WorkItem
@@ -115,7 +115,12 @@ def reoffer_work(
     notes); returns the items it withdrew, in the order of their instances' open work.
     ``since`` and ``still_current``: see the module notes (the latter for a store whose
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
-    stopped returns what it did before."""
+    stopped returns what it did before.
+
+    A directory that fails to answer (its server is down) stops it with a
+    :class:`~wfengine.runtime.directory.DirectoryError`: the instance it was asked about,
+    and those after it, are left as they are (nobody loses work they hold over an outage);
+    the instances before it stay re-offered, and running it again finishes the rest."""
     instance_ids = list(
         dict.fromkeys(
             w.instance_id
@@ -124,18 +129,34 @@ def reoffer_work(
         )
     )
     done: list[Reoffered] = []
-    for instance_id in instance_ids:
+    for n, instance_id in enumerate(instance_ids):
         try:
             done.extend(
                 engine._command(partial(_reoffer_instance, engine, instance_id, still_current))
             )
         except _Replaced:
             break
+        except _Unanswered as stop:
+            raise DirectoryError(
+                f"reoffer_work: {_failure(engine, stop.error)}, asked about the work of "
+                f"instance {instance_id!r}: its work and that of the {len(instance_ids) - n - 1} "
+                f"instance(s) after it are left as they are ({len(done)} item(s) re-offered "
+                "before it stay so); run reoffer_work again once the directory answers"
+            ) from stop.error
     return done
 
 
 class _Replaced(Exception):
     """Another organisation was stored since this re-offer began: it stops (module notes)."""
+
+
+class _Unanswered(Exception):
+    """The directory failed to answer about an instance's work (``error``, what it raised):
+    the instance is left as it is and the re-offer stops (:func:`reoffer_work`)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _reoffer_instance(
@@ -147,23 +168,23 @@ def _reoffer_instance(
         return []
     nav = engine._nav()
     org = supervision_of(engine.directory)
+    try:
+        # every question to the directory about the instance's work is asked here, before
+        # anything of it changes: one that failed after (does its holder still work here?)
+        # left earlier items withdrawn in a command that then stopped half-way, and a
+        # directory that could not answer withdrew work people held (even started work)
+        plans = _plans(engine, nav, org, inst.id, inst.activities)
+    except DirectoryError as exc:  # the directory failed: nothing of the instance changes
+        raise _Unanswered(exc) from exc
+    except WorkflowError:
+        raise  # the engine's own (the store lost a race, or is down): as for any command
+    except Exception as exc:  # what the host's directory raised
+        raise _Unanswered(exc) from exc
     done: list[Reoffered] = []
     kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
     turn = False  # a withdrawn item freed its sequential ad-hoc set: what waited runs now
-    escalated: dict[str, set[str]] | None = None  # item id -> whom escalation added (read once)
-    for item in store.open_work_items(instance_id):
-        ai = inst.activities.get(item.activity_instance_id)
-        if ai is None or ai.work_item != item.id:
-            continue
-        held = item.state is not WorkItemState.OFFERED and item.holder is not None
-        try:
-            # every question to the directory about this item is asked here, before anything
-            # of it changes: one that failed after (does its holder still work here?) left
-            # earlier items withdrawn in a command that then stopped half-way
-            plan = _plan(nav, org, ai, item, held)
-        except Exception as exc:  # the directory, or a performer expression: see below
-            if not held and _all_known(org, item.assignees):
-                continue  # offered to people the directory knows; nothing to mend
+    for ai, item, held, plan in plans:
+        if isinstance(plan, _Failure):  # a performer expression: who may do it is unknown
             nav.touch(inst)
             nav._cancel_work_item(ai, item)
             nav._incident(
@@ -172,37 +193,18 @@ def _reoffer_instance(
                 ai.act.id,
                 OFFER,
                 f"{ai.place()}: offered again as the organisation changed, but who may do it "
-                f"cannot be told ({_failure(engine, exc)}); retry the incident once it can",
+                f"cannot be told ({_failure(engine, plan)}); retry the incident once it can",
             )
+            holder = item.holder if held else None
             done.append(
-                Reoffered(
-                    item.id,
-                    inst.id,
-                    item.activity_id,
-                    None,
-                    (),
-                    item.holder if held else None,
-                    ai.incident,
-                )
+                Reoffered(item.id, inst.id, item.activity_id, None, (), holder, ai.incident)
             )
             continue
         if isinstance(plan, _Keep):
             _delegate_keeps(nav, ai, item, plan.assignees)
             kept = True
             continue
-        if plan is None:
-            continue  # someone the directory knows has it: theirs
         offer_to = plan
-        if escalated is None:
-            escalated = _escalated(engine, inst.id)
-        added = escalated.get(item.id, set()) - set(offer_to)
-        if not held and set(offer_to) == set(item.assignees) - added:
-            continue  # (the people an escalation added are not the organisation's change)
-        # a real change: those the escalation reached keep it, when they may still have it
-        # (the directory knows them, four eyes allows), so it is not taken back from them
-        excluded = excluded_performers(ai)
-        carried = [u for u in item.assignees if u in added and u not in excluded]
-        offer_to = (*offer_to, *(u for u in carried if _all_known(org, (u,))))
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
         fresh = nav._new_item(ai, offer_to)
@@ -235,11 +237,56 @@ def _reoffer_instance(
     return done
 
 
+def _plans(
+    engine: EngineBase,
+    nav: Navigator,
+    org: Supervision | None,
+    instance_id: str,
+    activities: Mapping[str, ActivityInstance],
+) -> list[tuple[ActivityInstance, WorkItem, bool, _Plan]]:
+    """What becomes of each open item of the instance that is to change (items left as they
+    are are not listed), asking the directory and raising what it raises, changing nothing."""
+    plans: list[tuple[ActivityInstance, WorkItem, bool, _Plan]] = []
+    escalated: dict[str, set[str]] | None = None  # item id -> whom escalation added (read once)
+    for item in engine.store.open_work_items(instance_id):
+        ai = activities.get(item.activity_instance_id)
+        if ai is None or ai.work_item != item.id:
+            continue
+        held = item.state is not WorkItemState.OFFERED and item.holder is not None
+        try:
+            plan = _plan(nav, org, ai, item, held)
+        except _Failure as failure:  # a performer expression: see the module notes
+            if not held and _all_known(org, item.assignees):
+                continue  # offered to people the directory knows; nothing to mend
+            plans.append((ai, item, held, failure))
+            continue
+        if plan is None or isinstance(plan, _Keep):
+            if plan is not None:
+                plans.append((ai, item, held, plan))
+            continue  # (None: someone the directory knows has it: theirs)
+        if escalated is None:
+            escalated = _escalated(engine, instance_id)
+        added = escalated.get(item.id, set()) - set(plan)
+        if not held and set(plan) == set(item.assignees) - added:
+            continue  # (the people an escalation added are not the organisation's change)
+        # a real change: those the escalation reached keep it, when they may still have it
+        # (the directory knows them, four eyes allows), so it is not taken back from them
+        excluded = excluded_performers(ai)
+        carried = [u for u in item.assignees if u in added and u not in excluded]
+        plans.append((ai, item, held, (*plan, *(u for u in carried if _all_known(org, (u,))))))
+    return plans
+
+
 @dataclass(frozen=True, slots=True)
 class _Keep:
     """The delegate keeps an item whose owner left, offered (on release) to ``assignees``."""
 
     assignees: tuple[str, ...]
+
+
+#: what becomes of one open item: withdrawn and offered to these people, kept by its
+#: delegate (:class:`_Keep`), or withdrawn with an incident (a performer expression failed)
+_Plan = tuple[str, ...] | _Keep | _Failure
 
 
 def _plan(
@@ -254,7 +301,7 @@ def _plan(
         if org is not None and item.owner is not None and not org.knows(item.owner):
             try:
                 return _Keep(tuple(nav._offer_to(ai)[0]))
-            except Exception:  # the directory, or a performer expression: whom it still knows
+            except _Failure:  # a performer expression: those it is offered to it still knows
                 return _Keep(tuple(u for u in item.assignees if org.knows(u)))
         return None
     return tuple(nav._offer_to(ai)[0])
@@ -262,14 +309,9 @@ def _plan(
 
 def _all_known(org: Supervision | None, users: Iterable[str]) -> bool:
     """Whether the directory knows every one of ``users`` (a directory that cannot tell who
-    exists knows everyone). One that fails to answer knows none of them: what is mended
-    (or carried over) on its word waits for it."""
-    if org is None:
-        return True
-    try:
-        return all(map(org.knows, users))
-    except Exception:
-        return False
+    exists knows everyone); what one that fails to answer raises is raised (the instance is
+    then left as it is: :func:`reoffer_work`)."""
+    return org is None or all(map(org.knows, users))
 
 
 def _escalated(engine: EngineBase, instance_id: str) -> dict[str, set[str]]:
