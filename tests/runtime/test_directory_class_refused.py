@@ -5,6 +5,8 @@ members('clerk') (AttributeError: 'str' object has no attribute '_members')"."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wfengine import Engine, Organisation, StaticDirectory
@@ -22,3 +24,11 @@ def test_setting_a_directory_class_is_refused_and_keeps_the_directory() -> None:
         with pytest.raises(TypeError, match="not the class StaticDirectory"):
             engine.directory = StaticDirectory  # type: ignore[assignment]
         assert engine.directory is before
+
+
+def test_a_refused_directory_opens_no_database(tmp_path: Path) -> None:
+    # (the store was opened first: the refusal left a database file and an open engine)
+    db = tmp_path / "wf.db"
+    with pytest.raises(TypeError, match="not the class StaticDirectory"):
+        Engine(db_url=f"sqlite:///{db}", directory=StaticDirectory)  # type: ignore[arg-type]
+    assert not db.exists()

@@ -153,6 +153,8 @@ class Engine(
         )
         if clock is not None:
             check_clock(clock)
+        # (checked before the store opens: a refused directory left a database file behind)
+        adapted = adapt_directory(directory) if directory is not None else StaticDirectory()
         if db_url is not None:
             from wfengine.runtime.sql.store import SqlStore
 
@@ -161,9 +163,7 @@ class Engine(
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
-        self.directory: Directory = (
-            adapt_directory(directory) if directory is not None else StaticDirectory()
-        )
+        self.directory: Directory = adapted
         #: jobs made by this engine are numbered after those already stored (the tie-breaker
         #: of jobs due at the same instant)
         self._timer_seq = self.store.last_job_seq()
