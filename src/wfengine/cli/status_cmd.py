@@ -4,10 +4,13 @@ A contract (scripts rely on these exactly): without ``--brief`` the detailed sta
 people inside (:func:`wfengine.audit.status.detailed_status`); with ``--brief`` only what the
 definition declares public, for outside parties (:func:`~wfengine.audit.status.brief_status`).
 ``--json`` prints the status as one JSON object (``BriefStatus.as_dict`` /
-``DetailedStatus.as_dict`` keys). The brief text leaves out a public field that holds nothing
-yet (null or empty text): an outsider read ``acceptance_no: None`` as a number "None", and a
-blank line as a field cleared; ``--json`` keeps every public field, null as null. Exit 0; 1
-for an unknown instance; 2 on usage errors and databases that cannot be used.
+``DetailedStatus.as_dict`` keys). The text shows each id, name, label, value and comment on
+one line (:func:`~wfengine.one_line.one_line`, as ``wfengine audit`` does): a line break in a
+comment or a customer's field value printed rows that looked like the status's own. The
+brief text leaves out a public field that holds nothing yet (null or empty text): an
+outsider read ``acceptance_no: None`` as a number "None", and a blank line as a field
+cleared; ``--json`` keeps every public field, null as null. Exit 0; 1 for an unknown
+instance; 2 on usage errors and databases that cannot be used.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
       wfengine status pi-1 --db sqlite:///wfengine.db --brief --json
     """
     from wfengine.audit.status import brief_status, detailed_status
+    from wfengine.one_line import one_line as o
 
     with engine_on(url) as engine:
         if brief:
@@ -40,41 +44,44 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
             if as_json:
                 click.echo(dumps(short.as_dict()))
                 return
-            click.echo(f"{short.process or 'case'} {short.instance_id}: {short.state}")
+            click.echo(f"{o(short.process or 'case')} {o(short.instance_id)}: {short.state}")
             for m in short.milestones:
-                click.echo(f"  {m.reached_at.isoformat(timespec='minutes')}  {m.label}")
+                click.echo(f"  {m.reached_at.isoformat(timespec='minutes')}  {o(m.label)}")
             for name, value in short.fields.items():
                 if value is not None and value != "":  # (see the module notes)
-                    click.echo(f"  {name}: {value}")
+                    click.echo(f"  {o(name)}: {o(str(value))}")
             return
         full = detailed_status(engine, instance_id)
     if as_json:
         click.echo(dumps(full.as_dict()))
         return
     inst = full.instance
-    click.echo(f"{inst.id} ({inst.process_id} v{inst.version}): {inst.state.value}")
+    click.echo(f"{o(inst.id)} ({o(inst.process_id)} v{inst.version}): {inst.state.value}")
     for a in full.activities:
-        who = f" by {a.performer}" if a.performer else ""
-        click.echo(f"  {a.activity_id:<24} {a.state.value}{who}")
+        who = f" by {o(a.performer)}" if a.performer else ""
+        click.echo(f"  {o(a.activity_id):<24} {a.state.value}{who}")
     for w in full.open_work:
         due = "" if w.due is None else f" due {w.due.isoformat(timespec='minutes')}"
         late = " OVERDUE" if w.overdue else ""
-        holder = w.item.holder or "offered to " + ", ".join(w.item.assignees)
-        click.echo(f"  waiting: {w.item.id} {w.item.activity_id} ({holder}){due}{late}")
+        holder = o(w.item.holder or "offered to " + ", ".join(w.item.assignees))
+        item, act = o(w.item.id), o(w.item.activity_id)
+        click.echo(f"  waiting: {item} {act} ({holder}){due}{late}")
     for name, value in sorted(inst.data.items()):  # (README: the detailed view has the data)
-        click.echo(f"  data {name} = {value!r}")
+        click.echo(f"  data {o(name)} = {o(repr(value))}")
     for c in full.comments:  # (README: and comments, attachments and history)
-        on = f" on {c.work_item_id}" if c.work_item_id else ""
-        click.echo(f"  comment {c.id}{on} by {c.author} at {_at(c.created_at)}: {c.text}")
+        on = f" on {o(c.work_item_id)}" if c.work_item_id else ""
+        said = f"by {o(c.author)} at {_at(c.created_at)}: {o(c.text)}"
+        click.echo(f"  comment {o(c.id)}{on} {said}")
     for f in full.attachments:
-        on = f" on {f.work_item_id}" if f.work_item_id else ""
+        on = f" on {o(f.work_item_id)}" if f.work_item_id else ""
         click.echo(
-            f"  attachment {f.id}{on} {f.name!r} ({f.content_type}, {f.size} bytes) "
-            f"by {f.author} at {_at(f.created_at)}"
+            f"  attachment {o(f.id)}{on} {o(repr(f.name))} ({o(f.content_type)}, {f.size} "
+            f"bytes) by {o(f.author)} at {_at(f.created_at)}"
         )
     for e in full.history:
         what = " ".join(x for x in (e.activity_id, e.user and f"by {e.user}") if x)
-        click.echo(f"  history {e.seq:>4} {_at(e.at)} {e.kind}{' ' + what if what else ''}")
+        what = o(what)
+        click.echo(f"  history {e.seq:>4} {_at(e.at)} {o(e.kind)}{' ' + what if what else ''}")
     click.echo(
         f"  {len(full.comments)} comments, {len(full.attachments)} attachments, "
         f"{len(full.history)} events"
