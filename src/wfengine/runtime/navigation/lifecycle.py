@@ -148,9 +148,12 @@ class Lifecycle(NavigatorBase):
         None: the host or the engine), and ``by``, the caller whose closing took it along (a
         synchronous subflow; None: it was closed itself). The synchronous subflows it waits
         for close with it, recorded as asked by ``user`` too: their trail names who
-        terminated the work, not the engine."""
+        terminated the work, not the engine. Messages kept for a catch that never came
+        (``message.kept``) go with it: nothing can take them now, and their data stayed stored
+        in the closed instance for good."""
         self.touch(inst)
         inst.parked.clear()
+        inst.messages.clear()
         if inst.incidents:
             for incident in inst.incidents.values():
                 if not incident.resolved:
