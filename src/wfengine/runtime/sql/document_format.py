@@ -41,8 +41,14 @@ hides in its trail besides those its process marks, because its caller filled th
 sensitive field: ``ProcessInstance.sensitive_extra``).
 
 To change the document otherwise: raise :data:`CURRENT_FORMAT`, write the new shape in
-``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, and keep a
-document of the old format as a test fixture (``tests/runtime/fixtures``).
+``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, keep a
+document of the old format as a test fixture (``tests/runtime/fixtures``), and add a schema
+revision for the new format (its ``upgrade`` may do nothing) that says
+``document_format = <the format>``, named in :data:`FORMAT_REVISIONS`. A wfengine that cannot
+read the new format does not know that revision, so it refuses the whole database when it
+opens it (``SchemaOutdatedError``: written by a newer wfengine) instead of running on until
+it meets a document it cannot read, mid-command, instance by instance
+(``tests/runtime/test_upgrade_document_format.py`` ties the three together).
 """
 
 from __future__ import annotations
@@ -54,6 +60,13 @@ from wfengine.errors import StoreError
 
 #: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
 CURRENT_FORMAT = 5
+
+#: format -> the schema revision that came with it (which says ``document_format = n``): a
+#: database at it or later may hold documents of that format. The rule began with format 5,
+#: marked by 0020: formats 4 and 5 came without a revision of their own (both while 0015 was
+#: the newest), so a wfengine of format 3 at 0015 could open a database holding them; format
+#: 3 came with 0012, before the rule
+FORMAT_REVISIONS: dict[int, str] = {5: "0020"}
 
 Document = dict[str, Any]
 

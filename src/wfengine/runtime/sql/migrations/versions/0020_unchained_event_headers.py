@@ -16,6 +16,10 @@ records in the instance documents that still list them (an instance left open, w
 commit writes its row from its document), each such document's row version counting the
 change.
 
+It also marks document format 5 (``wfengine.runtime.sql.document_format.FORMAT_REVISIONS``):
+a wfengine that cannot read format 5 does not know this revision, so it refuses a database
+at it when it opens it.
+
 Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-05
@@ -32,6 +36,8 @@ revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
+#: the instance document format a database at this revision may hold (see the module's doc)
+document_format = 5
 
 #: events (and documents) read at a time
 _BATCH = 2000
