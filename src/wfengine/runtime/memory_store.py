@@ -33,6 +33,7 @@ from wfengine.runtime.instance import (
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, reminds_of, timer_job
 from wfengine.runtime.memory_history import MemoryHistory
+from wfengine.runtime.memory_ids import refuse_taken_ids
 from wfengine.runtime.memory_times import utc, utc_changes, utc_instance, utc_item, utc_job, zoned
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
@@ -509,6 +510,7 @@ class MemoryStore(StoreOutbox):
     def commit(self, step: Step) -> None:
         if step.timers_set or step.jobs or step.job_again_at is not None:
             _refuse_naive(step)  # before anything is stored: the heap compares due times
+        refuse_taken_ids(self._instances, self._work_items, step)  # (before, too)
         if step.job_done is not None:
             done = self._jobs.get(step.job_done)
             if done is None:
