@@ -9,24 +9,19 @@ memory store only: the SQL stores keep and return UTC. The memory store turns ea
 UTC when a commit stores it, so both stores answer alike.
 
 The check is made for every commit, and costs next to nothing when the clock tells UTC (the
-default): the change tuples' zones are read at C speed, the records' times one attribute each.
+default): two change tuples' zones and one attribute per record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 from wfengine.runtime.instance import Change, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
 
 _T = TypeVar("_T", datetime, datetime | None)
-
-_AT = itemgetter(0)
-_ZONE = attrgetter("tzinfo")
-_ONLY_UTC = frozenset({UTC})
 
 
 def utc(when: _T) -> _T:
@@ -38,8 +33,11 @@ def utc(when: _T) -> _T:
 
 
 def zoned(changes: Sequence[Change]) -> bool:
-    """Whether some change tuple of ``changes`` carries a time not in UTC."""
-    return not _ONLY_UTC.issuperset(map(_ZONE, map(_AT, changes)))
+    """Whether the change tuples of ``changes`` carry times not in UTC: the first's and the
+    last's zone tell (one command reads one clock, whose zone stays; and once a time in a
+    zone was seen the store converts every later one, see ``MemoryStore._zoned``). Why not
+    every tuple's: that check cost a few per cent of a long automatic run."""
+    return bool(changes) and (changes[0][0].tzinfo is not UTC or changes[-1][0].tzinfo is not UTC)
 
 
 def utc_changes(changes: Sequence[Change]) -> list[Change]:
