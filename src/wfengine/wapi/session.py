@@ -367,12 +367,14 @@ class Session:
         engine = self._engine()
         item = engine.work_item(work_item_id)
         if not may_see(engine, item, self.user):
+            org = self._access._org()
+            known = org is None or org.knows(self.user)
             raise engine.record_refusal(
                 item.instance_id,
                 f"work item {work_item_id!r}",  # the form notes and instance refusals use
                 what,
                 self.user,
-                "it is not theirs",
+                "it is not theirs" if known else "the organisation does not know them",
                 work_item=work_item_id,
             )
         return item

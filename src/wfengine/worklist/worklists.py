@@ -115,10 +115,17 @@ def _earliest(due: dict[str, datetime], key: str, at: datetime) -> None:
 
 def may_see(engine: Engine, item: WorkItemSnapshot, user: str) -> bool:
     """Whether ``user`` may see ``item``: it is or was offered to them, they hold or own
-    it, they supervise its holder or those it is offered to, or they administer."""
+    it, they supervise its holder or those it is offered to, or they administer; and the
+    organisation knows them. Why the last: an item someone still known holds keeps its old
+    assignees through a re-offer, and a closed item those it was offered to, so a user who
+    had left went on reading its data and commenting on it, while the same session was
+    refused the instance ("a user the organisation does not know is refused every
+    operation", docs/wapi.md)."""
+    org = asking(engine.directory)  # (one that fails: a DirectoryError naming it)
+    if org is not None and not org.knows(user):
+        return False
     if user in item.assignees or user in (item.holder, item.owner):
         return True
-    org = asking(engine.directory)  # (one that fails: a DirectoryError naming it)
     if org is None:
         return False
     return org.is_admin(user) or any(org.supervises(user, p) for p in responsible(item))
