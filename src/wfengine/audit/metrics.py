@@ -193,7 +193,9 @@ class ProcessMetrics:
     bottlenecks: tuple[str, ...]
     #: per role and unit of the engine's organisation (empty without one)
     groups: tuple[GroupMetrics, ...] = ()
-    #: per activity with work waiting now (:class:`WaitingNow`), by activity id
+    #: per activity with work waiting now (:class:`WaitingNow`), by activity id. Not in
+    #: :meth:`as_dict`: ``wfengine stats --json``'s keys are a contract scripts rely on
+    #: (the text prints it, after the lines it always printed)
     waiting_now: tuple[WaitingNow, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -213,7 +215,6 @@ class ProcessMetrics:
                 {"kind": g.kind, "id": g.id, "completed": g.completed, "holding": g.holding}
                 for g in self.groups
             ],
-            "waiting_now": [w.as_dict() for w in self.waiting_now],
         }
 
 
