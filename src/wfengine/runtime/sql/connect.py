@@ -23,6 +23,7 @@ __all__ = [
     "create_engine",
     "normalise_url",
     "refuse_missing",
+    "require_driver",
     "shown",
     "supported",
 ]
@@ -63,7 +64,46 @@ def supported(url: URL) -> Dialect:
         raise StoreError(
             f"unsupported database {shown(url)}: wfengine stores in SQLite or PostgreSQL"
         )
+    require_driver(url)
     return dialect
+
+
+def require_driver(url: URL) -> None:
+    """Raise :class:`StoreError` when the driver module ``url`` names cannot be imported.
+
+    Why here: SQLAlchemy imports the driver only in ``create_engine``, and a missing one
+    (``pip install wfengine`` without the ``postgres`` extra) escaped every command as a bare
+    ``ModuleNotFoundError`` under a page of SQLAlchemy frames; checked here, it is the same
+    "database cannot be used" (exit status 2) as any other, saying what to install. A driver
+    name SQLAlchemy does not know is left to ``create_engine``, which names it.
+    """
+    try:
+        dialect_class = url.get_dialect()
+    except sa.exc.NoSuchModuleError:
+        return
+    load = getattr(dialect_class, "import_dbapi", None)
+    if load is None:  # a third-party dialect of SQLAlchemy 1.x style loads its driver itself
+        return
+    try:
+        load()
+    except ImportError as exc:
+        raise StoreError(_missing_driver(url, exc)) from exc
+
+
+def _missing_driver(url: URL, exc: ImportError) -> str:
+    """What to say when ``url``'s driver does not import: absent, or present but broken (a
+    psycopg without its C library says "no pq wrapper available")."""
+    where = f"cannot use the database {shown(url)}"
+    absent = isinstance(exc, ModuleNotFoundError) and exc.name is not None
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
+        state = "which is not installed" if absent else f"which fails to import ({exc})"
+        return f"{where}: PostgreSQL needs psycopg 3, {state}: pip install 'wfengine[postgres]'"
+    if absent:
+        return (
+            f"{where}: its driver {url.get_driver_name()!r} needs the module {exc.name!r}, "
+            "which is not installed"
+        )
+    return f"{where}: its driver {url.get_driver_name()!r} fails to import ({exc})"
 
 
 def refuse_missing(url: URL, dialect: Dialect) -> None:
@@ -83,8 +123,11 @@ def refuse_missing(url: URL, dialect: Dialect) -> None:
 
 def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     """A SQLAlchemy engine configured for its database (see the dialects' notes); another
-    server database (no store runs on one) gets its connections checked before use."""
+    server database (no store runs on one) gets its connections checked before use. A driver
+    that cannot be imported is a :class:`StoreError` saying what to install (see
+    :func:`require_driver`)."""
     parsed = normalise_url(url)
+    require_driver(parsed)
     dialect = dialect_for(parsed)
     if dialect is None:
         kwargs.setdefault("pool_pre_ping", True)
