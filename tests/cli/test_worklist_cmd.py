@@ -58,7 +58,10 @@ def test_the_worklist_json_shape(url: str) -> None:
     assert row["due"] is not None  # the deadline's timer
     assert _list(url, "root") == []  # not an employee
     assert _list(url, "alice", "--state", "allocated") == []
-    assert _list(url, "alice", "--process", "other") == []
+    # a process never deployed is a misspelt filter, not an empty worklist
+    result = cli("worklist", "--db", url, "--user", "alice", "--process", "other", "--json")
+    assert result.exit_code == 1
+    assert "no deployed process 'other' (deployed: order)" in result.output
 
 
 def test_claim_complete_and_refusals(url: str) -> None:

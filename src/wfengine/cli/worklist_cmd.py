@@ -91,9 +91,11 @@ def worklist_command(
       wfengine worklist --db sqlite:///wfengine.db --user alice --json
       wfengine worklist --db sqlite:///wfengine.db --user alice --state offered
     """
+    from wfengine.runtime.queries import refuse_unknown_filters
     from wfengine.worklist.worklists import worklist
 
     with engine_on(url) as engine:
+        refuse_unknown_filters(engine.store, process_id)  # a misspelt --process: exit 1
         entries = worklist(engine, user, state=state, process_id=process_id)
     if as_json:
         click.echo(dumps([_row(e) for e in entries]))
