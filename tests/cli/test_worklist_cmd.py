@@ -119,7 +119,7 @@ def test_usage_errors_and_unknown_items(url: str) -> None:
     twice = _list(url, "alice")[0]["id"]
     assert cli("workitem", "claim", twice, "--db", url, "--user", "alice").exit_code == 0
     again = cli("workitem", "claim", twice, "--db", url, "--user", "bob")
-    assert again.exit_code == 1 and "allocated by 'alice'" in again.stderr
+    assert again.exit_code == 1 and "allocated to 'alice'" in again.stderr
 
 
 def test_comment_and_attach(url: str, tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_a_claim_that_read_the_item_before_another_took_it_is_refused(
                 return read_instance(instance_id)
 
             store.instance = instance_after_alice  # type: ignore[method-assign]
-            with pytest.raises(IllegalStateError, match="allocated by 'alice'"):
+            with pytest.raises(IllegalStateError, match="allocated to 'alice'"):
                 bob_side.claim_work_item(item_id, "bob")
             assert calls  # the interleaving happened
         item = alice_side.work_item(item_id)

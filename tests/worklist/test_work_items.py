@@ -103,7 +103,8 @@ def test_only_those_offered_may_claim_and_only_the_holder_may_act(org_engine: En
         e.claim_work_item(wi, "dan")
     assert _item(e, wi).state is WorkItemState.OFFERED  # nothing changed
     e.claim_work_item(wi, "alice")
-    with pytest.raises(IllegalStateError, match="allocated by 'alice'"):
+    # (allocated *to* her: "allocated by" read as if she had allocated it to someone)
+    with pytest.raises(IllegalStateError, match="allocated to 'alice'"):
         e.claim_work_item(wi, "bob")  # a second claim is refused by the state machine
     for act in (e.start_work_item, e.release_work_item):
         with pytest.raises(NotAuthorizedError, match="'alice' holds it"):

@@ -410,7 +410,9 @@ class WorkItemCommands(EngineBase):
                 f"of instance {inst.id!r})"
             )
             if item.state not in _ACTS_ON[operation]:
-                held = f" by {item.holder!r}" if item.holder and item.state.is_open else ""
+                # allocated *to* its holder (whoever allocated it), started by them
+                how = " by" if item.state is WorkItemState.STARTED else " to"
+                held = f"{how} {item.holder!r}" if item.holder and item.state.is_open else ""
                 raise IllegalStateError(subject, f"{item.state.value}{held}", operation)
             check_work_item(subject, item.state, target, operation)
             if inst.state is not ProcessState.RUNNING:
