@@ -5,11 +5,12 @@ instance silently replaced the first (its data and work gone), as a second work 
 from __future__ import annotations
 
 import itertools
+import pathlib
 
 import pytest
 
 from wfengine import Engine, PackageBuilder
-from wfengine.errors import StoreError
+from wfengine.errors import ConcurrencyError, StoreError
 
 
 def _package() -> PackageBuilder:
@@ -57,3 +58,15 @@ def test_a_repeated_work_item_id_is_refused() -> None:
             engine.start_process("ticket")
         (item,) = engine.work_items()
         assert item.instance_id == first
+
+
+def test_on_sqlite_the_refusal_names_the_id_generator(tmp_path: pathlib.Path) -> None:
+    # (it said only "read outside the command that commits it ... lost 11 races in a row":
+    # no race had happened, and trying again could never succeed)
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    with Engine(ids=RepeatsInstances(), db_url=url) as engine:
+        engine.deploy(_package().build())
+        first = engine.start_process("ticket", {"customer": "first"})
+        with pytest.raises(ConcurrencyError, match=r"id generator \(Engine\(ids=\.\.\.\)\)"):
+            engine.start_process("ticket", {"customer": "second"})
+        assert [s.id for s in engine.instance_summaries()] == [first]

@@ -415,7 +415,8 @@ class StepWriter:
                 ids = ", ".join(repr(r["id"]) for r in plan.inserts)
                 raise ConcurrencyError(
                     f"process instance {ids} is stored already (read outside the command "
-                    "that commits it)"
+                    "that commits it, or the engine's id generator (Engine(ids=...)) handed "
+                    "out an id in use)"
                 ) from exc
             raise
         except sa.exc.DBAPIError as exc:
