@@ -20,6 +20,19 @@ It defines ``register(registry)``, ``subscribe(outbox)`` or both:
 
 A module that cannot be imported, has neither function, or whose function raises is an
 environment problem: exit status 2.
+
+Installed plug-ins come first (:func:`bind_plugins`): the commands that run applications for
+real (``wfengine run``, ``wfengine worker``) and ``wfengine validate --apps`` bind what every
+entry point of the group ``wfengine.applications`` registers, then MODULE's bindings, so
+``--apps`` replaces a plug-in's binding of the same application. Installing a package is how
+an operator says "these applications are bound here", as the README promises; a worker that
+needed an ``--apps`` module only to call ``registry.load_entry_points()`` would make the
+entry-point group pointless on the command line. ``wfengine simulate`` binds no plug-in: its
+unbound applications are the scenario's stand-ins, and a simulated day must not call real
+services unless ``--apps`` asks for it. The environment variable
+``WFENGINE_DISABLE_PLUGIN_AUTOLOAD`` (any value but empty or ``0``) turns the plug-ins off, for
+when one that is installed fails. The Python API loads no plug-in by itself (constructing an
+``Engine`` runs no third-party code): a host calls ``engine.applications.load_entry_points()``.
 """
 
 from __future__ import annotations
@@ -35,17 +48,41 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wfengine.applications.registry import ApplicationRegistry
+from wfengine.applications.registry import ENTRY_POINT_GROUP, ApplicationRegistry
 from wfengine.cli.exit_status import ExitStatus
+from wfengine.errors import ApplicationError
 
 if TYPE_CHECKING:
     from wfengine.runtime.outbox import OutboxHandlers
 
 
+#: set (to anything but "" or "0") to bind no installed plug-in (see the module notes)
+NO_PLUGINS_ENVVAR = "WFENGINE_DISABLE_PLUGIN_AUTOLOAD"
+
+
 class AppsModuleError(click.ClickException):
-    """The ``--apps`` module cannot be imported or does not register: exit status 2."""
+    """The ``--apps`` module (or an installed plug-in) cannot be imported or does not
+    register: exit status 2."""
 
     exit_code = ExitStatus.USAGE_OR_IO
+
+
+def bind_plugins(registry: ApplicationRegistry | None = None) -> ApplicationRegistry:
+    """Bind in ``registry`` (default: a new one) what the installed plug-ins (entry points of
+    the group ``wfengine.applications``) register, unless :data:`NO_PLUGINS_ENVVAR` says not
+    to; returns the registry. A plug-in that fails to load or register is exit status 2
+    naming it and how to run without."""
+    registry = registry if registry is not None else ApplicationRegistry()
+    if os.environ.get(NO_PLUGINS_ENVVAR, "") not in ("", "0"):
+        return registry
+    try:
+        registry.load_entry_points()
+    except ApplicationError as exc:
+        raise AppsModuleError(
+            f"installed plug-in: {exc} (uninstall or fix it; {NO_PLUGINS_ENVVAR}=1 runs "
+            f"without the {ENTRY_POINT_GROUP} plug-ins)"
+        ) from exc
+    return registry
 
 
 def load_apps(

@@ -102,7 +102,8 @@ Examples:
     help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
     "applications and its subscribe(outbox), if any, to subscribe outbox handlers "
     "(outbox.subscribe(handler, kinds=[...])), which are given the run's outbox entries when "
-    "it ends.",
+    "it ends. Installed plug-ins (entry-point group wfengine.applications) are bound first; "
+    "MODULE's bindings replace theirs.",
 )
 @click.option(
     "--unbound",
@@ -177,9 +178,11 @@ def run(
     data = declared_values(raw, package, process, allow_undeclared=allow_undeclared)
     script_answers = checked_answers(script_answers, package, allow_undeclared=allow_undeclared)
     steps = [_checked_step(s, package, process, allow_undeclared) for s in steps]
+    from wfengine.cli.apps import bind_plugins
     from wfengine.runtime.outbox import OutboxHandlers
 
     registry = RunRegistry()
+    bind_plugins(registry)
     outbox = OutboxHandlers()
     if apps_module is not None:
         from wfengine.cli.apps import load_apps

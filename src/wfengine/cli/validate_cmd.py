@@ -114,8 +114,9 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
-    help="Import MODULE and call its register(registry); report applications it binds that "
-    "a file does not declare, and used ones it leaves unbound (warnings).",
+    help="Import MODULE and call its register(registry); report applications it (or an "
+    "installed plug-in, entry-point group wfengine.applications) binds that a file does not "
+    "declare, and used ones they leave unbound (warnings).",
 )
 def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: str | None) -> None:
     """Check XPDL process definitions and print what is wrong with them.
@@ -131,9 +132,9 @@ def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: s
         raise click.UsageError("only one FILE can be standard input (-)")
     applications = None
     if apps_module is not None:
-        from wfengine.cli.apps import load_apps
+        from wfengine.cli.apps import bind_plugins, load_apps
 
-        applications = load_apps(apps_module)
+        applications = load_apps(apps_module, bind_plugins())
     findings: list[Finding] = []
     unreadable = 0
     for source in files:

@@ -102,7 +102,9 @@ Examples:
     "applications and its subscribe(outbox) to subscribe outbox handlers: "
     "outbox.subscribe(handler, kinds=['work_item.offered', ...]); each handler is called "
     "with every committed entry of its kinds, at least once (record.key is the idempotency "
-    "key), retried with back-off. Entries of kinds nothing subscribes are skipped.",
+    "key), retried with back-off. Entries of kinds nothing subscribes are skipped. "
+    "Installed plug-ins (entry-point group wfengine.applications) are bound first; MODULE's "
+    "bindings replace theirs.",
 )
 @click.option(
     "--lease",
@@ -312,14 +314,15 @@ def _work(
 
     bind_to_supervisor(supervisor_pid, stop_pool)
     reporter = EventReporter(report_fd, stop_pool)
+    from wfengine.cli.apps import bind_plugins
     from wfengine.runtime.outbox import OutboxHandlers
 
-    registry = None
+    registry = bind_plugins()
     outbox = OutboxHandlers()
     if apps_module is not None:
         from wfengine.cli.apps import load_apps
 
-        registry = load_apps(apps_module, outbox=outbox)
+        load_apps(apps_module, registry, outbox)
     _report_outbox(outbox)
     first = _open(url, registry)  # exit 2 when unusable (EXIT_UNAVAILABLE: unreachable)
     try:
