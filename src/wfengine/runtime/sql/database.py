@@ -10,7 +10,10 @@
   same thread (one at a time), which then pays no checkout at all: checking a SQLite
   connection out of SQLAlchemy's pool and giving it back cost 35-40 us, and a command and the
   query after it (its work items) paid it twice. Other threads (lease renewal) take a fresh
-  one; :meth:`Database.dispose` closes the kept one.
+  one; :meth:`Database.dispose` closes the kept one. After it (``engine.close()``) nothing
+  opens a connection again (a read quietly reopened the pool, and the SQLite file's ``-wal``
+  and ``-shm`` stayed), and a command still running then gives its connection back to be
+  closed, not kept.
 * **Faults**: every read and write runs under :mod:`~wfengine.runtime.sql.retry` (roll back,
   back off, retry; then :class:`~wfengine.errors.StoreUnavailableError`). A failed attempt
   drops the unit's connection, so a retry starts on a new one. Every transaction, batched or
@@ -48,7 +51,7 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
-from wfengine.errors import ConcurrencyError, StoreUnavailableError
+from wfengine.errors import ConcurrencyError, IllegalStateError, StoreUnavailableError
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import DriverReads, Said, attempt_began, attempt_outcome
 from wfengine.runtime.sql.retry import RetryPolicy, first_line, is_transient, run_with_retries
@@ -112,6 +115,8 @@ class Database:
         #: that thread's next command or read (see the module notes)
         self._kept: tuple[int, sa.Connection] | None = None
         self._kept_lock = threading.Lock()
+        #: :meth:`dispose` was called: no connection is taken or kept any more
+        self._closed = False
         self._driver_reads = DriverReads(
             dialect.positional(sa_engine.dialect), sa_engine.dialect, dialect.fetch
         )
@@ -133,6 +138,7 @@ class Database:
                 raise
             return
         if not shared:
+            self._refuse_closed()
             with self.sa_engine.connect() as fresh:
                 yield fresh
             return
@@ -146,6 +152,7 @@ class Database:
 
     def take(self) -> sa.Connection:
         """The connection kept for this thread, else one from the pool."""
+        self._refuse_closed()
         me = threading.get_ident()
         with self._kept_lock:
             kept = self._kept
@@ -156,11 +163,11 @@ class Database:
 
     def give_back(self, conn: sa.Connection) -> None:
         """Keep ``conn``, which ended its work well, for this thread's next command or read
-        when no other connection is kept; else return it to the pool."""
+        when no other connection is kept; else return it to the pool (closed: to be closed)."""
         if not (conn.closed or conn.invalidated or conn.in_transaction()):
             me = threading.get_ident()
             with self._kept_lock:
-                if self._kept is None:
+                if self._kept is None and not self._closed:
                     self._kept = (me, conn)
                     return
         conn.close()
@@ -360,7 +367,18 @@ class Database:
             return doubt.result
         raise exc
 
+    def _refuse_closed(self) -> None:
+        """A closed database opens no connection (a read would reopen the pool)."""
+        if self._closed:
+            raise IllegalStateError(
+                f"database {self.what}",
+                "closed (engine.close()): open a new Engine on it",
+                "read or write",
+            )
+
     def dispose(self) -> None:
+        with self._kept_lock:
+            self._closed = True  # (first: a command running now does not keep its connection)
         self.drop_connection()
         with self._kept_lock:
             kept, self._kept = self._kept, None
