@@ -9,7 +9,9 @@ hot path and are unique whenever instance ids are.
 
 from __future__ import annotations
 
+import itertools
 import uuid
+from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 
@@ -24,15 +26,23 @@ class IdGenerator(Protocol):
 
 
 class SequentialIds:
-    """``{kind}-{n}`` with one counter per kind, starting at 1."""
+    """``{kind}-{n}`` with one counter per kind, starting at 1.
+
+    Safe from several threads: what needs no engine command (a comment added through
+    :func:`~wfengine.worklist.notes.notes_for`, engines of several threads on one memory
+    store) takes ids from other threads too, and two that read a plain counter at once were
+    given one id (a comment replaced another). Each counter is an :func:`itertools.count`,
+    whose ``next`` is one step the interpreter does whole (under its global lock); a
+    ``threading.Lock`` around the counter cost 0.35 us an id, about 1% of a short command."""
 
     def __init__(self) -> None:
-        self._counters: dict[str, int] = {}
+        self._counters: dict[str, Iterator[int]] = {}
 
     def new(self, kind: str) -> str:
-        n = self._counters.get(kind, 0) + 1
-        self._counters[kind] = n
-        return f"{kind}-{n}"
+        counter = self._counters.get(kind)
+        if counter is None:  # (setdefault: one counter, however many threads ask first)
+            counter = self._counters.setdefault(kind, itertools.count(1))
+        return f"{kind}-{next(counter)}"
 
 
 class UuidIds:
