@@ -19,8 +19,12 @@ written, as ``wfengine simulate --db``
 refuses one: the day would be reported mixed with what is there, and the organisation
 replaced by the example's.
 
-The example's files are read from ``--example`` (default: ``examples/crm_complaint`` of the
-source checkout this wfengine runs from); an installation without them says where to point.
+The example's files are read from ``--example``; by default from ``examples/crm_complaint``
+of the source checkout this wfengine runs from (an editable install), else from
+``examples/crm_complaint`` under the current directory (a wheel holds no examples: one
+installed with pip and run at the top of a checkout finds them there, as the README's demo
+line has it; stderr names the directory then, since its code runs); with neither, the
+command says where to point (exit 2).
 """
 
 from __future__ import annotations
@@ -40,6 +44,30 @@ if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
 #: the example's directory in a source checkout (src/wfengine/cli -> the repository root)
 CHECKOUT_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "crm_complaint"
+#: where the example is under the top directory of a checkout
+EXAMPLE_UNDER = Path("examples") / "crm_complaint"
+
+
+def _example_directory(given: Path | None) -> Path:
+    """The example's directory (see the module notes); exit 2 saying where to point."""
+    if given is not None:
+        if not (given / "day.py").is_file():
+            raise click.UsageError(
+                f"--example {given}: no CRM example there (no day.py): pass the "
+                f"{EXAMPLE_UNDER} directory of a source checkout of wfengine"
+            )
+        return given
+    if (CHECKOUT_EXAMPLE / "day.py").is_file():
+        return CHECKOUT_EXAMPLE
+    here = Path.cwd() / EXAMPLE_UNDER
+    if (here / "day.py").is_file():
+        click.echo(f"wfengine demo crm: the example at {here}", err=True)
+        return here
+    raise click.UsageError(
+        f"the CRM example is not installed with wfengine (a wheel holds no examples) and "
+        f"is not at {here}: run the command at the top of a source checkout of wfengine, "
+        f"or pass --example path/to/{EXAMPLE_UNDER}"
+    )
 
 
 @click.group()
@@ -120,7 +148,8 @@ def _durable(url: str) -> bool:
     "example",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="The crm_complaint example directory (default: the checkout's).",
+    help="The crm_complaint example directory (default: the checkout's, else "
+    "examples/crm_complaint under the current directory).",
 )
 def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> None:
     """A day of customer complaints at a CRM call centre.
@@ -143,12 +172,7 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
             "(sqlite:///crm-day.db) or a server, or leave out --db for a new file",
             param_hint="--db",
         )
-    directory = example or CHECKOUT_EXAMPLE
-    if not (directory / "day.py").is_file():
-        raise click.UsageError(
-            f"the CRM example is not at {directory}: run from a source checkout of wfengine "
-            "or pass --example path/to/examples/crm_complaint"
-        )
+    directory = _example_directory(example)
     definition, crm_side = _load(directory, "definition"), _load(directory, "crm")
     day, report = _load(directory, "day"), _load(directory, "report")
     notices = _load(directory, "notices")
