@@ -34,20 +34,39 @@ HOT = (215, 48, 31)
 
 
 class PlottingUnavailable(RuntimeError):
-    """matplotlib is not installed."""
+    """matplotlib is not installed, or is installed and fails to import."""
 
 
 def _pyplot() -> Any:
+    """matplotlib's pyplot, drawing to files only.
+
+    Only matplotlib itself missing is "install it": one that is there and fails to import (a
+    matplotlib built for numpy 1 next to numpy 2 says "_ARRAY_API not found", a dependency
+    of its own is missing) is named with its cause, since telling the user to install what
+    they have installed sends them round in circles.
+    """
     try:
         import matplotlib
-    except ImportError as exc:
+
+        matplotlib.use("Agg")  # files only, never a window
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError as exc:
+        if exc.name != "matplotlib":
+            raise _broken(exc) from exc
         raise PlottingUnavailable(
             "plots need matplotlib: pip install 'wfengine[plots]' (or matplotlib)"
         ) from exc
-    matplotlib.use("Agg")  # files only, never a window
-    import matplotlib.pyplot as plt
-
+    except Exception as exc:  # whatever its import raises: ImportError, AttributeError...
+        raise _broken(exc) from exc
     return plt
+
+
+def _broken(exc: Exception) -> PlottingUnavailable:
+    return PlottingUnavailable(
+        f"matplotlib is installed but fails to import: {type(exc).__name__}: {exc} "
+        "(reinstall a version that fits the installed numpy: pip install -U "
+        "'wfengine[plots]')"
+    )
 
 
 def durations_by_activity(
