@@ -281,7 +281,8 @@ class Engine(
         :class:`~wfengine.errors.DeployError` with those findings (:meth:`refusal`). The
         package's other processes deploy. ``strict=True`` refuses the whole package instead
         when any process is refused, and a package none of whose processes can deploy raises
-        :class:`~wfengine.errors.DeployError` either way.
+        :class:`~wfengine.errors.DeployError` either way; those raising deploys refuse their
+        processes with findings all the same (an earlier stored version does not start by id).
 
         A process identical to its latest version keeps that version; a changed one becomes
         version+1; instances keep running on the version they were created with.
@@ -308,11 +309,13 @@ class Engine(
             problem = _refusal(package, process)
             if problem is not None:
                 refused[process.id] = problem
+        # recorded before a refused package raises too: an earlier stored version must not
+        # start by its id in place of the definition the host just tried to deploy
+        self._refused.update(refused)
         if refused and (strict or len(refused) == len(package.workflow_processes)):
             raise DeployError("; ".join(str(e) for e in refused.values()))
-        for process_id, problem in refused.items():
+        for problem in refused.values():
             _deploy_log.warning("%s", problem)
-            self._refused[process_id] = problem
         deployed = self._command(lambda: self._deploy(package, refused))
         for item in deployed:
             self._refused.pop(item.process_id, None)
