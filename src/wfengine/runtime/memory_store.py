@@ -101,8 +101,9 @@ class MemoryStore(StoreOutbox):
         #: and the collector's full passes, which these counts trigger, took a fifth of a
         #: long in-memory run (and a long log is packed as it grows: see PackedLog)
         self._audit: dict[str, Log] = {}
-        #: the last audit read without its page bounds: (query, events in order, their keys)
-        self._audit_read: tuple[AuditQuery, list[AuditEvent], list[Any]] | None = None
+        #: the last audit read without its page bounds: (_audit_gen then, query, events, keys)
+        self._audit_read: tuple[int, AuditQuery, list[AuditEvent], list[Any]] | None = None
+        self._audit_gen = 0  # changes to the trail: a read that overlapped one is not used
         #: a commit appends its entries to ``_outbox.new``; the outbox numbers them when asked
         self._outbox = MemoryOutbox()
         #: every incident of a committed instance, by id (the instances' own records)
@@ -448,11 +449,12 @@ class MemoryStore(StoreOutbox):
         # are kept from one page to the next until a commit adds events, so each page is a
         # bisection, not another scan and sort of the whole trail.
         whole = dataclasses.replace(query, after=None, limit=None)
+        gen = self._audit_gen  # (read first: a change ending after this makes it stale)
         read = self._audit_read
-        if read is None or read[0] != whole:
+        if read is None or read[0] != gen or read[1] != whole:
             found = self._select_events(whole)
-            read = self._audit_read = (whole, found, [audit_key(e) for e in found])
-        _, found, keys = read
+            read = self._audit_read = (gen, whole, found, [audit_key(e) for e in found])
+        _, _, found, keys = read
         start = 0 if query.after is None else bisect.bisect_right(keys, query.after)
         return found[start:] if query.limit is None else found[start : start + query.limit]
 
@@ -506,6 +508,7 @@ class MemoryStore(StoreOutbox):
             changes.clear()
             if len(log) >= PACK_AT:
                 self._audit[inst.id] = pack(log)
+            self._audit_gen += 1  # (after: a read that began before the events is not kept)
 
     def commit(self, step: Step) -> None:
         if step.timers_set or step.jobs or step.job_again_at is not None:
@@ -556,6 +559,7 @@ class MemoryStore(StoreOutbox):
                     self._drop_job(job_id)
         if step.outbox:
             self._outbox.new.extend(step.outbox)
+        self._audit_gen += 1  # last: a read that began before the commit ended is not kept
 
     def _commit_jobs(self, step: Step) -> None:
         cancelled = set(step.timers_cancelled)
