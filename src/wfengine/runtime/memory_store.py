@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
+import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from itertools import chain
 from typing import Any, ClassVar, TypeVar
@@ -116,22 +117,23 @@ class MemoryStore(StoreOutbox):
         #: a record with a time not in UTC was stored: from then on each commit turns its
         #: records' times into UTC (:mod:`~wfengine.runtime.memory_times`)
         self._zoned = False
+        self._turn = threading.RLock()  # the store's turn (engines of several threads: unit())
 
     #: the records are the live ones, changed in place, and a failed command is not undone:
     #: a call stopped by SystemExit or Ctrl-C commits its incident before the stop is raised
     #: again (:mod:`wfengine.runtime.call_stops`), where a database rolls the command back
     changes_in_place: ClassVar[bool] = True
 
-    def unit(self) -> AbstractContextManager[None]:
-        """Nothing to open: the store's records are the live ones, changed in place.
-
-        Why no rollback: a copy of every instance a command reads, kept to put it back,
-        cost a third of a short command (W4). What could fail part-way is what the engine
-        calls inside a command: applications and expressions fail into incidents, and so
-        does the host's directory (``Work._members``), and an application's ``SystemExit``
-        or Ctrl-C (:mod:`~wfengine.runtime.call_stops`); an exception that still escapes is
-        a bug, and leaves the command's changes as far as it got."""
-        return nullcontext()
+    def unit(self) -> AbstractContextManager[object]:
+        """The store's turn, a re-entrant lock: engines sharing the store in other threads
+        wait (two commands at once both won one claim of a work item); reads take none, and an
+        engine's own command lock is only tried without waiting (no deadlock). No rollback:
+        the records are the live ones, changed in place; a copy of every instance a command
+        reads, kept to put it back, cost a third of a short command (W4). Applications,
+        expressions and the host's directory fail into incidents, an application's
+        ``SystemExit`` or Ctrl-C too (:mod:`~wfengine.runtime.call_stops`); an exception that
+        still escapes is a bug, and leaves the command's changes as far as it got."""
+        return self._turn
 
     def id_generator(self) -> IdGenerator:
         """The store's one id sequence: engines sharing this store never hand out one id
@@ -336,18 +338,19 @@ class MemoryStore(StoreOutbox):
         instances: Collection[str] | None = None,
     ) -> list[Job]:
         claimed: list[Job] = []
-        for job in self._due(now):
-            if len(claimed) >= limit:
-                break
-            if kinds is not None and job.kind not in kinds:
-                continue
-            if instances is not None and job.instance_id not in instances:
-                continue
-            if job.lock_owner == owner or lease_free(job, now):
-                job.lock_owner = owner
-                job.lock_expires_at = lease_until
-                job.attempts += 1
-                claimed.append(job)
+        with self._turn:  # (two engines' threads claiming at once each won the same job)
+            for job in self._due(now):
+                if len(claimed) >= limit:
+                    break
+                if kinds is not None and job.kind not in kinds:
+                    continue
+                if instances is not None and job.instance_id not in instances:
+                    continue
+                if job.lock_owner == owner or lease_free(job, now):
+                    job.lock_owner = owner
+                    job.lock_expires_at = lease_until
+                    job.attempts += 1
+                    claimed.append(job)
         return claimed
 
     def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:

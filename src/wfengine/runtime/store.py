@@ -134,7 +134,7 @@ class Store(Protocol):
 
     # -- units of work -----------------------------------------------------------------------
 
-    def unit(self) -> AbstractContextManager[None]:
+    def unit(self) -> AbstractContextManager[object]:
         """One engine command: an identity map for its reads, forgotten when it ends.
 
         Re-entrant: a unit opened inside another joins it.

@@ -153,7 +153,7 @@ class SqlStore(StoreOutbox):
 
     # -- units of work -------------------------------------------------------------------------
 
-    def unit(self) -> AbstractContextManager[None]:
+    def unit(self) -> AbstractContextManager[object]:
         return self._unit_of_work()
 
     @contextmanager
