@@ -138,9 +138,10 @@ class Queries(EngineBase):
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         """Every activity instance the instance had, in creation order: the open ones it holds
-        and the closed ones its store keeps as history."""
+        and the closed ones its store keeps as history. (Over a copy of the live ones: on
+        the memory store a command in another thread may be adding to them.)"""
         inst = self.store.instance(instance_id)
-        live = {ai.id: activity_snapshot(inst, ai) for ai in inst.activities.values()}
+        live = {ai.id: activity_snapshot(inst, ai) for ai in list(inst.activities.values())}
         found = {s.id: s for s in self.store.activity_history(instance_id) if s.id not in live}
         found.update(live)
         return sorted(found.values(), key=lambda s: activity_order(s.id))
@@ -149,7 +150,7 @@ class Queries(EngineBase):
         """Tokens waiting at joins (running activities are in ``activity_instances``)."""
         inst = self.store.instance(instance_id)
         out: list[TokenSnapshot] = []
-        for scope in inst.scopes.values():
+        for scope in list(inst.scopes.values()):  # (a copy: as activity_instances)
             if scope.closed:
                 continue
             for index, waiting in sorted(scope.tokens.items()):
@@ -215,14 +216,15 @@ class Queries(EngineBase):
         assert activity is not None, f"work item {item.id!r}: no activity {item.activity_id!r}"
         access = activity.access or OPEN_READ
         reads = access.reads
-        values = {k: copy.deepcopy(v) for k, v in inst.data.items() if reads is None or k in reads}
+        data = list(inst.data.items())  # (a copy: as activity_instances)
+        values = {k: copy.deepcopy(v) for k, v in data if reads is None or k in reads}
         return WorkItemData(item.id, values, tuple(sorted(access.writes)))
 
     def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:
         """Open incidents, of one instance or of all (in creation order)."""
         if instance_id is not None:
             inst = self.store.instance(instance_id)
-            return [incident_snapshot(i) for i in inst.incidents.values() if not i.resolved]
+            return [incident_snapshot(i) for i in list(inst.incidents.values()) if not i.resolved]
         return [incident_snapshot(i) for i in self.store.open_incidents()]
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
