@@ -11,7 +11,7 @@ from wfengine.applications.redaction import REDACTED, plain
 from wfengine.definition.checks.context import is_plain_name
 from wfengine.definition.checks.instance_data_field import TEXT_KINDS
 from wfengine.definition.model import BasicTypeKind, FormalParameter, ParameterMode
-from wfengine.errors import IllegalStateError, WorkflowError
+from wfengine.errors import DeployError, IllegalStateError, WorkflowError
 from wfengine.runtime.history import (
     EventKind,
     InstanceCreated,
@@ -41,7 +41,19 @@ class Subflows(NavigatorBase):
         assert sub is not None
         inst = ai.scope.instance
         where = ai.place()
-        deployed = self.ctx.latest(sub.process_id)
+        try:
+            deployed = self.ctx.latest(sub.process_id)
+        except DeployError as exc:
+            # its latest stored version no longer compiles: that fails this subflow (an
+            # incident to resolve once it is deployed again), not the caller's command
+            self._incident(
+                inst,
+                ai,
+                ai.act.id,
+                "run",
+                f"{where}: subflow process {sub.process_id!r} cannot be started: {exc}",
+            )
+            return
         refusal = self.ctx.refusal(sub.process_id)
         if deployed is None or refusal is not None:
             # a refused latest deploy does not start the older stored version in its place,
@@ -61,6 +73,10 @@ class Subflows(NavigatorBase):
                 deployed = self.ctx.startable(sub.process_id)
             except IllegalStateError as exc:
                 why = f"subflow process {sub.process_id!r} cannot start now: it is {exc.current}"
+                self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
+                return
+            except DeployError as exc:  # (an older valid version no longer compiles)
+                why = f"subflow process {sub.process_id!r} cannot be started: {exc}"
                 self._incident(inst, ai, ai.act.id, "run", f"{where}: {why}")
                 return
         if inst.depth + 1 > self.ctx.limits.max_subflow_depth:
