@@ -42,6 +42,8 @@ The guarantees:
 from __future__ import annotations
 
 import contextvars
+import functools
+import inspect
 import logging
 import weakref
 from collections.abc import Callable, Collection, Iterable
@@ -212,7 +214,11 @@ class Outbox:
         delivering = _delivering.set(self._engine)
         try:
             for handler in self.handlers.handlers(record.kind):
-                handler(record)
+                if inspect.iscoroutine(answer := handler(record)):
+                    # (async handlers are refused at subscribe; a plain one returning a
+                    # coroutine did nothing yet, so the entry is not delivered)
+                    answer.close()
+                    raise TypeError("it returned a coroutine (handlers are plain functions)")
         except Exception as exc:
             self._failed(record, owner, f"{_name(handler)}: {type(exc).__name__}: {exc}")
             return
@@ -307,6 +313,8 @@ def _status(status: OutboxStatus | str) -> OutboxStatus:
 def _name(handler: OutboxHandler | None) -> str:
     """A handler as messages name it: a function's name, an object's own ``repr``, else its
     class (not ``<... object at 0x...>``, which says nothing to an operator)."""
+    if isinstance(handler, functools.partial):  # (never its arguments: a URL with a token)
+        return f"partial of {_name(handler.func)}"
     name = getattr(handler, "__qualname__", None)
     if name:
         return str(name)
