@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
@@ -91,16 +92,44 @@ def deployed_version(
     )
 
 
+#: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
+#: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so)
+_DATE_ALONE = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)"
+    r"(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+)
+#: the date of a date-time, then what separates it from the time (checked: T or a space)
+_DATE_THEN = re.compile(r"(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)(?P<sep>.)")
+
+
 def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> datetime | None:
     """A ``ValidFrom`` / ``ValidTo`` text as a moment: ISO 8601, UTC when it names no zone;
-    a date alone is that day's start (for the end, the next day's start: the day is in).
+    a date alone, with or without a zone (``2030-12-31``, xs:date's ``2030-12-31+02:00``),
+    is that day's start in that zone (for the end, the next day's start: the day is in).
+    Only ``T`` or a space separates a date from a time: Python's ``fromisoformat`` takes any
+    character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day.
     A text that is no such date (XPDL leaves it free) bounds nothing: a warning says so."""
     text = (text or "").strip()
     if not text:
         return None
+    moment: datetime | None = None
+    alone = _DATE_ALONE.fullmatch(text)
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if alone is not None:
+            day = date.fromisoformat(alone["date"])
+            zone = alone["zone"]
+            if zone is None:
+                tz: tzinfo = UTC
+            else:
+                tz = datetime.fromisoformat(f"2000-01-01T00:00{_zone(zone)}").tzinfo or UTC
+            moment = datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
+        else:
+            separated = _DATE_THEN.match(text)
+            if separated is not None and separated["sep"] in "Tt ":
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        moment = None
+    if moment is None:
         _log.warning(
             "process %r: %s %r is no ISO 8601 date or date-time; it does not limit when "
             "instances start",
@@ -109,9 +138,16 @@ def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> dateti
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if end and len(text) <= 10:  # a date alone (2030-12-31): through its end
-        moment += timedelta(days=1)
     return moment
+
+
+def _zone(zone: str) -> str:
+    """An ISO 8601 zone as ``fromisoformat`` reads it after a time (``Z`` is ``+00:00``)."""
+    if zone in ("Z", "z"):
+        return "+00:00"
+    if len(zone) == 3:  # +02
+        return f"{zone}:00"
+    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
 
 
 class DeploymentCache:
