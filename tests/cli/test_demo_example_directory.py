@@ -51,3 +51,15 @@ def test_an_example_option_without_the_example_is_named(tmp_path: Path) -> None:
     result = cli("demo", "crm", "--complaints", "1", "--example", str(tmp_path))
     assert result.exit_code == 2, result.output
     assert f"--example {tmp_path}: no CRM example there (no day.py)" in result.stderr
+
+
+@pytest.mark.usefixtures("installed")
+def test_a_database_refusal_stays_the_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line naming the example comes once the day can run, after what refuses it."""
+    monkeypatch.chdir(REPOSITORY)
+    result = cli("demo", "crm", "--complaints", "1", "--db", "nosuchdb://x")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: unsupported database")
+    assert "the example at" not in result.stderr

@@ -61,7 +61,6 @@ def _example_directory(given: Path | None) -> Path:
         return CHECKOUT_EXAMPLE
     here = Path.cwd() / EXAMPLE_UNDER
     if (here / "day.py").is_file():
-        click.echo(f"wfengine demo crm: the example at {here}", err=True)
         return here
     raise click.UsageError(
         f"the CRM example is not installed with wfengine (a wheel holds no examples) and "
@@ -184,6 +183,9 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
     engine = open_engine(url, defer=False, clock=clock)  # unusable: exit 2, named
     try:
         _refuse_used(engine, url)
+        if example is None and directory != CHECKOUT_EXAMPLE:  # its code runs: say whose
+            # (once the database is known to be usable: a refusal stays the first line)
+            click.echo(f"wfengine demo crm: the example at {directory}", err=True)
         organisation = day.organisation(complaints)
         engine.directory = organisation
         # stored with the day's trail, so `wfengine stats` groups it by role and unit, and the
