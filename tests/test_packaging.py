@@ -103,3 +103,13 @@ def test_the_sdist_carries_nothing_a_working_tree_collects(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert _sdist_files(tmp_path, monkeypatch) == set(kept)
+
+
+def test_the_dev_extra_installs_the_click_the_suite_needs() -> None:
+    """The suite reads ``CliRunner().invoke(...).stderr``: click 8.1 has no separate stderr
+    ("stderr not separately captured"), 8.2.0's runner loses it; ``click>=8.1`` of the
+    package itself let ``pip install -e '.[dev]'`` keep either."""
+    dev = PYPROJECT["project"]["optional-dependencies"]["dev"]
+    [click] = [r for r in dev if r.startswith("click")]
+    lowest = tuple(int(part) for part in click.split(">=")[1].split("."))
+    assert lowest >= (8, 2, 1)
