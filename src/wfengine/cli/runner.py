@@ -213,7 +213,8 @@ def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id
     :class:`~wfengine.errors.DeployError`, exit 1, even when an earlier version is stored:
     starting that one instead would run a definition FILE does not hold. A version whose
     validity period (``ValidFrom``/``ValidTo``) does not hold now is exit 1 too, saying it
-    is deployed (it starts instances once its period holds) and nothing was started."""
+    is deployed (it starts instances once its period holds) and nothing was started; one
+    whose period has ended says so, and that a new version is needed (it never holds again)."""
     from wfengine.cli.exit_status import WorkflowRefused
     from wfengine.errors import DeployError
 
@@ -231,10 +232,18 @@ def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id
         raise refusal
     now = engine.clock.now()
     if not found.valid_at(now):
+        subject = f"process {process_id!r} version {found.version}, as the file holds it,"
+        if found.valid_to is not None and found.valid_to <= now:
+            # a period that ended never holds again: only a new version starts instances
+            raise WorkflowRefused(
+                f"{subject} has a validity period that has ended: ValidTo "
+                f"{found.definition.header.valid_to!r} ended at {found.valid_to.isoformat()}, "
+                f"before now ({now.isoformat()}); it starts no instances again and nothing "
+                "was started: deploy a new version with a later ValidTo (or none)"
+            )
         raise WorkflowRefused(
-            f"process {process_id!r} version {found.version}, as the file holds it, is "
-            f"{found.window()}, not now ({now.isoformat()}): it is deployed and starts "
-            "instances once its period holds; nothing was started"
+            f"{subject} is {found.window()}, not now ({now.isoformat()}): it is deployed "
+            "and starts instances once its period holds; nothing was started"
         )
     return found.version
 
