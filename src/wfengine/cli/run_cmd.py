@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from wfengine.cli.script_steps import Step
     from wfengine.cli.stub_apps import StubbedApplications
     from wfengine.definition.model import Package, WorkflowProcess
+    from wfengine.runtime.engine import Engine
     from wfengine.runtime.snapshots import InstanceSnapshot
 
 EXIT_COMPLETED = 0
@@ -218,6 +219,8 @@ def run(
             if outbox.subscribed():
                 engine.outbox.handlers = outbox
                 engine.deliver_outbox()
+                if db is None:
+                    _say_undelivered(engine)
     finally:
         engine.close()
     stubbed = _stubbed(stubs)
@@ -251,6 +254,22 @@ def _stubbed(stubs: StubbedApplications | None) -> list[dict[str, Any]]:
     if stubs is None:
         return []
     return [{"application_id": app_id, "calls": calls} for app_id, calls in stubs.called()]
+
+
+def _say_undelivered(engine: Engine) -> None:
+    """In memory nothing retries a delivery that failed: the log's "next attempt at" would
+    never come, so the run says how many entries its handlers did not take."""
+    from wfengine.runtime.outbox import OutboxStatus
+
+    left = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+    failed = [e for e in engine.outbox.entries() if e.attempts and e.status in left]
+    if failed:
+        click.echo(
+            f"wfengine run: {len(failed)} outbox entr{'y was' if len(failed) == 1 else 'ies were'}"
+            " not delivered (their handlers failed, as logged above) and an in-memory run ends "
+            "without retrying them: run with --db and let a worker retry them",
+            err=True,
+        )
 
 
 def _print_json(snap: InstanceSnapshot, outcome: RunOutcome, stubbed: list[dict[str, Any]]) -> None:
