@@ -48,7 +48,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from wfengine.applications.redaction import REDACTED
+from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import state_entered
@@ -306,7 +306,7 @@ def write_xes(
                 for key in keys:
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
-            exported = _Exported(engine)
+            exported = TraceData(engine)
             for iid in instance_ids:
                 events = iter_events(engine, process_id=process_id, instance_id=iid)
                 for _, process, batch in _traces(events):
@@ -373,41 +373,6 @@ def _instances(engine: Engine, process_id: str | None, instance_id: str | None) 
     if instance_id is not None:
         return [instance_id]
     return [s.id for s in engine.instance_summaries(process_id=process_id)]
-
-
-class _Exported:
-    """The instance data a trace carries: the fields its definition marks
-    ``wfengine:export`` = ``true``, those also marked ``wfengine:sensitive`` as ``***`` (the
-    declarations read once per process version)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        #: (process, version) -> (exported fields, sensitive fields)
-        self.fields: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}
-
-    def of(self, instance_id: str) -> dict[str, Any]:
-        inst = self.engine.instance(instance_id)
-        key = (inst.process_id, inst.version)
-        found = self.fields.get(key)
-        if found is None:
-            deployed = self.engine.deployed(*key)
-            declared = (*deployed.package.data_fields, *deployed.definition.data_fields)
-            names = frozenset(
-                f.id
-                for f in declared
-                if (f.extended_attribute(EXPORT) or "").strip().lower() == "true"
-            )
-            found = self.fields[key] = (names, deployed.compiled.sensitive_fields)
-        names, hidden = found
-        return {
-            k: REDACTED if k in hidden else v
-            for k, v in inst.data.items()
-            if k in names and v is not None
-        }
-
-
-#: the data-field extended attribute that puts a field's value on its instances' XES traces
-EXPORT = "wfengine:export"
 
 
 def _typed(parent: etree._Element, key: str, value: Any) -> None:

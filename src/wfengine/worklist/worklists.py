@@ -14,15 +14,19 @@ container's, which spans them).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from wfengine.errors import DeployError
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deadline_events import fired_due
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
 from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.work_rules import asking, responsible
+
+_log = logging.getLogger("wfengine.worklist")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,41 +55,41 @@ def worklist(
 
 
 def entry(engine: Engine, item: WorkItemSnapshot) -> WorklistEntry:
-    """``item`` as a worklist entry (its process and when it is due)."""
-    return entries(engine, [item])[0]
+    """``item`` as a worklist entry (its process and when it is due). An item of an instance
+    whose version no longer compiles raises that :class:`~wfengine.errors.DeployError`:
+    the one item asked for cannot be shown."""
+    return _entries(engine, [item], skip=False)[0]
 
 
 def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry]:
-    """The entries of ``items``, each instance's process and timers read once."""
+    """The entries of ``items``, each instance's process and timers read once.
+
+    Items of an instance on a stored version that no longer compiles (stored by an earlier
+    wfengine) are left out, a warning on the ``wfengine.worklist`` logger naming the
+    instance and why, as the instance listing leaves it out: one such instance must not
+    hide a user's work in every healthy process."""
+    return _entries(engine, items, skip=True)
+
+
+def _entries(engine: Engine, items: list[WorkItemSnapshot], *, skip: bool) -> list[WorklistEntry]:
     processes: dict[str, str] = {}
     due: dict[str, datetime] = {}
     #: a multi-instance item's activity instance -> the container whose deadlines it has
     spans: dict[str, str] = {}
+    unreadable: set[str] = set()
     for instance_id, mine in _by_instance(items).items():
-        inst = engine.instance(instance_id)
-        processes[instance_id] = inst.process_id
-        for timer in engine.timers(instance_id):
-            if timer.deadline_index >= 0:  # a Deadline's (not a boundary or event timer's)
-                _earliest(due, timer.activity_instance_id, timer.due)
-        compiled = engine.deployed(inst.process_id, inst.version).compiled
-        with_deadlines = [i for i in mine if _has_deadlines(compiled.activity(i.activity_id))]
-        if not with_deadlines:
-            continue
-        for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
-            if fired.activity_instance_id is not None:  # (an event before the due time
-                # was kept says only when the deadline fired)
-                at = fired_due(fired.detail) or fired.at
-                _earliest(due, fired.activity_instance_id, at)
-        if any(i.mi_index is not None for i in with_deadlines):
-            # (each its own: two containers of one activity may be open at once)
-            containers = {
-                a.id: a.mi_parent_id
-                for a in engine.activity_instances(instance_id)
-                if a.mi_parent_id is not None
-            }
-            for i in with_deadlines:
-                if i.activity_instance_id in containers:
-                    spans[i.activity_instance_id] = containers[i.activity_instance_id]
+        try:
+            _read_instance(engine, instance_id, mine, processes, due, spans)
+        except DeployError as exc:
+            if not skip:
+                raise
+            unreadable.add(instance_id)
+            _log.warning(
+                "left out the work items of instance %r (%s): %s",
+                instance_id,
+                ", ".join(i.id for i in mine),
+                exc,
+            )
     return [
         WorklistEntry(
             i,
@@ -93,7 +97,43 @@ def entries(engine: Engine, items: list[WorkItemSnapshot]) -> list[WorklistEntry
             due.get(spans.get(i.activity_instance_id, i.activity_instance_id)),
         )
         for i in items
+        if i.instance_id not in unreadable
     ]
+
+
+def _read_instance(
+    engine: Engine,
+    instance_id: str,
+    mine: list[WorkItemSnapshot],
+    processes: dict[str, str],
+    due: dict[str, datetime],
+    spans: dict[str, str],
+) -> None:
+    """Note ``instance_id``'s process and the due times of its items ``mine``."""
+    inst = engine.instance(instance_id)
+    processes[instance_id] = inst.process_id
+    for timer in engine.timers(instance_id):
+        if timer.deadline_index >= 0:  # a Deadline's (not a boundary or event timer's)
+            _earliest(due, timer.activity_instance_id, timer.due)
+    compiled = engine.deployed(inst.process_id, inst.version).compiled
+    with_deadlines = [i for i in mine if _has_deadlines(compiled.activity(i.activity_id))]
+    if not with_deadlines:
+        return
+    for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
+        if fired.activity_instance_id is not None:  # (an event before the due time
+            # was kept says only when the deadline fired)
+            at = fired_due(fired.detail) or fired.at
+            _earliest(due, fired.activity_instance_id, at)
+    if any(i.mi_index is not None for i in with_deadlines):
+        # (each its own: two containers of one activity may be open at once)
+        containers = {
+            a.id: a.mi_parent_id
+            for a in engine.activity_instances(instance_id)
+            if a.mi_parent_id is not None
+        }
+        for i in with_deadlines:
+            if i.activity_instance_id in containers:
+                spans[i.activity_instance_id] = containers[i.activity_instance_id]
 
 
 def _by_instance(items: list[WorkItemSnapshot]) -> dict[str, list[WorkItemSnapshot]]:
