@@ -312,7 +312,9 @@ class Engine(
         # recorded before a refused package raises too: an earlier stored version must not
         # start by its id in place of the definition the host just tried to deploy
         self._refused.update(refused)
-        if refused and (strict or len(refused) == len(package.workflow_processes)):
+        # counted by process, not by id: two processes sharing an id are both refused
+        kept = [w for w in package.workflow_processes if w.id not in refused]
+        if refused and (strict or not kept):
             raise DeployError("; ".join(str(e) for e in refused.values()))
         for problem in refused.values():
             _deploy_log.warning("%s", problem)
