@@ -299,7 +299,11 @@ def _content(
                 need.update(_PREFIXED.findall(child.tail))
             if children:
                 last = children[-1]
-                children[-1] = last.model_copy(update={"tail": (last.tail or "") + child.tail})
+                tail = (last.tail or "") + child.tail
+                # blank after a comment is indentation too: kept, it made a new version of
+                # a process whose vendor content only gained a comment
+                tail = tail if keep else _blank_to_none(tail)
+                children[-1] = last.model_copy(update={"tail": tail})
             else:
                 text = (text or "") + child.tail
     return (text or None) if keep else _blank_to_none(text), tuple(children), need
