@@ -31,6 +31,13 @@ WATCHED = (
 )
 
 
+class NotTheirs(Exception):
+    """Raised by the run's ``take`` when the engine refuses the item to that person although
+    it was offered to them: four eyes (``DoNotAssignToPerformerOfActivity``) narrows an item
+    already on offer when the other activity completes, and no outbox entry says so. The
+    item then waits for the rest of its people only."""
+
+
 @dataclass(slots=True, eq=False)
 class Person:
     id: str
@@ -94,7 +101,8 @@ class Staff:
     the run's: the first claims (unless the item is allocated to them already) and starts the
     item in the engine and returns the seconds of work it will take (None when the item was
     withdrawn meanwhile),
-    the second puts a wake-up or a finish on the run's event queue.
+    the second puts a wake-up or a finish on the run's event queue. ``take`` raises
+    :class:`NotTheirs` when the engine refuses the item to that person.
     """
 
     def __init__(
@@ -207,20 +215,23 @@ class Staff:
         for person in freed:
             if person.working is None and not person.asleep:
                 self.next_for(person)
-        touched, self._touched = self._touched, []
-        for item_id in touched:
-            queued = self._queued.get(item_id)
-            if queued is None:
-                continue
-            free = [
-                p
-                for p in map(self.person, queued.assignees)
-                if p.working is None and not p.asleep and self._awake(p)
-            ]
-            if free:
-                chosen = min(free, key=lambda p: (p.free_since, p.id))
-                if not self._give(chosen, item_id):
-                    self._freed.append(chosen)  # still free: the next dispatch looks again
+        # an item refused to someone (four eyes) is filed again for the others: handed out
+        # in this same dispatch (each refusal narrows a pool, so this ends)
+        while self._touched:
+            touched, self._touched = self._touched, []
+            for item_id in touched:
+                queued = self._queued.get(item_id)
+                if queued is None:
+                    continue
+                free = [
+                    p
+                    for p in map(self.person, queued.assignees)
+                    if p.working is None and not p.asleep and self._awake(p)
+                ]
+                if free:
+                    chosen = min(free, key=lambda p: (p.free_since, p.id))
+                    if not self._give(chosen, item_id):
+                        self._freed.append(chosen)  # still free: the next dispatch looks again
 
     def _awake(self, person: Person) -> bool:
         """Is ``person``'s calendar open now? If not, they sleep until it opens."""
@@ -255,12 +266,18 @@ class Staff:
             best: tuple[Any, ...] | None = None
             for key in person.pools:
                 pool = self._pools[key]
-                while pool and self._queued.get(pool[0][-1]) is None:
-                    heapq.heappop(pool)  # taken or withdrawn
+                while pool and not self._filed(pool[0][-1], key):
+                    heapq.heappop(pool)  # taken, withdrawn, or filed for other people
                 if pool and (best is None or pool[0] < best):
                     best = pool[0]
             if best is None or self._give(person, best[-1]):
                 return
+
+    def _filed(self, item_id: str, pool: tuple[str, ...]) -> bool:
+        """Does ``item_id`` still wait in ``pool``? (A re-filed item leaves its old heap
+        entry behind, to be skipped.)"""
+        queued = self._queued.get(item_id)
+        return queued is not None and queued.assignees == pool
 
     def _give(self, person: Person, item_id: str) -> bool:
         """``person`` takes ``item_id``; False when it was withdrawn before they could (its
@@ -269,7 +286,12 @@ class Staff:
         now = self._now()
         self._track(queued.activity).move(now, -1)
         self._taken.add(item_id)
-        seconds = self._take(item_id, person.id, queued.activity, queued.allocated)
+        try:
+            seconds = self._take(item_id, person.id, queued.activity, queued.allocated)
+        except NotTheirs:
+            self._taken.discard(item_id)
+            self._refuse(item_id, queued, person.id)
+            return False
         if seconds is None:
             return False
         person.working = item_id
@@ -281,6 +303,23 @@ class Staff:
         self._working[item_id] = person.id
         self._schedule(ends, "finish", (person.id, item_id, queued.activity, seconds))
         return True
+
+    def _refuse(self, item_id: str, queued: _Queued, person_id: str) -> None:
+        """The engine refused ``item_id`` to ``person_id``: it waits, in its place, for the
+        others it is offered to; for no one (unassigned) when none are left."""
+        left = tuple(p for p in queued.assignees if p != person_id)
+        if not left:
+            self.unassigned.add(item_id)
+            return
+        self._track(queued.activity).move(self._now(), 1)
+        pool = self._pools.get(left)
+        if pool is None:
+            pool = self._pools[left] = []
+            for pid in left:
+                self.person(pid).pools.append(left)
+        heapq.heappush(pool, (*queued.key, item_id))
+        self._queued[item_id] = _Queued(queued.activity, left, queued.key, False)
+        self._touched.append(item_id)
 
     def finished(self, person: Person, *, withdrawn: bool = False) -> None:
         """``person`` ended their item (done, or withdrawn from under them)."""

@@ -50,7 +50,7 @@ from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.simulation.binding import Bound, refusal
 from wfengine.simulation.distributions import ScenarioError
-from wfengine.simulation.people import WATCHED, Person, QueueTrack, Staff
+from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
 from wfengine.simulation.scenario import Work
 from wfengine.simulation.steady import EndlessTimers
@@ -313,6 +313,10 @@ class Run:
             engine.start_work_item(item_id, person)
         except (IllegalStateError, NotFoundError):
             return None  # withdrawn at this very moment; the outbox has not told it yet
+        except NotAuthorizedError:
+            # no longer theirs (four eyes narrowed it when the other activity completed; no
+            # outbox entry tells that): the others it is offered to take it
+            raise NotTheirs(item_id) from None
         work = self.bound.activities.get(activity)
         if work is None or work.duration is None:
             return 0.0
