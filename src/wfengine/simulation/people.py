@@ -102,7 +102,9 @@ class Staff:
     item in the engine and returns the seconds of work it will take (None when the item was
     withdrawn meanwhile),
     the second puts a wake-up or a finish on the run's event queue. ``take`` raises
-    :class:`NotTheirs` when the engine refuses the item to that person.
+    :class:`NotTheirs` when the engine refuses the item to that person. ``unschedule(item_id)``
+    takes the finish of an item withdrawn from under its worker off the run's queue (left
+    there, the run would go on to the moment the withdrawn work would have ended).
     """
 
     def __init__(
@@ -112,12 +114,14 @@ class Staff:
         priority_of: Callable[[str], int] | None,
         take: Callable[[str, str, str, bool], float | None],
         schedule: Callable[[datetime, str, Any], None],
+        unschedule: Callable[[str], None] | None = None,
     ) -> None:
         self._now = now
         self._person_of = person_of
         self._priority = priority_of
         self._take = take
         self._schedule = schedule
+        self._unschedule = unschedule
         self.people: dict[str, Person] = {}
         self._pools: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         self._queued: dict[str, _Queued] = {}
@@ -193,6 +197,8 @@ class Staff:
         person_id = self._working.get(item_id)
         if person_id is not None:
             self.finished(self.people[person_id], withdrawn=True)
+            if self._unschedule is not None:
+                self._unschedule(item_id)
 
     def _track(self, activity: str) -> QueueTrack:
         found = self.queues.get(activity)

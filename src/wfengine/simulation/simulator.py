@@ -218,6 +218,7 @@ class Run:
             (lambda a: priorities.get(a, 0)) if scenario.policy == "priority" else None,
             self._take,
             self._at,
+            self._unschedule,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
         # everyone there is counts in the utilisation, whether work reaches them or not
@@ -304,6 +305,16 @@ class Run:
 
     def _at(self, when: datetime, kind: str, payload: Any) -> None:
         heapq.heappush(self._events, (when, next(self._seq), kind, payload))
+
+    def _unschedule(self, item_id: str) -> None:
+        """Take the finish of ``item_id``, withdrawn from its worker, off the queue: the run's
+        end checks and its end moment see only what can still happen. (The queue holds about
+        one event per person working, so the filter is cheap.)"""
+        events = self._events
+        kept = [e for e in events if not (e[2] == "finish" and e[3][1] == item_id)]
+        if len(kept) != len(events):
+            events[:] = kept
+            heapq.heapify(events)
 
     def _take(self, item_id: str, person: str, activity: str, allocated: bool) -> float | None:
         engine = self.engine
