@@ -129,8 +129,8 @@ Examples:
     help='Steps to take before the manual work: [{"complete": "ACT", "set": {...}}, '
     '{"message": "NAME", "set": {...}}, {"signal": "NAME", "set": {...}}, '
     '{"advance": "PT1H"}, {"cancel": "ACT"}, {"add_instance": "ACT", "set": {...}}, '
-    '{"terminate": true}]; `-` for stdin. The run then uses a virtual clock (with --db, '
-    "starting at the current time).",
+    '{"terminate": true}]; `-` for stdin. The run then uses a virtual clock, starting at '
+    "the current time.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a trace.")
 def run(
@@ -190,12 +190,13 @@ def run(
 
         load_apps(apps_module, registry, outbox)
     stubs = registry.stub_unbound() if unbound == "stub" else None
-    # steps may move the clock on: a run with steps keeps its own, virtual one; one that
-    # is stored starts it now, so its records are not dated in the year 2000 (and a
-    # worker does not find its timers long overdue)
+    # steps may move the clock on: a run with steps keeps its own, virtual one, starting
+    # now: FILE's ValidFrom/ValidTo are judged at the real time as without steps (a clock
+    # at 2000-01-01 refused a process valid from 2020 and ran one ended in 2010), and what
+    # is stored is not dated in the year 2000 (nor are its timers decades overdue)
     clock = None
     if script_file is not None:
-        clock = VirtualClock(datetime.now(UTC)) if db is not None else VirtualClock()
+        clock = VirtualClock(datetime.now(UTC))
         check_moves(steps, clock.now(), script_file)
     if db is None:
         engine = Engine(applications=registry, clock=clock)
