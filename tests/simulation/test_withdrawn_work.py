@@ -14,6 +14,8 @@ from tests.simulation.helpers import scenario
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.model import Package
 from wfengine.simulation import simulate
+from wfengine.simulation.binding import bind
+from wfengine.simulation.simulator import Run
 
 
 def _cut_off() -> Package:
@@ -45,3 +47,35 @@ def test_the_run_ends_with_the_case_not_with_the_withdrawn_work() -> None:
     assert rep.groups["clerk"].busy_seconds == 3600
     assert rep.groups["clerk"].share == 0.5
     assert rep.groups["boss"].share == 0.5
+
+
+def _escalated() -> Package:
+    """One clerk's step, escalated to the boss after 30 minutes."""
+    pb = PackageBuilder("p")
+    p = pb.process("proc")
+    p.participant("clerk")
+    p.participant("boss")
+    p.activity(
+        "work",
+        performer="clerk",
+        extended=[("wfengine:escalate-after", "PT30M"), ("wfengine:escalate-to", "boss")],
+    )
+    return pb.build()
+
+
+def test_an_escalation_takes_the_started_item_from_its_worker() -> None:
+    # the clerk starts at 09:00; at 09:30 the item goes back on offer to the boss (free since
+    # 09:00) and the clerk: the boss does it, the clerk stops (no phantom work, done once)
+    scn = scenario(arrivals={"at": ["2027-01-04T09:00:00Z"]}, activities={"work": "1h"})
+    outcome = Run(bind(scn, _escalated()), seed=1, replication=0, instances=1).run()
+    engine = outcome.engine
+    (case,) = engine.instance_summaries()
+    started = [
+        (e.at.strftime("%H:%M"), e.detail["user"])
+        for e in engine.audit(case.id)
+        if e.kind == "work_item.started" and e.detail is not None
+    ]
+    assert started == [("09:00", "clerk"), ("09:30", "boss")]
+    assert outcome.people["clerk"].busy_seconds == 1800
+    assert outcome.people["boss"].busy_seconds == 3600
+    assert outcome.ended == datetime(2027, 1, 4, 10, 30, tzinfo=UTC)

@@ -135,6 +135,8 @@ class Staff:
         #: every item a simulated person took
         self._taken: set[str] = set()
         self._freed: list[Person] = []
+        #: people whose item was taken from them (see :meth:`finished`)
+        self._freed_last: list[Person] = []
 
     # -- what the outbox tells ---------------------------------------------------------------
 
@@ -144,6 +146,15 @@ class Staff:
         item_id = payload["work_item_id"]
         activity = payload["activity_id"]
         kind = record.kind
+        if (
+            kind != OutboxKind.WORK_ITEM_CANCELLED
+            and payload.get("holder") is None
+            and item_id in self._working
+        ):
+            # taken from the one working on it (an escalation puts a started item back on
+            # offer): they stop, and it is filed for those it is offered to now
+            self._stop_work(item_id, taken=True)
+            self._taken.discard(item_id)
         if kind == OutboxKind.WORK_ITEM_OFFERED:
             self._file(item_id, activity, tuple(payload["assignees"]), allocated=False)
             return
@@ -193,10 +204,12 @@ class Staff:
         if queued is not None:
             self._track(queued.activity).move(self._now(), -1)
 
-    def _stop_work(self, item_id: str) -> None:
+    def _stop_work(self, item_id: str, *, taken: bool = False) -> None:
+        """Whoever works on ``item_id`` stops (withdrawn; ``taken``: put back on offer, when
+        they look for work only after the item went to whoever was free the longest)."""
         person_id = self._working.get(item_id)
         if person_id is not None:
-            self.finished(self.people[person_id], withdrawn=True)
+            self.finished(self.people[person_id], withdrawn=True, last=taken)
             if self._unschedule is not None:
                 self._unschedule(item_id)
 
@@ -222,22 +235,34 @@ class Staff:
             if person.working is None and not person.asleep:
                 self.next_for(person)
         # an item refused to someone (four eyes) is filed again for the others: handed out
-        # in this same dispatch (each refusal narrows a pool, so this ends)
-        while self._touched:
-            touched, self._touched = self._touched, []
-            for item_id in touched:
-                queued = self._queued.get(item_id)
-                if queued is None:
-                    continue
-                free = [
-                    p
-                    for p in map(self.person, queued.assignees)
-                    if p.working is None and not p.asleep and self._awake(p)
-                ]
-                if free:
-                    chosen = min(free, key=lambda p: (p.free_since, p.id))
-                    if not self._give(chosen, item_id):
-                        self._freed.append(chosen)  # still free: the next dispatch looks again
+        # in this same dispatch (each refusal narrows a pool, so this ends); those whose item
+        # was taken from them look for work once the items offered have gone out
+        while True:
+            while self._touched:
+                touched, self._touched = self._touched, []
+                for item_id in touched:
+                    self._offer(item_id)
+            if not self._freed_last:
+                return
+            last, self._freed_last = self._freed_last, []
+            for person in last:
+                if person.working is None and not person.asleep:
+                    self.next_for(person)
+
+    def _offer(self, item_id: str) -> None:
+        """``item_id`` was filed: the one of its people free the longest takes it."""
+        queued = self._queued.get(item_id)
+        if queued is None:
+            return
+        free = [
+            p
+            for p in map(self.person, queued.assignees)
+            if p.working is None and not p.asleep and self._awake(p)
+        ]
+        if free:
+            chosen = min(free, key=lambda p: (p.free_since, p.id))
+            if not self._give(chosen, item_id):
+                self._freed.append(chosen)  # still free: the next dispatch looks again
 
     def _awake(self, person: Person) -> bool:
         """Is ``person``'s calendar open now? If not, they sleep until it opens."""
@@ -327,17 +352,18 @@ class Staff:
         self._queued[item_id] = _Queued(queued.activity, left, queued.key, False)
         self._touched.append(item_id)
 
-    def finished(self, person: Person, *, withdrawn: bool = False) -> None:
-        """``person`` ended their item (done, or withdrawn from under them)."""
+    def finished(self, person: Person, *, withdrawn: bool = False, last: bool = False) -> None:
+        """``person`` ended their item (done, or withdrawn from under them: ``last``, they
+        look for work after the items offered meanwhile have gone to those free longer)."""
         now = self._now()
-        if person.working is not None:
-            self._working.pop(person.working, None)
+        if person.working is not None and self._working.get(person.working) == person.id:
+            del self._working[person.working]  # (not when someone else works on it now)
         person.count_busy(now)
         person.working = None
         person.started_at = None
         person.free_since = now
         if withdrawn:  # told by the outbox: they look for more work at the next dispatch
-            self._freed.append(person)
+            (self._freed_last if last else self._freed).append(person)
         else:
             self.next_for(person)
 
