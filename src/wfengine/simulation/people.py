@@ -239,7 +239,13 @@ class Staff:
         # was taken from them look for work once the items offered have gone out
         while True:
             while self._touched:
-                touched, self._touched = self._touched, []
+                # in queue order (the policy's): work offered at one moment goes out by
+                # priority, then age, as it would have from the queue
+                queued = self._queued
+                touched = sorted(
+                    {i for i in self._touched if i in queued}, key=lambda i: queued[i].key
+                )
+                self._touched = []
                 for item_id in touched:
                     self._offer(item_id)
             if not self._freed_last:
