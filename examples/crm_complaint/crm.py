@@ -38,13 +38,19 @@ Between the acceptance and the answer the customer is told how the case moves on
 ``tell_status`` sends a status notice at a milestone of the brief status (its label, after
 the acceptance number), through the same channels, once per case and milestone (the
 ``crm_status_notices`` table keeps what each customer was told).
+
+Each message is sent once: the engine gives every run of one call the same idempotency key (a
+retry, a job run again after its worker died, a command run again after losing a race), which
+the notifications table keeps, unique (:meth:`RecordedChannel.record`); a status notice is
+counted as told in the transaction that records it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import inspect
 import itertools
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,6 +60,8 @@ from types import ModuleType
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from wfengine import ApplicationRegistry, PermanentApplicationError
@@ -73,6 +81,12 @@ def _sibling(name: str) -> ModuleType:
 
 schema = _sibling("schema")
 phones = _sibling("phones")
+#: the intake, the people's forms and the customers' replies (``intake.py``), re-exported
+intake = _sibling("intake")
+email_address, check_agent = intake.email_address, intake.check_agent
+submit_form, take_complaint, customer_reply = (
+    intake.submit_form, intake.take_complaint, intake.customer_reply)  # fmt: skip
+AGENT_ROLE, AGENT_FIELDS = intake.AGENT_ROLE, intake.AGENT_FIELDS
 #: one key for every way of writing one phone number; an acceptance number's label
 phone_key, acceptance_label = phones.phone_key, phones.acceptance_label
 COUNTRY_CODE = phones.COUNTRY_CODE
@@ -132,6 +146,10 @@ notifications = sa.Table(
     sa.Column("address", sa.String(254), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    #: the idempotency key of the call that sent it (:func:`message_key`), unique: the same
+    #: call made again (a retry, a job run again after its worker died, a command run again
+    #: after losing a race) sends nothing more; NULL for a message sent without a key
+    sa.Column("idempotency_key", sa.String(200), unique=True),
 )
 
 #: the milestones each case's customer was told of (one notice per milestone: see
@@ -164,7 +182,9 @@ class Customer:
 class Channel(Protocol):
     """How a message reaches a customer: SMS and e-mail ship (recorded in the notifications
     table, where the gateway to the SMS and mail services picks them up); fax and voice mail
-    are further adapters of the same protocol."""
+    are further adapters of the same protocol. An adapter whose ``send`` takes a ``key``
+    keyword is given the idempotency key of the call (the same each time one message is
+    sent again), for a service that keeps messages by key to send it once."""
 
     name: str
 
@@ -184,8 +204,15 @@ class RecordedChannel:
     def __init__(self, apps: CrmApps, name: str, address: str = "phone") -> None:
         self.apps, self.name, self.address = apps, name, address
 
-    def send(self, customer: Customer, text: str) -> None:
-        """Record the message for the gateway. An SMS goes to a mobile only
+    def send(self, customer: Customer, text: str, key: str | None = None) -> None:
+        """Record the message for the gateway (:meth:`record`), in a transaction of its own."""
+        with self.apps.db.begin() as conn:
+            self.record(conn, customer, text, key)
+
+    def record(self, conn: sa.Connection, customer: Customer, text: str, key: str | None) -> None:
+        """Record the message for the gateway in ``conn``'s transaction, once per ``key``
+        (the call's idempotency key: a message recorded under it already is not recorded
+        again; None: always). An SMS goes to a mobile only
         (:func:`phones.sms_number`): for a landline or a foreign number it goes by e-mail
         when the case has an address, else it is recorded as :data:`UNDELIVERABLE` (not
         sent: ``CrmApps.sent(channel=UNDELIVERABLE)``), and the case goes on."""
@@ -198,127 +225,38 @@ class RecordedChannel:
             raise PermanentApplicationError(
                 f"no {self.address} to tell the customer of {customer.phone!r} by {self.name}"
             )
-        with self.apps.db.begin() as conn:
-            conn.execute(notifications.insert().values(
-                phone=phone_key(customer.phone), channel=channel, address=to, text=text,
-                at=self.apps.now()))  # fmt: skip
+        keyed = message_key(key)
+        row = {"phone": phone_key(customer.phone), "channel": channel, "address": to,
+               "text": text, "at": self.apps.now(), "idempotency_key": keyed}  # fmt: skip
+        once = _INSERT_OR_IGNORE.get(conn.dialect.name)
+        if keyed is None:
+            conn.execute(notifications.insert().values(row))
+        elif once is not None:  # one statement: two workers of one key cannot both insert
+            conn.execute(once(notifications).values(row).on_conflict_do_nothing())
+        else:
+            sent = sa.select(notifications.c.id).where(notifications.c.idempotency_key == keyed)
+            if conn.execute(sent).first() is None:
+                conn.execute(notifications.insert().values(row))
 
 
-#: an e-mail address as a web form accepts it: a local part of the usual characters (no
-#: leading, trailing or double dot), one ``@``, and a domain of labels with a top level
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
+#: the dialects' INSERT ... ON CONFLICT DO NOTHING (another database looks the key up first)
+_INSERT_OR_IGNORE: dict[str, Callable[[sa.Table], Any]] = {
+    "sqlite": sqlite_insert, "postgresql": postgresql_insert}  # fmt: skip
 
 
-def email_address(text: str | None) -> str | None:
-    """The e-mail address as the CRM keeps it (trimmed, the domain in lower case), None for
-    none given; ``DataTypeError`` naming ``email`` for one that is no address."""
-    if text is None or not str(text).strip():
-        return None
-    address = str(text).strip()
-    if len(address) > 254 or not _EMAIL.fullmatch(address):
-        raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")
-    local, _, domain = address.rpartition("@")
-    return f"{local}@{domain.lower()}"
+def message_key(key: str | None) -> str | None:
+    """An application call's idempotency key as the notifications table keeps it: as given,
+    or its SHA-256 when longer than the column (keys name instances and activities, which
+    a definition may name at length)."""
+    if key is None or len(key) <= 200:
+        return key
+    return "sha256 " + hashlib.sha256(key.encode()).hexdigest()
 
 
-#: the role of the call centre's agents (``complaint.xpdl``'s participant)
-AGENT_ROLE = "agent"
 #: the complaint process (``complaint.xpdl``)
 PROCESS = "complaint"
 #: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome
 _CLOSED_BY_OPERATOR = {"closed.terminated": TERMINATED, "closed.aborted": ABORTED}
-
-
-def check_agent(engine: Any, field: str, user: Any) -> str | None:
-    """``user`` when it names one of the call centre's agents (the engine's directory's
-    members of :data:`AGENT_ROLE`), None for none named; ``DataTypeError`` naming ``field``
-    and the agents otherwise (a desk, a role, a stranger: work sent there would wait for
-    nobody, or for the wrong people). A directory that knows no agents (one resolving every
-    name to itself) checks nothing."""
-    if user is None or (isinstance(user, str) and not user.strip()):
-        return None
-    agents = tuple(engine.directory.members(AGENT_ROLE))
-    if agents == (AGENT_ROLE,):
-        return str(user)
-    if not isinstance(user, str) or user.strip() not in agents:
-        raise DataTypeError(
-            f"{field}: {user!r} is not one of the call centre's agents ({', '.join(agents)})"
-        )
-    return user.strip()
-
-
-#: the fields of the people's forms that name an agent (:func:`submit_form` checks them)
-AGENT_FIELDS = ("reply_agent",)
-
-
-def submit_form(
-    engine: Any, work_item_id: str, data: Mapping[str, Any] | None, *, user: str
-) -> None:
-    """Complete ``user``'s work item with what they typed, as the call centre's screens do.
-
-    A field naming an agent (:data:`AGENT_FIELDS`: the coordinator's ``reply_agent``) is
-    checked first (:func:`check_agent`; an empty one is none named): another value is
-    refused with a ``DataTypeError`` naming the field and the agents, and the item stays
-    open with the person, rather than the reply waiting for nobody (an incident) or going to
-    a desk or a role. The engine checks the rest (the enumerations, what the step may write).
-    """
-    values = dict(data or {})
-    for name in AGENT_FIELDS:
-        if name in values:
-            values[name] = check_agent(engine, name, values[name])
-    engine.complete_work_item(work_item_id, values or None, user=user)
-
-
-def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
-    """Start a complaint from the web form or the hotline agent's screen (``data``: the
-    complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
-    typed it); the case's instance id.
-
-    A web complaint is answered by e-mail: without a valid address in ``email`` it is refused
-    (``DataTypeError`` naming the field) and nothing is started; an address given at the
-    hotline is checked too, and kept. The hotline's agent must be one of the agents
-    (:func:`check_agent`): the case is theirs (``intake_agent``: sent back to amend, it goes
-    to them; so does the reply, unless the coordinator names another agent). A web complaint
-    has no agent of its own."""
-    values = dict(data)
-    email = email_address(values.get("email"))
-    web = values.get("channel") == "web"
-    if web and email is None:
-        raise DataTypeError("email: a web complaint needs the customer's e-mail address")
-    values["email"] = email
-    agent = agent if agent is not None else values.get("intake_agent")
-    values["intake_agent"] = None if web else check_agent(engine, "intake_agent", agent)
-    case: str = engine.start_process("complaint", values, user=values["intake_agent"])
-    return case
-
-
-def customer_reply(engine: Any, case: str, text: str) -> bool:
-    """Deliver the customer's reply ``text`` to case ``case`` (an instance id, found by
-    phone and acceptance number: :func:`find_case`).
-
-    When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
-    the question and the coordinator gets the case back (True). Otherwise the three days ran
-    out or nothing was asked: the reply is added to the case (``customer_info``, after the
-    replies before it, a line each) for the coordinator to read, and answers no later
-    question (False); sent as a message, the
-    engine would keep it and hand it to the next wait, as the answer to a question the
-    customer has not seen yet.
-    """
-    waiting = any(
-        a.activity_id == "customer_reply" and a.state.is_open
-        for a in engine.activity_instances(case)
-    )
-    if waiting:
-        taken: bool = engine.send_message(
-            "customer_reply", {"customer_info": text}, instance_id=case
-        )
-        return taken
-    earlier = str(engine.instance(case).data.get("customer_info") or "")
-    engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
-    return False
 
 
 def find_case(engine: Any, phone: str, acceptance_no: str) -> str:
@@ -532,18 +470,36 @@ class CrmApps:
         notify_channel: str,
         notify_text: str,
         notify_email: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         """Tell the customer through the channel their complaint came by (``channels``): the
         web's by e-mail at ``notify_email``, the hotline's by SMS; a channel with no adapter
         is an error naming it (guessing one would tell the customer where they may not
-        look)."""
-        channel = self.channels.get(notify_channel)
+        look). Once per ``idempotency_key`` (the engine gives one every call of one message:
+        its retries, a job run again after its worker died, a command run again after losing
+        a race): a message sent under the key already is not sent again."""
+        with self.db.begin() as conn:
+            self._send(conn, notify_channel, Customer(notify_phone, notify_email or None),
+                       notify_text, idempotency_key)  # fmt: skip
+
+    def _send(
+        self, conn: sa.Connection, name: str, customer: Customer, text: str, key: str | None
+    ) -> None:
+        """Send ``text`` by the channel ``name``: a recorded one writes it in ``conn``'s
+        transaction (with what the caller writes there: committed together, or neither),
+        another adapter is called, given ``key`` when it takes one (:class:`Channel`)."""
+        channel = self.channels.get(name)
         if channel is None:
             known = ", ".join(sorted(self.channels))
             raise PermanentApplicationError(
-                f"no channel {notify_channel!r} to tell the customer by ({known})"
+                f"no channel {name!r} to tell the customer by ({known})"
             )
-        channel.send(Customer(notify_phone, notify_email or None), notify_text)
+        if isinstance(channel, RecordedChannel):
+            channel.record(conn, customer, text, key)
+        elif "key" in inspect.signature(channel.send).parameters:
+            channel.send(customer, text, key=key)  # type: ignore[call-arg]
+        else:
+            channel.send(customer, text)
 
     def tell_status(
         self,
@@ -552,34 +508,27 @@ class CrmApps:
         status_email: str | None,
         status_case: str,
         status_milestone: str,
+        idempotency_key: str | None = None,
     ) -> None:
         """Tell the customer that case ``status_case`` reached the milestone
         ``status_milestone`` (:func:`status_text`, the brief status's label), through the
         channel they came by, as :meth:`notify_customer` does; once per case and milestone:
         a milestone reached again (the coordinator reviewing the case a second time, a
         second department handling it) or a repeated call tells nothing (no flood of the same
-        news). A notice that could not be sent is not counted as told (the call fails and
-        is retried)."""
-        key = {"phone": phone_key(status_phone or ""), "acceptance_no": status_case or "",
-               "milestone": status_milestone}  # fmt: skip
+        news). The milestone is counted as told, and the notice recorded, in one
+        transaction: a notice that could not be sent is not counted as told (the call fails
+        and is retried), and a worker dying between the two leaves neither (the job run
+        again tells the customer)."""
+        told = {"phone": phone_key(status_phone or ""), "acceptance_no": status_case or "",
+                "milestone": status_milestone}  # fmt: skip
+        customer = Customer(status_phone, status_email or None)
         try:
             with self.db.begin() as conn:
-                conn.execute(status_notices.insert().values(**key, at=self.now()))
+                conn.execute(status_notices.insert().values(**told, at=self.now()))
+                self._send(conn, status_channel, customer,
+                           status_text(status_case, status_milestone), idempotency_key)  # fmt: skip
         except IntegrityError:
             return  # told already
-        try:
-            self.notify_customer(
-                status_phone, status_channel, status_text(status_case, status_milestone),
-                status_email,
-            )  # fmt: skip
-        except BaseException:
-            with self.db.begin() as conn:
-                conn.execute(
-                    status_notices.delete().where(
-                        *(status_notices.c[name] == value for name, value in key.items())
-                    )
-                )
-            raise
 
     def register(self, registry: ApplicationRegistry, *, asynchronous: bool = False) -> None:
         """Bind the applications. ``asynchronous=True`` when the CRM tables live in the

@@ -55,6 +55,8 @@ _ANSWERED, _ANSWERED_AT_ONCE = "answered", "answered at once"
 _ONE_RECORD_PER_CASE = "uq_crm_complaint_history_case"
 #: the one-record-per-case-key index version 5's upgrade adds (a new database: a constraint)
 _ONE_RECORD_PER_CASE_KEY = "uq_crm_complaint_history_case_key"
+#: the one-message-per-key index version 6's upgrade adds (a new database: a constraint)
+_ONE_MESSAGE_PER_KEY = "uq_crm_notifications_idempotency_key"
 #: the CRM's tables of every version (one of them there: the CRM was here before)
 _CRM_TABLES = {"crm_customers", "crm_acceptance_numbers", "crm_complaint_history",
                "crm_notifications", "crm_status_notices"}  # fmt: skip
@@ -236,7 +238,11 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
        history record keyed on its case (``case_key``, unique: :func:`case_key`), so a case
        without an acceptance number is recorded once too (SQL holds NULLs distinct, so the
        phone and number key let a retried call record it again). An old record without a
-       number is a case of its own (which were retries cannot be told): every row kept.
+       number is a case of its own (which were retries cannot be told): every row kept;
+    6. each notification keeps the idempotency key of the call that sent it
+       (``idempotency_key``, unique; NULL for one sent without a key, as every old one was),
+       so a call made again (a retry, a job run again after its worker died, a command run
+       again after losing a race) sends its message once.
     """
 
     def keyed_phones(up: Upgrade) -> None:
@@ -273,6 +279,11 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
         up.ops.create_index(_ONE_RECORD_PER_CASE_KEY, "crm_complaint_history", ["case_key"],
                             unique=True)  # fmt: skip
 
+    def message_keys(up: Upgrade) -> None:
+        if up.add_column("crm_notifications", sa.Column("idempotency_key", sa.String(200))):
+            up.ops.create_index(_ONE_MESSAGE_PER_KEY, "crm_notifications", ["idempotency_key"],
+                                unique=True)  # fmt: skip
+
     return Schema(
         "the CRM's tables",
         metadata,
@@ -282,6 +293,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             Step(3, "the status notices customers were told", status_notices),
             Step(4, "how each case ended; one record per case", outcomes),
             Step(5, "phones of any script keyed; each record keyed on its case", case_keys),
+            Step(6, "each notification keeps the key of the call that sent it", message_keys),
         ),
         _crm_version,
         frozenset(
@@ -289,6 +301,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
                 ("crm_notifications", "address"),
                 ("crm_complaint_history", "outcome"),
                 ("crm_complaint_history", "case_key"),
+                ("crm_notifications", "idempotency_key"),
             }
         ),
     )
@@ -324,6 +337,8 @@ def _crm_version(up: Upgrade) -> int | None:
     tables = up.tables()
     if not tables & _CRM_TABLES:
         return None
+    if "idempotency_key" in up.columns("crm_notifications"):
+        return 6
     if "case_key" in up.columns("crm_complaint_history"):
         return 5
     if "outcome" in up.columns("crm_complaint_history"):

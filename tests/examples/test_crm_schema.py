@@ -5,7 +5,8 @@ row kept, the example running on, a newer version refused, a failed upgrade chan
 The earlier tables are built here by hand as each version of ``crm.py`` made them (``git log
 -p examples/crm_complaint/crm.py``): version 1 the first four tables (phones stored as typed),
 2 added ``crm_notifications.address``, 3 the table ``crm_status_notices``, 4
-``crm_complaint_history.outcome`` with one record per case.
+``crm_complaint_history.outcome`` with one record per case, 5 ``crm_complaint_history.case_key``
+(6 adds ``crm_notifications.idempotency_key``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def _old_tables(version: int) -> sa.MetaData:
              sa.Column("acceptance_no", sa.String(40)),
              sa.Column("complaint", sa.Text, nullable=False),
              sa.Column("answer", sa.Text, nullable=False),
-             sa.Column("at", sa.DateTime(timezone=True), nullable=False), *outcome)  # fmt: skip
+             sa.Column("at", sa.DateTime(timezone=True), nullable=False), *outcome,
+             *[sa.Column("case_key", sa.String(200), nullable=False, unique=True)]
+             if version >= 5 else [])  # fmt: skip
     address = [sa.Column("address", sa.String(254), nullable=False)] if version >= 2 else []
     sa.Table("crm_notifications", meta,
              sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -189,18 +192,21 @@ def test_a_first_version_database_keeps_its_rows_and_the_example_runs_on_it(url:
     # a case ends once, also in an upgraded history
     apps.record_history(PHONE, "Charged twice", "Refunded", "0101-0002")
     assert len(apps.history(PHONE, "0101-0002")) == 1
-    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 5)]
+    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 6)]
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     version: int, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     case = {"phone": PHONE, "acceptance_no": "0101-0001", "complaint": "Charged twice",
             "answer": "Refunded", "at": T1}  # fmt: skip
-    _old_database(url, version, {"crm_complaint_history": [
-        dict(case, outcome="answered") if version >= 4 else case]})  # fmt: skip
+    if version >= 4:
+        case["outcome"] = "answered"
+    if version >= 5:
+        case["case_key"] = f"case {PHONE} 0101-0001"
+    _old_database(url, version, {"crm_complaint_history": [case]})
     apps = crm.CrmApps(url)
     assert "address" in _columns(url, "crm_notifications")
     # a retried call records the case once (before version 4: twice, silently)
@@ -209,7 +215,11 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     apps.tell_status(PHONE, "hotline", None, "0101-0001", "Reviewed by the coordinator")
     assert [r["milestone"] for r in apps.told_milestones(PHONE)] == [
         "Reviewed by the coordinator"]  # fmt: skip
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(5,)]
+    # a message sent again under its call's key is sent once (before version 6: twice)
+    for _ in range(2):
+        apps.notify_customer(PHONE, "hotline", "Which card?", idempotency_key="pi-1:ask/0/0@n")
+    assert [r["text"] for r in apps.sent(PHONE)].count("Which card?") == 1
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(6,)]
 
 
 def test_a_retried_record_of_an_old_case_is_folded_into_one(tmp_path: Path) -> None:
@@ -225,7 +235,7 @@ def test_a_new_database_is_made_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     crm.CrmApps(url).add_customers([{"phone": TYPED, "name": "Wei Zhang"}])
     crm.CrmApps(url)  # opened again: as it is
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(5,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(6,)]
     assert _read(url, "SELECT phone, name FROM crm_customers") == [(PHONE, "Wei Zhang")]
 
 
@@ -236,7 +246,7 @@ def test_a_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None
     with db.begin() as conn:
         conn.exec_driver_sql("UPDATE crm_schema_version SET version = 7")
     db.dispose()
-    with pytest.raises(SchemaOutdatedError, match=r"version 7, newer than version 5"):
+    with pytest.raises(SchemaOutdatedError, match=r"version 7, newer than version 6"):
         crm.CrmApps(url)
     assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
 
@@ -310,7 +320,7 @@ def test_a_version_is_recognised_once_and_a_current_one_used_as_it_is(tmp_path: 
     schema = crm.schema.crm_schema(crm.metadata, crm.schema_version, crm.phone_key)
     db = sa.create_engine(url)
     try:
-        assert schema.open(db) == (2, 5)
-        assert schema.open(db) == (5, 5)
+        assert schema.open(db) == (2, 6)
+        assert schema.open(db) == (6, 6)
     finally:
         db.dispose()

@@ -1,0 +1,129 @@
+"""The call centre's side of a complaint, as its screens and the customers' replies drive
+the engine: the intake of both channels (:func:`take_complaint`: the web form and the hotline
+agent's screen), the people's forms (:func:`submit_form`) and a customer's reply
+(:func:`customer_reply`), with the checks of what was typed (an e-mail address, an agent).
+
+Why a module of its own: these act on the engine only (they start, complete and message
+instances), while ``crm.py`` holds the CRM's database and the applications the process calls;
+``crm.py`` re-exports them, so ``crm.take_complaint`` and the rest stay where hosts call them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from wfengine.errors import DataTypeError
+
+#: an e-mail address as a web form accepts it: a local part of the usual characters (no
+#: leading, trailing or double dot), one ``@``, and a domain of labels with a top level
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_address(text: str | None) -> str | None:
+    """The e-mail address as the CRM keeps it (trimmed, the domain in lower case), None for
+    none given; ``DataTypeError`` naming ``email`` for one that is no address."""
+    if text is None or not str(text).strip():
+        return None
+    address = str(text).strip()
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+#: the role of the call centre's agents (``complaint.xpdl``'s participant)
+AGENT_ROLE = "agent"
+
+
+def check_agent(engine: Any, field: str, user: Any) -> str | None:
+    """``user`` when it names one of the call centre's agents (the engine's directory's
+    members of :data:`AGENT_ROLE`), None for none named; ``DataTypeError`` naming ``field``
+    and the agents otherwise (a desk, a role, a stranger: work sent there would wait for
+    nobody, or for the wrong people). A directory that knows no agents (one resolving every
+    name to itself) checks nothing."""
+    if user is None or (isinstance(user, str) and not user.strip()):
+        return None
+    agents = tuple(engine.directory.members(AGENT_ROLE))
+    if agents == (AGENT_ROLE,):
+        return str(user)
+    if not isinstance(user, str) or user.strip() not in agents:
+        raise DataTypeError(
+            f"{field}: {user!r} is not one of the call centre's agents ({', '.join(agents)})"
+        )
+    return user.strip()
+
+
+#: the fields of the people's forms that name an agent (:func:`submit_form` checks them)
+AGENT_FIELDS = ("reply_agent",)
+
+
+def submit_form(
+    engine: Any, work_item_id: str, data: Mapping[str, Any] | None, *, user: str
+) -> None:
+    """Complete ``user``'s work item with what they typed, as the call centre's screens do.
+
+    A field naming an agent (:data:`AGENT_FIELDS`: the coordinator's ``reply_agent``) is
+    checked first (:func:`check_agent`; an empty one is none named): another value is
+    refused with a ``DataTypeError`` naming the field and the agents, and the item stays
+    open with the person, rather than the reply waiting for nobody (an incident) or going to
+    a desk or a role. The engine checks the rest (the enumerations, what the step may write).
+    """
+    values = dict(data or {})
+    for name in AGENT_FIELDS:
+        if name in values:
+            values[name] = check_agent(engine, name, values[name])
+    engine.complete_work_item(work_item_id, values or None, user=user)
+
+
+def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
+    """Start a complaint from the web form or the hotline agent's screen (``data``: the
+    complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
+    typed it); the case's instance id.
+
+    A web complaint is answered by e-mail: without a valid address in ``email`` it is refused
+    (``DataTypeError`` naming the field) and nothing is started; an address given at the
+    hotline is checked too, and kept. The hotline's agent must be one of the agents
+    (:func:`check_agent`): the case is theirs (``intake_agent``: sent back to amend, it goes
+    to them; so does the reply, unless the coordinator names another agent). A web complaint
+    has no agent of its own."""
+    values = dict(data)
+    email = email_address(values.get("email"))
+    web = values.get("channel") == "web"
+    if web and email is None:
+        raise DataTypeError("email: a web complaint needs the customer's e-mail address")
+    values["email"] = email
+    agent = agent if agent is not None else values.get("intake_agent")
+    values["intake_agent"] = None if web else check_agent(engine, "intake_agent", agent)
+    case: str = engine.start_process("complaint", values, user=values["intake_agent"])
+    return case
+
+
+def customer_reply(engine: Any, case: str, text: str) -> bool:
+    """Deliver the customer's reply ``text`` to case ``case`` (an instance id, found by
+    phone and acceptance number: :func:`find_case`).
+
+    When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
+    the question and the coordinator gets the case back (True). Otherwise the three days ran
+    out or nothing was asked: the reply is added to the case (``customer_info``, after the
+    replies before it, a line each) for the coordinator to read, and answers no later
+    question (False); sent as a message, the
+    engine would keep it and hand it to the next wait, as the answer to a question the
+    customer has not seen yet.
+    """
+    waiting = any(
+        a.activity_id == "customer_reply" and a.state.is_open
+        for a in engine.activity_instances(case)
+    )
+    if waiting:
+        taken: bool = engine.send_message(
+            "customer_reply", {"customer_info": text}, instance_id=case
+        )
+        return taken
+    earlier = str(engine.instance(case).data.get("customer_info") or "")
+    engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
+    return False
