@@ -59,10 +59,17 @@ def _label(node: BaseModel, owner: str) -> tuple[str, str | None]:
 
 
 def _texts(node: BaseModel, owner: str) -> Iterator[tuple[str, str, str | None, int | None, str]]:
-    """(element label, field, element Id, line, text) for every text under ``node``."""
+    """(element label, field, element Id, line, text) for every text under ``node`` that a
+    written file holds. The bookkeeping fields a node does not compare (``_uncompared``: the
+    package's source file and version, the findings made while loading, a header's original
+    XPDL version) are skipped: the writer never writes them, and a file name is the operating
+    system's bytes (a non-UTF-8 one reaches Python as lone surrogates), not definition text."""
     label, element_id = _label(node, owner)
     line = getattr(node, "line", None)
+    skipped: frozenset[str] = getattr(node, "_uncompared", frozenset())
     for field, value in node.__dict__.items():
+        if field in skipped:
+            continue
         items = value if isinstance(value, tuple) else (value,)
         for item in items:
             if isinstance(item, str):
