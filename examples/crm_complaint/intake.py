@@ -111,19 +111,15 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
     the question and the coordinator gets the case back (True). Otherwise the three days ran
     out or nothing was asked: the reply is added to the case (``customer_info``, after the
     replies before it, a line each) for the coordinator to read, and answers no later
-    question (False); sent as a message, the
-    engine would keep it and hand it to the next wait, as the answer to a question the
-    customer has not seen yet.
+    question (False); kept as a message, it would be handed to the next wait, as the answer
+    to a question the customer has not seen yet. "Is the case waiting?" and the delivery are
+    one command (``send_message(..., keep=False)``): the three days running out just before
+    the reply cannot leave it kept. (A case an operator suspended takes no reply either: it
+    is added to the case.)
     """
-    waiting = any(
-        a.activity_id == "customer_reply" and a.state.is_open
-        for a in engine.activity_instances(case)
-    )
-    if waiting:
-        taken: bool = engine.send_message(
-            "customer_reply", {"customer_info": text}, instance_id=case
-        )
-        return taken
+    if engine.send_message("customer_reply", {"customer_info": text}, instance_id=case,
+                           keep=False):  # fmt: skip
+        return True
     earlier = str(engine.instance(case).data.get("customer_info") or "")
     engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
     return False

@@ -43,6 +43,7 @@ class ActivityCommands(EngineBase):
         *,
         instance_id: str | None = None,
         correlation: Mapping[str, Any] | None = None,
+        keep: bool = True,
     ) -> bool:
         """Send message ``name`` (with ``data``, merged into the instance's data when a catch
         takes it) to an open instance, named by ``instance_id`` or found by ``correlation``
@@ -52,7 +53,14 @@ class ActivityCommands(EngineBase):
         intermediate message catch event of that name waiting takes it and its thread goes
         on (True); when none waits, the message is kept on the instance until one does
         (False: a persistent trigger). Both are audited (``message.received``,
-        ``message.kept``). A closed instance refuses it, and so does one whose process has
+        ``message.kept``). ``keep=False`` delivers it only to a catch waiting now: when none
+        waits (or the instance is suspended) it is not kept, nothing changes and nothing is
+        audited (False). Why: the host's check "is a catch waiting?" and a
+        ``send_message`` after it are two commands, and a timer firing between them (the
+        catch's deadline) would leave the message kept, to be taken by a later wait as the
+        answer to something the sender never saw; with ``keep=False`` the check and the
+        delivery are one command, and False tells the host to file the message another way
+        (``set_data``, say). A closed instance refuses it, and so does one whose process has
         no catch event for ``name`` (:class:`~wfengine.errors.NotFoundError` listing the
         messages it catches): kept, a misspelt message would wait for ever. ``data`` is
         checked against the declared types of the process's fields, as a starter's is
@@ -88,6 +96,10 @@ class ActivityCommands(EngineBase):
             where = f"message {name!r} to instance {target!r} of process {inst.process_id!r}"
             data = inst.compiled.checked(values, where) if values else values
             nav = self._nav()
+            if not keep and not (
+                inst.state is ProcessState.RUNNING and nav._give(inst, name, data, dry=True)
+            ):
+                return False  # nothing waits now and it is not to be kept: nothing changed
             taken = nav.deliver_message(inst, name, data)
             self._commit(nav)
             return taken
