@@ -86,7 +86,7 @@ def simulate(
     from wfengine.cli.exit_status import InputOutputError, NotInDefinition
     from wfengine.cli.json_output import dumps
     from wfengine.cli.loading import load_or_fail
-    from wfengine.simulation import Scenario, ScenarioError
+    from wfengine.simulation import Scenario, ScenarioError, VariantError
     from wfengine.simulation import compare as compare_variants
     from wfengine.simulation import simulate as run_simulation
 
@@ -146,6 +146,8 @@ def simulate(
                 else:
                     report = compare_variants((package, scenario), variant_b, **options)
                     reports = [report.a, report.b]
+            except VariantError as exc:  # (both are read before either runs)
+                raise NotInDefinition(f"--compare {other}: {exc.reason}") from None
             except ScenarioError as exc:
                 raise NotInDefinition(str(exc)) from None
     if plot is not None:

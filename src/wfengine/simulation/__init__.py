@@ -12,7 +12,7 @@ against the process), :mod:`~wfengine.simulation.simulator` (one run on the engi
 
 from wfengine.simulation.calendar import WorkingCalendar
 from wfengine.simulation.distributions import ScenarioError
-from wfengine.simulation.experiments import compare, simulate
+from wfengine.simulation.experiments import VariantError, compare, simulate
 from wfengine.simulation.report import Comparison, Estimate, SimulationReport
 from wfengine.simulation.scenario import Scenario
 
@@ -22,6 +22,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimulationReport",
+    "VariantError",
     "WorkingCalendar",
     "compare",
     "simulate",

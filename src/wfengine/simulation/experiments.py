@@ -55,16 +55,49 @@ def simulate(
     :class:`~wfengine.simulation.distributions.ScenarioError` for a scenario that does not
     fit the definition, before anything runs.
     """
+    scn, bound = _bind(definition, scenario, process_id)
+    return _simulate(
+        scn,
+        bound,
+        instances=instances,
+        seed=seed,
+        replications=replications,
+        applications=applications,
+        db_url=db_url,
+        progress=progress,
+        jobs=jobs,
+    )
+
+
+def _bind(
+    definition: Package | str | Path, scenario: Scenario | str | Path, process_id: str | None
+) -> tuple[Scenario, Bound]:
+    """The scenario read against the definition (errors located in the scenario file)."""
     package = _package(definition)
     scn = scenario if isinstance(scenario, Scenario) else Scenario.load(scenario)
+    try:
+        return scn, bind(scn, package, process_id)
+    except ScenarioError as exc:
+        raise scn.located(exc) from None
+
+
+def _simulate(
+    scn: Scenario,
+    bound: Bound,
+    *,
+    instances: int | None = None,
+    seed: int = 1,
+    replications: int = 1,
+    applications: ApplicationRegistry | None = None,
+    db_url: str | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> SimulationReport:
+    """:func:`simulate` of a bound scenario."""
     if replications < 1:
         raise ValueError("replications: at least 1")
     if jobs < 1:
         raise ValueError("jobs: at least 1")
-    try:
-        bound = bind(scn, package, process_id)
-    except ScenarioError as exc:
-        raise scn.located(exc) from None
     count = scn.instances if instances is None else instances
     plan = _Plan(bound, seed, count, applications, db_url, progress)
     results: dict[int, tuple[Replication, tuple[str, ...]]] = {}
@@ -144,17 +177,38 @@ def _replicate_forked(plan_id: int, n: int) -> tuple[Replication, tuple[str, ...
     return dataclasses.replace(plan, progress=None, db_url=None).replicate(n)
 
 
+class VariantError(ScenarioError):
+    """A scenario error of one variant of a :func:`compare` (``variant``: ``"a"`` or
+    ``"b"``), said to be that variant's: the other runs on another definition or scenario, and
+    the error may name a file both share (B's definition against A's scenario)."""
+
+    def __init__(self, variant: str, reason: str) -> None:
+        super().__init__(f"variant {variant}: {reason}")
+        self.variant = variant
+        self.reason = reason
+
+
 def compare(
     a: tuple[Package | str | Path, Scenario | str | Path],
     b: tuple[Package | str | Path, Scenario | str | Path],
     **options: object,
 ) -> Comparison:
     """Run two variants (definition, scenario) with the same seed, so on the same arrivals
-    and random streams, and pair their figures (see :func:`simulate` for ``options``)."""
-    first = simulate(*a, **options)  # type: ignore[arg-type]
+    and random streams, and pair their figures (see :func:`simulate` for ``options``). Both
+    are read against their definitions before either runs: an error of the second is a
+    :class:`VariantError` (``variant == "b"``)."""
+    process_id = options.pop("process_id", None)
+    if process_id is not None and not isinstance(process_id, str):
+        raise TypeError(f"process_id: a process id (text), not {process_id!r}")
+    first = _bind(*a, process_id)
+    try:
+        second = _bind(*b, process_id)
+    except ScenarioError as exc:
+        raise VariantError("b", str(exc)) from None
+    report_a = _simulate(*first, **options)  # type: ignore[arg-type]
     options = {k: v for k, v in options.items() if k != "db_url"}
-    second = simulate(*b, **options)  # type: ignore[arg-type]
-    return Comparison(first, second)
+    report_b = _simulate(*second, **options)  # type: ignore[arg-type]
+    return Comparison(report_a, report_b)
 
 
 def _package(definition: Package | str | Path) -> Package:
