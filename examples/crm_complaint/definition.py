@@ -74,7 +74,9 @@ the source's call centre does, by the channel they came by: e-mail at the captur
 for the web, SMS for the hotline), in the milestone's own words: a milestone whose step is a
 message to the customer is told by that message (the acceptance number for "Accepted for
 handling", the question for "Asked you for more information", the answer for "Answer sent",
-the abort for "Closed without action"), and the coordinator's review and a department's
+the abort for "Closed without action"; each names the case first, "Your complaint
+0101-0001: ...", as a status notice does: one phone may have two cases open), and the
+coordinator's review and a department's
 handling, which have none, are followed by a status notice (``tell_status``: "Your complaint
 0101-0001: Reviewed by the coordinator"). A department has handled the case when its turn
 ended ``done``: a desk that cannot handle it, or sends it back, reaches no milestone and
@@ -124,12 +126,24 @@ _FILE_OPINION = (
     'opinions = opinions + {who} + ": " + opinion + "\\n" if opinion != "" else opinions; '
     'opinion = ""'
 )
-#: what the customer is told when the case closes: the reply, or that it was dealt with
-_REPLY_TEXT = f'reply if reply else "Your complaint " + {CORRELATION} + " has been dealt with"'
-#: what the customer is told when the coordinator aborts the case
-_ABORT_TEXT = (
-    f'reply if reply else "Your complaint " + {CORRELATION} + " was closed without further action"'
-)
+#: what the customer is told when the case closes without a written reply, or is aborted
+#: without one (the sentence names the case)
+_DEALT_WITH = f'"Your complaint " + {CORRELATION} + " has been dealt with"'
+_CLOSED = f'"Your complaint " + {CORRELATION} + " was closed without further action"'
+#: what the history keeps as the answer: the reply, or that sentence
+_REPLY_TEXT, _ABORT_TEXT = f"reply if reply else {_DEALT_WITH}", f"reply if reply else {_CLOSED}"
+
+
+def _of_case(text: str, otherwise: str | None = None) -> str:
+    """A message to the customer (the expression ``text``) that names the case first, as a
+    status notice does (``crm.status_text``: "Your complaint 0101-0001: ..."): one phone may
+    have two open cases, and the customer must know which one a question or an answer is
+    about (and which acceptance number to reply under). ``otherwise``: the sentence (naming
+    the case itself) sent when ``text`` is empty."""
+    named = f'"Your complaint " + {CORRELATION} + ": " + {text}'
+    return f"({named}) if {text} else {otherwise}" if otherwise else named
+
+
 #: a department sent the case back: the one before it has its turn again, this one waits
 _STEP_BACK = (
     "waiting = (waiting or []) + [department]; "
@@ -322,7 +336,7 @@ def build() -> Package:
     # abort: the customer, who was given an acceptance number, is told
     p.end("aborted", extended=_public("Closed without action"))
     p.activity("tell_aborted", tool="notify_customer",
-               args=["phone", "channel", _ABORT_TEXT, "email"])  # fmt: skip
+               args=["phone", "channel", _of_case("reply", _CLOSED), "email"])  # fmt: skip
     p.transition("decide", "tell_aborted", condition='decision == "abort"')
     # back to the agent to amend
     p.activity("amend", performer=CASE_AGENT, name="Amend the work order",
@@ -368,7 +382,8 @@ def build() -> Package:
     p.route("back_to_coordinator")
     p.transition("back_to_coordinator", "coordinate")
     # ask the customer and wait for their reply, or three days
-    p.activity("ask", tool="notify_customer", args=["phone", "channel", "question", "email"],
+    p.activity("ask", tool="notify_customer",
+               args=["phone", "channel", _of_case("question"), "email"],
                extended=_public("Asked you for more information"))  # fmt: skip
     # a new question: no answer to it yet, and not timed out
     p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
@@ -389,7 +404,7 @@ def build() -> Package:
     p.activity("record_reply", tool="record_history",
                args=["phone", "text", _REPLY_TEXT, CORRELATION, '"answered"'])  # fmt: skip
     p.activity("notify_reply", tool="notify_customer",
-               args=["phone", "channel", _REPLY_TEXT, "email"],
+               args=["phone", "channel", _of_case("reply", _DEALT_WITH), "email"],
                extended=_public("Answer sent"))  # fmt: skip
     p.end("closed")
     p.sequence("record_reply", "notify_reply", "closed")

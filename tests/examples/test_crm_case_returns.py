@@ -66,7 +66,7 @@ def test_asking_the_customer_nothing_brings_the_form_back(desk: Desk, question: 
     assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
     assert "ask" not in desk.engine.trace(iid)
     desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Which invoice?")
-    assert desk.crm.sent(PHONE)[-1]["text"] == "Which invoice?"
+    assert desk.crm.sent(PHONE)[-1]["text"] == "Your complaint 0101-0001: Which invoice?"
 
 
 def test_asking_again_without_a_new_question_sends_nothing(desk: Desk) -> None:
