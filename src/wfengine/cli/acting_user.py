@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
+from wfengine.cli.option_types import USER_ID
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -31,6 +33,7 @@ def acting_user_option(func: _F) -> _F:
         "--user",
         "user",
         metavar="U",
+        type=USER_ID,
         default=None,
         callback=_named,
         help="Who asks: named on what the command records in the audit trail.",

@@ -35,6 +35,7 @@ import click
 from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on
 from wfengine.cli.exit_status import WorkflowRefused
 from wfengine.cli.loading import output_file
+from wfengine.cli.option_types import STORED_TEXT, USER_ID
 
 _FORMATS = ("table", "csv", "jsonl", "xes")
 
@@ -52,10 +53,28 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 @click.group(invoke_without_command=True)
 @click.option("--db", "url", metavar="URL", envvar=DB_ENVVAR, help=DB_HELP)
-@click.option("--instance", "instance_id", metavar="ID", help="Only this instance's events.")
-@click.option("--process", "process_id", metavar="P", help="Only instances of this process.")
-@click.option("--activity", "activity_id", metavar="A", help="Only events of this activity.")
-@click.option("--user", metavar="U", help="Only what this user did.")
+@click.option(
+    "--instance",
+    "instance_id",
+    metavar="ID",
+    type=STORED_TEXT,
+    help="Only this instance's events.",
+)
+@click.option(
+    "--process",
+    "process_id",
+    metavar="P",
+    type=STORED_TEXT,
+    help="Only instances of this process.",
+)
+@click.option(
+    "--activity",
+    "activity_id",
+    metavar="A",
+    type=STORED_TEXT,
+    help="Only events of this activity.",
+)
+@click.option("--user", metavar="U", type=USER_ID, help="Only what this user did.")
 @click.option(
     "--kind",
     "kinds",
@@ -190,7 +209,13 @@ def _table(events: Any, out: IO[str]) -> None:
 
 @audit.command()
 @db_option
-@click.option("--instance", "instance_id", metavar="ID", help="Verify this instance only.")
+@click.option(
+    "--instance",
+    "instance_id",
+    metavar="ID",
+    type=STORED_TEXT,
+    help="Verify this instance only.",
+)
 def verify(url: str, instance_id: str | None) -> None:
     """Recompute the audit trail's hash chains; name the first bad event of each instance.
 

@@ -31,6 +31,7 @@ from wfengine.cli.acting_user import acting_user_option
 from wfengine.cli.assignments import parse_assignments, set_option
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, incident_row
+from wfengine.cli.option_types import STORED_TEXT
 
 
 @click.command(
@@ -78,7 +79,7 @@ def incident() -> None:
 
 
 @incident.command("retry")
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @acting_user_option
 def retry(incident_id: str, url: str, user: str | None) -> None:
@@ -102,7 +103,7 @@ Examples:
   wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true
   wfengine incident skip inc-9 --db sqlite:///wf.db --take to_approval""",
 )
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @set_option("Output data of the skipped work (data field ids).")
 @click.option(
@@ -110,6 +111,7 @@ Examples:
     "take",
     multiple=True,
     metavar="TRANSITION",
+    type=STORED_TEXT,
     help="For a failed decision: the transition id to follow (repeat for several).",
 )
 @acting_user_option
@@ -129,7 +131,7 @@ def skip(
 
 
 @incident.command("abort")
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @acting_user_option
 def abort(incident_id: str, url: str, user: str | None) -> None:

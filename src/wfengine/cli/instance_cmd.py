@@ -49,6 +49,7 @@ from wfengine.cli.assignments import allow_undeclared_option, set_option, split_
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.json_output import dumps, iso
+from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.stderr_log import logging_to_stderr
 
 if TYPE_CHECKING:
@@ -81,7 +82,13 @@ Examples:
 )
 @db_option
 @click.option("--state", type=click.Choice(_STATES), help="Only instances in this state.")
-@click.option("--process", "process_id", metavar="ID", help="Only instances of this process.")
+@click.option(
+    "--process",
+    "process_id",
+    metavar="ID",
+    type=STORED_TEXT,
+    help="Only instances of this process.",
+)
 @click.option(
     "--limit",
     type=click.IntRange(min=0, max=MAX_LIMIT),
@@ -91,6 +98,7 @@ Examples:
 @click.option(
     "--after",
     metavar="ID",
+    type=STORED_TEXT,
     help="Start after instance ID (the last one of the previous page).",
 )
 @click.option(
@@ -201,7 +209,7 @@ def start(
 
 
 @instance.command("show")
-@click.argument("instance_id", metavar="ID")
+@click.argument("instance_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (see the contract).")
 def show(instance_id: str, url: str, as_json: bool) -> None:
@@ -252,7 +260,7 @@ def _state_command(verb: str, summary: str) -> click.Command:
     named = f"wfengine instance {verb} pi-1 --db sqlite:///wf.db --user ops-anna"
 
     @click.command(verb, help=summary, epilog=f"\b\nExamples:\n  {example}\n  {named}")
-    @click.argument("instance_id", metavar="ID")
+    @click.argument("instance_id", metavar="ID", type=STORED_TEXT)
     @db_option
     @acting_user_option
     def command(instance_id: str, url: str, user: str | None) -> None:
@@ -277,10 +285,15 @@ instance.add_command(_state_command("abort", "Stop an open instance abnormally (
 
 
 @instance.command("cancel")
-@click.argument("instance_id", metavar="ID")
+@click.argument("instance_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @click.option(
-    "--activity", "activity_id", required=True, metavar="ACT", help="The activity to cancel."
+    "--activity",
+    "activity_id",
+    required=True,
+    metavar="ACT",
+    type=STORED_TEXT,
+    help="The activity to cancel.",
 )
 @acting_user_option
 def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> None:

@@ -36,6 +36,7 @@ import click
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, iso
+from wfengine.cli.option_types import STORED_TEXT, USER_ID
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -49,6 +50,7 @@ def _user_option(func: Any) -> Any:
         "--user",
         required=True,
         metavar="U",
+        type=USER_ID,
         callback=_named,
         help="Who acts (or whose list).",
     )(func)
@@ -79,7 +81,13 @@ def _row(entry: WorklistEntry) -> dict[str, Any]:
 @db_option
 @_user_option
 @click.option("--state", type=click.Choice(_STATES), help="Only items in this state.")
-@click.option("--process", "process_id", metavar="P", help="Only items of this process.")
+@click.option(
+    "--process",
+    "process_id",
+    metavar="P",
+    type=STORED_TEXT,
+    help="Only items of this process.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON list (see the contract).")
 def worklist_command(
     url: str, user: str, state: str | None, process_id: str | None, as_json: bool
@@ -121,7 +129,7 @@ def workitem() -> None:
 
 
 @workitem.command("show")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 def show(item_id: str, url: str, user: str) -> None:
@@ -159,7 +167,7 @@ def _act(url: str, action: str, item_id: str, act: Any) -> None:
 
 
 @workitem.command("claim")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 def claim(item_id: str, url: str, user: str) -> None:
@@ -173,7 +181,7 @@ def claim(item_id: str, url: str, user: str) -> None:
 
 
 @workitem.command("start")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 def start(item_id: str, url: str, user: str) -> None:
@@ -187,7 +195,7 @@ def start(item_id: str, url: str, user: str) -> None:
 
 
 @workitem.command("release")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 def release(item_id: str, url: str, user: str) -> None:
@@ -201,11 +209,17 @@ def release(item_id: str, url: str, user: str) -> None:
 
 
 @workitem.command("delegate")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @click.option(
-    "--to", "to", required=True, metavar="USER", callback=_named, help="Who gets the item."
+    "--to",
+    "to",
+    required=True,
+    metavar="USER",
+    type=USER_ID,
+    callback=_named,
+    help="Who gets the item.",
 )
 def delegate(item_id: str, url: str, user: str, to: str) -> None:
     """Hand the item --user holds to --to, staying its owner.
@@ -218,11 +232,17 @@ def delegate(item_id: str, url: str, user: str, to: str) -> None:
 
 
 @workitem.command("reassign")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @click.option(
-    "--to", "to", required=True, metavar="USER", callback=_named, help="Who gets the item."
+    "--to",
+    "to",
+    required=True,
+    metavar="USER",
+    type=USER_ID,
+    callback=_named,
+    help="Who gets the item.",
 )
 def reassign(item_id: str, url: str, user: str, to: str) -> None:
     """Give the item to --to (a supervisor or an administrator).
@@ -235,11 +255,16 @@ def reassign(item_id: str, url: str, user: str, to: str) -> None:
 
 
 @workitem.command("send-back")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @click.option(
-    "--to-activity", "to_activity", required=True, metavar="ACT", help="The earlier activity."
+    "--to-activity",
+    "to_activity",
+    required=True,
+    metavar="ACT",
+    type=STORED_TEXT,
+    help="The earlier activity.",
 )
 @click.option("--reason", required=True, metavar="TEXT", help="Why it goes back.")
 def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) -> None:
@@ -262,7 +287,7 @@ def send_back(item_id: str, url: str, user: str, to_activity: str, reason: str) 
 
 
 @workitem.command("complete")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @set_option("Data the completion writes, checked against the process's declarations.")
@@ -296,7 +321,7 @@ def complete(
 
 
 @workitem.command("comment")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @click.option("--reason", "text", required=True, metavar="TEXT", help="The comment.")
@@ -319,7 +344,7 @@ def comment(item_id: str, url: str, user: str, text: str) -> None:
 
 
 @workitem.command("attach")
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @_user_option
 @click.option(
