@@ -132,8 +132,17 @@ def read_calendar(spec: Any, where: str) -> WorkingCalendar:
     for (_, b1), (a2, _) in itertools.pairwise(spans):
         if a2 < b1:
             raise ScenarioError(f"{where}.hours: the spans overlap")
+    listed = spec.get("holidays") or []
+    if not isinstance(listed, list):
+        # (one date not in a list was iterated: a date object failed, a quoted one was read
+        # character by character)
+        shown = listed.isoformat() if isinstance(listed, date) else repr(listed)
+        raise ScenarioError(
+            f"{where}.holidays: a list of dates like [2027-12-25], not {shown} (one holiday "
+            "too is a list)"
+        )
     holidays: set[date] = set()
-    for text in spec.get("holidays", []) or []:
+    for text in listed:
         if isinstance(text, datetime):
             # (YAML reads an unquoted 2027-01-01 00:00:00 as one; kept, it never equalled
             # the day it names, so the "holiday" was silently a working day)

@@ -30,6 +30,46 @@ from wfengine.simulation.distributions import ScenarioError
 _MERGE = "<<"
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing what YAML 1.1 reads into something else than it looks like:
+    an unquoted ``1:30`` is the base-60 number 90 (a duration meant as an hour and a half
+    became 90 seconds, silently), and an impossible date (``2027-02-29``) raised a bare
+    ValueError with no line. Both are errors naming ``source`` and the line."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        self._refuse_base_60(node)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        self._refuse_base_60(node)
+        return super().construct_yaml_float(node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise ScenarioError(
+                f"{self.source}:{node.start_mark.line + 1}: {node.value} is not a date ({exc})"
+            ) from None
+
+    def _refuse_base_60(self, node: yaml.ScalarNode) -> None:
+        if ":" in str(node.value):
+            raise ScenarioError(
+                f"{self.source}:{node.start_mark.line + 1}: {node.value} is a base-60 number "
+                "to YAML (1:30 is 90), not a time: write a duration as 1h30m or 90m, or quote "
+                "the text"
+            )
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 #: how many nodes the aliases of one scenario may repeat in all: far more than sharing
 #: settings needs (a merge key repeats a few keys), far less than slows a run down
 MAX_REPEATED_NODES = 100_000
@@ -40,7 +80,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     :class:`ScenarioError` naming ``source`` and the line for text that is not YAML, for a
     key written twice in one mapping, for aliases repeating more than
     :data:`MAX_REPEATED_NODES` nodes, and for an alias inside its own anchor."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text, source)
     try:
         node = loader.get_single_node()
         walk = _Walk(source)
@@ -51,6 +91,10 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ScenarioError(f"{source}{line}: not YAML: {exc}") from None
+    except ScenarioError:
+        raise  # (a ValueError too) located by the loader
+    except (ValueError, TypeError) as exc:  # a value PyYAML could not build
+        raise ScenarioError(f"{source}: a value YAML cannot read: {exc}") from None
     except RecursionError:
         # PyYAML composes (and this module walks) nested collections by recursion
         raise ScenarioError(
