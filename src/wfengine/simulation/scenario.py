@@ -315,9 +315,9 @@ class Scenario:
                 str(k): value(v, f"{source}: data.{k}")
                 for k, v in _mapping(data.get("data"), f"{source}: data").items()
             },
-            activities=dict(_mapping(data.get("activities"), f"{source}: activities")),
+            activities=_by_id(data.get("activities"), f"{source}: activities"),
             branches=branches,
-            applications=dict(_mapping(data.get("applications"), f"{source}: applications")),
+            applications=_by_id(data.get("applications"), f"{source}: applications"),
             resources=resources,
             organisation=None if organisation is None else base / str(organisation),
             calendar=(
@@ -377,6 +377,18 @@ def _mapping(data: Any, where: str) -> Mapping[Any, Any]:
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{where}: expects a mapping, not {type(data).__name__}")
     return data
+
+
+def _by_id(data: Any, where: str) -> dict[str, Any]:
+    """A section keyed by definition ids, the keys as text: YAML reads an unquoted id like
+    ``10`` as a number, which no id (text) equals."""
+    found: dict[str, Any] = {}
+    for key, spec in _mapping(data, where).items():
+        text = str(key)
+        if text in found:
+            raise ScenarioError(f"{where}.{text}: given twice (as {key!r} and as {text!r})")
+        found[text] = spec
+    return found
 
 
 def _non_negative(arg: Any, where: str) -> float:
