@@ -71,13 +71,41 @@ def submit_form(
     checked first (:func:`check_agent`; an empty one is none named): another value is
     refused with a ``DataTypeError`` naming the field and the agents, and the item stays
     open with the person, rather than the reply waiting for nobody (an incident) or going to
-    a desk or a role. The engine checks the rest (the enumerations, what the step may write).
+    a desk or a role. So is a ``severity`` outside 1-3, or none, as the intake refuses it
+    (:func:`check_severity`). The engine checks the rest (the enumerations, what the step
+    may write).
     """
     values = dict(data or {})
     for name in AGENT_FIELDS:
         if name in values:
             values[name] = check_agent(engine, name, values[name])
+    if "severity" in values:
+        check_severity(values["severity"])
     engine.complete_work_item(work_item_id, values or None, user=user)
+
+
+#: the severities a complaint may have (``complaint.xpdl``'s ``severity``: 1 low, 2 normal,
+#: 3 high) and the channels it may come by
+SEVERITIES, CHANNELS = (1, 2, 3), ("web", "hotline")
+
+
+def check_severity(value: Any) -> None:
+    """Refuse a severity that is none (null) or a number outside :data:`SEVERITIES`, with a
+    ``DataTypeError`` naming the field: the engine's type check takes any integer, and a
+    case with severity 7 or -3 was triaged on it, one with none stopped in an incident at
+    triage (after it was numbered). Text the engine's type check reads as a number
+    (``"2"``) is checked as that number; other text is left to that check."""
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return  # not a number: the engine refuses it naming the field
+    numeric = isinstance(number, int | float) and not isinstance(number, bool)
+    if value is None or (numeric and number not in SEVERITIES):
+        raise DataTypeError(
+            f"severity: {value!r} is none of 1 (low), 2 (normal) or 3 (high); nothing was changed"
+        )
 
 
 def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
@@ -90,8 +118,18 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     hotline is checked too, and kept. The hotline's agent must be one of the agents
     (:func:`check_agent`): the case is theirs (``intake_agent``: sent back to amend, it goes
     to them; so does the reply, unless the coordinator names another agent). A web complaint
-    has no agent of its own."""
+    has no agent of its own.
+
+    A ``channel`` or ``severity`` given as none (null), or a severity outside 1-3, is refused
+    (``DataTypeError`` naming the field) before anything starts: without a channel the
+    customer could not be told their acceptance number, without a severity triage stops in
+    an incident, and which channel or severity was meant is not the intake's to guess. Left
+    out, each takes the process's initial value (``hotline``, 2)."""
     values = dict(data)
+    if "channel" in values and values["channel"] is None:
+        raise DataTypeError(f"channel: none given; a complaint comes by {' or '.join(CHANNELS)}")
+    if "severity" in values:
+        check_severity(values["severity"])
     email = email_address(values.get("email"))
     web = values.get("channel") == "web"
     if web and email is None:
