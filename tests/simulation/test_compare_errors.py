@@ -1,5 +1,5 @@
-"""``--compare``: the second variant is read against its definition before either runs, and
-its errors say they are about it.
+"""``--compare``: the second variant is read against its definition before either runs, its
+errors say they are about it, and it runs as many cases as the first.
 
 A scenario error of variant B used to appear only after A had run all its replications, and
 read as if it were A's (B's definition against A's scenario names A's scenario file).
@@ -45,3 +45,12 @@ def test_the_cli_names_the_compared_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: --compare {two}: {scn}:2: activities.serve:")
+
+
+def test_the_second_variant_runs_as_many_cases_as_the_first() -> None:
+    # (the header says the first's count, and the differences pair the same cases)
+    a = scenario(instances=12, activities={"serve": "5m"})
+    b = scenario(instances=6, activities={"serve": "4m"}, resources={"server": 2})
+    both = compare((single_server(), a), (single_server(), b))
+    assert (both.a.instances, both.b.instances) == (12, 12)
+    assert both.b.activities["serve"].count.mean == 12

@@ -196,7 +196,8 @@ def compare(
     """Run two variants (definition, scenario) with the same seed, so on the same arrivals
     and random streams, and pair their figures (see :func:`simulate` for ``options``). Both
     are read against their definitions before either runs: an error of the second is a
-    :class:`VariantError` (``variant == "b"``)."""
+    :class:`VariantError` (``variant == "b"``). Both run as many cases: ``instances``, else
+    the first scenario's count."""
     process_id = options.pop("process_id", None)
     if process_id is not None and not isinstance(process_id, str):
         raise TypeError(f"process_id: a process id (text), not {process_id!r}")
@@ -205,6 +206,9 @@ def compare(
         second = _bind(*b, process_id)
     except ScenarioError as exc:
         raise VariantError("b", str(exc)) from None
+    if options.get("instances") is None:
+        # the same cases in both (a second scenario's own count would pair 100 with 50)
+        options["instances"] = first[0].instances
     report_a = _simulate(*first, **options)  # type: ignore[arg-type]
     options = {k: v for k, v in options.items() if k != "db_url"}
     report_b = _simulate(*second, **options)  # type: ignore[arg-type]
