@@ -111,7 +111,8 @@ def _read_text(path: Path, max_bytes: int, cannot: str) -> str:
             f"{path}: larger than the limit of {max_bytes} bytes; the rest was not read"
         ) from None
     try:
-        return data.decode("utf-8")
+        # (a byte order mark, as editors on Windows write, is not part of the first line)
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ScenarioError(f"{path}:{line}: not UTF-8 text") from None
