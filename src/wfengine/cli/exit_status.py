@@ -6,11 +6,14 @@ that the workflow refused the request (an unknown id, an illegal state change), 
 command could not do its job for a reason outside the definition: a usage mistake, a file that
 cannot be read or written, a missing helper program, a database that cannot be reached. Click
 already exits with 2 on usage errors, which is why the I/O failures share that number.
+130 (128 + SIGINT, what a shell reports for a program Ctrl-C stopped) means the command was
+interrupted: click's own 1 for it read as a refusal to a script.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import IO, Any
 
 import click
 
@@ -21,6 +24,8 @@ class ExitStatus(IntEnum):
     #: the same 1 for the engine commands: the workflow refused what was asked
     WORKFLOW_REFUSED = 1
     USAGE_OR_IO = 2
+    #: Ctrl-C (SIGINT): the command stopped before it finished
+    INTERRUPTED = 130
 
 
 class InputOutputError(click.ClickException):
@@ -52,3 +57,20 @@ class DefinitionUnusable(click.ClickException):
     """The definition cannot be used for what was asked (it does not load): exit status 1."""
 
     exit_code = ExitStatus.DEFINITION_ERROR
+
+
+class Interrupted(click.ClickException):
+    """The command was interrupted (Ctrl-C: ``KeyboardInterrupt``): exit status 130, with
+    click's ``Aborted!`` on stderr and no traceback. Why not click's own handling: it exits 1,
+    the status a script reads as "refused". Whatever the command was writing has been given up
+    by then (its output files are written aside and only put in place at the end)."""
+
+    exit_code = ExitStatus.INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("Aborted!")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        # on a new line: the terminal has echoed ^C after whatever was on the current one
+        click.echo(file=file, err=file is None)
+        click.echo(self.message, file=file, err=file is None)

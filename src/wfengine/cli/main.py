@@ -8,6 +8,8 @@ fast and working even when an unrelated layer is broken.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from wfengine import __version__
@@ -15,6 +17,7 @@ from wfengine.cli.audit_cmd import audit
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.demo_cmd import demo
+from wfengine.cli.exit_status import Interrupted
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
 from wfengine.cli.message_cmd import message
@@ -30,10 +33,24 @@ from wfengine.cli.validate_cmd import validate
 from wfengine.cli.worker_cmd import worker
 from wfengine.cli.worklist_cmd import workitem, worklist_command
 
+
+class _Wfengine(click.Group):
+    """The top-level group: a command interrupted by Ctrl-C exits 130 (:class:`~wfengine.cli.
+    exit_status.Interrupted`), not click's 1, which a script could not tell from a refusal.
+    ``worker`` handles SIGINT itself (it stops gracefully) and keeps its own statuses."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(
+    cls=_Wfengine,
     context_settings=CONTEXT_SETTINGS,
     epilog="""\b
 Examples:
@@ -53,7 +70,8 @@ def main() -> None:
 
     Exit status of every command: 0 success, 1 the definition has errors or cannot be
     loaded, or the engine refused the request (unknown id, illegal state change), 2 usage
-    errors, files that cannot be read or written, databases that cannot be used.
+    errors, files that cannot be read or written, databases that cannot be used, 130
+    interrupted (Ctrl-C).
     """
 
 
