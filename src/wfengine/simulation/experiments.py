@@ -99,6 +99,9 @@ def _simulate(
     if jobs < 1:
         raise ValueError("jobs: at least 1")
     count = scn.instances if instances is None else instances
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        # (as the scenario's key is: a negative count ran no case, silently)
+        raise ValueError(f"instances: a whole number >= 0, not {count!r}")
     plan = _Plan(bound, seed, count, applications, db_url, progress)
     results: dict[int, tuple[Replication, tuple[str, ...]]] = {}
     parallel = jobs > 1 and replications > 1 and _FORK in mp.get_all_start_methods()
