@@ -5,11 +5,11 @@ A contract (scripts rely on these exactly):
 * ``wfengine audit --db URL [--instance ID] [--process P] [--activity A] [--user U]
   [--kind K]... [--since T] [--until T] [--format table|csv|jsonl|xes] [-o FILE]`` writes the
   events the filters select, oldest first (by time, then instance, then seq), to FILE or
-  stdout. ``table`` (the default) is for people; ``csv`` and ``jsonl`` carry the columns of
-  :data:`wfengine.audit.COLUMNS`; ``xes`` is an IEEE 1849 event log for process-mining tools
-  (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a zone: UTC); ``--since``
-  is inclusive, ``--until`` exclusive (an ``--until`` not after ``--since`` is a usage
-  error: the window is empty); ``--kind`` may be given several times.
+  stdout (also ``-o -``). ``table`` (the default) is for people; ``csv`` and ``jsonl`` carry
+  the columns of :data:`wfengine.audit.COLUMNS`; ``xes`` is an IEEE 1849 event log for
+  process-mining tools (:mod:`wfengine.audit.exports`). T is an ISO 8601 time (without a
+  zone: UTC); ``--since`` is inclusive, ``--until`` exclusive (an ``--until`` not after
+  ``--since`` is a usage error: the window is empty); ``--kind`` may be given several times.
 * ``wfengine audit verify --db URL [--instance ID]`` recomputes the hash chains and prints
   ``ok: N instances, M events`` (and how many older events carry no hash), or one line per
   instance whose trail was tampered with, naming its first bad event. The listing's options
@@ -86,7 +86,12 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--since", metavar="T", callback=parse_time, help="Events at or after T.")
 @click.option("--until", metavar="T", callback=parse_time, help="Events before T.")
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE instead of stdout ('-': stdout).",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -109,6 +114,8 @@ def audit(
         return
     if url is None:
         raise click.UsageError("Missing option '--db'.")
+    if output == "-":  # stdout, as for convert and render (not a file called "-")
+        output = None
     since, until = filters.get("since"), filters.get("until")
     if since is not None and until is not None and since >= until:
         # an empty listing with exit 0 would read as "nothing happened" (stats refuses it too)
