@@ -162,7 +162,9 @@ _TURN_DONE = (
 #: (the triage, ``back_to_coordinator``, or the engine's generic send-back from ``amend`` or
 #: ``agent_reply``): the last decision, the agent named to reply, the last question to the
 #: customer (asked and answered, or timed out: choosing ``ask_customer`` again with the form
-#: unchanged would send it again) and the instruction to
+#: unchanged would send it again), the department a desk named on its way back (``cannot``
+#: with a ``next_department`` typed: ``departments`` chosen with none named would route the
+#: case there, not bring the form back) and the instruction to
 #: the agent (an opinion not filed would reach the departments as the coordinator's). The
 #: opinion typed with departments but none named stays (the form came back to name one; an
 #: opinion filed for the departments is cleared by ``file_opinion``)
@@ -171,6 +173,7 @@ _ON_ENTRY = (
     ("decision", "None"),
     ("reply_agent", "None"),
     ("question", '""'),
+    ("next_department", "None"),
 )
 
 

@@ -83,3 +83,18 @@ def test_asking_again_without_a_new_question_sends_nothing(desk: Desk) -> None:
     assert len(desk.crm.sent(PHONE)) == sent
     assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
     assert desk.engine.trace(iid).count("ask") == 1
+
+
+def test_a_desks_leftover_next_department_routes_no_later_choice(desk: Desk) -> None:
+    """A desk that cannot handle the case typed a next department anyway: back with the
+    coordinator the form forgets it, so ``departments`` chosen with none named brings the
+    form back rather than routing the case to the desk's leftover choice."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="sales")
+    desk.do(iid, "department", "gus", dept_outcome="cannot", opinion="Not ours",
+            next_department="billing")  # fmt: skip
+    values = desk.engine.work_item_data(desk.item(iid, "coordinate").id).values
+    assert values["next_department"] is None
+    desk.do(iid, "coordinate", "cora", decision="departments", opinion="Please look")
+    assert [w.activity_id for w in desk.engine.work_items(iid)] == ["coordinate"]
+    assert desk.engine.instance(iid).data["department"] == "sales"  # the last turn's, no new one
