@@ -10,7 +10,10 @@ and kept as a string. Both are refused here with a message that says why, before
 * numbers that do not fit: integers wider than instance data holds
   (:data:`~wfengine.runtime.values.MAX_INT_BITS`, 4,096 bits: about 1,233 digits, fewer than
   Python's own 4,300-digit limit), floats that overflow to infinity, and the non-standard
-  ``NaN``/``Infinity`` literals.
+  ``NaN``/``Infinity`` literals;
+* a key written twice in one object (:class:`JsonDuplicateKey`): JSON readers keep only the
+  last, so a script step's first ``"set"`` or an activity's first list of answers was dropped
+  without a word (``org load`` refuses the same mistake in the same words).
 
 A value the command line builds from text by a declared type (``--set days=...`` into an
 INTEGER) is not JSON; :func:`storable` checks it against what the engine stores
@@ -45,6 +48,22 @@ class JsonLimitError(ValueError):
 
 class JsonTooDeep(JsonLimitError):
     """Arrays and objects nest deeper than allowed."""
+
+
+class JsonDuplicateKey(JsonLimitError):
+    """A key is written twice in one object."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise JsonDuplicateKey(
+                f"{key!r} is written twice in one object; JSON readers keep only the last: "
+                "give it once"
+            )
+        found[key] = value
+    return found
 
 
 def nesting_depth(text: str) -> int:
@@ -97,13 +116,20 @@ def _abbreviated(text: str) -> str:
 def loads(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """``text`` parsed as JSON within the limits above.
 
-    Raises :class:`JsonLimitError` for text that is JSON but too deep or with numbers that do
-    not fit, and :class:`json.JSONDecodeError` for text that is not JSON.
+    Raises :class:`JsonLimitError` for text that is JSON but too deep, with numbers that do
+    not fit or with a key written twice in one object, and :class:`json.JSONDecodeError` for
+    text that is not JSON.
     """
     depth = nesting_depth(text)
     if depth > max_depth:
         raise JsonTooDeep(f"JSON nested {depth} levels deep (at most {max_depth} allowed)")
-    return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    return json.loads(
+        text,
+        parse_int=_int,
+        parse_float=_float,
+        parse_constant=_constant,
+        object_pairs_hook=_unique_keys,
+    )
 
 
 def storable(value: Any) -> Any:
