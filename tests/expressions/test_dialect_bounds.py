@@ -180,7 +180,7 @@ def test_compare_to_ignore_case_of_a_non_string_is_an_evaluation_error() -> None
         ("Integer.parseInt(s + 'zz', 36)", "longer than 794 digits"),
         ("Integer.parseInt(s, 37)", "radix 37 is not an integer from 2 to 36"),
         ("parseInt(s + 'zz', 36)", "longer than 793 digits"),  # JavaScript's own reader too
-        ("parseFloat('1' * 401)", "longer than 400 characters"),
+        ("parseFloat('" + "1" * 401 + "')", "longer than 400 characters"),
         ("Long.parseLong('10', 0)", "radix 0 is not an integer from 2 to 36"),
     ],
 )

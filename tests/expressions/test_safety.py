@@ -132,7 +132,10 @@ def test_expensive_evaluation_is_refused(text: str, message: str, dialect: Diale
     expr = parse(text, dialect=dialect)
     with pytest.raises(ExpressionEvaluationError) as info:
         expr.evaluate({})
-    assert message in info.value.message
+    # Java and JavaScript arithmetic takes numbers only, so a text built by repeating a
+    # sequence is refused there even before the budget would be (test_c_like_arithmetic.py)
+    refused_early = dialect is not Dialect.NATIVE and " takes numbers, not " in info.value.message
+    assert message in info.value.message or refused_early
 
 
 def test_budget_is_per_evaluation() -> None:

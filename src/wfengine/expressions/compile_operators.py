@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.dialects as dialects
 import wfengine.expressions.operators as operators
 from wfengine.expressions.c_like import c_like_truth
@@ -34,6 +35,16 @@ _UNSUPPORTED_OPERATORS: dict[type[ast.AST], str] = {
     ast.RShift: "'>>' is not supported",
     ast.MatMult: "'@' is not supported",
     ast.Invert: "'~' is not supported",
+}
+
+#: ``-``, ``/``, ``//`` and ``%`` of Java (``True``) and JavaScript: numbers only
+_C_LIKE_PLAIN: dict[type[ast.operator], Callable[[bool], operators.PlainOperator]] = {
+    ast.Sub: lambda java: c_like_arithmetic.make_plain("-", java, operator.sub),
+    ast.Div: lambda java: c_like_arithmetic.make_plain(
+        "/", java, dialects.java_divide if java else operator.truediv
+    ),
+    ast.FloorDiv: lambda java: c_like_arithmetic.make_plain("//", java, operator.floordiv),
+    ast.Mod: lambda java: c_like_arithmetic.make_plain("%", java, dialects.remainder),
 }
 
 #: the operators whose integer result can be wider than their operands
@@ -121,6 +132,7 @@ class OperatorCompiler(CompilerBase):
         guarded: operators.GuardedOperator | None = None
         plain: operators.PlainOperator
         c_like = self.dialect is not Dialect.NATIVE
+        java = self.dialect is Dialect.JAVA
         if kind is ast.Add:
             if c_like:
                 guarded = dialects.make_add(self.dialect)  # "n=" + 5 concatenates
@@ -129,16 +141,16 @@ class OperatorCompiler(CompilerBase):
             else:
                 guarded = operators.add
         elif kind is ast.Mult:
-            if self.float_constant(node.left) or self.float_constant(node.right):
+            if c_like:  # numbers only: never Python's repetition of text or lists
+                guarded = c_like_arithmetic.make_multiply(java, self.multiply)
+            elif self.float_constant(node.left) or self.float_constant(node.right):
                 plain = operator.mul  # nothing repeats a float number of times
             else:
                 guarded = self.multiply
         elif kind is ast.Pow:
             plain = self.power
-        elif kind is ast.Div and self.dialect is Dialect.JAVA:
-            plain = dialects.java_divide
-        elif kind is ast.Mod and c_like:
-            plain = dialects.remainder
+        elif c_like:
+            plain = _C_LIKE_PLAIN[kind](java)
         else:
             plain = operators.PLAIN[kind.__name__]
 

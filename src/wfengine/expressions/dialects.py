@@ -33,7 +33,9 @@ types is false; dividing by zero (``/`` or ``%``) is an error, an incident on th
 (retried once the data is mended), where JavaScript, and Java between floating-point numbers,
 give Infinity or NaN: a zero divisor in an instance's data is most often a value not yet
 filled in, and Infinity would silently take a way (``total / count > 5`` would hold); there is
-no ``new``, no assignment and no statement other than one expression with an optional ``;``.
+no ``new``, no assignment and no statement other than one expression with an optional ``;``;
+arithmetic takes numbers only (``"5" * 2`` and ``[1] + [2]`` are errors, and booleans too in
+Java: :mod:`.c_like_arithmetic`), never Python's repetition or list sums.
 
 Every dialect also reads record fields as ``order.total`` (a mapping lookup, never an
 attribute of a Python object) and, in the native language, ``datetime.timedelta(...)``,
@@ -48,6 +50,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.java_numbers as java_numbers
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
@@ -132,7 +135,8 @@ def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect) -> str:
 
 
 def make_add(dialect: Dialect) -> operators.GuardedOperator:
-    """``+``: concatenation as soon as one side is a string, else the native ``+``."""
+    """``+``: concatenation as soon as one side is a string, else a sum of numbers."""
+    java = dialect is Dialect.JAVA
 
     def add(a: Any, b: Any, ctx: EvaluationContext) -> Any:
         if isinstance(a, str) or isinstance(b, str):
@@ -140,7 +144,7 @@ def make_add(dialect: Dialect) -> operators.GuardedOperator:
             right = b if isinstance(b, str) else _charged_text(ctx, b, dialect)
             ctx.charge(len(left) + len(right))
             return left + right
-        return operators.add(a, b, ctx)
+        return c_like_arithmetic.numeric_add(java, a, b, ctx)  # [1] + [2] is refused
 
     return add
 

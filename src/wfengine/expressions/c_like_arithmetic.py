@@ -1,0 +1,94 @@
+"""Arithmetic of the Java and JavaScript dialects: numbers only, never Python's sequence tricks.
+
+The native language keeps Python's operators (``'ab' * 2`` is ``'abab'``, ``[1] + [2]`` is
+``[1, 2]``, as documented). A Java or JavaScript text means something else by the same
+symbols, and handing it Python's answer stores a value no one wrote: a STRING field
+``qty = "5"`` made ``total = qty * 2`` store ``55``. What the two languages do instead:
+
+* Java does not compile ``String * int``, ``boolean + int`` or ``list + list``;
+* JavaScript converts text to a number for ``*``, ``-``, ``/`` and ``%`` (``"5" * 2`` is
+  ``10``, ``"abc" * 2`` is NaN) and turns lists into text for ``+`` (``[1] + [2]`` is
+  ``"12"``).
+
+The sandbox does neither of JavaScript's conversions silently: an arithmetic operator given
+text (other than ``+``, which concatenates as both languages do), a list, a record or null is
+an evaluation error naming the operator and the operand types, so the instance stops in an
+incident the modeller can read (and write ``Number(qty) * 2`` or ``parseInt(qty) * 2``).
+Booleans are numbers in JavaScript (``true + 1`` is ``2``), as there; in Java they are refused,
+as its compiler refuses them. Other values (dates, durations) keep the native operators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import wfengine.expressions.operators as operators
+from wfengine.expressions.context import EvaluationContext
+
+#: operand types no Java or JavaScript arithmetic operator takes as the native one would
+_REFUSED: tuple[type, ...] = (str, list, tuple, bytes, bytearray, Mapping, type(None))
+
+
+def type_name(value: Any) -> str:
+    """A value's type as a modeller knows it (the words the data-field types use)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, Mapping):
+        return "record"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def check_operands(symbol: str, java: bool, a: Any, b: Any) -> None:
+    """Raise a TypeError naming ``symbol`` and both types if the language has no such sum."""
+    for value in (a, b):
+        if isinstance(value, _REFUSED) or (java and isinstance(value, bool)):
+            language = "Java" if java else "JavaScript"
+            hint = (
+                "; convert text first, e.g. Integer.parseInt(x)"
+                if java
+                else "; convert text first, e.g. Number(x) or parseInt(x)"
+            )
+            raise TypeError(
+                f"'{symbol}' in {language} takes numbers, not {type_name(a)} and "
+                f"{type_name(b)}{hint if isinstance(value, str) else ''}"
+            )
+
+
+def make_multiply(java: bool, native: operators.GuardedOperator) -> operators.GuardedOperator:
+    """``*`` on numbers only; the native guarded operator checks the integer width."""
+
+    def multiply(a: Any, b: Any, ctx: EvaluationContext) -> Any:
+        if type(a) is not int or type(b) is not int:
+            check_operands("*", java, a, b)
+        return native(a, b, ctx)
+
+    return multiply
+
+
+def numeric_add(java: bool, a: Any, b: Any, ctx: EvaluationContext) -> Any:
+    """``+`` where neither side is text: numbers only (``[1] + [2]`` is refused)."""
+    if type(a) is not int or type(b) is not int:
+        check_operands("+", java, a, b)
+    return operators.add(a, b, ctx)
+
+
+def make_plain(symbol: str, java: bool, native: operators.PlainOperator) -> operators.PlainOperator:
+    """``-``, ``/``, ``%`` on numbers only (Python already refuses most else, less clearly)."""
+
+    def arithmetic(a: Any, b: Any) -> Any:
+        if type(a) is not int or type(b) is not int:
+            check_operands(symbol, java, a, b)
+        return native(a, b)
+
+    return arithmetic
