@@ -53,17 +53,22 @@ def incidents(url: str, as_json: bool) -> None:
     """List the open incidents: work the engine could not do by itself."""
     with engine_on(url) as engine:
         found = engine.incidents()
+    from wfengine.one_line import one_line as o
+
     rows = [incident_row(i) for i in found]
     if as_json:
         click.echo(dumps(rows))
         return
     for row in rows:
+        # each cell on one line (control characters escaped, as audit and status do): an
+        # application's error holding a line break would otherwise print a forged row;
         # an incident of a job that is no activity's (a stopped continuation) names none
-        activity = f"\tactivity {row['activity_id']}" if row["activity_id"] else ""
-        app = f" application {row['application_id']}" if row["application_id"] else ""
+        activity = f"\tactivity {o(row['activity_id'])}" if row["activity_id"] else ""
+        app = f" application {o(row['application_id'])}" if row["application_id"] else ""
         tries = f" after {row['attempts']} attempt(s)" if row["attempts"] else ""
         click.echo(
-            f"{row['id']}\tinstance {row['instance_id']}{activity}{app}{tries}: {row['error']}"
+            f"{o(row['id'])}\tinstance {o(row['instance_id'])}{activity}{app}{tries}: "
+            f"{o(row['error'])}"
         )
 
 

@@ -243,16 +243,20 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
         }
         click.echo(dumps(out))
         return
-    click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
+    from wfengine.one_line import one_line as o
+
+    # ids and messages on one line (control characters escaped, as audit and status do): an
+    # application's error holding a line break would otherwise print a forged line
+    click.echo(f"instance {o(snap.id)} of process {o(snap.process_id)} (version {snap.version})")
     click.echo(f"state: {snap.state.value}")
     for name, value in snap.data.items():
-        click.echo(f"  {name} = {value!r}")
+        click.echo(f"  {o(name)} = {o(repr(value))}")
     click.echo("activities:")
     for a in activities:
         done = iso(a.completed_at) or "-"
-        click.echo(f"  {a.activity_id}\t{a.state.value}\t{iso(a.started_at)}\t{done}")
+        click.echo(f"  {o(a.activity_id)}\t{a.state.value}\t{iso(a.started_at)}\t{done}")
     for i in incidents:
-        click.echo(f"incident {i.id}: {i.message}")
+        click.echo(f"incident {o(i.id)}: {o(i.message)}")
 
 
 def _state_command(verb: str, summary: str) -> click.Command:
