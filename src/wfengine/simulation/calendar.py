@@ -3,7 +3,9 @@
 A person takes work only while their calendar is open, and work in progress at closing time
 waits until the next opening: a 20-minute step started at 17:50 ends at 09:10 on the next
 working day. The calendar has no time zone of its own: its hours are read on the virtual
-clock's (UTC unless the scenario's ``start`` says otherwise).
+clock's (UTC unless the scenario's ``start`` says otherwise). Hours are wall-clock times in
+that zone, but lengths of time are real ones: across a change to or from summer time a
+90-minute step takes 90 minutes (:func:`after`, :func:`elapsed`).
 
 YAML: ``{days: [mon, tue, wed, thu, fri], hours: ["09:00-12:00", "13:00-18:00"]}``;
 ``days`` defaults to every day and ``hours`` to the whole day; ``holidays`` lists dates
@@ -16,7 +18,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wfengine.simulation.distributions import ScenarioError
@@ -24,6 +26,26 @@ from wfengine.simulation.distributions import ScenarioError
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _DAY = timedelta(days=1)
+
+
+def after(at: datetime, span: timedelta) -> datetime:
+    """``span`` of real time after ``at``, in ``at``'s zone.
+
+    Why: Python adds a timedelta to an aware datetime on its wall clock, so in a zone with
+    summer time a 90-minute step begun at 01:00 on the night the clocks go forward would end
+    at 02:30 wall time, an hour early in real time; the sum is taken in UTC and read back in
+    ``at``'s zone, where calendars are read."""
+    if at.tzinfo is UTC:
+        return at + span
+    return (at.astimezone(UTC) + span).astimezone(at.tzinfo)
+
+
+def elapsed(since: datetime, until: datetime) -> timedelta:
+    """The real time from ``since`` to ``until`` (two moments of one zone are otherwise
+    subtracted on their wall clock: see :func:`after`)."""
+    if since.tzinfo is UTC and until.tzinfo is UTC:
+        return until - since
+    return until.astimezone(UTC) - since.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +93,9 @@ class WorkingCalendar:
             midnight = at.replace(hour=0, minute=0, second=0, microsecond=0)
             offset = at - midnight
             end = next(b for a, b in self._spans_on(at.date()) if a <= offset < b)
-            room = midnight + end - at
+            room = elapsed(at, midnight + end)
             if left <= room:
-                return at + left
+                return after(at, left)
             left -= room
             at = midnight + end
 
@@ -82,14 +104,14 @@ class WorkingCalendar:
         if until <= since:
             return 0.0
         if self.always:
-            return (until - since).total_seconds()
+            return elapsed(since, until).total_seconds()
         total = timedelta(0)
         day = since.replace(hour=0, minute=0, second=0, microsecond=0)
         while day < until:
             for a, b in self._spans_on(day.date()):
                 lo, hi = max(since, day + a), min(until, day + b)
                 if hi > lo:
-                    total += hi - lo
+                    total += elapsed(lo, hi)
             day += _DAY
         return total.total_seconds()
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wfengine.runtime.outbox import OutboxKind, OutboxRecord
-from wfengine.simulation.calendar import WorkingCalendar
+from wfengine.simulation.calendar import WorkingCalendar, after, elapsed
 
 #: the outbox kinds that change who may take which item
 WATCHED = (
@@ -75,7 +75,7 @@ class QueueTrack:
     def advance(self, at: datetime) -> None:
         """Count the time since the last change at the current length."""
         if self.since is not None and at > self.since:
-            self.area += self.length * (at - self.since).total_seconds()
+            self.area += self.length * elapsed(self.since, at).total_seconds()
         self.since = at
 
     def move(self, at: datetime, by: int) -> None:
@@ -334,7 +334,7 @@ class Staff:
         person.working = item_id
         person.started_at = now
         if person.calendar.always:
-            ends = now + timedelta(seconds=seconds)
+            ends = after(now, timedelta(seconds=seconds))
         else:
             ends = person.calendar.finish(now, seconds)
         self._working[item_id] = person.id

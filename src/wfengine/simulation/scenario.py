@@ -74,7 +74,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, read_calendar
+from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
 from wfengine.simulation.distributions import (
     AT_MOST,
     MAX_SECONDS,
@@ -174,7 +174,7 @@ class Arrivals:
     def _later(self, at: datetime, seconds: float) -> datetime:
         """``seconds`` of the arrival calendar's open time after ``at``."""
         if self.calendar.always:
-            return at + timedelta(seconds=seconds)
+            return after(at, timedelta(seconds=seconds))
         # a case does not arrive at closing time: at the next opening
         later = self.calendar.finish(at, seconds)
         return self.calendar.next_open(later) or later

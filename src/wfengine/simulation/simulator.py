@@ -49,6 +49,7 @@ from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.simulation.binding import Bound, refusal
+from wfengine.simulation.calendar import after
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
@@ -115,7 +116,7 @@ class _Wait:
     delay: timedelta
 
     def __call__(self, nav: Any, job: Job, inst: ProcessInstance) -> None:
-        nav.step.job_again_at = nav.now + self.delay
+        nav.step.job_again_at = after(nav.now, self.delay)
 
 
 class Chooser:
@@ -417,7 +418,11 @@ class Run:
             self.streams("arrivals"), scenario.start, self.instances
         )
         started = self.clock.now()
-        end = None if scenario.horizon is None else started + timedelta(seconds=scenario.horizon)
+        end = (
+            None
+            if scenario.horizon is None
+            else after(started, timedelta(seconds=scenario.horizon))
+        )
         first = next(arrivals, None)
         if first is not None:
             self._at(first, "arrive", 0)
