@@ -24,6 +24,7 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
+from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ProcessState
 
 
@@ -115,6 +116,7 @@ class Joins(NavigatorBase):
             self._join_incident(scope, ca, str(exc))
             return
         if ok:
+            self._resolve_join_incident(scope, ca)
             rnd[1] = 1
             waiting = scope.tokens[ca.index]
             n = sum(waiting)
@@ -158,6 +160,24 @@ class Joins(NavigatorBase):
                 return
         self._incident(inst, None, ca.id, "join", message, scope=scope, join_index=ca.index)
 
+    def _resolve_join_incident(self, scope: Scope, ca: CActivity) -> None:
+        """The Complex join ``ca`` fires: an open incident saying it could not (its condition
+        failed to evaluate, or did not hold when nothing more seemed to come) is answered by
+        the firing, so it is resolved rather than left open for someone to skip in vain."""
+        inst = scope.instance
+        for incident in inst.incidents.values():
+            if (
+                not incident.resolved
+                and incident.join_index == ca.index
+                and incident.scope_id == scope.id
+            ):
+                incident.resolved = True
+                self.step.outbox.append(
+                    incident_entry(
+                        incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
+                    )
+                )
+
     def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
         """A cancelling Complex join fired: withdraw the branches still to come (the open
         activities and ready work from which a token of this round could still reach it), as
@@ -182,6 +202,11 @@ class Joins(NavigatorBase):
                 waiting = scope.tokens.get(index)
                 if ca.join == JOIN_OR:
                     filled = None if not waiting else [bool(c) for c in waiting]
+                elif ca.n_in == 1:
+                    # a thread merge (WCP41): its threads all come along the one way in, so
+                    # that way having delivered says nothing; any live token upstream (the
+                    # other threads) can still come
+                    filled = None
                 else:  # Complex: the ways that delivered this round
                     filled = _came(ca, scope.rounds.get(index))
                 if _blocked(scope.graph, ca, scope.places, filled):
