@@ -46,3 +46,14 @@ def test_run_deploys_it(latin1_named: str) -> None:
     result = CliRunner().invoke(main, ["run", latin1_named, "--set", "employee_name=Ada"])
     assert result.exit_code == 0, result.output
     assert "cannot be deployed" not in result.output
+
+
+def test_instance_start_stores_it(latin1_named: str, tmp_path: Path) -> None:
+    # (the stored model's JSON could not hold the name: a bare serialisation error)
+    db = f"sqlite:///{tmp_path / 'wf.db'}"
+    result = CliRunner().invoke(
+        main, ["instance", "start", latin1_named, "--db", db, "--set", "employee_name=Ada"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(main, ["instances", "--db", db, "--json"])
+    assert shown.exit_code == 0 and '"process_id": "request_leave"' in shown.output

@@ -18,11 +18,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.definition.io import dump_xpdl
+from wfengine.definition.model import Package
 from wfengine.definition.model_format import MODEL_FORMAT
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.deployment import DeployedProcess, DeploymentCache
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.stored_text import storable_text
 
 
 class Deployments:
@@ -41,7 +43,7 @@ class Deployments:
             if found is None:
                 found = texts[id(d.package)] = (
                     dump_xpdl(d.package).decode("utf-8"),
-                    d.package.model_dump_json(),
+                    _model_json(d.package),
                 )
             text, model = found
             rows.append(
@@ -133,3 +135,14 @@ _LATEST = (
 _VERSION = sa.select(_d.c.version).where(
     _d.c.process_id == sa.bindparam("process_id"), _d.c.version == sa.bindparam("version")
 )
+
+
+def _model_json(package: Package) -> str:
+    """The package's model as stored JSON. Its source file is the path it was read from, as
+    the operating system gave it: a name that is not UTF-8 holds lone surrogates, which
+    JSON cannot hold, and a deploy of such a file raised a bare serialisation error; the
+    path is kept escaped (it is only shown, never opened again)."""
+    source = package.source_file
+    if source is not None and storable_text(source) != source:
+        package = package.model_copy(update={"source_file": storable_text(source)})
+    return package.model_dump_json()
