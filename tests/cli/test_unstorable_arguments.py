@@ -63,6 +63,9 @@ CASES = [
     (["audit", "--activity", "{}"], "'--activity'"),
     (["audit", "--user", "{}"], "'--user'"),
     (["audit", "verify", "--instance", "{}"], "'--instance'"),
+    (["status", "{}"], "'ID'"),
+    (["stats", "--process", "{}"], "'--process'"),
+    (["message", "send", "paid", "--instance", "{}"], "'--instance'"),
 ]
 
 

@@ -28,6 +28,7 @@ import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.option_types import STORED_TEXT
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -45,7 +46,13 @@ def message() -> None:
 @message.command("send")
 @click.argument("name")
 @db_option
-@click.option("--instance", "instance_id", metavar="ID", help="The instance to send it to.")
+@click.option(
+    "--instance",
+    "instance_id",
+    metavar="ID",
+    type=STORED_TEXT,
+    help="The instance to send it to.",
+)
 @click.option(
     "--correlate",
     "correlate",

@@ -30,11 +30,12 @@ import click
 from wfengine.cli.audit_cmd import parse_time
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
+from wfengine.cli.option_types import STORED_TEXT
 
 
 @click.command()
 @db_option
-@click.option("--process", "process_id", metavar="P", help="Only this process.")
+@click.option("--process", "process_id", metavar="P", type=STORED_TEXT, help="Only this process.")
 @click.option(
     "--since",
     metavar="T",

@@ -21,10 +21,11 @@ import click
 
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
+from wfengine.cli.option_types import STORED_TEXT
 
 
 @click.command()
-@click.argument("instance_id", metavar="ID")
+@click.argument("instance_id", metavar="ID", type=STORED_TEXT)
 @db_option
 @click.option("--brief", is_flag=True, help="Only what the definition declares public.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
