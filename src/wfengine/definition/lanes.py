@@ -9,7 +9,8 @@ performers. The rules, read one way for the runtime compiler and whoever shows a
 * the activity's own performers always win (a Reference activity's: those of the activity it
   names, when it names none itself);
 * only an activity that may wait for a person takes its lane's (a Route, an Event, a SubFlow
-  or a BlockActivity never does: :func:`~wfengine.definition.modes.can_wait_for_a_person`);
+  or a BlockActivity never does: :func:`~wfengine.definition.modes.can_wait_for_a_person`;
+  a script task does, judged with the lane's performers, so a Manual one waits for them);
 * the activity's lane is the first ``LaneId`` of its graphics that names a lane of the
   package; when that lane names no performers, the nearest lane around it that does
   (its ``ParentLane``, as XPDL 2.0 and TIBCO write nesting, or the lane that lists it as a
@@ -77,9 +78,15 @@ class LanePerformers:
         Reference activity not yet resolved be judged as the runtime compiles it: by the
         activity it names (that one's body, and its performers where it names none)."""
         judged = _as_referenced(activity, named) if named else activity
-        if judged.performers or not can_wait_for_a_person(judged):
+        if judged.performers:
             return None
-        return self.lane_of(activity)
+        found = self.lane_of(activity)
+        # judged with the lane's performers: a script task in a lane naming performers may
+        # wait for one of them (semantics.md: one naming no performer, in itself or its lane,
+        # runs at once)
+        if found is None or not can_wait_for_a_person(judged, performers=True):
+            return None
+        return found
 
     def applied(self, activity: Activity) -> Activity:
         """``activity`` with its lane's performers when it names none and may wait for a

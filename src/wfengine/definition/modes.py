@@ -54,15 +54,19 @@ from wfengine.definition.model import (
 _PERSON_TASKS = frozenset({TaskKind.USER, TaskKind.MANUAL})
 
 
-def can_wait_for_a_person(activity: Activity) -> bool:
+def can_wait_for_a_person(activity: Activity, *, performers: bool | None = None) -> bool:
     """False for routes, events, subflows, blocks and receive tasks, whose modes are ignored
     (a receive task waits for its message, as a catch event does), and for a script task
     that names no performer: a Manual mode there would offer its work to nobody, and tools
-    write one on script tasks that simply run."""
+    write one on script tasks that simply run.
+
+    ``performers``: whether the activity has performers when it is judged before its lane's
+    are applied (:mod:`.lanes`: a script task drawn in a lane that names performers is that
+    lane's work, as one naming its own is); None: the performers it names itself."""
     body = activity.body
     if isinstance(body, TaskImplementation) and not body.tools:
         if body.task is TaskKind.SCRIPT:
-            return bool(activity.performers)
+            return bool(activity.performers) if performers is None else performers
         return body.task is not TaskKind.RECEIVE
     return not isinstance(body, Route | Event | SubFlowImplementation | BlockActivity)
 
