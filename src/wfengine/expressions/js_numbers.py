@@ -22,10 +22,12 @@ from wfengine.expressions.limits import LimitExceeded, Limits
 
 NAN = math.nan
 
-#: what ``parseFloat`` reads at the start of a text (after white space)
-_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+#: what ``parseFloat`` reads at the start of a text (after white space). ASCII digits only:
+#: JavaScript reads no others (``Number("\u0661\u0662")`` is NaN), where Python's ``\d`` and
+#: ``float()`` take any Unicode decimal digit
+_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)", re.ASCII)
 #: what ``Number`` reads as the whole (trimmed) text, besides hex, octal and binary literals
-_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\Z")
+_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII)
 _RADIX_LITERAL = re.compile(r"0([xXoObB])([0-9a-zA-Z]+)\Z")
 _RADIX_OF = {"x": 16, "o": 8, "b": 2}
 #: the longest number text read (as ``Double.parseDouble`` allows)
