@@ -52,3 +52,18 @@ def finite(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [finite(v) for v in value]
     return value
+
+
+def unique_keys(pairs: list[tuple[str, Any]], error: type[ValueError]) -> dict[str, Any]:
+    """``json.loads``' ``object_pairs_hook`` refusing a key written twice in one object (an
+    ``error`` saying so): JSON readers keep only the last, so a file's first value was
+    silently lost (an organisation's first ``users``, a run step's first ``set``)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise error(
+                f"{key!r} is written twice in one object; JSON readers keep only the last: "
+                "give it once"
+            )
+        found[key] = value
+    return found

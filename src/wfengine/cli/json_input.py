@@ -30,8 +30,10 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
+from wfengine.json_text import unique_keys
 from wfengine.runtime.values import MAX_INT_BITS
 
 #: how deeply arrays and objects may nest in a value given on the command line; deeper data is
@@ -52,18 +54,6 @@ class JsonTooDeep(JsonLimitError):
 
 class JsonDuplicateKey(JsonLimitError):
     """A key is written twice in one object."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise JsonDuplicateKey(
-                f"{key!r} is written twice in one object; JSON readers keep only the last: "
-                "give it once"
-            )
-        found[key] = value
-    return found
 
 
 def nesting_depth(text: str) -> int:
@@ -128,7 +118,7 @@ def loads(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
         parse_int=_int,
         parse_float=_float,
         parse_constant=_constant,
-        object_pairs_hook=_unique_keys,
+        object_pairs_hook=partial(unique_keys, error=JsonDuplicateKey),
     )
 
 

@@ -12,12 +12,14 @@ stored organisation.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from wfengine.errors import OrganisationError
+from wfengine.json_text import unique_keys
 from wfengine.worklist.org_model import OrgDocument
 from wfengine.worklist.organisation import Organisation
 
@@ -52,7 +54,7 @@ def parse_organisation(raw: bytes | str, where: str, *, json_text: bool = False)
 
     try:
         if json_text:
-            data: Any = json.loads(raw, object_pairs_hook=_unique_pairs)
+            data: Any = json.loads(raw, object_pairs_hook=partial(unique_keys, error=_Repeated))
         else:
             data = yaml.load(raw, Loader=_unique_key_loader())  # a SafeLoader: plain data only
     except _Repeated as exc:
@@ -77,18 +79,6 @@ class _Repeated(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _Repeated(
-                f"{key!r} is written twice in one object; JSON readers keep only the last: "
-                "give it once"
-            )
-        found[key] = value
-    return found
 
 
 _LOADER: Any = None
