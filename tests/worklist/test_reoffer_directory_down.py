@@ -2,10 +2,9 @@
 
 It withdrew every item it could not ask about, even work someone had claimed and started
 (cancelled, with incidents "who may do it cannot be told"), though held items are left as
-they are by the re-offer's own rules. Now the instance it was asking about, and those after
-it, are left as they are, and it raises a ``DirectoryError`` naming the directory; the
-instances it re-offered before stay so, and running it again once the directory answers
-finishes the work. A performer expression that names no one is still an incident, told as
+they are by the re-offer's own rules. Now an instance it could not ask about is left as it
+is, the others are re-offered, and it raises a ``DirectoryError`` naming the directory and
+the instances left; running it again once the directory answers finishes the work. A performer expression that names no one is still an incident, told as
 the expression's failure, not the directory's.
 """
 
@@ -68,7 +67,7 @@ def test_a_reoffer_while_the_directory_is_down_leaves_the_work_as_it_is(url: str
         before = {w.id: (w.state, w.holder, w.assignees) for w in e.work_items()}
         ldap.down, ldap.clerks = True, ("ann", "bob", "cid")
 
-        with pytest.raises(DirectoryError, match=r"_Ldap.*TimeoutError.*left as they are"):
+        with pytest.raises(DirectoryError, match=r"_Ldap.*TimeoutError.*left as it is"):
             e.reoffer_work()  # withdrew both, ann's started work too
 
         after = {w.id: (w.state, w.holder, w.assignees) for w in e.work_items()}
@@ -96,3 +95,33 @@ def test_a_performer_expression_naming_no_one_is_told_as_its_own_failure() -> No
         [incident] = e.incidents(iid)
         assert incident.id == done.incident and "'carol'" in incident.message
         assert "the directory Organisation failed" not in incident.message, incident.message
+
+
+class _Dir:
+    def __init__(self, members: dict[str, object]) -> None:
+        self.m = members
+
+    def members(self, participant_id: str, participant: object = None) -> object:
+        return self.m[participant_id]
+
+
+def test_one_participant_the_directory_cannot_answer_for_leaves_only_its_instance(
+    url: str | None,
+) -> None:
+    # (the re-offer once stopped at the first such instance, and every later run did too:
+    # the instances after it were never re-offered)
+    pb = PackageBuilder("pkg")
+    for pid, who in (("audit", "auditor"), ("claim", "clerk")):
+        pb.participant(who)
+        pb.process(pid).activity("a", performer=who)
+    with Engine(
+        clock=VirtualClock(), db_url=url, directory=_Dir({"auditor": ("ann",), "clerk": ("bob",)})
+    ) as e:
+        e.deploy(pb.build())
+        audit, claim = e.start_process("audit"), e.start_process("claim")
+        e.directory = _Dir({"auditor": 7, "clerk": ("carl",)})  # a mistake for the auditors
+        with pytest.raises(DirectoryError, match=r"1 instance\(s\) \('pi-1'\) is left as it is"):
+            e.reoffer_work()
+        assert [w.assignees for w in e.work_items(audit)] == [("ann",)]  # as it was
+        assert [w.assignees for w in e.work_items(claim)] == [("carl",)]  # re-offered
+        assert e.incidents() == []

@@ -117,10 +117,11 @@ def reoffer_work(
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
     stopped returns what it did before.
 
-    A directory that fails to answer (its server is down) stops it with a
-    :class:`~wfengine.runtime.directory.DirectoryError`: the instance it was asked about,
-    and those after it, are left as they are (nobody loses work they hold over an outage);
-    the instances before it stay re-offered, and running it again finishes the rest."""
+    An instance about whose work the directory fails to answer (its server is down, or it
+    raises for one participant) is left as it is (nobody loses work they hold over an
+    outage) and the others are re-offered; then a
+    :class:`~wfengine.runtime.directory.DirectoryError` names those left and the first
+    failure: running it again once the directory answers finishes them."""
     instance_ids = list(
         dict.fromkeys(
             w.instance_id
@@ -129,20 +130,25 @@ def reoffer_work(
         )
     )
     done: list[Reoffered] = []
-    for n, instance_id in enumerate(instance_ids):
+    left: list[tuple[str, Exception]] = []
+    for instance_id in instance_ids:
         try:
             done.extend(
                 engine._command(partial(_reoffer_instance, engine, instance_id, still_current))
             )
         except _Replaced:
             break
-        except _Unanswered as stop:
-            raise DirectoryError(
-                f"reoffer_work: {_failure(engine, stop.error)}, asked about the work of "
-                f"instance {instance_id!r}: its work and that of the {len(instance_ids) - n - 1} "
-                f"instance(s) after it are left as they are ({len(done)} item(s) re-offered "
-                "before it stay so); run reoffer_work again once the directory answers"
-            ) from stop.error
+        except _Unanswered as unanswered:
+            left.append((instance_id, unanswered.error))
+    if left:
+        first_id, first = left[0]
+        named = ", ".join(repr(i) for i, _ in left[:5]) + (", ..." if len(left) > 5 else "")
+        raise DirectoryError(
+            f"reoffer_work: {_failure(engine, first)}, asked about the work of instance "
+            f"{first_id!r}: the work of {len(left)} instance(s) ({named}) is left as it is "
+            f"({len(done)} item(s) of the others re-offered); run reoffer_work again once the "
+            "directory answers"
+        ) from first
     return done
 
 
