@@ -20,7 +20,7 @@ and what is wrong (:mod:`wfengine.runtime.stored_text`, which the engine's own c
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
 
@@ -35,7 +35,13 @@ def _shown(value: str) -> str:
     return repr(value[:40]) + ("..." if len(value) > 40 else "")
 
 
-class StoredText(click.ParamType[str]):
+if TYPE_CHECKING:  # (click >= 8.3.1 types ParamType generic; older clicks cannot subscript it)
+    _TextType: TypeAlias = click.ParamType[str]
+else:
+    _TextType = click.ParamType
+
+
+class StoredText(_TextType):
     """An id or filter a store can hold: no NUL character, no lone surrogate."""
 
     name = "text"
