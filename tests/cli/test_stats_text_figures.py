@@ -64,3 +64,16 @@ def test_text_shows_throughput_waiting_and_people(tmp_path: Path) -> None:
         ["unit", "management", "1", "1"],
         ["unit", "sales", "1", "1"],
     ]
+
+
+def test_a_large_throughput_is_written_in_full() -> None:
+    # (it printed 1.23e+03 completed per day from 1,000 a day up)
+    from wfengine.cli.stats_cmd import _per_day
+
+    assert [_per_day(r) for r in (1234.4, 52000.0, 12.0, 4.8, 0.25)] == [
+        "1,234",
+        "52,000",
+        "12",
+        "4.8",
+        "0.25",
+    ]

@@ -118,7 +118,7 @@ def _more_lines(m: Any) -> None:
     from wfengine.audit.metrics import short_duration
     from wfengine.one_line import one_line
 
-    per_day = "-" if m.throughput_per_day is None else f"{m.throughput_per_day:.3g}"
+    per_day = "-" if m.throughput_per_day is None else _per_day(m.throughput_per_day)
     click.echo(f"  throughput: {per_day} completed per day")
     for w in m.waiting_now:
         click.echo(
@@ -166,3 +166,8 @@ def _draw(
         text = heat_diagram(engine, metrics)
         data = text.encode() if fmt == "dot" else run_graphviz(text, fmt, format_option=False)
         write_output(diagram, data)
+
+
+def _per_day(rate: float) -> str:
+    """A throughput as people read it: ``1,230`` or ``4.8``, never ``1.23e+03``."""
+    return f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
