@@ -62,6 +62,8 @@ AgentFactory = Callable[[Mapping[str, str]], ApplicationFunc]
 Fallback = Callable[[Application], ApplicationFunc | None]
 
 ENTRY_POINT_GROUP = "wfengine.applications"
+#: how :attr:`Binding.source` begins for a binding an installed plug-in made
+PLUGIN_SOURCE = "entry point "
 #: extended attribute marking a DataField (Value "true") or listing an Application's formal
 #: parameter ids (Value "password token", space or comma separated) as sensitive: their values
 #: are redacted in the audit trail
@@ -231,6 +233,7 @@ class ApplicationRegistry:
         self._declared: dict[tuple[str, str, tuple[tuple[str, str], ...]], Binding] = {}
         self._fallback: Fallback | None = None
         self._stand_ins: dict[str, Binding] = {}
+        self._plugin: str | None = None  # the entry point whose register() runs now
         self.sleep = sleep
 
     # -- code bindings -----------------------------------------------------------------------
@@ -312,6 +315,7 @@ class ApplicationRegistry:
             max_backoff=max_backoff,
             asynchronous=asynchronous,
             outputs_optional=outputs_optional,
+            source="code" if self._plugin is None else PLUGIN_SOURCE + self._plugin,
         )
         return func
 
@@ -332,10 +336,13 @@ class ApplicationRegistry:
 
         An entry point that cannot be loaded or whose ``register`` fails raises
         :class:`~wfengine.errors.ApplicationError` naming it: a half-registered plug-in would
-        otherwise surface much later as an unbound application.
+        otherwise surface much later as an unbound application. What one binds has the source
+        ``"entry point NAME"``: :meth:`check` does not call it undeclared in a package, as a
+        plug-in binds the applications of many packages.
         """
         names: list[str] = []
         for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+            self._plugin = ep.name
             try:
                 hook = ep.load()
                 hook(self)
@@ -344,6 +351,8 @@ class ApplicationRegistry:
                     f"entry point {ep.name!r} ({ep.value}) of group {group!r} failed: "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
+            finally:
+                self._plugin = None
             names.append(ep.name)
         return names
 
@@ -496,7 +505,8 @@ class ApplicationRegistry:
         """Findings about the bindings for ``package`` (all warnings; see the codes below).
 
         - ``application-undeclared``: bound in code, but no Application of the package has
-          that id (a typo, or a binding meant for another package);
+          that id (a typo, or a binding meant for another package); not for what an installed
+          plug-in binds (:meth:`load_entry_points`), which serves many packages by design;
         - ``application-unbound``: a Tool activity uses an application that nothing binds (an
           instance reaching it stops with an incident until it is bound);
         - ``application-agent-disabled``: the application asks for a ``wfengine:agent`` kind
@@ -518,18 +528,11 @@ class ApplicationRegistry:
                             used.setdefault(call.application_id, activity)
             declared.update({a.id: a for a in process.applications})
         out: list[Diagnostic] = []
-        for app_id in self.ids():
-            if app_id not in declared:
+        for app_id, bound in sorted(self._bindings.items()):
+            if app_id not in declared and not bound.source.startswith(PLUGIN_SOURCE):
+                said = "is bound, but the package declares no application with that id"
                 out.append(
-                    Diagnostic(
-                        severity=Severity.WARNING,
-                        code="application-undeclared",
-                        message=(
-                            f"application {app_id!r} is bound, but the package declares no "
-                            "application with that id"
-                        ),
-                        element_id=app_id,
-                    )
+                    _warning("application-undeclared", f"application {app_id!r} {said}", app_id)
                 )
         for app_id, activity in used.items():
             app = declared[app_id]
@@ -538,32 +541,24 @@ class ApplicationRegistry:
             except ApplicationError as exc:
                 kind = app.extended_attribute(AGENT_ATTRIBUTE)
                 stand_in = self._fallback is not None and (kind is None or kind not in self._agents)
-                out.append(
-                    Diagnostic(
-                        severity=Severity.WARNING,
-                        # the fallback failed: the application stays unbound
-                        code="application-unbound" if stand_in else "application-agent-disabled",
-                        message=str(exc),
-                        element_id=app_id,
-                        line=app.line,
-                    )
-                )
+                # the fallback failed: the application stays unbound
+                code = "application-unbound" if stand_in else "application-agent-disabled"
+                out.append(_warning(code, str(exc), app_id, app.line))
                 continue
             if binding is None:
-                out.append(
-                    Diagnostic(
-                        severity=Severity.WARNING,
-                        code="application-unbound",
-                        message=(
-                            f"application {app_id!r}, used by activity {activity.id!r}, is not "
-                            "bound: register it (or --apps MODULE); instances reaching it stop "
-                            "with an incident"
-                        ),
-                        element_id=app_id,
-                        line=app.line,
-                    )
+                said = (
+                    f"application {app_id!r}, used by activity {activity.id!r}, is not bound: "
+                    "register it (or --apps MODULE); instances reaching it stop with an incident"
                 )
+                out.append(_warning("application-unbound", said, app_id, app.line))
         return out
+
+
+def _warning(code: str, message: str, app_id: str, line: int | None = None) -> Diagnostic:
+    """One finding of :meth:`ApplicationRegistry.check` (all are warnings about ``app_id``)."""
+    return Diagnostic(
+        severity=Severity.WARNING, code=code, message=message, element_id=app_id, line=line
+    )
 
 
 def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:

@@ -33,6 +33,9 @@ services unless ``--apps`` asks for it. The environment variable
 ``WFENGINE_DISABLE_PLUGIN_AUTOLOAD`` (any value but empty or ``0``) turns the plug-ins off, for
 when one that is installed fails. The Python API loads no plug-in by itself (constructing an
 ``Engine`` runs no third-party code): a host calls ``engine.applications.load_entry_points()``.
+A plug-in binds the applications of many packages, so what it binds is never reported as
+``application-undeclared`` (by ``validate --apps``, ``run`` or ``worker``); only MODULE's (and
+code's) bindings are, while a use only a plug-in binds counts as bound.
 """
 
 from __future__ import annotations

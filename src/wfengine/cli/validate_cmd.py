@@ -114,9 +114,9 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
-    help="Import MODULE and call its register(registry); report applications it (or an "
-    "installed plug-in, entry-point group wfengine.applications) binds that a file does not "
-    "declare, and used ones they leave unbound (warnings).",
+    help="Import MODULE and call its register(registry); report applications it binds that a "
+    "file does not declare, and used ones that neither it nor an installed plug-in (entry-point "
+    "group wfengine.applications, which binds many packages' applications) binds (warnings).",
 )
 def validate(files: tuple[str, ...], as_json: bool, schema: bool, apps_module: str | None) -> None:
     """Check XPDL process definitions and print what is wrong with them.
