@@ -67,3 +67,16 @@ def test_an_xes_log_writes_every_trace_that_one_without_data(
     result = CliRunner().invoke(main, ["audit", "--db", url, "--format", "xes"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("<trace>") == 2
+
+
+def test_an_activity_filter_of_a_version_that_no_longer_compiles_is_taken(tmp_path: Path) -> None:
+    # (audit --activity answer was refused: "no version of process 'desk' has it", though
+    # the version that has it could only not be read)
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    broken, _ = _fill(url)
+    for process in (["--process", "desk"], []):
+        result = CliRunner().invoke(
+            main, ["audit", "--db", url, *process, "--activity", "answer", "--format", "csv"]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"{broken},3," in result.stdout  # its answer's events are listed

@@ -73,23 +73,28 @@ def refuse_unknown_filters(
 
     Why: a misspelt filter (``--process claims`` for ``claim``) matched nothing and read as
     an empty trail, worklist or listing, exit 0, where ``wfengine stats`` refuses the same
-    id. A version that no longer compiles is passed over (its activities are unknown)."""
+    id. A version that no longer compiles is passed over (its activities are unknown), and
+    with one of those an activity id is taken as it is."""
     if isinstance(process_id, str) and not store.versions(process_id):
         known = ", ".join(sorted(store.deployed_process_ids())) or "none"
         raise NotFoundError("deployed process", process_id, f"deployed: {known}")
     if not isinstance(activity_id, str):
         return
     seen: set[str] = set()
+    unread = False  # a version that no longer compiles: its activities are unknown
     for pid in [process_id] if process_id is not None else store.deployed_process_ids():
         for version in store.versions(pid):
             try:
                 deployed = store.deployment(pid, version)
             except DeployError:
+                unread = True
                 continue
             if deployed is not None:
                 if activity_id in deployed.compiled.activity_graph:
                     return
                 seen.update(deployed.compiled.activity_graph)
+    if unread:  # (it may be one of those: "no version has it" would not be true)
+        return
     where = "any deployed process" if process_id is None else f"process {process_id!r}"
     close = difflib.get_close_matches(activity_id, sorted(seen), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
