@@ -499,7 +499,7 @@ class MemoryStore(StoreOutbox):
         changes = inst.changes
         if self._zoned or zoned(changes) or inst.created_at.tzinfo is not UTC:
             self._zoned = True  # a clock in a zone: keep UTC, as the SQL stores return
-            utc_instance(inst)
+            utc_instance(inst, changes)
             changes[:] = utc_changes(changes)
         self._history.take(inst)
         if changes:

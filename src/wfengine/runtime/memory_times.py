@@ -45,17 +45,26 @@ def utc_changes(changes: Sequence[Change]) -> list[Change]:
     return [(utc(at), kind, aid, act_id, detail) for at, kind, aid, act_id, detail in changes]
 
 
-def utc_instance(inst: ProcessInstance) -> None:
-    """Turn the times of ``inst`` and of its activity instances, incidents and waiting
-    messages into UTC, in place (the same instants: what the engine compares them with
-    stays true)."""
+def utc_instance(inst: ProcessInstance, changes: Sequence[Change]) -> None:
+    """Turn the times of ``inst``, of the activity instances ``changes`` name, and of its
+    incidents and waiting messages into UTC, in place (the same instants: what the engine
+    compares them with stays true).
+
+    Why only the activity instances the changes name: every change to one's times comes with
+    a change tuple naming it (the SQL store writes its activity rows by the same rule), and
+    the others were turned when their own change was stored. Walking them all cost each
+    commit a pass over every open activity instance: completing one item of a 10,000-item
+    multi-instance activity took 3,175 us instead of 40, quadratic over a run."""
     inst.created_at = utc(inst.created_at)
     inst.started_at = utc(inst.started_at)
     inst.completed_at = utc(inst.completed_at)
-    for ai in list(inst.activities.values()):
-        ai.started_at = utc(ai.started_at)
-        ai.completed_at = utc(ai.completed_at)
-        ai.running_at = utc(ai.running_at)
+    acts = inst.activities
+    for aid in {c[2] for c in changes}:
+        ai = acts.get(aid) if aid is not None else None
+        if ai is not None:
+            ai.started_at = utc(ai.started_at)
+            ai.completed_at = utc(ai.completed_at)
+            ai.running_at = utc(ai.running_at)
     for incident in inst.incidents.values():
         incident.created_at = utc(incident.created_at)
     if inst.messages:
