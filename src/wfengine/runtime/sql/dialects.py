@@ -59,7 +59,6 @@ it talks to. A dialect knows:
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -76,6 +75,7 @@ from wfengine.errors import StoreError
 from wfengine.runtime.sql import driver, xact_ids
 from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
+from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory
 
 if TYPE_CHECKING:
     from wfengine.runtime.sql.pipeline import Batch
@@ -229,8 +229,8 @@ class SqliteDialect(Dialect):
         # a pool event: SQLAlchemy dispatches no connection events per statement (see the
         # module notes; the BEGIN a "begin" listener would issue is transaction()'s)
         event.listen(engine, "connect", _sqlite_connect)
-        if _private_memory(url):
-            event.listen(engine, "connect", _OneMemoryConnection(url))
+        if private_memory(url):
+            event.listen(engine, "connect", OneMemoryConnection(url))
         return engine
 
     def missing(self, url: URL) -> str | None:
@@ -481,50 +481,6 @@ def dialect_for(url: URL) -> Dialect | None:
     """The dialect serving ``url``'s database; None for a database wfengine cannot store in."""
     found = _DIALECTS.get(url.get_backend_name())
     return None if found is None else found()
-
-
-def _private_memory(url: URL) -> bool:
-    """Is ``url`` an in-memory SQLite database private to its connection (``sqlite://``,
-    ``sqlite:///:memory:``, a ``mode=memory`` URI without ``cache=shared``)?"""
-    path = url.database
-    if not path or path == ":memory:":
-        return True
-    return url.query.get("mode") == "memory" and url.query.get("cache") != "shared"
-
-
-class _OneMemoryConnection:
-    """Refuses a second connection to an in-memory SQLite database private to its connection.
-
-    Why: SQLAlchemy gives each thread its own connection to such a URL, and each connection
-    its own new, empty database, so an engine used from a second thread (a read, a
-    ``Worker(lambda: engine)``) met a raw "no such table: process_instances". Sharing the
-    one connection between threads is not safe either: a SQLite connection has one
-    transaction, and a lease keeper's statement or a reader's rollback in another thread
-    would run inside, or end, a command's. A connection opened again in the first thread
-    (after ``close()``, or one dropped after a failure) would be a new, empty database too.
-    """
-
-    def __init__(self, url: URL) -> None:
-        self._url = url.render_as_string(hide_password=True)
-        self._thread: threading.Thread | None = None
-
-    def __call__(self, _dbapi_connection: Any, _record: Any) -> None:
-        here = threading.current_thread()
-        opened = self._thread
-        if opened is None:
-            self._thread = here
-            return
-        where = (
-            f"the connection of thread {opened.name!r}, which opened it: thread {here.name!r}"
-            if opened is not here
-            else "its first connection, which was closed: a new connection"
-        )
-        raise StoreError(
-            f"{self._url}: an in-memory SQLite database lives in {where} would get a new, empty "
-            "database; use an engine on it from its thread only, and give engines that "
-            "serve several threads a SQLite file (sqlite:///wf.db) or the memory store "
-            "(Engine())"
-        )
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

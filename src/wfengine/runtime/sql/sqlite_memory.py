@@ -1,0 +1,58 @@
+"""An in-memory SQLite database serves the thread that opened it (:class:`OneMemoryConnection`).
+
+Kept apart from :mod:`~wfengine.runtime.sql.dialects`, which registers it on the engines it makes
+for such URLs.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy.engine import URL
+
+from wfengine.errors import StoreError
+
+
+def private_memory(url: URL) -> bool:
+    """Is ``url`` an in-memory SQLite database private to its connection (``sqlite://``,
+    ``sqlite:///:memory:``, a ``mode=memory`` URI without ``cache=shared``)?"""
+    path = url.database
+    if not path or path == ":memory:":
+        return True
+    return url.query.get("mode") == "memory" and url.query.get("cache") != "shared"
+
+
+class OneMemoryConnection:
+    """Refuses a second connection to an in-memory SQLite database private to its connection.
+
+    Why: SQLAlchemy gives each thread its own connection to such a URL, and each connection
+    its own new, empty database, so an engine used from a second thread (a read, a
+    ``Worker(lambda: engine)``) met a raw "no such table: process_instances". Sharing the
+    one connection between threads is not safe either: a SQLite connection has one
+    transaction, and a lease keeper's statement or a reader's rollback in another thread
+    would run inside, or end, a command's. A connection opened again in the first thread
+    (after ``close()``, or one dropped after a failure) would be a new, empty database too.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self._url = url.render_as_string(hide_password=True)
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, _dbapi_connection: Any, _record: Any) -> None:
+        here = threading.current_thread()
+        opened = self._thread
+        if opened is None:
+            self._thread = here
+            return
+        where = (
+            f"the connection of thread {opened.name!r}, which opened it: thread {here.name!r}"
+            if opened is not here
+            else "its first connection, which was closed: a new connection"
+        )
+        raise StoreError(
+            f"{self._url}: an in-memory SQLite database lives in {where} would get a new, empty "
+            "database; use an engine on it from its thread only, and give engines that "
+            "serve several threads a SQLite file (sqlite:///wf.db) or the memory store "
+            "(Engine())"
+        )
