@@ -61,6 +61,7 @@ import httpx
 
 from wfengine.applications.agents.mail import email_agent
 from wfengine.errors import ApplicationError
+from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine
 from wfengine.worklist.org_model import OrgUser
@@ -105,7 +106,9 @@ class Notification:
 
     @property
     def subject(self) -> str:
-        return f"work item {self.work_item_id} ({self.activity_id}) {self.event}"
+        """One line (an e-mail header cannot hold a line break: an activity Id holding one,
+        which a deploy accepts with a warning, made every e-mail of its work unsendable)."""
+        return one_line(f"work item {self.work_item_id} ({self.activity_id}) {self.event}")
 
     @property
     def text(self) -> str:
