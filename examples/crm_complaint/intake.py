@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wfengine import ProcessState
 from wfengine.errors import DataTypeError
 
 #: an e-mail address as a web form accepts it: a local part of the usual characters (no
@@ -152,12 +153,41 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
     question (False); kept as a message, it would be handed to the next wait, as the answer
     to a question the customer has not seen yet. "Is the case waiting?" and the delivery are
     one command (``send_message(..., keep=False)``): the three days running out just before
-    the reply cannot leave it kept. (A case an operator suspended takes no reply either: it
-    is added to the case.)
+    the reply cannot leave it kept.
+
+    A case an operator suspended while it waited still takes the reply (True): the engine
+    keeps it, and the question is answered when the case is resumed (the engine gives a
+    suspended case's messages and due timers back in the order they came). Filed instead,
+    the reply would answer nothing and the case would time out after the resume, as though
+    the customer had never answered. Not when the three days ran out during the suspension
+    (:func:`_answered_on_resume`): the timeout comes first on resume, so the reply is filed.
     """
-    if engine.send_message("customer_reply", {"customer_info": text}, instance_id=case,
-                           keep=False):  # fmt: skip
+    reply = {"customer_info": text}
+    if engine.send_message("customer_reply", reply, instance_id=case, keep=False):
+        return True
+    if _answered_on_resume(engine, case):
+        engine.send_message("customer_reply", reply, instance_id=case)  # kept until resumed
         return True
     earlier = str(engine.instance(case).data.get("customer_info") or "")
     engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
     return False
+
+
+def _answered_on_resume(engine: Any, case: str) -> bool:
+    """Is case ``case`` suspended while it waits for a reply whose three days (the
+    ``no_reply`` timer) have not yet run out? Then a kept reply answers the question when the
+    case is resumed. A timer due by now fires first on resume (it came first), and the reply
+    kept would then answer the coordinator's next question. (An operator resuming the case
+    between this look and the send is the one window left: a suspended case's timers do not
+    fire, so only a resume and a timeout together can fall into it.)"""
+    if engine.instance(case).state is not ProcessState.SUSPENDED:
+        return False
+    if not engine.waits_for_message(case, "customer_reply"):
+        return False
+    timing = {
+        a.id
+        for a in engine.activity_instances(case)
+        if a.activity_id == "no_reply" and a.state.is_open
+    }
+    now = engine.clock.now()
+    return not any(t.due <= now for t in engine.timers(case) if t.activity_instance_id in timing)
