@@ -43,7 +43,7 @@ from datetime import timedelta
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
-from wfengine.definition.checks.readings import quote, reading_findings
+from wfengine.definition.checks.readings import quote, reading_findings, shared_names
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
 from wfengine.definition.model import (
@@ -527,9 +527,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
         aliases = name_aliases(ctx.package, process)
+        shared = shared_names(ctx.package, process)
         # the package's own fields once (with the first process), then the process's
         fields = [*package_fields, *process.data_fields]
-        yield from initial_value_findings(ctx, fields, aliases)
+        yield from initial_value_findings(ctx, fields, aliases, shared)
         package_fields = []
         for scope in ctx.scopes:
             if scope.process is not process:
@@ -546,7 +547,9 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 reading = _read(site, default, aliases, known)
                 if not site.syntax_only:
                     yield from _language_globals(reading, site, known)
-                found = reading_findings(reading, site.what, site.element_id, site.line, known)
+                found = reading_findings(
+                    reading, site.what, site.element_id, site.line, known, shared=shared
+                )
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")
                 yield from found

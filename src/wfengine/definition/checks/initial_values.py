@@ -135,10 +135,14 @@ def _no_list(
 
 
 def initial_value_findings(
-    ctx: Context, fields: list[DataField], aliases: Mapping[str, str]
+    ctx: Context,
+    fields: list[DataField],
+    aliases: Mapping[str, str],
+    shared: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Diagnostic]:
     """The findings about ``fields``' initial values, in declaration order (the package's
-    fields, then a process's)."""
+    fields, then a process's); ``shared``: the Names several fields carry, named when an
+    initial value uses one."""
     types = declared_types(ctx.package)
     language = ctx.language
     # an initial value is computed when an instance is created, from the fields before it
@@ -150,7 +154,7 @@ def initial_value_findings(
             continue
         what = f"the initial value of data field {field.id!r}"
         yield from reading_findings(
-            reading, what, field.id, field.line, known, unknown_is_error=True
+            reading, what, field.id, field.line, known, unknown_is_error=True, shared=shared
         )
         known.add(field.id)
         value, failure = _constant(reading)

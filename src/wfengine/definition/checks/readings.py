@@ -3,9 +3,11 @@ the expression checks and the initial-value checks, so that both word them alike
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
+from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
 from wfengine.definition.reading import Reading, ReadKind, UnreadDurationError, language_name
 
 #: how much of an expression a message quotes (scripts in deadlines run to many lines)
@@ -17,6 +19,42 @@ def quote(text: str) -> str:
     return repr(text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "...")
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[str, ...]]:
+    """Names two or more data fields or formal parameters carry, with their Ids. Such a Name
+    stands for none of them (:func:`~wfengine.definition.reading.name_aliases`), so a text
+    using it finds no field; saying which fields share it spares the modeller a hunt for a
+    missing one (TIBCO keys its fields by UUIDs and names two alike)."""
+    items: list[DataField | FormalParameter] = [
+        *package.data_fields,
+        *process.data_fields,
+        *process.formal_parameters,
+    ]
+    ids = {item.id for item in items}
+    owners: dict[str, list[str]] = {}
+    for item in items:
+        name = (item.name or "").strip()
+        if name and name != item.id and _IDENTIFIER.fullmatch(name) and name not in ids:
+            found = owners.setdefault(name, [])
+            if item.id not in found:
+                found.append(item.id)
+    return {name: tuple(found) for name, found in owners.items() if len(found) > 1}
+
+
+def shared_hint(name: str, shared: Mapping[str, tuple[str, ...]] | None) -> str:
+    """`` (data fields '_u1', '_u2' are all named 'amount'; ...)`` when ``name`` is shared."""
+    found = shared.get(name) if shared else None
+    if not found:
+        return ""
+    ids = ", ".join(repr(i) for i in found)
+    return (
+        f" (data fields or parameters {ids} are all named {name!r}, so the Name stands for "
+        "none of them; use one's Id, or give each its own Name)"
+    )
+
+
 def reading_findings(
     reading: Reading,
     what: str,
@@ -25,8 +63,10 @@ def reading_findings(
     known: set[str],
     *,
     unknown_is_error: bool = False,
+    shared: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Diagnostic]:
-    """The findings about one reading of a text."""
+    """The findings about one reading of a text; ``shared``: the Names several fields carry
+    (:func:`shared_names`), named when a text uses one."""
     text = quote(reading.text)
     if reading.kind is ReadKind.LABEL and unknown_is_error:  # an initial value
         yield make(
@@ -77,7 +117,8 @@ def reading_findings(
                 yield make(
                     "expression-unknown-name",
                     f"{what} uses {name!r}, which is no data field declared before it: an "
-                    "initial value sees only the fields declared earlier",
+                    "initial value sees only the fields declared earlier"
+                    + shared_hint(name, shared),
                     element_id=element_id,
                     line=line,
                     severity=Severity.ERROR,
@@ -86,7 +127,7 @@ def reading_findings(
             yield make(
                 "expression-unknown-name",
                 f"{what} uses {name!r}, which is no data field or formal parameter "
-                "of the process or package",
+                "of the process or package" + shared_hint(name, shared),
                 element_id=element_id,
                 line=line,
             )
