@@ -6,15 +6,23 @@ second process instance (or work item) silently replace the first: its data, its
 its trail's owner gone, with no error. The SQL stores refuse the row (a primary key). Ids
 are the host's to choose (:class:`~wfengine.runtime.ids.UuidIds`, case numbers), so the
 store checks them, before it stores anything of the step.
+
+And because ids are the host's, the memory store lists records in the SQL stores' order,
+by creation time and then id (:func:`listing_order`), not in the order they were made.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TypeVar
 
 from wfengine.errors import StoreError
 from wfengine.runtime.instance import ProcessInstance, WorkItem
 from wfengine.runtime.store import Step
+
+#: a record listed as the SQL store lists it (:func:`listed`)
+_R = TypeVar("_R", ProcessInstance, WorkItem)
 
 
 class IdTakenError(StoreError):
@@ -43,3 +51,15 @@ def _taken(kind: str, ident: str, of: str) -> str:
         "in use, and storing the new one would replace it; nothing was stored. An "
         "IdGenerator must never repeat an id (see wfengine.runtime.ids)"
     )
+
+
+def listing_order(record: ProcessInstance | WorkItem) -> tuple[datetime, int, str]:
+    """Where ``record`` comes in a listing: the SQL store's ``(created_at, length(id), id)``.
+    Why not creation order: with ids a host chooses (:class:`~wfengine.runtime.ids.UuidIds`,
+    case numbers) those differ, and so did listings and keyset pages between stores."""
+    return (record.created_at, len(record.id), record.id)
+
+
+def listed(records: Iterable[_R]) -> list[_R]:
+    """``records`` (a copy, as of one moment: see ``MemoryStore``'s notes) in listing order."""
+    return sorted(list(records), key=listing_order)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import heapq
-import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from itertools import chain
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
-from wfengine.errors import ConcurrencyError, NotFoundError
+from wfengine.errors import ConcurrencyError, EngineInUseError, NotFoundError
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.clock import require_aware
@@ -34,8 +33,19 @@ from wfengine.runtime.instance import (
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job, job_timer, lease_free, reminds_of, timer_job
 from wfengine.runtime.memory_history import MemoryHistory
+from wfengine.runtime.memory_ids import listed as _listed
+from wfengine.runtime.memory_ids import listing_order as _order
 from wfengine.runtime.memory_ids import refuse_taken_ids
-from wfengine.runtime.memory_times import utc, utc_changes, utc_instance, utc_item, utc_job, zoned
+from wfengine.runtime.memory_times import (
+    refuse_naive,
+    utc,
+    utc_changes,
+    utc_instance,
+    utc_item,
+    utc_job,
+    zoned,
+)
+from wfengine.runtime.memory_turn import TURN_TIMEOUT, StoreTurn
 from wfengine.runtime.outbox_memory import MemoryOutbox
 from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.packed_log import PACK_AT, Log, pack
@@ -49,9 +59,6 @@ from wfengine.runtime.store import AuditEvent, Step
 from wfengine.runtime.values import correlation_value, owned
 
 _flatten = chain.from_iterable
-
-#: a record listed as the SQL store lists it (:func:`_listed`)
-_R = TypeVar("_R", ProcessInstance, WorkItem)
 
 
 def _events(log: Log) -> Iterable[Change]:
@@ -81,7 +88,7 @@ class MemoryStore(StoreOutbox):
 
     _outbox: MemoryOutbox
 
-    def __init__(self) -> None:
+    def __init__(self, *, turn_timeout: float | None = TURN_TIMEOUT) -> None:
         self._deployments: dict[str, list[DeployedProcess]] = {}
         self._instances: dict[str, ProcessInstance] = {}
         self._work_items: dict[str, WorkItem] = {}
@@ -117,7 +124,8 @@ class MemoryStore(StoreOutbox):
         #: a record with a time not in UTC was stored: from then on each commit turns its
         #: records' times into UTC (:mod:`~wfengine.runtime.memory_times`)
         self._zoned = False
-        self._turn = threading.RLock()  # the store's turn (engines of several threads: unit())
+        #: the store's turn (engines of several threads: see unit())
+        self._turn = StoreTurn(turn_timeout)
 
     #: the records are the live ones, changed in place, and a failed command is not undone:
     #: a call stopped by SystemExit or Ctrl-C commits its incident before the stop is raised
@@ -125,14 +133,19 @@ class MemoryStore(StoreOutbox):
     changes_in_place: ClassVar[bool] = True
 
     def unit(self) -> AbstractContextManager[object]:
-        """The store's turn, a re-entrant lock: engines sharing the store in other threads
-        wait (two commands at once both won one claim of a work item); reads take none, and an
-        engine's own command lock is only tried without waiting (no deadlock). No rollback:
-        the records are the live ones, changed in place; a copy of every instance a command
-        reads, kept to put it back, cost a third of a short command (W4). Applications,
-        expressions and the host's directory fail into incidents, an application's
-        ``SystemExit`` or Ctrl-C too (:mod:`~wfengine.runtime.call_stops`); an exception that
-        still escapes is a bug, and leaves the command's changes as far as it got."""
+        """The store's turn (:mod:`~wfengine.runtime.memory_turn`), re-entrant: engines sharing
+        the store in other threads wait (two commands at once both won one claim of a work
+        item); reads take none, and an engine's own command lock is only tried without
+        waiting. A command held for ``turn_timeout`` seconds (``MemoryStore(turn_timeout=)``,
+        10 by default; None: no limit) by another engine's command is refused,
+        :class:`~wfengine.errors.EngineInUseError`, nothing changed: an application that
+        waits for a command of another engine on this store waited for ever before (the
+        turn is held for the whole command, its calls included). No rollback: the records
+        are the live ones, changed in place; a copy of every instance a command reads, kept
+        to put it back, cost a third of a short command (W4). Applications, expressions and
+        the host's directory fail into incidents, an application's ``SystemExit`` or Ctrl-C
+        too (:mod:`~wfengine.runtime.call_stops`); an exception that still escapes is a bug,
+        and leaves the command's changes as far as it got."""
         return self._turn
 
     def id_generator(self) -> IdGenerator:
@@ -338,19 +351,22 @@ class MemoryStore(StoreOutbox):
         instances: Collection[str] | None = None,
     ) -> list[Job]:
         claimed: list[Job] = []
-        with self._turn:  # (two engines' threads claiming at once each won the same job)
-            for job in self._due(now):
-                if len(claimed) >= limit:
-                    break
-                if kinds is not None and job.kind not in kinds:
-                    continue
-                if instances is not None and job.instance_id not in instances:
-                    continue
-                if job.lock_owner == owner or lease_free(job, now):
-                    job.lock_owner = owner
-                    job.lock_expires_at = lease_until
-                    job.attempts += 1
-                    claimed.append(job)
+        try:
+            with self._turn:  # (two engines' threads claiming at once each won the same job)
+                for job in self._due(now):
+                    if len(claimed) >= limit:
+                        break
+                    if kinds is not None and job.kind not in kinds:
+                        continue
+                    if instances is not None and job.instance_id not in instances:
+                        continue
+                    if job.lock_owner == owner or lease_free(job, now):
+                        job.lock_owner = owner
+                        job.lock_expires_at = lease_until
+                        job.attempts += 1
+                        claimed.append(job)
+        except EngineInUseError:  # held past the turn's limit: none now, the jobs stay due
+            return []
         return claimed
 
     def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
@@ -515,7 +531,7 @@ class MemoryStore(StoreOutbox):
 
     def commit(self, step: Step) -> None:
         if step.timers_set or step.jobs or step.job_again_at is not None:
-            _refuse_naive(step)  # before anything is stored: the heap compares due times
+            refuse_naive(step)  # before anything is stored: the heap compares due times
         refuse_taken_ids(self._instances, self._work_items, step)  # (before, too)
         if step.job_done is not None:
             done = self._jobs.get(step.job_done)
@@ -574,26 +590,3 @@ class MemoryStore(StoreOutbox):
             self._jobs[job.id] = job
             self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
             heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
-
-
-def _order(record: ProcessInstance | WorkItem) -> tuple[datetime, int, str]:
-    """Where ``record`` comes in a listing: the SQL store's ``(created_at, length(id), id)``.
-    Why not creation order: with ids a host chooses (:class:`~wfengine.runtime.ids.UuidIds`,
-    case numbers) those differ, and so did listings and keyset pages between stores."""
-    return (record.created_at, len(record.id), record.id)
-
-
-def _listed(records: Iterable[_R]) -> list[_R]:
-    """``records`` (a copy, as of one moment: see the class notes) in listing order."""
-    return sorted(list(records), key=_order)
-
-
-def _refuse_naive(step: Step) -> None:
-    """Refuse a step that would queue a job at a naive time, as the SQL store does: one in
-    the job heap would make every later comparison (every clock move, every poll) raise."""
-    for timer in step.timers_set:
-        require_aware(timer.due)
-    for job in step.jobs:
-        require_aware(job.due)
-    if step.job_again_at is not None:
-        require_aware(step.job_again_at)

@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from wfengine.runtime.clock import require_aware
 from wfengine.runtime.instance import Change, ProcessInstance, WorkItem
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.store import Step
 
 _T = TypeVar("_T", datetime, datetime | None)
 
@@ -83,3 +85,14 @@ def utc_job(job: Job) -> Job:
     of one zone compare by their wall-clock readings."""
     job.due = utc(job.due)
     return job
+
+
+def refuse_naive(step: Step) -> None:
+    """Refuse a step that would queue a job at a naive time, as the SQL store does: one in
+    the job heap would make every later comparison (every clock move, every poll) raise."""
+    for timer in step.timers_set:
+        require_aware(timer.due)
+    for job in step.jobs:
+        require_aware(job.due)
+    if step.job_again_at is not None:
+        require_aware(step.job_again_at)
