@@ -59,7 +59,9 @@ file, its line), before anything runs, and so is an ``outputs`` or ``data`` valu
 or a first draw) its field's declared type does not take (``{uniform: ...}`` draws fractions:
 an INTEGER field takes ``{randint: ...}``); a later draw the type refuses stops the run with
 an error naming the output. A key written twice in one mapping of the file is an
-error too: YAML would keep the last one without a word.
+error too: YAML would keep the last one without a word. The ids keying ``activities`` and
+``applications`` are read as the file writes them (an unquoted ``010`` is the id ``010``,
+not YAML's octal 8; ``1.10`` is not 1.1).
 """
 
 from __future__ import annotations
@@ -381,8 +383,10 @@ def _mapping(data: Any, where: str) -> Mapping[Any, Any]:
 
 
 def _by_id(data: Any, where: str) -> dict[str, Any]:
-    """A section keyed by definition ids, the keys as text: YAML reads an unquoted id like
-    ``10`` as a number, which no id (text) equals."""
+    """A section keyed by definition ids, the keys as text. A file's keys arrive as written
+    (:func:`~wfengine.simulation.scenario_yaml.read_yaml` reads them as text: ``010`` stays
+    ``010``, not 8); a scenario built in code may key them by numbers, which no id (text)
+    equals."""
     found: dict[str, Any] = {}
     for key, spec in _mapping(data, where).items():
         text = str(key)

@@ -28,6 +28,10 @@ from wfengine.simulation.distributions import ScenarioError
 
 #: a YAML merge key (``<<: *defaults``): repeating it is YAML's own way of merging
 _MERGE = "<<"
+#: the sections keyed by definition ids, whose keys are read as written (:func:`_ids_as_text`)
+ID_SECTIONS = ("activities", "applications")
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Loader(yaml.SafeLoader):
@@ -86,6 +90,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
         walk = _Walk(source)
         if node is not None:
             walk.node(node, "", 1)
+            _ids_as_text(node)
         data = None if node is None else loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -103,6 +108,35 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     finally:
         loader.dispose()
     return data, walk.lines
+
+
+def _ids_as_text(root: yaml.Node) -> None:
+    """Make the keys of the :data:`ID_SECTIONS` of document ``root`` text, as written.
+
+    A definition id is text, and XPDL tools often number activities: YAML 1.1 reads an
+    unquoted ``10`` as the number 10, ``010`` as 8 (octal) and ``1.10`` as 1.1, so reading
+    the number back as text named an activity no one wrote. Retagging each key node as a
+    string before the document is built keeps exactly what the file says. Keys of mappings
+    merged into a section (``<<: *defaults``) are ids too. (Run after :class:`_Walk`, which
+    refused an alias inside its own anchor, so the merges end.)"""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key_node, value_node in root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in ID_SECTIONS:
+            _keys_as_text(value_node, set())
+
+
+def _keys_as_text(node: yaml.Node, done: set[int]) -> None:
+    if not isinstance(node, yaml.MappingNode) or id(node) in done:
+        return
+    done.add(id(node))
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE_TAG:  # (a mapping, or a sequence of them)
+            merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for item in merged:
+                _keys_as_text(item, done)
+        elif isinstance(key_node, yaml.ScalarNode):
+            key_node.tag = _STR_TAG
 
 
 class _Walk:
