@@ -70,3 +70,40 @@ def test_on_sqlite_the_refusal_names_the_id_generator(tmp_path: pathlib.Path) ->
         with pytest.raises(ConcurrencyError, match=r"id generator \(Engine\(ids=\.\.\.\)\)"):
             engine.start_process("ticket", {"customer": "second"})
         assert [s.id for s in engine.instance_summaries()] == [first]
+
+
+class RepeatsLater:
+    """Fresh ids until ``repeat`` is set; then every work item is ``wi-2``."""
+
+    def __init__(self) -> None:
+        self._n = itertools.count(1)
+        self.repeat = False
+
+    def new(self, kind: str) -> str:
+        return "wi-2" if kind == "wi" and self.repeat else f"{kind}-{next(self._n)}"
+
+
+def test_a_repeated_id_in_a_command_on_a_stored_instance_says_what_stayed_changed() -> None:
+    """The id is only seen at the commit, after the command changed its (live) instance in
+    place: the message said "nothing was stored" while the instance had moved on, its first
+    activity completed and the next one waiting for a work item that was never stored."""
+    pb = PackageBuilder("desk")
+    p = pb.process("ticket")
+    p.start("s").activity("a", performer="clerk").activity("b", performer="clerk").end("e")
+    p.sequence("s", "a", "b", "e")
+    ids = RepeatsLater()
+    with Engine(ids=ids) as engine:
+        engine.deploy(pb.build())
+        engine.start_process("ticket")  # its item is wi-2
+        other = engine.start_process("ticket")
+        [item] = engine.work_items(other)
+        ids.repeat = True
+        with pytest.raises(StoreError) as refused:
+            engine.complete_work_item(item.id)
+        message = str(refused.value)
+        assert "work item 'wi-2' is stored already" in message
+        assert "nothing was stored" not in message
+        assert f"what this command did to instance {other!r} stays" in message
+        assert "no rollback" in message
+        states = {a.activity_id: a.state.value for a in engine.activity_instances(other)}
+        assert states["a"] == "closed.completed"  # (what the message now says)

@@ -38,18 +38,38 @@ def refuse_taken_ids(
     for inst in step.instances.values():
         held = instances.get(inst.id)
         if held is not None and held is not inst:
-            raise IdTakenError(_taken("process instance", inst.id, held.process_id))
+            raise IdTakenError(
+                _taken("process instance", inst.id, held.process_id, instances, step)
+            )
     for item in step.work_items:
         had = work_items.get(item.id)
         if had is not None and had is not item:
-            raise IdTakenError(_taken("work item", item.id, had.instance_id))
+            raise IdTakenError(_taken("work item", item.id, had.instance_id, instances, step))
 
 
-def _taken(kind: str, ident: str, of: str) -> str:
+def _taken(
+    kind: str, ident: str, of: str, instances: Mapping[str, ProcessInstance], step: Step
+) -> str:
+    """What went wrong, and what was left: the ids are only seen at the commit, and the
+    instances a command changed are the stored ones, changed in place with no rollback; so
+    "nothing was stored" is true only of a command that changed no stored instance (a
+    start). Why not check each id as it is made: the command has changed its instance by
+    then too (the next activity's work item is made after the one before it completed)."""
+    changed = sorted(i.id for i in step.instances.values() if instances.get(i.id) is i)
+    if changed:
+        names = ", ".join(repr(i) for i in changed)
+        left = (
+            "the new records were not stored, but the memory store changes instances in place "
+            f"and has no rollback: what this command did to instance {names} stays, without "
+            "the records it made (it may wait for a work item or job that is not there: "
+            "terminate it)"
+        )
+    else:
+        left = "nothing was stored"
     return (
         f"{kind} {ident!r} is stored already (of {of!r}): the id generator handed out an id "
-        "in use, and storing the new one would replace it; nothing was stored. An "
-        "IdGenerator must never repeat an id (see wfengine.runtime.ids)"
+        f"in use, and storing the new one would replace it; {left}. An IdGenerator must "
+        "never repeat an id (see wfengine.runtime.ids)"
     )
 
 
