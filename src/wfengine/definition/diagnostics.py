@@ -124,7 +124,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "application-undeclared": (
         Severity.WARNING,
-        "an application is bound but the package does not declare it",
+        "an application is bound in code or by `--apps` but the package does not declare it "
+        "(bindings made by installed plug-ins are not reported)",
     ),
     "application-unbound": (Severity.WARNING, "a Tool activity uses an application nothing binds"),
     "application-agent-disabled": (
