@@ -232,6 +232,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an activity is assigned by the performer of an activity the process does not have",
     ),
     "link-duplicate": (Severity.ERROR, "two catching link events of one name in one scope"),
+    "link-unmatched": (
+        Severity.WARNING,
+        "a throwing link event names a link no catching link event of its scope carries; its "
+        "thread ends there",
+    ),
     "subflow-start": (
         Severity.WARNING,
         "a subflow asks to start inside an activity set; the called process starts at its start",

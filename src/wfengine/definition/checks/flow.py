@@ -15,12 +15,14 @@ from wfengine.definition.checks.and_join import (
     check_and_join_after_xor as check_and_join_after_xor,  # validation imports it from here
 )
 from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.checks.links import (
+    check_links as check_links,  # validation imports it from here
+)
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import condition_text
 from wfengine.definition.graph import (
     activity_of,
     attached_beside,
-    catching_links,
     end_ids,
     is_boundary_event,
     reaching,
@@ -290,23 +292,6 @@ def _correlation_fields(ctx: Context) -> Iterator[Diagnostic]:
                 element_id=process.id,
                 line=process.line,
             )
-
-
-def check_links(ctx: Context) -> Iterator[Diagnostic]:
-    """``link-duplicate``: a second catching link event of a name in one scope (a thrown link
-    would not know where to go on; the engine refuses it)."""
-    for scope in ctx.scopes:
-        seen: dict[str, str] = {}
-        for name, node in catching_links(scope.graph):
-            first = seen.setdefault(name, node)
-            if first != node:
-                yield make(
-                    "link-duplicate",
-                    f"link event {node!r} in {scope.where} catches {name!r}, which link event "
-                    f"{first!r} catches already; a thrown link goes to one place",
-                    element_id=node,
-                    line=activity_of(scope.graph, node).line,
-                )
 
 
 def _trapping_cycles(graph: nx.MultiDiGraph[str], ends: set[str]) -> list[set[str]]:
