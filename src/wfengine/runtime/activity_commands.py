@@ -224,6 +224,7 @@ class ActivityCommands(EngineBase):
         what = f"message {message!r}" if message is not None else "correlation"
         if not keys:
             raise ValueError(f"{what}: correlation names no key")
+        self._known_correlation_keys(keys, message, what)
         found: list[str] = []
         for reading in self._correlation_readings(keys):
             found.extend(i for i in self.store.correlated(reading) if i not in found)
@@ -262,6 +263,34 @@ class ActivityCommands(EngineBase):
                     continue
                 if deployed is not None:
                     yield deployed
+
+    def _known_correlation_keys(self, keys: dict[str, Any], message: str | None, what: str) -> None:
+        """Refuse a key that no process version correlates by (those catching ``message``
+        when it is given, else any), naming it and the keys there are: a
+        :class:`~wfengine.errors.NotFoundError`, as the failed lookup was, so a host catching
+        that still does. Why: the lookup could never match, and "no open process instance"
+        read as if the case were closed (the CLI refused the key already; now every host
+        hears why). When nothing catches ``message``, the send says so instead."""
+        every = list(self._every_deployed())
+        if all(any(key in d.compiled.correlation_keys for d in every) for key in keys):
+            return  # (the usual case, told without reading every process's catches)
+        allowed: set[str] = set()
+        looked = False
+        for deployed in every:
+            compiled = deployed.compiled
+            if message is None or message in compiled.messages_caught():
+                looked = True
+                allowed.update(compiled.correlation_keys)
+        unknown = [key for key in keys if key not in allowed]
+        if looked and unknown:
+            known = ", ".join(sorted(allowed)) or "none: send it to an instance_id"
+            whose = "the processes that catch it" if message is not None else "any process"
+            raise NotFoundError(
+                "correlation key",
+                ", ".join(unknown),
+                f"for {what}; {whose} correlate by (wfengine:correlation): {known}; "
+                "nothing was changed",
+            )
 
     def _correlation_readings(self, keys: dict[str, Any]) -> list[dict[str, Any]]:
         """``keys`` as each deployed process version correlated by them reads them (by the
