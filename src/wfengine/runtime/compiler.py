@@ -64,6 +64,7 @@ from wfengine.applications.specs import basic_kind
 from wfengine.definition.checks.flow import CORRELATION as CORRELATION
 from wfengine.definition.checks.flow import correlation_keys
 from wfengine.definition.checks.read_only import field_writes, read_only_fields
+from wfengine.definition.checks.readings import shared_names
 from wfengine.definition.graph import MAX_BLOCK_DEPTH, is_triggered_start, start_ids
 from wfengine.definition.model import (
     Activity,
@@ -116,7 +117,9 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     names = frozenset(f.id for f in (*package.data_fields, *process.data_fields)) | frozenset(
         p.id for p in process.formal_parameters
     )
-    exprs = ExpressionReader(package_language(package), name_aliases(package, process), names)
+    aliases = name_aliases(package, process)
+    shared = shared_names(package, process)
+    exprs = ExpressionReader(package_language(package), aliases, names, shared)
     compiler = _GraphCompiler(package, process, exprs)
     fields: list[tuple[str, CompiledExpression | None]] = []
     for df in (*package.data_fields, *process.data_fields):

@@ -110,19 +110,29 @@ class CompiledExpression:
         return f"CompiledExpression({self.text!r})"
 
 
-def compiled(reading: Reading, where: str) -> CompiledExpression:
+def compiled(
+    reading: Reading, where: str, shared: Mapping[str, tuple[str, ...]] | None = None
+) -> CompiledExpression:
     """Bind ``reading`` to ``where``; a refused reading (a native syntax error) raises
-    :class:`DeployError` (validation reports it first, as ``expression-syntax``)."""
+    :class:`DeployError` (validation reports it first, as ``expression-syntax``).
+    ``shared``: the Names several fields carry (which stand for none of them): a text using
+    one that fails for it as an unknown variable says which fields share the Name."""
     text = reading.text
     if reading.kind is ReadKind.EXPRESSION:
         assert reading.expression is not None
         parsed = reading.expression
+        used = sorted(parsed.names & set(shared)) if shared else []
 
         def expression(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
             return parsed.evaluate(variables, now=now)
 
+        run: Callable[[Mapping[str, Any], Callable[[], datetime]], Any] = expression
+        if used:
+            assert shared is not None
+            run = _naming_shared(expression, {name: shared[name] for name in used})
+
         truth = bool if parsed.dialect is Dialect.NATIVE else c_like_truth
-        return CompiledExpression(text, where, expression, parsed.names, reading.kind, truth)
+        return CompiledExpression(text, where, run, parsed.names, reading.kind, truth)
     if reading.kind is ReadKind.LITERAL:
         value = reading.value
 
@@ -161,20 +171,51 @@ def compiled(reading: Reading, where: str) -> CompiledExpression:
     return CompiledExpression(text, where, unreadable, frozenset(), reading.kind)
 
 
+def _naming_shared(
+    evaluate: Callable[[Mapping[str, Any], Callable[[], datetime]], Any],
+    shared: Mapping[str, tuple[str, ...]],
+) -> Callable[[Mapping[str, Any], Callable[[], datetime]], Any]:
+    """``evaluate`` whose "unknown variable 'amount'" names the fields sharing the Name."""
+
+    def naming(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+        try:
+            return evaluate(variables, now)
+        except ExpressionEvaluationError as exc:
+            for name, ids in shared.items():
+                if exc.message == f"unknown variable {name!r}" and name not in variables:
+                    fields = ", ".join(repr(i) for i in ids)
+                    raise ExpressionEvaluationError(
+                        f"{exc.message}: data fields or parameters {fields} are all named "
+                        f"{name!r}, so the Name stands for none of them; use one's Id",
+                        source=exc.source,
+                        offset=exc.offset,
+                        context=exc.context,
+                    ) from exc
+            raise
+
+    return naming
+
+
 class ExpressionReader:
     """Reads one process's texts in its package's language, with its name aliases."""
 
     def __init__(
-        self, language: Language, aliases: Mapping[str, str], fields: frozenset[str] = frozenset()
+        self,
+        language: Language,
+        aliases: Mapping[str, str],
+        fields: frozenset[str] = frozenset(),
+        shared: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.language = language
         self.aliases = aliases
+        #: the Names several fields carry, named when a text fails for one (checks.readings)
+        self.shared = shared
         #: the data fields and formal parameters a text may name (a field called ``PT1H30``)
         self.fields = fields
 
     def required(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
-        return compiled(read_expression(text, language, self.aliases), where)
+        return compiled(read_expression(text, language, self.aliases), where, self.shared)
 
     def optional(
         self, text: str | None, where: str, attrs: Attrs = ()
@@ -191,10 +232,11 @@ class ExpressionReader:
 
     def duration(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
-        return compiled(read_duration(text, language, self.aliases, self.fields), where)
+        reading = read_duration(text, language, self.aliases, self.fields)
+        return compiled(reading, where, self.shared)
 
     def initial_value(
         self, field: DataField, types: Mapping[str, DataType], where: str
     ) -> CompiledExpression | None:
         reading = read_initial_value(field, self.language, types, self.aliases)
-        return None if reading is None else compiled(reading, where)
+        return None if reading is None else compiled(reading, where, self.shared)
