@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
+from wfengine.runtime.memory_times import utc
 from wfengine.runtime.outbox import OutboxEntry, OutboxRecord, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING
@@ -70,7 +71,7 @@ class _Row:
 
     def settle(self, status: OutboxStatus, now: datetime) -> None:
         self.status = status
-        self.settled_at = now
+        self.settled_at = utc(now)
         self.next_attempt_at = None
         self.lock_owner = self.lock_expires_at = None
 
@@ -118,7 +119,9 @@ class MemoryOutbox:
         del new[:count]
         for entry in fresh:
             self._last_id += 1
-            at = entry.at if entry.at is not None else datetime.now(UTC)
+            # (in UTC, as the memory store's records and the SQL stores' rows: a clock in a
+            # zone stamped 09:00+02:00 here beside 07:00 UTC on SQL and in the trail)
+            at = utc(entry.at) if entry.at is not None else datetime.now(UTC)
             row = _Row(self._last_id, entry, at, next_attempt_at=at)
             self._rows[row.id] = self._pending[row.id] = row
 
@@ -138,7 +141,7 @@ class MemoryOutbox:
                 break
             if row.claimable(now) and (kinds is None or row.entry.kind in kinds):
                 row.lock_owner = owner
-                row.lock_expires_at = lease_until
+                row.lock_expires_at = utc(lease_until)
                 row.attempts += 1
                 claimed.append(row.record())
         return claimed
@@ -179,7 +182,7 @@ class MemoryOutbox:
             row.settle(OutboxStatus.FAILED, now)
             self._pending.pop(entry_id, None)
         else:
-            row.next_attempt_at = retry_at
+            row.next_attempt_at = utc(retry_at)
             row.lock_owner = row.lock_expires_at = None
 
     @_locked
@@ -218,7 +221,7 @@ class MemoryOutbox:
         for row in again:
             row.status = _PENDING
             row.attempts = 0
-            row.next_attempt_at = now
+            row.next_attempt_at = utc(now)
             row.settled_at = None
             self._pending[row.id] = row
         if again:  # keep the pending rows in id order
