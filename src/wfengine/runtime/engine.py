@@ -211,7 +211,7 @@ class Engine(
             self, outbox_handlers if outbox_handlers is not None else OutboxHandlers()
         )
         if isinstance(self.clock, VirtualClock):
-            self.clock.subscribe(self.fire_due_timers, self._next_timer_due, weak=True)
+            self.clock.subscribe(self._clock_moved, self._next_timer_due, weak=True)
 
     @property
     def closed(self) -> bool:

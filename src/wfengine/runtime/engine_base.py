@@ -132,7 +132,7 @@ class EngineBase:
         connections)."""
         self._closed = True
         if isinstance(self.clock, VirtualClock):
-            self.clock.unsubscribe(self.fire_due_timers)
+            self.clock.unsubscribe(self._clock_moved)
         self.store.close()
 
     def _refuse_closed(self) -> None:
@@ -144,7 +144,12 @@ class EngineBase:
             )
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
-        """Fire the timers due now (JobCommands); what a virtual clock's move calls."""
+        """Fire the timers due now (JobCommands)."""
+        raise NotImplementedError
+
+    def _clock_moved(self) -> int:
+        """What a virtual clock's move calls: the due timers fired, none once closed
+        (JobCommands)."""
         raise NotImplementedError
 
     def __enter__(self) -> Self:

@@ -82,13 +82,11 @@ class JobCommands(EngineBase):
         holds this engine (a virtual clock shared by engines of several threads, moved in
         one of them), its timers wait for that thread, which fires them after its command:
         0 here, and nothing raised into the clock's move (:mod:`~wfengine.runtime.
-        engine_threads`). On a virtual clock, a closed engine fires nothing (0): the clock
-        may be moving in another thread as it closes.
+        engine_threads`). A closed engine refuses it (``IllegalStateError``), as every
+        command; a virtual clock's move calls :meth:`_clock_moved` instead.
         """
         instances = instance_names(instances, "fire_due_timers")
-        if self._closed and self._virtual_clock and instances is None:
-            return 0  # (a move in another thread listed it before close unsubscribed it)
-        self._refuse_closed()  # (a virtual clock no longer calls a closed engine)
+        self._refuse_closed()
         if held_here(self):
             self._timers_waiting = True  # a clock moved by an application: after the commit
             return 0
@@ -119,6 +117,17 @@ class JobCommands(EngineBase):
         finally:
             if not outer and self._firing_thread == me:
                 self._firing_thread = 0
+
+    def _clock_moved(self) -> int:
+        """What a :class:`~wfengine.runtime.clock.VirtualClock` calls after each move: the due
+        timers fired (:meth:`fire_due_timers`), and nothing (0) on a closed engine. Why a
+        callback of its own: the clock lists its subscribers and then calls them, so a move in
+        another thread may call an engine that closed in between (a Worker's thread ending),
+        which must not raise into the move; a host's own call of ``fire_due_timers`` on a
+        closed engine is refused, as every command on it is."""
+        if self._closed:
+            return 0
+        return self.fire_due_timers()
 
     def _leave_to_holder(self) -> bool:
         """Leave the due timers to the thread whose command holds this engine, if one does
