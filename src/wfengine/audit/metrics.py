@@ -2,8 +2,8 @@
 
 Per **activity** (its activity instances that completed, in a period when one is given; of a
 multi-instance activity, its instances, not the container that spans them): how many (with
-those a deadline ended: closed terminated after a deadline fired on them, as a synchronous
-deadline taken the exception way ends them; they count as overdue, and have no durations); the
+those a deadline ended: a synchronous deadline taken the exception way, whose
+``deadline.fired`` says it ended them; they count as overdue, and have no durations); the
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
 offered) to its start (a person started the work item, or the activity started), and the
 **processing time**, from that start to its completion; each as mean, median and 95th
@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.history import WorkItemCompleted
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
@@ -53,8 +54,8 @@ if TYPE_CHECKING:
 #: the kinds that start an activity instance's work (the first one counts)
 START_KINDS = frozenset({"work_item.started", "activity.started"})
 COMPLETED_KIND = "activity.completed"
-#: an activity instance closed ``closed.terminated`` (after a deadline fired on it: the
-#: deadline ended it, :attr:`ActivityDurations.ended`)
+#: an activity instance closed ``closed.terminated`` (by its deadline when the deadline's
+#: ``deadline.fired`` says it ended it: :attr:`ActivityDurations.ended`)
 TERMINATED_KIND = "activity.terminated"
 LATE_KIND = "deadline.fired"
 #: a work item completed: what the users' and groups' ``completed`` count
@@ -119,8 +120,8 @@ def nearest_rank(ordered: Sequence[float], q: float) -> float:
 @dataclass(frozen=True, slots=True)
 class ActivityMetrics:
     activity_id: str
-    #: activity instances that completed, and those a deadline ended (closed terminated
-    #: after it fired on them: a synchronous deadline taken the exception way); the
+    #: activity instances that completed, and those a deadline ended (a synchronous
+    #: deadline taken the exception way; not one an operator ended after a reminder); the
     #: durations count the completed ones only (``waiting.count``)
     count: int
     waiting: Durations
@@ -226,6 +227,8 @@ class _Span:
     completed: datetime | None = None
     terminated: datetime | None = None
     late: bool = False
+    #: a synchronous deadline ended it (its ``deadline.fired`` says so: ``ended_activity``)
+    ended: bool = False
 
 
 def activity_durations_of(
@@ -236,7 +239,7 @@ def activity_durations_of(
 ) -> ActivityDurations:
     """activity id -> (waiting, processing, late) of each of its instances that completed in
     ``[since, until)``, from ``events`` (the whole trail of one process), and in ``ended``
-    how many a deadline ended in it (closed terminated after a deadline fired on them, see
+    how many a deadline ended in it (closed terminated by a synchronous deadline, see
     :class:`~wfengine.runtime.activity_durations.ActivityDurations`). An instance of a
     multi-instance activity is late when its container is (a deadline is the activity's: it
     fires on the container, which spans its instances); its container is the one
@@ -270,6 +273,7 @@ def activity_durations_of(
             span.completed = e.at
         elif e.kind == LATE_KIND:
             span.late = True
+            span.ended = span.ended or ended_activity(e.detail)
         elif e.kind == TERMINATED_KIND:
             span.terminated = e.at
     found = ActivityDurations()
@@ -285,7 +289,9 @@ def activity_durations_of(
         container = owner.get(key)
         late = span.late or (container in spans and spans[container].late)
         if done_at is None:
-            if late:  # ended by its deadline, not completed
+            # ended by its deadline (or its container's), not completed; not one ended
+            # otherwise after an asynchronous deadline fired and let it go on
+            if span.ended or (container in spans and spans[container].ended):
                 found.ended[span.activity_id] = found.ended.get(span.activity_id, 0) + 1
             continue
         if started is not None:

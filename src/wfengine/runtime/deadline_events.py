@@ -19,17 +19,24 @@ class DeadlineFired:
     KIND: ClassVar[str] = "deadline.fired"
     exception_name: str
     due: datetime | None = None
+    #: the deadline ended the activity: a synchronous one, taken the exception way (stored
+    #: only when True: see :func:`ended_activity`)
+    interrupts: bool = False
 
     def detail(self) -> Any:
         if self.due is None:
             return self.exception_name
-        return {"exception": self.exception_name, "due": self.due.isoformat()}
+        found: dict[str, Any] = {"exception": self.exception_name, "due": self.due.isoformat()}
+        if self.interrupts:
+            found["interrupts"] = True
+        return found
 
     @classmethod
     def of(cls, detail: Any) -> Self:
         if isinstance(detail, str):
             return cls(detail)
-        return cls(detail["exception"], datetime.fromisoformat(detail["due"]))
+        due = datetime.fromisoformat(detail["due"])
+        return cls(detail["exception"], due, detail.get("interrupts") is True)
 
 
 def fired_due(detail: Any) -> datetime | None:
@@ -40,6 +47,15 @@ def fired_due(detail: Any) -> datetime | None:
         return datetime.fromisoformat(due) if isinstance(due, str) else None
     except ValueError:
         return None
+
+
+def ended_activity(detail: Any) -> bool:
+    """Whether the deadline a ``deadline.fired`` event's stored detail records ended its
+    activity (:attr:`DeadlineFired.interrupts`). Why it is recorded: the metrics count such
+    an activity instance as ended by its deadline, and "closed terminated after a deadline
+    fired on it" was true as well of one an operator (a terminate, a boundary event, a
+    terminate end) ended after an asynchronous deadline had fired and let it go on."""
+    return isinstance(detail, dict) and detail.get("interrupts") is True
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,7 +175,8 @@ class Deadlines(NavigatorBase):
         ct = self._exception_transition(ai.act, dl.exception_name)
         ai.late = True
         # (when it was due: it fires late when the instance was suspended over it)
-        fired = DeadlineFired(dl.exception_name, timer.due)
+        # (it ends the activity when synchronous and caught: the metrics count it so)
+        fired = DeadlineFired(dl.exception_name, timer.due, ct is not None and dl.synchronous)
         inst.changes.append(change(self.now, fired, ai.id, ai.act.id))
         if ct is None:
             inst.changes.append(

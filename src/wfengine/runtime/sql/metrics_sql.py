@@ -30,7 +30,7 @@ instance's performer rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ import sqlalchemy as sa
 
 from wfengine.errors import DeployError
 from wfengine.runtime.activity_durations import ActivityDurations
+from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ SELECT activity_id, {waiting}, {processing},
                       AND c.mi_index IS NULL AND {seq_c} < {seq_a}
                 ORDER BY {seq_c} DESC LIMIT 1) THEN 1
             ELSE 0 END,
-       mi_index, {version}, state
+       mi_index, {version}, state, id, instance_id, mi_parent_id
 FROM activity_instances
 WHERE process_id = :process_id AND completed_at IS NOT NULL
       AND state IN ('closed.completed', 'closed.terminated')
@@ -231,16 +232,53 @@ def activity_durations(
         found = ActivityDurations()
         for act, since_at in conn.execute(waiting_now, {"process_id": process_id}):
             found.waiting_since.setdefault(act, []).append(since_at)
-        for act, w, p, late, mi_index, of_version, state in conn.execute(stmt, params):
+        #: the late rows closed terminated: (activity, row id, its container's), and their
+        #: instances, whose ``deadline.fired`` events tell whether the deadline ended them
+        stopped: list[tuple[str, str, str | None]] = []
+        instances: set[str] = set()
+        rows = conn.execute(stmt, params)
+        for act, w, p, late, mi_index, of_version, state, aid, iid, parent in rows:
             if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
             if state == "closed.completed":
                 found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
-            elif late:  # ended by its deadline (the exception way), not completed
+            elif late:  # ended by its deadline (the exception way), or otherwise after one
+                stopped.append((act, aid, parent))
+                instances.add(iid)
+        ended = _interrupted(conn, sorted(instances))
+        for act, aid, parent in stopped:
+            if aid in ended or parent in ended:
                 found.ended[act] = found.ended.get(act, 0) + 1
         return found
 
     return db.read(read)
+
+
+#: the ``deadline.fired`` events of some process instances (``:ids``, an expanding parameter)
+_FIRED_QUERY = """
+SELECT activity_instance_id, detail FROM audit_events
+WHERE instance_id IN :ids AND kind = 'deadline.fired'
+"""
+
+
+def _interrupted(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
+    """The activity instances of ``instance_ids`` a synchronous deadline ended: their
+    ``deadline.fired`` event says so (:func:`~wfengine.runtime.deadline_events.
+    ended_activity`). Why the events: a row closed terminated after a deadline fired on it may
+    have been ended by an operator after an asynchronous deadline let it go on, and the row
+    has no column to tell (only the few late, terminated rows' instances are read)."""
+    stmt = (
+        sa.text(_FIRED_QUERY)
+        .bindparams(sa.bindparam("ids", expanding=True))
+        .columns(sa.column("activity_instance_id", sa.String), sa.column("detail", sa.JSON))
+    )
+    found: set[str] = set()
+    for start in range(0, len(instance_ids), 500):
+        chunk = list(instance_ids[start : start + 500])
+        for aid, detail in conn.execute(stmt, {"ids": chunk}):
+            if aid is not None and ended_activity(detail):
+                found.add(aid)
+    return found
 
 
 def multi_instance_activities(
