@@ -4,8 +4,9 @@ It withdrew every item it could not ask about, even work someone had claimed and
 (cancelled, with incidents "who may do it cannot be told"), though held items are left as
 they are by the re-offer's own rules. Now an instance it could not ask about is left as it
 is, the others are re-offered, and it raises a ``DirectoryError`` naming the directory and
-the instances left; running it again once the directory answers finishes the work. A performer expression that names no one is still an incident, told as
-the expression's failure, not the directory's.
+the instances left; running it again once the directory answers finishes the work. A
+performer expression that names no one is still an incident, told as the expression's
+failure, not the directory's.
 """
 
 from __future__ import annotations
