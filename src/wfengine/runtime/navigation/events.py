@@ -388,12 +388,8 @@ class Events(NavigatorBase):
             return
         if trigger == "Signal":
             inst.changes.append(change(self.now, EventThrown(trigger, name), ai.id, ca.id))
-            agenda = self._agenda
-            before = len(agenda)
             self._body_done(ai)
-            onward = [agenda[i] for i in range(before, len(agenda))]
             self._broadcast(name or "")
-            self._after_receivers(onward)
             return
         found = self._catcher(None, ai.scope, trigger, name)
         caught = None if found is None else found.where
@@ -504,24 +500,6 @@ class Events(NavigatorBase):
         return True
 
     # -- signals thrown ----------------------------------------------------------------------
-
-    def _after_receivers(self, onward: list[Any]) -> None:
-        """Put the thrower's next work (``onward``, queued when the throw completed) behind
-        what the signal's receivers queued. Why: a catch the signal leads a receiver to (its
-        next step) must be waiting before the thrower throws again; in queue order the
-        thrower's next throw ran first and that catch missed it (``go`` then ``done``: the
-        waiter took ``go`` and never ``done``). A receiver whose next catch lies more than one
-        automatic step on can still miss a throw that follows at once (see the report)."""
-        agenda = self._agenda
-        if not onward or len(agenda) == len(onward):
-            return  # nothing was queued by the receivers
-        ids = {id(item) for item in onward}
-        kept = [item for item in agenda if id(item) not in ids]
-        if len(kept) + len(onward) != len(agenda):
-            return  # (some of it was withdrawn meanwhile: leave the queue as it is)
-        agenda.clear()
-        agenda.extend(kept)
-        agenda.extend(onward)
 
     def _broadcast(self, name: str) -> None:
         """A signal thrown in this command reaches every catch waiting for it, in every
