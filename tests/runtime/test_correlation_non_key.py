@@ -41,3 +41,17 @@ def test_a_correlation_key_still_finds_the_instance() -> None:
     assert engine.instance(iid).state is ProcessState.COMPLETED
     with pytest.raises(NotFoundError, match="no open process instance"):  # closed now
         engine.send_message("paid", {}, correlation={"case_id": "C-1"})
+
+
+def test_a_key_only_another_process_correlates_by_is_named_too() -> None:
+    # (a key some other process correlated by was let through, and the send said "no open
+    # process instance" again)
+    engine, iid = _engine()
+    pb = PackageBuilder("other")
+    q = pb.process("complaints").extended_attribute("wfengine:correlation", "order_no")
+    q.data_field("order_no", "STRING")
+    q.activity("a").intermediate("m", message="complaint").sequence("a", "m")
+    engine.deploy(pb.build())
+    with pytest.raises(NotFoundError, match="no correlation key 'order_no'.*case_id"):
+        engine.send_message("paid", {}, correlation={"order_no": "O-9"})
+    assert engine.instance(iid).state is ProcessState.RUNNING

@@ -272,8 +272,10 @@ class ActivityCommands(EngineBase):
         read as if the case were closed (the CLI refused the key already; now every host
         hears why). When nothing catches ``message``, the send says so instead."""
         every = list(self._every_deployed())
-        if all(any(key in d.compiled.correlation_keys for d in every) for key in keys):
-            return  # (the usual case, told without reading every process's catches)
+        if message is None and all(
+            any(key in d.compiled.correlation_keys for d in every) for key in keys
+        ):
+            return  # (a key some process correlates by: told without reading any catches)
         allowed: set[str] = set()
         looked = False
         for deployed in every:

@@ -433,6 +433,8 @@ class CompiledProcess:
     #: whose own activities write one leaves that one out, see :mod:`.compiler`). Empty for
     #: most processes, which then pay one truth test per write
     read_only: frozenset[str] = frozenset()
+    #: :meth:`messages_caught`, once asked (a correlated message asks every version)
+    _caught: frozenset[str] | None = None
 
     def checked(
         self, data: Mapping[str, Any], where: str, *, writing: bool = True
@@ -490,6 +492,8 @@ class CompiledProcess:
         """The message names something in the process can take: intermediate catch events
         and receive tasks, attached events and event sub-processes (a message start event
         starts an instance instead, and is not among them)."""
+        if self._caught is not None:
+            return self._caught
         found: set[str] = set()
         for graph in {id(g): g for g in (self.graph, *self.activity_graph.values())}.values():
             for ca in graph.activities:
@@ -503,4 +507,5 @@ class CompiledProcess:
                 for e in graph.event_subs
                 if e.trigger.trigger == "Message" and e.trigger.name is not None
             )
-        return frozenset(found)
+        self._caught = frozenset(found)
+        return self._caught
