@@ -52,6 +52,6 @@ def test_a_key_only_another_process_correlates_by_is_named_too() -> None:
     q.data_field("order_no", "STRING")
     q.activity("a").intermediate("m", message="complaint").sequence("a", "m")
     engine.deploy(pb.build())
-    with pytest.raises(NotFoundError, match="no correlation key 'order_no'.*case_id"):
+    with pytest.raises(NotFoundError, match=r"no correlation key 'order_no'.*case_id"):
         engine.send_message("paid", {}, correlation={"order_no": "O-9"})
     assert engine.instance(iid).state is ProcessState.RUNNING
