@@ -126,3 +126,27 @@ def test_one_participant_the_directory_cannot_answer_for_leaves_only_its_instanc
         assert [w.assignees for w in e.work_items(audit)] == [("ann",)]  # as it was
         assert [w.assignees for w in e.work_items(claim)] == [("carl",)]  # re-offered
         assert e.incidents() == []
+
+
+def test_a_directory_down_is_asked_once_not_once_per_instance(url: str | None) -> None:
+    # (carrying on past every failing instance waited out the directory's timeout once per
+    # open instance: 40 instances, 40 lookups)
+    asked: list[str] = []
+
+    class _Down(_Ldap):
+        def members(self, participant_id: str, participant: object = None) -> tuple[str, ...]:
+            asked.append(participant_id)
+            return super().members(participant_id, participant)
+
+    ldap = _Down()
+    with Engine(clock=VirtualClock(), db_url=url, directory=ldap) as e:
+        pb = PackageBuilder("desk")
+        pb.participant("clerk")
+        pb.process("ticket").activity("answer", performer="clerk")
+        e.deploy(pb.build())
+        started = [e.start_process("ticket") for _ in range(5)]
+        ldap.down, asked[:] = True, []
+        with pytest.raises(DirectoryError, match=r"the work of 5 instance\(s\)"):
+            e.reoffer_work()
+        assert len(asked) == 1
+        assert all(w.state is WorkItemState.OFFERED for i in started for w in e.work_items(i))

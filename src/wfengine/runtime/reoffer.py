@@ -117,9 +117,11 @@ def reoffer_work(
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
     stopped returns what it did before.
 
-    An instance about whose work the directory fails to answer (its server is down, or it
-    raises for one participant) is left as it is (nobody loses work they hold over an
-    outage) and the others are re-offered; then a
+    An instance about whose work the directory fails to answer is left as it is (nobody
+    loses work they hold over an outage). A failure that looks like an outage (a timeout,
+    a connection error), or three in a row, stops the re-offer there, as asking on would
+    wait out the directory's timeout once per instance; another (one participant it cannot
+    answer for) leaves that instance only, and the others are re-offered. Then a
     :class:`~wfengine.runtime.directory.DirectoryError` names those left and the first
     failure: running it again once the directory answers finishes them."""
     instance_ids = list(
@@ -131,15 +133,21 @@ def reoffer_work(
     )
     done: list[Reoffered] = []
     left: list[tuple[str, Exception]] = []
-    for instance_id in instance_ids:
+    in_a_row = 0
+    for n, instance_id in enumerate(instance_ids):
         try:
             done.extend(
                 engine._command(partial(_reoffer_instance, engine, instance_id, still_current))
             )
+            in_a_row = 0
         except _Replaced:
             break
         except _Unanswered as unanswered:
             left.append((instance_id, unanswered.error))
+            in_a_row += 1
+            if _outage(unanswered.error) or in_a_row >= _STOP_AFTER:
+                left.extend((i, unanswered.error) for i in instance_ids[n + 1 :])
+                break
     if left:
         first_id, first = left[0]
         named = ", ".join(repr(i) for i, _ in left[:5]) + (", ..." if len(left) > 5 else "")
@@ -154,6 +162,22 @@ def reoffer_work(
 
 class _Replaced(Exception):
     """Another organisation was stored since this re-offer began: it stops (module notes)."""
+
+
+#: failures to answer in a row after which the re-offer stops (the directory seems down)
+_STOP_AFTER = 3
+
+
+def _outage(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the directory cannot be reached now."""
+    seen: BaseException | None = error
+    for _ in range(8):  # (a DirectoryError wraps what the host's directory raised)
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError | OSError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class _Unanswered(Exception):
