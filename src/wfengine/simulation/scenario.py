@@ -59,9 +59,10 @@ file, its line), before anything runs, and so is an ``outputs`` or ``data`` valu
 or a first draw) its field's declared type does not take (``{uniform: ...}`` draws fractions:
 an INTEGER field takes ``{randint: ...}``); a later draw the type refuses stops the run with
 an error naming the output. A key written twice in one mapping of the file is an
-error too: YAML would keep the last one without a word. The ids keying ``activities`` and
-``applications`` are read as the file writes them (an unquoted ``010`` is the id ``010``,
-not YAML's octal 8; ``1.10`` is not 1.1).
+error too: YAML would keep the last one without a word. The ids keying ``activities``,
+``applications``, ``branches`` (a split's id and its ways' ids), ``resources`` (participant
+ids) and ``data`` (field ids) are read as the file writes them (an unquoted ``010`` is the
+id ``010``, not YAML's octal 8; ``1.10`` is not 1.1); their values keep YAML's reading.
 """
 
 from __future__ import annotations
@@ -281,7 +282,7 @@ class Scenario:
         if policy not in POLICIES:
             raise ScenarioError(f"{source}: policy: {policy!r} is not one of {POLICIES}")
         resources: dict[str, Resource] = {}
-        for key, spec in _mapping(data.get("resources"), f"{source}: resources").items():
+        for key, spec in _by_id(data.get("resources"), f"{source}: resources").items():
             where = f"{source}: resources.{key}"
             if isinstance(spec, Mapping):
                 extra = sorted(set(spec) - {"count", "calendar"})
@@ -294,16 +295,14 @@ class Scenario:
                 count, own = spec, None
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise ScenarioError(f"{where}: a count of people is a whole number >= 1")
-            resources[str(key)] = Resource(count, own)
+            resources[key] = Resource(count, own)
         branches: dict[str, dict[str, float]] = {}
-        for key, ways in _mapping(data.get("branches"), f"{source}: branches").items():
+        for key, ways in _by_id(data.get("branches"), f"{source}: branches").items():
             where = f"{source}: branches.{key}"
-            weights = {
-                str(k): _non_negative(w, f"{where}.{k}") for k, w in _mapping(ways, where).items()
-            }
+            weights = {k: _non_negative(w, f"{where}.{k}") for k, w in _by_id(ways, where).items()}
             if not weights or not any(weights.values()):
                 raise ScenarioError(f"{where}: give each way a probability (they add up to 1)")
-            branches[str(key)] = weights
+            branches[key] = weights
         organisation = data.get("organisation")
         return cls(
             name=str(data.get("name") or Path(source).stem),
@@ -315,8 +314,8 @@ class Scenario:
             instances=instances,
             horizon=None if horizon is None else seconds_of(horizon, f"{source}: horizon"),
             data={
-                str(k): value(v, f"{source}: data.{k}")
-                for k, v in _mapping(data.get("data"), f"{source}: data").items()
+                k: value(v, f"{source}: data.{k}")
+                for k, v in _by_id(data.get("data"), f"{source}: data").items()
             },
             activities=_by_id(data.get("activities"), f"{source}: activities"),
             branches=branches,
@@ -383,10 +382,11 @@ def _mapping(data: Any, where: str) -> Mapping[Any, Any]:
 
 
 def _by_id(data: Any, where: str) -> dict[str, Any]:
-    """A section keyed by definition ids, the keys as text. A file's keys arrive as written
-    (:func:`~wfengine.simulation.scenario_yaml.read_yaml` reads them as text: ``010`` stays
-    ``010``, not 8); a scenario built in code may key them by numbers, which no id (text)
-    equals."""
+    """A mapping keyed by definition ids (a section, or a branch's ways), the keys as text.
+    A file's keys arrive as written (:func:`~wfengine.simulation.scenario_yaml.read_yaml`
+    reads them as text: ``010`` stays ``010``, not 8); a scenario built in code may key them
+    by numbers, which no id (text) equals, and a number and its text naming one id twice is
+    an error rather than one silently replacing the other."""
     found: dict[str, Any] = {}
     for key, spec in _mapping(data, where).items():
         text = str(key)

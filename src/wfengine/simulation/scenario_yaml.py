@@ -28,8 +28,16 @@ from wfengine.simulation.distributions import ScenarioError
 
 #: a YAML merge key (``<<: *defaults``): repeating it is YAML's own way of merging
 _MERGE = "<<"
-#: the sections keyed by definition ids, whose keys are read as written (:func:`_ids_as_text`)
-ID_SECTIONS = ("activities", "applications")
+#: the sections keyed by definition ids, whose keys are read as written (:func:`_ids_as_text`),
+#: each with how many levels of mappings are keyed by ids: a branch's ways (the mapping under
+#: its split's id) are keyed by transition or target activity ids too
+ID_SECTIONS: Mapping[str, int] = {
+    "activities": 1,
+    "applications": 1,
+    "branches": 2,
+    "resources": 1,
+    "data": 1,
+}
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -115,28 +123,35 @@ def _ids_as_text(root: yaml.Node) -> None:
 
     A definition id is text, and XPDL tools often number activities: YAML 1.1 reads an
     unquoted ``10`` as the number 10, ``010`` as 8 (octal) and ``1.10`` as 1.1, so reading
-    the number back as text named an activity no one wrote. Retagging each key node as a
-    string before the document is built keeps exactly what the file says. Keys of mappings
-    merged into a section (``<<: *defaults``) are ids too. (Run after :class:`_Walk`, which
-    refused an alias inside its own anchor, so the merges end.)"""
+    the number back as text named an activity (or way, participant, field) no one wrote.
+    Retagging each key node as a string before the document is built keeps exactly what the
+    file says; values keep their YAML reading (a probability, a count, a generator). Keys of
+    mappings merged into a section (``<<: *defaults``) are ids too. (Run after
+    :class:`_Walk`, which refused an alias inside its own anchor, so the merges end.)"""
     if not isinstance(root, yaml.MappingNode):
         return
     for key_node, value_node in root.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value in ID_SECTIONS:
-            _keys_as_text(value_node, set())
+            _keys_as_text(value_node, ID_SECTIONS[key_node.value], set())
 
 
-def _keys_as_text(node: yaml.Node, done: set[int]) -> None:
-    if not isinstance(node, yaml.MappingNode) or id(node) in done:
+def _keys_as_text(node: yaml.Node, levels: int, done: set[tuple[int, int]]) -> None:
+    """Retag the keys of mapping ``node`` as text, and those of the mappings ``levels - 1``
+    deep under them (a branch's ways); ``done`` holds the (node, level) pairs retagged, so
+    a mapping an alias repeats is done once."""
+    if not isinstance(node, yaml.MappingNode) or (id(node), levels) in done:
         return
-    done.add(id(node))
+    done.add((id(node), levels))
     for key_node, value_node in node.value:
         if key_node.tag == _MERGE_TAG:  # (a mapping, or a sequence of them)
             merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for item in merged:
-                _keys_as_text(item, done)
-        elif isinstance(key_node, yaml.ScalarNode):
+                _keys_as_text(item, levels, done)
+            continue
+        if isinstance(key_node, yaml.ScalarNode):
             key_node.tag = _STR_TAG
+        if levels > 1:
+            _keys_as_text(value_node, levels - 1, done)
 
 
 class _Walk:
