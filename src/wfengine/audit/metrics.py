@@ -227,7 +227,8 @@ class _Span:
     completed: datetime | None = None
     terminated: datetime | None = None
     late: bool = False
-    #: a synchronous deadline ended it (its ``deadline.fired`` says so: ``ended_activity``)
+    #: a synchronous deadline ended it (its ``deadline.fired`` says so, or, written before
+    #: that was recorded, does not say otherwise: ``ended_activity``)
     ended: bool = False
 
 

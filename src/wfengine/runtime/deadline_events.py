@@ -19,16 +19,18 @@ class DeadlineFired:
     KIND: ClassVar[str] = "deadline.fired"
     exception_name: str
     due: datetime | None = None
-    #: the deadline ended the activity: a synchronous one, taken the exception way (stored
-    #: only when True: see :func:`ended_activity`)
-    interrupts: bool = False
+    #: the deadline ended the activity: a synchronous one, taken the exception way (True),
+    #: or let it go on (False); None: not recorded (an event written before it was, read
+    #: back; see :func:`ended_activity`). Always stored with a due time, so that a reader
+    #: tells "let it go on" from "not recorded".
+    interrupts: bool | None = False
 
     def detail(self) -> Any:
         if self.due is None:
             return self.exception_name
         found: dict[str, Any] = {"exception": self.exception_name, "due": self.due.isoformat()}
-        if self.interrupts:
-            found["interrupts"] = True
+        if self.interrupts is not None:
+            found["interrupts"] = self.interrupts
         return found
 
     @classmethod
@@ -36,7 +38,8 @@ class DeadlineFired:
         if isinstance(detail, str):
             return cls(detail)
         due = datetime.fromisoformat(detail["due"])
-        return cls(detail["exception"], due, detail.get("interrupts") is True)
+        interrupts = detail.get("interrupts")
+        return cls(detail["exception"], due, interrupts if isinstance(interrupts, bool) else None)
 
 
 def fired_due(detail: Any) -> datetime | None:
@@ -51,11 +54,19 @@ def fired_due(detail: Any) -> datetime | None:
 
 def ended_activity(detail: Any) -> bool:
     """Whether the deadline a ``deadline.fired`` event's stored detail records ended its
-    activity (:attr:`DeadlineFired.interrupts`). Why it is recorded: the metrics count such
-    an activity instance as ended by its deadline, and "closed terminated after a deadline
-    fired on it" was true as well of one an operator (a terminate, a boundary event, a
-    terminate end) ended after an asynchronous deadline had fired and let it go on."""
-    return isinstance(detail, dict) and detail.get("interrupts") is True
+    activity (:attr:`DeadlineFired.interrupts`), asked of an activity instance that closed
+    terminated after it fired. Why it is recorded: the metrics count such an activity
+    instance as ended by its deadline, and "closed terminated after a deadline fired on it"
+    was true as well of one an operator (a terminate, a boundary event, a terminate end)
+    ended after an asynchronous deadline had fired and let it go on.
+
+    A detail that does not say (written before ``interrupts`` was: the bare name, or a due
+    time alone; databases and exports from then) is True: the rule then, closed terminated
+    after its deadline fired, so that an old trail's metrics stay what they were; only a
+    recorded ``false`` tells a deadline that let the activity go on."""
+    if isinstance(detail, dict):
+        return detail.get("interrupts") is not False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

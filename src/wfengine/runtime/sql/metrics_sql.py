@@ -263,10 +263,11 @@ WHERE instance_id IN :ids AND kind = 'deadline.fired'
 
 def _interrupted(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
     """The activity instances of ``instance_ids`` a synchronous deadline ended: their
-    ``deadline.fired`` event says so (:func:`~wfengine.runtime.deadline_events.
-    ended_activity`). Why the events: a row closed terminated after a deadline fired on it may
-    have been ended by an operator after an asynchronous deadline let it go on, and the row
-    has no column to tell (only the few late, terminated rows' instances are read)."""
+    ``deadline.fired`` event says so, or, written before that was recorded, does not say
+    otherwise (:func:`~wfengine.runtime.deadline_events.ended_activity`). Why the events: a
+    row closed terminated after a deadline fired on it may have been ended by an operator
+    after an asynchronous deadline let it go on, and the row has no column to tell (only the
+    few late, terminated rows' instances are read)."""
     stmt = (
         sa.text(_FIRED_QUERY)
         .bindparams(sa.bindparam("ids", expanding=True))
