@@ -99,3 +99,27 @@ def test_a_turn_timeout_not_above_zero_is_refused(bad: float) -> None:
 def test_the_default_store_waits_ten_seconds_and_none_waits_as_long_as_it_takes() -> None:
     assert MemoryStore().unit().timeout == 10.0  # type: ignore[attr-defined]
     assert MemoryStore(turn_timeout=None).unit().timeout is None  # type: ignore[attr-defined]
+
+
+def test_an_infinite_turn_timeout_waits_as_long_as_it_takes() -> None:
+    store = MemoryStore(turn_timeout=float("inf"))  # before: every command an OverflowError
+    assert store.unit().timeout is None  # type: ignore[attr-defined]
+    with Engine(store=store) as engine:
+        engine.deploy(_package())
+        assert engine.instance(engine.start_process("case")).process_id == "case"
+
+
+@pytest.mark.parametrize(
+    "bad", [threading.TIMEOUT_MAX * 2, 10**400, -float("inf")], ids=["2max", "1e400", "-inf"]
+)
+def test_a_turn_timeout_the_lock_cannot_take_is_refused_when_the_store_is_made(
+    bad: float,
+) -> None:
+    with pytest.raises(ValueError, match="turn_timeout"):
+        MemoryStore(turn_timeout=bad)  # before: accepted, then each command an OverflowError
+
+
+@pytest.mark.parametrize("bad", [True, False, "5"])
+def test_a_turn_timeout_that_is_no_number_is_refused(bad: object) -> None:
+    with pytest.raises(TypeError, match="turn_timeout"):
+        MemoryStore(turn_timeout=bad)  # type: ignore[arg-type]  # before: True was 1 s

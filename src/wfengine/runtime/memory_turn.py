@@ -15,13 +15,43 @@ and a job claim claims nothing (the jobs stay due for the next look).
 
 from __future__ import annotations
 
+import math
+import numbers
 import threading
 from types import TracebackType
+from typing import cast
 
 from wfengine.errors import EngineInUseError
 
 #: how long a command waits for another engine's command on the same memory store (seconds)
 TURN_TIMEOUT = 10.0
+
+
+def turn_timeout(value: object) -> float | None:
+    """``MemoryStore(turn_timeout=value)`` checked: seconds above 0 (an int or float), or
+    None or infinity for no limit (None is returned for both).
+
+    Why checked here and not at the first command: the lock takes the value as it is, and
+    infinity, or more seconds than ``threading.TIMEOUT_MAX``, failed there with a bare
+    OverflowError on every command; True was taken as 1 s. They are refused (or, infinity,
+    read as no limit) when the store is made, naming ``turn_timeout``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"MemoryStore: turn_timeout is a number of seconds above 0 or None (wait as long "
+            f"as it takes), not {type(value).__name__} {value!r}"
+        )
+    seconds = cast(float, value)  # (a real number: int, float, Fraction, numpy's)
+    if seconds == math.inf:
+        return None  # "as long as it takes", as None
+    if not 0 < seconds <= threading.TIMEOUT_MAX:  # (NaN compares false: refused too)
+        raise ValueError(
+            f"MemoryStore: turn_timeout is a number of seconds above 0 and at most "
+            f"{threading.TIMEOUT_MAX:g} (threading.TIMEOUT_MAX), or None or infinity (wait as "
+            f"long as it takes), not {value!r}"
+        )
+    return float(seconds)
 
 
 class StoreTurn:
@@ -30,14 +60,9 @@ class StoreTurn:
     __slots__ = ("_lock", "timeout")
 
     def __init__(self, timeout: float | None) -> None:
-        if timeout is not None and not timeout > 0:
-            raise ValueError(
-                f"MemoryStore: turn_timeout is a number of seconds above 0 or None (wait as "
-                f"long as it takes), not {timeout!r}"
-            )
         self._lock = threading.RLock()
         #: seconds a command waits for the turn (None: as long as it takes)
-        self.timeout = timeout
+        self.timeout = turn_timeout(timeout)
 
     def __enter__(self) -> None:
         timeout = self.timeout
