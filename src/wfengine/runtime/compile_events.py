@@ -23,7 +23,12 @@ from wfengine.definition.reading import read_moment
 from wfengine.definition.scripts import activity_assignments
 from wfengine.errors import DeployError, ExpressionEvaluationError
 from wfengine.runtime.compiled import CBoundary
-from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader, compiled
+from wfengine.runtime.evaluation import (
+    CompiledExpression,
+    ExpressionReader,
+    compiled,
+    naming_shared,
+)
 
 #: the boundary triggers the engine arms (validation's list: one rule)
 BOUNDARY_TRIGGERS = ARMED_TRIGGERS
@@ -70,7 +75,7 @@ def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpressio
     a date that is no ISO 8601 date refuses the deploy
     (:func:`~wfengine.definition.reading.read_moment`)."""
     reading = read_moment(text, exprs.language, exprs.aliases)
-    read = compiled(reading, where)
+    read = compiled(reading, where, exprs.shared)
     parsed = reading.expression
     if parsed is None:  # a label or a foreign text: it fails as it is
         return read
@@ -85,7 +90,9 @@ def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpressio
             source=text,
         )
 
-    return CompiledExpression(read.text, where, moment, read.names, read.kind)
+    # (a Name two fields share fails naming them, as in a script or condition)
+    run = naming_shared(moment, read.names, exprs.shared)
+    return CompiledExpression(read.text, where, run, read.names, read.kind)
 
 
 def message_name(activity: Activity, event: Event | None) -> str | None:

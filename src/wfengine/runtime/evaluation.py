@@ -121,16 +121,11 @@ def compiled(
     if reading.kind is ReadKind.EXPRESSION:
         assert reading.expression is not None
         parsed = reading.expression
-        used = sorted(parsed.names & set(shared)) if shared else []
 
         def expression(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
             return parsed.evaluate(variables, now=now)
 
-        run: Callable[[Mapping[str, Any], Callable[[], datetime]], Any] = expression
-        if used:
-            assert shared is not None
-            run = _naming_shared(expression, {name: shared[name] for name in used})
-
+        run = naming_shared(expression, parsed.names, shared)
         truth = bool if parsed.dialect is Dialect.NATIVE else c_like_truth
         return CompiledExpression(text, where, run, parsed.names, reading.kind, truth)
     if reading.kind is ReadKind.LITERAL:
@@ -169,6 +164,22 @@ def compiled(
         )
 
     return CompiledExpression(text, where, unreadable, frozenset(), reading.kind)
+
+
+def naming_shared(
+    evaluate: Callable[[Mapping[str, Any], Callable[[], datetime]], Any],
+    names: frozenset[str],
+    shared: Mapping[str, tuple[str, ...]] | None,
+) -> Callable[[Mapping[str, Any], Callable[[], datetime]], Any]:
+    """``evaluate`` (of a text using ``names``) whose "unknown variable 'amount'" names the
+    fields sharing the Name (``shared``: the Names several fields carry); ``evaluate`` itself
+    when the text uses none of them (only such texts pay for the wrapping). Public for the
+    evaluations built outside :func:`compiled` (a timer's ``TimeDate``: compile_events)."""
+    used = sorted(names & set(shared)) if shared else []
+    if not used:
+        return evaluate
+    assert shared is not None
+    return _naming_shared(evaluate, {name: shared[name] for name in used})
 
 
 def _naming_shared(
