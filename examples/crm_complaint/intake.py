@@ -37,6 +37,9 @@ def email_address(text: str | None) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+#: a suspended case's state as its trail's ``instance.state`` events name it
+_SUSPENDED = ProcessState.SUSPENDED.value
+
 #: the role of the call centre's agents (``complaint.xpdl``'s participant)
 AGENT_ROLE = "agent"
 
@@ -155,31 +158,36 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
     one command (``send_message(..., keep=False)``): the three days running out just before
     the reply cannot leave it kept.
 
-    A case an operator suspended while it waited still takes the reply (True): the engine
-    keeps it, and the question is answered when the case is resumed (the engine gives a
-    suspended case's messages and due timers back in the order they came). Filed instead,
-    the reply would answer nothing and the case would time out after the resume, as though
-    the customer had never answered. Not when the three days ran out during the suspension
-    (:func:`_answered_on_resume`): the timeout comes first on resume, so the reply is filed.
+    A case an operator suspended while it waited still takes the reply (True): the reply is
+    added to the case and a ``customer_reply`` message, kept by the engine, answers the
+    question when the case is resumed (the engine gives a suspended case's messages and due
+    timers back in the order they came). Filed only, the reply would answer nothing and the
+    case would time out after the resume, as though the customer had never answered. The
+    message carries no text: a further reply during the suspension answers no later question
+    (False: one message is kept, :func:`_answered_on_resume`) and is added after the first,
+    where the message's own text would have replaced both when it was taken. Not when the
+    three days ran out during the suspension: the timeout comes first on resume, so the reply
+    is filed only.
     """
-    reply = {"customer_info": text}
-    if engine.send_message("customer_reply", reply, instance_id=case, keep=False):
+    if engine.send_message("customer_reply", {"customer_info": text}, instance_id=case, keep=False):
         return True
-    if _answered_on_resume(engine, case):
-        engine.send_message("customer_reply", reply, instance_id=case)  # kept until resumed
-        return True
+    answers = _answered_on_resume(engine, case)
     earlier = str(engine.instance(case).data.get("customer_info") or "")
     engine.set_data(case, {"customer_info": f"{earlier}\n{text}" if earlier else text})
-    return False
+    if answers:
+        engine.send_message("customer_reply", None, instance_id=case)  # kept until resumed
+    return answers
 
 
 def _answered_on_resume(engine: Any, case: str) -> bool:
     """Is case ``case`` suspended while it waits for a reply whose three days (the
-    ``no_reply`` timer) have not yet run out? Then a kept reply answers the question when the
-    case is resumed. A timer due by now fires first on resume (it came first), and the reply
-    kept would then answer the coordinator's next question. (An operator resuming the case
-    between this look and the send is the one window left: a suspended case's timers do not
-    fire, so only a resume and a timeout together can fall into it.)"""
+    ``no_reply`` timer) have not yet run out, with no reply kept for it yet? Then a kept
+    reply answers the question when the case is resumed. A timer due by now fires first on
+    resume (it came first), and a second reply kept would be left for the wait after, so
+    either would answer the coordinator's next question, before the customer has seen it.
+    (An operator resuming the case between this look and the send is the one window left: a
+    suspended case's timers do not fire, so only a resume and a timeout together can fall
+    into it.)"""
     if engine.instance(case).state is not ProcessState.SUSPENDED:
         return False
     if not engine.waits_for_message(case, "customer_reply"):
@@ -190,4 +198,18 @@ def _answered_on_resume(engine: Any, case: str) -> bool:
         if a.activity_id == "no_reply" and a.state.is_open
     }
     now = engine.clock.now()
-    return not any(t.due <= now for t in engine.timers(case) if t.activity_instance_id in timing)
+    if any(t.due <= now for t in engine.timers(case) if t.activity_instance_id in timing):
+        return False
+    return not _reply_kept(engine, case)
+
+
+def _reply_kept(engine: Any, case: str) -> bool:
+    """Is a ``customer_reply`` message kept for suspended case ``case``? Read from its
+    trail since it was last suspended: a suspended case takes no message, and resuming it
+    gave back every one kept before (each answered the question it was kept for)."""
+    for event in reversed(engine.audit(case)):
+        if event.kind == "instance.state" and event.detail.get("state") == _SUSPENDED:
+            return False
+        if event.kind == "message.kept" and event.detail.get("message") == "customer_reply":
+            return True
+    return False

@@ -5,7 +5,10 @@ question), a suspended case counted as not waiting: the reply was filed in ``cus
 and, once resumed, the case timed out as though the customer had never answered.
 
 A reply after the three days ran out during the suspension is still filed: the timeout comes
-first on resume, and a kept reply would answer the coordinator's next question."""
+first on resume, and a kept reply would answer the coordinator's next question. So is a second
+reply during the suspension (one reply is kept already): kept too, it answered the coordinator's
+next question before the customer had seen it; it is added after the first instead, and the
+coordinator reads both."""
 
 from __future__ import annotations
 
@@ -49,3 +52,21 @@ def test_a_reply_after_the_three_days_ran_out_in_a_suspension_answers_no_later_q
     assert not any(e.kind == "message.kept" for e in desk.engine.audit(iid))
     desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Since when?")
     assert desk.stage(iid) == "Asked you for more information"  # waits for the new answer
+
+
+def test_a_second_reply_in_a_suspension_is_added_to_the_first_and_answers_no_later_question(
+    desk: Desk,
+) -> None:
+    iid = _ask(desk)
+    desk.engine.suspend(iid)
+    assert crm_module.customer_reply(desk.engine, iid, "the Visa") is True
+    assert crm_module.customer_reply(desk.engine, iid, "sorry, the Mastercard") is False
+    desk.engine.resume(iid)
+    data = desk.engine.instance(iid).data
+    assert data["customer_info"] == "the Visa\nsorry, the Mastercard"  # both, in order
+    assert data["customer_timed_out"] is False
+    assert sum(e.kind == "message.kept" for e in desk.engine.audit(iid)) == 1
+    desk.do(iid, "coordinate", "cora", decision="ask_customer", question="Since when?")
+    assert desk.stage(iid) == "Asked you for more information"  # waits for the new answer
+    assert desk.engine.instance(iid).data["customer_info"] == ""
+    assert desk.engine.waits_for_message(iid, "customer_reply")
