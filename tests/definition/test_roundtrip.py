@@ -45,26 +45,25 @@ def _differences(wrote: object, read: object, path: str = "package") -> list[str
     return [f"{path}:\n  wrote {wrote!r}\n  read  {read!r}"]
 
 
-def _schema_findings(package: Package) -> list[str]:
-    tree = etree.ElementTree(etree.fromstring(write_package(package)))
+def _schema_findings(data: bytes) -> list[str]:
+    tree = etree.ElementTree(etree.fromstring(data))
     return [d.message for d in check_schema(tree, "2.2")]
 
 
 @given(packages())
-def test_generated_package_survives_write_and_read(package: Package) -> None:
-    assert _differences(package, _roundtrip(package)) == []
-
-
-@given(packages())
-def test_written_document_is_schema_valid(package: Package) -> None:
-    assert _schema_findings(package) == []
-
-
-@given(packages())
-def test_writing_is_deterministic_and_idempotent(package: Package) -> None:
+def test_a_generated_package_is_written_valid_read_back_whole_and_rewritten_alike(
+    package: Package,
+) -> None:
+    """The codec's promises on one generated package (one test, so each example is generated
+    and written once: three tests of 200 examples each took a tenth of the suite under
+    ``CI=true``): it survives writing and reading; the document is schema-valid; writing is
+    deterministic and idempotent."""
     data = write_package(package)
+    read = read_package(data, schema=False)
+    assert _differences(package, read) == []
+    assert _schema_findings(data) == []
     assert write_package(package) == data
-    assert write_package(read_package(data, schema=False)) == data
+    assert write_package(read) == data
 
 
 def _crm() -> Package:
@@ -111,4 +110,4 @@ def test_builder_package_survives_write_and_read() -> None:
 
 
 def test_builder_package_is_schema_valid() -> None:
-    assert _schema_findings(_crm()) == []
+    assert _schema_findings(write_package(_crm())) == []
