@@ -221,6 +221,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a script task's script is not assignments the engine runs: instances reaching it stop "
         "with an incident",
     ),
+    "escalation-without-time": (
+        Severity.WARNING,
+        "`wfengine:escalate-to` is given without `wfengine:escalate-after`: the work never "
+        "escalates",
+    ),
     "reminder-duration": (
         Severity.ERROR,
         "a reminder or escalation interval is no duration above zero, is longer than the "

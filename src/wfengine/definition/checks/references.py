@@ -32,6 +32,7 @@ from wfengine.definition.model_nodes import descendants
 from wfengine.definition.parameters import takes_actuals_as_given
 from wfengine.definition.reading import name_aliases
 from wfengine.definition.work_rules import (
+    ESCALATE_AFTER,
     ESCALATE_TO,
     REMINDER_DURATIONS,
     performer_activities,
@@ -494,12 +495,22 @@ def check_work_rules(ctx: Context) -> Iterator[Diagnostic]:
     ``undefined-participant``: a ``wfengine:escalate-to`` that names no participant of the
     process or package (a typo escalates to the supervisors instead; it may be a role, unit
     or user of the directory, so it is a warning, and none is reported in a package with
-    ExternalPackages, as for performers). The rules are
+    ExternalPackages, as for performers); ``escalation-without-time``: a
+    ``wfengine:escalate-to`` with no ``wfengine:escalate-after``, so nothing ever escalates
+    (a warning: the definition is valid, only the escalation is lost). The rules are
     :mod:`wfengine.definition.work_rules`', which the compiler applies too; deploy refuses a
     reminder longer than the engine waits as this finding (it validates first)."""
     for scope, activity in _activities(ctx):
         where = f"activity {activity.id!r} in {scope.where}"
         escalate_to = (activity.extended_attribute(ESCALATE_TO) or "").strip()
+        if escalate_to and activity.extended_attribute(ESCALATE_AFTER) is None:
+            yield make(
+                "escalation-without-time",
+                f"{where} has {ESCALATE_TO} {escalate_to!r} but no {ESCALATE_AFTER}: its work "
+                "never escalates",
+                element_id=activity.id,
+                line=activity.line,
+            )
         if (
             escalate_to
             and not ctx.has_external_packages
