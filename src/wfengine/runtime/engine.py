@@ -190,7 +190,6 @@ class Engine(
         self._origin = ""
         self._command_thread = 0
         self._timers_waiting = False
-        self._firing_timers = False
         self._virtual_clock = isinstance(self.clock, VirtualClock)
         self._stretched = []
         self._carrying_on = False

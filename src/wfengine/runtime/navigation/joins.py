@@ -5,6 +5,7 @@ reach it), Complex (its condition), and deadlocks.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Iterator
 
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -18,6 +19,7 @@ from wfengine.runtime.compiler import (
 )
 from wfengine.runtime.history import JoinDiscarded, change
 from wfengine.runtime.instance import (
+    Incident,
     ProcessInstance,
     Scope,
 )
@@ -150,33 +152,22 @@ class Joins(NavigatorBase):
 
     def _join_incident(self, scope: Scope, ca: CActivity, message: str) -> None:
         """An incident on the join (one at a time: a join waits on the first)."""
-        inst = scope.instance
-        for open_one in inst.incidents.values():
-            if (
-                not open_one.resolved
-                and open_one.join_index == ca.index
-                and open_one.scope_id == scope.id
-            ):
-                return
-        self._incident(inst, None, ca.id, "join", message, scope=scope, join_index=ca.index)
+        if next(_open_join_incidents(scope, ca), None) is None:
+            inst = scope.instance
+            self._incident(inst, None, ca.id, "join", message, scope=scope, join_index=ca.index)
 
     def _resolve_join_incident(self, scope: Scope, ca: CActivity) -> None:
         """The Complex join ``ca`` fires: an open incident saying it could not (its condition
         failed to evaluate, or did not hold when nothing more seemed to come) is answered by
         the firing, so it is resolved rather than left open for someone to skip in vain."""
         inst = scope.instance
-        for incident in inst.incidents.values():
-            if (
-                not incident.resolved
-                and incident.join_index == ca.index
-                and incident.scope_id == scope.id
-            ):
-                incident.resolved = True
-                self.step.outbox.append(
-                    incident_entry(
-                        incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
-                    )
+        for incident in list(_open_join_incidents(scope, ca)):
+            incident.resolved = True
+            self.step.outbox.append(
+                incident_entry(
+                    incident, self.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
                 )
+            )
 
     def _withdraw_upstream(self, scope: Scope, ca: CActivity) -> None:
         """A cancelling Complex join fired: withdraw the branches still to come (the open
@@ -315,3 +306,12 @@ def _blocked(
         else:
             empty |= mask
     return bool(live & empty & ~(full & reach.later))
+
+
+def _open_join_incidents(scope: Scope, ca: CActivity) -> Iterator[Incident]:
+    """The open incidents of the join ``ca`` in ``scope`` (one at a time: a join waits on the
+    first)."""
+    for incident in scope.instance.incidents.values():
+        here = incident.join_index == ca.index and incident.scope_id == scope.id
+        if here and not incident.resolved:
+            yield incident
