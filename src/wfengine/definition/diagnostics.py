@@ -232,6 +232,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "engine waits (100 years, as for a deadline), or `wfengine:reminder-every` is under a "
         "minute",
     ),
+    "unknown-extension": (
+        Severity.WARNING,
+        "a `wfengine:` extended attribute is one wfengine does not read on that element (a "
+        "misspelt name): it does nothing",
+    ),
     "performer-activity": (
         Severity.ERROR,
         "an activity is assigned by the performer of an activity the process does not have",

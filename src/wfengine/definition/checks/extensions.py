@@ -1,0 +1,158 @@
+"""``unknown-extension``: a ``wfengine:`` extended attribute that wfengine does not read where
+it stands (``wfengine:reminder-afer`` on an activity, ``wfengine:Reads``, ``wfengine:milestone``
+on a data field). Nothing refuses such a name, so without a finding the setting silently does
+nothing: the reminder never comes, the field is never shown. A warning, naming the element,
+the attribute and the closest name wfengine does read there.
+
+:data:`KNOWN` is the catalogue of every ``wfengine:`` extended attribute the package reads, by
+the kind of element it is read on. The names that live in ``definition`` are imported; those
+the runtime, the audit package and the application registry read are listed here as text
+(``definition`` imports none of them: see /work/shared/DESIGN.md), and a test keeps every
+``"wfengine:..."`` constant in the source in this catalogue, so the two cannot drift apart.
+
+An Application's ``wfengine:`` attributes are its tool agent's settings (any name the agent
+takes: ``wfengine:url``, ``wfengine:header:Accept``), which only the host's agent knows; they
+are not checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from pydantic import BaseModel
+
+from wfengine.definition.application_settings import (
+    AGENT_ATTRIBUTE,
+    ASYNC_ATTRIBUTE,
+    RETRIES_ATTRIBUTE,
+)
+from wfengine.definition.checks.context import Context
+from wfengine.definition.checks.flow import CORRELATION
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model import (
+    Activity,
+    Application,
+    DataField,
+    ExtendedAttribute,
+    WorkflowProcess,
+)
+from wfengine.definition.model_nodes import descendants
+from wfengine.definition.work_rules import (
+    ESCALATE_AFTER,
+    ESCALATE_TO,
+    REMINDER_AFTER,
+    REMINDER_EVERY,
+)
+
+#: the prefix of wfengine's own extended attributes
+PREFIX = "wfengine:"
+
+#: element kind (the model's class) -> the ``wfengine:`` attributes read on it, and where
+KNOWN: dict[type[BaseModel], frozenset[str]] = {
+    Activity: frozenset(
+        {
+            "wfengine:reads",  # runtime.compile_people.READS
+            "wfengine:writes",  # runtime.compile_people.WRITES
+            "wfengine:delegation-confirm",  # runtime.compile_people.DELEGATION_CONFIRM
+            "wfengine:cancelRemaining",  # runtime.compile_activity.CANCEL_REMAINING
+            REMINDER_AFTER,
+            REMINDER_EVERY,
+            ESCALATE_AFTER,
+            ESCALATE_TO,
+            "wfengine:milestone",  # audit.status.MILESTONE
+        }
+    ),
+    WorkflowProcess: frozenset(
+        {
+            CORRELATION,
+            "wfengine:public-name",  # audit.status.PUBLIC_NAME
+        }
+    ),
+    DataField: frozenset(
+        {
+            "wfengine:sensitive",  # applications.registry.SENSITIVE_ATTRIBUTE
+            "wfengine:export",  # audit.trace_data.EXPORT
+            "wfengine:public",  # audit.status.PUBLIC
+        }
+    ),
+    # (its agent's settings besides: not checked, see the module's text)
+    Application: frozenset(
+        {AGENT_ATTRIBUTE, ASYNC_ATTRIBUTE, RETRIES_ATTRIBUTE, "wfengine:sensitive"}
+    ),
+}
+
+#: every name in the catalogue, on whatever element
+ALL_KNOWN: frozenset[str] = frozenset().union(*KNOWN.values())
+
+_KIND_LABEL: dict[type[BaseModel], str] = {
+    Activity: "activities",
+    WorkflowProcess: "processes",
+    DataField: "data fields",
+    Application: "applications",
+}
+
+
+def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
+    """One finding per element and ``wfengine:`` attribute wfengine does not read there: the
+    package's own elements, and those of the processes under validation."""
+    for node in _nodes(ctx):
+        if isinstance(node, Application):
+            continue  # tool-agent settings: any name an agent takes
+        attributes: Iterable[ExtendedAttribute] = getattr(node, "extended_attributes", ())
+        known = KNOWN.get(type(node), frozenset())
+        reported: set[str] = set()
+        for ea in attributes:
+            name = ea.name
+            if not name.startswith(PREFIX) or name in known or name in reported:
+                continue
+            reported.add(name)
+            yield make(
+                "unknown-extension",
+                f"{_label(node)} has extended attribute {name!r}, which wfengine does not "
+                f"read there, so it does nothing; {_hint(name, known)}",
+                element_id=_element_id(node),
+                line=ea.line if ea.line is not None else getattr(node, "line", None),
+            )
+
+
+def _nodes(ctx: Context) -> Iterator[BaseModel]:
+    """The package's nodes outside its processes, then those of the processes validated."""
+    package = ctx.package
+    yield package
+    for field, value in package.__dict__.items():
+        if field == "workflow_processes":
+            continue
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, BaseModel) and item is not package:
+                yield from descendants(item)
+    for process in ctx.processes:
+        yield from descendants(process)
+
+
+def _hint(name: str, known: frozenset[str]) -> str:
+    """Where ``name`` is read, when on another kind of element; else the closest name read on
+    this kind (compared without the shared prefix and case, which would make any two alike);
+    else the names read here."""
+    elsewhere = [label for kind, label in _KIND_LABEL.items() if name in KNOWN[kind]]
+    if elsewhere:
+        return f"wfengine reads it on {' and '.join(elsewhere)} only"
+    by_rest = {k.removeprefix(PREFIX).lower(): k for k in known}
+    rest = name.removeprefix(PREFIX).lower()
+    close = difflib.get_close_matches(rest, list(by_rest), n=1, cutoff=0.7)
+    if close:
+        return f"did you mean {by_rest[close[0]]!r}?"
+    if known:
+        return f"wfengine reads {', '.join(sorted(known))} there"
+    return "wfengine reads no wfengine: attribute there"
+
+
+def _label(node: BaseModel) -> str:
+    element_id = _element_id(node)
+    kind = type(node).__name__
+    return f"{kind} {element_id!r}" if element_id is not None else kind
+
+
+def _element_id(node: BaseModel) -> str | None:
+    element_id = getattr(node, "id", None)
+    return element_id if isinstance(element_id, str) else None
