@@ -24,7 +24,10 @@ The guarantees:
 * **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
   4 s ... at most an hour apart, 20 attempts: about eight hours). A failed entry waits for its
   next attempt without holding up the others; after the last it is marked ``failed``, logged
-  on ``wfengine.outbox`` and kept until an operator retries it (:meth:`Outbox.retry`).
+  on ``wfengine.outbox`` and kept until an operator retries it (:meth:`Outbox.retry`). A
+  handler that fails for good (raises :class:`~wfengine.errors.PermanentApplicationError`: a
+  mail server refusing the recipients, 5xx) does not wait for the attempts to run out: the
+  entry's other handlers are called, then it is marked ``failed`` at once, logged the same way.
 * **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
   settled as ``skipped`` without a call. So every process that delivers for a database must
   subscribe the same handlers (as it binds the same applications): a worker without them
@@ -50,7 +53,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Protocol
 
-from wfengine.errors import EngineInUseError
+from wfengine.errors import EngineInUseError, PermanentApplicationError
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.engine_threads import (
     CommandThreads,
@@ -210,20 +213,29 @@ class Outbox:
             store.settle_outbox(record.id, owner, clock.now(), error=error)
             _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
             return
-        handler: OutboxHandler | None = None
+        refused: list[str] = []  # the handlers that failed for good
         delivering = _delivering.set(self._engine)
         try:
             for handler in self.handlers.handlers(record.kind):
-                if inspect.iscoroutine(answer := handler(record)):
-                    # (async handlers are refused at subscribe; a plain one returning a
-                    # coroutine did nothing yet, so the entry is not delivered)
-                    answer.close()
-                    raise TypeError("it returned a coroutine (handlers are plain functions)")
-        except Exception as exc:
-            self._failed(record, owner, f"{_name(handler)}: {type(exc).__name__}: {exc}")
-            return
+                try:
+                    if inspect.iscoroutine(answer := handler(record)):
+                        # (async handlers are refused at subscribe; a plain one returning a
+                        # coroutine did nothing yet, so the entry is not delivered)
+                        answer.close()
+                        raise TypeError("it returned a coroutine (handlers are plain functions)")
+                except PermanentApplicationError as exc:
+                    # retrying cannot help it; the others still get the entry now, since
+                    # the entry will not be attempted again unless an operator retries it
+                    refused.append(f"{_name(handler)}: {type(exc).__name__}: {exc}")
+                except Exception as exc:
+                    failed = f"{_name(handler)}: {type(exc).__name__}: {exc}"
+                    self._failed(record, owner, "; ".join((*refused, failed)))
+                    return
         finally:
             _delivering.reset(delivering)
+        if refused:
+            self._refused(record, owner, "; ".join(refused))
+            return
         store.settle_outbox(record.id, owner, clock.now())
         _log.debug("delivered outbox entry %d (%s %s)", record.id, record.kind, record.key)
 
@@ -256,6 +268,25 @@ class Outbox:
             policy.max_attempts,
             error,
             retry_at.isoformat(),
+        )
+
+    def _refused(self, record: OutboxRecord, owner: str, error: str) -> None:
+        """Give ``record`` up at once: a handler failed for good (a
+        :class:`~wfengine.errors.PermanentApplicationError`, such as a mail server's 5xx
+        refusal), which the attempts left could only repeat. Recorded and logged as the last
+        attempt's failure is, for an operator to retry once the cause is fixed."""
+        error = storable_text(error)
+        store, now = self._engine.store, self._engine.clock.now()
+        store.settle_outbox(record.id, owner, now, error=error)
+        _log.error(
+            "outbox entry %d (%s %s) failed for good at attempt %d and is given up: %s; retry "
+            "it with engine.outbox.retry([%d]) once its cause is fixed",
+            record.id,
+            record.kind,
+            record.key,
+            record.attempts,
+            error,
+            record.id,
         )
 
     def _prune_if_due(self, now: datetime) -> None:

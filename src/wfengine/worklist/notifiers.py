@@ -9,7 +9,9 @@ notifier never blocks or rolls back an engine command: it runs after the commit,
 Each notifier is on its own: one that fails (a webhook whose server is down) neither keeps the
 others from being called nor makes them repeat. The dispatcher calls every notifier, remembers
 which have the entry, and fails the delivery naming those that raised; the outbox's retry
-(same key) calls only those again, until they succeed or the entry is given up on. What the
+(same key) calls only those again, until they succeed or the entry is given up on. When every
+one that raised failed for good (a :class:`~wfengine.errors.PermanentApplicationError`: the
+e-mail notifier's server refusing the recipients, 5xx), the entry is given up on at once. What the
 dispatcher remembers is its process's: after a restart, or when another worker delivers the
 retry, a notifier that had it may be called again, with the same key (so the receiving side
 can drop a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS line's
@@ -60,7 +62,7 @@ from typing import Any, Protocol
 import httpx
 
 from wfengine.applications.agents.mail import email_agent
-from wfengine.errors import ApplicationError
+from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine
@@ -130,6 +132,12 @@ class NotificationError(ApplicationError):
     """Some notifiers failed to deliver a notification (the others delivered it)."""
 
 
+class PermanentNotificationError(NotificationError, PermanentApplicationError):
+    """Every notifier that failed did so for good (raised a
+    :class:`~wfengine.errors.PermanentApplicationError`, as the e-mail notifier does when the
+    server refuses the recipients, 5xx): the outbox does not retry the entry."""
+
+
 def describe(notifier: object) -> str:
     """A notifier as messages name it: its own ``repr`` when it has one, else its class."""
     if type(notifier).__repr__ is object.__repr__:
@@ -192,6 +200,7 @@ class NotificationDispatcher:
         with self._lock:
             done = self._delivered.pop(key, None) or set()
         failed: list[str] = []
+        transient = False  # some failure a retry may cure
         for i, notifier in enumerate(self.notifiers):
             if i in done:
                 continue
@@ -203,6 +212,7 @@ class NotificationDispatcher:
                     raise TypeError("its notify() returned a coroutine, which is not awaited")
             except Exception as exc:
                 failed.append(f"{describe(notifier)}: {type(exc).__name__}: {exc}")
+                transient = transient or not isinstance(exc, PermanentApplicationError)
             else:
                 done.add(i)
         if not failed:
@@ -212,7 +222,10 @@ class NotificationDispatcher:
             remembered[key] = done
             while len(remembered) > REMEMBERED:
                 del remembered[next(iter(remembered))]
-        raise NotificationError(
+        # every failure for good (a mail server's 5xx refusal): the outbox gives the entry up
+        # at once rather than repeat the refusal until its attempts run out
+        error = NotificationError if transient else PermanentNotificationError
+        raise error(
             f"{len(failed)} of {len(self.notifiers)} notifiers failed (the others have it "
             f"and are not called again): {'; '.join(failed)}"
         )
