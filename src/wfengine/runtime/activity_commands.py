@@ -14,7 +14,7 @@ from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, change
-from wfengine.runtime.host_arguments import check_acting_user, check_mapping
+from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
@@ -69,6 +69,8 @@ class ActivityCommands(EngineBase):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
         check_mapping(data, "data", "send_message")
         check_mapping(correlation, "correlation", "send_message")
+        if not isinstance(keep, bool):  # ("no", 0.0, None: any truthy text kept the message)
+            raise TypeError(f"send_message: keep must be True or False, not {described(keep)}")
         values = dict(data or {})
         if values:
             check_storable(values, f"message {name!r}")
