@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Self, TypeVar
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -215,8 +215,11 @@ class EngineBase:
             return deployed
         if version is not None:
             subject = f"process {process_id!r} version {version}"
-            raise IllegalStateError(subject, f"{deployed.window()}, not now ({now})", "start")
+            hint = _over(single=True) if _ended(deployed, now) else ""
+            current = f"{deployed.window()}, not now ({now}){hint}"
+            raise IllegalStateError(subject, current, "start")
         windows = [f"v{deployed.version} {deployed.window()}"]
+        over = _ended(deployed, now)  # every version's period ended (none starts later)
         for older in reversed(self.store.versions(process_id)):
             if older >= deployed.version:
                 continue
@@ -228,8 +231,12 @@ class EngineBase:
                 return found
             if found is not None and len(windows) < 5:
                 windows.append(f"v{older} {found.window()}")
+            over = over and (found is None or _ended(found, now))
         current = f"valid at no other time than its versions' ({'; '.join(windows)})"
-        raise IllegalStateError(f"process {process_id!r}", f"{current}, not now ({now})", "start")
+        hint = _over(single=False) if over else ""
+        raise IllegalStateError(
+            f"process {process_id!r}", f"{current}, not now ({now}){hint}", "start"
+        )
 
     @property
     def command_origin(self) -> str:
@@ -440,3 +447,20 @@ def _set_state(
     inst.changes.append(change(nav.now, recorded))
     number = nav.ctx.ids.new(OUTBOX_ID_KIND)
     nav.step.outbox.append(instance_state_entry(inst, previous, nav.now, number))
+
+
+def _ended(deployed: DeployedProcess, now: datetime) -> bool:
+    """Whether ``deployed``'s validity period is over at ``now`` (its ValidTo passed): no
+    instance will ever start on it again, unlike one whose period begins later."""
+    return deployed.valid_to is not None and deployed.valid_to <= now
+
+
+def _over(single: bool) -> str:
+    """What a refused start adds when waiting cannot help: the period of the version asked
+    for (``single``: another version may be valid), or of every version, has ended, so only
+    a new version starts instances (a refusal naming the periods alone left the host
+    guessing what to do)."""
+    new = "deploy a new version of the process (with a later ValidTo, or none)"
+    if single:
+        return f"; its validity period is over: start the version valid now, or {new}"
+    return f"; every version's validity period is over: {new} to start instances"
