@@ -433,6 +433,11 @@ class CompiledProcess:
     #: whose own activities write one leaves that one out, see :mod:`.compiler`). Empty for
     #: most processes, which then pay one truth test per write
     read_only: frozenset[str] = frozenset()
+    #: the Names data given from outside may use for a field or formal parameter keyed by
+    #: another Id (``Total`` for Bizagi's ``_uT``: :func:`~wfengine.definition.reading.
+    #: name_aliases`), by Name -> its Id; a Name several carry -> their Ids (it stands for
+    #: none of them). Empty for most processes, which then pay one truth test per check
+    field_names: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     #: :meth:`messages_caught`, once asked (a correlated message asks every version)
     _caught: frozenset[str] | None = None
 
@@ -444,8 +449,13 @@ class CompiledProcess:
         :class:`~wfengine.errors.DataTypeError` names the first field that does not fit
         (a sensitive field's value is not shown), or a read-only field it would write
         (:meth:`refuse_read_only`; ``writing=False``: values that are only read, correlation
-        keys, are not). Names the process does not declare pass: whether they may be
-        written is another rule's."""
+        keys, are not). A field may be given by its Name (:attr:`field_names`): the value is
+        the field's, under its Id, as expressions read it; a Name two fields share, or a
+        field given both ways, is refused naming them. Names the process does not declare
+        pass: whether they may be written is another rule's."""
+        named = self.field_names
+        if named and not named.keys().isdisjoint(data):
+            data = self._by_id(data, where)
         if writing and self.read_only and not self.read_only.isdisjoint(data):
             self.refuse_read_only(data, where)
         kinds = self.field_kinds
@@ -458,12 +468,35 @@ class CompiledProcess:
                 fitted = coerce(value, found[0], found[1])
             except CoercionError as exc:
                 shown = exc.hidden if name in self.sensitive_fields else str(exc)
-                raise DataTypeError(f"{where}: data field {name!r}: {shown}") from None
+                named_as = [n for n, i in self.field_names.items() if i == name]
+                also = f" (Name {named_as[0]!r})" if named_as else ""
+                raise DataTypeError(f"{where}: data field {name!r}{also}: {shown}") from None
             if (fitted is not value and fitted != value) or type(fitted) is not type(value):
                 if out is None:
                     out = dict(data)
                 out[name] = fitted
         return data if out is None else out
+
+    def _by_id(self, data: Mapping[str, Any], where: str) -> dict[str, Any]:
+        """``data`` with the Names in it (:attr:`field_names`) replaced by their fields' Ids.
+        Why at the boundary: expressions, the stores and the audit trail know a field by its
+        Id; a value kept under its Name would be one no condition reads."""
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            target = self.field_names.get(key, key)
+            if isinstance(target, tuple):
+                raise DataTypeError(
+                    f"{where}: {key!r} is the Name of several data fields or parameters "
+                    f"({', '.join(map(repr, target))}) of process {self.process_id!r}: give "
+                    "one's Id; nothing was changed"
+                )
+            if target != key and target in data:
+                raise DataTypeError(
+                    f"{where}: data field {target!r} is given twice, by its Id and by its Name "
+                    f"{key!r}: give it once; nothing was changed"
+                )
+            out[target] = value
+        return out
 
     def refuse_read_only(self, data: Mapping[str, Any] | Iterable[str], where: str) -> None:
         """Raise :class:`~wfengine.errors.DataTypeError` when ``data`` (values by field name,

@@ -154,6 +154,7 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         ),
         field_kinds=field_kinds(package, process, compiler.types),
         read_only=_read_only(package, process),
+        field_names={**shared, **aliases},
     )
 
 
