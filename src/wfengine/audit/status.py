@@ -18,12 +18,12 @@ terminated or aborted instance): outsiders see no suspension, incident or intern
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wfengine.definition.model import Package, WorkflowProcess
+from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -220,20 +220,20 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
     inst = engine.instance(instance_id)
     package, process = _definition(engine, inst)
     name, labels, public = public_declarations(package, process)
+    listing = engine.activity_instances(instance_id)  # in creation order
+    withdrawn = _sent_back(engine, instance_id, process, listing) if labels else frozenset()
     # by completion time; ties (one command completes several) in creation order, which the
     # listing has (not by id: "pi-1:10" sorts before "pi-1:9" as text)
     reached = tuple(
         Milestone(labels[a.activity_id], a.completed_at)
-        for a in sorted(
-            engine.activity_instances(instance_id),
-            key=lambda a: a.completed_at or a.started_at,
-        )
+        for a in sorted(listing, key=lambda a: a.completed_at or a.started_at)
         # a multi-instance activity's items (mi_index set) are not the milestone: the
         # activity, which completes when its multi-instance does, is
         if a.activity_id in labels
         and a.completed_at is not None
         and a.state is _DONE
         and a.mi_index is None
+        and a.id not in withdrawn
     )
     return BriefStatus(
         instance_id=inst.id,
@@ -244,6 +244,82 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
         milestones=reached,
         fields=_public_fields(engine, inst, public),
     )
+
+
+def _sent_back(
+    engine: Engine,
+    instance_id: str,
+    process: WorkflowProcess,
+    listing: Sequence[ActivityInstanceSnapshot],
+) -> frozenset[str]:
+    """The activity instances whose completion work sent back has undone: for each
+    ``work_item.sent_back``, the last run of the activity it went back to and every run
+    after it up to the sender, in the sender's scope (or a block run inside it). Why: the
+    case went back there to be redone, so an outsider saw a milestone ("Checked") while the
+    check was being redone, and then saw it twice once it was; the redone run is the one
+    reached. A loop that runs an activity again undoes nothing: each turn is reached.
+
+    Runs are told apart by the definition's activity sets (completed runs keep no scope);
+    two runs of one activity set at the same time (a block in two parallel branches) are
+    not told apart."""
+    events = engine.audit_events(instance_id=instance_id, kind="work_item.sent_back")
+    if not events:
+        return frozenset()
+    position = {a.id: i for i, a in enumerate(listing)}
+    home, parents = _set_tree(process)
+    withdrawn: set[str] = set()
+    for event in events:
+        sender = position.get(event.activity_instance_id or "")
+        target = event.detail.get("to") if isinstance(event.detail, dict) else None
+        if sender is None or target not in home:
+            continue
+        first = next(
+            (
+                i
+                for i in range(sender - 1, -1, -1)
+                if listing[i].activity_id == target and listing[i].mi_parent_id is None
+            ),
+            None,
+        )
+        if first is None:
+            continue
+        scope = home[target]
+        withdrawn.update(
+            a.id
+            for a in listing[first:sender]
+            if _within(home.get(a.activity_id), scope, parents, set())
+        )
+    return frozenset(withdrawn)
+
+
+def _set_tree(
+    process: WorkflowProcess,
+) -> tuple[dict[str, str | None], dict[str | None, set[str | None]]]:
+    """(activity id -> the activity set it is in, None at the top level; activity set ->
+    the sets whose block activities run it)."""
+    home: dict[str, str | None] = {a.id: None for a in process.activities}
+    for activity_set in process.activity_sets:
+        home.update((a.id, activity_set.id) for a in activity_set.activities)
+    parents: dict[str | None, set[str | None]] = {}
+    for activity in _activities(process):
+        if isinstance(activity.body, BlockActivity):
+            parents.setdefault(activity.body.activity_set_id, set()).add(home.get(activity.id))
+    return home, parents
+
+
+def _within(
+    where: str | None,
+    scope: str | None,
+    parents: dict[str | None, set[str | None]],
+    seen: set[str | None],
+) -> bool:
+    """Whether an activity in set ``where`` runs in ``scope`` or in a block run inside it."""
+    if where == scope:
+        return True
+    if where is None or where in seen:
+        return False
+    seen.add(where)
+    return any(_within(p, scope, parents, seen) for p in parents.get(where, ()))
 
 
 #: what the brief status shows for a public field that is also sensitive (as the trail does)
