@@ -471,7 +471,11 @@ class CompiledProcess:
                 named_as = [n for n, i in self.field_names.items() if i == name]
                 also = f" (Name {named_as[0]!r})" if named_as else ""
                 raise DataTypeError(f"{where}: data field {name!r}{also}: {shown}") from None
-            if (fitted is not value and fitted != value) or type(fitted) is not type(value):
+            # a list converted is a new list (coerce returns the one given when no item
+            # changed); it may compare equal all the same ([1.0] == [1]): taken by identity
+            if fitted is not value and (
+                found[1] or fitted != value or type(fitted) is not type(value)
+            ):
                 if out is None:
                     out = dict(data)
                 out[name] = fitted
