@@ -49,9 +49,10 @@ class ActivityCommands(EngineBase):
         takes it) to an open instance, named by ``instance_id`` or found by ``correlation``
         (``{"acceptance_no": "A-17"}``: fields its process declares in the extended attribute
         ``wfengine:correlation``; an index lookup on the SQL store; none or several matching
-        raise :class:`~wfengine.errors.NotFoundError` / ``IllegalStateError``). The oldest
-        intermediate message catch event of that name waiting takes it and its thread goes
-        on (True); when none waits, the message is kept on the instance until one does
+        raise :class:`~wfengine.errors.NotFoundError` / ``IllegalStateError``; of several, only
+        those whose process catches ``name`` count: a caller and its subflow sharing a key).
+        The oldest intermediate message catch event of that name waiting takes it and its
+        thread goes on (True); when none waits, the message is kept on the instance until one does
         (False: a persistent trigger). Both are audited (``message.received``,
         ``message.kept``). ``keep=False`` delivers it only to a catch waiting now: when none
         waits (or the instance is suspended) it is not kept, nothing changes and nothing is
@@ -220,7 +221,10 @@ class ActivityCommands(EngineBase):
         by its key field's declared type, as the instance's data was when it was stored
         (``{"amount": 10}`` finds the FLOAT ``amount`` holding 10.0), in every stored version
         of the process, so that instances of an older version are found by their own
-        version's types and keys; a key without a value (None) matches no instance."""
+        version's types and keys; a key without a value (None) matches no instance. With
+        ``message`` given, only instances whose process version catches it count when
+        several match (a caller and its subflow sharing the key, say); when none of them
+        does, all do, and the send names what the instance catches."""
         check_mapping(correlation, "correlation", "correlated_instance", required=True)
         keys = dict(correlation)
         what = f"message {message!r}" if message is not None else "correlation"
@@ -233,9 +237,27 @@ class ActivityCommands(EngineBase):
         shown = ", ".join(f"{k}={v!r}" for k, v in keys.items())
         if not found:
             raise NotFoundError("open process instance", shown, f"for {what}")
+        if len(found) > 1 and message is not None:
+            found = self._catching(found, message) or found
         if len(found) > 1:
             raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")
         return found[0]
+
+    def _catching(self, found: list[str], message: str) -> list[str]:
+        """The instances in ``found`` whose process version catches ``message``. Why: a
+        caller and the subflow it calls often correlate by the same business key (passed
+        down), and a message only the subflow catches was refused as "correlated with 2 open
+        instances" although only one of them could ever take it."""
+        catching: list[str] = []
+        for instance_id in found:
+            summary = self.store.instance_summary(instance_id)
+            try:
+                deployed = self.store.deployment(summary.process_id, summary.version)
+            except DeployError:
+                continue  # (a version that no longer compiles runs nowhere)
+            if deployed is not None and message in deployed.compiled.messages_caught():
+                catching.append(instance_id)
+        return catching
 
     def _latest_deployed(
         self, broken: list[str] | None = None
