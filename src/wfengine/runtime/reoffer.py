@@ -234,6 +234,12 @@ def _reoffer_instance(
             _delegate_keeps(nav, ai, item, plan.assignees)
             kept = True
             continue
+        if isinstance(plan, _Mend):  # held by someone it knows: theirs, offered on to these
+            nav.touch(inst)
+            item.assignees = plan.assignees
+            nav.step.work_items.append(item)
+            kept = True
+            continue
         offer_to = plan
         nav.touch(inst)
         nav._cancel_work_item(ai, item)
@@ -293,17 +299,21 @@ def _plans(
         if plan is None or isinstance(plan, _Keep):
             if plan is not None:
                 plans.append((ai, item, held, plan))
-            continue  # (None: someone the directory knows has it: theirs)
+            continue  # (None: someone the directory knows has it and it cannot be told more)
         if escalated is None:
             escalated = _escalated(engine, instance_id)
-        added = escalated.get(item.id, set()) - set(plan)
-        if not held and set(plan) == set(item.assignees) - added:
-            continue  # (the people an escalation added are not the organisation's change)
-        # a real change: those the escalation reached keep it, when they may still have it
-        # (the directory knows them, four eyes allows), so it is not taken back from them
+        mend = isinstance(plan, _Mend)
+        people = plan.assignees if isinstance(plan, _Mend) else plan
+        added = escalated.get(item.id, set()) - set(people)
+        # those an escalation reached keep it when they may still have it (the directory
+        # knows them, four eyes allows): not the organisation's to take back; one who left
+        # is dropped (they could neither see nor take it, and it was offered to them still)
         excluded = excluded_performers(ai)
         carried = [u for u in item.assignees if u in added and u not in excluded]
-        plans.append((ai, item, held, (*plan, *(u for u in carried if _all_known(org, (u,))))))
+        now = (*people, *(u for u in carried if _all_known(org, (u,))))
+        if (not held or mend) and set(now) == set(item.assignees):
+            continue  # nothing to mend
+        plans.append((ai, item, held, _Mend(now) if mend else now))
     return plans
 
 
@@ -314,26 +324,38 @@ class _Keep:
     assignees: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Mend:
+    """Someone the directory knows holds the item: it stays theirs, and is offered to
+    ``assignees`` (the activity's people now) when they release it."""
+
+    assignees: tuple[str, ...]
+
+
 #: what becomes of one open item: withdrawn and offered to these people, kept by its
-#: delegate (:class:`_Keep`), or withdrawn with an incident (a performer expression failed)
-_Plan = tuple[str, ...] | _Keep | _Failure
+#: delegate (:class:`_Keep`), kept by its holder and offered on to others (:class:`_Mend`),
+#: or withdrawn with an incident (a performer expression failed)
+_Plan = tuple[str, ...] | _Keep | _Mend | _Failure
 
 
 def _plan(
     nav: Navigator, org: Supervision | None, ai: ActivityInstance, item: WorkItem, held: bool
-) -> tuple[str, ...] | _Keep | None:
+) -> tuple[str, ...] | _Keep | _Mend | None:
     """What becomes of ``item``, asking the directory (and raising what it raises) but
-    changing nothing: None, left as it is (someone the directory knows holds it); a
-    :class:`_Keep` (its delegate keeps it, its owner left); else who it is offered to now."""
+    changing nothing: a :class:`_Keep` (its delegate keeps it, its owner left); a
+    :class:`_Mend` (someone the directory knows holds it: theirs, but a release offers it
+    to the activity's people now, not to the old organisation's); None, left as it is (held,
+    and who would have it now cannot be told); else who it is offered to now."""
     if held and (org is None or org.knows(item.holder or "")):
         # someone the directory knows has it: theirs (and theirs alone when the one who
         # delegated it to them left: it must never go back to them)
+        try:
+            now = tuple(nav._offer_to(ai)[0])
+        except _Failure:  # a performer expression: those it is offered to it still knows
+            now = tuple(u for u in item.assignees if _all_known(org, (u,)))
         if org is not None and item.owner is not None and not org.knows(item.owner):
-            try:
-                return _Keep(tuple(nav._offer_to(ai)[0]))
-            except _Failure:  # a performer expression: those it is offered to it still knows
-                return _Keep(tuple(u for u in item.assignees if org.knows(u)))
-        return None
+            return _Keep(now)
+        return _Mend(now)
     return tuple(nav._offer_to(ai)[0])
 
 
