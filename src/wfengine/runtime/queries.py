@@ -37,6 +37,7 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, Store
+from wfengine.runtime.work_rules import asking
 
 #: the states a worklist lists (and filters by): the open ones; completed and cancelled work
 #: is on no one's worklist (the audit trail has it)
@@ -194,11 +195,16 @@ class Queries(EngineBase):
         """A user's open work: the items offered to ``user`` (not yet claimed) or held by
         ``user``, oldest first (items made at the same instant, by one command, in the order
         of their ids as text), at most ``limit``; the next page starts ``after`` the last
-        item of this one (keyset paging: stable while items come and go)."""
+        item of this one (keyset paging: stable while items come and go). A user the
+        directory does not know (``knows``) has none: work offered to someone who has left
+        stays on offer to them until :meth:`reoffer_work` runs, and was listed to them."""
         check_user(user, "user", "work_items_of")
         wanted = open_work_item_state(state, "work_items_of")
         limit = page_size(limit, "work items")
         check_after(after, WorkItemSnapshot, "the last WorkItemSnapshot of the previous page")
+        org = asking(self.directory)  # (one that fails: a DirectoryError naming it)
+        if org is not None and not org.knows(user):
+            return []
         found = self.store.worklist(
             user,
             state=wanted,
