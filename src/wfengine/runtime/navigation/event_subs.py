@@ -41,7 +41,8 @@ class EventSubprocesses(NavigatorBase):
 
     def _arm_scope(self, scope: Scope) -> None:
         """``scope`` starts: set its event sub-processes' timers; a kept message starts one
-        at once."""
+        at once, and a non-interrupting one is started by each kept message of its name,
+        oldest first (as a non-interrupting boundary event is: ``Events._arm``)."""
         inst = scope.instance
         for sub in scope.graph.event_subs:
             b = sub.trigger
@@ -50,8 +51,10 @@ class EventSubprocesses(NavigatorBase):
             if b.trigger == "Timer":
                 self._set_scope_timer(scope, sub, self.now)
             elif b.trigger == "Message":
-                data = self._take_kept(inst, b.name)
-                if data is not None:
+                while armed(scope):  # (an interrupting one disarms it: one message)
+                    data = self._take_kept(inst, b.name)
+                    if data is None:
+                        break
                     self._scope_message(scope, sub, data)
 
     def _set_scope_timer(

@@ -174,7 +174,10 @@ class Events(NavigatorBase):
 
     def _arm(self, ai: ActivityInstance) -> None:
         """``ai`` began: arm its boundary timers; a kept message or a condition that holds
-        fires its event at once."""
+        fires its event at once. A non-interrupting message event takes every kept message
+        of its name, oldest first (each fires it once), as it would have had it listened when
+        they came: a kept message is taken by the next catch of its name reached, and before,
+        the second one stayed kept while the event listened, overtaken by later ones."""
         inst = ai.scope.instance
         for b in ai.act.boundaries:
             if ai.state.is_closed:
@@ -182,8 +185,10 @@ class Events(NavigatorBase):
             if b.trigger == "Timer":
                 self._set_boundary_timer(ai, b, self.now)
             elif b.trigger == "Message":
-                data = self._take_kept(inst, b.name)
-                if data is not None:
+                while ai.state.is_open:  # (an interrupting one closes ai: one message)
+                    data = self._take_kept(inst, b.name)
+                    if data is None:
+                        break
                     self._boundary_message(ai, b, data)
             elif b.trigger == "Conditional":
                 self._test_boundary_condition(ai, b)
