@@ -45,24 +45,30 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
     (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
     answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
     An enumeration's value must be one of its texts, as written. REFERENCE values are
-    opaque and pass unchanged; types that are not basic are not checked. A
+    opaque and pass unchanged; types that are not basic are not checked (``kind`` None),
+    but an array of them (``is_array``) must be a list all the same. A
     :class:`ListOf` kind (an array of arrays' item) checks a list of its element, so
     ``coerce(v, ListOf(INTEGER), True)`` takes ``[[1, 2], [3]]`` and refuses ``[1, 2]``.
     A list whose items all fit as given is returned itself (the same object); one with an
     item converted is a new list. Raises ``ValueError`` saying what was expected and what
     came.
     """
-    if value is None or kind is None:
+    if value is None:
         return value
     if is_array:
         if not isinstance(value, list | tuple):
-            raise CoercionError(f"a list of {_kind_name(kind)}", value)
+            what = _kind_name(kind) if kind is not None else "values"
+            raise CoercionError(f"a list of {what}", value)
+        if kind is None:  # an array of records, schemas...: a list, its items unchecked
+            return value if isinstance(value, list) else list(value)
         items = [coerce(v, kind) for v in value]
         # the list given when no item changed (each converted item is the one given then):
         # a caller tells a converted list by identity, as it tells a converted value
         if isinstance(value, list) and all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return items
+    if kind is None:
+        return value
     if isinstance(kind, ListOf):  # an item of an array of arrays: a list of its own
         return coerce(value, kind.element, True)
     if isinstance(kind, frozenset):

@@ -189,13 +189,15 @@ def field_kinds(
     package: Package, process: WorkflowProcess, types: Mapping[str, DataType]
 ) -> dict[str, tuple[Checked, bool]]:
     """What each field and formal parameter of ``process`` is checked against (the process's
-    own declarations win over the package's, as they do for reading them)."""
+    own declarations win over the package's, as they do for reading them). An array of a
+    type that is not checked (records, schemas) is kept as ``(None, True)``: its value must be
+    a list, as validation asks of its initial value and ``run --set`` of what it is given."""
     found: dict[str, tuple[Checked, bool]] = {}
     declared: list[DataField | FormalParameter] = [*package.data_fields, *process.data_fields]
     declared.extend(process.formal_parameters)
     for item in declared:
         kind, listed = basic_kind(item.data_type, types)
-        if kind is not None:
+        if kind is not None or listed or item.is_array:
             found[item.id] = (kind, listed or item.is_array)
     return found
 
