@@ -21,6 +21,7 @@ from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
+from wfengine.definition.checks.extensions import check_unknown_extensions
 from wfengine.definition.checks.flow import (
     check_and_join_after_xor,
     check_boundary_events,
@@ -70,6 +71,7 @@ CHECKS: tuple[Check, ...] = (
     check_id_tokens,
     check_duplicate_ids,
     check_duplicate_extended_attributes,
+    check_unknown_extensions,
     check_dangling_transitions,
     check_split_refs,
     check_start_and_end,

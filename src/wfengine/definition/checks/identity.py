@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from wfengine.definition.checks.context import Context
-from wfengine.definition.checks.extensions import check_unknown_extensions
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import Extensible, Package, WorkflowProcess
 from wfengine.definition.model_nodes import descendants
@@ -151,6 +150,3 @@ def check_duplicate_extended_attributes(ctx: Context) -> Iterator[Diagnostic]:
                     line=ea.line if ea.line is not None else node.line,
                 )
             seen.add(ea.name)
-    # (validation's CHECKS, in validation.py, lists this check only: the one next to it rides
-    # along here, on the same walk's subject, until CHECKS names it on its own)
-    yield from check_unknown_extensions(ctx)
