@@ -4,6 +4,8 @@ The rules, for a ``user`` named by the command (the host's own code may act with
 administrator does):
 
 * an administrator may do everything;
+* anyone else the directory does not know (``knows``: someone who left, before the work
+  offered to or held by them was re-offered) may do nothing;
 * **claim**: only someone the item is offered to (one of its ``assignees``);
 * **start**, **release**, **delegate**, **send back**: only the item's holder (a delegate
   holds it too);
@@ -163,8 +165,11 @@ def refusal(
             return f"{to!r} is not a user of the organisation"
     if org is not None and org.is_admin(user):
         return None
-    if org is not None and operation in _DOES_THE_WORK and not org.knows(user):
-        # (someone who left: work offered to them before a new organisation was loaded)
+    if org is not None and not org.knows(user):
+        # someone who left, with work offered to them or held by them before a new
+        # organisation was loaded and re-offered it: refused every operation (docs/wapi.md),
+        # handing it on (delegate, send back) or back (release) too; an administrator
+        # releases or reassigns what they held
         return f"{user!r} is not a user of the organisation"
     offered = item.state is WorkItemState.OFFERED
     if operation == "claim":
