@@ -187,9 +187,11 @@ def test_a_message_step_reaches_the_waiting_catch(tmp_path: Path) -> None:
     assert out["trace"] == ["ask", "wait_reply", "close"] and out["data"]["answer"] == "ok"
 
 
-def test_a_message_step_nothing_catches_is_exit_1_naming_the_step(tmp_path: Path) -> None:
+def test_a_message_step_nothing_catches_is_exit_2_naming_the_step(tmp_path: Path) -> None:
+    # refused before anything runs: no process of the file catches it
+    # (tests/cli/test_run_script_targets.py)
     result = _run(tmp_path, _review(), [{"complete": "check"}, {"message": "nope"}])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "step 2 (message 'nope'): " in result.output and "nope" in result.output
 
 

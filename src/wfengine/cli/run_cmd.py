@@ -40,7 +40,9 @@ The contract scripts rely on (keep it exactly):
   valid now by its ``ValidFrom``/``ValidTo``: with ``--db`` no earlier stored version starts
   in its place, :func:`~wfengine.cli.runner.file_version`), or the instance ended terminated
   or aborted; 2 for usage
-  errors (an unknown ``--process``, a ``--set`` or ``--answers`` that does not fit), files
+  errors (an unknown ``--process``, a ``--set``, ``--answers`` or ``--script`` step that
+  does not fit: a step naming an activity no process of FILE has, or a message none
+  catches, is refused before anything runs), files
   that cannot be read, and an ``--apps`` module or ``--db`` database that cannot be used.
 
 ``--db URL`` keeps the instance, its audit trail and anything it left waiting in that database
@@ -313,23 +315,44 @@ def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
 def _checked_step(
     step: Step, package: Package, process: WorkflowProcess, allow_undeclared: bool
 ) -> Step:
-    """``step`` with its ``set`` checked as ``--set`` is: against the process of the activity
-    it names (``complete``, ``add_instance``: perhaps a subflow's); for a ``message`` or
-    ``signal``, against every process of the package that can take it (the runner delivers
-    a message to whichever instance of the tree catches it: :func:`~wfengine.cli.runner.
-    message_target`; :mod:`wfengine.cli.event_data`); else against the run's process."""
+    """``step`` checked before anything runs, as ``--answers`` is: an activity it names
+    (``complete``, ``cancel``, ``add_instance``) must be one some process of the file has (a
+    subflow's too), a message one some process of the file catches; else the step could never
+    be taken, and the run would start, store its instance and leave it open before failing on
+    it (exit 1), as a typo in ``--answers`` does not (exit 2, naming it). Its ``set`` is
+    checked as ``--set`` is: against the process of the activity it names (perhaps a
+    subflow's); for a ``message`` or ``signal``, against every process of the package that
+    can take it (the runner delivers a message to whichever instance of the tree catches it:
+    :func:`~wfengine.cli.runner.message_target`; :mod:`wfengine.cli.event_data`); else
+    against the run's process. (A signal nothing catches is lost, as documented: not
+    refused.)"""
     from wfengine.cli.declared_data import declared_json, process_of_activity
     from wfengine.cli.event_data import Taking, event_json, package_takers
 
-    if not step.data:
-        return step
     owner = None
-    if step.action in ("complete", "add_instance") and isinstance(step.target, str):
+    if step.action in ("complete", "cancel", "add_instance") and isinstance(step.target, str):
         owner = process_of_activity(package, step.target)
-    data = None
+        if owner is None:
+            raise click.BadParameter(
+                f"{step}: {step.target!r} is no activity of the file's processes, so the "
+                "step could never be taken",
+                param_hint="--script",
+            )
+    takers = None
     if step.action in ("message", "signal") and isinstance(step.target, str):
         taking: Taking = "message" if step.action == "message" else "signal"
-        takers = package_takers(package, taking, step.target)
+        if taking == "message" or step.data:
+            takers = package_takers(package, taking, step.target)
+        if taking == "message" and not takers:
+            raise click.BadParameter(
+                f"{step}: no process of the file catches message {step.target!r}, so no "
+                "instance of the run could take it",
+                param_hint="--script",
+            )
+    if not step.data:
+        return step
+    data = None
+    if takers is not None:
         data = event_json(takers, step.data, str(step), allow_undeclared=allow_undeclared)
     if data is None:
         data = declared_json(

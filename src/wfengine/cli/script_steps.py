@@ -16,6 +16,10 @@ STEPS.json is a JSON list of steps, each an object with one action key:
   running: exit 1);
 * ``{"terminate": true}``: terminate the instance.
 
+A step naming an activity (``complete``, ``cancel``, ``add_instance``) that no process of the
+file has, or a message that no process of the file catches, is a usage error naming the step,
+before anything runs (:func:`wfengine.cli.run_cmd._checked_step`): it could never be taken.
+
 Only the steps above that show a ``set`` take one: on an ``advance``, ``cancel`` or
 ``terminate`` step it is a usage error naming the step (such a step has no data to merge).
 
