@@ -175,7 +175,8 @@ class ProcessInstance:
     trace: list[str] = field(default_factory=list)
     #: how many trace entries the store holds already
     trace_base: int = 0
-    #: activity id -> who completed its work item last
+    #: activity id -> who completed its work item last, in the order of those completions
+    #: (the latest last: :func:`previous_performer` reads it)
     performers: dict[str, str] = field(default_factory=dict)
     #: who completed the person's work that closed last
     last_performer: str | None = None
@@ -290,10 +291,63 @@ def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
     return inst.performers.get(activity_id)
 
 
-def previous_performer(inst: ProcessInstance) -> str | None:
-    """Who completed the person's work that closed last in ``inst`` (the activity being
-    assigned is still open, so never that work)."""
-    return inst.last_performer
+def previous_performer(ai: ActivityInstance) -> str | None:
+    """Who completed the step before ``ai`` (``MANAGER_OF_PREVIOUS`` offers its work to their
+    supervisors); None when nobody named did.
+
+    The step before it is found back along its incoming transitions, through the steps no
+    person completed (routes, events, automatic activities, a person's activity not reached
+    this time), to the activities someone completed; of those, whoever completed theirs
+    last (a join: who arrived last). Not simply whoever completed anything last in the
+    instance: a parallel branch's step (or one done since the work was offered, when a new
+    organisation offers it again) is not the step before it. An activity first in its
+    activity set looks before the block activity that runs the set.
+
+    Why the graph and not the thread the token took: the instance keeps who completed each
+    activity last (:attr:`ProcessInstance.performers`, in the order they did), not the
+    activity instances that closed (they leave the instance); and a re-offer asks again."""
+    inst = ai.scope.instance
+    performers = inst.performers
+    if not performers:
+        return None
+    recency = {activity_id: n for n, activity_id in enumerate(performers)}
+    scope: Scope | None = ai.scope
+    act = ai.act
+    while scope is not None:
+        before = _performed_before(scope.graph, act.index, recency)
+        if before:
+            return performers[max(before, key=recency.__getitem__)]
+        owner = scope.owner
+        if owner is None:
+            return None
+        scope, act = owner.scope, owner.act
+    return None
+
+
+def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> list[str]:
+    """The ids of the activities of ``graph`` someone completed (``performed``) that come
+    before activity ``index``: its sources, and through those nobody completed, theirs."""
+    done = set(performed)
+    sources: dict[int, list[int]] = {}
+    for a in graph.activities:
+        outgoing = [*a.normal, *a.exceptions, a.otherwise, a.default_exception]
+        for t in outgoing:
+            if t is not None:
+                sources.setdefault(t.target, []).append(a.index)
+    found: list[str] = []
+    seen = {index}
+    todo = list(sources.get(index, ()))
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        activity_id = graph.activities[i].id
+        if activity_id in done:
+            found.append(activity_id)
+        else:
+            todo.extend(sources.get(i, ()))
+    return found
 
 
 def note_closed(ai: ActivityInstance) -> None:

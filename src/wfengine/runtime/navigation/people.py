@@ -127,7 +127,7 @@ class People(NavigatorBase):
                 groups.append(found)
         assignees = _merged(groups)
         if rule.manager_of_previous:
-            previous = previous_performer(inst)
+            previous = previous_performer(ai)
             supervisors = None if previous is None else self._supervisors(previous)
             if supervisors:  # (none: its performers' members, as compile_people says)
                 assignees = list(supervisors)

@@ -361,6 +361,8 @@ class Work(People):
         step.outbox.append(entry)  # (its holder and owner hear of it with its assignees)
         ai.work_item = None
         if performer is not None:
+            # (moved last: the order is who completed what last, previous_performer reads it)
+            inst.performers.pop(ai.act.id, None)
             inst.performers[ai.act.id] = performer
             if ai.act.id in inst.compiled.four_eyes_of:
                 self._four_eyes_now(inst, ai.act.id)
