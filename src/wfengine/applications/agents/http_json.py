@@ -1,10 +1,12 @@
 """The HTTP/JSON agent: one request per call, IN parameters out as JSON, OUT parameters back.
 
-A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text);
-GET/DELETE send them as query parameters, added to the URL's own query: text, dates and times
-as they are (ISO 8601), other values as JSON (``5``, ``true``, ``[1, 2]``), and a parameter
-without a value (None) not at all. A parameter holding NaN or an infinity (JSON has no
-number for them) is a :class:`~wfengine.errors.PermanentApplicationError` naming it, and
+A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text,
+a Decimal as a JSON number, a timedelta as an ISO 8601 duration such as ``"PT1H30M"``:
+:func:`json_default`); GET/DELETE send them as query parameters, added to the URL's own
+query: text, dates, times and durations as they are (ISO 8601), other values as JSON (``5``,
+``true``, ``[1, 2]``), and a parameter without a value (None) not at all. A parameter
+holding NaN or an infinity (JSON has no number for them, float or Decimal), or a value JSON
+cannot carry at all, is a :class:`~wfengine.errors.PermanentApplicationError` naming it, and
 nothing is sent (:func:`json_inputs`). Every request carries the header ``Idempotency-Key``,
 the same on every attempt of one activity's call, so the server can
 recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
@@ -61,7 +63,8 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
@@ -151,13 +154,48 @@ class _SharedClient:
             return self._client
 
 
+class _NotFinite(ValueError):
+    """A Decimal NaN or infinity: JSON has no number for it, as for a float's."""
+
+
 def json_default(value: Any) -> Any:
-    """JSON for what the engine's data holds beyond JSON: dates and times as ISO 8601."""
+    """JSON for what the engine's data holds beyond JSON: dates and times as ISO 8601 text;
+    a Decimal (a money amount) as a JSON number, an integer when written without decimals
+    (exact at any size), else the nearest float (what a JSON reader reads a number as: 15
+    significant digits come through exactly); a timedelta (a script's ``due - now()``) as an
+    ISO 8601 duration in hours, minutes and seconds (:func:`iso_duration`), exact, which a
+    JSON reader cannot take for a plain number of seconds or days by mistake. A Decimal NaN
+    or infinity is a ``ValueError`` (:func:`json_inputs` names its parameter)."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):
         return list(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _NotFinite(f"Decimal {value} is not a number JSON has")
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    if isinstance(value, timedelta):
+        return iso_duration(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def iso_duration(value: timedelta) -> str:
+    """``value`` as an ISO 8601 duration of hours, minutes and seconds (``PT36H0.5S``,
+    ``-PT5M``, ``PT0S``), as Java's ``Duration`` writes it: no days (ISO's day is a
+    calendar day, not always 24 hours), a negative one with a leading minus (XML Schema's
+    ``duration``)."""
+    micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    sign, micros = ("-", -micros) if micros < 0 else ("", micros)
+    hours, micros = divmod(micros, 3_600_000_000)
+    minutes, micros = divmod(micros, 60_000_000)
+    seconds, micros = divmod(micros, 1_000_000)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    if micros:
+        parts.append(f"{seconds}.{micros:06d}".rstrip("0") + "S")
+    elif seconds or not (hours or minutes):
+        parts.append(f"{seconds}S")
+    return f"{sign}PT{''.join(parts)}"
 
 
 def json_inputs(inputs: Mapping[str, Any], where: str, *, whole: bool = True) -> str:
@@ -171,16 +209,17 @@ def json_inputs(inputs: Mapping[str, Any], where: str, *, whole: bool = True) ->
             return json.dumps(inputs, default=json_default, allow_nan=False)
         [value] = inputs.values()
         return json.dumps(value, default=json_default, allow_nan=False)
-    except ValueError as whole_exc:
+    except (ValueError, TypeError) as whole_exc:
         failed = whole_exc
     for name, value in inputs.items():
         try:
             json.dumps(value, default=json_default, allow_nan=False)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             why = (
                 "holds NaN or an infinity, which JSON has no number for (a strict JSON reader "
                 "refuses the bare NaN and Infinity): give it a finite number and retry"
-                if "float" in str(exc)
+                if isinstance(exc, _NotFinite)
+                or (isinstance(exc, ValueError) and "float" in str(exc))
                 else f"cannot be sent as JSON ({exc})"
             )
             raise PermanentApplicationError(f"{where}: parameter {name!r} {why}") from exc
@@ -325,12 +364,15 @@ def _without_urls(text: str, urls: Iterable[str], name: str) -> str:
 
 def _query_value(name: str, value: Any, where: str) -> str:
     """A parameter's value as query text: text, dates and times bare (ISO 8601), as a
-    service reads ``?day=2030-01-05``; anything else (numbers, true/false, lists, records)
-    as JSON. A parameter without a value (None) is left out of the query altogether."""
+    service reads ``?day=2030-01-05`` (a duration likewise: ``?wait=PT1H``); anything else
+    (numbers, true/false, lists, records) as JSON. A parameter without a value (None) is
+    left out of the query altogether."""
     if isinstance(value, str):
         return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return iso_duration(value)
     return json_inputs({name: value}, where, whole=False)
 
 

@@ -5,8 +5,11 @@ shell; a definition can only pick one of the host's commands by name
 (:func:`subprocess_agent_factory`, setting ``wfengine:command``), never give a program or
 arguments. The idempotency key is in the environment variable ``WFENGINE_IDEMPOTENCY_KEY``.
 
-Its stdin is strict JSON: a parameter holding NaN or an infinity is a permanent error naming
-it, and the program is not run (:func:`~wfengine.applications.agents.http_json.json_inputs`).
+Its stdin is strict JSON, written as the HTTP agent writes a body (a Decimal as a number, a
+timedelta as an ISO 8601 duration: :func:`~wfengine.applications.agents.http_json.json_default`):
+a parameter holding NaN or an infinity, or a value JSON cannot carry, is a permanent error
+naming it, and the program is not run
+(:func:`~wfengine.applications.agents.http_json.json_inputs`).
 The program must print one JSON object in UTF-8 (or nothing: no outputs) and exit 0, whatever
 the locale. A non-zero exit raises :class:`ProcessFailedError` (retried while retries remain),
 its message ending with the end of the program's stderr (bytes that are not UTF-8 shown as
