@@ -20,7 +20,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
-from wfengine.definition.checks.flow import THROWN
 from wfengine.definition.checks.loops import counter_problem, declared_items
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
@@ -67,10 +66,9 @@ from wfengine.definition.work_rules import (
 from wfengine.errors import DeployError
 from wfengine.runtime.compile_events import (
     assignments,
-    code_of,
     condition_of,
+    event_throws,
     event_wait,
-    is_throw_position,
     message_name,
     signal_name,
     task_message_name,
@@ -230,25 +228,18 @@ class ActivityCompiler:
             trigger = body.trigger
             if body.target is not None:
                 pass  # a boundary event: armed on its activity (the graph compiler attaches it)
-            elif trigger in THROWN and is_throw_position(body):
-                throws = (trigger, code_of(body))
+            elif (thrown := event_throws(a, body)) is not None:
+                throws = thrown  # (a message or signal too: audited as event.thrown)
             elif body.position is EventPosition.START and trigger == "Message":
                 message = message_name(a, body)  # Engine.start_by_message starts here
-            elif body.position is EventPosition.END and trigger == "Signal":
-                throws = ("Signal", signal_name(a, body)[0])
             elif body.position is EventPosition.INTERMEDIATE and trigger not in ("None", ""):
                 if trigger == "Timer":
                     kind = KIND_TIMER
                     wait = event_wait(self.exprs, where, body)[0]
                 elif trigger == "Message":
-                    message = message_name(a, body)
-                    kind = KIND_MESSAGE if message is not None else KIND_NONE  # a throw
+                    kind, message = KIND_MESSAGE, message_name(a, body)
                 elif trigger == "Signal":
-                    name, thrown = signal_name(a, body)
-                    if thrown:
-                        throws = ("Signal", name)
-                    else:
-                        kind, signal = KIND_SIGNAL, name
+                    kind, signal = KIND_SIGNAL, signal_name(a, body)[0]
                 elif trigger == "Conditional":
                     condition = condition_of(self.exprs, where, a, body)
                     kind = KIND_CONDITION if condition is not None else KIND_UNSUPPORTED

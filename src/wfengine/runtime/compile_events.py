@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from wfengine.definition.checks.flow import ARMED_TRIGGERS
+from wfengine.definition.checks.flow import ARMED_TRIGGERS, THROWN
 from wfengine.definition.event_texts import condition_text, timer_of, trigger_detail
 from wfengine.definition.graph import is_event_gateway as is_event_gateway
 from wfengine.definition.model import Activity, Event, EventPosition, XmlNode
@@ -101,12 +101,18 @@ def message_name(activity: Activity, event: Event | None) -> str | None:
     trigger = None if event is None else trigger_detail(event, "TriggerResultMessage")
     if _throws(trigger):
         return None
+    return _named_message(activity, trigger)
+
+
+def _named_message(activity: Activity, trigger: XmlNode | None) -> str:
+    """The Name (else Id) of ``trigger``'s Message, else the activity's own Name or Id."""
     if trigger is not None:
         found = next((c for c in trigger.children if c.local_name == "Message"), None)
         if found is not None:
             named = dict(found.attrs)
-            if named.get("Name") or named.get("Id"):
-                return named.get("Name") or named.get("Id")
+            given = named.get("Name") or named.get("Id")
+            if given:
+                return given
     return activity.name or activity.id
 
 
@@ -186,6 +192,28 @@ def boundary(
         repeat=repeat,
         condition=condition,
     )
+
+
+def event_throws(activity: Activity, event: Event) -> tuple[str, str | None] | None:
+    """What an event in the flow throws, as :attr:`CActivity.throws` holds it: an error,
+    escalation or cancel (with its code), a signal (an end event's, or an intermediate
+    ``CatchThrow="THROW"``), a message (likewise: named as a catch names it); None for a
+    catch or an attached event. Why a message throw is one: the host delivers it from its
+    ``event.thrown`` audit row (a ``TaskSend``'s too), and without it nothing said it was
+    thrown."""
+    trigger = event.trigger
+    if not is_throw_position(event):
+        return None
+    if trigger in THROWN:
+        return trigger, code_of(event)
+    end = event.position is EventPosition.END
+    if trigger == "Signal":
+        name, thrown = signal_name(activity, event)
+        return ("Signal", name) if end or thrown else None
+    if trigger == "Message":
+        detail = trigger_detail(event, "TriggerResultMessage")
+        return ("Message", _named_message(activity, detail)) if end or _throws(detail) else None
+    return None
 
 
 def is_throw_position(event: Event) -> bool:
