@@ -125,7 +125,16 @@ class Outbox:
 
     @property
     def policy(self) -> OutboxPolicy:
+        """The delivery policy: that of :attr:`handlers` (shared with every engine that
+        shares them)."""
         return self.handlers.policy
+
+    @policy.setter
+    def policy(self, policy: OutboxPolicy) -> None:
+        # ``engine.outbox.policy = OutboxPolicy(...)`` (as the README writes it) was a bare
+        # AttributeError (a property without a setter): it sets the handlers' policy, which
+        # refuses anything but an OutboxPolicy (TypeError naming what it got)
+        self.handlers.policy = policy
 
     def subscribe(
         self, handler: OutboxHandler, kinds: Iterable[str] | None = None
