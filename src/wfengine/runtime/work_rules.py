@@ -8,7 +8,8 @@ administrator does):
   offered to or held by them was re-offered) may do nothing;
 * **claim**: only someone the item is offered to (one of its ``assignees``);
 * **start**, **release**, **delegate**, **send back**: only the item's holder (a delegate
-  holds it too);
+  holds it too); someone an unclaimed item is offered to claims it first (until then it is
+  the item's state that refuses them, an ``IllegalStateError``, not recorded as refused);
 * **complete**: the holder, or someone an unclaimed item is offered to (claiming and completing
   at once);
 * **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
@@ -41,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.directory import Directory, answering, asked
 from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
 from wfengine.runtime.states import WorkItemState
@@ -156,7 +158,13 @@ def responsible(item: _HasPeople) -> tuple[str, ...]:
 def refusal(
     operation: str, item: WorkItem, user: str, directory: Directory, to: str | None = None
 ) -> str | None:
-    """Why ``user`` may not do ``operation`` on ``item`` (None when they may)."""
+    """Why ``user`` may not do ``operation`` on ``item`` (None when they may).
+
+    Raises :class:`~wfengine.errors.IllegalStateError` when it is the item's state, not who
+    ``user`` is, that stands in the way: someone it is offered to who starts or delegates
+    it before claiming it (README: a state that does not allow an operation is an
+    ``IllegalStateError``, and only what a user may not do is recorded as refused; this was
+    recorded as a refusal, while their release of the same item was a state error)."""
     org = supervision_of(directory)
     if to is not None:
         if to == item.holder:
@@ -175,7 +183,16 @@ def refusal(
     if operation == "claim":
         return None if user in item.assignees else "it is not offered to them"
     if operation in ("start", "release", "delegate", "send back"):
-        return None if user == item.holder else _not_holder(item)
+        if user == item.holder:
+            return None
+        if item.holder is None and user in item.assignees:
+            subject = (
+                f"work item {item.id!r} (activity {item.activity_id!r} of instance "
+                f"{item.instance_id!r})"
+            )
+            current = f"{item.state.value} to {user!r} and not claimed yet (claim it first)"
+            raise IllegalStateError(subject, current, operation)
+        return _not_holder(item)
     if operation == "complete":
         if user == item.holder or (offered and user in item.assignees):
             return None
@@ -241,8 +258,8 @@ def four_eyes_refusal(
 
 
 def _not_holder(item: WorkItem) -> str:
-    if item.holder is None:
-        return "nobody has claimed it"
+    if item.holder is None:  # (those it is offered to: claim it first, a state error)
+        return "it is not offered to them"
     return f"{item.holder!r} holds it"
 
 
