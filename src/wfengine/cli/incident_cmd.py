@@ -8,9 +8,13 @@ The contract scripts rely on (keep it exactly):
   failed application call, such as a condition that could not be evaluated).
 * ``wfengine incident retry ID --db URL``: do the failed work again (after fixing its cause);
 * ``wfengine incident skip ID --db URL [--set NAME=VALUE]... [--take TRANSITION]...``: finish
-  the failed activity as if its work had written those data fields (VALUE as for ``run --set``:
-  JSON when it parses); a failed decision (a condition that cannot be evaluated, such as a
-  label for people where an expression belongs) is skipped by naming the transition(s) to take;
+  the failed activity as if its work had written those data fields (NAME and VALUE as for
+  ``instance start --set``, by the declarations of the incident's process: a STRING keeps its
+  text, ``1.10`` stays ``"1.10"``; a value its field's type does not take, or a name the
+  process does not declare, goes to the engine as JSON when it parses, which refuses it: exit
+  status 1, as for any output the skip cannot take); a failed decision (a condition that
+  cannot be evaluated, such as a label for people where an expression belongs) is skipped by
+  naming the transition(s) to take;
 * ``wfengine incident abort ID --db URL``: give up: the instance becomes ``closed.aborted``;
 * each of them takes ``--user U``: who asks, named on what the answer records in the audit
   trail (the engine command's ``user=``; :mod:`wfengine.cli.acting_user`); without it nobody
@@ -25,13 +29,18 @@ that cannot be used.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from wfengine.cli.acting_user import acting_user_option
-from wfengine.cli.assignments import parse_assignments, set_option
+from wfengine.cli.assignments import parse_value, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, incident_row
 from wfengine.cli.option_types import STORED_TEXT
+
+if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
 
 
 @click.command(
@@ -110,7 +119,7 @@ Examples:
 )
 @click.argument("incident_id", metavar="ID", type=STORED_TEXT)
 @db_option
-@set_option("Output data of the skipped work (data field ids).")
+@set_option("Output data of the skipped work (data field ids or Names).", typed=True)
 @click.option(
     "--take",
     "take",
@@ -129,10 +138,37 @@ def skip(
 ) -> None:
     """Finish the failed activity as if its work had written the given data, and move on;
     for a failed decision, follow the transitions given with --take."""
-    outputs = parse_assignments(assignments)
+    raw = split_assignments(assignments)
     with engine_on(url) as engine:
+        outputs = _outputs(engine, incident_id, raw)
         engine.skip_incident(incident_id, outputs, take=list(take) or None, user=user)
     click.echo(f"{incident_id} resolved")
+
+
+def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str, Any]:
+    """The skip's ``--set`` values read by the declarations of the incident's process, as
+    ``instance start --set`` reads them (why: a STRING field given ``1.10`` keeps that text,
+    where JSON would make it ``1.1``). What they do not read (an undeclared name, a value the
+    type refuses) is JSON when it parses, else text, for the engine to refuse: a skip's
+    refused outputs are exit status 1 (the contract above), not a usage error. An unknown
+    incident reads everything so; the engine then says it is unknown."""
+    from wfengine.cli.declared_data import declared_values
+
+    def fallback(name: str, text: str) -> Any:
+        return parse_value(text, name=name, option="--set")
+
+    instance_id = engine.store.incident_instance_id(incident_id) if raw else None
+    if instance_id is None:
+        return {name: fallback(name, text) for name, text in raw.items()}
+    summary = engine.store.instance_summary(instance_id)
+    deployed = engine.deployed(summary.process_id, summary.version)
+    outputs: dict[str, Any] = {}
+    for name, text in raw.items():
+        try:
+            outputs.update(declared_values({name: text}, deployed.package, deployed.definition))
+        except click.BadParameter:
+            outputs[name] = fallback(name, text)
+    return outputs
 
 
 @incident.command("abort")
