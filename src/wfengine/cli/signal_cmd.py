@@ -10,8 +10,10 @@ not count): every signal
 catch event of that name waiting, and every signal event of that
 name attached to a running activity or starting an event sub-process, in every running
 instance, takes it (each instance in its own command; the automatic work that follows is left
-to ``wfengine worker``). It prints ``N taken``, how many took it; a signal nothing waits for is
-lost (a transient trigger), and ``0 taken`` says so. Exit 0; 2 on usage errors (a ``--set``
+to ``wfengine worker``); and each process whose version valid now has a Signal start event of
+that name starts one instance there. It prints ``N taken``, how many took it (an instance it
+started counts one); a signal nothing waits for is lost (a transient trigger), and ``0 taken``
+says so. Exit 0; 2 on usage errors (a ``--set``
 that does not fit) and databases that cannot be used.
 """
 

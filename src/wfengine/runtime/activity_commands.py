@@ -13,10 +13,10 @@ from wfengine.runtime.acted_by import name_user
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.history import EventKind, MessageReceived, change
+from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.navigation.events import signal_waiters, takes_signal
+from wfengine.runtime.navigation.events import signal_starts, signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable, owned_values
@@ -166,10 +166,15 @@ class ActivityCommands(EngineBase):
         engines broadcasting at once deliver to each catch once; instances are reached in
         creation order, a caller before its subflows (an interrupting signal event attached
         to a subflow activity closes the subflow before its own catch takes the signal).
-        Returns how many catches took it. ``data`` is checked against the declared types of
-        every process (version) with an instance it reaches, before any takes it: a value one
-        of them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal
-        reaches no one."""
+        Then each process whose version valid now (:meth:`startable`) has a Signal start
+        event of that name starts one instance there, with ``data`` as its data
+        (``signal.received`` on the start event), after the catches that waited took it (a
+        new instance's own catches do not take the signal that started it); processes in
+        the order of their ids. Returns how many catches took it plus how many instances it
+        started. ``data`` is checked against the declared types of every process (version)
+        with an instance it reaches or that it starts, before any takes it: a value one of
+        them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal reaches
+        no one."""
         check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
         if values:
@@ -177,12 +182,55 @@ class ActivityCommands(EngineBase):
         waiters = signal_waiters(self.store, name)
         if values and waiters:
             self._check_signal_data(name, values, waiters)
+        starters = self._signal_starters(name)
+        for deployed in starters if values else ():
+            where = f"signal {name!r} starting process {deployed.process_id!r}"
+            deployed.compiled.checked(values, f"{where} version {deployed.version}")
         taken = 0
         for instance_id in waiters:
             taken += self._signal_one(instance_id, name, values)
+        for deployed in starters:
+            taken += self._start_by_signal(deployed.process_id, name, values)
         if not taken:
             _log.info("signal %r was lost: nothing waited for it", name)
         return taken
+
+    def _signal_starters(self, name: str) -> list[DeployedProcess]:
+        """The version valid now of each process, by id, that has a Signal start event of
+        ``name`` there (a process with no version valid now, or one that no longer
+        compiles, starts nothing: the signal is not refused for it)."""
+        found: list[DeployedProcess] = []
+        for process_id in sorted(self.store.deployed_process_ids()):
+            try:
+                deployed = self.startable(process_id)
+            except (DeployError, IllegalStateError, NotFoundError):
+                continue
+            if signal_starts(deployed.compiled, name):
+                found.append(deployed)
+        return found
+
+    def _start_by_signal(self, process_id: str, name: str, values: dict[str, Any]) -> int:
+        """Start an instance of ``process_id`` at its Signal start event ``name`` (1), in
+        its own command; 0 when the version valid now no longer has one (deployed since)."""
+
+        def body() -> int:
+            try:
+                deployed = self.startable(process_id)
+            except (DeployError, IllegalStateError, NotFoundError):
+                return 0
+            starts = signal_starts(deployed.compiled, name)
+            if not starts:
+                return 0
+            nav = self._nav()
+            inst = nav.new_instance(deployed.compiled, deployed.version, values)
+            start = deployed.compiled.graph.activities[starts[0]]
+            received = SignalReceived(name, tuple(sorted(values)))
+            inst.changes.append(change(nav.now, received, None, start.id))
+            nav.start_instance(inst, at=starts[0])
+            self._commit(nav)
+            return 1
+
+        return self._command(body)
 
     def _check_signal_data(self, name: str, values: dict[str, Any], waiters: list[str]) -> None:
         """Refuse ``values`` (DataTypeError) when the process of an instance in ``waiters``
