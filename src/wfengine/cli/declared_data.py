@@ -309,7 +309,8 @@ def declared_json(
     """JSON ``values`` (what ``--answers`` and a ``--script`` step's ``set`` merge into an
     instance) checked as ``--set`` is: each name a declaration of ``process`` (by id or
     Name; others only with ``--allow-undeclared``), each value of a basic type converted to
-    it where that loses nothing (``"10"`` for an INTEGER) and refused otherwise. Raises
+    it where that loses nothing (``"10"`` for an INTEGER) and refused otherwise, a FLOAT
+    finite (``"NaN"`` is refused, as ``--set f=NaN`` is). Raises
     :class:`click.BadParameter` (exit status 2) naming ``where`` and the name.
 
     Why before the run: a misspelt field became an undeclared one and the real field kept
@@ -338,6 +339,12 @@ def declared_json(
         try:
             if isinstance(data_type, BasicType):
                 value = _coerce(value, data_type.type, is_array)
+                # a FLOAT finite, as --set asks: "NaN" converts, and a run would go on
+                # comparing with a value no condition can order
+                if is_array and isinstance(value, list):
+                    value = [_finite(item, data_type.type) for item in value]
+                else:
+                    value = _finite(value, data_type.type)
             elif (
                 isinstance(data_type, EnumerationType)
                 and data_type.values
