@@ -122,16 +122,27 @@ class Organisation:
 
     def supervisors_of(self, user_id: str) -> tuple[str, ...]:
         """Who supervises ``user_id``: the supervisors of the user's units and of the units
-        above them, nearest first (a user never supervises themself)."""
+        above them, nearest first (each unit's own supervisor, then its parent's, ...; with
+        several units, every unit's nearest before any next one), each once; a user never
+        supervises themself. Nearest first, not in the file's order: the engine offers late
+        work and ``MANAGER_OF_PREVIOUS`` work to the nearest of them (whom it tells apart by
+        asking who supervises each), and a reader of the list expects the line manager
+        first, not the chief executive listed first among the users."""
         user = self._users.get(user_id)
         if user is None:
             return ()
+        chains = [
+            [
+                u.supervisor
+                for u in self.units_above(unit_id)
+                if u.supervisor and u.supervisor != user_id
+            ]
+            for unit_id in user.units
+        ]
         found: list[str] = []
-        for unit_id in user.units:
-            for unit in self.units_above(unit_id):
-                if unit.supervisor and unit.supervisor != user_id:
-                    found.append(unit.supervisor)
-        return self._ordered(found)
+        for depth in range(max(map(len, chains), default=0)):
+            found.extend(chain[depth] for chain in chains if depth < len(chain))
+        return tuple(dict.fromkeys(found))
 
     def supervises(self, supervisor: str, user_id: str) -> bool:
         return supervisor in self.supervisors_of(user_id)

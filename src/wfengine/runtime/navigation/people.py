@@ -70,6 +70,30 @@ class People(NavigatorBase):
             raise directory_failed(directory, f"supervisors_of({user!r})", exc) from exc
         return checked_members(directory, f"supervisors of {user}", found)
 
+    def _supervisor_levels(self, user: str) -> list[tuple[str, ...]]:
+        """``user``'s supervisors by level, nearest first: first those none of the others is
+        below (a line manager), then those only the first level is below, and so on; empty
+        when they have none (or the directory cannot say who supervises whom).
+
+        Why levels: late work and ``MANAGER_OF_PREVIOUS`` work go to the nearest supervisors
+        (a level further up only when none of them may have it), not to everyone up to the
+        top. The directory's ``supervisors_of`` may answer only the nearest, or the whole
+        chain; which of them is above which is asked of it too (who supervises each), so
+        either reads the same."""
+        found = self._supervisors(user)
+        if not found:
+            return []
+        above = {s: set(self._supervisors(s) or ()) for s in found}
+        levels: list[tuple[str, ...]] = []
+        left = [s for s in dict.fromkeys(found) if s != user]
+        while left:
+            level = [s for s in left if not any(s in above[t] for t in left if t != s)]
+            if not level:  # (they supervise each other: one level)
+                level = left
+            levels.append(tuple(level))
+            left = [s for s in left if s not in level]
+        return levels
+
     def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:
         """Who ``ai``'s work is offered to, by the directory and the activity's assignment
         rules, and who holds it at once (None: nobody). Raises :class:`_Failure` when that
@@ -126,11 +150,14 @@ class People(NavigatorBase):
                     )
                 groups.append(found)
         assignees = _merged(groups)
+        excluded = excluded_performers(ai)
         if rule.manager_of_previous:
             previous = previous_performer(ai)
-            supervisors = None if previous is None else self._supervisors(previous)
-            if supervisors:  # (none: its performers' members, as compile_people says)
-                assignees = list(supervisors)
+            levels = [] if previous is None else self._supervisor_levels(previous)
+            if levels:  # (none: its performers' members, as compile_people says)
+                # the nearest who may have it (four eyes), not everyone up to the top
+                allowed = [level for level in levels if any(u not in excluded for u in level)]
+                assignees = list((allowed or levels)[0])
         holder = performer_of(inst, act.id) if rule.original_performer else None
         if (
             holder is not None
@@ -151,7 +178,6 @@ class People(NavigatorBase):
             # someone the organisation no longer knows (they left) could not take it: it is
             # offered to the performers' members instead
             holder = None
-        excluded = excluded_performers(ai)
         if holder in excluded:
             holder = None
         if holder is not None:
@@ -173,16 +199,21 @@ class People(NavigatorBase):
     ) -> tuple[str, ...]:
         """Who a late item is escalated to: the members of ``participant``, resolved as a
         Performer is (with its declaration, so a directory matches it by Name or type), else
-        the supervisors of those who answer for the item; never one of ``excluded`` (four
-        eyes: whoever did the work it checks)."""
-        found: Iterable[str]
+        the nearest supervisors of those who answer for the item (each one's nearest level;
+        the next level up only when none of those may have it); never one of ``excluded``
+        (four eyes: whoever did the work it checks)."""
         if participant is not None:
             found = self._members_of(participant, self._declaration(inst, participant))
-        elif supervisors_of(self.ctx.directory) is None:
+            return tuple(u for u in dict.fromkeys(found) if u not in excluded)
+        if supervisors_of(self.ctx.directory) is None:
             return ()
-        else:
-            found = _merged(self._supervisors(person) or () for person in responsible(item))
-        return tuple(u for u in dict.fromkeys(found) if u not in excluded)
+        each = [self._supervisor_levels(person) for person in responsible(item)]
+        for depth in range(max(map(len, each), default=0)):
+            level = _merged(levels[depth] for levels in each if depth < len(levels))
+            allowed = tuple(u for u in level if u not in excluded)
+            if allowed:
+                return allowed
+        return ()
 
     def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
         """The Participant ``inst``'s process (else its package) declares as ``participant``,
