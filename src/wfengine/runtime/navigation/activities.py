@@ -4,7 +4,8 @@ transitions its split chooses, fail along an exception transition.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any
 
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -34,6 +35,7 @@ from wfengine.runtime.instance import (
     Scope,
     note_closed,
 )
+from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
     _OP_BODY,
@@ -262,9 +264,15 @@ class Activities(NavigatorBase):
             return self._holds(ai, loop.condition, {loop.counter: ai.iterations})
         return self._holds(ai, loop.condition)
 
-    def _choose(self, ai: ActivityInstance) -> list[CTransition]:
+    def _choose(
+        self, ai: ActivityInstance, counters: Mapping[str, int] | None = None
+    ) -> list[CTransition]:
+        """The ways ``ai`` leaves along: its conditions read its loop counters (those of
+        the multi-instance instance it belongs to, ``counters``: those of the instance whose
+        completion routes a multi-instance activity's token) over the data."""
         ca = ai.act
-        inst = ai.scope.instance
+        scope = ai.scope
+        inst = scope.instance
         chooser = self.ctx.split_chooser
         if chooser is not None:
             ways = (*ca.normal, ca.otherwise) if ca.otherwise is not None else ca.normal
@@ -280,7 +288,9 @@ class Activities(NavigatorBase):
                             f"({', '.join(ct.id for ct in ways)})"
                         )
                     return taken
-        data = inst.data
+        data: MutableMapping[str, Any] = inst.data
+        if counters is not None or ai.mi_index is not None or scope.owner is not None:
+            data = own_variables(ai, data, counters)  # (a top-level plain one has none)
         chosen: list[CTransition] = []
         for ct in ca.normal:
             cond = ct.condition
@@ -323,8 +333,10 @@ class Activities(NavigatorBase):
         *,
         traced: bool = False,
         chosen: list[CTransition] | None = None,
+        counters: Mapping[str, int] | None = None,
     ) -> None:
-        """Complete ``ai`` and move tokens on; on a failed condition, leave it with an incident."""
+        """Complete ``ai`` and move tokens on; on a failed condition, leave it with an incident.
+        ``counters``: what its conditions read as the loop counter (see :meth:`_choose`)."""
         ca = ai.act
         scope = ai.scope
         inst = scope.instance
@@ -338,7 +350,7 @@ class Activities(NavigatorBase):
             chosen = [ca.only_next]  # what _choose finds: one way, no condition, no choice
         else:
             try:
-                chosen = self._choose(ai)
+                chosen = self._choose(ai, counters)
             except _Failure as exc:
                 self._incident(inst, ai, ca.id, "leave", exc.message)
                 return
@@ -499,10 +511,11 @@ class Activities(NavigatorBase):
         for ai in (*people, *automatic):
             self._agenda.append((_OP_START, ai, None))
 
-    def _route_only(self, ai: ActivityInstance) -> bool:
-        """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex)."""
+    def _route_only(self, ai: ActivityInstance, counters: Mapping[str, int] | None = None) -> bool:
+        """Move tokens on for ``ai`` without closing it (MI flow None/One/Complex);
+        ``counters``: the loop counter of the instance that completed (see :meth:`_choose`)."""
         try:
-            chosen = self._choose(ai)
+            chosen = self._choose(ai, counters)
         except _Failure as exc:
             self._incident(ai.scope.instance, ai, ai.act.id, "leave", exc.message)
             return False

@@ -9,7 +9,7 @@ its own and the type checker sees every call.
 
 from __future__ import annotations
 
-from collections import ChainMap, deque
+from collections import deque
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from enum import IntEnum
@@ -35,6 +35,7 @@ from wfengine.runtime.instance import (
     WorkItem,
 )
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.progress import ProgressWatch
 from wfengine.runtime.states import ActivityState
 from wfengine.runtime.store import Step
@@ -158,9 +159,7 @@ class NavigatorBase:
         self, ai: ActivityInstance, expr: Any, extra: Mapping[str, Any] | None = None
     ) -> Any:
         inst = ai.scope.instance
-        variables: Mapping[str, Any] = (
-            inst.data if extra is None else ChainMap(dict(extra), inst.data)
-        )
+        variables = own_variables(ai, inst.data, extra)
         try:
             return expr.evaluate(variables, self._clock, inst.place)
         except ExpressionEvaluationError as exc:
@@ -172,9 +171,7 @@ class NavigatorBase:
         """Whether condition ``expr`` holds, tested as its language tests one
         (``CompiledExpression.holds``); a failure as :meth:`_evaluate`'s."""
         inst = ai.scope.instance
-        variables: Mapping[str, Any] = (
-            inst.data if extra is None else ChainMap(dict(extra), inst.data)
-        )
+        variables = own_variables(ai, inst.data, extra)
         try:
             return bool(expr.holds(variables, self._clock, inst.place))
         except ExpressionEvaluationError as exc:
@@ -255,6 +252,7 @@ class NavigatorBase:
         *,
         traced: bool = False,
         chosen: list[CTransition] | None = None,
+        counters: Mapping[str, int] | None = None,
     ) -> None:
         raise NotImplementedError
 
@@ -278,10 +276,12 @@ class NavigatorBase:
     def _release(self, scope: Scope, index: int, n: int = 1) -> None:
         raise NotImplementedError
 
-    def _route_only(self, ai: ActivityInstance) -> bool:
+    def _route_only(self, ai: ActivityInstance, counters: Mapping[str, int] | None = None) -> bool:
         raise NotImplementedError
 
-    def _mi_progress(self, container: ActivityInstance) -> None:
+    def _mi_progress(
+        self, container: ActivityInstance, child: ActivityInstance | None = None
+    ) -> None:
         raise NotImplementedError
 
     def _run_body(self, ai: ActivityInstance) -> None:

@@ -23,6 +23,7 @@ from wfengine.runtime.instance import (
     ProcessInstance,
     Scope,
 )
+from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
@@ -111,7 +112,11 @@ class Joins(NavigatorBase):
         assert ca.join_condition is not None
         inst = scope.instance
         counts = {"arrived": rnd[0], "activationCount": rnd[0], "incoming": ca.n_in}
-        variables = ChainMap(counts, inst.data)
+        owner = scope.owner  # (in a block: its multi-instance instance's own loop counter)
+        layer = counter_layer(owner) if owner is not None else None
+        variables = (
+            ChainMap(counts, inst.data) if layer is None else ChainMap(counts, layer, inst.data)
+        )
         try:
             ok = ca.join_condition.holds(variables, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:

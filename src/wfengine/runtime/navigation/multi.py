@@ -132,18 +132,34 @@ class MultiInstance(NavigatorBase):
             # add_mi_instance added come on top. On failure the count known so far is kept.
             with contextlib.suppress(_Failure):
                 mi.total = max(mi.completed, self._mi_count(container) + mi.added)
-        self._mi_progress(container)
+        self._mi_progress(container, child)
 
-    def _mi_progress(self, container: ActivityInstance) -> None:
-        """After an instance of ``container`` completed: whether the flow goes on now (its
-        ``MI_FlowCondition``), whether the activity is done, else the next sequential
-        instance. (A ``leave`` incident's retry comes back here: the condition is tested
-        again, on the data as it is then.)"""
+    def _mi_progress(
+        self, container: ActivityInstance, child: ActivityInstance | None = None
+    ) -> None:
+        """After an instance of ``container`` completed (``child``, when known): whether the
+        flow goes on now (its ``MI_FlowCondition``), whether the activity is done, else the
+        next sequential instance. (A ``leave`` incident's retry comes back here: the
+        condition is tested again, on the data as it is then.)
+
+        Where ``child``'s completion routes a token (flow None: each thread goes its own
+        way, WCP42; One, Complex: the instance that made it go on), the flow condition and
+        the ways read the loop counter as ``child``'s index, not the shared field (which
+        holds the last index started). The activity that leaves as a whole (flow All), or
+        an incident's retry (no ``child``), reads the field."""
         mi = container.mi
         loop = container.act.loop
         assert mi is not None and loop is not None
         inst = container.scope.instance
         flow = loop.flow
+        counters = (
+            {loop.counter: child.mi_index}
+            if child is not None
+            and loop.counter
+            and child.mi_index is not None
+            and flow is not MIFlowCondition.ALL
+            else None
+        )
         if not mi.routed:
             route = False
             if flow is MIFlowCondition.NONE or flow is MIFlowCondition.ONE:
@@ -151,10 +167,11 @@ class MultiInstance(NavigatorBase):
             elif flow is MIFlowCondition.COMPLEX:
                 assert loop.flow_condition is not None
                 try:
+                    counts = {"completed": mi.completed, "instances": mi.total}
                     route = self._holds(
                         container,
                         loop.flow_condition,
-                        {"completed": mi.completed, "instances": mi.total},
+                        counts if counters is None else {**counters, **counts},
                     )
                 except _Failure as exc:
                     self._incident(inst, container, container.act.id, "leave", exc.message)
@@ -165,16 +182,16 @@ class MultiInstance(NavigatorBase):
                     if other.state.is_open:
                         self._cancel_activity(other, ActivityState.ABORTED, count=False)
                 mi.total = mi.completed
-                self._leave(container, traced=True)
+                self._leave(container, traced=True, counters=counters)
                 return
             if route and mi.completed < mi.total:
-                if not self._route_only(container):
+                if not self._route_only(container, counters):
                     return
                 if flow is not MIFlowCondition.NONE:
                     mi.routed = True
         if mi.completed >= mi.total:
             # flow None: the last instance's token flows here, like the others' did
-            self._leave(container, traced=True)
+            self._leave(container, traced=True, counters=counters)
             return
         if not loop.parallel and mi.started < mi.total and not _one_runs(container):
             self._spawn_child(container)
