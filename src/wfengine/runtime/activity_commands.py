@@ -16,8 +16,9 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.navigation.events import signal_starts, signal_waiters, takes_signal
+from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
+from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable, owned_values
 
@@ -117,7 +118,10 @@ class ActivityCommands(EngineBase):
         process is a :class:`~wfengine.errors.NotFoundError`; start events of that message in
         several processes an ``IllegalStateError`` (send to one by starting it by name). A
         process whose latest stored version no longer compiles (stored by an earlier wfengine)
-        is passed over, and named in the ``NotFoundError`` when no other takes the message."""
+        is passed over, and named in the ``NotFoundError`` when no other takes the message.
+        A receive task with ``Instantiate="true"`` and no way in is such a start too (as
+        BPMN tools draw a process a message starts): the instance starts there and the task
+        takes the message at once (``message.received`` on the task)."""
         check_mapping(data, "data", "start_by_message")
         values = dict(data or {})
         if values:
@@ -125,8 +129,7 @@ class ActivityCommands(EngineBase):
         found: list[tuple[str, int]] = []
         broken: list[str] = []
         for process_id, deployed in self._latest_deployed(broken):
-            graph = deployed.compiled.graph
-            found.extend((process_id, idx) for idx in graph.message_starts(name))
+            found.extend((process_id, i) for i in message_start_points(deployed.compiled, name))
         if not found:
             where = "in the deployed processes"
             if broken:  # the message may be one of theirs: say they were not looked into
@@ -140,17 +143,22 @@ class ActivityCommands(EngineBase):
 
         def body() -> str:
             deployed = self.startable(process_id)  # (an older version when only it is valid)
-            graph = deployed.compiled.graph
-            starts = graph.message_starts(name)
+            compiled = deployed.compiled
+            starts = message_start_points(compiled, name)
             if not starts:
                 where = f"in process {process_id!r} v{deployed.version}, the version valid now"
                 raise NotFoundError("Message start event", name, where)
             start_at = at if at in starts else starts[0]
             nav = self._nav()
-            inst = nav.new_instance(deployed.compiled, deployed.version, values)
-            start = graph.activities[start_at]
-            received = MessageReceived(name, tuple(sorted(values)))
-            inst.changes.append(change(nav.now, received, None, start.id))
+            inst = nav.new_instance(compiled, deployed.version, values)
+            start = compiled.graph.activities[start_at]
+            if instantiates(start):  # the receive task takes it as it begins (kept till then)
+                where = f"message {name!r} starting process {process_id!r}"
+                kept = dict(compiled.checked(values, where)) if values else {}
+                inst.messages.append((name, kept, nav.now))
+            else:
+                received = MessageReceived(name, tuple(sorted(values)))
+                inst.changes.append(change(nav.now, received, None, start.id))
             nav.start_instance(inst, at=start_at)
             self._commit(nav)
             return inst.id

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from wfengine.definition.graph import is_triggered_start
 from wfengine.definition.model import MIFlowCondition
 from wfengine.errors import DeployError
-from wfengine.runtime.compile_events import signal_name
 from wfengine.runtime.compiled import (
     KIND_CONDITION,
     CActivity,
@@ -79,25 +77,6 @@ def takes_signal(compiled: CompiledProcess, name: str) -> bool:
     """Can something in ``compiled`` take signal ``name`` (a catch, an attached event, an
     event sub-process)?"""
     return bool(_signal_catches(compiled, name))
-
-
-def signal_starts(compiled: CompiledProcess, name: str) -> list[int]:
-    """The Signal start events of ``compiled``'s top level that signal ``name`` starts (its
-    ``TriggerResultSignal``'s Name, else the event's Name or Id), by index: a broadcast
-    starts an instance there as a message starts one at a Message start event."""
-    graph = compiled.graph
-    found: list[int] = []
-    for i in graph.starts:
-        model = graph.activities[i].model
-        event = model.event
-        if (
-            event is not None
-            and is_triggered_start(model)
-            and event.trigger == "Signal"
-            and signal_name(model, event)[0] == name
-        ):
-            found.append(i)
-    return found
 
 
 def _signal_catches(compiled: CompiledProcess, name: str) -> set[str]:
