@@ -18,7 +18,7 @@ from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
-from wfengine.runtime.host_arguments import check_after, check_user, page_size
+from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -63,6 +63,18 @@ def open_work_item_state(state: object, where: str) -> WorkItemState | None:
             f"open work only, not {shown!r}"
         )
     return found
+
+
+def check_process_id(process_id: object, command: str) -> None:
+    """Raise ``TypeError`` naming ``command`` when ``process_id``, a listing's filter, is
+    neither None nor a process id (a string). Why: a list of ids raised a bare
+    ``sqlite3.ProgrammingError`` on SQLite and listed nothing in memory, and a number listed
+    nothing, as if the process had no work."""
+    if process_id is not None and not isinstance(process_id, str):
+        raise TypeError(
+            f"{command}: process_id must be one process id (a string) or None, not "
+            f"{described(process_id)}"
+        )
 
 
 def refuse_unknown_filters(
@@ -111,6 +123,7 @@ class Queries(EngineBase):
     def instances(
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSnapshot]:
+        check_process_id(process_id, "instances")
         wanted = None if state is None else ProcessState(state)
         return [
             instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
@@ -129,6 +142,7 @@ class Queries(EngineBase):
         ``after`` page through it (keyset paging: the page after instance ``after``, in
         creation order, one index range on the SQL store at any size; an unknown ``after``
         is :class:`~wfengine.errors.NotFoundError`)."""
+        check_process_id(process_id, "instance_summaries")
         limit = page_size(limit, "instances")
         check_after(after, str, "the id of the last instance of the previous page")
         wanted = None if state is None else ProcessState(state)
@@ -200,6 +214,7 @@ class Queries(EngineBase):
         stays on offer to them until :meth:`reoffer_work` runs, and was listed to them."""
         check_user(user, "user", "work_items_of")
         wanted = open_work_item_state(state, "work_items_of")
+        check_process_id(process_id, "work_items_of")
         limit = page_size(limit, "work items")
         check_after(after, WorkItemSnapshot, "the last WorkItemSnapshot of the previous page")
         org = asking(self.directory)  # (one that fails: a DirectoryError naming it)

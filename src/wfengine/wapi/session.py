@@ -32,7 +32,7 @@ from wfengine.definition.model import (
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_user
-from wfengine.runtime.queries import open_work_item_state
+from wfengine.runtime.queries import check_process_id, open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -288,6 +288,7 @@ class Session:
         wanted = None
         if state is not None:
             wanted = _state(ProcessState, state, "open_process_instances_list")
+        check_process_id(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         found = engine.instance_summaries(state=wanted, process_id=process_id)
         if self._access.reads_everything():
@@ -342,6 +343,7 @@ class Session:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
         ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
         wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
+        check_process_id(process_id, "open_work_list")
         engine = self._engine()
         self._access.check_known("a work list", "open")
         return WorkList(engine, self.user, wanted, process_id, self)
