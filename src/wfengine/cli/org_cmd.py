@@ -87,12 +87,14 @@ def load(file: str, url: str) -> None:
         f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(roles)} roles and "
         f"{len(doc.admins)} administrators from {file}"
     )
-    if reoffered:
-        waiting = sum(1 for r in reoffered if r.replaced_by is None)
-        click.echo(
-            f"re-offered {_items(len(reoffered))} by the new organisation"
-            + (f" ({waiting} waiting on an incident)" if waiting else "")
-        )
+    # always, also with 0 (the README's contract: a script reads the count from the second
+    # line; it was printed only when something was re-offered, so the line a script read
+    # was missing exactly when the new organisation left all the open work where it was)
+    waiting = sum(1 for r in reoffered if r.replaced_by is None)
+    click.echo(
+        f"re-offered {_items(len(reoffered))} by the new organisation"
+        + (f" ({waiting} waiting on an incident)" if waiting else "")
+    )
     if replaced:  # (the rest of the open work is offered by the one stored after it)
         click.echo(
             "another organisation load replaced this one meanwhile: the open work is offered "
