@@ -409,7 +409,7 @@ class Activities(NavigatorBase):
                 )
                 self.step.outbox.append(entry)
             ai.incident = None
-        if inst.incidents and (act.boundaries or act.kind == KIND_BLOCK):
+        if inst.incidents and (act.boundaries or act.kind == KIND_BLOCK or ai.mi is not None):
             self._resolve_unarmed(ai)
         inst.changes.append((now, _CLOSED_TEXT[state], ai.id, act.id, None))
         if ai.timers:
@@ -421,15 +421,17 @@ class Activities(NavigatorBase):
     def _resolve_unarmed(self, ai: ActivityInstance) -> None:
         """``ai`` closes: the ``arm`` incidents of its boundary timers (none of which holds
         it), and of the event sub-processes of the activity set it ran (a block), are
-        resolved with it, as nothing is left for them to arm."""
+        resolved with it, as nothing is left for them to arm; and any other open incident
+        naming it (a multi-instance activity's flow condition's, which an engine before one
+        incident per activity filed at each instance's completion): nothing is left to retry."""
         inst = ai.scope.instance
         scopes = inst.scopes
         for incident in inst.incidents.values():
-            if incident.resolved or incident.operation != "arm":
+            if incident.resolved:
                 continue
             if incident.activity_instance_id is None:  # an event sub-process's timer
                 scope = scopes.get(incident.scope_id if incident.scope_id is not None else -1)
-                mine = scope is not None and scope.owner is ai
+                mine = incident.operation == "arm" and scope is not None and scope.owner is ai
             else:
                 mine = incident.activity_instance_id == ai.id
             if mine:

@@ -150,9 +150,14 @@ class Incidents(NavigatorBase):
         :func:`wfengine.runtime.incident_commands.offer_opened_as_run`)."""
         inst = self.instance(incident.instance_id)
         self.touch(inst)
+        ai = self._held(inst, incident)
+        moot = ai is None and incident.operation not in _NOT_HELD
         incident.resolved = True
+        # an incident whose activity closed meanwhile has nothing left to redo: it is
+        # resolved as its activity's closing resolves one (see _held)
+        resolution = Resolution.ACTIVITY_CLOSED if moot else Resolution.RETRIED
         self.step.outbox.append(
-            incident_entry(incident, self.now, Resolution.RETRIED, stamp=inst.call_stamp())
+            incident_entry(incident, self.now, resolution, stamp=inst.call_stamp())
         )
         inst.changes.append(
             change(
@@ -182,8 +187,8 @@ class Incidents(NavigatorBase):
             scope = inst.scopes[incident.scope_id]
             self._try_complex(scope, scope.graph.activities[incident.join_index])
             return
-        assert incident.activity_instance_id is not None
-        ai = inst.activities[incident.activity_instance_id]
+        if ai is None:
+            return  # (moot: see above)
         ai.incident = None
         if incident.operation == "leave":
             if ai.mi_parent is not None:
@@ -218,6 +223,20 @@ class Incidents(NavigatorBase):
             # to a worker; a Tool whose person already did their part only calls again
             op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
             self._agenda.append((op, ai, None))
+
+    def _held(self, inst: ProcessInstance, incident: Incident) -> ActivityInstance | None:
+        """The open activity instance ``incident`` holds, None when it names none or the one
+        it names closed (gone from the instance once closed and stored). An incident that
+        outlived its activity (several filed for one multi-instance activity by an engine
+        before one was kept per activity, one of whose retries closed it) used to fail its
+        retry with a bare KeyError, on the SQL store for ever."""
+        found = inst.activities.get(incident.activity_instance_id or "")
+        return None if found is None or found.state.is_closed else found
+
+
+#: the operations whose retry does not redo an activity's work (their own handling in
+#: :meth:`Incidents.retry`), an activity gone or not
+_NOT_HELD = frozenset({"continue", "job", "arm", "join"})
 
 
 def _masked(message: str, inst: ProcessInstance) -> str:

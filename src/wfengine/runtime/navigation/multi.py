@@ -174,7 +174,11 @@ class MultiInstance(NavigatorBase):
                         counts if counters is None else {**counters, **counts},
                     )
                 except _Failure as exc:
-                    self._incident(inst, container, container.act.id, "leave", exc.message)
+                    # one incident for the activity: while one is open (filed at an earlier
+                    # instance's completion), the failure is that one's, whose retry tests
+                    # the condition again; a second would outlive the activity
+                    if container.incident is None:
+                        self._incident(inst, container, container.act.id, "leave", exc.message)
                     return
             if route and mi.completed < mi.total and container.act.cancel_remaining:
                 # the condition holds: the other instances are cancelled, the activity ends
