@@ -200,20 +200,23 @@ class People(NavigatorBase):
         """Who a late item is escalated to: the members of ``participant``, resolved as a
         Performer is (with its declaration, so a directory matches it by Name or type), else
         the nearest supervisors of those who answer for the item (each one's nearest level;
-        the next level up only when none of those may have it); never one of ``excluded``
-        (four eyes: whoever did the work it checks)."""
+        the next level up only when none of those may have it, or all have it already: see
+        :func:`reaches`); never one of ``excluded`` (four eyes: whoever did the work it
+        checks)."""
         if participant is not None:
             found = self._members_of(participant, self._declaration(inst, participant))
             return tuple(u for u in dict.fromkeys(found) if u not in excluded)
         if supervisors_of(self.ctx.directory) is None:
             return ()
         each = [self._supervisor_levels(person) for person in responsible(item)]
+        nearest: tuple[str, ...] = ()
         for depth in range(max(map(len, each), default=0)):
             level = _merged(levels[depth] for levels in each if depth < len(levels))
             allowed = tuple(u for u in level if u not in excluded)
-            if allowed:
+            if reaches(item, allowed):
                 return allowed
-        return ()
+            nearest = nearest or allowed  # (have it already: the next level up, if any)
+        return nearest  # (reaching no one new, which the escalation's incident names)
 
     def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
         """The Participant ``inst``'s process (else its package) declares as ``participant``,
@@ -223,6 +226,15 @@ class People(NavigatorBase):
             if p.id == participant:
                 return p
         return None
+
+
+def reaches(item: WorkItem, users: Iterable[str]) -> bool:
+    """Whether offering ``item`` to ``users`` as well (an escalation) reaches someone: one it
+    is not offered to yet, or, while someone holds it (it goes back on offer), anyone else.
+    Offered to the same people it would change nothing, and an escalation that reaches no
+    one is an incident."""
+    held = item.holder
+    return any(u not in item.assignees or (held is not None and u != held) for u in users)
 
 
 def _merged(groups: Iterable[Iterable[str]]) -> list[str]:

@@ -36,7 +36,7 @@ from wfengine.runtime.navigation.base import (
     _Failure,
     _tool_failure,
 )
-from wfengine.runtime.navigation.people import People, supervisors_of
+from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
@@ -227,23 +227,35 @@ class Work(People):
                 self._reminder_job(item, "remind", number + 1, job.due + every * (missed + 1))
             return
         excluded = excluded_performers(ai)
-        to = self._escalation_targets(item, inst, reminders.escalate_to, excluded)
-        if not to and reminders.escalate_to is not None:
-            # a participant with no members (a typo validate warns of, a role emptied since):
-            # to the supervisors, as an escalation that names no participant goes
+        named = reminders.escalate_to
+        to = self._escalation_targets(item, inst, named, excluded)
+        whom = ""
+        if named is not None and not reaches(item, to):
+            # a participant with no members (a typo validate warns of, a role emptied since),
+            # or only people who have it already: to the supervisors, as an escalation that
+            # names no participant goes
+            whom = (
+                f"{named!r} has no members and "
+                if not to
+                else f"{named!r} reaches only {_names(to)}, who have it already, and "
+            )
             to = self._escalation_targets(item, inst, None, excluded)
-        if not to:
-            # an escalation that reaches no one is none: an incident (on the activity, which
-            # closing resolves it), the job parked until the incident is retried
-            named = reminders.escalate_to
-            whom = f"{named!r} has no members and " if named is not None else ""
-            people = ", ".join(map(repr, responsible(item))) or "no one"
+        if not reaches(item, to):
+            # an escalation that reaches no one (no one new: offered to the same people, it
+            # would change nothing) is none: an incident (on the activity, which closing
+            # resolves it), the job parked until the incident is retried
+            people = _names(responsible(item)) or "no one"
             if supervisors_of(self.ctx.directory) is None:
                 # (a directory of the documented protocols only: name the missing part)
                 lacking = (
                     f"the directory {directory_name(self.ctx.directory)} has no "
                     f"supervisors_of(user_id), so those who answer for it, {people}, have no "
                     "supervisor"
+                )
+            elif to:
+                lacking = (
+                    f"the supervisors of those who answer for it, {people}, are {_names(to)}, "
+                    "who have it already"
                 )
             else:
                 lacking = f"those who answer for it, {people}, have no supervisor who may have it"
@@ -490,6 +502,11 @@ class Work(People):
         queued = ApplicationQueued(request.payload["application_id"], job.key, job.id)
         ai.scope.instance.changes.append(change(self.now, queued, ai.id, ai.act.id))
         return True
+
+
+def _names(users: Sequence[str]) -> str:
+    """``users`` as a message lists them: ``'ann', 'bob'``."""
+    return ", ".join(map(repr, users))
 
 
 def _sent_back(inst: ProcessInstance, ai: ActivityInstance) -> dict[str, Any] | None:
