@@ -16,7 +16,8 @@ internal and may change. The surface, by WfMC part:
   WfMC states, the snapshots the engine hands out, and what a host injects (clocks, id
   generators, a directory, a :class:`Store` such as :class:`SqlStore`);
 * people (Interface 2): :class:`Organisation` (users, roles, units: the engine's directory)
-  and :func:`load_organisation`; :func:`connect` for a WAPI :class:`Session` of one user
+  and :func:`load_organisation`, :func:`use_stored_organisation` (the one ``wfengine org
+  load`` stored in an engine's database); :func:`connect` for a WAPI :class:`Session` of one user
   (used after it ended, it raises :class:`SessionEndedError`); :func:`subscribe` and
   :func:`notifier` for notifications of work, :func:`notes_for` for comments and
   attachments on work items;
@@ -188,6 +189,7 @@ if _typing.TYPE_CHECKING:
     from wfengine.worklist import Organisation, load_organisation
     from wfengine.worklist.notes import Notes, notes_for
     from wfengine.worklist.notifiers import Notification, Notifier, notifier, subscribe
+    from wfengine.worklist.stored_organisation import use_stored_organisation
 
 if _typing.TYPE_CHECKING:
     from wfengine.applications.agents import (
@@ -369,6 +371,7 @@ __all__ = [
     "subprocess_agent_factory",
     "subscribe",
     "unique_ids",
+    "use_stored_organisation",
     "validate",
     "write_csv",
     "write_jsonl",
@@ -504,6 +507,7 @@ _LAZY: dict[str, str] = {
     "standard_loop": "wfengine.definition.build_arguments",
     "subscribe": "wfengine.worklist.notifiers",
     "unique_ids": "wfengine.definition.unique_ids",
+    "use_stored_organisation": "wfengine.worklist.stored_organisation",
     "validate": "wfengine.definition.validation",
     "write_csv": "wfengine.audit",
     "write_jsonl": "wfengine.audit",
