@@ -51,6 +51,11 @@ def _float(text: str) -> float:
 
 
 def _boolean(text: str) -> bool:
+    """``true``/``false`` in any case; also ``1``/``0`` and ``yes``/``no``, which tools
+    write for a BOOLEAN's initial value (read as the same True and False). Deliberately wider
+    than what the engine takes from a program at run time (``true``/``false`` only,
+    :mod:`wfengine.applications.coercion`): a definition's text is written by a modelling
+    tool, a value at run time by code that can send a boolean."""
     lowered = text.lower()
     if lowered in ("true", "1", "yes"):
         return True
@@ -68,14 +73,23 @@ def _datetime(text: str) -> datetime:
 
 
 def _date(text: str) -> date:
+    """A date; a date-time at midnight (``2008-10-06T00:00:00.000+0000``, how some tools
+    write a date) is its date. One with a time of day is refused: which date it is depends on
+    the zone it is read in (``2024-01-01T23:30:00-05:00`` is 2 January in UTC), and the
+    engine refuses such text for a DATE from everyone else."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         pass
     try:
-        return datetime.fromisoformat(text).date()
+        value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a DATE (ISO 8601)") from None
+    if value.time() != time(0):
+        raise ValueError(
+            f"{text!r} is a DATETIME with a time of day, not a DATE (write the date alone)"
+        )
+    return value.date()
 
 
 def _time(text: str) -> time:

@@ -54,11 +54,13 @@ Rules decided here (documented for modellers):
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
 import networkx as nx
 
-from wfengine.applications.coercion import Checked
+from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
 from wfengine.definition.checks.flow import CORRELATION as CORRELATION
@@ -76,8 +78,8 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
-from wfengine.definition.reading import name_aliases, package_language
-from wfengine.errors import DeployError
+from wfengine.definition.reading import ReadKind, name_aliases, package_language
+from wfengine.errors import DeployError, Place
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
 from wfengine.runtime.compile_links import (
     connect_events,
@@ -121,9 +123,12 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     shared = shared_names(package, process)
     exprs = ExpressionReader(package_language(package), aliases, names, shared)
     compiler = _GraphCompiler(package, process, exprs)
+    kinds = field_kinds(package, process, compiler.types)
     fields: list[tuple[str, CompiledExpression | None]] = []
     for df in (*package.data_fields, *process.data_fields):
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
+        if initial is not None and initial.kind is ReadKind.EXPRESSION and df.id in kinds:
+            initial = FittedInitial(initial, kinds[df.id])
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
     # activity_graph maps every activity to its graph: each graph once, not once per activity
@@ -152,10 +157,45 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         sensitive_fields=frozenset(
             df.id for df in (*package.data_fields, *process.data_fields) if is_sensitive_field(df)
         ),
-        field_kinds=field_kinds(package, process, compiler.types),
+        field_kinds=kinds,
         read_only=_read_only(package, process),
         field_names={**shared, **aliases},
     )
+
+
+class FittedInitial(CompiledExpression):
+    """An initial value computed by an expression, its value converted to the field's type
+    where that loses nothing, as a value given from outside is (``2 + 3`` for a FLOAT is
+    ``5.0``, not the integer 5 no one else could store there). A value that does not convert
+    stays as computed: an instance is created as before (validation's ``initial-value-type``
+    names a constant one that does not fit). A literal needs none of this: it is read as a
+    value of the field's type (:func:`~wfengine.definition.literals.parse_literal`)."""
+
+    __slots__ = ("_fit", "_inner")
+
+    def __init__(self, inner: CompiledExpression, fit: tuple[Checked, bool]) -> None:
+        super().__init__(inner.text, inner.where, _unused, inner.names, inner.kind)
+        self._inner = inner
+        self._fit = fit
+
+    def evaluate(
+        self,
+        variables: Mapping[str, Any],
+        now: Callable[[], datetime],
+        context: Place,
+    ) -> Any:
+        value = self._inner.evaluate(variables, now, context)
+        if value is None:
+            return value
+        try:
+            return coerce(value, *self._fit)
+        except CoercionError:
+            return value
+
+
+def _unused(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+    """(:class:`FittedInitial` evaluates its inner expression itself.)"""
+    raise AssertionError("FittedInitial.evaluate is the way in")
 
 
 def _read_only(package: Package, process: WorkflowProcess) -> frozenset[str]:
