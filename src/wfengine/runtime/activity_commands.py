@@ -286,13 +286,18 @@ class ActivityCommands(EngineBase):
         what = f"message {message!r}" if message is not None else "correlation"
         if not keys:
             raise ValueError(f"{what}: correlation names no key")
+        check_storable(
+            keys, f"{what}, correlation"
+        )  # (a 5,000-digit int: named, not a bare ValueError)
         self._known_correlation_keys(keys, message, what)
         found: list[str] = []
-        for reading in self._correlation_readings(keys):
+        readings, refused = self._correlation_readings(keys)
+        for reading in readings:
             found.extend(i for i in self.store.correlated(reading) if i not in found)
         shown = ", ".join(f"{k}={v!r}" for k, v in keys.items())
         if not found:
-            raise NotFoundError("open process instance", shown, f"for {what}")
+            why = f"; no process correlated by it can hold the value: {refused}" if refused else ""
+            raise NotFoundError("open process instance", shown, f"for {what}{why}")
         if len(found) > 1 and message is not None:
             found = self._catching(found, message) or found
         if len(found) > 1:
@@ -374,27 +379,37 @@ class ActivityCommands(EngineBase):
                 "nothing was changed",
             )
 
-    def _correlation_readings(self, keys: dict[str, Any]) -> list[dict[str, Any]]:
+    def _correlation_readings(
+        self, keys: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], DataTypeError | None]:
         """``keys`` as each deployed process version correlated by them reads them (by the
         key fields' declared types; a version that cannot read a value holds no instance it
         matches); as given when none declares them. Every stored version, not the latest
         alone: an instance runs the version it started on, whose key may be typed otherwise
         (a STRING ``phone`` holding ``"0123"`` that a later version made an INTEGER) or that
-        a later version no longer correlates by at all."""
+        a later version no longer correlates by at all. With them, when no version
+        correlated by them can read the values (``"abc"`` for an INTEGER key), the first
+        version's refusal, which names the key and its type: the failed lookup says why
+        (before, "no open process instance" alone read as if the case were closed)."""
         readings: list[dict[str, Any]] = []
         seen: set[tuple[tuple[str, str, str], ...]] = set()
+        refused: DataTypeError | None = None
         for deployed in self._every_deployed():
             if not set(keys) <= set(deployed.compiled.correlation_keys):
                 continue
+            where = f"process {deployed.process_id!r} v{deployed.version}"
             try:
-                reading = dict(deployed.compiled.checked(keys, "correlation", writing=False))
-            except DataTypeError:
+                reading = dict(deployed.compiled.checked(keys, where, writing=False))
+            except DataTypeError as exc:
+                refused = refused or exc
                 continue
             shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
             if shape not in seen:
                 seen.add(shape)
                 readings.append(reading)
-        return readings or [keys]
+        if readings:
+            return readings, None
+        return [keys], refused
 
     def cancel_activity(
         self, instance_id: str, activity_instance_id: str, *, user: str | None = None
