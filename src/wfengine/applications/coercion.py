@@ -73,7 +73,7 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
         return coerce(value, kind.element, True)
     if isinstance(kind, frozenset):
         if isinstance(value, str) and value in kind:
-            return value
+            return _plain_text(value)
         raise CoercionError(_kind_name(kind), value)
     return _COERCE[kind](value)
 
@@ -109,9 +109,14 @@ def _expected(kind: str, value: Any) -> ValueError:
     return CoercionError(kind, value)
 
 
+def _plain_text(v: str) -> str:
+    """``v`` as a plain ``str`` (a StrEnum member is its value): what every store gives back."""
+    return v if type(v) is str else str.__str__(v)
+
+
 def _string(v: Any) -> str:
     if isinstance(v, str):
-        return v
+        return _plain_text(v)
     if isinstance(v, int | float) and not isinstance(v, bool):
         try:
             return str(v)
@@ -125,7 +130,7 @@ def _integer(v: Any) -> int:
     if isinstance(v, bool):
         raise _expected("INTEGER", v)
     if isinstance(v, int):
-        return v
+        return v if type(v) is int else int.__int__(v)  # an IntEnum member: its plain int
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):
@@ -195,7 +200,7 @@ def _time(v: Any) -> time:
 
 def _performer(v: Any) -> str:
     if isinstance(v, str):
-        return v
+        return _plain_text(v)
     raise _expected("PERFORMER (a participant or user id)", v)
 
 

@@ -221,7 +221,7 @@ def check_storable(values: Mapping[str, Any], where: Place) -> None:
 
 
 #: the types of values that share nothing when handed on as they are (no list, dict or set
-#: can be inside one); a user's subclass of one is not among them, and is copied if need be
+#: can be inside one); a user's subclass of one is not among them: :func:`owned` makes it plain
 _IMMUTABLE = frozenset(
     {str, int, float, bool, type(None), Decimal, datetime, date, time, timedelta}
 )
@@ -230,7 +230,9 @@ _IMMUTABLE = frozenset(
 def owned(value: Any) -> Any:
     """``value`` sharing nothing mutable with the caller: lists, tuples, mappings and sets are
     copied all the way down, as the plain list, tuple or dict a database gives back (anything
-    else a store keeps is immutable: text, numbers, times).
+    else a store keeps is immutable: text, numbers, times); a subclass of text or of a
+    number (``StrEnum``, ``IntEnum``) is its plain ``str``, ``int`` or ``float``, as a
+    database gives it back too.
 
     Why: the memory store keeps the objects it is given, so a host that changed its own list
     after ``start_process`` (or a snapshot's, or an audit event's) would change the
@@ -244,6 +246,15 @@ def owned(value: Any) -> Any:
         return [v if type(v) in _IMMUTABLE else owned(v) for v in value]
     if kind in _IMMUTABLE:
         return value
+    # a subclass of text or a number (a StrEnum, an IntEnum): the plain value, as a database
+    # gives it back, so the memory store holds what SQLite and PostgreSQL hold (the
+    # subclass's own __str__/__int__ are not asked: they may say something else)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):  # (bool, the one subclass that stays, is in _IMMUTABLE)
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
     if isinstance(value, dict):
         return {k: owned(v) for k, v in value.items()}
     if isinstance(value, list):
