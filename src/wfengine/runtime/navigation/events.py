@@ -31,7 +31,6 @@ from wfengine.runtime.compiled import (
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import (
     BoundaryFired,
-    ConditionFailed,
     EventThrown,
     ExceptionTaken,
     MessageReceived,
@@ -229,8 +228,9 @@ class Events(NavigatorBase):
 
     def _retry_timer(self, inst: ProcessInstance, incident: Incident) -> None:
         """Retry an ``arm`` incident: set the timer of the boundary event or event
-        sub-process it names again, from now (nothing when its activity closed or its scope
-        was disarmed meanwhile)."""
+        sub-process it names again, from now, or test the condition of the conditional
+        boundary event it names again (nothing when its activity closed or its scope was
+        disarmed meanwhile)."""
         ai_id = incident.activity_instance_id
         if ai_id is None:  # an event sub-process's timer
             scope = inst.scopes.get(incident.scope_id if incident.scope_id is not None else -1)
@@ -248,8 +248,12 @@ class Events(NavigatorBase):
             ai.incident = None
         graph = ai.scope.graph.activities
         for b in ai.act.boundaries:
-            if b.trigger == "Timer" and graph[b.event].id == incident.activity_id:
+            if graph[b.event].id != incident.activity_id:
+                continue
+            if b.trigger == "Timer":
                 self._set_boundary_timer(ai, b, self.now)
+            elif b.trigger == "Conditional":  # its condition failed: test it again
+                self._test_boundary_condition(ai, b)
 
     def _boundary_timer_fired(self, ai: ActivityInstance, timer: Timer) -> None:
         """Boundary timer ``timer`` of ``ai`` is due: fire its event; a repeating
@@ -296,19 +300,41 @@ class Events(NavigatorBase):
     # -- conditional events ------------------------------------------------------------------
 
     def _test_boundary_condition(self, ai: ActivityInstance, b: CBoundary) -> None:
-        """Fire ``b`` when its condition holds and did not at the last test."""
+        """Fire ``b`` when its condition holds and did not at the last test. A condition
+        that fails to evaluate counts as not holding and is an incident on the event, as on
+        a conditional catch event (:meth:`_condition_failed`)."""
         if b.condition is None:
             return  # it names none: it never fires
         try:
             holds = self._holds(ai, b.condition)
         except _Failure as exc:
-            inst = ai.scope.instance
-            inst.changes.append(change(self.now, ConditionFailed(exc.message), ai.id, ai.act.id))
+            self._condition_failed(ai, b, exc.message)
             holds = False
         was = ai.fired.get(b.position, 0)
         ai.fired[b.position] = int(holds)
         if holds and not was:
             self._fire_boundary(ai, b)
+
+    def _condition_failed(self, ai: ActivityInstance, b: CBoundary, message: str) -> None:
+        """The condition of conditional event ``b`` attached to ``ai`` failed to evaluate:
+        an incident on the event (operation ``arm``, as a boundary timer not set: ``ai``
+        goes on without it and is not held; closing ``ai`` resolves it; a retry tests the
+        condition again). Why: before, only an ``event.condition_failed`` row said so and
+        the event silently never fired, where the same condition on a catch event is an
+        incident. One open incident per event: the conditions are tested after each data
+        change, and one failing each time would file one each time."""
+        inst = ai.scope.instance
+        event_id = ai.scope.graph.activities[b.event].id
+        for incident in inst.incidents.values():
+            if (
+                not incident.resolved
+                and incident.operation == "arm"
+                and incident.activity_instance_id == ai.id
+                and incident.activity_id == event_id
+            ):
+                return  # (already told; retrying it tests the condition again)
+        why = f"{message} (the event attached to {ai.act.id!r} does not fire while it fails)"
+        self._incident(inst, ai, event_id, "arm", why)
 
     def _await_condition(self, ai: ActivityInstance) -> None:
         """A conditional catch event was reached: on at once if its condition holds."""
