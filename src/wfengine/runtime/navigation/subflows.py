@@ -178,6 +178,18 @@ class Subflows(NavigatorBase):
     def subflow_result(
         self, parent: ProcessInstance, ai: ActivityInstance, child: ProcessInstance
     ) -> None:
+        """Carry on with subflow activity ``ai`` of ``parent`` now that its synchronous
+        subflow ``child`` closed. While ``ai`` stays open (an incident, a loop's next run)
+        it names no subflow: what looks for the subflow it waits for (suspension, resume,
+        cancellation) finds none. Once it closed it names the one it ran, as its snapshot,
+        the status and the exports show it (they showed None once it closed)."""
+        self._subflow_result(parent, ai, child)
+        if ai.state.is_closed and ai.child_instance is None:
+            ai.child_instance = child.id
+
+    def _subflow_result(
+        self, parent: ProcessInstance, ai: ActivityInstance, child: ProcessInstance
+    ) -> None:
         ai.child_instance = None
         if child.state is not ProcessState.COMPLETED:
             self._fail(

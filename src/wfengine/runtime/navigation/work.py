@@ -395,6 +395,12 @@ class Work(People):
             self._run_script(ai)  # (a script task's Manual start: now its assignments)
         else:
             self._body_done(ai)
+        if ai.state.is_closed and ai.work_item is None:
+            # closed, it names the work item that was done (its snapshot, the status and the
+            # exports show it); while open (applications still running, a loop's next
+            # round to offer), None says no one's work is open on it (a sequential ad-hoc
+            # set's turn reads that)
+            ai.work_item = item.id
 
     def cancel_activity(self, ai: ActivityInstance) -> None:
         """Close ``ai`` and what runs under it as aborted; its branch ends there."""
