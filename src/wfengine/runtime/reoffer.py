@@ -10,6 +10,14 @@ that, for every open item of every open instance (running or suspended):
   resolves to other people is offered to those people;
 * an item held (claimed, delegated, started) by someone the directory no longer knows goes
   back on offer, to its performers' members now;
+* an item held by someone the directory knows stays theirs (not withdrawn: its id, holder
+  and reminders kept, nothing audited or told), but is offered to its performers' members
+  now when they release it: its ``assignees`` become those (a release offered it to the old
+  organisation's people: someone who had moved to another role could claim it, the new
+  member could not);
+* the people an escalation reached keep an item as long as the directory knows them: one
+  who left is no longer offered it (when its performers resolve to the same people, the
+  item on offer is withdrawn and offered to the rest, as for any change);
 * an item delegated by someone the directory no longer knows (its owner left) to someone it
   still knows stays with the delegate, as their own: it would otherwise go back to the one
   who left when they release it (or, with ``wfengine:delegation-confirm``, when they
@@ -32,8 +40,8 @@ offers it to the performers' members instead. A performer that now has no member
 offered to nobody, waiting for an administrator (as any offer that reaches no one); one that
 cannot be resolved (a performer expression over the data that names no one now) withdraws the
 item and opens an incident whose retry offers the work afresh. An item whose offer would not
-change, or that someone the directory knows holds, is left as it is (its id, holder and
-reminders kept).
+change is left as it is; one that someone the directory knows holds only has its
+``assignees`` mended, as above.
 
 A withdrawn item that was started held its sequential ad-hoc set (one activity at a time);
 its new item is only offered, so what waited for the set's turn (an activity that runs by
