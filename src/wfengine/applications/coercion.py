@@ -164,8 +164,12 @@ def _boolean(v: Any) -> bool:
 
 def _datetime(v: Any) -> datetime:
     """A date-time; one without an offset is UTC, as a literal's is (docs/semantics.md), so
-    it compares with ``now()`` and every store keeps it alike."""
+    it compares with ``now()`` and every store keeps it alike. A date is its midnight UTC, as
+    its text (``2024-01-02``) is: a DATE field's value passed on to a DATETIME field or formal
+    parameter is taken as the same text would be."""
     found: datetime | None = v if isinstance(v, datetime) else None
+    if found is None and isinstance(v, date):
+        found = datetime(v.year, v.month, v.day, tzinfo=UTC)
     if isinstance(v, str):
         try:
             found = datetime.fromisoformat(v.strip())
