@@ -426,6 +426,9 @@ class NavigatorBase:
     def _try_complex(self, scope: Scope, ca: CActivity) -> None:
         raise NotImplementedError
 
+    def branch_lost(self, ai: ActivityInstance) -> None:
+        raise NotImplementedError
+
     def new_instance(
         self,
         compiled: CompiledProcess,

@@ -19,6 +19,7 @@ from wfengine.runtime.compiler import (
 )
 from wfengine.runtime.history import JoinDiscarded, change
 from wfengine.runtime.instance import (
+    ActivityInstance,
     Incident,
     ProcessInstance,
     Scope,
@@ -85,6 +86,40 @@ class Joins(NavigatorBase):
         else:  # JOIN_OR: decided when the work runs out
             scope.pending.add(ca.index)
             self._pending_scopes[(scope.instance.id, scope.id)] = scope
+
+    def branch_lost(self, ai: ActivityInstance) -> None:
+        """``ai`` is cancelled by an operator, its branch ending there: a Complex join of its
+        scope whose round fired and still awaits the one way in ``ai`` feeds takes that way as
+        delivered, and the round ends once every way has (WCP9, WCP28 in a loop).
+
+        Why here: in a loop the next round's branches are live beside the round's own, at the
+        same places, so "can a token still reach the way?" (:func:`_blocked`) keeps answering
+        yes; the round stayed open, absorbed the next round's first arrival as its own and the
+        next round fired one arrival late. Tokens at one place are alike: whichever of them
+        was cancelled, one fewer can come, and the ones left belong to the later rounds. Not
+        taken as delivered: a way the round had already (``ai`` was a later round's), an
+        activity feeding several ways (which one lost it is not known) or one a token reaches
+        the join from only by going round the loop again."""
+        scope = ai.scope
+        rounds = scope.rounds
+        if not rounds or ai.mi_parent is not None:  # (an MI instance: its activity goes on)
+            return
+        graph = scope.graph
+        bit = 1 << ai.act.index
+        for index, rnd in list(rounds.items()):
+            ca = graph.activities[index]
+            reach = graph.reach.get(index)
+            if len(rnd) < 3 or not rnd[1] or ca.n_in < 2 or reach is None:
+                continue
+            if not reach.upstream & bit or reach.later & bit:
+                continue
+            slots = [slot for slot, mask in enumerate(reach.slots) if mask & bit]
+            if len(slots) != 1 or rnd[2] >> slots[0] & 1:
+                continue
+            rnd[2] |= 1 << slots[0]
+            if _all_came(ca, rnd):
+                del rounds[index]
+                self._next_round(scope, ca)
 
     def _hold(self, scope: Scope, ca: CActivity, waiting: list[int], slot: int) -> None:
         """Keep a token at the Complex join ``ca`` for its next round."""
