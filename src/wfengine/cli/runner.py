@@ -456,10 +456,15 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
 
 
 def _timer_activities(engine: Engine, instance_id: str) -> dict[str, str]:
-    """Timer id -> the activity whose deadline or timer event it is, for one instance."""
-    activities = {a.id: a.activity_id for a in engine.activity_instances(instance_id)}
-    return {
-        t.id: activities[t.activity_instance_id]
-        for t in engine.timers(instance_id)
-        if t.activity_instance_id in activities
-    }
+    """Timer id -> the activity whose deadline or timer event it is, for one instance; for
+    an event sub-process's timer the block activity that runs it (its timer row names the
+    instance, not an activity instance: before, it was listed with a null activity_id)."""
+    from wfengine.runtime.timer_owners import timer_activity
+
+    inst = engine.store.instance(instance_id)
+    found: dict[str, str] = {}
+    for t in engine.timers(instance_id):
+        activity_id = timer_activity(inst, t.activity_instance_id, t.deadline_index)
+        if activity_id is not None:
+            found[t.id] = activity_id
+    return found
