@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from tests.runtime.conftest import complete_all, run
 from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import EventKind
 from wfengine.runtime.states import ProcessState
@@ -84,3 +87,21 @@ def test_retrying_an_incident_whose_activity_closed_resolves_it() -> None:
         retried = [e for e in engine.audit(iid) if e.kind == EventKind.INCIDENT_RETRIED]
         assert len(retried) == 2
         assert [w.activity_id for w in engine.work_items(iid)] == ["decide"]  # nothing redone
+
+
+def test_skipping_an_incident_whose_activity_closed_is_a_state_error_naming_it() -> None:
+    with Engine() as engine:
+        iid = _review(engine)
+        complete_all(engine, iid, "review")
+        inst = engine.store.instance(iid)
+        first = next(i for i in inst.incidents.values() if not i.resolved)
+        engine.set_data(iid, {"limit": 2})
+        engine.retry_incident(first.id)
+        late = dataclasses.replace(first, id="inc-late", resolved=False)
+        inst = engine.store.instance(iid)
+        inst.incidents[late.id] = late
+        engine.store._incidents[late.id] = late  # type: ignore[attr-defined]
+        with pytest.raises(IllegalStateError, match=r"which closed.*retry it to clear it"):
+            engine.skip_incident(late.id)  # was KeyError 'pi-1:1'
+        engine.retry_incident(late.id)
+        assert engine.incidents(iid) == []

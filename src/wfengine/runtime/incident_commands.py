@@ -214,7 +214,14 @@ def skip_incident(
             )
         if inst.state is not ProcessState.RUNNING:
             raise IllegalStateError(subject, f"in an instance that is {inst.state.value}", "skip")
-        ai = inst.activities[incident.activity_instance_id]
+        ai = inst.activities.get(incident.activity_instance_id)
+        if ai is None or ai.state.is_closed:  # (left by an engine before: see Incidents.retry)
+            raise IllegalStateError(
+                subject,
+                f"of activity instance {incident.activity_instance_id!r}, which closed: "
+                "nothing is left to skip; retry it to clear it",
+                "skip",
+            )
         if decision:
             nav = engine._nav()
             chosen = _chosen_ways(nav, ai, take, subject)

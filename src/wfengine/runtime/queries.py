@@ -19,6 +19,7 @@ from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
+from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     IncidentSnapshot,
@@ -244,6 +245,12 @@ class Queries(EngineBase):
         reads = access.reads
         data = list(inst.data.items())  # (a copy: as activity_instances)
         values = {k: copy.deepcopy(v) for k, v in data if reads is None or k in reads}
+        # an instance of a multi-instance activity (or an activity of one's block) shows its
+        # own index as the loop counter, not the field the last instance started wrote
+        ai = inst.activities.get(item.activity_instance_id)
+        counters = counter_layer(ai) if ai is not None else None
+        if counters:
+            values.update((k, v) for k, v in counters.items() if reads is None or k in reads)
         return WorkItemData(item.id, values, tuple(sorted(access.writes)))
 
     def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:

@@ -11,6 +11,7 @@ from wfengine.errors import DataNotStorableError, DataTypeError, ExpressionEvalu
 from wfengine.runtime.evaluation import CompiledExpression
 from wfengine.runtime.history import ScriptAssigned, change
 from wfengine.runtime.instance import ActivityInstance
+from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.base import NavigatorBase
 from wfengine.runtime.values import check_storable
 
@@ -43,7 +44,8 @@ class Scripts(NavigatorBase):
         INTEGER ``n = '5'`` is 5 to ``n + 1``)."""
         inst = ai.scope.instance
         assigned: dict[str, Any] = {}
-        variables = ChainMap(assigned, inst.data)
+        # (its loop counter, in an instance of a multi-instance activity: its own index)
+        variables = ChainMap(assigned, own_variables(ai, inst.data))
         context = f"instance {inst.id!r}"
         where = f"{ai.place()}, script"
         for name, expr in statements:
