@@ -326,8 +326,12 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
     member (the root, then its subflows, depth first) where something waits for ``name`` (a
     catch event, an event attached to a running activity, an armed event sub-process: as
     the engine decides who takes a message, :meth:`~wfengine.runtime.engine.Engine.
-    waits_for_message`); else the first whose process can catch it, which keeps it; else the
-    root, which refuses it (exit 1, naming what it catches)."""
+    waits_for_message`); else the first whose process can catch it, which keeps it; else,
+    when a deployed process catches it but no instance of it is in the tree yet (a subflow
+    not yet started), a :class:`~wfengine.errors.NotFoundError` naming that process and
+    saying to send it after the step that starts it (before, the root refused it, naming
+    only what the root catches: "none"); else the root, which refuses it (exit 1, naming
+    what it catches)."""
     members = tree.walk()
     for instance_id, _ in members:
         if engine.waits_for_message(instance_id, name):
@@ -337,7 +341,33 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
         compiled = engine.deployed(summary.process_id, summary.version).compiled
         if name in compiled.messages_caught():
             return instance_id
+    catching = _catching_processes(engine, name)
+    if catching:
+        shown = ", ".join(map(repr, catching))
+        raise NotFoundError(
+            "instance of this run that catches message",
+            name,
+            f"process {shown} catches it, but no instance of it has started in this run yet; "
+            "a message is kept only by an instance that can catch it: send it in a step "
+            "after the one that starts that subflow; nothing was changed",
+        )
     return tree.root
+
+
+def _catching_processes(engine: Engine, name: str) -> list[str]:
+    """The deployed processes (their latest versions) with something that catches message
+    ``name``, by id."""
+    from wfengine.errors import DeployError
+
+    found: list[str] = []
+    for process_id in sorted(engine.store.deployed_process_ids()):
+        try:
+            deployed = engine.deployed(process_id)
+        except DeployError:
+            continue
+        if name in deployed.compiled.messages_caught():
+            found.append(process_id)
+    return found
 
 
 def _loop_message(cycle: list[str]) -> str:
