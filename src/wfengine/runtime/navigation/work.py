@@ -403,7 +403,9 @@ class Work(People):
             ai.work_item = item.id
 
     def cancel_activity(self, ai: ActivityInstance) -> None:
-        """Close ``ai`` and what runs under it as aborted; its branch ends there."""
+        """Close ``ai`` and what runs under it as aborted; its branch ends there (a Complex
+        join's round waiting for it ends without it: ``Joins.branch_lost``)."""
+        self.branch_lost(ai)
         self._cancel_activity(ai, ActivityState.ABORTED, count=True)
 
     def would_not_run(self, ai: ActivityInstance, target: CActivity) -> bool:
