@@ -178,6 +178,13 @@ class ProcessInstance:
     #: activity id -> who completed its work item last, in the order of those completions
     #: (the latest last: :func:`previous_performer` reads it)
     performers: dict[str, str] = field(default_factory=dict)
+    #: activity id -> the delegates whose finished work went back to its owner to confirm
+    #: (``wfengine:delegation-confirm``), each once, in every round of the activity: they
+    #: wrote the work the owner completed, so four eyes leaves them out as it does the
+    #: performer (:func:`~wfengine.runtime.work_rules.excluded_performers`). Kept over rounds,
+    #: unlike :attr:`performers`: what a delegate wrote stays in the case's data after a
+    #: send-back or a loop's next round. Empty for nearly every instance
+    co_performers: dict[str, list[str]] = field(default_factory=dict)
     #: who completed the person's work that closed last
     last_performer: str | None = None
     incidents: dict[str, Incident] = field(default_factory=dict)
@@ -291,6 +298,12 @@ def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
     return inst.performers.get(activity_id)
 
 
+def co_performers_of(inst: ProcessInstance, activity_id: str) -> list[str]:
+    """The delegates who wrote work of ``activity_id`` in ``inst`` that its owner then
+    confirmed (:attr:`ProcessInstance.co_performers`; empty when none did)."""
+    return inst.co_performers.get(activity_id, [])
+
+
 def previous_performer(ai: ActivityInstance) -> str | None:
     """Who completed the step before ``ai`` (``MANAGER_OF_PREVIOUS`` offers its work to their
     supervisors); None when nobody named did.
@@ -386,10 +399,11 @@ def retire(inst: ProcessInstance) -> list[ActivityInstance]:
     new activity instance per iteration. Closed ones are history: the store keeps them
     outside the instance (``Store.activity_history``), and what later rules need of them
     (who performed an activity, which activities completed in a scope) is kept as summaries
-    (:attr:`ProcessInstance.performers`, :attr:`ProcessInstance.last_performer`,
-    :attr:`Scope.done`). Kept although closed: the instances of an open multi-instance
-    activity (its container counts them), what parked work refers to, the owner of a scope
-    that stays; a closed scope stays while something kept is in it or runs it.
+    (:attr:`ProcessInstance.performers`, :attr:`ProcessInstance.co_performers`,
+    :attr:`ProcessInstance.last_performer`, :attr:`Scope.done`). Kept although closed: the
+    instances of an open multi-instance activity (its container counts them), what parked
+    work refers to, the owner of a scope that stays; a closed scope stays while something
+    kept is in it or runs it.
 
     It runs on every commit, so it looks only at what :attr:`ProcessInstance.closing` and
     :attr:`ProcessInstance.closed_scopes` list (what closed since the last time, and what

@@ -132,9 +132,12 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision
     """The change that gives a delegate's finished work back to its owner to confirm: the
     data ``user`` (the delegate, or an administrator) wrote goes into the instance now, and
     into the audit as a completion's does (the activity waits on the owner, so nothing moves
-    on with it yet). An owner who may no longer have it (four eyes) does not get it back: it
-    is offered to the others it is offered to, to confirm (an incident when there are none),
-    and so is one the organisation (``org``) no longer knows."""
+    on with it yet). ``user`` wrote the work: four eyes keeps them from whatever may not go
+    to its performer, as it does the owner who completes it
+    (:meth:`~wfengine.runtime.navigation.work.Work.delegate_wrote`). An owner who may no
+    longer have it (four eyes) does not get it back: it is offered to the others it is
+    offered to, to confirm (an incident when there are none), and so is one the
+    organisation (``org``) no longer knows."""
 
     def give_back(item: WorkItem, nav: Navigator) -> tuple[Payload | None, bool]:
         owner = item.owner
@@ -147,14 +150,21 @@ def _return_to_owner(data: Mapping[str, Any] | None, user: str, org: Supervision
         if data:
             inst.data.update(owned_values(data))
             written = audit_values(data, inst.sensitive_fields)
-        if owner in excluded_performers(inst.activities[item.activity_instance_id]):
-            # four eyes: the owner has since performed work this activity may not go to the
-            # performer of, so those it is offered to confirm it instead
-            return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
-        if gone:  # the owner left: those it is offered to confirm it
-            return _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
-        item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
-        return WorkItemReturned(item.id, user, owner, written), True
+        ai = inst.activities[item.activity_instance_id]
+        # four eyes: an owner who has since performed work this activity may not go to the
+        # performer of does not get it back, nor does one who left: those it is offered to
+        # confirm it instead
+        to_owner = not gone and owner not in excluded_performers(ai)
+        if to_owner:
+            item.state, item.holder, item.owner, item.started_at = _ALLOCATED, owner, None, None
+            returned = WorkItemReturned(item.id, user, owner, written)
+            inst.changes.append(change(nav.now, returned, ai.id, ai.act.id))
+        else:
+            _on_offer_again(item, nav, WorkItemReturned(item.id, user, None, written))
+        # ``user`` wrote the work the owner will complete: four eyes keeps them from its
+        # check (after the return, which the trail shows before what that withdraws)
+        nav.delegate_wrote(item, user)
+        return None, to_owner
 
     return give_back
 

@@ -15,7 +15,10 @@ administrator does):
 * **reassign**: a supervisor of the holder, or of someone an unclaimed item is offered to;
 * **delegate** and **reassign** only to a user the directory knows, and not to the holder;
 * **four eyes**: an activity with ``DoNotAssignToPerformerOfActivity`` never goes to whoever
-  performed the activities it names, however it would reach them: nobody may delegate or
+  performed the activities it names (their performer, and a delegate whose work on one went
+  back to its owner to confirm: ``wfengine:delegation-confirm``; a delegate stays excluded
+  in the activity's later rounds, what they wrote being still part of the case's work),
+  however it would reach them: nobody may delegate or
   reassign it to them, and they may not claim, start or complete it (an administrator
   neither: the rule is about who did the earlier work, not about rights). An escalation
   leaves them out too (:meth:`~wfengine.runtime.navigation.work.Work.remind`), and so do a
@@ -44,7 +47,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from wfengine.errors import IllegalStateError
 from wfengine.runtime.directory import Directory, answering, asked
-from wfengine.runtime.instance import ActivityInstance, WorkItem, performer_of
+from wfengine.runtime.instance import ActivityInstance, WorkItem, co_performers_of, performer_of
 from wfengine.runtime.states import WorkItemState
 
 
@@ -210,7 +213,9 @@ def refusal(
 
 def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
     """Who may never have ``ai``'s work (``DoNotAssignToPerformerOfActivity``): each
-    performer of a named activity, with that activity."""
+    performer of a named activity, with that activity, and each delegate whose work on it
+    went back to its owner to confirm (``wfengine:delegation-confirm``): the delegate wrote
+    it, the owner only completed it, so a check by the delegate was one pair of eyes."""
     rule = ai.act.assignment
     if rule is None or not rule.not_performer_of:
         return {}
@@ -220,6 +225,8 @@ def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
         who = performer_of(inst, activity)
         if who is not None:
             found.setdefault(who, activity)
+        for delegate in co_performers_of(inst, activity):
+            found.setdefault(delegate, activity)
     return found
 
 

@@ -357,6 +357,21 @@ class Work(People):
                 if item.state.is_open:
                     self._drop_excluded(other, item)
 
+    def delegate_wrote(self, item: WorkItem, user: str) -> None:
+        """``user``, a delegate, finished ``item``'s work, which goes back to its owner to
+        confirm (``wfengine:delegation-confirm``): they wrote it, so four eyes excludes them
+        as it does its performer
+        (:attr:`~wfengine.runtime.instance.ProcessInstance.co_performers`), and open items
+        of activities that may not go to its performer are no longer offered to them. Why:
+        the owner's confirmation made the owner its only performer, and the delegate who
+        wrote the work was offered the check of it, and could complete it."""
+        inst = self.instance(item.instance_id)
+        wrote = inst.co_performers.setdefault(item.activity_id, [])
+        if user not in wrote:
+            wrote.append(user)
+        if item.activity_id in inst.compiled.four_eyes_of:
+            self._four_eyes_now(inst, item.activity_id)
+
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
     ) -> None:

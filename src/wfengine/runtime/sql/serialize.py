@@ -13,7 +13,8 @@ activity, parked work) are stored as indexes into it:
   by id). Only the instances still live are in it: a commit moves closed ones, and the trace
   entries, to their tables (:func:`~wfengine.runtime.instance.retire`); the document keeps
   how many trace entries are stored (``trace_base``) and the summaries later rules read
-  (``performers``, ``last_performer``, each scope's ``done``).
+  (``performers``, ``co_performers`` when a delegate wrote any work, ``last_performer``,
+  each scope's ``done``).
 
 Instance data and audit details are user values, stored as :mod:`wfengine.runtime.values`
 encodes them (the engine checks data with the same function when it enters, so the memory
@@ -161,6 +162,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "parked": parked,
         **({"nonce": inst.nonce} if inst.nonce else {}),
         **({"sent_back": inst.sent_back} if inst.sent_back else {}),
+        **({"co_performers": inst.co_performers} if inst.co_performers else {}),
         **({"sensitive": sorted(inst.sensitive_extra)} if inst.sensitive_extra else {}),
         **(
             {
@@ -213,6 +215,8 @@ def load_instance(
         last_performer=blob["last_performer"],
         nonce=blob.get("nonce", ""),  # (none in documents written before nonces)
         sent_back=dict(blob.get("sent_back") or {}),  # (only while work sent back waits)
+        # (only once a delegate's work went back to its owner: none in older documents)
+        co_performers={a: list(who) for a, who in (blob.get("co_performers") or {}).items()},
         # (only in a subflow's instance given a caller's secret)
         sensitive_extra=frozenset(blob.get("sensitive") or ()),
     )
