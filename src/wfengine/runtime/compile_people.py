@@ -22,11 +22,14 @@ expression over the data.
 * ``AssignToPerformerOfActivity`` = activity Id: the item is allocated to whoever completed
   that activity last in the instance (offered as usual when nobody did);
 * ``DoNotAssignToPerformerOfActivity`` = activity Id (repeatable): never offered to whoever
-  completed it (four eyes);
+  completed it, nor to a delegate whose work on it went back to its owner to confirm (four
+  eyes);
 * ``ReassignToOriginalPerformer``: when the activity runs again (a loop, work sent back), its
   item is allocated to whoever completed it last time;
-* ``MANAGER_OF_PREVIOUS``: offered to the supervisors of whoever completed the activity
-  before it (its performers' members when the directory knows no supervisor).
+* ``MANAGER_OF_PREVIOUS``: offered to the nearest supervisors of whoever completed the step
+  before it: back along its incoming transitions, through routes, events and automatic
+  steps; after a join, whoever arrived last; a level up when four eyes forbids all of them
+  (its performers' members when the directory knows no supervisor).
 
 **Data access** (``VariableToProcess_VIEW`` / ``VariableToProcess_UPDATE``, repeatable, as
 JaWE writes them, or ``wfengine:reads`` / ``wfengine:writes`` with comma-separated Ids): a

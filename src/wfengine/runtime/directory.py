@@ -13,9 +13,9 @@ set later (``engine.directory = ...``); an object without ``members`` is refused
 ``TypeError``), not at the first offer.
 
 A directory may also say who supervises whom (:class:`Supervisors`, optional): escalation
-offers a late item to the supervisors of those who answer for it, and the assignment rule
-``ManagerOfPreviousPerformer`` offers work to the supervisors of who did the previous
-activity. :class:`~wfengine.worklist.organisation.Organisation` is one.
+offers a late item to the nearest supervisors of those who answer for it, and the assignment
+rule ``MANAGER_OF_PREVIOUS`` offers work to the nearest supervisors of whoever completed the
+step before it. :class:`~wfengine.worklist.organisation.Organisation` is one.
 
 What a directory answers is checked (:func:`checked_members`), and what it raises is the
 engine's :class:`DirectoryError` naming the directory and the question, so a failing directory
@@ -52,9 +52,12 @@ class Directory(Protocol):
 
 @runtime_checkable
 class Supervisors(Protocol):
-    """What a directory may also answer (optional): who supervises ``user_id``. Escalation
-    without ``wfengine:escalate-to`` goes to them, and ``ManagerOfPreviousPerformer`` offers
-    work to them; a directory without it has no supervisors (an escalation then opens an
+    """What a directory may also answer (optional): who supervises ``user_id``, the nearest
+    or the whole chain up. Escalation without ``wfengine:escalate-to`` and
+    ``MANAGER_OF_PREVIOUS`` go to supervisors: the engine offers to the nearest (those not
+    above another), asking ``supervisors_of`` of each to tell which are above which, and a
+    level up only when four eyes forbids all of them (or, for an escalation, all have the
+    item already); a directory without it has no supervisors (an escalation then opens an
     incident saying so)."""
 
     def supervisors_of(self, user_id: str) -> Iterable[str]: ...
