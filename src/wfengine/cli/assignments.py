@@ -48,9 +48,12 @@ def parse_value(text: str, *, name: str = "", option: str = "--set") -> Any:
 
 
 def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, str]:
-    """``NAME=VALUE`` pairs as NAME -> VALUE text (a later NAME wins).
+    """``NAME=VALUE`` pairs as NAME -> VALUE text.
 
-    A pair without ``=`` or whose NAME is not an identifier is a usage error (exit 2).
+    A pair without ``=`` or whose NAME is not an identifier is a usage error (exit 2); so is
+    a NAME given twice. Why: the later value silently replaced the earlier one, so a script
+    that set a field twice ran on whichever came last, while a key written twice in a JSON
+    value, ``--answers`` or ``--script`` and a ``--correlate`` KEY given twice are refused.
     """
     found: dict[str, str] = {}
     for pair in pairs:
@@ -62,6 +65,10 @@ def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str
                 f"{name!r} is not a name: use letters, digits and underscores, not starting "
                 "with a digit",
                 param_hint=option,
+            )
+        if name in found:
+            raise click.BadParameter(
+                f"{name!r} is given more than once: give each NAME one value", param_hint=option
             )
         found[name] = value
     return found

@@ -115,15 +115,24 @@ def declared_values(
 ) -> dict[str, Any]:
     """The instance data ``raw`` (NAME -> VALUE text) gives ``process``: names resolved to
     declaration ids and values converted (see the module notes). Raises
-    :class:`click.BadParameter` (exit status 2) naming the offending NAME."""
+    :class:`click.BadParameter` (exit status 2) naming the offending NAME; so is one
+    declaration given by two NAMEs (its id and its Name): the later value silently won."""
     declared = declarations(package, process)
     types = {t.id: t.data_type for t in package.type_declarations}
     data: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     for name, text in raw.items():
         target = _resolve_name(name, declared, process.id, allow_undeclared, option)
         if target is None:  # undeclared and allowed
             data[name] = parse_value(text, name=name, option=option)
             continue
+        if target.id in given_as:
+            raise click.BadParameter(
+                f"{given_as[target.id]!r} and {name!r} both name {target.what} "
+                f"{target.id!r}: give it once",
+                param_hint=option,
+            )
+        given_as[target.id] = name
         try:
             data[target.id] = as_engine_checks(
                 convert(text, target.data_type, target.is_array, types), target, types

@@ -139,6 +139,8 @@ def skip(
     """Finish the failed activity as if its work had written the given data, and move on;
     for a failed decision, follow the transitions given with --take."""
     raw = split_assignments(assignments)
+    for name, text in raw.items():  # the input limits first, before any database is opened
+        parse_value(text, name=name, option="--set")
     with engine_on(url) as engine:
         outputs = _outputs(engine, incident_id, raw)
         engine.skip_incident(incident_id, outputs, take=list(take) or None, user=user)

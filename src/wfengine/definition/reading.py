@@ -423,9 +423,16 @@ def read_initial_value(
         assert kind is not None
         try:
             return Reading(text, language, ReadKind.LITERAL, value=parse_literal(text, kind))
-        except ValueError:
-            pass
+        except ValueError as exc:
+            # an ISO 8601 text that is no value of the type (a DATE with a time of day, a
+            # 13th month) says why, not that it "does not parse" as an expression
+            if kind in _TIME_KINDS and _ISO_DATE.match(text):
+                why = ExpressionSyntaxError(str(exc), source=text)
+                return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=why)
     return read_expression(text, language, aliases)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")
 
 
 def holds_list(field: DataField | FormalParameter, types: Mapping[str, DataType]) -> bool:

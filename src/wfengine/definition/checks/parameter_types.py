@@ -45,6 +45,8 @@ _WIDENS = frozenset(
         (BasicTypeKind.FLOAT, BasicTypeKind.STRING),
         (BasicTypeKind.PERFORMER, BasicTypeKind.STRING),
         (BasicTypeKind.STRING, BasicTypeKind.PERFORMER),
+        # a date is taken as its midnight UTC (wfengine.applications.coercion._datetime)
+        (BasicTypeKind.DATE, BasicTypeKind.DATETIME),
     }
 )
 #: basic types an enumeration's texts are always values of
