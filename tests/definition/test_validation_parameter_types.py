@@ -73,6 +73,7 @@ def test_types_that_do_not_agree(mode: str, formal: str, field: str) -> None:
         ("IN", "Colour", "Warm"),
         ("OUT", "REFERENCE", "INTEGER"),  # opaque: not checked
         ("OUT", "STRING", "PERFORMER"),
+        ("IN", "DATETIME", "DATE"),  # a date is taken as its midnight UTC
     ],
 )
 def test_types_that_agree_are_not_reported(mode: str, formal: str, field: str) -> None:

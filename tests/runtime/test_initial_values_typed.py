@@ -68,6 +68,8 @@ def test_a_date_with_a_time_of_day_is_refused() -> None:
         parse_literal("2024-01-01T23:30:00-05:00", BasicTypeKind.DATE)
     errors = [d for d in validate(_package("DATE", "2024-01-01T23:30:00-05:00"))]
     assert [d.severity.name for d in errors] == ["ERROR"]
+    # the finding says why (it once said the text "does not parse": leading zeros ...)
+    assert "is a DATETIME with a time of day, not a DATE" in errors[0].message
 
 
 @pytest.mark.parametrize(("text", "expected"), [("yes", True), ("0", False), ("FALSE", False)])

@@ -61,18 +61,27 @@ _MISSING = object()
 
 
 def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
-    """Can ``compiled`` take event ``name`` (as the engine decides it)?"""
+    """Can ``compiled`` take event ``name`` (as the engine decides it: a message start is a
+    Message start event or a receive task with ``Instantiate="true"``; a signal is taken by
+    a catch, an attached event, an event sub-process, or a Signal start event, where a
+    broadcast starts an instance)?"""
+    from wfengine.runtime.start_points import message_start_points, signal_starts
+
     if taking == "message":
         return name in compiled.messages_caught()
     if taking == "start":
-        return bool(compiled.graph.message_starts(name))
+        return bool(message_start_points(compiled, name))
     from wfengine.runtime.navigation.events import catches_signal
 
     graphs = (compiled.graph, *compiled.activity_graph.values())
-    return any(catches_signal(a, name) for g in graphs for a in g.activities) or any(
-        s.trigger.trigger == "Signal" and s.trigger.name == name
-        for g in graphs
-        for s in g.event_subs
+    return (
+        any(catches_signal(a, name) for g in graphs for a in g.activities)
+        or any(
+            s.trigger.trigger == "Signal" and s.trigger.name == name
+            for g in graphs
+            for s in g.event_subs
+        )
+        or bool(signal_starts(compiled, name))
     )
 
 

@@ -261,6 +261,12 @@ class Queries(EngineBase):
         return [incident_snapshot(i) for i in self.store.open_incidents()]
 
     def timers(self, instance_id: str | None = None) -> list[TimerSnapshot]:
+        """The timers set (of ``instance_id``, else of every instance): deadlines and timer
+        events of open activities, by their activity instance. An event sub-process's timer
+        (``deadline_index`` at or below ``instance.SCOPE_TIMER``) names the process instance
+        as its activity instance, as no activity instance runs an event sub-process before it
+        starts: :func:`wfengine.runtime.timer_owners.timer_activity` names the block activity
+        it is for (as ``run --json`` lists it)."""
         return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
 
     def audit_events(

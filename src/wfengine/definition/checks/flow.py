@@ -167,6 +167,7 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
     yield from _flow_event_triggers(ctx)
+    yield from _start_event_triggers(ctx)
     yield from _correlation_fields(ctx)
     for scope, node, activity, event in _events(ctx):
         if not is_boundary_event(activity):
@@ -265,6 +266,29 @@ def _flow_event_triggers(ctx: Context) -> Iterator[Diagnostic]:
             element_id=node,
             line=activity.line,
         )
+
+
+def _start_event_triggers(ctx: Context) -> Iterator[Diagnostic]:
+    """``event-trigger`` for a Conditional start event of a process (not of an event
+    sub-process: ``boundary-trigger`` says that one never starts): the engine has nothing to
+    evaluate its condition against before an instance exists, so no data change starts an
+    instance there; ``start_process`` starts at it as at a None start event when it is the
+    only way in."""
+    for scope, node, activity, event in _events(ctx):
+        if (
+            scope.activity_set is None
+            and event.position is EventPosition.START
+            and event.trigger == "Conditional"
+        ):
+            yield make(
+                "event-trigger",
+                f"start event {node!r} in {scope.where} has trigger 'Conditional'; the engine "
+                "never tests a start condition, so no data change starts an instance there "
+                "(start the process with start_process, or use a Message or Signal start "
+                "event the host sends when the condition holds)",
+                element_id=node,
+                line=activity.line,
+            )
 
 
 def _correlation_fields(ctx: Context) -> Iterator[Diagnostic]:
