@@ -11,10 +11,11 @@ others from being called nor makes them repeat. The dispatcher calls every notif
 which have the entry, and fails the delivery naming those that raised; the outbox's retry
 (same key) calls only those again, until they succeed or the entry is given up on. When every
 one that raised failed for good (a :class:`~wfengine.errors.PermanentApplicationError`: the
-e-mail notifier's server refusing the recipients, 5xx), the entry is given up on at once. What the
-dispatcher remembers is its process's: after a restart, or when another worker delivers the
-retry, a notifier that had it may be called again, with the same key (so the receiving side
-can drop a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS line's
+e-mail notifier's server refusing the recipients, 5xx; the webhook's receiver answering a 4xx
+other than 408, 425 and 429), the entry is given up on at once. What the dispatcher
+remembers is its process's: after a restart, or when another worker delivers the retry, a
+notifier that had it may be called again, with the same key (so the receiving side can drop
+a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS line's
 ``key``).
 
 Events and who hears of them:
@@ -333,10 +334,20 @@ def signature(secret: bytes, body: bytes) -> str:
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
 
 
+#: the 4xx answers that say "not now" rather than "never": Request Timeout, Too Early, Too
+#: Many Requests (the same POST may succeed later, so the outbox retries it)
+_TRANSIENT_4XX = frozenset({408, 425, 429})
+
+
 class WebhookNotifier:
     """POSTs each notification as JSON to ``url``, with ``X-Wfengine-Key`` (the idempotency
     key) and ``X-Wfengine-Signature`` (HMAC-SHA256 of the body with ``secret``), so the
-    receiver can check who sent it and drop a repeat. A status other than 2xx fails it."""
+    receiver can check who sent it and drop a repeat. A status other than 2xx fails it: a 4xx
+    (but 408, 425 and 429) for good, a :class:`~wfengine.errors.PermanentApplicationError`
+    (the receiver refuses this request: a wrong URL, a rejected signature, a body it will
+    never take), so the outbox gives the entry up at once instead of posting it again for
+    hours; any other status, and a server that cannot be reached, fails it for now (the
+    outbox retries it)."""
 
     def __init__(self, url: str, *, secret: str | bytes, timeout: float = 10.0) -> None:
         self.url = url
@@ -357,8 +368,16 @@ class WebhookNotifier:
             answer = httpx.post(self.url, content=body, headers=headers, timeout=self._timeout)
         except httpx.HTTPError as exc:
             raise ApplicationError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
-        if not answer.is_success:
-            raise ApplicationError(f"webhook {self.url} answered {answer.status_code}")
+        if answer.is_success:
+            return
+        status = answer.status_code
+        if 400 <= status < 500 and status not in _TRANSIENT_4XX:
+            raise PermanentApplicationError(
+                f"webhook {self.url} answered {status}, a refusal for good (a 4xx): not "
+                "posted again; fix the webhook's URL or secret, or the receiver, then retry "
+                "the outbox entry"
+            )
+        raise ApplicationError(f"webhook {self.url} answered {status}")
 
 
 # --------------------------------------------------------------------------- SMS
