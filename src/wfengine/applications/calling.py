@@ -40,7 +40,7 @@ from wfengine.errors import (
     Place,
     place_text,
 )
-from wfengine.runtime.values import owned_values, shares
+from wfengine.value_copies import owned_values, shares
 
 
 class ToolFailure(ApplicationError):

@@ -33,6 +33,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfengine.errors import DataNotStorableError, Place, place_text
 
+# (copies that share nothing with the caller live below every layer, for Interface 3 too;
+# the runtime's modules import them from here as they always have)
+from wfengine.value_copies import owned as owned
+from wfengine.value_copies import owned_values as owned_values
+from wfengine.value_copies import shares as shares
+
 _TAG = "$wf"
 #: deepest nesting of lists, tuples and dicts a value may have
 MAX_DEPTH = 64
@@ -218,73 +224,3 @@ def check_storable(values: Mapping[str, Any], where: Place) -> None:
         if not _plain(value):  # most values are: no place text to build for them
             # as deep in as the stores' wrapping may put it: MAX_DEPTH levels are left
             encode_value(value, f"{place_text(where)}, data[{name!r}]", _WRAPPING)
-
-
-#: the types of values that share nothing when handed on as they are (no list, dict or set
-#: can be inside one); a user's subclass of one is not among them: :func:`owned` makes it plain
-_IMMUTABLE = frozenset(
-    {str, int, float, bool, type(None), Decimal, datetime, date, time, timedelta}
-)
-
-
-def owned(value: Any) -> Any:
-    """``value`` sharing nothing mutable with the caller: lists, tuples, mappings and sets are
-    copied all the way down, as the plain list, tuple or dict a database gives back (anything
-    else a store keeps is immutable: text, numbers, times); a subclass of text or of a
-    number (``StrEnum``, ``IntEnum``) is its plain ``str``, ``int`` or ``float``, as a
-    database gives it back too.
-
-    Why: the memory store keeps the objects it is given, so a host that changed its own list
-    after ``start_process`` (or a snapshot's, or an audit event's) would change the
-    instance behind the engine's back, unaudited, and differently from a database, which
-    stores a copy.
-    """
-    kind = type(value)  # (the plain containers and leaves first: half the time)
-    if kind is dict:
-        return {k: v if type(v) in _IMMUTABLE else owned(v) for k, v in value.items()}
-    if kind is list:
-        return [v if type(v) in _IMMUTABLE else owned(v) for v in value]
-    if kind in _IMMUTABLE:
-        return value
-    # a subclass of text or a number (a StrEnum, an IntEnum): the plain value, as a database
-    # gives it back, so the memory store holds what SQLite and PostgreSQL hold (the
-    # subclass's own __str__/__int__ are not asked: they may say something else)
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, int):  # (bool, the one subclass that stays, is in _IMMUTABLE)
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    if isinstance(value, dict):
-        return {k: owned(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [owned(v) for v in value]
-    if isinstance(value, tuple):  # (a named tuple too: made as a database gives it back)
-        return tuple(owned(v) for v in value)
-    if isinstance(value, set | frozenset):
-        return type(value)(owned(v) for v in value)
-    if isinstance(value, Mapping):  # another mapping (a read-only view): a dict, as stored
-        return {k: owned(v) for k, v in value.items()}
-    return value
-
-
-def shares(values: Mapping[str, Any]) -> bool:
-    """Whether a value of ``values`` could be changed in place (a list, a dict, a set, a
-    tuple holding one): only then does handing them on need :func:`owned_values` copies.
-
-    Why a look first: an application's arguments and answers are handed on at every call,
-    and most are text and numbers, which a copy would only slow down (a loop: ``any()`` of
-    a generator takes half as long again)."""
-    for value in values.values():  # noqa: SIM110
-        if type(value) not in _IMMUTABLE:
-            return True
-    return False
-
-
-def owned_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A dict of ``values`` that shares nothing mutable with them (see :func:`owned`)."""
-    out = dict(values)
-    for name, value in out.items():
-        if not _plain(value):
-            out[name] = owned(value)
-    return out
