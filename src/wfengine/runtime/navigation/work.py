@@ -342,14 +342,18 @@ class Work(People):
         self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
         return False
 
-    def _four_eyes_now(self, inst: ProcessInstance, activity_id: str) -> None:
+    def _four_eyes_now(
+        self, inst: ProcessInstance, activity_id: str, but: str | None = None
+    ) -> None:
         """``activity_id`` was just performed: the open items of activities that may not go to
         its performer are no longer offered to them (an item they hold stays theirs: they
-        may release it, which offers it to the others)."""
+        may release it, which offers it to the others). ``but`` names an activity instance
+        whose item the command is changing itself (left alone here)."""
         for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
             if (
                 other.work_item is not None
+                and other.id != but
                 and rule is not None
                 and activity_id in rule.not_performer_of
             ):
@@ -370,7 +374,8 @@ class Work(People):
         if user not in wrote:
             wrote.append(user)
         if item.activity_id in inst.compiled.four_eyes_of:
-            self._four_eyes_now(inst, item.activity_id)
+            # (the item itself is the command's: going back to its owner, or on offer again)
+            self._four_eyes_now(inst, item.activity_id, but=item.activity_instance_id)
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
