@@ -36,9 +36,10 @@ Formats:
 
 A key the writer leaves out when it holds nothing, and the reader takes as holding nothing
 when it is missing, needs no new format: no older document held anything there. Such keys:
-``nonce``, ``sent_back``, ``messages``, and ``sensitive`` (the fields a subflow's instance
+``nonce``, ``sent_back``, ``messages``, ``sensitive`` (the fields a subflow's instance
 hides in its trail besides those its process marks, because its caller filled them from a
-sensitive field: ``ProcessInstance.sensitive_extra``).
+sensitive field: ``ProcessInstance.sensitive_extra``) and ``co_performers`` (delegates whose
+work under delegation-confirm went back to its owner, whom four eyes keeps off a check).
 
 To change the document otherwise: raise :data:`CURRENT_FORMAT`, write the new shape in
 ``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, keep a
