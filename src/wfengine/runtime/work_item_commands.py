@@ -452,10 +452,16 @@ class WorkItemCommands(EngineBase):
                     directory, question, partial(refusal, operation, item, user, directory, to)
                 )
                 if why is None and operation == "complete":
+                    written = data
+                    if data and inst.compiled.field_names:
+                        # a field given by its Name is that field (``checked`` below keeps
+                        # it under its Id): whether it may be written is asked of the Id,
+                        # which ``wfengine:writes`` names (values unread: types come later)
+                        written = inst.compiled.checked(dict.fromkeys(data), subject, writing=False)
                     why = asked(
                         directory,
-                        f"whether {user!r} may write {sorted(data or ())}",
-                        partial(data_refusal, access.writes, data, user, directory),
+                        f"whether {user!r} may write {sorted(written or ())}",
+                        partial(data_refusal, access.writes, written, user, directory),
                     )
                 if why is not None:
                     refused = OperationRefused(

@@ -178,14 +178,16 @@ class Session:
         """``WMCreateProcessInstance``: an instance not yet started; returns its id. The
         session's user is its creator (who may control it). A name in ``data`` the process
         does not declare raises :class:`~wfengine.errors.NotFoundError` naming those it does,
-        as :meth:`assign_process_instance_attribute` does; nothing is created."""
+        as :meth:`assign_process_instance_attribute` does; nothing is created. A field may be
+        given by its Name, as to ``Engine.create_instance`` (which keeps it under its Id)."""
         engine = self._engine()
         self._access.check_known(f"process {process_id!r}", "create an instance of")
         if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
             deployed = engine.startable(process_id)
             declared = _declared(deployed.package, deployed.definition)
+            named = deployed.compiled.field_names
             for name in data:
-                if name not in declared:
+                if name not in declared and name not in named:
                     raise _undeclared(name, process_id, declared)
         return engine.create_instance(process_id, data, user=self.user)
 
@@ -240,7 +242,8 @@ class Session:
     def assign_process_instance_attribute(self, instance_id: str, name: str, value: Any) -> None:
         """``WMAssignProcessInstanceAttribute``: set one data field (or formal parameter) the
         instance's process declares, with a value of its type (converted where that loses
-        nothing, as an application's answer is: ``"7"`` for an INTEGER). A name the process
+        nothing, as an application's answer is: ``"7"`` for an INTEGER); ``name`` is the
+        field's Id, or its Name (README: data may name a field by its Name). A name the process
         does not declare raises :class:`~wfengine.errors.NotFoundError`; a value of another
         type, or any value for a field declared ReadOnly (a constant of the process),
         :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
@@ -250,9 +253,13 @@ class Session:
         snapshot = engine.instance(instance_id)
         deployed = engine.deployed(snapshot.process_id, snapshot.version)
         declared = _declared(deployed.package, deployed.definition)
-        if name not in declared:
-            raise _undeclared(name, snapshot.process_id, declared)
         compiled = deployed.compiled
+        if name not in declared:
+            if name not in compiled.field_names:
+                raise _undeclared(name, snapshot.process_id, declared)
+            # a field's Name: the field, under its Id (as the engine keeps a value given by
+            # Name; a Name several fields carry is refused naming them). No value is read
+            (name,) = compiled.checked({name: None}, f"instance {instance_id!r}", writing=False)
         # a field declared ReadOnly is a constant of the process: no value is taken
         compiled.refuse_read_only((name,), f"instance {instance_id!r}")
         kind, is_array = compiled.field_kinds.get(name, (None, False))  # None: not checked
