@@ -269,7 +269,10 @@ class Session:
             try:
                 value = coerce(value, kind, is_array)
             except CoercionError as exc:
-                shown = exc.hidden if name in compiled.sensitive_fields else str(exc)
+                # the instance's secrets: its process's, and a subflow's formal parameters
+                # that took a sensitive field of its caller (``sensitive_extra``)
+                hidden = engine.store.instance(instance_id).sensitive_fields
+                shown = exc.hidden if name in hidden else str(exc)
                 raise DataTypeError(
                     f"data field {name!r} of instance {instance_id!r}: {shown}"
                 ) from None
@@ -332,13 +335,15 @@ class Session:
     @staticmethod
     def _shown(engine: Engine, snapshot: InstanceSnapshot, reading: Reading) -> InstanceSnapshot:
         """``snapshot`` as ``reading`` lets its reader see it: whole, or with the data its
-        reader's work items may read, sensitive fields masked."""
+        reader's work items may read, sensitive fields masked: the instance's, which are its
+        process's and, in a subflow, the formal parameters its caller filled from a sensitive
+        field of its own (as its audit trail masks them)."""
         if reading is WHOLE or reading.items is None:
             return snapshot
         data: dict[str, Any] = {}
         for work_item_id in reading.items:
             data.update(engine.work_item_data(work_item_id).values)
-        hidden = engine.deployed(snapshot.process_id, snapshot.version).compiled.sensitive_fields
+        hidden = engine.store.instance(snapshot.id).sensitive_fields
         shown = {k: (REDACTED if k in hidden else v) for k, v in data.items()}
         return replace(snapshot, data=shown)
 
