@@ -371,10 +371,19 @@ class Notes:
             )
 
     def _check_author(self, user: str, record: Comment | Attachment, operation: str) -> None:
-        if user == record.author or self._admin(user):
+        """Refuse (recorded) ``user`` deleting ``record`` unless they wrote it or administer,
+        and are known to the organisation: one who left is refused every operation
+        (docs/wapi.md), deleting what they wrote as reading it, until an administrator does."""
+        org = asking(self.engine.directory)  # (one that fails: a DirectoryError naming it)
+        known = org is None or org.knows(user)
+        if known and (user == record.author or (org is not None and org.is_admin(user))):
             return
         what = "comment" if isinstance(record, Comment) else "attachment"
-        reason = f"only its author ({record.author!r}) or an administrator may"
+        reason = (
+            f"only its author ({record.author!r}) or an administrator may"
+            if known
+            else "the organisation does not know them"
+        )
         raise self.engine.record_refusal(
             record.instance_id,
             f"{what} {record.id!r}",
