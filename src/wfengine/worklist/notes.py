@@ -255,11 +255,17 @@ class Notes:
         instance_id: str,
         name: str,
         content_type: str,
-        data: bytes,
+        data: bytes | bytearray | memoryview,
         *,
         work_item_id: str | None = None,
     ) -> Attachment:
+        """Attach ``data`` (bytes, or any bytes-like object, copied now) as file ``name``."""
         _author(user, "attach")
+        if type(data) is not bytes:
+            # a copy of a bytearray or memoryview: a host reusing its buffer for the next
+            # upload changed what the memory store kept (a SQL store copies it on insert),
+            # and the download then failed its hash check
+            data = bytes(memoryview(data))
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ValueError(
                 f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
