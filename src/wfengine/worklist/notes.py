@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.host_arguments import described
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.sql.store import SqlStore
@@ -42,6 +43,8 @@ from wfengine.worklist.worklists import may_see
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_COMMENT_CHARS = 20_000
+#: the longest content type an attachment may have (the ``attachments.content_type`` column)
+MAX_CONTENT_TYPE_CHARS = 200
 _log = logging.getLogger("wfengine.notes")
 _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*(;.{0,100})?$")
 
@@ -212,6 +215,7 @@ class Notes:
         self, user: str, instance_id: str, text: str, *, work_item_id: str | None = None
     ) -> Comment:
         _author(user, "comment")
+        _text(text, "text", "add_comment")
         if not text.strip():
             raise ValueError("a comment needs some text")
         if len(text) > MAX_COMMENT_CHARS:
@@ -260,16 +264,12 @@ class Notes:
         work_item_id: str | None = None,
     ) -> Attachment:
         """Attach ``data`` (bytes, or any bytes-like object, copied now) as file ``name``."""
+        # every argument before anything is stored: a content that is no bytes failed as a
+        # raw driver error on SQLite and left its content unreachable in the memory blobs
         _author(user, "attach")
-        if type(data) is not bytes:
-            # a copy of a bytearray or memoryview: a host reusing its buffer for the next
-            # upload changed what the memory store kept (a SQL store copies it on insert),
-            # and the download then failed its hash check
-            data = bytes(memoryview(data))
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise ValueError(
-                f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
-            )
+        _text(name, "name", "attach")
+        _text(content_type, "content_type", "attach")
+        data = _content(data)
         if (
             not name
             or "/" in name
@@ -278,9 +278,18 @@ class Notes:
             or len(name) > 255
             or text_problem(name) is not None
         ):
-            raise ValueError(f"{name!r} is not a plain file name")
-        if not _CONTENT_TYPE.match(content_type):
-            raise ValueError(f"{content_type!r} is not a content type (type/subtype)")
+            raise ValueError(f"attach: name {name[:300]!r} is not a plain file name")
+        # the whole text (``match`` let a final line break through) and no longer than its
+        # column (``attachments.content_type``) holds, on every store alike
+        if len(content_type) > MAX_CONTENT_TYPE_CHARS or not _CONTENT_TYPE.fullmatch(content_type):
+            raise ValueError(
+                f"attach: content_type {content_type[:60]!r} is not a content type "
+                f"(type/subtype, at most {MAX_CONTENT_TYPE_CHARS} characters)"
+            )
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(
+                f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
+            )
         self._check_reader(user, instance_id, work_item_id, "attach to")
         attachment_id = self.engine.ids.new("at")
         self.blobs.put(attachment_id, data)
@@ -421,6 +430,30 @@ def _author(user: object, operation: str) -> None:
     problem = user_id_problem(user)
     if problem is not None:  # as the engine's commands refuse it, on every store
         raise ValueError(f"{operation}: the user {user[:40]!r} {problem}")
+
+
+def _text(value: object, name: str, command: str) -> None:
+    """Refuse ``command``'s argument ``name`` when it is not text: ``None`` failed as a bare
+    ``AttributeError``, ``b"hi"`` as a ``TypeError`` saying the opposite (a bytes-like object
+    required), naming neither."""
+    if not isinstance(value, str):
+        raise TypeError(f"{command}: {name} must be text (a str), not {described(value)}")
+
+
+def _content(data: object) -> bytes:
+    """``data`` as bytes of its own: a copy of a bytearray or memoryview (a host reusing its
+    buffer for the next upload changed what the memory store kept, a SQL store copying it on
+    insert, and the download then failed its hash check); anything not bytes-like (text, a
+    number, which ``bytes()`` would take as a length) a ``TypeError`` naming the argument."""
+    if type(data) is bytes:
+        return data
+    try:
+        return bytes(memoryview(data))  # type: ignore[arg-type]
+    except TypeError:
+        hint = " (encode text first: data.encode())" if isinstance(data, str) else ""
+        raise TypeError(
+            f"attach: data must be bytes (or bytes-like), not {described(data)}{hint}"
+        ) from None
 
 
 def _items_of(engine: Engine, instance_id: str) -> list:  # type: ignore[type-arg]
