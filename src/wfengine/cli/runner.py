@@ -141,13 +141,14 @@ def drive(
     for step in steps:
         _run_calls(engine, tree)
         perform(engine, tree, step)
+    waits: str | None = None
     used: dict[str, int] = defaultdict(int)
     guard = RepeatGuard()
     stopped: str | None = None
     completions = 0
     decided: list[dict[str, Any]] = []
     while True:
-        _run_calls(engine, tree)
+        waits = _run_calls(engine, tree)
         items = [w for w in engine.work_items() if tree.contains(w.instance_id)]
         decision = _label_decision(engine, tree) if decide_labels else None
         if decision is not None:
@@ -192,6 +193,8 @@ def drive(
         engine.complete_work_item(item.id, given[n] if n < len(given) else None)
         completions += 1
     incidents = [i for i in engine.incidents() if tree.contains(i.instance_id)]
+    if stopped is None and waits is not None:
+        stopped = waits
     return RunOutcome(
         instance_id,
         engine.trace(instance_id),
@@ -404,12 +407,25 @@ def _state(
     )
 
 
-def _run_calls(engine: Engine, tree: Tree) -> None:
+#: the longest retry back-off ``run`` sleeps out on the real clock (without ``--script``): a
+#: run is a test drive, and a definition may wait an hour between attempts; a longer wait is
+#: left pending (listed under ``waiting``) and the run says why it stopped
+REAL_RETRY_WAIT_LIMIT = 60.0
+
+
+def _run_calls(engine: Engine, tree: Tree) -> str | None:
     """Carry out the run's asynchronous application calls (``invoke`` jobs), waiting out
     their retry backoff, and fire its timers already due, until none of its instances has
     either left: they are automatic work that can run. Timers due later are not waited for.
     With ``--db`` this may also carry out due calls of other instances in the database
-    (harmlessly: a job's effect happens once); their timers are left to workers."""
+    (harmlessly: a job's effect happens once); their timers are left to workers.
+
+    The wait: on a run's virtual clock (``--script``) the clock is moved on to the earliest
+    call due (firing what falls due on the way), since nothing else moves it (the runner
+    slept in real time for a virtual time that never came: the run never ended); on the
+    real clock the runner sleeps, up to :data:`REAL_RETRY_WAIT_LIMIT` seconds: a call due
+    later is left waiting, and the returned text says so (else None)."""
+    from wfengine.runtime.clock import VirtualClock
     from wfengine.runtime.jobs import JOB_INVOKE, JOB_TIMER
     from wfengine.runtime.states import ProcessState
 
@@ -429,9 +445,19 @@ def _run_calls(engine: Engine, tree: Tree) -> None:
             continue
         pending = [j.due for j in jobs if j.kind == JOB_INVOKE]
         if not pending:
-            return
-        wait = (min(pending) - engine.clock.now()).total_seconds()
-        time.sleep(min(max(wait, 0.01), 60.0))
+            return None
+        clock = engine.clock
+        if isinstance(clock, VirtualClock) and min(pending) > clock.now():
+            clock.set(min(pending))
+            continue
+        wait = (min(pending) - clock.now()).total_seconds()
+        if wait > REAL_RETRY_WAIT_LIMIT:
+            return (
+                f"an application call waits {wait:,.0f} s before its next attempt (longer "
+                f"than the {REAL_RETRY_WAIT_LIMIT:.0f} s run waits on the real clock); "
+                "give --script to run it on a virtual clock"
+            )
+        time.sleep(max(wait, 0.01))
 
 
 def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
