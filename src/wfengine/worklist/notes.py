@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import described
+from wfengine.runtime.memory_times import utc
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.sql.store import SqlStore
@@ -230,7 +231,7 @@ class Notes:
             work_item_id,
             user,
             text,
-            self.engine.clock.now(),
+            utc(self.engine.clock.now()),  # UTC on every store, as the engine's records
         )
         self._records.add(comment)
         return comment
@@ -303,7 +304,7 @@ class Notes:
             len(data),
             hashlib.sha256(data).hexdigest(),
             attachment_id,
-            self.engine.clock.now(),
+            utc(self.engine.clock.now()),  # UTC on every store, as the engine's records
         )
         try:
             self._records.add(attachment)
