@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE, exception_text
@@ -199,8 +200,10 @@ def masked_text(text: str, values: Iterable[Any]) -> str:
                         repr(leaf)[1:-1],
                     )
                 )
-            else:
+            elif isinstance(leaf, int | float):
                 numbers.add(str(leaf))
+            else:
+                numbers.update(_written_forms(leaf))
     # the longest first: a secret that contains another is hidden whole
     for secret in sorted(texts | numbers, key=len, reverse=True):
         if len(secret) >= 3 and secret in text:
@@ -238,11 +241,34 @@ def _masked_parts(text: str, secrets: Iterable[str]) -> str:
     return "".join(out)
 
 
-def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[str | int | float]:
-    """The scalars in ``value`` (at most ``budget[0]`` of them, 64 levels)."""
+def _written_forms(value: date | time | timedelta | Decimal) -> set[str]:
+    """How a failure's text may write a date, time, duration or decimal ``value``: as
+    ``str`` (a datetime's with a space), ISO 8601, ``repr`` (``datetime.date(1980, 5, 17)``)
+    and, for a datetime, its day alone. Why: a sensitive DATE showed in clear in an incident
+    ("born 1980-05-17") while texts and numbers beside it were masked. Masked whole only (a
+    part of a date, "1980", would hide unrelated numbers)."""
+    forms = {str(value), repr(value)}
+    if isinstance(value, date | time):
+        forms.add(value.isoformat())
+    if isinstance(value, datetime):
+        forms.add(value.date().isoformat())
+    return forms
+
+
+#: the scalars :func:`_leaves` yields besides texts and numbers: what data may hold
+#: (:mod:`wfengine.runtime.values`)
+_OTHER_SCALARS = (date, time, timedelta, Decimal)
+
+
+def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[Any]:
+    """The scalars in ``value`` (at most ``budget[0]`` of them, 64 levels): texts, numbers
+    and the dates, times, durations and decimals data may hold."""
     if value is None or isinstance(value, bool) or budget[0] <= 0 or depth > 64:
         return
-    if isinstance(value, str | int | float):
+    if isinstance(value, _OTHER_SCALARS):
+        budget[0] -= 1
+        yield value
+    elif isinstance(value, str | int | float):
         budget[0] -= 1
         if isinstance(value, int) and value.bit_length() > 4096:
             return  # (not an input the engine passes: data holds no wider integers)
