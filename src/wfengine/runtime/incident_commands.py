@@ -361,9 +361,17 @@ def apply_skip(
     user: str | None = None,
 ) -> None:
     """Resolve ``incident`` with checked ``data`` and let the activity finish (navigator part);
-    ``user``: who asked, for its ``incident.skipped`` event."""
+    ``user``: who asked, for its ``incident.skipped`` event.
+
+    An activity with a Manual finish after an Automatic start (its applications or script
+    run, then a person confirms) is offered to that person, as after work that succeeded: the
+    skip stands in for the failed automatic part only (it finished the activity, so the
+    confirmation, a four-eyes step, was bypassed)."""
     _resolve_skip(nav, inst, ai, incident, data, sensitive, user=user)
-    nav._body_done(ai)
+    if ai.act.offer_after:
+        nav._offer(ai)
+    else:
+        nav._body_done(ai)
 
 
 def _resolve_skip(
