@@ -9,7 +9,8 @@ items they hold, and terminate it. The rule, as engines with an organisation hav
 * an administrator (the directory's ``is_admin``) may do everything;
 * controlling an instance (change its state, suspend, resume, terminate, abort, assign an
   attribute, cancel an activity) is for administrators and the instance's creator: the user
-  its ``instance.created`` event names (a session's user; none when the host created it);
+  its ``instance.created`` event names (a session's user; none when the host created it),
+  and for a subflow instance its root caller's creator;
 * reading it (the instance, its attributes, its activity instances) is for administrators,
   its creator, and the users it concerns: those who may see one of its work items, open or
   closed (offered to them, held or owned by them, or by someone they supervise). Such a user
@@ -32,6 +33,8 @@ from wfengine.runtime.work_rules import Supervision, asking
 
 #: what the audit trail's first event of an instance is
 _CREATED = "instance.created"
+#: :meth:`InstanceAccess.creator` reads an instance's caller itself
+_ASK = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +68,27 @@ class InstanceAccess:
                 subject, operation, self.user, "the organisation does not know them"
             )
 
-    def creator(self, instance_id: str) -> str | None:
-        """Who created ``instance_id`` (its ``instance.created`` event's user); None: the
-        host (or an unknown id, which the operation itself then reports)."""
-        found = self.engine.audit_events(instance_id=instance_id, kind=_CREATED, limit=1)
-        return found[0].user if found else None
+    def creator(self, instance_id: str, parent: object = _ASK) -> str | None:
+        """Who created ``instance_id`` (its ``instance.created`` event's user); for a
+        subflow instance, which the engine created, the creator of the instance that called
+        it (up to the root caller): who started the work controls and reads all of it, as
+        terminating their instance terminates its subflows. None: the host (or an unknown
+        id, which the operation itself then reports). ``parent``: ``instance_id``'s caller, when
+        whoever asks has read it already (None: it has none), which saves a read."""
+        engine, seen, current = self.engine, {instance_id}, instance_id
+        while True:
+            found = engine.audit_events(instance_id=current, kind=_CREATED, limit=1)
+            if found and found[0].user is not None:
+                return found[0].user
+            if parent is _ASK:
+                try:
+                    parent = engine.instance_summary(current).parent_instance_id
+                except NotFoundError:  # (an unknown id, or a caller no longer kept)
+                    return None
+            if not isinstance(parent, str) or parent in seen:
+                return None
+            seen.add(parent)
+            current, parent = parent, _ASK
 
     def _refuse(self, instance_id: str, operation: str, reason: str) -> NotAuthorizedError:
         subject = f"process instance {instance_id!r}"
@@ -81,10 +100,10 @@ class InstanceAccess:
         org = self._org()
         if org is None or org.is_admin(self.user):
             return
-        self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError, not refused
+        summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
         if not org.knows(self.user):
             raise self._refuse(instance_id, operation, "the organisation does not know them")
-        if self.creator(instance_id) != self.user:
+        if self.creator(instance_id, summary.parent_instance_id) != self.user:
             reason = "only an administrator or the user who created it may"
             raise self._refuse(instance_id, operation, reason)
 
@@ -114,10 +133,10 @@ class InstanceAccess:
         org = self._org()
         if org is None or org.is_admin(self.user):
             return WHOLE, ""
-        self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
+        summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
         if not org.knows(self.user):
             return None, "the organisation does not know them"
-        if self.creator(instance_id) == self.user:
+        if self.creator(instance_id, summary.parent_instance_id) == self.user:
             return WHOLE, ""
         from wfengine.worklist.worklists import may_see
 
