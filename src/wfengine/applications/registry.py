@@ -394,6 +394,9 @@ class ApplicationRegistry:
         if not callable(factory):
             raise TypeError(f"agent {kind!r}: the factory must be callable, not {factory!r}")
         self._agents[kind] = factory
+        # what the old factory built goes: a host rotating credentials or narrowing an
+        # allow-list kept calling the old agent until it restarted
+        self._declared = {k: b for k, b in self._declared.items() if k[1] != kind}
 
     def allowed_agents(self) -> list[str]:
         return sorted(self._agents)
