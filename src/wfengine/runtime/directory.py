@@ -15,7 +15,8 @@ set later (``engine.directory = ...``); an object without ``members`` is refused
 A directory may also say who supervises whom (:class:`Supervisors`, optional): escalation
 offers a late item to the nearest supervisors of those who answer for it, and the assignment
 rule ``MANAGER_OF_PREVIOUS`` offers work to the nearest supervisors of whoever completed the
-step before it. :class:`~wfengine.worklist.organisation.Organisation` is one.
+step before it; which of them are nearest it may say too (:class:`SupervisorLevels`).
+:class:`~wfengine.worklist.organisation.Organisation` answers both.
 
 What a directory answers is checked (:func:`checked_members`), and what it raises is the
 engine's :class:`DirectoryError` naming the directory and the question, so a failing directory
@@ -53,14 +54,36 @@ class Directory(Protocol):
 @runtime_checkable
 class Supervisors(Protocol):
     """What a directory may also answer (optional): who supervises ``user_id``, the nearest
-    or the whole chain up. Escalation without ``wfengine:escalate-to`` and
-    ``MANAGER_OF_PREVIOUS`` go to supervisors: the engine offers to the nearest (those not
-    above another), asking ``supervisors_of`` of each to tell which are above which, and a
+    or the whole chain up, nearest first. Escalation without ``wfengine:escalate-to`` and
+    ``MANAGER_OF_PREVIOUS`` go to supervisors: the engine offers to the nearest level, and a
     level up only when four eyes forbids all of them (or, for an escalation, all have the
     item already); a directory without it has no supervisors (an escalation then opens an
-    incident saying so)."""
+    incident saying so).
+
+    Which supervisors make a level: the directory's ``supervisor_levels(user_id)`` when it
+    has one (:class:`SupervisorLevels`, optional too: a list of levels, nearest first, each
+    a collection of user ids; :class:`~wfengine.worklist.organisation.Organisation` answers
+    it, one level per unit up). Without it the engine asks ``supervisors_of`` of each
+    supervisor to tell which are above which (those not above another are the nearest);
+    when that tells nothing (none of them has a supervisor by the directory) the answer is
+    read as a chain, one level each in its order. Why: supervisors who belong to no unit
+    have no supervisors themselves, so everyone up to the top was one level, and late work
+    went to the chief executive with the line manager. A directory whose users may have
+    several equally near supervisors who have no supervisors in it says so by answering
+    ``supervisor_levels``."""
 
     def supervisors_of(self, user_id: str) -> Iterable[str]: ...
+
+
+@runtime_checkable
+class SupervisorLevels(Protocol):
+    """What a :class:`Supervisors` directory may also answer (optional): ``user_id``'s
+    supervisors by level, nearest first (``[("lead",), ("head",), ("ceo",)]``; a user in
+    two units has both units' supervisors in the first level). Asked only of a directory
+    that has ``supervisors_of``; the engine then trusts its levels as they are (a user
+    listed among their own supervisors, or in two levels, counts once, at the nearest)."""
+
+    def supervisor_levels(self, user_id: str) -> Iterable[Iterable[str]]: ...
 
 
 class DirectoryError(WorkflowError):
@@ -191,9 +214,9 @@ class StaticDirectory:
 class _Adapted:
     """A directory whose ``members`` takes other arguments than the protocol's: kept with
     its own ``members``, which the subclass calls as it takes them. Every other attribute
-    is the directory's own (``is_admin``, ``supervises``, ``knows``, ``supervisors_of``):
-    a wrapper with ``members`` alone refused the directory's administrators and never
-    asked its supervisors."""
+    is the directory's own (``is_admin``, ``supervises``, ``knows``, ``supervisors_of``,
+    ``supervisor_levels``): a wrapper with ``members`` alone refused the directory's
+    administrators and never asked its supervisors."""
 
     def __init__(self, directory: object) -> None:
         self._directory = directory

@@ -125,24 +125,44 @@ class Organisation:
         above them, nearest first (each unit's own supervisor, then its parent's, ...; with
         several units, every unit's nearest before any next one), each once; a user never
         supervises themself. Nearest first, not in the file's order: the engine offers late
-        work and ``MANAGER_OF_PREVIOUS`` work to the nearest of them (whom it tells apart by
-        asking who supervises each), and a reader of the list expects the line manager
-        first, not the chief executive listed first among the users."""
+        work and ``MANAGER_OF_PREVIOUS`` work to the nearest of them, and a reader of the
+        list expects the line manager first, not the chief executive listed first among the
+        users. By level: :meth:`supervisor_levels`."""
+        return tuple(s for level in self.supervisor_levels(user_id) for s in level)
+
+    def supervisor_levels(self, user_id: str) -> list[tuple[str, ...]]:
+        """``user_id``'s supervisors by level, nearest first: the supervisors of the user's
+        units, then those of the units above them, and so on (a unit without a supervisor,
+        or with the one below it, adds no level); each supervisor once, at the nearest level.
+
+        Why the engine asks (:class:`~wfengine.runtime.directory.SupervisorLevels`): it
+        offers late work and ``MANAGER_OF_PREVIOUS`` work to the nearest level, and could
+        otherwise tell the levels apart only by who supervises each supervisor, which for
+        supervisors who belong to no unit (the file allows it) is no one: everyone up to
+        the top was then the nearest."""
         user = self._users.get(user_id)
         if user is None:
-            return ()
+            return []
         chains = [
-            [
-                u.supervisor
-                for u in self.units_above(unit_id)
-                if u.supervisor and u.supervisor != user_id
-            ]
+            list(
+                dict.fromkeys(
+                    u.supervisor
+                    for u in self.units_above(unit_id)
+                    if u.supervisor and u.supervisor != user_id
+                )
+            )
             for unit_id in user.units
         ]
-        found: list[str] = []
+        levels: list[tuple[str, ...]] = []
+        seen: set[str] = set()
         for depth in range(max(map(len, chains), default=0)):
-            found.extend(chain[depth] for chain in chains if depth < len(chain))
-        return tuple(dict.fromkeys(found))
+            level = tuple(
+                dict.fromkeys(c[depth] for c in chains if depth < len(c) and c[depth] not in seen)
+            )
+            if level:
+                levels.append(level)
+                seen.update(level)
+        return levels
 
     def supervises(self, supervisor: str, user_id: str) -> bool:
         return supervisor in self.supervisors_of(user_id)

@@ -7,7 +7,8 @@ numbers or lists where user ids belong are a
 :class:`~wfengine.runtime.directory.DirectoryError` naming the directory and the participant,
 which the offer turns into an incident, rather than work offered letter by letter or to ids
 nobody can claim. Supervisors come from the directory's optional ``supervisors_of``
-(:class:`~wfengine.runtime.directory.Supervisors`).
+(:class:`~wfengine.runtime.directory.Supervisors`), by level from its optional
+``supervisor_levels`` (:class:`~wfengine.runtime.directory.SupervisorLevels`) when it has one.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
 from wfengine.runtime.directory import (
+    DirectoryError,
+    SupervisorLevels,
     Supervisors,
     answers,
     checked_members,
     directory_failed,
+    directory_name,
 )
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.instance import (
@@ -71,27 +75,63 @@ class People(NavigatorBase):
         return checked_members(directory, f"supervisors of {user}", found)
 
     def _supervisor_levels(self, user: str) -> list[tuple[str, ...]]:
-        """``user``'s supervisors by level, nearest first: first those none of the others is
-        below (a line manager), then those only the first level is below, and so on; empty
-        when they have none (or the directory cannot say who supervises whom).
+        """``user``'s supervisors by level, nearest first: the directory's own levels when it
+        answers ``supervisor_levels``; else first those none of the others is below (a line
+        manager), then those only the first level is below, and so on; empty when they have
+        none (or the directory cannot say who supervises whom).
 
         Why levels: late work and ``MANAGER_OF_PREVIOUS`` work go to the nearest supervisors
         (a level further up only when none of them may have it), not to everyone up to the
         top. The directory's ``supervisors_of`` may answer only the nearest, or the whole
         chain; which of them is above which is asked of it too (who supervises each), so
-        either reads the same."""
+        either reads the same. When that tells nothing (supervisors who belong to no unit
+        have no supervisors themselves) the answer, nearest first, is read as a chain: all
+        of them one level was everyone up to the top."""
         found = self._supervisors(user)
         if not found:
             return []
+        directory = self.ctx.directory
+        if answers(directory, SupervisorLevels):
+            return self._directory_levels(directory, user)  # type: ignore[arg-type]
         above = {s: set(self._supervisors(s) or ()) for s in found}
         levels: list[tuple[str, ...]] = []
         left = [s for s in dict.fromkeys(found) if s != user]
+        if len(left) > 1 and not any(above[s] for s in left):
+            return [(s,) for s in left]  # (nothing says which is above which: a chain)
         while left:
             level = [s for s in left if not any(s in above[t] for t in left if t != s)]
             if not level:  # (they supervise each other: one level)
                 level = left
             levels.append(tuple(level))
             left = [s for s in left if s not in level]
+        return levels
+
+    def _directory_levels(self, directory: SupervisorLevels, user: str) -> list[tuple[str, ...]]:
+        """What ``directory`` answers as ``user``'s supervisor levels, checked (each level's
+        users as a participant's members are): each user once, at the nearest level they
+        are in, never ``user``; a level left empty is dropped."""
+        try:
+            found = directory.supervisor_levels(user)
+        except Exception as exc:
+            raise directory_failed(directory, f"supervisor_levels({user!r})", exc) from exc
+        if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
+            raise DirectoryError(
+                f"asked for the supervisor levels of {user!r}, the directory "
+                f"{directory_name(directory)} answered {type(found).__name__} "
+                f"{found!r:.80}, not a list of levels (each a collection of user ids)"
+            )
+        try:
+            answered = list(found)  # (a generator runs the directory's code here)
+        except Exception as exc:
+            raise directory_failed(directory, f"supervisor_levels({user!r})", exc) from exc
+        seen = {user}
+        levels: list[tuple[str, ...]] = []
+        for level in answered:
+            users = checked_members(directory, f"a supervisor level of {user}", level)
+            kept = tuple(u for u in dict.fromkeys(users) if u not in seen)
+            if kept:
+                levels.append(kept)
+                seen.update(kept)
         return levels
 
     def _offer_to(self, ai: ActivityInstance) -> tuple[list[str], str | None]:
