@@ -29,11 +29,12 @@ import math
 import numbers
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
+from wfengine.applications.binding_check import check_bindings
 from wfengine.applications.failure_text import exception_text as exception_text  # (re-export)
 from wfengine.applications.stoppable import bounded
 from wfengine.definition.application_settings import (
@@ -42,13 +43,10 @@ from wfengine.definition.application_settings import (
     read_flag,
     read_retries,
 )
-from wfengine.definition.diagnostics import Diagnostic, Severity
+from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
-    Activity,
     Application,
     Package,
-    TaskImplementation,
-    WorkflowProcess,
 )
 from wfengine.errors import ApplicationError
 
@@ -232,7 +230,9 @@ class ApplicationRegistry:
         self._agents: dict[str, AgentFactory] = {}
         self._declared: dict[tuple[str, str, tuple[tuple[str, str], ...]], Binding] = {}
         self._fallback: Fallback | None = None
-        self._stand_ins: dict[str, Binding] = {}
+        #: keyed by the declaration, not its id: two processes (or packages) may declare
+        #: different applications under one id, each with its own stand-in and secrets
+        self._stand_ins: dict[Application, Binding] = {}
         self._plugin: str | None = None  # the entry point whose register() runs now
         self.sleep = sleep
 
@@ -427,7 +427,7 @@ class ApplicationRegistry:
     def _stand_in(self, application: Application) -> Binding | None:
         if self._fallback is None:
             return None
-        found = self._stand_ins.get(application.id)
+        found = self._stand_ins.get(application)
         if found is None:
             try:
                 func = self._fallback(application)
@@ -446,7 +446,7 @@ class ApplicationRegistry:
                     f"(set_fallback) returned {func!r}, not a callable (nor None)"
                 )
             found = make_binding(application.id, func, source="fallback", outputs_optional=True)
-            self._stand_ins[application.id] = found
+            self._stand_ins[application] = found
         return found
 
     def _declared_binding(self, app_id: str, kind: str, settings: dict[str, str]) -> Binding:
@@ -518,50 +518,14 @@ class ApplicationRegistry:
         Applications declared but used by no activity are not reported: modelling tools
         declare many of them.
         """
-        declared: dict[str, Application] = {a.id: a for a in package.applications}
-        used: dict[str, Activity] = {}
-        for process in package.workflow_processes:
-            scoped = dict(declared)
-            scoped.update({a.id: a for a in process.applications})
-            for activity in _activities(process):
-                body = activity.body
-                if isinstance(body, TaskImplementation):
-                    for call in body.tools:
-                        if call.application_id in scoped:
-                            used.setdefault(call.application_id, activity)
-            declared.update({a.id: a for a in process.applications})
-        out: list[Diagnostic] = []
-        for app_id, bound in sorted(self._bindings.items()):
-            if app_id not in declared and not bound.source.startswith(PLUGIN_SOURCE):
-                said = "is bound, but the package declares no application with that id"
-                out.append(
-                    _warning("application-undeclared", f"application {app_id!r} {said}", app_id)
-                )
-        for app_id, activity in used.items():
-            app = declared[app_id]
-            try:
-                binding = self.resolve(app)
-            except ApplicationError as exc:
-                kind = app.extended_attribute(AGENT_ATTRIBUTE)
-                stand_in = self._fallback is not None and (kind is None or kind not in self._agents)
-                # the fallback failed: the application stays unbound
-                code = "application-unbound" if stand_in else "application-agent-disabled"
-                out.append(_warning(code, str(exc), app_id, app.line))
-                continue
-            if binding is None:
-                said = (
-                    f"application {app_id!r}, used by activity {activity.id!r}, is not bound: "
-                    "register it (or --apps MODULE); instances reaching it stop with an incident"
-                )
-                out.append(_warning("application-unbound", said, app_id, app.line))
-        return out
-
-
-def _warning(code: str, message: str, app_id: str, line: int | None = None) -> Diagnostic:
-    """One finding of :meth:`ApplicationRegistry.check` (all are warnings about ``app_id``)."""
-    return Diagnostic(
-        severity=Severity.WARNING, code=code, message=message, element_id=app_id, line=line
-    )
+        return check_bindings(
+            package,
+            self._bindings,
+            self.resolve,
+            self._agents,
+            has_fallback=self._fallback is not None,
+            plugin_source=PLUGIN_SOURCE,
+        )
 
 
 def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
@@ -584,9 +548,3 @@ def definition_settings(application: Application) -> dict[str, str]:
         value = ea.value if ea.value is not None else ea.text
         settings.setdefault(name[len(SETTING_PREFIX) :], value or "")
     return settings
-
-
-def _activities(process: WorkflowProcess) -> Iterator[Activity]:
-    yield from process.activities
-    for activity_set in process.activity_sets:
-        yield from activity_set.activities
