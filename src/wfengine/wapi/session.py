@@ -18,11 +18,9 @@ operation maps to which method, and those left out with the reason, is in ``docs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 from enum import Enum
 from typing import Any, TypeVar
 
-from wfengine.applications.redaction import REDACTED
 from wfengine.definition.model import (
     DataField,
     FormalParameter,
@@ -41,7 +39,7 @@ from wfengine.runtime.snapshots import (
     WorkItemSnapshot,
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
-from wfengine.wapi.access import WHOLE, InstanceAccess, Reading
+from wfengine.wapi.access import InstanceAccess, shown
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -311,7 +309,7 @@ class Session:
         may read (``wfengine:reads``), sensitive ones masked; anyone else is refused."""
         engine = self._engine()
         reading = self._access.read(instance_id, "see")
-        return self._shown(engine, engine.instance(instance_id), reading)
+        return shown(engine, engine.instance(instance_id), reading)
 
     def open_activity_instances_list(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         """``WMOpenActivityInstancesList`` of one process instance (for those who may read
@@ -331,21 +329,6 @@ class Session:
         raise NotFoundError(
             "activity instance", activity_instance_id, f"in instance {instance_id!r}"
         )
-
-    @staticmethod
-    def _shown(engine: Engine, snapshot: InstanceSnapshot, reading: Reading) -> InstanceSnapshot:
-        """``snapshot`` as ``reading`` lets its reader see it: whole, or with the data its
-        reader's work items may read, sensitive fields masked: the instance's, which are its
-        process's and, in a subflow, the formal parameters its caller filled from a sensitive
-        field of its own (as its audit trail masks them)."""
-        if reading is WHOLE or reading.items is None:
-            return snapshot
-        data: dict[str, Any] = {}
-        for work_item_id in reading.items:
-            data.update(engine.work_item_data(work_item_id).values)
-        hidden = engine.store.instance(snapshot.id).sensitive_fields
-        shown = {k: (REDACTED if k in hidden else v) for k, v in data.items()}
-        return replace(snapshot, data=shown)
 
     # -- work lists ---------------------------------------------------------------------------
 

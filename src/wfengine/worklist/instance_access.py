@@ -1,0 +1,186 @@
+"""Who may read or control a process instance: the rule a WAPI session applies
+(:mod:`wfengine.wapi.access` re-exports it), and the detailed status read as a user.
+
+Why: a session's work-item operations were checked by the engine's rules, but its instance
+operations were not, so any user (even one the organisation does not know) could read an
+instance's whole data, sensitive fields included, past the ``wfengine:reads`` limits of the
+items they hold, and terminate it. The rule, as engines with an organisation have it:
+
+* a user the organisation does not know is refused everything;
+* an administrator (the directory's ``is_admin``) may do everything;
+* controlling an instance (change its state, suspend, resume, terminate, abort, assign an
+  attribute, cancel an activity) is for administrators and the instance's creator: the user
+  its ``instance.created`` event names (a session's user; none when the host created it),
+  and for a subflow instance its root caller's creator;
+* reading it (the instance, its attributes, its activity instances) is for administrators,
+  its creator, and the users it concerns: those who may see one of its work items, open or
+  closed (offered to them, held or owned by them, or by someone they supervise). Such a user
+  sees only the data their items may read (``wfengine:reads``), sensitive fields masked.
+
+An engine without an organisation (a directory that cannot say who is an administrator)
+trusts its sessions, as it did before: the host decided who may connect.
+
+Every refusal that concerns an instance is recorded in its audit trail as
+``operation.refused`` (``Engine.record_refusal``), as refused work-item operations are.
+
+Why here, in Interface 2, and not in the WAPI: ``wfengine.audit``'s detailed status, read as
+a user, must answer what that user's session answers (it gave a clerk fields her items may
+not read, and refused an instance's creator), and the audit may import the worklist, not the
+WAPI beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from wfengine.applications.redaction import REDACTED
+from wfengine.errors import NotAuthorizedError, NotFoundError
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.snapshots import InstanceSnapshot
+from wfengine.runtime.work_rules import Supervision, asking
+from wfengine.worklist.worklists import may_see
+
+#: what the audit trail's first event of an instance is
+_CREATED = "instance.created"
+#: :meth:`InstanceAccess.creator` reads an instance's caller itself
+_ASK = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a user may read of one instance: everything (``items`` None), or what the work
+    items ``items`` may read."""
+
+    items: tuple[str, ...] | None
+
+
+#: the whole instance
+WHOLE = Reading(None)
+
+
+class InstanceAccess:
+    """The access rule of one session's user (see the module notes)."""
+
+    def __init__(self, engine: Engine, user: str) -> None:
+        self.engine, self.user = engine, user
+
+    def _org(self) -> Supervision | None:
+        """The directory's answers; one that fails raises a DirectoryError naming it."""
+        return asking(self.engine.directory)
+
+    def check_known(self, subject: str, operation: str) -> None:
+        """Refuse a user the organisation does not know an operation that concerns no one
+        instance (creating one, listing): there is no instance trail to record it in."""
+        org = self._org()
+        if org is not None and not org.knows(self.user):
+            raise NotAuthorizedError(
+                subject, operation, self.user, "the organisation does not know them"
+            )
+
+    def creator(self, instance_id: str, parent: object = _ASK) -> str | None:
+        """Who created ``instance_id`` (its ``instance.created`` event's user); for a
+        subflow instance, which the engine created, the creator of the instance that called
+        it (up to the root caller): who started the work controls and reads all of it, as
+        terminating their instance terminates its subflows. None: the host (or an unknown
+        id, which the operation itself then reports). ``parent``: ``instance_id``'s caller, when
+        whoever asks has read it already (None: it has none), which saves a read."""
+        engine, seen, current = self.engine, {instance_id}, instance_id
+        while True:
+            found = engine.audit_events(instance_id=current, kind=_CREATED, limit=1)
+            if found and found[0].user is not None:
+                return found[0].user
+            if parent is _ASK:
+                try:
+                    parent = engine.instance_summary(current).parent_instance_id
+                except NotFoundError:  # (an unknown id, or a caller no longer kept)
+                    return None
+            if not isinstance(parent, str) or parent in seen:
+                return None
+            seen.add(parent)
+            current, parent = parent, _ASK
+
+    def _refuse(self, instance_id: str, operation: str, reason: str) -> NotAuthorizedError:
+        subject = f"process instance {instance_id!r}"
+        return self.engine.record_refusal(instance_id, subject, operation, self.user, reason)
+
+    def control(self, instance_id: str, operation: str) -> None:
+        """Refuse (recorded) ``operation`` on ``instance_id`` unless the user is an
+        administrator or its creator."""
+        org = self._org()
+        if org is None or org.is_admin(self.user):
+            return
+        summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
+        if not org.knows(self.user):
+            raise self._refuse(instance_id, operation, "the organisation does not know them")
+        if self.creator(instance_id, summary.parent_instance_id) != self.user:
+            reason = "only an administrator or the user who created it may"
+            raise self._refuse(instance_id, operation, reason)
+
+    def read(self, instance_id: str, operation: str) -> Reading:
+        """What the user may read of ``instance_id``; a user it does not concern is refused
+        (recorded)."""
+        reading, reason = self._reading(instance_id)
+        if reading is None:
+            raise self._refuse(instance_id, operation, reason)
+        return reading
+
+    def reads_everything(self) -> bool:
+        """Whether the user may read every instance (an administrator, or no organisation):
+        a listing then needs no filter."""
+        org = self._org()
+        return org is None or org.is_admin(self.user)
+
+    def may_read(self, instance_id: str) -> bool:
+        """Whether the user may read ``instance_id`` at all (a listing's filter: nothing is
+        recorded for the instances left out)."""
+        try:
+            return self._reading(instance_id)[0] is not None
+        except NotFoundError:  # (gone meanwhile)
+            return False
+
+    def _reading(self, instance_id: str) -> tuple[Reading | None, str]:
+        org = self._org()
+        if org is None or org.is_admin(self.user):
+            return WHOLE, ""
+        summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
+        if not org.knows(self.user):
+            return None, "the organisation does not know them"
+        if self.creator(instance_id, summary.parent_instance_id) == self.user:
+            return WHOLE, ""
+        seen = tuple(
+            item.id for item in self._items(instance_id) if may_see(self.engine, item, self.user)
+        )
+        if not seen:
+            return None, "it concerns none of their work items and they did not create it"
+        return Reading(seen), ""
+
+    def _items(self, instance_id: str) -> list:  # type: ignore[type-arg]
+        """Every work item of the instance, open or closed: those it offered (its trail's
+        ``work_item.offered`` events) and those open now."""
+        engine = self.engine
+        ids = dict.fromkeys(w.id for w in engine.work_items(instance_id))
+        for event in engine.audit_events(instance_id=instance_id, kind="work_item.offered"):
+            if event.work_item_id is not None:
+                ids[event.work_item_id] = None
+        found = []
+        for work_item_id in ids:
+            try:
+                found.append(engine.work_item(work_item_id))
+            except NotFoundError:  # (a store that no longer keeps it)
+                continue
+        return found
+
+
+def shown(engine: Engine, snapshot: InstanceSnapshot, reading: Reading) -> InstanceSnapshot:
+    """``snapshot`` as ``reading`` lets its reader see it: whole, or with the data its
+    reader's work items may read, sensitive fields masked: the instance's, which are its
+    process's and, in a subflow, the formal parameters its caller filled from a sensitive
+    field of its own (as its audit trail masks them)."""
+    if reading is WHOLE or reading.items is None:
+        return snapshot
+    data: dict[str, Any] = {}
+    for work_item_id in reading.items:
+        data.update(engine.work_item_data(work_item_id).values)
+    hidden = engine.store.instance(snapshot.id).sensitive_fields
+    return replace(snapshot, data={k: (REDACTED if k in hidden else v) for k, v in data.items()})
