@@ -126,13 +126,7 @@ def declared_values(
         if target is None:  # undeclared and allowed
             data[name] = parse_value(text, name=name, option=option)
             continue
-        if target.id in given_as:
-            raise click.BadParameter(
-                f"{given_as[target.id]!r} and {name!r} both name {target.what} "
-                f"{target.id!r}: give it once",
-                param_hint=option,
-            )
-        given_as[target.id] = name
+        given_once(given_as, name, target, option)
         try:
             data[target.id] = as_engine_checks(
                 convert(text, target.data_type, target.is_array, types), target, types
@@ -145,6 +139,29 @@ def declared_values(
                 f"{name}={shown}: {_refused(exc, target)}", param_hint=option
             ) from None
     return data
+
+
+def given_once(given_as: dict[str, str], name: str, target: Declaration, option: str) -> None:
+    """Note in ``given_as`` (declaration id -> the NAME that gave it) that ``name`` gives
+    ``target``; raise :class:`click.BadParameter` (exit status 2) when another NAME gave it
+    already (its id and its Name). Why: the later value silently won, where the engine's
+    API refuses the same data (``DataTypeError``). One check for every way values arrive
+    (``--set``, ``--answers``, a ``--script`` step's ``set``, ``incident skip --set``)."""
+    earlier = given_as.setdefault(target.id, name)
+    if earlier != name:
+        raise click.BadParameter(
+            f"{earlier!r} and {name!r} both name {target.what} {target.id!r}: give it once",
+            param_hint=option,
+        )
+
+
+def declared_target(name: str, declared: Mapping[str, Declaration]) -> Declaration | None:
+    """The declaration ``name`` refers to (by id, else by a Name exactly one carries), or
+    None: for a caller that lets the engine refuse what is not declared."""
+    try:
+        return _resolve_name(name, declared, "", True, "--set")
+    except click.BadParameter:  # a Name several declarations carry
+        return None
 
 
 def _resolve_name(
@@ -319,8 +336,9 @@ def declared_json(
     instance) checked as ``--set`` is: each name a declaration of ``process`` (by id or
     Name; others only with ``--allow-undeclared``), each value of a basic type converted to
     it where that loses nothing (``"10"`` for an INTEGER) and refused otherwise, a FLOAT
-    finite (``"NaN"`` is refused, as ``--set f=NaN`` is). Raises
-    :class:`click.BadParameter` (exit status 2) naming ``where`` and the name.
+    finite (``"NaN"`` is refused, as ``--set f=NaN`` is), and no declaration given twice (by
+    its id and its Name, :func:`given_once`). Raises :class:`click.BadParameter` (exit
+    status 2) naming ``where`` and the name.
 
     Why before the run: a misspelt field became an undeclared one and the real field kept
     its value, and a value of the wrong type failed later as an incident; either way the run
@@ -330,9 +348,12 @@ def declared_json(
     declared = declarations(package, process)
     types = {t.id: t.data_type for t in package.type_declarations}
     data: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
     for name, value in values.items():
         try:
             target = _resolve_name(name, declared, process.id, allow_undeclared, option)
+            if target is not None:
+                given_once(given_as, name, target, option)
         except click.BadParameter as exc:
             raise click.BadParameter(f"{where}: {exc.message}", param_hint=option) from None
         if target is None:

@@ -152,9 +152,16 @@ def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str,
     ``instance start --set`` reads them (why: a STRING field given ``1.10`` keeps that text,
     where JSON would make it ``1.1``). What they do not read (an undeclared name, a value the
     type refuses) is JSON when it parses, else text, for the engine to refuse: a skip's
-    refused outputs are exit status 1 (the contract above), not a usage error. An unknown
-    incident reads everything so; the engine then says it is unknown."""
-    from wfengine.cli.declared_data import declared_values
+    refused outputs are exit status 1 (the contract above), not a usage error. One field
+    given by its id and its Name is a usage error (exit status 2), as for ``instance
+    start``: the later value silently won. An unknown incident reads everything so; the
+    engine then says it is unknown."""
+    from wfengine.cli.declared_data import (
+        declarations,
+        declared_target,
+        declared_values,
+        given_once,
+    )
 
     def fallback(name: str, text: str) -> Any:
         return parse_value(text, name=name, option="--set")
@@ -164,8 +171,13 @@ def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str,
         return {name: fallback(name, text) for name, text in raw.items()}
     summary = engine.store.instance_summary(instance_id)
     deployed = engine.deployed(summary.process_id, summary.version)
+    declared = declarations(deployed.package, deployed.definition)
+    given_as: dict[str, str] = {}
     outputs: dict[str, Any] = {}
     for name, text in raw.items():
+        target = declared_target(name, declared)
+        if target is not None:  # its id and its Name: refused as instance start refuses it
+            given_once(given_as, name, target, "--set")
         try:
             outputs.update(declared_values({name: text}, deployed.package, deployed.definition))
         except click.BadParameter:
