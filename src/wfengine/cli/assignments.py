@@ -10,9 +10,13 @@ What VALUE becomes depends on whether the command knows the process:
   declarations and coerce VALUE to the declared type (:mod:`wfengine.cli.declared_data`), and
   so do ``message send`` and ``signal send``, against the processes that take the event
   (:mod:`wfengine.cli.event_data`);
-* ``incident skip`` (and an undeclared NAME allowed by ``--allow-undeclared``) takes VALUE as
-  JSON when it parses (``3``, ``true``, ``"x"``, ``[1, 2]``, ``{"a": 1}``) and as a plain string
-  otherwise, so ``--set name=Ada`` needs no shell quoting games.
+* ``incident skip`` reads VALUE as ``instance start --set`` does, by the declarations of the
+  incident's process (:mod:`wfengine.cli.incident_cmd`); before it opens the database it
+  checks only :func:`check_input_limits`, which holds whatever the field's type;
+* an undeclared NAME (allowed by ``--allow-undeclared``; for ``incident skip``, what the
+  declarations do not read) takes VALUE as JSON when it parses (``3``, ``true``, ``"x"``,
+  ``[1, 2]``, ``{"a": 1}``) and as a plain string otherwise, so ``--set name=Ada`` needs no
+  shell quoting games.
 
 JSON is parsed within the limits of :mod:`wfengine.cli.json_input` (nesting, number size: what
 instance data can hold): a value beyond them is a usage error, never silently a string.
@@ -26,9 +30,34 @@ from typing import Any, TypeVar
 
 import click
 
-from wfengine.cli.json_input import JsonLimitError, loads, storable
+from wfengine.cli.json_input import JsonLimitError, loads, storable, too_wide
+from wfengine.runtime.values import MAX_INT_BITS
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: digits of the widest integer instance data holds (2**4096 has 1,234)
+INTEGER_DIGITS = len(str(2**MAX_INT_BITS))
+
+
+def too_many_digits(text: str) -> bool:
+    """Whether ``text`` is an integer with more digits than instance data holds."""
+    digits = text.strip().removeprefix("-").removeprefix("+").lstrip("0")
+    return len(digits) > INTEGER_DIGITS and digits.isdecimal()
+
+
+def check_input_limits(text: str, *, name: str, option: str = "--set") -> None:
+    """Refuse (:class:`click.BadParameter`, exit status 2) VALUE text beyond the limits a
+    command checks before it knows the field's type (``incident skip``, before it opens the
+    database): an integer with more digits than instance data holds.
+
+    Why only that, and not the JSON reading: a STRING field keeps ``NaN``, ``Infinity`` or
+    ``1e999`` as text (``instance start --set`` stores them), so refusing them as JSON
+    before the type is known refused what the field takes. The JSON limits apply where the
+    value is read as JSON (:func:`parse_value`). A decimal of more than 1,234 digits is
+    refused even for a STRING field: no realistic value is, and the refusal comes before
+    the database is opened rather than from an INTEGER field afterwards."""
+    if too_many_digits(text):
+        raise click.BadParameter(f"{name}: {too_wide(text)}", param_hint=option)
 
 
 def is_identifier(name: str) -> bool:

@@ -33,7 +33,7 @@ from typing import Any
 
 import click
 
-from wfengine.cli.assignments import is_identifier, parse_value
+from wfengine.cli.assignments import is_identifier, parse_value, too_many_digits
 from wfengine.cli.json_input import loads, storable, too_wide
 from wfengine.definition.model import (
     ArrayType,
@@ -48,12 +48,9 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
-from wfengine.runtime.values import MAX_INT_BITS
 
 #: how many declared names an "undeclared" message lists before it says "and N more"
 _LISTED = 40
-#: digits of the widest integer instance data holds (2**4096 has 1,234)
-_INTEGER_DIGITS = len(str(2**MAX_INT_BITS))
 #: how far declared types are followed (a cycle of declarations must not hang the command)
 _MAX_TYPE_DEPTH = 8
 
@@ -265,15 +262,9 @@ def _coerce(value: Any, kind: BasicTypeKind, is_array: bool = False) -> Any:
     if kind is BasicTypeKind.INTEGER:
         items = value if is_array and isinstance(value, list) else [value]
         for item in items:
-            if isinstance(item, str) and _too_many_digits(item):
+            if isinstance(item, str) and too_many_digits(item):
                 raise too_wide(item)
     return coerce(value, kind, is_array)
-
-
-def _too_many_digits(text: str) -> bool:
-    """Whether ``text`` is an integer with more digits than instance data holds."""
-    digits = text.strip().removeprefix("-").removeprefix("+").lstrip("0")
-    return len(digits) > _INTEGER_DIGITS and digits.isdecimal()
 
 
 def _list(text: str, element: BasicType | None) -> list[Any]:

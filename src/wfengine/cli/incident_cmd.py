@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wfengine.cli.acting_user import acting_user_option
-from wfengine.cli.assignments import parse_value, set_option, split_assignments
+from wfengine.cli.assignments import (
+    check_input_limits,
+    parse_value,
+    set_option,
+    split_assignments,
+)
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, incident_row
 from wfengine.cli.option_types import STORED_TEXT
@@ -140,7 +145,7 @@ def skip(
     for a failed decision, follow the transitions given with --take."""
     raw = split_assignments(assignments)
     for name, text in raw.items():  # the input limits first, before any database is opened
-        parse_value(text, name=name, option="--set")
+        check_input_limits(text, name=name, option="--set")
     with engine_on(url) as engine:
         outputs = _outputs(engine, incident_id, raw)
         engine.skip_incident(incident_id, outputs, take=list(take) or None, user=user)
