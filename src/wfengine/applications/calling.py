@@ -154,6 +154,7 @@ def call_noting(
     sensitive: frozenset[str] = frozenset(),
     where: Place = "",
     expected: Container[str] | None = None,
+    first: int = 1,
 ) -> Any:
     """:func:`call_application` for a caller that stores only what is recorded (the engine):
     each attempt's events go to ``note`` as their kind and detail. ``where`` (which instance
@@ -167,6 +168,10 @@ def call_noting(
     ``asyncio.CancelledError`` from a sync function running its own loop, a
     ``GeneratorExit``) is a failed attempt like an ``Exception``: let through, it left the
     command half done on the memory store.
+
+    ``first``: the number of the first attempt made here (a job run again after its host
+    was killed mid-call counts its earlier runs: :mod:`wfengine.runtime.job_claims`); the
+    call is made at least once, even when ``first`` is past the binding's attempts.
     """
     app_id = binding.application_id
     if IDEMPOTENCY_KEYWORD in inputs:
@@ -177,7 +182,8 @@ def call_noting(
     func = binding.func
     direct = not (binding.takes_key or binding.is_async or binding.timeout is not None)
     mutable = shares(inputs)
-    for attempt in range(1, attempts + 1):
+    last = max(attempts, first)
+    for attempt in range(first, last + 1):
         note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
         args = owned_values(inputs) if mutable else inputs  # copy-in: see _call
         try:
@@ -188,7 +194,7 @@ def call_noting(
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, None).detail())
             place = place_text(where)
-            tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+            tries = tries_text(attempt, attempts)
             raise CallStopped(
                 f"{place + ': ' if place else ''}application {app_id!r} raised {error} "
                 f"({tries}; {type(exc).__name__} is not retried)",
@@ -197,14 +203,14 @@ def call_noting(
                 stop=exc,
             ) from exc
         except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
-            final = attempt == attempts or isinstance(exc, PermanentApplicationError)
+            final = attempt == last or isinstance(exc, PermanentApplicationError)
             delay = None if final else binding.delay(attempt)
             error = failure_text(exc, inputs, sensitive)
             note(ApplicationFailed.KIND, ApplicationFailed(app_id, attempt, error, delay).detail())
             if final:
                 place = place_text(where)
                 prefix = f"{place}: " if place else ""
-                tries = f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+                tries = tries_text(attempt, attempts)
                 name = getattr(exc, "exception_name", None)
                 raise ToolFailure(
                     f"{prefix}application {app_id!r} raised {error} ({tries})",
@@ -228,6 +234,17 @@ def call_noting(
 
 
 _INVOKED = ApplicationInvoked.KIND
+
+
+def tries_text(attempt: int, attempts: int) -> str:
+    """How a failure tells its tries: attempt ``attempt`` of the ``attempts`` allowed. One
+    past them (a job run again after a stop mid-call, an answer that could not be used) says
+    so: "attempt 2 of 1" and "(1 attempt)" for a second call both misled."""
+    if attempt > attempts:
+        return f"{attempt} attempts made, {attempts} allowed"
+    return f"attempt {attempt} of {attempts}" if attempts > 1 else "1 attempt"
+
+
 _RETURNED = ApplicationReturned.KIND
 
 

@@ -25,7 +25,7 @@ from wfengine.errors import (
     StoreUnavailableError,
     WorkflowError,
 )
-from wfengine.runtime import call_watch
+from wfengine.runtime import call_watch, job_claims
 from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
@@ -265,7 +265,7 @@ class JobCommands(EngineBase):
             observe("start", owner, [job])
             watcher = call_reporter(observe, owner, job)
         try:
-            with call_watch.watching(watcher):
+            with call_watch.watching(watcher), job_claims.claimed(job):
                 return self._run_claimed(job, owner)
         finally:
             with self._held_lock:

@@ -53,7 +53,7 @@ from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
-from wfengine.runtime import call_stops, call_watch
+from wfengine.runtime import call_stops, call_watch, job_claims
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
@@ -147,6 +147,7 @@ def run_tools(
     noting = note if watcher is None else _watched(note, watcher, aid, act_id)
 
     outputs: dict[str, Any] = dict(staged) if staged else {}
+    first = job_claims.earlier() + 1  # a job run before: its attempts count (job_claims)
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
@@ -194,6 +195,7 @@ def run_tools(
                 sensitive=sensitive,
                 where=where,
                 expected=spec.outputs,
+                first=first,
             )
         except CallStopped as exc:  # SystemExit or Ctrl-C: see call_stops
             call_stops.stopped(exc)
