@@ -71,6 +71,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_deadline import Deadline, watched_transport
 from wfengine.applications.agents.http_policy import (
     DEFAULT_DEFINITION_HEADERS,
@@ -330,10 +331,7 @@ def check_limits(who: str, timeout: float, max_answer: int) -> None:
     negative or NaN timeout would fail every call (or, NaN, never time out), and a
     ``max_answer`` that is not a positive whole number would refuse every answer or none,
     each found only at the first call, far from the line that set it."""
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-        raise TypeError(f"{who}: timeout must be a number of seconds, not {timeout!r}")
-    if not 0 < timeout < float("inf"):
-        raise ValueError(f"{who}: timeout must be a positive number of seconds, not {timeout!r}")
+    check_timeout(who, timeout)
     if isinstance(max_answer, bool) or not isinstance(max_answer, int):
         raise TypeError(f"{who}: max_answer must be a whole number of bytes, not {max_answer!r}")
     if max_answer < 1:

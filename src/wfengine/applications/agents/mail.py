@@ -29,9 +29,10 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
 
+from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
-from wfengine.errors import ApplicationError, PermanentApplicationError
+from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 #: how many idempotency keys an agent remembers the recipients that have their message of
 REMEMBERED = 4096
@@ -91,6 +92,7 @@ def email_agent(
 
     ``timeout`` bounds connecting and each exchange with the server; a binding's shorter
     timeout takes its place (:mod:`wfengine.applications.stoppable`)."""
+    check_timeout("email_agent", timeout)
     server = _Server(host, port, sender, smtp_class, starttls, username, password)
     return _mailer(server, timeout, _Delivered())
 
@@ -158,6 +160,10 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
             if exc.smtp_code >= 500:
                 raise PermanentApplicationError(error) from exc
             raise ApplicationError(error) from exc
+        except TimeoutError as exc:  # (an OSError: first) routed as the other agents' are
+            raise ApplicationTimeoutError(
+                f"{where}: no answer within {timeout:g} s ({type(exc).__name__}: {exc})"
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise ApplicationError(f"{where}: {type(exc).__name__}: {exc}") from exc
         took = [a for a in rest if a not in refused]
@@ -212,6 +218,8 @@ def _message_id(key: str, sender: str) -> str:
 def email_agent_factory(host: str, port: int = 25, *, sender: str, **options: Any) -> AgentFactory:
     """A factory for ``registry.allow_agent("email", ...)``: the server and sender are the
     host's; a definition declaring ``wfengine:agent`` ``email`` only gets to send with them."""
+    if "timeout" in options:  # refused now, not at the first call of a definition's
+        check_timeout("email_agent_factory", options["timeout"])
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
         return email_agent(host, port, sender=sender, **options)

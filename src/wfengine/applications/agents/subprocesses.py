@@ -37,6 +37,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_json import json_inputs, unreadable
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
@@ -72,6 +73,7 @@ def subprocess_agent(
     command = [str(a) for a in argv]
     if not command:
         raise ValueError("subprocess_agent needs a program to run")
+    check_timeout("subprocess_agent", timeout)
     base = dict(env) if env is not None else None
     return _runner(command, timeout, base, cwd)
 
@@ -149,6 +151,7 @@ def subprocess_agent_factory(
                 f"subprocess_agent_factory: command {name!r} must be a list (program, then its "
                 f"arguments), not the text {argv!r} (write [{argv!r}])"
             )
+    check_timeout("subprocess_agent_factory", timeout)
     table = {name: tuple(argv) for name, argv in commands.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
