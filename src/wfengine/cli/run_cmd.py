@@ -321,11 +321,13 @@ def _checked_step(
     be taken, and the run would start, store its instance and leave it open before failing on
     it (exit 1), as a typo in ``--answers`` does not (exit 2, naming it). Its ``set`` is
     checked as ``--set`` is: against the process of the activity it names (perhaps a
-    subflow's); for a ``message`` or ``signal``, against every process of the package that
-    can take it (the runner delivers a message to whichever instance of the tree catches it:
-    :func:`~wfengine.cli.runner.message_target`; :mod:`wfengine.cli.event_data`); else
-    against the run's process. (A signal nothing catches is lost, as documented: not
-    refused.)"""
+    subflow's); for a ``message`` or ``signal``, against every process of the run
+    (:func:`run_processes`) that can take it (the runner delivers a message to whichever
+    instance of the tree catches it: :func:`~wfengine.cli.runner.message_target`;
+    :mod:`wfengine.cli.event_data`); else against the run's process. A message only a
+    process the run never starts catches is refused too: the run failed on it (exit 1),
+    advising to send it after its subflow starts, which never happens. (A signal nothing
+    catches is lost, as documented: not refused.)"""
     from wfengine.cli.declared_data import declared_json, process_of_activity
     from wfengine.cli.event_data import Taking, event_json, package_takers
 
@@ -342,11 +344,20 @@ def _checked_step(
     if step.action in ("message", "signal") and isinstance(step.target, str):
         taking: Taking = "message" if step.action == "message" else "signal"
         if taking == "message" or step.data:
-            takers = package_takers(package, taking, step.target)
+            everywhere = package_takers(package, taking, step.target)
+            run = run_processes(package, process)
+            takers = [t for t in everywhere if t.definition.id in run]
         if taking == "message" and not takers:
+            elsewhere = ", ".join(repr(t.definition.id) for t in everywhere)
+            why = (
+                f"process {elsewhere} catches message {step.target!r}, but a run of "
+                f"{process.id!r} never starts it (it is no subflow of the run's process, "
+                "nor of its subflows)"
+                if elsewhere
+                else f"no process of the file catches message {step.target!r}"
+            )
             raise click.BadParameter(
-                f"{step}: no process of the file catches message {step.target!r}, so no "
-                "instance of the run could take it",
+                f"{step}: {why}, so no instance of the run could take it",
                 param_hint="--script",
             )
     if not step.data:
@@ -364,3 +375,30 @@ def _checked_step(
             where=str(step),
         )
     return dataclasses.replace(step, data=data)
+
+
+def run_processes(package: Package, process: WorkflowProcess) -> set[str]:
+    """The ids of the processes a run of ``process`` can have instances of: itself and the
+    processes of ``package`` its SubFlow activities call, and theirs, and so on (the file's
+    call graph; a callee another package holds is not run). Why: the runner delivers a
+    message only to an instance of the run's tree, so a process of the file that is never
+    called takes nothing the run sends."""
+    from wfengine.definition.model_activities import SubFlowImplementation
+
+    by_id = {p.id: p for p in package.workflow_processes}
+    found = {process.id}
+    todo = [process]
+    while todo:
+        current = todo.pop()
+        nested = (a for activity_set in current.activity_sets for a in activity_set.activities)
+        for activity in (*current.activities, *nested):
+            body = activity.body
+            if not isinstance(body, SubFlowImplementation):
+                continue
+            if body.package_ref and body.package_ref != package.id:
+                continue
+            callee = by_id.get(body.process_id)
+            if callee is not None and callee.id not in found:
+                found.add(callee.id)
+                todo.append(callee)
+    return found
