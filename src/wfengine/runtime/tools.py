@@ -40,6 +40,7 @@ from wfengine.applications.calling import (
     call_noting,
     call_once,
     find_binding,
+    tries_text,
 )
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.events import (
@@ -505,7 +506,9 @@ class InvokeJobHandler:
             records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
             if isinstance(exc, ToolFailure):
                 return InvokeOutcome(records, error=exc)
-            tries = f"attempt {attempt} of {retries + 1}" if retries else "1 attempt"
+            # from the attempt: a call made again (its answer discarded while the instance
+            # was suspended) read "(1 attempt)" with attempts=2
+            tries = tries_text(attempt, retries + 1)
             name = getattr(exc, "exception_name", None)
             failure = ToolFailure(
                 f"{where}: application {app_id!r} raised {error} ({tries})",
