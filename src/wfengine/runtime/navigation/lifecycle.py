@@ -219,7 +219,8 @@ class Lifecycle(NavigatorBase):
         instances it closes, with its instance as the caller that took them along."""
         if ai.state.is_closed:
             return
-        if ai.work_item is not None:
+        withdrawn = ai.work_item
+        if withdrawn is not None:
             self._cancel_work_item(ai)
         if ai.mi is not None:
             for child in ai.mi.children:
@@ -238,6 +239,9 @@ class Lifecycle(NavigatorBase):
                     user,
                     by=ai.scope.instance.id,
                 )
+        # closed, it names its last work item (the one withdrawn now, or one done before),
+        # as its record: cancelled (a send-back, a deadline, termination), it named none
+        ai.work_item = withdrawn
         self._close_activity(ai, state)
         if count:
             self._release(ai.scope, ai.act.index)

@@ -391,7 +391,12 @@ class Work(People):
         step.work_items.append(item)
         entry = work_item_entry(_COMPLETED, item, now, stamp=inst.call_stamp(), **in_hand(item))
         step.outbox.append(entry)  # (its holder and owner hear of it with its assignees)
-        ai.work_item = None
+        # the activity names the item done on it, open or closed, until another is offered
+        # on it (a loop's next round): closed later (an incident's retry, an asynchronous
+        # application's answer), it named none. Readers of open work look at the item's
+        # state, except a sequential ad-hoc set's turn (turn_taken), which reads None as
+        # "their part is done, its applications still run": there it is None while open
+        ai.work_item = None if ai.scope.graph.adhoc_sequential else item.id
         if performer is not None:
             # (moved last: the order is who completed what last, previous_performer reads it)
             inst.performers.pop(ai.act.id, None)
@@ -417,9 +422,7 @@ class Work(People):
             self._body_done(ai)
         if ai.state.is_closed and ai.work_item is None:
             # closed, it names the work item that was done (its snapshot, the status and the
-            # exports show it); while open (applications still running, a loop's next
-            # round to offer), None says no one's work is open on it (a sequential ad-hoc
-            # set's turn reads that)
+            # exports show it), in a sequential ad-hoc set too
             ai.work_item = item.id
 
     def cancel_activity(self, ai: ActivityInstance) -> None:
