@@ -102,6 +102,9 @@ class Reading:
     error: ExpressionSyntaxError | None = None
     #: LITERAL: the value
     value: Any = None
+    #: LITERAL: why its text, an ISO 8601 text, is no value of the field's type (a DATE with
+    #: a time of day); ``value`` is then the text itself, which the type does not take
+    not_of_type: str | None = None
 
     @property
     def refused(self) -> bool:
@@ -422,14 +425,38 @@ def read_initial_value(
     if kind in _TIME_KINDS or kind in _VALUE_KINDS:
         assert kind is not None
         try:
-            return Reading(text, language, ReadKind.LITERAL, value=parse_literal(text, kind))
+            value = parse_literal(text, kind)
+            if kind is BasicTypeKind.DATE:
+                _zone_free_date(text)
+            return Reading(text, language, ReadKind.LITERAL, value=value)
         except ValueError as exc:
             # an ISO 8601 text that is no value of the type (a DATE with a time of day, a
-            # 13th month) says why, not that it "does not parse" as an expression
+            # 13th month) is a value of the wrong type, and says why: not that it "does not
+            # parse" as an expression (validation's initial-value-type, not expression-syntax)
             if kind in _TIME_KINDS and _ISO_DATE.match(text):
-                why = ExpressionSyntaxError(str(exc), source=text)
-                return Reading(text, Language.NATIVE, ReadKind.UNPARSEABLE, error=why)
+                return Reading(text, language, ReadKind.LITERAL, value=text, not_of_type=str(exc))
     return read_expression(text, language, aliases)
+
+
+def _zone_free_date(text: str) -> None:
+    """Refuse (``ValueError``) a DATE written as a midnight at an offset other than UTC's.
+
+    Why: a midnight with no offset or UTC's (``2008-10-06T00:00:00.000+0000``, how some tools
+    write a date) is its date, as the engine reads a date-time without an offset as UTC; but
+    ``2024-01-01T00:00:00+01:00`` is 31 December 23:00 in UTC, so which date it is depends
+    on the zone it is read in: the reason a date-time with a time of day is refused holds
+    for it as well, and taking the date as written would silently differ from how every
+    date-time of the instance compares."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return  # a date alone (parse_literal read it)
+    offset = moment.utcoffset()
+    if offset:
+        raise ValueError(
+            f"{text!r} is a midnight at UTC offset {moment.strftime('%z')}, which is another "
+            "day in UTC, not a DATE (write the date alone)"
+        )
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)")

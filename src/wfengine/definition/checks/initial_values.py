@@ -12,6 +12,10 @@ from anyone else, is an error:
   is not a list of such values (``7`` where ``[7]`` belongs); and a constant expression (one
   naming no field, whose value does not depend on the clock) whose computation fails
   (``1/0``, an integer wider than the engine holds): every instance creation would fail on it.
+  An ISO 8601 text the field's type does not take (a DATE written with a time of day, or as
+  a midnight at an offset other than UTC's: which date it is depends on the zone) is one
+  too, saying why (:attr:`~wfengine.definition.reading.Reading.not_of_type`), not an
+  expression that "does not parse".
 """
 
 from __future__ import annotations
@@ -158,7 +162,14 @@ def initial_value_findings(
         )
         known.add(field.id)
         value, failure = _constant(reading)
-        if failure is not None:
+        if reading.not_of_type is not None:  # an ISO 8601 text the type does not take
+            yield make(
+                "initial-value-type",
+                f"{what} is no value of the field's type: {reading.not_of_type}",
+                element_id=field.id,
+                line=field.line,
+            )
+        elif failure is not None:
             yield make(
                 "initial-value-type",
                 f"{what} cannot be computed: {failure.message} (in {quote(reading.text)}); no "
