@@ -102,6 +102,7 @@ if _typing.TYPE_CHECKING:
         Directory,
         DirectoryError,
         StaticDirectory,
+        SupervisorLevels,
         Supervisors,
     )
     from wfengine.runtime.engine import Engine
@@ -319,6 +320,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailableError",
     "SubflowStarted",
+    "SupervisorLevels",
     "Supervisors",
     "SystemClock",
     "TimerSnapshot",
@@ -464,6 +466,7 @@ _LAZY: dict[str, str] = {
     "SimulationReport": "wfengine.simulation",
     "SqlStore": "wfengine.runtime.sql.store",
     "StaticDirectory": "wfengine.runtime.directory",
+    "SupervisorLevels": "wfengine.runtime.directory",
     "Supervisors": "wfengine.runtime.directory",
     "Store": "wfengine.runtime.store",
     "SubflowStarted": "wfengine.runtime.history",

@@ -121,5 +121,6 @@ def test_a_sequential_ad_hoc_set_is_still_held_while_the_applications_run(
     with pytest.raises(IllegalStateError, match="'a' of its ad-hoc set is in progress"):
         engine.complete_work_item(note.id)
     engine.run_due_jobs()
+    assert _links(engine, iid)["a"] == ("closed.completed", a.id)  # (was None in a set)
     engine.complete_work_item(note.id)
     assert engine.instance(iid).state is ProcessState.COMPLETED

@@ -51,7 +51,8 @@ from wfengine.runtime.states import ActivityState, WorkItemState
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
 _STARTED: str = EventKind.ACTIVITY_STARTED.value
 _DONE: str = EventKind.ACTIVITY_COMPLETED.value
-_ITEM_STARTED = WorkItemState.STARTED
+#: an item whose person took the turn: started, or done with its applications still running
+_ITEM_TAKEN = frozenset({WorkItemState.STARTED, WorkItemState.COMPLETED})
 
 #: the kinds of activity that take their turn in a sequential ad-hoc set when they run by
 #: themselves (a person's activity takes it when its work item is started); an event that
@@ -555,8 +556,8 @@ def turn_taken(
 ) -> ActivityInstance | None:
     """The activity of the sequential ad-hoc set ``scope`` that is in progress (other than
     ``beside``), if one is: its person started its work item (``item_state`` reads it; one
-    started and then released, delegated or reassigned is not), or their part is done and
-    its applications still run, or it runs by itself (a subflow, a block, a task's
+    started and then released, delegated or reassigned is not), or completed it and its
+    applications still run, or it runs by itself (a subflow, a block, a task's
     applications: what took its turn as it began). It must finish before another of the set
     is started or done."""
     for other in scope.instance.activities.values():
@@ -565,7 +566,7 @@ def turn_taken(
             and other.scope is scope
             and other.running_at is not None
             and other.state.is_open
-            and (other.work_item is None or item_state(other.work_item) is _ITEM_STARTED)
+            and (other.work_item is None or item_state(other.work_item) in _ITEM_TAKEN)
         ):
             return other
     return None

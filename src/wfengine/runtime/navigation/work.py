@@ -394,9 +394,8 @@ class Work(People):
         # the activity names the item done on it, open or closed, until another is offered
         # on it (a loop's next round): closed later (an incident's retry, an asynchronous
         # application's answer), it named none. Readers of open work look at the item's
-        # state, except a sequential ad-hoc set's turn (turn_taken), which reads None as
-        # "their part is done, its applications still run": there it is None while open
-        ai.work_item = None if ai.scope.graph.adhoc_sequential else item.id
+        # state (a sequential ad-hoc set's turn too: turn_taken)
+        ai.work_item = item.id
         if performer is not None:
             # (moved last: the order is who completed what last, previous_performer reads it)
             inst.performers.pop(ai.act.id, None)
