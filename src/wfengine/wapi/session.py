@@ -299,9 +299,7 @@ class Session:
         check_process_id(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         found = engine.instance_summaries(state=wanted, process_id=process_id)
-        if self._access.reads_everything():
-            return found
-        return [s for s in found if self._access.may_read(s.id)]
+        return self._access.readable(found)
 
     def get_process_instance(self, instance_id: str) -> InstanceSnapshot:
         """``WMGetProcessInstance``: the whole instance for an administrator or its creator;

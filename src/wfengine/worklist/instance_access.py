@@ -37,7 +37,7 @@ from typing import Any
 from wfengine.applications.redaction import REDACTED
 from wfengine.errors import NotAuthorizedError, NotFoundError
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.snapshots import InstanceSnapshot
+from wfengine.runtime.snapshots import InstanceSnapshot, InstanceSummary, WorkItemSnapshot
 from wfengine.runtime.work_rules import Supervision, asking
 from wfengine.worklist.worklists import may_see
 
@@ -138,6 +138,57 @@ class InstanceAccess:
             return self._reading(instance_id)[0] is not None
         except NotFoundError:  # (gone meanwhile)
             return False
+
+    def readable(self, summaries: list[InstanceSummary]) -> list[InstanceSummary]:
+        """Those of ``summaries`` the user may read (:meth:`may_read` of each, nothing
+        recorded), asked of the store once for them all: who created every instance, every
+        instance's caller, every open work item and every offer made. Why: asking per
+        instance cost five reads or more each (its summary, its creation, its open items, its
+        offers, each item), which made a non-administrator's listing some 80 times slower
+        than an administrator's on SQLite. Only an item no longer open is read on its own."""
+        org = self._org()
+        if org is None or org.is_admin(self.user):
+            return summaries
+        if not summaries or not org.knows(self.user):
+            return []
+        engine, user = self.engine, self.user
+        created = {e.instance_id: e.user for e in engine.audit_events(kind=_CREATED)}
+        callers = {s.id: s.parent_instance_id for s in engine.instance_summaries()}
+        open_items: dict[str, list[WorkItemSnapshot]] = {}
+        for item in engine.work_items():
+            open_items.setdefault(item.instance_id, []).append(item)
+        offered: dict[str, list[str]] = {}
+        for event in engine.audit_events(kind="work_item.offered"):
+            if event.work_item_id is not None:
+                offered.setdefault(event.instance_id, []).append(event.work_item_id)
+        out = []
+        for summary in summaries:
+            # the creator: the first up the chain of callers that a creation names (as
+            # :meth:`creator` finds it)
+            current: str | None = summary.id
+            seen: set[str] = set()
+            while current is not None and current not in seen and created.get(current) is None:
+                seen.add(current)
+                current = callers.get(current)
+            if current is not None and created.get(current) == user:
+                out.append(summary)
+                continue
+            items = open_items.get(summary.id, [])
+            if any(may_see(engine, item, user) for item in items):
+                out.append(summary)
+                continue
+            known = {item.id for item in items}
+            for work_item_id in dict.fromkeys(offered.get(summary.id, ())):
+                if work_item_id in known:
+                    continue
+                try:
+                    item = engine.work_item(work_item_id)
+                except NotFoundError:  # (a store that no longer keeps it)
+                    continue
+                if may_see(engine, item, user):
+                    out.append(summary)
+                    break
+        return out
 
     def _reading(self, instance_id: str) -> tuple[Reading | None, str]:
         org = self._org()
