@@ -6,15 +6,21 @@ them grows finding by finding.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
-from wfengine.definition.application_settings import AGENT_ATTRIBUTE
+from wfengine.definition.application_settings import (
+    AGENT_ATTRIBUTE,
+    IDEMPOTENCY_KEYWORD,
+    problems,
+)
 from wfengine.definition.diagnostics import Diagnostic, Severity
 from wfengine.definition.model import (
     Activity,
     Application,
     Package,
+    ParameterMode,
     TaskImplementation,
     WorkflowProcess,
 )
@@ -68,8 +74,16 @@ def check_bindings(
         except ApplicationError as exc:
             kind = app.extended_attribute(AGENT_ATTRIBUTE)
             stand_in = has_fallback and (kind is None or kind not in agents)
-            # the fallback failed: the application stays unbound
-            code = "application-unbound" if stand_in else "application-agent-disabled"
+            # the fallback failed: the application stays unbound; an enabled agent refused
+            # the definition's own settings (retries, timeout, backoff: what validation's
+            # application-setting reports), not its agent's: that setting's finding (it read
+            # as a disabled agent)
+            if stand_in:
+                code = "application-unbound"
+            elif kind in agents and any(True for _ in problems(app)):
+                code = "application-setting"
+            else:
+                code = "application-agent-disabled"
             out.append(_warning(code, str(exc), app_id, app.line))
             continue
         if binding is None:
@@ -78,7 +92,58 @@ def check_bindings(
                 "register it (or --apps MODULE); instances reaching it stop with an incident"
             )
             out.append(_warning("application-unbound", said, app_id, app.line))
+            continue
+        out.extend(_binding_findings(app, activity, binding, plugin_source))
     return out
+
+
+#: the settings a definition gives that only an agent binding reads (a code binding sets its
+#: own when registered); ``wfengine:asynchronous`` is read whatever binds the application
+_AGENT_ONLY = ("retries", "timeout", "backoff", "max-backoff")
+
+
+def _binding_findings(
+    app: Application, activity: Activity, binding: object, plugin_source: str
+) -> Iterator[Diagnostic]:
+    """What is wrong between ``app``'s declaration and the host's code (or plug-in) binding
+    of it: definition settings it does not read, and a callable that cannot take the
+    application's IN and INOUT parameters (each call failed with a ``TypeError``, retried and
+    routed as the service's failure: a DEFAULTEXCEPTION transition took it)."""
+    source = getattr(binding, "source", "")
+    if source != "code" and not source.startswith(plugin_source):
+        return
+    unread = [
+        f"wfengine:{name}"
+        for name in _AGENT_ONLY
+        if app.extended_attribute(f"wfengine:{name}") is not None
+    ]
+    if unread:
+        said = (
+            f"application {app.id!r} is bound {'in code' if source == 'code' else 'by ' + source}"
+            ", whose registration sets "
+            f"how it is retried and timed: {', '.join(unread)} of the definition are not read"
+        )
+        yield _warning("application-setting", said, app.id, app.line)
+    func = getattr(binding, "func", None)
+    try:
+        signature = inspect.signature(func) if callable(func) else None
+    except (TypeError, ValueError):  # (a builtin without a signature: not judged)
+        signature = None
+    if signature is None:
+        return
+    inputs = {p.id: None for p in app.formal_parameters if p.mode is not ParameterMode.OUT}
+    if getattr(binding, "takes_key", False):
+        inputs[IDEMPOTENCY_KEYWORD] = None
+    try:
+        signature.bind(**inputs)
+    except TypeError as exc:
+        said = (
+            f"application {app.id!r}, used by activity {activity.id!r}: its callable "
+            f"{getattr(func, '__name__', repr(func))}{signature} cannot take the "
+            f"application's parameters ({', '.join(inputs) or 'none'}): {exc}; every call "
+            "would fail with a TypeError"
+        )
+        yield _warning("application-signature", said, app.id, app.line)
 
 
 def _warning(code: str, message: str, app_id: str, line: int | None = None) -> Diagnostic:

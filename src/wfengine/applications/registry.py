@@ -39,9 +39,12 @@ from wfengine.applications.failure_text import exception_text as exception_text 
 from wfengine.applications.stoppable import bounded
 from wfengine.definition.application_settings import (
     AGENT_ATTRIBUTE,
+    DEFAULT_BACKOFF,
     IDEMPOTENCY_KEYWORD,
+    check_backoffs,
     read_flag,
     read_retries,
+    read_seconds,
 )
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
@@ -463,15 +466,17 @@ class ApplicationRegistry:
             retries = min(read_retries(settings.pop("retries", "0")), MAX_DEFINITION_RETRIES)
             timeout_text = settings.pop("timeout", None)
             timeout = (
-                _setting(timeout_text, "timeout", MAX_DEFINITION_TIMEOUT, positive=True)
+                min(read_seconds(timeout_text, "timeout", positive=True), MAX_DEFINITION_TIMEOUT)
                 if timeout_text
                 else None
             )
-            backoff = _setting(settings.pop("backoff", "0.5"), "backoff", MAX_DEFINITION_BACKOFF)
+            backoff = read_seconds(settings.pop("backoff", DEFAULT_BACKOFF), "backoff")
             longest = settings.pop("max-backoff", None)
-            max_backoff = (
-                _setting(longest, "max-backoff", MAX_DEFINITION_BACKOFF) if longest else None
-            )
+            max_backoff = read_seconds(longest, "max-backoff") if longest else None
+            check_backoffs(backoff, max_backoff)  # (said here: make_binding names the app)
+            backoff = min(backoff, MAX_DEFINITION_BACKOFF)
+            if max_backoff is not None:
+                max_backoff = min(max_backoff, MAX_DEFINITION_BACKOFF)
             asynchronous = read_flag(settings.pop("asynchronous", "false"), "asynchronous")
             func = factory(settings)
             if not callable(func):  # the host's factory is wrong, not the definition
@@ -526,15 +531,6 @@ class ApplicationRegistry:
             has_fallback=self._fallback is not None,
             plugin_source=PLUGIN_SOURCE,
         )
-
-
-def _setting(text: str, name: str, most: float, *, positive: bool = False) -> float:
-    """A number a definition sets: finite, not negative (``positive``: above 0), capped."""
-    value = float(text)
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        low = "above 0" if positive else "0 or more"
-        raise ValueError(f"{name} must be a number {low}, not {text!r}")
-    return min(value, most)
 
 
 def definition_settings(application: Application) -> dict[str, str]:

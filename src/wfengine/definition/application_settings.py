@@ -15,7 +15,10 @@ key (the parameter's value replaced the key: the HTTP agent sent it as the
 ``Idempotency-Key`` header, so an idempotent server answered a second charge with the first
 one's result); and, for an application an agent binds (``wfengine:agent``), a
 ``wfengine:retries`` that is not a whole number 0 or more (``2.5`` was read as 2 retries,
-silently, while ``register(retries=1.5)`` is refused).
+silently, while ``register(retries=1.5)`` is refused), a ``wfengine:timeout``,
+``wfengine:backoff`` or ``wfengine:max-backoff`` that is not a number of seconds (0 or more;
+a timeout above 0), or a max-backoff below the backoff: each failed every call of the
+application, found only by an instance reaching it.
 """
 
 from __future__ import annotations
@@ -73,6 +76,52 @@ def read_retries(text: str) -> int:
     return int(value)
 
 
+#: the settings an agent-bound Application gives in seconds, and whether each must be above 0
+SECONDS_SETTINGS = {"timeout": True, "backoff": False, "max-backoff": False}
+#: the first wait between retries when ``wfengine:backoff`` is not given (seconds)
+DEFAULT_BACKOFF = "0.5"
+
+
+def read_seconds(text: str, name: str, *, positive: bool = False) -> float:
+    """A definition's setting ``wfengine:NAME`` in seconds: finite, 0 or more (``positive``:
+    above 0); raises ``ValueError`` naming the setting ("could not convert string to float:
+    'abc'" named none)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        low = "above 0" if positive else "0 or more"
+        raise ValueError(f"wfengine:{name} must be a number of seconds {low}, not {text!r}")
+    return value
+
+
+def check_backoffs(backoff: float, max_backoff: float | None) -> None:
+    """Raise ``ValueError`` when ``wfengine:max-backoff`` is below the first wait."""
+    if max_backoff is not None and max_backoff < backoff:
+        raise ValueError(
+            f"wfengine:max-backoff ({max_backoff:g} s) is below wfengine:backoff "
+            f"({backoff:g} s), the first wait: every wait would be {max_backoff:g} s"
+        )
+
+
+def _seconds_problems(application: Application) -> Iterator[str]:
+    """What an agent would refuse of ``application``'s settings in seconds."""
+    read: dict[str, float] = {}
+    for name, positive in SECONDS_SETTINGS.items():
+        text = application.extended_attribute(f"wfengine:{name}")
+        if text is None or (not text and name != "backoff"):
+            continue
+        try:
+            read[name] = read_seconds(text, name, positive=positive)
+        except ValueError as exc:
+            yield f"application {application.id!r}: {exc}"
+    try:
+        check_backoffs(read.get("backoff", float(DEFAULT_BACKOFF)), read.get("max-backoff"))
+    except ValueError as exc:
+        yield f"application {application.id!r}: {exc}"
+
+
 def reserved_parameter_text(application_id: str) -> str:
     """What is wrong with an application that has a formal parameter named
     :data:`IDEMPOTENCY_KEYWORD` (validation's finding, and the call's refusal)."""
@@ -98,3 +147,5 @@ def problems(application: Application) -> Iterator[str]:
             read_retries(application.extended_attribute(RETRIES_ATTRIBUTE) or "")
         except ValueError as exc:
             yield f"application {application.id!r}: wfengine:{exc}"
+    if AGENT_ATTRIBUTE in names:  # (a code binding sets its own: see ApplicationRegistry.check)
+        yield from _seconds_problems(application)
