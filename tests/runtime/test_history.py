@@ -23,6 +23,7 @@ from wfengine.definition.model import SchemaType
 from wfengine.runtime import history
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import MARKERS, PAYLOADS, EventKind, Payload, read_payload
+from wfengine.runtime.note_events import AttachmentDeleted, CommentDeleted
 
 SRC = Path(wfengine.__file__).parent
 
@@ -80,6 +81,10 @@ SAMPLES: list[Payload] = [
     history.ReminderDue("wi-2", 3),
     history.WorkItemEscalated("wi-2", ("carol", "root")),
     history.WorkItemEscalated("wi-2", ("carol",), taken_from="alice"),
+    CommentDeleted("cm-1", "root", "alice"),
+    CommentDeleted("cm-1", "alice", "alice", "wi-1"),
+    AttachmentDeleted("at-1", "root", "alice", "letter.txt"),
+    AttachmentDeleted("at-1", "alice", "alice", "letter.txt", "wi-1"),
 ]
 
 

@@ -340,16 +340,26 @@ def _public_fields(
 
 
 def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -> DetailedStatus:
-    """Everything the people inside see of ``instance_id``. With ``user``, only someone who
-    may see the instance's work gets it (its comments and attachments are read as them);
-    without, the host's own code does."""
+    """Everything the people inside see of ``instance_id``. With ``user``, what that user's
+    WAPI session may read of it (:mod:`wfengine.worklist.instance_access`, the one rule): an
+    administrator or its creator (for a subflow instance, its root caller's) all of it; a
+    user its work items concern the data those items may read (``wfengine:reads``),
+    sensitive fields masked, and the comments and attachments read as them; anyone else is
+    refused (``NotAuthorizedError``, recorded in its audit trail). Without ``user``, the
+    host's own code reads it all."""
+    from wfengine.worklist.instance_access import WHOLE, InstanceAccess, shown
     from wfengine.worklist.notes import notes_for
     from wfengine.worklist.worklists import entries
 
     inst = engine.instance(instance_id)
+    reader = user
+    if user is not None:  # (the status said more, or less, than the user's session did)
+        reading = InstanceAccess(engine, user).read(instance_id, "see the status of")
+        inst = shown(engine, inst, reading)
+        reader = None if reading is WHOLE else user  # all of it: its notes as the host's
     notes = notes_for(engine)
-    comments = notes.comments(user, instance_id)
-    attachments = notes.attachments(user, instance_id)
+    comments = notes.comments(reader, instance_id)
+    attachments = notes.attachments(reader, instance_id)
     now = engine.clock.now()
     history = engine.audit(instance_id)
     # due: the earliest deadline, passed or to come (an asynchronous one that fired and left

@@ -34,6 +34,7 @@ from wfengine.runtime.flow_events import MessageReceived as MessageReceived
 from wfengine.runtime.flow_events import MultiInstanceAdded as MultiInstanceAdded
 from wfengine.runtime.flow_events import ScriptAssigned as ScriptAssigned
 from wfengine.runtime.flow_events import SignalReceived as SignalReceived
+from wfengine.runtime.note_events import NOTE_EVENTS
 from wfengine.runtime.work_item_events import (
     OperationRefused,
     ReminderDue,
@@ -84,6 +85,8 @@ class EventKind(StrEnum):
     WORK_ITEM_COMPLETED = "work_item.completed"
     WORK_ITEM_CANCELLED = "work_item.cancelled"
     OPERATION_REFUSED = "operation.refused"
+    COMMENT_DELETED = "comment.deleted"
+    ATTACHMENT_DELETED = "attachment.deleted"
     # invoked applications
     APPLICATION_QUEUED = "application.queued"
     APPLICATION_INVOKED = "application.invoked"
@@ -132,8 +135,7 @@ def change(
     activity_instance_id: str | None = None,
     activity_id: str | None = None,
 ) -> Change:
-    """The change recording ``payload`` (its kind, as plain text, and stored detail; see
-    :func:`marker`)."""
+    """The change recording ``payload``: its kind as text, its stored detail (:func:`marker`)."""
     return (at, str(payload.KIND), activity_instance_id, activity_id, payload.detail())
 
 
@@ -144,8 +146,7 @@ def marker(
     activity_id: str | None = None,
 ) -> Change:
     """The change recording a kind of event that has no detail (its kind as plain text: a
-    tuple of plain values is one the garbage collector stops tracking, an enum member is not
-    plain)."""
+    tuple of plain values the garbage collector stops tracking, an enum member is not)."""
     return (at, kind.value, activity_instance_id, activity_id, None)
 
 
@@ -211,8 +212,8 @@ class InstanceStateChanged:
     subflow suspended or resumed with its caller: the instance the request named), or whose
     closing closed it (a synchronous subflow terminated or aborted with its caller, or
     withdrawn with its activity: the calling instance); None for a change asked of this
-    instance itself. Resuming a caller resumes only the subflows its
-    suspension took along, not one an operator had suspended on its own."""
+    instance itself. Resuming a caller resumes only the subflows its suspension took along,
+    not one an operator had suspended on its own."""
 
     KIND: ClassVar[str] = EventKind.INSTANCE_STATE
     state: str
@@ -415,8 +416,7 @@ class WorkItemCompleted:
 
 @dataclass(frozen=True, slots=True)
 class ApplicationQueued:
-    """An asynchronous application call became ``invoke`` job ``job`` (``key``: its
-    idempotency key)."""
+    """An asynchronous application call became ``invoke`` job ``job`` (idempotency key ``key``)."""
 
     KIND: ClassVar[str] = EventKind.APPLICATION_QUEUED
     application: str
@@ -558,6 +558,7 @@ PAYLOADS: dict[str, type[Payload]] = {
         WorkItemCompleted,
         WorkItemCancelled,
         OperationRefused,
+        *NOTE_EVENTS,
         ApplicationQueued,
         ApplicationInvoked,
         ApplicationReturned,

@@ -378,6 +378,17 @@ class WorkItemCommands(EngineBase):
         these commands), changing nothing else; returns the error to raise. ``work_item``
         names the item it is about, for the trail's ``work_item_id``, and its activity (the
         ``activity_id`` and ``activity_instance_id``), as a refused claim names them."""
+        refused = OperationRefused(subject, operation, user, reason, work_item)
+        self.record_outside(instance_id, refused, work_item=work_item)
+        return NotAuthorizedError(subject, operation, user, reason)
+
+    def record_outside(
+        self, instance_id: str, payload: Payload, *, work_item: str | None = None
+    ) -> None:
+        """Write ``payload`` (a kind of the audit catalogue) to ``instance_id``'s audit trail,
+        changing nothing else: what happened to the instance outside the engine's commands (a
+        refusal, a comment or attachment deleted: :mod:`wfengine.worklist.notes`).
+        ``work_item``: as :meth:`record_refusal` has it."""
 
         def body() -> None:
             inst = self.store.instance(instance_id)
@@ -385,19 +396,17 @@ class WorkItemCommands(EngineBase):
             if work_item is not None:
                 try:
                     item = self.store.work_item(work_item)
-                except NotFoundError:  # the refusal is recorded all the same
+                except NotFoundError:  # the event is recorded all the same
                     pass
                 else:
                     if item.instance_id == inst.id:
                         where = (item.activity_instance_id, item.activity_id)
             nav = self._nav()
             nav.touch(inst)
-            refused = OperationRefused(subject, operation, user, reason, work_item)
-            inst.changes.append(change(nav.now, refused, *where))
+            inst.changes.append(change(nav.now, payload, *where))
             self.store.commit(nav.step)
 
         self._command(body)
-        return NotAuthorizedError(subject, operation, user, reason)
 
     # -- the command ---------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ deletes them for a named user:
 * adding and reading: whoever may see the work item (it is or was offered to them, they hold
   or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
   on the instance, whoever may see one of its work items;
-* deleting: the author or an administrator. A refused operation raises
+* deleting: the author or an administrator, recorded in the instance's audit trail
+  (``comment.deleted``, ``attachment.deleted``: who deleted whose note, never its text or
+  content). A refused operation raises
   :class:`~wfengine.errors.NotAuthorizedError` and is written to the instance's audit trail
   (``operation.refused``), naming the work item when it concerned one (the event's
   ``work_item_id``), as a refused claim does.
@@ -33,8 +35,10 @@ import sqlalchemy as sa
 
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.history import Payload
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.memory_times import utc
+from wfengine.runtime.note_events import AttachmentDeleted, CommentDeleted
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.bytewise import bytewise
 from wfengine.runtime.sql.store import SqlStore
@@ -251,6 +255,7 @@ class Notes:
             raise NotFoundError("comment", comment_id)
         self._check_author(user, found, "delete")
         self._records.delete(Comment, comment_id)
+        self._deleted(found, CommentDeleted(found.id, user, found.author, found.work_item_id))
 
     # -- attachments ------------------------------------------------------------------------
 
@@ -336,6 +341,19 @@ class Notes:
         self._check_author(user, found, "delete")
         self._records.delete(Attachment, attachment_id)
         self._drop_blob(found.blob_key, "its attachment was deleted")
+        deleted = AttachmentDeleted(found.id, user, found.author, found.name, found.work_item_id)
+        self._deleted(found, deleted)
+
+    def _deleted(self, record: Comment | Attachment, event: Payload) -> None:
+        """Record in the instance's trail that ``record`` was deleted (``event``), as a
+        refused delete is recorded. After the deletion: a trail never says a note went that
+        is still there. An instance no longer kept has no trail to record it in."""
+        try:
+            self.engine.record_outside(record.instance_id, event, work_item=record.work_item_id)
+        except NotFoundError:
+            _log.info(
+                "%s was deleted with no instance %r to record it", record.id, record.instance_id
+            )
 
     def _drop_blob(self, key: str, why: str) -> None:
         """Delete an attachment's content whose record is gone (or never stored). A blob store
