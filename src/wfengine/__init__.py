@@ -141,6 +141,7 @@ if _typing.TYPE_CHECKING:
     from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
     from wfengine.runtime.limits import RuntimeLimits
     from wfengine.runtime.memory_store import MemoryStore
+    from wfengine.runtime.note_events import AttachmentDeleted, CommentDeleted
     from wfengine.runtime.outbox import (
         OutboxHandlers,
         OutboxKind,
@@ -223,6 +224,7 @@ __all__ = [
     "ApplicationRegistry",
     "ApplicationReturned",
     "ApplicationTimeoutError",
+    "AttachmentDeleted",
     "AuditEvent",
     "BoundaryFired",
     "BriefStatus",
@@ -230,6 +232,7 @@ __all__ = [
     "ChainBreak",
     "ChainReport",
     "Clock",
+    "CommentDeleted",
     "Comparison",
     "ConcurrencyError",
     "ConditionFailed",
@@ -389,6 +392,8 @@ _LAZY: dict[str, str] = {
     "ActivitySetBuilder": "wfengine.definition.builder",
     "ActivityState": "wfengine.runtime.states",
     "ApplicationDiscarded": "wfengine.runtime.history",
+    "AttachmentDeleted": "wfengine.runtime.note_events",
+    "CommentDeleted": "wfengine.runtime.note_events",
     "ApplicationFailed": "wfengine.applications.events",
     "ApplicationInvoked": "wfengine.applications.events",
     "ApplicationQueued": "wfengine.runtime.history",
