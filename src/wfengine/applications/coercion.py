@@ -118,6 +118,12 @@ def _string(v: Any) -> str:
     if isinstance(v, str):
         return _plain_text(v)
     if isinstance(v, int | float) and not isinstance(v, bool):
+        # a subclass (an ``(int, Enum)`` member, ``Level.LOW``) writes its own str: its
+        # plain number is the value, as INTEGER and FLOAT take it
+        if isinstance(v, int) and type(v) is not int:
+            v = int.__int__(v)
+        elif isinstance(v, float) and type(v) is not float:
+            v = float.__float__(v)
         try:
             return str(v)
         except ValueError:  # an integer longer than Python writes as text (4,300 digits)

@@ -344,7 +344,7 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
         compiled = engine.deployed(summary.process_id, summary.version).compiled
         if name in compiled.messages_caught():
             return instance_id
-    catching = _catching_processes(engine, name)
+    catching = _catching_processes(engine, tree, name)
     if catching:
         shown = ", ".join(map(repr, catching))
         raise NotFoundError(
@@ -357,13 +357,19 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
     return tree.root
 
 
-def _catching_processes(engine: Engine, name: str) -> list[str]:
-    """The deployed processes (their latest versions) with something that catches message
-    ``name``, by id."""
+def _catching_processes(engine: Engine, tree: Tree, name: str) -> list[str]:
+    """The processes a run of the tree's root can start (their latest versions), with
+    something that catches message ``name``, by id. Only those
+    (:func:`~wfengine.cli.run_cmd.run_processes`): another deployed process catching it
+    made the advice "send it after the step that starts that subflow", which never starts."""
+    from wfengine.cli.run_cmd import run_processes
     from wfengine.errors import DeployError
 
+    root = engine.instance_summary(tree.root)
+    deployed_root = engine.deployed(root.process_id, root.version)
+    run = run_processes(deployed_root.package, deployed_root.definition)
     found: list[str] = []
-    for process_id in sorted(engine.store.deployed_process_ids()):
+    for process_id in sorted(run & set(engine.store.deployed_process_ids())):
         try:
             deployed = engine.deployed(process_id)
         except DeployError:

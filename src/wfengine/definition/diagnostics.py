@@ -120,7 +120,9 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an application a Tool activity calls sets `wfengine:asynchronous` to neither true nor "
         "false, names a formal parameter `idempotency_key` (reserved for the engine's "
         "idempotency key), or, bound by a `wfengine:agent`, sets `wfengine:retries` to other "
-        "than a whole number 0 or more",
+        "than a whole number 0 or more, `wfengine:timeout`, `wfengine:backoff` or "
+        "`wfengine:max-backoff` to other than a number of seconds (a timeout above 0), or a "
+        "max-backoff below the backoff",
     ),
     "application-undeclared": (
         Severity.WARNING,
@@ -130,7 +132,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "application-unbound": (Severity.WARNING, "a Tool activity uses an application nothing binds"),
     "application-agent-disabled": (
         Severity.WARNING,
-        "an application asks for an agent kind the host has not enabled",
+        "an application asks for an agent kind the host has not enabled (or its agent's "
+        "factory refuses the definition)",
+    ),
+    "application-signature": (
+        Severity.WARNING,
+        "a code or plug-in binding's callable cannot take the application's IN and INOUT "
+        "parameters as keywords (every call would fail with a TypeError)",
     ),
     # -- graph --
     "no-start": (Severity.ERROR, "a process has no start activity"),
