@@ -314,7 +314,9 @@ def previous_performer(ai: ActivityInstance) -> str | None:
     last (a join: who arrived last). Not simply whoever completed anything last in the
     instance: a parallel branch's step (or one done since the work was offered, when a new
     organisation offers it again) is not the step before it. An activity first in its
-    activity set looks before the block activity that runs the set.
+    activity set looks before the block activity that runs the set; a block activity before
+    it stands for the work done in its set (whoever did the set's work last, nested sets
+    too); a subflow is looked past (its steps are another instance's).
 
     Why the graph and not the thread the token took: the instance keeps who completed each
     activity last (:attr:`ProcessInstance.performers`, in the order they did), not the
@@ -355,11 +357,30 @@ def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> li
         if i in seen:
             continue
         seen.add(i)
-        activity_id = graph.activities[i].id
-        if activity_id in done:
-            found.append(activity_id)
+        act = graph.activities[i]
+        if act.id in done:
+            found.append(act.id)
+            continue
+        inside = _performed_in(act.block, done) if act.block is not None else []
+        if inside:  # a block's step is the work done in its set (the latest: see the caller)
+            found.extend(inside)
         else:
             todo.extend(sources.get(i, ()))
+    return found
+
+
+def _performed_in(graph: CGraph, done: set[str]) -> list[str]:
+    """The ids of the activities of activity set ``graph`` (and of the sets its blocks run)
+    someone completed: a block activity no person works on, so the step before what follows
+    it is whoever did the set's work last. A subflow is not looked into: its steps are
+    another instance's, whose performers this one does not keep; the search goes on past it
+    to the steps before it."""
+    found: list[str] = []
+    for act in graph.activities:
+        if act.id in done:
+            found.append(act.id)
+        elif act.block is not None:
+            found.extend(_performed_in(act.block, done))
     return found
 
 
