@@ -71,11 +71,35 @@ def check_process_id(process_id: object, command: str) -> None:
     neither None nor a process id (a string). Why: a list of ids raised a bare
     ``sqlite3.ProgrammingError`` on SQLite and listed nothing in memory, and a number listed
     nothing, as if the process had no work."""
-    if process_id is not None and not isinstance(process_id, str):
+    check_id_filter(process_id, "process_id", "process id", command)
+
+
+def check_id_filter(value: object, name: str, what: str, command: str) -> None:
+    """Raise ``TypeError`` naming ``command`` and the filter ``name`` when ``value`` is
+    neither None nor one ``what`` (a string): the stores compare the filter with one id, so
+    a list was a bare ``sqlite3.ProgrammingError`` on SQLite and matched nothing in
+    memory."""
+    if value is not None and not isinstance(value, str):
         raise TypeError(
-            f"{command}: process_id must be one process id (a string) or None, not "
-            f"{described(process_id)}"
+            f"{command}: {name} must be one {what} (a string) or None, not {described(value)}"
         )
+
+
+def check_audit_filters(
+    command: str,
+    *,
+    instance_id: object = None,
+    process_id: object = None,
+    activity_id: object = None,
+    user: object = None,
+) -> None:
+    """Raise ``TypeError`` naming ``command`` for an audit listing's id filter that is not
+    one id (a string) or None (:func:`check_id_filter`): what ``Engine.audit_events`` checks,
+    and what a lazy reader of it (``iter_events``) may check before its first read."""
+    check_id_filter(instance_id, "instance_id", "instance id", command)
+    check_id_filter(process_id, "process_id", "process id", command)
+    check_id_filter(activity_id, "activity_id", "activity id", command)
+    check_id_filter(user, "user", "user id", command)
 
 
 def refuse_unknown_filters(
@@ -290,7 +314,15 @@ class Queries(EngineBase):
         a ``ValueError`` naming the closest, not an empty list. A ``process_id`` or
         ``activity_id`` nothing deployed has selects nothing here (a filter, combined with
         the others); :func:`refuse_unknown_filters` refuses one, as ``wfengine audit``
-        does."""
+        does. An id filter (instance, process, activity, user) that is not one id, such as a
+        list of them, is a ``TypeError`` naming it (:func:`check_audit_filters`)."""
+        check_audit_filters(
+            "audit_events",
+            instance_id=instance_id,
+            process_id=process_id,
+            activity_id=activity_id,
+            user=user,
+        )
         kinds = audit_kinds(kind, "audit_events")
         check_after(after, AuditEvent, "the last AuditEvent of the previous page")
         query = AuditQuery(
