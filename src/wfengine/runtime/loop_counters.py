@@ -46,6 +46,8 @@ def own_variables(
     """What ``ai``'s expressions read: ``extra`` (values staged by its applications or
     script, a condition's counts) over its loop counters (:func:`counter_layer`) over
     ``data``, the instance's data itself when there is neither."""
+    if ai.mi_index is None and ai.scope.owner is None:  # (most: no counter, no walk)
+        return data if extra is None else ChainMap(dict(extra), data)
     layer = counter_layer(ai)
     if layer is None:
         return data if extra is None else ChainMap(dict(extra), data)
