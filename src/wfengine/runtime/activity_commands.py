@@ -12,6 +12,7 @@ from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFo
 from wfengine.runtime.acted_by import name_user
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.deployment_reads import DeploymentReads
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
@@ -187,10 +188,11 @@ class ActivityCommands(EngineBase):
         values = dict(data or {})
         if values:
             check_storable(values, f"signal {name!r}")
-        waiters = signal_waiters(self.store, name)
+        reads = DeploymentReads(self.store)  # (both looks below read the versions once)
+        waiters = signal_waiters(reads, name)
         if values and waiters:
             self._check_signal_data(name, values, waiters)
-        starters = self._signal_starters(name)
+        starters = self._signal_starters(name, reads)
         for deployed in starters if values else ():
             where = f"signal {name!r} starting process {deployed.process_id!r}"
             deployed.compiled.checked(values, f"{where} version {deployed.version}")
@@ -203,12 +205,14 @@ class ActivityCommands(EngineBase):
             _log.info("signal %r was lost: nothing waited for it", name)
         return taken
 
-    def _signal_starters(self, name: str) -> list[DeployedProcess]:
+    def _signal_starters(self, name: str, reads: DeploymentReads) -> list[DeployedProcess]:
         """The version valid now of each process, by id, that has a Signal start event of
         ``name`` there (a process with no version valid now, or one that no longer
-        compiles, starts nothing: the signal is not refused for it)."""
+        compiles, starts nothing: the signal is not refused for it). Only the processes
+        with a stored version that signal starts are asked which version is valid now: the
+        others are passed over by the versions ``reads`` has read already."""
         found: list[DeployedProcess] = []
-        for process_id in sorted(self.store.deployed_process_ids()):
+        for process_id in sorted(reads.signal_started(name)):
             try:
                 deployed = self.startable(process_id)
             except (DeployError, IllegalStateError, NotFoundError):

@@ -36,6 +36,7 @@ from wfengine.runtime.compiler import (
     SplitKind,
     compile_process,
 )
+from wfengine.runtime.start_points import signal_start_names
 
 _log = logging.getLogger("wfengine.deploy")
 
@@ -56,6 +57,10 @@ class DeployedProcess:
     #: no bound (a date without a time is that day's start, or for ``valid_to`` its end)
     valid_from: datetime | None = None
     valid_to: datetime | None = None
+    #: the signals that start an instance of this version (its top-level Signal start
+    #: events' names, :func:`~wfengine.runtime.start_points.signal_start_names`): read by
+    #: every broadcast for every stored version, so made once here. Empty for most
+    signal_start_names: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         return f"DeployedProcess({self.process_id!r}, version={self.version})"
@@ -79,6 +84,7 @@ def deployed_version(
     """``process`` of ``package`` as version ``version``, compiled: the one place a
     :class:`DeployedProcess` is made, whether the engine deploys it or a store reads it back."""
     header = process.header
+    compiled = compile_process(package, process)
     return DeployedProcess(
         process_id=process.id,
         version=version,
@@ -86,9 +92,10 @@ def deployed_version(
         fingerprint=fingerprint_ if fingerprint_ is not None else fingerprint(package, process),
         definition=process,
         package=package,
-        compiled=compile_process(package, process),
+        compiled=compiled,
         valid_from=_bound(process.id, "ValidFrom", header.valid_from, end=False),
         valid_to=_bound(process.id, "ValidTo", header.valid_to, end=True),
+        signal_start_names=signal_start_names(compiled),
     )
 
 

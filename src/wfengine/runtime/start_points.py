@@ -60,4 +60,19 @@ def signal_starts(compiled: CompiledProcess, name: str) -> list[int]:
     return found
 
 
-__all__ = ["instantiates", "message_start_points", "signal_starts"]
+def signal_start_names(compiled: CompiledProcess) -> frozenset[str]:
+    """The names of the signals that start ``compiled`` (its top-level Signal start events,
+    named as :func:`signal_starts` reads them): made once per deployed version
+    (:attr:`~wfengine.runtime.deployment.DeployedProcess.signal_start_names`), so that a
+    broadcast passes over the processes no signal starts with a set lookup."""
+    graph = compiled.graph
+    names: set[str] = set()
+    for i in graph.starts:
+        model = graph.activities[i].model
+        event = model.event
+        if event is not None and is_triggered_start(model) and event.trigger == "Signal":
+            names.add(signal_name(model, event)[0])
+    return frozenset(names)
+
+
+__all__ = ["instantiates", "message_start_points", "signal_start_names", "signal_starts"]
