@@ -19,13 +19,15 @@ What evaluating each kind of reading does:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from wfengine.definition.model import Attrs, DataField, DataType
+from wfengine.definition.model import Attrs, BasicTypeKind, DataField, DataType
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
+    basic_kind,
     language_name,
     read_duration,
     read_expression,
@@ -250,4 +252,39 @@ class ExpressionReader:
         self, field: DataField, types: Mapping[str, DataType], where: str
     ) -> CompiledExpression | None:
         reading = read_initial_value(field, self.language, types, self.aliases)
-        return None if reading is None else compiled(reading, where, self.shared)
+        if reading is None:
+            return None
+        if reading.not_of_type is not None:
+            return stored_wrong_type(reading, basic_kind(field.data_type, types), where)
+        return compiled(reading, where, self.shared)
+
+
+def stored_wrong_type(
+    reading: Reading, kind: BasicTypeKind | None, where: str
+) -> CompiledExpression:
+    """An initial value that is an ISO 8601 text of no value of its field's type (a DATE
+    with a time of day, or a midnight at an offset other than UTC's).
+
+    Why here: deploying refuses such a definition (validation's ``initial-value-type``), but
+    one deployed by an older wfengine, which took them, is stored and never validated again.
+    A DATE keeps what that engine gave, the date as written (``2024-01-01T10:30:00+02:00``
+    is 1 January), so instances of a running process do not change value between versions;
+    anything else refuses when an instance is created, naming the field, rather than put
+    the text into a field of another type."""
+    text, reason = reading.text, reading.not_of_type
+    if kind is BasicTypeKind.DATE:
+        try:
+            written = datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+        else:
+            return compiled(replace(reading, value=written, not_of_type=None), where)
+
+    def refuse(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+        raise ExpressionEvaluationError(
+            f"the initial value {text!r} is no value of the field's type: {reason}; "
+            "redeploy the process with a value of the type",
+            source=text,
+        )
+
+    return CompiledExpression(text, where, refuse, frozenset(), reading.kind)
