@@ -349,24 +349,31 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     host's own code reads it all."""
     from wfengine.worklist.instance_access import WHOLE, InstanceAccess, shown
     from wfengine.worklist.notes import notes_for
-    from wfengine.worklist.worklists import entries
+    from wfengine.worklist.worklists import entries, may_see
 
     inst = engine.instance(instance_id)
     reader = user
+    readable: frozenset[str] | None = None  # the fields a partial reading shows
     if user is not None:  # (the status said more, or less, than the user's session did)
         reading = InstanceAccess(engine, user).read(instance_id, "see the status of")
         inst = shown(engine, inst, reading)
         reader = None if reading is WHOLE else user  # all of it: its notes as the host's
+        if reading is not WHOLE:
+            readable = frozenset(inst.data)
     notes = notes_for(engine)
     comments = notes.comments(reader, instance_id)
     attachments = notes.attachments(reader, instance_id)
     now = engine.clock.now()
     history = engine.audit(instance_id)
+    items = engine.work_items(instance_id)
+    if readable is not None:
+        assert user is not None
+        history = [_masked_event(e, readable) for e in history]
+        items = [item for item in items if may_see(engine, item, user)]
     # due: the earliest deadline, passed or to come (an asynchronous one that fired and left
     # the work open still counts), so overdue is a deadline that has passed
     open_work = [
-        OpenWork(e.item, e.due, e.due is not None and e.due <= now)
-        for e in entries(engine, engine.work_items(instance_id))
+        OpenWork(e.item, e.due, e.due is not None and e.due <= now) for e in entries(engine, items)
     ]
     return DetailedStatus(
         instance=inst,
@@ -376,3 +383,50 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
         attachments=tuple(attachments),
         history=tuple(history),
     )
+
+
+#: where the events of the trail carry field values: kind -> the detail's keys holding
+#: ``{field: value}`` (``""``: the detail itself is that mapping)
+_FIELD_VALUES: dict[str, tuple[str, ...]] = {
+    "instance.created": ("data",),
+    "instance.data": ("values",),
+    "work_item.completed": ("data",),
+    "activity.script": ("",),
+}
+#: where they carry an application's parameter values (by its parameters' names, which
+#: name no field: masked whole for a partial reader)
+_PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
+    "application.invoked": ("inputs",),
+    "application.returned": ("outputs",),
+}
+
+
+def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
+    """``event`` as a user who may read only the fields ``readable`` sees it: the values
+    of other fields (and of the applications' parameters, which come from and go to fields)
+    as ``***``, the mark a sensitive value has in the trail. Why: the status masked the
+    instance's data to what the user's work items read, but its history still held every
+    value a completion or a script wrote. Masked, not dropped: the events and the field
+    names are what happened, which the user may see; the values are not."""
+    detail = event.detail
+    if not isinstance(detail, dict):
+        return event
+    fields, parameters = _FIELD_VALUES.get(event.kind), _PARAMETER_VALUES.get(event.kind)
+    if fields is None and parameters is None:
+        return event
+    found = dict(detail)
+    for key in fields or ():
+        values = found if key == "" else found.get(key)
+        if isinstance(values, dict):
+            masked = {k: v if k in readable else MASKED for k, v in values.items()}
+            if key == "":
+                found = masked
+            else:
+                found[key] = masked
+    for key in parameters or ():
+        values = found.get(key)
+        if isinstance(values, dict):
+            found[key] = dict.fromkeys(values, MASKED)
+        elif key in found and values is not None:
+            found[key] = MASKED
+    return event._replace(detail=found)
