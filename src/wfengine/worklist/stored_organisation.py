@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING
 
 from wfengine.errors import StoreError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.reoffer import reoffer_work
 from wfengine.runtime.sql.store import SqlStore
 from wfengine.runtime.worker import between_polls
-from wfengine.worklist.org_store import read_organisation, read_organisation_revision
+from wfengine.worklist.org_store import organisation_revision, read_organisation_revision
 from wfengine.worklist.org_watch import OrganisationWatch
-
-if TYPE_CHECKING:
-    from wfengine.worklist.organisation import Organisation
+from wfengine.worklist.organisation import Organisation
 
 #: engines already following the stored organisation, with their watch (a second call adds
 #: no second watch: it has this one look at once)
@@ -32,14 +30,23 @@ _lock = threading.Lock()
 
 def use_stored_organisation(engine: Engine) -> Organisation | None:
     """Have ``engine`` offer work by the organisation stored in its database, as the
-    ``wfengine`` commands and ``wfengine worker`` do, and return it (None: none is stored,
-    and the engine keeps the directory it has).
+    ``wfengine`` commands and ``wfengine worker`` do, and return it, the engine's
+    :attr:`~wfengine.Engine.directory` (None: none is stored, and the engine keeps the
+    directory it has).
+
+    The first call that finds one stored re-offers by it the open work (as ``wfengine org
+    load`` does as it ends, :func:`~wfengine.runtime.reoffer.reoffer_work`): what the engine
+    offered before, by the directory it had (without one, to each participant's own id,
+    which is nobody's worklist), goes to the organisation's people; work already offered by
+    it is left as it is. That reads each instance with open work once, so call it as the
+    engine is made.
 
     From then on a :class:`~wfengine.Worker` running on ``engine`` takes up an organisation
     ``wfengine org load`` stores later, between its polls (one short read a second),
     re-offering by it the work it offered by the old one, as a ``wfengine worker`` does; an
     engine used without a worker reads the stored organisation only when this is called
-    (again). An engine on the memory store, which keeps no organisation, is a
+    (again: the same organisation is returned while the stored one is unchanged). An engine
+    on the memory store, which keeps no organisation, is a
     :class:`~wfengine.errors.StoreError`."""
     if not isinstance(engine, Engine):
         raise TypeError(f"use_stored_organisation: an Engine, not {type(engine).__name__}")
@@ -53,12 +60,24 @@ def use_stored_organisation(engine: Engine) -> Organisation | None:
         watch = _FOLLOWING.get(engine)
         if watch is not None:
             watch.refresh(engine)  # a newer one: used, and what was offered since re-offered
-            return read_organisation(store)
+            return _in_use(engine, watch)
         without = engine.directory  # (offered by again when the stored one is removed)
         seen_at = engine.clock.now()  # (before the read: see OrganisationWatch.seen_at)
         revision, organisation = read_organisation_revision(store)
         if organisation is not None:
             engine.directory = organisation
+            # what it offered by its own directory goes to the organisation's people (a
+            # failure raises here, before the watch: calling again does it again)
+            reoffer_work(engine, still_current=lambda: organisation_revision(store) == revision)
         watch = _FOLLOWING[engine] = OrganisationWatch(revision, without, seen_at=seen_at)
         between_polls(engine, watch)
         return organisation
+
+
+def _in_use(engine: Engine, watch: OrganisationWatch) -> Organisation | None:
+    """The stored organisation ``engine`` offers work by (its directory, which ``watch``
+    set), None when it is back on the directory it had as none is stored."""
+    directory = engine.directory
+    if directory is watch.without or not isinstance(directory, Organisation):
+        return None
+    return directory
