@@ -148,7 +148,6 @@ def run_tools(
     noting = note if watcher is None else _watched(note, watcher, aid, act_id)
 
     outputs: dict[str, Any] = dict(staged) if staged else {}
-    first = job_claims.earlier() + 1  # a job run before: its attempts count (job_claims)
     for tool in act.tools[start:] if start else act.tools:
         spec = tool.spec
         # a binding registered in code wins (see ApplicationRegistry.resolve): looked up first
@@ -186,6 +185,9 @@ def run_tools(
                 f"was stopped ({type(call_stops.pending).__name__} in an earlier call)",
                 application_id=spec.application_id,
             )
+        # a job run before: its claims count as attempts of the run's first synchronous call
+        # only, which the run it lost was making (job_claims.take): not of every call after
+        first = job_claims.take(key) + 1
         try:
             result = call_noting(
                 binding,
