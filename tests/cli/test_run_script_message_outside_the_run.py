@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from tests.cli.databases import cli, write
-from wfengine.cli.run_cmd import run_processes
+from wfengine.cli.run_tree import run_processes
 from wfengine.definition.builder import PackageBuilder
 
 

@@ -322,14 +322,16 @@ def _checked_step(
     it (exit 1), as a typo in ``--answers`` does not (exit 2, naming it). Its ``set`` is
     checked as ``--set`` is: against the process of the activity it names (perhaps a
     subflow's); for a ``message`` or ``signal``, against every process of the run
-    (:func:`run_processes`) that can take it (the runner delivers a message to whichever
-    instance of the tree catches it: :func:`~wfengine.cli.runner.message_target`;
+    (:func:`~wfengine.cli.run_tree.run_processes`) that can take it (the runner delivers a
+    message to whichever instance of the tree catches it:
+    :func:`~wfengine.cli.runner.message_target`;
     :mod:`wfengine.cli.event_data`); else against the run's process. A message only a
     process the run never starts catches is refused too: the run failed on it (exit 1),
     advising to send it after its subflow starts, which never happens. (A signal nothing
     catches is lost, as documented: not refused.)"""
     from wfengine.cli.declared_data import declared_json, process_of_activity
     from wfengine.cli.event_data import Taking, event_json, package_takers
+    from wfengine.cli.run_tree import run_processes
 
     owner = None
     if step.action in ("complete", "cancel", "add_instance") and isinstance(step.target, str):
@@ -375,30 +377,3 @@ def _checked_step(
             where=str(step),
         )
     return dataclasses.replace(step, data=data)
-
-
-def run_processes(package: Package, process: WorkflowProcess) -> set[str]:
-    """The ids of the processes a run of ``process`` can have instances of: itself and the
-    processes of ``package`` its SubFlow activities call, and theirs, and so on (the file's
-    call graph; a callee another package holds is not run). Why: the runner delivers a
-    message only to an instance of the run's tree, so a process of the file that is never
-    called takes nothing the run sends."""
-    from wfengine.definition.model_activities import SubFlowImplementation
-
-    by_id = {p.id: p for p in package.workflow_processes}
-    found = {process.id}
-    todo = [process]
-    while todo:
-        current = todo.pop()
-        nested = (a for activity_set in current.activity_sets for a in activity_set.activities)
-        for activity in (*current.activities, *nested):
-            body = activity.body
-            if not isinstance(body, SubFlowImplementation):
-                continue
-            if body.package_ref and body.package_ref != package.id:
-                continue
-            callee = by_id.get(body.process_id)
-            if callee is not None and callee.id not in found:
-                found.add(callee.id)
-                todo.append(callee)
-    return found

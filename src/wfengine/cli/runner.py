@@ -360,9 +360,9 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
 def _catching_processes(engine: Engine, tree: Tree, name: str) -> list[str]:
     """The processes a run of the tree's root can start (their latest versions), with
     something that catches message ``name``, by id. Only those
-    (:func:`~wfengine.cli.run_cmd.run_processes`): another deployed process catching it
+    (:func:`~wfengine.cli.run_tree.run_processes`): another deployed process catching it
     made the advice "send it after the step that starts that subflow", which never starts."""
-    from wfengine.cli.run_cmd import run_processes
+    from wfengine.cli.run_tree import run_processes
     from wfengine.errors import DeployError
 
     root = engine.instance_summary(tree.root)
