@@ -45,6 +45,9 @@ from wfengine.worklist.worklists import may_see
 _CREATED = "instance.created"
 #: :meth:`InstanceAccess.creator` reads an instance's caller itself
 _ASK = object()
+#: most instances :meth:`InstanceAccess.readable` checks one by one (some five reads each)
+#: rather than reading for the whole store at once (four reads as long as it is large)
+CHECKED_EACH = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +148,19 @@ class InstanceAccess:
         instance's caller, every open work item and every offer made. Why: asking per
         instance cost five reads or more each (its summary, its creation, its open items, its
         offers, each item), which made a non-administrator's listing some 80 times slower
-        than an administrator's on SQLite. Only an item no longer open is read on its own."""
+        than an administrator's on SQLite. Only an item no longer open is read on its own.
+
+        A short list (at most :data:`CHECKED_EACH`, a filtered listing's usually) is checked
+        instance by instance instead: the reads for them all cost as much as the whole store
+        holds, however few instances the filter kept (one process's single instance among
+        1,500 others: 290 ms, against 9 ms for it alone)."""
         org = self._org()
         if org is None or org.is_admin(self.user):
             return summaries
         if not summaries or not org.knows(self.user):
             return []
+        if len(summaries) <= CHECKED_EACH:
+            return [summary for summary in summaries if self.may_read(summary.id)]
         engine, user = self.engine, self.user
         created = {e.instance_id: e.user for e in engine.audit_events(kind=_CREATED)}
         callers = {s.id: s.parent_instance_id for s in engine.instance_summaries()}
