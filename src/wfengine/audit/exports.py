@@ -116,6 +116,12 @@ _CLOSING_KINDS = _ACTIVITY_ABORTS | {"work_item.cancelled"}
 #: event itself names nobody (the engine records the activity's start and completion after the
 #: work-item event that names who started or completed the work, if anyone did)
 _WORKED = frozenset({"start", "complete"})
+#: the work-item events whose user takes or works the item: a claim (or the engine's
+#: allocation, which names the holder), a start, a completion. Not the other events that name
+#: someone on the activity: a refused operation's user, an operator's incident retry, who
+#: added a multi-instance item, who sent the work back; crediting them gave a refused user
+#: (or the operator) the holder's work, and ``user=`` selected it for them
+_WORKING_KINDS = frozenset({"work_item.allocated", "work_item.started", "work_item.completed"})
 
 #: what XML 1.0 cannot hold (its ``Char`` production's complement)
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
@@ -412,8 +418,8 @@ def _trace(
         _attribute(trace, "string", "wfengine:process", process_id)
     for key, value in sorted((data or {}).items()):
         _typed(trace, key, value)
-    #: activity instance -> who has its current work item: the person last seen working it,
-    #: or the one it was last handed to
+    #: activity instance -> who has its current work item: the person last seen working it
+    #: (:data:`_WORKING_KINDS`), or the one it was last handed to
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
     rounds = _Rounds()
@@ -430,7 +436,7 @@ def _trace(
                     people.pop(ai, None)
                 else:
                     people[ai] = holder
-            elif user is not None:
+            elif user is not None and event.kind in _WORKING_KINDS:
                 people[ai] = user
         transitions = rounds.transitions(event)
         if not transitions or event.activity_id is None:
