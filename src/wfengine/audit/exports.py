@@ -39,7 +39,6 @@ and the table, plain text, put U+FFFD in its place, as XES does (:func:`utf8_tex
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +47,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
+from wfengine.audit.export_arguments import Selected, check_binary
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -280,6 +280,8 @@ def write_xes(
     ``Engine.audit_events``: with ``process_id`` they select the events the CSV and JSON
     Lines exports of the same filters select (an ``instance_id`` of another process: no
     trace); ``progress`` wraps the list of instance ids as they are written (a progress bar).
+    ``limit`` and ``after``, which page the listing, are refused (a ``TypeError`` before
+    anything is written): a log holds whole traces, so choose instances and times instead.
 
     A filter selects events; it does not change them. Each trace is built from all of its
     instance's events (read a page at a time, one instance held in memory), so an event's
@@ -288,10 +290,10 @@ def write_xes(
     ``kind`` (the audit kind the XES event comes from), ``since`` and ``until`` as in the
     listing, and ``user`` the XES events whose ``org:resource`` is that user (the activity
     starts and completions they worked, which the trail records without a user)."""
-    _binary(out)
-    written = 0
+    check_binary(out, "write_xes")
     instance_id = filters.pop("instance_id", None)
-    keep = _Selected(**filters)
+    keep = Selected(filters)  # checked as the listing checks them, before the XML header
+    written = 0
     found = _instances(engine, process_id, instance_id)
     instance_ids: Iterable[str] = found if progress is None else progress(found)
     with etree.xmlfile(out, encoding="utf-8") as xf:
@@ -321,58 +323,6 @@ def write_xes(
                         xf.write(trace)
                         written += n
     return written
-
-
-def _binary(out: object) -> None:
-    """Refuse a text-mode ``out`` before anything is read or written: lxml's writer buffers,
-    so a text file would otherwise take nothing for a small log (the count returned, the file
-    empty) and fail part-way through a larger one with a bare lxml ``TypeError``. Probing with
-    an empty write also catches text writers that are no ``io.TextIOBase``; a path (which lxml
-    opens itself) has no ``write`` and is left to lxml."""
-    write = getattr(out, "write", None)
-    if write is None:
-        return
-    text = isinstance(out, io.TextIOBase)
-    if not text:
-        try:
-            write(b"")
-        except TypeError:
-            text = True
-    if text:
-        name = getattr(out, "name", None)
-        where = f" {name!r}" if isinstance(name, str) else ""
-        raise TypeError(
-            f"write_xes writes bytes (UTF-8 XML), but the file{where} "
-            f'({type(out).__name__}) takes text: open it in binary mode, with "wb"'
-        )
-
-
-class _Selected:
-    """Which XES events of a trace the listing's filters select (every one without filters):
-    an event's activity, audit kind and time, and its ``org:resource`` for ``user``."""
-
-    def __init__(
-        self,
-        *,
-        activity_id: str | None = None,
-        user: str | None = None,
-        kind: str | Iterable[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> None:
-        self.activity_id, self.user, self.since, self.until = activity_id, user, since, until
-        # a misspelt kind is refused, as the listing refuses it, not an empty log
-        kinds = set(audit_kinds(kind, "write_xes"))
-        self.kinds = kinds or None  # no kind named: every kind, as in the listing
-
-    def __call__(self, event: AuditEvent, resource: str | None) -> bool:
-        return (
-            (self.activity_id is None or event.activity_id == self.activity_id)
-            and (self.kinds is None or event.kind in self.kinds)
-            and (self.since is None or event.at >= self.since)
-            and (self.until is None or event.at < self.until)
-            and (self.user is None or resource == self.user)
-        )
 
 
 def _instances(engine: Engine, process_id: str | None, instance_id: str | None) -> list[str]:

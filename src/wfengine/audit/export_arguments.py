@@ -1,0 +1,136 @@
+"""Checks of what a host passes to the export writers (:mod:`wfengine.audit.exports`), made
+before anything is read or written, and the XES writer's event filter.
+
+Why: a mistake met part-way through an export left a file holding a header and a bare
+``TypeError`` from deep inside that named neither the argument nor the writer:
+``write_csv(engine, f)`` (called as ``write_xes`` is) failed with "'Engine' object is not
+iterable" after the CSV header, a binary file with "a bytes-like object is required",
+``write_xes(engine, f, since="2024-01-01")`` after the XML header, and ``limit=5`` out of a
+private class. Each is now refused first, naming the writer and the argument.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from wfengine.runtime.audit_kinds import audit_kinds
+from wfengine.runtime.audit_query import AuditQuery
+from wfengine.runtime.host_arguments import described
+from wfengine.runtime.store import AuditEvent
+
+#: the filters :func:`~wfengine.audit.exports.write_xes` applies to a trace's XES events
+#: (``process_id`` and ``instance_id`` choose the traces)
+XES_FILTERS = ("activity_id", "user", "kind", "since", "until")
+#: what pages the listing (``Engine.audit_events``, ``iter_events``), which XES cannot be
+_PAGING = ("after", "limit", "page")
+
+
+def check_binary(out: object, writer: str) -> None:
+    """Refuse a text-mode ``out`` before anything is read or written: lxml's writer buffers,
+    so a text file would otherwise take nothing for a small log (the count returned, the file
+    empty) and fail part-way through a larger one with a bare lxml ``TypeError``. Probing with
+    an empty write also catches text writers that are no ``io.TextIOBase``; a path (which lxml
+    opens itself) has no ``write`` and is left to lxml."""
+    write = getattr(out, "write", None)
+    if write is None:
+        return
+    text = isinstance(out, io.TextIOBase)
+    if not text:
+        try:
+            write(b"")
+        except TypeError:
+            text = True
+    if text:
+        raise TypeError(
+            f"{writer} writes bytes (UTF-8 XML), but the file{_name(out)} "
+            f'({type(out).__name__}) takes text: open it in binary mode, with "wb"'
+        )
+
+
+def check_text(out: object, writer: str) -> None:
+    """Refuse an ``out`` that takes no text (a file opened ``"wb"``, a ``BytesIO``, no file
+    at all) before the header is written; an empty write probes writers that are no
+    ``io`` class."""
+    write = getattr(out, "write", None)
+    binary = True
+    if write is not None and not isinstance(out, io.RawIOBase | io.BufferedIOBase):
+        try:
+            write("")
+            binary = False
+        except TypeError:
+            pass
+    if binary:
+        what = "no file" if write is None else "takes bytes"
+        raise TypeError(
+            f"{writer} writes text, but out{_name(out)} ({type(out).__name__}) is {what}: "
+            'open the file in text mode, with "w", newline="" for CSV'
+        )
+
+
+def check_events(events: object, writer: str) -> None:
+    """Refuse ``events`` that are no iterable of events, such as the engine itself (the XES
+    writer takes the engine, CSV and JSON Lines take the events :func:`iter_events` reads)."""
+    if isinstance(events, Iterable) and not isinstance(events, str | bytes | Mapping):
+        return
+    raise TypeError(
+        f"{writer} takes the events to write, such as iter_events(engine, **filters): "
+        f"{writer}(iter_events(engine), out), not {described(events)}"
+    )
+
+
+def _name(out: object) -> str:
+    name = getattr(out, "name", None)
+    return f" {name!r}" if isinstance(name, str) else ""
+
+
+class Selected:
+    """Which XES events of a trace the listing's filters select (every one without filters):
+    an event's activity, audit kind and time, and its ``org:resource`` for ``user``.
+
+    The filters are checked as ``Engine.audit_events`` checks them (a misspelt kind, a time
+    that is text or has no timezone), before the XML header is written; ``limit`` and
+    ``after``, which page the listing, are refused: an XES log holds whole traces, one
+    instance after another, so it is chosen by instance and time instead."""
+
+    __slots__ = ("_query",)
+
+    def __init__(self, filters: Mapping[str, Any]) -> None:
+        paging = [k for k in _PAGING if k in filters]
+        if paging:
+            raise TypeError(
+                f"write_xes: no {paging[0]}=: the XES log is written trace by trace, each "
+                "holding all of its instance's events, so it is not paged as the event "
+                "listing is; choose the instances with process_id or instance_id and the "
+                "events with since and until"
+            )
+        unknown = sorted(set(filters) - set(XES_FILTERS))
+        if unknown:
+            raise TypeError(
+                f"write_xes: no filter {unknown[0]!r} (the filters: process_id, instance_id, "
+                f"{', '.join(XES_FILTERS)})"
+            )
+        try:
+            self._query = AuditQuery(
+                activity_id=filters.get("activity_id"),
+                user=filters.get("user"),
+                # a misspelt kind is refused, as the listing refuses it, not an empty log
+                kinds=audit_kinds(filters.get("kind"), "write_xes"),
+                since=filters.get("since"),
+                until=filters.get("until"),
+            )
+        except (TypeError, ValueError) as exc:
+            if str(exc).startswith("write_xes"):
+                raise
+            raise type(exc)(f"write_xes: {exc}") from None
+
+    def __call__(self, event: AuditEvent, resource: str | None) -> bool:
+        q = self._query
+        return (
+            (q.activity_id is None or event.activity_id == q.activity_id)
+            and (not q.kinds or event.kind in q.kinds)
+            and (q.since is None or event.at >= q.since)
+            and (q.until is None or event.at < q.until)
+            and (q.user is None or resource == q.user)
+        )
