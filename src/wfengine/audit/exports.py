@@ -19,7 +19,8 @@ id, ``wfengine:process`` its process), one event per life-cycle step of an activ
 kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own,
 ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
-int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text; a
+int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text, an
+integer beyond 64 bits as its digits; a
 field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it). Events
 of one trace must be contiguous in XES, so the XES writer reads instance by instance.
 
@@ -335,7 +336,7 @@ def _typed(parent: etree._Element, key: str, value: Any) -> None:
     """``value`` as the XES attribute of its type."""
     if isinstance(value, bool):
         _attribute(parent, "boolean", key, "true" if value else "false")
-    elif isinstance(value, int):
+    elif isinstance(value, int) and _LONG[0] <= value <= _LONG[1]:
         _attribute(parent, "int", key, str(value))
     elif isinstance(value, float):
         _attribute(parent, "float", key, _xsd_double(value))
@@ -345,6 +346,11 @@ def _typed(parent: etree._Element, key: str, value: Any) -> None:
         _attribute(parent, "string", key, value.isoformat())
     else:
         _attribute(parent, "string", key, value if isinstance(value, str) else _json(value))
+
+
+#: what XES's ``int`` (``xs:long``) holds; a larger integer (the engine keeps up to 4,096
+#: bits) is written as a string, its digits, as an ``int`` it made the log invalid XES
+_LONG = (-(2**63), 2**63 - 1)
 
 
 def _xsd_double(value: float) -> str:
