@@ -48,7 +48,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from wfengine.audit.export_arguments import Selected, check_binary
+from wfengine.audit.export_arguments import Selected, check_binary, check_events, check_text
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -217,7 +217,11 @@ def utf8_text(text: str) -> str:
 
 
 def write_csv(events: Iterable[AuditEvent], out: IO[str]) -> int:
-    """Write ``events`` as CSV with a header row; returns how many were written."""
+    """Write ``events`` as CSV with a header row; returns how many were written. The
+    engine instead of events, or a file that takes no text, is a ``TypeError`` before the
+    header is written."""
+    check_events(events, "write_csv")
+    check_text(out, "write_csv")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
@@ -234,7 +238,10 @@ def _csv_cell(value: object) -> object:
 
 
 def write_jsonl(events: Iterable[AuditEvent], out: IO[str]) -> int:
-    """Write ``events`` as JSON Lines (one object per line); returns how many."""
+    """Write ``events`` as JSON Lines (one object per line); returns how many. The engine
+    instead of events, or a file that takes no text, is a ``TypeError`` before writing."""
+    check_events(events, "write_jsonl")
+    check_text(out, "write_jsonl")
     n = 0
     for event in events:
         out.write(_json(event_row(event)) + "\n")
