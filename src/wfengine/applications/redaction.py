@@ -246,12 +246,32 @@ def _written_forms(value: date | time | timedelta | Decimal) -> set[str]:
     ``str`` (a datetime's with a space), ISO 8601, ``repr`` (``datetime.date(1980, 5, 17)``)
     and, for a datetime, its day alone. Why: a sensitive DATE showed in clear in an incident
     ("born 1980-05-17") while texts and numbers beside it were masked. Masked whole only (a
-    part of a date, "1980", would hide unrelated numbers)."""
+    part of a date, "1980", would hide unrelated numbers).
+
+    Also as the tool agents send it: a duration as an ISO 8601 duration (``PT76H``,
+    :func:`~wfengine.applications.agents.http_json.iso_duration`), a decimal as a plain
+    number (``format(value, "f")``, and the JSON number ``json_default`` makes of it), and a
+    date-time or time at UTC with ``Z``: a service answering 422 echoes the request, and
+    the str form alone was masked (a sensitive wait of 3 days showed as ``PT76H``)."""
     forms = {str(value), repr(value)}
     if isinstance(value, date | time):
         forms.add(value.isoformat())
+        if isinstance(value, datetime | time) and value.utcoffset() == timedelta(0):
+            forms.add(value.isoformat().replace("+00:00", "Z"))
     if isinstance(value, datetime):
         forms.add(value.date().isoformat())
+    elif isinstance(value, timedelta):
+        # (imported here: the agents' module brings the HTTP client, which masking
+        # a failure of another kind does not need)
+        from wfengine.applications.agents.http_json import iso_duration
+
+        forms.add(iso_duration(value))
+    elif isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) <= 64:
+        # (bounded: Decimal("1e999999") written out is a million digits)
+        forms.add(format(value, "f"))
+        forms.add(str(float(value)))
+        if value == value.to_integral_value():
+            forms.add(str(int(value)))
     return forms
 
 
