@@ -52,3 +52,17 @@ def test_one_id_still_filters(engine: Engine) -> None:
     assert engine.audit_events(process_id="q") == []
     done = engine.audit_events(activity_id="a", user="ann")
     assert done and all(e.activity_id == "a" and e.user == "ann" for e in done)
+
+
+def test_iter_events_refuses_a_list_filter_before_a_writer_writes_anything() -> None:
+    import io
+
+    from wfengine import Engine, iter_events, write_csv
+
+    with Engine() as engine:
+        with pytest.raises(TypeError, match="iter_events: process_id must be one process id"):
+            iter_events(engine, process_id=["p"])
+        out = io.StringIO()
+        with pytest.raises(TypeError, match="iter_events: user"):
+            write_csv(iter_events(engine, user=["u"]), out)
+        assert out.getvalue() == ""  # (no header written before the refusal)

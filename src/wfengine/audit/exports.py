@@ -54,6 +54,7 @@ from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import state_entered
 from wfengine.runtime.host_arguments import check_after, described, page_size
+from wfengine.runtime.queries import check_audit_filters
 from wfengine.runtime.store import AuditEvent
 from wfengine.runtime.work_item_events import (
     WorkItemAllocated,
@@ -151,6 +152,8 @@ def iter_events(
     check_after(after, AuditEvent, "the last AuditEvent an earlier read gave")
     most = page_size(limit, "events")
     audit_kinds(filters.get("kind"), "iter_events")
+    ids = ("instance_id", "process_id", "activity_id", "user")
+    check_audit_filters("iter_events", **{k: filters.get(k) for k in ids})
     return _pages(engine, page, after, most, filters)
 
 
