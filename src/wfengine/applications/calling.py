@@ -182,7 +182,7 @@ def call_noting(
     func = binding.func
     direct = not (binding.takes_key or binding.is_async or binding.timeout is not None)
     mutable = shares(inputs)
-    last = max(attempts, first)
+    last = attempts if attempts >= first else first  # (max(): a call more, per call)
     for attempt in range(first, last + 1):
         note(_INVOKED, invoked_detail(app_id, attempt, key, shown))
         args = owned_values(inputs) if mutable else inputs  # copy-in: see _call

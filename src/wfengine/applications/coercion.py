@@ -133,10 +133,12 @@ def _string(v: Any) -> str:
 
 
 def _integer(v: Any) -> int:
+    if type(v) is int:  # (most: no further look)
+        return v
     if isinstance(v, bool):
         raise _expected("INTEGER", v)
     if isinstance(v, int):
-        return v if type(v) is int else int.__int__(v)  # an IntEnum member: its plain int
+        return int.__int__(v)  # an IntEnum member: its plain int
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):

@@ -28,6 +28,10 @@ from wfengine.runtime.jobs import JOB_INVOKE, Job
 #: count against (None until its first synchronous call)]``; None outside such a job
 _claims: ContextVar[list[Any] | None] = ContextVar("wfengine_earlier_claims", default=None)
 
+#: None outside a job taken before (the variable's own ``get``: a caller on the hot path asks
+#: it first and calls :func:`take` only when it is not None)
+pending = _claims.get
+
 
 def earlier() -> int:
     """The earlier claims of the job this thread runs (0 outside a job)."""

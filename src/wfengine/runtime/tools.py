@@ -187,7 +187,7 @@ def run_tools(
             )
         # a job run before: its claims count as attempts of the run's first synchronous call
         # only, which the run it lost was making (job_claims.take): not of every call after
-        first = job_claims.take(key) + 1
+        first = 1 if job_claims.pending() is None else job_claims.take(key) + 1
         try:
             result = call_noting(
                 binding,

@@ -158,8 +158,13 @@ class NavigatorBase:
     def _evaluate(
         self, ai: ActivityInstance, expr: Any, extra: Mapping[str, Any] | None = None
     ) -> Any:
-        inst = ai.scope.instance
-        variables = own_variables(ai, inst.data, extra)
+        scope = ai.scope
+        inst = scope.instance
+        variables = (  # (most: a top-level activity, no loop counter to lay over the data)
+            inst.data
+            if extra is None and ai.mi_index is None and scope.owner is None
+            else own_variables(ai, inst.data, extra)
+        )
         try:
             return expr.evaluate(variables, self._clock, inst.place)
         except ExpressionEvaluationError as exc:
@@ -170,8 +175,13 @@ class NavigatorBase:
     ) -> bool:
         """Whether condition ``expr`` holds, tested as its language tests one
         (``CompiledExpression.holds``); a failure as :meth:`_evaluate`'s."""
-        inst = ai.scope.instance
-        variables = own_variables(ai, inst.data, extra)
+        scope = ai.scope
+        inst = scope.instance
+        variables = (
+            inst.data
+            if extra is None and ai.mi_index is None and scope.owner is None
+            else own_variables(ai, inst.data, extra)
+        )
         try:
             return bool(expr.holds(variables, self._clock, inst.place))
         except ExpressionEvaluationError as exc:
