@@ -82,6 +82,26 @@ def test_a_counted_cycle_fires_that_many_times(engine: Engine, clock: VirtualClo
     assert engine.timers(iid) == []
 
 
+@pytest.mark.parametrize("cycle", ["r2/PT10M", "r2/pt10m"])
+def test_a_lowercase_r_counts_the_cycles_as_an_uppercase_one_does(
+    engine: Engine, clock: VirtualClock, cycle: str
+) -> None:
+    # (it was refused at deploy as "a deadline fires once", on a timer meant to repeat)
+    iid = run(engine, _task_with(timer=cycle, interrupting=False))
+    clock.advance(timedelta(hours=2))
+    assert engine.trace(iid).count("handle") == 2
+
+
+@pytest.mark.parametrize("cycle", ["R-1/PT1H", "R+2/PT1H"])
+def test_a_signed_count_of_cycles_is_refused_naming_it(cycle: str) -> None:
+    # (it deployed, and every instance then had an incident: unknown variable 'R')
+    from wfengine.definition.validation import validate
+
+    errors = [d for d in validate(_task_with(timer=cycle).build()) if d.severity.value == "error"]
+    assert len(errors) == 1
+    assert f"its count of recurrences is signed ({cycle[:4]})" in errors[0].message
+
+
 def test_a_repeating_cycle_needs_an_interval() -> None:
     from wfengine.runtime.compiler import compile_process
 

@@ -165,6 +165,8 @@ class UnreadDurationError(ExpressionSyntaxError):
 
 #: a timer's cycle that repeats zero times (``R0/PT1H``): ISO 8601's zero recurrences
 _NO_REPEAT = re.compile(r"R0+/", re.IGNORECASE)
+#: a timer's cycle whose count of recurrences is signed (``R-1/PT1H``): none ISO 8601 has
+_SIGNED_REPEAT = re.compile(r"R[+-]\d*/", re.IGNORECASE)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
@@ -261,6 +263,12 @@ def read_duration(
         why = (
             f"it repeats zero times (R0), so it would never fire: write R1/{rest} to fire "
             f"once, or R/{rest} to repeat without end"
+        )
+    elif (signed := _SIGNED_REPEAT.match(text)) is not None:
+        rest = text[signed.end() :]
+        why = (
+            f"its count of recurrences is signed ({text[: signed.end()]}), which ISO 8601 does "
+            f"not allow: write R/{rest} to repeat without end, or Rn/{rest} for n times"
         )
     elif (interval := _ISO_INTERVAL.fullmatch(text)) is not None:
         why = _interval_refused(interval)
