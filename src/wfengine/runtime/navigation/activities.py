@@ -5,7 +5,7 @@ transitions its split chooses, fail along an exception transition.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.runtime.compiler import (
@@ -25,7 +25,6 @@ from wfengine.runtime.compiler import (
 from wfengine.runtime.history import (
     CLOSED_KINDS,
     ActivityIterated,
-    ConditionFailed,
     EventKind,
     change,
     marker,
@@ -46,6 +45,9 @@ from wfengine.runtime.navigation.base import (
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
+
+if TYPE_CHECKING:
+    from wfengine.runtime.navigation.incidents import Incidents
 
 # the kinds the hot path records, as plain strings (no attribute lookups per activity)
 _CREATED: str = EventKind.ACTIVITY_CREATED.value
@@ -369,14 +371,15 @@ class Activities(NavigatorBase):
 
     def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool:
         """An activity of an ad-hoc set completed: when the set's completion condition now
-        holds, what is left of the set is withdrawn (aborted) and the set is done."""
+        holds, what is left of the set is withdrawn (aborted) and the set is done. ``ai``: the
+        activity that completed (or, on a retry of the incident a failed condition opened,
+        the block running the set)."""
         condition = scope.graph.completion
         assert condition is not None
         try:
             done = self._holds(ai, condition)
-        except _Failure as exc:  # as not holding: the set goes on, the trail says why
-            failed = ConditionFailed(exc.message)
-            scope.instance.changes.append(change(self.now, failed, ai.id, ai.act.id))
+        except _Failure as exc:  # as not holding: the set goes on, with an incident
+            cast("Incidents", self)._completion_failed(scope, exc.message)
             return False
         if not done:
             return False

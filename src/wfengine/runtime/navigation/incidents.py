@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
 from wfengine.applications.redaction import audit_values, masked_text
@@ -28,6 +28,13 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.stored_text import storable_text
 from wfengine.runtime.work_rules import OFFER
+
+
+class _AdHocSets(Protocol):
+    """The part of the navigator that ends an ad-hoc set (``Activities``; named by this
+    protocol rather than imported, as ``activities`` imports this module for its types)."""
+
+    def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool: ...
 
 
 class Incidents(NavigatorBase):
@@ -180,7 +187,8 @@ class Incidents(NavigatorBase):
             self.step.job_again_at = self.now
             return
         if incident.operation == "arm":  # a timer event that could not be set: set it now
-            self._retry_timer(inst, incident)
+            if not self._retry_completion(inst, incident):
+                self._retry_timer(inst, incident)
             return
         if incident.operation == "join":
             assert incident.scope_id is not None and incident.join_index is not None
@@ -224,6 +232,39 @@ class Incidents(NavigatorBase):
             op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
             self._agenda.append((op, ai, None))
 
+    def _completion_failed(self, scope: Scope, message: str) -> None:
+        """The ``AdHocCompletionCondition`` of ad-hoc set ``scope`` failed to evaluate (after
+        one of its activities completed): an incident on the block running the set, operation
+        ``arm`` (as a conditional boundary event's failed condition: it does not hold the
+        block, the set goes on as if the condition did not hold, closing the block resolves
+        it, a retry tests the condition again). Why: before, only an
+        ``event.condition_failed`` row said so and the set silently ran every activity, where
+        every other failed condition is an incident. One open incident per block: the
+        condition is tested after each completion, and would file one each time."""
+        block = scope.owner
+        assert block is not None  # (an ad-hoc set is run by a block)
+        inst = scope.instance
+        for incident in inst.incidents.values():
+            if _completion_incident(incident, block):
+                return  # (already told; retrying it tests the condition again)
+        why = f"{message} (the set goes on, every activity of it, while it fails)"
+        self._incident(inst, block, block.act.id, "arm", why, scope=scope)
+
+    def _retry_completion(self, inst: ProcessInstance, incident: Incident) -> bool:
+        """Whether ``incident`` is a failed ad-hoc completion condition's (see
+        :meth:`_completion_failed`); if so, test the condition again (nothing when the block
+        or its set closed meanwhile): when it holds now, what is left of the set is
+        withdrawn and the block goes on; when it fails again, a new incident."""
+        block = inst.activities.get(incident.activity_instance_id or "")
+        if block is None or incident.activity_id != block.act.id:
+            return False  # (a boundary event's: it names the event, not the activity)
+        scope = block.child_scope
+        if block.state.is_closed or scope is None or scope.closed:
+            return True
+        if scope.graph.completion is not None and incident.scope_id == scope.id:
+            cast(_AdHocSets, self)._adhoc_complete(scope, block)
+        return True
+
     def _held(self, inst: ProcessInstance, incident: Incident) -> ActivityInstance | None:
         """The open activity instance ``incident`` holds, None when it names none or the one
         it names closed (gone from the instance once closed and stored). An incident that
@@ -237,6 +278,16 @@ class Incidents(NavigatorBase):
 #: the operations whose retry does not redo an activity's work (their own handling in
 #: :meth:`Incidents.retry`), an activity gone or not
 _NOT_HELD = frozenset({"continue", "job", "arm", "join"})
+
+
+def _completion_incident(incident: Incident, block: ActivityInstance) -> bool:
+    """Whether ``incident`` is the open one of ``block``'s ad-hoc completion condition."""
+    return (
+        not incident.resolved
+        and incident.operation == "arm"
+        and incident.activity_instance_id == block.id
+        and incident.activity_id == block.act.id
+    )
 
 
 def _masked(message: str, inst: ProcessInstance) -> str:
