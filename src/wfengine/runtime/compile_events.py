@@ -84,9 +84,15 @@ def _moment(exprs: ExpressionReader, text: str, where: str) -> CompiledExpressio
         value = parsed.evaluate(variables, now=now)
         if isinstance(value, date):  # (a datetime is a date too)
             return value
+        text_hint = (
+            " (a text is not read as one, even written as a date-time: keep the moment in a "
+            "DATETIME field, which converts such text where it is given)"
+            if isinstance(value, str)
+            else ""
+        )
         raise ExpressionEvaluationError(
-            f"it gave {value!r}, not a date-time (a TimeDate is a moment, or a date: its "
-            "midnight UTC; a wait of a length of time is a TimeCycle)",
+            f"it gave {value!r}, not a date-time{text_hint} (a TimeDate is a moment, or a "
+            "date: its midnight UTC; a wait of a length of time is a TimeCycle)",
             source=text,
         )
 

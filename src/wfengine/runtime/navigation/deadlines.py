@@ -267,7 +267,13 @@ def deadline_due(
             return f"{what} gave {value!r} seconds; expected 0 to {longest.total_seconds():.0f}"
         after = timedelta(seconds=value)
     else:
-        return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date"
+        text = (
+            " (a text is not read as a time, even written as one: keep it in a DATETIME "
+            "field, which converts such text where it is given)"
+            if isinstance(value, str)
+            else ""
+        )
+        return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date{text}"
     if not timedelta(0) <= after <= longest:
         return f"{what} gave {after}; expected a duration from 0 to {longest}"
     try:
