@@ -33,6 +33,15 @@ if TYPE_CHECKING:
     from wfengine.runtime.evaluation import CompiledExpression
 
 
+#: what an operator can do about a finished subflow's result the caller could not take: the
+#: child is closed and its result is not kept on the activity, so a retry cannot write it
+#: again; said in the incident, as a retry that silently has people do the work again surprised
+_ANSWERS = (
+    " (retrying starts the subflow again, a new instance whose work is done again; "
+    "skip_incident with the values writes them instead and goes on)"
+)
+
+
 class Subflows(NavigatorBase):
     """Subflow activities."""
 
@@ -212,7 +221,7 @@ class Subflows(NavigatorBase):
         formals = child.compiled.formal_parameters
         unfit = _unfit_receiver(parent, ai, formals)
         if unfit is not None:  # (a call started before the caller's actuals were checked)
-            why = f"{ai.place()}: {unfit}; nothing was written"
+            why = f"{ai.place()}: {unfit}; nothing was written{_ANSWERS}"
             self._incident(parent, ai, ai.act.id, "run", why)
             return
         for n, fp in enumerate(formals[: len(sub.actual_texts)]):
@@ -234,7 +243,7 @@ class Subflows(NavigatorBase):
                             f"{ai.place()}: subflow instance {child.id!r} of process "
                             f"{child.process_id!r} returned {fp.mode.value} parameter "
                             f"{fp.id!r} for data field {text!r}, which does not take it: "
-                            f"{exc.hidden if hidden else exc}",
+                            f"{exc.hidden if hidden else exc}; nothing was written{_ANSWERS}",
                         )
                         return
                 results[text] = value
