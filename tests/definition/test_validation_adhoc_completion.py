@@ -75,6 +75,7 @@ def test_a_completion_condition_of_a_set_that_is_not_ad_hoc_is_not_read() -> Non
     plain = todo.model_copy(update={"extra_attrs": (("AdHocCompletionCondition", "n >"),)})
     process = process.model_copy(update={"activity_sets": (plain,)})
     package = package.model_copy(update={"workflow_processes": (process,)})
-    assert _found(package) == []
+    # not read (no expression-syntax), and said so: a warning naming the set
+    assert _found(package) == [("warning", "adhoc-unused", "todo")]
     with Engine() as engine:
         engine.deploy(package)

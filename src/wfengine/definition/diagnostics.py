@@ -185,6 +185,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a condition on a transition out of a Parallel split: the engine follows the "
         "transition only when it holds, as an Inclusive split (BPMN's gateway ignores it)",
     ),
+    "adhoc-unused": (
+        Severity.WARNING,
+        "an activity set or process has AdHocCompletionCondition or a Sequential AdHocOrdering "
+        'but not AdHoc="true": the engine runs it as no ad-hoc scope and ignores them',
+    ),
     "gateway-conflict": (
         Severity.WARNING,
         "a gateway's Route GatewayType and its Split or Join Type disagree; the Route's is taken",

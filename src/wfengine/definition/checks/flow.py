@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from wfengine.definition.checks.adhoc import adhoc_findings
 from wfengine.definition.checks.and_join import (
     check_and_join_after_xor as check_and_join_after_xor,  # validation imports it from here
 )
@@ -80,9 +81,11 @@ def event_subprocess_blocks(scope: Scope) -> list[str]:
 
 
 def check_start_and_end(ctx: Context) -> Iterator[Diagnostic]:
-    """``empty-process``, ``no-start``, ``no-end`` for each process and activity set."""
+    """``empty-process``, ``no-start``, ``no-end`` (and ``adhoc-unused``: :mod:`.adhoc`) for
+    each process and activity set."""
     endings: _Endings | None = None
     for scope in ctx.scopes:
+        yield from adhoc_findings(scope)
         if not scope.activities:
             yield make(
                 "empty-process",
