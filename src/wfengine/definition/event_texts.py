@@ -19,8 +19,6 @@ from wfengine.definition.model import Event, XmlNode
 #: a cycle's recurrences (``R/``, ``R3/``; ``r3/`` too, as every other part of a duration
 #: reads in either case)
 _REPEAT = re.compile(r"^R(\d*)/", re.IGNORECASE)
-#: a signed count (``R-1/``, ``R+2/``): no count of recurrences, kept whole for reading to refuse
-_SIGNED_REPEAT = re.compile(r"^R[+-]", re.IGNORECASE)
 
 #: the last time the engine keeps: a time at or after it never comes due (a failed job waits
 #: at it for its incident's retry: ``wfengine.runtime.jobs.PARKED``), and later than it a
@@ -119,8 +117,7 @@ def timer_of(event: Event) -> Timer | None:
         return None
     text = element_text(cycle)
     repeat = 1
-    if _SIGNED_REPEAT.match(text):
-        return Timer(text=text)  # (reading.read_duration refuses it by name)
+    # (a signed count, R-1/, matches no _REPEAT: kept whole, read_duration refuses it by name)
     found = _REPEAT.match(text)
     if found is not None and found.group(1) and int(found.group(1)) == 0:
         # R0: zero recurrences, a timer that never fires; the text keeps its R0/, which
