@@ -262,10 +262,11 @@ def test_a_result_for_a_suspended_instance_waits_for_resume(engine: Engine) -> N
     iid = run(engine, _package())
     assert engine.run_due_jobs() == 0
     assert engine.instance(iid).data["name"] is None
-    assert "application.discarded" in _kinds(engine, iid)
+    assert "application.discarded" not in _kinds(engine, iid)  # kept with the job
     engine.resume(iid)
     assert engine.run_due_jobs() == 1
-    assert calls == [7, 7]
+    assert calls == [7]  # applied on resume, not called again
+    assert engine.instance(iid).data["name"] == "Ada"
     assert engine.instance(iid).state is ProcessState.COMPLETED
 
 

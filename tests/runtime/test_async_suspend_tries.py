@@ -1,6 +1,7 @@
-"""An asynchronous call whose instance is suspended while it runs has its answer discarded
-and is made again after resume: its failure then tells the attempts made from the attempt
-count (it read "(1 attempt)" with attempts=2)."""
+"""An asynchronous call whose instance is suspended while it runs, and whose answer no store
+can hold (so it cannot be kept for the resume, as answers are: test_async_suspend_answer), has
+its answer discarded and is made again after resume: its failure then tells the attempts made
+from the attempt count (it read "(1 attempt)" with attempts=2)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 
 
+class _Unstorable:
+    """An answer's value no store can hold."""
+
+
 def test_a_call_made_again_after_a_suspension_says_so(engine: Engine, clock: VirtualClock) -> None:
     pb = PackageBuilder("pkg")
     p = pb.process("main")
@@ -21,11 +26,11 @@ def test_a_call_made_again_after_a_suspension_says_so(engine: Engine, clock: Vir
     calls: list[int] = []
     iid = ""
 
-    def charge(a: int) -> dict[str, str]:
+    def charge(a: int) -> dict[str, object]:
         calls.append(a)
         if len(calls) == 1:
             engine.suspend(iid)  # an operator suspends the case while the call runs
-            return {"b": "charged"}
+            return {"b": _Unstorable()}
         raise ConnectionError("bank down")
 
     engine.applications.register("charge", charge, asynchronous=True)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import random
 import threading
-import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -26,7 +24,6 @@ from wfengine.errors import (
     WorkflowError,
 )
 from wfengine.runtime import call_watch, job_claims
-from wfengine.runtime.call_stops import stopping
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase
@@ -48,6 +45,7 @@ from wfengine.runtime.jobs import (
     Job,
 )
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.snapshots import (
     JobSnapshot,
     copy_snapshot,
@@ -57,9 +55,8 @@ from wfengine.runtime.states import ProcessState
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
 
-#: how many commands apply a prepared job's outcome (an application's answer) before it is
-#: dropped (audited as discarded) and the job given back to be called again
-_PREPARED_ROUNDS = 8
+#: (re-exported: tests lose that many races on purpose)
+_PREPARED_ROUNDS = PREPARED_ROUNDS
 
 
 class JobCommands(EngineBase):
@@ -450,6 +447,7 @@ class JobCommands(EngineBase):
             # it gives is applied by the command below, which re-checks everything
             handler = prepare(self, job)
         discard = getattr(handler, "discard", None) if prepare is not None else None
+        keep = getattr(handler, "keep", None) if prepare is not None else None
         unknown: list[Job] = []  # (a kind this engine has no handler for)
         entered = False  # (a command refused before its body ran changed nothing)
 
@@ -481,6 +479,9 @@ class JobCommands(EngineBase):
                 self.store.commit(nav.step)  # nothing left to do: drop the job
                 return False
             if inst.state is not ProcessState.RUNNING:
+                if keep is not None and keep(nav, inst, current):
+                    self.store.commit(nav.step)  # the answer waits with its job for resume
+                    return False
                 discarded(current, inst, f"the instance is {inst.state.value}")
                 # runs again after resume; a prepared call was made (and audited): it counts
                 again = current.due if discard is not None else None
@@ -495,7 +496,7 @@ class JobCommands(EngineBase):
             return True
 
         if prepare is not None:
-            return self._apply_prepared(job, owner, body, discarded)
+            return apply_prepared(self, job, owner, body, discarded)
         try:
             ran = self._command(body, origin=job.id)
         except EngineInUseError as exc:
@@ -513,49 +514,6 @@ class JobCommands(EngineBase):
                 *(job.id, job.kind, ", ".join(sorted(self.job_handlers)), delay.total_seconds()),
             )
         return ran
-
-    def _apply_prepared(
-        self,
-        job: Job,
-        owner: str,
-        apply: Callable[[], bool],
-        discarded: Callable[[Job, ProcessInstance, str], None],
-    ) -> bool:
-        """Commit a prepared job's outcome (``apply``: its command's body), which was made
-        already (an application called): losing races, it is applied again, with a back-off,
-        while the job stays leased (a worker's lease keeper renews it), not given back to be
-        made a second time. Still losing after :data:`_PREPARED_ROUNDS` commands, the
-        outcome is audited as discarded (``discarded``: as other outcomes the instance does
-        not get), and the :class:`~wfengine.errors.ConcurrencyError` raised gives the job
-        back: its next run calls again, and both calls are in the trail."""
-        lost: ConcurrencyError | None = None
-        for round_ in range(_PREPARED_ROUNDS):
-            if round_:
-                time.sleep(random.uniform(0, min(0.01 * 2**round_, 2.0)))
-            try:
-                return self._command(apply, origin=job.id)
-            except ConcurrencyError as exc:
-                if stopping():  # a call's SystemExit or Ctrl-C: not run again
-                    raise
-                lost = exc
-            except EngineInUseError as exc:  # another thread's command: as a lost race
-                lost = ConcurrencyError(f"another thread held this engine: {exc}")
-            _log.info("job %s lost its races (round %d); applying it again", job.id, round_)
-        assert lost is not None
-        reason = f"the job lost its races {_PREPARED_ROUNDS} times in a row ({lost})"
-
-        def discard() -> None:
-            current = self.store.job(job.id)
-            if current is not None and current.lock_owner == owner:
-                discarded(current, self.store.instance(current.instance_id), reason)
-
-        try:
-            self._command(discard, origin=job.id)
-        except StoreUnavailableError:
-            raise
-        except WorkflowError as why:
-            _log.error("job %s: its dropped outcome could not be audited: %s", job.id, why)
-        raise lost
 
     def has_work(self, *, leased: bool = False) -> bool:
         """Is some job due now (a timer, deferred work) that a worker could run?

@@ -19,90 +19,43 @@ asynchronous=True)``, or ``wfengine:asynchronous`` ``true`` on a definition's Ap
 :func:`run_tools` does not call them but returns an :class:`InvokeRequest`; the navigator
 commits an ``invoke`` job and the activity waits (the job is held with its deadline timers,
 so closing the activity deletes it). The job's payload holds the inputs **as of the moment
-the call was reached** and the outputs of earlier tools. :class:`InvokeJobHandler` makes the
-call in ``prepare``, before the job's command and with no unit of work open, and commits the
-result in the command. A failed attempt with retries left is given back by the same commit,
-due after ``binding.delay(attempt)``, and keeps its idempotency key. A result the instance no
-longer waits for is audited as ``application.discarded`` and changes nothing else.
+the call was reached** and the outputs of earlier tools. The job runs in
+:mod:`wfengine.runtime.invoke_jobs` (re-exported here: :class:`InvokeJobHandler`), which
+makes the call and commits its result; :func:`resume_tools` carries the activity on.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from wfengine.applications.calling import (
     CallStopped,
     ToolFailure,
     call_noting,
-    call_once,
     find_binding,
-    tries_text,
 )
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.events import (
-    ApplicationEvent,
-    ApplicationFailed,
     ApplicationInvoked,
     ApplicationReturned,
 )
-from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
-from wfengine.applications.registry import ApplicationRegistry, Binding
+from wfengine.applications.registry import ApplicationRegistry
 from wfengine.applications.specs import ToolSpec
-from wfengine.definition.model import Application
-from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
+from wfengine.errors import DataNotStorableError
 from wfengine.runtime import call_stops, call_watch, job_claims
-from wfengine.runtime.clock import Clock, later
-from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.evaluation import CompiledExpression
-from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
-from wfengine.runtime.jobs import Job
+from wfengine.runtime.invoke_jobs import InvokeJobHandler as InvokeJobHandler
+from wfengine.runtime.invoke_jobs import InvokeOutcome as InvokeOutcome
+from wfengine.runtime.invoke_jobs import JobRunner as JobRunner
 from wfengine.runtime.values import check_storable, owned_values, shares
 
 #: evaluates an actual parameter's expression; the mapping holds outputs of earlier tools
 Evaluate = Callable[[CompiledExpression, Mapping[str, Any]], Any]
-
-
-class _Step(Protocol):
-    job_again_at: datetime | None
-
-
-class _Navigator(Protocol):
-    """What an ``invoke`` job's outcome needs of the navigator applying it."""
-
-    now: datetime
-
-    @property
-    def step(self) -> _Step: ...
-
-    @property
-    def ctx(self) -> JobRunner: ...
-
-    def touch(self, inst: ProcessInstance) -> None: ...
-
-    def invocation_done(
-        self,
-        ai: ActivityInstance,
-        payload: Mapping[str, Any],
-        result: Any,
-        failure: ToolFailure | None,
-    ) -> None: ...
-
-
-class JobRunner(Protocol):
-    """What running an ``invoke`` job needs of the engine running it."""
-
-    @property
-    def clock(self) -> Clock: ...
-
-    @property
-    def applications(self) -> ApplicationRegistry: ...
-
-    def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,161 +358,3 @@ def _outputs(
     # the instance keeps copies: the memory store keeps what it is given, and a host that
     # changed the dict its application returned (a cache's) changed the instance unaudited
     return owned_values(data) if shares(data) else data
-
-
-# --------------------------------------------------------------------------- asynchronous calls
-
-
-@dataclass(slots=True, eq=False)
-class InvokeOutcome:
-    """What one run of an ``invoke`` job's call gave, made outside any unit of work; calling
-    it (inside the job's command) applies it to the instance.
-
-    ``records`` are the attempt's audit events ``(at, event)``; exactly one of
-    ``result``/``error`` is meaningful; ``retry_in`` (seconds) is set when a failed attempt
-    is to be repeated by the same job.
-    """
-
-    records: list[tuple[datetime, ApplicationEvent]]
-    result: Any = None
-    error: ToolFailure | None = None
-    retry_in: float | None = None
-
-    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
-        payload = job.payload
-        ai = inst.activities.get(payload["activity_instance_id"])
-        if (
-            ai is None
-            or ai.state.is_closed
-            or job.id not in ai.timers
-            or ai.iterations != payload["iteration"]
-        ):
-            self.discard(nav, inst, job, "the activity no longer waits for this call")
-            return
-        self._record(nav, inst, job)
-        if self.error is not None and self.retry_in is not None:
-            nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
-            return
-        ai.timers.remove(job.id)
-        nav.invocation_done(ai, payload, self.result, self.error)
-
-    def discard(self, nav: _Navigator, inst: ProcessInstance, job: Job, reason: str) -> None:
-        """Keep the attempt in the audit trail but leave the instance alone: it was closed,
-        suspended, or has moved on, or another claimant took the job over."""
-        self._record(nav, inst, job)
-        payload = job.payload
-        inst.changes.append(
-            change(
-                nav.now,
-                ApplicationDiscarded(payload["application_id"], job.key, reason),
-                payload["activity_instance_id"],
-                payload["activity_id"],
-            )
-        )
-
-    def _record(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> None:
-        nav.touch(inst)
-        payload = job.payload
-        for at, event in self.records:
-            inst.changes.append(
-                change(at, event, payload["activity_instance_id"], payload["activity_id"])
-            )
-
-
-class InvokeJobHandler:
-    """``engine.job_handlers["invoke"]``: one call of an asynchronous application.
-
-    :meth:`prepare` makes the call, bounded by the binding's timeout, before the job's
-    command opens its unit of work, so no transaction is held while a slow system answers;
-    the :class:`InvokeOutcome` it returns is then run inside the command and commits the
-    result exactly like a synchronous call's: outputs written and the activity moving on, or
-    the failure following the EXCEPTION transition or becoming an incident. A failed attempt
-    with retries left gives the job back due after ``binding.delay(attempt)`` (``attempt`` is
-    the job's claim count), with the same idempotency key.
-    """
-
-    def prepare(self, engine: JobRunner, job: Job) -> InvokeOutcome:
-        payload = job.payload
-        app_id = payload["application_id"]
-        key = job.key or ""
-        inputs = dict(payload["inputs"])
-        sensitive = frozenset(payload.get("sensitive") or ())
-        attempt = max(job.attempts, 1)
-        where = f"instance {job.instance_id!r}, activity {payload['activity_id']!r}"
-        shown = audit_values(inputs, sensitive)
-        records: list[tuple[datetime, ApplicationEvent]] = [
-            (engine.clock.now(), ApplicationInvoked(app_id, attempt, key, shown, job=job.id))
-        ]
-        binding: Binding | None = None
-        try:
-            binding = _async_binding(engine, payload, where)
-            result = call_once(binding, inputs, key)
-        except (SystemExit, KeyboardInterrupt):
-            raise  # the program's stop: not the call's failure (the job stays to run again)
-        except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
-            retries = binding.retries if binding is not None else 0
-            final = (
-                binding is None
-                or attempt > retries
-                or isinstance(exc, PermanentApplicationError | ToolFailure)
-            )
-            delay = None if final or binding is None else binding.delay(attempt)
-            error = failure_text(exc, inputs, sensitive)
-            records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
-            if isinstance(exc, ToolFailure):
-                return InvokeOutcome(records, error=exc)
-            # from the attempt: a call made again (its answer discarded while the instance
-            # was suspended) read "(1 attempt)" with attempts=2
-            tries = tries_text(attempt, retries + 1)
-            name = getattr(exc, "exception_name", None)
-            failure = ToolFailure(
-                f"{where}: application {app_id!r} raised {error} ({tries})",
-                application_id=app_id,
-                exception_name=name if isinstance(name, str) else type(exc).__name__,
-                attempts=attempt,
-            )
-            return InvokeOutcome(records, error=failure, retry_in=delay)
-        if sensitive:  # an answer not as asked may hold a secret where no name says so
-            shown = audit_answer(result, sensitive, _expected(engine, payload))
-        else:
-            shown = (
-                audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
-            )
-        records.append((engine.clock.now(), ApplicationReturned(app_id, attempt, shown)))
-        return InvokeOutcome(records, result=result)
-
-    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
-        """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
-        inside the command."""
-        self.prepare(nav.ctx, job)(nav, job, inst)
-
-
-def _expected(engine: JobRunner, payload: Mapping[str, Any]) -> Container[str] | None:
-    """The OUT parameters the call ``payload`` describes answers with (None when its
-    definition is not to be had: the trail then hides only what names a secret)."""
-    try:
-        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
-    except WorkflowError:
-        return None
-    activity = compiled.activity(payload["activity_id"])
-    position = int(payload["position"])
-    if activity is None or position >= len(activity.tools):
-        return None
-    return activity.tools[position].spec.outputs
-
-
-def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) -> Binding:
-    """The binding an ``invoke`` job calls, looked up when it runs (a host may have rebound the
-    application since the job was made); raises :class:`ToolFailure` when there is none."""
-    app_id = payload["application_id"]
-    registry = engine.applications
-    application: Application | None = None
-    if app_id not in registry:
-        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
-        activity = compiled.activity(payload["activity_id"])
-        if activity is not None:
-            tools = activity.tools
-            position = int(payload["position"])
-            if position < len(tools):
-                application = tools[position].spec.application
-    return find_binding(registry, app_id, application, where)

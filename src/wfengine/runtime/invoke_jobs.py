@@ -1,0 +1,330 @@
+"""Asynchronous application calls: the ``invoke`` job that makes one call outside any unit of
+work, and the outcome its command applies (see :mod:`wfengine.runtime.tools` for how a call
+becomes such a job).
+
+:class:`InvokeJobHandler` makes the call in ``prepare``, before the job's command and with no
+unit of work open, and commits the result in the command. A failed attempt with retries left
+is given back by the same commit, due after ``binding.delay(attempt)``, and keeps its
+idempotency key. A result the instance no longer waits for is audited as
+``application.discarded`` and changes nothing else.
+
+An answer that comes while the instance is suspended is kept (:meth:`InvokeOutcome.keep`):
+the attempt is audited and the answer stored in the payload of the job that waits for resume
+(``answer``), which then applies it without calling the application again (before, it was
+discarded and the application called a second time with the same idempotency key: a payment
+taken twice by a callee that does not recognise a repeat). A job stored without ``answer``
+(every older one) calls as before.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from wfengine.applications.calling import ToolFailure, call_once, find_binding, tries_text
+from wfengine.applications.events import (
+    ApplicationEvent,
+    ApplicationFailed,
+    ApplicationInvoked,
+    ApplicationReturned,
+)
+from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
+from wfengine.applications.registry import ApplicationRegistry, Binding
+from wfengine.definition.model import Application
+from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
+from wfengine.runtime.clock import Clock, later
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.history import ApplicationDiscarded, change
+from wfengine.runtime.ids import IdGenerator
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
+from wfengine.runtime.jobs import Job
+from wfengine.runtime.values import check_storable
+
+#: the key of an ``invoke`` job's payload that holds the answer kept for the resume of its
+#: suspended instance: ``{"result": value}`` or ``{"error": {message, application_id,
+#: exception_name, attempts}}``
+ANSWER = "answer"
+
+
+class _Step(Protocol):
+    job_again_at: datetime | None
+    jobs: list[Job]
+
+
+class _Navigator(Protocol):
+    """What an ``invoke`` job's outcome needs of the navigator applying it."""
+
+    now: datetime
+
+    @property
+    def step(self) -> _Step: ...
+
+    @property
+    def ctx(self) -> _Context: ...
+
+    def touch(self, inst: ProcessInstance) -> None: ...
+
+    def invocation_done(
+        self,
+        ai: ActivityInstance,
+        payload: Mapping[str, Any],
+        result: Any,
+        failure: ToolFailure | None,
+    ) -> None: ...
+
+
+class JobRunner(Protocol):
+    """What running an ``invoke`` job needs of the engine running it."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def applications(self) -> ApplicationRegistry: ...
+
+    def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess: ...
+
+
+class _Context(JobRunner, Protocol):
+    """The navigation context, as an ``invoke`` job's outcome uses it."""
+
+    @property
+    def ids(self) -> IdGenerator: ...
+
+
+@dataclass(slots=True, eq=False)
+class InvokeOutcome:
+    """What one run of an ``invoke`` job's call gave, made outside any unit of work; calling
+    it (inside the job's command) applies it to the instance.
+
+    ``records`` are the attempt's audit events ``(at, event)``; exactly one of
+    ``result``/``error`` is meaningful; ``retry_in`` (seconds) is set when a failed attempt
+    is to be repeated by the same job.
+    """
+
+    records: list[tuple[datetime, ApplicationEvent]]
+    result: Any = None
+    error: ToolFailure | None = None
+    retry_in: float | None = None
+
+    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
+        payload = job.payload
+        ai = _waiting(inst, job)
+        if ai is None:
+            self.discard(nav, inst, job, "the activity no longer waits for this call")
+            return
+        self._record(nav, inst, job)
+        if self.error is not None and self.retry_in is not None:
+            nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
+            return
+        ai.timers.remove(job.id)
+        nav.invocation_done(ai, payload, self.result, self.error)
+
+    def keep(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> bool:
+        """Keep this outcome for the resume of ``inst``, which is not running (suspended):
+        the attempt is audited now, and the step replaces ``job`` (its ``job_done``, which
+        the step deletes) by a job of a new id that holds the answer (:data:`ANSWER`), due
+        as ``job`` was and claimable once ``inst`` runs again; the activity waits for that
+        job instead. A failed attempt with retries left is given back, due after its delay,
+        as when the instance runs. True when kept; False (nothing changed) when the
+        activity no longer waits for the call or the answer is not one a store can hold:
+        the caller discards it, and the application is called again after resume.
+
+        Why a new job rather than the same one changed: a step deletes the job it carried
+        out or gives it back as it is; a job it adds is written whole, payload included."""
+        ai = _waiting(inst, job)
+        if ai is None:
+            return False
+        if self.error is not None and self.retry_in is not None:
+            self._record(nav, inst, job)
+            nav.step.job_again_at = later(nav.now, timedelta(seconds=self.retry_in))
+            return True
+        answer = self._answer(job)
+        if answer is None:
+            return False
+        self._record(nav, inst, job)
+        kept = replace(
+            job,
+            id=nav.ctx.ids.new("job"),
+            payload={**job.payload, ANSWER: answer},
+            lock_owner=None,
+            lock_expires_at=None,
+        )
+        ai.timers[ai.timers.index(job.id)] = kept.id
+        nav.step.jobs.append(kept)
+        return True
+
+    def _answer(self, job: Job) -> dict[str, Any] | None:
+        """This outcome as :data:`ANSWER` stores it (None: a store could not hold it)."""
+        if self.error is not None:
+            error = self.error
+            return {
+                "error": {
+                    "message": error.message,
+                    "application_id": error.application_id,
+                    "exception_name": error.exception_name,
+                    "attempts": error.attempts,
+                }
+            }
+        try:
+            answer = {"result": copy.deepcopy(self.result)}
+            check_storable(answer, lambda: f"job {job.id!r}, the answer kept for resume")
+        except (DataNotStorableError, TypeError, ValueError, copy.Error):
+            return None
+        return answer
+
+    def discard(self, nav: _Navigator, inst: ProcessInstance, job: Job, reason: str) -> None:
+        """Keep the attempt in the audit trail but leave the instance alone: it was closed,
+        suspended, or has moved on, or another claimant took the job over."""
+        self._record(nav, inst, job)
+        payload = job.payload
+        inst.changes.append(
+            change(
+                nav.now,
+                ApplicationDiscarded(payload["application_id"], job.key, reason),
+                payload["activity_instance_id"],
+                payload["activity_id"],
+            )
+        )
+
+    def _record(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> None:
+        nav.touch(inst)
+        payload = job.payload
+        for at, event in self.records:
+            inst.changes.append(
+                change(at, event, payload["activity_instance_id"], payload["activity_id"])
+            )
+
+
+class InvokeJobHandler:
+    """``engine.job_handlers["invoke"]``: one call of an asynchronous application.
+
+    :meth:`prepare` makes the call, bounded by the binding's timeout, before the job's
+    command opens its unit of work, so no transaction is held while a slow system answers;
+    the :class:`InvokeOutcome` it returns is then run inside the command and commits the
+    result exactly like a synchronous call's: outputs written and the activity moving on, or
+    the failure following the EXCEPTION transition or becoming an incident. A failed attempt
+    with retries left gives the job back due after ``binding.delay(attempt)`` (``attempt`` is
+    the job's claim count), with the same idempotency key.
+    """
+
+    def prepare(self, engine: JobRunner, job: Job) -> InvokeOutcome:
+        payload = job.payload
+        answer = payload.get(ANSWER)
+        if isinstance(answer, Mapping):  # kept while the instance was suspended: no call
+            return _kept(answer)
+        app_id = payload["application_id"]
+        key = job.key or ""
+        inputs = dict(payload["inputs"])
+        sensitive = frozenset(payload.get("sensitive") or ())
+        attempt = max(job.attempts, 1)
+        where = f"instance {job.instance_id!r}, activity {payload['activity_id']!r}"
+        shown = audit_values(inputs, sensitive)
+        records: list[tuple[datetime, ApplicationEvent]] = [
+            (engine.clock.now(), ApplicationInvoked(app_id, attempt, key, shown, job=job.id))
+        ]
+        binding: Binding | None = None
+        try:
+            binding = _async_binding(engine, payload, where)
+            result = call_once(binding, inputs, key)
+        except (SystemExit, KeyboardInterrupt):
+            raise  # the program's stop: not the call's failure (the job stays to run again)
+        except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
+            retries = binding.retries if binding is not None else 0
+            final = (
+                binding is None
+                or attempt > retries
+                or isinstance(exc, PermanentApplicationError | ToolFailure)
+            )
+            delay = None if final or binding is None else binding.delay(attempt)
+            error = failure_text(exc, inputs, sensitive)
+            records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, delay)))
+            if isinstance(exc, ToolFailure):
+                return InvokeOutcome(records, error=exc)
+            # from the attempt: a call made again (its answer discarded while the instance
+            # was suspended) read "(1 attempt)" with attempts=2
+            tries = tries_text(attempt, retries + 1)
+            name = getattr(exc, "exception_name", None)
+            failure = ToolFailure(
+                f"{where}: application {app_id!r} raised {error} ({tries})",
+                application_id=app_id,
+                exception_name=name if isinstance(name, str) else type(exc).__name__,
+                attempts=attempt,
+            )
+            return InvokeOutcome(records, error=failure, retry_in=delay)
+        if sensitive:  # an answer not as asked may hold a secret where no name says so
+            shown = audit_answer(result, sensitive, _expected(engine, payload))
+        else:
+            shown = (
+                audit_values(result, sensitive) if isinstance(result, Mapping) else plain(result)
+            )
+        records.append((engine.clock.now(), ApplicationReturned(app_id, attempt, shown)))
+        return InvokeOutcome(records, result=result)
+
+    def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
+        """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
+        inside the command."""
+        self.prepare(nav.ctx, job)(nav, job, inst)
+
+
+def _expected(engine: JobRunner, payload: Mapping[str, Any]) -> Container[str] | None:
+    """The OUT parameters the call ``payload`` describes answers with (None when its
+    definition is not to be had: the trail then hides only what names a secret)."""
+    try:
+        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
+    except WorkflowError:
+        return None
+    activity = compiled.activity(payload["activity_id"])
+    position = int(payload["position"])
+    if activity is None or position >= len(activity.tools):
+        return None
+    return activity.tools[position].spec.outputs
+
+
+def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) -> Binding:
+    """The binding an ``invoke`` job calls, looked up when it runs (a host may have rebound the
+    application since the job was made); raises :class:`ToolFailure` when there is none."""
+    app_id = payload["application_id"]
+    registry = engine.applications
+    application: Application | None = None
+    if app_id not in registry:
+        compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
+        activity = compiled.activity(payload["activity_id"])
+        if activity is not None:
+            tools = activity.tools
+            position = int(payload["position"])
+            if position < len(tools):
+                application = tools[position].spec.application
+    return find_binding(registry, app_id, application, where)
+
+
+def _waiting(inst: ProcessInstance, job: Job) -> ActivityInstance | None:
+    """The activity instance of ``inst`` that waits for ``job``'s call (None: none does; it
+    closed, moved on to another iteration, or a deadline withdrew the call)."""
+    payload = job.payload
+    ai = inst.activities.get(payload["activity_instance_id"])
+    if (
+        ai is None
+        or ai.state.is_closed
+        or job.id not in ai.timers
+        or ai.iterations != payload["iteration"]
+    ):
+        return None
+    return ai
+
+
+def _kept(answer: Mapping[str, Any]) -> InvokeOutcome:
+    """The outcome an answer kept for resume stands for (its attempt audited already)."""
+    error = answer.get("error")
+    if isinstance(error, Mapping):
+        failure = ToolFailure(
+            str(error.get("message")),
+            application_id=str(error.get("application_id")),
+            exception_name=error.get("exception_name"),
+            attempts=int(error.get("attempts") or 0),
+        )
+        return InvokeOutcome([], error=failure)
+    return InvokeOutcome([], result=copy.deepcopy(answer.get("result")))
