@@ -185,6 +185,18 @@ class CAssignment:
     #: ``MANAGER_OF_PREVIOUS``: offered to the supervisors of the previous activity's
     #: performer
     manager_of_previous: bool = False
+    #: the :attr:`CActivity.key` of the activity :attr:`to_performer_of` names, and of each
+    #: :attr:`not_performer_of` names, as the scope of the activity holding the rule resolves
+    #: them (:mod:`.compiler`: its own activity set first, then the enclosing ones); None /
+    #: empty: the names themselves (an Id the process does not repeat is its own key)
+    to_performer_key: str | None = None
+    not_performer_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.to_performer_key is None and self.to_performer_of is not None:
+            object.__setattr__(self, "to_performer_key", self.to_performer_of)
+        if not self.not_performer_keys and self.not_performer_of:
+            object.__setattr__(self, "not_performer_keys", self.not_performer_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +339,18 @@ class CActivity:
     #: ``wfengine:cancelRemaining``: a Complex join that fires withdraws the branches still
     #: to come; an MI activity whose Complex flow condition holds cancels its other instances
     cancel_remaining: bool = False
+    #: what the instance's summaries of who did it (``ProcessInstance.performers`` and
+    #: ``co_performers``) key it by: its Id, unless another scope (activity set) of the
+    #: process repeats that Id (TIBCO writes such files) and it is in an activity set: then
+    #: ``<activity set Id>/<Id>`` (:func:`.compiler.performer_key`). Why not always the Id:
+    #: the summaries are instance-wide, and two scopes' ``Review`` shared one entry, so four
+    #: eyes in one block read the performer of the other block's; why not always qualified:
+    #: stored instances key every activity by its Id, and read the same that way
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:  # (a stand-in activity of a process that no longer deploys)
+            self.key = self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,9 +449,14 @@ class CompiledProcess:
     #: command's work runs out
     conditional: bool = False
     #: the activities some activity's work may not go to the performer of
-    #: (``DoNotAssignToPerformerOfActivity``): only completing one of them can take work
-    #: from someone (four eyes), so only they are looked at for it
+    #: (``DoNotAssignToPerformerOfActivity``), by :attr:`CActivity.key`: only completing one
+    #: of them can take work from someone (four eyes), so only they are looked at for it
     four_eyes_of: frozenset[str] = frozenset()
+    #: an activity Id that several scopes of the process hold -> the keys of its holders
+    #: that are not the Id itself (:attr:`CActivity.key`); empty for nearly every process.
+    #: How an instance stored before those keys is carried forward
+    #: (:func:`~wfengine.runtime.instance.carry_scoped_keys`)
+    scoped_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: the data fields declared ``ReadOnly``: constants no write from outside may change
     #: (:func:`~wfengine.definition.checks.read_only.read_only_fields`; a stored deployment
     #: whose own activities write one leaves that one out, see :mod:`.compiler`). Empty for

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -145,8 +146,9 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
             checked
             for a in every
             if a.assignment is not None
-            for checked in a.assignment.not_performer_of
+            for checked in a.assignment.not_performer_keys
         ),
+        scoped_keys=compiler.scoped_keys(),
         process_id=process.id,
         package_id=package.id,
         graph=graph,
@@ -249,6 +251,59 @@ class _GraphCompiler(ActivityCompiler):
         super().__init__(package, process, exprs)
         self.activity_graph: dict[str, CGraph] = {}
         self._active_sets: list[str] = []
+        #: activity Id -> the scopes holding it (None: the top level), top level first
+        self._holders: dict[str, list[str | None]] = {}
+        #: scope (None: the top level) -> the activity Ids it holds
+        self._ids_in: dict[str | None, frozenset[str]] = {}
+        for scope in (None, *process.activity_sets):
+            scope_id = None if scope is None else scope.id
+            held = (process if scope is None else scope).activities
+            self._ids_in[scope_id] = frozenset(a.id for a in held)
+            for a in held:
+                self._holders.setdefault(a.id, []).append(scope_id)
+
+    def key(self, scope_id: str | None, activity_id: str) -> str:
+        """The :attr:`CActivity.key` of activity ``activity_id`` of scope ``scope_id``."""
+        return performer_key(scope_id, activity_id, len(self._holders.get(activity_id, ())) > 1)
+
+    def scoped_keys(self) -> dict[str, tuple[str, ...]]:
+        """:attr:`CompiledProcess.scoped_keys`: each Id several scopes hold -> the keys of
+        its holders in activity sets."""
+        found: dict[str, tuple[str, ...]] = {}
+        for activity_id, scopes in self._holders.items():
+            if len(scopes) > 1:
+                keys = (self.key(s, activity_id) for s in scopes if s is not None)
+                found[activity_id] = tuple(dict.fromkeys(keys))
+        return found
+
+    def resolve(self, activity_id: str) -> str:
+        """The key of the activity a performer rule (``AssignToPerformerOfActivity``,
+        ``DoNotAssignToPerformerOfActivity``) of the scope being compiled names, as XPDL
+        scopes Ids: its own activity set first, then the sets enclosing it out to the top
+        level. An Id none of them holds (another block's) names its holder among the top
+        level, then the activity sets in order, the last that holds it: the holder ``wfengine
+        convert`` (:mod:`wfengine.definition.unique_ids`) rewrites such a reference to."""
+        for scope in reversed(self._active_sets):
+            scope_id = scope or None
+            if activity_id in self._ids_in.get(scope_id, ()):
+                return self.key(scope_id, activity_id)
+        holders = self._holders.get(activity_id)
+        return self.key(holders[-1], activity_id) if holders else activity_id
+
+    def _keyed(self, activity_set: ActivitySet | None, compiled: list[CActivity]) -> None:
+        """Give each activity of the graph being compiled its :attr:`CActivity.key`, and its
+        performer rules the keys of the activities they name (:meth:`resolve`)."""
+        scope_id = None if activity_set is None else activity_set.id
+        for ca in compiled:
+            ca.key = self.key(scope_id, ca.id)
+            rule = ca.assignment
+            if rule is not None and (rule.to_performer_of or rule.not_performer_of):
+                to = rule.to_performer_of
+                ca.assignment = replace(
+                    rule,
+                    to_performer_key=None if to is None else self.resolve(to),
+                    not_performer_keys=tuple(self.resolve(n) for n in rule.not_performer_of),
+                )
 
     def compile(self, activity_set: ActivitySet | None, start_override: str | None) -> CGraph:
         process = self.process
@@ -385,9 +440,23 @@ class _GraphCompiler(ActivityCompiler):
             event_subs=subs,
             reach=reach,
         )
+        self._keyed(activity_set, compiled)
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)
         return graph
+
+
+def performer_key(scope_id: str | None, activity_id: str, repeated: bool) -> str:
+    """What an instance's summaries of who did an activity key it by
+    (:attr:`CActivity.key`): ``activity_id`` itself, unless other scopes of the process hold
+    that Id too (``repeated``) and this one is an activity set (``scope_id``): then
+    ``<scope_id>/<activity_id>``. The top level and every Id no other scope repeats (nearly
+    every process's every activity) keep the bare Id, so instances stored before these keys
+    read the same; :func:`~wfengine.runtime.instance.carry_scoped_keys` carries the others'
+    entries forward."""
+    if not repeated or scope_id is None:
+        return activity_id
+    return f"{scope_id}/{activity_id}"
 
 
 def _this_round(

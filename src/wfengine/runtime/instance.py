@@ -17,14 +17,17 @@ commits, so nothing is formatted or copied on the hot path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from wfengine.runtime.compiler import CActivity, CGraph, CompiledProcess
 from wfengine.runtime.history import Change as Change  # re-exported: stores import it here
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
+
+#: a summary's value: who performed an activity, or the delegates who wrote it
+_V = TypeVar("_V")
 
 
 @dataclass(slots=True, eq=False)
@@ -175,15 +178,18 @@ class ProcessInstance:
     trace: list[str] = field(default_factory=list)
     #: how many trace entries the store holds already
     trace_base: int = 0
-    #: activity id -> who completed its work item last, in the order of those completions
-    #: (the latest last: :func:`previous_performer` reads it)
+    #: activity -> who completed its work item last, in the order of those completions
+    #: (the latest last: :func:`previous_performer` reads it). Keyed by
+    #: :attr:`~wfengine.runtime.compiled.CActivity.key`: the activity's Id, scope-qualified
+    #: only for one in an activity set whose Id another scope of the process repeats
     performers: dict[str, str] = field(default_factory=dict)
-    #: activity id -> the delegates whose finished work went back to its owner to confirm
-    #: (``wfengine:delegation-confirm``), each once, in every round of the activity: they
-    #: wrote the work the owner completed, so four eyes leaves them out as it does the
-    #: performer (:func:`~wfengine.runtime.work_rules.excluded_performers`). Kept over rounds,
-    #: unlike :attr:`performers`: what a delegate wrote stays in the case's data after a
-    #: send-back or a loop's next round. Empty for nearly every instance
+    #: activity (keyed as :attr:`performers`) -> the delegates whose finished work went
+    #: back to its owner to confirm (``wfengine:delegation-confirm``), each once, in every
+    #: round of the activity: they wrote the work the owner completed, so four eyes leaves
+    #: them out as it does the performer
+    #: (:func:`~wfengine.runtime.work_rules.excluded_performers`). Kept over rounds, unlike
+    #: :attr:`performers`: what a delegate wrote stays in the case's data after a send-back
+    #: or a loop's next round. Empty for nearly every instance
     co_performers: dict[str, list[str]] = field(default_factory=dict)
     #: who completed the person's work that closed last
     last_performer: str | None = None
@@ -292,16 +298,57 @@ class Timer:
     seq: int
 
 
-def performer_of(inst: ProcessInstance, activity_id: str) -> str | None:
-    """Who completed the work item of ``activity_id`` last in ``inst`` (None when nobody
-    named did): the Shark assignment rules and work sent back give work to them again."""
-    return inst.performers.get(activity_id)
+def performer_of(inst: ProcessInstance, key: str) -> str | None:
+    """Who completed the work item of the activity keyed ``key`` (its
+    :attr:`~wfengine.runtime.compiled.CActivity.key`, or the key a performer rule resolved
+    to) last in ``inst`` (None when nobody named did): the Shark assignment rules and work
+    sent back give work to them again."""
+    return inst.performers.get(key)
 
 
-def co_performers_of(inst: ProcessInstance, activity_id: str) -> list[str]:
-    """The delegates who wrote work of ``activity_id`` in ``inst`` that its owner then
-    confirmed (:attr:`ProcessInstance.co_performers`; empty when none did)."""
-    return inst.co_performers.get(activity_id, [])
+def co_performers_of(inst: ProcessInstance, key: str) -> list[str]:
+    """The delegates who wrote work of the activity keyed ``key`` in ``inst`` that its owner
+    then confirmed (:attr:`ProcessInstance.co_performers`; empty when none did)."""
+    return inst.co_performers.get(key, [])
+
+
+def carry_scoped_keys(inst: ProcessInstance) -> None:
+    """Bring the summaries of an instance stored before scope-qualified keys
+    (:attr:`~wfengine.runtime.compiled.CActivity.key`) to them: there, each activity Id that
+    several scopes of its process hold had one entry, which every holder read. Each holder
+    in an activity set gets a copy of it (the top level keeps the entry itself, when it
+    holds the Id), in its place in the order, so every rule reads what it read before until
+    its own activity is performed again. Only for a process that repeats an Id across
+    scopes (:attr:`~wfengine.runtime.compiled.CompiledProcess.scoped_keys`)."""
+    scoped = inst.compiled.scoped_keys
+    if not scoped:
+        return
+    top = inst.compiled.graph.by_id
+    if not scoped.keys().isdisjoint(inst.performers):
+        inst.performers = _carried(inst.performers, scoped, top, str)
+    if not scoped.keys().isdisjoint(inst.co_performers):
+        inst.co_performers = _carried(inst.co_performers, scoped, top, list)
+
+
+def _carried(
+    summary: dict[str, _V],
+    scoped: Mapping[str, tuple[str, ...]],
+    top: Mapping[str, int],
+    copy: Callable[[_V], _V],
+) -> dict[str, _V]:
+    """``summary`` with each entry of a repeated Id (``scoped``) copied to its holders'
+    keys, in its place; kept under the Id only when the top level (``top``) holds it."""
+    out: dict[str, _V] = {}
+    for key, value in summary.items():
+        keys = scoped.get(key)
+        if keys is None:
+            out[key] = value
+            continue
+        if key in top:
+            out[key] = value
+        for held in keys:
+            out.setdefault(held, copy(value))
+    return out
 
 
 def previous_performer(ai: ActivityInstance) -> str | None:
@@ -325,7 +372,7 @@ def previous_performer(ai: ActivityInstance) -> str | None:
     performers = inst.performers
     if not performers:
         return None
-    recency = {activity_id: n for n, activity_id in enumerate(performers)}
+    recency = {key: n for n, key in enumerate(performers)}
     scope: Scope | None = ai.scope
     act = ai.act
     while scope is not None:
@@ -340,8 +387,9 @@ def previous_performer(ai: ActivityInstance) -> str | None:
 
 
 def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> list[str]:
-    """The ids of the activities of ``graph`` someone completed (``performed``) that come
-    before activity ``index``: its sources, and through those nobody completed, theirs."""
+    """The keys of the activities of ``graph`` someone completed (``performed``: keys, as
+    :attr:`ProcessInstance.performers` holds them) that come before activity ``index``: its
+    sources, and through those nobody completed, theirs."""
     done = set(performed)
     sources: dict[int, list[int]] = {}
     for a in graph.activities:
@@ -358,8 +406,8 @@ def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> li
             continue
         seen.add(i)
         act = graph.activities[i]
-        if act.id in done:
-            found.append(act.id)
+        if act.key in done:
+            found.append(act.key)
             continue
         inside = _performed_in(act.block, done) if act.block is not None else []
         if inside:  # a block's step is the work done in its set (the latest: see the caller)
@@ -370,15 +418,15 @@ def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> li
 
 
 def _performed_in(graph: CGraph, done: set[str]) -> list[str]:
-    """The ids of the activities of activity set ``graph`` (and of the sets its blocks run)
+    """The keys of the activities of activity set ``graph`` (and of the sets its blocks run)
     someone completed: a block activity no person works on, so the step before what follows
     it is whoever did the set's work last. A subflow is not looked into: its steps are
     another instance's, whose performers this one does not keep; the search goes on past it
     to the steps before it."""
     found: list[str] = []
     for act in graph.activities:
-        if act.id in done:
-            found.append(act.id)
+        if act.key in done:
+            found.append(act.key)
         elif act.block is not None:
             found.extend(_performed_in(act.block, done))
     return found

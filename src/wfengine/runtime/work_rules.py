@@ -221,11 +221,12 @@ def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
         return {}
     inst = ai.scope.instance
     found: dict[str, str] = {}
-    for activity in rule.not_performer_of:
-        who = performer_of(inst, activity)
+    # (by key: the named activity of the rule's own scope, not another block's of that Id)
+    for activity, key in zip(rule.not_performer_of, rule.not_performer_keys, strict=True):
+        who = performer_of(inst, key)
         if who is not None:
             found.setdefault(who, activity)
-        for delegate in co_performers_of(inst, activity):
+        for delegate in co_performers_of(inst, key):
             found.setdefault(delegate, activity)
     return found
 

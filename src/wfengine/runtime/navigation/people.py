@@ -198,7 +198,7 @@ class People(NavigatorBase):
                 # the nearest who may have it (four eyes), not everyone up to the top
                 allowed = [level for level in levels if any(u not in excluded for u in level)]
                 assignees = list((allowed or levels)[0])
-        holder = performer_of(inst, act.id) if rule.original_performer else None
+        holder = performer_of(inst, act.key) if rule.original_performer else None
         if (
             holder is not None
             and holder not in assignees
@@ -208,8 +208,8 @@ class People(NavigatorBase):
             # left the role): the work is offered as usual, not given to someone it is not
             # for (without an organisation a performer is itself, and this does not apply)
             holder = None
-        if holder is None and rule.to_performer_of is not None:
-            holder = performer_of(inst, rule.to_performer_of)
+        if holder is None and rule.to_performer_key is not None:
+            holder = performer_of(inst, rule.to_performer_key)
         if (
             holder is not None
             and (org := supervision_of(self.ctx.directory)) is not None

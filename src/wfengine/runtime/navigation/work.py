@@ -342,20 +342,19 @@ class Work(People):
         self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
         return False
 
-    def _four_eyes_now(
-        self, inst: ProcessInstance, activity_id: str, but: str | None = None
-    ) -> None:
-        """``activity_id`` was just performed: the open items of activities that may not go to
-        its performer are no longer offered to them (an item they hold stays theirs: they
-        may release it, which offers it to the others). ``but`` names an activity instance
-        whose item the command is changing itself (left alone here)."""
+    def _four_eyes_now(self, inst: ProcessInstance, key: str, but: str | None = None) -> None:
+        """The activity keyed ``key`` (:attr:`~wfengine.runtime.compiled.CActivity.key`) was
+        just performed: the open items of activities that may not go to its performer are
+        no longer offered to them (an item they hold stays theirs: they may release it,
+        which offers it to the others). ``but`` names an activity instance whose item the
+        command is changing itself (left alone here)."""
         for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
             if (
                 other.work_item is not None
                 and other.id != but
                 and rule is not None
-                and activity_id in rule.not_performer_of
+                and key in rule.not_performer_keys
             ):
                 item = self._work_item(other.work_item)
                 if item.state.is_open:
@@ -370,12 +369,13 @@ class Work(People):
         the owner's confirmation made the owner its only performer, and the delegate who
         wrote the work was offered the check of it, and could complete it."""
         inst = self.instance(item.instance_id)
-        wrote = inst.co_performers.setdefault(item.activity_id, [])
+        key = inst.activities[item.activity_instance_id].act.key  # (its scope's, not the Id)
+        wrote = inst.co_performers.setdefault(key, [])
         if user not in wrote:
             wrote.append(user)
-        if item.activity_id in inst.compiled.four_eyes_of:
+        if key in inst.compiled.four_eyes_of:
             # (the item itself is the command's: going back to its owner, or on offer again)
-            self._four_eyes_now(inst, item.activity_id, but=item.activity_instance_id)
+            self._four_eyes_now(inst, key, but=item.activity_instance_id)
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
@@ -397,11 +397,13 @@ class Work(People):
         # state (a sequential ad-hoc set's turn too: turn_taken)
         ai.work_item = item.id
         if performer is not None:
-            # (moved last: the order is who completed what last, previous_performer reads it)
-            inst.performers.pop(ai.act.id, None)
-            inst.performers[ai.act.id] = performer
-            if ai.act.id in inst.compiled.four_eyes_of:
-                self._four_eyes_now(inst, ai.act.id)
+            # (moved last: the order is who completed what last, previous_performer reads it;
+            # keyed by its scope's key: another block's activity of that Id is another one)
+            key = ai.act.key
+            inst.performers.pop(key, None)
+            inst.performers[key] = performer
+            if key in inst.compiled.four_eyes_of:
+                self._four_eyes_now(inst, key)
         written = None
         if data:
             inst.data.update(owned_values(data))

@@ -20,7 +20,7 @@ Formats:
    to move to the ``activity_instances`` rows at each commit), the trace entries move to
    ``trace_entries`` once there are more than a few (``trace_base`` counts those moved), and
    the summaries the rules once read from closed activity instances are kept:
-   ``performers`` (activity id -> who completed its work item last), ``last_performer``, and
+   ``performers`` (activity -> who completed its work item last), ``last_performer``, and
    per scope ``done`` (indexes of the activities that completed in it; left out when empty).
 4. ``"format": 4``; ``next_scope``, the id the instance's next scope gets (one past every
    scope it made). Format 3 numbered a new scope ``len(scopes)``, which, once closed scopes
@@ -40,6 +40,14 @@ when it is missing, needs no new format: no older document held anything there. 
 hides in its trail besides those its process marks, because its caller filled them from a
 sensitive field: ``ProcessInstance.sensitive_extra``) and ``co_performers`` (delegates whose
 work under delegation-confirm went back to its owner, whom four eyes keeps off a check).
+
+``scoped_keys`` (``true``) needs none either, for the same reason seen from the other side: the
+summaries (``performers``, ``co_performers``) key an activity by its Id, but an activity of an
+activity set whose Id another scope of the process repeats by ``<set Id>/<Id>``
+(``CActivity.key``), and the writer says so only for a process that repeats one. Every other
+document reads the same either way; one of such a process without it was written before, when
+the holders of a repeated Id shared one entry, and the reader gives each holder a copy
+(``instance.carry_scoped_keys``).
 
 To change the document otherwise: raise :data:`CURRENT_FORMAT`, write the new shape in
 ``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, keep a

@@ -14,7 +14,10 @@ activity, parked work) are stored as indexes into it:
   entries, to their tables (:func:`~wfengine.runtime.instance.retire`); the document keeps
   how many trace entries are stored (``trace_base``) and the summaries later rules read
   (``performers``, ``co_performers`` when a delegate wrote any work, ``last_performer``,
-  each scope's ``done``).
+  each scope's ``done``). The summaries key an activity by its
+  :attr:`~wfengine.runtime.compiled.CActivity.key`; a document of a process that repeats an
+  activity Id across scopes says ``"scoped_keys": true`` (one without it was written before
+  those keys, and :func:`~wfengine.runtime.instance.carry_scoped_keys` carries it forward).
 
 Instance data and audit details are user values, stored as :mod:`wfengine.runtime.values`
 encodes them (the engine checks data with the same function when it enters, so the memory
@@ -38,6 +41,7 @@ from wfengine.runtime.instance import (
     MultiInstanceState,
     ProcessInstance,
     Scope,
+    carry_scoped_keys,
 )
 from wfengine.runtime.sql.document_format import CURRENT_FORMAT
 from wfengine.runtime.states import ActivityState, ProcessState
@@ -163,6 +167,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         **({"nonce": inst.nonce} if inst.nonce else {}),
         **({"sent_back": inst.sent_back} if inst.sent_back else {}),
         **({"co_performers": inst.co_performers} if inst.co_performers else {}),
+        **({"scoped_keys": True} if inst.compiled.scoped_keys else {}),
         **({"sensitive": sorted(inst.sensitive_extra)} if inst.sensitive_extra else {}),
         **(
             {
@@ -305,6 +310,8 @@ def load_instance(
         )
     if blob["performers"] is None:  # a format 2 document: it holds every activity instance
         _summarise_history(inst)
+    elif not blob.get("scoped_keys"):  # (stored before scoped keys; nothing to do for most)
+        carry_scoped_keys(inst)
     for op, a, b in blob["parked"]:
         if op == _OP_BEGIN:
             scope = scopes[a]
@@ -365,7 +372,7 @@ def _summarise_history(inst: ProcessInstance) -> None:
         if ai.state is ActivityState.COMPLETED:
             ai.scope.done |= 1 << ai.act.index
         if ai.performer is not None:
-            inst.performers[ai.act.id] = ai.performer
+            inst.performers[ai.act.key] = ai.performer
             if ai.completed_at is not None and (last is None or (ai.completed_at, n) > last[:2]):
                 last = (ai.completed_at, n, ai.performer)
     inst.last_performer = None if last is None else last[2]
