@@ -64,6 +64,7 @@ import networkx as nx
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.redaction import is_sensitive_field
 from wfengine.applications.specs import basic_kind
+from wfengine.definition.checks.adhoc import is_sequential
 from wfengine.definition.checks.flow import CORRELATION as CORRELATION
 from wfengine.definition.checks.flow import correlation_keys
 from wfengine.definition.checks.read_only import field_writes, read_only_fields
@@ -435,7 +436,8 @@ class _GraphCompiler(ActivityCompiler):
             plain_starts=tuple(i for i in starts if not is_triggered_start(compiled[i].model))
             or starts,
             tracks_places=bool(joins),
-            adhoc_sequential=adhoc and attrs.get("AdHocOrdering", "Parallel") == "Sequential",
+            # (any case, TIBCO's AdhocOrdering too: validation's adhoc-unused names the rest)
+            adhoc_sequential=adhoc and is_sequential((activity_set or self.process).extra_attrs),
             completion=self.exprs.optional(completion_text, f"{name}, ad-hoc completion"),
             event_subs=subs,
             reach=reach,
