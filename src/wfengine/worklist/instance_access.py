@@ -37,7 +37,8 @@ from typing import Any
 from wfengine.applications.redaction import REDACTED
 from wfengine.errors import NotAuthorizedError, NotFoundError
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.snapshots import InstanceSnapshot, InstanceSummary, WorkItemSnapshot
+from wfengine.runtime.listing_facts import OFFERED, ListingFacts, listing_facts
+from wfengine.runtime.snapshots import InstanceSnapshot, InstanceSummary
 from wfengine.runtime.work_rules import Supervision, asking
 from wfengine.worklist.worklists import may_see
 
@@ -150,27 +151,35 @@ class InstanceAccess:
         offers, each item), which made a non-administrator's listing some 80 times slower
         than an administrator's on SQLite. Only an item no longer open is read on its own.
 
-        A short list (at most :data:`CHECKED_EACH`, a filtered listing's usually) is checked
-        instance by instance instead: the reads for them all cost as much as the whole store
-        holds, however few instances the filter kept (one process's single instance among
-        1,500 others: 290 ms, against 9 ms for it alone)."""
+        On a SQL store they are read by the listed instances' ids, a few statements
+        (:mod:`~wfengine.runtime.listing_facts`): the reads cost what the listing holds, not
+        what the store holds (a listing of 40 of 10,000 instances read all 10,000). On
+        another store a short list (at most :data:`CHECKED_EACH`) is checked instance by
+        instance, as reading for them all costs what the whole store holds."""
         org = self._org()
         if org is None or org.is_admin(self.user):
             return summaries
         if not summaries or not org.knows(self.user):
             return []
-        if len(summaries) <= CHECKED_EACH:
-            return [summary for summary in summaries if self.may_read(summary.id)]
         engine, user = self.engine, self.user
-        created = {e.instance_id: e.user for e in engine.audit_events(kind=_CREATED)}
-        callers = {s.id: s.parent_instance_id for s in engine.instance_summaries()}
-        open_items: dict[str, list[WorkItemSnapshot]] = {}
-        for item in engine.work_items():
-            open_items.setdefault(item.instance_id, []).append(item)
-        offered: dict[str, list[str]] = {}
-        for event in engine.audit_events(kind="work_item.offered"):
-            if event.work_item_id is not None:
-                offered.setdefault(event.instance_id, []).append(event.work_item_id)
+        facts = listing_facts(engine.store, summaries)
+        if facts is None and len(summaries) <= CHECKED_EACH:
+            return [summary for summary in summaries if self.may_read(summary.id)]
+        if facts is None:  # (a store that reads no id lists: the whole of it)
+            facts = ListingFacts()
+            facts.created = {e.instance_id: e.user for e in engine.audit_events(kind=_CREATED)}
+            facts.callers = {s.id: s.parent_instance_id for s in engine.instance_summaries()}
+            for item in engine.work_items():
+                facts.open_items.setdefault(item.instance_id, []).append(item)
+            for event in engine.audit_events(kind=OFFERED):
+                if event.work_item_id is not None:
+                    facts.offered.setdefault(event.instance_id, []).append(event.work_item_id)
+        created, callers, open_items, offered = (
+            facts.created,
+            facts.callers,
+            facts.open_items,
+            facts.offered,
+        )
         out = []
         for summary in summaries:
             # the creator: the first up the chain of callers that a creation names (as

@@ -15,12 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.errors import NotFoundError
+from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.snapshots import InstanceSummary
-from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import reads, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.bytewise import bytewise, id_order
 from wfengine.runtime.sql.database import Database
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.store import AuditEvent
 
 
 def ordered(
@@ -157,3 +159,54 @@ def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
     query = sa.select(p.c.id).where(p.c.id.in_(sorted(found)))
     listed = ordered(query, None, None, db)  # (outside the read: it may ask the database)
     return list(db.read(lambda c: c.execute(listed).scalars().all()))
+
+
+#: most ids one statement's IN list holds (SQLite builds before 3.32 took at most 999 values)
+_ID_CHUNK = 500
+
+
+def _chunks(ids: Sequence[str]) -> list[list[str]]:
+    return [list(ids[n : n + _ID_CHUNK]) for n in range(0, len(ids), _ID_CHUNK)]
+
+
+def events_of(
+    conn: sa.Connection, instance_ids: Sequence[str], kinds: Sequence[str]
+) -> list[AuditEvent]:
+    """The audit events of ``kinds`` of the instances ``instance_ids``, by instance and
+    ``seq``: one range of ``ix_audit_events_instance_at`` per instance, so the read costs
+    what those instances hold, not the whole trail (a listing's access check, see
+    :mod:`wfengine.runtime.listing_facts`)."""
+    a = t.audit_events
+    found: list[AuditEvent] = []
+    for chunk in _chunks(instance_ids):
+        stmt = (
+            sa.select(a)
+            .where(a.c.instance_id.in_(chunk), a.c.kind.in_(list(kinds)))
+            .order_by(a.c.instance_id, a.c.seq)
+        )
+        found.extend(rows.audit_event(r) for r in conn.execute(stmt).mappings())
+    return found
+
+
+def open_items_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[WorkItem]:
+    """The open work items of the instances ``instance_ids`` (``ix_work_items_instance_state``),
+    in creation order."""
+    w = t.work_items
+    states = list(reads.OPEN_ITEM_STATES)
+    found: list[WorkItem] = []
+    for chunk in _chunks(instance_ids):
+        stmt = sa.select(w).where(w.c.instance_id.in_(chunk), w.c.state.in_(states))
+        found.extend(rows.work_item(r) for r in conn.execute(stmt).mappings())
+    found.sort(key=lambda item: (item.created_at, len(item.id), item.id))
+    return found
+
+
+def summaries_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[InstanceSummary]:
+    """The summaries of the instances ``instance_ids`` that exist (rows that cannot be read
+    are left out, logged, as listings leave them)."""
+    p = t.process_instances
+    found: list[InstanceSummary] = []
+    for chunk in _chunks(instance_ids):
+        stmt = sa.select(*rows.SUMMARY_COLUMNS).where(p.c.id.in_(chunk))
+        found.extend(rows.summaries(conn.execute(stmt).mappings().all()))
+    return found
