@@ -64,10 +64,10 @@ from wfengine.runtime.deployment import (
     standing_in,
 )
 from wfengine.runtime.directory import Directory, StaticDirectory, adapt_directory
-from wfengine.runtime.engine_arguments import check_engine_arguments
+from wfengine.runtime.engine_arguments import check_deploy_arguments, check_engine_arguments
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
-from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
+from wfengine.runtime.host_arguments import check_acting_user, check_flag, check_mapping
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -150,6 +150,7 @@ class Engine(
             db_url=db_url,
             limits=limits,
             outbox_handlers=outbox_handlers,
+            defer_automatic=defer_automatic,
         )
         if clock is not None:
             check_clock(clock)
@@ -243,12 +244,14 @@ class Engine(
         in-memory store, is a :class:`~wfengine.errors.StoreError` and nothing is created.
         The other keyword arguments are those of :class:`Engine`.
         """
+        check_flag(create, "create", "Engine.from_url")
         check_engine_arguments(  # before a database is opened (or a SQLite file made)
             clock=clock,
             ids=ids,
             applications=applications,
             limits=limits,
             outbox_handlers=outbox_handlers,
+            defer_automatic=defer_automatic,
         )
         if url in (MEMORY_URL, "memory:"):
             if not create:
@@ -297,12 +300,7 @@ class Engine(
         anything else (a path, XPDL text or bytes) is a ``TypeError`` saying to load it with
         :func:`~wfengine.load_xpdl` first.
         """
-        if not isinstance(package, Package):
-            raise TypeError(
-                "deploy: package must be a Package: load an XPDL file (a path or its bytes) "
-                "with engine.deploy(load_xpdl(source)), or build one with "
-                f"PackageBuilder(...).build(); not {described(package)}"
-            )
+        check_deploy_arguments(package, check_bindings=check_bindings, strict=strict)
         refused: dict[str, DeployError] = {}
         for process in package.workflow_processes:
             problem = _refusal(package, process)
@@ -409,7 +407,8 @@ class Engine(
         With ``defer=True`` the command only marks the instance running and leaves its
         automatic work to a ``continue`` job, for :meth:`run_due_jobs` or a worker process.
         """
-
+        if defer is not False:  # (the default costs nothing; "no" deferred the work)
+            check_flag(defer, "defer", "start")
         check_acting_user(user, "start")
 
         def body() -> None:
@@ -445,6 +444,8 @@ class Engine(
         ``defer`` is as for :meth:`start`, ``user`` as for :meth:`create_instance`.
         """
         check_mapping(data, "data", "start_process")
+        if defer is not False:
+            check_flag(defer, "defer", "start_process")
         check_acting_user(user, "start_process")
 
         def body() -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 
 from wfengine.applications.registry import ApplicationRegistry
-from wfengine.runtime.host_arguments import described
+from wfengine.definition.model import Package
+from wfengine.runtime.host_arguments import check_flag, described
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.outbox import OutboxHandlers, OutboxPolicy
 
@@ -34,11 +35,14 @@ def check_engine_arguments(
     db_url: object = None,
     limits: object = None,
     outbox_handlers: object = None,
+    defer_automatic: object = False,
 ) -> None:
     """Raise ``TypeError`` naming the first of ``Engine``'s arguments that is of the wrong
-    kind (None passes: the engine's default). The directory is checked where it is adapted
+    kind (None passes: the engine's default; ``defer_automatic`` is True or False, never
+    text whose truth would defer). The directory is checked where it is adapted
     (:func:`wfengine.runtime.directory.adapt_directory`). Both a store and a ``db_url``:
     ``ValueError``."""
+    check_flag(defer_automatic, "defer_automatic", "Engine")
     for name, value in (("store", store), ("clock", clock), ("ids", ids)):
         if isinstance(value, type):  # the class itself passes the method checks below
             raise TypeError(
@@ -70,6 +74,20 @@ def check_engine_arguments(
     if isinstance(outbox_handlers, OutboxPolicy):
         hint = "OutboxHandlers(policy=...) carries a policy"
     _check_kind(outbox_handlers, OutboxHandlers, "outbox_handlers", hint)
+
+
+def check_deploy_arguments(package: object, *, check_bindings: object, strict: object) -> None:
+    """Raise ``TypeError`` when ``deploy`` is given something other than a ``Package`` (a
+    path or XPDL text, which the host loads with ``load_xpdl`` first) or a flag
+    other than True or False (``strict="no"`` refused the package as ``strict`` would)."""
+    check_flag(check_bindings, "check_bindings", "deploy")
+    check_flag(strict, "strict", "deploy")
+    if not isinstance(package, Package):
+        raise TypeError(
+            "deploy: package must be a Package: load an XPDL file (a path or its bytes) "
+            "with engine.deploy(load_xpdl(source)), or build one with "
+            f"PackageBuilder(...).build(); not {described(package)}"
+        )
 
 
 _APPLICATIONS_HINT = "registry = ApplicationRegistry(); registry.register(app_id, function)"

@@ -89,6 +89,16 @@ def check_user(value: object, name: str, command: str) -> str:
     raise TypeError(f"{command}: {name} must be a user id (a string), not {described(value)}")
 
 
+def check_flag(value: object, name: str, command: str) -> None:
+    """Raise ``TypeError`` naming ``command``'s argument ``name`` unless ``value`` is True or
+    False. Why: a flag was taken by its truth, so ``defer="no"`` deferred the automatic work
+    (which then never ran without a worker) and ``create="false"`` created the database; a
+    flag written as text (a settings file, an environment variable) must be converted by the
+    host, which alone knows its spelling."""
+    if type(value) is not bool:
+        raise TypeError(f"{command}: {name} must be True or False, not {described(value)}")
+
+
 def check_acting_user(user: object, command: str) -> None:
     """A command's ``user=`` (who asked, named in the audit trail): None (the host) or a
     user id, as :func:`check_user` says. Why: an object or a number was kept in the audit
