@@ -1,5 +1,9 @@
 """Compiling comparisons: chains, ``in``/``not in``, ``is`` against None/True/False.
 
+Chains are Python's in the native language (``0 <= n <= 100`` is a range test); Java and
+JavaScript read them left to right, and ordering the true or false of a comparison is refused
+there (:meth:`ComparisonCompiler.check_c_like_ordering`).
+
 Comparing or looking up containers walks them, so those comparisons charge the work budget by
 the size of what they walk; comparing scalars stays free (see :mod:`.context`).
 """
@@ -39,6 +43,22 @@ _STRICT: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.NotEq: _strict_ne,
 }
 
+#: the ordering operators, which take numbers, texts or dates (never a comparison's result
+#: in the C-like dialects)
+_ORDERING: dict[type[ast.cmpop], str] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+_SYMBOLS: dict[type[ast.cmpop], str] = {
+    **_ORDERING,
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+
+_LANGUAGE = {Dialect.JAVASCRIPT: "JavaScript", Dialect.JAVA: "Java", Dialect.NATIVE: "Python"}
+
 _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -57,6 +77,8 @@ class ComparisonCompiler(CompilerBase):
     """Comparison chains, membership and identity."""
 
     def compile_Compare(self, node: ast.Compare) -> Evaluator:
+        if self.dialect is not Dialect.NATIVE:
+            self.check_c_like_ordering(node)
         ops: list[Callable[[Any, Any, EvaluationContext], Any]] = []
         rights: list[Evaluator] = []
         left_node = node.left
@@ -82,6 +104,8 @@ class ComparisonCompiler(CompilerBase):
             left_node = right_node
         fail = self.failure(node)
 
+        if len(ops) > 1 and self.dialect is not Dialect.NATIVE:
+            return _folded(self.compile(node.left), ops, rights, fail)
         if len(ops) > 1:
             first = self.compile(node.left)
 
@@ -129,6 +153,49 @@ class ComparisonCompiler(CompilerBase):
 
         return compare
 
+    def check_c_like_ordering(self, node: ast.Compare) -> None:
+        """Refuse ``<``, ``<=``, ``>``, ``>=`` given the boolean result of a comparison.
+
+        Comparisons do not chain in Java or JavaScript: ``0 <= amount <= 100`` is
+        ``(0 <= amount) <= 100``. Java does not compile it (a boolean has no order); JavaScript
+        compares ``true`` or ``false`` as 1 or 0 with 100, so the test holds for every amount,
+        and Python's chaining (a range test) would be a third meaning. Such a text was meant as
+        a range test, which it is in neither language: it is refused (``expression-foreign``
+        at deploy time) naming the form that tests the range, rather than silently taking the
+        way one of the readings gives. The same holds for an explicit ``(a < b) < c``.
+        Equality chains (``a == b == true``) are well-formed in both and fold left
+        (:func:`_folded`).
+        """
+        language = _LANGUAGE[self.dialect]
+        left = node.left
+        for i, (cmpop, right) in enumerate(zip(node.ops, node.comparators, strict=True)):
+            symbol = _ORDERING.get(type(cmpop))
+            if symbol is not None:
+                if i > 0:
+                    words = [self.segment(e) for e in (node.left, *node.comparators)]
+                    for k, op in enumerate(node.ops):
+                        words.insert(2 * k + 1, _SYMBOLS[type(op)])
+                    ranges = [" ".join(words[k : k + 3]) for k in range(0, len(words) - 1, 2)]
+                    self.reject(
+                        f"comparisons do not chain in {language}: {' '.join(words)!r} reads as "
+                        f"({' '.join(words[: 2 * i + 1])}) {' '.join(words[2 * i + 1 :])}, "
+                        f"which orders true or false; for a range write {' && '.join(ranges)!r}",
+                        node,
+                    )
+                for operand in (left, right):
+                    if isinstance(operand, ast.Compare):
+                        self.reject(
+                            f"'{symbol}' in {language} does not order the true or false of "
+                            f"{self.segment(operand)!r}; compare numbers, texts "
+                            "or dates, and join tests with && or ||",
+                            operand,
+                        )
+            left = right
+
+    def segment(self, node: ast.expr) -> str:
+        """The modeller's text of ``node`` (without brackets around it)."""
+        return self.source[self.map.start(node) : self.map.end(node)]
+
     def check_identity(self, left: ast.expr, right: ast.expr) -> None:
         """``is`` only against ``None``, ``True`` and ``False``, where identity is equality."""
         for side in (right, left):
@@ -153,6 +220,28 @@ class ComparisonCompiler(CompilerBase):
                 return constant_evaluator(built), True
         known, _ = self.constant(node)
         return self.compile(node), known
+
+
+def _folded(
+    first: Evaluator,
+    ops: list[Callable[[Any, Any, EvaluationContext], Any]],
+    rights: list[Evaluator],
+    fail: Callable[[BaseException], Exception],
+) -> Evaluator:
+    """A Java or JavaScript chain, left to right as those languages read it: ``a == b ==
+    true`` is ``(a == b) == true`` (ordering a comparison's result is refused at compile
+    time: :meth:`ComparisonCompiler.check_c_like_ordering`)."""
+
+    def folded(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        try:
+            result = first(v, c)
+            for compare_op, right_fn in zip(ops, rights, strict=True):
+                result = compare_op(result, right_fn(v, c), c)
+            return result
+        except CONVERTED as exc:
+            raise fail(exc) from exc
+
+    return folded
 
 
 def _uncharged(
