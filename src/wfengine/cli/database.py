@@ -7,7 +7,9 @@ Every such command shares the exit statuses of the other commands:
   instance or incident id, an illegal state change such as resuming a running instance, data
   that does not fit);
 * **2**: usage, I/O and environment problems: a malformed URL, a database that cannot be
-  reached, or one whose schema needs ``wfengine db upgrade`` first.
+  reached, or one whose schema needs ``wfengine db upgrade`` first, or an in-memory one
+  (``memory://``, ``sqlite://``): each command would open its own, empty one, gone when it
+  ends (:func:`refuse_in_memory`).
 
 ``--db`` may also come from the environment variable ``WFENGINE_DB``.
 
@@ -66,7 +68,8 @@ def open_engine(
 
     ``defer``: leave automatic work to workers (see the module notes). ``create``: make the
     database (a SQLite file) and its schema when there are none; without, a missing one is
-    exit status 2 (see :func:`engine_on`).
+    exit status 2 (see :func:`engine_on`). An in-memory database is exit status 2 too (see
+    :func:`refuse_in_memory`).
     """
     import sqlalchemy as sa
 
@@ -74,6 +77,7 @@ def open_engine(
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.sql.connect import shown
 
+    refuse_in_memory(url)
     try:
         engine = Engine.from_url(
             url, applications=applications, defer_automatic=defer, clock=clock, create=create
@@ -84,6 +88,28 @@ def open_engine(
         raise InputOutputError(str(exc)) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, ValueError, OSError) as exc:
         raise InputOutputError(f"cannot open the database {_safe(shown, url)}: {exc}") from exc
+
+
+def refuse_in_memory(url: str) -> None:
+    """A usage error (exit 2) for ``--db`` naming the engine's memory store (``memory://``) or
+    an in-memory SQLite database (``sqlite://``, ``sqlite:///:memory:``, ``mode=memory``).
+
+    Why every command: each one opens its own database, new and empty, and it is gone when
+    the command ends. A command that brings work in (``instance start``, ``org load``,
+    ``run --db``, ``message send``, ``worker``) reported success and lost it; one that reads
+    or changes stored work (``instances``, ``worklist``, ``incident retry``) could only find
+    nothing, and pointed to ``wfengine db upgrade``, which refuses the same URL.
+    """
+    from wfengine.runtime.sql.in_memory import in_memory
+
+    if not in_memory(url):
+        return
+    raise click.BadParameter(
+        f"{url} is an in-memory database: each wfengine command opens a new, empty one, gone "
+        "when the command ends (what it stores is lost, and it finds nothing stored): name a "
+        "SQLite file (sqlite:///wf.db) or a server",
+        param_hint="--db",
+    )
 
 
 def _use_stored_organisation(engine: Engine) -> None:

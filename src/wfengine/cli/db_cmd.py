@@ -111,17 +111,9 @@ def _refuse_in_memory(parsed: URL, url: str, what: str) -> None:
     own, empty one and it is gone when the command ends, so ``db current`` answered "revision
     none ... needs `wfengine db upgrade`" and ``db upgrade`` "schema upgraded", advice and
     success that change nothing. ``demo crm`` refuses such a URL the same way."""
-    if parsed.get_backend_name() != "sqlite":
-        return
-    path = parsed.database or ""
-    in_memory = (
-        not path
-        or path == ":memory:"
-        or path.startswith("file::memory:")
-        or "mode=memory" in path
-        or parsed.query.get("mode") == "memory"
-    )
-    if not in_memory:
+    from wfengine.runtime.sql.in_memory import sqlite_in_memory
+
+    if not sqlite_in_memory(parsed):
         return
     raise click.BadParameter(
         f"{url} is an in-memory database: it is gone when the command ends, so it has no "

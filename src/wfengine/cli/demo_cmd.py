@@ -117,19 +117,9 @@ def _durable(url: str) -> bool:
     load plugin" (the demo opens the CRM's tables on the same URL), the second ran and then
     pointed to a trail that no longer existed. A URL that does not parse is left to the
     engine to name."""
-    import sqlalchemy as sa
+    from wfengine.runtime.sql.in_memory import in_memory
 
-    if url.partition(":")[0] == "memory":
-        return False
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        return True
-    if parsed.get_backend_name() != "sqlite":
-        return True
-    path = parsed.database or ""
-    in_memory = "mode=memory" in path or parsed.query.get("mode") == "memory"
-    return bool(path) and path != ":memory:" and not in_memory
+    return not in_memory(url)
 
 
 @demo.command("crm")

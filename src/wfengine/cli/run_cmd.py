@@ -168,6 +168,10 @@ def run(
     from wfengine.runtime.engine import Engine
     from wfengine.runtime.states import ProcessState
 
+    if db is not None:  # what it persists would be gone with the command (exit 2)
+        from wfengine.cli.database import refuse_in_memory
+
+        refuse_in_memory(db)
     raw = split_assignments(assignments)
     if [file, answers, script_file].count("-") > 1:
         raise click.UsageError("only one of FILE, --answers and --script can be standard input")

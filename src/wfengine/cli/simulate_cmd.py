@@ -83,6 +83,7 @@ def simulate(
     """Run FILE's process on a virtual clock under a scenario and report the metrics of the
     simulated trail, resource utilisation and queues; with --compare, two variants side by
     side."""
+    from wfengine.cli.database import refuse_in_memory
     from wfengine.cli.exit_status import InputOutputError, NotInDefinition
     from wfengine.cli.json_output import dumps
     from wfengine.cli.loading import load_or_fail
@@ -92,6 +93,8 @@ def simulate(
 
     if plot is not None and Path(plot).suffix.lower() not in (".png", ".svg"):
         raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
+    if db is not None:  # the trail it keeps would be gone with the command (exit 2)
+        refuse_in_memory(db)
     package = load_or_fail(file)
     try:
         scenario = Scenario.load(scenario_file)

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wfengine.cli.database import DB_ENVVAR, db_option, open_engine
+from wfengine.cli.database import DB_ENVVAR, db_option, open_engine, refuse_in_memory
 from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
@@ -164,6 +164,7 @@ def worker(
     supervisor_pid: int | None,
 ) -> None:
     """Claim and run due jobs until stopped (SIGTERM/SIGINT) or, with --until-idle, idle."""
+    refuse_in_memory(url)  # exit 2 before a process or thread starts: it would find no work
     if supervised_fd is not None and supervisor_pid is not None:
         # SIGINT is for the supervisor (a terminal sends it to the whole process group)
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -32,6 +32,7 @@ from sqlalchemy.engine import URL
 
 from wfengine.errors import SchemaOutdatedError
 from wfengine.runtime.sql.connect import begin, create_engine, shown
+from wfengine.runtime.sql.in_memory import sqlite_in_memory
 
 
 def script_location() -> Path:
@@ -133,8 +134,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     if current is None and not found:
         if not create:
             raise SchemaOutdatedError(
-                f"the database {url} has no wfengine schema; create it with "
-                f"`wfengine db upgrade --db {url}`"
+                f"the database {url} has no wfengine schema; {_create(engine)}"
             )
         try:
             with begin(engine) as conn:
@@ -151,9 +151,31 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
         raise SchemaOutdatedError(_newer(url, current))
     raise SchemaOutdatedError(
         f"the database {url} has schema revision {current}, older than the "
-        f"{head!r} this wfengine needs; upgrade it with `wfengine db upgrade --db {url}` "
-        "(back it up first)"
+        f"{head!r} this wfengine needs; {_upgrade(engine)}"
     )
+
+
+def _create(engine: sa.Engine) -> str:
+    """What makes the missing schema. Why not always ``wfengine db upgrade``: an in-memory
+    SQLite database is new and empty in that command's process (which refuses it), so for one
+    the advice is to let this program create the schema as it opens the store."""
+    if sqlite_in_memory(engine.url):
+        return (
+            "it is an in-memory database, new and empty in each program that opens it: open "
+            "the store with create=True to have the schema made there"
+        )
+    return f"create it with `wfengine db upgrade --db {shown(engine.url)}`"
+
+
+def _upgrade(engine: sa.Engine) -> str:
+    """What brings an older schema up to date (see :func:`_create`: an in-memory database
+    is upgraded in the program that holds it, by :func:`upgrade`)."""
+    if sqlite_in_memory(engine.url):
+        return (
+            "it is an in-memory database, so `wfengine db upgrade` (another program) cannot "
+            "reach it: upgrade it in this program (wfengine.runtime.sql.migrate.upgrade)"
+        )
+    return f"upgrade it with `wfengine db upgrade --db {shown(engine.url)}` (back it up first)"
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
