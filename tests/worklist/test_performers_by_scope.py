@@ -184,3 +184,13 @@ def test_an_instance_stored_before_scoped_keys_reads_as_it_did(tmp_path: Path) -
         e.clock.advance(timedelta(hours=1))
         assert _approve(e, iid).assignees == ("bob", "carol")
         check_history(e)
+
+
+def test_work_sent_back_in_a_block_goes_to_its_own_blocks_performer(engine: Engine) -> None:
+    """Bob sends the approval back to Review: set B's Review is alice's again (held by her),
+    not offered round, and not bob's (he did set A's)."""
+    iid, approve = _both_reviews_then_approve(engine, "DoNotAssignToPerformerOfActivity")
+    engine.claim_work_item(approve.id, user="bob")
+    engine.send_back_work_item(approve.id, "bob", "Review", "the figures are wrong")
+    (again,) = [w for w in engine.work_items(iid) if w.activity_id == "Review"]
+    assert (again.holder, again.assignees) == ("alice", ("alice",))

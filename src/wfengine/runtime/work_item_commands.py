@@ -326,7 +326,7 @@ class WorkItemCommands(EngineBase):
                 # which one is not kept), each told why
                 multi = target.loop is not None and target.loop.multi
                 inst.sent_back[f"{scope.id}/{to_activity}"] = {
-                    "holder": None if multi else performer_of(inst, to_activity),
+                    "holder": None if multi else performer_of(inst, target.key),
                     "reason": reason,
                     "sent_by": user,
                     "from_activity": item.activity_id,
