@@ -187,8 +187,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "adhoc-unused": (
         Severity.WARNING,
-        "an activity set or process has AdHocCompletionCondition or a Sequential AdHocOrdering "
-        'but not AdHoc="true": the engine runs it as no ad-hoc scope and ignores them',
+        "an activity set or process has an ad-hoc attribute the engine ignores: "
+        'AdHocCompletionCondition or a Sequential AdHocOrdering without AdHoc="true", or an '
+        "AdHocOrdering that is neither Sequential nor Parallel (the set runs in parallel)",
     ),
     "gateway-conflict": (
         Severity.WARNING,
