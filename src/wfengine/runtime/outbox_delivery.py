@@ -69,6 +69,7 @@ from wfengine.runtime.outbox import (
     OutboxRecord,
     OutboxStatus,
 )
+from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.store import Store
 from wfengine.runtime.stored_text import storable_text
 
@@ -200,9 +201,7 @@ class Outbox:
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
                 claimed = store.claim_outbox(owner, now, later(now, policy.lease), batch, handled)
-            for record in claimed:  # a stop waits for the batch: handlers are quick
-                self._deliver_one(record, owner)
-                done += 1
+            done += self._deliver_batch(claimed, owner, later(now, policy.lease))
             if not skipped and not claimed:
                 break  # what looked due was taken by another claimant meanwhile
             if len(claimed) < batch:  # the backlog is through: anything committed meanwhile?
@@ -210,6 +209,51 @@ class Outbox:
                 if due is None or due > clock.now():
                     break
                 first = True
+        return done
+
+    def _deliver_batch(self, claimed: list[OutboxRecord], owner: str, held_until: datetime) -> int:
+        """Deliver a claimed batch entry after entry (a stop waits for the batch); returns how
+        many were settled or rescheduled.
+
+        The batch was claimed under one lease. Once a third of it has passed (slow handlers:
+        a mail server taking seconds a mail), the rest's lease is renewed before the next
+        entry, and an entry no longer ours (another claimant took it over after the lease ran
+        out) is left to that claimant, never delivered a second time. Quick handlers get
+        through the batch before that and cost no renewal at all. A store that cannot renew
+        (the in-memory one) keeps its first lease: what is left when it runs out is left for
+        the next claim."""
+        store, clock, lease = self._engine.store, self._engine.clock, self.policy.lease
+        renew_at = later(clock.now(), lease / 3)
+        ours: set[int] | None = None  # None: every entry of the batch
+        done = 0
+        for index, record in enumerate(claimed):
+            now = clock.now()
+            if index and now >= renew_at:
+                rest = [r.id for r in claimed[index:]]
+                renewed = (
+                    store.renew_outbox(rest, owner, later(now, lease))
+                    if isinstance(store, StoreOutbox)
+                    else None
+                )
+                if renewed is None and now < held_until:
+                    renew_at = held_until  # look again when the first lease runs out
+                else:
+                    ours = set() if renewed is None else renewed
+                    held_until = later(now, lease)
+                    renew_at = later(now, lease / 3)
+                    if lost := [i for i in rest if i not in ours]:
+                        _log.warning(
+                            "the lease of outbox entries %s ran out while %s delivered the "
+                            "entries claimed with them; they are left to the next claim",
+                            ", ".join(map(str, lost)),
+                            owner,
+                        )
+                    if not ours:
+                        break
+            if ours is not None and record.id not in ours:
+                continue
+            self._deliver_one(record, owner)
+            done += 1
         return done
 
     def _deliver_one(self, record: OutboxRecord, owner: str) -> None:

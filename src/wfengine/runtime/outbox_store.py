@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from wfengine.runtime.outbox import OutboxRecord, OutboxStatus
 
@@ -49,6 +49,14 @@ class OutboxBackend(Protocol):
     def next_at(self, leased: bool) -> datetime | None: ...
 
 
+@runtime_checkable
+class RenewingBackend(Protocol):
+    """A queue that can extend the leases of a claimed batch (the SQL one); a queue without
+    it leaves the deliverer to its first lease (:meth:`StoreOutbox.renew_outbox`)."""
+
+    def renew(self, entry_ids: Collection[int], owner: str, lease_until: datetime) -> set[int]: ...
+
+
 class StoreOutbox:
     """The outbox part of the store protocol (documented there), given to ``_outbox``."""
 
@@ -63,6 +71,20 @@ class StoreOutbox:
         kinds: Collection[str] | None = None,
     ) -> list[OutboxRecord]:
         return self._outbox.claim(owner, now, lease_until, limit, kinds)
+
+    def renew_outbox(
+        self, entry_ids: Collection[int], owner: str, lease_until: datetime
+    ) -> set[int] | None:
+        """Extend ``owner``'s lease of the pending entries ``entry_ids`` to ``lease_until``;
+        returns the ids it still held (an entry another claimant took over once the lease ran
+        out, or that was settled meanwhile, is not among them), or None when this store's queue
+        cannot renew (the deliverer then trusts its first lease until it runs out).
+
+        Why: a batch is claimed under one lease and delivered entry after entry; with slow
+        handlers its tail would outlast the lease and be delivered by a second claimant too."""
+        if isinstance(self._outbox, RenewingBackend):
+            return self._outbox.renew(entry_ids, owner, lease_until)
+        return None
 
     def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
         return self._outbox.skip(now, keep)

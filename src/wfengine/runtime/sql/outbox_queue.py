@@ -62,6 +62,25 @@ class OutboxQueue:
 
         return self._db.write(claim, shared=False)
 
+    def renew(self, entry_ids: Collection[int], owner: str, lease_until: datetime) -> set[int]:
+        # still ours: pending and leased to ``owner`` (a claim by anyone else overwrites the
+        # owner, a settlement clears it), even if the lease ran out and nobody claimed it yet;
+        # the attempts stay as counted by the claim
+        o = t.outbox
+        stmt = (
+            o.update()
+            .where(
+                o.c.id.in_(sorted(entry_ids)),
+                o.c.status == _PENDING,
+                o.c.lock_owner == owner,
+            )
+            .values(lock_expires_at=lease_until)
+            .returning(o.c.id)
+        )
+        if not entry_ids:
+            return set()
+        return set(self._db.write(lambda c: list(c.execute(stmt).scalars()), shared=False))
+
     def skip(self, now: datetime, keep: Collection[str]) -> int:
         o = t.outbox
         stmt = o.update().where(*_due(now)).values(_settled(OutboxStatus.SKIPPED, now))
