@@ -1,7 +1,8 @@
 """``wfengine message send``: a message to a process instance in a database.
 
 A contract (scripts rely on it exactly): ``wfengine message send NAME --db URL (--instance ID
-| --correlate KEY=VALUE...) [--set NAME=VALUE]... [--allow-undeclared]`` sends message NAME
+| --correlate KEY=VALUE...) [--set NAME=VALUE]... [--keep|--no-keep] [--allow-undeclared]``
+sends message NAME
 with the ``--set`` data to the instance named by ``--instance``, or found by its correlation
 keys (``--correlate``, the fields its process names in ``wfengine:correlation``). The data is
 checked against that instance's process as ``instance start --set`` is, and each correlation
@@ -10,7 +11,11 @@ catch NAME (an instance of an older version is found by its version's keys and t
 :mod:`wfengine.cli.event_data`). It prints
 ``ID taken`` when a message catch event that waited took it (the instance's automatic work
 that follows is left to ``wfengine worker``), ``ID kept`` when none waits yet and the
-instance keeps it. Exit 0; 1 when no open instance (or more than one) matches, the instance is
+instance keeps it (``--keep``, the default). With ``--no-keep`` it is delivered only to a catch
+waiting now (``Engine.send_message(keep=False)``): when none waits, or the instance is
+suspended, it prints ``ID not taken`` (and why on stderr), and nothing changes, so a reply
+is not kept to answer a question asked later, which its sender never saw: file it another
+way. Exit 0; 1 when no open instance (or more than one) matches, the instance is
 closed, or its process has no catch event for NAME (a typo would be kept for ever); 2 on usage
 errors (both or neither of ``--instance`` and ``--correlate``, a ``--correlate`` KEY given
 twice or that no process catching NAME correlates by, a ``--set`` that does not fit the
@@ -66,6 +71,14 @@ def message() -> None:
     is_flag=True,
     help="Start a new instance at the Message start event that takes it.",
 )
+@click.option(
+    "--keep/--no-keep",
+    default=True,
+    show_default=True,
+    help="When no catch event waits for it now, keep it on the instance for the next one "
+    "(--keep), or leave it untaken and change nothing (--no-keep: prints 'ID not taken'; "
+    "for a reply that must not answer a question asked later).",
+)
 @set_option("Data the message carries (into the instance that takes it).", typed=True)
 @allow_undeclared_option
 def send(
@@ -74,6 +87,7 @@ def send(
     instance_id: str | None,
     correlate: tuple[str, ...],
     start: bool,
+    keep: bool,
     assignments: tuple[str, ...],
     allow_undeclared: bool,
 ) -> None:
@@ -85,6 +99,7 @@ def send(
       wfengine message send customer_reply --db sqlite:///wf.db --correlate acceptance_no=A-17
       wfengine message send new_order --db sqlite:///wf.db --start --set item=kettle
       wfengine message send reply --db sqlite:///wf.db --correlate phone=13800000101
+      wfengine message send reply --db sqlite:///wf.db --correlate phone=13800000101 --no-keep
     """
     from wfengine.cli.event_data import (
         correlated_target,
@@ -97,6 +112,8 @@ def send(
     if start:
         if instance_id is not None or correlate:
             raise click.UsageError("--start starts a new instance: no --instance or --correlate")
+        if not keep:
+            raise click.UsageError("--start starts a new instance, which takes it: no --no-keep")
         with engine_on(url) as engine:
             takers = starting_takers(engine, name)
             data = event_data(takers, raw, f"message {name!r}", allow_undeclared=allow_undeclared)
@@ -113,8 +130,16 @@ def send(
         assert target is not None
         data = instance_data(engine, target, raw, allow_undeclared=allow_undeclared)
         # (a typo, which no catch event takes, is refused by the engine: exit 1)
-        taken = engine.send_message(name, data, instance_id=target)
-    click.echo(f"{target} {'taken' if taken else 'kept'}")
+        taken = engine.send_message(name, data, instance_id=target, keep=keep)
+    if taken or keep:
+        click.echo(f"{target} {'taken' if taken else 'kept'}")
+        return
+    click.echo(f"{target} not taken")
+    click.echo(
+        f"wfengine message send: no catch event of {target} waits for {name!r} now (or the "
+        "instance is suspended); with --no-keep it is not kept: nothing was changed",
+        err=True,
+    )
 
 
 def _once_each(correlate: tuple[str, ...]) -> None:
