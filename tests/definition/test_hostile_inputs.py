@@ -18,6 +18,8 @@ import pytest
 from lxml import etree
 
 from tests.definition.hostile_inputs import (
+    _SMALL_PROCESS,
+    _package,
     deep_nesting,
     long_activity_name,
     long_text,
@@ -27,7 +29,7 @@ from tests.definition.hostile_inputs import (
 from wfengine.definition import diagnostics, render
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.model import WFENGINE_NS, XPDL22_NS, Package
-from wfengine.definition.xpdl.read_nodes import attribute_items
+from wfengine.definition.xpdl.read_nodes import _PREFIXED, attribute_items
 from wfengine.definition.xpdl.reader import read_package
 from wfengine.definition.xpdl.secure import (
     DEFAULT_MAX_BYTES,
@@ -72,6 +74,33 @@ def test_attribute_items_matches_lxml_attrib_items() -> None:
         many = "".join(f' {"v:" if i % 2 else ""}n{i}="&lt;{i}"' for i in range(count))
         root = etree.fromstring(f'<P xmlns:v="urn:v" {many}/>'.encode())
         assert attribute_items(root) == tuple((str(k), str(v)) for k, v in root.attrib.items())
+
+
+def test_a_long_word_before_a_colon_in_a_value_is_read_in_linear_time() -> None:
+    """Every attribute value and text is searched for namespace prefixes (``o:OrderT``): the
+    search once began again at each letter of a word that turned out not to precede a colon,
+    so 40,000 letters then " :" took 24 s to load, and this value would take an hour."""
+    word = "a" * 300_000
+    body = _SMALL_PROCESS.replace(
+        "</WorkflowProcess>",
+        '<ExtendedAttributes><ExtendedAttribute Name="note" Value="'
+        + word
+        + ' :"/></ExtendedAttributes></WorkflowProcess>',
+    )
+    package = read_package(_package(body), schema=False)
+    (attribute,) = package.workflow_processes[0].extended_attributes
+    assert attribute.value == word + " :"
+
+
+def test_prefixes_are_still_found_at_the_start_of_words() -> None:
+    assert _PREFIXED.findall("o:OrderT, x-y.z:thing (w:a) urn:order") == [
+        "o",
+        "x-y.z",
+        "w",
+        "urn",
+    ]
+    # a word that cannot be a prefix (it starts with a digit or a dot) hides no prefix inside
+    assert _PREFIXED.findall("1abc:x .def:y") == []
 
 
 # -- nesting depth and text length: their own codes, with the limit and the line ------------
