@@ -42,11 +42,12 @@ from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import DEFAULT_LEASE, Job
 from wfengine.runtime.limits import RuntimeLimits
+from wfengine.runtime.lost_calls import record_lost_calls
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.states import ProcessState, check_process
-from wfengine.runtime.store import Store
+from wfengine.runtime.store import Step, Store
 from wfengine.runtime.tools import InvokeJobHandler
 
 _T = TypeVar("_T")
@@ -98,6 +99,8 @@ class EngineBase:
     _held: set[str]
     _held_lock: threading.Lock
     _refused: dict[str, DeployError]
+    #: the step whose commit lost a race, with the error saying so (see :mod:`.lost_calls`)
+    _lost: tuple[ConcurrencyError, Step] | None = None
 
     @property
     def directory(self) -> Directory:
@@ -279,6 +282,10 @@ class EngineBase:
                     attempt += 1
                     if stopping():  # a call's SystemExit or Ctrl-C: not run again
                         raise
+                    lost, self._lost = self._lost, None
+                    if lost is not None and lost[0] is exc:  # its calls were made: audited
+                        tries = self.max_conflict_retries + 1
+                        record_lost_calls(self.store, self._nav, lost[1], tries=tries)
                     if attempt > self.max_conflict_retries:
                         raise ConcurrencyError(
                             f"{exc}; the command lost {attempt} races in a row and changed "
@@ -396,7 +403,11 @@ class EngineBase:
             for job in stretched:
                 job.lock_owner = self.worker_id
                 job.lock_expires_at = leased
-        self.store.commit(nav.step)
+        try:
+            self.store.commit(nav.step)
+        except ConcurrencyError as exc:  # (see _command: the calls it made are audited)
+            self._lost = (exc, nav.step)
+            raise
         self._stretched.extend(stretched)
 
     def next_timer_seq(self) -> int:
