@@ -1,7 +1,9 @@
 """Process metrics from the audit trail: where work waits, how long it takes, who does it.
 
 Per **activity** (its activity instances that completed, in a period when one is given; of a
-multi-instance activity, its instances, not the container that spans them): how many (with
+multi-instance activity, its instances, not the container that spans them; of a Standard
+loop, each round that ended, as each is offered, waited for and done anew:
+:class:`~wfengine.runtime.activity_durations.Rounds`): how many (with
 those a deadline ended: a synchronous deadline taken the exception way, whose
 ``deadline.fired`` says it ended them; they count as overdue, and have no durations); the
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from wfengine.runtime.activity_durations import ActivityDurations
+from wfengine.runtime.activity_durations import ActivityDurations, Rounds
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.history import WorkItemCompleted
@@ -51,8 +53,6 @@ from wfengine.runtime.store import AuditEvent
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
 
-#: the kinds that start an activity instance's work (the first one counts)
-START_KINDS = frozenset({"work_item.started", "activity.started"})
 COMPLETED_KIND = "activity.completed"
 #: an activity instance closed ``closed.terminated`` (by its deadline when the deadline's
 #: ``deadline.fired`` says it ended it: :attr:`ActivityDurations.ended`)
@@ -222,8 +222,8 @@ class ProcessMetrics:
 @dataclass(slots=True)
 class _Span:
     activity_id: str
-    ready: datetime
-    started: datetime | None = None
+    #: its rounds of work (one, but for a Standard loop's: :class:`Rounds`)
+    rounds: Rounds
     completed: datetime | None = None
     terminated: datetime | None = None
     late: bool = False
@@ -238,10 +238,13 @@ def activity_durations_of(
     until: datetime | None = None,
     containers: Containers | None = None,
 ) -> ActivityDurations:
-    """activity id -> (waiting, processing, late) of each of its instances that completed in
-    ``[since, until)``, from ``events`` (the whole trail of one process), and in ``ended``
+    """activity id -> (waiting, processing, late) of each round of work of its instances
+    that ended in ``[since, until)`` (an activity instance is one round, a Standard loop's
+    one per iteration: :class:`~wfengine.runtime.activity_durations.Rounds`), from
+    ``events`` (the whole trail of one process, in trail order), and in ``ended``
     how many a deadline ended in it (closed terminated by a synchronous deadline, see
-    :class:`~wfengine.runtime.activity_durations.ActivityDurations`). An instance of a
+    :class:`~wfengine.runtime.activity_durations.ActivityDurations`); in ``waiting_rounds``
+    the later rounds that wait for a person now. An instance of a
     multi-instance activity is late when its container is (a deadline is the activity's: it
     fires on the container, which spans its instances); its container is the one
     ``containers`` names (:func:`mi_containers`), else (a trail alone, or an instance
@@ -263,14 +266,12 @@ def activity_durations_of(
             latest[(e.instance_id, act)] = key
         span = spans.get(key)
         if span is None:
-            span = spans[key] = _Span(act, e.at)
+            span = spans[key] = _Span(act, Rounds(e.at))
             container = (containers or {}).get(key) or latest.get((e.instance_id, act))
             if container is not None:
                 owner[key] = container
-        span.ready = min(span.ready, e.at)
-        if e.kind in START_KINDS and (span.started is None or e.at < span.started):
-            span.started = e.at
-        elif e.kind == COMPLETED_KIND and (span.completed is None or e.at > span.completed):
+        span.rounds.see(e.kind, e.at)
+        if e.kind == COMPLETED_KIND and (span.completed is None or e.at > span.completed):
             span.completed = e.at
         elif e.kind == LATE_KIND:
             span.late = True
@@ -281,24 +282,27 @@ def activity_durations_of(
     for key, span in spans.items():
         if key in spanning:
             continue
-        started, done_at = span.started, span.completed
-        closed = done_at if done_at is not None else span.terminated
+        container = owner.get(key)
+        late = container in spans and spans[container].late
+        for ready, started, ended_at, round_late in span.rounds.done:
+            if (since is None or ended_at >= since) and (until is None or ended_at < until):
+                found.setdefault(span.activity_id, []).append(
+                    (_seconds(ready, started), _seconds(started, ended_at), round_late or late)
+                )
+        if span.completed is None and span.terminated is None:
+            waits = span.rounds.waiting_since
+            if waits is not None:
+                found.waiting_rounds[key] = waits
+            continue
+        closed = span.terminated if span.completed is None else None
         if closed is None or not (
             (since is None or closed >= since) and (until is None or closed < until)
         ):
             continue
-        container = owner.get(key)
-        late = span.late or (container in spans and spans[container].late)
-        if done_at is None:
-            # ended by its deadline (or its container's), not completed; not one ended
-            # otherwise after an asynchronous deadline fired and let it go on
-            if span.ended or (container in spans and spans[container].ended):
-                found.ended[span.activity_id] = found.ended.get(span.activity_id, 0) + 1
-            continue
-        if started is not None:
-            found.setdefault(span.activity_id, []).append(
-                (_seconds(span.ready, started), _seconds(started, done_at), late)
-            )
+        # ended by its deadline (or its container's), not completed; not one ended
+        # otherwise after an asynchronous deadline fired and let it go on
+        if span.ended or (container in spans and spans[container].ended):
+            found.ended[span.activity_id] = found.ended.get(span.activity_id, 0) + 1
     return found
 
 
@@ -347,17 +351,27 @@ def mi_containers(engine: Engine, process_id: str) -> dict[tuple[str, str], tupl
     }
 
 
-def waiting_since(engine: Engine, process_id: str) -> dict[str, list[datetime]]:
+def waiting_since(
+    engine: Engine,
+    process_id: str,
+    rounds: Mapping[tuple[str, str], datetime] | None = None,
+) -> dict[str, list[datetime]]:
     """activity id -> when each of its instances that waits now was created: not started, in
     an open instance of ``process_id`` (what the SQL store's ``activity_durations`` gives
-    as :attr:`~wfengine.runtime.activity_durations.ActivityDurations.waiting_since`)."""
+    as :attr:`~wfengine.runtime.activity_durations.ActivityDurations.waiting_since`); and,
+    of a Standard loop running a later round whose work waits for a person (``rounds``:
+    :attr:`~wfengine.runtime.activity_durations.ActivityDurations.waiting_rounds`), when that
+    round became ready."""
     found: dict[str, list[datetime]] = {}
+    later = rounds or {}
     for s in engine.instance_summaries(process_id=process_id):
         if s.state.is_closed:
             continue
         for a in engine.activity_instances(s.id):
             if a.state is ActivityState.NOT_STARTED:
                 found.setdefault(a.activity_id, []).append(a.started_at)
+            elif not a.state.is_closed and (s.id, a.id) in later:
+                found.setdefault(a.activity_id, []).append(later[(s.id, a.id)])
     return found
 
 
@@ -419,7 +433,7 @@ def process_metrics(
 
         events = list(iter_events(engine, process_id=process_id))
         durations = activity_durations_of(events, since, until, mi_containers(engine, process_id))
-        durations.waiting_since = waiting_since(engine, process_id)
+        durations.waiting_since = waiting_since(engine, process_id, durations.waiting_rounds)
         (started, opened, first, last, cycles), people = instance_figures(
             engine, process_id, since, until, events=events
         )

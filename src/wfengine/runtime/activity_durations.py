@@ -9,7 +9,9 @@ from datetime import datetime
 
 
 class ActivityDurations(dict[str, list[tuple[float, float, bool]]]):
-    """activity id -> (waiting, processing, late) of each of its completed instances; and in
+    """activity id -> (waiting, processing, late) of each round of work of its instances that
+    ended (:class:`Rounds`: an activity instance is one, a Standard loop's as many as it ran);
+    and in
     :attr:`ended`, activity id -> how many of its instances a deadline ended instead.
 
     Why a second figure: a synchronous deadline (taken the exception way) interrupts a late
@@ -30,3 +32,92 @@ class ActivityDurations(dict[str, list[tuple[float, float, bool]]]):
         #: at an activity nobody has done yet counted nowhere, so the bottlenecks named only
         #: activities whose work was done (whatever the window: work as it stands)
         self.waiting_since: dict[str, list[datetime]] = {}
+        #: (process instance, activity instance) -> when the later round of a Standard loop
+        #: it runs became ready, where that round's work waits for a person now
+        #: (:attr:`Rounds.waiting_since`; the memory store's trail, which
+        #: :func:`wfengine.audit.metrics.waiting_since` adds to those of open instances)
+        self.waiting_rounds: dict[tuple[str, str], datetime] = {}
+
+
+#: the kinds that show a round's work began: a person started its work item or completed it
+#: unstarted, or the activity started (the first round's start; the first one counts)
+ROUND_START_KINDS = frozenset({"work_item.started", "work_item.completed", "activity.started"})
+#: a round of a Standard loop ended (the next one, if any, is ready from then)
+ITERATION_KIND = "activity.iteration"
+#: a later round's work was offered to people: it waits for one to start it
+OFFERED_KIND = "work_item.offered"
+#: the activity instance completed: it closes the round in progress, if any
+COMPLETED_KIND = "activity.completed"
+#: a deadline fired on the activity instance
+LATE_KIND = "deadline.fired"
+
+#: one round of work: (ready, started, ended, late)
+Round = tuple[datetime, datetime, datetime, bool]
+
+
+class Rounds:
+    """One activity instance's rounds of work, from its events in trail order (:meth:`see`).
+
+    Why rounds: a Standard loop is one activity instance whose every round is offered, waited
+    for and done anew (the trail marks each round's end with ``activity.iteration``). Measured
+    as one piece of work, its later rounds' waiting counted as processing, and a later round
+    waiting for a person counted nowhere as waiting. So each round is measured: it is ready
+    when the activity instance was created (the first) or when the round before ended; it
+    starts at the first start after that (its work item started, or completed unstarted; the
+    first round's ``activity.started``), or, a later round of work nobody was offered (an
+    automatic round), as soon as it is ready; it ends at its ``activity.iteration``, or the
+    activity's completion. An activity without a loop is one round, measured as always.
+
+    A loop that ran no round (a while loop whose condition was false at once) completed
+    without any work: it has no round, so it counts nowhere (:attr:`done` stays empty).
+    A round is late when a deadline fired on the activity instance before it ended (a loop's
+    deadline spans its rounds: those after it fired are late, those before were not)."""
+
+    __slots__ = ("_closed", "_later", "_offered", "_ready", "_started", "done", "late")
+
+    def __init__(self, ready: datetime) -> None:
+        #: the rounds that ended, in order
+        self.done: list[Round] = []
+        #: a deadline fired on the activity instance so far
+        self.late = False
+        self._ready = ready
+        self._started: datetime | None = None
+        self._offered = False
+        self._later = False  # a round ended before the one in progress
+        self._closed = False
+
+    def see(self, kind: str, at: datetime) -> None:
+        """Take the activity instance's next event (its kind, when) into account."""
+        if self._closed:
+            return
+        if kind in ROUND_START_KINDS:
+            if self._started is None:
+                self._started = at
+        elif kind == OFFERED_KIND:
+            self._offered = True
+        elif kind == ITERATION_KIND:
+            self._end(at)
+            self._ready, self._started, self._offered, self._later = at, None, False, True
+        elif kind == COMPLETED_KIND:
+            # the round in progress, if its work began (after a loop's last round the
+            # completion follows its ``activity.iteration``: no round of its own)
+            if self._started is not None:
+                self._end(at)
+            self._closed = True
+        elif kind == LATE_KIND:
+            self.late = True
+
+    def _end(self, at: datetime) -> None:
+        started = self._started
+        if started is None:  # a later round nobody was offered ran at once; else unstarted
+            started = self._ready if (self._later and not self._offered) else at
+        self.done.append((self._ready, started, at, self.late))
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        """When the later round in progress became ready, if its work was offered and nobody
+        has started it yet (the first round's wait shows as its activity instance's state,
+        not started; a later round's does not: the activity instance runs on)."""
+        if self._later and self._offered and self._started is None and not self._closed:
+            return self._ready
+        return None

@@ -5,7 +5,9 @@ The activity figures come from the ``activity_instances`` mirror: each row keeps
 (so a process's rows are one index range, no join), when its activity instance was created
 (``started_at``), when a person's work on it began if that was later (``running_at``), when
 it completed and whether a deadline fired (``late``), all written by the commit with the
-events that say so. The database turns
+events that say so. A Standard loop's rows are the exception: a row keeps one activity
+instance's times, not its rounds', so those rows' rounds are measured from their events
+(only theirs are read: :func:`_loop_rounds`). The database turns
 each completed row into its two durations (one statement, a few numbers per row: on a
 1,000,000-event trail about 130,000 rows), and :mod:`wfengine.audit.metrics` takes mean and
 nearest-rank percentiles of them; ranking in the database with window functions measured
@@ -32,13 +34,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from wfengine.errors import DeployError
-from wfengine.runtime.activity_durations import ActivityDurations
+from wfengine.runtime.activity_durations import ActivityDurations, Rounds
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
 
@@ -177,6 +179,9 @@ class MultiInstanceActivities:
     #: activity -> the versions it is multi-instance in, where other versions make it a plain
     #: activity
     some: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: a Standard loop in some version: their rows are measured round by round, from their
+    #: events (:func:`_loop_rounds`)
+    loops: frozenset[str] = frozenset()
 
     def container(self, activity_id: str, version: int | None) -> bool:
         """Whether a row of ``activity_id`` with no ``mi_index``, of an instance of
@@ -241,7 +246,8 @@ def activity_durations(
             if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
             if state == "closed.completed":
-                found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
+                if act not in multi.loops:  # (a loop's rounds: _loop_rounds)
+                    found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
             elif late:  # ended by its deadline (the exception way), or otherwise after one
                 stopped.append((act, aid, parent))
                 instances.add(iid)
@@ -249,9 +255,101 @@ def activity_durations(
         for act, aid, parent in stopped:
             if aid in ended or parent in ended:
                 found.ended[act] = found.ended.get(act, 0) + 1
+        if multi.loops:
+            _loop_rounds(conn, process_id, sorted(multi.loops), since, until, found)
         return found
 
     return db.read(read)
+
+
+#: the rows of a process's Standard loops that may have a round ending in the window (not
+#: closed before it; created before its end), and whether their process instance is open
+_LOOP_ROWS_QUERY = """
+SELECT a.id, a.instance_id, a.activity_id, a.state, p.state
+FROM activity_instances AS a JOIN process_instances AS p ON p.id = a.instance_id
+WHERE a.process_id = :process_id AND a.activity_id IN :loops
+      {window}
+"""
+
+#: the events of some process instances' Standard loops (``:ids``, ``:loops``: expanding
+#: parameters), each instance's in audit order (that of ``ix_audit_events_instance_at``)
+_LOOP_EVENTS_QUERY = """
+SELECT instance_id, activity_instance_id, kind, at FROM audit_events
+WHERE instance_id IN :ids AND activity_id IN :loops
+ORDER BY instance_id, at, seq
+"""
+
+
+def _loop_rounds(
+    conn: sa.Connection,
+    process_id: str,
+    loops: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    found: ActivityDurations,
+) -> None:
+    """Add to ``found`` the rounds of the Standard loops of ``process_id`` (``loops``: their
+    activity ids) that ended in ``[since, until)``, and, to its ``waiting_since``, each later
+    round that waits for a person now (in an open process instance). Why the events: a row
+    holds one activity instance's creation, first start and completion, not its rounds' (a
+    loop's every round is offered, waited for and done anew); only these activities' rows,
+    and their instances' events of them, are read, and each row's rounds are measured by
+    :class:`~wfengine.runtime.activity_durations.Rounds`, as the memory store's trail is."""
+    params: dict[str, Any] = {"process_id": process_id, "loops": list(loops)}
+    window = ""
+    binds: list[sa.BindParameter[Any]] = [sa.bindparam("loops", expanding=True)]
+    if since is not None:
+        window += " AND (a.completed_at IS NULL OR a.completed_at >= :since)"
+        params["since"] = since
+        binds.append(sa.bindparam("since", type_=_time_type()))
+    if until is not None:
+        window += " AND a.started_at < :until"
+        params["until"] = until
+        binds.append(sa.bindparam("until", type_=_time_type()))
+    rows_stmt = sa.text(_LOOP_ROWS_QUERY.format(window=window)).bindparams(*binds)
+    #: activity instance -> (its activity, whether it and its process instance are open)
+    rows: dict[str, tuple[str, bool]] = {}
+    instances: set[str] = set()
+    for aid, iid, act, state, process_state in conn.execute(rows_stmt, params):
+        rows[aid] = (act, state.startswith("open.") and process_state.startswith("open."))
+        instances.add(iid)
+    instance_ids = sorted(instances)
+    events = (
+        sa.text(_LOOP_EVENTS_QUERY)
+        .bindparams(sa.bindparam("ids", expanding=True), sa.bindparam("loops", expanding=True))
+        .columns(
+            sa.column("instance_id", sa.String),
+            sa.column("activity_instance_id", sa.String),
+            sa.column("kind", sa.String),
+            sa.column("at", _time_type()),
+        )
+    )
+    rounds: dict[str, Rounds] = {}
+    for start in range(0, len(instance_ids), 500):
+        chunk = instance_ids[start : start + 500]
+        for _, aid, kind, at in conn.execute(events, {"ids": chunk, "loops": list(loops)}):
+            if aid not in rows:
+                continue
+            of = rounds.get(aid)
+            if of is None:
+                of = rounds[aid] = Rounds(at)
+            of.see(kind, at)
+    for aid, of in rounds.items():
+        act, is_open = rows[aid]
+        for ready, started, ended_at, late in of.done:
+            if (since is None or ended_at >= since) and (until is None or ended_at < until):
+                found.setdefault(act, []).append(
+                    (_elapsed(ready, started), _elapsed(started, ended_at), late)
+                )
+        waits = of.waiting_since
+        if is_open and waits is not None:
+            found.waiting_since.setdefault(act, []).append(waits)
+
+
+def _elapsed(a: datetime, b: datetime) -> float:
+    """Real seconds from ``a`` to ``b``, as the memory store's figures compute them
+    (``wfengine.audit.metrics._seconds``: both in UTC first)."""
+    return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
 
 
 #: the ``deadline.fired`` events of some process instances (``:ids``, an expanding parameter)
@@ -289,6 +387,7 @@ def multi_instance_activities(
     (``deployment`` reads a version; one that no longer compiles is left out)."""
     multi: dict[str, set[int]] = {}
     single: set[str] = set()
+    loops: set[str] = set()
     for version in versions:
         try:
             deployed = deployment(version)
@@ -304,9 +403,12 @@ def multi_instance_activities(
                 multi.setdefault(activity_id, set()).add(version)
             else:
                 single.add(activity_id)
+                if loop is not None:
+                    loops.add(activity_id)
     return MultiInstanceActivities(
         frozenset(multi.keys() - single),
         {act: frozenset(vs) for act, vs in multi.items() if act in single},
+        frozenset(loops),
     )
 
 
