@@ -152,11 +152,14 @@ def customer_reply(engine: Any, case: str, text: str) -> bool:
     When the case waits for a reply (its ``customer_reply`` event is open) the reply answers
     the question and the coordinator gets the case back (True). Otherwise the three days ran
     out or nothing was asked: the reply is added to the case (``customer_info``, after the
-    replies before it, a line each) for the coordinator to read, and answers no later
-    question (False); kept as a message, it would be handed to the next wait, as the answer
-    to a question the customer has not seen yet. "Is the case waiting?" and the delivery are
-    one command (``send_message(..., keep=False)``): the three days running out just before
-    the reply cannot leave it kept.
+    replies filed since the coordinator last asked, a line each) for the coordinator to
+    read, and answers no later question (False); kept as a message, it would be handed to
+    the next wait, as the answer to a question the customer has not seen yet. "Is the case
+    waiting?" and the delivery are one command (``send_message(..., keep=False)``): the
+    three days running out just before the reply cannot leave it kept. A new question
+    starts ``customer_info`` afresh (the process's ``new_question`` step: no answer to it
+    yet), so an answer that is taken is the only text there; replies filed before the
+    question was asked stay in the case's trail, not under the new answer.
 
     A case an operator suspended while it waited still takes the reply (True): the reply is
     added to the case and a ``customer_reply`` message, kept by the engine, answers the
