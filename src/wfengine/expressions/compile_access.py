@@ -30,7 +30,9 @@ class AccessCompiler(CompilerBase):
         """
         field = node.attr
         if field.startswith("__"):  # (``_id``, ``_links``: common keys of JSON answers)
-            self.reject(f"field names starting with '__' are not allowed ({field!r})", node)
+            field = self.renamed_keyword(field) or ""  # ``route.from`` in JavaScript
+            if not field:
+                self.reject(f"field names starting with '__' are not allowed ({node.attr!r})", node)
         qualified = self.qualified(node)
         if qualified is not None and qualified in self.statics:
             self.reject(f"{qualified} is a function; call it with ()", node)

@@ -21,6 +21,7 @@ from wfengine.expressions.compiled import Evaluator, constant_evaluator, describ
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.functions import STRING_METHODS, Function, functions
+from wfengine.expressions.lexer import KEYWORD_NAMES
 from wfengine.expressions.limits import Limits
 from wfengine.expressions.positions import SourceMap
 
@@ -151,9 +152,7 @@ class CompilerBase:
     # --- leaves ----------------------------------------------------------------------------
 
     def compile_Name(self, node: ast.Name) -> Evaluator:
-        if node.id.startswith("__"):
-            self.reject(f"names starting with '__' are reserved ({node.id!r})", node)
-        name = self.aliases.get(node.id, node.id)
+        name = self.variable(node)
         self.names.add(name)
         source, offset = self.source, self.map.start(node)
 
@@ -166,6 +165,21 @@ class CompilerBase:
                 ) from None
 
         return load
+
+    def variable(self, node: ast.Name) -> str:
+        """The variable ``node`` reads: its name through the aliases. A Java or JavaScript name
+        that is a Python keyword (``from``) comes renamed from the lexer and is read back."""
+        name = node.id
+        if name.startswith("__"):
+            name = self.renamed_keyword(name) or ""
+            if not name:
+                self.reject(f"names starting with '__' are reserved ({node.id!r})", node)
+        return self.aliases.get(name, name)
+
+    def renamed_keyword(self, name: str) -> str | None:
+        """The Python keyword the lexer renamed to ``name`` in Java or JavaScript text
+        (:data:`.lexer.KEYWORD_NAMES`), else None: any other ``__`` name is refused."""
+        return KEYWORD_NAMES.get(name) if self.dialect is not Dialect.NATIVE else None
 
     def qualified(self, node: ast.Attribute) -> str | None:
         """``Math.max`` for an attribute of a bare name, else None."""

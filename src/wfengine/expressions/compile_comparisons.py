@@ -129,7 +129,7 @@ class ComparisonCompiler(CompilerBase):
         if isinstance(node.left, ast.Name):
             # the shape of most conditions: ``amount > 100``, ``status == 'open'``
             load = self.compile(node.left)
-            name = self.aliases.get(node.left.id, node.left.id)
+            name = self.variable(node.left)
 
             def compare_name(v: Mapping[str, Any], c: EvaluationContext) -> Any:
                 try:

@@ -146,8 +146,12 @@ def build_expression(text: str, limits: Limits, dialect: Dialect, aliases: Alias
     RecursionError escape to a caller that expects only the expression errors.
     """
     try:
-        body, source_map = syntax_tree(text, limits, dialect)
-        compiled = compile_expression(body, text, source_map, limits, dialect, dict(aliases))
+        tree = syntax_tree(text, limits, dialect)
+        compiled = compile_expression(
+            tree.body, text, tree.source_map, limits, dialect, dict(aliases)
+        )
+        if tree.keyword_problem is not None:  # compiling named no construct to refuse
+            raise tree.keyword_problem
     except RecursionError:
         raise ExpressionSyntaxError(
             "expression nests too deeply to read", source=text, offset=0

@@ -58,6 +58,9 @@ class Translated:
     text: str
     #: ``origin[i]`` is the original offset of ``text[i]``; one extra entry maps the end
     origin: tuple[int, ...]
+    #: the Python keywords renamed as Java/JavaScript names (:data:`KEYWORD_NAMES`): each
+    #: name and its offset
+    renamed: tuple[tuple[str, int], ...] = ()
 
 
 _TOKEN_BODY = r"""
@@ -94,6 +97,25 @@ _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _OPERATORS = {"&&": " and ", "||": " or ", "===": "==", "!==": "!="}
 _LITERALS = {"true": "True", "false": "False", "null": "None"}
 _PREFIX_UNARY = frozenset({"!", "-", "+", "~"})
+
+#: Python's keywords that Java or JavaScript (or both) take as plain names: a data field may
+#: be called ``from``, ``pass`` or ``None``. Python's parser would refuse the first two and read
+#: ``None`` as its literal, so in those dialects they are renamed to ``KEYWORD_PREFIX + name``
+#: and the compiler reads them back (:data:`KEYWORD_NAMES`); only ``true``, ``false`` and
+#: ``null`` are literals there. Kept as they are: ``if`` and ``else`` (the if-statement and the
+#: rewritten ``?:``), ``in`` (the dialects' membership operator, reserved in JavaScript), and
+#: words reserved in both languages (``return``, ``class``...) or in strict and asynchronous
+#: JavaScript (``yield``, ``await``), which stay Python's and so are refused.
+_PYTHON_ONLY_KEYWORDS = frozenset(
+    {"False", "None", "True", "and", "as", "assert", "async", "await", "def", "del", "elif"}
+    | {"except", "from", "global", "is", "lambda", "nonlocal", "not", "or", "pass", "raise"}
+    | {"with"}
+)
+#: the prefix of a renamed keyword: it starts with ``__``, which no name written in an
+#: expression may (the lexer refuses it in these dialects, the compiler everywhere else)
+KEYWORD_PREFIX = "__kw_"
+#: renamed keyword -> the name the modeller wrote
+KEYWORD_NAMES: dict[str, str] = {KEYWORD_PREFIX + k: k for k in _PYTHON_ONLY_KEYWORDS}
 
 
 def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
@@ -230,13 +252,17 @@ def _operand_end(tokens: list[Token], i: int, pairs: dict[int, int]) -> int | No
             return last
 
 
-def translate(text: str, limits: Limits, *, c_syntax: bool = False) -> Translated:
+def translate(
+    text: str, limits: Limits, *, c_syntax: bool = False, python_keywords: bool = False
+) -> Translated:
     """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``.
 
-    ``c_syntax``: the text is Java or JavaScript: their comments, ``if``/``else`` and
-    ``c ? a : b``. Raises :class:`ExpressionSyntaxError` for brackets nested deeper than
-    ``limits.max_nesting`` and for conditionals nested deeper than ``limits.max_depth`` (each
-    is a level of the syntax tree, which may be no deeper).
+    ``c_syntax``: the text is Java or JavaScript: their comments, ``if``/``else``,
+    ``c ? a : b`` and Python's keywords as plain names (:data:`KEYWORD_NAMES`), unless
+    ``python_keywords`` (the reading :mod:`.syntax` tries to explain a failure). Raises
+    :class:`ExpressionSyntaxError` for brackets nested deeper than ``limits.max_nesting`` and
+    for conditionals nested deeper than ``limits.max_depth`` (each is a level of the syntax
+    tree, which may be no deeper).
     """
     tokens = tokenize(text, c_comments=c_syntax)
     pairs = match_brackets(tokens, text, limits.max_nesting)
@@ -276,6 +302,7 @@ def translate(text: str, limits: Limits, *, c_syntax: bool = False) -> Translate
         parts.append(piece)
         origin.extend([offset] * len(piece))
 
+    renamed: list[tuple[str, int]] = []
     previous: Token | None = None  # last significant token
     # In a run of prefix operators (``!!-x``) every '!' has the same operand end: find it once,
     # or a long run would be rescanned once per '!'.
@@ -301,6 +328,11 @@ def translate(text: str, limits: Limits, *, c_syntax: bool = False) -> Translate
                 closers[end] = closers.get(end, 0) + 1
         elif tok.kind is Kind.NAME and tok.text in _LITERALS and not _after_dot(previous):
             emit(_LITERALS[tok.text], tok.start)
+        elif c_syntax and tok.kind is Kind.NAME and _renamed(tokens, i, text, python_keywords):
+            renamed.append((tok.text, tok.start))
+            emit(KEYWORD_PREFIX, tok.start)  # the name itself keeps its offsets
+            parts.append(tok.text)
+            origin.extend(range(tok.start, tok.end))
         elif tok.kind in (Kind.SPACE, Kind.COMMENT):
             # One line, no comments: conditions in XML often span lines, and Python's parser
             # would reject a line break outside brackets. Leading space would be an "indent".
@@ -315,7 +347,7 @@ def translate(text: str, limits: Limits, *, c_syntax: bool = False) -> Translate
         if tok.kind not in (Kind.SPACE, Kind.COMMENT):
             previous = tok
     origin.append(len(text))
-    return Translated("".join(parts), tuple(origin))
+    return Translated("".join(parts), tuple(origin), tuple(renamed))
 
 
 def _if_statement(
@@ -508,6 +540,27 @@ class _Ternaries:
                 out.append(tok)
                 i += 1
         return out
+
+
+def _renamed(tokens: list[Token], i: int, source: str, python_keywords: bool) -> bool:
+    """Whether the name ``tokens[i]`` is a Python keyword to rename (:data:`KEYWORD_NAMES`).
+
+    ``not`` before ``in`` stays the operator ``not in``. A name the modeller spelt with the
+    renaming's prefix is refused: it would read the keyword's variable under another name.
+    """
+    name = tokens[i].text
+    if name.startswith(KEYWORD_PREFIX):
+        raise ExpressionSyntaxError(
+            f"names starting with '__' are reserved ({name!r})",
+            source=source,
+            offset=tokens[i].start,
+        )
+    if python_keywords or name not in _PYTHON_ONLY_KEYWORDS:
+        return False
+    if name == "not":
+        following = _significant(tokens, i + 1)
+        return following >= len(tokens) or tokens[following].text != "in"
+    return True
 
 
 def _is_code(token: Token) -> bool:

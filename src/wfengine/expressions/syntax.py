@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from dataclasses import dataclass
 
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.dialects import Dialect
@@ -22,11 +23,42 @@ _DETECTED_AT = re.compile(r"\s*\(detected at line \d+\)")
 _PREVIEW = 80
 
 
-def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> tuple[ast.expr, SourceMap]:
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """What :func:`syntax_tree` read."""
+
+    body: ast.expr
+    source_map: SourceMap
+    #: set when ``body`` is the text read with Python's keywords, as the Java or JavaScript
+    #: text did not parse with them as names: compiling ``body`` names a construct outside
+    #: the language (``lambda``, ``x is 5``); if it compiles, this is the error to raise
+    keyword_problem: ExpressionSyntaxError | None = None
+
+
+#: what a Java or JavaScript text says for Python's keywords written as operators or literals
+_KEYWORD_HINTS = {
+    "and": "write '&&'",
+    "or": "write '||'",
+    "not": "write '!'",
+    "is": "write '==' (or '!=')",
+    "None": "write 'null'",
+    "True": "write 'true'",
+    "False": "write 'false'",
+}
+
+
+_LITERAL_KEYWORDS = frozenset({"None", "True", "False"})
+
+
+def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
     """The checked tree of ``text`` and the map from the rewritten text back to ``text``.
 
     Raises :class:`~wfengine.errors.ExpressionSyntaxError` for text that is too long, nests
     too deeply, does not parse or makes too large a tree.
+
+    In Java and JavaScript, Python's keywords are plain names (a field ``from``). A text that
+    parses only with them as Python's keywords (``lambda: 1``, ``x is null``) is read that
+    way too, so that its refusal names the construct (:attr:`Tree.keyword_problem`).
     """
     if len(text) > limits.max_source_length:
         raise ExpressionSyntaxError(
@@ -36,10 +68,33 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> tuple[ast.expr, 
             offset=limits.max_source_length,
         )
     c_syntax = dialect is not Dialect.NATIVE
-    source_map = SourceMap(translate(text, limits, c_syntax=c_syntax))
-    body = _parse_tree(text, source_map)
+    translated = translate(text, limits, c_syntax=c_syntax)
+    source_map = SourceMap(translated)
+    problem = None
+    try:
+        body = _parse_tree(text, source_map)
+    except ExpressionSyntaxError as exc:
+        if not translated.renamed:
+            raise
+        python_map = SourceMap(translate(text, limits, c_syntax=True, python_keywords=True))
+        try:
+            body = _parse_tree(text, python_map)
+        except ExpressionSyntaxError:
+            raise exc from None
+        source_map = python_map
+        # the culprit is a keyword Python reads as syntax, not one that is also a name
+        name, offset = next(
+            (r for r in translated.renamed if r[0] not in _LITERAL_KEYWORDS), translated.renamed[0]
+        )
+        language = "Java" if dialect is Dialect.JAVA else "JavaScript"
+        hint = _KEYWORD_HINTS.get(name, "Python's syntax is not read here")
+        problem = ExpressionSyntaxError(
+            f"{name!r} is a plain name in {language}, not Python's keyword; {hint}",
+            source=text,
+            offset=offset,
+        )
     _check_size(body, text, source_map, limits)
-    return body, source_map
+    return Tree(body, source_map, problem)
 
 
 def _parse_tree(text: str, source_map: SourceMap) -> ast.expr:
