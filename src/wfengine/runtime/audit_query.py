@@ -62,7 +62,9 @@ class AuditQuery:
         the last event in memory and returned all of them on SQLite), or a time with no
         timezone (it raised a raw TypeError in memory and SQLAlchemy's error on SQLite);
         and, with a ``TypeError`` naming the argument, what is no page size or time at all
-        (``since="2024-01-01"`` raised a bare ``AttributeError`` from deep inside)."""
+        (``since="2024-01-01"`` raised a bare ``AttributeError`` from deep inside); and,
+        with a ``ValueError`` naming it, a time whose UTC reading Python cannot hold (the
+        first hours of the year 1 in a zone east of UTC raised a bare ``OverflowError``)."""
         object.__setattr__(self, "limit", page_size(self.limit, "events"))
         for name in ("since", "until"):
             when = getattr(self, name)
@@ -76,7 +78,14 @@ class AuditQuery:
             if when.utcoffset() is None:
                 raise ValueError(f"{name}: a time with a timezone, not {when.isoformat()}")
             # in UTC: an event time in the same zone would compare by wall-clock reading
-            object.__setattr__(self, name, when.astimezone(UTC))
+            try:
+                in_utc = when.astimezone(UTC)
+            except OverflowError:  # was a bare "date value out of range", naming nothing
+                raise ValueError(
+                    f"{name}: {when.isoformat()} is out of range: in UTC it falls before "
+                    f"the year 1 or after the year 9999"
+                ) from None
+            object.__setattr__(self, name, in_utc)
 
     def matches(self, event: AuditEvent) -> bool:
         """Whether ``event`` passes the filters (the page bounds aside)."""
