@@ -475,7 +475,13 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
     pending job (``kind`` the job's: ``"timer"`` for a deadline or timer event,
     ``"invoke"`` for an asynchronous call, ``"continue"`` for deferred work;
     ``activity_id`` known for timers, else null; ``due`` ISO 8601): work items first, then
-    catches, then jobs, each group oldest first. Empty when the instance has completed."""
+    catches, then jobs, each group oldest first. Empty when the instance has completed.
+
+    A work item's reminders and escalations (jobs of kind ``"reminder"``) are left out: they
+    nag the people an item listed here is with, and nothing in the instance waits for them
+    (listed, they read as a step the run had not reached, one per reminder to come)."""
+    from wfengine.runtime.jobs import JOB_REMINDER
+
     rows: list[dict[str, Any]] = [
         {
             "kind": "work_item",
@@ -501,7 +507,7 @@ def waiting_rows(engine: Engine, tree: Tree) -> list[dict[str, Any]]:
         )
     timer_activities: dict[str, str] = {}
     for job in engine.jobs():
-        if not tree.contains(job.instance_id):
+        if not tree.contains(job.instance_id) or job.kind == JOB_REMINDER:
             continue
         if job.kind == "timer" and job.id not in timer_activities:
             timer_activities.update(_timer_activities(engine, job.instance_id))
