@@ -86,8 +86,8 @@ class ActivityCommands(EngineBase):
         def body() -> bool:
             inst = self.store.instance(target)
             if inst.state.is_closed:
-                raise IllegalStateError(
-                    f"process instance {target!r}", inst.state.value, f"receive {name!r}"
+                raise IllegalStateError(  # "cannot deliver message 'go' to process instance"
+                    f"process instance {target!r}", inst.state.value, f"deliver message {name!r} to"
                 )
             caught = inst.compiled.messages_caught()
             if name not in caught:
