@@ -436,9 +436,14 @@ class ActivityCommands(EngineBase):
                 done, ca = self._retired(inst, activity_instance_id)
                 subject = f"activity instance {done.id!r} ({ca.id!r}) of instance {inst.id!r}"
                 raise IllegalStateError(subject, done.state.value, "cancel")
-            if ai.mi_parent is not None:
+            if ai.mi_parent is None:
+                subject = f"activity instance {ai.id!r} ({ai.act.id!r}) of instance {inst.id!r}"
+            else:  # named by the id the host gave, and the activity it cancels with it
                 ai = ai.mi_parent
-            subject = f"activity instance {ai.id!r} ({ai.act.id!r}) of instance {inst.id!r}"
+                subject = (
+                    f"activity instance {activity_instance_id!r} (of multi-instance {ai.id!r} "
+                    f"({ai.act.id!r})) of instance {inst.id!r}"
+                )
             if ai.state.is_closed:
                 raise IllegalStateError(subject, ai.state.value, "cancel")
             if inst.state is not ProcessState.RUNNING:
