@@ -12,10 +12,13 @@ from typing import Any
 
 import wfengine.expressions.operators as operators
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.expressions.c_like_arithmetic import type_name
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
+
+_SEQUENCES = (str, list, tuple)
 
 
 class AccessCompiler(CompilerBase):
@@ -60,9 +63,15 @@ class AccessCompiler(CompilerBase):
     def compile_Subscript(self, node: ast.Subscript) -> Evaluator:
         value = self.compile(node.value)
         fail = self.failure(node)
+        c_like = self.dialect is not Dialect.NATIVE
         if isinstance(node.slice, ast.Slice):
+            if c_like:
+                return _c_like_slice(value, fail)
             return self.slice(value, node.slice, fail)
         known, key = self.constant(node.slice)
+        # a literal key that is a text or an index from 0 (``items[0]``) takes the fast way
+        if c_like and (not known or type(key) is bool or (type(key) is int and key < 0)):
+            return _c_like_subscript(value, self.compile(node.slice), fail)
         if known:
 
             def item_constant(v: Mapping[str, Any], c: EvaluationContext) -> Any:
@@ -105,3 +114,54 @@ class AccessCompiler(CompilerBase):
                 raise fail(exc) from exc
 
         return sliced
+
+
+def _c_like_slice(
+    value: Evaluator, fail: Callable[[BaseException], ExpressionEvaluationError]
+) -> Evaluator:
+    """``s[1:3]`` in Java or JavaScript: no syntax of either, refused where it is reached (an
+    incident; Python's slice used to be taken). The operand is evaluated first, so its own
+    errors come first, as everywhere else."""
+
+    def sliced(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        try:
+            value(v, c)
+            raise TypeError(
+                "slices (a[1:3]) are Python's, not Java's or JavaScript's; for a text write "
+                "s.substring(1, 3)"
+            )
+        except CONVERTED as exc:
+            raise fail(exc) from exc
+
+    return sliced
+
+
+def _c_like_subscript(
+    value: Evaluator, index: Evaluator, fail: Callable[[BaseException], ExpressionEvaluationError]
+) -> Evaluator:
+    """``a[i]`` in Java and JavaScript: a text or list counts from 0 and only from 0.
+
+    Python reads ``a[-1]`` as the last item, so ``approvals[n - 1]`` with ``n`` still 0 read
+    the last approval. Java raises (an incident); JavaScript gives undefined, which the
+    dialect has no value for: a negative index is an incident in both, as an index past the
+    end already is (as ``charAt`` and ``substring`` follow each language). A boolean is no
+    index either (``a[true]`` is ``a[1]`` only in Python). Records are looked up by key.
+    """
+
+    def item(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        try:
+            container = value(v, c)
+            key = index(v, c)
+            if (key.__class__ is not int or key < 0) and isinstance(container, _SEQUENCES):
+                if key.__class__ is bool:
+                    raise TypeError(f"a {type_name(container)} index is a number, not boolean")
+                if key.__class__ is int:
+                    raise IndexError(
+                        f"index {key} is outside a {type_name(container)} of length "
+                        f"{len(container)} (Java and JavaScript count from 0)"
+                    )
+            return container[key]
+        except CONVERTED as exc:
+            raise fail(exc) from exc
+
+    return item

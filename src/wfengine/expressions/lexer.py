@@ -315,6 +315,20 @@ def translate(
             run_known = False
         if i == drop:
             pass
+        elif (
+            c_syntax
+            and tok.kind is Kind.STRING
+            and previous is not None
+            and (previous.kind is Kind.STRING)
+        ):
+            # Python joins "a" "b"; Java and JavaScript refuse it, and 'O''Brien' (SQL's
+            # doubled quote) would silently read as 'OBrien'
+            raise ExpressionSyntaxError(
+                "string literals side by side are not joined in Java or JavaScript; join "
+                "them with '+', and write a quote inside a string as \\' or \\\"",
+                source=text,
+                offset=tok.start,
+            )
         elif tok.kind is Kind.OP and tok.text in _OPERATORS:
             emit(_OPERATORS[tok.text], tok.start)
         elif tok.kind is Kind.OP and tok.text == "!":
