@@ -289,7 +289,9 @@ def _branches(
     could not be applied as written: at a split that does not choose (parallel, event-based),
     on a way the split does not choose among (an exception's), one way named twice (by Id and
     by target), an exclusive split's probabilities not adding up to 1, an inclusive split's
-    way above 1 (each of its ways is taken with its own probability) or not named."""
+    way above 1 (each of its ways is drawn with its own probability; a case in which none
+    came up is drawn again, as the split takes at least one: ``simulator.Chooser``) or not
+    named."""
     branches: dict[str, list[tuple[str, float]]] = {}
     for source, weights in scenario.branches.items():
         where = f"{scenario.source}: branches.{source}"
@@ -358,7 +360,7 @@ def _branches(
         left_out = [t for t in choosing if t.id not in keys]
         if not exclusive and left_out:
             # (the probabilities replace the conditions: a way not named would never be
-            # taken, and a split that draws none takes one of those named)
+            # taken, and a split that draws none draws again among those named)
             unnamed = ", ".join(f"{t.id} (to {t.to})" for t in left_out)
             raise ScenarioError(
                 f"{where}: an inclusive split takes each of its ways with its own probability; "
