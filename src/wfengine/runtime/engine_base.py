@@ -132,11 +132,23 @@ class EngineBase:
         """Release the store's connections (a no-op in memory); a virtual clock that moves
         afterwards no longer fires timers through this engine (nor keeps it alive), and a
         command asked of it afterwards is refused (a SQL store would quietly open new
-        connections)."""
-        self._closed = True
+        connections).
+
+        A command running in another thread (a synchronous application call in flight) is
+        let finish and commit first: ``close`` waits for it. Why: the store closed under it
+        refused the rest of the command on SQL (the application had run, and nothing of it
+        was stored), while in memory it committed; now both commit. Commands asked after
+        ``close`` began are refused at once. Called by the command's own thread (an
+        application closing the engine that calls it), it closes at once, as it cannot wait
+        for itself."""
+        self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
-        self.store.close()
+        if self._in_command and self._command_thread == threading.get_ident():
+            self.store.close()
+            return
+        with self._command_lock:  # held by a running command until it has ended
+            self.store.close()
 
     def _refuse_closed(self) -> None:
         """A closed engine runs nothing: its commands, and what claims work (jobs, outbox
