@@ -112,6 +112,27 @@ def check_severity(value: Any) -> None:
         )
 
 
+def check_instant_answer(values: Mapping[str, Any]) -> None:
+    """Refuse a complaint marked ``satisfied`` (``true``, or text the engine reads as true:
+    ``"true"`` in any case) whose ``instant_answer`` is left out, none or blank, with a
+    ``DataTypeError`` naming the field. Why: the process closes such a case "answered at
+    once" and files the answer in the complaint history; with none, the history said the
+    customer was answered with nothing, and the case never reached a person."""
+    satisfied = values.get("satisfied")
+    if isinstance(satisfied, str):
+        satisfied = satisfied.strip().lower() == "true"
+    if satisfied is not True:
+        return
+    answer = values.get("instant_answer")
+    if answer is None or (isinstance(answer, str) and not answer.strip()):
+        given = "none given" if answer is None else f"{answer!r} is blank"
+        raise DataTypeError(
+            f"instant_answer: {given}, for a complaint the customer was satisfied with at "
+            "once: give the answer they were given, or leave satisfied false for the case to "
+            "enter the workflow; nothing was changed"
+        )
+
+
 def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
     """Start a complaint from the web form or the hotline agent's screen (``data``: the
     complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
@@ -128,10 +149,16 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     (``DataTypeError`` naming the field) before anything starts: without a channel the
     customer could not be told their acceptance number, without a severity triage stops in
     an incident, and which channel or severity was meant is not the intake's to guess. Left
-    out, each takes the process's initial value (``hotline``, 2)."""
+    out, each takes the process's initial value (``hotline``, 2).
+
+    A complaint the customer was ``satisfied`` with at once needs the answer they were given
+    (``instant_answer``): without one (left out, none, or blank) it is refused
+    (``DataTypeError`` naming ``instant_answer``) before anything starts; it would close the
+    case as answered at once, with an empty answer in the complaint history."""
     values = dict(data)
     if "channel" in values and values["channel"] is None:
         raise DataTypeError(f"channel: none given; a complaint comes by {' or '.join(CHANNELS)}")
+    check_instant_answer(values)
     if "severity" in values:
         check_severity(values["severity"])
     email = email_address(values.get("email"))
