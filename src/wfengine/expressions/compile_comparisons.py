@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from wfengine.expressions.c_like import strict_equal, strict_in
+from wfengine.expressions.c_like_arithmetic import type_name
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import EvaluationContext, is_container
@@ -100,7 +101,11 @@ class ComparisonCompiler(CompilerBase):
                 ops.append(_uncharged(plain))
             else:
                 rights.append(self.compile(right_node))
-                ops.append(_charged_comparison(plain))
+                symbol = _ORDERING.get(type(cmpop))
+                if symbol is not None and self.dialect is not Dialect.NATIVE:
+                    ops.append(_c_like_ordering(plain, symbol, self.dialect))
+                else:
+                    ops.append(_charged_comparison(plain))
             left_node = right_node
         fail = self.failure(node)
 
@@ -264,6 +269,41 @@ def _charged_comparison(
         return op(a, b)
 
     return compare
+
+
+def _c_like_ordering(
+    op: Callable[[Any, Any], Any], symbol: str, dialect: Dialect
+) -> Callable[[Any, Any, EvaluationContext], Any]:
+    """``<``, ``<=``, ``>``, ``>=`` of Java and JavaScript, charged as
+    :func:`_charged_comparison`; refused between values that have no common order (null and a
+    number, text and a number) with a message in the language's words, as ``+`` words its own
+    (:func:`~wfengine.expressions.dialects.make_add`), not Python's ``'NoneType' and 'int'``.
+    """
+
+    def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
+        if is_container(a) and is_container(b):
+            c.charge(min(c.size_of(a), c.size_of(b)))
+        try:
+            return op(a, b)
+        except TypeError:
+            raise TypeError(_ordering_message(symbol, dialect, a, b)) from None
+
+    return compare
+
+
+def _ordering_message(symbol: str, dialect: Dialect, a: Any, b: Any) -> str:
+    """Why ``a symbol b`` has no answer, and what to write instead."""
+    java = dialect is Dialect.JAVA
+    message = (
+        f"'{symbol}' in {_LANGUAGE[dialect]} compares two numbers, two texts or two dates, "
+        f"not {type_name(a)} and {type_name(b)}"
+    )
+    if a is None or b is None:
+        return message + "; a field with no value is null: test it first, e.g. x != null && x > 0"
+    if {type_name(a), type_name(b)} in ({"text", "integer"}, {"text", "number"}):
+        convert = "Integer.parseInt(x)" if java else "Number(x) or parseInt(x)"
+        return message + f"; convert text first, e.g. {convert}"
+    return message
 
 
 def _charged_membership(
