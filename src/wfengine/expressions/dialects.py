@@ -37,6 +37,13 @@ no ``new``, no assignment and no statement other than one expression with an opt
 arithmetic takes numbers only (``"5" * 2`` and ``[1] + [2]`` are errors, and booleans too in
 Java: :mod:`.c_like_arithmetic`), never Python's repetition or list sums.
 
+Python's readings do not leak in: Python's keywords other than ``if``, ``else``, ``in``,
+``yield`` and ``await`` are plain names (a field ``from``, ``pass`` or ``None``: :mod:`.lexer`),
+and only ``true``, ``false`` and ``null`` are literals; ordering a comparison's result
+(``0 <= n <= 100``) is refused, equality chains fold left (:mod:`.compile_comparisons`); a
+negative index and a slice are errors (:mod:`.compile_access`); adjacent string literals are
+not joined.
+
 Every dialect also reads record fields as ``order.total`` (a mapping lookup, never an
 attribute of a Python object) and, in the native language, ``datetime.timedelta(...)``,
 ``datetime.datetime(...)`` and ``datetime.date(...)`` as the functions of those names.
