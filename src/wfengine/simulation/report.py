@@ -435,14 +435,19 @@ def _difference(a: Estimate, b: Estimate) -> Estimate:
 def queue_figures(
     changes: Sequence[tuple[datetime, int]], area: float, peak: int, start: datetime, end: datetime
 ) -> QueueFigures:
-    """A queue's figures over ``[start, end]`` from its changes (moment, new length)."""
-    span = (end - start).total_seconds()
+    """A queue's figures over ``[start, end]`` from its changes (moment, new length).
+
+    In real time: the span, the series' offsets and the moments compared are POSIX
+    timestamps, as ``area`` is real seconds. Two times of one zone subtract and compare by
+    their wall-clock readings in Python, so a run across a change to summer time divided
+    the area by a span an hour too long (82 h for 81), and the series ran an hour past the
+    run's end."""
+    span = end.timestamp() - start.timestamp()
     mean = area / span if span > 0 else 0.0
-    moments = [c[0] for c in changes]
+    moments = [c[0].timestamp() for c in changes]
     series: list[tuple[float, int]] = []
     for k in range(SERIES_POINTS + 1):
         offset = span * k / SERIES_POINTS
-        at = start.timestamp() + offset
-        n = bisect.bisect_right(moments, datetime.fromtimestamp(at, tz=start.tzinfo)) - 1
+        n = bisect.bisect_right(moments, start.timestamp() + offset) - 1
         series.append((offset, changes[n][1] if n >= 0 else 0))
     return QueueFigures(mean, peak, tuple(series))
