@@ -41,7 +41,8 @@ jobs table names the ``wfengine worker`` process the operator started and signal
 Where the parts are: the child's side and the pipe's format are in
 :mod:`wfengine.runtime.supervised_child`, the bookkeeping of the child's jobs in
 :mod:`wfengine.runtime.job_book`, the operations on the child's process in
-:mod:`wfengine.runtime.child_process`; this module is the supervisor itself (its loop, and the
+:mod:`wfengine.runtime.child_process`, the lease renewals' thread in
+:mod:`wfengine.runtime.supervisor_leases`; this module is the supervisor itself (its loop, and the
 database work it keeps off that loop: renewals in a thread of their own, writes waited for in
 short joins, so a lock another session holds never delays a job timeout or a stop signal), and
 re-exports the first two's names, so ``wfengine.runtime.supervisor`` stays the place to import
@@ -78,6 +79,7 @@ from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.limits import DEFAULT_GRACE as DEFAULT_GRACE
 from wfengine.runtime.limits import DEFAULT_JOB_TIMEOUT as DEFAULT_JOB_TIMEOUT
+from wfengine.runtime.sql.sqlite_file import store_file_problem
 from wfengine.runtime.supervised_child import (
     EVENTS,
     EXIT_KILLED,
@@ -89,6 +91,7 @@ from wfengine.runtime.supervised_child import (
     encode_event,
     lease_owner,
 )
+from wfengine.runtime.supervisor_leases import LeaseRenewals
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -117,6 +120,8 @@ _log = logging.getLogger("wfengine.supervisor")
 MAX_RESTART_WAIT = 30.0
 #: how often (seconds) the supervisor looks at its child when nothing else happens
 _TICK = 0.1
+#: how often (seconds) the supervisor looks whether its SQLite file is still there
+_FILE_LOOK = 1.0
 #: how long to wait for a dead child's pipes to drain (a grandchild may hold them open)
 _DRAIN_WAIT = 2.0
 #: an event read from the child's pipe (see decode_line)
@@ -137,7 +142,7 @@ class _Child:
     finished_before: int
 
 
-class Supervisor:
+class Supervisor(LeaseRenewals):
     """Run one worker process at a time and step in when it freezes or dies (see the module
     notes for why).
 
@@ -196,6 +201,9 @@ class Supervisor:
         self._state = threading.RLock()
         self._renewals_end = threading.Event()
         self._logged = 0  # stop requests logged so far
+        #: what became of the SQLite file the database is (deleted, replaced), once seen
+        self._gone: str | None = None
+        self._next_file_look = 0.0
 
     # -- signals (called from a signal handler: flags and signals only) ----------------------------
 
@@ -277,6 +285,8 @@ class Supervisor:
             else:
                 _log.warning("%s again: stopping the worker process now", name)
             self._logged += 1
+        if self._gone is None and now >= self._next_file_look:
+            self._look_at_file(now)
         child = self._child
         if self._kill_now:
             if child is not None:
@@ -284,7 +294,7 @@ class Supervisor:
             return EXIT_KILLED
         if child is None:
             if self.stopping:
-                return 0
+                return self._stop_status(0)
             if self._restart_at is not None and now >= self._restart_at:
                 self._restart_at = None
                 try:
@@ -303,13 +313,31 @@ class Supervisor:
                 self.grace,
             )
             self._stop_child(child)
-            return 0
+            return self._stop_status(0)
         overdue = self.book.overdue(now, self.job_timeout)
         if overdue:
             self._time_out(child, overdue)
             if self.stopping:
-                return 0
+                return self._stop_status(0)
         return None
+
+    def _look_at_file(self, now: float) -> None:
+        """Stop (as a stop request does, failing with 2) when the SQLite file of the database
+        was deleted or replaced: the child's open connections would go on committing into
+        the deleted file, and nothing new may be made in its place (sqlite_file)."""
+        self._next_file_look = now + _FILE_LOOK
+        self._gone = store_file_problem(self.engine.store)
+        if self._gone is None:
+            return
+        _log.error("%s; stopping the worker process", self._gone)
+        if not self.stopping:
+            self._stop_deadline = now + self.grace
+            self._signal_child(signal.SIGTERM)
+
+    def _stop_status(self, status: int) -> int:
+        """The exit status of a stop: 2 (the database cannot be used) when it was the
+        database file's going that stopped it."""
+        return max(status, 2) if self._gone is not None else status
 
     def _start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -457,7 +485,7 @@ class Supervisor:
 
         self._database(settle)
         if self.stopping:
-            return status if status > 0 else 0
+            return self._stop_status(status if status > 0 else 0)
         if running:
             self._restart_now()  # the job was to blame, and it is parked now
             return None
@@ -489,48 +517,6 @@ class Supervisor:
         self._restart_at = time.monotonic() + wait
 
     # -- the database -------------------------------------------------------------------------
-
-    def _renewing(self, every: float) -> None:
-        """Renew the leases every ``every`` seconds until the supervisor ends, off the loop:
-        a renewal waits for the jobs' rows, which another session can hold (the child's job
-        behind an operator's open transaction, a locked SQLite file) for as long as it likes."""
-        while not self._renewals_end.wait(every):
-            try:
-                self._renew()
-            except Exception:  # (a bug: renewals carry on, the leases tell if they fail)
-                _log.exception("renewing the leases failed")
-
-    def _renew(self) -> None:
-        with self._state:  # what to renew; the database is not waited for with it held
-            claimed = self.book.claimed()
-            if self._lost:  # those that ended are forgotten
-                self._lost &= {(owner, job) for owner, ids in claimed.items() for job in ids}
-            asks = [
-                (owner, [job for job in held if (owner, job) not in self._lost])
-                for owner, held in claimed.items()
-            ]
-        for owner, ids in asks:
-            if not ids:
-                continue
-            try:
-                kept = self.engine.renew_leases(ids, owner=owner, lease=self.lease)
-            except Exception as exc:  # a commit of the child tells; keep renewing
-                _log.warning("could not renew the leases of %s: %s", owner, exc)
-                continue
-            with self._state:
-                self._pump(0)  # a job that ended meanwhile is gone, not lost
-                self._note_lost(owner, ids, kept)
-
-    def _note_lost(self, owner: str, ids: list[str], kept: list[str]) -> None:
-        lost = sorted(set(ids) & set(self.book.claimed().get(owner, ())) - set(kept))
-        if lost:
-            _log.warning("%s lost the leases of %s", owner, ", ".join(lost))
-            running = {job for o, job, _ in self.book.running() if o == owner}
-            for job in lost:  # renewed no more, nor given back at the end
-                if job in running:  # followed still: its timeout stops it
-                    self._lost.add((owner, job))
-                else:
-                    self.book.forget(owner, job)
 
     def _database(self, work: Callable[[], None], patience: float | None = None) -> None:
         """Do ``work`` (writes: incidents, jobs given back) in a thread of its own, waiting

@@ -73,9 +73,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from types import FrameType
 
-from wfengine.errors import StoreUnavailableError
+from wfengine.errors import StoreError, StoreUnavailableError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.jobs import DEFAULT_LEASE
+from wfengine.runtime.sql.sqlite_file import store_file_problem
 
 _log = logging.getLogger("wfengine.worker")
 
@@ -240,6 +241,10 @@ class Worker:
         per_job: float | None = None  # seconds a job of this thread takes, smoothed
         hooks = _hooks(engine)
         while not stop.is_set():
+            # a SQLite file deleted under the worker: its open connections would go on
+            # committing into the deleted file, lost (sqlite_file): stop, saying so
+            if (gone := store_file_problem(engine.store)) is not None:
+                raise StoreError(gone)
             try:
                 for hook in hooks:
                     hook(engine)

@@ -75,6 +75,7 @@ from wfengine.errors import StoreError
 from wfengine.runtime.sql import driver, xact_ids
 from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
+from wfengine.runtime.sql.sqlite_file import FileGuard, file_path
 from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory
 
 if TYPE_CHECKING:
@@ -231,14 +232,16 @@ class SqliteDialect(Dialect):
         event.listen(engine, "connect", _sqlite_connect)
         if private_memory(url):
             event.listen(engine, "connect", OneMemoryConnection(url))
+        if (path := file_path(url)) is not None:
+            # once opened, the file is never made again by a later connection (a deleted
+            # database came back empty under a running worker)
+            FileGuard(path).watch(engine)
         return engine
 
     def missing(self, url: URL) -> str | None:
         # connecting creates the file; an in-memory database or a URI (file:...) says itself
-        path = url.database
-        if not path or path == ":memory:" or path.startswith("file:") or "uri" in url.query:
-            return None
-        return None if Path(path).exists() else path
+        path = file_path(url)
+        return None if path is None or Path(path).exists() else path
 
     @contextmanager
     def transaction(
