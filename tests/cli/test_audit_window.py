@@ -39,3 +39,15 @@ def test_a_window_in_order_lists(url: str) -> None:
     out = cli("audit", "--db", url, "--since", "2000-01-01T00:00:00", "--until", "2100-01-01")
     assert out.exit_code == 0, out.output
     assert "instance.created" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "option,value", [("--since", "0001-01-01T00:00+01:00"), ("--until", "9999-12-31T23:30-01:00")]
+)
+def test_a_time_with_no_utc_time_is_refused_naming_the_option(
+    url: str, option: str, value: str
+) -> None:
+    for command in ("audit", "stats"):
+        out = cli(command, "--db", url, option, value)
+        assert out.exit_code == 2, (command, out.output)
+        assert option in out.output and "is out of range" in out.output

@@ -48,7 +48,15 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
         found = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None
-    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=UTC)
+    try:  # the stores compare in UTC: 0001-01-01T00:00+01:00 has no UTC time
+        found.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value!r} is out of range: in UTC it falls before the year 1 or after the year 9999"
+        ) from None
+    return found
 
 
 @click.group(invoke_without_command=True)
