@@ -13,22 +13,18 @@ was thrown; an escalation nothing catches is audited and its thread goes on.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from wfengine.definition.model import MIFlowCondition
-from wfengine.errors import DeployError
 from wfengine.runtime.compiled import (
     KIND_CONDITION,
-    CActivity,
     CBoundary,
     CEventSub,
-    CompiledProcess,
     CTransition,
 )
-from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import (
     BoundaryFired,
     EventThrown,
@@ -48,107 +44,12 @@ from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
-from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.navigation.signal_waiters import SignalReads as SignalReads
+from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
+from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
+from wfengine.runtime.navigation.signal_waiters import takes_signal as takes_signal
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
-
-
-class SignalReads(Protocol):
-    """What finding a signal's waiting instances reads of a store."""
-
-    def deployed_process_ids(self) -> list[str]: ...
-
-    def versions(self, process_id: str) -> list[int]: ...
-
-    def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None: ...
-
-    def open_at(self, process_id: str, activity_ids: Collection[str]) -> list[str]: ...
-
-    def instance_summary(self, instance_id: str) -> InstanceSummary: ...
-
-
-def catches_signal(ca: CActivity, name: str) -> bool:
-    """Does ``ca`` (a catch event, or an activity with a signal boundary event) take ``name``?"""
-    return ca.signal == name or any(b.trigger == "Signal" and b.name == name for b in ca.boundaries)
-
-
-def takes_signal(compiled: CompiledProcess, name: str) -> bool:
-    """Can something in ``compiled`` take signal ``name`` (a catch, an attached event, an
-    event sub-process)?"""
-    return bool(_signal_catches(compiled, name))
-
-
-def _signal_catches(compiled: CompiledProcess, name: str) -> set[str]:
-    """The activities of ``compiled`` open at which an instance may take signal ``name``:
-    its catches and the activities they are attached to; with an event sub-process of that
-    signal, every activity (it waits while its scope runs: any open activity shows it)."""
-    graphs = (compiled.graph, *compiled.activity_graph.values())
-    if any(
-        s.trigger.trigger == "Signal" and s.trigger.name == name
-        for graph in graphs
-        for s in graph.event_subs
-    ):
-        return {a.id for graph in graphs for a in graph.activities}
-    return {a.id for graph in graphs for a in graph.activities if catches_signal(a, name)}
-
-
-def signal_waiters(store: SignalReads, name: str) -> list[str]:
-    """The ids of open instances with an activity open that takes signal ``name`` (found
-    through the store's activity mirror: an index range per process). Every deployed version
-    counts: an instance runs the version it started with, whose activities may differ from
-    the latest's.
-
-    In the order a broadcast reaches them, the same on every store: by creation, a caller
-    before the subflow instances it started (their creation time, then how deep they are
-    nested, then their ids as listings order them). Why callers first: a signal reaches all
-    its catches at one moment, and within one instance an enclosing scope's interrupting
-    event (an event attached to a block, an event sub-process) goes before the catches
-    inside it, which it withdraws; a synchronous subflow is the called activity's inside as a
-    block's activity set is, so an interrupting signal event attached to the subflow activity
-    goes first, the subflow instance is closed with the activity, and its own catch of the
-    signal takes nothing (a non-interrupting one leaves it running, and the catch takes it
-    too). Before, the order followed the store's list of processes, which differs between
-    the memory and SQL stores, so the same program ended otherwise on each."""
-    found: list[str] = []
-    for process_id in store.deployed_process_ids():
-        ids: set[str] = set()
-        for version in store.versions(process_id):
-            try:
-                deployed = store.deployment(process_id, version)
-            except DeployError:  # a stored version this wfengine cannot compile runs nowhere
-                continue
-            if deployed is not None:
-                ids |= _signal_catches(deployed.compiled, name)
-        if ids:
-            found.extend(store.open_at(process_id, ids))
-    return _in_broadcast_order(store, found)
-
-
-def _in_broadcast_order(store: SignalReads, instance_ids: list[str]) -> list[str]:
-    """``instance_ids`` by creation time, then nesting depth (a caller and the subflow it
-    started in one command share a time), then id as listings order them (``pi-9`` before
-    ``pi-10``): callers before their subflows, the same on every store."""
-    if len(instance_ids) < 2:
-        return instance_ids
-    summaries: dict[str, InstanceSummary] = {}
-
-    def summary(instance_id: str) -> InstanceSummary:
-        found = summaries.get(instance_id)
-        if found is None:
-            found = summaries[instance_id] = store.instance_summary(instance_id)
-        return found
-
-    def depth(instance_id: str) -> int:
-        levels, parent = 0, summary(instance_id).parent_instance_id
-        while parent is not None and levels < 1_000:  # (a bound against a broken record)
-            levels += 1
-            parent = summary(parent).parent_instance_id
-        return levels
-
-    def key(instance_id: str) -> tuple[datetime, int, int, str]:
-        return (summary(instance_id).created_at, depth(instance_id), len(instance_id), instance_id)
-
-    return sorted(instance_ids, key=key)
 
 
 @dataclass(frozen=True, slots=True)
