@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.runtime.conftest import store_url
 from tests.wapi.test_listing_reads import _cases
 from tests.wapi.test_listing_reads import _package as _listing_package
 from tests.worklist.conftest import ORG
@@ -31,9 +32,9 @@ def _package() -> Any:
     return pb.build()
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    url = store_url(request, request.param, tmp_path)
     with Engine(clock=VirtualClock(), db_url=url, directory=Organisation.from_data(ORG)) as e:
         yield e
 
