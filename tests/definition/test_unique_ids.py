@@ -65,9 +65,10 @@ def test_every_reference_names_the_renamed_element(tmp_path: Path) -> None:
     assert activity_set.default_start_activity_id == "A.S"
     block = p2.activity("B")
     assert isinstance(block.body, BlockActivity) and block.body.start_activity_id == "A.S"
-    # a process-wide reference to an Id the process holds twice names the one the compiler
-    # picks for it: the last of the top level, then the activity sets
-    assert block.extended_attribute("AssignToPerformerOfActivity") == "A.S"
+    # a performer rule names the holder the engine's rule reads: its own scope's (the top
+    # level's A here); a process-wide reference to an Id the process holds twice names the
+    # one the compiler picks for it: the last of the top level, then the activity sets
+    assert block.extended_attribute("AssignToPerformerOfActivity") == "A.p2"
     reference = p2.activity("again").body
     assert isinstance(reference, ReferenceImplementation) and reference.activity_id == "A.S"
     event = p2.activity("watch").body

@@ -24,9 +24,14 @@ a deployed package is stored as written and read back, and its Ids must survive 
   activity sets' DefaultStartActivityId, a process's DefaultStartActivityId/SetId, TaskReferences,
   a compensation's ActivityId, ``AssignToPerformerOfActivity`` and
   ``DoNotAssignToPerformerOfActivity``, and the StartActivityId/StartActivitySetId of SubFlows
-  that call the process. A process-wide reference (a TaskReference, a performer rule) to an Id
-  its process repeats names the holder the runtime compiler picks (the last of the top level,
-  then the activity sets in order);
+  that call the process. A process-wide reference (a TaskReference) to an Id its process
+  repeats names the holder the runtime compiler picks (the last of the top level, then the
+  activity sets in order). A performer rule names the holder the runtime's rule reads
+  (:meth:`~wfengine.runtime.compiler._GraphCompiler.resolve`): its own scope's, else that of
+  the scopes enclosing it (the blocks that run its set, out to the top level; for a set
+  several blocks run, those of the first, as the compiler meets them), else the last holder
+  as above. Why not process-wide: since each scope's activity has its own performer, the
+  engine reads the rule's own block's, and a converted file must read what the original did;
 * a package-level MessageFlow's or Association's Source or Target naming an activity Id is
   rewritten to the holder in the process it means, as a process-wide reference there. With
   the Id in one process that is the one; with it in several, the other end decides: the
@@ -207,11 +212,27 @@ class _Plan:
                 found[a.id] = table.get(a.id, a.id)
         return {old: new for old, new in found.items() if old != new}
 
+    def rule_targets(
+        self, process: WorkflowProcess, chain: tuple[str | None, ...], wide: Mapping[str, str]
+    ) -> dict[str, str]:
+        """What a performer rule of the scope ``chain`` begins with names, old Id to new: the
+        Ids of that scope and of those enclosing it (the rest of ``chain``, from
+        :func:`_enclosing`), the innermost holder first, as the runtime resolves a rule; any
+        other Id as a process-wide reference does (``wide``)."""
+        found = dict(wide)
+        for scope_id in reversed(chain):  # (the innermost last: it wins)
+            table = self.activities.get((process.id, scope_id), {})
+            aset = process.activity_set(scope_id) if scope_id is not None else None
+            for a in _activities(process, aset):
+                found[a.id] = table.get(a.id, a.id)
+        return {old: new for old, new in found.items() if old != new}
+
     def process(self, p: WorkflowProcess) -> WorkflowProcess:
         sets = self.sets.get(p.id, {})
         wide = self.process_wide(p)
-        new_sets = tuple(self._scope(p, s, wide) for s in p.activity_sets)
-        top = self._scope(p, p, wide)
+        chains = _enclosing(p)
+        new_sets = tuple(self._scope(p, s, wide, chains) for s in p.activity_sets)
+        top = self._scope(p, p, wide, chains)
         assert isinstance(top, WorkflowProcess)
         start_set = dict(top.extra_attrs).get("DefaultStartActivitySetId")
         in_scope = self.activities.get((p.id, start_set), {})
@@ -226,13 +247,18 @@ class _Plan:
         return top.model_copy(update={"activity_sets": new_sets, "extra_attrs": extra_attrs})
 
     def _scope(
-        self, p: WorkflowProcess, node: ActivitySet | WorkflowProcess, wide: Mapping[str, str]
+        self,
+        p: WorkflowProcess,
+        node: ActivitySet | WorkflowProcess,
+        wide: Mapping[str, str],
+        chains: Mapping[str | None, tuple[str | None, ...]],
     ) -> ActivitySet | WorkflowProcess:
         """``node``, an activity set of ``p`` or ``p``'s top level, with its new Ids."""
         set_id = node.id if isinstance(node, ActivitySet) else None
         acts = self.activities.get((p.id, set_id), {})
         trans = self.transitions.get((p.id, set_id), {})
-        activities = tuple(self._activity(p, a, acts, trans, wide) for a in node.activities)
+        rules = self.rule_targets(p, chains.get(set_id, (set_id, None)), wide)
+        activities = tuple(self._activity(p, a, acts, trans, wide, rules) for a in node.activities)
         transitions = tuple(_transition(t, acts, trans) for t in node.transitions)
         update: dict[str, object] = {"activities": activities, "transitions": transitions}
         if isinstance(node, ActivitySet):
@@ -248,11 +274,12 @@ class _Plan:
         acts: Mapping[str, str],
         trans: Mapping[str, str],
         wide: Mapping[str, str],
+        rules: Mapping[str, str],
     ) -> Activity:
         update: dict[str, object] = {
             "id": acts.get(a.id, a.id),
             "body": self._body(p, a, acts, wide),
-            "extended_attributes": tuple(_assignment(e, wide) for e in a.extended_attributes),
+            "extended_attributes": tuple(_assignment(e, rules) for e in a.extended_attributes),
         }
         if a.split is not None and a.split.transition_refs:
             refs = tuple(trans.get(r, r) for r in a.split.transition_refs)
@@ -373,6 +400,31 @@ class _Links:
             attrs[i] = (name, self.wide[held[0]].get(value, value))
         new = tuple(attrs)
         return link if new == link.attrs else link.model_copy(update={"attrs": new})
+
+
+def _enclosing(process: WorkflowProcess) -> dict[str | None, tuple[str | None, ...]]:
+    """Each scope of ``process`` (None: the top level) -> it and the scopes enclosing it,
+    innermost first, out to the top level: the blocks that run an activity set, met as the
+    runtime compiler meets them (depth first, in definition order; the first block that
+    runs a set decides). A set no block runs has only itself and the top level."""
+    sets = {s.id: s for s in process.activity_sets}
+    found: dict[str | None, tuple[str | None, ...]] = {None: (None,)}
+    todo: list[Iterator[Activity]] = [iter(process.activities)]
+    chains: list[tuple[str | None, ...]] = [(None,)]
+    while todo:  # (a stack, not recursion: a file may nest sets deeper than Python does)
+        a = next(todo[-1], None)
+        if a is None:
+            todo.pop()
+            chains.pop()
+            continue
+        body = a.body
+        if isinstance(body, BlockActivity) and body.activity_set_id not in found:
+            inner = sets.get(body.activity_set_id)
+            if inner is not None:
+                found[inner.id] = chain = (inner.id, *chains[-1])
+                todo.append(iter(inner.activities))
+                chains.append(chain)
+    return found
 
 
 def _items(p: WorkflowProcess, aset: ActivitySet | None, kind: str) -> list[str]:
