@@ -17,6 +17,7 @@ from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.errors import ExpressionEvaluationError
+from wfengine.runtime.command_origin import StateOrigin
 from wfengine.runtime.compiler import (
     CActivity,
     CBoundary,
@@ -133,11 +134,23 @@ class NavigatorBase:
         activity then had one key, and a service that keeps answers by key dropped the
         second call as a repeat; the loser, run again, called again with another id. The
         origin differs between the two commands and stays the same when the loser runs
-        again, which calls in the same order."""
+        again, which calls in the same order.
+
+        A host's command (not a job's) has an origin that says what it is
+        (:class:`~wfengine.runtime.command_origin.StateOrigin`: the same in every process),
+        marked per process instance with the number of the first activity instance it keyed
+        there, which comes from the stored state the command read: run again after its host
+        died before the commit, the command calls with the same keys; run again after a lost
+        race, it keeps the marks of its first run (see :mod:`~wfengine.runtime.command_origin`
+        for why two commands never share a key)."""
         key = ai.call_key
         if key is None:
             self._keyed += 1
-            key = ai.call_key = f"{self.ctx.command_origin}.{self._keyed}"
+            origin = self.ctx.command_origin
+            if isinstance(origin, StateOrigin):
+                instance_id, _, number = ai.id.rpartition(":")
+                origin = f"{origin}@{origin.marks.setdefault(instance_id, number)}"
+            key = ai.call_key = f"{origin}.{self._keyed}"
         return key
 
     def _clock(self) -> datetime:
