@@ -15,12 +15,14 @@ The guarantees:
   outside every command (never inside a unit of work, so a handler may call the engine).
 * **At least once**, with :attr:`~wfengine.runtime.outbox.OutboxRecord.key` as the idempotency
   key. An entry is claimed with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several
-  workers do not deliver it at the same time; it is marked delivered after every handler of its
-  kind returned. A delivering process that dies between the calls and that mark, or a handler
-  that outlives the lease, gets the entry delivered again: handlers must recognise a key they
-  have seen. A handler that raises fails the delivery for all handlers of the entry: each is
-  called again on the next attempt (a handler that fans out, such as the notifiers'
-  dispatcher, :mod:`wfengine.worklist.notifiers`, calls again only what failed).
+  workers do not deliver it at the same time (a batch's lease is renewed while slow handlers
+  work through it, so its tail is not taken over meanwhile: :meth:`Outbox._deliver_batch`); it
+  is marked delivered after every handler of its kind returned. A delivering process that
+  dies between the calls and that mark, or a handler that outlives the lease, gets the entry
+  delivered again: handlers must recognise a key they have seen. A handler that raises fails
+  the delivery for all handlers of the entry: each is called again on the next attempt (a
+  handler that fans out, such as the notifiers' dispatcher, :mod:`wfengine.worklist.notifiers`,
+  calls again only what failed).
 * **Retried with back-off, bounded**: :class:`~wfengine.runtime.outbox.OutboxPolicy` (1 s, 2 s,
   4 s ... at most an hour apart, 20 attempts: about eight hours). A failed entry waits for its
   next attempt without holding up the others; after the last it is marked ``failed``, logged
