@@ -469,6 +469,9 @@ class CompiledProcess:
     field_names: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     #: :meth:`messages_caught`, once asked (a correlated message asks every version)
     _caught: frozenset[str] | None = None
+    #: activity Id -> its compiled activities, one per :attr:`CActivity.key`: made and kept
+    #: by :func:`.activity_holders.holders` once asked (only records naming an Id ask)
+    holders_table: dict[str, tuple[CActivity, ...]] | None = None
 
     def checked(
         self, data: Mapping[str, Any], where: str, *, writing: bool = True

@@ -35,7 +35,9 @@ from wfengine.applications.redaction import audit_answer, audit_values, failure_
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.definition.model import Application
 from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
+from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.clock import Clock, later
+from wfengine.runtime.compiled import CActivity, CompiledProcess
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.ids import IdGenerator
@@ -272,16 +274,16 @@ class InvokeJobHandler:
 
 def _expected(engine: JobRunner, payload: Mapping[str, Any]) -> Container[str] | None:
     """The OUT parameters the call ``payload`` describes answers with (None when its
-    definition is not to be had: the trail then hides only what names a secret)."""
+    definition is not to be had: the trail then hides only what names a secret). Of
+    several activities it may be (:func:`_calling`), those all of them expect: an answer's
+    value is shown only where its own activity would show it."""
     try:
         compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
     except WorkflowError:
         return None
-    activity = compiled.activity(payload["activity_id"])
     position = int(payload["position"])
-    if activity is None or position >= len(activity.tools):
-        return None
-    return activity.tools[position].spec.outputs
+    found = [set(act.tools[position].spec.outputs) for act in _calling(compiled, payload)]
+    return set.intersection(*found) if found else None
 
 
 def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) -> Binding:
@@ -292,13 +294,26 @@ def _async_binding(engine: JobRunner, payload: Mapping[str, Any], where: str) ->
     application: Application | None = None
     if app_id not in registry:
         compiled = engine.deployed(payload["process_id"], payload["version"]).compiled
-        activity = compiled.activity(payload["activity_id"])
-        if activity is not None:
-            tools = activity.tools
-            position = int(payload["position"])
-            if position < len(tools):
-                application = tools[position].spec.application
+        for act in _calling(compiled, payload):  # (one declaration of the id per process)
+            application = act.tools[int(payload["position"])].spec.application
+            break
     return find_binding(registry, app_id, application, where)
+
+
+def _calling(compiled: CompiledProcess, payload: Mapping[str, Any]) -> list[CActivity]:
+    """The activities the call ``payload`` describes may be of: those of its activity Id
+    whose tool at its position calls its application. Why not the activity of that Id: the
+    job names only the Id, and activity sets of a process may repeat one (TIBCO files do),
+    each holder calling its own applications: the first compiled would bind another
+    block's application and hide its outputs. One for nearly every job; several only when
+    holders of the Id call the same application there."""
+    position = int(payload["position"])
+    app_id = payload["application_id"]
+    return [
+        act
+        for act in holders(compiled, payload["activity_id"])
+        if position < len(act.tools) and act.tools[position].spec.application_id == app_id
+    ]
 
 
 def _waiting(inst: ProcessInstance, job: Job) -> ActivityInstance | None:
