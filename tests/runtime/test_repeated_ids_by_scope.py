@@ -49,3 +49,18 @@ def test_the_trail_hides_what_the_calls_own_activity_does_not_expect(engine: Eng
         if e.kind == "application.returned"
     }
     assert returned == {"appA": {"x": "A"}, "appB": {"y": "B", "x": "***"}}
+
+
+def test_closing_an_item_ends_its_own_activitys_reminders(engine: Engine) -> None:
+    """Set B's Review reminds, set A's does not: completing set B's item left its reminder
+    job in a database (the check asked set A's Review whether it reminds)."""
+    reminded = {"wfengine:reminder-after": "PT1H"}
+    engine.deploy(
+        two_reviews({"performer": "auditor"}, {"performer": "clerk", "extended": reminded})
+    )
+    iid = engine.start_process("main")
+    assert [j.kind for j in engine.jobs(iid)] == ["reminder"]
+    (item,) = [w for w in engine.work_items(iid) if w.assignees == ("clerk",)]
+    engine.complete_work_item(item.id)
+    assert len(engine.work_items(iid)) == 1  # (set A's: the instance runs on)
+    assert engine.jobs(iid) == []

@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
+from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
 from wfengine.runtime.sql import rows
@@ -488,7 +489,15 @@ def _reminded(step: Step, item: WorkItem) -> bool:
     inst = step.instances.get(item.instance_id)
     if inst is None:  # not loaded by this step: look for its jobs all the same
         return True
-    graph = inst.compiled.activity_graph.get(item.activity_id)
+    compiled = inst.compiled
+    if compiled.scoped_keys and item.activity_id in compiled.scoped_keys:
+        # activity sets repeat its Id: the item's own activity's reminders, not those of the
+        # first compiled (its activity instance may have been retired already: then those
+        # of any holder, at the cost of a statement that may delete nothing)
+        ai = inst.activities.get(item.activity_instance_id)
+        acts = (ai.act,) if ai is not None else holders(compiled, item.activity_id)
+        return any(act.reminders is not None for act in acts)
+    graph = compiled.activity_graph.get(item.activity_id)
     if graph is None:
         return True
     return graph.activities[graph.by_id[item.activity_id]].reminders is not None
