@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.runtime.repeated_scopes import two_reviews
+from wfengine.definition.builder import multi_instance
 from wfengine.definition.model import Application
+from wfengine.errors import IllegalStateError
 from wfengine.runtime.engine import Engine
 
 CALLS = {"tool": "appA", "args": ["pin", "x"]}, {"tool": "appB", "args": ["pin", "y"]}
@@ -64,3 +68,22 @@ def test_closing_an_item_ends_its_own_activitys_reminders(engine: Engine) -> Non
     engine.complete_work_item(item.id)
     assert len(engine.work_items(iid)) == 1  # (set A's: the instance runs on)
     assert engine.jobs(iid) == []
+
+
+def test_a_closed_multi_instance_activity_is_refused_as_closed(engine: Engine) -> None:
+    """Set B's Review is multi-instance, set A's not: adding an instance to set B's closed
+    one said it was not multi-instance."""
+    engine.deploy(two_reviews({}, {"loop": multi_instance("1")}))
+    iid = engine.start_process("main")
+    history = [a for a in engine.activity_instances(iid) if a.activity_id == "Review"]
+    (plain,) = [
+        a for a in history if a.mi_index is None and a.id not in (h.mi_parent_id for h in history)
+    ]
+    (container,) = {a.mi_parent_id for a in history if a.mi_parent_id is not None}
+    (child,) = [a for a in history if a.mi_parent_id is not None]
+    assert container is not None
+    for done in (container, child.id):
+        with pytest.raises(IllegalStateError, match=r"it is closed\.completed"):
+            engine.add_mi_instance(done)
+    with pytest.raises(IllegalStateError, match="it is not multi-instance"):
+        engine.add_mi_instance(plain.id)

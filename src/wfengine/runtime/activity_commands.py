@@ -10,6 +10,7 @@ from typing import Any
 
 from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFoundError
 from wfengine.runtime.acted_by import name_user
+from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.compiled import CActivity
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.deployment_reads import DeploymentReads
@@ -25,8 +26,9 @@ from wfengine.runtime.values import check_storable, owned_values
 
 _log = logging.getLogger(__name__)
 
-#: a closed activity instance as its history holds it, and its activity
-ClosedActivity = tuple[ActivityInstanceSnapshot, CActivity]
+#: a closed activity instance as its history holds it, and whether it was multi-instance
+#: (the container or one of its instances)
+ClosedActivity = tuple[ActivityInstanceSnapshot, bool]
 #: what a cancel records that names who asked (when its payload carries a user): the
 #: activities it closed, the work items it withdrew; and in the synchronous subflow instances
 #: it closed, their closing too
@@ -433,8 +435,10 @@ class ActivityCommands(EngineBase):
             inst = self.store.instance(instance_id)
             ai = inst.activities.get(activity_instance_id)
             if ai is None:
-                done, ca = self._retired(inst, activity_instance_id)
-                subject = f"activity instance {done.id!r} ({ca.id!r}) of instance {inst.id!r}"
+                done, _ = self._retired(inst, activity_instance_id)
+                subject = (
+                    f"activity instance {done.id!r} ({done.activity_id!r}) of instance {inst.id!r}"
+                )
                 raise IllegalStateError(subject, done.state.value, "cancel")
             if ai.mi_parent is None:
                 subject = f"activity instance {ai.id!r} ({ai.act.id!r}) of instance {inst.id!r}"
@@ -497,9 +501,8 @@ class ActivityCommands(EngineBase):
                 raise NotFoundError("activity instance", activity_instance_id) from None
             ai = inst.activities.get(activity_instance_id)
             if ai is None:
-                done, ca = self._retired(inst, activity_instance_id)
-                subject = f"activity instance {done.id!r} ({ca.id!r})"
-                multi = ca.loop is not None and ca.loop.multi
+                done, multi = self._retired(inst, activity_instance_id)
+                subject = f"activity instance {done.id!r} ({done.activity_id!r})"
                 why = done.state.value if multi else "not multi-instance"
                 raise IllegalStateError(subject, why, "add an instance to")
             container = ai.mi_parent or ai
@@ -527,13 +530,21 @@ class ActivityCommands(EngineBase):
         return self._command(body)
 
     def _retired(self, inst: ProcessInstance, activity_instance_id: str) -> ClosedActivity:
-        """An activity instance ``inst`` no longer holds: closed (its history has it, with
-        its activity), else :class:`NotFoundError`."""
-        for done in self.store.activity_history(inst.id):
+        """An activity instance ``inst`` no longer holds: closed (its history has it, and
+        whether it was multi-instance), else :class:`NotFoundError`. Why not its activity:
+        the history names only the Id, which activity sets may repeat (TIBCO files do), one
+        holder multi-instance and another not; then the history itself says (an instance
+        of one names its container, a container is named by its instances)."""
+        history = self.store.activity_history(inst.id)
+        for done in history:
             if done.id == activity_instance_id:
-                ca = inst.compiled.activity(done.activity_id)
-                assert ca is not None, f"{done.id!r}: no activity {done.activity_id!r}"
-                return done, ca
+                acts = holders(inst.compiled, done.activity_id)
+                assert acts, f"{done.id!r}: no activity {done.activity_id!r}"
+                multi = {act.loop is not None and act.loop.multi for act in acts}
+                if len(multi) == 1:
+                    return done, multi.pop()
+                named = done.mi_parent_id is not None
+                return done, named or any(h.mi_parent_id == done.id for h in history)
         raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
 
 
