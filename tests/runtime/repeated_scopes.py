@@ -37,5 +37,14 @@ def two_reviews(a: dict[str, Any], b: dict[str, Any]) -> Package:
     p.route("split", gateway="Parallel")
     p.block("BlockA", activity_set="SetA").block("BlockB", activity_set="SetB")
     p.sequence("split", "BlockA").sequence("split", "BlockB")
+    return named_alike(pb, "Review")
+
+
+def named_alike(pb: PackageBuilder, activity_id: str) -> Package:
+    """``pb``'s package with its activities ``<activity_id>A`` and ``<activity_id>B`` both
+    named ``activity_id``."""
     text = dump_xpdl(pb.build())
-    return load_xpdl(text.replace(b'"ReviewA"', b'"Review"').replace(b'"ReviewB"', b'"Review"'))
+    named = f'"{activity_id}"'.encode()
+    for suffix in ("A", "B"):
+        text = text.replace(f'"{activity_id}{suffix}"'.encode(), named)
+    return load_xpdl(text)

@@ -1,7 +1,8 @@
 """Records that name only an activity's Id (an ``invoke`` job, a closing work item, a closed
 activity instance) find their own activity when activity sets repeat the Id: they took the
 first compiled holder, another block's ``Review``, with its applications, reminders and loop
-(see :mod:`tests.runtime.repeated_scopes` for the process)."""
+(see :mod:`tests.runtime.repeated_scopes` for the process); a message only a set whose
+every Id another set repeats catches is taken."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.repeated_scopes import two_reviews
-from wfengine.definition.builder import multi_instance
+from tests.runtime.repeated_scopes import named_alike, two_reviews
+from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.definition.model import Application
 from wfengine.errors import IllegalStateError
 from wfengine.runtime.engine import Engine
@@ -87,3 +88,20 @@ def test_a_closed_multi_instance_activity_is_refused_as_closed(engine: Engine) -
             engine.add_mi_instance(done)
     with pytest.raises(IllegalStateError, match="it is not multi-instance"):
         engine.add_mi_instance(plain.id)
+
+
+def test_a_message_caught_only_in_a_set_of_repeated_ids_is_delivered(engine: Engine) -> None:
+    """Set A's Wait catches message a, set B's Wait message b: b was refused as a message
+    nothing in the process catches (set B's graph was looked up by Ids set A holds too)."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity_set("SetA").intermediate("WaitA", message="a")
+    p.activity_set("SetB").intermediate("WaitB", message="b")
+    p.route("split", gateway="Parallel")
+    p.block("BlockA", activity_set="SetA").block("BlockB", activity_set="SetB")
+    p.sequence("split", "BlockA").sequence("split", "BlockB")
+    engine.deploy(named_alike(pb, "Wait"))
+    iid = engine.start_process("main")
+    assert engine.send_message("b", {}, instance_id=iid)
+    assert engine.send_message("a", {}, instance_id=iid)
+    assert engine.instance(iid).state == "closed.completed"

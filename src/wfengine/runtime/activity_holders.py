@@ -9,9 +9,7 @@ find the first compiled holder (:meth:`~.compiled.CompiledProcess.activity`), an
 scope's activity with other applications, data rules and reminders.
 
 Nothing here runs on a step: the table is built once per compiled process, the first time a
-record asks, from the graphs its blocks reach (:attr:`~.compiled.CompiledProcess.
-activity_graph` keeps one graph per Id, so a set whose every Id another scope repeats is in
-none of its entries).
+record asks, from every graph (:meth:`~.compiled.CompiledProcess.graphs`).
 """
 
 from __future__ import annotations
@@ -41,17 +39,9 @@ def _table(compiled: CompiledProcess) -> HoldersTable:
     if found is not None:
         return found
     keyed: dict[str, CActivity] = {}
-    seen: set[int] = set()
-    todo = [compiled.graph]
-    while todo:
-        graph = todo.pop(0)
-        if id(graph) in seen:
-            continue
-        seen.add(id(graph))
+    for graph in compiled.graphs():
         for act in graph.activities:
             keyed.setdefault(act.key, act)
-            if act.block is not None:
-                todo.append(act.block)
     by_id: dict[str, tuple[CActivity, ...]] = {}
     for act in keyed.values():
         by_id[act.id] = (*by_id.get(act.id, ()), act)

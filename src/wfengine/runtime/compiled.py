@@ -557,6 +557,19 @@ class CompiledProcess:
         graph = self.activity_graph.get(activity_id)
         return None if graph is None else graph.activities[graph.by_id[activity_id]]
 
+    def graphs(self) -> list[CGraph]:
+        """Every graph of the process, once each: the top level, then each activity set's
+        as blocks reach it (breadth first). Why not :attr:`activity_graph`'s: it keeps the
+        first graph of each Id, so a set whose every Id another set repeats is in none."""
+        found = {id(self.graph): self.graph}
+        todo = [self.graph]
+        while todo:
+            for act in todo.pop(0).activities:
+                if act.block is not None and id(act.block) not in found:
+                    found[id(act.block)] = act.block
+                    todo.append(act.block)
+        return list(found.values())
+
     def messages_caught(self) -> frozenset[str]:
         """The message names something in the process can take: intermediate catch events
         and receive tasks, attached events and event sub-processes (a message start event
@@ -564,7 +577,7 @@ class CompiledProcess:
         if self._caught is not None:
             return self._caught
         found: set[str] = set()
-        for graph in {id(g): g for g in (self.graph, *self.activity_graph.values())}.values():
+        for graph in self.graphs():
             for ca in graph.activities:
                 if ca.message is not None and ca.kind == KIND_MESSAGE:  # (not a start event)
                     found.add(ca.message)
