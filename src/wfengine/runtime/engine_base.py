@@ -34,6 +34,7 @@ from wfengine.errors import (
 from wfengine.runtime import call_stops
 from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock, VirtualClock, later
+from wfengine.runtime.command_origin import origin_of
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, adapt_directory
@@ -78,11 +79,13 @@ class EngineBase:
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
-    #: this engine among all engines, and how many commands it ran: a command's default
-    #: origin (``_command``)
+    #: (no longer read: a command's default origin says what it is, ``origin_of``)
     _tag: str
     _commands: int
+    #: the running command's origin; "" until a call asks for a host's command's (``_command``)
     _origin: str
+    #: the body of the running command, whose origin it is
+    _origin_body: Callable[[], object] | None = None
     #: held while a command runs (a second one is refused, not queued)
     _command_lock: threading.Lock
     #: the thread running the current command (meaningful while ``_in_command``)
@@ -256,7 +259,11 @@ class EngineBase:
     @property
     def command_origin(self) -> str:
         """What names the running command among all commands (see ``_command``)."""
-        return self._origin
+        origin = self._origin
+        if not origin and self._origin_body is not None:
+            # worked out when a call first asks: most commands make none
+            origin = self._origin = origin_of(self._origin_body)
+        return origin
 
     def _command(self, body: Callable[[], _T], origin: str | None = None) -> _T:
         """Run ``body`` as one command: a unit of work, retried whole after a lost race.
@@ -270,18 +277,19 @@ class EngineBase:
         (:meth:`_timers_after_command`).
 
         ``origin`` names the command among all commands (a job's id for the job's command;
-        by default this engine's tag and count of commands), the same for every run of
-        ``body``: application calls' idempotency keys are made of it.
+        by default what the command is: its name and arguments, :func:`origin_of`), the same
+        for every run of ``body``: application calls' idempotency keys are made of it. Not
+        this engine's random tag and a count of its commands: a host that died before the
+        command committed ran it again with other keys, and the application's service saw
+        two calls where there was one (see :mod:`~wfengine.runtime.command_origin`).
         """
         self._refuse_closed()
         if not self._command_lock.acquire(blocking=False):
             raise self._reentry_error()
         self._in_command = True
         self._command_thread = threading.get_ident()
-        if origin is None:
-            self._commands += 1
-            origin = f"{self._tag}{self._commands:x}"
-        self._origin = origin
+        self._origin = origin or ""
+        self._origin_body = body
         try:
             attempt = 0
             while True:
