@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from wfengine.errors import DeployError, NotFoundError, StoreError
+from wfengine.runtime.activity_holders import common_access, holders
 from wfengine.runtime.audit_chain import ChainReport
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.audit_query import AuditQuery
@@ -263,15 +264,21 @@ class Queries(EngineBase):
         caller's check (``wfengine.worklist.worklists.may_see``)."""
         item = self.store.work_item(work_item_id)
         inst = self.store.instance(item.instance_id)
-        activity = inst.compiled.activity(item.activity_id)
-        assert activity is not None, f"work item {item.id!r}: no activity {item.activity_id!r}"
-        access = activity.access or OPEN_READ
+        # its own activity instance's activity: another activity set's of that Id (TIBCO
+        # files repeat Ids across sets) has other rules; a closed item's activity instance
+        # may have left the instance, and then what every holder of the Id allows
+        ai = inst.activities.get(item.activity_instance_id)
+        if ai is not None:
+            access = ai.act.access or OPEN_READ
+        else:
+            acts = holders(inst.compiled, item.activity_id)
+            assert acts, f"work item {item.id!r}: no activity {item.activity_id!r}"
+            access = common_access(acts) or OPEN_READ
         reads = access.reads
         data = list(inst.data.items())  # (a copy: as activity_instances)
         values = {k: copy.deepcopy(v) for k, v in data if reads is None or k in reads}
         # an instance of a multi-instance activity (or an activity of one's block) shows its
         # own index as the loop counter, not the field the last instance started wrote
-        ai = inst.activities.get(item.activity_instance_id)
         counters = counter_layer(ai) if ai is not None else None
         if counters:
             values.update((k, v) for k, v in counters.items() if reads is None or k in reads)
