@@ -19,8 +19,17 @@ from wfengine.definition.model import BasicTypeKind
 #: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
 MAX_INTEGER_DIGITS = 1_000
 
+#: most characters a FLOAT literal may have (as the expressions' number readers allow)
+MAX_FLOAT_CHARS = 400
+
 _INTEGER = re.compile(r"[+-]?\d+")
-_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: a FLOAT as tools write one: ``12``, ``2.5``, ``.5``, ``3.``, ``1e-3``. Every run of digits
+#: is possessive, taken once and never given back: the text is a definition's initial value,
+#: which may come from someone the host does not trust, and a long run of digits that is no
+#: FLOAT (``1111...1x``) made ``\d+\.?\d*`` try every split of it (minutes for 100,000
+#: digits, before the length was checked). The language is the same: a run of digits is
+#: never followed by another digit the pattern could still want.
+_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?")
 
 
 def parse_literal(text: str, kind: BasicTypeKind) -> Any:
@@ -45,7 +54,9 @@ def _integer(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    if not _FLOAT.fullmatch(text) or len(text) > 400:
+    if len(text) > MAX_FLOAT_CHARS:  # (not quoted: it may be megabytes)
+        raise ValueError(f"a FLOAT of more than {MAX_FLOAT_CHARS} characters")
+    if not _FLOAT.fullmatch(text):
         raise ValueError(f"{text!r} is not a FLOAT")
     return float(text)
 
