@@ -133,9 +133,10 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
             initial = FittedInitial(initial, kinds[df.id])
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
-    # activity_graph maps every activity to its graph: each graph once, not once per activity
-    graphs = {id(g): g for g in (graph, *compiler.activity_graph.values())}
-    every = [a for g in graphs.values() for a in g.activities]
+    # every graph compiled, not activity_graph's: it keeps the first graph of each Id, so an
+    # activity set whose every Id another set repeats is in none of its entries, and its
+    # four-eyes rules and conditional events were left out of the tables below
+    every = [a for g in compiler.graphs for a in g.activities]
     return CompiledProcess(
         conditional=any(
             a.condition is not None
@@ -251,6 +252,8 @@ class _GraphCompiler(ActivityCompiler):
     def __init__(self, package: Package, process: WorkflowProcess, exprs: ExpressionReader) -> None:
         super().__init__(package, process, exprs)
         self.activity_graph: dict[str, CGraph] = {}
+        #: every graph compiled, the top level last (a set two blocks run: once per block)
+        self.graphs: list[CGraph] = []
         self._active_sets: list[str] = []
         #: activity Id -> the scopes holding it (None: the top level), top level first
         self._holders: dict[str, list[str | None]] = {}
@@ -445,6 +448,7 @@ class _GraphCompiler(ActivityCompiler):
         self._keyed(activity_set, compiled)
         for ca in compiled:
             self.activity_graph.setdefault(ca.id, graph)
+        self.graphs.append(graph)
         return graph
 
 
