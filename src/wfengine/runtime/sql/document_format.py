@@ -34,6 +34,12 @@ Formats:
    their id as ``ck``, which makes the same keys (an incident's retry sends the failed call's
    key again).
 
+6. ``"format": 6``; the summaries (``performers``, ``co_performers``) may key an activity by
+   ``<set Id>/<Id>`` (``scoped_keys``, below). Format 5 documents read the same (the upgrade
+   changes nothing but the number). The format exists so a wfengine that reads its Ids as
+   shared entries refuses such documents, and, through its revision (0021), the database,
+   instead of sending work back to the wrong person.
+
 A key the writer leaves out when it holds nothing, and the reader takes as holding nothing
 when it is missing, needs no new format: no older document held anything there. Such keys:
 ``nonce``, ``sent_back``, ``messages``, ``sensitive`` (the fields a subflow's instance
@@ -41,13 +47,16 @@ hides in its trail besides those its process marks, because its caller filled th
 sensitive field: ``ProcessInstance.sensitive_extra``) and ``co_performers`` (delegates whose
 work under delegation-confirm went back to its owner, whom four eyes keeps off a check).
 
-``scoped_keys`` (``true``) needs none either, for the same reason seen from the other side: the
-summaries (``performers``, ``co_performers``) key an activity by its Id, but an activity of an
-activity set whose Id another scope of the process repeats by ``<set Id>/<Id>``
-(``CActivity.key``), and the writer says so only for a process that repeats one. Every other
-document reads the same either way; one of such a process without it was written before, when
-the holders of a repeated Id shared one entry, and the reader gives each holder a copy
-(``instance.carry_scoped_keys``).
+``scoped_keys`` (``true``) looks like such a key, but it came with format 6: the summaries
+(``performers``, ``co_performers``) key an activity by its Id, but an activity of an activity
+set whose Id another scope of the process repeats by ``<set Id>/<Id>`` (``CActivity.key``),
+and the writer says so only for a process that repeats one. This reader needs no format for
+it (a document of such a process without it was written when the holders of a repeated Id
+shared one entry, and the reader gives each holder a copy: ``instance.carry_scoped_keys``),
+but an older reader does: it reads ``performers["Review"]`` (now the top level's entry) for
+every holder of ``Review``, so it sent work back to, or kept off a four-eyes check, the wrong
+person in a database it opened without a word. A key whose absence an older reader takes for
+"nothing" needs no format; a key that changes what a key it knows means does.
 
 To change the document otherwise: raise :data:`CURRENT_FORMAT`, write the new shape in
 ``serialize``, add the upgrade from the previous format to :data:`_UPGRADES`, keep a
@@ -68,14 +77,14 @@ from typing import Any
 from wfengine.errors import StoreError
 
 #: the format :func:`~wfengine.runtime.sql.serialize.instance_document` writes
-CURRENT_FORMAT = 5
+CURRENT_FORMAT = 6
 
 #: format -> the schema revision that came with it (which says ``document_format = n``): a
 #: database at it or later may hold documents of that format. The rule began with format 5,
 #: marked by 0020: formats 4 and 5 came without a revision of their own (both while 0015 was
 #: the newest), so a wfengine of format 3 at 0015 could open a database holding them; format
 #: 3 came with 0012, before the rule
-FORMAT_REVISIONS: dict[int, str] = {5: "0020"}
+FORMAT_REVISIONS: dict[int, str] = {5: "0020", 6: "0021"}
 
 Document = dict[str, Any]
 
@@ -122,12 +131,20 @@ def _from_4(document: Document) -> Document:
     return document
 
 
+def _from_5(document: Document) -> Document:
+    """Format 5 to 6: nothing to change. A format 5 document written after scoped keys
+    already says ``scoped_keys`` when it holds them; one without it is carried forward by
+    the reader (``instance.carry_scoped_keys``) as it was before."""
+    return document
+
+
 #: format n -> the function that turns a (copied) document of format n into format n + 1
 _UPGRADES: dict[int, Callable[[Document], Document]] = {
     1: _from_1,
     2: _from_2,
     3: _from_3,
     4: _from_4,
+    5: _from_5,
 }
 
 
