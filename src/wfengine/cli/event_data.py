@@ -73,7 +73,9 @@ def takes(compiled: CompiledProcess, taking: Taking, name: str) -> bool:
         return bool(message_start_points(compiled, name))
     from wfengine.runtime.navigation.events import catches_signal
 
-    graphs = (compiled.graph, *compiled.activity_graph.values())
+    # every graph: activity_graph keeps the first of each Id, so an activity set whose every
+    # Id another set repeats (TIBCO files) is in none of its entries
+    graphs = compiled.graphs()
     return (
         any(catches_signal(a, name) for g in graphs for a in g.activities)
         or any(
