@@ -31,13 +31,17 @@ from wfengine.expressions.limits import LimitExceeded, Limits
 _JAVA_BLANKS = "".join(chr(c) for c in range(0x21))
 #: the longest number text ``parseDouble`` reads
 _MAX_FLOAT_CHARS = 400
-#: a decimal ``double`` as Java writes one (after trimming), or NaN or an infinity
+#: a decimal ``double`` as Java writes one (after trimming), or NaN or an infinity. Here and in
+#: :data:`_JAVA_HEX_DOUBLE` every run of digits is possessive (taken once, never given back;
+#: no digit can follow one, so the same texts match): ``\d+\.?\d*`` tried every split of a
+#: run that was no number, 17 ms for the 400 characters read, at each ``parseDouble`` call
 _JAVA_DOUBLE = re.compile(
-    r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)", re.ASCII
+    r"[+-]?(?:NaN|Infinity|(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?[fFdD]?)", re.ASCII
 )
 #: a hexadecimal ``double`` (``0x1.8p1``): the binary exponent is required, as in Java
 _JAVA_HEX_DOUBLE = re.compile(
-    r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+[fFdD]?", re.ASCII
+    r"[+-]?0[xX](?:[0-9a-fA-F]++(?:\.[0-9a-fA-F]*+)?|\.[0-9a-fA-F]++)[pP][+-]?\d++[fFdD]?",
+    re.ASCII,
 )
 
 

@@ -26,8 +26,11 @@ NAN = math.nan
 #: JavaScript reads no others (``Number("\u0661\u0662")`` is NaN), where Python's ``\d`` and
 #: ``float()`` take any Unicode decimal digit
 _FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)", re.ASCII)
-#: what ``Number`` reads as the whole (trimmed) text, besides hex, octal and binary literals
-_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\Z", re.ASCII)
+#: what ``Number`` reads as the whole (trimmed) text, besides hex, octal and binary literals.
+#: Its runs of digits are possessive (no digit can follow one): ``\d+\.?\d*`` tried every
+#: split of a run of digits that was no number, 11 ms for the 400 characters read, each time
+#: an expression called ``Number`` or ``isNaN``
+_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?)\Z", re.ASCII)
 _RADIX_LITERAL = re.compile(r"0([xXoObB])([0-9a-zA-Z]+)\Z")
 _RADIX_OF = {"x": 16, "o": 8, "b": 2}
 #: the longest number text read (as ``Double.parseDouble`` allows)
