@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wfengine.errors import DeployError
-from wfengine.runtime.compiled import CActivity
+from wfengine.runtime.activity_holders import holders
+from wfengine.runtime.compiled import CompiledProcess
 from wfengine.runtime.deadline_events import fired_due
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.snapshots import WorkItemSnapshot
@@ -116,7 +117,7 @@ def _read_instance(
         if timer.deadline_index >= 0:  # a Deadline's (not a boundary or event timer's)
             _earliest(due, timer.activity_instance_id, timer.due)
     compiled = engine.deployed(inst.process_id, inst.version).compiled
-    with_deadlines = [i for i in mine if _has_deadlines(compiled.activity(i.activity_id))]
+    with_deadlines = [i for i in mine if _has_deadlines(compiled, i.activity_id)]
     if not with_deadlines:
         return
     for fired in engine.audit_events(instance_id=instance_id, kind="deadline.fired"):
@@ -143,7 +144,15 @@ def _by_instance(items: list[WorkItemSnapshot]) -> dict[str, list[WorkItemSnapsh
     return found
 
 
-def _has_deadlines(act: CActivity | None) -> bool:
+def _has_deadlines(compiled: CompiledProcess, activity_id: str) -> bool:
+    """Whether an item of ``activity_id`` may have deadlines (then its fired ones and its
+    multi-instance container are looked up). Where activity sets repeat the Id (TIBCO files
+    do), whether any holder of it has: the first compiled may be another block's without
+    them, which left this one's work due at no time after its deadline fired. What is read
+    then is by the item's own activity instance, so another holder's deadlines add nothing."""
+    if compiled.scoped_keys and activity_id in compiled.scoped_keys:
+        return any(act.deadlines for act in holders(compiled, activity_id))
+    act = compiled.activity(activity_id)
     return act is not None and bool(act.deadlines)
 
 
