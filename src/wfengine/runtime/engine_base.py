@@ -31,7 +31,7 @@ from wfengine.errors import (
     StoreUnavailableError,
     WorkflowError,
 )
-from wfengine.runtime import call_stops
+from wfengine.runtime import call_stops, job_claims
 from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock, VirtualClock, later
 from wfengine.runtime.command_origin import origin_of
@@ -291,31 +291,12 @@ class EngineBase:
         self._origin = origin or ""
         self._origin_body = body
         try:
-            attempt = 0
-            while True:
-                self._stretched = []  # (those of a rolled-back attempt were never stored)
-                try:
-                    with self.store.unit():
-                        result = body()
-                    break
-                except ConcurrencyError as exc:
-                    attempt += 1
-                    if stopping():  # a call's SystemExit or Ctrl-C: not run again
-                        raise
-                    lost, self._lost = self._lost, None
-                    if lost is not None and lost[0] is exc:  # its calls were made: audited
-                        tries = self.max_conflict_retries + 1
-                        record_lost_calls(self.store, self._nav, lost[1], tries=tries)
-                    if attempt > self.max_conflict_retries:
-                        raise ConcurrencyError(
-                            f"{exc}; the command lost {attempt} races in a row and changed "
-                            "nothing: try it again"
-                        ) from exc
-                    _log.debug("lost a race with another engine; retrying (%d)", attempt)
-                    # a burst of engines on one instance (many people completing their parts
-                    # at once): a short random wait spreads the runs that follow
-                    if attempt > 1:
-                        time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
+            self._stretched = []
+            try:
+                with self.store.unit():
+                    result = body()
+            except ConcurrencyError as exc:  # the rare path, in a method of its own
+                result = self._run_again(body, exc)
         finally:
             self._in_command = False
             self._command_lock.release()
@@ -328,6 +309,45 @@ class EngineBase:
         if self._timers_waiting:
             self._timers_after_command()
         return result
+
+    def _run_again(self, body: Callable[[], _T], lost: ConcurrencyError) -> _T:
+        """Run the command ``body`` again, each run a unit of work, after its run lost the
+        race ``lost`` (another engine changed what it read): up to ``max_conflict_retries``
+        runs, then a :class:`~wfengine.errors.ConcurrencyError` saying so.
+
+        The synchronous application calls a lost run made were made all the same: they are
+        audited (:mod:`~wfengine.runtime.lost_calls`) and counted as attempts
+        (:func:`~wfengine.runtime.job_claims.running_again`), so the run that makes a call
+        again numbers it on. Apart from :meth:`_command` so that its path when nothing is
+        lost (nearly always) costs what it did."""
+        exc, attempt = lost, 0
+        with job_claims.running_again():
+            while True:
+                attempt += 1
+                if stopping():  # a call's SystemExit or Ctrl-C: not run again
+                    raise exc
+                step, self._lost = self._lost, None
+                if step is not None and step[0] is exc:  # its calls were made: audited
+                    tries = self.max_conflict_retries + 1
+                    job_claims.count_lost(
+                        record_lost_calls(self.store, self._nav, step[1], tries=tries)
+                    )
+                if attempt > self.max_conflict_retries:
+                    raise ConcurrencyError(
+                        f"{exc}; the command lost {attempt} races in a row and changed "
+                        "nothing: try it again"
+                    ) from exc
+                _log.debug("lost a race with another engine; retrying (%d)", attempt)
+                # a burst of engines on one instance (many people completing their parts at
+                # once): a short random wait spreads the runs that follow
+                if attempt > 1:
+                    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
+                self._stretched = []  # (those of a rolled-back run were never stored)
+                try:
+                    with self.store.unit():
+                        return body()
+                except ConcurrencyError as again:
+                    exc = again
 
     def _reentry_error(self) -> EngineInUseError:
         """Why a command may not start now that another runs on this engine."""

@@ -433,8 +433,8 @@ class ApplicationQueued:
 
 @dataclass(frozen=True, slots=True)
 class ApplicationDiscarded:
-    """An asynchronous call's result came back for an activity that no longer waits
-    for it; ``reason`` says why it was let go."""
+    """A call's answer the activity did not get, ``reason`` saying why: an asynchronous
+    one's came back too late, or a synchronous one's command lost a race (its call counts)."""
 
     KIND: ClassVar[str] = EventKind.APPLICATION_DISCARDED
     application: str

@@ -11,13 +11,20 @@ count: the run's first synchronous call only (:func:`take`). ``invoke`` jobs are
 their claims are their own call's attempts (:class:`~wfengine.runtime.tools.InvokeJobHandler`),
 not those of the calls after it.
 
+A command that lost a race after making synchronous calls (another engine changed its instance
+during a call) runs again: those calls were made too (audited by :mod:`~wfengine.runtime.
+lost_calls`), so within the command's next runs each counts the attempts its lost runs made
+(:func:`running_again`, :func:`count_lost`), in a job or not, and a job that gives up its run
+after that (its instance was suspended meanwhile) keeps its claim counted
+(:func:`lost_race_calls`): its run after resume numbers the call on.
+
 A context variable, as :mod:`~wfengine.runtime.call_watch` is: the call is made deep inside
 navigation, which sees no job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -25,7 +32,9 @@ from typing import Any
 from wfengine.runtime.jobs import JOB_INVOKE, Job
 
 #: the job this thread runs, taken before: ``[its earlier claims, the key of the call they
-#: count against (None until its first synchronous call)]``; None outside such a job
+#: count against (None until its first synchronous call)]``; None outside such a job. A
+#: command run again after a lost race has a third item: ``{call key: attempts its lost runs
+#: made}`` (:func:`running_again`)
 _claims: ContextVar[list[Any] | None] = ContextVar("wfengine_earlier_claims", default=None)
 
 #: None outside a job taken before (the variable's own ``get``: a caller on the hot path asks
@@ -55,7 +64,47 @@ def take(key: str) -> int:
         return 0
     if found[1] is None:
         found[1] = key
-    return int(found[0]) if found[1] == key else 0
+    made = int(found[0]) if found[1] == key else 0
+    if len(found) > 2:  # (a command run again after a lost race: running_again)
+        made = max(made, found[2].get(key, 0))
+    return made
+
+
+@contextmanager
+def running_again() -> Iterator[None]:
+    """Within the block (the runs of a command after its first lost a race), the synchronous
+    calls that lost runs made (:func:`count_lost`) count as attempts made (:func:`take`).
+
+    Why: such a call was made (its side effects happened) though its run's commit lost; made
+    again by the next run, or by the job's run after a resume, it was numbered attempt 1 again
+    with a fresh retry budget, as a killed job's call was before its claims counted. The
+    block is entered on that rare path only: a command that commits at once pays nothing."""
+    found = _claims.get()
+    token = _claims.set([0, None, {}] if found is None else [found[0], found[1], {}])
+    try:
+        yield
+    finally:
+        _claims.reset(token)
+
+
+def count_lost(made: Mapping[str, int]) -> None:
+    """A run of the running command lost a race after making the synchronous calls ``made``
+    (idempotency key -> the highest attempt it made of it): its next runs number them on
+    from there. Only within :func:`running_again` (elsewhere no run comes after)."""
+    found = _claims.get()
+    if found is None or len(found) < 3:
+        return
+    counted: dict[str, int] = found[2]
+    for key, attempts in made.items():
+        counted[key] = max(counted.get(key, 0), attempts)
+
+
+def lost_race_calls() -> bool:
+    """Did a run of the running command lose a race after making a synchronous call? A job
+    that is then given back unrun (its instance suspended meanwhile) keeps its claim counted,
+    so its run after resume counts that call as an attempt made."""
+    found = _claims.get()
+    return found is not None and len(found) > 2 and bool(found[2])
 
 
 @contextmanager

@@ -483,8 +483,10 @@ class JobCommands(EngineBase):
                     self.store.commit(nav.step)  # the answer waits with its job for resume
                     return False
                 discarded(current, inst, f"the instance is {inst.state.value}")
-                # runs again after resume; a prepared call was made (and audited): it counts
-                again = current.due if discard is not None else None
+                # runs again after resume; a prepared call was made (and audited), or a
+                # synchronous one by a run of this command that lost a race: the claim counts
+                made = discard is not None or job_claims.lost_race_calls()
+                again = current.due if made else None
                 self.store.release_job(current.id, owner, again)
                 return False
             if handler is None:  # given back after the command, with the back-off

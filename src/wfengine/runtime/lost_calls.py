@@ -12,7 +12,9 @@ answer that comes too late is kept as ``application.discarded``.
 So the engine keeps the step whose commit lost (:meth:`~wfengine.runtime.engine_base.
 EngineBase._commit`) and, before running the command again, writes the calls' records to
 their instances' histories in a small unit of work of its own, each call followed by an
-``application.discarded`` saying why its answer was not used. Only the rare path pays: a
+``application.discarded`` saying why its answer was not used. The attempts made count: the
+run that makes such a call again (the command's next run, or its job's run after a resume)
+numbers it on from them (:mod:`~wfengine.runtime.job_claims`). Only the rare path pays: a
 commit that succeeds costs nothing more.
 """
 
@@ -58,29 +60,48 @@ def lost_calls(step: Step) -> dict[str, list[Change]]:
 
 def record_lost_calls(
     store: Store, new_nav: Callable[[], Navigator], step: Step, *, tries: int
-) -> None:
+) -> dict[str, int]:
     """Write the application records of ``step``, whose commit lost a race, to their
     instances' histories, each call followed by ``application.discarded``: one unit of work
     on ``store`` (``new_nav`` makes its navigator), made up to ``tries`` times while it too
     loses races. A failure to store them is logged, not raised: the command goes on as it
-    would have (it runs again on fresh state)."""
+    would have (it runs again on fresh state).
+
+    Returns the attempts made of each call (its idempotency key -> its highest attempt
+    number; empty for a step that made none), stored or not: they were made."""
     lost = lost_calls(step)
     if not lost:
-        return
+        return {}
+    made = _attempts(lost)
     for _ in range(tries):
         try:
             with store.unit():
                 _record(store, new_nav(), lost)
-            return
+            return made
         except ConcurrencyError:
             continue
         except WorkflowError as exc:
             _log.warning("application calls of a command that lost a race not audited: %s", exc)
-            return
+            return made
     _log.warning(
         "application calls of a command that lost a race not audited: instances %s kept changing",
         ", ".join(sorted(lost)),
     )
+    return made
+
+
+def _attempts(lost: dict[str, list[Change]]) -> dict[str, int]:
+    """Each call's idempotency key -> the highest attempt its invoked records number."""
+    made: dict[str, int] = {}
+    for records in lost.values():
+        for record in records:
+            detail = record[4]
+            if record[1] != _INVOKED or not isinstance(detail, dict):
+                continue
+            key, attempt = detail.get("key"), detail.get("attempt")
+            if isinstance(key, str) and isinstance(attempt, int):
+                made[key] = max(made.get(key, 0), attempt)
+    return made
 
 
 def _record(store: Store, nav: Navigator, lost: dict[str, list[Change]]) -> None:
