@@ -113,18 +113,27 @@ class JobQueue:
         return self._db.read(lambda c: c.execute(query).first()) is not None
 
     def next_due_at(self) -> datetime | None:
+        """When the earliest job of a running instance can next be claimed: its due time, or
+        its lease's end when a lease runs past it. Two reads that stop at their first row: the
+        earliest job whose time is its due time, along ``ix_jobs_due_at``, and the earliest
+        lease running past its job's due time, along ``ix_jobs_leased`` (the leased jobs only,
+        a few); the smaller is the answer. One ``min`` over both times read every pending job
+        (a timer of each of thousands of instances): workers ask after every idle round."""
         j = t.jobs
-        when = sa.case(
-            (
-                sa.and_(j.c.lock_expires_at.is_not(None), j.c.lock_expires_at > j.c.due_at),
-                j.c.lock_expires_at,
-            ),
-            else_=j.c.due_at,
+        free = sa.or_(j.c.lock_expires_at.is_(None), j.c.lock_expires_at <= j.c.due_at)
+        due = sa.select(j.c.due_at).where(free, _running()).order_by(j.c.due_at).limit(1)
+        leased = (
+            sa.select(j.c.lock_expires_at)
+            .where(j.c.lock_expires_at.is_not(None), j.c.lock_expires_at > j.c.due_at)
+            .where(_running())
+            .order_by(j.c.lock_expires_at)
+            .limit(1)
         )
-        query = sa.select(sa.type_coerce(sa.func.min(when), t.UtcDateTime)).where(_running())
-        value = self._db.read(lambda c: c.execute(query).scalar())
-        assert value is None or isinstance(value, datetime)
-        return value
+        query = sa.select(due.scalar_subquery(), leased.scalar_subquery())
+        found = self._db.read(lambda c: c.execute(query).one())
+        times = [v for v in found if v is not None]
+        assert all(isinstance(v, datetime) for v in times)
+        return min(times, default=None)
 
 
 def _due_query(

@@ -254,6 +254,9 @@ jobs = sa.Table(
     sa.Index("ix_jobs_instance_id", "instance_id"),
     #: max(seq), read when an engine opens the database
     sa.Index("ix_jobs_seq", "seq"),
+    #: the leased jobs by the end of their lease (the earliest due time's other half:
+    #: ``JobQueue.next_due_at``); a job's lease is NULL unless a worker holds it
+    sa.Index("ix_jobs_leased", "lock_expires_at", **_only_set("lock_expires_at")),
 )
 
 audit_events = sa.Table(

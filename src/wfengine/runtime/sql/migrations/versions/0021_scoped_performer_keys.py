@@ -1,4 +1,5 @@
-"""Document format 6: an instance document may key its performer summaries by scope.
+"""Document format 6 (an instance document may key its performer summaries by scope), and
+the index of the leased jobs.
 
 Since commit e61adbf an instance of a process that repeats an activity Id across activity
 sets keeps its summaries (``performers``, ``co_performers``) under ``<set Id>/<Id>`` for
@@ -17,6 +18,12 @@ documents that hold no scoped keys, which read the same there, and format 6 to t
 do, so the older wfengine refuses those instances one by one ("stored by a newer
 wfengine") rather than misreading their performers; each rewritten document's row version
 counts the change.
+
+It also adds ``ix_jobs_leased``: the jobs a worker holds, by the end of their lease (NULL,
+so not in the index, on every other job). The earliest time a job can next be claimed
+(``JobQueue.next_due_at``, which every idle worker asks after each round) is the earlier of
+the first job along the due-time index whose lease does not run past its due time and the
+first lease along this one that does; it was one ``min`` over every pending job.
 
 Revision ID: 0021
 Revises: 0020
@@ -49,10 +56,20 @@ _instances = sa.table(
 
 
 def upgrade() -> None:
-    """Nothing to rewrite (see the module's doc): the revision marks the format."""
+    """No row to rewrite (see the module's doc): the revision marks the format. And the
+    index of the leased jobs (below)."""
+    where = sa.text("lock_expires_at IS NOT NULL")
+    op.create_index(
+        "ix_jobs_leased",
+        "jobs",
+        ["lock_expires_at"],
+        sqlite_where=where,
+        postgresql_where=where,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_jobs_leased", table_name="jobs")
     conn = op.get_bind()
     p = _instances
     rewrite = (
