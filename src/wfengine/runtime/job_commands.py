@@ -28,7 +28,7 @@ from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewhere, held_here
-from wfengine.runtime.host_arguments import check_user
+from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_arguments import (
     checked_lease,
@@ -200,9 +200,12 @@ class JobCommands(EngineBase):
         :attr:`outbox` (:meth:`Outbox.deliver <wfengine.runtime.outbox_delivery.Outbox.
         deliver>`), so a host that runs its jobs this way gets its deliveries without a
         worker. By default a general run (no ``kinds``) delivers and a run of some kinds of
-        jobs only (``fire_due_timers``) does not.
+        jobs only (``fire_due_timers``) does not. True or False, else a ``TypeError``
+        (``deliver="no"`` delivered).
         """
         self._refuse_closed()
+        if deliver is not None:
+            check_flag(deliver, "deliver", "run_due_jobs")
         limit, kinds, instances = job_filters(limit, kinds, instances, self.job_handlers)
         checked_lease(lease)
         owner = check_user(owner or self.worker_id, "owner", "run_due_jobs")
@@ -521,8 +524,11 @@ class JobCommands(EngineBase):
         """Is some job due now (a timer, deferred work) that a worker could run?
 
         ``leased=True`` counts due jobs that a claimant holds as well (they run once it
-        finishes, or once its lease expires if it died): is any work due at all.
+        finishes, or once its lease expires if it died): is any work due at all. True or
+        False, else a ``TypeError`` (``leased="no"`` counted them).
         """
+        if leased is not False:
+            check_flag(leased, "leased", "has_work")
         return self.store.has_due_jobs(self.clock.now(), leased=leased)
 
     def next_due_at(self) -> datetime | None:

@@ -75,6 +75,7 @@ from types import FrameType
 
 from wfengine.errors import StoreError, StoreUnavailableError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.host_arguments import check_flag
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.sql.sqlite_file import store_file_problem
 
@@ -136,6 +137,8 @@ class Worker:
         until_idle: bool = False,
     ) -> None:
         _check_types(make_engine, concurrency, lease, poll, batch)
+        # (until_idle="no" ended the threads once idle: a flag is True or False)
+        check_flag(until_idle, "until_idle", "Worker")
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {concurrency}")
         if lease <= timedelta(0) or not 0 < poll < math.inf or batch < 1:
