@@ -32,7 +32,13 @@ for _unit, _names in {
 }.items():
     _UNITS.update(dict.fromkeys(_names, _unit))
 
-_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)")
+#: a number and its unit (``3 days``, ``1.5h``). A match never starts after a digit: a search
+#: tried every digit of a run that was no quantity (``111...1=``) against the rest of the run
+#: (quadratic in the run): 19 ms to read one deadline of the 200 characters read, for each
+#: deadline of a definition.
+#: The matches are the same: where a quantity fails to start at a digit, it fails to start at
+#: the next digit too (the rest of the same run, with the same text after it).
+_QUANTITY = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)")
 
 _N = r"\d+(?:[.,]\d+)?"
 #: an ISO 8601 duration that may count years and months (``P1Y2M3DT4H``)
