@@ -41,6 +41,7 @@ import sqlalchemy as sa
 
 from wfengine.errors import DeployError
 from wfengine.runtime.activity_durations import ActivityDurations, Rounds
+from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
 
@@ -94,7 +95,7 @@ FROM activity_instances
 WHERE process_id = :process_id AND completed_at IS NOT NULL
       AND state IN ('closed.completed', 'closed.terminated')
       {window}
-      AND NOT (mi_index IS NULL AND EXISTS (
+      AND NOT (mi_index IS NULL AND {unsplit}EXISTS (
           SELECT 1 FROM activity_instances AS mi
           WHERE mi.instance_id = activity_instances.instance_id
                 AND mi.activity_id = activity_instances.activity_id
@@ -182,12 +183,18 @@ class MultiInstanceActivities:
     #: a Standard loop in some version: their rows are measured round by round, from their
     #: events (:func:`_loop_rounds`)
     loops: frozenset[str] = frozenset()
+    #: an Id activity sets of one version repeat (TIBCO files do), multi-instance in one set
+    #: and not in another: a row of it with no ``mi_index`` is a container when its history
+    #: says so (its ``mi.started`` event), as the memory store's figures tell, not by the Id
+    split: frozenset[str] = frozenset()
 
     def container(self, activity_id: str, version: int | None) -> bool:
         """Whether a row of ``activity_id`` with no ``mi_index``, of an instance of
         ``version``, is a multi-instance container."""
         if activity_id in self.everywhere:
             return True
+        if activity_id in self.split:
+            return False  # (its history decides: activity_durations)
         versions = self.some.get(activity_id)
         return versions is not None and version in versions
 
@@ -218,8 +225,14 @@ def activity_durations(
         params["mixed"] = sorted(multi.some)
         binds.append(sa.bindparam("mixed", expanding=True))
         version = _ROW_VERSION
+    unsplit = ""
+    if multi.split:  # (their plain rows beside another set's instances of the Id count)
+        params["split"] = sorted(multi.split)
+        binds.append(sa.bindparam("split", expanding=True))
+        unsplit = "activity_id NOT IN :split AND "
     stmt = sa.text(
         _DURATIONS_QUERY.format(
+            unsplit=unsplit,
             window=window,
             waiting=micro.format(a="started_at", b=start),
             processing=micro.format(a=start, b="completed_at"),
@@ -241,16 +254,32 @@ def activity_durations(
         #: instances, whose ``deadline.fired`` events tell whether the deadline ended them
         stopped: list[tuple[str, str, str | None]] = []
         instances: set[str] = set()
-        rows = conn.execute(stmt, params)
-        for act, w, p, late, mi_index, of_version, state, aid, iid, parent in rows:
-            if mi_index is None and multi.container(act, of_version):
-                continue  # a multi-instance container that ran no instance
+        #: rows with no mi_index of the ``split`` Ids: their history tells containers apart
+        undecided: list[tuple[Any, ...]] = []
+
+        def take(row: tuple[Any, ...]) -> None:
+            act, w, p, late, state, aid, iid, parent = row
             if state == "closed.completed":
                 if act not in multi.loops:  # (a loop's rounds: _loop_rounds)
                     found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
             elif late:  # ended by its deadline (the exception way), or otherwise after one
                 stopped.append((act, aid, parent))
                 instances.add(iid)
+
+        rows = conn.execute(stmt, params)
+        for act, w, p, late, mi_index, of_version, state, aid, iid, parent in rows:
+            if mi_index is None and multi.container(act, of_version):
+                continue  # a multi-instance container that ran no instance
+            row = (act, w, p, late, state, aid, iid, parent)
+            if mi_index is None and act in multi.split:
+                undecided.append(row)
+            else:
+                take(row)
+        if undecided:
+            spanning = _mi_started(conn, sorted({row[6] for row in undecided}))
+            for row in undecided:
+                if row[5] not in spanning:
+                    take(row)
         ended = _interrupted(conn, sorted(instances))
         for act, aid, parent in stopped:
             if aid in ended or parent in ended:
@@ -359,6 +388,26 @@ WHERE instance_id IN :ids AND kind = 'deadline.fired'
 """
 
 
+#: the multi-instance containers of some process instances (``:ids``, expanding)
+_MI_STARTED_QUERY = """
+SELECT activity_instance_id FROM audit_events
+WHERE instance_id IN :ids AND kind = 'mi.started'
+"""
+
+
+def _mi_started(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
+    """The activity instances of ``instance_ids`` that began as multi-instance containers
+    (their ``mi.started`` event): what tells a container from another activity set's plain
+    activity of its Id (:attr:`MultiInstanceActivities.split`; only those rows' instances
+    are read)."""
+    stmt = sa.text(_MI_STARTED_QUERY).bindparams(sa.bindparam("ids", expanding=True))
+    found: set[str] = set()
+    for start in range(0, len(instance_ids), 500):
+        chunk = list(instance_ids[start : start + 500])
+        found.update(aid for (aid,) in conn.execute(stmt, {"ids": chunk}) if aid is not None)
+    return found
+
+
 def _interrupted(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
     """The activity instances of ``instance_ids`` a synchronous deadline ended: their
     ``deadline.fired`` event says so, or, written before that was recorded, does not say
@@ -388,6 +437,7 @@ def multi_instance_activities(
     multi: dict[str, set[int]] = {}
     single: set[str] = set()
     loops: set[str] = set()
+    split: set[str] = set()
     for version in versions:
         try:
             deployed = deployment(version)
@@ -397,18 +447,29 @@ def multi_instance_activities(
             continue
         compiled = deployed.compiled
         for activity_id in compiled.activity_graph:
-            act = compiled.activity(activity_id)
-            loop = act.loop if act is not None else None
-            if loop is not None and loop.multi:
+            # every holder of an Id activity sets repeat (TIBCO files), not the first
+            # compiled: another set's may be multi-instance, or a loop, where this is not
+            if compiled.scoped_keys and activity_id in compiled.scoped_keys:
+                held = [act.loop for act in holders(compiled, activity_id)]
+            else:
+                act = compiled.activity(activity_id)
+                held = [act.loop if act is not None else None]
+            kinds = {loop is not None and loop.multi for loop in held}
+            if len(kinds) > 1:
+                split.add(activity_id)
+            elif kinds == {True}:
                 multi.setdefault(activity_id, set()).add(version)
             else:
                 single.add(activity_id)
-                if loop is not None:
-                    loops.add(activity_id)
+            if any(loop is not None and not loop.multi for loop in held):
+                loops.add(activity_id)
+    multi = {act: vs for act, vs in multi.items() if act not in split}
+    single -= split
     return MultiInstanceActivities(
         frozenset(multi.keys() - single),
         {act: frozenset(vs) for act, vs in multi.items() if act in single},
         frozenset(loops),
+        frozenset(split),
     )
 
 
