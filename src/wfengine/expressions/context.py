@@ -41,13 +41,25 @@ def _utc_now() -> datetime:
 class EvaluationContext:
     """Mutable state of one evaluation; never shared between evaluations."""
 
-    __slots__ = ("_sizes", "now", "remaining")
+    __slots__ = ("_sizes", "now", "remaining", "whose")
 
-    def __init__(self, budget: int, now: Callable[[], datetime] | None) -> None:
+    def __init__(
+        self,
+        budget: int,
+        now: Callable[[], datetime] | None,
+        sizes: dict[int, tuple[Any, int]] | None = None,
+        whose: object = None,
+    ) -> None:
         self.remaining = budget
         self.now: Callable[[], datetime] = now if now is not None else _utc_now
-        #: id -> (the value, its logical size); holding the value keeps its id from reuse
-        self._sizes: dict[int, tuple[Any, int]] = {}
+        #: id -> (the value, its logical size); holding the value keeps its id from reuse.
+        #: Evaluations that share a budget share it too (:mod:`.shared_budget`): sizes do not
+        #: depend on the budget, and a value passed from one to the next is measured once
+        self._sizes: dict[int, tuple[Any, int]] = {} if sizes is None else sizes
+        #: the budget's name (its text) in the messages of a limit reached, when it is not
+        #: the evaluation's own: a script's shared budget names itself, since the statement
+        #: that reached it may be cheap on its own
+        self.whose = "its budget" if whose is None else whose
 
     def size_of(self, value: Any) -> int:
         """The logical size of ``value`` (see the module notes), computed once per object.
@@ -86,7 +98,8 @@ class EvaluationContext:
             if size > limit:
                 raise LimitExceeded(
                     f"the expression works on a value of more than {limit} elements "
-                    "(counting repeated parts each time they appear)"
+                    f"(counting repeated parts each time they appear): more than {self.whose} "
+                    "allows"
                 )
             self._sizes[id(item)] = (item, size)
         return self._sizes[id(value)][1]
@@ -100,7 +113,7 @@ class EvaluationContext:
         self.remaining -= amount
         if self.remaining < 0:
             raise LimitExceeded(
-                f"the expression creates values larger than its budget allows "
+                f"the expression creates values larger than {self.whose} allows "
                 f"(needed {amount} more elements or characters)"
             )
 

@@ -25,6 +25,7 @@ from wfengine.expressions.compiler import (
 from wfengine.expressions.context import NO_CONTEXT, EvaluationContext, NeedsContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
+from wfengine.expressions.shared_budget import current_budget
 from wfengine.expressions.syntax import syntax_tree
 
 #: name -> variable pairs, sorted (hashable, for caching and equality)
@@ -84,9 +85,13 @@ class Expression:
         Raises :class:`~wfengine.errors.ExpressionEvaluationError` for an unknown variable, a
         type error, a division by zero, an exceeded cost limit and the like.
         """
-        ctx = EvaluationContext(self._limits.max_work, now) if self._uses_context else NO_CONTEXT
         try:
-            return self._evaluator(variables, ctx)
+            if not self._uses_context:
+                return self._evaluator(variables, NO_CONTEXT)
+            shared = current_budget()  # (a script's statements share one: .shared_budget)
+            if shared is None:
+                return self._evaluator(variables, EvaluationContext(self._limits.max_work, now))
+            return shared.run(self._evaluator, variables, self._limits.max_work, now)
         except NeedsContext:  # a comparison of containers: again, with a budget
             return self._evaluate_with_budget(variables, now)
         except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
@@ -105,9 +110,14 @@ class Expression:
     def _evaluate_with_budget(
         self, variables: Mapping[str, Any], now: Callable[[], datetime] | None
     ) -> Any:
+        """Evaluate with a budget: a fresh one, or the one the evaluations around share (a
+        script's statements: :mod:`.shared_budget`)."""
+        shared = current_budget()
         try:
-            return self._evaluator(variables, EvaluationContext(self._limits.max_work, now))
-        except CONVERTED as exc:
+            if shared is None:
+                return self._evaluator(variables, EvaluationContext(self._limits.max_work, now))
+            return shared.run(self._evaluator, variables, self._limits.max_work, now)
+        except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
             raise ExpressionEvaluationError(describe(exc), source=self.source) from exc
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:

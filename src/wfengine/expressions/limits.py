@@ -18,7 +18,9 @@ application does not trust. Every limit here closes one way of making a small te
   list, hashing a tuple, ``sum``, ``min``, ``max``, ``any``, ``all``, ``sorted``). Sizes are
   *logical*: a part that appears n times counts n times (``[[0] * 1000] * 1000`` is a million
   elements, though two lists in memory), so nested repetition cannot make the work grow
-  exponentially (:mod:`.context`).
+  exponentially (:mod:`.context`). A script's statements are several evaluations that one
+  command runs: they draw on one budget together (:mod:`.shared_budget`; the runtime's
+  ``RuntimeLimits.max_script_work``, this budget by default), each within its own as well.
 
 Comparisons of scalars (the hot path of conditions: ``amount > 100``, ``status == 'open'``)
 and membership in a constant list (``x in ['a', 'b']``) cost nothing extra. A value in the

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from wfengine.definition.durations import LONGEST_WAIT, MAX_DURATION
+from wfengine.expressions.limits import DEFAULT_LIMITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,13 @@ class RuntimeLimits:
     #: well above :data:`wfengine.runtime.progress.WATCH_FROM` (1,024), or a cycle without
     #: progress is never caught early
     commit_every: int = 10_000
+    #: elements and characters one TaskScript (or one activity's assignments at its start or
+    #: end) may create or walk, all its statements together, counted as one evaluation's
+    #: are (:mod:`wfengine.expressions.limits`); each statement also keeps its own limit. The
+    #: default is one evaluation's budget, so a script costs at most what one expression may
+    #: (without it, a script's length bounded it: 300 statements ``b = max(l)`` over a
+    #: 300,000-item list held one command for half a minute)
+    max_script_work: int = DEFAULT_LIMITS.max_work
     #: instances one multi-instance activity may start (its MI condition's count)
     max_mi_instances: int = 10_000
     #: subflow nesting: an instance this deep may not start another subflow (recursion)
@@ -89,6 +97,8 @@ _COUNTS = {
     "max_steps": (1, "automatic step per command"),
     # a stretch of no steps would commit and carry on for ever without running anything
     "commit_every": (1, "step per commit"),
+    # 0: a script may still assign what costs nothing (numbers, names, scalar arithmetic)
+    "max_script_work": (0, "elements and characters per script"),
     "max_mi_instances": (0, "instances per multi-instance activity"),
     "max_subflow_depth": (0, "levels of subflows"),
     "max_new_instances": (1, "new instance per command, as each start creates one"),

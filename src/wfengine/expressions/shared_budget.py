@@ -1,0 +1,84 @@
+"""One work budget for several evaluations: a script's statements, charged together.
+
+One evaluation has its own budget (:attr:`~wfengine.expressions.Limits.max_work`). A
+TaskScript (or an activity's assignments) is many evaluations, one per statement, run by one
+command: with a budget each, a 3 KB script that builds a 300,000-item list and then says
+``b = max(l)`` 300 times walked 90 million elements in one command (34 s), and a script's
+length, not any limit, bounded what it cost. So the runtime opens one budget for the whole
+script (:class:`SharedBudget`) and every evaluation inside it draws on it: a statement may
+spend at most its own limit *and* at most what the statements before it left.
+
+The evaluations also share the sizes of the values they meet (see :mod:`.context`): a value
+passed from one statement to the next (``a = [a]``, ``b = max(l)``) is measured once, where a
+fresh measure per statement made n statements cost n walks of a growing value (quadratic).
+That is safe because no value changes while the script runs (expressions build new values,
+they never change one) and the shared cache holds what it measured (ids stay unique).
+
+Why a context variable rather than an argument: the runtime evaluates each statement through
+:class:`~wfengine.runtime.evaluation.CompiledExpression`, which binds it to its place in the
+definition and converts its errors; the budget passes beside that layer. A context variable
+belongs to one thread (and one asyncio task), so engines in other threads never see it, and
+leaving the block restores the one before when it ends, however it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar, Token
+from datetime import datetime
+from typing import Any
+
+from wfengine.expressions.context import EvaluationContext
+
+
+class SharedBudget:
+    """The budget and the measured sizes that several evaluations share; a context manager
+    (``with SharedBudget(...)``: the evaluations in the block draw on it). Blocks may nest:
+    the inner one is charged."""
+
+    __slots__ = ("_sizes", "_token", "_whose", "remaining", "total")
+
+    def __init__(self, total: int, whose: str) -> None:
+        """``whose``: how a statement that finds this budget spent names it, ``{total}`` for
+        the total ("what the script's earlier statements left of its {total:,} ..."); made
+        into text only then (a script runs often, its budget rarely runs out)."""
+        self.total = total
+        self.remaining = total
+        self._whose = whose
+        self._sizes: dict[int, tuple[Any, int]] = {}
+        self._token: Token[SharedBudget | None] | None = None
+
+    def __enter__(self) -> SharedBudget:
+        self._token = _CURRENT.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
+            self._token = None
+
+    def __str__(self) -> str:
+        return self._whose.format(total=self.total)
+
+    def run(
+        self,
+        evaluator: Callable[[Any, EvaluationContext], Any],
+        variables: Any,
+        own_budget: int,
+        now: Callable[[], datetime] | None,
+    ) -> Any:
+        """``evaluator`` with at most ``own_budget`` and at most what is left here; what it
+        spends is spent here too, whether it succeeds or fails."""
+        left = self.remaining
+        budget = own_budget if own_budget <= left else max(left, 0)
+        ctx = EvaluationContext(budget, now, self._sizes, self if budget < own_budget else None)
+        try:
+            return evaluator(variables, ctx)
+        finally:
+            self.remaining = left - (budget - ctx.remaining)
+
+
+_CURRENT: ContextVar[SharedBudget | None] = ContextVar("wfengine_shared_budget", default=None)
+
+#: the budget evaluations in this thread (or asyncio task) share now, if any
+current_budget = _CURRENT.get
