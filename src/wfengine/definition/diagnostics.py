@@ -156,7 +156,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "boundary-target": (
         Severity.ERROR,
-        "an attached event names no activity of its own process or activity set",
+        "an attached event names no activity of its own process or activity set (an empty "
+        "Target names none)",
     ),
     "boundary-trigger": (
         Severity.WARNING,

@@ -15,6 +15,7 @@ from wfengine.definition.checks.adhoc import adhoc_findings
 from wfengine.definition.checks.and_join import (
     check_and_join_after_xor as check_and_join_after_xor,  # validation imports it from here
 )
+from wfengine.definition.checks.boundary_targets import boundary_target_findings
 from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.checks.links import (
     check_links as check_links,  # validation imports it from here
@@ -162,39 +163,23 @@ def correlation_keys(process: WorkflowProcess) -> tuple[str, ...]:
 
 
 def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
-    """The events that wait beside the flow: ``boundary-target``, an attached event naming no
-    activity of its scope or one a transition leads into; ``boundary-trigger``, an attached
-    event or an event sub-process's start with a trigger the engine never arms (None, Link,
-    Conditional on an event sub-process, ...); ``event-trigger``, an intermediate event in the
-    flow the engine cannot run; and ``undefined-data-field`` for a message correlation key
-    (``wfengine:correlation``) that names no field."""
+    """The events that wait beside the flow: ``boundary-target`` (:mod:`.boundary_targets`),
+    an attached event naming no activity it can fire from, or one a transition leads into;
+    ``boundary-trigger``, an attached event or an event sub-process's start with a trigger the
+    engine never arms (None, Link, Conditional on an event sub-process, ...); ``event-trigger``,
+    an intermediate event in the flow the engine cannot run; and ``undefined-data-field`` for a
+    message correlation key (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
     yield from _flow_event_triggers(ctx)
     yield from _start_event_triggers(ctx)
     yield from _correlation_fields(ctx)
+    yield from boundary_target_findings(ctx)
     for scope, node, activity, event in _events(ctx):
-        if not is_boundary_event(activity):
-            continue
-        incoming = sorted(key for _, _, key in scope.graph.in_edges(node, keys=True))
-        if incoming:  # the engine would run it as a plain step there, and again as attached
-            yield make(
-                "boundary-target",
-                f"event {node!r} in {scope.where} is attached to {event.target!r} and "
-                f"transition(s) {', '.join(map(repr, incoming))} lead into it; an attached "
-                "event has no incoming flow (it fires from the activity it is attached to): "
-                "remove the transition or make it an intermediate event in the flow",
-                element_id=node,
-                line=activity.line,
-            )
-        if event.target not in scope.graph:
-            yield make(
-                "boundary-target",
-                f"event {node!r} in {scope.where} is attached to {event.target!r}, which is "
-                "not an activity of the same process or activity set",
-                element_id=node,
-                line=activity.line,
-            )
-        elif event.trigger not in ARMED_TRIGGERS:
+        if (
+            is_boundary_event(activity)
+            and event.target in scope.graph
+            and event.trigger not in ARMED_TRIGGERS
+        ):
             yield make(
                 "boundary-trigger",
                 f"event {node!r} in {scope.where} is attached to {event.target!r} with "
