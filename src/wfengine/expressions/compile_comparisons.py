@@ -1,8 +1,11 @@
 """Compiling comparisons: chains, ``in``/``not in``, ``is`` against None/True/False.
 
-Chains are Python's in the native language (``0 <= n <= 100`` is a range test); Java and
-JavaScript read them left to right, and ordering the true or false of a comparison is refused
-there (:meth:`ComparisonCompiler.check_c_like_ordering`).
+Chains are Python's in the native language (``0 <= n <= 100`` is a range test). Java and
+JavaScript have no chains: their relational operators (``<``, ``<=``, ``>``, ``>=``, ``in``)
+bind tighter than ``==`` and ``!=``, and each level reads left to right, so ``approved ==
+amount > 100`` is ``approved == (amount > 100)`` there (:meth:`ComparisonCompiler.c_like_chain`);
+ordering the true or false of a comparison is refused
+(:meth:`ComparisonCompiler.check_c_like_ordering`).
 
 Comparing or looking up containers walks them, so those comparisons charge the work budget by
 the size of what they walk; comparing scalars stays free (see :mod:`.context`).
@@ -58,6 +61,10 @@ _SYMBOLS: dict[type[ast.cmpop], str] = {
     ast.IsNot: "is not",
 }
 
+#: the operators of the equality level in Java and JavaScript, below the relational ones (``is``
+#: comes only from a text refused as Python's: :attr:`.syntax.Tree.keyword_problem`)
+_EQUALITY = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
+
 _LANGUAGE = {Dialect.JAVASCRIPT: "JavaScript", Dialect.JAVA: "Java", Dialect.NATIVE: "Python"}
 
 _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
@@ -110,7 +117,7 @@ class ComparisonCompiler(CompilerBase):
         fail = self.failure(node)
 
         if len(ops) > 1 and self.dialect is not Dialect.NATIVE:
-            return _folded(self.compile(node.left), ops, rights, fail)
+            return self.c_like_chain(node, ops, rights, fail)
         if len(ops) > 1:
             first = self.compile(node.left)
 
@@ -158,6 +165,35 @@ class ComparisonCompiler(CompilerBase):
 
         return compare
 
+    def c_like_chain(
+        self,
+        node: ast.Compare,
+        ops: list[Callable[[Any, Any, EvaluationContext], Any]],
+        rights: list[Evaluator],
+        fail: Callable[[BaseException], Exception],
+    ) -> Evaluator:
+        """A Java or JavaScript comparison of more than one operator, as those languages read it.
+
+        Python's parser gives one chain for ``x > 0 == y > 0``; in Java and JavaScript the
+        relational operators bind tighter than ``==`` and ``!=`` (ECMA-262, JLS 15.20-15.21),
+        so the chain is cut at each equality: every run of relational operators folds left
+        (``a < b in xs`` is ``(a < b) in xs``; ordering a result is refused at compile time,
+        :meth:`check_c_like_ordering`), then the equalities fold left over the runs' results:
+        ``(x > 0) == (y > 0)``, ``flag == (x in xs)``, ``(a == b) == true``. The dialect's
+        ``in`` (no Java operator: the front ends' membership test) binds as JavaScript's.
+        """
+        operands = [self.compile(node.left), *rights]
+        runs: list[Evaluator] = []
+        equalities: list[Callable[[Any, Any, EvaluationContext], Any]] = []
+        start = 0
+        for i, cmpop in enumerate(node.ops):
+            if isinstance(cmpop, _EQUALITY):
+                runs.append(_run(operands[start], ops[start:i], operands[start + 1 : i + 1]))
+                equalities.append(ops[i])
+                start = i + 1
+        runs.append(_run(operands[start], ops[start:], operands[start + 1 :]))
+        return _folded(runs[0], equalities, runs[1:], fail)
+
     def check_c_like_ordering(self, node: ast.Compare) -> None:
         """Refuse ``<``, ``<=``, ``>``, ``>=`` given the boolean result of a comparison.
 
@@ -168,25 +204,20 @@ class ComparisonCompiler(CompilerBase):
         a range test, which it is in neither language: it is refused (``expression-foreign``
         at deploy time) naming the form that tests the range, rather than silently taking the
         way one of the readings gives. The same holds for an explicit ``(a < b) < c``.
-        Equality chains (``a == b == true``) are well-formed in both and fold left
-        (:func:`_folded`).
+        An ordering operator after ``==`` or ``!=`` takes no comparison's result (the
+        relational operators bind tighter: :meth:`c_like_chain`), so ``approved == amount >
+        100`` and ``x > 0 == y > 0`` are well-formed, as in both languages.
         """
         language = _LANGUAGE[self.dialect]
         left = node.left
+        start = 0  # where the current run of relational operators starts
         for i, (cmpop, right) in enumerate(zip(node.ops, node.comparators, strict=True)):
+            if isinstance(cmpop, _EQUALITY):
+                start = i + 1
             symbol = _ORDERING.get(type(cmpop))
             if symbol is not None:
-                if i > 0:
-                    words = [self.segment(e) for e in (node.left, *node.comparators)]
-                    for k, op in enumerate(node.ops):
-                        words.insert(2 * k + 1, _SYMBOLS[type(op)])
-                    ranges = [" ".join(words[k : k + 3]) for k in range(0, len(words) - 1, 2)]
-                    self.reject(
-                        f"comparisons do not chain in {language}: {' '.join(words)!r} reads as "
-                        f"({' '.join(words[: 2 * i + 1])}) {' '.join(words[2 * i + 1 :])}, "
-                        f"which orders true or false; for a range write {' && '.join(ranges)!r}",
-                        node,
-                    )
+                if i > start:
+                    self.reject_range(node, start, i, language)
                 for operand in (left, right):
                     if isinstance(operand, ast.Compare):
                         self.reject(
@@ -196,6 +227,28 @@ class ComparisonCompiler(CompilerBase):
                             operand,
                         )
             left = right
+
+    def reject_range(self, node: ast.Compare, start: int, i: int, language: str) -> None:
+        """Refuse the run of relational operators from ``node.ops[start]`` whose operator
+        ``i`` orders the result of the ones before it, naming what the text reads as."""
+        end = start + 1
+        while end < len(node.ops) and not isinstance(node.ops[end], _EQUALITY):
+            end += 1
+        operands = (node.left, *node.comparators)[start : end + 1]
+        words = [self.segment(e) for e in operands]
+        for k, op in enumerate(node.ops[start:end]):
+            words.insert(2 * k + 1, _SYMBOLS[type(op)])
+        cut = 2 * (i - start) + 1
+        message = (
+            f"comparisons do not chain in {language}: {' '.join(words)!r} reads as "
+            f"({' '.join(words[:cut])}) {' '.join(words[cut:])}, which orders true or false"
+        )
+        if all(type(op) in _ORDERING for op in node.ops[start:end]):
+            ranges = [" ".join(words[k : k + 3]) for k in range(0, len(words) - 1, 2)]
+            message += f"; for a range write {' && '.join(ranges)!r}"
+        else:
+            message += "; compare numbers, texts or dates, and join tests with && or ||"
+        self.reject(message, node)
 
     def segment(self, node: ast.expr) -> str:
         """The modeller's text of ``node`` (without brackets around it)."""
@@ -227,15 +280,41 @@ class ComparisonCompiler(CompilerBase):
         return self.compile(node), known
 
 
+def _run(
+    first: Evaluator,
+    ops: list[Callable[[Any, Any, EvaluationContext], Any]],
+    rights: list[Evaluator],
+) -> Evaluator:
+    """One level of a Java or JavaScript comparison, left to right: ``a < b in xs`` is ``(a <
+    b) in xs``. Errors are converted by the :func:`_folded` around it."""
+    if not ops:
+        return first
+    if len(ops) == 1:
+        op, right = ops[0], rights[0]
+
+        def compare(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+            return op(first(v, c), right(v, c), c)
+
+        return compare
+
+    def run(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        result = first(v, c)
+        for compare_op, right_fn in zip(ops, rights, strict=True):
+            result = compare_op(result, right_fn(v, c), c)
+        return result
+
+    return run
+
+
 def _folded(
     first: Evaluator,
     ops: list[Callable[[Any, Any, EvaluationContext], Any]],
     rights: list[Evaluator],
     fail: Callable[[BaseException], Exception],
 ) -> Evaluator:
-    """A Java or JavaScript chain, left to right as those languages read it: ``a == b ==
-    true`` is ``(a == b) == true`` (ordering a comparison's result is refused at compile
-    time: :meth:`ComparisonCompiler.check_c_like_ordering`)."""
+    """A Java or JavaScript comparison level, left to right as those languages read it: ``a ==
+    b == true`` is ``(a == b) == true``; the operands are the relational runs of
+    :meth:`ComparisonCompiler.c_like_chain`."""
 
     def folded(v: Mapping[str, Any], c: EvaluationContext) -> Any:
         try:
