@@ -70,8 +70,9 @@ class AccessCompiler(CompilerBase):
             return self.slice(value, node.slice, fail)
         known, key = self.constant(node.slice)
         # a literal key that is a text or an index from 0 (``items[0]``) takes the fast way
-        if c_like and (not known or type(key) is bool or (type(key) is int and key < 0)):
-            return _c_like_subscript(value, self.compile(node.slice), fail)
+        if c_like and not (known and (type(key) is str or (type(key) is int and key >= 0))):
+            java = self.dialect is Dialect.JAVA
+            return _c_like_subscript(value, self.compile(node.slice), fail, java)
         if known:
 
             def item_constant(v: Mapping[str, Any], c: EvaluationContext) -> Any:
@@ -137,7 +138,10 @@ def _c_like_slice(
 
 
 def _c_like_subscript(
-    value: Evaluator, index: Evaluator, fail: Callable[[BaseException], ExpressionEvaluationError]
+    value: Evaluator,
+    index: Evaluator,
+    fail: Callable[[BaseException], ExpressionEvaluationError],
+    java: bool,
 ) -> Evaluator:
     """``a[i]`` in Java and JavaScript: a text or list counts from 0 and only from 0.
 
@@ -145,23 +149,47 @@ def _c_like_subscript(
     the last approval. Java raises (an incident); JavaScript gives undefined, which the
     dialect has no value for: a negative index is an incident in both, as an index past the
     end already is (as ``charAt`` and ``substring`` follow each language). A boolean is no
-    index either (``a[true]`` is ``a[1]`` only in Python). Records are looked up by key.
+    index either (``a[true]`` is ``a[1]`` only in Python). A whole-number double is the index
+    it equals in JavaScript, whose numbers are all doubles (``items[n / 2]`` with ``n`` 4 is
+    ``items[2]``); a fractional or non-finite one gives undefined there, an incident here.
+    Java indexes with an int only (a double index does not compile): an incident naming
+    ``Math.round``. Records are looked up by key.
     """
 
     def item(v: Mapping[str, Any], c: EvaluationContext) -> Any:
         try:
             container = value(v, c)
             key = index(v, c)
-            if (key.__class__ is not int or key < 0) and isinstance(container, _SEQUENCES):
-                if key.__class__ is bool:
-                    raise TypeError(f"a {type_name(container)} index is a number, not boolean")
-                if key.__class__ is int:
-                    raise IndexError(
-                        f"index {key} is outside a {type_name(container)} of length "
-                        f"{len(container)} (Java and JavaScript count from 0)"
-                    )
+            if key.__class__ is not int and isinstance(container, _SEQUENCES):
+                key = _c_like_index(key, container, java)
+            if key.__class__ is int and key < 0 and isinstance(container, _SEQUENCES):
+                raise IndexError(
+                    f"index {key} is outside a {type_name(container)} of length "
+                    f"{len(container)} (Java and JavaScript count from 0)"
+                )
             return container[key]
         except CONVERTED as exc:
             raise fail(exc) from exc
 
     return item
+
+
+def _c_like_index(key: Any, container: Any, java: bool) -> Any:
+    """The index ``key`` (not an int) stands for in a text or list, or the error to raise."""
+    kind = type_name(container)
+    if key.__class__ is bool:
+        raise TypeError(f"a {kind} index is a number, not boolean")
+    if key.__class__ is not float:
+        return key  # Python's own error names the type (a text or a list as an index)
+    shown = "NaN" if key != key else repr(key).replace("inf", "Infinity")  # as both print it
+    if java:
+        raise TypeError(
+            f"a {kind} index in Java is an int, not the double {shown} (a double index does "
+            "not compile there); convert it, e.g. Math.round(i)"
+        )
+    if key.is_integer():
+        return int(key)
+    raise IndexError(
+        f"index {shown} is not a whole number, so a {kind} has no item there (JavaScript "
+        "gives undefined); round it first, e.g. Math.floor(i)"
+    )
