@@ -221,6 +221,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a label for people stands where an expression belongs; instances stop there",
     ),
     "deadline-duration": (Severity.ERROR, "a deadline's literal duration is not above zero"),
+    "deadline-no-duration": (
+        Severity.WARNING,
+        "a deadline has no duration (none, empty or `None`): it never fires",
+    ),
     "deadline-uncaught": (
         Severity.WARNING,
         "a deadline raises an exception no transition of its activity catches, where a catch "

@@ -19,6 +19,7 @@ import logging
 from wfengine.definition.checks.application_settings import check_application_settings
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
+from wfengine.definition.checks.deadline_unset import check_unset_deadlines
 from wfengine.definition.checks.event_gateways import check_event_gateway_targets
 from wfengine.definition.checks.expressions import check_expressions
 from wfengine.definition.checks.extensions import check_unknown_extensions
@@ -98,6 +99,7 @@ CHECKS: tuple[Check, ...] = (
     check_references,
     check_work_rules,
     check_expressions,
+    check_unset_deadlines,
     check_read_only,
     check_data_access,
 )
