@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from wfengine.expressions.compile_base import FORBIDDEN, CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.functions import STRING_METHODS, Function
+from wfengine.expressions.syntax import KEYWORD_HINTS
 
 _METHOD_LIST = "strings offer the methods " + ", ".join(f"{m}()" for m in STRING_METHODS)
+
+#: Python's keywords that are operators: ``not(x)`` in Java or JavaScript was meant as ``!x``
+_OPERATOR_KEYWORDS = frozenset({"not", "and", "or", "is"})
 
 
 class CallCompiler(CompilerBase):
@@ -37,11 +41,7 @@ class CallCompiler(CompilerBase):
         if isinstance(func, ast.Name):
             spec = self.functions.get(func.id)
             if spec is None:
-                self.reject(
-                    f"unknown function {func.id!r}; the functions are "
-                    + ", ".join(f"{name}()" for name in self.functions),
-                    func,
-                )
+                self.reject_function(func)
             self.check_arguments(spec, node, receiver=False)
             return self.call(spec, node)
         if isinstance(func, ast.Attribute):
@@ -52,10 +52,32 @@ class CallCompiler(CompilerBase):
                 return self.call(static, node)
             spec = self.methods.get(func.attr)
             if spec is None:
-                self.reject(f"method {func.attr!r} is not available; {self.method_list()}", func)
+                written = self.renamed_keyword(func.attr) or func.attr  # ``s.from()``
+                self.reject(f"method {written!r} is not available; {self.method_list()}", func)
             self.check_arguments(spec, node, receiver=True)
             return self.method_call(spec, func.value, node)
         self.reject("only the built-in functions can be called", func)
+
+    def reject_function(self, func: ast.Name) -> NoReturn:
+        """Refuse the call of ``func``, which is no function, by the name the modeller wrote.
+
+        In Java and JavaScript the lexer renames Python's keywords (``not(x)`` reaches here as
+        ``__kw_not``, :data:`.lexer.KEYWORD_NAMES`); the message names ``not`` and, for an
+        operator keyword, says what to write, as ``not x`` does (:data:`.syntax.KEYWORD_HINTS`).
+        """
+        written = self.renamed_keyword(func.id) or func.id
+        if written in _OPERATOR_KEYWORDS:
+            language = "Java" if self.dialect is Dialect.JAVA else "JavaScript"
+            self.reject(
+                f"{written!r} is a plain name in {language}, not Python's keyword and no "
+                f"function; {KEYWORD_HINTS[written]}",
+                func,
+            )
+        self.reject(
+            f"unknown function {written!r}; the functions are "
+            + ", ".join(f"{name}()" for name in self.functions),
+            func,
+        )
 
     def method_list(self) -> str:
         if self.dialect is Dialect.NATIVE:
@@ -64,8 +86,11 @@ class CallCompiler(CompilerBase):
 
     def check_arguments(self, spec: Function, node: ast.Call, *, receiver: bool) -> None:
         placeholders = [None] * (len(node.args) + receiver)
+        # by the names written: no parameter is a Python keyword, so ``max(from=1)`` is refused
+        # naming ``from``, not the lexer's renaming of it
+        written = {self.renamed_keyword(kw.arg) or kw.arg: None for kw in node.keywords if kw.arg}
         try:
-            spec.signature.bind(*placeholders, **{kw.arg: None for kw in node.keywords if kw.arg})
+            spec.signature.bind(*placeholders, **written)
         except TypeError as exc:
             self.reject(f"{spec.name}(): {exc}", node)
 

@@ -36,7 +36,8 @@ class Tree:
 
 
 #: what a Java or JavaScript text says for Python's keywords written as operators or literals
-_KEYWORD_HINTS = {
+#: (also for ``not(x)``, a call of the name ``not``: :mod:`.compile_calls`)
+KEYWORD_HINTS = {
     "and": "write '&&'",
     "or": "write '||'",
     "not": "write '!'",
@@ -87,7 +88,7 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
             (r for r in translated.renamed if r[0] not in _LITERAL_KEYWORDS), translated.renamed[0]
         )
         language = "Java" if dialect is Dialect.JAVA else "JavaScript"
-        hint = _KEYWORD_HINTS.get(name, "Python's syntax is not read here")
+        hint = KEYWORD_HINTS.get(name, "Python's syntax is not read here")
         problem = ExpressionSyntaxError(
             f"{name!r} is a plain name in {language}, not Python's keyword; {hint}",
             source=text,
