@@ -85,7 +85,12 @@ def test_the_earliest_claim_time_is_what_the_min_over_every_job_was(db_url: str)
             with store.sa_engine.begin() as conn:
                 _shuffle(conn, rng, instances)
                 expected = _expected(conn)
+                after = T0 + timedelta(minutes=rng.randint(-1, 21))
+                j = schema.jobs
+                later = conn.execute(sa.select(j.c.due_at).where(j.c.due_at > after)).scalars()
+                first_later = min(later, default=None)
             assert store.next_due_at() == expected
+            assert store.first_due_after(after) == first_later  # any job, claimable or not
             answers.add(expected is None)
         assert answers == {True, False}  # both kinds of answer met
 

@@ -3,7 +3,8 @@
 It keeps the engine's own record objects (no copies, no serialisation), so committing a step
 only moves the instances' pending changes into the audit trail and updates a few indexes; a
 unit of work needs no identity map because every read returns the one live object. Jobs
-(timers included) sit in a dict with a heap ordered by (due, creation) beside it. Nothing
+(timers included) sit in a dict with a heap ordered by (due, creation) beside it
+(:mod:`~wfengine.runtime.memory_jobs`). Nothing
 survives the process; use :class:`~wfengine.runtime.sql.store.SqlStore` for that.
 """
 
@@ -15,6 +16,7 @@ import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from functools import partial
 from itertools import chain
 from typing import Any, ClassVar
 
@@ -36,6 +38,7 @@ from wfengine.runtime.memory_history import MemoryHistory
 from wfengine.runtime.memory_ids import listed as _listed
 from wfengine.runtime.memory_ids import listing_order as _order
 from wfengine.runtime.memory_ids import refuse_taken_ids
+from wfengine.runtime.memory_jobs import MemoryJobs
 from wfengine.runtime.memory_times import (
     refuse_naive,
     utc,
@@ -65,6 +68,10 @@ def _events(log: Log) -> Iterable[Change]:
     """The change tuples of an instance's flat audit log (see ``MemoryStore._audit``)."""
     fields = iter(log)
     return zip(fields, fields, fields, fields, fields, strict=True)
+
+
+def _worklist_order(item: WorkItem) -> tuple[datetime, str]:
+    return (item.created_at, item.id)
 
 
 class MemoryStore(StoreOutbox):
@@ -100,9 +107,7 @@ class MemoryStore(StoreOutbox):
         #: by them, and per item the users it is filed under
         self._by_user: dict[str, dict[str, WorkItem]] = {}
         self._filed: dict[str, tuple[str, ...]] = {}
-        self._jobs: dict[str, Job] = {}
-        self._job_heap: list[tuple[datetime, int, str]] = []
-        self._jobs_of: dict[str, set[str]] = {}
+        self._jobs = MemoryJobs(self._runnable)
         #: per instance, the fields of the change tuples the navigator wrote, one after the
         #: other (append-only; :func:`_events` gives the tuples back). Why flat: a store
         #: that kept every tuple kept four objects per activity for the collector to count,
@@ -208,14 +213,16 @@ class MemoryStore(StoreOutbox):
             if after not in self._instances:
                 raise NotFoundError("process instance", after)
             at = _order(self._instances[after])
-        found = _listed(  # (sorted after the filter, not before)
+        found = (
             i
             for i in list(self._instances.values())
             if (state is None or i.state is state)
             and process_id in (None, i.process_id)
             and (at is None or _order(i) > at)
         )
-        return [summarise(i) for i in (found if limit is None else found[:limit])]
+        # a page is the first ``limit`` of them, not a slice of all of them sorted
+        page = _listed(found) if limit is None else heapq.nsmallest(limit, found, key=_order)
+        return [summarise(i) for i in page]
 
     def instance_summary(self, instance_id: str) -> InstanceSummary:
         return summarise(self.instance(instance_id))
@@ -272,17 +279,16 @@ class MemoryStore(StoreOutbox):
         after: tuple[datetime, str] | None = None,
         limit: int | None = None,
     ) -> list[WorkItem]:
-        found = sorted(
-            (
-                w
-                for w in list(self._by_user.get(user, {}).values())
-                if (state is None or w.state is state)
-                and (after is None or (w.created_at, w.id) > after)
-                and (process_id is None or self._instances[w.instance_id].process_id == process_id)
-            ),
-            key=lambda w: (w.created_at, w.id),
+        found = (
+            w
+            for w in list(self._by_user.get(user, {}).values())
+            if (state is None or w.state is state)
+            and (after is None or (w.created_at, w.id) > after)
+            and (process_id is None or self._instances[w.instance_id].process_id == process_id)
         )
-        return found if limit is None else found[:limit]
+        if limit is None:
+            return sorted(found, key=_worklist_order)
+        return heapq.nsmallest(limit, found, key=_worklist_order)  # (a page: not all sorted)
 
     def _file(self, item: WorkItem) -> None:
         """Keep the worklist index of ``item`` up to date after a change."""
@@ -307,39 +313,17 @@ class MemoryStore(StoreOutbox):
     # -- jobs ------------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job | None:
-        return self._jobs.get(job_id)
+        return self._jobs.by_id.get(job_id)
 
     def jobs(self, instance_id: str | None = None) -> list[Job]:
-        found = [j for j in list(self._jobs.values()) if instance_id in (None, j.instance_id)]
-        return sorted(found, key=lambda j: (j.due, j.seq, j.id))
+        return self._jobs.listed(instance_id)
 
     def last_job_seq(self) -> int:
-        return max((j.seq for j in list(self._jobs.values())), default=0)
+        return self._jobs.last_seq()
 
     def _runnable(self, job: Job) -> bool:
         inst = self._instances.get(job.instance_id)
         return inst is not None and inst.state is ProcessState.RUNNING
-
-    def _due(self, now: datetime) -> list[Job]:
-        """Due jobs of running instances in (due, creation) order; the heap keeps them all."""
-        heap = self._job_heap
-        popped: list[tuple[datetime, int, str]] = []
-        due: list[Job] = []
-        taken: set[str] = set()
-        while heap and heap[0][0] <= now:
-            entry = heapq.heappop(heap)
-            job = self._jobs.get(entry[2])
-            if job is None or job.due != entry[0] or entry[2] in taken:
-                # deleted, re-queued under a later due time, or re-queued under the same
-                # one (a parked job retried at the instant it was first due): a stale entry
-                continue
-            taken.add(entry[2])
-            popped.append(entry)
-            if self._runnable(job):
-                due.append(job)
-        for entry in popped:
-            heapq.heappush(heap, entry)
-        return due
 
     def claim_jobs(
         self,
@@ -350,36 +334,17 @@ class MemoryStore(StoreOutbox):
         kinds: Sequence[str] | None = None,
         instances: Collection[str] | None = None,
     ) -> list[Job]:
-        claimed: list[Job] = []
         try:
             with self._turn:  # (two engines' threads claiming at once each won the same job)
-                for job in self._due(now):
-                    if len(claimed) >= limit:
-                        break
-                    if kinds is not None and job.kind not in kinds:
-                        continue
-                    if instances is not None and job.instance_id not in instances:
-                        continue
-                    if job.lock_owner == owner or lease_free(job, now):
-                        job.lock_owner = owner
-                        job.lock_expires_at = lease_until
-                        job.attempts += 1
-                        claimed.append(job)
+                return self._jobs.claim(owner, now, lease_until, limit, kinds, instances)
         except EngineInUseError:  # held past the turn's limit: none now, the jobs stay due
             return []
-        return claimed
 
     def renew_leases(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
-        held: list[str] = []
-        for job_id in job_ids:
-            job = self._jobs.get(job_id)
-            if job is not None and job.lock_owner == owner:
-                job.lock_expires_at = lease_until
-                held.append(job_id)
-        return held
+        return self._jobs.renew(owner, job_ids, lease_until)
 
     def release_job(self, job_id: str, owner: str, due: datetime | None = None) -> None:
-        job = self._jobs.get(job_id)
+        job = self._jobs.by_id.get(job_id)
         if job is None or job.lock_owner != owner:
             return
         job.lock_owner = None
@@ -387,38 +352,16 @@ class MemoryStore(StoreOutbox):
         if due is None:  # given back unrun: its claim was no attempt (see JobQueue.release)
             job.attempts = max(job.attempts - 1, 0)
         elif due != job.due:
-            require_aware(due)
-            job.due = utc(due)
-            heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+            self._jobs.requeue(job, utc(require_aware(due)))
 
     def has_due_jobs(self, now: datetime, *, leased: bool = False) -> bool:
-        return any(leased or lease_free(j, now) for j in self._due(now))
+        return any(leased or lease_free(j, now) for j in self._jobs.due(now))
 
     def next_due_at(self) -> datetime | None:
-        heap = self._job_heap
-        while heap:  # the heap's first live entry answers, unless it is leased or waiting
-            due, _, job_id = heap[0]
-            job = self._jobs.get(job_id)
-            if job is None or job.due != due:
-                heapq.heappop(heap)  # deleted, or re-queued under a later time: stale
-                continue
-            if job.lock_expires_at is None and self._runnable(job):
-                return due
-            break
-        times = [
-            j.due if j.lock_expires_at is None else max(j.due, j.lock_expires_at)
-            for j in list(self._jobs.values())
-            if self._runnable(j)
-        ]
-        return min(times, default=None)
+        return self._jobs.next_due_at()
 
-    def _drop_job(self, job_id: str) -> None:
-        job = self._jobs.pop(job_id, None)
-        if job is not None:
-            ids = self._jobs_of[job.instance_id]
-            ids.discard(job_id)
-            if not ids:
-                del self._jobs_of[job.instance_id]
+    def first_due_after(self, after: datetime) -> datetime | None:
+        return self._jobs.first_due_after(after)
 
     # -- audit and outbox ------------------------------------------------------------------------
 
@@ -534,16 +477,13 @@ class MemoryStore(StoreOutbox):
             refuse_naive(step)  # before anything is stored: the heap compares due times
         refuse_taken_ids(self._instances, self._work_items, step)  # (before, too)
         if step.job_done is not None:
-            done = self._jobs.get(step.job_done)
+            done = self._jobs.by_id.get(step.job_done)
             if done is None:
                 raise ConcurrencyError(f"job {step.job_done!r} was already carried out")
             if step.job_again_at is None:
-                self._drop_job(step.job_done)
+                self._jobs.drop(step.job_done)
             else:  # given back to run again later (an application call's retry)
-                done.lock_owner = None
-                done.lock_expires_at = None
-                done.due = utc(step.job_again_at)
-                heapq.heappush(self._job_heap, (done.due, done.seq, done.id))
+                self._jobs.requeue(done, utc(step.job_again_at))
         self._audit_read = None  # the events a reader was paging through may change
         for inst in step.instances.values():
             self._instances[inst.id] = inst
@@ -566,16 +506,13 @@ class MemoryStore(StoreOutbox):
             self._file(item)
         if step.timers_cancelled or step.timers_set or step.jobs:
             self._commit_jobs(step)
-        jobs_of = self._jobs_of
+        jobs = self._jobs
         for item in step.work_items:  # a closed item's reminders and escalation end with it
-            if not item.state.is_open and item.instance_id in jobs_of:
-                for job_id in list(jobs_of[item.instance_id]):
-                    if reminds_of(self._jobs[job_id], item.id):
-                        self._drop_job(job_id)
+            if not item.state.is_open and item.instance_id in jobs.of:
+                jobs.drop_of(item.instance_id, partial(reminds_of, work_item_id=item.id))
         for inst in step.instances.values():
-            if inst.id in jobs_of and inst.state.is_closed:
-                for job_id in list(jobs_of[inst.id]):
-                    self._drop_job(job_id)
+            if inst.id in jobs.of and inst.state.is_closed:
+                jobs.drop_of(inst.id)
         if step.outbox:
             self._outbox.new.extend(step.outbox)
         self._audit_gen += 1  # last: a read that began before the commit ended is not kept
@@ -583,10 +520,8 @@ class MemoryStore(StoreOutbox):
     def _commit_jobs(self, step: Step) -> None:
         cancelled = set(step.timers_cancelled)
         for timer_id in cancelled:
-            self._drop_job(timer_id)
+            self._jobs.drop(timer_id)
         new_jobs = [timer_job(t) for t in step.timers_set if t.id not in cancelled]
         new_jobs.extend(step.jobs)
         for job in map(utc_job, new_jobs):
-            self._jobs[job.id] = job
-            self._jobs_of.setdefault(job.instance_id, set()).add(job.id)
-            heapq.heappush(self._job_heap, (job.due, job.seq, job.id))
+            self._jobs.add(job)

@@ -303,6 +303,12 @@ class Store(Protocol):
         """The earliest moment a job of a running instance may become claimable, or None."""
         ...
 
+    def first_due_after(self, after: datetime) -> datetime | None:
+        """The earliest due time later than ``after`` of any job, claimable or not (where a
+        virtual clock moving on from ``after`` stops next), or None: read past the jobs due
+        by ``after`` only, not every pending job."""
+        ...
+
     # -- audit and outbox --------------------------------------------------------------------
 
     def audit(self, instance_id: str) -> list[AuditEvent]: ...

@@ -135,6 +135,13 @@ class JobQueue:
         assert all(isinstance(v, datetime) for v in times)
         return min(times, default=None)
 
+    def first_due_after(self, after: datetime) -> datetime | None:
+        j = t.jobs
+        query = sa.select(j.c.due_at).where(j.c.due_at > after).order_by(j.c.due_at).limit(1)
+        value = self._db.read(lambda c: c.execute(query).scalar())
+        assert value is None or isinstance(value, datetime)
+        return value
+
 
 def _due_query(
     now: datetime,

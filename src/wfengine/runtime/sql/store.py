@@ -5,19 +5,15 @@ Use it through the engine: ``Engine(db_url="sqlite:///wfengine.db")`` or
 Opening a store checks the schema (:mod:`~wfengine.runtime.sql.migrate`: an empty database is
 created, an outdated one refused with the ``wfengine db upgrade`` command to run).
 
-The store is assembled from parts, each in its own module:
+The store is assembled from parts, each in its own module of :mod:`wfengine.runtime.sql`:
 
-* :mod:`~wfengine.runtime.sql.dialects`: what differs between SQLite and PostgreSQL, chosen
-  once here;
-* :mod:`~wfengine.runtime.sql.database`: reads in autocommit, write transactions, the unit's
-  connection, retries;
-* :mod:`~wfengine.runtime.sql.unit`: the unit of work (identity map, row versions);
-* :mod:`~wfengine.runtime.sql.rows`: records <-> rows, and
-  :mod:`~wfengine.runtime.sql.serialize` / :mod:`~wfengine.runtime.sql.document_format`:
-  instances <-> their versioned document;
-* :mod:`~wfengine.runtime.sql.deployments`, :mod:`~wfengine.runtime.sql.job_queue`,
-  :mod:`~wfengine.runtime.sql.outbox_queue`: the deployments, jobs and outbox tables;
-* :mod:`~wfengine.runtime.sql.commit`: ``commit(step)``, one write transaction.
+* ``dialects``: what differs between SQLite and PostgreSQL, chosen once here;
+* ``database``: reads in autocommit, write transactions, the unit's connection, retries;
+* ``unit``: the unit of work (identity map, row versions);
+* ``rows``: records <-> rows, and ``serialize`` / ``document_format``: instances <-> their
+  versioned document;
+* ``deployments``, ``job_queue``, ``outbox_queue``: the deployments, jobs and outbox tables;
+* ``commit``: ``commit(step)``, one write transaction.
 
 Inside a unit of work every instance and work item read is kept in the unit's identity map, so
 the command sees one object per id; the map is dropped when the unit ends, so every command
@@ -439,6 +435,9 @@ class SqlStore(StoreOutbox):
 
     def next_due_at(self) -> datetime | None:
         return self._jobs.next_due_at()
+
+    def first_due_after(self, after: datetime) -> datetime | None:
+        return self._jobs.first_due_after(after)
 
     # -- audit and outbox ----------------------------------------------------------------------
 
