@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from wfengine.expressions.c_like import strict_equal, strict_in
@@ -373,6 +374,15 @@ def _c_like_ordering(
 def _ordering_message(symbol: str, dialect: Dialect, a: Any, b: Any) -> str:
     """Why ``a symbol b`` has no answer, and what to write instead."""
     java = dialect is Dialect.JAVA
+    if _date_against_datetime(a, b):
+        # both are dates to the modeller (``due < today()``, a DATETIME field): say which
+        # is which and what compares, as the language has no function taking a date part
+        kinds = ("a date-time", "a date") if isinstance(a, datetime) else ("a date", "a date-time")
+        return (
+            f"'{symbol}' in {_LANGUAGE[dialect]} cannot order {kinds[0]} against {kinds[1]}: "
+            "compare a DATETIME value with now() or datetime(y, m, d), a DATE value with "
+            "today() or date(y, m, d)"
+        )
     message = (
         f"'{symbol}' in {_LANGUAGE[dialect]} compares two numbers, two texts or two dates, "
         f"not {type_name(a)} and {type_name(b)}"
@@ -383,6 +393,13 @@ def _ordering_message(symbol: str, dialect: Dialect, a: Any, b: Any) -> str:
         convert = "Integer.parseInt(x)" if java else "Number(x) or parseInt(x)"
         return message + f"; convert text first, e.g. {convert}"
     return message
+
+
+def _date_against_datetime(a: Any, b: Any) -> bool:
+    """Whether one of ``a`` and ``b`` is a date-time and the other a date without time
+    (Python's ``datetime`` is a ``date``: the types are looked at, not ``isinstance``)."""
+    kinds = {a.__class__, b.__class__}
+    return date in kinds and any(issubclass(k, datetime) for k in kinds)
 
 
 def _charged_membership(
