@@ -147,6 +147,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a process or activity set has no end activity (an activity set that an interrupting "
         "event on its block, or an interrupting event sub-process around it, ends needs none)",
     ),
+    "event-flow": (
+        Severity.ERROR,
+        "a transition leads into a start event or out of an end event: the start would run "
+        "again as a step, the end would end nothing",
+    ),
     "empty-process": (Severity.WARNING, "a process has no activities"),
     "unreachable-activity": (Severity.WARNING, "an activity cannot be reached from any start"),
     "dead-end": (Severity.WARNING, "an activity cannot reach any end"),
