@@ -181,6 +181,9 @@ class MemoryStore(StoreOutbox):
     def deployed_process_ids(self) -> list[str]:
         return list(self._deployments)
 
+    def deployed_versions(self) -> dict[str, list[int]]:
+        return {p: self.versions(p) for p in self.deployed_process_ids()}
+
     # -- instances -----------------------------------------------------------------------------
 
     def instance(self, instance_id: str) -> ProcessInstance:

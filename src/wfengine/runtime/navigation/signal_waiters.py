@@ -28,9 +28,7 @@ from wfengine.runtime.snapshots import InstanceSummary
 class SignalReads(Protocol):
     """What finding a signal's waiting instances reads of a store."""
 
-    def deployed_process_ids(self) -> list[str]: ...
-
-    def versions(self, process_id: str) -> list[int]: ...
+    def deployed_versions(self) -> dict[str, list[int]]: ...
 
     def deployment(self, process_id: str, version: int | None = None) -> DeployedProcess | None: ...
 
@@ -141,9 +139,9 @@ def signal_waiters(store: SignalReads, name: str) -> list[str]:
     too). Before, the order followed the store's list of processes, which differs between
     the memory and SQL stores, so the same program ended otherwise on each."""
     found: list[str] = []
-    for process_id in store.deployed_process_ids():
+    for process_id, versions in store.deployed_versions().items():  # (one read for them all)
         ids: set[str] = set()
-        for version in store.versions(process_id):
+        for version in versions:
             try:
                 deployed = store.deployment(process_id, version)
             except DeployError:  # a stored version this wfengine cannot compile runs nowhere

@@ -7,13 +7,11 @@ created, an outdated one refused with the ``wfengine db upgrade`` command to run
 
 The store is assembled from parts, each in its own module of :mod:`wfengine.runtime.sql`:
 
-* ``dialects``: what differs between SQLite and PostgreSQL, chosen once here;
-* ``database``: reads in autocommit, write transactions, the unit's connection, retries;
-* ``unit``: the unit of work (identity map, row versions);
-* ``rows``: records <-> rows, and ``serialize`` / ``document_format``: instances <-> their
-  versioned document;
-* ``deployments``, ``job_queue``, ``outbox_queue``: the deployments, jobs and outbox tables;
-* ``commit``: ``commit(step)``, one write transaction.
+``dialects`` (what differs between SQLite and PostgreSQL, chosen once here); ``database``
+(reads in autocommit, write transactions, the unit's connection, retries); ``unit`` (the unit
+of work: identity map, row versions); ``rows`` (records <-> rows) and ``serialize`` /
+``document_format`` (instances <-> their versioned document); ``deployments``, ``job_queue``,
+``outbox_queue`` (those tables); ``commit`` (``commit(step)``, one write transaction).
 
 Inside a unit of work every instance and work item read is kept in the unit's identity map, so
 the command sees one object per id; the map is dropped when the unit ends, so every command
@@ -197,6 +195,9 @@ class SqlStore(StoreOutbox):
 
     def deployed_process_ids(self) -> list[str]:
         return self._deployments.process_ids()
+
+    def deployed_versions(self) -> dict[str, list[int]]:
+        return self._deployments.all_versions()
 
     # -- instances -------------------------------------------------------------------------------
 
