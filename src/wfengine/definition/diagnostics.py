@@ -114,6 +114,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a data field passed as an actual parameter and the formal parameter it meets "
         "disagree in type: a value one takes and the other does not is an incident",
     ),
+    "parameter-field-type": (
+        Severity.ERROR,
+        "a process's formal parameter and a data field share an Id but not a type: an "
+        "instance holds one value for both",
+    ),
     # -- application bindings (wfengine validate --apps MODULE, deploy-time log) --
     "application-setting": (
         Severity.ERROR,

@@ -32,6 +32,7 @@ from wfengine.definition.checks.flow import (
     check_start_and_end,
     check_unreachable,
 )
+from wfengine.definition.checks.formal_field_types import check_formal_field_types
 from wfengine.definition.checks.identity import (
     check_duplicate_extended_attributes,
     check_duplicate_ids,
@@ -92,6 +93,7 @@ CHECKS: tuple[Check, ...] = (
     check_performers,
     check_other_participant_references,
     check_declared_types,
+    check_formal_field_types,
     check_tools,
     check_task_content,
     check_application_settings,

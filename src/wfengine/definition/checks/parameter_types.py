@@ -71,18 +71,18 @@ def type_findings(
         if not is_plain_name(text):
             continue
         item = fields.get(text)
-        formal_kind = _kind(formal.data_type, formal.is_array, types)
+        formal_kind = value_kind(formal.data_type, formal.is_array, types)
         if item is None or formal_kind is None:
             continue
-        field_kind = _kind(item.data_type, item.is_array, types)
+        field_kind = value_kind(item.data_type, item.is_array, types)
         if field_kind is None:
             continue
         mode = formal.mode
         if mode is not ParameterMode.IN and not _takes(field_kind, formal_kind):
             yield _finding(
                 f"activity {activity.id!r} in {scope.where} writes the {mode} parameter "
-                f"{formal.id!r} of {callee} ({_name(formal_kind)}) to {text!r} "
-                f"({_name(field_kind)})",
+                f"{formal.id!r} of {callee} ({kind_name(formal_kind)}) to {text!r} "
+                f"({kind_name(field_kind)})",
                 text,
                 activity,
                 line,
@@ -90,8 +90,8 @@ def type_findings(
         elif mode is not ParameterMode.OUT and not _takes(formal_kind, field_kind):
             yield _finding(
                 f"activity {activity.id!r} in {scope.where} passes {text!r} "
-                f"({_name(field_kind)}) for the {mode} parameter {formal.id!r} of {callee} "
-                f"({_name(formal_kind)})",
+                f"({kind_name(field_kind)}) for the {mode} parameter {formal.id!r} of {callee} "
+                f"({kind_name(formal_kind)})",
                 formal.id,
                 activity,
                 line,
@@ -123,7 +123,7 @@ def _fields(ctx: Context, scope: Scope) -> dict[str, DataField | FormalParameter
     return found
 
 
-def _kind(
+def value_kind(
     data_type: DataType, is_array: bool, types: Mapping[str, DataType], depth: int = 0
 ) -> Kind | None:
     """What values of ``data_type`` are checked by; None for types whose values are not
@@ -138,9 +138,9 @@ def _kind(
         return (frozenset(data_type.values), is_array) if data_type.values else None
     if isinstance(data_type, DeclaredType):
         inner = types.get(data_type.id)
-        return None if inner is None else _kind(inner, is_array, types, depth + 1)
+        return None if inner is None else value_kind(inner, is_array, types, depth + 1)
     if isinstance(data_type, ArrayType | ListType):
-        return _kind(data_type.element, True, types, depth + 1)
+        return value_kind(data_type.element, True, types, depth + 1)
     return None
 
 
@@ -158,7 +158,7 @@ def _takes(taker: Kind, given: Kind) -> bool:
     return (have, want) in _WIDENS
 
 
-def _name(kind: Kind) -> str:
+def kind_name(kind: Kind) -> str:
     what, listed = kind
     if isinstance(what, frozenset):
         shown = ", ".join(map(repr, sorted(what)[:5])) + (", ..." if len(what) > 5 else "")
