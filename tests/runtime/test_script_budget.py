@@ -147,3 +147,24 @@ def test_evaluations_in_a_shared_budget_draw_on_it_and_it_ends_with_its_block() 
     assert current_budget() is None
     for _ in range(3):  # each on its own again
         walk.evaluate(variables)
+
+
+def test_a_budget_inside_another_has_what_the_outer_left_and_spends_from_it() -> None:
+    # (how a budget for a whole run of automatic work would hold its scripts' budgets)
+    walk = parse("max(l)")
+    variables = {"l": [0] * 400}
+    with SharedBudget(1_000, "the run's {total:,}") as run:
+        walk.evaluate(variables)  # 401 of the run's
+        with SharedBudget(5_000, "the script's {total:,}") as script:
+            assert script.remaining == 599
+            walk.evaluate(variables)
+            with pytest.raises(ExpressionEvaluationError, match="larger than the run's 1,000"):
+                walk.evaluate(variables)
+        assert current_budget() is run and run.remaining < 0
+    with SharedBudget(10_000, "the run's {total:,}") as run:
+        with SharedBudget(1_000, "the script's {total:,}"):
+            walk.evaluate(variables)
+            walk.evaluate(variables)
+            with pytest.raises(ExpressionEvaluationError, match="larger than the script's 1,000"):
+                walk.evaluate(variables)
+        assert run.remaining == 10_000 - 2 * 401 - 401

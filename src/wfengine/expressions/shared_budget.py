@@ -33,10 +33,13 @@ from wfengine.expressions.context import EvaluationContext
 
 class SharedBudget:
     """The budget and the measured sizes that several evaluations share; a context manager
-    (``with SharedBudget(...)``: the evaluations in the block draw on it). Blocks may nest:
-    the inner one is charged."""
+    (``with SharedBudget(...)``: the evaluations in the block draw on it).
 
-    __slots__ = ("_sizes", "_token", "_whose", "remaining", "total")
+    Blocks may nest (a script's budget inside a budget for a whole run of automatic work):
+    the inner one is charged, has at most what the outer one has left, and what it spends is
+    spent from the outer one too when it ends. Each keeps its own measured sizes."""
+
+    __slots__ = ("_named", "_outer", "_sizes", "_start", "_token", "_whose", "remaining", "total")
 
     def __init__(self, total: int, whose: str) -> None:
         """``whose``: how a statement that finds this budget spent names it, ``{total}`` for
@@ -47,8 +50,20 @@ class SharedBudget:
         self._whose = whose
         self._sizes: dict[int, tuple[Any, int]] = {}
         self._token: Token[SharedBudget | None] | None = None
+        self._outer: SharedBudget | None = None
+        #: the budget a statement that finds this one spent names: this, or the outer one
+        #: when what that had left was less than this one's total
+        self._named: SharedBudget = self
+        self._start = total
 
     def __enter__(self) -> SharedBudget:
+        outer = _CURRENT.get()
+        if outer is not None:
+            self._outer = outer
+            if outer.remaining < self.remaining:
+                self.remaining = max(outer.remaining, 0)
+                self._named = outer._named
+            self._start = self.remaining
         self._token = _CURRENT.set(self)
         return self
 
@@ -56,6 +71,9 @@ class SharedBudget:
         if self._token is not None:
             _CURRENT.reset(self._token)
             self._token = None
+        if self._outer is not None:
+            self._outer.remaining -= self._start - self.remaining
+            self._outer = None
 
     def __str__(self) -> str:
         return self._whose.format(total=self.total)
@@ -71,7 +89,8 @@ class SharedBudget:
         spends is spent here too, whether it succeeds or fails."""
         left = self.remaining
         budget = own_budget if own_budget <= left else max(left, 0)
-        ctx = EvaluationContext(budget, now, self._sizes, self if budget < own_budget else None)
+        named = self._named if budget < own_budget else None
+        ctx = EvaluationContext(budget, now, self._sizes, named)
         try:
             return evaluator(variables, ctx)
         finally:
