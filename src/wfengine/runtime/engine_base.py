@@ -43,7 +43,14 @@ from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import DEFAULT_LEASE, Job
 from wfengine.runtime.limits import RuntimeLimits
-from wfengine.runtime.lost_calls import record_lost_calls
+from wfengine.runtime.lost_calls import (
+    Unaudited,
+    attempts,
+    carry,
+    lost_calls,
+    record_lost_calls,
+    take_back,
+)
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
@@ -104,6 +111,10 @@ class EngineBase:
     _refused: dict[str, DeployError]
     #: the step whose commit lost a race, with the error saying so (see :mod:`.lost_calls`)
     _lost: tuple[ConcurrencyError, Step] | None = None
+    #: while a command runs again after a lost race: its lost runs' call records not stored
+    #: yet, and those the current run's commits carry (instance id -> how many)
+    _unaudited: Unaudited | None = None
+    _carried: dict[str, int] | None = None
 
     @property
     def directory(self) -> Directory:
@@ -316,38 +327,55 @@ class EngineBase:
         runs, then a :class:`~wfengine.errors.ConcurrencyError` saying so.
 
         The synchronous application calls a lost run made were made all the same: they are
-        audited (:mod:`~wfengine.runtime.lost_calls`) and counted as attempts
+        audited (:mod:`~wfengine.runtime.lost_calls`: in the commit of the next run that
+        changes their instance, else on their own once the command ends; never in a write
+        of their own before that run, which made every other engine's command in flight on
+        the instance lose its race too) and counted as attempts
         (:func:`~wfengine.runtime.job_claims.running_again`), so the run that makes a call
         again numbers it on. Apart from :meth:`_command` so that its path when nothing is
         lost (nearly always) costs what it did."""
         exc, attempt = lost, 0
-        with job_claims.running_again():
-            while True:
-                attempt += 1
-                if stopping():  # a call's SystemExit or Ctrl-C: not run again
-                    raise exc
-                step, self._lost = self._lost, None
-                if step is not None and step[0] is exc:  # its calls were made: audited
-                    tries = self.max_conflict_retries + 1
-                    job_claims.count_lost(
-                        record_lost_calls(self.store, self._nav, step[1], tries=tries)
-                    )
-                if attempt > self.max_conflict_retries:
-                    raise ConcurrencyError(
-                        f"{exc}; the command lost {attempt} races in a row and changed "
-                        "nothing: try it again"
-                    ) from exc
-                _log.debug("lost a race with another engine; retrying (%d)", attempt)
-                # a burst of engines on one instance (many people completing their parts at
-                # once): a short random wait spreads the runs that follow
-                if attempt > 1:
-                    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
-                self._stretched = []  # (those of a rolled-back run were never stored)
-                try:
-                    with self.store.unit():
-                        return body()
-                except ConcurrencyError as again:
-                    exc = again
+        unaudited: Unaudited = {}
+        self._unaudited = unaudited
+        try:
+            with job_claims.running_again():
+                while True:
+                    attempt += 1
+                    if stopping():  # a call's SystemExit or Ctrl-C: not run again
+                        raise exc
+                    step, self._lost = self._lost, None
+                    if step is not None and step[0] is exc:  # its calls were made
+                        found = lost_calls(step[1])
+                        job_claims.count_lost(attempts(found))
+                        for instance_id, records in found.items():
+                            unaudited.setdefault(instance_id, []).append(records)
+                    if attempt > self.max_conflict_retries:
+                        raise ConcurrencyError(
+                            f"{exc}; the command lost {attempt} races in a row and changed "
+                            "nothing: try it again"
+                        ) from exc
+                    _log.debug("lost a race with another engine; retrying (%d)", attempt)
+                    # a burst of engines on one instance (many people completing their parts
+                    # at once): a short random wait spreads the runs that follow
+                    if attempt > 1:
+                        time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
+                    self._stretched = []  # (those of a rolled-back run were never stored)
+                    carried: dict[str, int] = {}
+                    self._carried = carried
+                    try:
+                        with self.store.unit():
+                            result = body()
+                    except ConcurrencyError as again:
+                        exc = again
+                        continue
+                    for instance_id in carried:  # committed with the run's changes
+                        del unaudited[instance_id]
+                    return result
+        finally:
+            self._unaudited = self._carried = None
+            if unaudited:  # of instances no run committed a change to: on their own
+                tries = self.max_conflict_retries + 1
+                record_lost_calls(self.store, self._nav, unaudited, tries=tries)
 
     def _reentry_error(self) -> EngineInUseError:
         """Why a command may not start now that another runs on this engine."""
@@ -443,11 +471,17 @@ class EngineBase:
             for job in stretched:
                 job.lock_owner = self.worker_id
                 job.lock_expires_at = leased
+        unaudited = self._unaudited  # (None but after a lost race: see _run_again)
+        carried = carry(nav, unaudited, self._carried) if unaudited else None
         try:
             self.store.commit(nav.step)
         except ConcurrencyError as exc:  # (see _command: the calls it made are audited)
+            if carried:
+                take_back(nav.step, carried)
             self._lost = (exc, nav.step)
             raise
+        if carried and self._carried is not None:
+            self._carried.update(carried)
         self._stretched.extend(stretched)
 
     def next_timer_seq(self) -> int:

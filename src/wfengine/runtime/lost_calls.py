@@ -10,18 +10,25 @@ where an operator finds what an application was asked to do), as an asynchronous
 answer that comes too late is kept as ``application.discarded``.
 
 So the engine keeps the step whose commit lost (:meth:`~wfengine.runtime.engine_base.
-EngineBase._commit`) and, before running the command again, writes the calls' records to
-their instances' histories in a small unit of work of its own, each call followed by an
-``application.discarded`` saying why its answer was not used. The attempts made count: the
-run that makes such a call again (the command's next run, or its job's run after a resume)
-numbers it on from them (:mod:`~wfengine.runtime.job_claims`). Only the rare path pays: a
-commit that succeeds costs nothing more.
+EngineBase._commit`) and takes its calls' records (:func:`lost_calls`), each call to be
+followed by an ``application.discarded`` saying why its answer was not used. They go into the
+commit of the command's next run, for each instance that run changes (:func:`carry`): one
+transaction, one row version. Not a unit of work of their own before that run: writing the
+instance bumped its row version, so every other engine's command in flight on it lost its race
+too and wrote its own records, a storm (8 engines completing 8 parts of one instance: twice
+the calls, and commands failing after 11 lost races). Only the records of an instance the
+next run leaves alone (or of a command that ends without committing) are written on their own,
+after it (:func:`record_lost_calls`). The attempts made count: the run that makes such a call
+again (the command's next run, or its job's run after a resume) numbers it on from them
+(:mod:`~wfengine.runtime.job_claims`). Only the rare path pays: a commit that succeeds costs
+nothing more.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from wfengine.applications.events import EVENTS
 from wfengine.errors import ConcurrencyError, NotFoundError, WorkflowError
@@ -33,15 +40,20 @@ _log = logging.getLogger("wfengine.engine")
 
 _INVOKED = "application.invoked"
 
+#: the records of a lost run's calls, by instance id
+Lost = dict[str, list[Change]]
+#: those of each lost run of a command, not stored yet, by instance id
+Unaudited = dict[str, list[list[Change]]]
 
-def lost_calls(step: Step) -> dict[str, list[Change]]:
+
+def lost_calls(step: Step) -> Lost:
     """The records of the synchronous application calls of ``step`` (not stored), by
     instance id, in the order they were made; none for a step that made no such call.
 
     An asynchronous call's records (its ``invoke`` job's, the invoked record naming the job)
     are left out: the job's command applies its answer again when it runs again (it is
     not called again), records and all."""
-    found: dict[str, list[Change]] = {}
+    found: Lost = {}
     for inst in step.instances.values():
         records: list[Change] = []
         synchronous: dict[str | None, bool] = {}  # activity instance -> its call's kind
@@ -58,39 +70,7 @@ def lost_calls(step: Step) -> dict[str, list[Change]]:
     return found
 
 
-def record_lost_calls(
-    store: Store, new_nav: Callable[[], Navigator], step: Step, *, tries: int
-) -> dict[str, int]:
-    """Write the application records of ``step``, whose commit lost a race, to their
-    instances' histories, each call followed by ``application.discarded``: one unit of work
-    on ``store`` (``new_nav`` makes its navigator), made up to ``tries`` times while it too
-    loses races. A failure to store them is logged, not raised: the command goes on as it
-    would have (it runs again on fresh state).
-
-    Returns the attempts made of each call (its idempotency key -> its highest attempt
-    number; empty for a step that made none), stored or not: they were made."""
-    lost = lost_calls(step)
-    if not lost:
-        return {}
-    made = _attempts(lost)
-    for _ in range(tries):
-        try:
-            with store.unit():
-                _record(store, new_nav(), lost)
-            return made
-        except ConcurrencyError:
-            continue
-        except WorkflowError as exc:
-            _log.warning("application calls of a command that lost a race not audited: %s", exc)
-            return made
-    _log.warning(
-        "application calls of a command that lost a race not audited: instances %s kept changing",
-        ", ".join(sorted(lost)),
-    )
-    return made
-
-
-def _attempts(lost: dict[str, list[Change]]) -> dict[str, int]:
+def attempts(lost: Lost) -> dict[str, int]:
     """Each call's idempotency key -> the highest attempt its invoked records number."""
     made: dict[str, int] = {}
     for records in lost.values():
@@ -104,27 +84,83 @@ def _attempts(lost: dict[str, list[Change]]) -> dict[str, int]:
     return made
 
 
-def _record(store: Store, nav: Navigator, lost: dict[str, list[Change]]) -> None:
+def carry(nav: Navigator, lost: Unaudited, done: dict[str, int] | None) -> dict[str, int]:
+    """Put the records in ``lost`` of each instance ``nav``'s step changes (but those in
+    ``done``, carried by an earlier commit of the same run) first among its changes, each
+    call followed by ``application.discarded``: they commit with the step. Returns how many
+    were put first, by instance id (:func:`take_back` undoes it)."""
+    carried: dict[str, int] = {}
+    for instance_id, inst in nav.step.instances.items():
+        records = lost.get(instance_id)
+        if records and (done is None or instance_id not in done):
+            audited = _audited(instance_id, inst.state.value, records, nav.now)
+            inst.changes[:0] = audited
+            carried[instance_id] = len(audited)
+    return carried
+
+
+def take_back(step: Step, carried: dict[str, int]) -> None:
+    """Take the records :func:`carry` put into ``step`` out again (its commit lost a race:
+    they wait for the next run's, and are not the lost step's own calls)."""
+    for instance_id, count in carried.items():
+        del step.instances[instance_id].changes[:count]
+
+
+def record_lost_calls(
+    store: Store, new_nav: Callable[[], Navigator], lost: Unaudited, *, tries: int
+) -> None:
+    """Write the records in ``lost`` to their instances' histories, each call followed by
+    ``application.discarded``: one unit of work on ``store`` (``new_nav`` makes its
+    navigator), made up to ``tries`` times while it too loses races. For the instances the
+    command's runs after the lost one did not commit a change to. A failure to store them is
+    logged, not raised: the command has ended as it would have."""
+    for _ in range(tries):
+        try:
+            with store.unit():
+                _record(store, new_nav(), lost)
+            return
+        except ConcurrencyError:
+            continue
+        except WorkflowError as exc:
+            _log.warning("application calls of a command that lost a race not audited: %s", exc)
+            return
+    _log.warning(
+        "application calls of a command that lost a race not audited: instances %s kept changing",
+        ", ".join(sorted(lost)),
+    )
+
+
+def _audited(instance_id: str, state: str, runs: list[list[Change]], now: datetime) -> list[Change]:
+    """The records of each lost run in ``runs``, each call's followed by
+    ``application.discarded`` saying why."""
+    reason = (
+        "another engine changed process instance "
+        f"{instance_id!r} while the call was made (it is {state} now): the "
+        "command that made the call lost the race and ran again on that state, without "
+        "this answer"
+    )
+    audited: list[Change] = []
+    for records in runs:
+        calls: dict[str | None, tuple[str, str | None, str | None]] = {}
+        for record in records:
+            detail = record[4]
+            if record[1] == _INVOKED and isinstance(detail, dict):
+                key = detail.get("key")
+                calls.setdefault(key, (detail["application"], record[2], record[3]))
+        audited.extend(records)
+        for key, (application, activity_instance_id, activity_id) in calls.items():
+            discarded = ApplicationDiscarded(application, key, reason)
+            audited.append(change(now, discarded, activity_instance_id, activity_id))
+    return audited
+
+
+def _record(store: Store, nav: Navigator, lost: Unaudited) -> None:
     for instance_id, records in lost.items():
         try:
             inst = store.instance(instance_id)
         except NotFoundError:  # created by the lost command: it never existed
             continue
         nav.touch(inst)
-        reason = (
-            "another engine changed process instance "
-            f"{instance_id!r} while the call was made (it is {inst.state.value} now): the "
-            "command that made the call lost the race and ran again on that state, without "
-            "this answer"
-        )
-        calls: dict[str | None, tuple[str, str | None, str | None]] = {}
-        for record in records:
-            detail = record[4]
-            if record[1] == _INVOKED and isinstance(detail, dict):
-                calls.setdefault(detail.get("key"), (detail["application"], record[2], record[3]))
-        inst.changes.extend(records)
-        for key, (application, activity_instance_id, activity_id) in calls.items():
-            discarded = ApplicationDiscarded(application, key, reason)
-            inst.changes.append(change(nav.now, discarded, activity_instance_id, activity_id))
+        inst.changes.extend(_audited(instance_id, inst.state.value, records, nav.now))
     if nav.step.instances:
         store.commit(nav.step)
