@@ -18,6 +18,7 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.message_starts import not_started_by, startable_now
 from wfengine.runtime.navigation.events import signal_waiters, takes_signal
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
@@ -114,9 +115,11 @@ class ActivityCommands(EngineBase):
         return self._command(body)
 
     def start_by_message(self, name: str, data: Mapping[str, Any] | None = None) -> str:
-        """Start a new instance on message ``name``: of the (latest deployed version of the)
-        process whose Message start event takes that message (its Message's Name, else Id,
-        else the event's Name or Id), at that start event only, with ``data`` as its data;
+        """Start a new instance on message ``name``: of the process whose version valid now
+        (:meth:`startable`: a version deployed ahead of its ``ValidFrom`` does not start yet,
+        nor does its start message) has a Message start event that takes that message (its
+        Message's Name, else Id, else the event's Name or Id), at that start event only, with
+        ``data`` as its data;
         audited as ``message.received`` on the start event. Returns the instance id. No such
         process is a :class:`~wfengine.errors.NotFoundError`; start events of that message in
         several processes an ``IllegalStateError`` (send to one by starting it by name). A
@@ -131,13 +134,10 @@ class ActivityCommands(EngineBase):
             check_storable(values, f"message {name!r}")
         found: list[tuple[str, int]] = []
         broken: list[str] = []
-        for process_id, deployed in self._latest_deployed(broken):
+        for process_id, deployed in startable_now(self, name, broken):
             found.extend((process_id, i) for i in message_start_points(deployed.compiled, name))
         if not found:
-            where = "in the deployed processes"
-            if broken:  # the message may be one of theirs: say they were not looked into
-                shown = ", ".join(map(repr, broken))
-                where += f"; passed over, their latest stored version no longer compiles: {shown}"
+            where = not_started_by(self, name, broken)
             raise NotFoundError("Message start event", name, where)
         if len({p for p, _ in found}) > 1:
             shown = ", ".join(sorted({repr(p) for p, _ in found}))
@@ -325,22 +325,6 @@ class ActivityCommands(EngineBase):
             if deployed is not None and message in deployed.compiled.messages_caught():
                 catching.append(instance_id)
         return catching
-
-    def _latest_deployed(
-        self, broken: list[str] | None = None
-    ) -> Iterator[tuple[str, DeployedProcess]]:
-        """Each deployed process's latest version, passing over (and adding to ``broken``)
-        those whose latest stored version no longer compiles (stored by an earlier wfengine):
-        what looks through every process for a Message start event finds the others."""
-        for process_id in self.store.deployed_process_ids():
-            try:
-                deployed = self.store.deployment(process_id)
-            except DeployError:
-                if broken is not None:
-                    broken.append(process_id)
-                continue
-            if deployed is not None:
-                yield process_id, deployed
 
     def _every_deployed(self) -> Iterator[DeployedProcess]:
         """Every stored version of every deployed process, passing over those that no longer
