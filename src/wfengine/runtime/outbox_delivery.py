@@ -71,7 +71,6 @@ from wfengine.runtime.outbox import (
     OutboxRecord,
     OutboxStatus,
 )
-from wfengine.runtime.outbox_store import StoreOutbox
 from wfengine.runtime.store import Store
 from wfengine.runtime.stored_text import storable_text
 
@@ -222,8 +221,8 @@ class Outbox:
         entry, and an entry no longer ours (another claimant took it over after the lease ran
         out) is left to that claimant, never delivered a second time. Quick handlers get
         through the batch before that and cost no renewal at all. A store that cannot renew
-        (the in-memory one) keeps its first lease: what is left when it runs out is left for
-        the next claim."""
+        (``Store.renew_outbox`` None: both of wfengine's renew) keeps its first lease: what is
+        left when it runs out is left for the next claim."""
         store, clock, lease = self._engine.store, self._engine.clock, self.policy.lease
         renew_at = later(clock.now(), lease / 3)
         ours: set[int] | None = None  # None: every entry of the batch
@@ -232,11 +231,7 @@ class Outbox:
             now = clock.now()
             if index and now >= renew_at:
                 rest = [r.id for r in claimed[index:]]
-                renewed = (
-                    store.renew_outbox(rest, owner, later(now, lease))
-                    if isinstance(store, StoreOutbox)
-                    else None
-                )
+                renewed = store.renew_outbox(rest, owner, later(now, lease))
                 if renewed is None and now < held_until:
                     renew_at = held_until  # look again when the first lease runs out
                 else:

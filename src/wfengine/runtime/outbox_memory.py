@@ -147,6 +147,22 @@ class MemoryOutbox:
         return claimed
 
     @_locked
+    def renew(self, entry_ids: Collection[int], owner: str, lease_until: datetime) -> set[int]:
+        """Extend ``owner``'s lease of the entries ``entry_ids`` still its own (pending and
+        leased to it, even if the lease ran out and nobody claimed them since: as the SQL
+        queue); returns their ids. Why: a batch is claimed under one lease and delivered
+        entry after entry; without this the in-memory deliverer stopped when its first lease
+        ran out and left the rest of its batch to the next claim."""
+        until = utc(lease_until)
+        held: set[int] = set()
+        for entry_id in entry_ids:
+            row = self._pending.get(entry_id)
+            if row is not None and row.lock_owner == owner:
+                row.lock_expires_at = until
+                held.add(entry_id)
+        return held
+
+    @_locked
     def skip(self, now: datetime, keep: Collection[str]) -> int:
         self._absorb()
         skipped = [

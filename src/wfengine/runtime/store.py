@@ -353,6 +353,14 @@ class Store(Protocol):
         claimants: two never hold the same entry."""
         ...
 
+    def renew_outbox(
+        self, entry_ids: Collection[int], owner: str, lease_until: datetime
+    ) -> set[int] | None:
+        """Extend ``owner``'s lease of the pending entries ``entry_ids`` (a claimed batch's
+        rest, while slow handlers deliver it) to ``lease_until``; the ids it still held, or
+        None when this store cannot renew (the deliverer then keeps to its first lease)."""
+        ...
+
     def skip_outbox(self, now: datetime, keep: Collection[str]) -> int:
         """Settle every due, unleased pending entry whose kind is not in ``keep`` as
         :attr:`~OutboxStatus.SKIPPED` at ``now`` (no handler wants it); returns how many."""
