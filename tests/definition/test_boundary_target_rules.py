@@ -67,3 +67,24 @@ def test_an_activity_or_an_event_in_the_flow_is_a_fair_target(target: str) -> No
     package = _package(target)
     assert _errors(package) == []
     assert _deploys(package)
+
+
+@pytest.mark.parametrize(
+    ("target", "what"),
+    [
+        ("r", "a route"),
+        ("s", "a start event"),
+        ("e", "an end event"),
+        ("t2", "another attached event"),
+        ("t", "the event itself"),
+    ],
+)
+def test_an_event_attached_to_what_never_waits_is_a_boundary_target_error(
+    target: str, what: str
+) -> None:
+    # the engine arms it when that activity starts, which completes at once: it never fired
+    package = _package(target)
+    errors = _errors(package)
+    assert [(d.code, d.element_id) for d in errors] == [("boundary-target", "t")]
+    assert what in errors[0].message
+    assert not _deploys(package)

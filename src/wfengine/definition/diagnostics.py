@@ -167,7 +167,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "boundary-target": (
         Severity.ERROR,
         "an attached event names no activity of its own process or activity set (an empty "
-        "Target names none)",
+        "Target names none), or one it could never fire beside (a route, a start or end event, "
+        "an attached event)",
     ),
     "boundary-trigger": (
         Severity.WARNING,

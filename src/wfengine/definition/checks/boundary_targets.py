@@ -9,7 +9,12 @@ activity runs. Deploy attaches every intermediate event whose ``Target`` is writ
 * an empty ``Target`` (``Target=""``): a tool that writes the attribute meant to attach the
   event, and deploy refuses it (it names no activity); reported at the event, not as an
   intermediate event in the flow;
-* a ``Target`` naming no activity of the event's own process or activity set.
+* a ``Target`` naming no activity of the event's own process or activity set;
+* a ``Target`` naming an activity that never waits, so the event could never fire: a route
+  (gateway), a start or end event (each completes the moment it runs) or another attached event
+  (itself included). BPMN attaches boundary events only to activities. An intermediate event
+  in the flow is a fair target (a timer on a message wait fires while the wait lasts), as are
+  tasks, subflows, blocks and Reference activities (they run what they name).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Iterator
 from wfengine.definition.checks.context import Context, Scope
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.graph import activity_of, is_boundary_event
-from wfengine.definition.model import Activity, Event, EventPosition
+from wfengine.definition.model import Activity, Event, EventPosition, Route
 
 
 def boundary_target_findings(ctx: Context) -> Iterator[Diagnostic]:
@@ -74,4 +79,22 @@ def _target_problem(scope: Scope, node: str, target: str) -> str | None:
         )
     if target not in scope.graph:
         return "which is not an activity of the same process or activity set"
-    return None
+    owner = activity_of(scope.graph, target)
+    body = owner.body
+    if target == node:
+        what = "the event itself"
+    elif isinstance(body, Route):
+        what = "a route (gateway)"
+    elif isinstance(body, Event) and is_boundary_event(owner):
+        what = "another attached event"
+    elif isinstance(body, Event) and body.position is EventPosition.START:
+        what = "a start event"
+    elif isinstance(body, Event) and body.position is EventPosition.END:
+        what = "an end event"
+    else:
+        return None
+    return (
+        f"which is {what}: nothing runs there that the event could wait beside (a route or a "
+        "start or end event completes the moment it runs), so it never fires; attach it to a "
+        "task, subflow or block activity (BPMN attaches boundary events only to activities)"
+    )
