@@ -27,6 +27,11 @@ one instance, which read the same state; the loser's calls on its second run hav
 winner's keys. Identical commands at the same moment are one command sent twice far more often
 than two meant apart, and the service then sees one call, as the host meant.
 
+The digest is of one canonical JSON text of the name and the values (:func:`_canonical`):
+every kind of value tagged (a tuple is not a list, bytes are not their hex text, a timedelta
+is not its text, a mapping proxy is the dict it shows), dicts by sorted keys, at any depth:
+different values never read alike, however deep they differ.
+
 A start (``start_process``) makes a new process instance, with a nonce of its own: run again
 after a crash, it is another start, with other keys (the first one's instance was never
 stored; nothing says the host meant the same one).
@@ -37,8 +42,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
-from datetime import date, datetime, time
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -78,37 +83,93 @@ def origin_of(body: Callable[..., Any]) -> StateOrigin:
             values.append(cell.cell_contents)
         except ValueError:  # (a cell not yet set)
             values.append(None)
-    text = json.dumps([name, _plain(values, 0)], ensure_ascii=True)
-    digest = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    try:
+        canonical: Any = _canonical(values)
+    except RecursionError:  # (nested deeper than any value the engine accepts, or a cycle:
+        canonical = {_TAG: "too deep"}  # refused before its command could make a call)
+    digest = hashlib.blake2b(_text([name, canonical]).encode(), digest_size=6).hexdigest()
     return StateOrigin(f"{name}-{digest}")
 
 
-#: how deep nested values are read (deeper ones count by their type)
-_DEPTH = 8
+#: the kinds of value that are their own canonical form
+_SAME = frozenset({str, int, float, bool, type(None)})
+
+#: what marks a tagged value (as in the stores' encoding, :mod:`~wfengine.runtime.values`)
+_TAG = "$wf"
 
 
-def _plain(value: object, depth: int) -> object:
-    """A JSON form of ``value`` that is the same in every process: plain values as they
-    are, containers in a fixed order, anything else by its type."""
-    if value is None or isinstance(value, str | int | float | bool):
+def _canonical(value: Any) -> Any:
+    """``value`` as JSON data that is the same in every process and tells every two different
+    values apart: JSON's own types as they are (dicts with text keys, dumped with sorted
+    keys), every other kind tagged ``{"$wf": kind, "v": ...}`` (a dict holding a ``"$wf"``
+    key too), anything not a plain value by its type alone. One pass, no depth cut."""
+    kind = type(value)
+    if kind is dict or kind is list:  # (the common containers first)
+        if _json(value):  # (most: its own canonical form, dumped with no copy made)
+            return value
+        if kind is dict:
+            return _mapping(value)
+        return [v if type(v) in _SAME else _canonical(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
-    if depth >= _DEPTH:
-        return f"<{type(value).__qualname__}>"
-    if isinstance(value, Enum):
-        return f"{type(value).__qualname__}.{value.name}"
-    if isinstance(value, datetime | date | time | Decimal):
-        return f"{type(value).__qualname__}:{value}"
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list | tuple):
-        return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, Mapping):
+        return _mapping(value)
+    if isinstance(value, Enum):  # (before int and str: an IntEnum is no plain 1)
+        return {_TAG: "enum", "v": f"{kind.__module__}.{kind.__qualname__}.{value.name}"}
+    if isinstance(value, str):  # subclasses: their plain value
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, tuple):
+        return {_TAG: "tuple", "v": [_canonical(v) for v in value]}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
     if isinstance(value, set | frozenset):
-        return sorted((_plain(v, depth + 1) for v in value), key=_text)
-    if isinstance(value, dict):
-        pairs = [[_plain(k, depth + 1), _plain(v, depth + 1)] for k, v in value.items()]
-        return sorted(pairs, key=_text)
-    return f"<{type(value).__qualname__}>"
+        return {_TAG: "set", "v": sorted((_canonical(v) for v in value), key=_text)}
+    if isinstance(value, bytes | bytearray):
+        return {_TAG: "bytes", "v": value.hex()}
+    if isinstance(value, datetime | time):
+        zone = None if value.tzinfo is None else str(value.tzinfo)
+        return {_TAG: kind.__name__, "v": [value.isoformat(), zone, value.fold]}
+    if isinstance(value, date):
+        return {_TAG: "date", "v": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {_TAG: "timedelta", "v": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, Decimal):
+        return {_TAG: "decimal", "v": str(value)}
+    return {_TAG: "object", "v": f"{kind.__module__}.{kind.__qualname__}"}
 
 
-def _text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=True)
+def _json(value: Any) -> bool:
+    """Is ``value`` its own canonical form: dicts (text keys, no ``"$wf"``), lists and plain
+    values all the way down? A look without a copy: a large document of plain JSON (most
+    data) costs one walk and one dump, not a canonical copy of it too."""
+    kind = type(value)
+    if kind is dict:
+        if _TAG in value:
+            return False
+        for k, v in value.items():
+            if type(k) is not str or (type(v) not in _SAME and not _json(v)):
+                return False
+        return True
+    if kind is list:
+        return all(type(v) in _SAME or _json(v) for v in value)
+    return kind in _SAME
+
+
+def _mapping(value: Mapping[Any, Any]) -> Any:
+    """A mapping (a dict, a mapping proxy...) as a dict of text keys, else as sorted pairs."""
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        if type(k) is not str:
+            pairs = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+            return {_TAG: "map", "v": sorted(pairs, key=lambda pair: _text(pair[0]))}
+        out[k] = v if type(v) in _SAME else _canonical(v)
+    return {_TAG: "dict", "v": out} if _TAG in out else out
+
+
+def _text(value: Any) -> str:
+    """The canonical text of canonical data."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
