@@ -180,9 +180,13 @@ class MultiInstanceActivities:
     #: activity -> the versions it is multi-instance in, where other versions make it a plain
     #: activity
     some: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    #: a Standard loop in some version: their rows are measured round by round, from their
-    #: events (:func:`_loop_rounds`)
+    #: a Standard loop in every version that has them: their rows are measured round by
+    #: round, from their events (:func:`_loop_rounds`)
     loops: frozenset[str] = frozenset()
+    #: activity -> the versions it is a Standard loop in, where other versions make it no
+    #: loop: only its rows of those versions are rounds (one multi-instance in v1 and a loop
+    #: in v2 has v1 rows that are a container and its instances: no rounds)
+    some_loops: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: an Id activity sets of one version repeat (TIBCO files do), multi-instance in one set
     #: and not in another: a row of it with no ``mi_index`` is a container when its history
     #: says so (its ``mi.started`` event), as the memory store's figures tell, not by the Id
@@ -197,6 +201,18 @@ class MultiInstanceActivities:
             return False  # (its history decides: activity_durations)
         versions = self.some.get(activity_id)
         return versions is not None and version in versions
+
+    def looped(self, activity_id: str, version: int | None) -> bool:
+        """Whether a row of ``activity_id``, of an instance of ``version``, is a Standard
+        loop's (its rounds are read by :func:`_loop_rounds`)."""
+        if activity_id in self.loops:
+            return True
+        versions = self.some_loops.get(activity_id)
+        return versions is not None and version in versions
+
+    def mixed(self) -> list[str]:
+        """The activities whose rows are told apart by their process instance's version."""
+        return sorted(self.some.keys() | self.some_loops.keys())
 
 
 def activity_durations(
@@ -221,8 +237,8 @@ def activity_durations(
     params: dict[str, Any] = {"process_id": process_id}
     window, binds = _window("completed_at", since, until, params)
     version = "NULL"
-    if multi.some:
-        params["mixed"] = sorted(multi.some)
+    if multi.some or multi.some_loops:
+        params["mixed"] = multi.mixed()
         binds.append(sa.bindparam("mixed", expanding=True))
         version = _ROW_VERSION
     unsplit = ""
@@ -258,9 +274,9 @@ def activity_durations(
         undecided: list[tuple[Any, ...]] = []
 
         def take(row: tuple[Any, ...]) -> None:
-            act, w, p, late, state, aid, iid, parent = row
+            act, w, p, late, state, aid, iid, parent, looped = row
             if state == "closed.completed":
-                if act not in multi.loops:  # (a loop's rounds: _loop_rounds)
+                if not looped:  # (a loop's rounds: _loop_rounds)
                     found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
             elif late:  # ended by its deadline (the exception way), or otherwise after one
                 stopped.append((act, aid, parent))
@@ -270,7 +286,8 @@ def activity_durations(
         for act, w, p, late, mi_index, of_version, state, aid, iid, parent in rows:
             if mi_index is None and multi.container(act, of_version):
                 continue  # a multi-instance container that ran no instance
-            row = (act, w, p, late, state, aid, iid, parent)
+            looped = mi_index is None and multi.looped(act, of_version)
+            row = (act, w, p, late, state, aid, iid, parent, looped)
             if mi_index is None and act in multi.split:
                 undecided.append(row)
             else:
@@ -284,8 +301,8 @@ def activity_durations(
         for act, aid, parent in stopped:
             if aid in ended or parent in ended:
                 found.ended[act] = found.ended.get(act, 0) + 1
-        if multi.loops:
-            _loop_rounds(conn, process_id, sorted(multi.loops), since, until, found)
+        if multi.loops or multi.some_loops:
+            _loop_rounds(conn, process_id, multi, since, until, found)
         return found
 
     return db.read(read)
@@ -294,7 +311,7 @@ def activity_durations(
 #: the rows of a process's Standard loops that may have a round ending in the window (not
 #: closed before it; created before its end), and whether their process instance is open
 _LOOP_ROWS_QUERY = """
-SELECT a.id, a.instance_id, a.activity_id, a.state, p.state
+SELECT a.id, a.instance_id, a.activity_id, a.state, p.state, p.definition_version
 FROM activity_instances AS a JOIN process_instances AS p ON p.id = a.instance_id
 WHERE a.process_id = :process_id AND a.activity_id IN :loops
       {window}
@@ -312,19 +329,20 @@ ORDER BY instance_id, at, seq
 def _loop_rounds(
     conn: sa.Connection,
     process_id: str,
-    loops: Sequence[str],
+    multi: MultiInstanceActivities,
     since: datetime | None,
     until: datetime | None,
     found: ActivityDurations,
 ) -> None:
-    """Add to ``found`` the rounds of the Standard loops of ``process_id`` (``loops``: their
-    activity ids) that ended in ``[since, until)``, and, to its ``waiting_since``, each later
+    """Add to ``found`` the rounds of the Standard loops of ``process_id`` (``multi``: their
+    activity ids, by version) that ended in ``[since, until)``, and, to its ``waiting_since``, each later
     round that waits for a person now (in an open process instance). Why the events: a row
     holds one activity instance's creation, first start and completion, not its rounds' (a
     loop's every round is offered, waited for and done anew); only these activities' rows,
     and their instances' events of them, are read, and each row's rounds are measured by
     :class:`~wfengine.runtime.activity_durations.Rounds`, as the memory store's trail is."""
-    params: dict[str, Any] = {"process_id": process_id, "loops": list(loops)}
+    loops = sorted(multi.loops | multi.some_loops.keys())
+    params: dict[str, Any] = {"process_id": process_id, "loops": loops}
     window = ""
     binds: list[sa.BindParameter[Any]] = [sa.bindparam("loops", expanding=True)]
     if since is not None:
@@ -339,7 +357,9 @@ def _loop_rounds(
     #: activity instance -> (its activity, whether it and its process instance are open)
     rows: dict[str, tuple[str, bool]] = {}
     instances: set[str] = set()
-    for aid, iid, act, state, process_state in conn.execute(rows_stmt, params):
+    for aid, iid, act, state, process_state, version in conn.execute(rows_stmt, params):
+        if not multi.looped(act, version):
+            continue  # (a version where it is no loop: its rows are counted as they are)
         rows[aid] = (act, state.startswith("open.") and process_state.startswith("open."))
         instances.add(iid)
     instance_ids = sorted(instances)
@@ -356,7 +376,7 @@ def _loop_rounds(
     rounds: dict[str, Rounds] = {}
     for start in range(0, len(instance_ids), 500):
         chunk = instance_ids[start : start + 500]
-        for _, aid, kind, at in conn.execute(events, {"ids": chunk, "loops": list(loops)}):
+        for _, aid, kind, at in conn.execute(events, {"ids": chunk, "loops": loops}):
             if aid not in rows:
                 continue
             of = rounds.get(aid)
@@ -436,7 +456,9 @@ def multi_instance_activities(
     (``deployment`` reads a version; one that no longer compiles is left out)."""
     multi: dict[str, set[int]] = {}
     single: set[str] = set()
-    loops: set[str] = set()
+    loops: dict[str, set[int]] = {}
+    #: activity -> the versions that have it (a loop in all of them: every row a loop's)
+    present: dict[str, set[int]] = {}
     split: set[str] = set()
     for version in versions:
         try:
@@ -454,6 +476,7 @@ def multi_instance_activities(
             else:
                 act = compiled.activity(activity_id)
                 held = [act.loop if act is not None else None]
+            present.setdefault(activity_id, set()).add(version)
             kinds = {loop is not None and loop.multi for loop in held}
             if len(kinds) > 1:
                 split.add(activity_id)
@@ -462,14 +485,15 @@ def multi_instance_activities(
             else:
                 single.add(activity_id)
             if any(loop is not None and not loop.multi for loop in held):
-                loops.add(activity_id)
+                loops.setdefault(activity_id, set()).add(version)
     multi = {act: vs for act, vs in multi.items() if act not in split}
     single -= split
     return MultiInstanceActivities(
-        frozenset(multi.keys() - single),
-        {act: frozenset(vs) for act, vs in multi.items() if act in single},
-        frozenset(loops),
-        frozenset(split),
+        everywhere=frozenset(multi.keys() - single),
+        some={act: frozenset(vs) for act, vs in multi.items() if act in single},
+        loops=frozenset(act for act, vs in loops.items() if vs == present[act]),
+        some_loops={act: frozenset(vs) for act, vs in loops.items() if vs != present[act]},
+        split=frozenset(split),
     )
 
 
