@@ -335,8 +335,10 @@ def _loop_rounds(
     found: ActivityDurations,
 ) -> None:
     """Add to ``found`` the rounds of the Standard loops of ``process_id`` (``multi``: their
-    activity ids, by version) that ended in ``[since, until)``, and, to its ``waiting_since``, each later
-    round that waits for a person now (in an open process instance). Why the events: a row
+    activity ids, by version) that ended in ``[since, until)``, and, to its
+    ``waiting_since``, each later round that waits for a person now (in an open process
+    instance); the rows of a version where the activity is no loop are passed over (counted
+    as they are by :func:`activity_durations`). Why the events: a row
     holds one activity instance's creation, first start and completion, not its rounds' (a
     loop's every round is offered, waited for and done anew); only these activities' rows,
     and their instances' events of them, are read, and each row's rounds are measured by
