@@ -112,6 +112,9 @@ class NavigatorBase:
         self.created = 0
         #: activity instances this command gave a call key (see :meth:`call_key`)
         self._keyed = 0
+        #: the process instance keyed last, and its keys' first part (``origin@mark.``)
+        self._keyed_in: object = None
+        self._key_prefix = ""
         #: multi-instance activities this command started: their flow condition is not
         #: tested again for a data change before an instance of theirs completed (see
         #: ``Events._test_mi_flow``)
@@ -146,12 +149,21 @@ class NavigatorBase:
         key = ai.call_key
         if key is None:
             self._keyed += 1
-            origin = self.ctx.command_origin
-            if isinstance(origin, StateOrigin):
-                instance_id, _, number = ai.id.rpartition(":")
-                origin = f"{origin}@{origin.marks.setdefault(instance_id, number)}"
-            key = ai.call_key = f"{origin}.{self._keyed}"
+            inst = ai.scope.instance
+            if inst is not self._keyed_in:  # (once per instance a command keys calls in:
+                self._key_prefix = self._call_key_prefix(ai)  # a chain of 100 calls, once)
+                self._keyed_in = inst
+            key = ai.call_key = f"{self._key_prefix}{self._keyed}"
         return key
+
+    def _call_key_prefix(self, ai: ActivityInstance) -> str:
+        """What every call key of ``ai``'s process instance starts with in this command: the
+        command's origin, marked for a host's command (see :meth:`call_key`), and a dot."""
+        origin = self.ctx.command_origin
+        if isinstance(origin, StateOrigin):
+            instance_id, _, number = ai.id.rpartition(":")
+            origin = f"{origin}@{origin.marks.setdefault(instance_id, number)}"
+        return f"{origin}."
 
     def _clock(self) -> datetime:
         return self.now
