@@ -108,6 +108,10 @@ class EngineBase:
     _closed: bool
     _held: set[str]
     _held_lock: threading.Lock
+    #: threads running claimed jobs (``run_due_jobs``, from its claim to its last job's end)
+    #: -> how many runs each; ``close`` waits for them (:meth:`_jobs_begin`)
+    _job_runs: dict[int, int] | None = None
+    _jobs_ended: threading.Condition | None = None
     _refused: dict[str, DeployError]
     #: the step whose commit lost a race, with the error saying so (see :mod:`.lost_calls`)
     _lost: tuple[ConcurrencyError, Step] | None = None
@@ -154,20 +158,65 @@ class EngineBase:
         was stored), while in memory it committed; now both commit. Commands asked after
         ``close`` began are refused at once. Called by the command's own thread (an
         application closing the engine that calls it), it closes at once, as it cannot wait
-        for itself."""
+        for itself. A run of due jobs in another thread (``run_due_jobs``: an asynchronous
+        application's call in flight, made with no command open) is waited for in the same
+        way: its running job finishes and commits, the jobs it claimed after that are given
+        back unrun."""
         self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
         if self._in_command and self._command_thread == threading.get_ident():
             self.store.close()
             return
+        here = threading.get_ident()
+        with self._held_lock:  # (one lock with _jobs_begin's look at _closed)
+            runs, ended = self._job_runs, self._jobs_ended
+            if runs and ended is not None and here not in runs:
+                ended.wait_for(lambda: not runs)
+        if runs and here in runs:  # a job's own call closing the engine: not waited for
+            self.store.close()
+            return
         with self._command_lock:  # held by a running command until it has ended
             self.store.close()
+
+    def _jobs_begin(self) -> None:
+        """A run of claimed jobs (``run_due_jobs``) begins in this thread: refused once the
+        engine is closed, else noted until :meth:`_jobs_end`.
+
+        Why: an asynchronous application's call runs with no command open (the job's
+        ``prepare``); ``close`` waited for a running command only, closed the store under
+        the call, and the answer's command was refused (a traceback logged, the job given
+        back and the application called a second time, the first answer in no audit).
+        ``close`` waits for such runs too, and lets the job they run finish: its commands
+        pass the closed engine's refusal (:meth:`_refuse_closed`); the jobs claimed after it
+        are given back unrun."""
+        here = threading.get_ident()
+        with self._held_lock:
+            self._refuse_closed()
+            runs = self._job_runs
+            if runs is None:
+                runs = self._job_runs = {}
+                self._jobs_ended = threading.Condition(self._held_lock)
+            runs[here] = runs.get(here, 0) + 1
+
+    def _jobs_end(self) -> None:
+        """The run of claimed jobs :meth:`_jobs_begin` noted has ended: ``close`` may go on."""
+        here = threading.get_ident()
+        with self._held_lock:
+            runs, ended = self._job_runs, self._jobs_ended
+            assert runs is not None and ended is not None
+            left = runs.pop(here) - 1
+            if left:
+                runs[here] = left
+            elif not runs:
+                ended.notify_all()
 
     def _refuse_closed(self) -> None:
         """A closed engine runs nothing: its commands, and what claims work (jobs, outbox
         entries) before any command, which would otherwise reopen a SQL store's connections."""
-        if self._closed:
+        if self._closed and not (
+            self._job_runs and threading.get_ident() in self._job_runs  # (see _jobs_begin)
+        ):
             raise IllegalStateError(
                 "this engine", "closed (engine.close()): open a new Engine on its store", "run"
             )

@@ -213,18 +213,21 @@ class JobCommands(EngineBase):
             if firing_elsewhere(self):
                 return 0  # a virtual clock's move runs this engine's timers in its thread
             raise self._reentry_error()
-        now = self.clock.now()
-        claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
-        observe = self.job_observer
-        if observe is not None and claimed:
-            observe("claimed", owner, claimed)
-        with self._held_lock:
-            self._held.update(j.id for j in claimed)
+        # close waits for this run's job (an asynchronous call runs outside any command)
+        self._jobs_begin()
+        claimed: Sequence[Job] = []
         ran = 0
         outer_lease, self._lease = self._lease, lease  # (a long run's stretches: as long)
         try:
+            now = self.clock.now()
+            claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
+            observe = self.job_observer
+            if observe is not None and claimed:
+                observe("claimed", owner, claimed)
+            with self._held_lock:
+                self._held.update(j.id for j in claimed)
             for n, job in enumerate(claimed):
-                if should_stop is not None and should_stop():
+                if (should_stop is not None and should_stop()) or self._closed:
                     for left in claimed[n:]:
                         with contextlib.suppress(WorkflowError):
                             self.store.release_job(left.id, owner)
@@ -248,8 +251,9 @@ class JobCommands(EngineBase):
             self._lease = outer_lease
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
+            self._jobs_end()
         delivering = kinds is None if deliver is None else deliver
-        if delivering and not (should_stop and should_stop()):
+        if delivering and not (should_stop and should_stop()) and not self._closed:
             # (the engine taken by another thread meanwhile: the jobs ran, delivery waits)
             with contextlib.suppress(EngineInUseError):
                 self.outbox.deliver(owner=owner, should_stop=should_stop)
