@@ -28,6 +28,9 @@ from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 
 #: a summary's value: who performed an activity, or the delegates who wrote it
 _V = TypeVar("_V")
+#: what separates an activity's key from the scope id of a multi-instance block's copy in
+#: the copy's own summary entries (:mod:`wfengine.runtime.performed`; no key has a space)
+COPY = " #"
 
 
 @dataclass(slots=True, eq=False)
@@ -179,17 +182,20 @@ class ProcessInstance:
     #: how many trace entries the store holds already
     trace_base: int = 0
     #: activity -> who completed its work item last, in the order of those completions
-    #: (the latest last: :func:`previous_performer` reads it). Keyed by
-    #: :attr:`~wfengine.runtime.compiled.CActivity.key`: the activity's Id, scope-qualified
-    #: only for one in an activity set whose Id another scope of the process repeats
+    #: (the latest last: :func:`~wfengine.runtime.performed.previous_performer` reads it).
+    #: Keyed by :attr:`~wfengine.runtime.compiled.CActivity.key`: the activity's Id,
+    #: scope-qualified only for one in an activity set whose Id another scope of the process
+    #: repeats; and, for one done in a copy of a multi-instance block, under that copy as well
+    #: (:mod:`wfengine.runtime.performed`)
     performers: dict[str, str] = field(default_factory=dict)
-    #: activity (keyed as :attr:`performers`) -> the delegates whose finished work went
-    #: back to its owner to confirm (``wfengine:delegation-confirm``), each once, in every
-    #: round of the activity: they wrote the work the owner completed, so four eyes leaves
-    #: them out as it does the performer
-    #: (:func:`~wfengine.runtime.work_rules.excluded_performers`). Kept over rounds, unlike
-    #: :attr:`performers`: what a delegate wrote stays in the case's data after a send-back
-    #: or a loop's next round. Empty for nearly every instance
+    #: activity (keyed as :attr:`performers`) -> the others who wrote its work, each once, in
+    #: every round of the activity, whom four eyes leaves out as it does the performer
+    #: (:func:`~wfengine.runtime.performed.excluded_in`): the delegates whose finished work
+    #: went back to its owner to confirm (``wfengine:delegation-confirm``: they wrote the
+    #: work the owner completed), and, for an activity a four-eyes rule names, everyone who
+    #: did its work in a copy of a multi-instance block. Kept over rounds, unlike
+    #: :attr:`performers`: what they wrote stays in the case's data after a send-back or a
+    #: loop's next round. Empty for nearly every instance
     co_performers: dict[str, list[str]] = field(default_factory=dict)
     #: who completed the person's work that closed last
     last_performer: str | None = None
@@ -298,20 +304,6 @@ class Timer:
     seq: int
 
 
-def performer_of(inst: ProcessInstance, key: str) -> str | None:
-    """Who completed the work item of the activity keyed ``key`` (its
-    :attr:`~wfengine.runtime.compiled.CActivity.key`, or the key a performer rule resolved
-    to) last in ``inst`` (None when nobody named did): the Shark assignment rules and work
-    sent back give work to them again."""
-    return inst.performers.get(key)
-
-
-def co_performers_of(inst: ProcessInstance, key: str) -> list[str]:
-    """The delegates who wrote work of the activity keyed ``key`` in ``inst`` that its owner
-    then confirmed (:attr:`ProcessInstance.co_performers`; empty when none did)."""
-    return inst.co_performers.get(key, [])
-
-
 def carry_scoped_keys(inst: ProcessInstance) -> None:
     """Bring the summaries of an instance stored before scope-qualified keys
     (:attr:`~wfengine.runtime.compiled.CActivity.key`) to them: there, each activity Id that
@@ -351,87 +343,6 @@ def _carried(
     return out
 
 
-def previous_performer(ai: ActivityInstance) -> str | None:
-    """Who completed the step before ``ai`` (``MANAGER_OF_PREVIOUS`` offers its work to their
-    supervisors); None when nobody named did.
-
-    The step before it is found back along its incoming transitions, through the steps no
-    person completed (routes, events, automatic activities, a person's activity not reached
-    this time), to the activities someone completed; of those, whoever completed theirs
-    last (a join: who arrived last). Not simply whoever completed anything last in the
-    instance: a parallel branch's step (or one done since the work was offered, when a new
-    organisation offers it again) is not the step before it. An activity first in its
-    activity set looks before the block activity that runs the set; a block activity before
-    it stands for the work done in its set (whoever did the set's work last, nested sets
-    too); a subflow is looked past (its steps are another instance's).
-
-    Why the graph and not the thread the token took: the instance keeps who completed each
-    activity last (:attr:`ProcessInstance.performers`, in the order they did), not the
-    activity instances that closed (they leave the instance); and a re-offer asks again."""
-    inst = ai.scope.instance
-    performers = inst.performers
-    if not performers:
-        return None
-    recency = {key: n for n, key in enumerate(performers)}
-    scope: Scope | None = ai.scope
-    act = ai.act
-    while scope is not None:
-        before = _performed_before(scope.graph, act.index, recency)
-        if before:
-            return performers[max(before, key=recency.__getitem__)]
-        owner = scope.owner
-        if owner is None:
-            return None
-        scope, act = owner.scope, owner.act
-    return None
-
-
-def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> list[str]:
-    """The keys of the activities of ``graph`` someone completed (``performed``: keys, as
-    :attr:`ProcessInstance.performers` holds them) that come before activity ``index``: its
-    sources, and through those nobody completed, theirs."""
-    done = set(performed)
-    sources: dict[int, list[int]] = {}
-    for a in graph.activities:
-        outgoing = [*a.normal, *a.exceptions, a.otherwise, a.default_exception]
-        for t in outgoing:
-            if t is not None:
-                sources.setdefault(t.target, []).append(a.index)
-    found: list[str] = []
-    seen = {index}
-    todo = list(sources.get(index, ()))
-    while todo:
-        i = todo.pop()
-        if i in seen:
-            continue
-        seen.add(i)
-        act = graph.activities[i]
-        if act.key in done:
-            found.append(act.key)
-            continue
-        inside = _performed_in(act.block, done) if act.block is not None else []
-        if inside:  # a block's step is the work done in its set (the latest: see the caller)
-            found.extend(inside)
-        else:
-            todo.extend(sources.get(i, ()))
-    return found
-
-
-def _performed_in(graph: CGraph, done: set[str]) -> list[str]:
-    """The keys of the activities of activity set ``graph`` (and of the sets its blocks run)
-    someone completed: a block activity no person works on, so the step before what follows
-    it is whoever did the set's work last. A subflow is not looked into: its steps are
-    another instance's, whose performers this one does not keep; the search goes on past it
-    to the steps before it."""
-    found: list[str] = []
-    for act in graph.activities:
-        if act.key in done:
-            found.append(act.key)
-        elif act.block is not None:
-            found.extend(_performed_in(act.block, done))
-    return found
-
-
 def note_closed(ai: ActivityInstance) -> None:
     """``ai`` closed: the next :func:`retire` of its instance looks at it, and, for a
     multi-instance container, at its closed instances (while it was open they stayed, and
@@ -452,12 +363,38 @@ def note_scope_closed(scope: Scope) -> None:
     """``scope``, a block activity's, closed: the next :func:`retire` of its instance may
     drop it."""
     inst = scope.instance
+    forget_copy(scope)  # (a copy of a multi-instance block: its performers' entries go)
     if inst.closing is None or scope.owner is None:  # (not followed; the top level stays)
         return
     if inst.closed_scopes is None:
         inst.closed_scopes = {scope.id: scope}
     else:
         inst.closed_scopes[scope.id] = scope
+
+
+def forget_copy(scope: Scope) -> None:
+    """``scope`` closed: when it is a copy of a multi-instance block, drop its summary
+    entries (:mod:`wfengine.runtime.performed`; its own activities' and those of the blocks
+    it runs): nothing outside it reads them, and a block of many copies would otherwise
+    carry them all to the instance's end."""
+    owner = scope.owner
+    if owner is None or owner.mi_parent is None:
+        return
+    inst = scope.instance
+    if inst.performers or inst.co_performers:
+        suffix = f"{COPY}{scope.id}"
+        for key in _keys(scope.graph):
+            inst.performers.pop(key + suffix, None)
+            inst.co_performers.pop(key + suffix, None)
+
+
+def _keys(graph: CGraph) -> Iterable[str]:
+    """The keys of ``graph``'s activities and of those of the sets its blocks run (a copy's
+    entries are for those: a look-up per key, not a scan of every entry per closed copy)."""
+    for act in graph.activities:
+        yield act.key
+        if act.block is not None:
+            yield from _keys(act.block)
 
 
 def retire(inst: ProcessInstance) -> list[ActivityInstance]:

@@ -28,10 +28,11 @@ from wfengine.runtime.directory import asked
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.host_arguments import check_mapping, check_user
-from wfengine.runtime.instance import WorkItem, performer_of
+from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
 from wfengine.runtime.outbox import OutboxKind, work_item_entry
+from wfengine.runtime.performed import performer_in
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState, check_work_item
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import (
@@ -323,10 +324,11 @@ class WorkItemCommands(EngineBase):
                 # offered: now for a person's activity, after its applications for one whose
                 # applications run first (by a worker, on an engine that leaves them to one).
                 # Each instance of a multi-instance activity is offered as usual (who did
-                # which one is not kept), each told why
+                # which one is not kept), each told why; in a copy of a multi-instance block,
+                # to whoever did it in that copy
                 multi = target.loop is not None and target.loop.multi
                 inst.sent_back[f"{scope.id}/{to_activity}"] = {
-                    "holder": None if multi else performer_of(inst, target.key),
+                    "holder": None if multi else performer_in(scope, target.key),
                     "reason": reason,
                     "sent_by": user,
                     "from_activity": item.activity_id,

@@ -17,7 +17,9 @@ administrator does):
 * **four eyes**: an activity with ``DoNotAssignToPerformerOfActivity`` never goes to whoever
   performed the activities it names (their performer, and a delegate whose work on one went
   back to its owner to confirm: ``wfengine:delegation-confirm``; a delegate stays excluded
-  in the activity's later rounds, what they wrote being still part of the case's work),
+  in the activity's later rounds, what they wrote being still part of the case's work; in
+  a copy of a multi-instance block, whoever did the named activity in that copy, not in
+  another),
   however it would reach them: nobody may delegate or
   reassign it to them, and they may not claim, start or complete it (an administrator
   neither: the rule is about who did the earlier work, not about rights). An escalation
@@ -47,7 +49,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from wfengine.errors import IllegalStateError
 from wfengine.runtime.directory import Directory, answering, asked
-from wfengine.runtime.instance import ActivityInstance, WorkItem, co_performers_of, performer_of
+from wfengine.runtime.instance import ActivityInstance, WorkItem
+from wfengine.runtime.performed import excluded_in
 from wfengine.runtime.states import WorkItemState
 
 
@@ -214,20 +217,20 @@ def refusal(
 def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
     """Who may never have ``ai``'s work (``DoNotAssignToPerformerOfActivity``): each
     performer of a named activity, with that activity, and each delegate whose work on it
-    went back to its owner to confirm (``wfengine:delegation-confirm``): the delegate wrote
-    it, the owner only completed it, so a check by the delegate was one pair of eyes."""
+    went back to its owner to confirm (``wfengine:delegation-confirm``): the delegate wrote it, the
+    owner only completed it, so a check by the delegate was one pair of eyes. In a copy of a
+    multi-instance block, those of the named activity in that copy
+    (:func:`~wfengine.runtime.performed.excluded_in`): another copy's is another case."""
     rule = ai.act.assignment
     if rule is None or not rule.not_performer_of:
         return {}
-    inst = ai.scope.instance
+    scope = ai.scope
     found: dict[str, str] = {}
-    # (by key: the named activity of the rule's own scope, not another block's of that Id)
+    # (by key: the named activity of the rule's own scope, not another block's of that Id;
+    # in a copy of a multi-instance block, who did it in that copy)
     for activity, key in zip(rule.not_performer_of, rule.not_performer_keys, strict=True):
-        who = performer_of(inst, key)
-        if who is not None:
+        for who in excluded_in(scope, key):
             found.setdefault(who, activity)
-        for delegate in co_performers_of(inst, key):
-            found.setdefault(delegate, activity)
     return found
 
 

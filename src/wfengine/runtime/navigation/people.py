@@ -31,10 +31,9 @@ from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
     WorkItem,
-    performer_of,
-    previous_performer,
 )
 from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.performed import performer_in, previous_performer
 from wfengine.runtime.stored_text import user_id_problem
 from wfengine.runtime.work_rules import (
     excluded_performers,
@@ -151,7 +150,7 @@ class People(NavigatorBase):
     def _assign(self, ai: ActivityInstance, rule: CAssignment) -> tuple[list[str], str | None]:
         """Who ``ai``'s work item is offered to, and who holds it at once (None: nobody),
         by the rules of :mod:`wfengine.runtime.compile_people`."""
-        act, inst = ai.act, ai.scope.instance
+        act = ai.act
         members = self._members_of
         groups: list[Sequence[str]] = []  # each performer's members, in the performers' order
         for p, declared, expr in zip(
@@ -198,7 +197,7 @@ class People(NavigatorBase):
                 # the nearest who may have it (four eyes), not everyone up to the top
                 allowed = [level for level in levels if any(u not in excluded for u in level)]
                 assignees = list((allowed or levels)[0])
-        holder = performer_of(inst, act.key) if rule.original_performer else None
+        holder = performer_in(ai.scope, act.key) if rule.original_performer else None
         if (
             holder is not None
             and holder not in assignees
@@ -209,7 +208,7 @@ class People(NavigatorBase):
             # for (without an organisation a performer is itself, and this does not apply)
             holder = None
         if holder is None and rule.to_performer_key is not None:
-            holder = performer_of(inst, rule.to_performer_key)
+            holder = performer_in(ai.scope, rule.to_performer_key)
         if (
             holder is not None
             and (org := supervision_of(self.ctx.directory)) is not None

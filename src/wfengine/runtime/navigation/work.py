@@ -28,6 +28,7 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
+    Scope,
     WorkItem,
 )
 from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job
@@ -38,6 +39,7 @@ from wfengine.runtime.navigation.base import (
 )
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
+from wfengine.runtime.performed import concerns, record_co_performer, record_performer
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
@@ -342,12 +344,16 @@ class Work(People):
         self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
         return False
 
-    def _four_eyes_now(self, inst: ProcessInstance, key: str, but: str | None = None) -> None:
+    def _four_eyes_now(
+        self, inst: ProcessInstance, key: str, copy: Scope | None, but: str | None = None
+    ) -> None:
         """The activity keyed ``key`` (:attr:`~wfengine.runtime.compiled.CActivity.key`) was
-        just performed: the open items of activities that may not go to its performer are
-        no longer offered to them (an item they hold stays theirs: they may release it,
-        which offers it to the others). ``but`` names an activity instance whose item the
-        command is changing itself (left alone here)."""
+        just performed (in ``copy``, a copy of a multi-instance block, unless None): the open
+        items of activities that may not go to its performer are no longer offered to them
+        (an item they hold stays theirs: they may release it, which offers it to the
+        others). Done in a copy, not the items of another copy: another copy's check is of
+        another copy's work. ``but`` names an activity instance whose item the command is
+        changing itself (left alone here)."""
         for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
             if (
@@ -355,6 +361,7 @@ class Work(People):
                 and other.id != but
                 and rule is not None
                 and key in rule.not_performer_keys
+                and concerns(other.scope, copy)
             ):
                 item = self._work_item(other.work_item)
                 if item.state.is_open:
@@ -369,13 +376,12 @@ class Work(People):
         the owner's confirmation made the owner its only performer, and the delegate who
         wrote the work was offered the check of it, and could complete it."""
         inst = self.instance(item.instance_id)
-        key = inst.activities[item.activity_instance_id].act.key  # (its scope's, not the Id)
-        wrote = inst.co_performers.setdefault(key, [])
-        if user not in wrote:
-            wrote.append(user)
+        ai = inst.activities[item.activity_instance_id]
+        copy = record_co_performer(ai, user)
+        key = ai.act.key  # (its scope's, not the Id)
         if key in inst.compiled.four_eyes_of:
             # (the item itself is the command's: going back to its owner, or on offer again)
-            self._four_eyes_now(inst, key, but=item.activity_instance_id)
+            self._four_eyes_now(inst, key, copy, but=item.activity_instance_id)
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
@@ -397,13 +403,12 @@ class Work(People):
         # state (a sequential ad-hoc set's turn too: turn_taken)
         ai.work_item = item.id
         if performer is not None:
-            # (moved last: the order is who completed what last, previous_performer reads it;
-            # keyed by its scope's key: another block's activity of that Id is another one)
+            # (keyed by its scope's key: another block's activity of that Id is another one;
+            # and by its copy, in a copy of a multi-instance block)
+            copy = record_performer(ai, performer)
             key = ai.act.key
-            inst.performers.pop(key, None)
-            inst.performers[key] = performer
             if key in inst.compiled.four_eyes_of:
-                self._four_eyes_now(inst, key)
+                self._four_eyes_now(inst, key, copy)
         written = None
         if data:
             inst.data.update(owned_values(data))

@@ -1,0 +1,230 @@
+"""Who performed what in a process instance: the summaries the person's rules read (four eyes,
+``AssignToPerformerOfActivity``, ``ReassignToOriginalPerformer``, work sent back,
+``MANAGER_OF_PREVIOUS``), how a completion records itself in them, and how they are read.
+
+The instance keeps, per activity (its :attr:`~wfengine.runtime.compiled.CActivity.key`), who
+completed its work last (:attr:`ProcessInstance.performers`) and who else wrote it
+(:attr:`ProcessInstance.co_performers`: delegates whose work went back to its owner to
+confirm, and everyone who did an activity's work in a copy of a multi-instance block).
+
+**Copies of a multi-instance block.** The copies of a block activity run with
+``MultiInstance`` run the same activity set side by side, each its own case (one clerk's
+work, another's check of it). One entry per activity would be the copy that finished last,
+and a rule in another copy would read it: a check offered to the very person whose work it
+checks, a fix given to the other copy's clerk. So a completion inside a copy is recorded
+under the copy too, as ``"<key> #<scope id>"`` (:func:`copy_key`; an Id is an NMTOKEN: no
+space), and a rule reads the entries of its own copy, then of the copies around it,
+then the activity's own entry (:func:`performer_in`, :func:`excluded_in`). Those entries are
+written only inside copies and dropped when the copy closes
+(:func:`~wfengine.runtime.instance.forget_copy`): an instance with no multi-instance block
+keeps its summaries as before, a document stored before them reads as it did (no copy entry:
+the activity's own), and a wfengine from before reads the entries it knows as it did (it
+does not look up a key no activity has), so they need no new document format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wfengine.runtime.compiler import CGraph
+from wfengine.runtime.instance import COPY, ActivityInstance, ProcessInstance, Scope
+
+
+def copy_key(key: str, copy: Scope) -> str:
+    """The key of ``copy``'s own entry for the activity keyed ``key``."""
+    return f"{key}{COPY}{copy.id}"
+
+
+def copies_around(scope: Scope) -> Iterable[Scope]:
+    """The copies of multi-instance blocks ``scope`` runs in, the nearest first (``scope``
+    itself when it is one): the scopes whose owner is an instance of a multi-instance
+    activity."""
+    s: Scope | None = scope
+    while s is not None:
+        owner = s.owner
+        if owner is None:
+            return
+        if owner.mi_parent is not None:
+            yield s
+        s = owner.scope
+
+
+def performer_in(scope: Scope, key: str) -> str | None:
+    """Who completed the work of the activity keyed ``key`` last, as a rule of an activity
+    in ``scope`` sees it: in ``scope``'s copy of a multi-instance block when it was done
+    there (else in a copy around it, else anywhere: its own entry); None when nobody named
+    did."""
+    performers = scope.instance.performers
+    if scope.owner is not None:
+        for copy in copies_around(scope):
+            who = performers.get(copy_key(key, copy))
+            if who is not None:
+                return who
+    return performers.get(key)
+
+
+def excluded_in(scope: Scope, key: str) -> list[str]:
+    """Everyone four eyes keeps the work of an activity in ``scope`` from, for its rule naming
+    the activity keyed ``key``: who completed it last and who else wrote it (delegates whose
+    work its owner confirmed, everyone who did it in a copy of a multi-instance block), read
+    as :func:`performer_in` reads them (its copy's first)."""
+    inst = scope.instance
+    performers, co = inst.performers, inst.co_performers
+    if scope.owner is not None:
+        for copy in copies_around(scope):
+            ck = copy_key(key, copy)
+            who = performers.get(ck)
+            if who is not None or ck in co:
+                return _people(who, co.get(ck, ()))
+    return _people(performers.get(key), co.get(key, ()))
+
+
+def _people(who: str | None, others: Iterable[str]) -> list[str]:
+    found = [] if who is None else [who]
+    found.extend(u for u in others if u != who)
+    return found
+
+
+def record_performer(ai: ActivityInstance, performer: str) -> Scope | None:
+    """``performer`` completed ``ai``'s work item: the activity's entry (moved last: the
+    order is who completed what last, :func:`previous_performer` reads it), its copy's when
+    it ran in a copy of a multi-instance block, and, for a four-eyes check to read, among
+    the co-performers when it is one of several doing that activity's work (a copy's): a
+    check after them all is for none of them.
+    Returns its copy (None: not in one): the items of other copies it does not concern."""
+    inst = ai.scope.instance
+    key = ai.act.key
+    performers = inst.performers
+    performers.pop(key, None)
+    performers[key] = performer
+    copy = None
+    if ai.scope.owner is not None:
+        copy = next(iter(copies_around(ai.scope)), None)
+        if copy is not None:
+            ck = copy_key(key, copy)
+            performers.pop(ck, None)
+            performers[ck] = performer
+    if copy is not None and key in inst.compiled.four_eyes_of:
+        _add(inst, key, performer)
+    return copy
+
+
+def record_co_performer(ai: ActivityInstance, user: str) -> Scope | None:
+    """``user``, a delegate, wrote ``ai``'s work, which its owner confirms: four eyes keeps
+    them from a check of it, as its performer (under its copy too, when it ran in a copy of
+    a multi-instance block, which it returns)."""
+    inst = ai.scope.instance
+    key = ai.act.key
+    _add(inst, key, user)
+    copy = next(iter(copies_around(ai.scope)), None) if ai.scope.owner is not None else None
+    if copy is not None:
+        _add(inst, copy_key(key, copy), user)
+    return copy
+
+
+def _add(inst: ProcessInstance, key: str, user: str) -> None:
+    wrote = inst.co_performers.setdefault(key, [])
+    if user not in wrote:
+        wrote.append(user)
+
+
+def concerns(scope: Scope, copy: Scope | None) -> bool:
+    """Whether work done in ``copy`` (a copy of a multi-instance block; None: in none) is
+    what a rule of an activity in ``scope`` reads: it is, unless ``scope`` runs in another
+    copy (which reads its own). One in no copy reads the activity's own entries, which count
+    every copy's performers among its co-performers (a check after them all is for none)."""
+    if copy is None:
+        return True
+    s: Scope | None = scope
+    inside = False
+    while s is not None:
+        if s is copy:
+            return True
+        owner = s.owner
+        if owner is None:
+            break
+        inside = inside or owner.mi_parent is not None
+        s = owner.scope
+    return not inside
+
+
+def previous_performer(ai: ActivityInstance) -> str | None:
+    """Who completed the step before ``ai`` (``MANAGER_OF_PREVIOUS`` offers its work to their
+    supervisors); None when nobody named did.
+
+    The step before it is found back along its incoming transitions, through the steps no
+    person completed (routes, events, automatic activities, a person's activity not reached
+    this time), to the activities someone completed; of those, whoever completed theirs
+    last (a join: who arrived last). Not simply whoever completed anything last in the
+    instance: a parallel branch's step (or one done since the work was offered, when a new
+    organisation offers it again) is not the step before it. An activity first in its
+    activity set looks before the block activity that runs the set; a block activity before
+    it stands for the work done in its set (whoever did the set's work last, nested sets
+    too); a subflow is looked past (its steps are another instance's).
+
+    Why the graph and not the thread the token took: the instance keeps who completed each
+    activity last (:attr:`ProcessInstance.performers`, in the order they did), not the
+    activity instances that closed (they leave the instance); and a re-offer asks again."""
+    inst = ai.scope.instance
+    performers = inst.performers
+    if not performers:
+        return None
+    recency = {key: n for n, key in enumerate(performers)}
+    scope: Scope | None = ai.scope
+    act = ai.act
+    while scope is not None:
+        before = _performed_before(scope.graph, act.index, recency)
+        if before:
+            # (who did it in ``ai``'s copy of a multi-instance block, when it runs in one)
+            return performer_in(ai.scope, max(before, key=recency.__getitem__))
+        owner = scope.owner
+        if owner is None:
+            return None
+        scope, act = owner.scope, owner.act
+    return None
+
+
+def _performed_before(graph: CGraph, index: int, performed: Iterable[str]) -> list[str]:
+    """The keys of the activities of ``graph`` someone completed (``performed``: keys, as
+    :attr:`ProcessInstance.performers` holds them) that come before activity ``index``: its
+    sources, and through those nobody completed, theirs."""
+    done = set(performed)
+    sources: dict[int, list[int]] = {}
+    for a in graph.activities:
+        outgoing = [*a.normal, *a.exceptions, a.otherwise, a.default_exception]
+        for t in outgoing:
+            if t is not None:
+                sources.setdefault(t.target, []).append(a.index)
+    found: list[str] = []
+    seen = {index}
+    todo = list(sources.get(index, ()))
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        act = graph.activities[i]
+        if act.key in done:
+            found.append(act.key)
+            continue
+        inside = _performed_in(act.block, done) if act.block is not None else []
+        if inside:  # a block's step is the work done in its set (the latest: see the caller)
+            found.extend(inside)
+        else:
+            todo.extend(sources.get(i, ()))
+    return found
+
+
+def _performed_in(graph: CGraph, done: set[str]) -> list[str]:
+    """The keys of the activities of activity set ``graph`` (and of the sets its blocks run)
+    someone completed: a block activity no person works on, so the step before what follows
+    it is whoever did the set's work last. A subflow is not looked into: its steps are
+    another instance's, whose performers this one does not keep; the search goes on past it
+    to the steps before it."""
+    found: list[str] = []
+    for act in graph.activities:
+        if act.key in done:
+            found.append(act.key)
+        elif act.block is not None:
+            found.extend(_performed_in(act.block, done))
+    return found
