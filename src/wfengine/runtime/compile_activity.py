@@ -74,6 +74,7 @@ from wfengine.runtime.compile_events import (
     task_message_name,
 )
 from wfengine.runtime.compile_people import assignment, data_access
+from wfengine.runtime.compile_subflow import compile_subflow
 from wfengine.runtime.compile_task import runs_calls
 from wfengine.runtime.compiled import (
     JOIN_AND,
@@ -198,22 +199,7 @@ class ActivityCompiler:
             # TaskUser, TaskManual, TaskNone, ...: a person's work or nothing, like Impl. No
         elif isinstance(body, SubFlowImplementation):
             kind = KIND_SUBFLOW
-            field = (body.instance_data_field or "").strip()
-            subflow = CSubflow(
-                process_id=body.process_id,
-                synchronous=body.execution is not Execution.ASYNCHR,
-                actuals=tuple(
-                    self.exprs.optional(
-                        p, f"{where}, actual parameter {i + 1}", actual_attrs(body, i)
-                    )
-                    for i, p in enumerate(body.actual_parameters)
-                ),
-                actual_texts=tuple(p.strip() for p in body.actual_parameters),
-                package_ref=body.package_ref,
-                # a start inside one of its activity sets is not followed (subflow-start)
-                start_activity_id=None if body.start_activity_set_id else body.start_activity_id,
-                instance_field=self.exprs.aliases.get(field, field) if field else None,
-            )
+            subflow = compile_subflow(self.package, self.exprs, where, body)
         elif isinstance(body, BlockActivity):
             kind = KIND_BLOCK
             try:

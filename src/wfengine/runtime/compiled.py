@@ -20,8 +20,15 @@ from typing import Any
 from wfengine.applications.coercion import Checked, CoercionError, coerce
 from wfengine.applications.specs import ToolSpec
 from wfengine.definition.graph import is_triggered_start
-from wfengine.definition.model import Activity, FormalParameter, MIFlowCondition, Participant
+from wfengine.definition.model import (
+    Activity,
+    FormalParameter,
+    MIFlowCondition,
+    ParameterMode,
+    Participant,
+)
 from wfengine.errors import DataTypeError
+from wfengine.runtime.compiled_people import CAssignment, CDataAccess
 from wfengine.runtime.evaluation import CompiledExpression
 
 __all__ = [
@@ -47,7 +54,9 @@ __all__ = [
     "T_OTHERWISE",
     "ActivityKind",
     "CActivity",
+    "CAssignment",
     "CBoundary",
+    "CDataAccess",
     "CDeadline",
     "CEventSub",
     "CGraph",
@@ -166,53 +175,6 @@ class CReminders:
     escalate_to: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class CAssignment:
-    """Who an activity's work item goes to beyond its performers' members: performers
-    evaluated at run time and the Shark/JaWE assignment extended attributes (see
-    :mod:`wfengine.runtime.compile_people`). None on an activity that has none of them."""
-
-    #: per performer: the expression its text is (over the instance's data), else None
-    expressions: tuple[CompiledExpression | None, ...]
-    #: the declared participants an expression's value may name, by Id
-    declared: Mapping[str, Participant]
-    #: ``AssignToPerformerOfActivity``: allocated to whoever did that activity last
-    to_performer_of: str | None = None
-    #: ``DoNotAssignToPerformerOfActivity``: never offered to whoever did these
-    not_performer_of: tuple[str, ...] = ()
-    #: ``ReassignToOriginalPerformer``: when it runs again, to whoever did it last time
-    original_performer: bool = False
-    #: ``MANAGER_OF_PREVIOUS``: offered to the supervisors of the previous activity's
-    #: performer
-    manager_of_previous: bool = False
-    #: the :attr:`CActivity.key` of the activity :attr:`to_performer_of` names, and of each
-    #: :attr:`not_performer_of` names, as the scope of the activity holding the rule resolves
-    #: them (:mod:`.compiler`: its own activity set first, then the enclosing ones); None /
-    #: empty: the names themselves (an Id the process does not repeat is its own key)
-    to_performer_key: str | None = None
-    not_performer_keys: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.to_performer_key is None and self.to_performer_of is not None:
-            object.__setattr__(self, "to_performer_key", self.to_performer_of)
-        if not self.not_performer_keys and self.not_performer_of:
-            object.__setattr__(self, "not_performer_keys", self.not_performer_of)
-
-
-@dataclass(frozen=True, slots=True)
-class CDataAccess:
-    """The instance data a person's work item may read and write (``VariableToProcess_VIEW``
-    / ``VariableToProcess_UPDATE``, or ``wfengine:reads`` / ``wfengine:writes``)."""
-
-    #: the fields it may read; None: every field
-    reads: frozenset[str] | None
-    #: the fields its completion may write
-    writes: frozenset[str]
-    #: ``wfengine:delegation-confirm``: work a delegate completes comes back to the
-    #: delegating owner to confirm
-    confirm_delegation: bool = False
-
-
 @dataclass(slots=True, eq=False)
 class CTool:
     application_id: str
@@ -234,6 +196,10 @@ class CSubflow:
     #: the caller's data field that takes the called instance's id when it starts (XPDL 2.x
     #: ``InstanceDataField``: to correlate with it later, an asynchronous one above all)
     instance_field: str | None = None
+    #: the formal each actual binds to, named by DataMappings, and its Mode in the caller's
+    #: package (None: not there); empty: by position (:mod:`.compile_subflow`)
+    formals: tuple[str, ...] = ()
+    modes: tuple[ParameterMode | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

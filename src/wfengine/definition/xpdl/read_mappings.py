@@ -18,6 +18,14 @@ warning. A mapping without Direction (the schema's default is IN) is taken as th
 tools that leave it out mean it. An Actual's attributes (its ScriptType: the expression's own
 language) are the actual parameter's. What an actual parameter has no place for (a TestValue,
 vendor content) is warned about by name, so a loss is never silent.
+
+A SubFlow whose actuals were read from mappings keeps the names of the formals they were
+mapped to, in order, as its attribute :data:`MAPPED_FORMALS` (written by the XPDL 2.2 writer
+on the SubFlow, in wfengine's namespace, which the schema admits there, and read back from
+there): the caller starts the called process's newest version, whose formals may be in
+another order or renamed, so the engine binds such a call by those names, and refuses (an
+incident) a name the started version no longer has. Positional ActualParameters (1.0's,
+the builder's) carry no names and keep binding by position.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from dataclasses import dataclass
 from wfengine.definition import diagnostics
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
+    WFENGINE_NS,
     XPDL_NAMESPACES,
     Activity,
     FormalParameter,
@@ -41,6 +50,10 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.model_nodes import Attrs
 from wfengine.definition.xpdl.read_activity_body import Actuals
+
+#: the attribute of a SubFlow naming, in order and apart by spaces, the called process's
+#: formal parameters its DataMappings mapped its actuals to (see the module notes)
+MAPPED_FORMALS = f"{{{WFENGINE_NS}}}formals"
 
 
 def _is(node: XmlNode, local: str) -> bool:
@@ -327,7 +340,12 @@ class _Mapper:
             self.warn(activity, why, mappings.line)
             return body
         self.warn_lost(activity, mappings, notes)
-        return body.model_copy(update={**actuals, "extras": rest})
+        assert formals is not None  # (resolve read the mappings by them)
+        names = [f.id for f in formals]
+        attrs = body.extra_attrs
+        if names and all(n and not any(c.isspace() for c in n) for n in names):
+            attrs = (*attrs, (MAPPED_FORMALS, " ".join(names)))  # (else: by position)
+        return body.model_copy(update={**actuals, "extras": rest, "extra_attrs": attrs})
 
     @staticmethod
     def resolve(

@@ -30,6 +30,7 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.states import ProcessState
 
 if TYPE_CHECKING:
+    from wfengine.runtime.compiled import CSubflow
     from wfengine.runtime.evaluation import CompiledExpression
 
 
@@ -126,25 +127,20 @@ class Subflows(NavigatorBase):
                 )
                 return
         formals = deployed.compiled.formal_parameters
-        if len(formals) != len(sub.actuals):
-            self._incident(
-                inst,
-                ai,
-                ai.act.id,
-                "run",
-                f"{where}: process {sub.process_id!r} has {len(formals)} formal parameters, "
-                f"the subflow gives {len(sub.actuals)}",
-            )
+        bound = bindings(sub, formals, deployed.version)
+        if isinstance(bound, str):
+            self._incident(inst, ai, ai.act.id, "run", f"{where}: {bound}")
             return
         if sub.synchronous:  # (an asynchronous one gives nothing back)
-            unfit = _unfit_receiver(inst, ai, formals)
+            unfit = _unfit_receiver(inst, ai, bound)
             if unfit is not None:
                 why = f"{where}: {unfit}; nothing was started"
                 self._incident(inst, ai, ai.act.id, "run", why)
                 return
         values: dict[str, Any] = {}
         try:
-            for fp, actual in zip(formals, sub.actuals, strict=True):
+            for fp, n in bound:
+                actual = sub.actuals[n]
                 if fp.mode in (ParameterMode.IN, ParameterMode.INOUT) and actual is not None:
                     values[fp.id] = self._evaluate(ai, actual)
         except _Failure as exc:
@@ -158,7 +154,7 @@ class Subflows(NavigatorBase):
                 values,
                 parent=(inst.id, ai.id),
                 parent_waits=sub.synchronous,
-                sensitive=_secret_formals(formals, sub.actuals, hidden) if hidden else hidden,
+                sensitive=_secret_formals(bound, sub.actuals, hidden) if hidden else hidden,
             )
         except WorkflowError as exc:
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
@@ -218,13 +214,18 @@ class Subflows(NavigatorBase):
         kinds = parent.compiled.field_kinds
         results: dict[str, Any] = {}
         hidden_from: set[str] = set()  # fields given a value the called process holds secret
-        formals = child.compiled.formal_parameters
-        unfit = _unfit_receiver(parent, ai, formals)
-        if unfit is not None:  # (a call started before the caller's actuals were checked)
+        # bound as the call was (by the formals' names when DataMappings named them)
+        bound = bindings(sub, child.compiled.formal_parameters, child.version, started=True)
+        if isinstance(bound, str):
+            unfit: str | None = bound
+        else:
+            unfit = _unfit_receiver(parent, ai, bound)
+        # (unfit: a call started before the caller's actuals were checked)
+        if isinstance(bound, str) or unfit is not None:
             why = f"{ai.place()}: {unfit}; nothing was written{_ANSWERS}"
             self._incident(parent, ai, ai.act.id, "run", why)
             return
-        for n, fp in enumerate(formals[: len(sub.actual_texts)]):
+        for fp, n in bound:
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
                 text = _receiver(parent, ai, n)
                 assert text is not None  # (_unfit_receiver said so)
@@ -306,15 +307,13 @@ def _receiver(inst: ProcessInstance, ai: ActivityInstance, n: int) -> str | None
     return None
 
 
-def _unfit_receiver(
-    inst: ProcessInstance, ai: ActivityInstance, formals: Sequence[FormalParameter]
-) -> str | None:
+def _unfit_receiver(inst: ProcessInstance, ai: ActivityInstance, bound: Bound) -> str | None:
     """Why subflow activity ``ai`` of ``inst`` cannot take back what the called process
-    (its ``formals``) returns: the first OUT or INOUT formal whose actual names no
-    variable of the caller (None: each does)."""
+    returns (``bound``: its formals and the actual each binds to): the first OUT or INOUT
+    formal whose actual names no variable of the caller (None: each does)."""
     sub = ai.act.subflow
     assert sub is not None
-    for n, fp in enumerate(formals[: len(sub.actual_texts)]):
+    for fp, n in bound:
         if fp.mode is ParameterMode.IN or _receiver(inst, ai, n) is not None:
             continue
         text = sub.actual_texts[n]
@@ -359,17 +358,65 @@ def _id_misfit(inst: ProcessInstance, field: str | None) -> str | None:
 
 
 def _secret_formals(
-    formals: Sequence[FormalParameter],
-    actuals: Sequence[CompiledExpression | None],
-    sensitive: frozenset[str],
+    bound: Bound, actuals: Sequence[CompiledExpression | None], sensitive: frozenset[str]
 ) -> frozenset[str]:
     """The called process's IN and INOUT formal parameters whose actual expression reads one of
     the caller's ``sensitive`` fields (``card``, ``card[:4]``): the value they take is as
     secret in the called instance as in the caller, whatever the called process marks."""
     return frozenset(
         fp.id
-        for fp, actual in zip(formals, actuals, strict=True)
+        for fp, n in bound
         if fp.mode in (ParameterMode.IN, ParameterMode.INOUT)
-        and actual is not None
+        and (actual := actuals[n]) is not None
         and not sensitive.isdisjoint(actual.names)
     )
+
+
+#: the called process's formal parameters, each with the index of the actual it binds to
+Bound = list[tuple[FormalParameter, int]]
+
+
+def bindings(
+    sub: CSubflow, formals: Sequence[FormalParameter], version: int, *, started: bool = False
+) -> Bound | str:
+    """Which actual of call ``sub`` each of ``formals`` (those of the called process's
+    ``version``, the one that starts) binds to, or why the call cannot bind them.
+
+    By position, unless DataMappings named the formals (:attr:`CSubflow.formals`): then by
+    name. Why: the caller starts the called process's newest version, which may order its
+    formals otherwise, or rename one, than the version the caller was deployed with; by
+    position each value went to whichever formal now stood there, with no error. A name the
+    started version has no formal of, a formal of it the call does not map, or a formal
+    whose Mode changed from the one the call was compiled against, cannot be bound: an
+    incident names them and the version (a changed type is checked as the value is
+    passed). ``started``: the child runs already (its result is taken back)."""
+    what = f"process {sub.process_id!r} version {version}"
+    if not sub.formals:
+        if len(formals) == len(sub.actuals):
+            return [(fp, n) for n, fp in enumerate(formals)]
+        return (
+            f"process {sub.process_id!r} has {len(formals)} formal parameters, the subflow "
+            f"gives {len(sub.actuals)}"
+        )
+    by_name = {fp.id: fp for fp in formals}
+    has = ", ".join(repr(fp.id) for fp in formals) or "none"
+    done = "" if started else "; nothing was started"
+    for name, mode in zip(sub.formals, sub.modes, strict=True):
+        fp = by_name.get(name)
+        if fp is None:
+            return (
+                f"the subflow maps formal parameter {name!r} (DataMappings), which {what} "
+                f"does not have (its formal parameters: {has}){done}"
+            )
+        if mode is not None and fp.mode is not mode:
+            return (
+                f"the subflow maps formal parameter {name!r} as {mode.value}, as the caller "
+                f"was deployed with it; {what} declares it {fp.mode.value}{done}"
+            )
+    unmapped = [fp.id for fp in formals if fp.id not in sub.formals]
+    if unmapped:
+        return (
+            f"{what} has formal parameter {unmapped[0]!r}, which the subflow does not map "
+            f"(DataMappings: {', '.join(map(repr, sub.formals))}){done}"
+        )
+    return [(fp, sub.formals.index(fp.id)) for fp in formals]

@@ -1,0 +1,61 @@
+"""Compiling a subflow activity's call (:class:`~wfengine.runtime.compiled.CSubflow`).
+
+Why a module of its own: a call's actual parameters bind by position, or, when XPDL 2.1/2.2
+``DataMappings`` named the called process's formal parameters
+(:data:`~wfengine.definition.xpdl.read_mappings.MAPPED_FORMALS`), by those names: the caller
+starts the called process's newest version, which may order or name its formals otherwise
+than the version the caller was deployed with, and binding such a call by position passed
+each value to whichever formal now stood there, with no error. What the names bind to, and
+the Mode each had in the called process of the caller's own package (a changed Mode is
+refused when the call starts: :mod:`.navigation.subflows`), is worked out here.
+"""
+
+from __future__ import annotations
+
+from wfengine.definition.model import Execution, Package, ParameterMode, SubFlowImplementation
+from wfengine.definition.model_activities import actual_attrs
+from wfengine.definition.xpdl.read_mappings import MAPPED_FORMALS
+from wfengine.runtime.compiled import CSubflow
+from wfengine.runtime.evaluation import ExpressionReader
+
+
+def compile_subflow(
+    package: Package, exprs: ExpressionReader, where: str, body: SubFlowImplementation
+) -> CSubflow:
+    """The call ``body`` of a subflow activity (``where`` names it in errors)."""
+    field = (body.instance_data_field or "").strip()
+    named, modes = _named_formals(package, body)
+    return CSubflow(
+        process_id=body.process_id,
+        synchronous=body.execution is not Execution.ASYNCHR,
+        actuals=tuple(
+            exprs.optional(p, f"{where}, actual parameter {i + 1}", actual_attrs(body, i))
+            for i, p in enumerate(body.actual_parameters)
+        ),
+        actual_texts=tuple(p.strip() for p in body.actual_parameters),
+        package_ref=body.package_ref,
+        # a start inside one of its activity sets is not followed (subflow-start)
+        start_activity_id=None if body.start_activity_set_id else body.start_activity_id,
+        instance_field=exprs.aliases.get(field, field) if field else None,
+        formals=named,
+        modes=modes,
+    )
+
+
+def _named_formals(
+    package: Package, body: SubFlowImplementation
+) -> tuple[tuple[str, ...], tuple[ParameterMode | None, ...]]:
+    """The formal parameter each actual of ``body`` was mapped to by name, and its Mode in
+    the called process as the caller's package holds it (None: not there, as for a process
+    of another package); ``((), ())`` for a positional call (bound by position), or names
+    that do not fit the actuals one each."""
+    names = tuple(dict(body.extra_attrs).get(MAPPED_FORMALS, "").split())
+    if not names or len(names) != len(body.actual_parameters) or len(set(names)) < len(names):
+        return (), ()
+    own = body.package_ref is None or body.package_ref == package.id
+    called = next((p for p in package.workflow_processes if own and p.id == body.process_id), None)
+    modes = {f.id: f.mode for f in called.formal_parameters} if called is not None else {}
+    return names, tuple(modes.get(n) for n in names)
+
+
+__all__ = ["compile_subflow"]
