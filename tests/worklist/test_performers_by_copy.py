@@ -1,9 +1,11 @@
 """Who performed an activity that several people do side by side: the copies of a
-multi-instance block (each its own case: one clerk's work, then a check of it).
+multi-instance block (each its own case: one clerk's work, then a check of it) and the
+instances of a multi-instance activity.
 
 Each copy's rules read that copy's performer: four eyes keeps a copy's check from whoever did
 that copy's work (not from whoever finished another copy last), ``AssignToPerformerOfActivity``
-and work sent back go to that copy's performer. Alice, bob and carol are clerks."""
+and work sent back go to that copy's performer. A check after a multi-instance activity is
+kept from everyone who did one of its instances. Alice, bob and carol are clerks."""
 
 from __future__ import annotations
 
@@ -134,6 +136,33 @@ def test_four_eyes_in_block_copies_of_two_clerks_each_checks_the_other(run: Any)
     assert r.reopen().instance(iid).state.value == "closed.completed"
 
 
+def test_four_eyes_after_a_multi_instance_activity_excludes_every_instances_performer(
+    run: Any,
+) -> None:
+    pb = PackageBuilder("mi")
+    pb.participant("clerk")
+    p = pb.process("p")
+    p.start("s")
+    p.activity("Do", performer="clerk", loop=multi_instance("2"))
+    p.activity("Check", performer="clerk", extended={"DoNotAssignToPerformerOfActivity": "Do"})
+    p.end("e")
+    p.sequence("s", "Do", "Check", "e")
+    r = run(THREE)
+    e = r.engine
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    first, second = _items(e, iid, "Do")
+    e.complete_work_item(first.id, user="alice")
+    e.complete_work_item(second.id, user="bob")
+    e = r.reopen()
+    [check] = _items(e, iid, "Check")
+    assert check.assignees == ("carol",)
+    with pytest.raises(NotAuthorizedError, match="'alice' performed activity 'Do'"):
+        e.complete_work_item(check.id, user="alice")
+    e.complete_work_item(check.id, user="carol")
+    assert e.instance(iid).state.value == "closed.completed"
+
+
 def test_assign_to_performer_in_block_copies_gives_each_copy_its_own_performer(
     run: Any,
 ) -> None:
@@ -211,3 +240,40 @@ def test_a_copy_stored_before_its_own_entries_reads_the_activitys_entry() -> Non
     e.release_work_item(check.id, "carol")  # offered again: four eyes read again
     [check] = _items(e, iid, "Check")
     assert check.assignees == ("carol",)  # (bob: the activity's entry, as before)
+
+
+def test_four_eyes_after_a_multi_instance_activity_in_block_copies_reads_each_copys(
+    run: Any,
+) -> None:
+    """In each copy, ``Do`` runs twice side by side, then ``Check``: a copy's check is kept
+    from both who did that copy's ``Do``, and from nobody of the other copy."""
+    four = {"users": [{"id": u, "roles": ["clerk"]} for u in ("alice", "bob", "carol", "dave")]}
+    pb = PackageBuilder("mi_copies")
+    pb.participant("clerk")
+    p = pb.process("p")
+    s = p.activity_set("AS")
+    s.start("as")
+    s.activity("Do", performer="clerk", loop=multi_instance("2"))
+    s.activity("Check", performer="clerk", extended={"DoNotAssignToPerformerOfActivity": "Do"})
+    s.end("ae")
+    s.sequence("as", "Do", "Check", "ae")
+    p.start("s")
+    p.block("B", activity_set="AS", loop=multi_instance("2"))
+    p.end("e")
+    p.sequence("s", "B", "e")
+    r = run(four)
+    e = r.engine
+    e.deploy(pb.build())
+    iid = e.start_process("p")
+    dos = _items(e, iid, "Do")
+    assert len(dos) == 4
+    for item, user in zip(dos[:2], ("alice", "bob"), strict=True):
+        e.complete_work_item(item.id, user=user)
+    [first] = _items(r.reopen(), iid, "Check")
+    e = r.engine
+    for item, user in zip(dos[2:], ("carol", "dave"), strict=True):
+        e.complete_work_item(item.id, user=user)
+    e = r.reopen()
+    checks = {c.id: c.assignees for c in _items(e, iid, "Check")}
+    [second] = [c for c in checks if c != first.id]
+    assert checks == {first.id: ("carol", "dave"), second: ("alice", "bob")}

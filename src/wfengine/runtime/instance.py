@@ -193,9 +193,10 @@ class ProcessInstance:
     #: (:func:`~wfengine.runtime.performed.excluded_in`): the delegates whose finished work
     #: went back to its owner to confirm (``wfengine:delegation-confirm``: they wrote the
     #: work the owner completed), and, for an activity a four-eyes rule names, everyone who
-    #: did its work in a copy of a multi-instance block. Kept over rounds, unlike
-    #: :attr:`performers`: what they wrote stays in the case's data after a send-back or a
-    #: loop's next round. Empty for nearly every instance
+    #: completed one of its multi-instance instances or its work in a copy of a
+    #: multi-instance block. Kept over rounds, unlike :attr:`performers`: what they wrote
+    #: stays in the case's data after a send-back or a loop's next round. Empty for nearly
+    #: every instance
     co_performers: dict[str, list[str]] = field(default_factory=dict)
     #: who completed the person's work that closed last
     last_performer: str | None = None

@@ -5,7 +5,7 @@
 The instance keeps, per activity (its :attr:`~wfengine.runtime.compiled.CActivity.key`), who
 completed its work last (:attr:`ProcessInstance.performers`) and who else wrote it
 (:attr:`ProcessInstance.co_performers`: delegates whose work went back to its owner to
-confirm, and everyone who did an activity's work in a copy of a multi-instance block).
+confirm, and everyone who completed one of a multi-instance activity's instances).
 
 **Copies of a multi-instance block.** The copies of a block activity run with
 ``MultiInstance`` run the same activity set side by side, each its own case (one clerk's
@@ -53,7 +53,7 @@ def performer_in(scope: Scope, key: str) -> str | None:
     """Who completed the work of the activity keyed ``key`` last, as a rule of an activity
     in ``scope`` sees it: in ``scope``'s copy of a multi-instance block when it was done
     there (else in a copy around it, else anywhere: its own entry); None when nobody named
-    did."""
+    did. Of a multi-instance activity, whoever completed one of its instances last."""
     performers = scope.instance.performers
     if scope.owner is not None:
         for copy in copies_around(scope):
@@ -66,7 +66,7 @@ def performer_in(scope: Scope, key: str) -> str | None:
 def excluded_in(scope: Scope, key: str) -> list[str]:
     """Everyone four eyes keeps the work of an activity in ``scope`` from, for its rule naming
     the activity keyed ``key``: who completed it last and who else wrote it (delegates whose
-    work its owner confirmed, everyone who did it in a copy of a multi-instance block), read
+    work its owner confirmed, the performers of a multi-instance activity's instances), read
     as :func:`performer_in` reads them (its copy's first)."""
     inst = scope.instance
     performers, co = inst.performers, inst.co_performers
@@ -89,8 +89,8 @@ def record_performer(ai: ActivityInstance, performer: str) -> Scope | None:
     """``performer`` completed ``ai``'s work item: the activity's entry (moved last: the
     order is who completed what last, :func:`previous_performer` reads it), its copy's when
     it ran in a copy of a multi-instance block, and, for a four-eyes check to read, among
-    the co-performers when it is one of several doing that activity's work (a copy's): a
-    check after them all is for none of them.
+    the co-performers when it is one of several doing that activity's work (an instance of
+    a multi-instance activity, or a copy's): a check after them all is for none of them.
     Returns its copy (None: not in one): the items of other copies it does not concern."""
     inst = ai.scope.instance
     key = ai.act.key
@@ -104,8 +104,10 @@ def record_performer(ai: ActivityInstance, performer: str) -> Scope | None:
             ck = copy_key(key, copy)
             performers.pop(ck, None)
             performers[ck] = performer
-    if copy is not None and key in inst.compiled.four_eyes_of:
+    if (copy is not None or ai.mi_parent is not None) and key in inst.compiled.four_eyes_of:
         _add(inst, key, performer)
+        if copy is not None and ai.mi_parent is not None:
+            _add(inst, copy_key(key, copy), performer)
     return copy
 
 

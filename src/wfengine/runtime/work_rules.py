@@ -17,9 +17,9 @@ administrator does):
 * **four eyes**: an activity with ``DoNotAssignToPerformerOfActivity`` never goes to whoever
   performed the activities it names (their performer, and a delegate whose work on one went
   back to its owner to confirm: ``wfengine:delegation-confirm``; a delegate stays excluded
-  in the activity's later rounds, what they wrote being still part of the case's work; in
-  a copy of a multi-instance block, whoever did the named activity in that copy, not in
-  another),
+  in the activity's later rounds, what they wrote being still part of the case's work, as
+  does everyone who completed an instance of a multi-instance one; in a copy of a
+  multi-instance block, whoever did the named activity in that copy, not in another),
   however it would reach them: nobody may delegate or
   reassign it to them, and they may not claim, start or complete it (an administrator
   neither: the rule is about who did the earlier work, not about rights). An escalation
@@ -216,8 +216,9 @@ def refusal(
 
 def excluded_performers(ai: ActivityInstance) -> dict[str, str]:
     """Who may never have ``ai``'s work (``DoNotAssignToPerformerOfActivity``): each
-    performer of a named activity, with that activity, and each delegate whose work on it
-    went back to its owner to confirm (``wfengine:delegation-confirm``): the delegate wrote it, the
+    performer of a named activity, with that activity (every instance's, of a multi-instance
+    one: a check after them all checks each), and each delegate whose work on it went back
+    to its owner to confirm (``wfengine:delegation-confirm``): the delegate wrote it, the
     owner only completed it, so a check by the delegate was one pair of eyes. In a copy of a
     multi-instance block, those of the named activity in that copy
     (:func:`~wfengine.runtime.performed.excluded_in`): another copy's is another case."""
