@@ -115,8 +115,8 @@ class EngineBase:
     _refused: dict[str, DeployError]
     #: the step whose commit lost a race, with the error saying so (see :mod:`.lost_calls`)
     _lost: tuple[ConcurrencyError, Step] | None = None
-    #: while a command runs again after a lost race: its lost runs' call records not stored
-    #: yet, and those the current run's commits carry (instance id -> how many)
+    #: a command run again after a lost race: its lost runs' call records not stored yet,
+    #: and those the current run's commits carry (instance id -> how many)
     _unaudited: Unaudited | None = None
     _carried: dict[str, int] | None = None
 
@@ -181,15 +181,10 @@ class EngineBase:
 
     def _jobs_begin(self) -> None:
         """A run of claimed jobs (``run_due_jobs``) begins in this thread: refused once the
-        engine is closed, else noted until :meth:`_jobs_end`.
-
-        Why: an asynchronous application's call runs with no command open (the job's
-        ``prepare``); ``close`` waited for a running command only, closed the store under
-        the call, and the answer's command was refused (a traceback logged, the job given
-        back and the application called a second time, the first answer in no audit).
-        ``close`` waits for such runs too, and lets the job they run finish: its commands
-        pass the closed engine's refusal (:meth:`_refuse_closed`); the jobs claimed after it
-        are given back unrun."""
+        engine is closed, else noted until :meth:`_jobs_end`. Why: an asynchronous call runs
+        with no command open (the job's ``prepare``); ``close`` closed the store under it,
+        refused the answer's command, and the application was called again. ``close`` now
+        waits for the run's job, whose commands pass the refusal (:meth:`_refuse_closed`)."""
         here = threading.get_ident()
         with self._held_lock:
             self._refuse_closed()
