@@ -277,3 +277,33 @@ def test_four_eyes_after_a_multi_instance_activity_in_block_copies_reads_each_co
     checks = {c.id: c.assignees for c in _items(e, iid, "Check")}
     [second] = [c for c in checks if c != first.id]
     assert checks == {first.id: ("carol", "dave"), second: ("alice", "bob")}
+
+
+def test_manager_of_previous_in_block_copies_asks_each_copys_performers_supervisor(
+    run: Any,
+) -> None:
+    org = {
+        "users": [
+            {"id": "alice", "roles": ["clerk"], "units": ["sales"]},
+            {"id": "dan", "roles": ["clerk"], "units": ["accounts"]},
+            {"id": "carol", "roles": ["manager"], "units": ["board"]},
+            {"id": "erin", "roles": ["manager"], "units": ["board"]},
+        ],
+        "units": [
+            {"id": "sales", "supervisor": "carol"},
+            {"id": "accounts", "supervisor": "erin"},
+            {"id": "board"},
+        ],
+    }
+    r = run(org)
+    e = r.engine
+    e.deploy(_in_copies("MANAGER_OF_PREVIOUS", wait=True, check_performer="manager"))
+    iid = e.start_process("p")
+    first, second = _items(e, iid, "Do")
+    e.complete_work_item(first.id, user="alice")
+    e.complete_work_item(second.id, user="dan")
+    r.clock.advance(timedelta(hours=2))
+    e = r.reopen()
+    e.run_due_jobs()
+    offered = sorted(c.assignees for c in _items(e, iid, "Check"))
+    assert offered == [("carol",), ("erin",)]
