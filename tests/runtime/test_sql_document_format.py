@@ -351,6 +351,6 @@ def test_a_format_4_document_keeps_its_call_keys() -> None:
 
     old = {"format": 4, "activities": [{"id": "pi-7:12", "state": "open.running"}], "x": 1}
     new = current_document(old, "pi-7")
-    assert new["format"] == CURRENT_FORMAT == 5
+    assert new["format"] == CURRENT_FORMAT
     assert new["activities"] == [{"ck": "12", "id": "pi-7:12", "state": "open.running"}]
     assert old["activities"] == [{"id": "pi-7:12", "state": "open.running"}]  # not in place
