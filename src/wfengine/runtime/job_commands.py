@@ -545,14 +545,14 @@ class JobCommands(EngineBase):
 
         A job already due that the moving clock does not run (work left for workers, an
         asynchronous call, a job another claimant holds) must not hide the later ones: then
-        the pending jobs are read to find them (an unusual path: a virtual clock's timers
-        fire as it moves, and commands fire those they set already due)."""
+        the store reads past the jobs due by ``after`` to the first later one
+        (``Store.first_due_after``; it read and sorted every pending job)."""
         if self._closed:
             return None
         first = self.store.next_due_at()
         if first is None or first > after:
             return first
-        return min((job.due for job in self.store.jobs() if job.due > after), default=None)
+        return self.store.first_due_after(after)
 
     def renew_leases(
         self, job_ids: Iterable[str], owner: str | None = None, lease: timedelta = DEFAULT_LEASE
