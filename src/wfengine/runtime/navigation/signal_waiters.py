@@ -66,9 +66,12 @@ _NONE: frozenset[str] = frozenset()
 
 
 def index_signals(compiled: CompiledProcess) -> SignalIndex:
-    """The :class:`SignalIndex` of ``compiled`` (a walk of all its activities). Each graph
-    once: ``activity_graph`` names a graph once per activity it holds."""
-    graphs = {id(g): g for g in (compiled.graph, *compiled.activity_graph.values())}.values()
+    """The :class:`SignalIndex` of ``compiled`` (a walk of all its activities). Every graph
+    once (:meth:`~wfengine.runtime.compiled.CompiledProcess.graphs`), not those
+    ``activity_graph`` names: it keeps the first graph of each Id, so an activity set whose
+    every Id another set repeats (TIBCO files) is in none of its entries, and a signal only
+    it catches reached no instance."""
+    graphs = compiled.graphs()
     catches: dict[str, set[str]] = {}
     activities: set[str] = set()
     for graph in graphs:
