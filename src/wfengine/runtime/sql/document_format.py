@@ -45,7 +45,10 @@ when it is missing, needs no new format: no older document held anything there. 
 ``nonce``, ``sent_back``, ``messages``, ``sensitive`` (the fields a subflow's instance
 hides in its trail besides those its process marks, because its caller filled them from a
 sensitive field: ``ProcessInstance.sensitive_extra``) and ``co_performers`` (delegates whose
-work under delegation-confirm went back to its owner, whom four eyes keeps off a check).
+work under delegation-confirm went back to its owner, whom four eyes keeps off a check, and
+everyone who completed an instance of a multi-instance activity a four-eyes rule names).
+``performers`` and ``co_performers`` may also hold ``<key> #<scope id>`` entries, for the
+copies of a multi-instance block: an older reader never looks them up, and behaves as it did.
 
 ``scoped_keys`` (``true``) looks like such a key, but it came with format 6: the summaries
 (``performers``, ``co_performers``) key an activity by its Id, but an activity of an activity
