@@ -46,9 +46,7 @@ from typing import Any
 
 from wfengine.applications.redaction import REDACTED, plain
 from wfengine.applications.registry import ApplicationRegistry
-from wfengine.definition.diagnostics import Severity
-from wfengine.definition.model import Package, WorkflowProcess
-from wfengine.definition.validation import validate_process
+from wfengine.definition.model import Package
 from wfengine.errors import (
     DeployError,
     IllegalStateError,
@@ -57,6 +55,7 @@ from wfengine.errors import (
 from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
+from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
 from wfengine.runtime.deployment import (
     DeployedProcess,
     deployed_version,
@@ -94,16 +93,6 @@ from wfengine.runtime.work_item_commands import WorkItemCommands
 _apps_log = logging.getLogger("wfengine.applications")
 _deploy_log = logging.getLogger("wfengine.deploy")
 _log = logging.getLogger("wfengine.engine")
-
-
-def _refusal(package: Package, process: WorkflowProcess) -> DeployError | None:
-    """Why ``process`` cannot deploy: its error findings (None when it can)."""
-    errors = [d for d in validate_process(package, process) if d.severity is Severity.ERROR]
-    if not errors:
-        return None
-    shown = "; ".join(f"{d.code}: {d.message}" for d in errors[:5])
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return DeployError(f"process {process.id!r} cannot be deployed: {shown}{more}")
 
 
 #: the URL of the in-memory store for :meth:`Engine.from_url`
@@ -303,7 +292,7 @@ class Engine(
         check_deploy_arguments(package, check_bindings=check_bindings, strict=strict)
         refused: dict[str, DeployError] = {}
         for process in package.workflow_processes:
-            problem = _refusal(package, process)
+            problem = refusal(package, process)
             if problem is not None:
                 refused[process.id] = problem
         # recorded before a refused package raises too: an earlier stored version must not
@@ -312,6 +301,8 @@ class Engine(
         # counted by process, not by id: two processes sharing an id are both refused
         kept = [w for w in package.workflow_processes if w.id not in refused]
         if refused and (strict or not kept):
+            if kept:  # strict: the changed others' deploy was refused as well
+                self._refused.update(refused_with_the_package(package, refused, self.latest))
             raise DeployError("; ".join(str(e) for e in refused.values()))
         for problem in refused.values():
             _deploy_log.warning("%s", problem)
