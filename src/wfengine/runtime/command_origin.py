@@ -83,12 +83,71 @@ def origin_of(body: Callable[..., Any]) -> StateOrigin:
             values.append(cell.cell_contents)
         except ValueError:  # (a cell not yet set)
             values.append(None)
-    try:
-        canonical: Any = _canonical(values)
-    except RecursionError:  # (nested deeper than any value the engine accepts, or a cycle:
-        canonical = {_TAG: "too deep"}  # refused before its command could make a call)
-    digest = hashlib.blake2b(_text([name, canonical]).encode(), digest_size=6).hexdigest()
+    text = _quick(values)
+    if text is None:  # (a value beyond the quick forms: the canonical JSON)
+        try:
+            canonical: Any = _canonical(values)
+        except RecursionError:  # (nested deeper than any value the engine accepts, or a
+            canonical = {_TAG: "too deep"}  # cycle: refused before its command made a call)
+        text = "J" + _text(canonical)
+    digest = hashlib.blake2b(f"{name}\x00{text}".encode(), digest_size=6).hexdigest()
     return StateOrigin(f"{name}-{digest}")
+
+
+#: per type met in a command's closure: is it an object that counts by its type alone (the
+#: engine, a store, a clock: none of the kinds :func:`_canonical` reads), worked out once
+_OPAQUE: dict[type, bool] = {}
+
+
+def _quick(values: list[Any]) -> str | None:
+    """The text most commands' values have, without :func:`_canonical`'s walk and JSON dump
+    (a host's command worked its origin out once per call it made, and that walk was a fifth
+    of a person's step): each value tagged by kind and texts by length, so two different
+    lists of values never give one text; a dict of texts to plain values by sorted keys; an
+    object of a type :func:`_canonical` reads by its type alone by that type. None for any
+    other value (a nested container, a date, a tuple...): the caller takes the canonical
+    JSON, whose text begins ``J`` and so is never a quick one (which begins ``Q``)."""
+    parts = ["Q"]
+    add = parts.append
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            add(f"s{len(value)}:{value}")
+        elif value is None:
+            add("n")
+        elif kind is bool:
+            add("t" if value else "f")
+        elif kind is int:
+            add(f"i{value}")
+        elif kind is dict:
+            items = []
+            for key, item in value.items():
+                if type(key) is not str:
+                    return None
+                form = _QUICK_PLAIN.get(type(item))
+                if form is None and item is not None:
+                    return None
+                items.append((key, "n" if item is None else form(item)))  # type: ignore[misc]
+            items.sort()
+            add(f"d{len(items)}:" + "".join(f"{len(k)}:{k}{v};" for k, v in items))
+        else:
+            opaque = _OPAQUE.get(kind)
+            if opaque is None:
+                found = _canonical(value) if not isinstance(value, Mapping) else None
+                opaque = _OPAQUE[kind] = isinstance(found, dict) and found.get(_TAG) == "object"
+            if not opaque:
+                return None
+            add(f"o{kind.__module__}.{kind.__qualname__};")
+    return "|".join(parts)
+
+
+#: how :func:`_quick` writes a plain value inside a dict (by its exact type)
+_QUICK_PLAIN: dict[type, Callable[[Any], str]] = {
+    str: lambda v: f"s{len(v)}:{v}",
+    bool: lambda v: "t" if v else "f",
+    int: lambda v: f"i{v}",
+    float: lambda v: f"r{v!r}",
+}
 
 
 #: the kinds of value that are their own canonical form

@@ -86,7 +86,7 @@ class EngineBase:
     max_conflict_retries: int
     _timer_seq: int
     _in_command: bool
-    #: (no longer read: a command's default origin says what it is, ``origin_of``)
+    #: this engine, a count of its commands: origins on a memory store (``command_origin``)
     _tag: str
     _commands: int
     #: the running command's origin; "" until a call asks for a host's command's (``_command``)
@@ -316,8 +316,13 @@ class EngineBase:
         """What names the running command among all commands (see ``_command``)."""
         origin = self._origin
         if not origin and self._origin_body is not None:
-            # worked out when a call first asks: most commands make none
-            origin = self._origin = origin_of(self._origin_body)
+            # asked by a call (most commands make none); a store gone with its process never
+            # sees a command run again after a crash: the engine's tag and count will do
+            if getattr(self.store, "outlives_process", True):
+                origin = self._origin = origin_of(self._origin_body)
+            else:
+                self._commands += 1
+                origin = self._origin = f"{self._tag}{self._commands:x}"
         return origin
 
     def _command(self, body: Callable[[], _T], origin: str | None = None) -> _T:

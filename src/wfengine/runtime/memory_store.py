@@ -94,6 +94,10 @@ class MemoryStore(StoreOutbox):
     """
 
     _outbox: MemoryOutbox
+    #: gone when its process ends, so no command runs again on what it stored after a crash:
+    #: its calls' idempotency keys need no origin that says what the command is
+    #: (:attr:`~wfengine.runtime.engine_base.EngineBase.command_origin`)
+    outlives_process = False
 
     def __init__(self, *, turn_timeout: float | None = TURN_TIMEOUT) -> None:
         self._deployments: dict[str, list[DeployedProcess]] = {}
