@@ -32,6 +32,10 @@ every kind of value tagged (a tuple is not a list, bytes are not their hex text,
 is not its text, a mapping proxy is the dict it shows), dicts by sorted keys, at any depth:
 different values never read alike, however deep they differ.
 
+On the memory store (gone with its process: no command runs again on what it stored after a
+crash) the origin is the engine's tag and a count of its commands, which costs nothing
+(:attr:`~wfengine.runtime.engine_base.EngineBase.command_origin`).
+
 A start (``start_process``) makes a new process instance, with a nonce of its own: run again
 after a crash, it is another start, with other keys (the first one's instance was never
 stored; nothing says the host meant the same one).
