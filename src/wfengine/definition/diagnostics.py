@@ -107,6 +107,20 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a subflow keeps the called instance's id in a data field whose type holds no text "
         "(InstanceDataField): the engine writes the id, a text, into it",
     ),
+    "loop-count": (
+        Severity.WARNING,
+        "a multi-instance loop's MI_Condition is a constant that is no count of instances (a "
+        "whole number 0 or more): every instance reaching it stops with an incident",
+    ),
+    "loop-maximum": (
+        Severity.WARNING,
+        "a standard loop's LoopMaximum is below zero: the loop never repeats",
+    ),
+    "loop-endless": (
+        Severity.WARNING,
+        "a standard loop whose LoopCondition is a constant true, with no LoopMaximum, on an "
+        "activity nothing waits on: it repeats until the engine's step limit stops it",
+    ),
     "parameter-count": (Severity.ERROR, "actual and formal parameter counts differ"),
     "parameter-mode": (Severity.ERROR, "an OUT/INOUT actual parameter is not a data field"),
     "parameter-type": (

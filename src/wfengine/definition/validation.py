@@ -38,6 +38,7 @@ from wfengine.definition.checks.identity import (
     check_duplicate_ids,
 )
 from wfengine.definition.checks.instance_data_field import check_instance_data_field
+from wfengine.definition.checks.loop_constants import check_loop_constants
 from wfengine.definition.checks.read_only import check_read_only
 from wfengine.definition.checks.references import (
     check_blocks,
@@ -103,6 +104,7 @@ CHECKS: tuple[Check, ...] = (
     check_references,
     check_work_rules,
     check_expressions,
+    check_loop_constants,
     check_unset_deadlines,
     check_read_only,
     check_data_access,

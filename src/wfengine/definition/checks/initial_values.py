@@ -47,19 +47,19 @@ from wfengine.definition.reading import (
 from wfengine.errors import ExpressionError
 
 #: what a constant initial value gives when it is not known before an instance is created
-_UNKNOWN = object()
+UNKNOWN = object()
 
 
-def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
-    """The value ``reading`` gives every instance, or :data:`_UNKNOWN`; and, for a constant
+def constant_value(reading: Reading) -> tuple[Any, ExpressionError | None]:
+    """The value ``reading`` gives every instance, or :data:`UNKNOWN`; and, for a constant
     expression whose computation fails, why (it fails for every instance)."""
     if reading.kind is ReadKind.LITERAL:
         return reading.value, None
     if reading.kind is not ReadKind.EXPRESSION:
-        return _UNKNOWN, None
+        return UNKNOWN, None
     assert reading.expression is not None
     if reading.expression.names:
-        return _UNKNOWN, None
+        return UNKNOWN, None
     asked = False
 
     def epoch() -> datetime:
@@ -71,7 +71,7 @@ def _constant(reading: Reading) -> tuple[Any, ExpressionError | None]:
         return reading.expression.evaluate({}, now=epoch), None
     except ExpressionError as exc:
         # one that asked the clock may fail only at the epoch: the engine says so if it does
-        return _UNKNOWN, None if asked else exc
+        return UNKNOWN, None if asked else exc
 
 
 def _type_finding(
@@ -161,7 +161,7 @@ def initial_value_findings(
             reading, what, field.id, field.line, known, unknown_is_error=True, shared=shared
         )
         known.add(field.id)
-        value, failure = _constant(reading)
+        value, failure = constant_value(reading)
         if reading.not_of_type is not None:  # an ISO 8601 text the type does not take
             yield make(
                 "initial-value-type",
@@ -177,5 +177,5 @@ def initial_value_findings(
                 element_id=field.id,
                 line=field.line,
             )
-        elif value is not _UNKNOWN:
+        elif value is not UNKNOWN:
             yield from _type_finding(field, value, types, what, reading.text)

@@ -1,0 +1,144 @@
+"""Loops whose constants can never work: judged as constant initial values are (an expression
+naming no field and not asking the clock is computed here, as the engine would compute it for
+every instance; :func:`~.initial_values.constant_value`).
+
+* ``loop-count`` (warning): a multi-instance loop's MI_Condition is a constant that is no
+  count of instances (``-3``, ``2.5``, ``"abc"``, ``true``, ``[1,2]``), or one whose computation
+  fails (``1/0``): the engine wants a whole number 0 or more, so every instance reaching the
+  activity stops with an incident there. A warning, as for every text the engine cannot run
+  where an instance reaches it (``script-unsupported``, ``event-trigger``): the rest of the
+  process runs, and the incident (which the engine keeps as its defence) says what to fix. A
+  count above the host's ``RuntimeLimits.max_mi_instances`` is not judged (the host sets it).
+* ``loop-maximum`` (warning): a standard loop's ``LoopMaximum`` below zero. The engine counts
+  iterations against it, so the loop never repeats (tested after: it runs once; tested before:
+  never), while a tool writing ``-1`` most likely meant "no limit".
+* ``loop-endless`` (warning): a standard loop whose ``LoopCondition`` is a constant true, with
+  no ``LoopMaximum``, on an activity nobody waits on (no person, no message, no timer, no
+  call, subflow or block): it repeats within one command until the engine's step limit
+  (``RuntimeLimits.max_steps``, a million steps) parks it with an incident. One that waits on a
+  person each round may be meant to repeat until cancelled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
+from wfengine.definition.checks.readings import quote
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model import (
+    Activity,
+    Attrs,
+    MultiInstanceLoop,
+    NoImplementation,
+    Route,
+    StandardLoop,
+    TaskImplementation,
+    TaskKind,
+)
+from wfengine.definition.modes import needs_person
+from wfengine.definition.reading import name_aliases, read_expression, site_language
+from wfengine.errors import ExpressionError
+
+
+def check_loop_constants(ctx: Context) -> Iterator[Diagnostic]:
+    """``loop-count``, ``loop-maximum`` and ``loop-endless`` for each looping activity."""
+    for scope in ctx.scopes:
+        aliases = name_aliases(ctx.package, scope.process)
+        for activity in scope.activities:
+            loop = activity.loop
+            line = activity.line if loop is None or loop.line is None else loop.line
+            where = f"the loop of activity {activity.id!r} in {scope.where}"
+            if isinstance(loop, MultiInstanceLoop) and (loop.mi_condition or "").strip():
+                text = loop.mi_condition or ""
+                value, failure = _constant(ctx, text, loop.mi_condition_attrs, aliases)
+                why = _no_count(value, failure)
+                if why is not None:
+                    yield make(
+                        "loop-count",
+                        f"{where}: its MI_Condition {quote(text.strip())} {why}, and the "
+                        "engine starts a count of instances (a whole number 0 or more): "
+                        "every instance reaching it stops with an incident",
+                        element_id=activity.id,
+                        line=line,
+                    )
+            elif isinstance(loop, StandardLoop):
+                yield from _standard(ctx, scope, activity, loop, aliases, where, line)
+
+
+def _standard(
+    ctx: Context,
+    scope: Scope,
+    activity: Activity,
+    loop: StandardLoop,
+    aliases: Mapping[str, str],
+    where: str,
+    line: int | None,
+) -> Iterator[Diagnostic]:
+    if loop.maximum is not None and loop.maximum < 0:
+        yield make(
+            "loop-maximum",
+            f"{where} has LoopMaximum {loop.maximum}, below zero: the engine counts iterations "
+            "against it, so the loop never repeats (it runs once if tested after, never if "
+            "tested before); leave LoopMaximum out for no limit",
+            element_id=activity.id,
+            line=line,
+        )
+    text = (loop.condition or "").strip()
+    if loop.maximum is not None or not text or not _automatic(activity):
+        return
+    value, _ = _constant(ctx, text, loop.condition_attrs, aliases)
+    if value is True:
+        yield make(
+            "loop-endless",
+            f"{where}: its LoopCondition {quote(text)} always holds and it has no "
+            "LoopMaximum, and nothing waits between its rounds: it repeats until the "
+            "engine's step limit (RuntimeLimits.max_steps) stops the instance with an "
+            "incident; give it a condition on the data or a LoopMaximum",
+            element_id=activity.id,
+            line=line,
+        )
+
+
+def _constant(
+    ctx: Context, text: str, attrs: Attrs, aliases: Mapping[str, str]
+) -> tuple[Any, ExpressionError | None]:
+    """The value ``text`` gives every time (or :data:`UNKNOWN`), and why computing it fails."""
+    reading = read_expression(text, site_language(ctx.language, attrs), aliases)
+    return constant_value(reading)
+
+
+def _no_count(value: Any, failure: ExpressionError | None) -> str | None:
+    """Why a constant MI_Condition is no count (the engine's test); None when it is one or
+    is not known before it runs."""
+    if failure is not None:
+        return f"cannot be computed ({failure.message})"
+    if value is UNKNOWN:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+        or value != int(value)
+    ):
+        return f"gives {value!r}"
+    return None
+
+
+def _automatic(activity: Activity) -> bool:
+    """Whether a round of ``activity`` waits on nothing: a route, or an activity with no
+    implementation or a task with no application call, that no person starts or finishes
+    and that receives no message."""
+    body = activity.body
+    if isinstance(body, Route):
+        return True
+    if isinstance(body, TaskImplementation):
+        if body.tools or body.task is TaskKind.RECEIVE:
+            return False
+    elif not isinstance(body, NoImplementation):
+        return False
+    return not needs_person(activity)
