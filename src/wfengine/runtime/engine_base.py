@@ -251,8 +251,8 @@ class EngineBase:
         :class:`~wfengine.errors.DeployError`, since the latest stored version is not what
         the host last deployed and silently starting it would run a definition the host
         replaced. A stored version asked by number is there all the same (the instances
-        running on it, a start by ``version=``). Not deployed: a
-        :class:`~wfengine.errors.NotFoundError` naming what is."""
+        running on it, a start by ``version=``). Not deployed (nor is a number past 64 bits,
+        which SQL drivers refused raw): a :class:`~wfengine.errors.NotFoundError` naming it."""
         if version is not None and (type(version) is not int):
             # ("1" read as no such version, and said "versions 1..1")
             raise TypeError(
@@ -262,7 +262,7 @@ class EngineBase:
             refused = self._refused.get(process_id)
             if refused is not None:
                 raise _not_in_its_place(self.store.versions(process_id), refused)
-        found = self.store.deployment(process_id, version)
+        found = self.store.deployment(process_id, version) if abs(version or 0) < 2**63 else None
         if found is not None:
             return found
         refused = self._refused.get(process_id)
