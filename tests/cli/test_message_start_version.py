@@ -13,12 +13,12 @@ from wfengine import Engine, PackageBuilder
 from wfengine.definition.model import Package
 
 
-def _package(item: str, valid_from: str | None = None) -> Package:
+def _package(item: str, valid_from: str | None = None, message: str = "new_order") -> Package:
     pb = PackageBuilder("shop")
     pb.participant("clerk")
     p = pb.process("bymsg")
     p.data_field("item", item)
-    p.start("ms", trigger="Message", message="new_order").activity("pack", performer="clerk")
+    p.start("ms", trigger="Message", message=message).activity("pack", performer="clerk")
     p.end("e").sequence("ms", "pack", "e")
     package = pb.build()
     if valid_from is None:
@@ -52,3 +52,23 @@ def test_the_data_is_read_by_the_version_that_starts(url: str) -> None:
     with Engine(db_url=url) as engine:
         instance = engine.instance(started.stdout.split()[0])
         assert (instance.version, instance.data) == (1, {"item": 42})  # v1's INTEGER
+
+
+def test_a_message_a_version_deployed_ahead_renamed_still_starts_the_one_valid_now(
+    tmp_path: Path,
+) -> None:
+    """Version 2 (from 2999) starts on 'order_placed': 'new_order' still starts version 1,
+    its ``--set`` read by version 1's INTEGER."""
+    db = sqlite_url(tmp_path)
+    with Engine(db_url=db) as engine:
+        engine.deploy(_package("INTEGER"))
+        engine.deploy(_package("STRING", valid_from="2999-01-01", message="order_placed"))
+    args = ("message", "send", "new_order", "--db", db, "--start")
+    wrong = cli(*args, "--set", "item=kettle")
+    assert wrong.exit_code == 2, wrong.output
+    assert "expected INTEGER" in wrong.stderr
+    started = cli(*args, "--set", "item=42")
+    assert started.exit_code == 0, started.output
+    with Engine(db_url=db) as engine:
+        instance = engine.instance(started.stdout.split()[0])
+        assert (instance.version, instance.data) == (1, {"item": 42})

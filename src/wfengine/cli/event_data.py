@@ -115,23 +115,21 @@ def deployed_takers(
 
 def starting_takers(engine: Engine, name: str) -> list[Taker]:
     """The process a start by message ``name`` starts, at the version it starts on, as
-    :meth:`~wfengine.runtime.engine.Engine.start_by_message` chooses them: a process whose
-    latest version has a Message start event for ``name``, at its newest version valid now
-    (an older one while the latest's ``ValidFrom`` is still to come), so ``--set`` is read
-    by the declarations of the version that takes it. A process the engine will not start
-    (no version valid now, or the valid one without that start event) takes nothing here:
-    the engine then refuses the start, saying why (exit 1)."""
+    :meth:`~wfengine.runtime.engine.Engine.start_by_message` chooses them: each deployed
+    process's newest version valid now that has a Message start event for ``name`` (a
+    version deployed ahead of its ``ValidFrom`` that renamed the message leaves the one
+    valid now taking it), so ``--set`` is read by the declarations of the version that takes
+    it. A process the engine will not start (no version valid now, its latest deploy
+    refused) takes nothing here: the engine then refuses the start, saying why (exit 1)."""
     from wfengine.errors import WorkflowError
 
     found: list[Taker] = []
-    for latest in deployed_takers(engine, "start", name):
+    for process_id in engine.store.deployed_process_ids():
         try:
-            deployed = engine.startable(latest.definition.id)
+            deployed = engine.startable(process_id)
         except WorkflowError:
             continue
-        if deployed.version == latest.version:
-            found.append(latest)
-        elif takes(deployed.compiled, "start", name):
+        if takes(deployed.compiled, "start", name):
             found.append(
                 Taker(deployed.package, deployed.definition, deployed.compiled, deployed.version)
             )
