@@ -260,6 +260,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a repeating timer's literal interval is not above zero: it would fire without end",
     ),
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
+    "assignment-type": (
+        Severity.WARNING,
+        "an assignment's constant is no value of its target's type, nor converts to one: "
+        "instances reaching it stop with an incident",
+    ),
     "script-unsupported": (
         Severity.WARNING,
         "a script task's script is not assignments the engine runs: instances reaching it stop "

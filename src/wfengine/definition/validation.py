@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from wfengine.definition.checks.application_settings import check_application_settings
+from wfengine.definition.checks.assignment_constants import check_assignment_constants
 from wfengine.definition.checks.context import Check, Context
 from wfengine.definition.checks.data_access import check_data_access
 from wfengine.definition.checks.deadline_unset import check_unset_deadlines
@@ -105,6 +106,7 @@ CHECKS: tuple[Check, ...] = (
     check_work_rules,
     check_expressions,
     check_loop_constants,
+    check_assignment_constants,
     check_unset_deadlines,
     check_read_only,
     check_data_access,

@@ -1,0 +1,144 @@
+"""``assignment-type`` (a warning): an assignment of a constant its target can never hold.
+
+A script task's assignment or an XPDL 2.x ``Assignment`` whose expression is a constant (it
+names no field and does not ask the clock: :func:`~.initial_values.constant_value`, as an
+initial value is judged) writes the same value every time. The engine checks what is written
+by the target's declared type, converting where nothing is lost (``"7"`` into an INTEGER is
+7, a number into a STRING its text), so a value that neither is nor converts to one (``"abc"``
+into an INTEGER, ``2.5`` into an INTEGER, ``"maybe"`` into a BOOLEAN, a text that is none of
+an enumeration's values) stops every instance reaching it with an incident. Judged as a
+constant initial value is (``initial-value-type``), but a warning, as other texts instances
+stop at with an incident are (``loop-count``, ``script-unsupported``): the rest of the process
+runs, and the engine's incident stays its defence.
+
+Only the types whose conversions are plain are judged: STRING, INTEGER, FLOAT, BOOLEAN and
+enumerations, single values (a field holding a list only when the value is no list at all).
+The target's type is the one the engine checks by: a formal parameter's over a field's, the
+process's field over the package's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from wfengine.definition.checks.context import Context
+from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
+from wfengine.definition.checks.readings import quote
+from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model import (
+    Activity,
+    BasicType,
+    BasicTypeKind,
+    DataField,
+    DataType,
+    EnumerationType,
+    FormalParameter,
+    TaskImplementation,
+    TaskKind,
+)
+from wfengine.definition.reading import (
+    declared_types,
+    holds_list,
+    name_aliases,
+    read_expression,
+    resolved_type,
+)
+from wfengine.definition.scripts import activity_assignments, parse_assignments
+
+#: an integer as the engine's conversion reads one from a text
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def check_assignment_constants(ctx: Context) -> Iterator[Diagnostic]:
+    """One warning per assignment of a constant its target's type refuses."""
+    types = declared_types(ctx.package)
+    for scope in ctx.scopes:
+        process = scope.process
+        aliases = name_aliases(ctx.package, process)
+        targets: dict[str, DataField | FormalParameter] = {
+            f.id: f for f in (*ctx.package.data_fields, *process.data_fields)
+        }
+        targets.update({p.id: p for p in process.formal_parameters})
+        for activity in scope.activities:
+            for name, text, what, line in _assignments(ctx, activity):
+                target = targets.get(aliases.get(name, name))
+                if target is None:
+                    continue
+                why = _refused(ctx, text, target, types, aliases)
+                if why is not None:
+                    yield make(
+                        "assignment-type",
+                        f"activity {activity.id!r} in {scope.where} assigns "
+                        f"{quote(text.strip())} to {name!r} in {what}: {why}; every instance "
+                        "reaching it stops with an incident",
+                        element_id=activity.id,
+                        line=line if line is not None else activity.line,
+                    )
+
+
+def _assignments(ctx: Context, activity: Activity) -> Iterator[tuple[str, str, str, int | None]]:
+    """(target, expression, where in the activity, line) of each assignment it makes."""
+    body = activity.body
+    if isinstance(body, TaskImplementation) and body.task is TaskKind.SCRIPT and body.script:
+        for name, text in parse_assignments(body.script, ctx.language) or ():
+            yield name, text, "its script", body.line
+    for n, assignment in enumerate(activity_assignments(activity)):
+        if assignment.target.isidentifier():  # (else assignment-target)
+            yield assignment.target, assignment.expression, f"assignment {n + 1}", assignment.line
+
+
+def _refused(
+    ctx: Context,
+    text: str,
+    target: DataField | FormalParameter,
+    types: Mapping[str, DataType],
+    aliases: Mapping[str, str],
+) -> str | None:
+    """Why the constant ``text`` is no value of ``target``'s type; None when it is one, it
+    converts to one, or that is not known here."""
+    if not text.strip():
+        return None
+    value, failure = constant_value(read_expression(text, ctx.language, aliases))
+    if failure is not None or value is UNKNOWN or value is None:
+        return None
+    if holds_list(target, types):
+        if isinstance(value, list | tuple):
+            return None
+        return f"{value!r} is not a list, and {target.id!r} holds a list"
+    data_type = resolved_type(target.data_type, types)
+    if isinstance(data_type, EnumerationType) and data_type.values:
+        if isinstance(value, str) and value in data_type.values:
+            return None
+        return f"{value!r} is none of the values of {target.id!r}'s enumeration"
+    if isinstance(data_type, BasicType) and not _converts(value, data_type.type):
+        return f"{value!r} is no {data_type.type.value}, nor converts to one"
+    return None
+
+
+def _converts(value: Any, kind: BasicTypeKind) -> bool:
+    """Whether the engine takes ``value`` for ``kind`` (its conversions: see
+    :func:`wfengine.applications.coercion.coerce`); True for the kinds not judged here."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is BasicTypeKind.STRING:
+        return isinstance(value, str) or number
+    if kind is BasicTypeKind.INTEGER:
+        if isinstance(value, float):
+            return value.is_integer()
+        if isinstance(value, str):
+            return _INTEGER.fullmatch(value.strip()) is not None
+        return number
+    if kind is BasicTypeKind.FLOAT:
+        if isinstance(value, str):
+            try:
+                float(value.strip())
+            except ValueError:
+                return False
+            return True
+        return number
+    if kind is BasicTypeKind.BOOLEAN:
+        return isinstance(value, bool) or (
+            isinstance(value, str) and value.strip().lower() in ("true", "false")
+        )
+    return True
