@@ -63,6 +63,7 @@ from wfengine.expressions import (
     language_of,
     parse,
 )
+from wfengine.expressions.syntax import KeywordOperatorError
 
 #: Words and spaces ("Claim accepted", "Individualteile benötigt"), or one word that ends in
 #: ``?``, ``.`` or ``!`` ("Accepted?"): BPMN modelling tools put the gateway branch's label
@@ -138,7 +139,9 @@ def read_expression(
     try:
         expression = parse(text, dialect=_DIALECTS[language], aliases=aliases)
     except ExpressionSyntaxError as exc:
-        if is_prose(text):
+        # (``x is null``, ``a and b``: words, but Python's operators, refused with the
+        # operator to write rather than left to people)
+        if is_prose(text) and not isinstance(exc, KeywordOperatorError):
             return Reading(text, language, ReadKind.LABEL, error=exc)
         return Reading(text, language, ReadKind.UNPARSEABLE, error=exc)
     return Reading(text, language, ReadKind.EXPRESSION, expression=expression)

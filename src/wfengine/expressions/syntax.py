@@ -51,6 +51,13 @@ KEYWORD_HINTS = {
 _LITERAL_KEYWORDS = frozenset({"None", "True", "False"})
 
 
+class KeywordOperatorError(ExpressionSyntaxError):
+    """A Java or JavaScript text that reads only with Python's keywords as operators (``x is
+    null``, ``a and b``, ``not x``): written as an expression, never a label for people, so a
+    definition's reader refuses it with the operator to write rather than taking its words
+    for a branch label (:func:`wfengine.definition.reading.read_expression`)."""
+
+
 def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
     """The checked tree of ``text`` and the map from the rewritten text back to ``text``.
 
@@ -89,7 +96,7 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
         )
         language = "Java" if dialect is Dialect.JAVA else "JavaScript"
         hint = KEYWORD_HINTS.get(name, "Python's syntax is not read here")
-        problem = ExpressionSyntaxError(
+        problem = KeywordOperatorError(
             f"{name!r} is a plain name in {language}, not Python's keyword; {hint}",
             source=text,
             offset=offset,
