@@ -202,6 +202,14 @@ class OperatorCompiler(CompilerBase):
         return known and type(value) in (int, float, bool)
 
     def compile_IfExp(self, node: ast.IfExp) -> Evaluator:
+        if self.dialect is not Dialect.NATIVE and self.map.start(node.test) > self.map.start(
+            node.body
+        ):  # (``c ? a : b`` and ``if (c) {a} else {b}`` are read with the test first)
+            language = "Java" if self.dialect is Dialect.JAVA else "JavaScript"
+            self.reject(
+                f"'a if c else b' is Python's conditional, not {language}'s; write 'c ? a : b'",
+                node,
+            )
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
         if self.dialect is not Dialect.NATIVE:
 
