@@ -24,10 +24,12 @@ from collections.abc import Iterable, Iterator
 
 from wfengine.definition.checks.context import Scope
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.model_nodes import Attrs
 
 #: the ordering attribute's name in lower case: ``AdHocOrdering`` (XPDL), ``AdhocOrdering``
 #: (TIBCO Business Studio)
 _ORDERING = "adhocordering"
+_CANONICAL_NAME = "AdHocOrdering"
 #: the values of XPDL's ``AdHocOrdering`` enumeration, in lower case
 SEQUENTIAL, PARALLEL = "sequential", "parallel"
 
@@ -39,6 +41,24 @@ def adhoc_ordering(attrs: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
         if name.lower() == _ORDERING:
             return name, value
     return None
+
+
+def canonical_ordering(attrs: Attrs) -> Attrs:
+    """``attrs`` with the ordering attribute as XPDL 2.2 spells it (``AdHocOrdering``,
+    ``Sequential`` or ``Parallel``) when its value is one of those in any case: the writer's
+    form. Why: TIBCO's ``AdhocOrdering="sequential"`` copied as written is invalid in 2.2,
+    and other tools run the set it orders in parallel. A value that is neither, or a second
+    ordering attribute beside the first (which would clash with the renamed one), is kept
+    as written: validation names it (``adhoc-unused``)."""
+    found = adhoc_ordering(attrs)
+    if found is None:
+        return attrs
+    name, value = found
+    canonical = {SEQUENTIAL: "Sequential", PARALLEL: "Parallel"}.get(value.strip().lower())
+    others = [n for n, _ in attrs if n.lower() == _ORDERING and n != name]
+    if canonical is None or others or (name, value) == (_CANONICAL_NAME, canonical):
+        return attrs
+    return tuple((_CANONICAL_NAME, canonical) if n == name else (n, v) for n, v in attrs)
 
 
 def is_sequential(attrs: Iterable[tuple[str, str]]) -> bool:

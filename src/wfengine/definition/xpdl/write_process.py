@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wfengine.definition.checks.adhoc import canonical_ordering
 from wfengine.definition.model import (
     Activity,
     ActivitySet,
@@ -44,7 +45,7 @@ def workflow_process(
         Name=process.name,
         AccessLevel=process.access_level,
     )
-    set_extra_attrs(element, process.extra_attrs)
+    set_extra_attrs(element, canonical_ordering(process.extra_attrs))
     # ProcessHeader is required even when the model has nothing for it: then it is empty.
     _process_header(element, process.header)
     if process.redefinable_header is not None:
@@ -112,7 +113,7 @@ def _activity_set(parent: Element, activity_set: ActivitySet) -> None:
         Name=activity_set.name,
         DefaultStartActivityId=activity_set.default_start_activity_id,
     )
-    set_extra_attrs(element, activity_set.extra_attrs)
+    set_extra_attrs(element, canonical_ordering(activity_set.extra_attrs))
     _flow(element, activity_set.activities, activity_set.transitions)
     # The 2.2 ActivitySet has no ExtendedAttributes; no valid 1.0 or 2.x source gives it any,
     # but a model built in code may: kept in wfengine's namespace rather than dropped.
