@@ -13,8 +13,10 @@ work, another's check of it). One entry per activity would be the copy that fini
 and a rule in another copy would read it: a check offered to the very person whose work it
 checks, a fix given to the other copy's clerk. So a completion inside a copy is recorded
 under the copy too, as ``"<key> #<scope id>"`` (:func:`copy_key`; an Id is an NMTOKEN: no
-space), and a rule reads the entries of its own copy, then of the copies around it,
-then the activity's own entry (:func:`performer_in`, :func:`excluded_in`). Those entries are
+space), and under each copy around it (copies nest: a block in a copy may have copies of its
+own, whose work is the outer copy's too, a check there after the nested block reads it); a
+rule reads the entries of its own copy, then of the copies around it, then the activity's
+own entry (:func:`performer_in`, :func:`excluded_in`). Those entries are
 written only inside copies and dropped when the copy closes
 (:func:`~wfengine.runtime.instance.forget_copy`): an instance with no multi-instance block
 keeps its summaries as before, a document stored before them reads as it did (no copy entry:
@@ -51,32 +53,36 @@ def copies_around(scope: Scope) -> Iterable[Scope]:
 
 def performer_in(scope: Scope, key: str) -> str | None:
     """Who completed the work of the activity keyed ``key`` last, as a rule of an activity
-    in ``scope`` sees it: in ``scope``'s copy of a multi-instance block when it was done
-    there (else in a copy around it, else anywhere: its own entry); None when nobody named
-    did. Of a multi-instance activity, whoever completed one of its instances last."""
-    performers = scope.instance.performers
-    if scope.owner is not None:
-        for copy in copies_around(scope):
-            who = performers.get(copy_key(key, copy))
-            if who is not None:
-                return who
-    return performers.get(key)
+    in ``scope`` sees it (:func:`_entry`: in ``scope``'s case when the activity runs in a copy
+    of a multi-instance block around it; else its own entry); None when nobody named did. Of
+    a multi-instance activity, whoever completed one of its instances last."""
+    entry = _entry(scope, key) if scope.owner is not None else key
+    return None if entry is None else scope.instance.performers.get(entry)
 
 
 def excluded_in(scope: Scope, key: str) -> list[str]:
     """Everyone four eyes keeps the work of an activity in ``scope`` from, for its rule naming
     the activity keyed ``key``: who completed it last and who else wrote it (delegates whose
-    work its owner confirmed, the performers of a multi-instance activity's instances), read
-    as :func:`performer_in` reads them (its copy's first)."""
+    work its owner confirmed, the performers of a multi-instance activity's instances, of a
+    nested copy's), read as :func:`performer_in` reads them (its case's)."""
+    entry = _entry(scope, key) if scope.owner is not None else key
+    if entry is None:
+        return []
+    inst = scope.instance
+    return _people(inst.performers.get(entry), inst.co_performers.get(entry, ()))
+
+
+def _entry(scope: Scope, key: str) -> str | None:
+    """The summary entry a rule of an activity in ``scope`` reads for the activity keyed
+    ``key``: that of the nearest copy around ``scope`` (of a multi-instance block) that did
+    it, else the activity's own entry."""
     inst = scope.instance
     performers, co = inst.performers, inst.co_performers
-    if scope.owner is not None:
-        for copy in copies_around(scope):
-            ck = copy_key(key, copy)
-            who = performers.get(ck)
-            if who is not None or ck in co:
-                return _people(who, co.get(ck, ()))
-    return _people(performers.get(key), co.get(key, ()))
+    for copy in copies_around(scope):
+        ck = copy_key(key, copy)
+        if ck in performers or ck in co:
+            return ck
+    return key
 
 
 def _people(who: str | None, others: Iterable[str]) -> list[str]:
@@ -85,43 +91,46 @@ def _people(who: str | None, others: Iterable[str]) -> list[str]:
     return found
 
 
-def record_performer(ai: ActivityInstance, performer: str) -> Scope | None:
+def record_performer(ai: ActivityInstance, performer: str) -> tuple[Scope, ...]:
     """``performer`` completed ``ai``'s work item: the activity's entry (moved last: the
-    order is who completed what last, :func:`previous_performer` reads it), its copy's when
-    it ran in a copy of a multi-instance block, and, for a four-eyes check to read, among
-    the co-performers when it is one of several doing that activity's work (an instance of
-    a multi-instance activity, or a copy's): a check after them all is for none of them.
-    Returns its copy (None: not in one): the items of other copies it does not concern."""
+    order is who completed what last, :func:`previous_performer` reads it), and, when it ran
+    in copies of multi-instance blocks, each copy's (a nested copy's work is also the work
+    of the copy it runs in: a check there, after the nested block, reads it). For a
+    four-eyes check to read, among the co-performers too when it is one of several doing
+    that work: an instance of a multi-instance activity, a copy among the block's copies, or
+    a nested copy among those in the copy around it (a check after them all is for none of
+    them). Returns the copies it ran in, nearest first (empty: none): :func:`concerns`."""
     inst = ai.scope.instance
     key = ai.act.key
     performers = inst.performers
     performers.pop(key, None)
     performers[key] = performer
-    copy = None
+    copies: tuple[Scope, ...] = ()
     if ai.scope.owner is not None:
-        copy = next(iter(copies_around(ai.scope)), None)
-        if copy is not None:
+        copies = tuple(copies_around(ai.scope))
+        for copy in copies:
             ck = copy_key(key, copy)
             performers.pop(ck, None)
             performers[ck] = performer
-    if (copy is not None or ai.mi_parent is not None) and key in inst.compiled.four_eyes_of:
+    if (copies or ai.mi_parent is not None) and key in inst.compiled.four_eyes_of:
         _add(inst, key, performer)
-        if copy is not None and ai.mi_parent is not None:
-            _add(inst, copy_key(key, copy), performer)
-    return copy
+        for n, copy in enumerate(copies):
+            if n or ai.mi_parent is not None:  # (several do this copy's: nested, or MI)
+                _add(inst, copy_key(key, copy), performer)
+    return copies
 
 
-def record_co_performer(ai: ActivityInstance, user: str) -> Scope | None:
+def record_co_performer(ai: ActivityInstance, user: str) -> tuple[Scope, ...]:
     """``user``, a delegate, wrote ``ai``'s work, which its owner confirms: four eyes keeps
-    them from a check of it, as its performer (under its copy too, when it ran in a copy of
-    a multi-instance block, which it returns)."""
+    them from a check of it, as its performer (under each copy of a multi-instance block it
+    ran in too: those it returns, nearest first)."""
     inst = ai.scope.instance
     key = ai.act.key
     _add(inst, key, user)
-    copy = next(iter(copies_around(ai.scope)), None) if ai.scope.owner is not None else None
-    if copy is not None:
+    copies = tuple(copies_around(ai.scope)) if ai.scope.owner is not None else ()
+    for copy in copies:
         _add(inst, copy_key(key, copy), user)
-    return copy
+    return copies
 
 
 def _add(inst: ProcessInstance, key: str, user: str) -> None:
@@ -130,24 +139,19 @@ def _add(inst: ProcessInstance, key: str, user: str) -> None:
         wrote.append(user)
 
 
-def concerns(scope: Scope, copy: Scope | None) -> bool:
-    """Whether work done in ``copy`` (a copy of a multi-instance block; None: in none) is
-    what a rule of an activity in ``scope`` reads: it is, unless ``scope`` runs in another
-    copy (which reads its own). One in no copy reads the activity's own entries, which count
-    every copy's performers among its co-performers (a check after them all is for none)."""
-    if copy is None:
+def concerns(scope: Scope, key: str, copies: tuple[Scope, ...]) -> bool:
+    """Whether the work on the activity keyed ``key`` just recorded (done in ``copies``,
+    copies of multi-instance blocks, nearest first; empty: in none) is what a rule of an
+    activity in ``scope`` reads: the entry that rule reads (:func:`_entry`) is one just
+    written. Not so when ``scope`` runs in another copy the activity runs in (which reads
+    its own); so when it runs in one of ``copies`` (an outer copy too: a check after a
+    nested block) or in a copy the activity does not run in (which reads its own entry)."""
+    if scope.owner is None:
         return True
-    s: Scope | None = scope
-    inside = False
-    while s is not None:
-        if s is copy:
-            return True
-        owner = s.owner
-        if owner is None:
-            break
-        inside = inside or owner.mi_parent is not None
-        s = owner.scope
-    return not inside
+    entry = _entry(scope, key)
+    if entry is None:
+        return False
+    return entry == key or any(entry == copy_key(key, c) for c in copies)
 
 
 def previous_performer(ai: ActivityInstance) -> str | None:

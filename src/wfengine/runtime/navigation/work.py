@@ -345,15 +345,16 @@ class Work(People):
         return False
 
     def _four_eyes_now(
-        self, inst: ProcessInstance, key: str, copy: Scope | None, but: str | None = None
+        self, inst: ProcessInstance, key: str, copies: tuple[Scope, ...], but: str | None = None
     ) -> None:
         """The activity keyed ``key`` (:attr:`~wfengine.runtime.compiled.CActivity.key`) was
-        just performed (in ``copy``, a copy of a multi-instance block, unless None): the open
-        items of activities that may not go to its performer are no longer offered to them
-        (an item they hold stays theirs: they may release it, which offers it to the
+        just performed (in ``copies``, copies of multi-instance blocks, nearest first): the
+        open items of activities that may not go to its performer are no longer offered to
+        them (an item they hold stays theirs: they may release it, which offers it to the
         others). Done in a copy, not the items of another copy: another copy's check is of
-        another copy's work. ``but`` names an activity instance whose item the command is
-        changing itself (left alone here)."""
+        another copy's work; but those of the copies around it (a nested copy's work is the
+        work of the copy it runs in). ``but`` names an activity instance whose item the
+        command is changing itself (left alone here)."""
         for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
             if (
@@ -361,7 +362,7 @@ class Work(People):
                 and other.id != but
                 and rule is not None
                 and key in rule.not_performer_keys
-                and concerns(other.scope, copy)
+                and concerns(other.scope, key, copies)
             ):
                 item = self._work_item(other.work_item)
                 if item.state.is_open:
@@ -377,11 +378,11 @@ class Work(People):
         wrote the work was offered the check of it, and could complete it."""
         inst = self.instance(item.instance_id)
         ai = inst.activities[item.activity_instance_id]
-        copy = record_co_performer(ai, user)
+        copies = record_co_performer(ai, user)
         key = ai.act.key  # (its scope's, not the Id)
         if key in inst.compiled.four_eyes_of:
             # (the item itself is the command's: going back to its owner, or on offer again)
-            self._four_eyes_now(inst, key, copy, but=item.activity_instance_id)
+            self._four_eyes_now(inst, key, copies, but=item.activity_instance_id)
 
     def complete_work_item(
         self, item: WorkItem, data: Mapping[str, Any] | None, user: str | None = None
@@ -404,11 +405,11 @@ class Work(People):
         ai.work_item = item.id
         if performer is not None:
             # (keyed by its scope's key: another block's activity of that Id is another one;
-            # and by its copy, in a copy of a multi-instance block)
-            copy = record_performer(ai, performer)
+            # and by its copies, in copies of multi-instance blocks)
+            copies = record_performer(ai, performer)
             key = ai.act.key
             if key in inst.compiled.four_eyes_of:
-                self._four_eyes_now(inst, key, copy)
+                self._four_eyes_now(inst, key, copies)
         written = None
         if data:
             inst.data.update(owned_values(data))

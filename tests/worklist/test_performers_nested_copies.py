@@ -1,0 +1,154 @@
+"""Who performed an activity, as a rule in a copy of a multi-instance block reads it, when the
+copies nest (a copy runs a multi-instance block of its own) and when a copy skipped an activity
+another copy did.
+
+Block ``B`` runs set ``OUTER`` twice side by side (copies A and B: each its own case); work
+done in a copy of a nested block is work of the outer copy it runs in, so a check in the outer
+copy after the nested block is kept from (four eyes) or given to (``AssignToPerformerOfActivity``)
+whoever did that copy's work, not the other copy's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.runtime.conftest import check_history, store_url
+from wfengine import Engine, Organisation, PackageBuilder, VirtualClock, multi_instance
+
+
+def _clerks(*names: str) -> dict[str, Any]:
+    return {"users": [{"id": u, "roles": ["clerk"]} for u in names]}
+
+
+class Run:
+    """An engine on one store over the test's organisation, reopened at will (a database's
+    instance is then read back from what was stored)."""
+
+    def __init__(self, url: str | None, org: dict[str, Any]) -> None:
+        self.url, self.org, self.clock = url, org, VirtualClock()
+        self.engine = self._open()
+
+    def _open(self) -> Engine:
+        directory = Organisation.from_data(self.org)
+        return Engine(clock=self.clock, db_url=self.url, directory=directory)
+
+    def reopen(self) -> Engine:
+        if self.url is not None:
+            self.engine.close()
+            self.engine = self._open()
+        return self.engine
+
+
+@pytest.fixture(params=("memory", "sqlite"))
+def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    made: list[Run] = []
+
+    def make(org: dict[str, Any]) -> Run:
+        made.append(Run(store_url(request, request.param, tmp_path), org))
+        return made[-1]
+
+    yield make
+    for r in made:
+        check_history(r.engine)
+        r.engine.close()
+
+
+def _items(e: Engine, iid: str, activity: str) -> list[Any]:
+    return sorted(
+        (w for w in e.work_items(iid) if w.activity_id == activity and w.state.is_open),
+        key=lambda w: int(w.id.rpartition("-")[2]),
+    )
+
+
+def _nested(rule: str, *, inner: str = "1", parallel: bool = False) -> Any:
+    """``B`` (two copies) runs ``OUTER``: the multi-instance block ``I`` (``inner`` copies of
+    set ``INNER``: ``Do``), then, after a one-hour timer, ``Check`` carrying ``rule`` = ``Do``
+    (``parallel``: ``Check`` beside ``I``, offered at once)."""
+    pb = PackageBuilder("nested")
+    pb.participant("clerk")
+    p = pb.process("p")
+    s = p.activity_set("INNER")
+    s.start("is").activity("Do", performer="clerk").end("ie")
+    s.sequence("is", "Do", "ie")
+    o = p.activity_set("OUTER")
+    o.start("os")
+    o.block("I", activity_set="INNER", loop=multi_instance(inner))
+    o.activity("Check", performer="clerk", extended={rule: "Do"})
+    o.end("oe")
+    if parallel:
+        o.route("fork", gateway="Parallel").route("join", gateway="Parallel")
+        o.sequence("os", "fork", "I", "join", "oe")
+        o.sequence("fork", "Check", "join")
+    else:
+        o.intermediate("wait", timer="PT1H")
+        o.sequence("os", "I", "wait", "Check", "oe")
+    p.start("s")
+    p.block("B", activity_set="OUTER", loop=multi_instance("2"))
+    p.end("e")
+    p.sequence("s", "B", "e")
+    return pb.build()
+
+
+def _past_the_wait(r: Run) -> Engine:
+    r.clock.advance(timedelta(hours=2))
+    e = r.reopen()
+    e.run_due_jobs()
+    return e
+
+
+def test_four_eyes_after_a_nested_block_keeps_each_outer_copys_check_from_its_own_doer(
+    run: Any,
+) -> None:
+    """With two clerks each checks the other's work (it was: alice's copy's check to bob,
+    bob's copy's check offered to no one, an incident)."""
+    r = run(_clerks("alice", "bob"))
+    e = r.engine
+    e.deploy(_nested("DoNotAssignToPerformerOfActivity"))
+    iid = e.start_process("p")
+    first, second = _items(e, iid, "Do")
+    e.complete_work_item(first.id, user="alice")
+    r.reopen().complete_work_item(second.id, user="bob")
+    e = _past_the_wait(r)
+    assert e.incidents(iid) == []
+    checks = _items(e, iid, "Check")
+    assert sorted(c.assignees for c in checks) == [("alice",), ("bob",)]
+    for c in checks:
+        e.complete_work_item(c.id, user=c.assignees[0])
+    assert r.reopen().instance(iid).state.value == "closed.completed"
+
+
+def test_four_eyes_after_nested_copies_keeps_the_check_from_all_of_its_copys_doers(
+    run: Any,
+) -> None:
+    """Each outer copy runs ``Do`` in two nested copies: its check is kept from both who did
+    them, and from nobody of the other outer copy."""
+    r = run(_clerks("alice", "bob", "carol", "dave", "erin"))
+    e = r.engine
+    e.deploy(_nested("DoNotAssignToPerformerOfActivity", inner="2"))
+    iid = e.start_process("p")
+    dos = _items(e, iid, "Do")
+    assert len(dos) == 4
+    for item, user in zip(dos, ("alice", "bob", "carol", "dave"), strict=True):
+        r.reopen().complete_work_item(item.id, user=user)
+    e = _past_the_wait(r)
+    offered = sorted(c.assignees for c in _items(e, iid, "Check"))
+    assert offered == [("alice", "bob", "erin"), ("carol", "dave", "erin")]
+
+
+def test_assign_to_performer_after_a_nested_block_gives_each_outer_copy_its_own_doer(
+    run: Any,
+) -> None:
+    r = run(_clerks("alice", "bob"))
+    e = r.engine
+    e.deploy(_nested("AssignToPerformerOfActivity"))
+    iid = e.start_process("p")
+    first, second = _items(e, iid, "Do")
+    e.complete_work_item(first.id, user="alice")
+    e.complete_work_item(second.id, user="bob")
+    e = _past_the_wait(r)
+    held = sorted((c.holder, c.assignees) for c in _items(e, iid, "Check"))
+    assert held == [("alice", ("alice",)), ("bob", ("bob",))]
