@@ -48,6 +48,7 @@ from wfengine.runtime.lost_calls import (
     attempts,
     carry,
     lost_calls,
+    note_lost,
     record_lost_calls,
     take_back,
 )
@@ -396,8 +397,7 @@ class EngineBase:
                     if step is not None and step[0] is exc:  # its calls were made
                         found = lost_calls(step[1])
                         job_claims.count_lost(attempts(found))
-                        for instance_id, records in found.items():
-                            unaudited.setdefault(instance_id, []).append(records)
+                        note_lost(self.store, found, unaudited)
                     if attempt > self.max_conflict_retries:
                         raise ConcurrencyError(
                             f"{exc}; the command lost {attempt} races in a row and changed "

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from wfengine.applications.events import EVENTS
@@ -42,8 +43,21 @@ _INVOKED = "application.invoked"
 
 #: the records of a lost run's calls, by instance id
 Lost = dict[str, list[Change]]
+
+
+@dataclass(frozen=True, slots=True)
+class LostRun:
+    """The records of one lost run's calls on one instance, and the state the engine that
+    won the race left the instance in (None when it could not be read): noted as the race
+    was lost, as the discarded records name it. Not the state when they are written: the
+    command's own next run has moved the instance on by then (completed it, say)."""
+
+    records: list[Change]
+    state: str | None
+
+
 #: those of each lost run of a command, not stored yet, by instance id
-Unaudited = dict[str, list[list[Change]]]
+Unaudited = dict[str, list[LostRun]]
 
 
 def lost_calls(step: Step) -> Lost:
@@ -70,6 +84,19 @@ def lost_calls(step: Step) -> Lost:
     return found
 
 
+def note_lost(store: Store, found: Lost, unaudited: Unaudited) -> None:
+    """Add the records ``found`` of a run that lost its race to ``unaudited``, each
+    instance's with the state the winner left it in (read now, in a unit of its own, before
+    the command runs again on it)."""
+    for instance_id, records in found.items():
+        try:
+            with store.unit():
+                state: str | None = store.instance(instance_id).state.value
+        except WorkflowError:  # gone (created by the lost run), or the store failed
+            state = None
+        unaudited.setdefault(instance_id, []).append(LostRun(records, state))
+
+
 def attempts(lost: Lost) -> dict[str, int]:
     """Each call's idempotency key -> the highest attempt its invoked records number."""
     made: dict[str, int] = {}
@@ -93,7 +120,7 @@ def carry(nav: Navigator, lost: Unaudited, done: dict[str, int] | None) -> dict[
     for instance_id, inst in nav.step.instances.items():
         records = lost.get(instance_id)
         if records and (done is None or instance_id not in done):
-            audited = _audited(instance_id, inst.state.value, records, nav.now)
+            audited = _audited(instance_id, records, nav.now)
             inst.changes[:0] = audited
             carried[instance_id] = len(audited)
     return carried
@@ -130,17 +157,19 @@ def record_lost_calls(
     )
 
 
-def _audited(instance_id: str, state: str, runs: list[list[Change]], now: datetime) -> list[Change]:
+def _audited(instance_id: str, runs: list[LostRun], now: datetime) -> list[Change]:
     """The records of each lost run in ``runs``, each call's followed by
-    ``application.discarded`` saying why."""
-    reason = (
-        "another engine changed process instance "
-        f"{instance_id!r} while the call was made (it is {state} now): the "
-        "command that made the call lost the race and ran again on that state, without "
-        "this answer"
-    )
+    ``application.discarded`` saying why (and the state the other engine left)."""
     audited: list[Change] = []
-    for records in runs:
+    for run in runs:
+        # ("it is ... now": as the race was lost; the words tests and readers look for)
+        left = "" if run.state is None else f" (it is {run.state} now, as that engine left it)"
+        reason = (
+            f"another engine changed process instance {instance_id!r} while the call was "
+            f"made{left}: the command that made the call lost the race and ran again on "
+            "that state, without this answer"
+        )
+        records = run.records
         calls: dict[str | None, tuple[str, str | None, str | None]] = {}
         for record in records:
             detail = record[4]
@@ -161,6 +190,6 @@ def _record(store: Store, nav: Navigator, lost: Unaudited) -> None:
         except NotFoundError:  # created by the lost command: it never existed
             continue
         nav.touch(inst)
-        inst.changes.extend(_audited(instance_id, inst.state.value, records, nav.now))
+        inst.changes.extend(_audited(instance_id, records, nav.now))
     if nav.step.instances:
         store.commit(nav.step)
