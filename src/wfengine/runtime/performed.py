@@ -26,7 +26,8 @@ does not look up a key no activity has), so they need no new document format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from wfengine.runtime.compiler import CGraph
 from wfengine.runtime.instance import COPY, ActivityInstance, ProcessInstance, Scope
@@ -74,15 +75,41 @@ def excluded_in(scope: Scope, key: str) -> list[str]:
 
 def _entry(scope: Scope, key: str) -> str | None:
     """The summary entry a rule of an activity in ``scope`` reads for the activity keyed
-    ``key``: that of the nearest copy around ``scope`` (of a multi-instance block) that did
-    it, else the activity's own entry."""
+    ``key``: the entry of the nearest copy around ``scope`` that the activity runs in (its
+    case: another copy's work is another case's, a sibling copy nested in the same copy
+    too); None when that copy has not done it; the activity's own entry when it runs in no
+    copy around ``scope``.
+
+    A copy that completed the activity (or the block it runs in) and has no entry of it was
+    stored before copies had entries (or nobody named did it): it reads the activity's own
+    entry, as it did then. Why the copy's ``done`` and not the own entry alone: that is the
+    copy that did it last, and a copy that skipped the activity (an exclusive split's other
+    way) would read another copy's performer."""
     inst = scope.instance
     performers, co = inst.performers, inst.co_performers
     for copy in copies_around(scope):
         ck = copy_key(key, copy)
         if ck in performers or ck in co:
             return ck
+        at = _held(copy.graph).get(key)
+        if at is not None:  # its case: done here, or not at all
+            return key if copy.done >> at & 1 else None
     return key
+
+
+@lru_cache(maxsize=256)
+def _held(graph: CGraph) -> Mapping[str, int]:
+    """The keys of the activities ``graph`` runs, its own and those of the sets its blocks
+    run (nested), each with the index in ``graph`` of the activity itself or of the block
+    that runs it (whose ``done`` bit says a copy completed it). Kept per graph (compiled
+    graphs do not change; a graph hashes by identity): a rule's look-up is one dict read."""
+    held: dict[str, int] = {}
+    for act in graph.activities:
+        held.setdefault(act.key, act.index)
+        if act.block is not None:
+            for key in _held(act.block):
+                held.setdefault(key, act.index)
+    return held
 
 
 def _people(who: str | None, others: Iterable[str]) -> list[str]:
@@ -176,13 +203,23 @@ def previous_performer(ai: ActivityInstance) -> str | None:
     if not performers:
         return None
     recency = {key: n for n, key in enumerate(performers)}
+    seen = recency
+    if ai.scope.owner is not None and next(iter(copies_around(ai.scope)), None) is not None:
+        # in a copy of a multi-instance block: what its case did (an activity of the copy
+        # another copy did and this one skipped is not done), by when its entry was written
+        seen = {}
+        for key in performers:
+            if COPY not in key:
+                entry = _entry(ai.scope, key)
+                if entry is not None and entry in recency:
+                    seen[key] = recency[entry]
     scope: Scope | None = ai.scope
     act = ai.act
     while scope is not None:
-        before = _performed_before(scope.graph, act.index, recency)
+        before = _performed_before(scope.graph, act.index, seen)
         if before:
             # (who did it in ``ai``'s copy of a multi-instance block, when it runs in one)
-            return performer_in(ai.scope, max(before, key=recency.__getitem__))
+            return performer_in(ai.scope, max(before, key=seen.__getitem__))
         owner = scope.owner
         if owner is None:
             return None
