@@ -148,7 +148,8 @@ def _c_like_subscript(
     Python reads ``a[-1]`` as the last item, so ``approvals[n - 1]`` with ``n`` still 0 read
     the last approval. Java raises (an incident); JavaScript gives undefined, which the
     dialect has no value for: a negative index is an incident in both, as an index past the
-    end already is (as ``charAt`` and ``substring`` follow each language). A boolean is no
+    end is, however large (as ``charAt`` and ``substring`` follow each language), each
+    naming the length. A boolean is no
     index either (``a[true]`` is ``a[1]`` only in Python). A whole-number double is the index
     it equals in JavaScript, whose numbers are all doubles (``items[n / 2]`` with ``n`` 4 is
     ``items[2]``); a fractional or non-finite one gives undefined there, an incident here.
@@ -162,9 +163,16 @@ def _c_like_subscript(
             key = index(v, c)
             if key.__class__ is not int and isinstance(container, _SEQUENCES):
                 key = _c_like_index(key, container, java)
-            if key.__class__ is int and key < 0 and isinstance(container, _SEQUENCES):
+            # (past either end: not Python's "index out of range", nor its "cannot fit 'int'
+            # into an index-sized integer" for 2**63 or 1e20)
+            if (
+                key.__class__ is int
+                and isinstance(container, _SEQUENCES)
+                and not 0 <= key < len(container)
+            ):
+                shown = key if key.bit_length() <= 1024 else "of over 300 digits"  # (str limit)
                 raise IndexError(
-                    f"index {key} is outside a {type_name(container)} of length "
+                    f"index {shown} is outside a {type_name(container)} of length "
                     f"{len(container)} (Java and JavaScript count from 0)"
                 )
             return container[key]
