@@ -203,9 +203,12 @@ def _answer(command: Callable[[Engine], Any], engine: Engine) -> tuple[str, Any]
 #: the end of an application call's idempotency key: its instance's random nonce, which
 #: two engines never share (see ``ProcessInstance.call_stamp``)
 _STAMP = re.compile(r"@[0-9a-f]{12}$")
-#: ... and the origin of a command made through the API, the engine's random tag and its
-#: count of commands (see ``NavigatorBase.call_key``): two engines never share it either
-_TAG = re.compile(r"^([^:]+:)[0-9a-f]{8}-[0-9a-f]+\.")
+#: ... and the origin of a command made through the API (see ``EngineBase.command_origin``):
+#: on the memory store the engine's random tag and its count of commands, which two engines
+#: never share either; on a SQL store what the command is (its name, a digest of its
+#: arguments, where its first call stands in the instance), which the memory store does not
+#: work out (no command outlives it)
+_TAG = re.compile(r"^([^:]+:)(?:[0-9a-f]{8}-[0-9a-f]+|[A-Za-z_]\w*-[0-9a-f]{12}@\d+)\.")
 
 
 def _unstamped(detail: Any) -> Any:
