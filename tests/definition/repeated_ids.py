@@ -3,8 +3,9 @@ does not (its keys are package-wide): what ``wfengine convert`` has to rename.""
 
 #: two processes that both have activities start, A, end and transitions t1, t2 (2.1 keys
 #: them per process); p2 also has an activity set S whose activity A is a third A, a block
-#: starting at it, a split ordering its transitions, a boundary event, a TaskReference and a
-#: performer rule naming its A, and p1 calls p2 at its top-level A
+#: starting at it, a split ordering its transitions (on a task: a boundary event may not be
+#: attached to a route), a boundary event, a TaskReference and a performer rule naming its
+#: A, and p1 calls p2 at its top-level A
 REPEATED_IDS = """<?xml version="1.0" encoding="UTF-8"?>
 <Package xmlns="http://www.wfmc.org/2008/XPDL2.1" Id="pkg" Name="pkg">
   <PackageHeader><XPDLVersion>2.1</XPDLVersion><Vendor>t</Vendor><Created>x</Created>
@@ -40,7 +41,7 @@ REPEATED_IDS = """<?xml version="1.0" encoding="UTF-8"?>
       <Activities>
         <Activity Id="start"><Event><StartEvent Trigger="None"/></Event></Activity>
         <Activity Id="A">
-          <Route/>
+          <Implementation><No/></Implementation>
           <TransitionRestrictions><TransitionRestriction>
             <Split Type="Exclusive"><TransitionRefs>
               <TransitionRef Id="t2"/><TransitionRef Id="t3"/>
