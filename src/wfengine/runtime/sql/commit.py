@@ -41,11 +41,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect as SaDialect
 
 from wfengine.errors import ConcurrencyError
-from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
 from wfengine.runtime.sql import rows
 from wfengine.runtime.sql import schema as t
+from wfengine.runtime.sql.closing_reminders import like_prefix, reminded
 from wfengine.runtime.sql.dialects import Dialect
 from wfengine.runtime.sql.driver import Run, note_check
 from wfengine.runtime.sql.unit import UnitOfWork
@@ -208,7 +208,7 @@ class StepPlan:
         self.cancelled = sorted(cancelled)
         jobs = [timer_job(x) for x in step.timers_set if x.id not in cancelled]
         jobs.extend(step.jobs)
-        closing = [w for w in self.items.values() if not w.state.is_open and _reminded(step, w)]
+        closing = [w for w in self.items.values() if not w.state.is_open and reminded(step, w)]
         self.items_closed = [
             (w.instance_id, w.id)
             for w in closing
@@ -476,34 +476,8 @@ class StepWriter:
         self._wire.many(run, self._delete_jobs, deleted)
         if plan.items_closed:
             reminders = [
-                {"w_instance": i, "w_prefix": _like_prefix(reminder_key_prefix(w))}
+                {"w_instance": i, "w_prefix": like_prefix(reminder_key_prefix(w))}
                 for i, w in plan.items_closed
                 if i not in plan.closed_stored
             ]
             self._wire.many(run, self._delete_reminders, reminders)
-
-
-def _reminded(step: Step, item: WorkItem) -> bool:
-    """Does ``item``'s activity have reminders or an escalation (jobs that end with the item)?
-    Most have none, and their closing costs no statement."""
-    inst = step.instances.get(item.instance_id)
-    if inst is None:  # not loaded by this step: look for its jobs all the same
-        return True
-    compiled = inst.compiled
-    if compiled.scoped_keys and item.activity_id in compiled.scoped_keys:
-        # activity sets repeat its Id: the item's own activity's reminders, not those of the
-        # first compiled (its activity instance may have been retired already: then those
-        # of any holder, at the cost of a statement that may delete nothing)
-        ai = inst.activities.get(item.activity_instance_id)
-        acts = (ai.act,) if ai is not None else holders(compiled, item.activity_id)
-        return any(act.reminders is not None for act in acts)
-    graph = compiled.activity_graph.get(item.activity_id)
-    if graph is None:
-        return True
-    return graph.activities[graph.by_id[item.activity_id]].reminders is not None
-
-
-def _like_prefix(text: str) -> str:
-    """A LIKE pattern matching what begins with ``text`` (its wildcards escaped)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"

@@ -7,7 +7,7 @@ The activity figures come from the ``activity_instances`` mirror: each row keeps
 it completed and whether a deadline fired (``late``), all written by the commit with the
 events that say so. A Standard loop's rows are the exception: a row keeps one activity
 instance's times, not its rounds', so those rows' rounds are measured from their events
-(only theirs are read: :func:`_loop_rounds`). The database turns
+(only theirs are read: :func:`~wfengine.runtime.sql.metrics_loops.loop_rounds`). The database turns
 each completed row into its two durations (one statement, a few numbers per row: on a
 1,000,000-event trail about 130,000 rows), and :mod:`wfengine.audit.metrics` takes mean and
 nearest-rank percentiles of them; ranking in the database with window functions measured
@@ -34,16 +34,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from wfengine.errors import DeployError
-from wfengine.runtime.activity_durations import ActivityDurations, Rounds
+from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.sql.metrics_loops import loop_rounds, time_type
 
 if TYPE_CHECKING:
     from wfengine.runtime.deployment import DeployedProcess
@@ -165,12 +166,6 @@ GROUP BY w.holder
 """
 
 
-def _time_type() -> Any:
-    from wfengine.runtime.sql.schema import UtcDateTime
-
-    return UtcDateTime()
-
-
 @dataclass(frozen=True, slots=True)
 class MultiInstanceActivities:
     """Which activities of a process are multi-instance, in which of its versions."""
@@ -181,7 +176,7 @@ class MultiInstanceActivities:
     #: activity
     some: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: a Standard loop in every version that has them: their rows are measured round by
-    #: round, from their events (:func:`_loop_rounds`)
+    #: round, from their events (:func:`~wfengine.runtime.sql.metrics_loops.loop_rounds`)
     loops: frozenset[str] = frozenset()
     #: activity -> the versions it is a Standard loop in, where other versions make it no
     #: loop: only its rows of those versions are rounds (one multi-instance in v1 and a loop
@@ -204,7 +199,7 @@ class MultiInstanceActivities:
 
     def looped(self, activity_id: str, version: int | None) -> bool:
         """Whether a row of ``activity_id``, of an instance of ``version``, is a Standard
-        loop's (its rounds are read by :func:`_loop_rounds`)."""
+        loop's (its rounds are read by :func:`~wfengine.runtime.sql.metrics_loops.loop_rounds`)."""
         if activity_id in self.loops:
             return True
         versions = self.some_loops.get(activity_id)
@@ -259,7 +254,7 @@ def activity_durations(
     ).bindparams(*binds)
 
     waiting_now = sa.text(_WAITING_NOW_QUERY).columns(
-        sa.column("activity_id", sa.String), sa.column("started_at", _time_type())
+        sa.column("activity_id", sa.String), sa.column("started_at", time_type())
     )
 
     def read(conn: sa.Connection) -> ActivityDurations:
@@ -276,7 +271,7 @@ def activity_durations(
         def take(row: tuple[Any, ...]) -> None:
             act, w, p, late, state, aid, iid, parent, looped = row
             if state == "closed.completed":
-                if not looped:  # (a loop's rounds: _loop_rounds)
+                if not looped:  # (a loop's rounds: loop_rounds)
                     found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
             elif late:  # ended by its deadline (the exception way), or otherwise after one
                 stopped.append((act, aid, parent))
@@ -302,105 +297,11 @@ def activity_durations(
             if aid in ended or parent in ended:
                 found.ended[act] = found.ended.get(act, 0) + 1
         if multi.loops or multi.some_loops:
-            _loop_rounds(conn, process_id, multi, since, until, found)
+            loops = sorted(multi.loops | multi.some_loops.keys())
+            loop_rounds(conn, process_id, loops, multi.looped, since, until, found)
         return found
 
     return db.read(read)
-
-
-#: the rows of a process's Standard loops that may have a round ending in the window (not
-#: closed before it; created before its end), and whether their process instance is open
-_LOOP_ROWS_QUERY = """
-SELECT a.id, a.instance_id, a.activity_id, a.state, p.state, p.definition_version
-FROM activity_instances AS a JOIN process_instances AS p ON p.id = a.instance_id
-WHERE a.process_id = :process_id AND a.activity_id IN :loops
-      {window}
-"""
-
-#: the events of some process instances' Standard loops (``:ids``, ``:loops``: expanding
-#: parameters), each instance's in audit order (that of ``ix_audit_events_instance_at``)
-_LOOP_EVENTS_QUERY = """
-SELECT instance_id, activity_instance_id, kind, at FROM audit_events
-WHERE instance_id IN :ids AND activity_id IN :loops
-ORDER BY instance_id, at, seq
-"""
-
-
-def _loop_rounds(
-    conn: sa.Connection,
-    process_id: str,
-    multi: MultiInstanceActivities,
-    since: datetime | None,
-    until: datetime | None,
-    found: ActivityDurations,
-) -> None:
-    """Add to ``found`` the rounds of the Standard loops of ``process_id`` (``multi``: their
-    activity ids, by version) that ended in ``[since, until)``, and, to its
-    ``waiting_since``, each later round that waits for a person now (in an open process
-    instance); the rows of a version where the activity is no loop are passed over (counted
-    as they are by :func:`activity_durations`). Why the events: a row
-    holds one activity instance's creation, first start and completion, not its rounds' (a
-    loop's every round is offered, waited for and done anew); only these activities' rows,
-    and their instances' events of them, are read, and each row's rounds are measured by
-    :class:`~wfengine.runtime.activity_durations.Rounds`, as the memory store's trail is."""
-    loops = sorted(multi.loops | multi.some_loops.keys())
-    params: dict[str, Any] = {"process_id": process_id, "loops": loops}
-    window = ""
-    binds: list[sa.BindParameter[Any]] = [sa.bindparam("loops", expanding=True)]
-    if since is not None:
-        window += " AND (a.completed_at IS NULL OR a.completed_at >= :since)"
-        params["since"] = since
-        binds.append(sa.bindparam("since", type_=_time_type()))
-    if until is not None:
-        window += " AND a.started_at < :until"
-        params["until"] = until
-        binds.append(sa.bindparam("until", type_=_time_type()))
-    rows_stmt = sa.text(_LOOP_ROWS_QUERY.format(window=window)).bindparams(*binds)
-    #: activity instance -> (its activity, whether it and its process instance are open)
-    rows: dict[str, tuple[str, bool]] = {}
-    instances: set[str] = set()
-    for aid, iid, act, state, process_state, version in conn.execute(rows_stmt, params):
-        if not multi.looped(act, version):
-            continue  # (a version where it is no loop: its rows are counted as they are)
-        rows[aid] = (act, state.startswith("open.") and process_state.startswith("open."))
-        instances.add(iid)
-    instance_ids = sorted(instances)
-    events = (
-        sa.text(_LOOP_EVENTS_QUERY)
-        .bindparams(sa.bindparam("ids", expanding=True), sa.bindparam("loops", expanding=True))
-        .columns(
-            sa.column("instance_id", sa.String),
-            sa.column("activity_instance_id", sa.String),
-            sa.column("kind", sa.String),
-            sa.column("at", _time_type()),
-        )
-    )
-    rounds: dict[str, Rounds] = {}
-    for start in range(0, len(instance_ids), 500):
-        chunk = instance_ids[start : start + 500]
-        for _, aid, kind, at in conn.execute(events, {"ids": chunk, "loops": loops}):
-            if aid not in rows:
-                continue
-            of = rounds.get(aid)
-            if of is None:
-                of = rounds[aid] = Rounds(at)
-            of.see(kind, at)
-    for aid, of in rounds.items():
-        act, is_open = rows[aid]
-        for ready, started, ended_at, late in of.done:
-            if (since is None or ended_at >= since) and (until is None or ended_at < until):
-                found.setdefault(act, []).append(
-                    (_elapsed(ready, started), _elapsed(started, ended_at), late)
-                )
-        waits = of.waiting_since
-        if is_open and waits is not None:
-            found.waiting_since.setdefault(act, []).append(waits)
-
-
-def _elapsed(a: datetime, b: datetime) -> float:
-    """Real seconds from ``a`` to ``b``, as the memory store's figures compute them
-    (``wfengine.audit.metrics._seconds``: both in UTC first)."""
-    return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
 
 
 #: the ``deadline.fired`` events of some process instances (``:ids``, an expanding parameter)
@@ -510,7 +411,7 @@ def _window(
         if value is not None:
             window += f" AND {column} {op} :{name}"
             params[name] = value
-            binds.append(sa.bindparam(name, type_=_time_type()))
+            binds.append(sa.bindparam(name, type_=time_type()))
     return window, binds
 
 
@@ -532,8 +433,8 @@ def instance_stats(
         .columns(
             sa.column("n", sa.Integer),
             sa.column("open", sa.Integer),
-            sa.column("first", _time_type()),
-            sa.column("last", _time_type()),
+            sa.column("first", time_type()),
+            sa.column("last", time_type()),
         )
     )
     cycle = _MICROSECONDS[db.dialect.backend].format(
