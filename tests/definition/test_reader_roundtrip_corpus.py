@@ -19,6 +19,8 @@ import pytest
 from pydantic import BaseModel
 
 from tests.conftest import conformance_root
+from wfengine.definition.checks.adhoc import canonical_ordering
+from wfengine.definition.model import Package
 from wfengine.definition.xpdl.reader import read_package
 from wfengine.definition.xpdl.writer import write_package
 
@@ -61,9 +63,29 @@ def _differences(a: object, b: object, path: str = "package") -> Iterator[str]:
         yield f"{path}: {a!r:.120} != {b!r:.120}"
 
 
+def _as_written(package: Package) -> Package:
+    """``package`` with what the writer spells as 2.2 does on purpose spelt so: TIBCO's
+    ``AdhocOrdering="sequential"`` is written ``AdHocOrdering="Sequential"`` (copied as
+    written it was invalid 2.2, and other tools ran the set in parallel), and reads back so."""
+    processes = tuple(
+        process.model_copy(
+            update={
+                "extra_attrs": canonical_ordering(process.extra_attrs),
+                "activity_sets": tuple(
+                    s.model_copy(update={"extra_attrs": canonical_ordering(s.extra_attrs)})
+                    for s in process.activity_sets
+                ),
+            }
+        )
+        for process in package.workflow_processes
+    )
+    return package.model_copy(update={"workflow_processes": processes})
+
+
 @pytest.mark.parametrize("path", _corpus())
 def test_reading_the_written_22_gives_the_same_model(path: Path) -> None:
     # schema=False: only the model is compared here; schema validity is the convert test's.
     first = read_package(path.read_bytes(), source=str(path), schema=False)
     second = read_package(write_package(first), schema=False)
+    first = _as_written(first)
     assert first == second, list(_differences(first, second))[:10]
