@@ -65,11 +65,18 @@ def test_a_command_running_as_its_engine_closes_keeps_no_connection(tmp_path: Pa
     thread = threading.Thread(target=run)
     thread.start()
     assert inside.wait(30)  # the command is under way, its connection checked out
-    engine.close()
+    # close waits for the running command to commit: it runs beside it, and the call is let
+    # go once close has begun (its first step marks the engine closed)
+    closer = threading.Thread(target=engine.close)
+    closer.start()
+    while not engine._closed and closer.is_alive():
+        closer.join(0.001)
     go.set()
+    closer.join(30)
     thread.join(30)
+    assert not closer.is_alive() and not thread.is_alive()
 
-    assert len(outcome) == 1  # (whatever became of the command)
+    assert len(outcome) == 1 and isinstance(outcome[0], str), outcome  # it committed
     assert _sidecars(tmp_path) == []  # every connection closed: SQLite removed its files
     with Engine(db_url=f"sqlite:///{tmp_path / 'wf.db'}") as reader:
         reader.instance_summaries()  # the database is whole
