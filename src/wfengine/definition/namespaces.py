@@ -16,5 +16,9 @@ XPDL_NAMESPACES: dict[str, str] = {
 #: wfengine's own extension namespace, for values XPDL 2.2 has no place for (written by the
 #: writer where the schema admits foreign elements/attributes, mapped back by the reader).
 WFENGINE_NS = "urn:wfengine:xpdl-extensions"
+#: the attribute of a SubFlow naming, in order and apart by spaces, the called process's
+#: formal parameters its DataMappings mapped its actuals to (the reader writes it,
+#: :mod:`~wfengine.definition.xpdl.read_mappings`; the compiler binds the call by it)
+MAPPED_FORMALS = f"{{{WFENGINE_NS}}}formals"
 #: The 2.x schemas' namespace for elements kept for 1.0 compatibility.
 DEPRECATED_NS = "http://www.wfmc.org/2002/XPDL1.0"

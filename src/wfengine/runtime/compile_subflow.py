@@ -2,7 +2,7 @@
 
 Why a module of its own: a call's actual parameters bind by position, or, when XPDL 2.1/2.2
 ``DataMappings`` named the called process's formal parameters
-(:data:`~wfengine.definition.xpdl.read_mappings.MAPPED_FORMALS`), by those names: the caller
+(:data:`~wfengine.definition.namespaces.MAPPED_FORMALS`), by those names: the caller
 starts the called process's newest version, which may order or name its formals otherwise
 than the version the caller was deployed with, and binding such a call by position passed
 each value to whichever formal now stood there, with no error. What the names bind to, and
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from wfengine.definition.model import Execution, Package, ParameterMode, SubFlowImplementation
 from wfengine.definition.model_activities import actual_attrs
-from wfengine.definition.xpdl.read_mappings import MAPPED_FORMALS
+from wfengine.definition.namespaces import MAPPED_FORMALS
 from wfengine.runtime.compiled import CSubflow
 from wfengine.runtime.evaluation import ExpressionReader
 

@@ -51,8 +51,9 @@ class OutboxBackend(Protocol):
 
 @runtime_checkable
 class RenewingBackend(Protocol):
-    """A queue that can extend the leases of a claimed batch (the SQL one); a queue without
-    it leaves the deliverer to its first lease (:meth:`StoreOutbox.renew_outbox`)."""
+    """A queue that can extend the leases of a claimed batch (the SQL one and the memory
+    store's, ``outbox_memory.MemoryOutbox``); a queue without it leaves the deliverer to its
+    first lease (:meth:`StoreOutbox.renew_outbox`)."""
 
     def renew(self, entry_ids: Collection[int], owner: str, lease_until: datetime) -> set[int]: ...
 

@@ -20,8 +20,9 @@ language) are the actual parameter's. What an actual parameter has no place for 
 vendor content) is warned about by name, so a loss is never silent.
 
 A SubFlow whose actuals were read from mappings keeps the names of the formals they were
-mapped to, in order, as its attribute :data:`MAPPED_FORMALS` (written by the XPDL 2.2 writer
-on the SubFlow, in wfengine's namespace, which the schema admits there, and read back from
+mapped to, in order, as its attribute
+:data:`~wfengine.definition.namespaces.MAPPED_FORMALS` (written by the XPDL 2.2 writer on the
+SubFlow, in wfengine's namespace, which the schema admits there, and read back from
 there): the caller starts the called process's newest version, whose formals may be in
 another order or renamed, so the engine binds such a call by those names, and refuses (an
 incident) a name the started version no longer has. Positional ActualParameters (1.0's,
@@ -36,7 +37,6 @@ from dataclasses import dataclass
 from wfengine.definition import diagnostics
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import (
-    WFENGINE_NS,
     XPDL_NAMESPACES,
     Activity,
     FormalParameter,
@@ -49,11 +49,8 @@ from wfengine.definition.model import (
     XmlNode,
 )
 from wfengine.definition.model_nodes import Attrs
+from wfengine.definition.namespaces import MAPPED_FORMALS
 from wfengine.definition.xpdl.read_activity_body import Actuals
-
-#: the attribute of a SubFlow naming, in order and apart by spaces, the called process's
-#: formal parameters its DataMappings mapped its actuals to (see the module notes)
-MAPPED_FORMALS = f"{{{WFENGINE_NS}}}formals"
 
 
 def _is(node: XmlNode, local: str) -> bool:
