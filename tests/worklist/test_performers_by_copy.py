@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.conftest import STORES, check_history, store_url
+from tests.runtime.conftest import STORES
+from tests.worklist.copies import open_items, runs
 from wfengine import (
     Engine,
     NotAuthorizedError,
@@ -31,37 +32,9 @@ THREE = {"users": [{"id": u, "roles": ["clerk"]} for u in ("alice", "bob", "caro
 TWO = {"users": [{"id": u, "roles": ["clerk"]} for u in ("alice", "bob")]}
 
 
-class Run:
-    """An engine on one store over the test's organisation, reopened at will (a database's
-    instance is then read back from what was stored)."""
-
-    def __init__(self, url: str | None, org: dict[str, Any]) -> None:
-        self.url, self.org, self.clock = url, org, VirtualClock()
-        self.engine = self._open()
-
-    def _open(self) -> Engine:
-        directory = Organisation.from_data(self.org)
-        return Engine(clock=self.clock, db_url=self.url, directory=directory)
-
-    def reopen(self) -> Engine:
-        if self.url is not None:
-            self.engine.close()
-            self.engine = self._open()
-        return self.engine
-
-
 @pytest.fixture(params=STORES)
 def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    made: list[Run] = []
-
-    def make(org: dict[str, Any]) -> Run:
-        made.append(Run(store_url(request, request.param, tmp_path), org))
-        return made[-1]
-
-    yield make
-    for r in made:
-        check_history(r.engine)
-        r.engine.close()
+    yield from runs(request, tmp_path)
 
 
 def _in_copies(rule: str, *, wait: bool = False, check_performer: str = "clerk") -> Any:
@@ -89,25 +62,18 @@ def _in_copies(rule: str, *, wait: bool = False, check_performer: str = "clerk")
     return pb.build()
 
 
-def _items(e: Engine, iid: str, activity: str) -> list[Any]:
-    return sorted(
-        (w for w in e.work_items(iid) if w.activity_id == activity and w.state.is_open),
-        key=lambda w: int(w.id.rpartition("-")[2]),
-    )
-
-
 def test_four_eyes_in_block_copies_keeps_each_check_from_its_own_copys_doer(run: Any) -> None:
     r = run(THREE)
     e = r.engine
     e.deploy(_in_copies("DoNotAssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
-    [alices] = _items(r.reopen(), iid, "Check")  # the check of alice's work
+    [alices] = open_items(r.reopen(), iid, "Check")  # the check of alice's work
     e = r.engine
     e.complete_work_item(second.id, user="bob")
     e = r.reopen()
-    checks = {c.id: c.assignees for c in _items(e, iid, "Check")}
+    checks = {c.id: c.assignees for c in open_items(e, iid, "Check")}
     bobs = next(c for c in checks if c != alices.id)
     assert checks == {alices.id: ("bob", "carol"), bobs: ("alice", "carol")}
     with pytest.raises(NotAuthorizedError, match="'alice' performed activity 'Do'"):
@@ -124,12 +90,12 @@ def test_four_eyes_in_block_copies_of_two_clerks_each_checks_the_other(run: Any)
     e = r.engine
     e.deploy(_in_copies("DoNotAssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="bob")
     e = r.reopen()
     assert e.incidents(iid) == []
-    alices, bobs = _items(e, iid, "Check")
+    alices, bobs = open_items(e, iid, "Check")
     assert (alices.assignees, bobs.assignees) == (("bob",), ("alice",))
     e.complete_work_item(alices.id, user="bob")
     e.complete_work_item(bobs.id, user="alice")
@@ -151,11 +117,11 @@ def test_four_eyes_after_a_multi_instance_activity_excludes_every_instances_perf
     e = r.engine
     e.deploy(pb.build())
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="bob")
     e = r.reopen()
-    [check] = _items(e, iid, "Check")
+    [check] = open_items(e, iid, "Check")
     assert check.assignees == ("carol",)
     with pytest.raises(NotAuthorizedError, match="'alice' performed activity 'Do'"):
         e.complete_work_item(check.id, user="alice")
@@ -170,13 +136,13 @@ def test_assign_to_performer_in_block_copies_gives_each_copy_its_own_performer(
     e = r.engine
     e.deploy(_in_copies("AssignToPerformerOfActivity", wait=True))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="bob")
     r.clock.advance(timedelta(hours=2))
     e = r.reopen()
     e.run_due_jobs()
-    held = sorted((c.holder, c.assignees) for c in _items(e, iid, "Check"))
+    held = sorted((c.holder, c.assignees) for c in open_items(e, iid, "Check"))
     assert held == [("alice", ("alice",)), ("bob", ("bob",))]
 
 
@@ -192,14 +158,14 @@ def test_work_sent_back_in_a_block_copy_goes_to_that_copys_performer(run: Any) -
     e = r.engine
     e.deploy(_in_copies("", check_performer="boss"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
-    [alices] = _items(e, iid, "Check")
+    [alices] = open_items(e, iid, "Check")
     e.complete_work_item(second.id, user="bob")
     e = r.reopen()
     e.claim_work_item(alices.id, "carol")
     e.send_back_work_item(alices.id, "carol", "Do", "redo please")
-    [redo] = _items(r.reopen(), iid, "Do")
+    [redo] = open_items(r.reopen(), iid, "Do")
     assert redo.holder == "alice"
 
 
@@ -210,12 +176,12 @@ def test_a_copys_own_entries_go_when_the_block_closes() -> None:
     e = Engine(clock=VirtualClock(), directory=Organisation.from_data(THREE))
     e.deploy(_in_copies("DoNotAssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="bob")
     inst: ProcessInstance = e.store.instance(iid)
     assert any(" #" in k for k in inst.performers)
-    alices, bobs = _items(e, iid, "Check")
+    alices, bobs = open_items(e, iid, "Check")
     e.complete_work_item(alices.id, user="bob")
     e.complete_work_item(bobs.id, user="alice")
     inst = e.store.instance(iid)
@@ -228,17 +194,17 @@ def test_a_copy_stored_before_its_own_entries_reads_the_activitys_entry() -> Non
     e = Engine(clock=VirtualClock(), directory=Organisation.from_data(THREE))
     e.deploy(_in_copies("DoNotAssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, _ = _items(e, iid, "Do")
+    first, _ = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     inst: ProcessInstance = e.store.instance(iid)
     for key in [k for k in inst.performers if " #" in k]:  # as stored before them
         del inst.performers[key]
     inst.performers["Do"] = "bob"
-    [check] = _items(e, iid, "Check")
+    [check] = open_items(e, iid, "Check")
     e.claim_work_item(check.id, "carol")
     assert check.assignees == ("bob", "carol")
     e.release_work_item(check.id, "carol")  # offered again: four eyes read again
-    [check] = _items(e, iid, "Check")
+    [check] = open_items(e, iid, "Check")
     assert check.assignees == ("carol",)  # (bob: the activity's entry, as before)
 
 
@@ -265,16 +231,16 @@ def test_four_eyes_after_a_multi_instance_activity_in_block_copies_reads_each_co
     e = r.engine
     e.deploy(pb.build())
     iid = e.start_process("p")
-    dos = _items(e, iid, "Do")
+    dos = open_items(e, iid, "Do")
     assert len(dos) == 4
     for item, user in zip(dos[:2], ("alice", "bob"), strict=True):
         e.complete_work_item(item.id, user=user)
-    [first] = _items(r.reopen(), iid, "Check")
+    [first] = open_items(r.reopen(), iid, "Check")
     e = r.engine
     for item, user in zip(dos[2:], ("carol", "dave"), strict=True):
         e.complete_work_item(item.id, user=user)
     e = r.reopen()
-    checks = {c.id: c.assignees for c in _items(e, iid, "Check")}
+    checks = {c.id: c.assignees for c in open_items(e, iid, "Check")}
     [second] = [c for c in checks if c != first.id]
     assert checks == {first.id: ("carol", "dave"), second: ("alice", "bob")}
 
@@ -299,11 +265,11 @@ def test_manager_of_previous_in_block_copies_asks_each_copys_performers_supervis
     e = r.engine
     e.deploy(_in_copies("MANAGER_OF_PREVIOUS", wait=True, check_performer="manager"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="dan")
     r.clock.advance(timedelta(hours=2))
     e = r.reopen()
     e.run_due_jobs()
-    offered = sorted(c.assignees for c in _items(e, iid, "Check"))
+    offered = sorted(c.assignees for c in open_items(e, iid, "Check"))
     assert offered == [("carol",), ("erin",)]

@@ -18,52 +18,17 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.conftest import check_history, store_url
-from wfengine import Engine, Organisation, PackageBuilder, VirtualClock, multi_instance
+from tests.worklist.copies import Run, open_items, runs
+from wfengine import Engine, PackageBuilder, multi_instance
 
 
 def _clerks(*names: str) -> dict[str, Any]:
     return {"users": [{"id": u, "roles": ["clerk"]} for u in names]}
 
 
-class Run:
-    """An engine on one store over the test's organisation, reopened at will (a database's
-    instance is then read back from what was stored)."""
-
-    def __init__(self, url: str | None, org: dict[str, Any]) -> None:
-        self.url, self.org, self.clock = url, org, VirtualClock()
-        self.engine = self._open()
-
-    def _open(self) -> Engine:
-        directory = Organisation.from_data(self.org)
-        return Engine(clock=self.clock, db_url=self.url, directory=directory)
-
-    def reopen(self) -> Engine:
-        if self.url is not None:
-            self.engine.close()
-            self.engine = self._open()
-        return self.engine
-
-
 @pytest.fixture(params=("memory", "sqlite"))
 def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    made: list[Run] = []
-
-    def make(org: dict[str, Any]) -> Run:
-        made.append(Run(store_url(request, request.param, tmp_path), org))
-        return made[-1]
-
-    yield make
-    for r in made:
-        check_history(r.engine)
-        r.engine.close()
-
-
-def _items(e: Engine, iid: str, activity: str) -> list[Any]:
-    return sorted(
-        (w for w in e.work_items(iid) if w.activity_id == activity and w.state.is_open),
-        key=lambda w: int(w.id.rpartition("-")[2]),
-    )
+    yield from runs(request, tmp_path)
 
 
 def _nested(rule: str, *, inner: str = "1", parallel: bool = False) -> Any:
@@ -111,12 +76,12 @@ def test_four_eyes_after_a_nested_block_keeps_each_outer_copys_check_from_its_ow
     e = r.engine
     e.deploy(_nested("DoNotAssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     r.reopen().complete_work_item(second.id, user="bob")
     e = _past_the_wait(r)
     assert e.incidents(iid) == []
-    checks = _items(e, iid, "Check")
+    checks = open_items(e, iid, "Check")
     assert sorted(c.assignees for c in checks) == [("alice",), ("bob",)]
     for c in checks:
         e.complete_work_item(c.id, user=c.assignees[0])
@@ -132,12 +97,12 @@ def test_four_eyes_after_nested_copies_keeps_the_check_from_all_of_its_copys_doe
     e = r.engine
     e.deploy(_nested("DoNotAssignToPerformerOfActivity", inner="2"))
     iid = e.start_process("p")
-    dos = _items(e, iid, "Do")
+    dos = open_items(e, iid, "Do")
     assert len(dos) == 4
     for item, user in zip(dos, ("alice", "bob", "carol", "dave"), strict=True):
         r.reopen().complete_work_item(item.id, user=user)
     e = _past_the_wait(r)
-    offered = sorted(c.assignees for c in _items(e, iid, "Check"))
+    offered = sorted(c.assignees for c in open_items(e, iid, "Check"))
     assert offered == [("alice", "bob", "erin"), ("carol", "dave", "erin")]
 
 
@@ -150,12 +115,12 @@ def test_work_in_a_nested_copy_takes_its_outer_copys_open_check_from_the_doer(
     e = r.engine
     e.deploy(_nested("DoNotAssignToPerformerOfActivity", parallel=True))
     iid = e.start_process("p")
-    checks = _items(e, iid, "Check")
+    checks = open_items(e, iid, "Check")
     assert [c.assignees for c in checks] == [("alice", "bob", "carol")] * 2
-    first, _ = _items(e, iid, "Do")
+    first, _ = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e = r.reopen()
-    offered = sorted(c.assignees for c in _items(e, iid, "Check"))
+    offered = sorted(c.assignees for c in open_items(e, iid, "Check"))
     assert offered == [("alice", "bob", "carol"), ("bob", "carol")]
 
 
@@ -166,11 +131,11 @@ def test_assign_to_performer_after_a_nested_block_gives_each_outer_copy_its_own_
     e = r.engine
     e.deploy(_nested("AssignToPerformerOfActivity"))
     iid = e.start_process("p")
-    first, second = _items(e, iid, "Do")
+    first, second = open_items(e, iid, "Do")
     e.complete_work_item(first.id, user="alice")
     e.complete_work_item(second.id, user="bob")
     e = _past_the_wait(r)
-    held = sorted((c.holder, c.assignees) for c in _items(e, iid, "Check"))
+    held = sorted((c.holder, c.assignees) for c in open_items(e, iid, "Check"))
     assert held == [("alice", ("alice",)), ("bob", ("bob",))]
 
 
@@ -228,22 +193,22 @@ def test_a_copy_that_skipped_an_activity_does_not_read_another_copys_performer_o
     e = r.engine
     e.deploy(_skipping())
     iid = e.start_process("p")
-    a, b = _items(e, iid, "Do")
+    a, b = open_items(e, iid, "Do")
     e.complete_work_item(a.id, {"route": "short"}, user="alice")
     e.complete_work_item(b.id, {"route": "long"}, user="alice")
-    [x] = _items(r.reopen(), iid, "X")
+    [x] = open_items(r.reopen(), iid, "X")
     r.engine.complete_work_item(x.id, user="dan")
     e = _past_the_wait(r)
-    checks = _items(e, iid, "Check")
+    checks = open_items(e, iid, "Check")
     by_copy = {c.assignees: c for c in checks}
     assert sorted(by_copy) == [("carol",), ("erin",)]
     e.complete_work_item(by_copy[("carol",)].id, user="carol")  # copy A's
-    [copy_a] = _items(r.reopen(), iid, "Check2")
+    [copy_a] = open_items(r.reopen(), iid, "Check2")
     assert copy_a.assignees == ("alice", "dan")
     e = r.engine
     e.complete_work_item(by_copy[("erin",)].id, user="erin")  # copy B's
     e = r.reopen()
-    [copy_b] = [c for c in _items(e, iid, "Check2") if c.id != copy_a.id]
+    [copy_b] = [c for c in open_items(e, iid, "Check2") if c.id != copy_a.id]
     assert copy_b.assignees == ("alice",)
     e.complete_work_item(copy_a.id, user="dan")
     e.complete_work_item(copy_b.id, user="alice")
