@@ -19,7 +19,8 @@ from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived,
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.message_starts import not_started_by, startable_now
-from wfengine.runtime.navigation.events import signal_waiters, takes_signal
+from wfengine.runtime.navigation.events import signal_waiters
+from wfengine.runtime.navigation.signal_waiters import signal_index
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
 from wfengine.runtime.states import ProcessState
@@ -257,7 +258,7 @@ class ActivityCommands(EngineBase):
                 continue
             seen.add(key)
             deployed = self.store.deployment(*key)
-            if deployed is not None and takes_signal(deployed.compiled, name):
+            if deployed is not None and signal_index(deployed).takes(name):
                 where = f"signal {name!r} to process {key[0]!r} version {key[1]}"
                 deployed.compiled.checked(values, where)
 

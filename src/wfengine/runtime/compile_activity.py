@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from wfengine.applications.specs import build_tool_spec
+from wfengine.definition.checks.deadline_unset import unset
 from wfengine.definition.checks.loops import counter_problem, declared_items
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import (
@@ -419,11 +420,11 @@ class ActivityCompiler:
     def _deadlines(self, where: str, a: Activity) -> tuple[CDeadline, ...]:
         out: list[CDeadline] = []
         for i, d in enumerate(a.deadlines):
-            text = (d.duration or "").strip()
-            if not text or text == "None":
+            if unset(d):
                 # Modelling tools leave an unset deadline as an empty (or "None") duration;
-                # it never fires, so it is no deadline. Validation points it out.
+                # it never fires, so it is no deadline (validation: deadline-no-duration)
                 continue
+            text = (d.duration or "").strip()
             read = self.exprs.duration(
                 text, f"{where}, deadline {i + 1} duration", d.duration_attrs
             )

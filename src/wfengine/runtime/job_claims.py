@@ -42,12 +42,6 @@ _claims: ContextVar[list[Any] | None] = ContextVar("wfengine_earlier_claims", de
 pending = _claims.get
 
 
-def earlier() -> int:
-    """The earlier claims of the job this thread runs (0 outside a job)."""
-    found = _claims.get()
-    return 0 if found is None else int(found[0])
-
-
 def take(key: str) -> int:
     """The attempts already made of the synchronous call ``key`` (its idempotency key)
     about to be made: the job's earlier claims for the first such call of the run, and for

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from wfengine.applications.events import EVENTS
+from wfengine.applications.events import EVENTS, ApplicationInvoked
 from wfengine.errors import ConcurrencyError, NotFoundError, WorkflowError
 from wfengine.runtime.history import ApplicationDiscarded, Change, change
 from wfengine.runtime.navigation import Navigator
@@ -39,7 +39,7 @@ from wfengine.runtime.store import Step, Store
 
 _log = logging.getLogger("wfengine.engine")
 
-_INVOKED = "application.invoked"
+_INVOKED = ApplicationInvoked.KIND
 
 #: the records of a lost run's calls, by instance id
 Lost = dict[str, list[Change]]

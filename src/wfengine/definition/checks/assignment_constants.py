@@ -25,6 +25,7 @@ from typing import Any
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
+from wfengine.definition.checks.instance_data_field import fields_by_id
 from wfengine.definition.checks.readings import quote
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
@@ -57,10 +58,7 @@ def check_assignment_constants(ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         process = scope.process
         aliases = name_aliases(ctx.package, process)
-        targets: dict[str, DataField | FormalParameter] = {
-            f.id: f for f in (*ctx.package.data_fields, *process.data_fields)
-        }
-        targets.update({p.id: p for p in process.formal_parameters})
+        targets = fields_by_id(ctx, process)
         for activity in scope.activities:
             for name, text, what, line in _assignments(ctx, activity):
                 target = targets.get(aliases.get(name, name))

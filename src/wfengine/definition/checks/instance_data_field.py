@@ -60,7 +60,7 @@ def id_field_problem(
     return None
 
 
-def _declared(ctx: Context, process: WorkflowProcess) -> dict[str, DataField | FormalParameter]:
+def fields_by_id(ctx: Context, process: WorkflowProcess) -> dict[str, DataField | FormalParameter]:
     """The caller's fields and formal parameters by Id, as the engine checks values by them
     (the package's, then the process's own, then its formal parameters: later ones win)."""
     found: dict[str, DataField | FormalParameter] = {f.id: f for f in ctx.package.data_fields}
@@ -83,7 +83,7 @@ def check_instance_data_field(ctx: Context) -> Iterator[Diagnostic]:
             if not keeps:
                 continue
             if declared is None:
-                declared = _declared(ctx, scope.process)
+                declared = fields_by_id(ctx, scope.process)
             name = name_aliases(ctx.package, scope.process).get(keeps, keeps)
             item = declared.get(name)
             problem = id_field_problem(item, types) if item is not None else None

@@ -44,10 +44,8 @@ from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
-from wfengine.runtime.navigation.signal_waiters import SignalReads as SignalReads
 from wfengine.runtime.navigation.signal_waiters import catches_signal as catches_signal
 from wfengine.runtime.navigation.signal_waiters import signal_waiters as signal_waiters
-from wfengine.runtime.navigation.signal_waiters import takes_signal as takes_signal
 from wfengine.runtime.states import ActivityState, ProcessState
 from wfengine.runtime.values import owned_values
 

@@ -118,12 +118,6 @@ def signal_index(deployed: DeployedProcess) -> SignalIndex:
     return found
 
 
-def takes_signal(compiled: CompiledProcess, name: str) -> bool:
-    """Can something in ``compiled`` take signal ``name`` (a catch, an attached event, an
-    event sub-process)?"""
-    return bool(index_signals(compiled).takes(name))
-
-
 def signal_waiters(store: SignalReads, name: str) -> list[str]:
     """The ids of open instances with an activity open that takes signal ``name`` (found
     through the store's activity mirror: an index range per process). Every deployed version

@@ -27,10 +27,8 @@ def reminded(step: Step, item: WorkItem) -> bool:
         ai = inst.activities.get(item.activity_instance_id)
         acts = (ai.act,) if ai is not None else holders(compiled, item.activity_id)
         return any(act.reminders is not None for act in acts)
-    graph = compiled.activity_graph.get(item.activity_id)
-    if graph is None:
-        return True
-    return graph.activities[graph.by_id[item.activity_id]].reminders is not None
+    act = compiled.activity(item.activity_id)
+    return act is None or act.reminders is not None
 
 
 def like_prefix(text: str) -> str:
