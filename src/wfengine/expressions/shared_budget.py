@@ -41,14 +41,18 @@ class SharedBudget:
 
     __slots__ = ("_named", "_outer", "_sizes", "_start", "_token", "_whose", "remaining", "total")
 
-    def __init__(self, total: int, whose: str) -> None:
+    def __init__(self, total: int, whose: str, *, share_sizes: bool = True) -> None:
         """``whose``: how a statement that finds this budget spent names it, ``{total}`` for
         the total ("what the script's earlier statements left of its {total:,} ..."); made
-        into text only then (a script runs often, its budget rarely runs out)."""
+        into text only then (a script runs often, its budget rarely runs out).
+
+        ``share_sizes=False``: each evaluation measures the values it meets afresh. For a
+        budget over a whole command, whose data does change between evaluations and whose
+        shared measures would keep every value a long run made alive until it ends."""
         self.total = total
         self.remaining = total
         self._whose = whose
-        self._sizes: dict[int, tuple[Any, int]] = {}
+        self._sizes: dict[int, tuple[Any, int]] | None = {} if share_sizes else None
         self._token: Token[SharedBudget | None] | None = None
         self._outer: SharedBudget | None = None
         #: the budget a statement that finds this one spent names: this, or the outer one

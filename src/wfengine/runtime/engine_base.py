@@ -55,6 +55,7 @@ from wfengine.runtime.lost_calls import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, instance_state_entry
 from wfengine.runtime.outbox_delivery import Outbox
+from wfengine.runtime.run_budget import run_budget
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
 from wfengine.runtime.tools import InvokeJobHandler
@@ -218,8 +219,7 @@ class EngineBase:
             )
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
-        """Fire the timers due now (JobCommands)."""
-        raise NotImplementedError
+        raise NotImplementedError  # fire the timers due now (JobCommands)
 
     def _clock_moved(self) -> int:
         """What a virtual clock's move calls: the due timers fired, none once closed
@@ -354,7 +354,7 @@ class EngineBase:
         try:
             self._stretched = []
             try:
-                with self.store.unit():
+                with self.store.unit(), run_budget(self.limits):
                     result = body()
             except ConcurrencyError as exc:  # the rare path, in a method of its own
                 result = self._run_again(body, exc)
@@ -412,7 +412,7 @@ class EngineBase:
                     carried: dict[str, int] = {}
                     self._carried = carried
                     try:
-                        with self.store.unit():
+                        with self.store.unit(), run_budget(self.limits):
                             result = body()
                     except ConcurrencyError as again:
                         exc = again

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wfengine.runtime import call_watch
+from wfengine.runtime import call_watch, run_budget
 from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.engine_base import JobHandler, JobObserver
 from wfengine.runtime.instance import ProcessInstance
@@ -48,6 +48,7 @@ def _continue_job(nav: Navigator, job: Job, inst: ProcessInstance) -> None:
     if isinstance(job.payload, dict):  # a stretch of a long run: the steps it ran so far
         nav.spent = int(job.payload.get("steps", 0))
         nav.created = int(job.payload.get("created", 0))
+        run_budget.charge(int(job.payload.get("work", 0)))
     nav.run_parked(inst)
 
 

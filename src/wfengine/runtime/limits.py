@@ -43,6 +43,13 @@ class RuntimeLimits:
     #: (without it, a script's length bounded it: 300 statements ``b = max(l)`` over a
     #: 300,000-item list held one command for half a minute)
     max_script_work: int = DEFAULT_LIMITS.max_work
+    #: elements and characters all the expressions of one run of automatic work may create
+    #: or walk together (conditions, scripts, assignments, parameters, deadlines: one
+    #: command, and the stretches of a long run together; :mod:`wfengine.runtime.run_budget`).
+    #: Spent, an expression fails as one past its own limit does: an incident to retry. The
+    #: default, a hundred evaluations' budgets, is seconds of work; a host that runs
+    #: definitions it does not trust may lower it with ``max_steps``
+    max_run_work: int = 100 * DEFAULT_LIMITS.max_work
     #: instances one multi-instance activity may start (its MI condition's count)
     max_mi_instances: int = 10_000
     #: subflow nesting: an instance this deep may not start another subflow (recursion)
@@ -99,6 +106,7 @@ _COUNTS = {
     "commit_every": (1, "step per commit"),
     # 0: a script may still assign what costs nothing (numbers, names, scalar arithmetic)
     "max_script_work": (0, "elements and characters per script"),
+    "max_run_work": (0, "elements and characters per run"),
     "max_mi_instances": (0, "instances per multi-instance activity"),
     "max_subflow_depth": (0, "levels of subflows"),
     "max_new_instances": (1, "new instance per command, as each start creates one"),

@@ -24,6 +24,7 @@ from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
 from wfengine.runtime.progress import WATCH_FROM
+from wfengine.runtime.run_budget import spent as run_spent
 
 #: steps between two takes of a long command's history by its store (``take_history``: the
 #: memory store files it, the SQL store renders its rows for the commit): what the run closed
@@ -60,8 +61,9 @@ class Agenda(NavigatorBase):
                 seq=ctx.next_timer_seq(),
             )
             job.key = f"{job.id}/continue"
-            if spent is not None:  # (and the instances it created: the same run's count)
-                job.payload = {"steps": spent, "created": self.created}
+            if spent is not None:  # (and the instances it created, the expressions' work:
+                # the same run's counts)
+                job.payload = {"steps": spent, "created": self.created, "work": run_spent()}
                 self.stretched.append(job)
             self.step.jobs.append(job)
             self.touch(inst)
