@@ -40,9 +40,7 @@ def _loop(engine: Engine) -> None:
 
 
 @pytest.fixture
-def make(
-    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
-) -> Iterator[type[Engine]]:
+def make(request: pytest.FixtureRequest, store_kind: str, tmp_path: Path) -> Iterator[type[Engine]]:
     """Engines on one fresh store of each kind, closed at the end."""
     opened: list[Engine] = []
     url = store_url(request, store_kind, tmp_path)
