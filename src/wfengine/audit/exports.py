@@ -16,7 +16,8 @@ XML Schema spells them.
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
 (``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
-kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own,
+kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own, each
+instance of a multi-instance activity an execution, not the container that spans them,
 ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
 int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text, an
@@ -52,7 +53,7 @@ from wfengine.audit.export_arguments import Selected, check_binary, check_events
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
-from wfengine.runtime.history import state_entered
+from wfengine.runtime.history import EventKind, state_entered
 from wfengine.runtime.host_arguments import check_after, described, page_size
 from wfengine.runtime.queries import check_audit_filters
 from wfengine.runtime.store import AuditEvent
@@ -388,10 +389,13 @@ def _trace(
     #: (:data:`_WORKING_KINDS`), or the one it was last handed to
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
+    spanning = _mi_containers(events)
     rounds = _Rounds()
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
+        if ai is not None and ai in spanning:
+            continue  # a multi-instance container: its instances are the executions
         if user is None and event.kind == "work_item.allocated":
             # the engine gave the item (a rule, work sent back): nobody acted; it names the holder
             user = WorkItemAllocated.of(event.detail).holder
@@ -503,6 +507,19 @@ _HANDING_KINDS = frozenset(
         "work_item.escalated",
     }
 )
+
+
+def _mi_containers(events: list[AuditEvent]) -> set[str]:
+    """The activity instances of ``events`` that are multi-instance containers (each records
+    an ``mi.started`` as it starts its instances). XES leaves their life cycles out: the
+    instances are the activity's executions, the container only spans them (3 copies were 4
+    starts and 4 completes, 0 copies one execution, and an instance's abort gave the container
+    a ``pi_abort`` of its own), as :mod:`wfengine.audit.metrics` counts them."""
+    return {
+        e.activity_instance_id
+        for e in events
+        if e.kind == EventKind.MI_STARTED and e.activity_instance_id is not None
+    }
 
 
 def _closed_by_instance(events: list[AuditEvent]) -> set[int]:
