@@ -45,6 +45,7 @@ from wfengine.runtime.jobs import (
     Job,
 )
 from wfengine.runtime.navigation import Navigator
+from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.snapshots import (
     JobSnapshot,
@@ -353,8 +354,10 @@ class JobCommands(EngineBase):
     ) -> int:
         """Deliver the outbox entries due now to :attr:`outbox`'s handlers; returns how many
         were settled or rescheduled (see :meth:`Outbox.deliver
-        <wfengine.runtime.outbox_delivery.Outbox.deliver>`)."""
-        return self.outbox.deliver(limit=limit, should_stop=should_stop)
+        <wfengine.runtime.outbox_delivery.Outbox.deliver>`). ``limit``: None (every entry
+        due) or a whole number not below zero (``TypeError``, ``ValueError`` otherwise)."""
+        size = delivery_limit(limit, "deliver_outbox")
+        return self.outbox.deliver(limit=size, should_stop=should_stop)
 
     def release_jobs(
         self, job_ids: Iterable[str], owner: str, *, started: Collection[str] = ()

@@ -170,6 +170,7 @@ class Outbox:
         clock moved in another thread fires this engine's timers there, nothing is delivered
         (0): the engine's own thread delivers once the clock's thread is through.
         """
+        size = delivery_limit(limit, "outbox.deliver")
         engine = self._engine
         engine._refuse_closed()
         if held_here(engine):
@@ -190,7 +191,7 @@ class Outbox:
         # meanwhile, by handlers too, are delivered by the same call), not per batch: both
         # read every due entry, so per batch a backlog of P entries cost P * P / batch
         first = True
-        while limit is None or done < limit:
+        while size is None or done < size:
             if should_stop is not None and should_stop():
                 break
             now = clock.now()
@@ -198,7 +199,7 @@ class Outbox:
             skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
             first = False
             done += skipped
-            batch = policy.batch if limit is None else min(policy.batch, limit - done)
+            batch = policy.batch if size is None else min(policy.batch, size - done)
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
                 claimed = store.claim_outbox(owner, now, later(now, policy.lease), batch, handled)
@@ -379,6 +380,18 @@ class Outbox:
         """When the next pending entry may be claimed (None: nothing pending); ``leased``:
         when the next is due, even if a claimant holds it."""
         return self._engine.store.next_outbox_at(leased=leased)
+
+
+def delivery_limit(limit: object, command: str) -> int | None:
+    """``limit``, how many entries ``command`` delivers at most, checked as
+    ``run_due_jobs(limit=)`` is (:func:`~wfengine.runtime.host_arguments.page_size`): None (no
+    limit) or a whole number not below zero. Why: ``-1`` delivered nothing and said nothing,
+    ``1.5`` delivered two entries in memory and one on SQLite (the batch sizes the two
+    stores made of it), and ``"abc"`` was a bare comparison ``TypeError`` naming neither."""
+    try:
+        return page_size(limit, "outbox entries")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{command}: {exc}") from None
 
 
 def _status(status: OutboxStatus | str) -> OutboxStatus:
