@@ -112,7 +112,8 @@ _DATE_THEN = re.compile(r"(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)(?P<sep>.
 def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> datetime | None:
     """A ``ValidFrom`` / ``ValidTo`` text as a moment: ISO 8601, UTC when it names no zone;
     a date alone, with or without a zone (``2030-12-31``, xs:date's ``2030-12-31+02:00``),
-    is that day's start in that zone (for the end, the next day's start: the day is in).
+    is that day's start in that zone (for the end, the next day's start: the day is in;
+    a day that ends past the engine's time, ``9999-12-31``, bounds nothing: :func:`_day_end`).
     Only ``T`` or a space separates a date from a time: Python's ``fromisoformat`` takes any
     character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day.
     A text that is no such date (XPDL leaves it free) bounds nothing: a warning says so."""
@@ -129,7 +130,11 @@ def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> dateti
                 tz: tzinfo = UTC
             else:
                 tz = datetime.fromisoformat(f"2000-01-01T00:00{_zone(zone)}").tzinfo or UTC
-            moment = datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
+            moment = datetime.combine(day, time(), tz)
+            if end:
+                moment = _day_end(moment)
+                if moment is None:  # (the day ends past the engine's time: no bound)
+                    return None
         else:
             separated = _DATE_THEN.match(text)
             if separated is not None and separated["sep"] in "Tt ":
@@ -146,6 +151,24 @@ def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> dateti
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def _day_end(start: datetime) -> datetime | None:
+    """The end of the day that begins at ``start`` (its zone a fixed offset): the next
+    day's start. None when no datetime holds it, as for ``9999-12-31`` (UTC, or any zone
+    west of it): that day ends where the engine's time does, so it ends nothing, and
+    ``ValidTo`` written so (as "for ever" often is) limits nothing. Why not raise: adding
+    a day there raised a bare ``OverflowError`` out of every deploy and start of the
+    process, while validate found nothing wrong. East of UTC the end is held in UTC
+    (``9999-12-31+14:00`` ends at ``9999-12-31T10:00:00Z``): the period ends then."""
+    try:
+        return start + timedelta(days=1)
+    except OverflowError:
+        pass
+    try:
+        return start.astimezone(UTC) + timedelta(days=1)
+    except OverflowError:
+        return None
 
 
 def _zone(zone: str) -> str:
