@@ -88,10 +88,67 @@ def encode_value(value: Any, where: str, depth: int = 0) -> Any:
 
 def correlation_value(value: Any) -> str:
     """A correlation key's value as every store holds and looks it up: canonical JSON of its
-    stored form (10.0 is not 10, True is not 1)."""
-    return json.dumps(
-        encode_value(value, "a correlation value"), sort_keys=True, separators=(",", ":")
-    )
+    stored form (10.0 is not 10, True is not 1), an aware datetime by its instant in UTC
+    (Paris 14:00 is UTC 12:00, as ``==`` says, and the key's declared type reads both)."""
+    return _canonical(_instants(encode_value(value, "a correlation value")))
+
+
+def correlation_forms(value: Any) -> tuple[str, ...]:
+    """The forms to look ``value`` up by among stored correlation rows: its
+    :func:`correlation_value`, then, when it differs, the form rows written before datetimes
+    were keyed by their instant hold (a row keeps it until its instance's next commit
+    rewrites the rows). Why both, not a migration re-keying the rows: a migration would make
+    every existing database refuse to open until upgraded, for rows that re-key themselves at
+    their next commit; the old form is one more value in the same index lookup, and it can
+    only match the same instant (it holds the value's own offset or zone)."""
+    new = correlation_value(value)
+    old = _canonical(encode_value(value, "a correlation value"))
+    return (new,) if old == new else (new, old)
+
+
+def _canonical(encoded: Any) -> str:
+    return json.dumps(encoded, sort_keys=True, separators=(",", ":"))
+
+
+def _instants(encoded: Any) -> Any:
+    """``encoded`` (what :func:`encode_value` returned) with each aware datetime in it, inside
+    lists, tuples and dicts too, made its instant in UTC (zone, zone name and ``fold`` gone:
+    they do not change the instant). A naive datetime has no instant and stays as it is (it
+    equals no aware one)."""
+    if isinstance(encoded, list):
+        return [_instants(v) for v in encoded]
+    if not isinstance(encoded, dict):
+        return encoded
+    tag = encoded.get(_TAG)
+    if tag is None:
+        return {k: _instants(v) for k, v in encoded.items()}
+    if tag == "dict":
+        return {_TAG: tag, "v": {k: _instants(v) for k, v in encoded["v"].items()}}
+    if tag == "tuple":
+        return {_TAG: tag, "v": _instants(encoded["v"])}
+    if tag == "datetime":
+        when = datetime.fromisoformat(encoded["v"])
+        if when.utcoffset() is not None:
+            return {_TAG: tag, "v": _utc_text(when)}
+    return encoded
+
+
+def _utc_text(when: datetime) -> str:
+    """The ISO text of aware ``when``'s instant in UTC (``...+00:00``). An instant before
+    year 1 or after year 9999 (``0001-01-01T00:30+01:00``) has no ``datetime`` but the same
+    kind of text (``0000-12-31T23:30:00+00:00``): a key there was refused before, by an
+    OverflowError, rather than stored. Such an instant lies less than a day beyond the
+    range, so a shift by one day brings it in."""
+    wall = when.replace(tzinfo=None)
+    offset = when.utcoffset()
+    assert offset is not None
+    try:
+        return (wall - offset).isoformat() + "+00:00"
+    except OverflowError:
+        day = timedelta(days=1)
+        if wall.year == 1:
+            return "0000-12-31T" + (wall + day - offset).time().isoformat() + "+00:00"
+        return "10000-01-01T" + (wall - day - offset).time().isoformat() + "+00:00"
 
 
 def _encode(value: Any, where: _Where, depth: int) -> Any:

@@ -146,7 +146,7 @@ def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
     found: set[str] | None = None
     for key, value in keys.items():
         query = sa.select(k.c.instance_id).where(
-            k.c.key == key, k.c.value == rows.correlation_value(value)
+            k.c.key == key, k.c.value.in_(rows.correlation_forms(value))
         )
 
         def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[str]:

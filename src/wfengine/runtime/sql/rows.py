@@ -38,6 +38,7 @@ from wfengine.runtime.sql.serialize import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent, header_ids
+from wfengine.runtime.values import correlation_forms as correlation_forms
 from wfengine.runtime.values import correlation_value as correlation_value
 
 _log = logging.getLogger("wfengine.store")
