@@ -20,7 +20,8 @@ kinds, each round of a Standard loop with a ``start`` and ``complete`` of its ow
 instance of a multi-instance activity an execution, not the container that spans them,
 ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
 values of the data fields marked ``wfengine:export`` = ``true`` as trace attributes (typed:
-int, float, boolean, date for a DATETIME, else string, a DATE or TIME as its ISO text, an
+int, float, boolean, date for a DATETIME (a string, its ISO text, for one UTC cannot hold:
+near year 1 or 9999 with an offset), else string, a DATE or TIME as its ISO text, an
 integer beyond 64 bits as its digits; a
 field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it). Events
 of one trace must be contiguous in XES, so the XES writer reads instance by instance.
@@ -352,11 +353,23 @@ def _typed(parent: etree._Element, key: str, value: Any) -> None:
     elif isinstance(value, float):
         _attribute(parent, "float", key, _xsd_double(value))
     elif isinstance(value, datetime):
-        _attribute(parent, "date", key, _iso(value))
+        kind, text = _xes_date(value)
+        _attribute(parent, kind, key, text)
     elif isinstance(value, date | time):  # a DATE or TIME field: no instant, its ISO text
         _attribute(parent, "string", key, value.isoformat())
     else:
         _attribute(parent, "string", key, value if isinstance(value, str) else _json(value))
+
+
+def _xes_date(value: datetime) -> tuple[str, str]:
+    """``value`` as (XES type, text): a ``date`` in UTC as the trail's times are, or, when
+    UTC cannot hold it (an offset moves a time near year 1 or 9999 past the calendar's edge,
+    which every store keeps), a ``string``, its ISO text with its own offset: the value as
+    stored rather than an ``OverflowError`` that lost the whole log."""
+    try:
+        return "date", _iso(value)
+    except OverflowError:
+        return "string", value.isoformat()
 
 
 #: what XES's ``int`` (``xs:long``) holds; a larger integer (the engine keeps up to 4,096
