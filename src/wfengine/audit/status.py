@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
+from wfengine.runtime.host_arguments import check_acting_user
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -346,11 +347,15 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     user its work items concern the data those items may read (``wfengine:reads``),
     sensitive fields masked, and the comments and attachments read as them; anyone else is
     refused (``NotAuthorizedError``, recorded in its audit trail). Without ``user``, the
-    host's own code reads it all."""
+    host's own code reads it all. A ``user`` that is not a user id is refused before
+    anything is read (``check_acting_user``: ``""`` a ``ValueError``, a number or a list a
+    ``TypeError``): ``5`` or ``""`` was recorded in the audit trail as a refused reader, and
+    ``["boss"]`` failed as a ``DirectoryError`` blaming the directory."""
     from wfengine.worklist.instance_access import WHOLE, InstanceAccess, shown
     from wfengine.worklist.notes import notes_for
     from wfengine.worklist.worklists import entries, may_see
 
+    check_acting_user(user, "detailed_status")
     inst = engine.instance(instance_id)
     reader = user
     readable: frozenset[str] | None = None  # the fields a partial reading shows
