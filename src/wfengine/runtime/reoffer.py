@@ -36,10 +36,16 @@ its activity is first offered: the same performers, assignment rules and four ey
 reminders and escalation counted from now; but it is only offered, never given to someone at
 once (a rule such as ``AssignToPerformerOfActivity`` makes it offered to that person alone, as
 after they released it), and a rule that would give it to someone the directory does not know
-offers it to the performers' members instead. A performer that now has no members leaves it
-offered to nobody, waiting for an administrator (as any offer that reaches no one); one that
-cannot be resolved (a performer expression over the data that names no one now) withdraws the
-item and opens an incident whose retry offers the work afresh. An item whose offer would not
+offers it to the performers' members instead. Performers that now reach no one (a role the
+new organisation emptied, while the item was offered to people or held by someone who left)
+withdraw the item and open an incident (operation ``offer``) whose retry offers the work
+again, as when its activity is first offered; and so does a performer that cannot be resolved
+(a performer expression over the data that names no one now). Why an incident, when a first
+offer to a performer without members is offered to nobody, waiting for an administrator:
+that one shows a definition's typo or a role not staffed yet, on offer from the start; here
+the new organisation took the work from the people who had it, and the operator loading it is
+the one to hear so (``wfengine org load`` counts the items waiting on an incident). An item
+already offered to nobody stays so (nothing changed for it). An item whose offer would not
 change is left as it is; one that someone the directory knows holds only has its
 ``assignees`` mended, as above.
 
@@ -91,8 +97,9 @@ _OPEN_INSTANCE = frozenset({ProcessState.RUNNING, ProcessState.SUSPENDED})
 class Reoffered:
     """One work item offered afresh: ``work_item_id`` was withdrawn (from ``holder`` too,
     when someone the directory no longer knows held it) and ``replaced_by`` offered to
-    ``assignees``; ``replaced_by`` is None when who may do it could not be told, and an
-    incident (``incident``) waits for an operator to retry the offer."""
+    ``assignees``; ``replaced_by`` is None when who may do it could not be told, or nobody
+    may do it now (its performers reach no one), and an incident (``incident``) waits for an
+    operator to retry the offer."""
 
     work_item_id: str
     instance_id: str
@@ -222,17 +229,10 @@ def _reoffer_instance(
     kept = False  # a delegate kept an item whose owner left (changed, not withdrawn)
     turn = False  # a withdrawn item freed its sequential ad-hoc set: what waited runs now
     for ai, item, held, plan in plans:
-        if isinstance(plan, _Failure):  # a performer expression: who may do it is unknown
+        if isinstance(plan, _Failure | _Nobody):  # withdrawn: an incident says why
             nav.touch(inst)
             nav._cancel_work_item(ai, item)
-            nav._incident(
-                inst,
-                ai,
-                ai.act.id,
-                OFFER,
-                f"{ai.place()}: offered again as the organisation changed, but who may do it "
-                f"cannot be told ({_failure(engine, plan)}); retry the incident once it can",
-            )
+            nav._incident(inst, ai, ai.act.id, OFFER, _withdrawn_why(engine, ai, item, plan))
             holder = item.holder if held else None
             done.append(
                 Reoffered(item.id, inst.id, item.activity_id, None, (), holder, ai.incident)
@@ -321,6 +321,9 @@ def _plans(
         now = (*people, *(u for u in carried if _all_known(org, (u,))))
         if (not held or mend) and set(now) == set(item.assignees):
             continue  # nothing to mend
+        if not now and not mend:  # the organisation took it from everyone who had it
+            plans.append((ai, item, held, _Nobody()))
+            continue
         plans.append((ai, item, held, _Mend(now) if mend else now))
     return plans
 
@@ -340,10 +343,40 @@ class _Mend:
     assignees: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Nobody:
+    """The activity's performers reach no one now, though people had the item: it is
+    withdrawn with an incident (see the module notes)."""
+
+
 #: what becomes of one open item: withdrawn and offered to these people, kept by its
 #: delegate (:class:`_Keep`), kept by its holder and offered on to others (:class:`_Mend`),
-#: or withdrawn with an incident (a performer expression failed)
-_Plan = tuple[str, ...] | _Keep | _Mend | _Failure
+#: or withdrawn with an incident (a performer expression failed, or the performers reach no
+#: one now: :class:`_Nobody`)
+_Plan = tuple[str, ...] | _Keep | _Mend | _Nobody | _Failure
+
+
+def _withdrawn_why(
+    engine: EngineBase, ai: ActivityInstance, item: WorkItem, plan: _Failure | _Nobody
+) -> str:
+    """The message of the incident that waits for ``item``'s work, withdrawn by ``plan``."""
+    if isinstance(plan, _Failure):  # a performer expression: who may do it is unknown
+        return (
+            f"{ai.place()}: offered again as the organisation changed, but who may do it "
+            f"cannot be told ({_failure(engine, plan)}); retry the incident once it can"
+        )
+    performers = ", ".join(map(repr, ai.act.performers))
+    whom = (
+        f"its performer(s) {performers} have no members" if performers else "it names no performer"
+    )
+    had = f"offered to {', '.join(map(repr, item.assignees)) or 'no one'}"
+    if item.state is not WorkItemState.OFFERED and item.holder is not None:
+        had = f"held by {item.holder!r}, {had}"
+    return (
+        f"{ai.place()}: work item {item.id!r} ({had}) was withdrawn as the organisation "
+        f"changed: {whom} in it now, so it would be offered to no one; retry the incident "
+        "once someone may do it (the retry offers the work again)"
+    )
 
 
 def _plan(
