@@ -80,6 +80,7 @@ from wfengine.runtime.queries import Queries
 from wfengine.runtime.reoffer import ReofferCommands
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
+from wfengine.runtime.store_users import use
 from wfengine.runtime.suspension import (
     take_along,
     take_in_time,
@@ -150,6 +151,7 @@ class Engine(
 
             store = SqlStore(db_url)
         self.store: Store = store if store is not None else MemoryStore()
+        use(self.store, self)  # (reopened if closed; closed when its last engine closes)
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()

@@ -58,6 +58,7 @@ from wfengine.runtime.outbox_delivery import Outbox
 from wfengine.runtime.run_budget import run_budget
 from wfengine.runtime.states import ProcessState, check_process
 from wfengine.runtime.store import Step, Store
+from wfengine.runtime.store_users import release
 from wfengine.runtime.tools import InvokeJobHandler
 
 _T = TypeVar("_T")
@@ -149,10 +150,9 @@ class EngineBase:
         self.limits = replace(self.limits, max_steps=value)
 
     def close(self) -> None:
-        """Release the store's connections (a no-op in memory); a virtual clock that moves
-        afterwards no longer fires timers through this engine (nor keeps it alive), and a
-        command asked of it afterwards is refused (a SQL store would quietly open new
-        connections).
+        """Give the store back: it is closed (its connections released) when no other engine
+        uses it (:mod:`~wfengine.runtime.store_users`); a virtual clock that moves afterwards
+        no longer fires timers through this engine (nor keeps it alive); a command is refused.
 
         A command running in another thread (a synchronous application call in flight) is
         let finish and commit first: ``close`` waits for it. Why: the store closed under it
@@ -168,7 +168,7 @@ class EngineBase:
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
         if self._in_command and self._command_thread == threading.get_ident():
-            self.store.close()
+            release(self.store, self)
             return
         here = threading.get_ident()
         with self._held_lock:  # (one lock with _jobs_begin's look at _closed)
@@ -176,10 +176,10 @@ class EngineBase:
             if runs and ended is not None and here not in runs:
                 ended.wait_for(lambda: not runs)
         if runs and here in runs:  # a job's own call closing the engine: not waited for
-            self.store.close()
+            release(self.store, self)
             return
         with self._command_lock:  # held by a running command until it has ended
-            self.store.close()
+            release(self.store, self)
 
     def _jobs_begin(self) -> None:
         """A run of claimed jobs (``run_due_jobs``) begins in this thread: refused once the

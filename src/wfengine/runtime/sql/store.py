@@ -53,10 +53,7 @@ from wfengine.runtime.sql.audit_verify import verify_chains
 from wfengine.runtime.sql.bytewise import id_order
 from wfengine.runtime.sql.commit import StepPlan, StepWriter
 from wfengine.runtime.sql.connect import normalise_url, refuse_missing, shown, supported
-from wfengine.runtime.sql.database import Database
-from wfengine.runtime.sql.deployments import Deployments
 from wfengine.runtime.sql.ids import BlockIds
-from wfengine.runtime.sql.job_queue import JobQueue
 from wfengine.runtime.sql.metrics_sql import (
     InstanceStats,
     activity_durations,
@@ -65,7 +62,7 @@ from wfengine.runtime.sql.metrics_sql import (
     user_stats,
 )
 from wfengine.runtime.sql.migrate import check_schema
-from wfengine.runtime.sql.outbox_queue import OutboxQueue
+from wfengine.runtime.sql.reopening import Reopening
 from wfengine.runtime.sql.retry import RetryPolicy, run_with_retries
 from wfengine.runtime.sql.unit import UnitOfWork
 from wfengine.runtime.states import ProcessState, WorkItemState
@@ -74,7 +71,7 @@ from wfengine.runtime.store import AuditEvent, Step
 _T = TypeVar("_T")
 
 
-class SqlStore(StoreOutbox):
+class SqlStore(Reopening, StoreOutbox):
     """The durable store. ``url``: a SQLAlchemy URL (``sqlite:///path`` or PostgreSQL).
 
     ``create``: create the schema in an empty database (default True); with False, a
@@ -115,12 +112,7 @@ class SqlStore(StoreOutbox):
             lambda: check_schema(self.sa_engine, create=create), what=self._what, policy=self.retry
         )
         self._unit = UnitOfWork()
-        self._db = Database(self.sa_engine, dialect, self._unit, self.retry, self._what)
-        self._deployments = Deployments(self._db)
-        self._jobs = JobQueue(self._db)
-        #: the last claim's jobs, each with its instance's row, by job id (see claim_jobs)
-        self._claimed: dict[str, dict[str, Any]] = {}
-        self._outbox = OutboxQueue(self._db)
+        self._open(dialect)  # (the parts on its connections, made again by reopen())
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
         self._reserve = dialect.upsert(
             t.id_blocks,
@@ -168,9 +160,6 @@ class SqlStore(StoreOutbox):
     def _reserve_ids(self, kind: str, block: int) -> int:
         values = {"kind": kind, "next_value": block, "block": block}
         return int(self._db.write(lambda c: c.execute(self._reserve, values).scalar_one()))
-
-    def close(self) -> None:
-        self._db.dispose()
 
     def transaction(self, fn: Callable[[sa.Connection], _T], *, write: bool = True) -> _T:
         """Run ``fn(conn)`` as one transaction with the store's fault handling, for what is
