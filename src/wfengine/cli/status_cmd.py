@@ -9,7 +9,11 @@ one line (:func:`~wfengine.one_line.one_line`, as ``wfengine audit`` does): a li
 comment or a customer's field value printed rows that looked like the status's own. The
 brief text leaves out a public field that holds nothing yet (null or empty text): an
 outsider read ``acceptance_no: None`` as a number "None", and a blank line as a field
-cleared; ``--json`` keeps every public field, null as null. Exit 0; 1 for an unknown
+cleared; ``--json`` keeps every public field, null as null. The detailed text names
+what a case waits on, as ``--json`` does: ``parent <id>`` at the end of the header line of a
+subflow's instance, ``subflow <id>`` at the end of the line of an activity that called one,
+and an ``incident <id> on <activity>: <message>`` line per open incident (``incident <id>:
+<message>`` for one of no activity). Exit 0; 1 for an unknown
 instance; 2 on usage errors and databases that cannot be used.
 """
 
@@ -53,14 +57,21 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
                     click.echo(f"  {o(name)}: {o(str(value))}")
             return
         full = detailed_status(engine, instance_id)
+        # the open incidents' activity and message (the status names only their ids)
+        incidents = [] if as_json else engine.incidents(instance_id)
     if as_json:
         click.echo(dumps(full.as_dict()))
         return
     inst = full.instance
-    click.echo(f"{o(inst.id)} ({o(inst.process_id)} v{inst.version}): {inst.state.value}")
+    parent = "" if inst.parent_instance_id is None else f" parent {o(inst.parent_instance_id)}"
+    click.echo(f"{o(inst.id)} ({o(inst.process_id)} v{inst.version}): {inst.state.value}{parent}")
     for a in full.activities:
         who = f" by {o(a.performer)}" if a.performer else ""
-        click.echo(f"  {o(a.activity_id):<24} {a.state.value}{who}")
+        child = "" if a.subflow_instance_id is None else f" subflow {o(a.subflow_instance_id)}"
+        click.echo(f"  {o(a.activity_id):<24} {a.state.value}{who}{child}")
+    for i in incidents:  # what stops the case: the operator's next step
+        on = "" if i.activity_id is None else f" on {o(i.activity_id)}"
+        click.echo(f"  incident {o(i.id)}{on}: {o(i.message)}")
     for w in full.open_work:
         due = "" if w.due is None else f" due {w.due.isoformat(timespec='minutes')}"
         late = " OVERDUE" if w.overdue else ""
