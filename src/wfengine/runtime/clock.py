@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from wfengine.definition.event_texts import LAST_MOMENT
+
 
 @runtime_checkable
 class Clock(Protocol):
@@ -45,6 +47,21 @@ def later(moment: datetime, span: timedelta) -> datetime:
     timer, deadline, reminder and clock move is a length of real time (``PT24H`` is 24
     hours), so the sum is taken in UTC, where wall-clock and real time agree."""
     return moment.astimezone(UTC) + span
+
+
+def due_after(moment: datetime, span: timedelta) -> datetime | None:
+    """When something set at ``moment`` to come ``span`` later is due, in UTC (as
+    :func:`later`); None when that is at or after
+    :data:`~wfengine.definition.event_texts.LAST_MOMENT`, where the engine's time ends: it
+    never comes due. Why: near the end (a clock in 9999-12) :func:`later` raised a bare
+    ``OverflowError`` out of the command that set a timer, deadline or reminder, and a time
+    between ``LAST_MOMENT`` and the overflow would wait where parked jobs wait. The caller
+    says what that means for it (a timer: an incident; a reminder: none is set)."""
+    try:
+        due = later(moment, span)
+    except OverflowError:
+        return None
+    return due if due < LAST_MOMENT else None
 
 
 def check_clock(clock: Clock) -> None:

@@ -6,10 +6,10 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from wfengine.definition.event_texts import held, unheld
+from wfengine.definition.event_texts import LAST_MOMENT, held, unheld
 from wfengine.definition.reading import ReadKind
 from wfengine.errors import ExpressionEvaluationError
-from wfengine.runtime.clock import later
+from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import (
     CDeadline,
 )
@@ -83,7 +83,8 @@ class Deadlines(NavigatorBase):
                     f"a wait of {_length(wait)} is longer than the engine waits (at most "
                     f"{_length(longest)}: RuntimeLimits.max_deadline)"
                 )
-            return later(after, wait)  # (real time, not the clock zone's wall clock)
+            ends = due_after(after, wait)  # (real time, not the clock zone's wall clock)
+            return ends if ends is not None else _past_the_end(what, wait, after)
         try:
             value = wait.evaluate(inst.data, self._clock, f"instance {inst.id!r}")
         except ExpressionEvaluationError as exc:
@@ -276,10 +277,19 @@ def deadline_due(
         return f"{what} gave {value!r}; expected seconds, a timedelta, a datetime or a date{text}"
     if not timedelta(0) <= after <= longest:
         return f"{what} gave {after}; expected a duration from 0 to {longest}"
-    try:
-        return later(now, after)  # (real time, not the clock zone's wall clock)
-    except OverflowError:
-        return f"{what} gave {after}, which ends after the last date the engine can hold"
+    due = due_after(now, after)  # (real time, not the clock zone's wall clock)
+    return due if due is not None else _past_the_end(what, after, now)
+
+
+def _past_the_end(what: str, wait: timedelta, after: datetime) -> str:
+    """Why a wait of ``wait`` set at ``after`` is no timer: it ends where the engine's
+    time does (:func:`~wfengine.runtime.clock.due_after`), so it would never come due; the
+    timer is not set and an incident says so, as for a wait longer than the engine waits."""
+    return (
+        f"{what} set at {after.isoformat()} for {_length(wait) if wait.days else wait} later "
+        f"would fall "
+        f"{unheld(LAST_MOMENT)}: it would never come due"
+    )
 
 
 def _length(wait: timedelta) -> str:

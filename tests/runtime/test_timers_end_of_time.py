@@ -1,0 +1,57 @@
+"""A timer set within days of the end of the engine's time (a clock in 9999-12): a P5D
+deadline, timer event or repeating boundary cycle raised a bare ``OverflowError`` out of
+``start_process``; a computed wait ending at 9999-12-31 was set to wait where parked jobs
+wait. Each is now what a wait longer than the engine waits is: an incident when the timer is
+set, naming where the engine's time ends, and no timer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from wfengine import Engine, PackageBuilder, VirtualClock
+from wfengine.runtime.clock import due_after
+
+NEAR_THE_END = datetime(9999, 12, 28, tzinfo=UTC)
+
+
+def _package(kind: str) -> PackageBuilder:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("p")
+    if kind == "deadline":
+        p.start("s").activity("work", performer="clerk", deadlines=[("P5D", "Late")]).end("e")
+        p.sequence("s", "work", "e")
+    elif kind == "computed deadline":  # 3 days in seconds: due at 9999-12-31T00:00Z
+        p.data_field("secs", "INTEGER", initial="259200")
+        p.start("s").activity("work", performer="clerk", deadlines=[("secs", "Late")]).end("e")
+        p.sequence("s", "work", "e")
+    elif kind == "timer event":
+        p.start("s").intermediate("t", timer="P5D").activity("work", performer="clerk")
+        p.end("e").sequence("s", "t", "work", "e")
+    else:  # a repeating non-interrupting boundary timer
+        p.start("s").activity("work", performer="clerk").end("e").sequence("s", "work", "e")
+        p.intermediate("b", timer="R/P5D", attached_to="work", interrupting=False)
+        p.activity("x").end("e2").sequence("b", "x", "e2")
+    return pb
+
+
+@pytest.mark.parametrize("kind", ["deadline", "computed deadline", "timer event", "cycle"])
+def test_a_timer_past_the_end_of_time_is_an_incident_when_set(kind: str) -> None:
+    engine = Engine(clock=VirtualClock(NEAR_THE_END))
+    try:
+        engine.deploy(_package(kind).build())
+        iid = engine.start_process("p", {})
+        assert str(engine.instance(iid).state) == "open.running"
+        assert engine.timers(iid) == []
+        [incident] = engine.incidents(iid)
+        assert "9999-12-31T00:00:00+00:00, where the engine's time ends" in incident.message
+    finally:
+        engine.close()
+
+
+def test_due_after_is_none_where_the_engine_s_time_ends() -> None:
+    assert due_after(NEAR_THE_END, timedelta(days=2)) == datetime(9999, 12, 30, tzinfo=UTC)
+    assert due_after(NEAR_THE_END, timedelta(days=3)) is None  # (the last moment itself)
+    assert due_after(NEAR_THE_END, timedelta(days=5)) is None  # (past what a datetime holds)
