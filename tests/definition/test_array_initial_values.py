@@ -56,7 +56,7 @@ def test_a_string_arrays_list_literal_is_a_list(field_type: object, is_array: bo
     [
         ("INTEGER", "7", "is 7, which is not a list"),
         ("STRING", "'a'", "is 'a', which is not a list"),
-        ("INTEGER", '[1, "x"]', "whose item 1 is 'x', which is not a INTEGER"),
+        ("INTEGER", '[1, "x"]', "whose item 1 is 'x', which is not an INTEGER"),
     ],
 )
 def test_a_constant_that_is_no_list_of_the_element_is_refused(

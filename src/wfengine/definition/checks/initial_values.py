@@ -6,10 +6,14 @@ from anyone else, is an error:
 
 * the findings of any expression (:func:`~.readings.reading_findings`), where a name no field
   declared before it has and a label are errors, not warnings;
-* ``initial-value-type``: a value that is not a value of the field's type, the type being an
-  XPDL basic type or an enumeration (inline, or declared), whose values are its texts as
-  written; for a field that holds a list (``IsArray``, an array or list type), a value that
-  is not a list of such values (``7`` where ``[7]`` belongs); and a constant expression (one
+* ``initial-value-type``: a value that is not a value of the field's type, nor converts to
+  one as the engine converts it when an instance is created
+  (:func:`~wfengine.definition.coercion.coerce`: ``'2024-01-01'`` for a DATE, ``['7']`` for
+  an INTEGER array, ``2.0`` for an INTEGER are taken, as a script or a starter giving them
+  is), the type being an XPDL basic type or an enumeration (inline, or declared), whose
+  values are its texts as written; for a field that holds a list (``IsArray``, an array or
+  list type), a value that is not a list of such values (``7`` where ``[7]`` belongs); and
+  a constant expression (one
   naming no field, whose value does not depend on the clock) whose computation fails
   (``1/0``, an integer wider than the engine holds): every instance creation would fail on it.
   An ISO 8601 text the field's type does not take (a DATE written with a time of day, or as
@@ -26,11 +30,12 @@ from typing import Any
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.readings import quote, reading_findings
+from wfengine.definition.coercion import coerce
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.literals import fits
 from wfengine.definition.model import (
     ArrayType,
     BasicType,
+    BasicTypeKind,
     DataField,
     DataType,
     EnumerationType,
@@ -113,9 +118,24 @@ def _not_of(value: Any, data_type: DataType | None) -> str | None:
         values = sorted(data_type.values)
         shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
         return f"which is none of its enumeration's values ({shown})"
-    if isinstance(data_type, BasicType) and not fits(value, data_type.type):
-        return f"which is not a {data_type.type.value}"
+    if isinstance(data_type, BasicType) and not _converts(value, data_type.type):
+        name = data_type.type.value
+        return f"which is not {_article(name)} {name}, nor converts to one"
     return None
+
+
+def _converts(value: Any, kind: BasicTypeKind) -> bool:
+    """Whether the engine takes ``value`` for a field of ``kind`` (the compiler converts a
+    computed initial value by the same :func:`coerce`)."""
+    try:
+        coerce(value, kind)
+    except ValueError:  # (a CoercionError, or text Python will not read as a number)
+        return False
+    return True
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1] in "AEIOU" else "a"
 
 
 def _no_list(

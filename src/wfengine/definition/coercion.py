@@ -1,0 +1,236 @@
+"""Values checked and converted by XPDL basic types: what the engine takes for a data field
+or a formal parameter of a type, from whoever gives it (a starter, a script, an application,
+an initial value).
+
+Agents answer in what their protocols carry (HTTP/JSON and subprocess answers are text and
+numbers), so a value is converted where that loses nothing: numbers and booleans parsed from
+text, ISO 8601 dates and times, an integral float for an INTEGER. Anything else is refused
+with a message saying what was expected and what came.
+
+Why it lives in :mod:`wfengine.definition`: validation judges a constant initial value by
+the conversion the engine applies to it (``'2024-01-01'`` for a DATE is taken), and the
+definition layer may not import the runtime or Interface 3 above it; those import it from
+here (and :mod:`wfengine.applications.coercion`, which re-exports it, as they always have).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from wfengine.definition.model import BasicTypeKind
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+#: an EnumerationType's values: a value of it is one of these texts
+Choices = frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A value that is itself a list, each item of it checked by ``element``: the item of an
+    array of arrays (XPDL's ArrayType of an ArrayType), so that every level is checked."""
+
+    element: Checked
+
+
+#: what a value is checked against: an XPDL basic type, an enumeration, a list of either
+#: (an array of arrays' item), or None (unchecked)
+Checked = BasicTypeKind | Choices | ListOf | None
+
+
+def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
+    """``value`` checked against an XPDL basic type (or an enumeration's values) and
+    converted where that loses nothing.
+
+    None (an unset field) passes for every type. Strings are parsed for numbers, booleans
+    (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
+    answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
+    An enumeration's value must be one of its texts, as written. REFERENCE values are
+    opaque and pass unchanged; types that are not basic are not checked (``kind`` None),
+    but an array of them (``is_array``) must be a list all the same. A
+    :class:`ListOf` kind (an array of arrays' item) checks a list of its element, so
+    ``coerce(v, ListOf(INTEGER), True)`` takes ``[[1, 2], [3]]`` and refuses ``[1, 2]``.
+    A list whose items all fit as given is returned itself (the same object); one with an
+    item converted is a new list. Raises ``ValueError`` saying what was expected and what
+    came.
+    """
+    if value is None:
+        return value
+    if is_array:
+        if not isinstance(value, list | tuple):
+            what = _kind_name(kind) if kind is not None else "values"
+            raise CoercionError(f"a list of {what}", value)
+        if kind is None:  # an array of records, schemas...: a list, its items unchecked
+            return value if isinstance(value, list) else list(value)
+        items = [coerce(v, kind) for v in value]
+        # the list given when no item changed (each converted item is the one given then):
+        # a caller tells a converted list by identity, as it tells a converted value
+        if isinstance(value, list) and all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items
+    if kind is None:
+        return value
+    if isinstance(kind, ListOf):  # an item of an array of arrays: a list of its own
+        return coerce(value, kind.element, True)
+    if isinstance(kind, frozenset):
+        if isinstance(value, str) and value in kind:
+            return _plain_text(value)
+        raise CoercionError(_kind_name(kind), value)
+    return _COERCE[kind](value)
+
+
+def _kind_name(kind: BasicTypeKind | Choices | ListOf) -> str:
+    if isinstance(kind, ListOf):
+        return f"lists of {_kind_name(kind.element) if kind.element is not None else 'values'}"
+    if isinstance(kind, frozenset):
+        return "one of " + ", ".join(map(repr, sorted(kind)))
+    return kind.value
+
+
+def _describe(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__, an integer too long for text: the type says enough
+        return type(value).__name__
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+class CoercionError(ValueError):
+    """A value that is not of the type expected; ``hidden`` says so without showing it (for
+    a sensitive parameter, whose value must not reach an incident or the audit trail)."""
+
+    def __init__(self, expected: str, value: Any) -> None:
+        super().__init__(f"expected {expected}, got {_describe(value)}")
+        self.hidden = f"expected {expected}, got a {type(value).__name__} (not shown: sensitive)"
+
+
+def _expected(kind: str, value: Any) -> ValueError:
+    return CoercionError(kind, value)
+
+
+def _plain_text(v: str) -> str:
+    """``v`` as a plain ``str`` (a StrEnum member is its value): what every store gives back."""
+    return v if type(v) is str else str.__str__(v)
+
+
+def _string(v: Any) -> str:
+    if isinstance(v, str):
+        return _plain_text(v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        # a subclass (an ``(int, Enum)`` member, ``Level.LOW``) writes its own str: its
+        # plain number is the value, as INTEGER and FLOAT take it
+        if isinstance(v, int) and type(v) is not int:
+            v = int.__int__(v)
+        elif isinstance(v, float) and type(v) is not float:
+            v = float.__float__(v)
+        try:
+            return str(v)
+        except ValueError:  # an integer longer than Python writes as text (4,300 digits)
+            digits = f"{sys.get_int_max_str_digits():,}"
+            raise _expected(f"STRING (from an integer of at most {digits} digits)", v) from None
+    raise _expected("STRING", v)
+
+
+def _integer(v: Any) -> int:
+    if type(v) is int:  # (most: no further look)
+        return v
+    if isinstance(v, bool):
+        raise _expected("INTEGER", v)
+    if isinstance(v, int):
+        return int.__int__(v)  # an IntEnum member: its plain int
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):
+        return int(v.strip())
+    raise _expected("INTEGER", v)
+
+
+def _float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise _expected("FLOAT", v)
+    if isinstance(v, int | float):
+        try:
+            return float(v)
+        except OverflowError:  # an integer beyond a float's range is no FLOAT
+            raise _expected("FLOAT", v) from None
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            pass
+    raise _expected("FLOAT", v)
+
+
+def _boolean(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+        return v.strip().lower() == "true"
+    raise _expected("BOOLEAN", v)
+
+
+def _datetime(v: Any) -> datetime:
+    """A date-time; one without an offset is UTC, as a literal's is (docs/semantics.md), so
+    it compares with ``now()`` and every store keeps it alike. A date is its midnight UTC, as
+    its text (``2024-01-02``) is: a DATE field's value passed on to a DATETIME field or formal
+    parameter is taken as the same text would be."""
+    found: datetime | None = v if isinstance(v, datetime) else None
+    if found is None and isinstance(v, date):
+        found = datetime(v.year, v.month, v.day, tzinfo=UTC)
+    if isinstance(v, str):
+        try:
+            found = datetime.fromisoformat(v.strip())
+        except ValueError:
+            found = None
+    if found is None:
+        raise _expected("DATETIME (ISO 8601)", v)
+    return found if found.utcoffset() is not None else found.replace(tzinfo=UTC)
+
+
+def _date(v: Any) -> date:
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("DATE (ISO 8601)", v)
+
+
+def _time(v: Any) -> time:
+    if isinstance(v, time):
+        return v
+    if isinstance(v, str):
+        try:
+            return time.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise _expected("TIME (ISO 8601)", v)
+
+
+def _performer(v: Any) -> str:
+    if isinstance(v, str):
+        return _plain_text(v)
+    raise _expected("PERFORMER (a participant or user id)", v)
+
+
+_COERCE: dict[BasicTypeKind, Callable[[Any], Any]] = {
+    BasicTypeKind.STRING: _string,
+    BasicTypeKind.INTEGER: _integer,
+    BasicTypeKind.FLOAT: _float,
+    BasicTypeKind.BOOLEAN: _boolean,
+    BasicTypeKind.DATETIME: _datetime,
+    BasicTypeKind.DATE: _date,
+    BasicTypeKind.TIME: _time,
+    BasicTypeKind.REFERENCE: lambda v: v,
+    BasicTypeKind.PERFORMER: _performer,
+}
