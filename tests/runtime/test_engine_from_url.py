@@ -120,3 +120,21 @@ def test_the_first_command_after_a_deploy_does_not_compile_the_stored_text_again
     with Engine.from_url(url) as other:
         assert other.trace(other.start_process("main")) == ["a", "b"]
         assert reads == [1]
+
+
+@pytest.mark.parametrize("url", ["memory://x", "memory:///tmp/wf", "MEMORY://name"])
+def test_a_memory_url_with_a_path_says_memory_takes_none(url: str) -> None:
+    """It said "unsupported database memory://x: wfengine stores in SQLite or PostgreSQL",
+    though ``memory://`` is documented."""
+    with pytest.raises(StoreError, match=r"memory:// \(the in-memory store\) takes no path"):
+        Engine.from_url(url)
+
+
+def test_the_memory_url_any_case_is_the_memory_store() -> None:
+    with Engine.from_url("MEMORY://") as engine:
+        assert isinstance(engine.store, MemoryStore)
+
+
+def test_the_memory_url_as_db_url_names_the_memory_store_engine() -> None:
+    with pytest.raises(StoreError, match=r"memory:// is the memory store: use Engine\(\)"):
+        Engine(db_url="memory://")

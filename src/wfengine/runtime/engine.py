@@ -149,6 +149,11 @@ class Engine(
         if db_url is not None:
             from wfengine.runtime.sql.store import SqlStore
 
+            if _memory_url(db_url):  # (SqlStore said "unsupported database memory://")
+                raise StoreError(
+                    f"Engine: db_url names a SQL database, and {db_url} is the memory store: "
+                    f"use Engine() (or Engine.from_url({db_url!r}))"
+                )
             store = SqlStore(db_url)
         self.store: Store = store if store is not None else MemoryStore()
         use(self.store, self)  # (reopened if closed; closed when its last engine closes)
@@ -244,7 +249,7 @@ class Engine(
             outbox_handlers=outbox_handlers,
             defer_automatic=defer_automatic,
         )
-        if url in (MEMORY_URL, "memory:"):
+        if _memory_url(url):
             if not create:
                 raise StoreError(f"{url} names a new, empty store: nothing is stored there")
             store: Store = MemoryStore()
@@ -577,6 +582,24 @@ class Engine(
             self._commit(nav)  # a conditional event the new data makes true fires
 
         self._command(body)
+
+
+def _memory_url(url: object) -> bool:
+    """Does ``url`` name the memory store (``memory://``, ``memory:``, any case)? One with
+    a path or name after it is a :class:`~wfengine.errors.StoreError` saying it takes none
+    (it read "unsupported database memory://x: wfengine stores in SQLite or PostgreSQL",
+    though ``memory://`` is documented)."""
+    if not isinstance(url, str):
+        return False  # (SqlStore says what a URL is)
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() != "memory":
+        return False
+    if rest not in ("", "//"):
+        raise StoreError(
+            f"{url}: memory:// (the in-memory store) takes no path or name: write "
+            f"{MEMORY_URL} (each engine made from it has a new, empty store of its own)"
+        )
+    return True
 
 
 __all__ = ["Engine"]
