@@ -1,4 +1,4 @@
-"""Give repeated activity, transition and activity-set Ids new ones, for XPDL 2.2's package keys.
+"""Give repeated activity, transition, activity-set and lane Ids new ones, for XPDL 2.2's keys.
 
 Why this exists: XPDL 1.0 and 2.1 scope an activity's and a transition's Id to its process
 (or activity set), and tools number them per process, so two processes of one file often both
@@ -41,6 +41,11 @@ a deployed package is stored as written and read back, and its Ids must survive 
   (or the other end names no process), the reference is left as it is and names the first
   holder, which keeps the Id.
 
+Lane Ids, which tools number per pool (2.0 keys them nowhere) and 2.2 keys package-wide
+(``LaneIds.Package``), are made unique first, by
+:func:`~wfengine.definition.unique_lanes.unique_lanes` (its notes say how), and reported here
+as renames of kind ``lane``.
+
 Data fields and formal parameters are left alone: their Ids are the names expressions, the
 instance's data and an application's inputs use, so renaming them would change what a
 definition does.
@@ -69,6 +74,7 @@ from wfengine.definition.model import (
     XmlNode,
 )
 from wfengine.definition.model_nodes import descendants
+from wfengine.definition.unique_lanes import unique_lanes
 from wfengine.definition.work_rules import ASSIGN_TO, NOT_ASSIGN_TO
 
 #: verbatim elements 2.2 keys with activities and transitions (``GraphicalItemAware.Package``)
@@ -84,18 +90,23 @@ Scope = tuple[str, str | None]
 class Rename:
     """One element :func:`unique_ids` gave a new Id."""
 
-    #: ``activity``, ``transition`` or ``activity set``
+    #: ``activity``, ``transition``, ``activity set`` or ``lane``
     kind: str
+    #: the process it is in (a lane: the process its pool draws, ``""`` when none)
     process_id: str
     #: the activity set the activity or transition is in (its Id as read), None: top level
     activity_set_id: str | None
     old: str
     new: str
+    #: a lane's pool (None for the other kinds)
+    pool_id: str | None = None
 
     def describe(self) -> str:
         """``activity 'A' of process 'p' is now 'A.p'``, for a person to read."""
         where = f"process {self.process_id!r}"
-        if self.activity_set_id is not None:
+        if self.pool_id is not None:
+            where = f"pool {self.pool_id!r}"
+        elif self.activity_set_id is not None:
             where = f"activity set {self.activity_set_id!r} of {where}"
         return f"{self.kind} {self.old!r} of {where} is now {self.new!r}"
 
@@ -106,14 +117,21 @@ class UniqueIds(NamedTuple):
 
 
 def unique_ids(package: Package) -> UniqueIds:
-    """``package`` with the activity, transition and activity-set Ids XPDL 2.2 keys package-wide
-    made unique, and what was renamed; the package itself when nothing clashes. Anything but a
-    package (a path, XPDL text) is a ``TypeError`` saying to load it first."""
+    """``package`` with the activity, transition, activity-set and lane Ids XPDL 2.2 keys
+    package-wide made unique, and what was renamed; the package itself when nothing clashes.
+    Anything but a package (a path, XPDL text) is a ``TypeError`` saying to load it first."""
     from wfengine.definition.package_arg import require_package
 
-    plan = _Plan(require_package(package, "unique_ids"))
+    fresh = _FreshIds(require_package(package, "unique_ids"))
+    # lanes first: the links below learn an artifact's process from the lane it is drawn in
+    package, lane_renames = unique_lanes(package, fresh)
+    lanes = tuple(
+        Rename("lane", r.process_id or "", None, r.old, r.new, pool_id=r.pool_id)
+        for r in lane_renames
+    )
+    plan = _Plan(package, fresh)
     if not plan.renames:
-        return UniqueIds(package, ())
+        return UniqueIds(package, lanes)
     processes = tuple(plan.process(p) for p in package.workflow_processes)
     links = _Links(package, {p.id: plan.process_wide(p) for p in package.workflow_processes})
     update = {
@@ -121,7 +139,7 @@ def unique_ids(package: Package) -> UniqueIds:
         "message_flows": tuple(links.rewrite(f, across=True) for f in package.message_flows),
         "associations": tuple(links.rewrite(a, across=False) for a in package.associations),
     }
-    return UniqueIds(package.model_copy(update=update), plan.renames)
+    return UniqueIds(package.model_copy(update=update), (*plan.renames, *lanes))
 
 
 def _scopes(process: WorkflowProcess) -> Iterator[tuple[str | None, ActivitySet | None]]:
@@ -140,14 +158,12 @@ def _verbatim(package: Package) -> Iterator[XmlNode]:
                     yield from item.iter()
 
 
-class _Plan:
-    """Decides the new Ids, then rewrites each process with them."""
+class _FreshIds:
+    """Makes new Ids: ``base`` as an ``NMTOKEN``, else with ``.2``, ``.3``... appended, until
+    it is an Id used nowhere in the package (nor made before)."""
 
     def __init__(self, package: Package) -> None:
-        self.package = package
-        self.local = {p.id for p in package.workflow_processes}
         self.taken: set[str] = set()
-        graphical: set[str] = {pool.id for pool in package.pools}
         for node in descendants(package):
             found = getattr(node, "id", None)
             if isinstance(found, str):
@@ -156,8 +172,29 @@ class _Plan:
             found = xml.get("Id")
             if found is not None:
                 self.taken.add(found)
-                if xml.local_name in _GRAPHICAL:
-                    graphical.add(found)
+
+    def __call__(self, base: str) -> str:
+        base = _NOT_NMTOKEN.sub("_", base)
+        new, n = base, 1
+        while new in self.taken:
+            n += 1
+            new = f"{base}.{n}"
+        self.taken.add(new)
+        return new
+
+
+class _Plan:
+    """Decides the new Ids, then rewrites each process with them."""
+
+    def __init__(self, package: Package, fresh: _FreshIds) -> None:
+        self.package = package
+        self.local = {p.id for p in package.workflow_processes}
+        self._fresh = fresh
+        graphical: set[str] = {pool.id for pool in package.pools}
+        for xml in _verbatim(package):
+            found = xml.get("Id")
+            if found is not None and xml.local_name in _GRAPHICAL:
+                graphical.add(found)
         renames: list[Rename] = []
         #: per process, the activity sets renamed: old Id -> new
         self.sets: dict[str, dict[str, str]] = {}
@@ -190,15 +227,6 @@ class _Plan:
                         here.add(item_id)
                         graphical.add(table.get((p.id, set_id), {}).get(item_id, item_id))
         self.renames = tuple(renames)
-
-    def _fresh(self, base: str) -> str:
-        base = _NOT_NMTOKEN.sub("_", base)
-        new, n = base, 1
-        while new in self.taken:
-            n += 1
-            new = f"{base}.{n}"
-        self.taken.add(new)
-        return new
 
     def process_wide(self, process: WorkflowProcess) -> dict[str, str]:
         """What a process-wide reference (a TaskReference, a performer rule) names, old Id to
