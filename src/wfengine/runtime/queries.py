@@ -10,6 +10,8 @@ import copy
 import difflib
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
+from typing import TypeVar
 
 from wfengine.errors import DeployError, NotFoundError, StoreError
 from wfengine.runtime.activity_holders import common_access, holders
@@ -65,6 +67,23 @@ def open_work_item_state(state: object, where: str) -> WorkItemState | None:
             f"open work only, not {shown!r}"
         )
     return found
+
+
+_E = TypeVar("_E", bound=Enum)
+
+
+def named_state(kind: type[_E], state: object, where: str, allowed: Sequence[str] = ()) -> _E:
+    """``state`` as a ``kind`` member (a member, or its value). Why: a misspelt state
+    (``"running"`` for ``open.running``) was a bare enum error naming neither the argument
+    nor the states accepted; the ``ValueError`` names ``where``, the argument and ``allowed``
+    (else every state of ``kind``). The engine's listings and the WAPI session share it."""
+    if isinstance(state, kind):
+        return state
+    try:
+        return kind(state)
+    except ValueError:
+        shown = ", ".join(allowed or [str(m.value) for m in kind])
+        raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
 
 
 def check_process_id(process_id: object, command: str) -> None:
@@ -150,7 +169,7 @@ class Queries(EngineBase):
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSnapshot]:
         check_process_id(process_id, "instances")
-        wanted = None if state is None else ProcessState(state)
+        wanted = None if state is None else named_state(ProcessState, state, "instances")
         return [
             instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
         ]
@@ -171,7 +190,7 @@ class Queries(EngineBase):
         check_process_id(process_id, "instance_summaries")
         limit = page_size(limit, "instances")
         check_after(after, str, "the id of the last instance of the previous page")
-        wanted = None if state is None else ProcessState(state)
+        wanted = None if state is None else named_state(ProcessState, state, "instance_summaries")
         return self.store.instance_summaries(
             state=wanted, process_id=process_id, limit=limit, after=after
         )

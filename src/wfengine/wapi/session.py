@@ -17,9 +17,8 @@ operation maps to which method, and those left out with the reason, is in ``docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from enum import Enum
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from wfengine.definition.model import (
     DataField,
@@ -30,7 +29,7 @@ from wfengine.definition.model import (
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_user
-from wfengine.runtime.queries import check_process_id, open_work_item_state
+from wfengine.runtime.queries import check_process_id, named_state, open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -201,7 +200,7 @@ class Session:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
         ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
         moves = [m.value for m in _MOVES]
-        target = _state(ProcessState, state, "change_process_instance_state", moves)
+        target = named_state(ProcessState, state, "change_process_instance_state", moves)
         if target not in _MOVES:
             raise ValueError(
                 f"change_process_instance_state: an instance cannot be moved to "
@@ -228,7 +227,7 @@ class Session:
         open activity instance (``Engine.cancel_activity``: its work item is withdrawn and
         its branch ends there). Process control: administrators and the instance's creator."""
         aborted = ActivityState.ABORTED.value
-        target = _state(ActivityState, state, "change_activity_instance_state", (aborted,))
+        target = named_state(ActivityState, state, "change_activity_instance_state", (aborted,))
         if target is not ActivityState.ABORTED:
             raise ValueError(
                 f"change_activity_instance_state: an activity instance cannot be moved to "
@@ -295,7 +294,7 @@ class Session:
         engine = self._engine()
         wanted = None
         if state is not None:
-            wanted = _state(ProcessState, state, "open_process_instances_list")
+            wanted = named_state(ProcessState, state, "open_process_instances_list")
         check_process_id(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         found = engine.instance_summaries(state=wanted, process_id=process_id)
@@ -391,7 +390,7 @@ class Session:
         item, ``started`` starts the held one, ``offered`` releases it, ``completed``
         completes it without data."""
         moves = [m.value for m in _ITEM_MOVES]
-        target = _state(WorkItemState, state, "change_work_item_state", moves)
+        target = named_state(WorkItemState, state, "change_work_item_state", moves)
         engine = self._engine()
         if target is WorkItemState.ALLOCATED:
             engine.claim_work_item(work_item_id, self.user)
@@ -458,21 +457,6 @@ _ITEM_MOVES = (
     WorkItemState.OFFERED,
     WorkItemState.COMPLETED,
 )
-
-_E = TypeVar("_E", bound=Enum)
-
-
-def _state(kind: type[_E], state: object, where: str, allowed: Sequence[str] = ()) -> _E:
-    """``state`` as a ``kind`` member. Why: a misspelt state (``"running"`` for
-    ``open.running``) was a bare enum error naming neither the argument nor the states
-    accepted; ``allowed`` names those (else every state of ``kind``)."""
-    if isinstance(state, kind):
-        return state
-    try:
-        return kind(state)
-    except ValueError:
-        shown = ", ".join(allowed or [str(m.value) for m in kind])
-        raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
 
 
 def _undeclared(name: str, process_id: str, declared: set[str]) -> NotFoundError:
