@@ -178,8 +178,10 @@ def _encode(value: Any, where: _Where, depth: int) -> Any:
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for k, v in value.items():
-            if not isinstance(k, str):
-                raise DataNotStorableError(f"{_render(where)} (key {k!r})", k)
+            if not isinstance(k, str):  # the key is what is wrong, not a value in it
+                raise DataNotStorableError(
+                    _render(where), k, f"a dict key must be a str, not {_shown(k)}"
+                )
             out[k] = v if _plain(v) else _encode(v, (where, k), depth + 1)
         return {_TAG: "dict", "v": out} if _TAG in out else out
     if isinstance(value, datetime | time):
@@ -191,6 +193,16 @@ def _encode(value: Any, where: _Where, depth: int) -> Any:
     if isinstance(value, Decimal):
         return {_TAG: "decimal", "v": str(value)}
     raise DataNotStorableError(_render(where), value)
+
+
+def _shown(value: Any) -> str:
+    """``value``'s type and repr, cut short (an error names it; a key may be any object,
+    even one whose repr fails or runs long)."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__, an int too long for text: the type says enough
+        return type(value).__name__
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
 
 
 def decode_value(value: Any) -> Any:
