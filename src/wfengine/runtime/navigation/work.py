@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from wfengine.applications.calling import ToolFailure
@@ -16,7 +17,7 @@ from wfengine.runtime.compiler import (
     KIND_TASK,
     CActivity,
 )
-from wfengine.runtime.directory import DirectoryError, directory_name
+from wfengine.runtime.directory import DirectoryError, asked, directory_name
 from wfengine.runtime.history import (
     ApplicationQueued,
     EventKind,
@@ -269,17 +270,18 @@ class Work(People):
             self._incident(inst, holds, ai.act.id, "job", message, job_id=job.id)
             self.step.job_done, self.step.job_again_at = job.id, PARKED
             return
+        may_claim = self._claims_again(ai, item)  # (asks the directory: before any change)
         added = tuple(u for u in to if u not in item.assignees)
         item.assignees = (*item.assignees, *added)
         taken_from = item.holder
         if taken_from is not None:
             # offered to them as well means they may take it: a held (or delegated) item
-            # goes back on offer, its holder among those who may claim it again (unless four
-            # eyes says it may no longer have it)
+            # goes back on offer, and who had it among those who may claim it again (unless
+            # four eyes says they may no longer have it)
             item.holder, item.owner = None, None
             item.state, item.started_at = WorkItemState.OFFERED, None
-            if taken_from not in item.assignees and taken_from not in excluded:  # a delegate
-                item.assignees = (*item.assignees, taken_from)
+            if may_claim is not None and may_claim not in (*item.assignees, *excluded):
+                item.assignees = (*item.assignees, may_claim)
         self.step.work_items.append(item)
         escalated = WorkItemEscalated(item.id, to, taken_from)
         inst.changes.append(change(self.now, escalated, ai.id, ai.act.id))
@@ -304,6 +306,23 @@ class Work(People):
             # no longer started, it holds no sequential ad-hoc set: what waited for the set's
             # turn is queued, and the job's command runs it
             self.pass_turn(ai)
+
+    def _claims_again(self, ai: ActivityInstance, item: WorkItem) -> str | None:
+        """Who had ``item``, which an escalation puts back on offer, and may claim it again:
+        its holder; but of an item delegated under ``wfengine:delegation-confirm``, its owner
+        (unless the directory no longer knows them: then the delegate, whom a re-offer would
+        make its holder outright). Why not the delegate there: under that rule a delegate's
+        work goes back to the owner to confirm, and an escalation drops the owner; offered
+        to the delegate, they could claim it and complete it with nobody confirming. The
+        delegate keeps it only if they may have it anyway (one of those it is offered to)."""
+        owner = item.owner
+        access = ai.act.access
+        if owner is None or access is None or not access.confirm_delegation:
+            return item.holder
+        org = supervision_of(self.ctx.directory)
+        if org is not None and not asked(org, f"knows({owner!r})", partial(org.knows, owner)):
+            return item.holder
+        return owner
 
     def back_on_offer(self, item: WorkItem) -> bool:
         """Offer ``item`` again to those it is offered to, told through the outbox (a release,
