@@ -24,7 +24,17 @@ from typing import Any
 
 from wfengine.definition.model import BasicTypeKind
 
-_INTEGER = re.compile(r"[+-]?\d+")
+#: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
+#: (``int()`` also took ``'١٢'`` and fullwidth ``'７'``; ``'1_000'`` it took, this refused)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+#: a FLOAT as text: a decimal number in ASCII (``2.5``, ``.5``, ``3.``, ``1e-3``), no ``_``
+#: between digits; every run of digits possessive (a long run that is no number is not tried
+#: split by split). ``float()`` also took ``'1_000'`` and other scripts' digits.
+_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?", re.ASCII)
+#: what a FLOAT took before as text with no finite value, and still takes: NaN and the
+#: infinities as Python spells them, in any case (the command line then refuses them:
+#: "expected a finite FLOAT", as documented)
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 
 
 #: an EnumerationType's values: a value of it is one of these texts
@@ -148,8 +158,11 @@ def _integer(v: Any) -> int:
         return int.__int__(v)  # an IntEnum member: its plain int
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if isinstance(v, str) and _INTEGER.fullmatch(v.strip()):
-        return int(v.strip())
+    if isinstance(v, str) and _INTEGER.fullmatch(text := v.strip()):
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python reads (4,300), far more than are stored
+            pass
     raise _expected("INTEGER", v)
 
 
@@ -161,11 +174,8 @@ def _float(v: Any) -> float:
             return float(v)
         except OverflowError:  # an integer beyond a float's range is no FLOAT
             raise _expected("FLOAT", v) from None
-    if isinstance(v, str):
-        try:
-            return float(v.strip())
-        except ValueError:
-            pass
+    if isinstance(v, str) and (_FLOAT.fullmatch(text := v.strip()) or _NOT_FINITE.fullmatch(text)):
+        return float(text)
     raise _expected("FLOAT", v)
 
 
