@@ -24,6 +24,7 @@ from wfengine.runtime.navigation.signal_waiters import signal_index
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.trigger_names import check_trigger_name
 from wfengine.runtime.values import check_storable, owned_values
 
 _log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class ActivityCommands(EngineBase):
         messages it catches): kept, a misspelt message would wait for ever. ``data`` is
         checked against the declared types of the process's fields, as a starter's is
         (:class:`~wfengine.errors.DataTypeError`, before anything changes)."""
+        check_trigger_name(name, "message", "send_message")
         if (instance_id is None) == (correlation is None):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
         check_mapping(data, "data", "send_message")
@@ -129,6 +131,7 @@ class ActivityCommands(EngineBase):
         A receive task with ``Instantiate="true"`` and no way in is such a start too (as
         BPMN tools draw a process a message starts): the instance starts there and the task
         takes the message at once (``message.received`` on the task)."""
+        check_trigger_name(name, "message", "start_by_message")
         check_mapping(data, "data", "start_by_message")
         values = dict(data or {})
         if values:
@@ -187,6 +190,7 @@ class ActivityCommands(EngineBase):
         with an instance it reaches or that it starts, before any takes it: a value one of
         them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal reaches
         no one."""
+        check_trigger_name(name, "signal", "broadcast_signal")
         check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
         if values:
@@ -288,6 +292,8 @@ class ActivityCommands(EngineBase):
         ``message`` given, only instances whose process version catches it count when
         several match (a caller and its subflow sharing the key, say); when none of them
         does, all do, and the send names what the instance catches."""
+        if message is not None:
+            check_trigger_name(message, "message", "correlated_instance", "message")
         check_mapping(correlation, "correlation", "correlated_instance", required=True)
         keys = dict(correlation)
         what = f"message {message!r}" if message is not None else "correlation"
