@@ -313,6 +313,16 @@ CODES: dict[str, tuple[Severity, str]] = {
         "an activity's task holds work its kind does not run (application calls on a task "
         "that is no application task, a script on one that is no script task)",
     ),
+    # -- the validity period (ProcessHeader) --
+    "validity-unread": (
+        Severity.WARNING,
+        "a process's ValidFrom or ValidTo is no ISO 8601 date or date-time: it does not limit "
+        "when instances start",
+    ),
+    "validity-empty": (
+        Severity.WARNING,
+        "a process's ValidFrom is not before its ValidTo: no instance of it can ever start",
+    ),
 }
 
 

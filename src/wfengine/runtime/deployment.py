@@ -14,17 +14,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import datetime
 from typing import Any, cast, overload
 
 from wfengine.definition.io import load_xpdl
 from wfengine.definition.lanes import LanePerformers
 from wfengine.definition.model import Activity, BlockActivity, Package, WorkflowProcess
+from wfengine.definition.validity import UnreadBound, empty_period, read_bound
 from wfengine.errors import DefinitionError, DeployError, StoreError
 from wfengine.runtime.compile_activity import stored_deployment
 from wfengine.runtime.compiler import (
@@ -75,7 +75,13 @@ class DeployedProcess:
         start, end = self.valid_from, self.valid_to
         since = f"from {start.isoformat()}" if start is not None else ""
         until = f"until {end.isoformat()}" if end is not None else ""
-        return " ".join(filter(None, ("valid", since, until)))
+        window = " ".join(filter(None, ("valid", since, until)))
+        if empty_period(start, end):  # (a refusal naming it alone left one puzzling)
+            window += (
+                ": an empty period, its ValidFrom not before its ValidTo, so no instance of "
+                "it ever starts"
+            )
+        return window
 
 
 def deployed_version(
@@ -99,85 +105,19 @@ def deployed_version(
     )
 
 
-#: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
-#: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so)
-_DATE_ALONE = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)"
-    r"(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
-)
-#: the date of a date-time, then what separates it from the time (checked: T or a space)
-_DATE_THEN = re.compile(r"(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)(?P<sep>.)")
-
-
 def _bound(process_id: str, name: str, text: str | None, *, end: bool) -> datetime | None:
-    """A ``ValidFrom`` / ``ValidTo`` text as a moment: ISO 8601, UTC when it names no zone;
-    a date alone, with or without a zone (``2030-12-31``, xs:date's ``2030-12-31+02:00``),
-    is that day's start in that zone (for the end, the next day's start: the day is in;
-    a day that ends past the engine's time, ``9999-12-31``, bounds nothing: :func:`_day_end`).
-    Only ``T`` or a space separates a date from a time: Python's ``fromisoformat`` takes any
-    character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day.
-    A text that is no such date (XPDL leaves it free) bounds nothing: a warning says so."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    moment: datetime | None = None
-    alone = _DATE_ALONE.fullmatch(text)
+    """A ``ValidFrom`` / ``ValidTo`` text as a moment
+    (:func:`~wfengine.definition.validity.read_bound`, which validation reads it with too).
+    A text that is no ISO 8601 date or date-time (XPDL leaves it free) bounds nothing: a
+    warning says so (validation's ``validity-unread``)."""
     try:
-        if alone is not None:
-            day = date.fromisoformat(alone["date"])
-            zone = alone["zone"]
-            if zone is None:
-                tz: tzinfo = UTC
-            else:
-                tz = datetime.fromisoformat(f"2000-01-01T00:00{_zone(zone)}").tzinfo or UTC
-            moment = datetime.combine(day, time(), tz)
-            if end:
-                moment = _day_end(moment)
-                if moment is None:  # (the day ends past the engine's time: no bound)
-                    return None
-        else:
-            separated = _DATE_THEN.match(text)
-            if separated is not None and separated["sep"] in "Tt ":
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-    if moment is None:
+        return read_bound(text, end=end)
+    except UnreadBound as exc:
         _log.warning(
-            "process %r: %s %r is no ISO 8601 date or date-time; it does not limit when "
-            "instances start",
-            *(process_id, name, text),
+            "process %r: %s %s; it does not limit when instances start",
+            *(process_id, name, exc),
         )
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
-def _day_end(start: datetime) -> datetime | None:
-    """The end of the day that begins at ``start`` (its zone a fixed offset): the next
-    day's start. None when no datetime holds it, as for ``9999-12-31`` (UTC, or any zone
-    west of it): that day ends where the engine's time does, so it ends nothing, and
-    ``ValidTo`` written so (as "for ever" often is) limits nothing. Why not raise: adding
-    a day there raised a bare ``OverflowError`` out of every deploy and start of the
-    process, while validate found nothing wrong. East of UTC the end is held in UTC
-    (``9999-12-31+14:00`` ends at ``9999-12-31T10:00:00Z``): the period ends then."""
-    try:
-        return start + timedelta(days=1)
-    except OverflowError:
-        pass
-    try:
-        return start.astimezone(UTC) + timedelta(days=1)
-    except OverflowError:
-        return None
-
-
-def _zone(zone: str) -> str:
-    """An ISO 8601 zone as ``fromisoformat`` reads it after a time (``Z`` is ``+00:00``)."""
-    if zone in ("Z", "z"):
-        return "+00:00"
-    if len(zone) == 3:  # +02
-        return f"{zone}:00"
-    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
 
 
 class DeploymentCache:
