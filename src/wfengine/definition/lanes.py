@@ -14,7 +14,10 @@ performers. The rules, read one way for the runtime compiler and whoever shows a
 * the activity's lane is the first ``LaneId`` of its graphics that names a lane of the
   package; when that lane names no performers, the nearest lane around it that does
   (its ``ParentLane``, as XPDL 2.0 and TIBCO write nesting, or the lane that lists it as a
-  ``NestedLane``, as 2.1 and JaWE do), else none;
+  ``NestedLane``, as 2.1 and JaWE do), else none. A lane Id several pools have (tools number
+  lanes per pool) names the lane of the pool drawing the activity's own process, and a
+  nesting one of the same pool (:mod:`~wfengine.definition.lane_scopes`, which ``convert``
+  follows when it renames such lanes);
 * the lane's performers are then the activity's in every respect: its unwritten mode (an
   activity without an implementation is a person's work, as with a performer of its own:
   :mod:`~wfengine.definition.modes`), and how each is resolved when its work is offered (a
@@ -31,42 +34,96 @@ judged the same way, and what they present is what runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from wfengine.definition.model import Activity, Lane, Package, ReferenceImplementation
+from wfengine.definition.lane_scopes import LaneScopes, names_lane
+from wfengine.definition.model import (
+    Activity,
+    ActivitySet,
+    Lane,
+    Package,
+    ReferenceImplementation,
+    WorkflowProcess,
+)
+from wfengine.definition.model_nodes import XmlNode
 from wfengine.definition.modes import can_wait_for_a_person
+
+#: a lane of the package: its pool's index and its Id (pools may repeat lane Ids)
+_Key = tuple[int, str]
 
 
 class LanePerformers:
     """The performers each lane of a package stands for (nesting resolved once)."""
 
     def __init__(self, package: Package) -> None:
-        lanes = {lane.id: lane for pool in package.pools for lane in pool.lanes}
-        #: lane id -> the lane it is drawn in (ParentLane first, then a NestedLane listing)
-        parents: dict[str, str] = {}
-        for lane in lanes.values():
+        self._scopes = scopes = LaneScopes(package.pools)
+        #: a lane, as (its pool's index, its Id) -> the lane it is drawn in (its ParentLane,
+        #: else the lane listing it as a NestedLane), both of its pool where it has them
+        parents: dict[_Key, _Key] = {}
+        lanes: dict[_Key, Lane] = {}
+        for index, pool in enumerate(scopes.pools):
+            for lane in pool.lanes:
+                lanes.setdefault((index, lane.id), lane)
+        for (index, lane_id), lane in lanes.items():
             if lane.parent_lane:
-                parents[lane.id] = lane.parent_lane
-        for lane in lanes.values():
+                _link(parents, (index, lane_id), lane.parent_lane, scopes.in_pool)
+        for (index, lane_id), lane in lanes.items():
             for nested in _nested_lanes(lane):
-                parents.setdefault(nested, lane.id)
-        #: lane id -> (the lane whose performers it stands for, those performers)
-        self._by_lane: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for lane_id in lanes:
-            found = _nearest(lane_id, lanes, parents)
+                _link(parents, (index, nested), lane_id, scopes.in_pool, keep=True)
+        #: a lane -> (the lane whose performers it stands for, those performers)
+        self._by_lane: dict[_Key, tuple[str, tuple[str, ...]]] = {}
+        for key in lanes:
+            found = _nearest(key, lanes, parents)
             if found is not None:
-                self._by_lane[lane_id] = found
+                self._by_lane[key] = found
+        #: activity Id -> (its process, its graphics) for each activity of that Id: which
+        #: process's pools an activity asked about is drawn in (see :meth:`_processes`; the
+        #: graphics are held here, so an identity test on them is sound)
+        self._held: dict[str, list[tuple[str, tuple[XmlNode, ...]]]] = {}
+        if self._by_lane:
+            for process in package.workflow_processes:
+                scopes_of: tuple[WorkflowProcess | ActivitySet, ...] = (
+                    process,
+                    *process.activity_sets,
+                )
+                for scope in scopes_of:
+                    for a in scope.activities:
+                        self._held.setdefault(a.id, []).append((process.id, a.graphics))
 
     def lane_of(self, activity: Activity) -> tuple[str, tuple[str, ...]] | None:
         """The lane ``activity`` is drawn in that names performers (its own lane or the
-        nearest around it), with those performers; None when it is in no such lane."""
+        nearest around it), with those performers; None when it is in no such lane. A lane
+        Id several pools have names the lane of the pool that draws the activity's process
+        (:class:`~wfengine.definition.lane_scopes.LaneScopes`)."""
         if not self._by_lane:
             return None
+        processes: tuple[str, ...] | None = None
         for info in activity.graphics:
-            lane_id = info.get("LaneId")
-            if lane_id is not None and lane_id in self._by_lane:
-                return self._by_lane[lane_id]
+            lane_id = names_lane(info)
+            if lane_id is None or lane_id not in self._scopes.first:
+                continue
+            if processes is None:
+                processes = self._processes(activity)
+            pool = self._scopes.in_process(lane_id, processes)
+            found = self._by_lane.get((pool, lane_id)) if pool is not None else None
+            if found is not None:
+                return found
         return None
+
+    def _processes(self, activity: Activity) -> tuple[str, ...]:
+        """The processes ``activity`` may be of, surest first: the one holding it (its
+        graphics the very same tuple: so too the compiler's copy of a Reference activity,
+        which keeps them), else those holding an activity of its Id drawn as it is, else
+        those holding its Id at all. A look-up by value alone could not tell apart two
+        processes holding the same activity drawn the same way (copied processes do)."""
+        held = self._held.get(activity.id, [])
+        for same in (
+            [p for p, graphics in held if graphics is activity.graphics],
+            [p for p, graphics in held if graphics == activity.graphics],
+        ):
+            if same:
+                return tuple(dict.fromkeys(same))
+        return tuple(dict.fromkeys(p for p, _ in held))
 
     def given(
         self, activity: Activity, named: Mapping[str, Activity] | None = None
@@ -138,17 +195,32 @@ def _nested_lanes(lane: Lane) -> list[str]:
     ]
 
 
+def _link(
+    parents: dict[_Key, _Key],
+    child: _Key,
+    parent_id: str,
+    in_pool: Callable[[str, int], int | None],
+    *,
+    keep: bool = False,
+) -> None:
+    """Record that ``child`` is drawn in the lane ``parent_id`` names from ``child``'s pool;
+    ``keep``: unless it already has a parent (a ParentLane wins over a NestedLane listing)."""
+    pool = in_pool(parent_id, child[0])
+    if pool is not None and not (keep and child in parents):
+        parents[child] = (pool, parent_id)
+
+
 def _nearest(
-    lane_id: str, lanes: dict[str, Lane], parents: dict[str, str]
+    key: _Key, lanes: Mapping[_Key, Lane], parents: Mapping[_Key, _Key]
 ) -> tuple[str, tuple[str, ...]] | None:
-    """The nearest lane from ``lane_id`` outwards that names performers (a nesting that leads
+    """The nearest lane from ``key`` outwards that names performers (a nesting that leads
     round in a circle, which a hand-edited file may have, ends where it would repeat)."""
-    seen: set[str] = set()
-    current: str | None = lane_id
+    seen: set[_Key] = set()
+    current: _Key | None = key
     while current is not None and current not in seen and current in lanes:
         seen.add(current)
         performers = tuple(p.strip() for p in lanes[current].performers if p.strip())
         if performers:
-            return current, performers
+            return current[1], performers
         current = parents.get(current)
     return None
