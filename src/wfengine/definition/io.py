@@ -35,7 +35,8 @@ def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool
     saying to pass its bytes, rather than an ``OSError`` quoting the document as a file name;
     so is anything that is neither a path, bytes nor a stream, and a stream in text mode
     (``open(path)``, ``io.StringIO``): the reader needs the bytes, whose encoding the XML
-    declaration names.
+    declaration names. An empty path (``""``) is a ``ValueError``: read as a path it named
+    the current directory, an ``IsADirectoryError`` about ``'.'``.
     """
     from wfengine.definition.xpdl.reader import read_package
 
@@ -56,6 +57,8 @@ def load_xpdl(source: str | os.PathLike[str] | bytes | BinaryIO, *, schema: bool
             f"{type(source).__name__}"
         )
     if isinstance(source, str | os.PathLike):
+        if not os.fspath(source):  # (Path("") is "."): IsADirectoryError naming "."
+            raise ValueError("load_xpdl: the path is empty (''): pass the path of an XPDL file")
         path = Path(source)
         with path.open("rb") as stream:
             data = _read_named(stream, str(path))

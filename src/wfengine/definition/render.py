@@ -52,6 +52,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.modes import needs_person
+from wfengine.errors import NotFoundError
 
 #: labels are wrapped at this many characters per line so boxes stay compact
 LABEL_WIDTH = 24
@@ -485,10 +486,24 @@ def process_to_dot(
 def package_to_dot(package: Package, process_id: str | None = None) -> str:
     """The DOT text of one process of a package (the first when ``process_id`` is None).
 
-    Raises ``KeyError`` (with the known process ids in its message) when there is no such
-    process, and ``TypeError`` for anything but a package (a path, XPDL text).
+    Raises :class:`~wfengine.errors.NotFoundError` (a ``KeyError``) naming the process and
+    the package's processes when there is no such process, and ``TypeError`` for anything
+    but a package (a path, XPDL text) or a ``process_id`` that is not a string. Why: the
+    model's bare ``KeyError`` read as an internal failure and printed its message quoted.
     """
     from wfengine.definition.package_arg import require_package
 
     require_package(package, "package_to_dot")
-    return process_to_dot(package.process(process_id), package)
+    if process_id is None:
+        return process_to_dot(package.process(), package)
+    if not isinstance(process_id, str):
+        raise TypeError(
+            "package_to_dot: process_id must be one process id (a string) or None, not "
+            f"{type(process_id).__name__} {process_id!r:.40}"
+        )
+    found = next((p for p in package.workflow_processes if p.id == process_id), None)
+    if found is None:
+        known = ", ".join(p.id for p in package.workflow_processes) or "none"
+        where = f"package_to_dot: package {package.id!r} has: {known}"
+        raise NotFoundError("process", process_id, where)
+    return process_to_dot(found, package)
