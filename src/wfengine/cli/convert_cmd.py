@@ -6,8 +6,8 @@ definition: a file with validation errors still converts; use ``wfengine validat
 Findings made while loading (say an element kept as XML) are shown on stderr, because they say
 what the conversion could not interpret.
 
-XPDL 2.2 keys activity, transition and activity-set Ids package-wide where earlier versions
-keyed them per process; a repeated one is given a new Id (with every reference to it) by
+XPDL 2.2 keys activity, transition, activity-set and lane Ids package-wide where earlier versions
+keyed them per process (or pool); a repeated one is given a new Id (with every reference to it) by
 :func:`wfengine.definition.unique_ids.unique_ids`, and each rename is one line on stderr. Only
 ``convert`` renames: ``dump_xpdl`` writes a package's Ids as they are.
 """
@@ -38,8 +38,8 @@ Examples:
 def convert(source: str, output: str) -> None:
     """Convert an XPDL document of any version to XPDL 2.2.
 
-    An activity, transition or activity-set Id that several processes (or scopes) repeat is
-    kept by the first and renamed `ID.SCOPE` in the others, with every reference to it, as
+    An activity, transition, activity-set or lane Id that several processes (scopes, pools)
+    repeat is kept by the first and renamed `ID.SCOPE` (a lane: `ID.POOL`) in the others, with every reference to it, as
     XPDL 2.2 keys these Ids package-wide; stderr names each rename.
 
     IN may be `-` for standard input. Exit status: 0 when written, 1 when IN cannot be
