@@ -54,6 +54,7 @@ from wfengine.definition.model import (
     Package,
     WorkflowProcess,
 )
+from wfengine.definition.time_of_day import time_part_problem
 from wfengine.errors import ExpressionError, ExpressionSyntaxError
 from wfengine.expressions import (
     DEFAULT_LIMITS,
@@ -231,6 +232,9 @@ def _no_iso_date(text: str) -> str | None:
     except ValueError as exc:
         return f"it is no date ({exc})"
     written = f"{year:04d}-{month:02d}-{day:02d}"
+    clock = time_part_problem(text)  # (the date is well written: its time or zone is not)
+    if clock is not None:
+        return f"it is no ISO 8601 date-time: {clock}"
     return (
         f"it is no ISO 8601 date-time (write the month and day with two digits: {written}, "
         f"or {written}T09:00:00Z with a time)"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from wfengine.definition.time_of_day import time_part_problem
+
 #: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
 #: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so)
 _DATE_ALONE = re.compile(
@@ -60,7 +62,9 @@ def read_bound(text: str | None, *, end: bool) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise UnreadBound(f"{text!r} is no ISO 8601 date or date-time")
+        clock = time_part_problem(text)
+        why = f" ({clock})" if clock is not None else ""
+        raise UnreadBound(f"{text!r} is no ISO 8601 date or date-time{why}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
