@@ -47,11 +47,7 @@ from typing import Any
 from wfengine.applications.redaction import REDACTED, plain
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.model import Package
-from wfengine.errors import (
-    DeployError,
-    IllegalStateError,
-    StoreError,
-)
+from wfengine.errors import DeployError, IllegalStateError
 from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
@@ -67,6 +63,7 @@ from wfengine.runtime.engine_arguments import check_deploy_arguments, check_engi
 from wfengine.runtime.engine_base import JobHandler, JobObserver, _set_state
 from wfengine.runtime.history import InstanceDataAssigned, change
 from wfengine.runtime.host_arguments import check_acting_user, check_flag, check_mapping
+from wfengine.runtime.id_arguments import check_instance_id, check_process_id
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.incident_commands import IncidentCommands
 from wfengine.runtime.instance import ProcessInstance
@@ -80,6 +77,7 @@ from wfengine.runtime.queries import Queries
 from wfengine.runtime.reoffer import ReofferCommands
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.store import Store
+from wfengine.runtime.store_url import sql_store, store_for
 from wfengine.runtime.store_users import use
 from wfengine.runtime.suspension import (
     take_along,
@@ -94,10 +92,6 @@ from wfengine.runtime.work_item_commands import WorkItemCommands
 _apps_log = logging.getLogger("wfengine.applications")
 _deploy_log = logging.getLogger("wfengine.deploy")
 _log = logging.getLogger("wfengine.engine")
-
-
-#: the URL of the in-memory store for :meth:`Engine.from_url`
-MEMORY_URL = "memory://"
 
 
 class Engine(
@@ -147,14 +141,7 @@ class Engine(
         # (checked before the store opens: a refused directory left a database file behind)
         adapted = adapt_directory(directory) if directory is not None else StaticDirectory()
         if db_url is not None:
-            from wfengine.runtime.sql.store import SqlStore
-
-            if _memory_url(db_url):  # (SqlStore said "unsupported database memory://")
-                raise StoreError(
-                    f"Engine: db_url names a SQL database, and {db_url} is the memory store: "
-                    f"use Engine() (or Engine.from_url({db_url!r}))"
-                )
-            store = SqlStore(db_url)
+            store = sql_store(db_url)
         self.store: Store = store if store is not None else MemoryStore()
         use(self.store, self)  # (reopened if closed; closed when its last engine closes)
         self.clock: Clock = clock if clock is not None else SystemClock()
@@ -249,16 +236,8 @@ class Engine(
             outbox_handlers=outbox_handlers,
             defer_automatic=defer_automatic,
         )
-        if _memory_url(url):
-            if not create:
-                raise StoreError(f"{url} names a new, empty store: nothing is stored there")
-            store: Store = MemoryStore()
-        else:
-            from wfengine.runtime.sql.store import SqlStore
-
-            store = SqlStore(url, create=create)
         return cls(
-            store,
+            store_for(url, create=create),
             clock,
             ids,
             applications,
@@ -384,6 +363,7 @@ class Engine(
         ``TypeError`` naming it. ``data`` that is not a mapping (a list of
         pairs) is a ``TypeError`` naming it, here and in every command that takes data.
         """
+        check_process_id(process_id, "create_instance")
         check_mapping(data, "data", "create_instance")
         check_acting_user(user, "create_instance")
 
@@ -405,6 +385,7 @@ class Engine(
         With ``defer=True`` the command only marks the instance running and leaves its
         automatic work to a ``continue`` job, for :meth:`run_due_jobs` or a worker process.
         """
+        check_instance_id(instance_id, "start")
         if defer is not False:  # (the default costs nothing; "no" deferred the work)
             check_flag(defer, "defer", "start")
         check_acting_user(user, "start")
@@ -441,6 +422,7 @@ class Engine(
 
         ``defer`` is as for :meth:`start`, ``user`` as for :meth:`create_instance`.
         """
+        check_process_id(process_id, "start_process")
         check_mapping(data, "data", "start_process")
         if defer is not False:
             check_flag(defer, "defer", "start_process")
@@ -460,6 +442,7 @@ class Engine(
         do those of the synchronous subflows it waits for (they are its work), which
         ``resume`` continues with it. Their ``instance.state`` events name the instance that
         took them along (``by``); a subflow suspended already stays as it was."""
+        check_instance_id(instance_id, "suspend")
         check_acting_user(user, "suspend")
 
         def body() -> None:
@@ -479,6 +462,7 @@ class Engine(
         The synchronous subflows it waits for that a caller's suspension took along resume
         with it; one an operator suspended on its own stays suspended (resume it by its
         id), and so does what waits under it."""
+        check_instance_id(instance_id, "resume")
         check_acting_user(user, "resume")
         resumed = [instance_id]
 
@@ -514,6 +498,7 @@ class Engine(
         (:meth:`send_message`; a suspended instance takes it when resumed), decided by the
         rule delivery uses, so a host choosing where to send agrees with where it is taken.
         False for a closed instance; nothing changes."""
+        check_instance_id(instance_id, "waits_for_message")
         inst = self.store.instance(instance_id)
         if inst.state.is_closed:
             return False
@@ -533,6 +518,7 @@ class Engine(
         self._close(instance_id, ProcessState.ABORTED, "abort", user)
 
     def _close(self, instance_id: str, state: ProcessState, verb: str, user: str | None) -> None:
+        check_instance_id(instance_id, verb)
         check_acting_user(user, verb)
 
         def body() -> None:
@@ -556,6 +542,7 @@ class Engine(
     ) -> None:
         """Set instance attributes (WMAssignProcessInstanceAttribute), e.g. to fix an incident;
         conditional events of a running instance that the new data makes true fire."""
+        check_instance_id(instance_id, "set_data")
         check_mapping(values, "values", "set_data", required=True)
         check_acting_user(user, "set_data")
         check_storable(values, f"process instance {instance_id!r}")
@@ -582,24 +569,6 @@ class Engine(
             self._commit(nav)  # a conditional event the new data makes true fires
 
         self._command(body)
-
-
-def _memory_url(url: object) -> bool:
-    """Does ``url`` name the memory store (``memory://``, ``memory:``, any case)? One with
-    a path or name after it is a :class:`~wfengine.errors.StoreError` saying it takes none
-    (it read "unsupported database memory://x: wfengine stores in SQLite or PostgreSQL",
-    though ``memory://`` is documented)."""
-    if not isinstance(url, str):
-        return False  # (SqlStore says what a URL is)
-    scheme, _, rest = url.partition(":")
-    if scheme.lower() != "memory":
-        return False
-    if rest not in ("", "//"):
-        raise StoreError(
-            f"{url}: memory:// (the in-memory store) takes no path or name: write "
-            f"{MEMORY_URL} (each engine made from it has a new, empty store of its own)"
-        )
-    return True
 
 
 __all__ = ["Engine"]

@@ -39,6 +39,7 @@ from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.directory import Directory, adapt_directory
 from wfengine.runtime.history import InstanceStateChanged, change
+from wfengine.runtime.id_arguments import check_process_id
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import Incident, ProcessInstance
 from wfengine.runtime.jobs import DEFAULT_LEASE, Job
@@ -154,16 +155,14 @@ class EngineBase:
         uses it (:mod:`~wfengine.runtime.store_users`); a virtual clock that moves afterwards
         no longer fires timers through this engine (nor keeps it alive); a command is refused.
 
-        A command running in another thread (a synchronous application call in flight) is
-        let finish and commit first: ``close`` waits for it. Why: the store closed under it
-        refused the rest of the command on SQL (the application had run, and nothing of it
-        was stored), while in memory it committed; now both commit. Commands asked after
-        ``close`` began are refused at once. Called by the command's own thread (an
-        application closing the engine that calls it), it closes at once, as it cannot wait
-        for itself. A run of due jobs in another thread (``run_due_jobs``: an asynchronous
-        application's call in flight, made with no command open) is waited for in the same
-        way: its running job finishes and commits, the jobs it claimed after that are given
-        back unrun."""
+        A command running in another thread (a synchronous application call in flight) is let
+        finish and commit first: ``close`` waits for it (the store closed under it refused the
+        rest of the command on SQL, the application having run, while in memory it committed).
+        Commands asked after ``close`` began are refused at once. Called by the command's own
+        thread (an application closing its engine), it closes at once: it cannot wait for
+        itself. A run of due jobs in another thread (``run_due_jobs``: an asynchronous call in
+        flight, made with no command open) is waited for alike: its running job finishes and
+        commits, the jobs it claimed after that are given back unrun."""
         self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
@@ -240,6 +239,7 @@ class EngineBase:
         refused deploy writes nothing to the store, so another engine on the same database,
         or this program run again, sees only the stored versions and starts the newest valid
         one, as it did before that deploy."""
+        check_process_id(process_id, "refusal")
         return self._refused.get(process_id)
 
     def latest(self, process_id: str) -> DeployedProcess | None:
@@ -254,8 +254,8 @@ class EngineBase:
         replaced. A stored version asked by number is there all the same (the instances
         running on it, a start by ``version=``). Not deployed (nor is a number past 64 bits,
         which SQL drivers refused raw): a :class:`~wfengine.errors.NotFoundError` naming it."""
-        if version is not None and (type(version) is not int):
-            # ("1" read as no such version, and said "versions 1..1")
+        check_process_id(process_id, "deployed")
+        if version is not None and type(version) is not int:  # ("1": "versions 1..1")
             raise TypeError(
                 f"version of {process_id!r}: a whole number (1, 2, ...), not {version!r}"
             )
