@@ -94,3 +94,19 @@ def test_an_in_memory_sqlite_store_is_not_opened_again_empty() -> None:
     Engine(store).close()
     with pytest.raises(IllegalStateError, match="build a new SqlStore"):
         Engine(store)
+
+
+def test_a_shared_postgresql_store_closes_with_its_last_engine_and_opens_again(
+    pg_url: str,
+) -> None:
+    store = SqlStore(pg_url)
+    a, b = Engine(store), Engine(store)
+    a.deploy(_package().build())
+    iid = a.start_process("main")
+    a.close()
+    assert b.instance(iid).state.value == "open.running"
+    b.close()
+    with pytest.raises(IllegalStateError, match="it is closed"):
+        store.instance(iid)
+    with Engine(store) as again:
+        assert again.instance(iid).state.value == "open.running"
