@@ -433,6 +433,11 @@ class CompiledProcess:
     #: name_aliases`), by Name -> its Id; a Name several carry -> their Ids (it stands for
     #: none of them). Empty for most processes, which then pay one truth test per check
     field_names: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    #: the Names of fields and formal parameters that are no plain identifier (``Days
+    #: requested``), by Name -> the Ids carrying it
+    #: (:func:`~wfengine.definition.non_identifier_names.non_identifier_names`): data given
+    #: under one is refused naming the Id, not stored under a key no condition reads
+    unusable_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: :meth:`messages_caught`, once asked (a correlated message asks every version)
     _caught: frozenset[str] | None = None
     #: activity Id -> its compiled activities, one per :attr:`CActivity.key`: made and kept
@@ -450,7 +455,10 @@ class CompiledProcess:
         keys, are not). A field may be given by its Name (:attr:`field_names`): the value is
         the field's, under its Id, as expressions read it; a Name two fields share, or a
         field given both ways, is refused naming them. Names the process does not declare
-        pass: whether they may be written is another rule's."""
+        pass: whether they may be written is another rule's, except a field's Name that is
+        no plain identifier (``"Days requested"``), refused naming the field's Id to give."""
+        if self.unusable_names and not self.unusable_names.keys().isdisjoint(data):
+            self._refuse_unusable_names(data, where)
         named = self.field_names
         if named and not named.keys().isdisjoint(data):
             data = self._by_id(data, where)
@@ -499,6 +507,23 @@ class CompiledProcess:
                 )
             out[target] = value
         return out
+
+    def _refuse_unusable_names(self, data: Mapping[str, Any], where: str) -> None:
+        """Raise :class:`~wfengine.errors.DataTypeError` for the first key of ``data`` that is
+        the Name of a field or parameter and no plain identifier (:attr:`unusable_names`).
+        Why: the value was stored under that undeclared key, silently, and the field kept its
+        own value; such a Name is no alias (expressions cannot write it)."""
+        for key in data:
+            ids = self.unusable_names.get(key)
+            if ids:
+                whose = ", ".join(map(repr, ids))
+                many = len(ids) > 1
+                raise DataTypeError(
+                    f"{where}: {key!r} is the Name of data field{'s' if many else ''} {whose} "
+                    f"of process {self.process_id!r}, which is no plain identifier, so data "
+                    f"cannot be given by it: give {'one of the Ids' if many else 'the Id'} "
+                    f"{whose}; nothing was changed"
+                )
 
     def refuse_read_only(self, data: Mapping[str, Any] | Iterable[str], where: str) -> None:
         """Raise :class:`~wfengine.errors.DataTypeError` when ``data`` (values by field name,

@@ -1,0 +1,39 @@
+"""The Names of data fields and formal parameters that are no plain identifier
+(``Days requested``): a Name data given from outside cannot stand for its field by.
+
+Why they are looked for: an expression cannot write such a Name, so it is no alias of its
+field (:func:`~wfengine.definition.reading.name_aliases` takes plain identifiers only), and
+``start_process(data={"Days requested": 2})`` stored the 2 under an undeclared key that no
+condition reads, while the field kept its initial value. The engine refuses such a key
+instead, naming the field's Id to give (WAPI already refused it as no declared field).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
+
+#: a plain identifier, as expressions and :func:`~wfengine.definition.reading.name_aliases`
+#: read one
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def non_identifier_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[str, ...]]:
+    """Each Name (stripped) of a field or formal parameter of ``process`` (or its package)
+    that is no plain identifier and no declaration's Id -> the Ids that carry it, in
+    declaration order. Empty for most processes."""
+    items: list[DataField | FormalParameter] = [
+        *package.data_fields,
+        *process.data_fields,
+        *process.formal_parameters,
+    ]
+    ids = {item.id for item in items}
+    owners: dict[str, list[str]] = {}
+    for item in items:
+        name = (item.name or "").strip()
+        if name and name not in ids and not _IDENTIFIER.fullmatch(name):
+            found = owners.setdefault(name, [])
+            if item.id not in found:
+                found.append(item.id)
+    return {name: tuple(found) for name, found in owners.items()}
