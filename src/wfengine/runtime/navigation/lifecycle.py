@@ -10,10 +10,16 @@ from typing import Any
 
 from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.errors import DataTypeError, LimitError
+from wfengine.runtime.acted_by import by_user
 from wfengine.runtime.compiler import (
     CompiledProcess,
 )
-from wfengine.runtime.history import InstanceCreated, InstanceStateChanged, change
+from wfengine.runtime.history import (
+    IncidentAborted,
+    InstanceCreated,
+    InstanceStateChanged,
+    change,
+)
 from wfengine.runtime.instance import (
     ActivityInstance,
     ProcessInstance,
@@ -143,25 +149,19 @@ class Lifecycle(NavigatorBase):
         *,
         by: str | None = None,
     ) -> None:
-        """Close ``inst``: resolve its incidents, cancel what is open, then notify a waiting
-        parent. A termination or abort records the state it left and who asked (``user``;
-        None: the host or the engine), and ``by``, the caller whose closing took it along (a
-        synchronous subflow; None: it was closed itself). The synchronous subflows it waits
-        for close with it, recorded as asked by ``user`` too: their trail names who
-        terminated the work, not the engine. Messages kept for a catch that never came
-        (``message.kept``) go with it: nothing can take them now, and their data stayed stored
-        in the closed instance for good."""
+        """Close ``inst``: resolve its incidents (audited: :meth:`_resolve_incidents`), cancel
+        what is open, then notify a waiting parent. A termination or abort records the state
+        it left and who asked (``user``; None: the host or the engine), and ``by``, the caller
+        whose closing took it along (a synchronous subflow; None: it was closed itself). The
+        synchronous subflows it waits for close with it, recorded as asked by ``user`` too:
+        their trail names who terminated the work, not the engine. Messages kept for a catch
+        that never came (``message.kept``) go with it: nothing can take them now, and their
+        data stayed stored in the closed instance for good."""
         self.touch(inst)
         inst.parked.clear()
         inst.messages.clear()
         if inst.incidents:
-            for incident in inst.incidents.values():
-                if not incident.resolved:
-                    incident.resolved = True
-                    entry = incident_entry(
-                        incident, self.now, Resolution.INSTANCE_CLOSED, stamp=inst.call_stamp()
-                    )
-                    self.step.outbox.append(entry)
+            self._resolve_incidents(inst, user)
         cancel_state = (
             ActivityState.ABORTED if state is ProcessState.ABORTED else ActivityState.TERMINATED
         )
@@ -188,6 +188,28 @@ class Lifecycle(NavigatorBase):
         self.step.outbox.append(instance_state_entry(inst, previous, self.now))
         if inst.parent_waits and inst.parent_instance is not None:
             self._subflow_closed(inst)
+
+    def _resolve_incidents(self, inst: ProcessInstance, user: str | None) -> None:
+        """Resolve the open incidents of ``inst``, which is closing: each is told in the outbox
+        (``incident.resolved``, resolution ``instance_closed``) and audited as
+        ``incident.aborted`` naming ``user``, who closed the instance (None: the host or the
+        engine), as ``abort_incident`` audits its own: the case's history said the incident
+        opened and never that it ended. Its ``instance.state`` event, next, says how."""
+        for incident in inst.incidents.values():
+            if incident.resolved:
+                continue  # answered already (abort_incident audits its own first)
+            incident.resolved = True
+            entry = incident_entry(
+                incident, self.now, Resolution.INSTANCE_CLOSED, stamp=inst.call_stamp()
+            )
+            self.step.outbox.append(entry)
+            given_up = change(
+                self.now,
+                IncidentAborted(incident.id),
+                incident.activity_instance_id,
+                incident.activity_id,
+            )
+            inst.changes.append(by_user(given_up, user))
 
     def _scope_done(self, scope: Scope) -> None:
         """Nothing is live in ``scope`` any more: implicit termination of the scope."""
