@@ -55,3 +55,23 @@ def test_due_after_is_none_where_the_engine_s_time_ends() -> None:
     assert due_after(NEAR_THE_END, timedelta(days=2)) == datetime(9999, 12, 30, tzinfo=UTC)
     assert due_after(NEAR_THE_END, timedelta(days=3)) is None  # (the last moment itself)
     assert due_after(NEAR_THE_END, timedelta(days=5)) is None  # (past what a datetime holds)
+
+
+@pytest.mark.parametrize("rule", ["wfengine:reminder-after", "wfengine:escalate-after"])
+def test_a_reminder_past_the_end_of_time_is_not_set_and_the_work_is_offered(rule: str) -> None:
+    """A reminder has no incident of its own to open: one that would fall past the end of the
+    engine's time is simply not set (it would never come due), and the work is offered."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("p")
+    p.start("s").activity("work", performer="clerk", extended={rule: "P5D"}).end("e")
+    p.sequence("s", "work", "e")
+    engine = Engine(clock=VirtualClock(NEAR_THE_END))
+    try:
+        engine.deploy(pb.build())
+        iid = engine.start_process("p", {})
+        assert [item.activity_id for item in engine.work_items(iid)] == ["work"]
+        assert engine.jobs(iid) == []
+        assert engine.incidents(iid) == []
+    finally:
+        engine.close()

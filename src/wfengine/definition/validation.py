@@ -61,6 +61,7 @@ from wfengine.definition.checks.transitions import (
     check_split_refs,
     check_unused_conditions,
 )
+from wfengine.definition.checks.validity import check_validity
 from wfengine.definition.checks.writability import check_id_tokens, check_xml_characters
 from wfengine.definition.diagnostics import Diagnostic
 from wfengine.definition.model import Package, WorkflowProcess
@@ -104,6 +105,7 @@ CHECKS: tuple[Check, ...] = (
     check_blocks,
     check_references,
     check_work_rules,
+    check_validity,
     check_expressions,
     check_loop_constants,
     check_assignment_constants,

@@ -44,7 +44,6 @@ from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
 from wfengine.definition.checks.readings import quote, reading_findings, shared_names
-from wfengine.definition.checks.validity import check_validity
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
 from wfengine.definition.model import (
@@ -523,10 +522,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
     ``timer-cycle``, ``assignment-target``, ``script-unsupported``, ``loop-incomplete``,
-    ``loop-counter`` and a loop counter's, script's or Assignment's ``undefined-data-field``;
-    and, as the texts of time they are, the validity period's ``validity-unread`` and
-    ``validity-empty`` (:mod:`~wfengine.definition.checks.validity`)."""
-    yield from check_validity(ctx)
+    ``loop-counter`` and a loop counter's, script's or Assignment's ``undefined-data-field``."""
     default = ctx.language
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:

@@ -11,7 +11,7 @@ from typing import Any
 
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.redaction import audit_values
-from wfengine.runtime.clock import later
+from wfengine.runtime.clock import due_after
 from wfengine.runtime.compiler import (
     KIND_SCRIPT,
     KIND_TASK,
@@ -166,17 +166,19 @@ class Work(People):
         reminders = act.reminders
         if reminders is not None:
             if reminders.first is not None:
-                self._reminder_job(item, "remind", 1, later(now, reminders.first))
+                self._reminder_job(item, "remind", 1, due_after(now, reminders.first))
             if reminders.escalate_after is not None:
-                self._reminder_job(item, "escalate", 1, later(now, reminders.escalate_after))
+                self._reminder_job(item, "escalate", 1, due_after(now, reminders.escalate_after))
         return item
 
-    def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime) -> None:
+    def _reminder_job(self, item: WorkItem, what: str, number: int, due: datetime | None) -> None:
         """Set reminder or escalation job ``number`` of ``item``, due at ``due`` in UTC.
 
         Why UTC: a SQL store gives every time back in UTC, the memory store as it was
         given; a job kept with the clock's offset (``10:00+02:00``) was listed and stopped
         at differently per store, unlike timers (which :meth:`_wait_due` puts in UTC)."""
+        if due is None:  # where the engine's time ends (clock.due_after): never due
+            return
         due = due.astimezone(UTC)
         job_id = self.ctx.ids.new("rm")
         self.step.jobs.append(
@@ -227,7 +229,9 @@ class Work(People):
                 # the next one in the rhythm still ahead: reminders missed while the instance
                 # was suspended or no worker ran are this one, not a burst of them
                 missed = max(0, (self.now - job.due) // every)
-                self._reminder_job(item, "remind", number + 1, job.due + every * (missed + 1))
+                self._reminder_job(
+                    item, "remind", number + 1, due_after(job.due, every * (missed + 1))
+                )
             return
         excluded = excluded_performers(ai)
         named = reminders.escalate_to
