@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from wfengine import PackageBuilder
+from wfengine import Engine, PackageBuilder, VirtualClock
 from wfengine.definition.model import Package
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.errors import DataTypeError
@@ -66,3 +66,17 @@ def test_ids_aliases_and_other_keys_still_pass() -> None:
     compiled = _compiled()
     data = compiled.checked({"days": "3", "reason_text": "rest", "note": "x"}, "here")
     assert data == {"days": 3, "reason": "rest", "note": "x"}
+
+
+def test_start_process_and_completing_work_refuse_such_a_name() -> None:
+    engine = Engine(clock=VirtualClock())
+    engine.deploy(_package())
+    with pytest.raises(DataTypeError, match="give the Id 'days'; nothing was changed"):
+        engine.start_process("leave", {"Days requested": 2})
+    assert engine.instance_summaries() == []
+    started = engine.start_process("leave", {"days": 2})
+    [item] = engine.work_items(started)
+    with pytest.raises(DataTypeError, match="give the Id 'days'"):
+        engine.complete_work_item(item.id, {"Days requested": 4})
+    assert engine.instance(started).data["days"] == 2
+    assert "Days requested" not in engine.instance(started).data

@@ -80,6 +80,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
+from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
 from wfengine.errors import DeployError, Place
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
@@ -164,6 +165,7 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
         field_kinds=kinds,
         read_only=_read_only(package, process),
         field_names={**shared, **aliases},
+        unusable_names=non_identifier_names(package, process),
     )
 
 
