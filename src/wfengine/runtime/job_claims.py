@@ -5,11 +5,13 @@ Why: a job whose host was killed (or stopped) mid-call commits nothing, so the
 ``application.invoked`` records of the attempts it made are lost with it; the engine that
 takes the job after its lease ran out gave each call a fresh retry budget (retries=2 and a kill
 in attempt 2: five calls, numbered from 1 again). The store counts a job's claims (a claim
-given back unrun is not counted), so each earlier claim stands for at least one attempt of
-the call the run was making: a call inside such a job numbers its attempts from the claim
-count: the run's first synchronous call only (:func:`take`). ``invoke`` jobs are left out:
-their claims are their own call's attempts (:class:`~wfengine.runtime.tools.InvokeJobHandler`),
-not those of the calls after it.
+given back unrun is not counted, nor the claim of a job a dead claimant never started: of the
+jobs one claim took, the first still stored was running, the others are given back by the
+next claim, :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`), so each
+earlier claim stands for at least one attempt of the call the run was making: a call inside
+such a job numbers its attempts from the claim count: the run's first synchronous call only
+(:func:`take`). ``invoke`` jobs are left out: their claims are their own call's attempts
+(:class:`~wfengine.runtime.tools.InvokeJobHandler`), not those of the calls after it.
 
 A command that lost a race after making synchronous calls (another engine changed its instance
 during a call) runs again: those calls were made too (audited by :mod:`~wfengine.runtime.

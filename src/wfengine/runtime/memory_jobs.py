@@ -106,9 +106,13 @@ class MemoryJobs:
         kinds: Sequence[str] | None,
         instances: Collection[str] | None,
     ) -> list[Job]:
-        """Lease up to ``limit`` due jobs to ``owner`` (the caller holds the store's turn)."""
+        """Lease up to ``limit`` due jobs to ``owner`` (the caller holds the store's turn),
+        after giving back the jobs a dead claimant never started (see
+        :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`: the same rule)."""
+        due = self.due(now)
+        _give_back_unstarted(due, now)
         claimed: list[Job] = []
-        for job in self.due(now):
+        for job in due:
             if len(claimed) >= limit:
                 break
             if kinds is not None and job.kind not in kinds:
@@ -171,3 +175,22 @@ class MemoryJobs:
             if due > after and job is not None:
                 return due
         return None
+
+
+def _give_back_unstarted(due: Sequence[Job], now: datetime) -> None:
+    """Of ``due`` (in claim order), the jobs whose lease ran out by ``now`` that their
+    claimant never started: of those one claim holds (one owner, one lease end), all but the
+    first, which it was running. Given back as a stopping worker gives back its unstarted
+    jobs: their claim is no attempt. The due jobs are read by the claim anyway: one pass more
+    over them, nothing when no lease ran out."""
+    first: set[tuple[str, datetime]] = set()
+    for job in due:
+        owner, until = job.lock_owner, job.lock_expires_at
+        if owner is None or until is None or until > now:
+            continue
+        if (owner, until) not in first:
+            first.add((owner, until))
+            continue
+        job.lock_owner = None
+        job.lock_expires_at = None
+        job.attempts = max(job.attempts - 1, 0)

@@ -2,9 +2,10 @@
 
 A job is claimable when it is due, its instance is running, and its lease is free or expired
 (``lock_owner``, ``lock_expires_at``); the dialect makes the claim atomic
-(:meth:`~wfengine.runtime.sql.dialects.Dialect.claim`). Renewing and releasing leases may be
-called from another thread than the engine's (a worker's lease keeper): they never use the
-unit's connection. Jobs are added and deleted by the commit of a step, not here.
+(:meth:`~wfengine.runtime.sql.dialects.Dialect.claim`). A claim first gives back the jobs a
+dead claimant never started (:func:`unstarted_of_dead_claims`). Renewing and releasing leases
+may be called from another thread than the engine's (a worker's lease keeper): they never use
+the unit's connection. Jobs are added and deleted by the commit of a step, not here.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class JobQueue:
         def claim(conn: sa.Connection) -> list[Job]:
             if with_instances is not None:
                 with_instances.clear()  # what a failed attempt read
+            # (one statement, in the claim's transaction: a range of ix_jobs_leased, empty
+            # unless a claimant died; on SQLite a read that finds nothing and writes nothing)
+            self._db.dialect.claim(conn, j, unstarted_of_dead_claims(now), _UNSTARTED)
             claimed = self._db.dialect.claim(conn, j, candidates, lease)
             found = sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
             if with_instances is not None and found:
@@ -141,6 +145,49 @@ class JobQueue:
         value = self._db.read(lambda c: c.execute(query).scalar())
         assert value is None or isinstance(value, datetime)
         return value
+
+
+#: what a job a dead claimant never started gets (as :meth:`JobQueue.release` without ``due``)
+_UNSTARTED: dict[str, Any] = {
+    "lock_owner": None,
+    "lock_expires_at": None,
+    "attempts": sa.case((t.jobs.c.attempts > 0, t.jobs.c.attempts - 1), else_=0),
+}
+
+
+def unstarted_of_dead_claims(now: datetime) -> sa.Select[Any]:
+    """The ids of the jobs whose lease ran out by ``now`` that their claimant never started:
+    of the jobs one claim took and still holds (one owner, one lease end: renewals renew them
+    together), every one but the first in claim order ``(due, seq, id)``.
+
+    Why: a claim counts in each job's ``attempts``, and a synchronous call in a job numbers its
+    first attempt from the earlier claims (:mod:`~wfengine.runtime.job_claims`); a worker
+    claims up to ten jobs at once and runs them in that order, deleting each as it finishes.
+    When it dies, the first job still stored is the one it was running (a call of it may have
+    been made: its claim counts, so a job that kills every worker running it still ends as an
+    incident); the ones after it never started. Taken over as they were, each had used up an
+    application retry (retries=1: a single transient failure was an incident, audited as
+    attempt 2). Given back unstarted, as a worker stopping gives them back, they are not.
+    Found when a claim is made, in its transaction, not by a write when a job starts: that
+    would be a commit per job for every worker. A worker that died between two jobs counts the
+    next one's claim, as before. Only jobs a claim could take (of running instances, as the
+    memory store's claim sees them): one of a suspended instance is given back by the first
+    claim after its resume."""
+    j = t.jobs
+    e = j.alias("same_claim")
+    earlier = sa.or_(
+        e.c.due_at < j.c.due_at,
+        sa.and_(
+            e.c.due_at == j.c.due_at,
+            sa.or_(e.c.seq < j.c.seq, sa.and_(e.c.seq == j.c.seq, e.c.id < j.c.id)),
+        ),
+    )
+    same_claim = sa.exists().where(
+        e.c.lock_owner == j.c.lock_owner, e.c.lock_expires_at == j.c.lock_expires_at, earlier
+    )
+    return sa.select(j.c.id).where(
+        j.c.lock_expires_at.is_not(None), j.c.lock_expires_at <= now, _running(), same_claim
+    )
 
 
 def _due_query(
