@@ -39,8 +39,9 @@ def convert(source: str, output: str) -> None:
     """Convert an XPDL document of any version to XPDL 2.2.
 
     An activity, transition, activity-set or lane Id that several processes (scopes, pools)
-    repeat is kept by the first and renamed `ID.SCOPE` (a lane: `ID.POOL`) in the others, with every reference to it, as
-    XPDL 2.2 keys these Ids package-wide; stderr names each rename.
+    repeat is kept by the first and renamed `ID.SCOPE` (a lane: `ID.POOL`) in the others,
+    with every reference to it, as XPDL 2.2 keys these Ids package-wide; stderr names each
+    rename.
 
     IN may be `-` for standard input. Exit status: 0 when written, 1 when IN cannot be
     loaded as XPDL, 2 when a file cannot be read or written or on usage errors.
