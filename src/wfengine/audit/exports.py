@@ -51,6 +51,7 @@ from typing import IO, TYPE_CHECKING, Any
 from lxml import etree
 
 from wfengine.audit.export_arguments import Selected, check_binary, check_events, check_text
+from wfengine.audit.export_sources import check_engine
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -303,6 +304,7 @@ def write_xes(
     ``kind`` (the audit kind the XES event comes from), ``since`` and ``until`` as in the
     listing, and ``user`` the XES events whose ``org:resource`` is that user (the activity
     starts and completions they worked, which the trail records without a user)."""
+    check_engine(engine, out)
     check_binary(out, "write_xes")
     instance_id = filters.pop("instance_id", None)
     keep = Selected(filters)  # checked as the listing checks them, before the XML header
