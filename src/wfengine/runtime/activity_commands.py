@@ -17,6 +17,7 @@ from wfengine.runtime.deployment_reads import DeploymentReads
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
+from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.message_starts import not_started_by, startable_now
 from wfengine.runtime.navigation.events import signal_waiters
@@ -76,6 +77,8 @@ class ActivityCommands(EngineBase):
         check_trigger_name(name, "message", "send_message")
         if (instance_id is None) == (correlation is None):
             raise ValueError("send a message to an instance_id or by correlation, one of them")
+        if instance_id is not None:
+            check_instance_id(instance_id, "send_message")
         check_mapping(data, "data", "send_message")
         check_mapping(correlation, "correlation", "send_message")
         if not isinstance(keep, bool):  # ("no", 0.0, None: any truthy text kept the message)
@@ -420,6 +423,10 @@ class ActivityCommands(EngineBase):
         named as :meth:`terminate` names it on the ``instance.state`` of the synchronous
         subflows it closes, and on each event of the cancel whose payload carries a user
         (:mod:`wfengine.runtime.acted_by`); ``activity.aborted`` is a bare marker."""
+        check_instance_id(instance_id, "cancel_activity")
+        check_id(
+            activity_instance_id, "activity_instance_id", "activity instance id", "cancel_activity"
+        )
         check_acting_user(user, "cancel_activity")
 
         def body() -> None:

@@ -26,6 +26,7 @@ from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping
+from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ActivityInstance, Incident, ProcessInstance
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox import Resolution, incident_entry
@@ -53,6 +54,7 @@ class IncidentCommands(EngineBase):
         """Redo the operation that failed (after fixing its cause). ``user``: who asked
         (None: the host), named on its ``incident.retried`` event when that event's payload
         carries a user (see :mod:`wfengine.runtime.acted_by`)."""
+        check_id(incident_id, "incident_id", "incident id", "retry_incident")
         check_acting_user(user, "retry_incident")
 
         def body() -> None:
@@ -99,6 +101,7 @@ class IncidentCommands(EngineBase):
         ``instance.state`` events of the instance and of the subflows closed with it), and
         on ``incident.aborted`` when its payload carries a user.
         """
+        check_id(incident_id, "incident_id", "incident id", "abort_incident")
         check_acting_user(user, "abort_incident")
 
         def body() -> None:
@@ -133,6 +136,7 @@ class IncidentCommands(EngineBase):
         people where a condition belongs (``DecisionSnapshot.labelled``). Answer it with
         ``skip_incident(incident_id, take=[transition id, ...])``.
         """
+        check_id(incident_id, "incident_id", "incident id", "decision")
         incident = self._incident(incident_id)
         if incident.resolved or incident.operation != "leave":
             return None
@@ -186,6 +190,7 @@ def skip_incident(
     ``TypeError`` naming it, before anything is looked at. ``user``, who asked (None: the
     host), is named on the ``incident.skipped`` event (when its payload carries a user).
     """
+    check_id(incident_id, "incident_id", "incident id", "skip_incident")
     check_mapping(outputs, "outputs", "skip_incident")
     check_acting_user(user, "skip_incident")
 

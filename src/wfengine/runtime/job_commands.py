@@ -29,6 +29,7 @@ from wfengine.runtime.clock import later, require_aware
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewhere, held_here
 from wfengine.runtime.host_arguments import check_flag, check_user
+from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.job_arguments import (
     checked_lease,
@@ -47,6 +48,7 @@ from wfengine.runtime.jobs import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
+from wfengine.runtime.queries import check_id_filter
 from wfengine.runtime.snapshots import (
     JobSnapshot,
     copy_snapshot,
@@ -405,6 +407,7 @@ class JobCommands(EngineBase):
         ``started_at``, and ``application.failed``) and the incident names its activity,
         application and attempt, as for an ``invoke`` job's own call.
         """
+        check_id(job_id, "job_id", "job id", "abandon_job")
         if started_at is not None:
             require_aware(started_at, f"started_at of job {job_id!r}")
         job = self.store.job(job_id)
@@ -568,4 +571,5 @@ class JobCommands(EngineBase):
 
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
         """Pending jobs (timers, deferred work), in due order."""
+        check_id_filter(instance_id, "instance_id", "process instance id", "jobs")
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]

@@ -22,6 +22,7 @@ from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
+from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -163,6 +164,7 @@ class Queries(EngineBase):
     """Reading instances (:class:`~wfengine.runtime.engine.Engine` mixes this in)."""
 
     def instance(self, instance_id: str) -> InstanceSnapshot:
+        check_instance_id(instance_id, "instance")
         return instance_snapshot(self.store.instance(instance_id))
 
     def instances(
@@ -199,12 +201,14 @@ class Queries(EngineBase):
         """One instance's state and times without ``data`` and ``incidents``: read without
         loading the instance (on the SQL store, one row's columns), so checking where many
         instances stand stays cheap; raises :class:`~wfengine.errors.NotFoundError`."""
+        check_instance_id(instance_id, "instance_summary")
         return self.store.instance_summary(instance_id)
 
     def activity_instances(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         """Every activity instance the instance had, in creation order: the open ones it holds
         and the closed ones its store keeps as history. (Over a copy of the live ones: on
         the memory store a command in another thread may be adding to them.)"""
+        check_instance_id(instance_id, "activity_instances")
         inst = self.store.instance(instance_id)
         live = {ai.id: activity_snapshot(inst, ai) for ai in list(inst.activities.values())}
         found = {s.id: s for s in self.store.activity_history(instance_id) if s.id not in live}
@@ -213,6 +217,7 @@ class Queries(EngineBase):
 
     def tokens(self, instance_id: str) -> list[TokenSnapshot]:
         """Tokens waiting at joins (running activities are in ``activity_instances``)."""
+        check_instance_id(instance_id, "tokens")
         inst = self.store.instance(instance_id)
         out: list[TokenSnapshot] = []
         for scope in list(inst.scopes.values()):  # (a copy: as activity_instances)
@@ -235,11 +240,13 @@ class Queries(EngineBase):
 
     def trace(self, instance_id: str) -> list[str]:
         """Activity ids in completion order (routes included; one entry per loop iteration)."""
+        check_instance_id(instance_id, "trace")
         return self.store.trace(instance_id)
 
     def work_items(self, instance_id: str | None = None) -> list[WorkItemSnapshot]:
         """Open work items (offered, allocated or started) in creation order, of one instance
         or of all."""
+        check_id_filter(instance_id, "instance_id", "process instance id", "work_items")
         return [work_item_snapshot(w) for w in self.store.open_work_items(instance_id)]
 
     def work_items_of(
@@ -275,12 +282,14 @@ class Queries(EngineBase):
         return [work_item_snapshot(w) for w in found]
 
     def work_item(self, work_item_id: str) -> WorkItemSnapshot:
+        check_id(work_item_id, "work_item_id", "work item id", "work_item")
         return work_item_snapshot(self.store.work_item(work_item_id))
 
     def work_item_data(self, work_item_id: str) -> WorkItemData:
         """The instance data ``work_item_id`` may read, and the fields it may write (the
         rules of :mod:`wfengine.runtime.compile_people`). Who may see the item is the
         caller's check (``wfengine.worklist.worklists.may_see``)."""
+        check_id(work_item_id, "work_item_id", "work item id", "work_item_data")
         item = self.store.work_item(work_item_id)
         inst = self.store.instance(item.instance_id)
         # its own activity instance's activity: another activity set's of that Id (TIBCO
@@ -305,6 +314,7 @@ class Queries(EngineBase):
 
     def incidents(self, instance_id: str | None = None) -> list[IncidentSnapshot]:
         """Open incidents, of one instance or of all (in creation order)."""
+        check_id_filter(instance_id, "instance_id", "process instance id", "incidents")
         if instance_id is not None:
             inst = self.store.instance(instance_id)
             return [incident_snapshot(i) for i in list(inst.incidents.values()) if not i.resolved]
@@ -317,6 +327,7 @@ class Queries(EngineBase):
         as its activity instance, as no activity instance runs an event sub-process before it
         starts: :func:`wfengine.runtime.timer_owners.timer_activity` names the block activity
         it is for (as ``run --json`` lists it)."""
+        check_id_filter(instance_id, "instance_id", "process instance id", "timers")
         return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
 
     def audit_events(
@@ -369,6 +380,7 @@ class Queries(EngineBase):
         first edited, removed, reordered or inserted event of each instance where one is
         (:mod:`wfengine.runtime.audit_chain`). Only a database's trail is chained: the memory
         store raises :class:`~wfengine.errors.StoreError`."""
+        check_id_filter(instance_id, "instance_id", "process instance id", "verify_audit")
         verify = getattr(self.store, "verify_audit", None)
         if verify is None:
             raise StoreError(
@@ -379,5 +391,6 @@ class Queries(EngineBase):
         return report
 
     def audit(self, instance_id: str) -> list[AuditEvent]:
+        check_instance_id(instance_id, "audit")
         self.store.instance_summary(instance_id)  # an unknown id raises; no unpacking
         return self.store.audit(instance_id)

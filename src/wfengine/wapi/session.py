@@ -29,6 +29,7 @@ from wfengine.definition.model import (
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_user
+from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.queries import check_process_id, named_state, open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -177,6 +178,7 @@ class Session:
         does not declare raises :class:`~wfengine.errors.NotFoundError` naming those it does,
         as :meth:`assign_process_instance_attribute` does; nothing is created. A field may be
         given by its Name, as to ``Engine.create_instance`` (which keeps it under its Id)."""
+        check_id(process_id, "process_id", "process id", "create_process_instance")
         engine = self._engine()
         self._access.check_known(f"process {process_id!r}", "create an instance of")
         if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
@@ -190,15 +192,18 @@ class Session:
 
     def start_process(self, instance_id: str) -> None:
         """``WMStartProcess``: start a created instance."""
+        check_instance_id(instance_id, "start_process")
         self._control(instance_id, "start").start(instance_id, user=self.user)
 
     def terminate_process_instance(self, instance_id: str) -> None:
         """``WMTerminateProcessInstance``."""
+        check_instance_id(instance_id, "terminate_process_instance")
         self._control(instance_id, "terminate").terminate(instance_id, user=self.user)
 
     def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
         ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
+        check_instance_id(instance_id, "change_process_instance_state")
         moves = [m.value for m in _MOVES]
         target = named_state(ProcessState, state, "change_process_instance_state", moves)
         if target not in _MOVES:
@@ -226,6 +231,9 @@ class Session:
         """``WMChangeActivityInstanceState``: only to ``closed.aborted``, which cancels the
         open activity instance (``Engine.cancel_activity``: its work item is withdrawn and
         its branch ends there). Process control: administrators and the instance's creator."""
+        command = "change_activity_instance_state"
+        check_instance_id(instance_id, command)
+        check_id(activity_instance_id, "activity_instance_id", "activity instance id", command)
         aborted = ActivityState.ABORTED.value
         target = named_state(ActivityState, state, "change_activity_instance_state", (aborted,))
         if target is not ActivityState.ABORTED:
@@ -246,6 +254,8 @@ class Session:
         :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
         is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
         unchecked way.)"""
+        check_instance_id(instance_id, "assign_process_instance_attribute")
+        check_id(name, "name", "data field id or name", "assign_process_instance_attribute")
         engine = self._control(instance_id, "assign an attribute of")
         snapshot = engine.instance(instance_id)
         deployed = engine.deployed(snapshot.process_id, snapshot.version)
@@ -304,6 +314,7 @@ class Session:
         """``WMGetProcessInstance``: the whole instance for an administrator or its creator;
         for a user concerned by its work items, its data limited to the fields those items
         may read (``wfengine:reads``), sensitive ones masked; anyone else is refused."""
+        check_instance_id(instance_id, "get_process_instance")
         engine = self._engine()
         reading = self._access.read(instance_id, "see")
         return shown(engine, engine.instance(instance_id), reading)
@@ -311,6 +322,7 @@ class Session:
     def open_activity_instances_list(self, instance_id: str) -> list[ActivityInstanceSnapshot]:
         """``WMOpenActivityInstancesList`` of one process instance (for those who may read
         it)."""
+        check_instance_id(instance_id, "open_activity_instances_list")
         engine = self._engine()
         self._access.read(instance_id, "see the activities of")
         return engine.activity_instances(instance_id)
@@ -320,6 +332,13 @@ class Session:
     ) -> ActivityInstanceSnapshot:
         """``WMGetActivityInstance``; an id the instance lacks is a
         :class:`~wfengine.errors.NotFoundError` (a ``KeyError`` too), as every unknown id is."""
+        check_instance_id(instance_id, "get_activity_instance")
+        check_id(
+            activity_instance_id,
+            "activity_instance_id",
+            "activity instance id",
+            "get_activity_instance",
+        )
         for found in self.open_activity_instances_list(instance_id):
             if found.id == activity_instance_id:
                 return found
@@ -343,12 +362,14 @@ class Session:
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
         offered to, held by, or supervised or administered by, as its data is."""
+        _item_id(work_item_id, "get_work_item")
         return self._seen(work_item_id, "see")
 
     def get_work_item_attributes(self, work_item_id: str) -> WorkItemData:
         """``WMOpenWorkItemAttributesList`` / ``WMGetWorkItemAttributeValue``: the instance
         data the item may read and the fields it may write; refused (``NotAuthorizedError``)
         to a user the item is not offered to, held by, or supervised or administered by."""
+        _item_id(work_item_id, "get_work_item_attributes")
         self._seen(work_item_id, "see the data of")
         return self._engine().work_item_data(work_item_id)
 
@@ -375,10 +396,12 @@ class Session:
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""
+        _item_id(work_item_id, "complete_work_item")
         self._engine().complete_work_item(work_item_id, data, user=self.user)
 
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
+        _item_id(work_item_id, "reassign_work_item")
         self._engine().reassign_work_item(
             work_item_id,
             self.user,
@@ -389,6 +412,7 @@ class Session:
         """The work-item life cycle as one state change: ``allocated`` claims an offered
         item, ``started`` starts the held one, ``offered`` releases it, ``completed``
         completes it without data."""
+        _item_id(work_item_id, "change_work_item_state")
         moves = [m.value for m in _ITEM_MOVES]
         target = named_state(WorkItemState, state, "change_work_item_state", moves)
         engine = self._engine()
@@ -407,15 +431,19 @@ class Session:
             )
 
     def claim_work_item(self, work_item_id: str) -> None:
+        _item_id(work_item_id, "claim_work_item")
         self._engine().claim_work_item(work_item_id, self.user)
 
     def start_work_item(self, work_item_id: str) -> None:
+        _item_id(work_item_id, "start_work_item")
         self._engine().start_work_item(work_item_id, self.user)
 
     def release_work_item(self, work_item_id: str) -> None:
+        _item_id(work_item_id, "release_work_item")
         self._engine().release_work_item(work_item_id, self.user)
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
+        _item_id(work_item_id, "delegate_work_item")
         self._engine().delegate_work_item(
             work_item_id,
             self.user,
@@ -426,6 +454,14 @@ class Session:
 def connect(engine: Engine, user: str) -> Session:
     """``WMConnect``: a session of ``user`` on ``engine``."""
     return Session(engine, user)
+
+
+def _item_id(work_item_id: object, command: str) -> None:
+    """Raise ``TypeError`` naming ``command`` unless ``work_item_id`` is one work item id (a
+    string). Why: a list reached the store, a bare "unhashable type" in memory and a driver
+    error on SQLite, and ``10**30`` an ``OverflowError`` on SQLite only."""
+    if not isinstance(work_item_id, str):
+        check_id(work_item_id, "work_item_id", "work item id", command)
 
 
 def _user(user: object, name: str, command: str, what: str) -> str:
