@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
 from wfengine.runtime.host_arguments import check_acting_user
+from wfengine.runtime.id_arguments import check_instance_id
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -218,6 +219,7 @@ _BRIEF_STATE = {
 def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
     """What an outsider may see of ``instance_id``: its public milestones reached, in order,
     and its public fields (see the module notes)."""
+    check_instance_id(instance_id, "brief_status")
     inst = engine.instance(instance_id)
     package, process = _definition(engine, inst)
     name, labels, public = public_declarations(package, process)
@@ -355,6 +357,7 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
     from wfengine.worklist.notes import notes_for
     from wfengine.worklist.worklists import entries, may_see
 
+    check_instance_id(instance_id, "detailed_status")
     check_acting_user(user, "detailed_status")
     inst = engine.instance(instance_id)
     reader = user

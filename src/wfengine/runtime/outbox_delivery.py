@@ -64,6 +64,7 @@ from wfengine.runtime.engine_threads import (
     held_here,
 )
 from wfengine.runtime.host_arguments import check_user, page_size
+from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.outbox import (
     OutboxHandler,
     OutboxHandlers,
@@ -365,6 +366,8 @@ class Outbox:
         """The stored entries (of one status, of one instance), oldest first. ``status`` is an
         :class:`OutboxStatus` or its value (``"pending"``), as the other listings take states."""
         wanted = None if status is None else _status(status)
+        if instance_id is not None:  # (a list: [] in memory, a driver error on SQLite)
+            check_id(instance_id, "instance_id", "process instance id", "outbox.entries")
         try:  # (the stores read -1 and 2.5 differently)
             size = page_size(limit, "outbox entries")
         except (TypeError, ValueError) as exc:
