@@ -51,7 +51,7 @@ from typing import IO, TYPE_CHECKING, Any
 from lxml import etree
 
 from wfengine.audit.export_arguments import Selected, check_binary, check_events, check_text
-from wfengine.audit.export_sources import check_engine
+from wfengine.audit.export_sources import check_engine, check_filter_names
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -154,6 +154,7 @@ def iter_events(
         raise ValueError(f"iter_events: page is at least 1 event per read ({page})")
     check_after(after, AuditEvent, "the last AuditEvent an earlier read gave")
     most = page_size(limit, "events")
+    check_filter_names(filters, "iter_events")  # a misspelt name, as write_xes says it
     audit_kinds(filters.get("kind"), "iter_events")
     ids = ("instance_id", "process_id", "activity_id", "user")
     check_audit_filters("iter_events", **{k: filters.get(k) for k in ids})
