@@ -85,6 +85,7 @@ from wfengine.runtime.suspension import (
     taken_along,
     waited_for,
 )
+from wfengine.runtime.trigger_names import check_trigger_name
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_commands import WorkItemCommands
 
@@ -499,6 +500,7 @@ class Engine(
         rule delivery uses, so a host choosing where to send agrees with where it is taken.
         False for a closed instance; nothing changes."""
         check_instance_id(instance_id, "waits_for_message")
+        check_trigger_name(name, "message", "waits_for_message")
         inst = self.store.instance(instance_id)
         if inst.state.is_closed:
             return False
