@@ -106,3 +106,20 @@ def test_a_job_killing_every_host_is_counted_each_time(engine: Engine, clock: Vi
     assert incident.attempts == 3 and "3 attempts made, 2 allowed" in incident.message
     for iid in ids[1:]:
         assert _attempts(engine, iid) == [1, 2], iid
+
+
+def test_a_live_claimant_keeps_its_claim_when_its_lease_ran_out(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    # an application moves the virtual clock past the lease of the jobs claimed with its job;
+    # the timers that fire then are claimed in between, by the same engine: not a dead claim
+    engine.applications.register("app", lambda a: clock.advance(timedelta(minutes=5)))
+    engine.deploy(_package().build())
+    ids = []
+    for n in range(3):
+        iid = engine.create_instance("main", {"x": n})
+        engine.start(iid, defer=True)
+        ids.append(iid)
+    assert engine.run_due_jobs() == 3
+    assert engine.jobs() == []
+    assert [_attempts(engine, iid) for iid in ids] == [[1], [1], [1]]

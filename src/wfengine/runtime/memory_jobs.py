@@ -110,7 +110,7 @@ class MemoryJobs:
         after giving back the jobs a dead claimant never started (see
         :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`: the same rule)."""
         due = self.due(now)
-        _give_back_unstarted(due, now)
+        _give_back_unstarted(due, now, owner)
         claimed: list[Job] = []
         for job in due:
             if len(claimed) >= limit:
@@ -177,16 +177,16 @@ class MemoryJobs:
         return None
 
 
-def _give_back_unstarted(due: Sequence[Job], now: datetime) -> None:
+def _give_back_unstarted(due: Sequence[Job], now: datetime, claimant: str) -> None:
     """Of ``due`` (in claim order), the jobs whose lease ran out by ``now`` that their
-    claimant never started: of those one claim holds (one owner, one lease end), all but the
-    first, which it was running. Given back as a stopping worker gives back its unstarted
-    jobs: their claim is no attempt. The due jobs are read by the claim anyway: one pass more
-    over them, nothing when no lease ran out."""
+    claimant (a dead one: not ``claimant``, who is alive) never started: of those one claim
+    holds (one owner, one lease end), all but the first, which it was running. Given back as
+    a stopping worker gives back its unstarted jobs: their claim is no attempt. The due jobs
+    are read by the claim anyway: one pass more over them, nothing when no lease ran out."""
     first: set[tuple[str, datetime]] = set()
     for job in due:
         owner, until = job.lock_owner, job.lock_expires_at
-        if owner is None or until is None or until > now:
+        if owner is None or until is None or until > now or owner == claimant:
             continue
         if (owner, until) not in first:
             first.add((owner, until))

@@ -73,7 +73,7 @@ class JobQueue:
                 with_instances.clear()  # what a failed attempt read
             # (one statement, in the claim's transaction: a range of ix_jobs_leased, empty
             # unless a claimant died; on SQLite a read that finds nothing and writes nothing)
-            self._db.dialect.claim(conn, j, unstarted_of_dead_claims(now), _UNSTARTED)
+            self._db.dialect.claim(conn, j, unstarted_of_dead_claims(now, owner), _UNSTARTED)
             claimed = self._db.dialect.claim(conn, j, candidates, lease)
             found = sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
             if with_instances is not None and found:
@@ -155,10 +155,11 @@ _UNSTARTED: dict[str, Any] = {
 }
 
 
-def unstarted_of_dead_claims(now: datetime) -> sa.Select[Any]:
-    """The ids of the jobs whose lease ran out by ``now`` that their claimant never started:
-    of the jobs one claim took and still holds (one owner, one lease end: renewals renew them
-    together), every one but the first in claim order ``(due, seq, id)``.
+def unstarted_of_dead_claims(now: datetime, claimant: str) -> sa.Select[Any]:
+    """The ids of the jobs whose lease ran out by ``now`` that their claimant (not
+    ``claimant``) never started: of the jobs one claim took and still holds (one owner, one
+    lease end: renewals renew them together), every one but the first in claim order
+    ``(due, seq, id)``.
 
     Why: a claim counts in each job's ``attempts``, and a synchronous call in a job numbers its
     first attempt from the earlier claims (:mod:`~wfengine.runtime.job_claims`); a worker
@@ -172,7 +173,9 @@ def unstarted_of_dead_claims(now: datetime) -> sa.Select[Any]:
     would be a commit per job for every worker. A worker that died between two jobs counts the
     next one's claim, as before. Only jobs a claim could take (of running instances, as the
     memory store's claim sees them): one of a suspended instance is given back by the first
-    claim after its resume."""
+    claim after its resume. Never ``claimant``'s own: it is alive, and may be running them
+    (an application that moved a virtual clock past their lease, the timers that fired then
+    claimed in between: its jobs after that one were given back, left unrun)."""
     j = t.jobs
     e = j.alias("same_claim")
     earlier = sa.or_(
@@ -186,7 +189,11 @@ def unstarted_of_dead_claims(now: datetime) -> sa.Select[Any]:
         e.c.lock_owner == j.c.lock_owner, e.c.lock_expires_at == j.c.lock_expires_at, earlier
     )
     return sa.select(j.c.id).where(
-        j.c.lock_expires_at.is_not(None), j.c.lock_expires_at <= now, _running(), same_claim
+        j.c.lock_expires_at.is_not(None),
+        j.c.lock_expires_at <= now,
+        j.c.lock_owner != claimant,
+        _running(),
+        same_claim,
     )
 
 
