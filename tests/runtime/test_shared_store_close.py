@@ -110,3 +110,15 @@ def test_a_shared_postgresql_store_closes_with_its_last_engine_and_opens_again(
         store.instance(iid)
     with Engine(store) as again:
         assert again.instance(iid).state.value == "open.running"
+
+
+def test_a_store_the_host_closed_itself_names_both_ways_it_closes(tmp_path: Path) -> None:
+    """The refusal said "(engine.close())" when the host had called ``store.close()``."""
+    store = SqlStore(f"sqlite:///{tmp_path / 'wf.db'}")
+    engine = Engine(store)
+    try:
+        store.close()
+        with pytest.raises(IllegalStateError, match=r"or store\.close\(\)\): open a new Engine"):
+            engine.instance_summaries()
+    finally:
+        engine.close()

@@ -38,7 +38,8 @@ def test_a_read_on_a_closed_engine_is_refused_and_opens_nothing(tmp_path: Path) 
     assert _sidecars(tmp_path) == []
 
     for read in (engine.instance_summaries, engine.work_items, lambda: engine.instance(pi)):
-        with pytest.raises(IllegalStateError, match=r"it is closed \(engine.close\(\)\)"):
+        closed = r"it is closed \(engine.close\(\) of the last engine on it, or store.close\(\)\)"
+        with pytest.raises(IllegalStateError, match=closed):
             read()
     assert _sidecars(tmp_path) == []
 

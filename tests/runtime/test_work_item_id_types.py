@@ -52,3 +52,13 @@ def test_waits_for_message_refuses_a_name_that_is_no_message_name(
 ) -> None:
     with pytest.raises(error, match=r"^waits_for_message: name must"):
         engine.waits_for_message("pi-1", bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [["x"], 10**30], ids=["list", "huge-int"])
+def test_latest_and_record_outside_name_themselves_for_an_id_that_is_no_string(
+    engine: Engine, bad: object
+) -> None:
+    with pytest.raises(TypeError, match=r"^latest: process_id must be one process id"):
+        engine.latest(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^record_refusal: instance_id must"):
+        engine.record_refusal(bad, "a comment", "delete", "ann", "not hers")  # type: ignore[arg-type]

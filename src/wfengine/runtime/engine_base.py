@@ -156,13 +156,12 @@ class EngineBase:
         no longer fires timers through this engine (nor keeps it alive); a command is refused.
 
         A command running in another thread (a synchronous application call in flight) is let
-        finish and commit first: ``close`` waits for it (the store closed under it refused the
-        rest of the command on SQL, the application having run, while in memory it committed).
-        Commands asked after ``close`` began are refused at once. Called by the command's own
-        thread (an application closing its engine), it closes at once: it cannot wait for
-        itself. A run of due jobs in another thread (``run_due_jobs``: an asynchronous call in
-        flight, made with no command open) is waited for alike: its running job finishes and
-        commits, the jobs it claimed after that are given back unrun."""
+        finish and commit first: ``close`` waits for it (closed under it, SQL refused the rest
+        of the command after its application had run). Commands asked after ``close`` began are
+        refused at once. Called by the command's own thread (an application closing its engine),
+        it closes at once: it cannot wait for itself. A run of due jobs in another thread
+        (``run_due_jobs``: an asynchronous call in flight, made with no command open) is waited
+        for alike: its running job finishes, the jobs it claimed after that go back unrun."""
         self._closed = True  # (first: no command starts from here on)
         if isinstance(self.clock, VirtualClock):
             self.clock.unsubscribe(self._clock_moved)
@@ -243,6 +242,7 @@ class EngineBase:
         return self._refused.get(process_id)
 
     def latest(self, process_id: str) -> DeployedProcess | None:
+        check_process_id(process_id, "latest")
         return self.store.deployment(process_id)
 
     def deployed(self, process_id: str, version: int | None = None) -> DeployedProcess:

@@ -48,7 +48,7 @@ class RuntimeLimits:
     #: command, and the stretches of a long run together; :mod:`wfengine.runtime.run_budget`).
     #: Spent, an expression fails as one past its own limit does: an incident to retry. The
     #: default, a hundred evaluations' budgets, is seconds of work; a host that runs
-    #: definitions it does not trust may lower it with ``max_steps``
+    #: definitions it does not trust may lower it
     max_run_work: int = 100 * DEFAULT_LIMITS.max_work
     #: instances one multi-instance activity may start (its MI condition's count)
     max_mi_instances: int = 10_000

@@ -28,7 +28,7 @@ from wfengine.runtime.directory import asked
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.host_arguments import check_mapping, check_user
-from wfengine.runtime.id_arguments import check_id
+from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
@@ -382,6 +382,7 @@ class WorkItemCommands(EngineBase):
         these commands), changing nothing else; returns the error to raise. ``work_item``
         names the item it is about, for the trail's ``work_item_id``, and its activity (the
         ``activity_id`` and ``activity_instance_id``), as a refused claim names them."""
+        check_instance_id(instance_id, "record_refusal")
         refused = OperationRefused(subject, operation, user, reason, work_item)
         self.record_outside(instance_id, refused, work_item=work_item)
         return NotAuthorizedError(subject, operation, user, reason)
@@ -393,6 +394,7 @@ class WorkItemCommands(EngineBase):
         changing nothing else: what happened to the instance outside the engine's commands (a
         refusal, a comment or attachment deleted: :mod:`wfengine.worklist.notes`).
         ``work_item``: as :meth:`record_refusal` has it."""
+        check_instance_id(instance_id, "record_outside")
 
         def body() -> None:
             inst = self.store.instance(instance_id)

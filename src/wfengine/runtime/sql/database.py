@@ -372,7 +372,8 @@ class Database:
         if self._closed:
             raise IllegalStateError(
                 f"database {self.what}",
-                "closed (engine.close()): open a new Engine on it",
+                "closed (engine.close() of the last engine on it, or store.close()): open a new "
+                "Engine on it",
                 "read or write",
             )
 
