@@ -66,3 +66,20 @@ def test_deliver_outbox_delivers_at_most_a_whole_limit_on_every_store(engine: En
     assert engine.deliver_outbox(limit=1) == 1 and len(got) == 1
     assert engine.deliver_outbox(limit=2) == 2 and len(got) == 3
     assert engine.deliver_outbox(limit=None) == len(got) - 3 > 0
+
+
+def test_the_limit_bounds_what_handlers_get_and_unhandled_kinds_are_skipped_besides(
+    engine: Engine,
+) -> None:
+    """Entries of a kind no handler takes are skipped whatever the limit (one statement); the
+    limit counts the entries handed to handlers. Before, the skipped entries used up the
+    limit: ``limit=1`` skipped three and handed none to the handler."""
+    got: list[str] = []
+    engine.outbox.subscribe(lambda record: got.append(record.kind), kinds=["work_item.offered"])
+    for _ in range(3):
+        engine.start_process("ticket")
+    settled = engine.deliver_outbox(limit=1)
+    assert got == ["work_item.offered"]
+    assert settled == 1 + 3  # the one handed over, and the three instance.state entries skipped
+    assert engine.deliver_outbox(limit=5) == 2
+    assert got == ["work_item.offered"] * 3

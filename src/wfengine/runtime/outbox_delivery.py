@@ -158,8 +158,10 @@ class Outbox:
         owner: str | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> int:
-        """Deliver the entries due now (at most ``limit``); returns how many were settled or
-        rescheduled (delivered, skipped, failed, or due again after a back-off).
+        """Deliver the entries due now (at most ``limit`` handed to handlers); returns how many
+        were settled or rescheduled (delivered, skipped, failed, or due again after a back-off).
+        Entries of kinds no handler takes are skipped besides, whatever ``limit``: skipping
+        them is one statement, and the limit bounds the handlers' work.
 
         ``owner`` names the claimant in the leases (default: the engine's ``worker_id``);
         ``should_stop`` is asked before each claim of a batch (:attr:`OutboxPolicy.batch`
@@ -183,7 +185,7 @@ class Outbox:
         store, clock, policy = engine.store, engine.clock, self.policy
         owner = check_user(owner or engine.worker_id, "owner", "deliver")
         self._prune_if_due(clock.now())
-        done = 0
+        done = handed = 0  # (settled in all; handed to handlers, what ``limit`` bounds)
         due = store.next_outbox_at()
         if due is None or due > clock.now():
             return done
@@ -192,7 +194,7 @@ class Outbox:
         # meanwhile, by handlers too, are delivered by the same call), not per batch: both
         # read every due entry, so per batch a backlog of P entries cost P * P / batch
         first = True
-        while size is None or done < size:
+        while size is None or handed < size:
             if should_stop is not None and should_stop():
                 break
             now = clock.now()
@@ -200,11 +202,13 @@ class Outbox:
             skipped = 0 if handled is None or not first else store.skip_outbox(now, handled)
             first = False
             done += skipped
-            batch = policy.batch if size is None else min(policy.batch, size - done)
+            batch = policy.batch if size is None else min(policy.batch, size - handed)
             claimed: list[OutboxRecord] = []
             if batch > 0 and (handled is None or handled):
                 claimed = store.claim_outbox(owner, now, later(now, policy.lease), batch, handled)
-            done += self._deliver_batch(claimed, owner, later(now, policy.lease))
+            delivered = self._deliver_batch(claimed, owner, later(now, policy.lease))
+            done += delivered
+            handed += delivered
             if not skipped and not claimed:
                 break  # what looked due was taken by another claimant meanwhile
             if len(claimed) < batch:  # the backlog is through: anything committed meanwhile?
