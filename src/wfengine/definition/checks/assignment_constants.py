@@ -4,12 +4,14 @@ A script task's assignment or an XPDL 2.x ``Assignment`` whose expression is a c
 names no field and does not ask the clock: :func:`~.initial_values.constant_value`, as an
 initial value is judged) writes the same value every time. The engine checks what is written
 by the target's declared type, converting where nothing is lost (``"7"`` into an INTEGER is
-7, a number into a STRING its text), so a value that neither is nor converts to one (``"abc"``
-into an INTEGER, ``2.5`` into an INTEGER, ``"maybe"`` into a BOOLEAN, a text that is none of
-an enumeration's values) stops every instance reaching it with an incident. Judged as a
-constant initial value is (``initial-value-type``), but a warning, as other texts instances
-stop at with an incident are (``loop-count``, ``script-unsupported``): the rest of the process
-runs, and the engine's incident stays its defence.
+7, a number into a STRING its text; a number in text is ASCII digits only, so ``"1_000"`` and
+``"١٢"`` are none), and this check judges by that same conversion
+(:func:`~wfengine.definition.coercion.coerce`). So a value that neither is nor converts to
+one (``"abc"`` into an INTEGER, ``2.5`` into an INTEGER, ``"maybe"`` into a BOOLEAN, a text
+that is none of an enumeration's values) stops every instance reaching it with an incident.
+Judged as a constant initial value is (``initial-value-type``), but a warning, as other
+texts instances stop at with an incident are (``loop-count``, ``script-unsupported``): the
+rest of the process runs, and the engine's incident stays its defence.
 
 Only the types whose conversions are plain are judged: STRING, INTEGER, FLOAT, BOOLEAN and
 enumerations, single values (a field holding a list only when the value is no list at all).
@@ -19,7 +21,6 @@ process's field over the package's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
 from wfengine.definition.checks.instance_data_field import fields_by_id
 from wfengine.definition.checks.readings import quote
+from wfengine.definition.coercion import coerce
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
@@ -47,9 +49,6 @@ from wfengine.definition.reading import (
     resolved_type,
 )
 from wfengine.definition.scripts import activity_assignments, parse_assignments
-
-#: an integer as the engine's conversion reads one from a text
-_INTEGER = re.compile(r"[+-]?\d+")
 
 
 def check_assignment_constants(ctx: Context) -> Iterator[Diagnostic]:
@@ -115,28 +114,22 @@ def _refused(
     return None
 
 
+#: the kinds judged here, those whose conversions are plain (see the module's note)
+_JUDGED = frozenset(
+    {BasicTypeKind.STRING, BasicTypeKind.INTEGER, BasicTypeKind.FLOAT, BasicTypeKind.BOOLEAN}
+)
+
+
 def _converts(value: Any, kind: BasicTypeKind) -> bool:
-    """Whether the engine takes ``value`` for ``kind`` (its conversions: see
-    :func:`wfengine.applications.coercion.coerce`); True for the kinds not judged here."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind is BasicTypeKind.STRING:
-        return isinstance(value, str) or number
-    if kind is BasicTypeKind.INTEGER:
-        if isinstance(value, float):
-            return value.is_integer()
-        if isinstance(value, str):
-            return _INTEGER.fullmatch(value.strip()) is not None
-        return number
-    if kind is BasicTypeKind.FLOAT:
-        if isinstance(value, str):
-            try:
-                float(value.strip())
-            except ValueError:
-                return False
-            return True
-        return number
-    if kind is BasicTypeKind.BOOLEAN:
-        return isinstance(value, bool) or (
-            isinstance(value, str) and value.strip().lower() in ("true", "false")
-        )
+    """Whether the engine takes ``value`` for ``kind``; True for the kinds not judged here.
+
+    Judged by the very :func:`~wfengine.definition.coercion.coerce` the engine checks an
+    assignment by (as ``initial-value-type`` is): rules of its own here took ``'1_000'`` for
+    a FLOAT and ``'١٢'`` for an INTEGER, which validated clean and stopped every instance."""
+    if kind not in _JUDGED:
+        return True
+    try:
+        coerce(value, kind)
+    except ValueError:  # (a CoercionError)
+        return False
     return True
