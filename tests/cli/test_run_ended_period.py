@@ -45,3 +45,22 @@ def test_a_period_to_come_says_it_starts_once_it_holds(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "valid from 2999-01-01" in result.output
     assert "starts instances once its period holds" in result.output
+
+
+@pytest.mark.parametrize("command", ["run", "instance start"])
+@pytest.mark.parametrize(
+    ("start", "end"), [("2031-01-01", "2030-01-01"), ("2020-01-01", "2019-01-01")]
+)
+def test_an_empty_period_says_no_instance_ever_starts(
+    tmp_path: Path, command: str, start: str, end: str
+) -> None:
+    """ValidFrom not before ValidTo, to come or past: it said "starts instances once its
+    period holds" (or that it ended), which an empty period never does."""
+    path = _file(tmp_path, valid_from=start, valid_to=end)
+    db = ["--db", f"sqlite:///{tmp_path / 'wf.db'}"] if command != "run" else []
+    result = CliRunner().invoke(main, [*command.split(), path, *db])
+    assert result.exit_code == 1, result.output
+    assert f"ValidFrom '{start}' is not before ValidTo '{end}'" in result.output
+    assert "no instance of it ever starts" in result.output
+    assert "deploy a new version with ValidFrom before ValidTo" in result.output
+    assert "once its period holds" not in result.output

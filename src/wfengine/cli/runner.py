@@ -217,8 +217,10 @@ def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id
     starting that one instead would run a definition FILE does not hold. A version whose
     validity period (``ValidFrom``/``ValidTo``) does not hold now is exit 1 too, saying it
     is deployed (it starts instances once its period holds) and nothing was started; one
-    whose period has ended says so, and that a new version is needed (it never holds again)."""
+    whose period has ended, or is empty, says so, and that a new version is needed (it never
+    holds again)."""
     from wfengine.cli.exit_status import WorkflowRefused
+    from wfengine.definition.validity import empty_period
     from wfengine.errors import DeployError
 
     found = next((d for d in deployed if d.process_id == process_id), None)
@@ -236,6 +238,13 @@ def file_version(engine: Engine, deployed: Sequence[DeployedProcess], process_id
     now = engine.clock.now()
     if not found.valid_at(now):
         subject = f"process {process_id!r} version {found.version}, as the file holds it,"
+        if empty_period(found.valid_from, found.valid_to):  # (it never holds: not "once")
+            header = found.definition.header
+            raise WorkflowRefused(
+                f"{subject} has an empty validity period: ValidFrom {header.valid_from!r} is "
+                f"not before ValidTo {header.valid_to!r}, so no instance of it ever starts; "
+                "nothing was started: deploy a new version with ValidFrom before ValidTo"
+            )
         if found.valid_to is not None and found.valid_to <= now:
             # a period that ended never holds again: only a new version starts instances
             raise WorkflowRefused(
