@@ -53,6 +53,8 @@ def load_package(source: str, *, schema: bool) -> Package:
     try:
         if source == "-":
             return load_xpdl(sys.stdin.buffer, schema=schema)  # read up to the size limit only
+        if not source:  # (Path("") is the current directory: "cannot read : it is a directory")
+            raise InputOutputError("cannot read '': the file name is empty")
         path = Path(source)
         if path.is_dir():
             raise InputOutputError(f"cannot read {source}: it is a directory")
