@@ -75,3 +75,15 @@ def test_a_reminder_past_the_end_of_time_is_not_set_and_the_work_is_offered(rule
         assert engine.incidents(iid) == []
     finally:
         engine.close()
+
+
+def test_a_virtual_clock_stops_short_of_where_the_engine_s_time_ends() -> None:
+    """What waits for ever (an escalation parked on its incident) is parked at the last
+    moment: a clock moved there fired it about 10,000 times."""
+    with pytest.raises(ValueError, match="where the engine's time ends"):
+        VirtualClock(datetime(9999, 12, 31, tzinfo=UTC))
+    clock = VirtualClock(NEAR_THE_END)
+    with pytest.raises(ValueError, match=r"VirtualClock.set: 9999-12-31T00:00:00\+00:00 is at"):
+        clock.advance(timedelta(days=3))
+    assert clock.now() == NEAR_THE_END
+    clock.advance(timedelta(days=2, hours=23))

@@ -64,6 +64,17 @@ def due_after(moment: datetime, span: timedelta) -> datetime | None:
     return due if due < LAST_MOMENT else None
 
 
+def _before_the_end(when: datetime, what: str) -> None:
+    """Refuse a virtual time at or after :data:`LAST_MOMENT`, where the engine's time ends:
+    what waits for ever (an escalation parked on its incident) is parked there, and a clock
+    that reached it fired all of it, again and again (10,001 incidents from one escalation)."""
+    if when >= LAST_MOMENT:
+        raise ValueError(
+            f"{what}: {when.isoformat()} is at or after {LAST_MOMENT.isoformat()}, where the "
+            "engine's time ends (what waits for ever is parked there)"
+        )
+
+
 def check_clock(clock: Clock) -> None:
     """Refuse a clock whose time is not timezone-aware, when an engine is built with it.
 
@@ -107,6 +118,8 @@ class VirtualClock:
                 f"VirtualClock needs a timezone-aware start time, not {start!r} "
                 "(datetime(2030, 1, 1, tzinfo=UTC), for one)"
             )
+        if start is not None:
+            _before_the_end(start, "VirtualClock")
         self._now = start or datetime(2000, 1, 1, tzinfo=UTC)
         self._subscribers: list[_Subscription] = []
 
@@ -166,6 +179,7 @@ class VirtualClock:
             )
         if when < self._now:
             raise ValueError("a clock does not go backwards")
+        _before_the_end(when, "VirtualClock.set")
         failed: list[Exception] = []
         while (stop := self._next_stop(when)) is not None:
             self._move(stop, failed)
