@@ -91,3 +91,19 @@ def test_signal_send_checks_its_data_against_older_versions_with_instances(
     assert sent.exit_code == 0 and sent.stdout == "1 taken\n", sent.output
     with Engine(db_url=url) as e:
         assert e.instance(iid).data["rate"] == 1.5
+
+
+def test_an_empty_signal_or_message_name_is_a_usage_error(tmp_path: Path) -> None:
+    """It was a traceback (exit 1) naming broadcast_signal / correlated_instance."""
+    url = sqlite_url(tmp_path)
+    path = write(tmp_path, _package())
+    assert cli("instance", "start", path, "--process", "waiter", "--db", url).exit_code == 0
+    for args in (
+        ("signal", "send", ""),
+        ("message", "send", "", "--instance", "pi-1"),
+        ("message", "send", "", "--correlate", "k=1"),
+    ):
+        result = cli(*args, "--db", url)
+        assert result.exit_code == 2, result.output
+        assert "'' is empty: give the name the catch events wait for" in result.stderr
+        assert "Traceback" not in result.output

@@ -33,7 +33,7 @@ import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
-from wfengine.cli.option_types import STORED_TEXT
+from wfengine.cli.option_types import STORED_TEXT, TRIGGER_NAME
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -49,7 +49,7 @@ def message() -> None:
 
 
 @message.command("send")
-@click.argument("name")
+@click.argument("name", type=TRIGGER_NAME)
 @db_option
 @click.option(
     "--instance",

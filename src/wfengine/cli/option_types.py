@@ -77,9 +77,22 @@ class UserId(StoredText):
         return user_id_problem(value)
 
 
+class TriggerName(StoredText):
+    """A message or signal name: stored text that is not empty (an empty one was refused by
+    the engine's command with a traceback, exit 1, naming a command the user never typed)."""
+
+    name = "name"
+
+    def _problem(self, value: str) -> str | None:
+        if not value:
+            return "is empty: give the name the catch events wait for"
+        return super()._problem(value)
+
+
 #: the shared instances the commands' options use
 STORED_TEXT = StoredText()
 USER_ID = UserId()
+TRIGGER_NAME = TriggerName()
 
 
 class Seconds(click.FloatRange):

@@ -23,6 +23,7 @@ import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
 from wfengine.cli.database import db_option, engine_on
+from wfengine.cli.option_types import TRIGGER_NAME
 
 
 @click.group(
@@ -35,7 +36,7 @@ def signal() -> None:
 
 
 @signal.command("send")
-@click.argument("name")
+@click.argument("name", type=TRIGGER_NAME)
 @db_option
 @set_option("Data the signal carries (merged into each instance that takes it).", typed=True)
 @allow_undeclared_option
