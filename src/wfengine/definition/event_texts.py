@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from wfengine.definition.iso_moments import iso_datetime
 from wfengine.definition.model import Event, XmlNode
 
 #: a cycle's recurrences (``R/``, ``R3/``; ``r3/`` too, as every other part of a duration
@@ -101,7 +102,7 @@ def timer_of(event: Event) -> Timer | None:
     if date is not None and element_text(date):
         text = element_text(date)
         try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = iso_datetime(text.replace("Z", "+00:00"))
         except ValueError:
             if not text.replace(".", "", 1).isdigit():
                 return Timer(text=text, is_date=True)

@@ -14,6 +14,7 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from wfengine.definition.iso_moments import iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
 
 #: most digits an INTEGER literal may have (a 4096-bit integer has 1234)
@@ -83,7 +84,7 @@ def _boolean(text: str) -> bool:
 
 def _datetime(text: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text)
+        value = iso_datetime(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a DATETIME (ISO 8601)") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -99,7 +100,7 @@ def _date(text: str) -> date:
     except ValueError:
         pass
     try:
-        value = datetime.fromisoformat(text)
+        value = iso_datetime(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a DATE (ISO 8601)") from None
     if value.time() != time(0):
@@ -111,7 +112,7 @@ def _date(text: str) -> date:
 
 def _time(text: str) -> time:
     try:
-        return time.fromisoformat(text)
+        return iso_time(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a TIME (ISO 8601)") from None
 

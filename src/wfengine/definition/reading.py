@@ -40,6 +40,7 @@ from wfengine.definition.durations import (
     too_long_to_wait,
 )
 from wfengine.definition.event_texts import unheld
+from wfengine.definition.iso_moments import iso_datetime
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import (
     ArrayType,
@@ -221,7 +222,7 @@ def _no_iso_date(text: str) -> str | None:
             )
         return None
     try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:
         pass
     else:
@@ -384,7 +385,7 @@ def _moment_not_held(text: str) -> str | None:
     engine's time is the timer-date check's; one before its start comes here from
     :func:`~wfengine.definition.event_texts.timer_of`.)"""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:
         return None
     why = unheld(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
@@ -463,7 +464,7 @@ def _zone_free_date(text: str) -> None:
     for it as well, and taking the date as written would silently differ from how every
     date-time of the instance compares."""
     try:
-        moment = datetime.fromisoformat(text)
+        moment = iso_datetime(text)
     except ValueError:
         return  # a date alone (parse_literal read it)
     offset = moment.utcoffset()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from wfengine.definition.iso_moments import iso_datetime
 from wfengine.definition.time_of_day import time_part_problem
 
 #: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
@@ -58,7 +59,7 @@ def read_bound(text: str | None, *, end: bool) -> datetime | None:
         else:
             separated = _DATE_THEN.match(text)
             if separated is not None and separated["sep"] in "Tt ":
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                moment = iso_datetime(text.replace("Z", "+00:00"))
     except ValueError:
         moment = None
     if moment is None:
