@@ -23,7 +23,12 @@ from wfengine.expressions.c_like import strict_equal, strict_in
 from wfengine.expressions.c_like_arithmetic import type_name
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
-from wfengine.expressions.context import EvaluationContext, is_container
+from wfengine.expressions.context import (
+    FREE_TEXT,
+    EvaluationContext,
+    charge_text,
+    is_container,
+)
 from wfengine.expressions.dialects import Dialect
 
 
@@ -346,6 +351,8 @@ def _charged_comparison(
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
             c.charge(min(c.size_of(a), c.size_of(b)))
+        elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
+            charge_text(c, min(len(a), len(b)))
         return op(a, b)
 
     return compare
@@ -363,6 +370,8 @@ def _c_like_ordering(
     def compare(a: Any, b: Any, c: EvaluationContext) -> Any:
         if is_container(a) and is_container(b):
             c.charge(min(c.size_of(a), c.size_of(b)))
+        elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
+            charge_text(c, min(len(a), len(b)))
         try:
             return op(a, b)
         except TypeError:
@@ -411,6 +420,8 @@ def _charged_membership(
     def member(a: Any, b: Any, c: EvaluationContext) -> Any:
         if isinstance(b, list | tuple):
             c.charge(c.size_of(b))
+        elif b.__class__ is str and len(b) > FREE_TEXT:  # a substring searched for in the text
+            c.charge(len(b))
         elif is_container(a):
             c.charge(c.size_of(a))
         return op(a, b)
@@ -429,6 +440,8 @@ def _c_like_membership(
         if not constant:
             if isinstance(b, list | tuple):
                 c.charge(c.size_of(b))
+            elif b.__class__ is str and len(b) > FREE_TEXT:
+                c.charge(len(b))
             elif is_container(a):
                 c.charge(c.size_of(a))
         return strict_in(a, b, None if constant else c) is not negated

@@ -63,7 +63,7 @@ import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
 from wfengine.expressions.c_like import c_like_truth, strict_equal, strict_in
-from wfengine.expressions.context import EvaluationContext, is_container
+from wfengine.expressions.context import EvaluationContext, charge_text, is_container
 from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
@@ -198,9 +198,12 @@ def remainder(a: Any, b: Any) -> Any:
 
 
 def _charge_scan(ctx: EvaluationContext, a: Any) -> None:
-    """A search through a list or tuple compares each item: charge its logical size (``in``)."""
+    """A search through a list or tuple compares each item: charge its logical size (``in``);
+    one through a long text, its length (:func:`~wfengine.expressions.context.charge_text`)."""
     if isinstance(a, list | tuple):
         ctx.charge(ctx.size_of(a))
+    elif a.__class__ is str:
+        charge_text(ctx, len(a))
 
 
 def _charge_hash(ctx: EvaluationContext, key: Any) -> None:
@@ -214,6 +217,8 @@ def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
         return False
     if is_container(a):  # comparing walks both, as far as the shorter (as ``==`` charges)
         ctx.charge(min(ctx.size_of(a), ctx.size_of(b)))
+    elif a.__class__ is str:
+        charge_text(ctx, min(len(a), len(b)))
     return bool(a == b)
 
 
@@ -253,6 +258,7 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
     if isinstance(a, str):
         if not isinstance(item, str):
             raise TypeError("indexOf() of a string looks for a string")
+        _charge_scan(ctx, a)
         return a.find(item, max(start, 0))
     _charge_scan(ctx, a)
     for i in range(max(start, 0), len(a)):
@@ -272,6 +278,7 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
         if not isinstance(item, str):
             raise TypeError("lastIndexOf() of a string looks for a string")
         if len(item) <= _SHORT_NEEDLE:
+            _charge_scan(ctx, a)
             return a.rfind(item)
         # the first place of the reversed string in the reversed text, found in linear time;
         # the two reversed copies are charged as the values they are
