@@ -58,11 +58,18 @@ def _clock_problem(day: date, clock: re.Match[str]) -> str | None:
                 f"{day.isoformat()} is the last day the engine holds: write "
                 f"{day.isoformat()}T23:59:59"
             )
-        zone = clock["zone"].strip()
-        return (
-            f"24:00, the end of a day, is written as the next day's 00:00: {nxt}"
-            f"{zone if zone and zone != 'z' else 'Z'}"
-        )
+        zone = clock["zone"]
+        if zone in ("", "z"):  # (a lowercase z: the Z suggested mends it as well)
+            zone = "Z"
+        wrong_zone = _zone_problem(zone)
+        if wrong_zone is not None:
+            # the zone is copied into the text suggested only when it is one that is read:
+            # else the writer is told to write what is refused again (' UTC', '+25:00')
+            return (
+                f"24:00, the end of a day, is written as the next day's 00:00 ({nxt}Z in "
+                f"UTC), and {wrong_zone}"
+            )
+        return f"24:00, the end of a day, is written as the next day's 00:00: {nxt}{zone}"
     if h > 23:
         return f"its hour ({h}) is above 23"
     if m > 59:
