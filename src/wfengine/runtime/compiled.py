@@ -520,7 +520,7 @@ class CompiledProcess:
                 many = len(ids) > 1
                 raise DataTypeError(
                     f"{where}: {key!r} is the Name of data field{'s' if many else ''} {whose} "
-                    f"of process {self.process_id!r}, which is no plain identifier, so data "
+                    f"in process {self.process_id!r}, which is no plain identifier, so data "
                     f"cannot be given by it: give {'one of the Ids' if many else 'the Id'} "
                     f"{whose}; nothing was changed"
                 )
