@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from wfengine import Engine, PackageBuilder, VirtualClock, validate
-from wfengine.definition import event_texts, iso_moments, literals, reading, validity
+from wfengine.definition import coercion, event_texts, iso_moments, literals, reading, validity
 from wfengine.definition.diagnostics import Severity
 from wfengine.definition.model import Package
 from wfengine.definition.validity import UnreadBound, read_bound
@@ -57,9 +57,9 @@ def _fromisoformat(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     with pytest.MonkeyPatch.context() as patch:
-        for module in (validity, reading, literals, event_texts, iso_moments):
+        for module in (validity, reading, literals, event_texts, iso_moments, coercion):
             patch.setattr(module, "datetime", _DatetimeOf314, raising=False)
-        for module in (literals, iso_moments):
+        for module in (literals, iso_moments, coercion):
             patch.setattr(module, "time", _TimeOf314, raising=False)
         yield
 
@@ -144,3 +144,15 @@ def test_an_initial_value_at_hour_24_is_refused_by_validate_and_deploy(
     assert [d.element_id for d in errors] == ["x"]
     with pytest.raises(DeployError, match="'x'"):
         Engine(clock=VirtualClock()).deploy(package)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), [("DATETIME", "2030-01-01T24:00:00Z"), ("TIME", "24:00")]
+)
+def test_data_given_at_run_time_refuses_an_hour_of_24_on_every_python(kind: str, text: str) -> None:
+    """coerce (data from starters, people and applications) read 24:00 through
+    fromisoformat, which CPython 3.14 takes."""
+    from wfengine.definition.model import BasicTypeKind
+
+    with pytest.raises(ValueError, match="expected"):
+        coercion.coerce(text, BasicTypeKind(kind))

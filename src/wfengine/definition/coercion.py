@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from wfengine.definition.iso_moments import iso_datetime, iso_time
 from wfengine.definition.model import BasicTypeKind
 
 #: an INTEGER as text: ASCII digits only, as the expression languages' readers take them
@@ -197,7 +198,7 @@ def _datetime(v: Any) -> datetime:
         found = datetime(v.year, v.month, v.day, tzinfo=UTC)
     if isinstance(v, str):
         try:
-            found = datetime.fromisoformat(v.strip())
+            found = iso_datetime(v.strip())  # (24:00 refused on every Python)
         except ValueError:
             found = None
     if found is None:
@@ -221,7 +222,7 @@ def _time(v: Any) -> time:
         return v
     if isinstance(v, str):
         try:
-            return time.fromisoformat(v.strip())
+            return iso_time(v.strip())
         except ValueError:
             pass
     raise _expected("TIME (ISO 8601)", v)
