@@ -262,7 +262,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
     "assignment-type": (
         Severity.WARNING,
-        "an assignment's constant is no value of its target's type, nor converts to one: "
+        "an assignment's constant is no value of its target's type, nor converts to one "
+        "(judged by the engine's own conversion: `'1_000'` or `'١٢'` is no number): "
         "instances reaching it stop with an incident",
     ),
     "script-unsupported": (
