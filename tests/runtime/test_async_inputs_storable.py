@@ -25,7 +25,8 @@ def test_an_asynchronous_call_whose_inputs_cannot_be_stored_is_an_incident(
     (incident,) = engine.incidents(iid)
     assert incident.activity_id == "call" and incident.application_id == "work"
     assert (
-        "asynchronous call of 'work'" in incident.message and "cannot be stored" in incident.message
+        "asynchronous call of 'work'" in incident.message
+        and "a dict key must be a str, not int 1" in incident.message
     )
     assert engine.jobs(iid) == []  # no job made
 
