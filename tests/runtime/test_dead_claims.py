@@ -1,11 +1,15 @@
 """A host that died holding a batch of claimed jobs (a worker claims up to ten at once) was
 running one of them: only that one's claim is an attempt of the call it was making. The others
-were never started, and taken over they keep their whole retry budget; a job that kills every
-host running it is still counted each time, and ends as an incident."""
+were never started, and taken over they keep their whole retry budget (the one it was running
+is taken over after them); a job that kills every host running it is still counted each time,
+and ends as an incident. A claim changes no job it does not take: a host whose lease ran out
+during a long call, alive, keeps the rest of its batch."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 from wfengine.definition.builder import PackageBuilder
 from wfengine.runtime.clock import VirtualClock
@@ -89,14 +93,18 @@ def test_a_dead_claim_whose_first_jobs_finished_counts_the_next(
 
 def test_a_job_killing_every_host_is_counted_each_time(engine: Engine, clock: VirtualClock) -> None:
     ids = _started(engine, 3)
-    # the first job kills its host: each time with the jobs claimed after it in its batch
-    for host in ("one", "two"):
-        now = clock.now()
-        claimed = engine.store.claim_jobs(host, now, now + timedelta(seconds=1), 10)
-        assert claimed[0].instance_id == ids[0]
-        clock.advance(timedelta(seconds=5))
-    [job] = [j for j in engine.jobs(ids[0])]
-    assert job.attempts == 2  # (the claim of the next host counts on from there)
+    now = clock.now()
+    engine.store.claim_jobs("one", now, now + timedelta(seconds=1), 10)  # dies in the first
+    clock.advance(timedelta(seconds=5))
+    # the next host takes the two the first never started (their claim was no attempt), runs
+    # them, then the first one, and dies in it as well
+    assert engine.run_due_jobs(owner="two", limit=10) == 2
+    for iid in ids[1:]:
+        assert _attempts(engine, iid) == [1, 2], iid
+    now = clock.now()
+    [job] = engine.store.claim_jobs("two", now, now + timedelta(seconds=1), 10)
+    assert (job.instance_id, job.attempts) == (ids[0], 2)
+    clock.advance(timedelta(seconds=5))
     while engine.run_due_jobs(limit=1):
         pass
     # two calls were made and lost: the third is past the budget of two, made once more and
@@ -104,8 +112,85 @@ def test_a_job_killing_every_host_is_counted_each_time(engine: Engine, clock: Vi
     assert _attempts(engine, ids[0]) == [3]
     (incident,) = engine.incidents(ids[0])
     assert incident.attempts == 3 and "3 attempts made, 2 allowed" in incident.message
+
+
+def test_a_claim_taking_a_whole_dead_claim_counts_only_the_running_job(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    ids = _started(engine, 3)
+    now = clock.now()
+    engine.store.claim_jobs("dead", now, now + timedelta(seconds=1), 10)
+    clock.advance(timedelta(seconds=5))
+    while engine.run_due_jobs(limit=10):  # a worker whose batch holds them all
+        pass
+    assert _attempts(engine, ids[0]) == [2]
+    assert len(engine.incidents(ids[0])) == 1
     for iid in ids[1:]:
         assert _attempts(engine, iid) == [1, 2], iid
+        assert engine.incidents(iid) == []
+
+
+def test_a_claim_changes_no_job_it_does_not_take(engine: Engine, clock: VirtualClock) -> None:
+    # host H runs its batch [J1, J2] of asynchronous calls; J1's call outlasts H's lease (no
+    # lease keeper) while another engine fires its timers: J2 stays H's, and is called once
+    other = Engine(store=engine.store, clock=clock)
+    calls: Counter[int] = Counter()
+    fired: list[int] = []
+
+    def app(a: int) -> dict[str, Any]:
+        calls[a] += 1
+        if a == 0 and not fired:
+            clock.advance(timedelta(seconds=90))  # (the lease is 60 s)
+            fired.append(other.fire_due_timers())
+        return {"b": "ok"}
+
+    for e in (engine, other):
+        e.applications.register("app", app, asynchronous=True)
+    engine.deploy(_package().build())
+    ids = [engine.start_process("main", {"x": n}) for n in range(2)]
+    assert engine.run_due_jobs(owner="H") == 2
+    assert other.run_due_jobs(owner="T") == 0
+    assert fired == [0]
+    assert calls == {0: 1, 1: 1}
+    trail = [e.kind for e in engine.audit(ids[1]) if e.kind.startswith("application.")]
+    assert trail == ["application.queued", "application.invoked", "application.returned"]
+    assert [engine.instance(i).state.value for i in ids] == ["closed.completed"] * 2
+
+
+def test_the_running_job_is_judged_by_every_stored_job_of_its_claim(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    # the dead host was running A; A's instance is suspended after: B still never started
+    ids = _started(engine, 2)
+    now = clock.now()
+    engine.store.claim_jobs("dead", now, now + timedelta(seconds=1), 10)
+    engine.suspend(ids[0])
+    clock.advance(timedelta(seconds=5))
+    now = clock.now()
+    [b] = engine.store.claim_jobs("fresh", now, now + timedelta(seconds=30), 10)
+    assert (b.instance_id, b.attempts) == (ids[1], 1)
+    engine.resume(ids[0])
+    clock.advance(timedelta(seconds=60))
+    now = clock.now()
+    taken = engine.store.claim_jobs("next", now, now + timedelta(seconds=30), 10)
+    assert [(j.instance_id, j.attempts) for j in taken] == [(ids[0], 2), (ids[1], 2)]
+
+
+def test_the_running_job_waits_for_no_claim_mate_that_cannot_be_claimed(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    ids = _started(engine, 2)
+    now = clock.now()
+    engine.store.claim_jobs("dead", now, now + timedelta(seconds=1), 10)
+    engine.suspend(ids[1])  # B's instance: B cannot be claimed
+    clock.advance(timedelta(seconds=5))
+    while engine.run_due_jobs(limit=1):
+        pass
+    assert _attempts(engine, ids[0]) == [2]  # taken over, its claim counted
+    # a timer-only claim takes none of them: A is not held back for B, nor B for A
+    engine.resume(ids[1])
+    assert engine.fire_due_timers() == 0
+    assert [j.lock_owner for j in engine.jobs(ids[1])] == ["dead"]
 
 
 def test_a_live_claimant_keeps_its_claim_when_its_lease_ran_out(

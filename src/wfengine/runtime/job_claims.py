@@ -6,8 +6,9 @@ Why: a job whose host was killed (or stopped) mid-call commits nothing, so the
 takes the job after its lease ran out gave each call a fresh retry budget (retries=2 and a kill
 in attempt 2: five calls, numbered from 1 again). The store counts a job's claims (a claim
 given back unrun is not counted, nor the claim of a job a dead claimant never started: of the
-jobs one claim took, the first still stored was running, the others are given back by the
-next claim, :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`), so each
+jobs one claim took, the first still stored was running, the others keep their count when
+the next claims take them over, before that one,
+:func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`), so each
 earlier claim stands for at least one attempt of the call the run was making: a call inside
 such a job numbers its attempts from the claim count: the run's first synchronous call only
 (:func:`take`). ``invoke`` jobs are left out: their claims are their own call's attempts

@@ -106,25 +106,62 @@ class MemoryJobs:
         kinds: Sequence[str] | None,
         instances: Collection[str] | None,
     ) -> list[Job]:
-        """Lease up to ``limit`` due jobs to ``owner`` (the caller holds the store's turn),
-        after giving back the jobs a dead claimant never started (see
-        :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims`: the same rule)."""
-        due = self.due(now)
-        _give_back_unstarted(due, now, owner)
+        """Lease up to ``limit`` due jobs to ``owner`` (the caller holds the store's turn). A
+        job taken over from a dead claimant that never started it keeps its attempts, and the
+        one that claimant was running is taken after those (the rules of
+        :func:`~wfengine.runtime.sql.job_queue.unstarted_of_dead_claims` and
+        ``_not_held_back`` there); no job the claim does not take is changed."""
+        candidates = [
+            job
+            for job in self.due(now)
+            if (kinds is None or job.kind in kinds)
+            and (instances is None or job.instance_id in instances)
+            and (job.lock_owner == owner or lease_free(job, now))
+        ]
+        # (decided before any is leased: leasing a job takes it out of its dead claim)
+        first = self._first_of_dead_claims(candidates, now, owner)
+        later = {_claim_of(j) for j in candidates if j.id not in first.values()}
         claimed: list[Job] = []
-        for job in due:
+        for job in candidates:
             if len(claimed) >= limit:
                 break
-            if kinds is not None and job.kind not in kinds:
-                continue
-            if instances is not None and job.instance_id not in instances:
-                continue
-            if job.lock_owner == owner or lease_free(job, now):
-                job.lock_owner = owner
-                job.lock_expires_at = lease_until
+            claim = _claim_of(job)
+            if claim in first and first[claim] == job.id and claim in later:
+                continue  # (held back: taken after its claim-mates)
+            unstarted = claim in first and first[claim] != job.id
+            job.lock_owner = owner
+            job.lock_expires_at = lease_until
+            if not unstarted or job.attempts < 1:
                 job.attempts += 1
-                claimed.append(job)
+            claimed.append(job)
         return claimed
+
+    def _first_of_dead_claims(
+        self, candidates: Sequence[Job], now: datetime, claimant: str
+    ) -> dict[tuple[str | None, datetime | None], str]:
+        """The dead claims (one owner but ``claimant``, who is alive, one lease end that ran
+        out by ``now``) a job of ``candidates`` (in claim order) belongs to, each with the id
+        of its first job still stored, judged over every stored job, whatever its instance's
+        state (as the SQL store's query does). Read in claim order up to the last such
+        candidate only, and only when a candidate's lease ran out (nothing on the common
+        path)."""
+        dead: set[tuple[str | None, datetime | None]] = set()
+        last: Entry | None = None
+        for job in candidates:
+            owner, until = job.lock_owner, job.lock_expires_at
+            if owner is None or until is None or until > now or owner == claimant:
+                continue
+            dead.add((owner, until))
+            last = (job.due, job.seq, job.id)
+        first: dict[tuple[str | None, datetime | None], str] = {}
+        if last is None:
+            return first
+        for entry, stored in self._in_order():
+            if entry > last:
+                break
+            if stored is not None and (claim := _claim_of(stored)) in dead:
+                first.setdefault(claim, stored.id)
+        return first
 
     def renew(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
         held: list[str] = []
@@ -177,20 +214,6 @@ class MemoryJobs:
         return None
 
 
-def _give_back_unstarted(due: Sequence[Job], now: datetime, claimant: str) -> None:
-    """Of ``due`` (in claim order), the jobs whose lease ran out by ``now`` that their
-    claimant (a dead one: not ``claimant``, who is alive) never started: of those one claim
-    holds (one owner, one lease end), all but the first, which it was running. Given back as
-    a stopping worker gives back its unstarted jobs: their claim is no attempt. The due jobs
-    are read by the claim anyway: one pass more over them, nothing when no lease ran out."""
-    first: set[tuple[str, datetime]] = set()
-    for job in due:
-        owner, until = job.lock_owner, job.lock_expires_at
-        if owner is None or until is None or until > now or owner == claimant:
-            continue
-        if (owner, until) not in first:
-            first.add((owner, until))
-            continue
-        job.lock_owner = None
-        job.lock_expires_at = None
-        job.attempts = max(job.attempts - 1, 0)
+def _claim_of(job: Job) -> tuple[str | None, datetime | None]:
+    """Which claim holds ``job``: its lease's owner and end (renewals renew them together)."""
+    return (job.lock_owner, job.lock_expires_at)

@@ -2,16 +2,20 @@
 
 A job is claimable when it is due, its instance is running, and its lease is free or expired
 (``lock_owner``, ``lock_expires_at``); the dialect makes the claim atomic
-(:meth:`~wfengine.runtime.sql.dialects.Dialect.claim`). A claim first gives back the jobs a
-dead claimant never started (:func:`unstarted_of_dead_claims`). Renewing and releasing leases
-may be called from another thread than the engine's (a worker's lease keeper): they never use
-the unit's connection. Jobs are added and deleted by the commit of a step, not here.
+(:meth:`~wfengine.runtime.sql.dialects.Dialect.claim`). A job taken over from a dead
+claimant that never started it keeps its attempts (:func:`unstarted_of_dead_claims`), and the
+one that claimant was running is taken after those (:func:`_not_held_back`); a claim writes
+only the jobs it takes. Renewing and releasing leases may be called from another thread
+than the engine's (a worker's lease keeper): they never use the unit's connection. Jobs are
+added and deleted by the commit of a step, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from contextvars import ContextVar
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,15 +69,16 @@ class JobQueue:
         due = _due_query(now, owner, kinds)
         if instances is not None:
             due = due.where(j.c.instance_id.in_(list(instances)))
+        held_kinds = None if kinds is None else tuple(kinds)
+        due = due.where(_not_held_back_for(held_kinds, instances is not None))
         candidates = due.with_only_columns(j.c.id).limit(limit)
-        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": j.c.attempts + 1}
+        # (one statement, as before: which dead claims a job belongs to is read along
+        # ix_jobs_leased, inside it; a job whose lease is free is never looked further at)
+        lease = {"lock_owner": owner, "lock_expires_at": lease_until, "attempts": _COUNTED}
 
         def claim(conn: sa.Connection) -> list[Job]:
             if with_instances is not None:
                 with_instances.clear()  # what a failed attempt read
-            # (one statement, in the claim's transaction: a range of ix_jobs_leased, empty
-            # unless a claimant died; on SQLite a read that finds nothing and writes nothing)
-            self._db.dialect.claim(conn, j, unstarted_of_dead_claims(now, owner), _UNSTARTED)
             claimed = self._db.dialect.claim(conn, j, candidates, lease)
             found = sorted((rows.job(r) for r in claimed), key=lambda x: (x.due, x.seq, x.id))
             if with_instances is not None and found:
@@ -82,7 +87,11 @@ class JobQueue:
                 with_instances.update((r["id"], dict(r)) for r in read)
             return found
 
-        return self._db.write(claim)
+        token = _claiming.set((now, owner, list(instances or ())))
+        try:
+            return self._db.write(claim)
+        finally:
+            _claiming.reset(token)
 
     def renew(self, owner: str, job_ids: Iterable[str], lease_until: datetime) -> list[str]:
         ids = list(job_ids)
@@ -147,19 +156,39 @@ class JobQueue:
         return value
 
 
-#: what a job a dead claimant never started gets (as :meth:`JobQueue.release` without ``due``)
-_UNSTARTED: dict[str, Any] = {
-    "lock_owner": None,
-    "lock_expires_at": None,
-    "attempts": sa.case((t.jobs.c.attempts > 0, t.jobs.c.attempts - 1), else_=0),
-}
+#: ``(now, claimant, instances)`` of the claim this thread makes: the values of the bound
+#: parameters below, so the statements a claim adds to the due jobs' query are built once
+#: (built for each claim, they cost a claim more than running them: 2 ms of 4)
+_claiming: ContextVar[tuple[datetime, str, list[str]]] = ContextVar("wfengine_claiming")
+_NOW = sa.bindparam(
+    "claim_now", type_=t.jobs.c.lock_expires_at.type, callable_=lambda: _claiming.get()[0]
+)
+_CLAIMANT = sa.bindparam(
+    "claim_owner", type_=t.jobs.c.lock_owner.type, callable_=lambda: _claiming.get()[1]
+)
+_INSTANCES = sa.bindparam(
+    "claim_instances",
+    type_=t.jobs.c.instance_id.type,
+    expanding=True,
+    callable_=lambda: _claiming.get()[2],
+)
 
 
-def unstarted_of_dead_claims(now: datetime, claimant: str) -> sa.Select[Any]:
+def _claim_counted(now: Any, claimant: Any) -> sa.ColumnElement[Any]:
+    """A job's ``attempts`` once ``claimant`` claims it at ``now``: one more, but for a job
+    a dead claimant never started (:func:`unstarted_of_dead_claims`): its earlier claim is
+    no attempt, so this one takes its place (as if given back unrun, then claimed: at least
+    1, what an ``invoke`` job numbers its call by)."""
+    j = t.jobs
+    unstarted = j.c.id.in_(unstarted_of_dead_claims(now, claimant))
+    return j.c.attempts + sa.case((sa.and_(j.c.attempts > 0, unstarted), 0), else_=1)
+
+
+def unstarted_of_dead_claims(now: Any, claimant: Any) -> sa.Select[Any]:
     """The ids of the jobs whose lease ran out by ``now`` that their claimant (not
     ``claimant``) never started: of the jobs one claim took and still holds (one owner, one
     lease end: renewals renew them together), every one but the first in claim order
-    ``(due, seq, id)``.
+    ``(due, seq, id)``, whatever the state of their instances.
 
     Why: a claim counts in each job's ``attempts``, and a synchronous call in a job numbers its
     first attempt from the earlier claims (:mod:`~wfengine.runtime.job_claims`); a worker
@@ -168,32 +197,84 @@ def unstarted_of_dead_claims(now: datetime, claimant: str) -> sa.Select[Any]:
     been made: its claim counts, so a job that kills every worker running it still ends as an
     incident); the ones after it never started. Taken over as they were, each had used up an
     application retry (retries=1: a single transient failure was an incident, audited as
-    attempt 2). Given back unstarted, as a worker stopping gives them back, they are not.
-    Found when a claim is made, in its transaction, not by a write when a job starts: that
-    would be a commit per job for every worker. A worker that died between two jobs counts the
-    next one's claim, as before. Only jobs a claim could take (of running instances, as the
-    memory store's claim sees them): one of a suspended instance is given back by the first
-    claim after its resume. Never ``claimant``'s own: it is alive, and may be running them
-    (an application that moved a virtual clock past their lease, the timers that fired then
-    claimed in between: its jobs after that one were given back, left unrun)."""
-    j = t.jobs
-    e = j.alias("same_claim")
-    earlier = sa.or_(
-        e.c.due_at < j.c.due_at,
-        sa.and_(
-            e.c.due_at == j.c.due_at,
-            sa.or_(e.c.seq < j.c.seq, sa.and_(e.c.seq == j.c.seq, e.c.id < j.c.id)),
-        ),
-    )
-    same_claim = sa.exists().where(
-        e.c.lock_owner == j.c.lock_owner, e.c.lock_expires_at == j.c.lock_expires_at, earlier
-    )
-    return sa.select(j.c.id).where(
-        j.c.lock_expires_at.is_not(None),
-        j.c.lock_expires_at <= now,
-        j.c.lock_owner != claimant,
-        _running(),
+    attempt 2); now the claim that takes one over does not count again (:func:`_claim_counted`).
+
+    Decided by the claim that takes the job, in its own statement, for the jobs it takes
+    only: no write when a job starts (a commit per job for every worker), and none of a job
+    no one takes. A claimant whose lease ran out may be alive, only slow (a long call, no
+    lease keeper): a claim that gave back its later jobs, even one that took nothing
+    (``fire_due_timers``), had it call their applications for nothing (the answers
+    discarded, the calls made again by the next run). Never ``claimant``'s own (it is
+    alive). The first job is taken over after the others (:func:`_not_held_back`): once it
+    is gone, nothing tells them from a job the dead claimant started after finishing it. A
+    worker that died between two jobs counts the next one's claim, as before, and so does a
+    job whose claim-mates were all finished or taken over before it could be (its instance
+    suspended meanwhile): one retry fewer, never a call more.
+
+    Uncorrelated (aliases of ``jobs`` only): the statement that leases the jobs reads it once,
+    before it changes a row (SQLite changes them one by one; a correlated read would see the
+    rows changed before)."""
+    d = t.jobs.alias("dead")
+    e = t.jobs.alias("same_claim")
+    same_claim = sa.exists().where(*_claim_mates(d, e), _earlier(e, d))
+    return sa.select(d.c.id).where(
+        d.c.lock_expires_at.is_not(None),
+        d.c.lock_expires_at <= now,
+        d.c.lock_owner != claimant,
         same_claim,
+    )
+
+
+def _not_held_back(
+    now: Any, claimant: Any, kinds: Sequence[str] | None, instances: Any
+) -> sa.ColumnElement[bool]:
+    """The condition a job must meet to be claimed by ``claimant`` at ``now`` (besides being
+    due): not the first job still stored of a dead claim (the one its claimant was running)
+    while a claim-mate of it, later in claim order, may be claimed by the same claim (due,
+    of a running instance, of ``kinds`` and ``instances``).
+
+    Why: only the first job's claim counts as an attempt (:func:`unstarted_of_dead_claims`),
+    judged by the jobs still stored; a fresh worker claims one job at first (its batch grows
+    with what it learns): took it the first, ran and deleted it, the second was the first
+    still stored, and counted a claim that ran nothing. Taken over after its claim-mates, the
+    job the dead claimant was running (the likeliest to kill a host again) also no longer
+    holds up the others. A job whose lease is free is never looked further at (the first
+    test); one whose claim-mates cannot be claimed now (their instances suspended, other
+    kinds) is not held back (it would wait for them)."""
+    j = t.jobs
+    e = t.jobs.alias("earlier_mate")
+    y = t.jobs.alias("later_mate")
+    p = t.process_instances
+    claimable = [
+        y.c.due_at <= now,
+        sa.exists().where(p.c.id == y.c.instance_id, p.c.state == _RUNNING),
+    ]
+    if kinds is not None:
+        claimable.append(y.c.kind.in_(list(kinds)))
+    if instances is not None:
+        claimable.append(y.c.instance_id.in_(instances))
+    return sa.or_(
+        j.c.lock_expires_at.is_(None),
+        j.c.lock_expires_at > now,
+        j.c.lock_owner == claimant,
+        sa.exists().where(*_claim_mates(j, e), _earlier(e, j)),
+        ~sa.exists().where(*_claim_mates(j, y), _earlier(j, y), *claimable),
+    )
+
+
+def _claim_mates(a: sa.FromClause, b: sa.FromClause) -> tuple[sa.ColumnElement[bool], ...]:
+    """``b`` was leased by the same claim as ``a`` (one owner, one lease end)."""
+    return (b.c.lock_owner == a.c.lock_owner, b.c.lock_expires_at == a.c.lock_expires_at)
+
+
+def _earlier(a: sa.FromClause, b: sa.FromClause) -> sa.ColumnElement[bool]:
+    """``a`` comes before ``b`` in claim order ``(due, seq, id)``."""
+    return sa.or_(
+        a.c.due_at < b.c.due_at,
+        sa.and_(
+            a.c.due_at == b.c.due_at,
+            sa.or_(a.c.seq < b.c.seq, sa.and_(a.c.seq == b.c.seq, a.c.id < b.c.id)),
+        ),
     )
 
 
@@ -224,3 +305,14 @@ def _running() -> sa.Exists:
     running instance (thousands) to find the few that have a due job."""
     j, p = t.jobs, t.process_instances
     return sa.exists().where(p.c.id == j.c.instance_id, p.c.state == _RUNNING)
+
+
+#: what a claim leases a job with: its count of claims (:func:`_claim_counted`)
+_COUNTED = _claim_counted(_NOW, _CLAIMANT)
+
+
+@lru_cache(maxsize=32)
+def _not_held_back_for(kinds: tuple[str, ...] | None, by_instances: bool) -> sa.ColumnElement[bool]:
+    """:func:`_not_held_back` for a claim of ``kinds``, of the claim's instances or not
+    (built once for each: few kinds are asked for)."""
+    return _not_held_back(_NOW, _CLAIMANT, kinds, _INSTANCES if by_instances else None)
