@@ -23,14 +23,18 @@ MAX_INTEGER_DIGITS = 1_000
 #: most characters a FLOAT literal may have (as the expressions' number readers allow)
 MAX_FLOAT_CHARS = 400
 
-_INTEGER = re.compile(r"[+-]?\d+")
+#: an INTEGER as text: ASCII digits only (``re.ASCII``), as the engine reads a number in text
+#: from everyone else (:mod:`wfengine.definition.coercion`): ``\d`` alone took ``١٢`` and
+#: fullwidth ``７``, so validation passed an initial value a starter giving it was refused
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
 #: a FLOAT as tools write one: ``12``, ``2.5``, ``.5``, ``3.``, ``1e-3``. Every run of digits
 #: is possessive, taken once and never given back: the text is a definition's initial value,
 #: which may come from someone the host does not trust, and a long run of digits that is no
 #: FLOAT (``1111...1x``) made ``\d+\.?\d*`` try every split of it (minutes for 100,000
 #: digits, before the length was checked). The language is the same: a run of digits is
-#: never followed by another digit the pattern could still want.
-_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?")
+#: never followed by another digit the pattern could still want. ASCII digits only, as for an
+#: INTEGER.
+_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?", re.ASCII)
 
 
 def parse_literal(text: str, kind: BasicTypeKind) -> Any:
@@ -47,8 +51,7 @@ def _string(text: str) -> str:
 
 
 def _integer(text: str) -> int:
-    """An INTEGER in ASCII digits, as a FLOAT is (:func:`_float` says why)."""
-    if not text.isascii() or not _INTEGER.fullmatch(text):
+    if not _INTEGER.fullmatch(text):
         raise ValueError(f"{text!r} is not an INTEGER")
     if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
         raise ValueError(f"an INTEGER of more than {MAX_INTEGER_DIGITS} digits")
@@ -56,14 +59,9 @@ def _integer(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    """A FLOAT in ASCII digits. Why ASCII only: the engine reads a number in text from
-    everyone else so (:mod:`wfengine.definition.coercion`), and ``\\d`` alone took ``١٢``
-    and fullwidth ``７``, so validation passed an initial value every instance then held as
-    12 while a starter giving the same text was refused. Checked apart from the patterns,
-    whose language stays the one they had (``tests/test_regex_bounds.py`` pins it)."""
     if len(text) > MAX_FLOAT_CHARS:  # (not quoted: it may be megabytes)
         raise ValueError(f"a FLOAT of more than {MAX_FLOAT_CHARS} characters")
-    if not text.isascii() or not _FLOAT.fullmatch(text):
+    if not _FLOAT.fullmatch(text):
         raise ValueError(f"{text!r} is not a FLOAT")
     return float(text)
 
