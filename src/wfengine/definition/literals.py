@@ -23,18 +23,14 @@ MAX_INTEGER_DIGITS = 1_000
 #: most characters a FLOAT literal may have (as the expressions' number readers allow)
 MAX_FLOAT_CHARS = 400
 
-#: an INTEGER as text: ASCII digits only (``re.ASCII``), as the engine reads a number in text
-#: from everyone else (:mod:`wfengine.definition.coercion`): ``\d`` alone took ``١٢`` and
-#: fullwidth ``７``, so validation passed an initial value a starter giving it was refused
-_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+")
 #: a FLOAT as tools write one: ``12``, ``2.5``, ``.5``, ``3.``, ``1e-3``. Every run of digits
 #: is possessive, taken once and never given back: the text is a definition's initial value,
 #: which may come from someone the host does not trust, and a long run of digits that is no
 #: FLOAT (``1111...1x``) made ``\d+\.?\d*`` try every split of it (minutes for 100,000
 #: digits, before the length was checked). The language is the same: a run of digits is
-#: never followed by another digit the pattern could still want. ASCII digits only, as for an
-#: INTEGER.
-_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?", re.ASCII)
+#: never followed by another digit the pattern could still want.
+_FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?")
 
 
 def parse_literal(text: str, kind: BasicTypeKind) -> Any:
