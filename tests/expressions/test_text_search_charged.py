@@ -74,3 +74,24 @@ def test_a_loop_searching_long_text_every_round_is_stopped_by_the_run_budget() -
     assert engine.instance(iid).data["i"] == 11  # ten searches of 10,000: the 11th is refused
     (incident,) = engine.incidents(iid)
     assert "RuntimeLimits.max_run_work" in incident.message
+
+
+def test_a_condition_that_met_long_text_takes_a_budget_at_once_from_then_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It was evaluated twice on every run: once without a budget, to find it needs one."""
+    from wfengine.expressions.expression import Expression
+
+    expr = parse("amount > 100 and 'urgent' in description")
+    values = {"amount": 200, "description": "x" * 5_000}
+    assert expr.evaluate(values) is False
+    tried: list[str] = []
+    real = Expression._evaluate_with_budget
+
+    def counting(self: Expression, *args: object) -> object:
+        tried.append(self.source)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Expression, "_evaluate_with_budget", counting)
+    assert expr.evaluate(values) is False
+    assert tried == []  # straight to an evaluation with a budget, not again after a try

@@ -87,3 +87,23 @@ def test_a_virtual_clock_stops_short_of_where_the_engine_s_time_ends() -> None:
         clock.advance(timedelta(days=3))
     assert clock.now() == NEAR_THE_END
     clock.advance(timedelta(days=2, hours=23))
+
+
+def test_a_job_parked_on_its_incident_is_never_due() -> None:
+    """``next_due_at()`` said 9999-12-31 for an escalation parked on its incident, and a host
+    (or the simulator) setting its clock to the next due time was then refused."""
+    from wfengine import Organisation
+
+    org = Organisation.from_data({"users": [{"id": "carol", "roles": ["manager"]}]})
+    clock = VirtualClock()
+    engine = Engine(clock=clock, directory=org)
+    pb = PackageBuilder("pkg")
+    pb.process("p").activity(
+        "decide", performer="manager", extended={"wfengine:escalate-after": "PT1H"}
+    )
+    engine.deploy(pb.build())
+    iid = engine.start_process("p")
+    clock.advance(timedelta(hours=1))
+    engine.run_due_jobs()
+    assert [i.operation for i in engine.incidents(iid)] == ["job"]  # (escalating to no one)
+    assert engine.next_due_at() is None

@@ -441,7 +441,7 @@ def _run_calls(engine: Engine, tree: Tree) -> str | None:
     real clock the runner sleeps, up to :data:`REAL_RETRY_WAIT_LIMIT` seconds: a call due
     later is left waiting, and the returned text says so (else None)."""
     from wfengine.runtime.clock import VirtualClock
-    from wfengine.runtime.jobs import JOB_INVOKE, JOB_TIMER
+    from wfengine.runtime.jobs import JOB_INVOKE, JOB_TIMER, PARKED
     from wfengine.runtime.states import ProcessState
 
     while True:
@@ -458,7 +458,8 @@ def _run_calls(engine: Engine, tree: Tree) -> str | None:
         due_timers = {j.instance_id for j in jobs if j.kind == JOB_TIMER and j.due <= now}
         if due_timers and engine.fire_due_timers(instances=due_timers):
             continue
-        pending = [j.due for j in jobs if j.kind == JOB_INVOKE]
+        # (a job parked on its incident is due at the end of the engine's time: never)
+        pending = [j.due for j in jobs if j.kind == JOB_INVOKE and j.due < PARKED]
         if not pending:
             return None
         clock = engine.clock

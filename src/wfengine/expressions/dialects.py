@@ -63,7 +63,12 @@ import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
 from wfengine.expressions.c_like import c_like_truth, strict_equal, strict_in
-from wfengine.expressions.context import EvaluationContext, charge_text, is_container
+from wfengine.expressions.context import (
+    FREE_TEXT,
+    EvaluationContext,
+    charge_text,
+    is_container,
+)
 from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
@@ -202,8 +207,8 @@ def _charge_scan(ctx: EvaluationContext, a: Any) -> None:
     one through a long text, its length (:func:`~wfengine.expressions.context.charge_text`)."""
     if isinstance(a, list | tuple):
         ctx.charge(ctx.size_of(a))
-    elif a.__class__ is str:
-        charge_text(ctx, len(a))
+    elif a.__class__ is str and len(a) > FREE_TEXT:
+        ctx.charge(len(a))
 
 
 def _charge_hash(ctx: EvaluationContext, key: Any) -> None:
@@ -217,7 +222,7 @@ def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
         return False
     if is_container(a):  # comparing walks both, as far as the shorter (as ``==`` charges)
         ctx.charge(min(ctx.size_of(a), ctx.size_of(b)))
-    elif a.__class__ is str:
+    elif a.__class__ is str and len(a) > FREE_TEXT < len(b):
         charge_text(ctx, min(len(a), len(b)))
     return bool(a == b)
 

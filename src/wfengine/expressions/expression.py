@@ -92,7 +92,10 @@ class Expression:
             if shared is None:
                 return self._evaluator(variables, EvaluationContext(self._limits.max_work, now))
             return shared.run(self._evaluator, variables, self._limits.max_work, now)
-        except NeedsContext:  # a comparison of containers: again, with a budget
+        except NeedsContext:  # a comparison of containers, a long text: again, with a budget
+            # and with one from now on: a condition on a process's long text (an e-mail body)
+            # was evaluated twice on every run, once to find it needs one
+            object.__setattr__(self, "_uses_context", True)
             return self._evaluate_with_budget(variables, now)
         except CONVERTED as exc:  # not caught by a node: e.g. truth value of a host object
             raise ExpressionEvaluationError(describe(exc), source=self.source) from exc

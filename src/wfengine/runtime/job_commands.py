@@ -43,6 +43,7 @@ from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
     JOB_REMINDER,
     JOB_TIMER,
+    PARKED,
     Job,
 )
 from wfengine.runtime.navigation import Navigator
@@ -542,8 +543,11 @@ class JobCommands(EngineBase):
         return self.store.has_due_jobs(self.clock.now(), leased=leased)
 
     def next_due_at(self) -> datetime | None:
-        """When the next job of a running instance becomes due (or its lease expires)."""
-        return self.store.next_due_at()
+        """When the next job of a running instance becomes due (or its lease expires); None
+        when none will, a job parked on its incident (due at ``PARKED``, where the engine's
+        time ends: a virtual clock is refused that time) being never due."""
+        due = self.store.next_due_at()
+        return due if due is None or due < PARKED else None
 
     def _next_timer_due(self, after: datetime) -> datetime | None:
         """When a virtual clock moving on from ``after`` should stop next for this engine:
