@@ -51,3 +51,11 @@ def test_a_time_with_no_utc_time_is_refused_naming_the_option(
         out = cli(command, "--db", url, option, value)
         assert out.exit_code == 2, (command, out.output)
         assert option in out.output and "is out of range" in out.output
+
+
+def test_an_hour_of_24_is_refused_with_the_next_day_hint(url: str) -> None:
+    """It said only "not an ISO 8601 time" (and CPython 3.14 would read it as the next day)."""
+    for command in ("audit", "stats"):
+        out = cli(command, "--db", url, "--since", "2030-12-31T24:00")
+        assert out.exit_code == 2, (command, out.output)
+        assert "an hour of 24 is not read (write the next day's 00:00)" in out.output

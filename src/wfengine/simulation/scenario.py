@@ -77,6 +77,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wfengine.definition.iso_moments import iso_datetime
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
 from wfengine.simulation.distributions import (
     AT_MOST,
@@ -409,7 +410,7 @@ def _moment(arg: Any, where: str) -> datetime:
         at = arg
     else:
         try:
-            at = datetime.fromisoformat(str(arg).replace("Z", "+00:00"))
+            at = iso_datetime(str(arg).replace("Z", "+00:00"))  # (24:00 on no Python)
         except ValueError:
             raise ScenarioError(
                 f"{where}: {arg!r} is not a moment (2027-01-04T09:00:00Z)"
