@@ -95,3 +95,21 @@ def test_a_condition_that_met_long_text_takes_a_budget_at_once_from_then_on(
     monkeypatch.setattr(Expression, "_evaluate_with_budget", counting)
     assert expr.evaluate(values) is False
     assert tried == []  # straight to an evaluation with a budget, not again after a try
+
+
+@pytest.mark.parametrize(
+    ("dialect", "source"),
+    [
+        (Dialect.JAVA, "text.compareTo(other) == 0"),
+        (Dialect.JAVASCRIPT, "text.startsWith(other)"),
+        (Dialect.JAVA, "text.endsWith(other)"),
+        (Dialect.NATIVE, "text.startswith(other)"),
+        (Dialect.NATIVE, "max(text, other) == 'y'"),
+        (Dialect.JAVASCRIPT, "Math.max(text, other) == 'y'"),
+    ],
+)
+def test_comparing_long_texts_by_method_is_charged_too(dialect: Dialect, source: str) -> None:
+    expr = parse(source, dialect=dialect, limits=Limits(max_work=1_000_000))
+    with pytest.raises(ExpressionEvaluationError, match="more elements or characters"):
+        expr.evaluate({"text": LONG, "other": LONG})
+    assert parse(source, dialect=dialect).evaluate({"text": "a", "other": "b"}) is not None

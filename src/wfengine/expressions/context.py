@@ -48,6 +48,15 @@ def charge_text(c: EvaluationContext, length: int) -> None:
         c.charge(length)
 
 
+def charge_affix(c: EvaluationContext, affix: object) -> None:
+    """Charge ``startswith``/``endswith`` (``startsWith``...) what its prefix or suffix (or
+    tuple of them) compares, when longer than :data:`FREE_TEXT` (:func:`charge_text`)."""
+    if affix.__class__ is str:
+        charge_text(c, len(affix))
+    elif isinstance(affix, tuple):
+        charge_text(c, sum(len(a) for a in affix if a.__class__ is str))
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -66,6 +66,7 @@ from wfengine.expressions.c_like import c_like_truth, strict_equal, strict_in
 from wfengine.expressions.context import (
     FREE_TEXT,
     EvaluationContext,
+    charge_affix,
     charge_text,
     is_container,
 )
@@ -242,6 +243,8 @@ def _sign(a: Any, b: Any) -> int:
 
 
 def _compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
+    if a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
+        charge_text(ctx, min(len(a), len(b)))
     return _sign(a, b)
 
 
@@ -298,10 +301,12 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
 
 
 def _starts_with(ctx: EvaluationContext, a: str, prefix: str, /) -> bool:
+    charge_affix(ctx, prefix)
     return a.startswith(prefix)
 
 
 def _ends_with(ctx: EvaluationContext, a: str, suffix: str, /) -> bool:
+    charge_affix(ctx, suffix)
     return a.endswith(suffix)
 
 

@@ -36,7 +36,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from wfengine.expressions.context import EvaluationContext, is_container
+from wfengine.expressions.context import (
+    EvaluationContext,
+    charge_affix,
+    charge_text,
+    is_container,
+)
 from wfengine.expressions.limits import MAX_ROUND_DIGITS, LimitExceeded, Limits
 from wfengine.expressions.text_size import CONTAINERS, PYTHON, check_text_size
 
@@ -123,6 +128,8 @@ def _extreme(
         _iterated(ctx, values[0])
     elif any(is_container(v) for v in values):
         ctx.charge_sizes(*values)  # comparing the arguments walks them
+    else:  # (long texts compared walk their characters)
+        charge_text(ctx, sum(len(v) for v in values if v.__class__ is str))
     if default is not _MISSING:
         if len(values) != 1:
             raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
@@ -305,10 +312,12 @@ def _rstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> s
 
 
 def _startswith(ctx: EvaluationContext, text: str, prefix: str | tuple[str, ...], /) -> bool:
+    charge_affix(ctx, prefix)
     return str.startswith(text, prefix)
 
 
 def _endswith(ctx: EvaluationContext, text: str, suffix: str | tuple[str, ...], /) -> bool:
+    charge_affix(ctx, suffix)
     return str.endswith(text, suffix)
 
 
