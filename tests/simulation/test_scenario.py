@@ -179,6 +179,10 @@ def test_arrivals_from_a_trace_file(tmp_path: Path) -> None:
         ({"arrivals": {"every": "1m"}, "resources": {"x": 0}}, r"resources\.x: a count"),
         ({"arrivals": {"every": "1m"}, "calendar": "office"}, r"unknown calendar 'office'"),
         ({"arrivals": {"every": "1m"}, "start": "monday"}, r"start: 'monday' is not a moment"),
+        (
+            {"arrivals": {"every": "1m"}, "start": "2030-12-31T24:00:00Z"},
+            r"start: .* an hour of 24 is not read \(write the next day's 00:00\)",
+        ),
         ({"arrivals": {"every": "1m"}, "branches": {"a": {"b": -1}}}, r"not negative"),
         ({"arrivals": {"every": "1m"}, "branches": {"a": {}}}, r"branches\.a: give each way"),
         ([], r"s\.yaml: a scenario is a mapping"),

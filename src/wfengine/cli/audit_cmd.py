@@ -44,13 +44,14 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
     """An ISO 8601 option value as an aware datetime (UTC when it names no zone)."""
     if value is None:
         return None
-    from wfengine.definition.iso_moments import iso_datetime
+    from wfengine.definition.iso_moments import Hour24Error, iso_datetime
 
     try:  # (24:00 refused on every Python: 3.14's fromisoformat reads it as the next day)
         found = iso_datetime(value)
-    except ValueError as exc:
-        said = str(exc) if "hour of 24" in str(exc) else f"{value!r} is not an ISO 8601 time"
-        raise click.BadParameter(said) from None
+    except Hour24Error as exc:
+        raise click.BadParameter(str(exc)) from None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None
     if found.tzinfo is None:
         return found.replace(tzinfo=UTC)
     try:  # the stores compare in UTC: 0001-01-01T00:00+01:00 has no UTC time

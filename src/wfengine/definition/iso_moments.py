@@ -25,11 +25,16 @@ _HOUR_24_AFTER_DATE = re.compile(
 _HOUR_24 = re.compile(r"\s*T?24", re.ASCII)
 
 
+class Hour24Error(ValueError):
+    """An hour of 24, refused with what to write instead: a caller that words its own
+    refusal of an unread time keeps this one's hint (``except Hour24Error``)."""
+
+
 def iso_datetime(text: str) -> datetime:
     """``datetime.fromisoformat(text)``, but an hour of 24 is refused (``ValueError``) on
     every Python version, as Python 3.11-3.13 refuse it (3.14 reads it as the next day)."""
     if _HOUR_24_AFTER_DATE.match(text):
-        raise ValueError(f"{text!r}: an hour of 24 is not read (write the next day's 00:00)")
+        raise Hour24Error(f"{text!r}: an hour of 24 is not read (write the next day's 00:00)")
     return datetime.fromisoformat(text)
 
 
@@ -37,5 +42,5 @@ def iso_time(text: str) -> time:
     """``time.fromisoformat(text)``, but an hour of 24 is refused (``ValueError``) on every
     Python version (3.14 reads ``24:00`` as ``00:00``, the start of the day, not its end)."""
     if _HOUR_24.match(text):
-        raise ValueError(f"{text!r}: an hour of 24 is not read (the latest is 23:59:59)")
+        raise Hour24Error(f"{text!r}: an hour of 24 is not read (the latest is 23:59:59)")
     return time.fromisoformat(text)

@@ -77,7 +77,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wfengine.definition.iso_moments import iso_datetime
+from wfengine.definition.iso_moments import Hour24Error, iso_datetime
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
 from wfengine.simulation.distributions import (
     AT_MOST,
@@ -411,6 +411,8 @@ def _moment(arg: Any, where: str) -> datetime:
     else:
         try:
             at = iso_datetime(str(arg).replace("Z", "+00:00"))  # (24:00 on no Python)
+        except Hour24Error as exc:
+            raise ScenarioError(f"{where}: {exc}") from None
         except ValueError:
             raise ScenarioError(
                 f"{where}: {arg!r} is not a moment (2027-01-04T09:00:00Z)"
