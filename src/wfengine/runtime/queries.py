@@ -87,7 +87,7 @@ def named_state(kind: type[_E], state: object, where: str, allowed: Sequence[str
         raise ValueError(f"{where}: state must be one of {shown}, not {state!r}") from None
 
 
-def check_process_id(process_id: object, command: str) -> None:
+def check_process_filter(process_id: object, command: str) -> None:
     """Raise ``TypeError`` naming ``command`` when ``process_id``, a listing's filter, is
     neither None nor a process id (a string). Why: a list of ids raised a bare
     ``sqlite3.ProgrammingError`` on SQLite and listed nothing in memory, and a number listed
@@ -170,7 +170,7 @@ class Queries(EngineBase):
     def instances(
         self, *, state: ProcessState | str | None = None, process_id: str | None = None
     ) -> list[InstanceSnapshot]:
-        check_process_id(process_id, "instances")
+        check_process_filter(process_id, "instances")
         wanted = None if state is None else named_state(ProcessState, state, "instances")
         return [
             instance_snapshot(i) for i in self.store.instances(state=wanted, process_id=process_id)
@@ -189,7 +189,7 @@ class Queries(EngineBase):
         ``after`` page through it (keyset paging: the page after instance ``after``, in
         creation order, one index range on the SQL store at any size; an unknown ``after``
         is :class:`~wfengine.errors.NotFoundError`)."""
-        check_process_id(process_id, "instance_summaries")
+        check_process_filter(process_id, "instance_summaries")
         limit = page_size(limit, "instances")
         check_after(after, str, "the id of the last instance of the previous page")
         wanted = None if state is None else named_state(ProcessState, state, "instance_summaries")
@@ -266,7 +266,7 @@ class Queries(EngineBase):
         stays on offer to them until :meth:`reoffer_work` runs, and was listed to them."""
         check_user(user, "user", "work_items_of")
         wanted = open_work_item_state(state, "work_items_of")
-        check_process_id(process_id, "work_items_of")
+        check_process_filter(process_id, "work_items_of")
         limit = page_size(limit, "work items")
         check_after(after, WorkItemSnapshot, "the last WorkItemSnapshot of the previous page")
         org = asking(self.directory)  # (one that fails: a DirectoryError naming it)

@@ -29,8 +29,8 @@ from wfengine.definition.model import (
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_user
-from wfengine.runtime.id_arguments import check_id, check_instance_id
-from wfengine.runtime.queries import check_process_id, named_state, open_work_item_state
+from wfengine.runtime.id_arguments import check_id, check_instance_id, check_process_id
+from wfengine.runtime.queries import check_process_filter, named_state, open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
     InstanceSnapshot,
@@ -178,7 +178,7 @@ class Session:
         does not declare raises :class:`~wfengine.errors.NotFoundError` naming those it does,
         as :meth:`assign_process_instance_attribute` does; nothing is created. A field may be
         given by its Name, as to ``Engine.create_instance`` (which keeps it under its Id)."""
-        check_id(process_id, "process_id", "process id", "create_process_instance")
+        check_process_id(process_id, "create_process_instance")
         engine = self._engine()
         self._access.check_known(f"process {process_id!r}", "create an instance of")
         if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
@@ -305,7 +305,7 @@ class Session:
         wanted = None
         if state is not None:
             wanted = named_state(ProcessState, state, "open_process_instances_list")
-        check_process_id(process_id, "open_process_instances_list")
+        check_process_filter(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         found = engine.instance_summaries(state=wanted, process_id=process_id)
         return self._access.readable(found)
@@ -354,7 +354,7 @@ class Session:
         """``WMOpenWorkList``: the items offered to the user or held by them, filtered by
         ``state`` and ``process_id``; fetch with :meth:`WorkList.fetch` or iterate."""
         wanted = open_work_item_state(state, "open_work_list")  # refused here, not at fetch
-        check_process_id(process_id, "open_work_list")
+        check_process_filter(process_id, "open_work_list")
         engine = self._engine()
         self._access.check_known("a work list", "open")
         return WorkList(engine, self.user, wanted, process_id, self)
