@@ -23,6 +23,21 @@ from wfengine.runtime.store import AuditEvent
 #: the filters :func:`~wfengine.audit.exports.write_xes` applies to a trace's XES events
 #: (``process_id`` and ``instance_id`` choose the traces)
 XES_FILTERS = ("activity_id", "user", "kind", "since", "until")
+#: the filters of the listing (``Engine.audit_events``) by name, as ``write_xes`` names them:
+#: the instances', then the events'
+FILTERS = ("process_id", "instance_id", *XES_FILTERS)
+
+
+def check_filter_names(filters: Mapping[str, object], caller: str) -> None:
+    """Refuse a keyword that is no filter (``instance=`` for ``instance_id=``) with a
+    ``TypeError`` naming ``caller``, the name, and the filters there are: ``write_xes``'s
+    words, which ``iter_events`` gives too (its misspelt filter named
+    ``Queries.audit_events()``, which the caller never called)."""
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise TypeError(f"{caller}: no filter {unknown[0]!r} (the filters: {', '.join(FILTERS)})")
+
+
 #: what pages the listing (``Engine.audit_events``, ``iter_events``), which XES cannot be
 _PAGING = ("after", "limit", "page")
 
@@ -105,12 +120,7 @@ class Selected:
                 "listing is; choose the instances with process_id or instance_id and the "
                 "events with since and until"
             )
-        unknown = sorted(set(filters) - set(XES_FILTERS))
-        if unknown:
-            raise TypeError(
-                f"write_xes: no filter {unknown[0]!r} (the filters: process_id, instance_id, "
-                f"{', '.join(XES_FILTERS)})"
-            )
+        check_filter_names(filters, "write_xes")
         try:
             self._query = AuditQuery(
                 activity_id=filters.get("activity_id"),

@@ -50,8 +50,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from wfengine.audit.export_arguments import Selected, check_binary, check_events, check_text
-from wfengine.audit.export_sources import check_engine, check_filter_names
+from wfengine.audit.export_arguments import (
+    Selected,
+    check_binary,
+    check_events,
+    check_filter_names,
+    check_text,
+)
+from wfengine.audit.export_sources import check_engine
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
