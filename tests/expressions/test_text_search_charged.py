@@ -113,3 +113,15 @@ def test_comparing_long_texts_by_method_is_charged_too(dialect: Dialect, source:
     with pytest.raises(ExpressionEvaluationError, match="more elements or characters"):
         expr.evaluate({"text": LONG, "other": LONG})
     assert parse(source, dialect=dialect).evaluate({"text": "a", "other": "b"}) is not None
+
+
+def test_only_what_is_compared_is_charged_not_the_whole_of_a_longer_text() -> None:
+    """``max(body, 'a')`` charged all of a long ``body``, and ``'abc'.startswith(body)`` the
+    whole prefix, though each compares no further than the shorter text."""
+    body = "b" * 1_000_001
+    assert parse("min('a', body) == 'a'").evaluate({"body": body}) is True
+    assert parse("'abc'.startswith(body)").evaluate({"body": body}) is False
+    js = parse("'abc'.endsWith(body)", dialect=Dialect.JAVASCRIPT)
+    assert js.evaluate({"body": body}) is False
+    two = {"a": "x" * 600, "b": "y" * 600}
+    assert parse("max(a, b) == b", limits=Limits(max_work=1_100)).evaluate(two) is True

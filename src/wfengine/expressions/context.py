@@ -48,13 +48,16 @@ def charge_text(c: EvaluationContext, length: int) -> None:
         c.charge(length)
 
 
-def charge_affix(c: EvaluationContext, affix: object) -> None:
-    """Charge ``startswith``/``endswith`` (``startsWith``...) what its prefix or suffix (or
-    tuple of them) compares, when longer than :data:`FREE_TEXT` (:func:`charge_text`)."""
+def charge_affix(c: EvaluationContext, text: object, affix: object) -> None:
+    """Charge ``startswith``/``endswith`` (``startsWith``...) of ``text`` what its prefix or
+    suffix (or tuple of them) compares: as far as the shorter of the two (a longer affix is
+    refused by its length alone), when longer than :data:`FREE_TEXT` (:func:`charge_text`)."""
+    if text.__class__ is not str:
+        return
     if affix.__class__ is str:
-        charge_text(c, len(affix))
+        charge_text(c, min(len(text), len(affix)))
     elif isinstance(affix, tuple):
-        charge_text(c, sum(len(a) for a in affix if a.__class__ is str))
+        charge_text(c, sum(min(len(text), len(a)) for a in affix if a.__class__ is str))
 
 
 def _utc_now() -> datetime:

@@ -301,12 +301,12 @@ def _last_index_of(ctx: EvaluationContext, a: Any, item: Any, /) -> int:
 
 
 def _starts_with(ctx: EvaluationContext, a: str, prefix: str, /) -> bool:
-    charge_affix(ctx, prefix)
+    charge_affix(ctx, a, prefix)
     return a.startswith(prefix)
 
 
 def _ends_with(ctx: EvaluationContext, a: str, suffix: str, /) -> bool:
-    charge_affix(ctx, suffix)
+    charge_affix(ctx, a, suffix)
     return a.endswith(suffix)
 
 

@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from wfengine.expressions.context import (
+    FREE_TEXT,
     EvaluationContext,
     charge_affix,
     charge_text,
@@ -128,8 +129,10 @@ def _extreme(
         _iterated(ctx, values[0])
     elif any(is_container(v) for v in values):
         ctx.charge_sizes(*values)  # comparing the arguments walks them
-    else:  # (long texts compared walk their characters)
-        charge_text(ctx, sum(len(v) for v in values if v.__class__ is str))
+    else:  # (texts compared walk as far as the shorter of each pair: all but the longest)
+        lengths = sorted(len(v) for v in values if v.__class__ is str)
+        if len(lengths) > 1 and lengths[-2] > FREE_TEXT:
+            charge_text(ctx, sum(lengths[:-1]))
     if default is not _MISSING:
         if len(values) != 1:
             raise TypeError(f"{pick.__name__}() takes 'default' only with a single iterable")
@@ -312,12 +315,12 @@ def _rstrip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> s
 
 
 def _startswith(ctx: EvaluationContext, text: str, prefix: str | tuple[str, ...], /) -> bool:
-    charge_affix(ctx, prefix)
+    charge_affix(ctx, text, prefix)
     return str.startswith(text, prefix)
 
 
 def _endswith(ctx: EvaluationContext, text: str, suffix: str | tuple[str, ...], /) -> bool:
-    charge_affix(ctx, suffix)
+    charge_affix(ctx, text, suffix)
     return str.endswith(text, suffix)
 
 
