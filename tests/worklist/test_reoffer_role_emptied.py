@@ -64,7 +64,7 @@ def test_work_offered_to_a_role_the_organisation_emptied_waits_on_an_incident(
     (incident,) = engine.incidents(iid)
     assert (done.work_item_id, done.replaced_by, done.incident) == (item.id, None, incident.id)
     assert incident.operation == "offer"
-    assert "'clerk' have no members" in incident.message, incident.message
+    assert "'clerk' reach no one" in incident.message, incident.message
     assert "offered to 'ann', 'bob'" in incident.message, incident.message
     assert engine.work_items(iid) == []  # withdrawn: no open work
     assert engine.reoffer_work() == []  # run again: nothing open to mend

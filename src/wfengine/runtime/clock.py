@@ -161,7 +161,16 @@ class VirtualClock:
             )
         if delta < timedelta(0):
             raise ValueError("a clock does not go backwards")
-        return self.set(later(self._now, delta) if delta else self._now)
+        if not delta:
+            return self.set(self._now)
+        try:
+            when = later(self._now, delta)
+        except OverflowError:  # (past what a datetime holds: beyond the end, as set says)
+            raise ValueError(
+                f"VirtualClock.advance: {delta} from {self._now.isoformat()} ends after "
+                f"{LAST_MOMENT.isoformat()}, where the engine's time ends"
+            ) from None
+        return self.set(when)
 
     def set(self, when: datetime) -> datetime:
         """Move to ``when`` (not backwards), stopping at each due time on the way; the clock

@@ -366,9 +366,7 @@ def _withdrawn_why(
             f"cannot be told ({_failure(engine, plan)}); retry the incident once it can"
         )
     performers = ", ".join(map(repr, ai.act.performers))
-    whom = (
-        f"its performer(s) {performers} have no members" if performers else "it names no performer"
-    )
+    whom = f"its performer(s) {performers} reach no one" if performers else "it names no performer"
     had = f"offered to {', '.join(map(repr, item.assignees)) or 'no one'}"
     if item.state is not WorkItemState.OFFERED and item.holder is not None:
         had = f"held by {item.holder!r}, {had}"
