@@ -66,7 +66,7 @@ def _boolean(text: str) -> bool:
     """``true``/``false`` in any case; also ``1``/``0`` and ``yes``/``no``, which tools
     write for a BOOLEAN's initial value (read as the same True and False). Deliberately wider
     than what the engine takes from a program at run time (``true``/``false`` only,
-    :mod:`wfengine.applications.coercion`): a definition's text is written by a modelling
+    :mod:`wfengine.definition.coercion`): a definition's text is written by a modelling
     tool, a value at run time by code that can send a boolean."""
     lowered = text.lower()
     if lowered in ("true", "1", "yes"):
@@ -120,25 +120,3 @@ _READERS = {
     BasicTypeKind.DATE: _date,
     BasicTypeKind.TIME: _time,
 }
-
-
-_FITS: dict[BasicTypeKind, tuple[type, ...]] = {
-    BasicTypeKind.STRING: (str,),
-    BasicTypeKind.INTEGER: (int,),
-    BasicTypeKind.FLOAT: (int, float),
-    BasicTypeKind.BOOLEAN: (bool,),
-    BasicTypeKind.DATETIME: (datetime,),
-    BasicTypeKind.DATE: (date,),
-    BasicTypeKind.TIME: (time,),
-}
-
-
-def fits(value: Any, kind: BasicTypeKind) -> bool:
-    """True when ``value`` is a value of ``kind`` (None, an unset value, fits every type)."""
-    if value is None or kind not in _FITS:
-        return True
-    if isinstance(value, bool) and kind is not BasicTypeKind.BOOLEAN:
-        return False
-    if kind is BasicTypeKind.DATE and isinstance(value, datetime):
-        return False
-    return isinstance(value, _FITS[kind])

@@ -79,8 +79,9 @@ class EvaluationContext:
         self.remaining = budget
         self.now: Callable[[], datetime] = now if now is not None else _utc_now
         #: id -> (the value, its logical size); holding the value keeps its id from reuse.
-        #: Evaluations that share a budget share it too (:mod:`.shared_budget`): sizes do not
-        #: depend on the budget, and a value passed from one to the next is measured once
+        #: Evaluations that share a budget share it too (:mod:`.shared_budget`), unless it was
+        #: made with ``share_sizes=False`` (a command's): sizes do not depend on the budget,
+        #: and a value passed from one to the next is measured once
         self._sizes: dict[int, tuple[Any, int]] = {} if sizes is None else sizes
         #: the budget's name (its text) in the messages of a limit reached, when it is not
         #: the evaluation's own: a script's shared budget names itself, since the statement

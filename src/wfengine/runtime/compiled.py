@@ -406,7 +406,7 @@ class CompiledProcess:
     #: data fields whose values the audit trail masks (``wfengine:sensitive``)
     sensitive_fields: frozenset[str] = frozenset()
     #: what each data field's and formal parameter's values are checked against, and whether
-    #: it holds a list (:func:`~wfengine.applications.coercion.coerce`); absent: unchecked
+    #: it holds a list (:func:`~wfengine.definition.coercion.coerce`); absent: unchecked
     field_kinds: Mapping[str, tuple[Checked, bool]] = field(default_factory=dict)
     #: the fields a message may be correlated by (``wfengine:correlation`` on the process)
     correlation_keys: tuple[str, ...] = ()

@@ -160,8 +160,9 @@ class Outbox:
     ) -> int:
         """Deliver the entries due now (at most ``limit`` handed to handlers); returns how many
         were settled or rescheduled (delivered, skipped, failed, or due again after a back-off).
-        Entries of kinds no handler takes are skipped besides, whatever ``limit``: skipping
-        them is one statement, and the limit bounds the handlers' work.
+        Entries of kinds no handler takes are skipped besides, whatever a ``limit`` above 0:
+        skipping them is one statement, and the limit bounds the handlers' work (a limit of 0
+        delivers and skips nothing).
 
         ``owner`` names the claimant in the leases (default: the engine's ``worker_id``);
         ``should_stop`` is asked before each claim of a batch (:attr:`OutboxPolicy.batch`

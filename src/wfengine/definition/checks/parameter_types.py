@@ -45,7 +45,7 @@ _WIDENS = frozenset(
         (BasicTypeKind.FLOAT, BasicTypeKind.STRING),
         (BasicTypeKind.PERFORMER, BasicTypeKind.STRING),
         (BasicTypeKind.STRING, BasicTypeKind.PERFORMER),
-        # a date is taken as its midnight UTC (wfengine.applications.coercion._datetime)
+        # a date is taken as its midnight UTC (wfengine.definition.coercion._datetime)
         (BasicTypeKind.DATE, BasicTypeKind.DATETIME),
     }
 )
