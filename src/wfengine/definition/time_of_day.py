@@ -2,8 +2,8 @@
 
 A timer's ``TimeDate`` (:func:`~wfengine.definition.reading.read_moment`) and a process's
 ``ValidFrom`` / ``ValidTo`` (:mod:`~wfengine.definition.validity`) are read by
-:mod:`~wfengine.definition.iso_moments` (Python's ``fromisoformat``, with an hour of 24
-refused on every version), which refuses an hour of 24 (xs:dateTime's end of a day), a leap second,
+:mod:`~wfengine.definition.iso_moments` (Python's ``fromisoformat``, every version alike),
+which refuses an hour of 24 (xs:dateTime's end of a day), a leap second,
 a lowercase ``z``, a zone written as a name (`` UTC``) and an offset of a day or more. The
 message for such a text told its writer to "write the month and day with two digits", which
 they had: this names the part that is wrong instead, and what to write.
