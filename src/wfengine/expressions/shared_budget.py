@@ -55,9 +55,11 @@ class SharedBudget:
         self._sizes: dict[int, tuple[Any, int]] | None = {} if share_sizes else None
         self._token: Token[SharedBudget | None] | None = None
         self._outer: SharedBudget | None = None
-        #: the budget a statement that finds this one spent names: this, or the outer one
-        #: when what that had left was less than this one's total
-        self._named: SharedBudget = self
+        #: the budget a statement that finds this one spent names: the outer one when what
+        #: that had left was less than this one's total, else None for this one (not ``self``:
+        #: a budget referring to itself is a cycle, which only the collector frees; one per
+        #: command kept a W4 command's garbage for it and cost a quarter more time)
+        self._named: SharedBudget | None = None
         self._start = total
 
     def __enter__(self) -> SharedBudget:
@@ -66,7 +68,7 @@ class SharedBudget:
             self._outer = outer
             if outer.remaining < self.remaining:
                 self.remaining = max(outer.remaining, 0)
-                self._named = outer._named
+                self._named = outer._named or outer
             self._start = self.remaining
         self._token = _CURRENT.set(self)
         return self
@@ -93,7 +95,7 @@ class SharedBudget:
         spends is spent here too, whether it succeeds or fails."""
         left = self.remaining
         budget = own_budget if own_budget <= left else max(left, 0)
-        named = self._named if budget < own_budget else None
+        named = (self._named or self) if budget < own_budget else None
         ctx = EvaluationContext(budget, now, self._sizes, named)
         try:
             return evaluator(variables, ctx)
