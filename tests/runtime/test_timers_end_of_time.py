@@ -111,6 +111,6 @@ def test_a_job_parked_on_its_incident_is_never_due() -> None:
 
 def test_advancing_a_virtual_clock_past_what_a_datetime_holds_says_where_time_ends() -> None:
     clock = VirtualClock(datetime(2030, 1, 1, tzinfo=UTC))
-    with pytest.raises(ValueError, match="VirtualClock.advance: .* where the engine's time ends"):
+    with pytest.raises(ValueError, match=r"VirtualClock.advance: .* where the engine's time ends"):
         clock.advance(timedelta(days=3_000_000))  # (a bare OverflowError before)
     assert clock.now() == datetime(2030, 1, 1, tzinfo=UTC)
