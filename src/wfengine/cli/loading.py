@@ -42,6 +42,13 @@ def describe_os_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def refuse_empty(source: str) -> None:
+    """An empty file name is :class:`InputOutputError` saying so. Why: ``Path("")`` is the
+    current directory, and the refusal read "cannot read : Is a directory"."""
+    if not source:
+        raise InputOutputError("cannot read '': the file name is empty")
+
+
 def load_package(source: str, *, schema: bool) -> Package:
     """Load ``source`` (a path, or ``-`` for standard input).
 
@@ -53,8 +60,7 @@ def load_package(source: str, *, schema: bool) -> Package:
     try:
         if source == "-":
             return load_xpdl(sys.stdin.buffer, schema=schema)  # read up to the size limit only
-        if not source:  # (Path("") is the current directory: "cannot read : it is a directory")
-            raise InputOutputError("cannot read '': the file name is empty")
+        refuse_empty(source)
         path = Path(source)
         if path.is_dir():
             raise InputOutputError(f"cannot read {source}: it is a directory")
@@ -73,6 +79,7 @@ def read_input(
     :class:`InputOutputError` (exit 2)."""
     from wfengine.definition.xpdl.secure import read_limited
 
+    refuse_empty(source)
     stdin = dash_is_stdin and source == "-"
     name = STDIN_NAME if stdin else source
     try:

@@ -55,12 +55,13 @@ def load(file: str, url: str) -> None:
       wfengine org load examples/organisation.yaml --db sqlite:///wfengine.db
       curl -s https://hr.example/org.json | wfengine org load - --db sqlite:///wfengine.db
     """
-    from wfengine.cli.loading import display_name
+    from wfengine.cli.loading import display_name, refuse_empty
     from wfengine.errors import OrganisationError
     from wfengine.runtime.reoffer import reoffer_work
     from wfengine.runtime.sql.store import SqlStore
     from wfengine.worklist.org_store import organisation_revision, save_organisation
 
+    refuse_empty(file)
     try:
         organisation = _read_organisation(file)
     except OrganisationError as exc:
