@@ -96,6 +96,17 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
     return _COERCE[kind](value)
 
 
+def converts(value: Any, kind: Checked) -> bool:
+    """Whether the engine takes ``value`` for ``kind`` (:func:`coerce` converts it): what
+    validation judges a definition's constants by (initial values, assignments), so that
+    what validates is what runs."""
+    try:
+        coerce(value, kind)
+    except ValueError:  # (a CoercionError)
+        return False
+    return True
+
+
 def _kind_name(kind: BasicTypeKind | Choices | ListOf) -> str:
     if isinstance(kind, ListOf):
         return f"lists of {_kind_name(kind.element) if kind.element is not None else 'values'}"

@@ -10,13 +10,8 @@ instead, naming the field's Id to give (WAPI already refused it as no declared f
 
 from __future__ import annotations
 
-import re
-
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
-
-#: a plain identifier, as expressions and :func:`~wfengine.definition.reading.name_aliases`
-#: read one
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+from wfengine.definition.reading import IDENTIFIER
 
 
 def non_identifier_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[str, ...]]:
@@ -32,7 +27,7 @@ def non_identifier_names(package: Package, process: WorkflowProcess) -> dict[str
     owners: dict[str, list[str]] = {}
     for item in items:
         name = (item.name or "").strip()
-        if name and name not in ids and not _IDENTIFIER.fullmatch(name):
+        if name and name not in ids and not IDENTIFIER.fullmatch(name):
             found = owners.setdefault(name, [])
             if item.id not in found:
                 found.append(item.id)

@@ -75,7 +75,9 @@ from wfengine.expressions.syntax import KeywordOperatorError
 #: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
 #: fails in time linear in its length, where backtracking took quadratic time.
 _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: a plain identifier: a Name that may stand for its field (:func:`name_aliases`); one that
+#: is none is refused as data (:mod:`~wfengine.definition.non_identifier_names`)
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _DIALECTS = {
     Language.NATIVE: Dialect.NATIVE,
@@ -557,7 +559,7 @@ def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
     owners: dict[str, set[str]] = {}
     for item in items:
         name = (item.name or "").strip()
-        if name and name != item.id and _IDENTIFIER.fullmatch(name):
+        if name and name != item.id and IDENTIFIER.fullmatch(name):
             owners.setdefault(name, set()).add(item.id)
     return {
         name: next(iter(found))

@@ -81,6 +81,11 @@ class SharedBudget:
             self._outer.remaining -= self._start - self.remaining
             self._outer = None
 
+    def charge(self, spent: int) -> None:
+        """Take ``spent`` off what is left: what an earlier part of the same work spent (a
+        long run's earlier stretches, each a command of its own)."""
+        self.remaining -= spent
+
     def __str__(self) -> str:
         return self._whose.format(total=self.total)
 

@@ -47,4 +47,4 @@ def charge(earlier: int) -> None:
     budget."""
     budget = current_budget()
     if budget is not None and earlier > 0:
-        budget.remaining -= earlier
+        budget.charge(earlier)

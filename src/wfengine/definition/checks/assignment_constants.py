@@ -28,7 +28,7 @@ from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.initial_values import UNKNOWN, constant_value
 from wfengine.definition.checks.instance_data_field import fields_by_id
 from wfengine.definition.checks.readings import quote
-from wfengine.definition.coercion import coerce
+from wfengine.definition.coercion import converts
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
@@ -126,10 +126,4 @@ def _converts(value: Any, kind: BasicTypeKind) -> bool:
     Judged by the very :func:`~wfengine.definition.coercion.coerce` the engine checks an
     assignment by (as ``initial-value-type`` is): rules of its own here took ``'1_000'`` for
     a FLOAT and ``'١٢'`` for an INTEGER, which validated clean and stopped every instance."""
-    if kind not in _JUDGED:
-        return True
-    try:
-        coerce(value, kind)
-    except ValueError:  # (a CoercionError)
-        return False
-    return True
+    return kind not in _JUDGED or converts(value, kind)

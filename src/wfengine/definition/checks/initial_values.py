@@ -30,12 +30,11 @@ from typing import Any
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.readings import quote, reading_findings
-from wfengine.definition.coercion import coerce
+from wfengine.definition.coercion import converts
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     ArrayType,
     BasicType,
-    BasicTypeKind,
     DataField,
     DataType,
     EnumerationType,
@@ -118,20 +117,10 @@ def _not_of(value: Any, data_type: DataType | None) -> str | None:
         values = sorted(data_type.values)
         shown = ", ".join(map(repr, values[:5])) + (", ..." if len(values) > 5 else "")
         return f"which is none of its enumeration's values ({shown})"
-    if isinstance(data_type, BasicType) and not _converts(value, data_type.type):
+    if isinstance(data_type, BasicType) and not converts(value, data_type.type):
         name = data_type.type.value
         return f"which is not {_article(name)} {name}, nor converts to one"
     return None
-
-
-def _converts(value: Any, kind: BasicTypeKind) -> bool:
-    """Whether the engine takes ``value`` for a field of ``kind`` (the compiler converts a
-    computed initial value by the same :func:`coerce`)."""
-    try:
-        coerce(value, kind)
-    except ValueError:  # (a CoercionError, or text Python will not read as a number)
-        return False
-    return True
 
 
 def _article(name: str) -> str:
