@@ -30,3 +30,9 @@ def check_process_id(process_id: object, command: str) -> None:
     """:func:`check_id` of a command's ``process_id``."""
     if not isinstance(process_id, str):
         check_id(process_id, "process_id", "process id", command)
+
+
+def check_work_item_id(work_item_id: object, command: str) -> None:
+    """:func:`check_id` of a command's ``work_item_id``."""
+    if not isinstance(work_item_id, str):
+        check_id(work_item_id, "work_item_id", "work item id", command)

@@ -22,7 +22,7 @@ from wfengine.runtime.audit_query import key as audit_key
 from wfengine.runtime.compile_people import OPEN_READ
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.host_arguments import check_after, check_user, described, page_size
-from wfengine.runtime.id_arguments import check_id, check_instance_id
+from wfengine.runtime.id_arguments import check_instance_id, check_work_item_id
 from wfengine.runtime.loop_counters import counter_layer
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -282,14 +282,14 @@ class Queries(EngineBase):
         return [work_item_snapshot(w) for w in found]
 
     def work_item(self, work_item_id: str) -> WorkItemSnapshot:
-        check_id(work_item_id, "work_item_id", "work item id", "work_item")
+        check_work_item_id(work_item_id, "work_item")
         return work_item_snapshot(self.store.work_item(work_item_id))
 
     def work_item_data(self, work_item_id: str) -> WorkItemData:
         """The instance data ``work_item_id`` may read, and the fields it may write (the
         rules of :mod:`wfengine.runtime.compile_people`). Who may see the item is the
         caller's check (``wfengine.worklist.worklists.may_see``)."""
-        check_id(work_item_id, "work_item_id", "work item id", "work_item_data")
+        check_work_item_id(work_item_id, "work_item_data")
         item = self.store.work_item(work_item_id)
         inst = self.store.instance(item.instance_id)
         # its own activity instance's activity: another activity set's of that Id (TIBCO

@@ -28,7 +28,7 @@ from wfengine.runtime.directory import asked
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, Payload, change, marker
 from wfengine.runtime.host_arguments import check_mapping, check_user
-from wfengine.runtime.id_arguments import check_id, check_instance_id
+from wfengine.runtime.id_arguments import check_instance_id, check_work_item_id
 from wfengine.runtime.instance import WorkItem
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.navigation.activities import turn_taken
@@ -358,7 +358,7 @@ class WorkItemCommands(EngineBase):
         (:mod:`wfengine.runtime.values`).
         """
         check_mapping(data, "data", "complete_work_item")
-        check_id(work_item_id, "work_item_id", "work item id", "complete_work_item")
+        check_work_item_id(work_item_id, "complete_work_item")
         if user is not None:  # (None: the host's own code acting, as an administrator does)
             check_user(user, "user", "complete_work_item")
         if data:
@@ -428,8 +428,7 @@ class WorkItemCommands(EngineBase):
         data: Mapping[str, Any] | None = None,
     ) -> None:
         if not isinstance(work_item_id, str):  # (a store fails in its own way: see id_arguments)
-            command = f"{operation.replace(' ', '_')}_work_item"
-            check_id(work_item_id, "work_item_id", "work item id", command)
+            check_work_item_id(work_item_id, f"{operation.replace(' ', '_')}_work_item")
 
         def body() -> NotAuthorizedError | None:
             item = self.store.work_item(work_item_id)

@@ -29,7 +29,12 @@ from wfengine.definition.model import (
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.host_arguments import check_user
-from wfengine.runtime.id_arguments import check_id, check_instance_id, check_process_id
+from wfengine.runtime.id_arguments import (
+    check_id,
+    check_instance_id,
+    check_process_id,
+    check_work_item_id,
+)
 from wfengine.runtime.queries import check_process_filter, named_state, open_work_item_state
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -362,14 +367,14 @@ class Session:
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
         offered to, held by, or supervised or administered by, as its data is."""
-        _item_id(work_item_id, "get_work_item")
+        check_work_item_id(work_item_id, "get_work_item")
         return self._seen(work_item_id, "see")
 
     def get_work_item_attributes(self, work_item_id: str) -> WorkItemData:
         """``WMOpenWorkItemAttributesList`` / ``WMGetWorkItemAttributeValue``: the instance
         data the item may read and the fields it may write; refused (``NotAuthorizedError``)
         to a user the item is not offered to, held by, or supervised or administered by."""
-        _item_id(work_item_id, "get_work_item_attributes")
+        check_work_item_id(work_item_id, "get_work_item_attributes")
         self._seen(work_item_id, "see the data of")
         return self._engine().work_item_data(work_item_id)
 
@@ -396,12 +401,12 @@ class Session:
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""
-        _item_id(work_item_id, "complete_work_item")
+        check_work_item_id(work_item_id, "complete_work_item")
         self._engine().complete_work_item(work_item_id, data, user=self.user)
 
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
-        _item_id(work_item_id, "reassign_work_item")
+        check_work_item_id(work_item_id, "reassign_work_item")
         self._engine().reassign_work_item(
             work_item_id,
             self.user,
@@ -412,7 +417,7 @@ class Session:
         """The work-item life cycle as one state change: ``allocated`` claims an offered
         item, ``started`` starts the held one, ``offered`` releases it, ``completed``
         completes it without data."""
-        _item_id(work_item_id, "change_work_item_state")
+        check_work_item_id(work_item_id, "change_work_item_state")
         moves = [m.value for m in _ITEM_MOVES]
         target = named_state(WorkItemState, state, "change_work_item_state", moves)
         engine = self._engine()
@@ -431,19 +436,19 @@ class Session:
             )
 
     def claim_work_item(self, work_item_id: str) -> None:
-        _item_id(work_item_id, "claim_work_item")
+        check_work_item_id(work_item_id, "claim_work_item")
         self._engine().claim_work_item(work_item_id, self.user)
 
     def start_work_item(self, work_item_id: str) -> None:
-        _item_id(work_item_id, "start_work_item")
+        check_work_item_id(work_item_id, "start_work_item")
         self._engine().start_work_item(work_item_id, self.user)
 
     def release_work_item(self, work_item_id: str) -> None:
-        _item_id(work_item_id, "release_work_item")
+        check_work_item_id(work_item_id, "release_work_item")
         self._engine().release_work_item(work_item_id, self.user)
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
-        _item_id(work_item_id, "delegate_work_item")
+        check_work_item_id(work_item_id, "delegate_work_item")
         self._engine().delegate_work_item(
             work_item_id,
             self.user,
@@ -454,14 +459,6 @@ class Session:
 def connect(engine: Engine, user: str) -> Session:
     """``WMConnect``: a session of ``user`` on ``engine``."""
     return Session(engine, user)
-
-
-def _item_id(work_item_id: object, command: str) -> None:
-    """Raise ``TypeError`` naming ``command`` unless ``work_item_id`` is one work item id (a
-    string). Why: a list reached the store, a bare "unhashable type" in memory and a driver
-    error on SQLite, and ``10**30`` an ``OverflowError`` on SQLite only."""
-    if not isinstance(work_item_id, str):
-        check_id(work_item_id, "work_item_id", "work item id", command)
 
 
 def _user(user: object, name: str, command: str, what: str) -> str:
