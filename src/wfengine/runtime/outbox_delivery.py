@@ -373,10 +373,7 @@ class Outbox:
         wanted = None if status is None else _status(status)
         if instance_id is not None:  # (a list: [] in memory, a driver error on SQLite)
             check_id(instance_id, "instance_id", "process instance id", "outbox.entries")
-        try:  # (the stores read -1 and 2.5 differently)
-            size = page_size(limit, "outbox entries")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"outbox.entries: {exc}") from None
+        size = delivery_limit(limit, "outbox.entries")  # (the stores read -1, 2.5 differently)
         return self._engine.store.outbox_entries(wanted, instance_id=instance_id, limit=size)
 
     def retry(self, entry_ids: Collection[int] | None = None) -> int:

@@ -101,8 +101,8 @@ def correlation_forms(value: Any) -> tuple[str, ...]:
     every existing database refuse to open until upgraded, for rows that re-key themselves at
     their next commit; the old form is one more value in the same index lookup, and it can
     only match the same instant (it holds the value's own offset or zone)."""
-    new = correlation_value(value)
-    old = _canonical(encode_value(value, "a correlation value"))
+    encoded = encode_value(value, "a correlation value")  # (once: _instants builds anew)
+    new, old = _canonical(_instants(encoded)), _canonical(encoded)
     return (new,) if old == new else (new, old)
 
 
