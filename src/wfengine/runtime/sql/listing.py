@@ -165,7 +165,7 @@ def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
 _ID_CHUNK = 500
 
 
-def _chunks(ids: Sequence[str]) -> list[list[str]]:
+def id_chunks(ids: Sequence[str]) -> list[list[str]]:
     return [list(ids[n : n + _ID_CHUNK]) for n in range(0, len(ids), _ID_CHUNK)]
 
 
@@ -178,7 +178,7 @@ def events_of(
     :mod:`wfengine.runtime.listing_facts`)."""
     a = t.audit_events
     found: list[AuditEvent] = []
-    for chunk in _chunks(instance_ids):
+    for chunk in id_chunks(instance_ids):
         stmt = (
             sa.select(a)
             .where(a.c.instance_id.in_(chunk), a.c.kind.in_(list(kinds)))
@@ -194,7 +194,7 @@ def open_items_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[Work
     w = t.work_items
     states = list(reads.OPEN_ITEM_STATES)
     found: list[WorkItem] = []
-    for chunk in _chunks(instance_ids):
+    for chunk in id_chunks(instance_ids):
         stmt = sa.select(w).where(w.c.instance_id.in_(chunk), w.c.state.in_(states))
         found.extend(rows.work_item(r) for r in conn.execute(stmt).mappings())
     found.sort(key=lambda item: (item.created_at, len(item.id), item.id))
@@ -206,7 +206,7 @@ def summaries_of(conn: sa.Connection, instance_ids: Sequence[str]) -> list[Insta
     are left out, logged, as listings leave them)."""
     p = t.process_instances
     found: list[InstanceSummary] = []
-    for chunk in _chunks(instance_ids):
+    for chunk in id_chunks(instance_ids):
         stmt = sa.select(*rows.SUMMARY_COLUMNS).where(p.c.id.in_(chunk))
         found.extend(rows.summaries(conn.execute(stmt).mappings().all()))
     return found

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from wfengine.runtime.activity_durations import ActivityDurations, Rounds
+from wfengine.runtime.sql.listing import id_chunks
 
 
 def time_type() -> Any:
@@ -91,8 +92,7 @@ def loop_rounds(
         )
     )
     rounds: dict[str, Rounds] = {}
-    for start in range(0, len(instance_ids), 500):
-        chunk = instance_ids[start : start + 500]
+    for chunk in id_chunks(instance_ids):
         for _, aid, kind, at in conn.execute(events, {"ids": chunk, "loops": loops}):
             if aid not in rows:
                 continue

@@ -44,6 +44,7 @@ from wfengine.runtime.activity_durations import ActivityDurations
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.sql.database import Database
+from wfengine.runtime.sql.listing import id_chunks
 from wfengine.runtime.sql.metrics_loops import loop_rounds, time_type
 
 if TYPE_CHECKING:
@@ -325,8 +326,7 @@ def _mi_started(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
     are read)."""
     stmt = sa.text(_MI_STARTED_QUERY).bindparams(sa.bindparam("ids", expanding=True))
     found: set[str] = set()
-    for start in range(0, len(instance_ids), 500):
-        chunk = list(instance_ids[start : start + 500])
+    for chunk in id_chunks(instance_ids):
         found.update(aid for (aid,) in conn.execute(stmt, {"ids": chunk}) if aid is not None)
     return found
 
@@ -344,8 +344,7 @@ def _interrupted(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
         .columns(sa.column("activity_instance_id", sa.String), sa.column("detail", sa.JSON))
     )
     found: set[str] = set()
-    for start in range(0, len(instance_ids), 500):
-        chunk = list(instance_ids[start : start + 500])
+    for chunk in id_chunks(instance_ids):
         for aid, detail in conn.execute(stmt, {"ids": chunk}):
             if aid is not None and ended_activity(detail):
                 found.add(aid)
