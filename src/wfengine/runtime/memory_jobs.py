@@ -120,7 +120,8 @@ class MemoryJobs:
         ]
         # (decided before any is leased: leasing a job takes it out of its dead claim)
         first = self._first_of_dead_claims(candidates, now, owner)
-        later = {_claim_of(j) for j in candidates if j.id not in first.values()}
+        heads = set(first.values())  # (nearly always empty: no claimant died)
+        later = {_claim_of(j) for j in candidates if j.id not in heads} if heads else set()
         claimed: list[Job] = []
         for job in candidates:
             if len(claimed) >= limit:

@@ -244,11 +244,7 @@ def _not_held_back(
     j = t.jobs
     e = t.jobs.alias("earlier_mate")
     y = t.jobs.alias("later_mate")
-    p = t.process_instances
-    claimable = [
-        y.c.due_at <= now,
-        sa.exists().where(p.c.id == y.c.instance_id, p.c.state == _RUNNING),
-    ]
+    claimable = [y.c.due_at <= now, _running(y)]
     if kinds is not None:
         claimable.append(y.c.kind.in_(list(kinds)))
     if instances is not None:
@@ -299,11 +295,12 @@ def _due_query(
     return query
 
 
-def _running() -> sa.Exists:
-    """The job's instance is running: a lookup of that one instance by its key, for each job
-    read. Not a join: SQLite would start from the instances' state index and read every
-    running instance (thousands) to find the few that have a due job."""
-    j, p = t.jobs, t.process_instances
+def _running(j: sa.FromClause = t.jobs) -> sa.Exists:
+    """The job's instance is running (``j``: the jobs table, or an alias of it): a lookup of
+    that one instance by its key, for each job read. Not a join: SQLite would start from the
+    instances' state index and read every running instance (thousands) to find the few that
+    have a due job."""
+    p = t.process_instances
     return sa.exists().where(p.c.id == j.c.instance_id, p.c.state == _RUNNING)
 
 
