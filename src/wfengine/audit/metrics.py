@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from wfengine.runtime.activity_durations import ActivityDurations, Rounds
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deadline_events import ended_activity
-from wfengine.runtime.history import WorkItemCompleted
+from wfengine.runtime.history import EventKind, WorkItemCompleted
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.store import AuditEvent
 
@@ -62,7 +62,7 @@ LATE_KIND = "deadline.fired"
 WORK_DONE_KIND = "work_item.completed"
 #: a multi-instance activity started its instances: its container is not one of them (the
 #: figures count the instances, the work; the container spans them all)
-MI_STARTED_KIND = "mi.started"
+MI_STARTED_KIND = EventKind.MI_STARTED
 
 #: (process instance, activity instance) of a multi-instance activity's instance -> that of
 #: its container (:func:`mi_containers`)

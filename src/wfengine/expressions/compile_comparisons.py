@@ -26,7 +26,6 @@ from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluat
 from wfengine.expressions.context import (
     FREE_TEXT,
     EvaluationContext,
-    charge_text,
     is_container,
 )
 from wfengine.expressions.dialects import Dialect
@@ -352,7 +351,7 @@ def _charged_comparison(
         if is_container(a) and is_container(b):
             c.charge(min(c.size_of(a), c.size_of(b)))
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
-            charge_text(c, min(len(a), len(b)))
+            c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         return op(a, b)
 
     return compare
@@ -371,7 +370,7 @@ def _c_like_ordering(
         if is_container(a) and is_container(b):
             c.charge(min(c.size_of(a), c.size_of(b)))
         elif a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
-            charge_text(c, min(len(a), len(b)))
+            c.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
         try:
             return op(a, b)
         except TypeError:

@@ -67,7 +67,6 @@ from wfengine.expressions.context import (
     FREE_TEXT,
     EvaluationContext,
     charge_affix,
-    charge_text,
     is_container,
 )
 from wfengine.expressions.functions import Function, make_function
@@ -224,7 +223,7 @@ def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
     if is_container(a):  # comparing walks both, as far as the shorter (as ``==`` charges)
         ctx.charge(min(ctx.size_of(a), ctx.size_of(b)))
     elif a.__class__ is str and len(a) > FREE_TEXT < len(b):
-        charge_text(ctx, min(len(a), len(b)))
+        ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
     return bool(a == b)
 
 
@@ -244,7 +243,7 @@ def _sign(a: Any, b: Any) -> int:
 
 def _compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
     if a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
-        charge_text(ctx, min(len(a), len(b)))
+        ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
     return _sign(a, b)
 
 
