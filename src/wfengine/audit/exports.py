@@ -53,11 +53,11 @@ from lxml import etree
 from wfengine.audit.export_arguments import (
     Selected,
     check_binary,
+    check_engine,
     check_events,
     check_filter_names,
     check_text,
 )
-from wfengine.audit.export_sources import check_engine
 from wfengine.audit.trace_data import TraceData
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
