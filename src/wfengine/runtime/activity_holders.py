@@ -26,7 +26,11 @@ def holders(compiled: CompiledProcess, activity_id: str) -> tuple[CActivity, ...
     """Every compiled activity of Id ``activity_id`` in ``compiled``, one per
     :attr:`~.compiled.CActivity.key` (empty when it has none): one for nearly every Id,
     several for an Id activity sets repeat, of which :meth:`~.compiled.CompiledProcess.
-    activity` gives the first compiled. What a caller reads of several is its choice."""
+    activity` gives the first compiled. What a caller reads of several is its choice. An Id
+    no set repeats is answered without the table (nearly every process has none)."""
+    if not (compiled.scoped_keys and activity_id in compiled.scoped_keys):
+        act = compiled.activity(activity_id)
+        return () if act is None else (act,)
     return _table(compiled).get(activity_id, ())
 
 

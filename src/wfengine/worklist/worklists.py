@@ -150,10 +150,7 @@ def _has_deadlines(compiled: CompiledProcess, activity_id: str) -> bool:
     do), whether any holder of it has: the first compiled may be another block's without
     them, which left this one's work due at no time after its deadline fired. What is read
     then is by the item's own activity instance, so another holder's deadlines add nothing."""
-    if compiled.scoped_keys and activity_id in compiled.scoped_keys:
-        return any(act.deadlines for act in holders(compiled, activity_id))
-    act = compiled.activity(activity_id)
-    return act is not None and bool(act.deadlines)
+    return any(act.deadlines for act in holders(compiled, activity_id))
 
 
 def _earliest(due: dict[str, datetime], key: str, at: datetime) -> None:

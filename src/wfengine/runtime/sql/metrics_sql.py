@@ -373,11 +373,7 @@ def multi_instance_activities(
         for activity_id in compiled.activity_graph:
             # every holder of an Id activity sets repeat (TIBCO files), not the first
             # compiled: another set's may be multi-instance, or a loop, where this is not
-            if compiled.scoped_keys and activity_id in compiled.scoped_keys:
-                held = [act.loop for act in holders(compiled, activity_id)]
-            else:
-                act = compiled.activity(activity_id)
-                held = [act.loop if act is not None else None]
+            held = [act.loop for act in holders(compiled, activity_id)] or [None]
             present.setdefault(activity_id, set()).add(version)
             kinds = {loop is not None and loop.multi for loop in held}
             if len(kinds) > 1:
