@@ -20,10 +20,17 @@ from wfengine.definition.model import Package
 from wfengine.runtime.host_arguments import check_flag, described
 from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.outbox import OutboxHandlers, OutboxPolicy
+from wfengine.runtime.store import Store
 
-#: what a store must have for the engine to use it at all (the rest of the ``Store``
-#: protocol is the store's own business: a host's wrapper may forward it)
-_STORE_METHODS = ("unit", "commit", "last_job_seq", "id_generator")
+#: what a store must have for the engine to use it: every method of the ``Store`` protocol,
+#: read from the protocol itself so the check cannot fall behind it. Why: the check once
+#: named four methods only, so a host's store made before the engine called
+#: ``deployed_versions`` or ``first_due_after`` was taken and failed mid-command (a signal
+#: broadcast, a virtual clock's run) with a bare ``AttributeError``. A host's wrapper may
+#: still forward them (``__getattr__``): only what the store answers counts.
+_STORE_METHODS = tuple(
+    name for name, value in vars(Store).items() if callable(value) and not name.startswith("_")
+)
 
 
 def check_engine_arguments(
@@ -100,12 +107,20 @@ def _check_store(store: object) -> None:
             "by its URL use Engine(db_url=...) or Engine.from_url(...) (the store is "
             "Engine's first positional argument)"
         )
-    missing = [m for m in _STORE_METHODS if not callable(getattr(store, m, None))]
+    missing = [m for m in _STORE_METHODS if _lacks(store, m)]
     if missing:
         raise TypeError(
             f"Engine: store is a Store (MemoryStore(), SqlStore(url)), not {described(store)}, "
-            f"which has no {', '.join(m + '()' for m in missing)}"
+            f"which has no {', '.join(m + '()' for m in missing)}: the engine calls every "
+            "method of the Store protocol (wfengine.runtime.store.Store)"
         )
+
+
+def _lacks(store: object, name: str) -> bool:
+    """Has ``store`` no method ``name`` of its own? A class that subclasses the protocol
+    without writing the method has the protocol's stub, whose ``...`` answers None."""
+    method = getattr(store, name, None)
+    return not callable(method) or getattr(method, "__func__", None) is vars(Store)[name]
 
 
 def _check_kind(value: object, kind: type, name: str, example: str) -> None:
