@@ -34,7 +34,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, DB_HELP, db_option, engine_on
 from wfengine.cli.exit_status import WorkflowRefused
-from wfengine.cli.loading import output_file
+from wfengine.cli.loading import OUTPUT_HINT, non_empty, output_file
 from wfengine.cli.option_types import STORED_TEXT, USER_ID
 
 _FORMATS = ("table", "csv", "jsonl", "xes")
@@ -102,6 +102,7 @@ def parse_time(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "-o",
     "--output",
     metavar="FILE",
+    callback=non_empty(OUTPUT_HINT),
     help="Write to FILE instead of stdout ('-': stdout).",
 )
 @click.pass_context

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import click
 
-from wfengine.cli.loading import display_name, load_or_fail, write_output
+from wfengine.cli.loading import OUTPUT_HINT, display_name, load_or_fail, non_empty, write_output
 
 
 @click.command(
@@ -33,6 +33,7 @@ Examples:
     "--output",
     required=True,
     metavar="OUT",
+    callback=non_empty(OUTPUT_HINT),
     help="File to write the XPDL 2.2 document to; `-` for standard output.",
 )
 def convert(source: str, output: str) -> None:

@@ -14,7 +14,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -42,11 +42,37 @@ def describe_os_error(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def refuse_empty(source: str) -> None:
-    """An empty file name is :class:`InputOutputError` saying so. Why: ``Path("")`` is the
-    current directory, and the refusal read "cannot read : Is a directory"."""
-    if not source:
-        raise InputOutputError("cannot read '': the file name is empty")
+def refuse_empty(source: str, option: str | None = None) -> None:
+    """An empty file name is refused saying so: a usage error naming ``option`` when a file
+    option was given it, else (a command's argument) :class:`InputOutputError`; exit 2 either
+    way. Why: ``Path("")`` is the current directory, and the refusal read "cannot read : Is a
+    directory"."""
+    if source:
+        return
+    if option is not None:
+        raise click.BadParameter("cannot read '': the file name is empty", param_hint=option)
+    raise InputOutputError("cannot read '': the file name is empty")
+
+
+def non_empty(hint: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The callback of every option naming a file (or an ``--apps`` module): an empty name is
+    a usage error naming the option (exit 2), before the command does anything, ``hint``
+    saying what to give instead. Why: ``Path("")`` is the current directory, so ``-o ''``
+    failed with "Is a directory" (``audit -o ''`` wrote to stdout) only after the work was
+    done, and ``--scenario ''`` or ``--apps ''`` failed in the same obscure way."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if isinstance(value, str) and not value:
+            raise click.BadParameter(f"the name is empty (''): {hint}")
+        return value
+
+    return check
+
+
+#: the hint of an option naming the file a command writes (``-`` its standard output)
+OUTPUT_HINT = "name the file to write, or '-' for standard output"
+#: the hint of an ``--apps`` option
+APPS_HINT = "name a module (dotted name) or a .py file"
 
 
 def load_package(source: str, *, schema: bool) -> Package:
@@ -79,7 +105,7 @@ def read_input(
     :class:`InputOutputError` (exit 2)."""
     from wfengine.definition.xpdl.secure import read_limited
 
-    refuse_empty(source)
+    refuse_empty(source, option)
     stdin = dash_is_stdin and source == "-"
     name = STDIN_NAME if stdin else source
     try:
@@ -141,8 +167,11 @@ def output_file(target: str, *, binary: bool) -> Iterator[IO[Any]]:
 
     Refused (exit 2, nothing written): a target that cannot be written, and one that is a
     SQLite database (``-o wfengine.db`` for ``-o wfengine.csv`` would replace the very
-    database being exported with its export).
+    database being exported with its export), and an empty name (``Path("")`` is the current
+    directory).
     """
+    if not target:
+        raise InputOutputError("cannot write '': the file name is empty")
     try:
         found: os.stat_result | None = os.stat(target)
     except OSError:  # not there yet (or not reachable: the writing below says why)

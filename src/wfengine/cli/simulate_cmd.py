@@ -24,6 +24,8 @@ from typing import Any
 
 import click
 
+from wfengine.cli.loading import APPS_HINT, non_empty
+
 _SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -42,6 +44,7 @@ Examples:
 )
 @click.argument("file", metavar="FILE.xpdl")
 @click.option("--scenario", "scenario_file", required=True, metavar="SCENARIO.yaml",
+              callback=non_empty("name the scenario file (YAML)"),
               help="Arrivals, durations, branches, people, calendars (YAML).")  # fmt: skip
 @click.option("--instances", type=click.IntRange(min=0), metavar="N",
               help="How many cases arrive (default: the scenario's, else 100).")  # fmt: skip
@@ -52,16 +55,18 @@ Examples:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="J",
               help="Run replications in J worker processes at once (same report).")  # fmt: skip
 @click.option("--compare", "other", metavar="OTHER",
+              callback=non_empty("name another definition (.xpdl) or scenario (.yaml)"),
               help="A second variant on the same arrivals and random streams: another "
               "definition (.xpdl), or another scenario (.yaml) on FILE.")  # fmt: skip
 @click.option("--process", "process_id", metavar="ID", help="Process to run (default: the "
               "scenario's, else the first).")  # fmt: skip
-@click.option("--apps", "apps_module", metavar="MODULE",
+@click.option("--apps", "apps_module", metavar="MODULE", callback=non_empty(APPS_HINT),
               help="Import MODULE and call its register(registry): those applications run "
               "for real; the others are the scenario's stand-ins.")  # fmt: skip
 @click.option("--db", metavar="URL", help="Run the first replication on this database and keep "
               "its trail (default: in memory).")  # fmt: skip
-@click.option("--plot", metavar="OUT", help="Draw waiting times and queues (.png or .svg).")
+@click.option("--plot", metavar="OUT", callback=non_empty("name a .png or .svg file"),
+              help="Draw waiting times and queues (.png or .svg).")  # fmt: skip
 @click.option("--progress/--no-progress", default=None,
               help="A progress bar on stderr (default: when stderr is a terminal).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

@@ -55,6 +55,7 @@ import click
 
 from wfengine.cli.database import DB_ENVVAR, db_option, open_engine, refuse_in_memory
 from wfengine.cli.exit_status import InputOutputError
+from wfengine.cli.loading import APPS_HINT, non_empty
 from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
 from wfengine.errors import DeployError, StoreUnavailableError
@@ -98,6 +99,7 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
+    callback=non_empty(APPS_HINT),
     help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
     "applications and its subscribe(outbox) to subscribe outbox handlers: "
     "outbox.subscribe(handler, kinds=['work_item.offered', ...]); each handler is called "
