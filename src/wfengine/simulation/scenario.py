@@ -98,6 +98,14 @@ MAX_SCENARIO_BYTES = 1024 * 1024
 MAX_TRACE_BYTES = 16 * 1024 * 1024
 
 
+def _beside(base: Path, name: Any, where: str) -> Path:
+    """The file ``name`` a scenario names, beside it; an empty name is refused (``base / ""``
+    is the scenario's directory, read as "Is a directory")."""
+    if not str(name):
+        raise ScenarioError(f"{where}: the file name is empty: name a file beside the scenario")
+    return base / str(name)
+
+
 def _read_text(path: Path, max_bytes: int, cannot: str) -> str:
     """The UTF-8 text of ``path``, read no further than ``max_bytes`` (``/dev/zero`` or an
     endless pipe would otherwise be read until memory runs out); ``cannot`` begins the
@@ -227,9 +235,14 @@ class Scenario:
     @classmethod
     def load(cls, path: str | Path) -> Scenario:
         """Read a scenario file (YAML); a key written twice is an error, and an error about
-        a key names its line."""
+        a key names its line. An empty path (``""``) is a :class:`ScenarioError` saying so
+        (read as a path it named the current directory: "Is a directory")."""
         from wfengine.simulation.scenario_yaml import located, read_yaml
 
+        if isinstance(path, str) and not path:
+            raise ScenarioError(
+                "Scenario.load: the path is empty (''): pass the path of a scenario file (YAML)"
+            )
         path = Path(path)
         text = _read_text(path, MAX_SCENARIO_BYTES, f"{path}: cannot read the scenario")
         data, lines = read_yaml(text, str(path))
@@ -322,7 +335,11 @@ class Scenario:
             branches=branches,
             applications=_by_id(data.get("applications"), f"{source}: applications"),
             resources=resources,
-            organisation=None if organisation is None else base / str(organisation),
+            organisation=(
+                None
+                if organisation is None
+                else _beside(base, organisation, f"{source}: organisation")
+            ),
             calendar=(
                 calendar_of(data["calendar"], f"{source}: calendar")
                 if data.get("calendar") is not None
@@ -481,7 +498,7 @@ def _arrivals(
             raise ScenarioError(f"{where}.at: a list of moments")
         lines = [(f"{where}.at[{n}]", v) for n, v in enumerate(items)]
     else:
-        path = base / str(spec[kind])
+        path = _beside(base, spec[kind], f"{where}.trace")
         text = _read_text(path, MAX_TRACE_BYTES, f"{where}.trace: cannot read {path}")
         lines = [
             (f"{path}:{n}", line.strip().split(",")[0])

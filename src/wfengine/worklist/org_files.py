@@ -32,7 +32,14 @@ def load_organisation(path: str | Path) -> Organisation:
     the file and the place in it, or ``OSError`` when the file cannot be read. The
     document's *text* given as ``path`` (it holds a line break: no path does) is a
     ``TypeError`` saying what to call instead, rather than an ``OSError`` quoting the whole
-    document as a file name."""
+    document as a file name. An empty path (``""``) is an :class:`OrganisationError` (a
+    ``ValueError``, as for ``load_xpdl("")``): read as a path it named the current
+    directory, an ``IsADirectoryError`` about ``'.'``."""
+    if isinstance(path, str) and not path:
+        raise OrganisationError(
+            "load_organisation: the path is empty (''): pass the path of an organisation "
+            "file (YAML or JSON)"
+        )
     if isinstance(path, str) and "\n" in path:
         raise TypeError(
             "load_organisation: this text is an organisation document, not a path: use "
