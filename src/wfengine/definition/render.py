@@ -487,15 +487,23 @@ def package_to_dot(package: Package, process_id: str | None = None) -> str:
     """The DOT text of one process of a package (the first when ``process_id`` is None).
 
     Raises :class:`~wfengine.errors.NotFoundError` (a ``KeyError``) naming the process and
-    the package's processes when there is no such process, and ``TypeError`` for anything
-    but a package (a path, XPDL text) or a ``process_id`` that is not a string. Why: the
-    model's bare ``KeyError`` read as an internal failure and printed its message quoted.
+    the package's processes when there is no such process (or, with no ``process_id``, saying
+    the package has no workflow process), and ``TypeError`` for anything but a package (a
+    path, XPDL text) or a ``process_id`` that is not a string. Why: the model's bare
+    ``KeyError`` read as an internal failure and printed its message quoted.
     """
     from wfengine.definition.package_arg import require_package
 
     require_package(package, "package_to_dot")
     if process_id is None:
-        return process_to_dot(package.process(), package)
+        if not package.workflow_processes:
+            none = NotFoundError("process", "")  # none was named: the first was asked for
+            none.args = (
+                f"package_to_dot: package {package.id!r} has no workflow process to draw: "
+                "add one, or pass a package that has one",
+            )
+            raise none
+        return process_to_dot(package.workflow_processes[0], package)
     if not isinstance(process_id, str):
         raise TypeError(
             "package_to_dot: process_id must be one process id (a string) or None, not "
