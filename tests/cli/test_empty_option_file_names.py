@@ -41,6 +41,10 @@ def _refused(args: tuple[str, ...], option: str) -> str:
         (("simulate", COMPLAINT, "--scenario", WHATIF, "--compare", ""), "'--compare'"),
         (("simulate", COMPLAINT, "--scenario", WHATIF, "--plot", ""), "'--plot'"),
         (("simulate", COMPLAINT, "--scenario", WHATIF, "--apps", ""), "'--apps'"),
+        (("run", LEAVE, "--apps", ""), "'--apps'"),
+        (("validate", LEAVE, "--apps", ""), "'--apps'"),
+        (("stats", "--plot", ""), "'--plot'"),
+        (("stats", "--diagram", ""), "'--diagram'"),
     ],
 )
 def test_an_empty_file_option_is_a_usage_error_naming_it(

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wfengine.cli.assignments import allow_undeclared_option, set_option, split_assignments
+from wfengine.cli.loading import APPS_HINT, non_empty
 
 if TYPE_CHECKING:
     from wfengine.cli.runner import RunOutcome
@@ -102,6 +103,7 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
+    callback=non_empty(APPS_HINT),
     help="Import MODULE (dotted name or .py file) and call its register(registry) to bind "
     "applications and its subscribe(outbox), if any, to subscribe outbox handlers "
     "(outbox.subscribe(handler, kinds=[...])), which are given the run's outbox entries when "

@@ -30,6 +30,7 @@ import click
 from wfengine.cli.audit_cmd import parse_time
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
+from wfengine.cli.loading import non_empty
 from wfengine.cli.option_types import STORED_TEXT
 
 
@@ -46,8 +47,18 @@ from wfengine.cli.option_types import STORED_TEXT
     "--until", metavar="T", callback=parse_time, help="What started or completed before T."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one per process.")
-@click.option("--plot", metavar="OUT", help="Draw times and work in progress (.png or .svg).")
-@click.option("--diagram", metavar="OUT", help="Draw the diagram by waiting time (.svg/.png/.dot).")
+@click.option(
+    "--plot",
+    metavar="OUT",
+    callback=non_empty("name a .png or .svg file"),
+    help="Draw times and work in progress (.png or .svg).",
+)
+@click.option(
+    "--diagram",
+    metavar="OUT",
+    callback=non_empty("name a .svg, .png or .dot file"),
+    help="Draw the diagram by waiting time (.svg/.png/.dot).",
+)
 def stats(
     url: str,
     process_id: str | None,

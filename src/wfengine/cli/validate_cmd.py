@@ -17,7 +17,7 @@ import click
 
 from wfengine.cli.exit_status import ExitStatus, InputOutputError
 from wfengine.cli.json_output import dumps
-from wfengine.cli.loading import display_name, load_package
+from wfengine.cli.loading import APPS_HINT, display_name, load_package, non_empty
 from wfengine.errors import XpdlLoadError
 
 if TYPE_CHECKING:
@@ -114,6 +114,7 @@ Examples:
     "--apps",
     "apps_module",
     metavar="MODULE",
+    callback=non_empty(APPS_HINT),
     help="Import MODULE and call its register(registry); report applications it binds that a "
     "file does not declare, and used ones that neither it nor an installed plug-in (entry-point "
     "group wfengine.applications, which binds many packages' applications) binds (warnings).",
