@@ -30,7 +30,10 @@ Events and who hears of them:
   was offered to, and whoever held it and the owner who delegated it (someone it was
   reassigned or delegated to need not be one of those it is offered to), each once;
 * ``overdue`` (``reminder.due``): its holder, else those it is offered to;
-* ``escalated`` (``work_item.escalated``): the people it was escalated to.
+* ``escalated`` (``work_item.escalated``): the people it was escalated to, and whoever it
+  was taken from (its holder, the owner who delegated it: the entry's ``taken_from``) who is
+  not offered it again and so hears no ``offered`` (a delegate under
+  ``wfengine:delegation-confirm``, whose item goes back to its owner), each once.
 
 Who the recipients are is decided when the entry is written (the item's assignees then); their
 addresses (e-mail, phone) are looked up when it is delivered, first in the directory of the
@@ -185,6 +188,12 @@ class NotificationDispatcher:
                 # on offer again as it was escalated: those it went to hear the escalation
                 told = payload["escalated_to"]
                 recipients = tuple(u for u in recipients if u not in told)
+            elif audience == "escalated_to":
+                # whoever it was taken from and is not offered it again (a delegate under
+                # delegation-confirm) hears the escalation: the re-offer does not tell them
+                offered = payload["assignees"]
+                lost = [u for u in payload.get("taken_from", ()) if u not in offered]
+                recipients = tuple(dict.fromkeys((*recipients, *lost)))
         if not recipients:
             return
         notification = Notification(

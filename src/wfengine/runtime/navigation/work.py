@@ -278,6 +278,9 @@ class Work(People):
         added = tuple(u for u in to if u not in item.assignees)
         item.assignees = (*item.assignees, *added)
         taken_from = item.holder
+        # who had it in hand (its holder, the owner who delegated it): its notice tells those
+        # the re-offer leaves out (a delegate under delegation-confirm), who lost it unheard
+        in_hand = [u for u in (item.holder, item.owner) if u is not None]
         if taken_from is not None:
             # offered to them as well means they may take it: a held (or delegated) item
             # goes back on offer, and who had it among those who may claim it again (unless
@@ -297,6 +300,7 @@ class Work(People):
             str(number),
             stamp=stamp,
             escalated_to=list(to),
+            **({"taken_from": in_hand} if in_hand else {}),
         )
         self.step.outbox.append(entry)
         if taken_from is not None:
