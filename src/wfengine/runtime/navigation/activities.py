@@ -42,6 +42,7 @@ from wfengine.runtime.navigation.base import (
     _RUNNING,
     NavigatorBase,
     _Failure,
+    _traced_before,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
@@ -328,7 +329,7 @@ class Activities(NavigatorBase):
 
     def leave_along(self, ai: ActivityInstance, chosen: list[CTransition]) -> None:
         """Complete ``ai`` along transitions an operator chose (a decision that failed)."""
-        self._leave(ai, traced=ai.act.loop is not None, chosen=chosen)
+        self._leave(ai, traced=_traced_before(ai), chosen=chosen)
 
     def _leave(
         self,

@@ -96,6 +96,14 @@ def _tool_failure(exc: ToolFailure) -> _Failure:
     )
 
 
+def _traced_before(ai: ActivityInstance) -> bool:
+    """Is ``ai`` in its instance's trace already, so that leaving it adds nothing? A loop's
+    iterations and a multi-instance activity's instances were traced as each completed; a
+    multi-instance activity none of whose instances completed (a count of 0, or its flow
+    condition held on the data first, WCP27) is traced when it leaves, as a plain one."""
+    return ai.act.loop is not None and (ai.mi is None or ai.mi.completed > 0)
+
+
 class NavigatorBase:
     """The state of one command's navigation (see :mod:`wfengine.runtime.navigation`)."""
 

@@ -24,6 +24,7 @@ from wfengine.runtime.navigation.base import (
     _OP_TOOLS,
     NavigatorBase,
     _Failure,
+    _traced_before,
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.stored_text import storable_text
@@ -204,7 +205,7 @@ class Incidents(NavigatorBase):
             elif ai.mi is not None and ai.mi.completed < ai.mi.total:
                 self._mi_progress(ai)  # its flow condition, tested again
             else:
-                self._leave(ai, traced=ai.act.loop is not None)
+                self._leave(ai, traced=_traced_before(ai))
         elif incident.operation == "assign":
             self._start_activity(ai)
         elif offer or incident.operation == OFFER:  # the person's part, offered again alone

@@ -186,7 +186,9 @@ class MultiInstance(NavigatorBase):
                     if other.state.is_open:
                         self._cancel_activity(other, ActivityState.ABORTED, count=False)
                 mi.total = mi.completed
-                self._leave(container, traced=True, counters=counters)
+                # the trace lists each instance that completed; none did (the data decided
+                # first, WCP27): the activity itself, as one of count 0
+                self._leave(container, traced=mi.completed > 0, counters=counters)
                 return
             if route and mi.completed < mi.total:
                 if not self._route_only(container, counters):
@@ -195,7 +197,7 @@ class MultiInstance(NavigatorBase):
                     mi.routed = True
         if mi.completed >= mi.total:
             # flow None: the last instance's token flows here, like the others' did
-            self._leave(container, traced=True, counters=counters)
+            self._leave(container, traced=mi.completed > 0, counters=counters)
             return
         if not loop.parallel and mi.started < mi.total and not _one_runs(container):
             self._spawn_child(container)
