@@ -16,9 +16,10 @@ at once):
   :meth:`~wfengine.runtime.sql.dialects.Dialect.checked`);
 * the audit events are inserted; changed activity instances and work items are upserted
   (closed activity instances the step takes out of their instance's document,
-  :func:`~wfengine.runtime.instance.retire`, with them); the trace entries the document
-  held are inserted when there are more than :data:`TRACE_KEPT`; the token and incident
-  mirrors of an instance are rewritten whole; jobs and outbox entries are inserted.
+  :func:`~wfengine.runtime.instance.retire`, with them), new work items inserted (an id in
+  use is refused, not replaced); the trace entries the document held are inserted when
+  there are more than :data:`TRACE_KEPT`; the token and incident mirrors of an instance
+  are rewritten whole; jobs and outbox entries are inserted.
 
 Every statement is built once per store and goes to the driver with its rows rendered once in
 the driver's form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
@@ -187,7 +188,9 @@ class StepPlan:
                 if inst.state.is_open:
                     self.correlations.extend(rows.correlation_rows(inst))
         self.items: dict[str, WorkItem] = {w.id: w for w in step.work_items}
-        self.item_rows = [rows.work_item_row(item) for item in self.items.values()]
+        #: items stored before (upserted) and new ones (inserted: an id in use is refused)
+        self.item_rows: Rows = []
+        self.new_items: Rows = []
         #: the worklist index: offer rows to insert, for items offered now and not before (new
         #: or released), and ids of items whose rows go, offered before and not now (claimed,
         #: completed...); an item offered to other users (escalation, four eyes) is in both,
@@ -195,8 +198,10 @@ class StepPlan:
         self.offers: list[dict[str, Any]] = []
         self.unoffered: list[str] = []
         for item in self.items.values():
+            stored = unit.stored_state(item.id)
+            (self.new_items if stored is None else self.item_rows).append(rows.work_item_row(item))
             offered = item.state is _OFFERED
-            if offered != (unit.stored_state(item.id) is _OFFERED):
+            if offered != (stored is _OFFERED):
                 if offered:
                     self.offers.extend(rows.offer_rows(item))
                 else:
@@ -238,8 +243,10 @@ class StepWriter:
     def __init__(self, dialect: Dialect, sa_dialect: SaDialect) -> None:
         self._dialect = dialect
         self._wire = Wire(dialect, sa_dialect)
-        #: work items, and the activity mirrors, are inserted when new and updated when
-        #: changed, by one statement
+        #: new work items are inserted (an id the id generator repeated is refused, not
+        #: another instance's item replaced); those stored before, and the activity
+        #: mirrors, are upserted (inserted when new, updated when changed) by one statement
+        self._insert_items = t.work_items.insert()
         self._upsert_items = dialect.upsert(
             t.work_items,
             ["id"],
@@ -402,6 +409,7 @@ class StepWriter:
                     run, self._reset_correlations, [{"id": x} for x in plan.correlation_reset]
                 )
                 wire.many(run, self._insert_correlations, plan.correlations)
+                wire.many(run, self._insert_items, plan.new_items)
                 wire.many(run, self._upsert_items, plan.item_rows)
                 wire.many(run, self._unoffer, [{"id": x} for x in plan.unoffered])
                 wire.many(run, self._insert_offers, plan.offers)
@@ -412,12 +420,21 @@ class StepWriter:
             # on past its instance row and failed on a row both wrote (an audit event's
             # number, the instance row itself when both inserted it)
             self._check(checks, exc)
-            if plan.inserts and self._dialect.violated_table(exc) == t.process_instances.name:
+            table = self._dialect.violated_table(exc)
+            if plan.inserts and table == t.process_instances.name:
                 ids = ", ".join(repr(r["id"]) for r in plan.inserts)
                 raise ConcurrencyError(
                     f"process instance {ids} is stored already (read outside the command "
                     "that commits it, or the engine's id generator (Engine(ids=...)) handed "
                     "out an id in use)"
+                ) from exc
+            if plan.new_items and table == t.work_items.name:
+                ids = ", ".join(repr(r["id"]) for r in plan.new_items)
+                which = "work item" if len(plan.new_items) == 1 else "one of the work items"
+                raise ConcurrencyError(
+                    f"{which} {ids} is stored already (the engine's id generator "
+                    "(Engine(ids=...)) handed out an id in use: an IdGenerator must never "
+                    "repeat an id, see wfengine.runtime.ids)"
                 ) from exc
             raise
         except sa.exc.DBAPIError as exc:
