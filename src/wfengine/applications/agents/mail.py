@@ -1,7 +1,10 @@
 """The e-mail agent: send one message through an SMTP server the host configures.
 
-The application's IN parameters are ``to`` (one address, or a list, or comma-separated
-addresses), ``subject``, ``body`` and optionally ``cc``. The message's ``Message-ID`` is made
+The application's IN parameters are ``to`` (one address, or a list, or addresses separated
+by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` with no address, or
+a part of ``to`` or ``cc`` that is not one address (``'@'``, ``'ann@example.org bob@x'``), is a
+permanent failure naming the parameter and the text: such a message was reported as sent
+to nobody, and what followed a ``;`` was dropped. The message's ``Message-ID`` is made
 from the idempotency key, so a message re-sent by a retry carries the same id and mail systems
 can drop the duplicate; the engine's keys (an application call's, an outbox entry's for the
 notifiers) carry their instance's nonce, so another message, from another database or a
@@ -26,6 +29,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import default as _policy
 from email.utils import getaddresses
 from typing import Any
 
@@ -128,9 +132,9 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
         try:
             message = EmailMessage()
             message["From"] = server.sender
-            message["To"] = _addresses(to)
-            if cc:
-                message["Cc"] = _addresses(cc)
+            message["To"] = _recipients("to", to)
+            if cc and (copied := _recipients("cc", cc, optional=True)):
+                message["Cc"] = copied
             message["Subject"] = subject
             if idempotency_key is not None:
                 message["Message-ID"] = _message_id(idempotency_key, server.sender)
@@ -203,10 +207,87 @@ def _text(text: bytes | str) -> str:
     return text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
 
 
-def _addresses(value: str | list[str]) -> str:
-    if isinstance(value, str):
-        return value
-    return ", ".join(value)
+def _recipients(field: str, value: str | list[str], optional: bool = False) -> str:
+    """The header text of ``value``, the addresses of parameter ``field``: each one as the
+    message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
+    mail programs write them); an empty part (``a@x.org,``) is passed over. Raises
+    :class:`~wfengine.errors.PermanentApplicationError` naming ``field`` when a part is not
+    one address, or when ``value`` has none (an empty ``cc`` is no Cc). Why: an empty ``to``
+    was sent to no one and reported as sent, and the parser dropped what it could not read
+    (everything after a ``;``). A value with a line break is returned as it is: setting the
+    header refuses it (no header injection)."""
+    text = value if isinstance(value, str) else ", ".join(value)
+    if "\r" in text or "\n" in text:
+        return text
+    shown = f"{field}={value!r:.200}"
+    parts = []
+    for part in _parts(text):
+        address = _one_address(part)
+        if address is None:
+            whole = "" if part == text.strip() else f" (in {shown})"
+            raise PermanentApplicationError(
+                f"{field}: {part!r:.200} is not one e-mail address{whole}; write "
+                "addresses such as ann@example.org, separated by ',' or ';'"
+            )
+        parts.append(address)
+    if not parts and not optional:
+        raise PermanentApplicationError(
+            f"no recipient: {shown} holds no e-mail address; give at least one "
+            "(several separated by ',' or ';')"
+        )
+    return ", ".join(parts)
+
+
+def _parts(text: str) -> list[str]:
+    """``text`` cut at each ``,`` and ``;`` outside quotes, comments, ``<...>`` and domain
+    literals (``"Doe, Ann" <ann@x.org>`` is one part); a group's name (``team:`` of
+    ``team: a@x.org, b@x.org;``) is left out: its members are the addresses. The parts are
+    stripped; empty ones are left out."""
+    parts: list[str] = []
+    start = 0
+    quoted = escaped = False
+    comment = 0
+    closing = ""  # ">" inside <...>, "]" inside a domain literal
+    for at, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\" and (quoted or comment):
+            escaped = True
+        elif quoted:
+            quoted = ch != '"'
+        elif comment:
+            comment += {"(": 1, ")": -1}.get(ch, 0)
+        elif ch == '"':
+            quoted = True
+        elif ch == "(":
+            comment = 1
+        elif closing:
+            closing = "" if ch == closing else closing
+        elif ch in "<[":
+            closing = ">" if ch == "<" else "]"
+        elif ch in ",;":
+            parts.append(text[start:at])
+            start = at + 1
+        elif ch == ":":
+            start = at + 1
+    parts.append(text[start:])
+    return [p for p in (part.strip() for part in parts) if p]
+
+
+def _one_address(part: str) -> str | None:
+    """``part`` as the header will carry it (``Ann <ann@x.org>``) when it is exactly one
+    address, else None: nothing (``@``, ``<>``), an address without its local part or domain
+    (``ann@``, ``@x.org``), or more than the parser takes as one (``ann@x.org bob@x.org``,
+    read as ``ann@x.org`` alone)."""
+    try:
+        shown = str(_policy.header_factory("To", part))
+    except Exception:  # the parser fails on some malformed addresses (ann@: IndexError)
+        return None
+    taken, read = getaddresses([shown]), getaddresses([part])
+    if len(taken) != 1 or len(read) != 1 or not taken[0][1] or taken[0][1] != read[0][1]:
+        return None
+    local, at, domain = taken[0][1].rpartition("@")
+    return None if at and not (local and domain) else shown
 
 
 def _message_id(key: str, sender: str) -> str:
