@@ -49,6 +49,7 @@ from wfengine.applications.registry import ApplicationRegistry
 from wfengine.definition.model import Package
 from wfengine.errors import DeployError, IllegalStateError
 from wfengine.runtime.activity_commands import ActivityCommands
+from wfengine.runtime.checked_ids import checked_ids
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
@@ -146,7 +147,8 @@ class Engine(
         self.store: Store = store if store is not None else MemoryStore()
         use(self.store, self)  # (reopened if closed; closed when its last engine closes)
         self.clock: Clock = clock if clock is not None else SystemClock()
-        self.ids: IdGenerator = ids if ids is not None else self.store.id_generator()
+        # (a host's generator's ids are checked as each is taken: strings, non-empty)
+        self.ids: IdGenerator = checked_ids(ids) if ids is not None else self.store.id_generator()
         self.applications = applications if applications is not None else ApplicationRegistry()
         self.directory: Directory = adapted
         #: jobs made by this engine are numbered after those already stored (the tie-breaker

@@ -1,0 +1,53 @@
+"""The host's id generator, its every id checked: a non-empty string, or a ``TypeError``.
+
+Why: ids are the host's to choose (``Engine(ids=...)``), and one whose ``new(kind)`` gave
+something else, an ``int`` as a database sequence does, was taken as it came. The memory store
+stored the instance under the number, and every later listing failed (``object of type 'int'
+has no len()``) for good; SQLite failed with a bare ``sequence item 1: expected str instance,
+int found`` from inside the command. Checked as each id is taken, the command stops before it
+stores anything under that id, with a message naming ``Engine(ids=...)``.
+
+The generators of this package (:class:`~wfengine.runtime.ids.SequentialIds`,
+:class:`~wfengine.runtime.ids.UuidIds` and the stores' own) make strings: they are used as
+they are, so the default path costs nothing more; a host's generator costs one call and one
+``isinstance`` per id.
+"""
+
+from __future__ import annotations
+
+from wfengine.runtime.host_arguments import described
+from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
+
+#: generators whose ids are strings by construction (exactly these classes: a subclass may
+#: change ``new``)
+_TRUSTED = (SequentialIds, UuidIds)
+
+
+class CheckedIds:
+    """``ids`` whose :meth:`new` refuses an id that is not a non-empty string."""
+
+    __slots__ = ("_ids", "_new")
+
+    def __init__(self, ids: IdGenerator) -> None:
+        self._ids = ids
+        self._new = ids.new
+
+    def new(self, kind: str) -> str:
+        made = self._new(kind)
+        if isinstance(made, str) and made:
+            return made
+        raise TypeError(
+            f"Engine(ids=...): the id generator {type(self._ids).__name__}'s new({kind!r}) "
+            f"gave {described(made)}, not a non-empty string; the record was not stored. "
+            "An IdGenerator's new(kind) returns a fresh id as a str (a database sequence's "
+            'number n as f"{kind}-{n}", say)'
+        )
+
+    def __repr__(self) -> str:
+        return f"CheckedIds({self._ids!r})"
+
+
+def checked_ids(ids: IdGenerator) -> IdGenerator:
+    """``ids`` itself when it is one of this package's generators, else :class:`CheckedIds`
+    around it."""
+    return ids if type(ids) in _TRUSTED else CheckedIds(ids)
