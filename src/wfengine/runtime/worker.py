@@ -199,6 +199,15 @@ class Worker:
         except BaseException as exc:
             self._fail(exc)
             return
+        returned: object = engine
+        if not isinstance(returned, Engine):  # (was a bare AttributeError in the thread)
+            self._fail(
+                TypeError(
+                    f"Worker: make_engine returned {_named(returned)}, not an Engine: have it "
+                    "open a new Engine each time it is called (lambda: Engine(db_url=url))"
+                )
+            )
+            return
         with self._lock:
             shared = any(other is engine for other in self._engines)
             if not shared:
@@ -212,10 +221,12 @@ class Worker:
                 )
             )
             return
-        _log.info(
-            "worker thread %s runs jobs as %s", threading.current_thread().name, engine.worker_id
-        )
         try:
+            _log.info(
+                "worker thread %s runs jobs as %s",
+                threading.current_thread().name,
+                engine.worker_id,
+            )
             self._loop(engine)
         except (SystemExit, KeyboardInterrupt) as exc:
             # not a stop (signals reach the main thread, and stop() is how one is asked):
