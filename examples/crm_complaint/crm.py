@@ -374,10 +374,12 @@ class CrmApps:
         """The next acceptance number under this phone number (unique: see the notes), and
         ``acceptance_new`` True. A case is numbered once: one that has a number
         (``acceptance_current``: accept run again by a send-back) keeps it, and
-        ``acceptance_new`` is False (the customer was told it already)."""
-        if acceptance_current:
-            return {"acceptance_number": acceptance_current, "acceptance_new": False}
+        ``acceptance_new`` is False (the customer was told it already); only a number this
+        CRM gave under the phone counts (one set otherwise, as a form posting the case's
+        fields did, would be another case's or the phone's next: a new one is taken)."""
         acceptance_phone = phone_key(acceptance_phone)
+        if acceptance_current and self._taken(acceptance_phone, acceptance_current):
+            return {"acceptance_number": acceptance_current, "acceptance_new": False}
         for _ in itertools.count():
             with self.db.connect() as conn:
                 top = conn.execute(
@@ -398,6 +400,20 @@ class CrmApps:
             label = acceptance_label(acceptance_phone, number)
             return {"acceptance_number": label, "acceptance_new": True}
         raise AssertionError("unreachable")
+
+    def _taken(self, phone: str, label: str) -> bool:
+        """Did this CRM give the acceptance number ``label`` under ``phone`` (keyed)?"""
+        _, _, tail = str(label).rpartition("-")
+        if not tail.isascii() or not tail.isdigit():
+            return False
+        number = int(tail)
+        if acceptance_label(phone, number) != label:
+            return False
+        query = sa.select(acceptance_numbers.c.number).where(
+            acceptance_numbers.c.phone == phone, acceptance_numbers.c.number == number
+        )
+        with self.db.connect() as conn:
+            return conn.execute(query).first() is not None
 
     def record_history(
         self,

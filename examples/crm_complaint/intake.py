@@ -133,6 +133,35 @@ def check_instant_answer(values: Mapping[str, Any]) -> None:
         )
 
 
+#: the fields an intake may give (the web form's and the hotline agent's screen's; the
+#: hotline agent may also be given in ``intake_agent`` instead of ``agent=``): the rest of the
+#: case is the process's and its people's to write
+INTAKE_FIELDS = ("phone", "channel", "email", "category", "severity", "text",
+                 "instant_answer", "satisfied", "route_to", "intake_agent")  # fmt: skip
+#: of those, the one only the hotline agent's screen gives (the agent's choice of department:
+#: a web complaint, which no agent took, is routed by the process)
+HOTLINE_FIELDS = ("route_to",)
+
+
+def _check_intake_fields(values: Mapping[str, Any]) -> None:
+    """Refuse fields an intake may not give (``DataTypeError`` naming them and the fields
+    it may give)."""
+    other = [str(name) for name in values if name not in INTAKE_FIELDS]
+    if other:
+        raise DataTypeError(
+            f"{', '.join(map(repr, other))}: not a field of a complaint's intake (it takes "
+            f"{', '.join(INTAKE_FIELDS)}; the rest of the case is the process's to write); "
+            "nothing was started"
+        )
+    if values.get("channel") == "web":
+        given = [name for name in HOTLINE_FIELDS if values.get(name) is not None]
+        if given:
+            raise DataTypeError(
+                f"{', '.join(given)}: the hotline agent's choice, not a web complaint's (the "
+                "process routes it); nothing was started"
+            )
+
+
 def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = None) -> str:
     """Start a complaint from the web form or the hotline agent's screen (``data``: the
     complaint's fields, as ``complaint.xpdl`` declares them; ``agent``: the hotline agent who
@@ -154,8 +183,16 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     A complaint the customer was ``satisfied`` with at once needs the answer they were given
     (``instant_answer``): without one (left out, none, or blank) it is refused
     (``DataTypeError`` naming ``instant_answer``) before anything starts; it would close the
-    case as answered at once, with an empty answer in the complaint history."""
+    case as answered at once, with an empty answer in the complaint history.
+
+    Only the intake's fields (:data:`INTAKE_FIELDS`) are taken; any other (the case's
+    ``acceptance_no``, ``opinions``, ``conclusion``, ...: what the process and its people
+    write) is refused (``DataTypeError`` naming them) before anything starts, and so is a
+    ``route_to`` from the web (the agent's choice of department: a web complaint goes to the
+    coordinator). Taken as given, a web form posting them preset the acceptance number (the
+    phone's next case was given the same one) or faked a coordinator's opinion."""
     values = dict(data)
+    _check_intake_fields(values)
     if "channel" in values and values["channel"] is None:
         raise DataTypeError(f"channel: none given; a complaint comes by {' or '.join(CHANNELS)}")
     check_instant_answer(values)
