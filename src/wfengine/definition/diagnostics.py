@@ -200,6 +200,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "it): instances entering it never end",
     ),
     "and-join-after-xor": (Severity.WARNING, "a Parallel join fed by an Exclusive split deadlocks"),
+    "and-join-loop-entry": (
+        Severity.WARNING,
+        "a Parallel join at a loop entry waits for the way back, which only comes after it "
+        "fires: it deadlocks",
+    ),
     # -- conditions and expressions --
     "event-gateway-target": (
         Severity.WARNING,

@@ -1,4 +1,6 @@
-"""``and-join-after-xor``: a Parallel join that only one branch of an exclusive choice reaches.
+"""Parallel joins that can never fire: ``and-join-after-xor`` and ``and-join-loop-entry``.
+
+``and-join-after-xor``: a Parallel join that only one branch of an exclusive choice reaches.
 
 The question is answered with dominators: the join's immediate dominator is the last place every
 token reaching the join has passed. When that is an Exclusive split and nothing between it and
@@ -10,6 +12,12 @@ exclusive choices, exclusive joins and loops: they still carry that one token.
 The check stays silent when the split itself may be reached by several tokens at once (something
 upstream makes tokens), because then two of its choices may meet at the join: it reports only a
 join that can never fire.
+
+``and-join-loop-entry``: a Parallel join at the entry of a loop, one of whose ways in comes back
+from the loop's body. Every path from a start to that way's source passes the join (the join
+dominates it), so its token exists only after the join has fired once, and the join waits for it
+forever the first time. A Parallel join inside a loop, fed by a Parallel split of the same loop
+body, is not such a join: its ways in are reached from the start without passing it.
 """
 
 from __future__ import annotations
@@ -78,10 +86,39 @@ def _single_token_choice(scope: Scope, graph: nx.MultiDiGraph[str], split: str, 
     return not any(_makes_tokens(scope, n) for n in upstream)
 
 
+def _ways_back(scope: Scope, dominators: dict[str, str], join: str) -> list[Transition]:
+    """The transitions into ``join`` whose source only a token that passed ``join`` reaches:
+    the source is reachable from the root, and ``join`` dominates it."""
+    found: list[Transition] = []
+    for source, _, data in scope.graph.in_edges(join, data=True):
+        node = source
+        while node in dominators and node not in (join, _ROOT):
+            node = dominators[node]
+        if node == join and source in dominators:
+            found.append(data["transition"])
+    return found
+
+
+def _loop_entry(scope: Scope, node: str, ways_back: list[Transition]) -> Diagnostic:
+    activity = activity_of(scope.graph, node)
+    listed = ", ".join(f"{t.id!r} from {t.from_!r}" for t in ways_back)
+    noun = "transition" if len(ways_back) == 1 else "transitions"
+    return make(
+        "and-join-loop-entry",
+        f"activity {node!r} in {scope.where} is a Parallel join at a loop entry: it waits for "
+        f"a token on {noun} {listed} too, which only a token that has passed {node!r} itself "
+        "can reach, so the first token waits forever; let the way into the loop and the way "
+        "back meet at an Exclusive join (an Exclusive Route before any Parallel split)",
+        element_id=node,
+        line=activity.line,
+    )
+
+
 def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
     """``and-join-after-xor``: a Parallel join whose ways in all lie behind one Exclusive split
     with nothing between that makes a second token; only one way ever delivers, so the join
-    waits forever."""
+    waits forever. ``and-join-loop-entry``: a Parallel join one of whose ways in comes back
+    from a loop it enters; that way delivers only after the join fired, so it never fires."""
     for scope in ctx.scopes:
         joins = [
             n
@@ -95,6 +132,8 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
         dominators = nx.immediate_dominators(graph, _ROOT)
         for node in joins:
             origin = dominators.get(node)
+            if origin is not None and (ways_back := _ways_back(scope, dominators, node)):
+                yield _loop_entry(scope, node, ways_back)
             if origin is None or not _single_token_choice(scope, graph, origin, node):
                 continue
             activity = activity_of(scope.graph, node)
