@@ -109,6 +109,9 @@ acceptance_numbers = sa.Table(
     sa.Column("phone", sa.String(32), primary_key=True),
     sa.Column("number", sa.Integer, primary_key=True),
     sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+    #: the idempotency key of the call that took it (:func:`message_key`), unique: the call
+    #: made again (a retry after its answer was lost) is given the same number, not a second
+    sa.Column("idempotency_key", sa.String(200), unique=True),
 )
 
 #: how a case ended, as the complaint history keeps it (``outcome``)
@@ -369,34 +372,47 @@ class CrmApps:
         return {"found_name": row.name, "found_value": row.value, **found}
 
     def next_acceptance_number(
-        self, acceptance_phone: str, acceptance_current: str | None = None
+        self,
+        acceptance_phone: str,
+        acceptance_current: str | None = None,
+        idempotency_key: str | None = None,
     ) -> dict[str, Any]:
         """The next acceptance number under this phone number (unique: see the notes), and
         ``acceptance_new`` True. A case is numbered once: one that has a number
         (``acceptance_current``: accept run again by a send-back) keeps it, and
         ``acceptance_new`` is False (the customer was told it already); only a number this
         CRM gave under the phone counts (one set otherwise, as a form posting the case's
-        fields did, would be another case's or the phone's next: a new one is taken)."""
+        fields did, would be another case's or the phone's next: a new one is taken). The
+        same call made again (``idempotency_key``, kept with the number: a retry after its
+        answer was lost) is given the number it took, still new (the customer may not have
+        been told it), not a second one."""
         acceptance_phone = phone_key(acceptance_phone)
         if acceptance_current and self._taken(acceptance_phone, acceptance_current):
             return {"acceptance_number": acceptance_current, "acceptance_new": False}
+        key = message_key(idempotency_key)
+        taken = acceptance_numbers.c
         for _ in itertools.count():
             with self.db.connect() as conn:
+                before = None if key is None else conn.execute(
+                    sa.select(taken.phone, taken.number).where(taken.idempotency_key == key)
+                ).first()  # fmt: skip
                 top = conn.execute(
-                    sa.select(sa.func.max(acceptance_numbers.c.number)).where(
-                        acceptance_numbers.c.phone == acceptance_phone
-                    )
+                    sa.select(sa.func.max(taken.number)).where(taken.phone == acceptance_phone)
                 ).scalar()
+            if before is not None:  # this call took it before
+                label = acceptance_label(before.phone, before.number)
+                return {"acceptance_number": label, "acceptance_new": True}
             number = (top or 0) + 1
             try:
                 with self.db.begin() as conn:
                     conn.execute(
                         acceptance_numbers.insert().values(
-                            phone=acceptance_phone, number=number, taken_at=self.now()
+                            phone=acceptance_phone, number=number, taken_at=self.now(),
+                            idempotency_key=key,
                         )
-                    )
+                    )  # fmt: skip
             except IntegrityError:
-                continue  # another process took it first: take the next
+                continue  # another process took it (or this call's key) first: look again
             label = acceptance_label(acceptance_phone, number)
             return {"acceptance_number": label, "acceptance_new": True}
         raise AssertionError("unreachable")

@@ -57,6 +57,8 @@ _ONE_RECORD_PER_CASE = "uq_crm_complaint_history_case"
 _ONE_RECORD_PER_CASE_KEY = "uq_crm_complaint_history_case_key"
 #: the one-message-per-key index version 6's upgrade adds (a new database: a constraint)
 _ONE_MESSAGE_PER_KEY = "uq_crm_notifications_idempotency_key"
+#: the one-number-per-call index version 7's upgrade adds (a new database: a constraint)
+_ONE_NUMBER_PER_CALL = "uq_crm_acceptance_numbers_idempotency_key"
 #: the CRM's tables of every version (one of them there: the CRM was here before)
 _CRM_TABLES = {"crm_customers", "crm_acceptance_numbers", "crm_complaint_history",
                "crm_notifications", "crm_status_notices"}  # fmt: skip
@@ -242,7 +244,10 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
     6. each notification keeps the idempotency key of the call that sent it
        (``idempotency_key``, unique; NULL for one sent without a key, as every old one was),
        so a call made again (a retry, a job run again after its worker died, a command run
-       again after losing a race) sends its message once.
+       again after losing a race) sends its message once;
+    7. each acceptance number keeps the idempotency key of the call that took it
+       (``idempotency_key``, unique; NULL for the old ones), so a call made again (a retry
+       after its answer was lost) is given the number it took, not a second one.
     """
 
     def keyed_phones(up: Upgrade) -> None:
@@ -284,6 +289,12 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             up.ops.create_index(_ONE_MESSAGE_PER_KEY, "crm_notifications", ["idempotency_key"],
                                 unique=True)  # fmt: skip
 
+    def number_keys(up: Upgrade) -> None:
+        column = sa.Column("idempotency_key", sa.String(200))
+        if up.add_column("crm_acceptance_numbers", column):
+            up.ops.create_index(_ONE_NUMBER_PER_CALL, "crm_acceptance_numbers",
+                                ["idempotency_key"], unique=True)  # fmt: skip
+
     return Schema(
         "the CRM's tables",
         metadata,
@@ -294,6 +305,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             Step(4, "how each case ended; one record per case", outcomes),
             Step(5, "phones of any script keyed; each record keyed on its case", case_keys),
             Step(6, "each notification keeps the key of the call that sent it", message_keys),
+            Step(7, "each acceptance number keeps its call's key", number_keys),
         ),
         _crm_version,
         frozenset(
@@ -302,6 +314,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
                 ("crm_complaint_history", "outcome"),
                 ("crm_complaint_history", "case_key"),
                 ("crm_notifications", "idempotency_key"),
+                ("crm_acceptance_numbers", "idempotency_key"),
             }
         ),
     )
@@ -337,6 +350,8 @@ def _crm_version(up: Upgrade) -> int | None:
     tables = up.tables()
     if not tables & _CRM_TABLES:
         return None
+    if "idempotency_key" in up.columns("crm_acceptance_numbers"):
+        return 7
     if "idempotency_key" in up.columns("crm_notifications"):
         return 6
     if "case_key" in up.columns("crm_complaint_history"):

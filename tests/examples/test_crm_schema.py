@@ -6,7 +6,7 @@ The earlier tables are built here by hand as each version of ``crm.py`` made the
 -p examples/crm_complaint/crm.py``): version 1 the first four tables (phones stored as typed),
 2 added ``crm_notifications.address``, 3 the table ``crm_status_notices``, 4
 ``crm_complaint_history.outcome`` with one record per case, 5 ``crm_complaint_history.case_key``
-(6 adds ``crm_notifications.idempotency_key``).
+6 ``crm_notifications.idempotency_key`` (7 adds ``crm_acceptance_numbers.idempotency_key``).
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def _old_tables(version: int) -> sa.MetaData:
              sa.Column("phone", sa.String(32), nullable=False, index=True),
              sa.Column("channel", sa.String(20), nullable=False), *address,
              sa.Column("text", sa.Text, nullable=False),
-             sa.Column("at", sa.DateTime(timezone=True), nullable=False))  # fmt: skip
+             sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+             *[sa.Column("idempotency_key", sa.String(200), unique=True)]
+             if version >= 6 else [])  # fmt: skip
     if version >= 3:
         sa.Table("crm_status_notices", meta,
                  sa.Column("phone", sa.String(32), primary_key=True),
@@ -192,10 +194,10 @@ def test_a_first_version_database_keeps_its_rows_and_the_example_runs_on_it(url:
     # a case ends once, also in an upgraded history
     apps.record_history(PHONE, "Charged twice", "Refunded", "0101-0002")
     assert len(apps.history(PHONE, "0101-0002")) == 1
-    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 6)]
+    assert _read(url, "SELECT id, version FROM crm_schema_version") == [(1, 7)]
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
 def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     version: int, tmp_path: Path
 ) -> None:
@@ -219,7 +221,12 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
     for _ in range(2):
         apps.notify_customer(PHONE, "hotline", "Which card?", idempotency_key="pi-1:ask/0/0@n")
     assert [r["text"] for r in apps.sent(PHONE)].count("Which card?") == 1
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(6,)]
+    # a number taken again under its call's key is the same number (before version 7: two)
+    for _ in range(2):
+        taken = apps.next_acceptance_number(PHONE, idempotency_key="pi-1:accept/0/0@n")
+        assert taken["acceptance_number"] == "0101-0001"
+    assert _read(url, "SELECT phone, number FROM crm_acceptance_numbers") == [(PHONE, 1)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
 
 
 def test_a_retried_record_of_an_old_case_is_folded_into_one(tmp_path: Path) -> None:
@@ -235,7 +242,7 @@ def test_a_new_database_is_made_current(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     crm.CrmApps(url).add_customers([{"phone": TYPED, "name": "Wei Zhang"}])
     crm.CrmApps(url)  # opened again: as it is
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(6,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
     assert _read(url, "SELECT phone, name FROM crm_customers") == [(PHONE, "Wei Zhang")]
 
 
@@ -244,11 +251,11 @@ def test_a_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None
     crm.CrmApps(url)
     db = sa.create_engine(url)
     with db.begin() as conn:
-        conn.exec_driver_sql("UPDATE crm_schema_version SET version = 7")
+        conn.exec_driver_sql("UPDATE crm_schema_version SET version = 8")
     db.dispose()
-    with pytest.raises(SchemaOutdatedError, match=r"version 7, newer than version 6"):
+    with pytest.raises(SchemaOutdatedError, match=r"version 8, newer than version 7"):
         crm.CrmApps(url)
-    assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
+    assert _read(url, "SELECT version FROM crm_schema_version") == [(8,)]
 
 
 def test_an_upgrade_that_cannot_keep_every_row_changes_nothing(url: str) -> None:
@@ -320,7 +327,7 @@ def test_a_version_is_recognised_once_and_a_current_one_used_as_it_is(tmp_path: 
     schema = crm.schema.crm_schema(crm.metadata, crm.schema_version, crm.phone_key)
     db = sa.create_engine(url)
     try:
-        assert schema.open(db) == (2, 6)
-        assert schema.open(db) == (6, 6)
+        assert schema.open(db) == (2, 7)
+        assert schema.open(db) == (7, 7)
     finally:
         db.dispose()
