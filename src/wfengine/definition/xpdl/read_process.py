@@ -25,7 +25,6 @@ from wfengine.definition.xpdl.read_activity import read_activity
 from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
-    element_children,
 )
 from wfengine.definition.xpdl.read_nodes import (
     is_xpdl,
@@ -62,8 +61,11 @@ def read_condition(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -
     parts = [el.text or ""]
     expression_attrs: Attrs | None = None
     inside: list[XmlNode] = []
-    for child in element_children(el):
-        if is_xpdl(child) and local_name(child) in ("Expression", "Xpression"):
+    # every child's tail is text of the condition: a comment or processing instruction in
+    # it (``amount <!-- EUR --> &gt; 500``) must not cut off the text after it
+    for child in el:
+        xpdl = isinstance(child.tag, str) and is_xpdl(child)
+        if xpdl and local_name(child) in ("Expression", "Xpression"):
             cur.child(local_name(child))
             parts.append(text_around(child, inside))
             if expression_attrs is None:
