@@ -117,7 +117,7 @@ def performer_names(el: etree._Element) -> tuple[str, ...]:
         items = [child] if local_name(child) == "Performer" else element_children(child)
         for item in items:
             if is_xpdl(item) and local_name(item) == "Performer":
-                text = (item.text or "").strip()
+                text = element_text(item)
                 if text and text != _ACTIVITY_PERFORMER_PLACEHOLDER:
                     found.append(text)
     return tuple(found)

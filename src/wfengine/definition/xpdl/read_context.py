@@ -87,12 +87,17 @@ def element_children(el: etree._Element) -> list[etree._Element]:
 
 
 def all_text(el: etree._Element) -> str:
-    """All text inside ``el`` (its descendants' too), unstripped."""
+    """All text inside ``el`` (its descendants' too), unstripped.
+
+    A comment or processing instruction inside is no text, and does not cut the text off:
+    ``a<!-- note -->b`` is ``ab``."""
+    if len(el) == 0:  # (the common case, and fast: no comment, no child element)
+        return str(el.text or "")
     return "".join(str(t) for t in el.itertext())
 
 
 def element_text(el: etree._Element | None) -> str | None:
-    """The element's whole text content, stripped; None when empty."""
+    """The element's whole text content, stripped; None when empty (see :func:`all_text`)."""
     if el is None:
         return None
     text = all_text(el).strip()

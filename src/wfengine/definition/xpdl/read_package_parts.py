@@ -28,6 +28,7 @@ from wfengine.definition.xpdl.read_context import (
     Cursor,
     ReadContext,
     Unreadable,
+    element_text,
 )
 from wfengine.definition.xpdl.read_nodes import (
     local_name,
@@ -187,7 +188,7 @@ def read_performer_list(ctx: ReadContext, cur: Cursor, spill: list[XmlNode]) -> 
             items = pcur.children("Performer")
             pcur.spill(spill)
         for p in items:
-            text = (p.text or "").strip()
+            text = element_text(p)
             if text:
                 performers.append(text)
             Cursor(ctx, p).drop_attrs()
