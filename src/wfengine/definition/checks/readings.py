@@ -55,6 +55,22 @@ def shared_hint(name: str, shared: Mapping[str, tuple[str, ...]] | None) -> str:
     )
 
 
+#: how the expression checks begin the ``what`` of a deadline's duration
+DEADLINE_SITE = "a deadline duration"
+
+
+def _foreign_outcome(what: str) -> str:
+    """What becomes of an instance that reaches a text in more of its language than wfengine
+    reads: the engine sets no timer for such a deadline and carries on (auditing
+    ``deadline.invalid``); anywhere else the instance stops with an incident."""
+    if what.startswith(DEADLINE_SITE):
+        return (
+            "the deadline sets no timer: an instance reaching it records deadline.invalid in "
+            "its audit trail and runs on without the deadline"
+        )
+    return "an instance reaching it stops with an incident"
+
+
 def reading_findings(
     reading: Reading,
     what: str,
@@ -105,8 +121,7 @@ def reading_findings(
             yield make(
                 "expression-foreign",
                 f"{what} is in {language_name(reading.language)} beyond what wfengine reads "
-                f"({reading.error.message}; in {text}); an instance reaching it stops with "
-                "an incident",
+                f"({reading.error.message}; in {text}); {_foreign_outcome(what)}",
                 element_id=element_id,
                 line=line,
             )
