@@ -30,6 +30,7 @@ command says where to point (exit 2).
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import sys
 import tempfile
 from pathlib import Path
@@ -201,6 +202,18 @@ def crm(url: str | None, complaints: int, seed: int, example: Path | None) -> No
             result = day.run_day(engine, clock, complaints, seed=seed, progress=progress)
         work = work or Path(tempfile.mkdtemp(prefix="wfengine-crm-"))
         click.echo(report.report(engine, result, apps, work / "crm-day.png", told=told))
-        click.echo(f"\nThe day's trail: {url} (try: wfengine stats --db {url})")
+        click.echo(f"\n{_trail_line(url)}")
     finally:
         engine.close()
+
+
+def _trail_line(url: str) -> str:
+    """The report's last line: where the day's trail is, and a command to read it, the URL
+    without its password (as every other message shows it) and quoted for the shell (a
+    PostgreSQL URL's ``&`` would end the command)."""
+    from wfengine.runtime.sql.connect import shown
+
+    where = shown(url)
+    command = f"wfengine stats --db {shlex.quote(where)}"
+    hidden = " with the password in place of ***" if where != url and "***" in where else ""
+    return f"The day's trail: {where} (try: {command}{hidden})"
