@@ -459,18 +459,30 @@ class OutboxHandlers:
 
         Both arguments are checked here, not at the first delivery: a handler that cannot be
         called (the arguments swapped, a kind's name in its place) would only fail every
-        delivery attempt of its entries, hours later, far from the mistake."""
+        delivery attempt of its entries, hours later, far from the mistake.
+
+        A handler subscribed already for a kind (compared by equality, as :meth:`unsubscribe`
+        compares) is not added again: it is called once per entry. Why: a worker's
+        ``make_engine`` subscribing on a shared object each time it is called had every
+        entry sent once per thread. Subscribed for every kind, it leaves its kinds' lists
+        and is called with the handlers for every kind."""
         _check_handler(handler, kinds)
         if kinds is None:
-            self._for_all.append(handler)
+            if handler not in self._for_all:
+                self.unsubscribe(handler)  # (out of its kinds' lists: it takes every kind now)
+                self._for_all.append(handler)
             return handler
         if isinstance(kinds, str):
             kinds = [kinds]
         chosen = [_outbox_kind(k) for k in kinds]  # an unknown kind is a mistake: refused
         if not chosen:
             raise ValueError("kinds is empty: pass None to subscribe to every kind")
+        if handler in self._for_all:
+            return handler
         for kind in dict.fromkeys(chosen):
-            self._by_kind.setdefault(kind, []).append(handler)
+            subscribed = self._by_kind.setdefault(kind, [])
+            if handler not in subscribed:
+                subscribed.append(handler)
         return handler
 
     def unsubscribe(self, handler: OutboxHandler) -> None:
