@@ -30,9 +30,9 @@ has not started; exit status 0. A job still running ``--grace`` seconds (default
 signal is stopped with its process and given back (it runs again). A second signal stops at
 once (status 130), giving the claimed jobs back as well.
 
-Exit statuses: 0 stopped or idle; 2 the database cannot be used (at start, or while running
-until idle) or the ``--apps`` module is unusable; 1 a job hit a bug in the engine; 130 stopped
-by a second signal.
+Exit statuses: 0 stopped or idle; 2 the database cannot be used (at start, while running
+until idle, or its SQLite file deleted or replaced while it runs) or the ``--apps`` module is
+unusable; 1 a job hit a bug in the engine; 130 stopped by a second signal.
 
 Extra options: ``--lease SECONDS`` (default 60) is how long a claim holds a job, and so how
 soon a dead worker's jobs are taken over; ``--poll SECONDS`` (default 1) the longest sleep
@@ -46,7 +46,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.loading import APPS_HINT, non_empty
 from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
-from wfengine.errors import DeployError, StoreUnavailableError
+from wfengine.errors import DeployError, StoreError, StoreUnavailableError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ def _work(
     )
     previous = _on_signals(lambda _signum: _stop_once(pool), (signal.SIGTERM,))
     try:
-        with engine_errors():
+        with engine_errors(), _file_gone_is_unusable(first):
             pool.run()
     except click.ClickException:
         raise
@@ -417,6 +418,24 @@ def _open(url: str, registry: ApplicationRegistry | None) -> Engine:
         if isinstance(exc.__cause__, StoreUnavailableError):
             raise _DatabaseUnavailable(exc.message) from exc
         raise
+
+
+@contextmanager
+def _file_gone_is_unusable(engine: Engine) -> Iterator[None]:
+    """A store error met once the SQLite file ``engine`` opened is gone (deleted, or another
+    file in its place) is exit status 2, the database cannot be used, as the supervisor's own
+    look at the file makes it: the threads stop on it with a ``StoreError`` naming the file
+    (:mod:`wfengine.runtime.worker`), which :func:`engine_errors` takes for a refusal (1)."""
+    from wfengine.runtime.sql.sqlite_file import store_file_problem
+
+    try:
+        yield
+    except StoreError as exc:
+        problem = store_file_problem(engine.store)
+        if problem is None:
+            raise
+        said = str(exc)
+        raise InputOutputError(said if problem in said else f"{problem} ({said})") from exc
 
 
 def _report_bindings(engine: Engine) -> None:
