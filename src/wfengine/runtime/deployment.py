@@ -1,12 +1,13 @@
 """Deployed process definitions and their versions.
 
-A process is identified by its Id; each deployment of a *changed* definition makes a new
-version, and an identical redeployment keeps the version it had, so deploying on every
-application start is safe. "Identical" is decided by a fingerprint of the process and of the
-package parts it depends on (the package id and script, applications, participants, data
-fields, type declarations, and the pool lanes its activities are drawn in with the performers
-those lanes give them), computed from the model with source line numbers left out, so
-reformatting a file does not make a new version.
+A process is identified by its Id; a deployment identical to its latest version, or to the
+version that starts instances now (a newer one may wait for its ``ValidFrom``), keeps that
+version (:mod:`~wfengine.runtime.deploy_kept`), so deploying on every application start is
+safe; any other makes a new version. "Identical" is decided by a fingerprint of the process
+and of the package parts it depends on (the package id and script, applications,
+participants, data fields, type declarations, and the pool lanes its activities are drawn in
+with the performers those lanes give them), computed from the model with source line numbers
+left out, so reformatting a file does not make a new version.
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.checked_ids import checked_ids
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
+from wfengine.runtime.deploy_kept import kept_version
 from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
 from wfengine.runtime.deployment import (
     DeployedProcess,
@@ -264,8 +265,11 @@ class Engine(
         :class:`~wfengine.errors.DeployError` either way; those raising deploys refuse their
         processes with findings all the same (an earlier stored version does not start by id).
 
-        A process identical to its latest version keeps that version; a changed one becomes
-        version+1; instances keep running on the version they were created with.
+        A process identical to its latest version, or to the version that starts instances
+        now (:meth:`startable`: a newer one may wait for its ``ValidFrom``), keeps that
+        version, so deploying at every start is safe; any other becomes a new version (the
+        latest+1: an older file deployed again is a rollback); instances keep running on the
+        version they were created with.
 
         Application bindings that do not fit the package (an application bound but not
         declared, a used one left unbound, a disabled agent kind) are logged as warnings on
@@ -317,8 +321,9 @@ class Engine(
                 stored = latest.version if latest is not None else 0
             except DeployError:  # the latest stored version no longer compiles: a fix follows
                 latest, stored = None, max(self.store.versions(process.id), default=0)
-            if latest is not None and latest.fingerprint == fp:
-                result.append(latest)
+            kept = None if latest is None else kept_version(self.store, latest, fp, self.clock)
+            if kept is not None:  # identical to the latest, or to the version starting now
+                result.append(kept)
                 continue
             if latest is not None and latest.package_id != package.id:
                 # process ids are engine-wide (as a process key is in other engines), so this

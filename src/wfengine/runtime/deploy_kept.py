@@ -1,0 +1,45 @@
+"""Which stored version a deploy keeps instead of making a new one.
+
+A deployed process identical (same fingerprint) to its latest version, or to the version
+that starts instances now (the one :meth:`~wfengine.runtime.engine.Engine.startable` picks
+at the engine's clock), keeps that version; any other becomes a new version. So a host
+that deploys its current file at every start, ahead of a version scheduled with
+``ValidFrom``, keeps the current version (a new copy of it would be the newest version
+valid now, and would start instances in place of the scheduled one once its period
+holds), while redeploying an older file after a newer one took over (a rollback) still
+makes a new version of it, which starts instances from then on.
+"""
+
+from __future__ import annotations
+
+from wfengine.errors import DeployError
+from wfengine.runtime.clock import Clock
+from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.store import Store
+
+
+def kept_version(
+    store: Store, latest: DeployedProcess, fingerprint: str, clock: Clock
+) -> DeployedProcess | None:
+    """The stored version of ``latest``'s process that a deploy of a process with
+    ``fingerprint`` keeps (``latest``: its latest stored version), or None for a new one.
+
+    The latest identical costs nothing more (a host deploys at every start); else only a
+    latest whose validity period does not hold now has older versions looked at, newest
+    first, as a start by process id looks at them (this engine's refusals aside: a deploy
+    that succeeds lifts them)."""
+    if latest.fingerprint == fingerprint:
+        return latest
+    now = clock.now()
+    if latest.valid_at(now):  # (no period, or one holding now: the latest starts instances)
+        return None
+    for older in reversed(store.versions(latest.process_id)):
+        if older >= latest.version:
+            continue
+        try:
+            found = store.deployment(latest.process_id, older)
+        except DeployError:  # stored by an earlier wfengine: nothing starts on it
+            continue
+        if found is not None and found.valid_at(now):
+            return found if found.fingerprint == fingerprint else None
+    return None
