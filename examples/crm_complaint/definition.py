@@ -44,7 +44,9 @@ and workflow integration, and a call centre's work-order flow):
    the previous step: the department before it does its part again, then the one that sent
    it back has its turn again; the first department's previous step is the coordinator).
    ``handled_by`` holds the departments that finished their turn, in order, ``waiting``
-   those that sent the case back and wait for it.
+   those that sent the case back and wait for it (the last has the next turn), and before
+   them those named by a department that did its part again (``done`` naming a further
+   department while others wait: it has its turn once they have had theirs).
 6. Opinions accumulate (``opinions``), each under whoever wrote it: the coordinator's, when
    it sends the case to the departments, then each department's (reading the earlier ones,
    not changing them); a step that writes no opinion adds none.
@@ -150,9 +152,13 @@ _STEP_BACK = (
     "next_department = handled_by[-1] if handled_by else None; "
     "handled_by = handled_by[:-1] if handled_by else []"
 )
-#: a department is done: a department waiting for it has its turn again, else the one named
+#: a department is done: a department waiting for it has its turn again, else the one named;
+#: one named while others wait (a department doing its part again names a further one) is
+#: queued after all of them (first in the list: ``waiting[-1]`` has the next turn)
 _TURN_DONE = (
     "handled_by = (handled_by or []) + [department]; "
+    "waiting = (([next_department] if next_department != None else []) + waiting) "
+    "if waiting else []; "
     "next_department = waiting[-1] if waiting else next_department; "
     "waiting = waiting[:-1] if waiting else []"
 )
