@@ -103,3 +103,33 @@ def test_a_sqlite_host_restarting_keeps_its_versions(tmp_path: Path) -> None:
         clock.advance(timedelta(days=200))
     with Engine(db_url=url, clock=clock) as engine:
         assert _started(engine) == (2, ["new"])
+
+
+def _pair(activity: str, valid_from: str | None = None, *, broken: bool = False) -> Package:
+    """Package ``pk``: process ``p`` as :func:`_package` makes it, and ``q``."""
+    pb = PackageBuilder("pk")
+    pb.process("p").activity(activity)
+    pb.process("q").activity("job", script="x = = 1" if broken else None)
+    package = pb.build()
+    processes = tuple(
+        w.model_copy(update={"header": w.header.model_copy(update={"valid_from": valid_from})})
+        if w.id == "p"
+        else w
+        for w in package.workflow_processes
+    )
+    return package.model_copy(update={"workflow_processes": processes})
+
+
+def test_a_strict_deploy_refused_for_another_process_leaves_the_current_one_starting(
+    engine: Engine,
+) -> None:
+    engine.deploy(_pair("old"))
+    engine.deploy(_pair("new", "2000-07-01"))  # p v2 waits for July
+    with pytest.raises(DeployError, match=r"'q'"):
+        engine.deploy(_pair("old", broken=True), strict=True)
+    assert engine.refusal("p") is None  # p as deployed is the version that starts now
+    assert _started(engine) == (1, ["old"])
+    with pytest.raises(DeployError, match=r"'q'"):
+        engine.deploy(_pair("other", broken=True), strict=True)  # a changed p: refused too
+    with pytest.raises(DeployError, match=r"strict=True.*package 'pk'.*'q'"):
+        engine.start_process("p")

@@ -12,9 +12,12 @@ makes a new version of it, which starts instances from then on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from wfengine.definition.model import Package
 from wfengine.errors import DeployError
 from wfengine.runtime.clock import Clock
-from wfengine.runtime.deployment import DeployedProcess
+from wfengine.runtime.deployment import DeployedProcess, fingerprint
 from wfengine.runtime.store import Store
 
 
@@ -43,3 +46,21 @@ def kept_version(
         if found is not None and found.valid_at(now):
             return found if found.fingerprint == fingerprint else None
     return None
+
+
+def kept_or_latest(
+    store: Store, package: Package, clock: Clock
+) -> Callable[[str], DeployedProcess | None]:
+    """For a refused ``strict=True`` deploy of ``package``: by process id, the version a
+    deploy of its process would keep, else its latest stored version (None: not stored; a
+    latest that no longer compiles raises its DeployError), so that a process identical to
+    the version starting now keeps starting, as one identical to its latest does."""
+
+    def read(process_id: str) -> DeployedProcess | None:
+        latest = store.deployment(process_id)
+        process = next(p for p in package.workflow_processes if p.id == process_id)
+        if latest is None:
+            return None
+        return kept_version(store, latest, fingerprint(package, process), clock) or latest
+
+    return read

@@ -52,7 +52,7 @@ from wfengine.runtime.activity_commands import ActivityCommands
 from wfengine.runtime.checked_ids import checked_ids
 from wfengine.runtime.clock import Clock, SystemClock, VirtualClock, check_clock
 from wfengine.runtime.context import SplitChooser
-from wfengine.runtime.deploy_kept import kept_version
+from wfengine.runtime.deploy_kept import kept_or_latest, kept_version
 from wfengine.runtime.deploy_refusals import refusal, refused_with_the_package
 from wfengine.runtime.deployment import (
     DeployedProcess,
@@ -295,7 +295,8 @@ class Engine(
         kept = [w for w in package.workflow_processes if w.id not in refused]
         if refused and (strict or not kept):
             if kept:  # strict: the changed others' deploy was refused as well
-                self._refused.update(refused_with_the_package(package, refused, self.latest))
+                stored = kept_or_latest(self.store, package, self.clock)
+                self._refused.update(refused_with_the_package(package, refused, stored))
             raise DeployError("; ".join(str(e) for e in refused.values()))
         for problem in refused.values():
             _deploy_log.warning("%s", problem)
