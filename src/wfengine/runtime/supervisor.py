@@ -155,10 +155,12 @@ class Supervisor(LeaseRenewals):
     error is copied to this process's ``sys.stderr`` line by line, so its log is this log.
 
     :meth:`run` returns the exit status: the child's own when it ends by itself (0 stopped or
-    idle, 1 or 2 failed), 0 after a stop request, :data:`EXIT_KILLED` after a second one. A
-    child that could not reach the database as it started (:data:`EXIT_UNAVAILABLE`) ends it
-    with 2 when it is the first; a later one (started after another died) is followed by
-    another after a growing wait, so a long-running worker outlives an outage.
+    idle, 1 or 2 failed), 0 after a stop request, :data:`EXIT_KILLED` after a second one, 2
+    once the SQLite file of the database was deleted or replaced (looked at every second, and
+    when a child ends, whatever its own status). A child that could not reach the database as
+    it started (:data:`EXIT_UNAVAILABLE`) ends it with 2 when it is the first; a later one
+    (started after another died) is followed by another after a growing wait, so a
+    long-running worker outlives an outage.
     """
 
     def __init__(
@@ -484,8 +486,14 @@ class Supervisor(LeaseRenewals):
             self._give_back()
 
         self._database(settle)
+        if self._gone is None:  # (it may have ended on the file's going before a look found it)
+            self._gone = store_file_problem(self.engine.store)
+            if self._gone is not None:
+                _log.error("%s; not starting another worker process", self._gone)
         if self.stopping:
             return self._stop_status(status if status > 0 else 0)
+        if self._gone is not None:
+            return 2  # the database cannot be used, whatever the child said
         if running:
             self._restart_now()  # the job was to blame, and it is parked now
             return None
