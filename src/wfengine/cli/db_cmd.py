@@ -92,6 +92,8 @@ def current(url: str) -> None:
     try:
         with engine.connect() as conn:
             revision = current_revision(conn)
+    except sa.exc.DBAPIError as exc:
+        raise InputOutputError(_unreadable(shown(url), exc)) from exc
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         raise InputOutputError(f"cannot read {shown(url)}: {exc}") from exc
     finally:
@@ -151,4 +153,19 @@ def _refused_upgrade(url: str, exc: DBAPIError) -> str:
     return (
         f"cannot upgrade {url}: the database refused it ({type(exc.orig).__name__}: "
         f"{first_line(exc)}); nothing was changed{advice}, then run it again"
+    )
+
+
+def _unreadable(url: str, exc: DBAPIError) -> str:
+    """The database refusing to be read, said as every other command says it (the driver's
+    first line and what to check, as the store's StoreUnavailableError does), not SQLAlchemy's
+    text with its statement and background link. Reading changes nothing."""
+    from wfengine.runtime.sql.retry import condition, contention, first_line
+
+    check = condition(exc) or contention(exc)
+    # (the store's advice for a damaged file ends by pointing to this very command)
+    advice = f"; {check.removesuffix(' (`wfengine db current` reads it)')}" if check else ""
+    return (
+        f"cannot read {url}: the database refused it ({type(exc.orig).__name__}: "
+        f"{first_line(exc)}){advice}"
     )
