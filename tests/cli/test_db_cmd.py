@@ -81,7 +81,7 @@ def test_tables_without_a_revision_are_refused_saying_why(tmp_path: Path) -> Non
     assert cli("db", "upgrade", "--db", url).exit_code == 0
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE alembic_version")
+        conn.exec_driver_sql("DROP TABLE wfengine_alembic_version")
     engine.dispose()
     says = "has tables named as wfengine's (.*) but no wfengine schema revision"
     with pytest.raises(SchemaOutdatedError, match=says):

@@ -354,7 +354,7 @@ def test_a_schema_from_a_newer_wfengine_is_refused(tmp_path: Path) -> None:
     Engine(db_url=url).close()
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        conn.execute(sa.text("UPDATE wfengine_alembic_version SET version_num = '9999'"))
     engine.dispose()
     with pytest.raises(SchemaOutdatedError, match="newer wfengine"):
         Engine(db_url=url)
@@ -397,7 +397,10 @@ def test_the_migrations_build_exactly_the_declared_schema(db_url: str) -> None:
     store = SqlStore(db_url)
     try:
         with store.sa_engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            context = MigrationContext.configure(
+                conn, opts={"version_table": migrate.VERSION_TABLE}
+            )
+            diff = compare_metadata(context, metadata)
             if conn.dialect.name == "sqlite":
                 names = "SELECT name FROM sqlite_master WHERE type = 'index'"
             else:

@@ -11,12 +11,24 @@ when it opens a store:
 * a database at an older revision raises :class:`~wfengine.errors.SchemaOutdatedError`
   naming ``wfengine db upgrade --db URL``; an engine never migrates a database that holds
   data by itself;
-* wfengine tables without a revision (its ``alembic_version`` table dropped, or tables made
+* wfengine tables without a revision (its version table dropped, or tables made
   some other way) raise the same error saying so: no upgrade can tell which revision they
   are at, so it would only fail on the first table that exists; ``db upgrade`` refuses them
   too;
 * a revision this code does not know (written by a newer wfengine) raises the same error,
   asking for a newer wfengine.
+
+wfengine keeps its revision in a table of its own, :data:`VERSION_TABLE`
+(``wfengine_alembic_version``), not in Alembic's default ``alembic_version``: a host that keeps
+its own tables in the same database, migrated by its own Alembic, keeps its revision there, and
+the two used to overwrite and misread each other's (wfengine called the host's revision "written
+by a newer wfengine"). A revision in ``alembic_version`` that is not one of wfengine's is the
+host's and is never touched. A database an earlier wfengine wrote (its tables, its known
+revision in ``alembic_version``, no ``wfengine_alembic_version``) has that revision moved to
+wfengine's table when it is opened or upgraded, in the transaction that checks or migrates the
+schema (on PostgreSQL under an advisory lock, on SQLite under the write lock, so engines opening
+it at once move it once); ``alembic_version`` is dropped when that leaves it empty. Until then
+(a database this process may not write) the revision is read where it is.
 """
 
 from __future__ import annotations
@@ -53,8 +65,63 @@ def head_revision() -> str:
     return head
 
 
+#: the table of wfengine's schema revision (Alembic's default, ``alembic_version``, is a host's)
+VERSION_TABLE = "wfengine_alembic_version"
+#: where a wfengine before :data:`VERSION_TABLE` kept it (see the module notes)
+_SHARED_TABLE = "alembic_version"
+#: the PostgreSQL advisory lock a migration holds for its transaction ("wfengine" as a bigint)
+_PG_LOCK = int.from_bytes(b"wfengine", "big")
+
+
 def current_revision(connection: sa.Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The database's wfengine schema revision: in :data:`VERSION_TABLE`, else (a database an
+    earlier wfengine wrote, not yet moved) its revision in ``alembic_version``."""
+    return _revision(connection)[0]
+
+
+def _revision(conn: sa.Connection) -> tuple[str | None, bool]:
+    """The revision, and whether it is still in the shared ``alembic_version`` table."""
+    if sa.inspect(conn).has_table(VERSION_TABLE):
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision(), False
+    shared = _shared_revision(conn)
+    return shared, shared is not None
+
+
+def _shared_revision(conn: sa.Connection) -> str | None:
+    """wfengine's revision in ``alembic_version``, as an earlier wfengine left it: a revision
+    of this wfengine's there, beside wfengine's tables (without them, or with a revision
+    wfengine does not know, the row is a host's)."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table(_SHARED_TABLE) or not inspector.has_table("process_instances"):
+        return None
+    script = ScriptDirectory.from_config(_config())
+    rows = conn.execute(sa.text(f"SELECT version_num FROM {_SHARED_TABLE}")).scalars()
+    ours = [row for row in rows if isinstance(row, str) and _known(script, row)]
+    return ours[0] if len(ours) == 1 else None
+
+
+def _serialise(conn: sa.Connection) -> None:
+    """Make the schema's checkers and migrators wait for each other's transaction to end (on
+    SQLite the write transaction's lock does; PostgreSQL runs DDL side by side)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+
+
+def _move_shared(conn: sa.Connection) -> None:
+    """Move the revision an earlier wfengine kept in ``alembic_version`` to
+    :data:`VERSION_TABLE` (in the caller's transaction, after :func:`_serialise`): the row goes,
+    and the table too when nothing else is left in it (a host's rows stay)."""
+    revision, shared = _revision(conn)
+    if not shared or revision is None:
+        return
+    command.stamp(_config(conn), revision)
+    conn.execute(
+        sa.text(f"DELETE FROM {_SHARED_TABLE} WHERE version_num = :revision"),
+        {"revision": revision},
+    )
+    if conn.execute(sa.text(f"SELECT count(*) FROM {_SHARED_TABLE}")).scalar() == 0:
+        conn.execute(sa.text(f"DROP TABLE {_SHARED_TABLE}"))
 
 
 def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | None]:
@@ -62,6 +129,8 @@ def upgrade(url: str | URL, revision: str = "head") -> tuple[str | None, str | N
     engine = create_engine(url)
     try:
         with begin(engine) as conn:
+            _serialise(conn)
+            _move_shared(conn)
             before = current_revision(conn)
             if before is not None and not is_known_revision(before):
                 raise SchemaOutdatedError(_newer(shown(engine.url), before))
@@ -95,8 +164,9 @@ def _unstamped(url: str, tables: list[str]) -> str:
     shown_tables = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
     return (
         f"the database {url} has tables named as wfengine's ({shown_tables}) but no wfengine "
-        "schema revision (its alembic_version table is missing: dropped, or the tables are "
-        "another application's or were not made by wfengine db upgrade), so wfengine can "
+        f"schema revision (no {VERSION_TABLE} table, and no wfengine revision in "
+        f"{_SHARED_TABLE}: dropped, or the tables are another application's or were not made "
+        "by wfengine db upgrade), so wfengine can "
         "neither use them nor create its own; give wfengine a database of its own (or an "
         "empty one), or restore this one from a backup"
     )
@@ -113,6 +183,8 @@ def downgrade(url: str | URL, revision: str) -> tuple[str | None, str | None]:
     engine = create_engine(url)
     try:
         with begin(engine) as conn:
+            _serialise(conn)
+            _move_shared(conn)
             before = current_revision(conn)
             command.downgrade(_config(conn), revision)
             after = current_revision(conn)
@@ -127,9 +199,11 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     script = ScriptDirectory.from_config(_config())
     head = script.get_current_head()
     with engine.connect() as conn:
-        current = current_revision(conn)
+        current, shared = _revision(conn)
         found = _our_tables(conn)
     if current == head:
+        if shared:
+            _move_now(engine)
         return
     if current is None and not found:
         if not create:
@@ -138,6 +212,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
             )
         try:
             with begin(engine) as conn:
+                _serialise(conn)
                 command.upgrade(_config(conn), "head")
         except sa.exc.SQLAlchemyError:
             # another process may have created it at the same moment: look again
@@ -153,6 +228,19 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
         f"the database {url} has schema revision {current}, older than the "
         f"{head!r} this wfengine needs; {_upgrade(engine)}"
     )
+
+
+def _move_now(engine: sa.Engine) -> None:
+    """Move the revision of a database at the schema this code needs from ``alembic_version``
+    (see the module notes). A database this process may not write (a read-only file or
+    standby) is used as it is: its schema is the one needed, and its revision is read from
+    where it is until an open that may write moves it."""
+    try:
+        with begin(engine) as conn:
+            _serialise(conn)
+            _move_shared(conn)
+    except sa.exc.SQLAlchemyError:
+        pass
 
 
 def _create(engine: sa.Engine) -> str:

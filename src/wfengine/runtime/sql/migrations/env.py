@@ -8,13 +8,20 @@ import sqlalchemy as sa
 from alembic import context
 
 from wfengine.runtime.sql.connect import begin, create_engine
+from wfengine.runtime.sql.migrate import VERSION_TABLE
 from wfengine.runtime.sql.schema import metadata
 
 config = context.config
 
 
 def _run(connection: sa.Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    # wfengine's revision in a table of its own: alembic_version is a host's Alembic's
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,
+        version_table=VERSION_TABLE,
+    )
     with context.begin_transaction(), warnings.catch_warnings():
         # SQLite's batch mode rebuilds a table from its reflection, and reflecting a table
         # with a foreign key to process_instances reflects that one too, whose listing index
