@@ -38,6 +38,10 @@ and workflow integration, and a call centre's work-order flow):
    unchanged chooses nothing, rather than repeating it, and the work order comes back to the
    coordinator: to the one who handled it (``ReassignToOriginalPerformer``: it is theirs at once,
    with what they know of it), offered to every coordinator when they are one no longer.
+   The question sent is kept (``asked``): the engine's generic send-back to ``ask`` (or
+   ``new_question``) asks the customer it again, its answer awaited afresh; a send-back to
+   ``route_department`` gives the department that had the last turn its turn again, one to
+   ``file_opinion`` starts the round of departments again at its first department.
 5. Departments, one after another: each department's desk says how its turn ended
    (``dept_outcome``): ``done`` (naming the next department, or none: then the case goes
    back to the coordinator), ``cannot`` (back to the coordinator) or ``back`` (rejected to
@@ -183,6 +187,32 @@ _ON_ENTRY = (
 )
 
 
+#: a new question: kept as the one asked (``coordinate`` forgets ``question`` as it begins, so
+#: the engine's generic send-back to ``ask`` or ``new_question`` asks the customer this one
+#: again, not an empty one), no answer to it yet, and not timed out
+_NEW_QUESTION = (
+    'asked = question if (question or "").strip() != "" else asked; '
+    'customer_info = ""; customer_timed_out = false'
+)
+#: as ``ask`` begins (also when the engine's generic send-back runs it again): no answer to
+#: the question yet, and not timed out
+_ASKED_AGAIN = (("customer_info", '""'), ("customer_timed_out", "false"))
+#: a department's turn: the department named; none named (the engine's generic send-back to
+#: ``route_department`` or ``file_opinion``: ``coordinate`` forgets ``next_department`` as it
+#: begins) is the department that had the last turn, which has its turn again
+_ROUTE = (
+    "department = next_department if next_department != None else department; "
+    "next_department = None; dept_outcome = None"
+)
+#: a new round of departments; none named (the engine's generic send-back to
+#: ``file_opinion``) starts it again at the round's first department (the first that
+#: finished its turn, else the one that had the last)
+_ROUND = (
+    "next_department = next_department if next_department != None "
+    "else (handled_by[0] if handled_by else department); handled_by = []; waiting = []"
+)
+
+
 def _assignments(rows: tuple[tuple[str, str], ...]) -> XmlNode:
     """XPDL 2.2 ``Assignments`` made as an activity starts (``target = expression``)."""
     x = "{" + XPDL22_NS + "}"
@@ -263,6 +293,7 @@ def build() -> Package:
     p.data_field("opinion", "STRING", initial='""')
     p.data_field("opinions", "STRING", initial='""')
     p.data_field("question", "STRING", initial='""')
+    p.data_field("asked", "STRING", initial='""', name="the question last sent to the customer")
     p.data_field("customer_info", "STRING", initial='""')
     p.data_field("customer_timed_out", "BOOLEAN", initial="false")
     p.data_field("conclusion", "STRING", initial='""', extended=public)
@@ -361,13 +392,11 @@ def build() -> Package:
     # 5: departments, one after another: the coordinator's opinion, if any, is filed first
     # (as the coordinator's), and a new round of departments begins
     p.activity("file_opinion", script=(
-        _FILE_OPINION.format(who='"coordinator"') + "; handled_by = []; waiting = []"
+        _FILE_OPINION.format(who='"coordinator"') + "; " + _ROUND
     ))  # fmt: skip
     p.transition("decide", "file_opinion",
                  condition='decision == "departments" and next_department != None')  # fmt: skip
-    p.activity("route_department",
-               script="department = next_department; next_department = None; "
-                      "dept_outcome = None")  # fmt: skip
+    p.activity("route_department", script=_ROUTE)
     # the desk's step runs in a block of its own, so the engine's generic send-back from it
     # (which would restart an earlier turn with this turn's department) finds no earlier step
     # to go to: a desk sends the case back with its outcome (cannot, back)
@@ -392,10 +421,10 @@ def build() -> Package:
     p.transition("back_to_coordinator", "coordinate")
     # ask the customer and wait for their reply, or three days
     p.activity("ask", tool="notify_customer",
-               args=["phone", "channel", _of_case("question"), "email"],
+               args=["phone", "channel", _of_case("asked"), "email"],
                extended=_public("Asked you for more information"))  # fmt: skip
     # a new question: no answer to it yet, and not timed out
-    p.activity("new_question", script='customer_info = ""; customer_timed_out = false')
+    p.activity("new_question", script=_NEW_QUESTION)
     # (a question left empty asks nothing: the form comes back, as for departments with none
     # named, rather than an empty message and three days' wait)
     asked = 'decision == "ask_customer" and (question or "").strip() != ""'
@@ -443,7 +472,7 @@ def build() -> Package:
     p.transition("accept", "triage", otherwise=True)
     # a desk's turn that did not end done (cannot, back) tells the customer nothing
     p.transition("add_opinion", "after_department", otherwise=True)
-    return _on_entry(pb.build(), "coordinate", _ON_ENTRY)
+    return _on_entry(_on_entry(pb.build(), "coordinate", _ON_ENTRY), "ask", _ASKED_AGAIN)
 
 
 def write(path: Path | None = None) -> Path:
