@@ -45,10 +45,17 @@ a directory that cannot has none, so only holders and assignees act.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
 from wfengine.errors import IllegalStateError
-from wfengine.runtime.directory import Directory, answering, asked
+from wfengine.runtime.directory import (
+    Directory,
+    DirectoryError,
+    _Adapted,
+    answering,
+    asked,
+    directory_name,
+)
 from wfengine.runtime.instance import ActivityInstance, WorkItem
 from wfengine.runtime.performed import excluded_in
 from wfengine.runtime.states import WorkItemState
@@ -76,42 +83,75 @@ OFFER = "offer"
 _QUESTIONS = ("is_admin", "supervises", "knows")
 #: directory class -> which of them it answers (decided once per class, as ``answers`` is)
 _ANSWERED: dict[type, frozenset[str]] = {}
+#: the directory :func:`supervision_of` was last asked of, and its view (every command asks)
+_LAST: tuple[object, Supervision | None] = (None, None)
 
 
 def supervision_of(directory: object) -> Supervision | None:
-    """``directory`` as a :class:`Supervision`: itself when it answers every question, a
-    view asking those it answers when it answers some (:class:`_Partial`), else None.
+    """``directory`` as a :class:`Supervision`: a view asking the questions it answers
+    (:class:`_Checked`), or None when it answers none.
 
     Why some: a directory with ``is_admin`` and ``supervises`` but no ``knows`` was taken
-    for one with none, its administrators refused and its supervisors never asked."""
+    for one with none, its administrators refused and its supervisors never asked. Why a
+    view even of one answering all three: each answer must be a bool (True or False), and
+    anything else is a :class:`~wfengine.runtime.directory.DirectoryError` naming the
+    directory, the question and the answer; taken by its truth, the text ``"false"`` (as
+    read from a configuration or an LDAP attribute) made everyone an administrator."""
+    global _LAST
+    if _LAST[0] is directory:
+        return _LAST[1]
     target = answering(directory)
     has = _ANSWERED.get(type(target))
     if has is None:
         has = frozenset(q for q in _QUESTIONS if callable(getattr(target, q, None)))
         _ANSWERED[type(target)] = has
-    if len(has) == len(_QUESTIONS):
-        return directory  # type: ignore[return-value]
-    return _Partial(target, has) if has else None
+    view = _Checked(target, has) if has else None
+    _LAST = (directory, view)
+    return view
 
 
-class _Partial:
-    """A directory answering some :class:`Supervision` questions: those are asked; one it
+class _Checked(_Adapted):
+    """A directory's :class:`Supervision` answers, each checked to be a bool. A question it
     lacks is answered as a directory with none answers it: nobody administers, nobody
-    supervises, and everyone exists (who it knows is not checked)."""
+    supervises, and everyone exists (who it knows is not checked).
 
-    __slots__ = ("_has", "_org")
+    (An :class:`~wfengine.runtime.directory._Adapted`, so that messages naming the directory
+    asked through this view name the host's, not this class.)"""
 
-    def __init__(self, org: Any, has: frozenset[str]) -> None:
+    def __init__(self, org: Any, has: frozenset[str]) -> None:  # (not _Adapted's)
+        self._directory = org
         self._org, self._has = org, has
 
     def is_admin(self, user_id: str) -> bool:
-        return "is_admin" in self._has and bool(self._org.is_admin(user_id))
+        if "is_admin" not in self._has:
+            return False
+        said = self._org.is_admin(user_id)
+        return said if type(said) is bool else _not_bool(self._org, "is_admin", said, user_id)
 
     def supervises(self, supervisor: str, user_id: str) -> bool:
-        return "supervises" in self._has and bool(self._org.supervises(supervisor, user_id))
+        if "supervises" not in self._has:
+            return False
+        said = self._org.supervises(supervisor, user_id)
+        if type(said) is bool:
+            return said
+        return _not_bool(self._org, "supervises", said, supervisor, user_id)
 
     def knows(self, user_id: str) -> bool:
-        return "knows" not in self._has or bool(self._org.knows(user_id))
+        if "knows" not in self._has:
+            return True
+        said = self._org.knows(user_id)
+        return said if type(said) is bool else _not_bool(self._org, "knows", said, user_id)
+
+
+def _not_bool(org: object, question: str, said: object, *args: str) -> NoReturn:
+    """Raise the :class:`~wfengine.runtime.directory.DirectoryError` of ``org`` answering
+    ``question`` (asked with ``args``) ``said``, which is not True or False."""
+    asked_ = f"{question}({', '.join(map(repr, args))})"
+    raise DirectoryError(
+        f"asked {asked_}, the directory {directory_name(org)} answered "
+        f"{type(said).__name__} {said!r:.80}, not True or False: its is_admin, supervises "
+        "and knows must return a bool"
+    )
 
 
 def asking(directory: object) -> Supervision | None:
@@ -135,7 +175,8 @@ class _Asking:
     def _ask(self, question: str, *args: str) -> bool:
         said = ", ".join(map(repr, args))
         call = getattr(self._org, question)
-        return bool(asked(self._directory, f"{question}({said})", lambda: call(*args)))
+        answer: bool = asked(self._directory, f"{question}({said})", lambda: call(*args))
+        return answer
 
     def is_admin(self, user_id: str) -> bool:
         return self._ask("is_admin", user_id)
