@@ -100,9 +100,12 @@ def connect_events(
         if is_event_gateway(a):
             ca = compiled[idx]
             ca.split = SPLIT_ALL  # every way waits; the first event to occur wins
+            ca.choice = True
             targets = [ct.target for ct in ca.normal]
             for t in targets:
-                compiled[t].rivals = tuple(x for x in targets if x != t)
+                # (a target two gateways share races the targets of both)
+                theirs = {x for x in targets if x != t}
+                compiled[t].rivals = tuple(sorted(theirs.union(compiled[t].rivals)))
     return edges
 
 

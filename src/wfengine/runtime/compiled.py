@@ -300,8 +300,11 @@ class CActivity:
     #: a conditional catch event's condition
     condition: CompiledExpression | None = None
     #: a target of an event-based gateway: the indexes of the targets it races (the first
-    #: to fire withdraws the others)
+    #: to fire withdraws the others of the same activation of the gateway: see
+    #: ``ActivityInstance.activation``)
     rivals: tuple[int, ...] = ()
+    #: an event-based gateway: its targets begin together, as one choice (WCP16)
+    choice: bool = False
     #: ``wfengine:cancelRemaining``: a Complex join that fires withdraws the branches still
     #: to come; an MI activity whose Complex flow condition holds cancels its other instances
     cancel_remaining: bool = False

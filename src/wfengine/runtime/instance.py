@@ -80,6 +80,12 @@ class ActivityInstance:
     #: first calls one (see :meth:`NavigatorBase.call_key
     #: <wfengine.runtime.navigation.base.NavigatorBase.call_key>`); None until then
     call_key: str | None = None
+    #: a target of an event-based gateway (``CActivity.rivals``): the id of the gateway's
+    #: activity instance whose activation began it, the choice it races in (the first of
+    #: those to fire withdraws the others); ``""``: begun by another way in, in no choice;
+    #: None: stored before activations were kept (it races every open instance of its
+    #: rivals in its scope, as it did then)
+    activation: str | None = None
 
     @property
     def activity_id(self) -> str:

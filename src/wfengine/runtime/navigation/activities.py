@@ -118,6 +118,8 @@ class Activities(NavigatorBase):
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         now = self.now
         ai = ActivityInstance(aid, ca, scope, state, now)
+        if ca.rivals:  # an event-based gateway's target, reached another way: in no choice
+            ai.activation = ""  # (:meth:`_begin_choice` makes those the gateway begins)
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
@@ -366,8 +368,11 @@ class Activities(NavigatorBase):
             return
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return
-        for ct in chosen:
-            self._arrive(scope, ct)
+        if ca.choice:  # an event-based gateway: its targets begin as one choice
+            self._begin_choice(ai, chosen)
+        else:
+            for ct in chosen:
+                self._arrive(scope, ct)
         self._release(scope, ca.index)
 
     def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool:

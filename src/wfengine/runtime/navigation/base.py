@@ -389,6 +389,12 @@ class NavigatorBase:
     def _withdraw_rivals(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
+    def _begin_choice(self, gateway: ActivityInstance, chosen: list[CTransition]) -> None:
+        raise NotImplementedError
+
+    def _create(self, scope: Scope, ca: CActivity, aid: str) -> ActivityInstance | None:
+        raise NotImplementedError
+
     def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:
         raise NotImplementedError
 

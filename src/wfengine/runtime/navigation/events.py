@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from wfengine.definition.model import MIFlowCondition
 from wfengine.runtime.compiled import (
+    JOIN_PASS,
     KIND_CONDITION,
     CBoundary,
     CEventSub,
@@ -40,7 +41,7 @@ from wfengine.runtime.instance import (
     Scope,
     Timer,
 )
-from wfengine.runtime.navigation.base import NavigatorBase, _Failure
+from wfengine.runtime.navigation.base import _OP_START, NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
@@ -446,7 +447,56 @@ class Events(NavigatorBase):
 
     # -- event-based gateways ----------------------------------------------------------------
 
+    def _begin_choice(self, gateway: ActivityInstance, chosen: list[CTransition]) -> None:
+        """The event-based gateway ``gateway`` leaves along ``chosen``: its targets begin
+        together, created now as one activation (each instance's ``activation`` is the
+        gateway instance's id) and run in turn as ready work does. The first of them to fire
+        withdraws the others of this activation only: not those of another thread that
+        reached the same gateway, nor a catch event a thread reached without it. (A target
+        whose join waits for other ways in too, not a shape BPMN allows, is reached as any
+        activity is, in no choice.)"""
+        scope = gateway.scope
+        inst = scope.instance
+        graph = scope.graph
+        for ct in chosen:
+            ca = graph.activities[ct.target]
+            if not ca.rivals or ca.join != JOIN_PASS:
+                self._arrive(scope, ct)
+                continue
+            scope.count += 1  # held as _ready holds it, released as the activity leaves
+            if graph.tracks_places:
+                scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
+            inst.seq += 1
+            aid = f"{inst.id}:{inst.seq}"
+            ai = self._create(scope, ca, aid)
+            inst.activities[aid].activation = gateway.id
+            if ai is not None:  # (None: it waits for its turn in a sequential ad-hoc set)
+                self._agenda.append((_OP_START, ai, None))
+
     def _withdraw_rivals(self, ai: ActivityInstance) -> None:
-        """``ai``, a target of an event-based gateway, fired first: its rivals still waiting
-        (or about to begin) are withdrawn, closed as aborted."""
-        self._withdraw(ai.scope, ai.act.rivals)
+        """``ai``, a target of an event-based gateway, fired first: the others its gateway's
+        activation began, still waiting (or about to begin), are withdrawn, closed as
+        aborted. One begun another way (``activation`` empty) decides no choice. One stored
+        before activations were kept (None) withdraws as it did then: every such instance
+        of its rivals in its scope, and their ready work."""
+        key = ai.activation
+        if key == "":
+            return
+        scope = ai.scope
+        if key is None:
+            rivals = ai.act.rivals
+            for other in list(scope.instance.activities.values()):
+                if (
+                    other.activation is None
+                    and other.scope is scope
+                    and other.mi_parent is None
+                    and other.state.is_open
+                    and other.act.index in rivals
+                ):
+                    self._cancel_activity(other, ActivityState.ABORTED, count=True)
+            for index in self._unready(scope, rivals):
+                self._release(scope, index)
+            return
+        for other in list(scope.instance.activities.values()):
+            if other.activation == key and other is not ai and other.state.is_open:
+                self._cancel_activity(other, ActivityState.ABORTED, count=True)

@@ -292,8 +292,8 @@ class Lifecycle(NavigatorBase):
 
     def _withdraw(self, scope: Scope, indices: Collection[int]) -> None:
         """Withdraw what is live at activities ``indices`` of ``scope``: their open instances
-        (closed as aborted) and their ready work (an event-based gateway's rivals, the
-        branches a cancelling join no longer awaits)."""
+        (closed as aborted) and their ready work (the branches a cancelling join no longer
+        awaits)."""
         for ai in list(scope.instance.activities.values()):
             live = ai.scope is scope and ai.mi_parent is None and ai.state.is_open
             if live and ai.act.index in indices:

@@ -30,7 +30,7 @@ class Messages(NavigatorBase):
         """A catch event was reached: take a kept message of its name, or wait. A target of an
         event-based gateway leaves the kept messages to a rival whose message arrived first
         (the rivals begin together, and the one that takes it withdraws the others)."""
-        if ai.act.rivals and self._rival_first(ai):
+        if ai.act.rivals and ai.activation != "" and self._rival_first(ai):
             return
         data = self._take_kept(ai.scope.instance, ai.act.message)
         if data is not None:
@@ -38,12 +38,23 @@ class Messages(NavigatorBase):
         # else it waits: an open activity instance of kind MESSAGE is a catch waiting
 
     def _rival_first(self, ai: ActivityInstance) -> bool:
-        """Whether a message a rival of ``ai`` catches was kept before one ``ai`` catches."""
-        graph = ai.scope.graph.activities
-        rivals = {graph[i].message for i in ai.act.rivals if graph[i].kind == KIND_MESSAGE} - {
-            ai.act.message
-        }
-        if not rivals or ai.act.kind != KIND_MESSAGE:
+        """Whether a message a rival of ``ai`` catches was kept before one ``ai`` catches:
+        a rival its gateway's activation began with it (``ai.activation``; None, stored
+        before activations were kept: its rival activities')."""
+        if ai.act.kind != KIND_MESSAGE:
+            return False
+        key = ai.activation
+        if key is None:
+            graph = ai.scope.graph.activities
+            catches = {graph[i] for i in ai.act.rivals}
+        else:
+            catches = {
+                other.act
+                for other in ai.scope.instance.activities.values()
+                if other.activation == key and other is not ai and other.state.is_open
+            }
+        rivals = {ca.message for ca in catches if ca.kind == KIND_MESSAGE} - {ai.act.message}
+        if not rivals:
             return False
         for name, _, _ in ai.scope.instance.messages:  # in the order they arrived
             if name == ai.act.message:

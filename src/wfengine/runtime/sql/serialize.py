@@ -111,6 +111,8 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             rec["fired"] = sorted(ai.fired.items())
         if ai.call_key is not None:
             rec["ck"] = ai.call_key
+        if ai.activation is not None:  # (an event-based gateway's target; see the reader)
+            rec["gw"] = ai.activation
         activities.append(rec)
     scopes = [
         {
@@ -268,6 +270,8 @@ def load_instance(
             incident=r.get("incident"),
             fired={int(k): v for k, v in r.get("fired", ())},
             call_key=r.get("ck"),
+            # missing: written before activations were kept (None: it races as it did then)
+            activation=r.get("gw"),
         )
     _resolve_graphs(inst.id, scopes, owners, ais, records)
     for ai_id, ai in ais.items():

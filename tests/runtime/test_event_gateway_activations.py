@@ -1,0 +1,192 @@
+"""An event-based gateway's choice (WCP16 deferred choice) is decided per activation: the
+first of the catch events one activation began withdraws the others of that activation only.
+
+It was: the winner withdrew every waiting instance of its rival events in the scope,
+those of another thread that reached the same gateway (a multi-instance flow None, a
+multi-merge) and a catch event a parallel thread reached without the gateway, so a reply
+for the other thread was never taken, or its timeout never fired. An instance stored
+before activations were kept (no key in the SQL document) withdraws as it did then.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.runtime.conftest import check_history, run, store_url
+from wfengine.definition.builder import PackageBuilder, multi_instance
+from wfengine.runtime.clock import VirtualClock
+from wfengine.runtime.engine import Engine
+from wfengine.runtime.history import EventKind
+from wfengine.runtime.sql import schema
+from wfengine.runtime.states import ProcessState
+
+
+def _choice(p: Any) -> None:
+    """Gateway ``g``: a reply (``msg`` -> ``got``) or a one-hour timeout (``tm`` -> ``late``)."""
+    p.route("g", gateway="EventBased")
+    p.intermediate("msg", message="reply").intermediate("tm", timer="PT1H")
+    p.activity("got").activity("late")
+    p.transition("g", "msg").transition("g", "tm")
+    p.transition("msg", "got").transition("tm", "late")
+
+
+def _threads() -> PackageBuilder:
+    """Two threads (MI flow None, WCP42) each reach ``g`` when its person finishes."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("ask", performer="clerk", loop=multi_instance("2", flow="None"))
+    _choice(p)
+    p.transition("ask", "g")
+    return pb
+
+
+def _merge() -> PackageBuilder:
+    """Two branches of a parallel split both lead into ``g`` (WCP8 multi-merge)."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.route("s", gateway="Parallel")
+    p.activity("b1", performer="clerk").activity("b2", performer="clerk")
+    _choice(p)
+    p.transition("s", "b1").transition("s", "b2").transition("b1", "g").transition("b2", "g")
+    return pb
+
+
+def _open(engine: Engine, iid: str) -> list[str]:
+    return sorted(a.activity_id for a in engine.activity_instances(iid) if a.state.is_open)
+
+
+def _both_at_g(engine: Engine, clock: VirtualClock, pb: PackageBuilder) -> str:
+    """Thread 1 reaches ``g`` at 0:00, thread 2 at 0:30."""
+    iid = run(engine, pb)
+    first, second = engine.work_items(iid)
+    engine.complete_work_item(first.id)
+    clock.advance(timedelta(minutes=30))
+    engine.complete_work_item(second.id)
+    assert _open(engine, iid) == ["msg", "msg", "tm", "tm"]
+    return iid
+
+
+@pytest.mark.parametrize("shape", [_threads, _merge])
+def test_one_threads_timeout_leaves_the_other_threads_reply_waiting(
+    engine: Engine, clock: VirtualClock, shape: Any
+) -> None:
+    iid = _both_at_g(engine, clock, shape())
+    clock.advance(timedelta(minutes=30))  # 1:00: thread 1 times out
+    assert _open(engine, iid) == ["msg", "tm"]  # was ["tm"]: thread 2's wait withdrawn
+    clock.advance(timedelta(minutes=10))
+    assert engine.send_message("reply", {}, instance_id=iid)  # 1:10: thread 2's reply
+    clock.advance(timedelta(hours=2))
+    assert engine.trace(iid).count("late") == 1  # was 2
+    assert engine.trace(iid).count("got") == 1
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_one_threads_reply_leaves_the_other_threads_timeout_armed(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = _both_at_g(engine, clock, _threads())
+    clock.advance(timedelta(minutes=15))
+    engine.send_message("reply", {}, instance_id=iid)  # 0:45: thread 1's reply
+    assert _open(engine, iid) == ["msg", "tm"]
+    clock.advance(timedelta(hours=1))  # thread 2's timeout (1:30) fires
+    assert engine.trace(iid)[-4:] == ["msg", "got", "tm", "late"]
+    # was: open for ever, thread 2's timer withdrawn and its msg left waiting
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def _side_thread() -> PackageBuilder:
+    """``g`` offers ``msg`` or ``tm``; a parallel thread ``other`` leads straight into ``msg``."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.route("f", gateway="Parallel")
+    _choice(p)
+    p.activity("other")
+    p.transition("f", "g").transition("f", "other").transition("other", "msg")
+    return pb
+
+
+def test_a_catch_event_reached_without_the_gateway_is_no_part_of_its_choice(
+    engine: Engine, clock: VirtualClock
+) -> None:
+    iid = run(engine, _side_thread())
+    assert _open(engine, iid) == ["msg", "msg", "tm"]
+    clock.advance(timedelta(hours=2))  # the timer wins g's choice
+    aborted = [e.activity_id for e in engine.audit(iid) if e.kind == EventKind.ACTIVITY_ABORTED]
+    assert aborted == ["msg"]  # g's own; was both
+    assert _open(engine, iid) == ["msg"]
+    assert engine.waits_for_message(iid, "reply")
+    engine.send_message("reply", {}, instance_id=iid)
+    assert engine.trace(iid)[-2:] == ["msg", "got"]
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_the_side_threads_catch_firing_first_decides_nothing(engine: Engine) -> None:
+    iid = run(engine, _side_thread())
+    engine.send_message("reply", {}, instance_id=iid)  # the oldest catch: g's msg
+    engine.send_message("reply", {}, instance_id=iid)  # the side thread's
+    assert engine.trace(iid).count("got") == 2
+    assert _open(engine, iid) == []
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_kept_message_still_decides_the_choice_it_arrived_first_for(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("ask", performer="clerk")
+    p.route("g", gateway="EventBased")
+    p.intermediate("yes", message="accept").intermediate("no", message="refuse")
+    p.activity("on").activity("off")
+    p.transition("ask", "g").transition("g", "yes").transition("g", "no")
+    p.transition("yes", "on").transition("no", "off")
+    iid = run(engine, pb)
+    engine.send_message("refuse", {}, instance_id=iid)  # kept: nothing waits yet
+    engine.send_message("accept", {}, instance_id=iid)
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    assert engine.trace(iid) == ["ask", "g", "no", "off"]
+
+
+# -- instances stored before activations were kept -----------------------------------------
+
+
+def _drop_keys(url: str) -> int:
+    """Remove the activation keys from every stored instance document; returns how many."""
+    p = schema.process_instances
+    db = sa.create_engine(url)
+    dropped = 0
+    try:
+        with db.begin() as conn:
+            for iid, document in conn.execute(sa.select(p.c.id, p.c.state_blob)).all():
+                for record in document["activities"]:
+                    dropped += record.pop("gw", None) is not None
+                conn.execute(p.update().where(p.c.id == iid).values(state_blob=document))
+    finally:
+        db.dispose()
+    return dropped
+
+
+@pytest.mark.parametrize("kind", ["sqlite"])
+def test_a_choice_stored_without_activations_withdraws_as_before(
+    request: pytest.FixtureRequest, kind: str, tmp_path: Path
+) -> None:
+    url = store_url(request, kind, tmp_path)
+    assert url is not None
+    clock = VirtualClock()
+    with Engine(clock=clock, db_url=url) as engine:
+        iid = _both_at_g(engine, clock, _threads())
+    assert _drop_keys(url) == 4  # g's targets, twice
+    clock = VirtualClock(clock.now())
+    with Engine(clock=clock, db_url=url) as engine:
+        clock.advance(timedelta(minutes=30))  # 1:00: thread 1 times out
+        assert _open(engine, iid) == ["tm"]  # every waiting msg withdrawn, as before
+        clock.advance(timedelta(hours=1))
+        assert engine.trace(iid).count("late") == 2
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)
