@@ -19,21 +19,31 @@ from wfengine.errors import DataTypeError
 
 #: an e-mail address as a web form accepts it: a local part of the usual characters (no
 #: leading, trailing or double dot), one ``@``, and a domain of labels with a top level
+#: (letters, or an internationalised one in its ASCII form: ``xn--fiqs8s``, 中国)
 _EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9])"
 )
 
 
 def email_address(text: str | None) -> str | None:
-    """The e-mail address as the CRM keeps it (trimmed, the domain in lower case), None for
-    none given; ``DataTypeError`` naming ``email`` for one that is no address."""
+    """The e-mail address as the CRM keeps it (trimmed, the domain in lower case, an
+    internationalised domain in its ASCII form: ``wei@例子.中国`` is kept as
+    ``wei@xn--fsqu00a.xn--fiqs8s``, which every mail server takes), None for none given;
+    ``DataTypeError`` naming ``email`` for one that is no address."""
     if text is None or not str(text).strip():
         return None
     address = str(text).strip()
+    local, at, domain = address.rpartition("@")
+    if at and not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            domain = ""  # no domain IDNA can write: refused below
+        address = f"{local}@{domain}"
     if len(address) > 254 or not _EMAIL.fullmatch(address):
         raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")
-    local, _, domain = address.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
