@@ -239,7 +239,9 @@ class Queries(EngineBase):
         return out
 
     def trace(self, instance_id: str) -> list[str]:
-        """Activity ids in completion order (routes included; one entry per loop iteration)."""
+        """Activity ids in completion order (routes included; one entry per loop iteration and
+        per completed multi-instance instance; a multi-instance activity none of whose
+        instances completed, once)."""
         check_instance_id(instance_id, "trace")
         return self.store.trace(instance_id)
 

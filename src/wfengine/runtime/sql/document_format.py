@@ -49,6 +49,8 @@ work under delegation-confirm went back to its owner, whom four eyes keeps off a
 everyone who completed an instance of a multi-instance activity a four-eyes rule names).
 ``performers`` and ``co_performers`` may also hold ``<key> #<scope id>`` entries, for the
 copies of a multi-instance block: an older reader never looks them up, and behaves as it did.
+An activity instance's ``gw`` (the event-based gateway activation that began it; ``""``
+none) needs no format either: an instance without it withdraws its rivals as it did before.
 
 ``scoped_keys`` (``true``) looks like such a key, but it came with format 6: the summaries
 (``performers``, ``co_performers``) key an activity by its Id, but an activity of an activity
