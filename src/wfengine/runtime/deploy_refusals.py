@@ -34,8 +34,9 @@ def refused_with_the_package(
 ) -> dict[str, DeployError]:
     """The other processes of ``package`` a ``strict=True`` deploy refuses with it, since
     ``refused`` were: each that would have become a new version (a first one, or one whose
-    definition differs from its latest stored version, which ``latest`` reads; one whose
-    latest stored version no longer compiles too). Why: the host's latest deploy of such a
+    definition differs from the version a deploy would keep (its latest, or the version
+    starting now), which ``latest`` reads (``deploy_kept.kept_or_latest``); one whose latest
+    stored version no longer compiles too). Why: the host's latest deploy of such a
     process was refused as well, and starting its older stored version by id would run a
     definition the host replaced (a process identical to its latest version is what the
     host deployed: it keeps starting)."""
