@@ -65,7 +65,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from wfengine.applications.agents.mail import email_agent
+from wfengine.applications.agents.mail import _recipients, email_agent
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
@@ -315,7 +315,10 @@ def subscribe(
 
 class EmailNotifier:
     """One e-mail per notification to the recipients that have an address, its Message-ID
-    made from the key (a mail system that sees a repeat can drop it)."""
+    made from the key (a mail system that sees a repeat can drop it). A recipient whose
+    address is not one the e-mail agent reads (``@``, ``bob at example``) is logged on
+    ``wfengine.notifications`` and not told by e-mail, as one not in the organisation is:
+    the agent refuses a whole message for one such part, so the others were not told."""
 
     def __init__(self, host: str, port: int = 25, *, sender: str, **options: Any) -> None:
         self._send = email_agent(host, port, sender=sender, **options)
@@ -325,7 +328,15 @@ class EmailNotifier:
         return f"email via {self._server}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        to = [u.email for u in users if u.email]
+        to = [u.email for u in users if u.email and _readable(u.email)]
+        unreadable = [f"{u.id} ({u.email!r:.200})" for u in users if u.email and u.email not in to]
+        if unreadable:  # (the agent refuses the whole message for one: the others are told)
+            _log.warning(
+                "notification %s: the e-mail address of %s is not one e-mail address: not "
+                "told by e-mail; correct it in the organisation (wfengine org load)",
+                notification.key,
+                ", ".join(unreadable),
+            )
         if to:
             self._send(
                 to=to,
@@ -333,6 +344,19 @@ class EmailNotifier:
                 body=notification.text,
                 idempotency_key=notification.key,
             )
+
+
+def _readable(address: str) -> bool:
+    """Whether the e-mail agent takes ``address`` (an organisation user's) as recipients:
+    one address, or several separated by ``,`` or ``;``, and no line break (a header
+    cannot hold one). The agent refuses a whole message for one part it cannot read."""
+    if "\r" in address or "\n" in address:
+        return False
+    try:
+        _recipients("to", address)
+    except PermanentApplicationError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- webhook
