@@ -43,7 +43,12 @@ from datetime import timedelta
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
-from wfengine.definition.checks.readings import quote, reading_findings, shared_names
+from wfengine.definition.checks.readings import (
+    DEADLINE_SITE,
+    quote,
+    reading_findings,
+    shared_names,
+)
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.event_texts import LAST_MOMENT, Timer, condition_text, held, timer_of
 from wfengine.definition.model import (
@@ -272,7 +277,7 @@ def _activity_sites(ctx: Context, scope: Scope, activity: Activity) -> Iterator[
                 scope,
                 activity,
                 duration,
-                "a deadline duration",
+                DEADLINE_SITE,
                 deadline.line,
                 attrs=deadline.duration_attrs,
                 duration=True,
