@@ -27,9 +27,10 @@ database:
 The refusals are :class:`wfengine.errors.SchemaOutdatedError`, as the engine's own are.
 
 Why not Alembic (a dependency of the engine) with a script directory: the engine's migrations
-(``wfengine.runtime.sql.migrate``) serve its own tables only, and their ``wfengine_alembic_version`` table
-sits in the same database; a second Alembic environment for five tables and three steps would
-need its own script directory, configuration and version table name. The steps here are plain
+(``wfengine.runtime.sql.migrate``) serve its own tables only, and their
+``wfengine_alembic_version`` table sits in the same database; a second Alembic environment for
+five tables and three steps would need its own script directory, configuration and version
+table name. The steps here are plain
 functions in order; Alembic's ``Operations`` renders their DDL for each database.
 """
 
