@@ -144,9 +144,19 @@ def answers(directory: object, protocol: type) -> bool:
 
 def answering(directory: object) -> object:
     """The object that answers ``directory``'s optional questions (``is_admin``,
-    ``supervisors_of``...): the host's own directory when the engine adapted its
-    ``members`` (:func:`adapt_directory`), else ``directory`` itself."""
-    return directory._directory if isinstance(directory, _Adapted) else directory
+    ``supervisors_of``...) and that messages name: the host's own directory when
+    ``directory`` is a view of it, one whose class declares ``wrapped_directory`` (the
+    engine's adaptation of its ``members``, :func:`adapt_directory`; the checked
+    ``Supervision`` view of :mod:`wfengine.runtime.work_rules`), else ``directory`` itself.
+
+    Declared by the class, not found on the object: a directory answering every attribute
+    (a proxy, a mock) is not taken for a view."""
+    while getattr(type(directory), "wrapped_directory", None) is not None:
+        inner: object = directory.wrapped_directory  # type: ignore[attr-defined]
+        if inner is directory:
+            break
+        directory = inner
+    return directory
 
 
 def checked_members(directory: object, participant_id: str, found: object) -> tuple[str, ...]:
@@ -221,6 +231,11 @@ class _Adapted:
     def __init__(self, directory: object) -> None:
         self._directory = directory
         self._members = directory.members  # type: ignore[attr-defined]
+
+    @property
+    def wrapped_directory(self) -> object:
+        """The host's directory (:func:`answering`: messages name it, not this wrapper)."""
+        return self._directory
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("__") or name in ("_directory", "_members"):

@@ -51,7 +51,6 @@ from wfengine.errors import IllegalStateError
 from wfengine.runtime.directory import (
     Directory,
     DirectoryError,
-    _Adapted,
     answering,
     asked,
     directory_name,
@@ -110,17 +109,24 @@ def supervision_of(directory: object) -> Supervision | None:
     return view
 
 
-class _Checked(_Adapted):
+class _Checked:
     """A directory's :class:`Supervision` answers, each checked to be a bool. A question it
     lacks is answered as a directory with none answers it: nobody administers, nobody
     supervises, and everyone exists (who it knows is not checked).
 
-    (An :class:`~wfengine.runtime.directory._Adapted`, so that messages naming the directory
-    asked through this view name the host's, not this class.)"""
+    It declares the directory it wraps (``wrapped_directory``), so that messages naming the
+    directory asked through this view name the host's, not this class
+    (:func:`~wfengine.runtime.directory.answering`)."""
 
-    def __init__(self, org: Any, has: frozenset[str]) -> None:  # (not _Adapted's)
-        self._directory = org
+    __slots__ = ("_has", "_org")
+
+    def __init__(self, org: Any, has: frozenset[str]) -> None:
         self._org, self._has = org, has
+
+    @property
+    def wrapped_directory(self) -> object:
+        """The host's directory this view asks."""
+        return self._org
 
     def is_admin(self, user_id: str) -> bool:
         if "is_admin" not in self._has:
