@@ -65,7 +65,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from wfengine.applications.agents.mail import _recipients, email_agent
+from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
@@ -328,7 +328,7 @@ class EmailNotifier:
         return f"email via {self._server}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        to = [u.email for u in users if u.email and _readable(u.email)]
+        to = [u.email for u in users if u.email and readable_recipients(u.email)]
         unreadable = [f"{u.id} ({u.email!r:.200})" for u in users if u.email and u.email not in to]
         if unreadable:  # (the agent refuses the whole message for one: the others are told)
             _log.warning(
@@ -344,19 +344,6 @@ class EmailNotifier:
                 body=notification.text,
                 idempotency_key=notification.key,
             )
-
-
-def _readable(address: str) -> bool:
-    """Whether the e-mail agent takes ``address`` (an organisation user's) as recipients:
-    one address, or several separated by ``,`` or ``;``, and no line break (a header
-    cannot hold one). The agent refuses a whole message for one part it cannot read."""
-    if "\r" in address or "\n" in address:
-        return False
-    try:
-        _recipients("to", address)
-    except PermanentApplicationError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- webhook

@@ -207,6 +207,20 @@ def _text(text: bytes | str) -> str:
     return text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text
 
 
+def readable_recipients(text: str) -> bool:
+    """Whether the e-mail agent takes ``text`` as a ``to``: one address, or several separated
+    by ``,`` or ``;``, and no line break (a header cannot hold one). Why public: the e-mail
+    notifier leaves out a user whose address this refuses, since the agent refuses a whole
+    message for one part it cannot read, so the two must judge alike."""
+    if "\r" in text or "\n" in text:
+        return False
+    try:
+        _recipients("to", text)
+    except PermanentApplicationError:
+        return False
+    return True
+
+
 def _recipients(field: str, value: str | list[str], optional: bool = False) -> str:
     """The header text of ``value``, the addresses of parameter ``field``: each one as the
     message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
