@@ -39,10 +39,14 @@ not sit on jobs that an idle thread or another worker process could be running.
 **Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
 it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
 outright instead loses nothing either: its leases expire and another worker takes the jobs
-over, and a job's effect is committed with its deletion, so it happens once. ``SystemExit`` or
-``KeyboardInterrupt`` raised in a worker thread is no stop (signals reach the main thread): a
-job's (an application calling ``sys.exit``) becomes its incident, like any failure of the job,
-and one raised elsewhere in the thread (an outbox handler) fails the worker, naming it.
+over, and a job's effect is committed with its deletion, so it happens once. Ctrl-C
+(``KeyboardInterrupt``) in the thread running :meth:`Worker.run` stops it the same way, then
+``run()`` raises it; a second Ctrl-C while the jobs finish abandons them (``run()`` raises at
+once, and a host that then exits leaves them to be taken over once their leases expire).
+``SystemExit`` or ``KeyboardInterrupt`` raised in a worker thread is no stop (signals reach the
+main thread): a job's (an application calling ``sys.exit``) becomes its incident, like any
+failure of the job, and one raised elsewhere in the thread (an outbox handler) fails the
+worker, naming it.
 
 **Until idle** (``until_idle=True``): a thread ends once no job and no outbox entry is due
 *now*, neither claimable nor held by another claimant (whose lease it waits out: a dead
@@ -170,21 +174,41 @@ class Worker:
         """Run until :meth:`stop` (or idle, with ``until_idle``); raises a thread's failure.
 
         The first thread that fails (the database gone while running until idle, a bug)
-        stops the others, and its exception is raised here once all have ended.
+        stops the others, and its exception is raised here once all have ended. Ctrl-C
+        (``KeyboardInterrupt``) here stops the threads as :meth:`stop` does and is raised once
+        their current jobs have finished; a second one raises at once, abandoning them.
         """
+        ended = [threading.Event() for _ in range(self.concurrency)]
         threads = [
-            threading.Thread(target=self._thread, name=f"wfengine-worker-{n}", daemon=True)
-            for n in range(1, self.concurrency + 1)
+            threading.Thread(
+                target=_ending, args=(self._thread, done), name=f"wfengine-worker-{n}", daemon=True
+            )
+            for n, done in enumerate(ended, start=1)
         ]
         renewer = threading.Thread(target=self._renew, name="wfengine-leases", daemon=True)
+        renewer.start()
         for thread in threads:
             thread.start()
-        renewer.start()
         try:
-            while any(t.is_alive() for t in threads):
-                # short joins, so a signal handler in the main thread runs promptly
-                for thread in threads:
-                    thread.join(timeout=0.2)
+            try:
+                _join(threads)
+            except KeyboardInterrupt:
+                # Ctrl-C stops as stop() does: the threads are daemons, and leaving them inside
+                # their jobs would leave those jobs leased to a process about to exit. (Their own
+                # flags tell when they end: a join that Ctrl-C interrupted may have marked a
+                # running thread as ended, is_alive() False.)
+                if all(done.is_set() for done in ended):
+                    raise
+                _log.warning(
+                    "interrupted: finishing the current job(s), then stopping "
+                    "(Ctrl-C again abandons them)"
+                )
+                self.stop()
+                while not all(done.is_set() for done in ended):
+                    time.sleep(0.05)  # a second Ctrl-C raises here: the jobs are abandoned
+                if self._errors:
+                    _log.error("a worker thread failed while stopping: %s", self._errors[0])
+                raise
         finally:
             self._stop.set()
             renewer.join(timeout=5)
@@ -337,6 +361,22 @@ class Worker:
                 lost = [job_id for job_id in lost if _still_stored(engine, job_id)]
                 if lost:
                     _log.warning("%s lost the leases of %s", engine.worker_id, ", ".join(lost))
+
+
+def _ending(target: Callable[[], None], ended: threading.Event) -> None:
+    """Run ``target``, then set ``ended`` (however it ends)."""
+    try:
+        target()
+    finally:
+        ended.set()
+
+
+def _join(threads: list[threading.Thread]) -> None:
+    """Wait for ``threads`` to end, in short joins, so that a signal handler in the main
+    thread (and Ctrl-C) runs promptly."""
+    while any(t.is_alive() for t in threads):
+        for thread in threads:
+            thread.join(timeout=0.2)
 
 
 def _check_types(
