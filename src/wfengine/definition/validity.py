@@ -16,17 +16,11 @@ from wfengine.definition.iso_moments import iso_datetime
 from wfengine.definition.time_of_day import time_part_problem
 
 #: a date alone, with or without a zone: ``2030-12-31``, ``20301231``, ``2030-W52-2``, each
-#: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so).
-#: A lowercase ``z`` is matched to be refused with a hint (:data:`_LOWER_Z`).
+#: optionally followed by ``Z`` or ``+02:00`` / ``-0500`` / ``+02`` (xs:date writes a zone so)
 _DATE_ALONE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)"
     r"(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?"
 )
-#: why a lowercase ``z`` zone is not read, after a date alone as after a date-time (the
-#: words :func:`~wfengine.definition.time_of_day.time_part_problem` gives a date-time). Why:
-#: ``2030-12-31z`` was read as that day in UTC while ``2030-12-31T10:00:00z`` bounded
-#: nothing; a timer's TimeDate refuses the lowercase ``z`` too, so both bounds do.
-_LOWER_Z = "write its zone as an upper-case Z, or +00:00"
 #: the date of a date-time, then what separates it from the time (checked: T or a space)
 _DATE_THEN = re.compile(r"(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}-?\d)(?P<sep>.)")
 
@@ -45,15 +39,12 @@ def read_bound(text: str | None, *, end: bool) -> datetime | None:
     is that day's start in that zone (for the end, the next day's start: the day is in).
     Only ``T`` or a space separates a date from a time: Python's ``fromisoformat`` takes any
     character there, which read ``2030-12-31+02:00`` as 02:00 UTC of that day.
-    A lowercase ``z`` zone is refused (with a hint) after a date alone as after a date-time.
     Raises :class:`UnreadBound` for a text that is no such date or date-time."""
     text = (text or "").strip()
     if not text:
         return None
     moment: datetime | None = None
     alone = _DATE_ALONE.fullmatch(text)
-    if alone is not None and alone["zone"] == "z":
-        raise UnreadBound(f"{text!r} is no ISO 8601 date or date-time ({_LOWER_Z})")
     try:
         if alone is not None:
             day = date.fromisoformat(alone["date"])
@@ -106,7 +97,7 @@ def _day_end(start: datetime) -> datetime | None:
 
 def _zone(zone: str) -> str:
     """An ISO 8601 zone as ``fromisoformat`` reads it after a time (``Z`` is ``+00:00``)."""
-    if zone == "Z":
+    if zone in ("Z", "z"):
         return "+00:00"
     if len(zone) == 3:  # +02
         return f"{zone}:00"
