@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import idna
+
 from wfengine import ProcessState
 from wfengine.errors import DataTypeError
 
@@ -37,10 +39,14 @@ def email_address(text: str | None) -> str | None:
     address = str(text).strip()
     local, at, domain = address.rpartition("@")
     if at and not domain.isascii():
+        # IDNA 2008 (UTS 46, non-transitional), as mail servers and browsers read a domain
+        # today: ``straße.de`` is ``xn--strae-oqa.de``, not ``strasse.de`` (Python's own
+        # "idna" codec, IDNA 2003, maps ß to ss and ς to σ, and drops a zero-width joiner:
+        # another domain, another owner, who would get the customer's mail)
         try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            domain = ""  # no domain IDNA can write: refused below
+            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            domain = ""  # no domain IDNA 2008 can write: refused below
         address = f"{local}@{domain}"
     if len(address) > 254 or not _EMAIL.fullmatch(address):
         raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")

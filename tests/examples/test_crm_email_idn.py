@@ -34,3 +34,24 @@ def test_a_web_complaint_at_an_internationalised_domain_is_taken(
 def test_no_address_is_still_refused(typed: str) -> None:
     with pytest.raises(DataTypeError, match=r"^email: .* is not an e-mail address"):
         crm_module.email_address(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("hans@straße.de", "hans@xn--strae-oqa.de"),  # not strasse.de: another domain
+        ("anna@σοφίας.gr", "anna@xn--kxae4bobt.gr"),  # ς kept, not σοφίασ.gr
+    ],
+)
+def test_an_internationalised_domain_is_kept_as_idna_2008_writes_it(typed: str, kept: str) -> None:
+    """Python's own "idna" codec (IDNA 2003) kept ``hans@straße.de`` as ``hans@strasse.de``
+    and ``σοφίας.gr`` as ``σοφίασ.gr``'s ASCII form: another domain, whose owner would have
+    had the customer's mail. IDNA 2008 (UTS 46, non-transitional) keeps the domain typed."""
+    assert crm_module.email_address(typed) == kept
+
+
+def test_a_domain_with_a_zero_width_joiner_is_refused() -> None:
+    """IDNA 2003 dropped the joiner (``exa\\u200dmple.com`` became ``example.com``, another
+    domain); IDNA 2008 allows none there, so the address is refused, naming ``email``."""
+    with pytest.raises(DataTypeError, match=r"^email: .* is not an e-mail address"):
+        crm_module.email_address("wei@exa\u200dmple.com")
