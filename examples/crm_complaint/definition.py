@@ -158,11 +158,14 @@ _STEP_BACK = (
 )
 #: a department is done: a department waiting for it has its turn again, else the one named;
 #: one named while others wait (a department doing its part again names a further one) is
-#: queued after all of them (first in the list: ``waiting[-1]`` has the next turn)
+#: queued after all of them (first in the list: ``waiting[-1]`` has the next turn), unless it
+#: is already waiting (a department redoing its part names again the one that sent it back:
+#: one more turn, not two) or is the department itself
 _TURN_DONE = (
     "handled_by = (handled_by or []) + [department]; "
-    "waiting = (([next_department] if next_department != None else []) + waiting) "
-    "if waiting else []; "
+    "waiting = (([next_department] if next_department != None "
+    "and next_department != department and next_department not in waiting else []) "
+    "+ waiting) if waiting else []; "
     "next_department = waiting[-1] if waiting else next_department; "
     "waiting = waiting[:-1] if waiting else []"
 )

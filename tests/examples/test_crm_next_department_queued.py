@@ -43,3 +43,28 @@ def test_named_after_every_department_waiting(desk: Desk) -> None:
     desk.do(iid, "department", "gus", dept_outcome="done", next_department="after_sales")
     assert _turns(desk, iid) == ["fay", "eva", "hal"]
     desk.item(iid, "coordinate")
+
+
+def test_a_redo_naming_the_department_that_sent_it_back_gives_it_one_turn(desk: Desk) -> None:
+    """Billing, sent back by network, redoes its part and names network again (as the first
+    time): network has one more turn, then the coordinator. Before, network was queued a
+    second time behind itself and had two turns."""
+    iid = _accepted(desk, agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    desk.do(iid, "department", "eva", dept_outcome="done", next_department="network")
+    desk.do(iid, "department", "fay", dept_outcome="back", opinion="need the invoice")
+    desk.do(iid, "department", "eva", dept_outcome="done", next_department="network",
+            opinion="invoice attached")  # fmt: skip
+    assert _turns(desk, iid) == ["fay"]
+    assert desk.engine.instance(iid).data["handled_by"] == ["billing", "network"]
+    desk.item(iid, "coordinate")
+
+
+def test_a_department_naming_itself_while_one_waits_is_not_queued(desk: Desk) -> None:
+    iid = _accepted(desk, agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="departments", next_department="billing")
+    desk.do(iid, "department", "eva", dept_outcome="done", next_department="network")
+    desk.do(iid, "department", "fay", dept_outcome="back", opinion="need the invoice")
+    desk.do(iid, "department", "eva", dept_outcome="done", next_department="billing")
+    assert _turns(desk, iid) == ["fay"]
+    desk.item(iid, "coordinate")
