@@ -62,7 +62,9 @@ stored in the database without a restart, at the cost of one short read a second
 
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
-it (a script wants an answer), and a long-running one logs it and tries again later.
+it (a script wants an answer), and a long-running one logs it and tries again later. A
+SQLite file deleted or replaced under a worker ends it, running until idle or not: no thread
+claims another job, and :meth:`Worker.run` raises a ``StoreUnavailableError`` naming the file.
 """
 
 from __future__ import annotations
@@ -280,9 +282,10 @@ class Worker:
         hooks = _hooks(engine)
         while not stop.is_set():
             # a SQLite file deleted under the worker: its open connections would go on
-            # committing into the deleted file, lost (sqlite_file): stop, saying so
+            # committing into the deleted file, lost (sqlite_file): stop, saying so (the
+            # database cannot be used, as for an outage, but no waiting cures this one)
             if (gone := store_file_problem(engine.store)) is not None:
-                raise StoreError(gone)
+                raise StoreUnavailableError(gone)
             try:
                 for hook in hooks:
                     hook(engine)
@@ -321,8 +324,13 @@ class Worker:
                     _log.info("no job is due: idle, stopping")  # (nor an outbox entry)
                     return
                 stop.wait(self._idle_wait(engine))
-            except StoreUnavailableError as exc:
-                if self.until_idle:
+            except StoreError as exc:
+                # the file gone, a new connection is refused (sqlite_file) with a StoreError,
+                # and an outage's retries would not cure it: the database cannot be used
+                if (gone := store_file_problem(engine.store)) is not None:
+                    said = str(exc)
+                    raise StoreUnavailableError(said if gone in said else gone) from exc
+                if self.until_idle or not isinstance(exc, StoreUnavailableError):
                     raise
                 outage += 1
                 wait = min(MAX_OUTAGE_WAIT, 2.0**outage)
