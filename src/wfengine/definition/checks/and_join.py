@@ -86,15 +86,41 @@ def _single_token_choice(scope: Scope, graph: nx.MultiDiGraph[str], split: str, 
     return not any(_makes_tokens(scope, n) for n in upstream)
 
 
-def _ways_back(scope: Scope, dominators: dict[str, str], join: str) -> list[Transition]:
+def _tree_spans(dominators: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Each node's (entry, exit) times in a depth-first walk of the dominator tree from the
+    root: ``a`` dominates ``b`` exactly when ``a``'s span holds ``b``'s entry. Numbering the
+    tree once answers each such question at once, where walking the chain of dominators from
+    every source up to the root took time quadratic in the size of the scope."""
+    children: dict[str, list[str]] = {}
+    for node, parent in dominators.items():
+        if node != parent:
+            children.setdefault(parent, []).append(node)
+    spans: dict[str, tuple[int, int]] = {}
+    clock = 0
+    entered: dict[str, int] = {_ROOT: 0}
+    stack: list[tuple[str, Iterator[str]]] = [(_ROOT, iter(children.get(_ROOT, ())))]
+    while stack:
+        node, below = stack[-1]
+        child = next(below, None)
+        if child is None:
+            stack.pop()
+            clock += 1
+            spans[node] = (entered[node], clock)
+            continue
+        clock += 1
+        entered[child] = clock
+        stack.append((child, iter(children.get(child, ()))))
+    return spans
+
+
+def _ways_back(scope: Scope, spans: dict[str, tuple[int, int]], join: str) -> list[Transition]:
     """The transitions into ``join`` whose source only a token that passed ``join`` reaches:
     the source is reachable from the root, and ``join`` dominates it."""
     found: list[Transition] = []
+    first, last = spans[join]
     for source, _, data in scope.graph.in_edges(join, data=True):
-        node = source
-        while node in dominators and node not in (join, _ROOT):
-            node = dominators[node]
-        if node == join and source in dominators:
+        span = spans.get(source)
+        if span is not None and first <= span[0] < last:
             found.append(data["transition"])
     return found
 
@@ -130,9 +156,10 @@ def check_and_join_after_xor(ctx: Context) -> Iterator[Diagnostic]:
             continue
         graph = _rooted(scope)
         dominators = nx.immediate_dominators(graph, _ROOT)
+        spans = _tree_spans(dominators)
         for node in joins:
             origin = dominators.get(node)
-            if origin is not None and (ways_back := _ways_back(scope, dominators, node)):
+            if origin is not None and (ways_back := _ways_back(scope, spans, node)):
                 yield _loop_entry(scope, node, ways_back)
             if origin is None or not _single_token_choice(scope, graph, origin, node):
                 continue
