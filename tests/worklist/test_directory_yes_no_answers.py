@@ -1,5 +1,6 @@
 """A host directory's yes/no answers (``is_admin``, ``supervises``, ``knows``) must be True or
-False: anything else is a ``DirectoryError`` naming the directory, the question and the answer.
+False (or a bool-like: 0 or 1, a numpy bool, None for no: test_directory_bool_like_answers.py):
+anything else is a ``DirectoryError`` naming the directory, the question and the answer.
 
 Before, an answer was taken by its truth: an ``is_admin`` returning the text ``"false"`` (as
 read from a configuration or an LDAP attribute) made every user an administrator, who could
@@ -61,7 +62,7 @@ def _claimed(e: Engine) -> tuple[str, str]:
     [
         (("is_admin", "mallory"), "false", r"is_admin\('mallory'\)"),
         (("supervises", "mallory"), "no", r"supervises\('mallory', 'ann'\)"),
-        (("knows", "bob"), 1, r"knows\('bob'\)"),
+        (("knows", "bob"), 2, r"knows\('bob'\)"),
     ],
     ids=["is_admin", "supervises", "knows"],
 )

@@ -45,7 +45,7 @@ a directory that cannot has none, so only holders and assignees act.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from wfengine.errors import IllegalStateError
 from wfengine.runtime.directory import (
@@ -92,10 +92,11 @@ def supervision_of(directory: object) -> Supervision | None:
 
     Why some: a directory with ``is_admin`` and ``supervises`` but no ``knows`` was taken
     for one with none, its administrators refused and its supervisors never asked. Why a
-    view even of one answering all three: each answer must be a bool (True or False), and
-    anything else is a :class:`~wfengine.runtime.directory.DirectoryError` naming the
-    directory, the question and the answer; taken by its truth, the text ``"false"`` (as
-    read from a configuration or an LDAP attribute) made everyone an administrator."""
+    view even of one answering all three: each answer must be a yes or no (True or False,
+    an integer 0 or 1, a numpy bool, or None for no: :func:`_yes_no`), and anything else is a
+    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the question
+    and the answer; taken by its truth, the text ``"false"`` (as read from a configuration
+    or an LDAP attribute) made everyone an administrator."""
     global _LAST
     if _LAST[0] is directory:
         return _LAST[1]
@@ -110,7 +111,7 @@ def supervision_of(directory: object) -> Supervision | None:
 
 
 class _Checked:
-    """A directory's :class:`Supervision` answers, each checked to be a bool. A question it
+    """A directory's :class:`Supervision` answers, each checked to be a yes or no. A question it
     lacks is answered as a directory with none answers it: nobody administers, nobody
     supervises, and everyone exists (who it knows is not checked).
 
@@ -132,31 +133,53 @@ class _Checked:
         if "is_admin" not in self._has:
             return False
         said = self._org.is_admin(user_id)
-        return said if type(said) is bool else _not_bool(self._org, "is_admin", said, user_id)
+        if said is True or said is False:
+            return said
+        return _yes_no(self._org, "is_admin", said, user_id)
 
     def supervises(self, supervisor: str, user_id: str) -> bool:
         if "supervises" not in self._has:
             return False
         said = self._org.supervises(supervisor, user_id)
-        if type(said) is bool:
+        if said is True or said is False:
             return said
-        return _not_bool(self._org, "supervises", said, supervisor, user_id)
+        return _yes_no(self._org, "supervises", said, supervisor, user_id)
 
     def knows(self, user_id: str) -> bool:
         if "knows" not in self._has:
             return True
         said = self._org.knows(user_id)
-        return said if type(said) is bool else _not_bool(self._org, "knows", said, user_id)
+        if said is True or said is False:
+            return said
+        return _yes_no(self._org, "knows", said, user_id)
 
 
-def _not_bool(org: object, question: str, said: object, *args: str) -> NoReturn:
-    """Raise the :class:`~wfengine.runtime.directory.DirectoryError` of ``org`` answering
-    ``question`` (asked with ``args``) ``said``, which is not True or False."""
+def _yes_no(org: object, question: str, said: object, *args: str) -> bool:
+    """``said``, what ``org`` answered to ``question`` (asked with ``args``), as a bool when it
+    is a yes or no that is not True or False: an integer equal to 0 or 1 (SQLite's
+    ``SELECT EXISTS(...)``; anything with ``__index__``), a numpy-style bool (a type named
+    ``bool`` or ``bool_``, as numpy's, which has no ``__index__``), or None, taken as False (a
+    falsy answer can only deny). Anything else (text, a record, another number) raises the
+    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the question
+    and the answer: taken by its truth, the text ``"false"`` granted the right."""
+    if said is None:
+        return False
+    kind = type(said)
+    if not isinstance(said, (str, bytes, bytearray)):
+        try:
+            if kind.__name__ in ("bool", "bool_"):
+                return bool(said)
+            index = getattr(kind, "__index__", None)
+            if index is not None and (value := index(said)) in (0, 1):
+                return bool(value == 1)
+        except Exception:  # an answer that will not say (a bool() raising): refused below
+            pass
+    where = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
     asked_ = f"{question}({', '.join(map(repr, args))})"
     raise DirectoryError(
         f"asked {asked_}, the directory {directory_name(org)} answered "
-        f"{type(said).__name__} {said!r:.80}, not True or False: its is_admin, supervises "
-        "and knows must return a bool"
+        f"{where}{kind.__qualname__} {said!r:.80}, not True or False: its is_admin, "
+        "supervises and knows must return a bool (0 or 1, and None for False, are taken too)"
     )
 
 
