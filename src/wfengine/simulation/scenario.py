@@ -450,9 +450,11 @@ def _rate(arg: Any, where: str) -> float:
     unit = _PER.get(word) or _PER.get(word.rstrip("s"))  # h, hour, hours
     if unit is None:
         raise ScenarioError(f"{where}: unknown unit {per!r} (s, min, h, d)")
-    rate = _non_negative(number, where)
+    if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+        raise ScenarioError(f"{where}: {number!r} is not a number")
+    rate = float(number)
     if rate <= 0:
-        raise ScenarioError(f"{where}: a rate is above zero")
+        raise ScenarioError(f"{where}: a rate is above zero ({number!r})")
     if unit / rate > MAX_SECONDS:  # the mean gap between two arrivals
         raise ScenarioError(
             f"{where}: {arg!r} leaves {unit / rate / 86400:,.0f} days between two arrivals on "
