@@ -197,6 +197,8 @@ def value(spec: Any, where: str) -> ValueSampler:
     at = f"{where}.{kind}"
     if kind == "uniform":
         low, high = (_number(v, at) for v in _params(arg, ("min", "max"), at))
+        if low > high:
+            raise ScenarioError(f"{at}: needs min <= max (min {low:g}, max {high:g})")
         return lambda r: r.uniform(low, high)
     if kind == "randint":
         low, high = (_integer(v, at) for v in _params(arg, ("min", "max"), at))
@@ -205,6 +207,8 @@ def value(spec: Any, where: str) -> ValueSampler:
         return lambda r: r.randint(low, high)
     if kind == "normal":
         mean, sd = (_number(v, at) for v in _params(arg, ("mean", "sd"), at))
+        if sd < 0:
+            raise ScenarioError(f"{at}: sd (the standard deviation) is not negative ({sd:g})")
         return lambda r: r.gauss(mean, sd)
     if kind == "exponential":
         mean = _number(arg, at)
