@@ -45,6 +45,7 @@ from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
 from wfengine.definition.checks.readings import (
     DEADLINE_SITE,
+    global_outcome,
     quote,
     reading_findings,
     shared_names,
@@ -165,7 +166,7 @@ def _language_globals(reading: Reading, site: _Site, known: set[str]) -> Iterato
             "expression-foreign",
             f"{site.what} uses {language_name(reading.language)}'s {name!r}, which wfengine's "
             f"reading of {language_name(reading.language)} does not provide (in "
-            f"{quote(reading.text)}); an instance reaching it stops with an incident",
+            f"{quote(reading.text)}); {global_outcome(site.what)}",
             element_id=site.element_id,
             line=site.line,
         )

@@ -71,6 +71,20 @@ def _foreign_outcome(what: str) -> str:
     return "an instance reaching it stops with an incident"
 
 
+def global_outcome(what: str) -> str:
+    """What becomes of an instance that reaches a text using a global of its language that
+    wfengine does not provide (JavaScript's ``Math``): the text is read, so it is evaluated,
+    and fails on the unknown name. At a deadline the engine audits ``deadline.invalid`` and
+    opens an incident before the activity's work begins (unlike an unread text, which only
+    leaves the deadline out); anywhere else the instance stops with an incident."""
+    if what.startswith(DEADLINE_SITE):
+        return (
+            "the deadline cannot be set: an instance reaching it records deadline.invalid in "
+            "its audit trail and stops with an incident before the activity's work begins"
+        )
+    return "an instance reaching it stops with an incident"
+
+
 def reading_findings(
     reading: Reading,
     what: str,
