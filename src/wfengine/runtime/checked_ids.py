@@ -11,9 +11,15 @@ The generators of this package (:class:`~wfengine.runtime.ids.SequentialIds`,
 :class:`~wfengine.runtime.ids.UuidIds` and the stores' own) make strings: they are used as
 they are, so the default path costs nothing more; a host's generator costs one call and one
 ``isinstance`` per id.
+
+``engine.ids`` is then the wrapper (the engine is its navigation's context, which takes ids
+from it), so the wrapper reads and sets any other attribute on the host's generator: host code
+reading ``engine.ids.n`` (its own counter) kept working.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from wfengine.runtime.host_arguments import described
 from wfengine.runtime.ids import IdGenerator, SequentialIds, UuidIds
@@ -42,6 +48,16 @@ class CheckedIds:
             "An IdGenerator's new(kind) returns a fresh id as a str (a database sequence's "
             'number n as f"{kind}-{n}", say)'
         )
+
+    def __getattr__(self, name: str) -> Any:
+        # (only names the wrapper has not: the host's generator's own attributes)
+        return getattr(self._ids, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in CheckedIds.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._ids, name, value)
 
     def __repr__(self) -> str:
         return f"CheckedIds({self._ids!r})"
