@@ -112,6 +112,9 @@ acceptance_numbers = sa.Table(
     #: the idempotency key of the call that took it (:func:`message_key`), unique: the call
     #: made again (a retry after its answer was lost) is given the same number, not a second
     sa.Column("idempotency_key", sa.String(200), unique=True),
+    #: the case (process instance) whose call took it (:func:`call_case`; NULL: not known,
+    #: as for the numbers of an earlier version): a case keeps only a number it took
+    sa.Column("taken_by", sa.String(200)),
 )
 
 #: how a case ended, as the complaint history keeps it (``outcome``)
@@ -256,6 +259,14 @@ def message_key(key: str | None) -> str | None:
     return "sha256 " + hashlib.sha256(key.encode()).hexdigest()
 
 
+def call_case(key: str | None) -> str | None:
+    """The case (process instance) an application call is made for, as its idempotency key
+    names it (the engine's keys begin with the instance's id and a colon), as
+    :func:`message_key` keeps it; None for a call without a key, or a key of another form."""
+    case, colon, _ = (key or "").partition(":")
+    return message_key(case) if colon and case else None
+
+
 #: the complaint process (``complaint.xpdl``)
 PROCESS = "complaint"
 #: an instance's closing state (the outbox's ``instance.state_changed``) -> the outcome
@@ -381,13 +392,15 @@ class CrmApps:
         ``acceptance_new`` True. A case is numbered once: one that has a number
         (``acceptance_current``: accept run again by a send-back) keeps it, and
         ``acceptance_new`` is False (the customer was told it already); only a number this
-        CRM gave under the phone counts (one set otherwise, as a form posting the case's
-        fields did, would be another case's or the phone's next: a new one is taken). The
+        CRM gave under the phone to this case counts (the case: :func:`call_case`; one set
+        otherwise, as a form posting the case's fields did, would be another case's or the
+        phone's next: a new one is taken). The
         same call made again (``idempotency_key``, kept with the number: a retry after its
         answer was lost) is given the number it took, still new (the customer may not have
         been told it), not a second one."""
         acceptance_phone = phone_key(acceptance_phone)
-        if acceptance_current and self._taken(acceptance_phone, acceptance_current):
+        case = call_case(idempotency_key)
+        if acceptance_current and self._taken(acceptance_phone, acceptance_current, case):
             return {"acceptance_number": acceptance_current, "acceptance_new": False}
         key = message_key(idempotency_key)
         taken = acceptance_numbers.c
@@ -408,7 +421,7 @@ class CrmApps:
                     conn.execute(
                         acceptance_numbers.insert().values(
                             phone=acceptance_phone, number=number, taken_at=self.now(),
-                            idempotency_key=key,
+                            idempotency_key=key, taken_by=case,
                         )
                     )  # fmt: skip
             except IntegrityError:
@@ -417,19 +430,22 @@ class CrmApps:
             return {"acceptance_number": label, "acceptance_new": True}
         raise AssertionError("unreachable")
 
-    def _taken(self, phone: str, label: str) -> bool:
-        """Did this CRM give the acceptance number ``label`` under ``phone`` (keyed)?"""
+    def _taken(self, phone: str, label: str, case: str | None) -> bool:
+        """Did this CRM give the acceptance number ``label`` under ``phone`` (keyed) to the
+        case ``case`` (None: to any case)? A number whose case is not known (taken before
+        numbers kept it, or by a call without a key) counts as the case's."""
         _, _, tail = str(label).rpartition("-")
         if not tail.isascii() or not tail.isdigit():
             return False
         number = int(tail)
         if acceptance_label(phone, number) != label:
             return False
-        query = sa.select(acceptance_numbers.c.number).where(
+        query = sa.select(acceptance_numbers.c.taken_by).where(
             acceptance_numbers.c.phone == phone, acceptance_numbers.c.number == number
         )
         with self.db.connect() as conn:
-            return conn.execute(query).first() is not None
+            row = conn.execute(query).first()
+        return row is not None and (case is None or row.taken_by in (None, case))
 
     def record_history(
         self,

@@ -248,7 +248,9 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
        again after losing a race) sends its message once;
     7. each acceptance number keeps the idempotency key of the call that took it
        (``idempotency_key``, unique; NULL for the old ones), so a call made again (a retry
-       after its answer was lost) is given the number it took, not a second one.
+       after its answer was lost) is given the number it took, not a second one; and the
+       case that took it (``taken_by``; NULL for the old ones, which count as their case's),
+       so a case keeps only a number it took, not another case's of the same phone.
     """
 
     def keyed_phones(up: Upgrade) -> None:
@@ -295,6 +297,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
         if up.add_column("crm_acceptance_numbers", column):
             up.ops.create_index(_ONE_NUMBER_PER_CALL, "crm_acceptance_numbers",
                                 ["idempotency_key"], unique=True)  # fmt: skip
+        up.add_column("crm_acceptance_numbers", sa.Column("taken_by", sa.String(200)))
 
     return Schema(
         "the CRM's tables",
@@ -306,7 +309,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
             Step(4, "how each case ended; one record per case", outcomes),
             Step(5, "phones of any script keyed; each record keyed on its case", case_keys),
             Step(6, "each notification keeps the key of the call that sent it", message_keys),
-            Step(7, "each acceptance number keeps its call's key", number_keys),
+            Step(7, "each acceptance number keeps its call's key and case", number_keys),
         ),
         _crm_version,
         frozenset(
@@ -316,6 +319,7 @@ def crm_schema(metadata: sa.MetaData, versions: sa.Table, key: Callable[[str], s
                 ("crm_complaint_history", "case_key"),
                 ("crm_notifications", "idempotency_key"),
                 ("crm_acceptance_numbers", "idempotency_key"),
+                ("crm_acceptance_numbers", "taken_by"),
             }
         ),
     )

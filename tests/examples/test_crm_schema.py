@@ -226,7 +226,25 @@ def test_each_earlier_version_is_recognised_by_its_columns_and_upgraded(
         taken = apps.next_acceptance_number(PHONE, idempotency_key="pi-1:accept/0/0@n")
         assert taken["acceptance_number"] == "0101-0001"
     assert _read(url, "SELECT phone, number FROM crm_acceptance_numbers") == [(PHONE, 1)]
+    # a case keeps a number it took, not another case's (before: any number of the phone)
+    again = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-1:accept/1/0@m")
+    assert (again["acceptance_number"], again["acceptance_new"]) == ("0101-0001", False)
+    other = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-2:accept/0/0@m")
+    assert (other["acceptance_number"], other["acceptance_new"]) == ("0101-0002", True)
+    assert _read(url, "SELECT number, taken_by FROM crm_acceptance_numbers ORDER BY number") == [
+        (1, "pi-1"), (2, "pi-2")]  # fmt: skip
     assert _read(url, "SELECT version FROM crm_schema_version") == [(7,)]
+
+
+def test_a_number_whose_case_is_not_known_is_kept_by_the_case_that_has_it(
+    tmp_path: Path,
+) -> None:
+    """A number taken before numbers kept their case (or by a call without a key) has no
+    ``taken_by``: the case that has it keeps it, as before."""
+    apps = crm.CrmApps(f"sqlite:///{tmp_path / 'crm.db'}")
+    assert apps.next_acceptance_number(PHONE)["acceptance_number"] == "0101-0001"
+    kept = apps.next_acceptance_number(PHONE, "0101-0001", idempotency_key="pi-7:accept/1/0@m")
+    assert (kept["acceptance_number"], kept["acceptance_new"]) == ("0101-0001", False)
 
 
 def test_a_retried_record_of_an_old_case_is_folded_into_one(tmp_path: Path) -> None:
