@@ -481,6 +481,20 @@ def _performers(package: Package, processes: Sequence[WorkflowProcess]) -> set[s
     return found
 
 
+def step_labels(package: Package, process: WorkflowProcess) -> dict[tuple[str, str], str]:
+    """(called process, activity id) -> ``PROCESS/ACTIVITY`` for the steps of a called
+    process whose id another of the run's processes uses too: the report keeps them apart
+    (an id no other process repeats stays as it is)."""
+    processes = called_processes(package, process)
+    ids = {p.id: {a.id for a in all_activities(p)} for p in processes}
+    return {
+        (p.id, act): f"{p.id}/{act}"
+        for p in processes[1:]
+        for act in sorted(ids[p.id])
+        if any(act in ids[other.id] for other in processes if other is not p)
+    }
+
+
 def called_processes(package: Package, process: WorkflowProcess) -> list[WorkflowProcess]:
     """``process`` and the processes of ``package`` its subflows call, and theirs in turn
     (a subflow into another package is that package's affair): their steps run in a

@@ -231,7 +231,14 @@ def _replication(outcome: RunOutcome) -> Replication:
     if outcome.called:  # the called processes' steps are the run's work too
         rows = list(metrics.activities)
         for process_id in outcome.called:
-            rows.extend(process_metrics(outcome.engine, process_id).activities)
+            # a step whose id another process uses too is told apart (PROCESS/ACTIVITY)
+            rows.extend(
+                dataclasses.replace(
+                    row,
+                    activity_id=outcome.labels.get((process_id, row.activity_id), row.activity_id),
+                )
+                for row in process_metrics(outcome.engine, process_id).activities
+            )
         metrics = dataclasses.replace(metrics, activities=tuple(rows))
     sums: dict[str, list[float]] = {}
     for person in outcome.people.values():

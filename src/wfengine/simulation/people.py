@@ -92,6 +92,9 @@ class _Queued:
     key: tuple[Any, ...]
     #: allocated to its one assignee already (started without a claim)
     allocated: bool = False
+    #: the queue it counts in (its activity's; ``PROCESS/ACTIVITY`` for a called process's
+    #: step whose id another process uses too)
+    queue: str = ""
 
 
 class Staff:
@@ -115,7 +118,10 @@ class Staff:
         take: Callable[[str, str, str, bool], float | None],
         schedule: Callable[[datetime, str, Any], None],
         unschedule: Callable[[str], None] | None = None,
+        queue_of: Callable[[str, str], str] | None = None,
     ) -> None:
+        #: (instance id, activity id) -> the queue an item counts in (default: the activity)
+        self._queue_of = queue_of
         self._now = now
         self._person_of = person_of
         self._priority = priority_of
@@ -145,6 +151,7 @@ class Staff:
         payload: Mapping[str, Any] = record.payload
         item_id = payload["work_item_id"]
         activity = payload["activity_id"]
+        queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         kind = record.kind
         if (
             kind != OutboxKind.WORK_ITEM_CANCELLED
@@ -156,7 +163,7 @@ class Staff:
             self._stop_work(item_id, taken=True)
             self._taken.discard(item_id)
         if kind == OutboxKind.WORK_ITEM_OFFERED:
-            self._file(item_id, activity, tuple(payload["assignees"]), allocated=False)
+            self._file(item_id, activity, tuple(payload["assignees"]), queue, allocated=False)
             return
         if kind == OutboxKind.WORK_ITEM_CANCELLED:
             self._drop(item_id)
@@ -168,14 +175,20 @@ class Staff:
         if holder is not None:
             # allocated to one person: at once by the definition (an assignment rule), or
             # sent back straight to them: theirs to start, without a claim
-            self._file(item_id, activity, (holder,), allocated=True)
+            self._file(item_id, activity, (holder,), queue, allocated=True)
         elif kind == OutboxKind.WORK_ITEM_SENT_BACK or item_id in self._queued:
             # back in the pool, or offered to more people (escalated): filed anew, keeping
             # its place in the queue when it had one
-            self._file(item_id, activity, tuple(payload["assignees"]), allocated=False)
+            self._file(item_id, activity, tuple(payload["assignees"]), queue, allocated=False)
 
     def _file(
-        self, item_id: str, activity: str, assignees: tuple[str, ...], *, allocated: bool
+        self,
+        item_id: str,
+        activity: str,
+        assignees: tuple[str, ...],
+        queue: str,
+        *,
+        allocated: bool,
     ) -> None:
         """Queue ``item_id`` for ``assignees`` (re-filed: it keeps its place)."""
         if not assignees:
@@ -189,20 +202,20 @@ class Staff:
             priority = 0 if self._priority is None else self._priority(activity)
             seq = next(self._seq)
             key = (-priority, seq) if self._priority is not None else (seq,)
-            self._track(activity).move(now, 1)
+            self._track(queue).move(now, 1)
         pool = self._pools.get(assignees)
         if pool is None:
             pool = self._pools[assignees] = []
             for pid in assignees:
                 self.person(pid).pools.append(assignees)
         heapq.heappush(pool, (*key, item_id))
-        self._queued[item_id] = _Queued(activity, assignees, key, allocated)
+        self._queued[item_id] = _Queued(activity, assignees, key, allocated, queue)
         self._touched.append(item_id)
 
     def _drop(self, item_id: str) -> None:
         queued = self._queued.pop(item_id, None)  # its heap entry is skipped as stale
         if queued is not None:
-            self._track(queued.activity).move(self._now(), -1)
+            self._track(queued.queue).move(self._now(), -1)
 
     def _stop_work(self, item_id: str, *, taken: bool = False) -> None:
         """Whoever works on ``item_id`` stops (withdrawn; ``taken``: put back on offer, when
@@ -321,7 +334,7 @@ class Staff:
         cancellation not told yet)."""
         queued = self._queued.pop(item_id)
         now = self._now()
-        self._track(queued.activity).move(now, -1)
+        self._track(queued.queue).move(now, -1)
         self._taken.add(item_id)
         try:
             seconds = self._take(item_id, person.id, queued.activity, queued.allocated)
@@ -348,14 +361,14 @@ class Staff:
         if not left:
             self.unassigned.add(item_id)
             return
-        self._track(queued.activity).move(self._now(), 1)
+        self._track(queued.queue).move(self._now(), 1)
         pool = self._pools.get(left)
         if pool is None:
             pool = self._pools[left] = []
             for pid in left:
                 self.person(pid).pools.append(left)
         heapq.heappush(pool, (*queued.key, item_id))
-        self._queued[item_id] = _Queued(queued.activity, left, queued.key, False)
+        self._queued[item_id] = _Queued(queued.activity, left, queued.key, False, queued.queue)
         self._touched.append(item_id)
 
     def finished(self, person: Person, *, withdrawn: bool = False, last: bool = False) -> None:

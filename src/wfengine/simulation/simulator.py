@@ -30,7 +30,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,7 +48,7 @@ from wfengine.runtime.directory import StaticDirectory
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.jobs import Job
-from wfengine.simulation.binding import Bound, refusal
+from wfengine.simulation.binding import Bound, refusal, step_labels
 from wfengine.simulation.calendar import after
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
@@ -179,6 +179,9 @@ class RunOutcome:
     stopped: str | None = None
     #: the processes the process's subflows call (their steps are reported too)
     called: tuple[str, ...] = ()
+    #: (called process, activity) -> its label in the report, where the id repeats one of
+    #: another process (``PROCESS/ACTIVITY``)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class Run:
@@ -225,6 +228,7 @@ class Run:
         self._events: list[tuple[datetime, int, str, Any]] = []
         self._seq = itertools.count()
         priorities = {k: w.priority for k, w in bound.activities.items()}
+        self.labels = step_labels(bound.package, bound.process) if bound.called else {}
         self.staff = Staff(
             self.clock.now,
             self._person,
@@ -232,6 +236,7 @@ class Run:
             self._take,
             self._at,
             self._unschedule,
+            self._queue_of if self.labels else None,
         )
         self.engine.outbox.subscribe(self.staff, [k.value for k in WATCHED])
         # everyone there is counts in the utilisation, whether work reaches them or not
@@ -242,6 +247,13 @@ class Run:
             self.staff.person(person_id)
 
     # -- set-up ----------------------------------------------------------------------------
+
+    def _queue_of(self, instance_id: str, activity: str) -> str:
+        """The queue a work item of ``activity`` in ``instance_id`` counts in (its label)."""
+        if not any(act == activity for _, act in self.labels):
+            return activity
+        process_id = self.engine.instance(instance_id).process_id
+        return self.labels.get((process_id, activity), activity)
 
     def _registry(
         self, given: ApplicationRegistry | None
@@ -520,4 +532,5 @@ class Run:
             self.stubbed,
             stopped,
             self.bound.called,
+            self.labels,
         )
