@@ -37,7 +37,8 @@ jobs go ten to a claim (fewer round trips), while long ones go one at a time, so
 not sit on jobs that an idle thread or another worker process could be running.
 
 **Stopping** (:meth:`Worker.stop`, safe from a signal handler): every thread finishes the job
-it is running, gives back the jobs it claimed but has not started, and ends. A worker killed
+it is running (its lease still renewed), gives back the jobs it claimed but has not started,
+and ends. A worker killed
 outright instead loses nothing either: its leases expire and another worker takes the jobs
 over, and a job's effect is committed with its deletion, so it happens once. Ctrl-C
 (``KeyboardInterrupt``) in the thread running :meth:`Worker.run` stops it the same way, then
@@ -187,7 +188,12 @@ class Worker:
             )
             for n, done in enumerate(ended, start=1)
         ]
-        renewer = threading.Thread(target=self._renew, name="wfengine-leases", daemon=True)
+        # the leases are renewed until the threads have ended, not only until a stop: a thread
+        # finishing its job after stop() (or Ctrl-C) must not lose it to another worker
+        threads_ended = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew, args=(threads_ended,), name="wfengine-leases", daemon=True
+        )
         renewer.start()
         for thread in threads:
             thread.start()
@@ -213,6 +219,7 @@ class Worker:
                 raise
         finally:
             self._stop.set()
+            threads_ended.set()
             renewer.join(timeout=5)
         if self._errors:
             raise self._errors[0]
@@ -348,9 +355,9 @@ class Worker:
 
     # -- leases ------------------------------------------------------------------------------
 
-    def _renew(self) -> None:
+    def _renew(self, until: threading.Event) -> None:
         every = max(self.lease.total_seconds() / 3, 0.05)
-        while not self._stop.wait(every):
+        while not until.wait(every):
             with self._lock:
                 engines = list(self._engines)
             for engine in engines:
