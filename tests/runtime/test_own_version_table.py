@@ -4,8 +4,11 @@ A host keeping its own tables in wfengine's database (README, Durable execution)
 them with its own Alembic shared Alembic's default ``alembic_version`` table with wfengine: an
 engine called the host's revision "written by a newer wfengine: upgrade wfengine" and refused to
 start, and the host's Alembic then met wfengine's revision there ("Can't locate revision").
-A database an earlier wfengine wrote (its revision in ``alembic_version``) is moved to the new
-table as it is opened or upgraded, once, even by engines opening it at once.
+A database an earlier wfengine wrote (its revision in ``alembic_version``) is read where it is by
+an engine opening it, which leaves the row there (an engine never migrates a database itself, and
+workers of the earlier wfengine still find it in a rolling upgrade); ``wfengine db upgrade`` moves
+it. An engine reading the revision while that move commits sees it whole (it used to fail with a
+raw "alembic_version does not exist", or call the tables revision-less: restore from a backup).
 """
 
 from __future__ import annotations
@@ -202,23 +205,36 @@ def test_wfengine_makes_no_alembic_version_table(fresh_url: str) -> None:
     assert _rows(fresh_url, migrate.VERSION_TABLE) == [SCHEMA_REVISION]
 
 
-def test_an_earlier_wfengines_revision_moves_to_its_own_table(fresh_url: str) -> None:
+def test_an_earlier_wfengines_revision_is_read_where_it_is_until_db_upgrade_moves_it(
+    fresh_url: str,
+) -> None:
     with Engine(db_url=fresh_url) as engine:
         engine.deploy(_package().build())
         iid = engine.start_process("main")
     _as_an_earlier_wfengine_left_it(fresh_url)
-    current = CliRunner().invoke(main, ["db", "current", "--db", fresh_url])
+    runner = CliRunner()
+    current = runner.invoke(main, ["db", "current", "--db", fresh_url])
     assert f"revision {SCHEMA_REVISION}, needed {SCHEMA_REVISION} (up to date)" in current.output
     with Engine(db_url=fresh_url) as engine:
         assert engine.instance(iid).process_id == "main"
+    # an engine open moves nothing (an earlier wfengine's workers still find the row)
+    assert _rows(fresh_url, "alembic_version") == [SCHEMA_REVISION]
+    assert _rows(fresh_url, migrate.VERSION_TABLE) is None
+    upgraded = runner.invoke(main, ["db", "upgrade", "--db", fresh_url])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"schema already at revision {SCHEMA_REVISION}" in upgraded.output
     assert _rows(fresh_url, migrate.VERSION_TABLE) == [SCHEMA_REVISION]
     assert _rows(fresh_url, "alembic_version") is None  # it held wfengine's row only
+    with Engine(db_url=fresh_url) as engine:
+        assert engine.instance(iid).process_id == "main"
 
 
 def test_a_hosts_row_beside_an_earlier_wfengines_stays(fresh_url: str) -> None:
     Engine(db_url=fresh_url).close()
     _as_an_earlier_wfengine_left_it(fresh_url, HOST_FIRST)
     Engine(db_url=fresh_url).close()
+    assert _rows(fresh_url, "alembic_version") == sorted([SCHEMA_REVISION, HOST_FIRST])
+    migrate.upgrade(fresh_url)
     assert _rows(fresh_url, migrate.VERSION_TABLE) == [SCHEMA_REVISION]
     assert _rows(fresh_url, "alembic_version") == [HOST_FIRST]
 
@@ -241,7 +257,7 @@ def test_an_earlier_wfengines_older_schema_is_upgraded_and_moved(fresh_url: str)
     Engine(db_url=fresh_url).close()
 
 
-def test_engines_opening_an_earlier_wfengines_database_at_once_move_it_once(
+def test_engines_opening_an_earlier_wfengines_database_at_once_leave_it_as_it_is(
     fresh_url: str,
 ) -> None:
     Engine(db_url=fresh_url).close()
@@ -262,8 +278,8 @@ def test_engines_opening_an_earlier_wfengines_database_at_once_move_it_once(
     for thread in threads:
         thread.join()
     assert failures == []
-    assert _rows(fresh_url, migrate.VERSION_TABLE) == [SCHEMA_REVISION]
-    assert _rows(fresh_url, "alembic_version") == [HOST_FIRST]
+    assert _rows(fresh_url, migrate.VERSION_TABLE) is None
+    assert _rows(fresh_url, "alembic_version") == sorted([SCHEMA_REVISION, HOST_FIRST])
 
 
 def test_a_read_only_earlier_wfengines_database_is_read_where_it_is(tmp_path: Path) -> None:
@@ -275,7 +291,7 @@ def test_a_read_only_earlier_wfengines_database_is_read_where_it_is(tmp_path: Pa
     read_only = f"sqlite:///file:{tmp_path / 'wf.db'}?mode=ro&uri=true"
     with Engine(db_url=read_only) as engine:
         assert engine.instance(iid).process_id == "main"
-    assert _rows(url, "alembic_version") == [SCHEMA_REVISION]  # moved by a later open
+    assert _rows(url, "alembic_version") == [SCHEMA_REVISION]  # no open moves it
     assert _rows(url, migrate.VERSION_TABLE) is None
 
 
@@ -288,4 +304,53 @@ def test_an_unknown_revision_in_wfengines_own_table_is_a_newer_wfengines(
         conn.exec_driver_sql("UPDATE wfengine_alembic_version SET version_num = '9999'")
     engine.dispose()
     with pytest.raises(SchemaOutdatedError, match=r"'9999'.* written by a newer wfengine"):
+        Engine(db_url=fresh_url)
+
+
+def _upgrade_moves_it_during_the_first_read(
+    monkeypatch: pytest.MonkeyPatch, url: str, *, then_select: bool
+) -> None:
+    """A ``db upgrade`` in another process moving the revision out of ``alembic_version``
+    between an opening engine's first statements (after it found no wfengine_alembic_version):
+    the table is then gone (``then_select``: the engine's next SELECT from it fails)."""
+    original = migrate._shared_revision
+    calls: list[int] = []
+
+    def racing(conn: sa.Connection) -> str | None:
+        calls.append(1)
+        if len(calls) == 1:
+            migrate.upgrade(url)  # its own connection and transaction, committed
+            if then_select:
+                conn.execute(sa.text("SELECT version_num FROM alembic_version"))
+        return original(conn)
+
+    monkeypatch.setattr(migrate, "_shared_revision", racing)
+
+
+@pytest.mark.parametrize("then_select", [False, True], ids=["no-revision", "table-gone"])
+def test_an_engine_opening_while_db_upgrade_moves_the_revision_reads_it_again(
+    fresh_url: str, monkeypatch: pytest.MonkeyPatch, then_select: bool
+) -> None:
+    with Engine(db_url=fresh_url) as engine:
+        engine.deploy(_package().build())
+        iid = engine.start_process("main")
+    _as_an_earlier_wfengine_left_it(fresh_url)
+    _upgrade_moves_it_during_the_first_read(monkeypatch, fresh_url, then_select=then_select)
+    # was: "has tables named as wfengine's ... restore this one from a backup", or a raw
+    # UndefinedTable "alembic_version does not exist"
+    with Engine(db_url=fresh_url) as engine:
+        assert engine.instance(iid).process_id == "main"
+    assert _rows(fresh_url, migrate.VERSION_TABLE) == [SCHEMA_REVISION]
+    assert _rows(fresh_url, "alembic_version") is None
+
+
+def test_tables_without_a_revision_are_still_refused_after_the_second_read(
+    fresh_url: str,
+) -> None:
+    Engine(db_url=fresh_url).close()
+    engine = create_engine(fresh_url)
+    with begin(engine) as conn:
+        conn.exec_driver_sql("DROP TABLE wfengine_alembic_version")
+    engine.dispose()
+    with pytest.raises(SchemaOutdatedError, match=r"no wfengine schema revision.*backup"):
         Engine(db_url=fresh_url)

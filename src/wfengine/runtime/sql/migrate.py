@@ -24,11 +24,14 @@ its own tables in the same database, migrated by its own Alembic, keeps its revi
 the two used to overwrite and misread each other's (wfengine called the host's revision "written
 by a newer wfengine"). A revision in ``alembic_version`` that is not one of wfengine's is the
 host's and is never touched. A database an earlier wfengine wrote (its tables, its known
-revision in ``alembic_version``, no ``wfengine_alembic_version``) has that revision moved to
-wfengine's table when it is opened or upgraded, in the transaction that checks or migrates the
-schema (on PostgreSQL under an advisory lock, on SQLite under the write lock, so engines opening
-it at once move it once); ``alembic_version`` is dropped when that leaves it empty. Until then
-(a database this process may not write) the revision is read where it is.
+revision in ``alembic_version``, no ``wfengine_alembic_version``) is read where it is: an engine
+opening it leaves the row there (so workers of that earlier wfengine, in a rolling upgrade, still
+find it), and only :func:`upgrade` and :func:`downgrade` (``wfengine db upgrade``) move it to
+wfengine's table, in the transaction that migrates the schema, under an advisory lock on
+PostgreSQL and the write lock on SQLite; ``alembic_version`` is dropped when that leaves it
+empty. An engine's check reads the revision without a lock; when that read fails, or finds
+wfengine's tables but no revision (a ``db upgrade`` moving the row between its statements), it
+reads once more in one transaction after that lock, so it sees the move whole.
 """
 
 from __future__ import annotations
@@ -198,12 +201,8 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     url = shown(engine.url)
     script = ScriptDirectory.from_config(_config())
     head = script.get_current_head()
-    with engine.connect() as conn:
-        current, shared = _revision(conn)
-        found = _our_tables(conn)
+    current, found = _read_schema(engine)
     if current == head:
-        if shared:
-            _move_now(engine)
         return
     if current is None and not found:
         if not create:
@@ -230,17 +229,22 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     )
 
 
-def _move_now(engine: sa.Engine) -> None:
-    """Move the revision of a database at the schema this code needs from ``alembic_version``
-    (see the module notes). A database this process may not write (a read-only file or
-    standby) is used as it is: its schema is the one needed, and its revision is read from
-    where it is until an open that may write moves it."""
-    try:
-        with begin(engine) as conn:
-            _serialise(conn)
-            _move_shared(conn)
-    except sa.exc.SQLAlchemyError:
-        pass
+def _read_schema(engine: sa.Engine) -> tuple[str | None, list[str]]:
+    """The revision and wfengine's tables, as :func:`check_schema` judges them. The first read
+    takes no lock (a read-only database or standby must open); a ``db upgrade`` moving the
+    revision out of ``alembic_version`` at that moment can make it fail (the table gone between
+    two statements) or find the tables without a revision, so then it is read again, in one
+    transaction after :func:`_serialise`, which waits for that move to commit."""
+    with engine.connect() as conn:
+        try:
+            current, found = current_revision(conn), _our_tables(conn)
+        except sa.exc.DBAPIError:
+            current, found = None, ["(unreadable)"]
+    if current is not None or not found:
+        return current, found
+    with begin(engine, write=False) as conn:
+        _serialise(conn)
+        return current_revision(conn), _our_tables(conn)
 
 
 def _create(engine: sa.Engine) -> str:
