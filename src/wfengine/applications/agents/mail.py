@@ -1,15 +1,19 @@
 """The e-mail agent: send one message through an SMTP server the host configures.
 
 The application's IN parameters are ``to`` (one address, or a list, or addresses separated
-by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` with no address, or
-a part of ``to`` or ``cc`` that is not one address (``'@'``, ``'ann@example.org bob@x'``), is a
-permanent failure naming the parameter and the text: such a message was reported as sent
-to nobody, and what followed a ``;`` was dropped. The message's ``Message-ID`` is made
-from the idempotency key, so a message re-sent by a retry carries the same id and mail systems
-can drop the duplicate; the engine's keys (an application call's, an outbox entry's for the
-notifiers) carry their instance's nonce, so another message, from another database or a
-restarted in-memory engine whose ids began again at ``pi-1``, never gets the same id. Header
-values containing line breaks are refused (no header injection from instance data).
+by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` and ``cc`` with no
+address between them, or a part of ``to`` or ``cc`` that is not one address (``'@'``,
+``'ann@example.org bob@x'``), is a permanent failure naming the parameter and the text: such
+a message was reported as sent to nobody, and what followed a ``;`` was dropped. A
+message for its ``cc`` only keeps a ``to`` naming an empty group
+(``undisclosed-recipients:;``) as its To.
+
+The message's ``Message-ID`` is made from the idempotency key, so a message re-sent by a
+retry carries the same id and mail systems can drop the duplicate; the engine's keys (an
+application call's, an outbox entry's for the notifiers) carry their instance's nonce, so
+another message, from another database or a restarted in-memory engine whose ids began again
+at ``pi-1``, never gets the same id. Header values containing line breaks are refused (no
+header injection from instance data).
 
 The server's answer decides retrying by its code: 5xx (sender, recipient or message refused)
 is a permanent error, 4xx (greylisting, a full mailbox, a local problem) and connection
@@ -132,8 +136,13 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
         try:
             message = EmailMessage()
             message["From"] = server.sender
-            message["To"] = _recipients("to", to)
-            if cc and (copied := _recipients("cc", cc, optional=True)):
+            addressed = _recipients("to", to, optional=True)
+            copied = _recipients("cc", cc, optional=True) if cc else ""
+            if not addressed and not copied:
+                raise _no_recipient(to, cc)
+            if addressed or (addressed := _empty_groups(to)):  # undisclosed-recipients:;
+                message["To"] = addressed
+            if copied:
                 message["Cc"] = copied
             message["Subject"] = subject
             if idempotency_key is not None:
@@ -152,7 +161,9 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
                     smtp.starttls()
                 if server.username is not None:
                     smtp.login(server.username, server.password or "")
-                if had:  # the others have it (an earlier attempt): only to those who do not
+                # the others have it (an earlier attempt): only to those who do not; an empty
+                # group (To: undisclosed-recipients:;) smtplib would take for the address ''
+                if had or "" in _listed(message):
                     refused: Refusals = smtp.send_message(message, to_addrs=rest) or {}
                 else:
                     refused = smtp.send_message(message) or {}
@@ -196,11 +207,33 @@ def _refusal(where: str, refused: Refusals, delivered: tuple[str, ...]) -> Appli
     return ApplicationError(f"{where} refused for now {each}{has}{again}")
 
 
-def _envelope(message: EmailMessage) -> list[str]:
-    """The addresses of the message's To and Cc, once each, in order (as ``send_message``
-    takes them)."""
+def _listed(message: EmailMessage) -> list[str]:
+    """The addresses of the message's To and Cc, in order, as ``send_message`` takes them
+    (``''`` for an empty group such as ``undisclosed-recipients:;``)."""
     fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
-    return list(dict.fromkeys(address for _, address in getaddresses(fields) if address))
+    return [address for _, address in getaddresses(fields)]
+
+
+def _envelope(message: EmailMessage) -> list[str]:
+    """The addresses of the message's To and Cc, once each, in order."""
+    return list(dict.fromkeys(a for a in _listed(message) if a))
+
+
+def _no_recipient(to: object, cc: object) -> PermanentApplicationError:
+    """The error for a message whose ``to`` and ``cc`` hold no address together."""
+    shown = f"to={to!r:.200}" + (f" and cc={cc!r:.200}" if cc else "")
+    return PermanentApplicationError(
+        f"no recipient: {shown} {'hold' if cc else 'holds'} no e-mail address; give at least "
+        "one in to or cc (several separated by ',' or ';')"
+    )
+
+
+def _empty_groups(value: str | list[str]) -> str:
+    """The header text of the groups without members that ``value`` names
+    (``undisclosed-recipients:;``, the usual To of a message sent to its Cc only), or ``''``."""
+    groups: list[str] = []
+    _parts(value if isinstance(value, str) else ", ".join(value), groups)
+    return ", ".join(f"{name}:;" for name in groups if name)
 
 
 def _text(text: bytes | str) -> str:
@@ -226,7 +259,7 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
     mail programs write them); an empty part (``a@x.org,``) is passed over. Raises
     :class:`~wfengine.errors.PermanentApplicationError` naming ``field`` when a part is not
-    one address, or when ``value`` has none (an empty ``cc`` is no Cc). Why: an empty ``to``
+    one address, or when ``value`` has none and it is not ``optional``. Why: an empty ``to``
     was sent to no one and reported as sent, and the parser dropped what it could not read
     (everything after a ``;``). A value with a line break is returned as it is: setting the
     header refuses it (no header injection)."""
@@ -234,7 +267,7 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     if "\r" in text or "\n" in text:
         return text
     shown = f"{field}={value!r:.200}"
-    parts = []
+    parts: list[tuple[str, str]] = []  # each part, and its address as the header carries it
     for part in _parts(text):
         address = _one_address(part)
         if address is None:
@@ -243,20 +276,17 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
                 f"{field}: {part!r:.200} is not one e-mail address{whole}; write "
                 "addresses such as ann@example.org, separated by ',' or ';'"
             )
-        parts.append(address)
+        parts.append((part, address))
     if not parts and not optional:
-        raise PermanentApplicationError(
-            f"no recipient: {shown} holds no e-mail address; give at least one "
-            "(several separated by ',' or ';')"
-        )
-    return ", ".join(parts)
+        raise _no_recipient(value, None)
+    return ", ".join(a for _, a in parts)
 
 
-def _parts(text: str) -> list[str]:
+def _parts(text: str, groups: list[str] | None = None) -> list[str]:
     """``text`` cut at each ``,`` and ``;`` outside quotes, comments, ``<...>`` and domain
     literals (``"Doe, Ann" <ann@x.org>`` is one part); a group's name (``team:`` of
-    ``team: a@x.org, b@x.org;``) is left out: its members are the addresses. The parts are
-    stripped; empty ones are left out."""
+    ``team: a@x.org, b@x.org;``) is left out: its members are the addresses (the names go
+    to ``groups``, when given). The parts are stripped; empty ones are left out."""
     parts: list[str] = []
     start = 0
     quoted = escaped = False
@@ -283,6 +313,8 @@ def _parts(text: str) -> list[str]:
             parts.append(text[start:at])
             start = at + 1
         elif ch == ":":
+            if groups is not None:
+                groups.append(text[start:at].strip())
             start = at + 1
     parts.append(text[start:])
     return [p for p in (part.strip() for part in parts) if p]
