@@ -322,7 +322,14 @@ class Run:
         if groups is None:
             user = None if bound.organisation is None else bound.organisation.user(person_id)
             if user is not None:
-                groups = (*(f"role {r}" for r in user.roles), *(f"unit {u}" for u in user.units))
+                # a unit counts the people of the units below it too, as it offers them its
+                # work (and as ``wfengine stats`` counts them): each unit once, nearest first
+                above = getattr(bound.organisation, "units_above", None)
+                units = [x.id for u in user.units for x in above(u)] if above else user.units
+                groups = (
+                    *(f"role {r}" for r in user.roles),
+                    *(f"unit {u}" for u in dict.fromkeys(units)),
+                )
             groups = groups or (person_id,)
         return Person(person_id, calendar, tuple(groups))
 
