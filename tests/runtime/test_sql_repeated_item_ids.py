@@ -12,7 +12,7 @@ import pytest
 
 from tests.runtime.conftest import store_url
 from wfengine import Engine, PackageBuilder, SequentialIds
-from wfengine.errors import ConcurrencyError
+from wfengine.errors import StoreError
 
 _SQL_STORES = ("sqlite", "postgres")
 
@@ -48,8 +48,8 @@ def test_a_start_whose_work_item_id_is_taken_is_refused_and_stores_nothing(url: 
         engine.deploy(_package().build())
         first = engine.start_process("ticket", {"customer": "first"})
         with pytest.raises(
-            ConcurrencyError,
-            match=r"work item 'wi-1' is stored already \(the engine's id generator "
+            StoreError,
+            match=r"work item 'wi-1' is stored already: the id generator "
             r"\(Engine\(ids=\.\.\.\)\) handed out an id in use",
         ):
             engine.start_process("ticket", {"customer": "second"})
@@ -69,7 +69,7 @@ def test_a_completion_whose_next_item_id_is_taken_leaves_both_instances_as_they_
         [mine] = engine.work_items(other)
         engine.claim_work_item("wi-1", "clerk")
         ids.repeat = True  # the next item of `other` would be wi-1 again
-        with pytest.raises(ConcurrencyError, match=r"work item 'wi-1' is stored already"):
+        with pytest.raises(StoreError, match=r"work item 'wi-1' is stored already"):
             engine.complete_work_item(mine.id)
         [kept] = engine.work_items(first)
         assert (kept.id, kept.activity_id, kept.state.value, kept.holder) == (

@@ -357,10 +357,12 @@ def test_a_database_error_in_the_commits_batch_is_sqlalchemys_and_rolls_back(db_
         with store.unit():
             store.commit(Step(instances={iid: store.instance(iid)}, jobs=[job]))
         before = e.audit(iid)
-        with store.unit(), pytest.raises(sa.exc.IntegrityError):
+        # (the repeated id is told as such; the driver's error is its cause)
+        with store.unit(), pytest.raises(ConcurrencyError, match=r"job 'job-dup'") as refused:
             inst = store.instance(iid)
             inst.data["amount"] = 5
             store.commit(Step(instances={iid: inst}, jobs=[job]))  # the same job id again
+        assert isinstance(refused.value.__cause__, sa.exc.IntegrityError)
         _transactions_begin_again(store)
         assert e.audit(iid) == before
         assert e.instance(iid).data["amount"] == 0

@@ -66,10 +66,18 @@ def _taken(
         )
     else:
         left = "nothing was stored"
+    return taken_words(
+        f"{kind} {ident!r}", f"storing the new one would replace it; {left}", f" (of {of!r})"
+    )
+
+
+def taken_words(what: str, how: str, of: str = "") -> str:
+    """The words of an :class:`IdTakenError`, the memory store's and the SQL stores'
+    (:mod:`~wfengine.runtime.sql.repeated_ids`): ``what`` is stored already, and ``how`` the
+    store dealt with it."""
     return (
-        f"{kind} {ident!r} is stored already (of {of!r}): the id generator handed out an id "
-        f"in use, and storing the new one would replace it; {left}. An IdGenerator must "
-        "never repeat an id (see wfengine.runtime.ids)"
+        f"{what} is stored already{of}: the id generator (Engine(ids=...)) handed out an id "
+        f"in use, and {how}. An IdGenerator must never repeat an id (see wfengine.runtime.ids)"
     )
 
 

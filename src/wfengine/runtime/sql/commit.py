@@ -44,7 +44,7 @@ from sqlalchemy.engine import Dialect as SaDialect
 from wfengine.errors import ConcurrencyError
 from wfengine.runtime.instance import ProcessInstance, WorkItem, retire
 from wfengine.runtime.jobs import JOB_REMINDER, reminder_key_prefix, reminds_of, timer_job
-from wfengine.runtime.sql import rows
+from wfengine.runtime.sql import repeated_ids, rows
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.closing_reminders import like_prefix, reminded
 from wfengine.runtime.sql.dialects import Dialect
@@ -421,21 +421,9 @@ class StepWriter:
             # number, the instance row itself when both inserted it)
             self._check(checks, exc)
             table = self._dialect.violated_table(exc)
-            if plan.inserts and table == t.process_instances.name:
-                ids = ", ".join(repr(r["id"]) for r in plan.inserts)
-                raise ConcurrencyError(
-                    f"process instance {ids} is stored already (read outside the command "
-                    "that commits it, or the engine's id generator (Engine(ids=...)) handed "
-                    "out an id in use)"
-                ) from exc
-            if plan.new_items and table == t.work_items.name:
-                ids = ", ".join(repr(r["id"]) for r in plan.new_items)
-                which = "work item" if len(plan.new_items) == 1 else "one of the work items"
-                raise ConcurrencyError(
-                    f"{which} {ids} is stored already (the engine's id generator "
-                    "(Engine(ids=...)) handed out an id in use: an IdGenerator must never "
-                    "repeat an id, see wfengine.runtime.ids)"
-                ) from exc
+            refused = repeated_ids.refusal(exc, table, plan)
+            if refused is not None:
+                raise refused from exc
             raise
         except sa.exc.DBAPIError as exc:
             if self._dialect.check_failed(exc):  # a checked statement changed no row
@@ -444,6 +432,7 @@ class StepWriter:
         # SQLite: the row counts decide, before the COMMIT; PostgreSQL's checked statements
         # answered one row each (a count of 0 failed above, and the COMMIT did not happen)
         self._check(checks, None)
+        repeated_ids.committed()
 
     def landed(self, conn: sa.Connection, plan: StepPlan) -> bool:
         """Whether ``plan`` is stored (read on ``conn``, outside a transaction): asked when
