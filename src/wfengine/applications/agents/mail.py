@@ -4,7 +4,9 @@ The application's IN parameters are ``to`` (one address, or a list, or addresses
 by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` and ``cc`` with no
 address between them, or a part of ``to`` or ``cc`` that is not one address (``'@'``,
 ``'ann@example.org bob@x'``), is a permanent failure naming the parameter and the text: such
-a message was reported as sent to nobody, and what followed a ``;`` was dropped. A
+a message was reported as sent to nobody, and what followed a ``;`` was dropped. So is a part
+without ``@`` in a value that holds full addresses: ``'Doe, Ann <ann@example.org>'``, whose
+display name's comma is not quoted, was sent to a local mailbox ``Doe`` too. A
 message for its ``cc`` only keeps a ``to`` naming an empty group
 (``undisclosed-recipients:;``) as its To.
 
@@ -259,7 +261,8 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
     mail programs write them); an empty part (``a@x.org,``) is passed over. Raises
     :class:`~wfengine.errors.PermanentApplicationError` naming ``field`` when a part is not
-    one address, or when ``value`` has none and it is not ``optional``. Why: an empty ``to``
+    one address, when a part without ``@`` stands beside full addresses (a display name's
+    unquoted comma), or when ``value`` has none and it is not ``optional``. Why: an empty ``to``
     was sent to no one and reported as sent, and the parser dropped what it could not read
     (everything after a ``;``). A value with a line break is returned as it is: setting the
     header refuses it (no header injection)."""
@@ -277,6 +280,14 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
                 "addresses such as ann@example.org, separated by ',' or ';'"
             )
         parts.append((part, address))
+    # 'Doe, Ann <ann@x.org>' (a display name's comma not quoted) was sent to a mailbox 'Doe'
+    local = [p for p, a in parts if "@" not in getaddresses([a])[0][1]]
+    if local and len(local) < len(parts):
+        raise PermanentApplicationError(
+            f"{field}: {local[0]!r:.200} is not an e-mail address (it has no '@') while "
+            f"{shown} holds full ones: a display name with a comma must be quoted, as in "
+            "'\"Doe, Ann\" <ann@example.org>'; write each address in full"
+        )
     if not parts and not optional:
         raise _no_recipient(value, None)
     return ", ".join(a for _, a in parts)
