@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from wfengine.errors import StoreError
-from wfengine.runtime.instance import ProcessInstance, WorkItem
+from wfengine.runtime.instance import Incident, ProcessInstance, WorkItem
+from wfengine.runtime.jobs import Job
 from wfengine.runtime.store import Step
 
 #: a record listed as the SQL store lists it (:func:`listed`)
@@ -30,11 +31,19 @@ class IdTakenError(StoreError):
 
 
 def refuse_taken_ids(
-    instances: Mapping[str, ProcessInstance], work_items: Mapping[str, WorkItem], step: Step
+    instances: Mapping[str, ProcessInstance],
+    work_items: Mapping[str, WorkItem],
+    step: Step,
+    jobs: Mapping[str, Job] | None = None,
+    incidents: Mapping[str, Incident] | None = None,
 ) -> None:
     """Raise :class:`IdTakenError` when ``step`` stores a process instance or work item
     under an id a different stored one has (the one stored is the same object when a
-    command changed it: the memory store's records are the live ones)."""
+    command changed it: the memory store's records are the live ones); with ``jobs`` (the
+    stored jobs by id), a new timer or job under a stored job's id (one the step deletes
+    is free again, as on SQL) or two new ones under one id; with ``incidents``, an incident
+    under the id of another instance's incident. Why jobs: the second job replaced the
+    first, another instance's deadline that then never fired."""
     for inst in step.instances.values():
         held = instances.get(inst.id)
         if held is not None and held is not inst:
@@ -45,6 +54,34 @@ def refuse_taken_ids(
         had = work_items.get(item.id)
         if had is not None and had is not item:
             raise IdTakenError(_taken("work item", item.id, had.instance_id, instances, step))
+    if jobs is not None and (step.timers_set or step.jobs):
+        _refuse_taken_jobs(jobs, instances, step)
+    if incidents is not None:
+        for inst in step.instances.values():
+            for incident in inst.incidents.values() if inst.incidents else ():
+                other = incidents.get(incident.id)
+                if other is not None and other.instance_id != inst.id:
+                    raise IdTakenError(
+                        _taken("incident", incident.id, other.instance_id, instances, step)
+                    )
+
+
+def _refuse_taken_jobs(
+    jobs: Mapping[str, Job], instances: Mapping[str, ProcessInstance], step: Step
+) -> None:
+    """The jobs half of :func:`refuse_taken_ids`."""
+    freed = set(step.timers_cancelled)
+    if step.job_done is not None and step.job_again_at is None:
+        freed.add(step.job_done)
+    made: dict[str, str] = {}
+    new = [(t.id, t.instance_id) for t in step.timers_set if t.id not in step.timers_cancelled]
+    new.extend((j.id, j.instance_id) for j in step.jobs)
+    for job_id, instance_id in new:
+        held = jobs.get(job_id)
+        of = made.get(job_id) or (held.instance_id if held and job_id not in freed else None)
+        if of is not None:
+            raise IdTakenError(_taken("job", job_id, of, instances, step))
+        made[job_id] = instance_id
 
 
 def _taken(
