@@ -77,6 +77,9 @@ class Bound:
     #: activity id -> the declared type of each data field its ``outputs`` write (the
     #: fields the engine checks a completion's values against), for naming a refused draw
     output_kinds: Mapping[str, Mapping[str, tuple[Checked, bool]]] = field(default_factory=dict)
+    #: application id -> the declared type of each OUT/INOUT parameter its stand-in's
+    #: ``outputs`` answer, for stopping the run at a draw the type refuses
+    answer_kinds: Mapping[str, Mapping[str, tuple[Checked, bool]]] = field(default_factory=dict)
 
 
 def bind(scenario: Scenario, package: Package, process_id: str | None = None) -> Bound:
@@ -121,7 +124,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
     works = scenario.work("activities", scenario.activities, list(activities), empirical)
     calls = _check_work(scenario, works, activities, LanePerformers(package))
     app_works = scenario.work("applications", scenario.applications, list(tools))
-    _check_answers(scenario, package, processes, app_works, calls_of)
+    answer_kinds = _check_answers(scenario, package, processes, app_works, calls_of)
     output_kinds = _check_outputs(scenario, package, processes, works, owners)
     branches = _branches(scenario, activities, transitions)
     members: dict[str, tuple[str, ...]] = {}
@@ -174,6 +177,7 @@ def bind(scenario: Scenario, package: Package, process_id: str | None = None) ->
         groups,
         organisation,
         output_kinds,
+        answer_kinds,
     )
 
 
@@ -242,14 +246,16 @@ def _check_answers(
     processes: Sequence[WorkflowProcess],
     works: Mapping[str, Work],
     calls_of: Mapping[str, Sequence[ToolCall]],
-) -> None:
+) -> dict[str, dict[str, tuple[Checked, bool]]]:
     """Refuse a stand-in's ``outputs`` the engine would refuse from the application on every
     call (each case an incident, nothing completed): a name that is not an OUT or INOUT
-    parameter of every call of it, or a value (one draw) its parameter's type does not take."""
+    parameter of every call of it, or a value (one draw) its parameter's type does not take.
+    Returns each stand-in's answered parameters' types (for checking later draws)."""
     apps = {a.id: a for a in package.applications}
     for process in processes:  # (the runtime compiles each process's own over the package's)
         apps.update({a.id: a for a in process.applications})
     types = declared_types(package)
+    found: dict[str, dict[str, tuple[Checked, bool]]] = {}
     for app_id, work in works.items():
         if not work.outputs:
             continue
@@ -273,6 +279,7 @@ def _check_answers(
                     f"(its OUT/INOUT parameters: {known})"
                 )
             kind, is_array = basic_kind(formal.data_type, types)
+            found.setdefault(app_id, {})[name] = (kind, is_array)
             drawn = sample(random.Random(0))
             try:
                 coerce(drawn, kind, is_array)
@@ -280,6 +287,7 @@ def _check_answers(
                 raise ScenarioError(
                     f"{where}: {drawn!r} does not fit its {formal.mode.value} parameter: {exc}"
                 ) from None
+    return found
 
 
 def _branches(

@@ -216,6 +216,8 @@ class Run:
         self.engine.split_chooser = self.chooser
         #: outputs drawn so far (people's and stand-ins'), for :class:`EndlessTimers`
         self.outputs_drawn = 0
+        #: a stand-in's draw its parameter's type refused (the run stops with it)
+        self.bad_answer: ScenarioError | None = None
         self.calls = DelayedCalls(self.engine.job_handlers["invoke"], self._call_seconds)
         self.engine.job_handlers["invoke"] = self.calls
         if db_url is not None and self.engine.instance_summaries(limit=1):
@@ -296,10 +298,22 @@ class Run:
         rng = self.streams(f"outputs:{app_id}")
         outputs = work.outputs
 
+        kinds = self.bound.answer_kinds.get(app_id, {})
+
         def stand_in(**_inputs: Any) -> dict[str, Any]:
             if outputs:
                 self.outputs_drawn += 1
-            return {name: sample(rng) for name, sample in outputs.items()}
+            drawn = {name: sample(rng) for name, sample in outputs.items()}
+            for name, value in drawn.items():
+                why = refusal(value, kinds[name]) if name in kinds else None
+                if why is not None and self.bad_answer is None:
+                    # every later draw may be refused too (each case an incident): the run
+                    # stops naming the output, as for a person's outputs
+                    self.bad_answer = ScenarioError(
+                        f"{self.scenario.source}: applications.{app_id}.outputs.{name}: drew "
+                        f"{value!r}, which parameter {name!r} does not take: {why}"
+                    )
+            return drawn
 
         return stand_in
 
@@ -525,6 +539,10 @@ class Run:
                     self.staff.woke(payload)
             engine.deliver_outbox()
             self.staff.dispatch()
+            if self.bad_answer is not None:
+                raise self.bad_answer
+        if self.bad_answer is not None:
+            raise self.bad_answer
         ended = self.clock.now()
         self.staff.close(ended)
         return RunOutcome(
