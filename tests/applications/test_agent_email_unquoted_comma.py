@@ -2,7 +2,8 @@
 and telling to quote the name; before, the message also went to a local mailbox ``Doe``.
 
 A part without ``@`` standing beside full addresses is taken for that mistake; a value of
-local mailboxes only (``root``) is still sent as it is.
+local mailboxes only (``root``) is still sent as it is, and so is a list's item ``root`` beside
+another item's full address (the e-mail notifier gives each user's address as an item).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _agent() -> tuple[ApplicationFunc, list[list[str]]]:
         ("to", "Doe, Ann <ann@example.org>", r"'Doe'"),
         ("cc", "Doe, Ann <ann@example.org>", r"'Doe'"),
         ("to", "bob@example.org; Doe, Ann <ann@example.org>", r"'Doe'"),
-        ("to", ["ann@example.org", "root"], r"'root'"),
+        ("to", ["ann@example.org", "Doe, Ann <ann@example.org>"], r"'Doe'"),
     ],
 )
 def test_a_part_without_at_beside_full_addresses_is_refused(
@@ -73,9 +74,10 @@ def test_the_notifier_leaves_out_such_an_address_as_the_agent_refuses_it() -> No
         ('"Doe, Ann" <ann@example.org>', '"Doe, Ann" <ann@example.org>'),
         ("root", "root"),
         ("root, postmaster", "root, postmaster"),
+        (["root", "ann@example.org"], "root, ann@example.org"),  # a list's items: separate
     ],
 )
-def test_a_quoted_name_and_local_mailboxes_alone_are_sent(to: str, header: str) -> None:
+def test_a_quoted_name_and_local_mailboxes_alone_are_sent(to: str | list[str], header: str) -> None:
     send, sent = _agent()
     send(to=to, subject="s", body="b")
     assert sent == [[header, "None"]]

@@ -5,7 +5,7 @@ by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` and ``
 address between them, or a part of ``to`` or ``cc`` that is not one address (``'@'``,
 ``'ann@example.org bob@x'``), is a permanent failure naming the parameter and the text: such
 a message was reported as sent to nobody, and what followed a ``;`` was dropped. So is a part
-without ``@`` in a value that holds full addresses: ``'Doe, Ann <ann@example.org>'``, whose
+without ``@`` in a text that holds full addresses: ``'Doe, Ann <ann@example.org>'``, whose
 display name's comma is not quoted, was sent to a local mailbox ``Doe`` too. A
 message for its ``cc`` only keeps a ``to`` naming an empty group
 (``undisclosed-recipients:;``) as its To.
@@ -261,36 +261,41 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
     mail programs write them); an empty part (``a@x.org,``) is passed over. Raises
     :class:`~wfengine.errors.PermanentApplicationError` naming ``field`` when a part is not
-    one address, when a part without ``@`` stands beside full addresses (a display name's
-    unquoted comma), or when ``value`` has none and it is not ``optional``. Why: an empty ``to``
-    was sent to no one and reported as sent, and the parser dropped what it could not read
-    (everything after a ``;``). A value with a line break is returned as it is: setting the
-    header refuses it (no header injection)."""
+    one address, when a part without ``@`` stands beside full addresses in one text (a
+    display name's unquoted comma), or when ``value`` has none and it is not ``optional``.
+    Why: an empty ``to`` was sent to no one and reported as sent, and the parser dropped what
+    it could not read (everything after a ``;``). A value with a line break is returned as it
+    is: setting the header refuses it (no header injection)."""
     text = value if isinstance(value, str) else ", ".join(value)
     if "\r" in text or "\n" in text:
         return text
     shown = f"{field}={value!r:.200}"
-    parts: list[tuple[str, str]] = []  # each part, and its address as the header carries it
-    for part in _parts(text):
-        address = _one_address(part)
-        if address is None:
-            whole = "" if part == text.strip() else f" (in {shown})"
+    parts: list[str] = []  # each address as the header carries it
+    for one in [value] if isinstance(value, str) else value:
+        found: list[tuple[str, str]] = []  # each part of ``one``, and its address
+        for part in _parts(one):
+            address = _one_address(part)
+            if address is None:
+                whole = "" if part == text.strip() else f" (in {shown})"
+                raise PermanentApplicationError(
+                    f"{field}: {part!r:.200} is not one e-mail address{whole}; write "
+                    "addresses such as ann@example.org, separated by ',' or ';'"
+                )
+            found.append((part, address))
+        # 'Doe, Ann <ann@x.org>' (a display name's comma not quoted) was sent to a mailbox
+        # 'Doe' too; a list's items are separate values (a host's 'root' beside 'ann@x.org')
+        local = [p for p, a in found if "@" not in getaddresses([a])[0][1]]
+        if local and len(local) < len(found):
+            holds = shown if isinstance(value, str) else f"{field} item {one!r:.200}"
             raise PermanentApplicationError(
-                f"{field}: {part!r:.200} is not one e-mail address{whole}; write "
-                "addresses such as ann@example.org, separated by ',' or ';'"
+                f"{field}: {local[0]!r:.200} is not an e-mail address (it has no '@') while "
+                f"{holds} holds full ones: a display name with a comma must be quoted, as in "
+                "'\"Doe, Ann\" <ann@example.org>'; write each address in full"
             )
-        parts.append((part, address))
-    # 'Doe, Ann <ann@x.org>' (a display name's comma not quoted) was sent to a mailbox 'Doe'
-    local = [p for p, a in parts if "@" not in getaddresses([a])[0][1]]
-    if local and len(local) < len(parts):
-        raise PermanentApplicationError(
-            f"{field}: {local[0]!r:.200} is not an e-mail address (it has no '@') while "
-            f"{shown} holds full ones: a display name with a comma must be quoted, as in "
-            "'\"Doe, Ann\" <ann@example.org>'; write each address in full"
-        )
+        parts += [a for _, a in found]
     if not parts and not optional:
         raise _no_recipient(value, None)
-    return ", ".join(a for _, a in parts)
+    return ", ".join(parts)
 
 
 def _parts(text: str, groups: list[str] | None = None) -> list[str]:
