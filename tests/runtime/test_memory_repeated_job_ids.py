@@ -52,10 +52,6 @@ class RepeatsTimers:
         return "tm-1" if kind == "tm" else self._fresh.new(kind)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs MemoryStore.commit to pass its jobs to refuse_taken_ids (memory_store.py)",
-)
 def test_on_the_memory_store_the_second_deadline_is_refused_and_the_first_fires() -> None:
     pb = PackageBuilder("desk")
     p = pb.process("ticket")

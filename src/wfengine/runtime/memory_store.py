@@ -482,7 +482,9 @@ class MemoryStore(StoreOutbox):
     def commit(self, step: Step) -> None:
         if step.timers_set or step.jobs or step.job_again_at is not None:
             refuse_naive(step)  # before anything is stored: the heap compares due times
-        refuse_taken_ids(self._instances, self._work_items, step)  # (before, too)
+        refuse_taken_ids(  # (before, too)
+            self._instances, self._work_items, step, self._jobs.by_id, self._incidents
+        )
         if step.job_done is not None:
             done = self._jobs.by_id.get(step.job_done)
             if done is None:
