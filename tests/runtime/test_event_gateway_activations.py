@@ -22,6 +22,7 @@ from wfengine.definition.builder import PackageBuilder, multi_instance
 from wfengine.runtime.clock import VirtualClock
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import EventKind
+from wfengine.runtime.limits import RuntimeLimits
 from wfengine.runtime.sql import schema
 from wfengine.runtime.states import ProcessState
 
@@ -166,6 +167,7 @@ def _drop_keys(url: str) -> int:
             for iid, document in conn.execute(sa.select(p.c.id, p.c.state_blob)).all():
                 for record in document["activities"]:
                     dropped += record.pop("gw", None) is not None
+                document.pop("parked_gw", None)  # (work parked then carried none either)
                 conn.execute(p.update().where(p.c.id == iid).values(state_blob=document))
     finally:
         db.dispose()
@@ -190,3 +192,162 @@ def test_a_choice_stored_without_activations_withdraws_as_before(
         assert engine.trace(iid).count("late") == 2
         assert engine.instance(iid).state is ProcessState.COMPLETED
         check_history(engine)
+
+
+def _gateway_alone() -> PackageBuilder:
+    """``g`` straight from the start: a reply (``msg`` -> ``got``) or a timeout (``tm``)."""
+    pb = PackageBuilder("pkg")
+    _choice(pb.process("main"))
+    return pb
+
+
+def _retry(engine: Engine, iid: str) -> None:
+    """Retry the step budget's incidents until the work is done (each retry runs as many
+    steps as the budget allows, and parks the rest again)."""
+    for _ in range(20):
+        waiting = [i for i in engine.incidents(iid) if not i.resolved]
+        if not waiting:
+            return
+        for incident in waiting:
+            engine.retry_incident(incident.id)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+@pytest.mark.parametrize("kind", ["sqlite"])
+def test_targets_parked_before_activations_were_kept_still_race_each_other(
+    request: pytest.FixtureRequest, kind: str, tmp_path: Path, steps: int
+) -> None:
+    # the step budget parks the work between g and its targets (or between its targets)
+    url = store_url(request, kind, tmp_path)
+    assert url is not None
+    limits = RuntimeLimits(max_steps=steps)
+    with Engine(clock=VirtualClock(), db_url=url, limits=limits) as engine:
+        iid = run(engine, _gateway_alone())
+        assert engine.trace(iid) == ["g"]
+        assert "tm" not in _open(engine, iid)  # its begin is parked
+    _drop_keys(url)  # as a wfengine before activations wrote it
+    clock = VirtualClock()
+    with Engine(clock=clock, db_url=url) as engine:
+        _retry(engine, iid)
+        assert _open(engine, iid) == ["msg", "tm"]
+        engine.send_message("reply", {}, instance_id=iid)
+        clock.advance(timedelta(hours=2))
+        # was: the parked begin made tm in no choice, so both ways ran
+        assert engine.trace(iid) == ["g", "msg", "got"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)
+
+
+def test_a_message_while_the_targets_are_parked_waits_for_the_retry(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    clock = VirtualClock()
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=clock, db_url=url, limits=RuntimeLimits(max_steps=1)) as engine:
+        iid = run(engine, _gateway_alone())
+        engine.send_message("reply", {}, instance_id=iid)
+        # was: the targets existed already, so the message decided the choice and the
+        # instance ran on past the parked work
+        assert engine.trace(iid) == ["g"]
+        _retry(engine, iid)
+        clock.advance(timedelta(hours=2))
+        assert engine.trace(iid) == ["g", "msg", "got"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)
+
+
+def test_a_waiting_target_that_fires_withdraws_its_parked_rival(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    clock = VirtualClock()
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=clock, db_url=url, limits=RuntimeLimits(max_steps=2)) as engine:
+        iid = run(engine, _gateway_alone())
+        assert _open(engine, iid) == ["msg"]  # tm's begin is parked
+        engine.send_message("reply", {}, instance_id=iid)  # msg waits: it takes it
+        _retry(engine, iid)
+        clock.advance(timedelta(hours=2))
+        assert engine.trace(iid) == ["g", "msg", "got"]  # tm's parked begin dropped
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)
+
+
+def test_targets_parked_by_this_wfengine_keep_their_choice(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    clock = VirtualClock()
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=clock, db_url=url, limits=RuntimeLimits(max_steps=2)) as engine:
+        iid = run(engine, _threads())
+        _retry(engine, iid)
+        for minutes in (30, 0):  # thread 1 reaches g at 0:00, thread 2 at 0:30
+            engine.complete_work_item(engine.work_items(iid)[0].id)
+            assert [i for i in engine.incidents(iid) if not i.resolved]  # work parked
+            _retry(engine, iid)
+            clock.advance(timedelta(minutes=minutes))
+        assert _open(engine, iid) == ["msg", "msg", "tm", "tm"]
+        clock.advance(timedelta(minutes=30))  # 1:00: thread 1 times out
+        _retry(engine, iid)
+        assert _open(engine, iid) == ["msg", "tm"]
+        engine.send_message("reply", {}, instance_id=iid)  # thread 2's reply
+        _retry(engine, iid)
+        clock.advance(timedelta(hours=2))
+        _retry(engine, iid)
+        assert sorted(engine.trace(iid)[-4:]) == ["got", "late", "msg", "tm"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+@pytest.mark.parametrize("flow", ["One", "None"])
+def test_a_multi_instance_event_gateway_keeps_each_choice(
+    engine: Engine, clock: VirtualClock, flow: str
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.activity("s0")
+    p.route("g", gateway="EventBased", loop=multi_instance("2", flow=flow))
+    p.intermediate("msg", message="reply").intermediate("tm", timer="PT1H")
+    p.activity("got").activity("late")
+    p.transition("s0", "g").transition("g", "msg").transition("g", "tm")
+    p.transition("msg", "got").transition("tm", "late")
+    iid = run(engine, pb)
+    engine.send_message("reply", {}, instance_id=iid)
+    clock.advance(timedelta(hours=2))
+    trace = engine.trace(iid)
+    # was: the instance's way on reached msg and tm in no choice, so both ran
+    assert trace.count("got") == 1
+    # flow None: the second instance's way on is a choice of its own, which its timer wins
+    assert trace.count("late") == (1 if flow == "None" else 0)
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+
+
+def test_a_kept_message_decides_before_the_rivals_begin(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    p = pb.process("main")
+    p.activity("ask", performer="clerk")
+    _choice(p)
+    p.transition("ask", "g")
+    iid = run(engine, pb)
+    engine.send_message("reply", {}, instance_id=iid)  # kept: nothing waits yet
+    engine.complete_work_item(engine.work_items(iid)[0].id)
+    events = [(e.kind, e.activity_id) for e in engine.audit(iid) if e.activity_id in {"msg", "tm"}]
+    # was: tm started and aborted too, and the ids of what came after moved on by one
+    assert events == [
+        (EventKind.ACTIVITY_STARTED, "msg"),
+        (EventKind.MESSAGE_RECEIVED, "msg"),
+        (EventKind.ACTIVITY_COMPLETED, "msg"),
+    ]
+    assert [a.activity_id for a in engine.activity_instances(iid)][-2:] == ["msg", "got"]
+
+
+def test_the_targets_begin_after_work_ready_before_them(engine: Engine) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.route("f", gateway="Parallel")
+    _choice(p)
+    p.activity("a").activity("b")
+    p.transition("f", "g").transition("f", "a").transition("a", "b")
+    iid = run(engine, pb)
+    started = [e.activity_id for e in engine.audit(iid) if e.kind == EventKind.ACTIVITY_STARTED]
+    # was: msg and tm started as g left, before a, which was ready first
+    assert started == ["f", "g", "a", "msg", "tm", "b"]

@@ -81,7 +81,8 @@ class ActivityInstance:
     #: <wfengine.runtime.navigation.base.NavigatorBase.call_key>`); None until then
     call_key: str | None = None
     #: a target of an event-based gateway (``CActivity.rivals``): the id of the gateway's
-    #: activity instance whose activation began it, the choice it races in (the first of
+    #: activity instance whose activation began it (``<id>#<n>`` for a multi-instance
+    #: gateway's instance ``n`` routing on its own), the choice it races in (the first of
     #: those to fire withdraws the others); ``""``: begun by another way in, in no choice;
     #: None: stored before activations were kept (it races every open instance of its
     #: rivals in its scope, as it did then)
@@ -119,6 +120,22 @@ class Scope:
     #: the activities that completed in it (work can be sent back to them): bit ``i`` set
     #: for activity index ``i`` (an int, not a set: nothing more for the collector to track)
     done: int = 0
+
+
+class ChoiceBegin(tuple[int, Any, Any]):
+    """Queued (or parked) work: the begin of an event-based gateway's target,
+    ``(BEGIN, scope, activity)`` as any begin (whatever reads the queue reads it as one), that
+    also says which activation of the gateway it races in (``activation``, given to the
+    target's instance: :attr:`ActivityInstance.activation`). A plain begin of such a target
+    is one reached another way, in no choice (``""``); None: parked before activations were
+    kept (it races as it did then)."""
+
+    activation: str | None
+
+    def __new__(cls, scope: Scope, ca: CActivity, activation: str | None) -> ChoiceBegin:
+        item = super().__new__(cls, (0, scope, ca))  # (0: navigation.base.Op.BEGIN)
+        item.activation = activation
+        return item
 
 
 @dataclass(slots=True, eq=False)
@@ -209,7 +226,7 @@ class ProcessInstance:
     incidents: dict[str, Incident] = field(default_factory=dict)
     #: ready work set aside when a command ran out of its step budget (see Engine.max_steps),
     #: or left to a ``continue`` job (Engine.start(defer=True))
-    parked: list[tuple[int, Any, Any]] = field(default_factory=list)
+    parked: list[tuple[int, Any, Any]] = field(default_factory=list)  # (a ChoiceBegin too)
     #: messages sent to the instance that no catch event has taken yet, oldest first:
     #: (name, data, when) (a persistent trigger: the first catch of that name takes it)
     messages: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)

@@ -71,8 +71,10 @@ _CLOSED_TEXT = {ActivityState(state): kind.value for state, kind in CLOSED_KINDS
 class Activities(NavigatorBase):
     """An activity instance's life."""
 
-    def _begin(self, scope: Scope, ca: CActivity) -> None:
-        """A ready activity starts: create its instance and run it (its count is already held)."""
+    def _begin(self, scope: Scope, ca: CActivity, activation: str | None = "") -> None:
+        """A ready activity starts: create its instance and run it (its count is already held).
+        ``activation``: an event-based gateway's target, the choice it races in (see
+        :class:`~wfengine.runtime.instance.ChoiceBegin`)."""
         if scope.closed:
             return
         inst = scope.instance
@@ -96,7 +98,7 @@ class Activities(NavigatorBase):
             self._arrive(scope, nxt)
             self._release(scope, ca.index)
             return
-        ai = self._create(scope, ca, aid)
+        ai = self._create(scope, ca, aid, activation)
         if ai is None:
             return
         # as _run_created, inline: every activity begun passes here
@@ -107,10 +109,13 @@ class Activities(NavigatorBase):
         else:
             self._start_activity(ai)
 
-    def _create(self, scope: Scope, ca: CActivity, aid: str) -> ActivityInstance | None:
+    def _create(
+        self, scope: Scope, ca: CActivity, aid: str, activation: str | None = ""
+    ) -> ActivityInstance | None:
         """The instance ``aid`` of ``ca`` begins to exist (created, or started if it runs by
         itself); returns it, or None when it waits for its turn in a sequential ad-hoc set
-        (:meth:`_next_turn` starts it)."""
+        (:meth:`_next_turn` starts it). ``activation``: an event-based gateway's target, the
+        choice it races in (``""``: reached another way, in none)."""
         inst = scope.instance
         # a person's activity (a standard loop's too) starts when its work does; a
         # multi-instance container runs at once, its instances wait for their people
@@ -118,8 +123,8 @@ class Activities(NavigatorBase):
         state = ActivityState.NOT_STARTED if manual else _RUNNING
         now = self.now
         ai = ActivityInstance(aid, ca, scope, state, now)
-        if ca.rivals:  # an event-based gateway's target, reached another way: in no choice
-            ai.activation = ""  # (:meth:`_begin_choice` makes those the gateway begins)
+        if ca.rivals:  # an event-based gateway's target (see :meth:`_begin_choice`)
+            ai.activation = activation
         if scope.graph.adhoc_sequential and not ca.offer_first and ca.kind in _TAKES_TURN:
             # one at a time: it holds the set while it runs, or waits for its turn
             if turn_taken(scope, self._item_state) is not None:
@@ -369,7 +374,7 @@ class Activities(NavigatorBase):
         if scope.graph.completion is not None and self._adhoc_complete(scope, ai):
             return
         if ca.choice:  # an event-based gateway: its targets begin as one choice
-            self._begin_choice(ai, chosen)
+            self._begin_choice(scope, ai.id, chosen)
         else:
             for ct in chosen:
                 self._arrive(scope, ct)
@@ -531,8 +536,12 @@ class Activities(NavigatorBase):
         except _Failure as exc:
             self._incident(ai.scope.instance, ai, ai.act.id, "leave", exc.message)
             return False
-        for ct in chosen:
-            self._arrive(ai.scope, ct)
+        if ai.act.choice:  # an event-based gateway: each instance's way on is a choice of its own
+            mi = ai.mi
+            self._begin_choice(ai.scope, f"{ai.id}#{mi.completed if mi else 0}", chosen)
+        else:
+            for ct in chosen:
+                self._arrive(ai.scope, ct)
         return True
 
     def _exception_transition(self, ca: CActivity, name: str | None) -> CTransition | None:

@@ -5,6 +5,7 @@ parking work.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import cast
 
 from wfengine.runtime.compiler import (
     CActivity,
@@ -13,6 +14,7 @@ from wfengine.runtime.compiler import (
 from wfengine.runtime.history import InstanceDeferred, change
 from wfengine.runtime.instance import (
     ActivityInstance,
+    ChoiceBegin,
     ProcessInstance,
     Scope,
 )
@@ -135,9 +137,13 @@ class Agenda(NavigatorBase):
                     if cycle is not None:
                         self._park(cycle)
                         return
-                op, a, b = agenda.popleft()
+                item = agenda.popleft()
+                op, a, b = item
                 if op == _OP_BEGIN:
-                    begin(a, b)
+                    if type(item) is tuple:
+                        begin(a, b)
+                    else:  # an event-based gateway's target, in its choice
+                        begin(a, b, cast(ChoiceBegin, item).activation)
                 elif op == _OP_BODY:
                     self._run_body(a)
                 elif op == _OP_TOOLS:

@@ -222,7 +222,7 @@ class NavigatorBase:
 
     # -- implemented by the construct modules -------------------------------------------
 
-    def _begin(self, scope: Scope, ca: CActivity) -> None:
+    def _begin(self, scope: Scope, ca: CActivity, activation: str | None = "") -> None:
         raise NotImplementedError
 
     def _arrive(self, scope: Scope, ct: CTransition) -> None:
@@ -389,10 +389,12 @@ class NavigatorBase:
     def _withdraw_rivals(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 
-    def _begin_choice(self, gateway: ActivityInstance, chosen: list[CTransition]) -> None:
+    def _begin_choice(self, scope: Scope, key: str, chosen: list[CTransition]) -> None:
         raise NotImplementedError
 
-    def _create(self, scope: Scope, ca: CActivity, aid: str) -> ActivityInstance | None:
+    def _create(
+        self, scope: Scope, ca: CActivity, aid: str, activation: str | None = ""
+    ) -> ActivityInstance | None:
         raise NotImplementedError
 
     def deliver_signal(self, inst: ProcessInstance, name: str, data: Mapping[str, Any]) -> int:

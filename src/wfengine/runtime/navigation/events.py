@@ -36,12 +36,13 @@ from wfengine.runtime.history import (
 from wfengine.runtime.instance import (
     BOUNDARY_TIMER,
     ActivityInstance,
+    ChoiceBegin,
     Incident,
     ProcessInstance,
     Scope,
     Timer,
 )
-from wfengine.runtime.navigation.base import _OP_START, NavigatorBase, _Failure
+from wfengine.runtime.navigation.base import NavigatorBase, _Failure
 from wfengine.runtime.navigation.deadlines import cycle_refused, next_cycle
 from wfengine.runtime.navigation.event_subs import EventSubprocesses, armed
 from wfengine.runtime.navigation.messages import mi_container
@@ -447,38 +448,31 @@ class Events(NavigatorBase):
 
     # -- event-based gateways ----------------------------------------------------------------
 
-    def _begin_choice(self, gateway: ActivityInstance, chosen: list[CTransition]) -> None:
-        """The event-based gateway ``gateway`` leaves along ``chosen``: its targets begin
-        together, created now as one activation (each instance's ``activation`` is the
-        gateway instance's id) and run in turn as ready work does. The first of them to fire
-        withdraws the others of this activation only: not those of another thread that
-        reached the same gateway, nor a catch event a thread reached without it. (A target
-        whose join waits for other ways in too, not a shape BPMN allows, is reached as any
-        activity is, in no choice.)"""
-        scope = gateway.scope
-        inst = scope.instance
+    def _begin_choice(self, scope: Scope, key: str, chosen: list[CTransition]) -> None:
+        """An event-based gateway leaves along ``chosen``: its targets become ready as any
+        activity does, in the same order, each queued begin carrying the activation ``key``
+        (the gateway instance's id) that its instance keeps (``ActivityInstance.activation``).
+        The first of them to fire withdraws the others of this activation only: not those of
+        another thread that reached the same gateway, nor a catch event a thread reached
+        without it. (A target whose join waits for other ways in too, not a shape BPMN
+        allows, is reached as any activity is, in no choice.)"""
         graph = scope.graph
         for ct in chosen:
             ca = graph.activities[ct.target]
             if not ca.rivals or ca.join != JOIN_PASS:
                 self._arrive(scope, ct)
                 continue
-            scope.count += 1  # held as _ready holds it, released as the activity leaves
+            scope.count += 1  # as _ready holds it, released as the activity leaves
             if graph.tracks_places:
                 scope.places[ca.index] = scope.places.get(ca.index, 0) + 1
-            inst.seq += 1
-            aid = f"{inst.id}:{inst.seq}"
-            ai = self._create(scope, ca, aid)
-            inst.activities[aid].activation = gateway.id
-            if ai is not None:  # (None: it waits for its turn in a sequential ad-hoc set)
-                self._agenda.append((_OP_START, ai, None))
+            self._agenda.append(ChoiceBegin(scope, ca, key))
 
     def _withdraw_rivals(self, ai: ActivityInstance) -> None:
         """``ai``, a target of an event-based gateway, fired first: the others its gateway's
-        activation began, still waiting (or about to begin), are withdrawn, closed as
-        aborted. One begun another way (``activation`` empty) decides no choice. One stored
-        before activations were kept (None) withdraws as it did then: every such instance
-        of its rivals in its scope, and their ready work."""
+        activation began, still waiting or about to begin, are withdrawn (closed as aborted,
+        or their queued begin dropped). One begun another way (``activation`` empty) decides
+        no choice. One stored before activations were kept (None) withdraws as it did then:
+        every such instance of its rivals in its scope, and their queued begins."""
         key = ai.activation
         if key == "":
             return
@@ -494,9 +488,27 @@ class Events(NavigatorBase):
                     and other.act.index in rivals
                 ):
                     self._cancel_activity(other, ActivityState.ABORTED, count=True)
-            for index in self._unready(scope, rivals):
-                self._release(scope, index)
-            return
-        for other in list(scope.instance.activities.values()):
-            if other.activation == key and other is not ai and other.state.is_open:
-                self._cancel_activity(other, ActivityState.ABORTED, count=True)
+        else:
+            for other in list(scope.instance.activities.values()):
+                if other.activation == key and other is not ai and other.state.is_open:
+                    self._cancel_activity(other, ActivityState.ABORTED, count=True)
+        self._drop_choice(scope, key)
+
+    def _drop_choice(self, scope: Scope, key: str | None) -> None:
+        """Drop the queued begins of ``scope`` of the activation ``key`` (None: of work parked
+        before activations were kept), from this command's queue and the work parked on the
+        instance (the step budget's, waiting for its incident), releasing their counts."""
+        inst = scope.instance
+        for queue in (self._agenda, inst.parked):
+            dropped = [
+                item
+                for item in queue
+                if isinstance(item, ChoiceBegin) and item.activation == key and item[1] is scope
+            ]
+            if not dropped:
+                continue
+            kept = [item for item in queue if not any(item is d for d in dropped)]
+            queue.clear()
+            queue.extend(kept)
+            for item in dropped:
+                self._release(scope, item[2].index)

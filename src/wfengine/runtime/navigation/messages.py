@@ -9,7 +9,7 @@ from typing import Any
 
 from wfengine.runtime.compiled import KIND_MESSAGE, KIND_SIGNAL
 from wfengine.runtime.history import MessageKept, MessageReceived, SignalReceived, change
-from wfengine.runtime.instance import ActivityInstance, ProcessInstance
+from wfengine.runtime.instance import ActivityInstance, ChoiceBegin, ProcessInstance
 from wfengine.runtime.navigation.base import NavigatorBase
 from wfengine.runtime.navigation.event_subs import armed
 from wfengine.runtime.states import ProcessState
@@ -39,20 +39,25 @@ class Messages(NavigatorBase):
 
     def _rival_first(self, ai: ActivityInstance) -> bool:
         """Whether a message a rival of ``ai`` catches was kept before one ``ai`` catches:
-        a rival its gateway's activation began with it (``ai.activation``; None, stored
-        before activations were kept: its rival activities')."""
+        a rival its gateway's activation began with it, or queued to begin (``ai.activation``;
+        None, stored before activations were kept: its rival activities')."""
         if ai.act.kind != KIND_MESSAGE:
             return False
         key = ai.activation
         if key is None:
             graph = ai.scope.graph.activities
             catches = {graph[i] for i in ai.act.rivals}
-        else:
+        else:  # (those begun, and those whose begin is still queued)
             catches = {
                 other.act
                 for other in ai.scope.instance.activities.values()
                 if other.activation == key and other is not ai and other.state.is_open
             }
+            catches.update(
+                item[2]
+                for item in self._agenda
+                if isinstance(item, ChoiceBegin) and item.activation == key
+            )
         rivals = {ca.message for ca in catches if ca.kind == KIND_MESSAGE} - {ai.act.message}
         if not rivals:
             return False

@@ -37,6 +37,7 @@ from wfengine.errors import StoreError
 from wfengine.runtime.compiler import CompiledProcess
 from wfengine.runtime.instance import (
     ActivityInstance,
+    ChoiceBegin,
     Incident,
     MultiInstanceState,
     ProcessInstance,
@@ -150,6 +151,14 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
     parked = [
         [op, a.id, b.index] if op == _OP_BEGIN else [op, a.id, None] for op, a, b in inst.parked
     ]
+    # the activation a parked begin of an event-based gateway's target carries (ChoiceBegin;
+    # "": a plain begin, in no choice), by its place in ``parked``; left out when none is
+    # such a target (an older reader never reads it: the begins are plain to it, as then)
+    parked_gw = [
+        [n, getattr(item, "activation", "")]
+        for n, item in enumerate(inst.parked)
+        if item[0] == _OP_BEGIN and item[2].rivals
+    ]
     return {
         "format": CURRENT_FORMAT,
         "parent_waits": inst.parent_waits,
@@ -166,6 +175,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         "performers": inst.performers,
         "last_performer": inst.last_performer,
         "parked": parked,
+        **({"parked_gw": parked_gw} if parked_gw else {}),
         **({"nonce": inst.nonce} if inst.nonce else {}),
         **({"sent_back": inst.sent_back} if inst.sent_back else {}),
         **({"co_performers": inst.co_performers} if inst.co_performers else {}),
@@ -316,10 +326,17 @@ def load_instance(
         _summarise_history(inst)
     elif not blob.get("scoped_keys"):  # (stored before scoped keys; nothing to do for most)
         carry_scoped_keys(inst)
-    for op, a, b in blob["parked"]:
+    # missing: parked before activations were kept; a target's begin then races as it did
+    gw = None if "parked_gw" not in blob else dict(blob["parked_gw"])
+    for n, (op, a, b) in enumerate(blob["parked"]):
         if op == _OP_BEGIN:
             scope = scopes[a]
-            inst.parked.append((op, scope, scope.graph.activities[b]))
+            ca = scope.graph.activities[b]
+            activation = "" if not ca.rivals else None if gw is None else gw.get(n, "")
+            if activation == "":
+                inst.parked.append((op, scope, ca))
+            else:
+                inst.parked.append(ChoiceBegin(scope, ca, activation))
         else:
             inst.parked.append((op, ais[a], None))
     return inst
