@@ -51,6 +51,10 @@ everyone who completed an instance of a multi-instance activity a four-eyes rule
 copies of a multi-instance block: an older reader never looks them up, and behaves as it did.
 An activity instance's ``gw`` (the event-based gateway activation that began it; ``""``
 none) needs no format either: an instance without it withdraws its rivals as it did before.
+Nor does the top-level ``parked_gw`` (``[[place in parked, activation], ...]``: the activation
+a parked begin of an event-based gateway's target carries, ``""`` none; left out when no parked
+begin is such a target): an older reader never reads it and begins that work as plain begins,
+and a document without it has parked begins that race as they did before activations were kept.
 
 ``scoped_keys`` (``true``) looks like such a key, but it came with format 6: the summaries
 (``performers``, ``co_performers``) key an activity by its Id, but an activity of an activity
