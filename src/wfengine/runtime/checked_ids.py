@@ -14,7 +14,8 @@ they are, so the default path costs nothing more; a host's generator costs one c
 
 ``engine.ids`` is then the wrapper (the engine is its navigation's context, which takes ids
 from it), so the wrapper reads and sets any other attribute on the host's generator: host code
-reading ``engine.ids.n`` (its own counter) kept working.
+reading ``engine.ids.n`` (its own counter) kept working. The wrapper copies, deep-copies and
+pickles (its host generator with it, when that one does).
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ class CheckedIds:
         )
 
     def __getattr__(self, name: str) -> Any:
-        # (only names the wrapper has not: the host's generator's own attributes)
-        return getattr(self._ids, name)
+        # (only names the wrapper has not: the host's generator's own attributes). Not the
+        # wrapper's own slots (unset while copy, deepcopy or pickle build a wrapper without
+        # __init__: reading them here looped for good) nor dunder names (those protocols ask
+        # for __setstate__, __deepcopy__, ...: the wrapper's, not the host generator's)
+        if name in CheckedIds.__slots__ or (name.startswith("__") and name.endswith("__")):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(object.__getattribute__(self, "_ids"), name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in CheckedIds.__slots__:
