@@ -4,9 +4,10 @@ The application's IN parameters are ``to`` (one address, or a list, or addresses
 by ``,`` or ``;``), ``subject``, ``body`` and optionally ``cc``. A ``to`` and ``cc`` with no
 address between them, or a part of ``to`` or ``cc`` that is not one address (``'@'``,
 ``'ann@example.org bob@x'``), is a permanent failure naming the parameter and the text: such
-a message was reported as sent to nobody, and what followed a ``;`` was dropped. So is a part
-without ``@`` in a text that holds full addresses: ``'Doe, Ann <ann@example.org>'``, whose
-display name's comma is not quoted, was sent to a local mailbox ``Doe`` too. A
+a message was reported as sent to nobody, and what followed a ``;`` was dropped. So is a bare
+word followed, after a ``,``, by a display name and its ``<address>``:
+``'Doe, Ann <ann@example.org>'``, whose display name's comma is not quoted, was sent to a local
+mailbox ``Doe`` too (a local mailbox otherwise, ``'root, ann@example.org'``, is sent). A
 message for its ``cc`` only keeps a ``to`` naming an empty group
 (``undisclosed-recipients:;``) as its To.
 
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as _policy
 from email.utils import getaddresses
+from itertools import pairwise
 from typing import Any
 
 from wfengine.applications.agents.agent_timeouts import check_timeout
@@ -261,8 +263,8 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     message will carry it, separated by ``, ``. ``;`` separates them as ``,`` does (as many
     mail programs write them); an empty part (``a@x.org,``) is passed over. Raises
     :class:`~wfengine.errors.PermanentApplicationError` naming ``field`` when a part is not
-    one address, when a part without ``@`` stands beside full addresses in one text (a
-    display name's unquoted comma), or when ``value`` has none and it is not ``optional``.
+    one address, when one text holds a display name cut at an unquoted comma
+    (:func:`_split_name`), or when ``value`` has none and it is not ``optional``.
     Why: an empty ``to`` was sent to no one and reported as sent, and the parser dropped what
     it could not read (everything after a ``;``). A value with a line break is returned as it
     is: setting the header refuses it (no header injection)."""
@@ -284,13 +286,13 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
             found.append((part, address))
         # 'Doe, Ann <ann@x.org>' (a display name's comma not quoted) was sent to a mailbox
         # 'Doe' too; a list's items are separate values (a host's 'root' beside 'ann@x.org')
-        local = [p for p, a in found if "@" not in getaddresses([a])[0][1]]
-        if local and len(local) < len(found):
+        if (split := _split_name(one)) is not None:
             holds = shown if isinstance(value, str) else f"{field} item {one!r:.200}"
             raise PermanentApplicationError(
-                f"{field}: {local[0]!r:.200} is not an e-mail address (it has no '@') while "
-                f"{holds} holds full ones: a display name with a comma must be quoted, as in "
-                "'\"Doe, Ann\" <ann@example.org>'; write each address in full"
+                f"{field}: {split[0]!r:.200} followed by {split[1]!r:.200} in {holds} reads as "
+                "a display name with an unquoted comma, which would also mail a local mailbox "
+                f"{split[0]!r:.200}: a display name with a comma must be quoted, as in "
+                "'\"Doe, Ann\" <ann@example.org>'; or write each address in full"
             )
         parts += [a for _, a in found]
     if not parts and not optional:
@@ -298,11 +300,30 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     return ", ".join(parts)
 
 
-def _parts(text: str, groups: list[str] | None = None) -> list[str]:
+def _split_name(text: str) -> tuple[str, str] | None:
+    """The two parts of ``text`` that are a display name cut at its unquoted comma, or None: a
+    bare word (no ``@``, ``<...>``, quotes or comment), then ``,`` and a part with a display
+    name and an address in ``<...>`` (``Doe`` and ``Ann <ann@x.org>`` of
+    ``Doe, Ann <ann@x.org>``). Why only that: a local mailbox beside full addresses
+    (``root, ann@x.org``, ``Ann <ann@x.org>, Ops <ops>``) is sent as it always was."""
+    cut: list[tuple[str, str]] = []
+    _parts(text, cut=cut)
+    for (first, sep), (then, _) in pairwise(cut):
+        bare = first and not any(ch in first for ch in '@<"(')
+        if bare and sep == "," and "<" in then and getaddresses([then])[0][0]:
+            return first, then
+    return None
+
+
+def _parts(
+    text: str, groups: list[str] | None = None, cut: list[tuple[str, str]] | None = None
+) -> list[str]:
     """``text`` cut at each ``,`` and ``;`` outside quotes, comments, ``<...>`` and domain
     literals (``"Doe, Ann" <ann@x.org>`` is one part); a group's name (``team:`` of
     ``team: a@x.org, b@x.org;``) is left out: its members are the addresses (the names go
-    to ``groups``, when given). The parts are stripped; empty ones are left out."""
+    to ``groups``, when given). The parts are stripped; empty ones are left out. ``cut``, when
+    given, gets every part, empty ones and group names too, each with the character that ends
+    it (``,``, ``;``, ``:``, or ``''`` at the end)."""
     parts: list[str] = []
     start = 0
     quoted = escaped = False
@@ -327,12 +348,18 @@ def _parts(text: str, groups: list[str] | None = None) -> list[str]:
             closing = ">" if ch == "<" else "]"
         elif ch in ",;":
             parts.append(text[start:at])
+            if cut is not None:
+                cut.append((parts[-1].strip(), ch))
             start = at + 1
         elif ch == ":":
             if groups is not None:
                 groups.append(text[start:at].strip())
+            if cut is not None:
+                cut.append((text[start:at].strip(), ch))
             start = at + 1
     parts.append(text[start:])
+    if cut is not None:
+        cut.append((parts[-1].strip(), ""))
     return [p for p in (part.strip() for part in parts) if p]
 
 
