@@ -54,10 +54,13 @@ def committed() -> None:
 def refusal(exc: sa.exc.IntegrityError, table: str | None, plan: Any) -> StoreError | None:
     """The error for ``exc``, a key of ``table`` violated by a row ``plan`` (a ``StepPlan``)
     inserts new: a :class:`ConcurrencyError` (run again) the first time in a command, then
-    :class:`IdTakenError`; None when ``table`` is none of :data:`KINDS` or ``plan`` inserts
-    no row there."""
+    :class:`IdTakenError`; None when ``table`` is none of :data:`KINDS`, ``exc`` is not its
+    id key refused (a NOT NULL, CHECK or foreign key failure is no repeated id) or ``plan``
+    inserts no row there."""
     kind, attr = KINDS.get(table or "", ("", ""))
-    ids: list[str] = [r["id"] for r in getattr(plan, attr, ())] if kind else []
+    if not kind or not _id_key(exc, table or ""):
+        return None
+    ids: list[str] = [r["id"] for r in getattr(plan, attr, ())]
     if not ids:
         return None
     # (an instance row is also in use when the instance was read outside the command)
@@ -85,3 +88,20 @@ def refusal(exc: sa.exc.IntegrityError, table: str | None, plan: Any) -> StoreEr
         "(Engine(ids=...)) handed out an id in use: an IdGenerator must never repeat an id, "
         "see wfengine.runtime.ids)"
     )
+
+
+def _id_key(exc: sa.exc.IntegrityError, table: str) -> bool:
+    """Whether ``exc`` is ``table``'s key on ``id`` refusing a value in use: SQLite's
+    "UNIQUE constraint failed: <table>.id", PostgreSQL's unique_violation (sqlstate 23505)
+    of ``<table>_pkey`` or on "Key (id)=..."."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    if diag is None:  # (sqlite3 says only its message)
+        found = re.fullmatch(r"UNIQUE constraint failed: (\w+)\.id", str(orig).strip())
+        return found is not None and found.group(1) == table
+    if getattr(orig, "sqlstate", None) != "23505":
+        return False
+    if getattr(diag, "constraint_name", None) == f"{table}_pkey":
+        return True
+    detail = getattr(diag, "message_detail", None) or str(orig)
+    return re.search(r"Key \(id\)=\(", detail) is not None
