@@ -1,10 +1,12 @@
 """A host directory's yes/no answers may be bool-likes: SQLite's ``SELECT EXISTS(...)`` (the
-integers 0 and 1), numpy's and pandas' bools, and None for no (``users.get(u)`` style). Text,
-records and other numbers are still a ``DirectoryError``, which names the answer's type with
-its module when it is not a builtin (``numpy.int64``, not ``int64``).
+integers 0 and 1), numpy's and pandas' bools, None for no and a record for yes (``users.get(u)``
+style: a dict or a user object for someone known). Text and numbers other than 0 and 1 are
+still a ``DirectoryError``, which names the answer's type with its module when it is not a
+builtin (``numpy.int64``, not ``int64``).
 
 Before, any answer not exactly True or False failed every work-item command: a directory
-backed by SQLite or a pandas frame could not be used at all.
+backed by SQLite or a pandas frame could not be used at all; and for a while the record a
+``users.get`` lookup gives for someone known was refused although its None was taken.
 """
 
 from __future__ import annotations
@@ -124,19 +126,46 @@ def test_none_is_no() -> None:
         assert e.work_item(w.id).holder == "bob"
 
 
+def test_a_record_is_yes_and_none_no() -> None:
+    users = {"ann": {"name": "Ann"}, "bob": {"name": "Bob"}, "boss": _Record()}
+    admins = {"boss": {"since": 2020}}
+    directory = _Said(is_admin=admins.get, knows=users.get)
+    assert _reassigned_by_boss(directory) == "bob"
+    with Engine(clock=VirtualClock(), directory=directory) as e:
+        pb = PackageBuilder("desk")
+        pb.process("ticket").activity("a", performer="clerk")
+        e.deploy(pb.build())
+        iid = e.start_process("ticket")
+        assert len(e.work_items_of("ann")) == 1
+        assert e.work_items_of("eve") == []  # unknown: None
+        (w,) = e.work_items(iid)
+        e.claim_work_item(w.id, "ann")
+        assert e.work_item(w.id).holder == "ann"
+
+
+@pytest.mark.parametrize("yes, no", [(1.0, 0.0), ({"admin": 1}, {})], ids=["float", "dict"])
+def test_a_float_one_and_a_dict_answer_by_their_truth(yes: object, no: object) -> None:
+    directory = _Said(is_admin=lambda u: yes if u == "boss" else no)
+    assert _reassigned_by_boss(directory) == "bob"
+
+
 @pytest.mark.parametrize(
     "answer, said",
     [
         (lambda u: 2, r"int 2"),
-        (lambda u: 1.0, r"float 1\.0"),
+        (lambda u: -1, r"int -1"),
+        (lambda u: 0.5, r"float 0\.5"),
+        (lambda u: float("nan"), r"float nan"),
+        (lambda u: "false", r"str 'false'"),
         (lambda u: b"1", r"bytes b'1'"),
-        (lambda u: {"admin": False}, r"dict \{'admin': False\}"),
-        (lambda u: _Record(), r"tests\.worklist\.test_directory_bool_like_answers\._Record <user"),
     ],
-    ids=["two", "float", "bytes", "dict", "record"],
+    ids=["two", "minus-one", "half", "nan", "text", "bytes"],
 )
 def test_other_answers_are_refused_naming_their_type(answer: object, said: str) -> None:
-    with pytest.raises(DirectoryError, match=rf"knows\('ann'\), .* answered {said}.*, not True"):
+    with pytest.raises(
+        DirectoryError,
+        match=rf"knows\('ann'\), .* answered {said}, not True or False: .* not text .* number",
+    ):
         _reassigned_by_boss(_Said(knows=answer))
 
 

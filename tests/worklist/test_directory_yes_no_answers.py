@@ -1,6 +1,7 @@
-"""A host directory's yes/no answers (``is_admin``, ``supervises``, ``knows``) must be True or
-False (or a bool-like: 0 or 1, a numpy bool, None for no: test_directory_bool_like_answers.py):
-anything else is a ``DirectoryError`` naming the directory, the question and the answer.
+"""A host directory's yes/no answers (``is_admin``, ``supervises``, ``knows``) may not be text
+or a number other than 0 and 1 (a bool, 0 or 1, a numpy bool, None for no and a record for yes
+are taken: test_directory_bool_like_answers.py): such an answer is a ``DirectoryError`` naming
+the directory, the question and the answer.
 
 Before, an answer was taken by its truth: an ``is_admin`` returning the text ``"false"`` (as
 read from a configuration or an LDAP attribute) made every user an administrator, who could

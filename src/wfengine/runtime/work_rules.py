@@ -45,6 +45,8 @@ a directory that cannot has none, so only holders and assignees act.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from numbers import Number
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.errors import IllegalStateError
@@ -92,11 +94,11 @@ def supervision_of(directory: object) -> Supervision | None:
 
     Why some: a directory with ``is_admin`` and ``supervises`` but no ``knows`` was taken
     for one with none, its administrators refused and its supervisors never asked. Why a
-    view even of one answering all three: each answer must be a yes or no (True or False,
-    an integer 0 or 1, a numpy bool, or None for no: :func:`_yes_no`), and anything else is a
-    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the question
-    and the answer; taken by its truth, the text ``"false"`` (as read from a configuration
-    or an LDAP attribute) made everyone an administrator."""
+    view even of one answering all three: an answer that is text, or a number other than 0
+    and 1, is a :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the
+    question and the answer (:func:`_yes_no`; taken by its truth, the text ``"false"``, as
+    read from a configuration or an LDAP attribute, made everyone an administrator), and
+    any other is taken by its truth (None and a user's record, as ``users.get`` gives)."""
     global _LAST
     if _LAST[0] is directory:
         return _LAST[1]
@@ -156,21 +158,29 @@ class _Checked:
 
 def _yes_no(org: object, question: str, said: object, *args: str) -> bool:
     """``said``, what ``org`` answered to ``question`` (asked with ``args``), as a bool when it
-    is a yes or no that is not True or False: an integer equal to 0 or 1 (SQLite's
-    ``SELECT EXISTS(...)``; anything with ``__index__``), a numpy-style bool (a type named
-    ``bool`` or ``bool_``, as numpy's, which has no ``__index__``), or None, taken as False (a
-    falsy answer can only deny). Anything else (text, a record, another number) raises the
-    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the question
-    and the answer: taken by its truth, the text ``"false"`` granted the right."""
+    is not True or False. Refused, with the
+    :class:`~wfengine.runtime.directory.DirectoryError` naming the directory, the question and
+    the answer: text and bytes (taken by its truth, the text ``"false"`` granted the right),
+    and a number other than 0 and 1 (``2``, ``0.5``: neither a yes nor a no). Anything else is
+    taken by its truth: None (as ``users.get(u)`` gives for someone unknown), 0 or 1
+    (SQLite's ``SELECT EXISTS(...)``), a numpy-style bool, a user's record or a dict (what
+    ``users.get(u)`` gives for someone known); an answer whose truth cannot be told (a
+    ``bool()`` that raises) is refused too."""
     if said is None:
         return False
     kind = type(said)
-    if not isinstance(said, (str, bytes, bytearray)):
+    if not isinstance(said, (str, bytes, bytearray, memoryview)):
         try:
-            if kind.__name__ in ("bool", "bool_"):
+            if kind.__name__ in ("bool", "bool_"):  # numpy's: not a number, no __index__
                 return bool(said)
-            index = getattr(kind, "__index__", None)
-            if index is not None and (value := index(said)) in (0, 1):
+            value: object = said
+            number = isinstance(said, Number)
+            if not number and (index := getattr(kind, "__index__", None)) is not None:
+                with suppress(Exception):  # a numpy array's raises unless it holds one int
+                    value, number = index(said), True
+            if not number:
+                return bool(said)
+            if value == 0 or value == 1:
                 return bool(value == 1)
         except Exception:  # an answer that will not say (a bool() raising): refused below
             pass
@@ -179,7 +189,8 @@ def _yes_no(org: object, question: str, said: object, *args: str) -> bool:
     raise DirectoryError(
         f"asked {asked_}, the directory {directory_name(org)} answered "
         f"{where}{kind.__qualname__} {said!r:.80}, not True or False: its is_admin, "
-        "supervises and knows must return a bool (0 or 1, and None for False, are taken too)"
+        "supervises and knows must answer yes or no (True or False; 0 or 1; None, or a "
+        'record, taken by its truth), not text ("false" would be a yes) or another number'
     )
 
 
