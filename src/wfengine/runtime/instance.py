@@ -137,6 +137,11 @@ class ChoiceBegin(tuple[int, Any, Any]):
         item.activation = activation
         return item
 
+    def __getnewargs__(self) -> tuple[Any, Any, str | None]:
+        """What copy and pickle rebuild it from (``tuple``'s own would pass the 3-tuple as
+        one argument)."""
+        return (self[1], self[2], self.activation)
+
 
 @dataclass(slots=True, eq=False)
 class Incident:
