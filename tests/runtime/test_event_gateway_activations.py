@@ -351,3 +351,60 @@ def test_the_targets_begin_after_work_ready_before_them(engine: Engine) -> None:
     started = [e.activity_id for e in engine.audit(iid) if e.kind == EventKind.ACTIVITY_STARTED]
     # was: msg and tm started as g left, before a, which was ready first
     assert started == ["f", "g", "a", "msg", "tm", "b"]
+
+
+def _two_messages() -> PackageBuilder:
+    """Gateway ``g``: message ``a`` (``c1`` -> ``after1``) or message ``b`` (``c2`` ->
+    ``after2``)."""
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.route("g", gateway="EventBased")
+    p.intermediate("c1", message="a").intermediate("c2", message="b")
+    p.activity("after1").activity("after2")
+    p.transition("g", "c1").transition("g", "c2")
+    p.transition("c1", "after1").transition("c2", "after2")
+    return pb
+
+
+@pytest.mark.parametrize("steps", [None, 2])
+def test_the_earliest_message_decides_when_only_some_targets_have_begun(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path, steps: int | None
+) -> None:
+    url = store_url(request, store_kind, tmp_path)
+    limits = RuntimeLimits(max_steps=steps) if steps else None
+    with Engine(clock=VirtualClock(), db_url=url, limits=limits) as engine:
+        iid = run(engine, _two_messages())
+        if steps:
+            assert _open(engine, iid) == ["c1"]  # c2's begin is parked
+        engine.send_message("b", {}, instance_id=iid)
+        if steps:
+            # was: c1 had begun, so it took the later message at once and its way won
+            assert engine.send_message("a", {}, instance_id=iid) is False  # kept
+            _retry(engine, iid)
+        assert engine.trace(iid) == ["g", "c2", "after2"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)
+
+
+def test_a_condition_waits_while_an_earlier_message_is_kept_for_a_parked_rival(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.route("g", gateway="EventBased")
+    p.intermediate("c1", condition="go").intermediate("c2", message="b")
+    p.activity("after1").activity("after2")
+    p.transition("g", "c1").transition("g", "c2")
+    p.transition("c1", "after1").transition("c2", "after2")
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=VirtualClock(), db_url=url, limits=RuntimeLimits(max_steps=2)) as engine:
+        iid = run(engine, pb, data={"go": False})
+        assert _open(engine, iid) == ["c1"]  # c2's begin is parked
+        engine.send_message("b", {}, instance_id=iid)
+        engine.set_data(iid, {"go": True})
+        # was: the condition fired c1 at once, though b came first
+        assert engine.trace(iid) == ["g"]
+        _retry(engine, iid)
+        assert engine.trace(iid) == ["g", "c2", "after2"]
+        assert engine.instance(iid).state is ProcessState.COMPLETED
+        check_history(engine)

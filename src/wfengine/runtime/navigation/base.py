@@ -336,6 +336,9 @@ class NavigatorBase:
     def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
         raise NotImplementedError
 
+    def _rival_waits_to_begin(self, ai: ActivityInstance) -> bool:
+        raise NotImplementedError
+
     def _await_condition(self, ai: ActivityInstance) -> None:
         raise NotImplementedError
 

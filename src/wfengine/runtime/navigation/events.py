@@ -262,7 +262,8 @@ class Events(NavigatorBase):
                     continue
                 ca = ai.act
                 if ca.kind == KIND_CONDITION and ai.incident is None and not mi_container(ai):
-                    self._await_condition(ai)
+                    if not self._rival_waits_to_begin(ai):  # (else the retry decides)
+                        self._await_condition(ai)
                     continue
                 if ai.mi_parent is not None:
                     continue

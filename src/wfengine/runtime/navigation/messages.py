@@ -53,11 +53,7 @@ class Messages(NavigatorBase):
                 for other in ai.scope.instance.activities.values()
                 if other.activation == key and other is not ai and other.state.is_open
             }
-            catches.update(
-                item[2]
-                for item in self._agenda
-                if isinstance(item, ChoiceBegin) and item.activation == key
-            )
+            catches.update(item[2] for item in self._pending_rivals(ai))
         rivals = {ca.message for ca in catches if ca.kind == KIND_MESSAGE} - {ai.act.message}
         if not rivals:
             return False
@@ -67,6 +63,32 @@ class Messages(NavigatorBase):
             if name in rivals:
                 return True
         return False
+
+    def _pending_rivals(self, ai: ActivityInstance) -> list[ChoiceBegin]:
+        """The begins of ``ai``'s rivals in its gateway's activation still queued in this
+        command or parked on the instance (step budget, ``defer``, ``commit_every``)."""
+        key = ai.activation
+        return [
+            item
+            for queue in (self._agenda, ai.scope.instance.parked)
+            for item in queue
+            if isinstance(item, ChoiceBegin) and item.activation == key and item[2] is not ai.act
+        ]
+
+    def _rival_waits_to_begin(self, ai: ActivityInstance) -> bool:
+        """Whether ``ai``, a waiting target of an event-based gateway, must not fire yet: a
+        rival whose begin is still queued or parked catches a message kept on the instance
+        (it arrived earlier, so the rival decides the choice as it begins, in arrival order).
+        Nothing to look at for an activity that is no gateway's target."""
+        if not ai.act.rivals or not ai.activation:
+            return False
+        kept = {name for name, _, _ in ai.scope.instance.messages}
+        if not kept:
+            return False
+        return any(
+            item[2].kind == KIND_MESSAGE and item[2].message in kept
+            for item in self._pending_rivals(ai)
+        )
 
     def _take_kept(self, inst: ProcessInstance, name: str | None) -> dict[str, Any] | None:
         """The data of the oldest message ``name`` kept on ``inst``, taken off it (None: no
@@ -105,6 +127,8 @@ class Messages(NavigatorBase):
             if not ai.state.is_open:
                 continue
             if ai.act.kind == KIND_MESSAGE and ai.act.message == name and not mi_container(ai):
+                if self._rival_waits_to_begin(ai):
+                    continue  # (kept: an earlier message for a rival not begun yet wins)
                 if not dry:
                     self._take(ai, data)
                 return True
