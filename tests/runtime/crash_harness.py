@@ -31,6 +31,7 @@ import sqlalchemy as sa
 
 from wfengine.definition.builder import PackageBuilder
 from wfengine.definition.io import dump_xpdl
+from wfengine.errors import StoreUnavailableError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.connect import create_engine
@@ -208,6 +209,9 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url)
+        #: a worker is frozen meanwhile (:func:`kill_holding_leases`): read briefly, since
+        #: waiting cannot help when the frozen worker holds SQLite's WAL-index lock
+        self.frozen = False
 
     def close(self) -> None:
         self.engine.dispose()
@@ -218,7 +222,9 @@ class Database:
         # a writer killed mid-commit to be cleaned up after (SQLite answers "locking protocol"
         # meanwhile) on a machine busy with the workers
         patient = RetryPolicy(attempts=30, max_delay=2.0)
-        return run_with_retries(self._progress, what="crash.db", policy=patient)
+        brief = RetryPolicy(attempts=3, max_delay=0.05)
+        policy = brief if self.frozen else patient
+        return run_with_retries(self._progress, what="crash.db", policy=policy)
 
     def _progress(self) -> Progress:
         a, p = t.audit_events, t.process_instances
@@ -285,19 +291,30 @@ def kill_holding_leases(
     reached = False
     while True:
         _freeze(proc)
-        if after is None or after():
-            held = db.leased_by(proc.pid)
-            if len(held) >= at_least:
-                kill(proc)
-                return held, db.leased_by(proc.pid)
-            # a worker that claims one job at a time (no backlog: the work arrives no faster
-            # than it is done) may never hold enough; say so when the work is gone, not at the
-            # deadline
-            if not db.job_ids() and done_is_fine:
-                kill(proc)
-                return set(), set()
-            assert db.job_ids(), f"the jobs ran out before worker {proc.pid} held {at_least} leases"
-            reached = True
+        db.frozen = True
+        try:
+            if after is None or after():
+                held = db.leased_by(proc.pid)
+                if len(held) >= at_least:
+                    kill(proc)
+                    return held, db.leased_by(proc.pid)
+                # a worker that claims one job at a time (no backlog: the work arrives no
+                # faster than it is done) may never hold enough; say so when the work is gone,
+                # not at the deadline
+                if not db.job_ids() and done_is_fine:
+                    kill(proc)
+                    return set(), set()
+                assert db.job_ids(), (
+                    f"the jobs ran out before worker {proc.pid} held {at_least} leases"
+                )
+                reached = True
+        except (StoreUnavailableError, sa.exc.OperationalError):
+            # frozen in the middle of SQLite's WAL-index update, the worker holds its lock
+            # ("locking protocol" for every reader): let it go on and freeze it again (a
+            # patient read once waited 45 s for a lock no frozen process gives back)
+            pass
+        finally:
+            db.frozen = False
         signal_worker(proc, signal.SIGCONT)
         assert time.monotonic() < deadline, f"worker {proc.pid} never held {at_least} leases"
         # once past the point chosen, look again soon: a worker with little work left holds a
