@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import click
 
-from wfengine.cli.loading import OUTPUT_HINT, display_name, load_or_fail, non_empty, write_output
+from wfengine.cli.loading import display_name, load_or_fail, output_option, write_output
 
 
 @click.command(
@@ -28,14 +28,7 @@ Examples:
   wfengine convert examples/order_fulfilment.xpdl -o - | less""",
 )
 @click.argument("source", metavar="IN")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="OUT",
-    callback=non_empty(OUTPUT_HINT),
-    help="File to write the XPDL 2.2 document to; `-` for standard output.",
-)
+@output_option("File to write the XPDL 2.2 document to; `-` for standard output.")
 def convert(source: str, output: str) -> None:
     """Convert an XPDL document of any version to XPDL 2.2.
 

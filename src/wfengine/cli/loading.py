@@ -71,6 +71,21 @@ def non_empty(hint: str) -> Callable[[click.Context, click.Parameter, Any], Any]
 
 #: the hint of an option naming the file a command writes (``-`` its standard output)
 OUTPUT_HINT = "name the file to write, or '-' for standard output"
+
+
+def output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The required ``-o/--output OUT`` option of a command that writes one file (render,
+    convert): one definition, so both refuse an empty name and show ``OUT`` alike."""
+    return click.option(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        callback=non_empty(OUTPUT_HINT),
+        help=help_text,
+    )
+
+
 #: the hint of an ``--apps`` option
 APPS_HINT = "name a module (dotted name) or a .py file"
 

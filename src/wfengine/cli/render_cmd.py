@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from wfengine.cli.exit_status import InputOutputError, NotInDefinition
-from wfengine.cli.loading import OUTPUT_HINT, load_or_fail, non_empty, write_output
+from wfengine.cli.loading import load_or_fail, output_option, write_output
 
 FORMATS = ("dot", "svg", "png")
 SUFFIX_FORMATS = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png"}
@@ -93,14 +93,7 @@ Examples:
   wfengine render examples/leave_request.xpdl -o - | dot -Tpdf > leave.pdf""",
 )
 @click.argument("source", metavar="FILE")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="OUT",
-    callback=non_empty(OUTPUT_HINT),
-    help="File to write; `-` for stdout.",
-)
+@output_option("File to write; `-` for stdout.")
 @click.option(
     "--process",
     "process_id",

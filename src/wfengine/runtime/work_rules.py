@@ -131,29 +131,23 @@ class _Checked:
         """The host's directory this view asks."""
         return self._org
 
-    def is_admin(self, user_id: str) -> bool:
-        if "is_admin" not in self._has:
-            return False
-        said = self._org.is_admin(user_id)
+    def _ask(self, question: str, default: bool, *args: str) -> bool:
+        """The directory's answer to ``question``, checked; ``default`` when it has none."""
+        if question not in self._has:
+            return default
+        said = getattr(self._org, question)(*args)
         if said is True or said is False:
             return said
-        return _yes_no(self._org, "is_admin", said, user_id)
+        return _yes_no(self._org, question, said, *args)
+
+    def is_admin(self, user_id: str) -> bool:
+        return self._ask("is_admin", False, user_id)
 
     def supervises(self, supervisor: str, user_id: str) -> bool:
-        if "supervises" not in self._has:
-            return False
-        said = self._org.supervises(supervisor, user_id)
-        if said is True or said is False:
-            return said
-        return _yes_no(self._org, "supervises", said, supervisor, user_id)
+        return self._ask("supervises", False, supervisor, user_id)
 
     def knows(self, user_id: str) -> bool:
-        if "knows" not in self._has:
-            return True
-        said = self._org.knows(user_id)
-        if said is True or said is False:
-            return said
-        return _yes_no(self._org, "knows", said, user_id)
+        return self._ask("knows", True, user_id)
 
 
 def _yes_no(org: object, question: str, said: object, *args: str) -> bool:
