@@ -91,10 +91,15 @@ def _take_closed_subflow(nav: Navigator, inst: ProcessInstance, ai: ActivityInst
 def taken_along(store: Store, child: ProcessInstance) -> bool:
     """Was suspended ``child`` suspended by its caller's suspension (rather than on its
     own)? Its last ``instance.state`` event says (``by``). A suspension recorded before
-    ``by`` was (an earlier wfengine) reads as the child's own."""
+    ``by`` was (an earlier wfengine) reads as the child's own.
+
+    Last by the instance's own sequence, not by time: the audit query orders by time, and an
+    operator on a host whose clock runs behind (or a clock stepped back) records a later
+    suspension at an earlier time; read by time, the caller's resume took it for the
+    caller's and undid the operator's hold."""
     query = AuditQuery(instance_id=child.id, kinds=(EventKind.INSTANCE_STATE.value,))
     changes = store.audit_events(query)
-    last = changes[-1].detail if changes else None
+    last = max(changes, key=lambda event: event.seq).detail if changes else None
     return isinstance(last, dict) and last.get("by") is not None
 
 
