@@ -59,10 +59,12 @@ Examples:
   wfengine render examples/order_fulfilment.xpdl -o order.svg
   wfengine convert examples/leave_request.xpdl -o leave_request-2.2.xpdl
   wfengine run examples/leave_request.xpdl --set days=3 --json
+  wfengine org load examples/organisation.yaml --db sqlite:///wf.db
   wfengine instance start examples/order_fulfilment.xpdl --db sqlite:///wf.db --count 10
   wfengine worker --db sqlite:///wf.db --until-idle
 
-Run `wfengine COMMAND --help` for a command's options.""",
+Run `wfengine COMMAND --help` for a command's options; `wfengine workitem --help` goes on
+from the worker above, with the work it left for people.""",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="wfengine")
 def main() -> None:

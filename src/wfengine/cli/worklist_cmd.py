@@ -121,7 +121,11 @@ def worklist_command(
     epilog="""\b
 Examples:
   wfengine workitem claim wi-7 --db sqlite:///wf.db --user alice
-  wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3""",
+  wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set order_id=A-100 \\
+    --set customer=ada --set amount=250
+
+(They follow `wfengine --help`'s org load, instance start and worker: wi-7 is an order to
+enter, offered to sales, which alice is in.)""",
 )
 def workitem() -> None:
     """Show, claim, start, complete, release, delegate, reassign, send back, comment on or
@@ -299,10 +303,12 @@ def complete(
 
     \b
     Examples:
-      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set days=3
-      wfengine workitem complete wi-9 --db sqlite:///wf.db --user carol --set approved=true
+      wfengine workitem complete wi-7 --db sqlite:///wf.db --user alice --set order_id=A-100 \\
+        --set customer=ada --set amount=250
+      wfengine workitem complete wi-9 --db sqlite:///leave.db --user carol --set approved=true
 
-    (leave_request: alice submits the request; carol, a manager, approves it.)
+    (fulfil_order: alice, of sales, enters the order; leave_request: carol, a manager,
+    approves a request.)
     """
     from wfengine.cli.declared_data import declared_values
 
