@@ -9,7 +9,8 @@ word followed, after a ``,``, by a display name and its ``<address>``:
 ``'Doe, Ann <ann@example.org>'``, whose display name's comma is not quoted, was sent to a local
 mailbox ``Doe`` too (a local mailbox otherwise, ``'root, ann@example.org'``, is sent). A
 message for its ``cc`` only keeps a ``to`` naming an empty group
-(``undisclosed-recipients:;``) as its To.
+(``undisclosed-recipients:;``) as its To. A parameter given None (a STRING field with no
+value) is no text: a ``to`` or ``cc`` without addresses, an empty ``subject`` or ``body``.
 
 The message's ``Message-ID`` is made from the idempotency key, so a message re-sent by a
 retry carries the same id and mail systems can drop the duplicate; the engine's keys (an
@@ -131,27 +132,30 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
 
     def call(
         *,
-        to: str | list[str],
-        subject: str = "",
-        body: str = "",
+        to: str | list[str] | None,
+        subject: str | None = "",
+        body: str | None = "",
         cc: str | list[str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
+        # None (a STRING field with no value) is no text: no address, an empty body; it
+        # failed with a raw TypeError that was retried, and a message for its cc never went
+        given = "" if to is None else to
         try:
             message = EmailMessage()
             message["From"] = server.sender
-            addressed = _recipients("to", to, optional=True)
+            addressed = _recipients("to", given, optional=True)
             copied = _recipients("cc", cc, optional=True) if cc else ""
             if not addressed and not copied:
                 raise _no_recipient(to, cc)
-            if addressed or (addressed := _empty_groups(to)):  # undisclosed-recipients:;
+            if addressed or (addressed := _empty_groups(given)):  # undisclosed-recipients:;
                 message["To"] = addressed
             if copied:
                 message["Cc"] = copied
-            message["Subject"] = subject
+            message["Subject"] = "" if subject is None else subject
             if idempotency_key is not None:
                 message["Message-ID"] = _message_id(idempotency_key, server.sender)
-            message.set_content(body)
+            message.set_content("" if body is None else body)
         except ValueError as exc:  # line breaks in a header value
             raise PermanentApplicationError(f"cannot build the message: {exc}") from exc
         had = delivered.get(idempotency_key)
