@@ -18,7 +18,7 @@ operation maps to which method, and those left out with the reason, is in ``docs
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wfengine.definition.model import (
     DataField,
@@ -45,6 +45,9 @@ from wfengine.runtime.snapshots import (
 )
 from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.wapi.access import InstanceAccess, shown
+
+if TYPE_CHECKING:
+    from wfengine.runtime.compiled import CompiledProcess
 
 #: how many items a work list reads from the store at a time
 _BATCH = 100
@@ -182,17 +185,20 @@ class Session:
         session's user is its creator (who may control it). A name in ``data`` the process
         does not declare raises :class:`~wfengine.errors.NotFoundError` naming those it does,
         as :meth:`assign_process_instance_attribute` does; nothing is created. A field may be
-        given by its Name, as to ``Engine.create_instance`` (which keeps it under its Id)."""
+        given by its Name, as to ``Engine.create_instance`` (which keeps it under its Id); a
+        Name that is no plain identifier (``"Days requested"``) is the engine's
+        :class:`~wfengine.errors.DataTypeError` naming the Id to give."""
         check_process_id(process_id, "create_process_instance")
         engine = self._engine()
         self._access.check_known(f"process {process_id!r}", "create an instance of")
         if isinstance(data, Mapping) and data:  # (not a mapping: the engine's TypeError)
             deployed = engine.startable(process_id)
             declared = _declared(deployed.package, deployed.definition)
-            named = deployed.compiled.field_names
+            compiled = deployed.compiled
+            where = f"a new instance of process {process_id!r}"  # the engine's words
             for name in data:
-                if name not in declared and name not in named:
-                    raise _undeclared(name, process_id, declared)
+                if name not in declared and name not in compiled.field_names:
+                    _refuse_undeclared(name, compiled, declared, where)
         return engine.create_instance(process_id, data, user=self.user)
 
     def start_process(self, instance_id: str) -> None:
@@ -254,7 +260,9 @@ class Session:
         instance's process declares, with a value of its type (converted where that loses
         nothing, as an application's answer is: ``"7"`` for an INTEGER); ``name`` is the
         field's Id, or its Name (README: data may name a field by its Name). A name the process
-        does not declare raises :class:`~wfengine.errors.NotFoundError`; a value of another
+        does not declare raises :class:`~wfengine.errors.NotFoundError` (a Name that is no
+        plain identifier, ``"Days requested"``, a :class:`~wfengine.errors.DataTypeError`
+        naming the Id to give, as the engine's); a value of another
         type, or any value for a field declared ReadOnly (a constant of the process),
         :class:`~wfengine.errors.DataTypeError` (a ``ValueError``; a sensitive field's value
         is not shown); either changes nothing. (``Engine.set_data`` is the host's own,
@@ -268,7 +276,7 @@ class Session:
         compiled = deployed.compiled
         if name not in declared:
             if name not in compiled.field_names:
-                raise _undeclared(name, snapshot.process_id, declared)
+                _refuse_undeclared(name, compiled, declared, f"instance {instance_id!r}")
             # a field's Name: the field, under its Id (as the engine keeps a value given by
             # Name; a Name several fields carry is refused naming them). No value is read
             (name,) = compiled.checked({name: None}, f"instance {instance_id!r}", writing=False)
@@ -492,10 +500,19 @@ _ITEM_MOVES = (
 )
 
 
-def _undeclared(name: str, process_id: str, declared: set[str]) -> NotFoundError:
-    """The error for a data name ``process_id`` does not declare, naming those it does."""
+def _refuse_undeclared(
+    name: str, compiled: CompiledProcess, declared: set[str], where: str
+) -> NoReturn:
+    """Refuse a data name the process does not declare: a field's Name that is no plain
+    identifier (``"Days requested"``) with the engine's own
+    :class:`~wfengine.errors.DataTypeError` naming the Id to give (``compiled.checked``, no
+    value read), any other name with a :class:`~wfengine.errors.NotFoundError` naming those
+    it declares. Why: "no data field" for a field the process has sent the user looking for
+    a field that is there, where the engine says which Id to use."""
+    compiled.checked({name: None}, where, writing=False)
     listed = ", ".join(sorted(declared)) or "none"
-    return NotFoundError("data field", name, f"process {process_id!r} declares {listed}")
+    whose = f"process {compiled.process_id!r} declares {listed}"
+    raise NotFoundError("data field", name, whose)
 
 
 def _declared(package: Package, process: WorkflowProcess) -> set[str]:
