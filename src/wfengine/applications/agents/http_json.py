@@ -1,21 +1,22 @@
 """The HTTP/JSON agent: one request per call, IN parameters out as JSON, OUT parameters back.
 
-A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text,
-a Decimal as a JSON number, a timedelta as an ISO 8601 duration such as ``"PT1H30M"``:
-:func:`json_default`); GET/DELETE send them as query parameters, added to the URL's own
-query: text, dates, times and durations as they are (ISO 8601), other values as JSON (``5``,
-``true``, ``[1, 2]``), and a parameter without a value (None) not at all. A parameter
-holding NaN or an infinity (JSON has no number for them, float or Decimal), or a value JSON
-cannot carry at all, is a :class:`~wfengine.errors.PermanentApplicationError` naming it, and
-nothing is sent (:func:`json_inputs`). Every request carries the header ``Idempotency-Key``,
-the same on every attempt of one activity's call, so the server can
-recognise a retry. A 2xx answer must be a JSON object (or empty: no outputs); ``outputs``
-picks the keys to keep when the service answers with more than the application's OUT
-parameters. Redirects are not followed: a 3xx answer is a :class:`HttpClientError` naming
-where it points (the service did nothing). Failures name the service as
-``METHOD scheme://host[:port]/path`` (:func:`service_name`): never the URL's query (a host's
-URL may carry its API key there), userinfo or fragment, since what a failure says goes into
-the audit trail and the incident.
+A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text, a
+Decimal as a JSON number, a timedelta as an ISO 8601 duration such as ``"PT1H30M"``:
+:func:`json_default`); GET/DELETE send them as query parameters, added to the URL's own query:
+text, dates, times and durations as they are (ISO 8601), other values as JSON (``5``,
+``true``, ``[1, 2]``), and a parameter without a value (None) not at all; a parameter named as
+a key of the URL's own query (the host's API key, say) is refused, never sent in its place
+(:func:`_query_params`). A parameter holding NaN or an infinity (JSON has no number for them,
+float or Decimal), or a value JSON cannot carry at all, is a
+:class:`~wfengine.errors.PermanentApplicationError` naming it, and nothing is sent
+(:func:`json_inputs`). Every request carries the header ``Idempotency-Key``, the same on every
+attempt of one activity's call, so the server can recognise a retry. A 2xx answer must be a
+JSON object (or empty: no outputs); ``outputs`` picks the keys to keep when the service
+answers with more than the application's OUT parameters. Redirects are not followed: a 3xx
+answer is a :class:`HttpClientError` naming where it points (the service did nothing).
+Failures name the service as ``METHOD scheme://host[:port]/path`` (:func:`service_name`):
+never the URL's query (a host's URL may carry its API key there), userinfo or fragment, since
+what a failure says goes into the audit trail and the incident.
 
 Failures and retrying: 4xx (except 408 and 429) raise :class:`HttpClientError`, a permanent
 error that is never retried: the request itself is wrong. 5xx, 408 and 429 raise
@@ -279,7 +280,7 @@ def http_agent(
             content = json_inputs(inputs, where).encode()
             defaults["Content-Type"] = "application/json"
         else:
-            params = {k: _query_value(k, v, where) for k, v in inputs.items() if v is not None}
+            params = _query_params(inputs, url, where)
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
         # the call's parameters join the URL's own query (an API key, a version)
@@ -358,6 +359,24 @@ def _without_urls(text: str, urls: Iterable[str], name: str) -> str:
         if url:
             text = text.replace(url, name)
     return text
+
+
+def _query_params(inputs: Mapping[str, Any], url: str, where: str) -> dict[str, str]:
+    """The call's parameters as query parameters (:func:`_query_value`), to join the URL's
+    own query. A parameter named as a key of that query (compared case-insensitively, as
+    some services read keys) is a :class:`PermanentApplicationError` naming it, whatever its
+    value: the URL's query is the host's (an API key, a version), and a parameter, which a
+    definition the host may not trust declares, replaced it. Neither dropping the parameter
+    nor sending the key twice is right: a service reads either value of a repeated key."""
+    own = {key.casefold() for key in httpx.URL(url).params}
+    for name in inputs:
+        if name.casefold() in own:
+            raise PermanentApplicationError(
+                f"{where}: parameter {name!r} is already set by the query of the binding's URL, "
+                "which a parameter may not replace (it may hold the host's key or version): "
+                "give the parameter another name, or take the key out of the binding's URL"
+            )
+    return {k: _query_value(k, v, where) for k, v in inputs.items() if v is not None}
 
 
 def _query_value(name: str, value: Any, where: str) -> str:
