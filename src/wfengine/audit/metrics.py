@@ -9,10 +9,12 @@ those a deadline ended: a synchronous deadline taken the exception way, whose
 **waiting time**, from the activity instance's creation (it became ready; a person's work was
 offered) to its start (a person started the work item, or the activity started), and the
 **processing time**, from that start to its completion; each as mean, median and 95th
-percentile; and the share that was **overdue** (a deadline fired on it, or on the
-multi-instance container it belongs to: the deadline is the activity's, and fires on the
-container that spans its instances; each instance has its own container's, when two of one
-activity are open at once, in parallel branches or a loop back). Per **process**: instances
+percentile; and the share that was **overdue** (a deadline fired on it, or, before it ended,
+on the multi-instance container it belongs to: the deadline is the activity's, and fires on
+the container that spans its instances, so, as with a loop's rounds, the instances that ended
+after it fired are late and those that ended before were not; each instance has its own
+container's, when two of one activity are open at once, in parallel branches or a loop
+back). Per **process**: instances
 started (an instance created and not yet started is open, not started), completed and open
 now (work in progress), the **cycle time** of completed instances (from their start) and
 their **throughput**: instances completed per day over the period (see
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from wfengine.runtime.activity_durations import ActivityDurations, Rounds
+from wfengine.runtime.activity_durations import ActivityDurations, Rounds, Span
 from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.deadline_events import ended_activity
 from wfengine.runtime.history import EventKind, WorkItemCompleted
@@ -219,19 +221,6 @@ class ProcessMetrics:
         }
 
 
-@dataclass(slots=True)
-class _Span:
-    activity_id: str
-    #: its rounds of work (one, but for a Standard loop's: :class:`Rounds`)
-    rounds: Rounds
-    completed: datetime | None = None
-    terminated: datetime | None = None
-    late: bool = False
-    #: a synchronous deadline ended it (its ``deadline.fired`` says so, or, written before
-    #: that was recorded, does not say otherwise: ``ended_activity``)
-    ended: bool = False
-
-
 def activity_durations_of(
     events: Iterable[AuditEvent],
     since: datetime | None = None,
@@ -245,12 +234,15 @@ def activity_durations_of(
     how many a deadline ended in it (closed terminated by a synchronous deadline, see
     :class:`~wfengine.runtime.activity_durations.ActivityDurations`); in ``waiting_rounds``
     the later rounds that wait for a person now. An instance of a
-    multi-instance activity is late when its container is (a deadline is the activity's: it
-    fires on the container, which spans its instances); its container is the one
+    multi-instance activity is late when a deadline fired on its container at or before the
+    time it ended (a deadline is the activity's: it fires on the container, which spans its
+    instances; one that ended before it fired was not late), and a deadline that ended the
+    container by the time the instance closed terminated ended the instance; its container
+    is the one
     ``containers`` names (:func:`mi_containers`), else (a trail alone, or an instance
     recorded before its container was) the last one of its activity that its process
     instance started before it, which is another's when two are open at once."""
-    spans: dict[tuple[str, str], _Span] = {}
+    spans: dict[tuple[str, str], Span] = {}
     spanning: set[tuple[str, str]] = set()  # multi-instance containers: not counted
     #: (process instance, activity) -> its last multi-instance container so far
     latest: dict[tuple[str, str], tuple[str, str]] = {}
@@ -266,7 +258,7 @@ def activity_durations_of(
             latest[(e.instance_id, act)] = key
         span = spans.get(key)
         if span is None:
-            span = spans[key] = _Span(act, Rounds(e.at))
+            span = spans[key] = Span(act, Rounds(e.at))
             container = (containers or {}).get(key) or latest.get((e.instance_id, act))
             if container is not None:
                 owner[key] = container
@@ -274,8 +266,7 @@ def activity_durations_of(
         if e.kind == COMPLETED_KIND and (span.completed is None or e.at > span.completed):
             span.completed = e.at
         elif e.kind == LATE_KIND:
-            span.late = True
-            span.ended = span.ended or ended_activity(e.detail)
+            span.fired(e.at, ended_activity(e.detail))
         elif e.kind == TERMINATED_KIND:
             span.terminated = e.at
     found = ActivityDurations()
@@ -283,11 +274,12 @@ def activity_durations_of(
         if key in spanning:
             continue
         container = owner.get(key)
-        late = container in spans and spans[container].late
+        boss = spans.get(container) if container is not None else None
         for ready, started, ended_at, round_late in span.rounds.done:
             if (since is None or ended_at >= since) and (until is None or ended_at < until):
+                late = round_late or (boss is not None and boss.late_by(ended_at))
                 found.setdefault(span.activity_id, []).append(
-                    (_seconds(ready, started), _seconds(started, ended_at), round_late or late)
+                    (_seconds(ready, started), _seconds(started, ended_at), late)
                 )
         if span.completed is None and span.terminated is None:
             waits = span.rounds.waiting_since
@@ -299,9 +291,9 @@ def activity_durations_of(
             (since is None or closed >= since) and (until is None or closed < until)
         ):
             continue
-        # ended by its deadline (or its container's), not completed; not one ended
-        # otherwise after an asynchronous deadline fired and let it go on
-        if span.ended or (container in spans and spans[container].ended):
+        # ended by its deadline (or its container's, by the time it closed), not completed;
+        # not one ended otherwise after an asynchronous deadline fired and let it go on
+        if span.ended_at is not None or (boss is not None and boss.ended_by(closed)):
             found.ended[span.activity_id] = found.ended.get(span.activity_id, 0) + 1
     return found
 

@@ -5,6 +5,7 @@ metrics of a memory store need not import SQLAlchemy."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -121,3 +122,40 @@ class Rounds:
         if self._later and self._offered and self._started is None and not self._closed:
             return self._ready
         return None
+
+
+@dataclass(slots=True)
+class Span:
+    """One activity instance as a trail tells it (what
+    :func:`wfengine.audit.metrics.activity_durations_of` measures the memory store's figures
+    from): its rounds, when it closed, and when deadlines fired on it."""
+
+    activity_id: str
+    #: its rounds of work (one, but for a Standard loop's: :class:`Rounds`)
+    rounds: Rounds
+    completed: datetime | None = None
+    terminated: datetime | None = None
+    #: when a deadline first fired on it (None: none did), and when one fired that ended it
+    #: (a synchronous deadline: its ``deadline.fired`` says so, or, written before that was
+    #: recorded, does not say otherwise: ``ended_activity``); a multi-instance container's
+    #: are what each of its instances compares its own end with
+    fired_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    def fired(self, at: datetime, ends: bool) -> None:
+        """A deadline fired on it at ``at`` (``ends``: it ended it); the earliest counts (a
+        trail's times need not grow with its order)."""
+        self.fired_at = at if self.fired_at is None else min(self.fired_at, at)
+        if ends:
+            self.ended_at = at if self.ended_at is None else min(self.ended_at, at)
+
+    def late_by(self, end: datetime) -> bool:
+        """Whether, as the multi-instance container of an instance that ended at ``end``, a
+        deadline of it had fired by then (the loop's rule: the instances that ended after
+        the activity's deadline fired are late, those that ended before were not)."""
+        return self.fired_at is not None and self.fired_at <= end
+
+    def ended_by(self, end: datetime) -> bool:
+        """Whether, as the container of an instance closed terminated at ``end``, a deadline
+        that ended it had fired by then (it ended its open instances with it)."""
+        return self.ended_at is not None and self.ended_at <= end

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -75,33 +75,37 @@ _SEQ = "CAST(substr({t}.id, length({t}.instance_id) + 2) AS INTEGER)"
 
 #: (a multi-instance activity's container, the row with no mi_index beside rows with one,
 #: is not counted: its instances are the activity's work, and it spans all of them; an
-#: instance is late when its container is, a deadline fired on the container being one on
-#: the activity: the container of an instance is the one its row names (``mi_parent_id``),
-#: else, for a row written before rows named it, the last one of its activity its process
-#: instance created before it)
+#: instance is late when its container's deadline fired by the time it ended, a deadline
+#: fired on the container being one on the activity: the container of an instance is the
+#: one its row names (``mi_parent_id``), else, for a row written before rows named it, the
+#: last one of its activity its process instance created before it; whether that one is
+#: ``late`` is read here, when its deadline fired from its events: :func:`_fired`)
 _DURATIONS_QUERY = """
-SELECT activity_id, {waiting}, {processing},
-       CASE WHEN late THEN 1
-            WHEN mi_parent_id IS NOT NULL AND (
-                SELECT c.late FROM activity_instances AS c
-                WHERE c.id = activity_instances.mi_parent_id) THEN 1
-            WHEN mi_index IS NOT NULL AND mi_parent_id IS NULL AND (
-                SELECT c.late FROM activity_instances AS c
-                WHERE c.instance_id = activity_instances.instance_id
-                      AND c.activity_id = activity_instances.activity_id
-                      AND c.mi_index IS NULL AND {seq_c} < {seq_a}
-                ORDER BY {seq_c} DESC LIMIT 1) THEN 1
-            ELSE 0 END,
-       mi_index, {version}, state, id, instance_id, mi_parent_id
-FROM activity_instances
-WHERE process_id = :process_id AND completed_at IS NOT NULL
-      AND state IN ('closed.completed', 'closed.terminated')
-      {window}
-      AND NOT (mi_index IS NULL AND {unsplit}EXISTS (
-          SELECT 1 FROM activity_instances AS mi
-          WHERE mi.instance_id = activity_instances.instance_id
-                AND mi.activity_id = activity_instances.activity_id
-                AND mi.mi_index IS NOT NULL))
+SELECT r.activity_id, r.waiting, r.processing, r.late,
+       CASE WHEN r.container IS NOT NULL AND (
+           SELECT c.late FROM activity_instances AS c WHERE c.id = r.container) THEN 1
+            ELSE 0 END AS container_late,
+       r.mi_index, r.of_version, r.state, r.id, r.instance_id, r.container, r.completed_at
+FROM (
+    SELECT activity_id, {waiting} AS waiting, {processing} AS processing,
+           CASE WHEN late THEN 1 ELSE 0 END AS late, mi_index, {version} AS of_version,
+           state, id, instance_id, completed_at,
+           COALESCE(mi_parent_id, CASE WHEN mi_index IS NOT NULL THEN (
+               SELECT c.id FROM activity_instances AS c
+               WHERE c.instance_id = activity_instances.instance_id
+                     AND c.activity_id = activity_instances.activity_id
+                     AND c.mi_index IS NULL AND {seq_c} < {seq_a}
+               ORDER BY {seq_c} DESC LIMIT 1) END) AS container
+    FROM activity_instances
+    WHERE process_id = :process_id AND completed_at IS NOT NULL
+          AND state IN ('closed.completed', 'closed.terminated')
+          {window}
+          AND NOT (mi_index IS NULL AND {unsplit}EXISTS (
+              SELECT 1 FROM activity_instances AS mi
+              WHERE mi.instance_id = activity_instances.instance_id
+                    AND mi.activity_id = activity_instances.activity_id
+                    AND mi.mi_index IS NOT NULL))
+) AS r
 """
 
 #: the activity instances waiting now (not started, in an open process instance): when each
@@ -242,7 +246,7 @@ def activity_durations(
         params["split"] = sorted(multi.split)
         binds.append(sa.bindparam("split", expanding=True))
         unsplit = "activity_id NOT IN :split AND "
-    stmt = sa.text(
+    query = sa.text(
         _DURATIONS_QUERY.format(
             unsplit=unsplit,
             window=window,
@@ -252,8 +256,8 @@ def activity_durations(
             seq_c=_SEQ.format(t="c"),
             version=version,
         )
-    ).bindparams(*binds)
-
+    )
+    stmt = query.bindparams(*binds).columns(completed_at=time_type())
     waiting_now = sa.text(_WAITING_NOW_QUERY).columns(
         sa.column("activity_id", sa.String), sa.column("started_at", time_type())
     )
@@ -262,41 +266,36 @@ def activity_durations(
         found = ActivityDurations()
         for act, since_at in conn.execute(waiting_now, {"process_id": process_id}):
             found.waiting_since.setdefault(act, []).append(since_at)
-        #: the late rows closed terminated: (activity, row id, its container's), and their
-        #: instances, whose ``deadline.fired`` events tell whether the deadline ended them
-        stopped: list[tuple[str, str, str | None]] = []
-        instances: set[str] = set()
+        #: the rows a ``deadline.fired`` event's time decides (:func:`_settle`)
+        timed: list[Any] = []
         #: rows with no mi_index of the ``split`` Ids: their history tells containers apart
-        undecided: list[tuple[Any, ...]] = []
+        undecided: list[Any] = []
 
-        def take(row: tuple[Any, ...]) -> None:
-            act, w, p, late, state, aid, iid, parent, looped = row
-            if state == "closed.completed":
-                if not looped:  # (a loop's rounds: loop_rounds)
-                    found.setdefault(act, []).append((seconds(w), seconds(p), bool(late)))
-            elif late:  # ended by its deadline (the exception way), or otherwise after one
-                stopped.append((act, aid, parent))
-                instances.add(iid)
+        def take(row: Any) -> None:
+            if row.state == "closed.completed":
+                if row.mi_index is None and multi.looped(row.activity_id, row.of_version):
+                    return  # (a loop's rounds: loop_rounds)
+                if row.late or not row.container_late:
+                    durations = (seconds(row.waiting), seconds(row.processing), bool(row.late))
+                    found.setdefault(row.activity_id, []).append(durations)
+                    return
+            elif not (row.late or row.container_late):
+                return
+            timed.append(row)
 
-        rows = conn.execute(stmt, params)
-        for act, w, p, late, mi_index, of_version, state, aid, iid, parent in rows:
-            if mi_index is None and multi.container(act, of_version):
+        for row in conn.execute(stmt, params):
+            if row.mi_index is None and multi.container(row.activity_id, row.of_version):
                 continue  # a multi-instance container that ran no instance
-            looped = mi_index is None and multi.looped(act, of_version)
-            row = (act, w, p, late, state, aid, iid, parent, looped)
-            if mi_index is None and act in multi.split:
+            if row.mi_index is None and row.activity_id in multi.split:
                 undecided.append(row)
             else:
                 take(row)
         if undecided:
-            spanning = _mi_started(conn, sorted({row[6] for row in undecided}))
+            spanning = _mi_started(conn, sorted({row.instance_id for row in undecided}))
             for row in undecided:
-                if row[5] not in spanning:
+                if row.id not in spanning:
                     take(row)
-        ended = _interrupted(conn, sorted(instances))
-        for act, aid, parent in stopped:
-            if aid in ended or parent in ended:
-                found.ended[act] = found.ended.get(act, 0) + 1
+        _settle(conn, timed, found)
         if multi.loops or multi.some_loops:
             loops = sorted(multi.loops | multi.some_loops.keys())
             loop_rounds(conn, process_id, loops, multi.looped, since, until, found)
@@ -305,9 +304,33 @@ def activity_durations(
     return db.read(read)
 
 
+def _settle(conn: sa.Connection, rows: Sequence[Any], found: ActivityDurations) -> None:
+    """Count in ``found`` the ``rows`` whose figures depend on when a deadline fired (only
+    their process instances' ``deadline.fired`` events are read: :func:`_fired`).
+
+    A completed instance of a multi-instance activity whose container is late is late when
+    the container's deadline fired by the time it ended: as a loop's rounds, one that ended
+    before it fired was not late (a late container whose event is not found: late, as its
+    row says). A late row closed terminated was ended by a deadline when its own
+    ``deadline.fired`` says it ended it, or its container's did by the time it closed (it
+    ends the open instances with the container); not one an operator ended after an
+    asynchronous deadline let it go on, which the row has no column to tell."""
+    fired = _fired(conn, sorted({row.instance_id for row in rows}))
+    for row in rows:
+        own, boss = fired.get(row.id), fired.get(row.container)
+        if row.state == "closed.completed":
+            late = boss is None or boss.first <= row.completed_at
+            durations = (seconds(row.waiting), seconds(row.processing), late)
+            found.setdefault(row.activity_id, []).append(durations)
+        elif (own is not None and own.ended is not None) or (
+            boss is not None and boss.ended is not None and boss.ended <= row.completed_at
+        ):
+            found.ended[row.activity_id] = found.ended.get(row.activity_id, 0) + 1
+
+
 #: the ``deadline.fired`` events of some process instances (``:ids``, an expanding parameter)
 _FIRED_QUERY = """
-SELECT activity_instance_id, detail FROM audit_events
+SELECT activity_instance_id, at, detail FROM audit_events
 WHERE instance_id IN :ids AND kind = 'deadline.fired'
 """
 
@@ -331,23 +354,36 @@ def _mi_started(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
     return found
 
 
-def _interrupted(conn: sa.Connection, instance_ids: Sequence[str]) -> set[str]:
-    """The activity instances of ``instance_ids`` a synchronous deadline ended: their
-    ``deadline.fired`` event says so, or, written before that was recorded, does not say
-    otherwise (:func:`~wfengine.runtime.deadline_events.ended_activity`). Why the events: a
-    row closed terminated after a deadline fired on it may have been ended by an operator
-    after an asynchronous deadline let it go on, and the row has no column to tell (only the
-    few late, terminated rows' instances are read)."""
+class Fired(NamedTuple):
+    """When deadlines fired on an activity instance: the first, and the first that ended it
+    (a synchronous one: its ``deadline.fired`` says so, or, written before that was
+    recorded, does not say otherwise: :func:`~wfengine.runtime.deadline_events.
+    ended_activity`; None: none did)."""
+
+    first: datetime
+    ended: datetime | None
+
+
+def _fired(conn: sa.Connection, instance_ids: Sequence[str]) -> dict[str, Fired]:
+    """activity instance -> when deadlines fired on it (:class:`Fired`), of ``instance_ids``
+    (the earliest counts: a trail's times need not grow with its order)."""
     stmt = (
         sa.text(_FIRED_QUERY)
         .bindparams(sa.bindparam("ids", expanding=True))
-        .columns(sa.column("activity_instance_id", sa.String), sa.column("detail", sa.JSON))
+        .columns(
+            sa.column("activity_instance_id", sa.String),
+            sa.column("at", time_type()),
+            sa.column("detail", sa.JSON),
+        )
     )
-    found: set[str] = set()
+    found: dict[str, Fired] = {}
     for chunk in id_chunks(instance_ids):
-        for aid, detail in conn.execute(stmt, {"ids": chunk}):
-            if aid is not None and ended_activity(detail):
-                found.add(aid)
+        for aid, at, detail in conn.execute(stmt, {"ids": chunk}):
+            if aid is None:
+                continue
+            was = found.get(aid, Fired(at, None))
+            ends = [t for t in (was.ended, at if ended_activity(detail) else None) if t]
+            found[aid] = Fired(min(at, was.first), min(ends, default=None))
     return found
 
 
