@@ -16,14 +16,16 @@ from wfengine.wapi import Session, connect
     ("call", "message"),
     [
         (
-            lambda s, i, w: s.change_process_instance_state(i, "running"),
-            "change_process_instance_state: state must be one of open.running, "
-            "open.not_running.suspended, closed.terminated, closed.aborted, not 'running'",
+            lambda s, i, w: s.change_process_instance_state(i, "runing"),
+            "change_process_instance_state: state must be one of running, suspended, "
+            "terminated, aborted, open.running, open.not_running.suspended, "
+            "closed.terminated, closed.aborted, not 'runing'",
         ),
         (
             lambda s, i, w: s.change_process_instance_state(i, "closed.completed"),
             "change_process_instance_state: an instance cannot be moved to closed.completed "
-            "from outside; state must be one of open.running",
+            "from outside; state must be one of running, suspended, terminated, aborted, "
+            "open.running",
         ),
         (
             lambda s, i, w: s.open_process_instances_list(state="open"),

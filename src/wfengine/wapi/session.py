@@ -213,9 +213,13 @@ class Session:
 
     def change_process_instance_state(self, instance_id: str, state: ProcessState | str) -> None:
         """``WMChangeProcessInstanceState``: to ``open.running`` (start or resume),
-        ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``."""
+        ``open.not_running.suspended``, ``closed.terminated`` or ``closed.aborted``, each
+        also by its last word (``running``, ``suspended``, ``terminated``, ``aborted``), as
+        ``docs/wapi.md`` names them and as :meth:`change_work_item_state` takes its states."""
         check_instance_id(instance_id, "change_process_instance_state")
-        moves = [m.value for m in _MOVES]
+        moves = [*_SHORT_MOVES, *(m.value for m in _MOVES)]
+        if isinstance(state, str):  # (a ProcessState's value is no last word: kept)
+            state = _SHORT_MOVES.get(state, state)
         target = named_state(ProcessState, state, "change_process_instance_state", moves)
         if target not in _MOVES:
             raise ValueError(
@@ -491,6 +495,8 @@ _MOVES = (
     ProcessState.TERMINATED,
     ProcessState.ABORTED,
 )
+#: the same by their last word (``suspended`` for ``open.not_running.suspended``)
+_SHORT_MOVES = {move.value.rsplit(".", 1)[-1]: move for move in _MOVES}
 #: the states a work item's user moves it to
 _ITEM_MOVES = (
     WorkItemState.ALLOCATED,
