@@ -11,13 +11,13 @@ outputs nested in a record) hides its values too (:func:`audit_answer`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE, exception_text
+from wfengine.definition.checks.sensitive_marks import field_flag, listed_names
 from wfengine.definition.model import Application, DataField
 
 #: what a redacted value reads as in the audit trail
@@ -302,15 +302,20 @@ def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[Any]:
 
 
 def sensitive_formals(app: Application) -> frozenset[str]:
-    """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute."""
-    text = app.extended_attribute(SENSITIVE_ATTRIBUTE) or ""
-    return frozenset(t for t in re.split(r"[\s,]+", text) if t)
+    """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute
+    (separated by white space, ``,`` or ``;``: :func:`~wfengine.definition.checks.
+    sensitive_marks.listed_names`, as validation reads them)."""
+    return frozenset(listed_names(app.extended_attribute(SENSITIVE_ATTRIBUTE)))
 
 
 def is_sensitive_field(field: DataField) -> bool:
-    """A DataField whose ``wfengine:sensitive`` attribute is true (or present without value)."""
+    """A DataField whose ``wfengine:sensitive`` attribute is true (or present without value).
+
+    A value that is neither true nor false (``treu``) is read as true: validation refuses it
+    (``sensitive-mark``), so only a definition deployed before that check has one, and there
+    a value shown as ``***`` by mistake loses nothing, while one shown in clear by mistake
+    stays in the append-only trail."""
     for ea in field.extended_attributes:
         if ea.name == SENSITIVE_ATTRIBUTE:
-            value = (ea.value if ea.value is not None else ea.text) or "true"
-            return value.strip().lower() in ("true", "yes", "1")
+            return field_flag(ea) is not False
     return False

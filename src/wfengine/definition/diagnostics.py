@@ -143,6 +143,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "`wfengine:max-backoff` to other than a number of seconds (a timeout above 0), or a "
         "max-backoff below the backoff",
     ),
+    "sensitive-mark": (
+        Severity.ERROR,
+        "a `wfengine:sensitive` that hides nothing: on an Application, a name that is no formal "
+        "parameter id of it (ids match exactly); on a DataField, a value that is neither true "
+        "nor false: the value goes into the audit trail in clear",
+    ),
     "application-undeclared": (
         Severity.WARNING,
         "an application is bound in code or by `--apps` but the package does not declare it "

@@ -13,6 +13,10 @@ the runtime, the audit package and the application registry read are listed here
 An Application's ``wfengine:`` attributes are its tool agent's settings (any name the agent
 takes: ``wfengine:url``, ``wfengine:header:Accept``), which only the host's agent knows; they
 are not checked.
+
+The same walk reports a ``wfengine:sensitive`` that hides nothing it was meant to
+(``sensitive-mark``, an error: see :mod:`wfengine.definition.checks.sensitive_marks`): a name
+read where it is known, but a value it cannot be read by, is as silent as a misspelt name.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from wfengine.definition.application_settings import (
 )
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.flow import CORRELATION
+from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE, mark_findings
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
@@ -71,14 +76,14 @@ KNOWN: dict[type[BaseModel], frozenset[str]] = {
     ),
     DataField: frozenset(
         {
-            "wfengine:sensitive",  # applications.registry.SENSITIVE_ATTRIBUTE
+            SENSITIVE_ATTRIBUTE,
             "wfengine:export",  # audit.trace_data.EXPORT
             "wfengine:public",  # audit.status.PUBLIC
         }
     ),
     # (its agent's settings besides: not checked, see the module's text)
     Application: frozenset(
-        {AGENT_ATTRIBUTE, ASYNC_ATTRIBUTE, RETRIES_ATTRIBUTE, "wfengine:sensitive"}
+        {AGENT_ATTRIBUTE, ASYNC_ATTRIBUTE, RETRIES_ATTRIBUTE, SENSITIVE_ATTRIBUTE}
     ),
 }
 
@@ -95,8 +100,11 @@ _KIND_LABEL: dict[type[BaseModel], str] = {
 
 def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
     """One finding per element and ``wfengine:`` attribute wfengine does not read there: the
-    package's own elements, and those of the processes under validation."""
+    package's own elements, and those of the processes under validation; and the
+    ``sensitive-mark`` findings of their Applications and DataFields."""
     for node in _nodes(ctx):
+        if isinstance(node, Application | DataField):
+            yield from mark_findings(node)
         if isinstance(node, Application):
             continue  # tool-agent settings: any name an agent takes
         attributes: Iterable[ExtendedAttribute] = getattr(node, "extended_attributes", ())
