@@ -27,23 +27,40 @@ left running.) The program stays in the calling process's process group (it is g
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
 side effect after the job became an incident.
+
+What the program prints is read up to ``max_answer`` bytes (16 MiB, as an HTTP answer:
+:data:`~wfengine.applications.agents.http_json.MAX_ANSWER`): a program printing more is killed
+at that point and the call fails permanently, saying so; a program printing without end (a
+loop, a verbose input) cost the engine's process twice what it printed. Of its stderr only the
+last :data:`STDERR_TAIL` bytes are kept, for the message of a failed call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
+import threading
+import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import IO, Any
 
-from wfengine.applications.agents.agent_timeouts import check_timeout
-from wfengine.applications.agents.http_json import json_inputs, unreadable
+from wfengine.applications.agents.http_json import (
+    MAX_ANSWER,
+    check_limits,
+    json_inputs,
+    unreadable,
+)
 from wfengine.applications.registry import AgentFactory, ApplicationFunc
 from wfengine.applications.stoppable import stops_itself
 from wfengine.errors import ApplicationError, ApplicationTimeoutError, PermanentApplicationError
 
 KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
+#: how much of the end of a program's stderr is kept (a failed call's message shows its end)
+STDERR_TAIL = 4096
+_CHUNK = 65536
 
 
 class ProcessFailedError(ApplicationError):
@@ -60,10 +77,12 @@ def subprocess_agent(
     timeout: float = 60.0,
     env: Mapping[str, str] | None = None,
     cwd: str | None = None,
+    max_answer: int = MAX_ANSWER,
 ) -> ApplicationFunc:
     """A callable running ``argv`` once per call (see the module doc).
 
-    ``env`` replaces the inherited environment when given (the key variable is added).
+    ``env`` replaces the inherited environment when given (the key variable is added). A
+    program printing more than ``max_answer`` bytes is killed, and the call fails for good.
     """
     if isinstance(argv, str | bytes):
         raise TypeError(
@@ -73,42 +92,45 @@ def subprocess_agent(
     command = [str(a) for a in argv]
     if not command:
         raise ValueError("subprocess_agent needs a program to run")
-    check_timeout("subprocess_agent", timeout)
+    check_limits("subprocess_agent", timeout, max_answer)
     base = dict(env) if env is not None else None
-    return _runner(command, timeout, base, cwd)
+    return _runner(_Program(command, base, cwd, max_answer), timeout)
 
 
-def _runner(
-    command: list[str], timeout: float, base: dict[str, str] | None, cwd: str | None
-) -> ApplicationFunc:
-    """The callable running ``command``, killing it at ``timeout``; marked as stopping its own
+@dataclass(frozen=True)
+class _Program:
+    """What the host set for the program: its argv, environment, directory, answer limit."""
+
+    command: list[str]
+    base: dict[str, str] | None
+    cwd: str | None
+    max_answer: int
+
+
+def _runner(program: _Program, timeout: float) -> ApplicationFunc:
+    """The callable running ``program``, killing it at ``timeout``; marked as stopping its own
     work, so a binding's shorter timeout rebuilds it with that one."""
+    command, most = program.command, program.max_answer
 
     def call(*, idempotency_key: str | None = None, **inputs: Any) -> Mapping[str, Any] | None:
-        environment = dict(base if base is not None else os.environ)
+        environment = dict(program.base if program.base is not None else os.environ)
         if idempotency_key is not None:
             environment[KEY_VARIABLE] = idempotency_key
+        data = json_inputs(inputs, command[0]).encode("ascii")  # before anything runs
         try:
-            # bytes, not text: what the program prints is decoded below by the rules of JSON
-            # (UTF-8), never by the locale's codec, and its stderr, read only for a message,
-            # cannot make the call fail (``text=True`` failed a program that had succeeded
-            # for one Latin-1 byte in a warning, and the call was run again)
-            done = subprocess.run(
-                command,
-                input=json_inputs(inputs, command[0]).encode("ascii"),
-                capture_output=True,
-                timeout=timeout,
-                env=environment,
-                cwd=cwd,
-                shell=False,
-                check=False,
-            )
+            done = _run(program, data, environment, timeout)
         except subprocess.TimeoutExpired as exc:
             raise ApplicationTimeoutError(
                 f"{command[0]}: no answer within {timeout:g} s; the program was killed"
             ) from exc
         except OSError as exc:
             raise ApplicationError(f"{command[0]}: cannot run: {exc}") from exc
+        if done.over:  # asking again gets as much again
+            raise PermanentApplicationError(
+                f"{command[0]} printed more than {most:,} bytes; it was killed and its output "
+                "read no further: the agent takes at most that (subprocess_agent(max_answer=), "
+                "subprocess_agent_factory(max_answer=))"
+            )
         if done.returncode != 0:
             tail = done.stderr.decode("utf-8", errors="replace").strip()[-300:]
             raise ProcessFailedError(
@@ -137,21 +159,115 @@ def _runner(
         return answer
 
     call.__name__ = f"subprocess_{os.path.basename(command[0])}"
-    return stops_itself(call, lambda seconds: _runner(command, min(timeout, seconds), base, cwd))
+    return stops_itself(call, lambda seconds: _runner(program, min(timeout, seconds)))
+
+
+@dataclass
+class _Done:
+    """A finished program: its exit status, what it printed (at most the limit), the end of
+    its stderr, and whether it printed past the limit (and was killed for it)."""
+
+    returncode: int = 0
+    stdout: bytes = b""
+    stderr: bytes = b""
+    over: bool = False
+    chunks: list[bytes] = field(default_factory=list)
+
+
+def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: float) -> _Done:
+    """Run ``program`` with ``data`` on its stdin, reading its stdout up to its limit and the
+    end of its stderr, in threads (portable, and stdin, stdout and stderr cannot block each
+    other). Raises ``subprocess.TimeoutExpired`` at ``timeout``, from starting to the last
+    byte read, once the program is killed and has exited; so does any other failure.
+
+    Why not ``subprocess.run``: it reads everything a program prints into memory. Bytes, not
+    text: stdout is decoded by the rules of JSON (UTF-8), never by the locale's codec, and
+    stderr, read only for a message, cannot make a call fail (``text=True`` failed a program
+    that had succeeded for one Latin-1 byte in a warning, and the call was run again)."""
+    done = _Done()
+    end = time.monotonic() + timeout
+    process = subprocess.Popen(
+        program.command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+        cwd=program.cwd,
+        shell=False,
+    )
+    assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
+    try:
+        workers = [
+            threading.Thread(target=_feed, args=(process.stdin, data), daemon=True),
+            threading.Thread(
+                target=_read_head, args=(process, program.max_answer, done), daemon=True
+            ),
+            threading.Thread(target=_read_tail, args=(process.stderr, done), daemon=True),
+        ]
+        for worker in workers:
+            worker.start()
+        done.returncode = process.wait(timeout)
+        for worker in workers:  # a program it started may hold the pipes open past its exit
+            worker.join(max(0.0, end - time.monotonic()))
+            if worker.is_alive():
+                raise subprocess.TimeoutExpired(program.command, timeout)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    done.stdout = b"".join(done.chunks)
+    return done
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    """Write ``data`` to the program's stdin and close it; a program that exits (or is
+    killed) without reading it all is no error here: its exit status tells."""
+    with contextlib.suppress(OSError), pipe:  # BrokenPipeError, mostly
+        pipe.write(data)
+
+
+def _read_head(process: subprocess.Popen[bytes], most: int, done: _Done) -> None:
+    """Read the program's stdout into ``done.chunks`` up to ``most`` bytes; past that, mark
+    ``done.over``, kill the program and read no further."""
+    pipe = process.stdout
+    assert pipe is not None
+    size = 0
+    with pipe:
+        while chunk := os.read(pipe.fileno(), _CHUNK):
+            size += len(chunk)
+            if size > most:
+                done.over = True
+                process.kill()
+                return
+            done.chunks.append(chunk)
+
+
+def _read_tail(pipe: IO[bytes], done: _Done) -> None:
+    """Read the program's stderr to its end, keeping the last :data:`STDERR_TAIL` bytes."""
+    tail = bytearray()
+    with pipe:
+        while chunk := os.read(pipe.fileno(), _CHUNK):
+            tail += chunk
+            del tail[:-STDERR_TAIL]
+    done.stderr = bytes(tail)
 
 
 def subprocess_agent_factory(
-    commands: Mapping[str, Sequence[str]], *, timeout: float = 60.0
+    commands: Mapping[str, Sequence[str]],
+    *,
+    timeout: float = 60.0,
+    max_answer: int = MAX_ANSWER,
 ) -> AgentFactory:
     """A factory for ``registry.allow_agent("subprocess", ...)``: a definition names one of
-    ``commands`` with ``wfengine:command``; the argv comes from the host's table only."""
+    ``commands`` with ``wfengine:command``; the argv comes from the host's table only.
+    ``timeout`` and ``max_answer`` are as for :func:`subprocess_agent`, checked here."""
     for name, argv in commands.items():
         if isinstance(argv, str | bytes):
             raise TypeError(
                 f"subprocess_agent_factory: command {name!r} must be a list (program, then its "
                 f"arguments), not the text {argv!r} (write [{argv!r}])"
             )
-    check_timeout("subprocess_agent_factory", timeout)
+    check_limits("subprocess_agent_factory", timeout, max_answer)
     table = {name: tuple(argv) for name, argv in commands.items()}
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
@@ -159,6 +275,6 @@ def subprocess_agent_factory(
         if name not in table:
             known = ", ".join(sorted(table)) or "none"
             raise ValueError(f"wfengine:command {name!r} is not offered (offered: {known})")
-        return subprocess_agent(table[name], timeout=timeout)
+        return subprocess_agent(table[name], timeout=timeout, max_answer=max_answer)
 
     return factory
