@@ -50,9 +50,10 @@ change is left as it is; one that someone the directory knows holds only has its
 ``assignees`` mended, as above.
 
 A withdrawn item that was started held its sequential ad-hoc set (one activity at a time);
-its new item is only offered, so what waited for the set's turn (an activity that runs by
-itself) starts in the same command, as after a release, when the instance is running (a
-suspended instance's waits for the set's next close).
+its new item is only offered, or none is (an incident waits to offer it, and the activity
+holds the set no more: nobody works on it), so what waited for the set's turn (an activity
+that runs by itself) starts in the same command, as after a release, when the instance is
+running (a suspended instance's waits for the set's next close).
 
 Each instance is one command (a unit of work, retried after a lost race): an interrupted run
 leaves every instance re-offered or not, and running it again finishes the others (it changes
@@ -237,6 +238,7 @@ def _reoffer_instance(
             done.append(
                 Reoffered(item.id, inst.id, item.activity_id, None, (), holder, ai.incident)
             )
+            turn = _turn_passed(nav, ai, held) or turn  # (nobody works on it now either)
             continue
         if isinstance(plan, _Keep):
             _delegate_keeps(nav, ai, item, plan.assignees)
@@ -256,12 +258,7 @@ def _reoffer_instance(
             OutboxKind.WORK_ITEM_OFFERED, fresh, nav.now, stamp=inst.call_stamp()
         )
         nav.step.outbox.append(told)
-        if held and inst.state is ProcessState.RUNNING and nav.pass_turn(ai):
-            # the withdrawn item (perhaps started) held its sequential ad-hoc set, the new
-            # one is only offered: what waited for the set's turn runs in this command, as
-            # after a release (a suspended instance runs nothing: it waits for the set's
-            # next close, as before)
-            turn = True
+        turn = _turn_passed(nav, ai, held) or turn
         done.append(
             Reoffered(
                 item.id,
@@ -279,6 +276,14 @@ def _reoffer_instance(
     elif done or kept:
         store.commit(nav.step)
     return done
+
+
+def _turn_passed(nav: Navigator, ai: ActivityInstance, held: bool) -> bool:
+    """Whether the withdrawal of ``ai``'s item, ``held`` (perhaps started), freed its
+    sequential ad-hoc set: the new item is only offered, or none is (an incident waits to
+    offer it), so what waited for the set's turn runs in this command, as after a release.
+    A suspended instance runs nothing: it waits for the set's next close, as before."""
+    return held and ai.scope.instance.state is ProcessState.RUNNING and nav.pass_turn(ai)
 
 
 def _plans(

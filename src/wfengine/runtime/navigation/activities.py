@@ -22,18 +22,8 @@ from wfengine.runtime.compiler import (
     CActivity,
     CTransition,
 )
-from wfengine.runtime.history import (
-    CLOSED_KINDS,
-    ActivityIterated,
-    EventKind,
-    change,
-    marker,
-)
-from wfengine.runtime.instance import (
-    ActivityInstance,
-    Scope,
-    note_closed,
-)
+from wfengine.runtime.history import CLOSED_KINDS, ActivityIterated, EventKind, change, marker
+from wfengine.runtime.instance import ActivityInstance, Scope, note_closed
 from wfengine.runtime.loop_counters import own_variables
 from wfengine.runtime.navigation.base import (
     _COMPLETED,
@@ -46,6 +36,7 @@ from wfengine.runtime.navigation.base import (
 )
 from wfengine.runtime.outbox import Resolution, incident_entry
 from wfengine.runtime.states import ActivityState, WorkItemState
+from wfengine.runtime.work_rules import OFFER
 
 if TYPE_CHECKING:
     from wfengine.runtime.navigation.incidents import Incidents
@@ -577,14 +568,26 @@ def turn_taken(
     started and then released, delegated or reassigned is not), or completed it and its
     applications still run, or it runs by itself (a subflow, a block, a task's
     applications: what took its turn as it began). It must finish before another of the set
-    is started or done."""
+    is started or done. One whose work waits for an incident to offer it (operation
+    ``offer``: its started item was withdrawn, nobody may have it) holds none, as an item on
+    offer holds none: nobody works on it, and the retry offers it as any other."""
     for other in scope.instance.activities.values():
         if (
             other is not beside
             and other.scope is scope
             and other.running_at is not None
             and other.state.is_open
-            and (other.work_item is None or item_state(other.work_item) in _ITEM_TAKEN)
+            and (
+                item_state(other.work_item) in _ITEM_TAKEN
+                if other.work_item is not None
+                else not _offer_waits(other)
+            )
         ):
             return other
     return None
+
+
+def _offer_waits(ai: ActivityInstance) -> bool:
+    """Whether ``ai``'s work waits for an incident to offer it (operation ``offer``)."""
+    incident = ai.scope.instance.incidents.get(ai.incident or "")
+    return incident is not None and incident.operation == OFFER
