@@ -182,6 +182,19 @@ def make_binding(
     )
 
 
+def _check_id(application_id: object) -> None:
+    """Refuse an application id that is not non-empty text. Why: an id of another type (an
+    int read from settings) was taken and never matched an Application's Id; sorting the ids
+    (``ids()``, ``check()``, ``deploy(check_bindings=True)``) then crashed far from here."""
+    if not isinstance(application_id, str):
+        raise TypeError(
+            f"register: application_id must be text (an Application's Id in a package), not "
+            f"{application_id!r} ({type(application_id).__name__})"
+        )
+    if not application_id:
+        raise ValueError("register: application_id must not be empty (an Application's Id)")
+
+
 def _seconds(application_id: str, name: str, value: object, *, positive: bool = False) -> float:
     """A binding's duration setting as a float; raises naming the application and setting."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
@@ -292,7 +305,9 @@ class ApplicationRegistry:
         Re-registering an id replaces its binding (the next call, or an incident's retry,
         uses the new one). ``outputs_optional=True``: an OUT parameter the answer leaves out
         keeps its data field's value (a stand-in that answers only some of them).
+        ``application_id`` must be non-empty text, refused here otherwise (:func:`_check_id`).
         """
+        _check_id(application_id)
         if func is None:
 
             def decorator(f: _Func) -> _Func:
