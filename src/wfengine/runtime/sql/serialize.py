@@ -30,7 +30,7 @@ and :mod:`~wfengine.runtime.sql.document_format` upgrades older documents before
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from wfengine.errors import StoreError
@@ -63,8 +63,23 @@ def encode_data(data: Mapping[str, Any], instance_id: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- instances
 
 
+def _iso(when: datetime) -> str:
+    """``when`` as the document keeps it: ISO text in UTC, as the columns keep their times."""
+    return (when if when.tzinfo is UTC else when.astimezone(UTC)).isoformat()
+
+
+def _dt(text: str) -> datetime:
+    """A time of the document, in UTC. Why on reading too: documents written before
+    :func:`_iso` kept the clock's zone (``+02:00`` from a clock in ``Europe/Berlin``), so an
+    open activity instance's or an incident's time came back in it where every column's
+    time, and every time the memory store gives, is UTC (a naive time, only ever written by
+    hand, is left as it is)."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is UTC or when.tzinfo is None else when.astimezone(UTC)
+
+
 def _undt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    return None if value is None else _dt(value)
 
 
 def instance_document(inst: ProcessInstance) -> dict[str, Any]:
@@ -77,10 +92,10 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             "scope": ai.scope.id,
             "act": ai.act.index,
             "state": ai.state.value,
-            "started": ai.started_at.isoformat(),
+            "started": _iso(ai.started_at),
         }
         if ai.completed_at is not None:
-            rec["completed"] = ai.completed_at.isoformat()
+            rec["completed"] = _iso(ai.completed_at)
         if ai.iterations:
             rec["iterations"] = ai.iterations
         if ai.mi is not None:
@@ -97,7 +112,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
         if ai.performer is not None:
             rec["performer"] = ai.performer
         if ai.running_at is not None:
-            rec["running"] = ai.running_at.isoformat()
+            rec["running"] = _iso(ai.running_at)
         if ai.late:
             rec["late"] = True
         if ai.child_instance is not None:
@@ -138,7 +153,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
             "activity": i.activity_id,
             "operation": i.operation,
             "message": i.message,
-            "created": i.created_at.isoformat(),
+            "created": _iso(i.created_at),
             "resolved": i.resolved,
             "scope": i.scope_id,
             "join": i.join_index,
@@ -187,7 +202,7 @@ def instance_document(inst: ProcessInstance) -> dict[str, Any]:
                     [
                         name,
                         encode_value(data, f"instance {inst.id!r}, message {name!r}"),
-                        at.isoformat(),
+                        _iso(at),
                     ]
                     for name, data, at in inst.messages
                 ]
@@ -223,8 +238,7 @@ def load_instance(
         depth=blob.get("depth", 0),
         timer_firings=blob.get("timer_firings", 0),
         messages=[
-            (name, decode_value(data), datetime.fromisoformat(at))
-            for name, data, at in blob.get("messages", ())
+            (name, decode_value(data), _dt(at)) for name, data, at in blob.get("messages", ())
         ],
         trace=list(blob["trace"]),
         trace_base=blob["trace_base"],
@@ -267,7 +281,7 @@ def load_instance(
             act=None,  # type: ignore[arg-type]  # set below, once the scope's graph is known
             scope=scopes[r["scope"]],
             state=ActivityState(r["state"]),
-            started_at=datetime.fromisoformat(r["started"]),
+            started_at=_dt(r["started"]),
             completed_at=_undt(r.get("completed")),
             iterations=r.get("iterations", 0),
             mi_index=r.get("mi_index"),
@@ -314,7 +328,7 @@ def load_instance(
             activity_id=i["activity"],
             operation=i["operation"],
             message=i["message"],
-            created_at=datetime.fromisoformat(i["created"]),
+            created_at=_dt(i["created"]),
             resolved=i["resolved"],
             scope_id=i["scope"],
             join_index=i["join"],
