@@ -162,6 +162,17 @@ def write_output(target: str, data: bytes) -> None:
 
 #: what every SQLite database file begins with
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: what a SQLite write-ahead log begins with (big-endian 0x377f0682 or 0x377f0683)
+_WAL_MAGICS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+#: what a SQLite rollback journal begins with (a persisted one may have it zeroed)
+_JOURNAL_MAGIC = b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
+#: the files SQLite keeps beside a database ``X`` while it is in use, by the suffix of their
+#: name (``X-wal``...): replacing one loses or corrupts committed work of ``X``
+_COMPANIONS = {
+    "-wal": "write-ahead log",
+    "-shm": "shared-memory index",
+    "-journal": "rollback journal",
+}
 #: names of the process's own streams and descriptors: written to as they are, never
 #: replaced (``-o /dev/stdout`` with stdout redirected to a file resolves to that file)
 _STREAM_NAMES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+")
@@ -182,8 +193,9 @@ def output_file(target: str, *, binary: bool) -> Iterator[IO[Any]]:
 
     Refused (exit 2, nothing written): a target that cannot be written, and one that is a
     SQLite database (``-o wfengine.db`` for ``-o wfengine.csv`` would replace the very
-    database being exported with its export), and an empty name (``Path("")`` is the current
-    directory).
+    database being exported with its export) or a file SQLite keeps beside one (its
+    ``-wal``, ``-shm`` or ``-journal``: :func:`_refuse_a_database`), and an empty name
+    (``Path("")`` is the current directory).
     """
     if not target:
         raise InputOutputError("cannot write '': the file name is empty")
@@ -240,24 +252,73 @@ def _written_in_place(target: str, *, binary: bool) -> Iterator[IO[Any]]:
 
 
 def _refuse_a_database(target: str, final: str) -> None:
-    """Refuse ``final`` when it is a SQLite database. Opened without waiting (a file swapped
-    for a named pipe since it was looked at would block a plain open) and read only when it
-    is a regular file."""
+    """Refuse ``final`` when it is a SQLite database or a file SQLite keeps beside one: its
+    write-ahead log, shared-memory index or rollback journal, known by its first bytes or by
+    its name (``X-wal``, ``X-shm``, ``X-journal`` of a database ``X``: an index or a log
+    emptied by a checkpoint has no telling bytes, and one not there yet would be made
+    beside the database). Why: an export renamed over a live write-ahead log made the
+    database fail with "disk I/O error", and the commits still in the log were lost."""
+    what = _database_file(final)
+    if what is not None:
+        raise InputOutputError(
+            f"cannot write {target}: it is {what}, which an output never replaces "
+            "(name another file)"
+        )
+
+
+def _database_file(path: str) -> str | None:
+    """What ``path`` is, when it is a SQLite database or one of its companion files
+    (:func:`_refuse_a_database`); None when it is neither."""
+    for suffix, kind in _COMPANIONS.items():
+        database = path.removesuffix(suffix)
+        if database != path and _head(database).startswith(_SQLITE_MAGIC):
+            return f"the {kind} of the SQLite database {database}"
+    head = _head(path)
+    if head.startswith(_SQLITE_MAGIC):
+        return "a SQLite database"
+    if head[:4] in _WAL_MAGICS:
+        return "a SQLite write-ahead log (a database's -wal file)"
+    if head.startswith(_JOURNAL_MAGIC):
+        return "a SQLite rollback journal (a database's -journal file)"
+    if _is_wal_index(head):
+        return "a SQLite shared-memory index (a database's -shm file)"
+    return None
+
+
+#: the version a SQLite shared-memory index's header begins with (in the machine's order)
+_WAL_INDEX_VERSION = (3007000).to_bytes(4, sys.byteorder)
+#: the size of that header, which the index holds twice, one copy after the other
+_WAL_INDEX_HEADER = 48
+
+
+def _is_wal_index(head: bytes) -> bool:
+    """Whether ``head`` begins a SQLite shared-memory index: its version, and its header
+    twice (which a text or CSV export never begins with)."""
+    size = _WAL_INDEX_HEADER
+    return (
+        len(head) >= 2 * size
+        and head.startswith(_WAL_INDEX_VERSION)
+        and head[:size] == head[size : 2 * size]
+    )
+
+
+def _head(path: str) -> bytes:
+    """The first bytes of ``path`` (enough to tell the files :func:`_database_file` knows),
+    or none when it is not there, not readable or not a regular file. Opened without
+    waiting (a file swapped for a named pipe since it was looked at would block a plain
+    open) and read only when it is a regular file."""
     try:
-        fd = os.open(final, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
-        return  # not there, or not readable: nothing to protect, or the write says why
+        return b""  # not there, or not readable: nothing to protect, or the write says why
     try:
-        head = os.read(fd, len(_SQLITE_MAGIC)) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, 2 * _WAL_INDEX_HEADER)
     except OSError:
-        head = b""
+        return b""
     finally:
         os.close(fd)
-    if head == _SQLITE_MAGIC:
-        raise InputOutputError(
-            f"cannot write {target}: it is a SQLite database, which an output never "
-            "replaces (name another file)"
-        )
 
 
 def _new_file_mode() -> int:
