@@ -27,7 +27,7 @@ makes the call and commits its result; :func:`resume_tools` carries the activity
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,6 +43,7 @@ from wfengine.applications.events import (
     ApplicationInvoked,
     ApplicationReturned,
 )
+from wfengine.applications.redaction import masked_text
 from wfengine.applications.registry import ApplicationRegistry
 from wfengine.applications.specs import ToolSpec
 from wfengine.errors import DataNotStorableError
@@ -157,7 +158,9 @@ def run_tools(
             call_stops.stopped(exc)
             raise
         if result is not None or spec.required:  # (None: no outputs, and none missing)
-            outputs.update(_answered(spec, result, where, inst, aid, binding.outputs_optional))
+            secrets = [inputs[k] for k in sensitive if k in inputs] if sensitive else ()
+            optional = binding.outputs_optional
+            outputs.update(_answered(spec, result, where, inst, aid, optional, secrets))
     if outputs:
         inst.data.update(outputs)
     return None
@@ -209,7 +212,11 @@ def resume_tools(
         registry, spec.application_id, spec.application, where
     )
     inst = ai.scope.instance
-    staged.update(_answered(spec, result, where, inst, ai.id, binding.outputs_optional))
+    inputs = payload.get("inputs")
+    sensitive = payload.get("sensitive") or ()
+    secrets = [inputs[k] for k in sensitive if k in inputs] if isinstance(inputs, Mapping) else ()
+    optional = binding.outputs_optional
+    staged.update(_answered(spec, result, where, inst, ai.id, optional, secrets))
     return run_tools(
         registry, ai, now, evaluate, call_key=call_key, start=position + 1, staged=staged
     )
@@ -258,13 +265,23 @@ def _answered(
     inst: ProcessInstance,
     activity_instance_id: str,
     optional: bool,
+    secrets: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The outputs of an answer (:func:`_outputs`, by the instance's field types); one that
-    does not fit is a :class:`ToolFailure` that counts the attempts made (the call was)."""
+    does not fit is a :class:`ToolFailure` that counts the attempts made (the call was).
+
+    Its message shows the call's sensitive inputs (``secrets``: the values of formals its
+    Application marks, or that took a sensitive field's value) as ``***``, as a failed
+    call's does (:func:`~wfengine.applications.redaction.failure_text`): an answer of the
+    wrong type often echoes the request (``"card 4111-..."`` for an INTEGER), and the
+    incident's own masking knows only the instance's sensitive fields."""
     try:
         return _outputs(spec, result, where, inst.compiled.field_kinds, optional=optional)
     except ToolFailure as exc:
         exc.attempts = _answered_attempt(inst, activity_instance_id)
+        if secrets:
+            exc.message = masked_text(exc.message, secrets)
+            exc.args = (exc.message,)
         raise
 
 
