@@ -130,15 +130,20 @@ def instances(
         found = engine.instance_summaries(
             state=state, process_id=process_id, limit=limit, after=after
         )
-    rows = [
-        {"id": i.id, "process_id": i.process_id, "state": i.state.value, "version": i.version}
-        for i in found
-    ]
     if as_json:
+        rows = [
+            {"id": i.id, "process_id": i.process_id, "state": i.state.value, "version": i.version}
+            for i in found
+        ]
         click.echo(dumps(rows))
         return
-    for row in rows:  # the text keeps its three columns: scripts cut them
-        click.echo(f"{row['id']}\t{row['process_id']}\t{row['state']}")
+    from wfengine.one_line import one_line as o
+
+    # the text keeps its three columns, one line per instance: scripts cut them; an id
+    # holding a tab or a line break (a process Id written with &#10;, which deploys with a
+    # warning) is shown escaped, as status and instance show do, not as a forged row
+    for i in found:
+        click.echo(f"{o(i.id)}\t{o(i.process_id)}\t{i.state.value}")
 
 
 @click.group(
@@ -205,7 +210,7 @@ def start(
         version = file_version(engine, deployed, process.id)
         for _ in range(count):
             iid = engine.start_process(process.id, data, version=version, defer=True)
-            click.echo(iid)
+            click.echo(iid)  # the engine's own id (pi-N)
 
 
 @instance.command("show")
@@ -268,12 +273,14 @@ def _state_command(verb: str, summary: str) -> click.Command:
     @db_option
     @acting_user_option
     def command(instance_id: str, url: str, user: str | None) -> None:
+        from wfengine.one_line import one_line
+
         with engine_on(url) as engine:
             getattr(engine, verb)(instance_id, user=user)
             # (its summary: an instance closed without its process definition, which no
             # longer compiles, is shown too)
             state = engine.instance_summary(instance_id).state.value
-        click.echo(f"{instance_id} {state}")
+        click.echo(f"{one_line(instance_id)} {state}")
 
     return command
 
@@ -320,7 +327,9 @@ def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> No
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
             )
         state = engine.instance(instance_id).state.value
-    click.echo(f"{instance_id} {state}")
+    from wfengine.one_line import one_line
+
+    click.echo(f"{one_line(instance_id)} {state}")
 
 
 def _refuse_unknown_activity(engine: Engine, instance_id: str, activity_id: str) -> None:
