@@ -8,7 +8,10 @@ fast and working even when an unrelated layer is broken.
 
 from __future__ import annotations
 
-from typing import Any
+import errno
+import os
+import sys
+from typing import IO, Any
 
 import click
 
@@ -33,17 +36,60 @@ from wfengine.cli.validate_cmd import validate
 from wfengine.cli.worker_cmd import worker
 from wfengine.cli.worklist_cmd import workitem, worklist_command
 
+#: the status of a command whose reader closed its output (128 + SIGPIPE, 13): what a shell
+#: reports for ``yes | head -1``
+OUTPUT_CLOSED = 141
+
+
+class _OutputClosed(click.ClickException):
+    """The command's standard output was closed before it was all written (``wfengine audit
+    ... | head -1``): exit status :data:`OUTPUT_CLOSED`, silently. Why not click's own
+    handling: it exits 1, which a script reads as "the engine refused"; and the reader that
+    stopped reading asked for nothing more, so there is nothing to say to it."""
+
+    exit_code = OUTPUT_CLOSED
+
+    def __init__(self) -> None:
+        super().__init__("standard output closed")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        pass
+
+
+def _let_go_of_stdout() -> None:
+    """Point standard output at the null device. Why: what the command left in its buffer
+    would fail again when Python flushes it at exit, with a ``BrokenPipeError`` line on
+    stderr and status 120 (the Python documentation's own remedy, on ``SIGPIPE``). Left as it
+    is when standard output is no file (click's test runner)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
 
 class _Wfengine(click.Group):
     """The top-level group: a command interrupted by Ctrl-C exits 130 (:class:`~wfengine.cli.
-    exit_status.Interrupted`), not click's 1, which a script could not tell from a refusal.
+    exit_status.Interrupted`), not click's 1, which a script could not tell from a refusal;
+    one whose output was closed by its reader exits 141 (:class:`_OutputClosed`), not 1 either.
     ``worker`` handles SIGINT itself (it stops gracefully) and keeps its own statuses."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a reader gone by now is met here, not at exit
+            return result
         except KeyboardInterrupt:
             raise Interrupted() from None
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            _let_go_of_stdout()
+            raise _OutputClosed() from None
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -73,7 +119,7 @@ def main() -> None:
     Exit status of every command: 0 success, 1 the definition has errors or cannot be
     loaded, or the engine refused the request (unknown id, illegal state change), 2 usage
     errors, files that cannot be read or written, databases that cannot be used, 130
-    interrupted (Ctrl-C).
+    interrupted (Ctrl-C), 141 the output closed before it was all written (`| head`).
     """
 
 
