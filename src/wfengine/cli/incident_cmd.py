@@ -111,7 +111,7 @@ def retry(incident_id: str, url: str, user: str | None) -> None:
     """
     with engine_on(url) as engine:
         engine.retry_incident(incident_id, user=user)
-    click.echo(f"{incident_id} resolved")
+    _resolved(incident_id)
 
 
 @incident.command(
@@ -149,7 +149,16 @@ def skip(
     with engine_on(url) as engine:
         outputs = _outputs(engine, incident_id, raw)
         engine.skip_incident(incident_id, outputs, take=list(take) or None, user=user)
-    click.echo(f"{incident_id} resolved")
+    _resolved(incident_id)
+
+
+def _resolved(incident_id: str) -> None:
+    """Print ``ID resolved``, the id on one line (control characters escaped, as the listing
+    shows it): the id is the operator's argument, and a line break in it would print a line
+    of its own."""
+    from wfengine.one_line import one_line
+
+    click.echo(f"{one_line(incident_id)} resolved")
 
 
 def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str, Any]:
@@ -204,4 +213,4 @@ def abort(incident_id: str, url: str, user: str | None) -> None:
     """
     with engine_on(url) as engine:
         engine.abort_incident(incident_id, user=user)
-    click.echo(f"{incident_id} resolved")
+    _resolved(incident_id)
