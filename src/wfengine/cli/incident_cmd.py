@@ -118,7 +118,7 @@ def retry(incident_id: str, url: str, user: str | None) -> None:
     "skip",
     epilog="""\b
 Examples:
-  wfengine incident skip inc-7 --db sqlite:///wf.db --set name='"by hand"'
+  wfengine incident skip inc-7 --db sqlite:///wf.db --set name='by hand'
   wfengine incident skip inc-7 --db sqlite:///wf.db --set amount=250 --set ok=true
   wfengine incident skip inc-9 --db sqlite:///wf.db --take to_approval""",
 )
