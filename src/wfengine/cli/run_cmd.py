@@ -303,19 +303,25 @@ def _print_json(snap: InstanceSnapshot, outcome: RunOutcome, stubbed: list[dict[
 
 
 def _print_text(snap: InstanceSnapshot, outcome: RunOutcome) -> None:
-    click.echo(f"instance {snap.id} of process {snap.process_id} (version {snap.version})")
+    """The run as people and scripts read it, a line per step. What comes from the
+    definition or the run (ids, an incident's message, field names) passes through
+    :func:`~wfengine.one_line.one_line`: an activity Id holding a line break (``&#10;``)
+    would start a trace line of its own choosing."""
+    from wfengine.one_line import one_line as o
+
+    click.echo(f"instance {o(snap.id)} of process {o(snap.process_id)} (version {snap.version})")
     for step, activity_id in enumerate(outcome.trace, 1):
-        click.echo(f"  {step:>4}. {activity_id}")
+        click.echo(f"  {step:>4}. {o(activity_id)}")
     click.echo(f"state: {snap.state.value}")
     for incident in outcome.incidents:
-        click.echo(f"incident {incident.id}: {incident.message}")
+        click.echo(f"incident {o(incident.id)}: {o(incident.message)}")
     for name, value in snap.data.items():
-        click.echo(f"  {name} = {value!r}")
+        click.echo(f"  {o(name)} = {value!r}")
     for row in outcome.waiting:
-        where = f" activity {row['activity_id']}" if row["activity_id"] else ""
+        where = f" activity {o(row['activity_id'])}" if row["activity_id"] else ""
         due = f" due {row['due']}" if row["due"] else ""
-        instance = row["instance_id"]
-        click.echo(f"waiting: {row['kind']} {row['id']}{where} of instance {instance}{due}")
+        instance = o(row["instance_id"])
+        click.echo(f"waiting: {row['kind']} {o(row['id'])}{where} of instance {instance}{due}")
 
 
 def _checked_step(

@@ -75,6 +75,7 @@ def stats(
       wfengine stats --db sqlite:///wfengine.db --process complaint --json
     """
     from wfengine.audit.metrics import process_metrics, short_duration
+    from wfengine.one_line import one_line
 
     if since is not None and until is not None and since >= until:
         raise click.BadParameter(
@@ -102,7 +103,7 @@ def stats(
     for m in found:
         cycle = short_duration(m.cycle_time.median)
         click.echo(
-            f"{m.process_id}: {m.started} started, {m.completed} completed, "
+            f"{one_line(m.process_id)}: {m.started} started, {m.completed} completed, "
             f"{m.work_in_progress} open; median cycle time {cycle}"
         )
         click.echo(
@@ -110,13 +111,14 @@ def stats(
             f"{'WORK p50':>10} {'OVERDUE':>8}"
         )
         for a in m.activities:
+            act = one_line(a.activity_id)
             click.echo(
-                f"  {a.activity_id:<24} {a.count:>6} {short_duration(a.waiting.median):>10} "
+                f"  {act:<24} {a.count:>6} {short_duration(a.waiting.median):>10} "
                 f"{short_duration(a.waiting.p95):>10} {short_duration(a.processing.median):>10} "
                 f"{a.overdue_share:>8.0%}"
             )
         if m.bottlenecks:
-            click.echo(f"  bottlenecks: {', '.join(m.bottlenecks[:5])}")
+            click.echo(f"  bottlenecks: {', '.join(map(one_line, m.bottlenecks[:5]))}")
         _more_lines(m)
 
 
@@ -124,8 +126,8 @@ def _more_lines(m: Any) -> None:
     """The text's figures after the lines above (which scripts read, and which stay as they
     were): throughput, the work waiting now, and per user, role and unit the work items
     completed and held. Why: ``--help`` and the README list them, and only ``--json`` showed
-    them. Ids pass through :func:`~wfengine.one_line.one_line`: one holding a line break
-    would forge a row."""
+    them. Ids pass through :func:`~wfengine.one_line.one_line`, as in the lines above: one
+    holding a line break would forge a row."""
     from wfengine.audit.metrics import short_duration
     from wfengine.one_line import one_line
 
