@@ -21,16 +21,24 @@ line says how many). Loading the same file again finishes a re-offer that was in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import shlex
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from wfengine.cli.database import db_option, open_engine
+from wfengine.cli.database import db_option, engine_errors, open_engine
 from wfengine.cli.exit_status import DefinitionUnusable, InputOutputError
 from wfengine.cli.json_output import dumps
+from wfengine.cli.loading import display_name
 
 if TYPE_CHECKING:
+    from wfengine.runtime.engine import Engine
     from wfengine.worklist.organisation import Organisation
+
+_T = TypeVar("_T")
 
 
 @click.group(
@@ -55,7 +63,7 @@ def load(file: str, url: str) -> None:
       wfengine org load examples/organisation.yaml --db sqlite:///wfengine.db
       curl -s https://hr.example/org.json | wfengine org load - --db sqlite:///wfengine.db
     """
-    from wfengine.cli.loading import display_name, refuse_empty
+    from wfengine.cli.loading import refuse_empty
     from wfengine.errors import OrganisationError
     from wfengine.runtime.reoffer import reoffer_work
     from wfengine.runtime.sql.store import SqlStore
@@ -68,25 +76,28 @@ def load(file: str, url: str) -> None:
         raise DefinitionUnusable(str(exc)) from exc
     except OSError as exc:
         raise InputOutputError(f"cannot read {file}: {exc.strerror or exc}") from exc
-    file = display_name(file)
     engine = open_engine(url)
     try:
-        if not isinstance(engine.store, SqlStore):
-            raise InputOutputError("--db must name a database (the organisation is stored there)")
-        store = engine.store
-        revision = save_organisation(store, organisation)
-        engine.directory = organisation  # the open work goes by the new one now
-        reoffered = reoffer_work(
-            engine, still_current=lambda: organisation_revision(store) == revision
-        )
-        replaced = organisation_revision(store) != revision
+        with engine_errors():
+            if not isinstance(engine.store, SqlStore):
+                raise InputOutputError(
+                    "--db must name a database (the organisation is stored there)"
+                )
+            store = engine.store
+            revision = save_organisation(store, organisation)
+            with _stopped_reoffer(engine, file):  # stored: a stop from here leaves work
+                engine.directory = organisation  # the open work goes by the new one now
+                reoffered = reoffer_work(
+                    engine, still_current=lambda: organisation_revision(store) == revision
+                )
+            replaced = organisation_revision(store) != revision
     finally:
         engine.close()
     doc = organisation.document
     roles = {r for u in doc.users for r in u.roles} | {r.id for r in doc.roles}
     click.echo(
         f"loaded {len(doc.users)} users, {len(doc.units)} units, {len(roles)} roles and "
-        f"{len(doc.admins)} administrators from {file}"
+        f"{len(doc.admins)} administrators from {display_name(file)}"
     )
     # always, also with 0 (the README's contract: a script reads the count from the second
     # line; it was printed only when something was re-offered, so the line a script read
@@ -106,6 +117,75 @@ def load(file: str, url: str) -> None:
 
 def _items(n: int) -> str:
     return f"{n} open work item" + ("" if n == 1 else "s")
+
+
+@contextmanager
+def _stopped_reoffer(engine: Engine, file: str) -> Iterator[None]:
+    """The re-offer after the organisation was stored, saying how far it got when it stops.
+
+    Why: the organisation is stored by then, so a failure (the database locked or full) or
+    Ctrl-C leaves the open work it had not reached offered to the old organisation's people,
+    whom nobody may know now; the store's "stored data is unchanged" (true of the step it
+    was taking) or a bare "Aborted!" read as if nothing had changed. Loading the same file
+    again finishes the re-offer (it changes nothing already right): the message says so.
+    A failure keeps its exit status (:func:`~wfengine.cli.database.engine_errors`), with
+    this said first; Ctrl-C is said on stderr before the usual "Aborted!" (130)."""
+    progress = _Progress()
+    try:
+        with engine_errors():
+            progress.follow(engine)
+            yield
+    except KeyboardInterrupt:
+        click.echo(err=True)  # (after the ^C the terminal echoed)
+        click.echo(progress.stopped(file, "was interrupted"), err=True)
+        raise
+    except click.ClickException as exc:  # (engine_errors': its status kept)
+        cause = f"What stopped it (the step it was taking was undone): {exc.message}"
+        raise type(exc)(f"{progress.stopped(file, 'stopped')}. {cause}") from exc
+
+
+class _Progress:
+    """How far a re-offer got: the open work items there were as it began, by instance in
+    the order it takes them (the order of ``open_work_items``, as
+    :func:`~wfengine.runtime.reoffer.reoffer_work` reads it), and the instances it began.
+
+    Counted by the engine's commands: the re-offer runs one per instance and tells nothing
+    until it returns. The one it was running when it stopped was undone (a store's unit of
+    work rolls back), so the instances before it are those done."""
+
+    def __init__(self) -> None:
+        self.per_instance: Counter[str] | None = None  # (None: not read yet)
+        self.begun = 0
+
+    def follow(self, engine: Engine) -> None:
+        """Read the open work and count the commands ``engine`` runs from now on (it is
+        closed after the re-offer)."""
+        self.per_instance = Counter(w.instance_id for w in engine.store.open_work_items())
+        command = engine._command
+
+        def counted(body: Callable[[], _T], origin: str | None = None) -> _T:
+            self.begun += 1
+            return command(body, origin)
+
+        engine._command = counted  # type: ignore[method-assign]
+
+    def stopped(self, file: str, how: str) -> str:
+        """The message for a re-offer that stopped (``how``: "stopped", "was interrupted")."""
+        if self.per_instance is None:
+            where = "before it began"
+        else:
+            counts = list(self.per_instance.values())
+            done = sum(counts[: max(self.begun - 1, 0)])
+            where = f"after {done} of {_items(sum(counts))}, the others still offered as before"
+        again = (
+            "wfengine org load - (the same organisation on standard input)"
+            if file == "-"
+            else f"wfengine org load {shlex.quote(file)}"
+        )
+        return (
+            f"the organisation in {display_name(file)} is stored, but offering the open work "
+            f"afresh by it {how} {where}: run `{again}` again (the same --db) to finish it"
+        )
 
 
 def _read_organisation(file: str) -> Organisation:
@@ -146,7 +226,8 @@ def show(url: str, as_json: bool) -> None:
 
     engine = open_engine(url, create=False)  # showing makes no database (see engine_on)
     try:
-        stored = read_organisation(engine.store) if isinstance(engine.store, SqlStore) else None
+        with engine_errors():  # a locked or unreadable database: exit 2 saying so
+            stored = read_organisation(engine.store) if isinstance(engine.store, SqlStore) else None
     finally:
         engine.close()
     if stored is None:
