@@ -516,10 +516,11 @@ class WorkItemCommands(EngineBase):
                     holder=item.holder,
                 )
                 nav.step.outbox.append(entry)
-            if nav.pass_turn(ai):
+            if nav.pass_turn(ai) or nav._agenda:
                 # the item no longer holds its sequential ad-hoc set (released, delegated,
                 # reassigned, given back): what waited for the set's turn runs now, as after
-                # a completion, not at the set's next close
+                # a completion, not at the set's next close (and so does what another set
+                # queued: four eyes took a started item from the delegate who wrote this)
                 self._commit(nav)
             else:
                 self.store.commit(nav.step)

@@ -12,11 +12,7 @@ from typing import Any
 from wfengine.applications.calling import ToolFailure
 from wfengine.applications.redaction import audit_values
 from wfengine.runtime.clock import due_after
-from wfengine.runtime.compiler import (
-    KIND_SCRIPT,
-    KIND_TASK,
-    CActivity,
-)
+from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, CActivity
 from wfengine.runtime.directory import DirectoryError, asked, directory_name
 from wfengine.runtime.history import (
     ApplicationQueued,
@@ -26,29 +22,16 @@ from wfengine.runtime.history import (
     change,
     marker,
 )
-from wfengine.runtime.instance import (
-    ActivityInstance,
-    ProcessInstance,
-    Scope,
-    WorkItem,
-)
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance, Scope, WorkItem
 from wfengine.runtime.jobs import JOB_INVOKE, JOB_REMINDER, PARKED, Job
-from wfengine.runtime.navigation.base import (
-    _RUNNING,
-    _Failure,
-    _tool_failure,
-)
+from wfengine.runtime.navigation.base import _RUNNING, _Failure, _tool_failure
 from wfengine.runtime.navigation.people import People, reaches, supervisors_of
 from wfengine.runtime.outbox import OUTBOX_ID_KIND, OutboxKind, work_item_entry
 from wfengine.runtime.performed import concerns, record_co_performer, record_performer
 from wfengine.runtime.states import ActivityState, WorkItemState
 from wfengine.runtime.tools import resume_tools, run_tools
 from wfengine.runtime.values import owned_values
-from wfengine.runtime.work_item_events import (
-    ReminderDue,
-    WorkItemAllocated,
-    WorkItemEscalated,
-)
+from wfengine.runtime.work_item_events import ReminderDue, WorkItemAllocated, WorkItemEscalated
 from wfengine.runtime.work_item_people import people_in_hand as in_hand
 from wfengine.runtime.work_rules import (
     OFFER,
@@ -351,24 +334,35 @@ class Work(People):
 
     def _drop_excluded(self, ai: ActivityInstance, item: WorkItem) -> bool:
         """Four eyes on ``ai``'s open ``item``: it is no longer offered to whoever performed
-        an activity it may not go to the performer of. When that leaves no one while nobody
-        holds it, it is withdrawn and an incident opened (retrying it offers the work afresh);
-        returns False then."""
+        an activity it may not go to the performer of, nor held by them (they could never
+        complete it, nor anyone else claim it): it is withdrawn and offered to the others as
+        a new item, as a re-offer takes work from someone who may no longer have it (a
+        started one frees its sequential ad-hoc set). When that leaves no one while nobody
+        else holds it, it is withdrawn and an incident opened (retrying it offers the work
+        afresh). Returns whether ``item`` is still open."""
         excluded = excluded_performers(ai)
         if not excluded:
             return True
         assignees = item.assignees
         left = tuple(u for u in assignees if u not in excluded)
-        if left or item.holder is not None:
+        taken = item.holder in excluded
+        if not taken and (left or item.holder is not None):
             if len(left) != len(assignees):
                 item.assignees = left
                 self.step.work_items.append(item)
             return True
-        # withdrawn (those it was offered to hear it), as when its activity closes: the
-        # incident's retry offers the work again
+        # withdrawn (those it was offered to and its holder hear it), as when its activity
+        # closes: offered afresh to those left, or the incident's retry offers the work again
         self._cancel_work_item(ai, item)
-        why = nobody_left(ai, excluded, assignees)
-        self._incident(ai.scope.instance, ai, ai.act.id, OFFER, why)
+        inst = ai.scope.instance
+        if left:
+            fresh = self._new_item(ai, left)
+            told = work_item_entry(_OFFERED, fresh, self.now, stamp=inst.call_stamp())
+            self.step.outbox.append(told)
+        else:
+            self._incident(inst, ai, ai.act.id, OFFER, nobody_left(ai, excluded, assignees))
+        if taken:
+            self.pass_turn(ai)  # (the command runs what waited for the set's turn)
         return False
 
     def _four_eyes_now(
@@ -377,10 +371,10 @@ class Work(People):
         """The activity keyed ``key`` (:attr:`~wfengine.runtime.compiled.CActivity.key`) was
         just performed (in ``copies``, copies of multi-instance blocks, nearest first): the
         open items of activities that may not go to its performer are no longer offered to
-        them (an item they hold stays theirs: they may release it, which offers it to the
-        others). Done in a copy, not the items of another copy: another copy's check is of
-        another copy's work; but those of the copies around it (a nested copy's work is the
-        work of the copy it runs in). ``but`` names an activity instance whose item the
+        them, and one they hold is offered to the others (:meth:`_drop_excluded`). Done in a
+        copy, not the items of another copy: another copy's check is of another copy's work;
+        but those of the copies around it (a nested copy's work is the work of the copy it
+        runs in). ``but`` names an activity instance whose item the
         command is changing itself (left alone here)."""
         for other in inst.activities.values():  # (dropping one adds or removes none)
             rule = other.act.assignment
