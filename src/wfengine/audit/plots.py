@@ -4,6 +4,8 @@
   processing time of each activity as box plots, and the work in progress (open instances)
   over time, of a period as :func:`~wfengine.audit.metrics.process_metrics` takes it; it
   needs matplotlib (``pip install 'wfengine[plots]'``), imported only here;
+  :func:`plot_bytes` gives the same figure as the bytes of a file, for a caller that
+  writes files its own way (the CLI: aside, then renamed, never over a database);
 * :func:`heat_diagram`: the process diagram (:func:`wfengine.definition.render.process_to_dot`)
   with each activity filled by its mean waiting time, white (none) to red (the longest), and
   the figure under its label; DOT text, which ``wfengine render``'s Graphviz step turns into
@@ -12,6 +14,8 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,6 +133,34 @@ def write_plot(
     until)`` (all time by default) to ``path`` (the format by its suffix: .png or .svg);
     ``since`` and ``until`` are times with a timezone, as :func:`~wfengine.audit.metrics.
     process_metrics` takes them."""
+    _draw(engine, process_id, since, until, lambda fig: fig.savefig(str(path)))
+
+
+def plot_bytes(
+    engine: Engine,
+    process_id: str,
+    fmt: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> bytes:
+    """The figure :func:`write_plot` draws, as the bytes of a ``fmt`` file (``"png"`` or
+    ``"svg"``). Why bytes: matplotlib writing a path itself writes straight over whatever
+    is there (a SQLite database named ``x.svg`` by mistake) and leaves a partial file when
+    interrupted; the caller writes these through its own file handling."""
+    buffer = io.BytesIO()
+    _draw(engine, process_id, since, until, lambda fig: fig.savefig(buffer, format=fmt))
+    return buffer.getvalue()
+
+
+def _draw(
+    engine: Engine,
+    process_id: str,
+    since: datetime | None,
+    until: datetime | None,
+    save: Callable[[Any], None],
+) -> None:
+    """Draw the figure of :func:`write_plot` and hand it to ``save``."""
     check_window(since, until)
     plt = _pyplot()
     durations = durations_by_activity(engine, process_id, since, until)
@@ -162,7 +194,7 @@ def write_plot(
             label.set_rotation(30)
             label.set_horizontalalignment("right")
         fig.tight_layout()
-        fig.savefig(str(path))
+        save(fig)
     finally:
         plt.close(fig)
 

@@ -89,9 +89,9 @@ def simulate(
     simulated trail, resource utilisation and queues; with --compare, two variants side by
     side."""
     from wfengine.cli.database import refuse_in_memory
-    from wfengine.cli.exit_status import InputOutputError, NotInDefinition
+    from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.json_output import dumps
-    from wfengine.cli.loading import load_or_fail
+    from wfengine.cli.loading import load_or_fail, output_file
     from wfengine.simulation import Scenario, ScenarioError, VariantError
     from wfengine.simulation import compare as compare_variants
     from wfengine.simulation import simulate as run_simulation
@@ -140,35 +140,46 @@ def simulate(
     if db is not None:
         open_engine(db).close()  # a database that cannot be used: exit 2 before any work
 
-    with contextlib.ExitStack() as stack:
-        if show:
-            bar = stack.enter_context(
-                click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
-            )
-            options["progress"] = _ticker(bar, per_replication)
-        with engine_errors():
-            try:
-                if variant_b is None:
-                    report: Any = run_simulation(package, scenario, **options)
-                    reports = [report]
-                else:
-                    report = compare_variants((package, scenario), variant_b, **options)
-                    reports = [report.a, report.b]
-            except VariantError as exc:  # (both are read before either runs)
-                raise NotInDefinition(f"--compare {other}: {exc.reason}") from None
-            except ScenarioError as exc:
-                raise NotInDefinition(str(exc)) from None
-    if plot is not None:
-        from wfengine.audit.plots import PlottingUnavailable
-        from wfengine.simulation.plots import write_simulation_plot
-
-        try:
-            write_simulation_plot(reports, plot)
-        except PlottingUnavailable as exc:
-            raise InputOutputError(str(exc)) from exc
-        except OSError as exc:
-            raise InputOutputError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+    with contextlib.ExitStack() as outputs:
+        # the plot's file is taken first: one that may not be written (a SQLite database,
+        # a directory that cannot be written) is refused before the simulation, not after
+        # it; the picture is written beside it and renamed over it at the end (see
+        # cli.loading.output_file), so an interrupted run leaves what was there
+        figure = None if plot is None else outputs.enter_context(output_file(plot, binary=True))
+        with contextlib.ExitStack() as stack:
+            if show:
+                bar = stack.enter_context(
+                    click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
+                )
+                options["progress"] = _ticker(bar, per_replication)
+            with engine_errors():
+                try:
+                    if variant_b is None:
+                        report: Any = run_simulation(package, scenario, **options)
+                        reports = [report]
+                    else:
+                        report = compare_variants((package, scenario), variant_b, **options)
+                        reports = [report.a, report.b]
+                except VariantError as exc:  # (both are read before either runs)
+                    raise NotInDefinition(f"--compare {other}: {exc.reason}") from None
+                except ScenarioError as exc:
+                    raise NotInDefinition(str(exc)) from None
+        if figure is not None:
+            figure.write(_picture(reports, str(plot)))
     click.echo(dumps(report.as_dict()) if as_json else report.text())
+
+
+def _picture(reports: list[Any], plot: str) -> bytes:
+    """The ``--plot`` picture of ``reports``, in the format of ``plot``'s suffix; a missing
+    matplotlib exits 2 saying how to install it."""
+    from wfengine.audit.plots import PlottingUnavailable
+    from wfengine.cli.exit_status import InputOutputError
+    from wfengine.simulation.plots import simulation_plot
+
+    try:
+        return simulation_plot(reports, Path(plot).suffix.lower().removeprefix("."))
+    except PlottingUnavailable as exc:
+        raise InputOutputError(str(exc)) from exc
 
 
 def _ticker(bar: Any, per_replication: int) -> Any:

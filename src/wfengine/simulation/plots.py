@@ -1,11 +1,17 @@
 """A picture of one simulation or of two variants side by side: mean waiting time per
 activity (bars, A beside B) and, for the activities where most waited, how many work items
 waited to be taken over the simulated time (first replication). Needs matplotlib
-(``pip install 'wfengine[plots]'``)."""
+(``pip install 'wfengine[plots]'``).
+
+The picture is given as the bytes of a file, which the caller writes its own way (the CLI:
+aside, then renamed, never over a database): matplotlib writing a path itself wrote straight
+over whatever was there, and left a partial file when interrupted.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+from typing import Any
 
 from wfengine.audit.plots import _pyplot
 from wfengine.simulation.report import SimulationReport
@@ -14,10 +20,24 @@ from wfengine.simulation.report import SimulationReport
 QUEUES_DRAWN = 3
 
 
-def write_simulation_plot(reports: list[SimulationReport], path: str | Path) -> None:
-    """Draw ``reports`` (one, or two variants) into ``path`` (.png or .svg)."""
+def simulation_plot(reports: list[SimulationReport], fmt: str) -> bytes:
+    """Draw ``reports`` (one, or two variants) as the bytes of a ``fmt`` file (``"png"``
+    or ``"svg"``)."""
     plt = _pyplot()
     fig, (bars, lines) = plt.subplots(2, 1, figsize=(10, 8))
+    buffer = io.BytesIO()
+    try:
+        _waiting_bars(reports, bars)
+        _queues(reports, lines)
+        fig.tight_layout()
+        fig.savefig(buffer, format=fmt)
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _waiting_bars(reports: list[SimulationReport], bars: Any) -> None:
+    """The mean waiting time per activity, the variants' bars side by side."""
     activities = sorted(a for r in reports for a, s in r.activities.items() if s.waiting.mean)
     activities = sorted(set(activities))
     width = 0.8 / len(reports)
@@ -30,6 +50,10 @@ def write_simulation_plot(reports: list[SimulationReport], path: str | Path) -> 
     bars.set_xticklabels(activities, rotation=30, ha="right")
     bars.set_ylabel("mean waiting (minutes)")
     bars.legend()
+
+
+def _queues(reports: list[SimulationReport], lines: Any) -> None:
+    """The work items waiting over simulated time at each variant's busiest activities."""
     for n, report in enumerate(reports):
         first = report.replications[0]
         busiest = sorted(first.queues, key=lambda a: -first.queues[a].mean)[:QUEUES_DRAWN]
@@ -48,9 +72,6 @@ def write_simulation_plot(reports: list[SimulationReport], path: str | Path) -> 
     lines.set_ylabel("work items waiting")
     if lines.get_legend_handles_labels()[0]:
         lines.legend()
-    fig.tight_layout()
-    fig.savefig(str(path))
-    plt.close(fig)
 
 
 def _label(report: SimulationReport, n: int, count: int) -> str:

@@ -1,0 +1,69 @@
+"""``wfengine simulate --plot OUT`` writes its picture as ``-o`` writes a file: a SQLite
+database named as OUT by mistake is refused (exit 2) and left as it was, before the
+simulation runs, and a drawing interrupted part way (Ctrl-C) leaves what OUT held, not a
+partial file (matplotlib wrote straight over OUT)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.simulation.helpers import single_server
+from wfengine.cli.main import main
+from wfengine.definition.io import dump_xpdl
+
+SCENARIO = "arrivals: {poisson: 10/h}\nactivities:\n  serve: {duration: {exponential: 5m}}\n"
+
+
+def _files(tmp_path: Path) -> list[str]:
+    definition = tmp_path / "queue.xpdl"
+    definition.write_bytes(dump_xpdl(single_server()))
+    scenario = tmp_path / "one.yaml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    return [str(definition), "--scenario", str(scenario), "--instances", "10"]
+
+
+def _database(path: Path) -> bytes:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE kept (x)")
+        db.execute("INSERT INTO kept VALUES (1)")
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["x.png", "x.svg"])
+def test_a_plot_over_a_sqlite_database_is_refused_and_leaves_it(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    before = _database(target)
+    result = CliRunner().invoke(main, ["simulate", *_files(tmp_path), "--plot", str(target)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {target}: it is a SQLite database" in result.stderr
+    assert result.stdout == ""  # refused before the simulation ran
+    assert target.read_bytes() == before
+
+
+def test_an_interrupted_drawing_leaves_what_the_file_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the plots extra)")
+    from matplotlib.figure import Figure
+
+    def interrupted(_self: Figure, fname: Any, *_args: Any, **_kwargs: Any) -> None:
+        """Ctrl-C part way through writing the picture."""
+        if hasattr(fname, "write"):
+            fname.write(b"\x89PNG partial")
+        else:
+            Path(fname).write_bytes(b"\x89PNG partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted)
+    target = tmp_path / "ab.png"
+    target.write_bytes(b"yesterday's picture")
+    result = CliRunner().invoke(main, ["simulate", *_files(tmp_path), "--plot", str(target)])
+    assert result.exit_code != 0
+    assert target.read_bytes() == b"yesterday's picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ab.png", "one.yaml", "queue.xpdl"]
