@@ -110,3 +110,26 @@ def test_a_lease_is_a_length_of_real_time(store: str, tmp_path: Path) -> None:
         assert engine.renew_leases([job.id], "w1", lease=timedelta(hours=24)) == [job.id]
         [held] = engine.jobs()
         assert held.lock_expires_at == A_DAY_LATER
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+@pytest.mark.parametrize(
+    "written", ["now() + timedelta(hours=24)", "now() + timedelta(seconds=86400)"]
+)
+def test_a_deadline_counted_from_now_is_real_time_on_a_clock_telling_local_time(
+    store: str, written: str, tmp_path: Path
+) -> None:
+    clock = VirtualClock(SPRING)
+    with Engine(clock=clock, db_url=_url(store, tmp_path)) as engine:
+        iid = run(engine, _waiting(deadlines=[deadline(written, "late")]))
+        assert [t.due for t in engine.timers(iid)] == [A_DAY_LATER]
+
+
+def test_now_reads_as_the_clock_s_local_time_and_counts_on_in_real_time() -> None:
+    from wfengine.expressions import parse
+
+    now = parse("now()").evaluate({}, now=lambda: SPRING)
+    assert now == SPRING and now.utcoffset() == timedelta(hours=1)
+    assert now.isoformat() == "2030-03-30T12:00:00+01:00"
+    later = parse("now() + timedelta(hours=24)").evaluate({}, now=lambda: SPRING)
+    assert later == A_DAY_LATER

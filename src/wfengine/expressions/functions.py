@@ -33,7 +33,7 @@ import inspect
 import math
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from wfengine.expressions.context import (
@@ -210,7 +210,15 @@ def _str(ctx: EvaluationContext, value: Any = "", /) -> str:
 
 
 def _now(ctx: EvaluationContext, /) -> datetime:
-    return ctx.now()
+    """The clock's time at its fixed offset of the moment: it reads as the clock's local time,
+    but Python adds a timedelta to a datetime with a zone on the zone's wall clock, so on a
+    clock in a zone with summer time ``now() + timedelta(hours=24)`` was 23 or 25 real hours
+    away across a change, where every other duration is real time."""
+    t = ctx.now()
+    offset = t.utcoffset()
+    if offset is None or type(t.tzinfo) is timezone:
+        return t
+    return t.astimezone(timezone(offset))
 
 
 def _today(ctx: EvaluationContext, /) -> date:
