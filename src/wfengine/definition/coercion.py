@@ -4,8 +4,9 @@ an initial value).
 
 Agents answer in what their protocols carry (HTTP/JSON and subprocess answers are text and
 numbers), so a value is converted where that loses nothing: numbers and booleans parsed from
-text, ISO 8601 dates and times, an integral float for an INTEGER. Anything else is refused
-with a message saying what was expected and what came.
+text, ISO 8601 dates and times, an integral float for an INTEGER, an integer for a FLOAT when
+a float holds it exactly (2**53 + 1 it does not). Anything else is refused with a message
+saying what was expected and what came.
 
 Why it lives in :mod:`wfengine.definition`: validation judges a constant initial value by
 the conversion the engine applies to it (``'2024-01-01'`` for a DATE is taken), and the
@@ -61,7 +62,8 @@ def coerce(value: Any, kind: Checked, is_array: bool = False) -> Any:
 
     None (an unset field) passes for every type. Strings are parsed for numbers, booleans
     (``true``/``false``) and ISO dates and times, since HTTP, JSON and subprocess agents
-    answer in text; numbers become strings for STRING; an integral float becomes an INTEGER.
+    answer in text; numbers become strings for STRING; an integral float becomes an INTEGER,
+    an integer a FLOAT when a float holds it exactly.
     An enumeration's value must be one of its texts, as written. REFERENCE values are
     opaque and pass unchanged; types that are not basic are not checked (``kind`` None),
     but an array of them (``is_array``) must be a list all the same. A
@@ -181,14 +183,30 @@ def _integer(v: Any) -> int:
 def _float(v: Any) -> float:
     if isinstance(v, bool):
         raise _expected("FLOAT", v)
-    if isinstance(v, int | float):
-        try:
-            return float(v)
-        except OverflowError:  # an integer beyond a float's range is no FLOAT
-            raise _expected("FLOAT", v) from None
+    if isinstance(v, int):
+        return _float_of_integer(v)
+    if isinstance(v, float):
+        return float(v)
     if isinstance(v, str) and (_FLOAT.fullmatch(text := v.strip()) or _NOT_FINITE.fullmatch(text)):
         return float(text)
     raise _expected("FLOAT", v)
+
+
+def _float_of_integer(v: int) -> float:
+    """``v`` as a float when that is exactly ``v``, else refused: converting is promised only
+    where nothing is lost, and 2**53 + 1 became 9007199254740992.0 without a word. Python
+    compares an int with a float exactly, so an integer past 2**53 that a float holds
+    (10**20, 2**60) is still taken."""
+    try:
+        found = float(v)
+    except OverflowError:  # an integer beyond a float's range is no FLOAT
+        raise _expected("FLOAT", v) from None
+    if found != v:
+        bits = sys.float_info.mant_dig
+        raise _expected(
+            f"FLOAT (an integer a float holds exactly, as every one up to 2**{bits} in size)", v
+        )
+    return found
 
 
 def _boolean(v: Any) -> bool:
