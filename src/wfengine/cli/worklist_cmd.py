@@ -37,6 +37,7 @@ from wfengine.cli.assignments import allow_undeclared_option, set_option, split_
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT, USER_ID
+from wfengine.one_line import one_line as o
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -108,12 +109,14 @@ def worklist_command(
     if as_json:
         click.echo(dumps([_row(e) for e in entries]))
         return
+    # one line per item: an id or user holding a line break (a process Id written with
+    # &#10;, which deploys with a warning) is shown escaped, as status and instances do, not
+    # as a forged row
     for e in entries:
-        held = f"held by {e.item.holder}" if e.item.holder else "offered"
+        held = f"held by {o(e.item.holder)}" if e.item.holder else "offered"
         due = f", due {iso(e.due)}" if e.due else ""
-        click.echo(
-            f"{e.item.id}  {e.process_id}/{e.item.activity_id}  {e.item.state.value} ({held}{due})"
-        )
+        where = f"{o(e.process_id)}/{o(e.item.activity_id)}"
+        click.echo(f"{o(e.item.id)}  {where}  {e.item.state.value} ({held}{due})")
 
 
 @click.group(
@@ -167,7 +170,7 @@ def show(item_id: str, url: str, user: str) -> None:
 def _act(url: str, action: str, item_id: str, act: Any) -> None:
     with engine_on(url) as engine:
         act(engine)
-    click.echo(f"{action} {item_id}")
+    click.echo(f"{action} {o(item_id)}")
 
 
 @workitem.command("claim")
@@ -346,7 +349,7 @@ def comment(item_id: str, url: str, user: str, text: str) -> None:
             made = notes_for(engine).add_comment(user, item.instance_id, text, work_item_id=item_id)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--reason") from None
-    click.echo(f"commented {item_id} ({made.id})")
+    click.echo(f"commented {o(item_id)} ({made.id})")
 
 
 @workitem.command("attach")
@@ -387,4 +390,4 @@ def attach(item_id: str, url: str, user: str, path: str) -> None:
             content,
             work_item_id=item_id,
         )
-    click.echo(f"attached {file.name} to {item_id} ({made.id}, {made.size} bytes)")
+    click.echo(f"attached {o(file.name)} to {o(item_id)} ({made.id}, {made.size} bytes)")
