@@ -36,6 +36,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from wfengine.definition.model import Participant
 from wfengine.errors import WorkflowError
+from wfengine.runtime.stored_text import user_id_problem
 
 _T = TypeVar("_T")
 
@@ -164,25 +165,40 @@ def checked_members(directory: object, participant_id: str, found: object) -> tu
     supervisors), as a tuple of user ids. Why: text was offered letter by letter (``"alice"``
     to ``a``, ``l``, ...), numbers became assignees nobody could claim, and a list inside it
     failed later as an "unhashable type"; anything but a collection of non-empty strings is a
-    :class:`DirectoryError` naming the directory and the participant."""
+    :class:`DirectoryError` naming the directory and the participant. So is an id no store
+    can hold (:func:`~wfengine.runtime.stored_text.user_id_problem`: a NUL, a lone surrogate,
+    over 200 characters): the memory store took it, SQLite failed the offer's commit with a
+    bare ``UnicodeEncodeError`` naming no directory (every retry the same), PostgreSQL with
+    a driver error; now the offer is the same incident on every store."""
     if type(found) is tuple:  # the common answer: checked without a copy (or a generator)
         for u in found:
-            if type(u) is not str or not u:
+            if type(u) is not str or not u or user_id_problem(u) is not None:
                 break
         else:
             return found
     if not isinstance(found, str | bytes | Mapping) and isinstance(found, Iterable):
         users = tuple(found)
-        if all(isinstance(u, str) and u for u in users):
+        what = next(filter(None, map(_not_a_user_id, users)), None)
+        if what is None:
             return users
-        bad = next(u for u in users if not (isinstance(u, str) and u))
-        what = f"{bad!r} among them, not a user id (a non-empty string)"
     else:
         what = f"{type(found).__name__} {found!r}, not a collection of user ids"
     raise DirectoryError(
         f"asked for the members of {participant_id!r}, the directory "
         f"{directory_name(directory)} answered {what}"
     )
+
+
+def _not_a_user_id(user: object) -> str | None:
+    """What :func:`checked_members` says of ``user``, one of the members a directory
+    answered, when it is not a user id a store can hold (None when it is)."""
+    if not (isinstance(user, str) and user):
+        return f"{user!r} among them, not a user id (a non-empty string)"
+    problem = user_id_problem(user)
+    if problem is None:
+        return None
+    shown = f"{user[:40]!r}" + ("..." if len(user) > 40 else "")
+    return f"{shown} among them, a user id that {problem}: correct it in the directory"
 
 
 class StaticDirectory:
