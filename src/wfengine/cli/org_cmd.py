@@ -22,10 +22,9 @@ line says how many). Loading the same file again finishes a re-offer that was in
 from __future__ import annotations
 
 import shlex
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -35,10 +34,7 @@ from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import display_name
 
 if TYPE_CHECKING:
-    from wfengine.runtime.engine import Engine
     from wfengine.worklist.organisation import Organisation
-
-_T = TypeVar("_T")
 
 
 @click.group(
@@ -85,10 +81,12 @@ def load(file: str, url: str) -> None:
                 )
             store = engine.store
             revision = save_organisation(store, organisation)
-            with _stopped_reoffer(engine, file):  # stored: a stop from here leaves work
+            with _stopped_reoffer(file) as progress:  # stored: a stop from here leaves work
                 engine.directory = organisation  # the open work goes by the new one now
                 reoffered = reoffer_work(
-                    engine, still_current=lambda: organisation_revision(store) == revision
+                    engine,
+                    still_current=lambda: organisation_revision(store) == revision,
+                    progress=progress,
                 )
             replaced = organisation_revision(store) != revision
     finally:
@@ -120,7 +118,7 @@ def _items(n: int) -> str:
 
 
 @contextmanager
-def _stopped_reoffer(engine: Engine, file: str) -> Iterator[None]:
+def _stopped_reoffer(file: str) -> Iterator[_Progress]:
     """The re-offer after the organisation was stored, saying how far it got when it stops.
 
     Why: the organisation is stored by then, so a failure (the database locked or full) or
@@ -129,12 +127,12 @@ def _stopped_reoffer(engine: Engine, file: str) -> Iterator[None]:
     was taking) or a bare "Aborted!" read as if nothing had changed. Loading the same file
     again finishes the re-offer (it changes nothing already right): the message says so.
     A failure keeps its exit status (:func:`~wfengine.cli.database.engine_errors`), with
-    this said first; Ctrl-C is said on stderr before the usual "Aborted!" (130)."""
+    this said first; Ctrl-C is said on stderr before the usual "Aborted!" (130). It yields
+    what the re-offer tells how far it got (its ``progress``)."""
     progress = _Progress()
     try:
         with engine_errors():
-            progress.follow(engine)
-            yield
+            yield progress
     except KeyboardInterrupt:
         click.echo(err=True)  # (after the ^C the terminal echoed)
         click.echo(progress.stopped(file, "was interrupted"), err=True)
@@ -145,38 +143,23 @@ def _stopped_reoffer(engine: Engine, file: str) -> Iterator[None]:
 
 
 class _Progress:
-    """How far a re-offer got: the open work items there were as it began, by instance in
-    the order it takes them (the order of ``open_work_items``, as
-    :func:`~wfengine.runtime.reoffer.reoffer_work` reads it), and the instances it began.
-
-    Counted by the engine's commands: the re-offer runs one per instance and tells nothing
-    until it returns. The one it was running when it stopped was undone (a store's unit of
-    work rolls back), so the instances before it are those done."""
+    """How far a re-offer got, as :func:`~wfengine.runtime.reoffer.reoffer_work` tells it:
+    the open work items of the instances behind it, of all it read. The instance it was
+    taking when it stopped was undone (each is one command), so those behind it are done."""
 
     def __init__(self) -> None:
-        self.per_instance: Counter[str] | None = None  # (None: not read yet)
-        self.begun = 0
+        self.done: int | None = None  # (None: not begun)
+        self.total = 0
 
-    def follow(self, engine: Engine) -> None:
-        """Read the open work and count the commands ``engine`` runs from now on (it is
-        closed after the re-offer)."""
-        self.per_instance = Counter(w.instance_id for w in engine.store.open_work_items())
-        command = engine._command
-
-        def counted(body: Callable[[], _T], origin: str | None = None) -> _T:
-            self.begun += 1
-            return command(body, origin)
-
-        engine._command = counted  # type: ignore[method-assign]
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
 
     def stopped(self, file: str, how: str) -> str:
         """The message for a re-offer that stopped (``how``: "stopped", "was interrupted")."""
-        if self.per_instance is None:
+        if self.done is None:
             where = "before it began"
         else:
-            counts = list(self.per_instance.values())
-            done = sum(counts[: max(self.begun - 1, 0)])
-            where = f"after {done} of {_items(sum(counts))}, the others still offered as before"
+            where = f"after {self.done} of {_items(self.total)}, the others still offered as before"
         again = (
             "wfengine org load - (the same organisation on standard input)"
             if file == "-"

@@ -73,6 +73,7 @@ saw it current (:mod:`wfengine.worklist.org_watch`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,12 +127,16 @@ def reoffer_work(
     *,
     since: datetime | None = None,
     still_current: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Reoffered]:
     """Offer the open work of ``engine``'s store afresh by its directory (see the module
     notes); returns the items it withdrew, in the order of their instances' open work.
     ``since`` and ``still_current``: see the module notes (the latter for a store whose
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
-    stopped returns what it did before.
+    stopped returns what it did before. ``progress(done, total)`` is told, before each
+    instance, how many of the ``total`` open work items it read are behind it: a
+    caller stopped part way (the database gone, Ctrl-C) can say how far it got, as each
+    instance's re-offer is one command, undone when it fails.
 
     An instance about whose work the directory fails to answer is left as it is (nobody
     loses work they hold over an outage). A failure that looks like an outage (a timeout,
@@ -140,17 +145,20 @@ def reoffer_work(
     answer for) leaves that instance only, and the others are re-offered. Then a
     :class:`~wfengine.runtime.directory.DirectoryError` names those left and the first
     failure: running it again once the directory answers finishes them."""
-    instance_ids = list(
-        dict.fromkeys(
-            w.instance_id
-            for w in engine.store.open_work_items()
-            if since is None or w.created_at >= since
-        )
+    per_instance = Counter(
+        w.instance_id
+        for w in engine.store.open_work_items()
+        if since is None or w.created_at >= since
     )
+    instance_ids = list(per_instance)
+    total, behind = sum(per_instance.values()), 0
     done: list[Reoffered] = []
     left: list[tuple[str, Exception]] = []
     in_a_row = 0
     for n, instance_id in enumerate(instance_ids):
+        if progress is not None:
+            progress(behind, total)
+        behind += per_instance[instance_id]
         try:
             done.extend(
                 engine._command(partial(_reoffer_instance, engine, instance_id, still_current))
