@@ -22,6 +22,7 @@ __all__ = [
     "begin",
     "create_engine",
     "normalise_url",
+    "refuse_ignored_arguments",
     "refuse_missing",
     "require_driver",
     "shown",
@@ -47,11 +48,7 @@ def shown(url: str | URL) -> str:
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
-        query = "&".join(
-            f"{key}={value}"
-            for key, values in parsed.query.items()
-            for value in ((values,) if isinstance(values, str) else values)
-        )
+        query = _query(parsed)
         return f"{parsed.drivername}:///{parsed.database}" + (f"?{query}" if query else "")
     return parsed.render_as_string(hide_password=True)
 
@@ -65,7 +62,62 @@ def supported(url: URL) -> Dialect:
             f"unsupported database {shown(url)}: wfengine stores in SQLite or PostgreSQL"
         )
     require_driver(url)
+    refuse_ignored_arguments(url)
     return dialect
+
+
+#: the query arguments of a SQLite URL that go to the driver (pysqlite) itself, as SQLAlchemy
+#: reads them; any other is a SQLite URI parameter (``mode``, ``immutable``, ``cache``, ...)
+_DRIVER_ARGUMENTS = frozenset(
+    {"uri", "timeout", "isolation_level", "detect_types", "check_same_thread", "cached_statements"}
+)
+#: how SQLAlchemy reads a true ``uri=``
+_TRUE = frozenset({"true", "yes", "on", "y", "t", "1"})
+
+
+def refuse_ignored_arguments(url: URL) -> None:
+    """Raise :class:`StoreError` for a SQLite URL whose SQLite URI parameters would not be
+    read: SQLite reads them only from a ``file:`` path with ``uri=true``
+    (``sqlite:///file:wf.db?mode=ro&uri=true``).
+
+    Why: without ``uri=true`` pysqlite drops them (SQLAlchemy printed a bare warning with a
+    source line), so ``sqlite:///wf.db?mode=ro`` opened the database for writing and a
+    command meant to be read-only wrote to it; with ``uri=true`` but no ``file:``, SQLite
+    opened (or made) a file named ``wf.db?mode=ro``. Refused, nothing is opened.
+    """
+    if url.get_backend_name() != "sqlite":
+        return
+    ignored = sorted(set(url.query) - _DRIVER_ARGUMENTS)
+    uri = url.query.get("uri")
+    path = url.database or ""
+    as_uri = isinstance(uri, str) and uri.strip().lower() in _TRUE
+    if not ignored or (as_uri and path.startswith("file:")):
+        return
+    query = _query(url, leave_out=frozenset({"uri"}))
+    written = path.removeprefix("file:") or ":memory:"
+    if as_uri:  # (pysqlite gives SQLite the path with the URI parameters after a "?")
+        named = f"{path}?{_query(url, leave_out=_DRIVER_ARGUMENTS)}"
+        happens = f"SQLite would open a file named {named}, not {written}"
+    else:
+        happens = "the driver would ignore " + ("it" if len(ignored) == 1 else "them")
+        if "mode" in ignored:
+            happens += " and open the database for writing"
+    raise StoreError(
+        f"cannot use the database {shown(url)}: SQLite reads its URI parameters (here: "
+        f"{', '.join(ignored)}) only from a file: path with uri=true; as written, {happens}; "
+        f"nothing was opened: write sqlite:///file:{written}?{query}&uri=true"
+    )
+
+
+def _query(url: URL, leave_out: frozenset[str] = frozenset()) -> str:
+    """``url``'s query as the user wrote it (SQLAlchemy's rendering escapes it), without the
+    arguments ``leave_out`` names."""
+    return "&".join(
+        f"{key}={value}"
+        for key, values in url.query.items()
+        if key not in leave_out
+        for value in ((values,) if isinstance(values, str) else values)
+    )
 
 
 def require_driver(url: URL) -> None:
@@ -128,6 +180,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     :func:`require_driver`)."""
     parsed = normalise_url(url)
     require_driver(parsed)
+    refuse_ignored_arguments(parsed)
     dialect = dialect_for(parsed)
     if dialect is None:
         kwargs.setdefault("pool_pre_ping", True)
