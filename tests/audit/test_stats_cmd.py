@@ -61,10 +61,11 @@ def test_the_plot_draws_the_window(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     url = _database(tmp_path)
     drawn: list[dict[str, Any]] = []
 
-    def write_plot(engine: Engine, process_id: str, path: str, **window: Any) -> None:
+    def plot_bytes(engine: Engine, process_id: str, fmt: str, **window: Any) -> bytes:
         drawn.append({"process_id": process_id, **window})
+        return b"<svg/>"
 
-    monkeypatch.setattr("wfengine.audit.plots.write_plot", write_plot)
+    monkeypatch.setattr("wfengine.audit.plots.plot_bytes", plot_bytes)
     target = str(tmp_path / "times.svg")
     out = cli("stats", "--db", url, "--since", "2024-03-05", "--plot", target)
     assert out.exit_code == 0, out.output

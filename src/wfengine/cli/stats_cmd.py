@@ -160,20 +160,21 @@ def _draw(
     """The figure and the diagram of ``metrics``, both of the window ``[since, until)``."""
     from pathlib import Path
 
-    from wfengine.audit.plots import PlottingUnavailable, heat_diagram, write_plot
+    from wfengine.audit.plots import PlottingUnavailable, heat_diagram, plot_bytes
     from wfengine.cli.exit_status import InputOutputError
     from wfengine.cli.loading import write_output
     from wfengine.cli.render_cmd import format_for, run_graphviz
 
     if plot is not None:
-        if Path(plot).suffix.lower() not in (".png", ".svg"):
+        fmt = Path(plot).suffix.lower().removeprefix(".")
+        if fmt not in ("png", "svg"):
             raise click.UsageError(f"--plot {plot!r}: name a .png or .svg file")
         try:
-            write_plot(engine, metrics.process_id, plot, since=since, until=until)
+            picture = plot_bytes(engine, metrics.process_id, fmt, since=since, until=until)
         except PlottingUnavailable as exc:
             raise InputOutputError(str(exc)) from exc
-        except OSError as exc:
-            raise InputOutputError(f"cannot write {plot}: {exc.strerror or exc}") from exc
+        # written as --diagram and -o write: aside, then renamed; never over a database
+        write_output(plot, picture)
     if diagram is not None:
         fmt = format_for(diagram, None, format_option=False)
         text = heat_diagram(engine, metrics)
