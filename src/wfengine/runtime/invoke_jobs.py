@@ -34,7 +34,12 @@ from wfengine.applications.events import (
 from wfengine.applications.redaction import audit_answer, audit_values, failure_text, plain
 from wfengine.applications.registry import ApplicationRegistry, Binding
 from wfengine.definition.model import Application
-from wfengine.errors import DataNotStorableError, PermanentApplicationError, WorkflowError
+from wfengine.errors import (
+    ApplicationTimeoutError,
+    DataNotStorableError,
+    PermanentApplicationError,
+    WorkflowError,
+)
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.compiled import CActivity, CompiledProcess
@@ -43,6 +48,7 @@ from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.jobs import Job
+from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
 
 #: the key of an ``invoke`` job's payload that holds the answer kept for the resume of its
@@ -124,6 +130,17 @@ class InvokeOutcome:
             return
         ai.timers.remove(job.id)
         nav.invocation_done(ai, payload, self.result, self.error)
+
+    def settle(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
+        """Apply this outcome whatever state ``inst`` is in, ``job`` being done (the
+        caller's step deletes it): to the waiting activity of a running instance, kept for
+        the resume of a suspended one (:meth:`keep`), else audited as discarded."""
+        if inst.state is ProcessState.RUNNING:
+            self(nav, job, inst)
+        elif inst.state.is_closed:
+            self.discard(nav, inst, job, f"the instance is {inst.state.value}")
+        elif not self.keep(nav, inst, job):
+            self.discard(nav, inst, job, "the activity no longer waits for this call")
 
     def keep(self, nav: _Navigator, inst: ProcessInstance, job: Job) -> bool:
         """Keep this outcome for the resume of ``inst``, which is not running (suspended):
@@ -270,6 +287,41 @@ class InvokeJobHandler:
         """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
         inside the command."""
         self.prepare(nav.ctx, job)(nav, job, inst)
+
+
+def abandoned_call(job: Job, reason: str, began: datetime, now: datetime) -> InvokeOutcome:
+    """The outcome of an ``invoke`` job whose call was stopped from outside for ``reason``
+    (:meth:`~wfengine.runtime.engine.Engine.abandon_job`: a worker supervisor stopped the
+    job for running past ``--job-timeout``, or its worker process died under it): the
+    attempt audited, invoked when it ``began`` (its own command never committed that), failed
+    ``now``, and the call failed for good as an
+    :class:`~wfengine.errors.ApplicationTimeoutError`: it gave no answer. Applied
+    (:meth:`InvokeOutcome.settle`), the activity's EXCEPTION transition takes it, else a
+    ``run`` incident an operator may retry, skip with output data, or abort, as for every
+    other failed call. Before, it was an incident of the job, which could only be retried.
+
+    Not retried, whatever the binding's retries: ``--job-timeout`` is to bound a call with
+    all its retries, and each retry of a call that hangs would stop a worker process again,
+    with every other job it was running."""
+    payload = job.payload
+    app_id = payload["application_id"]
+    found = payload.get("inputs")
+    inputs = found if isinstance(found, Mapping) else {}
+    sensitive = frozenset(payload.get("sensitive") or ())
+    attempt = max(job.attempts, 1)
+    invoked = ApplicationInvoked(
+        app_id, attempt, job.key or "", audit_values(inputs, sensitive), job=job.id
+    )
+    error = failure_text(ApplicationTimeoutError(reason), inputs, sensitive)
+    failure = ToolFailure(
+        f"instance {job.instance_id!r}, activity {payload['activity_id']!r}: application "
+        f"{app_id!r} raised {error} (attempt {attempt}; a call stopped so is not retried)",
+        application_id=app_id,
+        exception_name=ApplicationTimeoutError.__name__,
+        attempts=attempt,
+    )
+    failed = ApplicationFailed(app_id, attempt, error, None)
+    return InvokeOutcome([(min(began, now), invoked), (now, failed)], error=failure)
 
 
 def _expected(engine: JobRunner, payload: Mapping[str, Any]) -> Container[str] | None:

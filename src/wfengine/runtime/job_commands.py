@@ -31,6 +31,7 @@ from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewh
 from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.invoke_jobs import abandoned_call
 from wfengine.runtime.job_arguments import (
     checked_lease,
     instance_names,
@@ -41,6 +42,7 @@ from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
 from wfengine.runtime.jobs import (
     DEFAULT_LEASE,
+    JOB_INVOKE,
     JOB_REMINDER,
     JOB_TIMER,
     PARKED,
@@ -406,7 +408,12 @@ class JobCommands(EngineBase):
         (what its runner told the job observer, see :mod:`~wfengine.runtime.call_watch`),
         for a job of any kind: that attempt is audited (``application.invoked``, dated
         ``started_at``, and ``application.failed``) and the incident names its activity,
-        application and attempt, as for an ``invoke`` job's own call.
+        application and attempt.
+
+        An ``invoke`` job's own call stopped so is not an incident of the job: it is the
+        call's failure, not retried, as an ``ApplicationTimeoutError`` (audited so), which
+        the activity's EXCEPTION transition takes, else a ``run`` incident that may be
+        skipped with output data (:func:`~wfengine.runtime.invoke_jobs.abandoned_call`).
         """
         check_id(job_id, "job_id", "job id", "abandon_job")
         if started_at is not None:
@@ -414,7 +421,7 @@ class JobCommands(EngineBase):
         job = self.store.job(job_id)
         if job is None:
             raise NotFoundError("job", job_id)
-        self._job_failed(job, reason, started_at, call)
+        self._job_failed(job, reason, started_at, call, stopped=call is None)
 
     def _job_failed(
         self,
@@ -422,6 +429,8 @@ class JobCommands(EngineBase):
         reason: str,
         started_at: datetime | None = None,
         call: CallInProgress | None = None,
+        *,
+        stopped: bool = False,
     ) -> None:
         def body() -> None:
             current = self.store.job(job.id)
@@ -429,6 +438,12 @@ class JobCommands(EngineBase):
                 return  # carried out after all (or by another claimant)
             inst = self.store.instance(current.instance_id)
             nav = self._nav()
+            if stopped and current.kind == JOB_INVOKE:  # its call's failure, not the job's
+                nav.step.job_done = current.id
+                began = nav.now if started_at is None else started_at
+                abandoned_call(current, reason, began, nav.now).settle(nav, current, inst)
+                self._commit(nav, defer=False)
+                return
             during = ""
             if call is not None:
                 during = (
