@@ -7,7 +7,9 @@ command could not do its job for a reason outside the definition: a usage mistak
 cannot be read or written, a missing helper program, a database that cannot be reached. Click
 already exits with 2 on usage errors, which is why the I/O failures share that number.
 130 (128 + SIGINT, what a shell reports for a program Ctrl-C stopped) means the command was
-interrupted: click's own 1 for it read as a refusal to a script.
+interrupted: click's own 1 for it read as a refusal to a script. 141 (128 + SIGPIPE, what a
+shell reports for ``yes | head -1``) means the command's reader closed its output before it was
+all written: a script with ``pipefail`` tells it from a refusal too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class ExitStatus(IntEnum):
     USAGE_OR_IO = 2
     #: Ctrl-C (SIGINT): the command stopped before it finished
     INTERRUPTED = 130
+    #: the reader closed standard output before it was all written (``| head -1``)
+    OUTPUT_CLOSED = 141
 
 
 class InputOutputError(click.ClickException):

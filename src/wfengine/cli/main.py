@@ -8,10 +8,13 @@ fast and working even when an unrelated layer is broken.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import os
 import sys
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -20,9 +23,10 @@ from wfengine.cli.audit_cmd import audit
 from wfengine.cli.convert_cmd import convert
 from wfengine.cli.db_cmd import db
 from wfengine.cli.demo_cmd import demo
-from wfengine.cli.exit_status import Interrupted
+from wfengine.cli.exit_status import ExitStatus, InputOutputError, Interrupted
 from wfengine.cli.incident_cmd import incident, incidents
 from wfengine.cli.instance_cmd import instance, instances
+from wfengine.cli.loading import describe_os_error
 from wfengine.cli.message_cmd import message
 from wfengine.cli.org_cmd import org
 from wfengine.cli.render_cmd import render
@@ -36,24 +40,69 @@ from wfengine.cli.validate_cmd import validate
 from wfengine.cli.worker_cmd import worker
 from wfengine.cli.worklist_cmd import workitem, worklist_command
 
-#: the status of a command whose reader closed its output (128 + SIGPIPE, 13): what a shell
-#: reports for ``yes | head -1``
-OUTPUT_CLOSED = 141
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class _OutputClosed(click.ClickException):
     """The command's standard output was closed before it was all written (``wfengine audit
-    ... | head -1``): exit status :data:`OUTPUT_CLOSED`, silently. Why not click's own
-    handling: it exits 1, which a script reads as "the engine refused"; and the reader that
-    stopped reading asked for nothing more, so there is nothing to say to it."""
+    ... | head -1``): exit status 141 (:attr:`ExitStatus.OUTPUT_CLOSED`), silently. Why not
+    click's own handling: it exits 1, which a script reads as "the engine refused"; and the
+    reader that stopped reading asked for nothing more, so there is nothing to say to it."""
 
-    exit_code = OUTPUT_CLOSED
+    exit_code = ExitStatus.OUTPUT_CLOSED
 
     def __init__(self) -> None:
         super().__init__("standard output closed")
 
     def show(self, file: IO[Any] | None = None) -> None:
         pass
+
+
+class _StdoutWriteError(OSError):
+    """Writing the process's standard output failed (``> /dev/full``: no space left on the
+    device). Its own class so that :class:`_Wfengine` can tell it from every other
+    :class:`OSError` a command lets through (a database's, a file's), which keep their own
+    handling; still an :class:`OSError` with the same ``errno``, so a handler of those meets
+    it as before."""
+
+
+class _StdoutFile(io.FileIO):
+    """Standard output's file descriptor, written as Python's own ``sys.stdout`` writes it,
+    raising :class:`_StdoutWriteError` when a write fails. Why at this level: ``click.echo``,
+    ``sys.stdout.write`` and ``sys.stdout.buffer`` (binary output: ``convert -o -``, XES)
+    all end here, and only here does a failure still know it came from standard output."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            raise  # the reader went: :class:`_OutputClosed`, as it is for every stream
+        except OSError as exc:
+            raise _StdoutWriteError(exc.errno, exc.strerror) from exc
+
+
+def _watch_stdout() -> None:
+    """Make ``sys.stdout`` write through :class:`_StdoutFile`, keeping its encoding, errors
+    and buffering (none under ``python -u``). Left as it is when it is not the process's own
+    (click's test runner, a host that replaced it) or not a plain file descriptor (a Windows
+    console's)."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
+        return
+    unbuffered = type(stream.buffer) is io.FileIO
+    if not unbuffered and type(getattr(stream.buffer, "raw", None)) is not io.FileIO:
+        return
+    stream.flush()
+    raw = _StdoutFile(stream.fileno(), "w", closefd=False)
+    raw.name = stream.name  # "<stdout>", as it read before
+    sys.stdout = io.TextIOWrapper(
+        raw if unbuffered else io.BufferedWriter(raw),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=stream.write_through,
+    )
 
 
 def _let_go_of_stdout() -> None:
@@ -72,24 +121,53 @@ def _let_go_of_stdout() -> None:
         os.close(null)
 
 
+@contextlib.contextmanager
+def _statuses_of_interruptions() -> Iterator[None]:
+    """Ctrl-C and a standard output that cannot be written, met while parsing the command
+    line (``--help`` prints there) or running the command, turned into the statuses README
+    gives: 130 ``Aborted!``, 141 silently when the reader went, 2 ``Error: cannot write
+    standard output: REASON`` otherwise. Any other :class:`OSError` goes on as it was."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted() from None
+    except OSError as exc:
+        if exc.errno != errno.EPIPE and not isinstance(exc, _StdoutWriteError):
+            raise
+        _let_go_of_stdout()
+        if exc.errno == errno.EPIPE:
+            raise _OutputClosed() from None
+        raise InputOutputError(f"cannot write standard output: {describe_os_error(exc)}") from None
+
+
 class _Wfengine(click.Group):
     """The top-level group: a command interrupted by Ctrl-C exits 130 (:class:`~wfengine.cli.
     exit_status.Interrupted`), not click's 1, which a script could not tell from a refusal;
-    one whose output was closed by its reader exits 141 (:class:`_OutputClosed`), not 1 either.
+    one whose output was closed by its reader exits 141 (:class:`_OutputClosed`), not 1 either;
+    one whose output cannot be written (a full disk) exits 2 with one line saying so, not 1
+    with a traceback (``run`` 1 reads "the instance was terminated").
     ``worker`` handles SIGINT itself (it stops gracefully) and keeps its own statuses."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        _watch_stdout()
+        with _statuses_of_interruptions():
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            result = super().invoke(ctx)
+        with _statuses_of_interruptions():
+            try:
+                result = super().invoke(ctx)
+            except (SystemExit, click.exceptions.Exit):
+                sys.stdout.flush()  # the status the command chose, once its output is out
+                raise
             sys.stdout.flush()  # a reader gone by now is met here, not at exit
             return result
-        except KeyboardInterrupt:
-            raise Interrupted() from None
-        except OSError as exc:
-            if exc.errno != errno.EPIPE:
-                raise
-            _let_go_of_stdout()
-            raise _OutputClosed() from None
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
