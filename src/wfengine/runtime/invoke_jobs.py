@@ -19,12 +19,19 @@ taken twice by a callee that does not recognise a repeat). A job stored without 
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from wfengine.applications.calling import ToolFailure, call_once, find_binding, tries_text
+from wfengine.applications.calling import (
+    CallStopped,
+    ToolFailure,
+    call_once,
+    find_binding,
+    tries_text,
+)
 from wfengine.applications.events import (
     ApplicationEvent,
     ApplicationFailed,
@@ -40,6 +47,7 @@ from wfengine.errors import (
     PermanentApplicationError,
     WorkflowError,
 )
+from wfengine.runtime import call_stops
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.compiled import CActivity, CompiledProcess
@@ -50,6 +58,8 @@ from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.jobs import Job
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
+
+_log = logging.getLogger("wfengine.applications")
 
 #: the key of an ``invoke`` job's payload that holds the answer kept for the resume of its
 #: suspended instance: ``{"result": value}`` or ``{"error": {message, application_id,
@@ -130,6 +140,14 @@ class InvokeOutcome:
             return
         ai.timers.remove(job.id)
         nav.invocation_done(ai, payload, self.result, self.error)
+
+    @property
+    def stop(self) -> SystemExit | KeyboardInterrupt | None:
+        """The ``SystemExit`` or ``KeyboardInterrupt`` the call raised (None: it raised
+        neither). The call failed, not retried, and the job's runner raises the stop again
+        once that failure is committed, in the main thread only, where it may be the
+        program's (a signal's): see :mod:`wfengine.runtime.call_stops`."""
+        return self.error.stop if isinstance(self.error, CallStopped) else None
 
     def settle(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
         """Apply this outcome whatever state ``inst`` is in, ``job`` being done (the
@@ -249,8 +267,13 @@ class InvokeJobHandler:
         try:
             binding = _async_binding(engine, payload, where)
             result = call_once(binding, inputs, key)
-        except (SystemExit, KeyboardInterrupt):
-            raise  # the program's stop: not the call's failure (the job stays to run again)
+        except (SystemExit, KeyboardInterrupt) as exc:
+            error = failure_text(exc, inputs, sensitive)  # (not retried: see _stopped)
+            records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, None)))
+            tries = tries_text(attempt, (binding.retries if binding is not None else 0) + 1)
+            message = f"{where}: application {app_id!r} raised {error} ({tries}; "
+            message = f"{message}{type(exc).__name__} is not retried)"
+            return _stopped(records, exc, message, app_id, attempt)
         except BaseException as exc:  # (an asyncio.CancelledError too: a failed attempt)
             retries = binding.retries if binding is not None else 0
             final = (
@@ -285,8 +308,32 @@ class InvokeJobHandler:
 
     def __call__(self, nav: _Navigator, job: Job, inst: ProcessInstance) -> None:
         """Run without :meth:`prepare` (a caller that has no separate phase): call, then apply,
-        inside the command."""
-        self.prepare(nav.ctx, job)(nav, job, inst)
+        inside the command (a stop the call raised ends the command as a synchronous
+        call's does: :func:`~wfengine.runtime.call_stops.stopped`)."""
+        outcome = self.prepare(nav.ctx, job)
+        outcome(nav, job, inst)
+        if isinstance(outcome.error, CallStopped):
+            call_stops.stopped(outcome.error)
+
+
+def _stopped(
+    records: list[tuple[datetime, ApplicationEvent]],
+    stop: SystemExit | KeyboardInterrupt,
+    message: str,
+    app_id: str,
+    attempt: int,
+) -> InvokeOutcome:
+    """The outcome of a call that raised ``SystemExit`` or ``KeyboardInterrupt`` (``sys.exit``
+    in an application, Ctrl-C while it ran; ``records``: its attempt, failed): the call's
+    failure, not retried, as a synchronous call's (:class:`~wfengine.applications.calling.
+    CallStopped`: an incident, no EXCEPTION transition), which its runner commits before it
+    raises the stop again (:attr:`InvokeOutcome.stop`). Why: raised from here, the job was
+    given back uncommitted, so in the main thread (``run_due_jobs``) the application was
+    called again on every run, audited only as queued, and no incident was ever opened.
+    Logged with where it was raised (an application calling ``sys.exit`` is a bug to find)."""
+    failure = CallStopped(message, application_id=app_id, attempts=attempt, stop=stop)
+    _log.error("%s", message, exc_info=stop)
+    return InvokeOutcome(records, error=failure)
 
 
 def abandoned_call(job: Job, reason: str, began: datetime, now: datetime) -> InvokeOutcome:

@@ -197,8 +197,8 @@ class JobCommands(EngineBase):
         job given back unrun was no attempt: its claim is not counted (an asynchronous
         application's retries are counted from a job's claims).
         ``SystemExit`` or ``KeyboardInterrupt`` raised by a job stops the run (the job given
-        back) in the main thread, where it may be a signal handler's; in any other thread
-        only the job can have raised it, and it is the job's failure, as above.
+        back; an asynchronous call that raised it failed first) in the main thread, where it
+        may be a signal handler's; in any other thread it is the job's failure, as above.
         While jobs are claimed, :meth:`held_jobs` names them, so another thread can renew
         their leases.
 
@@ -527,7 +527,11 @@ class JobCommands(EngineBase):
             return True
 
         if prepare is not None:
-            return apply_prepared(self, job, owner, body, discarded)
+            ran = apply_prepared(self, job, owner, body, discarded)
+            stop = getattr(handler, "stop", None)  # (the call's failure is committed now)
+            if stop is not None and threading.current_thread() is threading.main_thread():
+                raise stop  # maybe a signal handler's: a stop (see invoke_jobs._stopped)
+            return ran
         try:
             ran = self._command(body, origin=job.id)
         except EngineInUseError as exc:
