@@ -243,18 +243,23 @@ class Session:
     def change_activity_instance_state(
         self, instance_id: str, activity_instance_id: str, state: ActivityState | str
     ) -> None:
-        """``WMChangeActivityInstanceState``: only to ``closed.aborted``, which cancels the
-        open activity instance (``Engine.cancel_activity``: its work item is withdrawn and
-        its branch ends there). Process control: administrators and the instance's creator."""
+        """``WMChangeActivityInstanceState``: only to ``closed.aborted`` (also by its last
+        word, ``aborted``, as :meth:`change_process_instance_state` takes its states), which
+        cancels the open activity instance (``Engine.cancel_activity``: its work item is
+        withdrawn and its branch ends there). Process control: administrators and the
+        instance's creator."""
         command = "change_activity_instance_state"
         check_instance_id(instance_id, command)
         check_id(activity_instance_id, "activity_instance_id", "activity instance id", command)
         aborted = ActivityState.ABORTED.value
-        target = named_state(ActivityState, state, "change_activity_instance_state", (aborted,))
+        short = aborted.rsplit(".", 1)[-1]
+        if state == short:
+            state = ActivityState.ABORTED
+        target = named_state(ActivityState, state, command, (short, aborted))
         if target is not ActivityState.ABORTED:
             raise ValueError(
                 f"change_activity_instance_state: an activity instance cannot be moved to "
-                f"{target.value} from outside; state must be {aborted}"
+                f"{target.value} from outside; state must be {short} or {aborted}"
             )
         engine = self._control(instance_id, "cancel an activity of")
         engine.cancel_activity(instance_id, activity_instance_id, user=self.user)
