@@ -67,3 +67,29 @@ def test_an_interrupted_drawing_leaves_what_the_file_held(
     assert result.exit_code != 0
     assert target.read_bytes() == b"yesterday's picture"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ab.png", "one.yaml", "queue.xpdl"]
+
+
+def test_nothing_is_made_beside_the_plot_while_the_simulation_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed mid-simulation (SIGTERM runs no clean-up) leaves no stray file: the plot's
+    file is checked before the run but made only once the picture is drawn."""
+    import wfengine.simulation
+
+    target = tmp_path / "out" / "x.png"
+    target.parent.mkdir()
+    seen: list[list[str]] = []
+    real = wfengine.simulation.simulate
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(sorted(p.name for p in target.parent.iterdir()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wfengine.simulation, "simulate", watched)
+    result = CliRunner().invoke(main, ["simulate", *_files(tmp_path), "--plot", str(target)])
+    assert seen == [[]], result.output
+    refused = CliRunner().invoke(
+        main, ["simulate", *_files(tmp_path), "--plot", str(tmp_path / "none" / "x.png")]
+    )
+    assert refused.exit_code == 2 and "cannot write" in refused.stderr
+    assert len(seen) == 1  # refused before the simulation ran

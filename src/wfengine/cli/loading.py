@@ -160,6 +160,34 @@ def write_output(target: str, data: bytes) -> None:
         stream.write(data)
 
 
+def refuse_unwritable(target: str) -> None:
+    """Make :func:`output_file`'s refusals of ``target`` now, before a long run whose result
+    it will hold (``simulate --plot``), rather than after it; nothing is made. Why not open
+    it early: the file written aside would stay behind if the run were killed (SIGTERM)."""
+    replaced = _replaced_file(target)
+    if replaced is not None and not os.access(os.path.dirname(replaced[0]), os.W_OK):
+        raise InputOutputError(f"cannot write {target}: its folder cannot be written")
+
+
+def _replaced_file(target: str) -> tuple[str, os.stat_result | None] | None:
+    """Where ``target`` is written aside and renamed to (its real path) and what is there
+    now, or None for a target written in place (not a regular file: a pipe, a device,
+    ``/dev/stdout``). Refuses an empty name and a database or one of its companions."""
+    if not target:
+        raise InputOutputError("cannot write '': the file name is empty")
+    try:
+        found: os.stat_result | None = os.stat(target)
+    except OSError:  # not there yet (or not reachable: the writing says why)
+        found = None
+    if (found is not None and not stat.S_ISREG(found.st_mode)) or _STREAM_NAMES.fullmatch(
+        os.path.abspath(target)
+    ):
+        return None
+    final = os.path.realpath(target)  # through symbolic links: the link stays a link
+    _refuse_a_database(target, final)
+    return final, found
+
+
 #: what every SQLite database file begins with
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: what a SQLite write-ahead log begins with (big-endian 0x377f0682 or 0x377f0683)
@@ -197,19 +225,11 @@ def output_file(target: str, *, binary: bool) -> Iterator[IO[Any]]:
     ``-wal``, ``-shm`` or ``-journal``: :func:`_refuse_a_database`), and an empty name
     (``Path("")`` is the current directory).
     """
-    if not target:
-        raise InputOutputError("cannot write '': the file name is empty")
-    try:
-        found: os.stat_result | None = os.stat(target)
-    except OSError:  # not there yet (or not reachable: the writing below says why)
-        found = None
-    if (found is not None and not stat.S_ISREG(found.st_mode)) or _STREAM_NAMES.fullmatch(
-        os.path.abspath(target)
-    ):
+    replaced = _replaced_file(target)
+    if replaced is None:
         yield from _written_in_place(target, binary=binary)
         return
-    final = os.path.realpath(target)  # through symbolic links: the link stays a link
-    _refuse_a_database(target, final)
+    final, found = replaced
     mode = stat.S_IMODE(found.st_mode) & 0o777 if found is not None else _new_file_mode()
     try:
         fd, tmp = tempfile.mkstemp(  # O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600

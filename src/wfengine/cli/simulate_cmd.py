@@ -91,7 +91,7 @@ def simulate(
     from wfengine.cli.database import refuse_in_memory
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.json_output import dumps
-    from wfengine.cli.loading import load_or_fail, output_file
+    from wfengine.cli.loading import load_or_fail, output_file, refuse_unwritable
     from wfengine.simulation import Scenario, ScenarioError, VariantError
     from wfengine.simulation import compare as compare_variants
     from wfengine.simulation import simulate as run_simulation
@@ -140,32 +140,34 @@ def simulate(
     if db is not None:
         open_engine(db).close()  # a database that cannot be used: exit 2 before any work
 
-    with contextlib.ExitStack() as outputs:
-        # the plot's file is taken first: one that may not be written (a SQLite database,
-        # a directory that cannot be written) is refused before the simulation, not after
-        # it; the picture is written beside it and renamed over it at the end (see
-        # cli.loading.output_file), so an interrupted run leaves what was there
-        figure = None if plot is None else outputs.enter_context(output_file(plot, binary=True))
-        with contextlib.ExitStack() as stack:
-            if show:
-                bar = stack.enter_context(
-                    click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
-                )
-                options["progress"] = _ticker(bar, per_replication)
-            with engine_errors():
-                try:
-                    if variant_b is None:
-                        report: Any = run_simulation(package, scenario, **options)
-                        reports = [report]
-                    else:
-                        report = compare_variants((package, scenario), variant_b, **options)
-                        reports = [report.a, report.b]
-                except VariantError as exc:  # (both are read before either runs)
-                    raise NotInDefinition(f"--compare {other}: {exc.reason}") from None
-                except ScenarioError as exc:
-                    raise NotInDefinition(str(exc)) from None
-        if figure is not None:
-            figure.write(_picture(reports, str(plot)))
+    if plot is not None:
+        # a plot file that may not be written (a SQLite database, a folder that cannot be
+        # written) is refused before the simulation, not after it; the picture is written
+        # beside it and renamed over it at the end (cli.loading.output_file), so an
+        # interrupted run leaves what was there
+        refuse_unwritable(plot)
+    with contextlib.ExitStack() as stack:
+        if show:
+            bar = stack.enter_context(
+                click.progressbar(length=total * variants, label="simulating", file=sys.stderr)
+            )
+            options["progress"] = _ticker(bar, per_replication)
+        with engine_errors():
+            try:
+                if variant_b is None:
+                    report: Any = run_simulation(package, scenario, **options)
+                    reports = [report]
+                else:
+                    report = compare_variants((package, scenario), variant_b, **options)
+                    reports = [report.a, report.b]
+            except VariantError as exc:  # (both are read before either runs)
+                raise NotInDefinition(f"--compare {other}: {exc.reason}") from None
+            except ScenarioError as exc:
+                raise NotInDefinition(str(exc)) from None
+    if plot is not None:
+        picture = _picture(reports, str(plot))
+        with output_file(plot, binary=True) as figure:
+            figure.write(picture)
     click.echo(dumps(report.as_dict()) if as_json else report.text())
 
 
