@@ -21,7 +21,7 @@ import pytest
 
 from wfengine import Engine, PackageBuilder
 from wfengine.errors import DeployError, ExpressionEvaluationError
-from wfengine.expressions import Dialect, Limits, parse
+from wfengine.expressions import Dialect, Limits, functions, parse
 
 DIALECTS = pytest.mark.parametrize("dialect", list(Dialect))
 C_DIALECTS = pytest.mark.parametrize("dialect", [Dialect.JAVASCRIPT, Dialect.JAVA])
@@ -177,14 +177,35 @@ def c_calls() -> Iterator[list[str]]:
 
 
 @pytest.mark.parametrize("method", ["strip", "lstrip", "rstrip"])
-def test_stripping_is_charged_for_the_text_and_the_characters(method: str) -> None:
+@pytest.mark.parametrize(
+    "chars",
+    [LONG_TEXT["y"], "".join(map(chr, range(0x4E00, 0x4E00 + 300))) * 1000 + "a"],
+    ids=["few-distinct", "many-distinct"],
+)
+def test_stripping_is_charged_for_the_text_and_the_characters(
+    method: str, chars: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[int] = []
+    for ends, strip in list(functions._PYTHON_STRIP.items()):
+
+        def recorded(text: str, c: str | None, strip: Any = strip) -> str:
+            given.append(len(c or ""))
+            return strip(text, c)  # type: ignore[no-any-return]
+
+        monkeypatch.setitem(functions._PYTHON_STRIP, ends, recorded)
     call = f"x.{method}(y)"
-    expression = parse(call)
-    with c_calls() as names:
-        assert expression.evaluate(LONG_TEXT) == ""
-    assert not {"strip", "lstrip", "rstrip"} & set(names), "Python's own strip was given y"
+    values = {"x": LONG_TEXT["x"], "y": chars}
+    assert parse(call).evaluate(values) == ""
+    assert all(n <= functions._FEW_CHARS for n in given), given  # never the long chars
     with pytest.raises(ExpressionEvaluationError, match="budget"):
-        parse(f"[{call}, {call}]").evaluate(LONG_TEXT)
+        parse(f"[{call}, {call}]").evaluate(values)
+
+
+@pytest.mark.parametrize("method", ["strip", "lstrip", "rstrip"])
+def test_stripping_with_few_characters_is_python_s_own(method: str) -> None:
+    with c_calls() as names:
+        assert parse(f"x.{method}('ab')").evaluate({"x": "abxab"}) == getattr("abxab", method)("ab")
+    assert method in names  # the probe sees the method a long chars must not be given
 
 
 MANY = "".join(map(chr, range(0x4E00, 0x4E00 + 500)))

@@ -289,23 +289,32 @@ def _stripped(ctx: EvaluationContext, text: str, chars: str | None, left: bool, 
 
     Stripping walks the text from its ends and copies what remains: at most the whole text,
     charged as such; a ``chars`` given is charged too, and if it has more than a few
-    characters they are looked up in a set rather than scanned for each character.
+    distinct characters they are looked up in a set rather than scanned for each character.
     """
     ctx.charge(len(text))
     if chars is not None and isinstance(chars, str) and len(chars) > _FEW_CHARS:
         ctx.charge(len(chars))
         wanted = set(chars)
-        start, end = 0, len(text)
-        if left:
-            while start < end and text[start] in wanted:
-                start += 1
-        if right:
-            while end > start and text[end - 1] in wanted:
-                end -= 1
-        return text[start:end]
-    if left and right:
-        return str.strip(text, chars)
-    return str.lstrip(text, chars) if left else str.rstrip(text, chars)
+        if len(wanted) > _FEW_CHARS:
+            start, end = 0, len(text)
+            if left:
+                while start < end and text[start] in wanted:
+                    start += 1
+            if right:
+                while end > start and text[end - 1] in wanted:
+                    end -= 1
+            return text[start:end]
+        chars = "".join(wanted)  # few distinct: Python's own, given each once, is linear
+    return _PYTHON_STRIP[left, right](text, chars)
+
+
+#: Python's own strip for the ends asked (left, right); what it is given is at most
+#: ``_FEW_CHARS`` characters long (a test holds it to that)
+_PYTHON_STRIP: dict[tuple[bool, bool], Callable[[str, str | None], str]] = {
+    (True, True): str.strip,
+    (True, False): str.lstrip,
+    (False, True): str.rstrip,
+}
 
 
 def _strip(ctx: EvaluationContext, text: str, chars: str | None = None, /) -> str:
