@@ -568,7 +568,7 @@ class Supervisor(LeaseRenewals):
             _log.exception("could not make job %s an incident (%s)", job_id, reason)
             return
         _log.error(
-            "job %s (%s of instance %s) %s: now an incident",
+            "job %s (%s of instance %s) %s: now failed (an incident, or its exception route)",
             job_id,
             job.kind,
             job.instance_id,
