@@ -196,8 +196,9 @@ def main() -> None:
 
     Exit status of every command: 0 success, 1 the definition has errors or cannot be
     loaded, or the engine refused the request (unknown id, illegal state change), 2 usage
-    errors, files that cannot be read or written, databases that cannot be used, 130
-    interrupted (Ctrl-C), 141 the output closed before it was all written (`| head`).
+    errors, files that cannot be read or written (standard output among them: a full disk),
+    databases that cannot be used, 130 interrupted (Ctrl-C), 141 the output closed before it
+    was all written (`| head`).
     """
 
 
