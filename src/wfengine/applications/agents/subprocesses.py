@@ -23,7 +23,9 @@ timeout=)``, ``wfengine:timeout``) shorter than the agent's own is the one the p
 killed at (:mod:`wfengine.applications.stoppable`), and the call fails only once the program
 has exited: it does not finish its side effect after the call was recorded as failed, and a
 retry never runs beside it. (Only the program itself is killed, not programs it started and
-left running.) The program stays in the calling process's process group (it is given no
+left running; one left holding the program's stdout or stderr open keeps the call waiting, as
+the answer may still come, until the timeout, and no pipe or thread of the call outlives it.)
+The program stays in the calling process's process group (it is given no
 session of its own), so when ``wfengine worker`` stops a job (``--job-timeout``, ``--grace``,
 a worker process that died mid-job) the program is stopped with it, and does not finish its
 side effect after the job became an incident.
@@ -40,12 +42,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
+import selectors
 import subprocess
-import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from wfengine.applications.agents.http_json import (
     MAX_ANSWER,
@@ -61,6 +64,12 @@ KEY_VARIABLE = "WFENGINE_IDEMPOTENCY_KEY"
 #: how much of the end of a program's stderr is kept (a failed call's message shows its end)
 STDERR_TAIL = 4096
 _CHUNK = 65536
+#: a write of at most this many bytes to a pipe the selector says is ready does not block
+_PIPE_BUF: int = getattr(select, "PIPE_BUF", 512)
+#: the selector ``subprocess`` itself serves a program's pipes with
+_Selector = (
+    selectors.PollSelector if hasattr(selectors, "PollSelector") else selectors.SelectSelector
+)
 
 
 class ProcessFailedError(ApplicationError):
@@ -174,17 +183,25 @@ class _Done:
     chunks: list[bytes] = field(default_factory=list)
 
 
+#: serves one pipe once the selector says it is ready; True when that pipe is finished
+_Serve = Callable[[int], bool]
+
+
 def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: float) -> _Done:
     """Run ``program`` with ``data`` on its stdin, reading its stdout up to its limit and the
-    end of its stderr, in threads (portable, and stdin, stdout and stderr cannot block each
-    other). Raises ``subprocess.TimeoutExpired`` at ``timeout``, from starting to the last
-    byte read, once the program is killed and has exited; so does any other failure.
+    end of its stderr. Raises ``subprocess.TimeoutExpired`` at ``timeout``, from starting to
+    the last byte read, once the program is killed and has exited; so does any other failure.
+    Every pipe is closed on return, however it ends.
 
-    Why not ``subprocess.run``: it reads everything a program prints into memory. Bytes, not
-    text: stdout is decoded by the rules of JSON (UTF-8), never by the locale's codec, and
-    stderr, read only for a message, cannot make a call fail (``text=True`` failed a program
-    that had succeeded for one Latin-1 byte in a warning, and the call was run again)."""
-    done = _Done()
+    The pipes are served in the calling thread, with a selector (as ``Popen.communicate``
+    does), so stdin, stdout and stderr cannot block each other and nothing is left behind: a
+    program may start a child that keeps its stdout or stderr open after the call gave up on
+    it (a daemon), and a reader thread blocked on such a pipe (with the pipe) lived as long as
+    that child. Why not ``subprocess.run``: it reads everything a program prints into memory.
+    Bytes, not text: stdout is decoded by the rules of JSON (UTF-8), never by the locale's
+    codec, and stderr, read only for a message, cannot make a call fail (``text=True`` failed
+    a program that had succeeded for one Latin-1 byte in a warning, and the call was run
+    again)."""
     end = time.monotonic() + timeout
     process = subprocess.Popen(
         program.command,
@@ -195,61 +212,90 @@ def _run(program: _Program, data: bytes, environment: dict[str, str], timeout: f
         cwd=program.cwd,
         shell=False,
     )
-    assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
+    pipes = (process.stdin, process.stdout, process.stderr)
     try:
-        workers = [
-            threading.Thread(target=_feed, args=(process.stdin, data), daemon=True),
-            threading.Thread(
-                target=_read_head, args=(process, program.max_answer, done), daemon=True
-            ),
-            threading.Thread(target=_read_tail, args=(process.stderr, done), daemon=True),
-        ]
-        for worker in workers:
-            worker.start()
-        done.returncode = process.wait(timeout)
-        for worker in workers:  # a program it started may hold the pipes open past its exit
-            worker.join(max(0.0, end - time.monotonic()))
-            if worker.is_alive():
-                raise subprocess.TimeoutExpired(program.command, timeout)
+        done = _exchange(process, data, program.max_answer, end)
+        if done.over:  # its output is read no further: it is not waited for either
+            process.kill()
+        done.returncode = process.wait(None if done.over else max(0.0, end - time.monotonic()))
     except BaseException:
         process.kill()
         process.wait()
         raise
+    finally:
+        for pipe in pipes:
+            if pipe is not None:
+                with contextlib.suppress(OSError):  # (nothing is buffered in them)
+                    pipe.close()
+    return done
+
+
+def _exchange(process: subprocess.Popen[bytes], data: bytes, most: int, end: float) -> _Done:
+    """Write ``data`` to the program's stdin and read its stdout and stderr until both end
+    (each pipe closed once finished), or until stdout passes ``most`` bytes (``done.over``:
+    the rest is not waited for). Raises ``subprocess.TimeoutExpired`` at ``end``."""
+    assert process.stdin and process.stdout and process.stderr  # (the pipes asked for)
+    done = _Done()
+    with _Selector() as selector:
+        selector.register(process.stdin, selectors.EVENT_WRITE, _writer(data))
+        selector.register(process.stdout, selectors.EVENT_READ, _head(most, done))
+        selector.register(process.stderr, selectors.EVENT_READ, _tail(done))
+        while selector.get_map() and not done.over:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, end - left)
+            for key, _events in selector.select(left):
+                if key.data(key.fd):
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()  # type: ignore[union-attr]  # (the pipes registered)
     done.stdout = b"".join(done.chunks)
     return done
 
 
-def _feed(pipe: IO[bytes], data: bytes) -> None:
-    """Write ``data`` to the program's stdin and close it; a program that exits (or is
-    killed) without reading it all is no error here: its exit status tells."""
-    with contextlib.suppress(OSError), pipe:  # BrokenPipeError, mostly
-        pipe.write(data)
+def _writer(data: bytes) -> _Serve:
+    """Write ``data`` to the program's stdin, at most ``PIPE_BUF`` bytes a time (a write the
+    selector said is ready cannot block); a program that exits (or is killed) without reading
+    it all is no error here: its exit status tells."""
+    view, sent = memoryview(data), 0
+
+    def write(fd: int) -> bool:
+        nonlocal sent
+        try:
+            sent += os.write(fd, view[sent : sent + _PIPE_BUF])
+        except BrokenPipeError:
+            return True
+        return sent >= len(view)
+
+    return write
 
 
-def _read_head(process: subprocess.Popen[bytes], most: int, done: _Done) -> None:
+def _head(most: int, done: _Done) -> _Serve:
     """Read the program's stdout into ``done.chunks`` up to ``most`` bytes; past that, mark
-    ``done.over``, kill the program and read no further."""
-    pipe = process.stdout
-    assert pipe is not None
+    ``done.over`` and read no further."""
     size = 0
-    with pipe:
-        while chunk := os.read(pipe.fileno(), _CHUNK):
-            size += len(chunk)
-            if size > most:
-                done.over = True
-                process.kill()
-                return
-            done.chunks.append(chunk)
+
+    def read(fd: int) -> bool:
+        nonlocal size
+        chunk = os.read(fd, _CHUNK)
+        size += len(chunk)
+        if size > most:
+            done.over = True
+            return True
+        done.chunks.append(chunk)
+        return not chunk
+
+    return read
 
 
-def _read_tail(pipe: IO[bytes], done: _Done) -> None:
+def _tail(done: _Done) -> _Serve:
     """Read the program's stderr to its end, keeping the last :data:`STDERR_TAIL` bytes."""
-    tail = bytearray()
-    with pipe:
-        while chunk := os.read(pipe.fileno(), _CHUNK):
-            tail += chunk
-            del tail[:-STDERR_TAIL]
-    done.stderr = bytes(tail)
+
+    def read(fd: int) -> bool:
+        chunk = os.read(fd, _CHUNK)
+        done.stderr = (done.stderr + chunk)[-STDERR_TAIL:]
+        return not chunk
+
+    return read
 
 
 def subprocess_agent_factory(

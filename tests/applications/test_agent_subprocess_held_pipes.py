@@ -1,0 +1,70 @@
+"""A program may start a child that keeps its stdout or stderr open (a daemon it starts): the
+subprocess agent gives up on such a call at its timeout or its answer limit, and leaves nothing
+of the call behind in the engine's process.
+
+Before, each timed-out call left two pipes and two reader threads, blocked on those pipes, for
+as long as the child lived; and a program printing past the limit while its child held stderr
+made the call wait for the timeout and fail as a timeout (retried, the program run again)
+instead of failing at once, for good, at the limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wfengine.applications.agents import subprocess_agent
+from wfengine.errors import ApplicationTimeoutError, PermanentApplicationError
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+
+
+@pytest.fixture
+def child_pid_file(tmp_path: Path) -> Iterator[Path]:
+    """Where the program writes its background child's pid; the child is killed afterwards."""
+    path = tmp_path / "child.pid"
+    yield path
+    if path.exists() and (text := path.read_text().strip()):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(text), signal.SIGKILL)
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        pytest.param("exec sleep 30", id="program-still-running"),
+        pytest.param("echo '{}'", id="program-exited"),
+    ],
+)
+def test_a_timed_out_call_leaves_no_pipe_or_thread_behind(child_pid_file: Path, then: str) -> None:
+    """The child keeps the pipes open past the timeout; the call's own side ends with it."""
+    script = f"sleep 30 & echo $! > '{child_pid_file}'; {then}"
+    call = subprocess_agent(["/bin/sh", "-c", script], timeout=1.0)
+    fds, threads = _open_fds(), set(threading.enumerate())
+    with pytest.raises(ApplicationTimeoutError, match="no answer within 1 s"):
+        call()
+    assert _open_fds() - fds == set()
+    assert set(threading.enumerate()) - threads == set()
+
+
+def test_over_the_limit_while_a_child_holds_stderr_fails_at_once_for_good(
+    child_pid_file: Path,
+) -> None:
+    """Were the call to wait for stderr's end, it would end at the timeout as a timeout, and
+    be retried."""
+    script = f"sleep 30 >/dev/null & echo $! > '{child_pid_file}'; exec yes"
+    call = subprocess_agent(["/bin/sh", "-c", script], timeout=20, max_answer=1000)
+    fds = _open_fds()
+    with pytest.raises(PermanentApplicationError, match="printed more than 1,000 bytes"):
+        call()
+    assert _open_fds() - fds == set()
