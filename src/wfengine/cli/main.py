@@ -93,8 +93,11 @@ def _watch_stdout() -> None:
     unbuffered = type(stream.buffer) is io.FileIO
     if not unbuffered and type(getattr(stream.buffer, "raw", None)) is not io.FileIO:
         return
-    stream.flush()
-    raw = _StdoutFile(stream.fileno(), "w", closefd=False)
+    try:
+        stream.flush()
+        raw = _StdoutFile(stream.fileno(), "w", closefd=False)
+    except OSError:  # (its descriptor closed under it: writing fails as Python's would)
+        return
     raw.name = stream.name  # "<stdout>", as it read before
     sys.stdout = io.TextIOWrapper(
         raw if unbuffered else io.BufferedWriter(raw),
@@ -164,10 +167,17 @@ class _Wfengine(click.Group):
             try:
                 result = super().invoke(ctx)
             except (SystemExit, click.exceptions.Exit):
-                sys.stdout.flush()  # the status the command chose, once its output is out
+                _flush_stdout()  # the status the command chose, once its output is out
                 raise
-            sys.stdout.flush()  # a reader gone by now is met here, not at exit
+            _flush_stdout()  # a reader gone by now is met here, not at exit
             return result
+
+
+def _flush_stdout() -> None:
+    """Flush standard output, if there is one: started with it closed (``>&-``, as some
+    launchers do), Python has none (``sys.stdout`` is None) and click writes nothing."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
