@@ -182,17 +182,17 @@ def make_binding(
     )
 
 
-def _check_id(application_id: object) -> None:
-    """Refuse an application id that is not non-empty text. Why: an id of another type (an
-    int read from settings) was taken and never matched an Application's Id; sorting the ids
-    (``ids()``, ``check()``, ``deploy(check_bindings=True)``) then crashed far from here."""
-    if not isinstance(application_id, str):
+def _check_key(method: str, name: str, value: object, what: str) -> None:
+    """Refuse a key of the registry's tables that is not non-empty text (``what`` says what it
+    must name). Why: a key of another type (an int read from settings) was taken and never
+    matched a definition's text; sorting the keys (``ids()``, ``allowed_agents()``,
+    ``check()``, ``deploy(check_bindings=True)``) then crashed far from here."""
+    if not isinstance(value, str):
         raise TypeError(
-            f"register: application_id must be text (an Application's Id in a package), not "
-            f"{application_id!r} ({type(application_id).__name__})"
+            f"{method}: {name} must be text ({what}), not {value!r} ({type(value).__name__})"
         )
-    if not application_id:
-        raise ValueError("register: application_id must not be empty (an Application's Id)")
+    if not value:
+        raise ValueError(f"{method}: {name} must not be empty ({what})")
 
 
 def _seconds(application_id: str, name: str, value: object, *, positive: bool = False) -> float:
@@ -305,9 +305,9 @@ class ApplicationRegistry:
         Re-registering an id replaces its binding (the next call, or an incident's retry,
         uses the new one). ``outputs_optional=True``: an OUT parameter the answer leaves out
         keeps its data field's value (a stand-in that answers only some of them).
-        ``application_id`` must be non-empty text, refused here otherwise (:func:`_check_id`).
+        ``application_id`` must be non-empty text, refused here otherwise (:func:`_check_key`).
         """
-        _check_id(application_id)
+        _check_key("register", "application_id", application_id, "an Application's Id in a package")
         if func is None:
 
             def decorator(f: _Func) -> _Func:
@@ -407,8 +407,10 @@ class ApplicationRegistry:
         and returns the callable; it should refuse settings the host does not accept (say, a
         URL outside an allow-list) by raising ``ValueError``. Whatever else it raises
         (a missing configuration file) fails the call too, with an incident naming the
-        application and the agent kind, not the command it runs in.
+        application and the agent kind, not the command it runs in. ``kind`` must be non-empty
+        text, refused here otherwise (:func:`_check_key`).
         """
+        _check_key("allow_agent", "kind", kind, "a wfengine:agent value")
         if not callable(factory):
             raise TypeError(f"agent {kind!r}: the factory must be callable, not {factory!r}")
         self._agents[kind] = factory
