@@ -16,6 +16,8 @@ import pytest
 from wfengine.applications.agents import email_agent
 from wfengine.applications.registry import ApplicationFunc
 from wfengine.definition.builder import PackageBuilder
+from wfengine.definition.model import BasicType, FormalParameter
+from wfengine.definition.model_enums import BasicTypeKind, ParameterMode
 from wfengine.errors import PermanentApplicationError
 from wfengine.runtime.engine import Engine
 
@@ -87,3 +89,55 @@ def test_an_engine_sends_a_cc_only_message_from_unset_fields_once() -> None:
     iid = engine.start_process("p", {"c": "a@x.org", "s": "hi"})
     assert engine.instance(iid).state.value == "closed.completed"
     assert [m["Cc"] for m in sent] == ["a@x.org"]
+
+
+@pytest.mark.parametrize(
+    ("given", "to", "cc"),
+    [
+        ({"to": ["a@x.org", None]}, "a@x.org", None),
+        ({"to": "a@x.org", "cc": ["b@x.org", None]}, "a@x.org", "b@x.org"),
+        ({"to": [None, "a@x.org", None], "cc": [None]}, "a@x.org", None),
+    ],
+)
+def test_an_unset_item_in_a_list_of_addresses_is_passed_over(
+    given: dict[str, Any], to: str, cc: str | None
+) -> None:
+    """Before, a None item (an ARRAY of STRING field's unset item) failed with a raw
+    ``TypeError: sequence item 1: expected str instance``, retried as if temporary."""
+    send, sent = _agent()
+    send(**given, subject="s", body="b")
+    [message] = sent
+    assert (message["To"], message["Cc"]) == (to, cc)
+
+
+def test_a_list_of_unset_items_is_the_permanent_no_recipient_error() -> None:
+    send, sent = _agent()
+    with pytest.raises(PermanentApplicationError, match=r"no recipient: to=\[None\] holds"):
+        send(to=[None], subject="s", body="b")
+    assert sent == []
+
+
+def test_an_engine_sends_to_an_array_field_with_an_unset_item_once() -> None:
+    """Through the engine: an ARRAY of STRING field holding an unset item bound to ``to``."""
+    b = PackageBuilder("pk")
+    to = FormalParameter(
+        id="to",
+        mode=ParameterMode.IN,
+        data_type=BasicType(type=BasicTypeKind.STRING),
+        is_array=True,
+    )
+    b.application("mail", params=[to, ("body", "IN", "STRING")])
+    p = b.process("p")
+    p.data_field("t", "STRING", is_array=True)
+    p.data_field("b", "STRING")
+    p.start("start")
+    p.activity("send", tool="mail", args=["t", "b"])
+    p.end("end")
+    p.sequence("start", "send", "end")
+    engine = Engine()
+    send, sent = _agent()
+    engine.applications.register("mail", send, retries=2, backoff=0)
+    engine.deploy(b.build())
+    iid = engine.start_process("p", {"t": ["a@x.org", None, "b@x.org"], "b": "hi"})
+    assert engine.instance(iid).state.value == "closed.completed"
+    assert [m["To"] for m in sent] == ["a@x.org, b@x.org"]

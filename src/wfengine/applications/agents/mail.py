@@ -10,7 +10,8 @@ word followed, after a ``,``, by a display name and its ``<address>``:
 mailbox ``Doe`` too (a local mailbox otherwise, ``'root, ann@example.org'``, is sent). A
 message for its ``cc`` only keeps a ``to`` naming an empty group
 (``undisclosed-recipients:;``) as its To. A parameter given None (a STRING field with no
-value) is no text: a ``to`` or ``cc`` without addresses, an empty ``subject`` or ``body``.
+value) is no text: a ``to`` or ``cc`` without addresses, an empty ``subject`` or ``body``; so
+is a None item in a list ``to`` or ``cc`` (an ARRAY of STRING field's unset item), passed over.
 
 The message's ``Message-ID`` is made from the idempotency key, so a message re-sent by a
 retry carries the same id and mail systems can drop the duplicate; the engine's keys (an
@@ -34,7 +35,7 @@ from __future__ import annotations
 import re
 import smtplib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as _policy
@@ -132,20 +133,20 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
 
     def call(
         *,
-        to: str | list[str] | None,
+        to: str | list[str | None] | None,
         subject: str | None = "",
         body: str | None = "",
-        cc: str | list[str] | None = None,
+        cc: str | list[str | None] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
         # None (a STRING field with no value) is no text: no address, an empty body; it
         # failed with a raw TypeError that was retried, and a message for its cc never went
-        given = "" if to is None else to
+        given, copies = _given(to), _given(cc)
         try:
             message = EmailMessage()
             message["From"] = server.sender
             addressed = _recipients("to", given, optional=True)
-            copied = _recipients("cc", cc, optional=True) if cc else ""
+            copied = _recipients("cc", copies, optional=True) if copies else ""
             if not addressed and not copied:
                 raise _no_recipient(to, cc)
             if addressed or (addressed := _empty_groups(given)):  # undisclosed-recipients:;
@@ -225,6 +226,18 @@ def _listed(message: EmailMessage) -> list[str]:
 def _envelope(message: EmailMessage) -> list[str]:
     """The addresses of the message's To and Cc, once each, in order."""
     return list(dict.fromkeys(a for a in _listed(message) if a))
+
+
+def _given(value: str | Sequence[str | None] | None) -> str | list[str]:
+    """The addresses of ``to`` or ``cc`` as given, None (a STRING field with no value) and a
+    list's None items (an ARRAY of STRING field's unset items) taken as no text. Why: a None
+    in a list failed with a raw TypeError, retried as if temporary, where a bare None is no
+    address."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return [item for item in value if item is not None]
 
 
 def _no_recipient(to: object, cc: object) -> PermanentApplicationError:
