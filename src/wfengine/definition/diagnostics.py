@@ -146,8 +146,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "sensitive-mark": (
         Severity.ERROR,
         "a `wfengine:sensitive` that hides nothing: on an Application, a name that is no formal "
-        "parameter id of it (ids match exactly); on a DataField, a value that is neither true "
-        "nor false: the value goes into the audit trail in clear",
+        "parameter id of it (ids match exactly; of one declared only by an ExternalReference or "
+        "a Type, which takes its calls' actual parameters as given, a name none of its calls in "
+        "the package passes: a data field's own, `arg1`, `arg2`...); on a DataField, a value "
+        "that is neither true nor false: the value goes into the audit trail in clear",
     ),
     "application-undeclared": (
         Severity.WARNING,

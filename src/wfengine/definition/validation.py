@@ -51,6 +51,7 @@ from wfengine.definition.checks.references import (
     check_tools,
     check_work_rules,
 )
+from wfengine.definition.checks.sensitive_marks import check_sensitive_marks
 from wfengine.definition.checks.task_content import check_task_content
 from wfengine.definition.checks.transitions import (
     check_dangling_transitions,
@@ -78,6 +79,7 @@ CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
     check_duplicate_extended_attributes,
     check_unknown_extensions,
+    check_sensitive_marks,
     check_dangling_transitions,
     check_split_refs,
     check_start_and_end,

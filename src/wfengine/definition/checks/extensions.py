@@ -14,9 +14,8 @@ An Application's ``wfengine:`` attributes are its tool agent's settings (any nam
 takes: ``wfengine:url``, ``wfengine:header:Accept``), which only the host's agent knows; they
 are not checked.
 
-The same walk reports a ``wfengine:sensitive`` that hides nothing it was meant to
-(``sensitive-mark``, an error: see :mod:`wfengine.definition.checks.sensitive_marks`): a name
-read where it is known, but a value it cannot be read by, is as silent as a misspelt name.
+A ``wfengine:sensitive`` that hides nothing it was meant to is ``sensitive-mark``'s, an error
+(:mod:`wfengine.definition.checks.sensitive_marks`).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from wfengine.definition.application_settings import (
 )
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.flow import CORRELATION
-from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE, mark_findings
+from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
@@ -100,11 +99,8 @@ _KIND_LABEL: dict[type[BaseModel], str] = {
 
 def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
     """One finding per element and ``wfengine:`` attribute wfengine does not read there: the
-    package's own elements, and those of the processes under validation; and the
-    ``sensitive-mark`` findings of their Applications and DataFields."""
+    package's own elements, and those of the processes under validation."""
     for node in _nodes(ctx):
-        if isinstance(node, Application | DataField):
-            yield from mark_findings(node)
         if isinstance(node, Application):
             continue  # tool-agent settings: any name an agent takes
         attributes: Iterable[ExtendedAttribute] = getattr(node, "extended_attributes", ())

@@ -3,10 +3,16 @@
 On an Application the attribute lists formal parameters whose values the audit trail shows as
 ``***``; on a DataField it says yes or no. Both were read silently: a name that is no formal
 parameter of the Application (a typo, ``crad``; another case, ``CARD``; a separator the list
-did not take, ``card;other``) or a DataField value that is no yes/no word (``treu``) hid
+did not take, ``card|other``) or a DataField value that is no yes/no word (``treu``) hid
 nothing, and the secret went in clear into the audit trail, which is append-only. An error,
 so the deploy refuses the definition: the mistake is found before the first secret is
 written, not after.
+
+An Application declared only by an ExternalReference or a 2.x Type, with no FormalParameters,
+takes its calls' actual parameters as given (:mod:`wfengine.definition.parameters`): its
+formal parameters are the names its calls imply (a data field's own, ``arg1``, ``arg2``...),
+so its list is checked against those of every call in the package; uncalled, nothing is
+known and nothing is refused.
 
 How the attribute is read lives here, once, for validation and for the runtime's redaction
 (:mod:`wfengine.applications.redaction` imports it), so the two cannot disagree on a
@@ -17,10 +23,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
+from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
-from wfengine.definition.model import Application, DataField, ExtendedAttribute
+from wfengine.definition.model import (
+    Activity,
+    Application,
+    DataField,
+    ExtendedAttribute,
+    Package,
+    TaskImplementation,
+    ToolCall,
+    WorkflowProcess,
+)
+from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
 
 #: the extended attribute that marks secrets (on an Application: formal parameter ids; on a
 #: DataField: yes or no)
@@ -51,48 +69,154 @@ def field_flag(attribute: ExtendedAttribute) -> bool | None:
     return None
 
 
-def mark_findings(node: Application | DataField) -> Iterator[Diagnostic]:
-    """The ``sensitive-mark`` findings of one Application or DataField."""
+def check_sensitive_marks(ctx: Context) -> Iterator[Diagnostic]:
+    """The ``sensitive-mark`` findings of the package's own Applications and DataFields, and
+    of those of the processes under validation."""
+    package = ctx.package
+    calls: _Calls | None = None  # (built once, and only for a package that needs them)
+    for process in (None, *ctx.processes):
+        apps = package.applications if process is None else process.applications
+        for app in apps:
+            attribute = _attribute(app)
+            if attribute is not None:
+                calls = calls or _Calls.of(package)
+                yield from _application_findings(app, attribute, calls.of_app(app, process))
+        for data_field in _data_fields(package, process):
+            attribute = _attribute(data_field)
+            if attribute is not None and field_flag(attribute) is None:
+                yield _field_finding(data_field, attribute)
+
+
+def _attribute(node: Application | DataField) -> ExtendedAttribute | None:
+    """The node's first ``wfengine:sensitive`` (a repeated one is
+    ``duplicate-extended-attribute``'s; the first is read)."""
     for ea in node.extended_attributes:
-        if ea.name != SENSITIVE_ATTRIBUTE:
-            continue
-        line = ea.line if ea.line is not None else node.line
-        if isinstance(node, Application):
-            for problem in _unknown_formals(node, ea):
-                yield make("sensitive-mark", problem, element_id=node.id, line=line)
-        elif field_flag(ea) is None:
-            text = ea.value if ea.value is not None else ea.text
-            yield make(
-                "sensitive-mark",
-                f"DataField {node.id!r} has {SENSITIVE_ATTRIBUTE} {text!r}, which is neither "
-                "true nor false (true/false, yes/no or 1/0, in any case): write true to show "
-                "its values as *** in the audit trail, or false",
-                element_id=node.id,
-                line=line,
+        if ea.name == SENSITIVE_ATTRIBUTE:
+            return ea
+    return None
+
+
+def _data_fields(package: Package, process: WorkflowProcess | None) -> Iterator[DataField]:
+    """The package's own DataFields (``process`` None), or the process's and its activities'."""
+    if process is None:
+        yield from package.data_fields
+        return
+    yield from process.data_fields
+    for activity in _activities(process):
+        yield from activity.data_fields
+
+
+def _field_finding(data_field: DataField, ea: ExtendedAttribute) -> Diagnostic:
+    text = ea.value if ea.value is not None else ea.text
+    return make(
+        "sensitive-mark",
+        f"DataField {data_field.id!r} has {SENSITIVE_ATTRIBUTE} {text!r}, which is neither "
+        "true nor false (true/false, yes/no or 1/0, in any case): write true to show "
+        "its values as *** in the audit trail, or false",
+        element_id=data_field.id,
+        line=ea.line if ea.line is not None else data_field.line,
+    )
+
+
+@dataclass
+class _Calls:
+    """The package's tool calls by the process they are in."""
+
+    by_process: dict[str, list[ToolCall]] = field(default_factory=dict)
+    #: ids of processes declaring an application of that id (theirs answers their calls)
+    declaring: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, package: Package) -> _Calls:
+        calls = cls()
+        for process in package.workflow_processes:
+            found = calls.by_process.setdefault(process.id, [])
+            for app in process.applications:
+                calls.declaring.setdefault(app.id, set()).add(process.id)
+            for activity in _activities(process):
+                if isinstance(activity.body, TaskImplementation):
+                    found.extend(activity.body.tools)
+        return calls
+
+    def of_app(self, app: Application, process: WorkflowProcess | None) -> list[ToolCall]:
+        """The calls that reach ``app``: its process's calls of its id, or (a package's
+        application) those of processes that declare no application of that id themselves,
+        as the runtime resolves an application."""
+        if process is not None:
+            wanted = [process.id]
+        else:
+            shadowing = self.declaring.get(app.id, set())
+            wanted = [p for p in self.by_process if p not in shadowing]
+        return [
+            call for p in wanted for call in self.by_process[p] if call.application_id == app.id
+        ]
+
+
+def _activities(process: WorkflowProcess) -> Iterator[Activity]:
+    yield from process.activities
+    for activity_set in process.activity_sets:
+        yield from activity_set.activities
+
+
+def _application_findings(
+    app: Application, ea: ExtendedAttribute, calls: Sequence[ToolCall]
+) -> Iterator[Diagnostic]:
+    """One finding per name ``ea`` lists that is no formal parameter id of ``app`` (for one
+    taking its actuals as given: no name a call of it implies)."""
+    as_given = takes_actuals_as_given(app)
+    if as_given and not calls:
+        return  # (what it will be passed is not known here)
+    formals = _formal_ids(app, calls) if as_given else [fp.id for fp in app.formal_parameters]
+    line = ea.line if ea.line is not None else app.line
+    for name in _unknown_names(ea.value if ea.value is not None else ea.text, formals):
+        if as_given:
+            lacks = (
+                f"none of its calls passes a parameter {name!r} (it declares no formal "
+                "parameters, so it takes its calls' actual parameters as given: a data field "
+                "under its own name, any other expression as arg1, arg2... by position)"
             )
-        return  # (a repeated attribute is duplicate-extended-attribute's; the first is read)
-
-
-def _unknown_formals(app: Application, ea: ExtendedAttribute) -> Iterator[str]:
-    """One text per name ``ea`` lists that is no formal parameter id of ``app``."""
-    formals = [fp.id for fp in app.formal_parameters]
-    for name in listed_names(ea.value if ea.value is not None else ea.text):
-        if name in formals:
-            continue
-        yield (
+        else:
+            lacks = f"has no formal parameter {name!r} (ids match exactly)"
+        yield make(
+            "sensitive-mark",
             f"Application {app.id!r} marks {name!r} sensitive ({SENSITIVE_ATTRIBUTE}), but "
-            f"has no formal parameter {name!r} (ids match exactly): nothing is hidden by "
-            f"that name, and the value goes into the audit trail in clear; {_hint(name, formals)}"
+            f"{lacks}: nothing is hidden by that name, and the value goes into the audit trail "
+            f"in clear; {_hint(name, formals, as_given)}",
+            element_id=app.id,
+            line=line,
         )
 
 
-def _hint(name: str, formals: list[str]) -> str:
+def _unknown_names(text: str | None, formals: Sequence[str]) -> list[str]:
+    """The names ``text`` lists that match no formal parameter id in ``formals``."""
+    return [name for name in listed_names(text) if name not in formals]
+
+
+def _formal_ids(app: Application, calls: Sequence[ToolCall]) -> list[str]:
+    """The formal parameter ids the ``calls`` of an application taking its actuals as given
+    imply, each once, in the order first met."""
+    found: dict[str, None] = {}
+    for call in calls:
+        found.update((fp.id, None) for fp in implied_formals(call.actual_parameters))
+    return list(found)
+
+
+def _hint(name: str, formals: list[str], as_given: bool) -> str:
     """The closest formal parameter id to ``name`` (compared without case), else the ids."""
     if not formals:
-        return "the application has no formal parameters"
+        return (
+            "its calls pass no parameters"
+            if as_given
+            else "the application has no formal parameters"
+        )
+    listed = ", ".join(formals)
+    known = (
+        f"the parameters its calls pass: {listed}"
+        if as_given
+        else f"its formal parameters: {listed}"
+    )
     by_folded = {formal.casefold(): formal for formal in reversed(formals)}
     close = difflib.get_close_matches(name.casefold(), list(by_folded), n=1, cutoff=0.6)
-    listed = ", ".join(formals)
     if close:
-        return f"did you mean {by_folded[close[0]]!r}? (its formal parameters: {listed})"
-    return f"its formal parameters are {listed} (separate several with spaces, ',' or ';')"
+        return f"did you mean {by_folded[close[0]]!r}? ({known})"
+    return f"{known} (separate several with spaces, ',' or ';')"
