@@ -107,3 +107,26 @@ def test_a_delegate_who_wrote_the_work_loses_the_check_they_hold(org_engine: Eng
     assert e.work_item(y).state is WorkItemState.CANCELLED
     assert e.work_items_of("bob") == []
     assert e.instance(iid).data["n"] == 1  # what waited for the set's turn ran
+
+
+def test_the_trail_records_the_completion_before_what_four_eyes_took(
+    org_engine: Engine,
+) -> None:
+    """bob's completion of 'x' comes first in the trail; the check taken from him because of
+    it (withdrawn, offered to alice) and what its freed turn started follow it."""
+    e = org_engine
+    iid = _deploy(e)
+    y = _bob_started_y(e, iid)
+    x = _items(e, iid)["x"]
+    seen = len(e.audit(iid))
+    e.complete_work_item(x, user="bob")
+
+    trail = [(ev.kind, ev.activity_id, ev.work_item_id) for ev in e.audit(iid)[seen:]]
+    fresh = _items(e, iid)["y"]
+    assert trail[:5] == [
+        ("work_item.completed", "x", x),
+        ("activity.started", "x", None),
+        ("work_item.cancelled", "y", y),
+        ("work_item.offered", "y", fresh),
+        ("activity.started", "stamp", None),
+    ]

@@ -424,13 +424,6 @@ class Work(People):
         # application's answer), it named none. Readers of open work look at the item's
         # state (a sequential ad-hoc set's turn too: turn_taken)
         ai.work_item = item.id
-        if performer is not None:
-            # (keyed by its scope's key: another block's activity of that Id is another one;
-            # and by its copies, in copies of multi-instance blocks)
-            copies = record_performer(ai, performer)
-            key = ai.act.key
-            if key in inst.compiled.four_eyes_of:
-                self._four_eyes_now(inst, key, copies)
         written = None
         if data:
             inst.data.update(owned_values(data))
@@ -442,6 +435,14 @@ class Work(People):
             if ai.running_at is None:
                 ai.running_at = now
             inst.changes.append(marker(now, EventKind.ACTIVITY_STARTED, ai.id, ai.act.id))
+        if performer is not None:
+            # (keyed by its scope's key: another block's activity of that Id is another one;
+            # and by its copies, in copies of multi-instance blocks). After the completion is
+            # recorded: what four eyes does (a check taken from them) follows it in the trail
+            copies = record_performer(ai, performer)
+            key = ai.act.key
+            if key in inst.compiled.four_eyes_of:
+                self._four_eyes_now(inst, key, copies)
         if ai.act.kind == KIND_TASK and ai.act.offer_first:
             self._run_task(ai)  # a Manual start: the person came first, now the applications
         elif ai.act.kind == KIND_SCRIPT and ai.act.offer_first:
