@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from wfengine import DeployError, Engine, PackageBuilder, validate
-from wfengine.applications.redaction import is_sensitive_field
+from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
 from wfengine.definition.model import Package
 
 CARD = "4111-1111-1111-1111"
@@ -99,3 +99,30 @@ def test_a_stored_definition_with_an_unreadable_value_hides_the_field() -> None:
     assert is_sensitive_field(pan)
     [plain] = [df for df in process.data_fields if df.id == "o"]
     assert not is_sensitive_field(plain)
+
+
+def test_a_formal_id_holding_a_semicolon_listed_whole_stays_hidden() -> None:
+    """Such an id is only an ``id-syntax`` warning, and the reading before ``;`` separated
+    hid it: a deployment stored then must not show its value in clear now, and the list is
+    no error."""
+    b = PackageBuilder("pk")
+    b.application(
+        "app", params=[("pan;v2", "IN", "STRING")], extended={"wfengine:sensitive": "pan;v2"}
+    )
+    p = b.process("p")
+    p.data_field("pan", "STRING")
+    p.activity("t", tool="app", args=["pan"])
+    package = b.build()
+    assert _marks(package) == []
+    [app] = package.applications
+    assert "pan;v2" in sensitive_formals(app)
+    engine = Engine()
+    engine.applications.register("app", lambda **inputs: None)
+    engine.deploy(package)
+    iid = engine.start_process("p", {"pan": CARD})
+    [inputs] = [
+        e.detail["inputs"]
+        for e in engine.audit_events(instance_id=iid)
+        if e.kind == "application.invoked"
+    ]
+    assert inputs == {"pan;v2": "***"}

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from wfengine.applications.registry import SENSITIVE_ATTRIBUTE, exception_text
-from wfengine.definition.checks.sensitive_marks import field_flag, listed_names
+from wfengine.definition.checks.sensitive_marks import field_flag, hidden_names
 from wfengine.definition.model import Application, DataField
 
 #: what a redacted value reads as in the audit trail
@@ -303,9 +303,11 @@ def _leaves(value: Any, budget: list[int], depth: int = 0) -> Iterator[Any]:
 
 def sensitive_formals(app: Application) -> frozenset[str]:
     """Formal parameter ids listed in the Application's ``wfengine:sensitive`` attribute
-    (separated by white space, ``,`` or ``;``: :func:`~wfengine.definition.checks.
-    sensitive_marks.listed_names`, as validation reads them)."""
-    return frozenset(listed_names(app.extended_attribute(SENSITIVE_ATTRIBUTE)))
+    (separated by white space, ``,`` or ``;``), and those the reading before ``;`` separated
+    took (a formal ``pan;v2`` listed whole): :func:`~wfengine.definition.checks.
+    sensitive_marks.hidden_names`. Why both: a deployment stored by an older wfengine must
+    not show a value in clear that it hid; a name too many hides nothing else."""
+    return hidden_names(app.extended_attribute(SENSITIVE_ATTRIBUTE))
 
 
 def is_sensitive_field(field: DataField) -> bool:

@@ -46,6 +46,10 @@ SENSITIVE_ATTRIBUTE = "wfengine:sensitive"
 
 #: what separates the formal parameter ids an Application lists: white space, ``,`` or ``;``
 _SEPARATORS = re.compile(r"[\s,;]+")
+#: what separated them before ``;`` did. Why kept: a formal parameter id holding ``;`` (only
+#: an ``id-syntax`` warning) listed whole was hidden then, and a deployment stored then must
+#: not show its value in clear now
+_OLD_SEPARATORS = re.compile(r"[\s,]+")
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0"})
@@ -54,6 +58,14 @@ _NO = frozenset({"false", "no", "0"})
 def listed_names(text: str | None) -> list[str]:
     """The formal parameter ids an Application's ``wfengine:sensitive`` text lists, in order."""
     return [name for name in _SEPARATORS.split(text or "") if name]
+
+
+def hidden_names(text: str | None) -> frozenset[str]:
+    """The names whose values the runtime hides: :func:`listed_names`, and the names the
+    reading before ``;`` separated took (a ``pan;v2`` listed whole), so that no value an
+    older wfengine hid is shown in clear now."""
+    old = (name for name in _OLD_SEPARATORS.split(text or "") if name)
+    return frozenset((*listed_names(text), *old))
 
 
 def field_flag(attribute: ExtendedAttribute) -> bool | None:
@@ -188,8 +200,14 @@ def _application_findings(
 
 
 def _unknown_names(text: str | None, formals: Sequence[str]) -> list[str]:
-    """The names ``text`` lists that match no formal parameter id in ``formals``."""
-    return [name for name in listed_names(text) if name not in formals]
+    """The names ``text`` lists that match no formal parameter id in ``formals``, under the
+    reading with ``;`` as a separator or under the one before it (:func:`hidden_names`: a
+    ``pan;v2`` listed whole names the formal ``pan;v2``)."""
+    unknown: list[str] = []
+    for written in _OLD_SEPARATORS.split(text or ""):
+        if written and written not in formals:
+            unknown.extend(name for name in listed_names(written) if name not in formals)
+    return unknown
 
 
 def _formal_ids(app: Application, calls: Sequence[ToolCall]) -> list[str]:
