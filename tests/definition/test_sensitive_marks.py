@@ -126,3 +126,21 @@ def test_a_formal_id_holding_a_semicolon_listed_whole_stays_hidden() -> None:
         if e.kind == "application.invoked"
     ]
     assert inputs == {"pan;v2": "***"}
+
+
+@pytest.mark.parametrize("marks", ["card|other", "card/other", "card:other"])
+def test_ids_joined_by_other_punctuation_get_the_separators_named(marks: str) -> None:
+    [message] = _marks(_package(app_marks=marks))
+    assert message.endswith(
+        "names are separated by spaces, ',' or ';' only: write 'card other' to hide each "
+        "(its formal parameters: card, other)"
+    )
+
+
+def test_a_data_field_named_for_a_formal_is_told_to_mark_the_field() -> None:
+    [message] = _marks(_package(app_marks="pan"))
+    assert message.endswith(
+        "'pan' is a DataField: to hide its values wherever they go, mark the DataField "
+        'itself wfengine:sensitive="true", or name the parameter it is passed as here: card '
+        "(its formal parameters: card, other)"
+    )

@@ -50,6 +50,9 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 #: an ``id-syntax`` warning) listed whole was hidden then, and a deployment stored then must
 #: not show its value in clear now
 _OLD_SEPARATORS = re.compile(r"[\s,]+")
+#: what a name that is no id may be several ids joined by (``card|other``, ``card/other``)
+_PUNCTUATION = re.compile(r"\W+")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0"})
@@ -92,7 +95,9 @@ def check_sensitive_marks(ctx: Context) -> Iterator[Diagnostic]:
             attribute = _attribute(app)
             if attribute is not None:
                 calls = calls or _Calls.of(package)
-                yield from _application_findings(app, attribute, calls.of_app(app, process))
+                yield from _application_findings(
+                    app, attribute, calls.of_app(app, process), calls.field_ids
+                )
         for data_field in _data_fields(package, process):
             attribute = _attribute(data_field)
             if attribute is not None and field_flag(attribute) is None:
@@ -132,19 +137,21 @@ def _field_finding(data_field: DataField, ea: ExtendedAttribute) -> Diagnostic:
 
 @dataclass
 class _Calls:
-    """The package's tool calls by the process they are in."""
+    """The package's tool calls by the process they are in, and its DataField ids."""
 
     by_process: dict[str, list[ToolCall]] = field(default_factory=dict)
     #: ids of processes declaring an application of that id (theirs answers their calls)
     declaring: dict[str, set[str]] = field(default_factory=dict)
+    field_ids: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, package: Package) -> _Calls:
-        calls = cls()
+        calls = cls(field_ids={f.id for f in package.data_fields})
         for process in package.workflow_processes:
             found = calls.by_process.setdefault(process.id, [])
             for app in process.applications:
                 calls.declaring.setdefault(app.id, set()).add(process.id)
+            calls.field_ids.update(f.id for f in _data_fields(package, process))
             for activity in _activities(process):
                 if isinstance(activity.body, TaskImplementation):
                     found.extend(activity.body.tools)
@@ -171,7 +178,7 @@ def _activities(process: WorkflowProcess) -> Iterator[Activity]:
 
 
 def _application_findings(
-    app: Application, ea: ExtendedAttribute, calls: Sequence[ToolCall]
+    app: Application, ea: ExtendedAttribute, calls: Sequence[ToolCall], field_ids: set[str]
 ) -> Iterator[Diagnostic]:
     """One finding per name ``ea`` lists that is no formal parameter id of ``app`` (for one
     taking its actuals as given: no name a call of it implies)."""
@@ -189,11 +196,12 @@ def _application_findings(
             )
         else:
             lacks = f"has no formal parameter {name!r} (ids match exactly)"
+        passed_as = _passed_as(name, app, calls) if name in field_ids else None
         yield make(
             "sensitive-mark",
             f"Application {app.id!r} marks {name!r} sensitive ({SENSITIVE_ATTRIBUTE}), but "
             f"{lacks}: nothing is hidden by that name, and the value goes into the audit trail "
-            f"in clear; {_hint(name, formals, as_given)}",
+            f"in clear; {_hint(name, formals, passed_as, as_given)}",
             element_id=app.id,
             line=line,
         )
@@ -219,8 +227,26 @@ def _formal_ids(app: Application, calls: Sequence[ToolCall]) -> list[str]:
     return list(found)
 
 
-def _hint(name: str, formals: list[str], as_given: bool) -> str:
-    """The closest formal parameter id to ``name`` (compared without case), else the ids."""
+def _passed_as(name: str, app: Application, calls: Sequence[ToolCall]) -> list[str]:
+    """The formal parameters the data field ``name`` is passed as (alone or in an expression)
+    by ``calls`` of ``app``, each once."""
+    found: dict[str, None] = {}
+    for call in calls:
+        actuals = call.actual_parameters
+        if takes_actuals_as_given(app):
+            ids = [fp.id for fp in implied_formals(actuals)]
+        else:
+            ids = [fp.id for fp in app.formal_parameters]
+        for formal, actual in zip(ids, actuals, strict=False):
+            if name in _IDENTIFIER.findall(actual):
+                found[formal] = None
+    return list(found)
+
+
+def _hint(name: str, formals: list[str], passed_as: list[str] | None, as_given: bool) -> str:
+    """What to write instead of ``name``: the ids it joins with a separator the list does not
+    take (``card|other``); for a DataField's id, to mark the DataField; else the closest
+    formal parameter id (compared without case); else the ids."""
     if not formals:
         return (
             "its calls pass no parameters"
@@ -233,6 +259,22 @@ def _hint(name: str, formals: list[str], as_given: bool) -> str:
         if as_given
         else f"its formal parameters: {listed}"
     )
+    pieces = [piece for piece in _PUNCTUATION.split(name) if piece]
+    if len(pieces) > 1 and all(piece in formals for piece in pieces):
+        return (
+            f"names are separated by spaces, ',' or ';' only: write {' '.join(pieces)!r} "
+            f"to hide each ({known})"
+        )
+    if passed_as is not None:
+        instead = (
+            f", or name the parameter it is passed as here: {', '.join(passed_as)}"
+            if passed_as
+            else ""
+        )
+        return (
+            f"{name!r} is a DataField: to hide its values wherever they go, mark the DataField "
+            f'itself {SENSITIVE_ATTRIBUTE}="true"{instead} ({known})'
+        )
     by_folded = {formal.casefold(): formal for formal in reversed(formals)}
     close = difflib.get_close_matches(name.casefold(), list(by_folded), n=1, cutoff=0.6)
     if close:
