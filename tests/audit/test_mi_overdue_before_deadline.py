@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.runtime.conftest import STORES, check_history, store_url
 from tests.worklist.conftest import ORG
@@ -23,6 +24,7 @@ from wfengine.audit.metrics import (
     process_metrics,
 )
 from wfengine.definition.builder import deadline, multi_instance, standard_loop
+from wfengine.runtime.sql.store import SqlStore
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -125,3 +127,42 @@ def test_a_synchronous_deadline_ends_only_what_it_finds_open(engine: Engine) -> 
     assert [i.activity_id for i in engine.work_items(iid) if i.state.is_open] == ["escalate"]
     found = _sign(engine, "ends")
     assert (found.count, found.waiting.count, found.overdue_share) == (2, 1, 0.5)
+
+
+def _statements(engine: Engine, process_id: str) -> list[str]:
+    """The SQL statements ``process_metrics`` of ``process_id`` runs."""
+    run: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        run.append(statement)
+
+    sa_engine = engine.store.sa_engine  # type: ignore[attr-defined]
+    sa.event.listen(sa_engine, "before_cursor_execute", seen)
+    try:
+        process_metrics(engine, process_id)
+    finally:
+        sa.event.remove(sa_engine, "before_cursor_execute", seen)
+    return run
+
+
+def test_late_instances_are_told_in_the_durations_statement(engine: Engine) -> None:
+    """On the SQL stores whether an instance ended by the time its container's deadline fired
+    is compared in the statement that measures the rows: the metrics of a process whose
+    instances were late run the very statements they run when all were in time. (Before,
+    every completed instance of a late container was compared in Python with the
+    ``deadline.fired`` events read back, which made SQL process metrics about 3x slower on
+    3,000 such instances.)"""
+    if not isinstance(engine.store, SqlStore):
+        pytest.skip("the statements of the SQL stores")
+    in_time = engine.start_process("mi")
+    _advance(engine, HOUR)
+    for item in engine.work_items(in_time):
+        engine.complete_work_item(item.id, {})
+    before = _statements(engine, "mi")
+    late = engine.start_process("mi")
+    _complete_each(engine, late)  # in time
+    _advance(engine, HOUR)  # the deadline fires on the container
+    _complete_each(engine, late)  # late
+    assert _statements(engine, "mi") == before
+    found = _sign(engine, "mi")
+    assert (found.count, found.overdue_share) == (4, 0.25)
