@@ -13,7 +13,9 @@ from datetime import timedelta
 import pytest
 
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
+from wfengine.definition.build_arguments import standard_loop
 from wfengine.errors import IllegalStateError
+from wfengine.runtime.navigation import work
 from wfengine.runtime.reoffer import reoffer_work
 
 #: the organisation after every clerk left (dan, an accountant, stays)
@@ -124,3 +126,44 @@ def test_what_waited_for_the_turn_runs_in_the_reoffer(org_engine: Engine) -> Non
     assert _states(e, iid)["stamp"] == "closed.completed"  # ran in the re-offer
     assert e.instance(iid).data["n"] == 1
     assert e.work_items(iid) == []
+
+
+@pytest.mark.parametrize("opened_as", ["offer", "run"], ids=["offer", "older-engine-run"])
+def test_a_loop_round_waiting_for_an_offer_incident_holds_the_set_no_more(
+    org_engine: Engine, monkeypatch: pytest.MonkeyPatch, opened_as: str
+) -> None:
+    """bob's 'y' loops, but no round may go to whoever did 'y' before: its next round is
+    offered to no one (an incident). The activity names the round bob completed, which must
+    not count as work in progress: 'stamp', whose timer fires later, runs. An engine before
+    offers had an operation of their own opened the incident as ``run``: the same."""
+    e = org_engine
+    pb = PackageBuilder("pkg")
+    p = pb.process("main")
+    p.data_field("n", "INTEGER", initial="0")
+    p.data_field("r", "INTEGER", initial="0")
+    s = p.activity_set("checks", adhoc="Sequential")
+    s.activity(
+        "y",
+        performer="bob",
+        writes=["r"],
+        loop=standard_loop("r < 2"),
+        extended={"DoNotAssignToPerformerOfActivity": "y"},
+    )
+    s.intermediate("wait", timer="PT30M").activity("stamp", script="n = n + 1")
+    s.transition("wait", "stamp")
+    p.block("review", activity_set="checks")
+    e.deploy(pb.build())
+    iid = e.start_process("main")
+    y = _items(e, iid)["y"]
+    e.claim_work_item(y, "bob")
+    e.start_work_item(y, "bob")
+    with monkeypatch.context() as old:
+        old.setattr(work, "OFFER", opened_as)
+        e.complete_work_item(y, {"r": 1}, user="bob")
+    [incident] = e.incidents(iid)
+    assert (incident.activity_id, incident.operation) == ("y", opened_as)
+    assert isinstance(e.clock, VirtualClock)
+    e.clock.advance(timedelta(hours=1))
+    e.fire_due_timers()
+    assert _states(e, iid)["stamp"] == "closed.completed"  # waited for ever before
+    assert e.instance(iid).data["n"] == 1

@@ -569,7 +569,8 @@ def turn_taken(
     applications still run, or it runs by itself (a subflow, a block, a task's
     applications: what took its turn as it began). It must finish before another of the set
     is started or done. One whose work waits for an incident to offer it (operation
-    ``offer``: its started item was withdrawn, nobody may have it) holds none, as an item on
+    ``offer``: its started item was withdrawn, or a loop's next round could not be offered)
+    holds none, whatever its work item (the previous round's, completed), as an item on
     offer holds none: nobody works on it, and the retry offers it as any other."""
     for other in scope.instance.activities.values():
         if (
@@ -577,17 +578,21 @@ def turn_taken(
             and other.scope is scope
             and other.running_at is not None
             and other.state.is_open
-            and (
-                item_state(other.work_item) in _ITEM_TAKEN
-                if other.work_item is not None
-                else not _offer_waits(other)
-            )
+            and not _offer_waits(other)
+            and (other.work_item is None or item_state(other.work_item) in _ITEM_TAKEN)
         ):
             return other
     return None
 
 
 def _offer_waits(ai: ActivityInstance) -> bool:
-    """Whether ``ai``'s work waits for an incident to offer it (operation ``offer``)."""
+    """Whether ``ai``'s work waits for an incident to offer it: operation ``offer``, or an
+    older engine's ``run`` naming no application of an activity whose only work is the
+    person (only its offer could fail). A script's or a Tool's own work may fail as ``run``
+    after the person's, told apart only by the trail (incident_commands.offer_opened_as_run):
+    it holds its turn, as before."""
     incident = ai.scope.instance.incidents.get(ai.incident or "")
-    return incident is not None and incident.operation == OFFER
+    if incident is None or incident.operation == OFFER:
+        return incident is not None
+    old_offer = incident.operation == "run" and incident.application_id is None
+    return old_offer and ai.act.offer_first and ai.act.kind == KIND_NONE
