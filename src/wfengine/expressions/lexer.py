@@ -69,7 +69,7 @@ _TOKEN_BODY = r"""
   | (?P<STRING>[rRuUbBfF]{{0,2}}(?:'''|\"\"\"|'|"))
   | (?P<NUMBER>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+
         |(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)
-  | (?P<NAME>[^\W\d]\w*)
+  | (?P<NAME>[A-Za-z_\u0080-\U0010FFFF][0-9A-Za-z_\u0080-\U0010FFFF]*)
   | (?P<OPEN>[(\[{{])
   | (?P<CLOSE>[)\]}}])
   | (?P<OP>===|!==|\*\*|//|==|!=|<=|>=|&&|\|\||:=|->|<<|>>|[-+*/%<>=!,:.;~&|^@?])
@@ -120,7 +120,7 @@ KEYWORD_NAMES: dict[str, str] = {KEYWORD_PREFIX + k: k for k in _PYTHON_ONLY_KEY
 
 def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
     """Split ``text`` into tokens; fails only on an unterminated string literal or comment and
-    on a name spelt with compatibility characters (see :func:`_plain_name`).
+    on a name Python would read as another (see :func:`name_problem`).
 
     ``c_comments``: Java/JavaScript comments (``//``, ``/* */``) instead of ``#``.
     """
@@ -153,20 +153,35 @@ def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
 
 
 def _plain_name(name: str, source: str, offset: int) -> None:
-    """Refuse a name that Python's parser would silently change (NFKC normalisation).
+    """Refuse a name that Python's parser would silently change (:func:`name_problem`)."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise ExpressionSyntaxError(problem, source=source, offset=offset)
 
-    Python reads ``ｌｅｎ`` (full-width letters) as ``len`` and ``ﬁle`` as ``file``: a
-    definition could call a function or read a variable under a name a reviewer does not see.
-    Names in any script that are already in normal form (``größe``, ``benötigt``) are fine.
+
+def name_problem(name: str) -> str | None:
+    """Why Python would read the identifier ``name`` as another name (NFKC normalisation), or
+    None when it reads it as written (or refuses it itself: an invalid character).
+
+    Python reads ``ｌｅｎ`` as ``len`` and ``ﬁle`` as ``file``, and ``cafe`` with a combining
+    accent (``café`` as macOS writes it) as the composed ``café``: a text could read a name a
+    reviewer does not see, or another field than its own. A NAME token takes every non-ASCII
+    character, as Python's tokenizer does, so all Python reads as one name is checked.
+    Names already in normal form (``größe``, ``नमस्ते``) are fine; script targets alike.
     """
     normal = unicodedata.normalize("NFKC", name)
-    if normal != name:
-        raise ExpressionSyntaxError(
-            f"the name {name!r} is spelt with compatibility characters and would read as "
-            f"{normal!r}; write {normal!r} plainly",
-            source=source,
-            offset=offset,
+    if normal == name or not name.isidentifier():
+        return None
+    if unicodedata.normalize("NFC", name) == normal:
+        return (
+            f"the name {name!a} is not spelt composed (a letter and a separate combining "
+            f"mark, as some editors and macOS write it) and would read as the other name "
+            f"{normal!r}; write it composed (Unicode NFC), as {normal!r}"
         )
+    return (
+        f"the name {name!r} is spelt with compatibility characters and would read as "
+        f"{normal!r}; write {normal!r} plainly"
+    )
 
 
 def match_brackets(tokens: list[Token], source: str, max_nesting: int) -> dict[int, int]:
