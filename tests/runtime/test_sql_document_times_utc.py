@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,11 +20,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from tests.runtime.conftest import STORES, check_history, store_url
 from tests.worklist.conftest import ORG
 from wfengine import Engine, Organisation, PackageBuilder, VirtualClock
 from wfengine.definition.builder import deadline
+from wfengine.runtime.sql import schema
+from wfengine.runtime.sql.document_format import current_document
+from wfengine.runtime.sql.serialize import instance_document, load_instance
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 7, 1, 10, 0, tzinfo=BERLIN)  # summer: +02:00
@@ -150,3 +156,49 @@ def test_documents_stored_in_the_clocks_zone_read_in_utc(tmp_path: Path) -> None
         assert _not_utc(after) == []
         assert after == before
         check_history(e)
+
+
+@pytest.fixture
+def host_in_new_york() -> Iterator[None]:
+    """The host's local zone is America/New_York (-04:00 in July), not UTC."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def _document_times(doc: dict[str, Any]) -> list[str]:
+    return [r[k] for r in doc["activities"] for k in ("started", "completed") if k in r] + [
+        i["created"] for i in doc["incidents"]
+    ]
+
+
+@pytest.mark.usefixtures("host_in_new_york")
+def test_a_naive_time_of_a_document_is_written_back_as_it_was(tmp_path: Path) -> None:
+    """A document's naive time (one written by hand) reads as it is, and is written back as
+    it is: before, writing took it for the host's local time and shifted it by the host's
+    zone (10:00 became 14:00+00:00 on a host in New York) each time the instance was
+    stored."""
+    with _engine(f"sqlite:///{tmp_path / 'naive.db'}") as e:
+        e.deploy(_package())
+        _run(e)
+        with e.store.sa_engine.connect() as conn:  # type: ignore[attr-defined]
+            row = dict(conn.execute(sa.select(schema.process_instances)).mappings().one())
+        doc = current_document(row["state_blob"], row["id"])
+        for record in [*doc["activities"], *doc["incidents"]]:
+            for key in ("started", "completed", "created"):
+                if key in record:  # the UTC time, without its offset
+                    record[key] = record[key].removesuffix("+00:00")
+        naive = _document_times(doc)
+        assert naive and not [t for t in naive if "+" in t]
+        deployed = e.store.deployment(row["process_id"], row["definition_version"])
+        assert deployed is not None
+        inst = load_instance(row, doc, deployed.compiled)
+        assert _document_times(instance_document(inst)) == naive

@@ -64,8 +64,11 @@ def encode_data(data: Mapping[str, Any], instance_id: str) -> dict[str, Any]:
 
 
 def _iso(when: datetime) -> str:
-    """``when`` as the document keeps it: ISO text in UTC, as the columns keep their times."""
-    return (when if when.tzinfo is UTC else when.astimezone(UTC)).isoformat()
+    """``when`` as the document keeps it: ISO text in UTC, as the columns keep their times. A
+    naive time (read from a document written by hand, see :func:`_dt`) is kept as it is:
+    ``astimezone`` would take it for the host's local time and shift it by the host's zone
+    each time the instance is stored."""
+    return (when if when.tzinfo is UTC or when.tzinfo is None else when.astimezone(UTC)).isoformat()
 
 
 def _dt(text: str) -> datetime:
