@@ -51,7 +51,7 @@ import functools
 import inspect
 import logging
 import weakref
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Protocol
 
@@ -63,7 +63,7 @@ from wfengine.runtime.engine_threads import (
     held_elsewhere,
     held_here,
 )
-from wfengine.runtime.host_arguments import check_user, page_size
+from wfengine.runtime.host_arguments import check_user, described, page_size
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.outbox import (
     OutboxHandler,
@@ -376,10 +376,12 @@ class Outbox:
         size = delivery_limit(limit, "outbox.entries")  # (the stores read -1, 2.5 differently)
         return self._engine.store.outbox_entries(wanted, instance_id=instance_id, limit=size)
 
-    def retry(self, entry_ids: Collection[int] | None = None) -> int:
+    def retry(self, entry_ids: Iterable[int] | None = None) -> int:
         """Make failed entries (these, or all) pending again, due now, with a fresh count of
-        attempts; returns how many."""
-        return self._engine.store.retry_outbox(entry_ids, self._engine.clock.now())
+        attempts; returns how many. ``entry_ids``: the entries' ids (:attr:`OutboxRecord.id`)
+        in a list, a tuple or any iterable of whole numbers (see :func:`_entry_ids`)."""
+        ids = None if entry_ids is None else _entry_ids(entry_ids)
+        return self._engine.store.retry_outbox(ids, self._engine.clock.now())
 
     def due_at(self, *, leased: bool = False) -> datetime | None:
         """When the next pending entry may be claimed (None: nothing pending); ``leased``:
@@ -397,6 +399,27 @@ def delivery_limit(limit: object, command: str) -> int | None:
         return page_size(limit, "outbox entries")
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{command}: {exc}") from None
+
+
+def _entry_ids(given: object) -> list[int]:
+    """``given``, the ids :meth:`Outbox.retry` was asked for, as a list of whole numbers.
+    Why: ``retry("12")`` retried entries 1 and 2 on SQLite (sorted() took the string's
+    letters, and SQLite compares text to a number as that number) and none in memory, and
+    ``retry(12)`` was a bare ``TypeError`` from inside the store: the stores read anything
+    but a collection of ints differently, so both are given only that."""
+    if isinstance(given, str | bytes | bytearray) or not isinstance(given, Iterable):
+        raise TypeError(
+            "outbox.retry takes the ids of the entries to retry in a list, such as "
+            f"engine.outbox.retry([12]) (or none: every failed entry), not {described(given)}"
+        )
+    ids = list(given)
+    for item in ids:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise TypeError(
+                "outbox.retry: an entry id is a whole number (an OutboxRecord's id, such as "
+                f"[12]), not {described(item)} among {described(ids)}"
+            )
+    return ids
 
 
 def _status(status: OutboxStatus | str) -> OutboxStatus:

@@ -23,6 +23,8 @@ from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
 
 _PENDING = OutboxStatus.PENDING.value
+#: the ids an entry can have (the ``id`` column is a BIGINT)
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 #: settled states whose rows are deleted after the retention period
 _PRUNED = (OutboxStatus.DELIVERED.value, OutboxStatus.SKIPPED.value)
 
@@ -147,8 +149,9 @@ class OutboxQueue:
                 lock_expires_at=None,
             )
         )
-        if entry_ids is not None:
-            stmt = stmt.where(o.c.id.in_(sorted(entry_ids)))
+        if entry_ids is not None:  # (an id past a BIGINT names no entry: not sent, which
+            # the driver refused with an OverflowError where the memory store found none)
+            stmt = stmt.where(o.c.id.in_(sorted(i for i in entry_ids if _ID_MIN <= i <= _ID_MAX)))
         return int(self._db.write(lambda c: c.execute(stmt).rowcount, shared=False))
 
     def next_at(self, leased: bool) -> datetime | None:
