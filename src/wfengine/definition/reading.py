@@ -20,8 +20,9 @@ through the functions here; neither interprets an expression text any other way.
 * **Literals.** Deadline durations that are literals (``PT10M``, ``3 days``) are durations;
   initial values may be literals of the field's type (:func:`read_initial_value`).
 * **Names.** Tools that key data fields by generated ids (TIBCO writes UUIDs) use the fields'
-  Names in scripts; a Name that is a plain identifier and names exactly one field or formal
-  parameter (and is no other one's Id) stands for that field (:func:`name_aliases`).
+  Names in scripts; a Name that is an identifier (in any script: :func:`is_identifier`) and
+  names exactly one field or formal parameter (and is no other one's Id) stands for that field
+  (:func:`name_aliases`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from wfengine.expressions import (
     language_of,
     parse,
 )
+from wfengine.expressions.lexer import name_problem
 from wfengine.expressions.syntax import KeywordOperatorError
 
 #: Words and spaces ("Claim accepted", "Individualteile benötigt"), or one word that ends in
@@ -75,9 +77,18 @@ from wfengine.expressions.syntax import KeywordOperatorError
 #: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
 #: fails in time linear in its length, where backtracking took quadratic time.
 _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
-#: a plain identifier: a Name that may stand for its field (:func:`name_aliases`); one that
-#: is none is refused as data (:mod:`~wfengine.definition.non_identifier_names`)
+#: an ASCII identifier: data given under a field's Name that is none is refused, naming the
+#: Id (:mod:`~wfengine.definition.non_identifier_names`)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_identifier(name: str) -> bool:
+    """Whether an expression reads ``name`` as the name written: an identifier in any script
+    (``größe``, ``名前``) that Python does not read as another (``ﬁle``, a decomposed ``café``:
+    :func:`~wfengine.expressions.lexer.name_problem`). Such a Name may stand for its field
+    (:func:`name_aliases`), and a script may assign to it (:mod:`.scripts`)."""
+    return name.isidentifier() and name_problem(name) is None
+
 
 _DIALECTS = {
     Language.NATIVE: Dialect.NATIVE,
@@ -547,8 +558,9 @@ def declared_types(package: Package) -> dict[str, DataType]:
 def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
     """Names that stand for data fields and formal parameters keyed by another Id.
 
-    Only a Name that is a plain identifier, that exactly one field or parameter carries, and
-    that is not itself the Id of a field or parameter: an alias never hides an Id.
+    Only a Name that is an identifier (:func:`is_identifier`), that exactly one field or
+    parameter carries, and that is not itself the Id of a field or parameter: an alias never
+    hides an Id.
     """
     items: list[DataField | FormalParameter] = [
         *package.data_fields,
@@ -559,7 +571,7 @@ def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
     owners: dict[str, set[str]] = {}
     for item in items:
         name = (item.name or "").strip()
-        if name and name != item.id and IDENTIFIER.fullmatch(name):
+        if name and name != item.id and is_identifier(name):
             owners.setdefault(name, set()).add(item.id)
     return {
         name: next(iter(found))

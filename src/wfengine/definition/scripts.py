@@ -3,15 +3,15 @@
 Both are read here for validation and the runtime compiler alike, so they agree on which texts
 are expressions. A script task's script is read as assignments in the safe expression language.
 
-A script is one or more assignments ``name = expression``, separated by ``;`` or new lines
-(a JavaScript-style ``var``/``let`` before the name and a trailing ``;`` are allowed, as
-modelling tools write them), with comments as the package's language writes them (``//`` and
-``/* */`` in Java and JavaScript, ``#`` in the native language): a comment is never run. The
-statements run in order, each seeing what the ones before it assigned, and the instance's data
-changes only when every one succeeded (a failing expression is an incident and nothing is
-assigned). A script that is not made of such assignments (code in a language the engine does
-not run) is left unsupported: reaching it is an incident, as before, and its text is never
-executed.
+A script is one or more assignments ``name = expression`` (a name in any script, ``größe``),
+separated by ``;`` or new lines (a JavaScript-style ``var``/``let`` before the name and a
+trailing ``;`` are allowed, as modelling tools write them), with comments as the package's
+language writes them (``//`` and ``/* */`` in Java and JavaScript, ``#`` in the native
+language): a comment is never run. The statements run in order, each seeing what the ones
+before it assigned, and the instance's data changes only when every one succeeded (a failing
+expression is an incident and nothing is assigned). A script that is not made of such
+assignments (code in a language the engine does not run) is left unsupported: reaching it is
+an incident, as before, and its text is never executed.
 """
 
 from __future__ import annotations
@@ -22,9 +22,14 @@ from typing import NamedTuple
 from wfengine.definition.checks.readings import quote
 from wfengine.definition.event_texts import element_text
 from wfengine.definition.model import Activity
+from wfengine.definition.reading import is_identifier
 from wfengine.expressions import Language
+from wfengine.expressions.lexer import name_problem
 
-_TARGET = re.compile(r"\s*(?:(?:var|let|const)\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.S)
+#: ``name = expression``; the name is any run up to a space or ``=`` (``größe``, ``名前``),
+#: taken as a target only when :func:`~wfengine.definition.reading.is_identifier` (it was
+#: ASCII only, so a script assigning ``größe`` was never run, though expressions read it)
+_TARGET = re.compile(r"\s*(?:(?:var|let|const)\s+)?([^\s=]+)\s*=(?!=)(.*)\Z", re.S)
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -113,7 +118,7 @@ def parse_assignments(text: str, language: Language | None = None) -> list[tuple
     found = []
     for statement in statements:
         match = _TARGET.match(statement)
-        if match is None or not match.group(2).strip():
+        if match is None or not is_identifier(match.group(1)) or not match.group(2).strip():
             return None
         found.append((match.group(1), match.group(2).strip()))
     return found
@@ -127,7 +132,11 @@ def unsupported_reason(text: str, language: Language | None = None) -> str | Non
         return None
     statements = split_statements(text, language)
     bad = next((s for s in statements if parse_assignments(s) is None), text.strip())
-    return f"is not made of assignments 'name = expression' ({quote(bad)} is not one)"
+    target = _TARGET.match(bad)
+    # a target spelt as expressions would read as another name (a decomposed ``café``)
+    problem = name_problem(target.group(1)) if target is not None else None
+    why = f": {problem}" if problem is not None else ""
+    return f"is not made of assignments 'name = expression' ({quote(bad)} is not one{why})"
 
 
 class Assignment(NamedTuple):
