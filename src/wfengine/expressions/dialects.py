@@ -421,16 +421,55 @@ def _max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
     return native_max(ctx, a, b)
 
 
-def _round(ctx: EvaluationContext, value: float, /) -> int:
-    return math.floor(value + 0.5)
+#: the range of Java's ``long``, which its ``Math.round`` clamps to
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 
 
-def _floor(ctx: EvaluationContext, value: float, /) -> int:
-    return math.floor(value)
+def _math_number(name: str, value: Any, java: bool) -> Any:
+    """``value`` when it is a number, else a TypeError naming ``name``: text or null failed
+    on a ``+`` no one wrote (``floor(x + 0.5)``), and ``Math.round(true)`` read as 1."""
+    if _is_number(value):
+        return value
+    hint = "Double.parseDouble(x)" if java else "Number(x)"
+    convert = f"; convert text first, e.g. {hint}" if isinstance(value, str) else ""
+    raise TypeError(f"{name} takes a number, not {c_like_arithmetic.type_name(value)}{convert}")
 
 
-def _ceil(ctx: EvaluationContext, value: float, /) -> int:
-    return math.ceil(value)
+def _half_up(value: float) -> int:
+    """``value`` rounded half up, exactly (``floor(x + 0.5)`` rounded 0.49999999999999994 to
+    1 and 4503599627370497.0 to ...498: the sum itself rounds); ``x - floor(x)`` is exact."""
+    whole = math.floor(value)
+    return whole + (value - whole >= 0.5)
+
+
+def _round(ctx: EvaluationContext, value: float, /) -> Any:
+    """JavaScript's ``Math.round``: NaN and the infinities come back as they are."""
+    x = _math_number("Math.round", value, java=False)
+    return x if isinstance(x, int) or not math.isfinite(x) else _half_up(x)
+
+
+def _java_round(ctx: EvaluationContext, value: float, /) -> int:
+    """Java's ``Math.round``: a ``long``, so NaN is 0 and what is beyond it is clamped."""
+    x = _math_number("Math.round", value, java=True)
+    if isinstance(x, int):
+        return x
+    if math.isnan(x):
+        return 0
+    if math.isinf(x):
+        return _LONG_MAX if x > 0 else _LONG_MIN
+    return min(max(_half_up(x), _LONG_MIN), _LONG_MAX)
+
+
+def _floor(ctx: EvaluationContext, value: float, /) -> Any:
+    """JavaScript's ``Math.floor``: NaN and the infinities come back as they are."""
+    x = _math_number("Math.floor", value, java=False)
+    return x if isinstance(x, int) or not math.isfinite(x) else math.floor(x)
+
+
+def _ceil(ctx: EvaluationContext, value: float, /) -> Any:
+    """JavaScript's ``Math.ceil``, as :func:`_floor`."""
+    x = _math_number("Math.ceil", value, java=False)
+    return x if isinstance(x, int) or not math.isfinite(x) else math.ceil(x)
 
 
 def _as_java_double(whole: float, value: Any) -> Any:
@@ -444,16 +483,14 @@ def _as_java_double(whole: float, value: Any) -> Any:
 def _java_floor(ctx: EvaluationContext, value: float, /) -> Any:
     """Java's ``Math.floor``: a double for any number (an int argument is widened first);
     infinities and NaN come back as they are, as in Java."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return value
-    return _as_java_double(math.floor(value), value) if _is_number(value) else math.floor(value)
+    x = _math_number("Math.floor", value, java=True)
+    return x if isinstance(x, float) and not math.isfinite(x) else _as_java_double(math.floor(x), x)
 
 
 def _java_ceil(ctx: EvaluationContext, value: float, /) -> Any:
     """Java's ``Math.ceil``: a double, as :func:`_java_floor` says."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return value
-    return _as_java_double(math.ceil(value), value) if _is_number(value) else math.ceil(value)
+    x = _math_number("Math.ceil", value, java=True)
+    return x if isinstance(x, float) and not math.isfinite(x) else _as_java_double(math.ceil(x), x)
 
 
 def _java_promoted(a: Any, b: Any, result: Any) -> Any:
@@ -491,7 +528,7 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         "Math.abs": make_function("Math.abs", _abs),
         "Math.min": make_function("Math.min", _java_min if java else _min),
         "Math.max": make_function("Math.max", _java_max if java else _max),
-        "Math.round": make_function("Math.round", _round),
+        "Math.round": make_function("Math.round", _java_round if java else _round),
         "Math.floor": make_function("Math.floor", _java_floor if java else _floor),
         "Math.ceil": make_function("Math.ceil", _java_ceil if java else _ceil),
     }
