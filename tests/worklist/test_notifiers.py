@@ -254,7 +254,7 @@ def test_a_failing_notifier_neither_blocks_nor_repeats_the_others(tmp_path: Path
         # the SMS went out once, on the first attempt, whichever notifier came first
         assert [json.loads(x)["key"] for x in spool.read_text().splitlines()] == [entry.key] * 2
         assert entry.status.value == "failed"
-        assert "webhook http://127.0.0.1:1/hook" in (entry.last_error or "")
+        assert "webhook http://127.0.0.1:1: " in (entry.last_error or "")
         assert "object at 0x" not in (entry.last_error or "")
 
 

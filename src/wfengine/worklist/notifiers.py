@@ -62,9 +62,11 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
+from wfengine.applications.agents.http_json import service_name
 from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.one_line import one_line
@@ -367,15 +369,20 @@ class WebhookNotifier:
     (the receiver refuses this request: a wrong URL, a rejected signature, a body it will
     never take), so the outbox gives the entry up at once instead of posting it again for
     hours; any other status, and a server that cannot be reached, fails it for now (the
-    outbox retries it)."""
+    outbox retries it).
+
+    Its failures and ``repr`` name it ``scheme://host[:port]`` alone: a webhook's URL often
+    holds its secret, in the userinfo, the query or the path itself (``/services/T…/B…/token``),
+    and what a failure says is stored in the outbox entry and logged."""
 
     def __init__(self, url: str, *, secret: str | bytes, timeout: float = 10.0) -> None:
         self.url = url
         self._secret = secret.encode() if isinstance(secret, str) else secret
         self._timeout = timeout
+        self._where = _webhook_name(url)
 
     def __repr__(self) -> str:
-        return f"webhook {self.url}"
+        return f"webhook {self._where}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         body = json.dumps(asdict(notification), sort_keys=True).encode()
@@ -386,18 +393,26 @@ class WebhookNotifier:
         }
         try:
             answer = httpx.post(self.url, content=body, headers=headers, timeout=self._timeout)
-        except httpx.HTTPError as exc:
-            raise ApplicationError(f"webhook {self.url}: {type(exc).__name__}: {exc}") from exc
+        except httpx.HTTPError as exc:  # (some messages quote the URL)
+            told = str(exc).replace(self.url, self._where)
+            raise ApplicationError(f"webhook {self._where}: {type(exc).__name__}: {told}") from exc
         if answer.is_success:
             return
         status = answer.status_code
         if 400 <= status < 500 and status not in _TRANSIENT_4XX:
             raise PermanentApplicationError(
-                f"webhook {self.url} answered {status}, a refusal for good (a 4xx): not "
+                f"webhook {self._where} answered {status}, a refusal for good (a 4xx): not "
                 "posted again; fix the webhook's URL or secret, or the receiver, then retry "
                 "the outbox entry"
             )
-        raise ApplicationError(f"webhook {self.url} answered {status}")
+        raise ApplicationError(f"webhook {self._where} answered {status}")
+
+
+def _webhook_name(url: str) -> str:
+    """A webhook as messages name it: ``scheme://host[:port]``, without the path, query,
+    userinfo or fragment that may hold its secret (see :class:`WebhookNotifier`)."""
+    parts = urlsplit(url)
+    return service_name(f"{parts.scheme}://{parts.netloc}")
 
 
 # --------------------------------------------------------------------------- SMS
