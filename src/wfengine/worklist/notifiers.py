@@ -66,6 +66,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_json import service_name
 from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
@@ -323,6 +324,8 @@ class EmailNotifier:
     the agent refuses a whole message for one such part, so the others were not told."""
 
     def __init__(self, host: str, port: int = 25, *, sender: str, **options: Any) -> None:
+        _check_text("email", "host", host)
+        _check_text("email", "sender", sender)  # (None failed every delivery, in the agent)
         self._send = email_agent(host, port, sender=sender, **options)
         self._server = f"{host}:{port}"
 
@@ -346,6 +349,16 @@ class EmailNotifier:
                 body=notification.text,
                 idempotency_key=notification.key,
             )
+
+
+def _check_text(notifier: str, setting: str, value: object) -> None:
+    """Refuse a setting that must be text and is not, or is blank, naming the notifier and the
+    setting: one read from an unset environment variable (None) was taken, and then failed
+    every delivery for eight hours with a bare error."""
+    if not isinstance(value, str):
+        raise TypeError(f"{notifier} notifier: {setting} must be text, not {value!r}")
+    if not value.strip():
+        raise ValueError(f"{notifier} notifier: {setting} is empty")
 
 
 # --------------------------------------------------------------------------- webhook
@@ -376,8 +389,15 @@ class WebhookNotifier:
     and what a failure says is stored in the outbox entry and logged."""
 
     def __init__(self, url: str, *, secret: str | bytes, timeout: float = 10.0) -> None:
+        _check_url(url)
+        if not isinstance(secret, str | bytes | bytearray):  # (never its value)
+            kind = type(secret).__name__
+            raise TypeError(f"webhook notifier: secret must be text or bytes, not {kind}")
+        if not secret:
+            raise ValueError("webhook notifier: secret is empty")
+        check_timeout("webhook notifier", timeout)
         self.url = url
-        self._secret = secret.encode() if isinstance(secret, str) else secret
+        self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
         self._timeout = timeout
         self._where = _webhook_name(url)
 
@@ -413,6 +433,22 @@ def _webhook_name(url: str) -> str:
     userinfo or fragment that may hold its secret (see :class:`WebhookNotifier`)."""
     parts = urlsplit(url)
     return service_name(f"{parts.scheme}://{parts.netloc}")
+
+
+def _check_url(url: object) -> None:
+    """Refuse a webhook URL httpx cannot post to, here rather than at every delivery for
+    eight hours; the URL is not shown (it may hold the webhook's secret)."""
+    if not isinstance(url, str):
+        raise TypeError(f"webhook notifier: url must be text (an http(s) URL), not {url!r}")
+    try:
+        parts = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"webhook notifier: url is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        has = f"its scheme is {parts.scheme!r}" if parts.scheme else "it has none"
+        raise ValueError(f"webhook notifier: url must start with http:// or https:// ({has})")
+    if not parts.host:
+        raise ValueError("webhook notifier: url names no host")
 
 
 # --------------------------------------------------------------------------- SMS
