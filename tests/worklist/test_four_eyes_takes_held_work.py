@@ -15,6 +15,10 @@ import pytest
 
 from wfengine import Engine, PackageBuilder, VirtualClock, WorkItemState
 from wfengine.errors import IllegalStateError
+from wfengine.runtime.instance import ActivityInstance, WorkItem
+from wfengine.runtime.navigation.work import Work
+from wfengine.runtime.reoffer import reoffer_work
+from wfengine.runtime.work_rules import excluded_performers
 
 
 def _deploy(e: Engine, y_performer: str = "clerk", *, confirm: bool = False) -> str:
@@ -130,3 +134,72 @@ def test_the_trail_records_the_completion_before_what_four_eyes_took(
         ("work_item.offered", "y", fresh),
         ("activity.started", "stamp", None),
     ]
+
+
+def _as_engines_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four eyes as engines before this one did it: an item someone holds stays theirs (only
+    its assignees lose them), whatever they did since."""
+    drop = Work._drop_excluded
+
+    def kept(self: Work, ai: ActivityInstance, item: WorkItem) -> bool:
+        if item.holder is None:
+            return drop(self, ai, item)
+        excluded = excluded_performers(ai)
+        item.assignees = tuple(u for u in item.assignees if u not in excluded)
+        self.step.work_items.append(item)
+        return True
+
+    monkeypatch.setattr(Work, "_drop_excluded", kept)
+
+
+def _stored_stuck(e: Engine, monkeypatch: pytest.MonkeyPatch, y_performer: str) -> tuple[str, str]:
+    """An instance an engine before stored: bob started 'y', then completed 'x'; he still
+    holds 'y' (which he may never complete), and 'stamp' waits for the set's turn."""
+    iid = _deploy(e, y_performer)
+    y = _bob_started_y(e, iid)
+    with monkeypatch.context() as before:
+        _as_engines_before(before)
+        e.complete_work_item(_items(e, iid)["x"], user="bob")
+    held = e.work_item(y)
+    assert (held.state, held.holder) == (WorkItemState.STARTED, "bob")
+    assert e.instance(iid).data["n"] == 0
+    return iid, y
+
+
+def test_a_reoffer_takes_what_an_engine_before_left_with_its_holder(
+    org_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e = org_engine
+    iid, y = _stored_stuck(e, monkeypatch, "clerk")
+
+    (done,) = reoffer_work(e)  # (``wfengine org load`` does it; the organisation is the same)
+    assert (done.work_item_id, done.holder, done.assignees) == (y, "bob", ("alice",))
+    assert e.work_item(y).state is WorkItemState.CANCELLED
+    assert e.work_items_of("bob") == []
+    [fresh] = e.work_items(iid)
+    assert (fresh.id, fresh.state, fresh.assignees) == (
+        done.replaced_by,
+        WorkItemState.OFFERED,
+        ("alice",),
+    )
+    assert e.instance(iid).data["n"] == 1  # 'stamp' took the set's turn 'y' held
+    assert reoffer_work(e) == []  # nothing more to mend
+    e.claim_work_item(fresh.id, "alice")
+    e.complete_work_item(fresh.id, user="alice")
+    assert e.instance(iid).state.value == "closed.completed"
+
+
+def test_a_reoffer_opens_an_offer_incident_when_nobody_else_may_have_it(
+    org_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e = org_engine
+    iid, y = _stored_stuck(e, monkeypatch, "bob")  # 'y' is bob's alone
+
+    (done,) = reoffer_work(e)
+    assert (done.work_item_id, done.replaced_by, done.holder) == (y, None, "bob")
+    assert e.work_item(y).state is WorkItemState.CANCELLED
+    assert e.work_items(iid) == []
+    [incident] = e.incidents(iid)
+    assert (incident.id, incident.activity_id, incident.operation) == (done.incident, "y", "offer")
+    assert "'bob' performed 'x'" in incident.message  # as when his completion takes it
+    assert e.instance(iid).data["n"] == 1  # nobody works on 'y': the set goes on

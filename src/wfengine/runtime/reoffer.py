@@ -10,6 +10,11 @@ that, for every open item of every open instance (running or suspended):
   resolves to other people is offered to those people;
 * an item held (claimed, delegated, started) by someone the directory no longer knows goes
   back on offer, to its performers' members now;
+* an item held by someone four eyes no longer lets have it (they performed an activity it
+  may not go to the performer of: they could never complete it, nor anyone else claim it)
+  goes back on offer, as one held by someone who left; the engine takes such an item from
+  its holder as they complete that work, but an instance stored by an engine before did
+  not, and the re-offer (``wfengine org load``) frees it;
 * an item held by someone the directory knows stays theirs (not withdrawn: its id, holder
   and reminders kept, nothing audited or told), but is offered to its performers' members
   now when they release it: its ``assignees`` become those (a release offered it to the old
@@ -373,6 +378,10 @@ def _withdrawn_why(
     engine: EngineBase, ai: ActivityInstance, item: WorkItem, plan: _Failure | _Nobody
 ) -> str:
     """The message of the incident that waits for ``item``'s work, withdrawn by ``plan``."""
+    if isinstance(plan, _Failure) and _four_eyes_took(ai, item):
+        # offered afresh, as when its activity is first offered: its failure says why (four
+        # eyes leaving no one, as when the engine takes it from them at their completion)
+        return _failure(engine, plan)
     if isinstance(plan, _Failure):  # a performer expression: who may do it is unknown
         return (
             f"{ai.place()}: offered again as the organisation changed, but who may do it "
@@ -398,7 +407,7 @@ def _plan(
     :class:`_Mend` (someone the directory knows holds it: theirs, but a release offers it
     to the activity's people now, not to the old organisation's); None, left as it is (held,
     and who would have it now cannot be told); else who it is offered to now."""
-    if held and (org is None or org.knows(item.holder or "")):
+    if held and not _four_eyes_took(ai, item) and (org is None or org.knows(item.holder or "")):
         # someone the directory knows has it: theirs (and theirs alone when the one who
         # delegated it to them left: it must never go back to them)
         try:
@@ -409,6 +418,12 @@ def _plan(
             return _Keep(now)
         return _Mend(now)
     return tuple(nav._offer_to(ai)[0])
+
+
+def _four_eyes_took(ai: ActivityInstance, item: WorkItem) -> bool:
+    """Whether ``item``'s holder performed an activity ``ai`` may not go to the performer of:
+    they may no longer have it, as someone who left may not (see the module notes)."""
+    return item.holder is not None and item.holder in excluded_performers(ai)
 
 
 def _all_known(org: Supervision | None, users: Iterable[str]) -> bool:
