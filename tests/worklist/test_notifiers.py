@@ -174,7 +174,7 @@ def test_sms_lines_for_those_with_a_phone(tmp_path: Path) -> None:
         engine.deliver_outbox()
     lines = [json.loads(x) for x in spool.read_text().splitlines()]
     assert [x["phone"] for x in lines] == ["+15550101", "+15550103"]
-    assert len({x["key"] for x in lines}) == 1
+    assert [x["key"].rpartition("/")[2] for x in lines] == ["alice", "carol"]  # each its own
 
 
 def test_plug_ins_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -252,7 +252,8 @@ def test_a_failing_notifier_neither_blocks_nor_repeats_the_others(tmp_path: Path
                 clock.advance(timedelta(hours=2))
             [entry] = [e for e in engine.outbox.entries() if e.kind == "work_item.offered"]
         # the SMS went out once, on the first attempt, whichever notifier came first
-        assert [json.loads(x)["key"] for x in spool.read_text().splitlines()] == [entry.key] * 2
+        keys = [json.loads(x)["key"] for x in spool.read_text().splitlines()]
+        assert keys == [f"{entry.key}/alice", f"{entry.key}/carol"]
         assert entry.status.value == "failed"
         assert "webhook http://127.0.0.1:1: " in (entry.last_error or "")
         assert "object at 0x" not in (entry.last_error or "")

@@ -15,8 +15,9 @@ e-mail notifier's server refusing the recipients, 5xx; the webhook's receiver an
 other than 408, 425 and 429), the entry is given up on at once. What the dispatcher
 remembers is its process's: after a restart, or when another worker delivers the retry, a
 notifier that had it may be called again, with the same key (so the receiving side can drop
-a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS line's
-``key``).
+a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS's ``key``).
+The e-mail and SMS notifiers remember (for the last :data:`REMEMBERED` keys) whom they told,
+so their retry tells only the rest; each SMS has its own key, ``<entry key>/<user id>``.
 
 Events and who hears of them:
 
@@ -457,7 +458,8 @@ def _check_url(url: object) -> None:
 class SmsGateway(Protocol):
     """Sends one text message to a phone number."""
 
-    def send_sms(self, phone: str, text: str, key: str) -> None: ...
+    def send_sms(self, phone: str, text: str, key: str) -> None:
+        """``key`` is this message's, the same on its retry: a gateway can drop a repeat."""
 
 
 class FileSmsGateway:
@@ -478,18 +480,30 @@ class FileSmsGateway:
 
 
 class SmsNotifier:
-    """A short text per notification to each recipient that has a phone number."""
+    """A short text per notification to each recipient that has a phone number, keyed
+    ``<entry key>/<user id>``. Whom it texted is remembered: the outbox's retry after the
+    gateway failed for one texts only the rest (it texted all again, under one shared key)."""
 
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
+        #: notification key -> the ids of the users texted (the last REMEMBERED keys)
+        self._texted: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"sms via {describe(self.gateway)}"
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
+        key = notification.key
+        with self._lock:
+            texted = self._texted.get(key, frozenset())
         for user in users:
-            if user.phone:
-                self.gateway.send_sms(user.phone, notification.subject, notification.key)
+            if user.phone and user.id not in texted:
+                self.gateway.send_sms(user.phone, notification.subject, f"{key}/{user.id}")
+                with self._lock:  # (one that raises stays untexted: the retry texts it)
+                    texted = self._texted[key] = self._texted.pop(key, texted) | {user.id}
+                    while len(self._texted) > REMEMBERED:
+                        del self._texted[next(iter(self._texted))]
 
 
 # --------------------------------------------------------------------------- plug-ins
