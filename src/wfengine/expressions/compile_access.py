@@ -12,13 +12,10 @@ from typing import Any
 
 import wfengine.expressions.operators as operators
 from wfengine.errors import ExpressionEvaluationError
-from wfengine.expressions.c_like_arithmetic import type_name
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator, constant_evaluator
 from wfengine.expressions.context import EvaluationContext
-from wfengine.expressions.dialects import Dialect
-
-_SEQUENCES = (str, list, tuple)
+from wfengine.expressions.dialects import Dialect, c_like_item
 
 
 class AccessCompiler(CompilerBase):
@@ -69,8 +66,7 @@ class AccessCompiler(CompilerBase):
                 return _c_like_slice(value, fail)
             return self.slice(value, node.slice, fail)
         known, key = self.constant(node.slice)
-        # a literal key that is a text or an index from 0 (``items[0]``) takes the fast way
-        if c_like and not (known and (type(key) is str or (type(key) is int and key >= 0))):
+        if c_like:  # (a literal index past the end said only "list index out of range")
             java = self.dialect is Dialect.JAVA
             return _c_like_subscript(value, self.compile(node.slice), fail, java)
         if known:
@@ -143,61 +139,13 @@ def _c_like_subscript(
     fail: Callable[[BaseException], ExpressionEvaluationError],
     java: bool,
 ) -> Evaluator:
-    """``a[i]`` in Java and JavaScript: a text or list counts from 0 and only from 0.
-
-    Python reads ``a[-1]`` as the last item, so ``approvals[n - 1]`` with ``n`` still 0 read
-    the last approval. Java raises (an incident); JavaScript gives undefined, which the
-    dialect has no value for: a negative index is an incident in both, as an index past the
-    end is, however large (as ``charAt`` and ``substring`` follow each language), each
-    naming the length. A boolean is no
-    index either (``a[true]`` is ``a[1]`` only in Python). A whole-number double is the index
-    it equals in JavaScript, whose numbers are all doubles (``items[n / 2]`` with ``n`` 4 is
-    ``items[2]``); a fractional or non-finite one gives undefined there, an incident here.
-    Java indexes with an int only (a double index does not compile): an incident naming
-    ``Math.round``. Records are looked up by key.
-    """
+    """``a[i]`` in Java and JavaScript: a text or list counts from 0 and only from 0, each
+    index out of range an incident naming the length (:func:`~.dialects.c_like_item`)."""
 
     def item(v: Mapping[str, Any], c: EvaluationContext) -> Any:
         try:
-            container = value(v, c)
-            key = index(v, c)
-            if key.__class__ is not int and isinstance(container, _SEQUENCES):
-                key = _c_like_index(key, container, java)
-            # (past either end: not Python's "index out of range", nor its "cannot fit 'int'
-            # into an index-sized integer" for 2**63 or 1e20)
-            if (
-                key.__class__ is int
-                and isinstance(container, _SEQUENCES)
-                and not 0 <= key < len(container)
-            ):
-                shown = key if key.bit_length() <= 1024 else "of over 300 digits"  # (str limit)
-                raise IndexError(
-                    f"index {shown} is outside a {type_name(container)} of length "
-                    f"{len(container)} (Java and JavaScript count from 0)"
-                )
-            return container[key]
+            return c_like_item(value(v, c), index(v, c), java)
         except CONVERTED as exc:
             raise fail(exc) from exc
 
     return item
-
-
-def _c_like_index(key: Any, container: Any, java: bool) -> Any:
-    """The index ``key`` (not an int) stands for in a text or list, or the error to raise."""
-    kind = type_name(container)
-    if key.__class__ is bool:
-        raise TypeError(f"a {kind} index is a number, not boolean")
-    if key.__class__ is not float:
-        return key  # Python's own error names the type (a text or a list as an index)
-    shown = "NaN" if key != key else repr(key).replace("inf", "Infinity")  # as both print it
-    if java:
-        raise TypeError(
-            f"a {kind} index in Java is an int, not the double {shown} (a double index does "
-            "not compile there); convert it, e.g. Math.round(i)"
-        )
-    if key.is_integer():
-        return int(key)
-    raise IndexError(
-        f"index {shown} is not a whole number, so a {kind} has no item there (JavaScript "
-        "gives undefined); round it first, e.g. Math.floor(i)"
-    )

@@ -69,7 +69,7 @@ from wfengine.expressions.context import (
     charge_affix,
     is_container,
 )
-from wfengine.expressions.functions import Function, make_function
+from wfengine.expressions.functions import Function, _abs, make_function
 from wfengine.expressions.functions import _max as native_max
 from wfengine.expressions.functions import _min as native_min
 from wfengine.expressions.limits import Limits
@@ -357,17 +357,59 @@ def _concat(ctx: EvaluationContext, a: str, b: str, /) -> str:
     return a + b
 
 
-def _get(ctx: EvaluationContext, a: Any, key: Any, /) -> Any:
+def c_like_item(container: Any, key: Any, java: bool) -> Any:
+    """``container[key]`` (``a[i]``, ``a.get(i)``) as Java and JavaScript index a text or list:
+    from 0 only, an index past either end an incident naming the length (Python read
+    ``items[n - 1]`` with ``n`` 0 as the last item; JavaScript's undefined has no value here),
+    a boolean none; a whole-number double is its int in JavaScript, an incident naming
+    ``Math.round`` in Java (where it does not compile). Records are looked up by key."""
+    if isinstance(container, _SEQUENCES):
+        key = key if key.__class__ is int else _c_like_index(key, container, java)
+        if key.__class__ is int and not 0 <= key < len(container):  # (not Python's messages)
+            shown = key if key.bit_length() <= 1024 else "of over 300 digits"  # (str limit)
+            kind = c_like_arithmetic.type_name(container)
+            raise IndexError(
+                f"index {shown} is outside a {kind} of length {len(container)} (Java and "
+                "JavaScript count from 0)"
+            )
+    return container[key]
+
+
+def _c_like_index(key: Any, container: Any, java: bool) -> Any:
+    """The index ``key`` (not an int) stands for in a text or list, or the error to raise."""
+    kind = c_like_arithmetic.type_name(container)
+    if key.__class__ is bool:
+        raise TypeError(f"a {kind} index is a number, not boolean")
+    if key.__class__ is not float:
+        return key  # Python's own error names the type (a text or a list as an index)
+    shown = "NaN" if key != key else repr(key).replace("inf", "Infinity")  # as both print it
+    if java:
+        raise TypeError(
+            f"a {kind} index in Java is an int, not the double {shown} (a double index does "
+            "not compile there); convert it, e.g. Math.round(i)"
+        )
+    if key.is_integer():
+        return int(key)
+    raise IndexError(
+        f"index {shown} is not a whole number, so a {kind} has no item there (JavaScript "
+        "gives undefined); round it first, e.g. Math.floor(i)"
+    )
+
+
+def _get(ctx: EvaluationContext, a: Any, key: Any, java: bool) -> Any:
+    """``map.get(key)`` (null when absent); ``list.get(i)`` as ``list[i]`` (:func:`c_like_item`:
+    ``items.get(n - 1)`` with ``n`` 0 read the last item)."""
     if isinstance(a, Mapping):
         _charge_hash(ctx, key)
         return a.get(key)
-    return a[key]
+    return c_like_item(a, key, java)
 
 
 def _methods(dialect: Dialect) -> dict[str, Function]:
     """Where the languages differ out of range (``substring``, ``charAt``), each its own."""
     js = dialect is Dialect.JAVASCRIPT
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    get: Callable[..., Any] = lambda ctx, a, key, /: _get(ctx, a, key, not js)  # noqa: E731
     listing = (list, tuple)
     table = [
         make_function("equals", _equals, receivers=_ANY),
@@ -384,7 +426,7 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
         make_function("contains", _contains, receivers=(str, *listing)),
         make_function("includes", _contains, receivers=(str, *listing)),
         make_function("containsKey", _contains_key, receivers=(dict,)),
-        make_function("get", _get, receivers=(dict, *listing)),
+        make_function("get", get, receivers=(dict, *listing)),
         make_function("toUpperCase", _to_upper, uses_context=True),
         make_function("toLowerCase", _to_lower, uses_context=True),
         make_function("trim", _trim, uses_context=True),
@@ -407,10 +449,6 @@ METHODS: dict[Dialect, dict[str, Function]] = {
 
 def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
     return c_like_truth(value)  # Boolean(NaN) is false, Boolean([]) and Boolean({}) true
-
-
-def _abs(ctx: EvaluationContext, value: Any, /) -> Any:
-    return abs(value)
 
 
 def _min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
@@ -442,34 +480,22 @@ def _half_up(value: float) -> int:
     return whole + (value - whole >= 0.5)
 
 
-def _round(ctx: EvaluationContext, value: float, /) -> Any:
-    """JavaScript's ``Math.round``: NaN and the infinities come back as they are."""
-    x = _math_number("Math.round", value, java=False)
-    return x if isinstance(x, int) or not math.isfinite(x) else _half_up(x)
-
-
 def _java_round(ctx: EvaluationContext, value: float, /) -> int:
     """Java's ``Math.round``: a ``long``, so NaN is 0 and what is beyond it is clamped."""
     x = _math_number("Math.round", value, java=True)
-    if isinstance(x, int):
-        return x
-    if math.isnan(x):
-        return 0
-    if math.isinf(x):
-        return _LONG_MAX if x > 0 else _LONG_MIN
-    return min(max(_half_up(x), _LONG_MIN), _LONG_MAX)
+    if isinstance(x, int) or math.isnan(x):
+        return x if isinstance(x, int) else 0
+    return min(max(_half_up(max(min(x, 2.0**63), -(2.0**63))), _LONG_MIN), _LONG_MAX)
 
 
-def _floor(ctx: EvaluationContext, value: float, /) -> Any:
-    """JavaScript's ``Math.floor``: NaN and the infinities come back as they are."""
-    x = _math_number("Math.floor", value, java=False)
-    return x if isinstance(x, int) or not math.isfinite(x) else math.floor(x)
+def _js_rounding(name: str, rounding: Callable[[float], int]) -> Callable[..., Any]:
+    """JavaScript's ``Math.round``, ``floor``, ``ceil``: NaN and the infinities as they are."""
 
+    def rounded(ctx: EvaluationContext, value: float, /) -> Any:
+        x = _math_number(name, value, java=False)
+        return x if isinstance(x, int) or not math.isfinite(x) else rounding(x)
 
-def _ceil(ctx: EvaluationContext, value: float, /) -> Any:
-    """JavaScript's ``Math.ceil``, as :func:`_floor`."""
-    x = _math_number("Math.ceil", value, java=False)
-    return x if isinstance(x, int) or not math.isfinite(x) else math.ceil(x)
+    return rounded
 
 
 def _as_java_double(whole: float, value: Any) -> Any:
@@ -480,17 +506,16 @@ def _as_java_double(whole: float, value: Any) -> Any:
     return math.copysign(0.0, value) if result == 0 else result
 
 
-def _java_floor(ctx: EvaluationContext, value: float, /) -> Any:
-    """Java's ``Math.floor``: a double for any number (an int argument is widened first);
-    infinities and NaN come back as they are, as in Java."""
-    x = _math_number("Math.floor", value, java=True)
-    return x if isinstance(x, float) and not math.isfinite(x) else _as_java_double(math.floor(x), x)
+def _java_rounding(name: str, rounding: Callable[[float], int]) -> Callable[..., Any]:
+    """Java's ``Math.floor`` and ``ceil``: a double for any number (an int argument is widened
+    first); infinities and NaN come back as they are, as in Java."""
 
+    def rounded(ctx: EvaluationContext, value: float, /) -> Any:
+        x = _math_number(name, value, java=True)
+        finite = not isinstance(x, float) or math.isfinite(x)
+        return _as_java_double(rounding(x), x) if finite else x
 
-def _java_ceil(ctx: EvaluationContext, value: float, /) -> Any:
-    """Java's ``Math.ceil``: a double, as :func:`_java_floor` says."""
-    x = _math_number("Math.ceil", value, java=True)
-    return x if isinstance(x, float) and not math.isfinite(x) else _as_java_double(math.ceil(x), x)
+    return rounded
 
 
 def _java_promoted(a: Any, b: Any, result: Any) -> Any:
@@ -515,6 +540,7 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
     java = dialect is Dialect.JAVA
     parse_int = java_numbers.make_parse_int(limits)
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    rounding = _java_rounding if java else _js_rounding
     table = {
         "Integer.parseInt": make_function("Integer.parseInt", parse_int),
         "Integer.valueOf": make_function("Integer.valueOf", parse_int),
@@ -528,9 +554,11 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         "Math.abs": make_function("Math.abs", _abs),
         "Math.min": make_function("Math.min", _java_min if java else _min),
         "Math.max": make_function("Math.max", _java_max if java else _max),
-        "Math.round": make_function("Math.round", _java_round if java else _round),
-        "Math.floor": make_function("Math.floor", _java_floor if java else _floor),
-        "Math.ceil": make_function("Math.ceil", _java_ceil if java else _ceil),
+        "Math.round": make_function(
+            "Math.round", _java_round if java else _js_rounding("Math.round", _half_up)
+        ),
+        "Math.floor": make_function("Math.floor", rounding("Math.floor", math.floor)),
+        "Math.ceil": make_function("Math.ceil", rounding("Math.ceil", math.ceil)),
     }
     return table
 
