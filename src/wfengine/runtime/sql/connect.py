@@ -31,11 +31,29 @@ __all__ = [
 
 
 def normalise_url(url: str | URL) -> URL:
-    """The URL with ``postgresql://`` meaning psycopg 3 (the driver wfengine depends on)."""
-    parsed = make_url(url)
+    """The URL with ``postgresql://`` meaning psycopg 3 (the driver wfengine depends on).
+
+    A URL SQLAlchemy cannot match raises its ``ArgumentError``; one whose port is not a number
+    (``host:notaport``, an IPv6 address without its ``]``) a :class:`StoreError` saying so.
+    Why: SQLAlchemy let Python's ``ValueError`` from ``int()`` escape, a traceback on the
+    command line; and its text quoted the "port", which is the password of a URL written
+    without its ``@host`` (``user:secret/db``), so the message quotes no part of the URL.
+    """
+    try:
+        parsed = make_url(url)
+    except ValueError:  # (only the port is converted: see sqlalchemy.engine.url._parse_url)
+        raise StoreError(_UNREADABLE_PORT) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+#: what a URL whose port is not a number gets (see :func:`normalise_url`)
+_UNREADABLE_PORT = (
+    "the database URL cannot be read: its port (after the host and ':') is not a number; "
+    "expected postgresql+psycopg://user:password@host:5432/db (an IPv6 address in brackets: "
+    "@[::1]:5432), or sqlite:///path/to/file.db"
+)
 
 
 def shown(url: str | URL) -> str:

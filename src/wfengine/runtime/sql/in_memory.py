@@ -35,10 +35,11 @@ def sqlite_in_memory(url: URL) -> bool:
 
 def in_memory(url: str) -> bool:
     """Is ``url`` (as a user wrote it) the engine's memory store (``memory://``) or an
-    in-memory SQLite database? A URL that does not read is not: opening it says why."""
+    in-memory SQLite database? A URL that does not read is not: opening it says why.
+    (SQLAlchemy raises ``ValueError`` for a port that is not a number, ``host:notaport``.)"""
     if url.partition(":")[0].lower() in MEMORY_SCHEMES:
         return True
     try:
         return sqlite_in_memory(make_url(url))
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return False
