@@ -22,7 +22,7 @@ from wfengine.errors import (
     ParameterMappingError,
 )
 from wfengine.runtime.acted_by import by_user, name_user
-from wfengine.runtime.compiler import KIND_TASK, SPLIT_FIRST, CTransition
+from wfengine.runtime.compiler import KIND_SCRIPT, KIND_TASK, SPLIT_FIRST, CTransition
 from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, IncidentAborted, IncidentSkipped, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping
@@ -254,17 +254,17 @@ def offer_opened_as_run(engine: EngineBase, inst: ProcessInstance, incident: Inc
     """Whether ``incident``, of operation ``run``, is an offer's: an engine before offers had
     an operation of their own (:data:`~wfengine.runtime.work_rules.OFFER`) opened them as
     ``run``, and the organisation changing still may. Only an activity a person starts is
-    offered before its work runs; for a manual-start Tool, whose applications run after the
-    person, a failure that names no application is the offer's unless the person's completion
-    is the latest of the activity instance's offers, completions and iterations in the trail
-    (read only here, on this unusual path)."""
+    offered before its work runs; for a manual-start Tool or script task, whose applications
+    or script run after the person, a failure that names no application is the offer's unless
+    the person's completion is the latest of the activity instance's offers, completions and
+    iterations in the trail (read only here, on this unusual path)."""
     aid = incident.activity_instance_id
     if incident.operation != "run" or aid is None or incident.application_id is not None:
         return False
     ai = inst.activities.get(aid)
     if ai is None or not ai.act.offer_first:
         return False
-    if ai.act.kind != KIND_TASK:
+    if ai.act.kind not in (KIND_TASK, KIND_SCRIPT):
         return True  # its work is the person's, and only the offer could fail
     last = None
     for event in engine.store.audit(inst.id):

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from typing import cast
 
 from wfengine.runtime.compiler import (
+    KIND_TASK,
     CActivity,
     CGraph,
 )
@@ -146,8 +147,11 @@ class Agenda(NavigatorBase):
                         begin(a, b, cast(ChoiceBegin, item).activation)
                 elif op == _OP_BODY:
                     self._run_body(a)
-                elif op == _OP_TOOLS:
-                    self._run_task(a)
+                elif op == _OP_TOOLS:  # the work after a person's part: a Tool's or a script's
+                    if a.act.kind == KIND_TASK:
+                        self._run_task(a)
+                    else:
+                        self._run_script(a)
                 else:
                     self._take_turn(a)
             if self._pending_scopes:

@@ -9,6 +9,7 @@ from typing import Any, Protocol, cast
 from wfengine.applications.events import ApplicationFailed, ApplicationInvoked
 from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.runtime.compiler import (
+    KIND_SCRIPT,
     KIND_TASK,
 )
 from wfengine.runtime.history import IncidentOpened, IncidentRetried, change
@@ -229,8 +230,10 @@ class Incidents(NavigatorBase):
             self._start_multi(ai)  # its count could not be had: counted again
         else:
             # through the agenda, so an engine that defers automatic work leaves the call
-            # to a worker; a Tool whose person already did their part only calls again
-            op = _OP_TOOLS if ai.act.kind == KIND_TASK and ai.act.offer_first else _OP_BODY
+            # to a worker; a Tool or script task whose person already did their part only
+            # calls (runs its script) again
+            after_person = ai.act.offer_first and ai.act.kind in (KIND_TASK, KIND_SCRIPT)
+            op = _OP_TOOLS if after_person else _OP_BODY
             self._agenda.append((op, ai, None))
 
     def _completion_failed(self, scope: Scope, message: str) -> None:
