@@ -93,3 +93,24 @@ def test_nothing_is_made_beside_the_plot_while_the_simulation_runs(
     )
     assert refused.exit_code == 2 and "cannot write" in refused.stderr
     assert len(seen) == 1  # refused before the simulation ran
+
+
+@pytest.mark.parametrize("how", ["a-directory", "through-a-file", "no-folder"])
+def test_a_plot_that_cannot_be_written_is_refused_before_the_simulation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    import wfengine.simulation
+
+    ran: list[int] = []
+    monkeypatch.setattr(wfengine.simulation, "simulate", lambda *a, **k: ran.append(1))
+    (tmp_path / "dir.png").mkdir()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    target = {
+        "a-directory": tmp_path / "dir.png",
+        "through-a-file": tmp_path / "afile" / "x.png",
+        "no-folder": tmp_path / "nodir" / "x.png",
+    }[how]
+    result = CliRunner().invoke(main, ["simulate", *_files(tmp_path), "--plot", str(target)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {target}: " in result.stderr
+    assert ran == []

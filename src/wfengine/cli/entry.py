@@ -21,7 +21,9 @@ def main() -> None:
     (while importing, while exiting) exits 130 with ``Aborted!``, as during a command."""
     try:
         from wfengine.cli.main import main as command_line
+        from wfengine.cli.main import watch_stdout
 
+        watch_stdout()
         command_line()
     except KeyboardInterrupt:
         # on a new line: the terminal has echoed ^C after whatever was on the current one

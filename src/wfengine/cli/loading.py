@@ -9,6 +9,7 @@ statuses, and ``-`` means standard input everywhere.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -164,9 +165,20 @@ def refuse_unwritable(target: str) -> None:
     """Make :func:`output_file`'s refusals of ``target`` now, before a long run whose result
     it will hold (``simulate --plot``), rather than after it; nothing is made. Why not open
     it early: the file written aside would stay behind if the run were killed (SIGTERM)."""
+    if os.path.isdir(target):
+        raise InputOutputError(f"cannot write {target}: {os.strerror(errno.EISDIR)}")
     replaced = _replaced_file(target)
-    if replaced is not None and not os.access(os.path.dirname(replaced[0]), os.W_OK):
-        raise InputOutputError(f"cannot write {target}: its folder cannot be written")
+    if replaced is None:
+        return  # (a pipe, a device: written in place, as it is)
+    folder = os.path.dirname(replaced[0])
+    try:
+        found = os.stat(folder)
+    except OSError as exc:
+        raise InputOutputError(f"cannot write {target}: {describe_os_error(exc)}") from None
+    if not stat.S_ISDIR(found.st_mode):
+        raise InputOutputError(f"cannot write {target}: {os.strerror(errno.ENOTDIR)}")
+    if not os.access(folder, os.W_OK):
+        raise InputOutputError(f"cannot write {target}: {os.strerror(errno.EACCES)}")
 
 
 def _replaced_file(target: str) -> tuple[str, os.stat_result | None] | None:

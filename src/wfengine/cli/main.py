@@ -82,11 +82,13 @@ class _StdoutFile(io.FileIO):
             raise _StdoutWriteError(exc.errno, exc.strerror) from exc
 
 
-def _watch_stdout() -> None:
+def watch_stdout() -> None:
     """Make ``sys.stdout`` write through :class:`_StdoutFile`, keeping its encoding, errors
     and buffering (none under ``python -u``). Left as it is when it is not the process's own
     (click's test runner, a host that replaced it) or not a plain file descriptor (a Windows
-    console's)."""
+    console's). Called by the console script (and ``python -m wfengine.cli.main``) only: a
+    host calling :func:`main` in its own process keeps its ``sys.stdout``, which it or a
+    library may hold."""
     stream = sys.stdout
     if stream is not sys.__stdout__ or not isinstance(stream, io.TextIOWrapper):
         return
@@ -106,6 +108,7 @@ def _watch_stdout() -> None:
         line_buffering=stream.line_buffering,
         write_through=stream.write_through,
     )
+    sys.stdout.mode = stream.mode  # type: ignore[misc]  # (as open() sets it)
 
 
 def _let_go_of_stdout() -> None:
@@ -158,7 +161,6 @@ class _Wfengine(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        _watch_stdout()
         with _statuses_of_interruptions():
             return super().make_context(info_name, args, parent, **extra)
 
@@ -240,4 +242,5 @@ main.add_command(stats)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m wfengine.cli.main`
+    watch_stdout()
     main(prog_name="wfengine")

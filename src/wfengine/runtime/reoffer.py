@@ -139,7 +139,8 @@ def reoffer_work(
     ``since`` and ``still_current``: see the module notes (the latter for a store whose
     commands are undone when they raise, a SQL store); a re-offer that ``still_current``
     stopped returns what it did before. ``progress(done, total)`` is told, before each
-    instance, how many of the ``total`` open work items it read are behind it: a
+    instance and once all are behind it, how many of the ``total`` open work items it read
+    are behind it (those of an instance the directory could not answer for too): a
     caller stopped part way (the database gone, Ctrl-C) can say how far it got, as each
     instance's re-offer is one command, undone when it fails.
 
@@ -177,6 +178,9 @@ def reoffer_work(
             if _outage(unanswered.error) or in_a_row >= _STOP_AFTER:
                 left.extend((i, unanswered.error) for i in instance_ids[n + 1 :])
                 break
+    else:
+        if progress is not None:
+            progress(total, total)
     if left:
         first_id, first = left[0]
         named = ", ".join(repr(i) for i, _ in left[:5]) + (", ..." if len(left) > 5 else "")
