@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,6 +125,19 @@ _PG_CONDITIONS = (
     ("28", "check the user name and password (or the server's pg_hba.conf)"),
     ("3D000", "check the database name (create it first)"),
 )
+#: what the server (or libpq) says when it refuses a login, and the SQLSTATE it stands for.
+#: Why: psycopg 3 raises a failed connection attempt with no SQLSTATE (libpq keeps none for
+#: it), so a wrong password, an unknown role or a missing database matched no condition
+#: above, was retried as a lost connection ("connection failed" in its text) and, six
+#: attempts later, blamed on the server being down. (A server whose lc_messages is not
+#: English says these in its language: they are still retried, as before.)
+_PG_LOGIN_REFUSALS = (
+    (re.compile(r"authentication failed for user"), "28P01"),  # password, peer, ident, ...
+    (re.compile(r"no password supplied"), "28P01"),  # libpq: the server asked for one
+    (re.compile(r"no pg_hba\.conf entry|pg_hba\.conf rejects connection"), "28000"),
+    (re.compile(r"FATAL:\s+role \".*\" (?:does not exist|is not permitted to log in)"), "28000"),
+    (re.compile(r"FATAL:\s+database \".*\" does not exist"), "3D000"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +159,20 @@ class RetryPolicy:
         return wait * (0.5 + jitter / 2)
 
 
+def sqlstate(orig: BaseException | None) -> str | None:
+    """The SQLSTATE of the driver's error ``orig``; for a login the server refused, which
+    psycopg raises without one (see :data:`_PG_LOGIN_REFUSALS`), the one its text stands for."""
+    code = getattr(orig, "sqlstate", None)
+    if isinstance(code, str) or orig is None or not type(orig).__module__.startswith("psycopg"):
+        return code if isinstance(code, str) else None
+    text = str(orig)
+    pgconn = getattr(orig, "pgconn", None)  # (libpq's own message, should str() leave it out)
+    said = getattr(pgconn, "error_message", None)
+    if isinstance(said, bytes):
+        text += "\n" + said.decode("utf-8", "replace")
+    return next((code for pattern, code in _PG_LOGIN_REFUSALS if pattern.search(text)), None)
+
+
 def is_transient(error: BaseException) -> bool:
     """Would the same transaction, tried again, have a fair chance to succeed?"""
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
@@ -154,9 +182,9 @@ def is_transient(error: BaseException) -> bool:
     if not isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
         return False
     orig = error.orig
-    sqlstate = getattr(orig, "sqlstate", None)
-    if isinstance(sqlstate, str):
-        return sqlstate.startswith(_TRANSIENT_SQLSTATES)
+    code = sqlstate(orig)
+    if isinstance(code, str):
+        return code.startswith(_TRANSIENT_SQLSTATES)
     if type(orig).__module__.startswith("sqlite3"):
         text = str(orig).lower()
         return any(s in text for s in _SQLITE_TRANSIENT)
@@ -173,10 +201,10 @@ def condition(error: BaseException) -> str | None:
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int):
         return _SQLITE_CONDITIONS.get(code & 0xFF)
-    sqlstate = getattr(orig, "sqlstate", None)
-    if isinstance(sqlstate, str):
+    state = sqlstate(orig)
+    if isinstance(state, str):
         for prefix, check in _PG_CONDITIONS:
-            if sqlstate.startswith(prefix):
+            if state.startswith(prefix):
                 return check
     return None
 
