@@ -30,6 +30,10 @@ The guarantees:
   handler that fails for good (raises :class:`~wfengine.errors.PermanentApplicationError`: a
   mail server refusing the recipients, 5xx) does not wait for the attempts to run out: the
   entry's other handlers are called, then it is marked ``failed`` at once, logged the same way.
+* **Bounded in a worker**: ``wfengine worker`` stops a delivery running longer than its
+  ``--job-timeout`` (a handler blocked for ever) with its worker process, as it stops a job,
+  and the entry counts one failed attempt (:mod:`~wfengine.runtime.outbox_watch`); in-process
+  nothing can stop a handler, so a host's handlers bound their own time.
 * **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
   settled as ``skipped`` without a call. So every process that delivers for a database must
   subscribe the same handlers (as it binds the same applications): a worker without them
@@ -72,6 +76,7 @@ from wfengine.runtime.outbox import (
     OutboxRecord,
     OutboxStatus,
 )
+from wfengine.runtime.outbox_watch import Delivery, Observer
 from wfengine.runtime.store import Store
 from wfengine.runtime.stored_text import storable_text
 
@@ -98,6 +103,8 @@ class DeliveringEngine(CommandThreads, Protocol):
     clock: Clock
     #: the lease owner the engine claims as (read at each delivery: a worker renames it)
     worker_id: str
+    #: told each delivery as a job (see :mod:`~wfengine.runtime.outbox_watch`)
+    job_observer: Observer | None
 
     @property
     def in_command(self) -> bool: ...
@@ -229,7 +236,13 @@ class Outbox:
         out) is left to that claimant, never delivered a second time. Quick handlers get
         through the batch before that and cost no renewal at all. A store that cannot renew
         (``Store.renew_outbox`` None: both of wfengine's renew) keeps its first lease: what is
-        left when it runs out is left for the next claim."""
+        left when it runs out is left for the next claim.
+
+        Entries whose delivery failed before go last (in id order, as the rest): one whose
+        handler hangs, stopped each time by a worker's supervisor, otherwise went first in
+        every batch claimed with it, and the entries claimed with it were never delivered,
+        each claim counting one more attempt of theirs until they were given up."""
+        claimed = sorted(claimed, key=lambda r: r.last_error is not None)
         store, clock, lease = self._engine.store, self._engine.clock, self.policy.lease
         renew_at = later(clock.now(), lease / 3)
         ours: set[int] | None = None  # None: every entry of the batch
@@ -261,15 +274,32 @@ class Outbox:
         return done
 
     def _deliver_one(self, record: OutboxRecord, owner: str) -> None:
-        store, clock, policy = self._engine.store, self._engine.clock, self.policy
+        """Deliver ``record``, told to the engine's job observer as a job of its own
+        (:mod:`~wfengine.runtime.outbox_watch`: a worker's supervisor stops a delivery that
+        runs too long, a handler blocked for ever, as it stops a job)."""
+        engine, policy = self._engine, self.policy
         if record.attempts > policy.max_attempts:
             error = (
                 f"gave up after {record.attempts - 1} deliveries that never finished (the "
                 "delivering process died or was stopped each time)"
             )
-            store.settle_outbox(record.id, owner, clock.now(), error=error)
+            engine.store.settle_outbox(record.id, owner, engine.clock.now(), error=error)
             _log.error("outbox entry %d (%s %s): %s", record.id, record.kind, record.key, error)
             return
+        observe = engine.job_observer
+        if observe is None:
+            self._hand_over(record, owner)
+            return
+        watched = [Delivery.of(record, policy).job(record, engine.clock.now())]
+        observe("start", owner, watched)
+        try:
+            self._hand_over(record, owner)
+        finally:
+            observe("end", owner, watched)
+
+    def _hand_over(self, record: OutboxRecord, owner: str) -> None:
+        """Call ``record``'s handlers and record how it went."""
+        store, clock = self._engine.store, self._engine.clock
         refused: list[str] = []  # the handlers that failed for good
         delivering = _delivering.set(self._engine)
         try:

@@ -12,7 +12,8 @@ in a child process and watches it from a small process that never runs a job:
   :attr:`~wfengine.runtime.engine.Engine.job_observer`: ``claimed``, ``start``, ``end``, and
   ``call`` for each attempt of a synchronous application call a running job begins;
   :class:`EventReporter` is that observer); :class:`JobBook` keeps, per lease owner, the jobs
-  claimed and the one running since when, and the supervisor the call each is making;
+  claimed and the one running since when, and the supervisor the call each is making (an
+  outbox delivery is told as a job, and followed apart: :mod:`.supervised_deliveries`);
 * the :class:`Supervisor` renews those leases itself, with its own engine on the same database,
   so a frozen child keeps its jobs and no other worker takes one over only to freeze too;
 * a job that runs longer than ``job_timeout`` gets the child SIGKILLed, with every process
@@ -91,7 +92,7 @@ from wfengine.runtime.supervised_child import (
     encode_event,
     lease_owner,
 )
-from wfengine.runtime.supervisor_leases import LeaseRenewals
+from wfengine.runtime.supervised_deliveries import DeliveryWatch
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -142,7 +143,7 @@ class _Child:
     finished_before: int
 
 
-class Supervisor(LeaseRenewals):
+class Supervisor(DeliveryWatch):
     """Run one worker process at a time and step in when it freezes or dies (see the module
     notes for why).
 
@@ -198,6 +199,7 @@ class Supervisor(LeaseRenewals):
         self._restart_at: float | None = None  # when to start the next child
         #: (owner, job) of running jobs whose leases were lost: warned about, not renewed
         self._lost: set[tuple[str, str]] = set()
+        self._deliveries = {}  # the outbox deliveries its threads make (DeliveryWatch)
         #: held by the loop while it acts, and by the renewals' thread while it reads or
         #: notes what the book holds (never while either waits for the database)
         self._state = threading.RLock()
@@ -305,8 +307,8 @@ class Supervisor(LeaseRenewals):
                     self._restart_later(f"could not be started: {exc}")
             return None
         if ended(child.proc):
-            if self.book.running():  # the programs its jobs started die with them,
-                kill_group(child.proc)  # before it is reaped (its pid names the group)
+            if self.book.running() or self._deliveries:  # what its jobs started dies with
+                kill_group(child.proc)  # them, before it is reaped (its pid names the group)
             return self._ended(child, child.proc.wait())
         if self.stopping and self._stop_deadline is not None and now >= self._stop_deadline:
             _log.warning(
@@ -316,9 +318,9 @@ class Supervisor(LeaseRenewals):
             )
             self._stop_child(child)
             return self._stop_status(0)
-        overdue = self.book.overdue(now, self.job_timeout)
-        if overdue:
-            self._time_out(child, overdue)
+        overdue, late = self.book.overdue(now, self.job_timeout), self._late_deliveries(now)
+        if overdue or late:
+            self._time_out(child, overdue, late)
             if self.stopping:
                 return self._stop_status(0)
         return None
@@ -411,6 +413,8 @@ class Supervisor(LeaseRenewals):
         if call is not None:
             self._calls[(owner, jobs[0])] = (call, now)
             return
+        if self._note_delivery(event, owner, jobs, now):
+            return
         if event in ("start", "end"):  # a job's calls end with it
             for job in jobs:
                 self._calls.pop((owner, job), None)
@@ -436,11 +440,12 @@ class Supervisor(LeaseRenewals):
         self._database(self._give_back, patience=_DRAIN_WAIT if self._kill_now else None)
         self._child = None
 
-    def _time_out(self, child: _Child, overdue: list[tuple[str, str]]) -> None:
-        jobs = ", ".join(job for _, job in overdue)
+    def _time_out(self, child: _Child, overdue: list[tuple[str, str]], late: list[str]) -> None:
+        """Stop the child: jobs (``overdue``) or deliveries (the owners ``late``') ran too long."""
+        what = [f"job(s) {', '.join(job for _, job in overdue)}"] if overdue else []
         _log.error(
-            "job(s) %s ran longer than %g s (%s): stopping worker process %d",
-            jobs,
+            "%s ran longer than %g s (%s): stopping worker process %d",
+            " and ".join([*what, *([self._late_what(late)] if late else [])]),
             self.job_timeout,
             self.timeout_name,
             child.proc.pid,
@@ -458,6 +463,7 @@ class Supervisor(LeaseRenewals):
                 self._abandon(owner, job, reason, since.get((owner, job)))
                 self.book.forget(owner, job)
                 self.timed_out += 1
+            self._fail_deliveries(late, self._too_long())
             self._give_back()
 
         self._database(settle)
@@ -483,8 +489,10 @@ class Supervisor(LeaseRenewals):
             for owner, job, since in running:
                 self._abandon(owner, job, f"the worker process running it died ({how})", since)
                 self.book.forget(owner, job)
+            self._fail_deliveries(None, f"failed: the worker process delivering it died ({how})")
             self._give_back()
 
+        to_blame = bool(running or self._deliveries)  # (what the child died doing)
         self._database(settle)
         if self._gone is None:  # (it may have ended on the file's going before a look found it)
             self._gone = store_file_problem(self.engine.store)
@@ -494,7 +502,7 @@ class Supervisor(LeaseRenewals):
             return self._stop_status(status if status > 0 else 0)
         if self._gone is not None:
             return 2  # the database cannot be used, whatever the child said
-        if running:
+        if to_blame:
             self._restart_now()  # the job was to blame, and it is parked now
             return None
         if status == EXIT_UNAVAILABLE:
@@ -578,6 +586,7 @@ class Supervisor(LeaseRenewals):
     def _give_back(self) -> None:
         """Release every job the book still holds (the child is dead) and forget them; one
         it was running keeps its attempt (its call may have been made)."""
+        self._give_back_deliveries()
         running = {job for _, job, _ in self.book.running()}
         for owner, ids in self.book.claimed().items():
             try:

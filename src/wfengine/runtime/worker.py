@@ -13,7 +13,11 @@ something outside the process can stop that, which is what ``wfengine worker`` a
 (:mod:`wfengine.runtime.supervisor`: leases renewed from outside, a job timeout, a fresh process
 after a kill). A host whose applications or definitions may do that runs workers as
 ``wfengine worker`` processes, or supervises its own the same way (the engines'
-:attr:`~wfengine.runtime.engine.Engine.job_observer` tells what each thread runs).
+:attr:`~wfengine.runtime.engine.Engine.job_observer` tells what each thread runs, outbox
+deliveries included: :mod:`wfengine.runtime.outbox_watch`). The same goes for outbox handlers:
+in-process nothing stops one that never returns (a socket read without a timeout), and it holds
+its worker thread, with the jobs that thread would run, for ever; so a host's handlers bound
+their own time (a timeout on every network call, shorter than the outbox policy's ``lease``).
 
 Why threads, each with its own :class:`~wfengine.runtime.engine.Engine` on the same database:
 an engine serves one thread, and a job spends much of its time waiting (on the database, on an
