@@ -107,6 +107,7 @@ def email_agent(
     ``timeout`` bounds connecting and each exchange with the server; a binding's shorter
     timeout takes its place (:mod:`wfengine.applications.stoppable`)."""
     check_timeout("email_agent", timeout)
+    _check_server("email_agent", host, sender)
     server = _Server(host, port, sender, smtp_class, starttls, username, password)
     return _mailer(server, timeout, _Delivered())
 
@@ -402,11 +403,23 @@ def _message_id(key: str, sender: str) -> str:
     return f"<wfengine.{local}@{domain}>"
 
 
+def _check_server(what: str, host: object, sender: object) -> None:
+    """Refuse a ``host`` or ``sender`` that is no text now: given None (a setting read from
+    an unset environment variable), every call failed later with an ``AttributeError``,
+    retried as if the server were down."""
+    for name, value in (("host", host), ("sender", sender)):
+        if not isinstance(value, str):
+            raise TypeError(f"{what}: {name} must be text, not {type(value).__name__}")
+        if not value.strip():
+            raise ValueError(f"{what}: {name} must not be empty")
+
+
 def email_agent_factory(host: str, port: int = 25, *, sender: str, **options: Any) -> AgentFactory:
     """A factory for ``registry.allow_agent("email", ...)``: the server and sender are the
     host's; a definition declaring ``wfengine:agent`` ``email`` only gets to send with them."""
     if "timeout" in options:  # refused now, not at the first call of a definition's
         check_timeout("email_agent_factory", options["timeout"])
+    _check_server("email_agent_factory", host, sender)
 
     def factory(settings: Mapping[str, str]) -> ApplicationFunc:
         return email_agent(host, port, sender=sender, **options)
