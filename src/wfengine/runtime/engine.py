@@ -189,8 +189,10 @@ class Engine(
         self._refused: dict[str, DeployError] = {}
         #: told ``(event, owner, jobs)`` as :meth:`run_due_jobs` works: ``"claimed"`` (the
         #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended), ``"call"`` (a
-        #: running job begins a synchronous call; the event's payload is a ``CallInProgress``);
-        #: a worker supervisor in another process follows the jobs with it
+        #: running job begins a synchronous call; the event's payload is a ``CallInProgress``),
+        #: and ``"start"``/``"end"`` of each outbox delivery, as a job of kind ``outbox``
+        #: (:mod:`wfengine.runtime.outbox_watch`); a worker supervisor in another process
+        #: follows the jobs and deliveries with it
         self.job_observer: JobObserver | None = None
         #: what this engine tells the world after its commits: subscribe handlers here
         #: (``outbox_handlers`` shares one set of subscriptions between engines)
