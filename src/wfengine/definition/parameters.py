@@ -9,8 +9,6 @@ parameters as they are given (see :func:`implied_formals`).
 
 from __future__ import annotations
 
-import re
-
 from wfengine.definition.model import (
     Application,
     BasicType,
@@ -18,8 +16,7 @@ from wfengine.definition.model import (
     FormalParameter,
     ParameterMode,
 )
-
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+from wfengine.definition.reading import is_identifier
 
 
 def takes_actuals_as_given(app: Application) -> bool:
@@ -32,14 +29,16 @@ def takes_actuals_as_given(app: Application) -> bool:
 def implied_formals(actuals: tuple[str, ...]) -> tuple[FormalParameter, ...]:
     """The formal parameters a call implies for an application that declares none.
 
-    An actual that names a variable (``creditInfo``) is an INOUT parameter of that name: the
-    application receives its value and may return a new one. Any other expression is an IN
-    parameter named ``arg1``, ``arg2``... by position. Types are not checked.
+    An actual that names a variable (``creditInfo``, ``größe``: an identifier an expression
+    reads as written, :func:`~wfengine.definition.reading.is_identifier`) is an INOUT
+    parameter of that name: the application receives its value and may return a new one. Any
+    other expression is an IN parameter named ``arg1``, ``arg2``... by position. Types are not
+    checked.
     """
     formals: list[FormalParameter] = []
     for position, actual in enumerate(actuals, 1):
         text = actual.strip()
-        named = _IDENTIFIER.fullmatch(text) is not None
+        named = is_identifier(text)
         formals.append(
             FormalParameter(
                 id=text if named else f"arg{position}",

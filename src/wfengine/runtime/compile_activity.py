@@ -13,7 +13,6 @@ calls for its activity set.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -53,7 +52,7 @@ from wfengine.definition.model_activities import ToolCall, actual_attrs
 from wfengine.definition.model_processes import choosing_ways, left_empty
 from wfengine.definition.modes import modes
 from wfengine.definition.parameters import implied_formals, takes_actuals_as_given
-from wfengine.definition.reading import declared_types
+from wfengine.definition.reading import declared_types, is_identifier
 from wfengine.definition.scripts import parse_assignments, unsupported_reason
 from wfengine.definition.work_rules import (
     ESCALATE_AFTER,
@@ -65,6 +64,7 @@ from wfengine.definition.work_rules import (
     reminder_duration,
 )
 from wfengine.errors import DeployError
+from wfengine.expressions.lexer import name_problem
 from wfengine.runtime.compile_events import (
     assignments,
     condition_of,
@@ -108,8 +108,6 @@ from wfengine.runtime.compiled import (
     CTransition,
 )
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _epoch() -> datetime:
@@ -353,10 +351,14 @@ class ActivityCompiler:
                     text, f"{where}, parameter {fp.id!r} of {app_id!r}", actual_attrs(call, i)
                 )
             if fp.mode in (ParameterMode.OUT, ParameterMode.INOUT):
-                if not _IDENTIFIER.match(text):
+                # any identifier an expression reads as written (``größe`` too: this took
+                # ASCII only, though expressions read the name); a superset of the old shape,
+                # so a stored deployment compiles as it did
+                if not is_identifier(text):
+                    problem = name_problem(text)
                     raise DeployError(
                         f"{where}: {fp.mode.value} parameter {fp.id!r} of {app_id!r} must name "
-                        f"a data field, not {text!r}"
+                        f"a data field, not {text!r}" + (f" ({problem})" if problem else "")
                     )
                 target = self.exprs.aliases.get(text, text)
             params.append((fp.id, fp.mode, value, target, text))

@@ -8,7 +8,6 @@ builds the scopes' graphs and those lookup tables once so that the checks stay s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,20 +31,27 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
-from wfengine.definition.reading import package_language
+from wfengine.definition.reading import is_identifier, package_language
 from wfengine.expressions import Language
 
 #: A check: look at the package, yield findings.
 Check = Callable[["Context"], Iterator[Diagnostic]]
 
-#: What a plain XPDL Id looks like (an NMTOKEN without the rarely used exotic characters);
-#: text outside this shape is taken for an expression.
-PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+#: The ``.`` and ``-`` an XPDL Id (an NMTOKEN) often carries (``sales.manager``,
+#: ``order-id``) and an identifier does not: a name with them inside is still a plain name.
+_ID_PUNCTUATION = str.maketrans(".-", "__")
 
 
 def is_plain_name(text: str) -> bool:
-    """True when ``text`` (stripped) is a bare identifier rather than an expression."""
-    return PLAIN_NAME.fullmatch(text.strip()) is not None
+    """True when ``text`` (stripped) is a bare name rather than an expression: an identifier
+    an expression reads as written (:func:`~wfengine.definition.reading.is_identifier`, so
+    ``größe`` and ``名前`` too), which may also carry an Id's ``.`` and ``-`` after its first
+    character. Why any script: a name this refuses is taken for an expression, so an OUT
+    parameter passed to ``größe`` was refused as "no data field" (``parameter-mode``) and a
+    performer ``Prüfer`` naming no participant went unreported, though expressions read
+    both."""
+    name = text.strip()
+    return name[:1] not in ".-" and is_identifier(name.translate(_ID_PUNCTUATION))
 
 
 @dataclass(frozen=True, eq=False)
