@@ -78,3 +78,43 @@ def test_a_starter_and_an_application_call_name_where_the_integer_was_refused() 
     assert seen == []
     engine.start_process("p", {"a": 2**60, "f": 10**20})
     assert seen == [2.0**60]
+
+
+@pytest.mark.parametrize("text", ["9007199254740993", " -9007199254740993 ", "1" * 400])
+def test_an_integer_written_as_text_a_float_cannot_hold_is_refused(text: str) -> None:
+    """How ``--set f=...`` and an agent's answer as text arrive: the same promise."""
+    with pytest.raises(ValueError, match=r"expected FLOAT"):
+        coerce(text, FLOAT)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12", 12.0),
+        ("-0", 0.0),
+        ("100000000000000000000", 1e20),
+        ("12.5", 12.5),
+        ("9007199254740993.0", 9007199254740992.0),
+    ],
+)
+def test_number_text_a_float_holds_or_writes_as_decimals_is_read(text: str, value: float) -> None:
+    found = coerce(text, FLOAT)
+    assert type(found) is float and found == value
+
+
+def test_the_cli_refuses_such_a_value_given_with_set(tmp_path: object) -> None:
+    from click.testing import CliRunner
+
+    from wfengine.cli.main import main
+    from wfengine.definition.io import dump_xpdl
+
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.data_field("f", "FLOAT")
+    p.start("s").end("e")
+    p.sequence("s", "e")
+    path = f"{tmp_path}/float.xpdl"
+    with open(path, "wb") as out:
+        out.write(dump_xpdl(pb.build()))
+    result = CliRunner().invoke(main, ["run", path, "--set", "f=9007199254740993", "--json"])
+    assert result.exit_code == 2, result.output

@@ -188,6 +188,11 @@ def _float(v: Any) -> float:
     if isinstance(v, float):
         return float(v)
     if isinstance(v, str) and (_FLOAT.fullmatch(text := v.strip()) or _NOT_FINITE.fullmatch(text)):
+        if _INTEGER.fullmatch(text):  # an integer written as text (--set f=...): as an int
+            try:
+                return _float_of_integer(int(text))
+            except ValueError:  # more digits than Python reads: no float holds it either
+                raise _expected("FLOAT", v) from None
         return float(text)
     raise _expected("FLOAT", v)
 
