@@ -77,16 +77,15 @@ from wfengine.expressions.syntax import KeywordOperatorError
 #: given back, so a text that is no label ("Claim accepted", 40,000 spaces, "(see note)")
 #: fails in time linear in its length, where backtracking took quadratic time.
 _PROSE = re.compile(r"\s*+[^\W\d_][\w'-]*+(?:(?:\s++[\w'-]++)++\s*+[?.!]?|\s*+[?.!])\s*+")
-#: an ASCII identifier: data given under a field's Name that is none is refused, naming the
-#: Id (:mod:`~wfengine.definition.non_identifier_names`)
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_identifier(name: str) -> bool:
     """Whether an expression reads ``name`` as the name written: an identifier in any script
     (``größe``, ``名前``) that Python does not read as another (``ﬁle``, a decomposed ``café``:
     :func:`~wfengine.expressions.lexer.name_problem`). Such a Name may stand for its field
-    (:func:`name_aliases`), and a script may assign to it (:mod:`.scripts`)."""
+    (:func:`name_aliases`), also as a key of data given from outside (one that is no such
+    name is refused: :mod:`.non_identifier_names`), and a script may assign to it
+    (:mod:`.scripts`)."""
     return name.isidentifier() and name_problem(name) is None
 
 

@@ -3,12 +3,17 @@ the expression checks and the initial-value checks, so that both word them alike
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 
 from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import DataField, FormalParameter, Package, WorkflowProcess
-from wfengine.definition.reading import Reading, ReadKind, UnreadDurationError, language_name
+from wfengine.definition.reading import (
+    Reading,
+    ReadKind,
+    UnreadDurationError,
+    is_identifier,
+    language_name,
+)
 
 #: how much of an expression a message quotes (scripts in deadlines run to many lines)
 _QUOTED = 80
@@ -19,14 +24,13 @@ def quote(text: str) -> str:
     return repr(text if len(text) <= _QUOTED else text[: _QUOTED - 3] + "...")
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
 def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[str, ...]]:
     """Names two or more data fields or formal parameters carry, with their Ids. Such a Name
     stands for none of them (:func:`~wfengine.definition.reading.name_aliases`), so a text
     using it finds no field; saying which fields share it spares the modeller a hunt for a
-    missing one (TIBCO keys its fields by UUIDs and names two alike)."""
+    missing one (TIBCO keys its fields by UUIDs and names two alike). Names are chosen as
+    ``name_aliases`` chooses them (:func:`~wfengine.definition.reading.is_identifier`: two
+    fields named ``Größe`` are told as two named ``amount`` are)."""
     items: list[DataField | FormalParameter] = [
         *package.data_fields,
         *process.data_fields,
@@ -36,7 +40,7 @@ def shared_names(package: Package, process: WorkflowProcess) -> dict[str, tuple[
     owners: dict[str, list[str]] = {}
     for item in items:
         name = (item.name or "").strip()
-        if name and name != item.id and _IDENTIFIER.fullmatch(name) and name not in ids:
+        if name and name != item.id and is_identifier(name) and name not in ids:
             found = owners.setdefault(name, [])
             if item.id not in found:
                 found.append(item.id)
