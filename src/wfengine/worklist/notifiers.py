@@ -487,7 +487,7 @@ class SmsNotifier:
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
         #: notification key -> the ids of the users texted (the last REMEMBERED keys)
-        self._texted: dict[str, frozenset[str]] = {}
+        self._texted: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -495,15 +495,15 @@ class SmsNotifier:
 
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         key = notification.key
-        with self._lock:
-            texted = self._texted.get(key, frozenset())
+        with self._lock:  # (the newest key last: the oldest is forgotten first)
+            texted = self._texted[key] = self._texted.pop(key, set())
+            while len(self._texted) > REMEMBERED:
+                del self._texted[next(iter(self._texted))]
         for user in users:
             if user.phone and user.id not in texted:
                 self.gateway.send_sms(user.phone, notification.subject, f"{key}/{user.id}")
                 with self._lock:  # (one that raises stays untexted: the retry texts it)
-                    texted = self._texted[key] = self._texted.pop(key, texted) | {user.id}
-                    while len(self._texted) > REMEMBERED:
-                        del self._texted[next(iter(self._texted))]
+                    texted.add(user.id)
 
 
 # --------------------------------------------------------------------------- plug-ins
