@@ -11,6 +11,11 @@ tools.run_tools` tells it each attempt as it begins (:class:`CallInProgress`); t
 passes that on to the job observer (the supervisor), which hands the last one to
 ``abandon_job`` should it stop the job.
 
+An ``invoke`` job tells its own asynchronous call too (:func:`in_progress`), as it begins and
+once it has ended (``ended``): the job's time bounds the call and the command applying its
+answer, and only a call stopped while still in progress is the call's failure (an
+``ApplicationTimeoutError``); one stopped after its answer came loses nothing it gave.
+
 A context variable, not an argument: the call is made deep inside navigation, which sees a
 narrow context and no engine; the variable is per thread (each worker thread runs its own job).
 """
@@ -20,14 +25,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class CallInProgress:
-    """One attempt of a synchronous application call, as its ``application.invoked`` record
-    holds it: ``inputs`` are as audited (secrets already hidden)."""
+    """One attempt of an application call, as its ``application.invoked`` record holds it:
+    ``inputs`` are as audited (secrets already hidden); ``ended``: it has returned or raised
+    (told of an ``invoke`` job's own call only, see :func:`in_progress`)."""
 
     activity_instance_id: str
     activity_id: str
@@ -35,6 +41,7 @@ class CallInProgress:
     attempt: int
     key: str
     inputs: Mapping[str, Any]
+    ended: bool = False
 
     def as_payload(self) -> dict[str, Any]:
         """The call as an ``invoke`` job's payload describes one (what
@@ -55,6 +62,7 @@ class CallInProgress:
             "attempt": self.attempt,
             "key": self.key,
             "inputs": dict(self.inputs),
+            "ended": self.ended,
         }
 
     @classmethod
@@ -75,6 +83,7 @@ class CallInProgress:
             attempt,
             data["key"],
             dict(inputs),
+            data.get("ended") is True,  # (absent from a line an older worker wrote)
         )
 
 
@@ -96,3 +105,19 @@ def watching(watcher: Watcher | None) -> Iterator[None]:
         yield
     finally:
         _watcher.reset(token)
+
+
+@contextmanager
+def in_progress(call: CallInProgress) -> Iterator[None]:
+    """Tell this thread's watcher, if any, ``call`` as the block begins and, however the block
+    ends, that the call has ended: an ``invoke`` job's own asynchronous call, made outside any
+    command, which :meth:`~wfengine.runtime.engine.Engine.abandon_job` fails only while it is
+    in progress."""
+    watcher = _watcher.get()
+    if watcher is not None:
+        watcher(call)
+    try:
+        yield
+    finally:
+        if watcher is not None:
+            watcher(replace(call, ended=True))

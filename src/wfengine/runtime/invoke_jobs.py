@@ -47,15 +47,16 @@ from wfengine.errors import (
     PermanentApplicationError,
     WorkflowError,
 )
-from wfengine.runtime import call_stops
+from wfengine.runtime import call_stops, call_watch
 from wfengine.runtime.activity_holders import holders
+from wfengine.runtime.call_watch import CallInProgress
 from wfengine.runtime.clock import Clock, later
 from wfengine.runtime.compiled import CActivity, CompiledProcess
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.history import ApplicationDiscarded, change
 from wfengine.runtime.ids import IdGenerator
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
-from wfengine.runtime.jobs import Job
+from wfengine.runtime.jobs import JOB_INVOKE, Job
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.values import check_storable
 
@@ -266,7 +267,11 @@ class InvokeJobHandler:
         binding: Binding | None = None
         try:
             binding = _async_binding(engine, payload, where)
-            result = call_once(binding, inputs, key)
+            told = CallInProgress(
+                payload["activity_instance_id"], payload["activity_id"], app_id, attempt, key, shown
+            )
+            with call_watch.in_progress(told):  # (its runner tells the supervisor)
+                result = call_once(binding, inputs, key)
         except (SystemExit, KeyboardInterrupt) as exc:
             error = failure_text(exc, inputs, sensitive)  # (not retried: see _stopped)
             records.append((engine.clock.now(), ApplicationFailed(app_id, attempt, error, None)))
@@ -336,10 +341,35 @@ def _stopped(
     return InvokeOutcome(records, error=failure)
 
 
+def own_call(job: Job, call: CallInProgress | None) -> bool:
+    """Is ``call`` (what the runner of ``job`` told last) ``job``'s own asynchronous call,
+    rather than a synchronous call its command made applying the answer (the next
+    activity a Tool)?"""
+    payload = job.payload
+    return (
+        call is not None
+        and job.kind == JOB_INVOKE
+        and isinstance(payload, Mapping)
+        and call.activity_instance_id == payload.get("activity_instance_id")
+        and call.key == (job.key or "")
+    )
+
+
+def stopped_calling(job: Job, call: CallInProgress | None) -> bool:
+    """Was ``job`` stopped while its own asynchronous call was in progress (``call``: what
+    its runner told last)? Only then is it the call's failure (:func:`abandoned_call`).
+    Not when the call had answered (it was stopped applying the answer: the payment made
+    is not to be taken for failed), nor when the job holds an answer kept for the resume
+    (no call was being made), nor when nothing was told: its ``job`` incident, whose
+    retry runs the job again, applying a kept answer, keeps all it had."""
+    return own_call(job, call) and call is not None and not call.ended and ANSWER not in job.payload
+
+
 def abandoned_call(job: Job, reason: str, began: datetime, now: datetime) -> InvokeOutcome:
     """The outcome of an ``invoke`` job whose call was stopped from outside for ``reason``
-    (:meth:`~wfengine.runtime.engine.Engine.abandon_job`: a worker supervisor stopped the
-    job for running past ``--job-timeout``, or its worker process died under it): the
+    while in progress (:func:`stopped_calling`; :meth:`~wfengine.runtime.engine.Engine.
+    abandon_job`: a worker supervisor stopped the job for running past ``--job-timeout``, or
+    its worker process died under it): the
     attempt audited, invoked when it ``began`` (its own command never committed that), failed
     ``now``, and the call failed for good as an
     :class:`~wfengine.errors.ApplicationTimeoutError`: it gave no answer. Applied

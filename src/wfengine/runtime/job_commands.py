@@ -31,7 +31,7 @@ from wfengine.runtime.engine_threads import Unrun, firing_elsewhere, held_elsewh
 from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
-from wfengine.runtime.invoke_jobs import abandoned_call
+from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calling
 from wfengine.runtime.job_arguments import (
     checked_lease,
     instance_names,
@@ -410,10 +410,10 @@ class JobCommands(EngineBase):
         ``started_at``, and ``application.failed``) and the incident names its activity,
         application and attempt.
 
-        An ``invoke`` job's own call stopped so is not an incident of the job: it is the
-        call's failure, not retried, as an ``ApplicationTimeoutError`` (audited so), which
-        the activity's EXCEPTION transition takes, else a ``run`` incident that may be
-        skipped with output data (:func:`~wfengine.runtime.invoke_jobs.abandoned_call`).
+        An ``invoke`` job stopped while its own call was in progress (``call`` that call,
+        not ended) is not an incident of the job: it is the call's failure, not retried, as
+        an ``ApplicationTimeoutError``, which the activity's EXCEPTION transition takes, else
+        a ``run`` incident (:func:`~wfengine.runtime.invoke_jobs.stopped_calling`).
         """
         check_id(job_id, "job_id", "job id", "abandon_job")
         if started_at is not None:
@@ -421,7 +421,8 @@ class JobCommands(EngineBase):
         job = self.store.job(job_id)
         if job is None:
             raise NotFoundError("job", job_id)
-        self._job_failed(job, reason, started_at, call, stopped=call is None)
+        stopped = stopped_calling(job, call)  # (its own call told: the job describes it)
+        self._job_failed(job, reason, started_at, None if own_call(job, call) else call, stopped)
 
     def _job_failed(
         self,
@@ -429,7 +430,6 @@ class JobCommands(EngineBase):
         reason: str,
         started_at: datetime | None = None,
         call: CallInProgress | None = None,
-        *,
         stopped: bool = False,
     ) -> None:
         def body() -> None:

@@ -410,8 +410,9 @@ class Supervisor(DeliveryWatch):
 
     def _note(self, event: str, owner: str, jobs: list[str], call: CallInProgress | None) -> None:
         now = time.monotonic()  # a job's call in the calls, the rest in the book
-        if call is not None:
-            self._calls[(owner, jobs[0])] = (call, now)
+        if call is not None:  # (an ended call keeps when it began: the audit dates it then)
+            began = self._calls.get((owner, jobs[0]), (call, now))[1] if call.ended else now
+            self._calls[(owner, jobs[0])] = (call, began)
             return
         if self._note_delivery(event, owner, jobs, now):
             return
