@@ -89,8 +89,8 @@ def test_a_delivery_running_too_long_is_one_failed_attempt_and_a_fresh_child_sta
     entry = _entry(engine, offered.id)
     assert entry.status is OutboxStatus.PENDING and entry.attempts == 1
     assert entry.last_error == (
-        "the delivery ran longer than 0.5 s (--job-timeout); the worker process delivering "
-        "it was stopped"
+        "the delivery ran longer than 0.5 s (--job-timeout) without a sign of progress; the "
+        "worker process delivering it was stopped"
     )
     assert entry.next_attempt_at is not None
     assert entry.next_attempt_at > engine.clock.now() + timedelta(minutes=50)  # its back-off

@@ -30,10 +30,13 @@ The guarantees:
   handler that fails for good (raises :class:`~wfengine.errors.PermanentApplicationError`: a
   mail server refusing the recipients, 5xx) does not wait for the attempts to run out: the
   entry's other handlers are called, then it is marked ``failed`` at once, logged the same way.
-* **Bounded in a worker**: ``wfengine worker`` stops a delivery running longer than its
-  ``--job-timeout`` (a handler blocked for ever) with its worker process, as it stops a job,
-  and the entry counts one failed attempt (:mod:`~wfengine.runtime.outbox_watch`); in-process
-  nothing can stop a handler, so a host's handlers bound their own time.
+* **Bounded in a worker**: ``wfengine worker`` stops a delivery that shows no progress for
+  longer than its ``--job-timeout`` (a handler blocked for ever) with its worker process, as
+  it stops a job, and the entry counts one failed attempt (:mod:`~wfengine.runtime.
+  outbox_watch`). Each handler's call is progress, and so is each :func:`delivery_progress` a
+  handler calls (the notifiers call it per notifier and per text), so a slow handler telling
+  many recipients one by one is not stopped; in-process nothing can stop a handler, so a
+  host's handlers bound their own time.
 * **No handler, no growth**: an entry of a kind no handler of the delivering engine takes is
   settled as ``skipped`` without a call. So every process that delivers for a database must
   subscribe the same handlers (as it binds the same applications): a worker without them
@@ -86,6 +89,23 @@ _log = logging.getLogger("wfengine.outbox")
 _delivering: contextvars.ContextVar[object | None] = contextvars.ContextVar(
     "wfengine_delivering_engine", default=None
 )
+
+
+#: what :func:`delivery_progress` calls while a delivery is watched (see the notes)
+_progress: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "wfengine_delivery_progress", default=None
+)
+
+
+def delivery_progress() -> None:
+    """Tell whoever watches the delivery in progress that it is still going: a worker's
+    supervisor times a delivery from its last sign of progress, so a handler doing a long
+    series of quick steps (a text per recipient) calls this at each step, and is not taken
+    for one blocked for ever. A no-op outside a watched delivery, and in another thread than
+    the one calling the handler (the watch is per delivering thread)."""
+    tell = _progress.get()
+    if tell is not None:
+        tell()
 
 
 def delivering_engine() -> object | None:
@@ -292,9 +312,13 @@ class Outbox:
             return
         watched = [Delivery.of(record, policy).job(record, engine.clock.now())]
         observe("start", owner, watched)
+        # progress is told as the delivery's start again: whoever times it from its start
+        # (the supervisor) times it from its last sign of progress (outbox_watch)
+        progress = _progress.set(functools.partial(observe, "start", owner, watched))
         try:
             self._hand_over(record, owner)
         finally:
+            _progress.reset(progress)
             observe("end", owner, watched)
 
     def _hand_over(self, record: OutboxRecord, owner: str) -> None:
@@ -304,6 +328,7 @@ class Outbox:
         delivering = _delivering.set(self._engine)
         try:
             for handler in self.handlers.handlers(record.kind):
+                delivery_progress()  # (the handlers before it returned: it is going)
                 try:
                     if inspect.iscoroutine(answer := handler(record)):
                         # (async handlers are refused at subscribe; a plain one returning a

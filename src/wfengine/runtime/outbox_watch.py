@@ -10,6 +10,15 @@ too. So :class:`~wfengine.runtime.outbox_delivery.Outbox` tells the engine's
 is recorded), through the same events and pipe as jobs, and the supervisor stops one that runs
 too long as it stops a job.
 
+Too long is counted from the delivery's last sign of progress, not its start: a handler that is
+slow but progressing (a text per recipient, a second each, to a few hundred) was stopped
+half-way, retried, telling its first recipients again, and given up. Each handler's call is a
+sign of progress, and so is each
+:func:`~wfengine.runtime.outbox_delivery.delivery_progress` a handler calls; the observer is
+told one as the delivery's ``start`` again (the same job id), so whoever times a delivery from
+its start times it from its last sign of progress, and the pipe to the supervisor carries no
+new kind of event. A handler blocked for ever shows none, and is stopped as before.
+
 The job's id (:attr:`Delivery.job_id`) carries what the supervisor needs to record such a
 delivery as one failed attempt: the entry, which attempt it is, and the back-off its failure
 gets (none after the last attempt: it is given up). The worker process works that out from its

@@ -7,10 +7,12 @@ outbox's, renewed here while the delivery runs (a frozen handler keeps its entry
 worker takes it over only to freeze too), and a delivery the supervisor stops is recorded on the
 entry, not made an incident:
 
-* one that ran longer than the job timeout, or whose process died under it, is one failed
-  attempt: the entry waits for its next attempt after the back-off its worker's outbox policy
-  gives that attempt, and after the last one it is given up (``failed``, for an operator to
-  retry), logged on ``wfengine.outbox`` as a handler's failure is;
+* one that showed no progress for longer than the job timeout (timed from its start, or from
+  the last sign of progress its worker told, :mod:`~wfengine.runtime.outbox_watch`), or whose
+  process died under it, is one failed attempt: the entry waits for its next attempt after
+  the back-off its worker's outbox policy gives that attempt, and after the last one it is
+  given up (``failed``, for an operator to retry), logged on ``wfengine.outbox`` as a
+  handler's failure is;
 * one whose process was stopped for something else (a job timed out beside it, a stop that
   outlasted the grace period) is given back: due again at once, its attempt counted (as the
   claim counted it), as a job given back keeps its attempt.
@@ -41,7 +43,7 @@ class _Running:
     entry at a time)."""
 
     delivery: Delivery
-    #: when it started (monotonic time)
+    #: when it started or last showed progress (monotonic time)
     since: float
     #: its entry's lease found lost (taken over): warned about, renewed no more
     lost: bool = False
@@ -61,14 +63,20 @@ class DeliveryWatch(LeaseRenewals):
         delivery = watched_delivery(jobs[0]) if len(jobs) == 1 else None
         if delivery is None:
             return False
-        if event == "start":
+        running = self._deliveries.get(owner)
+        if event == "start" and running is not None and running.delivery == delivery:
+            running.since = now  # a sign of progress: timed from here (outbox_watch)
+        elif event == "start":
             self._deliveries[owner] = _Running(delivery, now)
         elif event == "end" and self._deliveries.pop(owner, None) is not None:
             self.book.finished += 1  # progress: a child that delivers is working
         return True
 
     def _late_deliveries(self, now: float) -> list[str]:
-        """The owners whose delivery has run longer than the job timeout."""
+        """The owners whose delivery has shown no progress for longer than the job timeout
+        (timed from its last sign, not its start: a slow handler telling a few hundred
+        recipients one by one was stopped half-way, retried, telling the first ones again,
+        and given up)."""
         return [o for o, r in self._deliveries.items() if now - r.since > self.job_timeout]
 
     def _late_what(self, owners: Collection[str]) -> str:
@@ -79,8 +87,8 @@ class DeliveryWatch(LeaseRenewals):
     def _too_long(self) -> str:
         """Why a delivery the job timeout stopped failed (its entry's error)."""
         return (
-            f"ran longer than {self.job_timeout:g} s ({self.timeout_name}); the worker "
-            "process delivering it was stopped"
+            f"ran longer than {self.job_timeout:g} s ({self.timeout_name}) without a sign of "
+            "progress; the worker process delivering it was stopped"
         )
 
     def _fail_deliveries(self, owners: Collection[str] | None, why: str) -> None:
