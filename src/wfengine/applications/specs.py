@@ -92,7 +92,7 @@ class ToolSpec:
 
 
 #: a name in an actual parameter's expression (a field it reads, or a word of no importance)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = re.compile(r"[^\W\d]\w*")
 
 
 def build_tool_spec(

@@ -52,7 +52,7 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 _OLD_SEPARATORS = re.compile(r"[\s,]+")
 #: what a name that is no id may be several ids joined by (``card|other``, ``card/other``)
 _PUNCTUATION = re.compile(r"\W+")
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0"})
