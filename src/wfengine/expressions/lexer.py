@@ -19,13 +19,14 @@ parser reports everything else.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum, auto
 
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.limits import Limits
+from wfengine.expressions.name_spelling import expression_name_problem
+from wfengine.expressions.name_spelling import name_problem as name_problem
 
 
 class Kind(Enum):
@@ -153,35 +154,11 @@ def tokenize(text: str, *, c_comments: bool = False) -> list[Token]:
 
 
 def _plain_name(name: str, source: str, offset: int) -> None:
-    """Refuse a name that Python's parser would silently change (:func:`name_problem`)."""
-    problem = name_problem(name)
+    """Refuse a name that Python's parser would silently change (:func:`name_problem`); a
+    stored deployment's decomposed name is read as before (:mod:`.name_spelling`)."""
+    problem = expression_name_problem(name)
     if problem is not None:
         raise ExpressionSyntaxError(problem, source=source, offset=offset)
-
-
-def name_problem(name: str) -> str | None:
-    """Why Python would read the identifier ``name`` as another name (NFKC normalisation), or
-    None when it reads it as written (or refuses it itself: an invalid character).
-
-    Python reads ``ｌｅｎ`` as ``len`` and ``ﬁle`` as ``file``, and ``cafe`` with a combining
-    accent (``café`` as macOS writes it) as the composed ``café``: a text could read a name a
-    reviewer does not see, or another field than its own. A NAME token takes every non-ASCII
-    character, as Python's tokenizer does, so all Python reads as one name is checked.
-    Names already in normal form (``größe``, ``नमस्ते``) are fine; script targets alike.
-    """
-    normal = unicodedata.normalize("NFKC", name)
-    if normal == name or not name.isidentifier():
-        return None
-    if unicodedata.normalize("NFC", name) == normal:
-        return (
-            f"the name {name!a} is not spelt composed (a letter and a separate combining "
-            f"mark, as some editors and macOS write it) and would read as the other name "
-            f"{normal!r}; write it composed (Unicode NFC), as {normal!r}"
-        )
-    return (
-        f"the name {name!r} is spelt with compatibility characters and would read as "
-        f"{normal!r}; write {normal!r} plainly"
-    )
 
 
 def match_brackets(tokens: list[Token], source: str, max_nesting: int) -> dict[int, int]:

@@ -58,6 +58,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from unicodedata import normalize
 
 import networkx as nx
 
@@ -83,6 +84,8 @@ from wfengine.definition.model import (
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
 from wfengine.errors import DeployError, Place
+from wfengine.expressions.expression import build_expression
+from wfengine.expressions.name_spelling import composing_stored_names
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
 from wfengine.runtime.compile_links import (
     connect_events,
@@ -116,8 +119,32 @@ _deploy_log = logging.getLogger("wfengine.deploy")
 def compile_process(package: Package, process: WorkflowProcess) -> CompiledProcess:
     """Compile ``process`` of ``package``; raises :class:`DeployError` naming what is wrong.
 
-    Every text is read by :mod:`wfengine.definition.reading`, as validation reads it.
+    Every text is read by :mod:`wfengine.definition.reading`, as validation reads it. A
+    stored deployment (:func:`~.compile_activity.stored_deployment`) reads a name spelt
+    decomposed as the wfengine that deployed it did, composed, with a warning
+    (:mod:`wfengine.expressions.name_spelling`): its instances keep running.
     """
+    if not _STORED.get():
+        return _compile_process(package, process)
+    with composing_stored_names() as composed:
+        try:
+            compiled = _compile_process(package, process)
+        finally:
+            if composed:  # those parses took what a new definition may not: none is kept
+                build_expression.cache_clear()
+    if composed:
+        _deploy_log.warning(
+            "process %r (deployed earlier) spells names decomposed (a letter and a separate "
+            "combining mark): %s; each is read composed, as the wfengine that deployed it did. "
+            "A new version must write them composed (Unicode NFC), or it is refused",
+            process.id,
+            ", ".join(f"{name!a} as {normalize('NFC', name)!r}" for name in sorted(composed)),
+        )
+    return compiled
+
+
+def _compile_process(package: Package, process: WorkflowProcess) -> CompiledProcess:
+    """:func:`compile_process`, whatever the deployment."""
     where = f"process {process.id!r}"
     names = frozenset(f.id for f in (*package.data_fields, *process.data_fields)) | frozenset(
         p.id for p in process.formal_parameters
