@@ -19,7 +19,12 @@ during a call) runs again: those calls were made too (audited by :mod:`~wfengine
 lost_calls`), so within the command's next runs each counts the attempts its lost runs made
 (:func:`running_again`, :func:`count_lost`), in a job or not, and a job that gives up its run
 after that (its instance was suspended meanwhile) keeps its claim counted
-(:func:`lost_race_calls`): its run after resume numbers the call on.
+(:func:`lost_race_calls`): its run after resume numbers the call on. The per-call counts
+die with that command, so the run after resume reads them back from the instance's audit
+trail, where the lost run's calls were recorded (:func:`made_before`): each call it makes
+again numbers on from its own attempts, not only the first (a job calling c0, c1, c2,
+suspended during c1: after resume c0 was attempt 2, c1 and c2 attempt 1 again, with a fresh
+retry budget). A job claimed for the first time (nearly every job) reads nothing.
 
 A context variable, as :mod:`~wfengine.runtime.call_watch` is: the call is made deep inside
 navigation, which sees no job.
@@ -32,13 +37,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from wfengine.applications.events import ApplicationInvoked
+from wfengine.runtime.audit_query import AuditQuery
 from wfengine.runtime.jobs import JOB_INVOKE, Job
+from wfengine.runtime.store import Store
 
 #: the job this thread runs, taken before: ``[its earlier claims, the key of the call they
 #: count against (None until its first synchronous call)]``; None outside such a job. A
 #: command run again after a lost race has a third item: ``{call key: attempts its lost runs
 #: made}`` (:func:`running_again`)
 _claims: ContextVar[list[Any] | None] = ContextVar("wfengine_earlier_claims", default=None)
+
+#: the job this thread runs, taken before: ``{call key: attempts its earlier runs made}``,
+#: as its instance's audit trail records them (:func:`made_before`); None otherwise
+_before: ContextVar[Mapping[str, int] | None] = ContextVar("wfengine_made_before", default=None)
 
 #: None outside a job taken before (the variable's own ``get``: a caller on the hot path asks
 #: it first and calls :func:`take` only when it is not None)
@@ -64,7 +76,8 @@ def take(key: str) -> int:
     made = int(found[0]) if found[1] == key else 0
     if len(found) > 2:  # (a command run again after a lost race: running_again)
         made = max(made, found[2].get(key, 0))
-    return made
+    before = _before.get()
+    return made if before is None else max(made, before.get(key, 0))
 
 
 @contextmanager
@@ -105,12 +118,37 @@ def lost_race_calls() -> bool:
 
 
 @contextmanager
-def claimed(job: Job) -> Iterator[None]:
+def claimed(job: Job, store: Store) -> Iterator[None]:
     """Within the block, the run's first synchronous call counts ``job``'s earlier claims as
-    attempts made (:func:`take`)."""
+    attempts made, and each call the attempts earlier runs of ``job`` recorded in ``store``
+    (:func:`take`, :func:`made_before`)."""
     count = 0 if job.kind == JOB_INVOKE else max(job.attempts - 1, 0)
     token = _claims.set([count, None] if count else None)
+    before = _before.set(made_before(store, job) if count else None)
     try:
         yield
     finally:
+        _before.reset(before)
         _claims.reset(token)
+
+
+def made_before(store: Store, job: Job) -> dict[str, int]:
+    """Each synchronous call of ``job``'s earlier runs that its instance's audit trail
+    records (its idempotency key, which begins with the instance's id and the job's: see
+    :func:`~wfengine.runtime.tools.run_tools`) -> the highest attempt recorded of it.
+
+    Why the trail: a run that lost its race to a suspension recorded its calls there
+    (:mod:`~wfengine.runtime.lost_calls`), and the job was given back; a run that committed
+    ended the job, so only runs that did not commit left records under its keys. One read,
+    only for a job claimed before (a killed host's, or one given back so)."""
+    prefix = f"{job.instance_id}:{job.id}."
+    query = AuditQuery(instance_id=job.instance_id, kinds=(ApplicationInvoked.KIND,))
+    made: dict[str, int] = {}
+    for event in store.audit_events(query):
+        detail = event.detail
+        if not isinstance(detail, dict):
+            continue
+        key, attempt = detail.get("key"), detail.get("attempt")
+        if isinstance(key, str) and key.startswith(prefix) and isinstance(attempt, int):
+            made[key] = max(made.get(key, 0), attempt)
+    return made

@@ -275,7 +275,7 @@ class JobCommands(EngineBase):
             observe("start", owner, [job])
             watcher = call_reporter(observe, owner, job)
         try:
-            with call_watch.watching(watcher), job_claims.claimed(job):
+            with call_watch.watching(watcher), job_claims.claimed(job, self.store):
                 return self._run_claimed(job, owner)
         finally:
             with self._held_lock:
