@@ -73,7 +73,7 @@ from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
-from wfengine.runtime.outbox_delivery import delivering_engine
+from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
 from wfengine.worklist.org_model import OrgUser
 from wfengine.worklist.organisation import Organisation
 
@@ -218,6 +218,7 @@ class NotificationDispatcher:
         for i, notifier in enumerate(self.notifiers):
             if i in done:
                 continue
+            delivery_progress()  # (a worker times a delivery from its last sign of progress)
             try:
                 notify: Callable[..., object] = notifier.notify  # (what it really returns)
                 answer = notify(notification, users)
@@ -500,6 +501,7 @@ class SmsNotifier:
             while len(self._texted) > REMEMBERED:
                 del self._texted[next(iter(self._texted))]
         for user in users:
+            delivery_progress()  # (many slow texts in a row are not a gateway hung for good)
             if user.phone and user.id not in texted:
                 self.gateway.send_sms(user.phone, notification.subject, f"{key}/{user.id}")
                 with self._lock:  # (one that raises stays untexted: the retry texts it)
