@@ -39,3 +39,16 @@ def test_a_command_says_so_on_one_line_with_exit_status_2(url: str, command: lis
     assert len(lines) == 1 and lines[0].startswith("Error: the database URL cannot be read")
     assert "port" in lines[0] and "secret" not in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "current"]])
+def test_the_db_commands_say_so_in_one_line(command: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from wfengine.cli.main import main
+
+    url = "postgresql+psycopg://ada:secret@localhost:notaport/wf"
+    result = CliRunner().invoke(main, [*command, "--db", url])
+    assert result.exit_code == 2, result.output
+    assert "port" in result.stderr and "secret" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

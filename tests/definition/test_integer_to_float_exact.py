@@ -80,7 +80,7 @@ def test_a_starter_and_an_application_call_name_where_the_integer_was_refused() 
     assert seen == [2.0**60]
 
 
-@pytest.mark.parametrize("text", ["9007199254740993", " -9007199254740993 ", "1" * 400])
+@pytest.mark.parametrize("text", ["9007199254740993", " -9007199254740993 "])
 def test_an_integer_written_as_text_a_float_cannot_hold_is_refused(text: str) -> None:
     """How ``--set f=...`` and an agent's answer as text arrive: the same promise."""
     with pytest.raises(ValueError, match=r"expected FLOAT"):

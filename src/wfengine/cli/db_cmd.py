@@ -136,6 +136,8 @@ def _supported(url: str) -> tuple[URL, Dialect]:
         parsed = normalise_url(url)
     except sa.exc.ArgumentError as exc:
         raise InputOutputError(f"cannot read the database URL: {exc}") from None
+    except StoreError as exc:  # a port that is not a number (normalise_url)
+        raise InputOutputError(str(exc)) from None
     try:
         return parsed, supported(parsed)
     except StoreError as exc:

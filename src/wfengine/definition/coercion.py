@@ -190,9 +190,11 @@ def _float(v: Any) -> float:
     if isinstance(v, str) and (_FLOAT.fullmatch(text := v.strip()) or _NOT_FINITE.fullmatch(text)):
         if _INTEGER.fullmatch(text):  # an integer written as text (--set f=...): as an int
             try:
-                return _float_of_integer(int(text))
-            except ValueError:  # more digits than Python reads: no float holds it either
-                raise _expected("FLOAT", v) from None
+                number = int(text)
+                float(number)
+            except (ValueError, OverflowError):  # beyond a float's range: inf, as before (what
+                return float(text)  # checks a FLOAT is finite refuses it, saying so)
+            return _float_of_integer(number)
         return float(text)
     raise _expected("FLOAT", v)
 
