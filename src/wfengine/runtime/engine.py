@@ -191,6 +191,7 @@ class Engine(
         #: batch), ``"start"`` and ``"end"`` (each job, ended however it ended), ``"call"`` (a
         #: running job begins a synchronous call; the event's payload is a ``CallInProgress``),
         #: and ``"start"``/``"end"`` of each outbox delivery, as a job of kind ``outbox``
+        #: (``"start"`` again, same id, at each sign of progress it shows)
         #: (:mod:`wfengine.runtime.outbox_watch`); a worker supervisor in another process
         #: follows the jobs and deliveries with it
         self.job_observer: JobObserver | None = None
