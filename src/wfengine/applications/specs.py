@@ -8,7 +8,6 @@ INOUT). The runtime compiler builds them with the process, so a call looks nothi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from wfengine.applications.coercion import Checked, ListOf
 from wfengine.applications.redaction import is_sensitive_field, sensitive_formals
 from wfengine.definition.application_settings import asynchronous
+from wfengine.definition.expression_words import names_in
 from wfengine.definition.model import (
     Application,
     ArrayType,
@@ -91,10 +91,6 @@ class ToolSpec:
         )
 
 
-#: a name in an actual parameter's expression (a field it reads, or a word of no importance)
-_NAME = re.compile(r"[^\W\d]\w*")
-
-
 def build_tool_spec(
     application_id: str,
     app: Application | None,
@@ -117,7 +113,7 @@ def build_tool_spec(
         kind, is_array = basic_kind(fp.data_type, types) if fp else (None, False)
         names = {target} if target else set()
         if value is not None:  # every field its expression names (``card + ""`` too)
-            names.update(aliases.get(n, n) for n in _NAME.findall(text))
+            names.update(aliases.get(n, n) for n in names_in(text))
         sensitive = formal in marked or any(
             n in fields and is_sensitive_field(fields[n]) for n in names
         )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
+from wfengine.definition.expression_words import names_in
 from wfengine.definition.model import (
     Activity,
     Application,
@@ -52,7 +53,6 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 _OLD_SEPARATORS = re.compile(r"[\s,]+")
 #: what a name that is no id may be several ids joined by (``card|other``, ``card/other``)
 _PUNCTUATION = re.compile(r"\W+")
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 _YES = frozenset({"true", "yes", "1"})
 _NO = frozenset({"false", "no", "0"})
@@ -238,7 +238,7 @@ def _passed_as(name: str, app: Application, calls: Sequence[ToolCall]) -> list[s
         else:
             ids = [fp.id for fp in app.formal_parameters]
         for formal, actual in zip(ids, actuals, strict=False):
-            if name in _IDENTIFIER.findall(actual):
+            if name in names_in(actual):
                 found[formal] = None
     return list(found)
 
