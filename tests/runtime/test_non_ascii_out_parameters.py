@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from wfengine import DeployError, Engine, PackageBuilder, load_xpdl, validate
+from wfengine import DeployError, Engine, PackageBuilder, validate
 from wfengine.definition.checks.context import is_plain_name
 from wfengine.definition.model import Package, ParameterMode
 from wfengine.definition.parameters import implied_formals
@@ -63,43 +63,13 @@ def test_plain_names_are_identifiers_in_any_script_or_xpdl_ids() -> None:
         assert not is_plain_name(name), name
 
 
-def test_an_application_taking_actuals_as_given_gets_a_non_ascii_field() -> None:
-    [named, other] = implied_formals(("größe", "größe + 1"))
-    assert (named.id, named.mode) == ("größe", ParameterMode.INOUT)
-    assert (other.id, other.mode) == ("arg2", ParameterMode.IN)
-    assert implied_formals(("\ufb01le",))[0].id == "arg1"
-    package = load_xpdl(
-        """<?xml version="1.0" encoding="UTF-8"?>
-<Package xmlns="http://www.wfmc.org/2009/XPDL2.2" Id="pk" Name="pk">
-  <PackageHeader><XPDLVersion>2.2</XPDLVersion><Vendor>x</Vendor><Created>2024-01-01</Created>
-  </PackageHeader>
-  <DataFields>
-    <DataField Id="größe"><DataType><BasicType Type="INTEGER"/></DataType>
-      <InitialValue>2</InitialValue></DataField>
-  </DataFields>
-  <Applications>
-    <Application Id="calc"><ExternalReference location="https://calc.example/double"/>
-    </Application>
-  </Applications>
-  <WorkflowProcesses><WorkflowProcess Id="p"><ProcessHeader/><Activities>
-    <Activity Id="t"><Implementation><Task><TaskApplication Id="calc">
-      <ActualParameters><ActualParameter>größe</ActualParameter></ActualParameters>
-    </TaskApplication></Task></Implementation></Activity>
-  </Activities></WorkflowProcess></WorkflowProcesses>
-</Package>""".encode()
-    )
-    given: list[dict[str, object]] = []
-
-    def calc(**inputs: int) -> dict[str, int]:
-        given.append(inputs)
-        return {"größe": inputs["größe"] * 21}
-
-    with Engine() as engine:
-        engine.applications.register("calc", calc)
-        engine.deploy(package, strict=True)
-        iid = engine.start_process("p")
-        assert given == [{"größe": 2}]
-        assert engine.instance(iid).data["größe"] == 42, engine.incidents(iid)
+def test_an_application_taking_actuals_as_given_names_a_non_ascii_actual_by_position() -> None:
+    """Kept as it was: deployments stored by an earlier wfengine call such an application
+    with ``arg1`` for ``größe``, and a host's callable is written for that; naming it
+    ``größe`` now would fail every instance of them (the review of e20c06e)."""
+    [first, second] = implied_formals(("größe", "n"))
+    assert (first.id, first.mode) == ("arg1", ParameterMode.IN)
+    assert (second.id, second.mode) == ("n", ParameterMode.INOUT)
 
 
 def test_a_subflow_returns_into_a_non_ascii_field() -> None:

@@ -9,6 +9,8 @@ parameters as they are given (see :func:`implied_formals`).
 
 from __future__ import annotations
 
+import re
+
 from wfengine.definition.model import (
     Application,
     BasicType,
@@ -16,7 +18,8 @@ from wfengine.definition.model import (
     FormalParameter,
     ParameterMode,
 )
-from wfengine.definition.reading import is_identifier
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def takes_actuals_as_given(app: Application) -> bool:
@@ -29,16 +32,14 @@ def takes_actuals_as_given(app: Application) -> bool:
 def implied_formals(actuals: tuple[str, ...]) -> tuple[FormalParameter, ...]:
     """The formal parameters a call implies for an application that declares none.
 
-    An actual that names a variable (``creditInfo``, ``größe``: an identifier an expression
-    reads as written, :func:`~wfengine.definition.reading.is_identifier`) is an INOUT
-    parameter of that name: the application receives its value and may return a new one. Any
-    other expression is an IN parameter named ``arg1``, ``arg2``... by position. Types are not
-    checked.
+    An actual that names a variable (``creditInfo``) is an INOUT parameter of that name: the
+    application receives its value and may return a new one. Any other expression is an IN
+    parameter named ``arg1``, ``arg2``... by position. Types are not checked.
     """
     formals: list[FormalParameter] = []
     for position, actual in enumerate(actuals, 1):
         text = actual.strip()
-        named = is_identifier(text)
+        named = _IDENTIFIER.fullmatch(text) is not None
         formals.append(
             FormalParameter(
                 id=text if named else f"arg{position}",
