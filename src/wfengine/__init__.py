@@ -149,6 +149,7 @@ if _typing.TYPE_CHECKING:
         OutboxRecord,
         OutboxStatus,
     )
+    from wfengine.runtime.outbox_delivery import delivery_progress
     from wfengine.runtime.snapshots import (
         ActivityInstanceSnapshot,
         DecisionSnapshot,
@@ -356,6 +357,7 @@ __all__ = [
     "compare",
     "connect",
     "deadline",
+    "delivery_progress",
     "detailed_status",
     "dump_xpdl",
     "email_agent",
@@ -501,6 +503,7 @@ _LAZY: dict[str, str] = {
     "compare": "wfengine.simulation",
     "connect": "wfengine.wapi.session",
     "deadline": "wfengine.definition.build_arguments",
+    "delivery_progress": "wfengine.runtime.outbox_delivery",
     "detailed_status": "wfengine.audit",
     "dump_xpdl": "wfengine.definition.io",
     "iter_events": "wfengine.audit",
