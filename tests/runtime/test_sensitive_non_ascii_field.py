@@ -9,7 +9,9 @@ import pytest
 from wfengine import Engine, PackageBuilder
 
 
-@pytest.mark.parametrize("field", ["pan", "kartennummer_ä", "Äpfel", "名前", "कार्ड", "บัตร", "நமஸ்தே"])
+@pytest.mark.parametrize(
+    "field", ["pan", "kartennummer_ä", "Äpfel", "名前", "कार्ड", "บัตร", "நமஸ்தே"]
+)
 @pytest.mark.parametrize("actual", ["{}", "{} + ''"])
 def test_a_sensitive_field_is_hidden_whatever_letters_its_id_has(field: str, actual: str) -> None:
     pb = PackageBuilder("pkg")
