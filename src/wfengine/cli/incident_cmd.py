@@ -43,6 +43,7 @@ from wfengine.cli.assignments import (
 from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps, incident_row
 from wfengine.cli.option_types import STORED_TEXT
+from wfengine.one_line import one_line as o
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -67,8 +68,6 @@ def incidents(url: str, as_json: bool) -> None:
     """List the open incidents: work the engine could not do by itself."""
     with engine_on(url) as engine:
         found = engine.incidents()
-    from wfengine.one_line import one_line as o
-
     rows = [incident_row(i) for i in found]
     if as_json:
         click.echo(dumps(rows))
@@ -156,9 +155,7 @@ def _resolved(incident_id: str) -> None:
     """Print ``ID resolved``, the id on one line (control characters escaped, as the listing
     shows it): the id is the operator's argument, and a line break in it would print a line
     of its own."""
-    from wfengine.one_line import one_line
-
-    click.echo(f"{one_line(incident_id)} resolved")
+    click.echo(f"{o(incident_id)} resolved")
 
 
 def _outputs(engine: Engine, incident_id: str, raw: dict[str, str]) -> dict[str, Any]:

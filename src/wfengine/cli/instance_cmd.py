@@ -51,6 +51,7 @@ from wfengine.cli.exit_status import NotInDefinition
 from wfengine.cli.json_output import dumps, iso
 from wfengine.cli.option_types import STORED_TEXT
 from wfengine.cli.stderr_log import logging_to_stderr
+from wfengine.one_line import one_line as o
 
 if TYPE_CHECKING:
     from wfengine.runtime.engine import Engine
@@ -137,7 +138,6 @@ def instances(
         ]
         click.echo(dumps(rows))
         return
-    from wfengine.one_line import one_line as o
 
     # the text keeps its three columns, one line per instance: scripts cut them; an id
     # holding a tab or a line break (a process Id written with &#10;, which deploys with a
@@ -248,7 +248,6 @@ def show(instance_id: str, url: str, as_json: bool) -> None:
         }
         click.echo(dumps(out))
         return
-    from wfengine.one_line import one_line as o
 
     # ids and messages on one line (control characters escaped, as audit and status do): an
     # application's error holding a line break would otherwise print a forged line
@@ -273,14 +272,12 @@ def _state_command(verb: str, summary: str) -> click.Command:
     @db_option
     @acting_user_option
     def command(instance_id: str, url: str, user: str | None) -> None:
-        from wfengine.one_line import one_line
-
         with engine_on(url) as engine:
             getattr(engine, verb)(instance_id, user=user)
             # (its summary: an instance closed without its process definition, which no
             # longer compiles, is shown too)
             state = engine.instance_summary(instance_id).state.value
-        click.echo(f"{one_line(instance_id)} {state}")
+        click.echo(f"{o(instance_id)} {state}")
 
     return command
 
@@ -327,9 +324,7 @@ def cancel(instance_id: str, url: str, activity_id: str, user: str | None) -> No
                 f"activity {activity_id!r} of instance {instance_id!r}", "not open", "cancel"
             )
         state = engine.instance(instance_id).state.value
-    from wfengine.one_line import one_line
-
-    click.echo(f"{one_line(instance_id)} {state}")
+    click.echo(f"{o(instance_id)} {state}")
 
 
 def _refuse_unknown_activity(engine: Engine, instance_id: str, activity_id: str) -> None:

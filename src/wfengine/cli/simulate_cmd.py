@@ -91,7 +91,7 @@ def simulate(
     from wfengine.cli.database import refuse_in_memory
     from wfengine.cli.exit_status import NotInDefinition
     from wfengine.cli.json_output import dumps
-    from wfengine.cli.loading import load_or_fail, output_file, refuse_unwritable
+    from wfengine.cli.loading import load_or_fail, refuse_unwritable, write_output
     from wfengine.simulation import Scenario, ScenarioError, VariantError
     from wfengine.simulation import compare as compare_variants
     from wfengine.simulation import simulate as run_simulation
@@ -165,9 +165,7 @@ def simulate(
             except ScenarioError as exc:
                 raise NotInDefinition(str(exc)) from None
     if plot is not None:
-        picture = _picture(reports, str(plot))
-        with output_file(plot, binary=True) as figure:
-            figure.write(picture)
+        write_output(plot, _picture(reports, plot))
     click.echo(dumps(report.as_dict()) if as_json else report.text())
 
 

@@ -32,6 +32,7 @@ from wfengine.cli.database import db_option, engine_on
 from wfengine.cli.json_output import dumps
 from wfengine.cli.loading import non_empty
 from wfengine.cli.option_types import STORED_TEXT
+from wfengine.one_line import one_line
 
 
 @click.command()
@@ -75,7 +76,6 @@ def stats(
       wfengine stats --db sqlite:///wfengine.db --process complaint --json
     """
     from wfengine.audit.metrics import process_metrics, short_duration
-    from wfengine.one_line import one_line
 
     if since is not None and until is not None and since >= until:
         raise click.BadParameter(
@@ -129,7 +129,6 @@ def _more_lines(m: Any) -> None:
     them. Ids pass through :func:`~wfengine.one_line.one_line`, as in the lines above: one
     holding a line break would forge a row."""
     from wfengine.audit.metrics import short_duration
-    from wfengine.one_line import one_line
 
     per_day = "-" if m.throughput_per_day is None else _per_day(m.throughput_per_day)
     click.echo(f"  throughput: {per_day} completed per day")

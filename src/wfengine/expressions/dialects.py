@@ -483,8 +483,10 @@ def _half_up(value: float) -> int:
 def _java_round(ctx: EvaluationContext, value: float, /) -> int:
     """Java's ``Math.round``: a ``long``, so NaN is 0 and what is beyond it is clamped."""
     x = _math_number("Math.round", value, java=True)
-    if isinstance(x, int) or math.isnan(x):
-        return x if isinstance(x, int) else 0
+    if isinstance(x, int):
+        return x
+    if math.isnan(x):
+        return 0
     return min(max(_half_up(max(min(x, 2.0**63), -(2.0**63))), _LONG_MIN), _LONG_MAX)
 
 

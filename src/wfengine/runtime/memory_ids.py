@@ -58,7 +58,7 @@ def refuse_taken_ids(
         _refuse_taken_jobs(jobs, instances, step)
     if incidents is not None:
         for inst in step.instances.values():
-            for incident in inst.incidents.values() if inst.incidents else ():
+            for incident in inst.incidents.values():
                 other = incidents.get(incident.id)
                 if other is not None and other.instance_id != inst.id:
                     raise IdTakenError(

@@ -254,7 +254,7 @@ class Run:
         """The queue a work item of ``activity`` in ``instance_id`` counts in (its label)."""
         if not any(act == activity for _, act in self.labels):
             return activity
-        process_id = self.engine.instance(instance_id).process_id
+        process_id = self.engine.store.instance(instance_id).process_id  # (no snapshot: a read)
         return self.labels.get((process_id, activity), activity)
 
     def _registry(

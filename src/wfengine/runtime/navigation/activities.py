@@ -591,7 +591,9 @@ def _offer_waits(ai: ActivityInstance) -> bool:
     person (only its offer could fail). A script's or a Tool's own work may fail as ``run``
     after the person's, told apart only by the trail (incident_commands.offer_opened_as_run):
     it holds its turn, as before."""
-    incident = ai.scope.instance.incidents.get(ai.incident or "")
+    if ai.incident is None:  # (nearly always: the check costs nothing then)
+        return False
+    incident = ai.scope.instance.incidents.get(ai.incident)
     if incident is None or incident.operation == OFFER:
         return incident is not None
     old_offer = incident.operation == "run" and incident.application_id is None

@@ -68,7 +68,12 @@ def _iso(when: datetime) -> str:
     naive time (read from a document written by hand, see :func:`_dt`) is kept as it is:
     ``astimezone`` would take it for the host's local time and shift it by the host's zone
     each time the instance is stored."""
-    return (when if when.tzinfo is UTC or when.tzinfo is None else when.astimezone(UTC)).isoformat()
+    return _utc(when).isoformat()
+
+
+def _utc(when: datetime) -> datetime:
+    """``when`` in UTC; a naive time as it is (:func:`_iso`, :func:`_dt`)."""
+    return when if when.tzinfo is UTC or when.tzinfo is None else when.astimezone(UTC)
 
 
 def _dt(text: str) -> datetime:
@@ -77,8 +82,7 @@ def _dt(text: str) -> datetime:
     open activity instance's or an incident's time came back in it where every column's
     time, and every time the memory store gives, is UTC (a naive time, only ever written by
     hand, is left as it is)."""
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo is UTC or when.tzinfo is None else when.astimezone(UTC)
+    return _utc(datetime.fromisoformat(text))
 
 
 def _undt(value: str | None) -> datetime | None:
