@@ -12,12 +12,15 @@ which have the entry, and fails the delivery naming those that raised; the outbo
 (same key) calls only those again, until they succeed or the entry is given up on. When every
 one that raised failed for good (a :class:`~wfengine.errors.PermanentApplicationError`: the
 e-mail notifier's server refusing the recipients, 5xx; the webhook's receiver answering a 4xx
-other than 408, 425 and 429), the entry is given up on at once. What the dispatcher
-remembers is its process's: after a restart, or when another worker delivers the retry, a
-notifier that had it may be called again, with the same key (so the receiving side can drop
-a repeat: the e-mail's Message-ID, the webhook's ``X-Wfengine-Key``, the SMS's ``key``).
+other than 408, 425 and 429; the SMS gateway refusing numbers so), the entry is given up on
+at once. What the dispatcher remembers is its process's: after a restart, or when another
+worker delivers the retry, a notifier that had it may be called again, with the same key (so
+the receiving side can drop a repeat: the e-mail's Message-ID, the webhook's
+``X-Wfengine-Key``, the SMS's ``key``).
 The e-mail and SMS notifiers remember (for the last :data:`REMEMBERED` keys) whom they told,
-so their retry tells only the rest; each SMS has its own key, ``<entry key>/<user id>``.
+so their retry tells only the rest; each SMS has its own key, ``<entry key>/<user id>``, and
+a recipient the SMS gateway fails for does not keep the others from their text
+(:mod:`.sms_notifier`).
 
 Events and who hears of them:
 
@@ -59,10 +62,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from importlib.metadata import entry_points
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -71,11 +73,18 @@ from wfengine.applications.agents.agent_timeouts import check_timeout
 from wfengine.applications.agents.http_json import service_name
 from wfengine.applications.agents.mail import email_agent, readable_recipients
 from wfengine.errors import ApplicationError, PermanentApplicationError
-from wfengine.one_line import one_line
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
+from wfengine.worklist.notification import REMEMBERED as REMEMBERED  # (re-exported)
+from wfengine.worklist.notification import Notification as Notification
+from wfengine.worklist.notification import Notifier as Notifier
+from wfengine.worklist.notification import describe as describe
 from wfengine.worklist.org_model import OrgUser
 from wfengine.worklist.organisation import Organisation
+from wfengine.worklist.sms_notifier import FileSmsGateway as FileSmsGateway
+from wfengine.worklist.sms_notifier import SmsGateway as SmsGateway
+from wfengine.worklist.sms_notifier import SmsNotifier as SmsNotifier
+from wfengine.worklist.sms_notifier import sms_file
 
 #: the entry-point group where packages register notifier factories
 ENTRY_POINT_GROUP = "wfengine_notifiers"
@@ -100,42 +109,6 @@ EVENTS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
-    """One thing to tell ``recipients`` about a work item; ``key`` is the outbox entry's
-    (the same on every retry: the idempotency key)."""
-
-    key: str
-    event: str
-    work_item_id: str
-    instance_id: str
-    activity_id: str
-    recipients: tuple[str, ...]
-    #: why, when the one who acted gave a reason (work sent back)
-    reason: str | None = None
-
-    @property
-    def subject(self) -> str:
-        """One line (an e-mail header cannot hold a line break: an activity Id holding one,
-        which a deploy accepts with a warning, made every e-mail of its work unsendable)."""
-        return one_line(f"work item {self.work_item_id} ({self.activity_id}) {self.event}")
-
-    @property
-    def text(self) -> str:
-        why = f" Reason: {self.reason}" if self.reason else ""
-        return (
-            f"Work item {self.work_item_id}, activity {self.activity_id} of instance "
-            f"{self.instance_id}, was {self.event}.{why}"
-        )
-
-
-class Notifier(Protocol):
-    """Delivers a notification to the users it concerns; raising makes the outbox try again
-    later with the same notification."""
-
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None: ...
-
-
 class NotificationError(ApplicationError):
     """Some notifiers failed to deliver a notification (the others delivered it)."""
 
@@ -144,18 +117,6 @@ class PermanentNotificationError(NotificationError, PermanentApplicationError):
     """Every notifier that failed did so for good (raised a
     :class:`~wfengine.errors.PermanentApplicationError`, as the e-mail notifier does when the
     server refuses the recipients, 5xx): the outbox does not retry the entry."""
-
-
-def describe(notifier: object) -> str:
-    """A notifier as messages name it: its own ``repr`` when it has one, else its class."""
-    if type(notifier).__repr__ is object.__repr__:
-        return type(notifier).__qualname__
-    return repr(notifier)
-
-
-#: how many entries a dispatcher remembers a partial delivery of (the oldest are forgotten:
-#: entries another worker settled, or given up on, are never delivered here again)
-REMEMBERED = 10_000
 
 
 class NotificationDispatcher:
@@ -453,72 +414,9 @@ def _check_url(url: object) -> None:
         raise ValueError("webhook notifier: url names no host")
 
 
-# --------------------------------------------------------------------------- SMS
-
-
-class SmsGateway(Protocol):
-    """Sends one text message to a phone number."""
-
-    def send_sms(self, phone: str, text: str, key: str) -> None:
-        """``key`` is this message's, the same on its retry: a gateway can drop a repeat."""
-
-
-class FileSmsGateway:
-    """An SMS gateway adapter that appends one JSON line per message to a file (for tests,
-    demos, and gateways that pick messages up from a spool file)."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"sms-file {self.path}"
-
-    def send_sms(self, phone: str, text: str, key: str) -> None:
-        line = json.dumps({"key": key, "phone": phone, "text": text}, sort_keys=True)
-        with self._lock, self.path.open("a", encoding="utf-8") as f:
-            f.write(line + "\n")
-
-
-class SmsNotifier:
-    """A short text per notification to each recipient that has a phone number, keyed
-    ``<entry key>/<user id>``. Whom it texted is remembered: the outbox's retry after the
-    gateway failed for one texts only the rest (it texted all again, under one shared key)."""
-
-    def __init__(self, gateway: SmsGateway) -> None:
-        self.gateway = gateway
-        #: notification key -> the ids of the users texted (the last REMEMBERED keys)
-        self._texted: dict[str, set[str]] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"sms via {describe(self.gateway)}"
-
-    def notify(self, notification: Notification, users: list[OrgUser]) -> None:
-        key = notification.key
-        with self._lock:  # (the newest key last: the oldest is forgotten first)
-            texted = self._texted[key] = self._texted.pop(key, set())
-            while len(self._texted) > REMEMBERED:
-                del self._texted[next(iter(self._texted))]
-        for user in users:
-            delivery_progress()  # (many slow texts in a row are not a gateway hung for good)
-            if user.phone and user.id not in texted:
-                self.gateway.send_sms(user.phone, notification.subject, f"{key}/{user.id}")
-                with self._lock:  # (one that raises stays untexted: the retry texts it)
-                    texted.add(user.id)
-
-
 # --------------------------------------------------------------------------- plug-ins
 
 NotifierFactory = Callable[..., Notifier]
-
-
-def sms_file(path: str | Path) -> SmsNotifier:
-    """The ``sms-file`` notifier: SMS lines appended to the file at ``path``.
-
-    A named function rather than a lambda, so a mistaken setting is refused naming it and
-    the setting it takes (``path``)."""
-    return SmsNotifier(FileSmsGateway(path))
 
 
 #: built-in notifiers by name; :func:`notifier` also finds those of installed packages
