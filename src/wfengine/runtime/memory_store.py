@@ -425,7 +425,10 @@ class MemoryStore(StoreOutbox):
             read = self._audit_read = (gen, whole, found, [audit_key(e) for e in found])
         _, _, found, keys = read
         start = 0 if query.after is None else bisect.bisect_right(keys, query.after)
-        return found[start:] if query.limit is None else found[start : start + query.limit]
+        page = found[start:] if query.limit is None else found[start : start + query.limit]
+        # the kept events stay the store's: a reader gets copies of its page's details (a
+        # host that edited one changed every later read, and the creator check reading it)
+        return [e._replace(detail=owned(e.detail)) for e in page]
 
     def _select_events(self, query: AuditQuery) -> list[AuditEvent]:
         if query.instance_id is not None:
@@ -441,7 +444,7 @@ class MemoryStore(StoreOutbox):
             if query.process_id is not None and process_id != query.process_id:
                 continue
             for n, (at, kind, aid, act_id, detail) in enumerate(_events(self._audit[iid]), 1):
-                event = AuditEvent(n, at, iid, kind, aid, act_id, owned(detail), process_id)
+                event = AuditEvent(n, at, iid, kind, aid, act_id, detail, process_id)
                 if query.matches(event):
                     found.append(event)
         found.sort(key=audit_key)
