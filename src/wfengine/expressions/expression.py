@@ -25,6 +25,7 @@ from wfengine.expressions.compiler import (
 from wfengine.expressions.context import NO_CONTEXT, EvaluationContext, NeedsContext
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
+from wfengine.expressions.name_spelling import composing_stored_names, names_composed
 from wfengine.expressions.shared_budget import current_budget
 from wfengine.expressions.syntax import syntax_tree
 
@@ -147,12 +148,51 @@ class Expression:
         return reparse, self._key()
 
 
-@lru_cache(maxsize=4096)
-def build_expression(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
-    """The expression of ``text``, built once per (text, limits, dialect, aliases).
+class _Builder:
+    """:func:`build_expression`: a callable with the cache's ``cache_clear``."""
 
-    Cached because the validator and the engine parse the same conditions of a definition;
-    sharing the result is safe because an :class:`Expression` is immutable.
+    def __call__(self, text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
+        """The expression of ``text``, built once per (text, limits, dialect, aliases) and
+        per reading: as a new definition's, or as a stored deployment's, whose names spelt
+        decomposed are read composed (:func:`~.name_spelling.composing_stored_names`).
+
+        Cached because the validator and the engine parse the same conditions of a
+        definition; sharing the result is safe because an :class:`Expression` is immutable.
+        Why the reading is part of the key: a stored deployment's parse accepts what a new
+        definition's may not, and one cache for both handed it to a new deployment of the
+        same text, compiled meanwhile in another thread, which was then never refused. A
+        stored deployment's parse keeps the decomposed names it met, told to every reading
+        that takes it from the cache (the compiler warns of them each time).
+        """
+        composing = names_composed()
+        expression, met = _built(text, limits, dialect, aliases, composing is not None)
+        if composing is not None and met:
+            composing.update(met)
+        return expression
+
+    def cache_clear(self) -> None:
+        """Forget every expression built (no reading needs it: each has its own entries)."""
+        _built.cache_clear()
+
+
+build_expression = _Builder()
+
+
+@lru_cache(maxsize=4096)
+def _built(
+    text: str, limits: Limits, dialect: Dialect, aliases: Aliases, composing: bool
+) -> tuple[Expression, frozenset[str]]:
+    """The expression of ``text`` and the decomposed names read composed in it (none unless
+    ``composing``: see :func:`build_expression`)."""
+    if not composing:
+        return _build(text, limits, dialect, aliases), frozenset()
+    with composing_stored_names() as met:  # (a set of its own: the names of this text)
+        expression = _build(text, limits, dialect, aliases)
+    return expression, frozenset(met)
+
+
+def _build(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
+    """The expression of ``text``, not cached.
 
     Reading and compiling recurse only as deep as the limits let the text nest; should the
     host call this with little of its stack left, the text is refused rather than letting a

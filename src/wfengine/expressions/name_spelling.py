@@ -70,16 +70,21 @@ def expression_name_problem(name: str) -> str | None:
     return None
 
 
+def names_composed() -> set[str] | None:
+    """The set :func:`composing_stored_names` fills, while one is open here, else None."""
+    return _LET_THROUGH.get()
+
+
 @contextmanager
 def composing_stored_names() -> Iterator[set[str]]:
     """Read the expressions of a deployment an earlier wfengine stored: a decomposed name is
     read composed instead of refused. Yields the set of such names met, filled as texts are
     parsed.
 
-    Parses are cached by text (:func:`wfengine.expressions.expression.build_expression`),
-    and one made here accepts what a new definition may not: whoever opens this must empty
-    that cache when the set is not empty, or a new deployment of the same text would find
-    the accepted parse and never be refused.
+    Parses are cached by text and by whether they were made here
+    (:func:`wfengine.expressions.expression.build_expression`, which adds the names a cached
+    parse met to the set): one made here accepts what a new definition may not, so it is never
+    handed to a parse outside (another thread's, deploying a new definition meanwhile).
     """
     found: set[str] = set()
     token = _LET_THROUGH.set(found)
