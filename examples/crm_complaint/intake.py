@@ -10,8 +10,12 @@ instances), while ``crm.py`` holds the CRM's database and the applications the p
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import idna
@@ -51,6 +55,44 @@ def email_address(text: str | None) -> str | None:
     if len(address) > 254 or not _EMAIL.fullmatch(address):
         raise DataTypeError(f"email: {text!r} is not an e-mail address (name@example.com)")
     return f"{local}@{domain.lower()}"
+
+
+def _beside(name: str) -> ModuleType:
+    """The example's module ``name`` beside this one, as ``crm.py`` loads it (the example's
+    modules are plain files, loaded by path): the one already loaded, else loaded now."""
+    module_name = f"crm_complaint_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).parent / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.setdefault(module_name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+#: how the CRM keys a phone number (``phones.py``: the intake refuses one it cannot key)
+phones = _beside("phones")
+
+
+def check_phone(values: Mapping[str, Any]) -> None:
+    """Refuse an intake whose ``phone`` is left out, none, or text with no digits the CRM can
+    key (``""``, ``"abc"``, a bare ``"+"``: :func:`phones.phone_key` makes no key of it),
+    with a ``DataTypeError`` naming the field. Why: the case is numbered, found and answered
+    under that key; without one it stopped in an incident at ``lookup_customer``, after it
+    had started, where every other bad intake value is refused before anything starts.
+    Digits that make no complete number (an extension, a typo) are kept, as the CRM keeps
+    them; a value that is no text is left to the engine's type check."""
+    phone = values.get("phone")
+    if phone is None:
+        given = "none given"
+    elif isinstance(phone, str) and not phones.phone_key(phone):
+        given = f"{phone!r} has no digits of a phone number"
+    else:
+        return
+    raise DataTypeError(
+        f"phone: {given}; a complaint needs the customer's phone number (the case is "
+        "numbered, found and answered under it); nothing was started"
+    )
 
 
 #: a suspended case's state as its trail's ``instance.state`` events name it
@@ -196,6 +238,10 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     an incident, and which channel or severity was meant is not the intake's to guess. Left
     out, each takes the process's initial value (``hotline``, 2).
 
+    A complaint without a phone number the CRM can key (left out, none, ``""``, ``"abc"``) is
+    refused (``DataTypeError`` naming ``phone``, :func:`check_phone`) before anything starts:
+    it would stop in an incident at ``lookup_customer``.
+
     A complaint the customer was ``satisfied`` with at once needs the answer they were given
     (``instant_answer``): without one (left out, none, or blank) it is refused
     (``DataTypeError`` naming ``instant_answer``) before anything starts; it would close the
@@ -211,6 +257,7 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
     _check_intake_fields(values)
     if "channel" in values and values["channel"] is None:
         raise DataTypeError(f"channel: none given; a complaint comes by {' or '.join(CHANNELS)}")
+    check_phone(values)
     check_instant_answer(values)
     if "severity" in values:
         check_severity(values["severity"])

@@ -734,8 +734,10 @@ def test_a_case_is_found_by_its_phone_written_any_way(desk: Desk, tmp_path: Path
         assert [c.acceptance_no for c in centre.lookup(typed, numbers[1])] == [numbers[1]]
 
 
-def test_an_intake_without_a_phone_number_is_an_incident_naming_it(desk: Desk) -> None:
-    iid = desk.intake(phone="")
+def test_an_instance_without_a_phone_number_is_an_incident_naming_it(desk: Desk) -> None:
+    """Started without the intake's checks (``wfengine run``; ``crm.take_complaint``
+    refuses it: test_crm_intake_phone), the case stops at ``lookup_customer``, naming it."""
+    iid = desk.engine.start_process("complaint", {"phone": "", "text": "Charged twice"})
     [incident] = desk.engine.incidents(iid)
     assert "no phone number" in incident.message
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.examples.test_crm_complaint import PHONE, Desk, crm_module, desk, status_export
+from wfengine.errors import DataTypeError
 
 __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 
@@ -15,9 +16,13 @@ __all__ = ["desk"]  # the fixture, shared with test_crm_complaint
 @pytest.mark.parametrize("phone", ["+", "00", "＋", "+ ( )", "0086"])
 def test_a_phone_of_no_digits_is_no_phone_number(desk: Desk, phone: str) -> None:
     """``"+"`` and ``"00"`` keyed as ``"+"``: such cases were numbered, all under one key.
-    Now they are no number, and the intake stops before numbering, naming it."""
+    Now they are no number: the intake refuses them naming ``phone``, and an instance
+    started without the intake's checks (``wfengine run``) stops before numbering, naming
+    it."""
     assert crm_module.phone_key(phone) == ""
-    iid = desk.intake(agent="amy", phone=phone)
+    with pytest.raises(DataTypeError, match=r"^phone: "):
+        desk.intake(agent="amy", phone=phone)
+    iid = desk.engine.start_process("complaint", {"phone": phone, "text": "Charged twice"})
     [incident] = desk.engine.incidents(iid)
     assert "no phone number" in incident.message
     assert desk.engine.instance(iid).data["acceptance_no"] is None
