@@ -132,7 +132,7 @@ class Subflows(NavigatorBase):
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {bound}")
             return
         if sub.synchronous:  # (an asynchronous one gives nothing back)
-            unfit = _unfit_receiver(inst, ai, bound)
+            unfit = _unfit_receiver(inst, ai, bound, deployed.version)
             if unfit is not None:
                 why = f"{where}: {unfit}; nothing was started"
                 self._incident(inst, ai, ai.act.id, "run", why)
@@ -219,7 +219,7 @@ class Subflows(NavigatorBase):
         if isinstance(bound, str):
             unfit: str | None = bound
         else:
-            unfit = _unfit_receiver(parent, ai, bound)
+            unfit = _unfit_receiver(parent, ai, bound, child.version)
         # (unfit: a call started before the caller's actuals were checked)
         if isinstance(bound, str) or unfit is not None:
             why = f"{ai.place()}: {unfit}; nothing was written{_ANSWERS}"
@@ -307,23 +307,42 @@ def _receiver(inst: ProcessInstance, ai: ActivityInstance, n: int) -> str | None
     return None
 
 
-def _unfit_receiver(inst: ProcessInstance, ai: ActivityInstance, bound: Bound) -> str | None:
-    """Why subflow activity ``ai`` of ``inst`` cannot take back what the called process
-    returns (``bound``: its formals and the actual each binds to): the first OUT or INOUT
-    formal whose actual names no variable of the caller (None: each does)."""
+def _unfit_receiver(
+    inst: ProcessInstance, ai: ActivityInstance, bound: Bound, version: int
+) -> str | None:
+    """Why subflow activity ``ai`` of ``inst`` cannot take back what the called process's
+    ``version`` returns (``bound``: its formals and the actual each binds to): the first OUT
+    or INOUT formal whose actual names no variable of the caller, or names a read-only one
+    (None: each names a variable that may be written).
+
+    Why the read-only check here: deploy refuses an OUT actual into a ReadOnly field only for
+    the called process it sees then; a newer version of it that makes the formal OUT or INOUT
+    overwrote the caller's constant with no word."""
     sub = ai.act.subflow
     assert sub is not None
     for fp, n in bound:
-        if fp.mode is ParameterMode.IN or _receiver(inst, ai, n) is not None:
+        if fp.mode is ParameterMode.IN:
             continue
         text = sub.actual_texts[n]
-        code = "undefined-data-field" if is_plain_name(text) else "parameter-mode"
-        return (
-            f"the subflow passes {text!r} for the {fp.mode.value} parameter {fp.id!r} of "
-            f"process {sub.process_id!r}; it must be the name of a data field or formal "
-            f"parameter of process {inst.process_id!r} to receive the result (validation: "
-            f"{code})"
-        )
+        field = _receiver(inst, ai, n)
+        if field is None:
+            code = "undefined-data-field" if is_plain_name(text) else "parameter-mode"
+            return (
+                f"the subflow passes {text!r} for the {fp.mode.value} parameter {fp.id!r} of "
+                f"process {sub.process_id!r}; it must be the name of a data field or formal "
+                f"parameter of process {inst.process_id!r} to receive the result (validation: "
+                f"{code})"
+            )
+        if field in inst.compiled.read_only:
+            return (
+                f"the subflow passes {text!r} for the {fp.mode.value} parameter {fp.id!r} of "
+                f"process {sub.process_id!r} version {version}, but data field {field!r} is "
+                f"declared ReadOnly in process {inst.process_id!r} (a constant, its initial "
+                f"value), which the result may not overwrite: deploy {sub.process_id!r} "
+                f"with {fp.id!r} IN and retry, or skip the incident; a version of "
+                f"{inst.process_id!r} passing another field mends later instances (validation: "
+                "read-only-assigned)"
+            )
     return None
 
 
