@@ -1,13 +1,14 @@
 """What the SQL store does when the database fails under it: roll back, wait, try again.
 
 A *transient* failure is one that a fresh attempt can get past: a dropped or refused
-connection, a PostgreSQL serialization failure (SQLSTATE 40001) or deadlock (40P01), an
-administrator shutting a session down, or SQLite saying the database is locked or busy (or
-that its WAL locking protocol failed). Every
+connection, a server's host name that does not resolve (yet), a PostgreSQL serialization
+failure (SQLSTATE 40001) or deadlock (40P01), an administrator shutting a session down, or
+SQLite saying the database is locked or busy (or that its WAL locking protocol failed). Every
 attempt runs in its own transaction, which the failure rolled back, so retrying repeats nothing
 (but see below for a COMMIT whose answer never came).
 A database that refuses the work for a reason of its own (a read-only file or standby, a full
-disk, a damaged file or one that is not a database, a refused login: :func:`condition`) raises
+disk, a damaged file or one that is not a database, a refused login, a connection option of
+the URL the driver cannot use: :func:`condition`) raises
 :class:`~wfengine.errors.StoreUnavailableError` at once (not retried: trying again at once does
 not cure it), naming the database (without its password), the driver's first line and what to
 check. Anything else (a constraint violation,
@@ -138,6 +139,27 @@ _PG_LOGIN_REFUSALS = (
     (re.compile(r"FATAL:\s+role \".*\" (?:does not exist|is not permitted to log in)"), "28000"),
     (re.compile(r"FATAL:\s+database \".*\" does not exist"), "3D000"),
 )
+#: what psycopg (resolving the host itself) or libpq says when the host name does not
+#: resolve. Why: such a failure has no SQLSTATE and its text may not say "connection"
+#: ("failed to resolve host 'db': [Errno -2] Name or service not known"), so it escaped
+#: ``Engine()`` at once as a raw SQLAlchemy error, where a DNS hiccup or a database service
+#: not up yet (its name registered when it starts) is what retries are for.
+_PG_UNRESOLVED = re.compile(
+    r"failed to resolve host|could not translate host name|name or service not known"
+    r"|temporary failure in name resolution|nodename nor servname",
+    re.IGNORECASE,
+)
+#: what psycopg or libpq says of a connection option of the URL it cannot use (a query
+#: argument it does not know, or a value it cannot read), before any server is asked. Why:
+#: psycopg raises it as a ProgrammingError without SQLSTATE, which escaped ``Engine()`` as a
+#: raw SQLAlchemy error (or, said as a "connection is bad", was retried as a lost one); the
+#: URL does not mend itself, so it is refused at once, saying what to check.
+_PG_BAD_OPTION = re.compile(
+    r"invalid connection option|bad value for \w+|invalid \w+ value|connection info string"
+    r"|invalid URI",
+    re.IGNORECASE,
+)
+_OPTIONS = "check the connection options of the URL (its query arguments after '?')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +210,16 @@ def is_transient(error: BaseException) -> bool:
     if type(orig).__module__.startswith("sqlite3"):
         text = str(orig).lower()
         return any(s in text for s in _SQLITE_TRANSIENT)
-    # a driver error without a code (psycopg: connection lost before a code was known)
-    return isinstance(error, sa_exc.InterfaceError) or "connection" in str(orig).lower()
+    # a driver error without a code (psycopg: connection lost before a code was known, or
+    # its host's name not resolved), unless the URL's options are what it could not use
+    text = str(orig)
+    if _PG_BAD_OPTION.search(text):
+        return False
+    return (
+        isinstance(error, sa_exc.InterfaceError)
+        or "connection" in text.lower()
+        or _PG_UNRESOLVED.search(text) is not None
+    )
 
 
 def condition(error: BaseException) -> str | None:
@@ -206,6 +236,9 @@ def condition(error: BaseException) -> str | None:
         for prefix, check in _PG_CONDITIONS:
             if state.startswith(prefix):
                 return check
+        return None
+    if type(orig).__module__.startswith("psycopg") and _PG_BAD_OPTION.search(str(orig)):
+        return _OPTIONS
     return None
 
 
