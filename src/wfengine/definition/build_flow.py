@@ -122,6 +122,7 @@ class ActivityOptions(TypedDict, total=False):
     extended: ExtendedSpec
     #: the data fields a person's work item may read (default: all) and write (default:
     #: none); written as the ``wfengine:reads`` / ``wfengine:writes`` extended attributes
+    #: (``reads=[]`` is refused: a list naming no field reads every field)
     reads: Sequence[str]
     writes: Sequence[str]
 
@@ -197,7 +198,7 @@ class FlowBuilder:
             loop=loop,
             extended_attributes=(
                 *extended_models(options.get("extended")),
-                *_access_attributes(options),
+                *_access_attributes(id, options),
             ),
         )
         return self.add_activity(activity, split=options.get("split"), join=options.get("join"))
@@ -503,11 +504,25 @@ def free_ids(used: set[str]) -> Iterator[str]:
             yield candidate
 
 
-def _access_attributes(options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:
-    """``reads=`` / ``writes=`` as the extended attributes the engine reads them from."""
+def _access_attributes(id: str, options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:
+    """``reads=`` / ``writes=`` as the extended attributes the engine reads them from.
+
+    Why ``reads=[]`` is refused: the engine reads an activity that lists no field to read
+    (no ``wfengine:reads``, or one naming none) as one whose work item reads every field, and
+    XPDL files already mean that by it, so "reads nothing" cannot be written; built silently,
+    the list meant to hide the data would show all of it. ``writes=[]`` is the default it
+    says (the item writes nothing), so it is written as that."""
     found = []
     for key, name in (("reads", "wfengine:reads"), ("writes", "wfengine:writes")):
-        names = strings(options.get(key), f"{key}=")  # type: ignore[arg-type]
+        given = options.get(key)
+        names = [n for n in strings(given, f"{key}=") if n.strip()]  # type: ignore[arg-type]
+        if key == "reads" and given is not None and not names:
+            raise BuildError(
+                f"activity {id!r}: reads={given!r} names no field, and an activity that lists "
+                "none lets its work item read every field (wfengine cannot limit an item to "
+                "reading nothing): list the fields it may read, or leave reads= out to let it "
+                "read them all"
+            )
         if names:
             found.append(ExtendedAttribute(name=name, value=",".join(names)))
     return tuple(found)
