@@ -77,6 +77,7 @@ from wfengine.runtime.sql.driver import Run, driver_error, execute, on_cursor
 from wfengine.runtime.sql.schema import utc
 from wfengine.runtime.sql.sqlite_file import FileGuard, file_path
 from wfengine.runtime.sql.sqlite_memory import OneMemoryConnection, private_memory
+from wfengine.runtime.sql.sqlite_uri import created_file
 
 if TYPE_CHECKING:
     from wfengine.runtime.sql.pipeline import Batch
@@ -239,8 +240,8 @@ class SqliteDialect(Dialect):
         return engine
 
     def missing(self, url: URL) -> str | None:
-        # connecting creates the file; an in-memory database or a URI (file:...) says itself
-        path = file_path(url)
+        # connecting creates the file (a file: URI's unless its mode or vfs says otherwise)
+        path = file_path(url) or created_file(url)
         return None if path is None or Path(path).exists() else path
 
     @contextmanager
