@@ -84,7 +84,10 @@ the abort for "Closed without action"; each names the case first, "Your complain
 0101-0001: ...", as a status notice does: one phone may have two cases open), and the
 coordinator's review and a department's
 handling, which have none, are followed by a status notice (``tell_status``: "Your complaint
-0101-0001: Reviewed by the coordinator"). A department has handled the case when its turn
+0101-0001: Reviewed by the coordinator"). The coordinator has reviewed the case when the
+decision moves it on: a form that comes back (no decision, ``departments`` with none named,
+``ask_customer`` with an empty question) reaches no milestone and tells the customer nothing.
+A department has handled the case when its turn
 ended ``done``: a desk that cannot handle it, or sends it back, reaches no milestone and
 tells the customer nothing. One notice per milestone: a case the coordinator
 reviews again, or a second department handles, tells the customer nothing new
@@ -247,6 +250,18 @@ def _public(label: str | None = None) -> dict[str, str]:
 
 #: a desk's turn ended done (no outcome is done too: ``after_department``'s otherwise)
 _HANDLED = 'dept_outcome != "cannot" and dept_outcome != "back"'
+#: the coordinator routes the case to the departments (none named: the form comes back)
+_ROUTED = 'decision == "departments" and next_department != None'
+#: the coordinator asks the customer (a question left empty asks nothing: the form comes back,
+#: as for departments with none named, rather than an empty message and three days' wait)
+_ASKED = 'decision == "ask_customer" and (question or "").strip() != ""'
+#: the coordinator's decision moves the case on (``decide`` takes one of its ways other than
+#: back to the coordinator): only then has the coordinator reviewed it, as a desk has handled
+#: it only when its turn ends done; a form that comes back tells the customer nothing
+_REVIEWED = (
+    f'decision == "close" or decision == "abort" or decision == "amend" '
+    f'or decision == "reply" or ({_ROUTED}) or ({_ASKED})'
+)
 
 
 def _status_notice(p: ProcessBuilder, step: str, label: str, milestone: bool = False) -> None:
@@ -370,10 +385,12 @@ def build() -> Package:
                writes=["decision", "reply_agent", "next_department", "opinion", "question",
                        "conclusion", "proposed_solution", "reply", "category", "severity",
                        "text"],
-               extended={**REMIND, **_public(REVIEWED), ORIGINAL_PERFORMER: "true"})  # fmt: skip
-    _status_notice(p, "tell_reviewed", REVIEWED)
+               extended={**REMIND, ORIGINAL_PERFORMER: "true"})  # fmt: skip
+    # the milestone is the notice's: a form that comes back (no decision, departments with
+    # none named, an empty question) has not reviewed the case (the customer is told nothing)
+    _status_notice(p, "tell_reviewed", REVIEWED, milestone=True)
     p.route("decide")
-    p.transition("coordinate", "tell_reviewed")
+    p.transition("coordinate", "tell_reviewed", condition=_REVIEWED)
     # close: the coordinator handled it and wrote the reply
     p.transition("decide", "record_reply", condition='decision == "close"')
     # abort: the customer, who was given an acceptance number, is told
@@ -397,8 +414,7 @@ def build() -> Package:
     p.activity("file_opinion", script=(
         _FILE_OPINION.format(who='"coordinator"') + "; " + _ROUND
     ))  # fmt: skip
-    p.transition("decide", "file_opinion",
-                 condition='decision == "departments" and next_department != None')  # fmt: skip
+    p.transition("decide", "file_opinion", condition=_ROUTED)
     p.activity("route_department", script=_ROUTE)
     # the desk's step runs in a block of its own, so the engine's generic send-back from it
     # (which would restart an earlier turn with this turn's department) finds no earlier step
@@ -428,10 +444,7 @@ def build() -> Package:
                extended=_public("Asked you for more information"))  # fmt: skip
     # a new question: no answer to it yet, and not timed out
     p.activity("new_question", script=_NEW_QUESTION)
-    # (a question left empty asks nothing: the form comes back, as for departments with none
-    # named, rather than an empty message and three days' wait)
-    asked = 'decision == "ask_customer" and (question or "").strip() != ""'
-    p.transition("decide", "new_question", condition=asked)
+    p.transition("decide", "new_question", condition=_ASKED)
     p.route("await_customer", gateway="EventBased")
     p.intermediate("customer_reply", message="customer_reply")
     p.intermediate("no_reply", timer="P3D")
@@ -475,6 +488,9 @@ def build() -> Package:
     p.transition("accept", "triage", otherwise=True)
     # a desk's turn that did not end done (cannot, back) tells the customer nothing
     p.transition("add_opinion", "after_department", otherwise=True)
+    # a coordinator's form that comes back tells the customer nothing (``decide`` brings it
+    # back: its otherwise)
+    p.transition("coordinate", "decide", otherwise=True)
     return _on_entry(_on_entry(pb.build(), "coordinate", _ON_ENTRY), "ask", _ASKED_AGAIN)
 
 
