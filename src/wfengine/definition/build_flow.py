@@ -29,6 +29,7 @@ from wfengine.definition.build_arguments import (
     tool_call,
 )
 from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail
+from wfengine.definition.checks.event_throws import misplaced_throw
 from wfengine.definition.model import (
     Activity,
     ActivityBody,
@@ -326,7 +327,7 @@ class FlowBuilder:
             detail=made,
             interrupting=interrupting,
         )
-        return self._add(id, body, options)
+        return self._add(id, _catching(id, body), options)
 
     @reported("intermediate event")
     def intermediate(
@@ -355,7 +356,7 @@ class FlowBuilder:
             target=attached_to,
             interrupting=interrupting,
         )
-        return self._add(id, body, options)
+        return self._add(id, _catching(id, body), options)
 
     @reported("end event")
     def end(
@@ -502,6 +503,18 @@ def free_ids(used: set[str]) -> Iterator[str]:
         candidate = f"t{n}"
         if candidate not in used:
             yield candidate
+
+
+def _catching(id: str, event: Event) -> Event:
+    """``event``, refused when it throws where only a catch can stand (a start event, an
+    attached one): it would never fire, and validation reports it as ``event-throw``."""
+    problem = misplaced_throw(event)
+    if problem is not None:
+        raise BuildError(
+            f'event {id!r}: it {problem}; leave out throw=True (or CatchThrow="THROW" in '
+            "detail=), or throw from an intermediate event in the flow or an end event"
+        )
+    return event
 
 
 def _access_attributes(id: str, options: ActivityOptions) -> tuple[ExtendedAttribute, ...]:

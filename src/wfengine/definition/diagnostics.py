@@ -196,6 +196,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "an attached event has a trigger the engine does not arm: it never fires",
     ),
+    "event-throw": (
+        Severity.ERROR,
+        'a start event or an attached event throws its message or signal (CatchThrow="THROW"): '
+        "each only catches, so it never fires",
+    ),
     "event-trigger": (
         Severity.WARNING,
         "an intermediate event in the flow has a trigger the engine cannot run: instances "

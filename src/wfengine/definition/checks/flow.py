@@ -17,6 +17,7 @@ from wfengine.definition.checks.and_join import (
 )
 from wfengine.definition.checks.boundary_targets import boundary_target_findings
 from wfengine.definition.checks.context import Context, Scope
+from wfengine.definition.checks.event_throws import misplaced_throw_findings
 from wfengine.definition.checks.links import (
     check_links as check_links,  # validation imports it from here
 )
@@ -166,7 +167,8 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     """The events that wait beside the flow: ``boundary-target`` (:mod:`.boundary_targets`),
     an attached event naming no activity it can fire from, or one a transition leads into;
     ``boundary-trigger``, an attached event or an event sub-process's start with a trigger the
-    engine never arms (None, Link, Conditional on an event sub-process, ...); ``event-trigger``,
+    engine never arms (None, Link, Conditional on an event sub-process, ...); ``event-throw``, a
+    start or attached event that throws (:mod:`.event_throws`); ``event-trigger``,
     an intermediate event in the flow the engine cannot run; and ``undefined-data-field`` for a
     message correlation key (``wfengine:correlation``) that names no field."""
     yield from _event_subprocess_triggers(ctx)
@@ -174,6 +176,7 @@ def check_boundary_events(ctx: Context) -> Iterator[Diagnostic]:
     yield from _start_event_triggers(ctx)
     yield from _correlation_fields(ctx)
     yield from boundary_target_findings(ctx)
+    yield from misplaced_throw_findings(ctx)
     for scope, node, activity, event in _events(ctx):
         if (
             is_boundary_event(activity)
