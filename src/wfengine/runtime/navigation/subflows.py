@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from wfengine.runtime.navigation.base import (
 from wfengine.runtime.states import ProcessState
 
 if TYPE_CHECKING:
-    from wfengine.runtime.compiled import CSubflow
+    from wfengine.runtime.compiled import CompiledProcess, CSubflow
     from wfengine.runtime.evaluation import CompiledExpression
 
 
@@ -147,6 +147,11 @@ class Subflows(NavigatorBase):
             self._incident(inst, ai, ai.act.id, "run", exc.message)
             return
         hidden = inst.sensitive_fields
+        secret = _secret_formals(bound, sub.actuals, hidden) if hidden else hidden
+        unfit = _unfit_value(sub, bound, values, deployed.compiled, deployed.version, secret)
+        if unfit is not None:
+            self._incident(inst, ai, ai.act.id, "run", f"{where}: {unfit}")
+            return
         try:
             child = self.new_instance(
                 deployed.compiled,
@@ -154,7 +159,7 @@ class Subflows(NavigatorBase):
                 values,
                 parent=(inst.id, ai.id),
                 parent_waits=sub.synchronous,
-                sensitive=_secret_formals(bound, sub.actuals, hidden) if hidden else hidden,
+                sensitive=secret,
             )
         except WorkflowError as exc:
             self._incident(inst, ai, ai.act.id, "run", f"{where}: {exc}")
@@ -342,6 +347,39 @@ def _unfit_receiver(
                 f"with {fp.id!r} IN and retry, or skip the incident; a version of "
                 f"{inst.process_id!r} passing another field mends later instances (validation: "
                 "read-only-assigned)"
+            )
+    return None
+
+
+def _unfit_value(
+    sub: CSubflow,
+    bound: Bound,
+    values: Mapping[str, Any],
+    called: CompiledProcess,
+    version: int,
+    secret: frozenset[str],
+) -> str | None:
+    """Why a value call ``sub`` passes (``values``, by formal) does not fit the declared type
+    of the formal of the called process's ``version`` it goes to, naming that formal and the
+    caller's actual (None: each fits); ``secret``: formals given a caller's secret, whose
+    value is not shown. Why here, before the instance is made (which checks the same again):
+    its refusal named a "data field" of the child, as for a starter's data, and not which
+    actual of the caller gave the value, as the result's refusal does."""
+    kinds = called.field_kinds
+    for fp, n in bound:
+        value = values.get(fp.id)
+        found = kinds.get(fp.id)
+        if found is None or value is None:
+            continue
+        try:
+            coerce(value, *found)
+        except CoercionError as exc:
+            hidden = fp.id in secret or fp.id in called.sensitive_fields
+            return (
+                f"the subflow passes {sub.actual_texts[n]!r} for the {fp.mode.value} parameter "
+                f"{fp.id!r} of process {sub.process_id!r} version {version}, which does not "
+                f"take its value: {exc.hidden if hidden else exc}; mend what it reads "
+                "(set_data) and retry; nothing was started"
             )
     return None
 
