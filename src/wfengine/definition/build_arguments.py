@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from wfengine.definition.model import (
     BasicTypeKind,
@@ -32,6 +32,7 @@ from wfengine.definition.model import (
     StandardLoop,
     TestTime,
     ToolCall,
+    XmlNode,
 )
 from wfengine.errors import DefinitionError
 
@@ -106,6 +107,40 @@ def _extended(name: object, value: object) -> ExtendedAttribute:
             f"(write {str(value)!r})"
         )
     return ExtendedAttribute(name=name, value=value)
+
+
+def extended_attribute_of(
+    where: str, name: object, value: object, content: object
+) -> ExtendedAttribute:
+    """The extended attribute a package or process is given by ``extended_attribute()``,
+    each argument of the wrong kind refused naming ``where`` and the attribute."""
+    try:
+        made = _extended(name, value)
+        nodes = xml_nodes(content, f"extended attribute {made.name!r}: content=")
+    except BuildError as exc:
+        raise BuildError(f"{where}: {exc}") from None
+    return ExtendedAttribute(name=made.name, value=made.value, content=nodes)
+
+
+def xml_nodes(given: object, what: str) -> tuple[XmlNode, ...]:
+    """A list of :class:`XmlNode` (``detail=``, ``content=``); one node given bare, a string
+    or anything else is refused naming ``what``."""
+    if isinstance(given, XmlNode | str) or not isinstance(given, Iterable):
+        raise BuildError(f"{what} is a list of XmlNode, not {given!r}")
+    nodes = tuple(given)
+    if not all(isinstance(n, XmlNode) for n in nodes):
+        raise BuildError(f"{what} is a list of XmlNode, not {given!r}")
+    return nodes
+
+
+def spec_list(given: object, what: str) -> tuple[Any, ...]:
+    """The items of a list of specs (``deadlines=``, ``tools=``), each read by its own
+    constructor; refused naming ``what`` (the keyword and the forms it takes) when it is no
+    list: a number, None, a string, one spec given bare (a tuple or a model, whose fields a
+    loop would take for specs)."""
+    if isinstance(given, str | BaseModel) or one_spec(given) or not isinstance(given, Iterable):
+        raise BuildError(f"{what}, not {given!r}")
+    return tuple(given)
 
 
 def pair(item: object, size: int = 2) -> bool:

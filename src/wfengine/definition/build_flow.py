@@ -21,12 +21,13 @@ from wfengine.definition.build_arguments import (
     deadline_of,
     enum_value,
     extended_models,
-    one_spec,
     reported,
+    spec_list,
     strings,
     text,
     texts,
     tool_call,
+    xml_nodes,
 )
 from wfengine.definition.build_events import EventSpec, canonical_trigger, event_detail
 from wfengine.definition.checks.event_throws import misplaced_throw
@@ -179,12 +180,11 @@ class FlowBuilder:
                 f"activity {id!r}: loop= takes standard_loop(...) or multi_instance(...) "
                 f"(from wfengine), not {loop!r}"
             )
-        deadlines = options.get("deadlines", ())
-        if isinstance(deadlines, str) or one_spec(deadlines):
-            raise BuildError(
-                f"activity {id!r}: deadlines= is a list of deadlines ((duration, exception) "
-                f"or deadline(...)), not {deadlines!r}"
-            )
+        deadlines = spec_list(
+            options.get("deadlines", ()),
+            f"activity {id!r}: deadlines= is a list of deadlines ((duration, exception) "
+            "or deadline(...))",
+        )
         activity = Activity(
             id=id,
             name=options.get("name"),
@@ -223,12 +223,12 @@ class FlowBuilder:
         """
         if isinstance(args, str):
             raise BuildError(f"activity {id!r}: args must be a list of expressions, not a string")
-        if isinstance(tools, str) or one_spec(tools):
-            raise BuildError(
-                f"activity {id!r}: tools= is a list of (application, [actual parameters]), "
-                f"not {tools!r}"
+        calls = [
+            tool_call(t)
+            for t in spec_list(
+                tools, f"activity {id!r}: tools= is a list of (application, [actual parameters])"
             )
-        calls = [tool_call(t) for t in tools]
+        ]
         if tool is not None:
             actuals = texts(args, "args (the actual parameters)")
             calls.insert(0, ToolCall(application_id=tool, actual_parameters=actuals))
@@ -390,9 +390,8 @@ class FlowBuilder:
         for key in EventSpec.__annotations__:
             if key in options:
                 spec[key] = options.pop(key)  # type: ignore[literal-required, misc]
-        if isinstance(detail, XmlNode | str) or not all(isinstance(n, XmlNode) for n in detail):
-            raise BuildError(f"event {id!r}: detail= is a list of XmlNode, not {detail!r}")
-        return event_detail(f"event {id!r}", trigger, spec, tuple(detail))
+        nodes = xml_nodes(detail, f"event {id!r}: detail=")
+        return event_detail(f"event {id!r}", trigger, spec, nodes)
 
     # -- transitions ---------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from wfengine.definition.build_arguments import (
     TypeSpec,
     check_unique,
     deadline,
+    extended_attribute_of,
     maybe_text,
     model_error,
     multi_instance,
@@ -198,11 +199,10 @@ class ProcessBuilder(FlowBuilder, DeclarationsMixin):
         self._sets.append(s)
         return s
 
-    @reported("extended attribute")
     def extended_attribute(
         self, name: str, value: str | None = None, content: Sequence[XmlNode] = ()
     ) -> Self:
-        self._extended.append(ExtendedAttribute(name=name, value=value, content=tuple(content)))
+        self._extended.append(extended_attribute_of(f"process {self.id!r}", name, value, content))
         return self
 
     def build(self) -> Package:
@@ -362,11 +362,10 @@ class PackageBuilder(DeclarationsMixin):
         self._pools.append(pool)
         return self
 
-    @reported("extended attribute")
     def extended_attribute(
         self, name: str, value: str | None = None, content: Sequence[XmlNode] = ()
     ) -> Self:
-        self._extended.append(ExtendedAttribute(name=name, value=value, content=tuple(content)))
+        self._extended.append(extended_attribute_of(f"package {self.id!r}", name, value, content))
         return self
 
     @reported("process")
