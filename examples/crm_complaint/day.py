@@ -201,7 +201,7 @@ class Day:
                 return {"decision": "reply", "reply_agent": rng.choice(self.agents),
                         "opinion": "Apologise and explain"}  # fmt: skip
             return {"decision": "close", "reply": "We have put it right",
-                    "conclusion": "Handled", "proposed_solution": "Correction"}  # fmt: skip
+                    "draft_conclusion": "Handled", "draft_solution": "Correction"}  # fmt: skip
         if activity == "department":
             here = self.engine.instance(iid).data["department"]
             if plan.cannot == here:
@@ -210,7 +210,7 @@ class Day:
             return {"dept_outcome": "done", "opinion": f"{here} fixed its part",
                     "next_department": rest[0] if rest else None}  # fmt: skip
         if activity == "agent_reply":
-            return {"reply": "Sorry for the trouble; it is fixed", "conclusion": "Fixed"}
+            return {"reply": "Sorry for the trouble; it is fixed", "draft_conclusion": "Fixed"}
         if activity == "amend":
             return {"text": "Amended: charged twice on the May invoice"}
         return {}

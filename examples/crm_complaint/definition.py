@@ -73,7 +73,12 @@ The routing fields are enumerations (``decision``, ``next_department``, ``route_
 
 What the customer may see (the brief status) is declared with ``wfengine:milestone`` on the
 steps (the label shown once a step has completed) and ``wfengine:public`` on the fields;
-everything else stays inside.
+everything else stays inside. The public ``conclusion`` and ``proposed_solution`` (the
+staged conclusion and solution the brief status carries to the customer) are written by the
+people's forms as private drafts (``draft_conclusion``, ``draft_solution``; each form starts
+from what the customer sees) and published when a department's turn ends ``done`` or the
+customer is answered (the reply, the abort): a coordinator's draft for the departments, or a
+desk's note as it cannot handle the case or sends it back, stays inside.
 
 The customer is also told of each milestone the case reaches (the brief status pushed, as
 the source's call centre does, by the channel they came by: e-mail at the captured address
@@ -99,10 +104,11 @@ on the phone, and are not pushed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from wfengine import PackageBuilder, ProcessBuilder
-from wfengine.definition.model import EnumerationType, Package, XmlNode
+from wfengine.definition.model import Activity, EnumerationType, Package, XmlNode
 from wfengine.definition.namespaces import XPDL22_NS
 
 #: the participants (roles and units of organisation.yaml)
@@ -193,6 +199,20 @@ _ON_ENTRY = (
 )
 
 
+#: what the customer may see of how the case is being solved (the brief status's staged
+#: conclusion and solution, public) and the working copies the people's forms write (private):
+#: each form starts from what the customer sees, and what it writes reaches the customer only
+#: when a department's turn ends done (``tell_handled``) or the customer is answered
+#: (``record_reply``, ``tell_aborted``). Written straight into the public fields, a
+#: coordinator's draft for the departments, or a desk's note as it could not handle the case
+#: or sent it back, was in the brief status and the web centre's export at once
+_PUBLIC_TEXTS = (("conclusion", "draft_conclusion"), ("proposed_solution", "draft_solution"))
+_DRAFTS = tuple((draft, public) for public, draft in _PUBLIC_TEXTS)
+_PUBLISH = _PUBLIC_TEXTS
+#: the fields a person's form writes for the customer (the drafts)
+_DRAFT_FIELDS = [draft for _, draft in _PUBLIC_TEXTS]
+
+
 #: a new question: kept as the one asked (``coordinate`` forgets ``question`` as it begins, so
 #: the engine's generic send-back to ``ask`` or ``new_question`` asks the customer this one
 #: again, not an empty one), no answer to it yet, and not timed out
@@ -231,16 +251,24 @@ def _assignments(rows: tuple[tuple[str, str], ...]) -> XmlNode:
     return XmlNode(tag=x + "Assignments", children=tuple(one(t, e) for t, e in rows))
 
 
-def _on_entry(package: Package, activity_id: str, rows: tuple[tuple[str, str], ...]) -> Package:
-    """``package`` with ``rows`` assigned as ``activity_id`` starts (the builder has no
-    keyword for ``Assignments``)."""
+def _on_entry(package: Package, rows: Mapping[str, tuple[tuple[str, str], ...]]) -> Package:
+    """``package`` with ``rows[activity_id]`` assigned as that activity starts, in the
+    process or in one of its blocks (the builder has no keyword for ``Assignments``)."""
     process = package.workflow_processes[0]
-    activities = tuple(
-        a.model_copy(update={"extras": (*a.extras, _assignments(rows))})
-        if a.id == activity_id else a
-        for a in process.activities
-    )  # fmt: skip
-    process = process.model_copy(update={"activities": activities})
+
+    def entered(activities: tuple[Activity, ...]) -> tuple[Activity, ...]:
+        return tuple(
+            a.model_copy(update={"extras": (*a.extras, _assignments(rows[a.id]))})
+            if a.id in rows else a
+            for a in activities
+        )  # fmt: skip
+
+    sets = tuple(
+        s.model_copy(update={"activities": entered(s.activities)}) for s in process.activity_sets
+    )
+    process = process.model_copy(
+        update={"activities": entered(process.activities), "activity_sets": sets}
+    )
     return package.model_copy(update={"workflow_processes": (process,)})
 
 
@@ -316,6 +344,10 @@ def build() -> Package:
     p.data_field("customer_timed_out", "BOOLEAN", initial="false")
     p.data_field("conclusion", "STRING", initial='""', extended=public)
     p.data_field("proposed_solution", "STRING", initial='""', extended=public)
+    p.data_field("draft_conclusion", "STRING", initial='""',
+                 name="the conclusion being written (published as the case moves on)")  # fmt: skip
+    p.data_field("draft_solution", "STRING", initial='""',
+                 name="the solution being written (published with the conclusion)")  # fmt: skip
     p.data_field("reply", "STRING", initial='""')
     p.data_field("handled_by", department, is_array=True,
                  name="the departments that finished their turn, in order")  # fmt: skip
@@ -383,8 +415,7 @@ def build() -> Package:
     # 4: the coordinator decides
     p.activity("coordinate", performer=COORDINATOR, name="Coordinate the work order",
                writes=["decision", "reply_agent", "next_department", "opinion", "question",
-                       "conclusion", "proposed_solution", "reply", "category", "severity",
-                       "text"],
+                       *_DRAFT_FIELDS, "reply", "category", "severity", "text"],
                extended={**REMIND, ORIGINAL_PERFORMER: "true"})  # fmt: skip
     # the milestone is the notice's: a form that comes back (no decision, departments with
     # none named, an empty question) has not reviewed the case (the customer is told nothing)
@@ -406,7 +437,7 @@ def build() -> Package:
     # an agent replies (the original, or another: reply_agent)
     p.activity("agent_reply", performer=f"reply_agent if reply_agent else {CASE_AGENT}",
                name="Reply to the customer",
-               writes=["reply", "conclusion", "proposed_solution"], extended=REMIND)  # fmt: skip
+               writes=["reply", *_DRAFT_FIELDS], extended=REMIND)  # fmt: skip
     p.transition("decide", "agent_reply", condition='decision == "reply"')
     p.transition("agent_reply", "record_reply")
     # 5: departments, one after another: the coordinator's opinion, if any, is filed first
@@ -421,8 +452,7 @@ def build() -> Package:
     # to go to: a desk sends the case back with its outcome (cannot, back)
     desk = p.activity_set("desk", name="A department's turn")
     desk.activity("department", performer="department", name="Department handles it",
-               writes=["dept_outcome", "opinion", "next_department", "conclusion",
-                       "proposed_solution"],
+               writes=["dept_outcome", "opinion", "next_department", *_DRAFT_FIELDS],
                extended=REMIND)  # fmt: skip
     p.activity("add_opinion", script=_FILE_OPINION.format(who="department"))
     # the milestone is the notice's: a desk that cannot handle the case, or sends it back,
@@ -491,7 +521,11 @@ def build() -> Package:
     # a coordinator's form that comes back tells the customer nothing (``decide`` brings it
     # back: its otherwise)
     p.transition("coordinate", "decide", otherwise=True)
-    return _on_entry(_on_entry(pb.build(), "coordinate", _ON_ENTRY), "ask", _ASKED_AGAIN)
+    return _on_entry(pb.build(), {
+        "coordinate": _ON_ENTRY + _DRAFTS, "ask": _ASKED_AGAIN, "agent_reply": _DRAFTS,
+        "department": _DRAFTS, "tell_handled": _PUBLISH, "record_reply": _PUBLISH,
+        "tell_aborted": _PUBLISH,
+    })  # fmt: skip
 
 
 def write(path: Path | None = None) -> Path:

@@ -132,7 +132,7 @@ def test_one_phone_written_two_ways_is_one_customer_with_one_numbering(desk: Des
 def test_the_coordinator_handles_and_closes_it(desk: Desk) -> None:
     iid = _accepted(desk)
     desk.do(iid, "coordinate", "cora", decision="close", reply="We refunded the charge",
-            conclusion="Charged twice by mistake", proposed_solution="Refund")  # fmt: skip
+            draft_conclusion="Charged twice by mistake", draft_solution="Refund")  # fmt: skip
     inst = desk.engine.instance(iid)
     assert inst.state is ProcessState.COMPLETED
     [row] = desk.crm.history(PHONE)
@@ -183,7 +183,7 @@ def test_an_agent_replies_with_the_coordinators_opinion(desk: Desk) -> None:
     desk.do(iid, "coordinate", "cora", decision="reply", reply_agent="ben",
             opinion="Apologise and refund")  # fmt: skip
     assert desk.item(iid, "agent_reply").assignees == ("ben",)  # the agent named
-    desk.do(iid, "agent_reply", "ben", reply="Sorry, refunded", conclusion="Refunded")
+    desk.do(iid, "agent_reply", "ben", reply="Sorry, refunded", draft_conclusion="Refunded")
     assert desk.engine.instance(iid).state is ProcessState.COMPLETED
     assert desk.crm.history(PHONE)[-1]["answer"] == "Sorry, refunded"
 
@@ -1183,7 +1183,7 @@ def test_a_control_character_in_one_case_spoils_neither_it_nor_the_others(
     odd = desk.intake(phone="+86 139 1111 2222")
     desk.do(odd, "coordinate", "cora", decision="departments", next_department="billing")
     desk.do(odd, "department", "eva", dept_outcome="done",
-            conclusion="Refund made\x0b(see the attachment)\x00")  # fmt: skip
+            draft_conclusion="Refund made\x0b(see the attachment)\x00")  # fmt: skip
     key = status_export.new_key()
     data = status_export.export_statuses(desk.engine, key, 1, desk.clock.now())
     centre = status_export.WebDesk(f"sqlite:///{tmp_path / 'web.db'}", key)
