@@ -1,8 +1,10 @@
 """``--set NAME=VALUE`` options: how every command reads them.
 
-NAME must be an identifier (letters, digits and underscores, not starting with a digit: what
-the expression language can name), so a typo such as ``--set 'amount =5'`` or ``--set =5`` is a
-usage error rather than a variable nobody can read.
+NAME must be a name as the engine reads one (:func:`~wfengine.definition.reading.is_identifier`:
+letters, digits and underscores in any script, not starting with a digit, and not one Python
+reads as another, ``ﬁle`` as ``file``), so a typo such as ``--set 'amount =5'`` or ``--set =5``
+is a usage error rather than a variable nobody can read. A keyword (``from``, ``None``) is a
+name: a JavaScript or Java package's expressions read it.
 
 What VALUE becomes depends on whether the command knows the process:
 
@@ -31,6 +33,7 @@ from typing import Any, TypeVar
 import click
 
 from wfengine.cli.json_input import JsonLimitError, loads, storable, too_wide
+from wfengine.expressions.name_spelling import name_problem
 from wfengine.runtime.values import MAX_INT_BITS
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -61,8 +64,23 @@ def check_input_limits(text: str, *, name: str, option: str = "--set") -> None:
 
 
 def is_identifier(name: str) -> bool:
-    """Can ``name`` be a data field an expression refers to?"""
-    return name.isidentifier()
+    """Can ``name`` be a data field an expression refers to? The engine's own rule
+    (:func:`~wfengine.definition.reading.is_identifier`): ``str.isidentifier`` alone took
+    ``ﬁle`` or a decomposed ``café``, which Python reads as ``file`` and the composed
+    ``café``, and stored the value under a key no expression reads, the field the user
+    meant keeping its value."""
+    # (here: the module reads the definition model, which ``wfengine --help`` must not load)
+    from wfengine.definition.reading import is_identifier as engine_reads
+
+    return engine_reads(name)
+
+
+def not_a_name(name: str) -> str:
+    """Why ``name`` is refused as NAME (it is no :func:`is_identifier`): what to write."""
+    problem = name_problem(name)
+    if problem is not None:  # (it names the name and what Python reads it as)
+        return problem
+    return f"{name!r} is not a name: use letters, digits and underscores, not starting with a digit"
 
 
 def parse_value(text: str, *, name: str = "", option: str = "--set") -> Any:
@@ -90,11 +108,7 @@ def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str
         if not sep or not name:
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint=option)
         if not is_identifier(name):
-            raise click.BadParameter(
-                f"{name!r} is not a name: use letters, digits and underscores, not starting "
-                "with a digit",
-                param_hint=option,
-            )
+            raise click.BadParameter(not_a_name(name), param_hint=option)
         if name in found:
             raise click.BadParameter(
                 f"{name!r} is given more than once: give each NAME one value", param_hint=option
