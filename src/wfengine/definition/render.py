@@ -209,6 +209,7 @@ class _Drawing:
     lines: list[str] = field(default_factory=list)
     #: (activity set id or "", activity id) -> DOT node name
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the node names handed out, as written in the DOT text
     used: set[str] = field(default_factory=set)
     clusters: int = 0
     #: activity id -> (fill colour, a line added to its label): a heat overlay
@@ -218,19 +219,22 @@ class _Drawing:
         """A DOT node name for an activity, unique in the drawing and stable across runs.
 
         The XPDL id is used as it is (readable DOT); activities of an activity set are
-        prefixed with the set's id, and a clash (only possible in an invalid file) gets a
-        numeric suffix in definition order.
+        prefixed with the set's id, and a clash gets a numeric suffix in definition order.
+        A clash is judged on the name as written (:func:`dot_quote`), which drops control
+        characters and writes a tab as a space: ids that differ only there (``check`` and
+        ``check`` + U+0085, ``a<tab>b`` and ``a b``, which a valid file may hold) would
+        otherwise be one node to Graphviz, their activities drawn as one.
         """
         key = (scope, activity_id)
         if key in self.names:
             return self.names[key]
         base = f"{scope}/{activity_id}" if scope else activity_id
         name, n = base, 1
-        while name in self.used:
+        while dot_quote(name) in self.used:
             n += 1
             name = f"{base}#{n}"
         self.names[key] = name
-        self.used.add(name)
+        self.used.add(dot_quote(name))
         return name
 
     def next_cluster(self, kind: str) -> str:
