@@ -21,8 +21,10 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
   reaching it stops with an incident an operator resolves;
 * ``expression-unknown-name`` (warning): a name that is no data field or parameter;
 * ``initial-value-type`` (error): an initial value that is not a value of its field's type;
-* ``deadline-duration`` (error): a literal deadline of zero (it fires at once);
-* ``timer-cycle`` (error): a repeating timer whose literal interval is not above zero;
+* ``deadline-duration`` (error): a literal deadline, or constant number of seconds, not
+  above zero (it fires at once, or is no wait);
+* ``timer-cycle`` (error): a repeating timer whose literal interval (or constant number of
+  seconds) is not above zero;
 * ``assignment-target`` (error): an ``Assignment`` whose Target is no field name;
 * ``script-unsupported`` (warning): a script task's script that is not assignments, which the
   engine never runs;
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
@@ -84,6 +86,7 @@ from wfengine.definition.scripts import (
     parse_assignments,
     unsupported_reason,
 )
+from wfengine.errors import ExpressionError
 from wfengine.expressions import Language
 
 
@@ -483,29 +486,46 @@ def _adhoc_site(scope: Scope) -> Iterator[_Site]:
     yield _Site(text, what, scope.element_id, scope.line, None)
 
 
+def _literal_value(reading: Reading) -> object:
+    """A deadline's or timer cycle's literal, or the seconds a constant number gives (``0``,
+    ``-5``: a bare number is seconds to the engine) as a duration; None for anything an
+    instance computes (``now().hour * 60``, which asks the clock, is no constant)."""
+    expression, asked = reading.expression, []
+    if reading.kind is ReadKind.LITERAL or expression is None or expression.names:
+        return reading.value
+
+    def clock() -> datetime:
+        asked.append(True)
+        return datetime.now(UTC)
+
+    try:
+        value = expression.evaluate({}, now=clock)
+        return None if asked or type(value) not in (int, float) else timedelta(seconds=value)
+    except (ExpressionError, OverflowError, ValueError):  # (beyond a timedelta, or NaN)
+        return None
+
+
 def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
-    """``deadline-duration``: a literal deadline of zero fires at once, and one whose
-    exception leads back to its activity re-arms itself for ever."""
-    if (
-        site.duration
-        and site.timer is None
-        and reading.kind is ReadKind.LITERAL
-        and reading.value <= timedelta(0)
-    ):
+    """``deadline-duration``: a literal deadline (or a constant number of seconds) of zero
+    fires at once, and one whose exception leads back to its activity re-arms itself for
+    ever; one below zero is no wait at all (the engine refuses it as it sets it)."""
+    wait = _literal_value(reading) if site.duration and site.timer is None else None
+    if isinstance(wait, timedelta) and wait <= timedelta(0):
+        when = "which fires at once" if not wait else "less than no time, which no instance waits"
         yield make(
             "deadline-duration",
-            f"{site.what} is {quote(reading.text)}, which fires at once; a deadline must be "
-            "longer than zero",
+            f"{site.what} is {quote(reading.text)}, {when}; a deadline must be longer than zero",
             element_id=site.element_id,
             line=site.line,
         )
 
 
 def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
-    """``timer-cycle``: a repeating timer whose literal interval is not a positive duration
-    fires again at once, for ever; the compiler refuses it."""
+    """``timer-cycle``: a repeating timer whose literal interval (or constant number of
+    seconds) is not a positive duration fires again at once, for ever; the compiler refuses
+    it."""
     timer = site.timer
-    if timer is not None and reading.kind is ReadKind.LITERAL and timer.refuses(reading.value):
+    if timer is not None and timer.refuses(_literal_value(reading)):
         yield make(
             "timer-cycle",
             f"{site.what} repeats every {quote(reading.text)}; a repeating timer needs an "
