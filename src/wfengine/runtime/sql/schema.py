@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from wfengine.runtime.clock import require_aware
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0021"
+SCHEMA_REVISION = "0022"
 
 
 def utc(value: datetime) -> datetime:
