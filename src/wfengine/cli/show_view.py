@@ -31,6 +31,7 @@ from wfengine.definition.model import (
     WorkflowProcess,
 )
 from wfengine.definition.render import activity_kind, route_gateway, transition_label
+from wfengine.one_line import one_line
 
 Summary = dict[str, Any]
 
@@ -239,7 +240,11 @@ def _flow_sections(
 
 
 def render_text(package: Package) -> str:
-    """The human-readable summary: package context, then each process and activity set."""
+    """The human-readable summary: package context, then each process and activity set.
+
+    Each line is written through :func:`~wfengine.one_line.one_line`, as the other text
+    listings are: an id, name or performer holding a line break (``&#10;`` in the file) would
+    otherwise start a line of the file's choosing, read as a row of its own."""
     summary = package_summary(package)
     lines = [f"Package {_named(summary)}"]
     if package.source_version:
@@ -257,4 +262,4 @@ def render_text(package: Package) -> str:
             _flow_sections(lines, "      ", ss, list(activity_set.transitions))
     if not package.workflow_processes:
         lines.append("  (no workflow processes)")
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)
