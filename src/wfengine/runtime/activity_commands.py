@@ -18,7 +18,7 @@ from wfengine.runtime.engine_base import EngineBase
 from wfengine.runtime.history import EventKind, MessageReceived, SignalReceived, change
 from wfengine.runtime.host_arguments import check_acting_user, check_mapping, described
 from wfengine.runtime.id_arguments import check_id, check_instance_id
-from wfengine.runtime.instance import ProcessInstance
+from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.message_starts import not_started_by, startable_now
 from wfengine.runtime.navigation.events import signal_waiters
 from wfengine.runtime.navigation.signal_waiters import signal_index
@@ -506,7 +506,8 @@ class ActivityCommands(EngineBase):
             container = ai.mi_parent or ai
             subject = f"activity instance {container.id!r} ({container.act.id!r})"
             if container.mi is None:
-                raise IllegalStateError(subject, "not multi-instance", "add an instance to")
+                why = _no_instances(inst, container)
+                raise IllegalStateError(subject, why, "add an instance to")
             if container.state.is_closed:
                 raise IllegalStateError(subject, container.state.value, "add an instance to")
             if container.mi.routed:  # WCP36: its partial join fired; no more instances
@@ -544,6 +545,28 @@ class ActivityCommands(EngineBase):
                 named = done.mi_parent_id is not None
                 return done, named or any(h.mi_parent_id == done.id for h in history)
         raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
+
+
+def _no_instances(inst: ProcessInstance, ai: ActivityInstance) -> str:
+    """Why activity instance ``ai`` of ``inst``, holding no instances, takes none: it is not
+    multi-instance, or its instances have not begun (its count failed: an incident holds it).
+    Why not "not multi-instance" for all: that sent the operator to the definition."""
+    loop = ai.act.loop
+    if loop is None or not loop.multi:
+        return "not multi-instance"
+    held = inst.incidents.get(ai.incident) if ai.incident is not None else None
+    if held is None:
+        return f"multi-instance, but its instances have not begun yet ({ai.state.value})"
+    if held.operation == "run":  # (its Start assignments and deadlines are done by then)
+        return (
+            f"held by its open incident {held.id!r}: its instance count could not be had, so "
+            "it has no instances yet; set the data the count reads (set_data) and retry that "
+            "incident, then add"
+        )
+    return (
+        f"held by its open incident {held.id!r} (operation {held.operation!r}) before its "
+        "instances began; resolve that incident first"
+    )
 
 
 def _completing(act: CActivity) -> str:
