@@ -30,7 +30,7 @@ from wfengine.definition.model import (
     Transition,
     WorkflowProcess,
 )
-from wfengine.definition.render import activity_kind, route_gateway, transition_label
+from wfengine.definition.render import activity_kind, gateway_name, transition_label
 from wfengine.one_line import one_line
 
 Summary = dict[str, Any]
@@ -72,7 +72,7 @@ def _activity_detail(activity: Activity) -> str | None:
     """The one fact that says most about an activity of its kind."""
     body = activity.body
     if isinstance(body, Route):
-        return route_gateway(activity).value
+        return gateway_name(activity)
     if isinstance(body, Event):
         # XPDL spells "no trigger" as the word None, which a summary must not print
         has_trigger = body.trigger and body.trigger != "None"

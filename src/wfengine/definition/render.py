@@ -54,6 +54,8 @@ from wfengine.definition.model import (
 from wfengine.definition.modes import needs_person
 from wfengine.errors import NotFoundError
 
+#: the kind of an event-based gateway (:func:`gateway_name`), as ``route(gateway=...)`` takes it
+EVENT_BASED = "EventBased"
 #: labels are wrapped at this many characters per line so boxes stay compact
 LABEL_WIDTH = 24
 #: and show at most this many lines; a longer label ends in "…" (a name of any length, up to
@@ -64,11 +66,13 @@ TOOLTIP_MAX = 200
 #: condition expressions longer than this are shortened on the edge label
 EDGE_LABEL_MAX = 48
 
-_GATEWAY_SHAPE_LABEL: dict[GatewayType, str] = {
-    GatewayType.EXCLUSIVE: "Exclusive",
-    GatewayType.INCLUSIVE: "Inclusive",
-    GatewayType.PARALLEL: "Parallel",
-    GatewayType.COMPLEX: "Complex",
+#: a diamond's label for each :func:`gateway_name`
+_GATEWAY_SHAPE_LABEL: dict[str, str] = {
+    GatewayType.EXCLUSIVE.value: "Exclusive",
+    GatewayType.INCLUSIVE.value: "Inclusive",
+    GatewayType.PARALLEL.value: "Parallel",
+    GatewayType.COMPLEX.value: "Complex",
+    EVENT_BASED: "Event-based",  # the first event to occur decides
 }
 
 
@@ -118,6 +122,16 @@ def route_gateway(activity: Activity) -> GatewayType:
     if activity.join is not None:
         return activity.join.type
     return GatewayType.EXCLUSIVE
+
+
+def gateway_name(activity: Activity) -> str:
+    """What kind of gateway a route is, as the builder's ``route(gateway=...)`` spells it:
+    :data:`EVENT_BASED` for an event-based exclusive gateway (its ways wait at catch events,
+    the first to fire wins), else its :func:`route_gateway`'s value. One answer for ``show``
+    and the drawing, so neither calls an event-based gateway a plain Exclusive one."""
+    if is_event_gateway(activity):
+        return EVENT_BASED
+    return route_gateway(activity).value
 
 
 def transition_label(transition: Transition) -> str:
@@ -268,9 +282,7 @@ def _node_attrs(activity: Activity) -> list[tuple[str, str]]:
                 attrs += [("style", "filled"), ("fillcolor", "black"), ("fontcolor", "white")]
         return attrs
     if isinstance(body, Route):
-        gateway = _GATEWAY_SHAPE_LABEL[route_gateway(activity)]
-        if is_event_gateway(activity):
-            gateway = "Event-based"  # the first event to occur decides
+        gateway = _GATEWAY_SHAPE_LABEL[gateway_name(activity)]
         attrs += [("shape", "diamond"), ("label", gateway)]
         if activity.name:
             attrs += [("xlabel", _wrap(activity.name))]
