@@ -32,7 +32,7 @@ from wfengine.definition.application_settings import (
 )
 from wfengine.definition.checks.context import Context
 from wfengine.definition.checks.flow import CORRELATION
-from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE
+from wfengine.definition.checks.sensitive_marks import SENSITIVE_ATTRIBUTE, misspelt
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.model import (
     Activity,
@@ -108,8 +108,10 @@ def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
         reported: set[str] = set()
         for ea in attributes:
             name = ea.name
-            if not name.startswith(PREFIX) or name in known or name in reported:
+            if not _ours(name) or name in known or name in reported:
                 continue
+            if isinstance(node, DataField) and misspelt(name):
+                continue  # (a secret in clear: sensitive-mark's error)
             reported.add(name)
             yield make(
                 "unknown-extension",
@@ -134,15 +136,29 @@ def _nodes(ctx: Context) -> Iterator[BaseModel]:
         yield from descendants(process)
 
 
+def _ours(name: str) -> bool:
+    """Whether ``name`` is meant as a ``wfengine:`` attribute: its prefix in any case, with
+    white space before it (``WFEngine:reads``, `` wfengine:reads``), which wfengine does
+    not read, so is reported as any misspelt name is rather than passed over as another's."""
+    return name.lstrip()[: len(PREFIX)].lower() == PREFIX
+
+
 def _hint(name: str, known: frozenset[str]) -> str:
     """Where ``name`` is read, when on another kind of element; else the closest name read on
-    this kind (compared without the shared prefix and case, which would make any two alike);
-    else the names read here."""
-    elsewhere = [label for kind, label in _KIND_LABEL.items() if name in KNOWN[kind]]
+    this kind (compared without the shared prefix, case and surrounding space, which would
+    make any two alike, or hide what was meant); else the names read here."""
+    rest = name.strip()[len(PREFIX) :].lower()
+    meant = next((k for k in sorted(ALL_KNOWN) if k.lower() == PREFIX + rest), name)
+    elsewhere = [label for kind, label in _KIND_LABEL.items() if meant in KNOWN[kind]]
+    if meant in known:
+        return (
+            f"did you mean {meant!r}? (names are read exactly as written: in that case, "
+            "with no space around them)"
+        )
     if elsewhere:
-        return f"wfengine reads it on {' and '.join(elsewhere)} only"
+        spelt = "it" if meant == name else repr(meant)
+        return f"wfengine reads {spelt} on {' and '.join(elsewhere)} only"
     by_rest = {k.removeprefix(PREFIX).lower(): k for k in known}
-    rest = name.removeprefix(PREFIX).lower()
     close = difflib.get_close_matches(rest, list(by_rest), n=1, cutoff=0.7)
     if close:
         return f"did you mean {by_rest[close[0]]!r}?"

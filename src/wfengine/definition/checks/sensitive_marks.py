@@ -6,7 +6,8 @@ parameter of the Application (a typo, ``crad``; another case, ``CARD``; a separa
 did not take, ``card|other``) or a DataField value that is no yes/no word (``treu``) hid
 nothing, and the secret went in clear into the audit trail, which is append-only. An error,
 so the deploy refuses the definition: the mistake is found before the first secret is
-written, not after.
+written, not after. So is the name spelt in another case or with a space around it
+(``WFEngine:sensitive``, `` wfengine:sensitive``), which wfengine does not read.
 
 An Application declared only by an ExternalReference or a 2.x Type, with no FormalParameters,
 takes its calls' actual parameters as given (:mod:`wfengine.definition.parameters`): its
@@ -92,6 +93,7 @@ def check_sensitive_marks(ctx: Context) -> Iterator[Diagnostic]:
     for process in (None, *ctx.processes):
         apps = package.applications if process is None else process.applications
         for app in apps:
+            yield from _misspelt_findings(app)
             attribute = _attribute(app)
             if attribute is not None:
                 calls = calls or _Calls.of(package)
@@ -99,6 +101,7 @@ def check_sensitive_marks(ctx: Context) -> Iterator[Diagnostic]:
                     app, attribute, calls.of_app(app, process), calls.field_ids
                 )
         for data_field in _data_fields(package, process):
+            yield from _misspelt_findings(data_field)
             attribute = _attribute(data_field)
             if attribute is not None and field_flag(attribute) is None:
                 yield _field_finding(data_field, attribute)
@@ -111,6 +114,31 @@ def _attribute(node: Application | DataField) -> ExtendedAttribute | None:
         if ea.name == SENSITIVE_ATTRIBUTE:
             return ea
     return None
+
+
+def misspelt(name: str) -> bool:
+    """Whether ``name`` is ``wfengine:sensitive`` spelt otherwise: in another case
+    (``WFEngine:sensitive``) or with white space around it. wfengine reads the exact name
+    only (as every extended attribute's), so such a mark hides nothing."""
+    return name != SENSITIVE_ATTRIBUTE and name.strip().casefold() == SENSITIVE_ATTRIBUTE
+
+
+def _misspelt_findings(node: Application | DataField) -> Iterator[Diagnostic]:
+    """One finding per ``wfengine:sensitive`` spelt otherwise on ``node``: an error, as for a
+    value that hides nothing, since the secret it was meant to hide goes in clear."""
+    kind = "DataField" if isinstance(node, DataField) else "Application"
+    what = "its values go" if isinstance(node, DataField) else "the parameters it lists go"
+    for ea in node.extended_attributes:
+        if misspelt(ea.name):
+            yield make(
+                "sensitive-mark",
+                f"{kind} {node.id!r} has extended attribute {ea.name!r}, which wfengine does "
+                f"not read (it reads {SENSITIVE_ATTRIBUTE!r} exactly: lower case, no space "
+                f"around it), so {what} into the audit trail in clear: write "
+                f"{SENSITIVE_ATTRIBUTE}",
+                element_id=node.id,
+                line=ea.line if ea.line is not None else node.line,
+            )
 
 
 def _data_fields(package: Package, process: WorkflowProcess | None) -> Iterator[DataField]:
