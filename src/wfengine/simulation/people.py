@@ -151,7 +151,6 @@ class Staff:
         payload: Mapping[str, Any] = record.payload
         item_id = payload["work_item_id"]
         activity = payload["activity_id"]
-        queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         kind = record.kind
         if (
             kind != OutboxKind.WORK_ITEM_CANCELLED
@@ -163,7 +162,7 @@ class Staff:
             self._stop_work(item_id, taken=True)
             self._taken.discard(item_id)
         if kind == OutboxKind.WORK_ITEM_OFFERED:
-            self._file(item_id, activity, tuple(payload["assignees"]), queue, allocated=False)
+            self._file(item_id, activity, tuple(payload["assignees"]), record, allocated=False)
             return
         if kind == OutboxKind.WORK_ITEM_CANCELLED:
             self._drop(item_id)
@@ -175,25 +174,28 @@ class Staff:
         if holder is not None:
             # allocated to one person: at once by the definition (an assignment rule), or
             # sent back straight to them: theirs to start, without a claim
-            self._file(item_id, activity, (holder,), queue, allocated=True)
+            self._file(item_id, activity, (holder,), record, allocated=True)
         elif kind == OutboxKind.WORK_ITEM_SENT_BACK or item_id in self._queued:
             # back in the pool, or offered to more people (escalated): filed anew, keeping
             # its place in the queue when it had one
-            self._file(item_id, activity, tuple(payload["assignees"]), queue, allocated=False)
+            self._file(item_id, activity, tuple(payload["assignees"]), record, allocated=False)
 
     def _file(
         self,
         item_id: str,
         activity: str,
         assignees: tuple[str, ...],
-        queue: str,
+        record: OutboxRecord,
         *,
         allocated: bool,
     ) -> None:
-        """Queue ``item_id`` for ``assignees`` (re-filed: it keeps its place)."""
+        """Queue ``item_id`` for ``assignees`` (re-filed: it keeps its place); ``record`` is
+        the entry that tells it, whose instance the queue it counts in is looked up by (only
+        here: an entry that files nothing needs none)."""
         if not assignees:
             self.unassigned.add(item_id)
             return
+        queue = activity if self._queue_of is None else self._queue_of(record.instance_id, activity)
         now = self._now()
         before = self._queued.pop(item_id, None)
         if before is not None:

@@ -161,7 +161,8 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
         except ValueError as exc:  # line breaks in a header value
             raise PermanentApplicationError(f"cannot build the message: {exc}") from exc
         had = delivered.get(idempotency_key)
-        recipients = _envelope(message)
+        listed = _listed(message)
+        recipients = list(dict.fromkeys(a for a in listed if a))  # (once each, in order)
         rest = [a for a in recipients if a not in had]
         if not rest:
             return None  # an earlier attempt delivered it to every recipient
@@ -173,7 +174,7 @@ def _mailer(server: _Server, timeout: float, delivered: _Delivered) -> Applicati
                     smtp.login(server.username, server.password or "")
                 # the others have it (an earlier attempt): only to those who do not; an empty
                 # group (To: undisclosed-recipients:;) smtplib would take for the address ''
-                if had or "" in _listed(message):
+                if had or "" in listed:
                     refused: Refusals = smtp.send_message(message, to_addrs=rest) or {}
                 else:
                     refused = smtp.send_message(message) or {}
@@ -222,11 +223,6 @@ def _listed(message: EmailMessage) -> list[str]:
     (``''`` for an empty group such as ``undisclosed-recipients:;``)."""
     fields = [str(v) for v in (*message.get_all("To", []), *message.get_all("Cc", []))]
     return [address for _, address in getaddresses(fields)]
-
-
-def _envelope(message: EmailMessage) -> list[str]:
-    """The addresses of the message's To and Cc, once each, in order."""
-    return list(dict.fromkeys(a for a in _listed(message) if a))
 
 
 def _given(value: str | Sequence[str | None] | None) -> str | list[str]:
@@ -292,7 +288,7 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
     shown = f"{field}={value!r:.200}"
     parts: list[str] = []  # each address as the header carries it
     for one in [value] if isinstance(value, str) else value:
-        found: list[tuple[str, str]] = []  # each part of ``one``, and its address
+        found: list[str] = []  # the address of each part of ``one``
         for part in _parts(one):
             address = _one_address(part)
             if address is None:
@@ -301,7 +297,7 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
                     f"{field}: {part!r:.200} is not one e-mail address{whole}; write "
                     "addresses such as ann@example.org, separated by ',' or ';'"
                 )
-            found.append((part, address))
+            found.append(address)
         # 'Doe, Ann <ann@x.org>' (a display name's comma not quoted) was sent to a mailbox
         # 'Doe' too; a list's items are separate values (a host's 'root' beside 'ann@x.org')
         if (split := _split_name(one)) is not None:
@@ -312,7 +308,7 @@ def _recipients(field: str, value: str | list[str], optional: bool = False) -> s
                 f"{split[0]!r:.200}: a display name with a comma must be quoted, as in "
                 "'\"Doe, Ann\" <ann@example.org>'; or write each address in full"
             )
-        parts += [a for _, a in found]
+        parts += found
     if not parts and not optional:
         raise _no_recipient(value, None)
     return ", ".join(parts)

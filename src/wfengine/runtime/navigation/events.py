@@ -501,14 +501,15 @@ class Events(NavigatorBase):
         instance (the step budget's, waiting for its incident), releasing their counts."""
         inst = scope.instance
         for queue in (self._agenda, inst.parked):
-            dropped = [
-                item
-                for item in queue
-                if isinstance(item, ChoiceBegin) and item.activation == key and item[1] is scope
-            ]
+            kept: list[Any] = []
+            dropped: list[ChoiceBegin] = []
+            for item in queue:  # (one pass: each item kept or dropped)
+                if isinstance(item, ChoiceBegin) and item.activation == key and item[1] is scope:
+                    dropped.append(item)
+                else:
+                    kept.append(item)
             if not dropped:
                 continue
-            kept = [item for item in queue if not any(item is d for d in dropped)]
             queue.clear()
             queue.extend(kept)
             for item in dropped:
