@@ -51,7 +51,7 @@ from wfengine.runtime.jobs import (
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
-from wfengine.runtime.queries import check_id_filter
+from wfengine.runtime.queries import check_instance_filter
 from wfengine.runtime.snapshots import (
     JobSnapshot,
     copy_snapshot,
@@ -593,6 +593,7 @@ class JobCommands(EngineBase):
         )
 
     def jobs(self, instance_id: str | None = None) -> list[JobSnapshot]:
-        """Pending jobs (timers, deferred work), in due order."""
-        check_id_filter(instance_id, "instance_id", "process instance id", "jobs")
+        """Pending jobs (timers, deferred work), in due order: of the instance ``instance_id``
+        (one that does not exist: :class:`~wfengine.errors.NotFoundError`), else of all."""
+        check_instance_filter(self.store, instance_id, "jobs")  # an unknown id raises
         return [copy_snapshot(JobSnapshot, j) for j in self.store.jobs(instance_id)]

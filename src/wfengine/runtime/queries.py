@@ -106,6 +106,17 @@ def check_id_filter(value: object, name: str, what: str, command: str) -> None:
         )
 
 
+def check_instance_filter(store: Store, instance_id: str | None, command: str) -> None:
+    """:func:`check_id_filter` of a listing's ``instance_id`` filter, and
+    :class:`~wfengine.errors.NotFoundError` when it names no instance (read without loading
+    the instance). Why: ``jobs()`` and ``timers()`` of a mistyped id answered ``[]``, which
+    reads as "nothing is waiting", where ``incidents()``, ``tokens()`` and ``trace()`` say
+    there is no such instance."""
+    check_id_filter(instance_id, "instance_id", "process instance id", command)
+    if instance_id is not None:
+        store.instance_summary(instance_id)
+
+
 def check_audit_filters(
     command: str,
     *,
@@ -329,7 +340,7 @@ class Queries(EngineBase):
         as its activity instance, as no activity instance runs an event sub-process before it
         starts: :func:`wfengine.runtime.timer_owners.timer_activity` names the block activity
         it is for (as ``run --json`` lists it)."""
-        check_id_filter(instance_id, "instance_id", "process instance id", "timers")
+        check_instance_filter(self.store, instance_id, "timers")  # an unknown id raises
         return [copy_snapshot(TimerSnapshot, t) for t in self.store.timers(instance_id)]
 
     def audit_events(
