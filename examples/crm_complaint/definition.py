@@ -57,7 +57,9 @@ and workflow integration, and a call centre's work-order flow):
    The agent's steps go to the agent who holds the case, not to every agent: ``amend`` to the
    hotline agent who took it (``intake_agent``), ``agent_reply`` to the agent the coordinator
    named (``reply_agent``), else to that one; a web complaint, which no agent took, goes to
-   the agents (whoever takes it). Every person's step has a
+   the agents (whoever takes it), and so does a case whose agent is no longer one of the
+   agents (they left, or moved on: ``intake_agent_left``, kept by ``crm.submit_form``; who
+   took the call stays in ``intake_agent``). Every person's step has a
    reminder every two hours and escalates to the supervisors after eight.
 7. The reply goes into the complaint history and the customer is told (a close without a
    written reply tells them the case was dealt with). Every ending is in the history with
@@ -123,8 +125,9 @@ DECISIONS = ("close", "abort", "amend", "reply", "departments", "ask_customer")
 #: how a department's turn ends
 OUTCOMES = ("done", "cannot", "back")
 
-#: the agent who holds the case: the hotline agent who took it, else (the web) the agents
-CASE_AGENT = f'(intake_agent if intake_agent else "{AGENT}")'
+#: the agent who holds the case: the hotline agent who took it, else (the web, or an agent
+#: who is no longer one: ``intake_agent_left``, which ``crm.submit_form`` keeps) the agents
+CASE_AGENT = f'(intake_agent if intake_agent and not intake_agent_left else "{AGENT}")'
 #: the engine's assignment rule (XPDL, as Enhydra Shark and JaWE write it): a step that runs
 #: again goes to whoever did it last time (the coordinator who handled the case)
 ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
@@ -324,6 +327,8 @@ def build() -> Package:
     p.data_field("customer_name", "STRING")
     p.data_field("customer_value", "STRING", initial='"standard"')
     p.data_field("intake_agent", "STRING", name="the hotline agent who took it (a user)")
+    p.data_field("intake_agent_left", "BOOLEAN", initial="false",
+                 name="its agent is no agent now: its steps go to the agents")  # fmt: skip
     p.data_field("instant_answer", "STRING", initial='""')
     p.data_field("satisfied", "BOOLEAN", initial="false")
     p.data_field("route_to", department, name="the agent's choice of department")

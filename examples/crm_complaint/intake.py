@@ -122,6 +122,32 @@ def check_agent(engine: Any, field: str, user: Any) -> str | None:
 
 #: the fields of the people's forms that name an agent (:func:`submit_form` checks them)
 AGENT_FIELDS = ("reply_agent",)
+#: the case's field saying its agent (``intake_agent``) is no longer one of the agents
+AGENT_LEFT = "intake_agent_left"
+
+
+def note_agent_left(engine: Any, case: str, *, user: str | None = None) -> None:
+    """Keep case ``case``'s :data:`AGENT_LEFT` true while the hotline agent who took it is
+    not one of the call centre's agents (:func:`check_agent`: they left, or moved on to
+    another role), false again once they are: the process then offers the agent's steps
+    (``amend``, ``agent_reply`` with no agent named) to the agents, whoever takes them.
+
+    Why: the case is the call centre's, not the agent's. Sent to an agent who left, the work
+    stopped in an incident (the name reaches no one); to one who moved on, it went to someone
+    who no longer does that work. Refusing the coordinator's form instead would leave the case
+    with no way back to amend. ``intake_agent`` keeps who took the call. A case of an earlier
+    definition, which has no such field, is left as it is."""
+    data = engine.instance(case).data
+    if AGENT_LEFT not in data:
+        return
+    try:
+        check_agent(engine, "intake_agent", data.get("intake_agent"))
+    except DataTypeError:
+        left = True
+    else:
+        left = False
+    if left != bool(data[AGENT_LEFT]):
+        engine.set_data(case, {AGENT_LEFT: left}, user=user)
 
 
 def submit_form(
@@ -135,7 +161,8 @@ def submit_form(
     open with the person, rather than the reply waiting for nobody (an incident) or going to
     a desk or a role. So is a ``severity`` outside 1-3, or none, as the intake refuses it
     (:func:`check_severity`). The engine checks the rest (the enumerations, what the step
-    may write).
+    may write). Whether the case's agent is still one of the agents is noted first
+    (:func:`note_agent_left`): the step the form starts goes to the agents when they are not.
     """
     values = dict(data or {})
     for name in AGENT_FIELDS:
@@ -143,6 +170,7 @@ def submit_form(
             values[name] = check_agent(engine, name, values[name])
     if "severity" in values:
         check_severity(values["severity"])
+    note_agent_left(engine, engine.work_item(work_item_id).instance_id, user=user)
     engine.complete_work_item(work_item_id, values or None, user=user)
 
 
