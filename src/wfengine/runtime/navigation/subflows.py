@@ -42,6 +42,10 @@ _ANSWERS = (
     "skip_incident with the values writes them instead and goes on)"
 )
 
+#: the error a synchronous subflow's calling activity throws when the called instance ended
+#: otherwise than completed (terminated or aborted by an operator)
+_ENDED_CODE = "SubflowFailed"
+
 
 class Subflows(NavigatorBase):
     """Subflow activities."""
@@ -202,14 +206,13 @@ class Subflows(NavigatorBase):
     ) -> None:
         ai.child_instance = None
         if child.state is not ProcessState.COMPLETED:
-            self._fail(
-                ai,
-                "run",
-                _Failure(
-                    f"{ai.place()}: subflow instance {child.id!r} ended {child.state.value}",
-                    "SubflowFailed",
-                ),
+            # an operator terminated or aborted it (its caller's closing throws nothing): an
+            # error the caller may catch, by a code the message names so it can be caught
+            why = (
+                f"{ai.place()}: subflow instance {child.id!r} of process {child.process_id!r} "
+                f"ended {child.state.value}: error {_ENDED_CODE!r}"
             )
+            self._fail(ai, "run", _Failure(why, _ENDED_CODE))
             return
         sub = ai.act.subflow
         assert sub is not None
