@@ -116,6 +116,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a standard loop's LoopMaximum is below zero: the loop never repeats",
     ),
+    "loop-no-condition": (
+        Severity.WARNING,
+        "a standard loop has no LoopCondition, which the engine reads as false: it never "
+        "repeats, and tested before, its activity never runs",
+    ),
     "loop-endless": (
         Severity.WARNING,
         "a standard loop whose LoopCondition is a constant true, with no LoopMaximum, on an "

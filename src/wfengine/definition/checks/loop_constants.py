@@ -12,6 +12,11 @@ every instance; :func:`~.initial_values.constant_value`).
 * ``loop-maximum`` (warning): a standard loop's ``LoopMaximum`` below zero. The engine counts
   iterations against it, so the loop never repeats (tested after: it runs once; tested before:
   never), while a tool writing ``-1`` most likely meant "no limit".
+* ``loop-no-condition`` (warning): a standard loop with no ``LoopCondition`` (or a blank one).
+  The engine reads a missing condition as false, so the loop never repeats: tested after, the
+  activity runs once, as if it had no loop; tested before, it never runs, and the instance
+  passes it by. Either way the loop does nothing a modeller drew it for; a warning, as with
+  ``loop-maximum``, since the process runs.
 * ``loop-endless`` (warning): a standard loop whose ``LoopCondition`` is a constant true, with
   no ``LoopMaximum``, on an activity nobody waits on (no person, no message, no timer, no
   call, subflow or block): it repeats within one command until the engine's step limit
@@ -38,6 +43,7 @@ from wfengine.definition.model import (
     StandardLoop,
     TaskImplementation,
     TaskKind,
+    TestTime,
 )
 from wfengine.definition.modes import needs_person
 from wfengine.definition.reading import name_aliases, read_expression, site_language
@@ -45,7 +51,8 @@ from wfengine.errors import ExpressionError
 
 
 def check_loop_constants(ctx: Context) -> Iterator[Diagnostic]:
-    """``loop-count``, ``loop-maximum`` and ``loop-endless`` for each looping activity."""
+    """``loop-count``, ``loop-maximum``, ``loop-no-condition`` and ``loop-endless`` for each
+    looping activity."""
     for scope in ctx.scopes:
         aliases = name_aliases(ctx.package, scope.process)
         for activity in scope.activities:
@@ -88,7 +95,22 @@ def _standard(
             line=line,
         )
     text = (loop.condition or "").strip()
-    if loop.maximum is not None or not text or not _automatic(activity):
+    if not text:
+        before = loop.test_time is TestTime.BEFORE
+        yield make(
+            "loop-no-condition",
+            f"{where} has no LoopCondition, which the engine reads as false: the loop never "
+            + (
+                "repeats and, tested before, its activity never runs (instances pass it by)"
+                if before
+                else "repeats (tested after, its activity runs once, as with no loop)"
+            )
+            + "; give it the condition to repeat while, or remove the loop",
+            element_id=activity.id,
+            line=line,
+        )
+        return
+    if loop.maximum is not None or not _automatic(activity):
         return
     value, _ = _constant(ctx, text, loop.condition_attrs, aliases)
     if value is True:
