@@ -151,6 +151,8 @@ def make_binding(
         )
     if retries < 0:
         raise ValueError(f"application {application_id!r}: retries must be >= 0, not {retries}")
+    _check_flag(application_id, "asynchronous", asynchronous)
+    _check_flag(application_id, "outputs_optional", outputs_optional)
     stops = False
     if timeout is not None:
         timeout = _seconds(application_id, "timeout", timeout, positive=True)
@@ -193,6 +195,17 @@ def _check_key(method: str, name: str, value: object, what: str) -> None:
         )
     if not value:
         raise ValueError(f"{method}: {name} must not be empty ({what})")
+
+
+def _check_flag(application_id: str, name: str, value: object) -> None:
+    """Refuse a binding's flag that is not True or False, as every flag of the API is. Why:
+    it was taken by its truth, so ``asynchronous="false"`` (read from an environment
+    variable) made the call a queued job; the host alone knows how its text spells a flag."""
+    if type(value) is not bool:
+        raise TypeError(
+            f"application {application_id!r}: {name} must be True or False, not {value!r} "
+            f"({type(value).__name__})"
+        )
 
 
 def _seconds(application_id: str, name: str, value: object, *, positive: bool = False) -> float:
