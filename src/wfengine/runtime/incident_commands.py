@@ -264,6 +264,9 @@ def offer_opened_as_run(engine: EngineBase, inst: ProcessInstance, incident: Inc
     ai = inst.activities.get(aid)
     if ai is None or not ai.act.offer_first:
         return False
+    loop = ai.act.loop
+    if loop is not None and loop.multi and ai.mi is None and ai.mi_parent is None:
+        return False  # a container whose count could not be had: counted again, not offered
     if ai.act.kind not in (KIND_TASK, KIND_SCRIPT):
         return True  # its work is the person's, and only the offer could fail
     last = None
