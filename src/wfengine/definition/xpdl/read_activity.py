@@ -210,7 +210,7 @@ def _read_loop(ctx: ReadContext, el: etree._Element, spill: list[XmlNode]) -> Lo
         loop = StandardLoop(
             condition=condition,
             condition_attrs=condition_attrs,
-            maximum=_int_attr(scur, "LoopMaximum"),
+            maximum=_count_attr(scur, "LoopMaximum"),
             test_time=scur.attr_choice("TestTime", _TEST_TIMES) or TestTime.AFTER,
             counter=_counter(scur),
             extra_attrs=scur.extra_attrs(),
@@ -276,14 +276,42 @@ def _attr_or_text(cur: Cursor, name: str) -> tuple[str | None, Attrs]:
     return text, attrs
 
 
-def _int_attr(cur: Cursor, name: str) -> int | None:
-    raw = cur.attr(name)
-    if raw is None or not raw.strip():
+def _count_attr(cur: Cursor, name: str) -> int | None:
+    """A count attribute (``LoopMaximum``): a whole number, written as an integer or as an
+    integral decimal (``3.0``, as tools that keep numbers as floats write it). Any other
+    value stays unread, with a warning: kept as an unknown attribute (written back as it
+    was), and the element reads as if it had none, as an unknown enumerated value does
+    (:meth:`Cursor.attr_choice`). Why not refuse the element: the whole Loop was dropped
+    for one attribute, and its activity ran once."""
+    raw = cur.el.get(name)
+    if raw is None or not str(raw).strip():
+        cur.skip_attr(name)
         return None
+    value: int | None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise Unreadable(f"{name} {raw!r} is not an integer") from None
+        value = _whole(raw)
+    if value is not None:
+        cur.skip_attr(name)
+        return value
+    cur.ctx.warn(
+        "xpdl-unreadable",
+        f"attribute {name}={raw!r} of <{cur.name}> at line {cur.line} is not a whole number; "
+        "it is kept as an unknown attribute, and the element acts as if it had none",
+        cur.el,
+        element_id=owner_id(cur.el),
+    )
+    return None
+
+
+def _whole(text: str) -> int | None:
+    """The whole number a decimal text writes (``3.0``, ``3e0``); None for any other."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 # --------------------------------------------------------------------------- join and split
