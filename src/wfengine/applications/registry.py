@@ -350,6 +350,16 @@ class ApplicationRegistry:
         )
         return func
 
+    def bind(self, binding: Binding) -> None:
+        """Install ``binding`` as it is: one :func:`make_binding` made (and checked), or another
+        registry's, changed with :func:`dataclasses.replace`. Why: copying another registry's
+        binding through :meth:`register`, setting by setting, lost every setting not passed on
+        (a simulation dropped ``outputs_optional``); a binding copied whole keeps them all."""
+        if not isinstance(binding, Binding):
+            raise TypeError(f"bind: binding must be a Binding (see make_binding), not {binding!r}")
+        _check_key("bind", "application_id", binding.application_id, "an Application's Id")
+        self._bindings[binding.application_id] = binding
+
     def unregister(self, application_id: str) -> None:
         self._bindings.pop(application_id, None)
 

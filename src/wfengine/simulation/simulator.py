@@ -30,7 +30,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -75,6 +75,12 @@ class Streams:
 
 
 # --------------------------------------------------------------------------- the engine's seams
+
+
+def _no_wait(seconds: float) -> None:
+    """The run's wait between a synchronous call's retries: none. Why: simulated time does
+    not count that back-off, and the registry's default sleep waited it out in real time
+    (a retry delay of an hour held the run an hour)."""
 
 
 class DelayedCalls:
@@ -262,7 +268,7 @@ class Run:
     ) -> tuple[ApplicationRegistry, tuple[str, ...]]:
         """The run's registry: the host's bindings, stand-ins for the rest; asynchronous
         where the scenario says the call takes time."""
-        registry = ApplicationRegistry()
+        registry = ApplicationRegistry(sleep=_no_wait)
         stubbed: list[str] = []
         bound = self.bound
         for app_id, activities in bound.tools.items():
@@ -273,16 +279,8 @@ class Run:
                 if a in bound.calls  # (a person's activity: the duration is the person's)
             )
             found = given.get(app_id) if given is not None else None
-            if found is not None:
-                registry.register(
-                    app_id,
-                    found.func,
-                    retries=found.retries,
-                    timeout=found.timeout,
-                    backoff=found.backoff,
-                    max_backoff=found.max_backoff,
-                    asynchronous=bool(timed) or found.asynchronous,
-                )
+            if found is not None:  # (whole: every setting of the host's binding kept)
+                registry.bind(replace(found, asynchronous=bool(timed) or found.asynchronous))
                 continue
             stubbed.append(app_id)
             registry.register(
