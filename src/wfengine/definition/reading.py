@@ -187,6 +187,9 @@ _SIGNED_REPEAT = re.compile(r"R[+-]\d*/", re.IGNORECASE)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
+#: a date written otherwise (``12/31/2030``, ``31.12.2030``, a year of five digits): as an
+#: expression a division, a number, or an octal literal's error, never a moment
+_OTHER_DATE = re.compile(r"(?:\d+([/.])\d+\1\d+|\d{5,}-\d+-\d+)(?:[Tt\s].*)?", re.DOTALL)
 #: an ISO 8601 reduced (``2030-01``) or ordinal (``2030-005``) date with a leading zero,
 #: which no expression reads (``3600-60`` is seconds, and ``2030-12`` a subtraction whose
 #: number the timer refuses as it runs)
@@ -225,6 +228,11 @@ def _no_iso_date(text: str) -> str | None:
     """Why a text written as a date (``2030-1-5``, ``2024-13-45``, ``2030-01``) is no ISO
     8601 date wfengine reads; None when it is not written as a date, or is one."""
     shaped = _DATE_SHAPED.fullmatch(text)
+    if shaped is None and _OTHER_DATE.fullmatch(text):
+        return (
+            "it is no ISO 8601 date: write YYYY-MM-DD, a year of four digits first (such as "
+            "2030-12-31, or 2030-12-31T09:00:00Z with a time)"
+        )
     if shaped is None:
         if _REDUCED_DATE.fullmatch(text):  # (read as an expression: an octal-literal error)
             return (

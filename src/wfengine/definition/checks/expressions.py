@@ -12,9 +12,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``expression-syntax`` (error): a text in wfengine's own language that does not parse, or a
   duration wfengine does not read: one counting months or years (``P1M``; their length
   varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire), a timer
-  date written as a date that is no ISO 8601 one (``2030-1-5``, ``2024-13-45``: read as an
-  expression it would be a subtraction), a timer date after the last day the engine keeps
-  (9999-12-31 UTC);
+  date written as a date that is no ISO 8601 one (``2030-1-5``, ``2024-13-45``,
+  ``12/31/2030``: read as an expression it would be a subtraction or a division), a timer
+  date after the last day the engine keeps (9999-12-31 UTC);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
