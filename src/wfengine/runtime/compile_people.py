@@ -37,18 +37,21 @@ work item reads every field unless some are listed to view (then those and the u
 ones) and writes only the fields listed to update. The names are taken as given (an
 instance may carry fields its definition does not declare, as completions write them).
 ``wfengine:delegation-confirm`` = ``true`` makes work that a
-delegate completes come back to its owner to confirm.
+delegate completes come back to its owner to confirm. A deployment stored by a wfengine from
+before that rule (:func:`writing_as_deployed`) lets a person write any field its process
+declares, as that wfengine did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from wfengine.definition.model import Activity, Participant
 from wfengine.definition.reading import ReadKind
 from wfengine.definition.work_rules import attribute_values, performer_activities
 from wfengine.errors import DeployError
-from wfengine.runtime.compiled import CAssignment, CDataAccess
+from wfengine.runtime.compiled import CAssignment, CDataAccess, CompiledProcess
 from wfengine.runtime.evaluation import CompiledExpression, ExpressionReader
 
 ORIGINAL_PERFORMER = "ReassignToOriginalPerformer"
@@ -120,3 +123,24 @@ def data_access(a: Activity) -> CDataAccess:
     writes = frozenset(update)
     reads = writes | frozenset(view) if view else None
     return CDataAccess(reads, writes, confirm)
+
+
+def writing_as_deployed(compiled: CompiledProcess) -> None:
+    """Let a person's completion of any activity of ``compiled`` write every field its process
+    declares (but the read-only ones), whatever the activity lists: ``compiled`` is a
+    deployment stored by a wfengine from before a completion wrote only the fields listed
+    to update (the store knows it: ``deployments.writes_any_field``, migration 0023).
+
+    Why: that wfengine let a person write any field, and its deployments list none (or list
+    them for a rule it did not keep). Under the rule, every person's completion with data of
+    their running instances was refused ("its activity lets it write no data"), and a new
+    deployment does not move them. A name the process does not declare stays refused: the
+    work was designed around the process's fields, and such a name is a slip. What the
+    activities read is left as they list it: it refuses nothing."""
+    declared = frozenset(name for name, _ in compiled.data_fields)
+    declared |= frozenset(p.id for p in compiled.formal_parameters)
+    writes = declared - compiled.read_only
+    graphs = {id(g): g for g in (compiled.graph, *compiled.activity_graph.values())}
+    for graph in graphs.values():
+        for act in graph.activities:
+            act.access = replace(act.access or OPEN_READ, writes=writes)

@@ -33,7 +33,9 @@ administrator does):
   the activity's applications in the person's stead), and it cannot be skipped;
 * a **completion** writes only the data fields its activity declares writable
   (:mod:`wfengine.runtime.compile_people`; an administrator, or the host's code acting
-  without a user, may write any).
+  without a user, may write any; on a deployment stored by a wfengine from before that rule,
+  a person may write any field its process declares:
+  :func:`~wfengine.runtime.compile_people.writing_as_deployed`).
 
 Whether the item's state allows the change is the state machine's part
 (:data:`~wfengine.runtime.states.WORK_ITEM_TRANSITIONS`), checked before these rules.

@@ -21,6 +21,7 @@ from wfengine.definition.io import dump_xpdl
 from wfengine.definition.model import Package
 from wfengine.definition.model_format import MODEL_FORMAT
 from wfengine.errors import ConcurrencyError
+from wfengine.runtime.compile_people import writing_as_deployed
 from wfengine.runtime.deployment import DeployedProcess, DeploymentCache
 from wfengine.runtime.sql import schema as t
 from wfengine.runtime.sql.database import Database
@@ -33,6 +34,8 @@ class Deployments:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache = DeploymentCache()
+        #: compiles the versions stored with ``writes_any_field`` (:meth:`_load`)
+        self._as_deployed = DeploymentCache()
 
     def add(self, deployed: Sequence[DeployedProcess]) -> None:
         texts: dict[int, tuple[str, str]] = {}
@@ -98,7 +101,10 @@ class Deployments:
             )
         )
         model = row["model"] if row["model_format"] == MODEL_FORMAT else None
-        return self._cache.from_text(
+        # one stored before a completion wrote only the fields listed is compiled aside and
+        # kept once it writes as then: another thread never finds it in the cache otherwise
+        cache = self._as_deployed if row["writes_any_field"] else self._cache
+        found = cache.from_text(
             process_id,
             version,
             row["fingerprint"],
@@ -107,6 +113,13 @@ class Deployments:
             self._db.what,
             model=model,
         )
+        if cache is self._cache:
+            return found
+        if cache.get(process_id, version) is not found:
+            return found  # (a stand-in while its instance closes: never kept)
+        writing_as_deployed(found.compiled)
+        self._cache.keep(found)
+        return self._cache.get(process_id, version) or found
 
     def versions(self, process_id: str) -> list[int]:
         d = t.deployments

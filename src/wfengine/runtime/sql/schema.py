@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from wfengine.runtime.clock import require_aware
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0022"
+SCHEMA_REVISION = "0023"
 
 
 def utc(value: datetime) -> datetime:
@@ -79,6 +79,10 @@ deployments = sa.Table(
     #: running model's (``wfengine.definition.model_format``); None before migration 0013
     sa.Column("model", sa.Text),
     sa.Column("model_format", sa.Integer),
+    #: stored by a wfengine that let a person's completion write any field, as its
+    #: activities keep doing (``wfengine.runtime.compile_people.writing_as_deployed``;
+    #: set by migration 0023)
+    sa.Column("writes_any_field", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 process_instances = sa.Table(
