@@ -15,8 +15,9 @@ from wfengine import Engine, PackageBuilder, validate
 from wfengine.definition.model import Package
 from wfengine.errors import DeployError, ExpressionSyntaxError
 from wfengine.expressions import parse
-from wfengine.expressions.expression import build_expression
 from wfengine.expressions.name_spelling import composing_stored_names
+from wfengine.runtime.compile_activity import stored_deployment
+from wfengine.runtime.compiler import compile_process
 
 DECOMPOSED = "cafe\u0301"
 COMPOSED = "caf\u00e9"
@@ -67,6 +68,23 @@ def test_only_a_decomposed_name_is_read_composed_for_a_stored_deployment() -> No
         with pytest.raises(ExpressionSyntaxError, match="compatibility characters"):
             parse("\ufb01le == 1")  # ﬁle: refused before decomposed names were, and still
     assert composed == {DECOMPOSED}
-    build_expression.cache_clear()  # what the compiler does after such a reading
     with pytest.raises(ExpressionSyntaxError, match="composed"):
-        parse(text)  # outside, refused as ever
+        parse(text)  # outside, refused as ever, though the reading inside is cached
+
+
+def test_reading_a_stored_deployment_keeps_the_expressions_cached(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each stored reading is cached apart from a new definition's, so compiling one empties
+    nothing: the compiler emptied the whole cache after each, and every condition of every
+    deployed process was parsed again. A reading taken from the cache still warns."""
+    other = parse("amount > 10 and approved")
+    package = _package(DECOMPOSED)
+    with caplog.at_level(logging.WARNING, logger="wfengine.deploy"):
+        for _ in range(2):
+            with stored_deployment():
+                compile_process(package, package.workflow_processes[0])
+    assert parse("amount > 10 and approved") is other
+    warnings = [r.getMessage() for r in caplog.records if r.name == "wfengine.deploy"]
+    assert len(warnings) == 2
+    assert all(f"'cafe\\u0301' as {COMPOSED!r}" in w for w in warnings)

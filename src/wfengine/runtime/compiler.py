@@ -84,7 +84,6 @@ from wfengine.definition.model import (
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
 from wfengine.errors import DeployError, Place
-from wfengine.expressions.expression import build_expression
 from wfengine.expressions.name_spelling import composing_stored_names
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
 from wfengine.runtime.compile_links import (
@@ -126,12 +125,8 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     """
     if not _STORED.get():
         return _compile_process(package, process)
-    with composing_stored_names() as composed:
-        try:
-            compiled = _compile_process(package, process)
-        finally:
-            if composed:  # those parses took what a new definition may not: none is kept
-                build_expression.cache_clear()
+    with composing_stored_names() as composed:  # (its parses are cached apart from others)
+        compiled = _compile_process(package, process)
     if composed:
         _deploy_log.warning(
             "process %r (deployed earlier) spells names decomposed (a letter and a separate "
