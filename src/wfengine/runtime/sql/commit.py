@@ -18,8 +18,10 @@ at once):
   (closed activity instances the step takes out of their instance's document,
   :func:`~wfengine.runtime.instance.retire`, with them), new work items inserted (an id in
   use is refused, not replaced); the trace entries the document held are inserted when
-  there are more than :data:`TRACE_KEPT`; the token and incident mirrors of an instance
-  are rewritten whole; jobs and outbox entries are inserted.
+  there are more than :data:`TRACE_KEPT`; the token mirror of an instance is rewritten
+  whole when it changed, the incident rows the step opened inserted and those it resolved
+  upserted (:func:`~wfengine.runtime.sql.rows.incidents_touched`); jobs and outbox entries
+  are inserted.
 
 Every statement is built once per store and goes to the driver with its rows rendered once in
 the driver's form (:mod:`~wfengine.runtime.sql.wire`), without SQLAlchemy's per-row processing.
@@ -95,10 +97,13 @@ class StepPlan:
         self.trace: Rows = []
         self.token_reset: list[str] = []
         self.tokens: Rows = []
-        self.incident_reset: list[str] = []
         self.correlation_reset: list[str] = []
         self.correlations: Rows = []
+        #: incident rows: new ones (inserted: an id in use is refused), and those of
+        #: incidents stored open that the step resolved (upserted)
         self.incidents: Rows = []
+        self.incidents_changed: Rows = []
+        touched = rows.incidents_touched(step.outbox)
         self.closed: list[str] = []
         #: closed instances stored before this step (only those can have stored jobs)
         self.closed_stored: list[str] = []
@@ -175,10 +180,12 @@ class StepPlan:
             elif token_key != known.tokens:  # the mirror is rewritten only when it changed
                 self.token_reset.append(inst.id)
                 self.tokens.extend(tokens)
-            if inst.incidents:  # rare: an instance's incident rows are rewritten whole
-                if known is not None:
-                    self.incident_reset.append(inst.id)
+            if known is None:
                 self.incidents.extend(rows.incident_row(i) for i in inst.incidents.values())
+            else:  # only what the step opened or resolved: the other rows are as stored
+                for incident_id, opened in touched.get(inst.id, {}).items():
+                    row = rows.incident_row(inst.incidents[incident_id])
+                    (self.incidents if opened else self.incidents_changed).append(row)
             if inst.state.is_closed:
                 self.closed.append(inst.id)
                 if known is not None:
@@ -283,14 +290,16 @@ class StepWriter:
         self._insert_audit = t.audit_events.insert()
         self._insert_tokens = t.tokens.insert()
         self._insert_incidents = t.incidents.insert()
+        self._upsert_incidents = dialect.upsert(
+            t.incidents, ["id"], replace=[c.name for c in t.incidents.c if c.name != "id"]
+        )
         self._insert_correlations = t.correlation_keys.insert()
         self._insert_offers = t.work_item_offers.insert()
         self._insert_jobs = t.jobs.insert()
         self._insert_outbox = t.outbox.insert()
-        o, k, i, c = t.work_item_offers, t.tokens, t.incidents, t.correlation_keys
+        o, k, c = t.work_item_offers, t.tokens, t.correlation_keys
         self._unoffer = o.delete().where(o.c.work_item_id == sa.bindparam("id"))
         self._reset_tokens = k.delete().where(k.c.instance_id == sa.bindparam("id"))
-        self._reset_incidents = i.delete().where(i.c.instance_id == sa.bindparam("id"))
         self._reset_correlations = c.delete().where(c.c.instance_id == sa.bindparam("id"))
         j = t.jobs
         #: the job carried out, deleted or given back to run again (checked: it must exist)
@@ -403,8 +412,8 @@ class StepWriter:
                 wire.many(run, self._insert_trace, plan.trace)
                 wire.many(run, self._reset_tokens, [{"id": x} for x in plan.token_reset])
                 wire.many(run, self._insert_tokens, plan.tokens)
-                wire.many(run, self._reset_incidents, [{"id": x} for x in plan.incident_reset])
                 wire.many(run, self._insert_incidents, plan.incidents)
+                wire.many(run, self._upsert_incidents, plan.incidents_changed)
                 wire.many(
                     run, self._reset_correlations, [{"id": x} for x in plan.correlation_reset]
                 )
