@@ -5,9 +5,9 @@ activity merges the n-th object. It is read like any other file argument (``-`` 
 input; a file that cannot be read is exit status 2), no further than
 :data:`~wfengine.cli.loading.MAX_INPUT_BYTES` (16 MiB; a longer one is a usage error), and
 its content is checked before anything runs, as a usage error (exit status 2) naming what is
-wrong: the shape, variable names that are not identifiers, and JSON beyond the limits of
-:mod:`wfengine.cli.json_input` (values nested more than
-:data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that do not fit).
+wrong: the shape, variable names the engine does not read as written (refused, and said, as
+``--set`` does), and JSON beyond the limits of :mod:`wfengine.cli.json_input` (values nested
+more than :data:`~wfengine.cli.json_input.MAX_JSON_DEPTH` levels, numbers that do not fit).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from wfengine.cli.assignments import is_identifier
+from wfengine.cli.assignments import is_identifier, not_a_name
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
 from wfengine.cli.loading import display_name, read_input
 
@@ -62,10 +62,7 @@ def _checked(loaded: Any, name: str) -> Answers:
             raise _bad(f"{name}: the entry for {activity_id!r} must be a list of objects: {_SHAPE}")
         for answer in given:
             for var in answer:
-                if not is_identifier(var):
-                    raise _bad(
-                        f"{name}: {var!r} (an answer for {activity_id!r}) is not a name: use "
-                        "letters, digits and underscores, not starting with a digit"
-                    )
+                if not is_identifier(var):  # (said as --set says it: what to write)
+                    raise _bad(f"{name}: an answer for {activity_id!r}: {not_a_name(var)}")
     answers: Answers = loaded
     return answers
