@@ -63,10 +63,14 @@ def type_findings(
     line: int | None,
 ) -> Iterator[Diagnostic]:
     """``parameter-type`` warnings for one call: each pair of a formal parameter and a data
-    field named as its actual whose types do not agree in the direction values go."""
+    field named as its actual whose types do not agree in the direction values go. None for
+    a call whose counts differ (``parameter-count``'s): which formal each actual was meant
+    for is not known, and pairing them by position would name the wrong ones."""
+    if len(formals) != len(actuals):
+        return
     types = declared_types(ctx.package)
     fields = _fields(ctx, scope)
-    for formal, actual in zip(formals, actuals, strict=False):
+    for formal, actual in zip(formals, actuals, strict=True):
         text = actual.strip()
         if not is_plain_name(text):
             continue

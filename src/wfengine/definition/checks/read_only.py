@@ -25,7 +25,7 @@ The process's own DataField hides the package's of the same Id (as when it is re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from wfengine.definition.checks.context import Context, is_plain_name
@@ -33,6 +33,7 @@ from wfengine.definition.diagnostics import Diagnostic, Severity, make
 from wfengine.definition.model import (
     Activity,
     Application,
+    FormalParameter,
     Package,
     ParameterMode,
     SubFlowImplementation,
@@ -104,7 +105,7 @@ def _writes(
                 else app.formal_parameters
             )
             where = tool.line if tool.line is not None else line
-            for fp, actual in zip(formals, tool.actual_parameters, strict=False):
+            for fp, actual in _pairs(formals, tool.actual_parameters):
                 text = actual.strip()
                 if fp.mode is not ParameterMode.IN and is_plain_name(text):
                     what = (
@@ -123,7 +124,7 @@ def _writes(
         called = processes.get(body.process_id)
         external = bool(body.package_ref) and body.package_ref != package.id
         if called is not None and not external:
-            for fp, actual in zip(called.formal_parameters, body.actual_parameters, strict=False):
+            for fp, actual in _pairs(called.formal_parameters, body.actual_parameters):
                 text = actual.strip()
                 if fp.mode is not ParameterMode.IN and is_plain_name(text):
                     what = f"the {fp.mode} parameter {fp.id!r} of process {called.id!r}"
@@ -138,6 +139,16 @@ def _writes(
         yield counter, "its loop counter", line, True
     for name in attribute_values(activity, *_PERSON_WRITES):
         yield name, "its work item (to the person who completes it)", line, False
+
+
+def _pairs(
+    formals: Sequence[FormalParameter], actuals: Sequence[str]
+) -> Iterator[tuple[FormalParameter, str]]:
+    """Each formal parameter with its actual, for a call whose counts agree; none for one
+    whose counts differ: the engine binds none of its actuals (a tool call does not deploy,
+    ``parameter-count``; a subflow's is an incident), so by position it writes nothing."""
+    if len(formals) == len(actuals):
+        yield from zip(formals, actuals, strict=True)
 
 
 def check_read_only(ctx: Context) -> Iterator[Diagnostic]:

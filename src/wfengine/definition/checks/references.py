@@ -439,6 +439,10 @@ def _parameters(
     An actual for an OUT or INOUT formal receives a value, so it must name a variable of the
     caller: a data field or formal parameter of the process or package. A data field whose type
     does not agree with its formal's is a warning (:mod:`.parameter_types`).
+
+    Only a call whose counts agree is checked pair by pair: with an actual too few or too
+    many, which formal each actual was meant for is not known (the engine binds none of
+    them), and findings on the pairs position gives would name the wrong ones.
     """
     if len(actuals) != len(formals):
         yield make(
@@ -448,9 +452,10 @@ def _parameters(
             element_id=activity.id,
             line=line,
         )
+        return
     names = ctx.data_names(scope.process, activity)
     names.update(name_aliases(ctx.package, scope.process))
-    for formal, actual in zip(formals, actuals, strict=False):
+    for formal, actual in zip(formals, actuals, strict=True):
         if formal.mode is ParameterMode.IN:
             continue
         text = actual.strip()

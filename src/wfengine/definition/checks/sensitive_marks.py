@@ -265,7 +265,9 @@ def _passed_as(name: str, app: Application, calls: Sequence[ToolCall]) -> list[s
             ids = [fp.id for fp in implied_formals(actuals)]
         else:
             ids = [fp.id for fp in app.formal_parameters]
-        for formal, actual in zip(ids, actuals, strict=False):
+        if len(ids) != len(actuals):
+            continue  # (which formal an actual was meant for is not known: parameter-count)
+        for formal, actual in zip(ids, actuals, strict=True):
             if name in names_in(actual):
                 found[formal] = None
     return list(found)
