@@ -24,6 +24,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 #: the most characters an id may have (the SQL id columns are 200 characters)
 MAX_ID_CHARS = 200
+#: the most problems a refused file's message names, and units a parent cycle's: one mistake
+#: repeated over a big file (20,000 users in a unit not listed) made a message of megabytes
+#: on one line, the first problems lost in it
+MAX_SHOWN = 20
 
 
 def _storable(text: str) -> str:
@@ -118,9 +122,9 @@ class OrgDocument(_Strict):
                 problems.append(f"admins[{i}] ({admin!r}) is not among the users")
         cycle = _parent_cycle(self.units)
         if cycle:
-            problems.append("units are their own parents: " + " -> ".join(cycle))
+            problems.append("units are their own parents: " + _cycle_text(cycle))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(_problems_text(problems))
         return self
 
 
@@ -133,14 +137,42 @@ def _unique(what: str, ids: list[str], problems: list[str]) -> set[str]:
     return seen
 
 
+def _problems_text(problems: list[str]) -> str:
+    """The first :data:`MAX_SHOWN` problems, and how many more there are."""
+    text = "; ".join(problems[:MAX_SHOWN])
+    more = len(problems) - MAX_SHOWN
+    if more > 0:
+        text += f"; and {more:,} more problem{'s' if more > 1 else ''} (fix these and load again)"
+    return text
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    """``a -> b -> a``; a cycle of more than :data:`MAX_SHOWN` units names its first ones."""
+    if len(cycle) <= MAX_SHOWN + 1:  # (its first unit ends it again)
+        return " -> ".join(cycle)
+    shown = " -> ".join(cycle[:MAX_SHOWN])
+    return f"{shown} -> ... -> {cycle[0]} (a cycle of {len(cycle) - 1:,} units)"
+
+
 def _parent_cycle(units: tuple[OrgUnit, ...]) -> list[str]:
+    """The first cycle of parents met (in the order units are listed), from the unit where
+    its walk entered it back to that unit; empty when there is none.
+
+    Each unit is walked through once: a walk that reaches a unit an earlier walk went
+    through stops there (no cycle lies beyond it, or that walk would have found it). Why:
+    walking every unit's chain of parents to its top, checking each step against a list of
+    the chain so far, cost the cube of the hierarchy's depth (a chain of 1,500 units took
+    46 seconds to load)."""
     parent = {u.id: u.parent for u in units}
+    done: set[str] = set()
     for start in parent:
-        path = [start]
-        current = parent.get(start)
-        while current is not None:
+        path: dict[str, int] = {}  # unit -> its place in the walk (dicts keep the order)
+        current: str | None = start
+        while current is not None and current not in done:
             if current in path:
-                return [*path[path.index(current) :], current]
-            path.append(current)
+                walked = list(path)
+                return [*walked[path[current] :], current]
+            path[current] = len(path)
             current = parent.get(current)
+        done.update(path)
     return []
