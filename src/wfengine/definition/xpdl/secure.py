@@ -107,7 +107,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     except (etree.LxmlError, ValueError) as exc:
         raise _refuse("xml-malformed", f"not well-formed XML: {exc}") from None
     tree = root.getroottree()
-    _check_doctype(tree)
+    _check_doctype(tree, data)
     _check_entity_references(root)
     return tree
 
@@ -294,38 +294,51 @@ def _resource_limit(exc: etree.XMLSyntaxError, line: int | None) -> XpdlLoadErro
     return None
 
 
-def _check_doctype(tree: etree._ElementTree) -> None:
-    """Refuse a document type declaration: entity declarations, an external DTD reference,
-    or any other (each named as what it is)."""
+def _check_doctype(tree: etree._ElementTree, data: bytes) -> None:
+    """Refuse a document type declaration, at the line of its ``<!DOCTYPE``."""
+    why = _doctype_refusal(tree)
+    if why is not None:
+        raise _refuse("xml-forbidden", why, _doctype_line(data))
+
+
+def _doctype_refusal(tree: etree._ElementTree) -> str | None:
+    """Why the document's type declaration is refused: entity declarations, an external DTD
+    reference, or any other (each named as what it is); None without one."""
     docinfo = tree.docinfo
     # lxml-stubs lacks DocInfo.system_url and DTD.iterentities; both exist since lxml 2.x
     external = docinfo.system_url or docinfo.public_id  # type: ignore[attr-defined]
     if external:
-        raise _refuse(
-            "xml-forbidden",
-            f"the document refers to an external DTD ({external}); DTDs are not loaded",
-        )
+        return f"the document refers to an external DTD ({external}); DTDs are not loaded"
     dtd = docinfo.internalDTD
     if dtd is None:
-        return
+        return None
     for entity in dtd.iterentities():  # type: ignore[attr-defined]
         kind = "external entity" if entity.system_url else "entity"
-        raise _refuse(
-            "xml-forbidden",
+        return (
             f"the DTD declares {kind} {entity.name!r}; entity declarations are refused "
-            "(XPDL documents never need them)",
+            "(XPDL documents never need them)"
         )
     # any other DTD too: an XML parser applies the attribute defaults of an internal subset
     # (`<!ATTLIST Activity StartMode CDATA "Automatic">`), so a DTD could change what the
     # document says without the elements showing it
     # lxml-stubs lacks DocInfo.doctype (the declaration as written, since lxml 2.x)
     declared = docinfo.doctype or "<!DOCTYPE>"  # type: ignore[attr-defined]
-    raise _refuse(
-        "xml-forbidden",
+    return (
         f"the document has a document type declaration ({declared}); DTDs "
         "are refused (XPDL documents never need one, and its attribute defaults would "
-        "change what the elements say)",
+        "change what the elements say)"
     )
+
+
+def _doctype_line(data: bytes) -> int | None:
+    """The line of the document's ``<!DOCTYPE``, which libxml2 does not keep (in the 16- or
+    32-bit encoding the document begins in, :data:`_WIDE_STARTS`; else in bytes, as ASCII
+    writes it); None when not found."""
+    raw = _lines_end_in_lf(data)
+    codec = next((c for start, c, _ in _WIDE_STARTS if raw.startswith(start)), "latin-1")
+    text = raw.decode(codec, errors="replace")
+    at = text.find("<!DOCTYPE")
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def _check_entity_references(root: etree._Element) -> None:
