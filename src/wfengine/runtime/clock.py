@@ -174,7 +174,8 @@ class VirtualClock:
 
     def set(self, when: datetime) -> datetime:
         """Move to ``when`` (not backwards), stopping at each due time on the way; the clock
-        then tells ``when`` in its own zone. A subscriber that raises does not stop the
+        then tells ``when`` in its own zone (or a later time, when a subscriber moved it on:
+        that is what is returned). A subscriber that raises does not stop the
         others nor the move: the first error is raised once the clock is at ``when``."""
         if not isinstance(when, datetime):
             raise TypeError(
@@ -190,9 +191,13 @@ class VirtualClock:
             raise ValueError("a clock does not go backwards")
         _before_the_end(when, "VirtualClock.set")
         failed: list[Exception] = []
-        while (stop := self._next_stop(when)) is not None:
-            self._move(stop, failed)
-        self._move(when, failed)
+        while True:  # (once at least: set(now) fires what is due now)
+            stop = self._next_stop(when)
+            self._move(when if stop is None else stop, failed)
+            # a subscriber may move the clock itself (an application taking two hours):
+            # done once the clock is at or past ``when``, never set back to it
+            if stop is None or self._now >= when:
+                break
         if failed:  # (after the whole move: see _move)
             first = failed[0]
             if len(failed) > 1:
@@ -225,11 +230,13 @@ class VirtualClock:
         engines subscribed after it from firing their due timers at this stop, though the
         clock had moved, and stopped the move there: a timer then fired at a later move,
         recorded at the wrong time. :meth:`set` raises the first failure once the whole
-        move is made."""
-        try:
-            self._now = when.astimezone(self._now.tzinfo)
-        except OverflowError:  # (at the very ends of time: kept as told)
-            self._now = when
+        move is made. A time behind the clock's (a subscriber moved it further on meanwhile)
+        leaves it where it is: a clock never goes backwards."""
+        if when >= self._now:
+            try:
+                self._now = when.astimezone(self._now.tzinfo)
+            except OverflowError:  # (at the very ends of time: kept as told)
+                self._now = when
         for subscription in self._live():
             callback = subscription.callback()
             if callback is not None:
