@@ -1,17 +1,20 @@
 """The SMS notifier: a short text to each recipient with a phone number, through a gateway.
 
 Each recipient is texted on their own, under their own key (``<entry key>/<user id>``), and
-whom it texted is remembered (for the last :data:`~.notification.REMEMBERED` keys), so the
-outbox's retry texts only the rest. A recipient the gateway fails for does not keep the
-others from being texted: the notifier goes on to them and then fails naming whom it could
-not text, for good (a :class:`~wfengine.errors.PermanentApplicationError`, so the outbox
-gives the entry up at once) when the gateway refused every one of them for good.
+whom it texted, or the gateway refused for good, is remembered (for the last
+:data:`~.notification.REMEMBERED` keys, in the notifier: its process's), so the outbox's retry
+texts only the rest. A number the gateway refuses for good (a
+:class:`~wfengine.errors.PermanentApplicationError`) does not keep the others from being
+texted: the notifier goes on to them, then gives the entry up naming it. Any other failure (a
+gateway down or timing out) stops the attempt there and is raised for the outbox to retry:
+the next recipient would most likely wait out the same timeout, and every retry with it.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -47,18 +50,32 @@ class FileSmsGateway:
             f.write(line + "\n")
 
 
+@dataclass(slots=True)
+class _Settled:
+    """One entry's recipients the gateway is done with: texted, or refused for good (user id
+    -> the refusal, as the error names it). Neither is texted again by a retry."""
+
+    texted: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)
+
+    def __contains__(self, user_id: str) -> bool:
+        return user_id in self.texted or user_id in self.refused
+
+
 class SmsNotifier:
     """A short text per notification to each recipient that has a phone number, keyed
-    ``<entry key>/<user id>``. Whom it texted is remembered: the outbox's retry after the
-    gateway failed for one texts only the rest (it texted all again, under one shared key).
-    One the gateway fails for is passed over, and the others texted, before it fails naming
-    them: one refused number stopped the texts to everyone after it, for good when the
-    refusal was."""
+    ``<entry key>/<user id>``. Whom it texted, and whose number the gateway refused for good,
+    is remembered: the outbox's retry texts only the rest (it texted all again, under one
+    shared key, and a refused number again on every retry). A refused number is passed over
+    and the others texted before the entry is given up on naming it (one refused number
+    stopped the texts to everyone after it); a gateway failing otherwise stops the attempt at
+    once (trying every recipient held the outbox worker one gateway timeout per recipient,
+    on every retry)."""
 
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
-        #: notification key -> the ids of the users texted (the last REMEMBERED keys)
-        self._texted: dict[str, set[str]] = {}
+        #: notification key -> the recipients settled (the last REMEMBERED keys)
+        self._settled: dict[str, _Settled] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -67,36 +84,50 @@ class SmsNotifier:
     def notify(self, notification: Notification, users: list[OrgUser]) -> None:
         key = notification.key
         with self._lock:  # (the newest key last: the oldest is forgotten first)
-            texted = self._texted[key] = self._texted.pop(key, set())
-            while len(self._texted) > REMEMBERED:
-                del self._texted[next(iter(self._texted))]
-        failed: dict[str, Exception] = {}  # user id -> what the gateway raised
-        for user in users:
+            settled = self._settled[key] = self._settled.pop(key, _Settled())
+            while len(self._settled) > REMEMBERED:
+                del self._settled[next(iter(self._settled))]
+        due = [u for u in users if u.phone and u.id not in settled]
+        for i, user in enumerate(due):
             delivery_progress()  # (many slow texts in a row are not a gateway hung for good)
-            if user.phone and user.id not in texted:
-                try:
-                    self.gateway.send_sms(user.phone, notification.subject, f"{key}/{user.id}")
-                except Exception as exc:  # (the rest are texted all the same)
-                    failed[user.id] = exc
-                    continue
-                with self._lock:  # (one that raised stays untexted: the retry texts it)
-                    texted.add(user.id)
-        if failed:
-            raise _not_texted(failed)
+            try:
+                self.gateway.send_sms(user.phone or "", notification.subject, f"{key}/{user.id}")
+            except PermanentApplicationError as exc:  # (the rest are texted all the same)
+                with self._lock:
+                    settled.refused[user.id] = f"{type(exc).__name__}: {exc}"
+                continue
+            except Exception as exc:  # (stays untexted, with those after it: the retry's)
+                raise _not_texted_yet(user.id, exc, len(due) - i - 1, settled) from exc
+            with self._lock:
+                settled.texted.add(user.id)
+        if settled.refused:
+            raise PermanentApplicationError(
+                f"not texted, refused for good: {_listed(settled.refused)} (the other "
+                "recipients were texted)"
+            )
 
 
-def _not_texted(failed: dict[str, Exception]) -> ApplicationError:
-    """The error naming the recipients not texted and why: permanent when the gateway refused
-    each of them for good (a retry would be refused again), else one the outbox retries
-    (texting those alone)."""
-    each = "; ".join(f"{uid}: {type(exc).__name__}: {exc}" for uid, exc in failed.items())
-    if all(isinstance(exc, PermanentApplicationError) for exc in failed.values()):
-        return PermanentApplicationError(
-            f"not texted, refused for good: {each} (the other recipients were texted)"
-        )
+#: how many recipients an error names one by one (the rest are counted)
+NAMED = 5
+
+
+def _listed(errors: dict[str, str]) -> str:
+    """``user: error; ...`` for the first :data:`NAMED`, then how many more: an entry
+    offered to a whole role must not make an error of thousands of lines."""
+    each = [f"{uid}: {error}" for uid, error in list(errors.items())[:NAMED]]
+    more = len(errors) - NAMED
+    return "; ".join(each) + (f"; and {more} more" if more > 0 else "")
+
+
+def _not_texted_yet(
+    user_id: str, exc: Exception, after: int, settled: _Settled
+) -> ApplicationError:
+    """The error the outbox retries: whom the gateway failed for, and what the retry texts."""
+    waiting = f" and the {after} recipients after" if after else ""
+    refused = f"; refused for good: {_listed(settled.refused)}" if settled.refused else ""
     return ApplicationError(
-        f"not texted: {each} (the other recipients were texted; a retry texts only those "
-        "not texted yet)"
+        f"not texted: {user_id}: {type(exc).__name__}: {exc} (a retry texts {user_id}"
+        f"{waiting}; {len(settled.texted)} texted{refused})"
     )
 
 
