@@ -14,9 +14,10 @@ other names). Which process that is depends on the event:
   they must read the data the same way (one process declaring ``n`` an INTEGER and another a
   STRING cannot both be given one value), else it is a usage error naming both (with their
   versions: ``'order' v1 and 'order' v2``). For a signal that is every process version
-  with an open instance waiting for it (:func:`signal_data`): a version none of whose
-  instances waits takes nothing, so it does not count; when none waits, the latest
-  versions that can take it.
+  with a running instance waiting for it (:func:`signal_data`): a version none of whose
+  instances waits takes nothing, so it does not count, nor does one whose waiting
+  instances are suspended (a signal is not kept); when none waits, the latest versions that
+  can take it.
 
 A signal or message no process takes is not checked: it is lost, or refused, whatever it
 carries. ``--correlate KEY=VALUE`` values are read the same way, by the key field's declared
@@ -244,8 +245,8 @@ def signal_data(
 
 
 def waiting_takers(engine: Engine, name: str, takers: Sequence[Taker]) -> list[Taker]:
-    """Those of ``takers`` (deployed versions that take signal ``name``) with an open
-    instance waiting for it now, in ``takers``' order."""
+    """Those of ``takers`` (deployed versions that take signal ``name``) with a running
+    instance waiting for it now (a suspended one takes nothing), in ``takers``' order."""
     from wfengine.runtime.navigation.events import signal_waiters
 
     wanted = {_key(t) for t in takers}

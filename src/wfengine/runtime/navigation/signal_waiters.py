@@ -23,6 +23,7 @@ from wfengine.errors import DeployError
 from wfengine.runtime.compiled import CActivity, CompiledProcess
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.snapshots import InstanceSummary
+from wfengine.runtime.states import ProcessState
 
 
 class SignalReads(Protocol):
@@ -119,10 +120,12 @@ def signal_index(deployed: DeployedProcess) -> SignalIndex:
 
 
 def signal_waiters(store: SignalReads, name: str) -> list[str]:
-    """The ids of open instances with an activity open that takes signal ``name`` (found
+    """The ids of running instances with an activity open that takes signal ``name`` (found
     through the store's activity mirror: an index range per process). Every deployed version
     counts: an instance runs the version it started with, whose activities may differ from
-    the latest's.
+    the latest's. A suspended instance is left out: it takes no signal (a signal is not
+    kept), so it is not reached, and its process's declarations did not refuse the data of
+    a broadcast that the running instances of another process take.
 
     In the order a broadcast reaches them, the same on every store: by creation, a caller
     before the subflow instances it started (their creation time, then how deep they are
@@ -147,22 +150,33 @@ def signal_waiters(store: SignalReads, name: str) -> list[str]:
                 ids |= signal_index(deployed).takes(name)
         if ids:
             found.extend(store.open_at(process_id, ids))
-    return _in_broadcast_order(store, found)
+    if not found:
+        return found
+    summary = _Summaries(store)
+    running = [i for i in found if summary(i).state is ProcessState.RUNNING]
+    return _in_broadcast_order(summary, running)
 
 
-def _in_broadcast_order(store: SignalReads, instance_ids: list[str]) -> list[str]:
+class _Summaries:
+    """``store``'s instance summaries, each read once (the state and the order read them)."""
+
+    def __init__(self, store: SignalReads) -> None:
+        self._store = store
+        self._read: dict[str, InstanceSummary] = {}
+
+    def __call__(self, instance_id: str) -> InstanceSummary:
+        found = self._read.get(instance_id)
+        if found is None:
+            found = self._read[instance_id] = self._store.instance_summary(instance_id)
+        return found
+
+
+def _in_broadcast_order(summary: _Summaries, instance_ids: list[str]) -> list[str]:
     """``instance_ids`` by creation time, then nesting depth (a caller and the subflow it
     started in one command share a time), then id as listings order them (``pi-9`` before
     ``pi-10``): callers before their subflows, the same on every store."""
     if len(instance_ids) < 2:
         return instance_ids
-    summaries: dict[str, InstanceSummary] = {}
-
-    def summary(instance_id: str) -> InstanceSummary:
-        found = summaries.get(instance_id)
-        if found is None:
-            found = summaries[instance_id] = store.instance_summary(instance_id)
-        return found
 
     def depth(instance_id: str) -> int:
         levels, parent = 0, summary(instance_id).parent_instance_id
