@@ -6,7 +6,8 @@ deletes them for a named user:
 
 * adding and reading: whoever may see the work item (it is or was offered to them, they hold
   or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
-  on the instance, whoever may see one of its work items;
+  on the instance, whoever may see one of its work items; listing the instance's notes shows
+  a user those on the instance itself and those on the items they may see, not every item's;
 * deleting: the author or an administrator, recorded in the instance's audit trail
   (``comment.deleted``, ``attachment.deleted``: who deleted whose note, never its text or
   content). A refused operation raises
@@ -29,7 +30,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -51,6 +52,8 @@ MAX_COMMENT_CHARS = 20_000
 #: the longest content type an attachment may have (the ``attachments.content_type`` column)
 MAX_CONTENT_TYPE_CHARS = 200
 _log = logging.getLogger("wfengine.notes")
+#: a note of either kind, listed as it came in
+_Note = TypeVar("_Note", "Comment", "Attachment")
 _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*(;.{0,100})?$")
 
 
@@ -243,11 +246,11 @@ class Notes:
     def comments(
         self, user: str | None, instance_id: str, *, work_item_id: str | None = None
     ) -> list[Comment]:
-        """The comments on the instance (and on its work items), oldest first; with
-        ``work_item_id``, those on that item only."""
+        """The comments on the instance (and on those of its work items ``user`` may see),
+        oldest first; with ``work_item_id``, those on that item only."""
         self._check_reader(user, instance_id, work_item_id, "read the comments of")
         found: list[Comment] = self._records.of(Comment, instance_id)  # type: ignore[assignment]
-        return [c for c in found if work_item_id is None or c.work_item_id == work_item_id]
+        return self._listed(user, found, work_item_id)
 
     def delete_comment(self, user: str, comment_id: str) -> None:
         found = self._records.get(Comment, comment_id)
@@ -321,9 +324,10 @@ class Notes:
     def attachments(
         self, user: str | None, instance_id: str, *, work_item_id: str | None = None
     ) -> list[Attachment]:
+        """The attachments as :meth:`comments` lists the comments."""
         self._check_reader(user, instance_id, work_item_id, "read the attachments of")
         found: list[Attachment] = self._records.of(Attachment, instance_id)  # type: ignore[assignment]
-        return [a for a in found if work_item_id is None or a.work_item_id == work_item_id]
+        return self._listed(user, found, work_item_id)
 
     def download(self, user: str, attachment_id: str) -> tuple[Attachment, bytes]:
         found = self._attachment(attachment_id)
@@ -369,6 +373,34 @@ class Notes:
                 why,
                 exc,
             )
+
+    def _listed(
+        self, user: str | None, found: list[_Note], work_item_id: str | None
+    ) -> list[_Note]:
+        """``found`` (an instance's notes, already read by a reader allowed the instance or
+        the item) as ``user`` may read them: those on ``work_item_id`` alone, when given;
+        else those on the instance and on the items ``user`` may see, as a note on one item
+        is read (:func:`~wfengine.worklist.worklists.may_see`). Why: anyone who may see one
+        item of an instance listed the notes left on every other item, text and files
+        included, though reading them item by item was refused. ``None`` (the host) sees
+        all."""
+        if work_item_id is not None:
+            return [r for r in found if r.work_item_id == work_item_id]
+        if user is None:
+            return found
+        seen: dict[str, bool] = {}
+        return [r for r in found if r.work_item_id is None or self._sees(user, r, seen)]
+
+    def _sees(self, user: str, record: Comment | Attachment, seen: dict[str, bool]) -> bool:
+        """Whether ``user`` may see the item ``record`` is on (``seen``: answers so far)."""
+        item_id = record.work_item_id
+        assert item_id is not None
+        if item_id not in seen:
+            try:
+                seen[item_id] = may_see(self.engine, self.engine.work_item(item_id), user)
+            except NotFoundError:  # (an item no longer kept: only the host reads its notes)
+                seen[item_id] = False
+        return seen[item_id]
 
     # -- checks ---------------------------------------------------------------------------
 
