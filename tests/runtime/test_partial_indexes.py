@@ -15,7 +15,7 @@ PARTIAL = {
     "ix_audit_events_user_at": "user_id",
     "ix_outbox_next_attempt_at": "next_attempt_at",
     "ix_outbox_settled_at": "settled_at",
-    "ix_work_items_holder": "holder",
+    "ix_work_items_held": "holder",
 }
 
 
@@ -63,7 +63,7 @@ def test_the_indexes_leave_out_null_rows_and_the_queries_still_use_them(db_url: 
 
     for (statement, parameters), table, index in (
         (users, "audit_events", "ix_audit_events_user_at"),
-        (held, "work_items", "ix_work_items_holder"),
+        (held, "work_items", "ix_work_items_held"),
         (due, "outbox", "ix_outbox_next_attempt_at"),
         (pruned, "outbox", "ix_outbox_settled_at"),
     ):

@@ -26,9 +26,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from wfengine.runtime.clock import require_aware
+from wfengine.runtime.states import WorkItemState
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0023"
+SCHEMA_REVISION = "0024"
 
 
 def utc(value: datetime) -> datetime:
@@ -125,11 +126,29 @@ sa.Index("ix_process_instances_process_listing", process_instances.c.process_id,
 def _only_set(column: str) -> dict[str, Any]:
     """The options of an index on ``column`` that leaves out the rows where it is NULL (both
     databases index NULLs otherwise). For a column that is NULL on most rows (an audit event's
-    user, an outbox entry's settling time while it is pending, a work item's holder while it
-    is only offered): a commit's inserts need not touch the index, and every query that uses
+    user, an outbox entry's settling time while it is pending, a job's lease while it is
+    free): a commit's inserts need not touch the index, and every query that uses
     it compares the column with a value, which implies it is set."""
     where = sa.text(f"{column} IS NOT NULL")
     return {"sqlite_where": where, "postgresql_where": where}
+
+
+#: the states of a work item someone holds (claimed, delegated or reassigned to them, and
+#: not yet done)
+HELD_ITEM_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
+
+
+def held_state(state: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """``state`` is one a holder has, written out in the statement as ``ix_work_items_held``
+    says it: a database reads a partial index only where the query's WHERE implies the
+    index's, which neither proves from an IN of bound parameters (SQLite; PostgreSQL's
+    generic plans) nor, on SQLite, from an equality with one of the states."""
+    return state.in_([sa.literal_column(f"'{s}'") for s in HELD_ITEM_STATES])
+
+
+_HELD_ROWS = sa.text(
+    "holder IS NOT NULL AND state IN (" + ", ".join(f"'{s}'" for s in HELD_ITEM_STATES) + ")"
+)
 
 
 def _instance_fk() -> sa.ForeignKey:
@@ -227,7 +246,16 @@ work_items = sa.Table(
     # instance and the (much less selective) state
     sa.Index("ix_work_items_instance_state", "instance_id", "state"),
     sa.Index("ix_work_items_state", "state"),
-    sa.Index("ix_work_items_holder", "holder", **_only_set("holder")),
+    # a user's held items in worklist order (migration 0024): only the open ones, so a page
+    # is one range however many items the user completed (the holder stays set)
+    sa.Index(
+        "ix_work_items_held",
+        "holder",
+        "created_at",
+        "id",
+        sqlite_where=_HELD_ROWS,
+        postgresql_where=_HELD_ROWS,
+    ),
 )
 
 #: who an offered (unclaimed) work item is offered to: one row per assignee, kept only while

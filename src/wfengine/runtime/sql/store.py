@@ -339,14 +339,16 @@ class SqlStore(Reopening, StoreOutbox):
         limit: int | None = None,
     ) -> list[WorkItem]:
         # two index range scans, each in (created_at, id) order and limited, merged here:
-        # the items a user holds (ix_work_items_holder) and those offered to them
-        # (work_item_offers' key), so a first page never reads other users' items
+        # the items a user holds (ix_work_items_held, open ones only) and those offered to
+        # them (work_item_offers' key), so a page reads neither other users' items nor the
+        # ones this user completed
         w, o, p = t.work_items, t.work_item_offers, t.process_instances
         wid, oid = id_order(self._db, w.c.id), id_order(self._db, o.c.work_item_id)
         queries = []
-        if state is None or state is not WorkItemState.OFFERED:
-            held = [s for s in reads.HELD_STATES if state is None or s == state.value]
-            q = sa.select(w).where(w.c.holder == user, w.c.state.in_(held))
+        if state is None or state.value in t.HELD_ITEM_STATES:
+            q = sa.select(w).where(w.c.holder == user, t.held_state(w.c.state))
+            if state is not None:
+                q = q.where(w.c.state == state.value)
             if after is not None:
                 q = q.where(sa.tuple_(w.c.created_at, wid) > sa.tuple_(*after))
             queries.append(q.order_by(w.c.created_at, wid))
