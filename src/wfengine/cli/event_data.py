@@ -307,22 +307,25 @@ def correlation_readings(
 def correlated_target(engine: Engine, message: str, pairs: tuple[str, ...]) -> str:
     """The one open instance ``--correlate`` names for ``message``: looked up by each of
     :func:`correlation_readings` (the engine reads each by every version's types too);
-    none is a :class:`~wfengine.errors.NotFoundError`, several an ``IllegalStateError``
+    none is the engine's :class:`~wfengine.errors.NotFoundError` for the first reading
+    (which shows a sensitive key's value as ``***``), several an ``IllegalStateError``
     (exit 1), as :meth:`~wfengine.runtime.engine.Engine.correlated_instance` says them."""
     from wfengine.errors import IllegalStateError, NotFoundError
 
     readings = correlation_readings(engine, message, pairs)
     found: list[str] = []
+    missed: NotFoundError | None = None
     for reading in readings:
         try:
             instance_id = engine.correlated_instance(reading, message=message)
-        except NotFoundError:
+        except NotFoundError as exc:
+            missed = missed or exc
             continue
         if instance_id not in found:
             found.append(instance_id)
-    if not found:
-        shown = ", ".join(f"{k}={v!r}" for k, v in readings[0].items())
-        raise NotFoundError("open process instance", shown, f"for message {message!r}")
+    if not found:  # (the engine's words: a sensitive key's value shown as ***)
+        assert missed is not None, "no reading of --correlate looked up"
+        raise missed
     if len(found) > 1:
         what = f"message {message!r}"
         raise IllegalStateError(what, f"correlated with {len(found)} open instances", "deliver")

@@ -8,10 +8,15 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from wfengine.errors import DataTypeError, DeployError, IllegalStateError, NotFoundError
+from wfengine.errors import DeployError, IllegalStateError, NotFoundError
 from wfengine.runtime.acted_by import name_user
 from wfengine.runtime.activity_holders import holders
 from wfengine.runtime.compiled import CActivity
+from wfengine.runtime.correlation_lookup import (
+    correlation_readings,
+    known_correlation_keys,
+    shown_keys,
+)
 from wfengine.runtime.deployment import DeployedProcess
 from wfengine.runtime.deployment_reads import DeploymentReads
 from wfengine.runtime.engine_base import EngineBase
@@ -305,13 +310,14 @@ class ActivityCommands(EngineBase):
         check_storable(
             keys, f"{what}, correlation"
         )  # (a 5,000-digit int: named, not a bare ValueError)
-        self._known_correlation_keys(keys, message, what)
+        every = list(self._every_deployed())
+        known_correlation_keys(every, keys, message, what)
         found: list[str] = []
-        readings, refused = self._correlation_readings(keys)
+        readings, refused = correlation_readings(every, keys)
         for reading in readings:
             found.extend(i for i in self.store.correlated(reading) if i not in found)
-        shown = ", ".join(f"{k}={v!r}" for k, v in keys.items())
         if not found:
+            shown = shown_keys(every, keys)
             why = f"; no process correlated by it can hold the value: {refused}" if refused else ""
             raise NotFoundError("open process instance", shown, f"for {what}{why}")
         if len(found) > 1 and message is not None:
@@ -348,68 +354,6 @@ class ActivityCommands(EngineBase):
                     continue
                 if deployed is not None:
                     yield deployed
-
-    def _known_correlation_keys(self, keys: dict[str, Any], message: str | None, what: str) -> None:
-        """Refuse a key that no process version correlates by (those catching ``message``
-        when it is given, else any), naming it and the keys there are: a
-        :class:`~wfengine.errors.NotFoundError`, as the failed lookup was, so a host catching
-        that still does. Why: the lookup could never match, and "no open process instance"
-        read as if the case were closed (the CLI refused the key already; now every host
-        hears why). When nothing catches ``message``, the send says so instead."""
-        every = list(self._every_deployed())
-        if message is None and all(
-            any(key in d.compiled.correlation_keys for d in every) for key in keys
-        ):
-            return  # (a key some process correlates by: told without reading any catches)
-        allowed: set[str] = set()
-        looked = False
-        for deployed in every:
-            compiled = deployed.compiled
-            if message is None or message in compiled.messages_caught():
-                looked = True
-                allowed.update(compiled.correlation_keys)
-        unknown = [key for key in keys if key not in allowed]
-        if looked and unknown:
-            known = ", ".join(sorted(allowed)) or "none: send it to an instance_id"
-            whose = "the processes that catch it" if message is not None else "any process"
-            raise NotFoundError(
-                "correlation key",
-                ", ".join(unknown),
-                f"for {what}; {whose} correlate by (wfengine:correlation): {known}; "
-                "nothing was changed",
-            )
-
-    def _correlation_readings(
-        self, keys: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], DataTypeError | None]:
-        """``keys`` as each deployed process version correlated by them reads them (by the
-        key fields' declared types; a version that cannot read a value holds no instance it
-        matches); as given when none declares them. Every stored version, not the latest
-        alone: an instance runs the version it started on, whose key may be typed otherwise
-        (a STRING ``phone`` holding ``"0123"`` that a later version made an INTEGER) or that
-        a later version no longer correlates by at all. With them, when no version
-        correlated by them can read the values (``"abc"`` for an INTEGER key), the first
-        version's refusal, which names the key and its type: the failed lookup says why
-        (before, "no open process instance" alone read as if the case were closed)."""
-        readings: list[dict[str, Any]] = []
-        seen: set[tuple[tuple[str, str, str], ...]] = set()
-        refused: DataTypeError | None = None
-        for deployed in self._every_deployed():
-            if not set(keys) <= set(deployed.compiled.correlation_keys):
-                continue
-            where = f"process {deployed.process_id!r} v{deployed.version}"
-            try:
-                reading = dict(deployed.compiled.checked(keys, where, writing=False))
-            except DataTypeError as exc:
-                refused = refused or exc
-                continue
-            shape = tuple(sorted((k, type(v).__name__, repr(v)) for k, v in reading.items()))
-            if shape not in seen:
-                seen.add(shape)
-                readings.append(reading)
-        if readings:
-            return readings, None
-        return [keys], refused
 
     def cancel_activity(
         self, instance_id: str, activity_instance_id: str, *, user: str | None = None
