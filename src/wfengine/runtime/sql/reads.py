@@ -26,8 +26,6 @@ OPEN_ITEM_STATES = tuple(s.value for s in WorkItemState if s.is_open)
 #: ``state IN`` them, written into the statement when it is compiled (an IN of parameters
 #: is expanded at every execution: a fifth of a read's time on SQLite)
 _OPEN = _w.c.state.in_([sa.literal_column(f"'{v}'") for v in OPEN_ITEM_STATES])
-#: those of them with a holder
-HELD_STATES = (WorkItemState.ALLOCATED.value, WorkItemState.STARTED.value)
 
 INSTANCE = sa.select(_p).where(_p.c.id == sa.bindparam("instance_id"))
 SUMMARY = sa.select(*rows.SUMMARY_COLUMNS).where(_p.c.id == sa.bindparam("instance_id"))
