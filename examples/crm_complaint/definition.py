@@ -77,8 +77,9 @@ What the customer may see (the brief status) is declared with ``wfengine:milesto
 steps (the label shown once a step has completed) and ``wfengine:public`` on the fields;
 everything else stays inside. The public ``conclusion`` and ``proposed_solution`` (the
 staged conclusion and solution the brief status carries to the customer) are written by the
-people's forms as private drafts (``draft_conclusion``, ``draft_solution``; each form starts
-from what the customer sees) and published when a department's turn ends ``done`` or the
+people's forms as private drafts (``draft_conclusion``, ``draft_solution``; the
+coordinator's and a desk's form start from what the customer sees, the agent's reply from
+the coordinator's draft) and published when a department's turn ends ``done`` or the
 customer is answered (the reply, the abort): a coordinator's draft for the departments, or a
 desk's note as it cannot handle the case or sends it back, stays inside.
 
@@ -204,11 +205,14 @@ _ON_ENTRY = (
 
 #: what the customer may see of how the case is being solved (the brief status's staged
 #: conclusion and solution, public) and the working copies the people's forms write (private):
-#: each form starts from what the customer sees, and what it writes reaches the customer only
-#: when a department's turn ends done (``tell_handled``) or the customer is answered
-#: (``record_reply``, ``tell_aborted``). Written straight into the public fields, a
-#: coordinator's draft for the departments, or a desk's note as it could not handle the case
-#: or sent it back, was in the brief status and the web centre's export at once
+#: the coordinator's and a desk's form start from what the customer sees (so neither a
+#: coordinator's draft for the departments nor a desk's note as it could not handle the case
+#: or sent it back carries over), the agent's reply (``agent_reply``, reached only by the
+#: coordinator's ``reply``) from the coordinator's draft, which the agent sends; what a form
+#: writes reaches the customer only when a department's turn ends done (``tell_handled``) or
+#: the customer is answered (``record_reply``, ``tell_aborted``). Written straight into the
+#: public fields, such a draft or note was in the brief status and the web centre's export
+#: at once
 _PUBLIC_TEXTS = (("conclusion", "draft_conclusion"), ("proposed_solution", "draft_solution"))
 _DRAFTS = tuple((draft, public) for public, draft in _PUBLIC_TEXTS)
 _PUBLISH = _PUBLIC_TEXTS
@@ -527,7 +531,7 @@ def build() -> Package:
     # back: its otherwise)
     p.transition("coordinate", "decide", otherwise=True)
     return _on_entry(pb.build(), {
-        "coordinate": _ON_ENTRY + _DRAFTS, "ask": _ASKED_AGAIN, "agent_reply": _DRAFTS,
+        "coordinate": _ON_ENTRY + _DRAFTS, "ask": _ASKED_AGAIN,
         "department": _DRAFTS, "tell_handled": _PUBLISH, "record_reply": _PUBLISH,
         "tell_aborted": _PUBLISH,
     })  # fmt: skip

@@ -72,3 +72,20 @@ def test_the_answer_publishes_what_the_coordinator_or_agent_wrote(desk: Desk) ->
     desk.do(closed, "coordinate", "cora", decision="close", reply="Refunded",
             draft_conclusion="Charged twice by mistake")  # fmt: skip
     assert _public(desk, closed) == ("Charged twice by mistake", "")
+
+
+def test_the_agent_replying_sends_the_coordinators_draft(desk: Desk) -> None:
+    """The coordinator deciding ``reply`` writes the conclusion and solution for the agent to
+    send: the agent's form reset the drafts from the (empty) public fields, so the customer
+    was answered with neither."""
+    iid = desk.intake(agent="amy")
+    desk.do(iid, "coordinate", "cora", decision="reply", draft_conclusion="Double charge",
+            draft_solution="Refund the second charge")  # fmt: skip
+    assert _public(desk, iid) == ("", "")  # not the customer's before the answer
+    seen = desk.engine.work_item_data(desk.item(iid, "agent_reply").id).values
+    assert (seen["draft_conclusion"], seen["draft_solution"]) == (
+        "Double charge",
+        "Refund the second charge",
+    )
+    desk.do(iid, "agent_reply", "amy", reply="Sorry, refunded")
+    assert _public(desk, iid) == ("Double charge", "Refund the second charge")
