@@ -640,6 +640,12 @@ def test_whatif_scenarios_run_the_complaint_process() -> None:
         result.a.activities["coordinate"].waiting.mean
     )
     assert result.b.utilisation["coordinator"].mean < result.a.utilisation["coordinator"].mean
+    # every simulated decision moves the case on, so each review is followed by its status
+    # notice (the scenarios set no decision: without coordinate's branches none was sent)
+    for variant in (result.a, result.b):
+        reviewed = variant.activities.get("tell_reviewed")
+        assert reviewed is not None
+        assert reviewed.count.mean == variant.activities["coordinate"].count.mean
 
 
 def test_in_the_whatif_a_case_comes_back_to_the_coordinator_who_handled_it(
