@@ -43,15 +43,10 @@ class Organisation:
                 direct.setdefault(unit_id, []).append(user.id)
         for role in document.roles:
             role_members.setdefault(role.id, [])
+        #: each user's place in the file, by which members are ordered
+        self._position = {u.id: i for i, u in enumerate(document.users)}
         self._roles = {r: tuple(m) for r, m in role_members.items()}
-        self._children: dict[str, list[str]] = {}
-        for declared in document.units:
-            if declared.parent is not None:
-                self._children.setdefault(declared.parent, []).append(declared.id)
-        self._unit_members = {
-            key: self._ordered(m for u in self._below(key) for m in direct.get(u, ()))
-            for key in self._units
-        }
+        self._unit_members = self._members_below(direct)
         names: dict[str, list[str]] = {}
         groups: list[OrgRole | OrgUnit] = [*document.roles, *document.units]
         for group in groups:
@@ -176,17 +171,46 @@ class Organisation:
             return None
         return self._ordered([*(in_role or ()), *(in_unit or ())])
 
-    def _below(self, unit_id: str) -> list[str]:
-        """``unit_id`` and every unit under it."""
-        children = self._children
-        found, todo = [], [unit_id]
-        while todo:
-            current = todo.pop()
-            found.append(current)
-            todo.extend(children.get(current, ()))
-        return found
+    def _members_below(self, direct: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        """Each unit's members and those of the units below it, from ``direct`` (each unit's
+        own members), in the order of the file's users.
+
+        Built bottom-up, each unit from its own members and its children's finished tuples,
+        so a unit is visited once rather than once for every unit above it (a chain of 1,500
+        units took 1.7 s before). Iterative, not recursive: a chain deeper than Python's
+        recursion limit loads too."""
+        children: dict[str, list[str]] = {}
+        roots: list[str] = []
+        for unit in self.document.units:
+            if unit.parent is not None and unit.parent in self._units:
+                children.setdefault(unit.parent, []).append(unit.id)
+            else:
+                roots.append(unit.id)
+        found: dict[str, tuple[str, ...]] = {}
+        for unit_id in reversed(_top_down(roots, children)):
+            members = set(direct.get(unit_id, ()))
+            for child in children.get(unit_id, ()):
+                members.update(found[child])
+            found[unit_id] = self._ordered(members)
+        # in the file's order of units, as before (a unit on a parent cycle, which only an
+        # unchecked document has, is below no root: it has no entry, as an unknown unit)
+        return {key: found[key] for key in self._units if key in found}
 
     def _ordered(self, user_ids: Iterable[str]) -> tuple[str, ...]:
-        """Without repeats, in the order of the file's users."""
-        wanted = set(user_ids)
-        return tuple(u.id for u in self.document.users if u.id in wanted)
+        """Without repeats, in the order of the file's users (ids of no user dropped). Sorted
+        by each user's place, not by a scan of every user: a look-up costs its members, not
+        the organisation's size."""
+        position = self._position
+        return tuple(sorted({u for u in user_ids if u in position}, key=position.__getitem__))
+
+
+def _top_down(roots: list[str], children: dict[str, list[str]]) -> list[str]:
+    """Every unit reachable from ``roots``, each after the units above it (so, reversed, each
+    after every unit below it). With a stack, not recursion, for chains of any depth."""
+    found: list[str] = []
+    todo = list(roots)
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found
