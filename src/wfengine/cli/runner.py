@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         ActivityInstanceSnapshot,
         DecisionSnapshot,
         IncidentSnapshot,
+        InstanceSummary,
         WorkItemSnapshot,
     )
 
@@ -86,11 +87,15 @@ class Tree:
                 self.live.add(instance_id)
         return found
 
-    def walk(self) -> list[tuple[str, list[ActivityInstanceSnapshot]]]:
+    def walk(
+        self, closed: list[InstanceSummary] | None = None
+    ) -> list[tuple[str, list[ActivityInstanceSnapshot]]]:
         """Each open member with its activity instances: the root, then the subflow
         instances its activities started (theirs in turn), depth first. Walked down the
         activity instances' subflow links, not found through work items and jobs, so a
-        subflow that only waits (at a message catch, say) is a member too."""
+        subflow that only waits (at a message catch, say) is a member too. ``closed``, when
+        given, is filled with the closed members, in the same order, and the walk goes on
+        through them (a closed caller's subflows are members too)."""
         found: list[tuple[str, list[ActivityInstanceSnapshot]]] = []
         todo, seen = [self.root], set()
         while todo:
@@ -99,11 +104,16 @@ class Tree:
                 continue
             seen.add(instance_id)
             self.known[instance_id] = True
-            if not self.engine.instance_summary(instance_id).state.is_open:
-                continue
-            self.live.add(instance_id)
-            activities = self.engine.activity_instances(instance_id)
-            found.append((instance_id, activities))
+            summary = self.engine.instance_summary(instance_id)
+            if not summary.state.is_open:
+                if closed is None:
+                    continue
+                closed.append(summary)
+                activities = self.engine.activity_instances(instance_id)
+            else:
+                self.live.add(instance_id)
+                activities = self.engine.activity_instances(instance_id)
+                found.append((instance_id, activities))
             children = [a.subflow_instance_id for a in activities if a.subflow_instance_id]
             todo.extend(reversed(children))  # the first subflow is walked first
         return found
@@ -342,8 +352,10 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
     when a deployed process catches it but no instance of it is in the tree yet (a subflow
     not yet started), a :class:`~wfengine.errors.NotFoundError` naming that process and
     saying to send it after the step that starts it (before, the root refused it, naming
-    only what the root catches: "none"); else the root, which refuses it (exit 1, naming
-    what it catches)."""
+    only what the root catches: "none"), or, when an instance of the run that catches it
+    has closed, one naming that instance and its state (nothing can take it: before, the
+    advice to send it after the step that starts that subflow, which had run); else the
+    root, which refuses it (exit 1, naming what it catches)."""
     members = tree.walk()
     for instance_id, _ in members:
         if engine.waits_for_message(instance_id, name):
@@ -355,6 +367,7 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
             return instance_id
     catching = _catching_processes(engine, tree, name)
     if catching:
+        _refuse_closed_catching(engine, tree, name)
         shown = ", ".join(map(repr, catching))
         raise NotFoundError(
             "instance of this run that catches message",
@@ -364,6 +377,25 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
             "after the one that starts that subflow; nothing was changed",
         )
     return tree.root
+
+
+def _refuse_closed_catching(engine: Engine, tree: Tree, name: str) -> None:
+    """Refuse message ``name`` (:class:`~wfengine.errors.NotFoundError`) when a closed
+    instance of the run catches it, naming the first (the root, then its subflows, depth
+    first) and its state: no open member catches it (the caller looked), and a closed
+    instance takes no message."""
+    closed: list[InstanceSummary] = []
+    tree.walk(closed)
+    for summary in closed:
+        compiled = engine.deployed(summary.process_id, summary.version).compiled
+        if name in compiled.messages_caught():
+            raise NotFoundError(
+                "open instance of this run that catches message",
+                name,
+                f"instance {summary.id!r} of process {summary.process_id!r}, which catches "
+                f"it, is {summary.state.value}: a closed instance takes no message, and no "
+                "other of this run catches it; nothing was changed",
+            )
 
 
 def _catching_processes(engine: Engine, tree: Tree, name: str) -> list[str]:

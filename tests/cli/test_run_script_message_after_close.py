@@ -1,0 +1,56 @@
+"""``wfengine run --script``: a message whose catching instance of the run has closed is
+refused naming that instance and its state. Before, it said "no instance of it has started
+in this run yet ... send it in a step after the one that starts that subflow", advice for a
+subflow that had started, and ended, already."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.databases import cli, write
+from wfengine.definition.builder import PackageBuilder
+
+
+def _package() -> PackageBuilder:
+    """``main`` calls ``child`` (which waits for message ``reply``), then has ``after``
+    done by a clerk; ``solo`` waits for ``reply`` and ends."""
+    pb = PackageBuilder("pkg")
+    pb.participant("clerk")
+    c = pb.process("child")
+    c.data_field("answer", "STRING")
+    c.start("s").intermediate("c", message="reply").end("e").sequence("s", "c", "e")
+    p = pb.process("main")
+    p.data_field("answer", "STRING")
+    p.start("s").subflow("call", process="child").activity("after", performer="clerk")
+    p.end("e").sequence("s", "call", "after", "e")
+    solo = pb.process("solo")
+    solo.data_field("answer", "STRING")
+    solo.start("s").intermediate("c", message="reply").end("e").sequence("s", "c", "e")
+    return pb
+
+
+def _run(tmp_path: Path, process: str) -> tuple[int, str]:
+    script = tmp_path / "steps.json"
+    steps = [{"message": "reply", "set": {"answer": "a"}}] * 2
+    script.write_text(json.dumps(steps))
+    result = cli("run", write(tmp_path, _package()), "--script", str(script), "--process", process)
+    return result.exit_code, result.output
+
+
+def test_a_message_after_the_subflow_that_caught_it_closed_names_it(tmp_path: Path) -> None:
+    status, output = _run(tmp_path, "main")
+    assert status == 1, output
+    assert "step 2 (message 'reply')" in output
+    assert (
+        "instance 'pi-2' of process 'child', which catches it, is closed.completed: a closed "
+        "instance takes no message" in output
+    )
+    assert "has started in this run yet" not in output
+
+
+def test_a_message_after_the_root_that_caught_it_closed_names_it(tmp_path: Path) -> None:
+    status, output = _run(tmp_path, "solo")
+    assert status == 1, output
+    assert "instance 'pi-1' of process 'solo', which catches it, is closed.completed" in output
+    assert "has started in this run yet" not in output
