@@ -109,6 +109,7 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Elem
     tree = root.getroottree()
     _check_doctype(tree, data)
     _check_entity_references(root)
+    _begin_lines(_lines_end_in_lf(data), tree)
     return tree
 
 
@@ -163,49 +164,88 @@ _MARKUP_TEXT = re.compile(_MARKUP, re.DOTALL)
 _MARKUP_BYTES = re.compile(_MARKUP.encode("ascii"), re.DOTALL)
 
 
-def exact_lines(data: bytes, tree: etree._ElementTree) -> dict[etree._Element, int]:
-    """The true line of each element of ``tree`` (parsed from ``data``) at or after line
-    :data:`BIG_LINE`, where libxml2's own is unreliable; empty for a shorter document.
+#: a ``<`` that may begin a start tag broken over lines (``<Transition Id="t"`` and a line
+#: end before any ``<`` or ``>``): whether a document needs the scan for the lines its start
+#: tags begin on (a cheap search; a ``>`` in an attribute value before the line end hides
+#: one, whose element keeps the line its tag ends on)
+_BROKEN_START = re.compile(rb"<[^!?/<>][^<>]*\n")
 
-    The line is where the element's start tag ends, as libxml2 counts it below the limit: the
-    start tags are found in ``data`` in document order (every ``<`` of a well-formed
-    document begins markup) and matched one to one with the elements. Should the two not
-    agree (an encoding the scan cannot read, say), nothing is returned and lxml's lines
-    stand. Only documents of that many lines pay for the scan; it runs after the parse, on a
-    document the parser accepted, so it reads nothing the parser did not.
+
+def exact_lines(data: bytes, tree: etree._ElementTree) -> dict[etree._Element, int]:
+    """The true line of each element of ``tree`` (parsed from ``data`` by :func:`parse_xml`)
+    at or after line :data:`BIG_LINE`, where libxml2's own is unreliable; empty for a
+    shorter document.
+
+    The line is where the element's start tag begins, as :func:`parse_xml` makes it below
+    the limit: the start tags are found in ``data`` in document order (every ``<`` of a
+    well-formed document begins markup) and matched one to one with the elements. Should the
+    two not agree (an encoding the scan cannot read, say), nothing is returned and lxml's
+    lines stand. Only documents of that many lines pay for the scan; it runs after the
+    parse, on a document the parser accepted, so it reads nothing the parser did not.
     """
     raw = _lines_end_in_lf(data)
     if raw.count(b"\n") < BIG_LINE - 1:  # (in a 16-bit encoding, a few too many at worst)
         return {}
-    lines: list[int] | None = None
+    tags = _scanned(raw, tree)
+    if tags is None:
+        return {}
+    return {
+        element: first
+        for element, first, _ in tags
+        if not (isinstance(known := element.sourceline, int) and known < BIG_LINE)
+    }
+
+
+def _begin_lines(raw: bytes, tree: etree._ElementTree) -> None:
+    """Give each element whose start tag is broken over lines the line the tag begins on
+    (libxml2 keeps the line it ends on: a ``Transition`` whose ``To`` is wrong was reported
+    two lines below it), below :data:`BIG_LINE` (:func:`exact_lines` past it)."""
+    if _BROKEN_START.search(raw) is None:
+        return
+    for element, first, last in _scanned(raw, tree) or ():
+        known = element.sourceline
+        if first != last and isinstance(known, int) and known == last < BIG_LINE:
+            element.sourceline = first
+
+
+def _scanned(raw: bytes, tree: etree._ElementTree) -> list[tuple[etree._Element, int, int]] | None:
+    """Each element of ``tree`` with the lines its start tag begins and ends on, scanned
+    from ``raw`` (its document, line ends made line feeds); None when the scan does not
+    read the document as libxml2 did (an element's known line is neither)."""
+    lines: list[tuple[int, int]] | None = None
     for start, codec, mark in _WIDE_STARTS:
         if raw.startswith(start):
             try:
-                lines = _start_tag_lines(raw[mark:].decode(codec), _MARKUP_TEXT, "<", "\n")
+                lines = _tag_lines(raw[mark:].decode(codec), _MARKUP_TEXT, "<", "\n")
             except UnicodeDecodeError:
-                return {}
+                return None
             break
     else:
-        lines = _start_tag_lines(raw, _MARKUP_BYTES, b"<", b"\n")
+        lines = _tag_lines(raw, _MARKUP_BYTES, b"<", b"\n")
     elements = [el for el in tree.getroot().iter() if isinstance(el.tag, str)]
     if lines is None or len(lines) != len(elements):
-        return {}
-    found: dict[etree._Element, int] = {}
-    for element, line in zip(elements, lines, strict=True):
+        return None
+    for element, both in zip(elements, lines, strict=True):
         known = element.sourceline
-        if isinstance(known, int) and known < BIG_LINE:
-            if known != line:  # the scan did not read the document as libxml2 did
-                return {}
-        else:
-            found[element] = line
-    return found
+        if isinstance(known, int) and known < BIG_LINE and known not in both:
+            return None
+    return [(el, first, last) for el, (first, last) in zip(elements, lines, strict=True)]
 
 
 def _start_tag_lines(
     text: AnyStr, markup: re.Pattern[AnyStr], opener: AnyStr, newline: AnyStr
 ) -> list[int] | None:
     """The line on which each start tag of ``text`` ends, in document order; None when an
-    ``opener`` (``<``) begins no markup.
+    ``opener`` (``<``) begins no markup (:func:`_tag_lines`)."""
+    lines = _tag_lines(text, markup, opener, newline)
+    return None if lines is None else [last for _, last in lines]
+
+
+def _tag_lines(
+    text: AnyStr, markup: re.Pattern[AnyStr], opener: AnyStr, newline: AnyStr
+) -> list[tuple[int, int]] | None:
+    """The lines on which each start tag of ``text`` begins and ends, in document order;
+    None when an ``opener`` (``<``) begins no markup.
 
     Why stop there: every ``<`` of a document the parser accepted begins markup, so one that
     begins none means the scan does not read the document as the parser did (the bytes of
@@ -215,16 +255,17 @@ def _start_tag_lines(
     its length (5 s for 10,000 such bytes, 2 minutes for 40,000). Each piece of
     markup is now matched once, where its ``<`` is, and only the first failure reads on to
     the end: linear in the document's size."""
-    out: list[int] = []
+    out: list[tuple[int, int]] = []
     line, position, start = 1, 0, text.find(opener)
     while start >= 0:
         match = markup.match(text, start)
         if match is None:
             return None
         if match.group()[1:2] not in _NOT_START:
-            line += text.count(newline, position, match.end())
+            first = line + text.count(newline, position, start)
+            line = first + text.count(newline, start, match.end())
             position = match.end()
-            out.append(line)
+            out.append((first, line))
         start = text.find(opener, match.end())
     return out
 
