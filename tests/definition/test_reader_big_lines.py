@@ -52,8 +52,8 @@ def test_findings_past_line_65535_name_the_line_they_are_about(encoding: str) ->
     package = load_xpdl(text.encode(encoding.lower()))
     found = {d.code: d.line for d in validate(package) if d.code != "schema-violation"}
     assert found["dangling-transition"] == _line_of(text, 'To="nowhere"') > 70_000
-    # an element's line is where its start tag ends, as below the limit
-    assert package.process("wp").activity("e").line == _line_of(text, 'Name="x > y"')
+    # an element's line is where its start tag begins, as below the limit
+    assert package.process("wp").activity("e").line == _line_of(text, '<Activity Id="e"')
     schema = [d.line for d in package.load_diagnostics if "Bogus" in d.message]
     assert schema == [_line_of(text, "<Bogus/>")]
 

@@ -154,7 +154,7 @@ def test_lines_are_counted_whatever_ends_them(end: bytes) -> None:
     # had every element, and so every finding, "at line 1"
     doc = end.join([b"<Package Id='p'>", b"<a/>", b"", b"<b x='1'", b"/>", b"</Package>"])
     root = parse_xml(doc).getroot()
-    assert [line_of(e) for e in root] == [2, 5]  # (libxml2: where the start tag ends)
+    assert [line_of(e) for e in root] == [2, 4]  # (where the start tag begins)
     assert root[1].get("x") == "1"
     exc = _refusal(end.join([b"<Package>", b"<a>", b"</Package>"]))
     assert exc.diagnostic.line == 3
@@ -180,7 +180,7 @@ def test_lines_are_counted_in_16_and_32_bit_encodings_too(
     lines = [declaration, "<Package Id='p'>", "<a/>", "", "<b x='\u00e9\u20ac'", "/>"]
     lines.append("</Package>")
     root = parse_xml(mark + end.join(lines).encode(codec)).getroot()
-    assert [line_of(e) for e in root] == [3, 6]
+    assert [line_of(e) for e in root] == [3, 5]
     assert root[1].get("x") == "\u00e9\u20ac"
     broken = ["<?xml version='1.0'?>", "<Package>", "<a>", "</Package>"]
     exc = _refusal(mark + end.join(broken).encode(codec))
