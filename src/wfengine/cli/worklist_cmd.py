@@ -29,6 +29,7 @@ worker``, as the other operator commands do.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -377,17 +378,37 @@ def attach(item_id: str, url: str, user: str, path: str) -> None:
     from wfengine.worklist.notes import MAX_ATTACHMENT_BYTES, notes_for
 
     file = Path(path)
+    _attachable_name(file.name)
     # no further than an attachment may be: /dev/zero or a pipe has no size to check first
     content = read_input(path, "--file", max_bytes=MAX_ATTACHMENT_BYTES, dash_is_stdin=False)
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     with engine_on(url) as engine:
         item = engine.work_item(item_id)
-        made = notes_for(engine).attach(
-            user,
-            item.instance_id,
-            file.name,
-            content_type,
-            content,
-            work_item_id=item_id,
-        )
+        try:
+            made = notes_for(engine).attach(
+                user,
+                item.instance_id,
+                file.name,
+                content_type,
+                content,
+                work_item_id=item_id,
+            )
+        except ValueError as exc:  # (a name no attachment may have: a line break in it)
+            raise click.BadParameter(str(exc), param_hint="--file") from None
     click.echo(f"attached {o(file.name)} to {o(item_id)} ({made.id}, {made.size} bytes)")
+
+
+def _attachable_name(name: str) -> None:
+    """Refuse a file name that is not valid UTF-8 (a Latin-1 ``lettre-\xe9t\xe9.txt`` copied
+    from an old system), which no store can keep as the attachment's name, before anything
+    is read or opened. Why: it failed as a raw traceback (exit 1) from the engine's check;
+    the bytes are shown as escapes, so the user can tell which file to rename."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+        raise click.BadParameter(
+            f"the file name '{shown}' is not valid UTF-8, which an attachment's name must "
+            "be: rename the file (or copy it under a UTF-8 name) and attach that",
+            param_hint="--file",
+        ) from None
