@@ -139,14 +139,18 @@ def open_at(db: Database, process_id: str, activity_ids: Collection[str]) -> lis
 
 def correlated(db: Database, keys: Mapping[str, Any]) -> list[str]:
     """The instances whose correlation keys have every value of ``keys``, in creation order
-    (one index lookup per key: ``(key, value)``)."""
+    (one index lookup per key: ``(key, value_sha256)``, then the values compared, as the
+    index holds digests)."""
     if not keys:
         return []
     k, p = t.correlation_keys, t.process_instances
     found: set[str] | None = None
     for key, value in keys.items():
+        forms = rows.correlation_forms(value)
         query = sa.select(k.c.instance_id).where(
-            k.c.key == key, k.c.value.in_(rows.correlation_forms(value))
+            k.c.key == key,
+            k.c.value_sha256.in_([rows.correlation_digest(form) for form in forms]),
+            k.c.value.in_(forms),
         )
 
         def read(c: sa.Connection, q: sa.Select[Any] = query) -> Sequence[str]:

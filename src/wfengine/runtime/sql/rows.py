@@ -15,6 +15,7 @@ them (:mod:`~wfengine.runtime.sql.unit`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -471,8 +472,19 @@ def outbox_record(row: Row) -> OutboxRecord:
 
 def correlation_rows(inst: ProcessInstance) -> list[dict[str, Any]]:
     """``correlation_keys`` rows of an open instance: one per declared key it has a value for."""
-    return [
-        {"instance_id": inst.id, "key": key, "value": correlation_value(inst.data[key])}
+    values = {
+        key: correlation_value(inst.data[key])
         for key in inst.compiled.correlation_keys
         if inst.data.get(key) is not None
+    }
+    return [
+        {"instance_id": inst.id, "key": k, "value": v, "value_sha256": correlation_digest(v)}
+        for k, v in values.items()
     ]
+
+
+def correlation_digest(value: str) -> str:
+    """What ``correlation_keys`` indexes of a value (the text :func:`correlation_value` made):
+    its sha256, hex. Why not the value: a PostgreSQL index entry holds ~2,700 bytes at most,
+    and a key field any length; a lookup compares the value too, so a digest finds it."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()

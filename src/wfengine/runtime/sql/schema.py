@@ -29,7 +29,7 @@ from wfengine.runtime.clock import require_aware
 from wfengine.runtime.states import WorkItemState
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0024"
+SCHEMA_REVISION = "0025"
 
 
 def utc(value: datetime) -> datetime:
@@ -440,6 +440,8 @@ attachments = sa.Table(
 
 #: the values of an open instance's correlation keys (the fields its process names in
 #: ``wfengine:correlation``), so a message correlated by key finds it with an index lookup
+#: on the key and the value's digest (migration 0025): a key field holds text of any length,
+#: and a PostgreSQL index entry at most ~2,700 bytes, so the value itself is not indexed
 correlation_keys = sa.Table(
     "correlation_keys",
     metadata,
@@ -447,7 +449,9 @@ correlation_keys = sa.Table(
     sa.Column("key", ID, primary_key=True),
     #: the value as canonical JSON text
     sa.Column("value", sa.Text, nullable=False),
-    sa.Index("ix_correlation_keys_key_value", "key", "value"),
+    #: sha256 of ``value`` (hex; :func:`~wfengine.runtime.sql.rows.correlation_digest`)
+    sa.Column("value_sha256", sa.String(64), nullable=False),
+    sa.Index("ix_correlation_keys_key_digest", "key", "value_sha256"),
 )
 
 blobs = sa.Table(
