@@ -26,11 +26,11 @@ from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.message_starts import not_started_by, startable_now
 from wfengine.runtime.navigation.events import signal_waiters
-from wfengine.runtime.navigation.signal_waiters import signal_index
+from wfengine.runtime.navigation.signal_waiters import signal_index, signal_taken
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
 from wfengine.runtime.states import ProcessState
-from wfengine.runtime.trigger_names import check_trigger_name
+from wfengine.runtime.trigger_names import check_trigger_name, respelt
 from wfengine.runtime.values import check_storable, owned_values
 
 _log = logging.getLogger(__name__)
@@ -105,12 +105,13 @@ class ActivityCommands(EngineBase):
                 )
             caught = inst.compiled.messages_caught()
             if name not in caught:
+                spelt = respelt(name, caught.__contains__)
                 raise NotFoundError(
                     "catch event for message",
                     name,
                     f"in process {inst.process_id!r} of instance {target!r}; it catches: "
-                    f"{', '.join(sorted(caught)) or 'none'}; a message nothing can take is not "
-                    "kept; nothing was changed",
+                    f"{', '.join(sorted(caught)) or 'none'}; {f'{spelt}; ' if spelt else ''}"
+                    "a message nothing can take is not kept; nothing was changed",
                 )
             where = f"message {name!r} to instance {target!r} of process {inst.process_id!r}"
             data = inst.compiled.checked(values, where) if values else values
@@ -150,7 +151,10 @@ class ActivityCommands(EngineBase):
             found.extend((process_id, i) for i in message_start_points(deployed.compiled, name))
         if not found:
             where = not_started_by(self, name, broken)
-            raise NotFoundError("Message start event", name, where)
+            spelt = respelt(name, self._message_starts)
+            raise NotFoundError(
+                "Message start event", name, f"{spelt}; {where}" if spelt else where
+            )
         if len({p for p, _ in found}) > 1:
             shown = ", ".join(sorted({repr(p) for p, _ in found}))
             raise IllegalStateError(f"message {name!r}", f"started by {shown}", "start by")
@@ -197,7 +201,8 @@ class ActivityCommands(EngineBase):
         started. ``data`` is checked against the declared types of every process (version)
         with an instance it reaches or that it starts, before any takes it: a value one of
         them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal reaches
-        no one."""
+        no one. A name no version takes as spelt, but one takes spelt composed (NFC) or
+        decomposed (NFD), looking the same, is a ``NotFoundError`` saying which to write."""
         check_trigger_name(name, "signal", "broadcast_signal")
         check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
@@ -211,6 +216,8 @@ class ActivityCommands(EngineBase):
         for deployed in starters if values else ():
             where = f"signal {name!r} starting process {deployed.process_id!r}"
             deployed.compiled.checked(values, f"{where} version {deployed.version}")
+        if not waiters and not starters:
+            _refuse_respelt_signal(name, reads)
         taken = 0
         for instance_id in waiters:
             taken += self._signal_one(instance_id, name, values)
@@ -219,6 +226,17 @@ class ActivityCommands(EngineBase):
         if not taken:
             _log.info("signal %r was lost: nothing waited for it", name)
         return taken
+
+    def _message_starts(self, name: str) -> bool:
+        """Does the latest stored version of a deployed process start on message ``name``?"""
+        for process_id in self.store.deployed_process_ids():
+            try:
+                latest = self.store.deployment(process_id)
+            except DeployError:
+                continue
+            if latest is not None and message_start_points(latest.compiled, name):
+                return True
+        return False
 
     def _signal_starters(self, name: str, reads: DeploymentReads) -> list[DeployedProcess]:
         """The version valid now of each process, by id, that has a Signal start event of
@@ -489,6 +507,18 @@ class ActivityCommands(EngineBase):
                 named = done.mi_parent_id is not None
                 return done, named or any(h.mi_parent_id == done.id for h in history)
         raise NotFoundError("activity instance", activity_instance_id, f"in instance {inst.id!r}")
+
+
+def _refuse_respelt_signal(name: str, reads: DeploymentReads) -> None:
+    """Refuse signal ``name``, which reached no one, when no version takes it as spelt but
+    one takes its composed or decomposed spelling (:func:`respelt`): a
+    :class:`~wfengine.errors.NotFoundError` saying what to write. Why: it was lost (0), as
+    if nobody waited, while the instances waiting for it, spelt as they spell it, went on
+    waiting."""
+    spelt = respelt(name, lambda other: signal_taken(reads, other))
+    if spelt is not None and not signal_taken(reads, name):
+        where = f"{spelt}; it reached no one; nothing was changed"
+        raise NotFoundError("catch or start event for signal", name, where)
 
 
 def _no_instances(inst: ProcessInstance, ai: ActivityInstance) -> str:

@@ -119,6 +119,24 @@ def signal_index(deployed: DeployedProcess) -> SignalIndex:
     return found
 
 
+def signal_taken(store: SignalReads, name: str) -> bool:
+    """Does a stored version of a deployed process take signal ``name`` at all: a catch, an
+    attached event, an event sub-process, a Signal start event (whether or not an instance
+    waits now)? Asked when a broadcast reached no one, of its name spelt otherwise
+    (:func:`~wfengine.runtime.trigger_names.respelt`)."""
+    for process_id, versions in store.deployed_versions().items():
+        for version in versions:
+            try:
+                deployed = store.deployment(process_id, version)
+            except DeployError:
+                continue
+            if deployed is not None and (
+                signal_index(deployed).takes(name) or name in deployed.signal_start_names
+            ):
+                return True
+    return False
+
+
 def signal_waiters(store: SignalReads, name: str) -> list[str]:
     """The ids of running instances with an activity open that takes signal ``name`` (found
     through the store's activity mirror: an index range per process). Every deployed version
