@@ -22,6 +22,8 @@ before anything runs (:func:`wfengine.cli.run_cmd._checked_step`): it could neve
 
 Only the steps above that show a ``set`` take one: on an ``advance``, ``cancel`` or
 ``terminate`` step it is a usage error naming the step (such a step has no data to merge).
+Its keys are names as ``--set`` takes them (:func:`wfengine.cli.assignments.is_identifier`):
+any other (``ﬁle``, which Python reads as ``file``) is a usage error naming the step.
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
@@ -42,6 +44,7 @@ from typing import Any
 
 import click
 
+from wfengine.cli.assignments import is_identifier, not_a_name
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
 from wfengine.cli.loading import read_input
 from wfengine.definition.durations import MAX_DURATION, counts_months_or_years, parse_duration
@@ -122,6 +125,11 @@ def _step(number: int, raw: Any, path: str) -> Step:
     data = raw.get("set", {})
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise click.UsageError(f'{where}: "set" must be an object of field names')
+    # (as --set and --answers: a name Python reads as another, a ligature or a decomposed
+    # accent, stored its value under a key no expression reads)
+    for key in data:
+        if not is_identifier(key):
+            raise click.UsageError(f'{where}: "set": {not_a_name(key)}')
     if action in ("complete", "cancel", "add_instance") and (
         not isinstance(target, str) or not target
     ):
