@@ -8,6 +8,9 @@ deletes them for a named user:
   or own it, they supervise or administer: :func:`~wfengine.worklist.worklists.may_see`), or,
   on the instance, whoever may see one of its work items; listing the instance's notes shows
   a user those on the instance itself and those on the items they may see, not every item's;
+* a user that is not a user id (``5``, ``""``, ``b"alice"``) is refused before anything is
+  read (``check_acting_user``: a ``TypeError`` or ``ValueError``), as every command's
+  ``user=``: it was recorded in the trail as a refused reader, or a list blamed the directory;
 * deleting: the author or an administrator, recorded in the instance's audit trail
   (``comment.deleted``, ``attachment.deleted``: who deleted whose note, never its text or
   content). A refused operation raises
@@ -37,7 +40,7 @@ import sqlalchemy as sa
 from wfengine.errors import NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import Payload
-from wfengine.runtime.host_arguments import described
+from wfengine.runtime.host_arguments import check_acting_user, described
 from wfengine.runtime.memory_times import utc
 from wfengine.runtime.note_events import AttachmentDeleted, CommentDeleted
 from wfengine.runtime.sql import schema as t
@@ -248,11 +251,13 @@ class Notes:
     ) -> list[Comment]:
         """The comments on the instance (and on those of its work items ``user`` may see),
         oldest first; with ``work_item_id``, those on that item only."""
+        check_acting_user(user, "comments")
         self._check_reader(user, instance_id, work_item_id, "read the comments of")
         found: list[Comment] = self._records.of(Comment, instance_id)  # type: ignore[assignment]
         return self._listed(user, found, work_item_id)
 
     def delete_comment(self, user: str, comment_id: str) -> None:
+        check_acting_user(user, "delete_comment")
         found = self._records.get(Comment, comment_id)
         if found is None:
             raise NotFoundError("comment", comment_id)
@@ -325,11 +330,13 @@ class Notes:
         self, user: str | None, instance_id: str, *, work_item_id: str | None = None
     ) -> list[Attachment]:
         """The attachments as :meth:`comments` lists the comments."""
+        check_acting_user(user, "attachments")
         self._check_reader(user, instance_id, work_item_id, "read the attachments of")
         found: list[Attachment] = self._records.of(Attachment, instance_id)  # type: ignore[assignment]
         return self._listed(user, found, work_item_id)
 
     def download(self, user: str, attachment_id: str) -> tuple[Attachment, bytes]:
+        check_acting_user(user, "download")
         found = self._attachment(attachment_id)
         self._check_reader(user, found.instance_id, found.work_item_id, "download")
         try:
@@ -341,6 +348,7 @@ class Notes:
         return found, data
 
     def delete_attachment(self, user: str, attachment_id: str) -> None:
+        check_acting_user(user, "delete_attachment")
         found = self._attachment(attachment_id)
         self._check_author(user, found, "delete")
         self._records.delete(Attachment, attachment_id)
