@@ -227,7 +227,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "event-gateway-target": (
         Severity.WARNING,
         "a way of an event-based gateway leads to no catch event (timer, message, signal, "
-        "conditional, receive task): it wins the choice at once",
+        "conditional, receive task): one that does not wait wins the choice at once; one that "
+        "waits (a person's work, a subflow, a block, an application call) races the catch "
+        "events",
     ),
     "condition-unused": (
         Severity.WARNING,

@@ -2,9 +2,21 @@
 
 Every way of an event-based gateway leads to a catch event that waits (a timer, message,
 signal or conditional intermediate event, or a receive task); the first to fire wins and
-withdraws the others. A way to anything else (an ordinary activity, a script, a route, a throw)
-does not wait: it wins at once, every time, and the other ways can never be taken. Nothing
-refuses to run such a definition, so this is a warning, and the place to say it is validation.
+withdraws the others. The engine begins whatever a way leads to, and anything that finishes
+withdraws its rivals as a catch event does, so a way to anything else is one of two kinds:
+
+* what does not wait (a route, a script, an automatic activity, a throw, an asynchronous
+  subflow) finishes as it begins: it wins at once, and the catch events are never taken (only
+  a catch listed before it that finds its message kept already, before the gateway was
+  reached, wins first);
+* what waits (a person's work, a synchronous subflow, a block, an application call, which may
+  be asynchronous) races the catch events: it is withdrawn if one of them fires first, else
+  it withdraws them once it is done. That is a choice between an event and, say, a person,
+  which may be meant; but it is no deferred choice between events, and the warning says which
+  race it is.
+
+Nothing refuses to run such a definition, so this is a warning, and the place to say it is
+validation.
 """
 
 from __future__ import annotations
@@ -15,7 +27,18 @@ from wfengine.definition.checks.context import Context
 from wfengine.definition.diagnostics import Diagnostic, make
 from wfengine.definition.event_texts import trigger_detail
 from wfengine.definition.graph import is_event_gateway
-from wfengine.definition.model import Activity, Event, EventPosition, TaskImplementation, TaskKind
+from wfengine.definition.lanes import LanePerformers
+from wfengine.definition.model import (
+    Activity,
+    BlockActivity,
+    Event,
+    EventPosition,
+    Execution,
+    SubFlowImplementation,
+    TaskImplementation,
+    TaskKind,
+)
+from wfengine.definition.modes import needs_person
 
 #: the intermediate triggers that wait, and the trigger element whose ``CatchThrow`` may make
 #: one a throw instead (a timer or condition is always caught)
@@ -46,10 +69,45 @@ def catches(activity: Activity) -> bool:
     return detail is None or dict(detail.attrs).get("CatchThrow", "CATCH").upper() != "THROW"
 
 
+def race(activity: Activity) -> tuple[str, str] | None:
+    """How ``activity``, no catch event, races the catch events of its gateway: what it is and
+    when it is done (and so withdraws them); None when it does not wait and wins at once.
+    ``activity`` is judged with the performers its lane gives it, as it runs."""
+    body = activity.body
+    if isinstance(body, SubFlowImplementation):
+        if body.execution is Execution.ASYNCHR:
+            return None  # (the caller goes on as the called process starts)
+        return "a subflow", "the called process ends (at once when nothing in it waits)"
+    if isinstance(body, BlockActivity):
+        return "a block", "its activity set is done (at once when nothing in it waits)"
+    if needs_person(activity):
+        return "a person's work", "the person completes it"
+    if isinstance(body, TaskImplementation) and body.tools:
+        return "an application call", "the call answers (at once for a synchronous one)"
+    return None
+
+
+def _finding_text(target: Activity, lanes: LanePerformers) -> str:
+    """What the way to ``target`` does, after "which is no catch event (...)"."""
+    raced = race(lanes.applied(target))
+    if raced is None:
+        return (
+            ": it does not wait, so it wins the choice as soon as the gateway is reached and "
+            "the other ways are never taken (only a catch listed before it that finds its "
+            "message already kept wins first)"
+        )
+    what, done = raced
+    return (
+        f" but {what}, which races the catch events: it is withdrawn if one of them fires "
+        f"first, else it withdraws them once {done}"
+    )
+
+
 def check_event_gateway_targets(ctx: Context) -> Iterator[Diagnostic]:
     """``event-gateway-target``: a way out of an event-based gateway leads to something that
-    is no catch event (see :func:`catches`), which wins the choice as soon as the gateway is
-    reached."""
+    is no catch event (see :func:`catches`): it wins the choice as soon as the gateway is
+    reached, or races the catch events when it waits (see :func:`race`)."""
+    lanes: LanePerformers | None = None
     for scope in ctx.scopes:
         by_id = {a.id: a for a in scope.activities}
         for gateway in scope.activities:
@@ -61,13 +119,13 @@ def check_event_gateway_targets(ctx: Context) -> Iterator[Diagnostic]:
                 target = by_id.get(transition.to)
                 if target is None or catches(target):
                     continue  # (a To naming nothing is dangling-transition's)
+                lanes = lanes or LanePerformers(ctx.package)
                 yield make(
                     "event-gateway-target",
                     f"event-based gateway {gateway.id!r} in {scope.where}: its way "
                     f"{transition.id!r} leads to {target.id!r}, which is no catch event (a "
                     "timer, message, signal or conditional intermediate event, or a receive "
-                    "task): it does not wait, so it wins the choice as soon as the gateway is "
-                    "reached and the other ways are never taken",
+                    f"task){_finding_text(target, lanes)}",
                     element_id=transition.id,
                     line=transition.line if transition.line is not None else gateway.line,
                 )
