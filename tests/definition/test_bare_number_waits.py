@@ -98,3 +98,28 @@ def test_a_computed_deadline_below_zero_is_still_an_incident_when_it_is_set() ->
     iid = engine.start_process("P")
     [incident] = engine.incidents(iid)
     assert incident.activity_id == "a" and "deadline gave -60 seconds" in incident.message
+
+
+@pytest.mark.parametrize("duration", ["-1e14", "-10**300", "-1e400"])
+def test_a_constant_number_below_zero_too_large_for_a_timedelta_is_still_an_error(
+    duration: str,
+) -> None:
+    """Its sign is read on the number: before, building the wait it stands for overflowed,
+    and the deadline validated clean to stop every instance with an incident."""
+    [finding] = _errors(_deadline(duration))
+    assert finding.code == "deadline-duration" and "no instance waits" in finding.message
+
+
+def test_a_constant_number_a_hair_below_zero_is_no_wait_not_one_firing_at_once() -> None:
+    """``-0.0000001`` rounds to no microseconds, but the engine refuses it as negative."""
+    [finding] = _errors(_deadline("-0.0000001"))
+    assert finding.code == "deadline-duration"
+    assert "no instance waits" in finding.message and "at once" not in finding.message
+
+
+@pytest.mark.parametrize("cycle", ["R/-1e14", "R/-0.0000001"])
+def test_a_repeating_timer_of_a_constant_number_below_zero_of_any_size_is_an_error(
+    cycle: str,
+) -> None:
+    [finding] = _errors(_boundary(cycle))
+    assert (finding.code, finding.element_id) == ("timer-cycle", "timer")

@@ -487,9 +487,9 @@ def _adhoc_site(scope: Scope) -> Iterator[_Site]:
 
 
 def _literal_value(reading: Reading) -> object:
-    """A deadline's or timer cycle's literal, or the seconds a constant number gives (``0``,
-    ``-5``: a bare number is seconds to the engine) as a duration; None for anything an
-    instance computes (``now().hour * 60``, which asks the clock, is no constant)."""
+    """A deadline's or timer cycle's literal, or the value of a constant expression (``0``,
+    ``-5``, ``'PT1H'``); None for anything an instance computes (``now().hour * 60``, which
+    asks the clock, is no constant)."""
     expression, asked = reading.expression, []
     if reading.kind is ReadKind.LITERAL or expression is None or expression.names:
         return reading.value
@@ -500,16 +500,31 @@ def _literal_value(reading: Reading) -> object:
 
     try:
         value = expression.evaluate({}, now=clock)
-        return None if asked or type(value) not in (int, float) else timedelta(seconds=value)
-    except (ExpressionError, OverflowError, ValueError):  # (beyond a timedelta, or NaN)
+    except (ExpressionError, OverflowError, ValueError):
         return None
+    return None if asked else value
+
+
+#: a wait just below and just above zero: what a constant number of seconds stands for
+_BELOW, _ABOVE = -timedelta.resolution, timedelta.resolution
+
+
+def _wait_of(value: object) -> object:
+    """``value`` (:func:`_literal_value`'s) as the wait the zero checks judge: a number is
+    seconds to the engine, which refuses one below zero, so it stands for a wait of its
+    sign, decided on the number itself; a timedelta of it may not exist (``-1e14`` is
+    beyond one) or may round to none (``-0.0000001``). Anything else as it is."""
+    if type(value) not in (int, float):
+        return value
+    assert isinstance(value, int | float)
+    return timedelta(0) if value == 0 else _BELOW if value < 0 else _ABOVE
 
 
 def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
     """``deadline-duration``: a literal deadline (or a constant number of seconds) of zero
     fires at once, and one whose exception leads back to its activity re-arms itself for
     ever; one below zero is no wait at all (the engine refuses it as it sets it)."""
-    wait = _literal_value(reading) if site.duration and site.timer is None else None
+    wait = _wait_of(_literal_value(reading)) if site.duration and site.timer is None else None
     if isinstance(wait, timedelta) and wait <= timedelta(0):
         when = "which fires at once" if not wait else "less than no time, which no instance waits"
         yield make(
@@ -525,7 +540,7 @@ def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
     seconds) is not a positive duration fires again at once, for ever; the compiler refuses
     it."""
     timer = site.timer
-    if timer is not None and timer.refuses(_literal_value(reading)):
+    if timer is not None and timer.refuses(_wait_of(_literal_value(reading))):
         yield make(
             "timer-cycle",
             f"{site.what} repeats every {quote(reading.text)}; a repeating timer needs an "
