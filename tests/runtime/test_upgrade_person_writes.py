@@ -5,7 +5,9 @@ deployed since writes as its activities list.
 ``fixtures/upgrade_writes_0005.json`` holds what wfengine at schema 0005 wrote
 (``make_upgrade_person_writes.py``): process ``leave`` (``days``, ``reason``, the read-only
 ``policy``; ``submit`` for a clerk listing nothing to write), ``pi-1`` and ``pi-2`` waiting
-at ``submit``."""
+at ``submit``; process ``order`` of package ``orders`` calling ``pack`` (of ``orders``) and then
+``stamp`` (of package ``stamps``, deployed before), which no instance had reached: ``pi-3``
+waiting at ``first``. Each person's activity of these is a clerk's, writing nothing listed."""
 
 from __future__ import annotations
 
@@ -61,3 +63,55 @@ def test_a_version_deployed_after_the_upgrade_writes_as_it_lists(upgraded: Engin
         assert e.work_item_data(item).writable == ()
         with pytest.raises(NotAuthorizedError, match=r"lets it write no data"):
             e.complete_work_item(item, {"days": 2}, user="clerk")
+
+
+def _complete_the_clerks(e: Engine, process_id: str, note: str) -> str:
+    """Complete with ``note`` the clerk's one item offered on an instance of ``process_id``;
+    returns that instance."""
+    [item] = [
+        w
+        for i in e.instances()
+        if i.process_id == process_id
+        for w in e.work_items(i.id)
+        if w.state.is_open
+    ]
+    e.complete_work_item(item.id, {"note": note}, user="clerk")
+    return item.instance_id
+
+
+def test_subflows_an_earlier_deployment_reaches_after_the_upgrade_write_their_fields(
+    upgraded: Engine,
+) -> None:
+    with upgraded as e:
+        e.complete_work_item(_item(e, "pi-3", "first"), {"note": "ordered"}, user="clerk")
+        # deployed by the same deploy as the caller, never started before the upgrade
+        packed = _complete_the_clerks(e, "pack", "packed")
+        assert e.instance(packed).data["note"] == "packed"
+        # of a package deployed before the caller's
+        stamped = _complete_the_clerks(e, "stamp", "stamped")
+        assert e.instance(stamped).data["note"] == "stamped"
+        e.complete_work_item(_item(e, "pi-3", "last"), {"note": "done"}, user="clerk")
+        assert e.instance("pi-3").data["note"] == "done"
+
+
+def test_a_subflow_version_deployed_after_the_upgrade_writes_as_it_lists(
+    upgraded: Engine,
+) -> None:
+    pb = PackageBuilder("orders")
+    pack = pb.process("pack")
+    pack.data_field("note", "STRING")
+    pack.data_field("weight", "INTEGER", initial="0")
+    pack.activity("fill", performer="clerk")
+    with upgraded as e:
+        e.deploy(pb.build())
+        e.complete_work_item(_item(e, "pi-3", "first"), {"note": "ordered"}, user="clerk")
+        [packing] = [i for i in e.instances() if i.process_id == "pack"]
+        assert packing.version == 2
+        [item] = e.work_items(packing.id)
+        with pytest.raises(NotAuthorizedError, match=r"lets it write no data"):
+            e.complete_work_item(item.id, {"note": "packed"}, user="clerk")
+
+
+def _item(e: Engine, instance_id: str, activity_id: str) -> str:
+    [item] = [w.id for w in e.work_items(instance_id) if w.activity_id == activity_id]
+    return item
