@@ -258,8 +258,8 @@ class Notes:
 
     def delete_comment(self, user: str, comment_id: str) -> None:
         check_acting_user(user, "delete_comment")
-        found = self._records.get(Comment, comment_id)
-        if found is None:
+        found = self._found(Comment, comment_id)
+        if not isinstance(found, Comment):
             raise NotFoundError("comment", comment_id)
         self._check_author(user, found, "delete")
         self._records.delete(Comment, comment_id)
@@ -293,12 +293,18 @@ class Notes:
             or text_problem(name) is not None
         ):
             raise ValueError(f"attach: name {name[:300]!r} is not a plain file name")
-        # the whole text (``match`` let a final line break through) and no longer than its
-        # column (``attachments.content_type``) holds, on every store alike
-        if len(content_type) > MAX_CONTENT_TYPE_CHARS or not _CONTENT_TYPE.fullmatch(content_type):
+        # the whole text (``match`` let a final line break through), no longer than its
+        # column (``attachments.content_type``) holds, and printable: its parameters (after
+        # ``;``) took a NUL, an escape or a line separator on every store, and a lone
+        # surrogate on memory, where SQLite failed with a raw UnicodeEncodeError
+        if (
+            len(content_type) > MAX_CONTENT_TYPE_CHARS
+            or not _CONTENT_TYPE.fullmatch(content_type)
+            or not content_type.isprintable()
+        ):
             raise ValueError(
                 f"attach: content_type {content_type[:60]!r} is not a content type "
-                f"(type/subtype, at most {MAX_CONTENT_TYPE_CHARS} characters)"
+                f"(type/subtype, printable, at most {MAX_CONTENT_TYPE_CHARS} characters)"
             )
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ValueError(
@@ -413,10 +419,20 @@ class Notes:
     # -- checks ---------------------------------------------------------------------------
 
     def _attachment(self, attachment_id: str) -> Attachment:
-        found = self._records.get(Attachment, attachment_id)
+        found = self._found(Attachment, attachment_id)
         if not isinstance(found, Attachment):
             raise NotFoundError("attachment", attachment_id)
         return found
+
+    def _found(
+        self, kind: type[Comment] | type[Attachment], record_id: str
+    ) -> Comment | Attachment | None:
+        """The note ``record_id``, None when there is none; an id no store can hold (a lone
+        surrogate, a NUL) names none. Why: a SQL store failed on it as a raw
+        ``UnicodeEncodeError`` while memory said there was no such note."""
+        if isinstance(record_id, str) and text_problem(record_id) is not None:
+            return None
+        return self._records.get(kind, record_id)
 
     def _check_reader(
         self, user: str | None, instance_id: str, work_item_id: str | None, operation: str
