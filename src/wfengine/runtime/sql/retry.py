@@ -212,9 +212,9 @@ def is_transient(error: BaseException) -> bool:
         return any(s in text for s in _SQLITE_TRANSIENT)
     # a driver error without a code (psycopg: connection lost before a code was known, or
     # its host's name not resolved), unless the URL's options are what it could not use
-    text = str(orig)
-    if _PG_BAD_OPTION.search(text):
+    if _bad_option(error):
         return False
+    text = str(orig)
     return (
         isinstance(error, sa_exc.InterfaceError)
         or "connection" in text.lower()
@@ -237,9 +237,20 @@ def condition(error: BaseException) -> str | None:
             if state.startswith(prefix):
                 return check
         return None
-    if type(orig).__module__.startswith("psycopg") and _PG_BAD_OPTION.search(str(orig)):
-        return _OPTIONS
-    return None
+    return _OPTIONS if _bad_option(error) else None
+
+
+def _bad_option(error: sa_exc.DBAPIError) -> bool:
+    """Is ``error`` psycopg refusing a connection option of the URL? Only an error raised
+    outside any statement (SQLAlchemy gives one raised as it connects no ``statement``) is
+    read so: a statement's error saying "bad value for ..." (a numeric psycopg could not
+    read) was reported as the URL's options to check."""
+    orig = error.orig
+    return (
+        error.statement is None
+        and type(orig).__module__.startswith("psycopg")
+        and _PG_BAD_OPTION.search(str(orig)) is not None
+    )
 
 
 #: what to do when the attempts ran out waiting for a lock someone else holds
