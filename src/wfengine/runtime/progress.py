@@ -67,8 +67,6 @@ class _Snapshot:
     #: the instances the queued work belonged to, and a copy of each one's data
     instances: list[ProcessInstance]
     data: dict[str, dict[str, Any]]
-    #: per instance, its trace's length (with what the store took already) at the snapshot
-    trace_at: dict[str, int]
     calls: int
 
 
@@ -134,7 +132,7 @@ class ProgressWatch:
             return None
         if any(data.get(i.id) != i.data for i in instances):
             return None  # (the same instances, but one was loaded afresh since)
-        return _cycle(snap, instances, items)
+        return _cycle(items)
 
     def _take(self, step: int, agenda: Iterable[AgendaItem], size: int) -> list[str] | None:
         """A snapshot step: take a new snapshot, and start counting generations from it."""
@@ -161,7 +159,7 @@ class ProgressWatch:
             and _covers(summary, before)
             and all(before.seen.data.get(i.id) == i.data for i in instances)
         ):
-            return _cycle(before.seen, instances, items)
+            return _cycle(items)
         self._summaries[summary.shape] = summary
         if len(self._summaries) > KEPT_SUMMARIES:
             del self._summaries[next(iter(self._summaries))]
@@ -173,7 +171,6 @@ def _seen(key: tuple[Any, ...] | None, instances: list[ProcessInstance], calls: 
         key,
         instances,
         {i.id: dict(i.data) for i in instances},
-        {i.id: i.trace_base + len(i.trace) for i in instances},
         calls,
     )
 
@@ -269,16 +266,15 @@ def _covers(now: _Summary, before: _Summary) -> bool:
     return True
 
 
-def _cycle(snap: _Snapshot, instances: list[ProcessInstance], items: list[AgendaItem]) -> list[str]:
-    """The activities of the cycle: those run since the snapshot, in the order they first
-    ran, as far as the trace is still in memory (the store takes it as the run goes: at a
-    snapshot it has just taken it all); then the others on the way round, from the graph."""
+def _cycle(items: list[AgendaItem]) -> list[str]:
+    """The activities of the cycle, from the graph alone: per scope with queued work (in the
+    queue's order), those on a way from that work back to it (see :func:`_round_trip`).
+
+    Why not the trace of what ran since the state was seen: a SQL store takes the trace as
+    the run goes (every few dozen steps), so what was left of it in memory named the same
+    cycle differently on memory and on SQLite (``r1 -> r2`` against ``r1 -> r2 -> d``).
+    The queue and the scopes are the same on every store at the same step."""
     cycle: list[str] = []
-    for inst in instances:
-        start = max(snap.trace_at.get(inst.id, 0) - inst.trace_base, 0)
-        for activity_id in inst.trace[start:]:
-            if activity_id not in cycle:
-                cycle.append(activity_id)
     queued: dict[int, tuple[Scope, list[int]]] = {}
     for op, a, b in items:
         scope, index = (a, b.index) if op == 0 else (a.scope, a.act.index)
@@ -286,16 +282,18 @@ def _cycle(snap: _Snapshot, instances: list[ProcessInstance], items: list[Agenda
         if index not in entry[1]:
             entry[1].append(index)
     for scope, indexes in queued.values():
-        for activity_id in _round_trip(scope, indexes, cycle):
+        for activity_id in _round_trip(scope, indexes):
             if activity_id not in cycle:
                 cycle.append(activity_id)
     return cycle
 
 
-def _round_trip(scope: Scope, queued: list[int], named: list[str]) -> list[str]:
+def _round_trip(scope: Scope, queued: list[int]) -> list[str]:
     """The activities of ``scope`` on a way from its queued work back to it that completed
     in the scope (a way never taken is no part of the cycle), in the order a walk along the
-    transitions meets them, from the first one named already (else the first queued)."""
+    transitions meets them from the cycle's entry: the first of them a walk from the scope's
+    start meets (else the first in the definition), wherever in the round the cycle was
+    caught, so the same cycle is named the same way every time."""
     activities = scope.graph.activities
 
     def after(index: int) -> list[int]:
@@ -329,7 +327,8 @@ def _round_trip(scope: Scope, queued: list[int], named: list[str]) -> list[str]:
             if source not in back:
                 back.add(source)
                 todo.append(source)
-    first = next((scope.graph.by_id[a] for a in named if a in scope.graph.by_id), queued[0])
-    order = walk([first], back.__contains__) if first in back else []
+    from_start = walk(scope.graph.starts, lambda i: True)
+    first = next((i for i in from_start if i in back), min(back))
+    order = walk([first], back.__contains__)
     order.extend(i for i in ahead if i in back and i not in order)
     return [activities[i].id for i in order]
