@@ -13,7 +13,8 @@ deletes them for a named user:
   ``user=``: it was recorded in the trail as a refused reader, or a list blamed the directory;
 * deleting: the author or an administrator, recorded in the instance's audit trail
   (``comment.deleted``, ``attachment.deleted``: who deleted whose note, never its text or
-  content). A refused operation raises
+  content); an engine that cannot record it (closed, or inside one of its own commands)
+  refuses the deletion and keeps the note. A refused operation raises
   :class:`~wfengine.errors.NotAuthorizedError` and is written to the instance's audit trail
   (``operation.refused``), naming the work item when it concerned one (the event's
   ``work_item_id``), as a refused claim does.
@@ -37,7 +38,7 @@ from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 
-from wfengine.errors import NotFoundError, StoreError
+from wfengine.errors import IllegalStateError, NotFoundError, StoreError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.history import Payload
 from wfengine.runtime.host_arguments import check_acting_user, described
@@ -234,6 +235,7 @@ class Notes:
         problem = text_problem(text)
         if problem is not None:  # refused alike on every store (PostgreSQL cannot hold NUL)
             raise ValueError(f"comment: the text {problem}")
+        self._refuse_closed("add a comment with")
         self._check_reader(user, instance_id, work_item_id, "comment on")
         comment = Comment(
             self.engine.ids.new("cm"),
@@ -310,6 +312,7 @@ class Notes:
             raise ValueError(
                 f"{name!r} is {len(data)} bytes; an attachment is at most {MAX_ATTACHMENT_BYTES}"
             )
+        self._refuse_closed("attach a file with")
         self._check_reader(user, instance_id, work_item_id, "attach to")
         attachment_id = self.engine.ids.new("at")
         self.blobs.put(attachment_id, data)
@@ -358,20 +361,31 @@ class Notes:
         found = self._attachment(attachment_id)
         self._check_author(user, found, "delete")
         self._records.delete(Attachment, attachment_id)
-        self._drop_blob(found.blob_key, "its attachment was deleted")
         deleted = AttachmentDeleted(found.id, user, found.author, found.name, found.work_item_id)
         self._deleted(found, deleted)
+        self._drop_blob(found.blob_key, "its attachment was deleted")  # (once it is recorded)
 
     def _deleted(self, record: Comment | Attachment, event: Payload) -> None:
         """Record in the instance's trail that ``record`` was deleted (``event``), as a
         refused delete is recorded. After the deletion: a trail never says a note went that
-        is still there. An instance no longer kept has no trail to record it in."""
+        is still there. An instance no longer kept has no trail to record it in.
+
+        An engine that cannot record it (closed, or asked from inside one of its own
+        commands: an application tidying up, ``EngineInUseError``) refuses the deletion: the
+        note is put back, so its "nothing was changed" holds. Why: the note was gone with no
+        ``comment.deleted`` in the trail, and the error said nothing had changed."""
         try:
             self.engine.record_outside(record.instance_id, event, work_item=record.work_item_id)
         except NotFoundError:
             _log.info(
                 "%s was deleted with no instance %r to record it", record.id, record.instance_id
             )
+        except BaseException as exc:
+            try:
+                self._records.add(record)
+            except Exception as failed:  # (the store itself failing: say what is lost)
+                exc.add_note(f"{record.id} could not be put back ({failed}): it is deleted")
+            raise
 
     def _drop_blob(self, key: str, why: str) -> None:
         """Delete an attachment's content whose record is gone (or never stored). A blob store
@@ -423,6 +437,15 @@ class Notes:
         if not isinstance(found, Attachment):
             raise NotFoundError("attachment", attachment_id)
         return found
+
+    def _refuse_closed(self, operation: str) -> None:
+        """Refuse adding a note through a closed engine, as a closed SQL engine's store
+        refuses it. Why: the memory store took it, so a host's code that worked on memory
+        failed on a database."""
+        if self.engine.closed:
+            raise IllegalStateError(
+                "this engine", "closed (engine.close()): open a new Engine on its store", operation
+            )
 
     def _found(
         self, kind: type[Comment] | type[Attachment], record_id: str
