@@ -13,6 +13,7 @@ import string
 import pytest
 import sqlalchemy as sa
 
+from tests.runtime.plans import first_statement, query_plan
 from wfengine import Engine, NotFoundError, PackageBuilder, ProcessState
 from wfengine.runtime.sql import migrate
 
@@ -102,3 +103,16 @@ def test_a_downgrade_that_cannot_index_a_long_value_names_its_instances(db_url: 
     assert "value_sha256" in _columns(db_url)  # nothing changed
     with Engine(db_url=db_url) as e:
         assert e.correlated_instance({"ref": long}) == started
+
+
+def test_the_lookup_reads_the_index_of_the_digests(db_url: str) -> None:
+    with Engine(db_url=db_url) as e:
+        e.deploy(_keyed().build())
+        for n in range(5):
+            e.start_process("main", {"ref": _text(3_000, n)})
+        wanted = _text(3_000, 2)
+        lookup = first_statement(
+            e, "correlation_keys", lambda: e.correlated_instance({"ref": wanted})
+        )
+    plan = query_plan(db_url, *lookup, analyze="correlation_keys")
+    assert "ix_correlation_keys_key_digest" in plan, plan
