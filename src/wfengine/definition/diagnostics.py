@@ -154,7 +154,9 @@ CODES: dict[str, tuple[Severity, str]] = {
         "parameter id of it (ids match exactly; of one declared only by an ExternalReference or "
         "a Type, which takes its calls' actual parameters as given, a name none of its calls in "
         "the package passes: a data field's own, `arg1`, `arg2`...); on a DataField, a value "
-        "that is neither true nor false: the value goes into the audit trail in clear",
+        "that is neither true nor false; or the attribute's name spelt in another case or with a "
+        "space around it (`WFEngine:sensitive`), which wfengine does not read: the value goes "
+        "into the audit trail in clear",
     ),
     "application-undeclared": (
         Severity.WARNING,
@@ -270,7 +272,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a label for people stands where an expression belongs; instances stop there",
     ),
-    "deadline-duration": (Severity.ERROR, "a deadline's literal duration is not above zero"),
+    "deadline-duration": (
+        Severity.ERROR,
+        "a deadline's literal duration (or constant number of seconds) is not above zero",
+    ),
     "deadline-no-duration": (
         Severity.WARNING,
         "a deadline has no duration (none, empty or `None`): it never fires",
@@ -282,7 +287,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "timer-cycle": (
         Severity.ERROR,
-        "a repeating timer's literal interval is not above zero: it would fire without end",
+        "a repeating timer's literal interval (or constant number of seconds) is not above zero: "
+        "it would fire without end",
     ),
     "assignment-target": (Severity.ERROR, "an Assignment's Target is no data field name"),
     "assignment-type": (
