@@ -57,6 +57,7 @@ from wfengine.runtime.snapshots import (
     copy_snapshot,
 )
 from wfengine.runtime.states import ProcessState
+from wfengine.runtime.stored_text import failure_text
 
 _T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
@@ -341,7 +342,7 @@ class JobCommands(EngineBase):
             exc_info=exc,
         )
         try:
-            self._job_failed(job, f"{type(exc).__name__}: {exc}", began)
+            self._job_failed(job, failure_text(exc), began)
         except StoreUnavailableError:
             raise
         except Exception as why:

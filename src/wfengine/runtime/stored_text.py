@@ -56,3 +56,16 @@ def text_problem(value: str) -> str | None:
     if not value.isascii() and not _encodes(value):
         return "holds a lone surrogate (not valid Unicode text), which a store cannot hold"
     return None
+
+
+def failure_text(exc: BaseException) -> str:
+    """``Type: message`` of ``exc``, for an incident a user reads. A database error
+    (SQLAlchemy's: it names the driver's error as ``orig`` and the ``statement``) by the
+    driver's error and its first line only. Why: SQLAlchemy's text appends the statement and
+    the values bound to it, and a driver's DETAIL lines may repeat a row's values, so an
+    incident would show a sensitive field's value in clear (the whole error is logged)."""
+    orig = getattr(exc, "orig", None)
+    if not isinstance(orig, BaseException) or not hasattr(exc, "statement"):
+        return f"{type(exc).__name__}: {exc}"
+    first = next(iter(str(orig).splitlines()), "")
+    return f"{type(exc).__name__}: ({type(orig).__module__}.{type(orig).__qualname__}) {first}"

@@ -200,6 +200,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     require_driver(parsed)
     refuse_ignored_arguments(parsed)
     dialect = dialect_for(parsed)
+    kwargs.setdefault("hide_parameters", True)  # no bound value (maybe a secret) in errors
     if dialect is None:
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(parsed, **kwargs)

@@ -226,7 +226,13 @@ def driver_error(
     if gone:
         conn.invalidate(exc)
     return sa.exc.DBAPIError.instance(
-        statement, params, exc, base, connection_invalidated=gone, dialect=dialect
+        statement,
+        params,
+        exc,
+        base,
+        hide_parameters=conn.engine.hide_parameters,
+        connection_invalidated=gone,
+        dialect=dialect,
     )
 
 

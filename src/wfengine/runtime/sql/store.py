@@ -106,8 +106,10 @@ class SqlStore(Reopening, StoreOutbox):
         #: a transaction of a host's own on it: :meth:`transaction` (retried like the
         #: store's own), or ``wfengine.runtime.sql.connect.begin(it)`` (on SQLite the
         #: dialect issues BEGIN, and ``sa_engine.begin()`` would commit each statement on
-        #: its own)
-        self.sa_engine = dialect.create_engine(self.url, **dict(engine_options or {}))
+        #: its own); the values bound to a statement are left out of its errors' text (a
+        #: sensitive field's value would be in every log and incident showing one)
+        options = {"hide_parameters": True, **(engine_options or {})}
+        self.sa_engine = dialect.create_engine(self.url, **options)
         run_with_retries(
             lambda: check_schema(self.sa_engine, create=create), what=self._what, policy=self.retry
         )
