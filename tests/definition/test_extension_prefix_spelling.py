@@ -102,3 +102,34 @@ def test_the_exact_names_and_other_vendors_attributes_stay_clean() -> None:
     )
     assert _found(package) == []
     assert _found(_app_package("wfengine:sensitive")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("WFEngine:asynchronous", "'wfengine:asynchronous'"),
+        ("Wfengine:retries", "'wfengine:retries'"),
+        (" wfengine:agent", "'wfengine:agent'"),
+        ("wfengine:Retries", "'wfengine:retries'"),
+        ("WFEngine:async", "'wfengine:async'"),
+        ("wfengine:url ", "'wfengine:url'"),
+    ],
+)
+def test_an_application_setting_spelt_otherwise_names_the_one_meant(name: str, meant: str) -> None:
+    """Neither wfengine nor an agent reads it (settings are read exactly as written): before,
+    an Application's attributes were passed over, so ``WFEngine:asynchronous`` ran its calls
+    synchronously and `` wfengine:agent`` left it unbound, with no finding."""
+    [found] = _found(_app_package(name))
+    assert (found.code, found.severity, found.element_id) == (
+        "unknown-extension",
+        Severity.WARNING,
+        "charge",
+    )
+    assert repr(name) in found.message and f"did you mean {meant}?" in found.message
+
+
+@pytest.mark.parametrize(
+    "name", ["wfengine:asynchronous", "wfengine:url", "wfengine:header:Accept", "jawe:Retries"]
+)
+def test_an_application_s_agent_settings_written_exactly_stay_unchecked(name: str) -> None:
+    assert _found(_app_package(name)) == []

@@ -12,7 +12,11 @@ the runtime, the audit package and the application registry read are listed here
 
 An Application's ``wfengine:`` attributes are its tool agent's settings (any name the agent
 takes: ``wfengine:url``, ``wfengine:header:Accept``), which only the host's agent knows; they
-are not checked.
+are not checked, but for one spelt otherwise: its prefix in another case or a space around
+it (``WFEngine:asynchronous``, ``Wfengine:retries``, `` wfengine:agent``), or a name wfengine
+reads there in another case (``wfengine:Retries``). Neither wfengine nor an agent reads such
+a name (settings are read exactly as written), so the call would run unbound, synchronously
+or without its retries, with no finding.
 
 A ``wfengine:sensitive`` that hides nothing it was meant to is ``sensitive-mark``'s, an error
 (:mod:`wfengine.definition.checks.sensitive_marks`).
@@ -101,25 +105,47 @@ def check_unknown_extensions(ctx: Context) -> Iterator[Diagnostic]:
     """One finding per element and ``wfengine:`` attribute wfengine does not read there: the
     package's own elements, and those of the processes under validation."""
     for node in _nodes(ctx):
-        if isinstance(node, Application):
-            continue  # tool-agent settings: any name an agent takes
         attributes: Iterable[ExtendedAttribute] = getattr(node, "extended_attributes", ())
         known = KNOWN.get(type(node), frozenset())
         reported: set[str] = set()
         for ea in attributes:
             name = ea.name
-            if not _ours(name) or name in known or name in reported:
+            if name in reported or not _unread(node, name, known):
                 continue
-            if isinstance(node, DataField) and misspelt(name):
-                continue  # (a secret in clear: sensitive-mark's error)
             reported.add(name)
+            hint = _setting_hint(name, known) if isinstance(node, Application) else None
             yield make(
                 "unknown-extension",
                 f"{_label(node)} has extended attribute {name!r}, which wfengine does not "
-                f"read there, so it does nothing; {_hint(name, known)}",
+                f"read there, so it does nothing; {hint or _hint(name, known)}",
                 element_id=_element_id(node),
                 line=ea.line if ea.line is not None else getattr(node, "line", None),
             )
+
+
+def _unread(node: BaseModel, name: str, known: frozenset[str]) -> bool:
+    """Whether ``name`` on ``node`` is a ``wfengine:`` attribute nothing reads there. On an
+    Application only one spelt otherwise is (any other may be its agent's setting)."""
+    if not _ours(name) or name in known:
+        return False
+    if isinstance(node, DataField | Application) and misspelt(name):
+        return False  # (a secret in clear: sensitive-mark's error)
+    if not isinstance(node, Application):
+        return True
+    case_of_known = name.lower() in {k.lower() for k in known}
+    return name != name.strip() or not name.startswith(PREFIX) or case_of_known
+
+
+def _setting_hint(name: str, known: frozenset[str]) -> str | None:
+    """The name an Application's attribute spelt otherwise was meant as, when it is no name
+    wfengine reads there (that is :func:`_hint`'s): its agent's setting, written exactly."""
+    rest = name.strip()[len(PREFIX) :]
+    if any(k.lower() == (PREFIX + rest).lower() for k in known):
+        return None
+    return (
+        f"did you mean {PREFIX + rest!r}? (its tool agent reads a setting exactly as written: "
+        "the prefix in lower case, with no space around the name)"
+    )
 
 
 def _nodes(ctx: Context) -> Iterator[BaseModel]:
