@@ -19,8 +19,9 @@ the receiving side can drop a repeat: the e-mail's Message-ID, the webhook's
 ``X-Wfengine-Key``, the SMS's ``key``).
 The e-mail and SMS notifiers remember (for the last :data:`REMEMBERED` keys) whom they told,
 so their retry tells only the rest; each SMS has its own key, ``<entry key>/<user id>``, and
-a recipient the SMS gateway fails for does not keep the others from their text
-(:mod:`.sms_notifier`).
+a recipient the SMS gateway fails for does not keep the others from their text (a number
+refused for good is passed over; one failing for now stops the attempt and is texted after
+the others by the retry: :mod:`.sms_notifier`).
 
 Events and who hears of them:
 

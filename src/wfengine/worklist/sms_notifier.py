@@ -7,7 +7,12 @@ texts only the rest. A number the gateway refuses for good (a
 :class:`~wfengine.errors.PermanentApplicationError`) does not keep the others from being
 texted: the notifier goes on to them, then gives the entry up naming it. Any other failure (a
 gateway down or timing out) stops the attempt there and is raised for the outbox to retry:
-the next recipient would most likely wait out the same timeout, and every retry with it.
+the next recipient would most likely wait out the same timeout, and every retry with it. Whom
+it failed for is remembered too (with the texted), and the retry texts first those it has
+not failed for, then those it has, the least recently failed first: a number that keeps
+failing for now (its carrier unreachable) is tried after everyone else, so it delays the
+others by one attempt at most instead of keeping them from their text until the outbox gives
+the entry up; a gateway down still costs one call per attempt.
 """
 
 from __future__ import annotations
@@ -53,13 +58,30 @@ class FileSmsGateway:
 @dataclass(slots=True)
 class _Settled:
     """One entry's recipients the gateway is done with: texted, or refused for good (user id
-    -> the refusal, as the error names it). Neither is texted again by a retry."""
+    -> the refusal, as the error names it). Neither is texted again by a retry. And those it
+    failed for (for now), the least recently failed first: the order a retry tries them in,
+    after everyone else (one settled since is passed over as any settled one is)."""
 
     texted: set[str] = field(default_factory=set)
     refused: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, None] = field(default_factory=dict)
 
     def __contains__(self, user_id: str) -> bool:
         return user_id in self.texted or user_id in self.refused
+
+    def in_turn(self, users: list[OrgUser]) -> list[OrgUser]:
+        """Those of ``users`` with a phone not settled yet, in the order to text them: first
+        those the gateway has not failed for (in the order given), then those it has, the
+        least recently failed first. Stopping at a failure, in the order given, kept those
+        after a number failing on every attempt from their text for good."""
+        turn = {user_id: i for i, user_id in enumerate(self.failed)}
+        due = [u for u in users if u.phone and u.id not in self]
+        return sorted(due, key=lambda u: turn.get(u.id, -1))  # (stable: the order given)
+
+    def failed_now(self, user_id: str) -> None:
+        """``user_id`` is the most recently failed: the last the retry tries."""
+        self.failed.pop(user_id, None)
+        self.failed[user_id] = None
 
 
 class SmsNotifier:
@@ -70,7 +92,8 @@ class SmsNotifier:
     and the others texted before the entry is given up on naming it (one refused number
     stopped the texts to everyone after it); a gateway failing otherwise stops the attempt at
     once (trying every recipient held the outbox worker one gateway timeout per recipient,
-    on every retry)."""
+    on every retry), and the retry texts the one it failed for after the others (retried
+    first, a number failing on every attempt kept everyone after it from their text)."""
 
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
@@ -87,7 +110,7 @@ class SmsNotifier:
             settled = self._settled[key] = self._settled.pop(key, _Settled())
             while len(self._settled) > REMEMBERED:
                 del self._settled[next(iter(self._settled))]
-        due = [u for u in users if u.phone and u.id not in settled]
+            due = settled.in_turn(users)
         for i, user in enumerate(due):
             delivery_progress()  # (many slow texts in a row are not a gateway hung for good)
             try:
@@ -96,7 +119,9 @@ class SmsNotifier:
                 with self._lock:
                     settled.refused[user.id] = f"{type(exc).__name__}: {exc}"
                 continue
-            except Exception as exc:  # (stays untexted, with those after it: the retry's)
+            except Exception as exc:  # (the retry's, with those after it: it last)
+                with self._lock:
+                    settled.failed_now(user.id)
                 raise _not_texted_yet(user.id, exc, len(due) - i - 1, settled) from exc
             with self._lock:
                 settled.texted.add(user.id)
@@ -122,12 +147,13 @@ def _listed(errors: dict[str, str]) -> str:
 def _not_texted_yet(
     user_id: str, exc: Exception, after: int, settled: _Settled
 ) -> ApplicationError:
-    """The error the outbox retries: whom the gateway failed for, and what the retry texts."""
-    waiting = f" and the {after} recipients after" if after else ""
+    """The error the outbox retries: whom the gateway failed for, and what the retry texts
+    (the ``after`` others not texted yet first, then ``user_id``)."""
+    waiting = f"the {after} other recipients not texted yet, then " if after else ""
     refused = f"; refused for good: {_listed(settled.refused)}" if settled.refused else ""
     return ApplicationError(
-        f"not texted: {user_id}: {type(exc).__name__}: {exc} (a retry texts {user_id}"
-        f"{waiting}; {len(settled.texted)} texted{refused})"
+        f"not texted: {user_id}: {type(exc).__name__}: {exc} (a retry texts {waiting}"
+        f"{user_id}; {len(settled.texted)} texted{refused})"
     )
 
 
