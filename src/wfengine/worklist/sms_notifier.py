@@ -64,10 +64,23 @@ class _Settled:
 
     texted: set[str] = field(default_factory=set)
     refused: dict[str, str] = field(default_factory=dict)
+    #: user id -> the number the gateway refused for good: a user whose number the
+    #: organisation has changed since is texted again (the operator's retry after the fix)
+    refused_numbers: dict[str, str] = field(default_factory=dict)
     failed: dict[str, None] = field(default_factory=dict)
 
-    def __contains__(self, user_id: str) -> bool:
-        return user_id in self.texted or user_id in self.refused
+    def settles(self, user: OrgUser) -> bool:
+        """Whether ``user`` is done with: texted, or their number as it is refused."""
+        return user.id in self.texted or self.refused_numbers.get(user.id) == user.phone
+
+    def refuse(self, user: OrgUser, reason: str) -> None:
+        self.refused[user.id] = reason
+        self.refused_numbers[user.id] = user.phone or ""
+
+    def text(self, user: OrgUser) -> None:
+        self.texted.add(user.id)
+        self.refused.pop(user.id, None)
+        self.refused_numbers.pop(user.id, None)
 
     def in_turn(self, users: list[OrgUser]) -> list[OrgUser]:
         """Those of ``users`` with a phone not settled yet, in the order to text them: first
@@ -75,7 +88,7 @@ class _Settled:
         least recently failed first. Stopping at a failure, in the order given, kept those
         after a number failing on every attempt from their text for good."""
         turn = {user_id: i for i, user_id in enumerate(self.failed)}
-        due = [u for u in users if u.phone and u.id not in self]
+        due = [u for u in users if u.phone and not self.settles(u)]
         return sorted(due, key=lambda u: turn.get(u.id, -1))  # (stable: the order given)
 
     def failed_now(self, user_id: str) -> None:
@@ -117,14 +130,14 @@ class SmsNotifier:
                 self.gateway.send_sms(user.phone or "", notification.subject, f"{key}/{user.id}")
             except PermanentApplicationError as exc:  # (the rest are texted all the same)
                 with self._lock:
-                    settled.refused[user.id] = f"{type(exc).__name__}: {exc}"
+                    settled.refuse(user, f"{type(exc).__name__}: {exc}")
                 continue
             except Exception as exc:  # (the retry's, with those after it: it last)
                 with self._lock:
                     settled.failed_now(user.id)
                 raise _not_texted_yet(user.id, exc, len(due) - i - 1, settled) from exc
             with self._lock:
-                settled.texted.add(user.id)
+                settled.text(user)
         if settled.refused:
             raise PermanentApplicationError(
                 f"not texted, refused for good: {_listed(settled.refused)} (the other "
