@@ -353,9 +353,9 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
     not yet started), a :class:`~wfengine.errors.NotFoundError` naming that process and
     saying to send it after the step that starts it (before, the root refused it, naming
     only what the root catches: "none"), or, when an instance of the run that catches it
-    has closed, one naming that instance and its state (nothing can take it: before, the
-    advice to send it after the step that starts that subflow, which had run); else the
-    root, which refuses it (exit 1, naming what it catches)."""
+    has closed, one naming that instance and its state, and the advice while the run may
+    start another (:func:`_later_catcher`); else the root, which refuses it (exit 1,
+    naming what it catches)."""
     members = tree.walk()
     for instance_id, _ in members:
         if engine.waits_for_message(instance_id, name):
@@ -367,7 +367,7 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
             return instance_id
     catching = _catching_processes(engine, tree, name)
     if catching:
-        _refuse_closed_catching(engine, tree, name)
+        _refuse_closed_catching(engine, tree, name, catching)
         shown = ", ".join(map(repr, catching))
         raise NotFoundError(
             "instance of this run that catches message",
@@ -379,11 +379,14 @@ def message_target(engine: Engine, tree: Tree, name: str) -> str:
     return tree.root
 
 
-def _refuse_closed_catching(engine: Engine, tree: Tree, name: str) -> None:
+def _refuse_closed_catching(engine: Engine, tree: Tree, name: str, catching: list[str]) -> None:
     """Refuse message ``name`` (:class:`~wfengine.errors.NotFoundError`) when a closed
     instance of the run catches it, naming the first (the root, then its subflows, depth
     first) and its state: no open member catches it (the caller looked), and a closed
-    instance takes no message."""
+    instance takes no message. While the root is open, the run may still start one of
+    ``catching`` (a second call of that subflow, say), so the advice to send the message
+    after the step that starts it stays; only a closed root means no other instance of
+    the run catches it, nor will."""
     closed: list[InstanceSummary] = []
     tree.walk(closed)
     for summary in closed:
@@ -393,9 +396,21 @@ def _refuse_closed_catching(engine: Engine, tree: Tree, name: str) -> None:
                 "open instance of this run that catches message",
                 name,
                 f"instance {summary.id!r} of process {summary.process_id!r}, which catches "
-                f"it, is {summary.state.value}: a closed instance takes no message, and no "
-                "other of this run catches it; nothing was changed",
+                f"it, is {summary.state.value}: a closed instance takes no message, and "
+                f"{_later_catcher(closed[0].id != tree.root, catching)}; nothing was changed",
             )
+
+
+def _later_catcher(root_open: bool, catching: list[str]) -> str:
+    """What may still take the message a closed instance would have: another instance of
+    a process that catches it, which the run can start while its root is open."""
+    if not root_open:
+        return "no other of this run catches it"
+    shown = ", ".join(map(repr, catching))
+    return (
+        f"this run may start another instance of process {shown}, which catches it: send "
+        "it in a step after the one that starts that subflow"
+    )
 
 
 def _catching_processes(engine: Engine, tree: Tree, name: str) -> list[str]:
