@@ -30,3 +30,30 @@ def test_a_refused_doctype_names_its_line(doctype: str, encoding: str, newline: 
         parse_xml(text.encode(encoding))
     found = raised.value.diagnostic
     assert (found.code, found.line) == ("xml-forbidden", 4)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<!-- written without <!DOCTYPE x>, as XPDL needs none -->",
+        "<!--\n<!DOCTYPE x>\n-->",
+        '<?editor note="<!DOCTYPE x>"?>',
+    ],
+    ids=["comment", "comment over lines", "processing instruction"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_doctype_spelt_in_a_comment_before_it_does_not_move_its_line(
+    before: str, encoding: str
+) -> None:
+    """``<!DOCTYPE`` in a comment or processing instruction ahead of the real declaration
+    is text: the line named is the declaration's (before, the comment's)."""
+    lines = [
+        '<?xml version="1.0"?>',
+        *before.split("\n"),
+        "",
+        '<!DOCTYPE Package [<!ENTITY e "x">]>',
+    ]
+    with pytest.raises(XpdlLoadError) as raised:
+        parse_xml("\n".join([*lines, _BODY]).encode(encoding))
+    found = raised.value.diagnostic
+    assert (found.code, found.line) == ("xml-forbidden", len(lines))

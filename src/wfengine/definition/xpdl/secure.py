@@ -378,8 +378,29 @@ def _doctype_line(data: bytes) -> int | None:
     raw = _lines_end_in_lf(data)
     codec = next((c for start, c, _ in _WIDE_STARTS if raw.startswith(start)), "latin-1")
     text = raw.decode(codec, errors="replace")
-    at = text.find("<!DOCTYPE")
-    return text.count("\n", 0, at) + 1 if at >= 0 else None
+    at = _prolog_doctype(text)
+    return text.count("\n", 0, at) + 1 if at is not None else None
+
+
+#: the prolog's spans that may hold ``<!DOCTYPE`` as text: a comment, a processing instruction
+_PROLOG_SKIPPED = (("<!--", "-->"), ("<?", "?>"))
+
+
+def _prolog_doctype(text: str) -> int | None:
+    """Where the document type declaration begins in ``text``: its prolog read markup by
+    markup, past comments and processing instructions (whose text may say ``<!DOCTYPE``
+    too), once through (linear); None when another markup (the root element) or the end
+    comes first."""
+    at = text.find("<")
+    while at >= 0:
+        if text.startswith("<!DOCTYPE", at):
+            return at
+        close = next((c for o, c in _PROLOG_SKIPPED if text.startswith(o, at)), None)
+        if close is None:
+            return None
+        end = text.find(close, at + 2)
+        at = text.find("<", end + len(close)) if end >= 0 else -1
+    return None
 
 
 def _check_entity_references(root: etree._Element) -> None:
