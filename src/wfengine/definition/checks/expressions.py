@@ -14,7 +14,8 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
   varies), a timer cycle repeating zero times (``R0/PT1H``: it would never fire), a timer
   date written as a date that is no ISO 8601 one (``2030-1-5``, ``2024-13-45``,
   ``12/31/2030``: read as an expression it would be a subtraction or a division), a timer
-  date after the last day the engine keeps (9999-12-31 UTC);
+  date after the last day the engine keeps (9999-12-31 UTC), a deadline or timer written as a
+  text (``'PT1H'``: the engine reads no wait from text; :mod:`.constant_waits`);
 * ``expression-foreign`` (warning): a JavaScript, Java or other-language text that uses more
   of its language than wfengine reads; it fails only when an instance reaches it;
 * ``expression-label`` (warning): a label for people where an expression belongs; an instance
@@ -22,9 +23,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``expression-unknown-name`` (warning): a name that is no data field or parameter;
 * ``initial-value-type`` (error): an initial value that is not a value of its field's type;
 * ``deadline-duration`` (error): a literal deadline, or constant number of seconds, not
-  above zero (it fires at once, or is no wait);
+  above zero (it fires at once, or is no wait; :mod:`.constant_waits`);
 * ``timer-cycle`` (error): a repeating timer whose literal interval (or constant number of
-  seconds) is not above zero;
+  seconds) is not above zero (:mod:`.constant_waits`);
 * ``assignment-target`` (error): an ``Assignment`` whose Target is no field name;
 * ``script-unsupported`` (warning): a script task's script that is not assignments, which the
   engine never runs;
@@ -40,8 +41,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
 
+from wfengine.definition.checks.constant_waits import wait_findings
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
 from wfengine.definition.checks.loops import counter_findings
@@ -86,7 +87,6 @@ from wfengine.definition.scripts import (
     parse_assignments,
     unsupported_reason,
 )
-from wfengine.errors import ExpressionError
 from wfengine.expressions import Language
 
 
@@ -486,70 +486,6 @@ def _adhoc_site(scope: Scope) -> Iterator[_Site]:
     yield _Site(text, what, scope.element_id, scope.line, None)
 
 
-def _literal_value(reading: Reading) -> object:
-    """A deadline's or timer cycle's literal, or the value of a constant expression (``0``,
-    ``-5``, ``'PT1H'``); None for anything an instance computes (``now().hour * 60``, which
-    asks the clock, is no constant)."""
-    expression, asked = reading.expression, []
-    if reading.kind is ReadKind.LITERAL or expression is None or expression.names:
-        return reading.value
-
-    def clock() -> datetime:
-        asked.append(True)
-        return datetime.now(UTC)
-
-    try:
-        value = expression.evaluate({}, now=clock)
-    except (ExpressionError, OverflowError, ValueError):
-        return None
-    return None if asked else value
-
-
-#: a wait just below and just above zero: what a constant number of seconds stands for
-_BELOW, _ABOVE = -timedelta.resolution, timedelta.resolution
-
-
-def _wait_of(value: object) -> object:
-    """``value`` (:func:`_literal_value`'s) as the wait the zero checks judge: a number is
-    seconds to the engine, which refuses one below zero, so it stands for a wait of its
-    sign, decided on the number itself; a timedelta of it may not exist (``-1e14`` is
-    beyond one) or may round to none (``-0.0000001``). Anything else as it is."""
-    if type(value) not in (int, float):
-        return value
-    assert isinstance(value, int | float)
-    return timedelta(0) if value == 0 else _BELOW if value < 0 else _ABOVE
-
-
-def _zero_deadline(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
-    """``deadline-duration``: a literal deadline (or a constant number of seconds) of zero
-    fires at once, and one whose exception leads back to its activity re-arms itself for
-    ever; one below zero is no wait at all (the engine refuses it as it sets it)."""
-    wait = _wait_of(_literal_value(reading)) if site.duration and site.timer is None else None
-    if isinstance(wait, timedelta) and wait <= timedelta(0):
-        when = "which fires at once" if not wait else "less than no time, which no instance waits"
-        yield make(
-            "deadline-duration",
-            f"{site.what} is {quote(reading.text)}, {when}; a deadline must be longer than zero",
-            element_id=site.element_id,
-            line=site.line,
-        )
-
-
-def _timer_interval(reading: Reading, site: _Site) -> Iterator[Diagnostic]:
-    """``timer-cycle``: a repeating timer whose literal interval (or constant number of
-    seconds) is not a positive duration fires again at once, for ever; the compiler refuses
-    it."""
-    timer = site.timer
-    if timer is not None and timer.refuses(_wait_of(_literal_value(reading))):
-        yield make(
-            "timer-cycle",
-            f"{site.what} repeats every {quote(reading.text)}; a repeating timer needs an "
-            "interval longer than zero",
-            element_id=site.element_id,
-            line=site.line,
-        )
-
-
 def _read(site: _Site, default: Language, aliases: Mapping[str, str], known: set[str]) -> Reading:
     language = site_language(default, site.attrs)
     if site.duration:
@@ -594,5 +530,12 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")
                 yield from found
-                yield from _zero_deadline(reading, site)
-                yield from _timer_interval(reading, site)
+                if site.duration or site.moment:
+                    yield from wait_findings(
+                        reading,
+                        site.what,
+                        site.element_id,
+                        site.line,
+                        timer=site.timer,
+                        moment=site.moment,
+                    )
