@@ -316,7 +316,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "unknown-extension": (
         Severity.WARNING,
         "a `wfengine:` extended attribute is one wfengine does not read on that element (a "
-        "misspelt name): it does nothing",
+        "misspelt name, or the prefix spelt in another case or with a space around it, "
+        "`WFEngine:retries`; on an Application, an agent's own settings written exactly are "
+        "not checked): it does nothing",
     ),
     "performer-activity": (
         Severity.ERROR,
