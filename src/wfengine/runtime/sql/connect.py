@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 
 from wfengine.errors import StoreError
 from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
+from wfengine.runtime.sql.sqlite_memory import shown_url
 
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
@@ -57,18 +58,10 @@ _UNREADABLE_PORT = (
 
 
 def shown(url: str | URL) -> str:
-    """The URL as it may appear in messages and logs: without its password.
-
-    A SQLite file's path is shown as the user wrote it, with its query if it has one
-    (``sqlite:///file:/p/wf.db?mode=ro&uri=true``): SQLAlchemy would escape its colons
-    (``sqlite:///%3Amemory%3A``, ``C%3A/data/wf.db``, ``file%3A/p/wf.db``), which reads as
-    another file. (A SQLite URL holds no password to hide.)
-    """
-    parsed = normalise_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        query = _query(parsed)
-        return f"{parsed.drivername}:///{parsed.database}" + (f"?{query}" if query else "")
-    return parsed.render_as_string(hide_password=True)
+    """The URL as it may appear in messages and logs: without its password, whether before
+    the ``@`` or in the query (``?password=...``, which libpq reads too), a SQLite file's path
+    as the user wrote it (see :func:`~wfengine.runtime.sql.sqlite_memory.shown_url`)."""
+    return shown_url(normalise_url(url))
 
 
 def supported(url: URL) -> Dialect:

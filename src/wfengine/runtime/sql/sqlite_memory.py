@@ -13,6 +13,42 @@ from sqlalchemy.engine import URL
 
 from wfengine.errors import StoreError
 
+#: query arguments whose value is a secret (libpq's, which psycopg passes on), in lower case
+SECRET_ARGUMENTS = frozenset({"password", "sslpassword"})
+
+
+def written_query(url: URL) -> str:
+    """``url``'s query as the user wrote it, each secret's value (``password=``, in any case)
+    shown as ``***``.
+
+    Why written: SQLAlchemy's rendering escapes it (``***`` as ``%2A%2A%2A``, a path's slashes);
+    why here: every module that shows a URL imports this one (``connect`` and the dialects).
+    Why the secrets: ``render_as_string(hide_password=True)`` hides only the password before
+    the ``@``, and libpq reads one from the query too (``?password=...``), which was printed in
+    clear in every log line and error naming the database.
+    """
+    return "&".join(
+        f"{key}={'***' if key.lower() in SECRET_ARGUMENTS else value}"
+        for key, values in url.query.items()
+        for value in ((values,) if isinstance(values, str) else values)
+    )
+
+
+def shown_url(url: URL) -> str:
+    """``url`` without its secrets, for people: neither the password before the ``@`` nor
+    one in the query (see :func:`written_query`).
+
+    A SQLite file's path is shown as the user wrote it: SQLAlchemy would escape its colons
+    (``sqlite:///%3Amemory%3A``, ``C%3A/data/wf.db``, ``file%3A/p/wf.db``), which reads as
+    another file.
+    """
+    query = written_query(url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        bare = f"{url.drivername}:///{url.database}"
+    else:
+        bare = url.set(query={}).render_as_string(hide_password=True)
+    return bare + (f"?{query}" if query else "")
+
 
 def private_memory(url: URL) -> bool:
     """Is ``url`` an in-memory SQLite database private to its connection (``sqlite://``,
@@ -36,7 +72,7 @@ class OneMemoryConnection:
     """
 
     def __init__(self, url: URL) -> None:
-        self._url = url.render_as_string(hide_password=True)
+        self._url = shown_url(url)
         self._thread: threading.Thread | None = None
 
     def __call__(self, _dbapi_connection: Any, _record: Any) -> None:
