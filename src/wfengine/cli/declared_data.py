@@ -33,7 +33,7 @@ from typing import Any
 
 import click
 
-from wfengine.cli.assignments import is_identifier, parse_value, too_many_digits
+from wfengine.cli.assignments import is_identifier, not_a_name, parse_value, too_many_digits
 from wfengine.cli.json_input import loads, storable, too_wide
 from wfengine.definition.model import (
     ArrayType,
@@ -180,6 +180,8 @@ def _resolve_name(
             param_hint=option,
         )
     if allow_undeclared:
+        if not is_identifier(name):  # (no expression could read it: kept, it would be lost)
+            raise click.BadParameter(not_a_name(name), param_hint=option)
         return None
     raise click.BadParameter(
         f"{name!r} is not declared by process {process_id!r}; its data fields and formal "

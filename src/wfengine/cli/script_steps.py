@@ -22,8 +22,10 @@ before anything runs (:func:`wfengine.cli.run_cmd._checked_step`): it could neve
 
 Only the steps above that show a ``set`` take one: on an ``advance``, ``cancel`` or
 ``terminate`` step it is a usage error naming the step (such a step has no data to merge).
-Its keys are names as ``--set`` takes them (:func:`wfengine.cli.assignments.is_identifier`):
-any other (``ﬁle``, which Python reads as ``file``) is a usage error naming the step.
+A key Python reads as another name (``ﬁle``, which it reads as ``file``; a decomposed
+``café``) is a usage error naming the step; a key that is no name at all must be a declared
+field's id (``order-no``: such an id is XPDL's to allow), else it is refused as it would be
+stored where no expression reads it.
 
 The runner runs all automatic work after each step; after the last one it goes on as without
 ``--script`` (completing manual work oldest first, with ``--answers``). A file that is not
@@ -44,10 +46,10 @@ from typing import Any
 
 import click
 
-from wfengine.cli.assignments import is_identifier, not_a_name
 from wfengine.cli.json_input import MAX_JSON_DEPTH, JsonLimitError, JsonTooDeep, loads
 from wfengine.cli.loading import read_input
 from wfengine.definition.durations import MAX_DURATION, counts_months_or_years, parse_duration
+from wfengine.expressions.name_spelling import name_problem
 
 #: the levels the file's own shape takes (the list, a step, its "set") above the values
 _SHAPE_DEPTH = 3
@@ -126,10 +128,12 @@ def _step(number: int, raw: Any, path: str) -> Step:
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         raise click.UsageError(f'{where}: "set" must be an object of field names')
     # (as --set and --answers: a name Python reads as another, a ligature or a decomposed
-    # accent, stored its value under a key no expression reads)
+    # accent, stored its value under a key no expression reads; a key that is no name at all
+    # may still be a declared field's id, `order-no`: checked against the definition later)
     for key in data:
-        if not is_identifier(key):
-            raise click.UsageError(f'{where}: "set": {not_a_name(key)}')
+        problem = name_problem(key)
+        if problem is not None:
+            raise click.UsageError(f'{where}: "set": {problem}')
     if action in ("complete", "cancel", "add_instance") and (
         not isinstance(target, str) or not target
     ):
