@@ -254,9 +254,7 @@ class Notes:
         """The comments on the instance (and on those of its work items ``user`` may see),
         oldest first; with ``work_item_id``, those on that item only."""
         check_acting_user(user, "comments")
-        self._check_reader(user, instance_id, work_item_id, "read the comments of")
-        found: list[Comment] = self._records.of(Comment, instance_id)  # type: ignore[assignment]
-        return self._listed(user, found, work_item_id)
+        return self._listed(Comment, user, instance_id, work_item_id, "read the comments of")
 
     def delete_comment(self, user: str, comment_id: str) -> None:
         check_acting_user(user, "delete_comment")
@@ -340,9 +338,7 @@ class Notes:
     ) -> list[Attachment]:
         """The attachments as :meth:`comments` lists the comments."""
         check_acting_user(user, "attachments")
-        self._check_reader(user, instance_id, work_item_id, "read the attachments of")
-        found: list[Attachment] = self._records.of(Attachment, instance_id)  # type: ignore[assignment]
-        return self._listed(user, found, work_item_id)
+        return self._listed(Attachment, user, instance_id, work_item_id, "read the attachments of")
 
     def download(self, user: str, attachment_id: str) -> tuple[Attachment, bytes]:
         check_acting_user(user, "download")
@@ -403,32 +399,47 @@ class Notes:
             )
 
     def _listed(
-        self, user: str | None, found: list[_Note], work_item_id: str | None
+        self,
+        kind: type[_Note],
+        user: str | None,
+        instance_id: str,
+        work_item_id: str | None,
+        operation: str,
     ) -> list[_Note]:
-        """``found`` (an instance's notes, already read by a reader allowed the instance or
-        the item) as ``user`` may read them: those on ``work_item_id`` alone, when given;
-        else those on the instance and on the items ``user`` may see, as a note on one item
-        is read (:func:`~wfengine.worklist.worklists.may_see`). Why: anyone who may see one
-        item of an instance listed the notes left on every other item, text and files
-        included, though reading them item by item was refused. ``None`` (the host) sees
-        all."""
-        if work_item_id is not None:
-            return [r for r in found if r.work_item_id == work_item_id]
-        if user is None:
-            return found
-        seen: dict[str, bool] = {}
-        return [r for r in found if r.work_item_id is None or self._sees(user, r, seen)]
+        """The instance's notes of ``kind`` as ``user`` may read them, once they may read
+        the instance (or the item): those on ``work_item_id`` alone, when given; else those
+        on the instance and on the items ``user`` may see, as a note on one item is read
+        (:func:`~wfengine.worklist.worklists.may_see`). Why: anyone who may see one item of
+        an instance listed the notes left on every other item, text and files included,
+        though reading them item by item was refused. The host (``None``) and an
+        administrator the organisation knows see all without an item read; anyone else
+        has the instance's items read once, for the check and the listing (each item was
+        read again per listing, in the check and per note's item)."""
+        if user is None or work_item_id is not None or self._sees_all(user):
+            self._check_reader(user, instance_id, work_item_id, operation)
+            found: list[_Note] = self._records.of(kind, instance_id)  # type: ignore[assignment]
+            return [r for r in found if work_item_id is None or r.work_item_id == work_item_id]
+        visible = self._visible_items(user, instance_id, operation)
+        found = self._records.of(kind, instance_id)  # type: ignore[assignment]
+        return [r for r in found if r.work_item_id is None or r.work_item_id in visible]
 
-    def _sees(self, user: str, record: Comment | Attachment, seen: dict[str, bool]) -> bool:
-        """Whether ``user`` may see the item ``record`` is on (``seen``: answers so far)."""
-        item_id = record.work_item_id
-        assert item_id is not None
-        if item_id not in seen:
-            try:
-                seen[item_id] = may_see(self.engine, self.engine.work_item(item_id), user)
-            except NotFoundError:  # (an item no longer kept: only the host reads its notes)
-                seen[item_id] = False
-        return seen[item_id]
+    def _sees_all(self, user: str) -> bool:
+        """Whether ``user`` administers and is known, whom every item shows (``may_see``);
+        ``is_admin`` asked first, as the check does, so a failing directory names it."""
+        org = asking(self.engine.directory)  # (one that fails: a DirectoryError naming it)
+        return org is not None and org.is_admin(user) and org.knows(user)
+
+    def _visible_items(self, user: str, instance_id: str, operation: str) -> set[str]:
+        """The ids of the instance's items ``user`` may see (an item no longer kept is not
+        among them: only the host reads its notes), refusing one who may see none and does
+        not administer, as :meth:`_check_reader` does."""
+        engine = self.engine
+        engine.instance(instance_id)  # NotFoundError for an unknown instance
+        items = _items_of(engine, instance_id)
+        visible = {item.id for item in items if may_see(engine, item, user)}
+        if not visible and not self._admin(user):
+            self._refuse_reader(user, instance_id, None, operation)
+        return visible
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -471,17 +482,23 @@ class Notes:
             if item.instance_id != instance_id:
                 raise NotFoundError("work item", work_item_id, f"of instance {instance_id!r}")
             allowed = may_see(engine, item, user)
-            subject = f"work item {work_item_id!r}"
         else:
             allowed = self._admin(user) or any(
                 may_see(engine, item, user) for item in _items_of(engine, instance_id)
             )
-            subject = f"process instance {instance_id!r}"
         if not allowed:
-            reason = "they may not see it"
-            raise engine.record_refusal(
-                instance_id, subject, operation, user, reason, work_item=work_item_id
-            )
+            self._refuse_reader(user, instance_id, work_item_id, operation)
+
+    def _refuse_reader(
+        self, user: str, instance_id: str, work_item_id: str | None, operation: str
+    ) -> None:
+        """Refuse (recorded) ``user`` reading the instance, or its item ``work_item_id``."""
+        subject = (
+            f"work item {work_item_id!r}" if work_item_id else f"process instance {instance_id!r}"
+        )
+        raise self.engine.record_refusal(
+            instance_id, subject, operation, user, "they may not see it", work_item=work_item_id
+        )
 
     def _check_author(self, user: str, record: Comment | Attachment, operation: str) -> None:
         """Refuse (recorded) ``user`` deleting ``record`` unless they wrote it or administer,
