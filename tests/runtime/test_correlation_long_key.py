@@ -116,3 +116,26 @@ def test_the_lookup_reads_the_index_of_the_digests(db_url: str) -> None:
         )
     plan = query_plan(db_url, *lookup, analyze="correlation_keys")
     assert "ix_correlation_keys_key_digest" in plan, plan
+
+
+def test_the_upgrade_reads_the_keys_a_page_after_the_last(db_url: str) -> None:
+    # reading `value_sha256 IS NULL` again for each batch scanned past every row already
+    # digested: the upgrade of a large table took the square of its size
+    with Engine(db_url=db_url) as e:
+        e.deploy(_keyed().build())
+        e.start_process("main", {"ref": "a"})
+    migrate.downgrade(db_url, "0024")
+    reads: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "correlation_keys" in statement:
+            reads.append(" ".join(statement.split()))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", seen)
+    try:
+        migrate.upgrade(db_url)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", seen)
+    pages = [r for r in reads if "value_sha256" not in r.split("FROM")[0] and "LIMIT" in r]
+    assert pages, reads
+    assert all("IS NULL" not in r and "ORDER BY" in r for r in pages), pages
