@@ -96,3 +96,48 @@ def test_an_application_deleting_a_note_is_refused_and_the_note_stays(
         notes.delete_comment("alice", made["comment"])  # outside a command: as before
         notes.delete_attachment("alice", filed.id)
         assert len(engine.audit_events(instance_id=instance_id, kind=DELETIONS)) == 2
+
+
+def test_an_attachment_that_cannot_be_put_back_takes_its_content_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an application's deletion is refused (it cannot be recorded), and putting the record
+    # back failed too (a locked database): the attachment was gone from every listing but its
+    # content stayed in the blob store, reachable by nothing, never removed
+    engine = Engine(db_url=f"sqlite:///{tmp_path / 'wf.db'}", directory=Organisation.from_data(ORG))
+    notes = notes_for(engine)
+    made: dict[str, str] = {}
+    seen: list[BaseException] = []
+
+    def refused(self: object, record: object) -> None:
+        raise OSError("database is locked (simulated)")
+
+    def tidy() -> dict[str, object]:
+        with monkeypatch.context() as patched:
+            patched.setattr(type(notes._records), "add", refused)
+            try:
+                notes.delete_attachment("alice", made["a"])
+            except EngineInUseError as exc:
+                seen.append(exc)
+        return {}
+
+    engine.applications.register("tidy", tidy)
+    pb = PackageBuilder("pkg")
+    p = pb.process("p")
+    p.application("tidy")
+    p.activity("a", performer="clerk")
+    p.activity("b", tool="tidy", args=[])
+    p.transition("a", "b")
+    engine.deploy(pb.build())
+    iid = engine.start_process("p")
+    (item,) = engine.work_items(iid)
+    made["a"] = notes.attach("alice", iid, "payslip.pdf", "application/pdf", b"SALARY").id
+    engine.claim_work_item(item.id, "alice")
+    engine.complete_work_item(item.id, {}, user="alice")
+    engine.run_due_jobs()
+    [exc] = seen
+    assert any("could not be put back" in note for note in getattr(exc, "__notes__", []))
+    assert notes.attachments(None, iid) == []
+    with pytest.raises(KeyError):
+        notes.blobs.get(made["a"])
+    engine.close()

@@ -376,11 +376,13 @@ class Notes:
             _log.info(
                 "%s was deleted with no instance %r to record it", record.id, record.instance_id
             )
-        except BaseException as exc:
+        except Exception as exc:  # (not an interrupt: it may land after the commit)
             try:
                 self._records.add(record)
             except Exception as failed:  # (the store itself failing: say what is lost)
                 exc.add_note(f"{record.id} could not be put back ({failed}): it is deleted")
+                if isinstance(record, Attachment):  # (its content would be kept, unreachable)
+                    self._drop_blob(record.blob_key, "its record could not be put back")
             raise
 
     def _drop_blob(self, key: str, why: str) -> None:
