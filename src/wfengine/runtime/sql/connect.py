@@ -16,13 +16,16 @@ from sqlalchemy.engine import URL, make_url
 
 from wfengine.errors import StoreError
 from wfengine.runtime.sql.dialects import SQLITE_BUSY_TIMEOUT_MS, Dialect, dialect_for
+from wfengine.runtime.sql.sqlite_file import file_path
 from wfengine.runtime.sql.sqlite_memory import shown_url
+from wfengine.runtime.sql.sqlite_uri import created_file
 
 __all__ = [
     "SQLITE_BUSY_TIMEOUT_MS",
     "begin",
     "create_engine",
     "normalise_url",
+    "refuse_directory",
     "refuse_ignored_arguments",
     "refuse_missing",
     "require_driver",
@@ -74,7 +77,25 @@ def supported(url: URL) -> Dialect:
         )
     require_driver(url)
     refuse_ignored_arguments(url)
+    refuse_directory(url)
     return dialect
+
+
+def refuse_directory(url: URL) -> None:
+    """Raise :class:`StoreError` when ``url`` names a directory where SQLite needs a file.
+
+    Why: SQLite says only "unable to open database file", at the first connection, which
+    wfengine could but read as a file it may not write (it blamed permissions, a read-only
+    mount); the path is checked before anything is opened.
+    """
+    if url.get_backend_name() != "sqlite":
+        return
+    path = file_path(url) or created_file(url)
+    if path is not None and Path(path).is_dir():
+        raise StoreError(
+            f"the database path {path} is a directory: name a file in it "
+            f"(sqlite:///{Path(path) / 'wf.db'}); nothing was opened"
+        )
 
 
 #: the query arguments of a SQLite URL that go to the driver (pysqlite) itself, as SQLAlchemy
@@ -192,6 +213,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> sa.Engine:
     parsed = normalise_url(url)
     require_driver(parsed)
     refuse_ignored_arguments(parsed)
+    refuse_directory(parsed)
     dialect = dialect_for(parsed)
     kwargs.setdefault("hide_parameters", True)  # no bound value (maybe a secret) in errors
     if dialect is None:
