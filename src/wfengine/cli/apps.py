@@ -124,6 +124,7 @@ def _import(module: str) -> ModuleType:
     try:
         if module.endswith(".py"):
             return _import_file(Path(module))
+        _refuse_other_file(module)
         return _import_from_cwd(module)
     except AppsModuleError:
         raise
@@ -131,6 +132,24 @@ def _import(module: str) -> ModuleType:
         raise AppsModuleError(
             f"--apps {module}: cannot import it: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _refuse_other_file(module: str) -> None:
+    """Raise :class:`AppsModuleError` when ``module``, not ending in ``.py``, names a file or
+    a path: it is no module name.
+
+    Why before importing: ``settings.yaml`` read as a dotted name imported ``settings.py``
+    from the current directory (running its code), then failed with "'settings' is not a
+    package", naming neither the mistake nor the fix.
+    """
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    if Path(module).is_file():
+        what = "a file, but not a .py file"
+    elif any(sep in module for sep in separators):
+        what = "a path, but not to a .py file"
+    else:
+        return
+    raise AppsModuleError(f"--apps {module}: {what}; name a .py file or a dotted module name")
 
 
 def _import_from_cwd(module: str) -> ModuleType:
