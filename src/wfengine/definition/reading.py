@@ -13,9 +13,10 @@ through the functions here; neither interprets an expression text any other way.
   that a modelling tool put where a condition belongs. It is never evaluated: validation
   warns (``expression-label``) and an instance that reaches it stops with an incident, which
   an operator resolves by choosing the way on. A bare word (``Yes``) is a name.
-* **Unparseable.** In the native language a text that does not parse is an error (the process
-  cannot deploy); in JavaScript, Java or a foreign language it is a warning and an incident when
-  reached, since those files may use more of their language than the front ends read.
+* **Unparseable.** In the native language a text that does not parse is an error (the
+  process cannot deploy); in JavaScript, Java or a foreign language it is a warning and an
+  incident when reached, since those files may use more of their language than the front ends
+  read.
 * **Literals.** Deadline durations that are literals (``PT10M``, ``3 days``) are durations;
   initial values may be literals of the field's type (:func:`read_initial_value`).
 * **Names.** Tools that key data fields by generated ids (TIBCO writes UUIDs) use the fields'
@@ -82,8 +83,9 @@ def is_identifier(name: str) -> bool:
     """Whether an expression reads ``name`` as the name written: an identifier in any script
     (``größe``, ``名前``) that Python does not read as another (``ﬁle``, a decomposed ``café``:
     :func:`~wfengine.expressions.lexer.name_problem`). Such a Name may stand for its field
-    (:func:`name_aliases`), also as a key of data given from outside (one that is no such name is
-    refused: :mod:`.non_identifier_names`), and a script may assign to it (:mod:`.scripts`)."""
+    (:func:`name_aliases`), also as a key of data given from outside (one that is no such
+    name is refused: :mod:`.non_identifier_names`), and a script may assign to it
+    (:mod:`.scripts`)."""
     return name.isidentifier() and name_problem(name) is None
 
 
@@ -185,14 +187,9 @@ _SIGNED_REPEAT = re.compile(r"R[+-]\d*/", re.IGNORECASE)
 #: a text written as a date (year, month, day; a time may follow): as an expression it would
 #: be a subtraction (``2030-1-5`` is 2024), never what was meant
 _DATE_SHAPED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt\s].*)?", re.DOTALL)
-#: a date written otherwise (``12/31/2030``, ``31.12.2030``, a five-digit year), a time or none
-#: after it: as an expression a division, a number or an octal error. Slashes divide too
-#: (``7200/2/1``), so a slashed one is a month, a day and a year timers are dated in (1900-2199)
-_M, _D, _Y = r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])", r"(?:19|2[01])\d\d"
-_OTHER_DATE = re.compile(
-    rf"(?s)(?:(?:{_M}/{_D}|{_D}/{_M})/{_Y}|{_Y}/{_M}/{_D}|\d\d?\.\d\d?\.\d{{4}}"
-    rf"|\d{{4}}\.\d\d?\.\d\d?|\d{{5,}}-{_M}-{_D})(?:[Tt\s]\s*\d\d?:\d\d.*)?"
-)
+#: a date written otherwise (``12/31/2030``, ``31.12.2030``, a year of five digits): as an
+#: expression a division, a number, or an octal literal's error, never a moment
+_OTHER_DATE = re.compile(r"(?:\d+([/.])\d+\1\d+|\d{5,}-\d+-\d+)(?:[Tt\s].*)?", re.DOTALL)
 #: an ISO 8601 reduced (``2030-01``) or ordinal (``2030-005``) date with a leading zero,
 #: which no expression reads (``3600-60`` is seconds, and ``2030-12`` a subtraction whose
 #: number the timer refuses as it runs)
@@ -447,7 +444,8 @@ def read_initial_value(
       literal of the element's type: the field holds a list, and anyone who starts an
       instance must give it one, so its initial value is read as one too.
 
-    The InitialValue element's own ScriptType (2.x ExpressionType) wins over ``language``."""
+    The InitialValue element's own ScriptType (2.x ExpressionType) wins over ``language``.
+    """
     raw = field.initial_value
     if raw is None or not raw.strip():
         return None
@@ -567,8 +565,10 @@ def declared_types(package: Package) -> dict[str, DataType]:
 def name_aliases(package: Package, process: WorkflowProcess) -> dict[str, str]:
     """Names that stand for data fields and formal parameters keyed by another Id.
 
-    Only a Name that is an identifier (:func:`is_identifier`), that exactly one field or parameter
-    carries, and that is not itself the Id of a field or parameter: an alias never hides an Id."""
+    Only a Name that is an identifier (:func:`is_identifier`), that exactly one field or
+    parameter carries, and that is not itself the Id of a field or parameter: an alias never
+    hides an Id.
+    """
     items: list[DataField | FormalParameter] = [
         *package.data_fields,
         *process.data_fields,
