@@ -46,9 +46,10 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -59,12 +60,14 @@ from wfengine.cli.exit_status import InputOutputError
 from wfengine.cli.loading import APPS_HINT, non_empty
 from wfengine.cli.option_types import Seconds
 from wfengine.cli.stderr_log import logging_to_stderr
-from wfengine.errors import DeployError, StoreError, StoreUnavailableError
+from wfengine.errors import DeployError, StoreError, StoreUnavailableError, WorkflowError
 from wfengine.runtime.limits import DEFAULT_GRACE, DEFAULT_JOB_TIMEOUT
 
 if TYPE_CHECKING:
     from wfengine.applications.registry import ApplicationRegistry
     from wfengine.runtime.engine import Engine
+    from wfengine.runtime.engine_base import JobObserver
+    from wfengine.runtime.jobs import Job
     from wfengine.runtime.outbox import OutboxHandlers
     from wfengine.runtime.supervisor import Supervisor
     from wfengine.runtime.worker import Worker
@@ -318,6 +321,7 @@ def _work(
 
     bind_to_supervisor(supervisor_pid, stop_pool)
     reporter = EventReporter(report_fd, stop_pool)
+    incidents = _IncidentLog()
     from wfengine.cli.apps import bind_plugins
     from wfengine.runtime.outbox import OutboxHandlers
 
@@ -338,7 +342,7 @@ def _work(
     def make_engine() -> Engine:
         engine = _open(url, registry)
         engine.worker_id = lease_owner(supervisor_pid)
-        engine.job_observer = reporter
+        engine.job_observer = incidents.observer(engine, reporter)
         engine.outbox.handlers = outbox  # one set of subscriptions for every thread
         return engine
 
@@ -373,10 +377,11 @@ def _work(
         _restore(previous)
         reporter.close()
     _log.info(
-        "worker stopped after %d job(s) and %d outbox entr%s",
+        "worker stopped after %d job(s) and %d outbox entr%s; %d incident(s) opened",
         pool.ran,
         pool.delivered,
         "y" if pool.delivered == 1 else "ies",
+        incidents.opened,
     )
 
 
@@ -387,6 +392,53 @@ def _stop_once(pool: Worker) -> None:
     if not pool.stopping:
         _log.info("told to stop: finishing the current job(s), then stopping")
         pool.stop()
+
+
+class _IncidentLog:
+    """Logs each incident a job's command opens (a WARNING), and counts them.
+
+    Why: an application failing into an incident left the worker's log silent (the job
+    "ran"), so an operator watching it learnt of the incident only from ``wfengine
+    incidents``. Seen from the job observer, which tells each job's start and end: at its
+    end, the open incidents of its instance created since it started are its own.
+    """
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self._lock = threading.Lock()
+
+    def observer(self, engine: Engine, reporter: JobObserver) -> JobObserver:
+        """``reporter`` (the supervisor's), then the incidents of each job ``engine`` ends."""
+        started: dict[str, datetime] = {}
+
+        def observe(event: str, owner: str, jobs: Sequence[Job]) -> None:
+            reporter(event, owner, jobs)
+            for job in jobs:
+                if event == "start":
+                    started[job.id] = engine.clock.now()
+                elif event == "end" and (since := started.pop(job.id, None)) is not None:
+                    self._log_opened(engine, job, since)
+
+        return observe
+
+    def _log_opened(self, engine: Engine, job: Job, since: datetime) -> None:
+        try:
+            found = engine.store.open_incidents(job.instance_id)
+        except WorkflowError:  # (a database gone: the job's own error says so)
+            return
+        for incident in found:
+            if incident.created_at < since:
+                continue
+            with self._lock:
+                self.opened += 1
+            _log.warning(
+                "job %s opened incident %s on instance %s, activity %s: %s",
+                job.id,
+                incident.id,
+                incident.instance_id,
+                incident.activity_id or "(none)",
+                incident.message,
+            )
 
 
 def _report_outbox(outbox: OutboxHandlers) -> None:
