@@ -55,7 +55,10 @@ def _errors(package: Package) -> list[Diagnostic]:
     return [d for d in validate(package) if d.severity is Severity.ERROR]
 
 
-@pytest.mark.parametrize("duration", ["0", "-5", "0.0", "60 - 60", "-0.5"])
+@pytest.mark.parametrize(
+    "duration",
+    ["0", "-5", "0.0", "60 - 60", "-0.5", "timedelta(0)", "timedelta(seconds=-10)"],
+)
 def test_a_constant_number_of_seconds_not_above_zero_is_a_deadline_duration_error(
     duration: str,
 ) -> None:

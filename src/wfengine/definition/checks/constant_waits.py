@@ -39,10 +39,10 @@ _REPEAT = re.compile(r"R\d*/", re.IGNORECASE)
 
 
 def constant_value(reading: Reading) -> object:
-    """A wait's literal, or the number or text a constant expression gives (``0``, ``-5``,
-    ``'PT1H'``); None for anything an instance computes (``now().hour * 60``, which asks the
-    clock, is no constant) and for any other value (``timedelta(seconds=-1)``), left, as
-    before, to the engine to refuse as an instance sets it."""
+    """A wait's literal, or the number, text or timedelta a constant expression gives (``0``,
+    ``-5``, ``'PT1H'``, ``timedelta(0)``); None for anything an instance computes
+    (``now().hour * 60``, which asks the clock, is no constant) and for any other value, left
+    to the engine to refuse as an instance sets it."""
     expression, asked = reading.expression, []
     if reading.kind is ReadKind.LITERAL or expression is None or expression.names:
         return reading.value
@@ -55,7 +55,7 @@ def constant_value(reading: Reading) -> object:
         value = expression.evaluate({}, now=clock)
     except (ExpressionError, OverflowError, ValueError):
         return None
-    return None if asked or type(value) not in (int, float, str) else value
+    return None if asked or type(value) not in (int, float, str, timedelta) else value
 
 
 def wait_findings(
