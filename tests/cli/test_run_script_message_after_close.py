@@ -61,8 +61,10 @@ def test_a_message_before_the_second_call_of_the_subflow_keeps_the_advice(
 ) -> None:
     """``main`` calls ``child`` twice (``call1``, a clerk's ``between``, ``call2``): a second
     ``reply`` sent while ``between`` is open names the closed first child, and says to send
-    it after the step that starts the next one, which ``call2`` will; not that no other
-    instance of the run catches it (before, it did, which was not so)."""
+    it after a step that starts another, as ``call2`` will; not that no other instance of
+    the run catches it (before, it did, which was not so). Whether a later step will start
+    one is not known from the definition alone (a run that calls the child once hears the
+    same), so the advice is conditional."""
     pb = PackageBuilder("pkg")
     pb.participant("clerk")
     c = pb.process("child")
@@ -80,7 +82,10 @@ def test_a_message_before_the_second_call_of_the_subflow_keeps_the_advice(
     assert "instance 'pi-2' of process 'child', which catches it, is closed.completed" in (
         result.output
     )
-    assert "send it in a step after the one that starts that subflow" in result.output
+    assert "no other open instance of this run catches it (if a later step starts another " in (
+        result.output
+    )
+    assert "send it in a step after that one" in result.output
     assert "no other of this run catches it" not in result.output
 
 

@@ -113,6 +113,8 @@ def test_the_exact_names_and_other_vendors_attributes_stay_clean() -> None:
         ("wfengine:Retries", "'wfengine:retries'"),
         ("WFEngine:async", "'wfengine:async'"),
         ("wfengine:url ", "'wfengine:url'"),
+        ("wfengine:Timeout", "'wfengine:timeout'"),
+        ("wfengine:Max-Backoff", "'wfengine:max-backoff'"),
     ],
 )
 def test_an_application_setting_spelt_otherwise_names_the_one_meant(name: str, meant: str) -> None:

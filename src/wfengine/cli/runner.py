@@ -408,8 +408,8 @@ def _later_catcher(root_open: bool, catching: list[str]) -> str:
         return "no other of this run catches it"
     shown = ", ".join(map(repr, catching))
     return (
-        f"this run may start another instance of process {shown}, which catches it: send "
-        "it in a step after the one that starts that subflow"
+        f"no other open instance of this run catches it (if a later step starts another "
+        f"instance of process {shown}, send it in a step after that one)"
     )
 
 

@@ -87,6 +87,8 @@ KNOWN: dict[type[BaseModel], frozenset[str]] = {
     # (its agent's settings besides: not checked, see the module's text)
     Application: frozenset(
         {AGENT_ATTRIBUTE, ASYNC_ATTRIBUTE, RETRIES_ATTRIBUTE, SENSITIVE_ATTRIBUTE}
+        # (the registry's own call settings, read as written whatever the agent)
+        | {f"{PREFIX}timeout", f"{PREFIX}backoff", f"{PREFIX}max-backoff"}
     ),
 }
 
