@@ -63,24 +63,25 @@ class _Settled:
     after everyone else (one settled since is passed over as any settled one is)."""
 
     texted: set[str] = field(default_factory=set)
-    refused: dict[str, str] = field(default_factory=dict)
-    #: user id -> the number the gateway refused for good: a user whose number the
+    #: user id -> the number the gateway refused for good and why: a user whose number the
     #: organisation has changed since is texted again (the operator's retry after the fix)
-    refused_numbers: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, tuple[str, str]] = field(default_factory=dict)
     failed: dict[str, None] = field(default_factory=dict)
 
     def settles(self, user: OrgUser) -> bool:
         """Whether ``user`` is done with: texted, or their number as it is refused."""
-        return user.id in self.texted or self.refused_numbers.get(user.id) == user.phone
+        return user.id in self.texted or self.refused.get(user.id, ("", ""))[0] == user.phone
+
+    def reasons(self) -> dict[str, str]:
+        """User id -> why the gateway refused their number for good, as errors name it."""
+        return {user_id: why for user_id, (_, why) in self.refused.items()}
 
     def refuse(self, user: OrgUser, reason: str) -> None:
-        self.refused[user.id] = reason
-        self.refused_numbers[user.id] = user.phone or ""
+        self.refused[user.id] = (user.phone or "", reason)
 
     def text(self, user: OrgUser) -> None:
         self.texted.add(user.id)
         self.refused.pop(user.id, None)
-        self.refused_numbers.pop(user.id, None)
 
     def in_turn(self, users: list[OrgUser]) -> list[OrgUser]:
         """Those of ``users`` with a phone not settled yet, in the order to text them: first
@@ -140,7 +141,7 @@ class SmsNotifier:
                 settled.text(user)
         if settled.refused:
             raise PermanentApplicationError(
-                f"not texted, refused for good: {_listed(settled.refused)} (the other "
+                f"not texted, refused for good: {_listed(settled.reasons())} (the other "
                 "recipients were texted)"
             )
 
@@ -163,7 +164,7 @@ def _not_texted_yet(
     """The error the outbox retries: whom the gateway failed for, and what the retry texts
     (the ``after`` others not texted yet first, then ``user_id``)."""
     waiting = f"the {after} other recipients not texted yet, then " if after else ""
-    refused = f"; refused for good: {_listed(settled.refused)}" if settled.refused else ""
+    refused = f"; refused for good: {_listed(settled.reasons())}" if settled.refused else ""
     return ApplicationError(
         f"not texted: {user_id}: {type(exc).__name__}: {exc} (a retry texts {waiting}"
         f"{user_id}; {len(settled.texted)} texted{refused})"
