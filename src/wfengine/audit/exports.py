@@ -203,7 +203,11 @@ def event_row(event: AuditEvent) -> dict[str, Any]:
 
 
 def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    """``at`` in UTC as ISO text. A naive value (a host's ``datetime(2024, 1, 1, 12)`` in
+    instance data) is UTC, as everywhere else in the engine: ``astimezone`` would read it as
+    the machine's local time and shift it by the machine's zone."""
+    aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _json(value: Any) -> str:
