@@ -23,8 +23,9 @@ What a dialect adds to the native language:
 * static helpers: ``Integer.parseInt``, ``Integer.valueOf``, ``Long.parseLong``,
   ``Double.parseDouble``, ``Float.parseFloat``, ``Boolean.parseBoolean`` (as strict as Java's:
   :mod:`.java_numbers`), ``String.valueOf``,
-  ``Math.abs/min/max/round/floor/ceil`` (in Java ``floor`` and ``ceil`` give a double, as
-  ``min`` and ``max`` do when either argument is one); in JavaScript also ``parseInt``,
+  ``Math.abs/min/max/round/floor/ceil`` (numbers only, :mod:`.c_like_math`; in Java ``floor``
+  and ``ceil`` give a double, as ``min`` and ``max`` do when either argument is one); in
+  JavaScript also ``parseInt``,
   ``parseFloat``, ``Number``, ``String``, ``Boolean`` and ``isNaN``.
 
 Deliberate differences: ``==`` compares values without JavaScript's type coercion (``"1" ==
@@ -58,6 +59,7 @@ from enum import StrEnum
 from typing import Any
 
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
+import wfengine.expressions.c_like_math as c_like_math
 import wfengine.expressions.java_numbers as java_numbers
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
@@ -69,9 +71,7 @@ from wfengine.expressions.context import (
     charge_affix,
     is_container,
 )
-from wfengine.expressions.functions import Function, _abs, make_function
-from wfengine.expressions.functions import _max as native_max
-from wfengine.expressions.functions import _min as native_min
+from wfengine.expressions.functions import Function, make_function
 from wfengine.expressions.limits import Limits
 from wfengine.expressions.number_text import java_double_text, javascript_number_text
 from wfengine.expressions.text_size import CONTAINERS, TextStyle, c_like_overhead, check_text_size
@@ -451,98 +451,12 @@ def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
     return c_like_truth(value)  # Boolean(NaN) is false, Boolean([]) and Boolean({}) true
 
 
-def _min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return native_min(ctx, a, b)  # charged as the native min(a, b) is
-
-
-def _max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return native_max(ctx, a, b)
-
-
-#: the range of Java's ``long``, which its ``Math.round`` clamps to
-_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
-
-
-def _math_number(name: str, value: Any, java: bool) -> Any:
-    """``value`` when it is a number, else a TypeError naming ``name``: text or null failed
-    on a ``+`` no one wrote (``floor(x + 0.5)``), and ``Math.round(true)`` read as 1."""
-    if _is_number(value):
-        return value
-    hint = "Double.parseDouble(x)" if java else "Number(x)"
-    convert = f"; convert text first, e.g. {hint}" if isinstance(value, str) else ""
-    raise TypeError(f"{name} takes a number, not {c_like_arithmetic.type_name(value)}{convert}")
-
-
-def _half_up(value: float) -> int:
-    """``value`` rounded half up, exactly (``floor(x + 0.5)`` rounded 0.49999999999999994 to
-    1 and 4503599627370497.0 to ...498: the sum itself rounds); ``x - floor(x)`` is exact."""
-    whole = math.floor(value)
-    return whole + (value - whole >= 0.5)
-
-
-def _java_round(ctx: EvaluationContext, value: float, /) -> int:
-    """Java's ``Math.round``: a ``long``, so NaN is 0 and what is beyond it is clamped."""
-    x = _math_number("Math.round", value, java=True)
-    if isinstance(x, int):
-        return x
-    if math.isnan(x):
-        return 0
-    return min(max(_half_up(max(min(x, 2.0**63), -(2.0**63))), _LONG_MIN), _LONG_MAX)
-
-
-def _js_rounding(name: str, rounding: Callable[[float], int]) -> Callable[..., Any]:
-    """JavaScript's ``Math.round``, ``floor``, ``ceil``: NaN and the infinities as they are."""
-
-    def rounded(ctx: EvaluationContext, value: float, /) -> Any:
-        x = _math_number(name, value, java=False)
-        return x if isinstance(x, int) or not math.isfinite(x) else rounding(x)
-
-    return rounded
-
-
-def _as_java_double(whole: float, value: Any) -> Any:
-    """A rounding's result as Java's ``double`` it is: ``Math.floor(7.5) / 2`` is ``3.5`` and
-    ``"n=" + Math.floor(2.5)`` is ``"n=2.0"`` there, where an int would divide as integers and
-    print as ``2``. A zero keeps the sign of its argument (``Math.ceil(-0.5)`` is ``-0.0``)."""
-    result = float(whole)
-    return math.copysign(0.0, value) if result == 0 else result
-
-
-def _java_rounding(name: str, rounding: Callable[[float], int]) -> Callable[..., Any]:
-    """Java's ``Math.floor`` and ``ceil``: a double for any number (an int argument is widened
-    first); infinities and NaN come back as they are, as in Java."""
-
-    def rounded(ctx: EvaluationContext, value: float, /) -> Any:
-        x = _math_number(name, value, java=True)
-        finite = not isinstance(x, float) or math.isfinite(x)
-        return _as_java_double(rounding(x), x) if finite else x
-
-    return rounded
-
-
-def _java_promoted(a: Any, b: Any, result: Any) -> Any:
-    """Java's binary numeric promotion: ``Math.max(1.0, 3)`` is the double ``3.0``, as the int
-    argument is widened when the other is a double (two ints stay an int)."""
-    if _is_number(a) and _is_number(b) and isinstance(a, float) != isinstance(b, float):
-        return float(result)
-    return result
-
-
-def _java_min(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return _java_promoted(a, b, native_min(ctx, a, b))
-
-
-def _java_max(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
-    return _java_promoted(a, b, native_max(ctx, a, b))
-
-
 def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
-    """JavaScript's ``Math`` functions give plain numbers (all its numbers are doubles, and it
-    prints ``2.0`` as ``2``); Java's give the ``double`` its ``Math`` declares."""
+    """The static helpers of Java's classes (JavaScript reads them too), and ``Math``'s
+    (:mod:`.c_like_math`)."""
     java = dialect is Dialect.JAVA
     parse_int = java_numbers.make_parse_int(limits)
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
-    rounding = _java_rounding if java else _js_rounding
     table = {
         "Integer.parseInt": make_function("Integer.parseInt", parse_int),
         "Integer.valueOf": make_function("Integer.valueOf", parse_int),
@@ -553,15 +467,9 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         "Float.parseFloat": make_function("Float.parseFloat", java_numbers.parse_double),
         "Boolean.parseBoolean": make_function("Boolean.parseBoolean", java_numbers.parse_boolean),
         "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
-        "Math.abs": make_function("Math.abs", _abs),
-        "Math.min": make_function("Math.min", _java_min if java else _min),
-        "Math.max": make_function("Math.max", _java_max if java else _max),
-        "Math.round": make_function(
-            "Math.round", _java_round if java else _js_rounding("Math.round", _half_up)
-        ),
-        "Math.floor": make_function("Math.floor", rounding("Math.floor", math.floor)),
-        "Math.ceil": make_function("Math.ceil", rounding("Math.ceil", math.ceil)),
     }
+    for name, impl in c_like_math.math_functions(java).items():
+        table[name] = make_function(name, impl)
     return table
 
 
