@@ -101,6 +101,7 @@ def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str
     a NAME given twice. Why: the later value silently replaced the earlier one, so a script
     that set a field twice ran on whichever came last, while a key written twice in a JSON
     value, ``--answers`` or ``--script`` and a ``--correlate`` KEY given twice are refused.
+    So is a VALUE holding a byte that is not UTF-8 (:func:`not_utf8`).
     """
     found: dict[str, str] = {}
     for pair in pairs:
@@ -113,8 +114,22 @@ def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str
             raise click.BadParameter(
                 f"{name!r} is given more than once: give each NAME one value", param_hint=option
             )
+        if not_utf8(value):
+            raise click.BadParameter(
+                f"{name}: {value[:40]!r} holds a byte that is not UTF-8 (read as a lone "
+                "surrogate): is the terminal's encoding UTF-8?",
+                param_hint=option,
+            )
         found[name] = value
     return found
+
+
+def not_utf8(text: str) -> bool:
+    """Whether command-line ``text`` held a byte that is not UTF-8 (``café`` typed in a
+    Latin-1 terminal): Python reads such a byte as a lone surrogate (``'caf\\udce9'``), which
+    a STRING field stored silently, a value nobody typed, while the ids and filters of every
+    command are refused for it (:mod:`wfengine.cli.option_types`)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def parse_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str, Any]:

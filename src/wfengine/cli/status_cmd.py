@@ -9,11 +9,14 @@ one line (:func:`~wfengine.one_line.one_line`, as ``wfengine audit`` does): a li
 comment or a customer's field value printed rows that looked like the status's own. The
 brief text leaves out a public field that holds nothing yet (null or empty text): an
 outsider read ``acceptance_no: None`` as a number "None", and a blank line as a field
-cleared; ``--json`` keeps every public field, null as null. The detailed text names
-what a case waits on, as ``--json`` does: ``parent <id>`` at the end of the header line of a
-subflow's instance, ``subflow <id>`` at the end of the line of an activity that called one,
-and an ``incident <id> on <activity>: <message>`` line per open incident (``incident <id>:
-<message>`` for one of no activity). Exit 0; 1 for an unknown
+cleared; ``--json`` keeps every public field, null as null. A lone surrogate in a value
+(half an emoji a web form cut, which UTF-8 cannot hold) is U+FFFD in the text, as in the
+``audit`` table and the exports (:func:`~wfengine.audit.exports.utf8_text`): ``--brief``
+ended in a ``UnicodeEncodeError`` traceback; ``--json`` writes its ``\\uXXXX`` escape.
+The detailed text names what a case waits on, as ``--json`` does: ``parent <id>`` at the
+end of the header line of a subflow's instance, ``subflow <id>`` at the end of the line of
+an activity that called one, and an ``incident <id> on <activity>: <message>`` line per open
+incident (``incident <id>: <message>`` for one of no activity). Exit 0; 1 for an unknown
 instance; 2 on usage errors and databases that cannot be used.
 """
 
@@ -41,8 +44,8 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
       wfengine status pi-1 --db sqlite:///wfengine.db --brief --json
     """
     from wfengine.audit.status import brief_status, detailed_status
-    from wfengine.one_line import one_line as o
 
+    o = _text
     with engine_on(url) as engine:
         if brief:
             short = brief_status(engine, instance_id)
@@ -98,6 +101,15 @@ def status(instance_id: str, url: str, brief: bool, as_json: bool) -> None:
         f"  {len(full.comments)} comments, {len(full.attachments)} attachments, "
         f"{len(full.history)} events"
     )
+
+
+def _text(text: str) -> str:
+    """``text`` as one line of the text output (:func:`~wfengine.one_line.one_line`) that
+    UTF-8 can write (:func:`~wfengine.audit.exports.utf8_text`): see the module notes."""
+    from wfengine.audit.exports import utf8_text
+    from wfengine.one_line import one_line
+
+    return utf8_text(one_line(text))
 
 
 def _at(when: datetime) -> str:
