@@ -85,12 +85,19 @@ def _no_wait(seconds: float) -> None:
 
 class DelayedCalls:
     """``engine.job_handlers["invoke"]`` of a simulation: an application call that takes
-    time waits it out on the virtual clock, then is made (by the engine's own handler)."""
+    time waits it out on the virtual clock, then is made (by the engine's own handler).
+
+    The wait is a run of the job, which the store counts as an attempt; the call is given
+    the job with its waits taken off (``_waits``), so a binding's retries are all made and
+    its messages count calls. Before, retries=1 with a duration gave an incident after one
+    call, reading "attempt 2 of 2"."""
 
     def __init__(self, inner: Any, seconds: Callable[[Mapping[str, Any]], float]) -> None:
         self._inner = inner
         self._seconds = seconds
         self._waited: set[str] = set()
+        #: job id -> the waits it ran so far (dropped once its call is not to be retried)
+        self._waits: dict[str, int] = {}
         #: the activity of a call whose time would end past the clock's last moment (the
         #: run stops on it: raised here, the engine would record an incident and go on)
         self.past_the_clock: str | None = None
@@ -98,17 +105,26 @@ class DelayedCalls:
     def prepare(self, engine: Any, job: Job) -> Any:
         if job.id in self._waited:
             self._waited.discard(job.id)
-            return self._inner.prepare(engine, job)
+            return self._call(engine, job)
         seconds = self._seconds(job.payload)
         if seconds <= 0:
-            return self._inner.prepare(engine, job)
+            return self._call(engine, job)
         try:
             engine.clock.now() + timedelta(seconds=seconds)
         except OverflowError:
             self.past_the_clock = self.past_the_clock or str(job.payload["activity_id"])
-            return self._inner.prepare(engine, job)
+            return self._call(engine, job)
         self._waited.add(job.id)
+        self._waits[job.id] = self._waits.get(job.id, 0) + 1
         return _Wait(timedelta(seconds=seconds))
+
+    def _call(self, engine: Any, job: Job) -> Any:
+        """The call of ``job``, numbered by the calls made, not the job's runs."""
+        waits = self._waits.get(job.id, 0)
+        outcome = self._inner.prepare(engine, replace(job, attempts=job.attempts - waits))
+        if getattr(outcome, "retry_in", None) is None:  # (no run of the job follows)
+            self._waits.pop(job.id, None)
+        return outcome
 
     def __call__(self, nav: Any, job: Job, inst: ProcessInstance) -> None:
         """Run without :meth:`prepare` (as the engine's own handler can be)."""
