@@ -500,6 +500,7 @@ class Run:
                 break  # nothing more can happen: the run ends with its last event
             if (
                 last_arrived
+                and end is None  # (with a horizon, the run goes on to it)
                 and due is not None
                 and not self.staff.busy()
                 and not self.staff.waiting()
