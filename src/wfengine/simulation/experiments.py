@@ -8,6 +8,7 @@ import multiprocessing as mp
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -16,6 +17,7 @@ from wfengine.definition.model import Package
 from wfengine.simulation.binding import Bound, bind
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.report import (
+    HORIZON,
     Comparison,
     GroupUse,
     Replication,
@@ -228,6 +230,14 @@ def _package(definition: Package | str | Path) -> Package:
 
 def _replication(outcome: RunOutcome) -> Replication:
     metrics = process_metrics(outcome.engine, outcome.process_id)
+    if outcome.stopped == HORIZON:
+        # the cases completed over the simulated period (the horizon's), not over first
+        # start..last completion: a week with its quiet weekend read as five days of work,
+        # and a horizon in which nothing completed as "-" rather than 0
+        span = outcome.ended.astimezone(UTC) - outcome.started.astimezone(UTC)  # (real time)
+        days = span / timedelta(days=1)
+        throughput = metrics.completed / days if days > 0 else None
+        metrics = dataclasses.replace(metrics, throughput_per_day=throughput)
     if outcome.called:  # the called processes' steps are the run's work too
         rows = list(metrics.activities)
         for process_id in outcome.called:
