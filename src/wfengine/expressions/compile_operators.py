@@ -1,7 +1,9 @@
 """Compiling operators: ``and``/``or``/``not``, unary and binary arithmetic, ``a if c else b``.
 
 In the Java and JavaScript dialects ``&&``, ``||``, ``!`` and ``c ? a : b`` test values as
-JavaScript does (:mod:`.c_like`: NaN is false, empty lists and records true), not as Python.
+JavaScript does (:mod:`.c_like`: NaN is false, empty lists and records true), not as Python;
+in Java an int branch of ``c ? a : b`` beside a double one is widened, as there
+(:meth:`OperatorCompiler.java_double`).
 
 Arithmetic that can build large values (``+`` and ``*`` on sequences, ``**``) goes through the
 guarded operators of :mod:`.operators` (or a dialect's), which charge the work budget; a plain
@@ -20,6 +22,7 @@ from typing import Any
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.dialects as dialects
 import wfengine.expressions.operators as operators
+from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.compile_base import CompilerBase
 from wfengine.expressions.compiled import CONVERTED, Evaluator
@@ -211,6 +214,12 @@ class OperatorCompiler(CompilerBase):
                 node,
             )
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
+        if self.dialect is Dialect.JAVA:  # an int branch beside a double one is a double
+            body_double, orelse_double = self.java_double(node.body), self.java_double(node.orelse)
+            if orelse_double and not body_double:
+                body = _promoted(body, self.failure(node.body))
+            elif body_double and not orelse_double:
+                orelse = _promoted(orelse, self.failure(node.orelse))
         if self.dialect is not Dialect.NATIVE:
 
             def c_like_if(v: Mapping[str, Any], c: EvaluationContext) -> Any:
@@ -222,6 +231,57 @@ class OperatorCompiler(CompilerBase):
             return body(v, c) if test(v, c) else orelse(v, c)
 
         return if_
+
+    def java_double(self, node: ast.expr) -> bool:
+        """Whether ``node`` is a ``double`` in Java before it is evaluated: a literal such as
+        ``7.5``, a call that always gives one (``Math.floor``, ``Double.parseDouble``), ``-``,
+        ``*``, ``/`` or ``%`` with such an operand, a conditional with such a branch, and
+        ``Math.max``, ``min`` or ``abs`` of one. A field's type is not known here (the
+        expression is compiled without the definition), so ``c ? n : x`` of an INTEGER and
+        a FLOAT field gives the value of the branch taken as it is (see :meth:`compile_IfExp`).
+        """
+        known, value = self.constant(node)
+        if known:
+            return type(value) is float
+        if isinstance(node, ast.UnaryOp):
+            return self.java_double(node.operand)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Add):  # "a" + 1.5
+            return self.java_double(node.left) or self.java_double(node.right)
+        if isinstance(node, ast.IfExp):
+            return self.java_double(node.body) or self.java_double(node.orelse)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = self.qualified(node.func)
+            if name in _JAVA_DOUBLE_CALLS:
+                return True
+            return name in _JAVA_WIDENING_CALLS and any(map(self.java_double, node.args))
+        return False
+
+
+#: Java calls that give a ``double`` whatever their argument
+_JAVA_DOUBLE_CALLS = frozenset(
+    {"Math.floor", "Math.ceil", "Double.parseDouble", "Double.valueOf", "Float.parseFloat"}
+)
+#: Java calls that give a ``double`` when an argument is one
+_JAVA_WIDENING_CALLS = frozenset({"Math.max", "Math.min", "Math.abs"})
+
+
+def _promoted(
+    branch: Evaluator, fail: Callable[[BaseException], ExpressionEvaluationError]
+) -> Evaluator:
+    """``branch``, its int value widened to a double: Java's ``c ? 10 : 7.5`` is a double
+    whichever branch is taken (JLS 15.25), so ``(vip ? 10 : 7.5) / 4`` is 2.5 and ``"rate=" +
+    (vip ? 10 : 7.5)`` is ``rate=10.0``, where an int divided as integers and printed as 10."""
+
+    def promoted(v: Mapping[str, Any], c: EvaluationContext) -> Any:
+        value = branch(v, c)
+        if value.__class__ is not int:
+            return value
+        try:
+            return float(value)
+        except OverflowError as exc:  # (wider than any Java number)
+            raise fail(exc) from exc
+
+    return promoted
 
 
 def _c_like_bool_op(fns: list[Evaluator], conjunction: bool) -> Evaluator:
