@@ -23,7 +23,9 @@ values of the data fields marked ``wfengine:export`` = ``true`` as trace attribu
 int, float, boolean, date for a DATETIME (a string, its ISO text, for one UTC cannot hold:
 near year 1 or 9999 with an offset), else string, a DATE or TIME as its ISO text, an
 integer beyond 64 bits as its digits; a
-field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it). Events
+field also marked ``wfengine:sensitive`` as ``***``, as the audit trail shows it), each
+keyed by its field id, or, an id that is no XML name or has a colon, by
+``wfengine:data:`` and the id (:func:`~wfengine.audit.trace_data.xes_key`). Events
 of one trace must be contiguous in XES, so the XES writer reads instance by instance.
 
 XML 1.0 cannot hold every character a string may: the C0 control characters other than tab,
@@ -58,7 +60,7 @@ from wfengine.audit.export_arguments import (
     check_filter_names,
     check_text,
 )
-from wfengine.audit.trace_data import TraceData
+from wfengine.audit.trace_data import TraceData, xes_key
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
 from wfengine.runtime.history import EventKind, state_entered
@@ -409,8 +411,8 @@ def _trace(
     _attribute(trace, "string", "concept:name", instance_id)
     if process_id is not None:
         _attribute(trace, "string", "wfengine:process", process_id)
-    for key, value in sorted((data or {}).items()):
-        _typed(trace, key, value)
+    for field_id, value in sorted((data or {}).items()):
+        _typed(trace, xes_key(field_id), value)
     #: activity instance -> who has its current work item: the person last seen working it
     #: (:data:`_WORKING_KINDS`), or the one it was last handed to
     people: dict[str, str] = {}
