@@ -103,14 +103,17 @@ def simulate(
     package = load_or_fail(file)
     try:
         scenario = Scenario.load(scenario_file)
-        variant_b: tuple[Any, Any] | None = None
-        if other is not None:
-            if Path(other).suffix.lower() in _SCENARIO_SUFFIXES:
-                variant_b = (package, Scenario.load(other))
-            else:
-                variant_b = (load_or_fail(other), scenario)
     except ScenarioError as exc:
         raise NotInDefinition(str(exc)) from None
+    variant_b: tuple[Any, Any] | None = None
+    if other is not None:
+        if Path(other).suffix.lower() in _SCENARIO_SUFFIXES:
+            try:
+                variant_b = (package, Scenario.load(other))
+            except ScenarioError as exc:  # (as the second variant's other errors say)
+                raise NotInDefinition(f"--compare {other}: {exc}") from None
+        else:
+            variant_b = (load_or_fail(other), scenario)
     if process_id is not None:  # blamed on the option, not on the scenario's process key
         for definition in (package, package if variant_b is None else variant_b[0]):
             try:

@@ -233,19 +233,28 @@ class _Walk:
 
 #: where a key's path ends inside a longer one: before ``.next`` or ``[n]``
 _BOUNDARY = re.compile(r"(?=[.\[])")
+#: what a message about a key its mapping does not know says (the key: group 1)
+_UNKNOWN = re.compile(r"unknown key '([^'\s]+)'")
 
 
 def located(message: str, source: str, lines: Mapping[str, int]) -> str:
     """``message`` (``"<source>: <path>: what is wrong"``) with the line of the longest
     prefix of its path the file has (``"<source>:<line>: <path>: ..."``); unchanged when it
-    names no key of the file (or when the lines are not known: a scenario built in code)."""
+    names no key of the file (or when the lines are not known: a scenario built in code).
+    A key a mapping does not know (``"unknown key 'x'"``, after a path or none: the top
+    level) is located at its own line."""
     head = f"{source}: "
     if not lines or not message.startswith(head):
         return message
     rest = message[len(head) :]
-    path = rest.partition(": ")[0]
-    if " " in path:
-        return message  # not a key's path ("case 3 could not start")
+    path, _, said = rest.partition(": ")
+    if " " in path:  # not a key's path ("case 3 could not start", "unknown key 'x' (...)")
+        path, said = "", rest
+    unknown = _UNKNOWN.match(said)
+    if unknown is not None:  # the key's own line, not its mapping's (the top level has none)
+        path = f"{path}.{unknown[1]}" if path else unknown[1]
+    if not path:
+        return message
     ends = [m.start() for m in _BOUNDARY.finditer(path)] + [len(path)]
     for end in reversed(ends):
         line = lines.get(path[:end])
