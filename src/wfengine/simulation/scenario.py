@@ -5,6 +5,7 @@ Written in YAML (every key optional but ``arrivals``)::
     name: three coordinators
     process: complaint            # the package's process to run (default: its first)
     start: 2027-01-04T00:00:00Z   # the virtual clock's start (default: Monday 4 Jan 2027, UTC)
+    # start: 2027-03-22T00:00:00[Europe/Paris]   # calendars read on that zone's clock
     instances: 1000               # how many cases arrive (``--instances`` overrides)
     horizon: 30d                  # stop the clock this long after the start (default: none)
     arrivals:                     # one of poisson, every, at, trace
@@ -76,6 +77,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfengine.definition.iso_moments import Hour24Error, iso_datetime
 from wfengine.simulation.calendar import ALWAYS, WorkingCalendar, after, read_calendar
@@ -90,6 +92,8 @@ from wfengine.simulation.distributions import (
     value,
 )
 
+#: a moment with an RFC 9557 time-zone suffix (``!``, the critical flag, allowed)
+_ZONE = re.compile(r"(?P<moment>[^\[]*)\[!?(?P<zone>[^\[\]=]+)\]", re.ASCII)
 #: the virtual clock's start unless the scenario says: a Monday, midnight UTC
 DEFAULT_START = datetime(2027, 1, 4, tzinfo=UTC)
 #: the largest scenario file read (real ones are a few kilobytes; YAML reads at ~1 MB/s)
@@ -426,15 +430,43 @@ def _moment(arg: Any, where: str) -> datetime:
     if isinstance(arg, datetime):
         at = arg
     else:
+        found = _ZONE.fullmatch(str(arg))
+        text = str(arg) if found is None else found["moment"]
         try:
-            at = iso_datetime(str(arg).replace("Z", "+00:00"))  # (24:00 on no Python)
+            at = iso_datetime(text.replace("Z", "+00:00"))  # (24:00 on no Python)
         except Hour24Error as exc:
             raise ScenarioError(f"{where}: {exc}") from None
         except ValueError:
             raise ScenarioError(
-                f"{where}: {arg!r} is not a moment (2027-01-04T09:00:00Z)"
+                f"{where}: {arg!r} is not a moment (2027-01-04T09:00:00Z, or "
+                "2027-01-04T09:00:00[Europe/Paris] on that zone's clock)"
             ) from None
+        if found is not None:
+            return _in_zone(at, found["zone"], text.endswith("Z"), where)
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _in_zone(at: datetime, name: str, universal: bool, where: str) -> datetime:
+    """``at`` read with the RFC 9557 zone suffix ``[name]``: a local time is that zone's
+    wall clock; an offset must be the zone's at that moment (a ``Z`` only gives the
+    instant). Why a suffix, not a ``zone`` key: the moment carries its zone whole, as
+    Python's and JavaScript's (Temporal's) texts do, so a calendar's hours follow the
+    zone's summer time, which a fixed offset (all a YAML timestamp can say) cannot."""
+    try:
+        zone = ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):  # (a malformed name is a ValueError)
+        raise ScenarioError(
+            f"{where}: unknown time zone {name!r} (an IANA zone name, e.g. Europe/Paris)"
+        ) from None
+    if at.tzinfo is None:
+        return at.replace(tzinfo=zone)
+    local = at.astimezone(zone)
+    if not universal and local.utcoffset() != at.utcoffset():
+        raise ScenarioError(
+            f"{where}: {at.isoformat()} is not a time of {name}, whose offset then is "
+            f"{local:%z} (give that offset, or none)"
+        )
+    return local
 
 
 def _rate(arg: Any, where: str) -> float:
