@@ -15,7 +15,8 @@ XML Schema spells them.
 
 XES carries what process mining needs: one trace per instance (``concept:name`` the instance
 id, ``wfengine:process`` its process), one event per life-cycle step of an activity
-(``concept:name`` the activity id, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
+(``concept:name`` the activity id, ``concept:instance`` and ``wfengine:activity_instance``
+its activity instance, ``lifecycle:transition`` as :data:`XES_LIFECYCLE` maps the
 kinds, each round of a Standard loop with a ``start`` and ``complete`` of its own, each
 instance of a multi-instance activity an execution, not the container that spans them,
 ``time:timestamp``, ``org:resource`` who did the work when a person did), and the
@@ -461,7 +462,9 @@ def _event(trace: etree._Element, event: AuditEvent, transition: str, user: str 
     if user is not None:
         _attribute(xes_event, "string", "org:resource", user)
     if event.activity_instance_id is not None:
-        _attribute(xes_event, "string", "wfengine:activity_instance", event.activity_instance_id)
+        # the Concept extension's key for it too: what tools pair start and complete by
+        for key in ("concept:instance", "wfengine:activity_instance"):
+            _attribute(xes_event, "string", key, event.activity_instance_id)
 
 
 class _Rounds:
