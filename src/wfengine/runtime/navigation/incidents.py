@@ -18,8 +18,9 @@ from wfengine.runtime.instance import (
     Incident,
     ProcessInstance,
     Scope,
+    WorkItem,
 )
-from wfengine.runtime.jobs import JOB_INVOKE, PARKED, Job
+from wfengine.runtime.jobs import JOB_INVOKE, PARKED, Job, reminds_of
 from wfengine.runtime.navigation.base import (
     _OP_BODY,
     _OP_TOOLS,
@@ -37,6 +38,13 @@ class _AdHocSets(Protocol):
     protocol rather than imported, as ``activities`` imports this module for its types)."""
 
     def _adhoc_complete(self, scope: Scope, ai: ActivityInstance) -> bool: ...
+
+
+class _JobReads(Protocol):
+    """The store read a ``job`` incident needs beyond the navigator's ``Reads``: does the
+    job it parked still exist? (Every :class:`~wfengine.runtime.store.Store` has it.)"""
+
+    def job(self, job_id: str) -> Job | None: ...
 
 
 class Incidents(NavigatorBase):
@@ -158,6 +166,9 @@ class Incidents(NavigatorBase):
         again, as for :data:`OFFER` (the caller tells: see
         :func:`wfengine.runtime.incident_commands.offer_opened_as_run`)."""
         inst = self.instance(incident.instance_id)
+        # asked before anything changes: a retry that committed a job gone since was
+        # refused by every store for ever (and left the memory store's incident resolved)
+        parked = incident.operation == "job" and _parked_job(self, incident) is not None
         self.touch(inst)
         ai = self._held(inst, incident)
         moot = ai is None and incident.operation not in _NOT_HELD
@@ -185,8 +196,9 @@ class Incidents(NavigatorBase):
             held = inst.activities.get(incident.activity_instance_id or "")
             if held is not None and held.incident == incident.id:
                 held.incident = None
-            self.step.job_done = incident.job_id  # the parked job is due again now
-            self.step.job_again_at = self.now
+            if parked:  # (gone: its work item closed, and its reminders with it)
+                self.step.job_done = incident.job_id  # the parked job is due again now
+                self.step.job_again_at = self.now
             return
         if incident.operation == "arm":  # a timer event that could not be set: set it now
             if not self._retry_completion(inst, incident):
@@ -282,6 +294,39 @@ class Incidents(NavigatorBase):
 #: the operations whose retry does not redo an activity's work (their own handling in
 #: :meth:`Incidents.retry`), an activity gone or not
 _NOT_HELD = frozenset({"continue", "job", "arm", "join"})
+
+
+def end_parked_reminders(nav: NavigatorBase, item: WorkItem) -> None:
+    """``item`` is withdrawn (a re-offer, four eyes, its activity cancelled): its reminder and
+    escalation jobs end with it, so a ``job`` incident parked on one (an escalation that
+    reached no one) has nothing left to retry. It is resolved in the step that withdraws the
+    item (whose trail says ``work_item.cancelled``; the outbox tells ``incident.resolved``,
+    which is also what makes a SQL store write the incident's row), and holds its activity
+    no longer; a new item has escalation jobs of its own. Why: it stayed open until the
+    activity closed, and its retry committed the deleted job (see :meth:`Incidents.retry`)."""
+    inst = nav.instance(item.instance_id)
+    for incident in inst.incidents.values():
+        if incident.resolved or incident.operation != "job":
+            continue
+        job = _parked_job(nav, incident)
+        if job is None or not reminds_of(job, item.id):
+            continue
+        incident.resolved = True
+        held = inst.activities.get(incident.activity_instance_id or "")
+        if held is not None and held.incident == incident.id:
+            held.incident = None
+        entry = incident_entry(
+            incident, nav.now, Resolution.ACTIVITY_CLOSED, stamp=inst.call_stamp()
+        )
+        nav.step.outbox.append(entry)
+
+
+def _parked_job(nav: NavigatorBase, incident: Incident) -> Job | None:
+    """The job a ``job`` incident parked, None once it is gone: a work item's reminder and
+    escalation jobs end with the item (completed, or withdrawn), an escalation parked behind
+    an incident for want of anyone to escalate to among them."""
+    store = cast(_JobReads, nav.ctx.store)  # (every Store reads jobs: see _JobReads)
+    return None if incident.job_id is None else store.job(incident.job_id)
 
 
 def _completion_incident(incident: Incident, block: ActivityInstance) -> bool:
