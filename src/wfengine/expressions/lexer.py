@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from wfengine.errors import ExpressionSyntaxError
+from wfengine.expressions.c_like_literals import python_literal
 from wfengine.expressions.limits import Limits
 from wfengine.expressions.name_spelling import expression_name_problem
 from wfengine.expressions.name_spelling import name_problem as name_problem
@@ -245,13 +246,19 @@ def _operand_end(tokens: list[Token], i: int, pairs: dict[int, int]) -> int | No
 
 
 def translate(
-    text: str, limits: Limits, *, c_syntax: bool = False, python_keywords: bool = False
+    text: str,
+    limits: Limits,
+    *,
+    c_syntax: bool = False,
+    python_keywords: bool = False,
+    java: bool = False,
 ) -> Translated:
     """Check brackets and rewrite JavaScript-isms, keeping an offset map back to ``text``.
 
     ``c_syntax``: the text is Java or JavaScript: their comments, ``if``/``else``,
     ``c ? a : b`` and Python's keywords as plain names (:data:`KEYWORD_NAMES`), unless
-    ``python_keywords`` (the reading :mod:`.syntax` tries to explain a failure). Raises
+    ``python_keywords`` (the reading :mod:`.syntax` tries to explain a failure); their string
+    literals by their escapes (:mod:`.c_like_literals`; ``java``: Java's). Raises
     :class:`ExpressionSyntaxError` for brackets nested deeper than ``limits.max_nesting`` and
     for conditionals nested deeper than ``limits.max_depth`` (each is a level of the syntax
     tree, which may be no deeper).
@@ -321,6 +328,10 @@ def translate(
                 source=text,
                 offset=tok.start,
             )
+        elif c_syntax and tok.kind is Kind.STRING:
+            literal = python_literal(tok.text, text, tok.start, java)
+            parts.append(literal)  # (its last character maps to the closing quote)
+            origin.extend([tok.start] * (len(literal) - 1) + [tok.end - 1])
         elif tok.kind is Kind.OP and tok.text in _OPERATORS:
             emit(_OPERATORS[tok.text], tok.start)
         elif tok.kind is Kind.OP and tok.text == "!":

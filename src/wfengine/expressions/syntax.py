@@ -75,8 +75,8 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
             source=text[:_PREVIEW] + "...",
             offset=limits.max_source_length,
         )
-    c_syntax = dialect is not Dialect.NATIVE
-    translated = translate(text, limits, c_syntax=c_syntax)
+    c_syntax, java = dialect is not Dialect.NATIVE, dialect is Dialect.JAVA
+    translated = translate(text, limits, c_syntax=c_syntax, java=java)
     source_map = SourceMap(translated)
     problem = None
     try:
@@ -84,7 +84,9 @@ def syntax_tree(text: str, limits: Limits, dialect: Dialect) -> Tree:
     except ExpressionSyntaxError as exc:
         if not translated.renamed:
             raise
-        python_map = SourceMap(translate(text, limits, c_syntax=True, python_keywords=True))
+        python_map = SourceMap(
+            translate(text, limits, c_syntax=True, python_keywords=True, java=java)
+        )
         try:
             body = _parse_tree(text, python_map)
         except ExpressionSyntaxError:
