@@ -332,16 +332,19 @@ class Run:
         return stand_in
 
     def _call_seconds(self, payload: Mapping[str, Any]) -> float:
+        """The time the call ``payload`` takes. A Tool activity's own duration is the whole
+        activity's: its first application's call takes it, the others none (drawn per call,
+        an activity calling two applications took it twice); else each application's."""
         activity, app_id = payload["activity_id"], payload["application_id"]
         work = self.bound.activities.get(activity) if activity in self.bound.calls else None
-        if work is None or work.duration is None:
-            work = self.bound.applications.get(app_id)
-            stream = f"duration:{app_id}"
-        else:
-            stream = f"duration:{activity}"
-        if work is None or work.duration is None:
+        if work is not None and work.duration is not None:
+            if int(payload.get("position") or 0) > 0:
+                return 0.0
+            return work.duration.sample(self.streams(f"duration:{activity}"))
+        own = self.bound.applications.get(app_id)
+        if own is None or own.duration is None:
             return 0.0
-        return work.duration.sample(self.streams(stream))
+        return own.duration.sample(self.streams(f"duration:{app_id}"))
 
     def _person(self, person_id: str) -> Person:
         bound = self.bound
