@@ -25,8 +25,13 @@ The language, in short:
 * string methods: ``lower upper strip lstrip rstrip startswith endswith``.
 
 JavaScript spellings common in XPDL 1.0 files (``&&``, ``||``, ``!``, ``===``, ``!==``,
-``true``, ``false``, ``null``, a trailing ``;``) are accepted and mean what they mean in
-JavaScript. Line breaks and ``#`` comments are allowed anywhere between tokens.
+``true``, ``false``, ``null``, a trailing ``;``) are accepted as spellings of this language's
+own operators and literals: ``&&`` is ``and``, ``||`` ``or``, ``!`` ``not`` (binding as tightly
+as JavaScript's: ``!a == b`` is ``(not a) == b``), ``===`` is ``==`` and ``!==`` ``!=``. Values
+are tested and compared as Python does, not with JavaScript's rules: ``x === 1`` holds for
+``True``, ``![]`` is true and ``!NaN`` false; definitions whose Script Type is JavaScript or
+Java are read by their dialects (below), which follow those languages. Line breaks and ``#``
+comments are allowed anywhere between tokens.
 
 * record fields: ``order.total`` reads the field ``total`` of a record (mapping) value.
 
