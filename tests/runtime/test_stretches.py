@@ -142,3 +142,43 @@ def test_a_fan_out_over_many_instances_is_not_cut(stretching: Engine) -> None:
 def test_a_stretch_of_no_steps_is_refused() -> None:
     with pytest.raises(ValueError, match=r"commit_every: at least 1 step per commit \(0\)"):
         RuntimeLimits(commit_every=0)
+
+
+def _zero_timer_beside_a_chain(scripts: int) -> PackageBuilder:
+    """A split into a timer already due (``PT0S``) and a chain of scripts, joined again."""
+    b = PackageBuilder("ce")
+    p = b.process("main")
+    p.data_field("f0", "INTEGER", initial="0")
+    p.start("start")
+    p.route("split", gateway="Parallel")
+    p.intermediate("tm", timer="PT0S")
+    ids = [f"s{i}" for i in range(1, scripts + 1)]
+    for i in ids:
+        p.activity(i, script="f0 = f0 + 1")
+    p.route("join", gateway="Parallel")
+    p.end("end")
+    for a, z in [("start", "split"), ("split", "tm"), ("tm", "join"), ("split", ids[0])]:
+        p.transition(a, z)
+    for a, z in zip(ids, [*ids[1:], "join"], strict=True):
+        p.transition(a, z)
+    p.transition("join", "end")
+    return b
+
+
+def test_a_due_timer_fired_between_stretches_does_not_drop_the_next_stretch(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path
+) -> None:
+    """A timer already due when its stretch committed fires before the next stretch runs, as
+    a command of its own; the run's next ``continue`` job was dropped by it, and the call
+    returned with the instance half run and the job left for a worker (never run by a host
+    without one)."""
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=VirtualClock(), db_url=url, limits=RuntimeLimits(commit_every=2)) as e:
+        e.deploy(_zero_timer_beside_a_chain(4).build())
+        iid = e.start_process("main")
+        assert e.instance(iid).state is ProcessState.COMPLETED
+        assert e.instance(iid).data == {"f0": 4}
+        assert e.jobs(iid) == []
+        assert sorted(e.trace(iid)) == sorted(
+            ["start", "split", "s1", "s2", "s3", "s4", "tm", "join", "end"]
+        )

@@ -220,9 +220,7 @@ class EngineBase:
         raise NotImplementedError  # fire the timers due now (JobCommands)
 
     def _clock_moved(self) -> int:
-        """What a virtual clock's move calls: the due timers fired, none once closed
-        (JobCommands)."""
-        raise NotImplementedError
+        raise NotImplementedError  # a virtual clock's move: timers fired, none once closed
 
     def __enter__(self) -> Self:
         return self
@@ -367,8 +365,10 @@ class EngineBase:
                 raise stop
         if self._stretched and not self._carrying_on:
             self._carry_on()
-        if self._timers_waiting:
+        if self._timers_waiting:  # (their commands start afresh: a stretch's next job kept)
+            kept, self._stretched = self._stretched, []
             self._timers_after_command()
+            self._stretched[:0] = kept
         return result
 
     def _run_again(self, body: Callable[[], _T], lost: ConcurrencyError) -> _T:
@@ -441,9 +441,8 @@ class EngineBase:
         )
 
     def _timers_after_command(self) -> None:
-        """Fire the timers that became due while a command ran (a virtual clock advanced by
-        an application), now that it has committed."""
-        raise NotImplementedError  # JobCommands
+        """Fire the timers a command made due (JobCommands), now that it has committed."""
+        raise NotImplementedError
 
     def _carry_on(self) -> None:
         """Run the rest of long runs: the ``continue`` jobs their stretches committed, each as
