@@ -241,3 +241,42 @@ def test_a_while_loop_retried_after_its_condition_failed_traces_each_iteration_o
     engine.retry_incident(incident.id)
     assert engine.instance(iid).data["s"] == "511"
     assert engine.trace(iid) == ["w", "w", "z"]
+
+
+def test_a_deadlock_names_its_joins_in_declaration_order_on_every_store(engine: Engine) -> None:
+    """Tokens stuck at two joins, come in the other order than the joins are declared: the
+    incident names them (and is opened on the first) as every store reads the instance back,
+    not in the order the memory store kept them (the stores opened it on different joins)."""
+    b = PackageBuilder("dl")
+    b.participant("clerk")
+    p = b.process("main")
+    p.data_field("route_a", "INTEGER", initial="0")
+    p.start("start")
+    p.route("split", gateway="Parallel")
+    for person in ("a", "b", "c"):
+        p.activity(person, performer="clerk")
+    p.route("xa", gateway="Exclusive")
+    p.route("xb", gateway="Exclusive")
+    p.route("j_low", gateway="Parallel")
+    p.route("j_high", gateway="Parallel")
+    for end in ("e1", "e2", "e3"):
+        p.end(end)
+    for a, z in [("start", "split"), ("split", "a"), ("split", "b"), ("split", "c")]:
+        p.transition(a, z)
+    p.transition("a", "xa")
+    p.transition("b", "xb")
+    p.transition("xa", "j_low", condition="route_a == 1")
+    p.transition("xa", "j_high", otherwise=True)
+    p.transition("xb", "j_low", otherwise=True)
+    p.transition("xb", "j_high", condition="route_a == 1")
+    for a, z in [("j_low", "e1"), ("j_high", "e2"), ("c", "e3")]:
+        p.transition(a, z)
+    engine.deploy(b.build())
+    iid = engine.start_process("main")
+    for activity in ("a", "b", "c"):  # a's token reaches j_high first, then b's j_low
+        [item] = [w for w in engine.work_items(iid) if w.activity_id == activity]
+        engine.complete_work_item(item.id)
+    [incident] = engine.incidents(iid)
+    assert incident.operation == "deadlock"
+    assert incident.activity_id == "j_low"
+    assert "['j_low', 'j_high']" in incident.message

@@ -284,11 +284,13 @@ class Joins(NavigatorBase):
             return
         if any(not i.resolved for i in inst.incidents.values()):
             return
+        # (in scope and declaration order, as a stored instance is read back: not in the order
+        # tokens came, which the memory store keeps, so every store names the same join first)
         stuck = [
             scope.graph.activities[idx].id
-            for scope in inst.scopes.values()
+            for _, scope in sorted(inst.scopes.items())
             if not scope.closed
-            for idx, waiting in scope.tokens.items()
+            for idx, waiting in sorted(scope.tokens.items())
             if any(waiting)
         ]
         if stuck:
