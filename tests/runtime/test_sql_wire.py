@@ -168,3 +168,23 @@ def test_a_naive_time_is_refused_before_it_is_written(store: SqlStore) -> None:
     wire = _wire(store)
     with store.sa_engine.begin() as conn, pytest.raises(ValueError, match="naive datetime"):
         wire.many(on_cursor(conn), t.outbox.insert(), [_row("a", created_at=datetime(2027, 1, 4))])
+
+
+def test_a_json_value_of_none_and_a_one_key_statement_read_back_as_sqlalchemy_writes_them(
+    store: SqlStore,
+) -> None:
+    """A JSON column given None holds what SQLAlchemy's JSON type writes for it (JSON
+    ``null``, read back as None), and a statement taking one parameter (a DELETE by key) gets
+    it as a one-value row: the two shapes the rendering takes short cuts for."""
+    wire, o = _wire(store), t.outbox
+    with store.sa_engine.begin() as conn:
+        conn.execute(o.insert(), [_row("by-sqlalchemy", payload=None)])
+        wire.many(on_cursor(conn), o.insert(), [_row("by-wire", payload=None), _row("gone")])
+        texts = dict(conn.exec_driver_sql("SELECT key, CAST(payload AS TEXT) FROM outbox").all())
+        assert texts["by-wire"] == texts["by-sqlalchemy"] == "null"
+        assert _read(conn, "by-wire")["payload"] is None
+        delete = o.delete().where(o.c.key == sa.bindparam("gone_key"))
+        wire.many(on_cursor(conn), delete, [{"gone_key": "gone"}])
+        assert sorted(texts) == ["by-sqlalchemy", "by-wire", "gone"]
+        left = conn.execute(sa.select(o.c.key)).scalars().all()
+    assert sorted(left) == ["by-sqlalchemy", "by-wire"]
