@@ -61,6 +61,7 @@ from wfengine.audit.export_arguments import (
     check_filter_names,
     check_text,
 )
+from wfengine.audit.loop_rounds import LoopActivities, no_round_loops
 from wfengine.audit.trace_data import TraceData, xes_key
 from wfengine.json_text import dumps
 from wfengine.runtime.audit_kinds import audit_kinds
@@ -343,11 +344,12 @@ def write_xes(
                 for key in keys:
                     _attribute(glob, "string", key, "UNKNOWN")
                 xf.write(glob)
-            exported = TraceData(engine)
+            exported, looped = TraceData(engine), LoopActivities(engine)
             for iid in instance_ids:
                 events = iter_events(engine, process_id=process_id, instance_id=iid)
                 for _, process, batch in _traces(events):
-                    trace, n = _trace(iid, process, batch, exported.of(iid), keep)
+                    idle = no_round_loops(batch, looped)
+                    trace, n = _trace(iid, process, batch, exported.of(iid), keep, idle)
                     if n:
                         xf.write(trace)
                         written += n
@@ -407,7 +409,10 @@ def _trace(
     events: list[AuditEvent],
     data: dict[str, Any] | None = None,
     keep: Callable[[AuditEvent, str | None], bool] | None = None,
+    idle: set[str] | None = None,
 ) -> tuple[etree._Element, int]:
+    """``events`` as a trace; ``idle``: activity instances that did no work (a while loop
+    whose condition was false at once), which it leaves out, as the metrics do."""
     trace = etree.Element("trace")
     _attribute(trace, "string", "concept:name", instance_id)
     if process_id is not None:
@@ -418,13 +423,13 @@ def _trace(
     #: (:data:`_WORKING_KINDS`), or the one it was last handed to
     people: dict[str, str] = {}
     by_instance = _closed_by_instance(events)
-    spanning = _mi_containers(events)
+    skipped = _mi_containers(events) | (idle or set())
     rounds = _Rounds()
     n = 0
     for i, event in enumerate(events):
         user, ai = event.user, event.activity_instance_id
-        if ai is not None and ai in spanning:
-            continue  # a multi-instance container: its instances are the executions
+        if ai is not None and ai in skipped:
+            continue  # a multi-instance container (its instances are the executions), idle
         if user is None and event.kind == "work_item.allocated":
             # the engine gave the item (a rule, work sent back): nobody acted; it names the holder
             user = WorkItemAllocated.of(event.detail).holder

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -226,6 +226,7 @@ def activity_durations_of(
     since: datetime | None = None,
     until: datetime | None = None,
     containers: Containers | None = None,
+    looped: Callable[[str, str], bool] | None = None,
 ) -> ActivityDurations:
     """activity id -> (waiting, processing, late) of each round of work of its instances
     that ended in ``[since, until)`` (an activity instance is one round, a Standard loop's
@@ -241,7 +242,10 @@ def activity_durations_of(
     is the one
     ``containers`` names (:func:`mi_containers`), else (a trail alone, or an instance
     recorded before its container was) the last one of its activity that its process
-    instance started before it, which is another's when two are open at once."""
+    instance started before it, which is another's when two are open at once. ``looped``
+    (process instance, activity): whether it is a Standard loop, whose completion before
+    any round ran counts nowhere (:class:`~wfengine.audit.loop_rounds.LoopActivities`;
+    without it, such a loop counts one round, as the trail alone cannot tell)."""
     spans: dict[tuple[str, str], Span] = {}
     spanning: set[tuple[str, str]] = set()  # multi-instance containers: not counted
     #: (process instance, activity) -> its last multi-instance container so far
@@ -258,7 +262,8 @@ def activity_durations_of(
             latest[(e.instance_id, act)] = key
         span = spans.get(key)
         if span is None:
-            span = spans[key] = Span(act, Rounds(e.at))
+            loop = looped is not None and looped(e.instance_id, act)
+            span = spans[key] = Span(act, Rounds(e.at, loop=loop))
             container = (containers or {}).get(key) or latest.get((e.instance_id, act))
             if container is not None:
                 owner[key] = container
@@ -422,9 +427,12 @@ def process_metrics(
         people: dict[str, tuple[int, int]] = store.user_stats(process_id)
     else:
         from wfengine.audit.exports import iter_events
+        from wfengine.audit.loop_rounds import LoopActivities
 
         events = list(iter_events(engine, process_id=process_id))
-        durations = activity_durations_of(events, since, until, mi_containers(engine, process_id))
+        containers = mi_containers(engine, process_id)
+        looped = LoopActivities(engine)
+        durations = activity_durations_of(events, since, until, containers, looped)
         durations.waiting_since = waiting_since(engine, process_id, durations.waiting_rounds)
         (started, opened, first, last, cycles), people = instance_figures(
             engine, process_id, since, until, events=events

@@ -89,8 +89,10 @@ def durations_by_activity(
         )
         return found
     from wfengine.audit.exports import iter_events
+    from wfengine.audit.loop_rounds import LoopActivities
 
-    return activity_durations_of(iter_events(engine, process_id=process_id), since, until)
+    events = iter_events(engine, process_id=process_id)
+    return activity_durations_of(events, since, until, looped=LoopActivities(engine))
 
 
 def work_in_progress(

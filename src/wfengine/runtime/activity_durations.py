@@ -52,6 +52,23 @@ COMPLETED_KIND = "activity.completed"
 #: a deadline fired on the activity instance
 LATE_KIND = "deadline.fired"
 
+#: what a tested-first (while) loop records before it tests its condition: a loop instance
+#: that completes having recorded nothing else ran no round (:func:`no_round`)
+BEFORE_TEST_KINDS = frozenset({"activity.created", "activity.started"})
+
+
+def no_round(kinds: list[str]) -> bool:
+    """Whether a Standard loop's activity instance whose events so far have ``kinds`` (in
+    trail order), the last its ``activity.completed``, completed without running a round.
+
+    Why from the trail: the engine records a loop's ``activity.started`` (an automatic one's)
+    before it tests a while loop's condition, so a loop whose condition was false at once
+    shows ``activity.started`` then ``activity.completed``, as a plain activity that ran
+    does; only a loop's completion before any other event tells it ran nothing (every
+    round that runs records its work and its ``activity.iteration``)."""
+    return bool(kinds) and kinds[-1] == COMPLETED_KIND and BEFORE_TEST_KINDS.issuperset(kinds[:-1])
+
+
 #: one round of work: (ready, started, ended, late)
 Round = tuple[datetime, datetime, datetime, bool]
 
@@ -70,13 +87,25 @@ class Rounds:
     activity's completion. An activity without a loop is one round, measured as always.
 
     A loop that ran no round (a while loop whose condition was false at once) completed
-    without any work: it has no round, so it counts nowhere (:attr:`done` stays empty).
+    without any work: it has no round, so it counts nowhere (:attr:`done` stays empty;
+    ``loop``: the activity instance is a Standard loop's, whose completion right after its
+    ``activity.started`` is such a loop's, :func:`no_round`, not a round that ran).
     A round is late when a deadline fired on the activity instance before it ended (a loop's
     deadline spans its rounds: those after it fired are late, those before were not)."""
 
-    __slots__ = ("_closed", "_later", "_offered", "_ready", "_started", "done", "late")
+    __slots__ = (
+        "_closed",
+        "_later",
+        "_loop",
+        "_offered",
+        "_ready",
+        "_seen",
+        "_started",
+        "done",
+        "late",
+    )
 
-    def __init__(self, ready: datetime) -> None:
+    def __init__(self, ready: datetime, *, loop: bool = False) -> None:
         #: the rounds that ended, in order
         self.done: list[Round] = []
         #: a deadline fired on the activity instance so far
@@ -86,11 +115,16 @@ class Rounds:
         self._offered = False
         self._later = False  # a round ended before the one in progress
         self._closed = False
+        self._loop = loop
+        #: the kinds seen while they may still be a loop's that runs no round
+        self._seen: list[str] = []
 
     def see(self, kind: str, at: datetime) -> None:
         """Take the activity instance's next event (its kind, when) into account."""
         if self._closed:
             return
+        if self._loop and len(self._seen) <= len(BEFORE_TEST_KINDS):
+            self._seen.append(kind)
         if kind in ROUND_START_KINDS:
             if self._started is None:
                 self._started = at
@@ -102,7 +136,7 @@ class Rounds:
         elif kind == COMPLETED_KIND:
             # the round in progress, if its work began (after a loop's last round the
             # completion follows its ``activity.iteration``: no round of its own)
-            if self._started is not None:
+            if self._started is not None and not (self._loop and no_round(self._seen)):
                 self._end(at)
             self._closed = True
         elif kind == LATE_KIND:

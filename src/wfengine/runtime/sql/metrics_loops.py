@@ -98,7 +98,7 @@ def loop_rounds(
                 continue
             of = rounds.get(aid)
             if of is None:
-                of = rounds[aid] = Rounds(at)
+                of = rounds[aid] = Rounds(at, loop=True)
             of.see(kind, at)
     for aid, of in rounds.items():
         act, is_open = rows[aid]
