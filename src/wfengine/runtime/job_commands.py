@@ -14,7 +14,6 @@ import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from wfengine.errors import (
     ConcurrencyError,
@@ -32,12 +31,7 @@ from wfengine.runtime.host_arguments import check_flag, check_user
 from wfengine.runtime.id_arguments import check_id
 from wfengine.runtime.instance import ProcessInstance
 from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calling
-from wfengine.runtime.job_arguments import (
-    checked_lease,
-    instance_names,
-    job_filters,
-    job_id_names,
-)
+from wfengine.runtime.job_arguments import checked_lease, instance_names, job_filters, job_id_names
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
 from wfengine.runtime.jobs import (
@@ -52,14 +46,10 @@ from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
 from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.queries import check_instance_filter
-from wfengine.runtime.snapshots import (
-    JobSnapshot,
-    copy_snapshot,
-)
+from wfengine.runtime.snapshots import JobSnapshot, copy_snapshot
 from wfengine.runtime.states import ProcessState
 from wfengine.runtime.stored_text import failure_text
 
-_T = TypeVar("_T")
 _log = logging.getLogger("wfengine.engine")
 
 #: (re-exported: tests lose that many races on purpose)
@@ -76,6 +66,9 @@ class JobCommands(EngineBase):
     #: already due is its own next round, not a nested call; another thread's job runs and
     #: deliveries leave the engine to it (:mod:`~wfengine.runtime.engine_threads`)
     _firing_thread: int = 0
+    #: the ``should_stop`` of the running :meth:`run_due_jobs` (an answer kept through an
+    #: outage waits until it says yes: :mod:`~wfengine.runtime.prepared_jobs`)
+    _should_stop: Callable[[], bool] | None = None
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
         """Fire every timer (deadlines, work-item reminders) due now, each as its own command
@@ -183,8 +176,9 @@ class JobCommands(EngineBase):
         the job gone and does nothing). A job whose run keeps losing races with other
         engines is given back with a back-off of ``2**attempts`` seconds (at most an hour),
         but for an asynchronous application's call, which was made: its answer is applied
-        again, the job still held, and only after many lost rounds audited as discarded
-        (``application.discarded``) and the job given back;
+        again, the job still held (through a database outage too, until ``should_stop``),
+        and only after many lost rounds audited as discarded (``application.discarded``)
+        and the job given back;
         one that fails in any other way (but the database being unavailable, which is
         raised) becomes an incident on its instance and is parked until the incident is
         retried (:meth:`abandon_job`): a worker never dies of a job, and a job
@@ -224,7 +218,8 @@ class JobCommands(EngineBase):
         self._jobs_begin()
         claimed: Sequence[Job] = []
         ran = 0
-        outer_lease, self._lease = self._lease, lease  # (a long run's stretches: as long)
+        outer = self._lease, self._should_stop  # (a long run's stretches: as long)
+        self._lease, self._should_stop = lease, should_stop
         try:
             now = self.clock.now()
             claimed = self.store.claim_jobs(owner, now, later(now, lease), limit, kinds, instances)
@@ -255,7 +250,7 @@ class JobCommands(EngineBase):
                     )
                     raise
         finally:
-            self._lease = outer_lease
+            self._lease, self._should_stop = outer
             with self._held_lock:
                 self._held.difference_update(j.id for j in claimed)
             self._jobs_end()
@@ -528,7 +523,7 @@ class JobCommands(EngineBase):
             return True
 
         if prepare is not None:
-            ran = apply_prepared(self, job, owner, body, discarded)
+            ran = apply_prepared(self, job, owner, body, discarded, self._should_stop)
             stop = getattr(handler, "stop", None)  # (the call's failure is committed now)
             if stop is not None and threading.current_thread() is threading.main_thread():
                 raise stop  # maybe a signal handler's: a stop (see invoke_jobs._stopped)
