@@ -69,6 +69,9 @@ class JobCommands(EngineBase):
     #: the ``should_stop`` of the running :meth:`run_due_jobs` (an answer kept through an
     #: outage waits until it says yes: :mod:`~wfengine.runtime.prepared_jobs`)
     _should_stop: Callable[[], bool] | None = None
+    #: how many jobs this engine ran, counted as each runs: a run that raises (an outage)
+    #: returns no count, and a worker still tells the jobs it committed before
+    jobs_ran: int = 0
 
     def fire_due_timers(self, instances: Collection[str] | None = None) -> int:
         """Fire every timer (deadlines, work-item reminders) due now, each as its own command
@@ -239,6 +242,7 @@ class JobCommands(EngineBase):
                 try:
                     if self._run_held(job, owner):
                         ran += 1
+                        self.jobs_ran += 1
                 except EngineInUseError:  # another thread took the engine: the job went back
                     self._leave(claimed[n + 1 :], owner, gone=False)
                     if firing_elsewhere(self):

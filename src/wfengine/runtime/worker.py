@@ -297,6 +297,7 @@ class Worker:
             # database cannot be used, as for an outage, but no waiting cures this one)
             if (gone := store_file_problem(engine.store)) is not None:
                 raise StoreUnavailableError(gone)
+            counted = engine.jobs_ran  # (a batch an outage ends returns no count)
             try:
                 for hook in hooks:
                     hook(engine)
@@ -336,6 +337,8 @@ class Worker:
                     return
                 stop.wait(self._idle_wait(engine))
             except StoreError as exc:
+                with self._lock:  # the jobs of the batch committed before the failure ran
+                    self.ran += engine.jobs_ran - counted
                 # the file gone, a new connection is refused (sqlite_file) with a StoreError,
                 # and an outage's retries would not cure it: the database cannot be used
                 if (gone := store_file_problem(engine.store)) is not None:
