@@ -61,6 +61,7 @@ from typing import Any
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
 import wfengine.expressions.c_like_math as c_like_math
 import wfengine.expressions.java_numbers as java_numbers
+import wfengine.expressions.java_strings as java_strings
 import wfengine.expressions.js_numbers as js_numbers
 import wfengine.expressions.js_strings as js_strings
 import wfengine.expressions.operators as operators
@@ -105,8 +106,9 @@ def to_string(value: Any, dialect: Dialect) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        items = [to_string(v, dialect) for v in value]
-        return ",".join(items) if dialect is Dialect.JAVASCRIPT else "[" + ", ".join(items) + "]"
+        if dialect is Dialect.JAVASCRIPT:  # join() prints null as nothing: [null, 1] is ",1"
+            return ",".join("" if v is None else to_string(v, dialect) for v in value)
+        return "[" + ", ".join(to_string(v, dialect) for v in value) + "]"
     if isinstance(value, Mapping):
         pairs = (f"{to_string(k, dialect)}={to_string(v, dialect)}" for k, v in value.items())
         return "{" + ", ".join(pairs) + "}"
@@ -227,32 +229,6 @@ def _equals(ctx: EvaluationContext, a: Any, b: Any, /) -> bool:
     return bool(a == b)
 
 
-def _casefolded(ctx: EvaluationContext, text: str) -> str:
-    """``text.casefold()``, a new string charged to the budget (as ``lower()`` is)."""
-    ctx.charge(len(text))
-    return text.casefold()
-
-
-def _equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
-    return isinstance(b, str) and _casefolded(ctx, a) == _casefolded(ctx, b)
-
-
-def _sign(a: Any, b: Any) -> int:
-    return int(a > b) - int(a < b)
-
-
-def _compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
-    if a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
-        ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
-    return _sign(a, b)
-
-
-def _compare_to_ignore_case(ctx: EvaluationContext, a: str, b: str, /) -> int:
-    if not isinstance(b, str):
-        raise TypeError("compareToIgnoreCase() takes a string")
-    return _sign(_casefolded(ctx, a), _casefolded(ctx, b))
-
-
 def _length(ctx: EvaluationContext, a: Any, /) -> int:
     return len(a)
 
@@ -265,8 +241,8 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
     if isinstance(a, str):
         if not isinstance(item, str):
             raise TypeError("indexOf() of a string looks for a string")
-        _charge_scan(ctx, a)
-        return a.find(item, max(start, 0))
+        _charge_scan(ctx, a)  # a start past the end is the end: ''.indexOf('', 9) is 0
+        return a.find(item, min(max(start, 0), len(a)))
     _charge_scan(ctx, a)
     for i in range(max(start, 0), len(a)):
         if strict_equal(a[i], item):  # [true].indexOf(1) is -1
@@ -329,11 +305,6 @@ def _to_upper(ctx: EvaluationContext, a: str, /) -> str:
 def _to_lower(ctx: EvaluationContext, a: str, /) -> str:
     ctx.charge(len(a))
     return a.lower()
-
-
-def _trim(ctx: EvaluationContext, a: str, /) -> str:
-    ctx.charge(len(a))
-    return a.strip()
 
 
 def _substring(ctx: EvaluationContext, a: str, begin: int, end: int | None = None, /) -> str:
@@ -411,11 +382,14 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
     to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
     get: Callable[..., Any] = lambda ctx, a, key, /: _get(ctx, a, key, not js)  # noqa: E731
     listing = (list, tuple)
+    comparable = (str, int, float, date, timedelta)
     table = [
         make_function("equals", _equals, receivers=_ANY),
-        make_function("equalsIgnoreCase", _equals_ignore_case, uses_context=True),
-        make_function("compareTo", _compare_to, receivers=(str, int, float, date, timedelta)),
-        make_function("compareToIgnoreCase", _compare_to_ignore_case, uses_context=True),
+        make_function("equalsIgnoreCase", java_strings.equals_ignore_case, uses_context=True),
+        make_function("compareTo", java_strings.compare_to, receivers=comparable),
+        make_function(
+            "compareToIgnoreCase", java_strings.compare_to_ignore_case, uses_context=True
+        ),
         make_function("length", _length, receivers=(str, list, tuple)),
         make_function("isEmpty", _is_empty, receivers=(str, list, tuple, dict)),
         make_function("size", _length, receivers=(list, tuple, dict)),
@@ -429,7 +403,7 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
         make_function("get", get, receivers=(dict, *listing)),
         make_function("toUpperCase", _to_upper, uses_context=True),
         make_function("toLowerCase", _to_lower, uses_context=True),
-        make_function("trim", _trim, uses_context=True),
+        make_function("trim", java_strings.make_trim(java=not js), uses_context=True),
         make_function("substring", js_strings.substring if js else _substring, uses_context=True),
         make_function("charAt", js_strings.char_at if js else _char_at),
         make_function("concat", _concat, uses_context=True),

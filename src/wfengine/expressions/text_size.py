@@ -71,11 +71,14 @@ PYTHON = TextStyle(_python_overhead, 2, repr)
 
 def c_like_overhead(*, brackets: bool) -> Callable[[Any, int], int]:
     """Java's ``[a, b]`` (``brackets``) or JavaScript's ``a,b`` for lists and tuples; both
-    write ``{k=v, ...}`` for a dict, and Python's text for a set."""
+    write ``{k=v, ...}`` for a dict, and Python's text for a set. JavaScript's ``join`` prints
+    a null item as nothing: the ``null`` counted for it is taken off here."""
 
     def overhead(container: Any, n: int) -> int:
         if isinstance(container, list | tuple):
-            return 2 + 2 * max(n - 1, 0) if brackets else max(n - 1, 0)
+            if brackets:
+                return 2 + 2 * max(n - 1, 0)
+            return max(n - 1, 0) - len("null") * container.count(None)
         if isinstance(container, dict):
             return 2 + 2 * max(n - 1, 0) + n
         return _python_overhead(container, n)

@@ -1,0 +1,99 @@
+"""Java's string comparisons and trimming, for the methods both front ends offer.
+
+``compareTo`` gave only the sign (Java's ``String.compareTo`` gives the difference of the
+first two characters that differ, or of the lengths: ``"c".compareTo("a")`` is 2);
+``equalsIgnoreCase`` and ``compareToIgnoreCase`` folded the case of whole texts as Python's
+``casefold`` does, so ``"Straße".equalsIgnoreCase("STRASSE")`` held (Java compares character
+by character, each upper- then lower-cased on its own: false); ``trim`` stripped every
+Unicode space where Java strips the characters up to U+0020 and JavaScript its own set (with
+the byte-order mark, not U+001C to U+001F). Characters are Unicode code points here, not
+Java's UTF-16 units: they differ only beyond U+FFFF (a documented choice).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from wfengine.expressions.context import FREE_TEXT, EvaluationContext
+
+#: what Java's ``String.trim`` strips: every character up to the space
+JAVA_SPACE = "".join(map(chr, range(0x21)))
+#: what JavaScript's ``String.prototype.trim`` strips: its WhiteSpace and LineTerminator
+JAVASCRIPT_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+
+
+def _first_difference(a: str, b: str) -> int:
+    """The first index where ``a`` and ``b`` differ (or the shorter's length), found by
+    halving with slices compared in C: a character loop in Python would be slow on a long
+    text the budget lets through."""
+    lo, hi = 0, min(len(a), len(b))  # a[:lo] == b[:lo]
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def text_difference(a: str, b: str) -> int:
+    """Java's ``a.compareTo(b)``: the difference of the first characters that differ, else of
+    the lengths."""
+    i = _first_difference(a, b)
+    if i < min(len(a), len(b)):
+        return ord(a[i]) - ord(b[i])
+    return len(a) - len(b)
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    """``char`` as Java's case-insensitive comparisons see it: upper- then lower-cased, each
+    a one-character mapping (Python's ``'ß'.upper()`` is ``'SS'``; Java's is ``'ß'``)."""
+    upper = char.upper()
+    upper = upper if len(upper) == 1 else char
+    lower = upper.lower()
+    return lower if len(lower) == 1 else upper
+
+
+def _folded(ctx: EvaluationContext, text: str) -> str:
+    """``text`` folded character by character, a new string charged to the budget."""
+    ctx.charge(len(text))
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_folded_char, text))
+
+
+def equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
+    """Java's ``equalsIgnoreCase``: the same length, and each character the same but for case."""
+    return isinstance(b, str) and len(a) == len(b) and _folded(ctx, a) == _folded(ctx, b)
+
+
+def compare_to_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> int:
+    if not isinstance(b, str):
+        raise TypeError("compareToIgnoreCase() takes a string")
+    return text_difference(_folded(ctx, a), _folded(ctx, b))
+
+
+def compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
+    """``compareTo``: Java's difference for two texts; the sign for numbers, dates and
+    durations, as their ``compareTo`` gives it."""
+    if a.__class__ is str and b.__class__ is str:
+        if len(a) > FREE_TEXT < len(b):
+            ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+        return text_difference(a, b)
+    return int(a > b) - int(a < b)
+
+
+def make_trim(java: bool) -> Any:
+    """``trim`` as the language strips: Java the characters up to the space, JavaScript its
+    whitespace and line terminators."""
+    space = JAVA_SPACE if java else JAVASCRIPT_SPACE
+
+    def trim(ctx: EvaluationContext, a: str, /) -> str:
+        ctx.charge(len(a))
+        return a.strip(space)
+
+    return trim
