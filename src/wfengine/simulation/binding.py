@@ -554,6 +554,7 @@ def _trail_reader(
             import sqlalchemy as sa
 
             from wfengine.audit.exports import iter_events
+            from wfengine.audit.loop_rounds import LoopActivities
             from wfengine.audit.metrics import activity_durations_of
             from wfengine.runtime.sql.store import SqlStore
 
@@ -564,8 +565,10 @@ def _trail_reader(
             except (WorkflowError, sa.exc.SQLAlchemyError) as exc:
                 raise ScenarioError(f"{scenario.source}: trail: {exc}") from None
             try:
+                looped = LoopActivities(engine)  # (a while loop that ran no round: no time)
                 for process_id in process_ids:
-                    found = activity_durations_of(iter_events(engine, process_id=process_id))
+                    events = iter_events(engine, process_id=process_id)
+                    found = activity_durations_of(events, looped=looped)
                     for act, spans in found.items():
                         cache.setdefault(act, []).extend(p for _, p, _ in spans)
             except sa.exc.SQLAlchemyError as exc:
