@@ -501,6 +501,7 @@ class WorkItemCommands(EngineBase):
                 nav.complete_work_item(item, values, user)
                 self._commit(nav)
                 return None
+            had = (item.holder, item.owner)  # (who has it in hand: see _taken_from)
             payload, tell = change_item(item, nav)
             if payload is not None:  # None: the command recorded its events itself
                 inst.changes.append(change(nav.now, payload, *where))
@@ -514,6 +515,7 @@ class WorkItemCommands(EngineBase):
                     number,
                     stamp=inst.call_stamp(),
                     holder=item.holder,
+                    **_taken_from(payload, had, item),
                 )
                 nav.step.outbox.append(entry)
             if nav.pass_turn(ai) or nav._agenda:
@@ -529,3 +531,17 @@ class WorkItemCommands(EngineBase):
         refused = self._command(body)
         if refused is not None:
             raise refused
+
+
+def _taken_from(
+    payload: Payload | None, had: tuple[str | None, ...], item: WorkItem
+) -> dict[str, list[str]]:
+    """The ``taken_from`` of a reassignment's ``work_item.assigned`` entry: who had ``item``
+    in hand before (``had``: its holder, the owner who delegated it) and has it no longer,
+    named as an escalation's entry names them, so the notification dispatcher tells them
+    too. Why: a supervisor took their work and only the new holder heard; they found it
+    gone from their worklist. A release or delegation is its holder's own act: none."""
+    if not isinstance(payload, WorkItemReassigned):
+        return {}
+    lost = [u for u in dict.fromkeys(had) if u is not None and u != item.holder]
+    return {"taken_from": lost} if lost else {}

@@ -28,7 +28,9 @@ Events and who hears of them:
 * ``offered`` (``work_item.offered``): everyone the item is offered to (again when its holder
   released it, or an escalation took it from its holder: then all but those it was escalated
   to, whom the escalation tells);
-* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder;
+* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder,
+  and for a reassignment whoever it was taken from (its holder, the owner who delegated it:
+  the entry's ``taken_from``), each once;
 * ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
   earlier performer, else those it is offered to), with the reason in the text;
 * ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
@@ -144,6 +146,9 @@ class NotificationDispatcher:
         holder = payload.get("holder")
         if audience == "holder" or (audience == "current" and holder):
             recipients: tuple[str, ...] = (holder,) if holder else ()
+            if audience == "holder":  # and whoever a reassignment took it from
+                taken = payload.get("taken_from", ())
+                recipients = tuple(dict.fromkeys((*recipients, *taken)))
         elif audience == "involved":  # (an entry written before it named no holder, no owner)
             found = (*payload["assignees"], holder, payload.get("owner"))
             recipients = tuple(dict.fromkeys(u for u in found if u))
