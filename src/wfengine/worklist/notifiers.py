@@ -67,7 +67,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from importlib.metadata import entry_points
-from typing import Any
+from os import PathLike
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -128,7 +129,7 @@ class NotificationDispatcher:
 
     def __init__(self, organisation: OrganisationSource, notifiers: Iterable[Notifier]) -> None:
         #: where recipients are looked up after the delivering engine's directory
-        self.organisation = organisation
+        self.organisation = _source(organisation)
         self.notifiers = _checked(notifiers)
         #: entry key -> the positions of the notifiers that have it, while some do not
         self._delivered: dict[str, set[int]] = {}
@@ -223,6 +224,12 @@ class NotificationDispatcher:
         given = self.organisation
         if given is not None and not isinstance(given, Organisation):
             given = given()
+            if given is not None and not isinstance(given, Organisation):
+                raise TypeError(
+                    f"the organisation callable given to subscribe returned {describe(given)}:"
+                    " it returns the current Organisation (or None), whose users have the"
+                    " addresses notifiers need"
+                )
         if given is not None and all(given is not p for p in places):
             places.append(given)
         users: list[OrgUser] = []
@@ -240,6 +247,31 @@ class NotificationDispatcher:
                 ", ".join(unknown),
             )
         return users
+
+
+def _source(organisation: object) -> OrganisationSource:
+    """``organisation`` as :class:`NotificationDispatcher` takes it (an Organisation, a
+    callable returning the current one, or None); anything else is a ``TypeError`` naming it,
+    here: a path or a host's own directory was taken and failed every delivery for hours.
+    A host's directory (``members``/``knows``) is not accepted: it has no users with
+    addresses (``user(user_id)``, an ``OrgUser``), which are what notifiers are given."""
+    if organisation is None or isinstance(organisation, Organisation):
+        return organisation
+    if callable(organisation) and not isinstance(organisation, type):
+        return cast(Callable[[], Organisation | None], organisation)
+    if isinstance(organisation, str | PathLike):
+        hint = f"load it first: load_organisation({str(organisation)!r})"
+    elif callable(getattr(organisation, "members", None)):
+        hint = (
+            "a host's own directory gives no addresses (notifiers are given an "
+            "Organisation's users, with their e-mail and phone): pass an Organisation "
+            "holding them (Organisation.from_data(...), load_organisation(path))"
+        )
+    else:
+        hint = "or a callable returning the current one, or None"
+    raise TypeError(
+        f"subscribe: organisation is an Organisation, not {describe(organisation)}: {hint}"
+    )
 
 
 def _checked(notifiers: Iterable[Notifier]) -> list[Notifier]:
