@@ -14,6 +14,7 @@ nobody can claim. Supervisors come from the directory's optional ``supervisors_o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 
 from wfengine.definition.model import Participant
 from wfengine.runtime.compiled import CAssignment
@@ -22,6 +23,7 @@ from wfengine.runtime.directory import (
     SupervisorLevels,
     Supervisors,
     answers,
+    asked,
     checked_members,
     directory_failed,
     directory_name,
@@ -247,7 +249,7 @@ class People(NavigatorBase):
             return tuple(u for u in dict.fromkeys(found) if u not in excluded)
         if supervisors_of(self.ctx.directory) is None:
             return ()
-        each = [self._supervisor_levels(person) for person in responsible(item)]
+        each = [self._supervisor_levels(person) for person in self._answering(item)]
         nearest: tuple[str, ...] = ()
         for depth in range(max(map(len, each), default=0)):
             level = _merged(levels[depth] for levels in each if depth < len(levels))
@@ -256,6 +258,20 @@ class People(NavigatorBase):
                 return allowed
             nearest = nearest or allowed  # (have it already: the next level up, if any)
         return nearest  # (reaching no one new, which the escalation's incident names)
+
+    def _answering(self, item: WorkItem) -> tuple[str, ...]:
+        """Who answers for late ``item``, whose supervisors it escalates to: its holder
+        (:func:`responsible`); but a holder the organisation no longer knows (they left)
+        has no supervisor, so then those it is offered to, as for an unclaimed item. Why:
+        the escalation of a leaver's work reached no one and blamed "their supervisor",
+        though the people it is offered to have theirs."""
+        holder = item.holder
+        org = supervision_of(self.ctx.directory)
+        if holder is None or org is None:
+            return responsible(item)
+        if asked(org, f"knows({holder!r})", partial(org.knows, holder)):
+            return (holder,)
+        return tuple(u for u in item.assignees if u != holder)
 
     def _declaration(self, inst: ProcessInstance, participant: str) -> Participant | None:
         """The Participant ``inst``'s process (else its package) declares as ``participant``,

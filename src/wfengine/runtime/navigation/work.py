@@ -37,7 +37,6 @@ from wfengine.runtime.work_rules import (
     OFFER,
     excluded_performers,
     nobody_left,
-    responsible,
     supervision_of,
 )
 
@@ -234,7 +233,10 @@ class Work(People):
             # an escalation that reaches no one (no one new: offered to the same people, it
             # would change nothing) is none: an incident (on the activity, which closing
             # resolves it), the job parked until the incident is retried
-            people = _names(responsible(item)) or "no one"
+            answering = self._answering(item)  # (not a holder who left: see _answering)
+            people = _names(answering) or "no one"
+            if item.holder is not None and item.holder not in answering:
+                people += f" (its holder {item.holder!r} left: reoffer_work() offers it anew)"
             if supervisors_of(self.ctx.directory) is None:
                 # (a directory of the documented protocols only: name the missing part)
                 lacking = (
