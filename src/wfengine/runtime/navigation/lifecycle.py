@@ -30,6 +30,7 @@ from wfengine.runtime.instance import (
 from wfengine.runtime.navigation.base import (
     NavigatorBase,
 )
+from wfengine.runtime.navigation.incidents import end_parked_reminders
 from wfengine.runtime.outbox import (
     OutboxKind,
     Resolution,
@@ -323,4 +324,5 @@ class Lifecycle(NavigatorBase):
             self.step.outbox.append(entry)
             withdrawn = WorkItemCancelled(item.id)
             ai.scope.instance.changes.append(change(self.now, withdrawn, ai.id, ai.act.id))
+            end_parked_reminders(self, item)  # (its reminder jobs end with it)
         ai.work_item = None
