@@ -182,3 +182,55 @@ def test_a_due_timer_fired_between_stretches_does_not_drop_the_next_stretch(
         assert sorted(e.trace(iid)) == sorted(
             ["start", "split", "s1", "s2", "s3", "s4", "tm", "join", "end"]
         )
+
+
+def _two_children_with_zero_timers() -> PackageBuilder:
+    """A caller whose run splits into two subflows of one process, each beginning with a
+    timer already due and going on through five scripts; joined again."""
+    b = PackageBuilder("sf")
+    c = b.process("child")
+    c.data_field("f0", "INTEGER", initial="0")
+    c.start("cs")
+    c.intermediate("tm", timer="PT0S")
+    c.end("ce")
+    steps = [f"a{i}" for i in range(1, 6)]
+    for i in steps:
+        c.activity(i, script="f0 = f0 + 1")
+    c.sequence("cs", "tm", *steps, "ce")
+    p = b.process("caller")
+    p.data_field("g", "INTEGER", initial="0")
+    p.start("start")
+    p.route("split", gateway="Parallel")
+    p.route("join", gateway="Parallel")
+    p.end("end")
+    steps = [f"s{i}" for i in range(1, 4)]
+    for i in steps:
+        p.activity(i, script="g = g + 1")
+    for a, z in zip(["start", *steps], [*steps, "split"], strict=True):
+        p.transition(a, z)
+    for k in ("c1", "c2"):
+        p.subflow(k, process="child")
+        p.transition("split", k)
+        p.transition(k, "join")
+    p.transition("join", "end")
+    return b
+
+
+@pytest.mark.parametrize("every", [2, 3])
+def test_two_due_timers_fired_between_stretches_each_keep_their_next_stretch(
+    request: pytest.FixtureRequest, store_kind: str, tmp_path: Path, every: int
+) -> None:
+    """Two timers due at once fire one after the other between stretches, each a command of
+    its own that stretches: the second dropped the first's next ``continue`` job (a child
+    left half run)."""
+    url = store_url(request, store_kind, tmp_path)
+    with Engine(clock=VirtualClock(), db_url=url, limits=RuntimeLimits(commit_every=every)) as e:
+        e.deploy(_two_children_with_zero_timers().build())
+        iid = e.start_process("caller")
+        assert e.instance(iid).state is ProcessState.COMPLETED
+        children = [s.id for s in e.instance_summaries() if s.id != iid]
+        assert len(children) == 2
+        for child in children:
+            assert e.instance(child).state is ProcessState.COMPLETED
+            assert e.instance(child).data == {"f0": 5}
+            assert e.jobs(child) == []

@@ -349,14 +349,16 @@ class EngineBase:
         self._command_thread = threading.get_ident()
         self._origin = origin or ""
         self._origin_body = body
+        # (a command run between a long run's stretches, a timer's, keeps the jobs before it)
+        outer, self._stretched = (self._stretched if self._carrying_on else []), []
         try:
-            self._stretched = []
             try:
                 with self.store.unit(), run_budget(self.limits):
                     result = body()
             except ConcurrencyError as exc:  # the rare path, in a method of its own
                 result = self._run_again(body, exc)
         finally:
+            self._stretched[:0] = outer
             self._in_command = False
             self._command_lock.release()
             # a call's SystemExit or Ctrl-C, its incident committed (the memory store cannot
@@ -365,10 +367,8 @@ class EngineBase:
                 raise stop
         if self._stretched and not self._carrying_on:
             self._carry_on()
-        if self._timers_waiting:  # (their commands start afresh: a stretch's next job kept)
-            kept, self._stretched = self._stretched, []
+        if self._timers_waiting:
             self._timers_after_command()
-            self._stretched[:0] = kept
         return result
 
     def _run_again(self, body: Callable[[], _T], lost: ConcurrencyError) -> _T:
