@@ -115,6 +115,9 @@ class WorkItemPayload(TypedDict):
     holder: NotRequired[str]
     #: ``work_item.escalated`` only: who it was offered to as well
     escalated_to: NotRequired[list[str]]
+    #: ``work_item.escalated`` and a reassignment's ``work_item.assigned``: who had it in hand
+    #: (its holder, the owner who delegated it) and has it no longer
+    taken_from: NotRequired[list[str]]
 
 
 class IncidentPayload(TypedDict):
