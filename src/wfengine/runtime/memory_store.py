@@ -16,6 +16,7 @@ import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
 from itertools import chain
 from typing import Any, ClassVar
@@ -397,8 +398,11 @@ class MemoryStore(StoreOutbox):
 
     def correlated(self, keys: Mapping[str, Any]) -> list[str]:
         # as the SQL store's index compares: the values' stored forms (10.0 is not 10, True
-        # is not 1), and a key without a value (None) is not in the index
+        # is not 1), and a key without a value (None) is not in the index. ``==`` first, as
+        # the cheap look; a NaN equals nothing, not even itself, but its form is its form
+        # (SQLite and PostgreSQL found an instance by it, this store did not)
         wanted = {k: correlation_value(v) for k, v in keys.items()}
+        unequal = {k for k, v in keys.items() if _holds_nan(v)}
         found = (
             inst
             for inst in list(self._instances.values())
@@ -406,7 +410,7 @@ class MemoryStore(StoreOutbox):
             and set(keys) <= set(inst.compiled.correlation_keys)
             and all(
                 (held := inst.data.get(k)) is not None
-                and held == keys[k]
+                and (held == keys[k] or k in unequal)
                 and correlation_value(held) == form
                 for k, form in wanted.items()
             )
@@ -537,3 +541,17 @@ class MemoryStore(StoreOutbox):
         new_jobs.extend(step.jobs)
         for job in map(utc_job, new_jobs):
             self._jobs.add(job)
+
+
+def _holds_nan(value: Any) -> bool:
+    """Whether ``value`` is or holds (in a list, tuple or dict) a NaN, which ``==`` finds
+    equal to nothing (:meth:`MemoryStore.correlated`)."""
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, list | tuple):
+        return any(_holds_nan(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_nan(v) for v in value.values())
+    return False
