@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["owned", "owned_values", "shares"]
+__all__ = ["owned", "owned_values", "plain_moment", "shares"]
 
 
 #: the types of values that share nothing when handed on as they are (no list, dict or set
@@ -27,8 +27,9 @@ def owned(value: Any) -> Any:
     """``value`` sharing nothing mutable with the caller: lists, tuples, mappings and sets are
     copied all the way down, as the plain list, tuple or dict a database gives back (anything
     else a store keeps is immutable: text, numbers, times); a subclass of text or of a
-    number (``StrEnum``, ``IntEnum``) is its plain ``str``, ``int`` or ``float``, as a
-    database gives it back too.
+    number (``StrEnum``, ``IntEnum``), of a time (a pandas ``Timestamp``: :func:`plain_moment`)
+    or of ``Decimal`` is its plain ``str``, ``int``, ``float``, ``datetime`` ... or
+    ``Decimal``, as a database gives it back too.
 
     Why: the memory store keeps the objects it is given, so a host that changed its own list
     after ``start_process`` (or a snapshot's, or an audit event's) would change the
@@ -51,6 +52,11 @@ def owned(value: Any) -> Any:
         return int.__int__(value)
     if isinstance(value, float):
         return float.__float__(value)
+    moment = plain_moment(value)
+    if moment is not None:
+        return moment
+    if isinstance(value, Decimal):  # (made from its digits, not from what its __str__ says)
+        return Decimal(value)
     if isinstance(value, dict):
         return {k: owned(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -62,6 +68,35 @@ def owned(value: Any) -> Any:
     if isinstance(value, Mapping):  # another mapping (a read-only view): a dict, as stored
         return {k: owned(v) for k, v in value.items()}
     return value
+
+
+def plain_moment(value: Any) -> datetime | date | time | timedelta | None:
+    """A subclass's datetime, date, time or timedelta (a pandas ``Timestamp``) as the plain
+    one with the same fields (its zone and fold kept; digits below a microsecond, which no
+    plain one holds, dropped, as a database drops them), as SQLite and PostgreSQL give it
+    back: the memory store kept the subclass, whose methods and ``str`` say other things.
+    A plain one is itself; anything else None."""
+    if isinstance(value, datetime):
+        if type(value) is datetime:
+            return value
+        return datetime(
+            *(value.year, value.month, value.day),
+            *(value.hour, value.minute, value.second, value.microsecond),
+            value.tzinfo,
+            fold=value.fold,
+        )
+    if isinstance(value, date):
+        return value if type(value) is date else date(value.year, value.month, value.day)
+    if isinstance(value, time):
+        if type(value) is time:
+            return value
+        hms = (value.hour, value.minute, value.second, value.microsecond)
+        return time(*hms, value.tzinfo, fold=value.fold)
+    if isinstance(value, timedelta):
+        if type(value) is timedelta:
+            return value
+        return timedelta(value.days, value.seconds, value.microseconds)
+    return None
 
 
 def shares(values: Mapping[str, Any]) -> bool:
