@@ -15,7 +15,7 @@ import heapq
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wfengine.runtime.outbox import OutboxKind, OutboxRecord
@@ -74,8 +74,9 @@ class QueueTrack:
 
     def advance(self, at: datetime) -> None:
         """Count the time since the last change at the current length."""
-        if self.since is not None and at > self.since:
-            self.area += self.length * elapsed(self.since, at).total_seconds()
+        if self.since is not None:  # (in real time: on the fall-back night 02:10 winter
+            # time comes after 02:50 summer time, which Python's wall-clock order denies)
+            self.area += self.length * max(elapsed(self.since, at).total_seconds(), 0.0)
         self.since = at
 
     def move(self, at: datetime, by: int) -> None:
@@ -95,6 +96,14 @@ class _Queued:
     #: the queue it counts in (its activity's; ``PROCESS/ACTIVITY`` for a called process's
     #: step whose id another process uses too)
     queue: str = ""
+
+
+def _longest_free(person: Person) -> tuple[datetime | None, str]:
+    """The order in which free people take an item: free the longest first, in real time
+    (UTC: a zone's moments compare on their wall clock, wrongly across the clocks going
+    back), then by id."""
+    since = person.free_since
+    return (None if since is None else since.astimezone(UTC), person.id)
 
 
 class Staff:
@@ -281,7 +290,7 @@ class Staff:
             if p.working is None and not p.asleep and self._awake(p)
         ]
         if free:
-            chosen = min(free, key=lambda p: (p.free_since, p.id))
+            chosen = min(free, key=_longest_free)
             if not self._give(chosen, item_id):
                 self._freed.append(chosen)  # still free: the next dispatch looks again
 

@@ -442,8 +442,30 @@ def _moment(arg: Any, where: str) -> datetime:
                 "2027-01-04T09:00:00[Europe/Paris] on that zone's clock)"
             ) from None
         if found is not None:
-            return _in_zone(at, found["zone"], text.endswith("Z"), where)
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+            at = _in_zone(at, found["zone"], text.endswith("Z"), where)
+    return _existing(at, where) if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _existing(at: datetime, where: str) -> datetime:
+    """``at``, refused when its wall time is none of its zone's: one the clocks skip when
+    they go forward (``02:30`` in Paris on the night summer time begins). Why: Python keeps
+    such a time and reads it on the offset before the change, so the case arrived at 03:30
+    summer time, silently, and a typing slip went unnoticed."""
+    back = at.astimezone(UTC).astimezone(at.tzinfo)
+    if back.replace(tzinfo=None) == at.replace(tzinfo=None):
+        return at
+    raise ScenarioError(
+        f"{where}: {at.replace(tzinfo=None).isoformat()} is no time of {at.tzinfo}: its "
+        f"clocks skip it, going forward from {at:%z} to {back:%z} that night (give a time "
+        "before or after the change)"
+    )
+
+
+def _instant(at: datetime) -> datetime:
+    """``at`` in UTC, to compare or sort by. Why: Python compares two moments of one zone
+    on their wall clock, ignoring ``fold``, so on the night the clocks go back 02:10 winter
+    time came before 02:50 summer time, 20 minutes earlier in real time."""
+    return at.astimezone(UTC)
 
 
 def _in_zone(at: datetime, name: str, universal: bool, where: str) -> datetime:
@@ -541,9 +563,9 @@ def _arrivals(
         ]
     moments = [(_moment(v, at), at) for at, v in lines]
     for moment, at in moments:
-        if moment < start:
+        if _instant(moment) < _instant(start):
             raise ScenarioError(
                 f"{at}: {moment.isoformat()} is before the scenario's start "
                 f"({start.isoformat()}); give a start no later than the first arrival"
             )
-    return Arrivals("times", times=tuple(sorted(m for m, _ in moments)))
+    return Arrivals("times", times=tuple(sorted((m for m, _ in moments), key=_instant)))
