@@ -9,15 +9,27 @@ FLOAT field), and ``Math.abs(true)`` was 1; Java does not compile either.
 ``min`` and ``max`` follow both languages where Python's ``min``/``max`` do not: NaN wins
 whatever the order of the arguments (Python's answer depended on it), and ``-0.0`` is below
 ``0.0`` (``Math.max(-0.0, 0.0)`` is ``0.0``, ``Math.min(0.0, -0.0)`` is ``-0.0``).
+
+wfengine's extension, kept from its earlier reading: ``min`` and ``max`` also take two dates,
+two datetimes or two durations and give the earlier (shorter) or later (longer) one
+(``Math.max(due, now())``); JavaScript would give a number of milliseconds and Java does not
+compile it, but definitions rely on it. Two values of different kinds are an error.
+
+A deployment an earlier wfengine stored (:mod:`.stored_reading`) keeps that wfengine's reading
+of text and booleans (Python's: ``Math.max('10', '9')`` is ``'9'``, ``Math.abs(true)`` is 1),
+so its instances keep running; numbers are read as above.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import wfengine.expressions.c_like_arithmetic as c_like_arithmetic
+import wfengine.expressions.functions as native
 from wfengine.expressions.context import EvaluationContext
 
 #: the range of Java's ``long``, which its ``Math.round`` clamps to
@@ -63,13 +75,59 @@ def _java_promoted(a: Any, b: Any, result: Any) -> Any:
     return result
 
 
+def _time_kind(value: Any) -> str | None:
+    """``datetime``, ``date`` or ``duration`` for such a value (the kinds ``min``/``max`` take
+    two of, as wfengine's extension), else None."""
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "duration" if isinstance(value, timedelta) else None
+
+
+def _extreme_in_time(name: str, a: Any, b: Any, larger: bool) -> Any:
+    """The later (longer) or earlier (shorter) of two values of one time kind; two of
+    different kinds, or one and anything else, are an error naming both."""
+    kind_a, kind_b = _time_kind(a), _time_kind(b)
+    if kind_a != kind_b:
+        raise TypeError(
+            f"{name} takes two numbers, or two dates, datetimes or durations (of one kind), "
+            f"not {kind_a or c_like_arithmetic.type_name(a)} and "
+            f"{kind_b or c_like_arithmetic.type_name(b)}"
+        )
+    return (max if larger else min)(a, b)
+
+
 def _make_extreme(name: str, larger: bool, java: bool) -> Callable[..., Any]:
     def extreme(ctx: EvaluationContext, a: Any, b: Any, /) -> Any:
+        if _time_kind(a) is not None or _time_kind(b) is not None:
+            return _extreme_in_time(name, a, b, larger)
         x, y = math_number(name, a, java), math_number(name, b, java)
         result = _extreme(x, y, larger)
         return _java_promoted(x, y, result) if java else result
 
     return extreme
+
+
+def _lenient(strict: Callable[..., Any], earlier: Callable[..., Any]) -> Callable[..., Any]:
+    """``strict`` for numbers and values in time, else ``earlier``: Python's reading, which a
+    deployment stored by an earlier wfengine keeps for text and booleans (see the module)."""
+
+    @functools.wraps(strict)  # (its signature: the arguments checked when compiling)
+    def lenient(ctx: EvaluationContext, *args: Any) -> Any:
+        if all(_is_number(a) or _time_kind(a) is not None for a in args):
+            return strict(ctx, *args)
+        return earlier(ctx, *args)
+
+    return lenient
+
+
+#: the ``Math`` functions a stored deployment reads as an earlier wfengine did, and that reading
+LENIENT_WHEN_STORED: dict[str, Callable[..., Any]] = {
+    "Math.abs": native._abs,
+    "Math.min": native._min,
+    "Math.max": native._max,
+}
 
 
 def _make_abs(java: bool) -> Callable[..., Any]:
@@ -126,10 +184,19 @@ def _java_rounding(name: str, rounding: Callable[[float], int]) -> Callable[...,
     return rounded
 
 
-def math_functions(java: bool) -> dict[str, Callable[..., Any]]:
+def math_functions(java: bool, stored: bool = False) -> dict[str, Callable[..., Any]]:
     """The implementations of ``Math.abs/min/max/round/floor/ceil``, by qualified name: Java's
     give the ``double`` its ``Math`` declares, JavaScript's plain numbers (all its numbers are
-    doubles, and it prints ``2.0`` as ``2``)."""
+    doubles, and it prints ``2.0`` as ``2``). ``stored``: a stored deployment's, whose
+    ``abs``, ``min`` and ``max`` take text and booleans as an earlier wfengine did."""
+    table = _strict_functions(java)
+    if stored:
+        for name, earlier in LENIENT_WHEN_STORED.items():
+            table[name] = _lenient(table[name], earlier)
+    return table
+
+
+def _strict_functions(java: bool) -> dict[str, Callable[..., Any]]:
     rounding = _java_rounding if java else _js_rounding
     return {
         "Math.abs": _make_abs(java),

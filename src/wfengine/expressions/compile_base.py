@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import wfengine.expressions.dialects as dialects
 import wfengine.expressions.operators as operators
+import wfengine.expressions.stored_reading as stored_reading
 from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
 from wfengine.expressions.compiled import Evaluator, constant_evaluator, describe
 from wfengine.expressions.context import EvaluationContext
@@ -55,9 +56,11 @@ class _Tables:
 
 
 @lru_cache(maxsize=16)
-def _tables(limits: Limits, dialect: Dialect) -> _Tables:
+def _tables(limits: Limits, dialect: Dialect, stored: bool) -> _Tables:
+    """The tables of ``dialect``; ``stored``: as a stored deployment reads them (some of its
+    functions keep an earlier wfengine's reading: :mod:`.stored_reading`)."""
     plain = functions(limits)
-    statics = dialects.statics(dialect, limits)
+    statics = dialects.statics(dialect, limits, stored)
     if dialect is Dialect.NATIVE:
         statics = {q: plain[name] for q, name in dialects.NATIVE_ALIASES.items()}
     return _Tables(
@@ -83,7 +86,8 @@ class CompilerBase:
         self.limits = limits
         self.dialect = dialect
         self.aliases = aliases
-        tables = _tables(limits, dialect)
+        self.stored = stored_reading.reading_stored()
+        tables = _tables(limits, dialect, self.stored)
         self.functions = tables.functions
         self.statics = tables.statics
         self.methods = tables.methods

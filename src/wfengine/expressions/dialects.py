@@ -425,7 +425,7 @@ def _js_boolean(ctx: EvaluationContext, value: Any, /) -> bool:
     return c_like_truth(value)  # Boolean(NaN) is false, Boolean([]) and Boolean({}) true
 
 
-def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+def _statics(dialect: Dialect, limits: Limits, stored: bool) -> dict[str, Function]:
     """The static helpers of Java's classes (JavaScript reads them too), and ``Math``'s
     (:mod:`.c_like_math`)."""
     java = dialect is Dialect.JAVA
@@ -442,7 +442,7 @@ def _statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
         "Boolean.parseBoolean": make_function("Boolean.parseBoolean", java_numbers.parse_boolean),
         "String.valueOf": make_function("String.valueOf", to_text, uses_context=True),
     }
-    for name, impl in c_like_math.math_functions(java).items():
+    for name, impl in c_like_math.math_functions(java, stored).items():
         table[name] = make_function(name, impl)
     return table
 
@@ -463,11 +463,12 @@ def _globals(dialect: Dialect, limits: Limits) -> dict[str, Function]:
     return {f.name: f for f in table}
 
 
-def statics(dialect: Dialect, limits: Limits) -> dict[str, Function]:
-    """``Class.method`` helpers by qualified name (the native language has datetime's)."""
+def statics(dialect: Dialect, limits: Limits, stored: bool = False) -> dict[str, Function]:
+    """``Class.method`` helpers by qualified name (the native language has datetime's);
+    ``stored``: as a stored deployment reads them (:func:`.c_like_math.math_functions`)."""
     if dialect is Dialect.NATIVE:
         return {}
-    return _statics(dialect, limits)
+    return _statics(dialect, limits, stored)
 
 
 def extra_functions(dialect: Dialect, limits: Limits) -> dict[str, Function]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NoReturn
 
+import wfengine.expressions.stored_reading as stored_reading
 from wfengine.errors import ExpressionEvaluationError, ExpressionSyntaxError
 from wfengine.expressions.c_like import c_like_truth
 from wfengine.expressions.compiler import (
@@ -161,13 +162,16 @@ class _Builder:
         Why the reading is part of the key: a stored deployment's parse accepts what a new
         definition's may not, and one cache for both handed it to a new deployment of the
         same text, compiled meanwhile in another thread, which was then never refused. A
-        stored deployment's parse keeps the decomposed names it met, told to every reading
-        that takes it from the cache (the compiler warns of them each time).
+        stored deployment's parse keeps the decomposed names it met, and what it read as then
+        (:mod:`.stored_reading`), told to every reading that takes it from the cache (the
+        compiler warns of them each time).
         """
         composing = names_composed()
-        expression, met = _built(text, limits, dialect, aliases, composing is not None)
+        expression, met, notes = _built(text, limits, dialect, aliases, composing is not None)
         if composing is not None and met:
             composing.update(met)
+        for sentence in notes:  # (what reads as it did then: .stored_reading)
+            stored_reading.note(sentence)
         return expression
 
     def cache_clear(self) -> None:
@@ -181,14 +185,15 @@ build_expression = _Builder()
 @lru_cache(maxsize=4096)
 def _built(
     text: str, limits: Limits, dialect: Dialect, aliases: Aliases, composing: bool
-) -> tuple[Expression, frozenset[str]]:
-    """The expression of ``text`` and the decomposed names read composed in it (none unless
-    ``composing``: see :func:`build_expression`)."""
+) -> tuple[Expression, frozenset[str], frozenset[str]]:
+    """The expression of ``text``, the decomposed names read composed in it and the notes of
+    what else it reads as then (none unless ``composing``: see :func:`build_expression`)."""
     if not composing:
-        return _build(text, limits, dialect, aliases), frozenset()
-    with composing_stored_names() as met:  # (a set of its own: the names of this text)
+        return _build(text, limits, dialect, aliases), frozenset(), frozenset()
+    # (sets of their own: this text's)
+    with composing_stored_names() as met, stored_reading.noting_stored_readings() as notes:
         expression = _build(text, limits, dialect, aliases)
-    return expression, frozenset(met)
+    return expression, frozenset(met), frozenset(notes)
 
 
 def _build(text: str, limits: Limits, dialect: Dialect, aliases: Aliases) -> Expression:
