@@ -297,6 +297,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "(judged by the engine's own conversion: `'1_000'` or `'١٢'` is no number): "
         "instances reaching it stop with an incident",
     ),
+    "math-argument": (
+        Severity.WARNING,
+        "a Java or JavaScript `Math.max`, `Math.min` or `Math.abs` is given text, a boolean or "
+        "null (a constant, or a field declared STRING or BOOLEAN), which it does not take: "
+        "instances reaching it stop with an incident",
+    ),
     "script-unsupported": (
         Severity.WARNING,
         "a script task's script is not assignments the engine runs: instances reaching it stop "

@@ -34,7 +34,9 @@ found where the compiler finds it (:mod:`wfengine.definition.event_texts`,
 * ``loop-counter`` (error) and ``undefined-data-field`` (a warning): a loop counter naming a
   field that is not an INTEGER, or no field (:mod:`.loops`);
 * ``undefined-data-field`` (a warning): a script or ``Assignment`` target that no field,
-  formal parameter or field Name stands for (a typo writes undeclared data).
+  formal parameter or field Name stands for (a typo writes undeclared data);
+* ``math-argument`` (a warning): a Java or JavaScript ``Math.max/min/abs`` given a constant
+  or a field it does not take (:mod:`.math_argument_types`).
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ from dataclasses import dataclass, replace
 from wfengine.definition.checks.constant_waits import wait_findings
 from wfengine.definition.checks.context import Context, Scope, condition_kind
 from wfengine.definition.checks.initial_values import initial_value_findings
+from wfengine.definition.checks.instance_data_field import fields_by_id
 from wfengine.definition.checks.loops import counter_findings
+from wfengine.definition.checks.math_argument_types import math_argument_findings
 from wfengine.definition.checks.readings import (
     DEADLINE_SITE,
     global_outcome,
@@ -75,6 +79,7 @@ from wfengine.definition.model_activities import actual_attrs
 from wfengine.definition.reading import (
     Reading,
     ReadKind,
+    declared_types,
     language_name,
     name_aliases,
     read_duration,
@@ -499,8 +504,10 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
     """``expression-syntax``, ``expression-foreign``, ``expression-label``,
     ``expression-unknown-name``, ``initial-value-type``, ``deadline-duration``,
     ``timer-cycle``, ``assignment-target``, ``script-unsupported``, ``loop-incomplete``,
-    ``loop-counter`` and a loop counter's, script's or Assignment's ``undefined-data-field``."""
+    ``loop-counter``, ``math-argument`` and a loop counter's, script's or Assignment's
+    ``undefined-data-field``."""
     default = ctx.language
+    types = declared_types(ctx.package)
     package_fields: list[DataField] = list(ctx.package.data_fields)
     for process in ctx.processes:
         aliases = name_aliases(ctx.package, process)
@@ -509,6 +516,7 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
         fields = [*package_fields, *process.data_fields]
         yield from initial_value_findings(ctx, fields, aliases, shared)
         package_fields = []
+        declared = fields_by_id(ctx, process)
         for scope in ctx.scopes:
             if scope.process is not process:
                 continue
@@ -530,6 +538,9 @@ def check_expressions(ctx: Context) -> Iterator[Diagnostic]:
                 if site.syntax_only:
                     found = (d for d in found if d.code == "expression-syntax")
                 yield from found
+                if not site.syntax_only:
+                    where = (site.what, site.element_id, site.line)
+                    yield from math_argument_findings(reading, where, declared, types, aliases)
                 if site.duration or site.moment:
                     yield from wait_findings(
                         reading,
