@@ -245,7 +245,9 @@ class OperatorCompiler(CompilerBase):
             return type(value) is float
         if isinstance(node, ast.UnaryOp):
             return self.java_double(node.operand)
-        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Add):  # "a" + 1.5
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.java_double_sum(node)
+        if isinstance(node, ast.BinOp):
             return self.java_double(node.left) or self.java_double(node.right)
         if isinstance(node, ast.IfExp):
             return self.java_double(node.body) or self.java_double(node.orelse)
@@ -255,6 +257,33 @@ class OperatorCompiler(CompilerBase):
                 return True
             return name in _JAVA_WIDENING_CALLS and any(map(self.java_double, node.args))
         return False
+
+    def java_double_sum(self, node: ast.BinOp) -> bool:
+        """Whether the ``+`` of ``node`` adds numbers to a ``double`` (``0.1 + 0.2``, ``x +
+        0.5``) rather than joining text (``"a" + 1.5``): an operand is a double and neither
+        can be text. A field is taken as a number here: added to a double in a branch
+        opposite a number, it is one (its type is not known when compiling)."""
+        operands = (node.left, node.right)
+        if any(map(self.java_text_possible, operands)):
+            return False
+        return any(map(self.java_double, operands))
+
+    def java_text_possible(self, node: ast.expr) -> bool:
+        """Whether ``node`` may be text before it is evaluated: a string literal, a call or
+        method (``s.trim()``, ``String.valueOf``), a member or element, or a ``+`` or
+        conditional with such an operand; not a number, a field or other arithmetic."""
+        known, value = self.constant(node)
+        if known:
+            return isinstance(value, str)
+        if isinstance(node, ast.Name | ast.UnaryOp):
+            return False
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.Add):
+                return False
+            return self.java_text_possible(node.left) or self.java_text_possible(node.right)
+        if isinstance(node, ast.IfExp):
+            return self.java_text_possible(node.body) or self.java_text_possible(node.orelse)
+        return not self.java_double(node)
 
 
 #: Java calls that give a ``double`` whatever their argument
