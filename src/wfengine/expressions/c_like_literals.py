@@ -19,13 +19,18 @@ the language's own table and gives the Python literal of the text it stands for:
 A surrogate pair written as two ``\\u`` escapes (``\\uD83D\\uDE00``) is the one character it
 encodes. A deployment an earlier wfengine stored is read as it was then where the reading
 would now refuse it (an escape Java refuses, a Python prefix): its instances keep running
-(:func:`~.name_spelling.names_composed` tells a stored deployment's compiling).
+(:func:`~.name_spelling.names_composed` tells a stored deployment's compiling). A literal it
+read otherwise (JavaScript's ``'\\/'``, Java's ``"\\s"``) is read as the language reads it,
+and noted (:mod:`.stored_reading`), so the compiler warns that a condition may turn.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 
+import wfengine.expressions.stored_reading as stored_reading
 from wfengine.errors import ExpressionSyntaxError
 from wfengine.expressions.name_spelling import names_composed
 
@@ -66,7 +71,28 @@ def python_literal(token: str, source: str, offset: int, java: bool) -> str:
     text = _SURROGATE_PAIR.sub(
         lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text
     )
+    if stored_reading.reading_stored():
+        _note_changed(token, text, source, language)
     return repr(text)
+
+
+def _note_changed(token: str, text: str, source: str, language: str) -> None:
+    """Note a stored deployment's literal that an earlier wfengine read otherwise (by
+    Python's escapes): a condition on it may now take another way in running instances."""
+    with warnings.catch_warnings():  # (Python warns of an escape it keeps: '\\d')
+        warnings.simplefilter("ignore")
+        try:
+            earlier = ast.literal_eval(token)
+        except (SyntaxError, ValueError):
+            earlier = None
+    if earlier == text:
+        return
+    then = "refused" if earlier is None else f"read {earlier!r}"
+    stored_reading.note(
+        f"the literal {token} in {source!r} now reads as {language} reads it, {text!r} (the "
+        f"wfengine that deployed it {then}): a condition on it may take another way than "
+        "it did"
+    )
 
 
 def _prefix_problem(prefix: str, language: str) -> str:
