@@ -16,6 +16,7 @@ here (and :mod:`wfengine.applications.coercion`, which re-exports it, as they al
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -194,7 +195,8 @@ def _float(v: Any) -> float:
                 float(number)
             except (ValueError, OverflowError):  # beyond a float's range: inf, as before (what
                 return float(text)  # checks a FLOAT is finite refuses it, saying so)
-            return _float_of_integer(number)
+            # the sign as written: ``-0`` is -0.0, as ``float("-0")`` is (int("-0") is 0)
+            return math.copysign(_float_of_integer(number), -1.0 if text[0] == "-" else 1.0)
         return float(text)
     raise _expected("FLOAT", v)
 
