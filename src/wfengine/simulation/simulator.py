@@ -90,9 +90,12 @@ class DelayedCalls:
     The wait is a run of the job, which the store counts as an attempt; the call is given
     the job with its waits taken off (``_waits``), so a binding's retries are all made and
     its messages count calls. Before, retries=1 with a duration gave an incident after one
-    call, reading "attempt 2 of 2"."""
+    call, reading "attempt 2 of 2".
 
-    def __init__(self, inner: Any, seconds: Callable[[Mapping[str, Any]], float]) -> None:
+    ``seconds(payload, first)`` is the time a call takes; ``first`` is False for a retry of
+    a job that waited already (an activity's own duration is not taken again)."""
+
+    def __init__(self, inner: Any, seconds: Callable[[Mapping[str, Any], bool], float]) -> None:
         self._inner = inner
         self._seconds = seconds
         self._waited: set[str] = set()
@@ -106,7 +109,7 @@ class DelayedCalls:
         if job.id in self._waited:
             self._waited.discard(job.id)
             return self._call(engine, job)
-        seconds = self._seconds(job.payload)
+        seconds = self._seconds(job.payload, self._waits.get(job.id, 0) == 0)
         if seconds <= 0:
             return self._call(engine, job)
         try:
@@ -331,14 +334,16 @@ class Run:
 
         return stand_in
 
-    def _call_seconds(self, payload: Mapping[str, Any]) -> float:
-        """The time the call ``payload`` takes. A Tool activity's own duration is the whole
-        activity's: its first application's call takes it, the others none (drawn per call,
-        an activity calling two applications took it twice); else each application's."""
+    def _call_seconds(self, payload: Mapping[str, Any], first: bool) -> float:
+        """The time the call ``payload`` takes (``first``: the job's first wait, not a
+        retry's). A Tool activity's own duration is the whole activity's: its first
+        application's first call takes it, the others and the retries none (drawn per call,
+        an activity calling two applications took it twice, and a retried call re-waited
+        it whole); else each application's, for each call."""
         activity, app_id = payload["activity_id"], payload["application_id"]
         work = self.bound.activities.get(activity) if activity in self.bound.calls else None
         if work is not None and work.duration is not None:
-            if int(payload.get("position") or 0) > 0:
+            if not first or int(payload.get("position") or 0) > 0:
                 return 0.0
             return work.duration.sample(self.streams(f"duration:{activity}"))
         own = self.bound.applications.get(app_id)
