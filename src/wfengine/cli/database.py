@@ -35,6 +35,8 @@ import click
 from wfengine.cli.exit_status import InputOutputError, WorkflowRefused
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
     from wfengine.applications.registry import ApplicationRegistry
     from wfengine.runtime.clock import Clock
     from wfengine.runtime.engine import Engine
@@ -86,8 +88,37 @@ def open_engine(
         return engine
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
+    except sa.exc.DBAPIError as exc:
+        said = f"cannot open the database {_safe(shown, url)}: {refused(exc, _role(url))}"
+        raise InputOutputError(said) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, ValueError, OSError) as exc:
         raise InputOutputError(f"cannot open the database {_safe(shown, url)}: {exc}") from exc
+
+
+def refused(exc: DBAPIError, role: str | None = None) -> str:
+    """The database failing a command's statement, said as the store says it: the driver's
+    first line and what to check (the grant a role ``role`` lacks, a disk full; for a
+    connection that failed, that the database is up: an outage, not a refusal), not
+    SQLAlchemy's multi-line text with the statement (a CREATE TABLE shown to an operator
+    opening a database) and its background link."""
+    from wfengine.runtime.sql.migrate import refusal_advice
+    from wfengine.runtime.sql.retry import first_line, is_transient
+
+    cause = f"({type(exc.orig).__name__}: {first_line(exc)})"
+    if is_transient(exc):
+        return f"the database could not be reached {cause}; check that it is up, then retry"
+    check = refusal_advice(exc, role)
+    return f"the database refused it {cause}" + (f"; {check}" if check else "")
+
+
+def _role(url: str) -> str | None:
+    """The user name ``url`` logs in as (None: none named, or the URL does not read)."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url).username
+    except sa.exc.ArgumentError:
+        return None
 
 
 def refuse_in_memory(url: str) -> None:
@@ -144,6 +175,8 @@ def engine_errors() -> Iterator[None]:
         raise InputOutputError(str(exc)) from exc
     except WorkflowError as exc:
         raise WorkflowRefused(str(exc)) from exc
+    except sa.exc.DBAPIError as exc:
+        raise InputOutputError(f"database error: {refused(exc)}") from exc
     except sa.exc.SQLAlchemyError as exc:
         raise InputOutputError(f"database error: {exc}") from exc
 

@@ -11,7 +11,8 @@ when the command ends, so there is no stored revision to show or keep. ``--db`` 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
 
     from wfengine.runtime.sql.dialects import Dialect
+
+_T = TypeVar("_T")
 
 
 @click.group(
@@ -49,16 +52,18 @@ def upgrade(url: str) -> None:
     """
     import sqlalchemy as sa
 
-    from wfengine.errors import StoreError
+    from wfengine.errors import StoreError, StoreUnavailableError
     from wfengine.runtime.sql.connect import shown
     from wfengine.runtime.sql.migrate import upgrade as run_upgrade
 
     parsed, _ = _supported(url)
     _refuse_in_memory(parsed, url, "upgrade")
-    try:
-        before, after = run_upgrade(url)
+    try:  # (one transaction: a connection lost is tried again, as by the store)
+        before, after = _retried(lambda: run_upgrade(url), shown(url))
+    except StoreUnavailableError as exc:  # (the server down: its URL named in ``exc``)
+        raise InputOutputError(f"cannot upgrade: {exc}") from exc
     except sa.exc.DBAPIError as exc:
-        raise InputOutputError(_refused_upgrade(shown(url), exc)) from exc
+        raise InputOutputError(_refused_upgrade(shown(url), parsed.username, exc)) from exc
     except (sa.exc.SQLAlchemyError, sa.exc.ArgumentError, OSError, StoreError) as exc:
         raise InputOutputError(f"cannot upgrade {shown(url)}: {exc}") from exc
     if before == after:
@@ -89,11 +94,17 @@ def current(url: str) -> None:
     except StoreError as exc:
         raise InputOutputError(str(exc)) from exc
     engine = create_engine(parsed)
-    try:
+
+    def read() -> str | None:
         with engine.connect() as conn:
-            revision = current_revision(conn)
+            return current_revision(conn)
+
+    try:
+        revision = _retried(read, shown(url))
+    except StoreError as exc:  # (the server down: said as every command says it)
+        raise InputOutputError(str(exc)) from exc
     except sa.exc.DBAPIError as exc:
-        raise InputOutputError(_unreadable(shown(url), exc)) from exc
+        raise InputOutputError(_unreadable(shown(url), parsed.username, exc)) from exc
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         raise InputOutputError(f"cannot read {shown(url)}: {exc}") from exc
     finally:
@@ -144,27 +155,65 @@ def _supported(url: str) -> tuple[URL, Dialect]:
         raise InputOutputError(str(exc)) from exc
 
 
-def _refused_upgrade(url: str, exc: DBAPIError) -> str:
+def _retried(attempt: Callable[[], _T], url: str) -> _T:
+    """``attempt`` (one transaction, or a read) run as the store runs its own: a connection
+    that fails (the server down or restarting) is tried again with a back-off, and once the
+    attempts run out is a :class:`~wfengine.errors.StoreUnavailableError` saying to check
+    that the database is up; not one failure reported at once as "the database refused it"
+    and "then run it again", which sent operators to re-run a command against a server
+    that was down. A refusal (a privilege, a read-only or damaged file) is raised as it
+    is, for the command to say with its own advice."""
+    import sqlalchemy as sa
+
+    from wfengine.runtime.sql.retry import RetryPolicy, is_transient, run_with_retries
+
+    def once() -> _T:
+        try:
+            return attempt()
+        except sa.exc.DBAPIError as exc:
+            if is_transient(exc):
+                raise
+            raise _Refused(exc) from None  # (not judged by the retries: no SQLAlchemyError)
+
+    try:
+        return run_with_retries(once, what=url, policy=RetryPolicy())
+    except _Refused as refused:
+        raise refused.error from None
+
+
+class _Refused(Exception):
+    """A database error :func:`_retried` does not try again, carried past its retries."""
+
+    def __init__(self, error: DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _refused_upgrade(url: str, role: str | None, exc: DBAPIError) -> str:
     """The database refusing the migration, said as the engine says a refused command (the
     driver's first line and what to check, not SQLAlchemy's statement and background link):
-    the upgrade is one transaction, so nothing was changed."""
-    from wfengine.runtime.sql.retry import condition, first_line
+    the upgrade is one transaction, so nothing was changed. A refused privilege names the
+    grant (or the schema) the role ``role`` needs."""
+    from wfengine.runtime.sql.migrate import refusal_advice
+    from wfengine.runtime.sql.retry import first_line
 
-    check = condition(exc)
-    advice = f"; {check}" if check else ""
+    check = refusal_advice(exc, role)
+    advice = f"; {check}, then run it again" if check else ""
     return (
         f"cannot upgrade {url}: the database refused it ({type(exc.orig).__name__}: "
-        f"{first_line(exc)}); nothing was changed{advice}, then run it again"
+        f"{first_line(exc)}); nothing was changed{advice}"
     )
 
 
-def _unreadable(url: str, exc: DBAPIError) -> str:
+def _unreadable(url: str, role: str | None, exc: DBAPIError) -> str:
     """The database refusing to be read, said as every other command says it (the driver's
-    first line and what to check, as the store's StoreUnavailableError does), not SQLAlchemy's
-    text with its statement and background link. Reading changes nothing."""
-    from wfengine.runtime.sql.retry import condition, contention, first_line
+    first line and what to check, as the store's StoreUnavailableError does; the grant the
+    role ``role`` lacks), not SQLAlchemy's text with its statement and background link.
+    Reading changes nothing."""
+    from wfengine.runtime.sql.migrate import refusal_advice
+    from wfengine.runtime.sql.retry import contention, first_line
 
-    check = condition(exc) or contention(exc)
+    check = refusal_advice(exc, role) or contention(exc)
     # (the store's advice for a damaged file ends by pointing to this very command)
     advice = f"; {check.removesuffix(' (`wfengine db current` reads it)')}" if check else ""
     return (

@@ -45,9 +45,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 
-from wfengine.errors import SchemaOutdatedError
+from wfengine.errors import SchemaOutdatedError, StoreUnavailableError
 from wfengine.runtime.sql.connect import begin, create_engine, shown
 from wfengine.runtime.sql.in_memory import sqlite_in_memory
+from wfengine.runtime.sql.retry import condition, first_line, is_transient, sqlstate
 
 
 def script_location() -> Path:
@@ -213,11 +214,11 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
             with begin(engine) as conn:
                 _serialise(conn)
                 command.upgrade(_config(conn), "head")
-        except sa.exc.SQLAlchemyError:
+        except sa.exc.SQLAlchemyError as exc:
             # another process may have created it at the same moment: look again
             with engine.connect() as conn:
                 if current_revision(conn) != head:
-                    raise
+                    raise _refused_creation(url, engine.url.username, exc) from exc
         return
     if current is None:
         raise SchemaOutdatedError(_unstamped(url, found))
@@ -227,6 +228,50 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
         f"the database {url} has schema revision {current}, older than the "
         f"{head!r} this wfengine needs; {_upgrade(engine)}"
     )
+
+
+def _refused_creation(url: str, role: str | None, exc: sa.exc.SQLAlchemyError) -> Exception:
+    """What to raise when creating the schema failed: an error worth trying again (a
+    connection lost) as it is, for the store's retries; else the database's refusal said as
+    the store says one (:class:`~wfengine.errors.StoreUnavailableError`: the driver's first
+    line and what to do), not SQLAlchemy's text with the CREATE TABLE statement and its
+    background link, which reached ``Engine()`` and every command opening the database."""
+    if is_transient(exc) or not isinstance(exc, sa.exc.DBAPIError):
+        return exc
+    advice = refusal_advice(exc, role)
+    return StoreUnavailableError(
+        f"the database {url} refused to create wfengine's schema ({type(exc.orig).__name__}: "
+        f"{first_line(exc)}); nothing was changed"
+        + (f"; {advice}, then try again" if advice else "")
+    )
+
+
+#: what to do when the role may not create tables where wfengine keeps them (PostgreSQL 15
+#: grants CREATE on schema ``public`` to its owner only, so a login role of its own meets
+#: this on a first ``db upgrade`` or ``worker``) ...
+_NO_CREATE = (
+    "{who} may not create tables there: grant it CREATE on the schema (GRANT CREATE ON "
+    "SCHEMA public TO {role}), or point the URL at a schema it owns "
+    "(?options=-csearch_path=<schema>)"
+)
+#: ... and when it may not use wfengine's tables another role made
+_NO_USE = (
+    "{who} may not use wfengine's tables, which another role made: use that role, or grant "
+    "it their use (GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "
+    "{role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role})"
+)
+
+
+def refusal_advice(exc: sa.exc.DBAPIError, role: str | None) -> str | None:
+    """What to check when the database refused creating, reading or migrating the schema
+    with ``exc``, connected as ``role`` (None: nothing to say but its message). A refused
+    privilege (SQLSTATE 42501) is the schema's own case: the store's refusals
+    (:func:`~wfengine.runtime.sql.retry.condition`) do not cover it."""
+    if sqlstate(exc.orig) != "42501":
+        return condition(exc)
+    advice = _NO_CREATE if "for schema" in first_line(exc) else _NO_USE
+    who = f"the role {role}" if role else "the role"
+    return advice.format(who=who, role=role or "<role>")
 
 
 def _read_schema(engine: sa.Engine) -> tuple[str | None, list[str]]:
