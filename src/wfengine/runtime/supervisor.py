@@ -69,13 +69,7 @@ from datetime import timedelta
 from typing import IO, TYPE_CHECKING
 
 from wfengine.runtime.call_watch import CallInProgress
-from wfengine.runtime.child_process import (
-    describe,
-    ended,
-    forward_job_control,
-    kill_group,
-    relay,
-)
+from wfengine.runtime.child_process import describe, ended, forward_job_control, kill_group, relay
 from wfengine.runtime.job_book import JobBook
 from wfengine.runtime.jobs import DEFAULT_LEASE
 from wfengine.runtime.limits import DEFAULT_GRACE as DEFAULT_GRACE
@@ -115,8 +109,7 @@ __all__ = [
 
 _log = logging.getLogger("wfengine.supervisor")
 
-# (DEFAULT_JOB_TIMEOUT and DEFAULT_GRACE live in .limits, which the CLI reads without
-# loading the engine)
+# (DEFAULT_JOB_TIMEOUT, DEFAULT_GRACE: in .limits, which the CLI reads without the engine)
 #: longest wait (seconds) before starting another child after children kept dying idle
 MAX_RESTART_WAIT = 30.0
 #: how often (seconds) the supervisor looks at its child when nothing else happens
@@ -213,7 +206,8 @@ class Supervisor(DeliveryWatch):
 
     def on_signal(self, signum: int) -> None:
         """A stop request: the first asks the child to finish its running jobs (within
-        ``grace``), the second kills it at once, a third (the supervisor itself stuck giving
+        ``grace``; told once the request is logged, :meth:`_tell_signals`), the second kills
+        it at once, a third (the supervisor itself stuck giving
         jobs back to an unreachable database) exits at once. After the second, a wait for
         the database (a lock another session holds) is given up at its next short join
         (:meth:`_database`): what it would write (incidents, jobs given back) is left to the
@@ -230,7 +224,6 @@ class Supervisor(DeliveryWatch):
                 kill_group(child.proc)
             return
         self._stop_deadline = time.monotonic() + self.grace
-        self._signal_child(signal.SIGTERM)
 
     @property
     def stopping(self) -> bool:
@@ -281,14 +274,8 @@ class Supervisor(DeliveryWatch):
     def _step(self) -> int | None:
         """One look at the signals, the child and its jobs (not the leases: :meth:`_renewing`):
         the exit status to end with, or None to look again."""
+        self._tell_signals()
         now = time.monotonic()
-        while self._logged < len(self._signals):
-            name = self._signals[self._logged]
-            if self._logged == 0:
-                _log.info("%s: finishing the current job(s), then stopping", name)
-            else:
-                _log.warning("%s again: stopping the worker process now", name)
-            self._logged += 1
         if self._gone is None and now >= self._next_file_look:
             self._look_at_file(now)
         child = self._child
@@ -324,6 +311,18 @@ class Supervisor(DeliveryWatch):
             if self.stopping:
                 return self._stop_status(0)
         return None
+
+    def _tell_signals(self) -> None:
+        """Log the stop requests come since the last look; the first asks the child to stop
+        once logged (not in the handler), so the child's summary is the log's last line."""
+        while self._logged < len(self._signals):
+            name = self._signals[self._logged]
+            if self._logged == 0:
+                _log.info("%s: finishing the current job(s), then stopping", name)
+                self._signal_child(signal.SIGTERM)
+            else:
+                _log.warning("%s again: stopping the worker process now", name)
+            self._logged += 1
 
     def _look_at_file(self, now: float) -> None:
         """Stop (as a stop request does, failing with 2) when the SQLite file of the database
@@ -381,7 +380,7 @@ class Supervisor(DeliveryWatch):
             reader.start()
         self._child = _Child(proc, generation, readers, self.book.finished)
         _log.info("started worker process %d", proc.pid)
-        if self.stopping:  # a stop request came while it started
+        if self.stopping and self._logged == len(self._signals):  # (else _tell_signals asks)
             self._signal_child(signal.SIGTERM)
 
     def _read_events(self, stream: IO[bytes], generation: int) -> None:
@@ -544,6 +543,7 @@ class Supervisor(DeliveryWatch):
         thread.start()
         while thread.is_alive():
             thread.join(_TICK)
+            self._tell_signals()  # (a write waiting for a lock delays no stop request)
             if thread.is_alive() and self._kill_now:  # a second stop signal: no waiting
                 _log.warning("stopped at once: what was being written is left to leases")
                 return
