@@ -8,7 +8,6 @@ import multiprocessing as mp
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, timedelta
 from pathlib import Path
 
 from wfengine.applications.registry import ApplicationRegistry
@@ -17,7 +16,6 @@ from wfengine.definition.model import Package
 from wfengine.simulation.binding import Bound, bind
 from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.report import (
-    HORIZON,
     Comparison,
     GroupUse,
     Replication,
@@ -170,7 +168,7 @@ class _Plan:
         )
         outcome = run.run()
         try:
-            return _replication(outcome), outcome.stubbed
+            return _replication(outcome, self.bound.scenario.horizon), outcome.stubbed
         finally:
             outcome.engine.close()
 
@@ -228,14 +226,17 @@ def _package(definition: Package | str | Path) -> Package:
     return load_xpdl(str(definition), schema=False)
 
 
-def _replication(outcome: RunOutcome) -> Replication:
+def _replication(outcome: RunOutcome, horizon: float | None) -> Replication:
+    """The figures of one run; ``horizon``: the scenario's, in seconds (None: none)."""
     metrics = process_metrics(outcome.engine, outcome.process_id)
-    if outcome.stopped == HORIZON:
-        # the cases completed over the simulated period (the horizon's), not over first
-        # start..last completion: a week with its quiet weekend read as five days of work,
-        # and a horizon in which nothing completed as "-" rather than 0
-        span = outcome.ended.astimezone(UTC) - outcome.started.astimezone(UTC)  # (real time)
-        days = span / timedelta(days=1)
+    if horizon is not None:
+        # with a horizon, the cases completed per day of the simulated period, start to
+        # horizon, whatever ended the run: not first start..last completion (a week with its
+        # quiet weekend read as five days of work, and a horizon in which nothing completed
+        # as "-" rather than 0), and the same period for every replication and variant (one
+        # that ran out of work early divided by its own shorter span, so a variant with one
+        # unfinishable case more showed half the throughput of the same completions)
+        days = horizon / 86400
         throughput = metrics.completed / days if days > 0 else None
         metrics = dataclasses.replace(metrics, throughput_per_day=throughput)
     if outcome.called:  # the called processes' steps are the run's work too
