@@ -95,8 +95,9 @@ def find_binding(
         raise ToolFailure(f"{place_text(where)}: {exc}", application_id=app_id) from exc
     if binding is None:
         raise ToolFailure(
-            f"{place_text(where)}: application {app_id!r} is not bound; register it "
-            "with engine.applications.register() and retry the incident",
+            f"{place_text(where)}: application {app_id!r} is not bound; bind it "
+            "(engine.applications.register(), or --apps MODULE for wfengine worker and run) "
+            "and retry the incident",
             application_id=app_id,
         )
     return binding
