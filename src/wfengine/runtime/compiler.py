@@ -83,7 +83,7 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
-from wfengine.errors import DeployError, Place
+from wfengine.errors import DataTypeError, DeployError, Place, place_text
 from wfengine.expressions.name_spelling import composing_stored_names
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
 from wfengine.runtime.compile_links import (
@@ -153,7 +153,7 @@ def _compile_process(package: Package, process: WorkflowProcess) -> CompiledProc
     for df in (*package.data_fields, *process.data_fields):
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
         if initial is not None and initial.kind is ReadKind.EXPRESSION and df.id in kinds:
-            initial = FittedInitial(initial, kinds[df.id])
+            initial = FittedInitial(initial, kinds[df.id], df.id, is_sensitive_field(df))
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
     # every graph compiled, not activity_graph's: it keeps the first graph of each Id, so an
@@ -194,17 +194,25 @@ def _compile_process(package: Package, process: WorkflowProcess) -> CompiledProc
 class FittedInitial(CompiledExpression):
     """An initial value computed by an expression, its value converted to the field's type
     where that loses nothing, as a value given from outside is (``2 + 3`` for a FLOAT is
-    ``5.0``, not the integer 5 no one else could store there). A value that does not convert
-    stays as computed: an instance is created as before (validation's ``initial-value-type``
-    names a constant one that does not fit). A literal needs none of this: it is read as a
+    ``5.0``, not the integer 5 no one else could store there). A value the type cannot take
+    (``total / people`` giving 2.5 for an INTEGER, ``people`` giving 2 for a BOOLEAN) refuses
+    the start with :class:`~wfengine.errors.DataTypeError` naming the field and its initial
+    value, as the same value given by the starter is: it was stored as computed, and the
+    instance failed later, at whatever activity next checked the field. Nothing is stored
+    then. Validation's ``initial-value-type`` refuses a constant one at deployment; one that
+    reads other fields is known only here. A literal needs none of this: it is read as a
     value of the field's type (:func:`~wfengine.definition.literals.parse_literal`)."""
 
-    __slots__ = ("_fit", "_inner")
+    __slots__ = ("_field", "_fit", "_inner", "_sensitive")
 
-    def __init__(self, inner: CompiledExpression, fit: tuple[Checked, bool]) -> None:
+    def __init__(
+        self, inner: CompiledExpression, fit: tuple[Checked, bool], field: str, sensitive: bool
+    ) -> None:
         super().__init__(inner.text, inner.where, _unused, inner.names, inner.kind)
         self._inner = inner
         self._fit = fit
+        self._field = field
+        self._sensitive = sensitive
 
     def evaluate(
         self,
@@ -217,8 +225,13 @@ class FittedInitial(CompiledExpression):
             return value
         try:
             return coerce(value, *self._fit)
-        except CoercionError:
-            return value
+        except CoercionError as exc:
+            shown = exc.hidden if self._sensitive else str(exc)
+            raise DataTypeError(
+                f"{place_text(context)}: data field {self._field!r}: its initial value "
+                f"{self.text!r} gives a value its type does not take ({shown}): change the "
+                "InitialValue to give one (nothing was stored)"
+            ) from None
 
 
 def _unused(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
