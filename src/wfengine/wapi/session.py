@@ -291,8 +291,11 @@ class Session:
             (name,) = compiled.checked({name: None}, f"instance {instance_id!r}", writing=False)
         # a field declared ReadOnly is a constant of the process: no value is taken
         compiled.refuse_read_only((name,), f"instance {instance_id!r}")
-        kind, is_array = compiled.field_kinds.get(name, (None, False))  # None: not checked
-        if kind is not None:
+        # not listed: not checked (a REFERENCE, a record); an array of records is listed,
+        # kind None, and takes only a list, as a value the starter gives it does
+        found = compiled.field_kinds.get(name)
+        if found is not None:
+            kind, is_array = found
             from wfengine.applications.coercion import CoercionError, coerce
 
             try:
