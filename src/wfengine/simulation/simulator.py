@@ -54,7 +54,7 @@ from wfengine.simulation.distributions import ScenarioError
 from wfengine.simulation.people import WATCHED, NotTheirs, Person, QueueTrack, Staff
 from wfengine.simulation.report import ENDLESS, HORIZON
 from wfengine.simulation.scenario import Work
-from wfengine.simulation.steady import EndlessTimers
+from wfengine.simulation.steady import EndlessTimers, timer_limits
 
 #: cases between two moves of what a run made out of the garbage collector's reach
 FREEZE_EVERY = 1_000
@@ -236,6 +236,7 @@ class Run:
             applications=self.registry,
             directory=directory,
             db_url=db_url,
+            limits=timer_limits(scenario.horizon),
         )
         self.chooser = Chooser(bound.branches, self.streams)
         self.engine.split_chooser = self.chooser

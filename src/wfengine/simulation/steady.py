@@ -23,7 +23,9 @@ query: :mod:`wfengine.runtime.instance` numbers them (``deadline_index``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +37,19 @@ from wfengine.runtime.instance import (
     ProcessInstance,
 )
 from wfengine.runtime.jobs import JOB_TIMER, Job
+from wfengine.runtime.limits import DEFAULT_RUNTIME_LIMITS, RuntimeLimits
+
+
+def timer_limits(horizon: float | None) -> RuntimeLimits:
+    """The engine's limits for a run: the defaults, with no bound on the timers a case
+    fires when the scenario has a horizon. Why: the horizon ends the run, so it bounds them;
+    the engine's 10,000 (a guard against a timer re-arming for ever in production) ended a
+    case's reminders with an incident short of the horizon (a reminder every 5 minutes stops
+    after five weeks). Without a horizon the bound stays: with nothing else left, the run
+    stops on such timers itself (:class:`EndlessTimers`)."""
+    if horizon is None:
+        return DEFAULT_RUNTIME_LIMITS
+    return replace(DEFAULT_RUNTIME_LIMITS, max_timer_firings=sys.maxsize)
 
 
 class EndlessTimers:
