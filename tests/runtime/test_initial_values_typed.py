@@ -14,6 +14,7 @@ import pytest
 from wfengine import Engine, PackageBuilder, VirtualClock, validate
 from wfengine.definition.literals import parse_literal
 from wfengine.definition.model import BasicTypeKind, Package
+from wfengine.errors import DataTypeError
 
 
 def _package(kind: str, initial: str, *, is_array: bool = False) -> Package:
@@ -53,9 +54,10 @@ def test_an_array_expression_s_items_are_converted() -> None:
     assert value == [1.0, 4.0] and all(type(v) is float for v in value)
 
 
-def test_a_value_that_does_not_convert_stays_as_computed() -> None:
+def test_a_value_that_does_not_convert_refuses_the_start() -> None:
     # (validation refuses a constant one that does not fit: initial-value-type)
-    assert _initial("INTEGER", "ten / 4") == 2.5
+    with pytest.raises(DataTypeError, match=r"data field 'x': its initial value 'ten / 4'"):
+        _initial("INTEGER", "ten / 4")
 
 
 def test_a_date_written_as_a_moment_at_midnight_is_its_date() -> None:
