@@ -44,7 +44,8 @@ def test_a_set_value_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path)
     result = cli("run", write(tmp_path, _notes()), "--db", db, "--set", "note=caf\udce9")
     assert result.exit_code == 2, result.output
-    assert "note: 'caf\\udce9' holds a byte that is not UTF-8" in result.output
+    assert "note: its value holds a byte 0xE9 that is not UTF-8 (at character 4" in result.output
+    assert "caf" not in result.output  # (the value itself is never shown: it may be secret)
     assert "Invalid value for --set" in result.output
     listed = cli("instances", "--db", db, "--json")
     assert listed.exit_code != 0 or json.loads(listed.stdout) == []  # (nothing started)

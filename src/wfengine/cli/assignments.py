@@ -114,10 +114,12 @@ def split_assignments(pairs: tuple[str, ...], option: str = "--set") -> dict[str
             raise click.BadParameter(
                 f"{name!r} is given more than once: give each NAME one value", param_hint=option
             )
-        if not_utf8(value):
+        if not_utf8(value):  # (where, never the value: the field may be a sensitive one)
+            at = next(i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff")
+            byte = f" 0x{ord(value[at]) - 0xDC00:02X}" if value[at] >= "\udc80" else ""
             raise click.BadParameter(
-                f"{name}: {value[:40]!r} holds a byte that is not UTF-8 (read as a lone "
-                "surrogate): is the terminal's encoding UTF-8?",
+                f"{name}: its value holds a byte{byte} that is not UTF-8 (at character "
+                f"{at + 1}, read as a lone surrogate): is the terminal's encoding UTF-8?",
                 param_hint=option,
             )
         found[name] = value
