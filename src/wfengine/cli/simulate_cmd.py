@@ -113,7 +113,10 @@ def simulate(
             except ScenarioError as exc:  # (as the second variant's other errors say)
                 raise NotInDefinition(f"--compare {other}: {exc}") from None
         else:
-            variant_b = (load_or_fail(other), scenario)
+            try:
+                variant_b = (load_or_fail(other), scenario)
+            except click.ClickException as exc:  # (its kind kept: exit 1, or 2 unreadable)
+                raise type(exc)(f"--compare {other}: {exc.format_message()}") from None
     if process_id is not None:  # blamed on the option, not on the scenario's process key
         for definition in (package, package if variant_b is None else variant_b[0]):
             try:
