@@ -62,3 +62,10 @@ def test_a_wall_time_the_clocks_skip_is_refused_naming_its_line(tmp_path: Path) 
     where = re.escape(f"{path}:5: arrivals.at[1]: 2027-03-28T02:30:00 is no time of Europe/Paris")
     with pytest.raises(ScenarioError, match=where + r".*from \+0100 to \+0200"):
         Scenario.load(path)
+
+
+def test_a_zoned_moment_at_the_calendars_end_still_loads() -> None:
+    # (its check for a skipped hour reads it in UTC, past the year 9999 here)
+    last = "9999-12-31T23:00:00[America/New_York]"
+    scn = Scenario.from_data({"start": last, "arrivals": {"at": [last]}})
+    assert scn.arrivals.times == (scn.start,)

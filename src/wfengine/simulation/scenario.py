@@ -93,6 +93,7 @@ from wfengine.simulation.distributions import (
 )
 
 #: a moment with an RFC 9557 time-zone suffix (``!``, the critical flag, allowed)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ZONE = re.compile(r"(?P<moment>[^\[]*)\[!?(?P<zone>[^\[\]=]+)\]", re.ASCII)
 #: the virtual clock's start unless the scenario says: a Monday, midnight UTC
 DEFAULT_START = datetime(2027, 1, 4, tzinfo=UTC)
@@ -451,7 +452,10 @@ def _existing(at: datetime, where: str) -> datetime:
     they go forward (``02:30`` in Paris on the night summer time begins). Why: Python keeps
     such a time and reads it on the offset before the change, so the case arrived at 03:30
     summer time, silently, and a typing slip went unnoticed."""
-    back = at.astimezone(UTC).astimezone(at.tzinfo)
+    try:
+        back = at.astimezone(UTC).astimezone(at.tzinfo)
+    except OverflowError:  # (at the ends of time, where no zone skips an hour)
+        return at
     if back.replace(tzinfo=None) == at.replace(tzinfo=None):
         return at
     raise ScenarioError(
@@ -461,11 +465,13 @@ def _existing(at: datetime, where: str) -> datetime:
     )
 
 
-def _instant(at: datetime) -> datetime:
-    """``at`` in UTC, to compare or sort by. Why: Python compares two moments of one zone
-    on their wall clock, ignoring ``fold``, so on the night the clocks go back 02:10 winter
-    time came before 02:50 summer time, 20 minutes earlier in real time."""
-    return at.astimezone(UTC)
+def _instant(at: datetime) -> timedelta:
+    """``at`` as real time since 1970 (UTC), to compare or sort by. Why: Python compares
+    two moments of one zone on their wall clock, ignoring ``fold``, so on the night the
+    clocks go back 02:10 winter time came before 02:50 summer time, 20 minutes earlier in
+    real time. (A difference, not ``astimezone(UTC)``: exact, and no overflow at the ends
+    of the calendar.)"""
+    return at - _EPOCH
 
 
 def _in_zone(at: datetime, name: str, universal: bool, where: str) -> datetime:
