@@ -142,7 +142,8 @@ def sql_engine(db_url: str) -> Iterator[Engine]:
 def rewrite_stored(url: str, process_id: str, old: str, new: str) -> None:
     """What an earlier wfengine stored: ``process_id``'s deployment, text and model, with
     ``old`` written as ``new`` (a rule this wfengine refuses, or something it cannot
-    compile)."""
+    compile), marked as migration 0026 marks what was stored before it (its texts read as
+    then)."""
     from wfengine.runtime.sql import schema
 
     d = schema.deployments
@@ -151,5 +152,9 @@ def rewrite_stored(url: str, process_id: str, old: str, new: str) -> None:
         conn.execute(
             sa.update(d)
             .where(d.c.process_id == process_id)
-            .values(xpdl=row["xpdl"].replace(old, new), model=row["model"].replace(old, new))
+            .values(
+                xpdl=row["xpdl"].replace(old, new),
+                model=row["model"].replace(old, new),
+                reads_expressions_as_before=True,
+            )
         )

@@ -82,7 +82,7 @@ def test_reading_a_stored_deployment_keeps_the_expressions_cached(
     package = _package(DECOMPOSED)
     with caplog.at_level(logging.WARNING, logger="wfengine.deploy"):
         for _ in range(2):
-            with stored_deployment():
+            with stored_deployment(reads_as_before=True):
                 compile_process(package, package.workflow_processes[0])
     assert parse("amount > 10 and approved") is other
     warnings = [r.getMessage() for r in caplog.records if r.name == "wfengine.deploy"]

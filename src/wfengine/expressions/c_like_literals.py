@@ -19,7 +19,7 @@ the language's own table and gives the Python literal of the text it stands for:
 A surrogate pair written as two ``\\u`` escapes (``\\uD83D\\uDE00``) is the one character it
 encodes. A deployment an earlier wfengine stored is read as it was then where the reading
 would now refuse it (an escape Java refuses, a Python prefix): its instances keep running
-(:func:`~.name_spelling.names_composed` tells a stored deployment's compiling). A literal it
+(:func:`~.stored_reading.reading_stored` tells a stored deployment's compiling). A literal it
 read otherwise (JavaScript's ``'\\/'``, Java's ``"\\s"``) is read as the language reads it,
 and noted (:mod:`.stored_reading`), so the compiler warns that a condition may turn.
 """
@@ -32,7 +32,6 @@ import warnings
 
 import wfengine.expressions.stored_reading as stored_reading
 from wfengine.errors import ExpressionSyntaxError
-from wfengine.expressions.name_spelling import names_composed
 
 _JAVASCRIPT_SINGLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _JAVA_SINGLE = {
@@ -111,9 +110,13 @@ def _prefix_problem(prefix: str, language: str) -> str:
 
 
 def _refused(token: str, message: str, source: str, offset: int) -> str:
-    """``token`` read by Python's rules as before, while a stored deployment is compiled;
-    else the syntax error ``message``."""
-    if names_composed() is not None:
+    """``token`` read by Python's rules as before, while a stored deployment is compiled
+    (noted: a new version of it is refused); else the syntax error ``message``."""
+    if stored_reading.reading_stored():
+        stored_reading.note(
+            f"the literal {token} in {source!r} is read by Python's rules, as the wfengine "
+            f"that deployed it read it; a new version is refused: {message}"
+        )
         return token
     raise ExpressionSyntaxError(message, source=source, offset=offset)
 

@@ -6,8 +6,9 @@ Python's parser normalises every identifier (NFKC): ``ｌｅｎ`` reads as ``len
 a reviewer does not see, or another field than its own.
 
 A wfengine before that refusal read a decomposed name as Python does, composed, and stored
-deployments keep such texts; their instances must go on running. So while a stored deployment
-is compiled (:func:`composing_stored_names`, which the runtime's compiler opens) a name that
+deployments keep such texts; their instances must go on running. So while a deployment stored
+then is compiled (:func:`composing_stored_names`, which the runtime's compiler opens for one the
+store marks so, ``deployments.reads_expressions_as_before``) a name that
 only differs from its composed spelling (NFC) is read as before, and recorded so that the
 compiler can warn; a name with compatibility characters was always refused and still is. The
 expressions layer cannot know the runtime's flag, hence a context variable here.

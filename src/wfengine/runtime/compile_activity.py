@@ -524,20 +524,37 @@ CANCEL_REMAINING = "wfengine:cancelRemaining"
 
 #: set while a stored deployment is compiled (:func:`stored_deployment`)
 _STORED: ContextVar[bool] = ContextVar("wfengine_compiling_stored", default=False)
+#: set while one stored by a wfengine before its texts' readings changed is compiled
+_READS_AS_BEFORE: ContextVar[bool] = ContextVar("wfengine_reads_as_before", default=False)
 _deploy_log = logging.getLogger("wfengine.deploy")
 
 
 @contextmanager
-def stored_deployment() -> Iterator[None]:
-    """Compile a deployment read back from a store: one deployed by an earlier wfengine, whose
-    rules for new definitions may have been looser. The rules that only guard what a new
+def stored_deployment(*, reads_as_before: bool = False) -> Iterator[None]:
+    """Compile a deployment read back from a store: maybe one deployed by an earlier wfengine,
+    whose rules for new definitions may have been looser. The rules that only guard what a new
     definition may ask (the reminder rhythm) then bend, with a warning, instead of refusing
-    the process, so the work already stored keeps running."""
+    the process, so the work already stored keeps running (what this wfengine deployed never
+    meets them: it refused them at deploy).
+
+    ``reads_as_before``: the store marks it deployed before its expressions' readings changed
+    (``deployments.reads_expressions_as_before``, migration 0026), so they read as then
+    (:mod:`wfengine.expressions.stored_reading`). Why a mark and not "read back": a
+    reading that is no refusal at deploy (a text that now fails at run time) would otherwise
+    differ between the process that deployed it and every other one reading it back."""
     token = _STORED.set(True)
+    as_before = _READS_AS_BEFORE.set(reads_as_before)
     try:
         yield
     finally:
+        _READS_AS_BEFORE.reset(as_before)
         _STORED.reset(token)
+
+
+def reads_as_before() -> bool:
+    """Whether the deployment being compiled reads its expressions as an earlier wfengine did
+    (:func:`stored_deployment`)."""
+    return _READS_AS_BEFORE.get()
 
 
 def _reminders(where: str, a: Activity) -> CReminders | None:

@@ -85,7 +85,8 @@ from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
 from wfengine.errors import DataTypeError, DeployError, Place, place_text
 from wfengine.expressions.name_spelling import composing_stored_names
-from wfengine.runtime.compile_activity import _STORED, ActivityCompiler
+from wfengine.expressions.stored_reading import noting_stored_readings
+from wfengine.runtime.compile_activity import _STORED, ActivityCompiler, reads_as_before
 from wfengine.runtime.compile_links import (
     connect_events,
     dominators,
@@ -119,14 +120,20 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     """Compile ``process`` of ``package``; raises :class:`DeployError` naming what is wrong.
 
     Every text is read by :mod:`wfengine.definition.reading`, as validation reads it. A
-    stored deployment (:func:`~.compile_activity.stored_deployment`) reads a name spelt
-    decomposed as the wfengine that deployed it did, composed, with a warning
-    (:mod:`wfengine.expressions.name_spelling`): its instances keep running.
+    deployment the store marks as stored before the readings changed
+    (:func:`~.compile_activity.stored_deployment` ``reads_as_before``) reads its texts as the
+    wfengine that deployed it did, with a warning for each (a name spelt decomposed, composed:
+    :mod:`wfengine.expressions.name_spelling`; the others:
+    :mod:`wfengine.expressions.stored_reading`): its instances keep running. Any other reads
+    as this wfengine deploys it, in every process.
     """
-    if not _STORED.get():
+    if not reads_as_before():
         return _compile_process(package, process)
-    with composing_stored_names() as composed:  # (its parses are cached apart from others)
+    # (its parses are cached apart from others)
+    with composing_stored_names() as composed, noting_stored_readings() as notes:
         compiled = _compile_process(package, process)
+    for note in sorted(notes):  # what its texts read as then, or read otherwise now
+        _deploy_log.warning("process %r (deployed earlier): %s", process.id, note)
     if composed:
         _deploy_log.warning(
             "process %r (deployed earlier) spells names decomposed (a letter and a separate "

@@ -130,7 +130,8 @@ class DeploymentCache:
 
     A stored version was deployed by whichever wfengine ran then: it is compiled under
     :func:`~wfengine.runtime.compile_activity.stored_deployment`, where the rules that only
-    guard new definitions bend with a warning. One that still does not compile raises a
+    guard new definitions bend with a warning, and its expressions read as then when the store
+    marks it stored before their readings changed. One that still does not compile raises a
     :class:`~wfengine.errors.DeployError` naming it, each time it is asked for (compiled once):
     only what needs that version fails. Within :func:`standing_in` (closing an instance) it is
     read on a :func:`stand_in` instead, never kept.
@@ -159,11 +160,14 @@ class DeploymentCache:
         where: str,
         *,
         model: str | None = None,
+        reads_as_before: bool = False,
     ) -> DeployedProcess:
         """Version ``version`` of ``process_id`` from its package's stored text; ``where``
         names the store in the error raised when the package lacks the process. ``model``:
         the package's model as JSON, of the running model's format, read instead of the
-        text (a model that does not read back falls back to the text, with a warning)."""
+        text (a model that does not read back falls back to the text, with a warning).
+        ``reads_as_before``: the store's mark of a version deployed before the expressions'
+        readings changed (read as then, with warnings); else read as a new deploy reads it."""
         found = self._versions.get((process_id, version))
         if found is not None:
             return found
@@ -188,7 +192,7 @@ class DeploymentCache:
                 f"{package.id!r} has no process {process_id!r}"
             )
         try:
-            with stored_deployment():
+            with stored_deployment(reads_as_before=reads_as_before):
                 deployed = deployed_version(package, process, version, fingerprint_)
         except DeployError as exc:
             text = self._broken[key] = (

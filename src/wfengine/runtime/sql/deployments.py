@@ -60,6 +60,7 @@ class Deployments:
                     "deployed_at": now,
                     "model": model,
                     "model_format": MODEL_FORMAT,
+                    "reads_expressions_as_before": False,  # (this wfengine's readings)
                 }
             )
 
@@ -112,6 +113,7 @@ class Deployments:
             row["xpdl_sha256"],
             self._db.what,
             model=model,
+            reads_as_before=row["reads_expressions_as_before"],
         )
         if cache is self._cache:
             return found

@@ -29,7 +29,7 @@ from wfengine.runtime.clock import require_aware
 from wfengine.runtime.states import WorkItemState
 
 #: the Alembic revision the code needs (the head of migrations/versions)
-SCHEMA_REVISION = "0025"
+SCHEMA_REVISION = "0026"
 
 
 def utc(value: datetime) -> datetime:
@@ -84,6 +84,9 @@ deployments = sa.Table(
     #: activities keep doing (``wfengine.runtime.compile_people.writing_as_deployed``;
     #: set by migration 0023)
     sa.Column("writes_any_field", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: stored before the expressions' readings changed (migration 0026): its texts read as
+    #: the wfengine that deployed it read them (``wfengine.expressions.stored_reading``)
+    sa.Column("reads_expressions_as_before", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 process_instances = sa.Table(
