@@ -13,7 +13,7 @@ import inspect
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol, runtime_checkable
 
 from wfengine.definition.event_texts import LAST_MOMENT
@@ -187,6 +187,9 @@ class VirtualClock:
                 f"VirtualClock.set needs a timezone-aware datetime, not {when!r} "
                 "(add tzinfo=UTC): the engine compares aware times only"
             )
+        # at its own offset: two times of one zone compare by their wall clocks, fold ignored,
+        # so on the night the clocks go back 02:10 (winter) came before 02:50 (summer)
+        when = when.astimezone(timezone(when.utcoffset() or timedelta(0)))
         if when < self._now:
             raise ValueError("a clock does not go backwards")
         _before_the_end(when, "VirtualClock.set")
