@@ -386,38 +386,29 @@ class Session:
 
     def get_work_item(self, work_item_id: str) -> WorkItemSnapshot:
         """``WMGetWorkItem``: refused (``NotAuthorizedError``) to a user the item is not
-        offered to, held by, or supervised or administered by, as its data is."""
+        offered to, held by, or supervised or administered by, as its data is; and to a user
+        the organisation does not know whether the id exists or not."""
         check_work_item_id(work_item_id, "get_work_item")
         return self._seen(work_item_id, "see")
 
     def get_work_item_attributes(self, work_item_id: str) -> WorkItemData:
         """``WMOpenWorkItemAttributesList`` / ``WMGetWorkItemAttributeValue``: the instance
         data the item may read and the fields it may write; refused (``NotAuthorizedError``)
-        to a user the item is not offered to, held by, or supervised or administered by."""
+        to a user the item is not offered to, held by, or supervised or administered by.
+        Sensitive fields are in clear only to whoever can act on the open item now (offered
+        to them unclaimed, held, or delegated by them), administrators and the instance's
+        creator; anyone else (a supervisor, its performer once it closed) sees ``***``, as
+        :meth:`get_process_instance` shows them (:mod:`wfengine.wapi.access`)."""
         check_work_item_id(work_item_id, "get_work_item_attributes")
-        self._seen(work_item_id, "see the data of")
-        return self._engine().work_item_data(work_item_id)
+        item = self._seen(work_item_id, "see the data of")
+        return self._access.item_data(item)
 
     def _seen(self, work_item_id: str, what: str) -> WorkItemSnapshot:
         """The item, when the session's user may see it; a refusal is recorded in the
         instance's audit trail (``operation.refused``), as every refusal of a work-item
         operation is, so who looked at what they may not see can be found later."""
-        from wfengine.worklist.worklists import may_see
-
-        engine = self._engine()
-        item = engine.work_item(work_item_id)
-        if not may_see(engine, item, self.user):
-            org = self._access._org()
-            known = org is None or org.knows(self.user)
-            raise engine.record_refusal(
-                item.instance_id,
-                f"work item {work_item_id!r}",  # the form notes and instance refusals use
-                what,
-                self.user,
-                "it is not theirs" if known else "the organisation does not know them",
-                work_item=work_item_id,
-            )
-        return item
+        self._engine()  # a disconnected session, a closed engine: refused
+        return self._access.seen_item(work_item_id, what)
 
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""

@@ -15,13 +15,22 @@ items they hold, and terminate it. The rule, as engines with an organisation hav
 * reading it (the instance, its attributes, its activity instances) is for administrators,
   its creator, and the users it concerns: those who may see one of its work items, open or
   closed (offered to them, held or owned by them, or by someone they supervise). Such a user
-  sees only the data their items may read (``wfengine:reads``), sensitive fields masked.
+  sees only the data their items may read (``wfengine:reads``), sensitive fields masked;
+* a work item's own data (``WMGetWorkItemAttributeValue``, ``wfengine workitem show``) is for
+  those who may see the item; sensitive fields are in clear only to whoever can act on the
+  open item now (the one it is offered to while unclaimed, its holder, the owner who
+  delegated it), who needs them to do the work, and to those who read the whole instance
+  (administrators, its creator). Everyone else (a supervisor overseeing it, its performer
+  once it is closed) sees them as ``***``, as the instance's data shows them.
 
 An engine without an organisation (a directory that cannot say who is an administrator)
 trusts its sessions, as it did before: the host decided who may connect.
 
 Every refusal that concerns an instance is recorded in its audit trail as
-``operation.refused`` (``Engine.record_refusal``), as refused work-item operations are.
+``operation.refused`` (``Engine.record_refusal``), as refused work-item operations are. A
+user the organisation does not know is refused before the id is looked up, with the same
+error whether it exists or not (recorded when it does): else a ``NotFoundError`` for the ids
+that do not exist told them which do.
 
 Why here, in Interface 2, and not in the WAPI: ``wfengine.audit``'s detailed status, read as
 a user, must answer what that user's session answers (it gave a clerk fields her items may
@@ -38,12 +47,20 @@ from wfengine.applications.redaction import REDACTED
 from wfengine.errors import NotAuthorizedError, NotFoundError
 from wfengine.runtime.engine import Engine
 from wfengine.runtime.listing_facts import OFFERED, ListingFacts, listing_facts
-from wfengine.runtime.snapshots import InstanceSnapshot, InstanceSummary
+from wfengine.runtime.snapshots import (
+    InstanceSnapshot,
+    InstanceSummary,
+    WorkItemData,
+    WorkItemSnapshot,
+)
+from wfengine.runtime.states import WorkItemState
 from wfengine.runtime.work_rules import Supervision, asking
 from wfengine.worklist.worklists import may_see
 
 #: what the audit trail's first event of an instance is
 _CREATED = "instance.created"
+#: why a user the organisation does not know is refused
+_STRANGER = "the organisation does not know them"
 #: :meth:`InstanceAccess.creator` reads an instance's caller itself
 _ASK = object()
 #: most instances :meth:`InstanceAccess.readable` checks one by one (some five reads each)
@@ -76,11 +93,13 @@ class InstanceAccess:
     def check_known(self, subject: str, operation: str) -> None:
         """Refuse a user the organisation does not know an operation that concerns no one
         instance (creating one, listing): there is no instance trail to record it in."""
+        if self._stranger():
+            raise NotAuthorizedError(subject, operation, self.user, _STRANGER)
+
+    def _stranger(self) -> bool:
+        """Whether the organisation (there is one) does not know the user."""
         org = self._org()
-        if org is not None and not org.knows(self.user):
-            raise NotAuthorizedError(
-                subject, operation, self.user, "the organisation does not know them"
-            )
+        return org is not None and not org.knows(self.user)
 
     def creator(self, instance_id: str, parent: object = _ASK) -> str | None:
         """Who created ``instance_id`` (its ``instance.created`` event's user); for a
@@ -105,8 +124,14 @@ class InstanceAccess:
             current, parent = parent, _ASK
 
     def _refuse(self, instance_id: str, operation: str, reason: str) -> NotAuthorizedError:
+        """The refusal to raise, recorded in ``instance_id``'s trail; an id no instance has
+        (a user the organisation does not know, refused before it was looked up) the same
+        error, unrecorded: there is no trail to record it in."""
         subject = f"process instance {instance_id!r}"
-        return self.engine.record_refusal(instance_id, subject, operation, self.user, reason)
+        try:
+            return self.engine.record_refusal(instance_id, subject, operation, self.user, reason)
+        except NotFoundError:
+            return NotAuthorizedError(subject, operation, self.user, reason)
 
     def control(self, instance_id: str, operation: str) -> None:
         """Refuse (recorded) ``operation`` on ``instance_id`` unless the user is an
@@ -114,9 +139,9 @@ class InstanceAccess:
         org = self._org()
         if org is None or org.is_admin(self.user):
             return
+        if not org.knows(self.user):  # (before the id is looked up: no probing)
+            raise self._refuse(instance_id, operation, _STRANGER)
         summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
-        if not org.knows(self.user):
-            raise self._refuse(instance_id, operation, "the organisation does not know them")
         if self.creator(instance_id, summary.parent_instance_id) != self.user:
             reason = "only an administrator or the user who created it may"
             raise self._refuse(instance_id, operation, reason)
@@ -213,9 +238,9 @@ class InstanceAccess:
         org = self._org()
         if org is None or org.is_admin(self.user):
             return WHOLE, ""
+        if not org.knows(self.user):  # (before the id is looked up: no probing)
+            return None, _STRANGER
         summary = self.engine.instance_summary(instance_id)  # an unknown id: NotFoundError
-        if not org.knows(self.user):
-            return None, "the organisation does not know them"
         if self.creator(instance_id, summary.parent_instance_id) == self.user:
             return WHOLE, ""
         seen = tuple(
@@ -224,6 +249,57 @@ class InstanceAccess:
         if not seen:
             return None, "it concerns none of their work items and they did not create it"
         return Reading(seen), ""
+
+    def seen_item(self, work_item_id: str, operation: str) -> WorkItemSnapshot:
+        """The work item, when the user may see it (``may_see``); else refused, recorded in
+        its instance's trail, so who looked at what they may not see can be found later. A
+        user the organisation does not know is refused before the id is looked up, the same
+        error for an id no item has (unrecorded: no trail)."""
+        engine, subject = self.engine, f"work item {work_item_id!r}"  # as notes name it
+        stranger = self._stranger()  # (asked first: no probing)
+        try:
+            item = engine.work_item(work_item_id)
+        except NotFoundError:
+            if not stranger:
+                raise
+            raise NotAuthorizedError(subject, operation, self.user, _STRANGER) from None
+        if not stranger and may_see(engine, item, self.user):
+            return item
+        reason = _STRANGER if stranger else "it is not theirs"
+        raise engine.record_refusal(
+            item.instance_id, subject, operation, self.user, reason, work_item=work_item_id
+        )
+
+    def item_data(self, item: WorkItemSnapshot) -> WorkItemData:
+        """The data of ``item`` (which the user may see: :meth:`seen_item`) as the user may
+        read it: sensitive fields in clear to whoever can act on the open item now and to
+        those who read the whole instance, ``***`` to anyone else (see the module notes).
+        Why: the instance's data masked them for a clerk while the item's data showed them in
+        clear, to a supervisor who only oversees it and to its performer long after it
+        closed, as they stand now."""
+        data = self.engine.work_item_data(item.id)
+        if self._acts_on(item) or self._reads_whole(item.instance_id):
+            return data
+        hidden = self.engine.store.instance(item.instance_id).sensitive_fields
+        values = {k: (REDACTED if k in hidden else v) for k, v in data.values.items()}
+        return replace(data, values=values)
+
+    def _acts_on(self, item: WorkItemSnapshot) -> bool:
+        """Whether the user can act on ``item`` now: it is open and offered to them
+        unclaimed, held by them, or owned by them (they delegated it)."""
+        if not item.state.is_open:
+            return False
+        if item.state is WorkItemState.OFFERED:  # (unclaimed: a released item has no holder)
+            return self.user in item.assignees
+        return self.user in (item.holder, item.owner)
+
+    def _reads_whole(self, instance_id: str) -> bool:
+        """Whether the user reads the whole of ``instance_id``: no organisation, an
+        administrator, or its creator (as :meth:`read` has it)."""
+        org = self._org()
+        if org is None or org.is_admin(self.user):
+            return True
+        return self.creator(instance_id) == self.user
 
     def _items(self, instance_id: str) -> list:  # type: ignore[type-arg]
         """Every work item of the instance, open or closed: those it offered (its trail's
