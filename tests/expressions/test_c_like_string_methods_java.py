@@ -39,6 +39,8 @@ def _value(dialect: Dialect, text: str, **values: Any) -> Any:
         ('"ß".compareToIgnoreCase("ss")', 108),
         ('"Ab".compareToIgnoreCase("aC")', -1),
         ('"é".compareToIgnoreCase("É")', 0),
+        ('"İSTANBUL".equalsIgnoreCase("istanbul")', True),  # (Java's simple lower case of İ)
+        ('"İ".compareToIgnoreCase("i")', 0),
     ],
 )
 def test_java_comparisons_of_text(text: str, expected: Any) -> None:

@@ -54,7 +54,8 @@ def _folded_char(char: str) -> str:
     a one-character mapping (Python's ``'ß'.upper()`` is ``'SS'``; Java's is ``'ß'``)."""
     upper = char.upper()
     upper = upper if len(upper) == 1 else char
-    lower = upper.lower()
+    # (U+0130, 'İ', is the one letter whose full lower case is longer; Java's simple one is 'i')
+    lower = "i" if upper == "\u0130" else upper.lower()
     return lower if len(lower) == 1 else upper
 
 
