@@ -46,9 +46,11 @@ Who the recipients are is decided when the entry is written (the item's assignee
 addresses (e-mail, phone) are looked up when it is delivered, first in the directory of the
 engine delivering it (:func:`~wfengine.runtime.outbox_delivery.delivering_engine`: after
 ``engine.directory = new_organisation`` or a ``wfengine org load`` a worker took up, the new
-people are found), then in the organisation given to :func:`subscribe` (which may be a
-callable returning the current one, or None to rely on the engine's alone). A recipient found
-in neither is logged on ``wfengine.notifications`` and not told: retrying would not find them.
+people are found), then in the organisation given to :func:`subscribe` (an Organisation or
+any object whose ``user(user_id)`` gives the person with their addresses, a host's own
+directory too; a callable returning the current one; or None to rely on the engine's alone).
+A recipient found in neither is logged on ``wfengine.notifications`` and not told: retrying
+would not find them.
 
 Notifiers are plug-ins: :data:`NOTIFIERS` maps a name to a factory, the built-in ``email``
 (SMTP), ``webhook`` (an HTTP POST signed with HMAC-SHA256) and ``sms-file`` (an SMS gateway
@@ -68,7 +70,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from importlib.metadata import entry_points
 from os import PathLike
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -95,9 +97,19 @@ ENTRY_POINT_GROUP = "wfengine_notifiers"
 
 _log = logging.getLogger("wfengine.notifications")
 
+
+class People(Protocol):
+    """What a dispatcher looks recipients up in: an :class:`Organisation`, or a host's own
+    directory that has the same ``user(user_id)`` (the person, with the e-mail and phone
+    notifiers need, or None for one it does not know)."""
+
+    def user(self, user_id: str) -> OrgUser | None: ...
+
+
 #: what a dispatcher looks recipients up in besides the delivering engine's directory: an
-#: organisation, a callable giving the current one, or None (the engine's alone)
-OrganisationSource = Organisation | Callable[[], Organisation | None] | None
+#: organisation (any :class:`People`), a callable giving the current one, or None (the
+#: engine's alone)
+OrganisationSource = People | Callable[[], People | None] | None
 
 #: outbox kind -> (event name, who hears of it: "assignees", "holder", "current" (the holder,
 #: else the assignees), "involved" (the assignees, the holder and the owner, each once) or
@@ -216,20 +228,12 @@ class NotificationDispatcher:
     def _users(self, recipients: tuple[str, ...], key: str) -> list[OrgUser]:
         """The recipients as users, each looked up in the delivering engine's directory, then
         in the dispatcher's organisation (see the module notes: the engine's is current)."""
-        places: list[Organisation] = []
+        places: list[People] = []
         engine = delivering_engine()
         current = getattr(engine, "directory", None)
         if isinstance(current, Organisation):
             places.append(current)
-        given = self.organisation
-        if given is not None and not isinstance(given, Organisation):
-            given = given()
-            if given is not None and not isinstance(given, Organisation):
-                raise TypeError(
-                    f"the organisation callable given to subscribe returned {describe(given)}:"
-                    " it returns the current Organisation (or None), whose users have the"
-                    " addresses notifiers need"
-                )
+        given = self._given()
         if given is not None and all(given is not p for p in places):
             places.append(given)
         users: list[OrgUser] = []
@@ -248,30 +252,58 @@ class NotificationDispatcher:
             )
         return users
 
+    def _given(self) -> People | None:
+        """The organisation given to subscribe, or what its callable returns now: any object
+        with ``user(user_id)``, else a ``TypeError`` saying what it must be."""
+        given = self.organisation
+        if given is None or _has_people(given):
+            return cast(People | None, given)
+        found: object = cast(Callable[[], object], given)()
+        if found is not None and not _has_people(found):
+            raise TypeError(
+                f"the organisation callable given to subscribe returned {describe(found)},"
+                " which has no user(user_id) method: it returns the current organisation,"
+                f" {_NEEDED}, or None"
+            )
+        return cast(People | None, found)
+
+
+#: what an organisation given to subscribe must have, as its refusals say
+_NEEDED = (
+    "an Organisation or another object whose user(user_id) gives the person with their "
+    "e-mail and phone (an OrgUser, or None for one it does not know)"
+)
+
+
+def _has_people(found: object) -> bool:
+    """Whether ``found`` looks recipients up as an Organisation does (``user(user_id)``): a
+    host's own directory with that method serves as well as an Organisation (one given by a
+    callable did until the callable's result had to be an Organisation)."""
+    return callable(getattr(found, "user", None)) and not isinstance(found, type)
+
 
 def _source(organisation: object) -> OrganisationSource:
-    """``organisation`` as :class:`NotificationDispatcher` takes it (an Organisation, a
-    callable returning the current one, or None); anything else is a ``TypeError`` naming it,
-    here: a path or a host's own directory was taken and failed every delivery for hours.
-    A host's directory (``members``/``knows``) is not accepted: it has no users with
-    addresses (``user(user_id)``, an ``OrgUser``), which are what notifiers are given."""
-    if organisation is None or isinstance(organisation, Organisation):
-        return organisation
+    """``organisation`` as :class:`NotificationDispatcher` takes it (an object with
+    ``user(user_id)``, a callable returning the current one, or None); anything else is a
+    ``TypeError`` naming it, here: a path or a host's own directory without ``user`` was
+    taken and failed every delivery for hours. What the dispatcher needs is the people with
+    their addresses (``user(user_id)``, an ``OrgUser``), which are what notifiers are given:
+    ``members``/``knows`` alone do not give them."""
+    if organisation is None or _has_people(organisation):
+        return cast(People | None, organisation)
     if callable(organisation) and not isinstance(organisation, type):
-        return cast(Callable[[], Organisation | None], organisation)
+        return cast(Callable[[], People | None], organisation)
     if isinstance(organisation, str | PathLike):
         hint = f"load it first: load_organisation({str(organisation)!r})"
     elif callable(getattr(organisation, "members", None)):
         hint = (
-            "a host's own directory gives no addresses (notifiers are given an "
-            "Organisation's users, with their e-mail and phone): pass an Organisation "
-            "holding them (Organisation.from_data(...), load_organisation(path))"
+            "a host's own directory gives no addresses without a user(user_id) method: "
+            "give it one, or pass an Organisation holding the people "
+            "(Organisation.from_data(...), load_organisation(path))"
         )
     else:
         hint = "or a callable returning the current one, or None"
-    raise TypeError(
-        f"subscribe: organisation is an Organisation, not {describe(organisation)}: {hint}"
-    )
+    raise TypeError(f"subscribe: organisation is {_NEEDED}, not {describe(organisation)}: {hint}")
 
 
 def _checked(notifiers: Iterable[Notifier]) -> list[Notifier]:
