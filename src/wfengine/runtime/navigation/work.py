@@ -234,10 +234,16 @@ class Work(People):
             # would change nothing) is none: an incident (on the activity, which closing
             # resolves it), the job parked until the incident is retried
             answering = self._answering(item)  # (not a holder who left: see _answering)
+            left = item.holder if item.holder not in (None, *answering) else None
             people = _names(answering) or "no one"
-            if item.holder is not None and item.holder not in answering:
-                people += f" (its holder {item.holder!r} left: reoffer_work() offers it anew)"
-            if supervisors_of(self.ctx.directory) is None:
+            if left is not None:
+                people += f" (its holder {left!r} left: reoffer_work() offers it anew)"
+            if left is not None and not answering:  # (no one's supervisor to look for)
+                lacking = (
+                    f"its holder {left!r} left and nobody else is offered it: "
+                    "reoffer_work() offers it anew"
+                )
+            elif supervisors_of(self.ctx.directory) is None:
                 # (a directory of the documented protocols only: name the missing part)
                 lacking = (
                     f"the directory {directory_name(self.ctx.directory)} has no "
