@@ -330,11 +330,16 @@ class Session:
     ) -> list[InstanceSummary]:
         """``WMOpenProcessInstancesList`` (fetch by iterating the list): every instance for
         an administrator, else those the user may read (created, or concerned by one of
-        their work items)."""
+        their work items). ``state`` is a state's WfMC name or its last word (``running``,
+        ``suspended``, ``completed``, ...), as :meth:`change_process_instance_state` takes
+        them."""
         engine = self._engine()
         wanted = None
         if state is not None:
-            wanted = named_state(ProcessState, state, "open_process_instances_list")
+            words = [*(m.value for m in ProcessState), *_SHORT_STATES]
+            if isinstance(state, str):  # (a ProcessState's value is no last word: kept)
+                state = _SHORT_STATES.get(state, state)
+            wanted = named_state(ProcessState, state, "open_process_instances_list", words)
         check_process_filter(process_id, "open_process_instances_list")
         self._access.check_known("the process instances", "list")
         found = engine.instance_summaries(state=wanted, process_id=process_id)
@@ -501,6 +506,8 @@ _MOVES = (
 )
 #: the same by their last word (``suspended`` for ``open.not_running.suspended``)
 _SHORT_MOVES = {move.value.rsplit(".", 1)[-1]: move for move in _MOVES}
+#: every process state by its last word, as a listing takes them
+_SHORT_STATES = {state.value.rsplit(".", 1)[-1]: state for state in ProcessState}
 #: the states a work item's user moves it to
 _ITEM_MOVES = (
     WorkItemState.ALLOCATED,
