@@ -72,3 +72,32 @@ def test_a_value_that_converts_without_loss_is_kept(
     engine.deploy(_package(kind, initial))
     value = engine.instance(engine.start_process("proc")).data["x"]
     assert value == expected and type(value) is type(expected)
+
+
+def _message_started() -> Package:
+    """``proc``, started by message ``go``, whose ``x`` is ``total / people`` (2.5)."""
+    b = PackageBuilder("m")
+    b.participant("clerk")
+    p = b.process("proc")
+    p.data_field("total", "INTEGER", initial="5")
+    p.data_field("people", "INTEGER", initial="2")
+    p.data_field("x", "INTEGER", initial="total / people")
+    p.data_field("y", "INTEGER", initial="x * 2")
+    p.start("go", message="go").activity("review", performer="clerk")
+    p.transition("go", "review")
+    return b.build()
+
+
+@pytest.mark.parametrize("how", ["start_process", "start_by_message"])
+def test_a_field_the_starter_gives_is_not_refused_for_its_initial_value(how: str) -> None:
+    """The starter's value replaces the initial one: ``x`` given 3 starts (it was refused
+    for the 2.5 its initial gives, before the starter's value was looked at); a later
+    initial value still reads ``x``'s initial one, as always (``y`` is 5, not 6)."""
+    engine = Engine(clock=VirtualClock())
+    engine.deploy(_message_started())
+    start = engine.start_by_message if how == "start_by_message" else engine.start_process
+    iid = start("go" if how == "start_by_message" else "proc", {"x": 3})
+    assert engine.instance(iid).data == {"total": 5, "people": 2, "x": 3, "y": 5}
+    with pytest.raises(DataTypeError, match=r"data field 'x': its initial value"):
+        start("go" if how == "start_by_message" else "proc", {"y": 1})  # x not given
+    assert len(engine.instances()) == 1

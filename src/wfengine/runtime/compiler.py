@@ -208,7 +208,10 @@ class FittedInitial(CompiledExpression):
     instance failed later, at whatever activity next checked the field. Nothing is stored
     then. Validation's ``initial-value-type`` refuses a constant one at deployment; one that
     reads other fields is known only here. A literal needs none of this: it is read as a
-    value of the field's type (:func:`~wfengine.definition.literals.parse_literal`)."""
+    value of the field's type (:func:`~wfengine.definition.literals.parse_literal`).
+
+    Not refused: a field the starter gives a value (:meth:`fitted`; the creator decides:
+    :func:`~wfengine.runtime.navigation.lifecycle.instance_data`)."""
 
     __slots__ = ("_field", "_fit", "_inner", "_sensitive")
 
@@ -227,18 +230,31 @@ class FittedInitial(CompiledExpression):
         now: Callable[[], datetime],
         context: Place,
     ) -> Any:
+        value, refusal = self.fitted(variables, now, context)
+        if refusal is not None:
+            raise refusal
+        return value
+
+    def fitted(
+        self,
+        variables: Mapping[str, Any],
+        now: Callable[[], datetime],
+        context: Place,
+    ) -> tuple[Any, DataTypeError | None]:
+        """The value to store, and the refusal when its type does not take it."""
         value = self._inner.evaluate(variables, now, context)
         if value is None:
-            return value
+            return value, None
         try:
-            return coerce(value, *self._fit)
+            return coerce(value, *self._fit), None
         except CoercionError as exc:
             shown = exc.hidden if self._sensitive else str(exc)
-            raise DataTypeError(
+            return value, DataTypeError(
                 f"{place_text(context)}: data field {self._field!r}: its initial value "
                 f"{self.text!r} gives a value its type does not take ({shown}): change the "
-                "InitialValue to give one (nothing was stored)"
-            ) from None
+                "InitialValue to give one, or give the field a value when starting it "
+                "(nothing was stored)"
+            )
 
 
 def _unused(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:

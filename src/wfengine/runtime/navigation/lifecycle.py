@@ -5,15 +5,14 @@ cancelling.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
 from typing import Any
 
 from wfengine.applications.redaction import audit_values, masked_text
 from wfengine.errors import DataTypeError, LimitError
 from wfengine.runtime.acted_by import by_user
-from wfengine.runtime.compiler import (
-    CompiledProcess,
-)
+from wfengine.runtime.compiler import CompiledProcess, FittedInitial
 from wfengine.runtime.history import (
     IncidentAborted,
     InstanceCreated,
@@ -42,6 +41,48 @@ from wfengine.runtime.states import ActivityState, ProcessState, WorkItemState
 from wfengine.runtime.values import check_storable, owned_values
 from wfengine.runtime.work_item_events import WorkItemCancelled
 from wfengine.runtime.work_item_people import people_in_hand
+
+
+def instance_data(
+    compiled: CompiledProcess,
+    data: Mapping[str, Any] | None,
+    now: Callable[[], datetime],
+    where: str,
+    sensitive: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], Mapping[str, Any] | None]:
+    """The data a new instance of ``compiled`` starts with, and ``data`` as checked (converted
+    to the fields' types; ``sensitive``: the caller's secrets an error must not show): each
+    field's InitialValue in declaration order (one reads those before it, never ``data``),
+    then ``data`` over them. Raises what creating the instance would, before anything exists.
+
+    A field ``data`` gives is not refused for an initial value its type does not take
+    (:meth:`~wfengine.runtime.compiler.FittedInitial.fitted`): the starter's value replaces
+    it, so ``start_process(p, {"x": 3})`` starts where the initial ``total / people`` gives
+    2.5 for the INTEGER ``x``. Why a function apart from :meth:`Lifecycle.new_instance`: a
+    command starting several instances (a signal's) asks it of each before it delivers to
+    any, so that one refused reaches no one."""
+    if data:
+        try:
+            data = compiled.checked(data, where)
+        except DataTypeError as exc:  # the process does not know the caller's secrets
+            if not sensitive:
+                raise
+            hidden = masked_text(str(exc), (data.get(name) for name in sensitive))
+            raise DataTypeError(hidden) from None
+    values: dict[str, Any] = {}
+    for fid, init in compiled.data_fields:
+        if not isinstance(init, FittedInitial):
+            values[fid] = None if init is None else init.evaluate(values, now, where)
+            continue
+        values[fid], refusal = init.fitted(values, now, where)
+        if refusal is not None and not (data and fid in data):
+            raise refusal
+    for fp in compiled.formal_parameters:
+        values.setdefault(fp.id, None)
+    if data:
+        values.update(owned_values(data))
+    check_storable(values, where)
+    return values, data
 
 
 class Lifecycle(NavigatorBase):
@@ -76,25 +117,8 @@ class Lifecycle(NavigatorBase):
         # what a refusal here names: the instance is not stored then, so its id would name
         # one that never exists (engine.instance(id) says not found)
         where = f"a new instance of process {compiled.process_id!r}"
-        values: dict[str, Any] = {}
-        for fid, init in compiled.data_fields:
-            if init is None:
-                values[fid] = None
-            else:
-                values[fid] = init.evaluate(values, self._clock, where)
-        for fp in compiled.formal_parameters:
-            values.setdefault(fp.id, None)
         sensitive = sensitive - compiled.sensitive_fields if sensitive else sensitive
-        if data:
-            try:
-                data = compiled.checked(data, where)
-            except DataTypeError as exc:  # the process does not know the caller's secrets
-                if not sensitive:
-                    raise
-                hidden = masked_text(str(exc), (data.get(name) for name in sensitive))
-                raise DataTypeError(hidden) from None
-            values.update(owned_values(data))
-        check_storable(values, where)
+        values, data = instance_data(compiled, data, self._clock, where, sensitive)
         inst = ProcessInstance(
             id=iid,
             process_id=compiled.process_id,
