@@ -434,10 +434,15 @@ class Session:
             _user(to, "to", "reassign_work_item", "reassigning needs a user to reassign to"),
         )
 
-    def change_work_item_state(self, work_item_id: str, state: WorkItemState | str) -> None:
+    def change_work_item_state(
+        self, work_item_id: str, state: WorkItemState | str
+    ) -> WorkItemState:
         """The work-item life cycle as one state change: ``allocated`` claims an offered
         item, ``started`` starts the held one, ``offered`` releases it, ``completed``
-        completes it without data."""
+        completes it without data. Returns the state the item is in afterwards, which is
+        not always the one asked for: a delegate releasing (``offered``) returns the item to
+        who delegated it (``allocated``), and a delegate completing an activity marked
+        ``wfengine:delegation-confirm`` returns it to them to confirm (``allocated``)."""
         check_work_item_id(work_item_id, "change_work_item_state")
         moves = [m.value for m in _ITEM_MOVES]
         target = named_state(WorkItemState, state, "change_work_item_state", moves)
@@ -455,6 +460,7 @@ class Session:
                 f"change_work_item_state: a work item is not moved to {target.value} by its "
                 f"user; state must be one of {', '.join(moves)}"
             )
+        return engine.work_item(work_item_id).state
 
     def claim_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "claim_work_item")
