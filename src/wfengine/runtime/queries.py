@@ -274,7 +274,9 @@ class Queries(EngineBase):
         """A user's open work: the items offered to ``user`` (not yet claimed) or held by
         ``user``, oldest first (items made at the same instant, by one command, in the order
         of their ids as text), at most ``limit``; the next page starts ``after`` the last
-        item of this one (keyset paging: stable while items come and go). A user the
+        item of this one (keyset paging: items that come or go do not shift the pages, and
+        none is listed twice; an item made before ``after`` that joins the user's work after
+        that page was read, released or reassigned to them, is not on a later page). A user the
         directory does not know (``knows``) has none: work offered to someone who has left
         stays on offer to them until :meth:`reoffer_work` runs, and was listed to them."""
         check_user(user, "user", "work_items_of")

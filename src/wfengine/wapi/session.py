@@ -60,10 +60,13 @@ class SessionEndedError(IllegalStateError, ValueError):
 
 class WorkList:
     """An open work list (``WMOpenWorkList``): the session user's open items, oldest first,
-    read from the store a batch at a time as :meth:`fetch` asks (keyset paging: items that
-    come or go meanwhile are neither skipped nor repeated). Each item is handed out as it
-    stands when fetched: one that left the list after its batch was read (claimed by
-    someone else, completed, withdrawn) is passed over."""
+    read from the store a batch at a time as :meth:`fetch` asks (keyset paging: no item is
+    handed out twice, and one that comes or goes meanwhile does not shift the others). The
+    list moves forward by when items were made: a new item comes at its end and is fetched,
+    but an older one that joins the list after the list has passed its place (released by
+    someone else, reassigned or delegated to the user) is not; open a new list to see it.
+    Each item is handed out as it stands when fetched: one that left the list after its
+    batch was read (claimed by someone else, completed, withdrawn) is passed over."""
 
     def __init__(
         self,
