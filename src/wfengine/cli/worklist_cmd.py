@@ -13,7 +13,8 @@ A contract (scripts rely on these exactly):
   ``comment --reason TEXT`` and ``attach --file PATH`` leave a note on the item
   (:mod:`wfengine.worklist.notes`); ``show`` prints the item as one JSON object
   (the worklist keys plus ``owner``, ``started_at``, ``completed_at``, ``assignees``,
-  ``data``, the instance data the item may read, and ``writable``, the fields its
+  ``data``, the instance data the item may read, a sensitive field as ``***`` unless U can
+  act on the open item, administers or created the instance, and ``writable``, the fields its
   completion may write: :mod:`wfengine.runtime.compile_people`), through the WAPI session
   (:meth:`wfengine.wapi.Session.get_work_item`), so a user who may not see the item is
   refused and the refusal audited (``operation.refused``) as the API's is;
