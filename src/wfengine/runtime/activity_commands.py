@@ -26,6 +26,7 @@ from wfengine.runtime.id_arguments import check_id, check_instance_id
 from wfengine.runtime.instance import ActivityInstance, ProcessInstance
 from wfengine.runtime.message_starts import not_started_by, startable_now
 from wfengine.runtime.navigation.events import signal_waiters
+from wfengine.runtime.navigation.lifecycle import instance_data
 from wfengine.runtime.navigation.signal_waiters import signal_index, signal_taken
 from wfengine.runtime.snapshots import ActivityInstanceSnapshot
 from wfengine.runtime.start_points import instantiates, message_start_points, signal_starts
@@ -199,10 +200,11 @@ class ActivityCommands(EngineBase):
         new instance's own catches do not take the signal that started it); processes in
         the order of their ids. Returns how many catches took it plus how many instances it
         started. ``data`` is checked against the declared types of every process (version)
-        with an instance it reaches or that it starts, before any takes it: a value one of
-        them cannot take is a :class:`~wfengine.errors.DataTypeError` and the signal reaches
-        no one. A name no version takes as spelt, but one takes spelt composed (NFC) or
-        decomposed (NFD), looking the same, is a ``NotFoundError`` saying which to write."""
+        with an instance it reaches or that it starts, and the initial values of those it
+        starts computed, before any takes it: a value one of them cannot take is a
+        :class:`~wfengine.errors.DataTypeError` and the signal reaches no one. A name no
+        version takes as spelt, but one takes spelt composed (NFC) or decomposed (NFD),
+        looking the same, is a ``NotFoundError`` saying which to write."""
         check_trigger_name(name, "signal", "broadcast_signal")
         check_mapping(data, "data", "broadcast_signal")
         values = dict(data or {})
@@ -213,9 +215,10 @@ class ActivityCommands(EngineBase):
         if values and waiters:
             self._check_signal_data(name, values, waiters)
         starters = self._signal_starters(name, reads)
-        for deployed in starters if values else ():
+        now = self.clock.now()
+        for deployed in starters:  # what each would start with: its initial values too
             where = f"signal {name!r} starting process {deployed.process_id!r}"
-            deployed.compiled.checked(values, f"{where} version {deployed.version}")
+            instance_data(deployed.compiled, values, lambda: now, f"{where} v{deployed.version}")
         if not waiters and not starters:
             _refuse_respelt_signal(name, reads)
         taken = 0
