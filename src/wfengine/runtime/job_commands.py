@@ -34,17 +34,10 @@ from wfengine.runtime.invoke_jobs import abandoned_call, own_call, stopped_calli
 from wfengine.runtime.job_arguments import checked_lease, instance_names, job_filters, job_id_names
 from wfengine.runtime.job_kinds import as_call, call_reporter
 from wfengine.runtime.job_kinds import default_job_handlers as default_job_handlers
-from wfengine.runtime.jobs import (
-    DEFAULT_LEASE,
-    JOB_INVOKE,
-    JOB_REMINDER,
-    JOB_TIMER,
-    PARKED,
-    Job,
-)
+from wfengine.runtime.jobs import DEFAULT_LEASE, JOB_INVOKE, JOB_REMINDER, JOB_TIMER, PARKED, Job
 from wfengine.runtime.navigation import Navigator
 from wfengine.runtime.outbox_delivery import delivery_limit
-from wfengine.runtime.prepared_jobs import PREPARED_ROUNDS, apply_prepared
+from wfengine.runtime.prepared_jobs import OUTAGE_PATIENCE, PREPARED_ROUNDS, apply_prepared
 from wfengine.runtime.queries import check_instance_filter
 from wfengine.runtime.snapshots import JobSnapshot, copy_snapshot
 from wfengine.runtime.states import ProcessState
@@ -66,9 +59,10 @@ class JobCommands(EngineBase):
     #: already due is its own next round, not a nested call; another thread's job runs and
     #: deliveries leave the engine to it (:mod:`~wfengine.runtime.engine_threads`)
     _firing_thread: int = 0
-    #: the ``should_stop`` of the running :meth:`run_due_jobs` (an answer kept through an
-    #: outage waits until it says yes: :mod:`~wfengine.runtime.prepared_jobs`)
+    #: the running :meth:`run_due_jobs`'s ``should_stop``, and how long (s) an answer kept
+    #: through an outage waits for the database (None: until a stop; :mod:`.prepared_jobs`)
     _should_stop: Callable[[], bool] | None = None
+    _patience: float | None = OUTAGE_PATIENCE
     #: how many jobs this engine ran, counted as each runs: a run that raises (an outage)
     #: returns no count, and a worker still tells the jobs it committed before
     jobs_ran: int = 0
@@ -179,16 +173,15 @@ class JobCommands(EngineBase):
         the job gone and does nothing). A job whose run keeps losing races with other
         engines is given back with a back-off of ``2**attempts`` seconds (at most an hour),
         but for an asynchronous application's call, which was made: its answer is applied
-        again, the job still held (through a database outage too, until ``should_stop``),
-        and only after many lost rounds audited as discarded (``application.discarded``)
-        and the job given back;
-        one that fails in any other way (but the database being unavailable, which is
-        raised) becomes an incident on its instance and is parked until the incident is
-        retried (:meth:`abandon_job`): a worker never dies of a job, and a job
-        that fails does not fail again in every worker that picks it up. One whose instance
-        cannot be read even to record the incident (stored by a newer wfengine) is logged and
-        given back with the back-off, as is a job of a kind this engine has no handler for
-        (another engine's: it waits for one that has).
+        again, the job still held, and only after many lost rounds audited as discarded
+        (``application.discarded``) and the job given back; one that fails in any other way
+        (but the database unavailable, raised: after a minute's wait for an answer made,
+        :func:`~.prepared_jobs.apply_prepared`) becomes an incident on its instance, parked
+        until the incident is retried (:meth:`abandon_job`): a worker never dies of a job,
+        and a job that fails does not fail again in every worker that picks it up. One whose
+        instance cannot be read even to record the incident (stored by a newer wfengine) is
+        logged and given back with the back-off, as is a job of a kind this engine has no
+        handler for (another engine's: it waits for one that has).
 
         ``should_stop`` is asked before each job; once it says yes, the jobs not yet run are
         given back at once (a worker shutting down finishes only the job it is running). A
@@ -527,7 +520,9 @@ class JobCommands(EngineBase):
             return True
 
         if prepare is not None:
-            ran = apply_prepared(self, job, owner, body, discarded, self._should_stop)
+            ran = apply_prepared(
+                self, job, owner, body, discarded, self._should_stop, self._patience
+            )
             stop = getattr(handler, "stop", None)  # (the call's failure is committed now)
             if stop is not None and threading.current_thread() is threading.main_thread():
                 raise stop  # maybe a signal handler's: a stop (see invoke_jobs._stopped)

@@ -67,7 +67,14 @@ stored in the database without a restart, at the cost of one short read a second
 
 **Database faults**: the store already retries a failing transaction with backoff; when it
 gives up (:class:`~wfengine.errors.StoreUnavailableError`) a worker running until idle raises
-it (a script wants an answer), and a long-running one logs it and tries again later. A
+it (a script wants an answer), and a long-running one logs it and tries again later. An
+asynchronous application's answer whose commit meets the outage (the call was made) is kept
+and applied once the database is back: a long-running worker waits for it until stopped (so
+under ``wfengine worker`` an outage longer than the job timeout, counted from the job's
+start, gets the job's process killed as a job running too long), one running until idle a
+minute (:data:`~wfengine.runtime.prepared_jobs.OUTAGE_PATIENCE`) and then raises; neither
+waits when the database refused the work (read-only, full, a login refused: nothing a wait
+cures). Given up, the answer is audited as discarded if the database lets it. A
 SQLite file deleted or replaced under a worker ends it, running until idle or not: no thread
 claims another job, and :meth:`Worker.run` raises a ``StoreUnavailableError`` naming the file.
 """
@@ -258,12 +265,15 @@ class Worker:
                 )
             )
             return
+        patience = engine._patience
         try:
             _log.info(
                 "worker thread %s runs jobs as %s",
                 threading.current_thread().name,
                 engine.worker_id,
             )
+            if not self.until_idle:  # stop() ends its wait for the database: no other bound
+                engine._patience = None
             self._loop(engine)
         except (SystemExit, KeyboardInterrupt) as exc:
             # not a stop (signals reach the main thread, and stop() is how one is asked):
@@ -274,6 +284,7 @@ class Worker:
         except BaseException as exc:
             self._fail(exc)
         finally:
+            engine._patience = patience  # (the host's own engine: as it was)
             with self._lock:
                 self._engines.remove(engine)
             if made:  # the host's engine (``lambda: engine``) stays open: it is the host's
