@@ -59,13 +59,15 @@ class CompiledExpression:
 
     def __init__(
         self,
-        text: str,
+        text: str | None,
         where: str,
         evaluate: Evaluate,
         names: frozenset[str],
         kind: ReadKind,
         truth: Callable[[Any], bool] = bool,
     ) -> None:
+        #: the text as the definition writes it; for a condition left empty where its
+        #: activity chooses, the way's Name (None when it has none): see ``decision``
         self.text = text
         self.where = where
         self.names = names
@@ -238,10 +240,23 @@ class ExpressionReader:
             return None
         return self.required(text, where, attrs)
 
-    def decision(self, label: str, where: str) -> CompiledExpression:
+    def decision(self, name: str | None, where: str) -> CompiledExpression:
         """A way whose CONDITION was left empty where its activity chooses among several: a
-        decision for people, as a label is (the way's name, or its id, stands for it)."""
-        return compiled(Reading(label, self.language, ReadKind.LABEL), where)
+        decision for people, as a label is. Its text is the way's ``name``, the words people
+        know the way by (a UI offers it under them), and None when it has none: its Id is no
+        text of the condition, and an incident quoting it as one sent operators looking for
+        an expression that was never written."""
+        text = name if name and name.strip() else None
+        named = f" (the way {text!r})" if text is not None else ""
+
+        def empty(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
+            raise LabelReachedError(
+                f"it is empty{named}, so the definition leaves this choice to people: choose "
+                "the way on (wfengine incident skip ID --take TRANSITION), or write the "
+                "condition in the definition"
+            )
+
+        return CompiledExpression(text, where, empty, frozenset(), ReadKind.LABEL)
 
     def duration(self, text: str, where: str, attrs: Attrs = ()) -> CompiledExpression:
         language = site_language(self.language, attrs)
