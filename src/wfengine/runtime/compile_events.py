@@ -165,6 +165,27 @@ def condition_of(
     return exprs.required(text, f"{where}, condition")
 
 
+def unrunnable_event(event: Event) -> str:
+    """Why an instance stops at ``event``, an intermediate event in the flow the engine cannot
+    run, and what the operator can do: the exact cause validation's ``event-trigger`` names.
+    The navigator puts the instance and activity in front (``CActivity.unsupported``). Why:
+    the incident used to list every kind of implementation the engine cannot run, leaving
+    the operator to guess which one this was."""
+    if event.trigger == "Conditional":
+        why = (
+            "a Conditional event with no condition (its TriggerConditional has neither an "
+            "Expression nor a ConditionName), so the engine cannot tell when to go on"
+        )
+        fix = "give the event its condition"
+    else:
+        why = f"an event with trigger {event.trigger!r}, which the engine does not run in the flow"
+        fix = "change its trigger"
+    return (
+        f"it is {why}: skip the incident to go on past it (wfengine incident skip ID), "
+        f"or {fix} in the definition"
+    )
+
+
 def boundary(
     exprs: ExpressionReader, where: str, activity: Activity, event: Event, position: int, index: int
 ) -> CBoundary | None:
