@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
-from wfengine.runtime.host_arguments import check_acting_user
+from wfengine.runtime.host_arguments import check_acting_user, described
 from wfengine.runtime.id_arguments import check_instance_id
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -220,6 +220,7 @@ def brief_status(engine: Engine, instance_id: str) -> BriefStatus:
     """What an outsider may see of ``instance_id``: its public milestones reached, in order,
     and its public fields (see the module notes)."""
     check_instance_id(instance_id, "brief_status")
+    check_engine(engine, "brief_status")
     inst = engine.instance(instance_id)
     package, process = _definition(engine, inst)
     name, labels, public = public_declarations(package, process)
@@ -359,11 +360,17 @@ def detailed_status(engine: Engine, instance_id: str, user: str | None = None) -
 
     check_instance_id(instance_id, "detailed_status")
     check_acting_user(user, "detailed_status")
+    check_engine(engine, "detailed_status")
+    # (the user's access first: one the organisation does not know learns nothing of the id)
+    reading = (
+        None
+        if user is None
+        else InstanceAccess(engine, user).read(instance_id, "see the status of")
+    )
     inst = engine.instance(instance_id)
     reader = user
     readable: frozenset[str] | None = None  # the fields a partial reading shows
-    if user is not None:  # (the status said more, or less, than the user's session did)
-        reading = InstanceAccess(engine, user).read(instance_id, "see the status of")
+    if reading is not None:  # (the status said more, or less, than the user's session did)
         inst = shown(engine, inst, reading)
         reader = None if reading is WHOLE else user  # all of it: its notes as the host's
         if reading is not WHOLE:
@@ -438,3 +445,15 @@ def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
         elif key in found and values is not None:
             found[key] = MASKED
     return event._replace(detail=found)
+
+
+def check_engine(engine: object, where: str) -> None:
+    """Refuse what is no :class:`~wfengine.runtime.engine.Engine` at once (its first use was a
+    bare ``AttributeError``: ``None``, a database URL or a store given instead)."""
+    from wfengine.runtime.engine import Engine
+
+    if not isinstance(engine, Engine):
+        raise TypeError(
+            f"{where}: engine must be a wfengine.Engine (Engine(db_url=...) opens one on a "
+            f"database), not {described(engine)}"
+        )
