@@ -56,7 +56,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from unicodedata import normalize
 
@@ -83,7 +83,7 @@ from wfengine.definition.model import (
 )
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
-from wfengine.errors import DataTypeError, DeployError, Place, place_text
+from wfengine.errors import DataTypeError, DeployError, ExpressionError, Place, place_text
 from wfengine.expressions.name_spelling import composing_stored_names
 from wfengine.expressions.stored_reading import noting_stored_readings
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler, reads_as_before
@@ -132,6 +132,12 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     # (its parses are cached apart from others)
     with composing_stored_names() as composed, noting_stored_readings() as notes:
         compiled = _compile_process(package, process)
+    notes.update(  # (and the initial values stored as computed, as then)
+        f"data field {field!r}: its initial value {text!r} gives a value its type does not "
+        "take; it is stored as computed, as the wfengine that deployed it did. Deployed again "
+        "so, each start that does not give the field a value is refused: change the InitialValue"
+        for field, text in misfit_initials(compiled)
+    )
     for note in sorted(notes):  # what its texts read as then, or read otherwise now
         _deploy_log.warning("process %r (deployed earlier): %s", process.id, note)
     if composed:
@@ -160,7 +166,9 @@ def _compile_process(package: Package, process: WorkflowProcess) -> CompiledProc
     for df in (*package.data_fields, *process.data_fields):
         initial = exprs.initial_value(df, compiler.types, f"{where}, data field {df.id!r} initial")
         if initial is not None and initial.kind is ReadKind.EXPRESSION and df.id in kinds:
-            initial = FittedInitial(initial, kinds[df.id], df.id, is_sensitive_field(df))
+            initial = FittedInitial(
+                initial, kinds[df.id], df.id, is_sensitive_field(df), as_before=reads_as_before()
+            )
         fields.append((df.id, initial))
     graph = compiler.compile(None, None)
     # every graph compiled, not activity_graph's: it keeps the first graph of each Id, so an
@@ -211,18 +219,27 @@ class FittedInitial(CompiledExpression):
     value of the field's type (:func:`~wfengine.definition.literals.parse_literal`).
 
     Not refused: a field the starter gives a value (:meth:`fitted`; the creator decides:
-    :func:`~wfengine.runtime.navigation.lifecycle.instance_data`)."""
+    :func:`~wfengine.runtime.navigation.lifecycle.instance_data`), nor one of a version an
+    earlier wfengine stored (``as_before``: :func:`~.compile_activity.reads_as_before`),
+    whose value is stored as computed, as then, with a warning (:func:`misfit_initials`)."""
 
-    __slots__ = ("_field", "_fit", "_inner", "_sensitive")
+    __slots__ = ("_as_before", "_field", "_fit", "_inner", "_sensitive")
 
     def __init__(
-        self, inner: CompiledExpression, fit: tuple[Checked, bool], field: str, sensitive: bool
+        self,
+        inner: CompiledExpression,
+        fit: tuple[Checked, bool],
+        field: str,
+        sensitive: bool,
+        *,
+        as_before: bool = False,
     ) -> None:
         super().__init__(inner.text, inner.where, _unused, inner.names, inner.kind)
         self._inner = inner
         self._fit = fit
         self._field = field
         self._sensitive = sensitive
+        self._as_before = as_before
 
     def evaluate(
         self,
@@ -241,13 +258,16 @@ class FittedInitial(CompiledExpression):
         now: Callable[[], datetime],
         context: Place,
     ) -> tuple[Any, DataTypeError | None]:
-        """The value to store, and the refusal when its type does not take it."""
+        """The value to store, and the refusal when its type does not take it (None then
+        for a version stored by an earlier wfengine: the value stays as computed)."""
         value = self._inner.evaluate(variables, now, context)
         if value is None:
             return value, None
         try:
             return coerce(value, *self._fit), None
         except CoercionError as exc:
+            if self._as_before:
+                return value, None
             shown = exc.hidden if self._sensitive else str(exc)
             return value, DataTypeError(
                 f"{place_text(context)}: data field {self._field!r}: its initial value "
@@ -256,10 +276,38 @@ class FittedInitial(CompiledExpression):
                 "(nothing was stored)"
             )
 
+    def takes(self, value: Any) -> bool:
+        """Whether the field's type takes ``value`` (converted where that loses nothing)."""
+        try:
+            coerce(value, *self._fit)
+        except CoercionError:
+            return False
+        return True
+
 
 def _unused(variables: Mapping[str, Any], now: Callable[[], datetime]) -> Any:
     """(:class:`FittedInitial` evaluates its inner expression itself.)"""
     raise AssertionError("FittedInitial.evaluate is the way in")
+
+
+def misfit_initials(compiled: CompiledProcess) -> list[tuple[str, str]]:
+    """The fields (and their initial values' texts) of ``compiled`` whose computed initial
+    value its type does not take, as an instance created with no data would compute them,
+    now. Why computed here: an initial value reads only the initial values before it (not
+    the starter's data), so what it gives is known before any instance is, but for the
+    clock; one whose computation fails stops the look there (each start says so)."""
+    at = datetime.now(UTC)
+    values: dict[str, Any] = {}
+    found: list[tuple[str, str]] = []
+    for fid, init in compiled.data_fields:
+        try:
+            value = None if init is None else init.evaluate(values, lambda: at, "")
+        except (ExpressionError, DataTypeError):
+            break
+        values[fid] = value
+        if isinstance(init, FittedInitial) and value is not None and not init.takes(value):
+            found.append((fid, init.text or ""))
+    return found
 
 
 def _read_only(package: Package, process: WorkflowProcess) -> frozenset[str]:
