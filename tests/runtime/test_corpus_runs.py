@@ -30,7 +30,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, str, str]] = {
     # intermediate and start events that wait for the world: the [events] work
     ("aristaflow-fhaer/Test_multiple_pools__processes_and_lanes.xpdl", "_b_ov8XFdEeG8vrjgicxFKw"): (
         3,
-        "cannot run",
+        "Conditional event with no condition",
         "Signal start events, Message and Conditional intermediate events",
     ),
     # an intermediate timer waits (wfengine run does not move the clock on)

@@ -61,3 +61,24 @@ def test_a_named_way_with_an_empty_condition_is_offered_under_its_name() -> None
         ]
         engine.skip_incident(incident.id, take=["t2"])
         assert engine.trace(iid) == ["s", "gw", "register", "e"]
+
+
+def test_a_way_with_no_name_and_an_empty_condition_has_no_condition_text() -> None:
+    # as TIBCO writes a gateway's branches (Name=""): the Id is no text of the condition
+    with Engine() as engine:
+        iid = _stopped(engine, 'Name=""', "")
+        [incident] = engine.incidents(iid)
+        assert incident.message == (
+            f"instance {iid!r}, process 'claim', activity 'gw', transition 't1' condition: it "
+            "is empty, so the definition leaves this choice to people: choose the way on "
+            "(wfengine incident skip ID --take TRANSITION), or write the condition in the "
+            "definition"
+        )
+        decision = engine.decision(incident.id)
+        assert decision is not None and decision.labelled  # (wfengine run still decides it)
+        assert [(w.transition_id, w.to, w.condition, w.label) for w in decision.ways] == [
+            ("t1", "ask", None, True),
+            ("t2", "register", None, True),
+        ]
+        engine.skip_incident(incident.id, take=["t1"])
+        assert engine.trace(iid) == ["s", "gw", "ask", "e"]

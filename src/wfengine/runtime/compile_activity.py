@@ -73,6 +73,7 @@ from wfengine.runtime.compile_events import (
     message_name,
     signal_name,
     task_message_name,
+    unrunnable_event,
 )
 from wfengine.runtime.compile_people import assignment, data_access
 from wfengine.runtime.compile_subflow import compile_subflow
@@ -230,6 +231,8 @@ class ActivityCompiler:
                     kind = KIND_CONDITION if condition is not None else KIND_UNSUPPORTED
                 elif trigger != "Link":  # a link goes where its name says (the graph's part)
                     kind = KIND_UNSUPPORTED
+                if kind == KIND_UNSUPPORTED:
+                    unsupported = unrunnable_event(body)
         elif isinstance(body, Route):
             pass
 
@@ -505,7 +508,7 @@ class ActivityCompiler:
                 if ways > 1 and left_empty(t):
                     # a condition the modeller left empty where the activity chooses: a
                     # decision for people (condition-empty), not a way always taken
-                    ct.condition = self.exprs.decision(t.name or t.id, f"{twhere} condition")
+                    ct.condition = self.exprs.decision(t.name, f"{twhere} condition")
                 else:
                     ct.condition = self.exprs.optional(text, f"{twhere} condition", attrs)
                 normal.append(ct)

@@ -276,8 +276,9 @@ class CActivity:
     assignment: CAssignment | None = None
     #: a script task's assignments in order: (field, expression)
     script: tuple[tuple[str, CompiledExpression], ...] = ()
-    #: why a script the engine never runs (kind UNSUPPORTED) is none, quoting the statement
-    #: that is no assignment as validation's ``script-unsupported`` does; its incident says so
+    #: why the engine cannot run the activity (kind UNSUPPORTED): a script's statement that
+    #: is no assignment, as validation's ``script-unsupported`` quotes it, or an intermediate
+    #: event's trigger, as ``event-trigger`` names it; its incident says so after the place
     unsupported: str | None = None
     #: XPDL 2.x ``Assignments``: made as the activity starts / as it completes (before its
     #: way on is chosen), each group evaluated whole, then applied

@@ -178,9 +178,10 @@ class WayOn:
     #: the activity it leads to
     to: str
     #: the condition's text (an expression, or a label for people), None for an unconditioned
-    #: transition or OTHERWISE
+    #: transition or OTHERWISE; for a condition left empty where the activity chooses, the
+    #: transition's Name (None when it has none: offer it by ``transition_id`` or ``to``)
     condition: str | None
-    #: True when the condition is a label for people, not an expression
+    #: True when the condition is a label for people, or was left empty, not an expression
     label: bool
     otherwise: bool
 

@@ -214,10 +214,7 @@ class Activities(NavigatorBase):
                 ai,
                 ca.id,
                 "run",
-                ca.unsupported
-                or f"activity {ca.id!r} has an implementation the engine cannot run "
-                "(a script that is not assignments, a reference, a conditional event without a "
-                "condition or an intermediate event with a trigger it does not know)",
+                f"{ai.place()}: {ca.unsupported or 'the engine cannot run its implementation'}",
             )
 
     def _body_done(self, ai: ActivityInstance) -> None:
