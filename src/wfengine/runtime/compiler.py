@@ -84,6 +84,7 @@ from wfengine.definition.model import (
 from wfengine.definition.non_identifier_names import non_identifier_names
 from wfengine.definition.reading import ReadKind, name_aliases, package_language
 from wfengine.errors import DataTypeError, DeployError, ExpressionError, Place, place_text
+from wfengine.expressions import stored_reading
 from wfengine.expressions.name_spelling import composing_stored_names
 from wfengine.expressions.stored_reading import noting_stored_readings
 from wfengine.runtime.compile_activity import _STORED, ActivityCompiler, reads_as_before
@@ -132,12 +133,13 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
     # (its parses are cached apart from others)
     with composing_stored_names() as composed, noting_stored_readings() as notes:
         compiled = _compile_process(package, process)
-    notes.update(  # (and the initial values stored as computed, as then)
-        f"data field {field!r}: its initial value {text!r} gives a value its type does not "
-        "take; it is stored as computed, as the wfengine that deployed it did. Deployed again "
-        "so, each start that does not give the field a value is refused: change the InitialValue"
-        for field, text in misfit_initials(compiled)
-    )
+        for field, text in misfit_initials(compiled):  # (stored as computed, as then)
+            stored_reading.note(
+                f"data field {field!r}: its initial value {text!r} gives a value its type does "
+                "not take; it is stored as computed, as the wfengine that deployed it did. "
+                "Deployed again so, each start not giving the field is refused: change the "
+                "InitialValue"
+            )
     for note in sorted(notes):  # what its texts read as then, or read otherwise now
         _deploy_log.warning("process %r (deployed earlier): %s", process.id, note)
     if composed:
