@@ -7,8 +7,9 @@ importing the dispatcher, which makes it by name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from wfengine.one_line import one_line
 from wfengine.worklist.org_model import OrgUser
@@ -17,11 +18,17 @@ from wfengine.worklist.org_model import OrgUser
 #: entries another worker settled, or given up on, are never delivered here again)
 REMEMBERED = 10_000
 
+#: the event told those a reassignment or an escalation took a work item from (the new holder
+#: hears ``allocated``, those it was escalated to ``escalated``), its key the entry's and
+#: ``/taken-from``
+TAKEN_FROM = "taken from you"
+
 
 @dataclass(frozen=True, slots=True)
 class Notification:
     """One thing to tell ``recipients`` about a work item; ``key`` is the outbox entry's
-    (the same on every retry: the idempotency key)."""
+    (the same on every retry: the idempotency key), with ``/taken-from`` for the
+    :data:`TAKEN_FROM` notification of the same entry."""
 
     key: str
     event: str
@@ -45,6 +52,34 @@ class Notification:
             f"Work item {self.work_item_id}, activity {self.activity_id} of instance "
             f"{self.instance_id}, was {self.event}.{why}"
         )
+
+
+def audiences(audience: str, payload: Mapping[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """Who hears of a work-item entry's event (``audience`` as the dispatcher's ``EVENTS``
+    names it), and who hears it was :data:`TAKEN_FROM` them: the ``taken_from`` of a
+    reassignment, and of an escalation those it does not offer the item again (a delegate
+    under delegation-confirm; the others hear the re-offer). Apart, because one notification
+    for all told the holder a supervisor took the work from that it was "allocated", as it
+    told the new holder: no notifier could tell them it was no longer theirs."""
+    holder = payload.get("holder")
+    taken: tuple[str, ...] = ()
+    if audience == "holder" or (audience == "current" and holder):
+        told: tuple[str, ...] = (holder,) if holder else ()
+        if audience == "holder":  # (an entry written before it named none: none)
+            taken = tuple(payload.get("taken_from", ()))
+    elif audience == "involved":  # (an entry written before it named no holder, no owner)
+        found = (*payload["assignees"], holder, payload.get("owner"))
+        told = tuple(dict.fromkeys(u for u in found if u))
+    else:  # an escalation to nobody tells nobody (not the assignees)
+        named = payload.get(audience)
+        told = tuple(payload["assignees"] if named is None else named)
+        if audience == "assignees" and "escalated_to" in payload:
+            # on offer again as it was escalated: those it went to hear the escalation
+            told = tuple(u for u in told if u not in payload["escalated_to"])
+        elif audience == "escalated_to":
+            offered = payload["assignees"]
+            taken = tuple(u for u in payload.get("taken_from", ()) if u not in offered)
+    return told, tuple(u for u in dict.fromkeys(taken) if u not in told)
 
 
 class Notifier(Protocol):

@@ -2,9 +2,10 @@
 
 A :class:`NotificationDispatcher` is an outbox handler (subscribe it with :func:`subscribe`):
 for each work-item entry the engine committed it makes one :class:`Notification` (who, what,
-the entry's key) and hands it to every notifier. Because delivery goes through the outbox, a
-crash never loses a notification (the entry is delivered after restart), and a failing
-notifier never blocks or rolls back an engine command: it runs after the commit, outside it.
+the entry's key; a second, ``taken from you``, for those the work was taken from) and hands it
+to every notifier. Because delivery goes through the outbox, a crash never loses a
+notification (the entry is delivered after restart), and a failing notifier never blocks or
+rolls back an engine command: it runs after the commit, outside it.
 
 Each notifier is on its own: one that fails (a webhook whose server is down) neither keeps the
 others from being called nor makes them repeat. The dispatcher calls every notifier, remembers
@@ -28,18 +29,18 @@ Events and who hears of them:
 * ``offered`` (``work_item.offered``): everyone the item is offered to (again when its holder
   released it, or an escalation took it from its holder: then all but those it was escalated
   to, whom the escalation tells);
-* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder,
-  and for a reassignment whoever it was taken from (its holder, the owner who delegated it:
-  the entry's ``taken_from``), each once;
+* ``allocated`` (``work_item.assigned``: claimed, delegated, reassigned): the new holder;
 * ``sent back`` (``work_item.sent_back``): who has the earlier activity's work again (its
   earlier performer, else those it is offered to), with the reason in the text;
 * ``completed`` (``work_item.completed``) and ``withdrawn`` (``work_item.cancelled``): those it
   was offered to, and whoever held it and the owner who delegated it (someone it was
   reassigned or delegated to need not be one of those it is offered to), each once;
 * ``overdue`` (``reminder.due``): its holder, else those it is offered to;
-* ``escalated`` (``work_item.escalated``): the people it was escalated to, and whoever it
-  was taken from (its holder, the owner who delegated it: the entry's ``taken_from``) who is
-  not offered it again and so hears no ``offered`` (a delegate under
+* ``escalated`` (``work_item.escalated``): the people it was escalated to;
+* ``taken from you`` (:data:`TAKEN_FROM`, a notification of its own, keyed ``<entry
+  key>/taken-from``): whoever a reassignment took the item from (its holder, the owner who
+  delegated it: the ``work_item.assigned`` entry's ``taken_from``), and whoever an escalation
+  took it from who is not offered it again and so hears no ``offered`` (a delegate under
   ``wfengine:delegation-confirm``, whose item goes back to its owner), each once.
 
 Who the recipients are is decided when the entry is written (the item's assignees then); their
@@ -82,8 +83,10 @@ from wfengine.errors import ApplicationError, PermanentApplicationError
 from wfengine.runtime.outbox import OutboxHandlers, OutboxKind, OutboxRecord
 from wfengine.runtime.outbox_delivery import delivering_engine, delivery_progress
 from wfengine.worklist.notification import REMEMBERED as REMEMBERED  # (re-exported)
+from wfengine.worklist.notification import TAKEN_FROM as TAKEN_FROM
 from wfengine.worklist.notification import Notification as Notification
 from wfengine.worklist.notification import Notifier as Notifier
+from wfengine.worklist.notification import audiences
 from wfengine.worklist.notification import describe as describe
 from wfengine.worklist.org_model import OrgUser
 from wfengine.worklist.organisation import Organisation
@@ -137,14 +140,14 @@ class PermanentNotificationError(NotificationError, PermanentApplicationError):
 
 class NotificationDispatcher:
     """The outbox handler that turns work-item entries into notifications, each notifier
-    called once per entry (see the module notes)."""
+    called once per notification (see the module notes)."""
 
     def __init__(self, organisation: OrganisationSource, notifiers: Iterable[Notifier]) -> None:
         #: where recipients are looked up after the delivering engine's directory
         self.organisation = _source(organisation)
         self.notifiers = _checked(notifiers)
-        #: entry key -> the positions of the notifiers that have it, while some do not
-        self._delivered: dict[str, set[int]] = {}
+        #: entry key -> (notification, notifier) positions delivered, while some are not
+        self._delivered: dict[str, set[tuple[int, int]]] = {}
         self._lock = threading.Lock()  # a worker's threads share one dispatcher
 
     def __repr__(self) -> str:
@@ -156,60 +159,55 @@ class NotificationDispatcher:
             return
         event, audience = found
         payload = record.payload
-        holder = payload.get("holder")
-        if audience == "holder" or (audience == "current" and holder):
-            recipients: tuple[str, ...] = (holder,) if holder else ()
-            if audience == "holder":  # and whoever a reassignment took it from
-                taken = payload.get("taken_from", ())
-                recipients = tuple(dict.fromkeys((*recipients, *taken)))
-        elif audience == "involved":  # (an entry written before it named no holder, no owner)
-            found = (*payload["assignees"], holder, payload.get("owner"))
-            recipients = tuple(dict.fromkeys(u for u in found if u))
-        else:  # an escalation to nobody tells nobody (not the assignees)
-            named = payload.get(audience)
-            recipients = tuple(payload["assignees"] if named is None else named)
-            if audience == "assignees" and "escalated_to" in payload:
-                # on offer again as it was escalated: those it went to hear the escalation
-                told = payload["escalated_to"]
-                recipients = tuple(u for u in recipients if u not in told)
-            elif audience == "escalated_to":
-                # whoever it was taken from and is not offered it again (a delegate under
-                # delegation-confirm) hears the escalation: the re-offer does not tell them
-                offered = payload["assignees"]
-                lost = [u for u in payload.get("taken_from", ()) if u not in offered]
-                recipients = tuple(dict.fromkeys((*recipients, *lost)))
-        if not recipients:
-            return
-        notification = Notification(
-            record.key,
-            event,
-            payload["work_item_id"],
-            record.instance_id,
-            payload["activity_id"],
-            recipients,
-            payload.get("reason"),
-        )
-        users = self._users(recipients, record.key)
-        key = record.key
+        told, taken = audiences(audience, payload)
+        notifications = [
+            Notification(
+                key,
+                name,
+                payload["work_item_id"],
+                record.instance_id,
+                payload["activity_id"],
+                recipients,
+                payload.get("reason"),
+            )
+            for key, name, recipients in (
+                (record.key, event, told),
+                (f"{record.key}/taken-from", TAKEN_FROM, taken),
+            )
+            if recipients
+        ]
+        if notifications:
+            self._deliver(record.key, notifications, self._users((*told, *taken), record.key))
+
+    def _deliver(
+        self, key: str, notifications: list[Notification], found: dict[str, OrgUser]
+    ) -> None:
+        """Hand each notification of the entry ``key`` to every notifier that does not have
+        it yet (see the module notes), each with those of its recipients ``found``."""
         with self._lock:
             done = self._delivered.pop(key, None) or set()
         failed: list[str] = []
+        failing: set[int] = set()
         transient = False  # some failure a retry may cure
-        for i, notifier in enumerate(self.notifiers):
-            if i in done:
-                continue
-            delivery_progress()  # (a worker times a delivery from its last sign of progress)
-            try:
-                notify: Callable[..., object] = notifier.notify  # (what it really returns)
-                answer = notify(notification, users)
-                if inspect.iscoroutine(answer):  # (a notify returning one: never awaited here)
-                    answer.close()
-                    raise TypeError("its notify() returned a coroutine, which is not awaited")
-            except Exception as exc:
-                failed.append(f"{describe(notifier)}: {type(exc).__name__}: {exc}")
-                transient = transient or not isinstance(exc, PermanentApplicationError)
-            else:
-                done.add(i)
+        for j, notification in enumerate(notifications):
+            users = [found[u] for u in notification.recipients if u in found]
+            for i, notifier in enumerate(self.notifiers):
+                if (j, i) in done:
+                    continue
+                delivery_progress()  # (a worker times a delivery from its last progress)
+                try:
+                    notify: Callable[..., object] = notifier.notify  # (what it really returns)
+                    answer = notify(notification, users)
+                    if inspect.iscoroutine(answer):  # (one returned: never awaited here)
+                        answer.close()
+                        raise TypeError("its notify() returned a coroutine, which is not awaited")
+                except Exception as exc:
+                    what = f" ({notification.event!r})" if notification.key != key else ""
+                    failed.append(f"{describe(notifier)}{what}: {type(exc).__name__}: {exc}")
+                    failing.add(i)
+                    transient = transient or not isinstance(exc, PermanentApplicationError)
+                else:
+                    done.add((j, i))
         if not failed:
             return
         with self._lock:
@@ -221,12 +219,12 @@ class NotificationDispatcher:
         # at once rather than repeat the refusal until its attempts run out
         error = NotificationError if transient else PermanentNotificationError
         raise error(
-            f"{len(failed)} of {len(self.notifiers)} notifiers failed (the others have it "
+            f"{len(failing)} of {len(self.notifiers)} notifiers failed (the others have it "
             f"and are not called again): {'; '.join(failed)}"
         )
 
-    def _users(self, recipients: tuple[str, ...], key: str) -> list[OrgUser]:
-        """The recipients as users, each looked up in the delivering engine's directory, then
+    def _users(self, recipients: tuple[str, ...], key: str) -> dict[str, OrgUser]:
+        """The recipients' users by id, each looked up in the delivering engine's directory, then
         in the dispatcher's organisation (see the module notes: the engine's is current)."""
         places: list[People] = []
         engine = delivering_engine()
@@ -236,14 +234,14 @@ class NotificationDispatcher:
         given = self._given()
         if given is not None and all(given is not p for p in places):
             places.append(given)
-        users: list[OrgUser] = []
+        users: dict[str, OrgUser] = {}
         unknown: list[str] = []
         for user_id in recipients:
             found = next((u for p in places if (u := p.user(user_id)) is not None), None)
             if found is None:
                 unknown.append(user_id)
             else:
-                users.append(found)
+                users[user_id] = found
         if unknown:
             _log.warning(
                 "notification %s: %s not in the organisation (no address): not told",
