@@ -2,7 +2,7 @@
 ``wfengine:delegation-confirm`` an escalated delegated item goes back to its owner, not to the
 delegate: the owner (and the clerks) heard it was on offer again, the boss that it was
 escalated to them, and the delegate, who had it in hand, heard nothing. The delegate now hears
-the escalation (once, as one of its recipients)."""
+it was taken from them (once, ``taken from you``, a notification of its own)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def _told_of_escalation(e: Engine, process: str) -> list[tuple[str, tuple[str, .
 
 def test_a_delegate_the_escalation_takes_the_item_from_hears_of_it(engine: Engine) -> None:
     assert _told_of_escalation(engine, "confirmed") == [
-        ("escalated", ("boss", "cat")),
+        ("escalated", ("boss",)),
+        ("taken from you", ("cat",)),
         ("offered", ("ann", "bob")),  # the owner may claim it again; cat may not
     ]
 
@@ -88,7 +89,7 @@ def _record(payload: dict[str, object]) -> OutboxRecord:
     return OutboxRecord(1, "k", OutboxKind.WORK_ITEM_ESCALATED, "pi-1", payload, at)
 
 
-def test_those_it_was_taken_from_and_not_offered_again_hear_the_escalation() -> None:
+def test_those_it_was_taken_from_and_not_offered_again_hear_it_was_taken() -> None:
     recorder = _Recorder()
     dispatcher = n.NotificationDispatcher(Organisation.from_data(ORG), [recorder])
     base = {"work_item_id": "wi-1", "activity_id": "answer", "escalated_to": ["boss"]}
@@ -97,7 +98,8 @@ def test_those_it_was_taken_from_and_not_offered_again_hear_the_escalation() -> 
     dispatcher(_record({**offered, "taken_from": ["boss"]}))  # once
     dispatcher(_record(offered))  # nobody held it (or an entry written before)
     assert recorder.seen == [
-        ("escalated", ("boss", "cat")),
+        ("escalated", ("boss",)),
+        ("taken from you", ("cat",)),
         ("escalated", ("boss",)),
         ("escalated", ("boss",)),
     ]

@@ -1,7 +1,8 @@
 """A supervisor reassigning an item someone holds took their work unheard: the
 ``work_item.assigned`` entry named only the new holder, and only they were notified (an
 escalation's take-back names ``taken_from`` and tells them). Now the entry of a reassignment
-names who it was taken from (its holder, the owner who delegated it), and they hear it."""
+names who it was taken from (its holder, the owner who delegated it), and they hear it was
+taken from them (a notification of their own, ``taken from you``)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def test_the_holder_a_reassignment_takes_work_from_is_named_and_told(
     org_engine.deliver_outbox()
     last = _assigned(org_engine, iid)[-1]
     assert (last["holder"], last["taken_from"]) == ("bob", ["alice"])
-    assert recorder.seen[-1] == ("allocated", ("bob", "alice"))
+    assert recorder.seen[-2:] == [("allocated", ("bob",)), ("taken from you", ("alice",))]
 
 
 def test_a_delegate_and_its_owner_both_hear_a_reassignment(org_engine: Engine) -> None:
@@ -35,7 +36,10 @@ def test_a_delegate_and_its_owner_both_hear_a_reassignment(org_engine: Engine) -
     org_engine.reassign_work_item(item_id, "root", "bob")  # (an administrator)
     org_engine.deliver_outbox()
     assert _assigned(org_engine, iid)[-1]["taken_from"] == ["dan", "alice"]
-    assert recorder.seen[-1] == ("allocated", ("bob", "dan", "alice"))
+    assert recorder.seen[-2:] == [
+        ("allocated", ("bob",)),
+        ("taken from you", ("dan", "alice")),
+    ]
 
 
 def test_claims_and_unheld_reassignments_name_no_one_taken_from(org_engine: Engine) -> None:
