@@ -534,10 +534,6 @@ class Run:
                 # run is over (it ran on to the next opening, an idle weekend in the figures)
                 break
             if end is not None and when > end:
-                # the period is the horizon's: the clock goes there (nothing falls due before
-                # the next event), so utilisation and queues count the quiet time up to it
-                if end > self.clock.now():
-                    self.clock.set(end)
                 stopped = HORIZON
                 break
             if when > self.clock.now():
@@ -574,6 +570,11 @@ class Run:
                 raise self.bad_answer
         if self.bad_answer is not None:
             raise self.bad_answer
+        if end is not None and end > self.clock.now():
+            # with a horizon the period is start..horizon whatever ended the run (as for
+            # throughput): the clock goes there (nothing falls due before it), so utilisation
+            # and queues count the quiet time up to it in a run that ran out of work sooner too
+            self.clock.set(end)
         ended = self.clock.now()
         self.staff.close(ended)
         return RunOutcome(
