@@ -7,6 +7,11 @@ SQLAlchemy's raw ProgrammingError, and ``instance start``/``worker`` printed its
 run it again" with no advice. With the server down, ``db current``/``db upgrade`` said "the
 database refused it" at the first failure. Now the first line of the driver's error with the
 grant (or schema) the role needs, and a server down is tried again and then said to be down.
+
+Tables another role made: ``Engine()`` by a role with no grants on them raised the raw
+ProgrammingError too (the second read of the revision), now the grants in one line; ``db
+upgrade`` by a role with the grants, where a migration alters a table, advised those very grants
+(ALTER TABLE needs the owner), now to run it as the tables' owner or make the role their owner.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import sqlalchemy as sa
 from tests.cli.databases import cli
 from wfengine.errors import StoreUnavailableError
 from wfengine.runtime.engine import Engine
+from wfengine.runtime.sql.migrate import current_revision, upgrade
 
 #: the login role without CREATE (named per process: roles are the server's, not a database's)
 ROLE = f"wf_clerk_{os.getpid()}"
@@ -86,6 +92,45 @@ def test_tables_another_role_made_are_said_to_need_their_grants(no_create_url: s
         assert "(InsufficientPrivilege: permission denied for table" in result.stderr
         assert f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ROLE}" in result.stderr
         assert "[SQL:" not in result.stderr and "sqlalche.me" not in result.stderr
+
+
+def test_an_engine_on_tables_another_role_made_says_what_to_grant_in_one_line(
+    no_create_url: str,
+) -> None:
+    owner = sa.make_url(no_create_url).set(username="postgres")
+    Engine(db_url=owner.render_as_string(hide_password=False)).close()  # the owner's schema
+    with pytest.raises(StoreUnavailableError) as raised:
+        Engine(db_url=no_create_url)
+    said = str(raised.value)
+    assert "refused to read wfengine's schema" in said
+    assert "(InsufficientPrivilege: permission denied for table wfengine_alembic_version)" in said
+    assert f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ROLE}" in said
+    assert "[SQL:" not in said and "sqlalche.me" not in said and "\n" not in said
+
+
+def test_upgrading_tables_a_role_may_use_but_not_alter_says_to_run_it_as_their_owner(
+    no_create_url: str,
+) -> None:
+    """0026 adds a column (ALTER TABLE), which no grant allows: only the tables' owner."""
+    owner = sa.make_url(no_create_url).set(username="postgres")
+    upgrade(owner, "0025")
+    admin = sa.create_engine(owner, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ROLE}"
+            )
+            conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ROLE}")
+        result = cli("db", "upgrade", "--db", no_create_url)
+        assert result.exit_code == 2, result.output
+        assert "(InsufficientPrivilege: must be owner of table" in result.stderr
+        assert "run `wfengine db upgrade` as the role that owns them" in result.stderr
+        assert f"OWNER TO {ROLE}" in result.stderr
+        assert "GRANT" not in result.stderr  # (it has the grants: they are not what it lacks)
+        with admin.connect() as conn:
+            assert current_revision(conn) == "0025"  # nothing was changed
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture

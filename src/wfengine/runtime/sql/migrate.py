@@ -218,7 +218,7 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
             # another process may have created it at the same moment: look again
             with engine.connect() as conn:
                 if current_revision(conn) != head:
-                    raise _refused_creation(url, engine.url.username, exc) from exc
+                    raise _refused(engine, "create", exc) from exc
         return
     if current is None:
         raise SchemaOutdatedError(_unstamped(url, found))
@@ -230,18 +230,18 @@ def check_schema(engine: sa.Engine, *, create: bool) -> None:
     )
 
 
-def _refused_creation(url: str, role: str | None, exc: sa.exc.SQLAlchemyError) -> Exception:
-    """What to raise when creating the schema failed: an error worth trying again (a
-    connection lost) as it is, for the store's retries; else the database's refusal said as
-    the store says one (:class:`~wfengine.errors.StoreUnavailableError`: the driver's first
-    line and what to do), not SQLAlchemy's text with the CREATE TABLE statement and its
+def _refused(engine: sa.Engine, doing: str, exc: sa.exc.SQLAlchemyError) -> Exception:
+    """What to raise when ``doing`` (creating, reading) wfengine's schema failed: an error
+    worth trying again (a connection lost) as it is, for the store's retries; else the
+    database's refusal said as the store says one (:class:`~wfengine.errors.StoreUnavailableError`:
+    the driver's first line and what to do), not SQLAlchemy's text with the statement and its
     background link, which reached ``Engine()`` and every command opening the database."""
     if is_transient(exc) or not isinstance(exc, sa.exc.DBAPIError):
         return exc
-    advice = refusal_advice(exc, role)
+    advice = refusal_advice(exc, engine.url.username)
     return StoreUnavailableError(
-        f"the database {url} refused to create wfengine's schema ({type(exc.orig).__name__}: "
-        f"{first_line(exc)}); nothing was changed"
+        f"the database {shown(engine.url)} refused to {doing} wfengine's schema "
+        f"({type(exc.orig).__name__}: {first_line(exc)}); nothing was changed"
         + (f"; {advice}, then try again" if advice else "")
     )
 
@@ -260,6 +260,15 @@ _NO_USE = (
     "it their use (GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "
     "{role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role})"
 )
+#: ... and when it may use them but not change them, as a migration does (ALTER TABLE needs
+#: the table's owner: no grant gives it)
+_NOT_OWNER = (
+    "{who} does not own wfengine's tables, and a migration changes them (ALTER TABLE), which "
+    "only their owner may do: run `wfengine db upgrade` as the role that owns them, or make "
+    "{role} their owner (ALTER TABLE <table> OWNER TO {role}, for each of wfengine's tables)"
+)
+#: the advice for a refused privilege, by what the refusal says (else :data:`_NO_USE`)
+_REFUSED = (("must be owner of", _NOT_OWNER), ("for schema", _NO_CREATE))
 
 
 def refusal_advice(exc: sa.exc.DBAPIError, role: str | None) -> str | None:
@@ -269,7 +278,8 @@ def refusal_advice(exc: sa.exc.DBAPIError, role: str | None) -> str | None:
     (:func:`~wfengine.runtime.sql.retry.condition`) do not cover it."""
     if sqlstate(exc.orig) != "42501":
         return condition(exc)
-    advice = _NO_CREATE if "for schema" in first_line(exc) else _NO_USE
+    said = first_line(exc)
+    advice = next((text for mark, text in _REFUSED if mark in said), _NO_USE)
     who = f"the role {role}" if role else "the role"
     return advice.format(who=who, role=role or "<role>")
 
@@ -279,7 +289,9 @@ def _read_schema(engine: sa.Engine) -> tuple[str | None, list[str]]:
     takes no lock (a read-only database or standby must open); a ``db upgrade`` moving the
     revision out of ``alembic_version`` at that moment can make it fail (the table gone between
     two statements) or find the tables without a revision, so then it is read again, in one
-    transaction after :func:`_serialise`, which waits for that move to commit."""
+    transaction after :func:`_serialise`, which waits for that move to commit. A role that may
+    not read wfengine's tables fails both: the second failure is said as :func:`_refused` says
+    it (the grants it needs), not as SQLAlchemy's text."""
     with engine.connect() as conn:
         try:
             current, found = current_revision(conn), _our_tables(conn)
@@ -287,9 +299,12 @@ def _read_schema(engine: sa.Engine) -> tuple[str | None, list[str]]:
             current, found = None, ["(unreadable)"]
     if current is not None or not found:
         return current, found
-    with begin(engine, write=False) as conn:
-        _serialise(conn)
-        return current_revision(conn), _our_tables(conn)
+    try:
+        with begin(engine, write=False) as conn:
+            _serialise(conn)
+            return current_revision(conn), _our_tables(conn)
+    except sa.exc.SQLAlchemyError as exc:  # (a role that may not read the tables: say so)
+        raise _refused(engine, "read", exc) from exc
 
 
 def _create(engine: sa.Engine) -> str:
