@@ -14,10 +14,10 @@ from wfengine.expressions import Dialect
 from wfengine.expressions.expression import Expression, build_expression
 from wfengine.expressions.limits import Limits
 from wfengine.expressions.name_spelling import composing_stored_names
-from wfengine.expressions.stored_reading import noting_stored_readings
+from wfengine.expressions.stored_reading import StoredNote, noting_stored_readings
 
 
-def _stored_notes(text: str, dialect: Dialect) -> set[str]:
+def _stored_notes(text: str, dialect: Dialect) -> set[StoredNote]:
     build_expression.cache_clear()  # (the notes made, not only a cached parse's)
     with composing_stored_names(), noting_stored_readings() as notes:
         expression: Expression = build_expression(text, Limits(), dialect, ())
@@ -33,6 +33,6 @@ def test_a_stored_literal_read_otherwise_now_is_noted(
     dialect: Dialect, literal: str, now: str
 ) -> None:
     notes = _stored_notes(f"url.startsWith({literal})", dialect)
-    [note] = notes
+    [note] = map(str, notes)
     assert re.search(rf"the literal {re.escape(literal)} .* now reads as .*{re.escape(now)}", note)
     assert _stored_notes("url.startsWith('https://')", dialect) == set()

@@ -55,7 +55,7 @@ def test_a_version_stored_before_starts_as_then_with_a_warning(
     with Engine(db_url=db_url) as e:
         e.deploy(_package())
     _mark_stored_before(db_url)
-    with caplog.at_level(logging.WARNING, "wfengine.deploy"), Engine(db_url=db_url) as e:
+    with caplog.at_level(logging.INFO, "wfengine.deploy"), Engine(db_url=db_url) as e:
         iid = e.start_process("proc")
         assert e.instance(iid).data["x"] == 2.5  # as computed, as the earlier wfengine did
         (item,) = e.work_items(iid)
@@ -73,7 +73,7 @@ def test_a_version_deployed_now_is_refused_and_warns_nothing(
     with Engine(db_url=db_url) as e:
         e.deploy(_package())
     _mark_stored_before(db_url)
-    with caplog.at_level(logging.WARNING, "wfengine.deploy"), Engine(db_url=db_url) as e:
+    with caplog.at_level(logging.INFO, "wfengine.deploy"), Engine(db_url=db_url) as e:
         assert [d.version for d in e.deploy(_package(total=7))] == [2]  # unmarked: x is 3.5
         with pytest.raises(DataTypeError, match=r"data field 'x': its initial value"):
             e.start_process("proc")

@@ -70,6 +70,36 @@ def upgrade(url: str) -> None:
         click.echo(f"{shown(url)}: schema already at revision {after}")
     else:
         click.echo(f"{shown(url)}: schema upgraded from {before or 'empty'} to {after}")
+    if before is not None and before < _READING_MARK <= (after or ""):
+        _announce_readings(url)
+
+
+#: the migration that marks the versions whose expressions read as an earlier wfengine's did
+_READING_MARK = "0026"
+
+
+def _announce_readings(url: str) -> None:
+    """Compile every version the upgrade marked as reading its expressions as before, once,
+    logging on stderr as warnings what reads as then (each process and text): operators see
+    it here, where they chose to upgrade, and not on every later command (INFO there:
+    :func:`wfengine.expressions.stored_reading.announcing`). A version that does not compile
+    is left to say so where it is used, as it always has."""
+    from wfengine.cli.stderr_log import logging_to_stderr
+    from wfengine.errors import WorkflowError
+    from wfengine.expressions.stored_reading import announcing
+    from wfengine.runtime.sql.store import SqlStore
+
+    store = SqlStore(url, create=False)
+    try:
+        with logging_to_stderr("WARNING", logger="wfengine.deploy"), announcing():
+            for process_id, versions in store.deployed_versions().items():
+                for version in versions:
+                    try:
+                        store.deployment(process_id, version)
+                    except WorkflowError:
+                        continue
+    finally:
+        store.close()
 
 
 @db.command()

@@ -64,9 +64,9 @@ def _tables(limits: Limits, dialect: Dialect, stored: bool) -> _Tables:
     if dialect is Dialect.NATIVE:
         statics = {q: plain[name] for q, name in dialects.NATIVE_ALIASES.items()}
     return _Tables(
-        functions={**plain, **dialects.extra_functions(dialect, limits)},
+        functions={**plain, **dialects.extra_functions(dialect, limits, stored)},
         statics=statics,
-        methods={**STRING_METHODS, **dialects.METHODS.get(dialect, {})},
+        methods={**STRING_METHODS, **dialects.methods(dialect, stored)},
     )
 
 
@@ -95,6 +95,8 @@ class CompilerBase:
         self.power = operators.make_power(limits)
         self.names: set[str] = set()
         self.uses_context = False
+        #: the calls whose sign alone is read (``a.compareTo(b) < 0``), in a stored deployment
+        self.sign_tested: frozenset[int] = frozenset()
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ import ast
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-import wfengine.expressions.stored_reading as stored_reading
-from wfengine.expressions.c_like_math import LENIENT_WHEN_STORED
-from wfengine.expressions.compile_base import FORBIDDEN, CompilerBase
+from wfengine.expressions.compile_base import FORBIDDEN
+from wfengine.expressions.compile_stored_notes import StoredNotes
 from wfengine.expressions.compiled import CONVERTED, Evaluator
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
@@ -27,7 +26,7 @@ _METHOD_LIST = "strings offer the methods " + ", ".join(f"{m}()" for m in STRING
 _OPERATOR_KEYWORDS = frozenset({"not", "and", "or", "is"})
 
 
-class CallCompiler(CompilerBase):
+class CallCompiler(StoredNotes):
     """Function, static and method calls."""
 
     # --- calls -----------------------------------------------------------------------------
@@ -45,6 +44,7 @@ class CallCompiler(CompilerBase):
             if spec is None:
                 self.reject_function(func)
             self.check_arguments(spec, node, receiver=False)
+            self.note_printing_call(func.id, node, None)
             return self.call(spec, node)
         if isinstance(func, ast.Attribute):
             qualified = self.qualified(func)
@@ -52,30 +52,17 @@ class CallCompiler(CompilerBase):
             if static is not None:
                 self.check_arguments(static, node, receiver=False)
                 self.note_stored_math(static.name, node)
+                self.note_printing_call(static.name, node, None)
                 return self.call(static, node)
             spec = self.methods.get(func.attr)
             if spec is None:
                 written = self.renamed_keyword(func.attr) or func.attr  # ``s.from()``
                 self.reject(f"method {written!r} is not available; {self.method_list()}", func)
             self.check_arguments(spec, node, receiver=True)
+            self.note_stored_method(func.attr, node)
+            self.note_printing_call(func.attr, node, func.value)
             return self.method_call(spec, func.value, node)
         self.reject("only the built-in functions can be called", func)
-
-    def note_stored_math(self, name: str, node: ast.Call) -> None:
-        """In a stored deployment, note a ``Math.max/min/abs`` call that may meet text or a
-        boolean (an argument other than a number literal): it reads them as the wfengine that
-        deployed it did, where a new version's call fails (:mod:`.c_like_math`)."""
-        if not self.stored or name not in LENIENT_WHEN_STORED:
-            return
-        if all(type(self.constant(arg)[1]) in (int, float) for arg in node.args):
-            return
-        convert = "Double.parseDouble(x)" if self.dialect is Dialect.JAVA else "Number(x)"
-        stored_reading.note(
-            f"{name} in {self.source!r} takes text and booleans, should it meet them, as the "
-            f"wfengine that deployed it did (Python's reading: Math.max('10', '9') is '9', "
-            f"Math.abs(true) is 1); a new version takes numbers only (an incident where it "
-            f"meets another value): convert text first, e.g. {convert}"
-        )
 
     def reject_function(self, func: ast.Name) -> NoReturn:
         """Refuse the call of ``func``, which is no function, by the name the modeller wrote.

@@ -3,7 +3,8 @@
 In the Java and JavaScript dialects ``&&``, ``||``, ``!`` and ``c ? a : b`` test values as
 JavaScript does (:mod:`.c_like`: NaN is false, empty lists and records true), not as Python;
 in Java an int branch of ``c ? a : b`` beside a double one is widened, as there
-(:meth:`OperatorCompiler.java_double`).
+(:meth:`OperatorCompiler.java_double`), but in a deployment an earlier wfengine stored, which
+keeps its reading (noted: :mod:`.compile_stored_notes`).
 
 Arithmetic that can build large values (``+`` and ``*`` on sequences, ``**``) goes through the
 guarded operators of :mod:`.operators` (or a dialect's), which charge the work budget; a plain
@@ -24,7 +25,7 @@ import wfengine.expressions.dialects as dialects
 import wfengine.expressions.operators as operators
 from wfengine.errors import ExpressionEvaluationError
 from wfengine.expressions.c_like import c_like_truth
-from wfengine.expressions.compile_base import CompilerBase
+from wfengine.expressions.compile_stored_notes import StoredNotes
 from wfengine.expressions.compiled import CONVERTED, Evaluator
 from wfengine.expressions.context import EvaluationContext
 from wfengine.expressions.dialects import Dialect
@@ -54,7 +55,7 @@ _C_LIKE_PLAIN: dict[type[ast.operator], Callable[[bool], operators.PlainOperator
 _WIDENING = (ast.Add, ast.Sub, ast.Mult, ast.Pow)
 
 
-class OperatorCompiler(CompilerBase):
+class OperatorCompiler(StoredNotes):
     """Boolean, unary, binary and conditional operators."""
 
     def compile_BoolOp(self, node: ast.BoolOp) -> Evaluator:
@@ -138,7 +139,8 @@ class OperatorCompiler(CompilerBase):
         java = self.dialect is Dialect.JAVA
         if kind is ast.Add:
             if c_like:
-                guarded = dialects.make_add(self.dialect)  # "n=" + 5 concatenates
+                guarded = dialects.make_add(self.dialect, self.stored)  # "n=" + 5 concatenates
+                self.note_stored_printing([node.left, node.right])
             elif self.numeric_constant(node.left) or self.numeric_constant(node.right):
                 plain = operator.add  # a number plus anything is never a long sequence
             else:
@@ -216,7 +218,9 @@ class OperatorCompiler(CompilerBase):
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
         if self.dialect is Dialect.JAVA:  # an int branch beside a double one is a double
             body_double, orelse_double = self.java_double(node.body), self.java_double(node.orelse)
-            if orelse_double and not body_double:
+            if self.stored and body_double != orelse_double:  # (as the deploying wfengine)
+                self.note_stored_promotion(node)
+            elif orelse_double and not body_double:
                 body = _promoted(body, self.failure(node.body))
             elif body_double and not orelse_double:
                 orelse = _promoted(orelse, self.failure(node.orelse))

@@ -36,6 +36,7 @@ from wfengine.expressions.compile_calls import CallCompiler
 from wfengine.expressions.compile_comparisons import ComparisonCompiler
 from wfengine.expressions.compile_displays import DisplayCompiler
 from wfengine.expressions.compile_operators import OperatorCompiler
+from wfengine.expressions.compile_stored_notes import sign_tested
 from wfengine.expressions.compiled import CONVERTED, Compiled, Evaluator, describe
 from wfengine.expressions.dialects import Dialect
 from wfengine.expressions.limits import Limits
@@ -58,6 +59,8 @@ def compile_expression(
     referred to by its Name where the variables are keyed by Id).
     """
     compiler = _Compiler(source, source_map, limits, dialect, aliases or {})
+    if compiler.stored:  # (what its notes may leave out)
+        compiler.sign_tested = sign_tested(body)
     evaluator = compiler.compile(body)
     return Compiled(evaluator, frozenset(compiler.names), compiler.uses_context)
 

@@ -91,8 +91,10 @@ _ANY = (object,)
 # --------------------------------------------------------------------------- printing values
 
 
-def to_string(value: Any, dialect: Dialect) -> str:
-    """``value`` as JavaScript's ``String(value)`` or Java's ``String.valueOf(value)`` gives it."""
+def to_string(value: Any, dialect: Dialect, stored: bool = False) -> str:
+    """``value`` as JavaScript's ``String(value)`` or Java's ``String.valueOf(value)`` gives it;
+    ``stored``: as a stored deployment prints it (an earlier wfengine printed a null item of a
+    JavaScript list as ``null``: its instances keep the texts they compared then)."""
     if isinstance(value, str):
         return value
     if value is None:
@@ -107,10 +109,14 @@ def to_string(value: Any, dialect: Dialect) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         if dialect is Dialect.JAVASCRIPT:  # join() prints null as nothing: [null, 1] is ",1"
-            return ",".join("" if v is None else to_string(v, dialect) for v in value)
-        return "[" + ", ".join(to_string(v, dialect) for v in value) + "]"
+            blank = "null" if stored else ""
+            return ",".join(blank if v is None else to_string(v, dialect, stored) for v in value)
+        return "[" + ", ".join(to_string(v, dialect, stored) for v in value) + "]"
     if isinstance(value, Mapping):
-        pairs = (f"{to_string(k, dialect)}={to_string(v, dialect)}" for k, v in value.items())
+        pairs = (
+            f"{to_string(k, dialect, stored)}={to_string(v, dialect, stored)}"
+            for k, v in value.items()
+        )
         return "{" + ", ".join(pairs) + "}"
     return str(value)
 
@@ -123,24 +129,28 @@ def _float_text(value: float, dialect: Dialect) -> str:
     return repr(value)
 
 
-def _text_style(dialect: Dialect) -> TextStyle:
+def _text_style(dialect: Dialect, stored: bool) -> TextStyle:
     """How ``to_string`` prints containers, for working out their text's length first."""
     return TextStyle(
-        c_like_overhead(brackets=dialect is not Dialect.JAVASCRIPT),
+        c_like_overhead(brackets=dialect is not Dialect.JAVASCRIPT, nulls_printed=stored),
         0,
-        lambda value: to_string(value, dialect),
+        lambda value: to_string(value, dialect, stored),
     )
 
 
-_TEXT_STYLES = {d: _text_style(d) for d in (Dialect.JAVASCRIPT, Dialect.JAVA)}
+_TEXT_STYLES = {
+    (d, stored): _text_style(d, stored)
+    for d in (Dialect.JAVASCRIPT, Dialect.JAVA)
+    for stored in (False, True)
+}
 
 
-def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect) -> str:
+def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect, stored: bool) -> str:
     """``to_string``, refused before printing if a container's text is longer than the
     budget left (:mod:`.text_size`), and charged to the budget."""
     if isinstance(value, CONTAINERS):
-        check_text_size(value, ctx.remaining, _TEXT_STYLES[dialect])
-    text = to_string(value, dialect)
+        check_text_size(value, ctx.remaining, _TEXT_STYLES[dialect, stored])
+    text = to_string(value, dialect, stored)
     ctx.charge(len(text))
     return text
 
@@ -148,14 +158,15 @@ def _charged_text(ctx: EvaluationContext, value: Any, dialect: Dialect) -> str:
 # --------------------------------------------------------------------------- operators
 
 
-def make_add(dialect: Dialect) -> operators.GuardedOperator:
-    """``+``: concatenation as soon as one side is a string, else a sum of numbers."""
+def make_add(dialect: Dialect, stored: bool = False) -> operators.GuardedOperator:
+    """``+``: concatenation as soon as one side is a string, else a sum of numbers; ``stored``:
+    a stored deployment's, printing values as an earlier wfengine did (:func:`to_string`)."""
     java = dialect is Dialect.JAVA
 
     def add(a: Any, b: Any, ctx: EvaluationContext) -> Any:
         if isinstance(a, str) or isinstance(b, str):
-            left = a if isinstance(a, str) else _charged_text(ctx, a, dialect)
-            right = b if isinstance(b, str) else _charged_text(ctx, b, dialect)
+            left = a if isinstance(a, str) else _charged_text(ctx, a, dialect, stored)
+            right = b if isinstance(b, str) else _charged_text(ctx, b, dialect, stored)
             ctx.charge(len(left) + len(right))
             return left + right
         return c_like_arithmetic.numeric_add(java, a, b, ctx)  # [1] + [2] is refused
@@ -248,6 +259,15 @@ def _index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> i
         if strict_equal(a[i], item):  # [true].indexOf(1) is -1
             return i
     return -1
+
+
+def _earlier_index_of(ctx: EvaluationContext, a: Any, item: Any, start: int = 0, /) -> int:
+    """``indexOf`` as a stored deployment reads it: Python's ``find`` from ``start``, so past
+    the end nothing is found, not even ``''`` (``'abc'.indexOf('', 10)`` is -1)."""
+    if isinstance(a, str) and isinstance(item, str):
+        _charge_scan(ctx, a)
+        return a.find(item, max(start, 0))
+    return _index_of(ctx, a, item, start)
 
 
 #: longest string ``lastIndexOf`` leaves to Python's ``rfind``, which may compare every
@@ -376,10 +396,13 @@ def _get(ctx: EvaluationContext, a: Any, key: Any, java: bool) -> Any:
     return c_like_item(a, key, java)
 
 
-def _methods(dialect: Dialect) -> dict[str, Function]:
-    """Where the languages differ out of range (``substring``, ``charAt``), each its own."""
+def _methods(dialect: Dialect, stored: bool) -> dict[str, Function]:
+    """Where the languages differ out of range (``substring``, ``charAt``), each its own;
+    ``stored``: as a stored deployment reads them (:func:`_earlier_methods`)."""
     js = dialect is Dialect.JAVASCRIPT
-    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(  # noqa: E731
+        ctx, a, dialect, stored
+    )
     get: Callable[..., Any] = lambda ctx, a, key, /: _get(ctx, a, key, not js)  # noqa: E731
     listing = (list, tuple)
     comparable = (str, int, float, date, timedelta)
@@ -409,13 +432,56 @@ def _methods(dialect: Dialect) -> dict[str, Function]:
         make_function("concat", _concat, uses_context=True),
         make_function("toString", to_text, uses_context=True, receivers=_ANY),
     ]
-    return {f.name: f for f in table}
+    found = {f.name: f for f in table}
+    if stored:
+        found.update({f.name: f for f in _earlier_methods(comparable, listing)})
+    return found
 
+
+def _earlier_methods(comparable: tuple[type, ...], listing: tuple[type, ...]) -> list[Function]:
+    """The methods whose reading changed, as the wfengine that stored a deployment read them
+    (:data:`CHANGED_METHODS`): its running instances keep the branches they took."""
+    return [
+        make_function(
+            "equalsIgnoreCase", java_strings.earlier_equals_ignore_case, uses_context=True
+        ),
+        make_function("compareTo", java_strings.earlier_compare_to, receivers=comparable),
+        make_function(
+            "compareToIgnoreCase", java_strings.earlier_compare_to_ignore_case, uses_context=True
+        ),
+        make_function("indexOf", _earlier_index_of, receivers=(str, *listing)),
+        make_function("trim", java_strings.earlier_trim, uses_context=True),
+    ]
+
+
+#: the methods a stored deployment reads as an earlier wfengine did, and what changed
+CHANGED_METHODS: dict[str, str] = {
+    "equalsIgnoreCase": "folded whole texts as Python's casefold() ('Straße' equals "
+    "'STRASSE'), where Java compares character by character",
+    "compareTo": "gave only the sign of a text comparison (-1, 0 or 1), where Java gives the "
+    "difference of the first characters that differ ('c'.compareTo('a') is 2)",
+    "compareToIgnoreCase": "gave only the sign, of whole texts folded as Python's casefold() "
+    "does, where Java gives the difference of characters compared one by one",
+    "indexOf": "found nothing from a start past the end, not even '' ('abc'.indexOf('', 10) "
+    "was -1; now 3)",
+    "trim": "stripped every Unicode space, where Java strips the characters up to U+0020 and "
+    "JavaScript its own set (with U+FEFF)",
+}
 
 METHODS: dict[Dialect, dict[str, Function]] = {
-    Dialect.JAVASCRIPT: _methods(Dialect.JAVASCRIPT),
-    Dialect.JAVA: _methods(Dialect.JAVA),
+    Dialect.JAVASCRIPT: _methods(Dialect.JAVASCRIPT, False),
+    Dialect.JAVA: _methods(Dialect.JAVA, False),
 }
+_STORED_METHODS: dict[Dialect, dict[str, Function]] = {
+    Dialect.JAVASCRIPT: _methods(Dialect.JAVASCRIPT, True),
+    Dialect.JAVA: _methods(Dialect.JAVA, True),
+}
+
+
+def methods(dialect: Dialect, stored: bool = False) -> dict[str, Function]:
+    """The value methods of ``dialect`` (none of its own for the native language);
+    ``stored``: as a stored deployment reads them."""
+    return (_STORED_METHODS if stored else METHODS).get(dialect, {})
 
 
 # --------------------------------------------------------------------------- static helpers
@@ -430,7 +496,9 @@ def _statics(dialect: Dialect, limits: Limits, stored: bool) -> dict[str, Functi
     (:mod:`.c_like_math`)."""
     java = dialect is Dialect.JAVA
     parse_int = java_numbers.make_parse_int(limits)
-    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(  # noqa: E731
+        ctx, a, dialect, stored
+    )
     table = {
         "Integer.parseInt": make_function("Integer.parseInt", parse_int),
         "Integer.valueOf": make_function("Integer.valueOf", parse_int),
@@ -447,11 +515,13 @@ def _statics(dialect: Dialect, limits: Limits, stored: bool) -> dict[str, Functi
     return table
 
 
-def _globals(dialect: Dialect, limits: Limits) -> dict[str, Function]:
+def _globals(dialect: Dialect, limits: Limits, stored: bool) -> dict[str, Function]:
     """Plain function names a dialect adds to the native ones."""
     if dialect is not Dialect.JAVASCRIPT:
         return {}
-    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(ctx, a, dialect)  # noqa: E731
+    to_text: Callable[..., str] = lambda ctx, a, /: _charged_text(  # noqa: E731
+        ctx, a, dialect, stored
+    )
     table = [
         make_function("parseInt", js_numbers.make_parse_int(limits)),
         make_function("parseFloat", js_numbers.parse_float),
@@ -471,8 +541,9 @@ def statics(dialect: Dialect, limits: Limits, stored: bool = False) -> dict[str,
     return _statics(dialect, limits, stored)
 
 
-def extra_functions(dialect: Dialect, limits: Limits) -> dict[str, Function]:
-    return _globals(dialect, limits)
+def extra_functions(dialect: Dialect, limits: Limits, stored: bool = False) -> dict[str, Function]:
+    """Plain functions ``dialect`` adds; ``stored``: as a stored deployment reads them."""
+    return _globals(dialect, limits, stored)
 
 
 #: qualified names the native language reads as its own functions (as Python files write)

@@ -170,8 +170,8 @@ class _Builder:
         expression, met, notes = _built(text, limits, dialect, aliases, composing is not None)
         if composing is not None and met:
             composing.update(met)
-        for sentence in notes:  # (what reads as it did then: .stored_reading)
-            stored_reading.note(sentence)
+        for found in notes:  # (what reads as it did then: .stored_reading)
+            stored_reading.keep(found)
         return expression
 
     def cache_clear(self) -> None:
@@ -185,7 +185,7 @@ build_expression = _Builder()
 @lru_cache(maxsize=4096)
 def _built(
     text: str, limits: Limits, dialect: Dialect, aliases: Aliases, composing: bool
-) -> tuple[Expression, frozenset[str], frozenset[str]]:
+) -> tuple[Expression, frozenset[str], frozenset[stored_reading.StoredNote]]:
     """The expression of ``text``, the decomposed names read composed in it and the notes of
     what else it reads as then (none unless ``composing``: see :func:`build_expression`)."""
     if not composing:

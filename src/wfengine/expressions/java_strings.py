@@ -8,6 +8,9 @@ by character, each upper- then lower-cased on its own: false); ``trim`` stripped
 Unicode space where Java strips the characters up to U+0020 and JavaScript its own set (with
 the byte-order mark, not U+001C to U+001F). Characters are Unicode code points here, not
 Java's UTF-16 units: they differ only beyond U+FFFF (a documented choice).
+
+A deployment an earlier wfengine stored (:mod:`.stored_reading`) keeps that wfengine's
+readings (the ``earlier_`` functions): its running instances take the branches they took.
 """
 
 from __future__ import annotations
@@ -98,3 +101,41 @@ def make_trim(java: bool) -> Any:
         return a.strip(space)
 
     return trim
+
+
+# --------------------------------------------------------------------------- as stored
+
+
+def _casefolded(ctx: EvaluationContext, text: str) -> str:
+    """``text.casefold()``, a new string charged to the budget (as ``lower()`` is)."""
+    ctx.charge(len(text))
+    return text.casefold()
+
+
+def _sign(a: Any, b: Any) -> int:
+    return int(a > b) - int(a < b)
+
+
+def earlier_equals_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> bool:
+    """``equalsIgnoreCase`` as an earlier wfengine read it: whole texts casefolded."""
+    return isinstance(b, str) and _casefolded(ctx, a) == _casefolded(ctx, b)
+
+
+def earlier_compare_to(ctx: EvaluationContext, a: Any, b: Any, /) -> int:
+    """``compareTo`` as an earlier wfengine read it: only the sign, for texts too."""
+    if a.__class__ is str and b.__class__ is str and len(a) > FREE_TEXT < len(b):
+        ctx.charge(min(len(a), len(b)))  # (both over FREE_TEXT)
+    return _sign(a, b)
+
+
+def earlier_compare_to_ignore_case(ctx: EvaluationContext, a: str, b: Any, /) -> int:
+    """``compareToIgnoreCase`` as an earlier wfengine read it: the sign, texts casefolded."""
+    if not isinstance(b, str):
+        raise TypeError("compareToIgnoreCase() takes a string")
+    return _sign(_casefolded(ctx, a), _casefolded(ctx, b))
+
+
+def earlier_trim(ctx: EvaluationContext, a: str, /) -> str:
+    """``trim`` as an earlier wfengine read it: Python's ``strip()``, every Unicode space."""
+    ctx.charge(len(a))
+    return a.strip()

@@ -69,16 +69,18 @@ def _python_overhead(container: Any, n: int) -> int:
 PYTHON = TextStyle(_python_overhead, 2, repr)
 
 
-def c_like_overhead(*, brackets: bool) -> Callable[[Any, int], int]:
+def c_like_overhead(*, brackets: bool, nulls_printed: bool = False) -> Callable[[Any, int], int]:
     """Java's ``[a, b]`` (``brackets``) or JavaScript's ``a,b`` for lists and tuples; both
     write ``{k=v, ...}`` for a dict, and Python's text for a set. JavaScript's ``join`` prints
-    a null item as nothing: the ``null`` counted for it is taken off here."""
+    a null item as nothing: the ``null`` counted for it is taken off here, unless
+    ``nulls_printed`` (a stored deployment's reading: an earlier wfengine printed ``null``)."""
 
     def overhead(container: Any, n: int) -> int:
         if isinstance(container, list | tuple):
             if brackets:
                 return 2 + 2 * max(n - 1, 0)
-            return max(n - 1, 0) - len("null") * container.count(None)
+            nulls = 0 if nulls_printed else container.count(None)
+            return max(n - 1, 0) - len("null") * nulls
         if isinstance(container, dict):
             return 2 + 2 * max(n - 1, 0) + n
         return _python_overhead(container, n)

@@ -140,10 +140,13 @@ def compile_process(package: Package, process: WorkflowProcess) -> CompiledProce
                 "Deployed again so, each start not giving the field is refused: change the "
                 "InitialValue"
             )
+    level = stored_reading.level()  # (INFO, or WARNING where db upgrade marks them)
     for note in sorted(notes):  # what its texts read as then, or read otherwise now
-        _deploy_log.warning("process %r (deployed earlier): %s", process.id, note)
+        if stored_reading.stands(note, compiled.field_kinds):  # (both readings may differ)
+            _deploy_log.log(level, "process %r (deployed earlier): %s", process.id, note)
     if composed:
-        _deploy_log.warning(
+        _deploy_log.log(
+            level,
             "process %r (deployed earlier) spells names decomposed (a letter and a separate "
             "combining mark): %s; each is read composed, as the wfengine that deployed it did. "
             "A new version must write them composed (Unicode NFC), or it is refused",
