@@ -27,3 +27,20 @@ def test_an_earlier_time_of_the_repeated_hour_is_refused() -> None:
     clock = VirtualClock(datetime(2027, 10, 31, 2, 10, fold=1, tzinfo=PARIS))  # winter time
     with pytest.raises(ValueError, match="does not go backwards"):
         clock.set(datetime(2027, 10, 31, 2, 50, tzinfo=PARIS))  # summer time: earlier
+
+
+def test_a_subscriber_due_in_the_repeated_hour_is_called_when_due() -> None:
+    # a host's subscriber due at 02:10 winter time (in the clock's zone), the clock at 02:50
+    # summer time: compared by wall clock the due time was behind the clock, so no stop was
+    # made there and the subscriber was called at 03:00 instead
+    clock = VirtualClock(datetime(2027, 10, 31, 2, 50, tzinfo=PARIS))  # summer time
+    due = datetime(2027, 10, 31, 2, 10, fold=1, tzinfo=PARIS)  # winter time, 20 min on
+    called: list[datetime] = []
+
+    def callback() -> None:
+        called.append(clock.now().astimezone(UTC))
+
+    clock.subscribe(callback, lambda after: due if not called or called[-1] < due else None)
+    clock.set(datetime(2027, 10, 31, 3, 0, tzinfo=PARIS))
+    assert called[0] == datetime(2027, 10, 31, 1, 10, tzinfo=UTC)  # 02:10 winter time
+    assert clock.now().tzinfo is PARIS

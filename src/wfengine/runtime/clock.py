@@ -187,9 +187,7 @@ class VirtualClock:
                 f"VirtualClock.set needs a timezone-aware datetime, not {when!r} "
                 "(add tzinfo=UTC): the engine compares aware times only"
             )
-        # at its own offset: two times of one zone compare by their wall clocks, fold ignored,
-        # so on the night the clocks go back 02:10 (winter) came before 02:50 (summer)
-        when = when.astimezone(timezone(when.utcoffset() or timedelta(0)))
+        when = _instant(when)
         if when < self._now:
             raise ValueError("a clock does not go backwards")
         _before_the_end(when, "VirtualClock.set")
@@ -216,8 +214,8 @@ class VirtualClock:
             due = subscription.next_due()
             if due is not None and (t := due(now)) is not None:
                 times.append(t)
-        ahead = [t for t in times if now < t < until]
-        return min(ahead, default=None)
+        ahead = [t for t in times if _instant(now) < _instant(t) < until]
+        return min(ahead, key=_instant, default=None)
 
     def _live(self) -> list[_Subscription]:
         """The subscriptions whose subscriber is alive (the others are dropped)."""
@@ -235,7 +233,7 @@ class VirtualClock:
         recorded at the wrong time. :meth:`set` raises the first failure once the whole
         move is made. A time behind the clock's (a subscriber moved it further on meanwhile)
         leaves it where it is: a clock never goes backwards."""
-        if when >= self._now:
+        if _instant(when) >= _instant(self._now):
             try:
                 self._now = when.astimezone(self._now.tzinfo)
             except OverflowError:  # (at the very ends of time: kept as told)
@@ -247,6 +245,15 @@ class VirtualClock:
                     callback()
                 except Exception as exc:
                     failed.append(exc)
+
+
+def _instant(when: datetime) -> datetime:
+    """``when`` at its own fixed offset, to compare as an instant: two times of one zone
+    compare by their wall clocks, ``fold`` ignored, so on the night the clocks go back 02:10
+    (winter) came before 02:50 (summer). (Not converted to UTC: that may overflow at the very
+    ends of time; a naive time is left naive, for the comparison to refuse it as before.)"""
+    offset = when.utcoffset()
+    return when if offset is None else when.astimezone(timezone(offset))
 
 
 @dataclass(frozen=True, slots=True)
