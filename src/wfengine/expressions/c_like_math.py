@@ -12,8 +12,10 @@ whatever the order of the arguments (Python's answer depended on it), and ``-0.0
 
 wfengine's extension, kept from its earlier reading: ``min`` and ``max`` also take two dates,
 two datetimes or two durations and give the earlier (shorter) or later (longer) one
-(``Math.max(due, now())``); JavaScript would give a number of milliseconds and Java does not
-compile it, but definitions rely on it. Two values of different kinds are an error.
+(``Math.max(due, now())``), and ``abs`` takes a duration and gives its length, whatever its
+sign (``Math.abs(due - now())``); JavaScript would give a number of milliseconds and Java does
+not compile either, but definitions rely on them. Two values of different kinds are an error,
+and so is the absolute value of a date or datetime.
 
 A deployment an earlier wfengine stored (:mod:`.stored_reading`) keeps that wfengine's reading
 of text and booleans (Python's: ``Math.max('10', '9')`` is ``'9'``, ``Math.abs(true)`` is 1),
@@ -132,6 +134,13 @@ LENIENT_WHEN_STORED: dict[str, Callable[..., Any]] = {
 
 def _make_abs(java: bool) -> Callable[..., Any]:
     def absolute(ctx: EvaluationContext, value: Any, /) -> Any:
+        if isinstance(value, timedelta):  # wfengine's extension: Math.abs(due - now())
+            return abs(value)
+        if _time_kind(value) is not None:  # a point in time has no absolute value
+            raise TypeError(
+                f"Math.abs takes a number or a duration, not {_time_kind(value)}; "
+                "for the time between two dates use Math.abs(a - b)"
+            )
         return abs(math_number("Math.abs", value, java))
 
     return absolute

@@ -51,7 +51,7 @@ class StoredNotes(CompilerBase):
         stored_reading.note(
             f"{name} in {self.source!r} takes text and booleans, should it meet them, as the "
             f"wfengine that deployed it did (Python's reading: Math.max('10', '9') is '9', "
-            f"Math.abs(true) is 1); a new version takes numbers (or two dates) only, an "
+            f"Math.abs(true) is 1); a new version takes numbers (or dates and durations) only, an "
             f"incident where it meets another value: convert text first, e.g. {convert}",
             tuple(fields),
             "number-or-time",
