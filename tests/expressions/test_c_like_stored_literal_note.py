@@ -36,3 +36,12 @@ def test_a_stored_literal_read_otherwise_now_is_noted(
     [note] = map(str, notes)
     assert re.search(rf"the literal {re.escape(literal)} .* now reads as .*{re.escape(now)}", note)
     assert _stored_notes("url.startsWith('https://')", dialect) == set()
+
+
+def test_a_refused_literal_note_says_what_a_new_version_meets() -> None:
+    """A new version writing ``"\\d"`` deploys (validation warns expression-foreign) and each
+    instance stops with an incident there; the note said it would be refused."""
+    [note] = map(str, _stored_notes('"\\d".length() == 2', Dialect.JAVA))
+    assert "a new version stops with an incident there (validation: expression-foreign)" in note
+    assert "'\\d' is no escape in Java" in note
+    assert "refused" not in note

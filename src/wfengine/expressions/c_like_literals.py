@@ -111,11 +111,13 @@ def _prefix_problem(prefix: str, language: str) -> str:
 
 def _refused(token: str, message: str, source: str, offset: int) -> str:
     """``token`` read by Python's rules as before, while a stored deployment is compiled
-    (noted: a new version of it is refused); else the syntax error ``message``."""
+    (noted: a new version of it deploys, validation warning expression-foreign, and stops
+    each instance with an incident there); else the syntax error ``message``."""
     if stored_reading.reading_stored():
         stored_reading.note(
             f"the literal {token} in {source!r} is read by Python's rules, as the wfengine "
-            f"that deployed it read it; a new version is refused: {message}"
+            "that deployed it read it; a new version stops with an incident there "
+            f"(validation: expression-foreign): {message}"
         )
         return token
     raise ExpressionSyntaxError(message, source=source, offset=offset)

@@ -4,9 +4,9 @@ A wfengine reads a deployment an earlier one stored so that its instances keep r
 (:func:`~.name_spelling.composing_stored_names`, which the runtime's compiler opens for a
 deployment the store marks as stored before these readings changed: never for one this
 wfengine deployed, which reads alike in every process): where a newer rule would refuse a
-text, or fail it at run time, the earlier reading stays. Each such
-place is worth a warning naming the process and the text, so the modeller fixes the next
-version before it is refused: :func:`noting_stored_readings` collects them, as sentences the
+text, or fail it at run time, the earlier reading stays. Each such place is worth a warning
+naming the process and the text, so the modeller fixes the next version before it is refused
+or its instances stop there: :func:`noting_stored_readings` collects them, as sentences the
 compiler can log, while compiling a stored deployment.
 
 Why collected here rather than logged where found: the expressions layer does not know which
