@@ -15,13 +15,31 @@ from tests.cli.databases import cli, sqlite_url
 
 #: the longest any wait for the worker may take: reaching it means stuck, not slow
 PATIENCE = 120.0
+#: ``wfengine worker`` with the supervisor's main thread held a second after it takes a
+#: stop signal (its readers go on relaying the child's lines): a child told to stop in the
+#: handler (as before) logs its summary within that, before the supervisor's next look logs
+#: the signal, so the old order fails every time, not two runs in three. It costs the test
+#: one second. (``told`` is read first: should the name change, the worker fails, and the
+#: test, rather than the test passing by chance.)
+_HELD_AFTER_SIGNAL = """
+import time
+import wfengine.runtime.supervisor as s
+told = s.Supervisor.on_signal
+def on_signal(self, signum):
+    told(self, signum)
+    time.sleep(1.0)
+s.Supervisor.on_signal = on_signal
+from wfengine.cli.main import main, watch_stdout
+watch_stdout()
+main(prog_name="wfengine")
+"""
 
 
 def test_the_summary_is_the_last_line_after_sigterm(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     assert cli("db", "upgrade", "--db", url).exit_code == 0
     log = tmp_path / "worker.log"
-    command = [sys.executable, "-m", "wfengine.cli.main", "worker", "--db", url, "--poll", "0.1"]
+    command = [sys.executable, "-c", _HELD_AFTER_SIGNAL, "worker", "--db", url, "--poll", "0.1"]
     with open(log, "ab") as out:
         proc = subprocess.Popen(command, stderr=out)
     try:
