@@ -263,23 +263,28 @@ class OperatorCompiler(StoredNotes):
         return False
 
     def java_double_sum(self, node: ast.BinOp) -> bool:
-        """Whether the ``+`` of ``node`` adds numbers to a ``double`` (``0.1 + 0.2``, ``x +
+        """Whether the ``+`` of ``node`` adds numbers to a ``double`` (``0.1 + 0.2``, ``-n +
         0.5``) rather than joining text (``"a" + 1.5``): an operand is a double and neither
-        can be text. A field is taken as a number here: added to a double in a branch
-        opposite a number, it is one (its type is not known when compiling)."""
+        can be text."""
         operands = (node.left, node.right)
         if any(map(self.java_text_possible, operands)):
             return False
         return any(map(self.java_double, operands))
 
     def java_text_possible(self, node: ast.expr) -> bool:
-        """Whether ``node`` may be text before it is evaluated: a string literal, a call or
-        method (``s.trim()``, ``String.valueOf``), a member or element, or a ``+`` or
-        conditional with such an operand; not a number, a field or other arithmetic."""
+        """Whether ``node`` may be text before it is evaluated: a string literal, a field
+        (its type is not known when compiling: ``x + 0.5`` of a STRING ``x`` is text, and
+        Java's ``vip ? 1 : x + 0.5`` then keeps the int), a call or method (``s.trim()``,
+        ``String.valueOf``), a member or element, or a ``+`` or conditional with such an
+        operand; not a number, a sign (``-n``) or other arithmetic, which only numbers take.
+        So ``vip ? 1 : x + 0.5`` of a number ``x`` gives ``1`` as it is, never a double
+        where Java would keep the int."""
         known, value = self.constant(node)
         if known:
             return isinstance(value, str)
-        if isinstance(node, ast.Name | ast.UnaryOp):
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.UnaryOp):
             return False
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, ast.Add):
