@@ -513,7 +513,7 @@ class Run:
             if due is not None and (when is None or due < when):
                 when = due
             if when is None:
-                break  # nothing more can happen: the run ends with its last event
+                break  # nothing more can happen (its period still goes to a horizon: below)
             if (
                 last_arrived
                 and end is None  # (with a horizon, the run goes on to it)
