@@ -218,12 +218,12 @@ class OperatorCompiler(StoredNotes):
         test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
         if self.dialect is Dialect.JAVA:  # an int branch beside a double one is a double
             body_double, orelse_double = self.java_double(node.body), self.java_double(node.orelse)
-            if self.stored and body_double != orelse_double:  # (as the deploying wfengine)
-                self.note_stored_promotion(node)
-            elif orelse_double and not body_double:
-                body = _promoted(body, self.failure(node.body))
-            elif body_double and not orelse_double:
-                orelse = _promoted(orelse, self.failure(node.orelse))
+            if self.stored and (body_double is None) != (orelse_double is None):
+                self.note_stored_promotion(node)  # (read as the deploying wfengine did)
+            elif orelse_double is not None and body_double is None:
+                body = _promoted(body, orelse_double, self.failure(node.body))
+            elif body_double is not None and orelse_double is None:
+                orelse = _promoted(orelse, body_double, self.failure(node.orelse))
         if self.dialect is not Dialect.NATIVE:
 
             def c_like_if(v: Mapping[str, Any], c: EvaluationContext) -> Any:
@@ -236,63 +236,76 @@ class OperatorCompiler(StoredNotes):
 
         return if_
 
-    def java_double(self, node: ast.expr) -> bool:
-        """Whether ``node`` is a ``double`` in Java before it is evaluated: a literal such as
-        ``7.5``, a call that always gives one (``Math.floor``, ``Double.parseDouble``), ``-``,
-        ``*``, ``/`` or ``%`` with such an operand, a conditional with such a branch, and
-        ``Math.max``, ``min`` or ``abs`` of one. A field's type is not known here (the
-        expression is compiled without the definition), so ``c ? n : x`` of an INTEGER and
-        a FLOAT field gives the value of the branch taken as it is (see :meth:`compile_IfExp`).
-        """
+    def java_double(self, node: ast.expr) -> frozenset[str] | None:
+        """When ``node`` is a ``double`` in Java, as far as the text tells: None when it may
+        not be one, else the fields that must hold numbers for it to be one (none: it always
+        is). A double is a literal such as ``7.5``, a call that always gives one
+        (``Math.floor``, ``Double.parseDouble``), ``-``, ``*``, ``/`` or ``%`` with such an
+        operand, a ``+`` of one to numbers (:meth:`java_double_sum`), a conditional with such
+        a branch, and ``Math.max``, ``min`` or ``abs`` of one. A field alone is never taken
+        as one (the expression is compiled without the definition), so ``c ? n : x`` of an
+        INTEGER and a FLOAT field gives the value of the branch taken as it is."""
         known, value = self.constant(node)
         if known:
-            return type(value) is float
+            return _ALWAYS if type(value) is float else None
         if isinstance(node, ast.UnaryOp):
             return self.java_double(node.operand)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.java_double_sum(node)
         if isinstance(node, ast.BinOp):
-            return self.java_double(node.left) or self.java_double(node.right)
+            return _either(self.java_double(node.left), self.java_double(node.right))
         if isinstance(node, ast.IfExp):
-            return self.java_double(node.body) or self.java_double(node.orelse)
+            return _either(self.java_double(node.body), self.java_double(node.orelse))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = self.qualified(node.func)
             if name in _JAVA_DOUBLE_CALLS:
-                return True
-            return name in _JAVA_WIDENING_CALLS and any(map(self.java_double, node.args))
-        return False
+                return _ALWAYS
+            if name in _JAVA_WIDENING_CALLS:
+                return _either(*map(self.java_double, node.args))
+        return None
 
-    def java_double_sum(self, node: ast.BinOp) -> bool:
-        """Whether the ``+`` of ``node`` adds numbers to a ``double`` (``0.1 + 0.2``, ``-n +
-        0.5``) rather than joining text (``"a" + 1.5``): an operand is a double and neither
-        can be text."""
-        operands = (node.left, node.right)
-        if any(map(self.java_text_possible, operands)):
-            return False
-        return any(map(self.java_double, operands))
+    def java_double_sum(self, node: ast.BinOp) -> frozenset[str] | None:
+        """When the ``+`` of ``node`` adds numbers to a ``double`` (``0.1 + 0.2``, ``x + 0.5``
+        of a number ``x``) rather than joining text (``"a" + 1.5``, ``x + 0.5`` of a STRING
+        ``x``): an operand is a double and neither is text."""
+        numbers = _both(self.java_not_text(node.left), self.java_not_text(node.right))
+        return _both(numbers, _either(self.java_double(node.left), self.java_double(node.right)))
 
-    def java_text_possible(self, node: ast.expr) -> bool:
-        """Whether ``node`` may be text before it is evaluated: a string literal, a field
-        (its type is not known when compiling: ``x + 0.5`` of a STRING ``x`` is text, and
-        Java's ``vip ? 1 : x + 0.5`` then keeps the int), a call or method (``s.trim()``,
-        ``String.valueOf``), a member or element, or a ``+`` or conditional with such an
-        operand; not a number, a sign (``-n``) or other arithmetic, which only numbers take.
-        So ``vip ? 1 : x + 0.5`` of a number ``x`` gives ``1`` as it is, never a double
-        where Java would keep the int."""
+    def java_not_text(self, node: ast.expr) -> frozenset[str] | None:
+        """When ``node`` is no text, as far as the text tells: None when it may be text
+        whatever the fields hold (a string literal, a call or method such as ``s.trim()``, a
+        member or element), else the fields that must hold numbers (a field alone: its type
+        is not known when compiling). A sign (``-n``) and other arithmetic than ``+`` take
+        numbers only; a ``+`` or conditional is no text when its operands are not."""
         known, value = self.constant(node)
         if known:
-            return isinstance(value, str)
+            return None if isinstance(value, str) else _ALWAYS
         if isinstance(node, ast.Name):
-            return True
-        if isinstance(node, ast.UnaryOp):
-            return False
+            return frozenset({self.variable(node)})
+        if isinstance(node, ast.UnaryOp) or (
+            isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Add)
+        ):
+            return _ALWAYS
         if isinstance(node, ast.BinOp):
-            if not isinstance(node.op, ast.Add):
-                return False
-            return self.java_text_possible(node.left) or self.java_text_possible(node.right)
+            return _both(self.java_not_text(node.left), self.java_not_text(node.right))
         if isinstance(node, ast.IfExp):
-            return self.java_text_possible(node.body) or self.java_text_possible(node.orelse)
-        return not self.java_double(node)
+            return _both(self.java_not_text(node.body), self.java_not_text(node.orelse))
+        return self.java_double(node)
+
+
+#: a double whatever the fields hold
+_ALWAYS: frozenset[str] = frozenset()
+
+
+def _either(*conditions: frozenset[str] | None) -> frozenset[str] | None:
+    """A double when any of ``conditions`` holds: the one asking least (any one is enough,
+    so widening on it never widens where Java would not)."""
+    known = [c for c in conditions if c is not None]
+    return min(known, key=len) if known else None
+
+
+def _both(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    return None if a is None or b is None else a | b
 
 
 #: Java calls that give a ``double`` whatever their argument
@@ -304,16 +317,23 @@ _JAVA_WIDENING_CALLS = frozenset({"Math.max", "Math.min", "Math.abs"})
 
 
 def _promoted(
-    branch: Evaluator, fail: Callable[[BaseException], ExpressionEvaluationError]
+    branch: Evaluator,
+    numbers: frozenset[str],
+    fail: Callable[[BaseException], ExpressionEvaluationError],
 ) -> Evaluator:
     """``branch``, its int value widened to a double: Java's ``c ? 10 : 7.5`` is a double
     whichever branch is taken (JLS 15.25), so ``(vip ? 10 : 7.5) / 4`` is 2.5 and ``"rate=" +
-    (vip ? 10 : 7.5)`` is ``rate=10.0``, where an int divided as integers and printed as 10."""
+    (vip ? 10 : 7.5)`` is ``rate=10.0``, where an int divided as integers and printed as 10.
+    Only when the fields ``numbers`` hold numbers: ``vip ? 1 : x + 0.5`` is a double for a
+    number ``x``, but joins text for a STRING one, and Java then keeps the int. Those fields
+    are read, never the other branch evaluated (it may fail, or cost, where not taken)."""
 
     def promoted(v: Mapping[str, Any], c: EvaluationContext) -> Any:
         value = branch(v, c)
         if value.__class__ is not int:
             return value
+        if any(v.get(name).__class__ not in (int, float) for name in numbers):
+            return value  # (a field the other branch adds to a double is no number now)
         try:
             return float(value)
         except OverflowError as exc:  # (wider than any Java number)
