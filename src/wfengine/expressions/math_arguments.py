@@ -1,10 +1,11 @@
 """What a Java or JavaScript text gives ``Math.max``, ``Math.min`` and ``Math.abs``, for
 validation to judge before an instance meets it.
 
-Those functions take numbers only (and ``max``/``min`` two values in time of one kind:
-:mod:`.c_like_math`); what else they are given fails when an instance reaches the call. A
-constant (``Math.max('10', '9')``) is known from the text; a field's type only from the
-definition, so a bare name is handed on for the validator to look up (aliases resolved).
+Those functions take numbers only (and ``max``/``min`` two values in time of one kind,
+``abs`` a duration: :mod:`.c_like_math`); what else they are given fails when an instance
+reaches the call. A constant (``Math.max('10', '9')``) is known from the text; a field's type
+only from the definition, so a bare name is handed on for the validator to look up (aliases
+resolved).
 """
 
 from __future__ import annotations
