@@ -40,3 +40,36 @@ def test_a_stranger_cannot_tell_which_ids_exist(look: Callable[..., Any]) -> Non
         look(zed, "wi-nope", "pi-nope")
     [refused] = [e for e in engine.audit(instance_id) if e.kind == "operation.refused"]
     assert refused.detail["user"] == "zed"
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda s, wi: s.claim_work_item(wi),
+        lambda s, wi: s.start_work_item(wi),
+        lambda s, wi: s.release_work_item(wi),
+        lambda s, wi: s.complete_work_item(wi),
+        lambda s, wi: s.delegate_work_item(wi, "bob"),
+        lambda s, wi: s.reassign_work_item(wi, "bob"),
+        lambda s, wi: s.change_work_item_state(wi, "allocated"),
+    ],
+    ids=["claim", "start", "release", "complete", "delegate", "reassign", "change state"],
+)
+def test_a_stranger_cannot_tell_which_work_items_exist_by_acting_on_them(
+    act: Callable[..., Any],
+) -> None:
+    """The actions on a work item refuse a stranger as the looks do: it was a
+    ``NotFoundError`` for an item id that does not exist."""
+    engine = Engine(clock=VirtualClock(), directory=Organisation.from_data(ORG))
+    pb = PackageBuilder("desk")
+    pb.process("ticket").activity("answer", performer="clerk")
+    engine.deploy(pb.build())
+    instance_id = engine.start_process("ticket")
+    [item] = engine.work_items(instance_id)
+    zed = connect(engine, "zed")
+    with pytest.raises(NotAuthorizedError, match="'zed' is not a user of") as known:
+        act(zed, item.id)
+    with pytest.raises(NotAuthorizedError, match="'zed' is not a user of") as unknown:
+        act(zed, "wi-nope")
+    assert str(known.value).replace(item.id, "?") == str(unknown.value).replace("wi-nope", "?")
+    assert [e.kind for e in engine.audit(instance_id)].count("operation.refused") == 1

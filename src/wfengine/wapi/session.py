@@ -426,11 +426,13 @@ class Session:
     def complete_work_item(self, work_item_id: str, data: Mapping[str, Any] | None = None) -> None:
         """``WMCompleteWorkItem``, writing ``data`` into the instance."""
         check_work_item_id(work_item_id, "complete_work_item")
+        self._access.refuse_stranger(work_item_id, "complete")
         self._engine().complete_work_item(work_item_id, data, user=self.user)
 
     def reassign_work_item(self, work_item_id: str, to: str) -> None:
         """``WMReassignWorkItem`` (the user must supervise or administer)."""
         check_work_item_id(work_item_id, "reassign_work_item")
+        self._access.refuse_stranger(work_item_id, "reassign")
         self._engine().reassign_work_item(
             work_item_id,
             self.user,
@@ -449,6 +451,7 @@ class Session:
         check_work_item_id(work_item_id, "change_work_item_state")
         moves = [m.value for m in _ITEM_MOVES]
         target = named_state(WorkItemState, state, "change_work_item_state", moves)
+        self._access.refuse_stranger(work_item_id, "change the state of")
         engine = self._engine()
         if target is WorkItemState.ALLOCATED:
             engine.claim_work_item(work_item_id, self.user)
@@ -467,18 +470,22 @@ class Session:
 
     def claim_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "claim_work_item")
+        self._access.refuse_stranger(work_item_id, "claim")
         self._engine().claim_work_item(work_item_id, self.user)
 
     def start_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "start_work_item")
+        self._access.refuse_stranger(work_item_id, "start")
         self._engine().start_work_item(work_item_id, self.user)
 
     def release_work_item(self, work_item_id: str) -> None:
         check_work_item_id(work_item_id, "release_work_item")
+        self._access.refuse_stranger(work_item_id, "release")
         self._engine().release_work_item(work_item_id, self.user)
 
     def delegate_work_item(self, work_item_id: str, to: str) -> None:
         check_work_item_id(work_item_id, "delegate_work_item")
+        self._access.refuse_stranger(work_item_id, "delegate")
         self._engine().delegate_work_item(
             work_item_id,
             self.user,

@@ -270,6 +270,23 @@ class InstanceAccess:
             item.instance_id, subject, operation, self.user, reason, work_item=work_item_id
         )
 
+    def refuse_stranger(self, work_item_id: str, operation: str) -> None:
+        """Refuse a user the organisation does not know an action on a work item before the
+        engine's command looks its id up, as :meth:`seen_item` refuses them a look: the same
+        error whether the item exists (recorded in its trail) or not. Why: the command said
+        ``NotFoundError`` for an id no item has, which told a stranger which ids exist."""
+        if not self._stranger():
+            return
+        engine, subject = self.engine, f"work item {work_item_id!r}"
+        why = f"{self.user!r} is not a user of the organisation"  # (as the command says it)
+        try:
+            item = engine.work_item(work_item_id)
+        except NotFoundError:
+            raise NotAuthorizedError(subject, operation, self.user, why) from None
+        raise engine.record_refusal(
+            item.instance_id, subject, operation, self.user, why, work_item=work_item_id
+        )
+
     def item_data(self, item: WorkItemSnapshot) -> WorkItemData:
         """The data of ``item`` (which the user may see: :meth:`seen_item`) as the user may
         read it: sensitive fields in clear to whoever can act on the open item now and to
