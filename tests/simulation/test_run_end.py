@@ -47,7 +47,7 @@ def test_a_horizon_counts_the_queue_up_to_it() -> None:
     assert run.queues["serve"].mean == pytest.approx(3 / 4)
 
 
-def test_a_run_whose_work_ends_before_the_horizon_ends_with_it() -> None:
+def test_a_run_whose_work_ends_before_the_horizon_is_measured_up_to_it() -> None:
     scn = scenario(
         horizon="20h",
         arrivals={"at": ["2027-01-04T00:00:00Z"]},
@@ -55,6 +55,6 @@ def test_a_run_whose_work_ends_before_the_horizon_ends_with_it() -> None:
     )
     report = simulate(single_server(), scn, instances=1)
     run = report.replications[0]
-    assert run.ended == datetime(2027, 1, 4, 1, tzinfo=UTC)
+    assert run.ended == datetime(2027, 1, 4, 20, tzinfo=UTC)  # (its figures' period: the horizon's)
     assert run.stopped is None
-    assert "horizon" not in report.text()
+    assert "horizon" not in report.text()  # (the horizon did not stop it: no "to the horizon")
