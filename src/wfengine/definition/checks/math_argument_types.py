@@ -50,7 +50,8 @@ def math_argument_findings(
             "math-argument",
             f"{what} gives {function} {' and '.join(problems)} (in {quote(call)}), which takes "
             "numbers only (Math.max and Math.min also two dates, datetimes or durations of "
-            "one kind); every instance reaching it stops with an incident; convert text "
+            "one kind, Math.abs a duration); every instance reaching it stops with an "
+            "incident; convert text "
             f"first, e.g. {convert}",
             element_id=element_id,
             line=line,
