@@ -228,7 +228,7 @@ def test_a_label_decision_is_answered_with_its_first_way(tmp_path: Path) -> None
             "ways": ["accept", "reject"],
         }
     ]
-    assert "decision decide is left to people" in result.stderr
+    assert "decision decide is left to people (a label or an empty condition)" in result.stderr
     left_open = cli("run", xpdl, "--json", "--decisions", "incident")
     assert left_open.exit_code == 3
     [incident] = _json(left_open)["incidents"]

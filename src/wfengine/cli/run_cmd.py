@@ -245,8 +245,8 @@ def run(
         )
     for row in outcome.decided:
         click.echo(
-            f"wfengine run: decision {row['activity_id']} is left to people (a label, not a "
-            f"condition); the run took {row['take']} of {', '.join(row['ways'])}",
+            f"wfengine run: decision {row['activity_id']} is left to people (a label or an "
+            f"empty condition); the run took {row['take']} of {', '.join(row['ways'])}",
             err=True,
         )
     if outcome.stopped is not None:
