@@ -6,8 +6,8 @@ processing time per activity, cycle time, throughput, bottlenecks:
 :func:`wfengine.audit.metrics.process_metrics`), plus what only a simulation knows: how much
 of their working time each group of people spent working (**utilisation**: busy time over
 calendar-open time, over the simulated period: from the start to the scenario's horizon when
-it has one, whatever ended the run, else to the run's last event) and how many work items of each activity
-waited to be taken (**queue**: time-weighted mean, peak, and the length sampled at 100
+it has one, whatever ended the run, else to the run's last event) and how many work items of
+each activity waited to be taken (**queue**: time-weighted mean, peak, and the length sampled at 100
 moments). **Processing** is measured as ``wfengine stats`` measures it, from a step's start
 to its completion: with working calendars a step that spanned a night or a weekend counts
 those closed hours too (utilisation counts open time only). Over the replications each
