@@ -284,3 +284,45 @@ def test_a_long_running_worker_waits_as_long_as_the_outage_lasts_and_logs_it_spa
     assert sum(level == logging.DEBUG for level, _ in said) > len(errors)
     assert said[-1][0] == logging.WARNING
     assert re.search(r"the database is back after 18\d s; its answer is applied", said[-1][1])
+
+
+def test_a_long_running_worker_waits_out_a_refusal_too(
+    engine: Engine, waits: _Time, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read-only database may clear without a restart (a failover's old primary answers
+    read-only until the new one takes over): a long-running worker, which has a stop,
+    keeps the answer through it and applies it, where it audited it as discarded and called
+    the application again. A run that gives up (the test above) says nothing of keeping it."""
+    iid, calls = _one_call(engine)
+    worker = Worker(lambda: engine)
+    commit = engine.store.commit
+    refusals = [_read_only() for _ in range(3)]
+
+    def read_only_for_a_while(step: Step) -> Any:
+        if step.job_done is not None:
+            if refusals:
+                raise refusals.pop()
+            worker.stop()
+        return commit(step)
+
+    engine.store.commit = read_only_for_a_while  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="wfengine.engine"):
+        worker.run()
+    assert calls == [1] and worker.ran == 1
+    assert engine.instance(iid).state is ProcessState.COMPLETED
+    assert "application.discarded" not in _application_events(engine, iid)
+    assert any("answer is kept" in r.getMessage() for r in caplog.records)
+
+
+def test_a_run_that_gives_up_at_once_does_not_say_the_answer_is_kept(
+    engine: Engine, waits: _Time, caplog: pytest.LogCaptureFixture
+) -> None:
+    _one_call(engine)
+    _Outage(engine, failures=1_000, error=_read_only)
+    with (
+        caplog.at_level(logging.ERROR, logger="wfengine.engine"),
+        pytest.raises(StoreUnavailableError),
+    ):
+        engine.run_due_jobs(should_stop=_stop_after(50))
+    said = [r.getMessage() for r in caplog.records]
+    assert not any("answer is kept" in text for text in said), said

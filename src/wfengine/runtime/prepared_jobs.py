@@ -88,7 +88,7 @@ def apply_prepared(
         except EngineInUseError as exc:  # another thread's command: as a lost race
             lost = ConcurrencyError(f"another thread held this engine: {exc}")
         except StoreUnavailableError as exc:
-            outage = outage or _Outage(job, exc)
+            outage = outage or _Outage(job)
             why = outage.why_not_wait(engine, exc, should_stop, patience)
             if why is not None:
                 outage.give_up(engine, owner, discarded, why)
@@ -118,15 +118,10 @@ class _Outage:
     each try at DEBUG, again at ERROR every :data:`OUTAGE_REPORT_EVERY` seconds, and once
     when it ends; an ERROR every try (every 2 s) buried the rest of the log."""
 
-    def __init__(self, job: Job, exc: StoreUnavailableError) -> None:
+    def __init__(self, job: Job) -> None:
         self.job = job
         self.began = self.reported = _clock()
         self.tries = 0
-        _log.error(
-            "job %s: the database is unavailable; its application's answer is kept and "
-            "applied once it is back (%s)",
-            *(job.id, exc),
-        )
 
     def took(self) -> float:
         return _clock() - self.began
@@ -141,15 +136,23 @@ class _Outage:
         """Why not to try again (None: wait, then try)."""
         if stopping() or engine._closed or (should_stop is not None and should_stop()):
             return f"the worker stopped first ({exc})"
-        if _refused(exc):
+        # (a long-running worker, patience None, waits out a refusal too: a failover's old
+        # primary answers read-only until the new one takes over, and it has a stop)
+        if patience is not None and _refused(exc):
             return f"the database refused the work, which waiting does not cure ({exc})"
         if patience is not None and self.took() >= patience:
             return f"the database was unavailable for {self.took():.0f} s ({exc})"
         return None
 
     def wait(self, exc: StoreUnavailableError, should_stop: Callable[[], bool] | None) -> None:
+        if self.tries == 0:  # (said once it is decided to wait: not before a give-up)
+            _log.error(
+                "job %s: the database is unavailable; its application's answer is kept and "
+                "applied once it is back (%s)",
+                *(self.job.id, exc),
+            )
         self.tries += 1
-        if _clock() - self.reported >= OUTAGE_REPORT_EVERY:
+        if self.tries > 1 and _clock() - self.reported >= OUTAGE_REPORT_EVERY:
             self.reported = _clock()
             _log.error(
                 "job %s: still waiting for the database after %.0f s, its answer kept (%s)",
