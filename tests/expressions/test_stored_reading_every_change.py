@@ -108,3 +108,20 @@ def test_a_note_leaves_the_fields_it_depends_on_to_the_compiler() -> None:
     [member] = _stored("'v=' + order.items", JS)[1]  # a record's member: always said
     assert member.fields == ()
     assert _stored("Math.max(1, 2.5)", JS)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text"),
+    [
+        (JAVA, "a.compareToIgnoreCase(b) == 0"),  # Straße and STRASSE: equal then, not now
+        (JAVA, "a.compareToIgnoreCase(b) < 0"),
+        (JS, "s.indexOf('', 10) >= 0"),  # -1 then, 3 now
+        (JS, "s.indexOf('', n) != 0"),
+    ],
+)
+def test_a_changed_method_compared_with_0_is_noted_but_compare_to(
+    dialect: Dialect, text: str
+) -> None:
+    """Only ``compareTo``'s sign reads alike; the others differ compared with 0 too, and went
+    unnoted: a redeployed version then took the other way unannounced."""
+    assert len(_stored(text, dialect)[1]) == 1

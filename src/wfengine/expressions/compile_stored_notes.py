@@ -61,7 +61,9 @@ class StoredNotes(CompilerBase):
         """A method whose reading changed (:data:`~.dialects.CHANGED_METHODS`), where both
         readings can differ: not ``compareTo`` tested against 0 (the sign is alike), not
         ``indexOf`` without a start or looking for a text that is not empty."""
-        if not self.stored or name not in CHANGED_METHODS or id(node) in self.sign_tested:
+        if not self.stored or name not in CHANGED_METHODS:
+            return
+        if name == "compareTo" and id(node) in self.sign_tested:  # (the others differ there)
             return
         if name == "indexOf":
             looked_for = self.constant(node.args[0])[1] if node.args else None
