@@ -74,7 +74,7 @@ def test_instances_lists_with_filters(xpdl: str, url: str) -> None:
     assert running.stdout.splitlines() == [f"{first}\tmain\topen.running"]
     empty = cli("instances", "--db", url, "--state", "closed.completed", "--json")
     assert json.loads(empty.stdout) == []
-    assert cli("instances", "--db", url, "--state", "running").exit_code == 2
+    assert cli("instances", "--db", url, "--state", "runnin").exit_code == 2
 
 
 def test_show_json_has_one_entry_per_activity_instance(xpdl: str, url: str) -> None:

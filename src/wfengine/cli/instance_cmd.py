@@ -64,6 +64,8 @@ _STATES = (
     "closed.terminated",
     "closed.aborted",
 )
+#: a state's last word (``running``, ``suspended``) for its name, as the WAPI listing takes it
+_SHORT_STATES = {name.rsplit(".", 1)[-1]: name for name in _STATES}
 #: instances one ``instance start`` creates at most: each is its own transaction, so ten
 #: thousand already take a while on SQLite; a script wanting more runs the command again
 MAX_COUNT = 10_000
@@ -82,7 +84,12 @@ Examples:
   wfengine instances --db sqlite:///wf.db --limit 100 --after pi-1200""",
 )
 @db_option
-@click.option("--state", type=click.Choice(_STATES), help="Only instances in this state.")
+@click.option(
+    "--state",
+    type=click.Choice([*_STATES, *_SHORT_STATES]),
+    callback=lambda _ctx, _param, given: _SHORT_STATES.get(given, given),
+    help="Only instances in this state (its WfMC name, or its last word: running).",
+)
 @click.option(
     "--process",
     "process_id",
