@@ -44,7 +44,7 @@ def test_a_stored_decomposed_name_runs_as_it_did_and_a_new_deployment_is_refused
     rewrite_stored(db_url, "main", f"{COMPOSED} &gt; 10", f"{DECOMPOSED} &gt; 10")
     rewrite_stored(db_url, "main", f"{COMPOSED} > 10", f"{DECOMPOSED} > 10")
 
-    with caplog.at_level(logging.WARNING, logger="wfengine.deploy"), Engine(db_url=db_url) as e:
+    with caplog.at_level(logging.INFO, logger="wfengine.deploy"), Engine(db_url=db_url) as e:
         assert open_one in {i.id for i in e.instances()}
         started = e.start_process("main")
         for iid in (open_one, started):
@@ -80,7 +80,7 @@ def test_reading_a_stored_deployment_keeps_the_expressions_cached(
     deployed process was parsed again. A reading taken from the cache still warns."""
     other = parse("amount > 10 and approved")
     package = _package(DECOMPOSED)
-    with caplog.at_level(logging.WARNING, logger="wfengine.deploy"):
+    with caplog.at_level(logging.INFO, logger="wfengine.deploy"):
         for _ in range(2):
             with stored_deployment(reads_as_before=True):
                 compile_process(package, package.workflow_processes[0])
