@@ -16,8 +16,10 @@ upgrade`` by a role with the grants, where a migration alters a table, advised t
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -149,3 +151,14 @@ def test_db_commands_on_a_server_that_is_down_say_so(server_down_url: str, comma
     assert "failed 6 times in a row" in result.stderr  # tried again, as the store does
     assert "check that the database is up, then retry" in result.stderr
     assert "refused it" not in result.stderr and "then run it again" not in result.stderr
+
+
+def test_an_engine_the_schema_refused_leaves_no_connection_open(no_create_url: str) -> None:
+    """The refused store's connections were left to the garbage collector, which warned of
+    them later, in whatever ran then (psycopg: "deleted while still open")."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(StoreUnavailableError):
+            Engine(db_url=no_create_url)
+        gc.collect()
+    assert [str(w.message) for w in seen if "still open" in str(w.message)] == []

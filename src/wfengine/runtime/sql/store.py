@@ -110,9 +110,16 @@ class SqlStore(Reopening, StoreOutbox):
         #: sensitive field's value would be in every log and incident showing one)
         options = {"hide_parameters": True, **(engine_options or {})}
         self.sa_engine = dialect.create_engine(self.url, **options)
-        run_with_retries(
-            lambda: check_schema(self.sa_engine, create=create), what=self._what, policy=self.retry
-        )
+        engine = self.sa_engine
+
+        def check() -> None:
+            check_schema(engine, create=create)
+
+        try:
+            run_with_retries(check, what=self._what, policy=self.retry)
+        except BaseException:  # (a refused schema left its connections to the collector)
+            self.sa_engine.dispose()
+            raise
         self._unit = UnitOfWork()
         self._open(dialect)  # (the parts on its connections, made again by reopen())
         self._writer = StepWriter(dialect, self.sa_engine.dialect)
