@@ -24,7 +24,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wfengine.definition.model import BlockActivity, Package, WorkflowProcess
-from wfengine.runtime.host_arguments import check_acting_user, described
+from wfengine.runtime.engine_check import check_engine
+from wfengine.runtime.host_arguments import check_acting_user
 from wfengine.runtime.id_arguments import check_instance_id
 from wfengine.runtime.snapshots import (
     ActivityInstanceSnapshot,
@@ -445,15 +446,3 @@ def _masked_event(event: AuditEvent, readable: frozenset[str]) -> AuditEvent:
         elif key in found and values is not None:
             found[key] = MASKED
     return event._replace(detail=found)
-
-
-def check_engine(engine: object, where: str) -> None:
-    """Refuse what is no :class:`~wfengine.runtime.engine.Engine` at once (its first use was a
-    bare ``AttributeError``: ``None``, a database URL or a store given instead)."""
-    from wfengine.runtime.engine import Engine
-
-    if not isinstance(engine, Engine):
-        raise TypeError(
-            f"{where}: engine must be a wfengine.Engine (Engine(db_url=...) opens one on a "
-            f"database), not {described(engine)}"
-        )

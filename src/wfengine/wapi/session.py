@@ -28,7 +28,8 @@ from wfengine.definition.model import (
 )
 from wfengine.errors import DataTypeError, IllegalStateError, NotFoundError
 from wfengine.runtime.engine import Engine
-from wfengine.runtime.host_arguments import check_user, described
+from wfengine.runtime.engine_check import check_engine
+from wfengine.runtime.host_arguments import check_user
 from wfengine.runtime.id_arguments import (
     check_id,
     check_instance_id,
@@ -143,12 +144,7 @@ class Session:
     """Interface 2 for one user of one engine (``WMConnect``); see the module notes."""
 
     def __init__(self, engine: Engine, user: str) -> None:
-        if not isinstance(engine, Engine):  # (its first use was a bare AttributeError)
-            raise TypeError(
-                f"connect: engine must be a wfengine.Engine (Engine(db_url=...) opens one on "
-                f"a database), not {described(engine)}"
-            )
-        self.engine = engine
+        self.engine = check_engine(engine, "connect")
         self.user = _user(user, "user", "connect", "a session needs a user")
         self.connected = True
         self._access = InstanceAccess(engine, self.user)
