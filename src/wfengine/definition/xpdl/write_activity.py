@@ -9,6 +9,9 @@ Choices made here, because 2.2 offers several spellings of one thing:
   place for (ExtendedAttributes, kept XPDL extras) are written as ``deprecated:Tool`` elements
   in the 1.0 namespace, which the 2.2 schema accepts (``Implementation`` allows any number of
   them) and which keep every call, its type and its ExtendedAttributes in standard XPDL.
+  A kept ``DataMappings`` (2.1/2.2 mappings the reader could not read as actual parameters)
+  is TaskApplication content, written there in the 2.2 namespace as SubFlow's is: the 1.0
+  Tool has no place for it, and a 2.x element must not be re-namespaced into 1.0.
   Only a call with both ExtendedAttributes and extra attributes (the 1.0 Tool allows no
   foreign attributes) stays a TaskApplication, its ExtendedAttributes then kept as
   ``wfe:ExtendedAttributes`` in the TaskApplication's wildcard.
@@ -160,7 +163,11 @@ def _fits_task_application(task: TaskImplementation) -> bool:
     if len(task.tools) != 1:
         return False
     tool = task.tools[0]
-    xpdl_extras = any(x.namespace in XPDL_NAMESPACES for x in tool.extras)
+    # a kept DataMappings (a formal left unmapped) has its slot in TaskApplication; the 1.0
+    # Tool has none, nor a place for any other XPDL element
+    xpdl_extras = any(
+        x.namespace in XPDL_NAMESPACES and x.local_name != "DataMappings" for x in tool.extras
+    )
     ext_attrs_need_tool = bool(tool.extended_attributes) and not (
         tool.extra_attrs or tool.extras or task.extra_attrs or tool.actual_parameter_attrs
     )
