@@ -75,17 +75,27 @@ phones = _beside("phones")
 
 
 def check_phone(values: Mapping[str, Any]) -> None:
-    """Refuse an intake whose ``phone`` is left out, none, or text with no digits the CRM can
-    key (``""``, ``"abc"``, a bare ``"+"``: :func:`phones.phone_key` makes no key of it),
-    with a ``DataTypeError`` naming the field. Why: the case is numbered, found and answered
-    under that key; without one it stopped in an incident at ``lookup_customer``, after it
-    had started, where every other bad intake value is refused before anything starts.
-    Digits that make no complete number (an extension, a typo) are kept, as the CRM keeps
-    them; a value that is no text is left to the engine's type check."""
+    """Refuse an intake whose ``phone`` is left out, none, no text (nor a whole number), or
+    text with no digits the CRM can key (``""``, ``"abc"``, a bare ``"+"``:
+    :func:`phones.phone_key` makes no key of it), with a ``DataTypeError`` naming the field.
+    Why: the case is numbered, found and answered under that key; without one it stopped in
+    an incident at ``lookup_customer``, after it had started, where every other bad intake
+    value is refused before anything starts. A float (``13800000101.0``, as a JSON post or a
+    spreadsheet import gives a number) is refused too: the engine wrote it as the text
+    ``"13800000101.0"``, whose key has a 12th digit, another customer's, whom no SMS reaches
+    and under whom the customer could not find their case. A whole number (``13800000101``)
+    is the digits it writes. Digits that make no complete number (an extension, a typo) are
+    kept, as the CRM keeps them."""
     phone = values.get("phone")
     if phone is None:
         given = "none given"
-    elif isinstance(phone, str) and not phones.phone_key(phone):
+    elif isinstance(phone, bool) or not isinstance(phone, str | int):
+        raise DataTypeError(
+            f"phone: {phone!r} is a {type(phone).__name__}, not text: give the number as "
+            'text, as written ("+86 138 0000 0101"; a number read as a float gains or '
+            "loses digits); nothing was started"
+        )
+    elif not phones.phone_key(str(phone)):
         given = f"{phone!r} has no digits of a phone number"
     else:
         return
@@ -268,7 +278,8 @@ def take_complaint(engine: Any, data: Mapping[str, Any], *, agent: str | None = 
 
     A complaint without a phone number the CRM can key (left out, none, ``""``, ``"abc"``) is
     refused (``DataTypeError`` naming ``phone``, :func:`check_phone`) before anything starts:
-    it would stop in an incident at ``lookup_customer``.
+    it would stop in an incident at ``lookup_customer``; so is a phone given as a float
+    (``13800000101.0``), whose text would key another number.
 
     A complaint the customer was ``satisfied`` with at once needs the answer they were given
     (``instant_answer``): without one (left out, none, or blank) it is refused
