@@ -34,6 +34,7 @@ from wfengine.errors import (
 from wfengine.runtime import call_stops, job_claims
 from wfengine.runtime.call_stops import stopping, take_stop
 from wfengine.runtime.clock import Clock, VirtualClock, later
+from wfengine.runtime.command_callbacks import enter_command, leave_command, reentry_error
 from wfengine.runtime.command_origin import origin_of
 from wfengine.runtime.context import SplitChooser
 from wfengine.runtime.deployment import DeployedProcess
@@ -351,6 +352,7 @@ class EngineBase:
         self._origin_body = body
         # (a command run between a long run's stretches, a timer's, keeps the jobs before it)
         outer, self._stretched = (self._stretched if self._carrying_on else []), []
+        inside = enter_command(self._command_lock)  # (what it calls, in any thread: see there)
         try:
             try:
                 with self.store.unit(), run_budget(self.limits):
@@ -358,6 +360,7 @@ class EngineBase:
             except ConcurrencyError as exc:  # the rare path, in a method of its own
                 result = self._run_again(body, exc)
         finally:
+            leave_command(inside)
             self._stretched[:0] = outer
             self._in_command = False
             self._command_lock.release()
@@ -428,17 +431,7 @@ class EngineBase:
 
     def _reentry_error(self) -> EngineInUseError:
         """Why a command may not start now that another runs on this engine."""
-        if self._command_thread != threading.get_ident():
-            return EngineInUseError(
-                "this engine is running a command in another thread; an Engine serves one "
-                "thread at a time (give each thread its own Engine on the same database)"
-            )
-        return EngineInUseError(
-            "an engine command was called while the same engine runs another command (an "
-            "application, directory or listener calling back into the engine that called "
-            "it); return the values as the application's OUT parameters, or act on the "
-            "engine after the command"
-        )
+        return reentry_error(self._command_lock, self._command_thread)
 
     def _timers_after_command(self) -> None:
         """Fire the timers a command made due (JobCommands), now that it has committed."""

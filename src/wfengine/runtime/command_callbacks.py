@@ -1,0 +1,54 @@
+"""Whether code asking an engine for a command runs inside one of that engine's own commands,
+whichever thread it runs on, and the refusal that says so.
+
+An engine refuses a command while another runs (:class:`~wfengine.errors.EngineInUseError`),
+and the refusal says why: an application calling back into the engine that called it, or a
+second thread on an engine that serves one. Comparing threads told them apart until an
+application ran in a helper thread of the engine's own (a binding with ``timeout=``, an
+``async def`` application under a running event loop): its call back was told to give each
+thread its own Engine, where a plain application is told to return its values as OUT
+parameters. The helper thread runs in a copy of the command's context
+(:func:`wfengine.applications.calling._in_thread`), so a context variable set for the length
+of a command marks everything the command calls, in its thread or in such a helper.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextvars import ContextVar, Token
+
+from wfengine.errors import EngineInUseError
+
+#: the engines (by their command locks: one per engine, for its lifetime) whose commands the
+#: current context runs inside, outermost first (an application may call another engine)
+_COMMANDS: ContextVar[tuple[object, ...]] = ContextVar("wfengine_commands", default=())
+
+
+def enter_command(engine_lock: object) -> Token[tuple[object, ...]]:
+    """Mark the current context as inside a command of the engine whose command lock is
+    ``engine_lock``; give the token to :func:`leave_command` when the command ends."""
+    return _COMMANDS.set((*_COMMANDS.get(), engine_lock))
+
+
+def leave_command(token: Token[tuple[object, ...]]) -> None:
+    """End the mark :func:`enter_command` made."""
+    _COMMANDS.reset(token)
+
+
+def reentry_error(engine_lock: object, command_thread: int) -> EngineInUseError:
+    """Why a command of the engine whose command lock is ``engine_lock`` may not start now
+    that another runs on it (in ``command_thread``): a call back from inside that command
+    (in its thread, or in a helper thread running a copy of its context), else a second
+    thread."""
+    inside = engine_lock in _COMMANDS.get() or command_thread == threading.get_ident()
+    if not inside:
+        return EngineInUseError(
+            "this engine is running a command in another thread; an Engine serves one "
+            "thread at a time (give each thread its own Engine on the same database)"
+        )
+    return EngineInUseError(
+        "an engine command was called while the same engine runs another command (an "
+        "application, directory or listener calling back into the engine that called "
+        "it); return the values as the application's OUT parameters, or act on the "
+        "engine after the command"
+    )
