@@ -2,7 +2,8 @@
 
 A POST/PUT/PATCH sends the IN and INOUT parameters as a JSON object (dates as ISO 8601 text, a
 Decimal as a JSON number, a timedelta as an ISO 8601 duration such as ``"PT1H30M"``:
-:func:`json_default`); GET/DELETE send them as query parameters, added to the URL's own query:
+:func:`json_default`); GET/DELETE send them as query parameters, added after the URL's own
+query, which is sent byte for byte as written (:func:`_with_params`; a signed URL stays signed):
 text, dates, times and durations as they are (ISO 8601), other values as JSON (``5``,
 ``true``, ``[1, 2]``), and a parameter without a value (None) not at all; a parameter named as
 a key of the URL's own query (the host's API key, say) is refused, never sent in its place
@@ -283,8 +284,7 @@ def http_agent(
             params = _query_params(inputs, url, where)
         own = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key is not None else {}
         sent = merge_headers(defaults, fixed, own)
-        # the call's parameters join the URL's own query (an API key, a version)
-        target = httpx.URL(url) if params is None else httpx.URL(url).copy_merge_params(params)
+        target = _with_params(url, params)
         deadline = Deadline(timeout)
         client = shared.get()
         response: httpx.Response | None = None
@@ -377,6 +377,20 @@ def _query_params(inputs: Mapping[str, Any], url: str, where: str) -> dict[str, 
                 "give the parameter another name, or take the key out of the binding's URL"
             )
     return {k: _query_value(k, v, where) for k, v in inputs.items() if v is not None}
+
+
+def _with_params(url: str, params: Mapping[str, str] | None) -> httpx.URL:
+    """``url`` with the call's parameters after its own query (an API key, a version, a
+    signature), which is kept byte for byte: re-encoding it (``?flag`` as ``?flag=``,
+    ``%20`` as ``+``, ``;`` or ``,`` escaped) would break a signed URL and send something
+    other than the URL :func:`~wfengine.applications.agents.http_policy.allowed_url`
+    checked. Only the parameters are encoded, as a form encodes them (``c d`` as ``c+d``)."""
+    target = httpx.URL(url)
+    if not params:
+        return target
+    added = str(httpx.QueryParams(params)).encode("ascii")
+    own = target.query
+    return target.copy_with(query=own + b"&" + added if own else added)
 
 
 def _query_value(name: str, value: Any, where: str) -> str:
